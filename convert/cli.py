@@ -1,0 +1,134 @@
+"""cxr-convert and cxr-evaluate. Research software, NOT a medical device."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from train.quiet import load_tensorflow
+
+convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+ALL_MODES = "int8,int8-float,int16x8,dynamic,fp16,fp32"
+
+
+def _die(prog: str, message: str, code: int = 2) -> typer.Exit:
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+@convert_app.command(
+    help=(
+        "Convert a cxr-train run to TensorFlow Lite in each quantization mode and prove what it cost. "
+        "Writes RUN_DIR/model_<mode>.tflite (each carries labels, preprocessing, calibration and a self-test "
+        "inside it: the one file to copy to a device), report.md with plots for people and report.json for "
+        "machines. Every .tflite is scored on the frozen test split through edge, the device's code path.\n\n"
+        "Modes: int8 (full-integer, int8 I/O; the device default), int8-float (full-integer, float I/O), "
+        "int16x8, dynamic, fp16, fp32.\n\n"
+        "Exit code 1 when a requested mode fails the gate (or, with --auto, when none passes); 2 for usage errors.\n\n"
+        "Example: cxr-convert runs/covid --quant int8,fp32 --max-drop 1 --max-class-drop 2"
+    )
+)
+def convert(
+    run_dir: Path = typer.Argument(..., help="A folder written by cxr-train."),
+    quant: str = typer.Option(ALL_MODES, "--quant", help="Comma-separated modes to produce and score."),
+    max_drop: float = typer.Option(1.0, help="Gate: largest accuracy drop against Keras, in points."),
+    max_class_drop: float = typer.Option(2.0, help="Gate: largest per-class sensitivity drop, in points."),
+    auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate as model.tflite."),
+    calibration_samples: int = typer.Option(300, min=1, help="Training images (stratified) for full-integer calibration."),
+    report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
+    no_latency: bool = typer.Option(False, "--no-latency", help="Skip the invoke-latency measurement."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+) -> None:
+    load_tensorflow()
+    from convert.export import MODES
+    from convert.quantize import ConvertSettings, run_conversion
+    from edge.metadata import ModelFileError
+    from train.data import DataError
+
+    modes = [m.strip() for m in quant.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise _die("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
+    settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
+                               auto=auto, calibration_samples=calibration_samples, report_only=report_only,
+                               latency_threads=() if no_latency else (1, 2), progress=not quiet)
+    try:
+        _, code = run_conversion(settings)
+    except (DataError, ModelFileError, ValueError, OSError) as e:
+        if debug:
+            raise
+        raise _die("cxr-convert", str(e))
+    print(f"report: {run_dir / 'report.md'}")
+    raise typer.Exit(code)
+
+
+@evaluate_app.command(
+    help=(
+        "Score a model on any labelled folder (one sub-folder per class, or the Kaggle layout), e.g. your own "
+        "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "
+        "model.keras inside a cxr-train run folder. Writes report.md (per-class sensitivity, specificity, PPV, "
+        "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, per-source table when MANIFEST.csv names "
+        "sources) and report.json.\n\n"
+        "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report"
+    )
+)
+def evaluate(
+    model: Path = typer.Argument(..., help="model_<mode>.tflite or model.keras."),
+    data_dir: Path = typer.Argument(..., help="Labelled image folder."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: DATA_DIR-report next to the model)."),
+    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for confidence intervals."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    debug: bool = typer.Option(False, "--debug"),
+) -> None:
+    if model.suffix == ".keras":
+        load_tensorflow()
+    from convert.evaluate import model_for
+    from edge.metadata import ModelFileError
+    from edge.preprocess import PreprocessConfig
+    from train.data import DataError, discover, scan
+
+    try:
+        predict, info = model_for(model)
+        labels = info["labels"]
+        items, _, _ = discover(data_dir)
+        unknown = sorted({i.label for i in items} - set(labels))
+        if unknown:
+            raise DataError(f"folder classes {', '.join(unknown)} are not among the model's labels {', '.join(labels)}")
+        res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
+        if not res.items:
+            raise DataError(f"no readable images in {data_dir}")
+        for bad in res.skipped:
+            print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
+        import numpy as np
+
+        from convert.report import evaluation_report, headline
+
+        y = np.array([labels.index(i.label) for i in res.items])
+        probs = predict(res.x)
+        out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
+        report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
+                                   [i.path for i in res.items], [i.source for i in res.items],
+                                   {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
+                                    "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
+                                   n_boot=n_boot)
+    except (DataError, ModelFileError, ValueError, OSError) as e:
+        if debug:
+            raise
+        raise _die("cxr-evaluate", str(e))
+    print(headline(report["metrics"]))
+    print(f"report: {out_dir / 'report.md'}")
+    raise typer.Exit(1 if res.skipped else 0)
+
+
+def convert_main() -> None:
+    convert_app()
+
+
+def evaluate_main() -> None:
+    evaluate_app()

@@ -1,0 +1,57 @@
+"""Run a Keras model or a .tflite (through edge, exactly as on the device) over a set of inputs."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from edge.model import EdgeModel, softmax
+
+
+def keras_probabilities(model, x: np.ndarray, temperature: float) -> np.ndarray:
+    from train.fit import logits_of
+
+    return softmax(logits_of(model, x), temperature)
+
+
+def tflite_probabilities(path: Path, x: np.ndarray, threads: int | None = None) -> np.ndarray:
+    """Probabilities from the edge runtime, with the temperature stored in the file."""
+    return EdgeModel(path, threads=threads).classify(x)
+
+
+def invoke_latency_ms(path: Path, sample: np.ndarray, threads: int, warmup: int = 5, runs: int = 30) -> dict:
+    """Median and p95 invoke time for one image (after warm-up), through edge."""
+    m = EdgeModel(path, threads=threads)
+    batch = sample[None]
+    for _ in range(warmup):
+        m.logits(batch)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        m.logits(batch)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"median": statistics.median(times), "p95": times[min(len(times) - 1, int(0.95 * len(times)))]}
+
+
+def model_for(path: Path):
+    """Load a .keras (TensorFlow) or a .tflite (edge) model: returns (predict(x) -> probs, description)."""
+    path = Path(path)
+    if path.suffix == ".keras":
+        import keras
+
+        from train.fit import read_json
+
+        model = keras.models.load_model(path, compile=False)
+        run_json = path.parent / "run.json"
+        if not run_json.is_file():
+            raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
+        run = read_json(run_json)
+        return (lambda x: keras_probabilities(model, x, run.get("temperature", 1.0))), {
+            "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data")}
+    m = EdgeModel(path)
+    return m.classify, {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
+                        "synthetic_data": m.meta.get("synthetic_data")}

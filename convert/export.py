@@ -1,0 +1,111 @@
+"""Keras model -> .tflite in each quantization mode, with cxr-edge metadata appended.
+
+Modes, smallest first:
+  int8        full-integer, int8 input and output (input quantization is exact: scale 1)
+  int8-float  full-integer weights and activations, float32 input and output
+  int16x8     int16 activations, int8 weights (more precise activations, slower kernels)
+  dynamic     int8 weights, float activations
+  fp16        float16 weights
+  fp32        no quantization
+Full-integer modes need a representative set: drawn from the training split only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import numpy as np
+import tensorflow as tf
+
+from edge import __version__
+from edge import metadata as md
+from train.quiet import silenced_fd
+
+MODES = ("int8", "int8-float", "int16x8", "dynamic", "fp16", "fp32")
+FULL_INTEGER = ("int8", "int8-float", "int16x8")
+
+
+def convert(model: Any, mode: str, representative: np.ndarray | None = None) -> bytes:
+    """Return the flatbuffer for one mode (no metadata); the converter's chatter is swallowed."""
+    with contextlib.redirect_stdout(io.StringIO()), silenced_fd(1), silenced_fd(2), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _convert(model, mode, representative)
+
+
+def _convert(model: Any, mode: str, representative: np.ndarray | None) -> bytes:
+    if mode not in MODES:
+        raise ValueError(f"unknown quantization mode {mode!r}; choose from {', '.join(MODES)}")
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if mode == "fp32":
+        return converter.convert()
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if mode == "fp16":
+        converter.target_spec.supported_types = [tf.float16]
+    elif mode == "dynamic":
+        # tflite-runtime 2.14 rejects per-channel dynamic-range Dense layers (FULLY_CONNECTED v12).
+        converter._experimental_disable_per_channel_quantization_for_dense_layers = True
+    else:
+        if representative is None or len(representative) == 0:
+            raise ValueError(f"mode {mode} needs a representative set from the training split")
+        converter.representative_dataset = _representative(representative)
+        if mode == "int16x8":
+            converter.target_spec.supported_ops = [
+                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+        else:
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        if mode == "int8":
+            converter.inference_input_type = tf.int8
+            converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def _representative(x: np.ndarray) -> Iterable:
+    def gen():
+        for sample in x:
+            yield [sample[None].astype(np.float32)]
+
+    return gen
+
+
+def representative_sample(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A class-stratified sample of at most n training images (deterministic)."""
+    rng = np.random.default_rng(seed)
+    classes = np.unique(y)
+    per_class = max(1, n // max(1, len(classes)))
+    idx = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:per_class] for c in classes])
+    idx.sort()
+    return x[idx], y[idx]
+
+
+def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
+    """What the device needs, from run.json: labels, preprocessing, temperature, provenance."""
+    return {
+        "labels": labels,
+        "preprocess": run["preprocess"],
+        "temperature": run.get("temperature", 1.0),
+        "output": "logits",
+        "quantization": mode,
+        "arch": run.get("arch"),
+        "model_version": f"{run.get('arch', 'model')}-{run.get('created', '')}",
+        "trained": run.get("created"),
+        "converted": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_by": f"cxr-edge {__version__}, tensorflow {tf.__version__}",
+        "synthetic_data": bool(run.get("synthetic_data", False)),
+        "selftest_tolerance": 0.02,
+        "disclaimer": "Research software, not a medical device.",
+    }
+
+
+def selftest_files(inputs: np.ndarray, probabilities: np.ndarray) -> dict[str, bytes]:
+    """Reference inputs and the probabilities this machine's runtime gave, for --selftest."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, inputs=inputs.astype(np.uint8), probabilities=probabilities.astype(np.float32))
+    return {"selftest.npz": buf.getvalue()}
+
+
+def package(flatbuffer: bytes, meta: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:
+    return md.attach(flatbuffer, meta, files)

@@ -1,0 +1,107 @@
+"""PNG plots for reports: confusion matrices, per-class sensitivity, ROC, reliability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from convert.metrics import roc_curve
+from train.atomic import atomic_path
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+    _plt().close(fig)
+
+
+def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -> None:
+    """One confusion matrix per model, side by side, counts and row percentages."""
+    plt = _plt()
+    n = len(cms)
+    side = 1.2 + 0.6 * len(classes)
+    fig, axes = plt.subplots(1, n, figsize=(side * n, side + 0.4), squeeze=False)
+    for ax, (name, cm) in zip(axes[0], cms.items()):
+        cm = np.asarray(cm)
+        rows = cm.sum(1, keepdims=True)
+        frac = np.divide(cm, rows, out=np.zeros(cm.shape, float), where=rows > 0)
+        ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
+        for i in range(cm.shape[0]):
+            for j in range(cm.shape[1]):
+                ax.text(j, i, f"{cm[i, j]}\n{frac[i, j]:.0%}", ha="center", va="center", fontsize=8,
+                        color="white" if frac[i, j] > 0.6 else "black")
+        ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right", fontsize=8)
+        ax.set_yticks(range(len(classes)), classes, fontsize=8)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title(name)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path: Path) -> None:
+    """Per-class sensitivity with 95% CI whiskers, one bar per model."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(classes) * max(1, len(per_model)) / 3), 3.8))
+    width = 0.8 / max(1, len(per_model))
+    x = np.arange(len(classes))
+    for k, (name, rows) in enumerate(per_model.items()):
+        sens = np.array([np.nan if r["sensitivity"] is None else r["sensitivity"] for r in rows], float)
+        lo = np.array([np.nan if r["sensitivity_ci"][0] is None else r["sensitivity_ci"][0] for r in rows], float)
+        hi = np.array([np.nan if r["sensitivity_ci"][1] is None else r["sensitivity_ci"][1] for r in rows], float)
+        ax.bar(x + k * width - 0.4 + width / 2, sens, width, label=name,
+               yerr=np.vstack([sens - lo, hi - sens]), capsize=2)
+    ax.set_xticks(x, classes)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("sensitivity (95% CI)")
+    ax.legend(fontsize=8, ncol=min(4, len(per_model)))
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path, title: str = "") -> None:
+    """One-vs-rest ROC per class (for two classes, the second class only)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(4.5, 4.2))
+    shown = [1] if len(classes) == 2 else range(len(classes))
+    for c in shown:
+        pos = (y == c).astype(int)
+        if pos.min() == pos.max():
+            continue
+        fpr, tpr, _ = roc_curve(pos, probs[:, c])
+        ax.plot(fpr, tpr, label=classes[c])
+    ax.plot([0, 1], [0, 1], color="grey", ls=":")
+    ax.set_xlabel("1 - specificity")
+    ax.set_ylabel("sensitivity")
+    ax.set_title(title or "ROC (one vs rest)")
+    ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def reliability(bins_by_model: dict[str, list[dict]], path: Path) -> None:
+    """Reliability diagram: accuracy against confidence per bin, perfect calibration dashed."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(4.5, 4.2))
+    for name, bins in bins_by_model.items():
+        pts = [(b["confidence"], b["accuracy"]) for b in bins if b["count"] and b["accuracy"] is not None]
+        if pts:
+            cx, ay = zip(*pts)
+            ax.plot(cx, ay, marker="o", label=name)
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", label="perfect")
+    ax.set_xlabel("confidence (top class)")
+    ax.set_ylabel("accuracy")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8)
+    _save(fig, path)

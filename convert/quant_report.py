@@ -1,0 +1,95 @@
+"""The quantization report: what each .tflite mode cost against the Keras model, class by class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from convert import plots
+from convert.report import DISCLAIMER, confusion_table, fmt_ci, headline, per_class_table
+from train.atomic import write_json, write_text
+
+
+def summary_table(report: dict) -> list[str]:
+    classes = report["classes"]
+    lines = ["| model | size | vs fp32 | accuracy % (95% CI) | balanced acc. % (95% CI) | Δ acc. | "
+             + " | ".join(f"Δ sens. {c}" for c in classes)
+             + " | agreement | max \\|Δp\\| | invoke ms (1t / 2t) | gate |",
+             "|---|---:|---:|---|---|---:|" + "---:|" * len(classes) + "---:|---:|---|---|"]
+    for name, m in report["models"].items():
+        if name == "keras":
+            lines.append(f"| keras (reference) | {m['size_bytes'] / 1024:,.0f} KiB | | "
+                         f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | "
+                         f"{fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | |" + " |" * len(classes)
+                         + " | | | |")
+            continue
+        d, ag = m["delta"], m["agreement"]
+        lat = m.get("latency_ms", {})
+        lat_s = " / ".join(f"{lat[t]['median']:.2f}" for t in sorted(lat)) if lat else "n/a"
+        ratio = m.get("size_ratio_to_fp32")
+        lines.append(
+            f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {'' if ratio is None else f'{ratio:.2f}'} | "
+            f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
+            f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
+            + f" | {100 * ag['class_agreement']:.1f}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
+            + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
+    return lines
+
+
+def _pts(v) -> str:
+    return "n/a" if v is None else f"{v:+.1f}"
+
+
+def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray) -> None:
+    classes = report["classes"]
+    models = report["models"]
+    plots.confusion_grid({n: np.array(m["confusion_matrix"]) for n, m in models.items()}, classes,
+                         run_dir / "confusion_matrices.png")
+    plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
+    plots.roc_curves(y, probs_by_mode["keras"], classes, run_dir / "roc.png", "ROC, Keras model (test split)")
+    plots.reliability({n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")},
+                      run_dir / "reliability.png")
+    md = ["# Quantization report", "", DISCLAIMER, ""]
+    if report.get("synthetic_data"):
+        md += ["> **Trained on the built-in SYNTHETIC set.** These figures only show that the pipeline works; "
+               "they say nothing about real chest X-rays.", ""]
+    md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`, {report.get('parameters') or 0:,} parameters. "
+           f"Test split (frozen in split.json): n = {report['test_set']['n']} "
+           f"({', '.join(f'{c} {n}' for c, n in report['test_set']['counts'].items())}). "
+           f"Full-integer modes were calibrated on {report.get('calibration_samples')} training images (stratified; never test). "
+           f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
+           f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
+           f"Gate: accuracy may fall at most {report['gate']['max_drop']:g} points and each class's sensitivity at most "
+           f"{report['gate']['max_class_drop']:g} points below the Keras model.", "",
+           "## Summary", "", *summary_table(report), "",
+           "![confusion matrices](confusion_matrices.png)", "", "![per-class sensitivity](sensitivity.png)", ""]
+    if "auto" in report:
+        a = report["auto"]
+        md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]
+        md += [f"- {r['mode']} rejected: {'; '.join(r['reasons'])}" for r in a["rejected"]] + [""]
+    for name, m in models.items():
+        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "", *confusion_table(m, classes), ""]
+        if name != "keras":
+            if not m["gate"]["passed"]:
+                md += [f"**Gate FAILED:** {'; '.join(m['gate']['reasons'])}", ""]
+            flipped = m["agreement"]["flipped"]
+            md += [f"Class flips against Keras: {len(flipped)}" + (":" if flipped else "."), ""]
+            for f in flipped[:50]:
+                md.append(f"- `{f['file']}` (true {f['true']}): keras {f['reference']} → {name} {f['quantized']}")
+            if flipped:
+                md.append("")
+    if "external" in report:
+        ext = report["external"]
+        md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",
+               "Images from a source the model never saw: the honest estimate of performance at a new site.", "",
+               "| model | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
+               "|---|---|" + "---|" * len(classes)]
+        for name, s in ext.items():
+            if isinstance(s, dict) and "per_class" in s:
+                md.append(f"| {name} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
+                          + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
+        md.append("")
+    md += ["## Calibration", "", "![reliability](reliability.png) ![roc](roc.png)", ""]
+    write_json(run_dir / "report.json", report)
+    write_text(run_dir / "report.md", "\n".join(md))

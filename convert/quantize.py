@@ -1,0 +1,160 @@
+"""cxr-convert's flow: export each mode, score it through edge on the frozen test split, gate it.
+
+Every .tflite is scored by ``edge.model.EdgeModel``, the same code that runs on the device, so
+the report measures what the device will do, not what the converter meant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
+from convert.metrics import summarize
+from convert.report import compare, deltas, gate
+from edge.model import EdgeModel
+from edge.preprocess import PreprocessConfig, preprocess_gray
+from train.atomic import write_bytes
+from train.data import Split, load_part
+from train.fit import read_json
+
+
+@dataclass
+class ConvertSettings:
+    run_dir: Path
+    modes: list[str] = field(default_factory=lambda: ["int8", "int8-float", "int16x8", "dynamic", "fp16", "fp32"])
+    max_drop: float = 1.0
+    max_class_drop: float = 2.0
+    auto: bool = False
+    calibration_samples: int = 300
+    report_only: bool = False
+    latency_threads: tuple[int, ...] = (1, 2)
+    n_boot: int = 1000
+    progress: bool = True
+
+
+def log(msg: str) -> None:
+    print(f"cxr-convert: {msg}", file=sys.stderr, flush=True)
+
+
+def selftest_inputs(config: PreprocessConfig, n: int = 3) -> np.ndarray:
+    """Reference inputs for the on-device self-test: synthetic images, never patient data."""
+    from train.synthetic import SYNTHETIC_CLASSES, render
+
+    rng = np.random.default_rng(1234)
+    return np.stack([preprocess_gray(render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng), config)
+                     for k in range(n)])
+
+
+def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray) -> None:
+    """Write model_<mode>.tflite with metadata and a self-test measured on this machine."""
+    from convert.export import convert, model_metadata, package, selftest_files
+
+    flatbuffer = convert(model, mode, representative)
+    meta = model_metadata(run, mode, run["classes"])
+    write_bytes(path, package(flatbuffer, meta))
+    ref = selftest_inputs(PreprocessConfig.from_dict(run["preprocess"]))
+    expected = EdgeModel(path).classify(ref)
+    write_bytes(path, package(flatbuffer, meta, selftest_files(ref, expected)))
+
+
+def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
+    """Convert, evaluate and gate; returns (report, exit code)."""
+    run_dir = Path(s.run_dir)
+    for name in ("run.json", "split.json", "model.keras"):
+        if not (run_dir / name).is_file():
+            raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
+    run = read_json(run_dir / "run.json")
+    split = Split.load(run_dir / "split.json")
+    config = PreprocessConfig.from_dict(run["preprocess"])
+    classes = run["classes"]
+    x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
+    test_files = [i.path for i in split.parts["test"]]
+
+    import keras
+
+    model = keras.models.load_model(run_dir / "model.keras", compile=False)
+    ref_probs = keras_probabilities(model, x_test, run.get("temperature", 1.0))
+    reference = summarize(y_test, ref_probs, classes, n_boot=s.n_boot)
+    representative = np.zeros((0,))
+    if not s.report_only:
+        x_train, y_train = load_part(run_dir, split, "train", config, s.progress)
+        from convert.export import representative_sample
+
+        representative, _ = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
+    report = {
+        "run_dir": str(run_dir), "classes": classes, "synthetic_data": run.get("synthetic_data", False),
+        "arch": run.get("arch"), "parameters": run.get("parameters"),
+        "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},
+        "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
+        "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop},
+        "temperature": run.get("temperature", 1.0),
+        "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
+    }
+    probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
+    for mode in s.modes:
+        path = run_dir / f"model_{mode}.tflite"
+        if not s.report_only:
+            log(f"converting {mode}")
+            export_mode(model, mode, path, run, representative)
+        elif not path.is_file():
+            raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
+        probs = tflite_probabilities(path, x_test)
+        probs_by_mode[mode] = probs
+        summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
+        entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
+                 "delta": deltas(reference, summary),
+                 "agreement": compare(ref_probs, probs, y_test, test_files, classes),
+                 "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
+        if s.latency_threads:
+            entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
+        report["models"][mode] = entry
+        verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
+        log(f"{mode}: accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
+            f"agreement {entry['agreement']['class_agreement']:.3f}, {entry['size_bytes']:,} bytes, gate {verdict}")
+    fp32 = report["models"].get("fp32", {}).get("size_bytes")
+    for mode in s.modes:
+        if fp32:
+            report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["size_bytes"] / fp32, 4)
+    if "external" in split.parts:
+        report["external"] = evaluate_external(run_dir, split, config, model, run, s)
+    code = 0
+    if s.auto:
+        report["auto"] = choose_smallest(report, s.modes, run_dir)
+        code = 0 if report["auto"]["selected"] else 1
+    elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
+        code = 1
+    from convert.quant_report import write_quantization_report
+
+    write_quantization_report(run_dir, report, probs_by_mode, y_test)
+    return report, code
+
+
+def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:
+    """Keep the smallest mode that passes the gate as model.tflite; say why smaller ones lost."""
+    by_size = sorted(modes, key=lambda m: report["models"][m]["size_bytes"])
+    rejected = []
+    for m in by_size:
+        g = report["models"][m]["gate"]
+        if g["passed"]:
+            write_bytes(run_dir / "model.tflite", (run_dir / f"model_{m}.tflite").read_bytes())
+            log(f"--auto: kept {m} as model.tflite" + (f" (rejected: {', '.join(r['mode'] for r in rejected)})" if rejected else ""))
+            return {"selected": m, "file": "model.tflite", "rejected": rejected}
+        rejected.append({"mode": m, "reasons": g["reasons"]})
+    log("--auto: no mode passed the gate; model.tflite not written")
+    return {"selected": None, "rejected": rejected}
+
+
+def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,
+                      s: ConvertSettings) -> dict:
+    """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap."""
+    x, y = load_part(run_dir, split, "external", config, s.progress)
+    out = {"source": split.notes.get("holdout_source"), "n": int(len(y)),
+           "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
+    for mode in s.modes:
+        out[mode] = summarize(y, tflite_probabilities(run_dir / f"model_{mode}.tflite", x), split.classes, n_boot=s.n_boot)
+    return out

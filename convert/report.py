@@ -1,0 +1,139 @@
+"""Reports people and machines can trust: report.json, report.md with plots, and the gate.
+
+The gate compares each .tflite with the Keras model it came from on the same frozen test
+images: overall accuracy may drop at most ``max_drop`` points and no class's sensitivity more
+than ``max_class_drop`` points (a quantized model that trades COVID sensitivity for Normal
+specificity can keep its accuracy and still be unsafe).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from convert import plots
+from convert.metrics import agreement, summarize, to_jsonable
+from train.atomic import write_json, write_text
+
+DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
+              "establish safety or effectiveness for any patient population.")
+
+
+def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: float) -> dict:
+    """Pass/fail of a quantized model against its float reference, with reasons (points = %)."""
+    reasons = []
+    drop = 100 * (reference["accuracy"] - candidate["accuracy"])
+    if drop > max_drop + 1e-9:
+        reasons.append(f"accuracy fell {drop:.1f} points (limit {max_drop:g})")
+    for ref, cand in zip(reference["per_class"], candidate["per_class"]):
+        if ref["sensitivity"] is None or cand["sensitivity"] is None:
+            continue
+        d = 100 * (ref["sensitivity"] - cand["sensitivity"])
+        if d > max_class_drop + 1e-9:
+            reasons.append(f"{ref['class']} sensitivity fell {d:.1f} points (limit {max_class_drop:g})")
+    return {"passed": not reasons, "reasons": reasons}
+
+
+def deltas(reference: dict, candidate: dict) -> dict:
+    """Change against the reference in points (candidate - reference) x 100."""
+    def pts(a, b):
+        return None if a is None or b is None else round(100 * (b - a), 2)
+
+    return {
+        "accuracy_points": pts(reference["accuracy"], candidate["accuracy"]),
+        "balanced_accuracy_points": pts(reference["balanced_accuracy"], candidate["balanced_accuracy"]),
+        "sensitivity_points": {r["class"]: pts(r["sensitivity"], c["sensitivity"])
+                               for r, c in zip(reference["per_class"], candidate["per_class"])},
+        "specificity_points": {r["class"]: pts(r["specificity"], c["specificity"])
+                               for r, c in zip(reference["per_class"], candidate["per_class"])},
+    }
+
+
+def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files: list[str],
+            classes: list[str]) -> dict:
+    """Agreement with the reference model and the list of images whose class flipped."""
+    ag = agreement(reference_probs, probs)
+    flipped = [{"file": files[i], "true": classes[int(y[i])],
+                "reference": {c: round(float(p), 4) for c, p in zip(classes, reference_probs[i])},
+                "quantized": {c: round(float(p), 4) for c, p in zip(classes, probs[i])}} for i in ag["flipped"]]
+    return to_jsonable({**{k: v for k, v in ag.items() if k != "flipped"}, "flipped": flipped})
+
+
+def fmt_ci(value, ci) -> str:
+    if value is None:
+        return "n/a"
+    lo, hi = ci
+    return f"{100 * value:.1f} ({100 * lo:.1f}–{100 * hi:.1f})" if lo is not None else f"{100 * value:.1f}"
+
+
+def per_class_table(summary: dict) -> list[str]:
+    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % (95% CI) | F1 | AUROC |",
+             "|---|---:|---|---|---|---:|---:|"]
+    for r in summary["per_class"]:
+        auc = summary["auroc_per_class"].get(r["class"])
+        f1 = "n/a" if r["f1"] is None else f"{r['f1']:.3f}"
+        lines.append(f"| {r['class']} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
+                     f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
+                     f"{f1} | "
+                     f"{'n/a' if auc is None else f'{auc:.3f}'} |")
+    return lines
+
+
+def confusion_table(summary: dict, classes: list[str]) -> list[str]:
+    lines = ["| true \\ predicted | " + " | ".join(classes) + " |", "|---|" + "---:|" * len(classes)]
+    for c, row in zip(classes, summary["confusion_matrix"]):
+        lines.append(f"| {c} | " + " | ".join(str(v) for v in row) + " |")
+    return lines
+
+
+def headline(summary: dict) -> str:
+    auc = summary["macro_auroc"]
+    return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'])} %, balanced accuracy "
+            f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
+            f"{'n/a' if auc is None else f'{auc:.3f}'}, ECE {summary['ece']:.3f}, n = {summary['n']}")
+
+
+def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
+                      files: list[str], sources: list[str] | None = None, extra: dict | None = None,
+                      n_boot: int = 1000) -> dict:
+    """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir."""
+    out_dir = Path(out_dir)
+    summary = summarize(y, probs, classes, n_boot=n_boot)
+    report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
+    if sources and any(sources):
+        report["per_source"] = per_source(y, probs, classes, sources, n_boot)
+    report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(p.argmax())],
+                              "probabilities": {c: round(float(v), 4) for c, v in zip(classes, p)}}
+                             for f, t, p in zip(files, y, probs)]
+    plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
+    plots.roc_curves(y, probs, classes, out_dir / "roc.png")
+    plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png")
+    md = [f"# {title}", "", DISCLAIMER, ""]
+    if (extra or {}).get("synthetic_data"):
+        md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
+    md += [headline(summary), "", "## Per class", "", *per_class_table(summary), "",
+           "## Confusion matrix", "", *confusion_table(summary, classes), "", "![confusion](confusion.png)", "",
+           "## ROC and calibration", "", "![roc](roc.png) ![reliability](reliability.png)", ""]
+    if "per_source" in report:
+        md += ["## Per source", "", "A model that learnt the hospital instead of the disease shows it here.", "",
+               "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
+               "|---|---:|---|" + "---|" * len(classes)]
+        for src, s in report["per_source"].items():
+            sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
+            md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
+                      + " | ".join(sens) + " |")
+        md.append("")
+    write_json(out_dir / "report.json", report)
+    write_text(out_dir / "report.md", "\n".join(md))
+    return report
+
+
+def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int) -> dict:
+    out = {}
+    src = np.array(sources)
+    for s in sorted(set(sources)):
+        m = src == s
+        out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot)
+    return out

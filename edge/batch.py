@@ -1,0 +1,101 @@
+"""Batch classification: expand paths, decode in worker threads while the interpreter runs.
+
+Decoding (zlib, JPEG, resize) releases the GIL in Pillow, so worker threads keep the
+interpreter fed and a folder is classified about as fast as it can be decoded. One bad file
+becomes an error Result; it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Protocol
+
+import numpy as np
+
+from edge.preprocess import ImageError, PreprocessConfig, preprocess_file
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".dcm", ".dicom"}
+
+
+@dataclass
+class Result:
+    file: str
+    probabilities: np.ndarray | None = None
+    error: str | None = None
+
+
+class Classifier(Protocol):
+    preprocess: PreprocessConfig
+
+    def classify(self, batch: np.ndarray) -> np.ndarray: ...
+
+
+def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[str], list[Result]]:
+    """Turn files and folders into a deterministic list of files, plus errors for missing ones.
+
+    Folders contribute their image files (by suffix) in sorted order; files named explicitly are
+    tried whatever their suffix. Symlinked folders are not followed, so a symlink loop cannot
+    make the walk endless.
+    """
+    files: list[str] = []
+    errors: list[Result] = []
+    for arg in args:
+        p = Path(arg)
+        if p.is_dir():
+            files.extend(_walk(p, recursive))
+        elif p.exists() or p.is_symlink():
+            files.append(arg)
+        else:
+            errors.append(Result(arg, error="no such file or folder"))
+    return files, errors
+
+
+def _walk(root: Path, recursive: bool) -> list[str]:
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+        for name in sorted(filenames):
+            if not name.startswith(".") and Path(name).suffix.lower() in IMAGE_SUFFIXES:
+                found.append(os.path.join(dirpath, name))
+    return sorted(found) if recursive else found
+
+
+def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
+    """Preprocess one file, or return the reason it cannot be used."""
+    try:
+        return preprocess_file(path, config)
+    except ImageError as e:
+        return str(e)
+    except MemoryError:
+        return "out of memory while decoding"
+    except Exception as e:  # a decoder bug must not end the batch
+        return f"cannot decode ({type(e).__name__}: {e})"
+
+
+def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32) -> Iterator[Result]:
+    """Yield one Result per path, in order, decoding ahead in threads while the model runs."""
+    workers = workers or min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[str, Future]] = deque()
+        it = iter(paths)
+        for path in it:
+            pending.append((path, pool.submit(decode, path, model.preprocess)))
+            if len(pending) >= window:
+                break
+        while pending:
+            path, fut = pending.popleft()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(decode, nxt, model.preprocess)))
+            x = fut.result()
+            if isinstance(x, str):
+                yield Result(path, error=x)
+                continue
+            try:
+                yield Result(path, probabilities=model.classify(x[None])[0])
+            except Exception as e:
+                yield Result(path, error=f"inference failed ({type(e).__name__}: {e})")

@@ -1,0 +1,175 @@
+"""edge-classify: classify chest X-ray files with a cxr-edge .tflite on a small device.
+
+Research software, NOT a medical device: its output must not be used for diagnosis.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+
+from edge.batch import Result, classify_files, expand_inputs
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print one clear line on stderr and return the Exit to raise."""
+    print(f"edge-classify: error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+@app.command(
+    help=(
+        "Classify chest X-ray images (PNG, JPEG, 16-bit PNG, DICOM with the [dicom] extra) with a "
+        "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability. "
+        "Give files, folders (their images are classified in name order) or '-' to read paths "
+        "from standard input. Exit code: 0 all classified, 1 some files failed (the rest are "
+        "still classified), 2 usage or model error.\n\n"
+        "Examples:\n\n"
+        "  edge-classify xray.png --model model_int8.tflite\n\n"
+        "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
+        "  edge-classify --info --model model_int8.tflite\n\n"
+        "  edge-classify --selftest --model model_int8.tflite\n\n"
+        "Research software, NOT a medical device: do not use its output for diagnosis."
+    )
+)
+def main(
+    images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
+    model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probabilities} or {file, error}."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class."),
+    top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
+    threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help="Interpreter threads (default: the runtime's choice)."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk folders recursively."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata."),
+    info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
+    selftest: bool = typer.Option(False, "--selftest", help="Run the reference inputs embedded in the model on this device's runtime and compare."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+) -> None:
+    _reconfigure_streams()
+    from edge.model import EdgeModel, ModelFileError
+    from edge.runtime import RuntimeMissing
+
+    if json_out and csv_out:
+        raise _fail("choose one of --json and --csv")
+    try:
+        m = EdgeModel(model, threads=threads, labels=[s.strip() for s in labels.split(",")] if labels else None)
+    except (ModelFileError, RuntimeMissing) as e:
+        if debug:
+            raise
+        raise _fail(str(e))
+    if info:
+        print(json.dumps(m.info(), indent=2, default=str))
+        raise typer.Exit(EXIT_OK)
+    if selftest:
+        try:
+            result = m.selftest()
+        except ModelFileError as e:
+            if debug:
+                raise
+            raise _fail(str(e))
+        _print_selftest(result, json_out)
+        raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
+    if not images:
+        raise _fail("no images given (pass files, folders or '-'; see --help)")
+    if m.meta.get("synthetic_data"):
+        print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
+
+    paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
+    writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text")
+    failed = 0
+    for r in itertools.chain(missing, classify_files(m, paths)):
+        failed += r.error is not None
+        writer(r)
+    sys.stdout.flush()
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _stdin_paths(args: list[str]) -> Iterator[str]:
+    for a in args:
+        if a == "-":
+            yield from (line.rstrip("\n") for line in sys.stdin if line.strip())
+        else:
+            yield a
+
+
+def _writer(labels: list[str], k: int, fmt: str):
+    """Return a function that prints one Result in the chosen format."""
+    out = sys.stdout
+    if fmt == "csv":
+        w = csv.writer(out)
+        w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "error"])
+
+        def write_csv(r: Result) -> None:
+            if r.error:
+                w.writerow([r.file, "", "", *([""] * len(labels)), r.error])
+            else:
+                i = int(r.probabilities.argmax())
+                w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities), ""])
+
+        return write_csv
+
+    def ranked(r: Result) -> list[tuple[str, float]]:
+        order = r.probabilities.argsort()[::-1][:k]
+        return [(labels[i], float(r.probabilities[i])) for i in order]
+
+    if fmt == "json":
+
+        def write_json(r: Result) -> None:
+            if r.error:
+                rec = {"file": r.file, "error": r.error}
+            else:
+                top = ranked(r)
+                rec = {"file": r.file, "label": top[0][0], "probability": round(top[0][1], 6),
+                       "probabilities": {c: round(float(p), 6) for c, p in zip(labels, r.probabilities)}}
+                if k > 1:
+                    rec["top_k"] = [{"label": c, "probability": round(p, 6)} for c, p in top]
+            print(json.dumps(rec), file=out)
+
+        return write_json
+
+    def write_text(r: Result) -> None:
+        if r.error:
+            print(f"edge-classify: {r.file}: {r.error}", file=sys.stderr)
+        else:
+            print("\t".join([r.file, *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
+
+    return write_text
+
+
+def _print_selftest(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result))
+        return
+    verdict = "PASSED" if result["passed"] else "FAILED"
+    print(
+        f"selftest {verdict}: {result['cases']} reference inputs on {result['runtime']}, "
+        f"max probability deviation {result['max_deviation']:.2e} (tolerance {result['tolerance']:.0e}), "
+        f"same classes: {'yes' if result['same_classes'] else 'NO'}"
+    )
+
+
+def _reconfigure_streams() -> None:
+    # File names that are not valid UTF-8 reach us as surrogate escapes; write their bytes back.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape" if os.name == "posix" else "backslashreplace")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

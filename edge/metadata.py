@@ -1,0 +1,71 @@
+"""The metadata that makes a .tflite self-describing: one file to copy to the device.
+
+A cxr-edge model file is the TFLite flatbuffer followed by a zip archive holding
+``cxr_edge.json`` (labels, preprocessing, calibration temperature, version, checksum) and
+optional extra files (the self-test). TFLite runtimes read the flatbuffer by offsets from the
+start and ignore the trailing archive, the same trick TFLite Model Maker uses for label files;
+Python's zipfile finds the archive from the end. Only the standard library is needed to read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = "cxr-edge/1"
+META_NAME = "cxr_edge.json"
+REQUIRED = ("labels", "preprocess", "temperature", "tflite_bytes", "tflite_sha256")
+
+
+class ModelFileError(ValueError):
+    """A file that is not a usable model; the message says what is wrong or missing."""
+
+
+def attach(flatbuffer: bytes, metadata: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:
+    """Return the flatbuffer with the metadata archive appended (pure function)."""
+    meta = dict(metadata)
+    meta["format"] = FORMAT
+    meta["tflite_bytes"] = len(flatbuffer)
+    meta["tflite_sha256"] = hashlib.sha256(flatbuffer).hexdigest()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(META_NAME, json.dumps(meta, indent=2, sort_keys=True))
+        z.writestr("labels.txt", "\n".join(meta.get("labels", [])) + "\n")
+        for name, data in (files or {}).items():
+            z.writestr(name, data)
+    return flatbuffer + buf.getvalue()
+
+
+def split(data: bytes) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
+    """Split a model file's bytes into (flatbuffer, metadata or None, extra files)."""
+    if len(data) < 8 or data[4:8] != b"TFL3":
+        raise ModelFileError("not a TensorFlow Lite model (no TFL3 identifier)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            meta = json.loads(z.read(META_NAME))
+            files = {n: z.read(n) for n in z.namelist() if n not in (META_NAME, "labels.txt")}
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return data, None, {}
+    missing = [k for k in REQUIRED if k not in meta]
+    if missing:
+        raise ModelFileError(f"model metadata is incomplete: missing {', '.join(missing)}")
+    n = meta["tflite_bytes"]
+    flatbuffer = data[:n]
+    if len(flatbuffer) != n or hashlib.sha256(flatbuffer).hexdigest() != meta["tflite_sha256"]:
+        raise ModelFileError("model weights do not match their checksum: the file is damaged")
+    return flatbuffer, meta, files
+
+
+def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
+    """Read a model file from disk; see :func:`split`."""
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: is a directory, not a model file") from None
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read model file: {e.strerror or e}") from None
+    return split(data)

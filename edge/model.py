@@ -1,0 +1,136 @@
+"""Open a cxr-edge .tflite, check it against its metadata, and classify preprocessed images.
+
+The model outputs logits; probabilities are ``softmax(logits / temperature)`` with the
+temperature fitted on the validation split at training time, so the numbers printed on the
+device are calibrated the same way the report measured them.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from edge import metadata as md
+from edge.preprocess import PreprocessConfig
+from edge.runtime import interpreter_class, runtime_version
+
+ModelFileError = md.ModelFileError
+
+
+class EdgeModel:
+    """A loaded model: ``classify(uint8 NHWC batch) -> probabilities (N, classes)``."""
+
+    def __init__(self, path: str | Path, threads: int | None = None, labels: list[str] | None = None):
+        self.path = Path(path)
+        flatbuffer, meta, self.files = md.read(self.path)
+        if meta is None:
+            if not labels:
+                raise ModelFileError(
+                    f"{self.path} has no cxr-edge metadata (labels, preprocessing, calibration); "
+                    "use a model made by cxr-convert, or pass --labels A,B for a foreign model"
+                )
+            meta = {"labels": list(labels), "temperature": 1.0, "foreign": True}
+        elif labels:
+            if len(labels) != len(meta["labels"]):
+                raise ModelFileError(f"--labels gives {len(labels)} names, the model has {len(meta['labels'])}")
+            meta = {**meta, "labels": list(labels)}
+        Interpreter, self.runtime = interpreter_class()
+        try:
+            self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
+            self.interpreter.allocate_tensors()
+        except Exception as e:  # every runtime raises its own types
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason})") from None
+        inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
+        if len(inputs) != 1 or len(outputs) != 1:
+            raise ModelFileError(f"{self.path}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
+        self._in, self._out = inputs[0], outputs[0]
+        shape = tuple(int(v) for v in self._in["shape"])
+        if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
+            raise ModelFileError(f"{self.path}: input shape {shape} is not (1, size, size, 1 or 3)")
+        if "preprocess" in meta:
+            self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])
+            if (self.preprocess.size, self.preprocess.size, self.preprocess.channels) != shape[1:]:
+                raise ModelFileError(
+                    f"{self.path}: input shape {shape} does not match its metadata "
+                    f"({self.preprocess.size}x{self.preprocess.size}x{self.preprocess.channels})"
+                )
+        else:
+            self.preprocess = PreprocessConfig(size=shape[1], channels=shape[3])
+        n_out = int(self._out["shape"][-1])
+        if n_out != len(meta["labels"]):
+            raise ModelFileError(f"{self.path}: the model has {n_out} outputs but {len(meta['labels'])} labels")
+        self.meta = meta
+        self.labels: list[str] = list(meta["labels"])
+        self.temperature = float(meta.get("temperature", 1.0))
+        self.input_shape = shape
+
+    def logits(self, batch: np.ndarray) -> np.ndarray:
+        """Raw (dequantized) model outputs for a uint8 batch of shape (N, size, size, C)."""
+        if batch.shape[1:] != self.input_shape[1:]:
+            raise ValueError(f"batch shape {batch.shape[1:]} does not match model input {self.input_shape[1:]}")
+        out = np.empty((len(batch), len(self.labels)), dtype=np.float32)
+        for i, x in enumerate(batch):
+            self.interpreter.set_tensor(self._in["index"], self._quantize_input(x[None]))
+            self.interpreter.invoke()
+            out[i] = self._dequantize_output(self.interpreter.get_tensor(self._out["index"]))[0]
+        return out
+
+    def classify(self, batch: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities for a uint8 batch."""
+        return softmax(self.logits(batch), self.temperature)
+
+    def _quantize_input(self, x: np.ndarray) -> np.ndarray:
+        dtype = self._in["dtype"]
+        if dtype == np.float32:
+            return x.astype(np.float32)
+        scale, zero = self._in["quantization"]
+        info = np.iinfo(dtype)
+        q = np.round(x.astype(np.float32) / scale + zero)
+        return np.clip(q, info.min, info.max).astype(dtype)
+
+    def _dequantize_output(self, y: np.ndarray) -> np.ndarray:
+        if y.dtype == np.float32:
+            return y
+        scale, zero = self._out["quantization"]
+        return (y.astype(np.float32) - zero) * scale
+
+    def info(self) -> dict[str, Any]:
+        """What the model says about itself, plus where it runs now."""
+        return {
+            "file": str(self.path),
+            "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
+            "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
+            "output": {"dtype": np.dtype(self._out["dtype"]).name},
+            "selftest": "selftest.npz" in self.files,
+            **{k: v for k, v in self.meta.items()},
+        }
+
+    def selftest(self) -> dict[str, Any]:
+        """Run the reference inputs embedded by cxr-convert and compare with their expected output."""
+        if "selftest.npz" not in self.files:
+            raise ModelFileError(f"{self.path} carries no self-test (made by an older cxr-convert?)")
+        ref = np.load(io.BytesIO(self.files["selftest.npz"]))
+        got = self.classify(ref["inputs"])
+        want = ref["probabilities"]
+        deviation = float(np.max(np.abs(got - want)))
+        tolerance = float(self.meta.get("selftest_tolerance", 0.02))
+        same_class = bool(np.all(got.argmax(1) == want.argmax(1)))
+        return {
+            "passed": bool(deviation <= tolerance and same_class),
+            "cases": int(len(want)),
+            "max_deviation": deviation,
+            "tolerance": tolerance,
+            "same_classes": same_class,
+            "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
+        }
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)

@@ -1,0 +1,216 @@
+"""Image file -> model input: the single source of pixels.
+
+Training, conversion and the device all call :func:`preprocess_file`, so a model sees on the
+device exactly the bytes it saw in training. The steps are chosen for robustness to the way
+different hospitals acquire and store chest X-rays:
+
+1. decode any PNG/JPEG/BMP/TIFF/GIF (8- or 16-bit; L, RGB, RGBA, palette, CMYK) or DICOM to 8-bit
+   grayscale, refusing decompression bombs before they are decoded;
+2. trim uniform borders (black letterboxing, white scanner margins), which differ by site;
+3. resize keeping the aspect ratio (pediatric films are landscape; squashing them would make
+   shape a shortcut) and pad to a square;
+4. equalise the histogram of the image content, which makes the input invariant to any
+   monotone intensity change (gamma, window/level, contrast) between devices.
+
+The output is uint8 HxWxC; the model itself rescales to float.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+# Refuse images above this many pixels before decoding them (a 16k x 16k PNG would need 256 MB
+# of memory on a Pi with 512 MB). Real chest X-rays are at most about 4300 x 4300.
+MAX_PIXELS = 50_000_000
+MIN_SIDE = 32
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+RESIZE_MODES = ("pad", "squash")
+NORMALIZE_MODES = ("equalize", "none")
+
+
+class ImageError(ValueError):
+    """An input file that cannot be turned into a model input; the message says why."""
+
+
+@dataclass(frozen=True)
+class PreprocessConfig:
+    """How to turn a file into a model input. Travels inside every .tflite's metadata."""
+
+    size: int = 128
+    channels: int = 1
+    resize: str = "pad"
+    normalize: str = "equalize"
+    trim_borders: bool = True
+
+    def __post_init__(self) -> None:
+        if self.size < 8:
+            raise ValueError(f"image size must be at least 8, got {self.size}")
+        if self.channels not in (1, 3):
+            raise ValueError(f"channels must be 1 or 3, got {self.channels}")
+        if self.resize not in RESIZE_MODES:
+            raise ValueError(f"resize must be one of {RESIZE_MODES}, got {self.resize!r}")
+        if self.normalize not in NORMALIZE_MODES:
+            raise ValueError(f"normalize must be one of {NORMALIZE_MODES}, got {self.normalize!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PreprocessConfig":
+        known = {k: d[k] for k in ("size", "channels", "resize", "normalize", "trim_borders") if k in d}
+        return cls(**known)
+
+
+def preprocess_file(path: str | Path, config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
+    """Read an image file and return the model input, uint8 of shape (size, size, channels)."""
+    return preprocess_gray(load_grayscale(path), config)
+
+
+def preprocess_gray(gray: np.ndarray, config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
+    """Turn an 8-bit grayscale image (H, W) into the model input (pure function)."""
+    if gray.ndim != 2 or gray.dtype != np.uint8:
+        raise ValueError(f"expected a 2-D uint8 image, got {gray.dtype} {gray.shape}")
+    if config.trim_borders:
+        gray = trim_uniform_borders(gray)
+    s = config.size
+    h, w = gray.shape
+    img = Image.fromarray(gray)
+    if config.resize == "squash":
+        nw, nh = s, s
+    else:
+        scale = s / max(h, w)
+        nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    content = np.asarray(img.resize((nw, nh), Image.Resampling.BILINEAR, reducing_gap=3.0))
+    if config.normalize == "equalize":
+        content = equalize(content)
+    out = np.zeros((s, s), dtype=np.uint8)
+    top, left = (s - nh) // 2, (s - nw) // 2
+    out[top : top + nh, left : left + nw] = content
+    if config.channels == 3:
+        return np.repeat(out[:, :, None], 3, axis=2)
+    return out[:, :, None]
+
+
+def equalize(gray: np.ndarray) -> np.ndarray:
+    """Histogram equalisation to the full 0..255 range (a pure function of the histogram).
+
+    A constant image maps to mid-grey rather than to an arbitrary extreme.
+    """
+    hist = np.bincount(gray.ravel(), minlength=256)
+    cdf = np.cumsum(hist)
+    n = cdf[-1]
+    cdf_min = cdf[np.flatnonzero(hist)[0]]
+    if n == cdf_min:
+        return np.full_like(gray, 128)
+    lut = np.round((cdf - cdf_min) / (n - cdf_min) * 255.0)
+    return np.clip(lut, 0, 255).astype(np.uint8)[gray]
+
+
+def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: float = 0.25) -> np.ndarray:
+    """Cut rows/columns at the edges that are (nearly) one flat value.
+
+    Never removes more than ``max_fraction`` of either dimension from each side, so a dark
+    image cannot be trimmed away.
+    """
+    h, w = gray.shape
+
+    def flat(lines: np.ndarray) -> np.ndarray:
+        return (lines.max(axis=1).astype(np.int16) - lines.min(axis=1)) <= tolerance
+
+    def run_length(mask: np.ndarray, limit: int) -> int:
+        not_flat = np.flatnonzero(~mask[:limit])
+        return int(not_flat[0]) if not_flat.size else limit
+
+    rows, cols = flat(gray), flat(gray.T)
+    lim_h, lim_w = int(h * max_fraction), int(w * max_fraction)
+    top = run_length(rows, lim_h)
+    bottom = run_length(rows[::-1], lim_h)
+    left = run_length(cols, lim_w)
+    right = run_length(cols[::-1], lim_w)
+    return gray[top : h - bottom, left : w - right]
+
+
+def load_grayscale(path: str | Path) -> np.ndarray:
+    """Decode an image file to 8-bit grayscale (H, W); raise ImageError with a clear reason."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise ImageError("is a directory, not an image file") from None
+    except FileNotFoundError:
+        raise ImageError("no such file") from None
+    except PermissionError:
+        raise ImageError("permission denied") from None
+    except OSError as e:
+        raise ImageError(f"cannot read file: {e.strerror or e}") from None
+    return load_bytes(data, path)
+
+
+def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
+    """Decode a file's bytes (the name only hints at DICOM) to 8-bit grayscale (H, W)."""
+    if not data:
+        raise ImageError("empty file (0 bytes)")
+    if is_dicom(data, Path(path)):
+        from edge.dicom import dicom_to_gray  # optional extra; imported only when needed
+
+        return _check_size(dicom_to_gray(data))
+    return _check_size(decode_bytes(data))
+
+
+def is_dicom(data: bytes, path: Path) -> bool:
+    return data[128:132] == b"DICM" or path.suffix.lower() in (".dcm", ".dicom")
+
+
+def decode_bytes(data: bytes) -> np.ndarray:
+    """Decode PNG/JPEG/... bytes to 8-bit grayscale, the same way every time."""
+    try:
+        img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as e:
+        raise ImageError(f"refused: {e}") from None
+    except Exception:
+        raise ImageError("not a readable image (unknown or corrupt format)") from None
+    w, h = img.size
+    if w * h > MAX_PIXELS:
+        raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}")
+    try:
+        if getattr(img, "n_frames", 1) > 1:
+            img.seek(0)  # animated or multi-page: the first frame
+        if img.mode in ("P", "PA"):
+            img = img.convert("RGBA")
+        if img.mode in ("RGBA", "LA"):
+            # Composite transparent parts onto black, as the reference data set did.
+            background = Image.new("RGBA", img.size, (0, 0, 0, 255))
+            img = Image.alpha_composite(background, img.convert("RGBA"))
+        if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+            return _wide_to_uint8(np.asarray(img))
+        if img.mode == "CMYK":
+            img = img.convert("RGB")
+        return np.asarray(img.convert("L"))
+    except ImageError:
+        raise
+    except Exception as e:
+        reason = str(e).split("\n")[0] or type(e).__name__
+        raise ImageError(f"corrupt or truncated image ({reason})") from None
+
+
+def _wide_to_uint8(a: np.ndarray) -> np.ndarray:
+    """Map a 16-bit or float image linearly from its min..max to 0..255."""
+    a = a.astype(np.float64)
+    lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+    if hi <= lo:
+        return np.zeros(a.shape, dtype=np.uint8)
+    return np.round((a - lo) / (hi - lo) * 255.0).astype(np.uint8)
+
+
+def _check_size(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    if min(h, w) < MIN_SIDE:
+        raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
+    return gray

@@ -1,0 +1,49 @@
+"""Pick a TFLite interpreter: LiteRT where it exists, tflite-runtime on 32-bit Pis, TF last.
+
+Set ``CXR_EDGE_RUNTIME`` to ``litert``, ``tflite_runtime`` or ``tensorflow`` to force one (the
+test suite uses this to prove both device runtimes).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+# (name, module, how to install it)
+RUNTIMES = (
+    ("litert", "ai_edge_litert.interpreter", "pip install ai-edge-litert"),
+    ("tflite_runtime", "tflite_runtime.interpreter", "pip install 'tflite-runtime==2.14.*' 'numpy<2'"),
+    ("tensorflow", "tensorflow.lite", "pip install tensorflow"),
+)
+
+
+class RuntimeMissing(RuntimeError):
+    pass
+
+
+def interpreter_class() -> tuple[Any, str]:
+    """Return (Interpreter class, runtime name), honouring CXR_EDGE_RUNTIME."""
+    forced = os.environ.get("CXR_EDGE_RUNTIME", "").strip()
+    candidates = [r for r in RUNTIMES if not forced or r[0] == forced]
+    if not candidates:
+        names = ", ".join(r[0] for r in RUNTIMES)
+        raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced!r} is not one of: {names}")
+    for name, module, _ in candidates:
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        return mod.Interpreter, name
+    hints = "; or ".join(r[2] for r in candidates)
+    raise RuntimeMissing(f"no TFLite runtime is installed: {hints}")
+
+
+def runtime_version(name: str) -> str:
+    from importlib import metadata
+
+    dist = {"litert": "ai-edge-litert", "tflite_runtime": "tflite-runtime", "tensorflow": "tensorflow"}[name]
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,333 @@
+"""Tests for convert.metrics and train.calibration, against hand-computed numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from train.calibration import fit_temperature, nll, softmax
+from convert.metrics import (
+    accuracy,
+    agreement,
+    auroc,
+    balanced_accuracy,
+    bootstrap_ci,
+    confusion_matrix,
+    expected_calibration_error,
+    macro_auroc,
+    per_class_metrics,
+    reliability_bins,
+    roc_curve,
+    summarize,
+    wilson_interval,
+)
+
+approx = pytest.approx
+
+
+def _from_cm(cm: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Expand a (true x predicted) count matrix into label arrays."""
+    y_true, y_pred = [], []
+    for t, row in enumerate(cm):
+        for p, count in enumerate(row):
+            y_true += [t] * count
+            y_pred += [p] * count
+    return np.array(y_true), np.array(y_pred)
+
+
+def _check(row: dict, expected: dict) -> None:
+    for key, value in expected.items():
+        assert row[key] == approx(value), key
+
+
+def _sample_labels(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    u = rng.random(probs.shape[0])
+    return np.minimum((u[:, None] > probs.cumsum(axis=1)).sum(axis=1), probs.shape[1] - 1)
+
+
+# --------------------------------------------------------------------------- Wilson
+
+
+def test_wilson_textbook_value():
+    lo, hi = wilson_interval(8, 10)
+    assert lo == approx(0.4902, abs=5e-4)
+    assert hi == approx(0.9433, abs=5e-4)
+
+
+def test_wilson_edges():
+    assert wilson_interval(0, 10)[0] == 0.0
+    assert wilson_interval(0, 10)[1] == approx(0.2775, abs=5e-4)
+    assert wilson_interval(10, 10) == (approx(0.7225, abs=5e-4), 1.0)
+    assert all(math.isnan(v) for v in wilson_interval(0, 0))
+
+
+# --------------------------------------------------------------------------- confusion matrix
+
+
+def test_confusion_matrix_explicit():
+    cm = confusion_matrix(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), 3)
+    assert cm.dtype == np.int64
+    assert cm.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    with pytest.raises(ValueError):
+        confusion_matrix(np.array([0, 3]), np.array([0, 1]), 3)
+
+
+def test_per_class_2x2_by_hand():
+    # rows = true (normal, pneumonia), cols = predicted
+    y_true, y_pred = _from_cm([[6, 2], [1, 3]])
+    cm = confusion_matrix(y_true, y_pred, 2)
+    assert cm.tolist() == [[6, 2], [1, 3]]
+    normal, pneu = per_class_metrics(cm, ["normal", "pneumonia"])
+    _check(normal, dict(support=8, tp=6, fn=2, fp=1, tn=3, sensitivity=6 / 8,
+                        specificity=3 / 4, ppv=6 / 7, npv=3 / 5, f1=12 / 15))
+    _check(pneu, dict(support=4, tp=3, fn=1, fp=2, tn=6, sensitivity=3 / 4,
+                      specificity=6 / 8, ppv=3 / 5, npv=6 / 7, f1=6 / 9))
+    assert normal["class"] == "normal" and pneu["class"] == "pneumonia"
+    # Wilson 6/8 = (0.4093, 0.9285); pneumonia specificity is 6/8 too
+    assert normal["sensitivity_ci"] == [approx(0.4093, abs=5e-4), approx(0.9285, abs=5e-4)]
+    assert pneu["specificity_ci"] == normal["sensitivity_ci"]
+    assert pneu["ppv_ci"] == list(wilson_interval(3, 5))
+    assert accuracy(y_true, y_pred) == approx(9 / 12)
+    assert balanced_accuracy(y_true, y_pred, 2) == approx((6 / 8 + 3 / 4) / 2)
+
+
+def test_per_class_3x3_by_hand():
+    y_true, y_pred = _from_cm([[5, 1, 0], [2, 3, 1], [0, 1, 4]])  # n = 17
+    cm = confusion_matrix(y_true, y_pred, 3)
+    a, b, c = per_class_metrics(cm, ["normal", "pneumonia", "covid"])
+    _check(a, dict(support=6, tp=5, fn=1, fp=2, tn=9, sensitivity=5 / 6,
+                   specificity=9 / 11, ppv=5 / 7, npv=9 / 10, f1=10 / 13))
+    _check(b, dict(support=6, tp=3, fn=3, fp=2, tn=9, sensitivity=3 / 6,
+                   specificity=9 / 11, ppv=3 / 5, npv=9 / 12, f1=6 / 11))
+    _check(c, dict(support=5, tp=4, fn=1, fp=1, tn=11, sensitivity=4 / 5,
+                   specificity=11 / 12, ppv=4 / 5, npv=11 / 12, f1=8 / 10))
+    assert a["specificity_ci"] == list(wilson_interval(9, 11))
+    assert accuracy(y_true, y_pred) == approx(12 / 17)
+    assert balanced_accuracy(y_true, y_pred, 3) == approx((5 / 6 + 3 / 6 + 4 / 5) / 3)
+
+
+def test_zero_support_class_is_nan_without_warnings():
+    # class 2 has no true cases; it is predicted once (a false positive)
+    y_true, y_pred = _from_cm([[3, 1, 1], [1, 2, 0], [0, 0, 0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cm = confusion_matrix(y_true, y_pred, 3)
+        rows = per_class_metrics(cm, ["a", "b", "c"])
+        bal = balanced_accuracy(y_true, y_pred, 3)
+        empty = per_class_metrics(np.zeros((2, 2), dtype=np.int64), ["x", "y"])
+    c = rows[2]
+    assert c["support"] == 0 and c["fp"] == 1 and c["tn"] == 7
+    assert math.isnan(c["sensitivity"])
+    assert all(math.isnan(v) for v in c["sensitivity_ci"])
+    assert c["specificity"] == approx(7 / 8)
+    assert c["ppv"] == 0.0 and c["npv"] == 1.0 and c["f1"] == 0.0
+    assert bal == approx((3 / 5 + 2 / 3) / 2)  # mean over classes with support only
+    for row in empty:
+        for key in ("sensitivity", "specificity", "ppv", "npv", "f1"):
+            assert math.isnan(row[key]), key
+
+
+# --------------------------------------------------------------------------- ROC / AUROC
+
+
+def test_perfect_predictions():
+    y = np.array([0, 1, 2, 0, 1, 2])
+    probs = np.eye(3)[y] * 0.9 + 0.1 / 3
+    cm = confusion_matrix(y, probs.argmax(axis=1), 3)
+    for row in per_class_metrics(cm, ["a", "b", "c"]):
+        for key in ("sensitivity", "specificity", "ppv", "npv", "f1"):
+            assert row[key] == 1.0, key
+    assert accuracy(y, probs.argmax(axis=1)) == 1.0
+    assert macro_auroc(y, probs) == 1.0
+    assert auroc(y == 1, probs[:, 1]) == 1.0
+
+
+def test_all_wrong_predictions_and_inverted_scores():
+    y = np.array([0, 0, 1, 1, 1])
+    y_pred = 1 - y
+    rows = per_class_metrics(confusion_matrix(y, y_pred, 2), ["neg", "pos"])
+    assert rows[0]["sensitivity"] == 0.0 and rows[1]["sensitivity"] == 0.0
+    assert accuracy(y, y_pred) == 0.0
+    assert auroc(y, -y.astype(float)) == 0.0
+    fpr, tpr, _ = roc_curve(y, -y.astype(float))
+    assert fpr.tolist() == [0.0, 1.0, 1.0] and tpr.tolist() == [0.0, 0.0, 1.0]
+
+
+def test_auroc_constant_scores_is_half():
+    y = np.array([0, 1, 0, 1, 1])
+    assert auroc(y, np.full(5, 0.3)) == 0.5
+    fpr, tpr, thr = roc_curve(y, np.full(5, 0.3))
+    assert fpr.tolist() == [0.0, 1.0] and tpr.tolist() == [0.0, 1.0]
+    assert thr[0] == np.inf and thr[1] == 0.3
+
+
+def test_auroc_and_roc_with_ties_by_hand():
+    # positives 0.5, 0.9; negatives 0.5, 0.2: pairs score 0.5 (tie) + 1 + 1 + 1 = 3.5 of 4
+    y = np.array([0, 1, 0, 1])
+    s = np.array([0.5, 0.5, 0.2, 0.9])
+    assert auroc(y, s) == approx(0.875)
+    fpr, tpr, thr = roc_curve(y, s)
+    assert thr.tolist() == [np.inf, 0.9, 0.5, 0.2]
+    assert tpr.tolist() == [0.0, 0.5, 1.0, 1.0]
+    assert fpr.tolist() == [0.0, 0.0, 0.5, 1.0]
+    area = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+    assert area == approx(auroc(y, s))
+
+
+def test_auroc_single_class_is_nan():
+    assert math.isnan(auroc(np.ones(4), np.arange(4.0)))
+
+
+def test_macro_auroc_binary_equals_class1_and_skips_absent_class():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 50)
+    p1 = np.clip(0.3 * y + rng.random(50) * 0.7, 0, 1)
+    probs = np.stack([1 - p1, p1], axis=1)
+    assert macro_auroc(y, probs) == auroc(y == 1, p1)
+    # 3 columns but class 2 never occurs -> mean over classes 0 and 1 only
+    y3 = np.array([0, 0, 1, 1])
+    probs3 = np.array([[0.8, 0.1, 0.1], [0.4, 0.5, 0.1], [0.3, 0.6, 0.1], [0.2, 0.2, 0.6]])
+    a0 = auroc(y3 == 0, probs3[:, 0])
+    a1 = auroc(y3 == 1, probs3[:, 1])
+    assert (a0, a1) == (1.0, 0.75)
+    assert macro_auroc(y3, probs3) == approx((a0 + a1) / 2)
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+
+def _toy_model(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    probs = softmax(rng.normal(size=(n, 3)) + 1.5 * np.eye(3)[y])
+    return y, probs
+
+
+def test_bootstrap_ci_contains_estimate_and_is_deterministic():
+    y, probs = _toy_model()
+
+    def stat(yt, pr):
+        return balanced_accuracy(yt, pr.argmax(axis=1), 3)
+
+    point = stat(y, probs)
+    ci = bootstrap_ci(y, probs, stat, n_boot=1000, seed=7)
+    assert ci[0] < point < ci[1]
+    assert 0.0 < ci[1] - ci[0] < 0.2
+    assert bootstrap_ci(y, probs, stat, n_boot=1000, seed=7) == ci
+    assert bootstrap_ci(y, probs, stat, n_boot=1000, seed=8) != ci
+
+
+def test_bootstrap_skips_nan_and_all_nan_gives_nan():
+    y, probs = _toy_model(n=40)
+    assert all(math.isnan(v) for v in bootstrap_ci(y, probs, lambda a, b: math.nan, n_boot=20))
+    calls = []
+
+    def sometimes_nan(yt, pr):
+        calls.append(1)
+        return math.nan if len(calls) % 2 else 0.5
+
+    assert bootstrap_ci(y, probs, sometimes_nan, n_boot=20) == (0.5, 0.5)
+
+
+# --------------------------------------------------------------------------- calibration metrics
+
+
+def test_ece_zero_for_perfectly_calibrated_bins():
+    # 10 cases at confidence 0.8 with 8 correct, 10 at 0.6 with 6 correct
+    probs = np.array([[0.8, 0.2]] * 10 + [[0.6, 0.4]] * 10)
+    y = np.array([0] * 8 + [1] * 2 + [0] * 6 + [1] * 4)
+    assert expected_calibration_error(y, probs, n_bins=10) == approx(0.0, abs=1e-12)
+    bins = reliability_bins(y, probs, n_bins=10)
+    assert len(bins) == 10 and sum(b["count"] for b in bins) == 20
+    full = [b for b in bins if b["count"]]
+    assert [(b["count"], b["confidence"], b["accuracy"]) for b in full] == [
+        (10, approx(0.6), approx(0.6)),
+        (10, approx(0.8), approx(0.8)),
+    ]
+    assert bins[5]["lo"] == approx(0.5) and bins[5]["hi"] == approx(0.6)
+    assert math.isnan(bins[0]["confidence"]) and math.isnan(bins[0]["accuracy"])
+
+
+def test_ece_large_when_over_confident():
+    probs = np.array([[0.99, 0.01]] * 20)
+    y = np.array([0, 1] * 10)  # 50% accurate at 99% confidence
+    assert expected_calibration_error(y, probs) == approx(0.49)
+
+
+# --------------------------------------------------------------------------- temperature scaling
+
+
+def test_softmax_and_nll_basics():
+    logits = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    p = softmax(logits)
+    assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=1), 1.0)
+    assert softmax(np.zeros((1, 4)), 3.0) == approx(np.full((1, 4), 0.25))
+    assert nll(np.zeros((2, 4)), np.array([0, 3]), 1.0) == approx(math.log(4))
+
+
+def test_fit_temperature_fixes_over_confident_logits():
+    rng = np.random.default_rng(1)
+    logits = 2.0 * rng.normal(size=(2000, 3))
+    y = _sample_labels(softmax(logits), rng)
+    over = 5.0 * logits
+    t = fit_temperature(over, y)
+    assert t > 1.0
+    assert t == approx(5.0, rel=0.15)
+    assert nll(over, y, t) < nll(over, y, 1.0)
+    assert expected_calibration_error(y, softmax(over, t)) < expected_calibration_error(
+        y, softmax(over)
+    )
+    assert fit_temperature(over, y) == t  # deterministic
+
+
+def test_fit_temperature_near_one_for_calibrated_logits():
+    rng = np.random.default_rng(2)
+    logits = 2.0 * rng.normal(size=(2000, 3))
+    y = _sample_labels(softmax(logits), rng)
+    assert abs(fit_temperature(logits, y) - 1.0) < 0.15
+
+
+def test_fit_temperature_degenerate_inputs():
+    assert fit_temperature(np.array([[3.0, 0.0]]), np.array([0])) == 1.0
+    assert fit_temperature(np.array([[3.0, 0.0], [2.0, 1.0]]), np.array([0, 0])) == 1.0
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_summarize_is_strict_json():
+    y, probs = _toy_model(n=120)
+    probs = np.concatenate([probs, np.zeros((120, 1))], axis=1)  # a 4th class, never present
+    s = summarize(y, probs, ["normal", "pneumonia", "covid", "other"], n_boot=100, seed=0)
+    text = json.dumps(s, allow_nan=False)
+    assert json.loads(text) == s
+    assert set(s) == {
+        "n", "accuracy", "accuracy_ci", "balanced_accuracy", "balanced_accuracy_ci",
+        "macro_auroc", "macro_auroc_ci", "auroc_per_class", "ece", "confusion_matrix",
+        "per_class", "reliability",
+    }
+    assert s["n"] == 120 and isinstance(s["n"], int)
+    assert s["accuracy"] == approx(accuracy(y, probs.argmax(axis=1)))
+    assert s["accuracy_ci"][0] < s["accuracy"] < s["accuracy_ci"][1]
+    assert s["balanced_accuracy_ci"][0] < s["balanced_accuracy"] < s["balanced_accuracy_ci"][1]
+    assert s["macro_auroc"] == approx(macro_auroc(y, probs))
+    assert s["auroc_per_class"]["other"] is None
+    assert s["per_class"][3]["sensitivity"] is None
+    assert s["per_class"][3]["sensitivity_ci"] == [None, None]
+    assert len(s["reliability"]) == 15
+    assert sum(map(sum, s["confusion_matrix"])) == 120
+
+
+def test_agreement():
+    a = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
+    b = np.array([[0.8, 0.2], [0.45, 0.55], [0.2, 0.8]])
+    r = agreement(a, b)
+    assert r["class_agreement"] == approx(2 / 3)
+    assert r["max_abs_prob_error"] == approx(0.15)
+    assert r["mean_abs_prob_error"] == approx((0.1 + 0.1 + 0.15 + 0.15) / 6)
+    assert r["flipped"] == [1]
+    assert agreement(a, a)["flipped"] == [] and agreement(a, a)["class_agreement"] == 1.0

@@ -1,0 +1,156 @@
+"""Tests for train/synthetic.py, the SYNTHETIC (not medical) demo data set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from train.synthetic import SYNTHETIC_CLASSES, generate, render
+
+PAIR = ("Normal", "COVID")
+N_BIG = 40  # images per class for the separability check
+
+
+def _auroc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """Rank-based AUROC (Mann-Whitney U / (n_pos * n_neg)), ties averaged."""
+    values = np.concatenate([pos, neg]).astype(np.float64)
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(values.size, dtype=np.float64)
+    ranks[order] = np.arange(1, values.size + 1)
+    for v in np.unique(values):  # average the ranks of tied values
+        tied = values == v
+        if tied.sum() > 1:
+            ranks[tied] = ranks[tied].mean()
+    u = ranks[: pos.size].sum() - pos.size * (pos.size + 1) / 2.0
+    return float(u / (pos.size * neg.size))
+
+
+def _load(path: Path) -> np.ndarray:
+    with Image.open(path) as im:
+        assert im.mode == "L"
+        return np.asarray(im)
+
+
+@pytest.fixture(scope="module")
+def big_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[Path, str]]]:
+    out = tmp_path_factory.mktemp("big")
+    return out, generate(out, n_per_class=N_BIG, classes=PAIR, seed=0)
+
+
+def test_auroc_helper() -> None:
+    assert _auroc(np.array([3.0, 4.0]), np.array([1.0, 2.0])) == 1.0
+    assert _auroc(np.array([1.0, 2.0]), np.array([3.0, 4.0])) == 0.0
+    assert _auroc(np.array([1.0, 1.0]), np.array([1.0, 1.0])) == 0.5
+
+
+def test_layout_counts_and_order(big_run: tuple[Path, list[tuple[Path, str]]]) -> None:
+    out, pairs = big_run
+    assert len(pairs) == N_BIG * len(PAIR)
+    expected = [
+        (out / c / f"synthetic-{c}-{i:04d}.png", c) for c in PAIR for i in range(N_BIG)
+    ]
+    assert pairs == expected
+    for c in PAIR:
+        assert sorted(p.name for p in (out / c).iterdir()) == [
+            f"synthetic-{c}-{i:04d}.png" for i in range(N_BIG)
+        ]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*PAIR, "README.md"])
+    img = _load(pairs[0][0])
+    assert img.shape == (192, 192) and img.dtype == np.uint8
+
+
+def test_readme(big_run: tuple[Path, list[tuple[Path, str]]]) -> None:
+    out, _ = big_run
+    text = (out / "README.md").read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert "SYNTHETIC" in first
+    assert "cxr-edge" in first
+    assert "not real patients" in first.lower()
+    assert "demos and tests only" in first
+    assert "seed=0" in first
+    assert f"{N_BIG} per class" in first and f"{N_BIG * len(PAIR)} images" in first
+
+
+def test_deterministic_and_prefix_stable(
+    tmp_path: Path, big_run: tuple[Path, list[tuple[Path, str]]]
+) -> None:
+    _, big_pairs = big_run
+    a = generate(tmp_path / "a", n_per_class=3, classes=PAIR, seed=0)
+    b = generate(tmp_path / "b", n_per_class=3, classes=PAIR, seed=0)
+    assert [c for _, c in a] == [c for _, c in b] == ["Normal"] * 3 + ["COVID"] * 3
+    for (pa, _), (pb, _) in zip(a, b):
+        assert pa.read_bytes() == pb.read_bytes()
+    # the first 3 images of each class of the 40-per-class run are the same files
+    big = {p.name: p for p, _ in big_pairs}
+    for pa, _ in a:
+        assert pa.read_bytes() == big[pa.name].read_bytes()
+    # a class's images do not depend on which other classes are generated
+    only = generate(tmp_path / "only", n_per_class=1, classes=("COVID",), seed=0)
+    assert only[0][0].read_bytes() == (tmp_path / "a" / "COVID" / "synthetic-COVID-0000.png").read_bytes()
+    # a different seed gives different images
+    other = generate(tmp_path / "other", n_per_class=1, classes=("Normal",), seed=1)
+    assert other[0][0].read_bytes() != a[0][0].read_bytes()
+    # no temporary files left behind
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_render_all_classes_shapes() -> None:
+    for ci, label in enumerate(SYNTHETIC_CLASSES):
+        img = render(label, np.random.default_rng([0, ci, 0]), size=(160, 200))
+        assert img.shape == (200, 160)  # size is (width, height)
+        assert img.dtype == np.uint8
+        assert 20 < img.std() and img.min() < 60 and img.max() > 150  # not blank
+        again = render(label, np.random.default_rng([0, ci, 0]), size=(160, 200))
+        assert np.array_equal(img, again)
+
+
+def test_errors(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Normal.*COVID.*Viral_Pneumonia.*Lung_Opacity"):
+        generate(tmp_path, n_per_class=1, classes=("Normal", "Tuberculosis"))
+    with pytest.raises(ValueError, match="Lung_Opacity"):
+        render("normal", np.random.default_rng(0))
+    with pytest.raises(ValueError):
+        generate(tmp_path, n_per_class=0)
+    with pytest.raises(ValueError):
+        generate(tmp_path, n_per_class=-3)
+    assert not any(tmp_path.iterdir())  # nothing written on bad arguments
+
+
+def test_progress_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    generate(tmp_path, n_per_class=1, classes=("Lung_Opacity",), size=(64, 64), progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "1/1" in captured.err
+
+
+def test_classes_separable_by_texture_not_by_brightness(
+    big_run: tuple[Path, list[tuple[Path, str]]],
+) -> None:
+    _, pairs = big_run
+    feature: dict[str, list[float]] = {c: [] for c in PAIR}
+    global_mean: dict[str, list[float]] = {c: [] for c in PAIR}
+    for path, label in pairs:
+        img = _load(path).astype(np.float64)
+        # lower-lateral lung zones (both sides) minus the centre of the image
+        lower_lateral = np.concatenate([img[110:134, 27:48].ravel(), img[110:134, 144:165].ravel()])
+        centre = img[80:112, 84:108]
+        feature[label].append(lower_lateral.mean() - centre.mean())
+        global_mean[label].append(img.mean())
+    auc_feature = _auroc(np.array(feature["COVID"]), np.array(feature["Normal"]))
+    auc_mean = _auroc(np.array(global_mean["COVID"]), np.array(global_mean["Normal"]))
+    # peripheral lower-zone haze is there and a crude zone feature picks it up ...
+    assert auc_feature > 0.7, auc_feature
+    # ... but overall brightness is no shortcut
+    assert max(auc_mean, 1.0 - auc_mean) < 0.9, auc_mean
+
+
+def test_smaller_rerun_removes_stale_images(tmp_path: Path) -> None:
+    generate(tmp_path, n_per_class=3, classes=("Normal",), size=(64, 64))
+    (tmp_path / "Normal" / "notes.txt").write_text("keep me")
+    pairs = generate(tmp_path, n_per_class=1, classes=("Normal",), size=(64, 64))
+    left = sorted(p.name for p in (tmp_path / "Normal").iterdir())
+    assert left == ["notes.txt", "synthetic-Normal-0000.png"]
+    assert [p.name for p, _ in pairs] == ["synthetic-Normal-0000.png"]

@@ -1,0 +1,1 @@
+"""cxr-edge workstation side: data discovery, splits, caching and Keras training."""

@@ -1,0 +1,281 @@
+"""Find labelled images, split them once and for all, and decode each file once.
+
+Supported layouts (class folders are found by name, any depth of ``images/``):
+  DIR/CLASS/*.png                      a folder per class
+  DIR/CLASS/images/*.png               the Kaggle COVID-19 Radiography Database (masks/ ignored)
+  DIR/train/CLASS/*, DIR/test/CLASS/*  a given split, as in the original tutorial (val/ optional)
+
+The split is stratified by class, deterministic for a seed whatever order the files are listed
+in, keeps near-duplicate groups on one side, and is frozen in ``split.json`` with each file's
+SHA-256, so conversion and evaluation later score exactly the same test images.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import hashlib
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from edge.batch import IMAGE_SUFFIXES
+from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray
+from train.hygiene import fingerprint
+from train.atomic import write_bytes, write_json
+
+SPLIT_NAMES = ("train", "val", "test")
+GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
+                    "validation": "val", "test": "test", "testing": "test"}
+SKIP_DIRS = {"masks", "mask", "__macosx"}
+
+
+class DataError(ValueError):
+    """A data folder that cannot be used as given; the message says why and what to do."""
+
+
+@dataclass
+class Item:
+    path: str  # relative to the data folder, POSIX separators
+    label: str
+    sha256: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "label": self.label, "sha256": self.sha256, "source": self.source}
+
+
+@dataclass
+class Split:
+    data_dir: str
+    classes: list[str]
+    parts: dict[str, list[Item]] = field(default_factory=dict)
+    layout: str = ""
+    seed: int = 0
+    notes: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "data_dir": self.data_dir, "classes": self.classes, "layout": self.layout, "seed": self.seed,
+            "counts": {k: _count(v, self.classes) for k, v in self.parts.items()}, "notes": self.notes,
+            "splits": {k: [i.to_dict() for i in v] for k, v in self.parts.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Split":
+        parts = {k: [Item(**i) for i in v] for k, v in d["splits"].items()}
+        return cls(d["data_dir"], d["classes"], parts, d.get("layout", ""), d.get("seed", 0), d.get("notes", {}))
+
+    def save(self, path: Path) -> None:
+        write_json(path, self.to_dict())
+
+    @classmethod
+    def load(cls, path: Path) -> "Split":
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _count(items: list[Item], classes: list[str]) -> dict[str, int]:
+    return {c: sum(i.label == c for i in items) for c in classes}
+
+
+def discover(data_dir: Path, classes: list[str] | None = None) -> tuple[list[Item], dict[str, str] | None, str]:
+    """Find (items, given split by path or None, layout name) under data_dir."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataError(f"data folder {data_dir} does not exist")
+    top = {d.name.lower(): d for d in data_dir.iterdir() if d.is_dir()}
+    given = {GIVEN_SPLIT_DIRS[k]: d for k, d in top.items() if k in GIVEN_SPLIT_DIRS}
+    items: list[Item] = []
+    given_split: dict[str, str] | None = None
+    if "train" in given and "test" in given:
+        layout, given_split = "train/test folders", {}
+        for part, d in given.items():
+            for it in _class_folders(d, data_dir):
+                items.append(it)
+                given_split[it.path] = part
+    else:
+        items = list(_class_folders(data_dir, data_dir))
+        layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
+    found = sorted({i.label for i in items})
+    if classes:
+        unknown = [c for c in classes if c not in found]
+        if unknown:
+            raise DataError(f"class folder(s) {', '.join(unknown)} not found in {data_dir}; found: {', '.join(found) or 'none'}")
+        items = [i for i in items if i.label in classes]
+    else:
+        classes = found
+    counts = _count(items, classes)
+    empty = [c for c, n in counts.items() if n == 0]
+    if empty:
+        raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images")
+    if len(classes) < 2:
+        raise DataError(f"need at least 2 classes with images in {data_dir}, found {classes or 'none'}")
+    _attach_sources(items, data_dir)
+    return items, given_split, layout
+
+
+def _class_folders(root: Path, data_dir: Path) -> Iterable[Item]:
+    for class_dir in sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")):
+        if class_dir.name.lower() in SKIP_DIRS:
+            continue
+        for dirpath, dirnames, filenames in os.walk(class_dir):
+            dirnames[:] = sorted(d for d in dirnames if d.lower() not in SKIP_DIRS and not d.startswith("."))
+            for name in sorted(filenames):
+                if Path(name).suffix.lower() in IMAGE_SUFFIXES and not name.startswith("."):
+                    rel = Path(dirpath, name).relative_to(data_dir).as_posix()
+                    yield Item(rel, class_dir.name)
+
+
+def _attach_sources(items: list[Item], data_dir: Path) -> None:
+    """Source of each image: MANIFEST.csv's source column if present, else the file-name prefix."""
+    manifest = data_dir / "MANIFEST.csv"
+    sources: dict[str, str] = {}
+    if manifest.is_file():
+        with open(manifest, newline="") as f:
+            for row in csv.DictReader(f):
+                src = row.get("source") or row.get("source_repo") or ""
+                if row.get("file") and src:
+                    sources[row["file"]] = src
+    for it in items:
+        it.source = sources.get(it.path, "")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
+                     given: dict[str, str] | None = None) -> dict[str, list[Item]]:
+    """Assign items to train/val/test, stratified by label, whole groups at a time.
+
+    Order depends only on (seed, file content), never on listing order. With a given split,
+    its test part is kept and val is carved from its train part.
+    """
+    parts: dict[str, list[Item]] = {k: [] for k in SPLIT_NAMES}
+    units: dict[int, list[Item]] = {}
+    for it, g in zip(items, groups):
+        units.setdefault(g, []).append(it)
+    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode()).hexdigest()
+    by_label: dict[str, list[list[Item]]] = {}
+    for u in units.values():
+        u.sort(key=lambda i: i.path)
+        if given is not None and given.get(u[0].path) in ("test", "val"):
+            parts[given[u[0].path]].extend(u)
+            continue
+        by_label.setdefault(u[0].label, []).append(u)
+    for label in sorted(by_label):
+        group_list = sorted(by_label[label], key=key)
+        n = sum(len(u) for u in group_list)
+        targets = {"test": 0 if given is not None else round(n * test),
+                   "val": round(n * val) if not (given and any(v == "val" for v in given.values())) else 0}
+        filled = {"test": 0, "val": 0}
+        for u in group_list:
+            part = next((p for p in ("test", "val") if filled[p] < targets[p]), "train")
+            if part != "train":
+                filled[part] += len(u)
+            parts[part].extend(u)
+    for k in parts:
+        parts[k].sort(key=lambda i: i.path)
+    return parts
+
+
+@dataclass
+class Scan:
+    """Every usable file decoded once: model inputs, content hashes and perceptual hashes."""
+
+    items: list[Item]
+    x: np.ndarray
+    dhash: np.ndarray
+    thumbs: np.ndarray
+    skipped: list[dict]
+
+
+def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True) -> Scan:
+    """Read each file once: SHA-256, perceptual hash, and the model input via edge.preprocess.
+
+    Unreadable files are skipped with their reason (one bad file does not stop training).
+    """
+    def one(it: Item):
+        path = Path(data_dir) / it.path
+        try:
+            data = path.read_bytes()
+            gray = load_bytes(data, path)
+            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config))
+        except (ImageError, OSError) as e:
+            return str(e)
+
+    good, xs, hashes, thumbs, skipped = [], [], [], [], []
+    bar = _progress(len(items), "reading images", progress)
+    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
+        for it, res in zip(items, pool.map(one, items)):
+            bar.update(1)
+            if isinstance(res, str):
+                skipped.append({"path": it.path, "error": res})
+                continue
+            it.sha256 = res[0]
+            good.append(it)
+            hashes.append(res[1])
+            thumbs.append(res[2])
+            xs.append(res[3])
+    bar.close()
+    x = np.stack(xs) if xs else np.zeros((0, config.size, config.size, config.channels), np.uint8)
+    th = np.stack(thumbs) if thumbs else np.zeros((0, 1024), np.float32)
+    return Scan(good, x, np.array(hashes, dtype=np.uint64), th, skipped)
+
+
+def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:
+    index = {c: k for k, c in enumerate(classes)}
+    return np.array([index[i.label] for i in items], dtype=np.int64)
+
+
+def cache_path(run_dir: Path, part: str) -> Path:
+    return Path(run_dir) / "cache" / f"{part}.npy"
+
+
+def save_cache(run_dir: Path, part: str, x: np.ndarray) -> None:
+    """Cache one part's model inputs (uint8) so later commands need not decode again."""
+    buf = io.BytesIO()
+    np.save(buf, x)
+    write_bytes(cache_path(run_dir, part), buf.getvalue())
+
+
+def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
+              progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of one part of the frozen split: from the cache, else decoded from the files."""
+    items = split.parts[part]
+    y = labels_of(items, split.classes)
+    cache = cache_path(run_dir, part)
+    if cache.is_file():
+        x = np.load(cache)
+        if x.shape == (len(items), config.size, config.size, config.channels):
+            return x, y
+    res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
+    if res.skipped:
+        raise DataError(f"{len(res.skipped)} file(s) of the {part} split can no longer be read, e.g. "
+                        f"{res.skipped[0]['path']}: {res.skipped[0]['error']}")
+    changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
+    if changed:
+        raise DataError(f"{len(changed)} file(s) of the {part} split changed since training, e.g. {changed[0]}")
+    return res.x, y
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    try:
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=desc, unit="img", disable=not enabled, leave=False)
+    except ImportError:  # tqdm is in the [train] extra; stay usable without it
+        class _Null:
+            def update(self, n: int) -> None: ...
+            def close(self) -> None: ...
+
+        return _Null()

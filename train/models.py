@@ -1,0 +1,70 @@
+"""Architectures. Every model takes uint8-range pixels (0..255) and returns logits.
+
+Rescaling lives inside the model so the device feeds raw preprocessed bytes, and a full-int8
+model's input quantization becomes exact (scale 1, zero point -128). Softmax lives outside
+(in edge), so a calibration temperature can be applied to the logits.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+ARCHS = ("compact", "seed")
+# Channels a model wants; the preprocessing config takes it from here.
+CHANNELS = {"compact": 1, "seed": 3}
+
+
+def build(arch: str, image_size: int, n_classes: int, seed: int = 0) -> keras.Model:
+    keras.utils.set_random_seed(seed)
+    if arch == "seed":
+        return seed_cnn(image_size, n_classes)
+    if arch == "compact":
+        return compact_cnn(image_size, n_classes)
+    raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
+
+
+def seed_cnn(image_size: int, n_classes: int) -> keras.Model:
+    """The tutorial's network, layer for layer (its final softmax moved into edge)."""
+    inputs = keras.Input((image_size, image_size, 3), name="image")
+    x = layers.Rescaling(1.0 / 255)(inputs)
+    x = layers.Conv2D(32, 5, activation="relu")(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(64, 5, activation="relu")(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(512, activation="relu")(x)
+    outputs = layers.Dense(n_classes, name="logits")(x)
+    return keras.Model(inputs, outputs, name="seed")
+
+
+def _conv_bn(x, filters: int, kernel: int = 3, strides: int = 1, separable: bool = True):
+    conv = layers.SeparableConv2D if separable else layers.Conv2D
+    x = conv(filters, kernel, strides=strides, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization(momentum=0.9)(x)  # 0.99 + short training collapsed to one class
+    return layers.ReLU(6.0)(x)
+
+
+def compact_cnn(image_size: int, n_classes: int, width: int = 16, dropout: float = 0.3) -> keras.Model:
+    """A small edge-first CNN: a strided stem, depthwise-separable blocks, global pooling.
+
+    About 60k parameters and a few million multiply-accumulates at 128x128: fast on a Pi and
+    too small to memorise a hospital's quirks pixel by pixel. Global average pooling makes
+    the decision depend on patterns anywhere in the lungs rather than on fixed positions.
+    """
+    inputs = keras.Input((image_size, image_size, 1), name="image")
+    x = layers.Rescaling(1.0 / 127.5, offset=-1.0)(inputs)
+    x = _conv_bn(x, width, strides=2, separable=False)  # 64
+    x = _conv_bn(x, width * 2)
+    x = layers.MaxPooling2D()(x)  # 32
+    x = _conv_bn(x, width * 4)
+    x = _conv_bn(x, width * 4)
+    x = layers.MaxPooling2D()(x)  # 16
+    x = _conv_bn(x, width * 8)
+    x = _conv_bn(x, width * 8)
+    x = layers.MaxPooling2D()(x)  # 8
+    x = _conv_bn(x, width * 16)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(dropout)(x)
+    outputs = layers.Dense(n_classes, name="logits")(x)
+    return keras.Model(inputs, outputs, name="compact")

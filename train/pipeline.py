@@ -1,0 +1,66 @@
+"""tf.data input pipeline over cached uint8 arrays, with augmentation for acquisition shift.
+
+Images arrive already preprocessed by edge.preprocess (decoded once). Augmentation simulates
+what differs between hospitals and devices: exposure (gamma, contrast, brightness), sharpness
+(blur), detector noise, positioning (small rotation, zoom, shift). It runs on the training
+split only, in float 0..255, and is clipped back to the valid range.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+AUTOTUNE = tf.data.AUTOTUNE
+
+
+def geometric(seed: int) -> keras.Sequential:
+    """Small random rotation, zoom and shift; the empty area is filled with the padding value 0."""
+    return keras.Sequential(
+        [
+            layers.RandomRotation(0.03, fill_mode="constant", seed=seed),  # about +-10 degrees
+            layers.RandomZoom((-0.1, 0.1), fill_mode="constant", seed=seed + 1),
+            layers.RandomTranslation(0.06, 0.06, fill_mode="constant", seed=seed + 2),
+        ],
+        name="geometric_augmentation",
+    )
+
+
+def photometric(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+    """Random gamma, contrast, blur and noise on a float batch in 0..255 (stateless, seeded)."""
+    n = tf.shape(x)[0]
+    s = tf.random.experimental.stateless_split(seed, 5)
+    gamma = tf.exp(tf.random.stateless_uniform([n, 1, 1, 1], s[0], -0.35, 0.35))
+    x = 255.0 * tf.pow(x / 255.0, gamma)
+    contrast = tf.random.stateless_uniform([n, 1, 1, 1], s[1], 0.8, 1.2)
+    mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
+    x = (x - mean) * contrast + mean
+    kernel = tf.constant([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+    k2 = tf.reshape(tf.tensordot(kernel, kernel, axes=0), [5, 5, 1, 1])
+    k2 = tf.tile(k2, [1, 1, tf.shape(x)[-1], 1])
+    blurred = tf.nn.depthwise_conv2d(x, k2, [1, 1, 1, 1], "SAME")
+    use_blur = tf.cast(tf.random.stateless_uniform([n, 1, 1, 1], s[2]) < 0.3, x.dtype)
+    x = use_blur * blurred + (1 - use_blur) * x
+    sigma = tf.random.stateless_uniform([n, 1, 1, 1], s[3], 0.0, 8.0)
+    x = x + sigma * tf.random.stateless_normal(tf.shape(x), s[4])
+    return tf.clip_by_value(x, 0.0, 255.0)
+
+
+def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, seed: int = 0,
+                 augment: bool = True) -> tf.data.Dataset:
+    """Batches of (float32 0..255 images, int labels); shuffled and augmented when training."""
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    if training:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size)
+    ds = ds.map(lambda a, b: (tf.cast(a, tf.float32), b), num_parallel_calls=AUTOTUNE)
+    if training and augment:
+        geo = geometric(seed)
+        counter = tf.data.Dataset.counter(seed * 1_000_003)
+        ds = tf.data.Dataset.zip((ds, counter)).map(
+            lambda batch, i: (photometric(geo(batch[0], training=True), tf.stack([i, tf.cast(seed, tf.int64)])), batch[1]),
+            num_parallel_calls=AUTOTUNE,
+        )
+    return ds.prefetch(AUTOTUNE)

@@ -1,0 +1,161 @@
+"""One training run, top to bottom: data -> split -> cache -> fit -> calibrate -> run folder."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from edge import __version__
+from edge.preprocess import PreprocessConfig
+from train.atomic import write_json
+from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
+from train.hygiene import cross_split_duplicates, duplicate_groups
+
+
+@dataclass
+class TrainSettings:
+    data: str
+    out: Path
+    classes: list[str] | None = None
+    arch: str = "compact"
+    epochs: int = 30
+    batch_size: int = 32
+    image_size: int = 128
+    learning_rate: float = 2e-3
+    patience: int = 6
+    val_fraction: float = 0.15
+    test_fraction: float = 0.15
+    holdout_source: str | None = None
+    augment: bool = True
+    synthetic_count: int = 80
+    seed: int = 0
+    progress: bool = True
+
+
+def log(msg: str) -> None:
+    print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
+
+
+def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
+    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes."""
+    synthetic = s.data == "synthetic"
+    data_dir = Path(s.out) / "synthetic-data" if synthetic else Path(s.data)
+    if synthetic:
+        from train.synthetic import generate
+
+        classes = s.classes or ["Normal", "COVID"]
+        log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
+        generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
+    items, given, layout = discover(data_dir, None if synthetic else s.classes)
+    classes = list(s.classes) if s.classes else sorted({i.label for i in items})
+    log(f"found {len(items)} images in {len(classes)} classes ({layout})")
+    res = scan(data_dir, items, config, s.progress)
+    for bad in res.skipped[:5]:
+        log(f"skipping {bad['path']}: {bad['error']}")
+    if res.skipped:
+        log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
+    items = res.items
+    groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
+    if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
+        log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
+            "pairs; each group is kept within one split")
+    index = {id(it): k for k, it in enumerate(items)}
+    external: list[Item] = []
+    if s.holdout_source:
+        key = s.holdout_source.lower()
+        held = [it for it in items if key in it.source.lower() or Path(it.path).name.lower().startswith(key)]
+        if not held:
+            raise DataError(f"--holdout-source {s.holdout_source!r} matches no image's source or file name")
+        held_groups = {groups[index[id(it)]] for it in held}
+        external = [it for it in items if groups[index[id(it)]] in held_groups]
+        log(f"holding out {len(external)} images of source {s.holdout_source!r} as an external set")
+    ext_ids = {id(it) for it in external}
+    kept = [it for it in items if id(it) not in ext_ids]
+    parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given)
+    for name in ("train", "val", "test"):
+        missing = [c for c in classes if not any(i.label == c for i in parts[name])]
+        if missing:
+            raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
+                            f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
+    if external:
+        parts["external"] = sorted(external, key=lambda i: i.path)
+    hygiene["groups_across_splits"] = cross_split_duplicates(
+        {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
+    split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
+                  {"synthetic": synthetic, "holdout_source": s.holdout_source})
+    arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
+    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped}
+
+
+def run_training(s: TrainSettings) -> Path:
+    """Train, calibrate and write the run folder; returns its path."""
+    from train.calibration import fit_temperature, nll
+    from train.models import CHANNELS, build
+
+    t0 = time.time()
+    if s.arch not in CHANNELS:
+        raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(CHANNELS)}")
+    out = Path(s.out)
+    out.mkdir(parents=True, exist_ok=True)
+    config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
+    split, arrays, notes = prepare_data(s, config)
+    split.save(out / "split.json")
+    for part, x in arrays.items():
+        save_cache(out, part, x)
+    ys = {k: np.array([split.classes.index(i.label) for i in v]) for k, v in split.parts.items()}
+    counts = {k: len(v) for k, v in split.parts.items()}
+    log(f"split: {counts} (frozen in {out / 'split.json'})")
+
+    import keras
+
+    from train.fit import FitConfig, fit, logits_of, save_history, save_model
+
+    model = build(s.arch, s.image_size, len(split.classes), seed=s.seed)
+    fc = FitConfig(epochs=s.epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=s.patience,
+                   augment=s.augment, seed=s.seed, verbose=1 if s.progress else 2)
+    log(f"training {s.arch} ({model.count_params():,} parameters) for up to {s.epochs} epochs")
+    history = fit(model, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out)
+    save_model(model, out / "model.keras")
+    save_history(history, out)
+
+    val_logits = logits_of(model, arrays["val"])
+    temperature = fit_temperature(val_logits, ys["val"])
+    val_acc = float((val_logits.argmax(1) == ys["val"]).mean())
+    run = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "cxr_edge_version": __version__,
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()},
+        "fit": fc.to_dict(),
+        "arch": s.arch,
+        "parameters": int(model.count_params()),
+        "classes": split.classes,
+        "preprocess": config.to_dict(),
+        "synthetic_data": split.notes["synthetic"],
+        "temperature": float(temperature),
+        "validation": {"accuracy": val_acc, "nll_before": nll(val_logits, ys["val"], 1.0),
+                       "nll_after": nll(val_logits, ys["val"], temperature)},
+        "best_epoch": history["best_epoch"][0],
+        "epochs_run": len(history["loss"]),
+        "counts": {k: {c: int((ys[k] == j).sum()) for j, c in enumerate(split.classes)} for k in ys},
+        "data_hygiene": notes["hygiene"],
+        "skipped_files": notes["skipped"],
+        "versions": {"python": platform.python_version(), "tensorflow": _tf_version(), "keras": keras.__version__,
+                     "numpy": np.__version__, "platform": platform.platform()},
+        "seconds": round(time.time() - t0, 1),
+    }
+    write_json(out / "run.json", run)
+    log(f"done in {run['seconds']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}; "
+        f"next: cxr-convert {out}")
+    return out
+
+
+def _tf_version() -> str:
+    import tensorflow as tf
+
+    return tf.__version__
