@@ -101,7 +101,8 @@ def discover(data_dir: Path, classes: list[str] | None = None) -> tuple[list[Ite
     else:
         items = list(_class_folders(data_dir, data_dir))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
-    found = sorted({i.label for i in items})
+    roots = list(given.values()) if given_split is not None else [data_dir]
+    found = sorted({d.name for r in roots for d in _class_dirs(r)})
     if classes:
         unknown = [c for c in classes if c not in found]
         if unknown:
@@ -119,10 +120,13 @@ def discover(data_dir: Path, classes: list[str] | None = None) -> tuple[list[Ite
     return items, given_split, layout
 
 
+def _class_dirs(root: Path) -> list[Path]:
+    return sorted(d for d in root.iterdir()
+                  if d.is_dir() and not d.name.startswith(".") and d.name.lower() not in SKIP_DIRS)
+
+
 def _class_folders(root: Path, data_dir: Path) -> Iterable[Item]:
-    for class_dir in sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")):
-        if class_dir.name.lower() in SKIP_DIRS:
-            continue
+    for class_dir in _class_dirs(root):
         for dirpath, dirnames, filenames in os.walk(class_dir):
             dirnames[:] = sorted(d for d in dirnames if d.lower() not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(filenames):

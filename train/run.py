@@ -116,7 +116,8 @@ def run_training(s: TrainSettings) -> Path:
 
     from train.fit import FitConfig, fit, logits_of, save_history, save_model
 
-    model = build(s.arch, s.image_size, len(split.classes), seed=s.seed)
+    steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
+    model = build(s.arch, s.image_size, len(split.classes), seed=s.seed, steps_per_epoch=steps)
     fc = FitConfig(epochs=s.epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=s.patience,
                    augment=s.augment, seed=s.seed, verbose=1 if s.progress else 2)
     log(f"training {s.arch} ({model.count_params():,} parameters) for up to {s.epochs} epochs")

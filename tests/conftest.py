@@ -1,0 +1,33 @@
+"""Shared fixtures: one tiny real run (real TensorFlow training, real converter) per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CXR_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cxr-dev"
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A compact model trained for 2 epochs on 16 synthetic images per class, 64x64, converted
+    to int8 and fp32. Real parts throughout; tiny so the suite stays fast."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+
+    run = tmp_path_factory.mktemp("tiny") / "run"
+    run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=2, synthetic_count=16,
+                               batch_size=8, progress=False))
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
+                                   progress=False))
+    return run
+
+
+def cxr_dev_or_skip() -> Path:
+    if not (CXR_DEV / "MANIFEST.csv").is_file():
+        pytest.skip(f"real chest X-rays not available at {CXR_DEV} (read-only shared data; absent outside the workplace)")
+    return CXR_DEV

@@ -1,0 +1,121 @@
+"""train.data and train.hygiene: layouts, a deterministic stratified split, duplicates kept together."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from edge.preprocess import PreprocessConfig
+from train.data import DataError, Item, discover, scan, stratified_split
+from train.hygiene import duplicate_groups, fingerprint
+from train.synthetic import render
+
+
+def write_images(folder: Path, label: str, n: int, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + n):
+        p = folder / f"{label.lower()}-{i:03d}.png"
+        Image.fromarray(render(label, np.random.default_rng([7, i, len(label)]), (96, 96))).save(p)
+        paths.append(p)
+    return paths
+
+
+def test_folder_per_class(tmp_path):
+    write_images(tmp_path / "COVID", "COVID", 3)
+    write_images(tmp_path / "Normal", "Normal", 4)
+    items, given, layout = discover(tmp_path)
+    assert layout == "folder per class" and given is None
+    assert sorted({i.label for i in items}) == ["COVID", "Normal"] and len(items) == 7
+
+
+def test_kaggle_layout_ignores_masks(tmp_path):
+    for c in ("COVID", "Normal"):
+        write_images(tmp_path / c / "images", c, 3)
+        write_images(tmp_path / c / "masks", c, 3)
+    items, _, layout = discover(tmp_path, ["COVID", "Normal"])
+    assert layout.startswith("kaggle")
+    assert len(items) == 6 and all("/images/" in i.path for i in items)
+
+
+def test_train_test_layout_is_kept(tmp_path):
+    for part, n in (("train", 6), ("test", 2)):
+        for c in ("COVID", "Normal"):
+            write_images(tmp_path / part / c, c, n, start=0 if part == "train" else 100)
+    items, given, layout = discover(tmp_path)
+    assert layout == "train/test folders"
+    parts = stratified_split(items, list(range(len(items))), 0, 0.25, 0.25, given)
+    assert {i.path.split("/")[0] for i in parts["test"]} == {"test"}
+    assert len(parts["test"]) == 4 and len(parts["val"]) >= 2
+
+
+def test_class_selection_and_errors(tmp_path):
+    write_images(tmp_path / "COVID", "COVID", 2)
+    write_images(tmp_path / "Normal", "Normal", 2)
+    (tmp_path / "Empty").mkdir()
+    with pytest.raises(DataError, match="Empty.*no images"):
+        discover(tmp_path)
+    with pytest.raises(DataError, match="Pneumonia.*not found"):
+        discover(tmp_path, ["COVID", "Pneumonia"])
+    items, _, _ = discover(tmp_path, ["COVID", "Normal"])
+    assert len(items) == 4
+    with pytest.raises(DataError, match="does not exist"):
+        discover(tmp_path / "nope")
+
+
+def make_items(n_per_class: dict[str, int]) -> list[Item]:
+    return [Item(f"{c}/{c}-{k:03d}.png", c, sha256=f"{c}{k}") for c, n in n_per_class.items() for k in range(n)]
+
+
+def test_split_is_stratified_deterministic_and_order_independent():
+    items = make_items({"COVID": 40, "Normal": 60})
+    a = stratified_split(items, list(range(100)), 3, 0.15, 0.15)
+    shuffled = items[:]
+    random.Random(1).shuffle(shuffled)
+    b = stratified_split(shuffled, [items.index(i) for i in shuffled], 3, 0.15, 0.15)
+    assert {k: [i.path for i in v] for k, v in a.items()} == {k: [i.path for i in v] for k, v in b.items()}
+    assert sum(i.label == "COVID" for i in a["test"]) == 6 and sum(i.label == "Normal" for i in a["test"]) == 9
+    assert sum(len(v) for v in a.values()) == 100
+    c = stratified_split(items, list(range(100)), 4, 0.15, 0.15)
+    assert [i.path for i in c["test"]] != [i.path for i in a["test"]]
+
+
+def test_groups_stay_on_one_side():
+    items = make_items({"COVID": 30, "Normal": 30})
+    groups = [k // 3 for k in range(60)]  # triples of near-duplicates
+    parts = stratified_split(items, groups, 0, 0.2, 0.2)
+    where = {i.path: name for name, v in parts.items() for i in v}
+    for g in set(groups):
+        assert len({where[items[k].path] for k in range(60) if groups[k] == g}) == 1
+
+
+def test_duplicates_found_after_reencoding_and_resizing(tmp_path):
+    base = render("COVID", np.random.default_rng(0), (200, 200))
+    other = render("COVID", np.random.default_rng(1), (200, 200))
+    resized = np.asarray(Image.fromarray(base).resize((170, 170), Image.Resampling.LANCZOS))
+    buf = io.BytesIO()
+    Image.fromarray(base).save(buf, "JPEG", quality=85)
+    jpeg = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"))
+    prints = [fingerprint(x) for x in (base, resized, jpeg, other)]
+    groups, stats = duplicate_groups(["a", "b", "c", "d"], np.array([p[0] for p in prints], np.uint64),
+                                     np.stack([p[1] for p in prints]))
+    assert groups[0] == groups[1] == groups[2] != groups[3]
+    assert stats["near_duplicate_pairs"] == 3 and stats["exact_duplicate_pairs"] == 0
+    groups, stats = duplicate_groups(["a", "a"], np.array([prints[0][0], prints[3][0]], np.uint64),
+                                     np.stack([prints[0][1], prints[3][1]]))
+    assert groups[0] == groups[1] and stats["exact_duplicate_pairs"] == 1
+
+
+def test_scan_skips_bad_files_and_hashes_good_ones(tmp_path):
+    write_images(tmp_path / "COVID", "COVID", 2)
+    (tmp_path / "COVID" / "broken.png").write_bytes(b"not a png")
+    items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
+    res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
+    assert len(res.items) == 2 and res.x.shape == (2, 32, 32, 1)
+    assert res.skipped == [{"path": "COVID/broken.png", "error": "not a readable image (unknown or corrupt format)"}]
+    assert all(len(i.sha256) == 64 for i in res.items)

@@ -1,0 +1,145 @@
+"""edge.preprocess: every image mode decodes, aspect is kept, intensity shifts cancel out."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from edge.preprocess import (ImageError, PreprocessConfig, equalize, load_bytes, preprocess_file, preprocess_gray,
+                             trim_uniform_borders)
+
+
+def chest_like(w: int = 160, h: int = 120) -> np.ndarray:
+    """A smooth deterministic grayscale pattern with structure in both directions."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    img = 128 + 60 * np.sin(xx / 9.0) * np.cos(yy / 13.0) + 40 * (xx / w) - 20 * (yy / h)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def encode(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "LA", "I;16", "CMYK-JPEG", "JPEG-L", "I"])
+def test_every_mode_decodes_to_the_same_grayscale(mode):
+    gray = chest_like()
+    base = Image.fromarray(gray)
+    if mode == "I;16":  # a 16-bit grayscale PNG, full range
+        data = encode(Image.fromarray(gray.astype(np.uint16) * 257))
+    elif mode == "I":  # 32-bit integer TIFF, 12-bit values as some detectors write them
+        data = encode(Image.fromarray(gray.astype(np.int32) * 16), "TIFF")
+    elif mode == "CMYK-JPEG":
+        data = encode(base.convert("RGB").convert("CMYK"), "JPEG", quality=95)
+    elif mode == "JPEG-L":
+        data = encode(base, "JPEG", quality=95)
+    elif mode == "P":
+        data = encode(base.convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE, colors=256))
+    elif mode == "RGBA":
+        rgba = base.convert("RGBA")
+        rgba.putalpha(255)
+        data = encode(rgba)
+    else:
+        data = encode(base.convert(mode))
+    out = load_bytes(data)
+    assert out.dtype == np.uint8 and out.shape == gray.shape
+    if mode in ("I;16", "I"):  # wide images are stretched linearly from their min..max
+        gray = np.round((gray - gray.min()) / (gray.max() - gray.min()) * 255).astype(np.uint8)
+    tolerance = 12 if "JPEG" in mode or mode == "P" else 1
+    assert np.abs(out.astype(int) - gray).mean() < tolerance
+
+
+def test_rgba_transparency_composites_onto_black():
+    rgba = np.zeros((64, 64, 4), np.uint8)
+    rgba[..., :3] = 200
+    rgba[:, :32, 3] = 255  # left half opaque, right half transparent
+    out = load_bytes(encode(Image.fromarray(rgba, "RGBA")))
+    assert out[:, :32].min() >= 199 and out[:, 32:].max() == 0
+
+
+def test_aspect_ratio_is_kept_by_padding():
+    wide = chest_like(200, 100)
+    x = preprocess_gray(wide, PreprocessConfig(size=64, trim_borders=False))
+    assert x.shape == (64, 64, 1)
+    rows = np.flatnonzero(x[..., 0].max(axis=1) > 0)
+    assert 30 <= len(rows) <= 34  # content 32 rows high, centred, zero padding above and below
+    assert x[:15, :, 0].max() == 0 and x[-15:, :, 0].max() == 0
+
+
+def test_squash_mode_fills_the_square():
+    x = preprocess_gray(chest_like(200, 100), PreprocessConfig(size=64, resize="squash", trim_borders=False))
+    assert (x[..., 0].max(axis=1) > 0).all()
+
+
+def test_three_channels_repeat_gray():
+    x = preprocess_gray(chest_like(), PreprocessConfig(size=32, channels=3))
+    assert x.shape == (32, 32, 3)
+    assert (x[..., 0] == x[..., 1]).all() and (x[..., 1] == x[..., 2]).all()
+
+
+def test_equalization_cancels_monotone_intensity_changes():
+    gray = chest_like()
+    gamma = np.clip(255 * (gray / 255.0) ** 1.6, 0, 255).astype(np.uint8)
+    cfg = PreprocessConfig(size=64, trim_borders=False)
+    a, b = preprocess_gray(gray, cfg).astype(int), preprocess_gray(gamma, cfg).astype(int)
+    raw = PreprocessConfig(size=64, trim_borders=False, normalize="none")
+    ra, rb = preprocess_gray(gray, raw).astype(int), preprocess_gray(gamma, raw).astype(int)
+    assert np.abs(a - b).mean() < 0.25 * np.abs(ra - rb).mean()
+
+
+def test_equalize_constant_image_is_mid_grey():
+    assert (equalize(np.full((8, 8), 7, np.uint8)) == 128).all()
+    eq = equalize(chest_like())
+    assert eq.min() == 0 and eq.max() == 255
+
+
+def test_trim_removes_flat_borders_but_not_content():
+    gray = chest_like(100, 100)
+    framed = np.zeros((140, 130), np.uint8)
+    framed[20:120, 10:110] = gray
+    trimmed = trim_uniform_borders(framed)
+    assert trimmed.shape == (100, 100)
+    assert (trimmed == gray).all()
+    dark = np.zeros((100, 100), np.uint8)
+    assert trim_uniform_borders(dark).shape[0] >= 50  # never trims a flat image away
+
+
+def test_preprocess_file_is_deterministic(tmp_path):
+    p = tmp_path / "x.png"
+    Image.fromarray(chest_like()).save(p)
+    a, b = preprocess_file(p), preprocess_file(p)
+    assert a.dtype == np.uint8 and a.shape == (128, 128, 1)
+    assert a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty"),
+    (b"hello, I am not an image\n", "not a readable image"),
+])
+def test_bad_bytes_give_clear_errors(data, reason):
+    with pytest.raises(ImageError, match=reason):
+        load_bytes(data, "x.png")
+
+
+def test_truncated_png_is_an_image_error():
+    data = encode(Image.fromarray(chest_like(400, 400)))
+    with pytest.raises(ImageError, match="corrupt|truncated|not a readable"):
+        load_bytes(data[: len(data) // 2])
+
+
+def test_tiny_image_is_refused():
+    with pytest.raises(ImageError, match="at least"):
+        load_bytes(encode(Image.new("L", (1, 1))))
+
+
+def test_config_validation_and_round_trip():
+    cfg = PreprocessConfig(size=96, channels=3, resize="squash")
+    assert PreprocessConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ValueError):
+        PreprocessConfig(channels=2)
+    with pytest.raises(ValueError):
+        PreprocessConfig(resize="stretch")
