@@ -13,13 +13,13 @@ from train.atomic import write_json, write_text
 
 def summary_table(report: dict) -> list[str]:
     classes = report["classes"]
-    lines = ["| model | size | vs fp32 | accuracy % (95% CI) | balanced acc. % (95% CI) | Δ acc. | "
+    lines = ["| model | file size | model size | vs fp32 | accuracy % (95% CI) | balanced acc. % (95% CI) | Δ acc. | "
              + " | ".join(f"Δ sens. {c}" for c in classes)
              + " | agreement | max \\|Δp\\| | invoke ms (1t / 2t) | gate |",
-             "|---|---:|---:|---|---|---:|" + "---:|" * len(classes) + "---:|---:|---|---|"]
+             "|---|---:|---:|---:|---|---|---:|" + "---:|" * len(classes) + "---:|---:|---|---|"]
     for name, m in report["models"].items():
         if name == "keras":
-            lines.append(f"| keras (reference) | {m['size_bytes'] / 1024:,.0f} KiB | | "
+            lines.append(f"| keras (reference) | {m['size_bytes'] / 1024:,.0f} KiB | | | "
                          f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | "
                          f"{fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | |" + " |" * len(classes)
                          + " | | | |")
@@ -29,7 +29,8 @@ def summary_table(report: dict) -> list[str]:
         lat_s = " / ".join(f"{lat[t]['median']:.2f}" for t in sorted(lat)) if lat else "n/a"
         ratio = m.get("size_ratio_to_fp32")
         lines.append(
-            f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {'' if ratio is None else f'{ratio:.2f}'} | "
+            f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {m['tflite_bytes'] / 1024:,.0f} KiB | "
+            f"{'' if ratio is None else f'{ratio:.2f}'} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
             f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
             + f" | {100 * ag['class_agreement']:.1f}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
@@ -62,7 +63,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
            f"Gate: accuracy may fall at most {report['gate']['max_drop']:g} points and each class's sensitivity at most "
            f"{report['gate']['max_class_drop']:g} points below the Keras model.", "",
-           "## Summary", "", *summary_table(report), "",
+           "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
+           "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *summary_table(report), "",
            "![confusion matrices](confusion_matrices.png)", "", "![per-class sensitivity](sensitivity.png)", ""]
     if "auto" in report:
         a = report["auto"]

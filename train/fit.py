@@ -58,7 +58,7 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
         keras.callbacks.TerminateOnNaN(),
     ]
     h = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, class_weight=class_weights(train[1], n_classes),
-                  callbacks=callbacks, verbose=cfg.verbose)
+                  callbacks=callbacks, verbose=cfg.verbose, shuffle=False)  # train_ds shuffles itself
     history = {k: [float(v) for v in vals] for k, vals in h.history.items() if k != "learning_rate"}
     best = int(np.argmin(history["val_loss"])) if history.get("val_loss") else len(history["loss"]) - 1
     history["best_epoch"] = [best + 1]

@@ -1,0 +1,156 @@
+"""cxr-train -> cxr-convert -> edge-classify on a tiny synthetic run, with real TensorFlow,
+the real TFLite converter and the real LiteRT runtime."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from edge.model import EdgeModel
+from edge.preprocess import PreprocessConfig, preprocess_file
+from train.data import Split, load_part
+
+EDGE = [sys.executable, "-m", "edge.cli"]
+
+
+def edge_classify(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*EDGE, *args], capture_output=True, text=True, input=stdin, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+
+def test_run_folder_has_everything(tiny_run):
+    for name in ("model.keras", "split.json", "history.json", "curves.png", "run.json", "model_int8.tflite",
+                 "model_fp32.tflite", "report.json", "report.md", "confusion_matrices.png", "sensitivity.png"):
+        assert (tiny_run / name).is_file(), name
+    run = json.loads((tiny_run / "run.json").read_text())
+    assert run["synthetic_data"] is True and run["classes"] == ["COVID", "Normal"]
+    assert run["versions"]["tensorflow"].startswith("2.")
+    assert run["temperature"] > 0
+    split = json.loads((tiny_run / "split.json").read_text())
+    assert all(len(i["sha256"]) == 64 for part in split["splits"].values() for i in part)
+    assert run["data_hygiene"]["groups_across_splits"] == 0
+
+
+def test_report_has_per_class_figures_for_every_model(tiny_run):
+    report = json.loads((tiny_run / "report.json").read_text())
+    assert set(report["models"]) == {"keras", "int8", "fp32"}
+    for m in report["models"].values():
+        assert [r["class"] for r in m["per_class"]] == ["COVID", "Normal"]
+        assert {"sensitivity", "specificity", "sensitivity_ci", "ppv"} <= set(m["per_class"][0])
+    int8 = report["models"]["int8"]
+    assert int8["tflite_bytes"] < report["models"]["fp32"]["tflite_bytes"]
+    assert "gate" in int8 and "agreement" in int8
+    md = (tiny_run / "report.md").read_text()
+    assert "not a medical device" in md and "SYNTHETIC" in md and "## int8" in md
+
+
+def test_metadata_round_trip(tiny_run):
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    run = json.loads((tiny_run / "run.json").read_text())
+    assert m.labels == run["classes"]
+    assert m.preprocess == PreprocessConfig.from_dict(run["preprocess"])
+    assert m.temperature == pytest.approx(run["temperature"])
+    assert m.meta["quantization"] == "int8" and m.input_shape == (1, 64, 64, 1)
+    assert m.selftest()["passed"]
+
+
+def test_training_and_device_pixels_are_identical(tiny_run):
+    """The cached arrays training used are byte-identical to what edge.preprocess gives the device."""
+    split = Split.load(tiny_run / "split.json")
+    config = PreprocessConfig.from_dict(json.loads((tiny_run / "run.json").read_text())["preprocess"])
+    x, _ = load_part(tiny_run, split, "test", config, progress=False)
+    assert (tiny_run / "cache" / "test.npy").is_file()
+    device = np.stack([preprocess_file(Path(split.data_dir) / i.path, config) for i in split.parts["test"]])
+    assert x.tobytes() == device.tobytes()
+
+
+def test_tflite_agrees_with_keras_on_the_test_split(tiny_run):
+    report = json.loads((tiny_run / "report.json").read_text())
+    assert report["models"]["fp32"]["agreement"]["max_abs_prob_error"] < 1e-4
+    assert report["models"]["int8"]["agreement"]["class_agreement"] >= 0.75
+
+
+def test_edge_classify_text_and_json(tiny_run):
+    split = json.loads((tiny_run / "split.json").read_text())
+    files = [str(Path(split["data_dir"]) / i["path"]) for i in split["splits"]["test"]]
+    r = edge_classify(*files[:3], "--model", str(tiny_run / "model_int8.tflite"))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 3
+    path, label, prob = lines[0].split("\t")
+    assert path == files[0] and label in ("COVID", "Normal") and 0.5 <= float(prob) <= 1.0
+    assert "SYNTHETIC" in r.stderr
+    r = edge_classify("-", "--json", "--top-k", "2", "--model", str(tiny_run / "model_int8.tflite"),
+                      stdin="\n".join(files[:2]) + "\n")
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [rec["file"] for rec in recs] == files[:2]
+    assert abs(sum(recs[0]["probabilities"].values()) - 1) < 1e-3 and len(recs[0]["top_k"]) == 2
+
+
+def test_edge_classify_walks_folders_and_reports_bad_files(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    r = edge_classify(str(data / "COVID"), str(tmp_path / "broken.png"), str(tmp_path / "missing.png"),
+                      "--csv", "--model", str(tiny_run / "model_int8.tflite"))
+    assert r.returncode == 1
+    rows = r.stdout.strip().splitlines()
+    assert rows[0].startswith("file,label,probability,p_COVID,p_Normal")
+    assert sum(1 for row in rows[1:] if row.endswith(",")) == 16  # every COVID image classified
+    assert "Traceback" not in r.stderr
+
+
+def test_edge_never_imports_tensorflow(tiny_run):
+    code = ("import sys, runpy; sys.argv = ['edge-classify', '--selftest', '--model', sys.argv[1]];\n"
+            "try:\n    runpy.run_module('edge.cli', run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'train', 'convert')]\n"
+            "print('LEAKED', bad) if bad else print('CLEAN', code)")
+    r = subprocess.run([sys.executable, "-c", code, str(tiny_run / "model_int8.tflite")], capture_output=True,
+                       text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert "CLEAN 0" in r.stdout, r.stdout + r.stderr
+
+
+def test_edge_sources_do_not_import_workstation_packages():
+    import ast
+
+    for path in (Path(__file__).resolve().parents[1] / "edge").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for n in names:
+                assert n.split(".")[0] not in ("tensorflow", "keras", "train", "convert"), f"{path.name} imports {n}"
+
+
+def test_model_errors_exit_2_with_one_line(tiny_run, tmp_path):
+    junk = tmp_path / "junk.tflite"
+    junk.write_bytes(os.urandom(2048))
+    for model in (junk, tmp_path / "absent.tflite", tmp_path):
+        r = edge_classify("x.png", "--model", str(model))
+        assert r.returncode == 2, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_info_prints_metadata(tiny_run):
+    r = edge_classify("--info", "--model", str(tiny_run / "model_int8.tflite"))
+    info = json.loads(r.stdout)
+    assert info["labels"] == ["COVID", "Normal"] and info["quantization"] == "int8"
+    assert len(info["tflite_sha256"]) == 64
+
+
+def test_gate_failure_sets_exit_code(tiny_run):
+    """The exit code follows the gate: a generous gate passes, one that demands a rise fails."""
+    from convert.quantize import ConvertSettings, run_conversion
+
+    report, code = run_conversion(ConvertSettings(run_dir=tiny_run, modes=["int8"], report_only=True,
+                                                  max_drop=100, max_class_drop=100, latency_threads=(),
+                                                  n_boot=100, progress=False))
+    assert code == 0 and report["models"]["int8"]["gate"]["passed"]
+    report, code = run_conversion(ConvertSettings(run_dir=tiny_run, modes=["int8"], report_only=True,
+                                                  max_drop=-1, max_class_drop=100, latency_threads=(),
+                                                  n_boot=100, progress=False))
+    assert code == 1 and "accuracy fell" in report["models"]["int8"]["gate"]["reasons"][0]
