@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 RUN    ?= runs/demo
 
-.PHONY: demo test install bench clean
+.PHONY: demo test test-tflite-runtime install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,29 @@ demo: $(STAMP)
 	  | $(BIN)/edge-classify - --model $(RUN)/model_int8.tflite
 	@echo "report: $(RUN)/report.md (the model was trained on SYNTHETIC images: a pipeline demo, not a diagnosis)"
 
+# The suite, then the device-runtime check: every mode's .tflite (written by the first run) is
+# loaded again in a Python 3.11 venv with tflite-runtime 2.14 and numpy<2, as on 32-bit Pi OS.
+MODELS := build/runtime-models
+TFLITE_VENV := .venv-tflite-runtime
+PY311 := $(shell command -v python3.11 2>/dev/null)
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	CXR_EDGE_MODELS_OUT=$(MODELS) $(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory test-tflite-runtime
+
+test-tflite-runtime:
+ifeq ($(PY311),)
+	@echo "SKIPPED tflite-runtime 2.14 check: no python3.11 on this machine"
+else
+	test -x $(TFLITE_VENV)/bin/python || $(PY311) -m venv $(TFLITE_VENV)
+	$(TFLITE_VENV)/bin/python -m pip install -q 'tflite-runtime==2.14.*' 'numpy<2' pillow typer pytest
+	$(TFLITE_VENV)/bin/python -m pip install -q --no-deps -e .
+	CXR_EDGE_RUNTIME=tflite_runtime CXR_EDGE_MODELS=$(MODELS) $(TFLITE_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  tests/test_runtime_compat.py tests/test_preprocess.py
+endif
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) $(TFLITE_VENV) runs build .pytest_cache

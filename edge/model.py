@@ -15,7 +15,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.preprocess import PreprocessConfig
-from edge.runtime import interpreter_class, runtime_version
+from edge.runtime import interpreter_class, runtime_version, silenced_fd
 
 ModelFileError = md.ModelFileError
 
@@ -39,8 +39,9 @@ class EdgeModel:
             meta = {**meta, "labels": list(labels)}
         Interpreter, self.runtime = interpreter_class()
         try:
-            self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
-            self.interpreter.allocate_tensors()
+            with silenced_fd(2):
+                self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
+                self.interpreter.allocate_tensors()
         except Exception as e:  # every runtime raises its own types
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason})") from None

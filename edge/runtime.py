@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Any
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 # (name, module, how to install it)
 RUNTIMES = (
@@ -47,3 +49,24 @@ def runtime_version(name: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+@contextmanager
+def silenced_fd(fd: int = 2) -> Iterator[None]:
+    """Point a file descriptor (stderr by default) at /dev/null inside the block.
+
+    TFLite and TensorFlow write notes ("Created TensorFlow Lite XNNPACK delegate") straight to
+    the C-level descriptors, past Python's sys.stderr; real errors still arrive as exceptions.
+    """
+    stream = sys.stderr if fd == 2 else sys.stdout
+    stream.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        stream.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)

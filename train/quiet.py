@@ -8,27 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
-from typing import Iterator
+
+from edge.runtime import silenced_fd
+
+__all__ = ["load_tensorflow", "silenced_fd"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-
-@contextmanager
-def silenced_fd(fd: int = 2) -> Iterator[None]:
-    """Redirect a file descriptor (stderr by default) to /dev/null inside the block."""
-    stream = sys.stderr if fd == 2 else sys.stdout
-    stream.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        stream.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
 
 
 def load_tensorflow() -> None:

@@ -1,0 +1,143 @@
+"""Accuracy benchmark on real chest X-rays: seed (the tutorial's CNN) vs the default model.
+
+For each task (COVID vs Normal; all four classes) both architectures train on the same frozen
+split of ../shared/data/cxr-dev, are converted to int8, and are scored through edge (the device
+path): balanced accuracy and per-class sensitivity/specificity with 95% CIs, AUROC, ECE,
+robustness under simulated acquisition shifts, and leave-one-source-out (Hannover COVID images
+never seen in training). Prints markdown tables; --write appends them to benchmarks/RESULTS.md.
+
+    python benchmarks/accuracy.py                 # full (about 30-40 min on 2 cores)
+    python benchmarks/accuracy.py --quick         # 3 epochs, COVID vs Normal only: a smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from train.quiet import load_tensorflow  # noqa: E402
+
+CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
+TASKS = {"covid-normal": ["COVID", "Normal"], "4-class": ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"]}
+
+
+def score_shifts(model_path: Path, split, data_dir: Path) -> dict[str, float]:
+    """Balanced accuracy of the int8 model on the test split under each simulated shift."""
+    from convert.metrics import balanced_accuracy
+    from convert.shifts import SHIFTS
+    from edge.model import EdgeModel
+    from edge.preprocess import load_grayscale, preprocess_gray
+
+    m = EdgeModel(model_path)
+    grays = [load_grayscale(data_dir / i.path) for i in split.parts["test"]]
+    y = np.array([split.classes.index(i.label) for i in split.parts["test"]])
+    out = {}
+    for name, shift in {"none": lambda g: g, **SHIFTS}.items():
+        x = np.stack([preprocess_gray(shift(g), m.preprocess) for g in grays])
+        out[name] = balanced_accuracy(y, m.classify(x).argmax(1), len(split.classes))
+    return out
+
+
+def one(task: str, arch: str, out_root: Path, epochs: int, data: Path, holdout: str | None = None) -> dict:
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.data import Split
+    from train.run import TrainSettings, run_training
+
+    run_dir = out_root / (f"{task}-{arch}" + (f"-without-{holdout}" if holdout else ""))
+    t0 = time.time()
+    run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task], arch=arch, epochs=epochs,
+                               holdout_source=holdout, progress=False))
+    train_s = time.time() - t0
+    report, _ = run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(),
+                                               progress=False))
+    split = Split.load(run_dir / "split.json")
+    result = {"task": task, "arch": arch, "run_dir": str(run_dir), "train_seconds": round(train_s, 1),
+              "parameters": report["parameters"], "int8_bytes": report["models"]["int8"]["tflite_bytes"],
+              "keras": report["models"]["keras"], "int8": report["models"]["int8"]}
+    if holdout:
+        result["external"] = report["external"]
+    else:
+        result["shifts"] = score_shifts(run_dir / "model_int8.tflite", split, Path(split.data_dir))
+    return result
+
+
+def ci(v, c) -> str:
+    return "n/a" if v is None else f"{v:.3f} ({c[0]:.3f}–{c[1]:.3f})"
+
+
+def tables(results: list[dict]) -> str:
+    lines = ["| task | model | params | int8 KiB | balanced acc. (95% CI) | AUROC | ECE | per-class sensitivity | "
+             "per-class specificity | worst shift drop (pts) |", "|---|---|---:|---:|---|---:|---:|---|---|---:|"]
+    for r in results:
+        if "shifts" not in r:
+            continue
+        m = r["int8"]
+        sens = "; ".join(f"{p['class']} {ci(p['sensitivity'], p['sensitivity_ci'])}" for p in m["per_class"])
+        spec = "; ".join(f"{p['class']} {ci(p['specificity'], p['specificity_ci'])}" for p in m["per_class"])
+        base = r["shifts"]["none"]
+        worst = max(100 * (base - v) for k, v in r["shifts"].items() if k != "none")
+        lines.append(f"| {r['task']} | {r['arch']} | {r['parameters']:,} | {r['int8_bytes'] / 1024:.0f} | "
+                     f"{ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | {m['macro_auroc']:.3f} | "
+                     f"{m['ece']:.3f} | {sens} | {spec} | {worst:.1f} |")
+    shift_rows = [r for r in results if "shifts" in r]
+    if shift_rows:
+        names = list(shift_rows[0]["shifts"])
+        lines += ["", "Balanced accuracy (int8, through edge) under simulated shifts:", "",
+                  "| task | model | " + " | ".join(names) + " |", "|---|---|" + "---:|" * len(names)]
+        for r in shift_rows:
+            lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{r['shifts'][n]:.3f}" for n in names) + " |")
+    ext = [r for r in results if "external" in r]
+    if ext:
+        lines += ["", "Leave-one-source-out: trained without the Hannover COVID images, scored on them (int8):", "",
+                  "| model | n | COVID sensitivity (95% CI) | internal test balanced acc. |", "|---|---:|---|---|"]
+        for r in ext:
+            e = r["external"]["int8"]
+            cov = next(p for p in e["per_class"] if p["class"] == "COVID")
+            lines.append(f"| {r['arch']} | {e['n']} | {ci(cov['sensitivity'], cov['sensitivity_ci'])} | "
+                         f"{ci(r['int8']['balanced_accuracy'], r['int8']['balanced_accuracy_ci'])} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=CXR_DEV)
+    ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-accuracy")
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--archs", default="seed,compact")
+    ap.add_argument("--tasks", default="covid-normal,4-class")
+    ap.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out runs.")
+    ap.add_argument("--quick", action="store_true", help="3 epochs, COVID vs Normal, no LOSO.")
+    ap.add_argument("--write", action="store_true", help="Append the tables to benchmarks/RESULTS.md.")
+    args = ap.parse_args()
+    if not (args.data / "MANIFEST.csv").is_file():
+        print(f"skipped: real chest X-rays not found at {args.data}", file=sys.stderr)
+        return
+    if args.quick:
+        args.epochs, args.tasks, args.no_loso = 3, "covid-normal", True
+    load_tensorflow()
+    results = []
+    for task in args.tasks.split(","):
+        for arch in args.archs.split(","):
+            results.append(one(task, arch, args.out, args.epochs, args.data))
+    if not args.no_loso:
+        for arch in args.archs.split(","):
+            results.append(one("covid-normal", arch, args.out, args.epochs, args.data, holdout="hannover"))
+    table = tables(results)
+    print(table)
+    (args.out / "accuracy.json").write_text(json.dumps(results, indent=1, default=str))
+    if args.write:
+        cmd = "python benchmarks/accuracy.py " + " ".join(sys.argv[1:])
+        with open(ROOT / "benchmarks" / "RESULTS.md", "a") as f:
+            f.write(f"\n## Accuracy benchmark ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Simulated acquisition shifts: how another hospital's X-rays might differ from ours.
+
+Each shift is a pure function on an 8-bit grayscale image (before edge.preprocess), so a
+robustness score measures the whole device path: preprocessing and model together.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+
+def gamma(g: float) -> Callable[[np.ndarray], np.ndarray]:
+    lut = np.clip(np.round(255.0 * (np.arange(256) / 255.0) ** g), 0, 255).astype(np.uint8)
+    return lambda x: lut[x]
+
+
+def contrast(factor: float) -> Callable[[np.ndarray], np.ndarray]:
+    def f(x: np.ndarray) -> np.ndarray:
+        m = x.mean()
+        return np.clip(np.round((x.astype(np.float32) - m) * factor + m), 0, 255).astype(np.uint8)
+    return f
+
+
+def blur(radius: float) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda x: np.asarray(Image.fromarray(x).filter(ImageFilter.GaussianBlur(radius * max(x.shape) / 256)))
+
+
+def noise(sigma: float, seed: int = 0) -> Callable[[np.ndarray], np.ndarray]:
+    def f(x: np.ndarray) -> np.ndarray:
+        rng = np.random.default_rng([seed, x.shape[0], x.shape[1], int(x[::7, ::7].sum())])
+        return np.clip(np.round(x + rng.normal(0, sigma, x.shape)), 0, 255).astype(np.uint8)
+    return f
+
+
+def zoom(fraction: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Central crop keeping ``fraction`` of each side (a tighter collimation)."""
+    def f(x: np.ndarray) -> np.ndarray:
+        h, w = x.shape
+        dh, dw = int(h * (1 - fraction) / 2), int(w * (1 - fraction) / 2)
+        return x[dh : h - dh, dw : w - dw]
+    return f
+
+
+def rotate(degrees: float) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda x: np.asarray(Image.fromarray(x).rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor=0))
+
+
+def text_marker(seed: int = 0) -> Callable[[np.ndarray], np.ndarray]:
+    """Burned-in white text (side marker, hospital label) in a corner, as many sites add."""
+    def f(x: np.ndarray) -> np.ndarray:
+        img = Image.fromarray(x.copy())
+        d = ImageDraw.Draw(img)
+        h, w = x.shape
+        s = max(1, int(round(min(h, w) / 256)))
+        box = (int(w * 0.04), int(h * 0.04), int(w * 0.04) + 60 * s, int(h * 0.04) + 14 * s)
+        d.rectangle(box, fill=0)
+        d.text((box[0] + 2 * s, box[1] + 2 * s), "PORTABLE", fill=255, font_size=10 * s)
+        d.text((w - 30 * s, h - 30 * s), "R", fill=255, font_size=20 * s)
+        return np.asarray(img)
+    return f
+
+
+def pad_border(fraction: float, value: int = 0) -> Callable[[np.ndarray], np.ndarray]:
+    """A flat frame around the image (scanner margin or letterbox)."""
+    def f(x: np.ndarray) -> np.ndarray:
+        h, w = x.shape
+        p = int(round(max(h, w) * fraction))
+        return np.pad(x, ((p, p), (p, p)), constant_values=value)
+    return f
+
+
+SHIFTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "gamma 0.6": gamma(0.6),
+    "gamma 1.6": gamma(1.6),
+    "contrast x0.6": contrast(0.6),
+    "blur": blur(1.5),
+    "noise sd 12": noise(12.0),
+    "zoom 0.85": zoom(0.85),
+    "rotate 8deg": rotate(8.0),
+    "text markers": text_marker(),
+    "border pad 12%": pad_border(0.12),
+    "white border 8%": pad_border(0.08, 255),
+}

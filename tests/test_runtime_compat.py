@@ -1,0 +1,53 @@
+"""Every mode's .tflite loads and passes its self-test in the runtime in use.
+
+In the main suite this runs on LiteRT with freshly built models. `make test` runs it a second
+time in a Python 3.11 venv with tflite-runtime 2.14 and numpy<2 (no TensorFlow), on the files
+the first run wrote (CXR_EDGE_MODELS), so both device runtimes stay proven.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from edge.model import EdgeModel
+from edge.runtime import interpreter_class
+
+MODES = ["int8", "int8-float", "int16x8", "dynamic", "fp16", "fp32"]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    given = os.environ.get("CXR_EDGE_MODELS")
+    if given:
+        return Path(given)
+    pytest.importorskip("tensorflow", reason="building models needs TensorFlow; set CXR_EDGE_MODELS to reuse built ones")
+    from tests.runtime_models import build_all
+
+    out = Path(os.environ.get("CXR_EDGE_MODELS_OUT") or tmp_path_factory.mktemp("runtime-models"))
+    build_all(out)
+    return out
+
+
+@pytest.mark.parametrize("arch", ["compact", "seed"])
+@pytest.mark.parametrize("mode", MODES)
+def test_mode_loads_and_passes_selftest(model_dir, arch, mode):
+    path = model_dir / arch / f"model_{mode}.tflite"
+    assert path.is_file(), f"{path} was not built"
+    m = EdgeModel(path)
+    result = m.selftest()
+    assert result["passed"], result
+    x = np.zeros((2, *m.input_shape[1:]), np.uint8)
+    probs = m.classify(x)
+    assert probs.shape == (2, len(m.labels)) and np.allclose(probs.sum(1), 1, atol=1e-5)
+
+
+def test_runtime_is_the_one_asked_for():
+    forced = os.environ.get("CXR_EDGE_RUNTIME")
+    _, name = interpreter_class()
+    assert name == (forced or name)
+    if forced == "tflite_runtime":
+        assert np.__version__.startswith("1."), "tflite-runtime 2.14 needs numpy<2"
