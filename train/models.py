@@ -48,33 +48,35 @@ def seed_cnn(image_size: int, n_classes: int) -> keras.Model:
     return keras.Model(inputs, outputs, name="seed")
 
 
-def _conv_bn(x, filters: int, momentum: float, kernel: int = 3, strides: int = 1, separable: bool = True):
-    conv = layers.SeparableConv2D if separable else layers.Conv2D
-    x = conv(filters, kernel, strides=strides, padding="same", use_bias=False)(x)
+def _conv_bn(x, filters: int, momentum: float, strides: int = 1):
+    x = layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization(momentum=momentum)(x)
     return layers.ReLU(6.0)(x)
 
 
-def compact_cnn(image_size: int, n_classes: int, width: int = 16, dropout: float = 0.3,
-                momentum: float = 0.9) -> keras.Model:
-    """A small edge-first CNN: a strided stem, depthwise-separable blocks, global pooling.
+def compact_cnn(image_size: int, n_classes: int, widths: tuple[int, ...] = (16, 32, 32, 64, 64, 80),
+                dropout: float = 0.3, momentum: float = 0.9) -> keras.Model:
+    """A small edge-first CNN: strided stem, three stages of 3x3 convolutions, global pooling.
 
-    About 60k parameters and a few million multiply-accumulates at 128x128: fast on a Pi and
-    too small to memorise a hospital's quirks pixel by pixel. Global average pooling makes
-    the decision depend on patterns anywhere in the lungs rather than on fixed positions.
+    About 117k parameters and ~30M multiply-accumulates at 128x128: fast on a Pi, and too small
+    to memorise a hospital's quirks pixel by pixel. Plain 3x3 convolutions rather than
+    depthwise-separable ones: on cxr-dev COVID vs Normal they scored 0.935 vs 0.889 balanced
+    accuracy at similar cost, and with many weights per channel the per-channel int8
+    quantization parameters stay a small part of the file (int8 = 0.28 of fp32).
+    Global average pooling makes the decision depend on patterns anywhere in the lungs.
     """
+    w = widths
     inputs = keras.Input((image_size, image_size, 1), name="image")
     x = layers.Rescaling(1.0 / 127.5, offset=-1.0)(inputs)
-    x = _conv_bn(x, width, momentum, strides=2, separable=False)  # 64
-    x = _conv_bn(x, width * 2, momentum)
-    x = layers.MaxPooling2D()(x)  # 32
-    x = _conv_bn(x, width * 4, momentum)
-    x = _conv_bn(x, width * 4, momentum)
-    x = layers.MaxPooling2D()(x)  # 16
-    x = _conv_bn(x, width * 8, momentum)
-    x = _conv_bn(x, width * 8, momentum)
-    x = layers.MaxPooling2D()(x)  # 8
-    x = _conv_bn(x, width * 16, momentum)
+    x = _conv_bn(x, w[0], momentum, strides=2)
+    x = layers.MaxPooling2D()(x)  # 1/4
+    x = _conv_bn(x, w[1], momentum)
+    x = _conv_bn(x, w[2], momentum)
+    x = layers.MaxPooling2D()(x)  # 1/8
+    x = _conv_bn(x, w[3], momentum)
+    x = _conv_bn(x, w[4], momentum)
+    x = layers.MaxPooling2D()(x)  # 1/16
+    x = _conv_bn(x, w[5], momentum)
     x = layers.GlobalAveragePooling2D()(x)
     x = layers.Dropout(dropout)(x)
     outputs = layers.Dense(n_classes, name="logits")(x)

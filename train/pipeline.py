@@ -17,11 +17,16 @@ AUTOTUNE = tf.data.AUTOTUNE
 
 
 def geometric(seed: int) -> keras.Sequential:
-    """Small random rotation, zoom and shift; the empty area is filled with the padding value 0."""
+    """Small random rotation, zoom and shift; the empty area is filled with the padding value 0.
+
+    Height and width zoom independently, so padding bars of every shape appear in every class:
+    otherwise the bars that aspect-preserving resizing gives landscape (pediatric) films would
+    tell the model which collection an image came from.
+    """
     return keras.Sequential(
         [
             layers.RandomRotation(0.03, fill_mode="constant", seed=seed),  # about +-10 degrees
-            layers.RandomZoom((-0.1, 0.1), fill_mode="constant", seed=seed + 1),
+            layers.RandomZoom((-0.1, 0.35), (-0.1, 0.35), fill_mode="constant", seed=seed + 1),
             layers.RandomTranslation(0.06, 0.06, fill_mode="constant", seed=seed + 2),
         ],
         name="geometric_augmentation",
