@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
-from convert.metrics import summarize
+from convert.metrics import expected_calibration_error, summarize
 from convert.report import compare, deltas, gate
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig, preprocess_gray
@@ -79,8 +79,18 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     import keras
 
     model = keras.models.load_model(run_dir / "model.keras", compile=False)
-    ref_probs = keras_probabilities(model, x_test, run.get("temperature", 1.0))
+    from edge.model import softmax
+    from train.calibration import nll
+    from train.fit import logits_of
+
+    temperature = run.get("temperature", 1.0)
+    ref_logits = logits_of(model, x_test)
+    ref_probs = softmax(ref_logits, temperature)
     reference = summarize(y_test, ref_probs, classes, n_boot=s.n_boot)
+    calibration = {"temperature": temperature, "fitted_on": "validation split",
+                   "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
+                   "test_ece_after": reference["ece"],
+                   "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
     representative = np.zeros((0,))
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress)
@@ -93,7 +103,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},
         "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop},
-        "temperature": run.get("temperature", 1.0),
+        "temperature": temperature,
+        "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
     }
     probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}

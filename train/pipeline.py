@@ -16,7 +16,7 @@ from keras import layers
 AUTOTUNE = tf.data.AUTOTUNE
 
 
-def geometric(seed: int) -> keras.Sequential:
+def geometric(seed: int, zoom_out: float = 0.35, independent: bool = True) -> keras.Sequential:
     """Small random rotation, zoom and shift; the empty area is filled with the padding value 0.
 
     Height and width zoom independently, so padding bars of every shape appear in every class:
@@ -26,7 +26,8 @@ def geometric(seed: int) -> keras.Sequential:
     return keras.Sequential(
         [
             layers.RandomRotation(0.03, fill_mode="constant", seed=seed),  # about +-10 degrees
-            layers.RandomZoom((-0.1, 0.35), (-0.1, 0.35), fill_mode="constant", seed=seed + 1),
+            layers.RandomZoom((-0.1, zoom_out), (-0.1, zoom_out) if independent else None, fill_mode="constant",
+                              seed=seed + 1),
             layers.RandomTranslation(0.06, 0.06, fill_mode="constant", seed=seed + 2),
         ],
         name="geometric_augmentation",

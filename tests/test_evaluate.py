@@ -1,0 +1,75 @@
+"""cxr-evaluate end to end on a tiny set, per-source breakdown, and leave-one-source-out on real data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from convert.cli import evaluate_app
+from tests.conftest import cxr_dev_or_skip
+
+
+def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    rows = [{"file": p.relative_to(data).as_posix(), "source_repo": "site-A" if i % 2 else "site-B"}
+            for i, p in enumerate(sorted(data.glob("*/*.png")))]
+    with open(data / "MANIFEST.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, ["file", "source_repo"])
+        w.writeheader()
+        w.writerows(rows)
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+                                          "--n-boot", "200", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "balanced accuracy" in r.output
+    report = json.loads((out / "report.json").read_text())
+    m = report["metrics"]
+    assert m["n"] == 32 and sum(map(sum, m["confusion_matrix"])) == 32
+    assert set(report["per_source"]) == {"site-A", "site-B"}
+    assert sum(s["n"] for s in report["per_source"].values()) == 32
+    for name in ("report.md", "confusion.png", "roc.png", "reliability.png"):
+        assert (out / name).is_file()
+    md = (out / "report.md").read_text()
+    assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
+
+
+def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model.keras"), str(data), "--out", str(tmp_path / "k"),
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "k" / "report.json").read_text())["model_kind"] == "keras"
+
+
+def test_cxr_evaluate_rejects_unknown_classes(tiny_run, tmp_path):
+    (tmp_path / "Cat").mkdir()
+    (tmp_path / "Dog").mkdir()
+    from PIL import Image
+
+    Image.new("L", (64, 64), 9).save(tmp_path / "Cat" / "a.png")
+    Image.new("L", (64, 64), 9).save(tmp_path / "Dog" / "a.png")
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path), "--quiet"])
+    assert r.exit_code == 2 and "not among the model's labels" in r.output
+
+
+def test_holdout_source_keeps_hannover_out_of_training(tmp_path):
+    data = cxr_dev_or_skip()
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from edge.preprocess import PreprocessConfig
+    from train.run import TrainSettings, prepare_data
+
+    split, arrays, notes = prepare_data(TrainSettings(data=str(data), out=tmp_path, classes=["COVID", "Normal"],
+                                                      holdout_source="hannover", image_size=32, progress=False),
+                                        PreprocessConfig(size=32))
+    external = split.parts["external"]
+    assert len(external) == 51 and all(Path(i.path).name.startswith("hannover-") for i in external)
+    for part in ("train", "val", "test"):
+        assert not any("hannover" in i.path for i in split.parts[part])
+    assert arrays["external"].shape == (51, 32, 32, 1)
+    assert notes["hygiene"]["groups_across_splits"] == 0
