@@ -2,8 +2,10 @@
 
 Images arrive already preprocessed by edge.preprocess (decoded once). Augmentation simulates
 what differs between hospitals and devices: exposure (gamma, contrast, brightness), sharpness
-(blur), detector noise, positioning (small rotation, zoom, shift). It runs on the training
-split only, in float 0..255, and is clipped back to the valid range.
+(blur), detector noise, positioning (small rotation, zoom, shift, aspect) and the text that
+sites burn into their films (side markers, "PORTABLE"): pasted at random on every class, so a
+marker can no longer tell the model which hospital, and so which label, an image came from.
+It runs on the training split only, in float 0..255, and is clipped back to the valid range.
 """
 
 from __future__ import annotations
@@ -54,6 +56,43 @@ def photometric(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     return tf.clip_by_value(x, 0.0, 255.0)
 
 
+MARKER_WORDS = ("L", "R", "AP", "PA", "PORTABLE", "SUPINE", "DCHA", "IZDA", "ERECT", "LEFT", "1", "2")
+
+
+def marker_bank(size: int) -> np.ndarray:
+    """White-on-black renderings of typical burned-in words, scaled to the image: (N, h, w) in 0..1."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(max(6, round(size * 0.07)))
+    h, w = max(4, round(size * 0.1)), max(8, round(size * 0.45))
+    bank = []
+    for word in MARKER_WORDS:
+        img = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(img).text((1, 0), word, fill=255, font=font)
+        bank.append(np.asarray(img, np.float32) / 255.0)
+    return np.stack(bank)
+
+
+def burn_markers(x: tf.Tensor, seed: tf.Tensor, bank: tf.Tensor, p: float = 0.5) -> tf.Tensor:
+    """Paste a random marker word at a random place in about half the images of a batch."""
+    n, size = tf.shape(x)[0], x.shape[1]
+    bh, bw = bank.shape[1], bank.shape[2]
+    s = tf.random.experimental.stateless_split(seed, 5)
+    idx = tf.random.stateless_uniform([n], s[0], 0, bank.shape[0], tf.int32)
+    oy = tf.random.stateless_uniform([n], s[1], 0, size - bh + 1, tf.int32)
+    ox = tf.random.stateless_uniform([n], s[2], 0, size - bw + 1, tf.int32)
+    canvas = tf.map_fn(lambda a: tf.image.pad_to_bounding_box(tf.gather(bank, a[0])[..., None], a[1], a[2], size, size),
+                       (idx, oy, ox), fn_output_signature=tf.float32)
+    level = tf.random.stateless_uniform([n, 1, 1, 1], s[3], 170.0, 255.0)
+    use = tf.random.stateless_uniform([n, 1, 1, 1], s[4]) < p
+    return tf.where(use, tf.maximum(x, canvas * level), x)
+
+
+def augment_batch(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf.Tensor) -> tf.Tensor:
+    s = tf.random.experimental.stateless_split(seed, 2)
+    return photometric(burn_markers(geo(x, training=True), s[0], bank), s[1])
+
+
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, seed: int = 0,
                  augment: bool = True) -> tf.data.Dataset:
     """Batches of (float32 0..255 images, int labels); shuffled and augmented when training."""
@@ -64,9 +103,10 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
     ds = ds.map(lambda a, b: (tf.cast(a, tf.float32), b), num_parallel_calls=AUTOTUNE)
     if training and augment:
         geo = geometric(seed)
+        bank = tf.constant(marker_bank(x.shape[1]))
         counter = tf.data.Dataset.counter(seed * 1_000_003)
         ds = tf.data.Dataset.zip((ds, counter)).map(
-            lambda batch, i: (photometric(geo(batch[0], training=True), tf.stack([i, tf.cast(seed, tf.int64)])), batch[1]),
+            lambda batch, i: (augment_batch(batch[0], tf.stack([i, tf.cast(seed, tf.int64)]), geo, bank), batch[1]),
             num_parallel_calls=AUTOTUNE,
         )
     return ds.prefetch(AUTOTUNE)
