@@ -67,7 +67,9 @@ def main(
     except (ModelFileError, RuntimeMissing) as e:
         if debug:
             raise
-        raise _fail(str(e))
+        msg = str(e)
+        # Some reasons (e.g. "not a TensorFlow Lite model") do not say which file; name it.
+        raise _fail(msg if isinstance(e, RuntimeMissing) or msg.startswith(str(model)) else f"{model}: {msg}")
     if info:
         print(json.dumps(m.info(), indent=2, default=str))
         raise typer.Exit(EXIT_OK)

@@ -17,7 +17,12 @@ The output is uint8 HxWxC; the model itself rescales to float.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import re
+import stat
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,6 +34,9 @@ from PIL import Image
 MAX_PIXELS = 50_000_000
 MIN_SIDE = 32
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow warns (on stderr) for MAX_PIXELS..2*MAX_PIXELS and raises above; decode_bytes refuses every
+# image above MAX_PIXELS with a clear reason, so the warning would only be a stray second line.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 RESIZE_MODES = ("pad", "squash")
 NORMALIZE_MODES = ("equalize", "none")
@@ -140,8 +148,7 @@ def load_grayscale(path: str | Path) -> np.ndarray:
     """Decode an image file to 8-bit grayscale (H, W); raise ImageError with a clear reason."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = _read_regular_file(path)
     except IsADirectoryError:
         raise ImageError("is a directory, not an image file") from None
     except FileNotFoundError:
@@ -149,8 +156,23 @@ def load_grayscale(path: str | Path) -> np.ndarray:
     except PermissionError:
         raise ImageError("permission denied") from None
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ImageError("symbolic link loop (too many levels of symbolic links)") from None
         raise ImageError(f"cannot read file: {e.strerror or e}") from None
     return load_bytes(data, path)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; a FIFO or device (/dev/zero) is refused
+    # rather than read forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise ImageError("not a regular file (a FIFO, socket or device)")
+        return f.read()
 
 
 def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
@@ -173,7 +195,10 @@ def decode_bytes(data: bytes) -> np.ndarray:
     try:
         img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as e:
-        raise ImageError(f"refused: {e}") from None
+        # Pillow's own guard (at 2 x MAX_PIXELS) fired while reading the header: say it in our terms.
+        m = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(m.group(1))} pixels" if m else "the declared image size"
+        raise ImageError(f"refused: {size} is more than the limit of {MAX_PIXELS} (possible decompression bomb)") from None
     except Exception:
         raise ImageError("not a readable image (unknown or corrupt format)") from None
     w, h = img.size
