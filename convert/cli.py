@@ -8,17 +8,13 @@ from typing import Optional
 
 import typer
 
+from edge.cliutil import fail
 from train.quiet import load_tensorflow
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 ALL_MODES = "int8,int8-float,int16x8,dynamic,fp16,fp32"
-
-
-def _die(prog: str, message: str, code: int = 2) -> typer.Exit:
-    print(f"{prog}: error: {message}", file=sys.stderr)
-    return typer.Exit(code)
 
 
 @convert_app.command(
@@ -54,7 +50,7 @@ def convert(
     modes = [m.strip() for m in quant.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
-        raise _die("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
+        raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, report_only=report_only,
                                latency_threads=() if no_latency else (1, 2), progress=not quiet)
@@ -63,7 +59,7 @@ def convert(
     except (DataError, ModelFileError, ValueError, OSError) as e:
         if debug:
             raise
-        raise _die("cxr-convert", str(e))
+        raise fail("cxr-convert", str(e))
     print(f"report: {run_dir / 'report.md'}")
     raise typer.Exit(code)
 
@@ -120,7 +116,7 @@ def evaluate(
     except (DataError, ModelFileError, ValueError, OSError) as e:
         if debug:
             raise
-        raise _die("cxr-evaluate", str(e))
+        raise fail("cxr-evaluate", str(e))
     print(headline(report["metrics"]))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)

@@ -16,16 +16,14 @@ from typing import Iterator, Optional
 import typer
 
 from edge.batch import Result, classify_files, expand_inputs
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print one clear line on stderr and return the Exit to raise."""
-    print(f"edge-classify: error: {message}", file=sys.stderr)
-    return typer.Exit(code)
+    return fail("edge-classify", message, code)
 
 
 @app.command(

@@ -26,6 +26,16 @@ class EdgeModel:
     def __init__(self, path: str | Path, threads: int | None = None, labels: list[str] | None = None):
         self.path = Path(path)
         flatbuffer, meta, self.files = md.read(self.path)
+        Interpreter, self.runtime = interpreter_class()
+        try:
+            with silenced_fd(2):
+                self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
+                self.interpreter.allocate_tensors()
+        except Exception as e:  # every runtime raises its own types
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            hint = "" if meta else "; the file may be truncated or damaged"
+            raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
+        # Only a model that loads is worth the advice about missing metadata.
         if meta is None:
             if not labels:
                 raise ModelFileError(
@@ -37,14 +47,6 @@ class EdgeModel:
             if len(labels) != len(meta["labels"]):
                 raise ModelFileError(f"--labels gives {len(labels)} names, the model has {len(meta['labels'])}")
             meta = {**meta, "labels": list(labels)}
-        Interpreter, self.runtime = interpreter_class()
-        try:
-            with silenced_fd(2):
-                self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
-                self.interpreter.allocate_tensors()
-        except Exception as e:  # every runtime raises its own types
-            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason})") from None
         inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
             raise ModelFileError(f"{self.path}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")

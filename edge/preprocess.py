@@ -33,6 +33,7 @@ from PIL import Image
 # of memory on a Pi with 512 MB). Real chest X-rays are at most about 4300 x 4300.
 MAX_PIXELS = 50_000_000
 MIN_SIDE = 32
+MAX_FILE_BYTES = 256 * 2**20  # the largest uncompressed 16-bit DICOM chest film is about 40 MiB
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # Pillow warns (on stderr) for MAX_PIXELS..2*MAX_PIXELS and raises above; decode_bytes refuses every
 # image above MAX_PIXELS with a clear reason, so the warning would only be a stray second line.
@@ -172,6 +173,9 @@ def _read_regular_file(path: Path) -> bytes:
             raise IsADirectoryError(errno.EISDIR, "is a directory")
         if not stat.S_ISREG(mode):
             raise ImageError("not a regular file (a FIFO, socket or device)")
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            raise ImageError(f"refused: file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit")
         return f.read()
 
 

@@ -3,21 +3,16 @@ built-in SYNTHETIC set. Research software, NOT a medical device."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from edge.cliutil import fail
 from train.quiet import load_tensorflow
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-
-
-def _die(prog: str, message: str, code: int = 2) -> typer.Exit:
-    print(f"{prog}: error: {message}", file=sys.stderr)
-    return typer.Exit(code)
 
 
 @train_app.command(
@@ -67,7 +62,7 @@ def train(
     except (DataError, ValueError, OSError) as e:
         if debug:
             raise
-        raise _die("cxr-train", str(e))
+        raise fail("cxr-train", str(e))
 
 
 @synth_app.command(
@@ -87,7 +82,7 @@ def synth(
         written = generate(out_dir, n_per_class=count, classes=[c.strip() for c in classes.split(",")],
                            size=(size, size), seed=seed, progress=True)
     except (ValueError, OSError) as e:
-        raise _die("cxr-synth", str(e))
+        raise fail("cxr-synth", str(e))
     print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")
 
 

@@ -1,0 +1,261 @@
+"""edge-classify on the bad-input corpus (tests/corpus.py) and on broken model files.
+
+The whole corpus goes through ONE edge-classify process (text, then --json): every good file is
+classified, every bad one gets exactly one line (or JSON object) naming the file and the reason,
+the batch goes on, the exit code is 1, and no traceback ever reaches the user. Model-file errors
+exit with 2 and one line. One tiny model is trained and converted with the real pipeline per module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.corpus import BAD, GOOD, make_corpus
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+ROOT_SKIP = "running as root: root can read a chmod-000 file, so 'permission denied' cannot be provoked"
+PREFIX = "edge-classify: "
+
+
+def edge_classify(*args: object, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run edge-classify in a fresh interpreter; stdout/stderr decoded as the CLI wrote them."""
+    cmd = [sys.executable, "-m", "edge.cli", *(str(a) for a in args)]
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout)
+    p.stdout = p.stdout.decode("utf-8", "surrogateescape")  # non-UTF-8 file names come back as bytes
+    p.stderr = p.stderr.decode("utf-8", "surrogateescape")
+    return p
+
+
+def assert_clean_stderr(stderr: str) -> None:
+    assert "Traceback" not in stderr, stderr
+    assert all(line.startswith(PREFIX) for line in stderr.splitlines()), f"a stray line on stderr:\n{stderr}"
+
+
+@pytest.fixture(scope="module")
+def model(tiny_run) -> Path:
+    """The session's tiny real model (tests/conftest.py)."""
+    return tiny_run / "model_int8.tflite"
+
+
+@pytest.fixture(scope="module")
+def labels(model) -> list[str]:
+    from edge.metadata import read
+
+    return read(model)[1]["labels"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    return make_corpus(tmp_path_factory.mktemp("corpus") / "files")
+
+
+@pytest.fixture(scope="module")
+def batch(corpus) -> list[str]:
+    """The names that go into the one batch: everything (root reads chmod-000 files: left out)."""
+    names = [n for n in corpus if not (n == "unreadable" and AS_ROOT)]
+    assert set(GOOD) <= set(names) and len(names) >= len(GOOD) + 9
+    return names
+
+
+@pytest.fixture(scope="module")
+def text_run(model, corpus, batch) -> subprocess.CompletedProcess:
+    return edge_classify(*(corpus[n] for n in batch), "--model", model)
+
+
+@pytest.fixture(scope="module")
+def json_run(model, corpus, batch) -> subprocess.CompletedProcess:
+    return edge_classify(*(corpus[n] for n in batch), "--json", "--model", model)
+
+
+def _skip_if_absent(name: str, corpus: dict[str, Path], batch: list[str]) -> None:
+    if name == "unreadable" and AS_ROOT:
+        pytest.skip(ROOT_SKIP)
+    if name not in batch:
+        pytest.skip(f"{name}: not made on this platform")
+
+
+# ---- the corpus in one text batch --------------------------------------------------------
+
+
+def test_text_batch_goes_on_and_exits_1(text_run, batch):
+    assert text_run.returncode == 1, text_run.stderr
+    assert_clean_stderr(text_run.stderr)
+    # one output line per good file, one error line per bad one (plus the synthetic-model note)
+    errors = [ln for ln in text_run.stderr.splitlines() if not ln.startswith(PREFIX + "note:")]
+    assert len(text_run.stdout.splitlines()) == len(GOOD)
+    assert len(errors) == len(batch) - len(GOOD), text_run.stderr
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_text_good_file_is_classified(name, text_run, corpus, labels):
+    rows = [ln.split("\t") for ln in text_run.stdout.splitlines() if ln.split("\t")[0] == str(corpus[name])]
+    assert len(rows) == 1, f"{corpus[name]!r} not classified exactly once:\n{text_run.stdout}\n{text_run.stderr}"
+    assert rows[0][1] in labels and 0.0 <= float(rows[0][2]) <= 1.0
+    assert str(corpus[name]) not in text_run.stderr
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_text_bad_file_gives_one_line_with_reason(name, text_run, corpus, batch):
+    _skip_if_absent(name, corpus, batch)
+    head = f"{PREFIX}{corpus[name]}: "
+    lines = [ln for ln in text_run.stderr.splitlines() if ln.startswith(head)]
+    assert len(lines) == 1, f"expected one line starting {head!r}:\n{text_run.stderr}"
+    assert BAD[name] in lines[0].lower(), lines[0]
+    assert not any(ln.startswith(str(corpus[name]) + "\t") for ln in text_run.stdout.splitlines())
+
+
+# ---- the same batch with --json -----------------------------------------------------------
+
+
+def test_json_batch_goes_on_and_exits_1(json_run, batch):
+    assert json_run.returncode == 1, json_run.stderr
+    assert_clean_stderr(json_run.stderr)
+    records = [json.loads(ln) for ln in json_run.stdout.splitlines()]  # every line is one JSON object
+    assert len(records) == len(batch)
+    # with --json the per-file errors are records on stdout, not lines on stderr
+    assert all(ln.startswith(PREFIX + "note:") for ln in json_run.stderr.splitlines()), json_run.stderr
+
+
+def _records(run: subprocess.CompletedProcess, path: Path) -> list[dict]:
+    return [r for r in map(json.loads, run.stdout.splitlines()) if r["file"] == str(path)]
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_json_good_file_is_classified(name, json_run, corpus, labels):
+    recs = _records(json_run, corpus[name])
+    assert len(recs) == 1, json_run.stdout
+    rec = recs[0]
+    assert "error" not in rec and rec["label"] in labels
+    assert set(rec["probabilities"]) == set(labels)
+    assert abs(sum(rec["probabilities"].values()) - 1.0) < 1e-3
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_json_bad_file_gives_one_error_object(name, json_run, corpus, batch):
+    _skip_if_absent(name, corpus, batch)
+    recs = _records(json_run, corpus[name])
+    assert len(recs) == 1, json_run.stdout
+    assert set(recs[0]) == {"file", "error"}
+    assert BAD[name] in recs[0]["error"].lower(), recs[0]
+
+
+def test_unreadable_file_alone(model, corpus):
+    if AS_ROOT:
+        pytest.skip(ROOT_SKIP)
+    p = edge_classify(corpus["unreadable"], "--model", model)
+    assert p.returncode == 1 and "permission denied" in p.stderr.lower(), p.stderr
+
+
+# ---- the decompression bomb is refused before its pixels are decoded --------------------
+
+RSS_PROBE = """
+import resource, sys
+from edge.preprocess import ImageError, load_grayscale
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    load_grayscale(sys.argv[1])
+    reason = "decoded"
+except ImageError as e:
+    reason = str(e)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+print((after - before) * unit)
+print(reason)
+"""
+
+
+def test_bomb_is_refused_before_decoding(corpus):
+    from tests.corpus import BOMB_SIDE
+
+    bomb = corpus["bomb"]
+    assert bomb.stat().st_size < 1_000_000  # a small file ...
+    decoded_bytes = BOMB_SIDE * BOMB_SIDE  # ... that would need 400 MB once decoded
+    p = subprocess.run([sys.executable, "-c", RSS_PROBE, str(bomb)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    growth, reason = p.stdout.splitlines()[:2]
+    assert reason.startswith("refused"), reason
+    assert int(growth) < 64 * 2**20 < decoded_bytes, f"max RSS grew by {int(growth) / 2**20:.0f} MiB"
+
+
+# ---- broken model files: exit 2, one line ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def foreign_flatbuffer() -> bytes:
+    """A valid .tflite of another input shape (32x32x1, 2 outputs) without cxr-edge metadata."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    from convert.export import convert
+
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Rescaling(1 / 255.0),
+                          keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.GlobalAveragePooling2D(),
+                          keras.layers.Dense(2)])
+    return convert(m, "fp32")
+
+
+@pytest.fixture(scope="module")
+def bad_models(tmp_path_factory, model, foreign_flatbuffer) -> dict[str, Path]:
+    from edge.metadata import attach
+    from edge.preprocess import PreprocessConfig
+
+    d = tmp_path_factory.mktemp("models")
+    data = model.read_bytes()
+    out = {
+        "truncated": d / "truncated.tflite",
+        "random": d / "random.tflite",
+        "directory": d / "folder.tflite",
+        "other_shape": d / "other-shape.tflite",
+        "no_metadata": d / "foreign.tflite",
+    }
+    out["truncated"].write_bytes(data[: len(data) // 2])
+    out["random"].write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    out["directory"].mkdir()
+    claims_64 = {"labels": ["A", "B"], "preprocess": PreprocessConfig(size=64, channels=1).to_dict(), "temperature": 1.0}
+    out["other_shape"].write_bytes(attach(foreign_flatbuffer, claims_64))
+    out["no_metadata"].write_bytes(foreign_flatbuffer)
+    return out
+
+
+@pytest.mark.parametrize("case, extra, reason", [
+    ("truncated", (), "truncated"),  # metadata gone and the flatbuffer cut: the runtime refuses it first
+    ("truncated", ("--labels", "A,B"), "cannot load"),
+    ("random", (), "not a tensorflow lite model"),
+    ("directory", (), "directory"),
+    ("other_shape", (), "does not match"),
+    ("no_metadata", (), "--labels"),
+])
+def test_model_file_error_is_one_line_exit_2(case, extra, reason, bad_models, corpus):
+    path = bad_models[case]
+    p = edge_classify(corpus["good_normal"], "--model", path, *extra)
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr and p.stdout == ""
+    lines = p.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(PREFIX + "error: "), p.stderr
+    assert str(path) in lines[0], lines[0]  # the file is named
+    if reason:
+        assert reason in lines[0].lower(), lines[0]
+
+
+def test_model_without_metadata_classifies_with_labels(bad_models, corpus):
+    p = edge_classify(corpus["good_normal"], corpus["cmyk_jpeg"], "--json", "--labels", "A,B",
+                      "--model", bad_models["no_metadata"])
+    assert p.returncode == 0, p.stderr
+    assert_clean_stderr(p.stderr)
+    recs = [json.loads(ln) for ln in p.stdout.splitlines()]
+    assert [r["file"] for r in recs] == [str(corpus["good_normal"]), str(corpus["cmyk_jpeg"])]
+    assert all(r["label"] in ("A", "B") and set(r["probabilities"]) == {"A", "B"} for r in recs)
