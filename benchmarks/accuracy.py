@@ -57,8 +57,9 @@ def one(task: str, arch: str, out_root: Path, epochs: int, data: Path, holdout: 
     # and 2e-3 it stayed near chance for 15 epochs. Both see the same split and the same pixels.
     recipe = {"compact": {}, "seed": {"epochs": min(epochs, 30), "patience": 8, "learning_rate": 1e-3, "augment": False}}
     if not (run_dir / "run.json").is_file():
-        run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task], arch=arch, epochs=epochs,
-                                   holdout_source=holdout, progress=False, **recipe.get(arch, {})))
+        settings = {"epochs": epochs, **recipe.get(arch, {})}
+        run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task], arch=arch,
+                                   holdout_source=holdout, progress=False, **settings))
     train_s = json.loads((run_dir / "run.json").read_text())["seconds"]
     report, _ = run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(),
                                                progress=False))
