@@ -21,14 +21,15 @@ AUTOTUNE = tf.data.AUTOTUNE
 def geometric(seed: int, zoom_out: float = 0.35, independent: bool = True) -> keras.Sequential:
     """Small random rotation, zoom and shift; the empty area is filled with the padding value 0.
 
-    Height and width zoom independently, so padding bars of every shape appear in every class:
+    Zoom reaches 25% in (a tighter collimation: the 0.85 central crop shift cost 9 points of
+    balanced accuracy with only 10%) and 35% out. Height and width zoom independently, so padding bars of every shape appear in every class:
     otherwise the bars that aspect-preserving resizing gives landscape (pediatric) films would
     tell the model which collection an image came from.
     """
     return keras.Sequential(
         [
             layers.RandomRotation(0.03, fill_mode="constant", seed=seed),  # about +-10 degrees
-            layers.RandomZoom((-0.1, zoom_out), (-0.1, zoom_out) if independent else None, fill_mode="constant",
+            layers.RandomZoom((-0.25, zoom_out), (-0.25, zoom_out) if independent else None, fill_mode="constant",
                               seed=seed + 1),
             layers.RandomTranslation(0.06, 0.06, fill_mode="constant", seed=seed + 2),
         ],
