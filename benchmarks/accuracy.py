@@ -117,7 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=CXR_DEV)
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-accuracy")
-    ap.add_argument("--epochs", type=int, default=100, help="Maximum epochs (seed: at most 30).")
+    ap.add_argument("--epochs", type=int, default=60, help="Epochs (seed: at most 30).")
     ap.add_argument("--archs", default="seed,compact")
     ap.add_argument("--tasks", default="covid-normal,4-class")
     ap.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out runs.")

@@ -31,11 +31,11 @@ def train(
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
     arch: str = typer.Option("compact", help="compact (default, ~60k parameters, grayscale) or seed (the tutorial's CNN, 3 channels)."),
-    epochs: int = typer.Option(100, min=1, help="Maximum epochs; early stopping on validation loss usually ends sooner (cxr-dev: 50-100)."),
+    epochs: int = typer.Option(60, min=1, help="Epochs; the learning rate follows a cosine over them, and the weights with the best validation loss are kept."),
     batch_size: int = typer.Option(32, min=1),
     image_size: int = typer.Option(128, min=32, help="Model input side in pixels."),
     learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
-    patience: int = typer.Option(20, min=1, help="Early-stopping patience in epochs."),
+    patience: int = typer.Option(30, min=1, help="Early-stopping patience in epochs."),
     val_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
     test_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
     holdout_source: Optional[str] = typer.Option(

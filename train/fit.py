@@ -21,10 +21,10 @@ from train.pipeline import make_dataset
 class FitConfig:
     """Settings that travel from the CLI into fitting and into run.json."""
 
-    epochs: int = 100
+    epochs: int = 60
     batch_size: int = 32
     learning_rate: float = 2e-3
-    patience: int = 20
+    patience: int = 30
     augment: bool = True
     seed: int = 0
     verbose: int = 1

@@ -24,11 +24,11 @@ class TrainSettings:
     out: Path
     classes: list[str] | None = None
     arch: str = "compact"
-    epochs: int = 100
+    epochs: int = 60
     batch_size: int = 32
     image_size: int = 128
     learning_rate: float = 2e-3
-    patience: int = 20
+    patience: int = 30
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     holdout_source: str | None = None

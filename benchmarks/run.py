@@ -1,0 +1,302 @@
+"""Performance benchmark: the default model and runtime vs the tutorial's pipeline, as ratios.
+
+Baseline = the tutorial's CNN (`--arch seed`, 128x128x3, float32 Keras) and its data loading
+(`keras.utils.image_dataset_from_directory`, decoding every epoch). Default = `--arch compact`,
+int8 through edge. Prints one markdown table and replaces the "Performance benchmark" section
+of benchmarks/RESULTS.md (other sections are kept).
+
+    python benchmarks/run.py            # ~10 min on 2 cores
+    python benchmarks/run.py --quick    # ~2 min: fewer images, runs and epochs
+
+Models: reuses runs/bench-accuracy/covid-normal-{compact,seed} (from benchmarks/accuracy.py)
+when present, else trains small ones on the synthetic set in runs/bench-perf/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from train.quiet import load_tensorflow  # noqa: E402
+
+# Effective Pi 4 CPU rate: MobileNet v1 1.0/224 (569 M MACs) ran in 87 ms with TFLite on a Pi 4's
+# CPU (TildAlice, "MobileNet vs EfficientNet-Lite: Pi 4 First Model 38ms Gap", dev.to, 2026).
+PI4_MACS_PER_S = 569e6 / 0.087
+PI4_SOURCE = "MobileNet v1 1.0/224, 569 M MACs in 87 ms on a Pi 4 CPU (TildAlice, dev.to, 2026)"
+
+
+def runs(out: Path, quick: bool) -> dict[str, Path]:
+    """One run folder per architecture, converted to int8 and fp32."""
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+
+    found = {a: ROOT / "runs" / "bench-accuracy" / f"covid-normal-{a}" for a in ("compact", "seed")}
+    if all((p / "model_int8.tflite").is_file() for p in found.values()) and not quick:
+        return found
+    made = {}
+    for arch in ("compact", "seed"):
+        run = out / "runs" / arch
+        if not (run / "model_int8.tflite").is_file():
+            run_training(TrainSettings(data="synthetic", out=run, arch=arch, epochs=1, synthetic_count=40,
+                                       progress=False))
+            run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
+                                           progress=False))
+        made[arch] = run
+    return made
+
+
+def macs(model) -> int:
+    """Multiply-accumulates of one inference, counted from the Keras layers."""
+    total = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "Conv2D":
+            _, h, w, c_out = layer.output.shape
+            k = layer.kernel_size[0] * layer.kernel_size[1]
+            total += h * w * k * layer.input.shape[-1] * c_out
+        elif kind == "Dense":
+            total += layer.input.shape[-1] * layer.units
+    return int(total)
+
+
+def timed(fn, warmup: int = 5, runs: int = 30) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    t = []
+    for _ in range(runs):
+        s = time.perf_counter()
+        fn()
+        t.append((time.perf_counter() - s) * 1000)
+    t.sort()
+    return statistics.median(t), t[min(len(t) - 1, int(0.95 * len(t)))]
+
+
+def process(cmd: list[str], n: int) -> tuple[float, int]:
+    """Median wall seconds over n runs and peak RSS (MiB) of a whole process."""
+    walls, rss = [], 0
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "r = subprocess.run(sys.argv[1:], capture_output=True); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+    for _ in range(n):
+        out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True).stdout.split()
+        if out[2] != "0":
+            raise RuntimeError(f"{cmd} failed")
+        walls.append(float(out[0]))
+        rss = max(rss, int(out[1]) // 1024)
+    return statistics.median(walls), rss
+
+
+KERAS_PREDICT = """import sys
+from train.quiet import load_tensorflow; load_tensorflow()
+import keras, numpy as np
+from edge.preprocess import PreprocessConfig, preprocess_file
+m = keras.models.load_model(sys.argv[1], compile=False)
+x = preprocess_file(sys.argv[2], PreprocessConfig(channels=3))[None].astype(np.float32)
+print(np.asarray(m(x, training=False)).argmax())
+"""
+
+
+def epoch_seconds(fit_once, epochs: int) -> float:
+    times = []
+    for _ in range(epochs):
+        t = time.perf_counter()
+        fit_once()
+        times.append(time.perf_counter() - t)
+    return statistics.mean(times[1:]) if len(times) > 1 else times[0]
+
+
+def training_speed(seed_run: Path, epochs: int, limit: int) -> tuple[float, float, float]:
+    """Seconds per epoch: the seed model in our cached tf.data pipeline, in the tutorial-style
+    pipeline (decoding every epoch), and the default model in ours (with its augmentation)."""
+    import keras
+
+    from edge.preprocess import PreprocessConfig
+    from train.data import Split, load_part
+    from train.models import build
+    from train.pipeline import make_dataset
+
+    split = Split.load(seed_run / "split.json")
+    x, y = load_part(seed_run, split, "train", PreprocessConfig(channels=3), progress=False)
+    x, y, train_items = x[:limit], y[:limit], split.parts["train"][:limit]
+
+    def compiled(arch: str = "seed"):
+        m = build(arch, 128, len(split.classes))
+        m.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return m
+
+    ours_model = compiled()
+    ds = make_dataset(x, y, 32, training=True, augment=False)
+    ours = epoch_seconds(lambda: ours_model.fit(ds, epochs=1, verbose=0, shuffle=False), epochs)
+    with tempfile.TemporaryDirectory() as tmp:  # the tutorial's loader wants a folder per class
+        for it in train_items:
+            d = Path(tmp) / it.label
+            d.mkdir(exist_ok=True)
+            os.symlink(Path(split.data_dir) / it.path, d / Path(it.path).name)
+        tut = keras.utils.image_dataset_from_directory(tmp, image_size=(128, 128), color_mode="rgb", batch_size=32,
+                                                       seed=0, verbose=False)
+        tut_model = compiled()
+        theirs = epoch_seconds(lambda: tut_model.fit(tut, epochs=1, verbose=0), epochs)
+    compact = compiled("compact")
+    ds1 = make_dataset(x[..., :1], y, 32, training=True)  # the 3 channels are copies of one gray plane
+    default = epoch_seconds(lambda: compact.fit(ds1, epochs=1, verbose=0, shuffle=False), epochs)
+    return ours, theirs, default
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-perf",
+                    help="Work folder; RESULTS.md is written to the repo unless --results says otherwise.")
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--images", type=int, default=500, help="Images in the folder-throughput test.")
+    args = ap.parse_args()
+    n_images, n_proc, n_epochs, n_train = (60, 3, 2, 128) if args.quick else (args.images, 7, 3, 10**9)
+    load_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")  # retracing notes from fitting one epoch at a time
+
+    from edge.metadata import read
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+    from train.synthetic import generate
+
+    r = runs(args.out, args.quick)
+    rows: list[tuple[str, float, float, str, str]] = []  # measure, default, baseline, target text, kind
+
+    size = {a: {m: len(read(r[a] / f"model_{m}.tflite")[0]) for m in ("int8", "fp32")} for a in r}
+    keras_size = {a: (r[a] / "model.keras").stat().st_size for a in r}
+    rows.append(("model size, .keras (KiB)", keras_size["compact"] / 1024, keras_size["seed"] / 1024, "", "smaller"))
+    rows.append(("model size, fp32 .tflite (KiB)", size["compact"]["fp32"] / 1024, size["seed"]["fp32"] / 1024, "", "smaller"))
+    rows.append(("model size, int8 .tflite (KiB)", size["compact"]["int8"] / 1024, size["seed"]["int8"] / 1024,
+                 "default ≤ 0.5% of seed", "pct0.5"))
+
+    images = args.out / "images"
+    if len(list(images.glob("*/*.png"))) < n_images:
+        generate(images, n_per_class=n_images // 2, size=(512, 512), seed=1)
+    files = sorted(str(p) for p in images.glob("*/*.png"))[:n_images]
+    one = files[0]
+
+    seed_keras = keras.models.load_model(r["seed"] / "model.keras", compile=False)
+    x3 = preprocess_file(one, EdgeModel(r["seed"] / "model_int8.tflite").preprocess)[None].astype(np.float32)
+    for threads in (1, 2):
+        d = EdgeModel(r["compact"] / "model_int8.tflite", threads=threads)
+        s8 = EdgeModel(r["seed"] / "model_int8.tflite", threads=threads)
+        x1 = preprocess_file(one, d.preprocess)[None]
+        dm, dp = timed(lambda: d.logits(x1))
+        sm, sp = timed(lambda: s8.logits(x3.astype(np.uint8)))
+        km, kp = timed(lambda: seed_keras(x3, training=False), runs=10 if args.quick else 30)
+        rows.append((f"invoke ms, {threads} thread(s), median: default int8 vs seed Keras", dm, km, "≥ 20x faster", "x20"))
+        rows.append((f"invoke ms, {threads} thread(s), p95: default int8 vs seed Keras", dp, kp, "", "faster"))
+        rows.append((f"invoke ms, {threads} thread(s), median: default int8 vs seed int8", dm, sm, "≥ 5x faster", "x5"))
+
+    edge_cmd = [sys.executable, "-m", "edge.cli", one, "--model", str(r["compact"] / "model_int8.tflite")]
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(KERAS_PREDICT)
+    tf_cmd = [sys.executable, f.name, str(r["seed"] / "model.keras"), one]
+    os.environ["PYTHONPATH"] = str(ROOT)
+    edge_wall, edge_rss = process(edge_cmd, n_proc)
+    tf_wall, tf_rss = process(tf_cmd, max(3, n_proc // 2))
+    rows.append(("cold start s, whole process: edge-classify vs TF+Keras predict", edge_wall, tf_wall, "≥ 15x faster", "x15"))
+    rows.append(("peak RSS MiB of those processes", edge_rss, tf_rss, "≤ 1/5", "x5"))
+
+    from edge.batch import classify_files
+
+    d = EdgeModel(r["compact"] / "model_int8.tflite")
+    t = time.perf_counter()
+    for p in files:
+        preprocess_file(p, d.preprocess)
+    decode_s = time.perf_counter() - t
+    t = time.perf_counter()
+    results = list(classify_files(d, files))
+    classify_s = time.perf_counter() - t
+    assert all(res.error is None for res in results)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "edge.cli", *files, "--model", str(r["compact"] / "model_int8.tflite")],
+                   capture_output=True, check=True)
+    process_s = time.perf_counter() - t
+    rows.append((f"{len(files)} images (512 px), s: classify (edge.batch) vs decode+resize only, one thread (floor)",
+                 classify_s, decode_s, "≤ 1.5x the floor", "le1.5"))
+    rows.append((f"{len(files)} images, s: whole edge-classify process (start-up included) vs the floor",
+                 process_s, decode_s, "", "le1.5"))
+
+    ours, theirs, default = training_speed(r["seed"], n_epochs, n_train)
+    rows.append(("training s/epoch, seed model: cached tf.data vs image_dataset_from_directory", ours, theirs,
+                 "≥ 3x faster", "x3"))
+    rows.append(("training s/epoch: default model, cached + augmented vs seed, tutorial-style", default, theirs,
+                 "", "faster"))
+
+    for arch in ("compact", "seed"):
+        model = keras.models.load_model(r[arch] / "model.keras", compile=False) if arch == "compact" else seed_keras
+        m = macs(model)
+        rows.append((f"{arch}: M MACs per image → Pi 4 estimate ms", m / 1e6, 1000 * m / PI4_MACS_PER_S, "", "info"))
+
+    table = render(rows)
+    header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}` — "
+              f"{time.strftime('%Y-%m-%d')}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
+              f"TensorFlow {_v('tensorflow')}, ai-edge-litert {_v('ai-edge-litert')}, numpy {np.__version__}. "
+              f"Models: {', '.join(f'{a}: `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}.\n\n")
+    note = (f"\n\nPi 4 latency is an ESTIMATE: MACs divided by an effective rate of {PI4_MACS_PER_S / 1e9:.1f} G MAC/s "
+            f"taken from {PI4_SOURCE}. Not measured on a Pi.\n")
+    section = header + table + note
+    print(section)
+    write_section(args.results, section)
+    (args.out / "perf.json").write_text(json.dumps(rows, indent=1))
+
+
+def render(rows) -> str:
+    lines = ["| measure | default (compact) | baseline (seed / tutorial) | ratio | target | met? |",
+             "|---|---:|---:|---:|---|---|"]
+    for name, d, b, target, kind in rows:
+        if kind == "info":
+            lines.append(f"| {name} | {d:,.1f} | {b:,.1f} ms | | estimate | |")
+            continue
+        ratio = b / d if d else float("inf")
+        met = {"pct0.5": d <= 0.005 * b, "x20": ratio >= 20, "x5": ratio >= 5, "x15": ratio >= 15,
+               "x3": ratio >= 3, "le1.5": d <= 1.5 * b}.get(kind)
+        rtxt = f"{d / b:.4f}" if kind in ("pct0.5", "le1.5") else f"{ratio:,.1f}x"
+        lines.append(f"| {name} | {d:,.2f} | {b:,.2f} | {rtxt} | {target} | {'' if met is None else 'yes' if met else 'NO'} |")
+    return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    from train.atomic import write_text
+
+    old = path.read_text() if path.is_file() else "# Benchmark results\n"
+    old = re.sub(r"\n## Performance benchmark\n.*?(?=\n## |\Z)", "", old, flags=re.S)
+    write_text(path, old.rstrip("\n") + "\n\n" + section)
+
+
+def cpu() -> str:
+    try:
+        return next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
+
+
+def _v(dist: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+if __name__ == "__main__":
+    main()
