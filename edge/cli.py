@@ -86,7 +86,9 @@ def main(
         print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
 
     paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
-    writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text")
+    # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
+    width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
+    writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width)
     failed = 0
     for r in itertools.chain(missing, classify_files(m, paths)):
         failed += r.error is not None
@@ -103,7 +105,7 @@ def _stdin_paths(args: list[str]) -> Iterator[str]:
             yield a
 
 
-def _writer(labels: list[str], k: int, fmt: str):
+def _writer(labels: list[str], k: int, fmt: str, width: int = 0):
     """Return a function that prints one Result in the chosen format."""
     out = sys.stdout
     if fmt == "csv":
@@ -142,7 +144,12 @@ def _writer(labels: list[str], k: int, fmt: str):
         if r.error:
             print(f"edge-classify: {r.file}: {r.error}", file=sys.stderr)
         else:
-            print("\t".join([r.file, *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
+            if width:
+                label_w = max(map(len, labels))
+                cols = "  ".join(f"{c:<{label_w}} {p:6.4f}" for c, p in ranked(r))
+                print(f"{r.file:<{width}}  {cols}", file=out)
+            else:
+                print("\t".join([r.file, *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
 
     return write_text
 
