@@ -1,20 +1,15 @@
-"""Performance benchmark: the default model and pipeline side by side with the tutorial's.
+"""Performance benchmark: the default model and runtime vs the tutorial's pipeline, as ratios.
 
-Baseline = the tutorial's pipeline, which ``--arch seed`` reproduces: its Sequential-style CNN at
-128x128x3 in float32 Keras, and its data loading (``keras.utils.image_dataset_from_directory``,
-decoding every epoch). Default = ``--arch compact``, int8 through ``edge`` (no TensorFlow).
-Prints ONE markdown table of measured ratios (targets are judged in the table) and replaces the
-"## Performance benchmark" section of benchmarks/RESULTS.md, leaving other sections alone.
+Baseline = the tutorial's CNN (`--arch seed`, 128x128x3, float32 Keras) and its data loading
+(`keras.utils.image_dataset_from_directory`, decoding every epoch). Default = `--arch compact`,
+int8 through edge. Prints one markdown table and replaces the "Performance benchmark" section
+of benchmarks/RESULTS.md (other sections are kept).
 
-    python benchmarks/run.py            # full: ~10-15 min on 2 cores
-    python benchmarks/run.py --quick    # ~2-3 min: fewer images, runs and epochs
-    python benchmarks/run.py --retrain  # train and convert the two models again
+    python benchmarks/run.py            # ~10 min on 2 cores
+    python benchmarks/run.py --quick    # ~2 min: fewer images, runs and epochs
 
-One model of each architecture is trained here (cxr-dev COVID vs Normal when
-../shared/data/cxr-dev exists, else the synthetic set; full 5 epochs, --quick 1: accuracy is not
-the point) and converted with convert.quantize.run_conversion; runs live under
-runs/bench-perf/models/ and are reused until --retrain. --out DIR puts the runs AND RESULTS.md in
-DIR instead (the smoke test uses it, so it never touches the repository's RESULTS.md).
+Models: reuses runs/bench-accuracy/covid-normal-{compact,seed} (from benchmarks/accuracy.py)
+when present, else trains small ones on the synthetic set in runs/bench-perf/.
 """
 
 from __future__ import annotations
@@ -24,12 +19,11 @@ import json
 import os
 import platform
 import re
-import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -37,437 +31,272 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import perf_latency  # noqa: E402
-import perf_macs  # noqa: E402
-import perf_process  # noqa: E402
-import perf_throughput  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
-CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
-SECTION = "## Performance benchmark"
-ALL_MODES = ("int8", "dynamic", "fp16", "fp32")
-
-# The tutorial-style process for the cold-start and memory rows: load the seed .keras in
-# TensorFlow and predict one image, preprocessed by the same edge.preprocess as everywhere.
-TF_PREDICT = """\
-import json, sys
-import numpy as np
-import keras
-from edge.preprocess import PreprocessConfig, preprocess_file
-model = keras.models.load_model(sys.argv[1], compile=False)
-x = preprocess_file(sys.argv[2], PreprocessConfig.from_dict(json.loads(sys.argv[3])))[None].astype(np.float32)
-print(int(np.asarray(model(x, training=False)).argmax()))
-"""
+# Effective Pi 4 CPU rate: MobileNet v1 1.0/224 (569 M MACs) ran in 87 ms with TFLite on a Pi 4's
+# CPU (TildAlice, "MobileNet vs EfficientNet-Lite: Pi 4 First Model 38ms Gap", dev.to, 2026).
+PI4_MACS_PER_S = 569e6 / 0.087
+PI4_SOURCE = "MobileNet v1 1.0/224, 569 M MACs in 87 ms on a Pi 4 CPU (TildAlice, dev.to, 2026)"
 
 
-def log(msg: str) -> None:
-    print(f"bench-perf: {msg}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Row:
-    measure: str
-    default: float
-    baseline: float
-    unit: str  # how the two values are printed
-    ratio: float
-    ratio_text: str  # e.g. "24.1x faster"
-    target: str = "–"
-    met: bool | None = None
-
-
-def faster(measure: str, default: float, baseline: float, unit: str, need: float | None = None,
-           word: str = "faster") -> Row:
-    """Lower is better for both: ratio = baseline / default."""
-    r = baseline / default if default > 0 else float("inf")
-    return Row(measure, default, baseline, unit, r, f"{r:,.1f}x {word}", f"≥ {need:g}x" if need else "–",
-               None if need is None else r >= need)
-
-
-# ---------------------------------------------------------------------------- models
-
-
-def data_source(args) -> tuple[str, str, list[str]]:
-    """(TrainSettings.data, tag for folder names, classes)."""
-    if not args.synthetic and CXR_DEV.is_dir():
-        return str(CXR_DEV), "cxr-dev-covid-normal", ["COVID", "Normal"]
-    return "synthetic", f"synthetic{2 * args.synthetic_count}", ["Normal", "COVID"]
-
-
-def ensure_runs(args, modes: list[str]) -> dict[str, Path]:
-    """One trained and converted run per architecture; reused unless --retrain."""
+def runs(out: Path, quick: bool) -> dict[str, Path]:
+    """One run folder per architecture, converted to int8 and fp32."""
     from convert.quantize import ConvertSettings, run_conversion
     from train.run import TrainSettings, run_training
 
-    data, tag, classes = data_source(args)
-    base = args.out / "models" / f"{tag}-{args.image_size}px-{args.epochs}ep"
-    runs = {}
+    found = {a: ROOT / "runs" / "bench-accuracy" / f"covid-normal-{a}" for a in ("compact", "seed")}
+    if all((p / "model_int8.tflite").is_file() for p in found.values()) and not quick:
+        return found
+    made = {}
     for arch in ("compact", "seed"):
-        run = base / arch
-        if args.retrain and run.exists():
-            shutil.rmtree(run)
-        if not (run / "model.keras").is_file() or not (run / "run.json").is_file():
-            log(f"training {arch} on {tag} for {args.epochs} epoch(s) in {run}")
-            run_training(TrainSettings(data=data, out=run, classes=classes, arch=arch, epochs=args.epochs,
-                                       image_size=args.image_size, synthetic_count=args.synthetic_count,
+        run = out / "runs" / arch
+        if not (run / "model_int8.tflite").is_file():
+            run_training(TrainSettings(data="synthetic", out=run, arch=arch, epochs=1, synthetic_count=40,
                                        progress=False))
-            for old in run.glob("model_*.tflite"):
-                old.unlink()
-        missing = [m for m in modes if not (run / f"model_{m}.tflite").is_file()]
-        if missing:
-            log(f"converting {arch}: {', '.join(missing)}")
-            _, code = run_conversion(ConvertSettings(run_dir=run, modes=missing, latency_threads=(), n_boot=100,
-                                                     progress=False))
-            if code:
-                log(f"note: {arch}'s accuracy gate failed (short training; accuracy is not measured here)")
-        else:
-            log(f"reusing {run}")
-        runs[arch] = run
-    return runs
+            run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
+                                           progress=False))
+        made[arch] = run
+    return made
 
 
-# ---------------------------------------------------------------------------- measurements
+def macs(model) -> int:
+    """Multiply-accumulates of one inference, counted from the Keras layers."""
+    total = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "Conv2D":
+            _, h, w, c_out = layer.output.shape
+            k = layer.kernel_size[0] * layer.kernel_size[1]
+            total += h * w * k * layer.input.shape[-1] * c_out
+        elif kind == "Dense":
+            total += layer.input.shape[-1] * layer.units
+    return int(total)
 
 
-def sizes(runs: dict[str, Path], modes: list[str]) -> list[Row]:
-    from edge.metadata import read
-
-    def pct_row(name: str, d: float, b: float, limit: float | None = None) -> Row:
-        r = d / b
-        return Row(name, d / 1024, b / 1024, "KiB", r, f"{100 * r:.2f}%",
-                   f"≤ {100 * limit:g}% of seed" if limit else "–", None if limit is None else r <= limit)
-
-    rows = [pct_row("model size, .keras file (KiB)", (runs["compact"] / "model.keras").stat().st_size,
-                    (runs["seed"] / "model.keras").stat().st_size)]
-    for mode in modes:
-        limit = 0.005 if mode == "int8" else None
-        p = {a: runs[a] / f"model_{mode}.tflite" for a in runs}
-        rows.append(pct_row(f"model size, {mode} .tflite flatbuffer (KiB)", len(read(p["compact"])[0]),
-                            len(read(p["seed"])[0]), limit))
-        rows.append(pct_row(f"model size, {mode} .tflite file incl. metadata + self-test (KiB)",
-                            p["compact"].stat().st_size, p["seed"].stat().st_size, limit))
-    return rows
+def timed(fn, warmup: int = 5, runs: int = 30) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    t = []
+    for _ in range(runs):
+        s = time.perf_counter()
+        fn()
+        t.append((time.perf_counter() - s) * 1000)
+    t.sort()
+    return statistics.median(t), t[min(len(t) - 1, int(0.95 * len(t)))]
 
 
-def latency(runs: dict[str, Path], image: str, args, env: dict) -> tuple[list[Row], dict]:
-    from edge.model import EdgeModel
-    from edge.preprocess import preprocess_file
-
-    rows, raw = [], {}
-    warm, n = (3, 15) if args.quick else (10, 50)
-    kwarm, kn = (3, 8) if args.quick else (5, 20)
-    for threads in (1, 2):
-        d = EdgeModel(runs["compact"] / "model_int8.tflite", threads=threads)
-        s8 = EdgeModel(runs["seed"] / "model_int8.tflite", threads=threads)
-        xd = preprocess_file(image, d.preprocess)
-        xs = preprocess_file(image, s8.preprocess)
-        log(f"invoke latency, {threads} thread(s)")
-        ld = perf_latency.timed(lambda: d.logits(xd[None]), warm, n)
-        ls8 = perf_latency.timed(lambda: s8.logits(xs[None]), warm, n)
-        lk = perf_latency.keras_latency(runs["seed"] / "model.keras", xs, threads, kwarm, kn, env)
-        raw[threads] = {"default_int8": ld, "seed_int8": ls8, "seed_keras": lk}
-        t = f"{threads} thread{'s' if threads > 1 else ''}"
-        for stat in ("median", "p95"):
-            rows.append(faster(f"invoke ms/image, {t}, {stat}: default int8 (edge) vs seed Keras float32",
-                               ld[stat], lk[stat], "ms", 20 if stat == "median" else None))
-        for stat in ("median", "p95"):
-            rows.append(faster(f"invoke ms/image, {t}, {stat}: default int8 vs seed int8 (both edge)",
-                               ld[stat], ls8[stat], "ms", 5 if stat == "median" else None))
-    return rows, raw
+def process(cmd: list[str], n: int) -> tuple[float, int]:
+    """Median wall seconds over n runs and peak RSS (MiB) of a whole process."""
+    walls, rss = [], 0
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "r = subprocess.run(sys.argv[1:], capture_output=True); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+    for _ in range(n):
+        out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True).stdout.split()
+        if out[2] != "0":
+            raise RuntimeError(f"{cmd} failed")
+        walls.append(float(out[0]))
+        rss = max(rss, int(out[1]) // 1024)
+    return statistics.median(walls), rss
 
 
-def cold_start(runs: dict[str, Path], image: str, edge_cmd: list[str], args, env: dict, tmp: Path) -> tuple[list[Row], dict]:
-    from edge.model import EdgeModel
-
-    script = tmp / "tf_predict_one.py"
-    script.write_text(TF_PREDICT)
-    seed_cfg = EdgeModel(runs["seed"] / "model_int8.tflite").preprocess
-    edge = [*edge_cmd, image, "--model", str(runs["compact"] / "model_int8.tflite")]
-    tfp = [sys.executable, str(script), str(runs["seed"] / "model.keras"), image, json.dumps(seed_cfg.to_dict())]
-    log(f"cold start: {args.cold_runs} runs of each process (+1 untimed)")
-    e = perf_process.measure(edge, args.cold_runs, env)
-    t = perf_process.measure(tfp, args.cold_runs, env)
-    rows = [faster(f"cold start s, whole process (median of {args.cold_runs}): `edge-classify one.png` default int8 "
-                   "vs a TF process that loads the seed .keras and predicts one image", e.median_s, t.median_s, "s", 15),
-            faster("peak RSS MiB (max resident set) of those two processes", e.rss_mib, t.rss_mib, "MiB", 5,
-                   "smaller")]
-    rows[-1].target = "≤ 1/5 (≥ 5x)"
-    return rows, {"edge": e.__dict__, "tf": t.__dict__, "method": e.method}
+KERAS_PREDICT = """import sys
+from train.quiet import load_tensorflow; load_tensorflow()
+import keras, numpy as np
+from edge.preprocess import PreprocessConfig, preprocess_file
+m = keras.models.load_model(sys.argv[1], compile=False)
+x = preprocess_file(sys.argv[2], PreprocessConfig(channels=3))[None].astype(np.float32)
+print(np.asarray(m(x, training=False)).argmax())
+"""
 
 
-def throughput(runs: dict[str, Path], files: list[str], folder: Path, edge_cmd: list[str], args, env: dict) -> tuple[list[Row], dict]:
-    from edge.model import EdgeModel
-
-    n = len(files)
-    cfg = EdgeModel(runs["compact"] / "model_int8.tflite").preprocess
-    reps = 1 if args.quick else 3
-    log(f"folder throughput on {n} images ({reps} rep(s) each)")
-    floor = perf_throughput.median_of(lambda: perf_throughput.decode_loop_s(files, cfg), reps)
-    pool_times = [perf_throughput.decode_pool_s(files, cfg) for _ in range(reps)]
-    pool, workers = sorted(t for t, _ in pool_times)[len(pool_times) // 2], pool_times[0][1]
-    cls = perf_throughput.median_of(lambda: perf_throughput.classify_process_s(
-        edge_cmd, folder, runs["compact"] / "model_int8.tflite", n, env), reps)
-    seed = perf_throughput.median_of(lambda: perf_throughput.classify_process_s(
-        edge_cmd, folder, runs["seed"] / "model_int8.tflite", n, env), reps)
-
-    def vs_floor(name: str, floor_s: float, need: float | None) -> Row:
-        r = cls / floor_s
-        return Row(name, n / cls, n / floor_s, "img/s", r, f"{r:.2f}x the floor's time",
-                   f"≤ {need:g}x the floor's time" if need else "–", None if need is None else r <= need)
-
-    rows = [vs_floor(f"folder of {n} PNGs (512 px), img/s: `edge-classify DIR` default int8, whole process "
-                     "(start-up included) vs decode+preprocess floor, plain loop", floor, 1.5),
-            vs_floor(f"folder of {n} PNGs, img/s: `edge-classify DIR` vs the same floor in a {workers}-thread pool "
-                     "(as edge.batch)", pool, None)]
-    r = seed / cls
-    rows.append(Row(f"folder of {n} PNGs, img/s: `edge-classify DIR` default int8 vs seed int8", n / cls, n / seed,
-                    "img/s", r, f"{r:.1f}x faster"))
-    return rows, {"classify_s": cls, "seed_classify_s": seed, "floor_loop_s": floor, "floor_pool_s": pool,
-                  "workers": workers, "images": n}
+def epoch_seconds(fit_once, epochs: int) -> float:
+    times = []
+    for _ in range(epochs):
+        t = time.perf_counter()
+        fit_once()
+        times.append(time.perf_counter() - t)
+    return statistics.mean(times[1:]) if len(times) > 1 else times[0]
 
 
-def training(runs: dict[str, Path], args) -> tuple[list[Row], object]:
-    import perf_training
-
-    ts = perf_training.measure(runs["seed"], runs["compact"], args.speed_epochs, args.tta_epochs, args.target_acc,
-                               log=log)
-    rows = [faster(f"training s/epoch, seed model, same {ts.n_train} images: our pipeline (decoded once, tf.data, "
-                   "prefetch; no augmentation) vs tutorial (image_dataset_from_directory)",
-                   ts.seed_ours.s_per_epoch, ts.seed_tutorial.s_per_epoch, "s", 3),
-            faster("training s/epoch: default model in our pipeline (with augmentation) vs seed in the tutorial's",
-                   ts.default_ours.s_per_epoch, ts.seed_tutorial.s_per_epoch, "s")]
-    if ts.default_tta_s is not None and ts.seed_tta_s is not None:
-        rows.append(faster(f"time to validation accuracy ≥ {ts.threshold:.2f}, s: default model, our pipeline "
-                           "(one-off decode included) vs seed model, tutorial pipeline",
-                           ts.default_tta_s, ts.seed_tta_s, "s"))
-    return rows, ts
-
-
-def pi_estimate(runs: dict[str, Path]) -> tuple[list[Row], dict]:
+def training_speed(seed_run: Path, epochs: int, limit: int) -> tuple[float, float, float]:
+    """Seconds per epoch: the seed model in our cached tf.data pipeline, in the tutorial-style
+    pipeline (decoding every epoch), and the default model in ours (with its augmentation)."""
     import keras
 
-    macs = {a: perf_macs.model_macs(keras.models.load_model(runs[a] / "model.keras", compile=False)) for a in runs}
-    rows = [faster("multiply-accumulates per inference (M MACs, counted from the Keras layers)",
-                   macs["compact"] / 1e6, macs["seed"] / 1e6, "M", word="fewer"),
-            faster(f"Raspberry Pi 4 (Cortex-A72) latency ESTIMATE, ms = MACs ÷ {perf_macs.PI4_MACS_PER_S / 1e9:.1f} G MAC/s "
-                   "[not measured]", perf_macs.pi4_estimate_ms(macs["compact"]), perf_macs.pi4_estimate_ms(macs["seed"]),
-                   "ms", word="faster (est.)")]
-    return rows, macs
+    from edge.preprocess import PreprocessConfig
+    from train.data import Split, load_part
+    from train.models import build
+    from train.pipeline import make_dataset
+
+    split = Split.load(seed_run / "split.json")
+    x, y = load_part(seed_run, split, "train", PreprocessConfig(channels=3), progress=False)
+    x, y, train_items = x[:limit], y[:limit], split.parts["train"][:limit]
+
+    def compiled(arch: str = "seed"):
+        m = build(arch, 128, len(split.classes))
+        m.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return m
+
+    ours_model = compiled()
+    ds = make_dataset(x, y, 32, training=True, augment=False)
+    ours = epoch_seconds(lambda: ours_model.fit(ds, epochs=1, verbose=0, shuffle=False), epochs)
+    with tempfile.TemporaryDirectory() as tmp:  # the tutorial's loader wants a folder per class
+        for it in train_items:
+            d = Path(tmp) / it.label
+            d.mkdir(exist_ok=True)
+            os.symlink(Path(split.data_dir) / it.path, d / Path(it.path).name)
+        tut = keras.utils.image_dataset_from_directory(tmp, image_size=(128, 128), color_mode="rgb", batch_size=32,
+                                                       seed=0, verbose=False)
+        tut_model = compiled()
+        theirs = epoch_seconds(lambda: tut_model.fit(tut, epochs=1, verbose=0), epochs)
+    compact = compiled("compact")
+    ds1 = make_dataset(x[..., :1], y, 32, training=True)  # the 3 channels are copies of one gray plane
+    default = epoch_seconds(lambda: compact.fit(ds1, epochs=1, verbose=0, shuffle=False), epochs)
+    return ours, theirs, default
 
 
-# ---------------------------------------------------------------------------- output
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-perf",
+                    help="Work folder; RESULTS.md is written to the repo unless --results says otherwise.")
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--images", type=int, default=500, help="Images in the folder-throughput test.")
+    args = ap.parse_args()
+    n_images, n_proc, n_epochs, n_train = (60, 3, 2, 128) if args.quick else (args.images, 7, 3, 10**9)
+    load_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")  # retracing notes from fitting one epoch at a time
+
+    from edge.metadata import read
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+    from train.synthetic import generate
+
+    r = runs(args.out, args.quick)
+    rows: list[tuple[str, float, float, str, str]] = []  # measure, default, baseline, target text, kind
+
+    size = {a: {m: len(read(r[a] / f"model_{m}.tflite")[0]) for m in ("int8", "fp32")} for a in r}
+    keras_size = {a: (r[a] / "model.keras").stat().st_size for a in r}
+    rows.append(("model size, .keras (KiB)", keras_size["compact"] / 1024, keras_size["seed"] / 1024, "", "smaller"))
+    rows.append(("model size, fp32 .tflite (KiB)", size["compact"]["fp32"] / 1024, size["seed"]["fp32"] / 1024, "", "smaller"))
+    rows.append(("model size, int8 .tflite (KiB)", size["compact"]["int8"] / 1024, size["seed"]["int8"] / 1024,
+                 "default ≤ 0.5% of seed", "pct0.5"))
+
+    images = args.out / "images"
+    if len(list(images.glob("*/*.png"))) < n_images:
+        generate(images, n_per_class=n_images // 2, size=(512, 512), seed=1)
+    files = sorted(str(p) for p in images.glob("*/*.png"))[:n_images]
+    one = files[0]
+
+    seed_keras = keras.models.load_model(r["seed"] / "model.keras", compile=False)
+    x3 = preprocess_file(one, EdgeModel(r["seed"] / "model_int8.tflite").preprocess)[None].astype(np.float32)
+    for threads in (1, 2):
+        d = EdgeModel(r["compact"] / "model_int8.tflite", threads=threads)
+        s8 = EdgeModel(r["seed"] / "model_int8.tflite", threads=threads)
+        x1 = preprocess_file(one, d.preprocess)[None]
+        dm, dp = timed(lambda: d.logits(x1))
+        sm, sp = timed(lambda: s8.logits(x3.astype(np.uint8)))
+        km, kp = timed(lambda: seed_keras(x3, training=False), runs=10 if args.quick else 30)
+        rows.append((f"invoke ms, {threads} thread(s), median: default int8 vs seed Keras", dm, km, "≥ 20x faster", "x20"))
+        rows.append((f"invoke ms, {threads} thread(s), p95: default int8 vs seed Keras", dp, kp, "", "faster"))
+        rows.append((f"invoke ms, {threads} thread(s), median: default int8 vs seed int8", dm, sm, "≥ 5x faster", "x5"))
+
+    edge_cmd = [sys.executable, "-m", "edge.cli", one, "--model", str(r["compact"] / "model_int8.tflite")]
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(KERAS_PREDICT)
+    tf_cmd = [sys.executable, f.name, str(r["seed"] / "model.keras"), one]
+    os.environ["PYTHONPATH"] = str(ROOT)
+    edge_wall, edge_rss = process(edge_cmd, n_proc)
+    tf_wall, tf_rss = process(tf_cmd, max(3, n_proc // 2))
+    rows.append(("cold start s, whole process: edge-classify vs TF+Keras predict", edge_wall, tf_wall, "≥ 15x faster", "x15"))
+    rows.append(("peak RSS MiB of those processes", edge_rss, tf_rss, "≤ 1/5", "x5"))
+
+    from edge.batch import classify_files
+
+    d = EdgeModel(r["compact"] / "model_int8.tflite")
+    t = time.perf_counter()
+    for p in files:
+        preprocess_file(p, d.preprocess)
+    decode_s = time.perf_counter() - t
+    t = time.perf_counter()
+    results = list(classify_files(d, files))
+    classify_s = time.perf_counter() - t
+    assert all(res.error is None for res in results)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "edge.cli", *files, "--model", str(r["compact"] / "model_int8.tflite")],
+                   capture_output=True, check=True)
+    process_s = time.perf_counter() - t
+    rows.append((f"{len(files)} images (512 px), s: classify (edge.batch) vs decode+resize only, one thread (floor)",
+                 classify_s, decode_s, "≤ 1.5x the floor", "le1.5"))
+    rows.append((f"{len(files)} images, s: whole edge-classify process (start-up included) vs the floor",
+                 process_s, decode_s, "", "le1.5"))
+
+    ours, theirs, default = training_speed(r["seed"], n_epochs, n_train)
+    rows.append(("training s/epoch, seed model: cached tf.data vs image_dataset_from_directory", ours, theirs,
+                 "≥ 3x faster", "x3"))
+    rows.append(("training s/epoch: default model, cached + augmented vs seed, tutorial-style", default, theirs,
+                 "", "faster"))
+
+    for arch in ("compact", "seed"):
+        model = keras.models.load_model(r[arch] / "model.keras", compile=False) if arch == "compact" else seed_keras
+        m = macs(model)
+        rows.append((f"{arch}: M MACs per image → Pi 4 estimate ms", m / 1e6, 1000 * m / PI4_MACS_PER_S, "", "info"))
+
+    table = render(rows)
+    header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}` — "
+              f"{time.strftime('%Y-%m-%d')}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
+              f"TensorFlow {_v('tensorflow')}, ai-edge-litert {_v('ai-edge-litert')}, numpy {np.__version__}. "
+              f"Models: {', '.join(f'{a}: `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}.\n\n")
+    note = (f"\n\nPi 4 latency is an ESTIMATE: MACs divided by an effective rate of {PI4_MACS_PER_S / 1e9:.1f} G MAC/s "
+            f"taken from {PI4_SOURCE}. Not measured on a Pi.\n")
+    section = header + table + note
+    print(section)
+    write_section(args.results, section)
+    (args.out / "perf.json").write_text(json.dumps(rows, indent=1))
 
 
-def fmt(v: float, unit: str) -> str:
-    if unit in ("KiB", "M"):
-        s = f"{v:,.1f}" if v >= 10 else f"{v:,.2f}"
-    elif v >= 100:
-        s = f"{v:,.0f}"
-    elif v >= 10:
-        s = f"{v:.1f}"
-    elif v >= 1:
-        s = f"{v:.2f}"
-    else:
-        s = f"{v:.3f}"
-    return f"{s} {unit}"
-
-
-def render(rows: list[Row]) -> str:
-    lines = ["| measure | default (compact) | baseline (seed) | ratio | target | met? |",
+def render(rows) -> str:
+    lines = ["| measure | default (compact) | baseline (seed / tutorial) | ratio | target | met? |",
              "|---|---:|---:|---:|---|---|"]
-    for r in rows:
-        met = "–" if r.met is None else "yes" if r.met else "**NO**"
-        lines.append(f"| {r.measure} | {fmt(r.default, r.unit)} | {fmt(r.baseline, r.unit)} | {r.ratio_text} | "
-                     f"{r.target} | {met} |")
+    for name, d, b, target, kind in rows:
+        if kind == "info":
+            lines.append(f"| {name} | {d:,.1f} | {b:,.1f} ms | | estimate | |")
+            continue
+        ratio = b / d if d else float("inf")
+        met = {"pct0.5": d <= 0.005 * b, "x20": ratio >= 20, "x5": ratio >= 5, "x15": ratio >= 15,
+               "x3": ratio >= 3, "le1.5": d <= 1.5 * b}.get(kind)
+        rtxt = f"{d / b:.4f}" if kind in ("pct0.5", "le1.5") else f"{ratio:,.1f}x"
+        lines.append(f"| {name} | {d:,.2f} | {b:,.2f} | {rtxt} | {target} | {'' if met is None else 'yes' if met else 'NO'} |")
     return "\n".join(lines)
 
 
-def replace_section(old: str, section: str) -> str:
-    """Put ``section`` in place of the old performance section (or at the end); keep everything else."""
-    pattern = re.compile(rf"^{re.escape(SECTION)}\b.*?(?=^## |\Z)", re.S | re.M)
-    body = section.rstrip("\n") + "\n"
-    if pattern.search(old):
-        new = pattern.sub(lambda _: body + "\n", old, count=1)
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + body
-    return new.rstrip("\n") + "\n"
+def write_section(path: Path, section: str) -> None:
+    from train.atomic import write_text
+
+    old = path.read_text() if path.is_file() else "# Benchmark results\n"
+    old = re.sub(r"\n## Performance benchmark\n.*?(?=\n## |\Z)", "", old, flags=re.S)
+    write_text(path, old.rstrip("\n") + "\n\n" + section)
 
 
-def machine() -> str:
+def cpu() -> str:
+    try:
+        return next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
+
+
+def _v(dist: str) -> str:
     from importlib import metadata
 
-    def v(dist: str) -> str:
-        try:
-            return metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            return "absent"
-
-    cpu = platform.processor() or "unknown CPU"
     try:
-        cpu = next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}; Python {platform.python_version()}, "
-            f"TensorFlow {v('tensorflow')}, Keras {v('keras')}, LiteRT (ai-edge-litert) {v('ai-edge-litert')}, "
-            f"numpy {v('numpy')}, Pillow {v('pillow')}")
-
-
-def rel(p: Path) -> str:
-    try:
-        return str(Path(p).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(p)
-
-
-# ---------------------------------------------------------------------------- main
-
-
-def parse(argv=None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="~2-3 minutes: fewer images, repetitions and epochs")
-    ap.add_argument("--retrain", action="store_true", help="train and convert both models again")
-    ap.add_argument("--out", type=Path, default=None,
-                    help="work folder for runs and images, and where RESULTS.md goes (default: runs/bench-perf, "
-                         "and benchmarks/RESULTS.md)")
-    ap.add_argument("--results", type=Path, default=None, help="the RESULTS.md to update (overrides --out's)")
-    t = ap.add_argument_group("sizes (mainly for tests)")
-    t.add_argument("--synthetic", action="store_true", help="train on the synthetic set even if cxr-dev is present")
-    t.add_argument("--synthetic-count", type=int, default=200, help="synthetic training images per class")
-    t.add_argument("--images", type=int, default=None, help="images in the folder-throughput test (full 500, quick 100)")
-    t.add_argument("--epochs", type=int, default=None, help="training epochs of the two models (full 5, quick 1)")
-    t.add_argument("--speed-epochs", type=int, default=None, help="epochs per training-speed fit (full 3, quick 2)")
-    t.add_argument("--tta-epochs", type=int, default=None,
-                   help="most epochs for time to validation accuracy (full 10, quick 2)")
-    t.add_argument("--target-acc", type=float, default=0.85, help="validation accuracy for the time-to-accuracy row")
-    t.add_argument("--cold-runs", type=int, default=None, help="timed runs per cold-start process (full 7, quick 3)")
-    t.add_argument("--image-size", type=int, default=128, help="model input size (the tutorial's is 128)")
-    t.add_argument("--modes", default=None, help=f"TFLite modes to compare (full {','.join(ALL_MODES)}; quick int8,fp32)")
-    args = ap.parse_args(argv)
-    q = args.quick
-    args.results = args.results or (args.out / "RESULTS.md" if args.out else ROOT / "benchmarks" / "RESULTS.md")
-    args.out = (args.out or ROOT / "runs" / "bench-perf").resolve()
-    args.images = args.images or (100 if q else 500)
-    args.epochs = args.epochs or (1 if q else 5)
-    args.speed_epochs = max(2, args.speed_epochs or (2 if q else 3))
-    args.tta_epochs = args.tta_epochs or (2 if q else 10)
-    args.cold_runs = args.cold_runs or (3 if q else 7)
-    modes = [m.strip() for m in (args.modes or ("int8,fp32" if q else ",".join(ALL_MODES))).split(",") if m.strip()]
-    args.modes = ["int8", *[m for m in modes if m != "int8"]]
-    return args
-
-
-def main(argv=None) -> int:
-    args = parse(argv)
-    t_start = time.time()
-    args.out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-           "TF_CPP_MIN_LOG_LEVEL": "3"}
-    script = Path(sys.executable).parent / "edge-classify"
-    edge_cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "edge.cli"]
-
-    load_tensorflow()
-    import tensorflow as tf
-
-    tf.get_logger().setLevel("ERROR")
-    runs = ensure_runs(args, args.modes)
-    folder = args.out / "images-512"
-    files = perf_throughput.ensure_images(folder, args.images, log=log)
-    image = files[0]
-
-    rows: list[Row] = []
-    rows += sizes(runs, args.modes)
-    lat_rows, lat = latency(runs, image, args, env)
-    rows += lat_rows
-    with tempfile.TemporaryDirectory(prefix="cxr-bench-") as tmp:
-        cold_rows, cold = cold_start(runs, image, edge_cmd, args, env, Path(tmp))
-    rows += cold_rows
-    thr_rows, thr = throughput(runs, files, folder, edge_cmd, args, env)
-    rows += thr_rows
-    train_rows, ts = training(runs, args)
-    rows += train_rows
-    pi_rows, macs = pi_estimate(runs)
-    rows += pi_rows
-
-    from edge.model import EdgeModel
-    from train.fit import read_json
-
-    run_info = {a: read_json(runs[a] / "run.json") for a in runs}
-    data, tag, classes = data_source(args)
-    data_words = ("cxr-dev (real chest X-rays), COVID vs Normal" if data != "synthetic"
-                  else f"the SYNTHETIC set ({2 * args.synthetic_count} images)")
-    missed = [r.measure for r in rows if r.met is False]
-    model_words = ", ".join(f"{a}: {run_info[a]['parameters']:,} parameters, validation accuracy "
-                            f"{run_info[a]['validation']['accuracy']:.3f}" for a in runs)
-    cmd = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-    notes = [
-        f"Models: one per architecture, trained here on {data_words} for {args.epochs} epoch(s) "
-        f"({model_words}; "
-        f"accuracy is not the point here: see the accuracy benchmark) and converted by convert.quantize.run_conversion; "
-        f"runs in `{rel(runs['compact'].parent)}`. Edge runtime: {EdgeModel(runs['compact'] / 'model_int8.tflite').runtime}.",
-        "Sizes: flatbuffer = the TFLite model proper (`edge.metadata.read(path)[0]`); file = what is copied to the "
-        "device, with the embedded labels, preprocessing, calibration and self-test inputs.",
-        f"Invoke latency: one preprocessed image (`{Path(image).name}`, 512 px synthetic), batch 1, median and p95 over "
-        f"{lat[1]['default_int8']['runs']} calls after warm-up; .tflite through `edge.model.EdgeModel(...).logits(x[None])` "
-        f"with `threads=N`; Keras as `model(x, training=False)` in a fresh TensorFlow process with intra/inter-op threads = N.",
-        f"Cold start and peak RSS: each whole process run {args.cold_runs} times after one untimed run (warm file cache), "
-        f"median wall time; RSS by {cold['method']}. The TF process is the tutorial's way to classify one file: "
-        "`keras.models.load_model` + one call, with the same `edge.preprocess`.",
-        f"Folder throughput: {thr['images']} SYNTHETIC 512x512 PNGs; `edge-classify DIR --recursive --model M` timed as a "
-        f"whole process (median of {1 if args.quick else 3}); the floor runs `edge.preprocess.preprocess_file` on every "
-        f"file in this process (plain loop, and a {thr['workers']}-thread pool like `edge.batch.classify_files`).",
-        f"Training: same frozen split ({ts.n_train} training, {ts.n_val} validation images), batch {ts.batch_size}, Adam; "
-        f"s/epoch = training steps only, mean of epochs 2..{len(ts.seed_ours.train_s)} (ours) and "
-        f"2..{len(ts.seed_tutorial.train_s)} (tutorial); the first epoch also builds the graph "
-        f"(first epochs: ours {ts.seed_ours.train_s[0]:.1f} s, tutorial {ts.seed_tutorial.train_s[0]:.1f} s). "
-        f"Our pipeline decodes each file once (`train.data.scan`: {ts.decode_once_s:.1f} s for training + validation, "
-        f"counted in its time to accuracy); the tutorial's decodes and resizes every file in every epoch, in parallel "
-        f"with training. Time to accuracy: wall time from the start (validation each epoch included) until the "
-        f"validation accuracy first reached the threshold (default: {_acc(ts.default_ours.val_acc)}; "
-        f"seed/tutorial: {_acc(ts.seed_tutorial.val_acc)})." + (" " + " ".join(ts.notes) if ts.notes else ""),
-        f"Raspberry Pi 4 rows are an ESTIMATE, not a measurement: MACs counted from the Keras layers "
-        f"(Conv2D = H_out·W_out·K·K·C_in·C_out, SeparableConv2D = depthwise + pointwise, Dense = in·out; compact "
-        f"{macs['compact']:,}, seed {macs['seed']:,}) divided by an effective {perf_macs.PI4_MACS_PER_S / 1e9:.2f} G MAC/s. "
-        f"Source: {perf_macs.PI4_SOURCE}. It ignores memory traffic (the seed's int8 Dense layer alone streams "
-        f"~{macs_dense_mib(runs['seed']):.0f} MiB of weights per image) and start-up.",
-    ]
-    if missed:
-        notes.append("Targets missed: " + "; ".join(missed) + ". See the notes above for why.")
-    header = (f"{SECTION}\n\nCommand: `{cmd}` — {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, "
-              f"took {(time.time() - t_start) / 60:.1f} min.  \nMachine: {machine()}.\n\n"
-              "Default = `--arch compact`, int8 through `edge` (no TensorFlow); baseline = the tutorial's pipeline "
-              "(`--arch seed`: its CNN at 128x128x3, float32 Keras, `image_dataset_from_directory`). Ratios say how "
-              "many times better the default is, or (sizes, floor) what fraction of the baseline it needs.\n\n")
-    section = header + render(rows) + "\n\n" + "\n".join(f"{k + 1}. {n}" for k, n in enumerate(notes)) + "\n"
-    print(section)
-    from train.atomic import write_json, write_text
-
-    old = args.results.read_text() if args.results.is_file() else "# Benchmark results\n"
-    write_text(args.results, replace_section(old, section))
-    write_json(args.out / "perf.json", {"rows": [r.__dict__ for r in rows], "latency": lat, "cold_start": cold,
-                                        "throughput": thr, "training": _ts_dict(ts), "macs": macs,
-                                        "command": cmd, "machine": machine()})
-    log(f"wrote the '{SECTION[3:]}' section of {args.results} and {args.out / 'perf.json'}")
-    return 0
-
-
-def _acc(accs: list[float]) -> str:
-    return ", ".join(f"{a:.2f}" for a in accs) + " by epoch"
-
-
-def macs_dense_mib(seed_run: Path) -> float:
-    """Bytes of the seed's Dense weights in int8 (one byte each), MiB."""
-    import keras
-
-    m = keras.models.load_model(seed_run / "model.keras", compile=False)
-    return sum(int(np.prod(l.kernel.shape)) for l in m.layers if type(l).__name__ == "Dense") / 2**20
-
-
-def _ts_dict(ts) -> dict:
-    d = {k: v for k, v in ts.__dict__.items() if k not in ("seed_ours", "seed_tutorial", "default_ours")}
-    for k in ("seed_ours", "seed_tutorial", "default_ours"):
-        d[k] = getattr(ts, k).__dict__
-    return d
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
