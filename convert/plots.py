@@ -29,9 +29,13 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
     """One confusion matrix per model, side by side, counts and row percentages."""
     plt = _plt()
     n = len(cms)
+    cols = min(n, 4)
+    rows = -(-n // cols)
     side = 1.2 + 0.6 * len(classes)
-    fig, axes = plt.subplots(1, n, figsize=(side * n, side + 0.4), squeeze=False)
-    for ax, (name, cm) in zip(axes[0], cms.items()):
+    fig, axes = plt.subplots(rows, cols, figsize=(side * cols, (side + 0.6) * rows), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    for ax, (name, cm) in zip(axes.ravel(), cms.items()):
         cm = np.asarray(cm)
         rows = cm.sum(1, keepdims=True)
         frac = np.divide(cm, rows, out=np.zeros(cm.shape, float), where=rows > 0)
