@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import warnings
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -100,11 +101,10 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
     }
 
 
-def selftest_files(inputs: np.ndarray, probabilities: np.ndarray) -> dict[str, bytes]:
-    """Reference inputs and the probabilities this machine's runtime gave, for --selftest."""
-    buf = io.BytesIO()
-    np.savez_compressed(buf, inputs=inputs.astype(np.uint8), probabilities=probabilities.astype(np.float32))
-    return {"selftest.npz": buf.getvalue()}
+def selftest_files(images: dict[str, bytes], probabilities: np.ndarray) -> dict[str, bytes]:
+    """Reference images and the probabilities this machine got from them, for --selftest."""
+    spec = {"images": list(images), "probabilities": np.round(probabilities.astype(float), 6).tolist()}
+    return {"selftest.json": json.dumps(spec).encode(), **images}
 
 
 def package(flatbuffer: bytes, meta: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:

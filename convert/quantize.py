@@ -6,6 +6,7 @@ the report measures what the device will do, not what the converter meant.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_prob
 from convert.metrics import expected_calibration_error, summarize
 from convert.report import compare, deltas, gate
 from edge.model import EdgeModel
-from edge.preprocess import PreprocessConfig, preprocess_gray
+from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from train.atomic import write_bytes
 from train.data import Split, load_part
 from train.fit import read_json
@@ -41,14 +42,25 @@ def log(msg: str) -> None:
     print(f"cxr-convert: {msg}", file=sys.stderr, flush=True)
 
 
-def selftest_inputs(config: PreprocessConfig, n: int = 3) -> np.ndarray:
-    """Reference inputs for the on-device self-test: synthetic images, never patient data."""
+def selftest_images(n: int = 3) -> dict[str, bytes]:
+    """Reference images for the on-device self-test: small synthetic PNGs, never patient data.
+
+    Square, landscape and portrait, so the device's padding path is exercised too; 96 px and
+    16 grey levels keep all of them near 5 KB inside the model file.
+    """
+    from PIL import Image
+
     from train.synthetic import SYNTHETIC_CLASSES, render
 
     rng = np.random.default_rng(1234)
-    # 32 grey levels keep the embedded inputs small (they compress ~4x better) and still chest-like.
-    return np.stack([preprocess_gray(render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng) // 8 * 8, config)
-                     for k in range(n)])
+    shapes = [(96, 96), (80, 112), (112, 80)]
+    images = {}
+    for k in range(n):
+        gray = render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng, size=shapes[k % len(shapes)]) // 16 * 16
+        buf = io.BytesIO()
+        Image.fromarray(gray.astype(np.uint8)).save(buf, format="PNG", optimize=True)
+        images[f"selftest/{k}.png"] = buf.getvalue()
+    return images
 
 
 def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray) -> None:
@@ -58,9 +70,10 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
     flatbuffer = convert(model, mode, representative)
     meta = model_metadata(run, mode, run["classes"])
     write_bytes(path, package(flatbuffer, meta))
-    ref = selftest_inputs(PreprocessConfig.from_dict(run["preprocess"]))
-    expected = EdgeModel(path).classify(ref)
-    write_bytes(path, package(flatbuffer, meta, selftest_files(ref, expected)))
+    images = selftest_images()
+    m = EdgeModel(path)
+    expected = m.classify(np.stack([preprocess_gray(load_bytes(b), m.preprocess) for b in images.values()]))
+    write_bytes(path, package(flatbuffer, meta, selftest_files(images, expected)))
 
 
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:

@@ -51,7 +51,7 @@ def main(
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk folders recursively."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
-    selftest: bool = typer.Option(False, "--selftest", help="Run the reference inputs embedded in the model on this device's runtime and compare."),
+    selftest: bool = typer.Option(False, "--selftest", help="Decode, preprocess and classify the reference images embedded in the model (synthetic, not patients) on this device, and compare with what the converting machine got."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     _reconfigure_streams()
@@ -160,7 +160,7 @@ def _print_selftest(result: dict, as_json: bool) -> None:
         return
     verdict = "PASSED" if result["passed"] else "FAILED"
     print(
-        f"selftest {verdict}: {result['cases']} reference inputs on {result['runtime']}, "
+        f"selftest {verdict}: {result['cases']} reference images (decode, preprocess, classify) on {result['runtime']}, "
         f"max probability deviation {result['max_deviation']:.2e} (tolerance {result['tolerance']:.0e}), "
         f"same classes: {'yes' if result['same_classes'] else 'NO'}"
     )

@@ -7,17 +7,18 @@ device are calibrated the same way the report measured them.
 
 from __future__ import annotations
 
-import io
+import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from edge import metadata as md
-from edge.preprocess import PreprocessConfig
+from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 
 ModelFileError = md.ModelFileError
+SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and their expected probabilities
 
 
 class EdgeModel:
@@ -108,17 +109,23 @@ class EdgeModel:
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
             "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
             "output": {"dtype": np.dtype(self._out["dtype"]).name},
-            "selftest": "selftest.npz" in self.files,
+            "selftest": SELFTEST in self.files,
             **{k: v for k, v in self.meta.items()},
         }
 
     def selftest(self) -> dict[str, Any]:
-        """Run the reference inputs embedded by cxr-convert and compare with their expected output."""
-        if "selftest.npz" not in self.files:
+        """Decode, preprocess and classify the reference images embedded by cxr-convert.
+
+        The references are small synthetic PNGs (never patient images), so the check covers this
+        device's image decoder and preprocessing as well as its interpreter, against the
+        probabilities the converting machine got from the same files.
+        """
+        if SELFTEST not in self.files:
             raise ModelFileError(f"{self.path} carries no self-test (made by an older cxr-convert?)")
-        ref = np.load(io.BytesIO(self.files["selftest.npz"]))
-        got = self.classify(ref["inputs"])
-        want = ref["probabilities"]
+        spec = json.loads(self.files[SELFTEST])
+        batch = np.stack([preprocess_gray(load_bytes(self.files[name], name), self.preprocess) for name in spec["images"]])
+        got = self.classify(batch)
+        want = np.asarray(spec["probabilities"], dtype=np.float64)
         deviation = float(np.max(np.abs(got - want)))
         tolerance = float(self.meta.get("selftest_tolerance", 0.02))
         same_class = bool(np.all(got.argmax(1) == want.argmax(1)))

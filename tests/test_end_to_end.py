@@ -60,6 +60,22 @@ def test_metadata_round_trip(tiny_run):
     assert m.selftest()["passed"]
 
 
+def test_selftest_is_small_synthetic_pngs_and_catches_a_mismatch(tiny_run, tmp_path):
+    from edge import metadata as md
+
+    flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")
+    spec = json.loads(files["selftest.json"])
+    images = {n: files[n] for n in spec["images"]}
+    assert len(images) == 3 and all(b.startswith(b"\x89PNG") for b in images.values())
+    assert sum(len(b) for b in images.values()) < 12_000
+    # Expectations from another device that decoded or preprocessed differently must fail the test.
+    spec["probabilities"] = [p[::-1] for p in spec["probabilities"]]
+    tampered = tmp_path / "tampered.tflite"
+    tampered.write_bytes(md.attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(spec).encode()}))
+    result = EdgeModel(tampered).selftest()
+    assert not result["passed"] and result["max_deviation"] > 0.02
+
+
 def test_training_and_device_pixels_are_identical(tiny_run):
     """The cached arrays training used are byte-identical to what edge.preprocess gives the device."""
     split = Split.load(tiny_run / "split.json")
