@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.metrics import roc_curve
+from convert.roc import roc_curve
 from train.atomic import atomic_path
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
-from convert.metrics import expected_calibration_error, summarize
+from convert.reliability import expected_calibration_error
+from convert.summary import summarize
 from convert.report import compare, deltas, gate
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray

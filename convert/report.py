@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from convert import plots
-from convert.metrics import agreement, summarize, to_jsonable
+from convert.metrics import agreement, to_jsonable
+from convert.summary import summarize
 from train.atomic import write_json, write_text
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "

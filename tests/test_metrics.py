@@ -1,4 +1,4 @@
-"""Tests for convert.metrics and train.calibration, against hand-computed numbers."""
+"""Tests for convert.metrics, roc, reliability, summary and train.calibration, against hand-computed numbers."""
 
 from __future__ import annotations
 
@@ -10,21 +10,10 @@ import numpy as np
 import pytest
 
 from train.calibration import fit_temperature, nll, softmax
-from convert.metrics import (
-    accuracy,
-    agreement,
-    auroc,
-    balanced_accuracy,
-    bootstrap_ci,
-    confusion_matrix,
-    expected_calibration_error,
-    macro_auroc,
-    per_class_metrics,
-    reliability_bins,
-    roc_curve,
-    summarize,
-    wilson_interval,
-)
+from convert.metrics import accuracy, agreement, balanced_accuracy, confusion_matrix, per_class_metrics, wilson_interval
+from convert.reliability import expected_calibration_error, reliability_bins
+from convert.roc import auroc, macro_auroc, roc_curve
+from convert.summary import bootstrap_ci, summarize
 
 approx = pytest.approx
 

@@ -1,0 +1,95 @@
+"""ROC curves and AUROC in plain numpy (Mann-Whitney, ties counted as 1/2).
+
+Same conventions as :mod:`convert.metrics`: integer labels, ``(n, n_classes)`` probabilities,
+``nan`` rather than an exception when a class is absent.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from convert.metrics import NAN, _labels, _probs
+
+
+def _binary(y_true_binary: np.ndarray) -> np.ndarray:
+    y = np.asarray(y_true_binary)
+    if y.ndim != 1:
+        raise ValueError(f"binary labels must be 1-D, got shape {y.shape}")
+    return y.astype(bool)  # nonzero / True = positive
+
+
+def roc_curve(
+    y_true_binary: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ROC curve points ``(fpr, tpr, thresholds)``; a case is positive when score >= threshold.
+
+    One point per distinct score (tied scores move the curve diagonally, which is what makes
+    the trapezoidal area equal the Mann-Whitney AUROC), preceded by ``(0, 0)`` at threshold
+    ``+inf``; the last point is ``(1, 1)``. If a class is absent its rate is all ``nan``.
+    """
+    y = _binary(y_true_binary)
+    s = np.asarray(scores, dtype=np.float64)
+    if s.shape != y.shape:
+        raise ValueError(f"scores {s.shape} and labels {y.shape} differ in shape")
+    order = np.argsort(-s, kind="stable")
+    s_sorted = s[order]
+    y_sorted = y[order]
+    # index of the last element of each run of equal scores
+    last = np.flatnonzero(np.r_[s_sorted[1:] != s_sorted[:-1], True]) if s.size else np.array([], int)
+    tps = np.cumsum(y_sorted)[last].astype(np.float64)
+    fps = (last + 1) - tps
+    tps = np.r_[0.0, tps]
+    fps = np.r_[0.0, fps]
+    thresholds = np.r_[np.inf, s_sorted[last]]
+    n_pos = float(y.sum())
+    n_neg = float(y.size - y.sum())
+    tpr = tps / n_pos if n_pos else np.full_like(tps, np.nan)
+    fpr = fps / n_neg if n_neg else np.full_like(fps, np.nan)
+    return fpr, tpr, thresholds
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks with ties given their average rank (scipy.stats.rankdata 'average')."""
+    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    upper = np.cumsum(counts)  # rank of the last member of each tie group
+    return (upper - (counts - 1) / 2.0)[inverse.reshape(-1)]
+
+
+def auroc(y_true_binary: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve as the Mann-Whitney U statistic, ties counted as 1/2.
+
+    Equals P(score of a random positive > score of a random negative) + 0.5 P(tie).
+    ``nan`` when only one class is present.
+    """
+    y = _binary(y_true_binary)
+    s = np.asarray(scores, dtype=np.float64)
+    if s.shape != y.shape:
+        raise ValueError(f"scores {s.shape} and labels {y.shape} differ in shape")
+    n_pos = int(y.sum())
+    n_neg = y.size - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return NAN
+    rank_sum = float(_average_ranks(s)[y].sum())
+    return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+
+
+def _auroc_per_class(y_true: np.ndarray, probs: np.ndarray) -> list[float]:
+    y = _labels(y_true)
+    p = _probs(probs, y.size)
+    return [auroc(y == k, p[:, k]) for k in range(p.shape[1])]
+
+
+def macro_auroc(y_true: np.ndarray, probs: np.ndarray) -> float:
+    """One-vs-rest AUROC averaged over classes that have both positives and negatives.
+
+    With two classes this is exactly ``auroc(y_true == 1, probs[:, 1])`` (computed that way
+    so float round-off in ``1 - p`` cannot create or break ties).
+    """
+    y = _labels(y_true)
+    p = _probs(probs, y.size)
+    if p.shape[1] == 2:
+        return auroc(y == 1, p[:, 1])
+    vals = [v for v in _auroc_per_class(y, p) if not math.isnan(v)]
+    return float(np.mean(vals)) if vals else NAN

@@ -1,0 +1,95 @@
+"""Every metric for one model on one labelled set, with bootstrap intervals, as JSON-safe data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, confusion_matrix,
+                             per_class_metrics, to_jsonable, wilson_interval)
+from convert.reliability import expected_calibration_error, reliability_bins
+from convert.roc import _auroc_per_class, macro_auroc
+
+
+def bootstrap_ci(
+    y_true: np.ndarray,
+    probs: np.ndarray,
+    statistic: Callable[[np.ndarray, np.ndarray], float],
+    n_boot: int = 1000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> tuple[float, float]:
+    """Percentile bootstrap ``(1 - alpha)`` interval of ``statistic(y_true, probs)``.
+
+    Cases are resampled with replacement (all resample indices drawn up front from
+    ``np.random.default_rng(seed)``, so the result is deterministic); resamples where the
+    statistic is nan (e.g. AUROC with one class) are skipped. ``(nan, nan)`` if none is valid.
+    """
+    y = np.asarray(y_true)
+    p = np.asarray(probs)
+    n = y.shape[0]
+    if p.shape[0] != n:
+        raise ValueError(f"probs has {p.shape[0]} rows but there are {n} labels")
+    if n == 0 or n_boot <= 0:
+        return (NAN, NAN)
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha={alpha} must lie in (0, 1)")
+    rng = np.random.default_rng(seed)
+    # Draw in chunks so memory stays bounded for large n; the stream is deterministic.
+    chunk = max(1, min(n_boot, 4_000_000 // n))
+    values = np.empty(n_boot, dtype=np.float64)
+    done = 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while done < n_boot:
+            m = min(chunk, n_boot - done)
+            idx = rng.integers(0, n, size=(m, n))
+            for j in range(m):
+                values[done + j] = statistic(y[idx[j]], p[idx[j]])
+            done += m
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return (NAN, NAN)
+    lo, hi = np.quantile(values, [alpha / 2.0, 1.0 - alpha / 2.0])
+    return (float(lo), float(hi))
+
+
+def summarize(
+    y_true: np.ndarray,
+    probs: np.ndarray,
+    class_names: list[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """Every metric for one model on one labelled set, as a JSON-serialisable dict.
+
+    Predictions are ``argmax(probs)``. Intervals: Wilson for accuracy, percentile bootstrap
+    (same ``seed``, hence the same resamples) for balanced accuracy and macro AUROC. All nan
+    values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
+    """
+    k = len(class_names)
+    y = _labels(y_true, k)
+    p = _probs(probs, y.size)
+    if p.shape[1] != k:
+        raise ValueError(f"probs has {p.shape[1]} columns but there are {k} class names")
+    y_pred = p.argmax(axis=1) if y.size else np.zeros(0, dtype=np.int64)
+    cm = confusion_matrix(y, y_pred, k)
+
+    def bal_acc(yt: np.ndarray, pr: np.ndarray) -> float:
+        return balanced_accuracy(yt, pr.argmax(axis=1), k)
+
+    report = {
+        "n": int(y.size),
+        "accuracy": accuracy(y, y_pred),
+        "accuracy_ci": list(wilson_interval(int(np.trace(cm)), int(y.size))),
+        "balanced_accuracy": balanced_accuracy(y, y_pred, k),
+        "balanced_accuracy_ci": list(bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)),
+        "macro_auroc": macro_auroc(y, p),
+        "macro_auroc_ci": list(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed)),
+        "auroc_per_class": dict(zip(class_names, _auroc_per_class(y, p))),
+        "ece": expected_calibration_error(y, p),
+        "confusion_matrix": cm.tolist(),
+        "per_class": per_class_metrics(cm, class_names),
+        "reliability": reliability_bins(y, p),
+    }
+    return to_jsonable(report)
