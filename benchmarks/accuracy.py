@@ -4,7 +4,8 @@ For each task (COVID vs Normal; all four classes) both architectures train on th
 split of ../shared/data/cxr-dev, are converted to int8, and are scored through edge (the device
 path): balanced accuracy and per-class sensitivity/specificity with 95% CIs, AUROC, ECE,
 robustness under simulated acquisition shifts, and leave-one-source-out (Hannover COVID images
-never seen in training). Prints markdown tables; --write appends them to benchmarks/RESULTS.md.
+never seen in training). Prints markdown tables; --write puts them in benchmarks/RESULTS.md,
+replacing the previous accuracy section.
 
     python benchmarks/accuracy.py                 # full (about 30-40 min on 2 cores)
     python benchmarks/accuracy.py --quick         # 3 epochs, COVID vs Normal only: a smoke test
@@ -23,6 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import write_section  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
 CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
@@ -46,7 +48,7 @@ def score_shifts(model_path: Path, split, data_dir: Path) -> dict[str, float]:
     return out
 
 
-def one(task: str, arch: str, out_root: Path, epochs: int, data: Path, holdout: str | None = None) -> dict:
+def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, holdout: str | None = None) -> dict:
     """Train (or reuse a finished run), convert to int8, score; returns the row's numbers."""
     from convert.quantize import ConvertSettings, run_conversion
     from train.data import Split
@@ -55,7 +57,7 @@ def one(task: str, arch: str, out_root: Path, epochs: int, data: Path, holdout: 
     run_dir = out_root / (f"{task}-{arch}" + (f"-without-{holdout}" if holdout else ""))
     # seed gets the tutorial's recipe (Adam 1e-3, no augmentation, a short run): with our augmentation
     # and 2e-3 it stayed near chance for 15 epochs. Both see the same split and the same pixels.
-    recipe = {"compact": {}, "seed": {"epochs": min(epochs, 30), "patience": 8, "learning_rate": 1e-3, "augment": False}}
+    recipe = {"compact": {}, "seed": {"epochs": min(epochs or 30, 30), "patience": 8, "learning_rate": 1e-3, "augment": False}}
     if not (run_dir / "run.json").is_file():
         settings = {"epochs": epochs, **recipe.get(arch, {})}
         run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task], arch=arch,
@@ -117,7 +119,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=CXR_DEV)
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-accuracy")
-    ap.add_argument("--epochs", type=int, default=60, help="Epochs (seed: at most 30).")
+    ap.add_argument("--epochs", type=int, default=None, help="Epochs (default: cxr-train's own; seed: at most 30).")
     ap.add_argument("--archs", default="seed,compact")
     ap.add_argument("--tasks", default="covid-normal,4-class")
     ap.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out runs.")
@@ -141,9 +143,9 @@ def main() -> None:
     print(table)
     (args.out / "accuracy.json").write_text(json.dumps(results, indent=1, default=str))
     if args.write:
-        cmd = "python benchmarks/accuracy.py " + " ".join(sys.argv[1:])
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a") as f:
-            f.write(f"\n## Accuracy benchmark ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{table}\n")
+        cmd = " ".join(["python benchmarks/accuracy.py", *sys.argv[1:]])
+        write_section(ROOT / "benchmarks" / "RESULTS.md", "Accuracy benchmark",
+                      f"## Accuracy benchmark ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{table}\n")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import write_section  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
 # Effective Pi 4 CPU rate: MobileNet v1 1.0/224 (569 M MACs) ran in 87 ms with TFLite on a Pi 4's
@@ -290,7 +290,7 @@ def main() -> None:
             f"taken from {PI4_SOURCE}. Not measured on a Pi.\n")
     section = header + table + note
     print(section)
-    write_section(args.results, section)
+    write_section(args.results, "Performance benchmark", section)
     (args.out / "perf.json").write_text(json.dumps(rows, indent=1))
 
 
@@ -307,14 +307,6 @@ def render(rows) -> str:
         rtxt = f"{d / b:.4f}" if kind in ("pct0.5", "le1.5") else f"{ratio:,.1f}x"
         lines.append(f"| {name} | {d:,.2f} | {b:,.2f} | {rtxt} | {target} | {'' if met is None else 'yes' if met else 'NO'} |")
     return "\n".join(lines)
-
-
-def write_section(path: Path, section: str) -> None:
-    from train.atomic import write_text
-
-    old = path.read_text() if path.is_file() else "# Benchmark results\n"
-    old = re.sub(r"\n## Performance benchmark\n.*?(?=\n## |\Z)", "", old, flags=re.S)
-    write_text(path, old.rstrip("\n") + "\n\n" + section)
 
 
 def cpu() -> str:

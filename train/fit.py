@@ -21,7 +21,7 @@ from train.pipeline import make_dataset
 class FitConfig:
     """Settings that travel from the CLI into fitting and into run.json."""
 
-    epochs: int = 60
+    epochs: int = 120
     batch_size: int = 32
     learning_rate: float = 2e-3
     patience: int = 30

@@ -1,0 +1,24 @@
+"""RESULTS.md is made of sections, one per benchmark; each benchmark replaces only its own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+
+def write_section(path: Path, title: str, body: str) -> None:
+    """Replace the section ``## {title}...`` of the file at ``path`` in place (or append it), atomically.
+
+    A section runs from its heading to the next ``## `` heading; the title matches as a prefix,
+    so a dated heading ("Accuracy benchmark (2026-11-24)") replaces the previous date's.
+    """
+    from train.atomic import write_text
+
+    old = path.read_text() if path.is_file() else "# Benchmark results\n"
+    section = re.compile(rf"\n## {re.escape(title)}[^\n]*\n.*?(?=\n## |\Z)", flags=re.S)
+    new = "\n" + body.strip("\n") + "\n"
+    if section.search(old):
+        text = section.sub(lambda _: new, old, count=1)
+    else:
+        text = old.rstrip("\n") + "\n" + new
+    write_text(path, text)
