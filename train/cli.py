@@ -37,7 +37,9 @@ def train(
     batch_size: int = typer.Option(32, min=1),
     image_size: Optional[int] = typer.Option(None, min=32, help="Model input side in pixels (default: compact 128, seed 128)."),
     learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
-    patience: int = typer.Option(30, min=1, help="Early-stopping patience in epochs."),
+    patience: Optional[int] = typer.Option(
+        None, min=1, help="Stop after this many epochs without a better validation loss (default: half the epochs, at "
+                          "least 20: on small sets the loss is noisy while the learning rate is high)."),
     val_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
     test_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
     holdout_source: Optional[str] = typer.Option(

@@ -28,7 +28,7 @@ class TrainSettings:
     batch_size: int = 32
     image_size: int | None = None  # None: the architecture's default (models.IMAGE_SIZE)
     learning_rate: float = 2e-3
-    patience: int = 30
+    patience: int | None = None  # None: half the epochs (at least 20)
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     holdout_source: str | None = None
@@ -130,8 +130,9 @@ def run_training(s: TrainSettings) -> Path:
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
     model = build(s.arch, size, len(split.classes), seed=s.seed, steps_per_epoch=steps)
-    fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=s.patience,
-                   augment=s.augment, seed=s.seed, verbose=1 if s.progress else 2)
+    patience = s.patience or max(20, epochs // 2)
+    fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience, augment=s.augment,
+                   seed=s.seed, verbose=1 if s.progress else 2)
     log(f"training {s.arch} ({model.count_params():,} parameters) for up to {epochs} epochs")
     history = fit(model, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out)
     save_model(model, out / "model.keras")
