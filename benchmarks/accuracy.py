@@ -68,8 +68,12 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
         run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task], arch=arch,
                                    holdout_source=holdout, seed=seed, progress=False, **settings))
     train_s = json.loads((run_dir / "run.json").read_text())["seconds"]
-    report, _ = run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(),
-                                               progress=False))
+    report_path = run_dir / "report.json"
+    fresh = report_path.is_file() and report_path.stat().st_mtime > (run_dir / "model.keras").stat().st_mtime
+    report = json.loads(report_path.read_text()) if fresh else {}
+    if not {"int8", "fp32"} <= set(report.get("models", {})):  # convert unless this model was already scored
+        report, _ = run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(),
+                                                   progress=False))
     split = Split.load(run_dir / "split.json")
     result = {"task": task, "arch": arch, "seed": seed, "run_dir": str(run_dir), "train_seconds": round(train_s, 1),
               "parameters": report["parameters"], "int8_bytes": report["models"]["int8"]["tflite_bytes"],
