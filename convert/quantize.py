@@ -46,18 +46,18 @@ def log(msg: str) -> None:
 def selftest_images(n: int = 3) -> dict[str, bytes]:
     """Reference images for the on-device self-test: small synthetic PNGs, never patient data.
 
-    Square, landscape and portrait, so the device's padding path is exercised too; 96 px and
-    16 grey levels keep all of them near 5 KB inside the model file.
+    Square, landscape and portrait, so the device's padding path is exercised too; about 64 px
+    and 8 grey levels keep all three under 3 KB inside the model file.
     """
     from PIL import Image
 
     from train.synthetic import SYNTHETIC_CLASSES, render
 
     rng = np.random.default_rng(1234)
-    shapes = [(96, 96), (80, 112), (112, 80)]
+    shapes = [(64, 64), (56, 72), (72, 56)]
     images = {}
     for k in range(n):
-        gray = render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng, size=shapes[k % len(shapes)]) // 16 * 16
+        gray = render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng, size=shapes[k % len(shapes)]) // 32 * 32
         buf = io.BytesIO()
         Image.fromarray(gray.astype(np.uint8)).save(buf, format="PNG", optimize=True)
         images[f"selftest/{k}.png"] = buf.getvalue()

@@ -67,7 +67,7 @@ def test_selftest_is_small_synthetic_pngs_and_catches_a_mismatch(tiny_run, tmp_p
     spec = json.loads(files["selftest.json"])
     images = {n: files[n] for n in spec["images"]}
     assert len(images) == 3 and all(b.startswith(b"\x89PNG") for b in images.values())
-    assert sum(len(b) for b in images.values()) < 12_000
+    assert sum(len(b) for b in images.values()) < 4_000
     # Expectations from another device that decoded or preprocessed differently must fail the test.
     spec["probabilities"] = [p[::-1] for p in spec["probabilities"]]
     tampered = tmp_path / "tampered.tflite"
