@@ -7,7 +7,8 @@ robustness under simulated acquisition shifts, and leave-one-source-out (Hannove
 never seen in training). Prints markdown tables; --write puts them in benchmarks/RESULTS.md,
 replacing the previous accuracy section.
 
-    python benchmarks/accuracy.py                 # full (about 30-40 min on 2 cores)
+    python benchmarks/accuracy.py                 # full (about 35 min on 2 cores)
+    python benchmarks/accuracy.py --seeds 3       # + two repeats of COVID vs Normal and LOSO (+25 min)
     python benchmarks/accuracy.py --quick         # 3 epochs, COVID vs Normal only: a smoke test
 """
 
