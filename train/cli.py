@@ -30,7 +30,7 @@ def train(
     data: str = typer.Option("synthetic", "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
-    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale, int8 file ~135 KB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
+    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale, int8 file ~131 KiB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
@@ -47,7 +47,7 @@ def train(
                    "training and validation, and score it as an external set, e.g. --holdout-source hannover."),
     augment: bool = typer.Option(True, "--augment/--no-augment", help="Intensity, blur, noise and geometry augmentation."),
     synthetic_count: int = typer.Option(80, min=4, help="Images per class for --data synthetic."),
-    seed: int = typer.Option(0),
+    seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -78,7 +78,7 @@ def synth(
     classes: str = typer.Option("Normal,COVID", help="Comma-separated classes: Normal, COVID, Viral_Pneumonia, Lung_Opacity."),
     count: int = typer.Option(80, min=1, help="Images per class."),
     size: int = typer.Option(192, min=32, help="Image side in pixels."),
-    seed: int = typer.Option(0),
+    seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split."),
 ) -> None:
     from train.synthetic import generate
 
