@@ -78,7 +78,7 @@ def synth(
     classes: str = typer.Option("Normal,COVID", help="Comma-separated classes: Normal, COVID, Viral_Pneumonia, Lung_Opacity."),
     count: int = typer.Option(80, min=1, help="Images per class."),
     size: int = typer.Option(192, min=32, help="Image side in pixels."),
-    seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split."),
+    seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
 ) -> None:
     from train.synthetic import generate
 
