@@ -1,0 +1,121 @@
+"""Quick ablations of the default model on a frozen split: one variant per call, one JSON line out.
+
+Reuses the split (and the decoded-image cache) of an existing cxr-train run folder, so each
+variant sees exactly the same images, and skips conversion: Keras float scores only, about
+2 minutes per 120-epoch COVID vs Normal variant on 2 cores. Read the results with the run-to-run
+noise in mind (about +-3 points on cxr-dev): compare seeds before believing a variant.
+
+    python benchmarks/ablate.py --run runs/bench-accuracy/covid-normal-compact-without-hannover --tag base
+    python benchmarks/ablate.py --run ... --image-size 192 --tag s192 --out runs/ablations.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from train.quiet import load_tensorflow  # noqa: E402
+
+
+def variant_dataset(x: np.ndarray, y: np.ndarray, a: argparse.Namespace, n_classes: int):
+    """The training pipeline plus the optional extras this script can switch on."""
+    import tensorflow as tf
+
+    from train.pipeline import make_dataset
+
+    ds = make_dataset(x, y, a.batch_size, training=True, seed=a.seed)
+    if a.flip:
+        ds = ds.map(lambda b, t: (tf.where(tf.random.uniform([tf.shape(b)[0], 1, 1, 1]) < 0.5, b[:, :, ::-1], b), t))
+    if a.label_smoothing or a.mixup:
+        ds = ds.map(lambda b, t: (b, tf.one_hot(t, n_classes)))
+    if a.mixup:
+        def mix(b, t):
+            n = tf.shape(b)[0]
+            g1, g2 = tf.random.gamma([n], a.mixup), tf.random.gamma([n], a.mixup)
+            lam = g1 / (g1 + g2)
+            idx = tf.random.shuffle(tf.range(n))
+            l4, l2 = tf.reshape(lam, [-1, 1, 1, 1]), tf.reshape(lam, [-1, 1])
+            return l4 * b + (1 - l4) * tf.gather(b, idx), l2 * t + (1 - l2) * tf.gather(t, idx)
+        ds = ds.map(mix)
+    return ds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", type=Path, required=True, help="A cxr-train run folder whose split to reuse.")
+    ap.add_argument("--tag", default="variant")
+    ap.add_argument("--out", type=Path, help="Append the JSON line to this file too.")
+    ap.add_argument("--epochs", type=int, default=120)
+    ap.add_argument("--image-size", type=int, default=None, help="Default: the run's.")
+    ap.add_argument("--widths", default="16,32,32,64,64,80")
+    ap.add_argument("--learning-rate", type=float, default=2e-3)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--flip", action="store_true", help="Random horizontal flips.")
+    ap.add_argument("--mixup", type=float, default=0.0, help="Mixup alpha (0: off; drops class weights).")
+    ap.add_argument("--label-smoothing", type=float, default=0.0, help="(drops class weights)")
+    ap.add_argument("--ema", type=float, default=0.0, help="EMA momentum of the weights (0: off).")
+    ap.add_argument("--final-weights", action="store_true", help="Keep the last epoch, not the best validation loss.")
+    a = ap.parse_args()
+
+    load_tensorflow()
+    import keras
+
+    from convert.metrics import balanced_accuracy
+    from edge.preprocess import PreprocessConfig
+    from train.data import Split, load_part
+    from train.fit import class_weights
+    from train.models import bn_momentum, compact_cnn
+    from train.pipeline import make_dataset
+
+    run = json.loads((a.run / "run.json").read_text())
+    split = Split.load(a.run / "split.json")
+    config = PreprocessConfig.from_dict({**run["preprocess"], **({"size": a.image_size} if a.image_size else {})})
+    # The run's cache holds its own size; other sizes are decoded again (and not cached).
+    data = {p: load_part(a.run, split, p, config, progress=False) for p in ("train", "val", "test", "external")
+            if p in split.parts}
+    k = len(split.classes)
+    keras.utils.set_random_seed(a.seed)
+    steps = int(np.ceil(len(data["train"][0]) / a.batch_size))
+    model = compact_cnn(config.size, k, widths=tuple(int(w) for w in a.widths.split(",")), momentum=bn_momentum(steps))
+    soft = bool(a.label_smoothing or a.mixup)
+    schedule = keras.optimizers.schedules.CosineDecay(a.learning_rate, decay_steps=steps * a.epochs, alpha=0.05)
+    opt = keras.optimizers.Adam(schedule, use_ema=bool(a.ema), ema_momentum=a.ema or 0.99)
+    loss = (keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=a.label_smoothing) if soft
+            else keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(opt, loss)
+    val = make_dataset(*data["val"], a.batch_size, training=False)
+    if soft:
+        val = val.map(lambda b, t: (b, keras.ops.one_hot(t, k)))
+    callbacks = [] if a.final_weights else [
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=a.epochs, restore_best_weights=True)]
+    if a.ema:
+        callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    t0 = time.time()
+    h = model.fit(variant_dataset(*data["train"], a, k), validation_data=val, epochs=a.epochs, verbose=0,
+                  class_weight=None if soft else class_weights(data["train"][1], k), callbacks=callbacks)
+
+    result = {"tag": a.tag, "settings": {key: (str(v) if isinstance(v, Path) else v) for key, v in vars(a).items()},
+              "seconds": round(time.time() - t0), "best_epoch": int(np.argmin(h.history["val_loss"])) + 1}
+    for part, (x, y) in data.items():
+        pred = model.predict(x.astype(np.float32), verbose=0, batch_size=64).argmax(1)
+        result[part] = {"balanced_accuracy": round(balanced_accuracy(y, pred, k), 3),
+                        "sensitivity": {c: round(float((pred[y == j] == j).mean()), 3) if (y == j).any() else None
+                                        for j, c in enumerate(split.classes)}}
+    line = json.dumps(result)
+    print(line)
+    if a.out:
+        with open(a.out, "a") as f:
+            f.write(line + "\n")
+
+
+if __name__ == "__main__":
+    main()
