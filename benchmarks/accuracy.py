@@ -8,7 +8,7 @@ never seen in training). Prints markdown tables; --write puts them in benchmarks
 replacing the previous accuracy section.
 
     python benchmarks/accuracy.py                 # full (about 35 min on 2 cores)
-    python benchmarks/accuracy.py --seeds 3       # + two repeats of COVID vs Normal and LOSO (+25 min)
+    python benchmarks/accuracy.py --seeds 3       # + two repeats of each task and LOSO (+45 min)
     python benchmarks/accuracy.py --quick         # 3 epochs, COVID vs Normal only: a smoke test
 """
 
@@ -165,7 +165,7 @@ def main() -> None:
     ap.add_argument("--tasks", default="covid-normal,4-class")
     ap.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out runs.")
     ap.add_argument("--seeds", type=int, default=1,
-                    help="Repeat COVID vs Normal (and leave-one-source-out) for the default model with this many seeds.")
+                    help="Repeat every task (and leave-one-source-out) for the default model with this many seeds.")
     ap.add_argument("--quick", action="store_true", help="3 epochs, COVID vs Normal, no LOSO.")
     ap.add_argument("--write", action="store_true", help="Put the tables in benchmarks/RESULTS.md (replacing the previous accuracy section).")
     args = ap.parse_args()
@@ -183,8 +183,8 @@ def main() -> None:
         for arch in args.archs.split(","):
             results.append(one("covid-normal", arch, args.out, args.epochs, args.data, holdout="hannover"))
     for seed in range(1, args.seeds):
-        if "covid-normal" in args.tasks.split(","):
-            results.append(one("covid-normal", "compact", args.out, args.epochs, args.data, seed=seed))
+        for task in args.tasks.split(","):
+            results.append(one(task, "compact", args.out, args.epochs, args.data, seed=seed))
         if not args.no_loso:
             results.append(one("covid-normal", "compact", args.out, args.epochs, args.data, holdout="hannover", seed=seed))
     table = tables(results)
