@@ -122,10 +122,15 @@ class EdgeModel:
         """
         if SELFTEST not in self.files:
             raise ModelFileError(f"{self.path} carries no self-test (made by an older cxr-convert?)")
-        spec = json.loads(self.files[SELFTEST])
-        batch = np.stack([preprocess_gray(load_bytes(self.files[name], name), self.preprocess) for name in spec["images"]])
+        try:
+            spec = json.loads(self.files[SELFTEST])
+            batch = np.stack([preprocess_gray(load_bytes(self.files[n], n), self.preprocess) for n in spec["images"]])
+            want = np.asarray(spec["probabilities"], dtype=np.float64)
+        except (KeyError, TypeError, ValueError) as e:  # ImageError and JSON errors are ValueErrors
+            raise ModelFileError(f"{self.path}: its self-test data are damaged ({type(e).__name__}: {e})") from None
         got = self.classify(batch)
-        want = np.asarray(spec["probabilities"], dtype=np.float64)
+        if got.shape != want.shape:
+            raise ModelFileError(f"{self.path}: its self-test expects {want.shape[-1]} classes, the model has {got.shape[-1]}")
         deviation = float(np.max(np.abs(got - want)))
         tolerance = float(self.meta.get("selftest_tolerance", 0.02))
         same_class = bool(np.all(got.argmax(1) == want.argmax(1)))

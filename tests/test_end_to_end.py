@@ -170,3 +170,15 @@ def test_gate_failure_sets_exit_code(tiny_run):
                                                   max_drop=-1, max_class_drop=100, latency_threads=(),
                                                   n_boot=100, progress=False))
     assert code == 1 and "accuracy fell" in report["models"]["int8"]["gate"]["reasons"][0]
+
+
+def test_damaged_selftest_data_is_a_clear_error(tiny_run, tmp_path):
+    from edge import metadata as md
+
+    flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")
+    damaged = tmp_path / "damaged.tflite"
+    damaged.write_bytes(md.attach(flatbuffer, meta, {**files, "selftest/0.png": b"not a png"}))
+    with pytest.raises(md.ModelFileError, match="self-test data are damaged"):
+        EdgeModel(damaged).selftest()
+    r = edge_classify("--selftest", "--model", str(damaged))
+    assert r.returncode == 2 and "damaged" in r.stderr and "Traceback" not in r.stderr
