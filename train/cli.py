@@ -35,7 +35,7 @@ def train(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
     batch_size: int = typer.Option(32, min=1),
-    image_size: Optional[int] = typer.Option(None, min=32, help="Model input side in pixels (default: compact 128, seed 128)."),
+    image_size: int = typer.Option(128, min=32, help="Model input side in pixels."),
     learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
     patience: Optional[int] = typer.Option(
         None, min=1, help="Stop after this many epochs without a better validation loss (default: half the epochs, at "

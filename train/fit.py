@@ -24,7 +24,7 @@ class FitConfig:
     epochs: int = 120
     batch_size: int = 32
     learning_rate: float = 2e-3
-    patience: int = 30
+    patience: int = 60
     augment: bool = True
     seed: int = 0
     verbose: int = 1

@@ -13,8 +13,6 @@ from keras import layers
 ARCHS = ("compact", "seed")
 # Channels a model wants; the preprocessing config takes it from here.
 CHANNELS = {"compact": 1, "seed": 3}
-# Default input side. seed keeps the tutorial's 128.
-IMAGE_SIZE = {"compact": 128, "seed": 128}
 
 
 def bn_momentum(steps_per_epoch: int) -> float:

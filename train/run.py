@@ -26,7 +26,7 @@ class TrainSettings:
     arch: str = "compact"
     epochs: int | None = None  # None: auto_epochs(), from the training set's size
     batch_size: int = 32
-    image_size: int | None = None  # None: the architecture's default (models.IMAGE_SIZE)
+    image_size: int = 128
     learning_rate: float = 2e-3
     patience: int | None = None  # None: half the epochs (at least 20)
     val_fraction: float = 0.15
@@ -106,15 +106,14 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path."""
     from train.calibration import fit_temperature, nll
-    from train.models import CHANNELS, IMAGE_SIZE, build
+    from train.models import CHANNELS, build
 
     t0 = time.time()
     if s.arch not in CHANNELS:
         raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(CHANNELS)}")
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
-    size = s.image_size or IMAGE_SIZE[s.arch]
-    config = PreprocessConfig(size=size, channels=CHANNELS[s.arch])
+    config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
     split, arrays, notes = prepare_data(s, config)
     split.save(out / "split.json")
     for part, x in arrays.items():
@@ -129,7 +128,7 @@ def run_training(s: TrainSettings) -> Path:
 
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
-    model = build(s.arch, size, len(split.classes), seed=s.seed, steps_per_epoch=steps)
+    model = build(s.arch, s.image_size, len(split.classes), seed=s.seed, steps_per_epoch=steps)
     patience = s.patience or max(20, epochs // 2)
     fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience, augment=s.augment,
                    seed=s.seed, verbose=1 if s.progress else 2)
