@@ -19,7 +19,7 @@ from convert.reliability import expected_calibration_error
 from convert.summary import summarize
 from convert.report import compare, deltas, gate
 from edge.model import EdgeModel
-from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
+from edge.preprocess import PreprocessConfig
 from train.atomic import write_bytes
 from train.data import Split, load_part
 from train.fit import read_json
@@ -72,8 +72,7 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
     meta = model_metadata(run, mode, run["classes"])
     write_bytes(path, package(flatbuffer, meta))
     images = selftest_images()
-    m = EdgeModel(path)
-    expected = m.classify(np.stack([preprocess_gray(load_bytes(b), m.preprocess) for b in images.values()]))
+    expected = EdgeModel(path).classify_encoded(images)
     write_bytes(path, package(flatbuffer, meta, selftest_files(images, expected)))
 
 

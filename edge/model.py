@@ -87,6 +87,12 @@ class EdgeModel:
         """Calibrated class probabilities for a uint8 batch."""
         return softmax(self.logits(batch), self.temperature)
 
+    def classify_encoded(self, images: dict[str, bytes]) -> np.ndarray:
+        """Probabilities for encoded image files held in memory (name -> bytes), decoded and
+        preprocessed as on the device: what cxr-convert records and --selftest re-checks."""
+        return self.classify(np.stack([preprocess_gray(load_bytes(data, name), self.preprocess)
+                                       for name, data in images.items()]))
+
     def _quantize_input(self, x: np.ndarray) -> np.ndarray:
         dtype = self._in["dtype"]
         if dtype == np.float32:
@@ -124,11 +130,10 @@ class EdgeModel:
             raise ModelFileError(f"{self.path} carries no self-test (made by an older cxr-convert?)")
         try:
             spec = json.loads(self.files[SELFTEST])
-            batch = np.stack([preprocess_gray(load_bytes(self.files[n], n), self.preprocess) for n in spec["images"]])
             want = np.asarray(spec["probabilities"], dtype=np.float64)
+            got = self.classify_encoded({n: self.files[n] for n in spec["images"]})
         except (KeyError, TypeError, ValueError) as e:  # ImageError and JSON errors are ValueErrors
             raise ModelFileError(f"{self.path}: its self-test data are damaged ({type(e).__name__}: {e})") from None
-        got = self.classify(batch)
         if got.shape != want.shape:
             raise ModelFileError(f"{self.path}: its self-test expects {want.shape[-1]} classes, the model has {got.shape[-1]}")
         deviation = float(np.max(np.abs(got - want)))
