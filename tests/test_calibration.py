@@ -1,0 +1,82 @@
+"""Calibration: reliability bins and ECE (convert.reliability) and temperature scaling
+(train.calibration), against hand-computed and simulated cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from convert.reliability import expected_calibration_error, reliability_bins
+from train.calibration import fit_temperature, nll, softmax
+
+approx = pytest.approx
+
+
+def _sample_labels(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    u = rng.random(probs.shape[0])
+    return np.minimum((u[:, None] > probs.cumsum(axis=1)).sum(axis=1), probs.shape[1] - 1)
+
+
+# --------------------------------------------------------------------------- calibration metrics
+
+
+def test_ece_zero_for_perfectly_calibrated_bins():
+    # 10 cases at confidence 0.8 with 8 correct, 10 at 0.6 with 6 correct
+    probs = np.array([[0.8, 0.2]] * 10 + [[0.6, 0.4]] * 10)
+    y = np.array([0] * 8 + [1] * 2 + [0] * 6 + [1] * 4)
+    assert expected_calibration_error(y, probs, n_bins=10) == approx(0.0, abs=1e-12)
+    bins = reliability_bins(y, probs, n_bins=10)
+    assert len(bins) == 10 and sum(b["count"] for b in bins) == 20
+    full = [b for b in bins if b["count"]]
+    assert [(b["count"], b["confidence"], b["accuracy"]) for b in full] == [
+        (10, approx(0.6), approx(0.6)),
+        (10, approx(0.8), approx(0.8)),
+    ]
+    assert bins[5]["lo"] == approx(0.5) and bins[5]["hi"] == approx(0.6)
+    assert math.isnan(bins[0]["confidence"]) and math.isnan(bins[0]["accuracy"])
+
+
+def test_ece_large_when_over_confident():
+    probs = np.array([[0.99, 0.01]] * 20)
+    y = np.array([0, 1] * 10)  # 50% accurate at 99% confidence
+    assert expected_calibration_error(y, probs) == approx(0.49)
+
+
+# --------------------------------------------------------------------------- temperature scaling
+
+
+def test_softmax_and_nll_basics():
+    logits = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    p = softmax(logits)
+    assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=1), 1.0)
+    assert softmax(np.zeros((1, 4)), 3.0) == approx(np.full((1, 4), 0.25))
+    assert nll(np.zeros((2, 4)), np.array([0, 3]), 1.0) == approx(math.log(4))
+
+
+def test_fit_temperature_fixes_over_confident_logits():
+    rng = np.random.default_rng(1)
+    logits = 2.0 * rng.normal(size=(2000, 3))
+    y = _sample_labels(softmax(logits), rng)
+    over = 5.0 * logits
+    t = fit_temperature(over, y)
+    assert t > 1.0
+    assert t == approx(5.0, rel=0.15)
+    assert nll(over, y, t) < nll(over, y, 1.0)
+    assert expected_calibration_error(y, softmax(over, t)) < expected_calibration_error(
+        y, softmax(over)
+    )
+    assert fit_temperature(over, y) == t  # deterministic
+
+
+def test_fit_temperature_near_one_for_calibrated_logits():
+    rng = np.random.default_rng(2)
+    logits = 2.0 * rng.normal(size=(2000, 3))
+    y = _sample_labels(softmax(logits), rng)
+    assert abs(fit_temperature(logits, y) - 1.0) < 0.15
+
+
+def test_fit_temperature_degenerate_inputs():
+    assert fit_temperature(np.array([[3.0, 0.0]]), np.array([0])) == 1.0
+    assert fit_temperature(np.array([[3.0, 0.0], [2.0, 1.0]]), np.array([0, 0])) == 1.0
