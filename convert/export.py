@@ -91,6 +91,7 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
         "output": "logits",
         "quantization": mode,
         "arch": run.get("arch"),
+        "members": run.get("members", 1),
         "model_version": f"{run.get('arch', 'model')}-{run.get('created', '')}",
         "trained": run.get("created"),
         "converted": datetime.now(timezone.utc).isoformat(timespec="seconds"),

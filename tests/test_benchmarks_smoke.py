@@ -40,3 +40,17 @@ def test_ablation_script_scores_a_variant_on_a_frozen_split(tiny_run, tmp_path):
     assert result["tag"] == "smoke" and result["settings"]["mixup"] == 0.2
     assert 0.0 <= result["test"]["balanced_accuracy"] <= 1.0
     assert set(result["test"]["sensitivity"]) == {"COVID", "Normal"}
+
+
+def test_ensemble_gain_scores_every_subset_of_members(tiny_run, tmp_path):
+    logits = tmp_path / "logits"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "ensemble_gain.py"), "--run", str(tiny_run), "--members", "2",
+           "--epochs", "1", "--logits", str(logits)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-3000:]
+    rows = [line for line in p.stdout.splitlines() if re.match(r"\| [12] \|", line)]
+    assert [r.split("|")[2].strip() for r in rows] == ["2", "1"]  # two singles, one pair
+    assert len(list(logits.glob("member*_test.npy"))) == 2
+    # A second call reuses the members' logits instead of training again.
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert again.returncode == 0 and "trained" not in again.stderr and rows[0] in again.stdout

@@ -30,7 +30,12 @@ def train(
     data: str = typer.Option("synthetic", "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
-    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale, int8 file ~131 KiB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
+    arch: str = typer.Option("compact", help="compact (default: ~117k parameters a member, grayscale, int8 file ~131 KiB a member) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
+    members: Optional[int] = typer.Option(
+        None, min=1, help="Ensemble members (default: 3 for compact, 1 for seed). Each member trains from its own random "
+                          "start on the same split; the saved model averages their logits, in one file. On cxr-dev three "
+                          "members gained about 2 points of balanced accuracy over one, at 3x the training time, file "
+                          "size and device compute (still under 1 ms an image on a laptop core). --members 1: one model."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
@@ -57,7 +62,7 @@ def train(
 
     settings = TrainSettings(
         data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
-        epochs=epochs, batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
+        members=members, epochs=epochs, batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
     )

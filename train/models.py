@@ -34,6 +34,31 @@ def build(arch: str, image_size: int, n_classes: int, seed: int = 0, steps_per_e
     raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
 
 
+def default_members(arch: str) -> int:
+    """Ensemble size when the user gives none: the compact model trains three members; seed
+    stays the tutorial's single network (three copies of it would be 83M parameters)."""
+    return 3 if arch == "compact" else 1
+
+
+def average_logits(members: list[keras.Model], name: str = "ensemble") -> keras.Model:
+    """One model whose logits are the mean of its members' logits (a deep ensemble in one file).
+
+    Members trained from different random starts make different mistakes. On cxr-dev COVID vs
+    Normal (five runs on one split, every triple of them) the mean of three scored +2.2 points
+    balanced accuracy and +1.6 points Hannover COVID sensitivity over single runs, with a lower
+    negative log-likelihood (benchmarks/RESULTS.md, "Ensembles").
+    Logits, not probabilities, are averaged: an Average layer becomes int8 ADD and MUL ops on
+    the device, and the output stays logits for the calibration temperature.
+    """
+    if len(members) == 1:
+        return members[0]
+    inputs = keras.Input(members[0].inputs[0].shape[1:], name="image")
+    for k, m in enumerate(members):
+        m.name = f"{m.name}_{k}"
+    outputs = layers.Average(name="logits")([m(inputs) for m in members])
+    return keras.Model(inputs, outputs, name=name)
+
+
 def seed_cnn(image_size: int, n_classes: int) -> keras.Model:
     """The tutorial's network, layer for layer (its final softmax moved into edge)."""
     inputs = keras.Input((image_size, image_size, 3), name="image")

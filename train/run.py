@@ -24,6 +24,7 @@ class TrainSettings:
     out: Path
     classes: list[str] | None = None
     arch: str = "compact"
+    members: int | None = None  # None: models.default_members(arch)
     epochs: int | None = None  # None: auto_epochs(), from the training set's size
     batch_size: int = 32
     image_size: int = 128
@@ -106,7 +107,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path."""
     from train.calibration import fit_temperature, nll
-    from train.models import CHANNELS, build
+    from train.models import CHANNELS, average_logits, build, default_members
 
     t0 = time.time()
     if s.arch not in CHANNELS:
@@ -128,14 +129,21 @@ def run_training(s: TrainSettings) -> Path:
 
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
-    model = build(s.arch, s.image_size, len(split.classes), seed=s.seed, steps_per_epoch=steps)
+    n_members = s.members or default_members(s.arch)
     patience = s.patience or max(20, epochs // 2)
-    fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience, augment=s.augment,
-                   seed=s.seed, verbose=1 if s.progress else 2)
-    log(f"training {s.arch} ({model.count_params():,} parameters) for up to {epochs} epochs")
-    history = fit(model, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out)
+    members, histories = [], []
+    for k in range(n_members):
+        # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
+        member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps)
+        fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
+                       augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2)
+        of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
+        log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}")
+        histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out))
+        members.append(member)
+    model = average_logits(members)
     save_model(model, out / "model.keras")
-    save_history(history, out)
+    save_history(histories, out)
 
     val_logits = logits_of(model, arrays["val"])
     temperature = fit_temperature(val_logits, ys["val"])
@@ -144,17 +152,20 @@ def run_training(s: TrainSettings) -> Path:
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cxr_edge_version": __version__,
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()},
-        "fit": fc.to_dict(),
+        "fit": {**fc.to_dict(), "seed": s.seed},
         "arch": s.arch,
+        "members": n_members,
         "parameters": int(model.count_params()),
         "classes": split.classes,
         "preprocess": config.to_dict(),
         "synthetic_data": split.notes["synthetic"],
         "temperature": float(temperature),
         "validation": {"accuracy": val_acc, "nll_before": nll(val_logits, ys["val"], 1.0),
-                       "nll_after": nll(val_logits, ys["val"], temperature)},
-        "best_epoch": history["best_epoch"][0],
-        "epochs_run": len(history["loss"]),
+                       "nll_after": nll(val_logits, ys["val"], temperature),
+                       "member_accuracy": [float((logits_of(m, arrays["val"]).argmax(1) == ys["val"]).mean())
+                                           for m in members]},
+        "best_epoch": [h["best_epoch"][0] for h in histories],
+        "epochs_run": [len(h["loss"]) for h in histories],
         "counts": {k: {c: int((ys[k] == j).sum()) for j, c in enumerate(split.classes)} for k in ys},
         "data_hygiene": notes["hygiene"],
         "skipped_files": notes["skipped"],

@@ -1,0 +1,109 @@
+"""What an ensemble buys: N single models on one frozen split, then every combination of them.
+
+Trains N compact models with cxr-train's own recipe (train.fit) from seeds 0..N-1 on the split
+of an existing run folder, keeps each one's logits on every part (reused on a second call), and
+prints, for each ensemble size k, the mean and range over all k-subsets of: balanced accuracy,
+macro AUROC, negative log-likelihood, ECE (before temperature scaling) and, where the run holds
+a source out, accuracy on that external set. Keras float, logits averaged as the default model
+does. Single runs move by about +-3 points on cxr-dev, which is why this looks at all subsets
+rather than one ensemble against one single model.
+
+    python benchmarks/ensemble_gain.py --run runs/bench-accuracy/covid-normal-compact-single-without-hannover \
+        --members 5 --logits runs/ensemble-gain/covid-normal-without-hannover   # ~25 min on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
+    """Fit member seeds 0..n-1 that have no saved logits yet; save their logits per part."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from edge.preprocess import PreprocessConfig
+    from train.data import Split, load_part
+    from train.fit import FitConfig, fit, logits_of
+    from train.models import build
+    from train.run import auto_epochs
+
+    settings = json.loads((run / "run.json").read_text())
+    split = Split.load(run / "split.json")
+    config = PreprocessConfig.from_dict(settings["preprocess"])
+    data = {p: load_part(run, split, p, config, progress=False) for p in split.parts}
+    steps = int(np.ceil(len(data["train"][0]) / 32))
+    epochs = epochs or auto_epochs(steps)
+    out.mkdir(parents=True, exist_ok=True)
+    for seed in range(n):
+        if (out / f"member{seed}_test.npy").is_file():
+            continue
+        model = build("compact", config.size, len(split.classes), seed=seed, steps_per_epoch=steps)
+        cfg = FitConfig(epochs=epochs, patience=max(20, epochs // 2), seed=seed, verbose=0)
+        fit(model, data["train"], data["val"], len(split.classes), cfg, out)
+        for part, (x, _) in data.items():
+            np.save(out / f"member{seed}_{part}.npy", logits_of(model, x))
+        print(f"member {seed} trained", file=sys.stderr, flush=True)
+
+
+def scores(y: np.ndarray, logits: np.ndarray, k: int, external: bool) -> dict[str, float]:
+    from convert.metrics import balanced_accuracy
+    from convert.reliability import expected_calibration_error
+    from convert.roc import macro_auroc
+    from edge.model import softmax
+
+    p = softmax(logits)
+    if external:  # one class only: the share found
+        return {"external accuracy": float((p.argmax(1) == y).mean())}
+    return {"balanced acc.": balanced_accuracy(y, p.argmax(1), k), "AUROC": macro_auroc(y, p),
+            "NLL": float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))), "ECE": expected_calibration_error(y, p)}
+
+
+def table(run: Path, out: Path, n: int) -> str:
+    from train.data import Split
+
+    split = Split.load(run / "split.json")
+    k = len(split.classes)
+    ys = {p: np.array([split.classes.index(i.label) for i in v]) for p, v in split.parts.items()}
+    parts = [p for p in ("test", "external") if p in ys]
+    logits = {(s, p): np.load(out / f"member{s}_{p}.npy") for s in range(n) for p in parts}
+    header, lines = None, []
+    for size in range(1, n + 1):
+        rows = []
+        for combo in itertools.combinations(range(n), size):
+            row = {}
+            for p in parts:
+                row.update(scores(ys[p], np.mean([logits[s, p] for s in combo], 0), k, p == "external"))
+            rows.append(row)
+        names = list(rows[0])
+        if header is None:
+            header = ["| members | subsets | " + " | ".join(names) + " |", "|---:|---:|" + "---|" * len(names)]
+        cells = [f"{np.mean([r[m] for r in rows]):.3f} ({min(r[m] for r in rows):.3f}–{max(r[m] for r in rows):.3f})"
+                 for m in names]
+        lines.append(f"| {size} | {len(rows)} | " + " | ".join(cells) + " |")
+    return "\n".join([*header, *lines])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", type=Path, required=True, help="A cxr-train run folder whose split to reuse.")
+    ap.add_argument("--members", type=int, default=5)
+    ap.add_argument("--logits", type=Path, required=True, help="Folder for each member's logits (reused).")
+    ap.add_argument("--epochs", type=int, default=None, help="Default: cxr-train's (about 4,000 steps).")
+    a = ap.parse_args()
+    train_members(a.run, a.logits, a.members, a.epochs)
+    print(f"Mean (min–max) over every subset of {a.members} single models, test split of {a.run.name}:\n")
+    print(table(a.run, a.logits, a.members))
+
+
+if __name__ == "__main__":
+    main()

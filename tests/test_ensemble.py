@@ -1,0 +1,62 @@
+"""The default model is a deep ensemble in one file: its logits are the mean of its members'."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from edge.model import EdgeModel
+from train.data import Split, load_part
+
+
+@pytest.fixture(scope="module")
+def keras_mod():
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    return keras
+
+
+def test_average_logits_is_the_mean_of_the_members(keras_mod):
+    from train.models import average_logits, build
+
+    members = [build("compact", 48, 3, seed=k, steps_per_epoch=4) for k in range(3)]
+    x = np.random.default_rng(0).uniform(0, 255, (5, 48, 48, 1)).astype(np.float32)
+    each = [m.predict(x, verbose=0) for m in members]
+    assert np.abs(each[0] - each[1]).max() > 1e-3  # different random starts, or the test proves nothing
+    ens = average_logits(members)
+    np.testing.assert_allclose(ens.predict(x, verbose=0), np.mean(each, axis=0), atol=1e-5)
+    assert [layer.name for layer in ens.layers][-1] == "logits"
+
+
+def test_one_member_is_the_plain_model(keras_mod):
+    from train.models import average_logits, build, default_members
+
+    m = build("compact", 48, 2)
+    assert average_logits([m]) is m
+    assert default_members("compact") == 3 and default_members("seed") == 1
+
+
+def test_default_run_trains_three_members_and_ships_one_file(tiny_run, keras_mod):
+    run = json.loads((tiny_run / "run.json").read_text())
+    assert run["members"] == 3
+    assert len(run["best_epoch"]) == 3 and len(run["validation"]["member_accuracy"]) == 3
+    history = json.loads((tiny_run / "history.json").read_text())
+    assert len(history["members"]) == 3 and all("val_loss" in h for h in history["members"])
+    model = keras_mod.models.load_model(tiny_run / "model.keras", compile=False)
+    assert run["parameters"] == model.count_params() and len(model.layers) == 5  # input, 3 members, average
+
+    # The int8 file on the edge runtime follows the Keras ensemble, not one of its members.
+    split = Split.load(tiny_run / "split.json")
+    edge = EdgeModel(tiny_run / "model_int8.tflite")
+    x, _ = load_part(tiny_run, split, "test", edge.preprocess, progress=False)
+    keras_logits = model.predict(x.astype(np.float32), verbose=0)
+    edge_logits = edge.logits(x)
+    member_logits = [layer.predict(x.astype(np.float32), verbose=0) for layer in model.layers[1:4]]
+    err_ensemble = np.abs(edge_logits - keras_logits).mean()
+    assert err_ensemble < min(np.abs(edge_logits - m).mean() for m in member_logits)
+    assert edge.meta["members"] == 3
