@@ -1,4 +1,4 @@
-"""The default model is a deep ensemble in one file: its logits are the mean of its members'."""
+"""cxr-train --members N: a deep ensemble in one file, whose logits are the mean of its members'."""
 
 from __future__ import annotations
 
@@ -33,27 +33,40 @@ def test_average_logits_is_the_mean_of_the_members(keras_mod):
     assert [layer.name for layer in ens.layers][-1] == "logits"
 
 
-def test_one_member_is_the_plain_model(keras_mod):
-    from train.models import average_logits, build, default_members
+def test_one_member_is_the_plain_model(keras_mod, tiny_run):
+    from train.models import average_logits, build
 
     m = build("compact", 48, 2)
     assert average_logits([m]) is m
-    assert default_members("compact") == 3 and default_members("seed") == 1
-
-
-def test_default_run_trains_three_members_and_ships_one_file(tiny_run, keras_mod):
     run = json.loads((tiny_run / "run.json").read_text())
+    assert run["members"] == 1 and len(json.loads((tiny_run / "history.json").read_text())["members"]) == 1
+
+
+@pytest.fixture(scope="module")
+def ensemble_run(tmp_path_factory, keras_mod):
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+
+    run = tmp_path_factory.mktemp("ensemble") / "run"
+    run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=2, synthetic_count=16, batch_size=8,
+                               members=3, progress=False))
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, progress=False))
+    return run
+
+
+def test_three_members_train_and_ship_in_one_file(ensemble_run, keras_mod):
+    run = json.loads((ensemble_run / "run.json").read_text())
     assert run["members"] == 3
     assert len(run["best_epoch"]) == 3 and len(run["validation"]["member_accuracy"]) == 3
-    history = json.loads((tiny_run / "history.json").read_text())
+    history = json.loads((ensemble_run / "history.json").read_text())
     assert len(history["members"]) == 3 and all("val_loss" in h for h in history["members"])
-    model = keras_mod.models.load_model(tiny_run / "model.keras", compile=False)
+    model = keras_mod.models.load_model(ensemble_run / "model.keras", compile=False)
     assert run["parameters"] == model.count_params() and len(model.layers) == 5  # input, 3 members, average
 
     # The int8 file on the edge runtime follows the Keras ensemble, not one of its members.
-    split = Split.load(tiny_run / "split.json")
-    edge = EdgeModel(tiny_run / "model_int8.tflite")
-    x, _ = load_part(tiny_run, split, "test", edge.preprocess, progress=False)
+    split = Split.load(ensemble_run / "split.json")
+    edge = EdgeModel(ensemble_run / "model_int8.tflite")
+    x, _ = load_part(ensemble_run, split, "test", edge.preprocess, progress=False)
     keras_logits = model.predict(x.astype(np.float32), verbose=0)
     edge_logits = edge.logits(x)
     member_logits = [layer.predict(x.astype(np.float32), verbose=0) for layer in model.layers[1:4]]

@@ -26,7 +26,7 @@ def broken_run(tmp_path_factory) -> Path:
 
     run = tmp_path_factory.mktemp("gate") / "run"
     run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=10, synthetic_count=32,
-                               batch_size=8, members=1, progress=False))  # one member: its logits layer is a Dense
+                               batch_size=8, progress=False))
     good = run.parent / "good"
     shutil.copytree(run, good)
     model = keras.models.load_model(run / "model.keras", compile=False)

@@ -24,7 +24,7 @@ class TrainSettings:
     out: Path
     classes: list[str] | None = None
     arch: str = "compact"
-    members: int | None = None  # None: models.default_members(arch)
+    members: int = 1  # >1: a deep ensemble in one file (models.average_logits)
     epochs: int | None = None  # None: auto_epochs(), from the training set's size
     batch_size: int = 32
     image_size: int = 128
@@ -107,7 +107,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path."""
     from train.calibration import fit_temperature, nll
-    from train.models import CHANNELS, average_logits, build, default_members
+    from train.models import CHANNELS, average_logits, build
 
     t0 = time.time()
     if s.arch not in CHANNELS:
@@ -129,7 +129,9 @@ def run_training(s: TrainSettings) -> Path:
 
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
-    n_members = s.members or default_members(s.arch)
+    n_members = s.members
+    if n_members < 1:
+        raise ValueError(f"--members must be at least 1, not {n_members}")
     patience = s.patience or max(20, epochs // 2)
     members, histories = [], []
     for k in range(n_members):
