@@ -106,9 +106,10 @@ def main() -> None:
     a = ap.parse_args()
     train_members(a.run, a.logits, a.members, a.epochs)
     text = (f"Mean (min–max) over every subset of {a.members} single compact models trained on the frozen split of "
-            f"`{a.run.name}` (seeds 0..{a.members - 1}), logits averaged, Keras float. "external accuracy" is the share of the held-out source found (for "
-            f"`--holdout-source hannover`: Hannover COVID sensitivity); ECE is before temperature scaling. "
-            f"Read the k = 1 row's range as the run-to-run noise.\n\n{table(a.run, a.logits, a.members)}")
+            f"`{a.run.name}` (seeds 0..{a.members - 1}), logits averaged, Keras float. 'external accuracy' is the "
+            "share of the held-out source found (for `--holdout-source hannover`: Hannover COVID sensitivity); ECE "
+            "is before temperature scaling. Read the 1-member row's range as the run-to-run noise.\n\n"
+            + table(a.run, a.logits, a.members))
     print(text)
     if a.write:
         from benchmarks.results import write_section
