@@ -55,7 +55,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if report.get("synthetic_data"):
         md += ["> **Trained on the built-in SYNTHETIC set.** These figures only show that the pipeline works; "
                "they say nothing about real chest X-rays.", ""]
-    md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`, {report.get('parameters') or 0:,} parameters. "
+    members = report.get("members", 1)
+    ensemble = f" (an ensemble of {members}, logits averaged)" if members > 1 else ""
+    md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
            f"({', '.join(f'{c} {n}' for c, n in report['test_set']['counts'].items())}). "
            f"Full-integer modes were calibrated on {report.get('calibration_samples')} training images (stratified; never test). "

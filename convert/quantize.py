@@ -112,7 +112,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         representative, _ = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
     report = {
         "run_dir": str(run_dir), "classes": classes, "synthetic_data": run.get("synthetic_data", False),
-        "arch": run.get("arch"), "parameters": run.get("parameters"),
+        "arch": run.get("arch"), "members": run.get("members", 1), "parameters": run.get("parameters"),
         "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},
         "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop},
