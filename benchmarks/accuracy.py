@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.results import write_section  # noqa: E402
+from benchmarks.results import record  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
 CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
@@ -197,9 +196,7 @@ def main() -> None:
     print(table)
     (args.out / "accuracy.json").write_text(json.dumps(results, indent=1, default=str))
     if args.write:
-        cmd = " ".join(["python benchmarks/accuracy.py", *sys.argv[1:]])
-        write_section(ROOT / "benchmarks" / "RESULTS.md", "Accuracy benchmark",
-                      f"## Accuracy benchmark ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{table}\n")
+        record("Accuracy benchmark", table)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import argparse
 import itertools
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -112,11 +111,9 @@ def main() -> None:
             + table(a.run, a.logits, a.members))
     print(text)
     if a.write:
-        from benchmarks.results import write_section
+        from benchmarks.results import record
 
-        cmd = " ".join(["python benchmarks/ensemble_gain.py", *sys.argv[1:]])
-        write_section(ROOT / "benchmarks" / "RESULTS.md", "Ensembles",
-                      f"## Ensembles ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{text}\n")
+        record("Ensembles", text)
 
 
 if __name__ == "__main__":

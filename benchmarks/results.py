@@ -22,3 +22,13 @@ def write_section(path: Path, title: str, body: str) -> None:
     else:
         text = old.rstrip("\n") + "\n" + new
     write_text(path, text)
+
+
+def record(title: str, body: str, path: Path | None = None) -> None:
+    """Write ``body`` as the dated section ``title`` of RESULTS.md, headed by the command that made it."""
+    import sys
+    import time
+
+    cmd = " ".join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+    write_section(path or Path(__file__).with_name("RESULTS.md"), title,
+                  f"## {title} ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{body.strip()}\n")
