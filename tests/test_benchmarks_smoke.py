@@ -54,3 +54,16 @@ def test_ensemble_gain_scores_every_subset_of_members(tiny_run, tmp_path):
     # A second call reuses the members' logits instead of training again.
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert again.returncode == 0 and "trained" not in again.stderr and rows[0] in again.stdout
+
+
+def test_record_replaces_only_its_own_section(tmp_path, monkeypatch):
+    from benchmarks.results import record
+
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# Benchmark results\n\n## Ensembles (2020-01-01)\n\nold table\n\n## Ablations\n\nkept\n")
+    monkeypatch.setattr(sys, "argv", ["/somewhere/benchmarks/ensemble_gain.py", "--members", "5"])
+    record("Ensembles", "new table", path)
+    text = path.read_text()
+    assert "old table" not in text and "2020-01-01" not in text
+    assert "Command: `python benchmarks/ensemble_gain.py --members 5`\n\nnew table\n" in text
+    assert text.index("new table") < text.index("## Ablations\n\nkept")
