@@ -30,8 +30,10 @@ from train.quiet import load_tensorflow  # noqa: E402
 CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
 # seed gets the tutorial's recipe (Adam 1e-3, no augmentation, a short run): with our augmentation
 # and 2e-3 it stayed near chance for 15 epochs. compact is the default; compact-x3 is cxr-train
-# --members 3 (a deep ensemble in one file). All see the same split and the same pixels.
+# --members 3 (a deep ensemble in one file); compact-distilled is one compact model distilled from
+# that run (--teacher), so it must come after it. All see the same split and the same pixels.
 RECIPES = {"compact": {"arch": "compact"}, "compact-x3": {"arch": "compact", "members": 3},
+           "compact-distilled": {"arch": "compact", "teacher": "compact-x3"},
            "seed": {"arch": "seed", "epochs": 30, "patience": 8, "learning_rate": 1e-3, "augment": False}}
 TASKS = {"covid-normal": ["COVID", "Normal"], "4-class": ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"]}
 
@@ -67,6 +69,8 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
     run_dir = out_root / (f"{task}-{arch}" + (f"-without-{holdout}" if holdout else "") + (f"-seed{seed}" if seed else ""))
     if not (run_dir / "run.json").is_file():
         settings = dict(RECIPES[arch])
+        if "teacher" in settings:
+            settings["teacher"] = str(run_dir).replace(f"-{arch}", f"-{settings['teacher']}", 1)
         if epochs:
             settings["epochs"] = min(epochs, settings.get("epochs", epochs))
         run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task],

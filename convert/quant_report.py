@@ -57,6 +57,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                "they say nothing about real chest X-rays.", ""]
     members = report.get("members", 1)
     ensemble = f" (an ensemble of {members}, logits averaged)" if members > 1 else ""
+    if report.get("teacher"):
+        ensemble += f", distilled from a {report['teacher']['parameters']:,}-parameter teacher"
     md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
            f"({', '.join(f'{c} {n}' for c, n in report['test_set']['counts'].items())}). "

@@ -22,7 +22,7 @@ from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from train.atomic import write_bytes
 from train.data import Split, load_part
-from train.fit import read_json
+from train.atomic import read_json
 
 
 @dataclass
@@ -113,6 +113,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     report = {
         "run_dir": str(run_dir), "classes": classes, "synthetic_data": run.get("synthetic_data", False),
         "arch": run.get("arch"), "members": run.get("members", 1), "parameters": run.get("parameters"),
+        "teacher": run.get("teacher"),
         "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},
         "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop},

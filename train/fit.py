@@ -6,7 +6,6 @@ plateaus early while the loss still tells calibrated from over-confident models.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -28,6 +27,8 @@ class FitConfig:
     augment: bool = True
     seed: int = 0
     verbose: int = 1
+    distill_temperature: float = 2.0  # used only with a teacher (train.distill)
+    distill_alpha: float = 0.7
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -42,13 +43,22 @@ def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
 
 
 def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.ndarray, np.ndarray],
-        n_classes: int, cfg: FitConfig, run_dir: Path) -> dict[str, list[float]]:
-    """Train with early stopping; return the history. The best weights are left in ``model``."""
+        n_classes: int, cfg: FitConfig, run_dir: Path, teacher: keras.Model | None = None) -> dict[str, list[float]]:
+    """Train with early stopping; return the history. The best weights are left in ``model``.
+
+    With a ``teacher``, the loss also pulls the model towards the teacher's predictions
+    (train.distill); validation loss, and so the kept epoch, then includes that term too.
+    """
     steps = max(1, int(np.ceil(len(train[0]) / cfg.batch_size))) * cfg.epochs
     schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, decay_steps=steps, alpha=0.05)
-    model.compile(
+    trainee = model
+    if teacher is not None:
+        from train.distill import Distiller
+
+        trainee = Distiller(model, teacher, cfg.distill_temperature, cfg.distill_alpha)
+    trainee.compile(
         optimizer=keras.optimizers.Adam(learning_rate=schedule),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        loss=None if teacher is not None else keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
     train_ds = make_dataset(*train, cfg.batch_size, training=True, seed=cfg.seed, augment=cfg.augment)
@@ -57,7 +67,7 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=cfg.patience, restore_best_weights=True),
         keras.callbacks.TerminateOnNaN(),
     ]
-    h = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, class_weight=class_weights(train[1], n_classes),
+    h = trainee.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, class_weight=class_weights(train[1], n_classes),
                   callbacks=callbacks, verbose=cfg.verbose, shuffle=False)  # train_ds shuffles itself
     history = {k: [float(v) for v in vals] for k, vals in h.history.items() if k != "learning_rate"}
     best = int(np.argmin(history["val_loss"])) if history.get("val_loss") else len(history["loss"]) - 1
@@ -110,7 +120,3 @@ def plot_curves(histories: list[dict], path: Path) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
-
-
-def read_json(path: Path) -> dict:
-    return json.loads(Path(path).read_text())

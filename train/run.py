@@ -13,7 +13,7 @@ import numpy as np
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
-from train.atomic import write_json
+from train.atomic import read_json, write_json
 from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
 from train.hygiene import cross_split_duplicates, duplicate_groups
 
@@ -33,6 +33,7 @@ class TrainSettings:
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     holdout_source: str | None = None
+    teacher: str | None = None  # a finished run folder: distil its model, on its frozen split
     augment: bool = True
     synthetic_count: int = 80
     seed: int = 0
@@ -104,6 +105,28 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped}
 
 
+def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
+    """The teacher run's frozen split and cached inputs: the student must never see the images
+    the teacher was validated or tested on, so it takes the teacher's split as it is."""
+    from train.data import load_part
+
+    tdir = Path(s.teacher)
+    if not (tdir / "run.json").is_file() or not (tdir / "model.keras").is_file():
+        raise DataError(f"--teacher {tdir} is not a finished cxr-train run folder (needs run.json and model.keras)")
+    trun = read_json(tdir / "run.json")
+    if PreprocessConfig.from_dict(trun["preprocess"]) != config:
+        raise DataError(f"--teacher {tdir} was trained on other inputs ({trun['preprocess']}); the student needs "
+                        f"the same architecture family and --image-size ({config.to_dict()})")
+    if s.data != "synthetic" or s.holdout_source:
+        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --holdout-source, "
+            "--seed's split and the split fractions are taken from it")
+    split = Split.load(tdir / "split.json")
+    if s.classes and list(s.classes) != split.classes:
+        raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
+    arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
+    return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"]}
+
+
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path."""
     from train.calibration import fit_temperature, nll
@@ -115,7 +138,7 @@ def run_training(s: TrainSettings) -> Path:
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
     config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
-    split, arrays, notes = prepare_data(s, config)
+    split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
     split.save(out / "split.json")
     for part, x in arrays.items():
         save_cache(out, part, x)
@@ -133,6 +156,7 @@ def run_training(s: TrainSettings) -> Path:
     if n_members < 1:
         raise ValueError(f"--members must be at least 1, not {n_members}")
     patience = s.patience or max(20, epochs // 2)
+    teacher = keras.models.load_model(Path(s.teacher) / "model.keras", compile=False) if s.teacher else None
     members, histories = [], []
     for k in range(n_members):
         # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
@@ -140,8 +164,10 @@ def run_training(s: TrainSettings) -> Path:
         fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
                        augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2)
         of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
-        log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}")
-        histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out))
+        by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
+        log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
+        histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out,
+                             teacher=teacher))
         members.append(member)
     model = average_logits(members)
     save_model(model, out / "model.keras")
@@ -157,6 +183,8 @@ def run_training(s: TrainSettings) -> Path:
         "fit": {**fc.to_dict(), "seed": s.seed},
         "arch": s.arch,
         "members": n_members,
+        "teacher": None if teacher is None else {"run": str(Path(s.teacher).resolve()), "parameters": int(teacher.count_params()),
+                                                 "members": read_json(Path(s.teacher) / "run.json").get("members", 1)},
         "parameters": int(model.count_params()),
         "classes": split.classes,
         "preprocess": config.to_dict(),

@@ -1,0 +1,68 @@
+"""cxr-train --teacher: distillation loss by hand, and a student trained on its teacher's split."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def tf():
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import tensorflow
+
+    return tensorflow
+
+
+def _loss(tf, teacher, student, labels, temperature=2.0, alpha=0.7) -> np.ndarray:
+    from train.distill import distillation_loss
+
+    return distillation_loss(tf.constant(teacher, tf.float32), tf.constant(student, tf.float32),
+                             tf.constant(labels), temperature, alpha).numpy()
+
+
+def test_distillation_loss_by_hand(tf):
+    teacher, student = np.array([[2.0, 0.0]]), np.array([[0.0, 1.0]])
+    # alpha 0: plain cross-entropy with the labels.
+    ce = -np.log(np.exp(1.0) / (1 + np.exp(1.0)))
+    assert _loss(tf, teacher, student, [1], alpha=0.0)[0] == pytest.approx(ce, abs=1e-6)
+    # alpha 1: T^2 * KL(softmax(teacher / T) || softmax(student / T)), computed here with numpy.
+    t = np.exp(teacher[0] / 2) / np.exp(teacher[0] / 2).sum()
+    s = np.exp(student[0] / 2) / np.exp(student[0] / 2).sum()
+    assert _loss(tf, teacher, student, [1], alpha=1.0)[0] == pytest.approx(4 * np.sum(t * np.log(t / s)), abs=1e-5)
+    # A student that already matches its teacher pays only the label term.
+    assert _loss(tf, teacher, teacher, [0], alpha=1.0)[0] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+
+    out = tmp_path / "student"
+    run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=2, batch_size=8, teacher=str(tiny_run),
+                               progress=False))
+    run = json.loads((out / "run.json").read_text())
+    assert run["teacher"]["run"] == str(tiny_run.resolve()) and run["teacher"]["parameters"] > 0
+    assert run["fit"]["distill_alpha"] == 0.7
+    # Same images in every part as the teacher: the student never sees the teacher's test images.
+    mine, theirs = (json.loads((d / "split.json").read_text())["splits"] for d in (out, tiny_run))
+    assert {p: [i["sha256"] for i in v] for p, v in mine.items()} == {p: [i["sha256"] for i in v] for p, v in theirs.items()}
+    assert not (out / "synthetic-data").exists()  # nothing generated: the teacher's data were used
+    run_conversion(ConvertSettings(run_dir=out, modes=["int8"], latency_threads=(), n_boot=50, progress=False))
+    assert "distilled from a" in (out / "report.md").read_text()
+
+
+def test_teacher_with_other_inputs_is_refused(tiny_run, tmp_path, tf):
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    with pytest.raises(DataError, match="same architecture family and --image-size"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "a", image_size=96, epochs=1, teacher=str(tiny_run),
+                                   progress=False))
+    with pytest.raises(DataError, match="not a finished cxr-train run folder"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "b", image_size=64, epochs=1,
+                                   teacher=str(tmp_path / "nowhere"), progress=False))
