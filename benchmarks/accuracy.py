@@ -1,15 +1,16 @@
 """Accuracy benchmark on real chest X-rays: seed (the tutorial's CNN) vs the default model.
 
-For each task (COVID vs Normal; all four classes) both architectures train on the same frozen
-split of ../shared/data/cxr-dev, are converted to int8, and are scored through edge (the device
-path): balanced accuracy and per-class sensitivity/specificity with 95% CIs, AUROC, ECE,
-robustness under simulated acquisition shifts, and leave-one-source-out (Hannover COVID images
-never seen in training). Prints markdown tables; --write puts them in benchmarks/RESULTS.md,
-replacing the previous accuracy section.
+For each task (COVID vs Normal; all four classes) every model trains on the same frozen split of
+../shared/data/cxr-dev, is converted to int8, and is scored through edge (the device path):
+balanced accuracy and per-class sensitivity/specificity with 95% CIs, AUROC, ECE, robustness
+under simulated acquisition shifts, and leave-one-source-out (Hannover COVID images never seen
+in training). Models: seed, compact (the default), compact-x3 (--members 3) and
+compact-distilled (--teacher on the compact-x3 run). Prints markdown tables; --write puts them
+in benchmarks/RESULTS.md, replacing the previous accuracy section. Finished runs are reused.
 
-    python benchmarks/accuracy.py                 # full (about 35 min on 2 cores)
-    python benchmarks/accuracy.py --seeds 3       # + two repeats of each task and LOSO (+45 min)
-    python benchmarks/accuracy.py --quick         # 3 epochs, COVID vs Normal only: a smoke test
+    python benchmarks/accuracy.py                 # all from scratch: about 3 hours on 2 cores
+    python benchmarks/accuracy.py --seeds 3       # + two repeats of the default on each task and LOSO (+45 min)
+    python benchmarks/accuracy.py --archs seed,compact --quick   # 3 epochs, COVID vs Normal only: a smoke test
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=CXR_DEV)
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-accuracy")
     ap.add_argument("--epochs", type=int, default=None, help="Epochs (default: cxr-train's own; seed: at most 30).")
-    ap.add_argument("--archs", default="seed,compact,compact-x3", help=f"Comma-separated, from {', '.join(RECIPES)}.")
+    ap.add_argument("--archs", default="seed,compact,compact-x3,compact-distilled", help=f"Comma-separated, from {', '.join(RECIPES)}.")
     ap.add_argument("--tasks", default="covid-normal,4-class")
     ap.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out runs.")
     ap.add_argument("--seeds", type=int, default=1,
