@@ -135,6 +135,8 @@ def run_training(s: TrainSettings) -> Path:
     t0 = time.time()
     if s.arch not in CHANNELS:
         raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(CHANNELS)}")
+    if s.members < 1:
+        raise ValueError(f"--members must be at least 1, not {s.members}")
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
     config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
@@ -153,8 +155,6 @@ def run_training(s: TrainSettings) -> Path:
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
     n_members = s.members
-    if n_members < 1:
-        raise ValueError(f"--members must be at least 1, not {n_members}")
     patience = s.patience or max(20, epochs // 2)
     teacher = keras.models.load_model(Path(s.teacher) / "model.keras", compile=False) if s.teacher else None
     members, histories = [], []
