@@ -37,7 +37,7 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
     from train.data import Split, load_part
     from train.fit import FitConfig, fit, logits_of
     from train.models import build
-    from train.run import auto_epochs
+    from train.run import auto_epochs, default_patience
 
     settings = json.loads((run / "run.json").read_text())
     split = Split.load(run / "split.json")
@@ -50,7 +50,7 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
         if (out / f"member{seed}_test.npy").is_file():
             continue
         model = build("compact", config.size, len(split.classes), seed=seed, steps_per_epoch=steps)
-        cfg = FitConfig(epochs=epochs, patience=max(20, epochs // 2), seed=seed, verbose=0)
+        cfg = FitConfig(epochs=epochs, patience=default_patience(epochs), seed=seed, verbose=0)
         fit(model, data["train"], data["val"], len(split.classes), cfg, out)
         for part, (x, _) in data.items():
             np.save(out / f"member{seed}_{part}.npy", logits_of(model, x))

@@ -20,9 +20,8 @@ from convert.summary import summarize
 from convert.report import compare, deltas, gate
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
-from train.atomic import write_bytes
+from train.atomic import read_json, write_bytes
 from train.data import Split, load_part
-from train.atomic import read_json
 
 
 @dataclass

@@ -24,8 +24,9 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "curves.png and run.json (settings, versions, calibration temperature, data hygiene). "
         "Next step: cxr-convert RUN_DIR.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid\n\n"
-        "Most accurate small model (two steps, about 5x the training time): cxr-train --data DIR --members 3 --out "
-        "runs/big, then cxr-train --teacher runs/big --out runs/small"
+        "Ensemble, then distil it into one small model (about 5x the training time; on cxr-dev it scored higher on "
+        "4 classes, not on COVID vs Normal): cxr-train --data DIR --members 3 --out runs/x3, then "
+        "cxr-train --teacher runs/x3 --out runs/small"
     )
 )
 def train(
@@ -35,13 +36,13 @@ def train(
     arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale, int8 file ~131 KiB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
     members: int = typer.Option(
         1, min=1, help="Train this many copies of the model from different random starts on the same split and save "
-                       "one model that averages their logits (a deep ensemble, in one file). On cxr-dev 3 members gained "
-                       "about 2 points of balanced accuracy and lowered the log-loss, at 3x the training time, file size "
-                       "and device compute."),
+                       "one model that averages their logits (a deep ensemble, in one file), at N times the training "
+                       "time, file size and device compute. On cxr-dev 3 members gained 4-5 points of balanced accuracy "
+                       "on 4 classes and none on COVID vs Normal (benchmarks/RESULTS.md)."),
     teacher: Optional[Path] = typer.Option(
         None, help="A finished run folder (typically trained with --members 3) to distil: this model then learns from the "
                    "teacher's predictions as well as the labels, on the teacher's own frozen split and data (--data and "
-                   "the split options are ignored). Keeps much of an ensemble's gain at one model's size."),
+                   "the split options are ignored). One model's size; on cxr-dev it matched or beat a plain model."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
@@ -68,7 +69,8 @@ def train(
 
     settings = TrainSettings(
         data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
-        members=members, teacher=str(teacher) if teacher else None, epochs=epochs, batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
+        members=members, teacher=str(teacher) if teacher else None, epochs=epochs, batch_size=batch_size,
+        image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
     )

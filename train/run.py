@@ -50,6 +50,12 @@ def auto_epochs(steps_per_epoch: int, budget_steps: int = 4000, lo: int = 15, hi
     return int(min(hi, max(lo, np.ceil(budget_steps / max(1, steps_per_epoch)))))
 
 
+def default_patience(epochs: int) -> int:
+    """Half the epochs, at least 20: on small sets the validation loss is noisy while the
+    learning rate is still high, and a short patience stops in that noise."""
+    return max(20, epochs // 2)
+
+
 def log(msg: str) -> None:
     print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
 
@@ -124,7 +130,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if s.classes and list(s.classes) != split.classes:
         raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
     arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
-    return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"]}
+    return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
+                           "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1)}}
 
 
 def run_training(s: TrainSettings) -> Path:
@@ -155,7 +162,7 @@ def run_training(s: TrainSettings) -> Path:
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
     n_members = s.members
-    patience = s.patience or max(20, epochs // 2)
+    patience = s.patience or default_patience(epochs)
     teacher = keras.models.load_model(Path(s.teacher) / "model.keras", compile=False) if s.teacher else None
     members, histories = [], []
     for k in range(n_members):
@@ -183,8 +190,7 @@ def run_training(s: TrainSettings) -> Path:
         "fit": {**fc.to_dict(), "seed": s.seed},
         "arch": s.arch,
         "members": n_members,
-        "teacher": None if teacher is None else {"run": str(Path(s.teacher).resolve()), "parameters": int(teacher.count_params()),
-                                                 "members": read_json(Path(s.teacher) / "run.json").get("members", 1)},
+        "teacher": None if teacher is None else {**notes["teacher"], "parameters": int(teacher.count_params())},
         "parameters": int(model.count_params()),
         "classes": split.classes,
         "preprocess": config.to_dict(),
