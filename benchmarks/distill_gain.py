@@ -1,0 +1,185 @@
+"""What distillation buys: students from several seeds against their teacher's own members.
+
+A `cxr-train --members 3` run holds three single models trained with the default recipe from
+seeds 0, 1 and 2 on one frozen split. This benchmark trains students from that teacher
+(`cxr-train --teacher RUN --seed S`, same split, finished runs reused) and scores, in Keras float
+on the teacher's test split and held-out source:
+
+- each member alone: three default models, which is the single-model baseline and its spread;
+- the teacher (the members' mean logits);
+- each student: a model of the default size that learnt from the teacher.
+
+Columns: balanced accuracy; macro AUROC; NLL and ECE after each model's own temperature;
+balanced accuracy on the adult films alone; the worst drop under the simulated shifts
+(benchmarks/accuracy.py's, Keras float here so that members and students compare alike); the
+held-out source's accuracy; and for students the int8 model's largest per-class sensitivity
+change against Keras (from cxr-convert's report). Mean (min–max) over runs.
+
+    python benchmarks/distill_gain.py --seeds 0,1,2 --write   # ~45 min on 2 cores with the teachers trained
+
+Seed 0's student is benchmarks/accuracy.py's compact-distilled run where it exists. --write puts
+the table in benchmarks/RESULTS.md (section "Distillation"), replacing the previous one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.accuracy import CXR_DEV, PEDIATRIC_SOURCES  # noqa: E402
+
+BENCH = ROOT / "runs" / "bench-accuracy"
+TEACHERS = {"covid-normal": BENCH / "covid-normal-compact-x3",
+            "4-class": BENCH / "4-class-compact-x3",
+            "covid-normal without Hannover": BENCH / "covid-normal-compact-x3-without-hannover"}
+
+
+def student_dir(teacher: Path, seed: int, out: Path) -> Path:
+    """Seed 0 reuses the accuracy benchmark's own distilled run; other seeds live under ``out``."""
+    if seed == 0:
+        return teacher.with_name(teacher.name.replace("-x3", "-distilled"))
+    return out / f"{teacher.name.replace('-x3', '-distilled')}-seed{seed}"
+
+
+def train_student(teacher: Path, run_dir: Path, seed: int, epochs: int | None) -> None:
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+
+    if not (run_dir / "run.json").is_file():
+        print(f"training {run_dir.name}", file=sys.stderr, flush=True)
+        run_training(TrainSettings(data=str(CXR_DEV), out=run_dir, teacher=str(teacher), seed=seed, epochs=epochs,
+                                   progress=False))
+    report = run_dir / "report.json"
+    if not report.is_file() or report.stat().st_mtime < (run_dir / "model.keras").stat().st_mtime:
+        run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(), progress=False))
+
+
+def int8_change(run_dir: Path) -> float:
+    """Largest per-class sensitivity change (points) of the int8 model against Keras."""
+    delta = json.loads((run_dir / "report.json").read_text())["models"]["int8"]["delta"]["sensitivity_points"]
+    return max(abs(v) for v in delta.values() if v is not None)
+
+
+def score(model, temperature: float, split, config, parts: dict, grays: list, adult: np.ndarray) -> dict[str, float]:
+    """Keras-float scores of one model on the test split (clean and shifted) and the external part."""
+    from convert.metrics import balanced_accuracy
+    from convert.reliability import expected_calibration_error
+    from convert.roc import macro_auroc
+    from convert.shifts import SHIFTS
+    from edge.model import softmax
+    from edge.preprocess import preprocess_gray
+    from train.fit import logits_of
+
+    k = len(split.classes)
+    x, y = parts["test"]
+    p = softmax(logits_of(model, x) / temperature)
+    pred = p.argmax(1)
+    row = {"balanced acc.": balanced_accuracy(y, pred, k), "AUROC": macro_auroc(y, p),
+           "NLL": float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))),
+           "ECE": expected_calibration_error(y, p),
+           "adults: balanced acc.": balanced_accuracy(y[adult], pred[adult], k)}
+    drops = []
+    for shift in SHIFTS.values():
+        xs = np.stack([preprocess_gray(shift(g), config) for g in grays])
+        drops.append(100 * (row["balanced acc."] - balanced_accuracy(y, logits_of(model, xs).argmax(1), k)))
+    row["worst shift drop (pts)"] = max(drops)
+    if "external" in parts:
+        xe, ye = parts["external"]
+        row["external accuracy"] = float((logits_of(model, xe).argmax(1) == ye).mean())
+    return row
+
+
+def rows_for(task: str, teacher: Path, seeds: list[int], out: Path) -> list[str]:
+    import keras
+
+    from edge.preprocess import PreprocessConfig, load_grayscale
+    from train.calibration import fit_temperature
+    from train.data import Split, load_part
+    from train.fit import logits_of
+
+    run = json.loads((teacher / "run.json").read_text())
+    split = Split.load(teacher / "split.json")
+    config = PreprocessConfig.from_dict(run["preprocess"])
+    if config.to_dict() != PreprocessConfig(size=config.size, channels=config.channels).to_dict():
+        raise SystemExit(f"{teacher}: the shift scoring assumes the default preprocessing")
+    parts = {p: load_part(teacher, split, p, config, progress=False) for p in ("test", "external") if p in split.parts}
+    data_dir = Path(split.data_dir)
+    grays = [load_grayscale(data_dir / i.path) for i in split.parts["test"]]
+    adult = np.array([i.source not in PEDIATRIC_SOURCES for i in split.parts["test"]])
+    ensemble = keras.saving.load_model(teacher / "model.keras", compile=False)
+    members = [layer for layer in ensemble.layers if isinstance(layer, keras.Model)]
+    # A member's temperature is not stored: fit it on the validation split, as cxr-train does.
+    xv, yv = load_part(teacher, split, "val", config, progress=False)
+    groups = {"member (single default model)": [score(m, fit_temperature(logits_of(m, xv), yv), split, config, parts,
+                                                      grays, adult) for m in members],
+              "teacher (mean of 3)": [score(ensemble, run["temperature"], split, config, parts, grays, adult)]}
+    students = []
+    for seed in seeds:
+        d = student_dir(teacher, seed, out)
+        s_run = json.loads((d / "run.json").read_text())
+        model = keras.saving.load_model(d / "model.keras", compile=False)
+        students.append({**score(model, s_run["temperature"], split, config, parts, grays, adult),
+                         "int8 max sens. change (pts)": int8_change(d)})
+    groups["student (distilled)"] = students
+    lines = []
+    for name, rs in groups.items():
+        cells = []
+        for metric in COLUMNS:
+            v = [r[metric] for r in rs if metric in r]
+            if not v:
+                cells.append("")
+            else:
+                f = ".1f" if metric.endswith("(pts)") else ".3f"
+                cells.append(f"{v[0]:{f}}" if len(v) == 1 else f"{np.mean(v):{f}} ({min(v):{f}}–{max(v):{f}})")
+        lines.append(f"| {task} | {name} | {len(rs)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+COLUMNS = ["balanced acc.", "AUROC", "NLL", "ECE", "adults: balanced acc.", "worst shift drop (pts)",
+           "external accuracy", "int8 max sens. change (pts)"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", default="0,1,2", help="Student seeds (comma-separated).")
+    ap.add_argument("--tasks", default=",".join(TEACHERS), help=f"Comma-separated, from: {', '.join(TEACHERS)}.")
+    ap.add_argument("--out", type=Path, default=ROOT / "runs" / "distill-seeds")
+    ap.add_argument("--epochs", type=int, default=None, help="Default: cxr-train's (about 4,000 steps).")
+    ap.add_argument("--write", action="store_true", help="Put the table in benchmarks/RESULTS.md.")
+    a = ap.parse_args()
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    seeds = [int(s) for s in a.seeds.split(",")]
+    tasks = [t.strip() for t in a.tasks.split(",")]
+    missing = [str(TEACHERS[t]) for t in tasks if not (TEACHERS[t] / "model.keras").is_file()]
+    if missing:
+        raise SystemExit("train the teachers first (python benchmarks/accuracy.py --archs compact-x3): "
+                         + ", ".join(missing))
+    for t in tasks:
+        for seed in seeds:
+            train_student(TEACHERS[t], student_dir(TEACHERS[t], seed, a.out), seed, a.epochs)
+    lines = ["| task | model | runs | " + " | ".join(COLUMNS) + " |", "|---|---|---:|" + "---|" * len(COLUMNS)]
+    for t in tasks:
+        lines += rows_for(t, TEACHERS[t], seeds, a.out)
+    text = ("Keras float on each teacher's frozen split (seed 0 of benchmarks/accuracy.py); mean (min–max) over runs. "
+            "Members are the teacher's three single models (the default recipe, seeds 0–2); students are "
+            f"`cxr-train --teacher` runs with seeds {a.seeds}. 'external accuracy' is the held-out source's share "
+            "found (Hannover COVID sensitivity). 'adults' leaves out the children's films (Kermany).\n\n"
+            + "\n".join(lines))
+    print(text)
+    if a.write:
+        from benchmarks.results import record
+
+        record("Distillation", text)
+
+
+if __name__ == "__main__":
+    main()
