@@ -33,19 +33,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import CXR_DEV, PEDIATRIC_SOURCES  # noqa: E402
+from benchmarks.accuracy import PEDIATRIC_SOURCES  # noqa: E402
 
 BENCH = ROOT / "runs" / "bench-accuracy"
-TEACHERS = {"covid-normal": BENCH / "covid-normal-compact-x3",
-            "4-class": BENCH / "4-class-compact-x3",
-            "covid-normal without Hannover": BENCH / "covid-normal-compact-x3-without-hannover"}
+TEACHERS = [BENCH / "covid-normal-compact-x3", BENCH / "4-class-compact-x3",
+            BENCH / "covid-normal-compact-x3-without-hannover"]
 
 
 def student_dir(teacher: Path, seed: int, out: Path) -> Path:
-    """Seed 0 reuses the accuracy benchmark's own distilled run; other seeds live under ``out``."""
-    if seed == 0:
-        return teacher.with_name(teacher.name.replace("-x3", "-distilled"))
-    return out / f"{teacher.name.replace('-x3', '-distilled')}-seed{seed}"
+    """Seed 0 reuses the accuracy benchmark's own distilled run where there is one."""
+    sibling = teacher.with_name(teacher.name.replace("-x3", "-distilled"))
+    if seed == 0 and sibling != teacher and (sibling / "run.json").is_file():
+        return sibling
+    return out / f"{teacher.name}-student-seed{seed}"
 
 
 def train_student(teacher: Path, run_dir: Path, seed: int, epochs: int | None) -> None:
@@ -54,8 +54,10 @@ def train_student(teacher: Path, run_dir: Path, seed: int, epochs: int | None) -
 
     if not (run_dir / "run.json").is_file():
         print(f"training {run_dir.name}", file=sys.stderr, flush=True)
-        run_training(TrainSettings(data=str(CXR_DEV), out=run_dir, teacher=str(teacher), seed=seed, epochs=epochs,
-                                   progress=False))
+        t = json.loads((teacher / "run.json").read_text())["settings"]  # the members' own recipe
+        run_training(TrainSettings(data=t["data"], out=run_dir, teacher=str(teacher), seed=seed, epochs=epochs,
+                                   image_size=t["image_size"], batch_size=t["batch_size"],
+                                   learning_rate=t["learning_rate"], progress=False))
     report = run_dir / "report.json"
     if not report.is_file() or report.stat().st_mtime < (run_dir / "model.keras").stat().st_mtime:
         run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(), progress=False))
@@ -96,7 +98,7 @@ def score(model, temperature: float, split, config, parts: dict, grays: list, ad
     return row
 
 
-def rows_for(task: str, teacher: Path, seeds: list[int], out: Path) -> list[str]:
+def rows_for(teacher: Path, seeds: list[int], out: Path) -> list[str]:
     import keras
 
     from edge.preprocess import PreprocessConfig, load_grayscale
@@ -119,7 +121,7 @@ def rows_for(task: str, teacher: Path, seeds: list[int], out: Path) -> list[str]
     xv, yv = load_part(teacher, split, "val", config, progress=False)
     groups = {"member (single default model)": [score(m, fit_temperature(logits_of(m, xv), yv), split, config, parts,
                                                       grays, adult) for m in members],
-              "teacher (mean of 3)": [score(ensemble, run["temperature"], split, config, parts, grays, adult)]}
+              f"teacher (mean of {len(members)})": [score(ensemble, run["temperature"], split, config, parts, grays, adult)]}
     students = []
     for seed in seeds:
         d = student_dir(teacher, seed, out)
@@ -138,7 +140,7 @@ def rows_for(task: str, teacher: Path, seeds: list[int], out: Path) -> list[str]
             else:
                 f = ".1f" if metric.endswith("(pts)") else ".3f"
                 cells.append(f"{v[0]:{f}}" if len(v) == 1 else f"{np.mean(v):{f}} ({min(v):{f}}–{max(v):{f}})")
-        lines.append(f"| {task} | {name} | {len(rs)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {teacher.name} | {name} | {len(rs)} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -149,7 +151,9 @@ COLUMNS = ["balanced acc.", "AUROC", "NLL", "ECE", "adults: balanced acc.", "wor
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default="0,1,2", help="Student seeds (comma-separated).")
-    ap.add_argument("--tasks", default=",".join(TEACHERS), help=f"Comma-separated, from: {', '.join(TEACHERS)}.")
+    ap.add_argument("--teacher", type=Path, action="append",
+                    help="A `cxr-train --members N` run (repeatable). Default: the three compact-x3 runs of "
+                         "benchmarks/accuracy.py (COVID vs Normal, 4 classes, without Hannover).")
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "distill-seeds")
     ap.add_argument("--epochs", type=int, default=None, help="Default: cxr-train's (about 4,000 steps).")
     ap.add_argument("--write", action="store_true", help="Put the table in benchmarks/RESULTS.md.")
@@ -158,19 +162,19 @@ def main() -> None:
 
     load_tensorflow()
     seeds = [int(s) for s in a.seeds.split(",")]
-    tasks = [t.strip() for t in a.tasks.split(",")]
-    missing = [str(TEACHERS[t]) for t in tasks if not (TEACHERS[t] / "model.keras").is_file()]
+    teachers = a.teacher or TEACHERS
+    missing = [str(t) for t in teachers if not (t / "model.keras").is_file()]
     if missing:
         raise SystemExit("train the teachers first (python benchmarks/accuracy.py --archs compact-x3): "
                          + ", ".join(missing))
-    for t in tasks:
+    for t in teachers:
         for seed in seeds:
-            train_student(TEACHERS[t], student_dir(TEACHERS[t], seed, a.out), seed, a.epochs)
-    lines = ["| task | model | runs | " + " | ".join(COLUMNS) + " |", "|---|---|---:|" + "---|" * len(COLUMNS)]
-    for t in tasks:
-        lines += rows_for(t, TEACHERS[t], seeds, a.out)
+            train_student(t, student_dir(t, seed, a.out), seed, a.epochs)
+    lines = ["| teacher run | model | runs | " + " | ".join(COLUMNS) + " |", "|---|---|---:|" + "---|" * len(COLUMNS)]
+    for t in teachers:
+        lines += rows_for(t, seeds, a.out)
     text = ("Keras float on each teacher's frozen split (seed 0 of benchmarks/accuracy.py); mean (min–max) over runs. "
-            "Members are the teacher's three single models (the default recipe, seeds 0–2); students are "
+            "Members are the teacher's single models (the default recipe, seeds 0, 1, 2); students are "
             f"`cxr-train --teacher` runs with seeds {a.seeds}. 'external accuracy' is the held-out source's share "
             "found (Hannover COVID sensitivity). 'adults' leaves out the children's films (Kermany).\n\n"
             + "\n".join(lines))

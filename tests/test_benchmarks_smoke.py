@@ -56,6 +56,28 @@ def test_ensemble_gain_scores_every_subset_of_members(tiny_run, tmp_path):
     assert again.returncode == 0 and "trained" not in again.stderr and rows[0] in again.stdout
 
 
+def test_distill_gain_scores_members_teacher_and_students(tmp_path):
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from train.run import TrainSettings, run_training
+
+    teacher = tmp_path / "tiny-x2"
+    run_training(TrainSettings(data="synthetic", out=teacher, image_size=64, epochs=1, synthetic_count=12,
+                               batch_size=8, members=2, progress=False))
+    out = tmp_path / "students"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "distill_gain.py"), "--teacher", str(teacher), "--seeds", "0,1",
+           "--epochs", "1", "--out", str(out)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-3000:]
+    rows = {line.split("|")[2].strip(): line.split("|") for line in p.stdout.splitlines() if line.startswith("| tiny-x2 |")}
+    assert set(rows) == {"member (single default model)", "teacher (mean of 2)", "student (distilled)"}
+    assert [rows[k][3].strip() for k in sorted(rows)] == ["2", "2", "1"]  # member, student, teacher
+    assert rows["student (distilled)"][-2].strip() and not rows["teacher (mean of 2)"][-2].strip()  # int8 change
+    for seed in (0, 1):
+        assert (out / f"tiny-x2-student-seed{seed}" / "report.json").is_file()
+
+
 def test_record_replaces_only_its_own_section(tmp_path, monkeypatch):
     from benchmarks.results import record
 
