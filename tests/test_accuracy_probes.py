@@ -1,0 +1,56 @@
+"""benchmarks/accuracy.py's two probes of shortcut learning, on a tiny real model: the adult
+films scored alone, and the pneumonia films a COVID vs Normal model never trained on."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.accuracy import PEDIATRIC_SOURCES, score_other_pneumonias, score_test  # noqa: E402
+
+CHILD = next(iter(PEDIATRIC_SOURCES))
+
+
+def test_adults_are_scored_alone(tiny_run):
+    from convert.metrics import balanced_accuracy
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+    from train.data import Split
+
+    split = Split.load(tiny_run / "split.json")
+    test = split.parts["test"]
+    for k, item in enumerate(test):
+        item.source = CHILD if k % 2 else "some/adult-hospital"
+    shifts, adults = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    kept = [i for i in test if i.source != CHILD]
+    pred = m.classify(np.stack([preprocess_file(Path(split.data_dir) / i.path, m.preprocess) for i in kept])).argmax(1)
+    y = np.array([split.classes.index(i.label) for i in kept])
+    assert adults == balanced_accuracy(y, pred, len(split.classes))
+    assert "none" in shifts and len(shifts) > 5
+
+
+def test_other_pneumonias_are_counted_by_age_group(tiny_run, tmp_path):
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+
+    src = sorted((tiny_run / "synthetic-data").rglob("*.png"))[:6]
+    rows = ["file,label,source_repo,source_path,license_note"]
+    for k, (label, repo) in enumerate([("Lung_Opacity", "nih/x"), ("Lung_Opacity", "nih/x"), ("Lung_Opacity", CHILD),
+                                       ("Viral_Pneumonia", CHILD), ("Viral_Pneumonia", CHILD), ("COVID", "a/b")]):
+        (tmp_path / label).mkdir(exist_ok=True)
+        shutil.copy(src[k], tmp_path / label / f"{k}.png")
+        rows.append(f"{label}/{k}.png,{label},{repo},x,y")
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    out = score_other_pneumonias(tiny_run / "model_int8.tflite", tmp_path)
+    assert {k: v for k, v in out.items() if k.endswith(" n")} == {
+        "Lung_Opacity (adults) n": 2, "Lung_Opacity (children) n": 1, "Viral_Pneumonia (children) n": 2}
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    p = m.classify(np.stack([preprocess_file(tmp_path / "Lung_Opacity" / f"{k}.png", m.preprocess) for k in (0, 1)]))
+    assert out["Lung_Opacity (adults)"] == float((p.argmax(1) == m.labels.index("COVID")).mean())
