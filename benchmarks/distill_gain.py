@@ -1,13 +1,13 @@
 """What distillation buys: students from several seeds against their teacher's own members.
 
-A `cxr-train --members 3` run holds three single models trained with the default recipe from
-seeds 0, 1 and 2 on one frozen split. This benchmark trains students from that teacher
+A `cxr-train --members 3` run holds three single models (`--teacher-members 0`) trained from
+seeds 0, 1 and 2 on one frozen split: step 1 of cxr-train's default recipe. This benchmark trains students from that teacher
 (`cxr-train --teacher RUN --seed S`, same split, finished runs reused) and scores, in Keras float
 on the teacher's test split and held-out source:
 
-- each member alone: three default models, which is the single-model baseline and its spread;
+- each member alone: three single models, the baseline and its spread;
 - the teacher (the members' mean logits);
-- each student: a model of the default size that learnt from the teacher.
+- each student: a model of the same size that learnt from the teacher (step 2 of the default).
 
 Columns: balanced accuracy; macro AUROC; NLL and ECE after each model's own temperature;
 balanced accuracy on the adult films alone; the worst drop under the simulated shifts
@@ -119,7 +119,7 @@ def rows_for(teacher: Path, seeds: list[int], out: Path) -> list[str]:
     members = [layer for layer in ensemble.layers if isinstance(layer, keras.Model)]
     # A member's temperature is not stored: fit it on the validation split, as cxr-train does.
     xv, yv = load_part(teacher, split, "val", config, progress=False)
-    groups = {"member (single default model)": [score(m, fit_temperature(logits_of(m, xv), yv), split, config, parts,
+    groups = {"member (one model, no teacher)": [score(m, fit_temperature(logits_of(m, xv), yv), split, config, parts,
                                                       grays, adult) for m in members],
               f"teacher (mean of {len(members)})": [score(ensemble, run["temperature"], split, config, parts, grays, adult)]}
     students = []
@@ -174,9 +174,10 @@ def main() -> None:
     for t in teachers:
         lines += rows_for(t, seeds, a.out)
     text = ("Keras float on each teacher's frozen split (seed 0 of benchmarks/accuracy.py); mean (min–max) over runs. "
-            "Members are the teacher's single models (the default recipe, seeds 0, 1, 2); students are "
-            f"`cxr-train --teacher` runs with seeds {a.seeds}. 'external accuracy' is the held-out source's share "
-            "found (Hannover COVID sensitivity). 'adults' leaves out the children's films (Kermany).\n\n"
+            "Members are the teacher's single models (`--teacher-members 0`, seeds 0, 1, 2); students are "
+            f"`cxr-train --teacher` runs with seeds {a.seeds}, cxr-train's default recipe. 'external accuracy' is the "
+            "held-out source's share found (Hannover COVID sensitivity). 'adults' leaves out the children's films "
+            "(Kermany).\n\n"
             + "\n".join(lines))
     print(text)
     if a.write:

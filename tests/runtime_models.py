@@ -32,7 +32,8 @@ def build_all(out: Path) -> list[Path]:
         run = out / arch
         if not (run / "model.keras").is_file():
             run_training(TrainSettings(data="synthetic", out=run, arch=arch, image_size=size, epochs=1,
-                                       synthetic_count=10, batch_size=8, progress=False))
+                                       synthetic_count=10, batch_size=8, teacher_members=0,
+                                       progress=False))
         run_conversion(ConvertSettings(run_dir=run, modes=MODES, latency_threads=(), n_boot=100, progress=False))
         made += [run / f"model_{m}.tflite" for m in MODES]
     return made

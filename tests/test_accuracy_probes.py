@@ -39,18 +39,28 @@ def test_adults_are_scored_alone(tiny_run):
 def test_other_pneumonias_are_counted_by_age_group(tiny_run, tmp_path):
     from edge.model import EdgeModel
     from edge.preprocess import preprocess_file
+    from train.data import Split
 
-    src = sorted((tiny_run / "synthetic-data").rglob("*.png"))[:6]
+    split = Split.load(tiny_run / "split.json")
+    data = tmp_path / "data"
+    shutil.copytree(split.data_dir, data)
+    src = sorted(data.rglob("*.png"))[:5]
     rows = ["file,label,source_repo,source_path,license_note"]
     for k, (label, repo) in enumerate([("Lung_Opacity", "nih/x"), ("Lung_Opacity", "nih/x"), ("Lung_Opacity", CHILD),
-                                       ("Viral_Pneumonia", CHILD), ("Viral_Pneumonia", CHILD), ("COVID", "a/b")]):
-        (tmp_path / label).mkdir(exist_ok=True)
-        shutil.copy(src[k], tmp_path / label / f"{k}.png")
+                                       ("Viral_Pneumonia", CHILD), ("Viral_Pneumonia", CHILD)]):
+        (data / label).mkdir(exist_ok=True)
+        shutil.copy(src[k], data / label / f"{k}.png")
         rows.append(f"{label}/{k}.png,{label},{repo},x,y")
-    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
-    out = score_other_pneumonias(tiny_run / "model_int8.tflite", tmp_path)
+    (data / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    normals = [i for i in split.parts["test"] if i.label == "Normal"]
+    normals[0].source = CHILD  # a child's Normal film is left out of the comparison column
+
+    out = score_other_pneumonias(tiny_run / "model_int8.tflite", data, split)
     assert {k: v for k, v in out.items() if k.endswith(" n")} == {
-        "Lung_Opacity (adults) n": 2, "Lung_Opacity (children) n": 1, "Viral_Pneumonia (children) n": 2}
+        "Normal (adults, test split) n": len(normals) - 1, "Lung_Opacity (adults) n": 2,
+        "Lung_Opacity (children) n": 1, "Viral_Pneumonia (children) n": 2}
+    assert list(out)[0] == "Normal (adults, test split)"
     m = EdgeModel(tiny_run / "model_int8.tflite")
-    p = m.classify(np.stack([preprocess_file(tmp_path / "Lung_Opacity" / f"{k}.png", m.preprocess) for k in (0, 1)]))
+    p = m.classify(np.stack([preprocess_file(data / "Lung_Opacity" / f"{k}.png", m.preprocess) for k in (0, 1)]))
     assert out["Lung_Opacity (adults)"] == float((p.argmax(1) == m.labels.index("COVID")).mean())
+    assert "Normal (adults, test split)" not in score_other_pneumonias(tiny_run / "model_int8.tflite", data)

@@ -71,7 +71,7 @@ def test_distill_gain_scores_members_teacher_and_students(tmp_path):
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert p.returncode == 0, p.stderr[-3000:]
     rows = {line.split("|")[2].strip(): line.split("|") for line in p.stdout.splitlines() if line.startswith("| tiny-x2 |")}
-    assert set(rows) == {"member (single default model)", "teacher (mean of 2)", "student (distilled)"}
+    assert set(rows) == {"member (one model, no teacher)", "teacher (mean of 2)", "student (distilled)"}
     assert [rows[k][3].strip() for k in sorted(rows)] == ["2", "2", "1"]  # member, student, teacher
     assert rows["student (distilled)"][-2].strip() and not rows["teacher (mean of 2)"][-2].strip()  # int8 change
     for seed in (0, 1):

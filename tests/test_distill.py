@@ -1,4 +1,5 @@
-"""cxr-train --teacher: distillation loss by hand, and a student trained on its teacher's split."""
+"""Distillation: the loss by hand, the default two-step recipe (a teacher ensemble, then one
+model), and cxr-train --teacher with a student trained on its teacher's split."""
 
 from __future__ import annotations
 
@@ -66,3 +67,26 @@ def test_teacher_with_other_inputs_is_refused(tiny_run, tmp_path, tf):
     with pytest.raises(DataError, match="not a finished cxr-train run folder"):
         run_training(TrainSettings(data="synthetic", out=tmp_path / "b", image_size=64, epochs=1,
                                    teacher=str(tmp_path / "nowhere"), progress=False))
+
+
+def test_default_recipe_trains_a_teacher_ensemble_then_one_student(tiny_run):
+    # tiny_run (conftest) is trained with the default settings.
+    run, teacher = (json.loads((d / "run.json").read_text()) for d in (tiny_run, tiny_run / "teacher"))
+    assert teacher["members"] == 3 and len(teacher["validation"]["member_accuracy"]) == 3
+    assert run["members"] == 1 and run["teacher"]["members"] == 3
+    assert run["teacher"]["run"] == str((tiny_run / "teacher").resolve())
+    assert run["parameters"] * 3 == teacher["parameters"]  # the shipped model is one member's size
+    assert run["seconds_with_teacher"] >= run["seconds"] + teacher["seconds"] - 1
+    mine, theirs = (json.loads((d / "split.json").read_text())["splits"] for d in (tiny_run, tiny_run / "teacher"))
+    assert mine == theirs
+
+
+def test_the_tutorial_baseline_and_teacher_members_0_train_one_model(tmp_path, tf):
+    from train.run import TrainSettings, run_training
+
+    for name, extra in (("seed", {"arch": "seed", "image_size": 32}), ("plain", {"teacher_members": 0, "image_size": 48})):
+        out = tmp_path / name
+        run_training(TrainSettings(data="synthetic", out=out, epochs=1, synthetic_count=8, batch_size=8,
+                                   progress=False, **extra))
+        run = json.loads((out / "run.json").read_text())
+        assert run["teacher"] is None and run["members"] == 1 and not (out / "teacher").exists(), name

@@ -40,8 +40,9 @@ def average_logits(members: list[keras.Model], name: str = "ensemble") -> keras.
     Members trained from different random starts make different mistakes. On cxr-dev COVID vs
     Normal (five runs on one split, every triple of them) the mean of three scored +2.2 points
     balanced accuracy and +1.6 points Hannover COVID sensitivity over single runs, with a lower
-    negative log-likelihood (benchmarks/RESULTS.md, "Ensembles"). It is not the default because
-    it triples the file: three members no longer fit the size target (0.5% of seed's int8 file).
+    negative log-likelihood (benchmarks/RESULTS.md, "Ensembles"). It is not shipped by default
+    because it triples the file (three members break the size target, 0.5% of seed's int8 file);
+    by default it is the teacher that one compact model is distilled from (train/distill.py).
     Logits, not probabilities, are averaged: an Average layer becomes int8 ADD and MUL ops on
     the device, and the output stays logits for the calibration temperature.
     """
