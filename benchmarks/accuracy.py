@@ -151,8 +151,13 @@ def ci(v, c) -> str:
     return "n/a" if v is None else f"{v:.3f} ({c[0]:.3f}–{c[1]:.3f})"
 
 
+MODELS_NOTE = ("Models: `compact-distilled` is cxr-train's default (a 3-model teacher, then one compact model); `com"
+               "pact` is one model trained directly (`--teacher-members 0`); `compact-x3` ships the ensemble (`--mem"
+               "bers 3`); `seed` is the tutorial's CNN. One run each on the seed-0 split; benchmarks/distill_gain.py has three seeds.")
+
+
 def tables(results: list[dict]) -> str:
-    lines = ["| task | model | params | int8 KiB | balanced acc. (95% CI) | AUROC | ECE | per-class sensitivity | "
+    lines = [MODELS_NOTE, "", "| task | model | params | int8 KiB | balanced acc. (95% CI) | AUROC | ECE | per-class sensitivity | "
              "per-class specificity | adults only: balanced acc. | worst shift drop (pts) | "
              "int8 vs float: max sens. change (pts) |",
              "|---|---|---:|---:|---|---:|---:|---|---|---:|---:|---:|"]
