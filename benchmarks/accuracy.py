@@ -151,9 +151,10 @@ def ci(v, c) -> str:
     return "n/a" if v is None else f"{v:.3f} ({c[0]:.3f}–{c[1]:.3f})"
 
 
-MODELS_NOTE = ("Models: `compact-distilled` is cxr-train's default (a 3-model teacher, then one compact model); `com"
-               "pact` is one model trained directly (`--teacher-members 0`); `compact-x3` ships the ensemble (`--mem"
-               "bers 3`); `seed` is the tutorial's CNN. One run each on the seed-0 split; benchmarks/distill_gain.py has three seeds.")
+MODELS_NOTE = ("Models: `compact-distilled` is cxr-train's default (a 3-model teacher, then one compact model); "
+               "`compact` is one model trained directly (`--teacher-members 0`); `compact-x3` ships the ensemble "
+               "(`--members 3`); `seed` is the tutorial's CNN. One run each on the seed-0 split; "
+               "benchmarks/distill_gain.py has three seeds.")
 
 
 def tables(results: list[dict]) -> str:
