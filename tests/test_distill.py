@@ -90,3 +90,18 @@ def test_the_tutorial_baseline_and_teacher_members_0_train_one_model(tmp_path, t
                                    progress=False, **extra))
         run = json.loads((out / "run.json").read_text())
         assert run["teacher"] is None and run["members"] == 1 and not (out / "teacher").exists(), name
+
+
+def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path, tf, capsys):
+    from train.run import TrainSettings, run_training
+
+    settings = TrainSettings(data="synthetic", out=tmp_path / "run", image_size=48, epochs=1, synthetic_count=8,
+                             batch_size=8, teacher_members=2, progress=False)
+    run_training(settings)
+    teacher_run = tmp_path / "run" / "teacher" / "run.json"
+    first = teacher_run.read_text()
+    capsys.readouterr()
+    run_training(settings)
+    assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
+    run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3}))  # other settings: trained again
+    assert json.loads(teacher_run.read_text())["members"] == 3

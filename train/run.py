@@ -161,10 +161,32 @@ def run_training(s: TrainSettings) -> Path:
         return _train(s)
     t0 = time.time()
     teacher_dir = Path(s.out) / "teacher"
-    log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir})")
-    _train(replace(s, out=teacher_dir, members=n_teacher, teacher_members=0), last=False)
+    ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0)
+    if _finished_with(teacher_dir, ts):
+        log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with the same settings; delete it to "
+            "train it again, e.g. after adding images)")
+    else:
+        log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir})")
+        _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
     return _train(replace(s, teacher=str(teacher_dir)), started=t0)
+
+
+def _settings_dict(s: TrainSettings) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()}
+
+
+def _finished_with(run_dir: Path, s: TrainSettings) -> bool:
+    """Whether ``run_dir`` holds a finished run made with exactly these settings (progress aside):
+    the teacher takes most of the default recipe's time, so a second call reuses it."""
+    if not (run_dir / "run.json").is_file() or not (run_dir / "model.keras").is_file():
+        return False
+    try:
+        done = read_json(run_dir / "run.json")["settings"]
+    except (OSError, ValueError, KeyError):
+        return False
+    mine = _settings_dict(s)
+    return {k: v for k, v in done.items() if k != "progress"} == {k: v for k, v in mine.items() if k != "progress"}
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
@@ -215,7 +237,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     run = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cxr_edge_version": __version__,
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()},
+        "settings": _settings_dict(s),
         "fit": {**fc.to_dict(), "seed": s.seed},
         "arch": s.arch,
         "members": n_members,
