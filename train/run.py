@@ -1,4 +1,7 @@
-"""One training run, top to bottom: data -> split -> cache -> fit -> calibrate -> run folder."""
+"""One training run, top to bottom: data -> split -> cache -> fit -> calibrate -> run folder.
+
+By default a run is two of these: the teacher ensemble in RUN/teacher, then the student in RUN
+(run_training); _train is one of them."""
 
 from __future__ import annotations
 
