@@ -11,7 +11,7 @@ of benchmarks/RESULTS.md (other sections are kept).
 Models: reuses runs/bench-accuracy/covid-normal-{compact-distilled,seed} (from
 benchmarks/accuracy.py) when present, else trains small ones on the synthetic set in
 runs/bench-perf/. Training rows time one model's epochs; the default recipe trains four models
-(three teacher members, then the student, whose epochs also run the teacher): about 4.5 times
+(three teacher members, then the student, whose epochs also run the teacher): about 5 times
 one model's training.
 """
 

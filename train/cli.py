@@ -22,7 +22,7 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "train/ + test/ folders), or the word 'synthetic' for the built-in synthetic set.\n\n"
         "By default it trains in two steps: an ensemble of 3 models (the teacher, kept in RUN_DIR/teacher), then "
         "one model of the same small size that learns from the teacher's predictions as well as the labels "
-        "(knowledge distillation). The device gets one small model; training takes about 4.5 times as long as "
+        "(knowledge distillation). The device gets one small model; training takes about 5 times as long as "
         "one model (--teacher-members 0: one model, fastest).\n\n"
         "Writes to RUN_DIR: model.keras, split.json (every file with its SHA-256), history.json, "
         "curves.png and run.json (settings, versions, calibration temperature, data hygiene). "
@@ -46,7 +46,7 @@ def train(
                        "(default: 3 for compact; 0 for seed, the tutorial's baseline). "
                        "On cxr-dev (three seeds per task, benchmarks/RESULTS.md) students beat single models by 0.9 to "
                        "2.9 points of balanced accuracy, with a lower log-loss, on COVID vs Normal, 4 classes and "
-                       "with a hospital held out. 0: train one model directly (about 4.5x faster)."),
+                       "with a hospital held out. 0: train one model directly (about 5x faster)."),
     teacher: Optional[Path] = typer.Option(
         None, help="Distil an existing finished run folder (e.g. one trained with --members 3) instead of training a "
                    "teacher: this model learns on the teacher's own frozen split and data (--data and the split "

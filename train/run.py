@@ -149,7 +149,7 @@ def run_training(s: TrainSettings) -> Path:
     RUN/teacher) and then one model of the same size that learns from it (knowledge
     distillation). The shipped model costs the device no more than a plain one; on cxr-dev, over
     three seeds, students beat their teachers' own members on every task (benchmarks/RESULTS.md,
-    "Distillation"), at about 4.5 times the training time.
+    "Distillation"), at about 5 times the training time.
     """
     from train.models import CHANNELS
 
