@@ -33,11 +33,11 @@ from train.quiet import load_tensorflow  # noqa: E402
 
 CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
 # seed gets the tutorial's recipe (Adam 1e-3, no augmentation, a short run): with our augmentation
-# and 2e-3 it stayed near chance for 15 epochs. compact is the default; compact-x3 is cxr-train
-# --members 3 (a deep ensemble in one file); compact-distilled is one compact model distilled from
-# that run (--teacher), so it must come after it. All see the same split and the same pixels.
-# compact-distilled is cxr-train's default recipe: its step 1 is the compact-x3 run of the same split
-# (members from seeds 0, 1, 2), so the benchmark reuses that run as the teacher.
+# and 2e-3 it stayed near chance for 15 epochs. compact is one model (--teacher-members 0);
+# compact-x3 is cxr-train --members 3 (a deep ensemble in one file); compact-distilled is one compact
+# model distilled from that run (--teacher), so it must come after it. compact-distilled is
+# cxr-train's default recipe: its step 1 is exactly the compact-x3 run of the same split (members
+# from seeds 0, 1, 2), so the benchmark reuses that run as the teacher. All see the same pixels.
 RECIPES = {"compact": {"arch": "compact", "teacher_members": 0}, "compact-x3": {"arch": "compact", "members": 3},
            "compact-distilled": {"arch": "compact", "teacher": "compact-x3"},
            "seed": {"arch": "seed", "epochs": 30, "patience": 8, "learning_rate": 1e-3, "augment": False,
