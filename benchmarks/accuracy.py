@@ -55,18 +55,16 @@ def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float
     """Balanced accuracy of the int8 model on the test split under each simulated shift, and on
     the test split's adult images alone (no shift)."""
     from convert.metrics import balanced_accuracy
-    from convert.shifts import SHIFTS
+    from convert.shifts import shifted_inputs
     from edge.model import EdgeModel
-    from edge.preprocess import load_grayscale, preprocess_gray
+    from edge.preprocess import load_grayscale
 
     m = EdgeModel(model_path)
     items = split.parts["test"]
-    grays = [load_grayscale(data_dir / i.path) for i in items]
     y = np.array([split.classes.index(i.label) for i in items])
     adult = np.array([i.source not in PEDIATRIC_SOURCES for i in items])
     out = {}
-    for name, shift in {"none": lambda g: g, **SHIFTS}.items():
-        x = np.stack([preprocess_gray(shift(g), m.preprocess) for g in grays])
+    for name, x in shifted_inputs([load_grayscale(data_dir / i.path) for i in items], m.preprocess).items():
         pred = m.classify(x).argmax(1)
         out[name] = balanced_accuracy(y, pred, len(split.classes))
         if name == "none":

@@ -69,38 +69,32 @@ def int8_change(run_dir: Path) -> float:
     return max(abs(v) for v in delta.values() if v is not None)
 
 
-def score(model, temperature: float, split, config, parts: dict, grays: list, adult: np.ndarray) -> dict[str, float]:
+def score(model, temperature: float, k: int, y: np.ndarray, shifted: dict[str, np.ndarray], adult: np.ndarray,
+          external: tuple[np.ndarray, np.ndarray] | None) -> dict[str, float]:
     """Keras-float scores of one model on the test split (clean and shifted) and the external part."""
     from convert.metrics import balanced_accuracy
     from convert.reliability import expected_calibration_error
     from convert.roc import macro_auroc
-    from convert.shifts import SHIFTS
     from edge.model import softmax
-    from edge.preprocess import preprocess_gray
     from train.fit import logits_of
 
-    k = len(split.classes)
-    x, y = parts["test"]
-    p = softmax(logits_of(model, x) / temperature)
+    p = softmax(logits_of(model, shifted["none"]) / temperature)
     pred = p.argmax(1)
     row = {"balanced acc.": balanced_accuracy(y, pred, k), "AUROC": macro_auroc(y, p),
            "NLL": float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))),
            "ECE": expected_calibration_error(y, p),
            "adults: balanced acc.": balanced_accuracy(y[adult], pred[adult], k)}
-    drops = []
-    for shift in SHIFTS.values():
-        xs = np.stack([preprocess_gray(shift(g), config) for g in grays])
-        drops.append(100 * (row["balanced acc."] - balanced_accuracy(y, logits_of(model, xs).argmax(1), k)))
-    row["worst shift drop (pts)"] = max(drops)
-    if "external" in parts:
-        xe, ye = parts["external"]
-        row["external accuracy"] = float((logits_of(model, xe).argmax(1) == ye).mean())
+    row["worst shift drop (pts)"] = max(100 * (row["balanced acc."] - balanced_accuracy(y, logits_of(model, x).argmax(1), k))
+                                        for name, x in shifted.items() if name != "none")
+    if external is not None:
+        row["external accuracy"] = float((logits_of(model, external[0]).argmax(1) == external[1]).mean())
     return row
 
 
 def rows_for(teacher: Path, seeds: list[int], out: Path) -> list[str]:
     import keras
 
+    from convert.shifts import shifted_inputs
     from edge.preprocess import PreprocessConfig, load_grayscale
     from train.calibration import fit_temperature
     from train.data import Split, load_part
@@ -109,25 +103,28 @@ def rows_for(teacher: Path, seeds: list[int], out: Path) -> list[str]:
     run = json.loads((teacher / "run.json").read_text())
     split = Split.load(teacher / "split.json")
     config = PreprocessConfig.from_dict(run["preprocess"])
-    if config.to_dict() != PreprocessConfig(size=config.size, channels=config.channels).to_dict():
-        raise SystemExit(f"{teacher}: the shift scoring assumes the default preprocessing")
-    parts = {p: load_part(teacher, split, p, config, progress=False) for p in ("test", "external") if p in split.parts}
-    data_dir = Path(split.data_dir)
-    grays = [load_grayscale(data_dir / i.path) for i in split.parts["test"]]
-    adult = np.array([i.source not in PEDIATRIC_SOURCES for i in split.parts["test"]])
+    test = split.parts["test"]
+    # The same inputs for every model: the test images decoded once, each shift applied once.
+    shifted = shifted_inputs([load_grayscale(Path(split.data_dir) / i.path) for i in test], config)
+    y = np.array([split.classes.index(i.label) for i in test])
+    adult = np.array([i.source not in PEDIATRIC_SOURCES for i in test])
+    external = load_part(teacher, split, "external", config, progress=False) if "external" in split.parts else None
+    k = len(split.classes)
+
+    def scores(model, temperature: float) -> dict[str, float]:
+        return score(model, temperature, k, y, shifted, adult, external)
+
     ensemble = keras.saving.load_model(teacher / "model.keras", compile=False)
     members = [layer for layer in ensemble.layers if isinstance(layer, keras.Model)]
     # A member's temperature is not stored: fit it on the validation split, as cxr-train does.
     xv, yv = load_part(teacher, split, "val", config, progress=False)
-    groups = {"member (one model, no teacher)": [score(m, fit_temperature(logits_of(m, xv), yv), split, config, parts,
-                                                      grays, adult) for m in members],
-              f"teacher (mean of {len(members)})": [score(ensemble, run["temperature"], split, config, parts, grays, adult)]}
+    groups = {"member (one model, no teacher)": [scores(m, fit_temperature(logits_of(m, xv), yv)) for m in members],
+              f"teacher (mean of {len(members)})": [scores(ensemble, run["temperature"])]}
     students = []
     for seed in seeds:
         d = student_dir(teacher, seed, out)
-        s_run = json.loads((d / "run.json").read_text())
         model = keras.saving.load_model(d / "model.keras", compile=False)
-        students.append({**score(model, s_run["temperature"], split, config, parts, grays, adult),
+        students.append({**scores(model, json.loads((d / "run.json").read_text())["temperature"]),
                          "int8 max sens. change (pts)": int8_change(d)})
     groups["student (distilled)"] = students
     lines = []

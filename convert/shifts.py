@@ -84,3 +84,12 @@ SHIFTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "border pad 12%": pad_border(0.12),
     "white border 8%": pad_border(0.08, 255),
 }
+
+
+def shifted_inputs(grays: list[np.ndarray], config) -> dict[str, np.ndarray]:
+    """Model inputs of the same images unshifted ("none", first) and under every shift, each
+    through edge.preprocess with ``config``: computed once, scored by as many models as needed."""
+    from edge.preprocess import preprocess_gray
+
+    return {name: np.stack([preprocess_gray(shift(g), config) for g in grays])
+            for name, shift in {"none": lambda g: g, **SHIFTS}.items()}

@@ -77,8 +77,8 @@ def train(
 
     settings = TrainSettings(
         data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
-        members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members, epochs=epochs, batch_size=batch_size,
-        image_size=image_size, learning_rate=learning_rate,
+        members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members, epochs=epochs,
+        batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
     )

@@ -176,6 +176,7 @@ def run_training(s: TrainSettings) -> Path:
 
 
 def _settings_dict(s: TrainSettings) -> dict:
+    """The settings as run.json records them."""
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()}
 
 
@@ -188,8 +189,7 @@ def _finished_with(run_dir: Path, s: TrainSettings) -> bool:
         done = read_json(run_dir / "run.json")["settings"]
     except (OSError, ValueError, KeyError):
         return False
-    mine = _settings_dict(s)
-    return {k: v for k, v in done.items() if k != "progress"} == {k: v for k, v in mine.items() if k != "progress"}
+    return {**done, "progress": None} == {**_settings_dict(s), "progress": None}
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
