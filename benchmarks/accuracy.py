@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.results import record  # noqa: E402
+from benchmarks.results import record, report_is_current  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
 CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
@@ -125,9 +125,7 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
         run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task],
                                    holdout_source=holdout, seed=seed, progress=False, **settings))
     train_s = json.loads((run_dir / "run.json").read_text())["seconds"]
-    report_path = run_dir / "report.json"
-    fresh = report_path.is_file() and report_path.stat().st_mtime > (run_dir / "model.keras").stat().st_mtime
-    report = json.loads(report_path.read_text()) if fresh else {}
+    report = json.loads((run_dir / "report.json").read_text()) if report_is_current(run_dir) else {}
     if not {"int8", "fp32"} <= set(report.get("models", {})):  # convert unless this model was already scored
         report, _ = run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(),
                                                    progress=False))

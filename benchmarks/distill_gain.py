@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy import PEDIATRIC_SOURCES  # noqa: E402
+from benchmarks.results import report_is_current  # noqa: E402
 
 BENCH = ROOT / "runs" / "bench-accuracy"
 TEACHERS = [BENCH / "covid-normal-compact-x3", BENCH / "4-class-compact-x3",
@@ -58,8 +59,7 @@ def train_student(teacher: Path, run_dir: Path, seed: int, epochs: int | None) -
         run_training(TrainSettings(data=t["data"], out=run_dir, teacher=str(teacher), seed=seed, epochs=epochs,
                                    image_size=t["image_size"], batch_size=t["batch_size"],
                                    learning_rate=t["learning_rate"], progress=False))
-    report = run_dir / "report.json"
-    if not report.is_file() or report.stat().st_mtime < (run_dir / "model.keras").stat().st_mtime:
+    if not report_is_current(run_dir):
         run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(), progress=False))
 
 

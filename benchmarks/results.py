@@ -32,3 +32,16 @@ def record(title: str, body: str, path: Path | None = None) -> None:
     cmd = " ".join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
     write_section(path or Path(__file__).with_name("RESULTS.md"), title,
                   f"## {title} ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{body.strip()}\n")
+
+
+def report_is_current(run_dir: Path) -> bool:
+    """A run's report.json can be reused: newer than its model and made by this cxr-edge version
+    (a new version may convert differently, e.g. 0.2.0's float logits head in int8)."""
+    import json
+
+    from edge import __version__
+
+    report, model = run_dir / "report.json", run_dir / "model.keras"
+    if not report.is_file() or report.stat().st_mtime < model.stat().st_mtime:
+        return False
+    return json.loads(report.read_text()).get("cxr_edge_version") == __version__

@@ -14,7 +14,7 @@ from train.quiet import load_tensorflow
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
-ALL_MODES = "int8,int8-float,int16x8,dynamic,fp16,fp32"
+ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
 
 
 @convert_app.command(
@@ -23,8 +23,8 @@ ALL_MODES = "int8,int8-float,int16x8,dynamic,fp16,fp32"
         "Writes RUN_DIR/model_<mode>.tflite (each carries labels, preprocessing, calibration and a self-test "
         "inside it: the one file to copy to a device), report.md with plots for people and report.json for "
         "machines. Every .tflite is scored on the frozen test split through edge, the device's code path.\n\n"
-        "Modes: int8 (full-integer, int8 I/O; the device default), int8-float (full-integer, float I/O), "
-        "int16x8, dynamic, fp16, fp32.\n\n"
+        "Modes: int8 (integer body, logits in float; the device default), int8-full (every op integer, "
+        "int8 I/O, for integer-only accelerators), int16x8, dynamic, fp16, fp32.\n\n"
         "Exit code 1 when a requested mode fails the gate (or, with --auto, when none passes); 2 for usage errors.\n\n"
         "Example: cxr-convert runs/covid --quant int8,fp32 --max-drop 1 --max-class-drop 2"
     )

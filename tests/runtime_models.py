@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MODES = ["int8", "int8-float", "int16x8", "dynamic", "fp16", "fp32"]
+MODES = ["int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32"]
 
 
 def build_all(out: Path) -> list[Path]:

@@ -16,7 +16,7 @@ import pytest
 from edge.model import EdgeModel
 from edge.runtime import interpreter_class
 
-MODES = ["int8", "int8-float", "int16x8", "dynamic", "fp16", "fp32"]
+MODES = ["int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32"]
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +51,25 @@ def test_runtime_is_the_one_asked_for():
     assert name == (forced or name)
     if forced == "tflite_runtime":
         assert np.__version__.startswith("1."), "tflite-runtime 2.14 needs numpy<2"
+
+
+@pytest.mark.parametrize("arch", ["compact", "seed"])
+def test_int8_is_an_integer_body_with_float_logits(model_dir, arch):
+    """The shipped int8 file: integer convolutions and hidden layers, the logits layer in float.
+
+    A float head has no output grid, so close classes cannot come out as exact ties that argmax
+    would hand to the first label (what int8-full does).
+    """
+    head = EdgeModel(model_dir / arch / "model_int8.tflite")
+    full = EdgeModel(model_dir / arch / "model_int8-full.tflite")
+    n = len(head.labels)
+    tensors = head.interpreter.get_tensor_details()
+    kernels = {str(np.dtype(t["dtype"])) for t in tensors if len(t["shape"]) == 4 and t["shape"][0] > 1}
+    logits_weights = [t for t in tensors if len(t["shape"]) == 2 and t["shape"][0] == n and t["shape"][1] > n]
+    assert kernels == {"int8"}, "convolution kernels should be int8"
+    assert logits_weights and all(np.dtype(t["dtype"]) == np.float32 for t in logits_weights)
+    out = head.interpreter.get_output_details()[0]
+    assert np.dtype(out["dtype"]) == np.float32 and out["quantization"] == (0.0, 0)
+    assert np.dtype(full.interpreter.get_output_details()[0]["dtype"]) == np.int8
+    # The float head costs bytes only for the (n, features) logits weights: under 4 KB here.
+    assert abs(len(head.path.read_bytes()) - len(full.path.read_bytes())) < 4096
