@@ -51,6 +51,11 @@ def train(
         None, help="Distil an existing finished run folder (e.g. one trained with --members 3) instead of training a "
                    "teacher: this model learns on the teacher's own frozen split and data (--data and the split "
                    "options are ignored)."),
+    teacher_view: str = typer.Option(
+        "unmoved", help="What the teacher sees while the model learns from it: 'unmoved' (default), the model's "
+                        "augmented image before its random rotation, zoom and shift, so a moved or tighter film is read "
+                        "as the teacher reads it in place; 'same', the model's exact view. On cxr-dev COVID vs Normal an "
+                        "'unmoved' student lost 3.6 points under a 0.85 central crop, 'same' students 5.4 to 7.1."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
@@ -77,7 +82,8 @@ def train(
 
     settings = TrainSettings(
         data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
-        members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members, epochs=epochs,
+        members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
+        teacher_view=teacher_view, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,

@@ -3,9 +3,14 @@
 Why: an ensemble of three compact models (cxr-train --members 3) is more accurate and better
 calibrated than one, but three times the file and the device compute. A single compact model
 trained on the ensemble's probabilities as well as the labels keeps much of that gain at one
-model's size (Hinton et al. 2015, "Distilling the knowledge in a neural network"). The teacher
-sees the same augmented batch as the student, so it also teaches how an X-ray under shifted
-exposure or position should be read. On cxr-dev (five task-splits) students scored -0.1 to +2.9
+model's size (Hinton et al. 2015, "Distilling the knowledge in a neural network").
+
+What the teacher sees (``teacher_view``): by default ("unmoved") the student's augmented image
+before its random rotation, zoom and shift, so the student learns to read a moved or tighter
+film the way the teacher reads the film in place. With "same" (the student's exact view) the
+student also inherits the teacher's reaction to framing: on cxr-dev every model calls a tighter
+field of view more often COVID (benchmarks/RESULTS.md), and "same" students lost 5.4-7.1 points
+of balanced accuracy under a 0.85 central crop against 3.6 for an "unmoved" one. On cxr-dev (five task-splits) students scored -0.1 to +2.9
 points of balanced accuracy over their teacher's own members, mean +1.4, with a lower log-loss
 every time (benchmarks/RESULTS.md, "Distillation"), which is why cxr-train does this by default.
 """
@@ -38,10 +43,13 @@ class Distiller(keras.Model):
         self.temperature, self.alpha = temperature, alpha
 
     def call(self, x, training=False):
-        return self.student(x, training=training)
+        student_view = x[0] if isinstance(x, (tuple, list)) else x
+        return self.student(student_view, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        per = distillation_loss(self.teacher(x, training=False), y_pred, tf.reshape(y, [-1]), self.temperature, self.alpha)
+        # Training batches may carry the teacher its own view (train.pipeline.augment_pair).
+        teacher_view = x[1] if isinstance(x, (tuple, list)) else x
+        per = distillation_loss(self.teacher(teacher_view, training=False), y_pred, tf.reshape(y, [-1]), self.temperature, self.alpha)
         if sample_weight is not None:  # class weights, as for a plain fit
             per = per * tf.cast(tf.reshape(sample_weight, [-1]), per.dtype)
         return tf.reduce_mean(per)

@@ -29,6 +29,7 @@ class FitConfig:
     verbose: int = 1
     distill_temperature: float = 2.0  # used only with a teacher (train.distill)
     distill_alpha: float = 0.7
+    teacher_view: str = "unmoved"  # or "same"; see train.distill
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -61,7 +62,8 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
         loss=None if teacher is not None else keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
-    train_ds = make_dataset(*train, cfg.batch_size, training=True, seed=cfg.seed, augment=cfg.augment)
+    train_ds = make_dataset(*train, cfg.batch_size, training=True, seed=cfg.seed, augment=cfg.augment,
+                            teacher_view=teacher is not None and cfg.teacher_view == "unmoved")
     val_ds = make_dataset(*val, cfg.batch_size, training=False)
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=cfg.patience, restore_best_weights=True),

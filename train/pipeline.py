@@ -95,9 +95,20 @@ def augment_batch(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf
     return photometric(burn_markers(geo(x, training=True), s[0], bank), s[1])
 
 
+def augment_pair(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """(the student's view, the teacher's view): the same augmented image, but only the student's
+    is rotated, zoomed and shifted; exposure, blur, noise and markers are identical in both."""
+    s = tf.random.experimental.stateless_split(seed, 2)
+    return (photometric(burn_markers(geo(x, training=True), s[0], bank), s[1]),
+            photometric(burn_markers(x, s[0], bank), s[1]))
+
+
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, seed: int = 0,
-                 augment: bool = True) -> tf.data.Dataset:
-    """Batches of (float32 0..255 images, int labels); shuffled and augmented when training."""
+                 augment: bool = True, teacher_view: bool = False) -> tf.data.Dataset:
+    """Batches of (float32 0..255 images, int labels); shuffled and augmented when training.
+
+    With ``teacher_view``, training batches are ((student view, teacher view), labels): see
+    augment_pair and train.distill."""
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if training:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
@@ -107,8 +118,9 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
         geo = geometric(seed)
         bank = tf.constant(marker_bank(x.shape[1]))
         counter = tf.data.Dataset.counter(seed * 1_000_003)
+        augment_fn = augment_pair if teacher_view else augment_batch
         ds = tf.data.Dataset.zip((ds, counter)).map(
-            lambda batch, i: (augment_batch(batch[0], tf.stack([i, tf.cast(seed, tf.int64)]), geo, bank), batch[1]),
+            lambda batch, i: (augment_fn(batch[0], tf.stack([i, tf.cast(seed, tf.int64)]), geo, bank), batch[1]),
             num_parallel_calls=AUTOTUNE,
         )
     return ds.prefetch(AUTOTUNE)

@@ -21,6 +21,9 @@ from train.data import DataError, Item, Split, discover, save_cache, scan, strat
 from train.hygiene import cross_split_duplicates, duplicate_groups
 
 
+TEACHER_VIEWS = ("unmoved", "same")
+
+
 @dataclass
 class TrainSettings:
     data: str
@@ -40,6 +43,7 @@ class TrainSettings:
     # Train an ensemble of this many first, then distil it (without --teacher, with members 1).
     # None: 3 for compact; 0 for seed, the tutorial's baseline, which is trained as the tutorial did.
     teacher_members: int | None = None
+    teacher_view: str = "unmoved"  # what the teacher sees while distilling: "unmoved" or "same" (train.distill)
     augment: bool = True
     synthetic_count: int = 80
     seed: int = 0
@@ -160,6 +164,8 @@ def run_training(s: TrainSettings) -> Path:
     n_teacher = s.teacher_members if s.teacher_members is not None else (3 if s.arch == "compact" else 0)
     if n_teacher < 0:
         raise ValueError(f"--teacher-members must be 0 (no teacher) or more, not {n_teacher}")
+    if s.teacher_view not in TEACHER_VIEWS:
+        raise ValueError(f"--teacher-view must be one of {', '.join(TEACHER_VIEWS)}, not {s.teacher_view!r}")
     if s.teacher or s.members > 1 or n_teacher == 0:
         return _train(s)
     t0 = time.time()
@@ -223,7 +229,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
         member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps)
         fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
-                       augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2)
+                       augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2,
+                       teacher_view=s.teacher_view)
         of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
         by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
         log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
