@@ -39,6 +39,55 @@ def test_distillation_loss_by_hand(tf):
     assert _loss(tf, teacher, teacher, [0], alpha=1.0)[0] == pytest.approx(0.0, abs=1e-6)
 
 
+def test_teacher_view_is_the_students_image_before_geometry(tf):
+    """augment_pair: same exposure, blur, noise and markers in both views; only the student's
+    image is rotated, zoomed and shifted."""
+    from train.pipeline import augment_batch, augment_pair, burn_markers, geometric, marker_bank, photometric
+
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.integers(0, 256, (4, 48, 48, 1)).astype(np.float32))
+    seed = tf.constant([7, 3], tf.int64)
+    geo, bank = geometric(0), tf.constant(marker_bank(48))
+    student, teacher = augment_pair(x, seed, geo, bank)
+    s = tf.random.experimental.stateless_split(seed, 2)
+    unmoved = photometric(burn_markers(x, s[0], bank), s[1])
+    assert np.array_equal(teacher.numpy(), unmoved.numpy())
+    assert np.abs(student.numpy() - teacher.numpy()).mean() > 1.0  # the student's view was moved
+    # The student's view is exactly what plain (non-distilling) training sees.
+    geo_again = geometric(0)
+    assert np.allclose(student.numpy(), augment_batch(x, seed, geo_again, bank).numpy(), atol=1e-4)
+
+
+def test_distiller_asks_the_teacher_about_its_own_view(tf):
+    import keras
+
+    from train.distill import Distiller, distillation_loss
+
+    def tiny(seed):
+        keras.utils.set_random_seed(seed)
+        i = keras.Input((8, 8, 1))
+        return keras.Model(i, keras.layers.Dense(2)(keras.layers.Flatten()(i)))
+
+    student, teacher = tiny(0), tiny(1)
+    d = Distiller(student, teacher)
+    a, b = (tf.constant(np.random.default_rng(k).normal(size=(3, 8, 8, 1)), tf.float32) for k in (0, 1))
+    y = tf.constant([0, 1, 0])
+    pred = d((a, b))
+    assert np.allclose(pred.numpy(), student(a).numpy())  # predictions are the student's, on its view
+    got = d.compute_loss(x=(a, b), y=y, y_pred=pred).numpy()
+    want = tf.reduce_mean(distillation_loss(teacher(b), student(a), y, 2.0, 0.7)).numpy()
+    same = tf.reduce_mean(distillation_loss(teacher(a), student(a), y, 2.0, 0.7)).numpy()
+    assert got == pytest.approx(want, rel=1e-5) and abs(got - same) > 1e-4
+    assert d.compute_loss(x=a, y=y, y_pred=pred).numpy() == pytest.approx(same, rel=1e-5)  # validation: one view
+
+
+def test_unknown_teacher_view_is_refused(tmp_path):
+    from train.run import TrainSettings, run_training
+
+    with pytest.raises(ValueError, match="--teacher-view must be one of unmoved, same"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "r", teacher_view="sideways", progress=False))
+
+
 def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
     from convert.quantize import ConvertSettings, run_conversion
     from train.run import TrainSettings, run_training
@@ -48,7 +97,7 @@ def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
                                progress=False))
     run = json.loads((out / "run.json").read_text())
     assert run["teacher"]["run"] == str(tiny_run.resolve()) and run["teacher"]["parameters"] > 0
-    assert run["fit"]["distill_alpha"] == 0.7
+    assert run["fit"]["distill_alpha"] == 0.7 and run["fit"]["teacher_view"] == "unmoved"
     # Same images in every part as the teacher: the student never sees the teacher's test images.
     mine, theirs = (json.loads((d / "split.json").read_text())["splits"] for d in (out, tiny_run))
     assert {p: [i["sha256"] for i in v] for p, v in mine.items()} == {p: [i["sha256"] for i in v] for p, v in theirs.items()}
