@@ -1,9 +1,9 @@
 """The gate catches a model that quantization breaks, lists the flips, and --auto steps up.
 
 The broken model is made the way real ones break: an extreme value range. A +1000 bias on
-both logits changes nothing in float (softmax ignores a common shift) but stretches the int8
-output range so far that the class difference falls below one quantization step; int16
-activations and float activations still resolve it.
+both logits changes nothing in float (softmax ignores a common shift) but stretches an int8
+output's range so far that the class difference falls below one quantization step (int8-full);
+int16 activations, float activations and the default int8's float logits head still resolve it.
 """
 
 from __future__ import annotations
@@ -44,25 +44,27 @@ def convert(run: Path, modes: list[str], **kw):
 
 
 def test_extreme_range_trips_the_gate_and_lists_flips(broken_run):
-    report, code = convert(broken_run, ["int8", "dynamic"])
+    report, code = convert(broken_run, ["int8-full", "int8", "dynamic"])
     keras_acc = report["models"]["keras"]["accuracy"]
     assert keras_acc >= 0.7, "precondition: the float model must be good for the test to mean anything"
-    int8 = report["models"]["int8"]
+    int8 = report["models"]["int8-full"]
     assert code == 1
     assert not int8["gate"]["passed"] and any("fell" in r for r in int8["gate"]["reasons"])
     assert int8["agreement"]["flipped"], "flipped images must be listed"
     flip = int8["agreement"]["flipped"][0]
     assert {"file", "true", "reference", "quantized"} <= set(flip)
     assert report["models"]["dynamic"]["gate"]["passed"]
+    # The default int8 computes the logits in float: the huge common offset costs it nothing.
+    assert report["models"]["int8"]["gate"]["passed"]
     md = (broken_run / "report.md").read_text()
     assert "**FAILED**" in md and flip["file"] in md
 
 
 def test_auto_picks_a_larger_mode_when_int8_fails(broken_run):
-    report, code = convert(broken_run, ["int8", "int16x8", "fp32"], auto=True)
+    report, code = convert(broken_run, ["int8-full", "int16x8", "fp32"], auto=True)
     auto = report["auto"]
     assert code == 0
-    assert auto["rejected"][0]["mode"] == "int8"
+    assert auto["rejected"][0]["mode"] == "int8-full"
     assert auto["selected"] in ("int16x8", "fp32")
     assert (broken_run / "model.tflite").read_bytes() == (broken_run / f"model_{auto['selected']}.tflite").read_bytes()
     saved = json.loads((broken_run / "report.json").read_text())
@@ -73,3 +75,21 @@ def test_representative_set_is_from_training_split_and_reported(broken_run):
     report, _ = convert(broken_run, ["int8"], calibration_samples=10)
     assert report["calibration_samples"] == 10
     assert "calibrated on 10 training images" in (broken_run / "report.md").read_text()
+
+
+def test_auto_prefers_int8_to_the_slightly_smaller_int8_full(tmp_path):
+    from convert.quantize import choose_smallest
+
+    sizes = {"int8": 1300, "int8-full": 1290, "dynamic": 1295, "fp32": 4000}
+    for m in sizes:
+        (tmp_path / f"model_{m}.tflite").write_bytes(m.encode())
+
+    def report(passing):
+        return {"models": {m: {"size_bytes": b, "gate": {"passed": m in passing, "reasons": ["r"]}} for m, b in sizes.items()}}
+
+    assert choose_smallest(report({"int8", "int8-full", "fp32"}), list(sizes), tmp_path)["selected"] == "int8"
+    assert (tmp_path / "model.tflite").read_bytes() == b"int8"
+    picked = choose_smallest(report({"int8-full", "fp32"}), list(sizes), tmp_path)
+    assert picked["selected"] == "int8-full" and [r["mode"] for r in picked["rejected"]] == ["dynamic", "int8"]
+    assert choose_smallest(report({"dynamic", "int8"}), list(sizes), tmp_path)["selected"] == "dynamic"  # smaller
+
