@@ -81,10 +81,21 @@ def test_distiller_asks_the_teacher_about_its_own_view(tf):
     assert d.compute_loss(x=a, y=y, y_pred=pred).numpy() == pytest.approx(same, rel=1e-5)  # validation: one view
 
 
+def test_student_can_learn_from_the_teachers_unmoved_view(tiny_run, tmp_path, tf):
+    from train.run import TrainSettings, run_training
+
+    out = tmp_path / "unmoved"
+    run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=1, batch_size=8, teacher=str(tiny_run),
+                               teacher_view="unmoved", progress=False))
+    run = json.loads((out / "run.json").read_text())
+    assert run["settings"]["teacher_view"] == run["fit"]["teacher_view"] == "unmoved"
+    assert np.isfinite(json.loads((out / "history.json").read_text())["members"][0]["loss"]).all()
+
+
 def test_unknown_teacher_view_is_refused(tmp_path):
     from train.run import TrainSettings, run_training
 
-    with pytest.raises(ValueError, match="--teacher-view must be one of unmoved, same"):
+    with pytest.raises(ValueError, match="--teacher-view must be one of same, unmoved"):
         run_training(TrainSettings(data="synthetic", out=tmp_path / "r", teacher_view="sideways", progress=False))
 
 
@@ -97,7 +108,7 @@ def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
                                progress=False))
     run = json.loads((out / "run.json").read_text())
     assert run["teacher"]["run"] == str(tiny_run.resolve()) and run["teacher"]["parameters"] > 0
-    assert run["fit"]["distill_alpha"] == 0.7 and run["fit"]["teacher_view"] == "unmoved"
+    assert run["fit"]["distill_alpha"] == 0.7 and run["fit"]["teacher_view"] == "same"
     # Same images in every part as the teacher: the student never sees the teacher's test images.
     mine, theirs = (json.loads((d / "split.json").read_text())["splits"] for d in (out, tiny_run))
     assert {p: [i["sha256"] for i in v] for p, v in mine.items()} == {p: [i["sha256"] for i in v] for p, v in theirs.items()}

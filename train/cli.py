@@ -52,10 +52,10 @@ def train(
                    "teacher: this model learns on the teacher's own frozen split and data (--data and the split "
                    "options are ignored)."),
     teacher_view: str = typer.Option(
-        "unmoved", help="What the teacher sees while the model learns from it: 'unmoved' (default), the model's "
-                        "augmented image before its random rotation, zoom and shift, so a moved or tighter film is read "
-                        "as the teacher reads it in place; 'same', the model's exact view. On cxr-dev COVID vs Normal an "
-                        "'unmoved' student lost 3.6 points under a 0.85 central crop, 'same' students 5.4 to 7.1."),
+        "same", help="What the teacher sees while the model learns from it: 'same' (default), the model's own augmented "
+                     "view; 'unmoved', that image before its random rotation, zoom and shift. An experiment: on cxr-dev "
+                     "'unmoved' students held up better under a 0.85 central crop on one COVID vs Normal split but not on "
+                     "another, and lost about 2 points on 4 classes (benchmarks/RESULTS.md)."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),

@@ -5,14 +5,14 @@ calibrated than one, but three times the file and the device compute. A single c
 trained on the ensemble's probabilities as well as the labels keeps much of that gain at one
 model's size (Hinton et al. 2015, "Distilling the knowledge in a neural network").
 
-What the teacher sees (``teacher_view``): by default ("unmoved") the student's augmented image
-before its random rotation, zoom and shift, so the student learns to read a moved or tighter
-film the way the teacher reads the film in place. With "same" (the student's exact view) the
-student also inherits the teacher's reaction to framing: on cxr-dev every model calls a tighter
-field of view more often COVID (benchmarks/RESULTS.md), and "same" students lost 5.4-7.1 points
-of balanced accuracy under a 0.85 central crop against 3.6 for an "unmoved" one. On cxr-dev (five task-splits) students scored -0.1 to +2.9
-points of balanced accuracy over their teacher's own members, mean +1.4, with a lower log-loss
-every time (benchmarks/RESULTS.md, "Distillation"), which is why cxr-train does this by default.
+What the teacher sees (``teacher_view``): by default ("same") exactly the student's augmented
+view, so it also teaches how an X-ray under shifted exposure or position should be read, and
+the student inherits the teacher's reaction to framing. With "unmoved" the teacher sees the
+image before the student's random rotation, zoom and shift, so the student is asked to read a
+moved film as the teacher reads it in place. Measured on cxr-dev (benchmarks/RESULTS.md,
+"Ablations", session 5) it is not a better default: on the COVID vs Normal seed-0 split its three
+students held up better under a 0.85 central crop, but not on the second split, and on four
+classes they lost about 2 points of balanced accuracy, with a higher log-loss.
 """
 
 from __future__ import annotations

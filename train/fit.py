@@ -29,7 +29,7 @@ class FitConfig:
     verbose: int = 1
     distill_temperature: float = 2.0  # used only with a teacher (train.distill)
     distill_alpha: float = 0.7
-    teacher_view: str = "unmoved"  # or "same"; see train.distill
+    teacher_view: str = "same"  # or "unmoved"; see train.distill
 
     def to_dict(self) -> dict:
         return asdict(self)
