@@ -98,9 +98,8 @@ def augment_batch(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf
 def augment_pair(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """(the student's view, the teacher's view): the same augmented image, but only the student's
     is rotated, zoomed and shifted; exposure, blur, noise and markers are identical in both."""
-    s = tf.random.experimental.stateless_split(seed, 2)
-    return (photometric(burn_markers(geo(x, training=True), s[0], bank), s[1]),
-            photometric(burn_markers(x, s[0], bank), s[1]))
+    s = tf.random.experimental.stateless_split(seed, 2)  # the same draws as augment_batch's
+    return augment_batch(x, seed, geo, bank), photometric(burn_markers(x, s[0], bank), s[1])
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, seed: int = 0,
