@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -37,8 +38,6 @@ def record(title: str, body: str, path: Path | None = None) -> None:
 def report_is_current(run_dir: Path) -> bool:
     """A run's report.json can be reused: newer than its model and made by this cxr-edge version
     (a new version may convert differently, e.g. 0.2.0's float logits head in int8)."""
-    import json
-
     from edge import __version__
 
     report, model = run_dir / "report.json", run_dir / "model.keras"

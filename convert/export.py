@@ -73,8 +73,8 @@ def _int8_float_head(converter: Any, representative: np.ndarray, n_classes: int)
     An int8 output has about 0.05 logits per step, so two close classes can come out exactly
     equal, and argmax hands every such tie to the class listed first. Computing the logits (the
     final Dense, and an ensemble's averaging) in float from the int8 features removes the ties
-    and that bias: on 20 cxr-dev runs, int8 outputs held 23 exact ties and the images classified
-    differently from Keras fell from 24 to 17 (benchmarks/RESULTS.md, "int8 ties"). It costs
+    and that bias: on 25 cxr-dev runs, int8 outputs held 27 exact ties and the images classified
+    differently from Keras fell from 27 to 18 (benchmarks/RESULTS.md, "a float logits head"). It costs
     about 1 KB and no measurable time; input and output become float32 (the input is still
     quantized exactly inside, scale 1).
     The QuantizationDebugger is TensorFlow's public way to keep chosen ops in float.
@@ -91,10 +91,9 @@ def _logits_ops(flatbuffer: bytes, n_classes: int) -> list[str]:
     interpreter = tf.lite.Interpreter(model_content=flatbuffer)
     names = []
     for op in interpreter._get_ops_details():  # no public API lists ops with their outputs
-        for t in op["outputs"]:
-            shape = list(interpreter._get_tensor_details(t, 0)["shape"])
-            if len(shape) == 2 and shape[-1] == n_classes:
-                names.append(interpreter._get_tensor_details(t, 0)["name"])
+        for t in (interpreter._get_tensor_details(i, 0) for i in op["outputs"]):
+            if len(t["shape"]) == 2 and t["shape"][-1] == n_classes:
+                names.append(t["name"])
     if not names:
         raise ValueError(f"found no ({n_classes},)-wide logits op to keep in float")
     return names

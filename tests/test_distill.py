@@ -163,5 +163,9 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     capsys.readouterr()
     run_training(settings)
     assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
+    # --teacher-view concerns only the student: the teacher is still reused.
+    run_training(TrainSettings(**{**settings.__dict__, "teacher_view": "unmoved"}))
+    assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["fit"]["teacher_view"] == "unmoved"
     run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3}))  # other settings: trained again
     assert json.loads(teacher_run.read_text())["members"] == 3

@@ -170,7 +170,8 @@ def run_training(s: TrainSettings) -> Path:
         return _train(s)
     t0 = time.time()
     teacher_dir = Path(s.out) / "teacher"
-    ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0)
+    # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
+    ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0])
     if _finished_with(teacher_dir, ts):
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with the same settings; delete it to "
             "train it again, e.g. after adding images)")
