@@ -36,6 +36,10 @@ def convert(
     max_class_drop: float = typer.Option(2.0, help="Gate: largest per-class sensitivity drop, in points."),
     auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate as model.tflite."),
     calibration_samples: int = typer.Option(300, min=1, help="Training images (stratified) for full-integer calibration."),
+    refit_head: bool = typer.Option(
+        True, "--refit-head/--no-refit-head",
+        help="int8: refit the float logits head on the int8 features of the training images, so its logits "
+             "match Keras more closely (fewer films near a class boundary flip)."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
     no_latency: bool = typer.Option(False, "--no-latency", help="Skip the invoke-latency measurement."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
@@ -52,7 +56,8 @@ def convert(
     if unknown or not modes:
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
-                               auto=auto, calibration_samples=calibration_samples, report_only=report_only,
+                               auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
+                               report_only=report_only,
                                latency_threads=() if no_latency else (1, 2), progress=not quiet)
     try:
         _, code = run_conversion(settings)

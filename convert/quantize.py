@@ -33,6 +33,7 @@ class ConvertSettings:
     max_class_drop: float = 2.0
     auto: bool = False
     calibration_samples: int = 300
+    refit_head: bool = True
     report_only: bool = False
     latency_threads: tuple[int, ...] = (1, 2)
     n_boot: int = 1000
@@ -64,16 +65,28 @@ def selftest_images(n: int = 3) -> dict[str, bytes]:
     return images
 
 
-def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray) -> None:
-    """Write model_<mode>.tflite with metadata and a self-test measured on this machine."""
+def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
+                head_fit: np.ndarray | None = None) -> dict | None:
+    """Write model_<mode>.tflite with metadata and a self-test measured on this machine.
+
+    For int8, the float logits head is refitted on ``head_fit`` (training images); returns what
+    that refit did, or None for other modes."""
     from convert.export import convert, model_metadata, package, selftest_files
 
     flatbuffer = convert(model, mode, representative)
+    refit = None
+    if mode == "int8" and head_fit is not None and len(head_fit):
+        from convert.head_refit import refit_int8_head
+
+        flatbuffer, refit = refit_int8_head(model, flatbuffer, head_fit, lambda m: convert(m, mode, representative))
     meta = model_metadata(run, mode, run["classes"])
+    if refit is not None:
+        meta["head_refit"] = refit
     write_bytes(path, package(flatbuffer, meta))
     images = selftest_images()
     expected = EdgeModel(path).classify_encoded(images)
     write_bytes(path, package(flatbuffer, meta, selftest_files(images, expected)))
+    return refit
 
 
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
@@ -126,7 +139,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         path = run_dir / f"model_{mode}.tflite"
         if not s.report_only:
             log(f"converting {mode}")
-            export_mode(model, mode, path, run, representative)
+            export_mode(model, mode, path, run, representative, x_train if s.refit_head else None)
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
         probs = tflite_probabilities(path, x_test)
@@ -134,6 +147,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
         entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
                  "tflite_bytes": EdgeModel(path).meta.get("tflite_bytes"),
+                 "head_refit": EdgeModel(path).meta.get("head_refit"),
                  "delta": deltas(reference, summary),
                  "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                  "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}

@@ -73,4 +73,5 @@ def test_three_members_train_and_ship_in_one_file(ensemble_run, keras_mod):
     err_ensemble = np.abs(edge_logits - keras_logits).mean()
     assert err_ensemble < min(np.abs(edge_logits - m).mean() for m in member_logits)
     assert edge.meta["members"] == 3
+    assert edge.meta["head_refit"]["refit"], "the three members' logits layers are refitted together"
     assert "an ensemble of 3" in (ensemble_run / "report.md").read_text()

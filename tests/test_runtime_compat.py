@@ -68,6 +68,7 @@ def test_int8_is_an_integer_body_with_float_logits(model_dir, arch):
     logits_weights = [t for t in tensors if len(t["shape"]) == 2 and t["shape"][0] == n and t["shape"][1] > n]
     assert kernels == {"int8"}, "convolution kernels should be int8"
     assert logits_weights and all(np.dtype(t["dtype"]) == np.float32 for t in logits_weights)
+    assert head.meta["head_refit"]["refit"], head.meta["head_refit"]
     out = head.interpreter.get_output_details()[0]
     assert np.dtype(out["dtype"]) == np.float32 and out["quantization"] == (0.0, 0)
     assert np.dtype(full.interpreter.get_output_details()[0]["dtype"]) == np.int8

@@ -1,0 +1,89 @@
+"""The int8 file's float logits head is refitted on the int8 body's features (convert/head_refit.py)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from train.data import Split, load_part
+
+
+def test_ridge_towards_recovers_a_linear_map_and_falls_back_to_the_prior():
+    from convert.head_refit import ridge_towards
+
+    rng = np.random.default_rng(0)
+    a = np.hstack([rng.normal(size=(200, 5)), np.ones((200, 1))])
+    true = rng.normal(size=(6, 3))
+    prior = np.zeros((6, 3))
+    np.testing.assert_allclose(ridge_towards(a, a @ true, prior, 1e-9), true, atol=1e-6)
+    np.testing.assert_allclose(ridge_towards(a, a @ true, prior, 1e9), prior, atol=1e-6)
+    middle = ridge_towards(a, a @ true, prior, 1.0)
+    assert 0 < np.abs(middle).sum() < np.abs(true).sum()
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_run):
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    from edge.preprocess import PreprocessConfig
+
+    run = json.loads((tiny_run / "run.json").read_text())
+    split = Split.load(tiny_run / "split.json")
+    config = PreprocessConfig.from_dict(run["preprocess"])
+    x_train, _ = load_part(tiny_run, split, "train", config, progress=False)
+    x_test, _ = load_part(tiny_run, split, "test", config, progress=False)
+    model = keras.models.load_model(tiny_run / "model.keras", compile=False)
+    return model, x_train, x_test
+
+
+def test_refit_moves_int8_logits_towards_keras_and_keeps_the_body(tiny):
+    from convert.export import convert
+    from convert.head_refit import head_inputs, refit_int8_head
+    from train.fit import logits_of
+
+    model, x_train, x_test = tiny
+    keras_weights = [w.copy() for w in model.get_weights()]
+    plain = convert(model, "int8", x_train)
+    refitted, info = refit_int8_head(model, plain, x_train, lambda m: convert(m, "int8", x_train))
+    assert info["refit"], info
+    change = info["train_mean_abs_logit_change"]
+    assert change["after"] < change["before"]
+    assert refitted != plain
+    # The Keras model is left as it was: the other modes convert the trained head.
+    for w, saved in zip(model.get_weights(), keras_weights):
+        np.testing.assert_array_equal(w, saved)
+    # Same integer body (identical features), a different float head.
+    f_plain, l_plain, w_plain = head_inputs(plain, x_test)
+    f_new, l_new, w_new = head_inputs(refitted, x_test)
+    np.testing.assert_array_equal(f_plain[0], f_new[0])
+    assert not np.allclose(w_plain[0], w_new[0])
+    keras_test = logits_of(model, x_test)
+    assert np.abs(l_new - keras_test).mean() < np.abs(l_plain - keras_test).mean()
+
+
+def test_a_head_that_is_not_a_dense_mean_is_left_alone(tiny):
+    import keras
+
+    from convert.export import convert
+    from convert.head_refit import refit_int8_head
+
+    model, x_train, _ = tiny
+    scaled = keras.Model(model.inputs, keras.layers.Rescaling(3.0, offset=1.0)(model.outputs[0]))
+    plain = convert(scaled, "int8", x_train)
+    out, info = refit_int8_head(scaled, plain, x_train, lambda m: convert(m, "int8", x_train))
+    assert not info["refit"] and out == plain
+
+
+def test_cxr_convert_records_the_refit_in_the_file(tiny_run):
+    from edge.model import EdgeModel
+
+    refit = EdgeModel(tiny_run / "model_int8.tflite").meta["head_refit"]
+    assert refit["refit"] and refit["images"] > 0
+    report = json.loads((tiny_run / "report.json").read_text())
+    assert report["models"]["int8"]["head_refit"] == refit
+    assert "head_refit" not in EdgeModel(tiny_run / "model_fp32.tflite").meta
