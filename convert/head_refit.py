@@ -89,6 +89,8 @@ def refit_int8_head(model: Any, flatbuffer: bytes, images: np.ndarray,
 
     feats, logits, weights = head_inputs(flatbuffer, images)
     m = len(weights)
+    if m == 0:
+        return flatbuffer, {"refit": False, "why": "no float logits layer"}
     a = np.hstack([*feats, np.ones((len(images), 1))])
     try:
         layers = logits_layers(model, weights)
@@ -96,7 +98,7 @@ def refit_int8_head(model: Any, flatbuffer: bytes, images: np.ndarray,
         return flatbuffer, {"refit": False, "why": str(e)}
     saved = [layer.get_weights() for layer in layers]
     theta0 = np.vstack([*(w[0] / m for w in saved), np.mean([w[1] for w in saved], axis=0)[None]])
-    if m == 0 or not np.allclose(a @ theta0, logits, atol=1e-3):
+    if not np.allclose(a @ theta0, logits, atol=1e-3):
         return flatbuffer, {"refit": False, "why": "the logits are not the mean of the Dense heads"}
     target = logits_of(model, images)
     theta = ridge_towards(a, target, theta0, ridge)
