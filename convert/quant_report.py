@@ -42,6 +42,15 @@ def _pts(v) -> str:
     return "n/a" if v is None else f"{v:+.1f}"
 
 
+def refit_line(refit: dict) -> str:
+    """One sentence on the int8 file's refitted logits layer (convert/head_refit.py)."""
+    if not refit.get("refit"):
+        return f"int8: the logits layer was not refitted ({refit.get('why', 'switched off')})."
+    change = refit["train_mean_abs_logit_change"]
+    return (f"int8: the float logits layer was refitted to the Keras logits on the int8 features of {refit['images']} "
+            f"training images; their mean |logit change| against Keras went from {change['before']:.4f} to {change['after']:.4f}.")
+
+
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray) -> None:
     classes = report["classes"]
     models = report["models"]
@@ -65,6 +74,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Full-integer modes were calibrated on {report.get('calibration_samples')} training images (stratified; never test). "
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
+           *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
            f"Gate: accuracy may fall at most {report['gate']['max_drop']:g} points and each class's sensitivity at most "
            f"{report['gate']['max_class_drop']:g} points below the Keras model.", "",
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "

@@ -86,4 +86,5 @@ def test_cxr_convert_records_the_refit_in_the_file(tiny_run):
     assert refit["refit"] and refit["images"] > 0
     report = json.loads((tiny_run / "report.json").read_text())
     assert report["models"]["int8"]["head_refit"] == refit
+    assert f"int8 features of {refit['images']} training images" in (tiny_run / "report.md").read_text()
     assert "head_refit" not in EdgeModel(tiny_run / "model_fp32.tflite").meta
