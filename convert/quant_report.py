@@ -45,7 +45,7 @@ def _pts(v) -> str:
 def refit_line(refit: dict) -> str:
     """One sentence on the int8 file's refitted logits layer (convert/head_refit.py)."""
     if not refit.get("refit"):
-        return f"int8: the logits layer was not refitted ({refit.get('why', 'switched off')})."
+        return f"int8: the logits layer was not refitted ({refit['why']})."
     change = refit["train_mean_abs_logit_change"]
     return (f"int8: the float logits layer was refitted to the Keras logits on the int8 features of {refit['images']} "
             f"training images; their mean |logit change| against Keras went from {change['before']:.4f} to {change['after']:.4f}.")

@@ -66,11 +66,11 @@ def selftest_images(n: int = 3) -> dict[str, bytes]:
 
 
 def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
-                head_fit: np.ndarray | None = None) -> dict | None:
+                head_fit: np.ndarray | None = None) -> None:
     """Write model_<mode>.tflite with metadata and a self-test measured on this machine.
 
-    For int8, the float logits head is refitted on ``head_fit`` (training images); returns what
-    that refit did, or None for other modes."""
+    For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
+    metadata records what that refit did."""
     from convert.export import convert, model_metadata, package, selftest_files
 
     flatbuffer = convert(model, mode, representative)
@@ -86,7 +86,6 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
     images = selftest_images()
     expected = EdgeModel(path).classify_encoded(images)
     write_bytes(path, package(flatbuffer, meta, selftest_files(images, expected)))
-    return refit
 
 
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
@@ -145,9 +144,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         probs = tflite_probabilities(path, x_test)
         probs_by_mode[mode] = probs
         summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
+        meta = EdgeModel(path).meta
         entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
-                 "tflite_bytes": EdgeModel(path).meta.get("tflite_bytes"),
-                 "head_refit": EdgeModel(path).meta.get("head_refit"),
+                 "tflite_bytes": meta.get("tflite_bytes"), "head_refit": meta.get("head_refit"),
                  "delta": deltas(reference, summary),
                  "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                  "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}

@@ -92,4 +92,3 @@ def test_auto_prefers_int8_to_the_slightly_smaller_int8_full(tmp_path):
     picked = choose_smallest(report({"int8-full", "fp32"}), list(sizes), tmp_path)
     assert picked["selected"] == "int8-full" and [r["mode"] for r in picked["rejected"]] == ["dynamic", "int8"]
     assert choose_smallest(report({"dynamic", "int8"}), list(sizes), tmp_path)["selected"] == "dynamic"  # smaller
-
