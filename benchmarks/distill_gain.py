@@ -16,6 +16,7 @@ held-out source's accuracy; and for students the int8 model's largest per-class 
 change against Keras (from cxr-convert's report). Mean (min–max) over runs.
 
     python benchmarks/distill_gain.py --seeds 0,1,2 --write   # ~45 min on 2 cores with the teachers trained
+    python benchmarks/distill_gain.py --epochs 240   # students trained twice as long (RESULTS.md, "Ablations")
 
 Seed 0's student is benchmarks/accuracy.py's compact-distilled run where it exists. --write puts
 the table in benchmarks/RESULTS.md (section "Distillation"), replacing the previous one.
@@ -41,12 +42,13 @@ TEACHERS = [BENCH / "covid-normal-compact-x3", BENCH / "4-class-compact-x3",
             BENCH / "covid-normal-compact-x3-without-hannover"]
 
 
-def student_dir(teacher: Path, seed: int, out: Path) -> Path:
-    """Seed 0 reuses the accuracy benchmark's own distilled run where there is one."""
+def student_dir(teacher: Path, seed: int, out: Path, epochs: int | None = None) -> Path:
+    """Seed 0 reuses the accuracy benchmark's own distilled run where there is one. Students of
+    another schedule (``epochs``) never reuse a default one: their folder names the epochs."""
     sibling = teacher.with_name(teacher.name.replace("-x3", "-distilled"))
-    if seed == 0 and sibling != teacher and (sibling / "run.json").is_file():
+    if seed == 0 and epochs is None and sibling != teacher and (sibling / "run.json").is_file():
         return sibling
-    return out / f"{teacher.name}-student-seed{seed}"
+    return out / (f"{teacher.name}-student-seed{seed}" + (f"-e{epochs}" if epochs else ""))
 
 
 def train_student(teacher: Path, run_dir: Path, seed: int, epochs: int | None) -> None:
@@ -91,7 +93,7 @@ def score(model, temperature: float, k: int, y: np.ndarray, shifted: dict[str, n
     return row
 
 
-def rows_for(teacher: Path, seeds: list[int], out: Path) -> list[str]:
+def rows_for(teacher: Path, seeds: list[int], out: Path, epochs: int | None = None) -> list[str]:
     import keras
 
     from convert.shifts import shifted_inputs
@@ -122,7 +124,7 @@ def rows_for(teacher: Path, seeds: list[int], out: Path) -> list[str]:
               f"teacher (mean of {len(members)})": [scores(ensemble, run["temperature"])]}
     students = []
     for seed in seeds:
-        d = student_dir(teacher, seed, out)
+        d = student_dir(teacher, seed, out, epochs)
         model = keras.saving.load_model(d / "model.keras", compile=False)
         students.append({**scores(model, json.loads((d / "run.json").read_text())["temperature"]),
                          "int8 max sens. change (pts)": int8_change(d)})
@@ -166,13 +168,15 @@ def main() -> None:
                          + ", ".join(missing))
     for t in teachers:
         for seed in seeds:
-            train_student(t, student_dir(t, seed, a.out), seed, a.epochs)
+            train_student(t, student_dir(t, seed, a.out, a.epochs), seed, a.epochs)
     lines = ["| teacher run | model | runs | " + " | ".join(COLUMNS) + " |", "|---|---|---:|" + "---|" * len(COLUMNS)]
     for t in teachers:
-        lines += rows_for(t, seeds, a.out)
+        lines += rows_for(t, seeds, a.out, a.epochs)
     text = ("Keras float on each teacher's frozen split (seed 0 of benchmarks/accuracy.py); mean (min–max) over runs. "
             "Members are the teacher's single models (`--teacher-members 0`, seeds 0, 1, 2); students are "
-            f"`cxr-train --teacher` runs with seeds {a.seeds}, cxr-train's default recipe. 'external accuracy' is the "
+            f"`cxr-train --teacher` runs with seeds {a.seeds}, "
+            + (f"{a.epochs} epochs. " if a.epochs else "cxr-train's default recipe. ")
+            + "'external accuracy' is the "
             "held-out source's share found (Hannover COVID sensitivity). 'adults' leaves out the children's films "
             "(Kermany).\n\n"
             + "\n".join(lines))

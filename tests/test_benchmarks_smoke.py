@@ -75,7 +75,19 @@ def test_distill_gain_scores_members_teacher_and_students(tmp_path):
     assert [rows[k][3].strip() for k in sorted(rows)] == ["2", "2", "1"]  # member, student, teacher
     assert rows["student (distilled)"][-2].strip() and not rows["teacher (mean of 2)"][-2].strip()  # int8 change
     for seed in (0, 1):
-        assert (out / f"tiny-x2-student-seed{seed}" / "report.json").is_file()
+        assert (out / f"tiny-x2-student-seed{seed}-e1" / "report.json").is_file()
+
+
+def test_distill_gain_reuses_the_default_student_only_for_the_default_schedule(tmp_path):
+    from benchmarks.distill_gain import student_dir
+
+    teacher, sibling = tmp_path / "cn-compact-x3", tmp_path / "cn-compact-distilled"
+    sibling.mkdir()
+    (sibling / "run.json").write_text("{}")
+    out = tmp_path / "students"
+    assert student_dir(teacher, 0, out) == sibling
+    assert student_dir(teacher, 1, out) == out / "cn-compact-x3-student-seed1"
+    assert student_dir(teacher, 0, out, epochs=240) == out / "cn-compact-x3-student-seed0-e240"
 
 
 def test_record_replaces_only_its_own_section(tmp_path, monkeypatch):
