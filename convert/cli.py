@@ -75,7 +75,7 @@ def convert(
         "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "
         "model.keras inside a cxr-train run folder. Writes report.md (per-class sensitivity, specificity, PPV, "
         "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, per-source table when MANIFEST.csv names "
-        "sources) and report.json.\n\n"
+        "sources, and occlusion maps of where the model looked on its most confident mistakes) and report.json.\n\n"
         "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report"
     )
 )
@@ -84,6 +84,8 @@ def evaluate(
     data_dir: Path = typer.Argument(..., help="Labelled image folder."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: DATA_DIR-report next to the model)."),
     n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for confidence intervals."),
+    explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of "
+                                                "its most confident mistakes, in occlusion.png; 0: none."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
@@ -112,12 +114,17 @@ def evaluate(
 
         y = np.array([labels.index(i.label) for i in res.items])
         probs = predict(res.x)
+        mistakes = None
+        if explain:
+            from convert.occlusion import explain_mistakes
+
+            mistakes = explain_mistakes(predict, res.x, y, probs, explain)
         out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
-                                   n_boot=n_boot)
+                                   n_boot=n_boot, mistakes=mistakes, x=res.x)
     except (DataError, ModelFileError, ValueError, OSError) as e:
         if debug:
             raise

@@ -109,3 +109,24 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.legend(fontsize=8)
     _save(fig, path)
+
+
+def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: list[str], path: Path) -> None:
+    """Each image (the model's own preprocessed input) with its occlusion map over it in red:
+    the brighter the red, the more covering that area lowered the answer the model gave."""
+    plt = _plt()
+    n = len(images)
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.5 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, img, heat, title in zip(axes.ravel(), images, heats, titles):
+        ax.imshow(img[..., 0] if img.ndim == 3 else img, cmap="gray", vmin=0, vmax=255)
+        pos = np.clip(heat, 0, None)
+        top = pos.max()
+        if top > 0:
+            ax.imshow(np.ma.masked_less_equal(pos / top, 0.2), cmap="Reds", vmin=0, vmax=1, alpha=0.55)
+        ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)

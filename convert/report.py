@@ -98,8 +98,11 @@ def headline(summary: dict) -> str:
 
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
-                      n_boot: int = 1000) -> dict:
-    """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir."""
+                      n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None) -> dict:
+    """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
+
+    ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
+    looked on its most confident errors."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -126,6 +129,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                       + " | ".join(sens) + " |")
         md.append("")
+    if mistakes is not None:
+        md += occlusion_section(out_dir, mistakes, x, classes, files, report)
     write_json(out_dir / "report.json", report)
     write_text(out_dir / "report.md", "\n".join(md))
     return report
@@ -138,3 +143,27 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
         m = src == s
         out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot)
     return out
+
+
+def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],
+                      report: dict) -> list[str]:
+    """Markdown (and occlusion.png, and report["occlusion"]) for the most confident mistakes."""
+    report["occlusion"] = [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
+                            "probability": round(m["probability"], 4), "border_share": round(m["border_share"], 3)}
+                           for m in mistakes]
+    md = ["## Where the model looked on its most confident mistakes", ""]
+    if not mistakes:
+        return md + ["No image was misclassified.", ""]
+    titles = [f"{Path(files[m['index']]).name}\ntrue {classes[m['true']]}, said {classes[m['predicted']]} "
+              f"{m['probability']:.2f}" for m in mistakes]
+    plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["heat"] for m in mistakes], titles,
+                         out_dir / "occlusion.png")
+    md += ["Occlusion maps: red areas are those whose cover (a 16-pixel square of mean grey) most lowered the "
+           "probability of the wrong answer, i.e. where the model found its evidence. Red on text, markers, "
+           "borders or outside the lungs means the model reads the film's origin, not the disease. 'border' is "
+           "the share of that evidence in the image's outer eighth (about 0.44 if it were spread evenly).", "",
+           "![occlusion](occlusion.png)", "", "| file | true | predicted | probability | border |",
+           "|---|---|---|---:|---:|"]
+    md += [f"| {r['file']} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {r['border_share']:.2f} |"
+           for r in report["occlusion"]]
+    return md + [""]

@@ -36,6 +36,32 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
 
 
+def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes(tiny_run, tmp_path):
+    import shutil
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    classes = sorted(p.name for p in data.iterdir() if p.is_dir())
+    swapped = tmp_path / "swapped"  # every label wrong: whatever the model got right is now a mistake
+    for a, b in zip(classes, classes[::-1]):
+        shutil.copytree(data / a, swapped / b)
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--out", str(out),
+                                          "--n-boot", "100", "--explain", "3", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())
+    wrong = {p["file"]: p["probabilities"][p["predicted"]] for p in report["predictions"] if p["predicted"] != p["true"]}
+    assert len(wrong) >= 3, "the tiny model should get some images right, i.e. wrong once swapped"
+    occ = report["occlusion"]
+    assert len(occ) == 3 and all(o["file"] in wrong and o["true"] != o["predicted"] for o in occ)
+    assert [o["probability"] for o in occ] == sorted(wrong.values(), reverse=True)[:3]  # the most confident
+    assert all(0 <= o["border_share"] <= 1 for o in report["occlusion"])
+    assert (out / "occlusion.png").stat().st_size > 1000
+    assert "## Where the model looked" in (out / "report.md").read_text()
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--out",
+                                          str(tmp_path / "none"), "--n-boot", "100", "--explain", "0", "--quiet"])
+    assert r.exit_code == 0 and "occlusion" not in json.loads((tmp_path / "none" / "report.json").read_text())
+
+
 def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path):
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model.keras"), str(data), "--out", str(tmp_path / "k"),
