@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import PEDIATRIC_SOURCES, score_other_pneumonias, score_test  # noqa: E402
+from benchmarks.accuracy import PEDIATRIC_SOURCES, score_evidence, score_other_pneumonias, score_test  # noqa: E402
 
 CHILD = next(iter(PEDIATRIC_SOURCES))
 
@@ -34,6 +35,24 @@ def test_adults_are_scored_alone(tiny_run):
     y = np.array([split.classes.index(i.label) for i in kept])
     assert adults == balanced_accuracy(y, pred, len(split.classes))
     assert "none" in shifts and len(shifts) > 5
+
+
+def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
+    from convert.occlusion import border_share, occlusion_map
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+    from train.data import Split
+
+    split = Split.load(tiny_run / "split.json")
+    b = score_evidence(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    shares = []
+    for item in split.parts["test"]:  # one image at a time, the way a user would map one film
+        x = preprocess_file(Path(split.data_dir) / item.path, m.preprocess)
+        shares.append(border_share(occlusion_map(m.classify, x, int(m.classify(x[None]).argmax()))))
+    assert 0 <= b["all"] <= 1 and b["all"] == pytest.approx(np.mean(shares))
+    parts = [v for v in (b["right"], b["wrong"]) if v is not None]
+    assert min(parts) - 1e-9 <= b["all"] <= max(parts) + 1e-9  # the mean of all lies between its two groups'
 
 
 def test_other_pneumonias_are_counted_by_age_group(tiny_run, tmp_path):
