@@ -4,7 +4,7 @@ For each task (COVID vs Normal; all four classes) every model trains on the same
 ../shared/data/cxr-dev, is converted to int8, and is scored through edge (the device path):
 balanced accuracy and per-class sensitivity/specificity with 95% CIs, AUROC, ECE, balanced
 accuracy on the adult films alone (no children's Normal images to spot), robustness under
-simulated acquisition shifts, and leave-one-source-out (Hannover COVID images never seen
+simulated acquisition shifts, where the models look (occlusion maps), and leave-one-source-out (Hannover COVID images never seen
 in training). Models: seed (the tutorial's CNN), compact (one model, --teacher-members 0),
 compact-x3 (--members 3) and compact-distilled, cxr-train's default: one compact model distilled
 from the compact-x3 run, which is exactly the default recipe's step 1. Prints markdown tables;
