@@ -40,6 +40,8 @@ def convert(
         True, "--refit-head/--no-refit-head",
         help="int8: refit the float logits head on the int8 features of the training images, so its logits "
              "match Keras more closely (fewer films near a class boundary flip)."),
+    explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of the "
+                                                "int8 file's most confident test-split mistakes, in occlusion.png; 0: none."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
     no_latency: bool = typer.Option(False, "--no-latency", help="Skip the invoke-latency measurement."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
@@ -57,7 +59,7 @@ def convert(
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
-                               report_only=report_only,
+                               report_only=report_only, explain=explain,
                                latency_threads=() if no_latency else (1, 2), progress=not quiet)
     try:
         _, code = run_conversion(settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
-from convert.report import DISCLAIMER, confusion_table, fmt_ci, headline, per_class_table
+from convert.report import DISCLAIMER, confusion_table, fmt_ci, headline, occlusion_section, per_class_table
 from train.atomic import write_json, write_text
 
 
@@ -51,7 +51,11 @@ def refit_line(refit: dict) -> str:
             f"training images; their mean |logit change| against Keras went from {change['before']:.4f} to {change['after']:.4f}.")
 
 
-def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray) -> None:
+def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
+                              mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
+                              files: list[str] | None = None) -> None:
+    """report.md, report.json and the plots; ``mistakes`` is (mode, convert.occlusion.explain_mistakes
+    of that mode's file on the test inputs ``x``), shown as occlusion maps."""
     classes = report["classes"]
     models = report["models"]
     plots.confusion_grid({n: np.array(m["confusion_matrix"]) for n, m in models.items()}, classes,
@@ -114,5 +118,11 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "
                "The device applies the same temperature (it travels in the .tflite).", ""]
     md += ["![reliability](reliability.png) ![roc](roc.png)", ""]
+    if mistakes is not None:
+        mode, found = mistakes
+        section = occlusion_section(run_dir, found, x, classes, files, report)
+        section[0] += f" ({mode}, test split)"
+        report["occlusion_model"] = mode
+        md += section
     write_json(run_dir / "report.json", report)
     write_text(run_dir / "report.md", "\n".join(md))

@@ -34,6 +34,7 @@ class ConvertSettings:
     auto: bool = False
     calibration_samples: int = 300
     refit_head: bool = True
+    explain: int = 6  # occlusion maps of the device model's most confident test mistakes (convert.occlusion)
     report_only: bool = False
     latency_threads: tuple[int, ...] = (1, 2)
     n_boot: int = 1000
@@ -168,9 +169,16 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         code = 0 if report["auto"]["selected"] else 1
     elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
         code = 1
+    mistakes = None
+    shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)
+    if s.explain and shown:
+        from convert.occlusion import explain_mistakes
+
+        mistakes = (shown, explain_mistakes(EdgeModel(run_dir / f"model_{shown}.tflite").classify, x_test, y_test,
+                                            probs_by_mode[shown], s.explain))
     from convert.quant_report import write_quantization_report
 
-    write_quantization_report(run_dir, report, probs_by_mode, y_test)
+    write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
     return report, code
 
 

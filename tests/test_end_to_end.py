@@ -50,6 +50,19 @@ def test_report_has_per_class_figures_for_every_model(tiny_run):
     assert "not a medical device" in md and "SYNTHETIC" in md and "## int8" in md
 
 
+def test_report_maps_where_the_int8_file_looked_on_its_most_confident_mistakes(tiny_run):
+    report = json.loads((tiny_run / "report.json").read_text())
+    cm = report["models"]["int8"]["confusion_matrix"]
+    errors = sum(map(sum, cm)) - sum(cm[k][k] for k in range(len(cm)))
+    occ = report["occlusion"]
+    assert report["occlusion_model"] == "int8" and len(occ) == min(6, errors)
+    assert all(o["true"] != o["predicted"] and 0 <= o["border_share"] <= 1 for o in occ)
+    assert [o["probability"] for o in occ] == sorted((o["probability"] for o in occ), reverse=True)
+    md = (tiny_run / "report.md").read_text()
+    assert "## Where the model looked on its most confident mistakes (int8, test split)" in md
+    assert (tiny_run / "occlusion.png").is_file() == bool(errors)
+
+
 def test_metadata_round_trip(tiny_run):
     m = EdgeModel(tiny_run / "model_int8.tflite")
     run = json.loads((tiny_run / "run.json").read_text())
