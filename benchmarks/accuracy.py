@@ -77,7 +77,7 @@ def score_evidence(model_path: Path, split, data_dir: Path) -> dict[str, float]:
     occlusion map (convert.occlusion) in the image's outer eighth, averaged over the images, all
     of them and those it gets right and wrong. Spread evenly it would be 0.44; much more means the
     model reads borders, collimation and burned-in text (the film's origin) rather than the lungs."""
-    from convert.occlusion import border_share, occlusion_map
+    from convert.occlusion import border_shares
     from edge.model import EdgeModel
     from edge.preprocess import preprocess_file
 
@@ -86,7 +86,7 @@ def score_evidence(model_path: Path, split, data_dir: Path) -> dict[str, float]:
     x = np.stack([preprocess_file(data_dir / i.path, m.preprocess) for i in items])
     y = np.array([split.classes.index(i.label) for i in items])
     pred = m.classify(x).argmax(1)
-    share = np.array([border_share(occlusion_map(m.classify, xi, int(p))) for xi, p in zip(x, pred)])
+    share = border_shares(m.classify, x, pred)
     right = pred == y
     return {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
             "wrong": float(share[~right].mean()) if (~right).any() else None}

@@ -87,7 +87,8 @@ def evaluate(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: DATA_DIR-report next to the model)."),
     n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for confidence intervals."),
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of "
-                                                "its most confident mistakes, in occlusion.png; 0: none."),
+                                                "its most confident mistakes, in occlusion.png, and the share of its "
+                                                "evidence at the image's border over up to 200 images; 0: neither."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
@@ -116,17 +117,22 @@ def evaluate(
 
         y = np.array([labels.index(i.label) for i in res.items])
         probs = predict(res.x)
-        mistakes = None
+        mistakes = evidence = None
         if explain:
-            from convert.occlusion import explain_mistakes
+            from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
+
+            from train.data import progress_bar
 
             mistakes = explain_mistakes(predict, res.x, y, probs, explain)
+            bar = progress_bar(min(len(y), EVIDENCE_SAMPLE), "mapping where the model looks", not quiet)
+            evidence = overall_border_share(predict, res.x, probs, done=bar.update)
+            bar.close()
         out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
-                                   n_boot=n_boot, mistakes=mistakes, x=res.x)
+                                   n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence)
     except (DataError, ModelFileError, ValueError, OSError) as e:
         if debug:
             raise

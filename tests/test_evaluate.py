@@ -56,7 +56,9 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     assert [o["probability"] for o in occ] == sorted(wrong.values(), reverse=True)[:3]  # the most confident
     assert all(0 <= o["border_share"] <= 1 for o in report["occlusion"])
     assert (out / "occlusion.png").stat().st_size > 1000
-    assert "## Where the model looked" in (out / "report.md").read_text()
+    md = (out / "report.md").read_text()
+    assert "## Where the model looked" in md and "of the evidence for the model's answers" in md
+    assert report["evidence_border_share"]["n"] == 32 and 0 <= report["evidence_border_share"]["mean"] <= 1
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--out",
                                           str(tmp_path / "none"), "--n-boot", "100", "--explain", "0", "--quiet"])
     assert r.exit_code == 0 and "occlusion" not in json.loads((tmp_path / "none" / "report.json").read_text())

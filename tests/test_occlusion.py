@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convert.occlusion import border_share, explain_mistakes, occlusion_map
+from convert.occlusion import border_share, explain_mistakes, occlusion_map, overall_border_share
 
 
 def top_left_detector(x: np.ndarray) -> np.ndarray:
@@ -66,3 +66,13 @@ def test_explain_mistakes_picks_the_most_confident_errors_in_order():
     # quarter and the patches' reach lie inside the outer eighth's line).
     assert out[0]["border_share"] > 0.6
     assert explain_mistakes(top_left_detector, x, y, probs, limit=1)[0]["index"] == 0
+
+
+def test_overall_border_share_samples_evenly_and_follows_the_answers():
+    x = np.stack([image(c) for c in (250, 40, 250, 40, 250)])
+    probs = top_left_detector(x)
+    every = overall_border_share(top_left_detector, x, probs)
+    assert every["n"] == 5 and every["mean"] > 0.6  # all the evidence is in the corner
+    two = overall_border_share(top_left_detector, x, probs, limit=2)  # images 0 and 4
+    assert two["n"] == 2
+    assert two["mean"] == pytest.approx(border_share(occlusion_map(top_left_detector, x[0], 1)))

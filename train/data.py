@@ -218,7 +218,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             return str(e)
 
     good, xs, hashes, thumbs, skipped = [], [], [], [], []
-    bar = _progress(len(items), "reading images", progress)
+    bar = progress_bar(len(items), "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
         for it, res in zip(items, pool.map(one, items)):
             bar.update(1)
@@ -272,7 +272,8 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     return res.x, y
 
 
-def _progress(total: int, desc: str, enabled: bool):
+def progress_bar(total: int, desc: str, enabled: bool):
+    """A tqdm bar over images (or one that does nothing where tqdm is absent or progress is off)."""
     try:
         from tqdm import tqdm
 
