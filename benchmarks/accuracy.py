@@ -51,10 +51,16 @@ TASKS = {"covid-normal": ["COVID", "Normal"], "4-class": ["COVID", "Normal", "Vi
 PEDIATRIC_SOURCES = {"lecuong1502/BTL_Machine_Learning"}
 
 
-def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float], float]:
-    """Balanced accuracy of the int8 model on the test split under each simulated shift, and on
-    the test split's adult images alone (no shift)."""
+def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float], float, dict]:
+    """The int8 model on the test split: balanced accuracy under each simulated shift; on the
+    adult images alone (no shift); and where it finds the evidence for its answers (no shift).
+
+    The last is the share of each image's occlusion map (convert.occlusion) in the image's outer
+    eighth, averaged over all images and over those it gets right and wrong. Spread evenly it would
+    be 0.44; much more means the model reads borders, collimation and burned-in text (the film's
+    origin) rather than the lungs."""
     from convert.metrics import balanced_accuracy
+    from convert.occlusion import border_shares
     from convert.shifts import shifted_inputs
     from edge.model import EdgeModel
     from edge.preprocess import load_grayscale
@@ -69,27 +75,10 @@ def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float
         out[name] = balanced_accuracy(y, pred, len(split.classes))
         if name == "none":
             adults = balanced_accuracy(y[adult], pred[adult], len(split.classes))
-    return out, adults
-
-
-def score_evidence(model_path: Path, split, data_dir: Path) -> dict[str, float]:
-    """Where the int8 model finds the evidence for its answers on the test split: the share of the
-    occlusion map (convert.occlusion) in the image's outer eighth, averaged over the images, all
-    of them and those it gets right and wrong. Spread evenly it would be 0.44; much more means the
-    model reads borders, collimation and burned-in text (the film's origin) rather than the lungs."""
-    from convert.occlusion import border_shares
-    from edge.model import EdgeModel
-    from edge.preprocess import preprocess_file
-
-    m = EdgeModel(model_path)
-    items = split.parts["test"]
-    x = np.stack([preprocess_file(data_dir / i.path, m.preprocess) for i in items])
-    y = np.array([split.classes.index(i.label) for i in items])
-    pred = m.classify(x).argmax(1)
-    share = border_shares(m.classify, x, pred)
-    right = pred == y
-    return {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
-            "wrong": float(share[~right].mean()) if (~right).any() else None}
+            share, right = border_shares(m.classify, x, pred), pred == y
+            evidence = {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
+                        "wrong": float(share[~right].mean()) if (~right).any() else None}
+    return out, adults, evidence
 
 
 def score_other_pneumonias(model_path: Path, data_dir: Path, split=None) -> dict[str, float]:
@@ -156,9 +145,8 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
     if holdout:
         result["external"] = report["external"]
     elif seed == 0:
-        result["shifts"], result["adults_balanced_accuracy"] = score_test(run_dir / "model_int8.tflite", split,
-                                                                          Path(split.data_dir))
-        result["border_evidence"] = score_evidence(run_dir / "model_int8.tflite", split, Path(split.data_dir))
+        result["shifts"], result["adults_balanced_accuracy"], result["border_evidence"] = score_test(
+            run_dir / "model_int8.tflite", split, Path(split.data_dir))
         if task == "covid-normal":
             result["other_pneumonias"] = score_other_pneumonias(run_dir / "model_int8.tflite", Path(split.data_dir), split)
     return result

@@ -120,7 +120,6 @@ def evaluate(
         mistakes = evidence = None
         if explain:
             from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
-
             from train.data import progress_bar
 
             mistakes = explain_mistakes(predict, res.x, y, probs, explain)

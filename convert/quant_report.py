@@ -120,9 +120,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     md += ["![reliability](reliability.png) ![roc](roc.png)", ""]
     if mistakes is not None:
         mode, found = mistakes
-        section = occlusion_section(run_dir, found, x, classes, files, report)
-        section[0] += f" ({mode}, test split)"
         report["occlusion_model"] = mode
-        md += section
+        md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)")
     write_json(run_dir / "report.json", report)
     write_text(run_dir / "report.md", "\n".join(md))

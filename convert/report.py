@@ -147,13 +147,14 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],
-                      report: dict, evidence: dict | None = None) -> list[str]:
+                      report: dict, evidence: dict | None = None, scope: str = "") -> list[str]:
     """Markdown (and occlusion.png, and report["occlusion"]) for the most confident mistakes, led by
-    the share of the evidence in the border over the whole set when ``evidence`` is given."""
+    the share of the evidence in the border over the whole set when ``evidence`` is given.
+    ``scope`` ends the heading, e.g. " (int8, test split)"."""
     report["occlusion"] = [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
                             "probability": round(m["probability"], 4), "border_share": round(m["border_share"], 3)}
                            for m in mistakes]
-    md = ["## Where the model looked on its most confident mistakes", ""]
+    md = [f"## Where the model looked on its most confident mistakes{scope}", ""]
     if evidence:
         report["evidence_border_share"] = evidence
         md += [f"Over {evidence['n']} images of this set, {evidence['mean']:.0%} of the evidence for the model's answers "

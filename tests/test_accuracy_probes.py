@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import PEDIATRIC_SOURCES, score_evidence, score_other_pneumonias, score_test  # noqa: E402
+from benchmarks.accuracy import PEDIATRIC_SOURCES, score_other_pneumonias, score_test  # noqa: E402
 
 CHILD = next(iter(PEDIATRIC_SOURCES))
 
@@ -28,7 +28,7 @@ def test_adults_are_scored_alone(tiny_run):
     test = split.parts["test"]
     for k, item in enumerate(test):
         item.source = CHILD if k % 2 else "some/adult-hospital"
-    shifts, adults = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    shifts, adults, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     m = EdgeModel(tiny_run / "model_int8.tflite")
     kept = [i for i in test if i.source != CHILD]
     pred = m.classify(np.stack([preprocess_file(Path(split.data_dir) / i.path, m.preprocess) for i in kept])).argmax(1)
@@ -44,7 +44,7 @@ def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
     from train.data import Split
 
     split = Split.load(tiny_run / "split.json")
-    b = score_evidence(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    _, _, b = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     m = EdgeModel(tiny_run / "model_int8.tflite")
     shares = []
     for item in split.parts["test"]:  # one image at a time, the way a user would map one film
