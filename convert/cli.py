@@ -77,7 +77,8 @@ def convert(
         "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "
         "model.keras inside a cxr-train run folder. Writes report.md (per-class sensitivity, specificity, PPV, "
         "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, per-source table when MANIFEST.csv names "
-        "sources, and occlusion maps of where the model looked on its most confident mistakes) and report.json.\n\n"
+        "sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "
+        "how many images its input check finds unlike the training images) and report.json.\n\n"
         "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report"
     )
 )
@@ -131,7 +132,8 @@ def evaluate(
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
-                                   n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence)
+                                   n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
+                                   atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x))
     except (DataError, ModelFileError, ValueError, OSError) as e:
         if debug:
             raise

@@ -51,6 +51,20 @@ def refit_line(refit: dict) -> str:
             f"training images; their mean |logit change| against Keras went from {change['before']:.4f} to {change['after']:.4f}.")
 
 
+def input_check_section(check: dict, n_test: int, external: dict | None) -> list[str]:
+    """How often edge's input check (edge.typicality) flags images that are in fact typical."""
+    flagged = check["flagged"]
+    ext = (f" and {100 * flagged['external']:.1f}% of the {external['n']} images of `{external['source']}`, the source "
+           "held out of training (a new site's films should rarely be flagged)") if "external" in flagged else ""
+    return ["## Input check", "",
+            f"Every model file carries a check of whether an input looks like the training images (a probabilistic PCA "
+            f"of {check['thumbnail']}x{check['thumbnail']} thumbnails, {check['components']} components; edge.typicality). "
+            f"Its threshold is the 99th percentile of the validation images' scores. It flags "
+            f"{100 * flagged['test']:.1f}% of the {n_test} test images{ext}. On the device a flagged image gets a "
+            "warning, whatever its label: upside-down, inverted and lateral films, and images that are not chest "
+            "X-rays, are what it is for.", ""]
+
+
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -118,6 +132,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "
                "The device applies the same temperature (it travels in the .tflite).", ""]
     md += ["![reliability](reliability.png) ![roc](roc.png)", ""]
+    if "input_check" in report:
+        md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))
     if mistakes is not None:
         mode, found = mistakes
         report["occlusion_model"] = mode

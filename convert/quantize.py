@@ -67,8 +67,8 @@ def selftest_images(n: int = 3) -> dict[str, bytes]:
 
 
 def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
-                head_fit: np.ndarray | None = None) -> None:
-    """Write model_<mode>.tflite with metadata and a self-test measured on this machine.
+                head_fit: np.ndarray | None = None, typicality: dict | None = None) -> None:
+    """Write model_<mode>.tflite with metadata, the input check and a self-test measured on this machine.
 
     For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
     metadata records what that refit did."""
@@ -83,6 +83,8 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
     meta = model_metadata(run, mode, run["classes"])
     if refit is not None:
         meta["head_refit"] = refit
+    if typicality is not None:
+        meta["typicality"] = typicality
     write_bytes(path, package(flatbuffer, meta))
     images = selftest_images()
     expected = EdgeModel(path).classify_encoded(images)
@@ -117,12 +119,13 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                    "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
                    "test_ece_after": reference["ece"],
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
-    representative = np.zeros((0,))
+    representative, typicality = np.zeros((0,)), None
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress)
         from convert.export import representative_sample
 
         representative, _ = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
+        typicality = fit_input_check(run_dir, split, config, x_train, s)
     report = {
         "run_dir": str(run_dir), "cxr_edge_version": __version__, "classes": classes, "synthetic_data": run.get("synthetic_data", False),
         "arch": run.get("arch"), "members": run.get("members", 1), "parameters": run.get("parameters"),
@@ -139,7 +142,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         path = run_dir / f"model_{mode}.tflite"
         if not s.report_only:
             log(f"converting {mode}")
-            export_mode(model, mode, path, run, representative, x_train if s.refit_head else None)
+            export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality)
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
         probs = tflite_probabilities(path, x_test)
@@ -161,8 +164,15 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     for mode in s.modes:
         if fp32:  # the model proper, without the metadata and self-test appended to every file
             report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["tflite_bytes"] / fp32, 4)
+    shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)
+    check = EdgeModel(run_dir / f"model_{shown}.tflite").typicality if shown else None
+    if check is not None:
+        report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
+                                 "flagged": {"test": float(check.atypical(x_test).mean())}}
     if "external" in split.parts:
-        report["external"] = evaluate_external(run_dir, split, config, model, run, s)
+        report["external"] = evaluate_external(run_dir, split, config, model, run, s, check)
+        if check is not None:
+            report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
     code = 0
     if s.auto:
         report["auto"] = choose_smallest(report, s.modes, run_dir)
@@ -170,7 +180,6 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
         code = 1
     mistakes = None
-    shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)
     if s.explain and shown:
         from convert.occlusion import explain_mistakes
 
@@ -205,12 +214,29 @@ def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:
     return {"selected": None, "rejected": rejected}
 
 
+def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_train: np.ndarray,
+                    s: ConvertSettings) -> dict | None:
+    """edge.typicality fitted on the training images, its threshold set on the validation images."""
+    from edge.typicality import fit_typicality
+
+    x_val, _ = load_part(run_dir, split, "val", config, s.progress)
+    try:
+        check = fit_typicality(x_train, x_val)
+    except ValueError as e:
+        log(f"the model files get no input check: {e}")
+        return None
+    return {**check.to_dict(), "flagged_validation": float(check.atypical(x_val).mean())}
+
+
 def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,
-                      s: ConvertSettings) -> dict:
-    """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap."""
+                      s: ConvertSettings, check=None) -> dict:
+    """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap, and
+    the share of its images the input check (``check``, edge.typicality) would flag."""
     x, y = load_part(run_dir, split, "external", config, s.progress)
     out = {"source": split.notes.get("holdout_source"), "n": int(len(y)),
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
+    if check is not None:
+        out["flagged_atypical"] = float(check.atypical(x).mean())
     for mode in s.modes:
         out[mode] = summarize(y, tflite_probabilities(run_dir / f"model_{mode}.tflite", x), split.classes, n_boot=s.n_boot)
     return out

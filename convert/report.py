@@ -99,11 +99,12 @@ def headline(summary: dict) -> str:
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
-                      evidence: dict | None = None) -> dict:
+                      evidence: dict | None = None, atypical: np.ndarray | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
-    looked on its most confident errors, ``evidence`` (overall_border_share) where it looks overall."""
+    looked on its most confident errors, ``evidence`` (overall_border_share) where it looks overall,
+    ``atypical`` (edge.typicality, per image) how many images look unlike the training images."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -112,6 +113,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(p.argmax())],
                               "probabilities": {c: round(float(v), 4) for c, v in zip(classes, p)}}
                              for f, t, p in zip(files, y, probs)]
+    if atypical is not None:
+        for rec, a in zip(report["predictions"], atypical):
+            rec["atypical"] = bool(a)
     plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
     plots.roc_curves(y, probs, classes, out_dir / "roc.png")
     plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png")
@@ -130,11 +134,30 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                       + " | ".join(sens) + " |")
         md.append("")
+    if atypical is not None:
+        md += input_check_section(report, np.asarray(atypical, bool), y, classes, files)
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
     write_text(out_dir / "report.md", "\n".join(md))
     return report
+
+
+def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
+                        listed: int = 20) -> list[str]:
+    """Markdown (and report["input_check"]) on the images the model file's input check flags."""
+    report["input_check"] = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
+                             "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
+    md = ["## Input check", "",
+          f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
+          "model was trained on (edge.typicality; on its training sites' own test images it flags about 1%). Those are "
+          "typically upside-down, inverted or lateral films, or not chest X-rays. A large share means these films "
+          "differ from the training data in layout or view, and the figures above may not carry over to them.", ""]
+    if atypical.any():
+        md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in report["input_check"]["per_class"].items()]
+        md += ["", "Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
+        md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
+    return md
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int) -> dict:

@@ -26,6 +26,7 @@ class Result:
     file: str
     probabilities: np.ndarray | None = None
     error: str | None = None
+    atypical: bool | None = None  # unlike the training images (edge.typicality); None: no check
 
 
 class Classifier(Protocol):
@@ -96,6 +97,8 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
                 yield Result(path, error=x)
                 continue
             try:
-                yield Result(path, probabilities=model.classify(x[None])[0])
+                check = getattr(model, "atypical", lambda _: None)(x[None])
+                yield Result(path, probabilities=model.classify(x[None])[0],
+                             atypical=None if check is None else bool(check[0]))
             except Exception as e:
                 yield Result(path, error=f"inference failed ({type(e).__name__}: {e})")

@@ -33,6 +33,9 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "Give files, folders (their images are classified in name order) or '-' to read paths "
         "from standard input. Exit code: 0 all classified, 1 some files failed (the rest are "
         "still classified), 2 usage or model error.\n\n"
+        "Each image is also checked against the layout of the training images (edge.typicality): "
+        "one that looks unlike them (upside down, inverted, a lateral view, not a chest X-ray) gets a "
+        "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given.\n\n"
         "Examples:\n\n"
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
@@ -44,7 +47,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probabilities} or {file, error}."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical} or {file, error}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help="Interpreter threads (default: the runtime's choice)."),
@@ -92,6 +95,9 @@ def main(
     failed = 0
     for r in itertools.chain(missing, classify_files(m, paths)):
         failed += r.error is not None
+        if r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
+            print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
+                  "(upside down, inverted, a lateral view, not a chest X-ray?); do not trust its label", file=sys.stderr)
         writer(r)
     sys.stdout.flush()
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
@@ -110,14 +116,15 @@ def _writer(labels: list[str], k: int, fmt: str, width: int = 0):
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
-        w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "error"])
+        w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error"])
 
         def write_csv(r: Result) -> None:
             if r.error:
-                w.writerow([r.file, "", "", *([""] * len(labels)), r.error])
+                w.writerow([r.file, "", "", *([""] * len(labels)), "", r.error])
             else:
                 i = int(r.probabilities.argmax())
-                w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities), ""])
+                w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),
+                            "" if r.atypical is None else int(r.atypical), ""])
 
         return write_csv
 
@@ -136,6 +143,8 @@ def _writer(labels: list[str], k: int, fmt: str, width: int = 0):
                        "probabilities": {c: round(float(p), 6) for c, p in zip(labels, r.probabilities)}}
                 if k > 1:
                     rec["top_k"] = [{"label": c, "probability": round(p, 6)} for c, p in top]
+                if r.atypical is not None:
+                    rec["atypical"] = r.atypical
             print(json.dumps(rec), file=out)
 
         return write_json

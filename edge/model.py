@@ -16,6 +16,7 @@ import numpy as np
 from edge import metadata as md
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
+from edge.typicality import Typicality
 
 ModelFileError = md.ModelFileError
 SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and their expected probabilities
@@ -71,6 +72,13 @@ class EdgeModel:
         self.labels: list[str] = list(meta["labels"])
         self.temperature = float(meta.get("temperature", 1.0))
         self.input_shape = shape
+        # Older files and foreign models carry no input check; their inputs are never flagged.
+        self.typicality: Typicality | None = None
+        if "typicality" in meta:
+            try:
+                self.typicality = Typicality.from_dict(meta["typicality"])
+            except ValueError as e:
+                raise ModelFileError(f"{self.path}: {e}") from None
 
     def logits(self, batch: np.ndarray) -> np.ndarray:
         """Raw (dequantized) model outputs for a uint8 batch of shape (N, size, size, C)."""
@@ -86,6 +94,11 @@ class EdgeModel:
     def classify(self, batch: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities for a uint8 batch."""
         return softmax(self.logits(batch), self.temperature)
+
+    def atypical(self, batch: np.ndarray) -> np.ndarray | None:
+        """(N,) booleans: which inputs look unlike the training images (edge.typicality);
+        None when the file carries no input check."""
+        return None if self.typicality is None else self.typicality.atypical(batch)
 
     def classify_encoded(self, images: dict[str, bytes]) -> np.ndarray:
         """Probabilities for encoded image files held in memory (name -> bytes), decoded and
@@ -116,7 +129,11 @@ class EdgeModel:
             "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
             "output": {"dtype": np.dtype(self._out["dtype"]).name},
             "selftest": SELFTEST in self.files,
-            **{k: v for k, v in self.meta.items()},
+            **{k: v for k, v in self.meta.items() if k != "typicality"},
+            "input_check": None if self.typicality is None else {
+                "method": self.meta["typicality"].get("method"), "thumbnail": f"{self.typicality.side}x{self.typicality.side}",
+                "components": len(self.typicality.variances), "threshold": self.typicality.threshold,
+                **{k: v for k, v in self.meta["typicality"].items() if k.startswith("flagged")}},
         }
 
     def selftest(self) -> dict[str, Any]:

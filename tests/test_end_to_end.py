@@ -196,3 +196,41 @@ def test_damaged_selftest_data_is_a_clear_error(tiny_run, tmp_path):
         EdgeModel(damaged).selftest()
     r = edge_classify("--selftest", "--model", str(damaged))
     assert r.returncode == 2 and "damaged" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, tmp_path):
+    """cxr-convert fits the input check (edge.typicality) into every file; the device flags an
+    inverted film, and a flagged image still gets its label."""
+    from PIL import Image, ImageOps
+
+    from edge.typicality import COMPONENTS
+
+    report = json.loads((tiny_run / "report.json").read_text())
+    check = report["input_check"]
+    assert check["thumbnail"] == 8 and 0 <= check["flagged"]["test"] <= 1
+    assert "## Input check" in (tiny_run / "report.md").read_text()
+    model = EdgeModel(tiny_run / "model_int8.tflite")
+    assert model.typicality is not None and model.typicality.threshold == pytest.approx(check["threshold"])
+    split = Split.load(tiny_run / "split.json")
+    x, _ = load_part(tiny_run, split, "test", model.preprocess, progress=False)
+    assert report["input_check"]["flagged"]["test"] == pytest.approx(float(model.typicality.atypical(x).mean()))
+
+    files = [Path(split.data_dir) / i.path for i in split.parts["test"]]
+    scores = model.typicality.score(x)
+    plain = files[int(scores.argmin())]  # the most typical test image
+    inverted = tmp_path / "inverted.png"
+    ImageOps.invert(Image.open(plain).convert("L")).save(inverted)
+    r = edge_classify(str(plain), str(inverted), "--json", "--model", str(tiny_run / "model_int8.tflite"))
+    assert r.returncode == 0, r.stderr
+    recs = {Path(rec["file"]).name: rec for rec in map(json.loads, r.stdout.splitlines())}
+    assert recs[plain.name]["atypical"] is False and recs["inverted.png"]["atypical"] is True
+    assert recs["inverted.png"]["label"] in ("COVID", "Normal")
+    assert "does not look like" not in r.stderr  # machines read the field
+    r = edge_classify(str(plain), str(inverted), "--model", str(tiny_run / "model_int8.tflite"))
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
+    warnings = [line for line in r.stderr.splitlines() if "does not look like" in line]
+    assert len(warnings) == 1 and warnings[0].startswith(f"edge-classify: warning: {inverted}: ")
+    r = edge_classify(str(inverted), "--csv", "--model", str(tiny_run / "model_int8.tflite"))
+    header, row = r.stdout.strip().splitlines()
+    assert header.endswith(",atypical,error") and row.endswith(",1,")
+    assert json.loads(edge_classify("--info", "--model", str(tiny_run / "model_int8.tflite")).stdout)["input_check"]["components"] == COMPONENTS

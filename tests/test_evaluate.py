@@ -100,3 +100,27 @@ def test_holdout_source_keeps_hannover_out_of_training(tmp_path):
         assert not any("hannover" in i.path for i in split.parts[part])
     assert arrays["external"].shape == (51, 32, 32, 1)
     assert notes["hygiene"]["groups_across_splits"] == 0
+
+
+def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path):
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    odd = tmp_path / "odd"  # one class of films stored inverted, the other as they are
+    for p in sorted(data.glob("*/*.png")):
+        (odd / p.parent.name).mkdir(parents=True, exist_ok=True)
+        img = Image.open(p).convert("L")
+        (ImageOps.invert(img) if p.parent.name == "COVID" else img).save(odd / p.parent.name / p.name)
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(odd), "--out", str(out),
+                                          "--n-boot", "100", "--explain", "0", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())
+    check = report["input_check"]
+    flagged = [p for p in report["predictions"] if p["atypical"]]
+    assert check["n"] == 32 and check["flagged"] == len(flagged) == sum(check["per_class"].values())
+    assert check["per_class"]["COVID"] >= 12 and check["per_class"]["Normal"] <= 4
+    assert np.isclose(check["share"], len(flagged) / 32)
+    md = (out / "report.md").read_text()
+    assert "## Input check" in md and f"{len(flagged)} of 32 images" in md

@@ -1,0 +1,114 @@
+"""Does this input look like the chest X-rays the model was trained on?
+
+A classifier answers every input, even an upside-down or negative film, a lateral view, a
+photo of a screen or a scanned form, and its probability says nothing about whether the
+question made sense. This check gives the device a second, model-independent opinion: the
+preprocessed image is shrunk to a coarse thumbnail (8x8 by default: the layout of lungs,
+mediastinum, shoulders and diaphragm, not the findings) and scored under a probabilistic PCA
+(Tipping & Bishop 1999) of the training images' thumbnails. The score is a squared
+Mahalanobis distance in the principal subspace plus the residual energy off it; the threshold
+is a high quantile of the validation images' scores, so about 1% of typical images are flagged.
+An image whose thumbnail has far less contrast than any training image's (no lungs, no
+mediastinum: noise, a blank or out-of-focus picture) is flagged too; the Gaussian score alone
+can miss it, because "no structure" lies close to the mean image.
+
+Coarse on purpose: at 8x8, exposure changes (the histogram is equalised anyway), noise, blur,
+burned-in text and a few degrees of rotation barely move the score, so a new hospital's
+films are not flagged for being from a new hospital (on cxr-dev, 2 of 51 films of a hospital
+left out of training), while films that are inverted, rotated by 90 degrees or not chest
+X-rays at all mostly are (benchmarks/input_check.py; RESULTS.md, "Input check"). It checks the
+layout only: a portrait photograph or a drawing of a chest can pass. Numpy only, so it runs
+wherever edge does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+THUMBNAIL_SIDE = 8
+COMPONENTS = 6
+QUANTILE = 0.99
+
+
+def thumbnails(batch: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
+    """(N, side*side) block means in 0..1 of a uint8 (N, H, W, C) batch, channels averaged.
+
+    Blocks follow np.array_split, so any image size works (128 -> 16-pixel blocks)."""
+    x = np.asarray(batch, dtype=np.float64).mean(axis=-1)
+    n, h, w = x.shape
+    if h < side or w < side:
+        raise ValueError(f"images of {h}x{w} pixels are smaller than the {side}x{side} thumbnail")
+    rows = np.array_split(np.arange(h), side)
+    cols = np.array_split(np.arange(w), side)
+    sums = np.add.reduceat(np.add.reduceat(x, [r[0] for r in rows], axis=1), [c[0] for c in cols], axis=2)
+    counts = np.outer([len(r) for r in rows], [len(c) for c in cols])
+    return (sums / counts / 255.0).reshape(n, side * side)
+
+
+@dataclass(frozen=True)
+class Typicality:
+    """A probabilistic PCA of training thumbnails and the score above which an input is atypical."""
+
+    mean: np.ndarray  # (D,)
+    components: np.ndarray  # (K, D), orthonormal rows
+    variances: np.ndarray  # (K,), along each component
+    residual_variance: float  # per dimension, off the subspace
+    threshold: float
+    side: int = THUMBNAIL_SIDE
+    min_contrast: float = 0.0  # below this standard deviation of the thumbnail, an input has no chest layout
+
+    def score(self, batch: np.ndarray) -> np.ndarray:
+        """(N,) atypicality scores of a uint8 batch; larger is less like the training images."""
+        d = thumbnails(batch, self.side) - self.mean
+        coef = d @ self.components.T
+        residual = d - coef @ self.components
+        return (coef**2 / self.variances).sum(axis=1) + (residual**2).sum(axis=1) / self.residual_variance
+
+    def atypical(self, batch: np.ndarray) -> np.ndarray:
+        """(N,) booleans: the score is above the threshold, or the thumbnail nearly uniform."""
+        return (self.score(batch) > self.threshold) | (thumbnails(batch, self.side).std(axis=1) < self.min_contrast)
+
+    def to_dict(self) -> dict:
+        """JSON-ready, rounded to 6 significant digits (about 7 KB in a model's metadata)."""
+        r = lambda a: [float(f"{v:.6g}") for v in np.ravel(a)]  # noqa: E731
+        return {"method": "probabilistic PCA of thumbnails", "side": self.side, "mean": r(self.mean),
+                "components": [r(c) for c in self.components], "variances": r(self.variances),
+                "residual_variance": float(f"{self.residual_variance:.6g}"), "threshold": float(f"{self.threshold:.6g}"),
+                "min_contrast": float(f"{self.min_contrast:.6g}")}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Typicality":
+        try:
+            t = cls(mean=np.asarray(d["mean"], np.float64), components=np.asarray(d["components"], np.float64),
+                    variances=np.asarray(d["variances"], np.float64), residual_variance=float(d["residual_variance"]),
+                    threshold=float(d["threshold"]), side=int(d["side"]), min_contrast=float(d.get("min_contrast", 0.0)))
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"the input check's data are damaged ({type(e).__name__}: {e})") from None
+        k, dim = t.components.shape if t.components.ndim == 2 else (-1, -1)
+        if dim != t.side**2 or t.mean.shape != (dim,) or t.variances.shape != (k,) or not np.all(t.variances > 0) \
+                or not t.residual_variance > 0:
+            raise ValueError("the input check's data are damaged (inconsistent shapes or variances)")
+        return t
+
+
+def fit_typicality(train: np.ndarray, val: np.ndarray, side: int = THUMBNAIL_SIDE, components: int = COMPONENTS,
+                   quantile: float = QUANTILE) -> Typicality:
+    """Fit on the training images; set the threshold at ``quantile`` of the validation images'
+    scores, which the fit has not seen, so the false-alarm rate on typical images is honest.
+    The contrast floor is half the 1st percentile of the training thumbnails' contrast (cxr-dev:
+    0.21; uniform noise after histogram equalisation: 0.02)."""
+    t = thumbnails(train, side)
+    if len(t) < 2 * components or len(val) == 0:
+        raise ValueError(f"the input check needs at least {2 * components} training images and one validation image, "
+                         f"got {len(t)} and {len(val)}")
+    mean = t.mean(axis=0)
+    _, s, vt = np.linalg.svd(t - mean, full_matrices=False)
+    var = s**2 / len(t)
+    floor = 1e-8 + 1e-6 * var[0]  # a constant set would otherwise divide by zero
+    residual = max(float(var[components:].sum()) / max(1, t.shape[1] - components), floor)
+    model = Typicality(mean, vt[:components], np.maximum(var[:components], floor), residual, 0.0, side)
+    threshold = float(np.quantile(model.score(val), quantile))
+    min_contrast = 0.5 * float(np.quantile(t.std(axis=1), 0.01))
+    return Typicality(mean, vt[:components], model.variances, residual, threshold, side, min_contrast)
