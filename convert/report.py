@@ -135,7 +135,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       + " | ".join(sens) + " |")
         md.append("")
     if atypical is not None:
-        md += input_check_section(report, np.asarray(atypical, bool), y, classes, files)
+        md += input_check_section(report, np.asarray(atypical, bool), y, classes, files, sources)
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
@@ -144,18 +144,27 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
 
 
 def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
-                        listed: int = 20) -> list[str]:
-    """Markdown (and report["input_check"]) on the images the model file's input check flags."""
-    report["input_check"] = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
-                             "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
+                        sources: list[str] | None = None, listed: int = 20) -> list[str]:
+    """Markdown (and report["input_check"]) on the images the model file's input check flags,
+    by class and, when a MANIFEST.csv names them, by source: one site's films all flagged points
+    at that site's storage or orientation, not at its patients."""
+    check = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
+             "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
+    if sources and any(sources):
+        src = np.array([s or "(none)" for s in sources])
+        check["per_source"] = {s: {"flagged": int(atypical[src == s].sum()), "n": int((src == s).sum())} for s in sorted(set(src))}
+    report["input_check"] = check
     md = ["## Input check", "",
           f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
           "model was trained on (edge.typicality; on its training sites' own test images it flags about 1%). Those are "
           "typically upside-down, inverted or lateral films, or not chest X-rays. A large share means these films "
           "differ from the training data in layout or view, and the figures above may not carry over to them.", ""]
     if atypical.any():
-        md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in report["input_check"]["per_class"].items()]
-        md += ["", "Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
+        md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in check["per_class"].items()] + [""]
+        if "per_source" in check:
+            md += ["| source | flagged | n |", "|---|---:|---:|"]
+            md += [f"| {s} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
+        md += ["Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
         md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
     return md
 

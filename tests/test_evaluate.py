@@ -112,6 +112,11 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
         (odd / p.parent.name).mkdir(parents=True, exist_ok=True)
         img = Image.open(p).convert("L")
         (ImageOps.invert(img) if p.parent.name == "COVID" else img).save(odd / p.parent.name / p.name)
+    with open(odd / "MANIFEST.csv", "w", newline="") as f:  # the inverted films come from one 'site'
+        w = csv.DictWriter(f, ["file", "source_repo"])
+        w.writeheader()
+        w.writerows({"file": p.relative_to(odd).as_posix(), "source_repo": f"site-{p.parent.name}"}
+                    for p in sorted(odd.glob("*/*.png")))
     out = tmp_path / "report"
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(odd), "--out", str(out),
                                           "--n-boot", "100", "--explain", "0", "--quiet"])
@@ -122,5 +127,6 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
     assert check["n"] == 32 and check["flagged"] == len(flagged) == sum(check["per_class"].values())
     assert check["per_class"]["COVID"] >= 12 and check["per_class"]["Normal"] <= 4
     assert np.isclose(check["share"], len(flagged) / 32)
+    assert check["per_source"]["site-COVID"] == {"flagged": check["per_class"]["COVID"], "n": 16}
     md = (out / "report.md").read_text()
     assert "## Input check" in md and f"{len(flagged)} of 32 images" in md
