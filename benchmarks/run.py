@@ -165,6 +165,9 @@ def main() -> None:
         rows.append((f"invoke ms, {threads} thread(s), median: default int8 vs seed Keras", dm, km, "≥ 20x faster", "x20"))
         rows.append((f"invoke ms, {threads} thread(s), p95: default int8 vs seed Keras", dp, kp, "", "faster"))
         rows.append((f"invoke ms, {threads} thread(s), median: default int8 vs seed int8", dm, sm, "≥ 5x faster", "x5"))
+        if threads == 1 and d.typicality is not None:  # numpy, one thread whatever the interpreter's count
+            cm, _ = timed(lambda: d.atypical(x1), runs=200)
+            rows.append(("input check ms per image (edge.typicality) vs default int8 invoke, 1 thread, median", cm, dm, "", "share"))
 
     edge_cmd = [sys.executable, "-m", "edge.cli", one, "--model", str(r["compact"] / "model_int8.tflite")]
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
@@ -233,7 +236,7 @@ def render(rows) -> str:
         ratio = b / d if d else float("inf")
         met = {"pct0.5": d <= 0.005 * b, "x20": ratio >= 20, "x5": ratio >= 5, "x15": ratio >= 15,
                "x3": ratio >= 3, "le1.5": d <= 1.5 * b}.get(kind)
-        rtxt = f"{d / b:.4f}" if kind in ("pct0.5", "le1.5") else f"{ratio:,.1f}x"
+        rtxt = f"{d / b:.4f}" if kind in ("pct0.5", "le1.5", "share") else f"{ratio:,.1f}x"
         lines.append(f"| {name} | {d:,.2f} | {b:,.2f} | {rtxt} | {target} | {'' if met is None else 'yes' if met else 'NO'} |")
     return "\n".join(lines)
 

@@ -157,7 +157,7 @@ def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, class
     md = ["## Input check", "",
           f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
           "model was trained on (edge.typicality; on its training sites' own test images it flags about 1%). Those are "
-          "typically upside-down, inverted or lateral films, or not chest X-rays. A large share means these films "
+          "typically upside-down, inverted or rotated films, or not chest X-rays. A large share means these films "
           "differ from the training data in layout or view, and the figures above may not carry over to them.", ""]
     if atypical.any():
         md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in check["per_class"].items()] + [""]

@@ -34,7 +34,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "from standard input. Exit code: 0 all classified, 1 some files failed (the rest are "
         "still classified), 2 usage or model error.\n\n"
         "Each image is also checked against the layout of the training images (edge.typicality): "
-        "one that looks unlike them (upside down, inverted, a lateral view, not a chest X-ray) gets a "
+        "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
         "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given.\n\n"
         "Examples:\n\n"
         "  edge-classify xray.png --model model_int8.tflite\n\n"
@@ -97,7 +97,7 @@ def main(
         failed += r.error is not None
         if r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
             print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
-                  "(upside down, inverted, a lateral view, not a chest X-ray?); do not trust its label", file=sys.stderr)
+                  "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
         writer(r)
     sys.stdout.flush()
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
