@@ -55,6 +55,7 @@ def main(
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
     selftest: bool = typer.Option(False, "--selftest", help="Decode, preprocess and classify the reference images embedded in the model (synthetic, not patients) on this device, and compare with what the converting machine got."),
+    refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     _reconfigure_streams()
@@ -83,6 +84,9 @@ def main(
             raise _fail(str(e))
         _print_selftest(result, json_out)
         raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
+    if refuse_atypical and m.typicality is None:
+        raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
+                    "convert it again, or leave out --refuse-atypical")
     if not images:
         raise _fail("no images given (pass files, folders or '-'; see --help)")
     if m.meta.get("synthetic_data"):
@@ -94,10 +98,13 @@ def main(
     writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width)
     failed = 0
     for r in itertools.chain(missing, classify_files(m, paths)):
-        failed += r.error is not None
-        if r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
+        if r.atypical and refuse_atypical:
+            r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
+                       atypical=True)
+        elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
             print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
                   "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
+        failed += r.error is not None
         writer(r)
     sys.stdout.flush()
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)

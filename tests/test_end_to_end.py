@@ -234,3 +234,15 @@ def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, t
     header, row = r.stdout.strip().splitlines()
     assert header.endswith(",atypical,error") and row.endswith(",1,")
     assert json.loads(edge_classify("--info", "--model", str(tiny_run / "model_int8.tflite")).stdout)["input_check"]["components"] == COMPONENTS
+
+    # --refuse-atypical: the flagged image gets no label and counts as a failed file; the other is classified
+    r = edge_classify(str(plain), str(inverted), "--refuse-atypical", "--model", str(tiny_run / "model_int8.tflite"))
+    assert r.returncode == 1 and [line.split("\t")[0] for line in r.stdout.splitlines()] == [str(plain)]
+    assert f"edge-classify: {inverted}: refused: does not look like" in r.stderr
+    from edge import metadata as md
+
+    flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")
+    old = tmp_path / "old.tflite"
+    old.write_bytes(md.attach(flatbuffer, {k: v for k, v in meta.items() if k != "typicality"}, files))
+    r = edge_classify(str(plain), "--refuse-atypical", "--model", str(old))
+    assert r.returncode == 2 and "carries no input check" in r.stderr
