@@ -127,7 +127,7 @@ def main() -> None:
         sys.exit(f"no runs of benchmarks/accuracy.py under {args.runs}; run it first")
     conditions = sorted(dict.fromkeys((g, c) for rows in tables.values() for g, c, _, _ in rows), key=lambda gc: gc[0])
     lines = ["Share of images flagged as unlike the training images (edge.typicality, fitted as cxr-convert fits it: "
-             "8x8 thumbnails, 6 components, threshold at the 99th percentile of the validation images).", "",
+             "8x8 thumbnails, 6 components, threshold at the 99th percentile of held-out scores: validation images, and training images cross-fitted in 5 folds).", "",
              "| condition | " + " | ".join(f"{t} (n)" for t in tables) + " |", "|---|" + "---:|" * len(tables)]
     for k, (g, c) in enumerate(conditions):
         if k == 0 or conditions[k - 1][0] != g:

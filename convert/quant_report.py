@@ -59,7 +59,7 @@ def input_check_section(check: dict, n_test: int, external: dict | None) -> list
     return ["## Input check", "",
             f"Every model file carries a check of whether an input looks like the training images (a probabilistic PCA "
             f"of {check['thumbnail']}x{check['thumbnail']} thumbnails, {check['components']} components; edge.typicality). "
-            f"Its threshold is the 99th percentile of the validation images' scores. It flags "
+            f"Its threshold is the 99th percentile of scores no fit has seen (the validation images, and the training images cross-fitted in 5 folds). It flags "
             f"{100 * flagged['test']:.1f}% of the {n_test} test images{ext}. On the device a flagged image gets a "
             "warning, whatever its label. On cxr-dev it flags every inverted film, most films rotated by 90 degrees or "
             "upside down and most images that are not chest X-rays (benchmarks/input_check.py); other views were not "

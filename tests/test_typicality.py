@@ -45,13 +45,16 @@ def test_thumbnails_are_block_means_for_any_size_and_channel_count():
         thumbnails(np.zeros((1, 4, 4, 1), np.uint8), side=8)
 
 
-def test_the_threshold_is_the_validation_quantile_and_typical_images_pass():
-    check = fit_typicality(layout_images(300, 0), layout_images(200, 1))
-    val = check.score(layout_images(200, 1))
-    assert np.isclose(check.threshold, np.quantile(val, 0.99))
-    assert (val > check.threshold).sum() == 2  # 1% of 200, by construction
-    fresh = check.atypical(layout_images(400, 2))
-    assert fresh.mean() < 0.05, fresh.mean()
+def test_about_one_percent_of_fresh_typical_images_are_flagged_even_with_a_tiny_validation_split():
+    """The threshold comes from scores no fit has seen (validation, and training cross-fitted), so
+    a 5-image validation split does not make it the largest of 5 scores."""
+    fresh = layout_images(2000, 2)
+    for n_val in (200, 5):
+        check = fit_typicality(layout_images(300, 0), layout_images(n_val, 1))
+        rate = check.atypical(fresh).mean()
+        assert 0.002 <= rate <= 0.03, (n_val, rate)
+    in_sample = check.score(layout_images(300, 0))
+    assert check.threshold > np.quantile(in_sample, 0.99)  # held-out scores run higher than fitted ones
 
 
 def test_it_flags_inverted_rotated_upside_down_and_structureless_inputs():
