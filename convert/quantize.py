@@ -164,8 +164,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     for mode in s.modes:
         if fp32:  # the model proper, without the metadata and self-test appended to every file
             report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["tflite_bytes"] / fp32, 4)
-    shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)
-    check = EdgeModel(run_dir / f"model_{shown}.tflite").typicality if shown else None
+    shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)  # the device's file, if made
+    device = EdgeModel(run_dir / f"model_{shown}.tflite") if shown else None
+    check = device.typicality if device else None
     if check is not None:
         report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
                                  "flagged": {"test": float(check.atypical(x_test).mean())}}
@@ -183,8 +184,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     if s.explain and shown:
         from convert.occlusion import explain_mistakes
 
-        mistakes = (shown, explain_mistakes(EdgeModel(run_dir / f"model_{shown}.tflite").classify, x_test, y_test,
-                                            probs_by_mode[shown], s.explain))
+        mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain))
     from convert.quant_report import write_quantization_report
 
     write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
@@ -216,7 +216,8 @@ def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:
 
 def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_train: np.ndarray,
                     s: ConvertSettings) -> dict | None:
-    """edge.typicality fitted on the training images, its threshold set on the validation images."""
+    """edge.typicality fitted on the training images (its threshold from held-out scores), as metadata,
+    with the share of the validation images it flags."""
     from edge.typicality import fit_typicality
 
     x_val, _ = load_part(run_dir, split, "val", config, s.progress)

@@ -130,10 +130,9 @@ class EdgeModel:
             "output": {"dtype": np.dtype(self._out["dtype"]).name},
             "selftest": SELFTEST in self.files,
             **{k: v for k, v in self.meta.items() if k != "typicality"},
-            "input_check": None if self.typicality is None else {
-                "method": self.meta["typicality"].get("method"), "thumbnail": f"{self.typicality.side}x{self.typicality.side}",
-                "components": len(self.typicality.variances), "threshold": self.typicality.threshold,
-                **{k: v for k, v in self.meta["typicality"].items() if k.startswith("flagged")}},
+            "input_check": None if self.typicality is None else {  # without its arrays
+                "components": len(self.typicality.variances),
+                **{k: v for k, v in self.meta["typicality"].items() if k not in ("mean", "components", "variances")}},
         }
 
     def selftest(self) -> dict[str, Any]:
