@@ -51,9 +51,12 @@ TASKS = {"covid-normal": ["COVID", "Normal"], "4-class": ["COVID", "Normal", "Vi
 PEDIATRIC_SOURCES = {"lecuong1502/BTL_Machine_Learning"}
 
 
-def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float], float, dict]:
+def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float], float, dict, dict[str, float]]:
     """The int8 model on the test split: balanced accuracy under each simulated shift; on the
-    adult images alone (no shift); and where it finds the evidence for its answers (no shift).
+    adult images alone (no shift); where it finds the evidence for its answers (no shift); and how
+    far each shift moves its answers: the mean total variation between the probabilities with and
+    without the shift (0: unmoved; 1: certain of another class). A shift can move many answers
+    without flipping one, which balanced accuracy would not see.
 
     The last is the share of each image's occlusion map (convert.occlusion) in the image's outer
     eighth, averaged over all images and over those it gets right and wrong. Spread evenly it would
@@ -69,16 +72,21 @@ def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float
     items = split.parts["test"]
     y = np.array([split.classes.index(i.label) for i in items])
     adult = np.array([i.source not in PEDIATRIC_SOURCES for i in items])
-    out = {}
+    out, moved = {}, {}
     for name, x in shifted_inputs([load_grayscale(data_dir / i.path) for i in items], m.preprocess).items():
-        pred = m.classify(x).argmax(1)
+        p = m.classify(x)
+        pred = p.argmax(1)
         out[name] = balanced_accuracy(y, pred, len(split.classes))
+        if name == "none":
+            p_clean = p
+        else:
+            moved[name] = float(0.5 * np.abs(p - p_clean).sum(1).mean())
         if name == "none":
             adults = balanced_accuracy(y[adult], pred[adult], len(split.classes))
             share, right = border_shares(m.classify, x, pred), pred == y
             evidence = {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
                         "wrong": float(share[~right].mean()) if (~right).any() else None}
-    return out, adults, evidence
+    return out, adults, evidence, moved
 
 
 def score_other_pneumonias(model_path: Path, data_dir: Path, split=None) -> dict[str, float]:
@@ -145,7 +153,7 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
     if holdout:
         result["external"] = report["external"]
     elif seed == 0:
-        result["shifts"], result["adults_balanced_accuracy"], result["border_evidence"] = score_test(
+        result["shifts"], result["adults_balanced_accuracy"], result["border_evidence"], result["moved"] = score_test(
             run_dir / "model_int8.tflite", split, Path(split.data_dir))
         if task == "covid-normal":
             result["other_pneumonias"] = score_other_pneumonias(run_dir / "model_int8.tflite", Path(split.data_dir), split)
@@ -186,6 +194,16 @@ def tables(results: list[dict]) -> str:
                   "| task | model | " + " | ".join(names) + " |", "|---|---|" + "---:|" * len(names)]
         for r in shift_rows:
             lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{r['shifts'][n]:.3f}" for n in names) + " |")
+        moved = [r for r in shift_rows if "moved" in r]
+        if moved:
+            names = list(moved[0]["moved"])
+            lines += ["", "How far each shift moves the answers (int8): mean total variation between the probabilities "
+                      "with and without the shift, ×100 (0: unmoved; 100: certain of another class). It sees answers that "
+                      "move without crossing the decision threshold.", "",
+                      "| task | model | " + " | ".join(names) + " | mean |", "|---|---|" + "---:|" * (len(names) + 1)]
+            for r in moved:
+                v = [100 * r["moved"][n] for n in names]
+                lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{x:.1f}" for x in v) + f" | {np.mean(v):.1f} |")
     looks = [r for r in results if "border_evidence" in r]
     if looks:
         lines += ["", "Where the models look (int8, test split): the share of each image's occlusion map (convert.occlusion, "

@@ -17,6 +17,7 @@ change against Keras (from cxr-convert's report). Mean (min–max) over runs.
 
     python benchmarks/distill_gain.py --seeds 0,1,2 --write   # ~45 min on 2 cores with the teachers trained
     python benchmarks/distill_gain.py --epochs 240   # students trained twice as long (RESULTS.md, "Ablations")
+    python benchmarks/distill_gain.py --consistency 10   # students with the two-view consistency term
 
 Seed 0's student is benchmarks/accuracy.py's compact-distilled run where it exists. --write puts
 the table in benchmarks/RESULTS.md (section "Distillation"), replacing the previous one.
@@ -42,23 +43,28 @@ TEACHERS = [BENCH / "covid-normal-compact-x3", BENCH / "4-class-compact-x3",
             BENCH / "covid-normal-compact-x3-without-hannover"]
 
 
-def student_dir(teacher: Path, seed: int, out: Path, epochs: int | None = None) -> Path:
+SUFFIXES = {"epochs": "e", "consistency": "c"}  # cxr-train settings a study may change, as folder-name tags
+
+
+def student_dir(teacher: Path, seed: int, out: Path, extra: dict | None = None) -> Path:
     """Seed 0 reuses the accuracy benchmark's own distilled run where there is one. Students of
-    another schedule (``epochs``) never reuse a default one: their folder names the epochs."""
+    another recipe (``extra``: TrainSettings overrides such as epochs) never reuse a default one:
+    their folder names what differs, e.g. -e240 or -c0."""
     sibling = teacher.with_name(teacher.name.replace("-x3", "-distilled"))
-    if seed == 0 and epochs is None and sibling != teacher and (sibling / "run.json").is_file():
+    if seed == 0 and not extra and sibling != teacher and (sibling / "run.json").is_file():
         return sibling
-    return out / (f"{teacher.name}-student-seed{seed}" + (f"-e{epochs}" if epochs else ""))
+    tags = "".join(f"-{SUFFIXES[k]}{v:g}" for k, v in sorted((extra or {}).items()))
+    return out / f"{teacher.name}-student-seed{seed}{tags}"
 
 
-def train_student(teacher: Path, run_dir: Path, seed: int, epochs: int | None) -> None:
+def train_student(teacher: Path, run_dir: Path, seed: int, extra: dict | None = None) -> None:
     from convert.quantize import ConvertSettings, run_conversion
     from train.run import TrainSettings, run_training
 
     if not (run_dir / "run.json").is_file():
         print(f"training {run_dir.name}", file=sys.stderr, flush=True)
         t = json.loads((teacher / "run.json").read_text())["settings"]  # the members' own recipe
-        run_training(TrainSettings(data=t["data"], out=run_dir, teacher=str(teacher), seed=seed, epochs=epochs,
+        run_training(TrainSettings(data=t["data"], out=run_dir, teacher=str(teacher), seed=seed, **(extra or {}),
                                    image_size=t["image_size"], batch_size=t["batch_size"],
                                    learning_rate=t["learning_rate"], progress=False))
     if not report_is_current(run_dir):
@@ -86,14 +92,17 @@ def score(model, temperature: float, k: int, y: np.ndarray, shifted: dict[str, n
            "NLL": float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))),
            "ECE": expected_calibration_error(y, p),
            "adults: balanced acc.": balanced_accuracy(y[adult], pred[adult], k)}
-    row["worst shift drop (pts)"] = max(100 * (row["balanced acc."] - balanced_accuracy(y, logits_of(model, x).argmax(1), k))
-                                        for name, x in shifted.items() if name != "none")
+    moved = {name: softmax(logits_of(model, x) / temperature) for name, x in shifted.items() if name != "none"}
+    row["worst shift drop (pts)"] = max(100 * (row["balanced acc."] - balanced_accuracy(y, q.argmax(1), k))
+                                        for q in moved.values())
+    # How far the shifts move the answers (mean total variation, x100), flipped or not.
+    row["answers moved by shifts (x100)"] = float(np.mean([50 * np.abs(q - p).sum(1).mean() for q in moved.values()]))
     if external is not None:
         row["external accuracy"] = float((logits_of(model, external[0]).argmax(1) == external[1]).mean())
     return row
 
 
-def rows_for(teacher: Path, seeds: list[int], out: Path, epochs: int | None = None) -> list[str]:
+def rows_for(teacher: Path, seeds: list[int], out: Path, extra: dict | None = None) -> list[str]:
     import keras
 
     from convert.shifts import shifted_inputs
@@ -124,7 +133,7 @@ def rows_for(teacher: Path, seeds: list[int], out: Path, epochs: int | None = No
               f"teacher (mean of {len(members)})": [scores(ensemble, run["temperature"])]}
     students = []
     for seed in seeds:
-        d = student_dir(teacher, seed, out, epochs)
+        d = student_dir(teacher, seed, out, extra)
         model = keras.saving.load_model(d / "model.keras", compile=False)
         students.append({**scores(model, json.loads((d / "run.json").read_text())["temperature"]),
                          "int8 max sens. change (pts)": int8_change(d)})
@@ -137,14 +146,14 @@ def rows_for(teacher: Path, seeds: list[int], out: Path, epochs: int | None = No
             if not v:
                 cells.append("")
             else:
-                f = ".1f" if metric.endswith("(pts)") else ".3f"
+                f = ".1f" if metric.endswith(("(pts)", "(x100)")) else ".3f"
                 cells.append(f"{v[0]:{f}}" if len(v) == 1 else f"{np.mean(v):{f}} ({min(v):{f}}–{max(v):{f}})")
         lines.append(f"| {teacher.name} | {name} | {len(rs)} | " + " | ".join(cells) + " |")
     return lines
 
 
 COLUMNS = ["balanced acc.", "AUROC", "NLL", "ECE", "adults: balanced acc.", "worst shift drop (pts)",
-           "external accuracy", "int8 max sens. change (pts)"]
+           "answers moved by shifts (x100)", "external accuracy", "int8 max sens. change (pts)"]
 
 
 def main() -> None:
@@ -155,6 +164,7 @@ def main() -> None:
                          "benchmarks/accuracy.py (COVID vs Normal, 4 classes, without Hannover).")
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "distill-seeds")
     ap.add_argument("--epochs", type=int, default=None, help="Default: cxr-train's (about 4,000 steps).")
+    ap.add_argument("--consistency", type=float, default=None, help="Weight of the two-view consistency term (cxr-train --consistency; default 0, off).")
     ap.add_argument("--write", action="store_true", help="Put the table in benchmarks/RESULTS.md.")
     a = ap.parse_args()
     from train.quiet import load_tensorflow
@@ -166,16 +176,17 @@ def main() -> None:
     if missing:
         raise SystemExit("train the teachers first (python benchmarks/accuracy.py --archs compact-x3): "
                          + ", ".join(missing))
+    extra = {k: v for k, v in (("epochs", a.epochs), ("consistency", a.consistency)) if v is not None}
     for t in teachers:
         for seed in seeds:
-            train_student(t, student_dir(t, seed, a.out, a.epochs), seed, a.epochs)
+            train_student(t, student_dir(t, seed, a.out, extra), seed, extra)
     lines = ["| teacher run | model | runs | " + " | ".join(COLUMNS) + " |", "|---|---|---:|" + "---|" * len(COLUMNS)]
     for t in teachers:
-        lines += rows_for(t, seeds, a.out, a.epochs)
+        lines += rows_for(t, seeds, a.out, extra)
     text = ("Keras float on each teacher's frozen split (seed 0 of benchmarks/accuracy.py); mean (min–max) over runs. "
             "Members are the teacher's single models (`--teacher-members 0`, seeds 0, 1, 2); students are "
             f"`cxr-train --teacher` runs with seeds {a.seeds}, "
-            + (f"{a.epochs} epochs. " if a.epochs else "cxr-train's default recipe. ")
+            + ("cxr-train's default recipe" + "".join(f", {k} {v:g}" for k, v in extra.items()) + ". ")
             + "'external accuracy' is the "
             "held-out source's share found (Hannover COVID sensitivity). 'adults' leaves out the children's films "
             "(Kermany).\n\n"

@@ -28,7 +28,7 @@ def test_adults_are_scored_alone(tiny_run):
     test = split.parts["test"]
     for k, item in enumerate(test):
         item.source = CHILD if k % 2 else "some/adult-hospital"
-    shifts, adults, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    shifts, adults, _, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     m = EdgeModel(tiny_run / "model_int8.tflite")
     kept = [i for i in test if i.source != CHILD]
     pred = m.classify(np.stack([preprocess_file(Path(split.data_dir) / i.path, m.preprocess) for i in kept])).argmax(1)
@@ -44,7 +44,7 @@ def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
     from train.data import Split
 
     split = Split.load(tiny_run / "split.json")
-    _, _, b = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    _, _, b, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     m = EdgeModel(tiny_run / "model_int8.tflite")
     shares = []
     for item in split.parts["test"]:  # one image at a time, the way a user would map one film
@@ -53,6 +53,23 @@ def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
     assert 0 <= b["all"] <= 1 and b["all"] == pytest.approx(np.mean(shares))
     parts = [v for v in (b["right"], b["wrong"]) if v is not None]
     assert min(parts) - 1e-9 <= b["all"] <= max(parts) + 1e-9  # the mean of all lies between its two groups'
+
+
+def test_answer_change_under_each_shift_is_the_mean_total_variation(tiny_run):
+    from convert.shifts import shifted_inputs
+    from edge.model import EdgeModel
+    from edge.preprocess import load_grayscale
+    from train.data import Split
+
+    split = Split.load(tiny_run / "split.json")
+    shifts, _, _, moved = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    assert set(moved) == set(shifts) - {"none"}
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    x = shifted_inputs([load_grayscale(Path(split.data_dir) / i.path) for i in split.parts["test"]], m.preprocess)
+    p0, p1 = m.classify(x["none"]), m.classify(x["zoom 0.85"])
+    want = np.mean([0.5 * sum(abs(a - b) for a, b in zip(r0, r1)) for r0, r1 in zip(p0, p1)])  # image by image
+    assert moved["zoom 0.85"] == pytest.approx(want) and 0 < want < 1
+    assert all(0 <= v <= 1 for v in moved.values())
 
 
 def test_other_pneumonias_are_counted_by_age_group(tiny_run, tmp_path):

@@ -99,6 +99,79 @@ def test_unknown_teacher_view_is_refused(tmp_path):
         run_training(TrainSettings(data="synthetic", out=tmp_path / "r", teacher_view="sideways", progress=False))
 
 
+def test_js_divergence_by_hand(tf):
+    from train.distill import js_divergence
+
+    def js(a, b):
+        return js_divergence(tf.constant([a], tf.float32), tf.constant([b], tf.float32)).numpy()[0]
+
+    assert js([1.0, 2.0, -1.0], [1.0, 2.0, -1.0]) == pytest.approx(0.0, abs=1e-6)
+    assert js([30.0, -30.0], [-30.0, 30.0]) == pytest.approx(np.log(2), abs=1e-4)  # certain and opposite: ln 2
+    p, q = np.array([0.8, 0.2]), np.array([0.4, 0.6])
+    m = (p + q) / 2
+    want = 0.5 * np.sum(p * np.log(p / m)) + 0.5 * np.sum(q * np.log(q / m))
+    assert js(np.log(p), np.log(q)) == pytest.approx(want, abs=1e-6) == js(np.log(q), np.log(p))
+
+
+def test_two_views_are_independent_augmentations(tf):
+    from train.pipeline import augment_batch, augment_two, geometric, marker_bank
+
+    x = tf.constant(np.random.default_rng(0).integers(0, 256, (4, 48, 48, 1)).astype(np.float32))
+    seed = tf.constant([7, 3], tf.int64)
+    bank = tf.constant(marker_bank(48))
+    a, b = augment_two(x, seed, geometric(0), bank)
+    assert np.abs(a.numpy() - b.numpy()).mean() > 1.0
+    s = tf.random.experimental.stateless_split(seed, 2)
+    geo = geometric(0)
+    assert np.allclose(a.numpy(), augment_batch(x, s[0], geo, bank).numpy(), atol=1e-4)
+    assert np.allclose(b.numpy(), augment_batch(x, s[1], geo, bank).numpy(), atol=1e-4)
+
+
+def test_consistency_term_asks_the_student_to_agree_with_itself(tf):
+    import keras
+
+    from train.distill import Distiller, distillation_loss, js_divergence
+
+    def tiny(seed):
+        keras.utils.set_random_seed(seed)
+        i = keras.Input((8, 8, 1))
+        return keras.Model(i, keras.layers.Dense(2)(keras.layers.Flatten()(i)))
+
+    student, teacher = tiny(0), tiny(1)
+    d = Distiller(student, teacher, consistency=10.0)
+    a, b = (tf.constant(np.random.default_rng(k).normal(size=(3, 8, 8, 1)), tf.float32) for k in (0, 1))
+    y = tf.constant([0, 1, 0])
+    pred = d((a, b))
+    got = d.compute_loss(x=(a, b), y=y, y_pred=pred).numpy()
+    base = distillation_loss(teacher(a), student(a), y, 2.0, 0.7)  # the teacher reads the first view
+    want = tf.reduce_mean(base + 10.0 * js_divergence(student(a), student(b))).numpy()
+    assert got == pytest.approx(want, rel=1e-5) and got > tf.reduce_mean(base).numpy() + 1e-3
+    assert d.compute_loss(x=(a, a), y=y, y_pred=pred).numpy() == pytest.approx(tf.reduce_mean(base).numpy(), rel=1e-5)
+    assert d.compute_loss(x=a, y=y, y_pred=pred).numpy() == pytest.approx(tf.reduce_mean(base).numpy(), rel=1e-5)
+
+
+def test_student_trains_with_the_consistency_term(tiny_run, tmp_path, tf):
+    from train.run import TrainSettings, run_training
+
+    assert json.loads((tiny_run / "run.json").read_text())["fit"]["consistency"] == 0.0  # off by default
+    out = tmp_path / "consistent"
+    run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=1, batch_size=8, teacher=str(tiny_run),
+                               consistency=10.0, progress=False))
+    run = json.loads((out / "run.json").read_text())
+    assert run["settings"]["consistency"] == run["fit"]["consistency"] == 10.0
+    assert np.isfinite(json.loads((out / "history.json").read_text())["members"][0]["loss"]).all()
+    # Only the student has a second view to agree with: a teacher's members train without the term.
+    run_training(TrainSettings(data="synthetic", out=tmp_path / "recipe", image_size=48, epochs=1, synthetic_count=8,
+                               batch_size=8, teacher_members=2, consistency=10.0, progress=False))
+    assert json.loads((tmp_path / "recipe" / "teacher" / "run.json").read_text())["fit"]["consistency"] == 0.0
+    assert json.loads((tmp_path / "recipe" / "run.json").read_text())["fit"]["consistency"] == 10.0
+    with pytest.raises(ValueError, match="--consistency must be 0"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "a", consistency=-1.0, progress=False))
+    with pytest.raises(ValueError, match="--consistency 0 with it"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "b", teacher_view="unmoved", consistency=1.0,
+                                   progress=False))
+
+
 def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
     from convert.quantize import ConvertSettings, run_conversion
     from train.run import TrainSettings, run_training

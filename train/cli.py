@@ -56,6 +56,12 @@ def train(
                      "view; 'unmoved', that image before its random rotation, zoom and shift. An experiment: on cxr-dev "
                      "'unmoved' students held up better under a 0.85 central crop on one COVID vs Normal split but not on "
                      "another, and lost about 2 points on 4 classes (benchmarks/RESULTS.md)."),
+    consistency: float = typer.Option(
+        0.0, min=0.0, help="Weight of a term that asks the distilled model to give two random augmentations of the same "
+                           "film (other exposure, blur, noise, markers, rotation, zoom, shift) the same answer "
+                           "(Jensen-Shannon divergence, as in AugMix); 0 (default): off. An experiment: on cxr-dev 10 made "
+                           "the answers move about a third less under simulated shifts, but cost balanced accuracy on four "
+                           "classes (benchmarks/RESULTS.md, \"Ablations\"). Used only when distilling."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
@@ -83,7 +89,7 @@ def train(
     settings = TrainSettings(
         data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
-        teacher_view=teacher_view, epochs=epochs,
+        teacher_view=teacher_view, consistency=consistency, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,

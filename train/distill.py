@@ -13,6 +13,17 @@ moved film as the teacher reads it in place. Measured on cxr-dev (benchmarks/RES
 "Ablations", session 5) it is not a better default: on the COVID vs Normal seed-0 split its three
 students held up better under a 0.85 central crop, but not on the second split, and on four
 classes they lost about 2 points of balanced accuracy, with a higher log-loss.
+
+Consistency (``consistency``, off by default): the student also sees a second, independent
+augmentation of each film (other exposure, blur, noise, markers, rotation, zoom and shift), and
+the loss adds the Jensen-Shannon divergence between its two answers (as in AugMix, Hendrycks et
+al. 2020). Augmentation alone shows the model every class at every framing, but the model can
+still read framing as evidence where the classes were framed differently (on cxr-dev a tighter
+field of view looks like COVID); this term penalises any answer that moves with the view. On
+cxr-dev (benchmarks/RESULTS.md, "Ablations", session 9) a weight of 10 made the answers move
+about a third less under the simulated shifts, but the score under a 0.85 crop gained under a
+point on COVID vs Normal and clean balanced accuracy fell, by 4 points on four classes: not the
+default.
 """
 
 from __future__ import annotations
@@ -33,14 +44,23 @@ def distillation_loss(teacher_logits: tf.Tensor, student_logits: tf.Tensor, labe
     return alpha * temperature**2 * kl + (1.0 - alpha) * ce
 
 
+def js_divergence(logits_a: tf.Tensor, logits_b: tf.Tensor) -> tf.Tensor:
+    """Per-sample Jensen-Shannon divergence between two softmax predictions (0 when they agree)."""
+    la, lb = tf.nn.log_softmax(logits_a), tf.nn.log_softmax(logits_b)
+    pa, pb = tf.exp(la), tf.exp(lb)
+    lm = tf.math.log(0.5 * (pa + pb) + 1e-8)
+    return 0.5 * tf.reduce_sum(pa * (la - lm), -1) + 0.5 * tf.reduce_sum(pb * (lb - lm), -1)
+
+
 class Distiller(keras.Model):
     """Wraps the student for fit(): predictions are the student's, the loss also asks the teacher."""
 
-    def __init__(self, student: keras.Model, teacher: keras.Model, temperature: float = 2.0, alpha: float = 0.7):
+    def __init__(self, student: keras.Model, teacher: keras.Model, temperature: float = 2.0, alpha: float = 0.7,
+                 consistency: float = 0.0):
         super().__init__()
         self.student, self.teacher = student, teacher
         self.teacher.trainable = False
-        self.temperature, self.alpha = temperature, alpha
+        self.temperature, self.alpha, self.consistency = temperature, alpha, consistency
 
     def call(self, x, training=False):
         student_view = x[0] if isinstance(x, (tuple, list)) else x
@@ -48,8 +68,11 @@ class Distiller(keras.Model):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         # Training batches may carry the teacher its own view (train.pipeline.augment_pair).
-        teacher_view = x[1] if isinstance(x, (tuple, list)) else x
+        paired = isinstance(x, (tuple, list))
+        teacher_view = x[0] if paired and self.consistency else x[1] if paired else x
         per = distillation_loss(self.teacher(teacher_view, training=False), y_pred, tf.reshape(y, [-1]), self.temperature, self.alpha)
+        if paired and self.consistency:  # x[1] is a second augmentation of the same films
+            per = per + self.consistency * js_divergence(y_pred, self.student(x[1], training=training))
         if sample_weight is not None:  # class weights, as for a plain fit
             per = per * tf.cast(tf.reshape(sample_weight, [-1]), per.dtype)
         return tf.reduce_mean(per)

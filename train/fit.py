@@ -30,6 +30,7 @@ class FitConfig:
     distill_temperature: float = 2.0  # used only with a teacher (train.distill)
     distill_alpha: float = 0.7
     teacher_view: str = "same"  # or "unmoved"; see train.distill
+    consistency: float = 0.0  # weight of the two-view agreement term; used only with a teacher
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -56,14 +57,15 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
     if teacher is not None:
         from train.distill import Distiller
 
-        trainee = Distiller(model, teacher, cfg.distill_temperature, cfg.distill_alpha)
+        trainee = Distiller(model, teacher, cfg.distill_temperature, cfg.distill_alpha, cfg.consistency)
     trainee.compile(
         optimizer=keras.optimizers.Adam(learning_rate=schedule),
         loss=None if teacher is not None else keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
     train_ds = make_dataset(*train, cfg.batch_size, training=True, seed=cfg.seed, augment=cfg.augment,
-                            teacher_view=teacher is not None and cfg.teacher_view == "unmoved")
+                            teacher_view=teacher is not None and cfg.teacher_view == "unmoved",
+                            two_views=teacher is not None and cfg.consistency > 0)
     val_ds = make_dataset(*val, cfg.batch_size, training=False)
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=cfg.patience, restore_best_weights=True),

@@ -102,12 +102,19 @@ def augment_pair(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf.
     return augment_batch(x, seed, geo, bank), photometric(burn_markers(x, s[0], bank), s[1])
 
 
+def augment_two(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Two independent augmentations of the same images, for the consistency term (train.distill)."""
+    s = tf.random.experimental.stateless_split(seed, 2)
+    return augment_batch(x, s[0], geo, bank), augment_batch(x, s[1], geo, bank)
+
+
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, seed: int = 0,
-                 augment: bool = True, teacher_view: bool = False) -> tf.data.Dataset:
+                 augment: bool = True, teacher_view: bool = False, two_views: bool = False) -> tf.data.Dataset:
     """Batches of (float32 0..255 images, int labels); shuffled and augmented when training.
 
     With ``teacher_view``, training batches are ((student view, teacher view), labels): see
-    augment_pair and train.distill."""
+    augment_pair and train.distill. With ``two_views`` they are ((view, second view), labels),
+    two independent augmentations of each image (augment_two)."""
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if training:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
@@ -117,7 +124,7 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
         geo = geometric(seed)
         bank = tf.constant(marker_bank(x.shape[1]))
         counter = tf.data.Dataset.counter(seed * 1_000_003)
-        augment_fn = augment_pair if teacher_view else augment_batch
+        augment_fn = augment_pair if teacher_view else augment_two if two_views else augment_batch
         ds = tf.data.Dataset.zip((ds, counter)).map(
             lambda batch, i: (augment_fn(batch[0], tf.stack([i, tf.cast(seed, tf.int64)]), geo, bank), batch[1]),
             num_parallel_calls=AUTOTUNE,

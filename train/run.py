@@ -44,6 +44,7 @@ class TrainSettings:
     # None: 3 for compact; 0 for seed, the tutorial's baseline, which is trained as the tutorial did.
     teacher_members: int | None = None
     teacher_view: str = "same"  # what the teacher sees while distilling: "same" or "unmoved" (train.distill)
+    consistency: float = 0.0  # weight of the distilled model's two-view agreement term (train.distill)
     augment: bool = True
     synthetic_count: int = 80
     seed: int = 0
@@ -166,12 +167,16 @@ def run_training(s: TrainSettings) -> Path:
         raise ValueError(f"--teacher-members must be 0 (no teacher) or more, not {n_teacher}")
     if s.teacher_view not in TEACHER_VIEWS:
         raise ValueError(f"--teacher-view must be one of {', '.join(TEACHER_VIEWS)}, not {s.teacher_view!r}")
+    if s.consistency < 0:
+        raise ValueError(f"--consistency must be 0 (off) or more, not {s.consistency}")
+    if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
+        raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
     if s.teacher or s.members > 1 or n_teacher == 0:
         return _train(s)
     t0 = time.time()
     teacher_dir = Path(s.out) / "teacher"
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
-    ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0])
+    ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
     if _finished_with(teacher_dir, ts):
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with the same settings; delete it to "
             "train it again, e.g. after adding images)")
@@ -196,6 +201,7 @@ def _finished_with(run_dir: Path, s: TrainSettings) -> bool:
         done = read_json(run_dir / "run.json")["settings"]
     except (OSError, ValueError, KeyError):
         return False
+    done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     return {**done, "progress": None} == {**_settings_dict(s), "progress": None}
 
 
@@ -231,7 +237,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps)
         fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
                        augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2,
-                       teacher_view=s.teacher_view)
+                       teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
         of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
         by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
         log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
