@@ -58,17 +58,19 @@ def test_teacher_view_is_the_students_image_before_geometry(tf):
     assert np.allclose(student.numpy(), augment_batch(x, seed, geo_again, bank).numpy(), atol=1e-4)
 
 
-def test_distiller_asks_the_teacher_about_its_own_view(tf):
+def _tiny_model(seed: int):
+    """A linear model of an 8x8 image: enough to check a loss by hand."""
     import keras
 
+    keras.utils.set_random_seed(seed)
+    i = keras.Input((8, 8, 1))
+    return keras.Model(i, keras.layers.Dense(2)(keras.layers.Flatten()(i)))
+
+
+def test_distiller_asks_the_teacher_about_its_own_view(tf):
     from train.distill import Distiller, distillation_loss
 
-    def tiny(seed):
-        keras.utils.set_random_seed(seed)
-        i = keras.Input((8, 8, 1))
-        return keras.Model(i, keras.layers.Dense(2)(keras.layers.Flatten()(i)))
-
-    student, teacher = tiny(0), tiny(1)
+    student, teacher = _tiny_model(0), _tiny_model(1)
     d = Distiller(student, teacher)
     a, b = (tf.constant(np.random.default_rng(k).normal(size=(3, 8, 8, 1)), tf.float32) for k in (0, 1))
     y = tf.constant([0, 1, 0])
@@ -128,16 +130,9 @@ def test_two_views_are_independent_augmentations(tf):
 
 
 def test_consistency_term_asks_the_student_to_agree_with_itself(tf):
-    import keras
-
     from train.distill import Distiller, distillation_loss, js_divergence
 
-    def tiny(seed):
-        keras.utils.set_random_seed(seed)
-        i = keras.Input((8, 8, 1))
-        return keras.Model(i, keras.layers.Dense(2)(keras.layers.Flatten()(i)))
-
-    student, teacher = tiny(0), tiny(1)
+    student, teacher = _tiny_model(0), _tiny_model(1)
     d = Distiller(student, teacher, consistency=10.0)
     a, b = (tf.constant(np.random.default_rng(k).normal(size=(3, 8, 8, 1)), tf.float32) for k in (0, 1))
     y = tf.constant([0, 1, 0])
