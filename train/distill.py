@@ -21,9 +21,8 @@ al. 2020). Augmentation alone shows the model every class at every framing, but 
 still read framing as evidence where the classes were framed differently (on cxr-dev a tighter
 field of view looks like COVID); this term penalises any answer that moves with the view. On
 cxr-dev (benchmarks/RESULTS.md, "Ablations", session 9) a weight of 10 made the answers move
-about a third less under the simulated shifts, but the score under a 0.85 crop gained under a
-point on COVID vs Normal and clean balanced accuracy fell, by 4 points on four classes: not the
-default.
+about a third less under the simulated shifts, but the score under a 0.85 crop gained only about
+a point on the two-class tasks, and four-class balanced accuracy fell by 3 points: not the default.
 """
 
 from __future__ import annotations
