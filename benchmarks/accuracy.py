@@ -55,37 +55,32 @@ def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float
     """The int8 model on the test split: balanced accuracy under each simulated shift; on the
     adult images alone (no shift); where it finds the evidence for its answers (no shift); and how
     far each shift moves its answers: the mean total variation between the probabilities with and
-    without the shift (0: unmoved; 1: certain of another class). A shift can move many answers
-    without flipping one, which balanced accuracy would not see.
+    without the shift (convert.shifts.robustness).
 
-    The last is the share of each image's occlusion map (convert.occlusion) in the image's outer
+    The evidence is the share of each image's occlusion map (convert.occlusion) in the image's outer
     eighth, averaged over all images and over those it gets right and wrong. Spread evenly it would
     be 0.44; much more means the model reads borders, collimation and burned-in text (the film's
     origin) rather than the lungs."""
     from convert.metrics import balanced_accuracy
     from convert.occlusion import border_shares
-    from convert.shifts import shifted_inputs
+    from convert.shifts import robustness
     from edge.model import EdgeModel
-    from edge.preprocess import load_grayscale
+    from edge.preprocess import load_grayscale, preprocess_gray
 
     m = EdgeModel(model_path)
     items = split.parts["test"]
     y = np.array([split.classes.index(i.label) for i in items])
     adult = np.array([i.source not in PEDIATRIC_SOURCES for i in items])
-    out, moved = {}, {}
-    for name, x in shifted_inputs([load_grayscale(data_dir / i.path) for i in items], m.preprocess).items():
-        p = m.classify(x)
-        pred = p.argmax(1)
-        out[name] = balanced_accuracy(y, pred, len(split.classes))
-        if name == "none":
-            p_clean = p
-        else:
-            moved[name] = float(0.5 * np.abs(p - p_clean).sum(1).mean())
-        if name == "none":
-            adults = balanced_accuracy(y[adult], pred[adult], len(split.classes))
-            share, right = border_shares(m.classify, x, pred), pred == y
-            evidence = {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
-                        "wrong": float(share[~right].mean()) if (~right).any() else None}
+    grays = [load_grayscale(data_dir / i.path) for i in items]
+    rob = robustness(m.classify, grays, m.preprocess, y, len(split.classes))
+    out = {name: r["balanced_accuracy"] for name, r in rob.items()}
+    moved = {name: r["answers_moved"] for name, r in rob.items() if name != "none"}
+    x = np.stack([preprocess_gray(g, m.preprocess) for g in grays])
+    pred = m.classify(x).argmax(1)
+    adults = balanced_accuracy(y[adult], pred[adult], len(split.classes))
+    share, right = border_shares(m.classify, x, pred), pred == y
+    evidence = {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
+                "wrong": float(share[~right].mean()) if (~right).any() else None}
     return out, adults, evidence, moved
 
 

@@ -90,6 +90,10 @@ def evaluate(
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of "
                                                 "its most confident mistakes, in occlusion.png, and the share of its "
                                                 "evidence at the image's border over up to 200 images; 0: neither."),
+    shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 10 simulated "
+                                "acquisition shifts (exposure, contrast, blur, noise, a tighter crop, rotation, burned-in "
+                                "text, borders): balanced accuracy, its drop, and how far each shift moves the answers. "
+                                "Reads every image again and costs 11 passes of the model."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
@@ -127,13 +131,24 @@ def evaluate(
             bar = progress_bar(min(len(y), EVIDENCE_SAMPLE), "mapping where the model looks", not quiet)
             evidence = overall_border_share(predict, res.x, probs, done=bar.update)
             bar.close()
+        rob = None
+        if shifts:
+            from convert.shifts import robustness
+            from edge.preprocess import load_grayscale
+            from train.data import progress_bar
+
+            bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
+            rob = robustness(predict, (load_grayscale(Path(data_dir) / i.path) for i in res.items),
+                             PreprocessConfig.from_dict(info["preprocess"]), y, len(labels), done=bar.update)
+            bar.close()
         out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
-                                   atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x))
+                                   atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
+                                   robustness=rob)
     except (DataError, ModelFileError, ValueError, OSError) as e:
         if debug:
             raise

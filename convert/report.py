@@ -99,12 +99,14 @@ def headline(summary: dict) -> str:
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
-                      evidence: dict | None = None, atypical: np.ndarray | None = None) -> dict:
+                      evidence: dict | None = None, atypical: np.ndarray | None = None,
+                      robustness: dict | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
     looked on its most confident errors, ``evidence`` (overall_border_share) where it looks overall,
-    ``atypical`` (edge.typicality, per image) how many images look unlike the training images."""
+    ``atypical`` (edge.typicality, per image) how many images look unlike the training images,
+    ``robustness`` (convert.shifts.robustness) how the model fares under simulated shifts."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -134,6 +136,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                       + " | ".join(sens) + " |")
         md.append("")
+    if robustness is not None:
+        report["robustness"] = robustness
+        md += robustness_section(robustness)
     if atypical is not None:
         md += input_check_section(report, np.asarray(atypical, bool), y, classes, files, sources)
     if mistakes is not None:
@@ -141,6 +146,19 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     write_json(out_dir / "report.json", report)
     write_text(out_dir / "report.md", "\n".join(md))
     return report
+
+
+def robustness_section(robustness: dict[str, dict[str, float]]) -> list[str]:
+    """Markdown table of convert.shifts.robustness: the same images as another site might store them."""
+    md = ["## Under simulated acquisition shifts", "",
+          "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
+          "through the model's own preprocessing. 'Answers moved' is the mean total variation between the probabilities "
+          "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
+          "crossing the threshold. A large drop under one shift says what this model must not meet at a new site.", "",
+          "| shift | balanced accuracy % | drop (points) | answers moved % |", "|---|---:|---:|---:|"]
+    for name, r in robustness.items():
+        md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | {100 * r['answers_moved']:.1f} |")
+    return md + [""]
 
 
 def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],

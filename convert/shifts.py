@@ -6,7 +6,7 @@ robustness score measures the whole device path: preprocessing and model togethe
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -93,3 +93,39 @@ def shifted_inputs(grays: list[np.ndarray], config) -> dict[str, np.ndarray]:
 
     return {name: np.stack([preprocess_gray(shift(g), config) for g in grays])
             for name, shift in {"none": lambda g: g, **SHIFTS}.items()}
+
+
+def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.ndarray], config, y: np.ndarray,
+               n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None) -> dict[str, dict[str, float]]:
+    """A model under every shift of the same labelled images: balanced accuracy, its drop from
+    the unshifted images (points), and how far the shift moves the answers, i.e. the mean total
+    variation between the probabilities with and without it (0: unmoved; 1: certain of another
+    class). Answers can move a long way without crossing the decision threshold, which balanced
+    accuracy would not see. ``grays`` are loaded lazily and ``chunk`` at a time, so a large set
+    of large films fits in memory; ``done`` is called once per image."""
+    from convert.metrics import balanced_accuracy
+    from edge.preprocess import preprocess_gray
+
+    shifts = {"none": lambda g: g, **SHIFTS}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in shifts}
+    batch: list[np.ndarray] = []
+
+    def flush() -> None:
+        for name, shift in shifts.items():
+            parts[name].append(predict(np.stack([preprocess_gray(shift(g), config) for g in batch])))
+        batch.clear()
+
+    for g in grays:
+        batch.append(g)
+        if len(batch) == chunk:
+            flush()
+        if done:
+            done()
+    if batch:
+        flush()
+    probs = {name: np.concatenate(p) for name, p in parts.items()}
+    clean = balanced_accuracy(y, probs["none"].argmax(1), n_classes)
+    return {name: {"balanced_accuracy": (ba := balanced_accuracy(y, p.argmax(1), n_classes)),
+                   "drop_points": 100.0 * (clean - ba),
+                   "answers_moved": float(0.5 * np.abs(p - probs["none"]).sum(1).mean())}
+            for name, p in probs.items()}

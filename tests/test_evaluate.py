@@ -34,6 +34,26 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
         assert (out / name).is_file()
     md = (out / "report.md").read_text()
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
+    assert "robustness" not in report and "simulated acquisition shifts" not in md  # only with --shifts
+
+
+def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path):
+    from convert.shifts import SHIFTS
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    out = tmp_path / "shifted"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+                                          "--n-boot", "100", "--explain", "0", "--shifts", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())
+    rob = report["robustness"]
+    assert list(rob) == ["none", *SHIFTS]
+    assert rob["none"]["balanced_accuracy"] == report["metrics"]["balanced_accuracy"]  # the same images, unshifted
+    assert rob["none"]["answers_moved"] == 0.0 and rob["none"]["drop_points"] == 0.0
+    assert all(0.0 <= v["answers_moved"] <= 1.0 for v in rob.values())
+    assert any(v["answers_moved"] > 0 for v in rob.values())
+    md = (out / "report.md").read_text()
+    assert "## Under simulated acquisition shifts" in md and "| zoom 0.85 |" in md
 
 
 def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes(tiny_run, tmp_path):

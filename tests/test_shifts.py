@@ -1,0 +1,56 @@
+"""convert.shifts.robustness: balanced accuracy, drop and answer movement under simulated shifts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convert.shifts import SHIFTS, robustness
+from edge.preprocess import PreprocessConfig
+
+
+def _films(n: int = 10, seed: int = 0) -> list[np.ndarray]:
+    """Film-like grayscale images: a bright body with two darker lungs, sizes varying."""
+    rng = np.random.default_rng(seed)
+    films = []
+    for k in range(n):
+        h, w = 120 + 8 * k, 100 + 6 * k
+        g = np.full((h, w), 30, np.uint8)
+        g[10:-10, 8:-8] = 170
+        g[25:-30, 15:w // 2 - 4] = 70 + 6 * k
+        g[25:-30, w // 2 + 4:-15] = 70 + 6 * k
+        films.append(np.clip(g + rng.normal(0, 6, g.shape), 0, 255).astype(np.uint8))
+    return films
+
+
+CONFIG = PreprocessConfig(size=64, channels=1)
+
+
+def centre_brightness(x: np.ndarray) -> np.ndarray:
+    """A stand-in model that reads the centre's brightness: tighter crops and rotations move it."""
+    c = x[:, 24:40, 24:40].astype(float).mean(axis=(1, 2, 3)) / 255.0
+    return np.stack([c, 1 - c], axis=1)
+
+
+def test_a_model_that_ignores_its_input_is_never_moved():
+    y = np.array([0, 1] * 5)
+    rob = robustness(lambda x: np.tile([0.7, 0.3], (len(x), 1)), _films(), CONFIG, y, 2)
+    assert list(rob) == ["none", *SHIFTS]
+    for r in rob.values():
+        assert r["answers_moved"] == 0.0 and r["drop_points"] == 0.0 and r["balanced_accuracy"] == 0.5
+
+
+def test_answers_moved_is_the_mean_total_variation_and_chunks_do_not_matter():
+    from edge.preprocess import preprocess_gray
+
+    films, y = _films(), np.array([0, 1] * 5)
+    rob = robustness(centre_brightness, films, CONFIG, y, 2)
+    calls = []
+    again = robustness(centre_brightness, iter(films), CONFIG, y, 2, chunk=3, done=lambda: calls.append(1))
+    assert again == rob and len(calls) == len(films)
+    p0 = centre_brightness(np.stack([preprocess_gray(g, CONFIG) for g in films]))
+    p1 = centre_brightness(np.stack([preprocess_gray(SHIFTS["zoom 0.85"](g), CONFIG) for g in films]))
+    assert rob["zoom 0.85"]["answers_moved"] == pytest.approx(np.mean(np.abs(p1 - p0).sum(1) / 2))
+    assert rob["zoom 0.85"]["answers_moved"] > 0.001  # the stand-in model does react to framing
+    for name, r in rob.items():
+        assert r["drop_points"] == pytest.approx(100 * (rob["none"]["balanced_accuracy"] - r["balanced_accuracy"])), name
