@@ -66,11 +66,13 @@ class Distiller(keras.Model):
         return self.student(student_view, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        # Training batches may carry the teacher its own view (train.pipeline.augment_pair).
-        paired = isinstance(x, (tuple, list))
-        teacher_view = x[0] if paired and self.consistency else x[1] if paired else x
+        # A training batch may be a pair: with consistency, (view, second view of the same films;
+        # train.pipeline.augment_two); otherwise (student's view, teacher's view; augment_pair).
+        # Validation batches are one view.
+        second_view = isinstance(x, (tuple, list)) and self.consistency > 0
+        teacher_view = x if not isinstance(x, (tuple, list)) else x[0] if second_view else x[1]
         per = distillation_loss(self.teacher(teacher_view, training=False), y_pred, tf.reshape(y, [-1]), self.temperature, self.alpha)
-        if paired and self.consistency:  # x[1] is a second augmentation of the same films
+        if second_view:
             per = per + self.consistency * js_divergence(y_pred, self.student(x[1], training=training))
         if sample_weight is not None:  # class weights, as for a plain fit
             per = per * tf.cast(tf.reshape(sample_weight, [-1]), per.dtype)
