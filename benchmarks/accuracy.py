@@ -189,16 +189,14 @@ def tables(results: list[dict]) -> str:
                   "| task | model | " + " | ".join(names) + " |", "|---|---|" + "---:|" * len(names)]
         for r in shift_rows:
             lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{r['shifts'][n]:.3f}" for n in names) + " |")
-        moved = [r for r in shift_rows if "moved" in r]
-        if moved:
-            names = list(moved[0]["moved"])
-            lines += ["", "How far each shift moves the answers (int8): mean total variation between the probabilities "
-                      "with and without the shift, ×100 (0: unmoved; 100: certain of another class). It sees answers that "
-                      "move without crossing the decision threshold.", "",
-                      "| task | model | " + " | ".join(names) + " | mean |", "|---|---|" + "---:|" * (len(names) + 1)]
-            for r in moved:
-                v = [100 * r["moved"][n] for n in names]
-                lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{x:.1f}" for x in v) + f" | {np.mean(v):.1f} |")
+        names = names[1:]  # "none" moves nothing
+        lines += ["", "How far each shift moves the answers (int8): mean total variation between the probabilities "
+                  "with and without the shift, ×100 (0: unmoved; 100: certain of another class). It sees answers that "
+                  "move without crossing the decision threshold.", "",
+                  "| task | model | " + " | ".join(names) + " | mean |", "|---|---|" + "---:|" * (len(names) + 1)]
+        for r in shift_rows:
+            v = [100 * r["moved"][n] for n in names]
+            lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{x:.1f}" for x in v) + f" | {np.mean(v):.1f} |")
     looks = [r for r in results if "border_evidence" in r]
     if looks:
         lines += ["", "Where the models look (int8, test split): the share of each image's occlusion map (convert.occlusion, "

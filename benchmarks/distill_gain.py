@@ -83,6 +83,7 @@ def score(model, temperature: float, k: int, y: np.ndarray, shifted: dict[str, n
     from convert.metrics import balanced_accuracy
     from convert.reliability import expected_calibration_error
     from convert.roc import macro_auroc
+    from convert.shifts import answers_moved
     from edge.model import softmax
     from train.fit import logits_of
 
@@ -92,11 +93,9 @@ def score(model, temperature: float, k: int, y: np.ndarray, shifted: dict[str, n
            "NLL": float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))),
            "ECE": expected_calibration_error(y, p),
            "adults: balanced acc.": balanced_accuracy(y[adult], pred[adult], k)}
-    moved = {name: softmax(logits_of(model, x) / temperature) for name, x in shifted.items() if name != "none"}
-    row["worst shift drop (pts)"] = max(100 * (row["balanced acc."] - balanced_accuracy(y, q.argmax(1), k))
-                                        for q in moved.values())
-    # How far the shifts move the answers (mean total variation, x100), flipped or not.
-    row["answers moved by shifts (x100)"] = float(np.mean([50 * np.abs(q - p).sum(1).mean() for q in moved.values()]))
+    under = [softmax(logits_of(model, x) / temperature) for name, x in shifted.items() if name != "none"]
+    row["worst shift drop (pts)"] = max(100 * (row["balanced acc."] - balanced_accuracy(y, q.argmax(1), k)) for q in under)
+    row["answers moved by shifts (x100)"] = 100 * float(np.mean([answers_moved(p, q) for q in under]))
     if external is not None:
         row["external accuracy"] = float((logits_of(model, external[0]).argmax(1) == external[1]).mean())
     return row

@@ -95,6 +95,12 @@ def shifted_inputs(grays: list[np.ndarray], config) -> dict[str, np.ndarray]:
             for name, shift in {"none": lambda g: g, **SHIFTS}.items()}
 
 
+def answers_moved(p: np.ndarray, q: np.ndarray) -> float:
+    """Mean total variation between two sets of predicted probabilities of the same images
+    (0: unmoved; 1: every answer certain of another class)."""
+    return float(0.5 * np.abs(q - p).sum(axis=1).mean())
+
+
 def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.ndarray], config, y: np.ndarray,
                n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None) -> dict[str, dict[str, float]]:
     """A model under every shift of the same labelled images: balanced accuracy, its drop from
@@ -127,5 +133,5 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     clean = balanced_accuracy(y, probs["none"].argmax(1), n_classes)
     return {name: {"balanced_accuracy": (ba := balanced_accuracy(y, p.argmax(1), n_classes)),
                    "drop_points": 100.0 * (clean - ba),
-                   "answers_moved": float(0.5 * np.abs(p - probs["none"]).sum(1).mean())}
+                   "answers_moved": answers_moved(probs["none"], p)}
             for name, p in probs.items()}

@@ -109,8 +109,9 @@ def fit_typicality(train: np.ndarray, val: np.ndarray, side: int = THUMBNAIL_SID
 
     With a small validation split alone (the synthetic demo's 24 images) the 99th percentile is
     little more than its largest score, and the false-alarm rate would be anyone's guess.
-    The contrast floor is half the 1st percentile of the training thumbnails' contrast (cxr-dev:
-    0.21; uniform noise after histogram equalisation: 0.02)."""
+    The contrast floor is half the 1st percentile of the training thumbnails' contrast (that
+    percentile is 0.21 on cxr-dev, so the floor is 0.11; uniform noise after histogram
+    equalisation: 0.02)."""
     t = thumbnails(train, side)
     if len(t) < 2 * components or len(val) == 0:
         raise ValueError(f"the input check needs at least {2 * components} training images and one validation image, "

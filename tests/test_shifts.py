@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convert.shifts import SHIFTS, robustness
+from convert.shifts import SHIFTS, answers_moved, robustness
 from edge.preprocess import PreprocessConfig
 
 
@@ -30,6 +30,13 @@ def centre_brightness(x: np.ndarray) -> np.ndarray:
     """A stand-in model that reads the centre's brightness: tighter crops and rotations move it."""
     c = x[:, 24:40, 24:40].astype(float).mean(axis=(1, 2, 3)) / 255.0
     return np.stack([c, 1 - c], axis=1)
+
+
+def test_answers_moved_by_hand():
+    p = np.array([[1.0, 0.0], [0.5, 0.5], [0.2, 0.8]])
+    q = np.array([[0.0, 1.0], [0.5, 0.5], [0.4, 0.6]])
+    assert answers_moved(p, q) == pytest.approx((1.0 + 0.0 + 0.2) / 3) == answers_moved(q, p)
+    assert answers_moved(p, p) == 0.0
 
 
 def test_a_model_that_ignores_its_input_is_never_moved():
