@@ -1,8 +1,8 @@
 """Keras model -> .tflite in each quantization mode, with cxr-edge metadata appended.
 
 Modes, smallest first:
-  int8        integer weights and activations, except the logits layer, which runs in float;
-              float32 input (quantized exactly inside: scale 1) and float32 logits out
+  int8        integer weights and activations, except the stem (the convolution that reads the
+              image) and the logits layer, which run in float; float32 input and logits out
   int8-full   every op integer, int8 input and output, for integer-only accelerators
   int16x8     int16 activations, int8 weights (more precise activations, slower kernels)
   dynamic     int8 weights, float activations
@@ -68,35 +68,48 @@ def _convert(model: Any, mode: str, representative: np.ndarray | None) -> bytes:
 
 
 def _int8_float_head(converter: Any, representative: np.ndarray, n_classes: int) -> bytes:
-    """Full-integer body, float logits layer.
+    """Integer body between a float stem and a float logits layer.
 
-    An int8 output has about 0.05 logits per step, so two close classes can come out exactly
-    equal, and argmax hands every such tie to the class listed first. Computing the logits (the
-    final Dense, and an ensemble's averaging) in float from the int8 features removes the ties
-    and that bias: on 25 cxr-dev runs, int8 outputs held 27 exact ties and the images classified
-    differently from Keras fell from 27 to 18 (benchmarks/RESULTS.md, "a float logits head"). It costs
-    about 1 KB and no measurable time; input and output become float32 (the input is still
-    quantized exactly inside, scale 1).
-    The QuantizationDebugger is TensorFlow's public way to keep chosen ops in float.
+    Two layers stay in float, each for a measured reason:
+    - the logits (the final Dense, and an ensemble's averaging). An int8 output has about 0.05
+      logits per step, so two close classes can come out exactly equal, and argmax hands every
+      such tie to the class listed first. On 25 cxr-dev runs, int8 outputs held 27 exact ties and
+      the images classified differently from Keras fell from 27 to 18 with a float head
+      (benchmarks/RESULTS.md, "a float logits head").
+    - the stem, the convolution(s) that read the image: an int8 stem quantizes the image's
+      pixels and the stem's full-resolution output, the largest activation error in the network
+      (RESULTS.md, "a float stem"). In float it cut the logits' error against Keras by about a
+      third, costs a few hundred bytes, and runs faster on the CPU runtimes (XNNPACK's float
+      convolution against the int8 path with its input quantization).
+    Input and output are float32. The QuantizationDebugger is TensorFlow's public way to keep
+    chosen ops in float.
     """
     debugger = tf.lite.experimental.QuantizationDebugger(
         converter=converter, debug_dataset=_representative(representative[:1]))
-    head = _logits_ops(debugger.calibrated_model, n_classes)
-    debugger.options = tf.lite.experimental.QuantizationDebugOptions(denylisted_nodes=head)
+    keep = _logits_ops(debugger.calibrated_model, n_classes) + _stem_ops(debugger.calibrated_model)
+    debugger.options = tf.lite.experimental.QuantizationDebugOptions(denylisted_nodes=keep)
     return debugger.get_nondebug_quantized_model()
+
+
+def _op_outputs(flatbuffer: bytes) -> list[tuple[str, list[int], dict]]:
+    """(op name, input tensor indices, first output tensor) for every op, in order."""
+    interpreter = tf.lite.Interpreter(model_content=flatbuffer)
+    return [(op["op_name"], [int(i) for i in op["inputs"]], interpreter._get_tensor_details(op["outputs"][0], 0))
+            for op in interpreter._get_ops_details()]  # no public API lists ops with their outputs
 
 
 def _logits_ops(flatbuffer: bytes, n_classes: int) -> list[str]:
     """Output-tensor names of the ops that compute logits: every (batch, n_classes) result."""
-    interpreter = tf.lite.Interpreter(model_content=flatbuffer)
-    names = []
-    for op in interpreter._get_ops_details():  # no public API lists ops with their outputs
-        for t in (interpreter._get_tensor_details(i, 0) for i in op["outputs"]):
-            if len(t["shape"]) == 2 and t["shape"][-1] == n_classes:
-                names.append(t["name"])
+    names = [t["name"] for _, _, t in _op_outputs(flatbuffer) if len(t["shape"]) == 2 and t["shape"][-1] == n_classes]
     if not names:
         raise ValueError(f"found no ({n_classes},)-wide logits op to keep in float")
     return names
+
+
+def _stem_ops(flatbuffer: bytes) -> list[str]:
+    """Output-tensor names of the convolutions that read the model's input (one per member)."""
+    inputs = {int(d["index"]) for d in tf.lite.Interpreter(model_content=flatbuffer).get_input_details()}
+    return [t["name"] for name, ins, t in _op_outputs(flatbuffer) if name == "CONV_2D" and ins and ins[0] in inputs]
 
 
 def _representative(x: np.ndarray) -> Iterable:
