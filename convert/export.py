@@ -111,7 +111,7 @@ def _stem_ops(flatbuffer: bytes) -> list[str]:
     member), and a max-pooling right after one. Pooling in float first means the int8 body starts
     at the pooled map, 4x smaller to quantize, and changes no value (rounding commutes with max).
     tflite-runtime 2.14 quantizes slowly: with the unpooled map to quantize, the int8 file invoked
-    30% slower than with an int8 stem; with the pooled one, 18% faster."""
+    30% slower than with an int8 stem; with the pooled one, 20% faster (RESULTS.md, "a float stem")."""
     ops = _op_outputs(flatbuffer)
     inputs = {int(d["index"]) for d in tf.lite.Interpreter(model_content=flatbuffer).get_input_details()}
     stem = {int(t["index"]): t["name"] for name, ins, t in ops if name == "CONV_2D" and ins and ins[0] in inputs}
