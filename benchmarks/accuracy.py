@@ -11,8 +11,8 @@ from the compact-x3 run, which is exactly the default recipe's step 1. Prints ma
 --write puts them in benchmarks/RESULTS.md, replacing the previous accuracy section. Finished
 runs are reused.
 
-    python benchmarks/accuracy.py                 # all from scratch: about 3 hours on 2 cores
-    python benchmarks/accuracy.py --seeds 3       # + two repeats of compact on each task and LOSO (+45 min)
+    python benchmarks/accuracy.py                 # all from scratch: about 1.5 hours on 2 cores
+    python benchmarks/accuracy.py --seeds 3       # + two repeats of compact on each task and LOSO (+30 min)
     python benchmarks/accuracy.py --archs seed,compact --quick   # 3 epochs, COVID vs Normal only: a smoke test
 """
 
