@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import fail
+from edge.cliutil import fail, one_line_errors
 from train.quiet import load_tensorflow
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -50,8 +50,6 @@ def convert(
     load_tensorflow()
     from convert.export import MODES
     from convert.quantize import ConvertSettings, run_conversion
-    from edge.metadata import ModelFileError
-    from train.data import DataError
 
     modes = [m.strip() for m in quant.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
@@ -61,12 +59,8 @@ def convert(
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
                                report_only=report_only, explain=explain,
                                latency_threads=() if no_latency else (1, 2), progress=not quiet)
-    try:
+    with one_line_errors("cxr-convert", debug, writes_to=[run_dir]):
         _, code = run_conversion(settings)
-    except (DataError, ModelFileError, ValueError, OSError) as e:
-        if debug:
-            raise
-        raise fail("cxr-convert", str(e))
     print(f"report: {run_dir / 'report.md'}")
     raise typer.Exit(code)
 
@@ -100,11 +94,11 @@ def evaluate(
     if model.suffix == ".keras":
         load_tensorflow()
     from convert.evaluate import model_for
-    from edge.metadata import ModelFileError
     from edge.preprocess import PreprocessConfig
     from train.data import DataError, discover, scan
 
-    try:
+    out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
+    with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir]):
         predict, info = model_for(model)
         labels = info["labels"]
         items, _, _ = discover(data_dir)
@@ -141,7 +135,6 @@ def evaluate(
             rob = robustness(predict, (load_grayscale(Path(data_dir) / i.path) for i in res.items),
                              PreprocessConfig.from_dict(info["preprocess"]), y, len(labels), done=bar.update)
             bar.close()
-        out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
@@ -149,10 +142,6 @@ def evaluate(
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
                                    robustness=rob)
-    except (DataError, ModelFileError, ValueError, OSError) as e:
-        if debug:
-            raise
-        raise fail("cxr-evaluate", str(e))
     print(headline(report["metrics"]))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)

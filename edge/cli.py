@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 import typer
 
 from edge.batch import Result, classify_files, expand_inputs
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -65,50 +65,51 @@ def main(
 
     if json_out and csv_out:
         raise _fail("choose one of --json and --csv")
-    try:
-        m = EdgeModel(model, threads=threads, labels=[s.strip() for s in labels.split(",")] if labels else None)
-    except (ModelFileError, RuntimeMissing) as e:
-        if debug:
-            raise
-        msg = str(e)
-        # Some reasons (e.g. "not a TensorFlow Lite model") do not say which file; name it.
-        raise _fail(msg if isinstance(e, RuntimeMissing) or msg.startswith(str(model)) else f"{model}: {msg}")
-    if info:
-        print(json.dumps(m.info(), indent=2, default=str))
-        raise typer.Exit(EXIT_OK)
-    if selftest:
+    with one_line_errors("edge-classify", debug, expected=()):
         try:
-            result = m.selftest()
-        except ModelFileError as e:
+            m = EdgeModel(model, threads=threads, labels=[s.strip() for s in labels.split(",")] if labels else None)
+        except (ModelFileError, RuntimeMissing) as e:
             if debug:
                 raise
-            raise _fail(str(e))
-        _print_selftest(result, json_out)
-        raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
-    if refuse_atypical and m.typicality is None:
-        raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
-                    "convert it again, or leave out --refuse-atypical")
-    if not images:
-        raise _fail("no images given (pass files, folders or '-'; see --help)")
-    if m.meta.get("synthetic_data"):
-        print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
+            msg = str(e)
+            # Some reasons (e.g. "not a TensorFlow Lite model") do not say which file; name it.
+            raise _fail(msg if isinstance(e, RuntimeMissing) or msg.startswith(str(model)) else f"{model}: {msg}")
+        if info:
+            print(json.dumps(m.info(), indent=2, default=str))
+            raise typer.Exit(EXIT_OK)
+        if selftest:
+            try:
+                result = m.selftest()
+            except ModelFileError as e:
+                if debug:
+                    raise
+                raise _fail(str(e))
+            _print_selftest(result, json_out)
+            raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
+        if refuse_atypical and m.typicality is None:
+            raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
+                        "convert it again, or leave out --refuse-atypical")
+        if not images:
+            raise _fail("no images given (pass files, folders or '-'; see --help)")
+        if m.meta.get("synthetic_data"):
+            print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
 
-    paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
-    # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
-    width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
-    writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width)
-    failed = 0
-    for r in itertools.chain(missing, classify_files(m, paths)):
-        if r.atypical and refuse_atypical:
-            r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
-                       atypical=True)
-        elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
-            print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
-                  "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
-        failed += r.error is not None
-        writer(r)
-    sys.stdout.flush()
-    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+        paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
+        # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
+        width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
+        writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width)
+        failed = 0
+        for r in itertools.chain(missing, classify_files(m, paths)):
+            if r.atypical and refuse_atypical:
+                r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
+                           atypical=True)
+            elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
+                print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
+                      "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
+            failed += r.error is not None
+            writer(r)
+        sys.stdout.flush()
+        raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
 def _stdin_paths(args: list[str]) -> Iterator[str]:

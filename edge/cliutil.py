@@ -2,14 +2,71 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
 
 import typer
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Below this much free space a failure is most likely the disk: TensorFlow's converter writes a
+# temporary SavedModel of several times the model's size and then fails with unrelated errors.
+LOW_SPACE_BYTES = 256 * 2**20
 
 
 def fail(prog: str, message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``prog: error: message`` on stderr and return the Exit to raise (no traceback)."""
     print(f"{prog}: error: {message}", file=sys.stderr)
     return typer.Exit(code)
+
+
+def disk_hint(folders: Iterable[str | Path] = (), low: int = LOW_SPACE_BYTES) -> str:
+    """'; only 3 MiB free in /tmp: is the disk full?' for the first folder the command writes to
+    (the temporary folder included) with less than ``low`` bytes free, else ''."""
+    for folder in [*folders, tempfile.gettempdir()]:
+        p = Path(folder).absolute()
+        while not p.exists() and p != p.parent:
+            p = p.parent
+        try:
+            free = shutil.disk_usage(p).free
+        except OSError:
+            continue
+        if free < low:
+            return f"; only {free / 2**20:.0f} MiB free in {p}: is the disk full?"
+    return ""
+
+
+@contextmanager
+def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
+                    writes_to: Iterable[str | Path] = ()) -> Iterator[None]:
+    """Turn an exception into one ``prog: error: ...`` line and exit code 2, unless ``debug``.
+
+    ``expected`` errors (bad data, a wrong model file, an unreadable or unwritable path) carry a
+    message written for the user and are printed as they are. Anything else (a library failing
+    deep inside, e.g. TensorFlow's converter on a full disk) is named by its type, with a note
+    when a folder the command writes to is nearly full. Outputs are written atomically, so an
+    error leaves the previous files as they were.
+    """
+    folders = list(writes_to)
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except BrokenPipeError:
+        # The reader went away (`edge-classify scans/ | head`): stop quietly, as Unix tools do. Point
+        # stdout at /dev/null so that Python's final flush does not complain about the pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_SOME_FAILED)
+    except expected as e:
+        if debug:
+            raise
+        raise fail(prog, f"{e}{disk_hint(folders) if isinstance(e, OSError) else ''}")
+    except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
+        if debug:
+            raise
+        raise fail(prog, f"unexpected {type(e).__name__}: {e}{disk_hint(folders)} (--debug shows the traceback)")

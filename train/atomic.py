@@ -30,11 +30,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(e, OSError) and e.filename in (None, tmp) and e.strerror:
+            # Name the file the user asked for, not our temporary one: "No space left on device: 'run/model.keras'".
+            raise OSError(e.errno, e.strerror, str(path)) from e
         raise
 
 

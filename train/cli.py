@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import fail
+from edge.cliutil import one_line_errors
 from train.quiet import load_tensorflow
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -83,7 +83,6 @@ def train(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     load_tensorflow()
-    from train.data import DataError
     from train.run import TrainSettings, run_training
 
     settings = TrainSettings(
@@ -94,12 +93,8 @@ def train(
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
     )
-    try:
+    with one_line_errors("cxr-train", debug, writes_to=[out]):
         run_training(settings)
-    except (DataError, ValueError, OSError) as e:
-        if debug:
-            raise
-        raise fail("cxr-train", str(e))
 
 
 @synth_app.command(
@@ -115,11 +110,9 @@ def synth(
 ) -> None:
     from train.synthetic import generate
 
-    try:
+    with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]):
         written = generate(out_dir, n_per_class=count, classes=[c.strip() for c in classes.split(",")],
                            size=(size, size), seed=seed, progress=True)
-    except (ValueError, OSError) as e:
-        raise fail("cxr-synth", str(e))
     print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")
 
 

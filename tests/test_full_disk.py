@@ -1,0 +1,110 @@
+"""A disk that fills up, and a reader that goes away: one clear line, and nothing already written is lost.
+
+A full disk is provoked for real, without root or mocks: the commands run in a child process
+whose file-size limit (RLIMIT_FSIZE) is smaller than what they write, so the kernel refuses the
+write (EFBIG) as it would refuse it on a full disk (ENOSPC). Python ignores the SIGXFSZ signal,
+so the failure arrives as an OSError where it would arrive on a full disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+resource = pytest.importorskip("resource", reason="file-size limits (RLIMIT_FSIZE) need a POSIX system")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_limited(limit: int, code: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``python -c code args`` in a child process that may write no file larger than ``limit`` bytes."""
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    return subprocess.run([sys.executable, "-c", code, *args], preexec_fn=limit_file_size, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def cli(main: str, prog: str) -> str:
+    module, func = main.rsplit(".", 1)
+    return f"import sys; sys.argv[0] = {prog!r}; from {module} import {func}; {func}()"
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if ".tmp" in p.name)
+
+
+def test_a_write_that_does_not_fit_keeps_the_old_file_and_names_it(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("the previous report")
+    r = run_limited(4096, "import sys; from train.atomic import write_bytes; write_bytes(sys.argv[1], b'x' * 20000)",
+                    str(target))
+    assert r.returncode == 1
+    assert f"File too large: '{target}'" in r.stderr  # the file asked for, not the temporary one
+    assert target.read_text() == "the previous report"
+    assert leftovers(tmp_path) == []
+
+
+def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_run, tmp_path):
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.json").write_text("{}")
+    r = run_limited(4096, cli("convert.cli.evaluate_main", "cxr-evaluate"), str(tiny_run / "model_int8.tflite"), data,
+                    "--out", str(out), "--quiet", "--explain", "0", "--n-boot", "100")
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    [line] = r.stderr.strip().splitlines()
+    assert line.startswith("cxr-evaluate: error: [Errno 27] File too large: ") and str(out) in line
+    assert (out / "report.json").read_text() == "{}"
+    assert leftovers(out) == []
+
+
+def test_cxr_convert_failing_inside_tensorflow_is_one_line_and_keeps_the_models(tiny_run, tmp_path):
+    """TensorFlow's converter writes a temporary SavedModel first; when that write fails it raises
+    an unrelated error from deep inside. The user still gets one line, and the model files that
+    were there are untouched."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, ignore=shutil.ignore_patterns("teacher", "*.png"))
+    before = (run / "model_int8.tflite").read_bytes()
+    r = run_limited(100_000, cli("convert.cli.convert_main", "cxr-convert"), str(run), "--quant", "int8",
+                    "--no-latency", "--quiet", "--explain", "0")
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("cxr-convert: error: ") and "--debug" in last, r.stderr
+    assert (run / "model_int8.tflite").read_bytes() == before
+    assert leftovers(run) == []
+
+
+def test_disk_hint_names_a_nearly_full_folder(tmp_path):
+    from edge.cliutil import disk_hint
+
+    hint = disk_hint([tmp_path / "not" / "made" / "yet"], low=2**62)  # every real disk is "nearly full"
+    assert hint.startswith("; only ") and f"free in {tmp_path}" in hint and hint.endswith("is the disk full?")
+    assert disk_hint([tmp_path], low=0) == ""
+
+
+def test_edge_classify_stops_quietly_when_its_reader_goes_away(tiny_run, tmp_path):
+    """`edge-classify scans/ | head`: no traceback and no error line once head has what it wanted."""
+    split = json.loads((tiny_run / "split.json").read_text())
+    image = str(Path(split["data_dir"]) / split["splits"]["test"][0]["path"])
+    # More output than a pipe buffers (64 KiB), so the child is still writing when the pipe closes.
+    (tmp_path / "paths.txt").write_text("\n".join([image] * 1500) + "\n")
+    with open(tmp_path / "paths.txt") as paths:
+        proc = subprocess.Popen([sys.executable, "-c", cli("edge.cli.run", "edge-classify"), "-", "--model",
+                                 str(tiny_run / "model_int8.tflite")], stdin=paths, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert first.startswith(image + "\t")
+    assert "Traceback" not in stderr and "error" not in stderr and "Broken pipe" not in stderr, stderr
