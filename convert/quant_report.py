@@ -66,6 +66,27 @@ def input_check_section(check: dict, n_test: int, external: dict | None) -> list
             "measured, and a drawing of a chest passes.", ""]
 
 
+def operating_points_section(points: dict, device_summary: dict) -> list[str]:
+    """Thresholds that trade specificity for sensitivity, chosen on validation and scored on test."""
+    by_class = {r["class"]: r for r in device_summary["per_class"]}
+    lines = [f"## Operating points: more sensitivity for less specificity ({points['model']})", "",
+             "The device labels each film with its most probable class. A screening use that must miss fewer films of one "
+             "class can instead give that class whenever its probability reaches a threshold (`edge-classify --threshold "
+             "CLASS=P`). Each threshold below was chosen on the validation split "
+             f"(n = {points['n_validation']}) to reach the target sensitivity there, then scored on the test split. With "
+             "few validation films a class the thresholds are rough: a site should choose its own on its own films.", "",
+             "| class | rule | test sensitivity % (95% CI) | test specificity % (95% CI) |", "|---|---|---|---|"]
+    for name in dict.fromkeys(r["class"] for r in points["rows"]):
+        m = by_class[name]
+        lines.append(f"| {name} | most probable class | {fmt_ci(m['sensitivity'], m['sensitivity_ci'])} | "
+                     f"{fmt_ci(m['specificity'], m['specificity_ci'])} |")
+        for r in (r for r in points["rows"] if r["class"] == name):
+            t = r["test"]
+            lines.append(f"| {name} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:.0f}% on validation) | "
+                         f"{fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | {fmt_ci(t['specificity'], t['specificity_ci'])} |")
+    return [*lines, ""]
+
+
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -125,6 +146,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                 md.append(f"| {name} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                           + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
         md.append("")
+    if "operating_points" in report:
+        points = report["operating_points"]
+        md += operating_points_section(points, models[points["model"].removeprefix("model_").removesuffix(".tflite")])
     cal = report.get("calibration")
     md += ["## Calibration", ""]
     if cal:

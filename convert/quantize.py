@@ -170,6 +170,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     if check is not None:
         report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
                                  "flagged": {"test": float(check.atypical(x_test).mean())}}
+    if device is not None:
+        report["operating_points"] = screening_points(run_dir, split, config, device, x_test, y_test, probs_by_mode[shown], s)
     if "external" in split.parts:
         report["external"] = evaluate_external(run_dir, split, config, model, run, s, check)
         if check is not None:
@@ -227,6 +229,17 @@ def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_tra
         log(f"the model files get no input check: {e}")
         return None
     return {**check.to_dict(), "flagged_validation": float(check.atypical(x_val).mean())}
+
+
+def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, device: EdgeModel, x_test: np.ndarray,
+                     y_test: np.ndarray, p_test: np.ndarray, s: ConvertSettings) -> dict:
+    """The device file's thresholds for 90% and 95% sensitivity per class, chosen on the validation
+    split and scored on the test split (convert.roc.operating_points)."""
+    from convert.roc import operating_points
+
+    x_val, y_val = load_part(run_dir, split, "val", config, s.progress)
+    return {"model": device.path.name, "chosen_on": "validation split", "n_validation": int(len(y_val)),
+            "rows": operating_points(y_val, device.classify(x_val), y_test, p_test, split.classes)}
 
 
 def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from convert.metrics import NAN, _labels, _probs
+from convert.metrics import NAN, _labels, _probs, wilson_interval
 
 
 def _binary(y_true_binary: np.ndarray) -> np.ndarray:
@@ -93,3 +93,53 @@ def macro_auroc(y_true: np.ndarray, probs: np.ndarray) -> float:
         return auroc(y == 1, p[:, 1])
     vals = [v for v in _auroc_per_class(y, p) if not math.isnan(v)]
     return float(np.mean(vals)) if vals else NAN
+
+
+def threshold_for_sensitivity(y_true_binary: np.ndarray, scores: np.ndarray, target: float) -> float:
+    """The highest threshold at which at least ``target`` of the positives score ``>=`` it.
+
+    With the positives' scores sorted from high to low it is the ceil(target * n)-th of them, so
+    the sensitivity it gives on these cases is the smallest one that reaches the target (ties can
+    only add positives). ``nan`` when there are no positives.
+    """
+    if not 0.0 < target <= 1.0:
+        raise ValueError(f"target sensitivity must be in (0, 1], got {target}")
+    y = _binary(y_true_binary)
+    s = np.asarray(scores, dtype=np.float64)
+    if s.shape != y.shape:
+        raise ValueError(f"scores {s.shape} and labels {y.shape} differ in shape")
+    positives = np.sort(s[y])[::-1]
+    if positives.size == 0:
+        return NAN
+    k = math.ceil(round(target * positives.size, 9))  # round: 0.95 * 20 must give 19, not 19.000000000000004
+    return float(positives[k - 1])
+
+
+def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndarray, p_test: np.ndarray,
+                     classes: list[str], targets: tuple[float, ...] = (0.90, 0.95)) -> list[dict]:
+    """What flagging a class whenever its probability reaches a threshold would cost.
+
+    A screening use may want to miss fewer films of one class than the most-probable-class label
+    does, and pay in specificity. For each class (one-vs-rest) and target sensitivity, the
+    threshold is chosen on one set (``*_choose``, e.g. the validation split) and scored on
+    another (``*_test``), so the test figures are not fitted to the test films. Sensitivity and
+    specificity come with Wilson 95% intervals.
+    """
+    yc, pc = _labels(y_choose), _probs(p_choose, len(y_choose))
+    yt, pt = _labels(y_test), _probs(p_test, len(y_test))
+    rows = []
+    for k, name in enumerate(classes):
+        for target in targets:
+            threshold = threshold_for_sensitivity(yc == k, pc[:, k], target)
+            flagged, positive = pt[:, k] >= threshold, yt == k
+            tp, fn = int((flagged & positive).sum()), int((~flagged & positive).sum())
+            tn, fp = int((~flagged & ~positive).sum()), int((flagged & ~positive).sum())
+            rows.append({
+                "class": name, "target_sensitivity": target, "threshold": threshold,
+                "chosen_on": {"n_positive": int((yc == k).sum()),
+                              "sensitivity": float(np.mean(pc[yc == k, k] >= threshold)) if (yc == k).any() else NAN},
+                "test": {"tp": tp, "fn": fn, "tn": tn, "fp": fp,
+                         "sensitivity": tp / (tp + fn) if tp + fn else NAN, "sensitivity_ci": list(wilson_interval(tp, tp + fn)),
+                         "specificity": tn / (tn + fp) if tn + fp else NAN, "specificity_ci": list(wilson_interval(tn, tn + fp))},
+            })
+    return rows

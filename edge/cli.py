@@ -17,6 +17,7 @@ import typer
 
 from edge.batch import Result, classify_files, expand_inputs
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors
+from edge.decision import parse_threshold, ranking
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -40,6 +41,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "Examples:\n\n"
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
+        "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (screening: COVID whenever p >= 0.25)\n\n"
         "  edge-classify --info --model model_int8.tflite\n\n"
         "  edge-classify --selftest --model model_int8.tflite\n\n"
         "Research software, NOT a medical device: do not use its output for diagnosis."
@@ -56,6 +58,11 @@ def main(
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
     selftest: bool = typer.Option(False, "--selftest", help="Decode, preprocess and classify the reference images embedded in the model (synthetic, not patients) on this device, and compare with what the converting machine got."),
+    threshold: Optional[str] = typer.Option(
+        None, "--threshold", metavar="CLASS=P",
+        help="Give CLASS whenever its probability is at least P, even when another class is more probable (below P: the "
+             "most probable other class). Trades specificity for sensitivity, e.g. for screening; cxr-convert's report "
+             "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the most probable class."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -89,6 +96,10 @@ def main(
         if refuse_atypical and m.typicality is None:
             raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
                         "convert it again, or leave out --refuse-atypical")
+        try:
+            rule = parse_threshold(threshold, m.labels) if threshold else None
+        except ValueError as e:
+            raise _fail(str(e))
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
         if m.meta.get("synthetic_data"):
@@ -97,7 +108,7 @@ def main(
         paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
-        writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width)
+        writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule)
         failed = 0
         for r in itertools.chain(missing, classify_files(m, paths)):
             if r.atypical and refuse_atypical:
@@ -120,8 +131,8 @@ def _stdin_paths(args: list[str]) -> Iterator[str]:
             yield a
 
 
-def _writer(labels: list[str], k: int, fmt: str, width: int = 0):
-    """Return a function that prints one Result in the chosen format."""
+def _writer(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None):
+    """Return a function that prints one Result in the chosen format; the label follows edge.decision."""
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
@@ -131,14 +142,14 @@ def _writer(labels: list[str], k: int, fmt: str, width: int = 0):
             if r.error:
                 w.writerow([r.file, "", "", *([""] * len(labels)), "", r.error])
             else:
-                i = int(r.probabilities.argmax())
+                i = ranking(r.probabilities, threshold)[0]
                 w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),
                             "" if r.atypical is None else int(r.atypical), ""])
 
         return write_csv
 
     def ranked(r: Result) -> list[tuple[str, float]]:
-        order = r.probabilities.argsort()[::-1][:k]
+        order = ranking(r.probabilities, threshold)[:k]
         return [(labels[i], float(r.probabilities[i])) for i in order]
 
     if fmt == "json":

@@ -1,0 +1,41 @@
+"""Which label to give a film: the most probable class, or a class flagged at its own threshold.
+
+Pure numpy, shared by edge-classify and the reports, so that a threshold chosen in a report
+(cxr-convert's "Operating points") gives the same labels on the device.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def parse_threshold(text: str, labels: list[str]) -> tuple[int, float]:
+    """'COVID=0.2' -> (index of COVID, 0.2); a clear ValueError for anything else."""
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise ValueError(f"--threshold wants CLASS=P, e.g. {labels[0]}=0.3; got {text!r}")
+    if name.strip() not in labels:
+        raise ValueError(f"--threshold: {name.strip()!r} is not one of the model's classes ({', '.join(labels)})")
+    try:
+        p = float(value)
+    except ValueError:
+        raise ValueError(f"--threshold: {value!r} is not a probability") from None
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"--threshold: the probability must lie strictly between 0 and 1, got {p}")
+    return labels.index(name.strip()), p
+
+
+def ranking(probabilities: np.ndarray, threshold: tuple[int, float] | None = None) -> list[int]:
+    """Class indices, the label first, then the others from most to least probable.
+
+    Without a threshold the label is the most probable class. With ``(k, t)`` class k is the
+    label whenever its probability is at least t, however probable another class is; below t,
+    the most probable of the other classes is.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    order = [int(i) for i in np.argsort(-p, kind="stable")]
+    if threshold is None:
+        return order
+    k, t = threshold
+    label = k if p[k] >= t else next(i for i in order if i != k)
+    return [label, *(i for i in order if i != label)]

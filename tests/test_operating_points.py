@@ -1,0 +1,108 @@
+"""Operating points: a threshold chosen for a target sensitivity, scored elsewhere, and applied on the device."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from convert.roc import operating_points, threshold_for_sensitivity
+from edge.decision import parse_threshold, ranking
+
+
+def test_threshold_is_the_kth_highest_positive_score():
+    y = np.array([1, 1, 1, 1, 1, 0, 0])
+    s = np.array([0.9, 0.8, 0.7, 0.6, 0.1, 0.95, 0.05])
+    assert threshold_for_sensitivity(y, s, 0.8) == 0.6  # 4 of 5 positives
+    assert threshold_for_sensitivity(y, s, 0.81) == 0.1  # 4 of 5 is not enough: all 5
+    assert threshold_for_sensitivity(y, s, 1.0) == 0.1
+    assert threshold_for_sensitivity(y, s, 0.2) == 0.9
+
+
+def test_threshold_round_off_and_ties():
+    y = np.ones(20, bool)
+    s = np.arange(20, 0, -1) / 20.0  # 1.0, 0.95, ..., 0.05
+    assert threshold_for_sensitivity(y, s, 0.95) == pytest.approx(0.10)  # 19 of 20, not 20
+    tied = np.array([0.5, 0.5, 0.5, 0.2])
+    t = threshold_for_sensitivity(np.ones(4, bool), tied, 0.5)
+    assert t == 0.5 and np.mean(tied >= t) == 0.75  # ties can only add positives
+
+
+def test_threshold_degenerate_inputs():
+    assert math.isnan(threshold_for_sensitivity(np.zeros(3, bool), np.array([0.1, 0.2, 0.3]), 0.9))
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match="target sensitivity"):
+            threshold_for_sensitivity(np.ones(2, bool), np.array([0.1, 0.2]), bad)
+    with pytest.raises(ValueError, match="shape"):
+        threshold_for_sensitivity(np.ones(2, bool), np.array([0.1]), 0.9)
+
+
+def test_operating_points_choose_on_one_set_and_count_on_another():
+    # Validation: COVID films score 0.9, 0.6, 0.3 -> 2/3 sensitivity needs p >= 0.6, 3/3 needs p >= 0.3.
+    y_val = np.array([0, 0, 0, 1, 1])
+    p_val = np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7], [0.2, 0.8], [0.4, 0.6]])
+    # Test: COVID 0.7, 0.5, 0.35; Normal 0.4, 0.1.
+    y_test = np.array([0, 0, 0, 1, 1])
+    p_test = np.array([[0.7, 0.3], [0.5, 0.5], [0.35, 0.65], [0.4, 0.6], [0.1, 0.9]])
+    rows = operating_points(y_val, p_val, y_test, p_test, ["COVID", "Normal"], targets=(0.6, 1.0))
+    covid = [r for r in rows if r["class"] == "COVID"]
+    assert [r["threshold"] for r in covid] == [0.6, 0.3]
+    assert covid[0]["chosen_on"] == {"n_positive": 3, "sensitivity": pytest.approx(2 / 3)}
+    assert {k: covid[0]["test"][k] for k in ("tp", "fn", "tn", "fp")} == {"tp": 1, "fn": 2, "tn": 2, "fp": 0}
+    assert covid[1]["test"]["tp"] == 3 and covid[1]["test"]["fp"] == 1  # the 0.4 Normal film is flagged too
+    assert covid[1]["test"]["sensitivity"] == 1.0 and covid[1]["test"]["specificity"] == 0.5
+    lo, hi = covid[1]["test"]["specificity_ci"]
+    assert 0.0 < lo < 0.5 < hi < 1.0
+    assert len(rows) == 4 and {r["class"] for r in rows} == {"COVID", "Normal"}
+
+
+def test_ranking_follows_the_threshold():
+    p = np.array([0.2, 0.5, 0.3])
+    assert ranking(p) == [1, 2, 0]
+    assert ranking(p, (0, 0.2)) == [0, 1, 2]  # at the threshold: flagged
+    assert ranking(p, (0, 0.25)) == [1, 2, 0]  # below it: the most probable other class
+    assert ranking(p, (1, 0.9)) == [2, 1, 0]  # the most probable class, below its own threshold, gives way
+    binary = np.array([[0.3, 0.7], [0.5, 0.5], [0.8, 0.2]])
+    assert [ranking(q, (0, 0.3))[0] for q in binary] == [0, 0, 0]
+    assert [ranking(q, (0, 0.6))[0] for q in binary] == [1, 1, 0]
+
+
+def test_parse_threshold_errors_are_clear():
+    assert parse_threshold("COVID=0.25", ["COVID", "Normal"]) == (0, 0.25)
+    assert parse_threshold(" Normal = 0.9", ["COVID", "Normal"]) == (1, 0.9)
+    for text, reason in [("COVID", "CLASS=P"), ("Flu=0.2", "not one of"), ("COVID=high", "not a probability"),
+                         ("COVID=1", "strictly between"), ("COVID=0", "strictly between")]:
+        with pytest.raises(ValueError, match=reason):
+            parse_threshold(text, ["COVID", "Normal"])
+
+
+def test_convert_report_and_device_use_the_same_thresholds(tiny_run):
+    """cxr-convert's operating points come from the device file; edge-classify --threshold applies one."""
+    from tests.test_end_to_end import edge_classify
+
+    report = json.loads((tiny_run / "report.json").read_text())
+    points = report["operating_points"]
+    assert points["model"] == "model_int8.tflite" and points["chosen_on"] == "validation split"
+    assert [(r["class"], r["target_sensitivity"]) for r in points["rows"]] == [
+        ("COVID", 0.9), ("COVID", 0.95), ("Normal", 0.9), ("Normal", 0.95)]
+    for r in points["rows"]:
+        t = r["test"]
+        assert t["tp"] + t["fn"] + t["tn"] + t["fp"] == report["test_set"]["n"]
+        assert r["chosen_on"]["sensitivity"] >= r["target_sensitivity"]
+    assert "## Operating points" in (tiny_run / "report.md").read_text()
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    files = [f"{split['data_dir']}/{i['path']}" for i in split["splits"]["test"]]
+    model = str(tiny_run / "model_int8.tflite")
+    plain = [json.loads(line) for line in edge_classify(*files, "--json", "--model", model).stdout.splitlines()]
+    for rule, expect in [("COVID=0.001", lambda p: "COVID"), ("COVID=0.999", lambda p: "Normal"),
+                         ("Normal=0.5", lambda p: "Normal" if p["Normal"] >= 0.5 else "COVID")]:
+        r = edge_classify(*files, "--json", "--threshold", rule, "--model", model)
+        assert r.returncode == 0, r.stderr
+        got = [json.loads(line) for line in r.stdout.splitlines()]
+        assert [g["label"] for g in got] == [expect(p["probabilities"]) for p in plain]
+        assert all(g["probability"] == g["probabilities"][g["label"]] for g in got)
+    r = edge_classify(*files[:1], "--threshold", "Flu=0.2", "--model", model)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "not one of the model's classes" in r.stderr
