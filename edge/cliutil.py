@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 import typer
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 # Below this much free space a failure is most likely the disk: TensorFlow's converter writes a
 # temporary SavedModel of several times the model's size and then fails with unrelated errors.
@@ -62,6 +63,10 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
         # stdout at /dev/null so that Python's final flush does not complain about the pipe again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_SOME_FAILED)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        raise fail(prog, "interrupted; every file already written is complete, and none is half-written", EXIT_INTERRUPTED)
     except expected as e:
         if debug:
             raise

@@ -1,4 +1,4 @@
-"""A disk that fills up, and a reader that goes away: one clear line, and nothing already written is lost.
+"""A disk that fills up, Ctrl-C, and a reader that goes away: one clear line, and nothing already written is lost.
 
 A full disk is provoked for real, without root or mocks: the commands run in a child process
 whose file-size limit (RLIMIT_FSIZE) is smaller than what they write, so the kernel refuses the
@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,25 @@ def test_edge_classify_stops_quietly_when_its_reader_goes_away(tiny_run, tmp_pat
     assert proc.wait(timeout=120) == 1
     assert first.startswith(image + "\t")
     assert "Traceback" not in stderr and "error" not in stderr and "Broken pipe" not in stderr, stderr
+
+
+def test_ctrl_c_is_one_line_exit_130_and_leaves_no_half_written_file(tmp_path):
+    out = tmp_path / "synth"
+    proc = subprocess.Popen([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(out), "--count", "2000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    deadline = time.monotonic() + 120
+    while not any(out.glob("*/*.png")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("cxr-synth: error: interrupted")
+    written = sorted(out.glob("*/*.png"))
+    assert 0 < len(written) < 4000 and leftovers(out) == []
+    from PIL import Image
+
+    for path in written:  # every file there is whole
+        with Image.open(path) as im:
+            im.load()
