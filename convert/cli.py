@@ -88,12 +88,17 @@ def evaluate(
                                 "acquisition shifts (exposure, contrast, blur, noise, a tighter crop, rotation, burned-in "
                                 "text, borders): balanced accuracy, its drop, and how far each shift moves the answers. "
                                 "Reads every image again and costs 11 passes of the model."),
+    threshold: Optional[str] = typer.Option(
+        None, "--threshold", metavar="CLASS=P", help="Also report what edge-classify --threshold CLASS=P would give on "
+                                                     "these images: CLASS whenever its probability is at least P (e.g. a "
+                                                     "threshold from cxr-convert's operating points, checked on your own films)."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
     from convert.evaluate import model_for
+    from edge.decision import parse_threshold
     from edge.preprocess import PreprocessConfig
     from train.data import DataError, discover, scan
 
@@ -101,6 +106,7 @@ def evaluate(
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir]):
         predict, info = model_for(model)
         labels = info["labels"]
+        rule = parse_threshold(threshold, labels) if threshold else None
         items, _, _ = discover(data_dir)
         unknown = sorted({i.label for i in items} - set(labels))
         if unknown:
@@ -141,7 +147,7 @@ def evaluate(
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
-                                   robustness=rob)
+                                   robustness=rob, threshold=rule)
     print(headline(report["metrics"]))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)

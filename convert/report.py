@@ -100,13 +100,14 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
                       evidence: dict | None = None, atypical: np.ndarray | None = None,
-                      robustness: dict | None = None) -> dict:
+                      robustness: dict | None = None, threshold: tuple[int, float] | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
     looked on its most confident errors, ``evidence`` (overall_border_share) where it looks overall,
     ``atypical`` (edge.typicality, per image) how many images look unlike the training images,
-    ``robustness`` (convert.shifts.robustness) how the model fares under simulated shifts."""
+    ``robustness`` (convert.shifts.robustness) how the model fares under simulated shifts,
+    ``threshold`` (class index, probability: edge-classify --threshold) what that rule gives here."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -136,6 +137,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                       + " | ".join(sens) + " |")
         md.append("")
+    if threshold is not None:
+        report["threshold_rule"] = rule = threshold_rule(y, probs, classes, *threshold)
+        md += threshold_section(rule, summary)
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness)
@@ -146,6 +150,23 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     write_json(out_dir / "report.json", report)
     write_text(out_dir / "report.md", "\n".join(md))
     return report
+
+
+def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
+    """Sensitivity and specificity of class k when it is given at p >= t (edge-classify --threshold)."""
+    from convert.roc import rates_at_threshold
+
+    return {"class": classes[k], "threshold": t, **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)}
+
+
+def threshold_section(rule: dict, summary: dict) -> list[str]:
+    plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
+    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {rule['threshold']:g}", "",
+            f"What `edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives on these images: "
+            f"{rule['class']} sensitivity {fmt_ci(rule['sensitivity'], rule['sensitivity_ci'])}%, specificity "
+            f"{fmt_ci(rule['specificity'], rule['specificity_ci'])}% ({rule['tp']} found, {rule['fn']} missed, "
+            f"{rule['fp']} false alarms), against {fmt_ci(plain['sensitivity'], plain['sensitivity_ci'])}% and "
+            f"{fmt_ci(plain['specificity'], plain['specificity_ci'])}% with the most probable class (the tables above).", ""]
 
 
 def robustness_section(robustness: dict[str, dict[str, float]]) -> list[str]:

@@ -131,15 +131,21 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
     for k, name in enumerate(classes):
         for target in targets:
             threshold = threshold_for_sensitivity(yc == k, pc[:, k], target)
-            flagged, positive = pt[:, k] >= threshold, yt == k
-            tp, fn = int((flagged & positive).sum()), int((~flagged & positive).sum())
-            tn, fp = int((~flagged & ~positive).sum()), int((flagged & ~positive).sum())
             rows.append({
                 "class": name, "target_sensitivity": target, "threshold": threshold,
                 "chosen_on": {"n_positive": int((yc == k).sum()),
                               "sensitivity": float(np.mean(pc[yc == k, k] >= threshold)) if (yc == k).any() else NAN},
-                "test": {"tp": tp, "fn": fn, "tn": tn, "fp": fp,
-                         "sensitivity": tp / (tp + fn) if tp + fn else NAN, "sensitivity_ci": list(wilson_interval(tp, tp + fn)),
-                         "specificity": tn / (tn + fp) if tn + fp else NAN, "specificity_ci": list(wilson_interval(tn, tn + fp))},
+                "test": rates_at_threshold(yt == k, pt[:, k], threshold),
             })
     return rows
+
+
+def rates_at_threshold(y_true_binary: np.ndarray, scores: np.ndarray, threshold: float) -> dict:
+    """Counts, sensitivity and specificity (Wilson 95% intervals) when a case is called positive
+    at ``score >= threshold``: what edge-classify --threshold does for its class."""
+    positive, flagged = _binary(y_true_binary), np.asarray(scores, dtype=np.float64) >= threshold
+    tp, fn = int((flagged & positive).sum()), int((~flagged & positive).sum())
+    tn, fp = int((~flagged & ~positive).sum()), int((flagged & ~positive).sum())
+    return {"tp": tp, "fn": fn, "tn": tn, "fp": fp,
+            "sensitivity": tp / (tp + fn) if tp + fn else NAN, "sensitivity_ci": list(wilson_interval(tp, tp + fn)),
+            "specificity": tn / (tn + fp) if tn + fp else NAN, "specificity_ci": list(wilson_interval(tn, tn + fp))}

@@ -106,3 +106,34 @@ def test_convert_report_and_device_use_the_same_thresholds(tiny_run):
         assert all(g["probability"] == g["probabilities"][g["label"]] for g in got)
     r = edge_classify(*files[:1], "--threshold", "Flu=0.2", "--model", model)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "not one of the model's classes" in r.stderr
+
+
+def test_rates_at_threshold_by_hand():
+    from convert.roc import rates_at_threshold
+
+    r = rates_at_threshold(np.array([1, 1, 1, 0, 0]), np.array([0.9, 0.5, 0.2, 0.5, 0.1]), 0.5)
+    assert {k: r[k] for k in ("tp", "fn", "tn", "fp")} == {"tp": 2, "fn": 1, "tn": 1, "fp": 1}
+    assert r["sensitivity"] == pytest.approx(2 / 3) and r["specificity"] == 0.5
+    assert math.isnan(rates_at_threshold(np.zeros(2), np.array([0.1, 0.9]), 0.5)["sensitivity"])
+
+
+def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from convert.cli import evaluate_app
+
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    model = str(tiny_run / "model_int8.tflite")
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [model, data, "--out", str(out), "--threshold", "COVID=0.001", "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())
+    rule = report["threshold_rule"]
+    n_covid = sum(p["true"] == "COVID" for p in report["predictions"])
+    assert rule["class"] == "COVID" and rule["threshold"] == 0.001
+    assert (rule["tp"], rule["fn"], rule["sensitivity"]) == (n_covid, 0, 1.0)
+    assert rule["tp"] + rule["fn"] + rule["tn"] + rule["fp"] == report["metrics"]["n"]
+    assert "## COVID whenever p(COVID) ≥ 0.001" in (out / "report.md").read_text()
+    r = CliRunner().invoke(evaluate_app, [model, data, "--out", str(out), "--threshold", "COVID=2", "--quiet"])
+    assert r.exit_code == 2 and "strictly between 0 and 1" in r.output
