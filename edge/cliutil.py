@@ -74,4 +74,5 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:
             raise
-        raise fail(prog, f"unexpected {type(e).__name__}: {e}{disk_hint(folders)} (--debug shows the traceback)")
+        first = next(iter(str(e).strip().splitlines()), "")  # TensorFlow's messages run to many lines
+        raise fail(prog, f"unexpected {type(e).__name__}: {first}{disk_hint(folders)} (--debug shows the traceback)")

@@ -132,3 +132,19 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_half_written_file(tmp_path):
     for path in written:  # every file there is whole
         with Image.open(path) as im:
             im.load()
+
+
+def test_an_unexpected_many_line_error_becomes_one_line(capsys):
+    import typer
+
+    from edge.cliutil import one_line_errors
+
+    with pytest.raises(typer.Exit) as exit_info:
+        with one_line_errors("cxr-train", debug=False):
+            raise RuntimeError("OOM when allocating tensor\n\t [[node conv2d]]\nHint: ...")
+    assert exit_info.value.exit_code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("cxr-train: error: unexpected RuntimeError: OOM when allocating tensor") and "--debug" in line
+    with pytest.raises(RuntimeError):
+        with one_line_errors("cxr-train", debug=True):
+            raise RuntimeError("shown with its traceback")
