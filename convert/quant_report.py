@@ -148,7 +148,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md.append("")
     if "operating_points" in report:
         points = report["operating_points"]
-        md += operating_points_section(points, models[points["model"].removeprefix("model_").removesuffix(".tflite")])
+        md += operating_points_section(points, models[points["mode"]])
     cal = report.get("calibration")
     md += ["## Calibration", ""]
     if cal:

@@ -171,7 +171,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
                                  "flagged": {"test": float(check.atypical(x_test).mean())}}
     if device is not None:
-        report["operating_points"] = screening_points(run_dir, split, config, device, x_test, y_test, probs_by_mode[shown], s)
+        report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
+                                                                         probs_by_mode[shown], s)}
     if "external" in split.parts:
         report["external"] = evaluate_external(run_dir, split, config, model, run, s, check)
         if check is not None:

@@ -134,7 +134,7 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
             rows.append({
                 "class": name, "target_sensitivity": target, "threshold": threshold,
                 "chosen_on": {"n_positive": int((yc == k).sum()),
-                              "sensitivity": float(np.mean(pc[yc == k, k] >= threshold)) if (yc == k).any() else NAN},
+                              "sensitivity": rates_at_threshold(yc == k, pc[:, k], threshold)["sensitivity"]},
                 "test": rates_at_threshold(yt == k, pt[:, k], threshold),
             })
     return rows

@@ -1,7 +1,8 @@
 """Which label to give a film: the most probable class, or a class flagged at its own threshold.
 
-Pure numpy, shared by edge-classify and the reports, so that a threshold chosen in a report
-(cxr-convert's "Operating points") gives the same labels on the device.
+Pure numpy, for edge-classify. The reports count the same rule (class k exactly when its
+probability reaches t: convert.roc.rates_at_threshold), so a threshold chosen in cxr-convert's
+"Operating points" gives on the device the sensitivity and specificity the report shows.
 """
 
 from __future__ import annotations
