@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import PEDIATRIC_SOURCES, score_other_pneumonias, score_test  # noqa: E402
+from benchmarks.accuracy import PEDIATRIC_SOURCES, operating_points_table, score_other_pneumonias, score_test  # noqa: E402
 
 CHILD = next(iter(PEDIATRIC_SOURCES))
 
@@ -100,3 +100,31 @@ def test_other_pneumonias_are_counted_by_age_group(tiny_run, tmp_path):
     p = m.classify(np.stack([preprocess_file(data / "Lung_Opacity" / f"{k}.png", m.preprocess) for k in (0, 1)]))
     assert out["Lung_Opacity (adults)"] == float((p.argmax(1) == m.labels.index("COVID")).mean())
     assert "Normal (adults, test split)" not in score_other_pneumonias(tiny_run / "model_int8.tflite", data)
+
+
+def test_matched_operating_point_row_is_what_the_device_rule_gives_on_the_test_split(tiny_run):
+    import json
+
+    from edge.decision import ranking
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+    from train.data import Split
+
+    report = json.loads((tiny_run / "report.json").read_text())
+    table = operating_points_table([{"task": "t", "arch": "a", "int8": report["models"]["int8"],
+                                     "operating_points": report["operating_points"]}])
+    row = next(line for line in table.splitlines() if line.startswith("| t | a |"))
+    op = next(o for o in report["operating_points"]["rows"] if o["class"] == "COVID" and o["target_sensitivity"] == 0.95)
+    threshold = op["threshold"]
+    assert row.split("|")[5].strip() == f"{threshold:.3f}"
+    # the same films, through the device's --threshold rule
+    split = Split.load(tiny_run / "split.json")
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    test = split.parts["test"]
+    p = m.classify(np.stack([preprocess_file(Path(split.data_dir) / i.path, m.preprocess) for i in test]))
+    covid = m.labels.index("COVID")
+    called = np.array([ranking(q, (covid, threshold))[0] == covid for q in p])
+    truth = np.array([i.label == "COVID" for i in test])
+    sens, spec = called[truth].mean(), (~called[~truth]).mean()
+    assert row.split("|")[6].strip().startswith(f"{sens:.3f} (") and row.split("|")[7].strip().startswith(f"{spec:.3f} (")
+    assert operating_points_table([{"task": "t", "arch": "a", "int8": {}, "operating_points": None}]) == ""
