@@ -24,7 +24,8 @@ ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
         "inside it: the one file to copy to a device), report.md with plots for people and report.json for "
         "machines. Every .tflite is scored on the frozen test split through edge, the device's code path. "
         "The report also lists, per class, the device file's thresholds for 90% and 95% sensitivity (chosen on the "
-        "validation split, scored on the test split) for edge-classify --threshold.\n\n"
+        "validation split, scored on the test split) for edge-classify --threshold; --operating-point stores one "
+        "such rule in the model files themselves, so every device applies it.\n\n"
         "Modes: int8 (integer body, stem and logits in float; the device default), int8-full (every op integer, "
         "int8 I/O, for integer-only accelerators), int16x8, dynamic, fp16, fp32.\n\n"
         "Exit code 1 when a requested mode fails the gate (or, with --auto, when none passes); 2 for usage errors.\n\n"
@@ -45,6 +46,12 @@ def convert(
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of the "
                                                 "int8 file's most confident test-split mistakes, in occlusion.png; 0: none."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
+    operating_point: Optional[str] = typer.Option(
+        None, "--operating-point", metavar="CLASS=SENSITIVITY",
+        help="Store a screening rule in each model file: CLASS whenever its probability reaches the threshold that gives "
+             "this sensitivity on the validation split, chosen through that file (e.g. COVID=0.95). edge-classify then "
+             "applies it by default. A threshold belongs to one model: retrain, and it is chosen again. 'none' removes "
+             "a stored rule. Works with --report-only (the weights are not touched)."),
     no_latency: bool = typer.Option(False, "--no-latency", help="Skip the invoke-latency measurement."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
@@ -59,7 +66,7 @@ def convert(
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
-                               report_only=report_only, explain=explain,
+                               report_only=report_only, explain=explain, operating_point=operating_point,
                                latency_threads=() if no_latency else (1, 2), progress=not quiet)
     with one_line_errors("cxr-convert", debug, writes_to=[run_dir]):
         _, code = run_conversion(settings)
@@ -91,9 +98,14 @@ def evaluate(
                                 "text, borders): balanced accuracy, its drop, and how far each shift moves the answers. "
                                 "Reads every image again and costs 11 passes of the model."),
     threshold: Optional[str] = typer.Option(
-        None, "--threshold", metavar="CLASS=P", help="Also report what edge-classify --threshold CLASS=P would give on "
-                                                     "these images: CLASS whenever its probability is at least P (e.g. a "
-                                                     "threshold from cxr-convert's operating points, checked on your own films)."),
+        None, "--threshold", metavar="CLASS=P", help="Label the images as edge-classify --threshold CLASS=P would: CLASS "
+                                                     "whenever its probability is at least P (e.g. a threshold from "
+                                                     "cxr-convert's operating points, checked on your own films). A .tflite "
+                                                     "that carries a rule (cxr-convert --operating-point) is scored with it "
+                                                     "unless this or --most-probable is given; the report compares the rule "
+                                                     "with the most probable class."),
+    most_probable: bool = typer.Option(False, "--most-probable", help="Score the most probable class, ignoring a rule "
+                                                                      "the model file carries."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
@@ -108,7 +120,9 @@ def evaluate(
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir]):
         predict, info = model_for(model)
         labels = info["labels"]
-        rule = parse_threshold(threshold, labels) if threshold else None
+        if threshold and most_probable:
+            raise ValueError("choose one of --threshold and --most-probable")
+        rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
         items, _, _ = discover(data_dir)
         unknown = sorted({i.label for i in items} - set(labels))
         if unknown:
@@ -149,7 +163,8 @@ def evaluate(
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
-                                   robustness=rob, threshold=rule)
+                                   robustness=rob, threshold=rule,
+                                   threshold_from="option" if threshold else "model file")
     print(headline(report["metrics"]))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)

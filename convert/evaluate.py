@@ -54,4 +54,5 @@ def model_for(path: Path):
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data")}
     m = EdgeModel(path)
     return m.classify, {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
-                        "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality}
+                        "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality,
+                        "decision": m.decision}

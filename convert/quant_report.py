@@ -87,6 +87,26 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     return [*lines, ""]
 
 
+def stored_rules_section(models: dict) -> list[str]:
+    """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
+    rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
+    if not rows:
+        return []
+    lines = ["## The rule stored in the model files", "",
+             "These files label a film with the class below whenever its probability reaches the threshold, instead of "
+             "the most probable class: `edge-classify` applies the stored rule by default (`--most-probable` ignores it, "
+             "`--threshold` replaces it; `--info` shows it). Each threshold was chosen through that file on the "
+             "validation split for the target sensitivity, then scored on the test split.", "",
+             "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
+             "|---|---|---|---|---|"]
+    for name, d in rows:
+        v, t = d["validation"], d["test"]
+        lines.append(f"| {name} | {d['class']} when p ≥ {d['threshold']:.4g} (for {100 * d['target_sensitivity']:g}%) | "
+                     f"{v['sensitivity']:.3f} / {v['specificity']:.3f} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
+                     f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
+    return [*lines, ""]
+
+
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -149,6 +169,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "operating_points" in report:
         points = report["operating_points"]
         md += operating_points_section(points, models[points["mode"]])
+    md += stored_rules_section(models)
     cal = report.get("calibration")
     md += ["## Calibration", ""]
     if cal:

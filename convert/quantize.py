@@ -16,6 +16,7 @@ import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
 from convert.reliability import expected_calibration_error
+from convert.roc import rates_at_threshold
 from convert.summary import summarize
 from convert.report import compare, deltas, gate
 from edge import __version__
@@ -38,6 +39,9 @@ class ConvertSettings:
     report_only: bool = False
     latency_threads: tuple[int, ...] = (1, 2)
     n_boot: int = 1000
+    # "CLASS=SENSITIVITY": store that class's validation threshold in each file (convert.operating_point);
+    # "none" removes a stored rule; None leaves the files' rules as they are.
+    operating_point: str | None = None
     progress: bool = True
 
 
@@ -101,6 +105,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     split = Split.load(run_dir / "split.json")
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
+    point = _operating_point(s.operating_point, classes)  # a typo fails here, before minutes of work
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
     test_files = [i.path for i in split.parts["test"]]
 
@@ -138,6 +143,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
     }
     probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
+    val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
     for mode in s.modes:
         path = run_dir / f"model_{mode}.tflite"
         if not s.report_only:
@@ -145,6 +151,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality)
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
+        if point is not None:
+            store_rule(path, point, val, classes)
         probs = tflite_probabilities(path, x_test)
         probs_by_mode[mode] = probs
         summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
@@ -154,6 +162,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                  "delta": deltas(reference, summary),
                  "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                  "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
+        if meta.get("decision"):
+            k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
+            entry["decision"] = {**meta["decision"], "test": rates_at_threshold(y_test == k, probs[:, k], t)}
         if s.latency_threads:
             entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
         report["models"][mode] = entry
@@ -192,6 +203,30 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
     write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
     return report, code
+
+
+def _operating_point(text: str | None, classes: list[str]) -> tuple[int, float] | str | None:
+    from convert.operating_point import parse_operating_point
+
+    if text is None:
+        return None
+    return "none" if text.strip().lower() == "none" else parse_operating_point(text, classes)
+
+
+def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,
+               classes: list[str]) -> None:
+    """Write the --operating-point rule into one file, chosen through that file on the validation split."""
+    from convert.operating_point import choose_decision, stamp_decision
+
+    if point == "none":
+        stamp_decision(path, None)
+        return
+    x_val, y_val = val
+    decision = choose_decision(y_val, EdgeModel(path).classify(x_val), classes, *point)
+    stamp_decision(path, decision)
+    log(f"{path.name}: stored the rule {decision['class']} whenever p >= {decision['threshold']:.4g} "
+        f"(validation sensitivity {decision['validation']['sensitivity']:.3f}, "
+        f"specificity {decision['validation']['specificity']:.3f})")
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

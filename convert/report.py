@@ -16,6 +16,7 @@ import numpy as np
 from convert import plots
 from convert.metrics import agreement, to_jsonable
 from convert.summary import summarize
+from edge.decision import describe, labels_for
 from train.atomic import write_json, write_text
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
@@ -100,22 +101,26 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
                       evidence: dict | None = None, atypical: np.ndarray | None = None,
-                      robustness: dict | None = None, threshold: tuple[int, float] | None = None) -> dict:
+                      robustness: dict | None = None, threshold: tuple[int, float] | None = None,
+                      threshold_from: str = "option") -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
     looked on its most confident errors, ``evidence`` (overall_border_share) where it looks overall,
     ``atypical`` (edge.typicality, per image) how many images look unlike the training images,
     ``robustness`` (convert.shifts.robustness) how the model fares under simulated shifts,
-    ``threshold`` (class index, probability: edge-classify --threshold) what that rule gives here."""
+    ``threshold`` (class index, probability: edge-classify --threshold, or the rule the model file
+    carries when ``threshold_from`` is "model file") labels the films as the device would under that
+    rule, in every table; a section compares it with the most probable class."""
     out_dir = Path(out_dir)
-    summary = summarize(y, probs, classes, n_boot=n_boot)
+    summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
     if sources and any(sources):
-        report["per_source"] = per_source(y, probs, classes, sources, n_boot)
-    report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(p.argmax())],
+        report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold)
+    predicted = labels_for(probs, threshold) if len(y) else []
+    report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
                               "probabilities": {c: round(float(v), 4) for c, v in zip(classes, p)}}
-                             for f, t, p in zip(files, y, probs)]
+                             for f, t, p, k in zip(files, y, probs, predicted)]
     if atypical is not None:
         for rec, a in zip(report["predictions"], atypical):
             rec["atypical"] = bool(a)
@@ -125,7 +130,13 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {title}", "", DISCLAIMER, ""]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
-    md += [headline(summary), "", "## Per class", "", *per_class_table(summary), "",
+    md += [headline(summary), ""]
+    if threshold is not None:
+        md += [f"Labels follow the rule {describe(threshold, classes)}"
+               + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
+                  else " (--threshold)") + f"; the section \"{classes[threshold[0]]} whenever ...\" below compares it "
+               "with the most probable class.", ""]
+    md += ["## Per class", "", *per_class_table(summary), "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "", "![confusion](confusion.png)", "",
            "## ROC and calibration", "", "![roc](roc.png) ![reliability](reliability.png)", ""]
     if "per_source" in report:
@@ -138,8 +149,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       + " | ".join(sens) + " |")
         md.append("")
     if threshold is not None:
-        report["threshold_rule"] = rule = threshold_rule(y, probs, classes, *threshold)
-        md += threshold_section(rule, summary)
+        report["threshold_rule"] = rule = {**threshold_rule(y, probs, classes, *threshold), "from": threshold_from}
+        md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness)
@@ -160,13 +171,17 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
 
 
 def threshold_section(rule: dict, summary: dict) -> list[str]:
+    """The rule against the most probable class (``summary``: the argmax summary)."""
     plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
+    how = ("`edge-classify` gives by default with the rule this model file carries" if rule.get("from") == "model file"
+           else f"`edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives")
     return [f"## {rule['class']} whenever p({rule['class']}) ≥ {rule['threshold']:g}", "",
-            f"What `edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives on these images: "
+            f"What {how} on these images: "
             f"{rule['class']} sensitivity {fmt_ci(rule['sensitivity'], rule['sensitivity_ci'])}%, specificity "
             f"{fmt_ci(rule['specificity'], rule['specificity_ci'])}% ({rule['tp']} found, {rule['fn']} missed, "
             f"{rule['fp']} false alarms), against {fmt_ci(plain['sensitivity'], plain['sensitivity_ci'])}% and "
-            f"{fmt_ci(plain['specificity'], plain['specificity_ci'])}% with the most probable class (the tables above).", ""]
+            f"{fmt_ci(plain['specificity'], plain['specificity_ci'])}% with the most probable class (`--most-probable`; "
+            f"balanced accuracy {fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}%).", ""]
 
 
 def robustness_section(robustness: dict[str, dict[str, float]]) -> list[str]:
@@ -208,12 +223,13 @@ def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, class
     return md
 
 
-def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int) -> dict:
+def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
+               rule: tuple[int, float] | None = None) -> dict:
     out = {}
     src = np.array(sources)
     for s in sorted(set(sources)):
         m = src == s
-        out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot)
+        out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
     return out
 
 

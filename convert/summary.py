@@ -10,6 +10,7 @@ from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, 
                              per_class_metrics, to_jsonable, wilson_interval)
 from convert.reliability import expected_calibration_error, reliability_bins
 from convert.roc import _auroc_per_class, macro_auroc
+from edge.decision import labels_for
 
 
 def bootstrap_ci(
@@ -60,10 +61,12 @@ def summarize(
     class_names: list[str],
     n_boot: int = 1000,
     seed: int = 0,
+    rule: tuple[int, float] | None = None,
 ) -> dict:
     """Every metric for one model on one labelled set, as a JSON-serialisable dict.
 
-    Predictions are ``argmax(probs)``. Intervals: Wilson for accuracy, percentile bootstrap
+    Predictions are ``argmax(probs)``, or with ``rule`` (class index, threshold) what the device
+    gives under edge.decision (that class whenever its probability reaches the threshold). Intervals: Wilson for accuracy, percentile bootstrap
     (same ``seed``, hence the same resamples) for balanced accuracy and macro AUROC. All nan
     values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
     """
@@ -72,11 +75,11 @@ def summarize(
     p = _probs(probs, y.size)
     if p.shape[1] != k:
         raise ValueError(f"probs has {p.shape[1]} columns but there are {k} class names")
-    y_pred = p.argmax(axis=1) if y.size else np.zeros(0, dtype=np.int64)
+    y_pred = labels_for(p, rule) if y.size else np.zeros(0, dtype=np.int64)
     cm = confusion_matrix(y, y_pred, k)
 
     def bal_acc(yt: np.ndarray, pr: np.ndarray) -> float:
-        return balanced_accuracy(yt, pr.argmax(axis=1), k)
+        return balanced_accuracy(yt, labels_for(pr, rule), k)
 
     report = {
         "n": int(y.size),
@@ -92,4 +95,6 @@ def summarize(
         "per_class": per_class_metrics(cm, class_names),
         "reliability": reliability_bins(y, p),
     }
+    if rule is not None:
+        report["rule"] = {"class": class_names[rule[0]], "threshold": float(rule[1])}
     return to_jsonable(report)

@@ -17,7 +17,7 @@ import typer
 
 from edge.batch import Result, classify_files, expand_inputs
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors
-from edge.decision import parse_threshold, ranking
+from edge.decision import describe, parse_threshold, ranking
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -50,7 +50,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical} or {file, error}."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical, "
+                                                       "rule (when a threshold rule chose the label)} or {file, error}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help="Interpreter threads (default: the runtime's choice)."),
@@ -62,7 +63,10 @@ def main(
         None, "--threshold", metavar="CLASS=P",
         help="Give CLASS whenever its probability is at least P, even when another class is more probable (below P: the "
              "most probable other class). Trades specificity for sensitivity, e.g. for screening; cxr-convert's report "
-             "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the most probable class."),
+             "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the rule the model "
+             "file carries (cxr-convert --operating-point; --info shows it), else the most probable class."),
+    most_probable: bool = typer.Option(False, "--most-probable", help="Give the most probable class, ignoring a rule the "
+                                                                      "model file carries."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -96,10 +100,17 @@ def main(
         if refuse_atypical and m.typicality is None:
             raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
                         "convert it again, or leave out --refuse-atypical")
+        if threshold and most_probable:
+            raise _fail("choose one of --threshold and --most-probable")
         try:
-            rule = parse_threshold(threshold, m.labels) if threshold else None
+            rule = parse_threshold(threshold, m.labels) if threshold else None if most_probable else m.decision
         except ValueError as e:
             raise _fail(str(e))
+        if rule is not None and not threshold:  # a label that is not the most probable class must never surprise
+            d = m.meta["decision"]
+            print(f"edge-classify: note: this model file gives {describe(rule, m.labels)} (stored by cxr-convert for "
+                  f"{d.get('target_sensitivity', float('nan')):g} sensitivity on its validation films); --most-probable "
+                  "gives the most probable class", file=sys.stderr)
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
         if m.meta.get("synthetic_data"):
@@ -161,6 +172,8 @@ def _writer(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tupl
                 top = ranked(r)
                 rec = {"file": r.file, "label": top[0][0], "probability": round(top[0][1], 6),
                        "probabilities": {c: round(float(p), 6) for c, p in zip(labels, r.probabilities)}}
+                if threshold is not None:  # the label may not be the most probable class: say by which rule
+                    rec["rule"] = {"class": labels[threshold[0]], "threshold": threshold[1]}
                 if k > 1:
                     rec["top_k"] = [{"label": c, "probability": round(p, 6)} for c, p in top]
                 if r.atypical is not None:

@@ -3,6 +3,10 @@
 Pure numpy, for edge-classify. The reports count the same rule (class k exactly when its
 probability reaches t: convert.roc.rates_at_threshold), so a threshold chosen in cxr-convert's
 "Operating points" gives on the device the sensitivity and specificity the report shows.
+
+A threshold belongs to one model file: another training run puts its probabilities elsewhere.
+So ``cxr-convert --operating-point`` stores the rule in the file's metadata (``decision``), and
+the device applies it unless told otherwise (:func:`stored_rule`).
 """
 
 from __future__ import annotations
@@ -40,3 +44,41 @@ def ranking(probabilities: np.ndarray, threshold: tuple[int, float] | None = Non
     k, t = threshold
     label = k if p[k] >= t else next(i for i in order if i != k)
     return [label, *(i for i in order if i != label)]
+
+
+def labels_for(probabilities: np.ndarray, rule: tuple[int, float] | None = None) -> np.ndarray:
+    """The label of every row of an (N, classes) batch under the rule: :func:`ranking`'s first entry."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim != 2:
+        raise ValueError(f"probabilities must be (N, classes), got shape {p.shape}")
+    if rule is None:
+        return p.argmax(axis=1)
+    k, t = rule
+    others = p.copy()
+    others[:, k] = -np.inf
+    return np.where(p[:, k] >= t, k, others.argmax(axis=1))
+
+
+def stored_rule(meta: dict | None) -> tuple[int, float] | None:
+    """The rule a model file carries (cxr-convert --operating-point), or None for the most probable class.
+
+    The class is looked up in the file's own labels, so renaming them on the command line
+    (edge-classify --labels) cannot move the rule to another class.
+    """
+    d = (meta or {}).get("decision")
+    if d is None:
+        return None
+    labels = list(meta.get("labels", []))
+    try:
+        k, t = labels.index(d["class"]), float(d["threshold"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"its decision rule is malformed ({d!r}); convert the model again") from None
+    if not 0.0 < t < 1.0:
+        raise ValueError(f"its decision rule's threshold must lie strictly between 0 and 1, got {t}")
+    return k, t
+
+
+def describe(rule: tuple[int, float], labels: list[str]) -> str:
+    """'COVID whenever p(COVID) >= 0.1975', for notes and reports."""
+    k, t = rule
+    return f"{labels[k]} whenever p({labels[k]}) >= {t:.4g}"

@@ -19,6 +19,11 @@ from typing import Any
 FORMAT = "cxr-edge/1"
 META_NAME = "cxr_edge.json"
 REQUIRED = ("labels", "preprocess", "temperature", "tflite_bytes", "tflite_sha256")
+# Metadata a reader must understand to give the labels the file intends, e.g. a stored decision
+# rule: a reader that ignored it would silently give the most probable class instead. A file lists
+# what it uses under "requires"; a reader refuses a file that needs something it does not know.
+# (cxr-edge 0.5.0 and older do not check this list, and ignore a stored rule.)
+UNDERSTOOD = frozenset({"decision"})
 
 
 class ModelFileError(ValueError):
@@ -53,6 +58,9 @@ def split(data: bytes) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
     missing = [k for k in REQUIRED if k not in meta]
     if missing:
         raise ModelFileError(f"model metadata is incomplete: missing {', '.join(missing)}")
+    unknown = sorted(set(meta.get("requires", [])) - UNDERSTOOD)
+    if unknown:
+        raise ModelFileError(f"this model needs a newer cxr-edge (it uses {', '.join(unknown)}); update cxr-edge on this device")
     n = meta["tflite_bytes"]
     flatbuffer = data[:n]
     if len(flatbuffer) != n or hashlib.sha256(flatbuffer).hexdigest() != meta["tflite_sha256"]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from edge import metadata as md
+from edge.decision import stored_rule
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
@@ -37,6 +38,11 @@ class EdgeModel:
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             hint = "" if meta else "; the file may be truncated or damaged"
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
+        try:
+            # before --labels renames anything: the rule names a class of the file's own labels
+            self.decision: tuple[int, float] | None = stored_rule(meta)
+        except ValueError as e:
+            raise ModelFileError(f"{self.path}: {e}") from None
         # Only a model that loads is worth the advice about missing metadata.
         if meta is None:
             if not labels:

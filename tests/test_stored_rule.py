@@ -1,0 +1,182 @@
+"""A screening rule stored in the model file (cxr-convert --operating-point) and applied by the device."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from convert.operating_point import choose_decision, parse_operating_point, stamp_decision
+from convert.roc import threshold_for_sensitivity
+from edge import metadata as md
+from edge.decision import labels_for, ranking, stored_rule
+
+
+def test_labels_for_is_ranking_row_by_row():
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(3), size=200)
+    p[:5] = [0.4, 0.4, 0.2]  # exact ties: both give the first of the tied classes
+    for rule in (None, (0, 0.2), (1, 0.35), (2, 0.5), (2, 0.2)):
+        want = [ranking(row, rule)[0] for row in p]
+        assert labels_for(p, rule).tolist() == want
+    assert labels_for(np.array([[0.7, 0.2, 0.1]]), (2, 0.1)).tolist() == [2]  # at the threshold: flagged
+    assert labels_for(np.array([[0.1, 0.2, 0.7]]), (2, 0.71)).tolist() == [1]  # below: the most probable other
+    with pytest.raises(ValueError, match="N, classes"):
+        labels_for(np.array([0.5, 0.5]))
+
+
+def test_stored_rule_reads_the_files_own_labels():
+    meta = {"labels": ["COVID", "Normal"], "decision": {"class": "Normal", "threshold": 0.3}}
+    assert stored_rule(meta) == (1, 0.3)
+    assert stored_rule({"labels": ["COVID", "Normal"]}) is None and stored_rule(None) is None
+    for bad in ({"class": "Flu", "threshold": 0.3}, {"class": "COVID"}, {"class": "COVID", "threshold": "high"}):
+        with pytest.raises(ValueError, match="malformed"):
+            stored_rule({"labels": ["COVID", "Normal"], "decision": bad})
+    with pytest.raises(ValueError, match="strictly between"):
+        stored_rule({"labels": ["COVID", "Normal"], "decision": {"class": "COVID", "threshold": 1.0}})
+
+
+def test_parse_operating_point_errors_are_clear():
+    assert parse_operating_point(" Normal = 0.9", ["COVID", "Normal"]) == (1, 0.9)
+    assert parse_operating_point("COVID=1", ["COVID", "Normal"]) == (0, 1.0)
+    for text, msg in [("COVID", "CLASS=SENSITIVITY"), ("Flu=0.9", "not one of"), ("COVID=high", "not a sensitivity"),
+                      ("COVID=0", r"\(0, 1\]"), ("COVID=95", r"\(0, 1\]")]:
+        with pytest.raises(ValueError, match=msg):
+            parse_operating_point(text, ["COVID", "Normal"])
+
+
+def test_choose_decision_by_hand():
+    y = np.array([0, 0, 0, 0, 1, 1, 1])
+    p0 = np.array([0.9, 0.6, 0.4, 0.2, 0.5, 0.3, 0.1])
+    p = np.stack([p0, 1 - p0], axis=1)
+    d = choose_decision(y, p, ["COVID", "Normal"], 0, 0.75)  # 3 of 4 COVID films: threshold 0.4
+    assert d["threshold"] == 0.4 == threshold_for_sensitivity(y == 0, p0, 0.75)
+    assert d["class"] == "COVID" and d["chosen_on"] == "validation split"
+    assert d["validation"] == {"n_positive": 4, "n_negative": 3, "sensitivity": 0.75, "specificity": 2 / 3}
+    with pytest.raises(ValueError, match="no Normal films"):
+        choose_decision(np.zeros(3, int), p[:3], ["COVID", "Normal"], 1, 0.9)
+    saturated = np.array([[1.0, 0.0], [1.0, 0.0], [0.2, 0.8]])
+    with pytest.raises(ValueError, match="cannot store"):
+        choose_decision(np.array([0, 0, 1]), saturated, ["COVID", "Normal"], 0, 0.5)
+
+
+@pytest.fixture
+def ruled_run(tiny_run, tmp_path):
+    """A copy of the tiny run (the shared one must stay as it is) with COVID=0.95 stored in its files."""
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    before = {m: md.split((run / f"model_{m}.tflite").read_bytes()) for m in ("int8", "fp32")}
+    report, code = run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], report_only=True,
+                                                  operating_point="COVID=0.95", latency_threads=(), n_boot=100,
+                                                  explain=0, progress=False))
+    return run, report, before
+
+
+def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run):
+    from edge.model import EdgeModel
+
+    run, report, before = ruled_run
+    # the 95% COVID row of the report's operating points is chosen by the same function on the same file
+    row = next(r for r in report["operating_points"]["rows"] if r["class"] == "COVID" and r["target_sensitivity"] == 0.95)
+    for mode in ("int8", "fp32"):
+        flatbuffer, meta, files = md.split((run / f"model_{mode}.tflite").read_bytes())
+        assert flatbuffer == before[mode][0] and files == before[mode][2]  # weights and self-test untouched
+        assert {k: v for k, v in meta.items() if k not in ("decision", "requires")} == before[mode][1]
+        assert meta["requires"] == ["decision"]  # a reader that ignored the rule would give other labels
+        d = meta["decision"]
+        assert d["class"] == "COVID" and d["target_sensitivity"] == 0.95 and d["validation"]["sensitivity"] >= 0.95
+        entry = report["models"][mode]["decision"]
+        t = entry["test"]
+        assert t["tp"] + t["fn"] + t["tn"] + t["fp"] == report["test_set"]["n"]
+        assert EdgeModel(run / f"model_{mode}.tflite").selftest()["passed"]
+    assert report["models"]["int8"]["decision"]["threshold"] == row["threshold"]
+    assert report["models"]["int8"]["decision"]["test"] == row["test"]
+    assert "## The rule stored in the model files" in (run / "report.md").read_text()
+
+    from convert.quantize import ConvertSettings, run_conversion
+
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, operating_point="none",
+                                               latency_threads=(), n_boot=100, explain=0, progress=False))
+    assert not {"decision", "requires"} & set(md.split((run / "model_int8.tflite").read_bytes())[1])
+    assert "decision" not in report["models"]["int8"]
+
+
+def test_device_applies_the_stored_rule_unless_told_otherwise(ruled_run):
+    from tests.test_end_to_end import edge_classify
+
+    run, report, _ = ruled_run
+    t = report["models"]["int8"]["decision"]["threshold"]
+    split = json.loads((run / "split.json").read_text())
+    files = [f"{split['data_dir']}/{i['path']}" for i in split["splits"]["test"] + split["splits"]["val"]]
+    model = str(run / "model_int8.tflite")
+
+    def labels(*args):
+        r = edge_classify(*files, "--json", "--model", model, *args)
+        assert r.returncode == 0, r.stderr
+        return [json.loads(line) for line in r.stdout.splitlines()], r.stderr
+
+    stored, err = labels()
+    assert "this model file gives COVID whenever p(COVID) >=" in err and "--most-probable" in err
+    plain, err = labels("--most-probable")
+    assert "this model file gives" not in err and all("rule" not in g for g in plain)
+    probs = np.array([[g["probabilities"][c] for c in ("COVID", "Normal")] for g in plain])
+    assert [g["label"] for g in plain] == [("COVID", "Normal")[i] for i in probs.argmax(1)]
+    assert [g["label"] for g in stored] == ["COVID" if p[0] >= t else "Normal" for p in probs]
+    assert all(g["rule"] == {"class": "COVID", "threshold": t} for g in stored)
+    override, _ = labels("--threshold", "Normal=0.999")
+    assert [g["label"] for g in override] == ["Normal" if p[1] >= 0.999 else "COVID" for p in probs]
+    r = edge_classify(files[0], "--threshold", "COVID=0.5", "--most-probable", "--model", model)
+    assert r.returncode == 2 and "choose one of" in r.stderr
+    info = json.loads(edge_classify("--info", "--model", model).stdout)
+    assert info["decision"]["threshold"] == t
+
+
+def test_cxr_evaluate_scores_the_rule_the_file_carries(ruled_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from convert.cli import evaluate_app
+
+    run, _, _ = ruled_run
+    data = json.loads((run / "split.json").read_text())["data_dir"]
+    model = run / "model_int8.tflite"
+    args = [str(model), data, "--explain", "0", "--n-boot", "100", "--quiet"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "plain"), "--most-probable"])
+    assert r.exit_code == 0, r.output
+    plain = json.loads((tmp_path / "plain" / "report.json").read_text())
+    assert "threshold_rule" not in plain and "rule" not in plain["metrics"]
+    assert all(p["predicted"] == max(p["probabilities"], key=p["probabilities"].get) for p in plain["predictions"])
+    # a rule that overrides the most probable class somewhere: the class argmax gives least, at a low threshold
+    rare = min(("COVID", "Normal"), key=lambda c: sum(p["predicted"] == c for p in plain["predictions"]))
+    stamp_decision(model, {"class": rare, "threshold": 0.001, "target_sensitivity": 1.0})
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "ruled")])
+    assert r.exit_code == 0, r.output
+    ruled = json.loads((tmp_path / "ruled" / "report.json").read_text())
+    assert ruled["threshold_rule"]["from"] == "model file" and ruled["metrics"]["rule"] == {"class": rare, "threshold": 0.001}
+    want = [rare if p["probabilities"][rare] >= 0.001 else p["predicted"] for p in plain["predictions"]]
+    assert [p["predicted"] for p in ruled["predictions"]] == want != [p["predicted"] for p in plain["predictions"]]
+    k = ("COVID", "Normal").index(rare)
+    cm = np.array(ruled["metrics"]["confusion_matrix"])
+    assert cm[:, k].sum() == want.count(rare)  # the tables count the rule's labels, not the most probable class
+    assert (cm[k, k], cm[1 - k, k]) == (ruled["threshold_rule"]["tp"], ruled["threshold_rule"]["fp"])
+    assert "which the model file carries" in (tmp_path / "ruled" / "report.md").read_text()
+
+
+def test_a_damaged_rule_is_a_model_error(tiny_run, tmp_path):
+    from tests.test_end_to_end import edge_classify
+
+    model = tmp_path / "m.tflite"
+    shutil.copy(tiny_run / "model_int8.tflite", model)
+    stamp_decision(model, {"class": "Flu", "threshold": 0.3})
+    r = edge_classify("--info", "--model", str(model))
+    assert r.returncode == 2 and "decision rule is malformed" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_a_file_that_needs_a_newer_reader_is_refused(tiny_run):
+    flatbuffer, meta, files = md.split((tiny_run / "model_int8.tflite").read_bytes())
+    with pytest.raises(md.ModelFileError, match="needs a newer cxr-edge .*lung-mask"):
+        md.split(md.attach(flatbuffer, {**meta, "requires": ["decision", "lung-mask"]}, files))
+    assert md.split(md.attach(flatbuffer, {**meta, "requires": ["decision"]}, files))[1]["requires"] == ["decision"]
