@@ -180,3 +180,15 @@ def test_a_file_that_needs_a_newer_reader_is_refused(tiny_run):
     with pytest.raises(md.ModelFileError, match="needs a newer cxr-edge .*lung-mask"):
         md.split(md.attach(flatbuffer, {**meta, "requires": ["decision", "lung-mask"]}, files))
     assert md.split(md.attach(flatbuffer, {**meta, "requires": ["decision"]}, files))[1]["requires"] == ["decision"]
+
+
+def test_cxr_convert_refuses_a_bad_operating_point_before_any_work(tiny_run):
+    from typer.testing import CliRunner
+
+    from convert.cli import convert_app
+
+    before = (tiny_run / "model_int8.tflite").read_bytes()
+    r = CliRunner().invoke(convert_app, [str(tiny_run), "--report-only", "--quant", "int8", "--operating-point", "Flu=0.9",
+                                         "--quiet"])
+    assert r.exit_code == 2 and "'Flu' is not one of the model's classes" in r.output
+    assert (tiny_run / "model_int8.tflite").read_bytes() == before
