@@ -1,4 +1,4 @@
-"""PNG plots for reports: confusion matrices, per-class sensitivity, ROC, reliability."""
+"""PNG plots for reports: confusion matrices, per-class sensitivity, ROC, operating points, reliability."""
 
 from __future__ import annotations
 
@@ -90,6 +90,40 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     ax.set_ylabel("sensitivity")
     ax.set_title(title or "ROC (one vs rest)")
     ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows: list[dict], path: Path,
+                     stored: dict | None = None, title: str = "") -> None:
+    """Per class (one vs rest) the test ROC of one file, with the points a user can choose between:
+    the most probable class, each threshold of ``rows`` (convert.roc.operating_points) and the rule
+    the file stores (``stored``), each at the sensitivity and specificity it gives on these films."""
+    plt = _plt()
+    names = list(dict.fromkeys(r["class"] for r in rows))
+    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.0), squeeze=False)
+    argmax = probs.argmax(1)
+    for ax, name in zip(axes.ravel(), names):
+        c = classes.index(name)
+        pos = y == c
+        if pos.all() or not pos.any():
+            ax.set_title(f"{name}: no ROC (one class only)")
+            continue
+        fpr, tpr, _ = roc_curve(pos.astype(int), probs[:, c])
+        ax.plot(fpr, tpr, color="tab:blue", lw=1)
+        ax.plot([1 - np.mean(argmax[~pos] != c)], [np.mean(argmax[pos] == c)], "ko", label="most probable class")
+        for r, marker in zip((r for r in rows if r["class"] == name), "s^vD"):
+            t = r["test"]
+            ax.plot([1 - t["specificity"]], [t["sensitivity"]], marker, ms=7, mfc="none",
+                    label=f"p ≥ {r['threshold']:.3g} ({100 * r['target_sensitivity']:g}% on validation)")
+        if stored and stored["class"] == name:
+            t = stored["test"]
+            ax.plot([1 - t["specificity"]], [t["sensitivity"]], "r*", ms=12, label=f"stored rule, p ≥ {stored['threshold']:.3g}")
+        ax.plot([0, 1], [0, 1], color="grey", ls=":")
+        ax.set_xlabel(f"1 - specificity ({name} vs rest)")
+        ax.set_ylabel("sensitivity")
+        ax.set_title(f"{name}")
+        ax.legend(fontsize=7, loc="lower right")
+    fig.suptitle(title or "Operating points on the test split")
     _save(fig, path)
 
 

@@ -169,6 +169,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "operating_points" in report:
         points = report["operating_points"]
         md += operating_points_section(points, models[points["mode"]])
+        plots.operating_points(y, probs_by_mode[points["mode"]], classes, points["rows"], run_dir / "operating_points.png",
+                               models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
+        md += ["![operating points](operating_points.png)", ""]
     md += stored_rules_section(models)
     cal = report.get("calibration")
     md += ["## Calibration", ""]
