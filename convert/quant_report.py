@@ -87,6 +87,10 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     return [*lines, ""]
 
 
+def _num(v) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
 def stored_rules_section(models: dict) -> list[str]:
     """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
     rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
@@ -102,7 +106,7 @@ def stored_rules_section(models: dict) -> list[str]:
     for name, d in rows:
         v, t = d["validation"], d["test"]
         lines.append(f"| {name} | {d['class']} when p ≥ {d['threshold']:.4g} (for {100 * d['target_sensitivity']:g}%) | "
-                     f"{v['sensitivity']:.3f} / {v['specificity']:.3f} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
+                     f"{_num(v['sensitivity'])} / {_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
     return [*lines, ""]
 
@@ -166,6 +170,14 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                 md.append(f"| {name} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                           + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
         md.append("")
+        ops = ext.get("operating_points")
+        if ops and ops["rows"]:
+            md += [f"The thresholds of the operating points below ({ops['mode']}, chosen on the validation split), on this "
+                   "source: a threshold fitted to the training hospitals' probabilities need not reach its target here.", "",
+                   "| class | rule | sensitivity here % (95% CI) |", "|---|---|---|"]
+            md += [f"| {r['class']} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:g}% on validation) | "
+                   f"{fmt_ci(r['external']['sensitivity'], r['external']['sensitivity_ci'])} |" for r in ops["rows"]]
+            md.append("")
     if "operating_points" in report:
         points = report["operating_points"]
         md += operating_points_section(points, models[points["mode"]])

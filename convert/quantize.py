@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
+from convert.metrics import to_jsonable
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.summary import summarize
@@ -164,7 +165,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                  "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
         if meta.get("decision"):
             k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
-            entry["decision"] = {**meta["decision"], "test": rates_at_threshold(y_test == k, probs[:, k], t)}
+            entry["decision"] = to_jsonable({**meta["decision"], "test": rates_at_threshold(y_test == k, probs[:, k], t)})
         if s.latency_threads:
             entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
         report["models"][mode] = entry
@@ -185,7 +186,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
                                                                          probs_by_mode[shown], s)}
     if "external" in split.parts:
-        report["external"] = evaluate_external(run_dir, split, config, model, run, s, check)
+        report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"))
         if check is not None:
             report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
     code = 0
@@ -275,18 +276,28 @@ def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, devi
 
     x_val, y_val = load_part(run_dir, split, "val", config, s.progress)
     return {"model": device.path.name, "chosen_on": "validation split", "n_validation": int(len(y_val)),
-            "rows": operating_points(y_val, device.classify(x_val), y_test, p_test, split.classes)}
+            "rows": to_jsonable(operating_points(y_val, device.classify(x_val), y_test, p_test, split.classes))}
 
 
 def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,
-                      s: ConvertSettings, check=None) -> dict:
-    """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap, and
-    the share of its images the input check (``check``, edge.typicality) would flag."""
+                      s: ConvertSettings, check=None, points: dict | None = None) -> dict:
+    """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap, the
+    share of its images the input check (``check``, edge.typicality) would flag, and what the
+    thresholds chosen on the validation split (``points``) give there: a threshold fitted to one
+    hospital's probabilities need not reach its target sensitivity at another."""
     x, y = load_part(run_dir, split, "external", config, s.progress)
     out = {"source": split.notes.get("holdout_source"), "n": int(len(y)),
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
     if check is not None:
         out["flagged_atypical"] = float(check.atypical(x).mean())
+    probs = {mode: tflite_probabilities(run_dir / f"model_{mode}.tflite", x) for mode in s.modes}
     for mode in s.modes:
-        out[mode] = summarize(y, tflite_probabilities(run_dir / f"model_{mode}.tflite", x), split.classes, n_boot=s.n_boot)
+        out[mode] = summarize(y, probs[mode], split.classes, n_boot=s.n_boot)
+    if points:
+        p = probs[points["mode"]]
+        out["operating_points"] = {"mode": points["mode"], "rows": [
+            {"class": r["class"], "target_sensitivity": r["target_sensitivity"], "threshold": r["threshold"],
+             "external": to_jsonable(rates_at_threshold(y == split.classes.index(r["class"]),
+                                                        p[:, split.classes.index(r["class"])], r["threshold"]))}
+            for r in points["rows"] if (y == split.classes.index(r["class"])).any()]}
     return out

@@ -137,3 +137,40 @@ def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp
     assert "## COVID whenever p(COVID) ≥ 0.001" in (out / "report.md").read_text()
     r = CliRunner().invoke(evaluate_app, [model, data, "--out", str(out), "--threshold", "COVID=2", "--quiet"])
     assert r.exit_code == 2 and "strictly between 0 and 1" in r.output
+
+
+def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
+    """cxr-convert scores the validation-chosen thresholds on the source cxr-train --holdout-source kept out."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from convert.quantize import ConvertSettings, run_conversion
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+    from train.data import Split
+    from train.run import TrainSettings, run_training
+    from train.synthetic import generate
+
+    data = tmp_path / "data"
+    generate(data, n_per_class=16, classes=("COVID", "Normal"), size=(64, 64))
+    for p in sorted((data / "COVID").glob("*.png"))[:5]:  # a second 'hospital' of COVID films
+        p.rename(p.with_name("siteb-" + p.name))
+    run = tmp_path / "run"
+    run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               holdout_source="siteb", progress=False))
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, explain=0,
+                                               progress=False))
+    ops = report["external"]["operating_points"]
+    assert ops["mode"] == "int8"
+    assert [(r["class"], r["target_sensitivity"]) for r in ops["rows"]] == [("COVID", 0.9), ("COVID", 0.95)]  # no Normal films there
+    split = Split.load(run / "split.json")
+    m = EdgeModel(run / "model_int8.tflite")
+    x = np.stack([preprocess_file(data / i.path, m.preprocess)
+                  for i in split.parts["external"]])
+    p = m.classify(x)[:, 0]
+    for r in ops["rows"]:
+        chosen = next(o for o in report["operating_points"]["rows"]
+                      if (o["class"], o["target_sensitivity"]) == (r["class"], r["target_sensitivity"]))
+        assert r["threshold"] == chosen["threshold"]
+        assert (r["external"]["tp"], r["external"]["fn"]) == (int((p >= r["threshold"]).sum()), int((p < r["threshold"]).sum()))
+    assert "need not reach its target here" in (run / "report.md").read_text()

@@ -127,7 +127,9 @@ def test_device_applies_the_stored_rule_unless_told_otherwise(ruled_run):
     assert "this model file gives" not in err and all("rule" not in g for g in plain)
     probs = np.array([[g["probabilities"][c] for c in ("COVID", "Normal")] for g in plain])
     assert [g["label"] for g in plain] == [("COVID", "Normal")[i] for i in probs.argmax(1)]
-    assert [g["label"] for g in stored] == ["COVID" if p[0] >= t else "Normal" for p in probs]
+    clear = np.abs(probs[:, 0] - t) > 1e-5  # the JSON rounds to 6 decimals; the validation film at t sits on it
+    assert clear.sum() >= len(files) - 2
+    assert [g["label"] for g, c in zip(stored, clear) if c] == ["COVID" if p[0] >= t else "Normal" for p in probs[clear]]
     assert all(g["rule"] == {"class": "COVID", "threshold": t} for g in stored)
     override, _ = labels("--threshold", "Normal=0.999")
     assert [g["label"] for g in override] == ["Normal" if p[1] >= 0.999 else "COVID" for p in probs]
