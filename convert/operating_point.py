@@ -17,24 +17,16 @@ import numpy as np
 
 from convert.roc import rates_at_threshold, threshold_for_sensitivity
 from edge import metadata as md
+from edge.decision import class_and_value
 from train.atomic import write_bytes
 
 
 def parse_operating_point(text: str, labels: list[str]) -> tuple[int, float]:
     """'COVID=0.95' -> (index of COVID, 0.95): the class and the sensitivity to reach on validation."""
-    name, sep, value = text.partition("=")
-    name = name.strip()
-    if not sep:
-        raise ValueError(f"--operating-point wants CLASS=SENSITIVITY, e.g. {labels[0]}=0.95; got {text!r}")
-    if name not in labels:
-        raise ValueError(f"--operating-point: {name!r} is not one of the model's classes ({', '.join(labels)})")
-    try:
-        target = float(value)
-    except ValueError:
-        raise ValueError(f"--operating-point: {value!r} is not a sensitivity between 0 and 1") from None
+    k, target = class_and_value(text, labels, "--operating-point", "sensitivity", 0.95)
     if not 0.0 < target <= 1.0:
         raise ValueError(f"--operating-point: the sensitivity must lie in (0, 1], got {target}")
-    return labels.index(name), target
+    return k, target
 
 
 def choose_decision(y_val: np.ndarray, p_val: np.ndarray, labels: list[str], k: int, target: float) -> dict:

@@ -14,20 +14,26 @@ from __future__ import annotations
 import numpy as np
 
 
+def class_and_value(text: str, labels: list[str], option: str, value_name: str, example: float) -> tuple[int, float]:
+    """'COVID=0.2' -> (index of COVID, 0.2) for a CLASS=VALUE option; a clear ValueError otherwise."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep:
+        raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
+    if name not in labels:
+        raise ValueError(f"{option}: {name!r} is not one of the model's classes ({', '.join(labels)})")
+    try:
+        return labels.index(name), float(value)
+    except ValueError:
+        raise ValueError(f"{option}: {value!r} is not a {value_name} between 0 and 1") from None
+
+
 def parse_threshold(text: str, labels: list[str]) -> tuple[int, float]:
     """'COVID=0.2' -> (index of COVID, 0.2); a clear ValueError for anything else."""
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise ValueError(f"--threshold wants CLASS=P, e.g. {labels[0]}=0.3; got {text!r}")
-    if name.strip() not in labels:
-        raise ValueError(f"--threshold: {name.strip()!r} is not one of the model's classes ({', '.join(labels)})")
-    try:
-        p = float(value)
-    except ValueError:
-        raise ValueError(f"--threshold: {value!r} is not a probability") from None
+    k, p = class_and_value(text, labels, "--threshold", "probability", 0.3)
     if not 0.0 < p < 1.0:
         raise ValueError(f"--threshold: the probability must lie strictly between 0 and 1, got {p}")
-    return labels.index(name.strip()), p
+    return k, p
 
 
 def ranking(probabilities: np.ndarray, threshold: tuple[int, float] | None = None) -> list[int]:
