@@ -123,7 +123,7 @@ def evaluate(
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
-        items, _, _ = discover(data_dir)
+        items, _, _ = discover(data_dir, min_classes=1)
         unknown = sorted({i.label for i in items} - set(labels))
         if unknown:
             raise DataError(f"folder classes {', '.join(unknown)} are not among the model's labels {', '.join(labels)}")

@@ -89,7 +89,10 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     ax.set_xlabel("1 - specificity")
     ax.set_ylabel("sensitivity")
     ax.set_title(title or "ROC (one vs rest)")
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+    else:  # one class only: no curve to draw
+        ax.text(0.5, 0.5, "no ROC: these images hold one class only", ha="center", fontsize=8)
     _save(fig, path)
 
 

@@ -167,7 +167,12 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
     """Sensitivity and specificity of class k when it is given at p >= t (edge-classify --threshold)."""
     from convert.roc import rates_at_threshold
 
-    return {"class": classes[k], "threshold": t, **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)}
+    return to_jsonable({"class": classes[k], "threshold": t,
+                        **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
+
+
+def _pct(value, ci) -> str:
+    return fmt_ci(value, ci) + ("" if value is None else "%")
 
 
 def threshold_section(rule: dict, summary: dict) -> list[str]:
@@ -177,11 +182,11 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
            else f"`edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives")
     return [f"## {rule['class']} whenever p({rule['class']}) ≥ {rule['threshold']:g}", "",
             f"What {how} on these images: "
-            f"{rule['class']} sensitivity {fmt_ci(rule['sensitivity'], rule['sensitivity_ci'])}%, specificity "
-            f"{fmt_ci(rule['specificity'], rule['specificity_ci'])}% ({rule['tp']} found, {rule['fn']} missed, "
-            f"{rule['fp']} false alarms), against {fmt_ci(plain['sensitivity'], plain['sensitivity_ci'])}% and "
-            f"{fmt_ci(plain['specificity'], plain['specificity_ci'])}% with the most probable class (`--most-probable`; "
-            f"balanced accuracy {fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}%).", ""]
+            f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
+            f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
+            f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
+            f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
+            f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
 
 
 def robustness_section(robustness: dict[str, dict[str, float]]) -> list[str]:

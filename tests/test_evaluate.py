@@ -150,3 +150,23 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
     assert check["per_source"]["site-COVID"] == {"flagged": check["per_class"]["COVID"], "n": 16}
     md = (out / "report.md").read_text()
     assert "## Input check" in md and f"{len(flagged)} of 32 images" in md
+
+
+def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
+    """A site may check the sensitivity on its confirmed cases alone: no Normal films, no ROC."""
+    import shutil
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    shutil.copytree(data / "COVID", tmp_path / "cases" / "COVID")
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "cases"), "--out", str(out),
+                                          "--threshold", "COVID=0.001", "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())  # strict JSON: no NaN for the missing class
+    covid = next(c for c in report["metrics"]["per_class"] if c["class"] == "COVID")
+    n = len(list((data / "COVID").glob("*.png")))
+    assert covid["support"] == n and covid["sensitivity"] == 1.0 and covid["specificity"] is None
+    assert report["threshold_rule"]["specificity"] is None and report["threshold_rule"]["tp"] == n
+    assert "n/a%" not in (out / "report.md").read_text()
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "nothing"), "--quiet"])
+    assert r.exit_code == 2 and "does not exist" in r.output

@@ -83,8 +83,12 @@ def _count(items: list[Item], classes: list[str]) -> dict[str, int]:
     return {c: sum(i.label == c for i in items) for c in classes}
 
 
-def discover(data_dir: Path, classes: list[str] | None = None) -> tuple[list[Item], dict[str, str] | None, str]:
-    """Find (items, given split by path or None, layout name) under data_dir."""
+def discover(data_dir: Path, classes: list[str] | None = None,
+             min_classes: int = 2) -> tuple[list[Item], dict[str, str] | None, str]:
+    """Find (items, given split by path or None, layout name) under data_dir.
+
+    Training needs two classes at least; scoring a model does not (a site may check the
+    sensitivity on its confirmed cases alone), so cxr-evaluate asks for one."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"data folder {data_dir} does not exist")
@@ -114,8 +118,9 @@ def discover(data_dir: Path, classes: list[str] | None = None) -> tuple[list[Ite
     empty = [c for c, n in counts.items() if n == 0]
     if empty:
         raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images")
-    if len(classes) < 2:
-        raise DataError(f"need at least 2 classes with images in {data_dir}, found {classes or 'none'}")
+    if len(classes) < min_classes:
+        raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
+                        f"found {classes or 'none'}")
     _attach_sources(items, data_dir)
     return items, given_split, layout
 
