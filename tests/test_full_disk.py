@@ -116,7 +116,10 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_half_written_file(tmp_path):
     out = tmp_path / "synth"
     proc = subprocess.Popen([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(out), "--count", "2000"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+                            env={**os.environ, "PYTHONPATH": str(REPO)},
+                            # a suite started in the background (`make test &`) inherits an ignored SIGINT,
+                            # and Python installs no KeyboardInterrupt handler then: give the child the default
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not any(out.glob("*/*.png")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
