@@ -106,23 +106,40 @@ def evaluate(
                                                      "with the most probable class."),
     most_probable: bool = typer.Option(False, "--most-probable", help="Score the most probable class, ignoring a rule "
                                                                       "the model file carries."),
+    operating_point: Optional[str] = typer.Option(
+        None, "--operating-point", metavar="CLASS=SENSITIVITY",
+        help="Choose the threshold that gives CLASS this sensitivity on these films (e.g. COVID=0.95: your site's "
+             "own operating point), and report what it gives on films it was not chosen on (5-fold cross-validation)."),
+    save_model: Optional[Path] = typer.Option(
+        None, "--save-model", metavar="PATH",
+        help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
+             "so edge-classify applies it by default. The original file is left as it is."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
     from convert.evaluate import model_for
+    from convert.operating_point import parse_operating_point
     from edge.decision import parse_threshold
     from edge.preprocess import PreprocessConfig
     from train.data import DataError, discover, scan
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
-    with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir]):
+    with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
         predict, info = model_for(model)
         labels = info["labels"]
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
+        point = parse_operating_point(operating_point, labels) if operating_point else None
+        if save_model is not None:  # refuse before minutes of reading images
+            if point is None:
+                raise ValueError("--save-model needs --operating-point (the threshold to store)")
+            if model.suffix != ".tflite":
+                raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
+            if save_model.resolve() == model.resolve():
+                raise ValueError("--save-model: give a new path; the original model file is kept as it is")
         items, _, _ = discover(data_dir, min_classes=1)
         unknown = sorted({i.label for i in items} - set(labels))
         if unknown:
@@ -157,6 +174,15 @@ def evaluate(
             rob = robustness(predict, (load_grayscale(Path(data_dir) / i.path) for i in res.items),
                              PreprocessConfig.from_dict(info["preprocess"]), y, len(labels), done=bar.update)
             bar.close()
+        site = None
+        if point is not None:
+            from convert.operating_point import site_operating_point, stamp_decision
+
+            site = site_operating_point(y, probs, labels, *point, films=f"{Path(data_dir).resolve().name} "
+                                        f"({len(y)} films, cxr-evaluate)")
+            if save_model is not None:
+                stamp_decision(model, site["decision"], out=save_model)
+                site["saved_to"] = str(save_model)
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
@@ -164,10 +190,19 @@ def evaluate(
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
                                    robustness=rob, threshold=rule,
-                                   threshold_from="option" if threshold else "model file")
+                                   threshold_from="option" if threshold else "model file", site_point=site)
     print(headline(report["metrics"]))
+    if site is not None:
+        d, cv = site["decision"], site["cross_validated"]
+        print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
+              f"{_fmt(cv['sensitivity'])}, specificity {_fmt(cv['specificity'])}"
+              + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
 
 
 def convert_main() -> None:

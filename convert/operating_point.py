@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.roc import rates_at_threshold, threshold_for_sensitivity
+from convert.roc import rates_at_threshold, rates_of_flags, threshold_for_sensitivity
+from convert.metrics import to_jsonable
 from edge import metadata as md
 from edge.decision import class_and_value
 from train.atomic import write_bytes
@@ -29,23 +30,61 @@ def parse_operating_point(text: str, labels: list[str]) -> tuple[int, float]:
     return k, target
 
 
-def choose_decision(y_val: np.ndarray, p_val: np.ndarray, labels: list[str], k: int, target: float) -> dict:
-    """The rule for class k at the target sensitivity, chosen on the validation films (y_val, p_val)."""
-    positive = np.asarray(y_val) == k
+def choose_decision(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float,
+                    chosen_on: str = "validation split") -> dict:
+    """The rule for class k at the target sensitivity, chosen on these films (labels y, probabilities p)."""
+    positive = np.asarray(y) == k
     if not positive.any():
-        raise ValueError(f"--operating-point: the validation split has no {labels[k]} films to choose a threshold on")
-    threshold = threshold_for_sensitivity(positive, np.asarray(p_val)[:, k], target)
+        raise ValueError(f"--operating-point: the {chosen_on} has no {labels[k]} films to choose a threshold on")
+    threshold = threshold_for_sensitivity(positive, np.asarray(p)[:, k], target)
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"--operating-point: the threshold for {target:g} sensitivity would be {threshold:g}, "
                          "which the device cannot store as a rule; choose another sensitivity")
-    val = rates_at_threshold(positive, np.asarray(p_val)[:, k], threshold)
-    return {"class": labels[k], "threshold": threshold, "target_sensitivity": target, "chosen_on": "validation split",
-            "validation": {"n_positive": int(positive.sum()), "n_negative": int((~positive).sum()),
-                           "sensitivity": val["sensitivity"], "specificity": val["specificity"]}}
+    rates = rates_at_threshold(positive, np.asarray(p)[:, k], threshold)
+    return {"class": labels[k], "threshold": threshold, "target_sensitivity": target, "chosen_on": chosen_on,
+            "chosen_films": {"n_positive": int(positive.sum()), "n_negative": int((~positive).sum()),
+                             "sensitivity": rates["sensitivity"], "specificity": rates["specificity"]}}
 
 
-def stamp_decision(path: Path, decision: dict | None) -> None:
-    """Rewrite the file's metadata with this rule (None removes it); the weights stay byte-identical."""
+def cross_validated_rates(positive: np.ndarray, scores: np.ndarray, target: float, folds: int = 5,
+                          seed: int = 0) -> dict:
+    """What a threshold chosen on a site's films gives on films it was not chosen on.
+
+    Sensitivity measured on the films a threshold was chosen on is optimistic (with 20 positives
+    and a 95% target it is 0.95 by construction). Here the films are split into ``folds``
+    (stratified); each fold is scored at the threshold chosen on the others, and the counts are
+    pooled. Returns rates_at_threshold's fields for the pooled counts, and the folds' thresholds.
+    """
+    positive = np.asarray(positive, dtype=bool)
+    scores = np.asarray(scores, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    fold = np.empty(len(positive), dtype=np.int64)
+    for group in (positive, ~positive):  # each fold gets its share of cases and of controls
+        idx = rng.permutation(np.flatnonzero(group))
+        fold[idx] = np.arange(len(idx)) % folds
+    flagged = np.zeros(len(positive), dtype=bool)
+    thresholds = []
+    for f in range(folds):
+        held = fold == f
+        if not held.any():
+            continue
+        t = threshold_for_sensitivity(positive[~held], scores[~held], target)
+        thresholds.append(t)
+        flagged[held] = scores[held] >= t  # nan (no positives left to choose on) flags nothing
+    return {"folds": folds, "thresholds": thresholds, **rates_of_flags(positive, flagged)}
+
+
+def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str) -> dict:
+    """A threshold chosen on a site's own labelled films (cxr-evaluate --operating-point): the rule
+    to store, and the 5-fold cross-validated rates that say what it will give on the site's next films."""
+    decision = choose_decision(y, p, labels, k, target, chosen_on=films)
+    cv = cross_validated_rates(np.asarray(y) == k, np.asarray(p)[:, k], target)
+    return to_jsonable({"decision": decision, "cross_validated": cv})
+
+
+def stamp_decision(path: Path, decision: dict | None, out: Path | None = None) -> None:
+    """Rewrite the file's metadata with this rule (None removes it), in place or into a copy at
+    ``out``; the weights stay byte-identical."""
     path = Path(path)
     flatbuffer, meta, files = md.split(path.read_bytes())
     if meta is None:
@@ -57,4 +96,4 @@ def stamp_decision(path: Path, decision: dict | None) -> None:
         requires.append("decision")  # a reader that ignored the rule would give other labels than intended
     if requires:
         meta["requires"] = requires
-    write_bytes(path, md.attach(flatbuffer, meta, files))
+    write_bytes(out or path, md.attach(flatbuffer, meta, files))

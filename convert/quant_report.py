@@ -104,7 +104,7 @@ def stored_rules_section(models: dict) -> list[str]:
              "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
     for name, d in rows:
-        v, t = d["validation"], d["test"]
+        v, t = d["chosen_films"], d["test"]
         lines.append(f"| {name} | {d['class']} when p ≥ {d['threshold']:.4g} (for {100 * d['target_sensitivity']:g}%) | "
                      f"{_num(v['sensitivity'])} / {_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")

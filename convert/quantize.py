@@ -226,8 +226,8 @@ def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray
     decision = choose_decision(y_val, EdgeModel(path).classify(x_val), classes, *point)
     stamp_decision(path, decision)
     log(f"{path.name}: stored the rule {decision['class']} whenever p >= {decision['threshold']:.4g} "
-        f"(validation sensitivity {decision['validation']['sensitivity']:.3f}, "
-        f"specificity {decision['validation']['specificity']:.3f})")
+        f"(validation sensitivity {decision['chosen_films']['sensitivity']:.3f}, "
+        f"specificity {decision['chosen_films']['specificity']:.3f})")
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

@@ -102,7 +102,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
                       evidence: dict | None = None, atypical: np.ndarray | None = None,
                       robustness: dict | None = None, threshold: tuple[int, float] | None = None,
-                      threshold_from: str = "option") -> dict:
+                      threshold_from: str = "option", site_point: dict | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
@@ -111,7 +111,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     ``robustness`` (convert.shifts.robustness) how the model fares under simulated shifts,
     ``threshold`` (class index, probability: edge-classify --threshold, or the rule the model file
     carries when ``threshold_from`` is "model file") labels the films as the device would under that
-    rule, in every table; a section compares it with the most probable class."""
+    rule, in every table; a section compares it with the most probable class. ``site_point``
+    (convert.operating_point.site_operating_point) adds a threshold chosen on these films."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -151,6 +152,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if threshold is not None:
         report["threshold_rule"] = rule = {**threshold_rule(y, probs, classes, *threshold), "from": threshold_from}
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))
+    if site_point is not None:
+        report["site_operating_point"] = site_point
+        md += site_point_section(site_point)
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness)
@@ -169,6 +173,29 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
 
     return to_jsonable({"class": classes[k], "threshold": t,
                         **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
+
+
+def site_point_section(site: dict) -> list[str]:
+    """A threshold chosen on the user's films, with the honest (cross-validated) estimate beside it."""
+    d, cv = site["decision"], site["cross_validated"]
+    fit = d["chosen_films"]
+    saved = site.get("saved_to")
+    ts = [t for t in cv["thresholds"] if t is not None]
+    return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
+            f"{d['class']} whenever p({d['class']}) ≥ {d['threshold']:.4g}. On the films it was chosen on "
+            f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
+            f"{_num(fit['sensitivity'])} and specificity {_num(fit['specificity'])}, which is optimistic: the threshold "
+            f"was fitted to them. What to expect on this site's next films ({cv['folds']}-fold cross-validation: each "
+            f"fold scored at the threshold chosen on the others"
+            + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "
+            f"sensitivity {_pct(cv['sensitivity'], cv['sensitivity_ci'])}, specificity "
+            f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
+            (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
+             if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
+
+
+def _num(v) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
 
 
 def _pct(value, ci) -> str:

@@ -143,7 +143,12 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
 def rates_at_threshold(y_true_binary: np.ndarray, scores: np.ndarray, threshold: float) -> dict:
     """Counts, sensitivity and specificity (Wilson 95% intervals) when a case is called positive
     at ``score >= threshold``: what edge-classify --threshold does for its class."""
-    positive, flagged = _binary(y_true_binary), np.asarray(scores, dtype=np.float64) >= threshold
+    return rates_of_flags(y_true_binary, np.asarray(scores, dtype=np.float64) >= threshold)
+
+
+def rates_of_flags(y_true_binary: np.ndarray, flagged: np.ndarray) -> dict:
+    """Counts, sensitivity and specificity (Wilson 95% intervals) of a yes/no call per case."""
+    positive, flagged = _binary(y_true_binary), np.asarray(flagged, dtype=bool)
     tp, fn = int((flagged & positive).sum()), int((~flagged & positive).sum())
     tn, fp = int((~flagged & ~positive).sum()), int((flagged & ~positive).sum())
     return {"tp": tp, "fn": fn, "tn": tn, "fp": fp,

@@ -54,7 +54,7 @@ def test_choose_decision_by_hand():
     d = choose_decision(y, p, ["COVID", "Normal"], 0, 0.75)  # 3 of 4 COVID films: threshold 0.4
     assert d["threshold"] == 0.4 == threshold_for_sensitivity(y == 0, p0, 0.75)
     assert d["class"] == "COVID" and d["chosen_on"] == "validation split"
-    assert d["validation"] == {"n_positive": 4, "n_negative": 3, "sensitivity": 0.75, "specificity": 2 / 3}
+    assert d["chosen_films"] == {"n_positive": 4, "n_negative": 3, "sensitivity": 0.75, "specificity": 2 / 3}
     with pytest.raises(ValueError, match="no Normal films"):
         choose_decision(np.zeros(3, int), p[:3], ["COVID", "Normal"], 1, 0.9)
     saturated = np.array([[1.0, 0.0], [1.0, 0.0], [0.2, 0.8]])
@@ -88,7 +88,7 @@ def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run):
         assert {k: v for k, v in meta.items() if k not in ("decision", "requires")} == before[mode][1]
         assert meta["requires"] == ["decision"]  # a reader that ignored the rule would give other labels
         d = meta["decision"]
-        assert d["class"] == "COVID" and d["target_sensitivity"] == 0.95 and d["validation"]["sensitivity"] >= 0.95
+        assert d["class"] == "COVID" and d["target_sensitivity"] == 0.95 and d["chosen_films"]["sensitivity"] >= 0.95
         entry = report["models"][mode]["decision"]
         t = entry["test"]
         assert t["tp"] + t["fn"] + t["tn"] + t["fp"] == report["test_set"]["n"]
@@ -196,3 +196,51 @@ def test_cxr_convert_refuses_a_bad_operating_point_before_any_work(tiny_run):
                                          "--quiet"])
     assert r.exit_code == 2 and "'Flu' is not one of the model's classes" in r.output
     assert (tiny_run / "model_int8.tflite").read_bytes() == before
+
+
+def test_cross_validated_rates_by_hand():
+    from convert.operating_point import cross_validated_rates
+
+    positive = np.array([1, 1, 1, 1, 0, 0], bool)
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
+    # 4 folds, one case each: a threshold for 100% sensitivity chosen without the 0.6 case is 0.7, which misses it;
+    # chosen without any other case it is 0.6, which flags neither control
+    cv = cross_validated_rates(positive, scores, 1.0, folds=4)
+    assert (cv["tp"], cv["fn"], cv["tn"], cv["fp"]) == (3, 1, 2, 0)
+    assert sorted(cv["thresholds"]) == [0.6, 0.6, 0.6, 0.7]
+    in_sample = threshold_for_sensitivity(positive, scores, 1.0)
+    assert in_sample == 0.6 and (scores[positive] >= in_sample).all()  # the optimism: 4 of 4 when fitted to them
+
+
+def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from convert.cli import evaluate_app
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    model = tiny_run / "model_int8.tflite"
+    original = model.read_bytes()
+    saved = tmp_path / "site.tflite"
+    args = [str(model), data, "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")]
+    r = CliRunner().invoke(evaluate_app, [*args, "--operating-point", "COVID=0.9", "--save-model", str(saved)])
+    assert r.exit_code == 0, r.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    site = report["site_operating_point"]
+    y = np.array([("COVID", "Normal").index(p["true"]) for p in report["predictions"]])
+    m = EdgeModel(model)
+    probs = m.classify(np.stack([preprocess_file(f"{data}/{p['file']}", m.preprocess) for p in report["predictions"]]))
+    assert site["decision"]["threshold"] == threshold_for_sensitivity(y == 0, probs[:, 0], 0.9)
+    cv = site["cross_validated"]
+    assert cv["tp"] + cv["fn"] == int((y == 0).sum()) and cv["tn"] + cv["fp"] == int((y == 1).sum())
+    assert model.read_bytes() == original  # the original is kept
+    copy = EdgeModel(saved)
+    assert copy.decision == (0, site["decision"]["threshold"]) and copy.meta["decision"]["chosen_on"].endswith("cxr-evaluate)")
+    assert md.split(saved.read_bytes())[0] == md.split(original)[0]
+    assert "## A threshold chosen on these films" in (tmp_path / "r" / "report.md").read_text()
+    for extra, msg in [(["--save-model", str(saved)], "needs --operating-point"),
+                       (["--operating-point", "COVID=0.9", "--save-model", str(model)], "give a new path"),
+                       (["--operating-point", "COVID=95"], r"(0, 1]")]:
+        r = CliRunner().invoke(evaluate_app, [*args, *extra])
+        assert r.exit_code == 2 and msg in r.output, r.output
