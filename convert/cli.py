@@ -82,7 +82,9 @@ def convert(
         "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, per-source table when MANIFEST.csv names "
         "sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "
         "how many images its input check finds unlike the training images) and report.json.\n\n"
-        "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report"
+        "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report\n\n"
+        "Your site's own operating point, stored in a copy of the model for the devices: cxr-evaluate "
+        "runs/covid/model_int8.tflite my_hospital/ --operating-point COVID=0.95 --save-model my_hospital.tflite"
     )
 )
 def evaluate(
