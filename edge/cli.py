@@ -108,9 +108,9 @@ def main(
             raise _fail(str(e))
         if rule is not None and not threshold:  # a label that is not the most probable class must never surprise
             d = m.meta["decision"]
-            print(f"edge-classify: note: this model file gives {describe(rule, m.labels)} (stored by cxr-convert for "
-                  f"{d.get('target_sensitivity', float('nan')):g} sensitivity on its validation films); --most-probable "
-                  "gives the most probable class", file=sys.stderr)
+            print(f"edge-classify: note: this model file gives {describe(rule, m.labels)} (chosen for "
+                  f"{d.get('target_sensitivity', float('nan')):g} sensitivity on the {d.get('chosen_on', 'validation split')}); "
+                  "--most-probable gives the most probable class", file=sys.stderr)
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
         if m.meta.get("synthetic_data"):
