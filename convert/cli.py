@@ -180,8 +180,8 @@ def evaluate(
         if point is not None:
             from convert.operating_point import site_operating_point, stamp_decision
 
-            site = site_operating_point(y, probs, labels, *point, films=f"{Path(data_dir).resolve().name} "
-                                        f"({len(y)} films, cxr-evaluate)")
+            site = site_operating_point(y, probs, labels, *point, films=f"films in {Path(data_dir).resolve().name} "
+                                        f"({len(y)}, cxr-evaluate)")
             if save_model is not None:
                 stamp_decision(model, site["decision"], out=save_model)
                 site["saved_to"] = str(save_model)
