@@ -162,7 +162,9 @@ def evaluate(
             from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
             from train.data import progress_bar
 
-            mistakes = explain_mistakes(predict, res.x, y, probs, explain)
+            from edge.decision import labels_for
+
+            mistakes = explain_mistakes(predict, res.x, y, probs, explain, labels_for(probs, rule))
             bar = progress_bar(min(len(y), EVIDENCE_SAMPLE), "mapping where the model looks", not quiet)
             evidence = overall_border_share(predict, res.x, probs, done=bar.update)
             bar.close()

@@ -83,10 +83,11 @@ def overall_border_share(predict: Callable[[np.ndarray], np.ndarray], x: np.ndar
 
 
 def explain_mistakes(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, y: np.ndarray, probs: np.ndarray,
-                     limit: int) -> list[dict]:
+                     limit: int, pred: np.ndarray | None = None) -> list[dict]:
     """Occlusion maps for the ``limit`` most confident mistakes: index, true and predicted class,
-    the predicted probability, the map (of the predicted class) and its border share."""
-    pred = probs.argmax(1)
+    the predicted probability, the map (of the predicted class) and its border share. ``pred``:
+    the labels given (default: the most probable class; under a threshold rule, edge.decision's)."""
+    pred = probs.argmax(1) if pred is None else np.asarray(pred)
     wrong = np.flatnonzero(pred != y)
     wrong = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")][:limit]
     out = []

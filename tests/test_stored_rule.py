@@ -156,9 +156,10 @@ def test_cxr_evaluate_scores_the_rule_the_file_carries(ruled_run, tmp_path):
     # a rule that overrides the most probable class somewhere: the class argmax gives least, at a low threshold
     rare = min(("COVID", "Normal"), key=lambda c: sum(p["predicted"] == c for p in plain["predictions"]))
     stamp_decision(model, {"class": rare, "threshold": 0.001, "target_sensitivity": 1.0})
-    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "ruled")])
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "ruled"), "--explain", "2"])
     assert r.exit_code == 0, r.output
     ruled = json.loads((tmp_path / "ruled" / "report.json").read_text())
+    assert len(ruled["occlusion"]) == 2 and all(o["predicted"] == rare != o["true"] for o in ruled["occlusion"])
     assert ruled["threshold_rule"]["from"] == "model file" and ruled["metrics"]["rule"] == {"class": rare, "threshold": 0.001}
     want = [rare if p["probabilities"][rare] >= 0.001 else p["predicted"] for p in plain["predictions"]]
     assert [p["predicted"] for p in ruled["predictions"]] == want != [p["predicted"] for p in plain["predictions"]]
