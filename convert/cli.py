@@ -153,7 +153,7 @@ def evaluate(
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
 
-        from convert.report import evaluation_report, headline
+        from convert.report import evaluation_report, fmt_num, headline
 
         y = np.array([labels.index(i.label) for i in res.items])
         probs = predict(res.x)
@@ -199,14 +199,10 @@ def evaluate(
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
-              f"{_fmt(cv['sensitivity'])}, specificity {_fmt(cv['specificity'])}"
+              f"{fmt_num(cv['sensitivity'])}, specificity {fmt_num(cv['specificity'])}"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)
-
-
-def _fmt(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.3f}"
 
 
 def convert_main() -> None:

@@ -7,6 +7,10 @@ it was chosen for. ``cxr-convert --operating-point COVID=0.95`` chooses the thre
 validation split through each converted file itself and writes it into that file's metadata
 (``decision``), where edge.decision.stored_rule reads it. The weights are untouched: only the
 metadata archive after the flatbuffer is rewritten, and its checksum still covers the weights.
+
+A site can also choose its own threshold on its own labelled films (``cxr-evaluate
+--operating-point``, :func:`site_operating_point`), with a cross-validated estimate of what it will
+give on films it was not chosen on, and store it in a copy of the model.
 """
 
 from __future__ import annotations
@@ -28,6 +32,28 @@ def parse_operating_point(text: str, labels: list[str]) -> tuple[int, float]:
     if not 0.0 < target <= 1.0:
         raise ValueError(f"--operating-point: the sensitivity must lie in (0, 1], got {target}")
     return k, target
+
+
+def operating_point_setting(text: str | None, labels: list[str]) -> tuple[int, float] | str | None:
+    """cxr-convert's --operating-point: None (leave the files' rules), "none" (remove them) or (class, sensitivity)."""
+    if text is None:
+        return None
+    return "none" if text.strip().lower() == "none" else parse_operating_point(text, labels)
+
+
+def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,
+               labels: list[str]) -> dict | None:
+    """Write the --operating-point rule into one converted file, chosen through that file on the
+    validation films ``val`` (x, y); returns the rule stored, None when it was removed."""
+    from edge.model import EdgeModel
+
+    if point == "none":
+        stamp_decision(path, None)
+        return None
+    x_val, y_val = val
+    decision = choose_decision(y_val, EdgeModel(path).classify(x_val), labels, *point)
+    stamp_decision(path, decision)
+    return decision
 
 
 def choose_decision(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float,

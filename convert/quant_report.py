@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
-from convert.report import DISCLAIMER, confusion_table, fmt_ci, headline, occlusion_section, per_class_table
+from convert.report import DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table
 from train.atomic import write_json, write_text
 
 
@@ -87,10 +87,6 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     return [*lines, ""]
 
 
-def _num(v) -> str:
-    return "n/a" if v is None else f"{v:.3f}"
-
-
 def stored_rules_section(models: dict) -> list[str]:
     """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
     rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
@@ -106,7 +102,7 @@ def stored_rules_section(models: dict) -> list[str]:
     for name, d in rows:
         v, t = d["chosen_films"], d["test"]
         lines.append(f"| {name} | {d['class']} when p ≥ {d['threshold']:.4g} (for {100 * d['target_sensitivity']:g}%) | "
-                     f"{_num(v['sensitivity'])} / {_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
+                     f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
     return [*lines, ""]
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
 from convert.metrics import to_jsonable
+from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.summary import summarize
@@ -106,7 +107,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     split = Split.load(run_dir / "split.json")
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
-    point = _operating_point(s.operating_point, classes)  # a typo fails here, before minutes of work
+    point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
     test_files = [i.path for i in split.parts["test"]]
 
@@ -153,7 +154,11 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
         if point is not None:
-            store_rule(path, point, val, classes)
+            decision = store_rule(path, point, val, classes)
+            if decision:
+                log(f"{path.name}: stored the rule {decision['class']} whenever p >= {decision['threshold']:.4g} "
+                    f"(validation sensitivity {decision['chosen_films']['sensitivity']:.3f}, "
+                    f"specificity {decision['chosen_films']['specificity']:.3f})")
         probs = tflite_probabilities(path, x_test)
         probs_by_mode[mode] = probs
         summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
@@ -204,30 +209,6 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
     write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
     return report, code
-
-
-def _operating_point(text: str | None, classes: list[str]) -> tuple[int, float] | str | None:
-    from convert.operating_point import parse_operating_point
-
-    if text is None:
-        return None
-    return "none" if text.strip().lower() == "none" else parse_operating_point(text, classes)
-
-
-def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,
-               classes: list[str]) -> None:
-    """Write the --operating-point rule into one file, chosen through that file on the validation split."""
-    from convert.operating_point import choose_decision, stamp_decision
-
-    if point == "none":
-        stamp_decision(path, None)
-        return
-    x_val, y_val = val
-    decision = choose_decision(y_val, EdgeModel(path).classify(x_val), classes, *point)
-    stamp_decision(path, decision)
-    log(f"{path.name}: stored the rule {decision['class']} whenever p >= {decision['threshold']:.4g} "
-        f"(validation sensitivity {decision['chosen_films']['sensitivity']:.3f}, "
-        f"specificity {decision['chosen_films']['specificity']:.3f})")
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

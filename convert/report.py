@@ -63,6 +63,10 @@ def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files
     return to_jsonable({**{k: v for k, v in ag.items() if k != "flipped"}, "flipped": flipped})
 
 
+def fmt_num(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
 def fmt_ci(value, ci) -> str:
     if value is None:
         return "n/a"
@@ -184,7 +188,7 @@ def site_point_section(site: dict) -> list[str]:
     return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
             f"{d['class']} whenever p({d['class']}) ≥ {d['threshold']:.4g}. On the films it was chosen on "
             f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
-            f"{_num(fit['sensitivity'])} and specificity {_num(fit['specificity'])}, which is optimistic: the threshold "
+            f"{fmt_num(fit['sensitivity'])} and specificity {fmt_num(fit['specificity'])}, which is optimistic: the threshold "
             f"was fitted to them. What to expect on this site's next films ({cv['folds']}-fold cross-validation: each "
             f"fold scored at the threshold chosen on the others"
             + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "
@@ -192,10 +196,6 @@ def site_point_section(site: dict) -> list[str]:
             f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
             (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
              if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
-
-
-def _num(v) -> str:
-    return "n/a" if v is None else f"{v:.3f}"
 
 
 def _pct(value, ci) -> str:

@@ -47,8 +47,7 @@ def ranking(probabilities: np.ndarray, threshold: tuple[int, float] | None = Non
     order = [int(i) for i in np.argsort(-p, kind="stable")]
     if threshold is None:
         return order
-    k, t = threshold
-    label = k if p[k] >= t else next(i for i in order if i != k)
+    label = int(labels_for(p[None, :], threshold)[0])
     return [label, *(i for i in order if i != label)]
 
 

@@ -14,13 +14,20 @@ from edge import metadata as md
 from edge.decision import labels_for, ranking, stored_rule
 
 
-def test_labels_for_is_ranking_row_by_row():
+def test_labels_for_follows_the_rule_row_by_row():
+    def by_hand(row, rule):  # the rule spelt out: class k at p_k >= t, else the most probable other (first on ties)
+        if rule is not None and row[rule[0]] >= rule[1]:
+            return rule[0]
+        candidates = [i for i in range(len(row)) if rule is None or i != rule[0]]
+        return max(candidates, key=lambda i: (row[i], -i))
+
     rng = np.random.default_rng(0)
     p = rng.dirichlet(np.ones(3), size=200)
-    p[:5] = [0.4, 0.4, 0.2]  # exact ties: both give the first of the tied classes
+    p[:5] = [0.4, 0.4, 0.2]  # exact ties: the first of the tied classes
     for rule in (None, (0, 0.2), (1, 0.35), (2, 0.5), (2, 0.2)):
-        want = [ranking(row, rule)[0] for row in p]
+        want = [by_hand(row, rule) for row in p]
         assert labels_for(p, rule).tolist() == want
+        assert [ranking(row, rule)[0] for row in p] == want  # the device's per-image path agrees
     assert labels_for(np.array([[0.7, 0.2, 0.1]]), (2, 0.1)).tolist() == [2]  # at the threshold: flagged
     assert labels_for(np.array([[0.1, 0.2, 0.7]]), (2, 0.71)).tolist() == [1]  # below: the most probable other
     with pytest.raises(ValueError, match="N, classes"):
