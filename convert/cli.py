@@ -155,7 +155,13 @@ def evaluate(
 
         from convert.report import evaluation_report, fmt_num, headline
 
+        from train.audit import shortcut_audit, summary_line
+
         y = np.array([labels.index(i.label) for i in res.items])
+        audit = shortcut_audit(res.traits, y, labels)
+        if audit["warn"] and not quiet:
+            print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
+                  "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
         probs = predict(res.x)
         mistakes = evidence = None
         if explain:
@@ -194,7 +200,7 @@ def evaluate(
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
                                    robustness=rob, threshold=rule,
-                                   threshold_from="option" if threshold else "model file", site_point=site)
+                                   threshold_from="option" if threshold else "model file", site_point=site, audit=audit)
     print(headline(report["metrics"]))
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]

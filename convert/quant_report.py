@@ -9,6 +9,7 @@ import numpy as np
 from convert import plots
 from convert.report import DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table
 from train.atomic import write_json, write_text
+from train.audit import markdown as audit_markdown
 
 
 def summary_table(report: dict) -> list[str]:
@@ -85,6 +86,23 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
             lines.append(f"| {name} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:.0f}% on validation) | "
                          f"{fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | {fmt_ci(t['specificity'], t['specificity_ci'])} |")
     return [*lines, ""]
+
+
+def training_data_section(data: dict | None) -> list[str]:
+    """Images per split and class, duplicates kept together, and what the files alone give away."""
+    if not data or not data.get("counts"):
+        return []
+    counts = data["counts"]
+    classes = list(next(iter(counts.values())))
+    md = ["## Training data", "", "| split | " + " | ".join(classes) + " |", "|---|" + "---:|" * len(classes)]
+    md += [f"| {part} | " + " | ".join(str(n.get(c, 0)) for c in classes) + " |" for part, n in counts.items()]
+    md.append("")
+    h = data.get("hygiene") or {}
+    if h:
+        md += [f"Duplicates: {h.get('exact_duplicate_pairs', 0)} exact and {h.get('near_duplicate_pairs', 0)} near-duplicate "
+               f"pairs; {h.get('groups_across_splits', 0)} duplicate groups span more than one split.", ""]
+    md += audit_markdown(data.get("shortcut_audit"), heading="###")
+    return md
 
 
 def stored_rules_section(models: dict) -> list[str]:
@@ -174,6 +192,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             md += [f"| {r['class']} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:g}% on validation) | "
                    f"{fmt_ci(r['external']['sensitivity'], r['external']['sensitivity_ci'])} |" for r in ops["rows"]]
             md.append("")
+    md += training_data_section(report.get("training_data"))
     if "operating_points" in report:
         points = report["operating_points"]
         md += operating_points_section(points, models[points["mode"]])

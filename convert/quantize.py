@@ -138,6 +138,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "arch": run.get("arch"), "members": run.get("members", 1), "parameters": run.get("parameters"),
         "teacher": run.get("teacher"),
         "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},
+        "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
+                          "shortcut_audit": run.get("shortcut_audit")},
         "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop},
         "temperature": temperature,

@@ -18,6 +18,7 @@ from convert.metrics import agreement, to_jsonable
 from convert.summary import summarize
 from edge.decision import describe, labels_for
 from train.atomic import write_json, write_text
+from train.audit import markdown as audit_markdown
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
               "establish safety or effectiveness for any patient population.")
@@ -106,7 +107,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
                       evidence: dict | None = None, atypical: np.ndarray | None = None,
                       robustness: dict | None = None, threshold: tuple[int, float] | None = None,
-                      threshold_from: str = "option", site_point: dict | None = None) -> dict:
+                      threshold_from: str = "option", site_point: dict | None = None,
+                      audit: dict | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
@@ -116,7 +118,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     ``threshold`` (class index, probability: edge-classify --threshold, or the rule the model file
     carries when ``threshold_from`` is "model file") labels the films as the device would under that
     rule, in every table; a section compares it with the most probable class. ``site_point``
-    (convert.operating_point.site_operating_point) adds a threshold chosen on these films."""
+    (convert.operating_point.site_operating_point) adds a threshold chosen on these films; ``audit``
+    (train.audit.shortcut_audit) how well the files' storage traits alone predict the labels."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -153,6 +156,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                       + " | ".join(sens) + " |")
         md.append("")
+    if audit is not None:
+        report["shortcut_audit"] = audit
+        md += audit_markdown(audit)
     if threshold is not None:
         report["threshold_rule"] = rule = {**threshold_rule(y, probs, classes, *threshold), "from": threshold_from}
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))

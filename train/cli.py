@@ -25,7 +25,9 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "(knowledge distillation). The device gets one small model; training takes about 5 times as long as "
         "one model (--teacher-members 0: one model, fastest).\n\n"
         "Writes to RUN_DIR: model.keras, split.json (every file with its SHA-256), history.json, "
-        "curves.png and run.json (settings, versions, calibration temperature, data hygiene). "
+        "curves.png and run.json (settings, versions, calibration temperature, data hygiene, and a shortcut audit: "
+        "how well the files' source, format, size, aspect ratio and borders alone predict the class, with a "
+        "warning when they give it away). "
         "Next step: cxr-convert RUN_DIR.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid"
     )

@@ -25,7 +25,8 @@ from typing import Iterable
 import numpy as np
 
 from edge.batch import IMAGE_SUFFIXES
-from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray
+from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray, trim_uniform_borders
+from train.audit import file_traits
 from train.hygiene import fingerprint
 from train.atomic import write_bytes, write_json
 
@@ -141,7 +142,7 @@ def _class_folders(root: Path, data_dir: Path) -> Iterable[Item]:
 
 
 def _attach_sources(items: list[Item], data_dir: Path) -> None:
-    """Source of each image: MANIFEST.csv's source column if present, else the file-name prefix."""
+    """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one."""
     manifest = data_dir / "MANIFEST.csv"
     sources: dict[str, str] = {}
     if manifest.is_file():
@@ -206,6 +207,7 @@ class Scan:
     dhash: np.ndarray
     thumbs: np.ndarray
     skipped: list[dict]
+    traits: list[dict[str, str]]  # train.audit.file_traits plus the source, per usable file
 
 
 def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True) -> Scan:
@@ -218,11 +220,12 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
         try:
             data = path.read_bytes()
             gray = load_bytes(data, path)
-            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config))
+            traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
+            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits)
         except (ImageError, OSError) as e:
             return str(e)
 
-    good, xs, hashes, thumbs, skipped = [], [], [], [], []
+    good, xs, hashes, thumbs, skipped, traits = [], [], [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
         for it, res in zip(items, pool.map(one, items)):
@@ -235,10 +238,11 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             hashes.append(res[1])
             thumbs.append(res[2])
             xs.append(res[3])
+            traits.append(res[4])
     bar.close()
     x = np.stack(xs) if xs else np.zeros((0, config.size, config.size, config.channels), np.uint8)
     th = np.stack(thumbs) if thumbs else np.zeros((0, 1024), np.float32)
-    return Scan(good, x, np.array(hashes, dtype=np.uint64), th, skipped)
+    return Scan(good, x, np.array(hashes, dtype=np.uint64), th, skipped, traits)
 
 
 def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:

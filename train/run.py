@@ -18,6 +18,7 @@ from edge import __version__
 from edge.preprocess import PreprocessConfig
 from train.atomic import read_json, write_json
 from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
+from train.audit import shortcut_audit, summary_line
 from train.hygiene import cross_split_duplicates, duplicate_groups
 
 
@@ -90,6 +91,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if res.skipped:
         log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
     items = res.items
+    audit = shortcut_audit(res.traits, np.array([classes.index(i.label) for i in items]), classes)
+    if audit["warn"]:
+        log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
+            "compare the per-source results and validate on another site (cxr-evaluate)")
     groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
     if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
         log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
@@ -119,7 +124,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
                   {"synthetic": synthetic, "holdout_source": s.holdout_source})
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
-    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped}
+    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit}
 
 
 def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
@@ -143,6 +148,7 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
     arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
     return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
+                           "audit": trun.get("shortcut_audit"),
                            "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
                                        "seconds": trun.get("seconds")}}
 
@@ -272,6 +278,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "epochs_run": [len(h["loss"]) for h in histories],
         "counts": {k: {c: int((ys[k] == j).sum()) for j, c in enumerate(split.classes)} for k in ys},
         "data_hygiene": notes["hygiene"],
+        "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
         "versions": {"python": platform.python_version(), "tensorflow": _tf_version(), "keras": keras.__version__,
                      "numpy": np.__version__, "platform": platform.platform()},

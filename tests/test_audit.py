@@ -1,0 +1,150 @@
+"""The shortcut audit: what the files alone (format, mode, size, aspect, borders, source) say about the label."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from train.audit import file_traits, markdown, shortcut_audit, stratified_folds, summary_line
+from tests.conftest import cxr_dev_or_skip
+
+
+def _png(a: np.ndarray, mode: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(a, mode).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_file_traits_read_format_mode_size_aspect_and_border():
+    rng = np.random.default_rng(0)
+    gray = rng.integers(30, 220, (100, 200), dtype=np.uint8)
+    t = file_traits(_png(gray), gray, gray.shape)
+    assert t == {"format": "PNG", "mode": "L", "size": "~108 px", "aspect": "2.0", "border": "none"}
+
+    buf = io.BytesIO()
+    Image.fromarray(np.stack([gray] * 3, -1)).save(buf, "JPEG")
+    t = file_traits(buf.getvalue(), gray, (80, 200))  # trimming removed 20% of the area
+    assert (t["format"], t["mode"], t["border"]) == ("JPEG", "RGB", "10% or more")
+
+    wide = (gray.astype(np.uint16) * 257)
+    t = file_traits(_png(wide), gray, (99, 199))
+    assert t["format"] == "PNG" and t["mode"].startswith("I") and t["border"] == "under 10%"
+    assert file_traits(b"\0" * 128 + b"DICM" + b"\0" * 64, gray, gray.shape)["format"] == "DICOM"
+    assert file_traits(b"not an image", gray, gray.shape)["format"] == "other"
+
+
+def test_stratified_folds_deal_each_class_evenly():
+    y = np.array([0] * 10 + [1] * 7)
+    folds = stratified_folds(y, 5, seed=3)
+    for c in (0, 1):
+        sizes = np.bincount(folds[y == c], minlength=5)
+        assert sizes.max() - sizes.min() <= 1
+    assert (stratified_folds(y, 5, seed=3) == folds).all()
+
+
+def _traits(values: list[str], other: str = "x") -> list[dict[str, str]]:
+    return [{"source": "", "format": v, "mode": other, "size": "~256 px", "aspect": "1.0", "border": "none"} for v in values]
+
+
+def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
+    y = np.array([0] * 30 + [1] * 20)
+    audit = shortcut_audit(_traits(["JPEG"] * 30 + ["PNG"] * 20), y, ["COVID", "Normal"])
+    assert list(audit["traits"]) == ["format"]  # traits that never vary are left out
+    assert audit["traits"]["format"]["balanced_accuracy"] == 1.0 and audit["combined"] == 1.0
+    assert audit["lift"] == 1.0 and audit["warn"]
+    assert [(g["value"], g["class"], g["count"], g["share"]) for g in audit["give_aways"]] == [
+        ("JPEG", "COVID", 30, 1.0), ("PNG", "Normal", 20, 1.0)]
+    assert "format JPEG: 100% COVID (n = 30)" in summary_line(audit)
+    md = "\n".join(markdown(audit))
+    assert "| format | 2 | 1.00 |" in md and "**Warning:**" in md
+
+
+def test_a_trait_independent_of_the_label_scores_near_chance_and_does_not_warn():
+    rng = np.random.default_rng(1)
+    y = np.repeat([0, 1, 2], 60)
+    audit = shortcut_audit(_traits(list(rng.choice(["PNG", "JPEG", "BMP"], len(y)))), y, ["a", "b", "c"])
+    assert audit["chance"] == pytest.approx(1 / 3)
+    assert abs(audit["combined"] - 1 / 3) < 0.12 and not audit["warn"] and audit["give_aways"] == []
+
+
+def test_a_mixed_trait_is_scored_on_folds_it_was_not_fitted_on():
+    # Format says COVID for 80% of one class' images; a value seen once only can't be learnt.
+    y = np.array([0] * 50 + [1] * 50)
+    fmt = ["JPEG"] * 40 + ["PNG"] * 10 + ["PNG"] * 49 + ["BMP"]
+    audit = shortcut_audit(_traits(fmt), y, ["COVID", "Normal"])
+    # JPEG -> COVID (40 right), PNG -> Normal (49 right), the one BMP is unseen in its training folds.
+    assert audit["combined"] == pytest.approx((40 / 50 + 49 / 50) / 2)
+    assert [g["value"] for g in audit["give_aways"]] == ["JPEG"]  # PNG is 83% Normal: not a give-away
+
+
+def test_identical_files_and_single_class_sets_have_nothing_to_say():
+    y = np.array([0] * 5 + [1] * 5)
+    audit = shortcut_audit(_traits(["PNG"] * 10), y, ["a", "b"])
+    assert audit["combined"] is None and not audit["warn"] and markdown(audit) == []
+    assert "the same for every class" in summary_line(audit)
+    assert shortcut_audit(_traits(["PNG", "JPEG"]), np.array([0, 0]), ["a", "b"])["combined"] is None
+
+
+def _confounded_folder(tiny_run: Path, dest: Path) -> Path:
+    """The tiny run's synthetic images, COVID re-saved as RGB JPEG: the format gives the label away."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    for p in sorted(data.glob("*/*.png")):
+        (dest / p.parent.name).mkdir(parents=True, exist_ok=True)
+        if p.parent.name == "COVID":
+            Image.open(p).convert("RGB").save(dest / p.parent.name / (p.stem + ".jpg"), quality=95)
+        else:
+            shutil.copy(p, dest / p.parent.name / p.name)
+    return dest
+
+
+def test_cxr_evaluate_warns_when_the_file_format_gives_the_label_away(tiny_run, tmp_path):
+    from convert.cli import evaluate_app
+
+    data = _confounded_folder(tiny_run, tmp_path / "films")
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+                                          "--n-boot", "100", "--explain", "0"])
+    assert r.exit_code == 0, r.output
+    assert "warning: file traits alone" in r.output and "format JPEG: 100% COVID" in r.output
+    audit = json.loads((out / "report.json").read_text())["shortcut_audit"]
+    assert audit["warn"] and audit["traits"]["format"]["balanced_accuracy"] == 1.0
+    assert "## What the files alone say about the label" in (out / "report.md").read_text()
+
+
+def test_training_records_the_audit_and_the_conversion_report_shows_it(tiny_run, tmp_path):
+    from edge.preprocess import PreprocessConfig
+    from train.run import TrainSettings, prepare_data
+
+    data = _confounded_folder(tiny_run, tmp_path / "films")
+    _, _, notes = prepare_data(TrainSettings(data=str(data), out=tmp_path / "run", image_size=32, progress=False),
+                               PreprocessConfig(size=32))
+    assert notes["audit"]["warn"] and notes["audit"]["give_aways"][0]["trait"] in ("format", "mode")
+
+    run = json.loads((tiny_run / "run.json").read_text())
+    assert run["shortcut_audit"]["n"] == sum(run["counts"]["train"].values()) + sum(run["counts"]["val"].values()) \
+        + sum(run["counts"]["test"].values())
+    md = (tiny_run / "report.md").read_text()
+    assert "## Training data" in md
+    assert json.loads((tiny_run / "report.json").read_text())["training_data"]["counts"] == run["counts"]
+
+
+def test_cxr_dev_sources_give_children_and_hannover_away():
+    data = cxr_dev_or_skip()
+    from edge.preprocess import PreprocessConfig
+    from train.data import discover, scan
+
+    items, _, _ = discover(data, ["COVID", "Normal"])
+    res = scan(data, items, PreprocessConfig(size=32), progress=False)
+    y = np.array([["COVID", "Normal"].index(i.label) for i in res.items])
+    audit = shortcut_audit(res.traits, y, ["COVID", "Normal"])
+    # Kermany's children are all Normal, Hannover's films all COVID; the rest share one repository.
+    assert audit["warn"] and 0.6 < audit["combined"] < 0.75
+    found = {(g["value"].split("/")[0], g["class"]) for g in audit["give_aways"] if g["trait"] == "source"}
+    assert found == {("lecuong1502", "Normal"), ("ml-workgroup", "COVID")}
