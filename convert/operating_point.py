@@ -21,9 +21,8 @@ import numpy as np
 
 from convert.roc import rates_at_threshold, rates_of_flags, threshold_for_sensitivity
 from convert.metrics import to_jsonable
-from edge import metadata as md
+from convert.card import rewrite_metadata
 from edge.decision import class_and_value
-from train.atomic import write_bytes
 
 
 def parse_operating_point(text: str, labels: list[str]) -> tuple[int, float]:
@@ -111,15 +110,14 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
 def stamp_decision(path: Path, decision: dict | None, out: Path | None = None) -> None:
     """Rewrite the file's metadata with this rule (None removes it), in place or into a copy at
     ``out``; the weights stay byte-identical."""
-    path = Path(path)
-    flatbuffer, meta, files = md.split(path.read_bytes())
-    if meta is None:
-        raise ValueError(f"{path} has no cxr-edge metadata to store a rule in")
-    meta = {k: v for k, v in meta.items() if k != "decision"}
-    requires = [r for r in meta.pop("requires", []) if r != "decision"]
-    if decision is not None:
-        meta["decision"] = decision
-        requires.append("decision")  # a reader that ignored the rule would give other labels than intended
-    if requires:
-        meta["requires"] = requires
-    write_bytes(out or path, md.attach(flatbuffer, meta, files))
+    def update(meta: dict) -> dict:
+        meta.pop("decision", None)
+        requires = [r for r in meta.pop("requires", []) if r != "decision"]
+        if decision is not None:
+            meta["decision"] = decision
+            requires.append("decision")  # a reader that ignored the rule would give other labels than intended
+        if requires:
+            meta["requires"] = requires
+        return meta
+
+    rewrite_metadata(path, update, out)

@@ -196,6 +196,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"))
         if check is not None:
             report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
+    stamp_cards(run_dir, report, s.modes, Path(split.data_dir).name, run.get("shortcut_audit"))
     code = 0
     if s.auto:
         report["auto"] = choose_smallest(report, s.modes, run_dir)
@@ -211,6 +212,16 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
     write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
     return report, code
+
+
+def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None) -> None:
+    """Store each file's own test figures in it (convert.card), and its size as it now is."""
+    from convert.card import stamp_card, validation_card
+
+    for mode in modes:
+        path = run_dir / f"model_{mode}.tflite"
+        stamp_card(path, validation_card(report, mode, data_name, audit))
+        report["models"][mode]["size_bytes"] = path.stat().st_size
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

@@ -42,6 +42,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
         "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (screening: COVID whenever p >= 0.25)\n\n"
+        "  edge-classify --card --model model_int8.tflite   (what this file scored, on what data)\n\n"
         "  edge-classify --info --model model_int8.tflite\n\n"
         "  edge-classify --selftest --model model_int8.tflite\n\n"
         "Research software, NOT a medical device: do not use its output for diagnosis."
@@ -58,6 +59,9 @@ def main(
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk folders recursively."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
+    card: bool = typer.Option(False, "--card", help="Print, for people, what the model file was trained and tested on and "
+                                                    "how it scored (sensitivity and specificity per class with 95% "
+                                                    "intervals, stored in it by cxr-convert), and exit."),
     selftest: bool = typer.Option(False, "--selftest", help="Decode, preprocess and classify the reference images embedded in the model (synthetic, not patients) on this device, and compare with what the converting machine got."),
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P",
@@ -87,6 +91,11 @@ def main(
             raise _fail(msg if isinstance(e, RuntimeMissing) or msg.startswith(str(model)) else f"{model}: {msg}")
         if info:
             print(json.dumps(m.info(), indent=2, default=str))
+            raise typer.Exit(EXIT_OK)
+        if card:
+            from edge.card import card_text
+
+            print(card_text(m.meta, Path(model).name))
             raise typer.Exit(EXIT_OK)
         if selftest:
             try:

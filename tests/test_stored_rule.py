@@ -92,7 +92,9 @@ def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run):
     for mode in ("int8", "fp32"):
         flatbuffer, meta, files = md.split((run / f"model_{mode}.tflite").read_bytes())
         assert flatbuffer == before[mode][0] and files == before[mode][2]  # weights and self-test untouched
-        assert {k: v for k, v in meta.items() if k not in ("decision", "requires")} == before[mode][1]
+        kept = ("decision", "requires", "validation")  # the card is scored again, now with the rule on the test films
+        assert {k: v for k, v in meta.items() if k not in kept} == {k: v for k, v in before[mode][1].items() if k not in kept}
+        assert meta["validation"]["rule_on_test"]["threshold"] == pytest.approx(meta["decision"]["threshold"], abs=5e-4)
         assert meta["requires"] == ["decision"]  # a reader that ignored the rule would give other labels
         d = meta["decision"]
         assert d["class"] == "COVID" and d["target_sensitivity"] == 0.95 and d["chosen_films"]["sensitivity"] >= 0.95

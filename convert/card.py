@@ -1,0 +1,81 @@
+"""What a model file says it was validated on: its own test figures, stored in its metadata.
+
+A .tflite is copied to devices without its run folder and report. The figures that justify
+trusting it (sensitivity and specificity per class with 95% intervals on the frozen test split,
+the held-out source, the stored rule on the test films, what the files alone gave away) then
+travel inside it, so ``edge-classify --card`` can answer "how good is this file, on what?" on the
+device, and a file scored on other data cannot be mistaken for this one.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from edge import __version__
+from edge import metadata as md
+from train.atomic import write_bytes
+
+
+def _r(v: Any) -> Any:
+    """Round for a compact, readable card; NaN (a class absent from a set) becomes None."""
+    if isinstance(v, (list, tuple)):
+        return [_r(x) for x in v]
+    if isinstance(v, float):
+        return None if math.isnan(v) else round(v, 3)
+    return v
+
+
+def _per_class(summary: dict) -> dict:
+    return {r["class"]: {"n": r["support"], "sensitivity": _r([r["sensitivity"], *r["sensitivity_ci"]]),
+                         "specificity": _r([r["specificity"], *r["specificity_ci"]]),
+                         "ppv": _r([r["ppv"], *r["ppv_ci"]])} for r in summary["per_class"]}
+
+
+def validation_card(report: dict, mode: str, data_name: str, audit: dict | None) -> dict:
+    """The card of one converted file, from cxr-convert's report (pure: no I/O).
+
+    Figures are for the most probable class, as the report's tables; where the file carries a
+    rule, its sensitivity and specificity on the same test films are added.
+    """
+    m = report["models"][mode]
+    card: dict[str, Any] = {
+        "scored_by": f"cxr-edge {__version__} (cxr-convert)",
+        "scored": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data": data_name, "synthetic_data": bool(report.get("synthetic_data")),
+        "test": {"n": m["n"], "balanced_accuracy": _r([m["balanced_accuracy"], *m["balanced_accuracy_ci"]]),
+                 "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
+                 "ece": _r(m["ece"]), "per_class": _per_class(m)},
+    }
+    if m.get("decision"):
+        d, t = m["decision"], m["decision"]["test"]
+        card["rule_on_test"] = {"class": d["class"], "threshold": _r(d["threshold"]),
+                                "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
+                                "specificity": _r([t["specificity"], *t["specificity_ci"]])}
+    ext = report.get("external") or {}
+    if mode in ext:
+        e = ext[mode]
+        card["held_out_source"] = {"source": ext["source"], "n": e["n"],
+                                   "per_class": {c: v for c, v in _per_class(e).items() if v["n"]}}
+    if audit and audit.get("combined") is not None:
+        card["shortcut_audit"] = {"balanced_accuracy": _r(audit["combined"]), "chance": _r(audit["chance"]),
+                                  "warn": audit["warn"],
+                                  "give_aways": [f"{g['trait']} {g['value']}: {g['share']:.0%} {g['class']} (n = {g['count']})"
+                                                 for g in audit["give_aways"][:3]]}
+    return card
+
+
+def rewrite_metadata(path: Path, update: Callable[[dict], dict], out: Path | None = None) -> None:
+    """Rewrite a file's metadata with ``update(meta)``, in place or into a copy at ``out``,
+    atomically; the flatbuffer (the weights) stays byte-identical."""
+    path = Path(path)
+    flatbuffer, meta, files = md.split(path.read_bytes())
+    if meta is None:
+        raise ValueError(f"{path} has no cxr-edge metadata to rewrite")
+    write_bytes(out or path, md.attach(flatbuffer, update(dict(meta)), files))
+
+
+def stamp_card(path: Path, card: dict) -> None:
+    rewrite_metadata(path, lambda meta: {**meta, "validation": card})

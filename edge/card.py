@@ -1,0 +1,57 @@
+"""The model file's account of itself, for people: edge-classify --card.
+
+Everything comes from the file's metadata (cxr-convert stores the test figures in it, see
+convert/card.py), so the card says what this very file scored, on what data, on any device.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
+
+
+def _ci(v: list | None) -> str:
+    """[value, low, high] as '0.894 (0.797-0.948)'; 'n/a' where a set had no such case."""
+    if not v or v[0] is None:
+        return "n/a"
+    return f"{v[0]:.3f} ({v[1]:.3f}-{v[2]:.3f})" if v[1] is not None else f"{v[0]:.3f}"
+
+
+def card_text(meta: dict[str, Any], name: str) -> str:
+    """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
+    95% intervals, the rule it applies, and what the training files alone gave away."""
+    labels = meta.get("labels") or []
+    lines = [f"{name}: {' / '.join(labels)} ({meta.get('arch') or 'model'}, {meta.get('quantization') or '?'}; "
+             f"trained {meta.get('trained') or '?'}; {meta.get('created_by') or 'unknown maker'})"]
+    if meta.get("synthetic_data"):
+        lines.append("TRAINED ON SYNTHETIC IMAGES: its figures say nothing about real chest X-rays.")
+    v = meta.get("validation")
+    if not v:
+        lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
+    else:
+        t = v["test"]
+        lines.append(f"Test split of {v['data']} (n = {t['n']}, never seen in training), most probable class: balanced accuracy "
+                     f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
+        lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
+                  for c, r in t["per_class"].items()]
+        if v.get("rule_on_test"):
+            r = v["rule_on_test"]
+            lines.append(f"  with its rule ({r['class']} whenever p >= {r['threshold']}): {r['class']} sensitivity "
+                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
+        if v.get("held_out_source"):
+            h = v["held_out_source"]
+            lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), most probable class: "
+                         + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
+        a = v.get("shortcut_audit")
+        if a and a.get("warn"):
+            lines.append(f"Warning: in its training data, the files alone (source, format, size, borders) predicted the "
+                         f"class with balanced accuracy {a['balanced_accuracy']} (chance {a['chance']})"
+                         + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
+                         + ". Expect lower figures at a new site.")
+        lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate).")
+    d = meta.get("decision")
+    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable class"
+                 if d else "Labels: the most probable class (no stored rule).")
+    lines.append(NOT_A_DEVICE)
+    return "\n".join(lines)

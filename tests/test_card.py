@@ -1,0 +1,88 @@
+"""The test figures a model file carries (convert.card) and edge-classify --card, which reads them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from edge import metadata as md
+from edge.card import card_text
+from edge.cli import app
+from edge.model import EdgeModel
+
+
+def test_each_file_carries_its_own_test_figures_from_the_report(tiny_run):
+    report = json.loads((tiny_run / "report.json").read_text())
+    for mode in ("int8", "fp32"):
+        v = EdgeModel(tiny_run / f"model_{mode}.tflite").meta["validation"]
+        m = report["models"][mode]
+        assert v["test"]["n"] == m["n"] == report["test_set"]["n"]
+        assert v["synthetic_data"] is True and v["data"] == "synthetic-data"
+        for r in m["per_class"]:
+            got = v["test"]["per_class"][r["class"]]
+            assert got["n"] == r["support"]
+            assert got["sensitivity"] == pytest.approx([r["sensitivity"], *r["sensitivity_ci"]], abs=5e-4)
+            assert got["specificity"] == pytest.approx([r["specificity"], *r["specificity_ci"]], abs=5e-4)
+        assert v["test"]["balanced_accuracy"][0] == pytest.approx(m["balanced_accuracy"], abs=5e-4)
+        # The report gives the size of the file as shipped, card included.
+        assert m["size_bytes"] == (tiny_run / f"model_{mode}.tflite").stat().st_size
+
+
+def test_stamping_a_card_keeps_the_weights_and_the_selftest(tiny_run, tmp_path):
+    from convert.card import stamp_card
+
+    path = tmp_path / "m.tflite"
+    shutil.copy(tiny_run / "model_int8.tflite", path)
+    before, _, files_before = md.split(path.read_bytes())
+    stamp_card(path, {"test": {"n": 1}, "data": "elsewhere"})
+    after, meta, files_after = md.split(path.read_bytes())
+    assert after == before and files_after == files_before
+    assert meta["validation"] == {"test": {"n": 1}, "data": "elsewhere"}  # replaced, not merged
+    assert EdgeModel(path).selftest()["passed"]
+
+
+def test_edge_classify_card_prints_the_files_figures(tiny_run):
+    r = CliRunner().invoke(app, ["--card", "--model", str(tiny_run / "model_int8.tflite")])
+    assert r.exit_code == 0, r.output
+    v = EdgeModel(tiny_run / "model_int8.tflite").meta["validation"]
+    assert "SYNTHETIC" in r.output and "NOT a medical device" in r.output
+    for c, row in v["test"]["per_class"].items():
+        line = next(ln for ln in r.output.splitlines() if ln.strip().startswith(c))
+        assert f"sensitivity {row['sensitivity'][0]:.3f} ({row['sensitivity'][1]:.3f}-{row['sensitivity'][2]:.3f})" in line
+        assert f"n = {row['n']}" in line
+
+
+def _meta(**validation) -> dict:
+    per_class = {"COVID": {"n": 66, "sensitivity": [0.894, 0.797, 0.948], "specificity": [0.911, 0.808, 0.961]},
+                 "Normal": {"n": 56, "sensitivity": [0.911, 0.808, 0.961], "specificity": [0.894, 0.797, 0.948]}}
+    return {"labels": ["COVID", "Normal"], "arch": "compact", "quantization": "int8",
+            "validation": {"data": "cxr-dev", "test": {"n": 122, "balanced_accuracy": [0.902, 0.845, 0.949],
+                                                       "macro_auroc": [0.966, 0.94, 0.99], "ece": 0.07,
+                                                       "per_class": per_class}, **validation}}
+
+
+def test_card_text_says_what_is_missing_and_what_to_distrust():
+    bare = card_text({"labels": ["COVID", "Normal"]}, "old.tflite")
+    assert "carries no test figures" in bare and "most probable class (no stored rule)" in bare
+
+    plain = card_text(_meta(), "m.tflite")
+    assert "balanced accuracy 0.902 (0.845-0.949)" in plain and "Warning" not in plain
+
+    text = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.247, "sensitivity": [0.955, 0.875, 0.984],
+                                             "specificity": [0.804, 0.682, 0.887]},
+                               held_out_source={"source": "hannover", "n": 51,
+                                                "per_class": {"COVID": {"n": 51, "sensitivity": [1.0, 0.93, 1.0]}}},
+                               shortcut_audit={"balanced_accuracy": 0.66, "chance": 0.5, "warn": True,
+                                               "give_aways": ["source kermany: 100% Normal (n = 120)"]}),
+                      "decision": {"class": "COVID", "threshold": 0.247}}, "m.tflite")
+    assert "COVID sensitivity 0.955 (0.875-0.984), specificity 0.804 (0.682-0.887)" in text
+    assert "Held-out source hannover (n = 51" in text and "COVID sensitivity 1.000 (0.930-1.000)" in text
+    assert "balanced accuracy 0.66 (chance 0.5), e.g. source kermany: 100% Normal (n = 120)" in text
+    assert "Labels: COVID whenever p(COVID) >= 0.247" in text
+    # A class absent from a set has no figure, not a crash.
+    none = _meta()
+    none["validation"]["test"]["per_class"]["Normal"]["sensitivity"] = [None, None, None]
+    assert "sensitivity n/a" in card_text(none, "m.tflite")
