@@ -191,7 +191,7 @@ def evaluate(
             site = site_operating_point(y, probs, labels, *point, films=f"films in {Path(data_dir).resolve().name} "
                                         f"({len(y)}, cxr-evaluate)")
             if save_model is not None:
-                stamp_decision(model, site["decision"], out=save_model)
+                stamp_decision(model, site["decision"], out=save_model, site=site)
                 site["saved_to"] = str(save_model)
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],

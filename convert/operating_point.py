@@ -107,11 +107,21 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
     return to_jsonable({"decision": decision, "cross_validated": cv})
 
 
-def stamp_decision(path: Path, decision: dict | None, out: Path | None = None) -> None:
+def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None) -> None:
     """Rewrite the file's metadata with this rule (None removes it), in place or into a copy at
-    ``out``; the weights stay byte-identical."""
+    ``out``; the weights stay byte-identical. The file's card (convert.card) loses the test
+    figures of a previous rule, and gains ``site``'s cross-validated rates (site_operating_point)."""
     def update(meta: dict) -> dict:
         meta.pop("decision", None)
+        card = meta.get("validation")
+        if card:
+            card = meta["validation"] = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}
+            if site is not None:
+                cv = site["cross_validated"]
+                card["rule_on_site"] = {"films": decision["chosen_on"], "class": decision["class"],
+                                        "threshold": decision["threshold"],
+                                        "sensitivity": [cv["sensitivity"], *cv["sensitivity_ci"]],
+                                        "specificity": [cv["specificity"], *cv["specificity_ci"]]}
         requires = [r for r in meta.pop("requires", []) if r != "decision"]
         if decision is not None:
             meta["decision"] = decision

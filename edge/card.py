@@ -39,6 +39,11 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             r = v["rule_on_test"]
             lines.append(f"  with its rule ({r['class']} whenever p >= {r['threshold']}): {r['class']} sensitivity "
                          f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
+        if v.get("rule_on_site"):
+            r = v["rule_on_site"]
+            lines.append(f"Its rule ({r['class']} whenever p >= {r['threshold']:.4g}) was chosen on {r['films']}; "
+                         f"5-fold cross-validated there: sensitivity {_ci(r['sensitivity'])}, "
+                         f"specificity {_ci(r['specificity'])}")
         if v.get("held_out_source"):
             h = v["held_out_source"]
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), most probable class: "

@@ -248,6 +248,15 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_p
     copy = EdgeModel(saved)
     assert copy.decision == (0, site["decision"]["threshold"]) and copy.meta["decision"]["chosen_on"].endswith("cxr-evaluate)")
     assert md.split(saved.read_bytes())[0] == md.split(original)[0]
+    # The copy's card says where its rule was chosen and what cross-validation gave there, not the
+    # original's test figures, which belong to the file as converted.
+    card = copy.meta["validation"]
+    assert "rule_on_test" not in card and card["rule_on_site"]["threshold"] == site["decision"]["threshold"]
+    assert card["rule_on_site"]["sensitivity"][0] == cv["sensitivity"]
+    assert card["test"] == EdgeModel(model).meta["validation"]["test"]
+    from edge.card import card_text
+
+    assert "5-fold cross-validated there: sensitivity" in card_text(copy.meta, "site.tflite")
     assert "## A threshold chosen on these films" in (tmp_path / "r" / "report.md").read_text()
     for extra, msg in [(["--save-model", str(saved)], "needs --operating-point"),
                        (["--operating-point", "COVID=0.9", "--save-model", str(model)], "give a new path"),
