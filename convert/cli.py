@@ -95,10 +95,10 @@ def evaluate(
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of "
                                                 "its most confident mistakes, in occlusion.png, and the share of its "
                                                 "evidence at the image's border over up to 200 images; 0: neither."),
-    shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 10 simulated "
-                                "acquisition shifts (exposure, contrast, blur, noise, a tighter crop, rotation, burned-in "
-                                "text, borders): balanced accuracy, its drop, and how far each shift moves the answers. "
-                                "Reads every image again and costs 11 passes of the model."),
+    shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 12 simulated "
+                                "acquisition shifts (exposure, contrast, blur, the vendor's edge enhancement and local "
+                                "contrast, noise, a tighter crop, rotation, burned-in text, borders): balanced accuracy, its drop, and how far each shift moves the answers. "
+                                "Reads every image again and costs 13 passes of the model."),
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P", help="Label the images as edge-classify --threshold CLASS=P would: CLASS "
                                                      "whenever its probability is at least P (e.g. a threshold from "

@@ -35,6 +35,15 @@ def noise(sigma: float, seed: int = 0) -> Callable[[np.ndarray], np.ndarray]:
     return f
 
 
+def unsharp(radius_fraction: float, percent: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Unsharp masking with a radius relative to the image's shorter side, as radiography vendors
+    process films: a small radius sharpens edges, a large one equalises contrast locally."""
+    def f(x: np.ndarray) -> np.ndarray:
+        radius = max(1.0, radius_fraction * min(x.shape[:2]))
+        return np.asarray(Image.fromarray(x).filter(ImageFilter.UnsharpMask(radius=radius, percent=percent, threshold=0)))
+    return f
+
+
 def zoom(fraction: float) -> Callable[[np.ndarray], np.ndarray]:
     """Central crop keeping ``fraction`` of each side (a tighter collimation)."""
     def f(x: np.ndarray) -> np.ndarray:
@@ -77,6 +86,8 @@ SHIFTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "gamma 1.6": gamma(1.6),
     "contrast x0.6": contrast(0.6),
     "blur": blur(1.5),
+    "edge enhancement": unsharp(1 / 128, 150),  # 2 px at cxr-dev's 256 px: one pixel of the model input
+    "local contrast": unsharp(1 / 12.8, 80),  # 20 px at 256 px
     "noise sd 12": noise(12.0),
     "zoom 0.85": zoom(0.85),
     "rotate 8deg": rotate(8.0),

@@ -61,3 +61,20 @@ def test_answers_moved_is_the_mean_total_variation_and_chunks_do_not_matter():
     assert rob["zoom 0.85"]["answers_moved"] > 0.001  # the stand-in model does react to framing
     for name, r in rob.items():
         assert r["drop_points"] == pytest.approx(100 * (rob["none"]["balanced_accuracy"] - r["balanced_accuracy"])), name
+
+
+def test_vendor_processing_shifts_sharpen_edges_and_equalise_locally():
+    # A step edge, as at a rib or the heart border: unsharp masking overshoots on both sides.
+    g = np.zeros((256, 256), np.uint8)
+    g[:, :128], g[:, 128:] = 60, 200
+    fine, coarse = SHIFTS["edge enhancement"](g), SHIFTS["local contrast"](g)
+    for out, reach in ((fine, 6), (coarse, 40)):
+        row = out[128].astype(int)
+        assert row[128 - reach // 2:128].min() < 60 and row[128:128 + reach // 2].max() > 200  # overshoot near the edge
+        assert abs(int(row[5]) - 60) <= 2 and abs(int(row[-5]) - 200) <= 2  # and none far from it
+    # The fine mask works within a few pixels; the coarse one reaches ten times as far.
+    assert fine[128, 110] == 60 and coarse[128, 110] < 60
+    # Radii scale with the film: the same film at twice the size is processed alike.
+    big = np.repeat(np.repeat(g, 2, 0), 2, 1)
+    assert np.abs(SHIFTS["local contrast"](big)[::2, ::2].astype(int) - coarse.astype(int)).mean() < 3
+
