@@ -43,6 +43,10 @@ def test_mode_loads_and_passes_selftest(model_dir, arch, mode):
     x = np.zeros((2, *m.input_shape[1:]), np.uint8)
     probs = m.classify(x)
     assert probs.shape == (2, len(m.labels)) and np.allclose(probs.sum(1), 1, atol=1e-5)
+    # Its own test figures travel in it and read on the device (edge-classify --card).
+    from edge.card import card_text
+
+    assert m.meta["validation"]["test"]["n"] > 0 and "sensitivity" in card_text(m.meta, path.name)
 
 
 def test_runtime_is_the_one_asked_for():
