@@ -43,7 +43,7 @@ def photometric(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     """Random gamma, contrast, vendor processing, blur and noise on a float batch in 0..255 (stateless, seeded).
 
     Digital radiography systems sharpen edges and equalise contrast locally (multi-scale unsharp
-    masking), each vendor and site to its own taste. Models trained without it moved 8-20% of
+    masking), each vendor and site to its own taste. Models trained without it moved 8-24% of
     their answers, and lost up to 12 points of balanced accuracy, when the test films were so
     processed (benchmarks/RESULTS.md, "Vendor processing"). So a fine unsharp mask (one pixel's
     scale) and a coarse one (an eighth of the image) are each added to 30% of the images. With
