@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from edge import __version__
 from edge import metadata as md
 from train.atomic import write_bytes
+from train.audit import give_away_text
 
 
 def _r(v: Any) -> Any:
@@ -62,20 +63,11 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     if audit and audit.get("combined") is not None:
         card["shortcut_audit"] = {"balanced_accuracy": _r(audit["combined"]), "chance": _r(audit["chance"]),
                                   "warn": audit["warn"],
-                                  "give_aways": [f"{g['trait']} {g['value']}: {g['share']:.0%} {g['class']} (n = {g['count']})"
-                                                 for g in audit["give_aways"][:3]]}
+                                  "give_aways": [give_away_text(g) for g in audit["give_aways"][:3]]}
     return card
 
 
-def rewrite_metadata(path: Path, update: Callable[[dict], dict], out: Path | None = None) -> None:
-    """Rewrite a file's metadata with ``update(meta)``, in place or into a copy at ``out``,
-    atomically; the flatbuffer (the weights) stays byte-identical."""
-    path = Path(path)
-    flatbuffer, meta, files = md.split(path.read_bytes())
-    if meta is None:
-        raise ValueError(f"{path} has no cxr-edge metadata to rewrite")
-    write_bytes(out or path, md.attach(flatbuffer, update(dict(meta)), files))
-
-
 def stamp_card(path: Path, card: dict) -> None:
-    rewrite_metadata(path, lambda meta: {**meta, "validation": card})
+    """Store ``card`` in the file's metadata, atomically; the weights stay byte-identical."""
+    path = Path(path)
+    write_bytes(path, md.rewrite(path.read_bytes(), lambda meta: {**meta, "validation": card}))

@@ -21,8 +21,10 @@ import numpy as np
 
 from convert.roc import rates_at_threshold, rates_of_flags, threshold_for_sensitivity
 from convert.metrics import to_jsonable
-from convert.card import rewrite_metadata
+from edge import metadata as md
 from edge.decision import class_and_value
+from train.atomic import write_bytes
+from train.audit import stratified_folds
 
 
 def parse_operating_point(text: str, labels: list[str]) -> tuple[int, float]:
@@ -82,11 +84,7 @@ def cross_validated_rates(positive: np.ndarray, scores: np.ndarray, target: floa
     """
     positive = np.asarray(positive, dtype=bool)
     scores = np.asarray(scores, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    fold = np.empty(len(positive), dtype=np.int64)
-    for group in (positive, ~positive):  # each fold gets its share of cases and of controls
-        idx = rng.permutation(np.flatnonzero(group))
-        fold[idx] = np.arange(len(idx)) % folds
+    fold = stratified_folds(positive.astype(int), folds, seed)  # each fold gets its share of cases and of controls
     flagged = np.zeros(len(positive), dtype=bool)
     thresholds = []
     for f in range(folds):
@@ -130,4 +128,4 @@ def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, s
             meta["requires"] = requires
         return meta
 
-    rewrite_metadata(path, update, out)
+    write_bytes(out or path, md.rewrite(Path(path).read_bytes(), update))

@@ -14,7 +14,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 FORMAT = "cxr-edge/1"
 META_NAME = "cxr_edge.json"
@@ -77,3 +77,14 @@ def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, byte
     except OSError as e:
         raise ModelFileError(f"{path}: cannot read model file: {e.strerror or e}") from None
     return split(data)
+
+
+def rewrite(data: bytes, update: Callable[[dict[str, Any]], dict[str, Any]]) -> bytes:
+    """The same model file with its metadata replaced by ``update(metadata)`` (pure function).
+
+    The flatbuffer and the extra files are kept byte for byte: a stored rule or test figures can
+    be changed without converting again, and the checksum still covers the same weights."""
+    flatbuffer, meta, files = split(data)
+    if meta is None:
+        raise ModelFileError("the file has no cxr-edge metadata to rewrite")
+    return attach(flatbuffer, update(dict(meta)), files)

@@ -42,6 +42,8 @@ def test_stamping_a_card_keeps_the_weights_and_the_selftest(tiny_run, tmp_path):
     assert after == before and files_after == files_before
     assert meta["validation"] == {"test": {"n": 1}, "data": "elsewhere"}  # replaced, not merged
     assert EdgeModel(path).selftest()["passed"]
+    with pytest.raises(md.ModelFileError, match="no cxr-edge metadata"):  # a bare flatbuffer has nothing to rewrite
+        md.rewrite(before, lambda meta: meta)
 
 
 def test_edge_classify_card_prints_the_files_figures(tiny_run):

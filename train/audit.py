@@ -123,6 +123,11 @@ def shortcut_audit(traits: list[dict[str, str]], y: np.ndarray, classes: list[st
     return out
 
 
+def give_away_text(g: dict) -> str:
+    """One give-away in words, e.g. 'format JPEG: 100% COVID (n = 30)'."""
+    return f"{g['trait']} {g['value']}: {g['share']:.0%} {g['class']} (n = {g['count']})"
+
+
 def summary_line(audit: dict) -> str:
     """One sentence for a log: the combined score against chance, and the largest give-aways."""
     if audit.get("combined") is None:
@@ -130,8 +135,7 @@ def summary_line(audit: dict) -> str:
     text = (f"file traits alone ({', '.join(audit['traits'])}) tell the classes apart with balanced accuracy "
             f"{audit['combined']:.2f} (chance {audit['chance']:.2f}, 5-fold cross-validated)")
     if audit["give_aways"]:
-        text += "; e.g. " + "; ".join(f"{g['trait']} {g['value']}: {g['share']:.0%} {g['class']} (n = {g['count']})"
-                                      for g in audit["give_aways"][:3])
+        text += "; e.g. " + "; ".join(give_away_text(g) for g in audit["give_aways"][:3])
     return text
 
 
