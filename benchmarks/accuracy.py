@@ -51,11 +51,11 @@ TASKS = {"covid-normal": ["COVID", "Normal"], "4-class": ["COVID", "Normal", "Vi
 PEDIATRIC_SOURCES = {"lecuong1502/BTL_Machine_Learning"}
 
 
-def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float], float, dict, dict[str, float]]:
+def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float], float, dict, dict[str, float], dict]:
     """The int8 model on the test split: balanced accuracy under each simulated shift; on the
     adult images alone (no shift); where it finds the evidence for its answers (no shift); and how
     far each shift moves its answers: the mean total variation between the probabilities with and
-    without the shift (convert.shifts.robustness).
+    without the shift, and each class's sensitivity under it (convert.shifts.robustness).
 
     The evidence is the share of each image's occlusion map (convert.occlusion) in the image's outer
     eighth, averaged over all images and over those it gets right and wrong. Spread evenly it would
@@ -75,13 +75,14 @@ def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float
     rob = robustness(m.classify, grays, m.preprocess, y, len(split.classes))
     out = {name: r["balanced_accuracy"] for name, r in rob.items()}
     moved = {name: r["answers_moved"] for name, r in rob.items() if name != "none"}
+    sensitivity = {name: r["sensitivity"] for name, r in rob.items()}
     x = np.stack([preprocess_gray(g, m.preprocess) for g in grays])
     pred = m.classify(x).argmax(1)
     adults = balanced_accuracy(y[adult], pred[adult], len(split.classes))
     share, right = border_shares(m.classify, x, pred), pred == y
     evidence = {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
                 "wrong": float(share[~right].mean()) if (~right).any() else None}
-    return out, adults, evidence, moved
+    return out, adults, evidence, moved, sensitivity
 
 
 def score_other_pneumonias(model_path: Path, data_dir: Path, split=None) -> dict[str, float]:
@@ -142,14 +143,16 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
         report, _ = run_conversion(ConvertSettings(run_dir=run_dir, modes=["int8", "fp32"], latency_threads=(),
                                                    progress=False))
     split = Split.load(run_dir / "split.json")
-    result = {"task": task, "arch": arch, "seed": seed, "run_dir": str(run_dir), "train_seconds": round(train_s, 1),
+    result = {"task": task, "arch": arch, "seed": seed, "classes": split.classes, "run_dir": str(run_dir),
+              "train_seconds": round(train_s, 1),
               "parameters": report["parameters"], "int8_bytes": report["models"]["int8"]["tflite_bytes"],
               "keras": report["models"]["keras"], "int8": report["models"]["int8"],
               "operating_points": report.get("operating_points")}
     if holdout:
         result["external"] = report["external"]
     elif seed == 0:
-        result["shifts"], result["adults_balanced_accuracy"], result["border_evidence"], result["moved"] = score_test(
+        (result["shifts"], result["adults_balanced_accuracy"], result["border_evidence"], result["moved"],
+         result["shift_sensitivity"]) = score_test(
             run_dir / "model_int8.tflite", split, Path(split.data_dir))
         if task == "covid-normal":
             result["other_pneumonias"] = score_other_pneumonias(run_dir / "model_int8.tflite", Path(split.data_dir), split)
@@ -198,6 +201,7 @@ def tables(results: list[dict]) -> str:
         for r in shift_rows:
             v = [100 * r["moved"][n] for n in names]
             lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(f"{x:.1f}" for x in v) + f" | {np.mean(v):.1f} |")
+        lines += hardest_hit_table([r for r in shift_rows if "shift_sensitivity" in r], names)
     looks = [r for r in results if "border_evidence" in r]
     if looks:
         lines += ["", "Where the models look (int8, test split): the share of each image's occlusion map (convert.occlusion, "
@@ -275,6 +279,27 @@ def _covid_specificity(m: dict) -> float:
 
 def _covid_sensitivity(m: dict) -> float:
     return next(p["sensitivity"] for p in m["per_class"] if p["class"] == "COVID")
+
+
+def hardest_hit_table(rows: list[dict], names: list[str]) -> list[str]:
+    """The class each shift costs most, and how many points of its sensitivity: balanced accuracy
+    averages a collapse of one class away."""
+    from convert.shifts import hardest_hit
+
+    if not rows:
+        return []
+    classes = list(dict.fromkeys(c for r in rows for c in r["classes"]))
+    legend = ", ".join(f"{c[0]} {c}" for c in classes)
+    lines = ["", f"The class each shift costs most (int8): the drop of its sensitivity in points ({legend}; blank: "
+             "no class loses).", "", "| task | model | " + " | ".join(names) + " |", "|---|---|" + "---:|" * len(names)]
+    for r in rows:
+        sens = {name: {"sensitivity": v} for name, v in r["shift_sensitivity"].items()}
+        cells = []
+        for name in names:
+            hit = hardest_hit(sens, name)
+            cells.append("" if hit is None else f"{r['classes'][hit[0]][0]} {hit[1]:.1f}")
+        lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def spread(results: list[dict]) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 
 from convert import plots
 from convert.metrics import agreement, to_jsonable
+from convert.shifts import hardest_hit
 from convert.summary import summarize
 from edge.decision import describe, labels_for
 from train.atomic import write_json, write_text
@@ -167,7 +168,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += site_point_section(site_point)
     if robustness is not None:
         report["robustness"] = robustness
-        md += robustness_section(robustness)
+        md += robustness_section(robustness, classes)
     if atypical is not None:
         md += input_check_section(report, np.asarray(atypical, bool), y, classes, files, sources)
     if mistakes is not None:
@@ -222,16 +223,19 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
             f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
 
 
-def robustness_section(robustness: dict[str, dict[str, float]]) -> list[str]:
+def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[str]:
     """Markdown table of convert.shifts.robustness: the same images as another site might store them."""
     md = ["## Under simulated acquisition shifts", "",
           "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
           "through the model's own preprocessing. 'Answers moved' is the mean total variation between the probabilities "
           "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
           "crossing the threshold. A large drop under one shift says what this model must not meet at a new site.", "",
-          "| shift | balanced accuracy % | drop (points) | answers moved % |", "|---|---:|---:|---:|"]
+          "| shift | balanced accuracy % | drop (points) | answers moved % | class it costs most: sensitivity drop (points) |",
+          "|---|---:|---:|---:|---|"]
     for name, r in robustness.items():
-        md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | {100 * r['answers_moved']:.1f} |")
+        hit = hardest_hit(robustness, name) if "sensitivity" in r else None
+        md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | "
+                  f"{100 * r['answers_moved']:.1f} | {'' if hit is None else f'{classes[hit[0]]} {hit[1]:.1f}'} |")
     return md + [""]
 
 

@@ -115,7 +115,7 @@ def answers_moved(p: np.ndarray, q: np.ndarray) -> float:
 def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.ndarray], config, y: np.ndarray,
                n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None) -> dict[str, dict[str, float]]:
     """A model under every shift of the same labelled images: balanced accuracy, its drop from
-    the unshifted images (points), and how far the shift moves the answers, i.e. the mean total
+    the unshifted images (points), each class's sensitivity, and how far the shift moves the answers, i.e. the mean total
     variation between the probabilities with and without it (0: unmoved; 1: certain of another
     class). Answers can move a long way without crossing the decision threshold, which balanced
     accuracy would not see. ``grays`` are loaded lazily and ``chunk`` at a time, so a large set
@@ -144,5 +144,24 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     clean = balanced_accuracy(y, probs["none"].argmax(1), n_classes)
     return {name: {"balanced_accuracy": (ba := balanced_accuracy(y, p.argmax(1), n_classes)),
                    "drop_points": 100.0 * (clean - ba),
-                   "answers_moved": answers_moved(probs["none"], p)}
+                   "answers_moved": answers_moved(probs["none"], p),
+                   "sensitivity": sensitivities(y, p.argmax(1), n_classes)}
             for name, p in probs.items()}
+
+
+def sensitivities(y: np.ndarray, pred: np.ndarray, n_classes: int) -> list[float | None]:
+    """Each class's share of its images called that class (None for a class with no images).
+
+    A shift rarely hurts every class alike: local contrast, for one, costs the 4-class models
+    mostly their viral pneumonias (benchmarks/RESULTS.md), which balanced accuracy alone hides."""
+    y, pred = np.asarray(y), np.asarray(pred)
+    return [float((pred[y == k] == k).mean()) if (y == k).any() else None for k in range(n_classes)]
+
+
+def hardest_hit(robustness: dict[str, dict], name: str) -> tuple[int, float] | None:
+    """(class index, sensitivity drop in points) of the class that ``name`` costs most, or None
+    when it costs no class anything."""
+    before, after = robustness["none"]["sensitivity"], robustness[name]["sensitivity"]
+    drops = [(100.0 * (b - a), k) for k, (b, a) in enumerate(zip(before, after)) if b is not None and a is not None]
+    worst = max(drops, key=lambda d: d[0], default=(0.0, -1))  # a tie goes to the first class
+    return (worst[1], worst[0]) if worst[0] > 0 else None

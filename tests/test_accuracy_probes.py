@@ -28,13 +28,26 @@ def test_adults_are_scored_alone(tiny_run):
     test = split.parts["test"]
     for k, item in enumerate(test):
         item.source = CHILD if k % 2 else "some/adult-hospital"
-    shifts, adults, _, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    shifts, adults, _, _, sens = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     m = EdgeModel(tiny_run / "model_int8.tflite")
     kept = [i for i in test if i.source != CHILD]
     pred = m.classify(np.stack([preprocess_file(Path(split.data_dir) / i.path, m.preprocess) for i in kept])).argmax(1)
     y = np.array([split.classes.index(i.label) for i in kept])
     assert adults == balanced_accuracy(y, pred, len(split.classes))
     assert "none" in shifts and len(shifts) > 5
+    assert list(sens) == list(shifts) and all(len(v) == len(split.classes) for v in sens.values())
+    assert np.mean(sens["none"]) == pytest.approx(shifts["none"])  # both classes are in the tiny test split
+
+
+def test_the_class_each_shift_costs_most_is_tabulated():
+    from benchmarks.accuracy import hardest_hit_table
+
+    row = {"task": "4-class", "arch": "compact", "classes": ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"],
+           "shift_sensitivity": {"none": [0.9, 0.8, 0.75, 0.5], "blur": [0.9, 0.8, 0.5, 0.4],
+                                 "gamma 0.6": [0.95, 0.8, 0.75, 0.5]}}
+    lines = hardest_hit_table([row], ["blur", "gamma 0.6"])
+    assert "V Viral_Pneumonia" in lines[1] and lines[-1] == "| 4-class | compact | V 25.0 |  |"
+    assert hardest_hit_table([], ["blur"]) == []
 
 
 def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
@@ -44,7 +57,7 @@ def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
     from train.data import Split
 
     split = Split.load(tiny_run / "split.json")
-    _, _, b, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    _, _, b, _, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     m = EdgeModel(tiny_run / "model_int8.tflite")
     shares = []
     for item in split.parts["test"]:  # one image at a time, the way a user would map one film
@@ -62,7 +75,7 @@ def test_answer_change_under_each_shift_is_the_mean_total_variation(tiny_run):
     from train.data import Split
 
     split = Split.load(tiny_run / "split.json")
-    shifts, _, _, moved = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
+    shifts, _, _, moved, _ = score_test(tiny_run / "model_int8.tflite", split, Path(split.data_dir))
     assert set(moved) == set(shifts) - {"none"}
     m = EdgeModel(tiny_run / "model_int8.tflite")
     x = shifted_inputs([load_grayscale(Path(split.data_dir) / i.path) for i in split.parts["test"]], m.preprocess)

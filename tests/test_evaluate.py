@@ -38,7 +38,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
 
 
 def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path):
-    from convert.shifts import SHIFTS
+    from convert.shifts import SHIFTS, hardest_hit
 
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     out = tmp_path / "shifted"
@@ -54,6 +54,13 @@ def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path
     assert any(v["answers_moved"] > 0 for v in rob.values())
     md = (out / "report.md").read_text()
     assert "## Under simulated acquisition shifts" in md and "| zoom 0.85 |" in md
+    classes = report["classes"]
+    for v in rob.values():
+        assert len(v["sensitivity"]) == len(classes)
+    assert rob["none"]["sensitivity"] == [report["metrics"]["per_class"][k]["sensitivity"] for k in range(len(classes))]
+    for name in rob:
+        if (hit := hardest_hit(rob, name)) is not None:  # the report names the class a shift costs most
+            assert f"| {classes[hit[0]]} {hit[1]:.1f} |" in md
 
 
 def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes(tiny_run, tmp_path):

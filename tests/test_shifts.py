@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convert.shifts import SHIFTS, answers_moved, robustness
+from convert.shifts import SHIFTS, answers_moved, hardest_hit, robustness, sensitivities
 from edge.preprocess import PreprocessConfig
 
 
@@ -61,6 +61,23 @@ def test_answers_moved_is_the_mean_total_variation_and_chunks_do_not_matter():
     assert rob["zoom 0.85"]["answers_moved"] > 0.001  # the stand-in model does react to framing
     for name, r in rob.items():
         assert r["drop_points"] == pytest.approx(100 * (rob["none"]["balanced_accuracy"] - r["balanced_accuracy"])), name
+        assert np.mean(r["sensitivity"]) == pytest.approx(r["balanced_accuracy"]), name  # both classes present
+
+
+def test_per_class_sensitivity_and_the_class_a_shift_costs_most():
+    y = np.array([0, 0, 0, 0, 1, 1, 2, 2])
+    pred = np.array([0, 0, 0, 1, 1, 1, 1, 1])
+    assert sensitivities(y, pred, 4) == [0.75, 1.0, 0.0, None]  # class 3 has no images
+    rob = {"none": {"sensitivity": [0.75, 1.0, 0.5, None]}, "a": {"sensitivity": [0.5, 1.0, 0.25, None]},
+           "b": {"sensitivity": [0.75, 1.0, 0.75, None]}}
+    assert hardest_hit(rob, "a") == (0, 25.0)  # a tie at 25 points goes to the first class listed
+    assert hardest_hit(rob, "b") is None and hardest_hit(rob, "none") is None  # costs no class anything
+    from convert.report import robustness_section
+
+    for name in rob:
+        rob[name].update(balanced_accuracy=0.5, drop_points=0.0, answers_moved=0.0)
+    md = "\n".join(robustness_section(rob, ["COVID", "Normal", "Viral", "Other"]))
+    assert "| a | 50.0 | 0.0 | 0.0 | COVID 25.0 |" in md and "| b | 50.0 | 0.0 | 0.0 |  |" in md
 
 
 def test_vendor_processing_shifts_sharpen_edges_and_equalise_locally():
