@@ -289,7 +289,8 @@ def hardest_hit_table(rows: list[dict], names: list[str]) -> list[str]:
     if not rows:
         return []
     classes = list(dict.fromkeys(c for r in rows for c in r["classes"]))
-    legend = ", ".join(f"{c[0]} {c}" for c in classes)
+    short = {c: c[0] for c in classes} if len({c[0] for c in classes}) == len(classes) else {c: c for c in classes}
+    legend = ", ".join(f"{short[c]} {c}" for c in classes if short[c] != c) or "classes by name"
     lines = ["", f"The class each shift costs most (int8): the drop of its sensitivity in points ({legend}; blank: "
              "no class loses).", "", "| task | model | " + " | ".join(names) + " |", "|---|---|" + "---:|" * len(names)]
     for r in rows:
@@ -297,7 +298,7 @@ def hardest_hit_table(rows: list[dict], names: list[str]) -> list[str]:
         cells = []
         for name in names:
             hit = hardest_hit(sens, name)
-            cells.append("" if hit is None else f"{r['classes'][hit[0]][0]} {hit[1]:.1f}")
+            cells.append("" if hit is None else f"{short[r['classes'][hit[0]]]} {hit[1]:.1f}")
         lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(cells) + " |")
     return lines
 

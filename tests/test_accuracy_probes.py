@@ -48,6 +48,8 @@ def test_the_class_each_shift_costs_most_is_tabulated():
     lines = hardest_hit_table([row], ["blur", "gamma 0.6"])
     assert "V Viral_Pneumonia" in lines[1] and lines[-1] == "| 4-class | compact | V 25.0 |  |"
     assert hardest_hit_table([], ["blur"]) == []
+    row["classes"] = ["COVID", "Normal", "Viral", "Viral_bacterial"]  # initials collide: full names
+    assert hardest_hit_table([row], ["blur", "gamma 0.6"])[-1] == "| 4-class | compact | Viral 25.0 |  |"
 
 
 def test_evidence_share_is_split_by_right_and_wrong_answers(tiny_run):
