@@ -182,7 +182,7 @@ def evaluate(
 
             bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
             rob = robustness(predict, (load_grayscale(Path(data_dir) / i.path) for i in res.items),
-                             PreprocessConfig.from_dict(info["preprocess"]), y, len(labels), done=bar.update)
+                             PreprocessConfig.from_dict(info["preprocess"]), y, len(labels), done=bar.update, rule=rule)
             bar.close()
         site = None
         if point is not None:

@@ -113,14 +113,18 @@ def answers_moved(p: np.ndarray, q: np.ndarray) -> float:
 
 
 def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.ndarray], config, y: np.ndarray,
-               n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None) -> dict[str, dict[str, float]]:
+               n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None,
+               rule: tuple[int, float] | None = None) -> dict[str, dict]:
     """A model under every shift of the same labelled images: balanced accuracy, its drop from
     the unshifted images (points), each class's sensitivity, and how far the shift moves the answers, i.e. the mean total
     variation between the probabilities with and without it (0: unmoved; 1: certain of another
     class). Answers can move a long way without crossing the decision threshold, which balanced
     accuracy would not see. ``grays`` are loaded lazily and ``chunk`` at a time, so a large set
-    of large films fits in memory; ``done`` is called once per image."""
+    of large films fits in memory; ``done`` is called once per image. ``rule`` (class index,
+    threshold; edge.decision) labels the films as a device under that rule would, else the most
+    probable class."""
     from convert.metrics import balanced_accuracy
+    from edge.decision import labels_for
     from edge.preprocess import preprocess_gray
 
     shifts = {"none": lambda g: g, **SHIFTS}
@@ -141,11 +145,12 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     if batch:
         flush()
     probs = {name: np.concatenate(p) for name, p in parts.items()}
-    clean = balanced_accuracy(y, probs["none"].argmax(1), n_classes)
-    return {name: {"balanced_accuracy": (ba := balanced_accuracy(y, p.argmax(1), n_classes)),
+    labels = {name: labels_for(p, rule) for name, p in probs.items()}
+    clean = balanced_accuracy(y, labels["none"], n_classes)
+    return {name: {"balanced_accuracy": (ba := balanced_accuracy(y, labels[name], n_classes)),
                    "drop_points": 100.0 * (clean - ba),
                    "answers_moved": answers_moved(probs["none"], p),
-                   "sensitivity": sensitivities(y, p.argmax(1), n_classes)}
+                   "sensitivity": sensitivities(y, labels[name], n_classes)}
             for name, p in probs.items()}
 
 

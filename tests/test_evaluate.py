@@ -61,6 +61,14 @@ def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path
     for name in rob:
         if (hit := hardest_hit(rob, name)) is not None:  # the report names the class a shift costs most
             assert f"| {classes[hit[0]]} {hit[1]:.1f} |" in md
+    # Under a rule the shifted films are labelled by the rule too, as the rest of the report is.
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out / "rule"),
+                                          "--n-boot", "100", "--explain", "0", "--shifts", "--quiet",
+                                          "--threshold", f"{classes[0]}=0.999"])
+    assert r.exit_code == 0, r.output
+    ruled = json.loads((out / "rule" / "report.json").read_text())
+    assert ruled["robustness"]["none"]["balanced_accuracy"] == ruled["metrics"]["balanced_accuracy"]
+    assert ruled["robustness"]["none"]["sensitivity"] == [c["sensitivity"] for c in ruled["metrics"]["per_class"]]
 
 
 def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes(tiny_run, tmp_path):

@@ -64,6 +64,15 @@ def test_answers_moved_is_the_mean_total_variation_and_chunks_do_not_matter():
         assert np.mean(r["sensitivity"]) == pytest.approx(r["balanced_accuracy"]), name  # both classes present
 
 
+def test_a_stored_rule_labels_the_shifted_films_too():
+    films, y = _films(), np.array([0, 1] * 5)
+    rule = (0, 0.999)  # class 0 only when certain: the stand-in model never is, so every film is class 1
+    rob = robustness(centre_brightness, films, CONFIG, y, 2, rule=rule)
+    for r in rob.values():
+        assert r["sensitivity"] == [0.0, 1.0] and r["balanced_accuracy"] == 0.5
+    assert robustness(centre_brightness, films, CONFIG, y, 2)["none"]["sensitivity"] != [0.0, 1.0]
+
+
 def test_per_class_sensitivity_and_the_class_a_shift_costs_most():
     y = np.array([0, 0, 0, 0, 1, 1, 2, 2])
     pred = np.array([0, 0, 0, 1, 1, 1, 1, 1])
