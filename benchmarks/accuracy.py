@@ -244,21 +244,21 @@ def tables(results: list[dict]) -> str:
 
 
 def loso_table(rows: list[dict], name: str) -> list[str]:
-    """One held-out source: its class's sensitivity (int8), plain and at the COVID threshold chosen
-    on validation for 95% sensitivity, and how many of its films the input check flags."""
+    """One held-out source: its class's sensitivity (int8), plain and at the threshold for that class
+    chosen on validation for 95% sensitivity, and how many of its films the input check flags."""
     if not rows:
         return []
     source, cls, what = HOLDOUTS[name]
     lines = ["", f"Leave-one-source-out: trained without {what}, scored on them (int8):", "",
-             f"| model | n | {cls} sensitivity (95% CI) | at the COVID threshold chosen on validation for 95% | "
+             f"| model | n | {cls} sensitivity (95% CI) | at the {cls} threshold chosen on validation for 95% | "
              "flagged by the input check | internal test balanced acc. |", "|---|---:|---|---|---:|---|"]
     for r in rows:
         e = r["external"]["int8"]
         held = next(p for p in e["per_class"] if p["class"] == cls)
         op = next((o for o in (r["external"].get("operating_points") or {}).get("rows", [])
-                   if o["class"] == "COVID" and o["target_sensitivity"] == 0.95), None)
-        rate = "sensitivity" if cls == "COVID" else "specificity"  # a Normal film not called COVID
-        at95 = "" if op is None else f"{ci(op['external'][rate], op['external'][rate + '_ci'])} (p ≥ {op['threshold']:.3f})"
+                   if o["class"] == cls and o["target_sensitivity"] == 0.95), None)
+        at95 = "" if op is None else (f"{ci(op['external']['sensitivity'], op['external']['sensitivity_ci'])} "
+                                      f"(p ≥ {op['threshold']:.3f})")
         flagged = r["external"].get("flagged_atypical")
         lines.append(f"| {r['arch']} | {e['n']} | {ci(held['sensitivity'], held['sensitivity_ci'])} | {at95} | "
                      f"{'' if flagged is None else f'{flagged:.2f}'} | "

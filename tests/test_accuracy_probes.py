@@ -145,18 +145,19 @@ def test_matched_operating_point_row_is_what_the_device_rule_gives_on_the_test_s
     assert operating_points_table([{"task": "t", "arch": "a", "int8": {}, "operating_points": None}]) == ""
 
 
-def test_a_held_out_hospitals_normal_films_are_scored_by_specificity():
+def test_a_held_out_hospitals_films_are_scored_in_their_own_class():
     from benchmarks.accuracy import loso_table
 
     ext = {"int8": {"n": 120, "per_class": [{"class": "COVID", "sensitivity": None, "sensitivity_ci": [None, None]},
                                             {"class": "Normal", "sensitivity": 0.75, "sensitivity_ci": [0.67, 0.82]}]},
-           "operating_points": {"rows": [{"class": "COVID", "target_sensitivity": 0.95, "threshold": 0.3,
-                                          "external": {"sensitivity": None, "sensitivity_ci": [None, None],
-                                                       "specificity": 0.6, "specificity_ci": [0.5, 0.7]}}]},
+           "operating_points": {"rows": [{"class": "Normal", "target_sensitivity": 0.9, "threshold": 0.5,
+                                          "external": {"sensitivity": 0.4, "sensitivity_ci": [0.3, 0.5]}},
+                                         {"class": "Normal", "target_sensitivity": 0.95, "threshold": 0.3,
+                                          "external": {"sensitivity": 0.6, "sensitivity_ci": [0.5, 0.7]}}]},
            "flagged_atypical": 0.25}
     row = {"arch": "compact", "seed": 0, "holdout": "children", "external": ext,
            "int8": {"balanced_accuracy": 0.9, "balanced_accuracy_ci": [0.85, 0.95]}}
     lines = loso_table([row], "children")
-    assert "without the children's Normal films" in lines[1] and "| Normal sensitivity (95% CI) |" in lines[3]
+    assert "without the children's Normal films" in lines[1] and "| Normal sensitivity (95% CI) | at the Normal" in lines[3]
     assert lines[-1] == "| compact | 120 | 0.750 (0.670–0.820) | 0.600 (0.500–0.700) (p ≥ 0.300) | 0.25 | 0.900 (0.850–0.950) |"
     assert loso_table([], "hannover") == []
