@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import PEDIATRIC_SOURCES, operating_points_table, score_other_pneumonias, score_test  # noqa: E402
+from benchmarks.accuracy import PEDIATRIC_SOURCES, score_other_pneumonias, score_test  # noqa: E402
+from benchmarks.accuracy_tables import operating_points_table  # noqa: E402
 
 CHILD = next(iter(PEDIATRIC_SOURCES))
 
@@ -40,7 +41,7 @@ def test_adults_are_scored_alone(tiny_run):
 
 
 def test_the_class_each_shift_costs_most_is_tabulated():
-    from benchmarks.accuracy import hardest_hit_table
+    from benchmarks.accuracy_tables import hardest_hit_table
 
     row = {"task": "4-class", "arch": "compact", "classes": ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"],
            "shift_sensitivity": {"none": [0.9, 0.8, 0.75, 0.5], "blur": [0.9, 0.8, 0.5, 0.4],
@@ -146,7 +147,7 @@ def test_matched_operating_point_row_is_what_the_device_rule_gives_on_the_test_s
 
 
 def test_a_held_out_hospitals_films_are_scored_in_their_own_class():
-    from benchmarks.accuracy import loso_table
+    from benchmarks.accuracy_tables import loso_table
 
     ext = {"int8": {"n": 120, "per_class": [{"class": "COVID", "sensitivity": None, "sensitivity_ci": [None, None]},
                                             {"class": "Normal", "sensitivity": 0.75, "sensitivity_ci": [0.67, 0.82]}]},
@@ -157,7 +158,7 @@ def test_a_held_out_hospitals_films_are_scored_in_their_own_class():
            "flagged_atypical": 0.25}
     row = {"arch": "compact", "seed": 0, "holdout": "children", "external": ext,
            "int8": {"balanced_accuracy": 0.9, "balanced_accuracy_ci": [0.85, 0.95]}}
-    lines = loso_table([row], "children")
+    lines = loso_table([row], "Normal", "the children's Normal films (Kermany et al.)")
     assert "without the children's Normal films" in lines[1] and "| Normal sensitivity (95% CI) | at the Normal" in lines[3]
     assert lines[-1] == "| compact | 120 | 0.750 (0.670–0.820) | 0.600 (0.500–0.700) (p ≥ 0.300) | 0.25 | 0.900 (0.850–0.950) |"
-    assert loso_table([], "hannover") == []
+    assert loso_table([], "COVID", "the Hannover COVID films") == []
