@@ -97,8 +97,10 @@ def evaluate(
                                                 "evidence at the image's border over up to 200 images; 0: neither."),
     shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 12 simulated "
                                 "acquisition shifts (exposure, contrast, blur, the vendor's edge enhancement and local "
-                                "contrast, noise, a tighter crop, rotation, burned-in text, borders): balanced accuracy, its drop, and how far each shift moves the answers. "
-                                "Reads every image again and costs 13 passes of the model."),
+                                "contrast, noise, a tighter crop, rotation, burned-in text, borders): balanced accuracy, "
+                                "its drop, how far each shift moves the answers, and the class it costs most (each "
+                                "class's sensitivity is in report.json). Reads every image again and costs 13 passes "
+                                "of the model."),
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P", help="Label the images as edge-classify --threshold CLASS=P would: CLASS "
                                                      "whenever its probability is at least P (e.g. a threshold from "

@@ -229,7 +229,9 @@ def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[
           "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
           "through the model's own preprocessing. 'Answers moved' is the mean total variation between the probabilities "
           "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
-          "crossing the threshold. A large drop under one shift says what this model must not meet at a new site.", "",
+          "crossing the threshold. A large drop under one shift says what this model must not meet at a new site. "
+          "The last column names the class whose sensitivity the shift lowers most: an average over classes can hide "
+          "one class collapsing.", "",
           "| shift | balanced accuracy % | drop (points) | answers moved % | class it costs most: sensitivity drop (points) |",
           "|---|---:|---:|---:|---|"]
     for name, r in robustness.items():
