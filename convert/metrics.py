@@ -159,14 +159,17 @@ def per_class_metrics(cm: np.ndarray, class_names: list[str]) -> list[dict]:
     return out
 
 
-def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
-    """Mean recall over the classes present in ``y_true`` (nan if there are no cases)."""
+def sensitivities(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> list[float | None]:
+    """Each class's recall: the share of its cases given its label (None for a class with no cases)."""
     cm = confusion_matrix(y_true, y_pred, n_classes)
     support = cm.sum(axis=1)
-    present = support > 0
-    if not present.any():
-        return NAN
-    return float(np.mean(np.diag(cm)[present] / support[present]))
+    return [float(cm[k, k] / support[k]) if support[k] else None for k in range(n_classes)]
+
+
+def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
+    """Mean recall over the classes present in ``y_true`` (nan if there are no cases)."""
+    present = [s for s in sensitivities(y_true, y_pred, n_classes) if s is not None]
+    return float(np.mean(present)) if present else NAN
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:

@@ -235,7 +235,7 @@ def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[
           "| shift | balanced accuracy % | drop (points) | answers moved % | class it costs most: sensitivity drop (points) |",
           "|---|---:|---:|---:|---|"]
     for name, r in robustness.items():
-        hit = hardest_hit(robustness, name) if "sensitivity" in r else None
+        hit = hardest_hit(robustness, name)
         md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | "
                   f"{100 * r['answers_moved']:.1f} | {'' if hit is None else f'{classes[hit[0]]} {hit[1]:.1f}'} |")
     return md + [""]

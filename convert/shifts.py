@@ -116,14 +116,15 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
                n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None,
                rule: tuple[int, float] | None = None) -> dict[str, dict]:
     """A model under every shift of the same labelled images: balanced accuracy, its drop from
-    the unshifted images (points), each class's sensitivity, and how far the shift moves the answers, i.e. the mean total
-    variation between the probabilities with and without it (0: unmoved; 1: certain of another
-    class). Answers can move a long way without crossing the decision threshold, which balanced
-    accuracy would not see. ``grays`` are loaded lazily and ``chunk`` at a time, so a large set
+    the unshifted images (points), each class's sensitivity (a shift rarely hurts every class alike:
+    local contrast costs the 4-class models mostly their viral pneumonias, which balanced accuracy
+    hides), and how far the shift moves the answers, i.e. the mean total variation between the
+    probabilities with and without it (0: unmoved; 1: certain of another class). Answers can move
+    a long way without crossing the decision threshold, which balanced accuracy would not see. ``grays`` are loaded lazily and ``chunk`` at a time, so a large set
     of large films fits in memory; ``done`` is called once per image. ``rule`` (class index,
     threshold; edge.decision) labels the films as a device under that rule would, else the most
     probable class."""
-    from convert.metrics import balanced_accuracy
+    from convert.metrics import balanced_accuracy, sensitivities
     from edge.decision import labels_for
     from edge.preprocess import preprocess_gray
 
@@ -152,15 +153,6 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
                    "answers_moved": answers_moved(probs["none"], p),
                    "sensitivity": sensitivities(y, labels[name], n_classes)}
             for name, p in probs.items()}
-
-
-def sensitivities(y: np.ndarray, pred: np.ndarray, n_classes: int) -> list[float | None]:
-    """Each class's share of its images called that class (None for a class with no images).
-
-    A shift rarely hurts every class alike: local contrast, for one, costs the 4-class models
-    mostly their viral pneumonias (benchmarks/RESULTS.md), which balanced accuracy alone hides."""
-    y, pred = np.asarray(y), np.asarray(pred)
-    return [float((pred[y == k] == k).mean()) if (y == k).any() else None for k in range(n_classes)]
 
 
 def hardest_hit(robustness: dict[str, dict], name: str) -> tuple[int, float] | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convert.shifts import SHIFTS, answers_moved, hardest_hit, robustness, sensitivities
+from convert.metrics import sensitivities
+from convert.shifts import SHIFTS, answers_moved, hardest_hit, robustness
 from edge.preprocess import PreprocessConfig
 
 
