@@ -156,7 +156,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
             md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
                       + " | ".join(sens) + " |")
-        md.append("")
+        md += ["", *answers_by_source(report["per_source"], classes), ""]
     if audit is not None:
         report["shortcut_audit"] = audit
         md += audit_markdown(audit)
@@ -275,6 +275,25 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
         m = src == s
         out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
     return out
+
+
+def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
+    """Markdown: each source's films of each true class, and the answers they got.
+
+    Sensitivity per source hides what the errors are. Which answers a source's films get shows
+    a model that sorts films by where they come from: on cxr-dev's 4 classes no child's film was
+    called COVID and no adult's film Viral_Pneumonia (every viral pneumonia there is a child's),
+    so an adult's viral pneumonia would never get that name (benchmarks/RESULTS.md)."""
+    lines = ["Answers each source's films got (rows: a source's films of one true class; columns: the answer given). "
+             "A class that a source's films never get, or one answer for all of them, is how a model that reads "
+             "the film's origin shows itself.", "",
+             "| source | true class | n | " + " | ".join(f"said {c}" for c in classes) + " |",
+             "|---|---|---:|" + "---:|" * len(classes)]
+    for src, s in per_source.items():
+        for k, row in enumerate(s["confusion_matrix"]):
+            if sum(row):
+                lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row) + " |")
+    return lines
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],

@@ -34,6 +34,11 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
         assert (out / name).is_file()
     md = (out / "report.md").read_text()
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
+    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in md.splitlines() if line.startswith("| site-")]
+    said = [(c[0], c[1], [int(v) for v in c[3:]]) for c in cells if c[1] in report["classes"]]
+    assert said == [(src, report["classes"][k], row) for src, s in report["per_source"].items()
+                    for k, row in enumerate(s["confusion_matrix"]) if sum(row)]
+    assert sum(sum(row) for _, _, row in said) == 32  # every film once, in its source's row
     assert "robustness" not in report and "simulated acquisition shifts" not in md  # only with --shifts
 
 
