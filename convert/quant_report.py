@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
-from convert.report import DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table
+from convert.report import (DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table,
+                             per_source_section)
 from train.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
 
@@ -173,6 +174,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                 md.append(f"- `{f['file']}` (true {f['true']}): keras {f['reference']} → {name} {f['quantized']}")
             if flipped:
                 md.append("")
+    if "per_source" in report:
+        md += per_source_section(report["per_source"]["sources"], classes, f" ({report['per_source']['mode']}, test split)")
     if "external" in report:
         ext = report["external"]
         md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",

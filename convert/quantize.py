@@ -20,7 +20,7 @@ from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.summary import summarize
-from convert.report import compare, deltas, gate
+from convert.report import compare, deltas, gate, per_source
 from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
@@ -192,6 +192,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     if device is not None:
         report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
                                                                          probs_by_mode[shown], s)}
+    sources = [i.source for i in split.parts["test"]]
+    if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
+        report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources, s.n_boot)}
     if "external" in split.parts:
         report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"))
         if check is not None:

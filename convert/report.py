@@ -149,14 +149,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            "## Confusion matrix", "", *confusion_table(summary, classes), "", "![confusion](confusion.png)", "",
            "## ROC and calibration", "", "![roc](roc.png) ![reliability](reliability.png)", ""]
     if "per_source" in report:
-        md += ["## Per source", "", "A model that learnt the hospital instead of the disease shows it here.", "",
-               "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
-               "|---|---:|---|" + "---|" * len(classes)]
-        for src, s in report["per_source"].items():
-            sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
-            md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
-                      + " | ".join(sens) + " |")
-        md += ["", *answers_by_source(report["per_source"], classes), ""]
+        md += per_source_section(report["per_source"], classes)
     if audit is not None:
         report["shortcut_audit"] = audit
         md += audit_markdown(audit)
@@ -275,6 +268,19 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
         m = src == s
         out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
     return out
+
+
+def per_source_section(per_source: dict, classes: list[str], scope: str = "") -> list[str]:
+    """Markdown: metrics per source, then the answers each source's films got. ``scope`` ends the
+    heading, e.g. " (int8, test split)"."""
+    md = [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here.", "",
+          "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
+          "|---|---:|---|" + "---|" * len(classes)]
+    for src, s in per_source.items():
+        sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
+        md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
+                  + " | ".join(sens) + " |")
+    return md + ["", *answers_by_source(per_source, classes), ""]
 
 
 def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:

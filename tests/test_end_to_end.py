@@ -172,6 +172,38 @@ def test_info_prints_metadata(tiny_run):
     assert len(info["tflite_sha256"]) == 64
 
 
+def test_report_breaks_the_test_split_down_by_source_when_the_manifest_names_them(tiny_run, tmp_path):
+    """cxr-convert's report gives the device file's per-source figures, as cxr-evaluate does; the
+    synthetic set has no MANIFEST.csv, so a copy of the run gets sources in its split.json."""
+    import shutil
+    from collections import Counter
+
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = json.loads((run / "split.json").read_text())
+    for k, item in enumerate(split["splits"]["test"]):
+        item["source"] = "site-A" if k % 3 else "site-B"
+    (run / "split.json").write_text(json.dumps(split))
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
+                                               n_boot=50, max_drop=100, max_class_drop=100, progress=False))
+    by_source = report["per_source"]["sources"]
+    assert report["per_source"]["mode"] == "int8" and set(by_source) == {"site-A", "site-B"}
+    test = split["splits"]["test"]
+    assert {src: v["n"] for src, v in by_source.items()} == dict(Counter(i["source"] for i in test))
+    said = Counter()
+    for src, v in by_source.items():
+        said.update({(src, report["classes"][t], report["classes"][p]): n for t, row in enumerate(v["confusion_matrix"])
+                     for p, n in enumerate(row)})
+    matrix = report["models"]["int8"]["confusion_matrix"]  # the sources together make the whole test split
+    assert [[sum(n for (_, t, p), n in said.items() if (t, p) == (a, b)) for b in report["classes"]]
+            for a in report["classes"]] == matrix
+    md = (run / "report.md").read_text()
+    assert "## Per source (int8, test split)" in md and "| site-B | " in md and "said COVID" in md
+    assert "per_source" not in json.loads((tiny_run / "report.json").read_text())  # no sources, no section
+
+
 def test_gate_failure_sets_exit_code(tiny_run):
     """The exit code follows the gate: a generous gate passes, one that demands a rise fails."""
     from convert.quantize import ConvertSettings, run_conversion
