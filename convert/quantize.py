@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
+from convert.gate import compare, deltas, gate
 from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
+from convert.report import per_source
 from convert.summary import summarize
-from convert.report import compare, deltas, gate, per_source
 from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig

@@ -1,0 +1,52 @@
+"""The gate: how a quantized file compares with the Keras model it came from.
+
+Both are scored on the same frozen test images: overall accuracy may drop at most ``max_drop``
+points and no class's sensitivity more than ``max_class_drop`` points (a quantized model that
+trades COVID sensitivity for Normal specificity can keep its accuracy and still be unsafe).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.metrics import agreement, to_jsonable
+
+
+def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: float) -> dict:
+    """Pass/fail of a quantized model against its float reference, with reasons (points = %)."""
+    reasons = []
+    drop = 100 * (reference["accuracy"] - candidate["accuracy"])
+    if drop > max_drop + 1e-9:
+        reasons.append(f"accuracy fell {drop:.1f} points (limit {max_drop:g})")
+    for ref, cand in zip(reference["per_class"], candidate["per_class"]):
+        if ref["sensitivity"] is None or cand["sensitivity"] is None:
+            continue
+        d = 100 * (ref["sensitivity"] - cand["sensitivity"])
+        if d > max_class_drop + 1e-9:
+            reasons.append(f"{ref['class']} sensitivity fell {d:.1f} points (limit {max_class_drop:g})")
+    return {"passed": not reasons, "reasons": reasons}
+
+
+def deltas(reference: dict, candidate: dict) -> dict:
+    """Change against the reference in points (candidate - reference) x 100."""
+    def pts(a, b):
+        return None if a is None or b is None else round(100 * (b - a), 2)
+
+    return {
+        "accuracy_points": pts(reference["accuracy"], candidate["accuracy"]),
+        "balanced_accuracy_points": pts(reference["balanced_accuracy"], candidate["balanced_accuracy"]),
+        "sensitivity_points": {r["class"]: pts(r["sensitivity"], c["sensitivity"])
+                               for r, c in zip(reference["per_class"], candidate["per_class"])},
+        "specificity_points": {r["class"]: pts(r["specificity"], c["specificity"])
+                               for r, c in zip(reference["per_class"], candidate["per_class"])},
+    }
+
+
+def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files: list[str],
+            classes: list[str]) -> dict:
+    """Agreement with the reference model and the list of images whose class flipped."""
+    ag = agreement(reference_probs, probs)
+    flipped = [{"file": files[i], "true": classes[int(y[i])],
+                "reference": {c: round(float(p), 4) for c, p in zip(classes, reference_probs[i])},
+                "quantized": {c: round(float(p), 4) for c, p in zip(classes, probs[i])}} for i in ag["flipped"]]
+    return to_jsonable({**{k: v for k, v in ag.items() if k != "flipped"}, "flipped": flipped})
