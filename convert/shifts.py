@@ -53,6 +53,16 @@ def zoom(fraction: float) -> Callable[[np.ndarray], np.ndarray]:
     return f
 
 
+def crop_axis(fraction: float, axis: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Central crop of one side only (axis 0: keep ``fraction`` of the height; 1: of the width): a
+    film collimated tighter one way, so another shape. edge.preprocess pads it into bars that
+    square films never have (cxr-dev's adult films are all square; Hannover's are landscape)."""
+    def f(x: np.ndarray) -> np.ndarray:
+        d = int(x.shape[axis] * (1 - fraction) / 2)
+        return x[d : x.shape[0] - d] if axis == 0 else x[:, d : x.shape[1] - d]
+    return f
+
+
 def rotate(degrees: float) -> Callable[[np.ndarray], np.ndarray]:
     return lambda x: np.asarray(Image.fromarray(x).rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor=0))
 
@@ -90,6 +100,8 @@ SHIFTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "local contrast": unsharp(1 / 12.8, 80),  # 20 px at 256 px
     "noise sd 12": noise(12.0),
     "zoom 0.85": zoom(0.85),
+    "crop height 0.85": crop_axis(0.85, 0),
+    "crop width 0.85": crop_axis(0.85, 1),
     "rotate 8deg": rotate(8.0),
     "text markers": text_marker(),
     "border pad 12%": pad_border(0.12),

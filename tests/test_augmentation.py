@@ -18,3 +18,41 @@ def test_training_augmentation_includes_vendor_processing():
     far, near = np.median(y[:, 10:22, 26:30], axis=(1, 2, 3)), y[:, 10:22, 16:18].mean(axis=(1, 2, 3))
     share = float((near > far + 15).mean())
     assert 0.15 < share < 0.6, share
+
+
+def test_letterbox_bars_come_in_both_shapes_on_about_half_the_images():
+    tf = pytest.importorskip("tensorflow")
+    from train.pipeline import letterbox
+
+    x = np.full((400, 40, 40, 1), 100.0, np.float32)
+    y = letterbox(tf.constant(x), tf.constant([5, 6], tf.int64), p=0.5, most=0.15).numpy()[..., 0]
+    blank_rows = (y == 0).all(axis=2).sum(axis=1)  # rows wholly blanked, per image
+    blank_cols = (y == 0).all(axis=1).sum(axis=1)
+    changed = (y == 0).any(axis=(1, 2))
+    assert 0.4 < changed.mean() < 0.6
+    # Bars are rows (a landscape film's) or columns (a portrait film's), never both in one image...
+    assert ((blank_rows > 0) & (blank_cols > 0)).sum() == 0
+    assert 0.35 < (blank_rows > 0).sum() / changed.sum() < 0.65
+    # ...each at most 15% of the side at either end, and everything between them untouched.
+    assert blank_rows.max() <= 2 * 6 and blank_cols.max() <= 2 * 6
+    assert set(np.unique(y)) == {0.0, 100.0}
+    for img, r, c in zip(y, blank_rows, blank_cols):
+        if r:
+            kept = np.flatnonzero((img != 0).any(axis=1))
+            assert kept[-1] - kept[0] + 1 == 40 - r and kept[0] <= 6 and 40 - 1 - kept[-1] <= 6
+        if c:
+            kept = np.flatnonzero((img != 0).any(axis=0))
+            assert kept[-1] - kept[0] + 1 == 40 - c
+
+
+def test_training_augmentation_letterboxes_about_half_the_images():
+    tf = pytest.importorskip("tensorflow")
+    import keras
+
+    from train.pipeline import augment_batch, marker_bank
+
+    x = tf.constant(np.full((200, 32, 32, 1), 200.0, np.float32))
+    no_geometry = keras.Sequential([])  # so that any dark bar comes from the letterbox step
+    y = augment_batch(x, tf.constant([1, 2], tf.int64), no_geometry, tf.constant(marker_bank(32))).numpy()[..., 0]
+    barred = (y < 40).all(axis=2).any(axis=1) | (y < 40).all(axis=1).any(axis=1)
+    assert 0.35 < barred.mean() < 0.65, barred.mean()

@@ -105,3 +105,16 @@ def test_vendor_processing_shifts_sharpen_edges_and_equalise_locally():
     big = np.repeat(np.repeat(g, 2, 0), 2, 1)
     assert np.abs(SHIFTS["local contrast"](big)[::2, ::2].astype(int) - coarse.astype(int)).mean() < 3
 
+
+
+def test_one_axis_crops_change_the_films_shape_and_preprocessing_pads_it():
+    g = np.arange(200 * 200, dtype=np.uint32).reshape(200, 200).astype(np.uint8)
+    tall, wide = SHIFTS["crop width 0.85"](g), SHIFTS["crop height 0.85"](g)
+    assert tall.shape == (200, 170) and wide.shape == (170, 200)
+    assert np.array_equal(wide, g[15:185]) and np.array_equal(tall, g[:, 15:185])
+    from edge.preprocess import preprocess_gray
+
+    cfg = PreprocessConfig(size=64, channels=1, trim_borders=False)
+    x = preprocess_gray(wide, cfg)[..., 0]
+    # The landscape film fills the width and gets bars at top and bottom, as a Hannover film does.
+    assert (x[:3] == 0).all() and (x[-3:] == 0).all() and (x[:, :3] != 0).any()
