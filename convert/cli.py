@@ -96,11 +96,12 @@ def evaluate(
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of "
                                                 "its most confident mistakes, in occlusion.png, and the share of its "
                                                 "evidence at the image's border over up to 200 images; 0: neither."),
-    shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 12 simulated "
+    shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 14 simulated "
                                 "acquisition shifts (exposure, contrast, blur, the vendor's edge enhancement and local "
-                                "contrast, noise, a tighter crop, rotation, burned-in text, borders): balanced accuracy, "
+                                "contrast, noise, a tighter crop, a crop of the height or the width alone (a film of "
+                                "another shape), rotation, burned-in text, borders): balanced accuracy, "
                                 "its drop, how far each shift moves the answers, and the class it costs most (each "
-                                "class's sensitivity is in report.json). Reads every image again and costs 13 passes "
+                                "class's sensitivity is in report.json). Reads every image again and costs 15 passes "
                                 "of the model."),
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P", help="Label the images as edge-classify --threshold CLASS=P would: CLASS "
