@@ -157,6 +157,27 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
     }
 
 
+def selftest_images(n: int = 3) -> dict[str, bytes]:
+    """Reference images for the on-device self-test: small synthetic PNGs, never patient data.
+
+    Square, landscape and portrait, so the device's padding path is exercised too; about 64 px
+    and 8 grey levels keep all three under 3 KB inside the model file.
+    """
+    from PIL import Image
+
+    from train.synthetic import SYNTHETIC_CLASSES, render
+
+    rng = np.random.default_rng(1234)
+    shapes = [(64, 64), (56, 72), (72, 56)]
+    images = {}
+    for k in range(n):
+        gray = render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng, size=shapes[k % len(shapes)]) // 32 * 32
+        buf = io.BytesIO()
+        Image.fromarray(gray.astype(np.uint8)).save(buf, format="PNG", optimize=True)
+        images[f"selftest/{k}.png"] = buf.getvalue()
+    return images
+
+
 def selftest_files(images: dict[str, bytes], probabilities: np.ndarray) -> dict[str, bytes]:
     """Reference images and the probabilities this machine got from them, for --selftest."""
     spec = {"images": list(images), "probabilities": np.round(probabilities.astype(float), 6).tolist()}

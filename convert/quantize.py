@@ -6,7 +6,6 @@ the report measures what the device will do, not what the converter meant.
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from dataclasses import dataclass, field
@@ -52,34 +51,13 @@ def log(msg: str) -> None:
     print(f"cxr-convert: {msg}", file=sys.stderr, flush=True)
 
 
-def selftest_images(n: int = 3) -> dict[str, bytes]:
-    """Reference images for the on-device self-test: small synthetic PNGs, never patient data.
-
-    Square, landscape and portrait, so the device's padding path is exercised too; about 64 px
-    and 8 grey levels keep all three under 3 KB inside the model file.
-    """
-    from PIL import Image
-
-    from train.synthetic import SYNTHETIC_CLASSES, render
-
-    rng = np.random.default_rng(1234)
-    shapes = [(64, 64), (56, 72), (72, 56)]
-    images = {}
-    for k in range(n):
-        gray = render(SYNTHETIC_CLASSES[k % len(SYNTHETIC_CLASSES)], rng, size=shapes[k % len(shapes)]) // 32 * 32
-        buf = io.BytesIO()
-        Image.fromarray(gray.astype(np.uint8)).save(buf, format="PNG", optimize=True)
-        images[f"selftest/{k}.png"] = buf.getvalue()
-    return images
-
-
 def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
                 head_fit: np.ndarray | None = None, typicality: dict | None = None) -> None:
     """Write model_<mode>.tflite with metadata, the input check and a self-test measured on this machine.
 
     For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
     metadata records what that refit did."""
-    from convert.export import convert, model_metadata, package, selftest_files
+    from convert.export import convert, model_metadata, package, selftest_files, selftest_images
 
     flatbuffer = convert(model, mode, representative)
     refit = None

@@ -52,14 +52,13 @@ def letterbox(x: tf.Tensor, seed: tf.Tensor, p: float = 0.5, most: float = 0.15)
     """
     n, side = tf.shape(x)[0], x.shape[1]
     s = tf.random.experimental.stateless_split(seed, 4)
-    first = tf.random.stateless_uniform([n, 1, 1, 1], s[0], 0.0, most) * side
-    second = tf.random.stateless_uniform([n, 1, 1, 1], s[1], 0.0, most) * side
+    first = tf.random.stateless_uniform([n, 1], s[0], 0.0, most) * side
+    second = tf.random.stateless_uniform([n, 1], s[1], 0.0, most) * side
+    idx = tf.cast(tf.range(side), tf.float32)[None, :]
+    inside = tf.cast((idx >= first) & (idx < side - second), tf.float32)  # (n, side): 0 on the bars
     rows = _chance(n, s[2], 0.5)
+    keep = rows * inside[:, :, None, None] + (1.0 - rows) * inside[:, None, :, None]
     use = _chance(n, s[3], p)
-    idx = tf.cast(tf.range(side), tf.float32)
-    inside_rows = tf.cast((tf.reshape(idx, [1, -1, 1, 1]) >= first) & (tf.reshape(idx, [1, -1, 1, 1]) < side - second), tf.float32)
-    inside_cols = tf.cast((tf.reshape(idx, [1, 1, -1, 1]) >= first) & (tf.reshape(idx, [1, 1, -1, 1]) < side - second), tf.float32)
-    keep = rows * inside_rows + (1.0 - rows) * inside_cols
     return x * (use * keep + (1.0 - use))
 
 
