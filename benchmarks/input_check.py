@@ -1,14 +1,15 @@
 """What the input check flags (edge.typicality): typical films should pass, wrong inputs should not.
 
 For each of the accuracy benchmark's default runs (runs/bench-accuracy/<task>-compact-distilled,
-and the COVID vs Normal run without Hannover), the check is fitted exactly as cxr-convert fits it
+and the COVID vs Normal runs without Hannover and without the children), the check is fitted exactly as cxr-convert fits it
 (fit_typicality on the run's training images, threshold on its validation images) and the
 share of flagged images is printed for:
 
 - its own test split, as stored and under each simulated acquisition shift (convert.shifts):
   new hospitals' exposure, blur, noise, framing and markers, which should NOT be flagged;
-- the held-out Hannover films (a hospital in no training image) and, for COVID vs Normal, the
-  films of the classes it never saw;
+- the held-out films of the run without Hannover (a hospital in no training image) and of the
+  run without the children's Normal films (a source and an age group in no training image) and,
+  for COVID vs Normal, the films of the classes it never saw;
 - the test films inverted (a negative, e.g. a MONOCHROME1 film shown raw), rotated by 90 degrees
   and upside down, which should be flagged;
 - images that are not chest X-rays: the package's own synthetic chests, rendered text pages,
@@ -32,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 RUNS = {"covid-normal": "covid-normal-compact-distilled", "4-class": "4-class-compact-distilled",
-        "covid-normal without Hannover": "covid-normal-compact-distilled-without-hannover"}
+        "covid-normal without Hannover": "covid-normal-compact-distilled-without-hannover",
+        "covid-normal without the children": "covid-normal-compact-distilled-without-children"}
 WRONG_WAY = {"inverted": lambda g: 255 - g, "rotated 90deg": np.rot90, "upside down": np.flipud}
 
 
@@ -106,7 +108,7 @@ def measure(run_dir: Path) -> list[tuple[int, str, int, float]]:
     test = [load_grayscale(data_dir / i.path) for i in split.parts["test"]]
     rows = [(0, f"test split, {name}", len(test), flagged(x)) for name, x in shifted_inputs(test, config).items()]
     if "external" in split.parts:
-        rows.append((0, f"a hospital left out of training ({split.notes.get('holdout_source')})", len(split.parts["external"]),
+        rows.append((0, f"a source left out of training ({split.notes.get('holdout_source')})", len(split.parts["external"]),
                      flagged(part("external"))))
     for label, files in unseen_class_films(data_dir, split).items():
         rows.append((1, f"a class it never saw: {label}", len(files), flagged(prep(load_grayscale(f) for f in files))))
