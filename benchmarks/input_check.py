@@ -1,9 +1,9 @@
 """What the input check flags (edge.typicality): typical films should pass, wrong inputs should not.
 
 For each of the accuracy benchmark's default runs (runs/bench-accuracy/<task>-compact-distilled,
-and the COVID vs Normal runs without Hannover and without the children), the check is fitted exactly as cxr-convert fits it
-(fit_typicality on the run's training images, threshold on its validation images) and the
-share of flagged images is printed for:
+and the COVID vs Normal runs without Hannover and without the children), the check is fitted
+exactly as cxr-convert fits it (fit_typicality on the run's training images, threshold on its
+validation images) and the share of flagged images is printed for:
 
 - its own test split, as stored and under each simulated acquisition shift (convert.shifts):
   new hospitals' exposure, blur, noise, framing and markers, which should NOT be flagged;
