@@ -18,7 +18,9 @@ burned-in text and a few degrees of rotation barely move the score, so a new hos
 films are not flagged for being from a new hospital (on cxr-dev, 2 of 51 films of a hospital
 left out of training), while films that are inverted, rotated by 90 degrees or not chest
 X-rays at all mostly are (benchmarks/input_check.py; RESULTS.md, "Input check"). It checks the
-layout only: a drawing of a chest passes, and so may anything else laid out like a chest film. Numpy only, so it runs
+layout only: a drawing of a chest passes, and so may anything else laid out like a chest film,
+including the films of a population the model never saw (none of 120 children's films, for a
+model trained without children: RESULTS.md, "Input check"). Numpy only, so it runs
 wherever edge does.
 """
 
