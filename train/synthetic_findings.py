@@ -23,17 +23,8 @@ import math
 
 import numpy as np
 
-from train.synthetic_anatomy import (
-    Canvas,
-    Chest,
-    Lung,
-    Segment,
-    branches,
-    gaussian_blur,
-    lowpass_noise,
-    sigmoid,
-    smoothstep,
-)
+from train.synthetic_anatomy import Chest, Lung
+from train.synthetic_draw import Canvas, Segment, branches, gaussian_blur, lowpass_noise, sigmoid, smoothstep
 
 
 def add_finding(label: str, rng: np.random.Generator, cv: Canvas, chest: Chest) -> np.ndarray:
