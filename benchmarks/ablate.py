@@ -7,6 +7,9 @@ noise in mind (about +-3 points on cxr-dev): compare seeds before believing a va
 
     python benchmarks/ablate.py --run runs/bench-accuracy/covid-normal-compact-without-hannover --tag base
     python benchmarks/ablate.py --run ... --image-size 192 --tag s192 --out runs/ablations.jsonl
+    python benchmarks/ablate.py --run ... --sam 0.05 --tag sam   # about twice as long
+
+What each variant gave is in benchmarks/RESULTS.md, "Ablations".
 """
 
 from __future__ import annotations
@@ -48,6 +51,77 @@ def variant_dataset(x: np.ndarray, y: np.ndarray, a: argparse.Namespace, n_class
     return ds
 
 
+def sam_model(model, rho: float):
+    """Sharpness-aware minimisation (Foret et al. 2021): each step takes the gradient at the
+    worst nearby weights (a step of size rho up the gradient), which favours flat minima."""
+    import keras
+    import tensorflow as tf
+
+    class SAM(keras.Model):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def call(self, x, training=False):
+            return self.inner(x, training=training)
+
+        def train_step(self, data):
+            x, y, sw = keras.utils.unpack_x_y_sample_weight(data)
+            tv = self.inner.trainable_variables
+            with tf.GradientTape() as tape:
+                loss = self.compute_loss(x=x, y=y, y_pred=self.inner(x, training=True), sample_weight=sw)
+            grads = tape.gradient(loss, tv)
+            norm = tf.linalg.global_norm(grads) + 1e-12
+            eps = [g * (rho / norm) for g in grads]
+            for v, e in zip(tv, eps):
+                v.assign_add(e)
+            with tf.GradientTape() as tape:
+                pred = self.inner(x, training=True)
+                loss2 = self.compute_loss(x=x, y=y, y_pred=pred, sample_weight=sw)
+            grads2 = tape.gradient(loss2, tv)
+            for v, e in zip(tv, eps):
+                v.assign_sub(e)
+            self.optimizer.apply_gradients(zip(grads2, tv))
+            return self.compute_metrics(x, y, pred, sw)
+
+    return SAM(model)
+
+
+class SWA:
+    """Stochastic weight averaging (Izmailov et al. 2018): the mean of the weights at the end of
+    each epoch from ``start`` on, then BatchNorm statistics recomputed on the training pipeline."""
+
+    def __init__(self, model, start: int):
+        import keras
+
+        self.model, self.start, self.n, self.mean = model, start, 0, None
+
+        outer = self
+
+        class Collect(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                if epoch + 1 >= outer.start:
+                    w = [np.asarray(v) for v in outer.model.trainable_variables]
+                    outer.n += 1
+                    outer.mean = w if outer.mean is None else [m + (x - m) / outer.n for m, x in zip(outer.mean, w)]
+
+        self.callback = Collect()
+
+    def apply(self, train_ds) -> None:
+        import keras
+
+        for v, m in zip(self.model.trainable_variables, self.mean):
+            v.assign(m)
+        bns = [layer for layer in self.model._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+        saved = [bn.momentum for bn in bns]
+        for i, (x, *_) in enumerate(train_ds):  # a plain mean over one epoch's batches
+            for bn in bns:
+                bn.momentum = i / (i + 1)
+            self.model(x, training=True)
+        for bn, m in zip(bns, saved):
+            bn.momentum = m
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", type=Path, required=True, help="A cxr-train run folder whose split to reuse.")
@@ -64,6 +138,9 @@ def main() -> None:
     ap.add_argument("--label-smoothing", type=float, default=0.0, help="(drops class weights)")
     ap.add_argument("--ema", type=float, default=0.0, help="EMA momentum of the weights (0: off).")
     ap.add_argument("--final-weights", action="store_true", help="Keep the last epoch, not the best validation loss.")
+    ap.add_argument("--sam", type=float, default=0.0, help="Sharpness-aware minimisation radius rho (0: off).")
+    ap.add_argument("--swa", type=float, default=0.0,
+                    help="Average the weights over this last fraction of the epochs (0: off; replaces best-epoch restore).")
     a = ap.parse_args()
 
     load_tensorflow()
@@ -91,17 +168,24 @@ def main() -> None:
     opt = keras.optimizers.Adam(schedule, use_ema=bool(a.ema), ema_momentum=a.ema or 0.99)
     loss = (keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=a.label_smoothing) if soft
             else keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.compile(opt, loss)
+    trainee = sam_model(model, a.sam) if a.sam else model
+    trainee.compile(opt, loss)
     val = make_dataset(*data["val"], a.batch_size, training=False)
     if soft:
         val = val.map(lambda b, t: (b, keras.ops.one_hot(t, k)))
-    callbacks = [] if a.final_weights else [
+    callbacks = [] if a.final_weights or a.swa else [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=a.epochs, restore_best_weights=True)]
     if a.ema:
         callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    swa = SWA(model, start=int(round(a.epochs * (1 - a.swa))) + 1) if a.swa else None
+    if swa:
+        callbacks.append(swa.callback)
     t0 = time.time()
-    h = model.fit(variant_dataset(*data["train"], a, k), validation_data=val, epochs=a.epochs, verbose=0,
-                  class_weight=None if soft else class_weights(data["train"][1], k), callbacks=callbacks)
+    train_ds = variant_dataset(*data["train"], a, k)
+    h = trainee.fit(train_ds, validation_data=val, epochs=a.epochs, verbose=0,
+                    class_weight=None if soft else class_weights(data["train"][1], k), callbacks=callbacks)
+    if swa:
+        swa.apply(train_ds)
 
     result = {"tag": a.tag, "settings": {key: (str(v) if isinstance(v, Path) else v) for key, v in vars(a).items()},
               "seconds": round(time.time() - t0), "best_epoch": int(np.argmin(h.history["val_loss"])) + 1}
