@@ -95,7 +95,6 @@ class SWA:
         import keras
 
         self.model, self.start, self.n, self.mean = model, start, 0, None
-
         outer = self
 
         class Collect(keras.callbacks.Callback):
@@ -112,7 +111,7 @@ class SWA:
 
         for v, m in zip(self.model.trainable_variables, self.mean):
             v.assign(m)
-        bns = [layer for layer in self.model._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+        bns = [layer for layer in self.model.layers if isinstance(layer, keras.layers.BatchNormalization)]
         saved = [bn.momentum for bn in bns]
         for i, (x, *_) in enumerate(train_ds):  # a plain mean over one epoch's batches
             for bn in bns:
