@@ -121,6 +121,20 @@ class SWA:
             bn.momentum = m
 
 
+def shift_drops(model, split, config) -> dict[str, float]:
+    """Balanced accuracy lost (points) under each simulated shift of the test films, Keras float."""
+    from convert.shifts import robustness
+    from edge.model import softmax
+    from edge.preprocess import load_grayscale
+
+    items = split.parts["test"]
+    y = np.array([split.classes.index(i.label) for i in items])
+    grays = (load_grayscale(Path(split.data_dir) / i.path) for i in items)
+    rob = robustness(lambda x: softmax(model.predict(x.astype(np.float32), verbose=0, batch_size=64)),
+                     grays, config, y, len(split.classes))
+    return {name: round(r["drop_points"], 1) for name, r in rob.items() if name != "none"}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", type=Path, required=True, help="A cxr-train run folder whose split to reuse.")
@@ -140,10 +154,17 @@ def main() -> None:
     ap.add_argument("--sam", type=float, default=0.0, help="Sharpness-aware minimisation radius rho (0: off).")
     ap.add_argument("--swa", type=float, default=0.0,
                     help="Average the weights over this last fraction of the epochs (0: off; replaces best-epoch restore).")
+    ap.add_argument("--coarse", help="CHANCE,LOW,HIGH of the coarse unsharp mask (train.pipeline.COARSE_UNSHARP).")
+    ap.add_argument("--shifts", action="store_true",
+                    help="Also score the test split under convert.shifts' simulated shifts (drop in points; slower).")
     a = ap.parse_args()
 
     load_tensorflow()
     import keras
+
+    import train.pipeline
+    if a.coarse:
+        train.pipeline.COARSE_UNSHARP = tuple(float(v) for v in a.coarse.split(","))
 
     from convert.metrics import balanced_accuracy
     from edge.preprocess import PreprocessConfig
@@ -193,6 +214,8 @@ def main() -> None:
         result[part] = {"balanced_accuracy": round(balanced_accuracy(y, pred, k), 3),
                         "sensitivity": {c: round(float((pred[y == j] == j).mean()), 3) if (y == j).any() else None
                                         for j, c in enumerate(split.classes)}}
+    if a.shifts:
+        result["shift_drop_points"] = shift_drops(model, split, config)
     line = json.dumps(result)
     print(line)
     if a.out:

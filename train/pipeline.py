@@ -62,6 +62,11 @@ def letterbox(x: tf.Tensor, seed: tf.Tensor, p: float = 0.5, most: float = 0.15)
     return x * (use * keep + (1.0 - use))
 
 
+# Vendor processing: (chance per image, lowest amount, highest amount) of each unsharp mask.
+FINE_UNSHARP = (0.3, 0.3, 1.5)
+COARSE_UNSHARP = (0.3, 0.2, 0.8)
+
+
 def photometric(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     """Random gamma, contrast, vendor processing, blur and noise on a float batch in 0..255 (stateless, seeded).
 
@@ -84,8 +89,9 @@ def photometric(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     k2 = tf.reshape(tf.tensordot(kernel, kernel, axes=0), [5, 5, 1, 1])
     k2 = tf.tile(k2, [1, 1, tf.shape(x)[-1], 1])
     blurred = tf.nn.depthwise_conv2d(x, k2, [1, 1, 1, 1], "SAME")
-    fine = tf.random.stateless_uniform([n, 1, 1, 1], s[5], 0.3, 1.5) * _chance(n, s[6], 0.3)
-    coarse = tf.random.stateless_uniform([n, 1, 1, 1], s[7], 0.2, 0.8) * _chance(n, s[8], 0.3)
+    (p_fine, lo_fine, hi_fine), (p_coarse, lo_coarse, hi_coarse) = FINE_UNSHARP, COARSE_UNSHARP
+    fine = tf.random.stateless_uniform([n, 1, 1, 1], s[5], lo_fine, hi_fine) * _chance(n, s[6], p_fine)
+    coarse = tf.random.stateless_uniform([n, 1, 1, 1], s[7], lo_coarse, hi_coarse) * _chance(n, s[8], p_coarse)
     x = x + fine * (x - blurred) + coarse * (x - _local_mean(x))
     blurred = tf.nn.depthwise_conv2d(x, k2, [1, 1, 1, 1], "SAME")
     use_blur = _chance(n, s[2], 0.3)
