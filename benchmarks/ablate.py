@@ -8,6 +8,7 @@ noise in mind (about +-3 points on cxr-dev): compare seeds before believing a va
     python benchmarks/ablate.py --run runs/bench-accuracy/covid-normal-compact-without-hannover --tag base
     python benchmarks/ablate.py --run ... --image-size 192 --tag s192 --out runs/ablations.jsonl
     python benchmarks/ablate.py --run ... --sam 0.05 --tag sam   # about twice as long
+    python benchmarks/ablate.py --run ... --coarse 0.5,0.2,1.2 --shifts --tag strong   # + shift drops
 
 What each variant gave is in benchmarks/RESULTS.md, "Ablations".
 """
