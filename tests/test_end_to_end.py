@@ -103,6 +103,8 @@ def test_training_and_device_pixels_are_identical(tiny_run):
 def test_tflite_agrees_with_keras_on_the_test_split(tiny_run):
     report = json.loads((tiny_run / "report.json").read_text())
     assert report["models"]["fp32"]["agreement"]["max_abs_prob_error"] < 1e-4
+    # The tiny model is near chance, but int8's float head is refitted on the int8 features, so it
+    # keeps Keras's classes: 1.0 on 10 training seeds here (session 20). At most one flip of 4 allowed.
     assert report["models"]["int8"]["agreement"]["class_agreement"] >= 0.75
 
 
