@@ -1,9 +1,9 @@
 """The gate catches a model that quantization breaks, lists the flips, and --auto steps up.
 
-The broken model is made the way real ones break: an extreme value range. A +1000 bias on
-both logits changes nothing in float (softmax ignores a common shift) but stretches an int8
+The broken model is made the way real ones break: an extreme value range. A large common bias
+on both logits changes nothing in float (softmax ignores a common shift) but stretches an int8
 output's range so far that the class difference falls below one quantization step (int8-full);
-int16 activations, float activations and the default int8's float logits head still resolve it.
+float activations and the default int8's float logits head still resolve it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 
@@ -32,9 +33,20 @@ def broken_run(tmp_path_factory) -> Path:
     good = run.parent / "good"
     shutil.copytree(run, good)
     model = keras.models.load_model(run / "model.keras", compile=False)
+    # The offset must dwarf the model's own logit gaps: one int8 step of the stretched output
+    # (its range / 255) must exceed the largest gap. A fixed +1000 left a CI-trained model's
+    # gaps above the step, so int8-full kept every answer (session 20).
+    from edge.preprocess import PreprocessConfig
+    from train.data import Split, load_part
+    from train.fit import logits_of
+
+    config = PreprocessConfig.from_dict(json.loads((run / "run.json").read_text())["preprocess"])
+    x, _ = load_part(run, Split.load(run / "split.json"), "train", config, progress=False)
+    logits = logits_of(model, x)
+    gap = float(np.max(logits.max(axis=1) - logits.min(axis=1)))
     dense = model.get_layer("logits")
     kernel, bias = dense.get_weights()
-    dense.set_weights([kernel, bias + 1000.0])
+    dense.set_weights([kernel, bias + 2000.0 * max(gap, 1.0)])
     model.save(run / "model.keras")
     return run
 
