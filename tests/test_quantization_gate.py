@@ -34,8 +34,8 @@ def broken_run(tmp_path_factory) -> Path:
     shutil.copytree(run, good)
     model = keras.models.load_model(run / "model.keras", compile=False)
     # The offset must dwarf the model's own logit gaps: one int8 step of the stretched output
-    # (its range / 255) must exceed the largest gap. A fixed +1000 left a CI-trained model's
-    # gaps above the step, so int8-full kept every answer (session 20).
+    # (its range / 255) must exceed the largest gap. With a fixed +1000 a well-trained model's
+    # gaps (about 8) stayed above the step (3.9), so int8-full kept every answer (session 20).
     from edge.preprocess import PreprocessConfig
     from train.data import Split, load_part
     from train.fit import logits_of
