@@ -23,6 +23,9 @@ def broken_run(tmp_path_factory) -> Path:
     load_tensorflow()
     import keras
 
+    from edge.preprocess import PreprocessConfig
+    from train.data import Split, load_part
+    from train.fit import logits_of
     from train.run import TrainSettings, run_training
 
     run = tmp_path_factory.mktemp("gate") / "run"
@@ -36,10 +39,6 @@ def broken_run(tmp_path_factory) -> Path:
     # The offset must dwarf the model's own logit gaps: one int8 step of the stretched output
     # (its range / 255) must exceed the largest gap. With a fixed +1000 a well-trained model's
     # gaps (about 8) stayed above the step (3.9), so int8-full kept every answer (session 20).
-    from edge.preprocess import PreprocessConfig
-    from train.data import Split, load_part
-    from train.fit import logits_of
-
     config = PreprocessConfig.from_dict(json.loads((run / "run.json").read_text())["preprocess"])
     x, _ = load_part(run, Split.load(run / "split.json"), "train", config, progress=False)
     logits = logits_of(model, x)
