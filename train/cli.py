@@ -65,6 +65,11 @@ def train(
                            "(Jensen-Shannon divergence, as in AugMix); 0 (default): off. An experiment: on cxr-dev 10 made "
                            "the answers move about a third less under simulated shifts, but cost balanced accuracy on four "
                            "classes (benchmarks/RESULTS.md, \"Ablations\"). Used only when distilling."),
+    mixstyle: float = typer.Option(
+        0.0, min=0.0, max=1.0, help="Probability per batch of MixStyle in training (compact only): each film's feature "
+                                    "statistics, much of what tells one hospital's processing from another's, are mixed "
+                                    "with another film's, so the class must be read from what is left. Nothing changes "
+                                    "on the device. 0 (default): off."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
@@ -91,7 +96,7 @@ def train(
     settings = TrainSettings(
         data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
-        teacher_view=teacher_view, consistency=consistency, epochs=epochs,
+        teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,

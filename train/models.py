@@ -8,7 +8,7 @@ model's input quantization becomes exact (scale 1, zero point -128). Softmax liv
 from __future__ import annotations
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 ARCHS = ("compact", "seed")
 # Channels a model wants; the preprocessing config takes it from here.
@@ -25,13 +25,57 @@ def bn_momentum(steps_per_epoch: int) -> float:
     return float(min(0.95, max(0.6, 1.0 - 1.0 / max(1, steps_per_epoch))))
 
 
-def build(arch: str, image_size: int, n_classes: int, seed: int = 0, steps_per_epoch: int = 30) -> keras.Model:
+def build(arch: str, image_size: int, n_classes: int, seed: int = 0, steps_per_epoch: int = 30,
+          mixstyle: float = 0.0) -> keras.Model:
+    """A freshly initialised model. ``mixstyle`` > 0 adds MixStyle layers (compact only), which
+    act in training alone; ``inference_copy`` gives the same weights without them."""
     keras.utils.set_random_seed(seed)
     if arch == "seed":
+        if mixstyle:
+            raise ValueError("--mixstyle needs the compact architecture; seed is the tutorial's network as it was")
         return seed_cnn(image_size, n_classes)
     if arch == "compact":
-        return compact_cnn(image_size, n_classes, momentum=bn_momentum(steps_per_epoch))
+        return compact_cnn(image_size, n_classes, momentum=bn_momentum(steps_per_epoch), mixstyle=mixstyle, seed=seed)
     raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
+
+
+def inference_copy(model: keras.Model) -> keras.Model:
+    """The model without its training-only MixStyle layers, with the same weights (they have
+    none of their own), so every saved file is a plain network that loads anywhere."""
+    if not any(isinstance(layer, MixStyle) for layer in model.layers):
+        return model
+    bn = next(layer for layer in model.layers if isinstance(layer, layers.BatchNormalization))
+    plain = compact_cnn(model.inputs[0].shape[1], model.outputs[0].shape[-1], momentum=bn.momentum)
+    plain.set_weights(model.get_weights())
+    return plain
+
+
+class MixStyle(layers.Layer):
+    """MixStyle (Zhou et al., ICLR 2021), a domain-generalisation layer that acts in training only.
+
+    With probability ``p`` per batch, each image's per-channel feature mean and standard deviation
+    (its "style": exposure, contrast, sharpening and texture statistics, much of what tells one
+    hospital's films from another's) are replaced by a Beta(alpha, alpha) mix of its own and a
+    random batch-mate's, so the class must be read from what is left. At inference it is the
+    identity and is left out of saved models (``inference_copy``).
+    """
+
+    def __init__(self, p: float = 0.5, alpha: float = 0.1, seed: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.p, self.alpha = p, alpha
+        self.seeds = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        n = ops.shape(x)[0]
+        mu = ops.stop_gradient(ops.mean(x, axis=(1, 2), keepdims=True))
+        sig = ops.stop_gradient(ops.sqrt(ops.var(x, axis=(1, 2), keepdims=True) + 1e-6))
+        lam = keras.random.beta((n, 1, 1, 1), self.alpha, self.alpha, seed=self.seeds)
+        perm = keras.random.shuffle(ops.arange(n), seed=self.seeds)
+        mu2, sig2 = ops.take(mu, perm, axis=0), ops.take(sig, perm, axis=0)
+        mixed = (x - mu) / sig * (lam * sig + (1 - lam) * sig2) + lam * mu + (1 - lam) * mu2
+        return ops.where(keras.random.uniform((), seed=self.seeds) < self.p, mixed, x)
 
 
 def average_logits(members: list[keras.Model], name: str = "ensemble") -> keras.Model:
@@ -76,7 +120,7 @@ def _conv_bn(x, filters: int, momentum: float, strides: int = 1):
 
 
 def compact_cnn(image_size: int, n_classes: int, widths: tuple[int, ...] = (16, 32, 32, 64, 64, 80),
-                dropout: float = 0.3, momentum: float = 0.9) -> keras.Model:
+                dropout: float = 0.3, momentum: float = 0.9, mixstyle: float = 0.0, seed: int = 0) -> keras.Model:
     """A small edge-first CNN: strided stem, three stages of 3x3 convolutions, global pooling.
 
     About 117k parameters and ~30M multiply-accumulates at 128x128: fast on a Pi, and too small
@@ -85,6 +129,7 @@ def compact_cnn(image_size: int, n_classes: int, widths: tuple[int, ...] = (16, 
     accuracy at similar cost, and with many weights per channel the per-channel int8
     quantization parameters stay a small part of the file (int8 = 0.28 of fp32).
     Global average pooling makes the decision depend on patterns anywhere in the lungs.
+    ``mixstyle`` > 0 puts MixStyle layers (training only) after the first two poolings.
     """
     w = widths
     inputs = keras.Input((image_size, image_size, 1), name="image")
@@ -94,9 +139,13 @@ def compact_cnn(image_size: int, n_classes: int, widths: tuple[int, ...] = (16, 
     x = layers.Rescaling(1.0 / 255)(inputs)
     x = _conv_bn(x, w[0], momentum, strides=2)
     x = layers.MaxPooling2D()(x)  # 1/4
+    if mixstyle:
+        x = MixStyle(mixstyle, seed=seed)(x)
     x = _conv_bn(x, w[1], momentum)
     x = _conv_bn(x, w[2], momentum)
     x = layers.MaxPooling2D()(x)  # 1/8
+    if mixstyle:
+        x = MixStyle(mixstyle, seed=seed + 1)(x)
     x = _conv_bn(x, w[3], momentum)
     x = _conv_bn(x, w[4], momentum)
     x = layers.MaxPooling2D()(x)  # 1/16

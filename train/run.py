@@ -46,6 +46,7 @@ class TrainSettings:
     teacher_members: int | None = None
     teacher_view: str = "same"  # what the teacher sees while distilling: "same" or "unmoved" (train.distill)
     consistency: float = 0.0  # weight of the distilled model's two-view agreement term (train.distill)
+    mixstyle: float = 0.0  # per-batch probability of MixStyle in training (train.models.MixStyle); 0: off
     augment: bool = True
     synthetic_count: int = 80
     seed: int = 0
@@ -175,6 +176,8 @@ def run_training(s: TrainSettings) -> Path:
         raise ValueError(f"--teacher-view must be one of {', '.join(TEACHER_VIEWS)}, not {s.teacher_view!r}")
     if s.consistency < 0:
         raise ValueError(f"--consistency must be 0 (off) or more, not {s.consistency}")
+    if not 0 <= s.mixstyle <= 1:
+        raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, not {s.mixstyle}")
     if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
         raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
     if s.teacher or s.members > 1 or n_teacher == 0:
@@ -208,13 +211,14 @@ def _finished_with(run_dir: Path, s: TrainSettings) -> bool:
     except (OSError, ValueError, KeyError):
         return False
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
+    done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
     return {**done, "progress": None} == {**_settings_dict(s), "progress": None}
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
     """One training run (a model, an ensemble, or a student of ``s.teacher``) into ``s.out``."""
     from train.calibration import fit_temperature, nll
-    from train.models import CHANNELS, average_logits, build
+    from train.models import CHANNELS, average_logits, build, inference_copy
 
     t0 = time.time()
     out = Path(s.out)
@@ -240,7 +244,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     members, histories = [], []
     for k in range(n_members):
         # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
-        member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps)
+        member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps,
+                       mixstyle=s.mixstyle)
         fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
                        augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2,
                        teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
@@ -249,7 +254,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
         histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out,
                              teacher=teacher))
-        members.append(member)
+        members.append(inference_copy(member))
     model = average_logits(members)
     save_model(model, out / "model.keras")
     save_history(histories, out)
