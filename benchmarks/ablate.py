@@ -123,53 +123,6 @@ class SWA:
             bn.momentum = m
 
 
-def mixstyle_layer(p: float, alpha: float = 0.1):
-    """MixStyle (Zhou et al., ICLR 2021): in training, with probability ``p`` per batch, each
-    image's per-channel feature mean and standard deviation (its "style": exposure, contrast,
-    texture, i.e. much of what tells one hospital's films from another's) are replaced by a
-    Beta(alpha, alpha) mix of its own and a random batch-mate's. The class must then be read from
-    what is left. At inference it is the identity, so the device model is unchanged."""
-    import keras
-    from keras import ops
-
-    class MixStyle(keras.layers.Layer):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            self.seeds = keras.random.SeedGenerator(1234)
-
-        def call(self, x, training=False):
-            if not training:
-                return x
-            n = ops.shape(x)[0]
-            mu = ops.stop_gradient(ops.mean(x, axis=(1, 2), keepdims=True))
-            sig = ops.stop_gradient(ops.sqrt(ops.var(x, axis=(1, 2), keepdims=True) + 1e-6))
-            lam = keras.random.beta((n, 1, 1, 1), alpha, alpha, seed=self.seeds)
-            perm = keras.random.shuffle(ops.arange(n), seed=self.seeds)
-            mu2, sig2 = ops.take(mu, perm, axis=0), ops.take(sig, perm, axis=0)
-            mixed = (x - mu) / sig * (lam * sig + (1 - lam) * sig2) + lam * mu + (1 - lam) * mu2
-            return ops.where(keras.random.uniform((), seed=self.seeds) < p, mixed, x)
-
-    return MixStyle()
-
-
-def mixstyle_compact(size: int, k: int, widths: tuple[int, ...], momentum: float, p: float, after: tuple[int, ...]):
-    """The compact model with MixStyle after the given MaxPooling layers (0: after the stem)."""
-    import keras
-
-    from train.models import compact_cnn
-
-    plain = compact_cnn(size, k, widths=widths, momentum=momentum)
-    x = inputs = keras.Input(plain.inputs[0].shape[1:], name="image")
-    pools = 0
-    for layer in plain.layers[1:]:
-        x = layer(x)
-        if isinstance(layer, keras.layers.MaxPooling2D):
-            if pools in after:
-                x = mixstyle_layer(p)(x)
-            pools += 1
-    return keras.Model(inputs, x, name="compact_mixstyle")
-
-
 def shift_drops(model, split, config) -> dict[str, float]:
     """Balanced accuracy lost (points) under each simulated shift of the test films, Keras float."""
     from convert.shifts import robustness
@@ -204,8 +157,8 @@ def main() -> None:
     ap.add_argument("--swa", type=float, default=0.0,
                     help="Average the weights over this last fraction of the epochs (0: off; replaces best-epoch restore).")
     ap.add_argument("--coarse", help="CHANCE,LOW,HIGH of the coarse unsharp mask (train.pipeline.COARSE_UNSHARP).")
-    ap.add_argument("--mixstyle", type=float, default=0.0, help="MixStyle probability per batch (0: off).")
-    ap.add_argument("--mixstyle-after", default="0,1", help="After which max-pooling layers (0, 1, 2).")
+    ap.add_argument("--mixstyle", type=float, default=0.0,
+                    help="MixStyle probability per batch (train.models.MixStyle; 0: off).")
     ap.add_argument("--shifts", action="store_true",
                     help="Also score the test split under convert.shifts' simulated shifts (drop in points; slower).")
     a = ap.parse_args()
@@ -233,12 +186,8 @@ def main() -> None:
     k = len(split.classes)
     keras.utils.set_random_seed(a.seed)
     steps = int(np.ceil(len(data["train"][0]) / a.batch_size))
-    widths = tuple(int(w) for w in a.widths.split(","))
-    if a.mixstyle:
-        model = mixstyle_compact(config.size, k, widths, bn_momentum(steps), a.mixstyle,
-                                 tuple(int(v) for v in a.mixstyle_after.split(",")))
-    else:
-        model = compact_cnn(config.size, k, widths=widths, momentum=bn_momentum(steps))
+    model = compact_cnn(config.size, k, widths=tuple(int(w) for w in a.widths.split(",")), momentum=bn_momentum(steps),
+                        mixstyle=a.mixstyle, seed=a.seed)
     soft = bool(a.label_smoothing or a.mixup)
     schedule = keras.optimizers.schedules.CosineDecay(a.learning_rate, decay_steps=steps * a.epochs, alpha=0.05)
     opt = keras.optimizers.Adam(schedule, use_ema=bool(a.ema), ema_momentum=a.ema or 0.99)
