@@ -59,3 +59,11 @@ def test_the_inference_copy_has_no_mixstyle_and_gives_the_same_logits(tmp_path):
 def test_the_tutorial_network_refuses_mixstyle():
     with pytest.raises(ValueError, match="compact"):
         build("seed", 32, 2, mixstyle=0.5)
+
+
+def test_training_refuses_a_probability_outside_zero_to_one(tmp_path):
+    from train.run import TrainSettings, run_training
+
+    with pytest.raises(ValueError, match="probability"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "run", mixstyle=1.5))
+    assert not (tmp_path / "run").exists()
