@@ -69,7 +69,8 @@ def train(
         0.0, min=0.0, max=1.0, help="Probability per batch of MixStyle in training (compact only): each film's feature "
                                     "statistics, much of what tells one hospital's processing from another's, are mixed "
                                     "with another film's, so the class must be read from what is left. Nothing changes "
-                                    "on the device. 0 (default): off."),
+                                    "on the device. 0 (default): off. An experiment: on cxr-dev it steadied single models under "
+                                    "simulated shifts, but not the distilled default (benchmarks/RESULTS.md, \"Ablations\")."),
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
