@@ -44,8 +44,11 @@ def test_probability_zero_leaves_training_batches_alone():
     np.testing.assert_allclose(np.asarray(MixStyle(p=0.0)(x, training=True)), x, atol=1e-5)
 
 
-def test_the_inference_copy_has_no_mixstyle_and_gives_the_same_logits(tmp_path):
-    model = build("compact", 32, 3, seed=0, mixstyle=0.5)
+@pytest.mark.parametrize("widths", [(16, 32, 32, 64, 64, 80), (8, 8, 16, 16, 24, 24)])
+def test_the_inference_copy_has_no_mixstyle_and_gives_the_same_logits(tmp_path, widths):
+    from train.models import compact_cnn
+
+    model = compact_cnn(32, 3, widths=widths, mixstyle=0.5)
     assert sum(isinstance(layer, MixStyle) for layer in model.layers) == 2
     plain = inference_copy(model)
     assert not any(isinstance(layer, MixStyle) for layer in plain.layers)
@@ -61,9 +64,10 @@ def test_the_tutorial_network_refuses_mixstyle():
         build("seed", 32, 2, mixstyle=0.5)
 
 
-def test_training_refuses_a_probability_outside_zero_to_one(tmp_path):
+@pytest.mark.parametrize("arch, p", [("compact", 1.5), ("compact", -0.1), ("seed", 0.5)])
+def test_training_refuses_a_bad_setting_before_writing_anything(tmp_path, arch, p):
     from train.run import TrainSettings, run_training
 
     with pytest.raises(ValueError, match="probability"):
-        run_training(TrainSettings(data="synthetic", out=tmp_path / "run", mixstyle=1.5))
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "run", arch=arch, mixstyle=p))
     assert not (tmp_path / "run").exists()

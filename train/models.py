@@ -32,7 +32,7 @@ def build(arch: str, image_size: int, n_classes: int, seed: int = 0, steps_per_e
     keras.utils.set_random_seed(seed)
     if arch == "seed":
         if mixstyle:
-            raise ValueError("--mixstyle needs the compact architecture; seed is the tutorial's network as it was")
+            raise ValueError("MixStyle needs the compact architecture; seed is the tutorial's network as it was")
         return seed_cnn(image_size, n_classes)
     if arch == "compact":
         return compact_cnn(image_size, n_classes, momentum=bn_momentum(steps_per_epoch), mixstyle=mixstyle, seed=seed)
@@ -40,14 +40,16 @@ def build(arch: str, image_size: int, n_classes: int, seed: int = 0, steps_per_e
 
 
 def inference_copy(model: keras.Model) -> keras.Model:
-    """The model without its training-only MixStyle layers, with the same weights (they have
-    none of their own), so every saved file is a plain network that loads anywhere."""
+    """The model without its training-only MixStyle layers, sharing its layers and so its
+    weights (MixStyle has none), so every saved file is a plain network that loads anywhere.
+    compact_cnn is a chain of layers, so leaving a layer out is all it takes."""
     if not any(isinstance(layer, MixStyle) for layer in model.layers):
         return model
-    bn = next(layer for layer in model.layers if isinstance(layer, layers.BatchNormalization))
-    plain = compact_cnn(model.inputs[0].shape[1], model.outputs[0].shape[-1], momentum=bn.momentum)
-    plain.set_weights(model.get_weights())
-    return plain
+    x = inputs = keras.Input(model.inputs[0].shape[1:], name="image")
+    for layer in model.layers[1:]:
+        if not isinstance(layer, MixStyle):
+            x = layer(x)
+    return keras.Model(inputs, x, name=model.name)
 
 
 class MixStyle(layers.Layer):

@@ -176,8 +176,8 @@ def run_training(s: TrainSettings) -> Path:
         raise ValueError(f"--teacher-view must be one of {', '.join(TEACHER_VIEWS)}, not {s.teacher_view!r}")
     if s.consistency < 0:
         raise ValueError(f"--consistency must be 0 (off) or more, not {s.consistency}")
-    if not 0 <= s.mixstyle <= 1:
-        raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, not {s.mixstyle}")
+    if not 0 <= s.mixstyle <= 1 or (s.mixstyle and s.arch != "compact"):
+        raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, for compact only, not {s.mixstyle} for {s.arch}")
     if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
         raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
     if s.teacher or s.members > 1 or n_teacher == 0:
