@@ -10,6 +10,7 @@ noise in mind (about +-3 points on cxr-dev): compare seeds before believing a va
     python benchmarks/ablate.py --run ... --sam 0.05 --tag sam   # about twice as long
     python benchmarks/ablate.py --run ... --coarse 0.5,0.2,1.2 --shifts --tag strong   # + shift drops
     python benchmarks/ablate.py --run ... --mixstyle 0.5 --tag mixstyle   # feature-statistics mixing
+    python benchmarks/ablate.py --run ... --ampmix 0.5,1.0 --tag ampmix   # Fourier amplitude mixing
 
 What each variant gave is in benchmarks/RESULTS.md, "Ablations".
 """
@@ -159,6 +160,7 @@ def main() -> None:
     ap.add_argument("--coarse", help="CHANCE,LOW,HIGH of the coarse unsharp mask (train.pipeline.COARSE_UNSHARP).")
     ap.add_argument("--mixstyle", type=float, default=0.0,
                     help="MixStyle probability per batch (train.models.MixStyle; 0: off).")
+    ap.add_argument("--ampmix", help="CHANCE,MOST of Fourier amplitude mixing (train.pipeline.AMPLITUDE_MIX).")
     ap.add_argument("--shifts", action="store_true",
                     help="Also score the test split under convert.shifts' simulated shifts (drop in points; slower).")
     a = ap.parse_args()
@@ -169,6 +171,8 @@ def main() -> None:
     import train.pipeline
     if a.coarse:
         train.pipeline.COARSE_UNSHARP = tuple(float(v) for v in a.coarse.split(","))
+    if a.ampmix:
+        train.pipeline.AMPLITUDE_MIX = tuple(float(v) for v in a.ampmix.split(","))
 
     from convert.metrics import balanced_accuracy
     from edge.preprocess import PreprocessConfig
