@@ -57,3 +57,27 @@ def test_training_augmentation_letterboxes_about_half_the_images():
     y = augment_batch(x, tf.constant([1, 2], tf.int64), no_geometry, tf.constant(marker_bank(32))).numpy()[..., 0]
     barred = (y < 40).all(axis=2).any(axis=1) | (y < 40).all(axis=1).any(axis=1)
     assert 0.35 < barred.mean() < 0.65, barred.mean()
+
+
+def test_amplitude_mixing_moves_exposure_towards_a_batch_mate_and_keeps_the_structure():
+    tf = pytest.importorskip("tensorflow")
+    from train.pipeline import amplitude_mix
+
+    rng = np.random.default_rng(0)
+    pattern = rng.normal(0, 10, (2, 32, 32, 1)).astype(np.float32)
+    x = np.concatenate([pattern[:1] + 80.0, pattern[1:] + 170.0])  # a dark and a bright film
+    off = amplitude_mix(tf.constant(x), tf.constant([1, 2], tf.int64), p=0.0, most=1.0).numpy()
+    np.testing.assert_allclose(off, x, atol=1e-3)
+    y = amplitude_mix(tf.constant(x), tf.constant([1, 2], tf.int64), p=1.0, most=1.0).numpy()
+    means = y.mean(axis=(1, 2, 3))
+    # Each film's mean brightness (the spectrum's zero-frequency amplitude) moves towards the other's...
+    assert 80.0 < means[0] < 170.0 and 80.0 < means[1] < 170.0
+    assert abs(means[0] - 80.0) + abs(means[1] - 170.0) > 5.0
+    # ...while the phase keeps each film's own pattern, not its batch-mate's.
+    for i in (0, 1):
+        own = np.corrcoef(y[i].ravel(), pattern[i].ravel())[0, 1]
+        other = np.corrcoef(y[i].ravel(), pattern[1 - i].ravel())[0, 1]
+        assert own > 0.6 and abs(other) < 0.2, (own, other)
+    # A batch of one film mixes with itself: nothing changes.
+    same = amplitude_mix(tf.constant(x[:1]), tf.constant([1, 2], tf.int64), p=1.0, most=1.0).numpy()
+    np.testing.assert_allclose(same, x[:1], atol=1e-2)
