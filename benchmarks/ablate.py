@@ -160,7 +160,7 @@ def main() -> None:
     ap.add_argument("--coarse", help="CHANCE,LOW,HIGH of the coarse unsharp mask (train.pipeline.COARSE_UNSHARP).")
     ap.add_argument("--mixstyle", type=float, default=0.0,
                     help="MixStyle probability per batch (train.models.MixStyle; 0: off).")
-    ap.add_argument("--ampmix", help="CHANCE,MOST of Fourier amplitude mixing (train.pipeline.AMPLITUDE_MIX).")
+    ap.add_argument("--ampmix", help="CHANCE,MOST[,LOWEST] of Fourier amplitude mixing (train.pipeline.AMPLITUDE_MIX).")
     ap.add_argument("--shifts", action="store_true",
                     help="Also score the test split under convert.shifts' simulated shifts (drop in points; slower).")
     a = ap.parse_args()
@@ -172,7 +172,8 @@ def main() -> None:
     if a.coarse:
         train.pipeline.COARSE_UNSHARP = tuple(float(v) for v in a.coarse.split(","))
     if a.ampmix:
-        train.pipeline.AMPLITUDE_MIX = tuple(float(v) for v in a.ampmix.split(","))
+        chance, most, *lowest = (float(v) for v in a.ampmix.split(","))
+        train.pipeline.AMPLITUDE_MIX = (chance, most, lowest[0] if lowest else 0.0)
 
     from convert.metrics import balanced_accuracy
     from edge.preprocess import PreprocessConfig

@@ -81,3 +81,18 @@ def test_amplitude_mixing_moves_exposure_towards_a_batch_mate_and_keeps_the_stru
     # A batch of one film mixes with itself: nothing changes.
     same = amplitude_mix(tf.constant(x[:1]), tf.constant([1, 2], tf.int64), p=1.0, most=1.0).numpy()
     np.testing.assert_allclose(same, x[:1], atol=1e-2)
+
+
+def test_amplitude_mixing_of_the_fine_scales_only_leaves_exposure_alone():
+    tf = pytest.importorskip("tensorflow")
+    from train.pipeline import amplitude_mix
+
+    rng = np.random.default_rng(1)
+    ramp = np.linspace(60, 120, 32, dtype=np.float32)[None, :, None, None]
+    smooth = ramp + rng.normal(0, 1, (1, 32, 32, 1)).astype(np.float32)  # faint grain: phases everywhere
+    x = np.concatenate([smooth, 140.0 + rng.normal(0, 20, (1, 32, 32, 1)).astype(np.float32)])
+    y = amplitude_mix(tf.constant(x), tf.constant([3, 4], tf.int64), p=1.0, most=1.0, lowest=0.25).numpy()
+    np.testing.assert_allclose(y.mean(axis=(1, 2, 3)), x.mean(axis=(1, 2, 3)), atol=1.0)
+    # The smooth film takes on grain, the grainy one loses some: fine-scale energy moves between them.
+    grain = lambda a: np.abs(np.diff(a[..., 0], axis=1)).mean()  # noqa: E731
+    assert grain(y[0]) > 2 * grain(x[0]) and grain(y[1]) < 0.9 * grain(x[1])

@@ -113,24 +113,29 @@ def _local_mean(x: tf.Tensor) -> tf.Tensor:
     return tf.image.resize(tf.nn.avg_pool2d(x, k, k, "SAME"), tf.shape(x)[1:3], "bilinear")
 
 
-# Amplitude mixing: (chance per image, largest share of a batch-mate's amplitude spectrum).
-AMPLITUDE_MIX = (0.0, 1.0)
+# Amplitude mixing: (chance per image, largest share of a batch-mate's amplitude spectrum,
+# lowest frequency mixed as a fraction of the Nyquist frequency; 0 mixes the whole spectrum).
+AMPLITUDE_MIX = (0.0, 1.0, 0.0)
 
 
-def amplitude_mix(x: tf.Tensor, seed: tf.Tensor, p: float, most: float) -> tf.Tensor:
+def amplitude_mix(x: tf.Tensor, seed: tf.Tensor, p: float, most: float, lowest: float = 0.0) -> tf.Tensor:
     """Give a share of each image's Fourier amplitude spectrum to a batch-mate's, keeping its phase.
 
     The phase holds where the edges and shapes lie (the anatomy, the disease); the amplitude holds
     much of what a site's detector and processing leave behind (exposure, contrast, sharpness,
     noise texture). Mixing amplitudes between films of different classes and archives, as in
     FACT (Xu et al., CVPR 2021) and FedDG (Liu et al., CVPR 2021), makes those traces useless
-    for telling the classes apart. Batches are shuffled, so the neighbour in the batch is a random film.
+    for telling the classes apart. With ``lowest`` > 0 only the finer scales are mixed (grain,
+    sharpening), not the broad haze that an opacity also gives. Batches are shuffled, so the
+    neighbour in the batch is a random film.
     """
-    n = tf.shape(x)[0]
+    n, h, w = tf.shape(x)[0], x.shape[1], x.shape[2]
     s = tf.random.experimental.stateless_split(seed, 2)
     spectrum = tf.signal.fft2d(tf.cast(tf.transpose(x, [0, 3, 1, 2]), tf.complex64))
     amplitude, phase = tf.abs(spectrum), tf.math.angle(spectrum)
-    share = tf.random.stateless_uniform([n, 1, 1, 1], s[0], 0.0, most) * _chance(n, s[1], p)
+    fy, fx = np.meshgrid(np.fft.fftfreq(h), np.fft.fftfreq(w), indexing="ij")
+    band = tf.constant(np.hypot(fy, fx) / 0.5 >= lowest, tf.float32)  # (h, w)
+    share = tf.random.stateless_uniform([n, 1, 1, 1], s[0], 0.0, most) * _chance(n, s[1], p) * band
     mixed = (1.0 - share) * amplitude + share * tf.roll(amplitude, 1, axis=0)
     out = tf.math.real(tf.signal.ifft2d(tf.complex(mixed * tf.cos(phase), mixed * tf.sin(phase))))
     return tf.clip_by_value(tf.transpose(out, [0, 2, 3, 1]), 0.0, 255.0)
@@ -204,12 +209,13 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
         bank = tf.constant(marker_bank(x.shape[1]))
         counter = tf.data.Dataset.counter(seed * 1_000_003)
         augment_fn = augment_pair if teacher_view else augment_two if two_views else augment_batch
-        mix_chance, mix_most = AMPLITUDE_MIX
+        mix_chance, mix_most, mix_lowest = AMPLITUDE_MIX
 
         def augment(images: tf.Tensor, i: tf.Tensor) -> tf.Tensor:
             draw = tf.stack([i, tf.cast(seed, tf.int64)])
             if mix_chance > 0:  # before the rest, so that both views of augment_pair share it
-                images = amplitude_mix(images, tf.random.experimental.stateless_fold_in(draw, 7), mix_chance, mix_most)
+                images = amplitude_mix(images, tf.random.experimental.stateless_fold_in(draw, 7), mix_chance, mix_most,
+                                       mix_lowest)
             return augment_fn(images, draw, geo, bank)
 
         ds = tf.data.Dataset.zip((ds, counter)).map(lambda batch, i: (augment(batch[0], i), batch[1]),
