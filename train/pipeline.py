@@ -115,6 +115,8 @@ def _local_mean(x: tf.Tensor) -> tf.Tensor:
 
 # Amplitude mixing: (chance per image, largest share of a batch-mate's amplitude spectrum,
 # lowest frequency mixed as a fraction of the Nyquist frequency; 0 mixes the whole spectrum).
+# Off: with it the distilled default called far fewer of an unseen source's healthy films Normal
+# (benchmarks/RESULTS.md, Ablations, session 22). benchmarks/ablate.py --ampmix switches it on.
 AMPLITUDE_MIX = (0.0, 1.0, 0.0)
 
 
