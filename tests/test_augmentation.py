@@ -96,3 +96,23 @@ def test_amplitude_mixing_of_the_fine_scales_only_leaves_exposure_alone():
     # The smooth film takes on grain, the grainy one loses some: fine-scale energy moves between them.
     grain = lambda a: np.abs(np.diff(a[..., 0], axis=1)).mean()  # noqa: E731
     assert grain(y[0]) > 2 * grain(x[0]) and grain(y[1]) < 0.9 * grain(x[1])
+
+
+def test_training_batches_are_the_same_for_the_same_seed():
+    """The same seed must give the same augmented batches, so that a run can be repeated exactly
+    (the geometric layers' stateful draws once went to batches in thread order)."""
+    pytest.importorskip("tensorflow")
+    import keras
+
+    from train.pipeline import make_dataset
+
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 255, (256, 48, 48, 1), dtype=np.uint8), rng.integers(0, 2, 256)
+
+    def batches(seed):
+        keras.utils.set_random_seed(seed)
+        return [b.numpy() for b, _ in make_dataset(x, y, 16, training=True, seed=seed).take(16)]
+
+    first, again, other = batches(0), batches(0), batches(1)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not any(np.array_equal(a, b) for a, b in zip(first, other))

@@ -220,6 +220,9 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
                                        mix_lowest)
             return augment_fn(images, draw, geo, bank)
 
-        ds = tf.data.Dataset.zip((ds, counter)).map(lambda batch, i: (augment(batch[0], i), batch[1]),
-                                                    num_parallel_calls=AUTOTUNE)
+        # One batch at a time: the rotation, zoom and shift layers draw from a stateful seed
+        # generator, and batches augmented in parallel would take its draws in whatever order the
+        # threads ran, so the same seed trained a different model each time. prefetch still
+        # overlaps augmentation with training.
+        ds = tf.data.Dataset.zip((ds, counter)).map(lambda batch, i: (augment(batch[0], i), batch[1]))
     return ds.prefetch(AUTOTUNE)
