@@ -11,6 +11,7 @@ noise in mind (about +-3 points on cxr-dev): compare seeds before believing a va
     python benchmarks/ablate.py --run ... --coarse 0.5,0.2,1.2 --shifts --tag strong   # + shift drops
     python benchmarks/ablate.py --run ... --mixstyle 0.5 --tag mixstyle   # feature-statistics mixing
     python benchmarks/ablate.py --run ... --ampmix 0.5,1.0 --tag ampmix   # Fourier amplitude mixing
+    python benchmarks/ablate.py --run ... --randconv 0.5 --tag randconv   # random convolutions
 
 What each variant gave is in benchmarks/RESULTS.md, "Ablations".
 """
@@ -40,6 +41,8 @@ def variant_dataset(x: np.ndarray, y: np.ndarray, a: argparse.Namespace, n_class
     ds = make_dataset(x, y, a.batch_size, training=True, seed=a.seed)
     if a.flip:
         ds = ds.map(lambda b, t: (tf.where(tf.random.uniform([tf.shape(b)[0], 1, 1, 1]) < 0.5, b[:, :, ::-1], b), t))
+    if a.randconv:
+        ds = ds.map(lambda b, t: (random_convolution(b, a.randconv), t))
     if a.label_smoothing or a.mixup:
         ds = ds.map(lambda b, t: (b, tf.one_hot(t, n_classes)))
     if a.mixup:
@@ -52,6 +55,27 @@ def variant_dataset(x: np.ndarray, y: np.ndarray, a: argparse.Namespace, n_class
             return l4 * b + (1 - l4) * tf.gather(b, idx), l2 * t + (1 - l2) * tf.gather(t, idx)
         ds = ds.map(mix)
     return ds
+
+
+def random_convolution(x, p: float):
+    """RandConv (Xu et al., ICLR 2021): with probability p a batch is filtered by one random kernel
+    (3, 5 or 7 pixels, or 1: a contrast change; Gaussian weights), mixed with the original by a
+    random share, and brought back to each film's own mean and spread. Shapes survive; local
+    texture, sharpness and contrast, which differ between sites, do not."""
+    import tensorflow as tf
+
+    k = tf.random.shuffle(tf.constant([1, 3, 5, 7]))[0]
+    kernel = tf.random.normal(tf.stack([k, k, 1, 1])) / tf.cast(k, tf.float32)
+    def standardised(a):
+        return (a - tf.reduce_mean(a, axis=[1, 2, 3], keepdims=True)) / (
+            tf.math.reduce_std(a, axis=[1, 2, 3], keepdims=True) + 1e-3)
+
+    mean, sd = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True), tf.math.reduce_std(x, axis=[1, 2, 3], keepdims=True)
+    z = standardised(x)
+    share = tf.random.uniform([])
+    mixed = standardised(share * z + (1.0 - share) * standardised(tf.nn.conv2d(z, kernel, 1, "SAME")))
+    out = tf.clip_by_value(mean + sd * mixed, 0.0, 255.0)
+    return tf.cond(tf.random.uniform([]) < p, lambda: out, lambda: x)
 
 
 def sam_model(model, rho: float):
@@ -160,6 +184,8 @@ def main() -> None:
     ap.add_argument("--coarse", help="CHANCE,LOW,HIGH of the coarse unsharp mask (train.pipeline.COARSE_UNSHARP).")
     ap.add_argument("--mixstyle", type=float, default=0.0,
                     help="MixStyle probability per batch (train.models.MixStyle; 0: off).")
+    ap.add_argument("--randconv", type=float, default=0.0,
+                    help="Chance per batch of a random convolution (RandConv; 0: off).")
     ap.add_argument("--ampmix", help="CHANCE,MOST[,LOWEST] of Fourier amplitude mixing (train.pipeline.AMPLITUDE_MIX).")
     ap.add_argument("--shifts", action="store_true",
                     help="Also score the test split under convert.shifts' simulated shifts (drop in points; slower).")

@@ -32,14 +32,14 @@ def test_ablation_script_scores_a_variant_on_a_frozen_split(tiny_run, tmp_path):
     out = tmp_path / "ablations.jsonl"
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "ablate.py"), "--run", str(tiny_run), "--epochs", "1",
                         "--batch-size", "8", "--flip", "--mixup", "0.2", "--mixstyle", "0.5", "--ampmix", "0.5,1.0",
-                        "--tag", "smoke", "--out", str(out)],
+                        "--randconv", "0.5", "--tag", "smoke", "--out", str(out)],
                        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert p.returncode == 0, p.stderr[-3000:]
     import json
 
     result = json.loads(out.read_text().splitlines()[-1])
     assert result["tag"] == "smoke" and result["settings"]["mixup"] == 0.2 and result["settings"]["mixstyle"] == 0.5
-    assert result["settings"]["ampmix"] == "0.5,1.0"
+    assert result["settings"]["ampmix"] == "0.5,1.0" and result["settings"]["randconv"] == 0.5
     assert 0.0 <= result["test"]["balanced_accuracy"] <= 1.0
     assert set(result["test"]["sensitivity"]) == {"COVID", "Normal"}
 
