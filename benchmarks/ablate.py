@@ -66,6 +66,7 @@ def random_convolution(x, p: float):
 
     k = tf.random.shuffle(tf.constant([1, 3, 5, 7]))[0]
     kernel = tf.random.normal(tf.stack([k, k, 1, 1])) / tf.cast(k, tf.float32)
+
     def standardised(a):
         return (a - tf.reduce_mean(a, axis=[1, 2, 3], keepdims=True)) / (
             tf.math.reduce_std(a, axis=[1, 2, 3], keepdims=True) + 1e-3)

@@ -6,13 +6,17 @@ import numpy as np
 
 
 def test_the_default_recipe_repeats_to_the_same_weights(tiny_run, tmp_path):
+    import json
+
     import keras
 
     from train.run import TrainSettings, run_training
 
-    # tiny_run's settings (tests/conftest.py): a 3-model teacher, then the distilled student.
-    again = run_training(TrainSettings(data="synthetic", out=tmp_path / "again", image_size=64, epochs=2,
-                                       synthetic_count=16, batch_size=8, progress=False))
+    # tiny_run (tests/conftest.py) is cxr-train's default recipe: a 3-model teacher, then the
+    # distilled student. Train it again with the settings its run.json recorded; they name the
+    # teacher it trained for itself, which must be trained again too.
+    settings = json.loads((tiny_run / "run.json").read_text())["settings"]
+    again = run_training(TrainSettings(**{**settings, "out": tmp_path / "again", "teacher": None}))
     for name in ("teacher/model.keras", "model.keras"):
         first = keras.models.load_model(tiny_run / name, compile=False).get_weights()
         second = keras.models.load_model(again / name, compile=False).get_weights()
