@@ -72,7 +72,7 @@ def random_convolution(x, p: float):
             tf.math.reduce_std(a, axis=[1, 2, 3], keepdims=True) + 1e-3)
 
     mean, sd = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True), tf.math.reduce_std(x, axis=[1, 2, 3], keepdims=True)
-    z = standardised(x)
+    z = (x - mean) / (sd + 1e-3)
     share = tf.random.uniform([])
     mixed = standardised(share * z + (1.0 - share) * standardised(tf.nn.conv2d(z, kernel, 1, "SAME")))
     out = tf.clip_by_value(mean + sd * mixed, 0.0, 255.0)
