@@ -1,0 +1,110 @@
+"""Which way the answers go when a film is unlike the training films.
+
+The robustness columns of the accuracy benchmark say how much balanced accuracy each simulated
+acquisition shift (convert.shifts) costs. This says where the answers that change go: for each
+run, over the test split under all 14 shifts, how many answers moved into each class, and the
+mean change of each class's probability. A model whose answers all drift towards one class under
+*any* unfamiliar processing will also drift there on a hospital it never saw, so its errors there
+are not symmetric: on COVID vs Normal, towards COVID means false alarms on healthy films.
+
+    python benchmarks/shift_lean.py --write   # about 2 min on 2 cores; needs the runs of benchmarks/accuracy.py
+    python benchmarks/shift_lean.py --run runs/my-run   # any cxr-train run folder (Keras float)
+
+--write puts the table in benchmarks/RESULTS.md (section "Which way the answers go").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH = ROOT / "runs" / "bench-accuracy"
+RUNS = ["covid-normal-compact-distilled", "covid-normal-compact-distilled-without-hannover",
+        "covid-normal-compact-distilled-without-children", "covid-normal-compact", "covid-normal-compact-seed1",
+        "covid-normal-compact-seed2", "covid-normal-seed", "4-class-compact-distilled", "4-class-compact",
+        "4-class-seed"]
+
+
+def lean(clean: np.ndarray, shifted: dict[str, np.ndarray]) -> dict:
+    """Where the answers of ``clean`` probabilities went under each shift's ``shifted`` ones (same
+    films, same order): per class, answers moved into it and out of it (summed over the shifts),
+    and the mean change of its probability (over films and shifts)."""
+    k = clean.shape[1]
+    before = clean.argmax(1)
+    into, out_of = np.zeros(k, int), np.zeros(k, int)
+    for p in shifted.values():
+        after = p.argmax(1)
+        moved = after != before
+        into += np.bincount(after[moved], minlength=k)
+        out_of += np.bincount(before[moved], minlength=k)
+    dp = np.mean([p - clean for p in shifted.values()], axis=(0, 1))
+    return {"into": into.tolist(), "out_of": out_of.tolist(), "mean_dp": dp.tolist()}
+
+
+def score_run(run_dir: Path) -> dict:
+    """The run's Keras model on its test split, clean and under every shift, summarised by ``lean``."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    import train.models  # noqa: F401  (registers the custom layers for loading)
+    from convert.shifts import SHIFTS
+    from edge.model import softmax
+    from edge.preprocess import PreprocessConfig, load_grayscale, preprocess_gray
+    from train.data import Split
+
+    run = json.loads((run_dir / "run.json").read_text())
+    split = Split.load(run_dir / "split.json")
+    config = PreprocessConfig.from_dict(run["preprocess"])
+    model = keras.models.load_model(run_dir / "model.keras", compile=False)
+    grays = [load_grayscale(Path(split.data_dir) / i.path) for i in split.parts["test"]]
+
+    def predict(shift) -> np.ndarray:
+        x = np.stack([preprocess_gray(shift(g), config) for g in grays]).astype(np.float32)
+        return softmax(model.predict(x, verbose=0, batch_size=64))
+
+    return {"run": run_dir.name, "classes": split.classes, "films": len(grays),
+            **lean(predict(lambda g: g), {name: predict(s) for name, s in SHIFTS.items()})}
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| run | films | answers changed (14 shifts) | moved into each class | mean change of each class's probability (x100) |",
+             "|---|---:|---:|---|---|"]
+    for r in results:
+        n = sum(r["into"])
+        into = ", ".join(f"{c} {m} ({m / n:.0%})" if n else f"{c} 0" for c, m in zip(r["classes"], r["into"]))
+        dp = ", ".join(f"{c} {100 * d:+.1f}" for c, d in zip(r["classes"], r["mean_dp"]))
+        lines.append(f"| {r['run']} | {r['films']} | {n} | {into} | {dp} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", type=Path, action="append", help="A cxr-train run folder (repeatable; default: the accuracy benchmark's).")
+    ap.add_argument("--write", action="store_true", help="Put the table in benchmarks/RESULTS.md.")
+    a = ap.parse_args()
+    runs = a.run or [BENCH / name for name in RUNS if (BENCH / name / "model.keras").is_file()]
+    if not runs:
+        sys.exit(f"no runs: train them with benchmarks/accuracy.py, or give --run (looked in {BENCH})")
+    results = []
+    for run_dir in runs:
+        results.append(score_run(run_dir))
+        print(f"scored {run_dir.name}", file=sys.stderr, flush=True)
+    text = table(results)
+    print(text)
+    if a.write:
+        from benchmarks.results import record
+
+        record("Which way the answers go", text)
+
+
+if __name__ == "__main__":
+    main()
