@@ -36,14 +36,15 @@ def lean(clean: np.ndarray, shifted: dict[str, np.ndarray]) -> dict:
     """Where the answers of ``clean`` probabilities went under each shift's ``shifted`` ones (same
     films, same order): per class, answers moved into it and out of it (summed over the shifts),
     and the mean change of its probability (over films and shifts)."""
+    from convert.shifts import moved_into
+
     k = clean.shape[1]
     before = clean.argmax(1)
     into, out_of = np.zeros(k, int), np.zeros(k, int)
     for p in shifted.values():
         after = p.argmax(1)
-        moved = after != before
-        into += np.bincount(after[moved], minlength=k)
-        out_of += np.bincount(before[moved], minlength=k)
+        into += moved_into(before, after, k)
+        out_of += moved_into(after, before, k)  # the same changes, counted by the class they left
     dp = np.mean([p - clean for p in shifted.values()], axis=(0, 1))
     return {"into": into.tolist(), "out_of": out_of.tolist(), "mean_dp": dp.tolist()}
 

@@ -124,18 +124,27 @@ def answers_moved(p: np.ndarray, q: np.ndarray) -> float:
     return float(0.5 * np.abs(q - p).sum(axis=1).mean())
 
 
+def moved_into(before: np.ndarray, after: np.ndarray, n_classes: int) -> list[int]:
+    """How many answers changed into each class, given the labels of the same films without and
+    with a shift: where they go says which class a site's unfamiliar processing would be called."""
+    changed = after != before
+    return np.bincount(after[changed], minlength=n_classes).tolist()
+
+
 def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.ndarray], config, y: np.ndarray,
                n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None,
                rule: tuple[int, float] | None = None) -> dict[str, dict]:
     """A model under every shift of the same labelled images: balanced accuracy, its drop from
     the unshifted images (points), each class's sensitivity (a shift rarely hurts every class alike:
     local contrast costs the 4-class models mostly their viral pneumonias, which balanced accuracy
-    hides), and how far the shift moves the answers, i.e. the mean total variation between the
-    probabilities with and without it (0: unmoved; 1: certain of another class). Answers can move
-    a long way without crossing the decision threshold, which balanced accuracy would not see. ``grays`` are loaded lazily and ``chunk`` at a time, so a large set
-    of large films fits in memory; ``done`` is called once per image. ``rule`` (class index,
-    threshold; edge.decision) labels the films as a device under that rule would, else the most
-    probable class."""
+    hides), how far the shift moves the answers, i.e. the mean total variation between the
+    probabilities with and without it (0: unmoved; 1: certain of another class; answers can move a
+    long way without crossing the decision threshold, which balanced accuracy would not see), and
+    how many labels changed into each class (``moved_into``; ``label_counts``: how many images got
+    each class). ``grays`` are loaded lazily and
+    ``chunk`` at a time, so a large set of large films fits in memory; ``done`` is called once per
+    image. ``rule`` (class index, threshold; edge.decision) labels the films as a device under that
+    rule would, else the most probable class."""
     from convert.metrics import balanced_accuracy, sensitivities
     from edge.decision import labels_for
     from edge.preprocess import preprocess_gray
@@ -163,6 +172,8 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     return {name: {"balanced_accuracy": (ba := balanced_accuracy(y, labels[name], n_classes)),
                    "drop_points": 100.0 * (clean - ba),
                    "answers_moved": answers_moved(probs["none"], p),
+                   "moved_into": moved_into(labels["none"], labels[name], n_classes),
+                   "label_counts": np.bincount(labels[name], minlength=n_classes).tolist(),
                    "sensitivity": sensitivities(y, labels[name], n_classes)}
             for name, p in probs.items()}
 

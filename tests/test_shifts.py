@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from convert.metrics import sensitivities
-from convert.shifts import SHIFTS, answers_moved, hardest_hit, robustness
-from edge.preprocess import PreprocessConfig
+from convert.shifts import SHIFTS, answers_moved, hardest_hit, moved_into, robustness
+from edge.preprocess import PreprocessConfig, preprocess_gray
 
 
 def _films(n: int = 10, seed: int = 0) -> list[np.ndarray]:
@@ -118,3 +118,40 @@ def test_one_axis_crops_change_the_films_shape_and_preprocessing_pads_it():
     x = preprocess_gray(wide, cfg)[..., 0]
     # The landscape film fills the width and gets bars at top and bottom, as a Hannover film does.
     assert (x[:3] == 0).all() and (x[-3:] == 0).all() and (x[:, :3] != 0).any()
+
+
+def test_moved_into_counts_changed_labels_by_the_class_they_went_to():
+    before, after = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 0, 2, 2])
+    assert moved_into(before, after, 4) == [1, 1, 1, 0]
+    assert moved_into(after, before, 4) == [1, 2, 0, 0]  # by the class they left
+    assert moved_into(before, before, 3) == [0, 0, 0]
+
+
+def test_robustness_says_where_the_changed_labels_went():
+    films, y = _films(), np.array([0, 1] * 5)
+    rob = robustness(centre_brightness, films, CONFIG, y, 2)
+    clean = centre_brightness(np.stack([preprocess_gray(g, CONFIG) for g in films])).argmax(1)
+    assert rob["none"]["moved_into"] == [0, 0] and rob["none"]["label_counts"] == np.bincount(clean, minlength=2).tolist()
+    for name, shift in SHIFTS.items():
+        after = centre_brightness(np.stack([preprocess_gray(shift(g), CONFIG) for g in films])).argmax(1)
+        assert rob[name]["moved_into"] == [int(((after == k) & (clean != k)).sum()) for k in range(2)], name
+        assert sum(rob[name]["label_counts"]) == len(films)
+    assert sum(sum(r["moved_into"]) for r in rob.values()) > 0  # the stand-in model does change its mind
+
+
+def test_the_report_names_the_class_the_changed_labels_lean_towards():
+    from convert.report import lean_lines
+
+    def rob(into_per_shift):
+        r = {"none": {"moved_into": [0, 0], "label_counts": [50, 50]}}
+        r.update({f"s{i}": {"moved_into": m} for i, m in enumerate(into_per_shift)})
+        return r
+
+    leaning = " ".join(lean_lines(rob([[6, 1], [5, 0], [4, 2]]), ["COVID", "Normal"]))
+    assert "18 labels changed: 15 into COVID (83%), 3 into Normal (17%)" in leaning
+    assert "lean towards COVID (83% of the changes, against 50%" in leaning and "false COVID calls" in leaning
+    even = " ".join(lean_lines(rob([[5, 4], [4, 5]]), ["COVID", "Normal"]))
+    assert "18 labels changed" in even and "lean" not in even
+    few = " ".join(lean_lines(rob([[3, 0], [2, 0]]), ["COVID", "Normal"]))
+    assert "5 labels changed" in few and "lean" not in few  # too few changes to name a lean
+    assert lean_lines(rob([[0, 0]]), ["COVID", "Normal"]) == []
