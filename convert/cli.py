@@ -100,9 +100,10 @@ def evaluate(
                                 "acquisition shifts (exposure, contrast, blur, the vendor's edge enhancement and local "
                                 "contrast, noise, a tighter crop, a crop of the height or the width alone (a film of "
                                 "another shape), rotation, burned-in text, borders): balanced accuracy, "
-                                "its drop, how far each shift moves the answers, and the class it costs most (each "
-                                "class's sensitivity is in report.json). Reads every image again and costs 15 passes "
-                                "of the model."),
+                                "its drop, how far each shift moves the answers, the class it costs most (each "
+                                "class's sensitivity is in report.json) and the classes the changed labels went to, "
+                                "with the class they lean towards: the false calls to expect at a site that processes "
+                                "films differently. Reads every image again and costs 15 passes of the model."),
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P", help="Label the images as edge-classify --threshold CLASS=P would: CLASS "
                                                      "whenever its probability is at least P (e.g. a threshold from "
