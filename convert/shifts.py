@@ -141,9 +141,8 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     probabilities with and without it (0: unmoved; 1: certain of another class; answers can move a
     long way without crossing the decision threshold, which balanced accuracy would not see), and
     how many labels changed into each class (``moved_into``; ``label_counts``: how many images got
-    each class). ``grays`` are loaded lazily and
-    ``chunk`` at a time, so a large set of large films fits in memory; ``done`` is called once per
-    image. ``rule`` (class index, threshold; edge.decision) labels the films as a device under that
+    each class). ``grays`` are loaded lazily and ``chunk`` at a time, so a large set of large films
+    fits in memory; ``done`` is called once per image. ``rule`` (class index, threshold; edge.decision) labels the films as a device under that
     rule would, else the most probable class."""
     from convert.metrics import balanced_accuracy, sensitivities
     from edge.decision import labels_for
