@@ -125,7 +125,7 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     ap.add_argument("--images", type=int, default=500, help="Images in the folder-throughput test.")
     args = ap.parse_args()
-    n_images, n_proc, n_epochs, n_train = (60, 3, 2, 128) if args.quick else (args.images, 7, 3, 10**9)
+    n_images, n_proc, n_epochs, n_train = (60, 3, 2, 128) if args.quick else (args.images, 7, 5, 10**9)
     load_tensorflow()
     import keras
     import tensorflow as tf
