@@ -7,18 +7,25 @@ import re
 from pathlib import Path
 
 
+KEPT = "<!-- kept when the benchmark rewrites this section -->"
+
+
 def write_section(path: Path, title: str, body: str) -> None:
     """Replace the section ``## {title}...`` of the file at ``path`` in place (or append it), atomically.
 
     A section runs from its heading to the next ``## `` heading; the title matches as a prefix,
-    so a dated heading ("Accuracy benchmark (2026-11-24)") replaces the previous date's.
+    so a dated heading ("Accuracy benchmark (2026-11-24)") replaces the previous date's. What
+    follows a ``KEPT`` line in the old section (the hand-written reading of earlier runs) is
+    kept after the new body, so that a re-run does not erase it.
     """
     from train.atomic import write_text
 
     old = path.read_text() if path.is_file() else "# Benchmark results\n"
     section = re.compile(rf"\n## {re.escape(title)}[^\n]*\n.*?(?=\n## |\Z)", flags=re.S)
-    new = "\n" + body.strip("\n") + "\n"
-    if section.search(old):
+    found = section.search(old)
+    kept = found.group(0).split(KEPT, 1)[1].strip("\n") if found and KEPT in found.group(0) else None
+    new = "\n" + body.strip("\n") + "\n" + (f"\n{KEPT}\n\n{kept}\n" if kept is not None else "")
+    if found:
         text = section.sub(lambda _: new, old, count=1)
     else:
         text = old.rstrip("\n") + "\n" + new

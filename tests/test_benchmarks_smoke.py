@@ -127,3 +127,17 @@ def test_shift_lean_runs_on_a_run_folder(tiny_run):
     assert row.startswith(f"| {tiny_run.name} |"), p.stdout
     films, changed = (int(v) for v in row.split("|")[2:4])
     assert films > 0 and 0 <= changed <= 14 * films
+
+
+def test_record_keeps_the_notes_below_the_kept_line(tmp_path, monkeypatch):
+    from benchmarks.results import KEPT, record
+
+    path = tmp_path / "RESULTS.md"
+    path.write_text(f"# Benchmark results\n\n## Distillation (2020-01-01)\n\nold table\n\n{KEPT}\n\n"
+                    "Session 1 notes.\n\n## Ablations\n\nkept\n")
+    monkeypatch.setattr(sys, "argv", ["benchmarks/distill_gain.py"])
+    record("Distillation", "new table", path)
+    record("Distillation", "newer table", path)  # twice: the notes stay once
+    text = path.read_text()
+    assert "old table" not in text and "new table" not in text and text.count("Session 1 notes.") == 1
+    assert text.index("newer table") < text.index(KEPT) < text.index("Session 1 notes") < text.index("## Ablations\n\nkept")
