@@ -32,48 +32,29 @@ RUNS = ["covid-normal-compact-distilled", "covid-normal-compact-distilled-withou
         "4-class-seed"]
 
 
-def lean(clean: np.ndarray, shifted: dict[str, np.ndarray]) -> dict:
-    """Where the answers of ``clean`` probabilities went under each shift's ``shifted`` ones (same
-    films, same order): per class, answers moved into it and out of it (summed over the shifts),
-    and the mean change of its probability (over films and shifts)."""
-    from convert.shifts import moved_into
-
-    k = clean.shape[1]
-    before = clean.argmax(1)
-    into, out_of = np.zeros(k, int), np.zeros(k, int)
-    for p in shifted.values():
-        after = p.argmax(1)
-        into += moved_into(before, after, k)
-        out_of += moved_into(after, before, k)  # the same changes, counted by the class they left
-    dp = np.mean([p - clean for p in shifted.values()], axis=(0, 1))
-    return {"into": into.tolist(), "out_of": out_of.tolist(), "mean_dp": dp.tolist()}
-
-
 def score_run(run_dir: Path) -> dict:
-    """The run's Keras model on its test split, clean and under every shift, summarised by ``lean``."""
+    """The run's Keras model on its test split under every shift (convert.shifts.robustness),
+    summarised by convert.shifts.lean."""
     from train.quiet import load_tensorflow
 
     load_tensorflow()
     import keras
 
     import train.models  # noqa: F401  (registers the custom layers for loading)
-    from convert.shifts import SHIFTS
+    from convert.shifts import lean, robustness
     from edge.model import softmax
-    from edge.preprocess import PreprocessConfig, load_grayscale, preprocess_gray
+    from edge.preprocess import PreprocessConfig, load_grayscale
     from train.data import Split
 
     run = json.loads((run_dir / "run.json").read_text())
     split = Split.load(run_dir / "split.json")
-    config = PreprocessConfig.from_dict(run["preprocess"])
     model = keras.models.load_model(run_dir / "model.keras", compile=False)
-    grays = [load_grayscale(Path(split.data_dir) / i.path) for i in split.parts["test"]]
-
-    def predict(shift) -> np.ndarray:
-        x = np.stack([preprocess_gray(shift(g), config) for g in grays]).astype(np.float32)
-        return softmax(model.predict(x, verbose=0, batch_size=64))
-
-    return {"run": run_dir.name, "classes": split.classes, "films": len(grays),
-            **lean(predict(lambda g: g), {name: predict(s) for name, s in SHIFTS.items()})}
+    items = split.parts["test"]
+    y = np.array([split.classes.index(i.label) for i in items])
+    rob = robustness(lambda x: softmax(model.predict(x.astype(np.float32), verbose=0, batch_size=64)),
+                     (load_grayscale(Path(split.data_dir) / i.path) for i in items),
+                     PreprocessConfig.from_dict(run["preprocess"]), y, len(split.classes))
+    return {"run": run_dir.name, "classes": split.classes, "films": len(items), **lean(rob)}
 
 
 def table(results: list[dict]) -> str:

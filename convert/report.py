@@ -13,7 +13,7 @@ import numpy as np
 
 from convert import plots
 from convert.metrics import to_jsonable
-from convert.shifts import hardest_hit
+from convert.shift_report import robustness_section
 from convert.summary import summarize
 from edge.decision import describe, labels_for
 from train.atomic import write_json, write_text
@@ -172,51 +172,6 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
             f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
             f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
             f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
-
-
-def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[str]:
-    """Markdown table of convert.shifts.robustness: the same images as another site might store them."""
-    md = ["## Under simulated acquisition shifts", "",
-          "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
-          "through the model's own preprocessing. 'Answers moved' is the mean total variation between the probabilities "
-          "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
-          "crossing the threshold. A large drop under one shift says what this model must not meet at a new site. "
-          "The next column names the class whose sensitivity the shift lowers most: an average over classes can hide "
-          "one class collapsing. The last says which classes the images whose label changed were given.", "",
-          "| shift | balanced accuracy % | drop (points) | answers moved % | class it costs most: sensitivity drop (points) "
-          "| labels changed, into |",
-          "|---|---:|---:|---:|---|---|"]
-    for name, r in robustness.items():
-        hit = hardest_hit(robustness, name)
-        into = ", ".join(f"{c} {n}" for c, n in zip(classes, r.get("moved_into", [])) if n)
-        md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | "
-                  f"{100 * r['answers_moved']:.1f} | {'' if hit is None else f'{classes[hit[0]]} {hit[1]:.1f}'} | "
-                  f"{into} |")
-    return md + [""] + lean_lines(robustness, classes)
-
-
-def lean_lines(robustness: dict[str, dict], classes: list[str]) -> list[str]:
-    """One paragraph on where the changed labels went over all shifts. On cxr-dev most go to COVID
-    (benchmarks/shift_lean.py): a model whose answers drift to one class under any unfamiliar
-    processing will make that class's false calls at a site it never saw. A class is named as the
-    lean when it took at least 10 points more of the changes than a change with no preference
-    would give it (a share in proportion to the images not already labelled with it)."""
-    shifted = [r for name, r in robustness.items() if name != "none" and "moved_into" in r]
-    into = np.sum([r["moved_into"] for r in shifted], axis=0) if shifted else np.zeros(len(classes))
-    total = int(np.sum(into))
-    if total == 0 or "label_counts" not in robustness.get("none", {}):
-        return []
-    counts = np.asarray(robustness["none"]["label_counts"], float)
-    expected = (counts.sum() - counts) / ((len(classes) - 1) * counts.sum())
-    share = into / total
-    parts = ", ".join(f"{int(n)} into {c} ({s:.0%})" for c, n, s in zip(classes, into, share) if n)
-    md = [f"Over all shifts {total} labels changed: {parts}."]
-    top = int(np.argmax(share - expected))
-    if total >= 10 and share[top] - expected[top] >= 0.10:
-        md.append(f"They lean towards {classes[top]} ({share[top]:.0%} of the changes, against {expected[top]:.0%} "
-                  f"with no preference): at a site that stores or processes films differently, expect this model's "
-                  f"errors to lean towards false {classes[top]} calls.")
-    return [" ".join(md), ""]
 
 
 def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],

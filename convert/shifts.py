@@ -141,9 +141,10 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     probabilities with and without it (0: unmoved; 1: certain of another class; answers can move a
     long way without crossing the decision threshold, which balanced accuracy would not see), and
     how many labels changed into each class (``moved_into``; ``label_counts``: how many images got
-    each class). ``grays`` are loaded lazily and ``chunk`` at a time, so a large set of large films
-    fits in memory; ``done`` is called once per image. ``rule`` (class index, threshold; edge.decision) labels the films as a device under that
-    rule would, else the most probable class."""
+    each class; ``probability_change``: the mean change of each class's probability). ``grays``
+    are loaded lazily and ``chunk`` at a time, so a large set of large films fits in memory;
+    ``done`` is called once per image. ``rule`` (class index, threshold; edge.decision) labels the
+    films as a device under that rule would, else the most probable class."""
     from convert.metrics import balanced_accuracy, sensitivities
     from edge.decision import labels_for
     from edge.preprocess import preprocess_gray
@@ -173,8 +174,18 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
                    "answers_moved": answers_moved(probs["none"], p),
                    "moved_into": moved_into(labels["none"], labels[name], n_classes),
                    "label_counts": np.bincount(labels[name], minlength=n_classes).tolist(),
+                   "probability_change": (p - probs["none"]).mean(axis=0).tolist(),
                    "sensitivity": sensitivities(y, labels[name], n_classes)}
             for name, p in probs.items()}
+
+
+def lean(robustness: dict[str, dict]) -> dict[str, list]:
+    """Totals over all shifts of ``robustness``: labels changed into each class (``into``) and
+    the mean change of each class's probability (``mean_dp``). A model whose answers drift to one
+    class under any unfamiliar processing will make that class's false calls at a new site."""
+    shifted = [r for name, r in robustness.items() if name != "none"]
+    return {"into": np.sum([r["moved_into"] for r in shifted], axis=0).astype(int).tolist(),
+            "mean_dp": np.mean([r["probability_change"] for r in shifted], axis=0).tolist()}
 
 
 def hardest_hit(robustness: dict[str, dict], name: str) -> tuple[int, float] | None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from convert.metrics import sensitivities
-from convert.shifts import SHIFTS, answers_moved, hardest_hit, moved_into, robustness
+from convert.shifts import SHIFTS, answers_moved, hardest_hit, lean, moved_into, robustness
 from edge.preprocess import PreprocessConfig, preprocess_gray
 
 
@@ -82,10 +82,11 @@ def test_per_class_sensitivity_and_the_class_a_shift_costs_most():
            "b": {"sensitivity": [0.75, 1.0, 0.75, None]}}
     assert hardest_hit(rob, "a") == (0, 25.0)  # a tie at 25 points goes to the first class listed
     assert hardest_hit(rob, "b") is None and hardest_hit(rob, "none") is None  # costs no class anything
-    from convert.report import robustness_section
+    from convert.shift_report import robustness_section
 
     for name in rob:
-        rob[name].update(balanced_accuracy=0.5, drop_points=0.0, answers_moved=0.0)
+        rob[name].update(balanced_accuracy=0.5, drop_points=0.0, answers_moved=0.0, moved_into=[0, 0, 0, 0],
+                         label_counts=[2, 2, 2, 2], probability_change=[0.0] * 4)
     md = "\n".join(robustness_section(rob, ["COVID", "Normal", "Viral", "Other"]))
     assert "| a | 50.0 | 0.0 | 0.0 | COVID 25.0 |" in md and "| b | 50.0 | 0.0 | 0.0 |  |" in md
 
@@ -136,15 +137,26 @@ def test_robustness_says_where_the_changed_labels_went():
         after = centre_brightness(np.stack([preprocess_gray(shift(g), CONFIG) for g in films])).argmax(1)
         assert rob[name]["moved_into"] == [int(((after == k) & (clean != k)).sum()) for k in range(2)], name
         assert sum(rob[name]["label_counts"]) == len(films)
+        p = centre_brightness(np.stack([preprocess_gray(shift(g), CONFIG) for g in films]))
+        p0 = centre_brightness(np.stack([preprocess_gray(g, CONFIG) for g in films]))
+        assert np.allclose(rob[name]["probability_change"], (p - p0).mean(axis=0)), name
     assert sum(sum(r["moved_into"]) for r in rob.values()) > 0  # the stand-in model does change its mind
 
 
+def test_lean_totals_the_changed_labels_and_the_probability_changes_over_the_shifts():
+    rob = {"none": {"moved_into": [0, 0], "probability_change": [0.0, 0.0]},
+           "a": {"moved_into": [2, 0], "probability_change": [0.2, -0.2]},
+           "b": {"moved_into": [1, 1], "probability_change": [-0.1, 0.1]}}
+    r = lean(rob)
+    assert r["into"] == [3, 1] and np.allclose(r["mean_dp"], [0.05, -0.05])  # "none" is not a shift
+
+
 def test_the_report_names_the_class_the_changed_labels_lean_towards():
-    from convert.report import lean_lines
+    from convert.shift_report import lean_lines
 
     def rob(into_per_shift):
-        r = {"none": {"moved_into": [0, 0], "label_counts": [50, 50]}}
-        r.update({f"s{i}": {"moved_into": m} for i, m in enumerate(into_per_shift)})
+        r = {"none": {"moved_into": [0, 0], "label_counts": [50, 50], "probability_change": [0.0, 0.0]}}
+        r.update({f"s{i}": {"moved_into": m, "probability_change": [0.0, 0.0]} for i, m in enumerate(into_per_shift)})
         return r
 
     leaning = " ".join(lean_lines(rob([[6, 1], [5, 0], [4, 2]]), ["COVID", "Normal"]))

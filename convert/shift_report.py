@@ -1,0 +1,51 @@
+"""The report's section on simulated acquisition shifts (convert.shifts.robustness): what each
+shift costs, and which class the answers that change go to."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.shifts import hardest_hit, lean
+
+
+def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[str]:
+    """Markdown table of convert.shifts.robustness: the same images as another site might store them."""
+    md = ["## Under simulated acquisition shifts", "",
+          "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
+          "through the model's own preprocessing. 'Answers moved' is the mean total variation between the probabilities "
+          "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
+          "crossing the threshold. A large drop under one shift says what this model must not meet at a new site. "
+          "The next column names the class whose sensitivity the shift lowers most: an average over classes can hide "
+          "one class collapsing. The last says which classes the images whose label changed were given.", "",
+          "| shift | balanced accuracy % | drop (points) | answers moved % | class it costs most: sensitivity drop (points) "
+          "| labels changed, into |",
+          "|---|---:|---:|---:|---|---|"]
+    for name, r in robustness.items():
+        hit = hardest_hit(robustness, name)
+        into = ", ".join(f"{c} {n}" for c, n in zip(classes, r["moved_into"]) if n)
+        md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | "
+                  f"{100 * r['answers_moved']:.1f} | {'' if hit is None else f'{classes[hit[0]]} {hit[1]:.1f}'} | "
+                  f"{into} |")
+    return md + [""] + lean_lines(robustness, classes)
+
+
+def lean_lines(robustness: dict[str, dict], classes: list[str]) -> list[str]:
+    """One paragraph on where the changed labels went over all shifts (convert.shifts.lean; on
+    cxr-dev most go to COVID: benchmarks/shift_lean.py). A class is named as the lean when it took
+    at least 10 points more of the changes than a change with no preference would give it (a share
+    in proportion to the images not already labelled with it)."""
+    into = np.array(lean(robustness)["into"])
+    total = int(into.sum())
+    if total == 0:
+        return []
+    counts = np.asarray(robustness["none"]["label_counts"], float)
+    expected = (counts.sum() - counts) / ((len(classes) - 1) * counts.sum())
+    share = into / total
+    parts = ", ".join(f"{int(n)} into {c} ({s:.0%})" for c, n, s in zip(classes, into, share) if n)
+    md = [f"Over all shifts {total} labels changed: {parts}."]
+    top = int(np.argmax(share - expected))
+    if total >= 10 and share[top] - expected[top] >= 0.10:
+        md.append(f"They lean towards {classes[top]} ({share[top]:.0%} of the changes, against {expected[top]:.0%} "
+                  f"with no preference): at a site that stores or processes films differently, expect this model's "
+                  f"errors to lean towards false {classes[top]} calls.")
+    return [" ".join(md), ""]
