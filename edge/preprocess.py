@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 # Refuse images above this many pixels before decoding them (a 16k x 16k PNG would need 256 MB
 # of memory on a Pi with 512 MB). Real chest X-rays are at most about 4300 x 4300.
@@ -211,6 +211,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
+        img = _upright(img)
         if img.mode in ("P", "PA"):
             img = img.convert("RGBA")
         if img.mode in ("RGBA", "LA"):
@@ -227,6 +228,22 @@ def decode_bytes(data: bytes) -> np.ndarray:
     except Exception as e:
         reason = str(e).split("\n")[0] or type(e).__name__
         raise ImageError(f"corrupt or truncated image ({reason})") from None
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation tag, as every image viewer does.
+
+    Cameras and phones (a photo of a film on a light box) and some PACS exports store the
+    pixels sideways and say so in the tag; without this the model would read a film lying on
+    its side that the user sees upright. A damaged EXIF block is ignored, not fatal: the
+    pixels are still the image.
+    """
+    try:
+        if img.getexif().get(0x0112, 1) in (1, None):  # 0x0112: Orientation; 1 is upright
+            return img
+        return ImageOps.exif_transpose(img) or img
+    except Exception:
+        return img
 
 
 def _wide_to_uint8(a: np.ndarray) -> np.ndarray:

@@ -61,6 +61,21 @@ def test_rgba_transparency_composites_onto_black():
     assert out[:, :32].min() >= 199 and out[:, 32:].max() == 0
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_exif_orientation_is_applied_as_a_viewer_would(fmt):
+    """A film stored sideways with an EXIF 'rotate 90 CW' tag is read upright, as the user sees it."""
+    upright = chest_like(160, 120)
+    stored = Image.fromarray(np.ascontiguousarray(np.rot90(upright, k=1)))  # what the camera wrote
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the viewer rotates the stored pixels 90 degrees clockwise
+    kw = {"quality": 95} if fmt == "JPEG" else {}
+    out = load_bytes(encode(stored, fmt, exif=exif.tobytes(), **kw))
+    assert out.shape == upright.shape
+    assert np.abs(out.astype(int) - upright).mean() < (12 if fmt == "JPEG" else 1)
+    untagged = load_bytes(encode(stored, fmt, **kw))
+    assert untagged.shape == stored.size[::-1]  # without the tag nothing turns
+
+
 def test_aspect_ratio_is_kept_by_padding():
     wide = chest_like(200, 100)
     x = preprocess_gray(wide, PreprocessConfig(size=64, trim_borders=False))
