@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -117,6 +118,11 @@ def evaluate(
         None, "--operating-point", metavar="CLASS=SENSITIVITY",
         help="Choose the threshold that gives CLASS this sensitivity on these films (e.g. COVID=0.95: your site's "
              "own operating point), and report what it gives on films it was not chosen on (5-fold cross-validation)."),
+    class_map: Optional[str] = typer.Option(
+        None, "--class-map", metavar="FOLDER=LABEL,...",
+        help="Which model label each class folder stands for, where the names differ beyond case and punctuation "
+             "(NORMAL, COVID-19 and covid19 already match Normal and COVID); FOLDER=- leaves a folder out, e.g. "
+             "--class-map PNEUMONIA=- for a class the model was not trained on."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -126,6 +132,7 @@ def evaluate(
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
+    from convert.class_names import LEAVE_OUT, match_classes, parse_class_map
     from convert.evaluate import model_for
     from convert.operating_point import parse_operating_point
     from edge.decision import parse_threshold
@@ -148,9 +155,17 @@ def evaluate(
             if save_model.resolve() == model.resolve():
                 raise ValueError("--save-model: give a new path; the original model file is kept as it is")
         items, _, _ = discover(data_dir, min_classes=1)
-        unknown = sorted({i.label for i in items} - set(labels))
-        if unknown:
-            raise DataError(f"folder classes {', '.join(unknown)} are not among the model's labels {', '.join(labels)}")
+        try:
+            matched = match_classes((i.label for i in items), labels, parse_class_map(class_map))
+        except ValueError as e:
+            raise DataError(str(e)) from None
+        for folder, label in matched.items():
+            if folder != label and not quiet:
+                print(f"cxr-evaluate: folder {folder}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
+                      file=sys.stderr)
+        items = [replace(i, label=matched[i.label]) for i in items if matched[i.label] != LEAVE_OUT]
+        if not items:
+            raise DataError(f"no class folder of {data_dir} is left to score")
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
@@ -201,6 +216,7 @@ def evaluate(
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
+                                    "class_folders": matched,
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),

@@ -1,0 +1,65 @@
+"""Which of a model's labels each class folder of a user's data set stands for.
+
+Sites name their folders their own way: the Kermany children's set says NORMAL, other
+archives COVID-19 or covid19, where a model trained on the Kaggle database says Normal and
+COVID. Refusing such a folder would send users off to rename thousands of files; guessing
+freely could score pneumonia films as COVID. So names match exactly, then ignoring case and
+punctuation (with COVID-19 for COVID), and anything else needs the user's own --class-map.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+LEAVE_OUT = "-"
+_SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
+
+
+def _key(name: str) -> str:
+    key = re.sub(r"[^0-9a-z]", "", name.lower())
+    return _SAME_AS.get(key, key)
+
+
+def parse_class_map(text: str | None) -> dict[str, str]:
+    """``"NORMAL=Normal,PNEUMONIA=-"`` -> ``{"NORMAL": "Normal", "PNEUMONIA": "-"}`` (``-``: leave the folder out)."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        folder, sep, label = part.partition("=")
+        if not sep or not folder.strip() or not label.strip():
+            raise ValueError(f"--class-map: {part.strip()!r} is not FOLDER=LABEL (or FOLDER=- to leave it out)")
+        mapping[folder.strip()] = label.strip()
+    return mapping
+
+
+def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Map every folder class to a model label (or ``LEAVE_OUT``); raise ValueError naming what does not match.
+
+    An explicit mapping wins; then the exact name; then the name ignoring case and punctuation,
+    which must point at exactly one label.
+    """
+    mapping = mapping or {}
+    bad_targets = sorted({v for v in mapping.values() if v != LEAVE_OUT and v not in labels})
+    if bad_targets:
+        raise ValueError(f"--class-map names {', '.join(bad_targets)}, not among the model's labels {', '.join(labels)}")
+    by_key: dict[str, list[str]] = {}
+    for label in labels:
+        by_key.setdefault(_key(label), []).append(label)
+    matched: dict[str, str] = {}
+    unknown: list[str] = []
+    for folder in sorted(set(folders)):
+        if folder in mapping:
+            matched[folder] = mapping[folder]
+        elif folder in labels:
+            matched[folder] = folder
+        elif len(by_key.get(_key(folder), [])) == 1:
+            matched[folder] = by_key[_key(folder)][0]
+        else:
+            unknown.append(folder)
+    if unknown:
+        raise ValueError(f"folder classes {', '.join(unknown)} are not among the model's labels {', '.join(labels)}; "
+                         f"say which label each stands for with --class-map FOLDER=LABEL, or leave it out with "
+                         f"--class-map FOLDER=-")
+    return matched

@@ -1,0 +1,69 @@
+"""Class folders named the site's way match the model's labels; anything ambiguous is refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from convert.class_names import LEAVE_OUT, match_classes, parse_class_map
+from convert.cli import evaluate_app
+
+LABELS = ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"]
+
+
+def test_names_match_ignoring_case_and_punctuation():
+    got = match_classes(["NORMAL", "covid-19", "COVID19", "viral pneumonia", "Lung_Opacity"], LABELS)
+    assert got == {"NORMAL": "Normal", "covid-19": "COVID", "COVID19": "COVID",
+                   "viral pneumonia": "Viral_Pneumonia", "Lung_Opacity": "Lung_Opacity"}
+
+
+def test_an_explicit_map_wins_and_can_leave_a_folder_out():
+    got = match_classes(["healthy", "PNEUMONIA", "Normal"], LABELS,
+                        parse_class_map("healthy=Normal, PNEUMONIA=-"))
+    assert got == {"healthy": "Normal", "PNEUMONIA": LEAVE_OUT, "Normal": "Normal"}
+
+
+def test_unknown_folders_are_named_with_the_way_out():
+    with pytest.raises(ValueError, match=r"PNEUMONIA are not among .*--class-map FOLDER=LABEL"):
+        match_classes(["NORMAL", "PNEUMONIA"], LABELS)
+
+
+def test_a_name_that_fits_two_labels_is_not_guessed():
+    with pytest.raises(ValueError, match="normal are not among"):
+        match_classes(["normal"], ["Normal", "NORMAL"])
+
+
+@pytest.mark.parametrize("text", ["NORMAL", "=Normal", "NORMAL=", " = "])
+def test_a_malformed_map_is_refused(text):
+    with pytest.raises(ValueError, match="FOLDER=LABEL"):
+        parse_class_map(text)
+
+
+def test_a_map_to_a_label_the_model_lacks_is_refused():
+    with pytest.raises(ValueError, match="--class-map names Cat"):
+        match_classes(["NORMAL"], LABELS, {"NORMAL": "Cat"})
+
+
+def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "covid-19")
+    shutil.copytree(data / "Normal", site / "NORMAL")
+    shutil.copytree(data / "Normal", site / "PNEUMONIA")  # a class the model never learnt
+    model = str(tiny_run / "model_int8.tflite")
+    r = CliRunner().invoke(evaluate_app, [model, str(site), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 2 and "PNEUMONIA" in r.output and "--class-map" in r.output
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [model, str(site), "--out", str(out), "--class-map", "PNEUMONIA=-",
+                                          "--explain", "0", "--n-boot", "100"])
+    assert r.exit_code == 0, r.output
+    assert "folder PNEUMONIA: left out" in r.output and "folder NORMAL: scored as Normal" in r.output
+    report = json.loads((out / "report.json").read_text())
+    n = {c: len(list((data / c).glob("*.png"))) for c in ("COVID", "Normal")}
+    assert {c["class"]: c["support"] for c in report["metrics"]["per_class"]} == n
+    assert report["class_folders"] == {"NORMAL": "Normal", "PNEUMONIA": "-", "covid-19": "COVID"}
+    assert all(not p["file"].startswith("PNEUMONIA/") for p in report["predictions"])
