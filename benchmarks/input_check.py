@@ -95,7 +95,7 @@ def measure(run_dir: Path) -> list[tuple[int, str, int, float]]:
     from convert.shifts import shifted_inputs
     from edge.preprocess import PreprocessConfig, load_grayscale, preprocess_gray
     from edge.typicality import fit_typicality
-    from train.atomic import read_json
+    from edge.atomic import read_json
     from train.data import Split, load_part
 
     split = Split.load(run_dir / "split.json")

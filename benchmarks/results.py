@@ -18,7 +18,7 @@ def write_section(path: Path, title: str, body: str) -> None:
     follows a ``KEPT`` line in the old section (the hand-written reading of earlier runs) is
     kept after the new body, so that a re-run does not erase it.
     """
-    from train.atomic import write_text
+    from edge.atomic import write_text
 
     old = path.read_text() if path.is_file() else "# Benchmark results\n"
     section = re.compile(rf"\n## {re.escape(title)}[^\n]*\n.*?(?=\n## |\Z)", flags=re.S)

@@ -16,7 +16,7 @@ from typing import Any
 
 from edge import __version__
 from edge import metadata as md
-from train.atomic import write_bytes
+from edge.atomic import write_bytes
 from train.audit import give_away_text
 
 

@@ -43,7 +43,7 @@ def model_for(path: Path):
     if path.suffix == ".keras":
         import keras
 
-        from train.atomic import read_json
+        from edge.atomic import read_json
 
         model = keras.models.load_model(path, compile=False)
         run_json = path.parent / "run.json"

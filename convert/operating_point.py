@@ -23,7 +23,7 @@ from convert.roc import rates_at_threshold, rates_of_flags, threshold_for_sensit
 from convert.metrics import to_jsonable
 from edge import metadata as md
 from edge.decision import class_and_value
-from train.atomic import write_bytes
+from edge.atomic import write_bytes
 from train.audit import stratified_folds
 
 

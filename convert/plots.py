@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.roc import roc_curve
-from train.atomic import atomic_path
+from edge.atomic import atomic_path
 
 
 def _plt():

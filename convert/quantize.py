@@ -24,7 +24,7 @@ from convert.summary import summarize
 from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
-from train.atomic import read_json, write_bytes
+from edge.atomic import read_json, write_bytes
 from train.data import Split, load_part
 
 

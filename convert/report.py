@@ -16,7 +16,7 @@ from convert.metrics import to_jsonable
 from convert.shift_report import robustness_section
 from convert.summary import summarize
 from edge.decision import describe, labels_for
-from train.atomic import write_json, write_text
+from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "

@@ -27,6 +27,7 @@ class Result:
     probabilities: np.ndarray | None = None
     error: str | None = None
     atypical: bool | None = None  # unlike the training images (edge.typicality); None: no check
+    explanation: dict | None = None  # edge.explain.explain_file's {map, evidence_at_border}, with --explain
 
 
 class Classifier(Protocol):

@@ -46,7 +46,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_a_write_that_does_not_fit_keeps_the_old_file_and_names_it(tmp_path):
     target = tmp_path / "report.json"
     target.write_text("the previous report")
-    r = run_limited(4096, "import sys; from train.atomic import write_bytes; write_bytes(sys.argv[1], b'x' * 20000)",
+    r = run_limited(4096, "import sys; from edge.atomic import write_bytes; write_bytes(sys.argv[1], b'x' * 20000)",
                     str(target))
     assert r.returncode == 1
     assert f"File too large: '{target}'" in r.stderr  # the file asked for, not the temporary one

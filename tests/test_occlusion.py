@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from convert.occlusion import border_share, explain_mistakes, occlusion_map, overall_border_share
+from convert.occlusion import explain_mistakes, overall_border_share
+from edge.explain import border_share, occlusion_map
 
 
 def top_left_detector(x: np.ndarray) -> np.ndarray:

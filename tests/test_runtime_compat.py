@@ -82,3 +82,34 @@ def test_int8_is_an_integer_body_with_float_stem_and_logits(model_dir, arch):
     # The float layers cost 3 bytes more per weight than int8 ones, and little else.
     extra = 3 * sum(int(np.prod(t["shape"])) for t in stem + logits_weights)
     assert abs(len(head.path.read_bytes()) - len(full.path.read_bytes()) - extra) < 2048
+
+
+def test_edge_classify_explains_its_answers_on_the_device_runtime(model_dir, tmp_path):
+    """--explain writes one picture per classified image, under distinct names, and a bad file
+    still fails alone: on whichever runtime is in use (tflite-runtime 2.14 in the second run)."""
+    import json
+
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    rng = np.random.default_rng(0)
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        Image.fromarray(rng.integers(0, 255, (96, 80), dtype=np.uint8)).save(tmp_path / d / "film.png")
+    (tmp_path / "a" / "broken.png").write_bytes(b"not an image")
+    model = model_dir / "compact" / "model_int8.tflite"
+    r = CliRunner().invoke(app, [str(tmp_path / "a"), str(tmp_path / "b"), "--model", str(model), "--json",
+                                 "--explain", str(tmp_path / "maps")])
+    assert r.exit_code == 1, r.output
+    recs = {Path(rec["file"]).relative_to(tmp_path).as_posix(): rec for rec in map(json.loads, r.stdout.splitlines())}
+    assert "error" in recs["a/broken.png"] and "map" not in recs["a/broken.png"]
+    maps = [Path(recs[f]["map"]) for f in ("a/film.png", "b/film.png")]
+    assert [p.name for p in maps] == ["film.png", "film-2.png"]
+    side = EdgeModel(model).input_shape[1]
+    for p, f in zip(maps, ("a/film.png", "b/film.png")):
+        assert 0.0 <= recs[f]["evidence_at_border"] <= 1.0
+        with Image.open(p) as im:
+            assert im.mode == "RGB" and im.width == 2 * (2 * side + 4) and im.height > 2 * side
+    assert sorted(q.name for q in (tmp_path / "maps").iterdir()) == ["film-2.png", "film.png"]  # no temporary left

@@ -28,7 +28,7 @@ from edge.batch import IMAGE_SUFFIXES
 from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray, trim_uniform_borders
 from train.audit import file_traits
 from train.hygiene import fingerprint
-from train.atomic import write_bytes, write_json
+from edge.atomic import write_bytes, write_json
 
 SPLIT_NAMES = ("train", "val", "test")
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",

@@ -12,7 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from train.atomic import atomic_path, write_json
+from edge.atomic import atomic_path, write_json
 from train.pipeline import make_dataset
 
 

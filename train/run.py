@@ -16,7 +16,7 @@ import numpy as np
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
-from train.atomic import read_json, write_json
+from edge.atomic import read_json, write_json
 from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
 from train.audit import shortcut_audit, summary_line
 from train.hygiene import cross_split_duplicates, duplicate_groups

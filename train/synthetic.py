@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from train.atomic import write_bytes, write_text
+from edge.atomic import write_bytes, write_text
 from train.synthetic_anatomy import draw_chest
 from train.synthetic_draw import Canvas, gaussian_blur, lowpass_noise
 from train.synthetic_findings import add_finding

@@ -1,0 +1,35 @@
+"""edge.explain.picture: the evidence is painted where the map is positive, and nowhere else."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edge.explain import picture
+
+
+def test_only_positive_evidence_is_painted_and_the_input_is_shown_unchanged():
+    rng = np.random.default_rng(1)
+    image = rng.integers(0, 255, (32, 32, 1), dtype=np.uint8)
+    heat = np.zeros((32, 32))
+    heat[20:28, 20:28] = 0.3   # evidence, inside the frame
+    heat[0:4, 0:4] = -0.5      # covering this made the model surer: not evidence
+    pic = np.asarray(picture(image, heat, "caption", scale=1))
+    left, right = pic[:32, :32].astype(int), pic[:32, 36:68].astype(int)
+    assert np.array_equal(left, np.repeat(image, 3, axis=-1))  # what the model saw, as it saw it
+    gray = np.repeat(image, 3, axis=-1).astype(int)
+    hot = np.zeros((32, 32), bool)
+    hot[20:28, 20:28] = True
+    frame = np.zeros((32, 32), bool)
+    m = 4  # the outer eighth's outline
+    frame[m, m:32 - m] = frame[32 - m - 1, m:32 - m] = frame[m:32 - m, m] = frame[m:32 - m, 32 - m - 1] = True
+    assert np.array_equal(right[~hot & ~frame], gray[~hot & ~frame])
+    paint = hot & ~frame
+    assert (right[paint][:, 0] >= right[paint][:, 2]).all() and (right[paint] != gray[paint]).any(axis=-1).all()
+    assert pic.shape[0] > 32  # the caption below
+
+
+def test_a_map_without_evidence_paints_nothing():
+    image = np.full((16, 16, 1), 90, np.uint8)
+    pic = np.asarray(picture(image, -np.ones((16, 16)), "", scale=1))
+    inside_the_frame = pic[3:13, 23:33]  # the right panel starts at column 20; its frame is at 2 and 13
+    assert (inside_the_frame == 90).all()
