@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -141,8 +142,9 @@ def main(
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                          explain is not None)
-        failed = maps = 0
+        failed = maps = flagged = 0
         taken: set[str] = set()
+        labelled: Counter[str] = Counter()
         for r in itertools.chain(missing, classify_files(m, paths)):
             if r.atypical and refuse_atypical:
                 r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
@@ -160,11 +162,27 @@ def main(
                     print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
                     failed += 1
             failed += r.error is not None
+            flagged += bool(r.atypical)
+            if r.error is None:
+                labelled[m.labels[ranking(r.probabilities, rule)[0]]] += 1
             writer(r)
         sys.stdout.flush()
+        if failed + sum(labelled.values()) > 1 and not (json_out or csv_out):  # a folder's tally, for people
+            print(f"edge-classify: summary: {_tally(labelled, m.labels, failed, flagged)}", file=sys.stderr)
         if explain is not None:
             print(f"edge-classify: {maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _tally(labelled: Counter[str], labels: list[str], failed: int, flagged: int) -> str:
+    """'12 images: 7 COVID, 5 Normal; 1 failed; 2 unlike the training images' (classes in the model's order)."""
+    n = sum(labelled.values()) + failed
+    parts = [f"{n} images: " + ", ".join(f"{labelled[c]} {c}" for c in labels)]
+    if failed:
+        parts.append(f"{failed} failed")
+    if flagged:
+        parts.append(f"{flagged} unlike the training images (input check)")
+    return "; ".join(parts)
 
 
 def _stdin_paths(args: list[str]) -> Iterator[str]:

@@ -9,6 +9,7 @@ exit with 2 and one line. One tiny model is trained and converted with the real 
 from __future__ import annotations
 
 import json
+from collections import Counter
 import os
 import subprocess
 import sys
@@ -87,14 +88,22 @@ def _skip_if_absent(name: str, corpus: dict[str, Path], batch: list[str]) -> Non
 # ---- the corpus in one text batch --------------------------------------------------------
 
 
-def test_text_batch_goes_on_and_exits_1(text_run, batch):
+def test_text_batch_goes_on_and_exits_1(text_run, batch, labels):
     assert text_run.returncode == 1, text_run.stderr
     assert_clean_stderr(text_run.stderr)
     # one output line per good file, one error line per bad one (plus the synthetic-model note and
     # the input check's warnings, which are not errors)
-    errors = [ln for ln in text_run.stderr.splitlines() if not ln.startswith((PREFIX + "note:", PREFIX + "warning:"))]
+    errors = [ln for ln in text_run.stderr.splitlines()
+              if not ln.startswith((PREFIX + "note:", PREFIX + "warning:", PREFIX + "summary:"))]
     assert len(text_run.stdout.splitlines()) == len(GOOD)
     assert len(errors) == len(batch) - len(GOOD), text_run.stderr
+    # the last line tallies the batch: every file once, by the label it got, and the failures
+    summary = text_run.stderr.splitlines()[-1]
+    got = Counter(ln.split("\t")[1] for ln in text_run.stdout.splitlines())
+    warned = sum(ln.startswith(PREFIX + "warning:") for ln in text_run.stderr.splitlines())
+    assert summary == (PREFIX + f"summary: {len(batch)} images: " + ", ".join(f"{got[c]} {c}" for c in labels)
+                       + f"; {len(batch) - len(GOOD)} failed"
+                       + (f"; {warned} unlike the training images (input check)" if warned else ""))
 
 
 @pytest.mark.parametrize("name", GOOD)
@@ -124,7 +133,7 @@ def test_json_batch_goes_on_and_exits_1(json_run, batch):
     assert_clean_stderr(json_run.stderr)
     records = [json.loads(ln) for ln in json_run.stdout.splitlines()]  # every line is one JSON object
     assert len(records) == len(batch)
-    # with --json the per-file errors are records on stdout, not lines on stderr
+    # with --json the per-file errors are records on stdout, not lines on stderr (and no tally for people)
     assert all(ln.startswith(PREFIX + "note:") for ln in json_run.stderr.splitlines()), json_run.stderr
 
 
