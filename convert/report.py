@@ -98,6 +98,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
     md += [headline(summary), ""]
+    renamed = {f: c for f, c in (extra or {}).get("class_folders", {}).items() if f != c}
+    if renamed:  # cxr-evaluate matched the site's folder names to the model's labels: say how
+        md += ["Class folders: " + "; ".join(f"{f} " + ("left out" if c == "-" else f"scored as {c}")
+                                            for f, c in sorted(renamed.items())) + ".", ""]
     if threshold is not None:
         md += [f"Labels follow the rule {describe(threshold, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"

@@ -67,3 +67,5 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
     assert {c["class"]: c["support"] for c in report["metrics"]["per_class"]} == n
     assert report["class_folders"] == {"NORMAL": "Normal", "PNEUMONIA": "-", "covid-19": "COVID"}
     assert all(not p["file"].startswith("PNEUMONIA/") for p in report["predictions"])
+    assert "Class folders: NORMAL scored as Normal; PNEUMONIA left out; covid-19 scored as COVID." in \
+        (out / "report.md").read_text()
