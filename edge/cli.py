@@ -5,7 +5,6 @@ Research software, NOT a medical device: its output must not be used for diagnos
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import os
@@ -19,6 +18,7 @@ import typer
 from edge.batch import Result, classify_files, expand_inputs
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors
 from edge.decision import describe, parse_threshold, ranking
+from edge.output import print_selftest, tally, writer_for
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -111,7 +111,7 @@ def main(
                 if debug:
                     raise
                 raise _fail(str(e))
-            _print_selftest(result, json_out)
+            print_selftest(result, json_out)
             raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
         if refuse_atypical and m.typicality is None:
             raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
@@ -140,7 +140,7 @@ def main(
         paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
-        writer = _writer(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
+        writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                          explain is not None)
         failed = maps = flagged = 0
         taken: set[str] = set()
@@ -168,21 +168,10 @@ def main(
             writer(r)
         sys.stdout.flush()
         if failed + sum(labelled.values()) > 1 and not (json_out or csv_out):  # a folder's tally, for people
-            print(f"edge-classify: summary: {_tally(labelled, m.labels, failed, flagged)}", file=sys.stderr)
+            print(f"edge-classify: summary: {tally(labelled, m.labels, failed, flagged)}", file=sys.stderr)
         if explain is not None:
             print(f"edge-classify: {maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
-
-
-def _tally(labelled: Counter[str], labels: list[str], failed: int, flagged: int) -> str:
-    """'12 images: 7 COVID, 5 Normal; 1 failed; 2 unlike the training images' (classes in the model's order)."""
-    n = sum(labelled.values()) + failed
-    parts = [f"{n} images: " + ", ".join(f"{labelled[c]} {c}" for c in labels)]
-    if failed:
-        parts.append(f"{failed} failed")
-    if flagged:
-        parts.append(f"{flagged} unlike the training images (input check)")
-    return "; ".join(parts)
 
 
 def _stdin_paths(args: list[str]) -> Iterator[str]:
@@ -191,78 +180,6 @@ def _stdin_paths(args: list[str]) -> Iterator[str]:
             yield from (line.rstrip("\n") for line in sys.stdin if line.strip())
         else:
             yield a
-
-
-def _writer(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
-            explained: bool = False):
-    """Return a function that prints one Result in the chosen format; the label follows edge.decision."""
-    out = sys.stdout
-    if fmt == "csv":
-        w = csv.writer(out)
-        w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
-                    *(["map", "evidence_at_border"] if explained else [])])
-
-        def write_csv(r: Result) -> None:
-            e = r.explanation or {}
-            maps = [e.get("map", ""), e.get("evidence_at_border", "")] if explained else []
-            if r.error:
-                w.writerow([r.file, "", "", *([""] * len(labels)), "", r.error, *maps])
-            else:
-                i = ranking(r.probabilities, threshold)[0]
-                w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),
-                            "" if r.atypical is None else int(r.atypical), "", *maps])
-
-        return write_csv
-
-    def ranked(r: Result) -> list[tuple[str, float]]:
-        order = ranking(r.probabilities, threshold)[:k]
-        return [(labels[i], float(r.probabilities[i])) for i in order]
-
-    if fmt == "json":
-
-        def write_json(r: Result) -> None:
-            if r.error:
-                rec = {"file": r.file, "error": r.error}
-            else:
-                top = ranked(r)
-                rec = {"file": r.file, "label": top[0][0], "probability": round(top[0][1], 6),
-                       "probabilities": {c: round(float(p), 6) for c, p in zip(labels, r.probabilities)}}
-                if threshold is not None:  # the label may not be the most probable class: say by which rule
-                    rec["rule"] = {"class": labels[threshold[0]], "threshold": threshold[1]}
-                if k > 1:
-                    rec["top_k"] = [{"label": c, "probability": round(p, 6)} for c, p in top]
-                if r.atypical is not None:
-                    rec["atypical"] = r.atypical
-                if r.explanation:
-                    rec.update(r.explanation)
-            print(json.dumps(rec), file=out)
-
-        return write_json
-
-    def write_text(r: Result) -> None:
-        if r.error:
-            print(f"edge-classify: {r.file}: {r.error}", file=sys.stderr)
-        else:
-            if width:
-                label_w = max(map(len, labels))
-                cols = "  ".join(f"{c:<{label_w}} {p:6.4f}" for c, p in ranked(r))
-                print(f"{r.file:<{width}}  {cols}", file=out)
-            else:
-                print("\t".join([r.file, *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
-
-    return write_text
-
-
-def _print_selftest(result: dict, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(result))
-        return
-    verdict = "PASSED" if result["passed"] else "FAILED"
-    print(
-        f"selftest {verdict}: {result['cases']} reference images (decode, preprocess, classify) on {result['runtime']}, "
-        f"max probability deviation {result['max_deviation']:.2e} (tolerance {result['tolerance']:.0e}), "
-        f"same classes: {'yes' if result['same_classes'] else 'NO'}"
-    )
 
 
 def _reconfigure_streams() -> None:
