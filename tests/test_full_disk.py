@@ -151,3 +151,19 @@ def test_an_unexpected_many_line_error_becomes_one_line(capsys):
     with pytest.raises(RuntimeError):
         with one_line_errors("cxr-train", debug=True):
             raise RuntimeError("shown with its traceback")
+
+
+def test_edge_classify_explain_on_a_full_disk_keeps_every_label(tiny_run, tmp_path):
+    """The maps do not fit: each image still gets its label on stdout, each missing map one line,
+    exit code 1, and no half-written picture is left."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    films = sorted(data.glob("*/*.png"))[:3]
+    maps = tmp_path / "maps"
+    r = run_limited(2048, cli("edge.cli.run", "edge-classify"), *map(str, films), "--model",
+                    str(tiny_run / "model_int8.tflite"), "--explain", str(maps))
+    assert r.returncode == 1, r.stderr
+    assert [ln.split("\t")[0] for ln in r.stdout.splitlines()] == [str(f) for f in films]
+    missing = [ln for ln in r.stderr.splitlines() if "no map written" in ln]
+    assert len(missing) == 3 and all("File too large" in ln for ln in missing), r.stderr
+    assert "0 map(s)" in r.stderr and "Traceback" not in r.stderr
+    assert list(maps.iterdir()) == []
