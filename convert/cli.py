@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -132,12 +131,12 @@ def evaluate(
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
-    from convert.class_names import LEAVE_OUT, match_classes, parse_class_map
+    from convert.class_names import labelled_items
     from convert.evaluate import model_for
     from convert.operating_point import parse_operating_point
     from edge.decision import parse_threshold
     from edge.preprocess import PreprocessConfig
-    from train.data import DataError, discover, scan
+    from train.data import DataError, scan
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
@@ -154,18 +153,7 @@ def evaluate(
                 raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
             if save_model.resolve() == model.resolve():
                 raise ValueError("--save-model: give a new path; the original model file is kept as it is")
-        items, _, _ = discover(data_dir, min_classes=1)
-        try:
-            matched = match_classes((i.label for i in items), labels, parse_class_map(class_map))
-        except ValueError as e:
-            raise DataError(str(e)) from None
-        for folder, label in matched.items():
-            if folder != label and not quiet:
-                print(f"cxr-evaluate: folder {folder}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
-                      file=sys.stderr)
-        items = [replace(i, label=matched[i.label]) for i in items if matched[i.label] != LEAVE_OUT]
-        if not items:
-            raise DataError(f"no class folder of {data_dir} is left to score")
+        items, matched = labelled_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")

@@ -1,0 +1,108 @@
+"""Two models on the same films: is the difference real? (pure functions; cxr-compare uses them)
+
+A site that is offered a new model (retrained, another recipe, another quantization) needs to
+know whether it does better on its own films, and on which class. Two separate reports with
+overlapping confidence intervals cannot say: the same films were scored twice, so the
+comparison must be paired. The differences come with a paired bootstrap interval (the films
+resampled once for both models), and whether the two models are right on different films with
+McNemar's exact test, which looks only at the films where exactly one of them is right.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+
+from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
+from convert.summary import bootstrap_ci
+
+
+def mcnemar_exact(only_a: int, only_b: int) -> float:
+    """Two-sided exact McNemar p-value: under 'the models are equally good', the films only one
+    of them gets right fall to either side like fair coin flips. 1.0 when there are none."""
+    n = only_a + only_b
+    if n == 0:
+        return 1.0
+    tail = sum(comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2.0 ** n
+    return float(min(1.0, 2.0 * tail))
+
+
+def _paired(statistic):
+    """A bootstrap statistic over columns [true, label of A, label of B] of one resampled set of films."""
+    return lambda y, p: statistic(y, p[:, 0], p[:, 1])
+
+
+def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list[str], n_boot: int = 1000) -> dict:
+    """B against A on the films with true labels ``y``: balanced accuracy and per-class sensitivity
+    of each, B minus A with paired 95% bootstrap intervals, McNemar's exact test on which films each
+    gets right, and a table of the answers that changed (rows: A's label, columns: B's)."""
+    y, a, b = (np.asarray(v, dtype=int) for v in (y, pred_a, pred_b))
+    if not (len(y) == len(a) == len(b)):
+        raise ValueError(f"{len(y)} labels but {len(a)} and {len(b)} answers")
+    k = len(classes)
+    ab = np.stack([a, b], axis=1)
+
+    def ba_diff(yy, pa, pb):
+        return balanced_accuracy(yy, pb, k) - balanced_accuracy(yy, pa, k)
+
+    per_class = []
+    sens_a, sens_b = sensitivities(y, a, k), sensitivities(y, b, k)
+    for c, name in enumerate(classes):
+        n = int((y == c).sum())
+        if n == 0:
+            continue
+        mine = y == c
+
+        def diff(yy, pa, pb, c=c):
+            sel = yy == c
+            return float(np.mean(pb[sel] == c) - np.mean(pa[sel] == c)) if sel.any() else float("nan")
+
+        lo, hi = bootstrap_ci(y, ab, _paired(diff), n_boot=n_boot, seed=c + 1)
+        per_class.append({"class": name, "n": n, "sensitivity_a": sens_a[c], "sensitivity_b": sens_b[c],
+                          "difference": sens_b[c] - sens_a[c], "difference_ci": [lo, hi],
+                          "only_a_right": int((mine & (a == c) & (b != c)).sum()),
+                          "only_b_right": int((mine & (b == c) & (a != c)).sum())})
+    right_a, right_b = a == y, b == y
+    only_a, only_b = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
+    changed = np.zeros((k, k), dtype=int)
+    for i, j in zip(a[a != b], b[a != b]):
+        changed[i, j] += 1
+    return to_jsonable({
+        "n": int(len(y)), "classes": classes,
+        "balanced_accuracy_a": balanced_accuracy(y, a, k), "balanced_accuracy_b": balanced_accuracy(y, b, k),
+        "balanced_accuracy_difference": ba_diff(y, a, b),
+        "balanced_accuracy_difference_ci": list(bootstrap_ci(y, ab, _paired(ba_diff), n_boot=n_boot, seed=0)),
+        "per_class": per_class,
+        "only_a_right": only_a, "only_b_right": only_b, "mcnemar_p": mcnemar_exact(only_a, only_b),
+        "answers_changed": int((a != b).sum()), "changed": changed.tolist(),
+    })
+
+
+def _pts(v: float | None) -> str:
+    return "n/a" if v is None or v != v else f"{100 * v:+.1f}"
+
+
+def headline(r: dict) -> str:
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    return (f"B - A balanced accuracy {_pts(r['balanced_accuracy_difference'])} points (95% CI {_pts(lo)} to "
+            f"{_pts(hi)}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
+            f"(McNemar p = {r['mcnemar_p']:.3g}); {r['answers_changed']} of {r['n']} answers differ")
+
+
+def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
+    """compare.md: the verdict first, then per class, then where the answers moved."""
+    md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "", headline(r) + ".", "",
+          "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
+          "from chance; more films, or films from more sites, narrow it.", "",
+          "| class | n | sensitivity A | sensitivity B | B - A (points, 95% CI) | right only by A | right only by B |",
+          "|---|---:|---:|---:|---|---:|---:|"]
+    for c in r["per_class"]:
+        lo, hi = c["difference_ci"]
+        md.append(f"| {c['class']} | {c['n']} | {c['sensitivity_a']:.3f} | {c['sensitivity_b']:.3f} | "
+                  f"{_pts(c['difference'])} ({_pts(lo)} to {_pts(hi)}) | {c['only_a_right']} | {c['only_b_right']} |")
+    md += ["", "Answers that changed (rows: A's label, columns: B's label):", "",
+           "| A \\ B | " + " | ".join(r["classes"]) + " |", "|---|" + "---:|" * len(r["classes"])]
+    for name, row in zip(r["classes"], r["changed"]):
+        md.append(f"| {name} | " + " | ".join(str(v) if v else "" for v in row) + " |")
+    return md + [""]

@@ -1,0 +1,93 @@
+"""cxr-compare: two models on the same labelled films, compared pairwise. Research software, NOT a medical device."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from edge.cliutil import one_line_errors
+from train.quiet import load_tensorflow
+
+compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@compare_app.command(
+    help=(
+        "Is model B better than model A on your films? Scores both on the same labelled folder (one sub-folder per "
+        "class, as for cxr-evaluate) and reports B minus A: balanced accuracy and each class's sensitivity with "
+        "paired 95% bootstrap intervals, McNemar's exact test on the films only one of them gets right, and which "
+        "answers changed. Each model labels the films as edge-classify would (its stored rule, if it carries one, "
+        "unless --most-probable). Writes compare.md and compare.json.\n\n"
+        "Example: cxr-compare runs/old/model_int8.tflite runs/new/model_int8.tflite my_hospital/ --out old-vs-new"
+    )
+)
+def compare(
+    model_a: Path = typer.Argument(..., help="Model A (the one in use): a .tflite, or model.keras in a run folder."),
+    model_b: Path = typer.Argument(..., help="Model B (the candidate), with the same classes."),
+    data_dir: Path = typer.Argument(..., help="Labelled image folder."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: DATA_DIR-compare beside model B)."),
+    class_map: Optional[str] = typer.Option(None, "--class-map", metavar="FOLDER=LABEL,...",
+                                            help="As for cxr-evaluate: FOLDER=LABEL, or FOLDER=- to leave it out."),
+    most_probable: bool = typer.Option(False, "--most-probable", help="Label by the most probable class, ignoring "
+                                                                      "rules the model files carry."),
+    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the intervals."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+) -> None:
+    if ".keras" in (model_a.suffix, model_b.suffix):
+        load_tensorflow()
+    import numpy as np
+
+    from convert import compare as cmp
+    from convert.class_names import labelled_items
+    from convert.evaluate import model_for
+    from convert.report import DISCLAIMER
+    from edge.atomic import write_json, write_text
+    from edge.decision import labels_for
+    from edge.preprocess import PreprocessConfig
+    from train.data import DataError, scan
+
+    out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
+    with one_line_errors("cxr-compare", debug, writes_to=[out_dir]):
+        (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
+        labels = info_a["labels"]
+        if sorted(info_b["labels"]) != sorted(labels):
+            raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
+        items, matched = labelled_items(data_dir, labels, class_map, "cxr-compare", quiet)
+        answers, scans = [], {}
+        for predict, info in ((predict_a, info_a), (predict_b, info_b)):
+            key = repr(sorted(info["preprocess"].items()))  # read the films once when both models see them alike
+            if key not in scans:
+                scans[key] = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
+            res = scans[key]
+            probs = predict(res.x)[:, [info["labels"].index(c) for c in labels]]  # B's columns in A's order
+            rule = None if most_probable else info.get("decision")
+            if rule is not None:
+                rule = (labels.index(info["labels"][rule[0]]), rule[1])
+            answers.append(labels_for(probs, rule))
+        files = [[i.path for i in s.items] for s in scans.values()]
+        if any(f != files[0] for f in files):  # a file one model's preprocessing could read and the other's not
+            raise DataError("the two models could not read the same files; fix or remove the files listed above")
+        files, skipped = files[0], res.skipped
+        if not files:
+            raise DataError(f"no readable images in {data_dir}")
+        y = np.array([labels.index(i.label) for i in res.items])
+        r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
+        r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
+                 skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
+                 answers_b=[labels[k] for k in answers[1]])
+        write_json(out_dir / "compare.json", r)
+        names = [m.name if model_a.name != model_b.name else f"{m.parent.name}/{m.name}" for m in (model_a, model_b)]
+        write_text(out_dir / "compare.md", "\n".join(cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)))
+    for bad in skipped:
+        print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
+    print(cmp.headline(r))
+    print(f"report: {out_dir / 'compare.md'}")
+    raise typer.Exit(1 if skipped else 0)
+
+
+def compare_main() -> None:
+    compare_app()

@@ -1,0 +1,86 @@
+"""cxr-compare: paired differences between two models, McNemar's exact test, end to end on a tiny set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from convert.compare import compare, mcnemar_exact
+from convert.compare_cli import compare_app
+
+
+@pytest.mark.parametrize("only_a, only_b, p", [
+    (0, 0, 1.0),
+    (0, 5, 2 / 32),            # all five discordant films favour B: 2 * (1/2)^5
+    (1, 9, 2 * 11 / 1024),     # P(X <= 1) for X ~ Bin(10, 1/2), two-sided
+    (9, 1, 2 * 11 / 1024),     # symmetric
+    (5, 5, 1.0),               # an even split is no evidence, clipped at 1
+])
+def test_mcnemar_exact_by_hand(only_a, only_b, p):
+    assert mcnemar_exact(only_a, only_b) == pytest.approx(p)
+
+
+def test_compare_counts_by_hand():
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    a = np.array([0, 0, 1, 1, 1, 1, 0, 0])  # half of each class right
+    b = np.array([0, 0, 0, 1, 1, 1, 1, 0])  # three of four of each class right
+    r = compare(y, a, b, ["COVID", "Normal"], n_boot=200)
+    assert r["balanced_accuracy_a"] == 0.5 and r["balanced_accuracy_b"] == 0.75
+    assert r["balanced_accuracy_difference"] == pytest.approx(0.25)
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    assert lo <= 0.25 <= hi
+    assert (r["only_a_right"], r["only_b_right"]) == (0, 2) and r["mcnemar_p"] == pytest.approx(0.5)
+    assert r["answers_changed"] == 2 and r["changed"] == [[0, 1], [1, 0]]
+    assert [(c["class"], c["n"], c["difference"], c["only_b_right"]) for c in r["per_class"]] == \
+        [("COVID", 4, 0.25, 1), ("Normal", 4, 0.25, 1)]
+
+
+def test_identical_answers_differ_by_exactly_nothing():
+    rng = np.random.default_rng(0)
+    y, a = rng.integers(0, 3, 60), rng.integers(0, 3, 60)
+    r = compare(y, a, a.copy(), ["A", "B", "C"], n_boot=200)
+    assert r["balanced_accuracy_difference"] == 0 and r["balanced_accuracy_difference_ci"] == [0.0, 0.0]
+    assert r["mcnemar_p"] == 1.0 and r["answers_changed"] == 0
+    assert all(c["difference_ci"] == [0.0, 0.0] for c in r["per_class"])
+
+
+def test_a_large_paired_gain_has_an_interval_above_zero_and_a_small_p():
+    y = np.array([0] * 40 + [1] * 40)
+    a = np.array([0] * 40 + [0] * 20 + [1] * 20)  # Normal: 20 of 40
+    b = y.copy()                                  # every film right
+    r = compare(y, a, b, ["COVID", "Normal"], n_boot=500)
+    normal = r["per_class"][1]
+    assert normal["difference"] == 0.5 and normal["difference_ci"][0] > 0.3
+    assert r["per_class"][0]["difference_ci"] == [0.0, 0.0]
+    assert r["mcnemar_p"] < 1e-5 and r["only_b_right"] == 20
+
+
+def test_an_empty_class_is_left_out_not_a_crash():
+    r = compare(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0, 0, 1]), ["A", "B", "C"], n_boot=100)
+    assert [c["class"] for c in r["per_class"]] == ["A", "B"]
+
+
+def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    out = tmp_path / "cmp"
+    a, b = tiny_run / "model_fp32.tflite", tiny_run / "model_int8.tflite"
+    res = CliRunner().invoke(compare_app, [str(a), str(b), str(data), "--out", str(out), "--n-boot", "100", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "B - A balanced accuracy" in res.output and "McNemar p" in res.output
+    r = json.loads((out / "compare.json").read_text())
+    files = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
+    assert sorted(r["files"]) == files and r["n"] == len(files)
+    for model, answers in ((a, r["answers_a"]), (b, r["answers_b"])):  # each as the device labels it
+        m = EdgeModel(model)
+        x = np.stack([preprocess_file(data / f, m.preprocess) for f in r["files"]])
+        assert answers == [m.labels[k] for k in m.classify(x).argmax(1)]
+    assert r["answers_changed"] == sum(x != y for x, y in zip(r["answers_a"], r["answers_b"]))
+    md = (out / "compare.md").read_text()
+    assert "not a medical device" in md and "| class | n | sensitivity A |" in md
