@@ -122,6 +122,10 @@ def evaluate(
         help="Which model label each class folder stands for, where the names differ beyond case and punctuation "
              "(NORMAL, COVID-19 and covid19 already match Normal and COVID); FOLDER=- leaves a folder out, e.g. "
              "--class-map PNEUMONIA=- for a class the model was not trained on."),
+    prevalence: str = typer.Option(
+        "0.01,0.05,0.2,0.5", "--prevalence", metavar="P,...",
+        help="Shares of the films a class might make up at your site (comma-separated, 0..1): the report gives each "
+             "class's PPV and NPV at each, since the PPV of these films holds only at their own mix."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -153,6 +157,12 @@ def evaluate(
                 raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
             if save_model.resolve() == model.resolve():
                 raise ValueError("--save-model: give a new path; the original model file is kept as it is")
+        try:
+            prevalences = tuple(float(v) for v in prevalence.split(",") if v.strip())
+        except ValueError:
+            raise ValueError(f"--prevalence: {prevalence!r} is not a comma-separated list of numbers") from None
+        if not prevalences or not all(0 < v < 1 for v in prevalences):
+            raise ValueError(f"--prevalence: each share must lie between 0 and 1 (exclusive), not {prevalence!r}")
         items, matched = labelled_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
@@ -209,7 +219,8 @@ def evaluate(
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
                                    robustness=rob, threshold=rule,
-                                   threshold_from="option" if threshold else "model file", site_point=site, audit=audit)
+                                   threshold_from="option" if threshold else "model file", site_point=site, audit=audit,
+                                   prevalences=prevalences)
     print(headline(report["metrics"]))
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]

@@ -13,6 +13,8 @@ import numpy as np
 
 from convert import plots
 from convert.metrics import to_jsonable
+from convert.prevalence import PREVALENCES, at_prevalences
+from convert.prevalence import section as prevalence_section
 from convert.shift_report import robustness_section
 from convert.summary import summarize
 from edge.decision import describe, labels_for
@@ -67,7 +69,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       evidence: dict | None = None, atypical: np.ndarray | None = None,
                       robustness: dict | None = None, threshold: tuple[int, float] | None = None,
                       threshold_from: str = "option", site_point: dict | None = None,
-                      audit: dict | None = None) -> dict:
+                      audit: dict | None = None, prevalences: tuple[float, ...] | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
@@ -78,7 +80,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     carries when ``threshold_from`` is "model file") labels the films as the device would under that
     rule, in every table; a section compares it with the most probable class. ``site_point``
     (convert.operating_point.site_operating_point) adds a threshold chosen on these films; ``audit``
-    (train.audit.shortcut_audit) how well the files' storage traits alone predict the labels."""
+    (train.audit.shortcut_audit) how well the files' storage traits alone predict the labels;
+    ``prevalences`` (default convert.prevalence.PREVALENCES) what PPV and NPV become at other mixes."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -110,6 +113,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += ["## Per class", "", *per_class_table(summary), "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "", "![confusion](confusion.png)", "",
            "## ROC and calibration", "", "![roc](roc.png) ![reliability](reliability.png)", ""]
+    report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
+    md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:
         md += per_source_section(report["per_source"], classes)
     if audit is not None:

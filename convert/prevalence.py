@@ -1,0 +1,60 @@
+"""What a positive answer is worth at your site's prevalence, not the test set's.
+
+A test set's PPV holds only at that set's mix of classes: cxr-dev's COVID vs Normal test split
+is about half COVID, a clinic's films may be 2% COVID. Sensitivity and specificity carry over
+(as far as the films resemble the test set's); PPV and NPV must be recomputed with Bayes' rule.
+At 0.91 sensitivity and 0.89 specificity, a COVID answer is right 89% of the time on a 50% set
+and 14% of the time at 2% prevalence.
+"""
+
+from __future__ import annotations
+
+PREVALENCES = (0.01, 0.05, 0.2, 0.5)
+
+
+def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
+    """(PPV, NPV) of a test with this sensitivity and specificity at this prevalence (Bayes' rule);
+    None where the answer is never (or always) given, so the value is undefined."""
+    if not 0.0 <= prevalence <= 1.0:
+        raise ValueError(f"prevalence must lie in 0..1, not {prevalence}")
+    tp, fp = sensitivity * prevalence, (1.0 - specificity) * (1.0 - prevalence)
+    tn, fn = specificity * (1.0 - prevalence), (1.0 - sensitivity) * prevalence
+    return (tp / (tp + fp) if tp + fp > 0 else None, tn / (tn + fn) if tn + fn > 0 else None)
+
+
+def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVALENCES) -> list[dict]:
+    """For each class with both sensitivity and specificity (summarize's per_class rows): PPV and NPV
+    at each prevalence, the point value and the range the two Wilson intervals give (PPV and NPV
+    rise with both, so the lower ends give the lower bound)."""
+    rows = []
+    for r in per_class:
+        if r.get("sensitivity") is None or r.get("specificity") is None:
+            continue
+        (s_lo, s_hi), (c_lo, c_hi) = r["sensitivity_ci"], r["specificity_ci"]
+        for p in prevalences:
+            ppv, npv = predictive_values(r["sensitivity"], r["specificity"], p)
+            ppv_lo, npv_lo = predictive_values(s_lo, c_lo, p)
+            ppv_hi, npv_hi = predictive_values(s_hi, c_hi, p)
+            rows.append({"class": r["class"], "prevalence": p, "ppv": ppv, "ppv_range": [ppv_lo, ppv_hi],
+                         "npv": npv, "npv_range": [npv_lo, npv_hi]})
+    return rows
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}"
+
+
+def section(rows: list[dict]) -> list[str]:
+    """report.md: PPV and NPV per class at other prevalences."""
+    if not rows:
+        return []
+    md = ["## What an answer is worth at your prevalence", "",
+          "PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
+          "class makes up this share of the films, from the sensitivity and specificity above (Bayes' rule). "
+          "The PPV above holds only at this set's own mix. In brackets: the range the sensitivity and "
+          "specificity intervals give.", "",
+          "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
+    for r in rows:
+        md.append(f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct(r['ppv'])} ({_pct(r['ppv_range'][0])}–"
+                  f"{_pct(r['ppv_range'][1])}) | {_pct(r['npv'])} ({_pct(r['npv_range'][0])}–{_pct(r['npv_range'][1])}) |")
+    return md + [""]

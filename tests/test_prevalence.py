@@ -1,0 +1,56 @@
+"""PPV and NPV at another prevalence: Bayes' rule by hand, the ranges, and the report section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from convert.prevalence import at_prevalences, predictive_values
+
+
+def test_bayes_rule_by_hand():
+    # 1000 films, 20 with the disease: 18 found, 98 of the 980 others falsely flagged.
+    ppv, npv = predictive_values(0.9, 0.9, 0.02)
+    assert ppv == pytest.approx(18 / (18 + 98)) and npv == pytest.approx(882 / (882 + 2))
+    assert predictive_values(0.9, 0.9, 0.5) == pytest.approx((0.9, 0.9))
+    assert predictive_values(1.0, 1.0, 0.3) == (1.0, 1.0)
+
+
+def test_undefined_values_are_none_not_a_division_error():
+    assert predictive_values(0.0, 1.0, 0.1)[0] is None  # never answers this class: no PPV
+    assert predictive_values(1.0, 0.0, 0.1)[1] is None  # always answers it: no NPV
+    with pytest.raises(ValueError):
+        predictive_values(0.9, 0.9, 1.5)
+
+
+def test_the_range_comes_from_the_interval_ends_and_brackets_the_point():
+    rows = at_prevalences([{"class": "COVID", "sensitivity": 0.9, "sensitivity_ci": [0.8, 0.95],
+                            "specificity": 0.85, "specificity_ci": [0.75, 0.92]},
+                           {"class": "Normal", "sensitivity": None, "sensitivity_ci": [None, None],
+                            "specificity": 0.9, "specificity_ci": [0.8, 0.95]}], (0.05, 0.5))
+    assert [(r["class"], r["prevalence"]) for r in rows] == [("COVID", 0.05), ("COVID", 0.5)]  # no sensitivity: skipped
+    for r in rows:
+        assert r["ppv_range"][0] <= r["ppv"] <= r["ppv_range"][1] and r["npv_range"][0] <= r["npv"] <= r["npv_range"][1]
+        assert r["ppv_range"][0] == pytest.approx(predictive_values(0.8, 0.75, r["prevalence"])[0])
+    assert rows[0]["ppv"] < rows[1]["ppv"]  # rarer disease, less trustworthy positive
+
+
+def test_cxr_evaluate_reports_ppv_at_the_prevalences_asked_for(tiny_run, tmp_path):
+    from convert.cli import evaluate_app
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    out = tmp_path / "r"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+                                          "--prevalence", "0.02,0.3", "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())
+    rows = {(x["class"], x["prevalence"]): x for x in report["at_prevalence"]}
+    assert set(rows) == {(c, p) for c in report["classes"] for p in (0.02, 0.3)}
+    covid = next(c for c in report["metrics"]["per_class"] if c["class"] == "COVID")
+    assert rows["COVID", 0.02]["ppv"] == pytest.approx(predictive_values(covid["sensitivity"], covid["specificity"], 0.02)[0])
+    assert "## What an answer is worth at your prevalence" in (out / "report.md").read_text()
+    bad = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--prevalence", "2%"])
+    assert bad.exit_code == 2 and "--prevalence" in bad.output
