@@ -9,17 +9,11 @@ and 14% of the time at 2% prevalence.
 
 from __future__ import annotations
 
+from edge.card import predictive_values
+
+__all__ = ["PREVALENCES", "at_prevalences", "predictive_values", "section"]
+
 PREVALENCES = (0.01, 0.05, 0.2, 0.5)
-
-
-def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
-    """(PPV, NPV) of a test with this sensitivity and specificity at this prevalence (Bayes' rule);
-    None where the answer is never (or always) given, so the value is undefined."""
-    if not 0.0 <= prevalence <= 1.0:
-        raise ValueError(f"prevalence must lie in 0..1, not {prevalence}")
-    tp, fp = sensitivity * prevalence, (1.0 - specificity) * (1.0 - prevalence)
-    tn, fn = specificity * (1.0 - prevalence), (1.0 - sensitivity) * prevalence
-    return (tp / (tp + fp) if tp + fp > 0 else None, tn / (tn + fn) if tn + fn > 0 else None)
 
 
 def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVALENCES) -> list[dict]:

@@ -18,6 +18,35 @@ def _ci(v: list | None) -> str:
     return f"{v[0]:.3f} ({v[1]:.3f}-{v[2]:.3f})" if v[1] is not None else f"{v[0]:.3f}"
 
 
+def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
+    """(PPV, NPV) of a test with this sensitivity and specificity at this prevalence (Bayes' rule);
+    None where the answer is never (or always) given, so the value is undefined.
+
+    A test set's PPV holds only at its own mix of classes; a site's films may hold far fewer
+    cases, and then most positive answers are false even at good sensitivity and specificity."""
+    if not 0.0 <= prevalence <= 1.0:
+        raise ValueError(f"prevalence must lie in 0..1, not {prevalence}")
+    tp, fp = sensitivity * prevalence, (1.0 - specificity) * (1.0 - prevalence)
+    tn, fn = specificity * (1.0 - prevalence), (1.0 - sensitivity) * prevalence
+    return (tp / (tp + fp) if tp + fp > 0 else None, tn / (tn + fn) if tn + fn > 0 else None)
+
+
+CARD_PREVALENCE = 0.05
+
+
+def _ppv_line(per_class: dict[str, dict]) -> str | None:
+    parts = []
+    for c, r in per_class.items():
+        sens, spec = (r.get("sensitivity") or [None])[0], (r.get("specificity") or [None])[0]
+        ppv = predictive_values(sens, spec, CARD_PREVALENCE)[0] if sens is not None and spec is not None else None
+        if ppv is not None:
+            parts.append(f"{c} {100 * ppv:.0f}%")
+    if not parts:
+        return None
+    return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "
+            f"{', '.join(parts)} (cxr-evaluate --prevalence for your own mix)")
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -35,6 +64,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
         lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
                   for c, r in t["per_class"].items()]
+        ppv = _ppv_line(t["per_class"])
+        if ppv:
+            lines.append(ppv)
         if v.get("rule_on_test"):
             r = v["rule_on_test"]
             lines.append(f"  with its rule ({r['class']} whenever p >= {r['threshold']}): {r['class']} sensitivity "

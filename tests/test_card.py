@@ -88,3 +88,16 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     none = _meta()
     none["validation"]["test"]["per_class"]["Normal"]["sensitivity"] = [None, None, None]
     assert "sensitivity n/a" in card_text(none, "m.tflite")
+
+
+def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
+    meta = {"labels": ["COVID", "Normal"], "validation": {"data": "x", "test": {
+        "n": 100, "balanced_accuracy": [0.9, 0.85, 0.95], "ece": 0.05, "per_class": {
+            "COVID": {"n": 50, "sensitivity": [0.9, 0.8, 0.95], "specificity": [0.8, 0.7, 0.9]},
+            "Normal": {"n": 50, "sensitivity": [0.8, 0.7, 0.9], "specificity": [0.9, 0.8, 0.95]}}}}}
+    text = card_text(meta, "m.tflite")
+    # 5% COVID: 0.9 * 0.05 = 0.045 found, 0.2 * 0.95 = 0.19 false: 19% of COVID answers right
+    assert "its answers would be right (PPV): COVID 19%, Normal 30%" in text
+    assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
+        "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
+                                                                          "specificity": [None, None, None]}}}}}, "m")
