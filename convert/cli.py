@@ -126,6 +126,10 @@ def evaluate(
         "0.01,0.05,0.2,0.5", "--prevalence", metavar="P,...",
         help="Shares of the films a class might make up at your site (comma-separated, 0..1): the report gives each "
              "class's PPV and NPV at each, since the PPV of these films holds only at their own mix."),
+    keep_seen: bool = typer.Option(
+        False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 in the "
+                                   "split.json of the run folder the model sits in); by default they are left out, "
+                                   "since their answers flatter the model."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -137,6 +141,8 @@ def evaluate(
         load_tensorflow()
     from convert.class_names import labelled_items
     from convert.evaluate import model_for
+    from convert.seen import describe as describe_seen
+    from convert.seen import seen_mask
     from convert.operating_point import parse_operating_point
     from edge.decision import parse_threshold
     from edge.preprocess import PreprocessConfig
@@ -167,6 +173,17 @@ def evaluate(
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
+        seen, seen_note = seen_mask(model, res.items)
+        if seen.any():
+            if seen.all() and not keep_seen:
+                raise DataError(f"{describe_seen(seen_note, len(seen))}: all of them. Score new films, the run's "
+                                "test split, or give --keep-seen to score them anyway (the figures will flatter it)")
+            print(f"cxr-evaluate: warning: {describe_seen(seen_note, len(seen))}; "
+                  + ("scored anyway (--keep-seen): the figures flatter the model" if keep_seen
+                     else "left out (--keep-seen scores them too)"), file=sys.stderr)
+            if not keep_seen:
+                res = res.take(~seen)
+            seen_note.update(left_out=not keep_seen)
         for bad in res.skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
@@ -214,7 +231,7 @@ def evaluate(
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
-                                    "class_folders": matched,
+                                    "class_folders": matched, "seen_in_training": seen_note,
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),

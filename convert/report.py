@@ -15,6 +15,7 @@ from convert import plots
 from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
+from convert.seen import seen_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
 from edge.decision import describe, labels_for
@@ -105,6 +106,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if renamed:  # cxr-evaluate matched the site's folder names to the model's labels: say how
         md += ["Class folders: " + "; ".join(f"{f} " + ("left out" if c == "-" else f"scored as {c}")
                                             for f, c in sorted(renamed.items())) + ".", ""]
+    if "seen_in_training" in (extra or {}):
+        md += [seen_line(extra["seen_in_training"]), ""]
     if threshold is not None:
         md += [f"Labels follow the rule {describe(threshold, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"

@@ -109,7 +109,7 @@ def test_cxr_evaluate_warns_when_the_file_format_gives_the_label_away(tiny_run, 
 
     data = _confounded_folder(tiny_run, tmp_path / "films")
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
                                           "--n-boot", "100", "--explain", "0"])
     assert r.exit_code == 0, r.output
     assert "warning: file traits alone" in r.output and "format JPEG: 100% COVID" in r.output

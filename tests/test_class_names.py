@@ -55,10 +55,10 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
     shutil.copytree(data / "Normal", site / "NORMAL")
     shutil.copytree(data / "Normal", site / "PNEUMONIA")  # a class the model never learnt
     model = str(tiny_run / "model_int8.tflite")
-    r = CliRunner().invoke(evaluate_app, [model, str(site), "--explain", "0", "--n-boot", "100", "--quiet"])
+    r = CliRunner().invoke(evaluate_app, [model, str(site), "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 2 and "PNEUMONIA" in r.output and "--class-map" in r.output
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [model, str(site), "--out", str(out), "--class-map", "PNEUMONIA=-",
+    r = CliRunner().invoke(evaluate_app, [model, str(site), "--keep-seen", "--out", str(out), "--class-map", "PNEUMONIA=-",
                                           "--explain", "0", "--n-boot", "100"])
     assert r.exit_code == 0, r.output
     assert "folder PNEUMONIA: left out" in r.output and "folder NORMAL: scored as Normal" in r.output

@@ -71,7 +71,8 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     out = tmp_path / "cmp"
     a, b = tiny_run / "model_fp32.tflite", tiny_run / "model_int8.tflite"
-    res = CliRunner().invoke(compare_app, [str(a), str(b), str(data), "--out", str(out), "--n-boot", "100", "--quiet"])
+    res = CliRunner().invoke(compare_app, [str(a), str(b), str(data), "--out", str(out), "--n-boot", "100", "--quiet",
+                                           "--keep-seen"])  # the tiny run's own films: all it has
     assert res.exit_code == 0, res.output
     assert "B - A balanced accuracy" in res.output and "McNemar p" in res.output
     r = json.loads((out / "compare.json").read_text())
@@ -84,3 +85,15 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
     assert r["answers_changed"] == sum(x != y for x, y in zip(r["answers_a"], r["answers_b"]))
     md = (out / "compare.md").read_text()
     assert "not a medical device" in md and "| class | n | sensitivity A |" in md
+
+
+def test_cxr_compare_leaves_out_the_films_a_model_was_trained_on(tiny_run, tmp_path):
+    split = json.loads((tiny_run / "split.json").read_text())
+    a, b = tiny_run / "model_fp32.tflite", tiny_run / "model_int8.tflite"
+    res = CliRunner().invoke(compare_app, [str(a), str(b), split["data_dir"], "--out", str(tmp_path / "c"),
+                                           "--n-boot", "100", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "left out (--keep-seen compares them too)" in res.output
+    r = json.loads((tmp_path / "c" / "compare.json").read_text())
+    assert sorted(r["files"]) == sorted(i["path"] for i in split["splits"]["test"])
+    assert r["seen_in_training"] == {"films": len(split["splits"]["train"]) + len(split["splits"]["val"]), "left_out": True}

@@ -22,7 +22,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
         w.writeheader()
         w.writerows(rows)
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
                                           "--n-boot", "200", "--quiet"])
     assert r.exit_code == 0, r.output
     assert "balanced accuracy" in r.output
@@ -51,7 +51,7 @@ def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path
 
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     out = tmp_path / "shifted"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
                                           "--n-boot", "100", "--explain", "0", "--shifts", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
@@ -71,7 +71,7 @@ def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path
         if (hit := hardest_hit(rob, name)) is not None:  # the report names the class a shift costs most
             assert f"| {classes[hit[0]]} {hit[1]:.1f} |" in md
     # Under a rule the shifted films are labelled by the rule too, as the rest of the report is.
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out / "rule"),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out / "rule"),
                                           "--n-boot", "100", "--explain", "0", "--shifts", "--quiet",
                                           "--threshold", f"{classes[0]}=0.999"])
     assert r.exit_code == 0, r.output
@@ -89,7 +89,7 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     for a, b in zip(classes, classes[::-1]):
         shutil.copytree(data / a, swapped / b)
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--keep-seen", "--out", str(out),
                                           "--n-boot", "100", "--explain", "3", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
@@ -103,14 +103,14 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     md = (out / "report.md").read_text()
     assert "## Where the model looked" in md and "of the evidence for the model's answers" in md
     assert report["evidence_border_share"]["n"] == 32 and 0 <= report["evidence_border_share"]["mean"] <= 1
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--out",
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--keep-seen", "--out",
                                           str(tmp_path / "none"), "--n-boot", "100", "--explain", "0", "--quiet"])
     assert r.exit_code == 0 and "occlusion" not in json.loads((tmp_path / "none" / "report.json").read_text())
 
 
 def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path):
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model.keras"), str(data), "--out", str(tmp_path / "k"),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model.keras"), str(data), "--keep-seen", "--out", str(tmp_path / "k"),
                                           "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     assert json.loads((tmp_path / "k" / "report.json").read_text())["model_kind"] == "keras"
@@ -123,7 +123,7 @@ def test_cxr_evaluate_rejects_unknown_classes(tiny_run, tmp_path):
 
     Image.new("L", (64, 64), 9).save(tmp_path / "Cat" / "a.png")
     Image.new("L", (64, 64), 9).save(tmp_path / "Dog" / "a.png")
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path), "--quiet"])
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path), "--keep-seen", "--quiet"])
     assert r.exit_code == 2 and "not among the model's labels" in r.output
 
 
@@ -162,7 +162,7 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
         w.writerows({"file": p.relative_to(odd).as_posix(), "source_repo": f"site-{p.parent.name}"}
                     for p in sorted(odd.glob("*/*.png")))
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(odd), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(odd), "--keep-seen", "--out", str(out),
                                           "--n-boot", "100", "--explain", "0", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
@@ -183,7 +183,7 @@ def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     shutil.copytree(data / "COVID", tmp_path / "cases" / "COVID")
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "cases"), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "cases"), "--keep-seen", "--out", str(out),
                                           "--threshold", "COVID=0.001", "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())  # strict JSON: no NaN for the missing class
@@ -192,5 +192,38 @@ def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
     assert covid["support"] == n and covid["sensitivity"] == 1.0 and covid["specificity"] is None
     assert report["threshold_rule"]["specificity"] is None and report["threshold_rule"]["tp"] == n
     assert "n/a%" not in (out / "report.md").read_text()
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "nothing"), "--quiet"])
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "nothing"), "--keep-seen", "--quiet"])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tmp_path):
+    """Scoring a model on its own training films flatters it: by default those films (found by
+    SHA-256 in the split.json beside the model) are left out, and saying so."""
+    import shutil
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data, model = Path(split["data_dir"]), str(tiny_run / "model_int8.tflite")
+    out = tmp_path / "r"
+    r = CliRunner().invoke(evaluate_app, [model, str(data), "--out", str(out), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "left out (--keep-seen scores them too)" in r.output
+    report = json.loads((out / "report.json").read_text())
+    assert sorted(p["file"] for p in report["predictions"]) == sorted(i["path"] for i in split["splits"]["test"])
+    note = report["seen_in_training"]
+    assert (note["train"], note["val"], note["left_out"]) == (len(split["splits"]["train"]), len(split["splits"]["val"]), True)
+    assert "were left out" in (out / "report.md").read_text()
+    # A folder of training films alone, under other names: the bytes give them away, and nothing is left to score.
+    for i, item in enumerate(split["splits"]["train"]):
+        (tmp_path / "copies" / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], tmp_path / "copies" / item["label"] / f"renamed-{i}.png")
+    r = CliRunner().invoke(evaluate_app, [model, str(tmp_path / "copies"), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 2 and "all of them" in r.output and "--keep-seen" in r.output
+    # The file alone, away from its run folder, cannot be checked: everything is scored, and the report says so.
+    lone = tmp_path / "lone" / "m.tflite"
+    lone.parent.mkdir()
+    shutil.copy(model, lone)
+    r = CliRunner().invoke(evaluate_app, [str(lone), str(data), "--out", str(tmp_path / "l"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "l" / "report.json").read_text())["metrics"]["n"] == 32
+    assert "could not be checked" in (tmp_path / "l" / "report.md").read_text()

@@ -125,7 +125,7 @@ def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp
     data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
     model = str(tiny_run / "model_int8.tflite")
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [model, data, "--out", str(out), "--threshold", "COVID=0.001", "--explain", "0",
+    r = CliRunner().invoke(evaluate_app, [model, data, "--keep-seen", "--out", str(out), "--threshold", "COVID=0.001", "--explain", "0",
                                           "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
@@ -135,7 +135,7 @@ def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp
     assert (rule["tp"], rule["fn"], rule["sensitivity"]) == (n_covid, 0, 1.0)
     assert rule["tp"] + rule["fn"] + rule["tn"] + rule["fp"] == report["metrics"]["n"]
     assert "## COVID whenever p(COVID) ≥ 0.001" in (out / "report.md").read_text()
-    r = CliRunner().invoke(evaluate_app, [model, data, "--out", str(out), "--threshold", "COVID=2", "--quiet"])
+    r = CliRunner().invoke(evaluate_app, [model, data, "--keep-seen", "--out", str(out), "--threshold", "COVID=2", "--quiet"])
     assert r.exit_code == 2 and "strictly between 0 and 1" in r.output
 
 

@@ -43,7 +43,7 @@ def test_cxr_evaluate_reports_ppv_at_the_prevalences_asked_for(tiny_run, tmp_pat
 
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     out = tmp_path / "r"
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--out", str(out),
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
                                           "--prevalence", "0.02,0.3", "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
@@ -52,5 +52,5 @@ def test_cxr_evaluate_reports_ppv_at_the_prevalences_asked_for(tiny_run, tmp_pat
     covid = next(c for c in report["metrics"]["per_class"] if c["class"] == "COVID")
     assert rows["COVID", 0.02]["ppv"] == pytest.approx(predictive_values(covid["sensitivity"], covid["specificity"], 0.02)[0])
     assert "## What an answer is worth at your prevalence" in (out / "report.md").read_text()
-    bad = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--prevalence", "2%"])
+    bad = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--prevalence", "2%"])
     assert bad.exit_code == 2 and "--prevalence" in bad.output

@@ -156,7 +156,7 @@ def test_cxr_evaluate_scores_the_rule_the_file_carries(ruled_run, tmp_path):
     run, _, _ = ruled_run
     data = json.loads((run / "split.json").read_text())["data_dir"]
     model = run / "model_int8.tflite"
-    args = [str(model), data, "--explain", "0", "--n-boot", "100", "--quiet"]
+    args = [str(model), data, "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet"]
     r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "plain"), "--most-probable"])
     assert r.exit_code == 0, r.output
     plain = json.loads((tmp_path / "plain" / "report.json").read_text())
@@ -233,7 +233,7 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_p
     model = tiny_run / "model_int8.tflite"
     original = model.read_bytes()
     saved = tmp_path / "site.tflite"
-    args = [str(model), data, "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")]
+    args = [str(model), data, "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")]
     r = CliRunner().invoke(evaluate_app, [*args, "--operating-point", "COVID=0.9", "--save-model", str(saved)])
     assert r.exit_code == 0, r.output
     report = json.loads((tmp_path / "r" / "report.json").read_text())

@@ -209,6 +209,12 @@ class Scan:
     skipped: list[dict]
     traits: list[dict[str, str]]  # train.audit.file_traits plus the source, per usable file
 
+    def take(self, keep: np.ndarray) -> "Scan":
+        """The scan of the files where ``keep`` is True (skipped files stay listed)."""
+        idx = np.flatnonzero(keep)
+        return Scan([self.items[i] for i in idx], self.x[idx], self.dhash[idx], self.thumbs[idx], self.skipped,
+                    [self.traits[i] for i in idx])
+
 
 def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True) -> Scan:
     """Read each file once: SHA-256, perceptual hash, and the model input via edge.preprocess.
