@@ -15,12 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import product
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from edge.atomic import atomic_path
 from edge.preprocess import preprocess_file
+
+if TYPE_CHECKING:
+    from edge.model import EdgeModel
 
 BORDER_MARGIN = 0.125  # the film's outer eighth: borders, collimation, text and markers
 
@@ -94,8 +98,8 @@ def picture(image: np.ndarray, heat: np.ndarray, caption: str, scale: int = 2) -
     return out
 
 
-def explain_file(model, path: str, label: int, out_dir: Path, taken: set[str]) -> dict:
-    """Map where ``model`` (an edge.model.EdgeModel) found the evidence for ``label`` in the image
+def explain_file(model: EdgeModel, path: str, label: int, out_dir: Path, taken: set[str]) -> dict:
+    """Map where ``model`` found the evidence for ``label`` in the image
     at ``path``; write the picture to ``out_dir`` (atomically, under a name not in ``taken``) and
     return {"map": its path, "evidence_at_border": share}."""
     x = preprocess_file(path, model.preprocess)
