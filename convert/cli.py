@@ -141,8 +141,7 @@ def evaluate(
         load_tensorflow()
     from convert.class_names import labelled_items
     from convert.evaluate import model_for
-    from convert.seen import describe as describe_seen
-    from convert.seen import seen_mask
+    from convert.seen import leave_out_seen
     from convert.operating_point import parse_operating_point
     from edge.decision import parse_threshold
     from edge.preprocess import PreprocessConfig
@@ -173,17 +172,8 @@ def evaluate(
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
-        seen, seen_note = seen_mask(model, res.items)
-        if seen.any():
-            if seen.all() and not keep_seen:
-                raise DataError(f"{describe_seen(seen_note, len(seen))}: all of them. Score new films, the run's "
-                                "test split, or give --keep-seen to score them anyway (the figures will flatter it)")
-            print(f"cxr-evaluate: warning: {describe_seen(seen_note, len(seen))}; "
-                  + ("scored anyway (--keep-seen): the figures flatter the model" if keep_seen
-                     else "left out (--keep-seen scores them too)"), file=sys.stderr)
-            if not keep_seen:
-                res = res.take(~seen)
-            seen_note.update(left_out=not keep_seen)
+        drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate")
+        res = res.take(~drop)
         for bad in res.skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np

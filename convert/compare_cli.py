@@ -46,7 +46,7 @@ def compare(
     from convert import compare as cmp
     from convert.class_names import labelled_items
     from convert.evaluate import model_for
-    from convert.seen import seen_mask
+    from convert.seen import leave_out_seen
     from convert.report import DISCLAIMER
     from edge.atomic import write_json, write_text
     from edge.decision import labels_for
@@ -78,20 +78,11 @@ def compare(
         if not files:
             raise DataError(f"no readable images in {data_dir}")
         y = np.array([labels.index(i.label) for i in res.items])
-        seen = seen_mask(model_a, res.items)[0] | seen_mask(model_b, res.items)[0]
-        if seen.any():
-            msg = (f"{int(seen.sum())} of {len(files)} films are ones model A or B was trained or validated on "
-                   "(same SHA-256 as in the split.json beside it)")
-            if seen.all() and not keep_seen:
-                raise DataError(f"{msg}: all of them. Compare on new films, or give --keep-seen")
-            print(f"cxr-compare: warning: {msg}; " + ("compared anyway (--keep-seen): it favours the model that saw them"
-                                                      if keep_seen else "left out (--keep-seen compares them too)"),
-                  file=sys.stderr)
-            if not keep_seen:
-                files, y, answers = [f for f, s in zip(files, seen) if not s], y[~seen], [a[~seen] for a in answers]
+        drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare")
+        files, y, answers = [f for f, d in zip(files, drop) if not d], y[~drop], [a[~drop] for a in answers]
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
-                 seen_in_training={"films": int(seen.sum()), "left_out": bool(seen.any() and not keep_seen)},
+                 seen_in_training=seen_note,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
         write_json(out_dir / "compare.json", r)

@@ -10,6 +10,7 @@ on, and 90.1% on the 122 it had not. So such films are left out unless the user 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -39,10 +40,35 @@ def seen_mask(model: Path, items: list[Item]) -> tuple[np.ndarray, dict | None]:
     return mask, {"split": str(path), **{p: int(sum(q == p for q in parts)) for p in SEEN_PARTS}}
 
 
-def describe(summary: dict, n: int) -> str:
-    """'571 of 815 films are in the model's training split and 122 in its validation split'."""
-    return (f"{summary['train'] + summary['val']} of {n} films are in the model's training split ({summary['train']}) "
-            f"or validation split ({summary['val']}), by SHA-256 against {summary['split']}")
+def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog: str) -> tuple[np.ndarray, dict | None]:
+    """Check the items against each model's run; warn on stderr when some were seen; refuse when all
+    were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
+    when no model could be checked)."""
+    from train.data import DataError
+
+    seen, notes, checked = np.zeros(len(items), bool), [], set()
+    for model in models:
+        split = split_beside(model)
+        if split is not None and split.resolve() in checked:  # two files of one run: one split
+            continue
+        checked.add(split.resolve() if split else None)
+        mask, note = seen_mask(model, items)
+        seen |= mask
+        notes.append(note)
+    if all(n is None for n in notes):
+        return seen, None
+    whose = "the model" if len(models) == 1 else "either model"
+    note = {"split": ", ".join(n["split"] for n in notes if n), "films": int(seen.sum()),
+            **{p: sum(n[p] for n in notes if n) for p in SEEN_PARTS}, "left_out": bool(seen.any() and not keep_seen)}
+    if seen.any():
+        msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on "
+               f"(same SHA-256 as in {note['split']})")
+        if seen.all() and not keep_seen:
+            raise DataError(f"{msg}: all of them. Score new films, the run's test split, or give --keep-seen "
+                            "(the figures will flatter the model that saw them)")
+        print(f"{prog}: warning: {msg}; " + ("kept (--keep-seen): the figures flatter the model that saw them"
+                                             if keep_seen else "left out (--keep-seen keeps them)"), file=sys.stderr)
+    return seen & (not keep_seen), note
 
 
 def seen_line(note: dict | None) -> str:
@@ -50,7 +76,7 @@ def seen_line(note: dict | None) -> str:
     if note is None:
         return ("Whether the model saw any of these films in training could not be checked (no split.json beside "
                 "the model file).")
-    n = note["train"] + note["val"]
+    n = note["films"]
     if not n:
         return f"None of these films is in the model's training or validation split ({note['split']})."
     if note.get("left_out"):

@@ -206,7 +206,7 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
     out = tmp_path / "r"
     r = CliRunner().invoke(evaluate_app, [model, str(data), "--out", str(out), "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
-    assert "left out (--keep-seen scores them too)" in r.output
+    assert "left out (--keep-seen keeps them)" in r.output
     report = json.loads((out / "report.json").read_text())
     assert sorted(p["file"] for p in report["predictions"]) == sorted(i["path"] for i in split["splits"]["test"])
     note = report["seen_in_training"]
