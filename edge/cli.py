@@ -43,6 +43,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
         "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (screening: COVID whenever p >= 0.25)\n\n"
+        "  edge-classify xray.png --explain maps/ --model model_int8.tflite   (maps/xray.png: where it found its evidence)\n\n"
         "  edge-classify --card --model model_int8.tflite   (what this file scored, on what data)\n\n"
         "  edge-classify --info --model model_int8.tflite\n\n"
         "  edge-classify --selftest --model model_int8.tflite\n\n"
