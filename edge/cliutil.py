@@ -44,14 +44,14 @@ def disk_hint(folders: Iterable[str | Path] = (), low: int = LOW_SPACE_BYTES) ->
 
 @contextmanager
 def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
-                    writes_to: Iterable[str | Path] = ()) -> Iterator[None]:
+                    writes_to: Iterable[str | Path] = (), on_interrupt: str = "") -> Iterator[None]:
     """Turn an exception into one ``prog: error: ...`` line and exit code 2, unless ``debug``.
 
     ``expected`` errors (bad data, a wrong model file, an unreadable or unwritable path) carry a
     message written for the user and are printed as they are. Anything else (a library failing
     deep inside, e.g. TensorFlow's converter on a full disk) is named by its type, with a note
     when a folder the command writes to is nearly full. Outputs are written atomically, so an
-    error leaves the previous files as they were.
+    error leaves the previous files as they were. ``on_interrupt`` adds to the Ctrl-C line (how to go on).
     """
     folders = list(writes_to)
     try:
@@ -66,7 +66,8 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     except KeyboardInterrupt:
         if debug:
             raise
-        raise fail(prog, "interrupted; every file already written is complete, and none is half-written", EXIT_INTERRUPTED)
+        raise fail(prog, "interrupted; every file already written is complete, and none is half-written" + on_interrupt,
+                   EXIT_INTERRUPTED)
     except expected as e:
         if debug:
             raise

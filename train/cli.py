@@ -102,7 +102,8 @@ def train(
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
     )
-    with one_line_errors("cxr-train", debug, writes_to=[out]):
+    with one_line_errors("cxr-train", debug, writes_to=[out],
+                         on_interrupt="; the same command goes on from the last model it finished"):
         run_training(settings)
 
 

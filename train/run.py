@@ -8,7 +8,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from edge.atomic import read_json, write_json
 from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
 from train.audit import shortcut_audit, summary_line
 from train.hygiene import cross_split_duplicates, duplicate_groups
+from train.resume import (clear_members, finished_with, fingerprint, load_member, save_member,
+                          settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
@@ -186,7 +188,7 @@ def run_training(s: TrainSettings) -> Path:
     teacher_dir = Path(s.out) / "teacher"
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
-    if _finished_with(teacher_dir, ts):
+    if finished_with(teacher_dir, ts):
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with the same settings; delete it to "
             "train it again, e.g. after adding images)")
     else:
@@ -194,25 +196,6 @@ def run_training(s: TrainSettings) -> Path:
         _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
     return _train(replace(s, teacher=str(teacher_dir)), started=t0)
-
-
-def _settings_dict(s: TrainSettings) -> dict:
-    """The settings as run.json records them."""
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()}
-
-
-def _finished_with(run_dir: Path, s: TrainSettings) -> bool:
-    """Whether ``run_dir`` holds a finished run made with exactly these settings (progress aside):
-    the teacher takes most of the default recipe's time, so a second call reuses it."""
-    if not (run_dir / "run.json").is_file() or not (run_dir / "model.keras").is_file():
-        return False
-    try:
-        done = read_json(run_dir / "run.json")["settings"]
-    except (OSError, ValueError, KeyError):
-        return False
-    done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
-    done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
-    return {**done, "progress": None} == {**_settings_dict(s), "progress": None}
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
@@ -242,19 +225,27 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     patience = s.patience or default_patience(epochs)
     teacher = keras.models.load_model(Path(s.teacher) / "model.keras", compile=False) if s.teacher else None
     members, histories = [], []
+    fp = fingerprint(s, out)
+    fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
+                   augment=s.augment, seed=s.seed, verbose=1 if s.progress else 2,
+                   teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
     for k in range(n_members):
+        of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
+        saved = load_member(out, k, fp)
+        if saved is not None:  # finished by an earlier call of this command, with the same settings and split
+            log(f"reusing the model{of} that an earlier call finished")
+            members.append(saved[0])
+            histories.append(saved[1])
+            continue
         # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
         member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps,
                        mixstyle=s.mixstyle)
-        fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
-                       augment=s.augment, seed=s.seed + k, verbose=1 if s.progress else 2,
-                       teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
-        of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
         by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
         log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
-        histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes), fc, out,
-                             teacher=teacher))
+        histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes),
+                             replace(fc, seed=s.seed + k), out, teacher=teacher))
         members.append(inference_copy(member))
+        save_member(out, k, members[-1], histories[-1], fp)
     model = average_logits(members)
     save_model(model, out / "model.keras")
     save_history(histories, out)
@@ -265,7 +256,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     run = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cxr_edge_version": __version__,
-        "settings": _settings_dict(s),
+        "settings": settings_dict(s),
         "fit": {**fc.to_dict(), "seed": s.seed},
         "arch": s.arch,
         "members": n_members,
@@ -291,6 +282,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "seconds_with_teacher": round(time.time() - (started or t0), 1),
     }
     write_json(out / "run.json", run)
+    clear_members(out)
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out
