@@ -41,15 +41,15 @@ def train(
         1, min=1, help="Train this many copies of the model from different random starts on the same split and save "
                        "one model that averages their logits (a deep ensemble, in one file), at N times the training "
                        "time, file size and device compute, instead of distilling them into one (--teacher-members). "
-                       "On cxr-dev at 0.8.0, 3 members scored no better than the distilled default (COVID vs Normal "
-                       "0.910 against 0.926, 4 classes 0.699 against 0.706; benchmarks/RESULTS.md)."),
+                       "On cxr-dev at 0.9.0, 3 members scored about the same as the distilled default (COVID vs "
+                       "Normal 0.906 against 0.901, 4 classes 0.757 against 0.748; one split; benchmarks/RESULTS.md)."),
     teacher_members: Optional[int] = typer.Option(
         None, min=0, help="Models in the teacher ensemble that is trained first and distilled into the one model you get "
                        "(default: 3 for compact; 0 for seed, the tutorial's baseline). "
-                       "On cxr-dev at 0.8.0 (benchmarks/RESULTS.md) students scored +1.2 to +3.1 points of balanced "
-                       "accuracy over the single models they learnt from, with a lower log-loss every time; over three "
-                       "splits the default was level with one model on COVID vs Normal and 3.5 points better on 4 "
-                       "classes. 0: train one model directly (about 5x faster)."),
+                       "On cxr-dev at 0.9.0 (benchmarks/RESULTS.md) students had a lower log-loss and less seed-to-"
+                       "seed spread than the single models they learnt from, and -1.0 to +1.4 points of balanced "
+                       "accuracy; over three splits the default was level with one model on COVID vs Normal and 2.5 "
+                       "points better on 4 classes. 0: train one model directly (about 5x faster)."),
     teacher: Optional[Path] = typer.Option(
         None, help="Distil an existing finished run folder (e.g. one trained with --members 3) instead of training a "
                    "teacher: this model learns on the teacher's own frozen split and data (--data and the split "
