@@ -46,13 +46,14 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
     def ba_diff(yy, pa, pb):
         return balanced_accuracy(yy, pb, k) - balanced_accuracy(yy, pa, k)
 
+    right_a, right_b = a == y, b == y
     per_class = []
     sens_a, sens_b = sensitivities(y, a, k), sensitivities(y, b, k)
     for c, name in enumerate(classes):
-        n = int((y == c).sum())
+        mine = y == c
+        n = int(mine.sum())
         if n == 0:
             continue
-        mine = y == c
 
         def diff(yy, pa, pb, c=c):
             sel = yy == c
@@ -61,9 +62,8 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         lo, hi = bootstrap_ci(y, ab, _paired(diff), n_boot=n_boot, seed=c + 1)
         per_class.append({"class": name, "n": n, "sensitivity_a": sens_a[c], "sensitivity_b": sens_b[c],
                           "difference": sens_b[c] - sens_a[c], "difference_ci": [lo, hi],
-                          "only_a_right": int((mine & (a == c) & (b != c)).sum()),
-                          "only_b_right": int((mine & (b == c) & (a != c)).sum())})
-    right_a, right_b = a == y, b == y
+                          "only_a_right": int((mine & right_a & ~right_b).sum()),
+                          "only_b_right": int((mine & right_b & ~right_a).sum())})
     only_a, only_b = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
     changed = np.zeros((k, k), dtype=int)
     for i, j in zip(a[a != b], b[a != b]):

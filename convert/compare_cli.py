@@ -46,8 +46,8 @@ def compare(
     from convert import compare as cmp
     from convert.class_names import labelled_items
     from convert.evaluate import model_for
-    from convert.seen import leave_out_seen
     from convert.report import DISCLAIMER
+    from convert.seen import leave_out_seen
     from edge.atomic import write_json, write_text
     from edge.decision import labels_for
     from edge.preprocess import PreprocessConfig
@@ -71,10 +71,10 @@ def compare(
             if rule is not None:
                 rule = (labels.index(info["labels"][rule[0]]), rule[1])
             answers.append(labels_for(probs, rule))
-        files = [[i.path for i in s.items] for s in scans.values()]
-        if any(f != files[0] for f in files):  # a file one model's preprocessing could read and the other's not
+        read = [[i.path for i in s.items] for s in scans.values()]
+        if any(f != read[0] for f in read):  # a file one model's preprocessing could read and the other's not
             raise DataError("the two models could not read the same files; fix or remove the files listed above")
-        files, skipped = files[0], res.skipped
+        files, skipped = read[0], res.skipped
         if not files:
             raise DataError(f"no readable images in {data_dir}")
         y = np.array([labels.index(i.label) for i in res.items])

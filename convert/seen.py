@@ -5,7 +5,8 @@ model being scored sits in such a folder, any film of the scored set with the sa
 learnt from (training split) or used to choose the epoch and the calibration (validation
 split); its answers flatter the model. The default COVID vs Normal model scored 94.0% balanced
 accuracy on all 815 COVID and Normal films of cxr-dev, 693 of which it had trained or validated
-on, and 90.1% on the 122 it had not. So such films are left out unless the user asks to keep them. A model file on its own (no split.json beside it) cannot be checked.
+on, and 90.1% on the 122 it had not. So such films are left out unless the user asks to keep
+them. A model file on its own (no split.json beside it) cannot be checked.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from train.data import Item, Split
+from train.data import DataError, Item, Split
 
 SEEN_PARTS = ("train", "val")
 
@@ -44,8 +45,6 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     """Check the items against each model's run; warn on stderr when some were seen; refuse when all
     were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
     when no model could be checked)."""
-    from train.data import DataError
-
     seen, notes, checked = np.zeros(len(items), bool), [], set()
     for model in models:
         split = split_beside(model)

@@ -28,6 +28,7 @@ class Result:
     error: str | None = None
     atypical: bool | None = None  # unlike the training images (edge.typicality); None: no check
     explanation: dict | None = None  # edge.explain.explain_file's {map, evidence_at_border}, with --explain
+    image: np.ndarray | None = None  # the model input, kept only when classify_files is asked to (keep_inputs)
 
 
 class Classifier(Protocol):
@@ -78,8 +79,10 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
         return f"cannot decode ({type(e).__name__}: {e})"
 
 
-def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32) -> Iterator[Result]:
-    """Yield one Result per path, in order, decoding ahead in threads while the model runs."""
+def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32,
+                   keep_inputs: bool = False) -> Iterator[Result]:
+    """Yield one Result per path, in order, decoding ahead in threads while the model runs.
+    ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again)."""
     workers = workers or min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[tuple[str, Future]] = deque()
@@ -100,6 +103,6 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
             try:
                 check = getattr(model, "atypical", lambda _: None)(x[None])
                 yield Result(path, probabilities=model.classify(x[None])[0],
-                             atypical=None if check is None else bool(check[0]))
+                             atypical=None if check is None else bool(check[0]), image=x if keep_inputs else None)
             except Exception as e:
                 yield Result(path, error=f"inference failed ({type(e).__name__}: {e})")

@@ -134,6 +134,8 @@ def main(
             print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
 
         if explain is not None:
+            from edge.explain import explain_file  # Pillow's drawing and the maps: only when asked for
+
             try:
                 explain.mkdir(parents=True, exist_ok=True)
             except OSError as e:
@@ -143,33 +145,35 @@ def main(
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                          explain is not None)
-        failed = maps = flagged = 0
+        n_images = failed = maps = flagged = 0
         taken: set[str] = set()
         labelled: Counter[str] = Counter()
-        for r in itertools.chain(missing, classify_files(m, paths)):
+        for r in itertools.chain(missing, classify_files(m, paths, keep_inputs=explain is not None)):
+            n_images += 1
             if r.atypical and refuse_atypical:
                 r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
                            atypical=True)
             elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
                 print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
                       "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
-            if explain is not None and r.error is None:
-                from edge.explain import explain_file
-
-                try:
-                    r.explanation = explain_file(m, r.file, ranking(r.probabilities, rule)[0], explain, taken)
-                    maps += 1
-                except Exception as e:  # the label stands; only its map is missing
-                    print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
-                    failed += 1
-            failed += r.error is not None
             flagged += bool(r.atypical)
-            if r.error is None:
-                labelled[m.labels[ranking(r.probabilities, rule)[0]]] += 1
+            if r.error is not None:
+                failed += 1
+            else:
+                label = ranking(r.probabilities, rule)[0]
+                labelled[m.labels[label]] += 1
+                if explain is not None:
+                    try:
+                        r.explanation = explain_file(m, r.image, label, float(r.probabilities[label]), r.file,
+                                                     explain, taken)
+                        maps += 1
+                    except Exception as e:  # the label stands; only its map is missing
+                        print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
+                        failed += 1
             writer(r)
         sys.stdout.flush()
-        if failed + sum(labelled.values()) > 1 and not (json_out or csv_out):  # a folder's tally, for people
-            print(f"edge-classify: summary: {tally(labelled, m.labels, failed, flagged)}", file=sys.stderr)
+        if n_images > 1 and not (json_out or csv_out):  # a folder's tally, for people
+            print(f"edge-classify: summary: {tally(labelled, m.labels, n_images, failed, flagged)}", file=sys.stderr)
         if explain is not None:
             print(f"edge-classify: {maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -21,7 +21,6 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from edge.atomic import atomic_path
-from edge.preprocess import preprocess_file
 
 if TYPE_CHECKING:
     from edge.model import EdgeModel
@@ -98,15 +97,14 @@ def picture(image: np.ndarray, heat: np.ndarray, caption: str, scale: int = 2) -
     return out
 
 
-def explain_file(model: EdgeModel, path: str, label: int, out_dir: Path, taken: set[str]) -> dict:
-    """Map where ``model`` found the evidence for ``label`` in the image
-    at ``path``; write the picture to ``out_dir`` (atomically, under a name not in ``taken``) and
-    return {"map": its path, "evidence_at_border": share}."""
-    x = preprocess_file(path, model.preprocess)
-    heat = occlusion_map(model.classify, x, label)
+def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: float, path: str, out_dir: Path,
+                 taken: set[str]) -> dict:
+    """Map where ``model`` found the evidence for ``label`` in ``image`` (the model input of the
+    file at ``path``, which gave ``label`` this ``probability``); write the picture to ``out_dir``
+    (atomically, under a name not in ``taken``) and return {"map": its path, "evidence_at_border": share}."""
+    heat = occlusion_map(model.classify, image, label)
     share = border_share(heat)
-    p = float(model.classify(x[None])[0, label])
-    caption = (f"{Path(path).name}: {model.labels[label]} {p:.2f}\n"
+    caption = (f"{Path(path).name}: {model.labels[label]} {probability:.2f}\n"
                f"red to yellow: its evidence; {share:.0%} of it outside the blue frame (borders, text)")
     stem, n = Path(path).stem or "image", 1
     name = f"{stem}.png"
@@ -116,5 +114,5 @@ def explain_file(model: EdgeModel, path: str, label: int, out_dir: Path, taken: 
     taken.add(name)
     target = Path(out_dir) / name
     with atomic_path(target) as tmp:
-        picture(x, heat, caption).save(tmp, format="PNG")
+        picture(image, heat, caption).save(tmp, format="PNG")
     return {"map": str(target), "evidence_at_border": round(share, 4)}

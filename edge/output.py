@@ -12,7 +12,7 @@ from edge.decision import ranking
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
-            explained: bool = False):
+               explained: bool = False):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision."""
     out = sys.stdout
     if fmt == "csv":
@@ -71,9 +71,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     return write_text
 
 
-def tally(labelled: Counter[str], labels: list[str], failed: int, flagged: int) -> str:
-    """'12 images: 7 COVID, 5 Normal; 1 failed; 2 unlike the training images' (classes in the model's order)."""
-    n = sum(labelled.values()) + failed
+def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int) -> str:
+    """'12 images: 7 COVID, 4 Normal; 1 failed; 2 unlike the training images' (classes in the model's
+    order). ``failed`` counts files with no label and labelled files whose --explain map failed."""
     parts = [f"{n} images: " + ", ".join(f"{labelled[c]} {c}" for c in labels)]
     if failed:
         parts.append(f"{failed} failed")
