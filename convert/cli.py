@@ -44,6 +44,12 @@ def convert(
         True, "--refit-head/--no-refit-head",
         help="int8: refit the float logits head on the int8 features of the training images, so its logits "
              "match Keras more closely (fewer films near a class boundary flip)."),
+    fingerprints: bool = typer.Option(
+        True, "--fingerprints/--no-fingerprints",
+        help="Put the first 8 bytes of each training and validation film's SHA-256 in every model file (about 8 bytes "
+             "a film), so cxr-evaluate and cxr-compare leave out films the model already saw wherever the file goes. "
+             "A prefix tells nothing about a film to someone who does not hold it; --no-fingerprints where even "
+             "that (whether a film you hold was used) must stay private."),
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of the "
                                                 "int8 file's most confident test-split mistakes, in occlusion.png; 0: none."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
@@ -67,6 +73,7 @@ def convert(
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
+                               fingerprints=fingerprints,
                                report_only=report_only, explain=explain, operating_point=operating_point,
                                latency_threads=() if no_latency else (1, 2), progress=not quiet)
     with one_line_errors("cxr-convert", debug, writes_to=[run_dir]):
@@ -127,9 +134,10 @@ def evaluate(
         help="Shares of the films a class might make up at your site (comma-separated, 0..1): the report gives each "
              "class's PPV and NPV at each, since the PPV of these films holds only at their own mix."),
     keep_seen: bool = typer.Option(
-        False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 in the "
-                                   "split.json of the run folder the model sits in); by default they are left out, "
-                                   "since their answers flatter the model."),
+        False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256: a "
+                                   ".tflite from cxr-convert carries their fingerprints, a model.keras is checked "
+                                   "against its run folder's split.json); by default they are left out, since their "
+                                   "answers flatter the model."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "

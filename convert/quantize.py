@@ -37,6 +37,7 @@ class ConvertSettings:
     auto: bool = False
     calibration_samples: int = 300
     refit_head: bool = True
+    fingerprints: bool = True  # SHA-256 prefixes of the training and validation films in each file (convert.seen)
     explain: int = 6  # occlusion maps of the device model's most confident test mistakes (convert.occlusion)
     report_only: bool = False
     latency_threads: tuple[int, ...] = (1, 2)
@@ -52,8 +53,10 @@ def log(msg: str) -> None:
 
 
 def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
-                head_fit: np.ndarray | None = None, typicality: dict | None = None) -> None:
-    """Write model_<mode>.tflite with metadata, the input check and a self-test measured on this machine.
+                head_fit: np.ndarray | None = None, typicality: dict | None = None,
+                seen: tuple[dict, dict[str, bytes]] | None = None) -> None:
+    """Write model_<mode>.tflite with metadata, the input check, a self-test measured on this
+    machine and, given ``seen`` (convert.seen.fingerprints), the films the model learnt from.
 
     For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
     metadata records what that refit did."""
@@ -70,10 +73,13 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
         meta["head_refit"] = refit
     if typicality is not None:
         meta["typicality"] = typicality
+    extra = {}
+    if seen is not None:
+        meta["seen"], extra = seen
     write_bytes(path, package(flatbuffer, meta))
     images = selftest_images()
     expected = EdgeModel(path).classify_encoded(images)
-    write_bytes(path, package(flatbuffer, meta, selftest_files(images, expected)))
+    write_bytes(path, package(flatbuffer, meta, {**selftest_files(images, expected), **extra}))
 
 
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
@@ -127,11 +133,14 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     }
     probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
     val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
+    from convert.seen import fingerprints
+
+    seen = fingerprints(split) if s.fingerprints else None
     for mode in s.modes:
         path = run_dir / f"model_{mode}.tflite"
         if not s.report_only:
             log(f"converting {mode}")
-            export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality)
+            export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
         if point is not None:

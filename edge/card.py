@@ -86,7 +86,10 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          f"class with balanced accuracy {a['balanced_accuracy']} (chance {a['chance']})"
                          + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
                          + ". Expect lower figures at a new site.")
-        lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate).")
+        seen = meta.get("seen")
+        lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
+                     + (f" leaves out the {seen['train'] + seen['val']} films it was trained or validated on: this "
+                        "file carries their fingerprints)." if seen else ")."))
     d = meta.get("decision")
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable class"
                  if d else "Labels: the most probable class (no stored rule).")

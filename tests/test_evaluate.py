@@ -218,12 +218,67 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
         shutil.copy(data / item["path"], tmp_path / "copies" / item["label"] / f"renamed-{i}.png")
     r = CliRunner().invoke(evaluate_app, [model, str(tmp_path / "copies"), "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 2 and "all of them" in r.output and "--keep-seen" in r.output
-    # The file alone, away from its run folder, cannot be checked: everything is scored, and the report says so.
+    # The file alone, away from its run folder, still knows its films: it carries their fingerprints.
     lone = tmp_path / "lone" / "m.tflite"
     lone.parent.mkdir()
     shutil.copy(model, lone)
     r = CliRunner().invoke(evaluate_app, [str(lone), str(data), "--out", str(tmp_path / "l"), "--explain", "0",
                                           "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
-    assert json.loads((tmp_path / "l" / "report.json").read_text())["metrics"]["n"] == 32
-    assert "could not be checked" in (tmp_path / "l" / "report.md").read_text()
+    alone = json.loads((tmp_path / "l" / "report.json").read_text())
+    assert sorted(p["file"] for p in alone["predictions"]) == sorted(i["path"] for i in split["splits"]["test"])
+    assert (alone["seen_in_training"]["train"], alone["seen_in_training"]["val"]) == (note["train"], note["val"])
+    assert "fingerprints inside the file" in alone["seen_in_training"]["split"]
+    # Without them (converted with --no-fingerprints, or by cxr-edge 0.9.0), it cannot be checked: all is scored, and said.
+    from edge import metadata as md
+
+    flatbuffer, meta, files = md.read(lone)
+    meta.pop("seen")
+    bare = tmp_path / "bare" / "m.tflite"
+    bare.parent.mkdir()
+    bare.write_bytes(md.attach(flatbuffer, meta, {k: v for k, v in files.items() if not k.startswith("seen/")}))
+    r = CliRunner().invoke(evaluate_app, [str(bare), str(data), "--out", str(tmp_path / "b"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "b" / "report.json").read_text())["metrics"]["n"] == 32
+    assert "could not be checked" in (tmp_path / "b" / "report.md").read_text()
+
+
+def test_fingerprints_are_the_training_and_validation_films_prefixes(tiny_run):
+    """Each .tflite carries 8 bytes of the SHA-256 of every training and validation film, sorted,
+    and no test film's: the seen-film check must never drop a film the model has not seen."""
+    import hashlib
+
+    from convert.seen import PREFIX, carried
+    from edge import metadata as md
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    digest = lambda item: hashlib.sha256((data / item["path"]).read_bytes()).digest()[:PREFIX]
+    for name in ("model_int8.tflite", "model_fp32.tflite"):
+        keys = carried(tiny_run / name)
+        for part in ("train", "val"):
+            assert keys[part] == {digest(i) for i in split["splits"][part]}
+        assert not {digest(i) for i in split["splits"]["test"]} & (keys["train"] | keys["val"])
+        _, meta, files = md.read(tiny_run / name)
+        assert (meta["seen"]["train"], meta["seen"]["val"]) == (len(keys["train"]), len(keys["val"]))
+        assert files["seen/train.bin"] == b"".join(sorted(keys["train"]))
+    assert carried(tiny_run / "model.keras") is None
+
+
+def test_cxr_convert_no_fingerprints_leaves_them_out(tiny_run, tmp_path):
+    """--no-fingerprints: a site that must not disclose even which films it used gets files without them."""
+    import shutil
+
+    from convert.cli import convert_app
+    from convert.seen import carried
+    from edge import metadata as md
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    r = CliRunner().invoke(convert_app, [str(run), "--quant", "fp32", "--no-fingerprints", "--no-latency",
+                                         "--explain", "0", "--quiet"])
+    assert r.exit_code == 0, r.output
+    _, meta, files = md.read(run / "model_fp32.tflite")
+    assert "seen" not in meta and not any(k.startswith("seen/") for k in files)
+    assert carried(run / "model_fp32.tflite") is None and carried(run / "model_int8.tflite") is not None
