@@ -5,13 +5,12 @@ Research software, NOT a medical device: its output must not be used for diagnos
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import typer
 
@@ -44,6 +43,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
         "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (screening: COVID whenever p >= 0.25)\n\n"
         "  edge-classify xray.png --explain maps/ --model model_int8.tflite   (maps/xray.png: where it found its evidence)\n\n"
+        "  edge-classify incoming/ --watch --json --model model_int8.tflite >> answers.jsonl   (each film as it arrives)\n\n"
         "  edge-classify --card --model model_int8.tflite   (what this file scored, on what data)\n\n"
         "  edge-classify --info --model model_int8.tflite\n\n"
         "  edge-classify --selftest --model model_int8.tflite\n\n"
@@ -79,6 +79,12 @@ def main(
              "it found the evidence for its label, to check that it looked at the lungs and not at text or the film's "
              "edge. Costs 226 more model calls per image (about 1 s on a Pi 4, estimated). --json and --csv add "
              "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border)."),
+    watch: bool = typer.Option(
+        False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
+                               "finished (the same size and time on two polls in a row); the films already there come "
+                               "first, and a film rewritten is classified again. One line per film as it is done; "
+                               "Ctrl-C or SIGTERM stops, with the summary. Polls, so it works on network shares."),
+    interval: float = typer.Option(2.0, "--interval", min=0.05, help="--watch: seconds between polls of the folders."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -140,43 +146,68 @@ def main(
                 explain.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise _fail(f"--explain: cannot create {explain} ({e.strerror or e})")
-        paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
+        if watch:
+            folders = [Path(a) for a in images]
+            bad = [a for a in images if not Path(a).is_dir()]
+            if bad:
+                raise _fail(f"--watch takes folders; not a folder: {', '.join(bad)}")
+            paths, missing = [], []
+        else:
+            paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                          explain is not None)
-        n_images = failed = maps = flagged = 0
+        counts: Counter[str] = Counter()  # images, failed, maps, flagged
         taken: set[str] = set()
         labelled: Counter[str] = Counter()
-        for r in itertools.chain(missing, classify_files(m, paths, keep_inputs=explain is not None)):
-            n_images += 1
-            if r.atypical and refuse_atypical:
-                r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
-                           atypical=True)
-            elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
-                print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
-                      "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
-            flagged += bool(r.atypical)
-            if r.error is not None:
-                failed += 1
-            else:
-                label = ranking(r.probabilities, rule)[0]
-                labelled[m.labels[label]] += 1
-                if explain is not None:
-                    try:
-                        r.explanation = explain_file(m, r.image, label, float(r.probabilities[label]), r.file,
-                                                     explain, taken)
-                        maps += 1
-                    except Exception as e:  # the label stands; only its map is missing
-                        print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
-                        failed += 1
-            writer(r)
-        sys.stdout.flush()
-        if n_images > 1 and not (json_out or csv_out):  # a folder's tally, for people
-            print(f"edge-classify: summary: {tally(labelled, m.labels, n_images, failed, flagged)}", file=sys.stderr)
+
+        def emit(results: Iterable[Result]) -> None:
+            for r in results:
+                counts["images"] += 1
+                if r.atypical and refuse_atypical:
+                    r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
+                               atypical=True)
+                elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
+                    print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
+                          "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
+                counts["flagged"] += bool(r.atypical)
+                if r.error is not None:
+                    counts["failed"] += 1
+                else:
+                    label = ranking(r.probabilities, rule)[0]
+                    labelled[m.labels[label]] += 1
+                    if explain is not None:
+                        try:
+                            r.explanation = explain_file(m, r.image, label, float(r.probabilities[label]), r.file,
+                                                         explain, taken)
+                            counts["maps"] += 1
+                        except Exception as e:  # the label stands; only its map is missing
+                            print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
+                            counts["failed"] += 1
+                writer(r)
+                sys.stdout.flush()  # a watched folder's answers must not wait in a buffer
+
+        emit(missing)
+        if watch:
+            from edge.watch import sigterm_as_interrupt, watch as arrivals
+
+            print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
+                  "Ctrl-C stops", file=sys.stderr)
+            with sigterm_as_interrupt():
+                try:
+                    for arrived in arrivals(folders, recursive, interval):
+                        emit(classify_files(m, arrived, keep_inputs=explain is not None))
+                except KeyboardInterrupt:
+                    pass
+        else:
+            emit(classify_files(m, paths, keep_inputs=explain is not None))
+        if (counts["images"] > 1 or watch) and not (json_out or csv_out):  # a folder's tally, for people
+            print(f"edge-classify: summary: {tally(labelled, m.labels, counts['images'], counts['failed'], counts['flagged'])}",
+                  file=sys.stderr)
         if explain is not None:
-            print(f"edge-classify: {maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
-        raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+            print(f"edge-classify: {counts['maps']} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
+        raise typer.Exit(EXIT_SOME_FAILED if counts["failed"] else EXIT_OK)
 
 
 def _stdin_paths(args: list[str]) -> Iterator[str]:

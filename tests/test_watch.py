@@ -1,0 +1,91 @@
+"""edge-classify --watch: films classified as they arrive, never half-copied, stopped cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from edge.watch import Watcher
+
+
+def test_a_film_is_handed_out_once_it_has_settled_and_again_when_rewritten(tmp_path):
+    w = Watcher([tmp_path])
+    film = tmp_path / "a.png"
+    film.write_bytes(b"first half")
+    assert w.poll() == []                      # first sight: it may still be copying
+    with film.open("ab") as f:
+        f.write(b" and the rest")              # it was: it grew
+    assert w.poll() == []
+    assert w.poll() == [str(film)]             # unchanged over one poll: settled
+    assert w.poll() == []                      # handed out once
+    os.utime(film, ns=(1, 1))                  # rewritten (another time)
+    assert w.poll() == [] and w.poll() == [str(film)]
+
+
+def test_empty_hidden_and_unlisted_files_are_not_handed_out(tmp_path):
+    w = Watcher([tmp_path])
+    (tmp_path / "empty.png").write_bytes(b"")           # a copy that has not started
+    (tmp_path / ".b.png.part").write_bytes(b"x" * 10)   # a copy tool's temporary name
+    (tmp_path / "notes.txt").write_bytes(b"x" * 10)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.png").write_bytes(b"x" * 10)
+    assert w.poll() == [] and w.poll() == []
+    deep = Watcher([tmp_path], recursive=True)
+    assert deep.poll() == [] and deep.poll() == [str(tmp_path / "sub" / "c.png")]
+
+
+def _lines(stream, n: int, timeout: float = 60) -> list[str]:
+    out, deadline = [], time.monotonic() + timeout
+    while len(out) < n and time.monotonic() < deadline:
+        ready, _, _ = select.select([stream], [], [], 0.2)
+        if ready:
+            line = stream.readline()
+            if not line:
+                break
+            out.append(line)
+    return out
+
+
+def test_edge_classify_watch_answers_each_arrival_and_stops_on_sigterm(tiny_run, tmp_path):
+    """Films already there first, then each arrival as it comes, one line at a time (nothing
+    waits in a buffer); a broken arrival fails alone; SIGTERM ends it with the summary, exit 1."""
+    split = json.loads((tiny_run / "split.json").read_text())
+    films = [Path(split["data_dir"]) / i["path"] for i in split["splits"]["test"][:2]]
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    shutil.copy(films[0], incoming / "0-early.png")
+    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--interval", "0.1", "--json",
+                             "--model", str(tiny_run / "model_int8.tflite")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = _lines(proc.stdout, 1)
+        assert [json.loads(x)["file"] for x in first] == [str(incoming / "0-early.png")]
+        shutil.copy(films[1], incoming / "1-late.png")
+        (incoming / "2-broken.png").write_bytes(b"not an image")
+        later = [json.loads(x) for x in _lines(proc.stdout, 2)]
+        assert [x["file"] for x in later] == [str(incoming / "1-late.png"), str(incoming / "2-broken.png")]
+        assert "label" in later[0] and "error" in later[1]
+        assert _lines(proc.stdout, 1, timeout=1) == []  # nothing is classified twice
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+
+
+def test_watch_takes_folders_only(tiny_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    film = tmp_path / "a.png"
+    film.write_bytes(b"x")
+    r = CliRunner().invoke(app, [str(film), "--watch", "--model", str(tiny_run / "model_int8.tflite")])
+    assert r.exit_code == 2 and "--watch takes folders" in r.output
