@@ -46,10 +46,11 @@ def convert(
              "match Keras more closely (fewer films near a class boundary flip)."),
     fingerprints: bool = typer.Option(
         True, "--fingerprints/--no-fingerprints",
-        help="Put the first 8 bytes of each training and validation film's SHA-256 in every model file (about 8 bytes "
-             "a film), so cxr-evaluate and cxr-compare leave out films the model already saw wherever the file goes. "
-             "A prefix tells nothing about a film to someone who does not hold it; --no-fingerprints where even "
-             "that (whether a film you hold was used) must stay private."),
+        help="Put in every model file the first 8 bytes of each training and validation film's SHA-256 and a 256-bit "
+             "hash of its pixels (40 bytes a film), so cxr-evaluate and cxr-compare leave out films the model already "
+             "saw, and their resized or re-encoded copies, wherever the file goes. Neither tells anything about a "
+             "film to someone who does not hold it; --no-fingerprints where even that (whether a film you hold was "
+             "used) must stay private."),
     explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of the "
                                                 "int8 file's most confident test-split mistakes, in occlusion.png; 0: none."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
@@ -134,9 +135,9 @@ def evaluate(
         help="Shares of the films a class might make up at your site (comma-separated, 0..1): the report gives each "
              "class's PPV and NPV at each, since the PPV of these films holds only at their own mix."),
     keep_seen: bool = typer.Option(
-        False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256: a "
-                                   ".tflite from cxr-convert carries their fingerprints, a model.keras is checked "
-                                   "against its run folder's split.json); by default they are left out, since their "
+        False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 "
+                                   "or as resized or re-encoded copies: a .tflite from cxr-convert carries their "
+                                   "fingerprints, a model.keras is checked against its run folder's split.json); by default they are left out, since their "
                                    "answers flatter the model."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",

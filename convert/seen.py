@@ -1,18 +1,19 @@
 """Films a model has already seen: scoring it on them is not a validation.
 
-A run folder's split.json lists every training and validation file with its SHA-256. When the
-model being scored sits in such a folder, any film of the scored set with the same bytes was
-learnt from (training split) or used to choose the epoch and the calibration (validation
-split); its answers flatter the model. The default COVID vs Normal model scored 94.0% balanced
-accuracy on all 815 COVID and Normal films of cxr-dev, 693 of which it had trained or validated
-on, and 90.1% on the 122 it had not. So such films are left out unless the user asks to keep
-them.
+A film of the scored set that the model learnt from (training split) or that chose its epoch and
+calibration (validation split) flatters it. The default COVID vs Normal model scored 94.0%
+balanced accuracy on all 815 COVID and Normal films of cxr-dev, 693 of which it had trained or
+validated on, and 90.1% on the 122 it had not. So such films are left out unless the user asks
+to keep them.
 
-The check must not depend on the model file staying in its run folder: models are copied to
-devices and sent to other sites, which is where they get validated. So cxr-convert also puts the
-first 8 bytes of each training and validation film's SHA-256 inside every .tflite (693 films:
-5.5 KB on a 128 KB file). An unseen film matches one of them by chance with odds of about
-N / 2^64, and a prefix tells nothing about a film to someone who does not already hold it.
+The check must not depend on the model file staying in its run folder (models are copied to
+devices and sent to other sites, which is where they get validated), nor on the films being
+byte-identical: public collections re-publish each other's films resized and re-encoded, and
+cxr-dev's own films are resized copies of public ones. So cxr-convert puts in every .tflite, for
+each training and validation film, the first 8 bytes of its SHA-256 (the same bytes) and its
+256-bit copy code (train.hygiene.copy_code: a resized or re-encoded copy), 40 bytes a film.
+Neither tells anything about a film to someone who does not already hold it. A model.keras is
+checked against the split.json of its run folder.
 """
 
 from __future__ import annotations
@@ -24,29 +25,68 @@ import numpy as np
 
 from edge import metadata as md
 from train.data import DataError, Item, Split
+from train.hygiene import COPY_CODE_BITS
 
 SEEN_PARTS = ("train", "val")
 PREFIX = 8  # bytes of each SHA-256 kept in a model file
+CODE = 32   # bytes of a copy code
+_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(1).astype(np.uint16)
+
+Known = dict[str, tuple[set[bytes], np.ndarray]]  # part -> (SHA-256 prefixes, (M, 32) uint8 copy codes)
 
 
 def _key(sha256: str) -> bytes:
     return bytes.fromhex(sha256)[:PREFIX]
 
 
+def _codes(hexes: list[str]) -> np.ndarray:
+    return np.frombuffer(b"".join(bytes.fromhex(h) for h in hexes), np.uint8).reshape(-1, CODE)
+
+
+def _code_from_file(data_dir: str, item: Item) -> str:
+    """The copy code of a film that split.json lists without one (a run of cxr-edge 0.9.0 or
+    older), read from its file if that is still there, unchanged; else ""."""
+    import hashlib
+
+    from edge.preprocess import ImageError, load_bytes
+    from train.hygiene import copy_code
+
+    path = Path(data_dir) / item.path
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != item.sha256:
+            return ""
+        return copy_code(load_bytes(data, path)).hex()
+    except (OSError, ImageError):
+        return ""
+
+
 def fingerprints(split: Split) -> tuple[dict, dict[str, bytes]]:
     """What a model file carries so that it can be checked on its own: for the metadata, the
-    number of films per part; as files, each part's sorted SHA-256 prefixes, end to end."""
-    counts, files = {"hash": f"sha256[:{PREFIX}]"}, {}
+    number of films per part; as files, each part's sorted SHA-256 prefixes and its copy codes,
+    end to end. Films whose copy code cannot be had (an old run whose files are gone) are
+    found by their bytes alone."""
     for part in SEEN_PARTS:
-        keys = sorted({_key(i.sha256) for i in split.parts.get(part, []) if i.sha256})
-        counts[part] = len(keys)
+        for i in split.parts.get(part, []):
+            if i.sha256 and not i.near:
+                i.near = _code_from_file(split.data_dir, i)
+    meta, files = {"hash": f"sha256[:{PREFIX}]", "copy_code": f"train.hygiene.copy_code, within {COPY_CODE_BITS} bits"}, {}
+    for part in SEEN_PARTS:
+        items = [i for i in split.parts.get(part, []) if i.sha256]
+        keys = sorted({_key(i.sha256) for i in items})
+        codes = sorted({i.near for i in items if i.near})
+        meta[part] = len(keys)
         files[f"seen/{part}.bin"] = b"".join(keys)
-    return counts, files
+        if codes:
+            files[f"seen/{part}.near"] = b"".join(bytes.fromhex(c) for c in codes)
+    if not any(name.endswith(".near") for name in files):
+        meta.pop("copy_code")
+    return meta, files
 
 
-def carried(model: Path) -> dict[str, set[bytes]] | None:
-    """The prefixes a model file carries, per part; None for a .keras file, a file converted
-    with --no-fingerprints or by cxr-edge 0.9.0 and older."""
+def carried(model: Path) -> Known | None:
+    """What a model file carries, per part; None for a .keras file, a file converted with
+    --no-fingerprints or by cxr-edge 0.9.0 and older."""
     if Path(model).suffix != ".tflite":
         return None
     try:
@@ -58,7 +98,9 @@ def carried(model: Path) -> dict[str, set[bytes]] | None:
     out = {}
     for part in SEEN_PARTS:
         data = files.get(f"seen/{part}.bin", b"")
-        out[part] = {data[k:k + PREFIX] for k in range(0, len(data), PREFIX)}
+        near = files.get(f"seen/{part}.near", b"")
+        out[part] = ({data[k:k + PREFIX] for k in range(0, len(data), PREFIX)},
+                     np.frombuffer(near[:len(near) // CODE * CODE], np.uint8).reshape(-1, CODE))
     return out
 
 
@@ -68,9 +110,9 @@ def split_beside(model: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def seen_keys(model: Path) -> tuple[str, dict[str, set[bytes]]] | None:
-    """(where the list came from, the prefixes per part) for a model: those its file carries, else
-    those of the split.json beside it; None when neither is there."""
+def seen_keys(model: Path) -> tuple[str, Known] | None:
+    """(where the list came from, what it holds per part) for a model: what its file carries,
+    else the split.json beside it; None when neither is there."""
     keys = carried(model)
     if keys is not None:
         return f"{Path(model).name} (fingerprints inside the file)", keys
@@ -78,25 +120,50 @@ def seen_keys(model: Path) -> tuple[str, dict[str, set[bytes]]] | None:
     if path is None:
         return None
     split = Split.load(path)
-    return str(path), {p: {_key(i.sha256) for i in split.parts.get(p, []) if i.sha256} for p in SEEN_PARTS}
+    return str(path), {p: ({_key(i.sha256) for i in split.parts.get(p, []) if i.sha256},
+                           _codes([i.near for i in split.parts.get(p, []) if i.near])) for p in SEEN_PARTS}
 
 
-def seen_parts(model: Path, items: list[Item]) -> tuple[list[str | None], str | None]:
-    """For each item (with its sha256 set, as train.data.scan sets it): "train" or "val" when the
-    model's run used it so, else None; and where that was looked up (None: the model cannot be
-    checked)."""
+def nearest_bits(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """(N,) the fewest differing bits between each code and any known code (257 when none is known)."""
+    out = np.full(len(codes), 8 * CODE + 1, np.int32)
+    if not len(known):
+        return out
+    chunk = max(1, 2 ** 22 // known.size)  # a few MB at a time, whatever the training set's size
+    for k in range(0, len(codes), chunk):
+        x = np.bitwise_xor(codes[k:k + chunk, None, :], known[None, :, :])
+        out[k:k + chunk] = _POPCOUNT[x].sum(-1).min(1)
+    return out
+
+
+def seen_parts(model: Path, items: list[Item]) -> tuple[list[tuple[str, str] | None], str | None]:
+    """For each item (with sha256 and near set, as train.data.scan sets them): (part, "bytes" or
+    "copy") when the model's run used it or a copy of it in that part, else None; and where that
+    was looked up (None: the model cannot be checked)."""
     found = seen_keys(model)
     if found is None:
         return [None] * len(items), None
-    source, keys = found
-    return [next((p for p in SEEN_PARTS if i.sha256 and _key(i.sha256) in keys[p]), None) for i in items], source
+    source, known = found
+    out: list[tuple[str, str] | None] = [None] * len(items)
+    coded = [k for k, i in enumerate(items) if i.near]
+    codes = _codes([items[k].near for k in coded])
+    for part in reversed(SEEN_PARTS):  # training wins where a film matches both
+        near = nearest_bits(codes, known[part][1]) <= COPY_CODE_BITS
+        for k, hit in zip(coded, near):
+            if hit:
+                out[k] = (part, "copy")
+        for k, i in enumerate(items):
+            if i.sha256 and _key(i.sha256) in known[part][0]:
+                out[k] = (part, "bytes")
+    return out, source
 
 
 def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog: str) -> tuple[np.ndarray, dict | None]:
     """Check the items against each model's run; warn on stderr when some were seen; refuse when all
     were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
     when no model could be checked)."""
-    parts, sources = [None] * len(items), []
+    parts: list[tuple[str, str] | None] = [None] * len(items)
+    sources = []
     for model in models:
         used, source = seen_parts(model, items)
         if source is None:
@@ -108,10 +175,12 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     seen = np.array([p is not None for p in parts], bool)
     whose = "the model" if len(models) == 1 else "either model"
     note = {"split": ", ".join(dict.fromkeys(sources)), "films": int(seen.sum()),
-            **{p: parts.count(p) for p in SEEN_PARTS}, "left_out": bool(seen.any() and not keep_seen)}
+            **{p: sum(1 for q in parts if q and q[0] == p) for p in SEEN_PARTS},
+            "copies": sum(1 for q in parts if q and q[1] == "copy"), "left_out": bool(seen.any() and not keep_seen)}
     if seen.any():
-        msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on "
-               f"(same SHA-256 as in {note['split']})")
+        how = f", {note['copies']} of them as resized or re-encoded copies" if note["copies"] else ""
+        msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"
+               f"{how} (found by {note['split']})")
         if seen.all() and not keep_seen:
             raise DataError(f"{msg}: all of them. Score new films, the run's test split, or give --keep-seen "
                             "(the figures will flatter the model that saw them)")
@@ -128,8 +197,10 @@ def seen_line(note: dict | None) -> str:
     n = note["films"]
     if not n:
         return f"None of these films is in the model's training or validation split ({note['split']})."
+    copies = (f", {note['copies']} of them as resized or re-encoded copies (same copy code within "
+              f"{COPY_CODE_BITS} bits)" if note.get("copies") else "")
     if note.get("left_out"):
-        return (f"{n} films that the model was trained ({note['train']}) or validated ({note['val']}) on were left out "
-                "(same SHA-256 as in its split.json); the figures are on the rest.")
+        return (f"{n} films that the model was trained ({note['train']}) or validated ({note['val']}) on were left out"
+                f"{copies}; the figures are on the rest.")
     return (f"**{n} of the films scored are ones the model was trained ({note['train']}) or validated ({note['val']}) "
-            "on (--keep-seen): these figures flatter it.**")
+            f"on{copies} (--keep-seen): these figures flatter it.**")

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from typer.testing import CliRunner
 
 from convert.cli import evaluate_app
@@ -244,26 +245,66 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
     assert "could not be checked" in (tmp_path / "b" / "report.md").read_text()
 
 
-def test_fingerprints_are_the_training_and_validation_films_prefixes(tiny_run):
-    """Each .tflite carries 8 bytes of the SHA-256 of every training and validation film, sorted,
-    and no test film's: the seen-film check must never drop a film the model has not seen."""
+def test_fingerprints_are_the_training_and_validation_films_prefixes_and_copy_codes(tiny_run):
+    """Each .tflite carries 8 bytes of the SHA-256 and the copy code of every training and
+    validation film, sorted, and nothing of a test film: the seen-film check must never drop a
+    film the model has not seen."""
     import hashlib
 
-    from convert.seen import PREFIX, carried
+    from PIL import Image
+
+    from convert.seen import PREFIX, carried, nearest_bits
     from edge import metadata as md
+    from train.hygiene import COPY_CODE_BITS, copy_code
 
     split = json.loads((tiny_run / "split.json").read_text())
     data = Path(split["data_dir"])
     digest = lambda item: hashlib.sha256((data / item["path"]).read_bytes()).digest()[:PREFIX]
+    code = lambda item: copy_code(np.asarray(Image.open(data / item["path"]).convert("L")))
     for name in ("model_int8.tflite", "model_fp32.tflite"):
         keys = carried(tiny_run / name)
         for part in ("train", "val"):
-            assert keys[part] == {digest(i) for i in split["splits"][part]}
-        assert not {digest(i) for i in split["splits"]["test"]} & (keys["train"] | keys["val"])
+            assert keys[part][0] == {digest(i) for i in split["splits"][part]}
+            assert sorted(map(bytes, keys[part][1])) == sorted(code(i) for i in split["splits"][part])
+        test = split["splits"]["test"]
+        assert not {digest(i) for i in test} & (keys["train"][0] | keys["val"][0])
+        test_codes = np.frombuffer(b"".join(code(i) for i in test), np.uint8).reshape(-1, 32)
+        assert (nearest_bits(test_codes, np.concatenate([keys["train"][1], keys["val"][1]])) > COPY_CODE_BITS).all()
         _, meta, files = md.read(tiny_run / name)
-        assert (meta["seen"]["train"], meta["seen"]["val"]) == (len(keys["train"]), len(keys["val"]))
-        assert files["seen/train.bin"] == b"".join(sorted(keys["train"]))
+        assert (meta["seen"]["train"], meta["seen"]["val"]) == (len(keys["train"][0]), len(keys["val"][0]))
+        assert files["seen/train.bin"] == b"".join(sorted(keys["train"][0]))
     assert carried(tiny_run / "model.keras") is None
+
+
+def test_resized_and_reencoded_copies_of_training_films_are_found(tiny_run, tmp_path):
+    """Public collections re-publish films resized and re-encoded: such a copy of a training film
+    is left out as well, from the model file alone, while the test films are all scored."""
+    import shutil
+
+    from PIL import Image
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    lone = tmp_path / "lone" / "m.tflite"
+    lone.parent.mkdir()
+    shutil.copy(tiny_run / "model_int8.tflite", lone)
+    site = tmp_path / "site"
+    for item in split["splits"]["test"]:
+        (site / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], site / item["label"] / Path(item["path"]).name)
+    copied = split["splits"]["train"][:5]
+    for k, item in enumerate(copied):
+        im = Image.open(data / item["path"]).convert("L")
+        im = im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC)
+        im.save(site / item["label"] / f"copy-{k}.jpg", quality=85)
+    r = CliRunner().invoke(evaluate_app, [str(lone), str(site), "--out", str(tmp_path / "r"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "5 of them as resized or re-encoded copies" in r.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert sorted(Path(p["file"]).name for p in report["predictions"]) == sorted(
+        Path(i["path"]).name for i in split["splits"]["test"])
+    assert (report["seen_in_training"]["copies"], report["seen_in_training"]["train"]) == (5, 5)
 
 
 def test_cxr_convert_no_fingerprints_leaves_them_out(tiny_run, tmp_path):

@@ -27,7 +27,7 @@ import numpy as np
 from edge.batch import IMAGE_SUFFIXES
 from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray, trim_uniform_borders
 from train.audit import file_traits
-from train.hygiene import fingerprint
+from train.hygiene import copy_code, fingerprint
 from edge.atomic import write_bytes, write_json
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -46,9 +46,10 @@ class Item:
     label: str
     sha256: str = ""
     source: str = ""
+    near: str = ""  # train.hygiene.copy_code, hex: finds the film's re-encoded or resized copies (convert.seen)
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "label": self.label, "sha256": self.sha256, "source": self.source}
+        return {"path": self.path, "label": self.label, "sha256": self.sha256, "source": self.source, "near": self.near}
 
 
 @dataclass
@@ -227,7 +228,8 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             data = path.read_bytes()
             gray = load_bytes(data, path)
             traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
-            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits)
+            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits,
+                    copy_code(gray).hex())
         except (ImageError, OSError) as e:
             return str(e)
 
@@ -239,7 +241,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             if isinstance(res, str):
                 skipped.append({"path": it.path, "error": res})
                 continue
-            it.sha256 = res[0]
+            it.sha256, it.near = res[0], res[5]
             good.append(it)
             hashes.append(res[1])
             thumbs.append(res[2])
