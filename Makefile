@@ -41,7 +41,7 @@ else
 	$(TFLITE_VENV)/bin/python -m pip install -q 'tflite-runtime==2.14.*' 'numpy<2' pillow typer pytest
 	$(TFLITE_VENV)/bin/python -m pip install -q --no-deps -e .
 	CXR_EDGE_RUNTIME=tflite_runtime CXR_EDGE_MODELS=$(MODELS) $(TFLITE_VENV)/bin/python -m pytest -q -p no:cacheprovider \
-	  tests/test_runtime_compat.py tests/test_preprocess.py
+	  tests/test_runtime_compat.py tests/test_preprocess.py tests/test_watch.py
 endif
 
 bench: $(STAMP)

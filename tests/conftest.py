@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,22 @@ def tiny_run(tmp_path_factory) -> Path:
     run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
                                    progress=False))
     return run
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """Every mode's .tflite of a tiny compact and seed model (tests.runtime_models). `make test`'s
+    second run, in the tflite-runtime venv without TensorFlow, reuses the first run's files
+    (CXR_EDGE_MODELS)."""
+    given = os.environ.get("CXR_EDGE_MODELS")
+    if given:
+        return Path(given)
+    pytest.importorskip("tensorflow", reason="building models needs TensorFlow; set CXR_EDGE_MODELS to reuse built ones")
+    from tests.runtime_models import build_all
+
+    out = Path(os.environ.get("CXR_EDGE_MODELS_OUT") or tmp_path_factory.mktemp("runtime-models"))
+    build_all(out)
+    return out
 
 
 def cxr_dev_or_skip() -> Path:

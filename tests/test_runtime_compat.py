@@ -19,19 +19,6 @@ from edge.runtime import interpreter_class
 MODES = ["int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32"]
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    given = os.environ.get("CXR_EDGE_MODELS")
-    if given:
-        return Path(given)
-    pytest.importorskip("tensorflow", reason="building models needs TensorFlow; set CXR_EDGE_MODELS to reuse built ones")
-    from tests.runtime_models import build_all
-
-    out = Path(os.environ.get("CXR_EDGE_MODELS_OUT") or tmp_path_factory.mktemp("runtime-models"))
-    build_all(out)
-    return out
-
-
 @pytest.mark.parametrize("arch", ["compact", "seed"])
 @pytest.mark.parametrize("mode", MODES)
 def test_mode_loads_and_passes_selftest(model_dir, arch, mode):
