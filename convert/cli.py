@@ -134,6 +134,14 @@ def evaluate(
         "0.01,0.05,0.2,0.5", "--prevalence", metavar="P,...",
         help="Shares of the films a class might make up at your site (comma-separated, 0..1): the report gives each "
              "class's PPV and NPV at each, since the PPV of these films holds only at their own mix."),
+    by: Optional[str] = typer.Option(
+        None, "--by", metavar="COLUMN,...",
+        help="Also give each subgroup's figures (balanced accuracy and per-class sensitivity with 95% CIs), marking "
+             "groups whose interval lies wholly below the overall figure: a model may fail on portable AP films, "
+             "another manufacturer's detector or older patients while looking fine overall. A COLUMN of "
+             "DATA_DIR/MANIFEST.csv (keyed by its file column), or for DICOM files a header attribute: ViewPosition, "
+             "Manufacturer, ManufacturerModelName, PatientSex, PatientAge (in bands 0-17, 18-39, 40-59, 60-79, 80+), "
+             "BodyPartExamined, InstitutionName, StationName, Modality. Example: --by ViewPosition,PatientAge"),
     keep_seen: bool = typer.Option(
         False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 "
                                    "or as resized or re-encoded copies: a .tflite from cxr-convert carries their "
@@ -177,6 +185,11 @@ def evaluate(
             raise ValueError(f"--prevalence: {prevalence!r} is not a comma-separated list of numbers") from None
         if not prevalences or not all(0 < v < 1 for v in prevalences):
             raise ValueError(f"--prevalence: each share must lie between 0 and 1 (exclusive), not {prevalence!r}")
+        columns = [c.strip() for c in (by or "").split(",") if c.strip()]
+        if columns:
+            from convert.subgroups import check_columns
+
+            check_columns(data_dir, columns)
         items, matched = labelled_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
@@ -192,6 +205,11 @@ def evaluate(
         from train.audit import shortcut_audit, summary_line
 
         y = np.array([labels.index(i.label) for i in res.items])
+        groups = None
+        if columns:
+            from convert.subgroups import group_values
+
+            groups = group_values(data_dir, [i.path for i in res.items], columns)
         audit = shortcut_audit(res.traits, y, labels)
         if audit["warn"] and not quiet:
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
@@ -236,8 +254,12 @@ def evaluate(
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
                                    robustness=rob, threshold=rule,
                                    threshold_from="option" if threshold else "model file", site_point=site, audit=audit,
-                                   prevalences=prevalences)
+                                   prevalences=prevalences, subgroups=groups)
     print(headline(report["metrics"]))
+    for column, sub in report.get("subgroups", {}).items():
+        if sub["below_overall"]:
+            print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: balanced accuracy wholly "
+                  "below the overall figure (report.md, \"By " + column + "\")", file=sys.stderr)
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "

@@ -70,7 +70,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       evidence: dict | None = None, atypical: np.ndarray | None = None,
                       robustness: dict | None = None, threshold: tuple[int, float] | None = None,
                       threshold_from: str = "option", site_point: dict | None = None,
-                      audit: dict | None = None, prevalences: tuple[float, ...] | None = None) -> dict:
+                      audit: dict | None = None, prevalences: tuple[float, ...] | None = None,
+                      subgroups: dict[str, list[str]] | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
@@ -82,7 +83,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     rule, in every table; a section compares it with the most probable class. ``site_point``
     (convert.operating_point.site_operating_point) adds a threshold chosen on these films; ``audit``
     (train.audit.shortcut_audit) how well the files' storage traits alone predict the labels;
-    ``prevalences`` (default convert.prevalence.PREVALENCES) what PPV and NPV become at other mixes."""
+    ``prevalences`` (default convert.prevalence.PREVALENCES) what PPV and NPV become at other mixes;
+    ``subgroups`` (convert.subgroups.group_values: column -> each film's value) each group's figures."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
@@ -120,6 +122,14 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:
         md += per_source_section(report["per_source"], classes)
+    if subgroups:
+        from convert.subgroups import below_overall, subgroup_section
+
+        report["subgroups"] = {}
+        for column, values in subgroups.items():
+            groups = per_source(y, probs, classes, values, n_boot, threshold)
+            report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary)}
+            md += subgroup_section(column, groups, summary, classes)
     if audit is not None:
         report["shortcut_audit"] = audit
         md += audit_markdown(audit)

@@ -1,0 +1,115 @@
+"""Figures per subgroup (view, sex, age, device, ward...): where a model that looks fine overall fails.
+
+An overall figure averages over kinds of film that a model may treat very differently: portable
+AP films of inpatients and PA films of outpatients, another manufacturer's detector, children,
+the very old. A site needs each group's own figures, with intervals, before trusting the model on
+that group. ``cxr-evaluate --by COLUMN,...`` takes the groups from MANIFEST.csv (any column, keyed
+by its ``file`` column) or, for DICOM files, from their headers (ViewPosition, Manufacturer,
+PatientSex, PatientAge in bands, ...). Pure functions apart from reading those two sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from convert.report import fmt_ci
+
+DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
+                    "BodyPartExamined", "InstitutionName", "StationName", "Modality")
+AGE_BANDS = ((0, 18, "0-17"), (18, 40, "18-39"), (40, 60, "40-59"), (60, 80, "60-79"), (80, 200, "80+"))
+MAX_GROUPS = 12   # more distinct values than this is an identifier, not a grouping
+MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
+MISSING = "(not given)"
+
+
+def age_band(value: str) -> str:
+    """'045Y', '45', '6M' (DICOM AS or a plain number of years) -> '40-59'; anything else: MISSING."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([DWMY]?)\s*", str(value), re.IGNORECASE)
+    if not m:
+        return MISSING
+    years = float(m.group(1)) / {"D": 365.25, "W": 52.18, "M": 12, "Y": 1, "": 1}[m.group(2).upper()]
+    return next(name for lo, hi, name in AGE_BANDS if lo <= years < hi) if years < 200 else MISSING
+
+
+def _is_age(column: str) -> bool:
+    return column.lower().replace("_", "") in ("age", "patientage")
+
+
+def _manifest(data_dir: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    path = Path(data_dir) / "MANIFEST.csv"
+    if not path.is_file():
+        return [], {}
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = {r["file"]: r for r in reader if r.get("file")}
+        return list(reader.fieldnames or []), rows
+
+
+def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
+    try:
+        import pydicom
+
+        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=attributes)
+    except Exception:  # not DICOM, unreadable, or pydicom absent: no value, as in a header without it
+        return {}
+    return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}
+
+
+def check_columns(data_dir: Path, columns: list[str]) -> None:
+    """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM attribute."""
+    fields, _ = _manifest(data_dir)
+    unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
+    if unknown:
+        have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
+        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
+
+
+def group_values(data_dir: Path, files: list[str], columns: list[str]) -> dict[str, list[str]]:
+    """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
+    column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
+    for a name that is neither, or for a column with too many values to be a grouping."""
+    check_columns(data_dir, columns)
+    fields, rows = _manifest(data_dir)
+    from_dicom = [c for c in columns if c not in fields]
+    headers = ([_dicom_header(Path(data_dir) / f, from_dicom) for f in files] if from_dicom
+               else [{} for _ in files])
+    out = {}
+    for c in columns:
+        raw = [rows.get(f, {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
+        values = [age_band(v) if _is_age(c) and v else (v.strip() or MISSING) for v in raw]
+        n = len(set(values) - {MISSING})
+        if n > MAX_GROUPS:
+            raise ValueError(f"--by {c}: {n} different values; give a column of categories (at most {MAX_GROUPS}), "
+                             "e.g. a view, a site or an age band")
+        out[c] = values
+    return out
+
+
+def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str]) -> list[str]:
+    """Markdown for one column: each group's n, balanced accuracy and per-class sensitivity with
+    95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
+    marking groups whose interval lies wholly below the overall figure and groups too small to judge."""
+    ba = overall["balanced_accuracy"]
+    md = [f"## By {column}", "",
+          f"Each group's own figures (overall balanced accuracy {fmt_ci(ba, overall['balanced_accuracy_ci'])} %). "
+          f"**below** marks a group whose 95% interval lies wholly under the overall figure; groups of fewer than "
+          f"{MIN_FILMS} films have intervals too wide to judge.", "",
+          "| group | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | |",
+          "|---|---:|---|" + "---|" * len(classes) + "---|"]
+    for value, s in groups.items():
+        ci = s["balanced_accuracy_ci"]
+        flag = ("too few films" if s["n"] < MIN_FILMS
+                else "**below**" if ci and ci[1] is not None and ba is not None and ci[1] < ba else "")
+        md.append(f"| {value} | {s['n']} | {fmt_ci(s['balanced_accuracy'], ci)} | "
+                  + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + f" | {flag} |")
+    return md + [""]
+
+
+def below_overall(groups: dict, overall: dict) -> list[str]:
+    """Groups of at least MIN_FILMS films whose balanced-accuracy interval lies under the overall figure."""
+    ba = overall["balanced_accuracy"]
+    return [v for v, s in groups.items() if s["n"] >= MIN_FILMS and s["balanced_accuracy_ci"]
+            and s["balanced_accuracy_ci"][1] is not None and ba is not None and s["balanced_accuracy_ci"][1] < ba]
+

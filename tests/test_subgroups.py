@@ -1,0 +1,101 @@
+"""cxr-evaluate --by: each subgroup's figures, from MANIFEST.csv columns or DICOM headers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from convert.subgroups import MISSING, age_band, below_overall, group_values, subgroup_section
+
+
+@pytest.mark.parametrize("value, band", [("045Y", "40-59"), ("6M", "0-17"), ("017Y", "0-17"), ("018Y", "18-39"),
+                                         ("80", "80+"), ("39.9", "18-39"), ("070W", "0-17"), ("400D", "0-17"),
+                                         ("adult", MISSING), ("", MISSING), ("999Y", MISSING)])
+def test_age_band(value, band):
+    assert age_band(value) == band
+
+
+def _manifest(folder: Path, rows: list[dict]) -> None:
+    with open(folder / "MANIFEST.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_groups_from_a_manifest(tmp_path):
+    _manifest(tmp_path, [{"file": "A/1.png", "view": "AP", "age": "71"}, {"file": "A/2.png", "view": "PA", "age": "34"},
+                         {"file": "B/3.png", "view": "", "age": "12"}])
+    g = group_values(tmp_path, ["A/1.png", "A/2.png", "B/3.png", "B/4.png"], ["view", "age"])
+    assert g == {"view": ["AP", "PA", MISSING, MISSING], "age": ["60-79", "18-39", "0-17", MISSING]}
+    with pytest.raises(ValueError, match="MANIFEST.csv's columns are file, view, age"):
+        group_values(tmp_path, ["A/1.png"], ["ward"])
+
+
+def test_an_identifier_is_not_a_grouping(tmp_path):
+    _manifest(tmp_path, [{"file": f"A/{k}.png", "patient": f"P{k}"} for k in range(20)])
+    with pytest.raises(ValueError, match="20 different values"):
+        group_values(tmp_path, [f"A/{k}.png" for k in range(20)], ["patient"])
+
+
+def test_groups_from_dicom_headers(tmp_path):
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    import pydicom
+
+    from tests.test_dicom import make_dicom
+
+    (tmp_path / "A").mkdir()
+    for name, view, age in (("1.dcm", "AP", "067Y"), ("2.dcm", "PA", "008Y")):
+        ds = pydicom.dcmread(__import__("io").BytesIO(make_dicom(np.zeros((40, 40), np.uint16))))
+        ds.ViewPosition, ds.PatientAge = view, age
+        ds.save_as(tmp_path / "A" / name)
+    (tmp_path / "A" / "3.png").write_bytes(b"not DICOM")
+    g = group_values(tmp_path, ["A/1.dcm", "A/2.dcm", "A/3.png"], ["ViewPosition", "PatientAge"])
+    assert g == {"ViewPosition": ["AP", "PA", MISSING], "PatientAge": ["60-79", "0-17", MISSING]}
+
+
+def _summary(n: int, ba: float, ci: tuple[float, float]) -> dict:
+    return {"n": n, "balanced_accuracy": ba, "balanced_accuracy_ci": list(ci),
+            "per_class": [{"sensitivity": ba, "sensitivity_ci": list(ci)}]}
+
+
+def test_a_group_wholly_below_the_overall_figure_is_marked():
+    overall = _summary(300, 0.90, (0.86, 0.93))
+    groups = {"PA": _summary(200, 0.95, (0.91, 0.97)), "AP": _summary(90, 0.78, (0.69, 0.86)),
+              "LAT": _summary(10, 0.40, (0.17, 0.69)), "AP portable": _summary(40, 0.85, (0.72, 0.93))}
+    assert below_overall(groups, overall) == ["AP"]  # LAT is lower but has too few films to judge
+    rows = {ln.split("|")[1].strip(): ln for ln in subgroup_section("view", groups, overall, ["COVID"]) if ln.startswith("| ")}
+    assert "**below**" in rows["AP"] and "too few films" in rows["LAT"]
+    assert "below" not in rows["PA"] and "below" not in rows["AP portable"]
+
+
+def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
+    from convert.cli import evaluate_app
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data, site = Path(split["data_dir"]), tmp_path / "site"
+    rows = []
+    for k, item in enumerate(split["splits"]["test"]):
+        (site / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], site / item["path"])
+        rows.append({"file": item["path"], "view": "AP" if k % 3 else "PA"})
+    _manifest(site, rows)
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "view", "--out",
+                                          str(tmp_path / "r"), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    groups = report["subgroups"]["view"]["groups"]
+    assert {v: g["n"] for v, g in groups.items()} == {"AP": sum(1 for x in rows if x["view"] == "AP"),
+                                                      "PA": sum(1 for x in rows if x["view"] == "PA")}
+    right = {p["file"]: p["true"] == p["predicted"] for p in report["predictions"]}
+    for view, g in groups.items():
+        films = [x["file"] for x in rows if x["view"] == view]
+        assert g["accuracy"] == pytest.approx(np.mean([right[f] for f in films]))
+    assert "## By view" in (tmp_path / "r" / "report.md").read_text()
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "ward", "--quiet"])
+    assert r.exit_code == 2 and "--by ward: not found" in r.output
