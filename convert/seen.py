@@ -176,7 +176,9 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     whose = "the model" if len(models) == 1 else "either model"
     note = {"split": ", ".join(dict.fromkeys(sources)), "films": int(seen.sum()),
             **{p: sum(1 for q in parts if q and q[0] == p) for p in SEEN_PARTS},
-            "copies": sum(1 for q in parts if q and q[1] == "copy"), "left_out": bool(seen.any() and not keep_seen)}
+            "copies": sum(1 for q in parts if q and q[1] == "copy"), "left_out": bool(seen.any() and not keep_seen),
+            "seen_films": [{"file": i.path, "part": q[0], "found_as": "same bytes" if q[1] == "bytes" else "copy"}
+                           for i, q in zip(items, parts) if q]}
     if seen.any():
         how = f", {note['copies']} of them as resized or re-encoded copies" if note["copies"] else ""
         msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"

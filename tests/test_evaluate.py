@@ -305,6 +305,9 @@ def test_resized_and_reencoded_copies_of_training_films_are_found(tiny_run, tmp_
     assert sorted(Path(p["file"]).name for p in report["predictions"]) == sorted(
         Path(i["path"]).name for i in split["splits"]["test"])
     assert (report["seen_in_training"]["copies"], report["seen_in_training"]["train"]) == (5, 5)
+    assert sorted(f["file"] for f in report["seen_in_training"]["seen_films"]) == sorted(
+        f"{i['label']}/copy-{k}.jpg" for k, i in enumerate(copied))
+    assert {(f["part"], f["found_as"]) for f in report["seen_in_training"]["seen_films"]} == {("train", "copy")}
 
 
 def test_cxr_convert_no_fingerprints_leaves_them_out(tiny_run, tmp_path):
