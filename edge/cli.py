@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -17,7 +16,7 @@ import typer
 from edge.batch import Result, classify_files, expand_inputs
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors
 from edge.decision import describe, parse_threshold, ranking
-from edge.output import print_selftest, tally, writer_for
+from edge.output import Tally, print_selftest, writer_for
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -85,6 +84,11 @@ def main(
                                "first, and a film rewritten is classified again. One line per film as it is done; "
                                "Ctrl-C or SIGTERM stops, with the summary. Polls, so it works on network shares."),
     interval: float = typer.Option(2.0, "--interval", min=0.05, help="--watch: seconds between polls of the folders."),
+    tally_every: int = typer.Option(
+        100, "--tally-every", min=0, metavar="N",
+        help="--watch: after every N films, one line on stderr with what they were called (0: never). If far more "
+             "are called COVID than your site sees, the model is likely calling your healthy films COVID, as it did "
+             "with healthy films from a source it never saw: check it with cxr-evaluate on confirmed films."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -158,35 +162,41 @@ def main(
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                          explain is not None)
-        counts: Counter[str] = Counter()  # images, failed, maps, flagged
+        total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
-        labelled: Counter[str] = Counter()
 
         def emit(results: Iterable[Result]) -> None:
+            nonlocal recent
             for r in results:
-                counts["images"] += 1
                 if r.atypical and refuse_atypical:
                     r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
                                atypical=True)
                 elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
                     print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
                           "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
-                counts["flagged"] += bool(r.atypical)
-                if r.error is not None:
-                    counts["failed"] += 1
-                else:
+                label, failed, mapped = None, r.error is not None, False
+                if not failed:
                     label = ranking(r.probabilities, rule)[0]
-                    labelled[m.labels[label]] += 1
                     if explain is not None:
                         try:
                             r.explanation = explain_file(m, r.image, label, float(r.probabilities[label]), r.file,
                                                          explain, taken)
-                            counts["maps"] += 1
+                            mapped = True
                         except Exception as e:  # the label stands; only its map is missing
                             print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
-                            counts["failed"] += 1
+                            failed = True
+                for t in (total, recent):
+                    t.images += 1
+                    t.flagged += bool(r.atypical)
+                    t.failed += failed
+                    t.maps += mapped
+                    if label is not None:
+                        t.labelled[m.labels[label]] += 1
                 writer(r)
                 sys.stdout.flush()  # a watched folder's answers must not wait in a buffer
+                if watch and tally_every and recent.images >= tally_every:
+                    print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
+                    recent = Tally()
 
         emit(missing)
         if watch:
@@ -202,12 +212,11 @@ def main(
                     pass
         else:
             emit(classify_files(m, paths, keep_inputs=explain is not None))
-        if (counts["images"] > 1 or watch) and not (json_out or csv_out):  # a folder's tally, for people
-            print(f"edge-classify: summary: {tally(labelled, m.labels, counts['images'], counts['failed'], counts['flagged'])}",
-                  file=sys.stderr)
+        if (total.images > 1 or watch) and not (json_out or csv_out):  # a folder's tally, for people
+            print(f"edge-classify: summary: {total.line(m.labels)}", file=sys.stderr)
         if explain is not None:
-            print(f"edge-classify: {counts['maps']} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
-        raise typer.Exit(EXIT_SOME_FAILED if counts["failed"] else EXIT_OK)
+            print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
+        raise typer.Exit(EXIT_SOME_FAILED if total.failed else EXIT_OK)
 
 
 def _stdin_paths(args: list[str]) -> Iterator[str]:

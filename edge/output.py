@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 
 from edge.batch import Result
 from edge.decision import ranking
@@ -80,6 +81,20 @@ def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagge
     if flagged:
         parts.append(f"{flagged} unlike the training images (input check)")
     return "; ".join(parts)
+
+
+@dataclass
+class Tally:
+    """What a batch, or the last films of a watch, came to (see :func:`tally`)."""
+
+    labelled: Counter[str] = field(default_factory=Counter)
+    images: int = 0
+    failed: int = 0
+    flagged: int = 0
+    maps: int = 0
+
+    def line(self, labels: list[str]) -> str:
+        return tally(self.labelled, labels, self.images, self.failed, self.flagged)
 
 
 def print_selftest(result: dict, as_json: bool) -> None:

@@ -68,7 +68,7 @@ def test_edge_classify_watch_answers_each_arrival_and_stops_on_sigterm(model_dir
     incoming.mkdir()
     _film(incoming / "0-early.png", 0)
     proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--interval", "0.1", "--json",
-                             "--model", str(model_dir / "compact" / "model_int8.tflite")],
+                             "--tally-every", "2", "--model", str(model_dir / "compact" / "model_int8.tflite")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = _lines(proc.stdout, 1)
@@ -84,6 +84,9 @@ def test_edge_classify_watch_answers_each_arrival_and_stops_on_sigterm(model_dir
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
     assert "Traceback" not in err
+    # --tally-every 2: one line for the first two films (both labelled), none yet for the third
+    tallies = [ln for ln in err.splitlines() if ln.startswith("edge-classify: last ")]
+    assert len(tallies) == 1 and tallies[0].startswith("edge-classify: last 2 images: ") and "failed" not in tallies[0]
 
 
 def test_watch_takes_folders_only(model_dir, tmp_path):
