@@ -50,6 +50,10 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                  "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
                  "ece": _r(m["ece"]), "per_class": _per_class(m)},
     }
+    a = m.get("agreement")
+    if a:  # what quantization cost, film by film: the same class as the Keras model, and how far p moved
+        card["against_float"] = {"same_class": int(round(a["class_agreement"] * m["n"])), "n": m["n"],
+                                 "max_abs_prob_error": round(a["max_abs_prob_error"], 4)}
     if m.get("decision"):
         d, t = m["decision"], m["decision"]["test"]
         card["rule_on_test"] = {"class": d["class"], "threshold": _r(d["threshold"]),

@@ -64,6 +64,10 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
         lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
                   for c, r in t["per_class"].items()]
+        f = v.get("against_float")
+        if f:
+            lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "
+                         f"{f['n']}, probabilities at most {f['max_abs_prob_error']:.4f} apart")
         ppv = _ppv_line(t["per_class"])
         if ppv:
             lines.append(ppv)

@@ -55,6 +55,9 @@ def test_edge_classify_card_prints_the_files_figures(tiny_run):
         line = next(ln for ln in r.output.splitlines() if ln.strip().startswith(c))
         assert f"sensitivity {row['sensitivity'][0]:.3f} ({row['sensitivity'][1]:.3f}-{row['sensitivity'][2]:.3f})" in line
         assert f"n = {row['n']}" in line
+    report = json.loads((tiny_run / "report.json").read_text())["models"]["int8"]
+    same = round(report["agreement"]["class_agreement"] * report["n"])
+    assert f"the same class for {same} of {report['n']}" in r.output
     seen = EdgeModel(tiny_run / "model_int8.tflite").meta["seen"]
     assert f"leaves out the {seen['train'] + seen['val']} films it was trained or validated on" in r.output
 
