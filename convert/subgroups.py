@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from pathlib import Path
 
 from convert.report import fmt_ci
@@ -69,7 +70,8 @@ def check_columns(data_dir: Path, columns: list[str]) -> None:
 def group_values(data_dir: Path, files: list[str], columns: list[str]) -> dict[str, list[str]]:
     """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
     column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
-    for a name that is neither, or for a column with too many values to be a grouping."""
+    for a name that is neither, or for a column with too many values to be a grouping; a column
+    no film has a value for is left out, with a warning."""
     check_columns(data_dir, columns)
     fields, rows = _manifest(data_dir)
     from_dicom = [c for c in columns if c not in fields]
@@ -80,6 +82,10 @@ def group_values(data_dir: Path, files: list[str], columns: list[str]) -> dict[s
         raw = [rows.get(f, {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
         values = [age_band(v) if _is_age(c) and v else (v.strip() or MISSING) for v in raw]
         n = len(set(values) - {MISSING})
+        if n == 0:
+            print(f"cxr-evaluate: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
+                  "carries it); left out of the report", file=sys.stderr)
+            continue
         if n > MAX_GROUPS:
             raise ValueError(f"--by {c}: {n} different values; give a column of categories (at most {MAX_GROUPS}), "
                              "e.g. a view, a site or an age band")

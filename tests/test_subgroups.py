@@ -59,6 +59,13 @@ def test_groups_from_dicom_headers(tmp_path):
     assert g == {"ViewPosition": ["AP", "PA", MISSING], "PatientAge": ["60-79", "0-17", MISSING]}
 
 
+def test_a_column_no_film_has_is_left_out_with_a_warning(tmp_path, capsys):
+    (tmp_path / "A").mkdir()
+    (tmp_path / "A" / "1.png").write_bytes(b"not DICOM")
+    assert group_values(tmp_path, ["A/1.png"], ["ViewPosition"]) == {}
+    assert "--by ViewPosition: no film has a value" in capsys.readouterr().err
+
+
 def _summary(n: int, ba: float, ci: tuple[float, float]) -> dict:
     return {"n": n, "balanced_accuracy": ba, "balanced_accuracy_ci": list(ci),
             "per_class": [{"sensitivity": ba, "sensitivity_ci": list(ci)}]}
