@@ -49,7 +49,7 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     for arg in args:
         p = Path(arg)
         if p.is_dir():
-            files.extend(_walk(p, recursive))
+            files.extend(image_files(p, recursive))
         elif p.exists() or p.is_symlink():
             files.append(arg)
         else:
@@ -57,7 +57,8 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     return files, errors
 
 
-def _walk(root: Path, recursive: bool) -> list[str]:
+def image_files(root: Path, recursive: bool) -> list[str]:
+    """A folder's image files (by suffix, no hidden ones), in name order; sub-folders only if ``recursive``."""
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from edge.batch import _walk
+from edge.batch import image_files
 
 Stamp = tuple[int, int]  # (size, mtime in ns)
 
@@ -34,7 +34,7 @@ class Watcher:
     def _stamps(self) -> dict[str, Stamp]:
         found = {}
         for folder in self.folders:
-            for path in _walk(folder, self.recursive):
+            for path in image_files(folder, self.recursive):
                 try:
                     st = os.stat(path)
                 except OSError:  # gone between the listing and the stat: a copy tool's rename
@@ -46,7 +46,8 @@ class Watcher:
         """The files, in name order, that changed since they were last handed out and have not
         changed since the previous poll."""
         ready, pending = [], {}
-        for path, stamp in sorted(self._stamps().items()):
+        stamps = self._stamps()
+        for path, stamp in sorted(stamps.items()):
             if self.done.get(path) == stamp:
                 continue
             if self.pending.get(path) == stamp and stamp[0] > 0:
@@ -55,6 +56,7 @@ class Watcher:
             else:
                 pending[path] = stamp
         self.pending = pending
+        self.done = {p: s for p, s in self.done.items() if p in stamps}  # a film removed and brought back is new
         return ready
 
 

@@ -28,6 +28,12 @@ def test_a_film_is_handed_out_once_it_has_settled_and_again_when_rewritten(tmp_p
     assert w.poll() == []                      # handed out once
     os.utime(film, ns=(1, 1))                  # rewritten (another time)
     assert w.poll() == [] and w.poll() == [str(film)]
+    data = film.read_bytes()
+    film.unlink()                              # moved away once handled ...
+    assert w.poll() == []
+    film.write_bytes(data)
+    os.utime(film, ns=(1, 1))                  # ... and brought back unchanged: a new arrival
+    assert w.poll() == [] and w.poll() == [str(film)]
 
 
 def test_empty_hidden_and_unlisted_files_are_not_handed_out(tmp_path):
