@@ -144,17 +144,15 @@ def seen_parts(model: Path, items: list[Item]) -> tuple[list[tuple[str, str] | N
     if found is None:
         return [None] * len(items), None
     source, known = found
-    out: list[tuple[str, str] | None] = [None] * len(items)
     coded = [k for k, i in enumerate(items) if i.near]
     codes = _codes([items[k].near for k in coded])
-    for part in reversed(SEEN_PARTS):  # training wins where a film matches both
-        near = nearest_bits(codes, known[part][1]) <= COPY_CODE_BITS
-        for k, hit in zip(coded, near):
-            if hit:
-                out[k] = (part, "copy")
-        for k, i in enumerate(items):
-            if i.sha256 and _key(i.sha256) in known[part][0]:
-                out[k] = (part, "bytes")
+    copy_of = {p: set(np.array(coded)[nearest_bits(codes, known[p][1]) <= COPY_CODE_BITS].tolist()) if coded else set()
+               for p in SEEN_PARTS}
+    out: list[tuple[str, str] | None] = []
+    for k, i in enumerate(items):  # the same bytes before a copy, training before validation
+        exact = [p for p in SEEN_PARTS if i.sha256 and _key(i.sha256) in known[p][0]]
+        copied = [p for p in SEEN_PARTS if k in copy_of[p]]
+        out.append((exact[0], "bytes") if exact else (copied[0], "copy") if copied else None)
     return out, source
 
 
