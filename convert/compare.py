@@ -106,3 +106,23 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
     for name, row in zip(r["classes"], r["changed"]):
         md.append(f"| {name} | " + " | ".join(str(v) if v else "" for v in row) + " |")
     return md + [""]
+
+
+def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list[str], values: list[str],
+             n_boot: int = 1000) -> dict:
+    """:func:`compare` within each group of films (``values``: one group name per film)."""
+    v = np.array(values, dtype=object)
+    return {g: compare(y[v == g], pred_a[v == g], pred_b[v == g], classes, n_boot) for g in sorted(set(values))}
+
+
+def group_markdown(column: str, groups: dict) -> list[str]:
+    """compare.md's section for one --by column: B - A within each group."""
+    md = [f"## By {column}", "", "B minus A within each group (a better model overall can be worse on one kind of film).", "",
+          "| group | n | balanced accuracy A | balanced accuracy B | B - A (points, 95% CI) | right only by A | "
+          "right only by B | McNemar p |", "|---|---:|---:|---:|---|---:|---:|---:|"]
+    for g, r in groups.items():
+        lo, hi = r["balanced_accuracy_difference_ci"]
+        md.append(f"| {g} | {r['n']} | {r['balanced_accuracy_a']:.3f} | {r['balanced_accuracy_b']:.3f} | "
+                  f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
+                  f"{r['only_b_right']} | {r['mcnemar_p']:.3g} |")
+    return md + [""]

@@ -33,6 +33,9 @@ def compare(
                                             help="As for cxr-evaluate: FOLDER=LABEL, or FOLDER=- to leave it out."),
     most_probable: bool = typer.Option(False, "--most-probable", help="Label by the most probable class, ignoring "
                                                                       "rules the model files carry."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="COLUMN,...",
+                                     help="Also compare within each subgroup, as cxr-evaluate --by does: a MANIFEST.csv "
+                                          "column or a DICOM attribute (ViewPosition, Manufacturer, PatientAge, ...)."),
     keep_seen: bool = typer.Option(False, "--keep-seen", help="Also compare on films either model was trained or "
                                                               "validated on (left out by default, as in cxr-evaluate)."),
     n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the intervals."),
@@ -59,6 +62,11 @@ def compare(
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
             raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
+        columns = [c.strip() for c in (by or "").split(",") if c.strip()]
+        if columns:
+            from convert.subgroups import check_columns
+
+            check_columns(data_dir, columns)
         items, matched = labelled_items(data_dir, labels, class_map, "cxr-compare", quiet)
         answers, scans = [], {}
         for predict, info in ((predict_a, info_a), (predict_b, info_b)):
@@ -85,9 +93,17 @@ def compare(
                  seen_in_training=seen_note,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
+        if columns:
+            from convert.subgroups import group_values
+
+            r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot)
+                       for c, v in group_values(data_dir, files, columns, "cxr-compare").items()}
         write_json(out_dir / "compare.json", r)
         names = [m.name if model_a.name != model_b.name else f"{m.parent.name}/{m.name}" for m in (model_a, model_b)]
-        write_text(out_dir / "compare.md", "\n".join(cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)))
+        md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
+        for c, groups in r.get("by", {}).items():
+            md += cmp.group_markdown(c, groups)
+        write_text(out_dir / "compare.md", "\n".join(md))
     for bad in skipped:
         print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
     print(cmp.headline(r))

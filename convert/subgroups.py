@@ -67,7 +67,7 @@ def check_columns(data_dir: Path, columns: list[str]) -> None:
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
 
 
-def group_values(data_dir: Path, files: list[str], columns: list[str]) -> dict[str, list[str]]:
+def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate") -> dict[str, list[str]]:
     """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
     column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
     for a name that is neither, or for a column with too many values to be a grouping; a column
@@ -83,7 +83,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str]) -> dict[s
         values = [age_band(v) if _is_age(c) and v else (v.strip() or MISSING) for v in raw]
         n = len(set(values) - {MISSING})
         if n == 0:
-            print(f"cxr-evaluate: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
+            print(f"{prog}: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
                   "carries it); left out of the report", file=sys.stderr)
             continue
         if n > MAX_GROUPS:

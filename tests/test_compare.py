@@ -99,3 +99,40 @@ def test_cxr_compare_leaves_out_the_films_a_model_was_trained_on(tiny_run, tmp_p
     note = r["seen_in_training"]
     assert (note["train"], note["val"], note["left_out"]) == (len(split["splits"]["train"]), len(split["splits"]["val"]), True)
     assert note["films"] == note["train"] + note["val"]  # both files of one run: its split counted once
+
+
+def test_by_group_compares_within_each_group():
+    from convert.compare import by_group
+
+    y = np.array([0, 0, 1, 1, 0, 1])
+    a, b = np.array([0, 1, 1, 0, 0, 1]), np.array([0, 0, 1, 1, 1, 0])
+    groups = by_group(y, a, b, ["A", "B"], ["AP", "AP", "AP", "AP", "PA", "PA"], n_boot=100)
+    assert list(groups) == ["AP", "PA"]
+    assert (groups["AP"]["balanced_accuracy_a"], groups["AP"]["balanced_accuracy_b"]) == (0.5, 1.0)
+    assert (groups["PA"]["balanced_accuracy_a"], groups["PA"]["balanced_accuracy_b"]) == (1.0, 0.0)
+    assert (groups["PA"]["only_a_right"], groups["PA"]["only_b_right"]) == (2, 0)
+
+
+def test_cxr_compare_by_a_manifest_column(tiny_run, tmp_path):
+    import csv
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(json.loads((tiny_run / "split.json").read_text())["data_dir"], data)
+    files = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
+    with open(data / "MANIFEST.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "view"])
+        w.writerows([fl, "AP" if k % 2 else "PA"] for k, fl in enumerate(files))
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
+                                           str(data), "--by", "view", "--out", str(out), "--n-boot", "100", "--quiet",
+                                           "--keep-seen"])
+    assert res.exit_code == 0, res.output
+    r = json.loads((out / "compare.json").read_text())
+    view = {fl: "AP" if k % 2 else "PA" for k, fl in enumerate(files)}
+    for g, sub in r["by"]["view"].items():
+        mine = [k for k, fl in enumerate(r["files"]) if view[fl] == g]
+        assert sub["n"] == len(mine)
+        assert sub["answers_changed"] == sum(r["answers_a"][k] != r["answers_b"][k] for k in mine)
+    assert "## By view" in (out / "compare.md").read_text()
