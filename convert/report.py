@@ -147,6 +147,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
+    write_text(out_dir / "predictions.csv", predictions_csv(report["predictions"], classes, subgroups or {}))
     write_text(out_dir / "report.md", "\n".join(md))
     return report
 
@@ -220,6 +221,23 @@ def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, class
         md += ["Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
         md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
     return md
+
+
+def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:
+    """One row per film, for a spreadsheet: the case review a clinician does film by film."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    atypical = any("atypical" in p for p in predictions)
+    w.writerow(["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["atypical"] if atypical else []),
+                *groups])
+    for k, p in enumerate(predictions):
+        w.writerow([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
+                    *(p["probabilities"][c] for c in classes), *([int(p.get("atypical", False))] if atypical else []),
+                    *(v[k] for v in groups.values())])
+    return buf.getvalue()
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
