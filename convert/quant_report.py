@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
-from convert.report import (DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table,
-                             per_source_section)
+from convert.report import DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table
+from convert.subgroups import per_source_section
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
 

@@ -19,7 +19,7 @@ from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
-from convert.report import per_source
+from convert.subgroups import per_source
 from convert.summary import summarize
 from edge import __version__
 from edge.model import EdgeModel

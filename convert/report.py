@@ -88,6 +88,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
+    from convert.subgroups import below_overall, per_source, per_source_section, subgroup_section
+
     if sources and any(sources):
         report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold)
     predicted = labels_for(probs, threshold) if len(y) else []
@@ -123,8 +125,6 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if "per_source" in report:
         md += per_source_section(report["per_source"], classes)
     if subgroups:
-        from convert.subgroups import below_overall, subgroup_section
-
         report["subgroups"] = {}
         for column, values in subgroups.items():
             groups = per_source(y, probs, classes, values, n_boot, threshold)
@@ -238,48 +238,6 @@ def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[st
                     *(p["probabilities"][c] for c in classes), *([int(p.get("atypical", False))] if atypical else []),
                     *(v[k] for v in groups.values())])
     return buf.getvalue()
-
-
-def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
-               rule: tuple[int, float] | None = None) -> dict:
-    out = {}
-    src = np.array(sources)
-    for s in sorted(set(sources)):
-        m = src == s
-        out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
-    return out
-
-
-def per_source_section(per_source: dict, classes: list[str], scope: str = "") -> list[str]:
-    """Markdown: metrics per source, then the answers each source's films got. ``scope`` ends the
-    heading, e.g. " (int8, test split)"."""
-    md = [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here.", "",
-          "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
-          "|---|---:|---|" + "---|" * len(classes)]
-    for src, s in per_source.items():
-        sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
-        md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
-                  + " | ".join(sens) + " |")
-    return md + ["", *answers_by_source(per_source, classes), ""]
-
-
-def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
-    """Markdown: each source's films of each true class, and the answers they got.
-
-    Sensitivity per source hides what the errors are. Which answers a source's films get shows
-    a model that sorts films by where they come from: on cxr-dev's 4 classes no child's film was
-    called COVID and no adult's film Viral_Pneumonia (every viral pneumonia there is a child's),
-    so an adult's viral pneumonia would never get that name (benchmarks/RESULTS.md)."""
-    lines = ["Answers each source's films got (rows: a source's films of one true class; columns: the answer given). "
-             "A class that a source's films never get, or one answer for all of them, is how a model that reads "
-             "the film's origin shows itself.", "",
-             "| source | true class | n | " + " | ".join(f"said {c}" for c in classes) + " |",
-             "|---|---|---:|" + "---:|" * len(classes)]
-    for src, s in per_source.items():
-        for k, row in enumerate(s["confusion_matrix"]):
-            if sum(row):
-                lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row) + " |")
-    return lines
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],

@@ -5,7 +5,9 @@ AP films of inpatients and PA films of outpatients, another manufacturer's detec
 the very old. A site needs each group's own figures, with intervals, before trusting the model on
 that group. ``cxr-evaluate --by COLUMN,...`` takes the groups from MANIFEST.csv (any column, keyed
 by its ``file`` column) or, for DICOM files, from their headers (ViewPosition, Manufacturer,
-PatientSex, PatientAge in bands, ...). Pure functions apart from reading those two sources.
+PatientSex, PatientAge in bands, ...). The per-source figures of cxr-convert and cxr-evaluate
+(a MANIFEST.csv's source column) are the same computation. Pure functions apart from reading
+those two sources.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from convert.report import fmt_ci
+from convert.summary import summarize
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
@@ -119,3 +124,44 @@ def below_overall(groups: dict, overall: dict) -> list[str]:
     return [v for v, s in groups.items() if s["n"] >= MIN_FILMS and s["balanced_accuracy_ci"]
             and s["balanced_accuracy_ci"][1] is not None and ba is not None and s["balanced_accuracy_ci"][1] < ba]
 
+
+def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
+               rule: tuple[int, float] | None = None) -> dict:
+    out = {}
+    src = np.array(sources)
+    for s in sorted(set(sources)):
+        m = src == s
+        out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
+    return out
+
+
+def per_source_section(per_source: dict, classes: list[str], scope: str = "") -> list[str]:
+    """Markdown: metrics per source, then the answers each source's films got. ``scope`` ends the
+    heading, e.g. " (int8, test split)"."""
+    md = [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here.", "",
+          "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
+          "|---|---:|---|" + "---|" * len(classes)]
+    for src, s in per_source.items():
+        sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
+        md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
+                  + " | ".join(sens) + " |")
+    return md + ["", *answers_by_source(per_source, classes), ""]
+
+
+def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
+    """Markdown: each source's films of each true class, and the answers they got.
+
+    Sensitivity per source hides what the errors are. Which answers a source's films get shows
+    a model that sorts films by where they come from: on cxr-dev's 4 classes no child's film was
+    called COVID and no adult's film Viral_Pneumonia (every viral pneumonia there is a child's),
+    so an adult's viral pneumonia would never get that name (benchmarks/RESULTS.md)."""
+    lines = ["Answers each source's films got (rows: a source's films of one true class; columns: the answer given). "
+             "A class that a source's films never get, or one answer for all of them, is how a model that reads "
+             "the film's origin shows itself.", "",
+             "| source | true class | n | " + " | ".join(f"said {c}" for c in classes) + " |",
+             "|---|---|---:|" + "---:|" * len(classes)]
+    for src, s in per_source.items():
+        for k, row in enumerate(s["confusion_matrix"]):
+            if sum(row):
+                lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row) + " |")
+    return lines
