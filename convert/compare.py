@@ -119,10 +119,12 @@ def group_markdown(column: str, groups: dict) -> list[str]:
     """compare.md's section for one --by column: B - A within each group."""
     md = [f"## By {column}", "", "B minus A within each group (a better model overall can be worse on one kind of film).", "",
           "| group | n | balanced accuracy A | balanced accuracy B | B - A (points, 95% CI) | right only by A | "
-          "right only by B | McNemar p |", "|---|---:|---:|---:|---|---:|---:|---:|"]
+          "right only by B | McNemar p | |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
+    from convert.subgroups import MIN_FILMS
+
     for g, r in groups.items():
         lo, hi = r["balanced_accuracy_difference_ci"]
         md.append(f"| {g} | {r['n']} | {r['balanced_accuracy_a']:.3f} | {r['balanced_accuracy_b']:.3f} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
-                  f"{r['only_b_right']} | {r['mcnemar_p']:.3g} |")
+                  f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'too few films' if r['n'] < MIN_FILMS else ''} |")
     return md + [""]

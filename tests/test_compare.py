@@ -111,6 +111,10 @@ def test_by_group_compares_within_each_group():
     assert (groups["AP"]["balanced_accuracy_a"], groups["AP"]["balanced_accuracy_b"]) == (0.5, 1.0)
     assert (groups["PA"]["balanced_accuracy_a"], groups["PA"]["balanced_accuracy_b"]) == (1.0, 0.0)
     assert (groups["PA"]["only_a_right"], groups["PA"]["only_b_right"]) == (2, 0)
+    from convert.compare import group_markdown
+
+    rows = [ln for ln in group_markdown("view", groups) if ln.startswith("| AP") or ln.startswith("| PA")]
+    assert len(rows) == 2 and all(ln.endswith("| too few films |") for ln in rows)  # 4 and 2 films
 
 
 def test_cxr_compare_by_a_manifest_column(tiny_run, tmp_path):
