@@ -197,6 +197,13 @@ def evaluate(
             raise DataError(f"no readable images in {data_dir}")
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate")
         res = res.take(~drop)
+        from convert.seen import copies_within
+
+        twins = [[res.items[k].path for k in g] for g in copies_within(res.items)]
+        if twins:
+            print(f"cxr-evaluate: warning: {sum(map(len, twins))} films are copies of one another ({len(twins)} group{'s' if len(twins) > 1 else ''}, "
+                  f"e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the intervals are "
+                  "narrower than the films justify (report.json lists them)", file=sys.stderr)
         for bad in res.skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
@@ -250,6 +257,7 @@ def evaluate(
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                     "class_folders": matched, "seen_in_training": seen_note,
+                                    "copies_within_set": twins,
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),

@@ -112,6 +112,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                             for f, c in sorted(renamed.items())) + ".", ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]
+    twins = (extra or {}).get("copies_within_set")
+    if twins:
+        md += [f"**{sum(map(len, twins))} of these films are copies of one another** ({len(twins)} group{'s' if len(twins) > 1 else ''}, the same "
+               f"bytes or picture; e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the "
+               "intervals are narrower than the films justify. report.json lists them.", ""]
     if threshold is not None:
         md += [f"Labels follow the rule {describe(threshold, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"

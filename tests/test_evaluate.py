@@ -305,6 +305,17 @@ def test_resized_and_reencoded_copies_of_training_films_are_found(tiny_run, tmp_
     assert sorted(Path(p["file"]).name for p in report["predictions"]) == sorted(
         Path(i["path"]).name for i in split["splits"]["test"])
     assert (report["seen_in_training"]["copies"], report["seen_in_training"]["train"]) == (5, 5)
+    assert report["copies_within_set"] == []
+    # A test film twice in the set (a copy under another name): scored twice, and said.
+    first = split["splits"]["test"][0]
+    Image.open(data / first["path"]).convert("L").save(site / first["label"] / "again.jpg", quality=90)
+    r = CliRunner().invoke(evaluate_app, [str(lone), str(site), "--out", str(tmp_path / "r2"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "2 films are copies of one another (1 group," in r.output
+    twins = json.loads((tmp_path / "r2" / "report.json").read_text())["copies_within_set"]
+    assert [sorted(Path(f).name for f in g) for g in twins] == [sorted([Path(first["path"]).name, "again.jpg"])]
+    assert "copies of one another" in (tmp_path / "r2" / "report.md").read_text()
     assert sorted(f["file"] for f in report["seen_in_training"]["seen_films"]) == sorted(
         f"{i['label']}/copy-{k}.jpg" for k, i in enumerate(copied))
     assert {(f["part"], f["found_as"]) for f in report["seen_in_training"]["seen_films"]} == {("train", "copy")}

@@ -40,3 +40,16 @@ def test_the_same_bytes_win_over_a_copy_and_training_over_validation(tmp_path):
     parts, source = seen_parts(model, items)
     assert source == str(tmp_path / "split.json")
     assert parts == [("val", "bytes"), ("train", "copy"), ("val", "copy"), None, ("train", "bytes")]
+
+
+def test_copies_within_a_set_are_grouped():
+    from convert.seen import copies_within
+
+    items = [Item("a", "A", _sha("a"), near=_code(1)),
+             Item("b", "A", _sha("b"), near=_code(2)),
+             Item("c", "A", _sha("c"), near=_code(1, flip=10)),  # a's picture, re-encoded
+             Item("d", "A", _sha("b")),                          # b's bytes, no code
+             Item("e", "A", _sha("e"), near=_code(1, flip=40)),  # another film
+             Item("f", "A", _sha("f"), near=_code(3))]
+    assert sorted(sorted(g) for g in copies_within(items)) == [[0, 2], [1, 3]]
+    assert copies_within(items[4:]) == []
