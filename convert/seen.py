@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from edge import metadata as md
 from train.data import DataError, Item, Split
-from train.hygiene import COPY_CODE_BITS
+from train.hygiene import COPY_CODE_BITS, join
 
 SEEN_PARTS = ("train", "val")
 PREFIX = 8  # bytes of each SHA-256 kept in a model file
@@ -66,15 +67,11 @@ def fingerprints(split: Split) -> tuple[dict, dict[str, bytes]]:
     number of films per part; as files, each part's sorted SHA-256 prefixes and its copy codes,
     end to end. Films whose copy code cannot be had (an old run whose files are gone) are
     found by their bytes alone."""
-    for part in SEEN_PARTS:
-        for i in split.parts.get(part, []):
-            if i.sha256 and not i.near:
-                i.near = _code_from_file(split.data_dir, i)
     meta, files = {"hash": f"sha256[:{PREFIX}]", "copy_code": f"train.hygiene.copy_code, within {COPY_CODE_BITS} bits"}, {}
     for part in SEEN_PARTS:
         items = [i for i in split.parts.get(part, []) if i.sha256]
         keys = sorted({_key(i.sha256) for i in items})
-        codes = sorted({i.near for i in items if i.near})
+        codes = sorted({c for c in (i.near or _code_from_file(split.data_dir, i) for i in items) if c})
         meta[part] = len(keys)
         files[f"seen/{part}.bin"] = b"".join(keys)
         if codes:
@@ -124,15 +121,20 @@ def seen_keys(model: Path) -> tuple[str, Known] | None:
                            _codes([i.near for i in split.parts.get(p, []) if i.near])) for p in SEEN_PARTS}
 
 
+def _distances(codes: np.ndarray, known: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, differing bits between rows codes[first:first+k] and every known code), a few
+    MB at a time whatever the sets' sizes."""
+    chunk = max(1, 2 ** 22 // max(1, known.size))
+    for k in range(0, len(codes), chunk):
+        yield k, _POPCOUNT[np.bitwise_xor(codes[k:k + chunk, None, :], known[None, :, :])].sum(-1)
+
+
 def nearest_bits(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
     """(N,) the fewest differing bits between each code and any known code (257 when none is known)."""
     out = np.full(len(codes), 8 * CODE + 1, np.int32)
-    if not len(known):
-        return out
-    chunk = max(1, 2 ** 22 // known.size)  # a few MB at a time, whatever the training set's size
-    for k in range(0, len(codes), chunk):
-        x = np.bitwise_xor(codes[k:k + chunk, None, :], known[None, :, :])
-        out[k:k + chunk] = _POPCOUNT[x].sum(-1).min(1)
+    if len(known):
+        for k, d in _distances(codes, known):
+            out[k:k + len(d)] = d.min(1)
     return out
 
 
@@ -142,28 +144,13 @@ def copies_within(items: list[Item]) -> list[list[int]]:
     and its intervals come out narrower than its films justify."""
     coded = [k for k, i in enumerate(items) if i.near]
     codes = _codes([items[k].near for k in coded])
-    parent = list(range(len(items)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    chunk = max(1, 2 ** 22 // max(1, codes.size))
-    for start in range(0, len(codes), chunk):
-        x = np.bitwise_xor(codes[start:start + chunk, None, :], codes[None, :, :])
-        close = _POPCOUNT[x].sum(-1) <= COPY_CODE_BITS
-        for a, b in zip(*np.nonzero(close)):
-            if start + a < b:
-                parent[root(coded[b])] = root(coded[start + a])
-    by_sha: dict[str, int] = {}
-    for k, i in enumerate(items):
-        if i.sha256:
-            parent[root(k)] = root(by_sha.setdefault(i.sha256, k))
+    pairs = [(coded[k + a], coded[b]) for k, d in _distances(codes, codes)
+             for a, b in zip(*np.nonzero(d <= COPY_CODE_BITS)) if k + a < b]
+    first: dict[str, int] = {}
+    pairs += [(first.setdefault(i.sha256, k), k) for k, i in enumerate(items) if i.sha256]
     groups: dict[int, list[int]] = {}
-    for k in range(len(items)):
-        groups.setdefault(root(k), []).append(k)
+    for k, g in enumerate(join(len(items), pairs)):
+        groups.setdefault(g, []).append(k)
     return [g for g in groups.values() if len(g) > 1]
 
 

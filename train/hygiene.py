@@ -10,6 +10,8 @@ hash only proposes candidates and the thumbnail correlation decides.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import numpy as np
 from PIL import Image
 
@@ -53,11 +55,9 @@ def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.unpackbits(x.view(np.uint8).reshape(*x.shape, 8), axis=-1).sum(-1)
 
 
-def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
-                     max_bits: int = NEAR_DUPLICATE_BITS,
-                     min_corr: float = NEAR_DUPLICATE_CORRELATION) -> tuple[list[int], dict]:
-    """Group ids (union-find) joining exact and near duplicates, and counts for run.json."""
-    n = len(sha256)
+def join(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """Union-find: for each of n items, its group's id (the group's smallest index), given the
+    pairs known to belong together."""
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -66,20 +66,26 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
             i = parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
+    for i, j in pairs:
+        ri, rj = find(int(i)), find(int(j))
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
+    return [find(i) for i in range(n)]
 
-    exact_pairs = 0
+
+def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
+                     max_bits: int = NEAR_DUPLICATE_BITS,
+                     min_corr: float = NEAR_DUPLICATE_CORRELATION) -> tuple[list[int], dict]:
+    """Group ids (union-find) joining exact and near duplicates, and counts for run.json."""
+    n = len(sha256)
     first: dict[str, int] = {}
+    exact = []
     for i, s in enumerate(sha256):
         if s in first:
-            union(first[s], i)
-            exact_pairs += 1
+            exact.append((first[s], i))
         else:
             first[s] = i
-    near_pairs = 0
+    near = []
     hashes = np.asarray(hashes, dtype=np.uint64)
     chunk = 512
     for start in range(0, n, chunk):
@@ -89,13 +95,11 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
         keep = rows < cols
         rows, cols = rows[keep], cols[keep]
         corr = np.einsum("ij,ij->i", thumbs[rows], thumbs[cols]) if len(rows) else np.zeros(0)
-        for r, c in zip(rows[corr >= min_corr], cols[corr >= min_corr]):
-            if sha256[r] != sha256[c]:
-                union(int(r), int(c))
-                near_pairs += 1
-    groups = [find(i) for i in range(n)]
+        near += [(int(r), int(c)) for r, c in zip(rows[corr >= min_corr], cols[corr >= min_corr])
+                 if sha256[r] != sha256[c]]
+    groups = join(n, exact + near)
     sizes = np.bincount(groups, minlength=n) if n else np.zeros(0, int)
-    stats = {"exact_duplicate_pairs": exact_pairs, "near_duplicate_pairs": near_pairs,
+    stats = {"exact_duplicate_pairs": len(exact), "near_duplicate_pairs": len(near),
              "images_in_duplicate_groups": int(sizes[sizes > 1].sum()), "near_duplicate_rule": f"dHash <= {max_bits} bits and 32x32 correlation >= {min_corr}"}
     return groups, stats
 
