@@ -1,11 +1,16 @@
-"""convert.seen without a model: which films a run used, by their bytes or as copies."""
+"""convert.seen: films a model was trained or validated on, by their bytes or as copies, from its
+run's split.json or from the fingerprints inside its file; and copies within a scored set."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 
 import numpy as np
+from typer.testing import CliRunner
 
+from convert.cli import evaluate_app
 from convert.seen import nearest_bits, seen_parts
 from train.data import Item, Split
 
@@ -53,3 +58,145 @@ def test_copies_within_a_set_are_grouped():
              Item("f", "A", _sha("f"), near=_code(3))]
     assert sorted(sorted(g) for g in copies_within(items)) == [[0, 2], [1, 3]]
     assert copies_within(items[4:]) == []
+
+
+def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tmp_path):
+    """Scoring a model on its own training films flatters it: by default those films (found by
+    SHA-256 in the split.json beside the model) are left out, and saying so."""
+    import shutil
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data, model = Path(split["data_dir"]), str(tiny_run / "model_int8.tflite")
+    out = tmp_path / "r"
+    r = CliRunner().invoke(evaluate_app, [model, str(data), "--out", str(out), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "left out (--keep-seen keeps them)" in r.output
+    report = json.loads((out / "report.json").read_text())
+    assert sorted(p["file"] for p in report["predictions"]) == sorted(i["path"] for i in split["splits"]["test"])
+    note = report["seen_in_training"]
+    assert (note["train"], note["val"], note["left_out"]) == (len(split["splits"]["train"]), len(split["splits"]["val"]), True)
+    assert "were left out" in (out / "report.md").read_text()
+    # A folder of training films alone, under other names: the bytes give them away, and nothing is left to score.
+    for i, item in enumerate(split["splits"]["train"]):
+        (tmp_path / "copies" / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], tmp_path / "copies" / item["label"] / f"renamed-{i}.png")
+    r = CliRunner().invoke(evaluate_app, [model, str(tmp_path / "copies"), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 2 and "all of them" in r.output and "--keep-seen" in r.output
+    # The file alone, away from its run folder, still knows its films: it carries their fingerprints.
+    lone = tmp_path / "lone" / "m.tflite"
+    lone.parent.mkdir()
+    shutil.copy(model, lone)
+    r = CliRunner().invoke(evaluate_app, [str(lone), str(data), "--out", str(tmp_path / "l"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    alone = json.loads((tmp_path / "l" / "report.json").read_text())
+    assert sorted(p["file"] for p in alone["predictions"]) == sorted(i["path"] for i in split["splits"]["test"])
+    assert (alone["seen_in_training"]["train"], alone["seen_in_training"]["val"]) == (note["train"], note["val"])
+    assert "fingerprints inside the file" in alone["seen_in_training"]["split"]
+    # Without them (converted with --no-fingerprints, or by cxr-edge 0.9.0), it cannot be checked: all is scored, and said.
+    from edge import metadata as md
+
+    flatbuffer, meta, files = md.read(lone)
+    meta.pop("seen")
+    bare = tmp_path / "bare" / "m.tflite"
+    bare.parent.mkdir()
+    bare.write_bytes(md.attach(flatbuffer, meta, {k: v for k, v in files.items() if not k.startswith("seen/")}))
+    r = CliRunner().invoke(evaluate_app, [str(bare), str(data), "--out", str(tmp_path / "b"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "b" / "report.json").read_text())["metrics"]["n"] == 32
+    assert "could not be checked" in (tmp_path / "b" / "report.md").read_text()
+
+
+def test_fingerprints_are_the_training_and_validation_films_prefixes_and_copy_codes(tiny_run):
+    """Each .tflite carries 8 bytes of the SHA-256 and the copy code of every training and
+    validation film, sorted, and nothing of a test film: the seen-film check must never drop a
+    film the model has not seen."""
+    import hashlib
+
+    from PIL import Image
+
+    from convert.seen import PREFIX, carried, nearest_bits
+    from edge import metadata as md
+    from train.hygiene import COPY_CODE_BITS, copy_code
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    digest = lambda item: hashlib.sha256((data / item["path"]).read_bytes()).digest()[:PREFIX]
+    code = lambda item: copy_code(np.asarray(Image.open(data / item["path"]).convert("L")))
+    for name in ("model_int8.tflite", "model_fp32.tflite"):
+        keys = carried(tiny_run / name)
+        for part in ("train", "val"):
+            assert keys[part][0] == {digest(i) for i in split["splits"][part]}
+            assert sorted(map(bytes, keys[part][1])) == sorted(code(i) for i in split["splits"][part])
+        test = split["splits"]["test"]
+        assert not {digest(i) for i in test} & (keys["train"][0] | keys["val"][0])
+        test_codes = np.frombuffer(b"".join(code(i) for i in test), np.uint8).reshape(-1, 32)
+        assert (nearest_bits(test_codes, np.concatenate([keys["train"][1], keys["val"][1]])) > COPY_CODE_BITS).all()
+        _, meta, files = md.read(tiny_run / name)
+        assert (meta["seen"]["train"], meta["seen"]["val"]) == (len(keys["train"][0]), len(keys["val"][0]))
+        assert files["seen/train.bin"] == b"".join(sorted(keys["train"][0]))
+    assert carried(tiny_run / "model.keras") is None
+
+
+def test_resized_and_reencoded_copies_of_training_films_are_found(tiny_run, tmp_path):
+    """Public collections re-publish films resized and re-encoded: such a copy of a training film
+    is left out as well, from the model file alone, while the test films are all scored."""
+    import shutil
+
+    from PIL import Image
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    lone = tmp_path / "lone" / "m.tflite"
+    lone.parent.mkdir()
+    shutil.copy(tiny_run / "model_int8.tflite", lone)
+    site = tmp_path / "site"
+    for item in split["splits"]["test"]:
+        (site / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], site / item["label"] / Path(item["path"]).name)
+    copied = split["splits"]["train"][:5]
+    for k, item in enumerate(copied):
+        im = Image.open(data / item["path"]).convert("L")
+        im = im.resize((im.width * 3, im.height * 3), Image.Resampling.BICUBIC)
+        im.save(site / item["label"] / f"copy-{k}.jpg", quality=85)
+    r = CliRunner().invoke(evaluate_app, [str(lone), str(site), "--out", str(tmp_path / "r"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "5 of them as resized or re-encoded copies" in r.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert sorted(Path(p["file"]).name for p in report["predictions"]) == sorted(
+        Path(i["path"]).name for i in split["splits"]["test"])
+    assert (report["seen_in_training"]["copies"], report["seen_in_training"]["train"]) == (5, 5)
+    assert report["copies_within_set"] == []
+    # A test film twice in the set (a copy under another name): scored twice, and said.
+    first = split["splits"]["test"][0]
+    Image.open(data / first["path"]).convert("L").save(site / first["label"] / "again.jpg", quality=90)
+    r = CliRunner().invoke(evaluate_app, [str(lone), str(site), "--out", str(tmp_path / "r2"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "2 films are copies of one another (1 group," in r.output
+    twins = json.loads((tmp_path / "r2" / "report.json").read_text())["copies_within_set"]
+    assert [sorted(Path(f).name for f in g) for g in twins] == [sorted([Path(first["path"]).name, "again.jpg"])]
+    assert "copies of one another" in (tmp_path / "r2" / "report.md").read_text()
+    assert sorted(f["file"] for f in report["seen_in_training"]["seen_films"]) == sorted(
+        f"{i['label']}/copy-{k}.jpg" for k, i in enumerate(copied))
+    assert {(f["part"], f["found_as"]) for f in report["seen_in_training"]["seen_films"]} == {("train", "copy")}
+
+
+def test_cxr_convert_no_fingerprints_leaves_them_out(tiny_run, tmp_path):
+    """--no-fingerprints: a site that must not disclose even which films it used gets files without them."""
+    import shutil
+
+    from convert.cli import convert_app
+    from convert.seen import carried
+    from edge import metadata as md
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    r = CliRunner().invoke(convert_app, [str(run), "--quant", "fp32", "--no-fingerprints", "--no-latency",
+                                         "--explain", "0", "--quiet"])
+    assert r.exit_code == 0, r.output
+    _, meta, files = md.read(run / "model_fp32.tflite")
+    assert "seen" not in meta and not any(k.startswith("seen/") for k in files)
+    assert carried(run / "model_fp32.tflite") is None and carried(run / "model_int8.tflite") is not None
