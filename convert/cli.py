@@ -157,7 +157,7 @@ def evaluate(
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
-    from convert.class_names import labelled_items
+    from train.class_names import labelled_items
     from convert.evaluate import model_for
     from convert.seen import leave_out_seen
     from convert.operating_point import parse_operating_point

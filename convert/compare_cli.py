@@ -47,7 +47,7 @@ def compare(
     import numpy as np
 
     from convert import compare as cmp
-    from convert.class_names import labelled_items
+    from train.class_names import labelled_items
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
     from convert.seen import leave_out_seen

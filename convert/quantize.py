@@ -187,7 +187,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"))
         if check is not None:
             report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
-    stamp_cards(run_dir, report, s.modes, Path(split.data_dir).name, run.get("shortcut_audit"))
+    data_name = " + ".join(Path(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
+    stamp_cards(run_dir, report, s.modes, data_name, run.get("shortcut_audit"))
     code = 0
     if s.auto:
         report["auto"] = choose_smallest(report, s.modes, run_dir)

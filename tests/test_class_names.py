@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from convert.class_names import LEAVE_OUT, match_classes, parse_class_map
+from train.class_names import LEAVE_OUT, match_classes, parse_class_map
 from convert.cli import evaluate_app
 
 LABELS = ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"]

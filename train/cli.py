@@ -34,6 +34,15 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
 )
 def train(
     data: str = typer.Option("synthetic", "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set."),
+    add_data: Optional[list[Path]] = typer.Option(
+        None, "--add-data", metavar="DIR",
+        help="Another labelled folder whose films join --data's before the split (repeat for more), e.g. your "
+             "own hospital's confirmed films beside cxr-dev: a model trained on public archives alone calls most "
+             "healthy films of a hospital it never saw COVID (benchmarks/RESULTS.md, 'A site's own films'). Its "
+             "class folders are matched to the run's classes by name, ignoring case (NORMAL is Normal); others are "
+             "left out. Its films' source is its MANIFEST.csv's or else the folder's name, so the report shows them "
+             "apart. Add films of every class from the site where you can: a site that gives only healthy films "
+             "lets the model learn 'this site's look means Normal'."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
     arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale, int8 file ~131 KiB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
@@ -95,7 +104,7 @@ def train(
     from train.run import TrainSettings, run_training
 
     settings = TrainSettings(
-        data=data, out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
+        data=data, add_data=[str(d) for d in add_data or []], out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,

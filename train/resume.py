@@ -29,6 +29,7 @@ def _comparable(settings: dict) -> dict:
     done = dict(settings)
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
+    done.setdefault("add_data", [])  # nor, before 0.11, added folders
     return {**done, "progress": None}  # progress bars change nothing in the weights
 
 

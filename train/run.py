@@ -8,7 +8,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,6 +42,7 @@ class TrainSettings:
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     holdout_source: str | None = None
+    add_data: list[str] = field(default_factory=list)  # more labelled folders joining the data (train.extra_data)
     teacher: str | None = None  # a finished run folder: distil its model, on its frozen split
     # Train an ensemble of this many first, then distil it (without --teacher, with members 1).
     # None: 3 for compact; 0 for seed, the tutorial's baseline, which is trained as the tutorial did.
@@ -88,6 +89,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     items, given, layout = discover(data_dir, None if synthetic else s.classes)
     classes = list(s.classes) if s.classes else sorted({i.label for i in items})
     log(f"found {len(items)} images in {len(classes)} classes ({layout})")
+    if s.add_data:
+        from train.extra_data import add_folders
+
+        items = add_folders(items, data_dir, s.add_data, classes, log)
     res = scan(data_dir, items, config, s.progress)
     for bad in res.skipped[:5]:
         log(f"skipping {bad['path']}: {bad['error']}")
@@ -125,7 +130,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     hygiene["groups_across_splits"] = cross_split_duplicates(
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
     split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
-                  {"synthetic": synthetic, "holdout_source": s.holdout_source})
+                  {"synthetic": synthetic, "holdout_source": s.holdout_source,
+                   "added_data": [str(Path(d).resolve()) for d in s.add_data]})
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit}
 
@@ -143,8 +149,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         raise DataError(f"--teacher {tdir} was trained on other inputs ({trun['preprocess']}); the student needs "
                         f"the same architecture family and --image-size ({config.to_dict()})")
     own = tdir.resolve() == (Path(s.out) / "teacher").resolve()  # step 1 of the default recipe, same settings
-    if not own and (s.data != "synthetic" or s.holdout_source):
-        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --holdout-source, "
+    if not own and (s.data != "synthetic" or s.holdout_source or s.add_data):
+        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --add-data, --holdout-source, "
             "--seed's split and the split fractions are taken from it")
     split = Split.load(tdir / "split.json")
     if s.classes and list(s.classes) != split.classes:

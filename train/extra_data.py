@@ -1,0 +1,76 @@
+"""More labelled folders beside the main one: a site's own films joining cxr-dev in training.
+
+A model trained on public archives calls most healthy films of a hospital it never saw COVID
+(benchmarks/RESULTS.md). The remedy is that hospital's own confirmed films in training, beside
+the public ones, so ``cxr-train --data cxr-dev --add-data my_site`` merges the two before the
+split: duplicates are grouped across folders, the split is stratified over the union, and each
+film keeps its source so the per-source figures and ``--holdout-source`` see the site apart.
+
+A film of an added folder is recorded by its absolute path (``Path(data_dir) / path`` is then
+the path itself), so split.json, the cache and every later command need nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from train.class_names import LEAVE_OUT, match_classes
+from train.data import DataError, Item, discover
+
+
+def folder_classes(folders: list[str], classes: list[str]) -> dict[str, str]:
+    """Each class folder of an added folder -> the run's class it stands for (train.class_names'
+    rules: exact, then ignoring case and punctuation), or LEAVE_OUT where it matches none."""
+    matched = {}
+    for folder in folders:
+        try:
+            matched[folder] = match_classes([folder], classes)[folder]
+        except ValueError:
+            matched[folder] = LEAVE_OUT
+    return matched
+
+
+def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: list[str],
+                log=lambda msg: None) -> list[Item]:
+    """The main folder's ``items`` and the films of every added folder, each with a source (so
+    the per-source figures tell them apart: the folder's name where no MANIFEST.csv names one)."""
+    if any(Path(d).resolve() == Path(data_dir).resolve() for d in dirs):
+        raise DataError(f"--add-data names the --data folder {data_dir} itself")
+    main = [replace(i, source=i.source or Path(data_dir).resolve().name) for i in items]
+    return main + added_items(dirs, classes, log)
+
+
+def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> list[Item]:
+    """The films of each added folder whose class folder stands for one of ``classes``.
+
+    Paths are absolute; a film without a MANIFEST.csv source gets the folder's name as its
+    source. Raises DataError for a folder that does not exist, has its own train/test folders
+    (its split could not be honoured in the union), or holds none of the run's classes.
+    """
+    out: list[Item] = []
+    names: dict[str, Path] = {}
+    for d in dirs:
+        root = Path(d).resolve()
+        if root.name in names and names[root.name] != root:
+            raise DataError(f"--add-data {names[root.name]} and {root} have the same name, which is the source "
+                            "of their films: rename one")
+        names[root.name] = root
+        items, given, _ = discover(root, min_classes=1)
+        if given is not None:
+            raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
+                            "(the run makes one split over all the data)")
+        matched = folder_classes(sorted({i.label for i in items}), classes)
+        for folder, label in sorted(matched.items()):
+            if label == LEAVE_OUT:
+                log(f"--add-data {d}: class folder {folder} matches none of {', '.join(classes)}; left out")
+            elif folder != label:
+                log(f"--add-data {d}: class folder {folder} taken as {label}")
+        kept = [replace(i, path=(root / i.path).as_posix(), label=matched[i.label], source=i.source or root.name)
+                for i in items if matched[i.label] != LEAVE_OUT]
+        if not kept:
+            raise DataError(f"--add-data {d} holds no class folder among {', '.join(classes)}")
+        counts = {c: sum(i.label == c for i in kept) for c in classes}
+        log(f"--add-data {d}: " + ", ".join(f"{n} {c}" for c, n in counts.items() if n))
+        out.extend(kept)
+    return out
