@@ -57,13 +57,18 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     return files, errors
 
 
+def is_image_name(name: str) -> bool:
+    """Whether a file name is taken as a film: an image suffix, and not hidden (copy tools' temporary names)."""
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
+
+
 def image_files(root: Path, recursive: bool) -> list[str]:
     """A folder's image files (by suffix, no hidden ones), in name order; sub-folders only if ``recursive``."""
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in IMAGE_SUFFIXES:
+            if is_image_name(name):
                 found.append(os.path.join(dirpath, name))
     return sorted(found) if recursive else found
 

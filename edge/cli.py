@@ -81,8 +81,10 @@ def main(
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
                                "finished (the same size and time on two polls in a row); the films already there come "
-                               "first, and a film rewritten is classified again. One line per film as it is done; "
-                               "Ctrl-C or SIGTERM stops, with the summary. Polls, so it works on network shares."),
+                               "first, and a film rewritten is classified again (one overwritten in place under its old name at "
+                               "the next check of every file, each 30th poll). One line per film as it is done; Ctrl-C or "
+                               "SIGTERM stops, with the summary. Polls, so it works on network shares; a poll reads only "
+                               "the folders that changed, so a folder may keep tens of thousands of films."),
     interval: float = typer.Option(2.0, "--interval", min=0.05, help="--watch: seconds between polls of the folders."),
     tally_every: int = typer.Option(
         100, "--tally-every", min=0, metavar="N",

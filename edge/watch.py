@@ -7,6 +7,12 @@ names without an image suffix are skipped (the usual temporary names of copy too
 batch. A file that is rewritten (another size or time) is classified again. Polling needs
 nothing beyond the standard library and works on network shares, where change notifications
 often do not.
+
+Export folders keep tens of thousands of films, and on a network share each file's stat is a
+round trip. So a poll re-reads only the folders whose own modification time moved (a file was
+added, removed or renamed there), and stats only the files that are new, still settling, or
+stand under a new inode (a copy renamed over an old name); every FULL_EVERY polls it stats
+every file, which finds a film rewritten in place under its old name.
 """
 
 from __future__ import annotations
@@ -18,36 +24,79 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from edge.batch import image_files
+from edge.batch import is_image_name
 
 Stamp = tuple[int, int]  # (size, mtime in ns)
+Listing = tuple[int, list[tuple[str, int]], list[str]]  # a folder's (mtime, [(file, inode)], sub-folders)
+FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
+# A folder changed this recently is read again: a change within its time stamp's granularity
+# (2 s on FAT, 1 s on some network shares) would not move the stamp.
+RACY_NS = 3_000_000_000
 
 
 class Watcher:
     """Which files under some folders are new or changed and have settled since the last poll."""
 
-    def __init__(self, folders: list[Path], recursive: bool = False) -> None:
-        self.folders, self.recursive = folders, recursive
+    def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY) -> None:
+        self.folders, self.recursive, self.full_every = folders, recursive, max(1, full_every)
         self.done: dict[str, Stamp] = {}     # files handed out, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
+        self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
+        self.listings: dict[str, Listing] = {}  # each folder as it was last read
+        self.polls = 0
 
-    def _stamps(self) -> dict[str, Stamp]:
-        found = {}
-        for folder in self.folders:
-            for path in image_files(folder, self.recursive):
-                try:
-                    st = os.stat(path)
-                except OSError:  # gone between the listing and the stat: a copy tool's rename
+    def _scan(self, now_ns: int) -> tuple[dict[str, Listing], set[str]]:
+        """The listing of every folder under the watched ones, and which of them were read again."""
+        listings: dict[str, Listing] = {}
+        fresh: set[str] = set()
+        stack = [str(f) for f in reversed(self.folders)]
+        while stack:
+            folder = stack.pop()
+            if folder in listings:
+                continue
+            try:
+                mtime = os.stat(folder).st_mtime_ns
+            except OSError:  # removed (or a share gone) since the last poll
+                continue
+            cached = self.listings.get(folder)
+            if cached and cached[0] == mtime and now_ns - mtime > RACY_NS:
+                entry = cached
+            else:
+                entry = _read(folder, mtime)
+                if entry is None:
                     continue
-                found[path] = (st.st_size, st.st_mtime_ns)
-        return found
+                fresh.add(folder)
+            listings[folder] = entry
+            if self.recursive:
+                stack.extend(reversed(entry[2]))
+        return listings, fresh
 
     def poll(self) -> list[str]:
         """The files, in name order, that changed since they were last handed out and have not
         changed since the previous poll."""
+        self.polls += 1
+        full = self.polls % self.full_every == 0
+        before = self.listings
+        self.listings, fresh = self._scan(time.time_ns())
+        for folder, entry in before.items():  # a film removed (and perhaps brought back later) is forgotten
+            if folder in self.listings and folder not in fresh:
+                continue
+            kept = {p for p, _ in self.listings[folder][1]} if folder in self.listings else set()
+            for path in {p for p, _ in entry[1]} - kept:
+                self.done.pop(path, None), self.inodes.pop(path, None), self.pending.pop(path, None)
+        # the files of folders read again (of all folders on a full check), and those still settling
+        candidates = {p: i for f in (self.listings if full else fresh) for p, i in self.listings[f][1]}
+        candidates.update((p, self.inodes[p]) for p in self.pending if p not in candidates)
         ready, pending = [], {}
-        stamps = self._stamps()
-        for path, stamp in sorted(stamps.items()):
+        for path, inode in sorted(candidates.items()):
+            if path in self.done and path not in self.pending and self.inodes.get(path) == inode and not full:
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:  # gone between the listing and the stat: a copy tool's rename
+                continue
+            self.inodes[path] = inode
+            stamp = (st.st_size, st.st_mtime_ns)
             if self.done.get(path) == stamp:
                 continue
             if self.pending.get(path) == stamp and stamp[0] > 0:
@@ -56,8 +105,26 @@ class Watcher:
             else:
                 pending[path] = stamp
         self.pending = pending
-        self.done = {p: s for p, s in self.done.items() if p in stamps}  # a film removed and brought back is new
         return ready
+
+
+def _read(folder: str, mtime: int) -> Listing | None:
+    """(mtime, image files with their inodes, visible sub-folders) of one folder, or None where it
+    cannot be read. A directory entry carries its inode, so this needs no stat per file."""
+    files, subdirs = [], []
+    try:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                if e.is_dir():
+                    if not e.is_symlink():  # as os.walk(followlinks=False)
+                        subdirs.append(e.path)
+                elif is_image_name(e.name):
+                    files.append((e.path, e.inode()))
+    except OSError:
+        return None
+    return mtime, sorted(files), sorted(subdirs)
 
 
 def watch(folders: list[Path], recursive: bool, interval: float,

@@ -17,7 +17,7 @@ from edge.watch import Watcher
 
 
 def test_a_film_is_handed_out_once_it_has_settled_and_again_when_rewritten(tmp_path):
-    w = Watcher([tmp_path])
+    w = Watcher([tmp_path], full_every=1)  # every file looked at each poll (the default: each 30th)
     film = tmp_path / "a.png"
     film.write_bytes(b"first half")
     assert w.poll() == []                      # first sight: it may still be copying
@@ -46,6 +46,42 @@ def test_empty_hidden_and_unlisted_files_are_not_handed_out(tmp_path):
     assert w.poll() == [] and w.poll() == []
     deep = Watcher([tmp_path], recursive=True)
     assert deep.poll() == [] and deep.poll() == [str(tmp_path / "sub" / "c.png")]
+
+
+def _quiet(folder: Path) -> None:
+    """Date a folder's own time stamp an hour back, as for a folder that has not changed lately."""
+    old = time.time_ns() - 3600 * 10**9
+    os.utime(folder, ns=(old, old))
+
+
+def test_a_quiet_folder_costs_one_stat_and_changes_are_still_found(tmp_path, monkeypatch):
+    import edge.watch as watch_module
+
+    films = [tmp_path / f"{k}.png" for k in range(50)]
+    for f in films:
+        f.write_bytes(b"x" * 10)
+    _quiet(tmp_path)
+    w = Watcher([tmp_path], full_every=4)
+    assert w.poll() == [] and len(w.poll()) == 50   # poll 2: all settled
+    calls = []
+    real_stat = os.stat
+    monkeypatch.setattr(watch_module.os, "stat", lambda p, *a, **k: calls.append(p) or real_stat(p, *a, **k))
+    assert w.poll() == [] and calls == [str(tmp_path)]  # poll 3: the folder alone, no film
+    with films[0].open("r+b") as f:                # rewritten in place: the folder's stamp stays
+        f.write(b"y")
+    os.utime(films[0], ns=(5, 5))
+    _quiet(tmp_path)
+    assert w.poll() == []                          # poll 4, a full check: seen changed
+    assert w.poll() == [str(films[0])]             # poll 5: settled
+    new = tmp_path / "new.png"                     # an arrival moves the folder's stamp: found at once
+    new.write_bytes(b"x" * 10)
+    calls.clear()
+    assert w.poll() == [] and calls == [str(tmp_path), str(new)]  # read again, but only the arrival is looked at
+    assert w.poll() == [str(new)]
+    tmp = tmp_path / ".1.png.tmp"                  # a rewrite by rename over the old name: found at once
+    tmp.write_bytes(b"z" * 20)
+    os.replace(tmp, films[1])
+    assert w.poll() == [] and w.poll() == [str(films[1])]
 
 
 def _lines(stream, n: int, timeout: float = 60) -> list[str]:
