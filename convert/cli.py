@@ -209,6 +209,7 @@ def evaluate(
         import numpy as np
 
         from convert.report import evaluation_report, fmt_num, headline
+        from convert.subgroups import missed_classes
 
         from train.audit import shortcut_audit, summary_line
 
@@ -265,6 +266,8 @@ def evaluate(
                                    threshold_from="option" if threshold else "model file", site_point=site, audit=audit,
                                    prevalences=prevalences, subgroups=groups)
     print(headline(report["metrics"]))
+    for line in missed_classes(report["metrics"], labels):
+        print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     for column, sub in report.get("subgroups", {}).items():
         if sub["below_overall"]:
             print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: balanced accuracy wholly "

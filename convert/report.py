@@ -88,7 +88,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
-    from convert.subgroups import below_overall, per_source, per_source_section, subgroup_section
+    from convert.subgroups import below_overall, missed_classes, per_source, per_source_section, subgroup_section
 
     if sources and any(sources):
         report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold)
@@ -106,6 +106,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
     md += [headline(summary), ""]
+    for line in missed_classes(summary, classes):
+        md += [f"> {line}", ""]
     renamed = {f: c for f, c in (extra or {}).get("class_folders", {}).items() if f != c}
     if renamed:  # cxr-evaluate matched the site's folder names to the model's labels: say how
         md += ["Class folders: " + "; ".join(f"{f} " + ("left out" if c == "-" else f"scored as {c}")

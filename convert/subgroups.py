@@ -6,8 +6,9 @@ the very old. A site needs each group's own figures, with intervals, before trus
 that group. ``cxr-evaluate --by COLUMN,...`` takes the groups from MANIFEST.csv (any column, keyed
 by its ``file`` column) or, for DICOM files, from their headers (ViewPosition, Manufacturer,
 PatientSex, PatientAge in bands, ...). The per-source figures of cxr-convert and cxr-evaluate
-(a MANIFEST.csv's source column) are the same computation. Pure functions apart from reading
-those two sources.
+(a MANIFEST.csv's source column) are the same computation, and so, with the classes as the
+groups, is the advice for a class the model mostly missed (missed_classes). Pure functions apart
+from reading those two sources.
 """
 
 from __future__ import annotations
@@ -165,3 +166,26 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
             if sum(row):
                 lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row) + " |")
     return lines
+
+
+MISSED_BELOW, MISSED_MIN_FILMS = 0.5, 10
+
+
+def missed_classes(summary: dict, classes: list[str]) -> list[str]:
+    """One advice line per class of 10+ films that the model mostly called something else.
+
+    On films of a hospital it never saw, a model trained on public archives calls most healthy
+    films COVID (benchmarks/RESULTS.md, "A site's own films"); the remedy is that site's films
+    in training, which the user would not otherwise know how to do."""
+    cm = np.array(summary["confusion_matrix"])
+    out = []
+    for k, row in enumerate(summary["per_class"]):
+        if row["support"] < MISSED_MIN_FILMS or row["sensitivity"] is None or row["sensitivity"] >= MISSED_BELOW:
+            continue
+        wrong = cm[k].copy()
+        wrong[k] = -1
+        out.append(f"{classes[k]} films here were mostly called {classes[int(wrong.argmax())]} (sensitivity "
+                   f"{row['sensitivity']:.0%} of {row['support']}). A model trained on public archives does this with "
+                   "the films of a hospital it never saw. If these are your site's films, train with some of them, of "
+                   "every class (cxr-train --data ... --add-data FOLDER), and score it on the others.")
+    return out

@@ -113,3 +113,20 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
                for k, t in enumerate(table))
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "ward", "--quiet"])
     assert r.exit_code == 2 and "--by ward: not found" in r.output
+
+
+def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else():
+    import numpy as np
+
+    from convert.subgroups import missed_classes
+    from convert.summary import summarize
+
+    y = np.array([0] * 30 + [1] * 30 + [2] * 8)
+    pred = np.array([0] * 27 + [1] * 3 + [0] * 26 + [1] * 4 + [0] * 8)  # class 1: 4 of 30; class 2: too few to judge
+    probs = np.eye(3)[pred] * 0.8 + 0.2 / 3
+    lines = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"])
+    assert len(lines) == 1
+    assert lines[0].startswith("Normal films here were mostly called COVID (sensitivity 13% of 30)")
+    assert "--add-data" in lines[0]
+    ok = np.eye(3)[y] * 0.8 + 0.2 / 3
+    assert missed_classes(summarize(y, ok, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"]) == []
