@@ -89,6 +89,18 @@ def test_bad_added_folders_are_refused_with_a_reason(folders, tmp_path):
         add_folders([], main, [str(given)], ["COVID", "Normal"])
 
 
+def test_a_folder_of_one_class_is_warned_about(folders, tmp_path):
+    main, site = folders
+    healthy = tmp_path / "healthy_only"
+    shutil.copytree(site / "NORMAL", healthy / "Normal")
+    said = []
+    items = add_folders([], main, [str(healthy)], ["COVID", "Normal"], said.append)
+    assert len(items) == 6 and any("holds Normal films only" in m for m in said)
+    said.clear()
+    add_folders([], main, [str(site)], ["COVID", "Normal"], said.append)
+    assert not any("only" in m for m in said)
+
+
 def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
     """End to end through the CLIs: the added films are trained on, converted and reported apart."""
     from typer.testing import CliRunner

@@ -72,5 +72,10 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> li
             raise DataError(f"--add-data {d} holds no class folder among {', '.join(classes)}")
         counts = {c: sum(i.label == c for i in kept) for c in classes}
         log(f"--add-data {d}: " + ", ".join(f"{n} {c}" for c, n in counts.items() if n))
+        if sum(n > 0 for n in counts.values()) == 1:
+            only = next(c for c, n in counts.items() if n)
+            log(f"warning: --add-data {d} holds {only} films only, so its look alone says {only}: on cxr-dev a model "
+                f"given 15 healthy films of a new source called most of that source's pneumonia films Normal too "
+                "(benchmarks/RESULTS.md, \"A site's own films\"). Add the site's films of the other classes if you can")
         out.extend(kept)
     return out
