@@ -121,3 +121,7 @@ def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
     assert report["models"]["int8"]["n"] == len(json.loads((run / "split.json").read_text())["splits"]["test"])
     assert set(report["per_source"]["sources"]) <= {"main", "my_site"}
     assert json.loads((run / "run.json").read_text())["settings"]["add_data"] == [str(site)]
+    from edge import metadata as md
+
+    _, meta, _ = md.read(run / "model_int8.tflite")
+    assert meta["validation"]["data"] == "main + my_site"  # edge-classify --card names both folders
