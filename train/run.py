@@ -19,6 +19,7 @@ from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, write_json
 from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
 from train.audit import shortcut_audit, summary_line
+from train.extra_data import add_folders
 from train.hygiene import cross_split_duplicates, duplicate_groups
 from train.resume import (clear_members, finished_with, fingerprint, load_member, save_member,
                           settings_dict)
@@ -90,8 +91,6 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     classes = list(s.classes) if s.classes else sorted({i.label for i in items})
     log(f"found {len(items)} images in {len(classes)} classes ({layout})")
     if s.add_data:
-        from train.extra_data import add_folders
-
         items = add_folders(items, data_dir, s.add_data, classes, log)
     res = scan(data_dir, items, config, s.progress)
     for bad in res.skipped[:5]:
