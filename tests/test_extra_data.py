@@ -75,7 +75,7 @@ def test_bad_added_folders_are_refused_with_a_reason(folders, tmp_path):
     main, site = folders
     with pytest.raises(DataError, match="the --data folder"):
         add_folders([], main, [str(main)], ["COVID", "Normal"])
-    with pytest.raises(DataError, match="does not exist"):
+    with pytest.raises(DataError, match="--add-data .*nowhere: no such folder"):
         add_folders([], main, [str(tmp_path / "nowhere")], ["COVID", "Normal"])
     only_other = tmp_path / "only_other" / "Pneumonia"
     only_other.mkdir(parents=True)

@@ -52,6 +52,8 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> li
     names: dict[str, Path] = {}
     for d in dirs:
         root = Path(d).resolve()
+        if not root.is_dir():
+            raise DataError(f"--add-data {d}: no such folder")
         if root.name in names and names[root.name] != root:
             raise DataError(f"--add-data {names[root.name]} and {root} have the same name, which is the source "
                             "of their films: rename one")
