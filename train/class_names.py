@@ -5,6 +5,8 @@ archives COVID-19 or covid19, where a model trained on the Kaggle database says 
 COVID. Refusing such a folder would send users off to rename thousands of files; guessing
 freely could score pneumonia films as COVID. So names match exactly, then ignoring case and
 punctuation (with COVID-19 for COVID), and anything else needs the user's own --class-map.
+Used when scoring a site's folder (cxr-evaluate, cxr-compare) and when adding one to training
+(cxr-train --add-data, train.extra_data).
 """
 
 from __future__ import annotations
