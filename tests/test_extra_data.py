@@ -102,7 +102,8 @@ def test_a_folder_of_one_class_is_warned_about(folders, tmp_path):
 
 
 def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
-    """End to end through the CLIs: the added films are trained on, converted and reported apart."""
+    """End to end through the CLIs: the added films are trained on (by the teacher, then the
+    distilled model, on the teacher's split), converted and reported apart."""
     from typer.testing import CliRunner
 
     from convert.cli import convert_app
@@ -111,9 +112,12 @@ def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
     main, site = folders
     run = tmp_path / "run"
     r = CliRunner().invoke(train_app, ["--data", str(main), "--add-data", str(site), "--out", str(run), "--epochs", "1",
-                                       "--teacher-members", "0", "--image-size", "32", "--batch-size", "8", "-q"])
+                                       "--teacher-members", "2", "--image-size", "32", "--batch-size", "8", "-q"])
     assert r.exit_code == 0, r.output
     assert "my_site" in r.output and "Pneumonia matches none" in r.output
+    split = json.loads((run / "split.json").read_text())
+    assert split == json.loads((run / "teacher" / "split.json").read_text())
+    assert any(Path(i["path"]).is_absolute() for i in split["splits"]["train"])
     shutil.rmtree(run / "cache")  # conversion must read the added films from their own folder
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "-q"])
     assert r.exit_code in (0, 1), r.output  # 1: the 1-epoch model may fail the accuracy gate
