@@ -77,6 +77,12 @@ def test_bad_added_folders_are_refused_with_a_reason(folders, tmp_path):
         add_folders([], main, [str(main)], ["COVID", "Normal"])
     with pytest.raises(DataError, match="--add-data .*nowhere: no such folder"):
         add_folders([], main, [str(tmp_path / "nowhere")], ["COVID", "Normal"])
+    for twin in (tmp_path / "a" / "my_site", tmp_path / "b" / "my_site", tmp_path / "c" / "main"):
+        shutil.copytree(site / "NORMAL", twin / "Normal")
+    with pytest.raises(DataError, match="have the same name"):
+        add_folders([], main, [str(tmp_path / "a" / "my_site"), str(tmp_path / "b" / "my_site")], ["COVID", "Normal"])
+    with pytest.raises(DataError, match="has the --data folder's name, main"):
+        add_folders([], main, [str(tmp_path / "c" / "main")], ["COVID", "Normal"])
     only_other = tmp_path / "only_other" / "Pneumonia"
     only_other.mkdir(parents=True)
     shutil.copy(next(site.glob("Pneumonia/*.png")), only_other)

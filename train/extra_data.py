@@ -37,7 +37,12 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
     the per-source figures tell them apart: the folder's name where no MANIFEST.csv names one)."""
     if any(Path(d).resolve() == Path(data_dir).resolve() for d in dirs):
         raise DataError(f"--add-data names the --data folder {data_dir} itself")
-    main = [replace(i, source=i.source or Path(data_dir).resolve().name) for i in items]
+    main_name = Path(data_dir).resolve().name
+    same = [d for d in dirs if Path(d).resolve().name == main_name]
+    if same:
+        raise DataError(f"--add-data {same[0]} has the --data folder's name, {main_name}, which is the source of "
+                        "their films: rename one")
+    main = [replace(i, source=i.source or main_name) for i in items]
     return main + added_items(dirs, classes, log)
 
 
