@@ -42,24 +42,38 @@ SITE = "lecuong1502"  # the children's set, in MANIFEST.csv's source_repo column
 POOL = 60
 
 
+def manifest(data: Path) -> list[dict]:
+    return list(csv.DictReader(open(data / "MANIFEST.csv", newline="")))
+
+
+def ordered(rows: list[dict]) -> list[dict]:
+    """A fixed order that no one chose: by a hash of each file's name."""
+    return sorted(rows, key=lambda r: hashlib.sha256(r["file"].encode()).hexdigest())
+
+
+def link_rows(data: Path, folder: Path, chosen: list[dict], rows: list[dict]) -> None:
+    """``folder``: a symlink per chosen film, in its class folder, and their MANIFEST.csv rows."""
+    for r in chosen:
+        link = folder / r["file"]
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.is_symlink():
+            os.symlink(data / r["file"], link)
+    with open(folder / "MANIFEST.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(chosen)
+
+
 def build_sets(data: Path, sets: Path, ks: list[int]) -> None:
     """sets/k{K}: COVID + adult Normal + the first K pool films; sets/eval: the other 60 (symlinks)."""
-    rows = list(csv.DictReader(open(data / "MANIFEST.csv", newline="")))
-    kids = sorted((r for r in rows if r["label"] == "Normal" and r["source_repo"].startswith(SITE)),
-                  key=lambda r: hashlib.sha256(r["file"].encode()).hexdigest())
+    rows = manifest(data)
+    kids = ordered([r for r in rows if r["label"] == "Normal" and r["source_repo"].startswith(SITE)])
     if len(kids) < 2 * POOL:
         raise SystemExit(f"{data}: expected {2 * POOL} children's Normal films, found {len(kids)}")
     base = [r for r in rows if r["label"] == "COVID" or (r["label"] == "Normal" and not r["source_repo"].startswith(SITE))]
-    for name, chosen in [*((f"k{k}", base + kids[:k]) for k in ks), ("eval", kids[POOL:2 * POOL])]:
-        for r in chosen:
-            link = sets / name / r["file"]
-            link.parent.mkdir(parents=True, exist_ok=True)
-            if not link.is_symlink():
-                os.symlink(data / r["file"], link)
-        with open(sets / name / "MANIFEST.csv", "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(chosen)
+    for k in ks:
+        link_rows(data, sets / f"k{k}", base + kids[:k], rows)
+    link_rows(data, sets / "eval", kids[POOL:2 * POOL], rows)
 
 
 def run_one(sets: Path, run: Path, k: int, seed: int, recipe: str) -> None:

@@ -42,7 +42,8 @@ def train(
              "class folders are matched to the run's classes by name, ignoring case (NORMAL is Normal); others are "
              "left out. Its films' source is its MANIFEST.csv's or else the folder's name, so the report shows them "
              "apart. Add films of every class from the site where you can: a site that gives only healthy films "
-             "lets the model learn 'this site's look means Normal'."),
+             "lets the model learn 'this site's look means Normal' (on cxr-dev it then called 29% to 39% of the "
+             "site's pneumonia films Normal; 15% to 19% with 15 of them added too)."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
     arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale, int8 file ~131 KiB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
