@@ -209,7 +209,6 @@ def evaluate(
         import numpy as np
 
         from convert.report import evaluation_report, fmt_num, headline
-        from convert.subgroups import missed_classes
 
         from train.audit import shortcut_audit, summary_line
 
@@ -266,7 +265,7 @@ def evaluate(
                                    threshold_from="option" if threshold else "model file", site_point=site, audit=audit,
                                    prevalences=prevalences, subgroups=groups)
     print(headline(report["metrics"]))
-    for line in missed_classes(report["metrics"], labels):
+    for line in report["missed_classes"]:
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     for column, sub in report.get("subgroups", {}).items():
         if sub["below_overall"]:

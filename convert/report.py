@@ -106,7 +106,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
     md += [headline(summary), ""]
-    for line in missed_classes(summary, classes):
+    report["missed_classes"] = missed_classes(summary, classes)
+    for line in report["missed_classes"]:
         md += [f"> {line}", ""]
     renamed = {f: c for f, c in (extra or {}).get("class_folders", {}).items() if f != c}
     if renamed:  # cxr-evaluate matched the site's folder names to the model's labels: say how

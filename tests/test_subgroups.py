@@ -115,7 +115,7 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
     assert r.exit_code == 2 and "--by ward: not found" in r.output
 
 
-def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else():
+def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(tmp_path):
     import numpy as np
 
     from convert.subgroups import missed_classes
@@ -128,5 +128,11 @@ def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(
     assert len(lines) == 1
     assert lines[0].startswith("Normal films here were mostly called COVID (sensitivity 13% of 30)")
     assert "--add-data" in lines[0]
+    from convert.report import evaluation_report
+
+    out = Path(tmp_path) / "report"
+    report = evaluation_report(out, "t", y, probs, ["COVID", "Normal", "Other"], [f"f{k}.png" for k in range(len(y))],
+                               n_boot=10)
+    assert report["missed_classes"] == lines and f"> {lines[0]}" in (out / "report.md").read_text()
     ok = np.eye(3)[y] * 0.8 + 0.2 / 3
     assert missed_classes(summarize(y, ok, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"]) == []
