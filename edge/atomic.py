@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 @contextmanager
@@ -22,10 +19,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write to; it replaces ``path`` only if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp" + path.suffix, dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are shared like any other file
+    # The name is chosen before the file exists, so a Ctrl-C landing the moment it is created
+    # still finds it to remove (mkstemp creates it before the caller can know its name).
+    tmp = str(path.parent / f".{path.stem}.{secrets.token_hex(8)}.tmp{path.suffix}")
     try:
+        # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod).
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         yield Path(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -33,7 +32,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException as e:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:  # never created (an unwritable folder), or already renamed
             pass
         if isinstance(e, OSError) and e.filename in (None, tmp) and e.strerror:
             # Name the file the user asked for, not our temporary one: "No space left on device: 'run/model.keras'".

@@ -54,6 +54,29 @@ def test_a_write_that_does_not_fit_keeps_the_old_file_and_names_it(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_ctrl_c_the_moment_the_temporary_file_is_created_leaves_nothing(tmp_path, monkeypatch):
+    """The window CI once hit: the temporary file exists, its name not yet known to the cleanup."""
+    from edge.atomic import write_bytes
+
+    real_open = os.open
+
+    def open_then_interrupted(file, flags, *args, **kwargs):
+        fd = real_open(file, flags, *args, **kwargs)
+        if flags & os.O_CREAT and ".tmp" in os.fspath(file):
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    target = tmp_path / "model.tflite"
+    target.write_bytes(b"the previous model")
+    monkeypatch.setattr(os, "open", open_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_bytes(target, b"new")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"the previous model"
+    assert leftovers(tmp_path) == []
+
+
 def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_run, tmp_path):
     data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
     out = tmp_path / "report"
