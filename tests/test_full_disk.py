@@ -77,6 +77,17 @@ def test_ctrl_c_the_moment_the_temporary_file_is_created_leaves_nothing(tmp_path
     assert leftovers(tmp_path) == []
 
 
+def test_outputs_get_the_usual_permissions_not_a_temporary_files(tmp_path):
+    from edge.atomic import write_bytes
+
+    old = os.umask(0o022)
+    try:
+        write_bytes(tmp_path / "report.json", b"{}")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.json").stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600: others may read a report
+
+
 def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_run, tmp_path):
     data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
     out = tmp_path / "report"
