@@ -116,6 +116,21 @@ def test_shift_lean_runs_on_a_run_folder(tiny_run):
     assert films > 0 and 0 <= changed <= 14 * films
 
 
+def test_adult_films_scores_runs_on_the_films_every_run_held_out(tiny_run):
+    import json
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "adult_films.py"), str(tiny_run), str(tiny_run),
+                        "--data", split["data_dir"]],
+                       capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-3000:]
+    n_test = len(split["splits"]["test"])
+    assert p.stdout.startswith(f"{n_test} adults' films held out by every run"), p.stdout
+    rows = [line for line in p.stdout.splitlines() if line.startswith(f"| {tiny_run.parent.name}/{tiny_run.name} |")]
+    assert len(rows) == 2 and rows[0] == rows[1]  # the same model on the same films
+    assert all(0 <= float(v) <= 1 for v in rows[0].strip("|").split("|")[1:])
+
+
 def test_record_keeps_the_notes_below_the_kept_line(tmp_path, monkeypatch):
     from benchmarks.results import KEPT, record
 

@@ -1,0 +1,80 @@
+"""What the children's healthy films in training do to the answers on adults' films.
+
+Every COVID film of cxr-dev is an adult's, and a third of its Normal films are children's
+(Kermany et al.), so a COVID vs Normal model learns from easy healthy films that no COVID film
+resembles. Pairs of runs trained alike, one with and one without those films (`cxr-train
+--holdout-source lecuong1502`), are scored through edge (int8) on the adults' films that every
+one of them held out for testing (with the same seed the adults' films fall in the same split),
+so the comparison is film for film:
+
+    python benchmarks/adult_films.py runs/bench-accuracy/covid-normal-compact runs/bench-accuracy/covid-normal-compact-without-children ...
+
+Columns: COVID AUROC (how well the model ranks the films), then sensitivity, specificity and
+balanced accuracy at the most probable class (where its operating point lies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
+CHILDREN = "lecuong1502/BTL_Machine_Learning"
+
+
+def _parts(run: Path) -> dict[str, list[dict]]:
+    return json.loads((run / "split.json").read_text())["splits"]
+
+
+def common_adult_test_films(runs: list[Path]) -> dict[str, str]:
+    """path -> label of the adults' films in every run's test split (and in none's training)."""
+    common: dict[str, str] | None = None
+    for run in runs:
+        test = {r["path"]: r["label"] for r in _parts(run)["test"] if r["source"] != CHILDREN}
+        common = test if common is None else {p: y for p, y in common.items() if p in test}
+    seen = {r["path"] for run in runs for part in ("train", "val") for r in _parts(run).get(part, [])}
+    return {p: y for p, y in (common or {}).items() if p not in seen}
+
+
+def auroc(p_pos: np.ndarray, pos: np.ndarray) -> float:
+    a, b = p_pos[pos], p_pos[~pos]
+    return float(((a[:, None] > b[None, :]) + 0.5 * (a[:, None] == b[None, :])).mean())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("runs", nargs="+", type=Path, help="run folders with model_int8.tflite and split.json")
+    ap.add_argument("--data", type=Path, default=CXR_DEV)
+    args = ap.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"{args.data} is absent: this benchmark needs cxr-dev")
+    from edge.batch import classify_files
+    from edge.model import EdgeModel
+
+    films = common_adult_test_films(args.runs)
+    paths = sorted(films)
+    covid = np.array([films[p] == "COVID" for p in paths])
+    print(f"{len(paths)} adults' films held out by every run: {covid.sum()} COVID, {(~covid).sum()} Normal\n")
+    print("| run | COVID AUROC | COVID sensitivity | specificity | balanced acc. |")
+    print("|---|---:|---:|---:|---:|")
+    for run in args.runs:
+        model = EdgeModel(run / "model_int8.tflite")
+        labels = model.info()["labels"]
+        results = list(classify_files(model, [str(args.data / p) for p in paths]))
+        if any(r.error for r in results):
+            sys.exit(f"{run}: {next(r.error for r in results if r.error)}")
+        probs = np.stack([r.probabilities for r in results])
+        said_covid = probs.argmax(1) == labels.index("COVID")
+        sens, spec = said_covid[covid].mean(), (~said_covid[~covid]).mean()
+        print(f"| {run.parent.name}/{run.name} | {auroc(probs[:, labels.index('COVID')], covid):.3f} | {sens:.3f} | {spec:.3f} | "
+              f"{(sens + spec) / 2:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
