@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio ~ 0.618
+TEMPERATURE_BOUNDS = (0.05, 20.0)
 
 
 def _check_temperature(temperature: float) -> None:
@@ -62,7 +63,7 @@ def nll(logits: np.ndarray, y_true: np.ndarray, temperature: float = 1.0) -> flo
 def fit_temperature(
     logits: np.ndarray,
     y_true: np.ndarray,
-    bounds: tuple[float, float] = (0.05, 20.0),
+    bounds: tuple[float, float] = TEMPERATURE_BOUNDS,
 ) -> float:
     """Temperature T in ``bounds`` minimising the NLL of held-out ``logits``.
 
@@ -94,3 +95,18 @@ def fit_temperature(
             d = a + _INV_PHI * (b - a)
             fd = f(d)
     return float(math.exp((a + b) / 2.0))
+
+
+def information_gain(logits: np.ndarray, y_true: np.ndarray, temperature: float) -> float:
+    """Nats per film by which the calibrated answers beat knowing only how common each class is.
+
+    About 0 means the model carries no signal on these films: calibration then flattens its
+    answers towards the class shares, whatever the film (a run stopped too early, or labels
+    the films do not show), and cxr-train says so rather than leave a useless model to be used.
+    """
+    z, y = _validate(logits, y_true)
+    if y.size == 0:
+        return float("nan")
+    share = np.bincount(y, minlength=z.shape[1]) / y.size
+    return float(-np.log(share[y]).mean() - nll(z, y, temperature))
+

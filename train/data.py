@@ -93,7 +93,8 @@ def discover(data_dir: Path, classes: list[str] | None = None,
     sensitivity on its confirmed cases alone), so cxr-evaluate asks for one."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise DataError(f"data folder {data_dir} does not exist")
+        raise DataError(f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
+                                                      if data_dir.exists() else "does not exist"))
     top = {d.name.lower(): d for d in data_dir.iterdir() if d.is_dir()}
     given = {GIVEN_SPLIT_DIRS[k]: d for k, d in top.items() if k in GIVEN_SPLIT_DIRS}
     items: list[Item] = []
@@ -112,7 +113,9 @@ def discover(data_dir: Path, classes: list[str] | None = None,
     if classes:
         unknown = [c for c in classes if c not in found]
         if unknown:
-            raise DataError(f"class folder(s) {', '.join(unknown)} not found in {data_dir}; found: {', '.join(found) or 'none'}")
+            near = [f for c in unknown for f in found if f.lower() == c.lower()]
+            raise DataError(f"class folder(s) {', '.join(unknown)} not found in {data_dir}; found: {', '.join(found) or 'none'}"
+                            + (f" (names are case-sensitive: {', '.join(near)}?)" if near else ""))
         items = [i for i in items if i.label in classes]
     else:
         classes = found

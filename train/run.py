@@ -1,7 +1,7 @@
 """One training run, top to bottom: data -> split -> cache -> fit -> calibrate -> run folder.
 
 By default a run is two of these: the teacher ensemble in RUN/teacher, then the student in RUN
-(run_training); _train is one of them."""
+(run_training); _train is one of them. Its data come from train.prepare."""
 
 from __future__ import annotations
 
@@ -16,11 +16,9 @@ import numpy as np
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
-from edge.atomic import read_json, write_json
-from train.data import DataError, Item, Split, discover, save_cache, scan, stratified_split
-from train.audit import shortcut_audit, summary_line
-from train.extra_data import add_folders
-from train.hygiene import cross_split_duplicates, duplicate_groups
+from edge.atomic import write_json
+from train.data import DataError, save_cache
+from train.prepare import log, prepare_data, teacher_data
 from train.resume import (clear_members, finished_with, fingerprint, load_member, save_member,
                           settings_dict)
 
@@ -73,94 +71,6 @@ def default_patience(epochs: int) -> int:
     return max(20, epochs // 2)
 
 
-def log(msg: str) -> None:
-    print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
-
-
-def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
-    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes."""
-    synthetic = s.data == "synthetic"
-    data_dir = Path(s.out) / "synthetic-data" if synthetic else Path(s.data)
-    if synthetic:
-        from train.synthetic import generate
-
-        classes = s.classes or ["Normal", "COVID"]
-        log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
-        generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
-    items, given, layout = discover(data_dir, None if synthetic else s.classes)
-    classes = list(s.classes) if s.classes else sorted({i.label for i in items})
-    log(f"found {len(items)} images in {len(classes)} classes ({layout})")
-    if s.add_data:
-        items = add_folders(items, data_dir, s.add_data, classes, log)
-    res = scan(data_dir, items, config, s.progress)
-    for bad in res.skipped[:5]:
-        log(f"skipping {bad['path']}: {bad['error']}")
-    if res.skipped:
-        log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
-    items = res.items
-    audit = shortcut_audit(res.traits, np.array([classes.index(i.label) for i in items]), classes)
-    if audit["warn"]:
-        log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
-            "compare the per-source results and validate on another site (cxr-evaluate)")
-    groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
-    if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
-        log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
-            "pairs; each group is kept within one split")
-    index = {id(it): k for k, it in enumerate(items)}
-    external: list[Item] = []
-    if s.holdout_source:
-        key = s.holdout_source.lower()
-        held = [it for it in items if key in it.source.lower() or Path(it.path).name.lower().startswith(key)]
-        if not held:
-            raise DataError(f"--holdout-source {s.holdout_source!r} matches no image's source or file name")
-        held_groups = {groups[index[id(it)]] for it in held}
-        external = [it for it in items if groups[index[id(it)]] in held_groups]
-        log(f"holding out {len(external)} images of source {s.holdout_source!r} as an external set")
-    ext_ids = {id(it) for it in external}
-    kept = [it for it in items if id(it) not in ext_ids]
-    parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given)
-    for name in ("train", "val", "test"):
-        missing = [c for c in classes if not any(i.label == c for i in parts[name])]
-        if missing:
-            raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
-                            f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
-    if external:
-        parts["external"] = sorted(external, key=lambda i: i.path)
-    hygiene["groups_across_splits"] = cross_split_duplicates(
-        {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
-    split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
-                  {"synthetic": synthetic, "holdout_source": s.holdout_source,
-                   "added_data": [str(Path(d).resolve()) for d in s.add_data]})
-    arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
-    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit}
-
-
-def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
-    """The teacher run's frozen split and cached inputs: the student must never see the images
-    the teacher was validated or tested on, so it takes the teacher's split as it is."""
-    from train.data import load_part
-
-    tdir = Path(s.teacher)
-    if not (tdir / "run.json").is_file() or not (tdir / "model.keras").is_file():
-        raise DataError(f"--teacher {tdir} is not a finished cxr-train run folder (needs run.json and model.keras)")
-    trun = read_json(tdir / "run.json")
-    if PreprocessConfig.from_dict(trun["preprocess"]) != config:
-        raise DataError(f"--teacher {tdir} was trained on other inputs ({trun['preprocess']}); the student needs "
-                        f"the same architecture family and --image-size ({config.to_dict()})")
-    own = tdir.resolve() == (Path(s.out) / "teacher").resolve()  # step 1 of the default recipe, same settings
-    if not own and (s.data != "synthetic" or s.holdout_source or s.add_data):
-        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --add-data, --holdout-source, "
-            "--seed's split and the split fractions are taken from it")
-    split = Split.load(tdir / "split.json")
-    if s.classes and list(s.classes) != split.classes:
-        raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
-    arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
-    return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
-                           "audit": trun.get("shortcut_audit"),
-                           "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
-                                       "seconds": trun.get("seconds")}}
-
-
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path.
 
@@ -188,6 +98,28 @@ def run_training(s: TrainSettings) -> Path:
         raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, for compact only, not {s.mixstyle} for {s.arch}")
     if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
         raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
+    out = Path(s.out)
+    if out.exists() and not out.is_dir():
+        raise DataError(f"--out {out} is a file; give a folder for the run")
+    created = [d for d in (out, *out.parents) if not d.exists()]
+    try:
+        return _recipe(s, n_teacher)
+    except BaseException:
+        for d in created:  # a run that failed before writing anything leaves no empty folders behind
+            _remove_empty(d)
+        raise
+
+
+def _remove_empty(folder: Path) -> None:
+    if folder.is_dir():
+        for sub in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
+            if sub.is_dir() and not any(sub.iterdir()):
+                sub.rmdir()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     if s.teacher or s.members > 1 or n_teacher == 0:
         return _train(s)
     t0 = time.time()
@@ -206,7 +138,7 @@ def run_training(s: TrainSettings) -> Path:
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
     """One training run (a model, an ensemble, or a student of ``s.teacher``) into ``s.out``."""
-    from train.calibration import fit_temperature, nll
+    from train.calibration import fit_temperature, information_gain, nll
     from train.models import CHANNELS, average_logits, build, inference_copy
 
     t0 = time.time()
@@ -233,7 +165,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     members, histories = [], []
     fp = fingerprint(s, out)
     fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
-                   augment=s.augment, seed=s.seed, verbose=1 if s.progress else 2,
+                   # Keras's bar redraws with terminal codes: a log file gets one line an epoch.
+                   augment=s.augment, seed=s.seed, verbose=1 if s.progress and sys.stdout.isatty() else 2,
                    teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
     for k in range(n_members):
         of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
@@ -289,6 +222,14 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     }
     write_json(out / "run.json", run)
     clear_members(out)
+    if information_gain(val_logits, ys["val"], temperature) < 0.01:
+        log(f"warning: on the validation films the model's answers tell no more than how common each class is "
+            f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.1f}: every answer near the "
+            "class shares). Train longer (--epochs) or on more films before using it")
+    stale = sorted(p.name for p in (*out.glob("model_*.tflite"), out / "report.json")
+                   if p.is_file() and p.stat().st_mtime < t0)
+    if last and stale:
+        log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces them")
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out

@@ -1,0 +1,62 @@
+"""What cxr-train tells its user when a run goes wrong or its result is useless: refusals before
+any work, no empty folders left by a failed run, a warning for a model without signal, and for
+converted files that belong to an earlier model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cxr_train(*args: str) -> subprocess.CompletedProcess:
+    code = "import sys; sys.argv[0] = 'cxr-train'; from train.cli import train_main; train_main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_a_file_as_out_is_refused_in_one_line(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    r = cxr_train("--data", "synthetic", "--out", str(a_file))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == f"cxr-train: error: --out {a_file} is a file; give a folder for the run"
+    assert "Errno" not in r.stderr and a_file.read_text() == "mine"
+
+
+def test_a_failed_run_leaves_no_empty_folders(tmp_path):
+    data = tmp_path / "data"
+    (data / "COVID").mkdir(parents=True)
+    (data / "Normal").mkdir()  # both empty: refused after the run folder would have been made
+    r = cxr_train("--data", str(data), "--out", str(tmp_path / "runs" / "first"))
+    assert r.returncode == 2 and "hold no images" in r.stderr, r.stderr
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_model_without_signal_is_told_from_a_weak_one():
+    from train.calibration import fit_temperature, information_gain
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 300)
+    noise = rng.normal(0, 3, (300, 2))  # answers that have nothing to do with the labels
+    assert information_gain(noise, labels, fit_temperature(noise, labels)) < 0.01
+    weak = noise / 3 + 0.6 * np.stack([1 - labels, labels], 1)  # the true class a little ahead: AUROC about 0.71
+    assert information_gain(weak, labels, fit_temperature(weak, labels)) > 0.01
+    flat = np.zeros((300, 2))
+    assert information_gain(flat, labels, 1.0) <= 0  # "50:50" for every film: no better than the class shares
+
+
+def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    r = cxr_train("--data", "synthetic", "--out", str(run), "--epochs", "1", "--synthetic-count", "8",
+                  "--image-size", "32", "--batch-size", "8", "--teacher-members", "0", "-q")
+    assert r.returncode == 0, r.stderr
+    assert (f"warning: model_fp32.tflite, model_int8.tflite, report.json in {run} come from an earlier model; "
+            f"cxr-convert {run} replaces them") in r.stderr

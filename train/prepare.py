@@ -1,0 +1,109 @@
+"""The data of one training run: the labelled films found, decoded once, audited, grouped by
+duplicates and split (prepare_data); or, for a student, its teacher's frozen split and cached
+inputs (teacher_data)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from edge.atomic import read_json
+from edge.preprocess import PreprocessConfig
+from train.audit import shortcut_audit, summary_line
+from train.data import DataError, Item, Split, scan, stratified_split, discover
+from train.extra_data import add_folders
+from train.hygiene import cross_split_duplicates, duplicate_groups
+
+if TYPE_CHECKING:
+    from train.run import TrainSettings
+
+
+def log(msg: str) -> None:
+    print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
+
+
+def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
+    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes."""
+    synthetic = s.data == "synthetic"
+    data_dir = Path(s.out) / "synthetic-data" if synthetic else Path(s.data)
+    if synthetic:
+        from train.synthetic import generate
+
+        classes = s.classes or ["Normal", "COVID"]
+        log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
+        generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
+    items, given, layout = discover(data_dir, None if synthetic else s.classes)
+    classes = list(s.classes) if s.classes else sorted({i.label for i in items})
+    log(f"found {len(items)} images in {len(classes)} classes ({layout})")
+    if s.add_data:
+        items = add_folders(items, data_dir, s.add_data, classes, log)
+    res = scan(data_dir, items, config, s.progress)
+    for bad in res.skipped[:5]:
+        log(f"skipping {bad['path']}: {bad['error']}")
+    if res.skipped:
+        log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
+    items = res.items
+    audit = shortcut_audit(res.traits, np.array([classes.index(i.label) for i in items]), classes)
+    if audit["warn"]:
+        log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
+            "compare the per-source results and validate on another site (cxr-evaluate)")
+    groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
+    if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
+        log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
+            "pairs; each group is kept within one split")
+    index = {id(it): k for k, it in enumerate(items)}
+    external: list[Item] = []
+    if s.holdout_source:
+        key = s.holdout_source.lower()
+        held = [it for it in items if key in it.source.lower() or Path(it.path).name.lower().startswith(key)]
+        if not held:
+            raise DataError(f"--holdout-source {s.holdout_source!r} matches no image's source or file name")
+        held_groups = {groups[index[id(it)]] for it in held}
+        external = [it for it in items if groups[index[id(it)]] in held_groups]
+        log(f"holding out {len(external)} images of source {s.holdout_source!r} as an external set")
+    ext_ids = {id(it) for it in external}
+    kept = [it for it in items if id(it) not in ext_ids]
+    parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given)
+    for name in ("train", "val", "test"):
+        missing = [c for c in classes if not any(i.label == c for i in parts[name])]
+        if missing:
+            raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
+                            f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
+    if external:
+        parts["external"] = sorted(external, key=lambda i: i.path)
+    hygiene["groups_across_splits"] = cross_split_duplicates(
+        {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
+    split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
+                  {"synthetic": synthetic, "holdout_source": s.holdout_source,
+                   "added_data": [str(Path(d).resolve()) for d in s.add_data]})
+    arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
+    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit}
+
+
+def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
+    """The teacher run's frozen split and cached inputs: the student must never see the images
+    the teacher was validated or tested on, so it takes the teacher's split as it is."""
+    from train.data import load_part
+
+    tdir = Path(s.teacher)
+    if not (tdir / "run.json").is_file() or not (tdir / "model.keras").is_file():
+        raise DataError(f"--teacher {tdir} is not a finished cxr-train run folder (needs run.json and model.keras)")
+    trun = read_json(tdir / "run.json")
+    if PreprocessConfig.from_dict(trun["preprocess"]) != config:
+        raise DataError(f"--teacher {tdir} was trained on other inputs ({trun['preprocess']}); the student needs "
+                        f"the same architecture family and --image-size ({config.to_dict()})")
+    own = tdir.resolve() == (Path(s.out) / "teacher").resolve()  # step 1 of the default recipe, same settings
+    if not own and (s.data != "synthetic" or s.holdout_source or s.add_data):
+        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --add-data, --holdout-source, "
+            "--seed's split and the split fractions are taken from it")
+    split = Split.load(tdir / "split.json")
+    if s.classes and list(s.classes) != split.classes:
+        raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
+    arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
+    return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
+                           "audit": trun.get("shortcut_audit"),
+                           "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
+                                       "seconds": trun.get("seconds")}}
