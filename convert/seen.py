@@ -138,6 +138,28 @@ def nearest_bits(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
     return out
 
 
+# A film re-published with a few percent cut off a side has another copy code (up to 62 bits
+# away for 5% off one side). Padding it back by each guess of the four margins, repeating its
+# edge, and keeping the closest code found 85 to 98% of 2 to 5% crops of cxr-dev films within
+# COPY_CODE_BITS, with one false match among 300 films against 1,372 (benchmarks/RESULTS.md).
+CROP_MARGINS = (0.0, 0.02, 0.04, 0.06)
+
+
+def uncropped_codes(gray: np.ndarray) -> np.ndarray:
+    """(256, CODE) copy codes of ``gray`` padded back by every guess of its four cropped margins."""
+    from train.hygiene import copy_code
+
+    h, w = gray.shape
+    codes = []
+    for top in CROP_MARGINS:
+        for bottom in CROP_MARGINS:
+            for left in CROP_MARGINS:
+                for right in CROP_MARGINS:
+                    pad = ((round(top * h), round(bottom * h)), (round(left * w), round(right * w)))
+                    codes.append(copy_code(np.pad(gray, pad, mode="edge")))
+    return np.frombuffer(b"".join(codes), np.uint8).reshape(-1, CODE)
+
+
 def copies_within(items: list[Item]) -> list[list[int]]:
     """Groups (item indices, two or more) of films in one set that are copies of each other: the
     same bytes or copy codes within COPY_CODE_BITS. A set that holds a film twice counts it twice,
@@ -154,10 +176,12 @@ def copies_within(items: list[Item]) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def seen_parts(model: Path, items: list[Item]) -> tuple[list[tuple[str, str] | None], str | None]:
-    """For each item (with sha256 and near set, as train.data.scan sets them): (part, "bytes" or
-    "copy") when the model's run used it or a copy of it in that part, else None; and where that
-    was looked up (None: the model cannot be checked)."""
+def seen_parts(model: Path, items: list[Item], crops_in: str | None = None,
+               progress: bool = False) -> tuple[list[tuple[str, str] | None], str | None]:
+    """For each item (with sha256 and near set, as train.data.scan sets them): (part, "bytes",
+    "copy" or "crop") when the model's run used it or a copy of it in that part, else None; and
+    where that was looked up (None: the model cannot be checked). ``crops_in``: the items' data
+    folder, to read the films found no other way again and search them for cropped copies."""
     found = seen_keys(model)
     if found is None:
         return [None] * len(items), None
@@ -171,17 +195,40 @@ def seen_parts(model: Path, items: list[Item]) -> tuple[list[tuple[str, str] | N
         exact = [p for p in SEEN_PARTS if i.sha256 and _key(i.sha256) in known[p][0]]
         copied = [p for p in SEEN_PARTS if k in copy_of[p]]
         out.append((exact[0], "bytes") if exact else (copied[0], "copy") if copied else None)
+    if crops_in is not None:
+        _search_crops(out, items, known, Path(crops_in), progress)
     return out, source
 
 
-def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog: str) -> tuple[np.ndarray, dict | None]:
+def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: Known, data_dir: Path,
+                  progress: bool) -> None:
+    from edge.preprocess import ImageError, load_bytes
+    from train.data import progress_bar
+
+    todo = [k for k, found in enumerate(out) if found is None]
+    bar = progress_bar(len(todo), "cropped copies", progress)
+    for k in todo:
+        try:
+            path = data_dir / items[k].path
+            codes = uncropped_codes(load_bytes(path.read_bytes(), path))
+        except (OSError, ImageError):
+            codes = None  # unreadable now: scored as it is, as the rest of the check does
+        hit = [p for p in SEEN_PARTS if codes is not None and nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
+        if hit:
+            out[k] = (hit[0], "crop")
+        bar.update(1)
+    bar.close()
+
+
+def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog: str,
+                   crops_in: str | None = None, progress: bool = False) -> tuple[np.ndarray, dict | None]:
     """Check the items against each model's run; warn on stderr when some were seen; refuse when all
     were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
-    when no model could be checked)."""
+    when no model could be checked). ``crops_in``: also search for cropped copies (seen_parts)."""
     parts: list[tuple[str, str] | None] = [None] * len(items)
     sources = []
     for model in models:
-        used, source = seen_parts(model, items)
+        used, source = seen_parts(model, items, crops_in, progress)
         if source is None:
             continue
         sources.append(source)
@@ -193,10 +240,11 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     note = {"split": ", ".join(dict.fromkeys(sources)), "films": int(seen.sum()),
             **{p: sum(1 for q in parts if q and q[0] == p) for p in SEEN_PARTS},
             "copies": sum(1 for q in parts if q and q[1] == "copy"), "left_out": bool(seen.any() and not keep_seen),
-            "seen_films": [{"file": i.path, "part": q[0], "found_as": "same bytes" if q[1] == "bytes" else "copy"}
-                           for i, q in zip(items, parts) if q]}
+            "seen_films": [{"file": i.path, "part": q[0], "found_as": _FOUND_AS[q[1]]} for i, q in zip(items, parts) if q]}
+    if crops_in is not None:
+        note["cropped"] = sum(1 for q in parts if q and q[1] == "crop")
     if seen.any():
-        how = f", {note['copies']} of them as resized or re-encoded copies" if note["copies"] else ""
+        how = _how(note)
         msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"
                f"{how} (found by {note['split']})")
         if seen.all() and not keep_seen:
@@ -207,6 +255,15 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     return seen & (not keep_seen), note
 
 
+_FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy"}
+
+
+def _how(note: dict) -> str:
+    kinds = [f"{n} as {what}" for n, what in ((note.get("copies"), "resized or re-encoded copies"),
+                                               (note.get("cropped"), "cropped copies")) if n]
+    return f", {kinds[0].replace(' as ', ' of them as ', 1)}{''.join(' and ' + k for k in kinds[1:])}" if kinds else ""
+
+
 def seen_line(note: dict | None) -> str:
     """Whether the scored films include any the model was trained or validated on (convert.seen)."""
     if note is None:
@@ -215,8 +272,7 @@ def seen_line(note: dict | None) -> str:
     n = note["films"]
     if not n:
         return f"None of these films is in the model's training or validation split ({note['split']})."
-    copies = (f", {note['copies']} of them as resized or re-encoded copies (same copy code within "
-              f"{COPY_CODE_BITS} bits)" if note.get("copies") else "")
+    copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if note.get("copies") or note.get("cropped") else "")
     if note.get("left_out"):
         return (f"{n} films that the model was trained ({note['train']}) or validated ({note['val']}) on were left out"
                 f"{copies}; the figures are on the rest.")
