@@ -157,7 +157,7 @@ def evaluate(
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
-    from train.class_names import labelled_items
+    from convert.site_folders import site_items
     from convert.evaluate import model_for
     from convert.seen import leave_out_seen
     from convert.operating_point import parse_operating_point
@@ -167,6 +167,8 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
+        if out_dir.exists() and not out_dir.is_dir():
+            raise ValueError(f"--out {out_dir} is a file; give a folder for the report")
         predict, info = model_for(model)
         labels = info["labels"]
         if threshold and most_probable:
@@ -191,7 +193,7 @@ def evaluate(
             from convert.subgroups import check_columns
 
             check_columns(data_dir, columns)
-        items, matched = labelled_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
+        items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
@@ -226,7 +228,7 @@ def evaluate(
         mistakes = evidence = None
         if explain:
             from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
-            from train.data import progress_bar
+            from train.progress import progress_bar
 
             from edge.decision import labels_for
 
@@ -238,7 +240,7 @@ def evaluate(
         if shifts:
             from convert.shifts import robustness
             from edge.preprocess import load_grayscale
-            from train.data import progress_bar
+            from train.progress import progress_bar
 
             bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
             rob = robustness(predict, (load_grayscale(Path(data_dir) / i.path) for i in res.items),
@@ -253,6 +255,10 @@ def evaluate(
             if save_model is not None:
                 stamp_decision(model, site["decision"], out=save_model, site=site)
                 site["saved_to"] = str(save_model)
+            from convert.rule_notes import site_rule_warnings
+
+            for line in site_rule_warnings(site, labels):
+                print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),

@@ -47,7 +47,7 @@ def compare(
     import numpy as np
 
     from convert import compare as cmp
-    from train.class_names import labelled_items
+    from convert.site_folders import site_items
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
     from convert.seen import leave_out_seen
@@ -58,7 +58,13 @@ def compare(
 
     out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]):
+        if out_dir.exists() and not out_dir.is_dir():
+            raise ValueError(f"--out {out_dir} is a file; give a folder for the report")
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
+        if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
+            print(f"cxr-compare: warning: {model_a} and {model_b} are the same model"
+                  + (" file" if model_a.resolve() == model_b.resolve() else " (identical bytes)")
+                  + ": B minus A will be zero everywhere", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
             raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
@@ -67,7 +73,7 @@ def compare(
             from convert.subgroups import check_columns
 
             check_columns(data_dir, columns)
-        items, matched = labelled_items(data_dir, labels, class_map, "cxr-compare", quiet)
+        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet)
         answers, scans = [], {}
         for predict, info in ((predict_a, info_a), (predict_b, info_b)):
             key = repr(sorted(info["preprocess"].items()))  # read the films once when both models see them alike

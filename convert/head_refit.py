@@ -32,10 +32,14 @@ def head_inputs(flatbuffer: bytes, images: np.ndarray) -> tuple[list[np.ndarray]
 
     import tensorflow as tf
 
-    with warnings.catch_warnings():  # "for debugging purposes only": reading tensors is the point
+    from edge.runtime import silenced_fd
+
+    # "for debugging purposes only": reading tensors is the point; and the runtime's INFO line about
+    # its XNNPACK delegate goes straight to the C stderr, past Python's
+    with warnings.catch_warnings(), silenced_fd(2):
         warnings.simplefilter("ignore")
         it = tf.lite.Interpreter(model_content=flatbuffer, experimental_preserve_all_tensors=True)
-    it.allocate_tensors()
+        it.allocate_tensors()
     fcs = [op for op in it._get_ops_details()  # no public API lists ops with their tensors
            if op["op_name"] == "FULLY_CONNECTED" and it._get_tensor_details(op["inputs"][1], 0)["dtype"] == np.float32]
     weights = [it.get_tensor(op["inputs"][1]).copy() for op in fcs]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.roc import rates_at_threshold, rates_of_flags, threshold_for_sensitivity
+from convert.roc import against_most_probable, rates_at_threshold, rates_of_flags, threshold_for_sensitivity
 from convert.metrics import to_jsonable
 from edge import metadata as md
 from edge.decision import class_and_value
@@ -45,16 +45,20 @@ def operating_point_setting(text: str | None, labels: list[str]) -> tuple[int, f
 def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,
                labels: list[str]) -> dict | None:
     """Write the --operating-point rule into one converted file, chosen through that file on the
-    validation films ``val`` (x, y); returns the rule stored, None when it was removed."""
+    validation films ``val`` (x, y); returns the rule stored, None when it was removed. The rule
+    returned also says how it compares with the most probable class on those films
+    (``versus_most_probable``, convert.roc.against_most_probable), which the file does not carry."""
     from edge.model import EdgeModel
 
     if point == "none":
         stamp_decision(path, None)
         return None
     x_val, y_val = val
-    decision = choose_decision(y_val, EdgeModel(path).classify(x_val), labels, *point)
+    p = EdgeModel(path).classify(x_val)
+    decision = choose_decision(y_val, p, labels, *point)
     stamp_decision(path, decision)
-    return decision
+    return to_jsonable({**decision, "versus_most_probable": against_most_probable(y_val, p, point[0],
+                                                                                   decision["threshold"])})
 
 
 def choose_decision(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float,
@@ -102,7 +106,8 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
     to store, and the 5-fold cross-validated rates that say what it will give on the site's next films."""
     decision = choose_decision(y, p, labels, k, target, chosen_on=films)
     cv = cross_validated_rates(np.asarray(y) == k, np.asarray(p)[:, k], target)
-    return to_jsonable({"decision": decision, "cross_validated": cv})
+    return to_jsonable({"decision": decision, "cross_validated": cv,
+                        "versus_most_probable": against_most_probable(y, p, k, decision["threshold"])})
 
 
 def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None) -> None:

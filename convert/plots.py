@@ -116,7 +116,7 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
         ax.plot([1 - np.mean(argmax[~pos] != c)], [np.mean(argmax[pos] == c)], "ko", label="most probable class")
         for r, marker in zip((r for r in rows if r["class"] == name), "s^vD"):
             t = r["test"]
-            if t["sensitivity"] is None or t["specificity"] is None:
+            if r["threshold"] is None or t["sensitivity"] is None or t["specificity"] is None:
                 continue
             ax.plot([1 - t["specificity"]], [t["sensitivity"]], marker, ms=7, mfc="none",
                     label=f"p ≥ {r['threshold']:.3g} ({100 * r['target_sensitivity']:g}% on validation)")

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
+from convert.gate import points_text
+from convert.rule_notes import versus_sentence
 from convert.report import DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table
 from convert.subgroups import per_source_section
 from edge.atomic import write_json, write_text
@@ -71,12 +73,15 @@ def input_check_section(check: dict, n_test: int, external: dict | None) -> list
 def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     """Thresholds that trade specificity for sensitivity, chosen on validation and scored on test."""
     by_class = {r["class"]: r for r in device_summary["per_class"]}
-    lines = [f"## Operating points: more sensitivity for less specificity ({points['model']})", "",
+    lines = [f"## Operating points: a threshold per target sensitivity ({points['model']})", "",
              "The device labels each film with its most probable class. A screening use that must miss fewer films of one "
              "class can instead give that class whenever its probability reaches a threshold (`edge-classify --threshold "
-             "CLASS=P`). Each threshold below was chosen on the validation split "
-             f"(n = {points['n_validation']}) to reach the target sensitivity there, then scored on the test split. With "
-             "few validation films a class the thresholds are rough: a site should choose its own on its own films.", "",
+             "CLASS=P`). Each threshold below is the highest that reaches the target sensitivity on the validation split "
+             f"(n = {points['n_validation']}), scored on the test split. Below the most probable class's, it buys "
+             "sensitivity with specificity; where the most probable class already exceeds the target on validation, it lies "
+             "above it and buys specificity with sensitivity instead (marked *less sensitive*: keep the most probable class "
+             "or ask for a higher sensitivity). With few validation films in a class the thresholds are rough: a site "
+             "should choose its own on its own films.", "",
              "| class | rule | test sensitivity % (95% CI) | test specificity % (95% CI) |", "|---|---|---|---|"]
     for name in dict.fromkeys(r["class"] for r in points["rows"]):
         m = by_class[name]
@@ -84,7 +89,12 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
                      f"{fmt_ci(m['specificity'], m['specificity_ci'])} |")
         for r in (r for r in points["rows"] if r["class"] == name):
             t = r["test"]
-            lines.append(f"| {name} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:.0f}% on validation) | "
+            if r["threshold"] is None:  # no films of the class on validation to choose one on
+                lines.append(f"| {name} | none (no {name} films in the validation split) | n/a | n/a |")
+                continue
+            less = "; *less sensitive* than the most probable class there" if (r.get("versus_most_probable") or {}).get(
+                "less_sensitive") else ""
+            lines.append(f"| {name} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
                          f"{fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | {fmt_ci(t['specificity'], t['specificity_ci'])} |")
     return [*lines, ""]
 
@@ -123,7 +133,10 @@ def stored_rules_section(models: dict) -> list[str]:
         lines.append(f"| {name} | {d['class']} when p ≥ {d['threshold']:.4g} (for {100 * d['target_sensitivity']:g}%) | "
                      f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
-    return [*lines, ""]
+    lines.append("")
+    for name, d in rows:
+        lines += versus_sentence(d, f"the validation split ({name})")
+    return lines
 
 
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
@@ -154,8 +167,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
-           f"Gate: accuracy may fall at most {report['gate']['max_drop']:g} points and each class's sensitivity at most "
-           f"{report['gate']['max_class_drop']:g} points below the Keras model.", "",
+           f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
+           f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
+           *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *summary_table(report), "",
            "![confusion matrices](confusion_matrices.png)", "", "![per-class sensitivity](sensitivity.png)", ""]
@@ -193,7 +207,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                    "source: a threshold fitted to the training hospitals' probabilities need not reach its target here.", "",
                    "| class | rule | sensitivity here % (95% CI) |", "|---|---|---|"]
             md += [f"| {r['class']} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:g}% on validation) | "
-                   f"{fmt_ci(r['external']['sensitivity'], r['external']['sensitivity_ci'])} |" for r in ops["rows"]]
+                   f"{fmt_ci(r['external']['sensitivity'], r['external']['sensitivity_ci'])} |" for r in ops["rows"]
+                   if r["threshold"] is not None]
             md.append("")
     md += training_data_section(report.get("training_data"))
     if "operating_points" in report:

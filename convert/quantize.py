@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
-from convert.gate import compare, deltas, gate
+from convert.gate import compare, deltas, gate, resolution_note
 from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
+from convert.rule_notes import stored_rule_lines
 from convert.subgroups import per_source
 from convert.summary import summarize
 from edge import __version__
@@ -85,6 +86,9 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     """Convert, evaluate and gate; returns (report, exit code)."""
     run_dir = Path(s.run_dir)
+    if not run_dir.is_dir():
+        raise FileNotFoundError(f"{run_dir} is a file, not a cxr-train run folder" if run_dir.exists()
+                                else f"run folder {run_dir} does not exist")
     for name in ("run.json", "split.json", "model.keras"):
         if not (run_dir / name).is_file():
             raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
@@ -94,6 +98,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     classes = run["classes"]
     point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
+    few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
+    if few:
+        log(f"warning: {few}")
     test_files = [i.path for i in split.parts["test"]]
 
     import keras
@@ -126,7 +133,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
                           "shortcut_audit": run.get("shortcut_audit")},
         "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
-        "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop},
+        "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
         "temperature": temperature,
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
@@ -143,12 +150,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
-        if point is not None:
-            decision = store_rule(path, point, val, classes)
-            if decision:
-                log(f"{path.name}: stored the rule {decision['class']} whenever p >= {decision['threshold']:.4g} "
-                    f"(validation sensitivity {decision['chosen_films']['sensitivity']:.3f}, "
-                    f"specificity {decision['chosen_films']['specificity']:.3f})")
+        chosen = store_rule(path, point, val, classes) if point is not None else None
+        for line in stored_rule_lines(path.name, chosen) if chosen else []:
+            log(line)
         probs = tflite_probabilities(path, x_test)
         probs_by_mode[mode] = probs
         summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
@@ -160,7 +164,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                  "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
         if meta.get("decision"):
             k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
-            entry["decision"] = to_jsonable({**meta["decision"], "test": rates_at_threshold(y_test == k, probs[:, k], t)})
+            versus = {"versus_most_probable": chosen["versus_most_probable"]} if chosen else {}  # on validation
+            entry["decision"] = to_jsonable({**meta["decision"], **versus,
+                                             "test": rates_at_threshold(y_test == k, probs[:, k], t)})
         if s.latency_threads:
             entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
         report["models"][mode] = entry

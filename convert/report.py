@@ -15,6 +15,7 @@ from convert import plots
 from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
+from convert.rule_notes import versus_sentence
 from convert.seen import seen_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
@@ -106,6 +107,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
     md += [headline(summary), ""]
+    if (extra or {}).get("skipped_files"):
+        md += [skipped_line(extra["skipped_files"]), ""]
     report["missed_classes"] = missed_classes(summary, classes)
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
@@ -160,6 +163,14 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     return report
 
 
+def skipped_line(skipped: list[dict], shown: int = 3) -> str:
+    """The files n leaves out because they could not be read: otherwise only stderr and report.json say so."""
+    one = len(skipped) == 1
+    names = ", ".join(f"`{s['path']}`" for s in skipped[:shown]) + (", ..." if len(skipped) > shown else "")
+    return (f"**{len(skipped)} file{'' if one else 's'} could not be read and {'is' if one else 'are'} not scored** "
+            f"(report.json lists {'it' if one else 'them'}): {names}.")
+
+
 def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
     """Sensitivity and specificity of class k when it is given at p >= t (edge-classify --threshold)."""
     from convert.roc import rates_at_threshold
@@ -183,6 +194,7 @@ def site_point_section(site: dict) -> list[str]:
             + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "
             f"sensitivity {_pct(cv['sensitivity'], cv['sensitivity_ci'])}, specificity "
             f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
+            *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
             (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
              if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
 

@@ -203,7 +203,7 @@ def seen_parts(model: Path, items: list[Item], crops_in: str | None = None,
 def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: Known, data_dir: Path,
                   progress: bool) -> None:
     from edge.preprocess import ImageError, load_bytes
-    from train.data import progress_bar
+    from train.progress import progress_bar
 
     todo = [k for k, found in enumerate(out) if found is None]
     bar = progress_bar(len(todo), "cropped copies", progress)

@@ -99,6 +99,21 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     return out
 
 
+NO_INTERVAL = ("n/a*: every bootstrap resample of this group's films gives the same balanced accuracy (too few films "
+               "of each class, or each class all right or all wrong), so no interval is meaningful; each class's "
+               "sensitivity beside it has its own (Wilson) interval.")
+
+
+def balanced_accuracy_cell(s: dict) -> tuple[str, bool]:
+    """A group's balanced accuracy with its 95% CI, and whether that interval had to be given as
+    n/a: a percentile bootstrap of 2 films, one per class and both right, is 100-100, which claims
+    a certainty two films cannot give. (Groups of one class get Wilson intervals: summarize.)"""
+    ci = s["balanced_accuracy_ci"]
+    if s["balanced_accuracy"] is not None and ci and ci[0] is not None and ci[0] == ci[1]:
+        return f"{100 * s['balanced_accuracy']:.1f} (n/a*)", True
+    return fmt_ci(s["balanced_accuracy"], ci), False
+
+
 def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str]) -> list[str]:
     """Markdown for one column: each group's n, balanced accuracy and per-class sensitivity with
     95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
@@ -110,13 +125,16 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
           f"{MIN_FILMS} films have intervals too wide to judge.", "",
           "| group | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | |",
           "|---|---:|---|" + "---|" * len(classes) + "---|"]
+    no_interval = False
     for value, s in groups.items():
         ci = s["balanced_accuracy_ci"]
         flag = ("too few films" if s["n"] < MIN_FILMS
                 else "**below**" if ci and ci[1] is not None and ba is not None and ci[1] < ba else "")
-        md.append(f"| {value} | {s['n']} | {fmt_ci(s['balanced_accuracy'], ci)} | "
+        cell, na = balanced_accuracy_cell(s)
+        no_interval |= na
+        md.append(f"| {value} | {s['n']} | {cell} | "
                   + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + f" | {flag} |")
-    return md + [""]
+    return md + ["", *([NO_INTERVAL, ""] if no_interval else [])]
 
 
 def below_overall(groups: dict, overall: dict) -> list[str]:
@@ -142,11 +160,13 @@ def per_source_section(per_source: dict, classes: list[str], scope: str = "") ->
     md = [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here.", "",
           "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
           "|---|---:|---|" + "---|" * len(classes)]
+    no_interval = False
     for src, s in per_source.items():
         sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
-        md.append(f"| {src} | {s['n']} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
-                  + " | ".join(sens) + " |")
-    return md + ["", *answers_by_source(per_source, classes), ""]
+        cell, na = balanced_accuracy_cell(s)
+        no_interval |= na
+        md.append(f"| {src} | {s['n']} | {cell} | " + " | ".join(sens) + " |")
+    return md + ["", *([NO_INTERVAL, ""] if no_interval else []), *answers_by_source(per_source, classes), ""]
 
 
 def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:

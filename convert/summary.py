@@ -67,7 +67,9 @@ def summarize(
 
     Predictions are ``argmax(probs)``, or with ``rule`` (class index, threshold) what the device
     gives under edge.decision (that class whenever its probability reaches the threshold). Intervals: Wilson for accuracy, percentile bootstrap
-    (same ``seed``, hence the same resamples) for balanced accuracy and macro AUROC. All nan
+    (same ``seed``, hence the same resamples) for balanced accuracy and macro AUROC. Where the films
+    are all of one class, balanced accuracy is that class's sensitivity and gets its Wilson interval:
+    a bootstrap of 4 films all right gives 100-100, as if 4 films proved perfection. All nan
     values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
     """
     k = len(class_names)
@@ -81,12 +83,17 @@ def summarize(
     def bal_acc(yt: np.ndarray, pr: np.ndarray) -> float:
         return balanced_accuracy(yt, labels_for(pr, rule), k)
 
+    present = np.flatnonzero(cm.sum(axis=1))
+    if present.size == 1:  # balanced accuracy is then one class's sensitivity: a proportion, Wilson's interval
+        ba_ci = wilson_interval(int(cm[present[0], present[0]]), int(cm[present[0]].sum()))
+    else:
+        ba_ci = bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)
     report = {
         "n": int(y.size),
         "accuracy": accuracy(y, y_pred),
         "accuracy_ci": list(wilson_interval(int(np.trace(cm)), int(y.size))),
         "balanced_accuracy": balanced_accuracy(y, y_pred, k),
-        "balanced_accuracy_ci": list(bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)),
+        "balanced_accuracy_ci": list(ba_ci),
         "macro_auroc": macro_auroc(y, p),
         "macro_auroc_ci": list(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed)),
         "auroc_per_class": dict(zip(class_names, _auroc_per_class(y, p))),

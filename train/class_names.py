@@ -12,9 +12,6 @@ Used when scoring a site's folder (cxr-evaluate, cxr-compare) and when adding on
 from __future__ import annotations
 
 import re
-import sys
-from dataclasses import replace
-from pathlib import Path
 from typing import Iterable
 
 LEAVE_OUT = "-"
@@ -68,23 +65,3 @@ def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, 
                          f"say which label each stands for with --class-map FOLDER=LABEL, or leave it out with "
                          f"--class-map FOLDER=-")
     return matched
-
-
-def labelled_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str, quiet: bool = False):
-    """The labelled films of ``data_dir`` (train.data.discover), their folder names replaced by the
-    model's labels and left-out folders dropped; and the folder -> label map. Raises DataError."""
-    from train.data import DataError, discover
-
-    items, _, _ = discover(data_dir, min_classes=1)
-    try:
-        matched = match_classes((i.label for i in items), labels, parse_class_map(class_map))
-    except ValueError as e:
-        raise DataError(str(e)) from None
-    for folder, label in matched.items():
-        if folder != label and not quiet:
-            print(f"{prog}: folder {folder}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
-                  file=sys.stderr)
-    items = [replace(i, label=matched[i.label]) for i in items if matched[i.label] != LEAVE_OUT]
-    if not items:
-        raise DataError(f"no class folder of {data_dir} is left to score")
-    return items, matched

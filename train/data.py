@@ -28,6 +28,7 @@ from edge.batch import IMAGE_SUFFIXES
 from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray, trim_uniform_borders
 from train.audit import file_traits
 from train.hygiene import copy_code, fingerprint
+from train.progress import progress_bar
 from edge.atomic import write_bytes, write_json
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -95,11 +96,10 @@ def discover(data_dir: Path, classes: list[str] | None = None,
     if not data_dir.is_dir():
         raise DataError(f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
                                                       if data_dir.exists() else "does not exist"))
-    top = {d.name.lower(): d for d in data_dir.iterdir() if d.is_dir()}
-    given = {GIVEN_SPLIT_DIRS[k]: d for k, d in top.items() if k in GIVEN_SPLIT_DIRS}
+    given = _given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
-    if "train" in given and "test" in given:
+    if given:
         layout, given_split = "train/test folders", {}
         for part, d in given.items():
             for it in _class_folders(d, data_dir):
@@ -108,8 +108,7 @@ def discover(data_dir: Path, classes: list[str] | None = None,
     else:
         items = list(_class_folders(data_dir, data_dir))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
-    roots = list(given.values()) if given_split is not None else [data_dir]
-    found = sorted({d.name for r in roots for d in _class_dirs(r)})
+    found = class_folder_names(data_dir)
     if classes:
         unknown = [c for c in classes if c not in found]
         if unknown:
@@ -128,6 +127,20 @@ def discover(data_dir: Path, classes: list[str] | None = None,
                         f"found {classes or 'none'}")
     _attach_sources(items, data_dir)
     return items, given_split, layout
+
+
+def _given_split_dirs(data_dir: Path) -> dict[str, Path]:
+    """{"train": dir, "test": dir, ...} when the set comes split in folders, else {}."""
+    top = {d.name.lower(): d for d in data_dir.iterdir() if d.is_dir()}
+    given = {GIVEN_SPLIT_DIRS[k]: d for k, d in top.items() if k in GIVEN_SPLIT_DIRS}
+    return given if "train" in given and "test" in given else {}
+
+
+def class_folder_names(data_dir: Path) -> list[str]:
+    """The names of data_dir's class folders (under train/ and test/ when it comes split so),
+    whether or not they hold images: what a user may name in --classes or --class-map."""
+    roots = list(_given_split_dirs(Path(data_dir)).values()) or [Path(data_dir)]
+    return sorted({d.name for r in roots for d in _class_dirs(r)})
 
 
 def _class_dirs(root: Path) -> list[Path]:
@@ -290,17 +303,3 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     if changed:
         raise DataError(f"{len(changed)} file(s) of the {part} split changed since training, e.g. {changed[0]}")
     return res.x, y
-
-
-def progress_bar(total: int, desc: str, enabled: bool):
-    """A tqdm bar over images (or one that does nothing where tqdm is absent or progress is off)."""
-    try:
-        from tqdm import tqdm
-
-        return tqdm(total=total, desc=desc, unit="img", disable=not enabled, leave=False)
-    except ImportError:  # tqdm is in the [train] extra; stay usable without it
-        class _Null:
-            def update(self, n: int) -> None: ...
-            def close(self) -> None: ...
-
-        return _Null()

@@ -1,0 +1,75 @@
+"""What a chosen screening threshold does, in words, where it does not do what its user expects.
+
+``--operating-point CLASS=SENS`` (cxr-convert, cxr-evaluate) stores the highest threshold that
+reaches SENS on the films it is chosen on. A user asks for it to miss fewer films of CLASS. Two
+outcomes defeat that purpose without any error:
+
+- the most probable class already reaches more than SENS there, so the highest threshold that
+  still reaches SENS lies above it and calls CLASS on fewer films: it buys specificity with
+  sensitivity (convert.roc.against_most_probable);
+- the threshold is so low that it calls most films of the other classes CLASS: a rule that
+  flags most healthy films tells a reader little, and a device carrying it floods its users.
+
+Both are said on stderr and in the reports; nothing is refused, since either may be what a site
+wants after all.
+"""
+
+from __future__ import annotations
+
+# Below this cross-validated specificity the rule calls most (more than half) of the other
+# classes' films the class: "most healthy films are called COVID" holds literally. Working rules
+# sit well above it: the validation-chosen 95% COVID thresholds gave 0.72-0.76 on cxr-dev's test
+# films (README, "Screening"), so a site's rule below 0.5 is not a trade-off but a model that
+# cannot separate its films.
+SPECIFICITY_FLOOR = 0.5
+
+
+def _num(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"  # n/a: no films of the other classes to count
+
+
+def less_sensitive_line(d: dict, films: str) -> str | None:
+    """One line when the rule ``d`` (choose_decision's, with ``versus_most_probable``) calls its
+    class on fewer of ``films`` than the most probable class does; else None."""
+    v = d.get("versus_most_probable")
+    if not v or not v["less_sensitive"]:
+        return None
+    c = d["class"]
+    return (f"at its most probable class the model already reaches {c} sensitivity {v['sensitivity']:.3f} on "
+            f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {d['threshold']:.4g}, the highest that still "
+            f"reaches {d['target_sensitivity']:g} there, calls {c} on fewer films ({v['called_by_rule']} against "
+            f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
+
+
+def stored_rule_lines(name: str, d: dict) -> list[str]:
+    """cxr-convert's stderr lines (after its 'cxr-convert: ' prefix) for the rule stored in file ``name``."""
+    fit = d["chosen_films"]
+    lines = [f"{name}: stored the rule {d['class']} whenever p >= {d['threshold']:.4g} (validation sensitivity "
+             f"{_num(fit['sensitivity'])}, specificity {_num(fit['specificity'])})"]
+    warn = less_sensitive_line(d, "the validation split")
+    return lines + ([f"warning: {name}: {warn}"] if warn else [])
+
+
+def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
+    """cxr-evaluate's warnings (after 'cxr-evaluate: warning: ') about the threshold chosen on a
+    site's films (convert.operating_point.site_operating_point)."""
+    d, cv = site["decision"], site["cross_validated"]
+    out = []
+    warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films")
+    if warn:
+        out.append(warn)
+    spec = cv.get("specificity")
+    if spec is not None and spec < SPECIFICITY_FLOOR:
+        others = "/".join(c for c in labels if c != d["class"])
+        saved = f"{site['saved_to']} is saved, but its rule" if site.get("saved_to") else "the rule"
+        out.append(f"{saved} {d['class']} whenever p >= {d['threshold']:.4g} has a cross-validated specificity of "
+                   f"{spec:.3f} on these films: the threshold calls most {others} films {d['class']} "
+                   f"({cv['fp']} of {cv['fp'] + cv['tn']}); a specificity under {SPECIFICITY_FLOOR:g} means the model "
+                   "cannot separate these films at that sensitivity")
+    return out
+
+
+def versus_sentence(d: dict, films: str) -> list[str]:
+    """Report lines (Markdown) for a rule that is less sensitive than the most probable class; [] otherwise."""
+    warn = less_sensitive_line(d, films)
+    return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []

@@ -1,0 +1,69 @@
+"""The labelled films of a site's folder, its class folders matched to the model's labels.
+
+cxr-evaluate and cxr-compare score folders named the site's way (train.class_names). This
+module decides which folders to read before any is checked, so that a folder the user left
+out (``--class-map Other=-``) is never refused for being empty, and it catches the mistakes a
+user makes with such a folder: a ``--class-map`` name that matches no folder (a typo would
+otherwise be ignored silently), and a class folder given in place of its parent.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from edge.batch import IMAGE_SUFFIXES
+from train.class_names import LEAVE_OUT, match_classes, parse_class_map
+from train.data import DataError, Item, class_folder_names, discover
+
+
+def _holds_images(folder: Path) -> bool:
+    return any(p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES for p in folder.iterdir())
+
+
+def _refuse_a_class_folder(data_dir: Path, folders: list[str], labels: list[str]) -> None:
+    """Raise DataError pointing at the parent when ``data_dir`` is itself one class's folder
+    (eval/COVID given for eval/): discover would find no class in it and say only that."""
+    inside = [Path(data_dir), *(Path(data_dir) / f for f in folders if f.lower() == "images")]
+    if any(f.lower() != "images" for f in folders) or not any(_holds_images(d) for d in inside):
+        return
+    try:
+        label = match_classes([Path(data_dir).resolve().name], labels)[Path(data_dir).resolve().name]
+    except ValueError:
+        return
+    parent = Path(data_dir).resolve().parent
+    raise DataError(f"{data_dir} holds the images of one class ({label}) itself; give the folder above it, {parent}, "
+                    "whose sub-folders are the classes")
+
+
+def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
+               quiet: bool = False) -> tuple[list[Item], dict[str, str]]:
+    """The labelled films of ``data_dir``, folder names replaced by the model's labels and the
+    folders mapped to '-' never read; and the folder -> label map (every class folder, the
+    left-out ones included). Raises DataError; warns on stderr about a --class-map name that
+    matches no folder."""
+    data_dir = Path(data_dir)
+    mapping = parse_class_map(class_map)
+    if not data_dir.is_dir():
+        discover(data_dir, min_classes=1)  # raises its own "does not exist"
+    folders = class_folder_names(data_dir)
+    _refuse_a_class_folder(data_dir, folders, labels)
+    if not folders:
+        discover(data_dir, min_classes=1)  # raises: no class folder at all
+    for name in (m for m in mapping if m not in folders):
+        print(f"{prog}: warning: --class-map {name}={mapping[name]}: no class folder of {data_dir} is named {name} "
+              f"(its folders: {', '.join(folders)}); ignored", file=sys.stderr)
+    try:
+        matched = match_classes(folders, labels, mapping)
+    except ValueError as e:
+        raise DataError(str(e)) from None
+    for folder, label in matched.items():
+        if folder != label and not quiet:
+            print(f"{prog}: folder {folder}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
+                  file=sys.stderr)
+    kept = [f for f in folders if matched[f] != LEAVE_OUT]
+    if not kept:
+        raise DataError(f"no class folder of {data_dir} is left to score")
+    items, _, _ = discover(data_dir, classes=kept, min_classes=1)
+    return [replace(i, label=matched[i.label]) for i in items], matched

@@ -1,0 +1,280 @@
+"""What cxr-convert, cxr-evaluate and cxr-compare tell their user when the usual reading of a
+figure or an option would mislead: thresholds above the most probable class, rules that call
+most healthy films sick, degenerate intervals, unread files, too few test films, wrong folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from convert.cli import convert_app, evaluate_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _data(run: Path) -> Path:
+    return Path(json.loads((run / "split.json").read_text())["data_dir"])
+
+
+def _probabilities(model: Path, data: Path, files: list[str]) -> np.ndarray:
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+
+    m = EdgeModel(model)
+    return m.classify(np.stack([preprocess_file(data / f, m.preprocess) for f in files]))
+
+
+def _films(data: Path) -> list[str]:
+    return sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
+
+
+def _folder_of_the_most_probable_class(run: Path, site: Path) -> tuple[str, int]:
+    """A site folder whose films of the class the model gives most are exactly the films it gives
+    that class: the most probable class then finds all of them, and the highest threshold that
+    finds half of them calls that class on fewer films. Returns (class, films given it)."""
+    data, labels = _data(run), json.loads((run / "run.json").read_text())["classes"]
+    files = _films(data)
+    said = _probabilities(run / "model_int8.tflite", data, files).argmax(1)
+    k = int(np.bincount(said, minlength=len(labels)).argmax())
+    for f, s in zip(files, said):
+        folder = site / (labels[k] if s == k else "other")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / f, folder / Path(f).name)
+    return labels[k], int((said == k).sum())
+
+
+def _evaluate(*args: str):
+    return CliRunner().invoke(evaluate_app, [*args, "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet"])
+
+
+# ------------------------------------------------------------------ 1. a threshold above the most probable class
+
+def test_against_most_probable_by_hand():
+    from convert.roc import against_most_probable
+
+    y = np.array([0, 0, 0, 0, 1, 1])
+    p0 = np.array([0.9, 0.8, 0.7, 0.6, 0.55, 0.2])  # the most probable class: COVID for the first five
+    p = np.stack([p0, 1 - p0], axis=1)
+    above = against_most_probable(y, p, 0, 0.8)  # the highest threshold for 50%: two films
+    assert above == {"sensitivity": 1.0, "tp": 4, "n_positive": 4, "called": 5, "called_by_rule": 2,
+                     "less_sensitive": True}
+    below = against_most_probable(y, p, 0, 0.3)
+    assert below["called_by_rule"] == 5 and not below["less_sensitive"]
+
+
+def test_less_sensitive_rule_is_said_in_words():
+    from convert.operating_point import site_operating_point
+    from convert.rule_notes import site_rule_warnings, stored_rule_lines
+
+    y = np.array([0] * 10 + [1] * 10)
+    p0 = np.r_[np.linspace(0.95, 0.6, 10), np.linspace(0.4, 0.05, 10)]  # every film right at the most probable class
+    site = site_operating_point(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], 0, 0.5, films="films")
+    assert site["versus_most_probable"]["less_sensitive"]
+    (warn,) = site_rule_warnings(site, ["COVID", "Normal"])
+    assert warn.startswith("at its most probable class the model already reaches COVID sensitivity 1.000 on these "
+                           "films (10 of 10)") and "calls COVID on fewer films (5 against 10)" in warn
+    assert "trades sensitivity for specificity" in warn
+    info, warning = stored_rule_lines("m.tflite", {**site["decision"], "versus_most_probable": site["versus_most_probable"]})
+    assert info.startswith("m.tflite: stored the rule COVID whenever p >= ")
+    assert warning.startswith("warning: m.tflite: at its most probable class") and "on the validation split" in warning
+
+
+def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run, tmp_path):
+    """The walkthrough's case: on validation the most probable class already found more than the
+    target, so the stored threshold lies above it. Here the validation split is made of films whose
+    class the model gives most, all labelled so: COVID=0.5 must then call fewer of them."""
+    from train.data import cache_path
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = json.loads((run / "split.json").read_text())
+    labels = split["classes"]
+    items = [i for part in ("train", "val", "test") for i in split["splits"][part]]
+    said = _probabilities(run / "model_int8.tflite", _data(run), [i["path"] for i in items]).argmax(1)
+    k = int(np.bincount(said, minlength=len(labels)).argmax())
+    split["splits"]["val"] = [{**i, "label": labels[k]} for i, s in zip(items, said) if s == k]
+    assert len(split["splits"]["val"]) >= 4
+    (run / "split.json").write_text(json.dumps(split))
+    cache_path(run, "val").unlink(missing_ok=True)
+    r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--operating-point",
+                                         f"{labels[k]}=0.5", "--no-latency", "--explain", "0", "--quiet"])
+    assert r.exit_code in (0, 1), r.output
+    assert (f"cxr-convert: warning: model_int8.tflite: at its most probable class the model already reaches "
+            f"{labels[k]} sensitivity 1.000 on the validation split") in r.output
+    assert "trades sensitivity for specificity" in r.output
+    md = (run / "report.md").read_text()
+    assert "**Less sensitive than the most probable class:**" in md
+    assert "more sensitivity for less specificity" not in md  # the old heading, false here
+    report = json.loads((run / "report.json").read_text())
+    assert report["models"]["int8"]["decision"]["versus_most_probable"]["less_sensitive"]
+
+
+def test_cxr_evaluate_warns_when_the_chosen_threshold_is_less_sensitive(tiny_run, tmp_path):
+    cls, n = _folder_of_the_most_probable_class(tiny_run, tmp_path / "site")
+    assert n >= 4
+    out = tmp_path / "r"
+    r = _evaluate(str(tiny_run / "model_int8.tflite"), str(tmp_path / "site"), "--class-map", "other=-",
+                  "--operating-point", f"{cls}=0.5", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert (f"cxr-evaluate: warning: at its most probable class the model already reaches {cls} sensitivity 1.000 "
+            f"on these films ({n} of {n})") in r.output
+    assert "**Less sensitive than the most probable class:**" in (out / "report.md").read_text()
+
+
+# ------------------------------------------------------------------ 4. a saved rule that calls most healthy films sick
+
+def test_cxr_evaluate_warns_when_the_saved_rule_has_little_specificity(tiny_run, tmp_path):
+    """COVID films chosen as the ones with the lowest p(COVID): any threshold that finds all of
+    them calls every other film COVID, on every fold."""
+    data = _data(tiny_run)
+    files = _films(data)
+    p = _probabilities(tiny_run / "model_int8.tflite", data, files)[:, 0]
+    order = np.argsort(p)
+    site = tmp_path / "site"
+    for rank, i in enumerate(order):
+        folder = site / ("COVID" if rank < len(files) // 2 else "Normal")
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / files[i], folder / Path(files[i]).name)
+    saved = tmp_path / "site.tflite"
+    r = _evaluate(str(tiny_run / "model_int8.tflite"), str(site), "--operating-point", "COVID=1.0",
+                  "--save-model", str(saved), "--out", str(tmp_path / "r"))
+    assert r.exit_code == 0, r.output
+    assert saved.is_file()
+    assert f"cxr-evaluate: warning: {saved} is saved, but its rule COVID whenever p >= " in r.output
+    assert "has a cross-validated specificity of 0.000 on these films: the threshold calls most Normal films COVID " \
+           "(16 of 16)" in r.output
+
+
+# ------------------------------------------------------------------ 2. --class-map
+
+def test_a_folder_left_out_is_not_read_and_a_map_to_no_folder_is_named(tiny_run, tmp_path):
+    data = _data(tiny_run)
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    (site / "Other").mkdir()  # empty, and left out
+    model = str(tiny_run / "model_int8.tflite")
+    r = _evaluate(model, str(site), "--class-map", "Other=-,Foo=COVID", "--out", str(tmp_path / "r"))
+    assert r.exit_code == 0, r.output
+    assert (f"cxr-evaluate: warning: --class-map Foo=COVID: no class folder of {site} is named Foo "
+            "(its folders: COVID, Normal, Other); ignored") in r.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["class_folders"] == {"COVID": "COVID", "Normal": "Normal", "Other": "-"}
+    r = _evaluate(model, str(site), "--class-map", "Other=Normal", "--out", str(tmp_path / "r2"))  # scored: still checked
+    assert r.exit_code == 2 and "Other" in r.output and "hold no images" in r.output
+
+
+# ------------------------------------------------------------------ 3. intervals per source
+
+def test_per_source_intervals_are_never_degenerate():
+    from convert.subgroups import per_source, per_source_section
+
+    # site-A: 4 COVID films, all right; site-B: 1 Normal film, wrong; site-C: one film of each, both right
+    y = np.array([0, 0, 0, 0, 1, 0, 1])
+    p0 = np.array([0.9, 0.8, 0.9, 0.7, 0.8, 0.9, 0.1])
+    sources = ["site-A"] * 4 + ["site-B"] + ["site-C"] * 2
+    by = per_source(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], sources, n_boot=200)
+    assert by["site-A"]["balanced_accuracy_ci"] == by["site-A"]["per_class"][0]["sensitivity_ci"]  # Wilson, 4 of 4
+    md = "\n".join(per_source_section(by, ["COVID", "Normal"]))
+    assert "| site-A | 4 | 100.0 (51.0–100.0) |" in md
+    assert "| site-B | 1 | 0.0 (0.0–79.3) |" in md
+    assert "| site-C | 2 | 100.0 (n/a*) |" in md and "n/a*: every bootstrap resample" in md
+    assert "(100.0–100.0)" not in md and "(0.0–0.0)" not in md
+
+
+# ------------------------------------------------------------------ 5. unreadable files in report.md
+
+def test_report_md_says_which_files_could_not_be_read(tiny_run, tmp_path):
+    data = _data(tiny_run)
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    for name in ("broken1.png", "broken2.png"):
+        (site / "COVID" / name).write_bytes(b"not an image")
+    r = _evaluate(str(tiny_run / "model_int8.tflite"), str(site), "--out", str(tmp_path / "r"))
+    assert r.exit_code == 1, r.output
+    md = (tmp_path / "r" / "report.md").read_text()
+    line = next(line for line in md.splitlines() if "could not be read" in line)
+    assert line == ("**2 files could not be read and are not scored** (report.json lists them): `COVID/broken1.png`, "
+                    "`COVID/broken2.png`.")
+    assert md.index(line) < md.index("## Per class")
+
+
+# ------------------------------------------------------------------ 6. messages
+
+def test_cxr_convert_on_a_folder_that_does_not_exist(tmp_path):
+    r = CliRunner().invoke(convert_app, [str(tmp_path / "nope"), "--quiet"])
+    assert r.exit_code == 2 and f"cxr-convert: error: run folder {tmp_path / 'nope'} does not exist" in r.output
+
+
+def test_cxr_evaluate_given_a_class_folder_points_at_its_parent(tiny_run, tmp_path):
+    data = _data(tiny_run)
+    r = _evaluate(str(tiny_run / "model_int8.tflite"), str(data / "COVID"))
+    assert r.exit_code == 2
+    assert f"holds the images of one class (COVID) itself; give the folder above it, {data.resolve()}" in r.output
+
+
+def test_cxr_evaluate_out_is_a_file(tiny_run, tmp_path):
+    out = tmp_path / "afile"
+    out.write_text("x")
+    r = _evaluate(str(tiny_run / "model_int8.tflite"), str(_data(tiny_run)), "--out", str(out))
+    assert r.exit_code == 2 and f"cxr-evaluate: error: --out {out} is a file" in r.output
+    assert "Errno" not in r.output
+
+
+def test_cxr_compare_warns_about_the_same_model_twice(tiny_run, tmp_path):
+    from convert.compare_cli import compare_app
+
+    model = str(tiny_run / "model_int8.tflite")
+    r = CliRunner().invoke(compare_app, [model, model, str(_data(tiny_run)), "--keep-seen", "--n-boot", "100",
+                                         "--quiet", "--out", str(tmp_path / "c")])
+    assert r.exit_code == 0, r.output
+    assert f"cxr-compare: warning: {model} and {model} are the same model file" in r.output
+
+
+def test_cxr_convert_keeps_the_runtime_info_line_off_the_terminal(tiny_run, tmp_path):
+    """TFLite writes 'Created TensorFlow Lite XNNPACK delegate' to the C-level stderr, which only a
+    separate process shows; int8 conversion (its head refit) opened an interpreter without silencing it."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    r = subprocess.run([sys.executable, "-c", "from convert.cli import convert_main; convert_main()", str(run),
+                        "--quant", "int8", "--no-latency", "--explain", "0", "--quiet", "--max-drop", "100",
+                        "--max-class-drop", "100"],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "cxr-convert: int8:" in r.stderr and "XNNPACK" not in r.stderr and "INFO:" not in r.stderr
+
+
+# ------------------------------------------------------------------ 7 and 8. report wording; too few test films
+
+def test_cxr_convert_says_when_the_test_split_is_too_small_for_the_gate(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    counts = json.loads((run / "report.json").read_text())["test_set"]["counts"]
+    assert 0 < min(counts.values()) < 20
+    r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--no-latency", "--explain", "0",
+                                         "--quiet", "--max-drop", "1", "--max-class-drop", "2"])
+    assert r.exit_code in (0, 1), r.output  # 1: the gate failed, which is not the point here
+    n = counts["COVID"]
+    assert f"cxr-convert: warning: one film moves COVID sensitivity by {100 / n:.1f} points ({n} test films)" in r.output
+    assert "so the gate (at most 2 points per class) cannot resolve a change of 1 point there" in r.output
+    md = (run / "report.md").read_text()
+    assert f"**Few test films:** one film moves COVID sensitivity by {100 / n:.1f} points" in md
+    assert "accuracy may fall at most 1 point and each class's sensitivity at most 2 points" in md
+    assert "few validation films in a class the thresholds are rough" in md
+
+
+def test_points_are_singular_for_one():
+    from convert.gate import points_text, resolution_note
+
+    assert (points_text(1), points_text(1.0), points_text(2), points_text(0.5)) == \
+        ("1 point", "1 point", "2 points", "0.5 points")
+    assert resolution_note({"COVID": 20, "Normal": 200}, 2.0) is None
+    assert "Normal sensitivity by 12.5 points (8 test films)" in resolution_note({"COVID": 20, "Normal": 8}, 1.0)
+    assert "(at most 1 point per class)" in resolution_note({"COVID": 3}, 1.0)
