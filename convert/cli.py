@@ -148,12 +148,16 @@ def evaluate(
                                    "or as resized or re-encoded copies: a .tflite from cxr-convert carries their "
                                    "fingerprints, a model.keras is checked against its run folder's split.json); by default they are left out, since their "
                                    "answers flatter the model."),
+    find_crops: bool = typer.Option(
+        False, "--find-crops", help="Also find cropped copies of those films (a few percent cut off a side, as "
+        "re-published collections do): each film is read again and its copy code tried under 256 guesses of its "
+        "margins, about 25 ms a film (benchmarks/RESULTS.md, 'Seen-film check')."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
              "so edge-classify applies it by default. The original file is left as it is."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
-    debug: bool = typer.Option(False, "--debug"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
@@ -197,7 +201,8 @@ def evaluate(
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
-        drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate")
+        drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
+                                         str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
         from convert.seen import copies_within
 
