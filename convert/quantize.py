@@ -26,6 +26,7 @@ from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, write_bytes
+from train.calibration import NO_SIGNAL
 from train.data import Split, load_part
 
 
@@ -101,6 +102,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
         log(f"warning: {few}")
+    if run.get("validation", {}).get("information_gain", 1.0) < NO_SIGNAL:
+        log("warning: cxr-train found that this model's answers on the validation films tell no more than how common "
+            "each class is; a gate that passes says only that quantization kept a useless model as it was")
     test_files = [i.path for i in split.parts["test"]]
 
     import keras

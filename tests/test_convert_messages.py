@@ -270,6 +270,20 @@ def test_cxr_convert_says_when_the_test_split_is_too_small_for_the_gate(tiny_run
     assert "few validation films in a class the thresholds are rough" in md
 
 
+def test_cxr_convert_says_when_training_found_no_signal(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    args = [str(run), "--report-only", "--quant", "int8", "--no-latency", "--explain", "0", "--quiet"]
+    said = "this model's answers on the validation films tell no more than how common each class is"
+    for gain, warned in ((0.3, False), (0.0, True)):  # what cxr-train measured, as run.json records it
+        meta = json.loads((run / "run.json").read_text())
+        meta["validation"]["information_gain"] = gain
+        (run / "run.json").write_text(json.dumps(meta))
+        r = CliRunner().invoke(convert_app, args)
+        assert r.exit_code in (0, 1), r.output
+        assert (said in r.output) == warned, r.output
+
+
 def test_points_are_singular_for_one():
     from convert.gate import points_text, resolution_note
 

@@ -16,6 +16,7 @@ import numpy as np
 
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio ~ 0.618
 TEMPERATURE_BOUNDS = (0.05, 20.0)
+NO_SIGNAL = 0.01  # nats a film: information_gain below it says the model has learnt nothing usable
 
 
 def _check_temperature(temperature: float) -> None:

@@ -138,7 +138,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
     """One training run (a model, an ensemble, or a student of ``s.teacher``) into ``s.out``."""
-    from train.calibration import fit_temperature, information_gain, nll
+    from train.calibration import NO_SIGNAL, fit_temperature, information_gain, nll
     from train.models import CHANNELS, average_logits, build, inference_copy
 
     t0 = time.time()
@@ -207,6 +207,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "temperature": float(temperature),
         "validation": {"accuracy": val_acc, "nll_before": nll(val_logits, ys["val"], 1.0),
                        "nll_after": nll(val_logits, ys["val"], temperature),
+                       "information_gain": information_gain(val_logits, ys["val"], temperature),
                        "member_accuracy": [float((logits_of(m, arrays["val"]).argmax(1) == ys["val"]).mean())
                                            for m in members]},
         "best_epoch": [h["best_epoch"][0] for h in histories],
@@ -222,7 +223,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     }
     write_json(out / "run.json", run)
     clear_members(out)
-    if information_gain(val_logits, ys["val"], temperature) < 0.01:
+    if run["validation"]["information_gain"] < NO_SIGNAL:
         log(f"warning: on the validation films the model's answers tell no more than how common each class is "
             f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.1f}: every answer near the "
             "class shares). Train longer (--epochs) or on more films before using it")
