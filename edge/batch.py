@@ -65,12 +65,38 @@ def is_image_name(name: str) -> bool:
 def image_files(root: Path, recursive: bool) -> list[str]:
     """A folder's image files (by suffix, no hidden ones), in name order; sub-folders only if ``recursive``."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+    for dirpath, _, filenames in _walk(root, recursive):
         for name in sorted(filenames):
             if is_image_name(name):
                 found.append(os.path.join(dirpath, name))
     return sorted(found) if recursive else found
+
+
+def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str:
+    """Why inputs that exist gave no image to classify (``folders``: the arguments, all folders
+    then), so that an empty batch is an error rather than silence and success, with the way on
+    where there is one (images in sub-folders, files without an image suffix)."""
+    reasons = ["no image paths on standard input"] if empty_stdin else []
+    for folder in folders:
+        if not recursive and _has_images_below(Path(folder)):
+            reasons.append(f"no images found in {folder} (it has sub-folders with images: use --recursive)")
+            continue
+        others = sum(1 for _, _, names in _walk(Path(folder), recursive) for n in names if not n.startswith("."))
+        where = f"{folder} or its sub-folders" if recursive else folder
+        reasons.append(f"no images found in {where}" + (
+            f" (its {others} file(s) have no image suffix such as .png, .jpg, .dcm; name such files one by one "
+            "to classify them)" if others else ""))
+    return "; ".join(reasons)
+
+
+def _walk(root: Path, recursive: bool) -> Iterator[tuple[str, list[str], list[str]]]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+        yield dirpath, dirnames, filenames
+
+
+def _has_images_below(root: Path) -> bool:
+    return any(is_image_name(n) for _, _, names in _walk(root, True) for n in names)
 
 
 def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:

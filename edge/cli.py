@@ -13,8 +13,8 @@ from typing import Iterable, Iterator, Optional
 
 import typer
 
-from edge.batch import Result, classify_files, expand_inputs
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors
+from edge.batch import Result, classify_files, expand_inputs, why_no_images
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, folder_problem, one_line_errors
 from edge.decision import describe, parse_threshold, ranking
 from edge.output import Tally, print_selftest, writer_for
 
@@ -58,7 +58,10 @@ def main(
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help="Interpreter threads (default: the runtime's choice)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk folders recursively."),
-    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata "
+                                                                "(it then runs uncalibrated, with no input check). For a cxr-edge file "
+                                                                "they rename its classes by position, with a warning; giving its own "
+                                                                "classes in another order is refused."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
     card: bool = typer.Option(False, "--card", help="Print, for people, what the model file was trained and tested on and "
                                                     "how it scored (sensitivity and specificity per class with 95% "
@@ -109,6 +112,9 @@ def main(
             msg = str(e)
             # Some reasons (e.g. "not a TensorFlow Lite model") do not say which file; name it.
             raise _fail(msg if isinstance(e, RuntimeMissing) or msg.startswith(str(model)) else f"{model}: {msg}")
+        if m.renamed_from:
+            print(f"edge-classify: warning: --labels renames the classes stored in {model}: {','.join(m.renamed_from)} "
+                  f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
         if info:
             print(json.dumps(m.info(), indent=2, default=str))
             raise typer.Exit(EXIT_OK)
@@ -142,12 +148,18 @@ def main(
                   "--most-probable gives the most probable class", file=sys.stderr)
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
+        if m.meta.get("foreign"):
+            print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
+                  "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)
         if m.meta.get("synthetic_data"):
             print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
 
         if explain is not None:
             from edge.explain import explain_file  # Pillow's drawing and the maps: only when asked for
 
+            problem = folder_problem(explain)  # once here, not once per image
+            if problem:
+                raise _fail(f"--explain {explain}: {problem}")
             try:
                 explain.mkdir(parents=True, exist_ok=True)
             except OSError as e:
@@ -159,7 +171,11 @@ def main(
                 raise _fail(f"--watch takes folders; not a folder: {', '.join(bad)}")
             paths, missing = [], []
         else:
-            paths, missing = expand_inputs(_stdin_paths(images), recursive=recursive)
+            args = list(_stdin_paths(images))
+            paths, missing = expand_inputs(args, recursive=recursive)
+            if not paths and not missing:  # nothing classified must not look like success (cron, pipes)
+                named = [a for a in images if a != "-"]
+                raise _fail(why_no_images(args, recursive, "-" in images and len(args) == len(named)), EXIT_SOME_FAILED)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
@@ -214,7 +230,7 @@ def main(
                     pass
         else:
             emit(classify_files(m, paths, keep_inputs=explain is not None))
-        if (total.images > 1 or watch) and not (json_out or csv_out):  # a folder's tally, for people
+        if total.images > 1 or watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
             print(f"edge-classify: summary: {total.line(m.labels)}", file=sys.stderr)
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)

@@ -42,6 +42,19 @@ def disk_hint(folders: Iterable[str | Path] = (), low: int = LOW_SPACE_BYTES) ->
     return ""
 
 
+def folder_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot be (made) a folder to write into ('X is a file', 'X is not writable'), or
+    None. Checked once before a batch, so that a wrong output folder is one error, not one per image."""
+    p = Path(path)
+    while not os.path.lexists(p) and p != p.parent:  # the part of the path that exists decides
+        p = p.parent
+    if not p.is_dir():
+        return f"{p} is a file" if p.is_file() else f"{p} is not a folder"
+    if not os.access(p, os.W_OK | os.X_OK):
+        return f"{p} is not writable"
+    return None
+
+
 @contextmanager
 def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
                     writes_to: Iterable[str | Path] = (), on_interrupt: str = "") -> Iterator[None]:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -45,15 +46,22 @@ def attach(flatbuffer: bytes, metadata: dict[str, Any], files: dict[str, bytes] 
     return flatbuffer + buf.getvalue()
 
 
-def split(data: bytes) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
-    """Split a model file's bytes into (flatbuffer, metadata or None, extra files)."""
+def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
+    """Split a model file's bytes into (flatbuffer, metadata or None, extra files).
+
+    None means a foreign .tflite (no archive, or one without ``cxr_edge.json``). A cxr-edge file
+    whose archive is cut off or corrupt is an error, not a foreign model: run as one, it would
+    lose its calibration, preprocessing and input check without anyone noticing."""
     if len(data) < 8 or data[4:8] != b"TFL3":
-        raise ModelFileError("not a TensorFlow Lite model (no TFL3 identifier)")
+        raise ModelFileError("not a TensorFlow Lite model (no TFL3 identifier)" + _keras_hint(data, name))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             meta = json.loads(z.read(META_NAME))
             files = {n: z.read(n) for n in z.namelist() if n not in (META_NAME, "labels.txt")}
-    except (zipfile.BadZipFile, KeyError, ValueError):
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error):
+        if _has_metadata_remnant(data):
+            raise ModelFileError("damaged or truncated cxr-edge model file (its metadata cannot be read); "
+                                 "copy it again") from None
         return data, None, {}
     missing = [k for k in REQUIRED if k not in meta]
     if missing:
@@ -76,7 +84,32 @@ def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, byte
         raise ModelFileError(f"{path}: is a directory, not a model file") from None
     except OSError as e:
         raise ModelFileError(f"{path}: cannot read model file: {e.strerror or e}") from None
-    return split(data)
+    return split(data, Path(path).name)
+
+
+def _has_metadata_remnant(data: bytes) -> bool:
+    # attach() writes cxr_edge.json first, so its local header (signature, 26 bytes of fields, the
+    # name) sits right after the flatbuffer and survives a copy cut off anywhere in the archive.
+    name = META_NAME.encode()
+    i = data.find(name)
+    while i >= 0:
+        if i >= 30 and data[i - 30:i - 26] == b"PK\x03\x04" and data[i - 4:i - 2] == len(name).to_bytes(2, "little"):
+            return True
+        i = data.find(name, i + 1)
+    return False
+
+
+def _keras_hint(data: bytes, name: str) -> str:
+    """The way on when the file is a Keras model (model.keras sits beside the .tflite files in a run
+    folder): judged by suffix and zip contents, as edge must not import Keras."""
+    keras = name.lower().endswith(".keras")
+    if not keras and data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                keras = {"config.json", "model.weights.h5"} <= set(z.namelist())
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            pass
+    return "; it is a Keras model: convert it with cxr-convert RUN first (RUN: its cxr-train folder)" if keras else ""
 
 
 def rewrite(data: bytes, update: Callable[[dict[str, Any]], dict[str, Any]]) -> bytes:

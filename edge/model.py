@@ -44,6 +44,7 @@ class EdgeModel:
         except ValueError as e:
             raise ModelFileError(f"{self.path}: {e}") from None
         # Only a model that loads is worth the advice about missing metadata.
+        self.renamed_from: list[str] | None = None  # the file's own labels, when --labels gave others
         if meta is None:
             if not labels:
                 raise ModelFileError(
@@ -52,8 +53,12 @@ class EdgeModel:
                 )
             meta = {"labels": list(labels), "temperature": 1.0, "foreign": True}
         elif labels:
-            if len(labels) != len(meta["labels"]):
-                raise ModelFileError(f"--labels gives {len(labels)} names, the model has {len(meta['labels'])}")
+            own = list(meta["labels"])
+            if len(labels) != len(own):
+                raise ModelFileError(f"--labels gives {len(labels)} names, the model has {len(own)}")
+            check_renaming(own, list(labels))
+            if list(labels) != own:
+                self.renamed_from = own
             meta = {**meta, "labels": list(labels)}
         inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
@@ -169,6 +174,18 @@ class EdgeModel:
             "same_classes": same_class,
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
         }
+
+
+def check_renaming(own: list[str], given: list[str]) -> None:
+    """Refuse --labels that name the file's own classes at other places: the outputs keep their
+    order, so ``Normal,COVID`` for a ``COVID,Normal`` file would swap every answer. New names
+    (a rename by position) pass; the caller warns about them."""
+    folded = [c.casefold() for c in own]
+    moved = [c for k, c in enumerate(given) if c.casefold() in folded and folded.index(c.casefold()) != k]
+    if moved:
+        raise ModelFileError(
+            f"--labels {','.join(given)} puts this file's own classes in other places (it has {','.join(own)}, "
+            f"in the order of its outputs): that would swap its answers; leave out --labels, the file names its classes")
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -133,8 +133,11 @@ def test_json_batch_goes_on_and_exits_1(json_run, batch):
     assert_clean_stderr(json_run.stderr)
     records = [json.loads(ln) for ln in json_run.stdout.splitlines()]  # every line is one JSON object
     assert len(records) == len(batch)
-    # with --json the per-file errors are records on stdout, not lines on stderr (and no tally for people)
-    assert all(ln.startswith(PREFIX + "note:") for ln in json_run.stderr.splitlines()), json_run.stderr
+    # with --json the per-file errors are records on stdout, not lines on stderr; the tally is stderr's last line
+    *notes, summary = json_run.stderr.splitlines()
+    assert all(ln.startswith(PREFIX + "note:") for ln in notes), json_run.stderr
+    assert summary.startswith(PREFIX + f"summary: {len(batch)} images: ")
+    assert f"; {len(batch) - len(GOOD)} failed" in summary
 
 
 def _records(run: subprocess.CompletedProcess, path: Path) -> list[dict]:
@@ -232,6 +235,8 @@ def bad_models(tmp_path_factory, model, foreign_flatbuffer) -> dict[str, Path]:
         "directory": d / "folder.tflite",
         "other_shape": d / "other-shape.tflite",
         "no_metadata": d / "foreign.tflite",
+        "cut_at_end": d / "cut-at-end.tflite",
+        "keras": d / "model.keras",
     }
     out["truncated"].write_bytes(data[: len(data) // 2])
     out["random"].write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
@@ -239,6 +244,8 @@ def bad_models(tmp_path_factory, model, foreign_flatbuffer) -> dict[str, Path]:
     claims_64 = {"labels": ["A", "B"], "preprocess": PreprocessConfig(size=64, channels=1).to_dict(), "temperature": 1.0}
     out["other_shape"].write_bytes(attach(foreign_flatbuffer, claims_64))
     out["no_metadata"].write_bytes(foreign_flatbuffer)
+    out["cut_at_end"].write_bytes(data[:-100])  # `head -c $((size-100))`: the flatbuffer whole, the metadata cut
+    out["keras"].write_bytes((model.parent / "model.keras").read_bytes())
     return out
 
 
@@ -249,6 +256,9 @@ def bad_models(tmp_path_factory, model, foreign_flatbuffer) -> dict[str, Path]:
     ("directory", (), "directory"),
     ("other_shape", (), "does not match"),
     ("no_metadata", (), "--labels"),
+    ("cut_at_end", (), "damaged or truncated cxr-edge model file"),
+    ("cut_at_end", ("--labels", "A,B"), "copy it again"),  # not run as a foreign model
+    ("keras", (), "a keras model: convert it with cxr-convert run first"),
 ])
 def test_model_file_error_is_one_line_exit_2(case, extra, reason, bad_models, corpus):
     path = bad_models[case]

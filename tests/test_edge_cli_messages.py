@@ -1,0 +1,220 @@
+"""edge-classify says so, on stderr in one line, where it used to stay silent or mislead: a batch
+with no image, --labels that would swap or rename a cxr-edge file's classes, a cxr-edge file cut
+off at its end, a foreign model run without metadata, a Keras file given as the model, an
+--explain folder that cannot be written, and the summary of a --json/--csv batch. Real tiny model
+(tests/conftest.py's tiny_run), real runtime, a fresh edge-classify process per case."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from edge import metadata as md
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "edge-classify: "
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def edge_classify(*args: object, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "edge.cli", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, input=stdin, timeout=120)
+
+
+def lines(stderr: str, kind: str) -> list[str]:
+    """stderr's lines of one kind ('error', 'warning', 'summary'), each checked to be edge-classify's own."""
+    assert "Traceback" not in stderr and all(ln.startswith(PREFIX) for ln in stderr.splitlines()), stderr
+    return [ln for ln in stderr.splitlines() if ln.startswith(f"{PREFIX}{kind}: ")]
+
+
+@pytest.fixture(scope="module")
+def model(tiny_run) -> Path:
+    return tiny_run / "model_int8.tflite"
+
+
+@pytest.fixture(scope="module")
+def films(tiny_run) -> Path:
+    """The synthetic set the tiny model was trained on: class sub-folders of PNGs, none at the top."""
+    return Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+
+
+@pytest.fixture(scope="module")
+def film(films) -> Path:
+    return sorted((films / "COVID").glob("*.png"))[0]
+
+
+# ---- 1. a batch with no image is an error (exit 1), not silence and success --------------
+
+
+def test_folder_with_images_only_in_sub_folders_says_use_recursive(model, films):
+    p = edge_classify(films, "--model", model)
+    assert p.returncode == 1 and p.stdout == ""
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: no images found in {films} "
+                                        "(it has sub-folders with images: use --recursive)"]
+
+
+@pytest.mark.parametrize("files, flags, says", [
+    ((), (), "no images found in {d}"),
+    ((), ("--recursive",), "no images found in {d} or its sub-folders"),
+    ((".hidden.png", "IM0001", "notes.txt"), (), "no images found in {d} (its 2 file(s) have no image suffix"),
+])
+def test_folder_without_images_is_an_error(model, tmp_path, files, flags, says):
+    d = tmp_path / "scans"
+    d.mkdir()
+    for name in files:
+        (d / name).write_bytes(b"x")
+    p = edge_classify(d, *flags, "--csv", "--model", model)
+    assert p.returncode == 1 and p.stdout == ""  # not even the CSV header
+    errors = lines(p.stderr, "error")
+    assert len(errors) == 1 and errors[0].startswith(f"{PREFIX}error: " + says.format(d=d)), p.stderr
+
+
+def test_empty_standard_input_is_an_error(model):
+    p = edge_classify("-", "--model", model, stdin="")
+    assert p.returncode == 1 and p.stdout == ""
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: no image paths on standard input"]
+
+
+def test_watch_on_an_empty_folder_keeps_waiting(model, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(tmp_path), "--watch", "--interval", "0.1",
+                             "--model", str(model)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen = [proc.stderr.readline() for _ in range(2)]  # the synthetic-model note, then "watching ..."
+        assert any(ln.startswith(f"{PREFIX}watching ") for ln in seen), seen
+        time.sleep(1)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and out == "" and not lines(err, "error"), err
+
+
+# ---- 2. --labels on a cxr-edge file ----------------------------------------------------
+
+
+def test_labels_in_another_order_are_refused(model, film):
+    p = edge_classify(film, "--labels", "Normal,COVID", "--model", model)
+    assert p.returncode == 2 and p.stdout == ""
+    errors = lines(p.stderr, "error")
+    assert len(errors) == 1 and "would swap its answers" in errors[0] and "it has COVID,Normal" in errors[0]
+
+
+def test_labels_that_keep_one_class_but_move_it_are_refused(model, film):
+    p = edge_classify(film, "--labels", "Healthy,COVID", "--model", model)
+    assert p.returncode == 2 and "would swap its answers" in p.stderr
+
+
+def test_new_labels_rename_with_one_warning_naming_both_lists(model, film):
+    p = edge_classify(film, "--labels", "Positive,Negative", "--model", model)
+    assert p.returncode == 0 and p.stdout.split("\t")[1] in ("Positive", "Negative")
+    assert lines(p.stderr, "warning") == [f"{PREFIX}warning: --labels renames the classes stored in {model}: "
+                                          "COVID,Normal -> Positive,Negative (by output position)"]
+
+
+def test_the_files_own_labels_in_its_order_need_no_warning(model, film):
+    p = edge_classify(film, "--labels", "COVID,Normal", "--model", model)
+    assert p.returncode == 0 and lines(p.stderr, "warning") == []
+
+
+# ---- 3. a cxr-edge file cut off at its end; a foreign model run without metadata ----------
+
+
+@pytest.fixture(scope="module")
+def damaged(model, tmp_path_factory) -> dict[str, Path]:
+    data = model.read_bytes()
+    d = tmp_path_factory.mktemp("damaged")
+    flipped = bytearray(data)
+    flipped[data.find(md.META_NAME.encode()) + 60] ^= 0xFF  # inside cxr_edge.json's compressed bytes
+    out = {"cut_100": data[:-100], "cut_to_header": data[:data.find(md.META_NAME.encode()) + 20],
+           "flipped": bytes(flipped)}
+    for name, b in out.items():
+        (d / f"{name}.tflite").write_bytes(b)
+    return {name: d / f"{name}.tflite" for name in out}
+
+
+@pytest.mark.parametrize("case", ["cut_100", "cut_to_header", "flipped"])
+@pytest.mark.parametrize("extra", [(), ("--labels", "A,B")])
+def test_damaged_cxr_edge_file_is_refused_even_with_labels(damaged, film, case, extra):
+    p = edge_classify(film, "--model", damaged[case], *extra)
+    assert p.returncode == 2 and p.stdout == ""
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: {damaged[case]}: damaged or truncated cxr-edge model file "
+                                        "(its metadata cannot be read); copy it again"]
+    with pytest.raises(md.ModelFileError, match="damaged or truncated"):
+        md.read(damaged[case])
+
+
+def test_foreign_model_with_labels_warns_once_that_it_runs_without_metadata(model, film, tmp_path):
+    foreign = tmp_path / "foreign.tflite"
+    foreign.write_bytes(md.read(model)[0])  # the bare flatbuffer: a valid .tflite without cxr-edge metadata
+    p = edge_classify(film, film, "--labels", "A,B", "--model", foreign)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == 2
+    assert lines(p.stderr, "warning") == [f"{PREFIX}warning: {foreign} has no cxr-edge metadata: it runs with the "
+                                          "--labels given but without calibration, preprocessing settings from the "
+                                          "file, input check or self-test"]
+
+
+# ---- 4. a Keras file given as the model --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["model.keras", "renamed.bin"])
+def test_keras_file_as_model_says_convert_it_first(tiny_run, film, tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes((tiny_run / "model.keras").read_bytes())  # by suffix, or by the zip's Keras entries
+    p = edge_classify(film, "--model", path)
+    assert p.returncode == 2
+    errors = lines(p.stderr, "error")
+    assert len(errors) == 1 and "not a TensorFlow Lite model" in errors[0]
+    assert "a Keras model: convert it with cxr-convert RUN first" in errors[0]
+
+
+# ---- 5. --explain into a folder that cannot be written: one error up front ---------------
+
+
+@pytest.mark.parametrize("under", [False, True])
+def test_explain_into_a_file_is_one_error_before_any_image(model, film, tmp_path, under):
+    blocker = tmp_path / "maps"
+    blocker.write_bytes(b"")
+    target = blocker / "sub" if under else blocker
+    p = edge_classify(film, film, "--explain", target, "--model", model)
+    assert p.returncode == 2 and p.stdout == ""
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {target}: {blocker} is a file"]
+
+
+@pytest.mark.skipif(AS_ROOT, reason="running as root: root can write into a chmod-555 folder")
+def test_explain_into_an_unwritable_folder_is_one_error(model, film, tmp_path):
+    locked = tmp_path / "maps"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        p = edge_classify(film, "--explain", locked, "--model", model)
+    finally:
+        locked.chmod(0o755)
+    assert p.returncode == 2
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {locked}: {locked} is not writable"]
+
+
+# ---- 6. --json/--csv: stdout stays data, the summary goes to stderr ----------------------
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--csv"])
+def test_machine_formats_keep_stdout_pure_and_put_the_summary_on_stderr(model, films, fmt):
+    covid = sorted((films / "COVID").glob("*.png"))[:3]
+    p = edge_classify(*covid, films / "missing.png", fmt, "--model", model)
+    assert p.returncode == 1
+    if fmt == "--json":
+        records = [json.loads(ln) for ln in p.stdout.splitlines()]
+    else:
+        records = list(csv.DictReader(io.StringIO(p.stdout)))
+    assert sorted(r["file"] for r in records) == sorted([*map(str, covid), str(films / "missing.png")])
+    summary = lines(p.stderr, "summary")
+    assert summary and p.stderr.splitlines()[-1] == summary[0]
+    assert summary[0].startswith(f"{PREFIX}summary: 4 images: ") and "; 1 failed" in summary[0]
