@@ -55,6 +55,19 @@ def folder_problem(path: str | Path) -> str | None:
     return None
 
 
+def _plain(e: BaseException) -> str:
+    """An OSError as a user reads it: "cannot write X: it is a file, not a folder" rather than
+    "[Errno 17] File exists: 'X'" (mkdir of a path that is a file); others as they are."""
+    if not isinstance(e, OSError) or e.filename is None or not e.strerror or str(e) != \
+            f"[Errno {e.errno}] {e.strerror}: {e.filename!r}":  # a message of ours already
+        return str(e)
+    if isinstance(e, (FileExistsError, NotADirectoryError)) and Path(e.filename).exists():
+        return f"{e.filename} is a file; a folder is needed there"
+    if isinstance(e, NotADirectoryError):  # a file in the way higher up the path
+        return f"{e.filename}: a part of this path is a file, not a folder"
+    return f"{e.filename}: {e.strerror}"
+
+
 @contextmanager
 def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
                     writes_to: Iterable[str | Path] = (), on_interrupt: str = "") -> Iterator[None]:
@@ -84,7 +97,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     except expected as e:
         if debug:
             raise
-        raise fail(prog, f"{e}{disk_hint(folders) if isinstance(e, OSError) else ''}")
+        raise fail(prog, f"{_plain(e)}{disk_hint(folders) if isinstance(e, OSError) else ''}")
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:
             raise

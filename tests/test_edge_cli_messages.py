@@ -218,3 +218,18 @@ def test_machine_formats_keep_stdout_pure_and_put_the_summary_on_stderr(model, f
     summary = lines(p.stderr, "summary")
     assert summary and p.stderr.splitlines()[-1] == summary[0]
     assert summary[0].startswith(f"{PREFIX}summary: 4 images: ") and "; 1 failed" in summary[0]
+
+
+def test_a_file_in_the_way_of_an_output_folder_is_said_in_words(tmp_path):
+    from edge.cliutil import _plain
+
+    blocker = tmp_path / "runs"
+    blocker.write_text("not a folder")
+    for make in (lambda: blocker.mkdir(parents=True, exist_ok=True), lambda: (blocker / "a").mkdir(parents=True)):
+        try:
+            make()
+        except OSError as e:
+            said = _plain(e)
+        assert "Errno" not in said and str(blocker) in said and "file" in said, said
+    assert _plain(OSError(28, "No space left on device", "run/model.keras")) == "run/model.keras: No space left on device"
+    assert _plain(FileNotFoundError("RUN/run.json is missing")) == "RUN/run.json is missing"  # our own words stay

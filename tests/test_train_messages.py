@@ -60,3 +60,4 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
     assert r.returncode == 0, r.stderr
     assert (f"warning: model_fp32.tflite, model_int8.tflite, report.json in {run} come from an earlier model; "
             f"cxr-convert {run} replaces them") in r.stderr
+
