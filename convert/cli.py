@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import fail, one_line_errors
+from edge.cliutil import fail, folder_problem, one_line_errors
 from train.quiet import load_tensorflow
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -171,8 +171,8 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
-        if out_dir.exists() and not out_dir.is_dir():
-            raise ValueError(f"--out {out_dir} is a file; give a folder for the report")
+        if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
+            raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
         predict, info = model_for(model)
         labels = info["labels"]
         if threshold and most_probable:

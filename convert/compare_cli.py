@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import one_line_errors
+from edge.cliutil import folder_problem, one_line_errors
 from train.quiet import load_tensorflow
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -60,8 +60,8 @@ def compare(
 
     out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]):
-        if out_dir.exists() and not out_dir.is_dir():
-            raise ValueError(f"--out {out_dir} is a file; give a folder for the report")
+        if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
+            raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
         if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
             print(f"cxr-compare: warning: {model_a} and {model_b} are the same model"

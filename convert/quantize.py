@@ -26,6 +26,7 @@ from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, write_bytes
+from edge.cliutil import folder_problem
 from train.calibration import NO_SIGNAL
 from train.data import Split, load_part
 
@@ -87,9 +88,10 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     """Convert, evaluate and gate; returns (report, exit code)."""
     run_dir = Path(s.run_dir)
-    if not run_dir.is_dir():
-        raise FileNotFoundError(f"{run_dir} is a file, not a cxr-train run folder" if run_dir.exists()
-                                else f"run folder {run_dir} does not exist")
+    if not run_dir.exists():
+        raise FileNotFoundError(f"run folder {run_dir} does not exist")
+    if problem := folder_problem(run_dir):  # the model files and the report go there: say so before converting
+        raise PermissionError(f"{run_dir} is not a run folder to write into: {problem}")
     for name in ("run.json", "split.json", "model.keras"):
         if not (run_dir / name).is_file():
             raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")

@@ -211,6 +211,9 @@ def test_report_md_says_which_files_could_not_be_read(tiny_run, tmp_path):
 def test_cxr_convert_on_a_folder_that_does_not_exist(tmp_path):
     r = CliRunner().invoke(convert_app, [str(tmp_path / "nope"), "--quiet"])
     assert r.exit_code == 2 and f"cxr-convert: error: run folder {tmp_path / 'nope'} does not exist" in r.output
+    (tmp_path / "afile").write_text("x")
+    r = CliRunner().invoke(convert_app, [str(tmp_path / "afile"), "--quiet"])
+    assert r.exit_code == 2 and f"{tmp_path / 'afile'} is a file" in r.output and "Errno" not in r.output
 
 
 def test_cxr_evaluate_given_a_class_folder_points_at_its_parent(tiny_run, tmp_path):
@@ -224,7 +227,7 @@ def test_cxr_evaluate_out_is_a_file(tiny_run, tmp_path):
     out = tmp_path / "afile"
     out.write_text("x")
     r = _evaluate(str(tiny_run / "model_int8.tflite"), str(_data(tiny_run)), "--out", str(out))
-    assert r.exit_code == 2 and f"cxr-evaluate: error: --out {out} is a file" in r.output
+    assert r.exit_code == 2 and f"cxr-evaluate: error: cannot write the report into {out}: {out} is a file" in r.output
     assert "Errno" not in r.output
 
 
