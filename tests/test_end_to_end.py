@@ -206,15 +206,19 @@ def test_report_breaks_the_test_split_down_by_source_when_the_manifest_names_the
     assert "per_source" not in json.loads((tiny_run / "report.json").read_text())  # no sources, no section
 
 
-def test_gate_failure_sets_exit_code(tiny_run):
+def test_gate_failure_sets_exit_code(tiny_run, tmp_path):
     """The exit code follows the gate: a generous gate passes, one that demands a rise fails."""
+    import shutil
+
     from convert.quantize import ConvertSettings, run_conversion
 
-    report, code = run_conversion(ConvertSettings(run_dir=tiny_run, modes=["int8"], report_only=True,
+    run = tmp_path / "run"  # a copy: --report-only rewrites report.json, which other tests read
+    shutil.copytree(tiny_run, run)
+    report, code = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True,
                                                   max_drop=100, max_class_drop=100, latency_threads=(),
                                                   n_boot=100, progress=False))
     assert code == 0 and report["models"]["int8"]["gate"]["passed"]
-    report, code = run_conversion(ConvertSettings(run_dir=tiny_run, modes=["int8"], report_only=True,
+    report, code = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True,
                                                   max_drop=-1, max_class_drop=100, latency_threads=(),
                                                   n_boot=100, progress=False))
     assert code == 1 and "accuracy fell" in report["models"]["int8"]["gate"]["reasons"][0]
