@@ -20,10 +20,11 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
     name = name.strip()
     if not sep:
         raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
-    if name not in labels:
+    same = [k for k, c in enumerate(labels) if c.casefold() == name.casefold()]  # covid=0.3 means COVID
+    if name not in labels and len(same) != 1:
         raise ValueError(f"{option}: {name!r} is not one of the model's classes ({', '.join(labels)})")
     try:
-        return labels.index(name), float(value)
+        return labels.index(name) if name in labels else same[0], float(value)
     except ValueError:
         raise ValueError(f"{option}: {value!r} is not a {value_name} between 0 and 1") from None
 

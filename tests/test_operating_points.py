@@ -72,6 +72,9 @@ def test_ranking_follows_the_threshold():
 def test_parse_threshold_errors_are_clear():
     assert parse_threshold("COVID=0.25", ["COVID", "Normal"]) == (0, 0.25)
     assert parse_threshold(" Normal = 0.9", ["COVID", "Normal"]) == (1, 0.9)
+    assert parse_threshold("covid=0.3", ["COVID", "Normal"]) == (0, 0.3)  # case, as folder names match
+    with pytest.raises(ValueError, match="not one of"):
+        parse_threshold("covid=0.3", ["COVID", "Covid"])  # ambiguous without case: refused
     for text, reason in [("COVID", "CLASS=P"), ("Flu=0.2", "not one of"), ("COVID=high", "not a probability"),
                          ("COVID=1", "strictly between"), ("COVID=0", "strictly between")]:
         with pytest.raises(ValueError, match=reason):
