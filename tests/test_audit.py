@@ -105,7 +105,7 @@ def _confounded_folder(tiny_run: Path, dest: Path) -> Path:
 
 
 def test_cxr_evaluate_warns_when_the_file_format_gives_the_label_away(tiny_run, tmp_path):
-    from convert.cli import evaluate_app
+    from convert.evaluate_cli import evaluate_app
 
     data = _confounded_folder(tiny_run, tmp_path / "films")
     out = tmp_path / "report"

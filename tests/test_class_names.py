@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map
-from convert.cli import evaluate_app
+from convert.evaluate_cli import evaluate_app
 
 LABELS = ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"]
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from convert.cli import convert_app, evaluate_app
+from convert.cli import convert_app
+from convert.evaluate_cli import evaluate_app
 
 ROOT = Path(__file__).resolve().parents[1]
 

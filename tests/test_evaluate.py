@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from convert.cli import evaluate_app
+from convert.evaluate_cli import evaluate_app
 from tests.conftest import cxr_dev_or_skip
 
 

@@ -93,7 +93,7 @@ def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_r
     out = tmp_path / "report"
     out.mkdir()
     (out / "report.json").write_text("{}")
-    r = run_limited(4096, cli("convert.cli.evaluate_main", "cxr-evaluate"), str(tiny_run / "model_int8.tflite"), data,
+    r = run_limited(4096, cli("convert.evaluate_cli.evaluate_main", "cxr-evaluate"), str(tiny_run / "model_int8.tflite"), data,
                     "--out", str(out), "--keep-seen", "--quiet", "--explain", "0", "--n-boot", "100")
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr

@@ -123,7 +123,7 @@ def test_rates_at_threshold_by_hand():
 def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp_path):
     from typer.testing import CliRunner
 
-    from convert.cli import evaluate_app
+    from convert.evaluate_cli import evaluate_app
 
     data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
     model = str(tiny_run / "model_int8.tflite")

@@ -39,7 +39,7 @@ def test_the_range_comes_from_the_interval_ends_and_brackets_the_point():
 
 
 def test_cxr_evaluate_reports_ppv_at_the_prevalences_asked_for(tiny_run, tmp_path):
-    from convert.cli import evaluate_app
+    from convert.evaluate_cli import evaluate_app
 
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     out = tmp_path / "r"

@@ -151,7 +151,7 @@ def test_device_applies_the_stored_rule_unless_told_otherwise(ruled_run):
 def test_cxr_evaluate_scores_the_rule_the_file_carries(ruled_run, tmp_path):
     from typer.testing import CliRunner
 
-    from convert.cli import evaluate_app
+    from convert.evaluate_cli import evaluate_app
 
     run, _, _ = ruled_run
     data = json.loads((run / "split.json").read_text())["data_dir"]
@@ -225,7 +225,7 @@ def test_cross_validated_rates_by_hand():
 def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_path):
     from typer.testing import CliRunner
 
-    from convert.cli import evaluate_app
+    from convert.evaluate_cli import evaluate_app
     from edge.model import EdgeModel
     from edge.preprocess import preprocess_file
 

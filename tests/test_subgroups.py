@@ -82,7 +82,7 @@ def test_a_group_wholly_below_the_overall_figure_is_marked():
 
 
 def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
-    from convert.cli import evaluate_app
+    from convert.evaluate_cli import evaluate_app
 
     split = json.loads((tiny_run / "split.json").read_text())
     data, site = Path(split["data_dir"]), tmp_path / "site"
