@@ -18,6 +18,7 @@ import io
 import json
 import warnings
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
@@ -25,6 +26,8 @@ import tensorflow as tf
 
 from edge import __version__
 from edge import metadata as md
+from edge.atomic import write_bytes
+from edge.model import EdgeModel
 from train.quiet import silenced_fd
 
 MODES = ("int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
@@ -186,3 +189,31 @@ def selftest_files(images: dict[str, bytes], probabilities: np.ndarray) -> dict[
 
 def package(flatbuffer: bytes, meta: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:
     return md.attach(flatbuffer, meta, files)
+
+
+def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
+                head_fit: np.ndarray | None = None, typicality: dict | None = None,
+                seen: tuple[dict, dict[str, bytes]] | None = None) -> None:
+    """Write model_<mode>.tflite with metadata, the input check, a self-test measured on this
+    machine and, given ``seen`` (convert.seen.fingerprints), the films the model learnt from.
+
+    For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
+    metadata records what that refit did."""
+    flatbuffer = convert(model, mode, representative)
+    refit = None
+    if mode == "int8" and head_fit is not None and len(head_fit):
+        from convert.head_refit import refit_int8_head
+
+        flatbuffer, refit = refit_int8_head(model, flatbuffer, head_fit, lambda m: convert(m, mode, representative))
+    meta = model_metadata(run, mode, run["classes"])
+    if refit is not None:
+        meta["head_refit"] = refit
+    if typicality is not None:
+        meta["typicality"] = typicality
+    extra = {}
+    if seen is not None:
+        meta["seen"], extra = seen
+    write_bytes(path, package(flatbuffer, meta))
+    images = selftest_images()
+    expected = EdgeModel(path).classify_encoded(images)
+    write_bytes(path, package(flatbuffer, meta, {**selftest_files(images, expected), **extra}))

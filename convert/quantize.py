@@ -55,36 +55,6 @@ def log(msg: str) -> None:
     print(f"cxr-convert: {msg}", file=sys.stderr, flush=True)
 
 
-def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
-                head_fit: np.ndarray | None = None, typicality: dict | None = None,
-                seen: tuple[dict, dict[str, bytes]] | None = None) -> None:
-    """Write model_<mode>.tflite with metadata, the input check, a self-test measured on this
-    machine and, given ``seen`` (convert.seen.fingerprints), the films the model learnt from.
-
-    For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
-    metadata records what that refit did."""
-    from convert.export import convert, model_metadata, package, selftest_files, selftest_images
-
-    flatbuffer = convert(model, mode, representative)
-    refit = None
-    if mode == "int8" and head_fit is not None and len(head_fit):
-        from convert.head_refit import refit_int8_head
-
-        flatbuffer, refit = refit_int8_head(model, flatbuffer, head_fit, lambda m: convert(m, mode, representative))
-    meta = model_metadata(run, mode, run["classes"])
-    if refit is not None:
-        meta["head_refit"] = refit
-    if typicality is not None:
-        meta["typicality"] = typicality
-    extra = {}
-    if seen is not None:
-        meta["seen"], extra = seen
-    write_bytes(path, package(flatbuffer, meta))
-    images = selftest_images()
-    expected = EdgeModel(path).classify_encoded(images)
-    write_bytes(path, package(flatbuffer, meta, {**selftest_files(images, expected), **extra}))
-
-
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     """Convert, evaluate and gate; returns (report, exit code)."""
     run_dir = Path(s.run_dir)
@@ -153,6 +123,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         path = run_dir / f"model_{mode}.tflite"
         if not s.report_only:
             log(f"converting {mode}")
+            from convert.export import export_mode
+
             export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
         elif not path.is_file():
             raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
