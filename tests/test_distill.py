@@ -237,3 +237,4 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     assert json.loads((tmp_path / "run" / "run.json").read_text())["fit"]["teacher_view"] == "unmoved"
     run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3}))  # other settings: trained again
     assert json.loads(teacher_run.read_text())["members"] == 3
+    assert "the finished one there was trained with another members: replacing it" in capsys.readouterr().err

@@ -33,16 +33,18 @@ def _comparable(settings: dict) -> dict:
     return {**done, "progress": None}  # progress bars change nothing in the weights
 
 
-def finished_with(run_dir: Path, s: Any) -> bool:
-    """Whether ``run_dir`` holds a finished run made with exactly these settings (progress aside):
-    the teacher takes most of the default recipe's time, so a second call reuses it."""
+def other_settings(run_dir: Path, s: Any) -> list[str] | None:
+    """The settings in which the finished run in ``run_dir`` differs from ``s`` ([]: none, it can
+    be reused); None when there is no finished run there. Said before a finished teacher is
+    trained again, so that an hour's work is never replaced without a word."""
     if not (run_dir / "run.json").is_file() or not (run_dir / "model.keras").is_file():
-        return False
+        return None
     try:
-        done = read_json(run_dir / "run.json")["settings"]
+        done = _comparable(read_json(run_dir / "run.json")["settings"])
     except (OSError, ValueError, KeyError):
-        return False
-    return _comparable(done) == _comparable(settings_dict(s))
+        return None
+    now = _comparable(settings_dict(s))
+    return sorted(k for k in {*done, *now} if done.get(k) != now.get(k))
 
 
 def fingerprint(s: Any, run_dir: Path) -> dict:

@@ -19,7 +19,7 @@ from edge.preprocess import PreprocessConfig
 from edge.atomic import write_json
 from train.data import DataError, save_cache
 from train.prepare import log, prepare_data, teacher_data
-from train.resume import (clear_members, finished_with, fingerprint, load_member, save_member,
+from train.resume import (clear_members, fingerprint, load_member, other_settings, save_member,
                           settings_dict)
 
 
@@ -126,11 +126,13 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     teacher_dir = Path(s.out) / "teacher"
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
-    if finished_with(teacher_dir, ts):
+    differ = other_settings(teacher_dir, ts)
+    if differ == []:
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with the same settings; delete it to "
             "train it again, e.g. after adding images)")
     else:
-        log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir})")
+        again = f"; the finished one there was trained with another {', '.join(differ)}: replacing it" if differ else ""
+        log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir}){again}")
         _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
     return _train(replace(s, teacher=str(teacher_dir)), started=t0)
