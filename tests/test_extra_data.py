@@ -62,9 +62,11 @@ def test_added_films_join_the_split_with_their_source(folders, tmp_path):
     assert any(Path(i["path"]).is_absolute() for v in saved["splits"].values() for i in v)
 
 
-def test_holdout_source_can_name_the_added_folder(folders, tmp_path):
+def test_holdout_source_can_name_the_added_folder(folders, tmp_path, capsys):
     main, site = folders
-    split, _, _ = _prepare(main, tmp_path, add_data=[str(site)], holdout_source="my_site")
+    split, _, notes = _prepare(main, tmp_path, add_data=[str(site)], holdout_source="my_site")
+    assert f"note: all 13 films of --add-data {site} are held out by --holdout-source 'my_site'" in capsys.readouterr().err
+    assert notes["audit"]["n"] == 29 - 14  # the audit is of the films the model learns from
     paths = {i.path for i in split.parts["external"]}
     # the site's 13 films, and the main film its copy is grouped with
     assert len(paths) == 14 and "COVID/synthetic-COVID-0000.png" in paths
@@ -104,7 +106,8 @@ def test_a_folder_of_one_class_is_warned_about(folders, tmp_path):
     assert len(items) == 6 and any("holds Normal films only" in m for m in said)
     said.clear()
     add_folders([], main, [str(site)], ["COVID", "Normal"], said.append)
-    assert not any("only" in m for m in said)
+    assert not any("films only" in m for m in said)
+    assert any(f"--add-data {site} holds few films of a class (7 COVID, 6 Normal)" in m for m in said)  # under 15
 
 
 def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):

@@ -61,3 +61,18 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
     assert (f"warning: model_fp32.tflite, model_int8.tflite, report.json in {run} come from an earlier model; "
             f"cxr-convert {run} replaces them") in r.stderr
 
+
+
+def test_without_tensorflow_the_workstation_commands_say_so_with_exit_2():
+    block = ("import sys\n"
+             "class NoTF:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name.split('.')[0] in ('tensorflow', 'keras'): raise ImportError(name)\n"
+             "sys.meta_path.insert(0, NoTF())\n"
+             "sys.argv[0] = 'cxr-train'\n"
+             "from train.cli import train_main; train_main()\n")
+    r = subprocess.run([sys.executable, "-c", block, "--data", "synthetic", "--out", "x"], capture_output=True, text=True,
+                       timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == ("cxr-train: error: this command needs TensorFlow: pip install 'cxr-edge[train]' "
+                                "(the device part, edge-classify, does not)")

@@ -24,7 +24,7 @@ from typing import Iterable
 
 import numpy as np
 
-from edge.batch import IMAGE_SUFFIXES
+from edge.batch import is_image_file
 from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray, trim_uniform_borders
 from train.audit import file_traits
 from train.hygiene import copy_code, fingerprint
@@ -121,7 +121,8 @@ def discover(data_dir: Path, classes: list[str] | None = None,
     counts = _count(items, classes)
     empty = [c for c, n in counts.items() if n == 0]
     if empty:
-        raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images")
+        raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images (files with an image suffix "
+                        "such as .png, .jpg, .dcm, or DICOM files whatever their name)")
     if len(classes) < min_classes:
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {classes or 'none'}")
@@ -153,7 +154,7 @@ def _class_folders(root: Path, data_dir: Path) -> Iterable[Item]:
         for dirpath, dirnames, filenames in os.walk(class_dir):
             dirnames[:] = sorted(d for d in dirnames if d.lower() not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(filenames):
-                if Path(name).suffix.lower() in IMAGE_SUFFIXES and not name.startswith("."):
+                if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content
                     rel = Path(dirpath, name).relative_to(data_dir).as_posix()
                     yield Item(rel, class_dir.name)
 

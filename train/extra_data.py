@@ -46,6 +46,9 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
     return main + added_items(dirs, classes, log)
 
 
+FEW = 15  # a site's films of one class; fewer did less on cxr-dev (RESULTS.md, "A site's own films")
+
+
 def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> list[Item]:
     """The films of each added folder whose class folder stands for one of ``classes``.
 
@@ -85,5 +88,10 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> li
                 "healthy films of a new source alone made a model call 29% to 39% of that source's pneumonia films "
                 "Normal, and with 15 of its pneumonia films too, 15% to 19% (benchmarks/RESULTS.md, \"A site's own "
                 "films\"). Add the site's films of the other classes if you can")
+        few = [f"{n} {c}" for c, n in counts.items() if 0 < n < FEW]
+        if few:
+            log(f"note: --add-data {d} holds few films of a class ({', '.join(few)}): on cxr-dev, 5 healthy films of a "
+                f"new source added made a model call 77% and 88% of that source's other healthy films Normal, {FEW} made it "
+                "97% and 98% (benchmarks/RESULTS.md, \"A site's own films\")")
         out.extend(kept)
     return out

@@ -4,6 +4,7 @@ inputs (teacher_data)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,10 +47,6 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if res.skipped:
         log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
     items = res.items
-    audit = shortcut_audit(res.traits, np.array([classes.index(i.label) for i in items]), classes)
-    if audit["warn"]:
-        log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
-            "compare the per-source results and validate on another site (cxr-evaluate)")
     groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
     if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
         log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
@@ -66,6 +63,18 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"holding out {len(external)} images of source {s.holdout_source!r} as an external set")
     ext_ids = {id(it) for it in external}
     kept = [it for it in items if id(it) not in ext_ids]
+    for folder in s.add_data:
+        root = str(Path(folder).resolve())
+        added = [it for it in items if it.path.startswith(root + os.sep)]
+        if added and all(id(it) in ext_ids for it in added):
+            log(f"note: all {len(added)} films of --add-data {folder} are held out by --holdout-source "
+                f"{s.holdout_source!r}: none of them trains the model")
+    # The audit looks at what the model learns from: the held-out films are scored, never trained on.
+    audit = shortcut_audit([res.traits[index[id(it)]] for it in kept],
+                           np.array([classes.index(i.label) for i in kept]), classes)
+    if audit["warn"]:
+        log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
+            "compare the per-source results and validate on another site (cxr-evaluate)")
     parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given)
     for name in ("train", "val", "test"):
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]

@@ -25,6 +25,7 @@ def load_tensorflow() -> None:
             import tensorflow  # noqa: F401
             import keras  # noqa: F401
     except ImportError:
-        raise SystemExit(
-            "this command needs TensorFlow: pip install 'cxr-edge[train]' (the device part, edge-classify, does not)"
-        ) from None
+        prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "cxr-edge"
+        print(f"{prog}: error: this command needs TensorFlow: pip install 'cxr-edge[train]' (the device part, "
+              "edge-classify, does not)", file=sys.stderr)
+        raise SystemExit(2) from None  # a usage error, as the README's exit codes say
