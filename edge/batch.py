@@ -8,6 +8,7 @@ becomes an error Result; it never stops the batch.
 from __future__ import annotations
 
 import os
+import stat
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,13 @@ import numpy as np
 from edge.preprocess import ImageError, PreprocessConfig, preprocess_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".dcm", ".dicom"}
+# Names never opened to look for DICOM's magic: documents beside the films, and copy tools'
+# partial files (a half-copied DICOM already starts with "DICM"). DICOMDIR is an export's index.
+NOT_IMAGE_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".xml", ".html", ".htm", ".pdf", ".log", ".ini", ".xls",
+                      ".xlsx", ".doc", ".docx", ".zip", ".gz", ".tgz", ".7z", ".tar", ".rar", ".py", ".sh", ".exe", ".db",
+                      ".npy", ".npz", ".tflite", ".keras", ".h5", ".part", ".partial", ".filepart", ".crdownload",
+                      ".tmp", ".temp", ".swp", ".bak", ".lock"}
+NOT_IMAGE_NAMES = {"dicomdir"}
 
 
 @dataclass
@@ -40,9 +48,9 @@ class Classifier(Protocol):
 def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[str], list[Result]]:
     """Turn files and folders into a deterministic list of files, plus errors for missing ones.
 
-    Folders contribute their image files (by suffix) in sorted order; files named explicitly are
-    tried whatever their suffix. Symlinked folders are not followed, so a symlink loop cannot
-    make the walk endless.
+    Folders contribute their image files (:func:`is_image_file`) in sorted order; files named
+    explicitly are tried whatever their suffix. Symlinked folders are not followed, so a symlink
+    loop cannot make the walk endless.
     """
     files: list[str] = []
     errors: list[Result] = []
@@ -62,13 +70,54 @@ def is_image_name(name: str) -> bool:
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
 
 
+def may_be_dicom_name(name: str) -> bool:
+    """Whether a name that is no image name is still worth opening to look for DICOM's magic:
+    not hidden, not a document's or a partial copy's name (PACS exports name films by UID,
+    ``1.2.826.0.1.3680043.8.498.131003``, or ``IM000001``, with no image suffix)."""
+    return not (name.startswith(".") or name.endswith("~") or name.lower() in NOT_IMAGE_NAMES
+                or os.path.splitext(name)[1].lower() in NOT_IMAGE_SUFFIXES)
+
+
+def has_dicom_magic(path: str) -> bool:
+    """Whether a regular file's bytes 128..132 are b"DICM" (132 bytes read); unreadable, gone, a
+    FIFO or a device: False (opened without blocking, so a FIFO never waits for a writer)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = b""
+        while len(head) < 132:
+            chunk = os.read(fd, 132 - len(head))
+            if not chunk:
+                break
+            head += chunk
+        return head[128:132] == b"DICM"
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def is_image_file(path: str, name: str | None = None) -> bool:
+    """Whether a file in a listed folder is taken as a film: an image name (no file opened), or a
+    name that may be DICOM's (:func:`may_be_dicom_name`) whose bytes 128..132 are b"DICM".
+    ``name``: the file's base name, where the caller has it already."""
+    name = os.path.basename(path) if name is None else name
+    return is_image_name(name) or (may_be_dicom_name(name) and has_dicom_magic(path))
+
+
 def image_files(root: Path, recursive: bool) -> list[str]:
-    """A folder's image files (by suffix, no hidden ones), in name order; sub-folders only if ``recursive``."""
+    """A folder's image files (:func:`is_image_file`: by suffix, or DICOM by content; no hidden
+    ones), in name order; sub-folders only if ``recursive``."""
     found: list[str] = []
     for dirpath, _, filenames in _walk(root, recursive):
         for name in sorted(filenames):
-            if is_image_name(name):
-                found.append(os.path.join(dirpath, name))
+            path = os.path.join(dirpath, name)
+            if is_image_file(path, name):
+                found.append(path)
     return sorted(found) if recursive else found
 
 
@@ -84,8 +133,8 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
         others = sum(1 for _, _, names in _walk(Path(folder), recursive) for n in names if not n.startswith("."))
         where = f"{folder} or its sub-folders" if recursive else folder
         reasons.append(f"no images found in {where}" + (
-            f" (its {others} file(s) have no image suffix such as .png, .jpg, .dcm; name such files one by one "
-            "to classify them)" if others else ""))
+            f" (its {others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
+            "files one by one to classify them)" if others else ""))
     return "; ".join(reasons)
 
 
@@ -96,7 +145,7 @@ def _walk(root: Path, recursive: bool) -> Iterator[tuple[str, list[str], list[st
 
 
 def _has_images_below(root: Path) -> bool:
-    return any(is_image_name(n) for _, _, names in _walk(root, True) for n in names)
+    return any(is_image_file(os.path.join(d, n), n) for d, _, names in _walk(root, True) for n in names)
 
 
 def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:

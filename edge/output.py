@@ -75,7 +75,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int) -> str:
     """'12 images: 7 COVID, 4 Normal; 1 failed; 2 unlike the training images' (classes in the model's
     order). ``failed`` counts files with no label and labelled files whose --explain map failed."""
-    parts = [f"{n} images: " + ", ".join(f"{labelled[c]} {c}" for c in labels)]
+    parts = [f"{n} image{'' if n == 1 else 's'}: " + ", ".join(f"{labelled[c]} {c}" for c in labels)]
     if failed:
         parts.append(f"{failed} failed")
     if flagged:

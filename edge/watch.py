@@ -3,16 +3,21 @@
 A device beside a modality or a PACS export gets films dropped into a folder (a network share,
 scp, a USB import). A file is taken once it has settled: the same size and modification time on
 two polls in a row, so a film still being copied is never read half-written. Hidden files and
-names without an image suffix are skipped (the usual temporary names of copy tools), as in a
-batch. A file that is rewritten (another size or time) is classified again. Polling needs
-nothing beyond the standard library and works on network shares, where change notifications
-often do not.
+copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch. A file whose name is
+no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its bytes
+128..132 are b"DICM" (edge.batch.is_image_file): 132 bytes read once it has settled, and the
+verdict kept with its inode, size and time, so it is read again only once changed. A file that
+is rewritten (another size or time) is classified again. Polling needs nothing beyond the
+standard library and works on network shares, where change notifications often do not.
 
 Export folders keep tens of thousands of films, and on a network share each file's stat is a
 round trip. So a poll re-reads only the folders whose own modification time moved (a file was
 added, removed or renamed there), and stats only the files that are new, still settling, or
 stand under a new inode (a copy renamed over an old name); every FULL_EVERY polls it stats
-every file, which finds a film rewritten in place under its old name.
+every file, which finds a film rewritten in place under its old name. Files without an image
+name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
+full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
+nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +29,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from edge.batch import is_image_name
+from edge.batch import has_dicom_magic, is_image_name, may_be_dicom_name
 
 Stamp = tuple[int, int]  # (size, mtime in ns)
-Listing = tuple[int, list[tuple[str, int]], list[str]]  # a folder's (mtime, [(file, inode)], sub-folders)
+# a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
+Listing = tuple[int, list[tuple[str, int]], list[str]]
 FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
 # A folder changed this recently is read again: a change within its time stamp's granularity
 # (2 s on FAT, 1 s on some network shares) would not move the stamp.
@@ -39,7 +45,7 @@ class Watcher:
 
     def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY) -> None:
         self.folders, self.recursive, self.full_every = folders, recursive, max(1, full_every)
-        self.done: dict[str, Stamp] = {}     # files handed out, as they were then
+        self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
@@ -100,8 +106,9 @@ class Watcher:
             if self.done.get(path) == stamp:
                 continue
             if self.pending.get(path) == stamp and stamp[0] > 0:
-                ready.append(path)
-                self.done[path] = stamp
+                if is_image_name(os.path.basename(path)) or has_dicom_magic(path):
+                    ready.append(path)
+                self.done[path] = stamp  # a verdict of not DICOM stands until the file changes
             else:
                 pending[path] = stamp
         self.pending = pending
@@ -109,8 +116,9 @@ class Watcher:
 
 
 def _read(folder: str, mtime: int) -> Listing | None:
-    """(mtime, image files with their inodes, visible sub-folders) of one folder, or None where it
-    cannot be read. A directory entry carries its inode, so this needs no stat per file."""
+    """(mtime, image files and files that may be DICOM with their inodes, visible sub-folders) of
+    one folder, or None where it cannot be read. A directory entry carries its inode, so this
+    needs no stat per file."""
     files, subdirs = [], []
     try:
         with os.scandir(folder) as entries:
@@ -120,7 +128,7 @@ def _read(folder: str, mtime: int) -> Listing | None:
                 if e.is_dir():
                     if not e.is_symlink():  # as os.walk(followlinks=False)
                         subdirs.append(e.path)
-                elif is_image_name(e.name):
+                elif is_image_name(e.name) or may_be_dicom_name(e.name):
                     files.append((e.path, e.inode()))
     except OSError:
         return None

@@ -1,0 +1,167 @@
+"""DICOM files named by UID (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``, no image
+suffix) count as films wherever a folder is listed: a batch, --watch, train.data.discover. A
+suffix-less file that is not DICOM still does not. Listing only reads bytes 128..132, so most
+tests here need no pydicom; decoding ones skip without it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import edge.batch as batch
+import edge.watch as watch_module
+from edge.batch import expand_inputs, image_files, is_image_file, why_no_images
+from edge.output import tally
+from edge.watch import Watcher
+from train.data import DataError, discover
+
+UID = "1.2.826.0.1.3680043.8.498.131003"
+HEAD = b"\0" * 128 + b"DICM" + b"\2\0\0\0UL\4\0" + b"\0" * 8  # a DICOM file's preamble, magic, first element
+
+
+def _png(path: Path, seed: int = 0) -> None:
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (48, 40), dtype=np.uint8)).save(path)
+
+
+def _real_dicom(path: Path) -> None:
+    pytest.importorskip("pydicom", reason="decoding DICOM needs the optional [dicom] extra (pydicom)")
+    from tests.test_dicom import make_dicom, ramp
+
+    path.write_bytes(make_dicom(ramp(48, 40)))
+
+
+def _mixed(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _png(folder / "a.png")
+    (folder / UID).write_bytes(HEAD)                   # DICOM by content
+    (folder / "IM0001").write_bytes(b"x" * 200)        # suffix-less, not DICOM
+    (folder / "notes.txt").write_bytes(HEAD)           # a document's name is never opened
+    (folder / "DICOMDIR").write_bytes(HEAD)            # an export's index, not a film
+    (folder / f"{UID}9.part").write_bytes(HEAD)        # a copy in progress
+    (folder / f".{UID}8").write_bytes(HEAD)            # hidden
+
+
+def test_a_batch_lists_uid_named_dicom_beside_films(tmp_path):
+    _mixed(tmp_path)
+    assert image_files(tmp_path, False) == [str(tmp_path / UID), str(tmp_path / "a.png")]
+    assert expand_inputs([str(tmp_path)])[0] == [str(tmp_path / UID), str(tmp_path / "a.png")]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / UID).write_bytes(HEAD)
+    assert str(tmp_path / "sub" / UID) in image_files(tmp_path, True)
+
+
+def test_why_no_images_knows_uid_named_dicom(tmp_path):
+    (tmp_path / "top" / "sub").mkdir(parents=True)
+    (tmp_path / "top" / "sub" / UID).write_bytes(HEAD)
+    assert why_no_images([str(tmp_path / "top")], False, False).endswith("(it has sub-folders with images: use --recursive)")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "IM0001").write_bytes(b"x" * 200)
+    assert ("(its 1 file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; "
+            in why_no_images([str(tmp_path / "other")], False, False))
+
+
+def test_unreadable_and_odd_files_are_not_images(tmp_path):
+    assert not is_image_file(str(tmp_path / UID))          # gone (between the listing and the look)
+    assert not is_image_file(str(tmp_path))                 # a folder
+    (tmp_path / "short").write_bytes(b"DICM")               # too short to hold the magic at 128
+    assert not is_image_file(str(tmp_path / "short"))
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "1.2.3")                       # opened without waiting for a writer
+        assert not is_image_file(str(tmp_path / "1.2.3"))
+    (tmp_path / UID).write_bytes(HEAD)
+    assert is_image_file(str(tmp_path / UID))
+
+
+def test_only_names_that_may_be_dicom_are_opened(tmp_path, monkeypatch):
+    _mixed(tmp_path)
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(batch.os, "open", lambda p, *a, **k: opened.append(os.path.basename(p)) or real_open(p, *a, **k))
+    image_files(tmp_path, False)
+    assert sorted(opened) == sorted(["IM0001", UID])
+
+
+def test_the_watcher_hands_out_a_uid_named_dicom_once_settled_and_reads_others_once(tmp_path, monkeypatch):
+    w = Watcher([tmp_path], full_every=3)
+    (tmp_path / "IM0001").write_bytes(b"x" * 200)
+    dcm = tmp_path / UID
+    dcm.write_bytes(HEAD[:100])                             # a copy under way: no magic yet
+    sniffed = []
+    real = watch_module.has_dicom_magic
+    monkeypatch.setattr(watch_module, "has_dicom_magic", lambda p: sniffed.append(os.path.basename(p)) or real(p))
+    assert w.poll() == [] and sniffed == []                 # first sight: not read before it settles
+    with dcm.open("ab") as f:
+        f.write(HEAD[100:])
+    assert w.poll() == [] and sniffed == ["IM0001"]         # IM0001 settled (and is no film); the DICOM grew
+    assert w.poll() == [str(dcm)] and sniffed == ["IM0001", UID]
+    for _ in range(4):                                      # a full check among them: nothing read again
+        assert w.poll() == []
+    assert sniffed == ["IM0001", UID]
+    with (tmp_path / "IM0001").open("ab") as f:             # changed: looked at again once it settles
+        f.write(b"y")
+    os.utime(tmp_path / "IM0001", ns=(7, 7))
+    assert [w.poll() for _ in range(4)] == [[]] * 4 and sniffed == ["IM0001", UID, "IM0001"]
+
+
+def test_a_quiet_poll_reads_no_file_beside_suffix_less_ones(tmp_path, monkeypatch):
+    (tmp_path / "a.png").write_bytes(b"x" * 10)
+    (tmp_path / "IM0001").write_bytes(b"x" * 200)
+    old = 10**18
+    os.utime(tmp_path, ns=(old, old))
+    w = Watcher([tmp_path])
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]
+    calls = []
+    real_stat, real_open = os.stat, os.open
+    monkeypatch.setattr(watch_module.os, "stat", lambda p, *a, **k: calls.append(p) or real_stat(p, *a, **k))
+    monkeypatch.setattr(batch.os, "open", lambda p, *a, **k: calls.append(p) or real_open(p, *a, **k))
+    assert w.poll() == [] and calls == [str(tmp_path)]
+
+
+def test_discover_finds_uid_named_dicom_in_a_class_folder(tmp_path):
+    for c in ("COVID", "Normal"):
+        (tmp_path / c).mkdir()
+    (tmp_path / "COVID" / UID).write_bytes(HEAD)
+    _png(tmp_path / "Normal" / "n.png")
+    (tmp_path / "Normal" / "IM0001").write_bytes(b"x" * 200)
+    items, _, _ = discover(tmp_path)
+    assert sorted(i.path for i in items) == [f"COVID/{UID}", "Normal/n.png"]
+    (tmp_path / "COVID" / UID).write_bytes(b"x" * 200)      # suffix-less, not DICOM: no image
+    with pytest.raises(DataError, match="COVID .* hold no images .*DICOM files whatever their name"):
+        discover(tmp_path)
+
+
+def test_discovered_uid_named_dicom_decodes(tmp_path):
+    from edge.preprocess import PreprocessConfig
+    from train.data import scan
+
+    for c in ("COVID", "Normal"):
+        (tmp_path / c).mkdir()
+    _real_dicom(tmp_path / "COVID" / UID)
+    _png(tmp_path / "Normal" / "n.png")
+    items, _, _ = discover(tmp_path)
+    s = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
+    assert s.skipped == [] and len(s.items) == 2
+
+
+def test_one_image_is_singular_in_the_tally():
+    assert tally(Counter({"COVID": 1}), ["COVID", "Normal"], 1, 0, 0) == "1 image: 1 COVID, 0 Normal"
+    assert tally(Counter(), ["COVID"], 2, 2, 0).startswith("2 images: ")
+
+
+def test_edge_classify_classifies_uid_named_dicom_in_a_mixed_folder(model_dir, tmp_path):
+    _mixed(tmp_path)
+    _real_dicom(tmp_path / UID)
+    p = subprocess.run([sys.executable, "-m", "edge.cli", str(tmp_path), "--json", "--model",
+                        str(model_dir / "compact" / "model_int8.tflite")], capture_output=True, text=True, timeout=120)
+    answers = [json.loads(ln) for ln in p.stdout.splitlines()]
+    assert [a["file"] for a in answers] == [str(tmp_path / UID), str(tmp_path / "a.png")], p.stderr
+    assert all("label" in a for a in answers) and p.returncode == 0, p.stderr
+    assert "summary: 2 images: " in p.stderr
