@@ -34,7 +34,9 @@ ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
 )
 def convert(
     run_dir: Path = typer.Argument(..., help="A folder written by cxr-train."),
-    quant: str = typer.Option(ALL_MODES, "--quant", help="Comma-separated modes to produce and score."),
+    quant: Optional[str] = typer.Option(
+        None, "--quant", help=f"Comma-separated modes to produce and score (default: {ALL_MODES}; with --report-only, "
+                              "those whose files the run has)."),
     max_drop: float = typer.Option(1.0, help="Gate: largest accuracy drop against Keras, in points."),
     max_class_drop: float = typer.Option(2.0, help="Gate: largest per-class sensitivity drop, in points."),
     auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate as model.tflite."),
@@ -67,9 +69,9 @@ def convert(
     from convert.export import MODES
     from convert.quantize import ConvertSettings, run_conversion
 
-    modes = [m.strip() for m in quant.split(",") if m.strip()]
-    unknown = [m for m in modes if m not in MODES]
-    if unknown or not modes:
+    modes = None if quant is None else [m.strip() for m in quant.split(",") if m.strip()]
+    unknown = [m for m in modes or [] if m not in MODES]
+    if unknown or modes == []:
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,

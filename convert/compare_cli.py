@@ -52,7 +52,7 @@ def compare(
     from convert.site_folders import site_items
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
-    from convert.seen import leave_out_seen
+    from convert.seen import leave_out_seen, model_names
     from edge.atomic import write_json, write_text
     from edge.decision import labels_for
     from edge.preprocess import PreprocessConfig
@@ -108,7 +108,7 @@ def compare(
             r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot)
                        for c, v in group_values(data_dir, files, columns, "cxr-compare").items()}
         write_json(out_dir / "compare.json", r)
-        names = [m.name if model_a.name != model_b.name else f"{m.parent.name}/{m.name}" for m in (model_a, model_b)]
+        names = model_names([model_a, model_b])  # as the seen-film note names them
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, groups in r.get("by", {}).items():
             md += cmp.group_markdown(c, groups)

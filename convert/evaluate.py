@@ -55,4 +55,4 @@ def model_for(path: Path):
     m = EdgeModel(path)
     return m.classify, {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality,
-                        "decision": m.decision}
+                        "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on")}

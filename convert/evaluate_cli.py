@@ -110,6 +110,12 @@ def evaluate(
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
+        from convert.rule_notes import check_site_films, chosen_here_line
+
+        here = Path(data_dir).resolve().name
+        if rule is not None and not threshold and (line := chosen_here_line(
+                info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {rule[1]:.4g}")):
+            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         point = parse_operating_point(operating_point, labels) if operating_point else None
         if save_model is not None:  # refuse before minutes of reading images
             if point is None:
@@ -124,12 +130,18 @@ def evaluate(
             raise ValueError(f"--prevalence: {prevalence!r} is not a comma-separated list of numbers") from None
         if not prevalences or not all(0 < v < 1 for v in prevalences):
             raise ValueError(f"--prevalence: each share must lie between 0 and 1 (exclusive), not {prevalence!r}")
+        from convert import plots
+
+        if not plots.available():  # a device-only install: the report is written, without its plots
+            print(f"cxr-evaluate: warning: {plots.NO_PLOTS}", file=sys.stderr)
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
         if columns:
             from convert.subgroups import check_columns
 
             check_columns(data_dir, columns)
         items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
+        if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
+            check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
@@ -152,6 +164,8 @@ def evaluate(
         from train.audit import shortcut_audit, summary_line
 
         y = np.array([labels.index(i.label) for i in res.items])
+        if point is not None:  # again on the films scored: unreadable and seen films are gone
+            check_site_films([i.label for i in res.items], point[0], labels, here, save_model is not None)
         groups = None
         if columns:
             from convert.subgroups import group_values
@@ -187,7 +201,7 @@ def evaluate(
         if point is not None:
             from convert.operating_point import site_operating_point, stamp_decision
 
-            site = site_operating_point(y, probs, labels, *point, films=f"films in {Path(data_dir).resolve().name} "
+            site = site_operating_point(y, probs, labels, *point, films=f"films in {here} "
                                         f"({len(y)}, cxr-evaluate)")
             if save_model is not None:
                 stamp_decision(model, site["decision"], out=save_model, site=site)

@@ -19,6 +19,20 @@ def _plt():
     return plt
 
 
+def available() -> bool:
+    """Whether matplotlib (the [train] extra) can be imported: without it cxr-evaluate writes its
+    report without plots (convert.report.evaluation_report)."""
+    try:
+        _plt()
+    except ImportError:
+        return False
+    return True
+
+
+NO_PLOTS = ("matplotlib is not installed, so the report has no plots (confusion matrix, ROC, reliability diagram, "
+            "occlusion maps); pip install 'cxr-edge[train]' adds them")
+
+
 def _save(fig, path: Path) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,8 @@ from train.data import Split, load_part
 @dataclass
 class ConvertSettings:
     run_dir: Path
-    modes: list[str] = field(default_factory=lambda: ["int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32"])
+    # None: every mode (convert.export.MODES), or with report_only those whose files the run has
+    modes: list[str] | None = None
     max_drop: float = 1.0
     max_class_drop: float = 2.0
     auto: bool = False
@@ -70,6 +71,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
     point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
+    s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only))  # a missing file too: before any is rewritten
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
@@ -126,8 +128,6 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             from convert.export import export_mode
 
             export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
-        elif not path.is_file():
-            raise FileNotFoundError(f"{path} is missing; run cxr-convert without --report-only first")
         chosen = store_rule(path, point, val, classes) if point is not None else None
         for line in stored_rule_lines(path.name, chosen) if chosen else []:
             log(line)
@@ -188,6 +188,21 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
     write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
     return report, code
+
+
+def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool) -> list[str]:
+    """The modes to convert (``modes``, or all), or with ``report_only`` to score again: those given,
+    every one of whose files must be there, or else those whose files the run has."""
+    from convert.export import MODES
+
+    if not report_only:
+        return list(modes or MODES)
+    have = [m for m in modes or MODES if (run_dir / f"model_{m}.tflite").is_file()]
+    missing = [f"model_{m}.tflite" for m in modes or [] if m not in have]
+    if missing or not have:
+        raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
+                                "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
+    return have
 
 
 def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None) -> None:

@@ -100,10 +100,12 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if atypical is not None:
         for rec, a in zip(report["predictions"], atypical):
             rec["atypical"] = bool(a)
-    plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
-    plots.roc_curves(y, probs, classes, out_dir / "roc.png")
-    plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png")
-    md = [f"# {title}", "", DISCLAIMER, ""]
+    if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
+        plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
+        plots.roc_curves(y, probs, classes, out_dir / "roc.png")
+        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png")
+    report["plots"] = drawn
+    md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
     md += [headline(summary), ""]
@@ -129,8 +131,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                   else " (--threshold)") + f"; the section \"{classes[threshold[0]]} whenever ...\" below compares it "
                "with the most probable class.", ""]
     md += ["## Per class", "", *per_class_table(summary), "",
-           "## Confusion matrix", "", *confusion_table(summary, classes), "", "![confusion](confusion.png)", "",
-           "## ROC and calibration", "", "![roc](roc.png) ![reliability](reliability.png)", ""]
+           "## Confusion matrix", "", *confusion_table(summary, classes), "",
+           *(["![confusion](confusion.png)", "", "## ROC and calibration", "",
+              "![roc](roc.png) ![reliability](reliability.png)", ""] if drawn else [])]
     report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
     md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:
@@ -278,13 +281,15 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
         return md + ["No image was misclassified.", ""]
     titles = [f"{Path(files[m['index']]).name}\ntrue {classes[m['true']]}, said {classes[m['predicted']]} "
               f"{m['probability']:.2f}" for m in mistakes]
-    plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["heat"] for m in mistakes], titles,
-                         out_dir / "occlusion.png")
+    drawn = plots.available()
+    if drawn:
+        plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["heat"] for m in mistakes], titles,
+                             out_dir / "occlusion.png")
     md += ["Occlusion maps: red areas are those whose cover (a 16-pixel square of mean grey) most lowered the "
            "probability of the wrong answer, i.e. where the model found its evidence. Red on text, markers, "
            "borders or outside the lungs means the model reads the film's origin, not the disease. 'border' is "
            "the share of that evidence in the image's outer eighth (about 0.44 if it were spread evenly).", "",
-           "![occlusion](occlusion.png)", "", "| file | true | predicted | probability | border |",
+           *(["![occlusion](occlusion.png)", ""] if drawn else []), "| file | true | predicted | probability | border |",
            "|---|---|---|---:|---:|"]
     md += [f"| {r['file']} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {r['border_share']:.2f} |"
            for r in report["occlusion"]]

@@ -11,10 +11,13 @@ outcomes defeat that purpose without any error:
   flags most healthy films tells a reader little, and a device carrying it floods its users.
 
 Both are said on stderr and in the reports; nothing is refused, since either may be what a site
-wants after all.
+wants after all. A threshold chosen on films of its own class alone is another matter: nothing
+measures what it costs the other classes, so cxr-evaluate refuses to save it (check_site_films).
 """
 
 from __future__ import annotations
+
+import re
 
 # Below this cross-validated specificity the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
@@ -59,7 +62,11 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     if warn:
         out.append(warn)
     spec = cv.get("specificity")
-    if spec is not None and spec < SPECIFICITY_FLOOR:
+    if spec is None:  # no film of another class: nothing says what the rule costs them
+        n = d["chosen_films"]["n_positive"]
+        out.append(f"the rule {d['class']} whenever p >= {d['threshold']:.4g} was chosen on {n} films that are "
+                   + one_class_reason(d["class"], labels) + " before storing it (--save-model)")
+    elif spec < SPECIFICITY_FLOOR:
         others = "/".join(c for c in labels if c != d["class"])
         saved = f"{site['saved_to']} is saved, but its rule" if site.get("saved_to") else "the rule"
         out.append(f"{saved} {d['class']} whenever p >= {d['threshold']:.4g} has a cross-validated specificity of "
@@ -69,7 +76,38 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     return out
 
 
+def one_class_reason(cls: str, labels: list[str]) -> str:
+    """Why a threshold chosen on films of ``cls`` alone must not be stored, after "... films that are"."""
+    others = "/".join(c for c in labels if c != cls)
+    return (f"all {cls}: they hold no film of the other classes ({others}), so what the threshold costs them cannot "
+            "be measured (README: a Normal threshold chosen on 120 children's healthy films alone left a model finding "
+            "28 of 66 COVID films); add films of every class")
+
+
+def check_site_films(films: list[str], k: int, labels: list[str], where: str, saving: bool) -> None:
+    """Refuse (ValueError) to choose class k's threshold on a site's films (their labels, ``films``)
+    that hold none of class k, or, when the rule is to be saved, nothing but class k."""
+    cls, n = labels[k], len(films)
+    if cls not in films:
+        held = f"the one film in {where} is not {cls}" if n == 1 else f"none of the {n} films in {where} is {cls}"
+        raise ValueError(f"--operating-point: {held}, so there is no {cls} film to choose a threshold on; add {cls} films")
+    if saving and all(f == cls for f in films):
+        raise ValueError(f"--save-model: the {n} films in {where} are " + one_class_reason(cls, labels))
+
+
 def versus_sentence(d: dict, films: str) -> list[str]:
     """Report lines (Markdown) for a rule that is less sensitive than the most probable class; [] otherwise."""
     warn = less_sensitive_line(d, films)
     return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []
+
+
+def chosen_here_line(chosen_on: str | None, folder: str, rule: str) -> str | None:
+    """A warning when the stored rule (``rule``, in words) was chosen by cxr-evaluate on a folder of
+    this name (its metadata's ``chosen_on``: "films in NAME (N, cxr-evaluate)", the folder's
+    resolved name); None otherwise."""
+    m = re.fullmatch(r"films in (.+) \((\d+), cxr-evaluate\)", chosen_on or "")
+    if not m or m.group(1) != folder:
+        return None
+    return (f"the rule this model file carries, {rule}, was chosen on {chosen_on}, the folder scored here: on the films "
+            "it was fitted to, its sensitivity and specificity are optimistic; score films it was not chosen on (the "
+            "cross-validated figures cxr-evaluate --operating-point gave when it chose it are the honest estimate)")

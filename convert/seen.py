@@ -107,12 +107,12 @@ def split_beside(model: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def seen_keys(model: Path) -> tuple[str, Known] | None:
-    """(where the list came from, what it holds per part) for a model: what its file carries,
-    else the split.json beside it; None when neither is there."""
+def seen_keys(model: Path, name: str | None = None) -> tuple[str, Known] | None:
+    """(where the list came from, what it holds per part) for a model: what its file carries
+    (named ``name``, by default the file's name), else the split.json beside it; None when neither is there."""
     keys = carried(model)
     if keys is not None:
-        return f"{Path(model).name} (fingerprints inside the file)", keys
+        return f"{name or Path(model).name} (fingerprints inside the file)", keys
     path = split_beside(model)
     if path is None:
         return None
@@ -176,13 +176,24 @@ def copies_within(items: list[Item]) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def seen_parts(model: Path, items: list[Item], crops_in: str | None = None,
-               progress: bool = False) -> tuple[list[tuple[str, str] | None], str | None]:
+def model_names(models: list[Path]) -> list[str]:
+    """Names that tell the models apart in a message: their file names, else parent/name
+    (runA/model_int8.tflite, runB/model_int8.tflite), else their paths as given."""
+    for name in (lambda m: m.name, lambda m: f"{m.parent.name}/{m.name}", str):
+        names = [name(Path(m)) for m in models]
+        if len(set(names)) == len(names):
+            break
+    return names
+
+
+def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, progress: bool = False,
+               name: str | None = None) -> tuple[list[tuple[str, str] | None], str | None]:
     """For each item (with sha256 and near set, as train.data.scan sets them): (part, "bytes",
     "copy" or "crop") when the model's run used it or a copy of it in that part, else None; and
     where that was looked up (None: the model cannot be checked). ``crops_in``: the items' data
-    folder, to read the films found no other way again and search them for cropped copies."""
-    found = seen_keys(model)
+    folder, to read the films found no other way again and search them for cropped copies.
+    ``name``: the model's name in that (seen_keys)."""
+    found = seen_keys(model, name)
     if found is None:
         return [None] * len(items), None
     source, known = found
@@ -227,8 +238,8 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     when no model could be checked). ``crops_in``: also search for cropped copies (seen_parts)."""
     parts: list[tuple[str, str] | None] = [None] * len(items)
     sources = []
-    for model in models:
-        used, source = seen_parts(model, items, crops_in, progress)
+    for model, name in zip(models, model_names(models)):
+        used, source = seen_parts(model, items, crops_in, progress, name)
         if source is None:
             continue
         sources.append(source)

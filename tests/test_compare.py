@@ -140,3 +140,21 @@ def test_cxr_compare_by_a_manifest_column(tiny_run, tmp_path):
         assert sub["n"] == len(mine)
         assert sub["answers_changed"] == sum(r["answers_a"][k] != r["answers_b"][k] for k in mine)
     assert "## By view" in (out / "compare.md").read_text()
+
+
+def test_seen_film_messages_tell_two_files_of_one_name_apart(tiny_run, tmp_path):
+    import shutil
+
+    models = []
+    for run in ("runA", "runB"):  # away from the run folder: found by the fingerprints inside each file
+        (tmp_path / run).mkdir()
+        models.append(shutil.copy(tiny_run / "model_int8.tflite", tmp_path / run / "model_int8.tflite"))
+    res = CliRunner().invoke(compare_app, [*map(str, models), json.loads((tiny_run / "split.json").read_text())["data_dir"],
+                                           "--out", str(tmp_path / "c"), "--n-boot", "100", "--quiet", "--keep-seen"])
+    assert res.exit_code == 0, res.output
+    assert ("(found by runA/model_int8.tflite (fingerprints inside the file), runB/model_int8.tflite (fingerprints "
+            "inside the file)); kept (--keep-seen)") in res.output
+    from convert.seen import model_names
+
+    assert model_names([Path("a/m.tflite"), Path("b/n.tflite")]) == ["m.tflite", "n.tflite"]
+    assert model_names([Path("x/run/m.tflite"), Path("y/run/m.tflite")]) == ["x/run/m.tflite", "y/run/m.tflite"]
