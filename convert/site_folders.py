@@ -13,13 +13,13 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from edge.batch import IMAGE_SUFFIXES
+from edge.batch import is_image_file
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map
 from train.data import DataError, Item, class_folder_names, discover
 
 
 def _holds_images(folder: Path) -> bool:
-    return any(p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES for p in folder.iterdir())
+    return any(p.is_file() and is_image_file(str(p), p.name) for p in folder.iterdir())  # UID-named DICOMs too
 
 
 def _refuse_a_class_folder(data_dir: Path, folders: list[str], labels: list[str]) -> None:

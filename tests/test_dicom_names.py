@@ -165,3 +165,13 @@ def test_edge_classify_classifies_uid_named_dicom_in_a_mixed_folder(model_dir, t
     assert [a["file"] for a in answers] == [str(tmp_path / UID), str(tmp_path / "a.png")], p.stderr
     assert all("label" in a for a in answers) and p.returncode == 0, p.stderr
     assert "summary: 2 images: " in p.stderr
+
+
+def test_a_class_folder_of_uid_named_dicoms_given_for_its_parent_is_pointed_up(tmp_path):
+    from convert.site_folders import site_items
+
+    covid = tmp_path / "site" / "COVID"
+    covid.mkdir(parents=True)
+    (covid / UID).write_bytes(HEAD)
+    with pytest.raises(DataError, match=r"holds the images of one class \(COVID\) itself; give the folder above it"):
+        site_items(covid, ["COVID", "Normal"], None, "cxr-evaluate")
