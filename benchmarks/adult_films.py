@@ -42,11 +42,6 @@ def common_adult_test_films(runs: list[Path]) -> dict[str, str]:
     return {p: y for p, y in (common or {}).items() if p not in seen}
 
 
-def auroc(p_pos: np.ndarray, pos: np.ndarray) -> float:
-    a, b = p_pos[pos], p_pos[~pos]
-    return float(((a[:, None] > b[None, :]) + 0.5 * (a[:, None] == b[None, :])).mean())
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("runs", nargs="+", type=Path, help="run folders with model_int8.tflite and split.json")
@@ -54,6 +49,7 @@ def main() -> None:
     args = ap.parse_args()
     if not args.data.is_dir():
         sys.exit(f"{args.data} is absent: this benchmark needs cxr-dev")
+    from convert.roc import auroc
     from edge.batch import classify_files
     from edge.model import EdgeModel
 
@@ -72,7 +68,7 @@ def main() -> None:
         probs = np.stack([r.probabilities for r in results])
         said_covid = probs.argmax(1) == labels.index("COVID")
         sens, spec = said_covid[covid].mean(), (~said_covid[~covid]).mean()
-        print(f"| {run.parent.name}/{run.name} | {auroc(probs[:, labels.index('COVID')], covid):.3f} | {sens:.3f} | {spec:.3f} | "
+        print(f"| {run.parent.name}/{run.name} | {auroc(covid, probs[:, labels.index('COVID')]):.3f} | {sens:.3f} | {spec:.3f} | "
               f"{(sens + spec) / 2:.3f} |")
 
 

@@ -18,6 +18,7 @@ checked against the split.json of its run folder.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -150,13 +151,8 @@ def uncropped_codes(gray: np.ndarray) -> np.ndarray:
     from train.hygiene import copy_code
 
     h, w = gray.shape
-    codes = []
-    for top in CROP_MARGINS:
-        for bottom in CROP_MARGINS:
-            for left in CROP_MARGINS:
-                for right in CROP_MARGINS:
-                    pad = ((round(top * h), round(bottom * h)), (round(left * w), round(right * w)))
-                    codes.append(copy_code(np.pad(gray, pad, mode="edge")))
+    codes = [copy_code(np.pad(gray, ((round(top * h), round(bottom * h)), (round(left * w), round(right * w))), mode="edge"))
+             for top, bottom, left, right in itertools.product(CROP_MARGINS, repeat=4)]
     return np.frombuffer(b"".join(codes), np.uint8).reshape(-1, CODE)
 
 
@@ -219,15 +215,15 @@ def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: K
     todo = [k for k, found in enumerate(out) if found is None]
     bar = progress_bar(len(todo), "cropped copies", progress)
     for k in todo:
+        bar.update(1)
+        path = data_dir / items[k].path
         try:
-            path = data_dir / items[k].path
             codes = uncropped_codes(load_bytes(path.read_bytes(), path))
         except (OSError, ImageError):
-            codes = None  # unreadable now: scored as it is, as the rest of the check does
-        hit = [p for p in SEEN_PARTS if codes is not None and nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
+            continue  # unreadable now: scored as it is, as the rest of the check does
+        hit = [p for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
         if hit:
             out[k] = (hit[0], "crop")
-        bar.update(1)
     bar.close()
 
 
@@ -272,7 +268,7 @@ _FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy"}
 def _how(note: dict) -> str:
     kinds = [f"{n} as {what}" for n, what in ((note.get("copies"), "resized or re-encoded copies"),
                                                (note.get("cropped"), "cropped copies")) if n]
-    return f", {kinds[0].replace(' as ', ' of them as ', 1)}{''.join(' and ' + k for k in kinds[1:])}" if kinds else ""
+    return ", " + " and ".join(kinds).replace(" as ", " of them as ", 1) if kinds else ""
 
 
 def seen_line(note: dict | None) -> str:

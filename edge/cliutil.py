@@ -56,8 +56,9 @@ def folder_problem(path: str | Path) -> str | None:
 
 
 def _plain(e: BaseException) -> str:
-    """An OSError as a user reads it: "cannot write X: it is a file, not a folder" rather than
-    "[Errno 17] File exists: 'X'" (mkdir of a path that is a file); others as they are."""
+    """An OSError as a user reads it: "X is a file; a folder is needed there" rather than
+    "[Errno 17] File exists: 'X'" (mkdir of a path that is a file), "X: No space left on device"
+    rather than "[Errno 28] ..."; messages of our own as they are."""
     if not isinstance(e, OSError) or e.filename is None or not e.strerror or str(e) != \
             f"[Errno {e.errno}] {e.strerror}: {e.filename!r}":  # a message of ours already
         return str(e)

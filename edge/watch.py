@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from edge.batch import has_dicom_magic, is_image_name, may_be_dicom_name
+from edge.batch import is_image_file, is_image_name, may_be_dicom_name
 
 Stamp = tuple[int, int]  # (size, mtime in ns)
 # a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
@@ -106,7 +106,7 @@ class Watcher:
             if self.done.get(path) == stamp:
                 continue
             if self.pending.get(path) == stamp and stamp[0] > 0:
-                if is_image_name(os.path.basename(path)) or has_dicom_magic(path):
+                if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
                     ready.append(path)
                 self.done[path] = stamp  # a verdict of not DICOM stands until the file changes
             else:

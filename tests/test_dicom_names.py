@@ -95,8 +95,8 @@ def test_the_watcher_hands_out_a_uid_named_dicom_once_settled_and_reads_others_o
     dcm = tmp_path / UID
     dcm.write_bytes(HEAD[:100])                             # a copy under way: no magic yet
     sniffed = []
-    real = watch_module.has_dicom_magic
-    monkeypatch.setattr(watch_module, "has_dicom_magic", lambda p: sniffed.append(os.path.basename(p)) or real(p))
+    real = batch.has_dicom_magic
+    monkeypatch.setattr(batch, "has_dicom_magic", lambda p: sniffed.append(os.path.basename(p)) or real(p))
     assert w.poll() == [] and sniffed == []                 # first sight: not read before it settles
     with dcm.open("ab") as f:
         f.write(HEAD[100:])

@@ -15,7 +15,6 @@ import math
 import numpy as np
 
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio ~ 0.618
-TEMPERATURE_BOUNDS = (0.05, 20.0)
 NO_SIGNAL = 0.01  # nats a film: information_gain below it says the model has learnt nothing usable
 
 
@@ -64,7 +63,7 @@ def nll(logits: np.ndarray, y_true: np.ndarray, temperature: float = 1.0) -> flo
 def fit_temperature(
     logits: np.ndarray,
     y_true: np.ndarray,
-    bounds: tuple[float, float] = TEMPERATURE_BOUNDS,
+    bounds: tuple[float, float] = (0.05, 20.0),
 ) -> float:
     """Temperature T in ``bounds`` minimising the NLL of held-out ``logits``.
 
@@ -110,4 +109,3 @@ def information_gain(logits: np.ndarray, y_true: np.ndarray, temperature: float)
         return float("nan")
     share = np.bincount(y, minlength=z.shape[1]) / y.size
     return float(-np.log(share[y]).mean() - nll(z, y, temperature))
-
