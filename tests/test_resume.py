@@ -27,7 +27,9 @@ def test_an_interrupted_ensemble_resumes_from_its_finished_members(tiny_run, tmp
     code = ("import json, sys; from train.run import TrainSettings, run_training; "
             "run_training(TrainSettings(**json.loads(sys.argv[1])))")
     proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(settings)], cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)},
+                            # a suite started in the background inherits an ignored SIGINT: give the child the default
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 240
     while not (members / "member-1.json").is_file() and proc.poll() is None and time.time() < deadline:
         time.sleep(0.05)
