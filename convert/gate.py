@@ -12,25 +12,26 @@ import numpy as np
 from convert.metrics import agreement, to_jsonable
 
 
-# Below this many films of a class, one film moves its sensitivity by more than 5 points: the
-# gate's limits (1 point of accuracy, 2 per class by default) are then finer than the data can show.
-MIN_TEST_FILMS = 20
-
-
 def points_text(v: float) -> str:
     """'1 point', '2 points', '0.5 points'."""
     return f"{v:g} point" + ("" if v == 1 else "s")
 
 
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def resolution_note(counts: dict[str, int], max_class_drop: float) -> str | None:
-    """One sentence when a class has too few test films for the gate to tell a 1-point change from
-    chance: a film there moves its sensitivity by 100/n points. The gate itself is unchanged."""
-    small = {c: n for c, n in counts.items() if 0 < n < MIN_TEST_FILMS}
+    """One sentence when a class has so few test films that one film changing class moves its
+    sensitivity by more than the gate allows (100/n > max_class_drop points): the gate then fails on
+    a single film, which chance alone can move. The gate itself is unchanged."""
+    small = {c: n for c, n in counts.items() if n > 0 and 100 / n > max_class_drop + 1e-9}
     if not small:
         return None
-    each = " and ".join(f"{c} sensitivity by {100 / n:.1f} points ({n} test films)" for c, n in small.items())
-    return (f"one film moves {each}, so the gate (at most {points_text(max_class_drop)} per class) cannot resolve a change "
-            "of 1 point there; its pass or fail says little until the test split has more films")
+    each = _and([f"{c} sensitivity by {100 / n:.1f} points ({n} test films)" for c, n in small.items()])
+    return (f"one film moves {each}, more than the gate allows a class ({points_text(max_class_drop)}): the gate fails "
+            "if the quantized file misses a single film of it more, so its pass or fail says little until the test split "
+            "has more films")
 
 
 def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: float) -> dict:

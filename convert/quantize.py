@@ -150,7 +150,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         report["models"][mode] = entry
         verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
         log(f"{mode}: accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
-            f"agreement {entry['agreement']['class_agreement']:.3f}, {entry['size_bytes']:,} bytes, gate {verdict}")
+            f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
     fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
     for mode in s.modes:
         if fp32:  # the model proper, without the metadata and self-test appended to every file
@@ -213,6 +213,7 @@ def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, a
         path = run_dir / f"model_{mode}.tflite"
         stamp_card(path, validation_card(report, mode, data_name, audit))
         report["models"][mode]["size_bytes"] = path.stat().st_size
+        log(f"wrote {path.name}: {path.stat().st_size:,} bytes")
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

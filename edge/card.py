@@ -95,7 +95,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      + (f" leaves out the {seen['train'] + seen['val']} films it was trained or validated on: this "
                         "file carries their fingerprints)." if seen else ")."))
     d = meta.get("decision")
-    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable class"
+    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable of the other classes"
                  if d else "Labels: the most probable class (no stored rule).")
     lines.append(NOT_A_DEVICE)
     return "\n".join(lines)

@@ -88,7 +88,7 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     assert "COVID sensitivity 0.955 (0.875-0.984), specificity 0.804 (0.682-0.887)" in text
     assert "Held-out source hannover (n = 51" in text and "COVID sensitivity 1.000 (0.930-1.000)" in text
     assert "balanced accuracy 0.66 (chance 0.5), e.g. source kermany: 100% Normal (n = 120)" in text
-    assert "Labels: COVID whenever p(COVID) >= 0.247" in text
+    assert "Labels: COVID whenever p(COVID) >= 0.247, else the most probable of the other classes" in text
     # A class absent from a set has no figure, not a crash.
     none = _meta()
     none["validation"]["test"]["per_class"]["Normal"]["sensitivity"] = [None, None, None]
