@@ -90,9 +90,21 @@ def headline(r: dict) -> str:
             f"(McNemar p = {r['mcnemar_p']:.3g}); {r['answers_changed']} of {r['n']} answers differ")
 
 
+def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str | None, ignored: object = None) -> str:
+    """How a model labelled the films, in words: its stored rule (where it was chosen, if known), or
+    the most probable class (``ignored``: a stored rule that --most-probable set aside)."""
+    if rule is None:
+        return "labels by the most probable class" + (" (its stored rule ignored: --most-probable)" if ignored else "")
+    k, t = rule
+    return (f"labels by its stored rule: {labels[k]} whenever p({labels[k]}) >= {t:.4g}, else the most probable of the "
+            "other classes" + (f"; chosen on {chosen_on}" if chosen_on else "") + " (--most-probable ignores it)")
+
+
 def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
     """compare.md: the verdict first, then per class, then where the answers moved."""
-    md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "", headline(r) + ".", "",
+    md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "",
+          *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
+            if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])), "", headline(r) + ".", "",
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it.", "",
           "| class | n | sensitivity A | sensitivity B | B - A (points, 95% CI) | right only by A | right only by B |",

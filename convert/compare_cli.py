@@ -76,14 +76,28 @@ def compare(
 
             check_columns(data_dir, columns)
         items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet)
+        from convert.rule_notes import chosen_here_line
+
+        names = model_names([model_a, model_b])  # as the seen-film note names them
+        here = Path(data_dir).resolve().name
+        rules = [None if most_probable else info.get("decision") for info in (info_a, info_b)]
+        labelling = [cmp.labelling(info["labels"], rule, info.get("decision_chosen_on"), most_probable and info.get("decision"))
+                     for info, rule in zip((info_a, info_b), rules)]
+        optimistic = []
+        for who, name, info, rule, words in zip("AB", names, (info_a, info_b), rules, labelling):
+            if rule is not None:  # the answers are not the most probable class: say so, as edge-classify does
+                print(f"cxr-compare: {who} ({name}) {words}", file=sys.stderr)
+                if line := chosen_here_line(info.get("decision_chosen_on"), here,
+                                            f"{info['labels'][rule[0]]} whenever p >= {rule[1]:.4g}"):
+                    optimistic.append(f"{who}: {line}")
+                    print(f"cxr-compare: warning: {who}: {line}", file=sys.stderr)
         answers, scans = [], {}
-        for predict, info in ((predict_a, info_a), (predict_b, info_b)):
+        for predict, info, rule in ((predict_a, info_a, rules[0]), (predict_b, info_b, rules[1])):
             key = repr(sorted(info["preprocess"].items()))  # read the films once when both models see them alike
             if key not in scans:
                 scans[key] = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
             res = scans[key]
             probs = predict(res.x)[:, [info["labels"].index(c) for c in labels]]  # B's columns in A's order
-            rule = None if most_probable else info.get("decision")
             if rule is not None:
                 rule = (labels.index(info["labels"][rule[0]]), rule[1])
             answers.append(labels_for(probs, rule))
@@ -99,6 +113,8 @@ def compare(
         files, y, answers = [f for f, d in zip(files, drop) if not d], y[~drop], [a[~drop] for a in answers]
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
+                 labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic,
+                 rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
@@ -108,7 +124,6 @@ def compare(
             r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot)
                        for c, v in group_values(data_dir, files, columns, "cxr-compare").items()}
         write_json(out_dir / "compare.json", r)
-        names = model_names([model_a, model_b])  # as the seen-film note names them
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, groups in r.get("by", {}).items():
             md += cmp.group_markdown(c, groups)
@@ -118,6 +133,13 @@ def compare(
     print(cmp.headline(r))
     print(f"report: {out_dir / 'compare.md'}")
     raise typer.Exit(1 if skipped else 0)
+
+
+def _rule_json(info: dict, rule: tuple[int, float] | None) -> dict | None:
+    """The stored rule a model labelled by, for compare.json (None: the most probable class)."""
+    if rule is None:
+        return None
+    return {"class": info["labels"][rule[0]], "threshold": rule[1], "chosen_on": info.get("decision_chosen_on")}
 
 
 def compare_main() -> None:

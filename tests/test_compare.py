@@ -158,3 +158,43 @@ def test_seen_film_messages_tell_two_files_of_one_name_apart(tiny_run, tmp_path)
 
     assert model_names([Path("a/m.tflite"), Path("b/n.tflite")]) == ["m.tflite", "n.tflite"]
     assert model_names([Path("x/run/m.tflite"), Path("y/run/m.tflite")]) == ["x/run/m.tflite", "y/run/m.tflite"]
+
+
+def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_these_films(tiny_run, tmp_path):
+    """A file carrying a site's threshold is scored with it, as on the device: the report must say so,
+    and a rule chosen on the very folder compared makes that model's figures optimistic."""
+    import shutil
+
+    from convert.evaluate_cli import evaluate_app
+
+    site, saved = tmp_path / "my_site", tmp_path / "site.tflite"
+    shutil.copytree(json.loads((tiny_run / "split.json").read_text())["data_dir"], site)
+    original = tiny_run / "model_int8.tflite"
+    r = CliRunner().invoke(evaluate_app, [str(original), str(site), "--operating-point", "COVID=0.9", "--save-model",
+                                          str(saved), "--out", str(tmp_path / "r"), "--keep-seen", "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+
+    def run(*extra: str, data: Path = site) -> tuple[str, dict, str]:
+        out = tmp_path / f"c{len(list(tmp_path.glob('c*')))}"
+        res = CliRunner().invoke(compare_app, [str(original), str(saved), str(data), "--out", str(out), "--n-boot", "100",
+                                               "--quiet", "--keep-seen", *extra])
+        assert res.exit_code == 0, res.output
+        return res.output, json.loads((out / "compare.json").read_text()), (out / "compare.md").read_text()
+
+    said, r, md = run()
+    assert "cxr-compare: B (site.tflite) labels by its stored rule: COVID whenever p(COVID) >= " in said
+    assert "cxr-compare: warning: B: the rule this model file carries, COVID whenever p >= " in said
+    assert "was chosen on films in my_site (32, cxr-evaluate), the folder scored here" in said
+    assert "- A (model_int8.tflite) labels by the most probable class." in md
+    assert "- B (site.tflite) labels by its stored rule: COVID whenever p(COVID) >= " in md
+    assert "chosen on films in my_site (32, cxr-evaluate)" in md
+    assert "- **Warning:** B: the rule this model file carries" in md and len(r["rule_warnings"]) == 1
+    assert r["rule_a"] is None and r["rule_b"]["class"] == "COVID" and 0 < r["rule_b"]["threshold"] < 1
+
+    shutil.copytree(site, tmp_path / "other_site")
+    said, r, _ = run(data=tmp_path / "other_site")
+    assert "labels by its stored rule" in said and "the folder scored here" not in said  # another folder
+    said, r, md = run("--most-probable")
+    assert "stored rule" not in said and r["rule_b"] is None
+    assert "- B (site.tflite) labels by the most probable class (its stored rule ignored: --most-probable)." in md
