@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -63,16 +64,55 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
 
 
 
-def test_without_tensorflow_the_workstation_commands_say_so_with_exit_2():
+def _train_when_importing_tensorflow_raises(error: str) -> subprocess.CompletedProcess:
+    """cxr-train in a child whose import of tensorflow raises ``error`` (Python source)."""
     block = ("import sys\n"
              "class NoTF:\n"
              "    def find_spec(self, name, path=None, target=None):\n"
-             "        if name.split('.')[0] in ('tensorflow', 'keras'): raise ImportError(name)\n"
+             f"        if name.split('.')[0] in ('tensorflow', 'keras'): raise {error}\n"
              "sys.meta_path.insert(0, NoTF())\n"
              "sys.argv[0] = 'cxr-train'\n"
              "from train.cli import train_main; train_main()\n")
-    r = subprocess.run([sys.executable, "-c", block, "--data", "synthetic", "--out", "x"], capture_output=True, text=True,
-                       timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run([sys.executable, "-c", block, "--data", "synthetic", "--out", "x"], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_without_tensorflow_the_workstation_commands_say_so_with_exit_2():
+    r = _train_when_importing_tensorflow_raises("ModuleNotFoundError(name, name=name)")  # what Python raises: absent
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip() == ("cxr-train: error: this command needs TensorFlow: pip install 'cxr-edge[train]' "
                                 "(the device part, edge-classify, does not)")
+
+
+def test_a_broken_tensorflow_or_a_ctrl_c_while_importing_it_is_not_called_absent():
+    r = _train_when_importing_tensorflow_raises("ImportError('libcudart.so.12: cannot open shared object file')")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == ("cxr-train: error: TensorFlow is installed but could not be imported: "
+                                "libcudart.so.12: cannot open shared object file")
+    r = _train_when_importing_tensorflow_raises("KeyboardInterrupt")
+    assert r.returncode == 130, r.stderr
+    assert r.stderr.strip() == "cxr-train: interrupted while loading TensorFlow; nothing was written"
+
+
+def test_progress_bars_are_drawn_on_a_terminal_only(monkeypatch):
+    """A bar written to a log file is every redraw joined by carriage returns (~10 KB a bar)."""
+    import io
+
+    pytest.importorskip("tqdm")
+    from train.progress import progress_bar
+
+    class Stream(io.StringIO):
+        def __init__(self, tty: bool):
+            super().__init__()
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    for tty, drawn in ((True, True), (False, False)):
+        stream = Stream(tty)
+        monkeypatch.setattr(sys, "stderr", stream)
+        bar = progress_bar(10, "reading images", enabled=True)
+        bar.update(10)
+        bar.close()
+        assert ("reading images" in stream.getvalue()) == drawn

@@ -17,15 +17,24 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def load_tensorflow() -> None:
-    """Import TensorFlow and Keras once, quietly; later imports are free and silent."""
+    """Import TensorFlow and Keras once, quietly; later imports are free and silent.
+
+    Its failures are told apart, since fd 2 is silenced while they happen: absent (the [train]
+    extra is not installed), present but broken (a missing shared library, a wrong numpy), and a
+    Ctrl-C during the few seconds of the import."""
     if "tensorflow" in sys.modules:
         return
+    prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "cxr-edge"
     try:
         with silenced_fd(2):
             import tensorflow  # noqa: F401
             import keras  # noqa: F401
-    except ImportError:
-        prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "cxr-edge"
-        print(f"{prog}: error: this command needs TensorFlow: pip install 'cxr-edge[train]' (the device part, "
-              "edge-classify, does not)", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted while loading TensorFlow; nothing was written", file=sys.stderr)
+        raise SystemExit(130) from None
+    except ImportError as e:
+        absent = isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] in ("tensorflow", "keras")
+        print(f"{prog}: error: " + ("this command needs TensorFlow: pip install 'cxr-edge[train]' (the device part, "
+                                    "edge-classify, does not)" if absent else
+                                    f"TensorFlow is installed but could not be imported: {e}"), file=sys.stderr)
         raise SystemExit(2) from None  # a usage error, as the README's exit codes say
