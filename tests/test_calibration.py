@@ -80,3 +80,20 @@ def test_fit_temperature_near_one_for_calibrated_logits():
 def test_fit_temperature_degenerate_inputs():
     assert fit_temperature(np.array([[3.0, 0.0]]), np.array([0])) == 1.0
     assert fit_temperature(np.array([[3.0, 0.0], [2.0, 1.0]]), np.array([0, 0])) == 1.0
+
+
+def test_a_temperature_fitted_on_validation_films_all_right_is_said_to_be_no_calibration():
+    """Validation films all right: sharpening only ever lowers their NLL, so the fit stops wherever
+    the NLL underflows and the device's probabilities become 0 or 1."""
+    from train.calibration import unconstrained_note
+
+    y = np.array([0, 1] * 20)
+    separated = np.where(np.eye(2)[y] > 0, 3.0, -3.0)
+    t = fit_temperature(separated, y)
+    assert t < 0.5  # sharpened, though the search stops short of its bound on the flat
+    assert unconstrained_note(separated, y, t).startswith(
+        "the model got all 40 validation films right, so calibration had no wrong answer to weigh")
+    wrong = separated.copy()
+    wrong[0] = wrong[0][::-1]  # one film wrong: the fit has something to weigh
+    assert unconstrained_note(wrong, y, fit_temperature(wrong, y)) is None
+    assert unconstrained_note(separated[y == 0], y[y == 0], 1.0) is None  # one class: the fit leaves T at 1

@@ -60,6 +60,20 @@ def nll(logits: np.ndarray, y_true: np.ndarray, temperature: float = 1.0) -> flo
     return float(-logp[np.arange(y.size), y].mean())
 
 
+def unconstrained_note(logits: np.ndarray, y_true: np.ndarray, temperature: float) -> str | None:
+    """Why the temperature fitted on these validation answers is no calibration, or None.
+
+    When every validation film is right, every sharpening lowers their NLL: the fit runs towards
+    its lower bound and stops wherever the NLL underflows, and the device's probabilities come out
+    near 0 or 1 whatever the film. (A model without signal is information_gain's case.)"""
+    z, y = _validate(logits, y_true)
+    if y.size < 2 or np.unique(y).size < 2 or np.any(z.argmax(1) != y):
+        return None
+    return (f"the model got all {y.size} validation films right, so calibration had no wrong answer to weigh against "
+            f"sharpening its probabilities (temperature {temperature:.2g}): expect answers near 0 or 1 whatever the "
+            "film. Calibration needs validation films it gets wrong: more, or harder, films")
+
+
 def fit_temperature(
     logits: np.ndarray,
     y_true: np.ndarray,

@@ -140,7 +140,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
     """One training run (a model, an ensemble, or a student of ``s.teacher``) into ``s.out``."""
-    from train.calibration import NO_SIGNAL, fit_temperature, information_gain, nll
+    from train.calibration import NO_SIGNAL, fit_temperature, information_gain, nll, unconstrained_note
     from train.models import CHANNELS, average_logits, build, inference_copy
 
     t0 = time.time()
@@ -210,6 +210,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "validation": {"accuracy": val_acc, "nll_before": nll(val_logits, ys["val"], 1.0),
                        "nll_after": nll(val_logits, ys["val"], temperature),
                        "information_gain": information_gain(val_logits, ys["val"], temperature),
+                       "temperature_note": unconstrained_note(val_logits, ys["val"], temperature),
                        "member_accuracy": [float((logits_of(m, arrays["val"]).argmax(1) == ys["val"]).mean())
                                            for m in members]},
         "best_epoch": [h["best_epoch"][0] for h in histories],
@@ -225,6 +226,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     }
     write_json(out / "run.json", run)
     clear_members(out)
+    if run["validation"]["temperature_note"]:
+        log(f"warning: {run['validation']['temperature_note']}")
     if run["validation"]["information_gain"] < NO_SIGNAL:
         log(f"warning: on the validation films the model's answers tell no more than how common each class is "
             f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.1f}: every answer near the "
