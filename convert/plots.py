@@ -11,11 +11,16 @@ from edge.atomic import atomic_path
 
 
 def _plt():
+    import warnings
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # A file or class name in a script the font lacks (CJK, say) is drawn as boxes; matplotlib's
+    # two-line warning per glyph would bury the command's own messages.
+    warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
     return plt
 
 
