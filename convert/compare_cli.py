@@ -53,7 +53,7 @@ def compare(
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
     from convert.seen import leave_out_seen, model_names
-    from edge.atomic import write_json, write_text
+    from edge.atomic import staged_folder, write_json, write_text
     from edge.decision import labels_for
     from edge.preprocess import PreprocessConfig
     from train.data import DataError, scan
@@ -123,11 +123,12 @@ def compare(
 
             r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot)
                        for c, v in group_values(data_dir, files, columns, "cxr-compare").items()}
-        write_json(out_dir / "compare.json", r)
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, groups in r.get("by", {}).items():
             md += cmp.group_markdown(c, groups)
-        write_text(out_dir / "compare.md", "\n".join(md))
+        with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
+            write_json(stage / "compare.json", r)
+            write_text(stage / "compare.md", "\n".join(md))
     for bad in skipped:
         print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
     print(cmp.headline(r))

@@ -1,7 +1,8 @@
 """Write outputs atomically: a temporary file in the same folder, fsync, then rename.
 
 A killed run or a full disk leaves either the old file or none, never a half-written model or
-report; the temporary file is removed on failure.
+report; the temporary file is removed on failure. A set of files that belong together (a report
+and its plots) is written into a staging folder first and moved in at the end (staged_folder).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -38,6 +40,30 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             # Name the file the user asked for, not our temporary one: "No space left on device: 'run/model.keras'".
             raise OSError(e.errno, e.strerror, str(path)) from e
         raise
+
+
+@contextmanager
+def staged_folder(folder: str | Path, last: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Yield a hidden folder inside ``folder`` to write a set of outputs into (a report and its
+    plots); they replace the files of the same names in ``folder`` only if the block succeeds.
+
+    Each file alone is atomic anyway; this keeps a set together, so an interrupted rewrite does not
+    leave new plots beside an old report that contradicts them. The moves are renames within one
+    file system (no space needed), the names in ``last`` (the report that points at the rest) at the end.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stage = folder / f".staging-{secrets.token_hex(8)}"
+    try:
+        stage.mkdir()
+        yield stage
+        files = [p for p in stage.rglob("*") if p.is_file()]
+        for src in sorted(files, key=lambda p: (p.relative_to(stage).as_posix() in last, p.as_posix())):
+            dst = folder / src.relative_to(stage)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:

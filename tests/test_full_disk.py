@@ -203,3 +203,28 @@ def test_edge_classify_explain_on_a_full_disk_keeps_every_label(tiny_run, tmp_pa
     assert "0 map(s)" in r.stderr and "Traceback" not in r.stderr
     assert "summary: 3 images: " in r.stderr and r.stderr.count("; 3 failed") == 1  # each film counted once
     assert list(maps.iterdir()) == []
+
+
+def test_a_staged_set_replaces_the_old_files_together_or_not_at_all(tmp_path, monkeypatch):
+    """A report and its plots: a Ctrl-C while they are written leaves the old set whole, not new
+    plots beside an old report that contradicts them."""
+    from edge.atomic import staged_folder, write_text
+
+    out = tmp_path / "report"
+    out.mkdir()
+    for name in ("report.md", "plot.png", "kept.txt"):
+        (out / name).write_text("old")
+    with pytest.raises(KeyboardInterrupt):
+        with staged_folder(out, last=("report.md",)) as stage:
+            write_text(stage / "plot.png", "new")
+            raise KeyboardInterrupt  # a Ctrl-C before the report is written
+    assert {p.name: p.read_text() for p in out.iterdir()} == {"report.md": "old", "plot.png": "old", "kept.txt": "old"}
+    moved, real_replace = [], os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (moved.append(Path(b).name), real_replace(a, b))[1])
+    with staged_folder(out, last=("report.md",)) as stage:
+        write_text(stage / "report.md", "new")
+        write_text(stage / "plot.png", "new")
+        write_text(stage / "maps" / "a.png", "new")
+    assert moved[-1] == "report.md"  # the report that points at the others comes last
+    assert {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*") if p.is_file()} == \
+        {"report.md": "new", "plot.png": "new", "maps/a.png": "new", "kept.txt": "old"}
