@@ -9,14 +9,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 import typer
 
-from edge.batch import Result, classify_files, expand_inputs, why_no_images
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, folder_problem, one_line_errors
+from edge.batch import Result, classify_files
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, folder_problem, one_line_errors, written_to_stdout
 from edge.decision import describe, parse_threshold, ranking
-from edge.output import Tally, print_selftest, writer_for
+from edge.inputs import gather
+from edge.output import Tally, print_selftest, shown, writer_for
+from edge.runtime import MAX_THREADS
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -31,7 +33,9 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "Classify chest X-ray images (PNG, JPEG, 16-bit PNG, DICOM with the [dicom] extra) with a "
         "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability. "
         "Give files, folders (their images are classified in name order) or '-' to read paths "
-        "from standard input. Exit code: 0 all classified, 1 some files failed (the rest are "
+        "from standard input (one a line, or NUL-separated as find -print0 gives them). In the text output a file name "
+        "holding a control character (newline, tab) or starting with a double quote is printed as a JSON "
+        "string (\"scan\\n1.png\"). Exit code: 0 all classified, 1 some files failed (the rest are "
         "still classified), 2 usage or model error.\n\n"
         "Each image is also checked against the layout of the training images (edge.typicality): "
         "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
@@ -52,11 +56,17 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical, "
-                                                       "rule (when a threshold rule chose the label)} or {file, error}."),
-    csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
+                                                       "(null: the file has no input check), rule (when a threshold rule "
+                                                       "chose the label), top_k (with --top-k above 1), map and "
+                                                       "evidence_at_border, or map_error (with --explain)} or {file, error}."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class, "
+                                                     "atypical (1/0, empty: not checked), error, with --explain map, "
+                                                     "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
+                                                     "threshold rule chose the label, else empty)."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
-    threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help="Interpreter threads (default: the runtime's choice)."),
+    threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
+                                                                                  "(default: the runtime's choice)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk folders recursively."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata "
                                                                 "(it then runs uncalibrated, with no input check). For a cxr-edge file "
@@ -103,9 +113,19 @@ def main(
 
     if json_out and csv_out:
         raise _fail("choose one of --json and --csv")
+    if threads is not None and threads > MAX_THREADS:
+        raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this device has {os.cpu_count() or 'an unknown number of'} cores)")
+    names = [s.strip() for s in labels.split(",")] if labels else None
+    if names:
+        from edge.model import check_label_names
+
+        try:
+            check_label_names(names)
+        except ValueError as e:
+            raise _fail(str(e))
     with one_line_errors("edge-classify", debug, expected=()):
         try:
-            m = EdgeModel(model, threads=threads, labels=[s.strip() for s in labels.split(",")] if labels else None)
+            m = EdgeModel(model, threads=threads, labels=names)
         except (ModelFileError, RuntimeMissing) as e:
             if debug:
                 raise
@@ -116,12 +136,14 @@ def main(
             print(f"edge-classify: warning: --labels renames the classes stored in {model}: {','.join(m.renamed_from)} "
                   f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
         if info:
-            print(json.dumps(m.info(), indent=2, default=str))
+            with written_to_stdout("edge-classify"):
+                print(json.dumps(m.info(), indent=2, default=str))
             raise typer.Exit(EXIT_OK)
         if card:
             from edge.card import card_text
 
-            print(card_text(m.meta, Path(model).name))
+            with written_to_stdout("edge-classify"):
+                print(card_text(m.meta, Path(model).name))
             raise typer.Exit(EXIT_OK)
         if selftest:
             try:
@@ -130,7 +152,8 @@ def main(
                 if debug:
                     raise
                 raise _fail(str(e))
-            print_selftest(result, json_out)
+            with written_to_stdout("edge-classify"):
+                print_selftest(result, json_out)
             raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
         if refuse_atypical and m.typicality is None:
             raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
@@ -171,13 +194,11 @@ def main(
                 raise _fail(f"--watch takes folders; not a folder: {', '.join(bad)}")
             paths, missing = [], []
         else:
-            args = list(_stdin_paths(images))
-            paths, missing = expand_inputs(args, recursive=recursive)
-            if not paths and not missing:  # nothing classified must not look like success (cron, pipes)
-                named = [a for a in images if a != "-"]
-                raise _fail(why_no_images(args, recursive, "-" in images and len(args) == len(named)), EXIT_SOME_FAILED)
+            paths, missing, nothing = gather(images, recursive)  # missing: also folders without images
+            if nothing:  # nothing classified must not look like success (cron, pipes)
+                raise _fail(nothing, EXIT_SOME_FAILED)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
-        width = max((len(p) for p in paths), default=0) if sys.stdout.isatty() else 0
+        width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                          explain is not None)
         total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
@@ -190,7 +211,7 @@ def main(
                     r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
                                atypical=True)
                 elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
-                    print(f"edge-classify: warning: {r.file}: does not look like the chest X-rays this model was trained on "
+                    print(f"edge-classify: warning: {shown(r.file)}: does not look like the chest X-rays this model was trained on "
                           "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
                 label, failed, mapped = None, r.error is not None, False
                 if not failed:
@@ -201,7 +222,8 @@ def main(
                                                          explain, taken)
                             mapped = True
                         except Exception as e:  # the label stands; only its map is missing
-                            print(f"edge-classify: {r.file}: no map written ({e})", file=sys.stderr)
+                            r.explanation = {"map_error": f"no map written ({e})"}
+                            print(f"edge-classify: {shown(r.file)}: {r.explanation['map_error']}", file=sys.stderr)
                             failed = True
                 for t in (total, recent):
                     t.images += 1
@@ -210,8 +232,8 @@ def main(
                     t.maps += mapped
                     if label is not None:
                         t.labelled[m.labels[label]] += 1
-                writer(r)
-                sys.stdout.flush()  # a watched folder's answers must not wait in a buffer
+                with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
+                    writer(r)
                 if watch and tally_every and recent.images >= tally_every:
                     print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                     recent = Tally()
@@ -235,14 +257,6 @@ def main(
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if total.failed else EXIT_OK)
-
-
-def _stdin_paths(args: list[str]) -> Iterator[str]:
-    for a in args:
-        if a == "-":
-            yield from (line.rstrip("\n") for line in sys.stdin if line.strip())
-        else:
-            yield a
 
 
 def _reconfigure_streams() -> None:

@@ -69,6 +69,31 @@ def _plain(e: BaseException) -> str:
     return f"{e.filename}: {e.strerror}"
 
 
+def stdout_failed(prog: str, e: OSError) -> typer.Exit:
+    """Say that the answers could not be written to standard output (`> /dev/full`, a full disk,
+    `ulimit -f`), in words, and return the Exit (code 2) to raise. Standard output is then pointed
+    at /dev/null, so that Python's last flush does not fail again with a traceback."""
+    reason = e.strerror or str(e)
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # a stream without a descriptor (a test's capture): nothing to flush later
+        pass
+    return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}")
+
+
+@contextmanager
+def written_to_stdout(prog: str) -> Iterator[None]:
+    """Writes to standard output inside the block that fail (but for a closed pipe: see
+    :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise stdout_failed(prog, e) from None
+
+
 @contextmanager
 def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
                     writes_to: Iterable[str | Path] = (), on_interrupt: str = "") -> Iterator[None]:

@@ -30,14 +30,21 @@ class EdgeModel:
         self.path = Path(path)
         flatbuffer, meta, self.files = md.read(self.path)
         Interpreter, self.runtime = interpreter_class()
+        dynamic = None
         try:
             with silenced_fd(2):
                 self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
-                self.interpreter.allocate_tensors()
+                dynamic = _dynamic_input(self.interpreter)
+                if dynamic is None:  # allocating a dynamic input often fails, and says nothing useful
+                    self.interpreter.allocate_tensors()
         except Exception as e:  # every runtime raises its own types
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             hint = "" if meta else "; the file may be truncated or damaged"
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
+        if dynamic is not None:
+            raise ModelFileError(
+                f"{self.path}: its input shape {dynamic} is dynamic (-1: any size); edge-classify needs a fixed input "
+                "of (1, size, size, 1 or 3): convert the model with a fixed image size")
         try:
             # before --labels renames anything: the rule names a class of the file's own labels
             self.decision: tuple[int, float] | None = stored_rule(meta)
@@ -45,6 +52,11 @@ class EdgeModel:
             raise ModelFileError(f"{self.path}: {e}") from None
         # Only a model that loads is worth the advice about missing metadata.
         self.renamed_from: list[str] | None = None  # the file's own labels, when --labels gave others
+        if labels:
+            try:
+                check_label_names(list(labels))
+            except ValueError as e:
+                raise ModelFileError(str(e)) from None
         if meta is None:
             if not labels:
                 raise ModelFileError(
@@ -75,7 +87,10 @@ class EdgeModel:
                     f"({self.preprocess.size}x{self.preprocess.size}x{self.preprocess.channels})"
                 )
         else:
-            self.preprocess = PreprocessConfig(size=shape[1], channels=shape[3])
+            try:
+                self.preprocess = PreprocessConfig(size=shape[1], channels=shape[3])
+            except ValueError as e:  # e.g. a 4x4 input: too small to be an X-ray's
+                raise ModelFileError(f"{self.path}: its input shape {shape} is not supported ({e})") from None
         n_out = int(self._out["shape"][-1])
         if n_out != len(meta["labels"]):
             raise ModelFileError(f"{self.path}: the model has {n_out} outputs but {len(meta['labels'])} labels")
@@ -174,6 +189,28 @@ class EdgeModel:
             "same_classes": same_class,
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
         }
+
+
+def _dynamic_input(interpreter: Any) -> tuple[int, ...] | None:
+    """The input's shape signature when a dimension other than the batch is left open (Keras
+    ``Input((None, None, 1))``: -1 in the signature, 1 in "shape"), else None."""
+    for d in interpreter.get_input_details():
+        signature = tuple(int(v) for v in d.get("shape_signature", d["shape"]))
+        if any(v < 0 for v in signature[1:]):
+            return signature
+    return None
+
+
+def check_label_names(names: list[str]) -> None:
+    """Refuse --labels with an empty name or a name given twice (ignoring case): two outputs under
+    one name would merge into one class in every answer."""
+    given = ",".join(names)
+    if any(not n.strip() for n in names):
+        raise ValueError(f"--labels {given!r}: a class name is empty; give one name per output, e.g. --labels COVID,Normal")
+    folded = [n.casefold() for n in names]
+    twice = [n for k, n in enumerate(names) if folded.index(folded[k]) == k and folded.count(folded[k]) > 1]
+    if twice:
+        raise ValueError(f"--labels {given!r}: each class needs its own name ({', '.join(twice)} given twice, ignoring case)")
 
 
 def check_renaming(own: list[str], given: list[str]) -> None:

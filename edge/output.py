@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
 from edge.batch import Result
 from edge.decision import ranking
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(name: str) -> str:
+    """A file name as the text format prints it: as it is, unless it holds a control character
+    (a newline or tab would split the answer's line or columns) or starts with a double quote;
+    then as a JSON string ("nl\\nname.png"), so that a field starting with " is read with json.loads."""
+    if not (_CONTROL.search(name) or name.startswith('"')):
+        return name
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(name, ensure_ascii=False))
+
+
+def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
+    """'COVID>=0.3': the rule that chose the labels (the CSV's rule column), '' for the most probable class."""
+    return "" if threshold is None else f"{labels[threshold[0]]}>={float(threshold[1])}"
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
@@ -18,18 +35,20 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
+        # Columns are only ever added at the end, so that readers by position keep working.
         w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
-                    *(["map", "evidence_at_border"] if explained else [])])
+                    *(["map", "evidence_at_border", "map_error"] if explained else []), "rule"])
+        rule = rule_text(threshold, labels)
 
         def write_csv(r: Result) -> None:
             e = r.explanation or {}
-            maps = [e.get("map", ""), e.get("evidence_at_border", "")] if explained else []
+            maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []
             if r.error:
-                w.writerow([r.file, "", "", *([""] * len(labels)), "", r.error, *maps])
+                w.writerow([r.file, "", "", *([""] * len(labels)), "", r.error, *maps, ""])
             else:
                 i = ranking(r.probabilities, threshold)[0]
                 w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),
-                            "" if r.atypical is None else int(r.atypical), "", *maps])
+                            "" if r.atypical is None else int(r.atypical), "", *maps, rule])
 
         return write_csv
 
@@ -50,8 +69,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                     rec["rule"] = {"class": labels[threshold[0]], "threshold": threshold[1]}
                 if k > 1:
                     rec["top_k"] = [{"label": c, "probability": round(p, 6)} for c, p in top]
-                if r.atypical is not None:
-                    rec["atypical"] = r.atypical
+                rec["atypical"] = r.atypical  # null: not checked (a file without an input check)
                 if r.explanation:
                     rec.update(r.explanation)
             print(json.dumps(rec), file=out)
@@ -60,14 +78,14 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 
     def write_text(r: Result) -> None:
         if r.error:
-            print(f"edge-classify: {r.file}: {r.error}", file=sys.stderr)
+            print(f"edge-classify: {shown(r.file)}: {r.error}", file=sys.stderr)
         else:
             if width:
                 label_w = max(map(len, labels))
                 cols = "  ".join(f"{c:<{label_w}} {p:6.4f}" for c, p in ranked(r))
-                print(f"{r.file:<{width}}  {cols}", file=out)
+                print(f"{shown(r.file):<{width}}  {cols}", file=out)
             else:
-                print("\t".join([r.file, *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
+                print("\t".join([shown(r.file), *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
 
     return write_text
 

@@ -20,6 +20,11 @@ RUNTIMES = (
 )
 
 
+# More interpreter threads than this buys nothing on any device, and far more (--threads 100000)
+# makes the runtime fail to start them and crash the process (edge-classify refuses them).
+MAX_THREADS = 64
+
+
 class RuntimeMissing(RuntimeError):
     pass
 

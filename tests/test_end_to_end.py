@@ -3,6 +3,7 @@ the real TFLite converter and the real LiteRT runtime."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -133,7 +134,7 @@ def test_edge_classify_walks_folders_and_reports_bad_files(tiny_run, tmp_path):
     assert r.returncode == 1
     rows = r.stdout.strip().splitlines()
     assert rows[0].startswith("file,label,probability,p_COVID,p_Normal")
-    assert sum(1 for row in rows[1:] if row.endswith(",")) == 16  # every COVID image classified
+    assert sum(1 for row in csv.DictReader(rows) if not row["error"]) == 16  # every COVID image classified
     assert "Traceback" not in r.stderr
 
 
@@ -270,7 +271,7 @@ def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, t
     assert len(warnings) == 1 and warnings[0].startswith(f"edge-classify: warning: {inverted}: ")
     r = edge_classify(str(inverted), "--csv", "--model", str(tiny_run / "model_int8.tflite"))
     header, row = r.stdout.strip().splitlines()
-    assert header.endswith(",atypical,error") and row.endswith(",1,")
+    assert header.endswith(",atypical,error,rule") and row.endswith(",1,,")  # rule: empty, the most probable class
     assert json.loads(edge_classify("--info", "--model", str(tiny_run / "model_int8.tflite")).stdout)["input_check"]["components"] == COMPONENTS
 
     # --refuse-atypical: the flagged image gets no label and counts as a failed file; the other is classified

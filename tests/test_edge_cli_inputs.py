@@ -1,0 +1,130 @@
+"""What edge-classify is given, and refuses in one line: paths on standard input (Windows line
+ends, NUL-separated as from find -print0, a folder without images), --labels that would merge or
+blank out classes, a foreign .tflite with a dynamic input shape, and --threads beyond any use.
+Real tiny model (tests/conftest.py's tiny_run), a fresh edge-classify process per case."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edge import metadata as md
+from edge.inputs import stdin_paths
+from edge.runtime import MAX_THREADS
+from tests.test_edge_cli_messages import PREFIX, edge_classify, film, films, lines, model  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def named(film, tmp_path) -> dict[str, Path]:
+    """Copies of one film under awkward names: a space, a newline, a tab."""
+    out = {}
+    for key, name in {"space": "with space.png", "newline": "nl\nname.png", "tab": "tab\tname.png"}.items():
+        out[key] = tmp_path / name
+        shutil.copyfile(film, out[key])
+    return out
+
+
+# ---- 1. paths on standard input ----------------------------------------------------------
+
+
+def test_stdin_paths_take_windows_line_ends_and_nul_separators():
+    assert stdin_paths("a b.png\r\nc.png\r\n\r\n") == ["a b.png", "c.png"]
+    assert stdin_paths("x\ny.png\0z.png\0") == ["x\ny.png", "z.png"]
+    assert stdin_paths("a.png\nb.png") == ["a.png", "b.png"]
+
+
+def test_windows_line_ends_on_stdin_are_no_part_of_the_name(model, named):
+    p = edge_classify("-", "--model", model, stdin=f"{named['space']}\r\n")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split("\t")[0] == str(named["space"])
+
+
+def test_nul_separated_paths_on_stdin_as_find_print0_gives_them(model, named):
+    p = edge_classify("-", "--json", "--model", model, stdin="".join(f"{f}\0" for f in named.values()))
+    assert p.returncode == 0, p.stderr
+    import json
+
+    assert [json.loads(ln)["file"] for ln in p.stdout.splitlines()] == [str(f) for f in named.values()]
+
+
+@pytest.mark.parametrize("on_stdin", [False, True])
+def test_a_folder_without_images_among_other_inputs_is_a_failed_input(model, named, tmp_path, on_stdin):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    given = [str(empty), str(named["space"])]
+    p = edge_classify("-", "--model", model, stdin="\n".join(given)) if on_stdin else edge_classify(*given, "--model", model)
+    assert p.returncode == 1
+    assert p.stdout.split("\t")[0] == str(named["space"])
+    assert f"{PREFIX}{empty}: no images found in this folder" in p.stderr.splitlines()
+    assert "2 images: " in lines(p.stderr, "summary")[0] and "; 1 failed" in p.stderr
+
+
+# ---- 3. --labels that would merge or blank out classes -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def foreign(model, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("foreign") / "foreign.tflite"
+    path.write_bytes(md.read(model)[0])  # the bare flatbuffer: a valid .tflite without cxr-edge metadata
+    return path
+
+
+@pytest.mark.parametrize("given, says", [("A,A", "A given twice"), ("Covid,COVID", "Covid given twice"),
+                                         (",", "a class name is empty"), ("A,", "a class name is empty"),
+                                         (" ,B", "a class name is empty")])
+def test_labels_with_a_name_twice_or_empty_are_refused(foreign, film, given, says):
+    p = edge_classify(film, "--labels", given, "--json", "--model", foreign)
+    assert p.returncode == 2 and p.stdout == ""
+    errors = lines(p.stderr, "error")
+    assert len(errors) == 1 and says in errors[0] and "--labels" in errors[0], p.stderr
+
+
+# ---- 4. a foreign model whose input takes any size ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dynamic_models(tmp_path_factory) -> dict[str, Path]:
+    """Keras Input((None, None, 1)) through TFLiteConverter: one that the runtime allocates (its
+    "shape" then reads (1, 1, 1, 1)), one whose allocation fails (a valid 3x3 convolution)."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    from convert.export import convert
+
+    keras.utils.set_random_seed(0)
+    d = tmp_path_factory.mktemp("dynamic")
+    out = {}
+    for name, middle in {"pooled": [], "conv": [keras.layers.Conv2D(4, 3, activation="relu")]}.items():
+        m = keras.Sequential([keras.Input((None, None, 1)), *middle, keras.layers.GlobalAveragePooling2D(),
+                              keras.layers.Dense(2)])
+        out[name] = d / f"{name}.tflite"
+        out[name].write_bytes(convert(m, "fp32"))
+    return out
+
+
+@pytest.mark.parametrize("case", ["pooled", "conv"])
+def test_a_dynamic_input_shape_is_said_to_be_one(dynamic_models, film, case):
+    p = edge_classify(film, "--labels", "A,B", "--model", dynamic_models[case])
+    assert p.returncode == 2 and p.stdout == ""
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: {dynamic_models[case]}: its input shape (-1, -1, -1, 1) is "
+                                        "dynamic (-1: any size); edge-classify needs a fixed input of (1, size, size, "
+                                        "1 or 3): convert the model with a fixed image size"]
+
+
+# ---- 7. --threads beyond any use -------------------------------------------------------------
+
+
+def test_threads_above_the_cap_are_a_usage_error(model, film):
+    p = edge_classify(film, "--threads", 100000, "--model", model)
+    assert p.returncode == 2 and p.stdout == ""
+    errors = lines(p.stderr, "error")
+    assert len(errors) == 1 and errors[0].startswith(f"{PREFIX}error: --threads 100000: at most {MAX_THREADS} ")
+
+
+def test_threads_at_the_cap_still_run(model, film):
+    p = edge_classify(film, "--threads", MAX_THREADS, "--model", model)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == 1, p.stderr

@@ -1,0 +1,105 @@
+"""What edge-classify writes: file names with a newline or tab in the text format, the fields of
+--json and --csv (atypical null for a file without an input check, the rule column, map_error),
+the --json help that lists them, and standard output that cannot be written. Real tiny model
+(tests/conftest.py's tiny_run), a fresh edge-classify process per case."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edge import metadata as md
+from edge.output import shown
+from tests.test_edge_cli_messages import PREFIX, ROOT, edge_classify, film, films, lines, model  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(scope="module")
+def foreign(model, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("foreign") / "foreign.tflite"
+    path.write_bytes(md.read(model)[0])  # a valid .tflite without cxr-edge metadata: no input check
+    return path
+
+
+# ---- 2. file names that would split the text format's line or columns ------------------------
+
+
+def test_shown_quotes_only_names_that_need_it():
+    assert shown("scans/a b.png") == "scans/a b.png"
+    assert shown("nl\nname.png") == '"nl\\nname.png"' and json.loads(shown("nl\nname.png")) == "nl\nname.png"
+    assert json.loads(shown('"quoted".png')) == '"quoted".png'
+    assert json.loads(shown("del\x7f\x85.png")) == "del\x7f\x85.png" and "\x85" not in shown("del\x7f\x85.png")
+
+
+def test_text_format_escapes_newlines_and_tabs_in_file_names(model, film, tmp_path):
+    names = ["nl\nname.png", "tab\tname.png", '"quoted.png', "plain.png"]
+    for name in names:
+        shutil.copyfile(film, tmp_path / name)
+    p = edge_classify(*(tmp_path / n for n in names), tmp_path / "gone\nmissing.png", "--model", model)
+    assert p.returncode == 1
+    rows = [ln.split("\t") for ln in p.stdout.splitlines()]
+    assert len(rows) == len(names) and all(len(r) == 3 for r in rows), p.stdout
+    assert [json.loads(f) if f.startswith('"') else f for f, _, _ in rows] == [str(tmp_path / n) for n in names]
+    assert f'{PREFIX}"{tmp_path}/gone\\nmissing.png": no such file or folder' in p.stderr.splitlines()
+
+
+# ---- 6. the fields of --json and --csv -----------------------------------------------------------
+
+
+def test_json_rows_of_a_file_without_input_check_say_atypical_null(foreign, film):
+    p = edge_classify(film, "--json", "--labels", "A,B", "--model", foreign)
+    assert p.returncode == 0, p.stderr
+    rec = json.loads(p.stdout)
+    assert "atypical" in rec and rec["atypical"] is None
+    c = edge_classify(film, "--csv", "--labels", "A,B", "--model", foreign)
+    assert list(csv.DictReader(io.StringIO(c.stdout)))[0]["atypical"] == ""  # empty: not checked, as JSON's null
+
+
+@pytest.mark.parametrize("flags, rule", [(("--threshold", "COVID=0.3"), "COVID>=0.3"), ((), "")])
+def test_csv_has_a_rule_column_when_a_rule_chose_the_label(model, film, flags, rule):
+    p = edge_classify(film, film.parent / "missing.png", "--csv", *flags, "--model", model)
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    assert {r["file"]: r["rule"] for r in rows} == {str(film): rule, str(film.parent / "missing.png"): ""}, p.stdout
+    header = p.stdout.splitlines()[0].split(",")
+    assert header[-2:] == ["error", "rule"]  # added at the end: readers by position keep working
+
+
+def test_json_help_lists_every_field_it_may_print(model):
+    p = subprocess.run([sys.executable, "-m", "edge.cli", "--help"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    json_help = re.search(r"\n\s*--json\s(.*?)\n\s*--csv\s", p.stdout, re.S).group(1)  # however it is wrapped
+    for field in ("atypical", "rule", "top_k", "map", "evidence_at_border", "map_error", "error"):
+        assert field in re.findall(r"\w+", json_help), (field, json_help)
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--csv"])
+def test_a_map_that_cannot_be_written_is_a_field_of_its_row(model, film, tmp_path, fmt):
+    maps = tmp_path / "maps"
+    (maps / f"{film.stem}.png").mkdir(parents=True)  # a folder where the map would go: its write fails
+    p = edge_classify(film, "--explain", maps, fmt, "--model", model)
+    assert p.returncode == 1
+    rec = json.loads(p.stdout) if fmt == "--json" else list(csv.DictReader(io.StringIO(p.stdout)))[0]
+    assert rec["label"] and rec["map_error"].startswith("no map written ("), rec
+    assert not rec.get("map")
+
+
+# ---- 5. standard output that cannot be written -----------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize("args", [("--json",), ("--info",), ()])
+def test_standard_output_on_a_full_device_is_said_in_words(model, film, args):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "edge.cli", str(film), *args, "--model", str(model)], cwd=ROOT,
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 2
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: cannot write the answers to standard output: "
+                                        "no space left on device"], p.stderr
