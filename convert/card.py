@@ -50,6 +50,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                  "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
                  "ece": _r(m["ece"]), "per_class": _per_class(m)},
     }
+    if m.get("gate"):  # a file that failed stays on disk: it must say so wherever it is copied
+        card["gate"] = gate_verdict(m["gate"], report.get("gate") or {})
     a = m.get("agreement")
     if a:  # what quantization cost, film by film: the same class as the Keras model, and how far p moved
         card["against_float"] = {"same_class": int(round(a["class_agreement"] * m["n"])), "n": m["n"],
@@ -69,6 +71,17 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                                   "warn": audit["warn"],
                                   "give_aways": [give_away_text(g) for g in audit["give_aways"][:3]]}
     return card
+
+
+def gate_verdict(gate: dict, limits: dict) -> dict:
+    """cxr-convert's gate verdict on this file, with its reasons and limits, and a sentence for
+    ``edge-classify --card`` to print as it is."""
+    verdict = {"passed": bool(gate["passed"]), "reasons": list(gate["reasons"]),
+               **{k: limits[k] for k in ("max_drop", "max_class_drop") if k in limits}}
+    verdict["text"] = ("This file passed cxr-convert's gate (quantization cost no more than allowed)." if gate["passed"]
+                       else f"This file FAILED cxr-convert's gate: {'; '.join(gate['reasons'])}. Quantization cost more "
+                            "than allowed against the Keras model; use a mode that passed.")
+    return verdict
 
 
 def stamp_card(path: Path, card: dict) -> None:

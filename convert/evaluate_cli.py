@@ -103,8 +103,12 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
-        if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
+        if problem := write_problem(out_dir):  # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+        if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
+            raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
+        if save_model is not None and (problem := write_problem(save_model.parent)):
+            raise ValueError(f"--save-model: cannot write {save_model}: {problem}")
         predict, info = model_for(model)
         labels = info["labels"]
         if threshold and most_probable:
@@ -149,12 +153,14 @@ def evaluate(
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
         from convert.seen import copies_within
+        from convert.set_notes import conflict_warning, copies_warning, split_copies
 
-        twins = [[res.items[k].path for k in g] for g in copies_within(res.items)]
-        if twins:
-            print(f"cxr-evaluate: warning: {sum(map(len, twins))} films are copies of one another ({len(twins)} group{'s' if len(twins) > 1 else ''}, "
-                  f"e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the intervals are "
-                  "narrower than the films justify (report.json lists them)", file=sys.stderr)
+        twins, conflicts = split_copies(copies_within(res.items), [i.path for i in res.items],
+                                        [i.label for i in res.items])
+        if line := conflict_warning(conflicts):
+            print(f"cxr-evaluate: warning: label conflict: {line}", file=sys.stderr)
+        if line := copies_warning(twins):
+            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         for bad in res.skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
@@ -214,7 +220,8 @@ def evaluate(
                                    [i.path for i in res.items], [i.source for i in res.items],
                                    {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                     "class_folders": matched, "seen_in_training": seen_note,
-                                    "copies_within_set": twins,
+                                    "copies_within_set": twins, "label_conflicts": conflicts,
+                                    "input_check_flagged_validation": own_flag_rate(model),
                                     "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                    n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                    atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
@@ -226,8 +233,8 @@ def evaluate(
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     for column, sub in report.get("subgroups", {}).items():
         if sub["below_overall"]:
-            print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: balanced accuracy wholly "
-                  "below the overall figure (report.md, \"By " + column + "\")", file=sys.stderr)
+            print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure "
+                  "over all films (report.md, \"By " + column + "\")", file=sys.stderr)
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
@@ -235,6 +242,36 @@ def evaluate(
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)
+
+
+def own_flag_rate(model: Path) -> float | None:
+    """The share of its own validation images the file's input check flagged, as cxr-convert stored
+    it; None for a .keras model (it has no input check) or a file made before the rate was stored."""
+    if model.suffix != ".tflite":
+        return None
+    from edge import metadata as md
+
+    rate = ((md.read(model)[1] or {}).get("typicality") or {}).get("flagged_validation")
+    return None if rate is None else float(rate)
+
+
+def write_problem(folder: Path) -> str | None:
+    """Why a folder cannot be written into, or None: edge.cliutil.folder_problem, then a real try
+    (a folder made and removed in the nearest part of the path that exists), since permissions do
+    not tell (root may 'write' to /proc, where no folder can be made)."""
+    import os
+    import tempfile
+
+    if problem := folder_problem(folder):
+        return problem
+    p = Path(folder)
+    while not os.path.lexists(p) and p != p.parent:
+        p = p.parent
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".cxr-write-check-", dir=p))
+    except OSError as e:
+        return f"nothing can be written in {p} ({e.strerror or e})"
+    return None
 
 
 def evaluate_main() -> None:

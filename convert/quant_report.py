@@ -9,8 +9,9 @@ import numpy as np
 from convert import plots
 from convert.gate import points_text
 from convert.rule_notes import versus_sentence
-from convert.report import DISCLAIMER, confusion_table, fmt_ci, fmt_num, headline, occlusion_section, per_class_table
-from convert.subgroups import per_source_section
+from convert.report import (DISCLAIMER, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
+                            per_class_table)
+from convert.subgroups import balanced_accuracy_cell, per_source_section
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
 
@@ -40,6 +41,22 @@ def summary_table(report: dict) -> list[str]:
             + f" | {100 * ag['class_agreement']:.1f}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
     return lines
+
+
+def flip_line(flip: dict, name: str) -> str:
+    """One film whose class flipped, with both models' probabilities as 'COVID 0.054, Normal 0.946'."""
+    def probs(p: dict) -> str:
+        return ", ".join(f"{c} {v:.3f}" for c, v in p.items())
+
+    return (f"- `{flip['file']}` (true {flip['true']}): keras {probs(flip['reference'])} → "
+            f"{name} {probs(flip['quantized'])}")
+
+
+def calibration_worse(cal: dict) -> str:
+    """'negative log-likelihood 0.624 → 0.806' for each test figure the temperature raised, or ''."""
+    return ", ".join(f"{name} {cal[f'test_{key}_before']:.3f} → {cal[f'test_{key}_after']:.3f}"
+                     for key, name in (("nll", "negative log-likelihood"), ("ece", "expected calibration error"))
+                     if cal[f"test_{key}_after"] > cal[f"test_{key}_before"] + 1e-3)
 
 
 def _pts(v) -> str:
@@ -184,8 +201,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                 md += [f"**Gate FAILED:** {'; '.join(m['gate']['reasons'])}", ""]
             flipped = m["agreement"]["flipped"]
             md += [f"Class flips against Keras: {len(flipped)}" + (":" if flipped else "."), ""]
-            for f in flipped[:50]:
-                md.append(f"- `{f['file']}` (true {f['true']}): keras {f['reference']} → {name} {f['quantized']}")
+            md += [flip_line(f, name) for f in flipped[:50]]
             if flipped:
                 md.append("")
     if "per_source" in report:
@@ -198,7 +214,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                "|---|---|" + "---|" * len(classes)]
         for name, s in ext.items():
             if isinstance(s, dict) and "per_class" in s:
-                md.append(f"| {name} | {fmt_ci(s['balanced_accuracy'], s['balanced_accuracy_ci'])} | "
+                md.append(f"| {name} | {balanced_accuracy_cell(s)[0]} | "
                           + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
         md.append("")
         ops = ext.get("operating_points")
@@ -225,6 +241,11 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                f"expected calibration error {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}, "
                f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "
                "The device applies the same temperature (it travels in the .tflite).", ""]
+        if worse := calibration_worse(cal):
+            md += [f"**On the test split the temperature made calibration worse** ({worse}). It was fitted on the "
+                   "validation films, which are few or unlike the test films; trust the probabilities less than the "
+                   "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
+    md += [ece_note(models["keras"]), ""]
     md += ["![reliability](reliability.png) ![roc](roc.png)", ""]
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))

@@ -12,11 +12,13 @@ from typing import Any
 import numpy as np
 
 from convert import plots
+from convert.input_check_report import input_check_section
 from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
 from convert.rule_notes import versus_sentence
 from convert.seen import seen_line
+from convert.set_notes import copy_lines, renamed_line, skipped_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
 from edge.decision import describe, labels_for
@@ -39,6 +41,7 @@ def fmt_ci(value, ci) -> str:
 
 
 def per_class_table(summary: dict) -> list[str]:
+    """The per-class table, with a note where PPV and F1 are n/a because the films lack a class."""
     lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % (95% CI) | F1 | AUROC |",
              "|---|---:|---|---|---|---:|---:|"]
     for r in summary["per_class"]:
@@ -48,7 +51,17 @@ def per_class_table(summary: dict) -> list[str]:
                      f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "
                      f"{'n/a' if auc is None else f'{auc:.3f}'} |")
+    present = summary.get("classes_present")
+    if present is not None and len(present) < len(summary["per_class"]):
+        lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(present[0] if present else "one class")]
     return lines
+
+
+ABSENT_CLASSES = ("PPV and F1 are n/a for a class with no films here: every answer of that class is then wrong, "
+                  "whatever the model does.")
+ONE_CLASS = ("Only {0} films here: PPV, NPV and F1 are n/a, since with no films of another class every {0} answer is "
+             "right and every other answer wrong, whatever the model does. The specificity of another class is the "
+             "share of these films not called that class.")
 
 
 def confusion_table(summary: dict, classes: list[str]) -> list[str]:
@@ -59,10 +72,24 @@ def confusion_table(summary: dict, classes: list[str]) -> list[str]:
 
 
 def headline(summary: dict) -> str:
+    """One line of the main figures; for films of one class only, that class's sensitivity, named as such,
+    since balanced accuracy is then that one sensitivity and AUROC needs two classes."""
+    present = summary.get("classes_present")
+    if present is not None and len(present) == 1:
+        r = next(r for r in summary["per_class"] if r["class"] == present[0])
+        return (f"{present[0]} films only: {present[0]} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} %, "
+                f"ECE {summary['ece']:.3f}, n = {summary['n']}")
     auc = summary["macro_auroc"]
     return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'])} %, balanced accuracy "
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
             f"{'n/a' if auc is None else f'{auc:.3f}'}, ECE {summary['ece']:.3f}, n = {summary['n']}")
+
+
+def ece_note(summary: dict) -> str:
+    """How ECE is computed, said once: without the binning, two ECEs cannot be compared."""
+    return (f"ECE (expected calibration error): the gap between the top class's probability and how often that class "
+            f"was right, averaged over {summary.get('ece_bins', 15)} equal-width bins of that probability, weighted by "
+            "the films in each bin.")
 
 
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
@@ -108,23 +135,17 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
-    md += [headline(summary), ""]
+    md += [headline(summary), "", ece_note(summary), ""]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
     report["missed_classes"] = missed_classes(summary, classes)
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
-    renamed = {f: c for f, c in (extra or {}).get("class_folders", {}).items() if f != c}
-    if renamed:  # cxr-evaluate matched the site's folder names to the model's labels: say how
-        md += ["Class folders: " + "; ".join(f"{f} " + ("left out" if c == "-" else f"scored as {c}")
-                                            for f, c in sorted(renamed.items())) + ".", ""]
+    if renamed := renamed_line((extra or {}).get("class_folders", {})):
+        md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]
-    twins = (extra or {}).get("copies_within_set")
-    if twins:
-        md += [f"**{sum(map(len, twins))} of these films are copies of one another** ({len(twins)} group{'s' if len(twins) > 1 else ''}, the same "
-               f"bytes or picture; e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the "
-               "intervals are narrower than the films justify. report.json lists them.", ""]
+    md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
     if threshold is not None:
         md += [f"Labels follow the rule {describe(threshold, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
@@ -157,21 +178,14 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["robustness"] = robustness
         md += robustness_section(robustness, classes)
     if atypical is not None:
-        md += input_check_section(report, np.asarray(atypical, bool), y, classes, files, sources)
+        md += input_check_section(report, np.asarray(atypical, bool), y, classes, files, sources,
+                                  (extra or {}).get("input_check_flagged_validation"))
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
     write_text(out_dir / "predictions.csv", predictions_csv(report["predictions"], classes, subgroups or {}))
     write_text(out_dir / "report.md", "\n".join(md))
     return report
-
-
-def skipped_line(skipped: list[dict], shown: int = 3) -> str:
-    """The files n leaves out because they could not be read: otherwise only stderr and report.json say so."""
-    one = len(skipped) == 1
-    names = ", ".join(f"`{s['path']}`" for s in skipped[:shown]) + (", ..." if len(skipped) > shown else "")
-    return (f"**{len(skipped)} file{'' if one else 's'} could not be read and {'is' if one else 'are'} not scored** "
-            f"(report.json lists {'it' if one else 'them'}): {names}.")
 
 
 def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
@@ -218,32 +232,6 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
             f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
             f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
             f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
-
-
-def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
-                        sources: list[str] | None = None, listed: int = 20) -> list[str]:
-    """Markdown (and report["input_check"]) on the images the model file's input check flags,
-    by class and, when a MANIFEST.csv names them, by source: one site's films all flagged points
-    at that site's storage or orientation, not at its patients."""
-    check = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
-             "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
-    if sources and any(sources):
-        src = np.array([s or "(none)" for s in sources])
-        check["per_source"] = {s: {"flagged": int(atypical[src == s].sum()), "n": int((src == s).sum())} for s in sorted(set(src))}
-    report["input_check"] = check
-    md = ["## Input check", "",
-          f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
-          "model was trained on (edge.typicality; on its training sites' own test images it flags about 1%). Those are "
-          "typically upside-down, inverted or rotated films, or not chest X-rays. A large share means these films "
-          "differ from the training data in layout or view, and the figures above may not carry over to them.", ""]
-    if atypical.any():
-        md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in check["per_class"].items()] + [""]
-        if "per_source" in check:
-            md += ["| source | flagged | n |", "|---|---:|---:|"]
-            md += [f"| {s} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
-        md += ["Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
-        md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
-    return md
 
 
 def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:

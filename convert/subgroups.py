@@ -104,32 +104,60 @@ NO_INTERVAL = ("n/a*: every bootstrap resample of this group's films gives the s
                "sensitivity beside it has its own (Wilson) interval.")
 
 
+def one_class(s: dict) -> str | None:
+    """The class a group's films all belong to, or None when they hold two or more (or no record of it)."""
+    present = s.get("classes_present")
+    return present[0] if present is not None and len(present) == 1 else None
+
+
 def balanced_accuracy_cell(s: dict) -> tuple[str, bool]:
     """A group's balanced accuracy with its 95% CI, and whether that interval had to be given as
     n/a: a percentile bootstrap of 2 films, one per class and both right, is 100-100, which claims
-    a certainty two films cannot give. (Groups of one class get Wilson intervals: summarize.)"""
+    a certainty two films cannot give. A group of one class gets that class's sensitivity, named as
+    such: its 'balanced accuracy' is that one figure, not comparable with a mean over classes."""
     ci = s["balanced_accuracy_ci"]
+    if c := one_class(s):
+        return f"{c} sensitivity {fmt_ci(s['balanced_accuracy'], ci)}", False
     if s["balanced_accuracy"] is not None and ci and ci[0] is not None and ci[0] == ci[1]:
         return f"{100 * s['balanced_accuracy']:.1f} (n/a*)", True
     return fmt_ci(s["balanced_accuracy"], ci), False
 
 
+def reference(s: dict, overall: dict) -> float | None:
+    """The overall figure a group is held against, like with like: the mean of the overall
+    sensitivities of the classes the group holds. For a group of every class that is the overall
+    balanced accuracy; for a group of COVID films alone, the overall COVID sensitivity."""
+    present = s.get("classes_present")
+    if present is None:
+        return overall["balanced_accuracy"]
+    sens = {r["class"]: r["sensitivity"] for r in overall["per_class"]}
+    values = [sens.get(c) for c in present]
+    return None if not values or None in values else float(np.mean(values))
+
+
+def is_below(s: dict, overall: dict) -> bool:
+    """Whether a group of at least MIN_FILMS films has its 95% interval wholly under its reference figure."""
+    ci, ref = s["balanced_accuracy_ci"], reference(s, overall)
+    return s["n"] >= MIN_FILMS and bool(ci) and ci[1] is not None and ref is not None and ci[1] < ref
+
+
 def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str]) -> list[str]:
     """Markdown for one column: each group's n, balanced accuracy and per-class sensitivity with
     95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
-    marking groups whose interval lies wholly below the overall figure and groups too small to judge."""
+    marking groups whose interval lies wholly below the same figure over all films and groups too
+    small to judge."""
     ba = overall["balanced_accuracy"]
     md = [f"## By {column}", "",
           f"Each group's own figures (overall balanced accuracy {fmt_ci(ba, overall['balanced_accuracy_ci'])} %). "
-          f"**below** marks a group whose 95% interval lies wholly under the overall figure; groups of fewer than "
-          f"{MIN_FILMS} films have intervals too wide to judge.", "",
+          "A group of one class shows that class's sensitivity. **below** marks a group whose 95% interval lies wholly "
+          "under the same figure over all films (for a group of one class, that class's sensitivity over all films; "
+          "for a group lacking a class, the mean sensitivity over all films of the classes it holds); groups of fewer "
+          f"than {MIN_FILMS} films have intervals too wide to judge.", "",
           "| group | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | |",
           "|---|---:|---|" + "---|" * len(classes) + "---|"]
     no_interval = False
     for value, s in groups.items():
-        ci = s["balanced_accuracy_ci"]
-        flag = ("too few films" if s["n"] < MIN_FILMS
-                else "**below**" if ci and ci[1] is not None and ba is not None and ci[1] < ba else "")
+        flag = "too few films" if s["n"] < MIN_FILMS else "**below**" if is_below(s, overall) else ""
         cell, na = balanced_accuracy_cell(s)
         no_interval |= na
         md.append(f"| {value} | {s['n']} | {cell} | "
@@ -138,10 +166,8 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
 
 
 def below_overall(groups: dict, overall: dict) -> list[str]:
-    """Groups of at least MIN_FILMS films whose balanced-accuracy interval lies under the overall figure."""
-    ba = overall["balanced_accuracy"]
-    return [v for v, s in groups.items() if s["n"] >= MIN_FILMS and s["balanced_accuracy_ci"]
-            and s["balanced_accuracy_ci"][1] is not None and ba is not None and s["balanced_accuracy_ci"][1] < ba]
+    """Groups of at least MIN_FILMS films whose interval lies under the same figure over all films (is_below)."""
+    return [v for v, s in groups.items() if is_below(s, overall)]
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
@@ -191,21 +217,32 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
 MISSED_BELOW, MISSED_MIN_FILMS = 0.5, 10
 
 
+def answers_text(row: list[int], k: int, classes: list[str]) -> str:
+    """What class k's films were called, in counts: 'Lung_Opacity: 5 of 30 films called Lung_Opacity;
+    13 called COVID, 8 called Normal', led by 'mostly called X' only where one wrong class has more
+    than half of the films."""
+    n = sum(row)
+    wrong = sorted(((v, classes[j]) for j, v in enumerate(row) if j != k and v), key=lambda t: -t[0])
+    lead = (f"{classes[k]} films here were mostly called {wrong[0][1]}: " if wrong and 2 * wrong[0][0] > n
+            else f"{classes[k]}: ")
+    return (lead + f"{row[k]} of {n} films called {classes[k]}"
+            + ("; " + ", ".join(f"{v} called {c}" for v, c in wrong) if wrong else "") + ".")
+
+
 def missed_classes(summary: dict, classes: list[str]) -> list[str]:
-    """One advice line per class of 10+ films that the model mostly called something else.
+    """One advice line per class of 10+ films that the model called something else more often
+    than not, with what it called them, in counts.
 
     On films of a hospital it never saw, a model trained on public archives calls most healthy
     films COVID (benchmarks/RESULTS.md, "A site's own films"); the remedy is that site's films
-    in training, which the user would not otherwise know how to do."""
+    in training, which the user would not otherwise know how to do. The films may come from a
+    source the model was trained on, so the advice is conditional."""
     cm = np.array(summary["confusion_matrix"])
     out = []
     for k, row in enumerate(summary["per_class"]):
         if row["support"] < MISSED_MIN_FILMS or row["sensitivity"] is None or row["sensitivity"] >= MISSED_BELOW:
             continue
-        wrong = cm[k].copy()
-        wrong[k] = -1
-        out.append(f"{classes[k]} films here were mostly called {classes[int(wrong.argmax())]} (sensitivity "
-                   f"{row['sensitivity']:.0%} of {row['support']}). A model trained on public archives does this with "
-                   "the films of a hospital it never saw. If these are your site's films, train with some of them, of "
-                   "every class (cxr-train --data ... --add-data FOLDER), and score it on the others.")
+        out.append(answers_text(cm[k].tolist(), k, classes) + " If these films come from a hospital the model never "
+                   "saw, this is what a model trained on public archives does there: train with some of that site's "
+                   "films, of every class (cxr-train --data ... --add-data FOLDER), and score it on the others.")
     return out

@@ -12,6 +12,8 @@ from convert.reliability import expected_calibration_error, reliability_bins
 from convert.roc import _auroc_per_class, macro_auroc
 from edge.decision import labels_for
 
+ECE_BINS = 15  # equal-width bins of the top class's probability; report.md says so beside the figure
+
 
 def bootstrap_ci(
     y_true: np.ndarray,
@@ -71,6 +73,9 @@ def summarize(
     are all of one class, balanced accuracy is that class's sensitivity and gets its Wilson interval:
     a bootstrap of 4 films all right gives 100-100, as if 4 films proved perfection. All nan
     values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
+
+    ``classes_present`` names the classes the set has films of; the PPV, NPV and F1 that their
+    absence fixes are ``None`` (only_meaningful).
     """
     k = len(class_names)
     y = _labels(y_true, k)
@@ -97,11 +102,28 @@ def summarize(
         "macro_auroc": macro_auroc(y, p),
         "macro_auroc_ci": list(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed)),
         "auroc_per_class": dict(zip(class_names, _auroc_per_class(y, p))),
-        "ece": expected_calibration_error(y, p),
+        "ece": expected_calibration_error(y, p, ECE_BINS),
+        "ece_bins": ECE_BINS,
         "confusion_matrix": cm.tolist(),
-        "per_class": per_class_metrics(cm, class_names),
-        "reliability": reliability_bins(y, p),
+        "classes_present": [class_names[i] for i in present],
+        "per_class": only_meaningful(per_class_metrics(cm, class_names), len(present)),
+        "reliability": reliability_bins(y, p, ECE_BINS),
     }
     if rule is not None:
         report["rule"] = {"class": class_names[rule[0]], "threshold": float(rule[1])}
     return to_jsonable(report)
+
+
+NOT_MEANINGFUL = ("ppv", "ppv_ci", "npv", "f1")
+
+
+def only_meaningful(rows: list[dict], n_present: int) -> list[dict]:
+    """per_class_metrics' rows with PPV, NPV and F1 set to None where the mix of films fixes them.
+
+    A class with no films here has every answer of its own wrong (PPV 0, F1 0) and every other
+    answer right (NPV 100) whatever the model does; with films of one class only, that class's
+    answers are all right (PPV 100) and 'not this class' always wrong (NPV 0). Such figures read
+    like a verdict on the model and are none. Sensitivity and specificity stay: each is a share of
+    real films (a class's specificity on films of other classes is how often they were not called it)."""
+    return [{**r, **{k: ([None, None] if k.endswith("_ci") else None) for k in NOT_MEANINGFUL}}
+            if r["support"] == 0 or n_present < 2 else r for r in rows]

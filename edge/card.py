@@ -56,6 +56,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     if meta.get("synthetic_data"):
         lines.append("TRAINED ON SYNTHETIC IMAGES: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")
+    if v and (v.get("gate") or {}).get("passed") is False:  # a file kept beside the one that passed
+        lines.append(v["gate"]["text"])
     if not v:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:

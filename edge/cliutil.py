@@ -34,11 +34,13 @@ def disk_hint(folders: Iterable[str | Path] = (), low: int = LOW_SPACE_BYTES) ->
         while not p.exists() and p != p.parent:
             p = p.parent
         try:
-            free = shutil.disk_usage(p).free
+            usage = shutil.disk_usage(p)
         except OSError:
             continue
-        if free < low:
-            return f"; only {free / 2**20:.0f} MiB free in {p}: is the disk full?"
+        if usage.total == 0:  # /proc, /sys: no disk to be full
+            continue
+        if usage.free < low:
+            return f"; only {usage.free / 2**20:.0f} MiB free in {p}: is the disk full?"
     return ""
 
 

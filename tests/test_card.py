@@ -106,3 +106,24 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
     assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
         "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
                                                                           "specificity": [None, None, None]}}}}}, "m")
+
+
+def test_a_file_that_failed_the_gate_carries_the_verdict_and_its_reasons(tiny_run):
+    """A failed file stays on disk beside the others: copied to a device, its card must still say so."""
+    from convert.card import validation_card
+
+    report = json.loads((tiny_run / "report.json").read_text())
+    reasons = ["accuracy fell 6.2 points (limit 1)", "COVID sensitivity fell 12.5 points (limit 2)"]
+    report["models"]["int8"]["gate"] = {"passed": False, "reasons": reasons}
+    card = validation_card(report, "int8", "cxr-dev", None)
+    assert card["gate"]["passed"] is False and card["gate"]["reasons"] == reasons
+    assert (card["gate"]["max_drop"], card["gate"]["max_class_drop"]) == (report["gate"]["max_drop"],
+                                                                           report["gate"]["max_class_drop"])
+    assert card["gate"]["text"].startswith("This file FAILED cxr-convert's gate: accuracy fell 6.2 points (limit 1); "
+                                           "COVID sensitivity fell 12.5 points (limit 2).")
+    meta = {**json.loads((tiny_run / "report.json").read_text()), "labels": report["classes"], "validation": card}
+    assert card["gate"]["text"] in card_text(meta, "model_int8.tflite").splitlines()  # what --card prints
+    report["models"]["fp32"]["gate"] = {"passed": True, "reasons": []}
+    passed = validation_card(report, "fp32", "cxr-dev", None)
+    assert passed["gate"]["passed"] is True
+    assert "gate" not in card_text({**meta, "validation": passed}, "model_fp32.tflite")

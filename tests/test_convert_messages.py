@@ -183,8 +183,8 @@ def test_per_source_intervals_are_never_degenerate():
     by = per_source(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], sources, n_boot=200)
     assert by["site-A"]["balanced_accuracy_ci"] == by["site-A"]["per_class"][0]["sensitivity_ci"]  # Wilson, 4 of 4
     md = "\n".join(per_source_section(by, ["COVID", "Normal"]))
-    assert "| site-A | 4 | 100.0 (51.0–100.0) |" in md
-    assert "| site-B | 1 | 0.0 (0.0–79.3) |" in md
+    assert "| site-A | 4 | COVID sensitivity 100.0 (51.0–100.0) |" in md  # one class: its sensitivity, named
+    assert "| site-B | 1 | Normal sensitivity 0.0 (0.0–79.3) |" in md
     assert "| site-C | 2 | 100.0 (n/a*) |" in md and "n/a*: every bootstrap resample" in md
     assert "(100.0–100.0)" not in md and "(0.0–0.0)" not in md
 
@@ -230,6 +230,25 @@ def test_cxr_evaluate_out_is_a_file(tiny_run, tmp_path):
     r = _evaluate(str(tiny_run / "model_int8.tflite"), str(_data(tiny_run)), "--out", str(out))
     assert r.exit_code == 2 and f"cxr-evaluate: error: cannot write the report into {out}: {out} is a file" in r.output
     assert "Errno" not in r.output
+
+
+def test_cxr_evaluate_checks_where_it_writes_before_reading_a_film(tiny_run, tmp_path):
+    """Each of these is refused at once: the data folder does not even exist, so an error about it
+    would mean the command had gone on to read films."""
+    model, nowhere = str(tiny_run / "model_int8.tflite"), str(tmp_path / "no-such-data")
+    if Path("/proc").is_dir():  # root may 'write' to /proc by its permissions, yet nothing can be made there
+        r = _evaluate(model, nowhere, "--out", "/proc/nope")
+        assert r.exit_code == 2 and "cxr-evaluate: error: cannot write the report into /proc/nope: " in r.output
+        assert "disk is full" not in r.output and "does not exist" not in r.output
+    r = _evaluate(model, nowhere, "--operating-point", "COVID=0.9", "--save-model", str(tmp_path / "site.keras"))
+    assert r.exit_code == 2
+    assert f"--save-model {tmp_path / 'site.keras'}: give a path ending in .tflite" in r.output
+    (tmp_path / "afile").write_text("x")
+    blocked = tmp_path / "afile" / "m.tflite"
+    r = _evaluate(model, nowhere, "--operating-point", "COVID=0.9", "--save-model", str(blocked))
+    XX = tmp_path / "afile" / "m.tflite"
+    assert r.exit_code == 2 and f"--save-model: cannot write {blocked}: {tmp_path / 'afile'} is a file" in r.output
+    assert not list(tmp_path.glob("**/.cxr-write-check-*"))
 
 
 def test_cxr_compare_warns_about_the_same_model_twice(tiny_run, tmp_path):

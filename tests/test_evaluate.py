@@ -36,6 +36,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
         assert (out / name).is_file()
     md = (out / "report.md").read_text()
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
+    assert "averaged over 15 equal-width bins of that probability" in md  # how ECE was binned, said once
     cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in md.splitlines() if line.startswith("| site-")]
     said = [(c[0], c[1], [int(v) for v in c[3:]]) for c in cells if c[1] in report["classes"]]
     source_of = {r["file"]: r["source_repo"] for r in rows}
@@ -175,6 +176,12 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
     assert check["per_source"]["site-COVID"] == {"flagged": check["per_class"]["COVID"], "n": 16}
     md = (out / "report.md").read_text()
     assert "## Input check" in md and f"{len(flagged)} of 32 images" in md
+    # Read against the file's own false-alarm rate, as it stores it, not a figure for every file
+    from edge import metadata
+
+    own = metadata.read(tiny_run / "model_int8.tflite")[1]["typicality"]["flagged_validation"]
+    assert check["flagged_validation"] == own
+    assert f"on its own validation images, this file's check flagged {100 * own:.1f}%" in md and "about 1%" not in md
 
 
 def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
@@ -191,6 +198,13 @@ def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
     covid = next(c for c in report["metrics"]["per_class"] if c["class"] == "COVID")
     n = len(list((data / "COVID").glob("*.png")))
     assert covid["support"] == n and covid["sensitivity"] == 1.0 and covid["specificity"] is None
+    # With no other class's films, PPV, NPV and F1 are fixed by the mix, not earned: null, and said
+    assert report["metrics"]["classes_present"] == ["COVID"]
+    assert all(c["ppv"] is None and c["npv"] is None and c["f1"] is None for c in report["metrics"]["per_class"])
+    assert "COVID films only: COVID sensitivity 100.0" in r.output and "balanced accuracy" not in r.output
+    md = (out / "report.md").read_text()
+    assert "Only COVID films here: PPV, NPV and F1 are n/a" in md
+    assert "| COVID | " + str(n) + " | 100.0 (" in md and "| n/a | n/a | n/a |" in md
     assert report["threshold_rule"]["specificity"] is None and report["threshold_rule"]["tp"] == n
     assert "n/a%" not in (out / "report.md").read_text()
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "nothing"), "--keep-seen", "--quiet"])

@@ -127,6 +127,8 @@ def test_disk_hint_names_a_nearly_full_folder(tmp_path):
     hint = disk_hint([tmp_path / "not" / "made" / "yet"], low=2**62)  # every real disk is "nearly full"
     assert hint.startswith("; only ") and f"free in {tmp_path}" in hint and hint.endswith("is the disk full?")
     assert disk_hint([tmp_path], low=0) == ""
+    if os.path.isdir("/proc"):  # a pseudo file system reports 0 bytes free: it is no disk to be full
+        assert "/proc" not in disk_hint(["/proc/nope"], low=2**20)
 
 
 def test_edge_classify_stops_quietly_when_its_reader_goes_away(tiny_run, tmp_path):

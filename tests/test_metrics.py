@@ -227,8 +227,8 @@ def test_summarize_is_strict_json():
     assert json.loads(text) == s
     assert set(s) == {
         "n", "accuracy", "accuracy_ci", "balanced_accuracy", "balanced_accuracy_ci",
-        "macro_auroc", "macro_auroc_ci", "auroc_per_class", "ece", "confusion_matrix",
-        "per_class", "reliability",
+        "macro_auroc", "macro_auroc_ci", "auroc_per_class", "ece", "ece_bins", "confusion_matrix",
+        "classes_present", "per_class", "reliability",
     }
     assert s["n"] == 120 and isinstance(s["n"], int)
     assert s["accuracy"] == approx(accuracy(y, probs.argmax(axis=1)))
@@ -238,7 +238,11 @@ def test_summarize_is_strict_json():
     assert s["auroc_per_class"]["other"] is None
     assert s["per_class"][3]["sensitivity"] is None
     assert s["per_class"][3]["sensitivity_ci"] == [None, None]
-    assert len(s["reliability"]) == 15
+    # A class with no films: its PPV (0 for any answer of it), NPV and F1 are fixed by its absence
+    assert s["classes_present"] == ["normal", "pneumonia", "covid"]
+    assert [s["per_class"][3][k] for k in ("ppv", "ppv_ci", "npv", "f1")] == [None, [None, None], None, None]
+    assert s["per_class"][3]["specificity"] is not None and s["per_class"][0]["ppv"] is not None
+    assert len(s["reliability"]) == 15 == s["ece_bins"]
     assert sum(map(sum, s["confusion_matrix"])) == 120
 
 

@@ -244,3 +244,36 @@ def test_cropped_copies_are_found_only_when_searched_for(tiny_run, tmp_path):
     assert f"{found['cropped']} as cropped copies" in r.output.replace(" of them as ", " as ")
     assert len(json.loads((tmp_path / "crops" / "report.json").read_text())["predictions"]) == len(films) - 4
     assert "cropped" not in json.loads((tmp_path / "plain" / "report.json").read_text())["seen_in_training"]
+
+
+def test_copies_under_two_classes_are_label_conflicts_not_mere_copies():
+    from convert.set_notes import split_copies
+
+    files, labels = ["COVID/a.png", "Normal/b.png", "COVID/c.png", "COVID/d.png"], ["COVID", "Normal", "COVID", "COVID"]
+    same, conflicts = split_copies([[0, 1], [2, 3]], files, labels)
+    assert same == [["COVID/c.png", "COVID/d.png"]]
+    assert conflicts == [[{"file": "COVID/a.png", "label": "COVID"}, {"file": "Normal/b.png", "label": "Normal"}]]
+
+
+def test_cxr_evaluate_names_a_film_filed_under_two_classes_a_label_conflict(tiny_run, tmp_path):
+    import shutil
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data, site = Path(split["data_dir"]), tmp_path / "site"
+    for item in split["splits"]["test"]:
+        (site / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], site / item["label"] / Path(item["path"]).name)
+    first = split["splits"]["test"][0]
+    other = next(c for c in split["classes"] if c != first["label"])
+    shutil.copy(data / first["path"], site / other / "the-same-film.png")  # byte-identical, under the other class
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--keep-seen", "--out",
+                                          str(tmp_path / "r"), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "cxr-evaluate: warning: label conflict: 2 films are one picture filed under different classes" in r.output
+    assert "copies of one another" not in r.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["copies_within_set"] == []
+    assert [sorted((Path(c["file"]).name, c["label"]) for c in g) for g in report["label_conflicts"]] == [
+        sorted([(Path(first["path"]).name, first["label"]), ("the-same-film.png", other)])]
+    assert "**Label conflict:** 2 films are one picture filed under different classes" in \
+        (tmp_path / "r" / "report.md").read_text()

@@ -1,0 +1,47 @@
+"""cxr-evaluate's report on the films the model file's input check (edge.typicality) flags.
+
+How many of a site's films look unlike the training films is read against how many of the
+training sites' own films the same check flags: each model file stores that rate, measured on
+its validation images when cxr-convert fitted the check (convert.quantize.fit_input_check).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def own_rate(flagged_validation: float | None) -> str:
+    """The file's own false-alarm rate, in words; files made before it was stored do not say it."""
+    if flagged_validation is None:
+        return "this model file does not store how often it flags its own validation images"
+    return f"on its own validation images, this file's check flagged {100 * flagged_validation:.1f}%"
+
+
+def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
+                        sources: list[str] | None = None, flagged_validation: float | None = None,
+                        listed: int = 20) -> list[str]:
+    """Markdown (and report["input_check"]) on the images the model file's input check flags,
+    by class and, when a MANIFEST.csv names them, by source: one site's films all flagged points
+    at that site's storage or orientation, not at its patients. ``flagged_validation``: the share
+    of its own validation images the file's check flagged, as the file stores it: the rate to
+    hold this set's share against (it need not be the 1% the check's threshold aims at)."""
+    check = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
+             "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
+    if sources and any(sources):
+        src = np.array([s or "(none)" for s in sources])
+        check["per_source"] = {s: {"flagged": int(atypical[src == s].sum()), "n": int((src == s).sum())} for s in sorted(set(src))}
+    check["flagged_validation"] = flagged_validation
+    report["input_check"] = check
+    md = ["## Input check", "",
+          f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
+          f"model was trained on (edge.typicality; {own_rate(flagged_validation)}). Those are typically "
+          "upside-down, inverted or rotated films, or not chest X-rays. A large share means these films differ from "
+          "the training data in layout or view, and the figures above may not carry over to them.", ""]
+    if atypical.any():
+        md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in check["per_class"].items()] + [""]
+        if "per_source" in check:
+            md += ["| source | flagged | n |", "|---|---:|---:|"]
+            md += [f"| {s} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
+        md += ["Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
+        md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
+    return md

@@ -1,0 +1,75 @@
+"""What report.md says about the films themselves before any figure: files that could not be read,
+class folders matched to the model's labels, films that are copies of one another, and copies
+filed under two classes.
+
+A figure is only as good as the films behind it: a film counted twice narrows the intervals,
+and a film filed under two classes is a labelling error that scores the model against both
+answers at once. Pure functions, used by convert.report.evaluation_report and cxr-evaluate.
+"""
+
+from __future__ import annotations
+
+
+def skipped_line(skipped: list[dict], shown: int = 3) -> str:
+    """The files n leaves out because they could not be read: otherwise only stderr and report.json say so."""
+    one = len(skipped) == 1
+    names = ", ".join(f"`{s['path']}`" for s in skipped[:shown]) + (", ..." if len(skipped) > shown else "")
+    return (f"**{len(skipped)} file{'' if one else 's'} could not be read and {'is' if one else 'are'} not scored** "
+            f"(report.json lists {'it' if one else 'them'}): {names}.")
+
+
+def renamed_line(class_folders: dict[str, str]) -> str | None:
+    """How cxr-evaluate matched the site's folder names to the model's labels, where any differ."""
+    renamed = {f: c for f, c in class_folders.items() if f != c}
+    if not renamed:
+        return None
+    return "Class folders: " + "; ".join(f"{f} " + ("left out" if c == "-" else f"scored as {c}")
+                                         for f, c in sorted(renamed.items())) + "."
+
+
+def split_copies(groups: list[list[int]], files: list[str],
+                 labels: list[str]) -> tuple[list[list[str]], list[list[dict]]]:
+    """Groups of copies (item indices, convert.seen.copies_within) split into those of one class
+    (file paths) and label conflicts: the same film under two or more classes ({file, label} each)."""
+    same, conflicts = [], []
+    for g in groups:
+        if len({labels[k] for k in g}) > 1:
+            conflicts.append([{"file": files[k], "label": labels[k]} for k in g])
+        else:
+            same.append([files[k] for k in g])
+    return same, conflicts
+
+
+def _groups(n: int) -> str:
+    return f"{n} group{'' if n == 1 else 's'}"
+
+
+def copies_warning(twins: list[list[str]]) -> str | None:
+    """One line on films of one class that are copies of one another (stderr and report.md)."""
+    if not twins:
+        return None
+    return (f"{sum(map(len, twins))} films are copies of one another ({_groups(len(twins))}, the same bytes or "
+            f"picture; e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the intervals are "
+            "narrower than the films justify (report.json lists them)")
+
+
+def conflict_warning(conflicts: list[list[dict]]) -> str | None:
+    """One line on the same film filed under two or more classes: a labelling error to fix before
+    trusting any figure, since the model is scored wrong on one of its copies whatever it says."""
+    if not conflicts:
+        return None
+    first = " = ".join(f"{c['file']} ({c['label']})" for c in conflicts[0][:3])
+    return (f"{sum(map(len, conflicts))} films are one picture filed under different classes "
+            f"({_groups(len(conflicts))}; e.g. {first}): at most one of those labels is right, and whatever the "
+            "model answers, it is scored wrong on at least one copy; fix the labels (report.json lists them under "
+            "label_conflicts)")
+
+
+def copy_lines(twins: list[list[str]], conflicts: list[list[dict]]) -> list[str]:
+    """report.md's paragraphs on copies within the set, label conflicts first."""
+    md = []
+    if line := conflict_warning(conflicts):
+        md += [f"**Label conflict:** {line}.", ""]
+    if line := copies_warning(twins):
+        md += [f"**Copies:** {line}.", ""]
+    return md

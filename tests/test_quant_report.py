@@ -1,0 +1,54 @@
+"""cxr-convert's report.md (convert.quant_report): class flips in words, a held-out source of one
+class, and how ECE is binned. Written from the tiny run's own report.json, altered, without converting."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from convert.quant_report import flip_line, write_quantization_report
+from convert.summary import summarize
+
+
+def test_a_flip_reads_as_class_and_probability():
+    flip = {"file": "COVID/a.png", "true": "COVID", "reference": {"COVID": 0.5441, "Normal": 0.4559},
+            "quantized": {"COVID": 0.4912, "Normal": 0.5088}}
+    assert flip_line(flip, "int8") == ("- `COVID/a.png` (true COVID): keras COVID 0.544, Normal 0.456 → "
+                                       "int8 COVID 0.491, Normal 0.509")
+
+
+def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    report["models"]["int8"]["agreement"]["flipped"] = [
+        {"file": "COVID/a.png", "true": "COVID", "reference": {c: 0.5 for c in classes},
+         "quantized": {c: round(1 / len(classes), 4) for c in classes}}]
+    y = np.zeros(20, int)  # a held-out hospital that sent COVID films only, 15 of them found
+    probs = np.eye(len(classes))[np.r_[np.zeros(15, int), np.ones(5, int)]] * 0.8 + 0.2 / len(classes)
+    report["external"] = {"source": "hannover", "n": 20, **{m: summarize(y, probs, classes, n_boot=100)
+                                                            for m in ("keras", "int8")}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(len(classes)), n)
+    write_quantization_report(run, report, {m: p for m in report["models"]}, rng.integers(0, len(classes), n))
+    md = (run / "report.md").read_text()
+    assert "keras COVID 0.500, Normal 0.500 → int8 COVID 0.500, Normal 0.500" in md and "{'" not in md
+    assert "| int8 | COVID sensitivity 75.0 (" in md  # labelled: not a balanced accuracy
+    assert "averaged over 15 equal-width bins of that probability" in md
+    assert json.loads((run / "report.json").read_text())["external"]["int8"]["classes_present"] == ["COVID"]
+
+
+def test_a_temperature_that_worsens_the_test_split_is_said():
+    from convert.quant_report import calibration_worse
+
+    cal = {"test_nll_before": 0.624, "test_nll_after": 0.806, "test_ece_before": 0.180, "test_ece_after": 0.178}
+    assert calibration_worse(cal) == "negative log-likelihood 0.624 → 0.806"
+    cal.update(test_ece_after=0.201)
+    assert calibration_worse(cal) == ("negative log-likelihood 0.624 → 0.806, expected calibration error "
+                                      "0.180 → 0.201")
+    assert calibration_worse({**cal, "test_nll_after": 0.5, "test_ece_after": 0.1}) == ""
