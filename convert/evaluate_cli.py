@@ -216,18 +216,21 @@ def evaluate(
 
             for line in site_rule_warnings(site, labels):
                 print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-        report = evaluation_report(out_dir, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
-                                   [i.path for i in res.items], [i.source for i in res.items],
-                                   {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
-                                    "class_folders": matched, "seen_in_training": seen_note,
-                                    "copies_within_set": twins, "label_conflicts": conflicts,
-                                    "input_check_flagged_validation": own_flag_rate(model),
-                                    "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
-                                   n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
-                                   atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
-                                   robustness=rob, threshold=rule,
-                                   threshold_from="option" if threshold else "model file", site_point=site, audit=audit,
-                                   prevalences=prevalences, subgroups=groups)
+        from edge.atomic import staged_folder
+
+        with staged_folder(out_dir, last=("report.md",)) as stage:  # the report and its plots together, or the old set
+            report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
+                                       [i.path for i in res.items], [i.source for i in res.items],
+                                       {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
+                                        "class_folders": matched, "seen_in_training": seen_note,
+                                        "copies_within_set": twins, "label_conflicts": conflicts,
+                                        "input_check_flagged_validation": own_flag_rate(model),
+                                        "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
+                                       n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
+                                       atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
+                                       robustness=rob, threshold=rule,
+                                       threshold_from="option" if threshold else "model file", site_point=site,
+                                       audit=audit, prevalences=prevalences, subgroups=groups)
     print(headline(report["metrics"]))
     for line in report["missed_classes"]:
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)

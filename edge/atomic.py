@@ -62,6 +62,11 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = ()) -> Iterator[Pa
             dst = folder / src.relative_to(stage)
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
+    except OSError as e:
+        name = str(e.filename or "")
+        if name.startswith(str(stage) + os.sep) and e.strerror:  # name the file the user will look for
+            raise OSError(e.errno, e.strerror, str(folder / Path(name).relative_to(stage))) from e
+        raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
