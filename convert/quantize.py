@@ -7,6 +7,7 @@ the report measures what the device will do, not what the converter meant.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from convert.summary import summarize
 from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
-from edge.atomic import read_json, write_bytes
+from edge.atomic import read_json, staged_folder, write_bytes
 from edge.cliutil import folder_problem
 from train.calibration import NO_SIGNAL
 from train.data import Split, load_part
@@ -116,77 +117,84 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
     }
-    probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
-    val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
-    from convert.seen import fingerprints
+    # Every file this writes (models, report, plots) goes to a staging folder and moves in at the end,
+    # report.md last: an interrupted or failed conversion leaves the run as it was, not new models
+    # beside an old report that describes others.
+    with staged_folder(run_dir, last=("report.md",)) as out:
+        probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
+        val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
+        from convert.seen import fingerprints
 
-    seen = fingerprints(split) if s.fingerprints else None
-    for mode in s.modes:
-        path = run_dir / f"model_{mode}.tflite"
-        if not s.report_only:
-            log(f"converting {mode}")
-            from convert.export import export_mode
+        seen = fingerprints(split) if s.fingerprints else None
+        for mode in s.modes:
+            path = out / f"model_{mode}.tflite"
+            if s.report_only:  # scored and stamped again in the staging folder, moved back with the rest
+                shutil.copyfile(run_dir / path.name, path)
+            else:
+                log(f"converting {mode}")
+                from convert.export import export_mode
 
-            export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
-        chosen = store_rule(path, point, val, classes) if point is not None else None
-        for line in stored_rule_lines(path.name, chosen) if chosen else []:
-            log(line)
-        probs = tflite_probabilities(path, x_test)
-        probs_by_mode[mode] = probs
-        summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
-        meta = EdgeModel(path).meta
-        entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
-                 "tflite_bytes": meta.get("tflite_bytes"), "head_refit": meta.get("head_refit"),
-                 "delta": deltas(reference, summary),
-                 "agreement": compare(ref_probs, probs, y_test, test_files, classes),
-                 "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
-        if meta.get("decision"):
-            k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
-            versus = {"versus_most_probable": chosen["versus_most_probable"]} if chosen else {}  # on validation
-            entry["decision"] = to_jsonable({**meta["decision"], **versus,
-                                             "test": rates_at_threshold(y_test == k, probs[:, k], t)})
-        if s.latency_threads:
-            entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
-        report["models"][mode] = entry
-        verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
-        log(f"{mode}: accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
-            f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
-    fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
-    for mode in s.modes:
-        if fp32:  # the model proper, without the metadata and self-test appended to every file
-            report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["tflite_bytes"] / fp32, 4)
-    shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)  # the device's file, if made
-    device = EdgeModel(run_dir / f"model_{shown}.tflite") if shown else None
-    check = device.typicality if device else None
-    if check is not None:
-        report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
-                                 "flagged": {"test": float(check.atypical(x_test).mean())}}
-    if device is not None:
-        report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
-                                                                         probs_by_mode[shown], s)}
-    sources = [i.source for i in split.parts["test"]]
-    if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
-        report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources, s.n_boot)}
-    if "external" in split.parts:
-        report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"))
+                export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
+            chosen = store_rule(path, point, val, classes) if point is not None else None
+            for line in stored_rule_lines(path.name, chosen) if chosen else []:
+                log(line)
+            probs = tflite_probabilities(path, x_test)
+            probs_by_mode[mode] = probs
+            summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
+            meta = EdgeModel(path).meta
+            entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
+                     "tflite_bytes": meta.get("tflite_bytes"), "head_refit": meta.get("head_refit"),
+                     "delta": deltas(reference, summary),
+                     "agreement": compare(ref_probs, probs, y_test, test_files, classes),
+                     "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
+            if meta.get("decision"):
+                k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
+                versus = {"versus_most_probable": chosen["versus_most_probable"]} if chosen else {}  # on validation
+                entry["decision"] = to_jsonable({**meta["decision"], **versus,
+                                                 "test": rates_at_threshold(y_test == k, probs[:, k], t)})
+            if s.latency_threads:
+                entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
+            report["models"][mode] = entry
+            verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
+            log(f"{mode}: accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
+                f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
+        fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
+        for mode in s.modes:
+            if fp32:  # the model proper, without the metadata and self-test appended to every file
+                report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["tflite_bytes"] / fp32, 4)
+        shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)  # the device's file, if made
+        device = EdgeModel(out / f"model_{shown}.tflite") if shown else None
+        check = device.typicality if device else None
         if check is not None:
-            report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
-    data_name = " + ".join(Path(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
-    stamp_cards(run_dir, report, s.modes, data_name, run.get("shortcut_audit"))
-    code = 0
-    if s.auto:
-        report["auto"] = choose_smallest(report, s.modes, run_dir)
-        code = 0 if report["auto"]["selected"] else 1
-    elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
-        code = 1
-    mistakes = None
-    if s.explain and shown:
-        from convert.occlusion import explain_mistakes
+            report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
+                                     "flagged": {"test": float(check.atypical(x_test).mean())}}
+        if device is not None:
+            report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
+                                                                             probs_by_mode[shown], s)}
+        sources = [i.source for i in split.parts["test"]]
+        if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
+            report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources, s.n_boot)}
+        if "external" in split.parts:
+            report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"),
+                                                   models_in=out)
+            if check is not None:
+                report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
+        data_name = " + ".join(Path(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
+        stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"))
+        code = 0
+        if s.auto:
+            report["auto"] = choose_smallest(report, s.modes, out)
+            code = 0 if report["auto"]["selected"] else 1
+        elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
+            code = 1
+        mistakes = None
+        if s.explain and shown:
+            from convert.occlusion import explain_mistakes
 
-        mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain))
-    from convert.quant_report import write_quantization_report
+            mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain))
+        from convert.quant_report import write_quantization_report
 
-    write_quantization_report(run_dir, report, probs_by_mode, y_test, mistakes, x_test, test_files)
+        write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)
     return report, code
 
 
@@ -266,7 +274,7 @@ def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, devi
 
 
 def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,
-                      s: ConvertSettings, check=None, points: dict | None = None) -> dict:
+                      s: ConvertSettings, check=None, points: dict | None = None, models_in: Path | None = None) -> dict:
     """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap, the
     share of its images the input check (``check``, edge.typicality) would flag, and what the
     thresholds chosen on the validation split (``points``) give there: a threshold fitted to one
@@ -276,7 +284,7 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
     if check is not None:
         out["flagged_atypical"] = float(check.atypical(x).mean())
-    probs = {mode: tflite_probabilities(run_dir / f"model_{mode}.tflite", x) for mode in s.modes}
+    probs = {mode: tflite_probabilities((models_in or run_dir) / f"model_{mode}.tflite", x) for mode in s.modes}
     for mode in s.modes:
         out[mode] = summarize(y, probs[mode], split.classes, n_boot=s.n_boot)
     if points:

@@ -230,3 +230,26 @@ def test_a_staged_set_replaces_the_old_files_together_or_not_at_all(tmp_path, mo
     assert moved[-1] == "report.md"  # the report that points at the others comes last
     assert {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*") if p.is_file()} == \
         {"report.md": "new", "plot.png": "new", "maps/a.png": "new", "kept.txt": "old"}
+
+
+def test_cxr_convert_interrupted_before_its_report_leaves_the_run_as_it_was(tiny_run, tmp_path, monkeypatch):
+    """Models are stamped with their new figures and the report written last: a Ctrl-C between them
+    left new model files beside an old report.json that described others."""
+    from typer.testing import CliRunner
+
+    import convert.quant_report
+    from convert.cli import convert_app
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, ignore=shutil.ignore_patterns("teacher"))
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert.quant_report, "write_quantization_report", interrupted)
+    r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--operating-point", "COVID=0.9",
+                                         "--no-latency", "--explain", "0", "--quiet"])
+    assert r.exit_code == 130, r.output
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
+    assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []  # no staging folder left
