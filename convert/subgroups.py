@@ -13,7 +13,6 @@ from reading those two sources.
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
@@ -45,13 +44,10 @@ def _is_age(column: str) -> bool:
 
 
 def _manifest(data_dir: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
-    path = Path(data_dir) / "MANIFEST.csv"
-    if not path.is_file():
-        return [], {}
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        rows = {r["file"]: r for r in reader if r.get("file")}
-        return list(reader.fieldnames or []), rows
+    """MANIFEST.csv's columns and its rows by file, however it was saved (train.manifest); ([], {}) without one."""
+    from train.manifest import read_manifest
+
+    return read_manifest(data_dir)
 
 
 def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:

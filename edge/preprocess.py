@@ -183,15 +183,15 @@ def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
     """Decode a file's bytes (the name only hints at DICOM) to 8-bit grayscale (H, W)."""
     if not data:
         raise ImageError("empty file (0 bytes)")
-    if is_dicom(data, Path(path)):
-        from edge.dicom import dicom_to_gray  # optional extra; imported only when needed
+    from edge.dicom import dicom_to_gray, is_dicom  # reading DICOM needs the optional extra (pydicom)
 
+    if is_dicom(data, Path(path)):
         return _check_size(dicom_to_gray(data))
     return _check_size(decode_bytes(data))
 
 
-def is_dicom(data: bytes, path: Path) -> bool:
-    return data[128:132] == b"DICM" or path.suffix.lower() in (".dcm", ".dicom")
+def first_line(e: BaseException) -> str:
+    return (str(e).splitlines() or [""])[0] or type(e).__name__
 
 
 def decode_bytes(data: bytes) -> np.ndarray:
@@ -219,15 +219,18 @@ def decode_bytes(data: bytes) -> np.ndarray:
             background = Image.new("RGBA", img.size, (0, 0, 0, 255))
             img = Image.alpha_composite(background, img.convert("RGBA"))
         if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-            return _wide_to_uint8(np.asarray(img))
+            wide = _pixels(img)
+            del img  # Pillow's copy goes before the mapping needs memory
+            return linear_to_uint8(wide)
         if img.mode == "CMYK":
             img = img.convert("RGB")
-        return np.asarray(img.convert("L"))
+        return _pixels(img if img.mode == "L" else img.convert("L"))
     except ImageError:
         raise
+    except MemoryError:
+        raise ImageError("out of memory while decoding") from None
     except Exception as e:
-        reason = str(e).split("\n")[0] or type(e).__name__
-        raise ImageError(f"corrupt or truncated image ({reason})") from None
+        raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
 
 
 def _upright(img: Image.Image) -> Image.Image:
@@ -246,13 +249,51 @@ def _upright(img: Image.Image) -> Image.Image:
         return img
 
 
-def _wide_to_uint8(a: np.ndarray) -> np.ndarray:
-    """Map a 16-bit or float image linearly from its min..max to 0..255."""
-    a = a.astype(np.float64)
-    lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+ROWS_AT_ONCE = 1 << 20  # pixels mapped per step: float64 temporaries of 8 MiB, not of the whole image
+
+
+def row_steps(a: np.ndarray) -> list[slice]:
+    step = max(1, ROWS_AT_ONCE // max(1, a[0].size if len(a) else 1))
+    return [slice(i, i + step) for i in range(0, len(a), step)]
+
+
+def _pixels(img: Image.Image) -> np.ndarray:
+    """np.asarray(img), a strip of rows at a time (Pillow's tobytes() holds two more copies at once)."""
+    w, h = img.size
+    step, out = max(1, ROWS_AT_ONCE // max(1, w)), None
+    for y in range(0, h, step):
+        strip = np.asarray(img.crop((0, y, w, min(h, y + step))))
+        out = np.empty((h, w), strip.dtype) if out is None else out
+        out[y : y + len(strip)] = strip
+    return np.asarray(img) if out is None else out
+
+
+def linear_to_uint8(a: np.ndarray, invert: bool = False) -> np.ndarray:
+    """Map a 16-bit, 32-bit or float image linearly from its min..max to 0..255 (``invert``:
+    255 minus that). Only finite values set the range: +inf maps as the maximum, NaN and -inf as
+    the minimum, and an image with no finite value is refused."""
+    if a.dtype.kind == "f":
+        finite = np.isfinite(a)
+        if not finite.all():
+            if not finite.any():
+                raise ImageError("no finite pixel values (every pixel is NaN or infinite)")
+            lo, hi = a[finite].min(), a[finite].max()
+            a = np.where(finite, a, np.where(a == np.inf, hi, lo))
+        del finite
+    lo, hi = float(a.min()), float(a.max())
     if hi <= lo:
         return np.zeros(a.shape, dtype=np.uint8)
-    return np.round((a - lo) / (hi - lo) * 255.0).astype(np.uint8)
+    return scale_to_uint8(a, lo, hi, invert)
+
+
+def scale_to_uint8(a: np.ndarray, lo: float, hi: float, invert: bool = False) -> np.ndarray:
+    """round((a - lo) / (hi - lo) * 255) (``invert``: of 255 minus that) in float64, a block of rows
+    at a time: the same bytes as over the whole array at once, in a fraction of the memory."""
+    out = np.empty(a.shape, dtype=np.uint8)
+    for rows in row_steps(a):
+        g = (a[rows].astype(np.float64) - lo) / (hi - lo) * 255.0
+        out[rows] = np.round(255.0 - g if invert else g)
+    return out
 
 
 def _check_size(gray: np.ndarray) -> np.ndarray:

@@ -124,3 +124,45 @@ def test_scan_skips_bad_files_and_hashes_good_ones(tmp_path):
     assert len(res.items) == 2 and res.x.shape == (2, 32, 32, 1)
     assert res.skipped == [{"path": "COVID/broken.png", "error": "not a readable image (unknown or corrupt format)"}]
     assert all(len(i.sha256) == 64 for i in res.items)
+
+
+def test_scan_skips_a_file_whose_decoder_fails_in_any_way(tmp_path, monkeypatch):
+    """Whatever a decoder raises for one file (here a RuntimeError) skips that file with its reason;
+    it never ends a cxr-train, cxr-evaluate or cxr-compare run."""
+    import train.data as data
+
+    write_images(tmp_path / "COVID", "COVID", 3)
+    real = data.load_bytes
+
+    def load_bytes(content: bytes, path) -> np.ndarray:
+        if Path(path).name == "covid-001.png":
+            raise RuntimeError("decoder bug\nmore")
+        return real(content, path)
+
+    monkeypatch.setattr(data, "load_bytes", load_bytes)
+    items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
+    res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
+    assert [i.path for i in res.items] == ["COVID/covid-000.png", "COVID/covid-002.png"]
+    assert res.skipped == [{"path": "COVID/covid-001.png", "error": "cannot decode (RuntimeError: decoder bug)"}]
+
+
+def test_scan_reads_a_dicom_with_a_zero_window_and_skips_one_pydicom_cannot_apply(tmp_path):
+    """The tester's case: WindowCenter=2048, WindowWidth=0 among good films stopped cxr-evaluate with
+    pydicom's 'Window Width must be greater than or equal to 1'."""
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    from tests.test_dicom import make_dicom, ramp, resave
+
+    write_images(tmp_path / "COVID", "COVID", 2)
+    (tmp_path / "COVID" / "zero-window.dcm").write_bytes(make_dicom(ramp(), window=(2048, 0)))
+    lut = Dataset()
+    lut.add_new(0x00283002, "US", [4096, 0, 9])  # 9 bits an entry: pydicom raises NotImplementedError
+    lut.add_new(0x00283006, "US", list(range(4096)))
+    (tmp_path / "COVID" / "odd-lut.dcm").write_bytes(resave(make_dicom(ramp()), VOILUTSequence=Sequence([lut])))
+    items, _, _ = discover(tmp_path, min_classes=1)
+    res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
+    assert sorted(i.path for i in res.items) == ["COVID/covid-000.png", "COVID/covid-001.png", "COVID/zero-window.dcm"]
+    assert [s["path"] for s in res.skipped] == ["COVID/odd-lut.dcm"]
+    assert res.skipped[0]["error"].startswith("cannot decode DICOM ('9' bits per LUT entry is not supported")

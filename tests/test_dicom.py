@@ -81,3 +81,150 @@ def test_dicom_without_pixels_is_a_clear_error():
     ds.save_as(buf)
     with pytest.raises(ImageError, match="no image"):
         load_bytes(buf.getvalue(), "x.dcm")
+
+
+def resave(data: bytes, **changes) -> bytes:
+    ds = pydicom.dcmread(io.BytesIO(data))
+    for name, value in changes.items():
+        if value is None:
+            delattr(ds, name)
+        else:
+            setattr(ds, name, value)
+    buf = io.BytesIO()
+    ds.save_as(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("centre,width", [(2048, 0), (2048, 0.5), (2048, -3)])
+def test_a_window_narrower_than_one_counts_as_none(centre, width):
+    """pydicom refuses such a window ('Window Width must be greater than or equal to 1'): the stored
+    range is mapped instead, as for a file without a window."""
+    want = load_bytes(make_dicom(ramp()), "x.dcm")
+    assert (load_bytes(make_dicom(ramp(), window=(centre, width)), "x.dcm") == want).all()
+
+
+def test_a_window_centre_that_is_no_number_counts_as_none():
+    data = make_dicom(ramp(), window=(2048, 1000))
+    assert data.count(b"2048") == 1
+    assert (load_bytes(data.replace(b"2048", b"ab c"), "x.dcm") == load_bytes(make_dicom(ramp()), "x.dcm")).all()
+
+
+def test_a_header_pydicom_cannot_apply_is_an_image_error():
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    lut = Dataset()
+    lut.add_new(0x00283002, "US", [4096, 0, 9])  # LUT Descriptor: 9 bits an entry, which pydicom cannot apply
+    lut.add_new(0x00283006, "US", list(range(4096)))
+    with pytest.raises(ImageError, match=r"cannot decode DICOM \('9' bits per LUT entry"):
+        load_bytes(resave(make_dicom(ramp()), VOILUTSequence=Sequence([lut])), "x.dcm")
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "BMP"])
+def test_an_image_named_dcm_is_read_as_what_it_is(fmt):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray((ramp() >> 4).astype(np.uint8)).save(buf, fmt)
+    assert load_bytes(buf.getvalue(), "x.dcm").shape == (64, 80)
+
+
+def test_text_named_dcm_is_neither_an_image_nor_dicom():
+    with pytest.raises(ImageError, match="neither a known image format nor a DICOM image"):
+        load_bytes(b"Patient list, ward 3\nnot an image at all\n" * 20, "notes.dcm")
+
+
+@pytest.mark.parametrize("implicit", [True, False])
+def test_dicom_without_preamble_or_file_meta_decodes(implicit):
+    """A data set written alone (no 128-byte preamble, no DICM, no file meta): read as DICOM for its name."""
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset
+
+    data = make_dicom(ramp())
+    fp = DicomBytesIO()
+    fp.is_little_endian, fp.is_implicit_VR = True, implicit
+    write_dataset(fp, pydicom.dcmread(io.BytesIO(data)))
+    assert (load_bytes(fp.getvalue(), "x.dcm") == load_bytes(data, "x.dcm")).all()
+    assert (load_bytes(data[132:], "x.dcm") == load_bytes(data, "x.dcm")).all()  # file meta but no preamble
+
+
+def test_truncated_uncompressed_dicom_does_not_blame_compression():
+    data = make_dicom(ramp())
+    with pytest.raises(ImageError, match="less than expected") as e:
+        load_bytes(data[:-3000], "x.dcm")
+    assert "compressed" not in str(e.value) and "\n" not in str(e.value)
+
+
+def test_undecodable_compressed_dicom_names_the_decoders():
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEG2000Lossless
+
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
+    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
+    ds.PixelData = encapsulate([b"\xff\x4f\xff\x51 not a codestream" * 4])
+    ds["PixelData"].VR = "OB"
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    with pytest.raises(ImageError, match="compressed DICOM may need pylibjpeg or gdcm"):
+        load_bytes(buf.getvalue(), "x.dcm")
+
+
+def whole_image_reference(data: bytes) -> np.ndarray:
+    """edge.dicom's pipeline up to 0.12: pydicom's LUTs and the min..max map over the whole image in float64."""
+    from pydicom.pixels import apply_modality_lut, apply_voi_lut
+
+    ds = pydicom.dcmread(io.BytesIO(data))
+    a = np.asarray(apply_voi_lut(apply_modality_lut(ds.pixel_array, ds), ds, index=0), dtype=np.float64)
+    lo, hi = float(a.min()), float(a.max())
+    g = (a - lo) / (hi - lo) * 255.0
+    return np.round(255.0 - g if ds.PhotometricInterpretation == "MONOCHROME1" else g).astype(np.uint8)
+
+
+@pytest.mark.parametrize("case", ["plain", "window", "rescale+window", "monochrome1", "exact", "voi lut", "signed"])
+def test_mapping_by_stored_value_gives_the_whole_image_bytes(case, monkeypatch):
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    import edge.preprocess as pre
+
+    monkeypatch.setattr(pre, "ROWS_AT_ONCE", 300)  # many blocks of rows
+    rng = np.random.default_rng(11)
+    pixels = np.clip(ramp(70, 90) + rng.normal(0, 40, (70, 90)), 5, 4000).astype(np.uint16)
+    data = {"plain": make_dicom(pixels, bits=12), "window": make_dicom(pixels, window=(1800.5, 1333), bits=12),
+            "rescale+window": make_dicom(pixels, slope=1.7, intercept=-1024, window=(900, 2500), bits=12),
+            "monochrome1": make_dicom(pixels, photometric="MONOCHROME1", window=(2000, 3001), bits=12)}.get(case)
+    if case == "exact":
+        data = resave(make_dicom(pixels, window=(2000.25, 0.75), bits=12), VOILUTFunction="LINEAR_EXACT")
+    if case == "voi lut":  # not monotone: the range comes from the values present
+        lut = Dataset()
+        lut.add_new(0x00283002, "US", [4096, 0, 16])
+        lut.add_new(0x00283006, "US", [int(v) for v in np.sin(np.arange(4096) / 300.0) * 20000 + 30000])
+        data = resave(make_dicom(pixels, bits=12), VOILUTSequence=Sequence([lut]), RescaleSlope=None,
+                      RescaleIntercept=None)
+    if case == "signed":
+        data = resave(make_dicom(pixels, bits=12), PixelRepresentation=1, PixelData=(pixels.astype(np.int16) - 2048)
+                      .tobytes())
+    assert load_bytes(data, "x.dcm").tobytes() == whole_image_reference(data).tobytes()
+
+
+def test_decoding_a_dicom_film_needs_no_float64_copy_of_it():
+    import tracemalloc
+
+    a = np.random.default_rng(0).integers(100, 4000, (3000, 2000), dtype=np.uint16)
+    data = make_dicom(a, window=(2000, 3000), slope=1.0, intercept=-1024.0, bits=12)
+    tracemalloc.start()
+    try:
+        load_bytes(data, "x.dcm")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / a.size < 12  # bytes a pixel: 29 with the whole-image float64 pipeline
+
+
+@pytest.mark.parametrize("slope", ["0", "", "x1"])
+def test_a_rescale_that_is_no_number_or_blanks_the_film_counts_as_none(slope):
+    want = load_bytes(make_dicom(ramp()), "x.dcm")
+    data = make_dicom(ramp(), slope=1.25, intercept=0.0)
+    assert data.count(b"1.25") == 1
+    odd = data.replace(b"1.25", slope.encode().ljust(4)) if slope else resave(data, RescaleSlope="")
+    assert (load_bytes(odd, "x.dcm") == want).all()

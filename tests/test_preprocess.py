@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 import pytest
@@ -158,3 +159,63 @@ def test_config_validation_and_round_trip():
         PreprocessConfig(channels=2)
     with pytest.raises(ValueError):
         PreprocessConfig(resize="stretch")
+
+
+def float_tiff(a: np.ndarray) -> bytes:
+    return encode(Image.fromarray(a.astype(np.float32)), "TIFF")
+
+
+@pytest.mark.parametrize("fill", [np.nan, np.inf, -np.inf])
+def test_an_image_without_a_finite_pixel_is_refused(fill):
+    with pytest.raises(ImageError, match="no finite pixel values"):
+        load_bytes(float_tiff(np.full((48, 64), fill)), "x.tif")
+
+
+@pytest.mark.parametrize("value,grey", [(np.inf, 255), (-np.inf, 0), (np.nan, 0)])
+def test_a_non_finite_pixel_maps_to_an_end_of_the_range_without_warnings(value, grey):
+    clean = np.tile(np.linspace(-5, 7, 64), (48, 1))
+    odd = clean.copy()
+    odd[10, 10] = value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's RuntimeWarnings ("All-NaN slice", "invalid value") are errors here
+        got, want = load_bytes(float_tiff(odd), "x.tif"), load_bytes(float_tiff(clean), "x.tif")
+    others = np.ones(got.shape, bool)
+    others[10, 10] = False
+    assert got[10, 10] == grey and (got[others] == want[others]).all()
+
+
+def old_wide_to_uint8(a: np.ndarray) -> np.ndarray:
+    """edge.preprocess's mapping of 16-bit, 32-bit and float images up to 0.12 (whole-array float64)."""
+    a = a.astype(np.float64)
+    lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+    return np.round((a - lo) / (hi - lo) * 255.0).astype(np.uint8)
+
+
+@pytest.mark.parametrize("kind", ["I;16", "I;16B", "I", "F"])
+def test_wide_images_map_a_block_at_a_time_to_the_same_bytes(kind, monkeypatch):
+    import edge.preprocess as pre
+
+    monkeypatch.setattr(pre, "ROWS_AT_ONCE", 500)  # blocks of 2 rows of 250 px: many blocks, a short last one
+    rng = np.random.default_rng(5)
+    values = rng.normal(30000, 9000, (101, 250)).clip(1, 65000)
+    array = {"I;16": values.astype(np.uint16), "I;16B": values.astype(">u2"), "I": values.astype(np.int32) - 40000,
+             "F": (values / 7.3 - 11.1).astype(np.float32)}[kind]
+    img = Image.fromarray(array) if kind != "I;16B" else Image.frombytes("I;16B", (250, 101), array.tobytes())
+    fmt = "TIFF" if kind in ("I", "F", "I;16B") else "PNG"
+    got = load_bytes(encode(img, fmt), f"x.{fmt.lower()}")
+    assert got.tobytes() == old_wide_to_uint8(np.asarray(img)).tobytes()
+
+
+def test_decoding_a_16_bit_film_needs_no_float64_copy_of_it():
+    """A 3000x3500 16-bit film took 320 MB to decode (three float64 copies); a Pi 3 has 1 GB for 4 threads."""
+    import tracemalloc
+
+    a = np.random.default_rng(0).integers(100, 60000, (3000, 2000), dtype=np.uint16)
+    data = encode(Image.fromarray(a), compress_level=0)
+    tracemalloc.start()
+    try:
+        load_bytes(data, "x.png")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / a.size < 12  # bytes a pixel that numpy allocates: 24 with the whole-image float64 mapping

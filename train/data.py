@@ -12,7 +12,6 @@ SHA-256, so conversion and evaluation later score exactly the same test images.
 
 from __future__ import annotations
 
-import csv
 import io
 import hashlib
 import json
@@ -25,9 +24,10 @@ from typing import Iterable
 import numpy as np
 
 from edge.batch import is_image_file
-from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_gray, trim_uniform_borders
+from edge.preprocess import ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, trim_uniform_borders
 from train.audit import file_traits
 from train.hygiene import copy_code, fingerprint
+from train.manifest import ManifestError, read_manifest
 from train.progress import progress_bar
 from edge.atomic import write_bytes, write_json
 
@@ -161,16 +161,13 @@ def _class_folders(root: Path, data_dir: Path) -> Iterable[Item]:
 
 def _attach_sources(items: list[Item], data_dir: Path) -> None:
     """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one."""
-    manifest = data_dir / "MANIFEST.csv"
-    sources: dict[str, str] = {}
-    if manifest.is_file():
-        with open(manifest, newline="") as f:
-            for row in csv.DictReader(f):
-                src = row.get("source") or row.get("source_repo") or ""
-                if row.get("file") and src:
-                    sources[row["file"]] = src
+    try:
+        _, rows = read_manifest(data_dir)
+    except ManifestError as e:
+        raise DataError(str(e)) from None
     for it in items:
-        it.source = sources.get(it.path, "")
+        row = rows.get(it.path, {})
+        it.source = row.get("source") or row.get("source_repo") or ""
 
 
 def sha256_file(path: Path) -> str:
@@ -249,6 +246,8 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
                     copy_code(gray).hex())
         except (ImageError, OSError) as e:
             return str(e)
+        except Exception as e:  # whatever else fails is this file's reason to be skipped, as in edge.batch.decode
+            return "out of memory" if isinstance(e, MemoryError) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
 
     good, xs, hashes, thumbs, skipped, traits = [], [], [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)

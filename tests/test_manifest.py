@@ -1,0 +1,73 @@
+"""train.manifest: MANIFEST.csv as Excel and scripts save it (a byte-order mark, Latin-1, UTF-16,
+semicolons or tabs), and a clear error, not silence, when it has no file column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from train.data import DataError, discover
+from train.manifest import ManifestError, read_manifest
+from train.synthetic import render
+
+
+def two_classes(root: Path) -> None:
+    for label in ("COVID", "Normal"):
+        (root / label).mkdir(parents=True)
+        for k in range(2):
+            Image.fromarray(render(label, np.random.default_rng(k), (64, 64))).save(root / label / f"{k}.png")
+
+
+ROWS = [("file", "label", "source"), ("COVID/0.png", "COVID", "site1"), ("COVID/1.png", "COVID", "Hôpital Nord"),
+        ("Normal/0.png", "Normal", "site1"), ("Normal/1.png", "Normal", "site2")]
+
+
+def write(root: Path, delimiter: str = ",", encoding: str = "utf-8", newline: str = "\n",
+          rows: list[tuple[str, ...]] = ROWS) -> None:
+    text = newline.join(delimiter.join(r) for r in rows) + newline
+    (root / "MANIFEST.csv").write_bytes(text.encode(encoding))
+
+
+def sources(root: Path) -> dict[str, str]:
+    items, _, _ = discover(root)
+    return {i.path: i.source for i in items}
+
+
+WANT = {"COVID/0.png": "site1", "COVID/1.png": "Hôpital Nord", "Normal/0.png": "site1", "Normal/1.png": "site2"}
+
+
+@pytest.mark.parametrize("delimiter,encoding,newline", [
+    (",", "utf-8", "\n"),         # as a script writes it
+    (",", "utf-8-sig", "\r\n"),   # Excel's "CSV UTF-8": a byte-order mark before 'file'
+    (";", "utf-8-sig", "\r\n"),   # Excel where the decimal mark is a comma
+    (";", "cp1252", "\r\n"),      # Excel's plain "CSV" on Windows: code page 1252 (é is byte 0xe9)
+    (",", "latin-1", "\n"),
+    ("\t", "utf-16", "\r\n"),     # Excel's "Unicode text"
+])
+def test_sources_are_read_as_excel_and_scripts_save_them(tmp_path, delimiter, encoding, newline):
+    two_classes(tmp_path)
+    write(tmp_path, delimiter, encoding, newline)
+    assert sources(tmp_path) == WANT
+
+
+def test_a_manifest_without_a_file_column_is_a_clear_error(tmp_path):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("path", "source"), ("COVID/0.png", "site1")])
+    with pytest.raises(DataError, match=r"MANIFEST.csv has no 'file' column \(its columns: 'path', 'source'\)"):
+        discover(tmp_path)
+
+
+def test_columns_and_rows_by_file(tmp_path):
+    assert read_manifest(tmp_path) == ([], {})  # no MANIFEST.csv: nothing, and no error
+    write(tmp_path, delimiter=";", rows=[(" File ", "view", "PatientAge"), ("COVID\\0.png", " PA ", "34"),
+                                         ("", "AP", "50"), ("Normal/1.png", "AP")])
+    columns, rows = read_manifest(tmp_path)
+    assert columns == ["File", "view", "PatientAge"]
+    assert rows == {"COVID/0.png": {"File": "COVID/0.png", "view": "PA", "PatientAge": "34"},
+                    "Normal/1.png": {"File": "Normal/1.png", "view": "AP"}}
+    write(tmp_path, rows=[("name",)])
+    with pytest.raises(ManifestError, match="no 'file' column"):
+        read_manifest(tmp_path)
