@@ -147,9 +147,14 @@ def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: flo
 
 def load_grayscale(path: str | Path) -> np.ndarray:
     """Decode an image file to 8-bit grayscale (H, W); raise ImageError with a clear reason."""
+    return load_bytes(read_image_file(path), path)
+
+
+def read_image_file(path: str | Path) -> bytes:
+    """A film's bytes, or an ImageError that says in words why they cannot be read."""
     path = Path(path)
     try:
-        data = _read_regular_file(path)
+        return _read_regular_file(path)
     except IsADirectoryError:
         raise ImageError("is a directory, not an image file") from None
     except FileNotFoundError:
@@ -160,7 +165,6 @@ def load_grayscale(path: str | Path) -> np.ndarray:
         if e.errno == errno.ELOOP:
             raise ImageError("symbolic link loop (too many levels of symbolic links)") from None
         raise ImageError(f"cannot read file: {e.strerror or e}") from None
-    return load_bytes(data, path)
 
 
 def _read_regular_file(path: Path) -> bytes:

@@ -126,6 +126,18 @@ def test_scan_skips_bad_files_and_hashes_good_ones(tmp_path):
     assert all(len(i.sha256) == 64 for i in res.items)
 
 
+def test_scan_says_why_a_file_cannot_be_read_in_words(tmp_path):
+    """A broken link or a folder named like a film: the reason edge-classify gives, not '[Errno 2] ...'."""
+    write_images(tmp_path / "COVID", "COVID", 2)
+    (tmp_path / "COVID" / "gone.png").symlink_to(tmp_path / "nowhere.png")
+    (tmp_path / "COVID" / "folder.png").mkdir()
+    items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
+    res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
+    assert len(res.items) == 2
+    assert sorted((s["path"], s["error"]) for s in res.skipped) == [
+        ("COVID/folder.png", "is a directory, not an image file"), ("COVID/gone.png", "no such file")]
+
+
 def test_scan_skips_a_file_whose_decoder_fails_in_any_way(tmp_path, monkeypatch):
     """Whatever a decoder raises for one file (here a RuntimeError) skips that file with its reason;
     it never ends a cxr-train, cxr-evaluate or cxr-compare run."""

@@ -116,3 +116,19 @@ def test_progress_bars_are_drawn_on_a_terminal_only(monkeypatch):
         bar.update(10)
         bar.close()
         assert ("reading images" in stream.getvalue()) == drawn
+
+
+def test_a_class_whose_files_cannot_be_read_is_named_as_such(tmp_path):
+    """Every file of a class unreadable: the split's 'too few images' hid why."""
+    from edge.preprocess import PreprocessConfig
+    from tests.test_data import write_images
+    from train.data import DataError
+    from train.run import TrainSettings, prepare_data
+
+    write_images(tmp_path / "films" / "COVID", "COVID", 12)
+    (tmp_path / "films" / "Normal").mkdir()
+    for k in range(12):
+        (tmp_path / "films" / "Normal" / f"n{k}.png").write_bytes(b"not a png")
+    with pytest.raises(DataError, match=r"^no file of class Normal could be read \(the reasons are above\)"):
+        prepare_data(TrainSettings(data=str(tmp_path / "films"), out=tmp_path / "run", image_size=32, progress=False),
+                     PreprocessConfig(size=32))

@@ -24,7 +24,8 @@ from typing import Iterable
 import numpy as np
 
 from edge.batch import is_image_file
-from edge.preprocess import ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, trim_uniform_borders
+from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
+                             trim_uniform_borders)
 from train.audit import file_traits
 from train.hygiene import copy_code, fingerprint
 from train.manifest import ManifestError, read_manifest
@@ -239,7 +240,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
     def one(it: Item):
         path = Path(data_dir) / it.path
         try:
-            data = path.read_bytes()
+            data = read_image_file(path)  # a broken link or a FIFO: a reason in words, never a hang
             gray = load_bytes(data, path)
             traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
             return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits,

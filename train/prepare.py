@@ -46,6 +46,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"skipping {bad['path']}: {bad['error']}")
     if res.skipped:
         log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
+    unread = [c for c in classes if not any(i.label == c for i in res.items) and any(i.label == c for i in items)]
+    if unread:  # every file of a class failed to decode: say that, not that the split is too small
+        raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "
+                        "those files")
     items = res.items
     groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
     if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
