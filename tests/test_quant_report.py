@@ -52,3 +52,16 @@ def test_a_temperature_that_worsens_the_test_split_is_said():
     assert calibration_worse(cal) == ("negative log-likelihood 0.624 → 0.806, expected calibration error "
                                       "0.180 → 0.201")
     assert calibration_worse({**cal, "test_nll_after": 0.5, "test_ece_after": 0.1}) == ""
+
+
+def test_the_training_data_section_names_label_conflicts():
+    from convert.quant_report import training_data_section
+
+    data = {"counts": {"train": {"COVID": 10, "Normal": 10}},
+            "hygiene": {"exact_duplicate_pairs": 1, "near_duplicate_pairs": 0, "groups_across_splits": 0,
+                        "label_conflicts": [[{"file": "COVID/a.png", "label": "COVID"},
+                                             {"file": "Normal/b.png", "label": "Normal"}]]}}
+    md = "\n".join(training_data_section(data))
+    assert ("**Label conflict:** 2 training films are one picture filed under different classes (1 group; e.g. "
+            "`COVID/a.png` (COVID) = `Normal/b.png` (Normal))") in md
+    assert "Label conflict" not in "\n".join(training_data_section({**data, "hygiene": {"exact_duplicate_pairs": 0}}))

@@ -132,3 +132,23 @@ def test_a_class_whose_files_cannot_be_read_is_named_as_such(tmp_path):
     with pytest.raises(DataError, match=r"^no file of class Normal could be read \(the reasons are above\)"):
         prepare_data(TrainSettings(data=str(tmp_path / "films"), out=tmp_path / "run", image_size=32, progress=False),
                      PreprocessConfig(size=32))
+
+
+def test_one_picture_filed_under_two_classes_is_a_label_conflict(tmp_path, capsys):
+    """A copy within a class is kept in one split; a copy under another class teaches the model two
+    answers for one picture, which only the labeller can settle."""
+    from edge.preprocess import PreprocessConfig
+    from tests.test_data import write_images
+    from train.run import TrainSettings, prepare_data
+
+    covid = write_images(tmp_path / "films" / "COVID", "COVID", 12)
+    write_images(tmp_path / "films" / "Normal", "Normal", 12)
+    shutil.copy(covid[0], tmp_path / "films" / "Normal" / "also.png")
+    shutil.copy(covid[1], tmp_path / "films" / "COVID" / "again.png")  # the same class: only a copy
+    _, _, notes = prepare_data(TrainSettings(data=str(tmp_path / "films"), out=tmp_path / "run", image_size=32,
+                                             progress=False), PreprocessConfig(size=32))
+    conflicts = notes["hygiene"]["label_conflicts"]
+    assert conflicts == [[{"file": f"COVID/{covid[0].name}", "label": "COVID"},
+                          {"file": "Normal/also.png", "label": "Normal"}]]
+    said = [line for line in capsys.readouterr().err.splitlines() if "label conflict" in line]
+    assert len(said) == 1 and "2 films are one picture filed under different classes (1 group; e.g. COVID/" in said[0]

@@ -111,3 +111,13 @@ def cross_split_duplicates(parts: dict[str, list[int]], groups: list[int]) -> in
         for i in idx:
             seen.setdefault(groups[i], set()).add(name)
     return sum(len(v) > 1 for v in seen.values())
+
+
+def label_conflicts(groups: list[int], files: list[str], labels: list[str]) -> list[list[dict]]:
+    """Groups of copies (``groups``: a group id per film, duplicate_groups) whose films carry two or
+    more labels: one picture taught as two answers, a labelling error ({file, label} each)."""
+    members: dict[int, list[int]] = {}
+    for k, g in enumerate(groups):
+        members.setdefault(g, []).append(k)
+    return [[{"file": files[k], "label": labels[k]} for k in ks]
+            for ks in members.values() if len({labels[k] for k in ks}) > 1]

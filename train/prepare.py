@@ -16,7 +16,7 @@ from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.data import DataError, Item, Split, scan, stratified_split, discover
 from train.extra_data import add_folders
-from train.hygiene import cross_split_duplicates, duplicate_groups
+from train.hygiene import cross_split_duplicates, duplicate_groups, label_conflicts
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -55,6 +55,12 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
         log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
             "pairs; each group is kept within one split")
+    hygiene["label_conflicts"] = label_conflicts(groups, [i.path for i in items], [i.label for i in items])
+    if conflicts := hygiene["label_conflicts"]:
+        first = " = ".join(f"{c['file']} ({c['label']})" for c in conflicts[0][:3])
+        log(f"warning: label conflict: {sum(map(len, conflicts))} films are one picture filed under different classes "
+            f"({len(conflicts)} group{'' if len(conflicts) == 1 else 's'}; e.g. {first}): the model is taught both "
+            "answers for it; fix the labels (run.json lists them under data_hygiene.label_conflicts)")
     index = {id(it): k for k, it in enumerate(items)}
     external: list[Item] = []
     if s.holdout_source:
