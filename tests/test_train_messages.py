@@ -152,3 +152,40 @@ def test_one_picture_filed_under_two_classes_is_a_label_conflict(tmp_path, capsy
                           {"file": "Normal/also.png", "label": "Normal"}]]
     said = [line for line in capsys.readouterr().err.splitlines() if "label conflict" in line]
     assert len(said) == 1 and "2 films are one picture filed under different classes (1 group; e.g. COVID/" in said[0]
+
+
+def test_a_ctrl_c_while_fitting_is_raised_at_a_batch_end_and_never_lost():
+    """Raised wherever the interpreter was, the KeyboardInterrupt could land in one of TensorFlow's
+    weakref callbacks, be printed as 'Exception ignored' and lost: the run then finished, exit 0."""
+    import signal
+
+    from train.fit import StopOnInterrupt, interrupts_at_batch_ends
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        stop = StopOnInterrupt()
+        with interrupts_at_batch_ends(stop):
+            os.kill(os.getpid(), signal.SIGINT)  # only recorded: nothing is raised here
+            assert stop.asked
+            with pytest.raises(KeyboardInterrupt):
+                stop.check()  # the next batch end
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # a second Ctrl-C: at once
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a job started in the background ignores it: so do we
+        with interrupts_at_batch_ends(StopOnInterrupt()):
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_tensorflow_python_warnings_stay_off_the_terminal():
+    """'WARNING:tensorflow:5 out of the last 5 calls ... triggered tf.function retracing' reached
+    cxr-train's stderr: advice for TensorFlow's programmers, not for a user of the command."""
+    pytest.importorskip("tensorflow")
+    code = ("import logging\nfrom train.quiet import load_tensorflow\nload_tensorflow()\n"
+            "import tensorflow as tf\ntf.get_logger().warning('retracing')\n"
+            "assert tf.get_logger().getEffectiveLevel() == logging.ERROR\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    assert "retracing" not in r.stderr

@@ -6,8 +6,13 @@ plateaus early while the loss still tells calibrated from over-confident models.
 
 from __future__ import annotations
 
+import signal
+import sys
+import threading
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 import keras
 import numpy as np
@@ -71,12 +76,54 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=cfg.patience, restore_best_weights=True),
         keras.callbacks.TerminateOnNaN(),
     ]
-    h = trainee.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, class_weight=class_weights(train[1], n_classes),
-                  callbacks=callbacks, verbose=cfg.verbose, shuffle=False)  # train_ds shuffles itself
+    stop = StopOnInterrupt()
+    # Keras' epoch lines join cxr-train's own on stderr: stdout is for answers, and `2> log` keeps the history.
+    with interrupts_at_batch_ends(stop), redirect_stdout(sys.stderr):
+        h = trainee.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs,
+                        class_weight=class_weights(train[1], n_classes), callbacks=[*callbacks, stop],
+                        verbose=cfg.verbose, shuffle=False)  # train_ds shuffles itself
     history = {k: [float(v) for v in vals] for k, vals in h.history.items() if k != "learning_rate"}
     best = int(np.argmin(history["val_loss"])) if history.get("val_loss") else len(history["loss"]) - 1
     history["best_epoch"] = [best + 1]
     return history
+
+
+class StopOnInterrupt(keras.callbacks.Callback):
+    """Raises the KeyboardInterrupt of a Ctrl-C at the end of a batch.
+
+    Python raises it wherever the interpreter happens to be, and inside TensorFlow that can be a
+    garbage-collector or weakref callback, where it is printed as 'Exception ignored' and lost:
+    training then ran to the end and exited 0. Here the signal only sets ``asked``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = False
+
+    def check(self, *_args, **_kwargs) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+
+    on_train_batch_end = on_test_batch_end = on_epoch_end = check
+
+
+@contextmanager
+def interrupts_at_batch_ends(stop: StopOnInterrupt) -> Iterator[None]:
+    """Route Ctrl-C to ``stop`` inside the block; a second Ctrl-C interrupts at once. Nothing changes
+    where SIGINT is ignored (a job started in the background) or off the main thread."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous in (signal.SIG_IGN, None):
+        yield
+        return
+
+    def asked(_signum, _frame) -> None:
+        stop.asked = True
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, asked)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def logits_of(model: keras.Model, x: np.ndarray, batch_size: int = 64) -> np.ndarray:

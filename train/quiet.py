@@ -27,8 +27,11 @@ def load_tensorflow() -> None:
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "cxr-edge"
     try:
         with silenced_fd(2):
-            import tensorflow  # noqa: F401
+            import tensorflow
             import keras  # noqa: F401
+        # Its Python warnings ('5 out of the last 5 calls ... triggered tf.function retracing') are
+        # advice to TensorFlow's programmers, not to ours: errors still arrive as exceptions.
+        tensorflow.get_logger().setLevel("ERROR")
     except KeyboardInterrupt:
         print(f"{prog}: interrupted while loading TensorFlow; nothing was written", file=sys.stderr)
         raise SystemExit(130) from None
