@@ -97,3 +97,9 @@ def test_a_temperature_fitted_on_validation_films_all_right_is_said_to_be_no_cal
     wrong[0] = wrong[0][::-1]  # one film wrong: the fit has something to weigh
     assert unconstrained_note(wrong, y, fit_temperature(wrong, y)) is None
     assert unconstrained_note(separated[y == 0], y[y == 0], 1.0) is None  # one class: the fit leaves T at 1
+    # A few films, one of them wrong, that still left the fit at its lower bound; then a handful
+    few = wrong[:9]
+    assert unconstrained_note(few, y[:9], 0.05).startswith(
+        "the calibration temperature ran to its lower bound (0.05) on 9 validation films")
+    assert unconstrained_note(few, y[:9], 0.9) == ("the calibration temperature (0.9) was fitted on only 9 validation "
+                                                   "films: expect the probabilities to be rough")

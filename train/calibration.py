@@ -60,24 +60,38 @@ def nll(logits: np.ndarray, y_true: np.ndarray, temperature: float = 1.0) -> flo
     return float(-logp[np.arange(y.size), y].mean())
 
 
+LOWEST_TEMPERATURE = 0.05  # fit_temperature's lower bound
+FEW_VALIDATION_FILMS = 20
+
+
 def unconstrained_note(logits: np.ndarray, y_true: np.ndarray, temperature: float) -> str | None:
     """Why the temperature fitted on these validation answers is no calibration, or None.
 
     When every validation film is right, every sharpening lowers their NLL: the fit runs towards
     its lower bound and stops wherever the NLL underflows, and the device's probabilities come out
-    near 0 or 1 whatever the film. (A model without signal is information_gain's case.)"""
+    near 0 or 1 whatever the film. A few wrong films can leave it at that bound too, and a handful
+    of films cannot fix one number for all. (A model without signal is information_gain's case.)"""
     z, y = _validate(logits, y_true)
-    if y.size < 2 or np.unique(y).size < 2 or np.any(z.argmax(1) != y):
-        return None
-    return (f"the model got all {y.size} validation films right, so calibration had no wrong answer to weigh against "
-            f"sharpening its probabilities (temperature {temperature:.2g}): expect answers near 0 or 1 whatever the "
-            "film. Calibration needs validation films it gets wrong: more, or harder, films")
+    if y.size < 2 or np.unique(y).size < 2:
+        return None  # fit_temperature left the model alone (T = 1)
+    if not np.any(z.argmax(1) != y):
+        return (f"the model got all {y.size} validation films right, so calibration had no wrong answer to weigh "
+                f"against sharpening its probabilities (temperature {temperature:.2g}): expect answers near 0 or 1 "
+                "whatever the film. Calibration needs validation films it gets wrong: more, or harder, films")
+    if temperature <= LOWEST_TEMPERATURE * 1.01:
+        return (f"the calibration temperature ran to its lower bound ({LOWEST_TEMPERATURE:g}) on {y.size} validation "
+                "films: the answers were sharpened as far as the fit may, so expect probabilities near 0 or 1. "
+                "Calibration needs more validation films")
+    if y.size < FEW_VALIDATION_FILMS:
+        return (f"the calibration temperature ({temperature:.2g}) was fitted on only {y.size} validation films: "
+                "expect the probabilities to be rough")
+    return None
 
 
 def fit_temperature(
     logits: np.ndarray,
     y_true: np.ndarray,
-    bounds: tuple[float, float] = (0.05, 20.0),
+    bounds: tuple[float, float] = (LOWEST_TEMPERATURE, 20.0),
 ) -> float:
     """Temperature T in ``bounds`` minimising the NLL of held-out ``logits``.
 
