@@ -157,15 +157,18 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_half_written_file(tmp_path):
                             # a suite started in the background (`make test &`) inherits an ignored SIGINT,
                             # and Python installs no KeyboardInterrupt handler then: give the child the default
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    def finished() -> list[Path]:  # glob's "*" also matches the writer's hidden temporary ".name.<hex>.tmp.png"
+        return sorted(p for p in out.glob("*/*.png") if not p.name.startswith("."))
+
     deadline = time.monotonic() + 120
-    while not any(out.glob("*/*.png")) and time.monotonic() < deadline and proc.poll() is None:
+    while not finished() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1].startswith("cxr-synth: error: interrupted")
-    written = sorted(out.glob("*/*.png"))
+    written = finished()
     assert 0 < len(written) < 4000 and leftovers(out) == []
     from PIL import Image
 
