@@ -12,11 +12,12 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-# (name, module, how to install it)
+# (name, module, how to install it). TensorFlow's Interpreter is tf.lite.Interpreter, an attribute of
+# its public API: the module named tensorflow.lite is its source package and has no Interpreter.
 RUNTIMES = (
     ("litert", "ai_edge_litert.interpreter", "pip install ai-edge-litert"),
     ("tflite_runtime", "tflite_runtime.interpreter", "pip install 'tflite-runtime==2.14.*' 'numpy<2'"),
-    ("tensorflow", "tensorflow.lite", "pip install tensorflow"),
+    ("tensorflow", "tensorflow", "pip install tensorflow"),
 )
 
 
@@ -38,10 +39,11 @@ def interpreter_class() -> tuple[Any, str]:
         raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced!r} is not one of: {names}")
     for name, module, _ in candidates:
         try:
-            mod = importlib.import_module(module)
+            with silenced_fd(2):  # TensorFlow's start-up chatter
+                mod = importlib.import_module(module)
         except ImportError:
             continue
-        return mod.Interpreter, name
+        return (mod.lite.Interpreter if name == "tensorflow" else mod.Interpreter), name
     hints = "; or ".join(r[2] for r in candidates)
     raise RuntimeMissing(f"no TFLite runtime is installed: {hints}")
 

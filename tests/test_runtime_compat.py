@@ -44,6 +44,24 @@ def test_runtime_is_the_one_asked_for():
         assert np.__version__.startswith("1."), "tflite-runtime 2.14 needs numpy<2"
 
 
+def test_each_runtime_named_in_cxr_edge_runtime_that_is_installed_loads_a_model(model_dir, monkeypatch):
+    """README: CXR_EDGE_RUNTIME=litert|tflite_runtime|tensorflow forces one. 'tensorflow' failed
+    ('module tensorflow.lite has no attribute Interpreter': its Interpreter is tf.lite.Interpreter)."""
+    from importlib.util import find_spec
+
+    from edge.runtime import RUNTIMES
+
+    tried = 0
+    for name, module, _ in RUNTIMES:
+        if find_spec(module.split(".")[0]) is None:
+            continue  # not installed here
+        monkeypatch.setenv("CXR_EDGE_RUNTIME", name)
+        m = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+        assert m.runtime == name and m.selftest()["passed"]
+        tried += 1
+    assert tried >= 1
+
+
 @pytest.mark.parametrize("arch", ["compact", "seed"])
 def test_int8_is_an_integer_body_with_float_stem_and_logits(model_dir, arch):
     """The shipped int8 file: integer convolutions and hidden layers; the stem and logits in float.
