@@ -103,6 +103,7 @@ def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str 
 def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
     """compare.md: the verdict first, then per class, then where the answers moved."""
     md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "",
+          *(f"> **{line}.**\n" for line in r.get("synthetic", [])),
           *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
             if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])), "", headline(r) + ".", "",
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "

@@ -83,6 +83,10 @@ def compare(
         rules = [None if most_probable else info.get("decision") for info in (info_a, info_b)]
         labelling = [cmp.labelling(info["labels"], rule, info.get("decision_chosen_on"), most_probable and info.get("decision"))
                      for info, rule in zip((info_a, info_b), rules)]
+        synthetic = [f"{who} ({name}) was trained on SYNTHETIC images; its figures say nothing about real X-rays"
+                     for who, name, info in zip("AB", names, (info_a, info_b)) if info.get("synthetic_data")]
+        for line in synthetic:
+            print(f"cxr-compare: note: {line}", file=sys.stderr)
         optimistic = []
         for who, name, info, rule, words in zip("AB", names, (info_a, info_b), rules, labelling):
             if rule is not None:  # the answers are not the most probable class: say so, as edge-classify does
@@ -113,7 +117,7 @@ def compare(
         files, y, answers = [f for f, d in zip(files, drop) if not d], y[~drop], [a[~drop] for a in answers]
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
-                 labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic,
+                 labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],

@@ -111,6 +111,9 @@ def evaluate(
             raise ValueError(f"--save-model: cannot write {save_model}: {problem}")
         predict, info = model_for(model)
         labels = info["labels"]
+        if info.get("synthetic_data"):
+            print(f"cxr-evaluate: note: {model} was trained on SYNTHETIC images; its figures say nothing about what it "
+                  "would do on real X-rays", file=sys.stderr)
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")

@@ -198,3 +198,14 @@ def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_thes
     said, r, md = run("--most-probable")
     assert "stored rule" not in said and r["rule_b"] is None
     assert "- B (site.tflite) labels by the most probable class (its stored rule ignored: --most-probable)." in md
+
+
+def test_a_model_trained_on_synthetic_images_is_said_to_be_one(tiny_run, tmp_path):
+    """The demo's model compared with a real one: its figures mean nothing for real X-rays."""
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
+                                           data, "--out", str(tmp_path / "c"), "--n-boot", "100", "--quiet",
+                                           "--keep-seen"])
+    assert res.exit_code == 0, res.output
+    assert "cxr-compare: note: B (model_int8.tflite) was trained on SYNTHETIC images" in res.output
+    assert "> **A (model_fp32.tflite) was trained on SYNTHETIC images" in (tmp_path / "c" / "compare.md").read_text()

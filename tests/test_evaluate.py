@@ -27,6 +27,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
                                           "--n-boot", "200", "--quiet"])
     assert r.exit_code == 0, r.output
     assert "balanced accuracy" in r.output
+    assert "model_int8.tflite was trained on SYNTHETIC images; its figures say nothing" in r.output  # on stderr too
     report = json.loads((out / "report.json").read_text())
     m = report["metrics"]
     assert m["n"] == 32 and sum(map(sum, m["confusion_matrix"])) == 32
