@@ -26,7 +26,7 @@ def shown(name: str) -> str:
 
 def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
     """'COVID>=0.3': the rule that chose the labels (the CSV's rule column), '' for the most probable class."""
-    return "" if threshold is None else f"{labels[threshold[0]]}>={float(threshold[1])}"
+    return "" if threshold is None else f"{labels[threshold[0]]}>={float(threshold[1]):.4g}"  # as the stderr note
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,

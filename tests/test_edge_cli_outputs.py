@@ -103,3 +103,10 @@ def test_standard_output_on_a_full_device_is_said_in_words(model, film, args):
     assert p.returncode == 2
     assert lines(p.stderr, "error") == [f"{PREFIX}error: cannot write the answers to standard output: "
                                         "no space left on device"], p.stderr
+
+
+def test_the_csv_rule_reads_as_the_stderr_note_does():
+    from edge.output import rule_text
+
+    assert rule_text((0, 0.6436387896537781), ["COVID", "Normal"]) == "COVID>=0.6436"
+    assert rule_text((1, 0.3), ["COVID", "Normal"]) == "Normal>=0.3" and rule_text(None, ["COVID"]) == ""
