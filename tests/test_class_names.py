@@ -69,3 +69,17 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
     assert all(not p["file"].startswith("PNEUMONIA/") for p in report["predictions"])
     assert "Class folders: NORMAL scored as Normal; PNEUMONIA left out; covid-19 scored as COVID." in \
         (out / "report.md").read_text()
+
+
+def test_a_class_list_names_each_class_once_and_none_empty():
+    from train.class_names import parse_class_list
+
+    assert parse_class_list(" COVID , Normal ") == ["COVID", "Normal"]
+    assert parse_class_list(None) is None and parse_class_list("") is None  # every class folder found
+    with pytest.raises(ValueError, match="^--classes names COVID twice; give each class once$"):
+        parse_class_list("COVID,COVID,Normal")
+    with pytest.raises(ValueError, match=r"names Normal and NORMAL, one class \(names match ignoring case\)"):
+        parse_class_list("Normal,COVID,NORMAL")
+    for empty in ("COVID,,Normal", "COVID,Normal,", " "):
+        with pytest.raises(ValueError, match="has an empty name"):
+            parse_class_list(empty)

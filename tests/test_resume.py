@@ -68,3 +68,107 @@ def test_a_saved_member_of_other_settings_is_not_reused(tiny_run, tmp_path):
     (tmp_path / "split.json").write_text("{}")  # other files, or other parts: another split
     assert load_member(tmp_path, 0, fingerprint(settings, tmp_path)) is None
     assert load_member(tmp_path, 1, fp) is None  # never saved
+
+
+def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, monkeypatch):
+    """The tester deleted the wrong copies of a label conflict and ran the same command: the teacher
+    was reused with its old split, and the student trained on the deleted films from the cache."""
+    import train.run
+    from tests.test_data import write_images
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    covid = write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      teacher_members=1, progress=False)
+    run_training(s)
+    for p in covid[:2]:
+        p.unlink()
+    write_images(films / "Normal", "Normal", 1, start=10)
+    capsys.readouterr()
+    run_training(s)
+    said = capsys.readouterr().err
+    assert (f"the films in {films} changed since the teacher was trained (1 added, 2 removed or changed): training "
+            "it again") in said
+    for split in (s.out / "teacher" / "split.json", s.out / "split.json"):
+        listed = {i["path"] for part in json.loads(split.read_text())["splits"].values() for i in part}
+        assert len(listed) == 19 and not {f"COVID/{p.name}" for p in covid[:2]} & listed
+
+    run_training(s)  # nothing changed: the teacher is reused
+    assert f"reusing the teacher in {s.out / 'teacher'} (finished with the same settings and films;" in capsys.readouterr().err
+
+    # A teacher trained before run.json recorded its films: reused as before, with a word.
+    run_json = s.out / "teacher" / "run.json"
+    run_json.write_text(json.dumps({k: v for k, v in json.loads(run_json.read_text()).items() if k != "data_fingerprint"}))
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    run_training(s)
+    assert trained == [s.out]  # the student only
+    assert (f"an older cxr-train trained it without a record of its films, so whether the films in {films} changed "
+            "since could not be compared") in capsys.readouterr().err
+
+
+def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_path):
+    from train.resume import data_fingerprint, films_changed
+
+    before = {"a.png": ("COVID", 10, 100), "b.png": ("COVID", 10, 100), "c.png": ("Normal", 10, 100),
+              "d.png": ("Normal", 10, 100)}
+    (tmp_path / "run.json").write_text(json.dumps({"data_fingerprint": data_fingerprint(before, 1000),
+                                                   "skipped_files": [{"path": "d.png", "error": "unreadable"}]}))
+    (tmp_path / "split.json").write_text(json.dumps({"splits": {"train": [{"path": p, "label": v[0]} for p, v in
+                                                                          before.items() if p != "d.png"]}}))
+    assert films_changed(tmp_path, before) == (0, 0)
+    now = {"a.png": ("Normal", 10, 100),  # relabelled
+           "b.png": ("COVID", 12, 2000),  # rewritten after the run listed it
+           "e.png": ("Normal", 10, 100)}  # added; c.png and the unreadable d.png removed
+    assert films_changed(tmp_path, now) == (1, 4)
+    assert films_changed(tmp_path, {**before, "b.png": ("COVID", 12, 50)}) == (0, 1)  # replaced by an older file
+    (tmp_path / "run.json").write_text("{}")
+    assert films_changed(tmp_path, before) is None  # a run from before the fingerprint
+
+
+def test_a_saved_student_member_is_not_reused_once_its_teacher_is_trained_again(tiny_run, tmp_path):
+    """A teacher trained again on the same split is another teacher: a student member distilled
+    from the first one must not be taken for one of the second."""
+    import shutil
+
+    from train.resume import fingerprint
+    from train.run import TrainSettings
+
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    shutil.copy(tiny_run / "teacher" / "run.json", teacher / "run.json")
+    (tmp_path / "split.json").write_bytes((tiny_run / "split.json").read_bytes())
+    settings = TrainSettings(**{**json.loads((tiny_run / "run.json").read_text())["settings"], "out": str(tmp_path),
+                                "teacher": str(teacher)})
+    first = fingerprint(settings, tmp_path)
+    trained_again = {**json.loads((teacher / "run.json").read_text()), "created": "later"}
+    (teacher / "run.json").write_text(json.dumps(trained_again))
+    assert fingerprint(settings, tmp_path) != first
+
+
+def test_a_teacher_split_whose_films_are_gone_is_said(tiny_run, tmp_path, capsys):
+    """--teacher RUN (or a teacher reused without a record of its films) whose films were deleted:
+    the student still learns from their cached inputs, so the user must hear that the split is stale."""
+    import shutil
+
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import teacher_data
+    from train.run import TrainSettings
+
+    teacher = tmp_path / "teacher"
+    shutil.copytree(tiny_run / "teacher", teacher)
+    split = json.loads((teacher / "split.json").read_text())
+    shutil.copytree(split["data_dir"], tmp_path / "films")
+    split["data_dir"] = str(tmp_path / "films")
+    (teacher / "split.json").write_text(json.dumps(split))
+    gone = split["splits"]["train"][0]["path"]
+    (tmp_path / "films" / gone).unlink()
+    config = PreprocessConfig.from_dict(json.loads((teacher / "run.json").read_text())["preprocess"])
+    s = TrainSettings(data="synthetic", out=tmp_path / "student", teacher=str(teacher), progress=False)
+    _, arrays, _ = teacher_data(s, config)
+    said = capsys.readouterr().err
+    assert (f"warning: 1 film of the teacher's split no longer exists ({teacher / 'split.json'}), e.g. "
+            f"{tmp_path / 'films' / gone}: the student learns from the copies cached before they went") in said
+    assert len(arrays["train"]) == len(split["splits"]["train"])

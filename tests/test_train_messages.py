@@ -16,10 +16,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def cxr_train(*args: str) -> subprocess.CompletedProcess:
+def cxr_train(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     code = "import sys; sys.argv[0] = 'cxr-train'; from train.cli import train_main; train_main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=cwd)
 
 
 def test_a_file_as_out_is_refused_in_one_line(tmp_path):
@@ -59,8 +59,13 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
     r = cxr_train("--data", "synthetic", "--out", str(run), "--epochs", "1", "--synthetic-count", "8",
                   "--image-size", "32", "--batch-size", "8", "--teacher-members", "0", "-q")
     assert r.returncode == 0, r.stderr
-    assert (f"warning: model_fp32.tflite, model_int8.tflite, report.json in {run} come from an earlier model; "
-            f"cxr-convert {run} replaces them") in r.stderr
+    # said first: the finished run there, trained on 16 films a class at 64 pixels, is being replaced
+    assert r.stderr.startswith(f"cxr-train: replacing the finished run in {run} (COVID, Normal from synthetic; it was "
+                               "trained with another epochs, image_size, synthetic_count, teacher, teacher_members)\n"), r.stderr
+    stale = next(line for line in r.stderr.splitlines() if "come from an earlier model" in line)
+    assert stale == (f"cxr-train: warning: model_fp32.tflite, model_int8.tflite, report.json, report.md, "
+                     f"confusion_matrices.png, sensitivity.png, roc.png, reliability.png, operating_points.png, "
+                     f"occlusion.png in {run} come from an earlier model; cxr-convert {run} replaces them")
 
 
 
@@ -189,3 +194,49 @@ def test_tensorflow_python_warnings_stay_off_the_terminal():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO)
     assert r.returncode == 0, r.stderr
     assert "retracing" not in r.stderr
+
+
+@pytest.mark.parametrize("given,said", [
+    ("COVID,COVID,Normal", "--classes names COVID twice; give each class once"),
+    ("COVID,covid,Normal", "--classes names COVID and covid, one class (names match ignoring case); give each class once"),
+    ("COVID,,Normal", "--classes 'COVID,,Normal' has an empty name; give class folder names separated by commas, "
+                      "e.g. COVID,Normal"),
+])
+def test_a_class_named_twice_or_an_empty_name_in_classes_is_refused_at_once(tmp_path, given, said):
+    """COVID,COVID,Normal built a model with three outputs, two of them COVID, and miscounted it."""
+    r = cxr_train("--data", str(tmp_path / "films"), "--classes", given, "--out", str(tmp_path / "run"))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == f"cxr-train: error: {said}"
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_class_folder_given_for_its_parent_names_the_parent(tmp_path):
+    """The tester's --data base/COVID, 30 PNGs in it: 'need at least 2 classes ..., found none'."""
+    from tests.test_data import write_images
+
+    write_images(tmp_path / "base" / "COVID", "COVID", 3)
+    r = cxr_train("--data", "base/COVID", "--out", "run", cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == ("cxr-train: error: base/COVID holds images but no class folders: "
+                                                 "give its parent (base), whose sub-folders are the classes")
+    assert not (tmp_path / "run").exists()
+
+
+def test_help_lists_the_cache_folder_and_what_deleting_it_means():
+    from typer.testing import CliRunner
+
+    from train.cli import train_app
+
+    said = " ".join(CliRunner().invoke(train_app, ["--help"]).output.split())
+    assert "and cache/ (every split's films decoded into model inputs" in said
+    assert ("delete it to save space: cxr-convert then decodes the films from the data folder again, which must still "
+            "hold them unchanged; only cxr-train writes it") in said
+
+
+def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, capsys):
+    """cxr-synth 2> log gave one line of '\\r'-joined updates."""
+    from train.synthetic import generate
+
+    generate(tmp_path / "syn", n_per_class=20, progress=True)
+    err = capsys.readouterr().err  # captured: not a terminal
+    assert "\r" not in err and err.splitlines()[-1] == "synthetic: 40/40 images"

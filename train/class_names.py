@@ -36,6 +36,28 @@ def parse_class_map(text: str | None) -> dict[str, str]:
     return mapping
 
 
+def parse_class_list(text: str | None, option: str = "--classes") -> list[str] | None:
+    """``"COVID, Normal"`` -> ``["COVID", "Normal"]``; None for no text (every class folder found).
+
+    A name given twice (in any case: folders are matched ignoring case elsewhere) would make a
+    model with two outputs for one class and miscount it, and an empty one names no folder, so
+    both are refused rather than trained on."""
+    if not text:  # --classes "" as a script passes an unset variable: every class, as before
+        return None
+    names = [n.strip() for n in text.split(",")]
+    if "" in names:
+        raise ValueError(f"{option} {text!r} has an empty name; give class folder names separated by commas, "
+                         "e.g. COVID,Normal")
+    seen: dict[str, str] = {}
+    for name in names:
+        first = seen.get(name.lower())
+        if first is not None:
+            twice = f"{name} twice" if first == name else f"{first} and {name}, one class (names match ignoring case)"
+            raise ValueError(f"{option} names {twice}; give each class once")
+        seen[name.lower()] = name
+    return names
+
+
 def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:
     """Map every folder class to a model label (or ``LEAVE_OUT``); raise ValueError naming what does not match.
 

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import one_line_errors
+from edge.cliutil import fail, one_line_errors
+from train.class_names import parse_class_list
 from train.quiet import load_tensorflow
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -27,7 +28,9 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "Writes to RUN_DIR: model.keras, split.json (every file with its SHA-256), history.json, "
         "curves.png and run.json (settings, versions, calibration temperature, data hygiene, and a shortcut audit: "
         "how well the files' source, format, size, aspect ratio and borders alone predict the class, with a "
-        "warning when they give it away). "
+        "warning when they give it away), and cache/ (every split's films decoded into model inputs, so that "
+        "cxr-convert need not read them again; delete it to save space: cxr-convert then decodes the films from the "
+        "data folder again, which must still hold them unchanged; only cxr-train writes it). "
         "Next step: cxr-convert RUN_DIR.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid"
     )
@@ -101,11 +104,15 @@ def train(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars: one line per epoch (as when the output goes to a file)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
+    try:
+        class_list = parse_class_list(classes)
+    except ValueError as e:  # refused before TensorFlow loads: a usage error, said at once
+        raise fail("cxr-train", str(e)) from None
     load_tensorflow()
     from train.run import TrainSettings, run_training
 
     settings = TrainSettings(
-        data=data, add_data=[str(d) for d in add_data or []], out=out, classes=[c.strip() for c in classes.split(",")] if classes else None, arch=arch,
+        data=data, add_data=[str(d) for d in add_data or []], out=out, classes=class_list, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,

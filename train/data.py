@@ -16,10 +16,11 @@ import io
 import hashlib
 import json
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -27,15 +28,14 @@ from edge.batch import is_image_file
 from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
                              trim_uniform_borders)
 from train.audit import file_traits
+from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
+                                 is_one_class_folder, parent_to_give, run_folders)
 from train.hygiene import copy_code, fingerprint
 from train.manifest import ManifestError, read_manifest
 from train.progress import progress_bar
 from edge.atomic import write_bytes, write_json
 
 SPLIT_NAMES = ("train", "val", "test")
-GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
-                    "validation": "val", "test": "test", "testing": "test"}
-SKIP_DIRS = {"masks", "mask", "__macosx"}
 
 
 class DataError(ValueError):
@@ -87,29 +87,45 @@ def _count(items: list[Item], classes: list[str]) -> dict[str, int]:
     return {c: sum(i.label == c for i in items) for c in classes}
 
 
-def discover(data_dir: Path, classes: list[str] | None = None,
-             min_classes: int = 2) -> tuple[list[Item], dict[str, str] | None, str]:
+def _note(msg: str) -> None:
+    print(f"{Path(sys.argv[0]).name or 'cxr-edge'}: {msg}", file=sys.stderr)  # cxr-evaluate: note: ...
+
+
+def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
+             log: Callable[[str], None] = _note) -> tuple[list[Item], dict[str, str] | None, str]:
     """Find (items, given split by path or None, layout name) under data_dir.
 
     Training needs two classes at least; scoring a model does not (a site may check the
-    sensitivity on its confirmed cases alone), so cxr-evaluate asks for one."""
+    sensitivity on its confirmed cases alone), so cxr-evaluate asks for one. ``out``: the run
+    being written, whose folder is never a class even while it holds nothing yet; run folders
+    are left out with a note to ``log``."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
                                                       if data_dir.exists() else "does not exist"))
-    given = _given_split_dirs(data_dir)
+    found = class_folder_names(data_dir, out)
+    if is_one_class_folder(data_dir, found):
+        raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
+                        "whose sub-folders are the classes")
+    for folder, why in run_folders(data_dir, out):
+        if classes is None or folder.name in classes:
+            log(f"note: skipped folder {folder}: {why}")
+    twins = case_twins(found) if classes is None and min_classes > 1 else []  # names become the labels
+    if twins:  # cxr-evaluate and --add-data (min_classes 1) match names ignoring case: there twins merge
+        raise DataError(f"class folders {' and '.join(twins[0])} in {data_dir} differ only in case and would be "
+                        "trained as different classes: merge them into one folder, or rename one")
+    given = given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
     if given:
         layout, given_split = "train/test folders", {}
         for part, d in given.items():
-            for it in _class_folders(d, data_dir):
+            for it in _class_folders(d, data_dir, out):
                 items.append(it)
                 given_split[it.path] = part
     else:
-        items = list(_class_folders(data_dir, data_dir))
+        items = list(_class_folders(data_dir, data_dir, out))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
-    found = class_folder_names(data_dir)
     if classes:
         unknown = [c for c in classes if c not in found]
         if unknown:
@@ -131,27 +147,8 @@ def discover(data_dir: Path, classes: list[str] | None = None,
     return items, given_split, layout
 
 
-def _given_split_dirs(data_dir: Path) -> dict[str, Path]:
-    """{"train": dir, "test": dir, ...} when the set comes split in folders, else {}."""
-    top = {d.name.lower(): d for d in data_dir.iterdir() if d.is_dir()}
-    given = {GIVEN_SPLIT_DIRS[k]: d for k, d in top.items() if k in GIVEN_SPLIT_DIRS}
-    return given if "train" in given and "test" in given else {}
-
-
-def class_folder_names(data_dir: Path) -> list[str]:
-    """The names of data_dir's class folders (under train/ and test/ when it comes split so),
-    whether or not they hold images: what a user may name in --classes or --class-map."""
-    roots = list(_given_split_dirs(Path(data_dir)).values()) or [Path(data_dir)]
-    return sorted({d.name for r in roots for d in _class_dirs(r)})
-
-
-def _class_dirs(root: Path) -> list[Path]:
-    return sorted(d for d in root.iterdir()
-                  if d.is_dir() and not d.name.startswith(".") and d.name.lower() not in SKIP_DIRS)
-
-
-def _class_folders(root: Path, data_dir: Path) -> Iterable[Item]:
-    for class_dir in _class_dirs(root):
+def _class_folders(root: Path, data_dir: Path, out: Path | None = None) -> Iterable[Item]:
+    for class_dir in class_dirs(root, out):
         for dirpath, dirnames, filenames in os.walk(class_dir):
             dirnames[:] = sorted(d for d in dirnames if d.lower() not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(filenames):

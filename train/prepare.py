@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from train.audit import shortcut_audit, summary_line
 from train.data import DataError, Item, Split, scan, stratified_split, discover
 from train.extra_data import add_folders
 from train.hygiene import cross_split_duplicates, duplicate_groups, label_conflicts
+from train.resume import data_fingerprint, film_stamps
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -36,11 +38,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         classes = s.classes or ["Normal", "COVID"]
         log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
         generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
-    items, given, layout = discover(data_dir, None if synthetic else s.classes)
-    classes = list(s.classes) if s.classes else sorted({i.label for i in items})
-    log(f"found {len(items)} images in {len(classes)} classes ({layout})")
-    if s.add_data:
-        items = add_folders(items, data_dir, s.add_data, classes, log)
+    items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic,
+                                               out=Path(s.out))
+    taken = time.time_ns()
+    data = data_fingerprint(film_stamps(data_dir, items), taken)
     res = scan(data_dir, items, config, s.progress)
     for bad in res.skipped[:5]:
         log(f"skipping {bad['path']}: {bad['error']}")
@@ -70,9 +71,11 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             raise DataError(f"--holdout-source {s.holdout_source!r} matches no image's source or file name")
         held_groups = {groups[index[id(it)]] for it in held}
         external = [it for it in items if groups[index[id(it)]] in held_groups]
-        log(f"holding out {len(external)} images of source {s.holdout_source!r} as an external set")
+        log(holdout_line(s.holdout_source, held, external))
     ext_ids = {id(it) for it in external}
     kept = [it for it in items if id(it) not in ext_ids]
+    if emptied := holdout_emptied(s.holdout_source, kept, external, classes):
+        raise DataError(emptied)
     for folder in s.add_data:
         root = str(Path(folder).resolve())
         added = [it for it in items if it.path.startswith(root + os.sep)]
@@ -91,6 +94,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         if missing:
             raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
                             f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
+    for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
+        log(f"warning: {note}")
     if external:
         parts["external"] = sorted(external, key=lambda i: i.path)
     hygiene["groups_across_splits"] = cross_split_duplicates(
@@ -99,7 +104,80 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                   {"synthetic": synthetic, "holdout_source": s.holdout_source,
                    "added_data": [str(Path(d).resolve()) for d in s.add_data]})
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
-    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit}
+    return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit, "data": data}
+
+
+def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], say=lambda msg: None,
+               every_class: bool = False,
+               out: Path | None = None) -> tuple[list[Item], dict[str, str] | None, str, list[str]]:
+    """(films, given split, layout, classes) of the data folder and its --add-data folders, listed
+    without decoding: what prepare_data trains on, and what a finished teacher's data is compared
+    with before it is reused (train.run). ``every_class``: list every class folder (the synthetic
+    set, generated with ``classes``), keeping the order of ``classes``."""
+    items, given, layout = discover(data_dir, None if every_class else classes, out=out, log=say)
+    classes = list(classes) if classes else sorted({i.label for i in items})
+    say(f"found {len(items)} images in {len(classes)} classes ({layout})")
+    if add_data:
+        items = add_folders(items, data_dir, add_data, classes, say)
+    return items, given, layout, classes
+
+
+def _by_source(items: list[Item]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for it in items:
+        counts[it.source or "no source"] = counts.get(it.source or "no source", 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def holdout_line(holdout: str, held: list[Item], external: list[Item]) -> str:
+    """What --holdout-source took: it matches by part of a name, so 'covid' may take several
+    sources, and the user must see which ones and how many films of each (``held``: the films
+    it matched; ``external``: those and their copies, held out with them)."""
+    counts = _by_source(held)
+    copies = len(external) - len(held)
+    also = f"{copies} cop{'y' if copies == 1 else 'ies'} of them filed elsewhere" if copies else ""
+    if len(counts) == 1:
+        return (f"holding out {len(external)} images of source {held[0].source or holdout!r} as an external set"
+                + (f" ({also})" if also else ""))
+    each = ", ".join([*(f"{n} of {src}" for src, n in counts.items()), *([also] if also else [])])
+    return (f"holding out {len(external)} images of {len(counts)} sources matching {holdout!r} as an external set "
+            f"({each}); name a source in full to hold out fewer")
+
+
+def holdout_emptied(holdout: str | None, kept: list[Item], external: list[Item], classes: list[str]) -> str | None:
+    """The reason to stop when the held-out films take every film of a class: said as it is, since
+    the split's message ("too few images") would send the user looking for more films."""
+    gone = [c for c in classes if any(i.label == c for i in external) and not any(i.label == c for i in kept)]
+    if not gone:
+        return None
+    every = " and ".join(f"every {c} film (sources: {', '.join(_by_source([i for i in external if i.label == c]))})"
+                         for c in gone)
+    return f"--holdout-source {holdout} takes {every}; nothing is left to train {', '.join(gone)} on"
+
+
+FEW_FILMS = {"test": 20, "val": 10}  # one film then moves a class's sensitivity by more than 5 or 10 points
+AFTER = {"test": " (cxr-convert's report)", "val": ", and so will the epoch, calibration and operating points "
+         "chosen on them"}
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def few_films_notes(counts: dict[str, dict[str, int]]) -> list[str]:
+    """A sentence per split whose films of a class are so few that one film moves that class's
+    sensitivity by many points (worded as convert.gate.resolution_note): said when the split is
+    made, not only after cxr-convert has scored a model on it."""
+    notes = []
+    for part, few in FEW_FILMS.items():
+        small = {c: n for c, n in counts.get(part, {}).items() if 0 < n < few}
+        if small:
+            name = "validation" if part == "val" else part
+            each = _and([f"{c} sensitivity by {100 / n:.1f} points ({n} {name} film{'' if n == 1 else 's'})"
+                         for c, n in small.items()])
+            rough = f"the {name} figures for {_and(list(small))} will be rough{AFTER[part]}"
+            notes.append(f"one film moves {each}: {rough}")
+    return notes
 
 
 def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
@@ -121,8 +199,21 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     split = Split.load(tdir / "split.json")
     if s.classes and list(s.classes) != split.classes:
         raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
+    if gone := missing_films(split):
+        films = f"{len(gone)} films of the teacher's split no longer exist" if len(gone) > 1 else \
+            "1 film of the teacher's split no longer exists"
+        log(f"warning: {films} ({tdir / 'split.json'}), e.g. "
+            f"{Path(split.data_dir) / gone[0]}: the student learns from the copies cached before they went, and "
+            "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
     arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
     return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
                            "audit": trun.get("shortcut_audit"),
                            "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
-                                       "seconds": trun.get("seconds")}}
+                                       "seconds": trun.get("seconds")},
+                           "data": trun.get("data_fingerprint")}
+
+
+def missing_films(split: Split) -> list[str]:
+    """The films of a frozen split that are gone from their folder: a student (and cxr-convert)
+    would still use their cached inputs, so the user must hear that the split is out of date."""
+    return [i.path for v in split.parts.values() for i in v if not (Path(split.data_dir) / i.path).exists()]

@@ -11,6 +11,8 @@ resumed run gives the same weights as one that was never stopped.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -49,9 +51,62 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
 
 def fingerprint(s: Any, run_dir: Path) -> dict:
     """What a saved member must have been trained with to be reused: the settings and the split
-    (its split.json's bytes: the same files, labels and parts)."""
-    return {"settings": _comparable(settings_dict(s)),
-            "split_sha256": hashlib.sha256((Path(run_dir) / "split.json").read_bytes()).hexdigest()}
+    (its split.json's bytes: the same files, labels and parts); for a student, also its teacher's
+    run.json, since a teacher trained again on the same split is another teacher."""
+    fp = {"settings": _comparable(settings_dict(s)),
+          "split_sha256": hashlib.sha256((Path(run_dir) / "split.json").read_bytes()).hexdigest()}
+    teacher_run = Path(s.teacher) / "run.json" if getattr(s, "teacher", None) else None
+    if teacher_run is not None and teacher_run.is_file():
+        fp["teacher_sha256"] = hashlib.sha256(teacher_run.read_bytes()).hexdigest()
+    return fp
+
+
+def film_stamps(root: Path, items: list) -> dict[str, tuple[str, int, int]]:
+    """Each film found (path as recorded, relative to ``root`` or absolute) -> (label, size,
+    mtime_ns): what a changed data folder changes, read from the file system without decoding."""
+    stamps = {}
+    for it in items:
+        try:
+            st = os.stat(Path(root) / it.path)
+            stamps[it.path] = (it.label, st.st_size, st.st_mtime_ns)
+        except OSError:  # gone since it was listed: still a film of this listing, with no size
+            stamps[it.path] = (it.label, -1, -1)
+    return stamps
+
+
+def data_fingerprint(stamps: dict[str, tuple[str, int, int]], taken_ns: int) -> dict:
+    """run.json's record of the films a run was trained from: a SHA-256 of every film's path,
+    label, size and modification time, and when they were listed (``taken_ns``), so that a later
+    call can tell whether the data changed and roughly how (films_changed)."""
+    listing = json.dumps(sorted([p, *v] for p, v in stamps.items()), separators=(",", ":"))
+    return {"sha256": hashlib.sha256(listing.encode()).hexdigest(), "files": len(stamps), "taken_ns": taken_ns}
+
+
+def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]]) -> tuple[int, int] | None:
+    """(added, removed or changed) films between the finished run in ``run_dir`` and ``stamps``
+    (the films found now); (0, 0) when they are the same; None when its run.json predates the data
+    fingerprint. Paths and labels come from its split.json and skipped files; a film whose path and
+    label are unchanged counts as changed when it was modified after the run listed its films."""
+    try:
+        run = json.loads((Path(run_dir) / "run.json").read_text())
+        done = run["data_fingerprint"]
+        if data_fingerprint(stamps, done["taken_ns"])["sha256"] == done["sha256"]:
+            return 0, 0
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    before: dict[str, str | None] = {}
+    try:  # a damaged split.json spoils the counts only: the films did change
+        split = json.loads((Path(run_dir) / "split.json").read_text())
+        before = {i["path"]: i["label"] for v in split["splits"].values() for i in v}
+        before.update({f["path"]: None for f in run.get("skipped_files", []) if f["path"] not in before})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    added = sum(p not in before for p in stamps)
+    gone = sum(p not in stamps for p in before)
+    changed = sum(before[p] not in (None, label) or mtime >= done["taken_ns"]
+                  for p, (label, _, mtime) in stamps.items() if p in before)
+    # A film replaced by one with an older date escapes the count, not the fingerprint: one at least.
+    return added, gone + changed if added or gone + changed else 1
 
 
 def _paths(run_dir: Path, k: int) -> tuple[Path, Path]:

@@ -16,14 +16,18 @@ import numpy as np
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
-from edge.atomic import write_json
+from edge.atomic import read_json, write_json
 from train.data import DataError, save_cache
-from train.prepare import log, prepare_data, teacher_data
-from train.resume import (clear_members, fingerprint, load_member, other_settings, save_member,
-                          settings_dict)
+from train.prepare import find_films, log, prepare_data, teacher_data
+from train.resume import (clear_members, film_stamps, films_changed, fingerprint, load_member, other_settings,
+                          save_member, settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
+# What cxr-convert writes into a run folder besides the model_MODE.tflite files (convert.quantize,
+# convert.quant_report, convert.report.occlusion_section): stale once the model is trained again.
+CONVERT_FILES = ("model.tflite", "report.json", "report.md", "confusion_matrices.png", "sensitivity.png", "roc.png",
+                 "reliability.png", "operating_points.png", "occlusion.png")
 
 
 @dataclass
@@ -102,6 +106,8 @@ def run_training(s: TrainSettings) -> Path:
     if out.exists() and not out.is_dir():
         raise DataError(f"--out {out} is a file; give a folder for the run")
     created = [d for d in (out, *out.parents) if not d.exists()]
+    if note := replacing_note(out, s, n_teacher):
+        log(note)
     try:
         return _recipe(s, n_teacher)
     except BaseException:
@@ -127,15 +133,49 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
     differ = other_settings(teacher_dir, ts)
-    if differ == []:
-        log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with the same settings; delete it to "
-            "train it again, e.g. after adding images)")
+    changed = _data_changed(teacher_dir, ts) if differ == [] else None
+    if differ == [] and changed in (None, (0, 0)):
+        same = "the same settings and films" if changed else (
+            "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
+            f"{_data_text(s)} changed since could not be compared")
+        log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with {same}; delete it to train it again)")
     else:
         again = f"; the finished one there was trained with another {', '.join(differ)}: replacing it" if differ else ""
+        if changed:
+            again = (f"; the films in {_data_text(s)} changed since the teacher was trained ({changed[0]} added, "
+                     f"{changed[1]} removed or changed): training it again")
         log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir}){again}")
         _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
     return _train(replace(s, teacher=str(teacher_dir)), started=t0)
+
+
+def _data_text(s: TrainSettings) -> str:
+    return " and ".join([s.data, *s.add_data])
+
+
+def _data_changed(run_dir: Path, s: TrainSettings) -> tuple[int, int] | None:
+    """(added, removed or changed) films since the finished run in ``run_dir`` was trained, listed
+    now without decoding; (0, 0): the same; None: its run.json has no record of its films. The
+    built-in synthetic set is made from the settings alone, which other_settings compares."""
+    if s.data == "synthetic":
+        return 0, 0
+    items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out))[0]
+    return films_changed(run_dir, film_stamps(Path(s.data), items))
+
+
+def replacing_note(out: Path, s: TrainSettings, n_teacher: int) -> str | None:
+    """Said before a run replaces a finished one in ``out`` (its model, split and run.json), so that
+    a run is never overwritten without a word; None when there is none there."""
+    recipe = s if s.teacher or s.members > 1 or n_teacher == 0 else replace(s, teacher=str(Path(s.out) / "teacher"))
+    differ = other_settings(out, recipe)
+    if differ is None:
+        return None
+    differ = [k for k in differ if k != "out"]  # the same folder, moved or named another way
+    done = read_json(out / "run.json")
+    other = f"; it was trained with another {', '.join(differ)}" if differ else ""
+    data = " and ".join(str(d) for d in [done["settings"].get("data"), *done["settings"].get("add_data", [])])
+    return f"replacing the finished run in {out} ({', '.join(done.get('classes', []))} from {data}{other})"
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
@@ -157,7 +197,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
 
     import keras
 
-    from train.fit import FitConfig, fit, logits_of, save_history, save_model
+    from train.fit import FitConfig, class_weights, fit, logits_of, save_history, save_model
 
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
@@ -168,7 +208,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     fp = fingerprint(s, out)
     fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
                    # Keras's bar redraws with terminal codes: a log file gets one line an epoch.
-                   augment=s.augment, seed=s.seed, verbose=1 if s.progress and sys.stdout.isatty() else 2,
+                   augment=s.augment, seed=s.seed, verbose=1 if s.progress and sys.stderr.isatty() else 2,
                    teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
     for k in range(n_members):
         of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
@@ -193,12 +233,14 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
 
     val_logits = logits_of(model, arrays["val"])
     temperature = fit_temperature(val_logits, ys["val"])
+    # The weights fit() gave each class's films in the loss: train.fit.class_weights of the train split.
+    weights = {c: w for c, w in zip(split.classes, class_weights(ys["train"], len(split.classes)).values())}
     val_acc = float((val_logits.argmax(1) == ys["val"]).mean())
     run = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cxr_edge_version": __version__,
         "settings": settings_dict(s),
-        "fit": {**fc.to_dict(), "seed": s.seed},
+        "fit": {**fc.to_dict(), "seed": s.seed, "class_weights": weights},
         "arch": s.arch,
         "members": n_members,
         "teacher": None if teacher is None else {**notes["teacher"], "parameters": int(teacher.count_params())},
@@ -216,6 +258,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "best_epoch": [h["best_epoch"][0] for h in histories],
         "epochs_run": [len(h["loss"]) for h in histories],
         "counts": {k: {c: int((ys[k] == j).sum()) for j, c in enumerate(split.classes)} for k in ys},
+        "data_fingerprint": notes.get("data"),  # the films as found (train.resume.data_fingerprint)
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
@@ -232,8 +275,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"warning: on the validation films the model's answers tell no more than how common each class is "
             f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.1f}: every answer near the "
             "class shares). Train longer (--epochs) or on more films before using it")
-    stale = sorted(p.name for p in (*out.glob("model_*.tflite"), out / "report.json")
-                   if p.is_file() and p.stat().st_mtime < t0)
+    stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
+             if p.is_file() and p.stat().st_mtime < t0]
     if last and stale:
         log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces them")
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"

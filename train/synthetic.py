@@ -262,7 +262,8 @@ def generate(
     out_dir = Path(out_dir)
     total = n_per_class * len(classes)
     done = 0
-    every = max(1, total // 50)  # at most ~50 updates, so logs stay short
+    on_terminal = getattr(sys.stderr, "isatty", lambda: False)()
+    every = max(1, total // (50 if on_terminal else 10))  # at most ~50 updates (~10 lines in a log)
     pairs: list[tuple[Path, str]] = []
     for label, ci in zip(classes, class_idx):
         class_dir = out_dir / label
@@ -274,12 +275,14 @@ def generate(
             pairs.append((path, label))
             done += 1
             if progress and (done == total or done % every == 0):
-                print(f"\rsynthetic: {done}/{total} images", end="", file=sys.stderr, flush=True)
+                # On a terminal one line redrawn; in a log file a line now and then, not '\r'-joined updates.
+                print(f"\rsynthetic: {done}/{total} images" if on_terminal else f"synthetic: {done}/{total} images",
+                      end="" if on_terminal else "\n", file=sys.stderr, flush=True)
         for stale in class_dir.glob(f"synthetic-{label}-*.png"):
             index = stale.name[len(f"synthetic-{label}-") : -len(".png")]
             if index.isdigit() and len(index) >= 4 and int(index) >= n_per_class:
                 stale.unlink()
-    if progress:
+    if progress and on_terminal:
         print(file=sys.stderr, flush=True)
     readme = _readme_text(classes, n_per_class, (width, height), seed)
     write_text(out_dir / "README.md", readme)

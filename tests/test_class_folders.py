@@ -1,0 +1,122 @@
+"""train.class_folders through train.data.discover: run folders kept in the data folder are never
+classes, names differing only in case are refused, and a class folder given for its parent is
+told so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from edge.preprocess import PreprocessConfig
+from tests.test_data import write_images
+from train.data import DataError, discover
+
+
+def two_classes(data: Path) -> Path:
+    write_images(data / "COVID", "COVID", 4)
+    write_images(data / "Normal", "Normal", 4)
+    return data
+
+
+def an_old_run(folder: Path, marker: str = "run.json") -> Path:
+    """What a copied run folder looks like to discovery: its plots are PNGs."""
+    write_images(folder, "Normal", 2)  # curves.png, the explanation maps...
+    (folder / marker).parent.mkdir(parents=True, exist_ok=True)
+    (folder / marker).write_text("{}")
+    return folder
+
+
+@pytest.mark.parametrize("marker", ["run.json", "split.json", "model.keras", "teacher/split.json"])
+def test_an_old_run_folder_in_the_data_folder_is_skipped_with_a_note(tmp_path, capsys, marker):
+    data = two_classes(tmp_path / "data")
+    an_old_run(data / "oldrun", marker)
+    items, _, _ = discover(data)
+    assert sorted({i.label for i in items}) == ["COVID", "Normal"]
+    assert f"note: skipped folder {data / 'oldrun'}: it is a cxr-edge run folder (holds {marker}), not a class" \
+        in capsys.readouterr().err
+
+
+def test_the_out_folder_inside_the_data_folder_is_no_class_even_while_empty(tmp_path):
+    data = two_classes(tmp_path / "data")
+    (data / "run" / "teacher").mkdir(parents=True)  # made by cxr-train before it looks for classes
+    notes: list[str] = []
+    items, _, _ = discover(data, out=data / "run", log=notes.append)
+    assert sorted({i.label for i in items}) == ["COVID", "Normal"]
+    assert notes == [f"note: skipped folder {data / 'run'}: it is this run's --out folder"]
+    notes.clear()
+    discover(data, out=data / "run" / "teacher", log=notes.append)  # the default recipe's first step
+    assert notes == [f"note: skipped folder {data / 'run'}: it holds this run's --out folder"]
+
+
+def test_a_run_folder_named_in_classes_is_not_found_and_the_note_says_why(tmp_path):
+    data = two_classes(tmp_path / "data")
+    an_old_run(data / "oldrun")
+    notes: list[str] = []
+    with pytest.raises(DataError, match="oldrun not found"):
+        discover(data, ["COVID", "oldrun"], log=notes.append)
+    assert len(notes) == 1 and "oldrun" in notes[0]
+    notes.clear()
+    discover(data, ["COVID", "Normal"], log=notes.append)
+    assert notes == []  # not asked for: nothing to say
+
+
+def test_training_on_a_data_folder_that_holds_the_run_folder(tmp_path, capsys):
+    """The tester's case through cxr-train's data step: --out data/run, then a later run without
+    --classes beside it."""
+    from train.run import TrainSettings, prepare_data
+
+    data = two_classes(tmp_path / "data")
+    (data / "run").mkdir()
+    split, _, _ = prepare_data(TrainSettings(data=str(data), out=data / "run", image_size=32, progress=False),
+                               PreprocessConfig(size=32))
+    assert split.classes == ["COVID", "Normal"]
+    an_old_run(data / "run")
+    split, _, _ = prepare_data(TrainSettings(data=str(data), out=tmp_path / "x", image_size=32, progress=False),
+                               PreprocessConfig(size=32))
+    assert split.classes == ["COVID", "Normal"]
+    assert f"cxr-train: note: skipped folder {data / 'run'}: it is a cxr-edge run folder" in capsys.readouterr().err
+
+
+def test_class_folders_differing_only_in_case_are_refused(tmp_path):
+    data = two_classes(tmp_path / "data")
+    write_images(data / "normal", "Normal", 2, start=50)
+    with pytest.raises(DataError, match=r"class folders Normal and normal in .*data differ only in case .*merge them "
+                                        r"into one folder, or rename one"):
+        discover(data)
+    items, _, _ = discover(data, ["COVID", "Normal"])  # chosen by name: the other is not used
+    assert sorted({i.label for i in items}) == ["COVID", "Normal"]
+    items, _, _ = discover(data, min_classes=1)  # --add-data: names are matched ignoring case, twins merge
+    assert sorted({i.label for i in items}) == ["COVID", "Normal", "normal"]
+
+
+def test_twins_across_a_given_split_are_refused(tmp_path):
+    write_images(tmp_path / "train" / "Normal", "Normal", 2)
+    write_images(tmp_path / "train" / "COVID", "COVID", 2)
+    write_images(tmp_path / "test" / "normal", "Normal", 2, start=50)
+    write_images(tmp_path / "test" / "COVID", "COVID", 2, start=50)
+    with pytest.raises(DataError, match="Normal and normal .* differ only in case"):
+        discover(tmp_path)
+
+
+@pytest.mark.parametrize("inside", ["", "images"])
+def test_a_class_folder_given_for_its_parent_is_told_so(tmp_path, inside):
+    base = tmp_path / "base"
+    write_images(base / "COVID" / inside, "COVID", 3)
+    with pytest.raises(DataError, match=rf"^{base / 'COVID'} holds images but no class folders: give its parent "
+                                        rf"\({base}\), whose sub-folders are the classes$"):
+        discover(base / "COVID")
+    with pytest.raises(DataError, match="give its parent"):
+        discover(base / "COVID", ["COVID", "Normal"])
+
+
+def test_a_class_folder_given_by_its_name_alone_names_the_parent_in_full(tmp_path, monkeypatch):
+    write_images(tmp_path / "base" / "COVID", "COVID", 3)
+    monkeypatch.chdir(tmp_path / "base")
+    with pytest.raises(DataError, match=rf"^COVID holds images but no class folders: give its parent \({tmp_path / 'base'}\)"):
+        discover(Path("COVID"))
+
+
+def test_an_empty_folder_still_says_it_found_no_class(tmp_path):
+    with pytest.raises(DataError, match="need at least 2 classes"):
+        discover(tmp_path)

@@ -1,0 +1,82 @@
+"""What cxr-train says about the split it makes: which sources --holdout-source took, a class it
+leaves nothing of to train on, and classes too small in validation or test for firm figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from train.data import DataError
+
+
+def _films(root: Path, sources: dict[str, dict[str, int]]) -> Path:
+    """A folder per class, the films of each source named in MANIFEST.csv: {source: {class: n}}."""
+    from tests.test_data import write_images
+
+    rows, start = ["file,source"], 0
+    for source, counts in sources.items():
+        for label, n in counts.items():
+            for p in write_images(root / label, label, n, start=start):
+                rows.append(f"{label}/{p.name},{source}")
+            start += n
+    (root / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+def _prepare(data: Path, out: Path, **kw):
+    from edge.preprocess import PreprocessConfig
+    from train.run import TrainSettings, prepare_data
+
+    return prepare_data(TrainSettings(data=str(data), out=out, image_size=32, progress=False, **kw),
+                        PreprocessConfig(size=32))
+
+
+def test_holdout_source_names_every_source_it_matched(tmp_path, capsys):
+    """'--holdout-source site' took two sources and said 'of source site'."""
+    data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14}, "site-one": {"COVID": 3, "Normal": 3},
+                                       "site-two": {"COVID": 2, "Normal": 2}})
+    split, _, _ = _prepare(data, tmp_path / "run", holdout_source="site")
+    assert len(split.parts["external"]) == 10
+    assert ("cxr-train: holding out 10 images of 2 sources matching 'site' as an external set (6 of site-one, 4 of "
+            "site-two); name a source in full to hold out fewer") in capsys.readouterr().err.splitlines()
+    _prepare(data, tmp_path / "run", holdout_source="site-one")
+    assert ("cxr-train: holding out 6 images of source 'site-one' as an external set"
+            in capsys.readouterr().err.splitlines())
+
+
+def test_a_holdout_that_takes_every_film_of_a_class_says_so(tmp_path):
+    """The tester's '--holdout-source covid' took both COVID sources, then 'the train split has no
+    images of class COVID: too few images' sent them looking for more films."""
+    data = _films(tmp_path / "films", {"covid-a": {"COVID": 6}, "covid-b": {"COVID": 5}, "normals": {"Normal": 14}})
+    with pytest.raises(DataError) as e:
+        _prepare(data, tmp_path / "run", holdout_source="covid")
+    assert str(e.value) == ("--holdout-source covid takes every COVID film (sources: covid-a, covid-b); nothing is "
+                            "left to train COVID on")
+
+
+def test_a_class_with_few_validation_or_test_films_is_warned_about(tmp_path, capsys):
+    """60 Normal and 12 COVID films: 2 COVID films each in validation and test, and cxr-train said
+    nothing; only cxr-convert's gate warned, after the training."""
+    from tests.test_data import write_images
+
+    write_images(tmp_path / "films" / "COVID", "COVID", 12)
+    write_images(tmp_path / "films" / "Normal", "Normal", 60)
+    split, _, _ = _prepare(tmp_path / "films", tmp_path / "run")
+    assert [sum(i.label == "COVID" for i in split.parts[p]) for p in ("val", "test")] == [2, 2]
+    said = [line for line in capsys.readouterr().err.splitlines() if "one film moves" in line]
+    assert said == [
+        "cxr-train: warning: one film moves COVID sensitivity by 50.0 points (2 test films) and Normal sensitivity by "
+        "11.1 points (9 test films): the test figures for COVID and Normal will be rough (cxr-convert's report)",
+        "cxr-train: warning: one film moves COVID sensitivity by 50.0 points (2 validation films) and Normal "
+        "sensitivity by 11.1 points (9 validation films): the validation figures for COVID and Normal will be rough, "
+        "and so will the epoch, calibration and operating points chosen on them"]
+
+
+def test_enough_films_of_every_class_draw_no_warning():
+    from train.prepare import few_films_notes
+
+    assert few_films_notes({"val": {"COVID": 10, "Normal": 40}, "test": {"COVID": 20, "Normal": 40}}) == []
+    assert few_films_notes({"val": {"COVID": 10}, "test": {"COVID": 19}}) == [
+        "one film moves COVID sensitivity by 5.3 points (19 test films): the test figures for COVID will be rough "
+        "(cxr-convert's report)"]
