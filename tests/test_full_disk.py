@@ -97,8 +97,10 @@ def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_r
                     "--out", str(out), "--keep-seen", "--quiet", "--explain", "0", "--n-boot", "100")
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr
-    # one error line (the warning that these are the run's own training films comes before it)
-    [line] = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith("cxr-evaluate: warning:")]
+    # one error line (the warning that these are the run's own training films, and the note that they
+    # are synthetic, come before it)
+    [line] = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith(("cxr-evaluate: warning:",
+                                                                               "cxr-evaluate: note:"))]
     assert line.startswith(f"cxr-evaluate: error: {out}/") and ": File too large" in line and "Errno" not in line
     assert (out / "report.json").read_text() == "{}"
     assert leftovers(out) == []
