@@ -85,7 +85,12 @@ def _to_gray(data: bytes) -> np.ndarray:
     invert = photometric == "MONOCHROME1"
 
     def grey_levels(values: np.ndarray) -> np.ndarray:  # modality LUT (rescale), then the VOI LUT or window
-        return np.asarray(apply_voi_lut(apply_modality_lut(values, ds), ds, index=0), dtype=np.float64)
+        modality = apply_modality_lut(values, ds)
+        if "VOILUTSequence" in ds and modality.dtype.kind == "f" and np.array_equal(modality, np.round(modality)):
+            # A rescale (often slope 1, intercept 0) makes the values floats; whole ones index the VOI LUT as
+            # they are, and as integers pydicom does not warn that floats 'may give incorrect results'.
+            modality = modality.astype(np.int64)
+        return np.asarray(apply_voi_lut(modality, ds, index=0), dtype=np.float64)
 
     # Value by value when only + - * / and lookups are involved (their bits cannot depend on the array's
     # size); a sigmoid window (np.exp) over the whole image, as it always was.
