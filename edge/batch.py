@@ -8,7 +8,6 @@ becomes an error Result; it never stops the batch.
 from __future__ import annotations
 
 import os
-import stat
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Iterable, Iterator, Protocol
 
 import numpy as np
 
-from edge.preprocess import ImageError, PreprocessConfig, preprocess_file
+from edge.preprocess import ImageError, PreprocessConfig, preprocess_file, read_regular_file
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".dcm", ".dicom"}
 # Names never opened to look for DICOM's magic: documents beside the films, and copy tools'
@@ -82,23 +81,9 @@ def has_dicom_magic(path: str) -> bool:
     """Whether a regular file's bytes 128..132 are b"DICM" (132 bytes read); unreadable, gone, a
     FIFO or a device: False (opened without blocking, so a FIFO never waits for a writer)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError:
+        return read_regular_file(path, head=132)[128:132] == b"DICM"
+    except (OSError, ImageError):
         return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        head = b""
-        while len(head) < 132:
-            chunk = os.read(fd, 132 - len(head))
-            if not chunk:
-                break
-            head += chunk
-        return head[128:132] == b"DICM"
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 def is_image_file(path: str, name: str | None = None) -> bool:

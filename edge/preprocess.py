@@ -154,7 +154,7 @@ def read_image_file(path: str | Path) -> bytes:
     """A film's bytes, or an ImageError that says in words why they cannot be read."""
     path = Path(path)
     try:
-        return _read_regular_file(path)
+        return read_regular_file(path)
     except IsADirectoryError:
         raise ImageError("is a directory, not an image file") from None
     except FileNotFoundError:
@@ -167,9 +167,9 @@ def read_image_file(path: str | Path) -> bytes:
         raise ImageError(f"cannot read file: {e.strerror or e}") from None
 
 
-def _read_regular_file(path: Path) -> bytes:
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; a FIFO or device (/dev/zero) is refused
-    # rather than read forever.
+def read_regular_file(path: str | Path, head: int | None = None) -> bytes:
+    """A regular file's bytes (``head``: its first ``head`` bytes only). O_NONBLOCK: opening a FIFO
+    must not wait for a writer; a FIFO or device (/dev/zero) is refused rather than read forever."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "rb") as f:
         mode = os.fstat(fd).st_mode
@@ -177,6 +177,8 @@ def _read_regular_file(path: Path) -> bytes:
             raise IsADirectoryError(errno.EISDIR, "is a directory")
         if not stat.S_ISREG(mode):
             raise ImageError("not a regular file (a FIFO, socket or device)")
+        if head is not None:
+            return f.read(head)
         size = os.fstat(fd).st_size
         if size > MAX_FILE_BYTES:
             raise ImageError(f"refused: file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit")
