@@ -16,6 +16,7 @@ import numpy as np
 
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.summary import bootstrap_ci
+from edge.decision import describe
 
 
 def mcnemar_exact(only_a: int, only_b: int) -> float:
@@ -95,8 +96,7 @@ def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str 
     the most probable class (``ignored``: a stored rule that --most-probable set aside)."""
     if rule is None:
         return "labels by the most probable class" + (" (its stored rule ignored: --most-probable)" if ignored else "")
-    k, t = rule
-    return (f"labels by its stored rule: {labels[k]} whenever p({labels[k]}) >= {t:.4g}, else the most probable of the "
+    return (f"labels by its stored rule: {describe(rule, labels)}, else the most probable of the "
             "other classes" + (f"; chosen on {chosen_on}" if chosen_on else "") + " (--most-probable ignores it)")
 
 

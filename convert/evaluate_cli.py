@@ -103,11 +103,11 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
-        if problem := write_problem(out_dir):  # before any film is read, not after minutes of scoring
+        if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
         if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
             raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
-        if save_model is not None and (problem := write_problem(save_model.parent)):
+        if save_model is not None and (problem := folder_problem(save_model.parent)):
             raise ValueError(f"--save-model: cannot write {save_model}: {problem}")
         predict, info = model_for(model)
         labels = info["labels"]
@@ -227,7 +227,7 @@ def evaluate(
                                        {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                         "class_folders": matched, "seen_in_training": seen_note,
                                         "copies_within_set": twins, "label_conflicts": conflicts,
-                                        "input_check_flagged_validation": own_flag_rate(model),
+                                        "input_check_flagged_validation": info.get("flagged_validation"),
                                         "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                        n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                        atypical=None if info.get("typicality") is None else info["typicality"].atypical(res.x),
@@ -248,36 +248,6 @@ def evaluate(
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)
-
-
-def own_flag_rate(model: Path) -> float | None:
-    """The share of its own validation images the file's input check flagged, as cxr-convert stored
-    it; None for a .keras model (it has no input check) or a file made before the rate was stored."""
-    if model.suffix != ".tflite":
-        return None
-    from edge import metadata as md
-
-    rate = ((md.read(model)[1] or {}).get("typicality") or {}).get("flagged_validation")
-    return None if rate is None else float(rate)
-
-
-def write_problem(folder: Path) -> str | None:
-    """Why a folder cannot be written into, or None: edge.cliutil.folder_problem, then a real try
-    (a folder made and removed in the nearest part of the path that exists), since permissions do
-    not tell (root may 'write' to /proc, where no folder can be made)."""
-    import os
-    import tempfile
-
-    if problem := folder_problem(folder):
-        return problem
-    p = Path(folder)
-    while not os.path.lexists(p) and p != p.parent:
-        p = p.parent
-    try:
-        os.rmdir(tempfile.mkdtemp(prefix=".cxr-write-check-", dir=p))
-    except OSError as e:
-        return f"nothing can be written in {p} ({e.strerror or e})"
-    return None
 
 
 def evaluate_main() -> None:

@@ -14,6 +14,7 @@ from convert.report import (DISCLAIMER, confusion_table, ece_note, fmt_ci, fmt_n
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
+from train.hygiene import conflicts_text
 
 
 def summary_table(report: dict) -> list[str]:
@@ -130,11 +131,9 @@ def training_data_section(data: dict | None) -> list[str]:
         md += [f"Duplicates: {h.get('exact_duplicate_pairs', 0)} exact and {h.get('near_duplicate_pairs', 0)} near-duplicate "
                f"pairs; {h.get('groups_across_splits', 0)} duplicate groups span more than one split.", ""]
         if conflicts := h.get("label_conflicts"):
-            md += [f"**Label conflict:** {sum(map(len, conflicts))} films of this run's data are one picture filed under "
-                   f"different classes ({len(conflicts)} group{'' if len(conflicts) == 1 else 's'}; e.g. "
-                   + " = ".join(f"`{c['file']}` ({c['label']})" for c in conflicts[0][:3])
-                   + "): in training the model was taught both answers, and in the test split such a film is scored "
-                     "wrong whatever it says; run.json lists them, split.json where each went.", ""]
+            md += [f"**Label conflict** in this run's data: {conflicts_text(conflicts)}. In training the model was "
+                   "taught both answers, and in the test split such a film is scored wrong whatever it says; run.json "
+                   "lists them, split.json where each went.", ""]
     md += audit_markdown(data.get("shortcut_audit"), heading="###")
     return md
 

@@ -9,6 +9,8 @@ answers at once. Pure functions, used by convert.report.evaluation_report and cx
 
 from __future__ import annotations
 
+from train.hygiene import conflicts_text
+
 
 def skipped_line(skipped: list[dict], shown: int = 3) -> str:
     """The files n leaves out because they could not be read: otherwise only stderr and report.json say so."""
@@ -58,11 +60,8 @@ def conflict_warning(conflicts: list[list[dict]]) -> str | None:
     trusting any figure, since the model is scored wrong on one of its copies whatever it says."""
     if not conflicts:
         return None
-    first = " = ".join(f"{c['file']} ({c['label']})" for c in conflicts[0][:3])
-    return (f"{sum(map(len, conflicts))} films are one picture filed under different classes "
-            f"({_groups(len(conflicts))}; e.g. {first}): at most one of those labels is right, and whatever the "
-            "model answers, it is scored wrong on at least one copy; fix the labels (report.json lists them under "
-            "label_conflicts)")
+    return (f"{conflicts_text(conflicts)}: at most one of those labels is right, and whatever the model answers, "
+            "it is scored wrong on at least one copy; fix the labels (report.json lists them under label_conflicts)")
 
 
 def copy_lines(twins: list[list[str]], conflicts: list[list[dict]]) -> list[str]:

@@ -21,6 +21,7 @@ import numpy as np
 
 from convert.report import fmt_ci
 from convert.summary import summarize
+from train.manifest import read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
@@ -43,13 +44,6 @@ def _is_age(column: str) -> bool:
     return column.lower().replace("_", "") in ("age", "patientage")
 
 
-def _manifest(data_dir: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
-    """MANIFEST.csv's columns and its rows by file, however it was saved (train.manifest); ([], {}) without one."""
-    from train.manifest import read_manifest
-
-    return read_manifest(data_dir)
-
-
 def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
     try:
         import pydicom
@@ -62,7 +56,7 @@ def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
 
 def check_columns(data_dir: Path, columns: list[str]) -> None:
     """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM attribute."""
-    fields, _ = _manifest(data_dir)
+    fields, _ = read_manifest(data_dir)
     unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
     if unknown:
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
@@ -75,7 +69,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     for a name that is neither, or for a column with too many values to be a grouping; a column
     no film has a value for is left out, with a warning."""
     check_columns(data_dir, columns)
-    fields, rows = _manifest(data_dir)
+    fields, rows = read_manifest(data_dir)
     from_dicom = [c for c in columns if c not in fields]
     headers = ([_dicom_header(Path(data_dir) / f, from_dicom) for f in files] if from_dicom
                else [{} for _ in files])

@@ -54,6 +54,10 @@ def folder_problem(path: str | Path) -> str | None:
         return f"{p} is a file" if p.is_file() else f"{p} is not a folder"
     if not os.access(p, os.W_OK | os.X_OK):
         return f"{p} is not writable"
+    try:  # permissions do not tell everything: root may 'write' to /proc, where nothing can be made
+        os.rmdir(tempfile.mkdtemp(prefix=".cxr-write-check-", dir=p))
+    except OSError as e:
+        return f"nothing can be written in {p} ({e.strerror or e})"
     return None
 
 

@@ -62,6 +62,6 @@ def test_the_training_data_section_names_label_conflicts():
                         "label_conflicts": [[{"file": "COVID/a.png", "label": "COVID"},
                                              {"file": "Normal/b.png", "label": "Normal"}]]}}
     md = "\n".join(training_data_section(data))
-    assert ("**Label conflict:** 2 films of this run's data are one picture filed under different classes (1 group; e.g. "
-            "`COVID/a.png` (COVID) = `Normal/b.png` (Normal))") in md
+    assert ("**Label conflict** in this run's data: 2 films are one picture filed under different classes (1 group; "
+            "e.g. COVID/a.png (COVID) = Normal/b.png (Normal)). In training") in md
     assert "Label conflict" not in "\n".join(training_data_section({**data, "hygiene": {"exact_duplicate_pairs": 0}}))

@@ -121,3 +121,11 @@ def label_conflicts(groups: list[int], files: list[str], labels: list[str]) -> l
         members.setdefault(g, []).append(k)
     return [[{"file": files[k], "label": labels[k]} for k in ks]
             for ks in members.values() if len({labels[k] for k in ks}) > 1]
+
+
+def conflicts_text(conflicts: list[list[dict]]) -> str:
+    """'4 films are one picture filed under different classes (2 groups; e.g. COVID/a.png (COVID) =
+    Normal/b.png (Normal))': the start of every message about label_conflicts."""
+    first = " = ".join(f"{c['file']} ({c['label']})" for c in conflicts[0][:3])
+    return (f"{sum(map(len, conflicts))} films are one picture filed under different classes ({len(conflicts)} "
+            f"group{'' if len(conflicts) == 1 else 's'}; e.g. {first})")

@@ -17,7 +17,7 @@ from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.data import DataError, Item, Split, scan, stratified_split, discover
 from train.extra_data import add_folders
-from train.hygiene import cross_split_duplicates, duplicate_groups, label_conflicts
+from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, label_conflicts
 from train.resume import data_fingerprint, film_stamps
 
 if TYPE_CHECKING:
@@ -58,10 +58,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             "pairs; each group is kept within one split")
     hygiene["label_conflicts"] = label_conflicts(groups, [i.path for i in items], [i.label for i in items])
     if conflicts := hygiene["label_conflicts"]:
-        first = " = ".join(f"{c['file']} ({c['label']})" for c in conflicts[0][:3])
-        log(f"warning: label conflict: {sum(map(len, conflicts))} films are one picture filed under different classes "
-            f"({len(conflicts)} group{'' if len(conflicts) == 1 else 's'}; e.g. {first}): the model is taught both "
-            "answers for it; fix the labels (run.json lists them under data_hygiene.label_conflicts)")
+        log(f"warning: label conflict: {conflicts_text(conflicts)}: the model is taught both answers for it; fix the "
+            "labels (run.json lists them under data_hygiene.label_conflicts)")
     index = {id(it): k for k, it in enumerate(items)}
     external: list[Item] = []
     if s.holdout_source:
