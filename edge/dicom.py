@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from edge.preprocess import MAX_PIXELS, ImageError, first_line, linear_to_uint8, row_steps, scale_to_uint8
+from edge.preprocess import MAX_PIXELS, ImageError, first_line
+from edge.wide_pixels import linear_to_uint8, row_steps, scale_to_uint8
 
 # The first bytes of the image formats Pillow reads that a file named .dcm may really hold (a PNG renamed).
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",

@@ -185,7 +185,7 @@ def test_mapping_by_stored_value_gives_the_whole_image_bytes(case, monkeypatch):
     from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
 
-    import edge.preprocess as pre
+    import edge.wide_pixels as pre
 
     monkeypatch.setattr(pre, "ROWS_AT_ONCE", 300)  # many blocks of rows
     rng = np.random.default_rng(11)

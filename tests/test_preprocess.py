@@ -193,7 +193,7 @@ def old_wide_to_uint8(a: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("kind", ["I;16", "I;16B", "I", "F"])
 def test_wide_images_map_a_block_at_a_time_to_the_same_bytes(kind, monkeypatch):
-    import edge.preprocess as pre
+    import edge.wide_pixels as pre
 
     monkeypatch.setattr(pre, "ROWS_AT_ONCE", 500)  # blocks of 2 rows of 250 px: many blocks, a short last one
     rng = np.random.default_rng(5)
