@@ -213,7 +213,7 @@ def main(
                 elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
                     print(f"edge-classify: warning: {shown(r.file)}: does not look like the chest X-rays this model was trained on "
                           "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
-                label, failed, mapped = None, r.error is not None, False
+                label, failed, mapped, map_failed = None, r.error is not None, False, False
                 if not failed:
                     label = ranking(r.probabilities, rule)[0]
                     if explain is not None:
@@ -224,12 +224,13 @@ def main(
                         except Exception as e:  # the label stands; only its map is missing
                             r.explanation = {"map_error": f"no map written ({e})"}
                             print(f"edge-classify: {shown(r.file)}: {r.explanation['map_error']}", file=sys.stderr)
-                            failed = True
+                            map_failed = True
                 for t in (total, recent):
                     t.images += 1
                     t.flagged += bool(r.atypical)
                     t.failed += failed
                     t.maps += mapped
+                    t.maps_failed += map_failed
                     if label is not None:
                         t.labelled[m.labels[label]] += 1
                 with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
@@ -256,7 +257,7 @@ def main(
             print(f"edge-classify: summary: {total.line(m.labels)}", file=sys.stderr)
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
-        raise typer.Exit(EXIT_SOME_FAILED if total.failed else EXIT_OK)
+        raise typer.Exit(EXIT_SOME_FAILED if total.any_failed else EXIT_OK)
 
 
 def _reconfigure_streams() -> None:

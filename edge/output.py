@@ -90,14 +90,16 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     return write_text
 
 
-def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int) -> str:
-    """'12 images: 7 COVID, 4 Normal; 1 failed; 2 unlike the training images' (classes in the model's
-    order). ``failed`` counts files with no label and labelled files whose --explain map failed."""
-    parts = [f"{n} image{'' if n == 1 else 's'}: " + ", ".join(f"{labelled[c]} {c}" for c in labels)]
-    if failed:
-        parts.append(f"{failed} failed")
+def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int, maps_failed: int = 0) -> str:
+    """'13 files: 7 COVID, 4 Normal, 2 failed; 2 unlike the training images' (classes in the model's
+    order). The counts after the colon add up to ``n``: ``failed`` files got no label. A labelled
+    file whose --explain map could not be written is counted apart, as it still has its label."""
+    counts = [f"{labelled[c]} {c}" for c in labels] + ([f"{failed} failed"] if failed else [])
+    parts = [f"{n} file{'' if n == 1 else 's'}: " + ", ".join(counts)]
     if flagged:
         parts.append(f"{flagged} unlike the training images (input check)")
+    if maps_failed:
+        parts.append(f"{maps_failed} evidence map{'' if maps_failed == 1 else 's'} not written")
     return "; ".join(parts)
 
 
@@ -107,12 +109,18 @@ class Tally:
 
     labelled: Counter[str] = field(default_factory=Counter)
     images: int = 0
-    failed: int = 0
+    failed: int = 0  # files with no label
     flagged: int = 0
     maps: int = 0
+    maps_failed: int = 0
+
+    @property
+    def any_failed(self) -> bool:
+        """Whether the exit code must say something failed: a file without a label, or a missing map."""
+        return bool(self.failed or self.maps_failed)
 
     def line(self, labels: list[str]) -> str:
-        return tally(self.labelled, labels, self.images, self.failed, self.flagged)
+        return tally(self.labelled, labels, self.images, self.failed, self.flagged, self.maps_failed)
 
 
 def print_selftest(result: dict, as_json: bool) -> None:

@@ -101,8 +101,8 @@ def test_text_batch_goes_on_and_exits_1(text_run, batch, labels):
     summary = text_run.stderr.splitlines()[-1]
     got = Counter(ln.split("\t")[1] for ln in text_run.stdout.splitlines())
     warned = sum(ln.startswith(PREFIX + "warning:") for ln in text_run.stderr.splitlines())
-    assert summary == (PREFIX + f"summary: {len(batch)} images: " + ", ".join(f"{got[c]} {c}" for c in labels)
-                       + f"; {len(batch) - len(GOOD)} failed"
+    assert summary == (PREFIX + f"summary: {len(batch)} files: " + ", ".join(f"{got[c]} {c}" for c in labels)
+                       + f", {len(batch) - len(GOOD)} failed"
                        + (f"; {warned} unlike the training images (input check)" if warned else ""))
 
 
@@ -136,8 +136,8 @@ def test_json_batch_goes_on_and_exits_1(json_run, batch):
     # with --json the per-file errors are records on stdout, not lines on stderr; the tally is stderr's last line
     *notes, summary = json_run.stderr.splitlines()
     assert all(ln.startswith(PREFIX + "note:") for ln in notes), json_run.stderr
-    assert summary.startswith(PREFIX + f"summary: {len(batch)} images: ")
-    assert f"; {len(batch) - len(GOOD)} failed" in summary
+    assert summary.startswith(PREFIX + f"summary: {len(batch)} files: ")
+    assert f", {len(batch) - len(GOOD)} failed" in summary
 
 
 def _records(run: subprocess.CompletedProcess, path: Path) -> list[dict]:

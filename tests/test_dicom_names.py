@@ -152,8 +152,15 @@ def test_discovered_uid_named_dicom_decodes(tmp_path):
 
 
 def test_one_image_is_singular_in_the_tally():
-    assert tally(Counter({"COVID": 1}), ["COVID", "Normal"], 1, 0, 0) == "1 image: 1 COVID, 0 Normal"
-    assert tally(Counter(), ["COVID"], 2, 2, 0).startswith("2 images: ")
+    assert tally(Counter({"COVID": 1}), ["COVID", "Normal"], 1, 0, 0) == "1 file: 1 COVID, 0 Normal"
+    assert tally(Counter(), ["COVID"], 2, 2, 0) == "2 files: 0 COVID, 2 failed"
+
+
+def test_the_tally_adds_up_to_the_files_and_keeps_missing_maps_apart():
+    """A labelled film whose evidence map failed keeps its label: counted once, by its label."""
+    line = tally(Counter({"COVID": 2, "Normal": 1}), ["COVID", "Normal"], 4, 1, 1, maps_failed=2)
+    assert line == ("4 files: 2 COVID, 1 Normal, 1 failed; 1 unlike the training images (input check); "
+                    "2 evidence maps not written")
 
 
 def test_edge_classify_classifies_uid_named_dicom_in_a_mixed_folder(model_dir, tmp_path):
@@ -164,7 +171,7 @@ def test_edge_classify_classifies_uid_named_dicom_in_a_mixed_folder(model_dir, t
     answers = [json.loads(ln) for ln in p.stdout.splitlines()]
     assert [a["file"] for a in answers] == [str(tmp_path / UID), str(tmp_path / "a.png")], p.stderr
     assert all("label" in a for a in answers) and p.returncode == 0, p.stderr
-    assert "summary: 2 images: " in p.stderr
+    assert "summary: 2 files: " in p.stderr
 
 
 def test_a_class_folder_of_uid_named_dicoms_given_for_its_parent_is_pointed_up(tmp_path):

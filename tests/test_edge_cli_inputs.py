@@ -58,7 +58,7 @@ def test_a_folder_without_images_among_other_inputs_is_a_failed_input(model, nam
     assert p.returncode == 1
     assert p.stdout.split("\t")[0] == str(named["space"])
     assert f"{PREFIX}{empty}: no images found in this folder" in p.stderr.splitlines()
-    assert "2 images: " in lines(p.stderr, "summary")[0] and "; 1 failed" in p.stderr
+    assert "2 files: " in lines(p.stderr, "summary")[0] and ", 1 failed" in p.stderr
 
 
 # ---- 3. --labels that would merge or blank out classes -------------------------------------

@@ -217,7 +217,7 @@ def test_machine_formats_keep_stdout_pure_and_put_the_summary_on_stderr(model, f
     assert sorted(r["file"] for r in records) == sorted([*map(str, covid), str(films / "missing.png")])
     summary = lines(p.stderr, "summary")
     assert summary and p.stderr.splitlines()[-1] == summary[0]
-    assert summary[0].startswith(f"{PREFIX}summary: 4 images: ") and "; 1 failed" in summary[0]
+    assert summary[0].startswith(f"{PREFIX}summary: 4 files: ") and ", 1 failed" in summary[0]
 
 
 def test_a_file_in_the_way_of_an_output_folder_is_said_in_words(tmp_path):

@@ -128,9 +128,9 @@ def test_edge_classify_watch_answers_each_arrival_and_stops_on_sigterm(model_dir
     assert "Traceback" not in err
     # --tally-every 2: one line for the first two films (both labelled), none yet for the third
     tallies = [ln for ln in err.splitlines() if ln.startswith("edge-classify: last ")]
-    assert len(tallies) == 1 and tallies[0].startswith("edge-classify: last 2 images: ") and "failed" not in tallies[0]
+    assert len(tallies) == 1 and tallies[0].startswith("edge-classify: last 2 files: ") and "failed" not in tallies[0]
     # stopped, it ends with the summary, on stderr even with --json (stdout: the JSON lines alone)
-    assert err.splitlines()[-1].startswith("edge-classify: summary: 3 images: ") and "; 1 failed" in err.splitlines()[-1]
+    assert err.splitlines()[-1].startswith("edge-classify: summary: 3 files: ") and ", 1 failed" in err.splitlines()[-1]
 
 
 def test_watch_takes_folders_only(model_dir, tmp_path):
