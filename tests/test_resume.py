@@ -98,11 +98,20 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     run_training(s)  # nothing changed: the teacher is reused
     assert f"reusing the teacher in {s.out / 'teacher'} (finished with the same settings and films;" in capsys.readouterr().err
 
+    # The folder copied with new dates (cp -r): the same bytes, so the teacher is reused.
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    for p in films.rglob("*.png"):
+        os.utime(p)
+    run_training(s)
+    assert trained == [s.out]  # the student only
+    said = capsys.readouterr().err
+    assert "comparing their bytes" in said and "reusing the teacher" in said
+
     # A teacher trained before run.json recorded its films: reused as before, with a word.
     run_json = s.out / "teacher" / "run.json"
     run_json.write_text(json.dumps({k: v for k, v in json.loads(run_json.read_text()).items() if k != "data_fingerprint"}))
-    trained = []
-    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    trained.clear()
     run_training(s)
     assert trained == [s.out]  # the student only
     assert (f"an older cxr-train trained it without a record of its films, so whether the films in {films} changed "
@@ -172,3 +181,40 @@ def test_a_teacher_split_whose_films_are_gone_is_said(tiny_run, tmp_path, capsys
     assert (f"warning: 1 film of the teacher's split no longer exists ({teacher / 'split.json'}), e.g. "
             f"{tmp_path / 'films' / gone}: the student learns from the copies cached before they went") in said
     assert len(arrays["train"]) == len(split["splits"]["train"])
+
+
+def test_films_whose_dates_alone_changed_are_compared_by_their_bytes(tmp_path):
+    """A data folder copied with `cp -r` (new dates, same files) must not retrain an hour's teacher;
+    a film rewritten with the same size and name still counts as changed."""
+    import hashlib
+
+    from train.resume import data_fingerprint, film_stamps, films_changed
+    from train.data import Item
+
+    films = tmp_path / "films"
+    films.mkdir()
+    for name, body in (("a.png", b"aaaa"), ("b.png", b"bbbb"), ("d.png", b"dddd")):
+        (films / name).write_bytes(body)
+    items = [Item("a.png", "COVID", ""), Item("b.png", "Normal", ""), Item("d.png", "Normal", "")]
+    before = film_stamps(films, items)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "run.json").write_text(json.dumps({"data_fingerprint": data_fingerprint(before, 1000),
+                                              "skipped_files": [{"path": "d.png", "error": "unreadable"}]}))
+    (run / "split.json").write_text(json.dumps({"splits": {"train": [
+        {"path": i.path, "label": i.label, "sha256": hashlib.sha256((films / i.path).read_bytes()).hexdigest()}
+        for i in items[:2]]}}))
+    said = []
+    for p in films.iterdir():
+        os.utime(p, ns=(5_000, 5_000))  # dated after the listing (taken at 1000 ns): every film looks rewritten
+    assert films_changed(run, film_stamps(films, items), films, said.append) == (0, 1)  # the unreadable d.png, written since
+    assert said and "comparing their bytes" in said[0]
+    os.utime(films / "d.png", ns=(500, 500))  # the unreadable file untouched since the listing
+    assert films_changed(run, film_stamps(films, items), films) == (0, 0)
+    (films / "b.png").write_bytes(b"BBBB")  # same size, other bytes
+    os.utime(films / "b.png", ns=(500, 500))
+    assert films_changed(run, film_stamps(films, items), films) == (0, 1)
+    # Without the folder to read, the dates decide as before: a.png, dated after the listing.
+    assert films_changed(run, film_stamps(films, items)) == (0, 1)
+    (films / "a.png").write_bytes(b"aaaaa")  # another size: counted by its date, not read
+    assert films_changed(run, film_stamps(films, items), films, said.append) == (0, 1) and len(said) == 1

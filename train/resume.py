@@ -74,33 +74,71 @@ def film_stamps(root: Path, items: list) -> dict[str, tuple[str, int, int]]:
     return stamps
 
 
+def _listing_sha256(rows: list) -> str:
+    return hashlib.sha256(json.dumps(sorted(rows), separators=(",", ":")).encode()).hexdigest()
+
+
 def data_fingerprint(stamps: dict[str, tuple[str, int, int]], taken_ns: int) -> dict:
     """run.json's record of the films a run was trained from: a SHA-256 of every film's path,
-    label, size and modification time, and when they were listed (``taken_ns``), so that a later
-    call can tell whether the data changed and roughly how (films_changed)."""
-    listing = json.dumps(sorted([p, *v] for p, v in stamps.items()), separators=(",", ":"))
-    return {"sha256": hashlib.sha256(listing.encode()).hexdigest(), "files": len(stamps), "taken_ns": taken_ns}
+    label, size and modification time, another without the times, and when they were listed
+    (``taken_ns``), so that a later call can tell whether the data changed and roughly how
+    (films_changed), and tell a copy that only changed the dates (``cp -r``, rsync without -t)."""
+    return {"sha256": _listing_sha256([[p, *v] for p, v in stamps.items()]),
+            "sizes_sha256": _listing_sha256([[p, label, size] for p, (label, size, _) in stamps.items()]),
+            "files": len(stamps), "taken_ns": taken_ns}
 
 
-def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]]) -> tuple[int, int] | None:
-    """(added, removed or changed) films between the finished run in ``run_dir`` and ``stamps``
-    (the films found now); (0, 0) when they are the same; None when its run.json predates the data
-    fingerprint. Paths and labels come from its split.json and skipped files; a film whose path and
-    label are unchanged counts as changed when it was modified after the run listed its films."""
-    try:
-        run = json.loads((Path(run_dir) / "run.json").read_text())
-        done = run["data_fingerprint"]
-        if data_fingerprint(stamps, done["taken_ns"])["sha256"] == done["sha256"]:
-            return 0, 0
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def _recorded(run_dir: Path, run: dict) -> tuple[dict[str, str | None], dict[str, str]]:
+    """(path -> label, None for a skipped file; path -> SHA-256 of its bytes) as the run recorded them."""
     before: dict[str, str | None] = {}
+    sha: dict[str, str] = {}
     try:  # a damaged split.json spoils the counts only: the films did change
         split = json.loads((Path(run_dir) / "split.json").read_text())
-        before = {i["path"]: i["label"] for v in split["splits"].values() for i in v}
+        for i in (i for v in split["splits"].values() for i in v):
+            before[i["path"]] = i["label"]
+            if "sha256" in i:
+                sha[i["path"]] = i["sha256"]
         before.update({f["path"]: None for f in run.get("skipped_files", []) if f["path"] not in before})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
+    return before, sha
+
+
+def _same_bytes(root: Path, path: str, sha256: str | None) -> bool:
+    if sha256 is None:
+        return False
+    try:
+        return hashlib.sha256((Path(root) / path).read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: Path | None = None,
+                  log: Any = None) -> tuple[int, int] | None:
+    """(added, removed or changed) films between the finished run in ``run_dir`` and ``stamps``
+    (the films found now under ``root``); (0, 0) when they are the same; None when its run.json
+    predates the data fingerprint. Paths and labels come from its split.json and skipped files; a
+    film whose path and label are unchanged counts as changed when it was modified after the run
+    listed its films. When only dates changed (same names, labels and sizes: a copied data folder),
+    the films' bytes are compared with the SHA-256 the split recorded, so an hour's teacher is not
+    trained again for a ``touch``; ``log`` says so, as reading every film takes a while."""
+    try:
+        run = json.loads((Path(run_dir) / "run.json").read_text())
+        done = run["data_fingerprint"]
+        now = data_fingerprint(stamps, done["taken_ns"])
+        if now["sha256"] == done["sha256"]:
+            return 0, 0
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    before, sha = _recorded(run_dir, run)
+    if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
+        if log:
+            log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "
+                "classes and sizes: comparing their bytes with the ones it was trained on")
+        # An unreadable file has no recorded bytes: changed only if written since (it may read now).
+        changed = sum(not _same_bytes(root, p, sha.get(p)) if before[p] is not None else mtime >= done["taken_ns"]
+                      for p, (_, _, mtime) in stamps.items())
+        return 0, changed
     added = sum(p not in before for p in stamps)
     gone = sum(p not in stamps for p in before)
     changed = sum(before[p] not in (None, label) or mtime >= done["taken_ns"]

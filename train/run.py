@@ -161,7 +161,7 @@ def _data_changed(run_dir: Path, s: TrainSettings) -> tuple[int, int] | None:
     if s.data == "synthetic":
         return 0, 0
     items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out))[0]
-    return films_changed(run_dir, film_stamps(Path(s.data), items))
+    return films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
 
 
 def replacing_note(out: Path, s: TrainSettings, n_teacher: int) -> str | None:
