@@ -184,6 +184,44 @@ def test_a_ctrl_c_while_fitting_is_raised_at_a_batch_end_and_never_lost():
         signal.signal(signal.SIGINT, before)
 
 
+def test_a_ctrl_c_while_predicting_is_raised_at_a_batch_end_too():
+    """cxr-train's validation logits, cxr-convert's and cxr-evaluate's scores all predict through
+    logits_of: there too the signal is only recorded, and raised once the batch is done."""
+    import signal
+
+    import keras
+    import tensorflow as tf
+
+    from train.fit import logits_of
+
+    handlers = []
+
+    def ctrl_c(x):
+        handlers.append(signal.getsignal(signal.SIGINT))
+        if len(handlers) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+        return x
+
+    class CtrlC(keras.layers.Layer):
+        def call(self, t):
+            y = tf.py_function(ctrl_c, [t], tf.float32)
+            y.set_shape(t.shape)
+            return y
+
+    inp = keras.Input((4,))
+    model = keras.Model(inp, keras.layers.Dense(2)(CtrlC()(inp)))
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        with pytest.raises(KeyboardInterrupt):
+            logits_of(model, np.zeros((64 * 5, 4), np.float32))
+        assert handlers and handlers[0] is not signal.default_int_handler  # routed while predicting
+        assert len(handlers) < 5  # stopped at the first batch end, not after every batch
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_tensorflow_python_warnings_stay_off_the_terminal():
     """'WARNING:tensorflow:5 out of the last 5 calls ... triggered tf.function retracing' reached
     cxr-train's stderr: advice for TensorFlow's programmers, not for a user of the command."""

@@ -103,7 +103,7 @@ class StopOnInterrupt(keras.callbacks.Callback):
         if self.asked:
             raise KeyboardInterrupt
 
-    on_train_batch_end = on_test_batch_end = on_epoch_end = check
+    on_train_batch_end = on_test_batch_end = on_predict_batch_end = on_epoch_end = check
 
 
 @contextmanager
@@ -127,7 +127,12 @@ def interrupts_at_batch_ends(stop: StopOnInterrupt) -> Iterator[None]:
 
 
 def logits_of(model: keras.Model, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
-    return np.asarray(model.predict(x.astype(np.float32), batch_size=batch_size, verbose=0), dtype=np.float64)
+    """The model's outputs on ``x``; a Ctrl-C is raised at a batch end, as in fit, never lost."""
+    stop = StopOnInterrupt()
+    with interrupts_at_batch_ends(stop):
+        out = model.predict(x.astype(np.float32), batch_size=batch_size, verbose=0, callbacks=[stop])
+    stop.check()  # asked during the last batch
+    return np.asarray(out, dtype=np.float64)
 
 
 def save_model(model: keras.Model, path: Path) -> None:
