@@ -108,16 +108,16 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
             if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])), "", headline(r) + ".", "",
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it.", "",
-          "| class | n | sensitivity A | sensitivity B | B - A (points, 95% CI) | right only by A | right only by B |",
+          "| class | n | sensitivity A % | sensitivity B % | B - A (points, 95% CI) | right only by A | right only by B |",
           "|---|---:|---:|---:|---|---:|---:|"]
     for c in r["per_class"]:
         lo, hi = c["difference_ci"]
-        md.append(f"| {c['class']} | {c['n']} | {c['sensitivity_a']:.3f} | {c['sensitivity_b']:.3f} | "
+        md.append(f"| {c['class']} | {c['n']} | {100 * c['sensitivity_a']:.1f} | {100 * c['sensitivity_b']:.1f} | "
                   f"{_pts(c['difference'])} ({_pts(lo)} to {_pts(hi)}) | {c['only_a_right']} | {c['only_b_right']} |")
     md += ["", "Answers that changed (rows: A's label, columns: B's label):", "",
            "| A \\ B | " + " | ".join(r["classes"]) + " |", "|---|" + "---:|" * len(r["classes"])]
-    for name, row in zip(r["classes"], r["changed"]):
-        md.append(f"| {name} | " + " | ".join(str(v) if v else "" for v in row) + " |")
+    for a, (name, row) in enumerate(zip(r["classes"], r["changed"])):
+        md.append(f"| {name} | " + " | ".join("—" if a == b else str(v) for b, v in enumerate(row)) + " |")
     return md + [""]
 
 
@@ -131,13 +131,13 @@ def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: lis
 def group_markdown(column: str, groups: dict) -> list[str]:
     """compare.md's section for one --by column: B - A within each group."""
     md = [f"## By {column}", "", "B minus A within each group (a better model overall can be worse on one kind of film).", "",
-          "| group | n | balanced accuracy A | balanced accuracy B | B - A (points, 95% CI) | right only by A | "
-          "right only by B | McNemar p | |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
+          "| group | n | balanced accuracy A % | balanced accuracy B % | B - A (points, 95% CI) | right only by A | "
+          "right only by B | McNemar p | note |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
     from convert.subgroups import MIN_FILMS
 
     for g, r in groups.items():
         lo, hi = r["balanced_accuracy_difference_ci"]
-        md.append(f"| {g} | {r['n']} | {r['balanced_accuracy_a']:.3f} | {r['balanced_accuracy_b']:.3f} | "
+        md.append(f"| {g} | {r['n']} | {100 * r['balanced_accuracy_a']:.1f} | {100 * r['balanced_accuracy_b']:.1f} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
                   f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'too few films' if r['n'] < MIN_FILMS else ''} |")
     return md + [""]

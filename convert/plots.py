@@ -1,4 +1,11 @@
-"""PNG plots for reports: confusion matrices, per-class sensitivity, ROC, operating points, reliability."""
+"""PNG plots for reports: confusion matrices, per-class sensitivity, ROC, operating points, reliability.
+
+Readers print these in greyscale and some cannot tell red from green, so no plot tells its
+series apart by colour alone: colours come from the Okabe-Ito colour-blind-safe palette, and
+every curve also has its own line style and marker, every bar its own hatch. Figures are saved
+at 150 dpi with no text under 8 pt, and each carries the research-software footer, since a PNG
+is often copied out of its report.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,20 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.roc import roc_curve
+from convert.roc import auroc, roc_curve
 from edge.atomic import atomic_path
+from edge.explain import BORDER_MARGIN
+
+# Okabe-Ito, yellow last: it is faint on white and seven models never reach it.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X")  # 7 markers x 4 line styles: 28 distinct pairs
+HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
+FOOTER = "Research software, not a medical device"
+DPI = 150
+LEGEND_PT = 9
+WHITE_TEXT_ABOVE = 0.72  # on Blues, white text on a lighter cell falls under 4.5:1 contrast
+FRAME = "#00A0FF"  # the outer-eighth frame, the colour edge.explain.picture draws it in
 
 
 def _plt():
@@ -38,14 +57,24 @@ NO_PLOTS = ("matplotlib is not installed, so the report has no plots (confusion 
             "occlusion maps); pip install 'cxr-edge[train]' adds them")
 
 
+def _style(k: int) -> dict:
+    """Colour, line style and marker of the k-th series: each differs, so greyscale still parts them."""
+    return {"color": PALETTE[k % len(PALETTE)], "ls": LINESTYLES[k % len(LINESTYLES)], "marker": MARKERS[k % len(MARKERS)]}
+
+
 def _save(fig, path: Path) -> None:
+    """Add the footer below everything already drawn (so it overlaps nothing), save, close."""
+    box = fig.get_tightbbox()  # inches
+    fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / fig.get_figheight(), FOOTER, ha="left", va="top",
+             fontsize=8, color="0.4")
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+        fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
     _plt().close(fig)
 
 
 def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -> None:
-    """One confusion matrix per model, side by side, counts and row percentages."""
+    """One confusion matrix per model, side by side, counts and row percentages ('–' for a class
+    with no films: 0% would read as 'all missed')."""
     plt = _plt()
     n = len(cms)
     cols = min(n, 4)
@@ -56,13 +85,14 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
         ax.axis("off")
     for ax, (name, cm) in zip(axes.ravel(), cms.items()):
         cm = np.asarray(cm)
-        rows = cm.sum(1, keepdims=True)
-        frac = np.divide(cm, rows, out=np.zeros(cm.shape, float), where=rows > 0)
+        totals = cm.sum(1, keepdims=True)
+        frac = np.divide(cm, totals, out=np.zeros(cm.shape, float), where=totals > 0)
         ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
         for i in range(cm.shape[0]):
             for j in range(cm.shape[1]):
-                ax.text(j, i, f"{cm[i, j]}\n{frac[i, j]:.0%}", ha="center", va="center", fontsize=8,
-                        color="white" if frac[i, j] > 0.6 else "black")
+                share = f"{frac[i, j]:.0%}" if totals[i, 0] else "–"
+                ax.text(j, i, f"{cm[i, j]}\n{share}", ha="center", va="center", fontsize=8,
+                        color="white" if frac[i, j] > WHITE_TEXT_ABOVE else "black")
         ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right", fontsize=8)
         ax.set_yticks(range(len(classes)), classes, fontsize=8)
         ax.set_xlabel("predicted")
@@ -73,45 +103,59 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
 
 
 def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path: Path) -> None:
-    """Per-class sensitivity with 95% CI whiskers, one bar per model."""
+    """Per-class sensitivity with 95% CI whiskers, one bar per model, each model its own colour
+    and hatch; with more than 3 models the legend goes below the axes, off the bars."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(classes) * max(1, len(per_model)) / 3), 3.8))
     width = 0.8 / max(1, len(per_model))
     x = np.arange(len(classes))
     for k, (name, rows) in enumerate(per_model.items()):
-        sens = np.array([np.nan if r["sensitivity"] is None else r["sensitivity"] for r in rows], float)
-        lo = np.array([np.nan if r["sensitivity_ci"][0] is None else r["sensitivity_ci"][0] for r in rows], float)
-        hi = np.array([np.nan if r["sensitivity_ci"][1] is None else r["sensitivity_ci"][1] for r in rows], float)
-        ax.bar(x + k * width - 0.4 + width / 2, sens, width, label=name,
+        sens, lo, hi = np.array([[np.nan if v is None else v for v in (r["sensitivity"], *r["sensitivity_ci"])]
+                                 for r in rows], float).T
+        ax.bar(x + k * width - 0.4 + width / 2, sens, width, label=name, color=PALETTE[k % len(PALETTE)],
+               hatch=HATCHES[k % len(HATCHES)], edgecolor="black", linewidth=0.8,
                yerr=np.vstack([sens - lo, hi - sens]), capsize=2)
     ax.set_xticks(x, classes)
     ax.set_ylim(0, 1.05)
+    ax.set_xlabel("true class")
     ax.set_ylabel("sensitivity (95% CI)")
-    ax.legend(fontsize=8, ncol=min(4, len(per_model)))
+    ax.set_title("Sensitivity per class, 95% intervals")
+    below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.2)} if len(per_model) > 3 else {}  # under the x label
+    ax.legend(fontsize=LEGEND_PT, ncol=min(4, len(per_model)), **below)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     _save(fig, path)
 
 
+def positive_class(classes: list[str]) -> int:
+    """The class a reader means by 'positive' in a two-class problem: the one not named Normal
+    when exactly one is not, else the first."""
+    others = [k for k, c in enumerate(classes) if c.strip().lower() != "normal"]
+    return others[0] if len(others) == 1 else 0
+
+
 def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path, title: str = "") -> None:
-    """One-vs-rest ROC per class (for two classes, the second class only)."""
+    """One-vs-rest ROC per class, AUROC in the legend; for two classes only the positive one
+    (positive_class: COVID, not Normal), the axes naming it."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
-    shown = [1] if len(classes) == 2 else range(len(classes))
-    for c in shown:
+    shown = [positive_class(classes)] if len(classes) == 2 else list(range(len(classes)))
+    for k, c in enumerate(shown):
         pos = (y == c).astype(int)
         if pos.min() == pos.max():
             continue
         fpr, tpr, _ = roc_curve(pos, probs[:, c])
-        ax.plot(fpr, tpr, label=classes[c])
-    ax.plot([0, 1], [0, 1], color="grey", ls=":")
-    ax.set_xlabel("1 - specificity")
-    ax.set_ylabel("sensitivity")
+        ax.plot(fpr, tpr, **_style(k), ms=5, markevery=max(1, len(fpr) // 8), lw=1.5,
+                label=f"{classes[c]} (AUROC {auroc(pos, probs[:, c]):.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1)
+    which = (f"{classes[shown[0]]} vs rest", classes[shown[0]]) if len(shown) == 1 else ("each class vs rest",) * 2
+    ax.set_xlabel(f"1 - specificity ({which[0]})")
+    ax.set_ylabel(f"sensitivity ({which[1]})")
     ax.set_title(title or "ROC (one vs rest)")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=LEGEND_PT, loc="lower right")
     else:  # one class only: no curve to draw
-        ax.text(0.5, 0.5, "no ROC: these images hold one class only", ha="center", fontsize=8)
+        ax.text(0.5, 0.5, "no ROC: these images hold one class only", ha="center", fontsize=9)
     _save(fig, path)
 
 
@@ -119,10 +163,11 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
                      stored: dict | None = None, title: str = "") -> None:
     """Per class (one vs rest) the test ROC of one file, with the points a user can choose between:
     the most probable class, each threshold of ``rows`` (convert.roc.operating_points) and the rule
-    the file stores (``stored``), each at the sensitivity and specificity it gives on these films."""
+    the file stores (``stored``), each at the sensitivity and specificity it gives on these films.
+    The curve is grey so that no point shares its colour; each point has its own marker too."""
     plt = _plt()
     names = list(dict.fromkeys(r["class"] for r in rows))
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.0), squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.4), squeeze=False)
     argmax = probs.argmax(1)
     for ax, name in zip(axes.ravel(), names):
         c = classes.index(name)
@@ -131,48 +176,73 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
             ax.set_title(f"{name}: no ROC (one class only)")
             continue
         fpr, tpr, _ = roc_curve(pos.astype(int), probs[:, c])
-        ax.plot(fpr, tpr, color="tab:blue", lw=1)
+        ax.plot(fpr, tpr, color="0.4", lw=1)
         ax.plot([1 - np.mean(argmax[~pos] != c)], [np.mean(argmax[pos] == c)], "ko", label="most probable class")
-        for r, marker in zip((r for r in rows if r["class"] == name), "s^vD"):
+        for k, r in enumerate(r for r in rows if r["class"] == name):
             t = r["test"]
             if r["threshold"] is None or t["sensitivity"] is None or t["specificity"] is None:
                 continue
-            ax.plot([1 - t["specificity"]], [t["sensitivity"]], marker, ms=7, mfc="none",
+            ax.plot([1 - t["specificity"]], [t["sensitivity"]], MARKERS[1 + k % 4], ms=8, mfc="none", mew=1.8,
+                    color=PALETTE[1:5][k % 4],
                     label=f"p ≥ {r['threshold']:.3g} ({100 * r['target_sensitivity']:g}% on validation)")
         if stored and stored["class"] == name and None not in (stored["test"]["sensitivity"], stored["test"]["specificity"]):
             t = stored["test"]
-            ax.plot([1 - t["specificity"]], [t["sensitivity"]], "r*", ms=12, label=f"stored rule, p ≥ {stored['threshold']:.3g}")
+            ax.plot([1 - t["specificity"]], [t["sensitivity"]], "*", color=PALETTE[0], mec="black", ms=13,
+                    label=f"stored rule, p ≥ {stored['threshold']:.3g}")
         ax.plot([0, 1], [0, 1], color="grey", ls=":")
         ax.set_xlabel(f"1 - specificity ({name} vs rest)")
-        ax.set_ylabel("sensitivity")
+        ax.set_ylabel(f"sensitivity ({name})")
         ax.set_title(f"{name}")
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=LEGEND_PT, loc="lower right")
     fig.suptitle(title or "Operating points on the test split")
+    fig.tight_layout(rect=(0, 0, 1, 0.93))  # keep the panel titles clear of the suptitle
     _save(fig, path)
 
 
-def reliability(bins_by_model: dict[str, list[dict]], path: Path) -> None:
-    """Reliability diagram: accuracy against confidence per bin, perfect calibration dashed."""
+def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "") -> None:
+    """Reliability diagram: accuracy against confidence per bin, perfect calibration dashed.
+    A marker's area is proportional to its bin's films, so a bin of one film does not look as
+    sure as a bin of 200; models differ in colour, marker and line style (never dashed)."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
-    for name, bins in bins_by_model.items():
-        pts = [(b["confidence"], b["accuracy"]) for b in bins if b["count"] and b["accuracy"] is not None]
-        if pts:
-            cx, ay = zip(*pts)
-            ax.plot(cx, ay, marker="o", label=name)
-    ax.plot([0, 1], [0, 1], color="grey", ls="--", label="perfect")
+    styles = ("-", "-.", ":", (0, (3, 1, 1, 1, 1, 1)))
+    most = max((b["count"] for bins in bins_by_model.values() for b in bins), default=0) or 1
+    for k, (name, bins) in enumerate(bins_by_model.items()):
+        pts = [(b["confidence"], b["accuracy"], b["count"]) for b in bins if b["count"] and b["accuracy"] is not None]
+        if not pts:
+            continue
+        cx, ay, n = map(np.array, zip(*pts))
+        s = _style(k) | {"ls": styles[k % len(styles)]}
+        ax.plot(cx, ay, color=s["color"], ls=s["ls"], lw=1.5)
+        ax.scatter(cx, ay, s=250 * n / most, marker=s["marker"], color=s["color"], edgecolors="black",
+                   linewidths=0.5, alpha=0.8, zorder=3, clip_on=False)  # a bin at 1.0 shows whole
+        ax.plot([], [], lw=1.5, ms=6, mec="black", mew=0.5, label=name, **s)  # its legend entry
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="perfect")
     ax.set_xlabel("confidence (top class)")
     ax.set_ylabel("accuracy")
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=8)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(title or "Calibration (reliability diagram)")
+    ax.legend(fontsize=LEGEND_PT, loc="upper left", title="marker area: films in bin", title_fontsize=8)
     _save(fig, path)
 
 
+def evidence_rgba(heat: np.ndarray) -> np.ndarray:
+    """(H, W, 4) overlay in edge.explain.picture's encoding, so the report and edge-classify
+    --explain read alike: positive evidence only, relative to the image's strongest square, from
+    transparent through red to yellow, the strongest the brightest (greyscale keeps that order)."""
+    pos = np.clip(heat, 0, None)
+    t = pos / pos.max() if pos.max() > 0 else pos
+    return np.stack([np.minimum(1.0, 2 * t), np.clip(2 * t - 1, 0, 1), np.zeros_like(t), 0.65 * t], axis=-1)
+
+
 def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: list[str], path: Path) -> None:
-    """Each image (the model's own preprocessed input) with its occlusion map over it in red:
-    the brighter the red, the more covering that area lowered the answer the model gave."""
+    """Each image (the model's own preprocessed input) with its occlusion map over it: red to
+    yellow, the brighter the more covering that area lowered the answer the model gave; a white
+    outline (black-edged) at half the strongest, which survives greyscale; and the blue frame of
+    the outer eighth (borders, text), as edge-classify --explain draws them."""
     plt = _plt()
+    from matplotlib.patches import Rectangle
     n = len(images)
     cols = min(n, 3)
     rows = -(-n // cols)
@@ -180,11 +250,18 @@ def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: li
     for ax in axes.ravel():
         ax.axis("off")
     for ax, img, heat, title in zip(axes.ravel(), images, heats, titles):
-        ax.imshow(img[..., 0] if img.ndim == 3 else img, cmap="gray", vmin=0, vmax=255)
-        pos = np.clip(heat, 0, None)
-        top = pos.max()
-        if top > 0:
-            ax.imshow(np.ma.masked_less_equal(pos / top, 0.2), cmap="Reds", vmin=0, vmax=1, alpha=0.55)
+        gray = img[..., 0] if img.ndim == 3 else img
+        ax.imshow(gray, cmap="gray", vmin=0, vmax=255)
+        overlay = evidence_rgba(heat)
+        t = overlay[..., 3] / 0.65
+        if t.max() > 0:
+            ax.imshow(overlay)
+            if t.min() < 0.5:  # a contour needs the level inside the map's range
+                ax.contour(t, levels=[0.5], colors="black", linewidths=2.2)
+                ax.contour(t, levels=[0.5], colors="white", linewidths=1.0)
+        h, w = gray.shape
+        mh, mw = int(round(h * BORDER_MARGIN)), int(round(w * BORDER_MARGIN))
+        ax.add_patch(Rectangle((mw - 0.5, mh - 0.5), w - 2 * mw, h - 2 * mh, fill=False, ec=FRAME, lw=1))
         ax.set_title(title, fontsize=8)
     fig.tight_layout()
     _save(fig, path)

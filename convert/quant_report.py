@@ -12,6 +12,7 @@ from convert.rule_notes import versus_sentence
 from convert.report import (DISCLAIMER, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
                             per_class_table)
 from convert.subgroups import balanced_accuracy_cell, per_source_section
+from convert.report_text import TERMS, image, reliability_table
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
 from train.hygiene import conflicts_text
@@ -21,14 +22,14 @@ def summary_table(report: dict) -> list[str]:
     classes = report["classes"]
     lines = ["| model | file size | model size | vs fp32 | accuracy % (95% CI) | balanced acc. % (95% CI) | Δ acc. | "
              + " | ".join(f"Δ sens. {c}" for c in classes)
-             + " | agreement | max \\|Δp\\| | invoke ms (1t / 2t) | gate |",
+             + " | agreement | max probability change | invoke ms (1 / 2 threads) | gate |",
              "|---|---:|---:|---:|---|---|---:|" + "---:|" * len(classes) + "---:|---:|---|---|"]
     for name, m in report["models"].items():
         if name == "keras":
-            lines.append(f"| keras (reference) | {m['size_bytes'] / 1024:,.0f} KiB | | | "
+            lines.append(f"| keras (reference) | {m['size_bytes'] / 1024:,.0f} KiB | — | — | "
                          f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | "
-                         f"{fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | |" + " |" * len(classes)
-                         + " | | | |")
+                         f"{fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | —" + " | —" * len(classes)
+                         + " | — | — | — | — |")
             continue
         d, ag = m["delta"], m["agreement"]
         lat = m.get("latency_ms", {})
@@ -36,7 +37,7 @@ def summary_table(report: dict) -> list[str]:
         ratio = m.get("size_ratio_to_fp32")
         lines.append(
             f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {m['tflite_bytes'] / 1024:,.0f} KiB | "
-            f"{'' if ratio is None else f'{ratio:.2f}'} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}'} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
             f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
             + f" | {100 * ag['class_agreement']:.1f}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
@@ -172,9 +173,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                          run_dir / "confusion_matrices.png")
     plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
     plots.roc_curves(y, probs_by_mode["keras"], classes, run_dir / "roc.png", "ROC, Keras model (test split)")
-    plots.reliability({n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")},
-                      run_dir / "reliability.png")
-    md = ["# Quantization report", "", DISCLAIMER, ""]
+    shown = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
+    plots.reliability(shown, run_dir / "reliability.png")
+    md = [f"# Quantization report: {Path(str(report['run_dir'])).name}", "", DISCLAIMER, ""]
     if report.get("synthetic_data"):
         md += ["> **Trained on the built-in SYNTHETIC set.** These figures only show that the pipeline works; "
                "they say nothing about real chest X-rays.", ""]
@@ -194,13 +195,14 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *summary_table(report), "",
-           "![confusion matrices](confusion_matrices.png)", "", "![per-class sensitivity](sensitivity.png)", ""]
+           TERMS, "", image("confusion_matrices"), "", image("sensitivity"), ""]
     if "auto" in report:
         a = report["auto"]
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]
         md += [f"- {r['mode']} rejected: {'; '.join(r['reasons'])}" for r in a["rejected"]] + [""]
     for name, m in models.items():
-        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "", *confusion_table(m, classes), ""]
+        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "",
+               "Confusion matrix (rows: the true class; columns: the answer):", "", *confusion_table(m, classes), ""]
         if name != "keras":
             if not m["gate"]["passed"]:
                 md += [f"**Gate FAILED:** {'; '.join(m['gate']['reasons'])}", ""]
@@ -237,10 +239,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md += operating_points_section(points, models[points["mode"]])
         plots.operating_points(y, probs_by_mode[points["mode"]], classes, points["rows"], run_dir / "operating_points.png",
                                models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
-        md += ["![operating points](operating_points.png)", ""]
+        md += [image("operating_points"), ""]
     md += stored_rules_section(models)
     cal = report.get("calibration")
-    md += ["## Calibration", ""]
+    md += ["## Calibration and ROC", ""]
     if cal:
         md += [f"Temperature scaling (T = {cal['temperature']:.2f}, fitted on the {cal['fitted_on']}) on the test split: "
                f"expected calibration error {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}, "
@@ -251,7 +253,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                    "validation films, which are few or unlike the test films; trust the probabilities less than the "
                    "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
     md += [ece_note(models["keras"]), ""]
-    md += ["![reliability](reliability.png) ![roc](roc.png)", ""]
+    md += [image("reliability"), "", *reliability_table(shown), "", image("roc"), ""]
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))
     if mistakes is not None:

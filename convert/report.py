@@ -16,6 +16,7 @@ from convert.input_check_report import input_check_section
 from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
+from convert.report_text import TERMS, image, reliability_table
 from convert.rule_notes import versus_sentence
 from convert.seen import seen_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line
@@ -151,10 +152,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
                   else " (--threshold)") + f"; the section \"{classes[threshold[0]]} whenever ...\" below compares it "
                "with the most probable class.", ""]
-    md += ["## Per class", "", *per_class_table(summary), "",
+    md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *(["![confusion](confusion.png)", "", "## ROC and calibration", "",
-              "![roc](roc.png) ![reliability](reliability.png)", ""] if drawn else [])]
+           *([image("confusion"), "", "## ROC and calibration", "", image("roc"), "", image("reliability"), ""]
+             if drawn else ["## Calibration", ""]),
+           *reliability_table({title: summary["reliability"]}), ""]
     report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
     md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:
@@ -268,17 +270,19 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     if not mistakes:
         return md + ["No image was misclassified.", ""]
     titles = [f"{Path(files[m['index']]).name}\ntrue {classes[m['true']]}, said {classes[m['predicted']]} "
-              f"{m['probability']:.2f}" for m in mistakes]
+              f"(p = {m['probability']:.2f})" for m in mistakes]
     drawn = plots.available()
     if drawn:
         plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["heat"] for m in mistakes], titles,
                              out_dir / "occlusion.png")
-    md += ["Occlusion maps: red areas are those whose cover (a 16-pixel square of mean grey) most lowered the "
-           "probability of the wrong answer, i.e. where the model found its evidence. Red on text, markers, "
-           "borders or outside the lungs means the model reads the film's origin, not the disease. 'border' is "
-           "the share of that evidence in the image's outer eighth (about 0.44 if it were spread evenly).", "",
-           *(["![occlusion](occlusion.png)", ""] if drawn else []), "| file | true | predicted | probability | border |",
+    md += ["Occlusion maps: the areas painted from red to yellow, and outlined in white, are those whose cover (a "
+           "16-pixel square of mean grey) most lowered the probability of the wrong answer, i.e. where the model "
+           "found its evidence; the brighter (yellow), the stronger, as in edge-classify --explain. Evidence on text, "
+           "markers, borders or outside the lungs means the model reads the film's origin, not the disease. "
+           "'border %' is the share of that evidence in the image's outer eighth, outside the blue frame (about 44% "
+           "if it were spread evenly).", "",
+           *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | border % |",
            "|---|---|---|---:|---:|"]
-    md += [f"| {r['file']} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {r['border_share']:.2f} |"
+    md += [f"| {r['file']} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {100 * r['border_share']:.0f} |"
            for r in report["occlusion"]]
     return md + [""]

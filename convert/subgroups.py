@@ -143,7 +143,7 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
           "under the same figure over all films (for a group of one class, that class's sensitivity over all films; "
           "for a group lacking a class, the mean sensitivity over all films of the classes it holds); groups of fewer "
           f"than {MIN_FILMS} films have intervals too wide to judge.", "",
-          "| group | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | |",
+          "| group | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | note |",
           "|---|---:|---|" + "---|" * len(classes) + "---|"]
     no_interval = False
     for value, s in groups.items():

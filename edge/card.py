@@ -15,7 +15,7 @@ def _ci(v: list | None) -> str:
     """[value, low, high] as '0.894 (0.797-0.948)'; 'n/a' where a set had no such case."""
     if not v or v[0] is None:
         return "n/a"
-    return f"{v[0]:.3f} ({v[1]:.3f}-{v[2]:.3f})" if v[1] is not None else f"{v[0]:.3f}"
+    return f"{v[0]:.3f} ({v[1]:.3f} to {v[2]:.3f})" if v[1] is not None else f"{v[0]:.3f}"
 
 
 def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
@@ -52,7 +52,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     95% intervals, the rule it applies, and what the training files alone gave away."""
     labels = meta.get("labels") or []
     lines = [f"{name}: {' / '.join(labels)} ({meta.get('arch') or 'model'}, {meta.get('quantization') or '?'}; "
-             f"trained {meta.get('trained') or '?'}; {meta.get('created_by') or 'unknown maker'})"]
+             f"trained {meta.get('trained') or '?'}; {meta.get('created_by') or 'unknown maker'})", NOT_A_DEVICE]
     if meta.get("synthetic_data"):
         lines.append("TRAINED ON SYNTHETIC IMAGES: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")
@@ -99,5 +99,4 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     d = meta.get("decision")
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable of the other classes"
                  if d else "Labels: the most probable class (no stored rule).")
-    lines.append(NOT_A_DEVICE)
     return "\n".join(lines)

@@ -50,10 +50,10 @@ def test_edge_classify_card_prints_the_files_figures(tiny_run):
     r = CliRunner().invoke(app, ["--card", "--model", str(tiny_run / "model_int8.tflite")])
     assert r.exit_code == 0, r.output
     v = EdgeModel(tiny_run / "model_int8.tflite").meta["validation"]
-    assert "SYNTHETIC" in r.output and "NOT a medical device" in r.output
+    assert "SYNTHETIC" in r.output and "NOT a medical device" in r.output.splitlines()[1]  # read before any figure
     for c, row in v["test"]["per_class"].items():
         line = next(ln for ln in r.output.splitlines() if ln.strip().startswith(c))
-        assert f"sensitivity {row['sensitivity'][0]:.3f} ({row['sensitivity'][1]:.3f}-{row['sensitivity'][2]:.3f})" in line
+        assert f"sensitivity {row['sensitivity'][0]:.3f} ({row['sensitivity'][1]:.3f} to {row['sensitivity'][2]:.3f})" in line
         assert f"n = {row['n']}" in line
     report = json.loads((tiny_run / "report.json").read_text())["models"]["int8"]
     same = round(report["agreement"]["class_agreement"] * report["n"])
@@ -76,7 +76,7 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     assert "carries no test figures" in bare and "most probable class (no stored rule)" in bare
 
     plain = card_text(_meta(), "m.tflite")
-    assert "balanced accuracy 0.902 (0.845-0.949)" in plain and "Warning" not in plain
+    assert "balanced accuracy 0.902 (0.845 to 0.949)" in plain and "Warning" not in plain
 
     text = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.247, "sensitivity": [0.955, 0.875, 0.984],
                                              "specificity": [0.804, 0.682, 0.887]},
@@ -85,8 +85,8 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
                                shortcut_audit={"balanced_accuracy": 0.66, "chance": 0.5, "warn": True,
                                                "give_aways": ["source kermany: 100% Normal (n = 120)"]}),
                       "decision": {"class": "COVID", "threshold": 0.247}}, "m.tflite")
-    assert "COVID sensitivity 0.955 (0.875-0.984), specificity 0.804 (0.682-0.887)" in text
-    assert "Held-out source hannover (n = 51" in text and "COVID sensitivity 1.000 (0.930-1.000)" in text
+    assert "COVID sensitivity 0.955 (0.875 to 0.984), specificity 0.804 (0.682 to 0.887)" in text
+    assert "Held-out source hannover (n = 51" in text and "COVID sensitivity 1.000 (0.930 to 1.000)" in text
     assert "balanced accuracy 0.66 (chance 0.5), e.g. source kermany: 100% Normal (n = 120)" in text
     assert "Labels: COVID whenever p(COVID) >= 0.247, else the most probable of the other classes" in text
     # A class absent from a set has no figure, not a crash.

@@ -84,7 +84,7 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
         assert answers == [m.labels[k] for k in m.classify(x).argmax(1)]
     assert r["answers_changed"] == sum(x != y for x, y in zip(r["answers_a"], r["answers_b"]))
     md = (out / "compare.md").read_text()
-    assert "not a medical device" in md and "| class | n | sensitivity A |" in md
+    assert "not a medical device" in md and "| class | n | sensitivity A % |" in md
 
 
 def test_cxr_compare_leaves_out_the_films_a_model_was_trained_on(tiny_run, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -38,6 +39,14 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     md = (out / "report.md").read_text()
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
     assert "averaged over 15 equal-width bins of that probability" in md  # how ECE was binned, said once
+    # For a screen reader or a greyscale print: each picture says what it shows, and the
+    # reliability diagram's numbers are a table (every film in one bin).
+    alts = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", md)
+    assert {f for _, f in alts} >= {"confusion.png", "roc.png", "reliability.png"}
+    assert all(len(alt.split()) >= 8 for alt, _ in alts), alts
+    bins = [line for line in md.splitlines() if re.match(r"\| \d+ to \d+% \|", line)]
+    assert bins and sum(int(line.split("|")[2]) for line in bins) == 32
+    assert "Wilson" in md and "AUROC: the area under the ROC curve" in md
     cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in md.splitlines() if line.startswith("| site-")]
     said = [(c[0], c[1], [int(v) for v in c[3:]]) for c in cells if c[1] in report["classes"]]
     source_of = {r["file"]: r["source_repo"] for r in rows}

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,3 +23,151 @@ def test_names_in_a_script_the_font_lacks_leave_no_warnings(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "c.png").stat().st_size > 0
     assert "Glyph" not in r.stderr, r.stderr
+
+
+# Accessibility: what each figure shows, read from the Figure objects (not pixels). _save is wrapped
+# so a test sees every figure a plot function made; a closed Figure can still be inspected.
+
+@pytest.fixture
+def figures(monkeypatch):
+    pytest.importorskip("matplotlib")
+    from convert import plots
+
+    made = []
+    real = plots._save
+
+    def keep(fig, path):
+        made.append(fig)
+        real(fig, path)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    return made
+
+
+def _renderer(fig):
+    """A renderer for a figure pyplot has closed (its canvas is then a bare FigureCanvasBase)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return FigureCanvasAgg(fig).get_renderer()
+
+
+def _curves(ax):
+    return [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+
+
+def _scores(n_classes, n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % n_classes
+    logits = rng.normal(size=(n, n_classes)) + 1.5 * np.eye(n_classes)[y]
+    return y, np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+
+
+def test_roc_curves_differ_in_style_not_only_colour(figures, tmp_path):
+    from convert.plots import roc_curves
+
+    y, p = _scores(4)
+    roc_curves(y, p, ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"], tmp_path / "roc.png")
+    lines = _curves(figures[0].axes[0])
+    assert len(lines) == 4
+    assert len({(line.get_linestyle(), line.get_marker()) for line in lines}) == 4
+    assert len({line.get_color() for line in lines}) == 4
+    assert all("AUROC" in line.get_label() for line in lines)
+
+
+@pytest.mark.parametrize("classes", [["COVID", "Normal"], ["Normal", "COVID"]])
+def test_two_class_roc_shows_the_class_that_is_not_normal(figures, tmp_path, classes):
+    from convert.plots import roc_curves
+
+    y, p = _scores(2)
+    roc_curves(y, p, classes, tmp_path / "roc.png")
+    ax = figures[0].axes[0]
+    assert [line.get_label().split(" (")[0] for line in _curves(ax)] == ["COVID"]
+    assert "COVID" in ax.get_ylabel() and "COVID" in ax.get_xlabel()
+
+
+def test_sensitivity_bars_have_hatches_a_title_and_the_legend_off_the_bars(figures, tmp_path):
+    from convert.plots import sensitivity_bars
+
+    row = {"sensitivity": 0.8, "sensitivity_ci": [0.7, 0.9]}
+    models = {f"m{k}": [row, row] for k in range(5)}
+    sensitivity_bars(models, ["COVID", "Normal"], tmp_path / "s.png")
+    fig = figures[0]
+    ax = fig.axes[0]
+    hatches = [bars.patches[0].get_hatch() or "" for bars in ax.containers if hasattr(bars, "patches")]
+    assert len(hatches) == 5 and len(set(hatches)) == 5
+    assert ax.get_title() and ax.get_xlabel()
+    renderer = _renderer(fig)
+    assert ax.get_legend().get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y0
+
+
+def test_confusion_text_is_dark_on_a_light_cell_and_an_empty_row_has_no_percentage(figures, tmp_path):
+    from convert.plots import confusion_grid
+
+    confusion_grid({"m": np.array([[65, 35], [0, 0]])}, ["COVID", "Normal"], tmp_path / "c.png")
+    cells = {t.get_text(): t for t in figures[0].axes[0].texts}
+    assert cells["65\n65%"].get_color() == "black"
+    assert "0\n–" in cells and "0\n0%" not in cells
+
+
+def test_reliability_markers_grow_with_their_bins_and_fit_the_axes(figures, tmp_path):
+    from convert.plots import reliability
+
+    bins = [{"count": 1, "confidence": 0.55, "accuracy": 1.0}, {"count": 200, "confidence": 0.95, "accuracy": 0.9},
+            {"count": 0, "confidence": None, "accuracy": None}]
+    reliability({"keras": bins, "int8": bins}, tmp_path / "r.png")
+    ax = figures[0].axes[0]
+    sizes = ax.collections[0].get_sizes()
+    assert sizes[1] == pytest.approx(200 * sizes[0])
+    assert ax.get_ylim()[0] < 0 and ax.get_ylim()[1] > 1
+    assert ax.get_title()
+    models = [line for line in ax.get_lines() if line.get_color() != "grey"]
+    assert len({line.get_linestyle() for line in models}) == 2 and "--" not in {line.get_linestyle() for line in models}
+
+
+def test_operating_points_curve_is_grey_and_the_suptitle_clears_the_panels(figures, tmp_path):
+    from convert.plots import operating_points
+    from convert.roc import operating_points as rows_of
+
+    y, p = _scores(2)
+    rows = rows_of(y, p, y, p, ["COVID", "Normal"])
+    stored = {"class": "COVID", "threshold": rows[0]["threshold"], "test": rows[0]["test"]}
+    operating_points(y, p, ["COVID", "Normal"], rows, tmp_path / "op.png", stored)
+    fig = figures[0]
+    import matplotlib.colors as mc
+
+    curve, *points = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) > 2]
+    assert mc.to_hex(curve.get_color()) == mc.to_hex("0.4")
+    colours = [mc.to_hex(line.get_color()) for line in fig.axes[0].get_lines() if line.get_label()[0] != "_"]
+    assert len(set(colours)) == len(colours) and mc.to_hex("0.4") not in colours
+    renderer = _renderer(fig)
+    top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
+    assert fig._suptitle.get_window_extent(renderer).y0 >= top
+    assert min(t.get_fontsize() for t in fig.axes[0].get_legend().get_texts()) >= 9
+
+
+def test_evidence_is_brightest_where_strongest_and_outlined(figures, tmp_path):
+    from convert.plots import occlusion_grid
+
+    heat = np.zeros((32, 32))
+    heat[12:20, 12:20] = 1.0
+    heat[4:8, 4:8] = 0.6
+    occlusion_grid([np.full((32, 32), 128, np.uint8)], [heat], ["a.png"], tmp_path / "o.png")
+    ax = figures[0].axes[0]
+    overlay = ax.get_images()[1]
+    rgba = overlay.to_rgba(overlay.get_array())
+    luminance = rgba[..., :3] @ [0.2126, 0.7152, 0.0722]
+    assert luminance[15, 15] > luminance[5, 5]  # strongest evidence the brightest
+    assert ax.collections, "no contour outline"
+    assert ax.patches, "no outer-eighth frame"
+
+
+def test_pngs_are_150_dpi_with_the_footer(figures, tmp_path):
+    from PIL import Image
+
+    from convert.plots import roc_curves
+
+    y, p = _scores(3)
+    roc_curves(y, p, ["a", "b", "c"], tmp_path / "roc.png")
+    assert any("not a medical device" in t.get_text() for t in figures[0].texts)
+    with Image.open(tmp_path / "roc.png") as img:
+        assert img.info["dpi"] == pytest.approx((150, 150), abs=0.5)

@@ -1,0 +1,62 @@
+"""Words that stand beside the reports' figures, for readers who cannot see them.
+
+A screen reader announces an image by its alt text, and a report printed in greyscale or read as
+plain text in a terminal loses what the colours said: every figure gets alt text that says what
+it shows and where its numbers are, and the reliability diagram's numbers get a table of their own.
+"""
+
+from __future__ import annotations
+
+import math
+
+ALT = {
+    "confusion": "Confusion matrix: rows are the true class, columns the answer; each cell gives the count and the "
+                 "share of its row (the same counts as the table above)",
+    "confusion_matrices": "Confusion matrix of each model, rows the true class, columns the answer, counts and row "
+                          "shares (each model's table is in its section below)",
+    "sensitivity": "Sensitivity of each class for each model, with 95% intervals (the numbers are in the summary "
+                   "table and each model's per-class table)",
+    "roc": "ROC curve of each class against the rest: sensitivity against 1 - specificity; each class's AUROC is in "
+           "the per-class table",
+    "reliability": "Reliability diagram: accuracy against the top class's probability in 15 bins, the diagonal being "
+                   "perfect calibration (the numbers are in the table below it)",
+    "operating_points": "Operating points: each class's sensitivity against specificity as its threshold moves, the "
+                        "chosen thresholds marked (the numbers are in the table above)",
+    "occlusion": "Evidence maps of the most confident mistakes: each film with the areas the model relied on drawn "
+                 "over it (file, answer and the share of evidence in the border are in the table below)",
+}
+
+TERMS = ("Sensitivity: the share of a class's films given that class; specificity: the share of the other films not "
+         "given it; PPV: the share of that class's answers that were right; F1: the harmonic mean of sensitivity and "
+         "PPV; AUROC: the area under the ROC curve (0.5 is chance, 1 perfect); balanced accuracy: the mean of the "
+         "classes' sensitivities. 95% intervals: Wilson's for proportions, a percentile bootstrap for balanced "
+         "accuracy and AUROC.")
+
+
+def image(name: str, file: str | None = None) -> str:
+    """The Markdown of figure ``name`` (a key of ALT; the file is ``name``.png unless given)."""
+    return f"![{ALT[name]}]({file or name + '.png'})"
+
+
+def reliability_table(bins_by_model: dict[str, list[dict]]) -> list[str]:
+    """The reliability diagram as numbers: per confidence bin that holds films, each model's film count,
+    mean top-class probability and accuracy (%). A bin of a few films says little, whatever its point."""
+    names = list(bins_by_model)
+    prefix = (lambda n: f"{n}: ") if len(names) > 1 else (lambda n: "")
+    head = "| top-class probability | " + " | ".join(
+        f"{prefix(n)}films | {prefix(n)}mean probability % | {prefix(n)}accuracy %" for n in names) + " |"
+    lines = [head, "|---|" + "---:|---:|---:|" * len(names)]
+    n_bins = max((len(b) for b in bins_by_model.values()), default=0)
+    for i in range(n_bins):
+        rows = [bins_by_model[n][i] if i < len(bins_by_model[n]) else None for n in names]
+        if not any(r and r["count"] for r in rows):
+            continue
+        lo, hi = next((r["lo"], r["hi"]) for r in rows if r)
+        cells = []
+        for r in rows:
+            if not r or not r["count"] or any(math.isnan(r[k]) for k in ("confidence", "accuracy")):
+                cells += ["0", "—", "—"]
+            else:
+                cells += [str(r["count"]), f"{100 * r['confidence']:.1f}", f"{100 * r['accuracy']:.1f}"]
+        lines.append(f"| {100 * lo:.0f} to {100 * hi:.0f}% | " + " | ".join(cells) + " |")
+    return lines

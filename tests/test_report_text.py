@@ -1,0 +1,29 @@
+"""The words beside the figures: alt text and the reliability diagram as a table."""
+
+from __future__ import annotations
+
+import math
+
+from convert.report_text import ALT, image, reliability_table
+
+
+def _bin(lo, hi, count, confidence=math.nan, accuracy=math.nan):
+    return {"lo": lo, "hi": hi, "count": count, "confidence": confidence, "accuracy": accuracy}
+
+
+def test_the_reliability_table_lists_bins_with_films_and_their_counts():
+    keras = [_bin(0.0, 0.5, 0), _bin(0.5, 0.75, 3, 0.6, 2 / 3), _bin(0.75, 1.0, 7, 0.9, 1.0)]
+    int8 = [_bin(0.0, 0.5, 0), _bin(0.5, 0.75, 0), _bin(0.75, 1.0, 10, 0.88, 0.9)]
+    lines = reliability_table({"keras": keras, "int8": int8})
+    assert lines[0].count("films") == 2 and lines[0].startswith("| top-class probability | keras: films")
+    rows = lines[2:]
+    assert rows == ["| 50 to 75% | 3 | 60.0 | 66.7 | 0 | — | — |",  # the empty first bin is left out
+                    "| 75 to 100% | 7 | 90.0 | 100.0 | 10 | 88.0 | 90.0 |"]
+    one = reliability_table({"m": keras})
+    assert one[0] == "| top-class probability | films | mean probability % | accuracy % |" and len(one) == 4
+
+
+def test_every_figure_has_alt_text_that_says_what_it_shows():
+    assert all(len(alt.split()) >= 8 for alt in ALT.values())
+    assert image("roc") == f"![{ALT['roc']}](roc.png)"
+    assert image("confusion", "x.png").endswith("(x.png)")
