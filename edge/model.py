@@ -8,6 +8,8 @@ device are calibrated the same way the report measured them.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,20 @@ ModelFileError = md.ModelFileError
 SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and their expected probabilities
 
 
+def _crashes_the_runtime(path: Path) -> str | None:
+    """How loading ``path`` kills a process ('crashed (signal 11)'), tried in a child process; None
+    when it does not. A cxr-edge file's checksum vouches for its flatbuffer; a foreign file has none,
+    and tflite-runtime 2.14 dies of a segmentation fault on a flatbuffer cut short, where a service
+    manager would restart it into the same crash without a word."""
+    code = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\n"
+            "with silenced_fd(2):\n    interpreter_class()[0](model_path=sys.argv[1]).allocate_tensors()\n")
+    try:
+        r = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return None  # no verdict: load it here, as before
+    return f"crashed (signal {-r.returncode})" if r.returncode < 0 else None
+
+
 class EdgeModel:
     """A loaded model: ``classify(uint8 NHWC batch) -> probabilities (N, classes)``."""
 
@@ -30,6 +46,14 @@ class EdgeModel:
         self.path = Path(path)
         flatbuffer, meta, self.files = md.read(self.path)
         Interpreter, self.runtime = interpreter_class()
+        if meta is None and not labels:  # before loading: a file cut short can crash the runtime outright
+            raise ModelFileError(
+                f"{self.path} has no cxr-edge metadata (labels, preprocessing, calibration): a cxr-edge file cut short "
+                "(truncated) in copying looks like this too, so compare its size with the original and copy it again; "
+                "otherwise use a model made by cxr-convert, or pass --labels A,B for a foreign model")
+        if meta is None and (crash := _crashes_the_runtime(self.path)):
+            raise ModelFileError(f"{self.path}: the {self.runtime} runtime {crash} loading this model; the file may be "
+                                 "truncated or damaged")
         dynamic = None
         try:
             with silenced_fd(2):
@@ -50,7 +74,6 @@ class EdgeModel:
             self.decision: tuple[int, float] | None = stored_rule(meta)
         except ValueError as e:
             raise ModelFileError(f"{self.path}: {e}") from None
-        # Only a model that loads is worth the advice about missing metadata.
         self.renamed_from: list[str] | None = None  # the file's own labels, when --labels gave others
         if labels:
             try:
@@ -58,11 +81,6 @@ class EdgeModel:
             except ValueError as e:
                 raise ModelFileError(str(e)) from None
         if meta is None:
-            if not labels:
-                raise ModelFileError(
-                    f"{self.path} has no cxr-edge metadata (labels, preprocessing, calibration); "
-                    "use a model made by cxr-convert, or pass --labels A,B for a foreign model"
-                )
             meta = {"labels": list(labels), "temperature": 1.0, "foreign": True}
         elif labels:
             own = list(meta["labels"])

@@ -143,3 +143,11 @@ def test_record_keeps_the_notes_below_the_kept_line(tmp_path, monkeypatch):
     text = path.read_text()
     assert "old table" not in text and "new table" not in text and text.count("Session 1 notes.") == 1
     assert text.index("newer table") < text.index(KEPT) < text.index("Session 1 notes") < text.index("## Ablations\n\nkept")
+
+
+def test_duplicate_memory_benchmark_prints_both_searches():
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "duplicate_memory.py"), "--n", "600"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    rows = [ln for ln in p.stdout.splitlines() if ln.startswith("| 600 |")]
+    assert len(rows) == 2 and "gathering" in rows[0] and "blocks (shipped)" in rows[1]

@@ -118,3 +118,33 @@ def test_edge_classify_explains_its_answers_on_the_device_runtime(model_dir, tmp
         with Image.open(p) as im:
             assert im.mode == "RGB" and im.width == 2 * (2 * side + 4) and im.height > 2 * side
     assert sorted(q.name for q in (tmp_path / "maps").iterdir()) == ["film-2.png", "film.png"]  # no temporary left
+
+
+@pytest.mark.parametrize("labels", [None, ["A", "B"]])
+def test_a_model_file_cut_short_is_an_error_never_a_crash(model_dir, tmp_path, labels):
+    """tflite-runtime 2.14 died of a segmentation fault (exit 139, no word) on a .tflite cut short
+    before its metadata: an interrupted scp, and a service restarted into the same crash."""
+    from edge.metadata import ModelFileError
+
+    whole = (model_dir / "compact" / "model_int8.tflite").read_bytes()
+    cut = tmp_path / "cut.tflite"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ModelFileError, match="truncated"):
+        EdgeModel(cut, labels=labels)
+
+
+def test_a_foreign_file_that_crashes_the_runtime_is_refused_before_it_is_loaded(model_dir, tmp_path, monkeypatch):
+    import sys
+
+    import edge.model as em
+    from edge.metadata import ModelFileError, split
+
+    foreign = tmp_path / "foreign.tflite"
+    foreign.write_bytes(split((model_dir / "compact" / "model_int8.tflite").read_bytes())[0])  # no metadata
+    assert EdgeModel(foreign, labels=["A", "B"]).labels == ["A", "B"]  # a whole file loads
+    crashing = tmp_path / "crashing-python"
+    crashing.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    crashing.chmod(0o755)
+    monkeypatch.setattr(em.sys, "executable", str(crashing))  # the child that tries the file dies as the runtime would
+    with pytest.raises(ModelFileError, match=r"crashed \(signal 11\) loading this model; the file may be truncated"):
+        EdgeModel(foreign, labels=["A", "B"])

@@ -80,3 +80,31 @@ def test_enough_films_of_every_class_draw_no_warning():
     assert few_films_notes({"val": {"COVID": 10}, "test": {"COVID": 19}}) == [
         "one film moves COVID sensitivity by 5.3 points (19 test films): the test figures for COVID will be rough "
         "(cxr-convert's report)"]
+
+
+def test_unreadable_files_are_counted_by_kind_and_a_damaged_folder_warned_about(tmp_path, capsys):
+    """300 bad files among 402: five lines about empty files hid the corrupt ones and the text files,
+    and training went on without a word about three quarters of the folder."""
+    from tests.test_data import write_images
+    from train.prepare import examples, prepare_data, reasons_text
+    from train.run import TrainSettings
+    from edge.preprocess import PreprocessConfig
+
+    films = tmp_path / "films"
+    for c in ("COVID", "Normal"):
+        write_images(films / c, c, 8)
+        for k in range(6):
+            (films / c / f"empty{k}.png").write_bytes(b"")
+        (films / c / "cut.png").write_bytes((films / c / f"{c.lower()}-000.png").read_bytes()[:60])
+        (films / c / "note.png").write_text("not a film")
+    s = TrainSettings(data=str(films), out=tmp_path / "run", image_size=32, progress=False)
+    prepare_data(s, PreprocessConfig(size=32))
+    err = capsys.readouterr().err
+    summary = next(ln for ln in err.splitlines() if "unreadable file(s)" in ln)
+    assert summary.endswith(": 12 empty file, 2 corrupt or truncated image, 2 not a readable image"), summary
+    named = [ln for ln in err.splitlines() if ln.startswith("cxr-train: skipping ")]
+    assert len(named) == 5 and any("cut.png" in ln for ln in named) and any("note.png" in ln for ln in named)
+    assert "16 of the 32 files found (50%) could not be read" in err
+    assert reasons_text([{"error": "image is 10x12 pixels; at least 32 px per side is needed"},
+                         {"error": "image is 9x9 pixels; at least 32 px per side is needed"}]) == "2 image is N pixels"
+    assert examples([{"error": "a"}] * 7, 5) == [{"error": "a"}] * 5

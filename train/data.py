@@ -12,7 +12,6 @@ SHA-256, so conversion and evaluation later score exactly the same test images.
 
 from __future__ import annotations
 
-import io
 import hashlib
 import json
 import os
@@ -30,10 +29,10 @@ from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_byte
 from train.audit import file_traits
 from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
                                  is_one_class_folder, parent_to_give, run_folders)
-from train.hygiene import copy_code, fingerprint
+from train.hygiene import THUMB, copy_code, fingerprint
 from train.manifest import ManifestError, read_manifest
 from train.progress import progress_bar
-from edge.atomic import write_bytes, write_json
+from edge.atomic import atomic_path, write_json
 
 SPLIT_NAMES = ("train", "val", "test")
 
@@ -247,7 +246,9 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
         except Exception as e:  # whatever else fails is this file's reason to be skipped, as in edge.batch.decode
             return "out of memory" if isinstance(e, MemoryError) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
 
-    good, xs, hashes, thumbs, skipped, traits = [], [], [], [], [], []
+    x = np.empty((len(items), config.size, config.size, config.channels), np.uint8)  # in place: no lists + np.stack
+    thumbs = np.empty((len(items), THUMB * THUMB), np.float32)
+    good, hashes, skipped, traits = [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
         for it, res in zip(items, pool.map(one, items)):
@@ -256,15 +257,12 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
                 skipped.append({"path": it.path, "error": res})
                 continue
             it.sha256, it.near = res[0], res[5]
+            thumbs[len(good)], x[len(good)] = res[2], res[3]
             good.append(it)
             hashes.append(res[1])
-            thumbs.append(res[2])
-            xs.append(res[3])
             traits.append(res[4])
     bar.close()
-    x = np.stack(xs) if xs else np.zeros((0, config.size, config.size, config.channels), np.uint8)
-    th = np.stack(thumbs) if thumbs else np.zeros((0, 1024), np.float32)
-    return Scan(good, x, np.array(hashes, dtype=np.uint64), th, skipped, traits)
+    return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits)
 
 
 def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:
@@ -278,9 +276,8 @@ def cache_path(run_dir: Path, part: str) -> Path:
 
 def save_cache(run_dir: Path, part: str, x: np.ndarray) -> None:
     """Cache one part's model inputs (uint8) so later commands need not decode again."""
-    buf = io.BytesIO()
-    np.save(buf, x)
-    write_bytes(cache_path(run_dir, part), buf.getvalue())
+    with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
+        np.save(f, x)  # straight to the file: no second copy of the part in memory
 
 
 def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,

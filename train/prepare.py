@@ -5,14 +5,17 @@ inputs (teacher_data)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from edge.atomic import read_json
+from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.data import DataError, Item, Split, scan, stratified_split, discover
@@ -26,6 +29,29 @@ if TYPE_CHECKING:
 
 def log(msg: str) -> None:
     print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
+
+
+SKIPPED_WARN = 0.1  # a share of unreadable files that is no longer a few bad films but a damaged folder
+
+
+def _reason(error: str) -> str:
+    """An error's kind, without the file's own numbers: 'corrupt or truncated image', 'image is N pixels'."""
+    return re.sub(r"\d[\dx.,]*", "N", re.split(r" \(|; ", error)[0])
+
+
+def reasons_text(skipped: list[dict]) -> str:
+    """'100 empty file, 100 corrupt or truncated image, 1 permission denied': the kinds, most common first."""
+    return ", ".join(f"{n} {kind}" for kind, n in Counter(_reason(s["error"]) for s in skipped).most_common())
+
+
+def examples(skipped: list[dict], n: int = 5) -> list[dict]:
+    """Up to n unreadable files to name, one of each kind first: five empty files would hide the corrupt ones."""
+    first: dict[str, int] = {}
+    for k, s in enumerate(skipped):
+        first.setdefault(_reason(s["error"]), k)
+    chosen = sorted(first.values())[:n]
+    chosen += [k for k in range(len(skipped)) if k not in chosen][: n - len(chosen)]
+    return [skipped[k] for k in sorted(chosen)]
 
 
 def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
@@ -43,10 +69,14 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     taken = time.time_ns()
     data = data_fingerprint(film_stamps(data_dir, items), taken)
     res = scan(data_dir, items, config, s.progress)
-    for bad in res.skipped[:5]:
-        log(f"skipping {bad['path']}: {bad['error']}")
+    for bad in examples(res.skipped):
+        log(f"skipping {shown(bad['path'])}: {bad['error']}")
     if res.skipped:
-        log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json)")
+        log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json): {reasons_text(res.skipped)}")
+        if len(res.skipped) > SKIPPED_WARN * len(items):
+            log(f"warning: {len(res.skipped)} of the {len(items)} files found ({len(res.skipped) / len(items):.0%}) could "
+                "not be read, and the model is trained without them: check the folder (a failed copy or download?) "
+                "before trusting it")
     unread = [c for c in classes if not any(i.label == c for i in res.items) and any(i.label == c for i in items)]
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
         raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "

@@ -1,0 +1,44 @@
+"""Near-duplicate detection in blocks gives the pairs that comparing every pair gives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from train.hygiene import NEAR_DUPLICATE_BITS, NEAR_DUPLICATE_CORRELATION, duplicate_groups, hamming_matrix
+
+
+def _every_pair(sha256, hashes, thumbs):
+    n = len(sha256)
+    pairs = set()
+    for i in range(n):
+        for j in range(i + 1, n):
+            bits = bin(int(hashes[i]) ^ int(hashes[j])).count("1")
+            if bits <= NEAR_DUPLICATE_BITS and float(thumbs[i] @ thumbs[j]) >= NEAR_DUPLICATE_CORRELATION \
+                    and sha256[i] != sha256[j]:
+                pairs.add((i, j))
+    return pairs
+
+
+def test_hamming_matrix_counts_bits():
+    a = np.array([0, 2**64 - 1, 0b1011], np.uint64)
+    assert hamming_matrix(a, a).tolist() == [[0, 64, 3], [64, 0, 61], [3, 61, 0]]
+
+
+def test_blocks_find_the_same_copies_as_every_pair_across_block_edges():
+    rng = np.random.default_rng(3)
+    n = 700  # more than one block of 512: copies of a film on both sides of a block edge
+    base = rng.integers(0, 2**63, size=12, dtype=np.uint64)
+    hashes = base[rng.integers(0, 12, n)] ^ (np.uint64(1) << rng.integers(0, 64, n).astype(np.uint64))
+    proto = rng.normal(size=(30, 1024)).astype(np.float32)
+    thumbs = proto[rng.integers(0, 30, n)] + rng.normal(scale=0.14, size=(n, 1024)).astype(np.float32)
+    thumbs -= thumbs.mean(1, keepdims=True)
+    thumbs /= np.linalg.norm(thumbs, axis=1, keepdims=True)
+    sha = [f"f{i}" for i in range(n)]
+    sha[650] = sha[5]  # an exact copy, counted once as exact, never as near
+    groups, stats = duplicate_groups(sha, hashes, thumbs)
+    expected = _every_pair(sha, hashes, thumbs)
+    assert stats["near_duplicate_pairs"] == len(expected) > 50 and stats["exact_duplicate_pairs"] == 1
+    assert any(i < 512 <= j for i, j in expected)
+    for i, j in expected:
+        assert groups[i] == groups[j]
+    assert groups[650] == groups[5]
