@@ -93,11 +93,18 @@ def main(
              "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border)."),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
-                               "finished (the same size and time on two polls in a row); the films already there come "
-                               "first, and a film rewritten is classified again (one overwritten in place under its old name at "
-                               "the next check of every file, each 30th poll). One line per film as it is done; Ctrl-C or "
-                               "SIGTERM stops, with the summary. Polls, so it works on network shares; a poll reads only "
-                               "the folders that changed, so a folder may keep tens of thousands of films."),
+                               "finished (the same size and time on two polls in a row: a copy that pauses for longer "
+                               "than about two intervals is read half-written and fails, and the film is answered again "
+                               "once its copy has finished); the films already there come first, and a film rewritten or "
+                               "replaced is classified again (one overwritten in place under its old name at the next "
+                               "check of every file, each 30th poll), as is a film renamed, and every film after a restart "
+                               "(answers carry no memory across runs). A failed film is tried again once it changes (a "
+                               "permission fixed); an empty file that stays empty gets its error line after 30 s (10 "
+                               "polls at least). A watched folder that cannot be read, and films in sub-folders without "
+                               "--recursive, are said once on stderr. One line per film as it is done; Ctrl-C or SIGTERM "
+                               "stops, with the summary (exit code 1 if some film failed during the run, else 0). Polls, "
+                               "so it works on network shares; a poll reads only the folders that changed, so a folder "
+                               "may keep tens of thousands of films."),
     interval: float = typer.Option(2.0, "--interval", min=0.05, help="--watch: seconds between polls of the folders."),
     tally_every: int = typer.Option(
         100, "--tally-every", min=0, metavar="N",
@@ -241,14 +248,24 @@ def main(
 
         emit(missing)
         if watch:
-            from edge.watch import sigterm_as_interrupt, watch as arrivals
+            from edge.watch import Watcher, sigterm_as_interrupt, watch as arrivals
+
+            watcher = Watcher(folders, recursive)
+
+            def noting_failures(results: Iterable[Result]) -> Iterable[Result]:
+                """Tell the watcher which films failed: one read half-written (a copy that paused) or
+                unreadable is looked at on every poll and answered again once it changes."""
+                for r in results:
+                    if r.error is not None:
+                        watcher.failed(r.file)
+                    yield r
 
             print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
                   "Ctrl-C stops", file=sys.stderr)
             with sigterm_as_interrupt():
                 try:
-                    for arrived in arrivals(folders, recursive, interval):
-                        emit(classify_files(m, arrived, keep_inputs=explain is not None))
+                    for arrived in arrivals(watcher, interval):
+                        emit(noting_failures(classify_files(m, arrived, keep_inputs=explain is not None)))
                 except KeyboardInterrupt:
                     pass
         else:

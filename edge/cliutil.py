@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import shutil
 import sys
 import tempfile
@@ -90,14 +91,42 @@ def stdout_failed(prog: str, e: OSError) -> typer.Exit:
 @contextmanager
 def written_to_stdout(prog: str) -> Iterator[None]:
     """Writes to standard output inside the block that fail (but for a closed pipe: see
-    :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line."""
+    :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
+    output is a file (``>> answers.jsonl``), the part of the block's output that reached it before a
+    full disk is cut off again: half a line would spoil the log for every reader, and glue the next
+    run's first answer onto it."""
+    start = _file_size(sys.stdout)
     try:
         yield
         sys.stdout.flush()
     except BrokenPipeError:
         raise
     except OSError as e:
+        if start is not None:
+            _cut_back(sys.stdout.fileno(), start)
         raise stdout_failed(prog, e) from None
+
+
+def _file_size(stream) -> int | None:
+    """The size of the regular file a stream writes to, with nothing left in its buffer; else None."""
+    try:
+        fd = stream.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        stream.flush()
+        return os.fstat(fd).st_size
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or it failed already
+        return None
+
+
+def _cut_back(fd: int, size: int) -> None:
+    """Truncate to ``size`` what a failed write left after it (the block's output, never whole,
+    since a write of it failed). Descriptors opened by the shell (`>`, `>>`) allow it."""
+    try:
+        if os.fstat(fd).st_size > size:
+            os.ftruncate(fd, size)
+    except OSError:  # the file system refuses even this: the half line stays
+        pass
 
 
 @contextmanager

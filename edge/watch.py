@@ -1,29 +1,45 @@
 """Watched folders: classify each film as it arrives (edge-classify --watch).
 
 A device beside a modality or a PACS export gets films dropped into a folder (a network share,
-scp, a USB import). A file is taken once it has settled: the same size and modification time on
-two polls in a row, so a film still being copied is never read half-written. Hidden files and
+scp, a USB import). A file is taken once it has settled: the same size, modification time and
+inode on two polls in a row. A copy that pauses for longer than that (about two intervals: a
+stalled share, a slow link) is read half-written and fails; a film whose classification failed
+is then stat'ed on every poll (failed films are few), and once it changes (it grew, or a chmod
+moved its ctime: a permission fixed) it settles again and is answered again. A file of zero bytes
+is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
+is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
 copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch. A file whose name is
 no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its bytes
 128..132 are b"DICM" (edge.batch.is_image_file): 132 bytes read once it has settled, and the
-verdict kept with its inode, size and time, so it is read again only once changed. A file that
-is rewritten (another size or time) is classified again. Polling needs nothing beyond the
-standard library and works on network shares, where change notifications often do not.
+verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
+size or time) or another file moved in under an old name (another inode, even with the same size
+and time: ``mv``, ``rsync -t``) is classified again; one copied over an old one in place with
+the same size and time (``cp -p`` onto an existing name) is not seen. Answers carry no memory
+across runs: after a restart every film there is answered again, and so is a film renamed.
+Polling needs nothing beyond the standard library and works on network shares, where change
+notifications often do not.
 
 Export folders keep tens of thousands of films, and on a network share each file's stat is a
 round trip. So a poll re-reads only the folders whose own modification time moved (a file was
-added, removed or renamed there), and stats only the files that are new, still settling, or
-stand under a new inode (a copy renamed over an old name); every FULL_EVERY polls it stats
+added, removed or renamed there), and stats only the files that are new, still settling, failed,
+or stand under a new inode (a copy renamed over an old name); every FULL_EVERY polls it stats
 every file, which finds a film rewritten in place under its old name. Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
 full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
 nothing.
+
+What a person must know is said once on stderr, never per poll: a watched folder that cannot be
+read (removed, its permissions, its share unmounted; its films are kept in mind, so an outage
+does not answer them again) and when it can be read again; and, without --recursive, a watched
+folder whose sub-folders hold films (a PACS export's folder per study), which a batch would name
+as the reason it found nothing.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,68 +47,130 @@ from typing import Callable, Iterator
 
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name
 
-Stamp = tuple[int, int]  # (size, mtime in ns)
+# (size, mtime in ns, inode, ctime in ns). The first three say whether a file is the same film;
+# ctime counts only for failed films, since a chmod, a hard link or a file server's attribute
+# also moves it, and a film answered must not be answered again for that.
+Stamp = tuple[int, int, int, int]
 # a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
 Listing = tuple[int, list[tuple[str, int]], list[str]]
 FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
 # A folder changed this recently is read again: a change within its time stamp's granularity
 # (2 s on FAT, 1 s on some network shares) would not move the stamp.
 RACY_NS = 3_000_000_000
+# A zero-byte file unchanged this long (both: polls, and time, for short intervals) is a failed
+# transfer rather than a copy about to start, and is handed out to get its error line.
+EMPTY_POLLS = 10
+EMPTY_NS = 30_000_000_000
+
+
+def _stderr(message: str) -> None:
+    print(f"edge-classify: {message}", file=sys.stderr, flush=True)
 
 
 class Watcher:
     """Which files under some folders are new or changed and have settled since the last poll."""
 
-    def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY) -> None:
-        self.folders, self.recursive, self.full_every = folders, recursive, max(1, full_every)
+    def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY,
+                 say: Callable[[str], None] = _stderr) -> None:
+        self.folders, self.recursive, self.full_every, self.say = folders, recursive, max(1, full_every), say
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
+        self.failures: dict[str, Stamp] = {}  # files handed out whose classification failed, as they were then
+        self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
+        self.unreadable: set[str] = set()   # watched folders that could not be read at the last poll
+        self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.polls = 0
 
-    def _scan(self, now_ns: int) -> tuple[dict[str, Listing], set[str]]:
-        """The listing of every folder under the watched ones, and which of them were read again."""
+    def failed(self, path: str) -> None:
+        """Note that a film handed out could not be classified: it may have been read half-written
+        or been unreadable, so it is looked at on every poll and handed out again once it changes."""
+        if path in self.done:
+            self.failures[path] = self.done[path]
+
+    def _scan(self, now_ns: int) -> tuple[dict[str, Listing], set[str], bool]:
+        """The listing of every folder under the watched ones, which of them were read again, and
+        whether a watched folder that could not be read can be again."""
         listings: dict[str, Listing] = {}
         fresh: set[str] = set()
-        stack = [str(f) for f in reversed(self.folders)]
+        returned = False
+        tops = [str(f) for f in self.folders]
+        stack = list(reversed(tops))
         while stack:
             folder = stack.pop()
             if folder in listings:
                 continue
             try:
                 mtime = os.stat(folder).st_mtime_ns
-            except OSError:  # removed (or a share gone) since the last poll
+                cached = self.listings.get(folder)
+                if cached and cached[0] == mtime and now_ns - mtime > RACY_NS:
+                    entry = cached
+                else:
+                    entry = _read(folder, mtime)
+                    fresh.add(folder)
+            except OSError as e:  # removed (or a share gone) since the last poll
+                if folder in tops:  # kept as last read, so that its films are not answered again on its return
+                    listings.update((f, x) for f, x in self.listings.items()
+                                    if f == folder or f.startswith(os.path.join(folder, "")))
+                    if folder not in self.unreadable:
+                        self.unreadable.add(folder)
+                        self.say(f"warning: cannot read the watched folder {folder} ({e.strerror or e}); "
+                                 "still watching")
                 continue
-            cached = self.listings.get(folder)
-            if cached and cached[0] == mtime and now_ns - mtime > RACY_NS:
-                entry = cached
-            else:
-                entry = _read(folder, mtime)
-                if entry is None:
-                    continue
-                fresh.add(folder)
+            if folder in self.unreadable:
+                self.unreadable.discard(folder)
+                self.say(f"can read the watched folder {folder} again")
+                returned = True
+            if (folder in tops and not self.recursive and folder not in self.hinted
+                    and (cached is None or cached[2] != entry[2]) and _films_below(entry[2])):
+                self.hinted.add(folder)
+                self.say(f"warning: {folder} has sub-folders with films, which --watch does not look into "
+                         "without --recursive")
             listings[folder] = entry
             if self.recursive:
                 stack.extend(reversed(entry[2]))
-        return listings, fresh
+        return listings, fresh, returned
+
+    def _changed_failures(self) -> list[str]:
+        """The failed films that changed since they were handed out (ctime included: a chmod), now
+        forgotten as handed out so that they settle and go out again."""
+        changed = []
+        for path, seen in list(self.failures.items()):
+            try:
+                st = os.stat(path)
+            except OSError:  # gone (its folder's listing will say) or its share away
+                continue
+            if _stamp(st) != seen:
+                del self.failures[path]
+                self.done.pop(path, None)
+                changed.append(path)
+        return changed
+
+    def _empty_long_enough(self, path: str, now_ns: int) -> bool:
+        polls, since = self.empty.setdefault(path, (self.polls, now_ns))
+        return self.polls - polls >= EMPTY_POLLS and now_ns - since >= EMPTY_NS
 
     def poll(self) -> list[str]:
         """The files, in name order, that changed since they were last handed out and have not
         changed since the previous poll."""
         self.polls += 1
-        full = self.polls % self.full_every == 0
+        now_ns = time.time_ns()
         before = self.listings
-        self.listings, fresh = self._scan(time.time_ns())
+        self.listings, fresh, returned = self._scan(now_ns)
+        full = self.polls % self.full_every == 0 or returned  # back: what settled meanwhile is found
         for folder, entry in before.items():  # a film removed (and perhaps brought back later) is forgotten
             if folder in self.listings and folder not in fresh:
                 continue
             kept = {p for p, _ in self.listings[folder][1]} if folder in self.listings else set()
             for path in {p for p, _ in entry[1]} - kept:
-                self.done.pop(path, None), self.inodes.pop(path, None), self.pending.pop(path, None)
-        # the files of folders read again (of all folders on a full check), and those still settling
+                for known in (self.done, self.inodes, self.pending, self.failures, self.empty):
+                    known.pop(path, None)
+        # the files of folders read again (of all folders on a full check), those still settling,
+        # and failed films that changed
         candidates = {p: i for f in (self.listings if full else fresh) for p, i in self.listings[f][1]}
         candidates.update((p, self.inodes[p]) for p in self.pending if p not in candidates)
+        candidates.update((p, self.inodes[p]) for p in self._changed_failures() if p not in candidates)
         ready, pending = [], {}
         for path, inode in sorted(candidates.items()):
             if path in self.done and path not in self.pending and self.inodes.get(path) == inode and not full:
@@ -102,44 +180,66 @@ class Watcher:
             except OSError:  # gone between the listing and the stat: a copy tool's rename
                 continue
             self.inodes[path] = inode
-            stamp = (st.st_size, st.st_mtime_ns)
-            if self.done.get(path) == stamp:
+            stamp = _stamp(st)
+            if path in self.done and _same(self.done[path], stamp):
                 continue
-            if self.pending.get(path) == stamp and stamp[0] > 0:
+            settled = path in self.pending and _same(self.pending[path], stamp)
+            if settled and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
+                self.empty.pop(path, None)
                 if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
                     ready.append(path)
                 self.done[path] = stamp  # a verdict of not DICOM stands until the file changes
             else:
+                if not settled:
+                    self.empty.pop(path, None)
                 pending[path] = stamp
         self.pending = pending
         return ready
 
 
-def _read(folder: str, mtime: int) -> Listing | None:
+def _stamp(st: os.stat_result) -> Stamp:
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
+
+
+def _same(a: Stamp, b: Stamp) -> bool:
+    """Whether two stamps are of the same film, as it was (ctime left out)."""
+    return a[:3] == b[:3]
+
+
+def _read(folder: str, mtime: int) -> Listing:
     """(mtime, image files and files that may be DICOM with their inodes, visible sub-folders) of
-    one folder, or None where it cannot be read. A directory entry carries its inode, so this
+    one folder; OSError where it cannot be read. A directory entry carries its inode, so this
     needs no stat per file."""
     files, subdirs = [], []
-    try:
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.startswith("."):
-                    continue
-                if e.is_dir():
-                    if not e.is_symlink():  # as os.walk(followlinks=False)
-                        subdirs.append(e.path)
-                elif is_image_name(e.name) or may_be_dicom_name(e.name):
-                    files.append((e.path, e.inode()))
-    except OSError:
-        return None
+    with os.scandir(folder) as entries:
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir():
+                if not e.is_symlink():  # as os.walk(followlinks=False)
+                    subdirs.append(e.path)
+            elif is_image_name(e.name) or may_be_dicom_name(e.name):
+                files.append((e.path, e.inode()))
     return mtime, sorted(files), sorted(subdirs)
 
 
-def watch(folders: list[Path], recursive: bool, interval: float,
-          sleep: Callable[[float], None] = time.sleep) -> Iterator[list[str]]:
+def _films_below(folders: list[str]) -> bool:
+    """Whether any of these folders, or a folder below them, holds a film, as a batch decides
+    (edge.batch.is_image_file; hidden folders left out). It stops at the first film, and is asked
+    only when a watched folder's sub-folders are first seen or change (a study's folder added),
+    until it has been said."""
+    for top in folders:
+        for dirpath, dirnames, names in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            if any(is_image_file(os.path.join(dirpath, n), n) for n in sorted(names)):
+                return True
+    return False
+
+
+def watch(watcher: Watcher, interval: float, sleep: Callable[[float], None] = time.sleep) -> Iterator[list[str]]:
     """Yield each poll's settled files (often none), forever; the files already there come first,
-    after one interval."""
-    watcher = Watcher(folders, recursive)
+    after one interval. Tell ``watcher.failed`` which of them failed, to have them tried again
+    once they change."""
     while True:
         yield watcher.poll()
         sleep(interval)

@@ -260,3 +260,27 @@ def test_cxr_convert_interrupted_before_its_report_leaves_the_run_as_it_was(tiny
     assert r.exit_code == 130, r.output
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+
+
+def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_path):
+    """`edge-classify ... --json >> answers.jsonl` on a full disk left half an answer at the end of
+    the log, and the next run's first answer was glued onto it: no longer a line of JSON."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    films = sorted(data.glob("*/*.png"))[:12]
+    log = tmp_path / "answers.jsonl"
+    log.write_text('{"file": "earlier.png", "label": "COVID"}\n')
+    limit = log.stat().st_size + 700  # a few answers fit, then one is cut by the limit
+    code = ("import os, sys; fd = os.open(sys.argv.pop(1), os.O_WRONLY | os.O_APPEND); os.dup2(fd, 1); "
+            + cli("edge.cli.run", "edge-classify"))
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    r = subprocess.run([sys.executable, "-c", code, str(log), *map(str, films), "--json", "--model",
+                        str(tiny_run / "model_int8.tflite")], preexec_fn=limit_file_size, capture_output=True,
+                       text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 2 and "cannot write the answers to standard output" in r.stderr, r.stderr
+    text = log.read_text()
+    assert text.endswith("\n") and len(text.splitlines()) >= 3, text
+    answers = [json.loads(line) for line in text.splitlines()]  # every line whole
+    assert answers[0]["file"] == "earlier.png" and all(a["file"] == str(f) for a, f in zip(answers[1:], films))

@@ -84,6 +84,125 @@ def test_a_quiet_folder_costs_one_stat_and_changes_are_still_found(tmp_path, mon
     assert w.poll() == [] and w.poll() == [str(films[1])]
 
 
+def _settled(folder: Path, name: str, data: bytes = b"x" * 10, **kw) -> tuple[Watcher, str]:
+    """A watcher of a quiet folder (read once, then only on a change of its stamp) that has handed
+    out its one film."""
+    film = folder / name
+    film.write_bytes(data)
+    _quiet(folder)
+    w = Watcher([folder], **kw)
+    assert w.poll() == [] and w.poll() == [str(film)]
+    return w, str(film)
+
+
+def test_a_film_read_half_written_is_answered_again_once_its_copy_has_finished(tmp_path):
+    w, film = _settled(tmp_path, "a.png", b"first half")   # a copy stalled past two polls: handed out half-written
+    w.failed(film)                                          # ... and its classification failed
+    assert w.poll() == []
+    with open(film, "ab") as f:                             # the copy resumes: the folder's stamp does not move
+        f.write(b" and the rest")
+    assert w.poll() == []                                   # seen changed (no full check needed): settling
+    assert w.poll() == [film]                               # settled: answered again
+    assert [w.poll() for _ in range(5)] == [[]] * 5         # once
+
+
+def test_another_film_moved_in_under_an_old_name_with_its_size_and_time_is_answered(tmp_path):
+    w, film = _settled(tmp_path, "a.png", b"x" * 10, full_every=1)  # every file looked at each poll
+    os.utime(film, ns=(10**18, 10**18))
+    assert w.poll() == [] and w.poll() == [film]            # rewritten in place (another time): as before
+    other = tmp_path / ".a.png.part"                        # rsync -t, cp -p then mv: same size and time
+    other.write_bytes(b"y" * 10)
+    os.utime(other, ns=(10**18, 10**18))
+    os.replace(other, film)
+    assert w.poll() == [] and w.poll() == [film]
+    os.chmod(film, 0o600)                                   # a film answered well: its ctime alone means nothing
+    os.chmod(film, 0o644)
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+
+
+def test_a_failed_film_whose_permissions_are_fixed_is_tried_again(tmp_path):
+    w, film = _settled(tmp_path, "a.png")
+    w.failed(film)                                          # say, permission denied
+    assert [w.poll() for _ in range(3)] == [[]] * 3         # unchanged: not tried again
+    os.chmod(film, 0o644 if (os.stat(film).st_mode & 0o777) != 0o644 else 0o600)  # only its ctime moves
+    assert w.poll() == [] and w.poll() == [film]
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+
+
+def test_a_watched_folder_that_goes_away_is_said_once_and_once_back(tmp_path):
+    incoming, away, said = tmp_path / "incoming", tmp_path / "away", []
+    incoming.mkdir()
+    w, film = _settled(incoming, "a.png", say=said.append)
+    incoming.rename(away)                                   # a share unmounted, a folder removed
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+    assert len(said) == 1 and said[0].startswith(f"warning: cannot read the watched folder {incoming} (")
+    assert said[0].endswith("; still watching")
+    (away / "b.png").write_bytes(b"x" * 10)                 # arrived meanwhile
+    away.rename(incoming)
+    assert w.poll() == [] and said[1:] == [f"can read the watched folder {incoming} again"]
+    assert w.poll() == [str(incoming / "b.png")]            # its old film is not answered again
+    assert [w.poll() for _ in range(3)] == [[]] * 3 and len(said) == 2
+
+
+def test_films_in_sub_folders_without_recursive_are_said_once(tmp_path):
+    said = []
+    (tmp_path / "study-1").mkdir()
+    (tmp_path / "study-1" / "IM0001.dcm").write_bytes(b"x" * 10)
+    w = Watcher([tmp_path], say=said.append)
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+    assert said == [f"warning: {tmp_path} has sub-folders with films, which --watch does not look into "
+                    "without --recursive"]
+    (tmp_path / "study-2").mkdir()                          # the listing read again: not said again
+    (tmp_path / "study-2" / "IM0001.dcm").write_bytes(b"x" * 10)
+    assert w.poll() == [] and len(said) == 1
+    deep, quiet = [], tmp_path / "quiet"
+    assert Watcher([tmp_path], recursive=True, say=deep.append).poll() == [] and deep == []
+    (quiet / "sub").mkdir(parents=True)                     # sub-folders without films: nothing to say
+    (quiet / "sub" / "notes.txt").write_bytes(b"x")
+    q = Watcher([quiet], say=deep.append)
+    assert q.poll() == [] and q.poll() == [] and deep == []
+
+
+def test_an_empty_file_that_stays_empty_is_handed_out_once_for_its_error_line(tmp_path, monkeypatch):
+    import edge.watch as watch_module
+
+    empty = tmp_path / "a.png"
+    empty.write_bytes(b"")
+    _quiet(tmp_path)
+    slow = Watcher([tmp_path])                              # 30 s have not passed
+    assert [slow.poll() for _ in range(15)] == [[]] * 15
+    monkeypatch.setattr(watch_module, "EMPTY_NS", 0, raising=False)  # as if they had
+    w = Watcher([tmp_path])
+    assert [w.poll() for _ in range(11)] == [[]] * 11       # a copy that may yet start: ten polls
+    assert w.poll() == [str(empty)]
+    w.failed(str(empty))                                    # "empty file (0 bytes)"
+    assert [w.poll() for _ in range(15)] == [[]] * 15       # once (a full check among them)
+    empty.write_bytes(b"x" * 10)                            # the transfer done again: answered
+    assert w.poll() == [] and w.poll() == [str(empty)]
+
+
+def test_the_watch_loop_tells_the_watcher_which_films_failed(model_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    _film(tmp_path / "good.png", 0)
+    watchers = []
+
+    def two_polls(watcher, interval, sleep=None):
+        watchers.append(watcher)
+        yield watcher.poll()
+        yield watcher.poll()
+        raise KeyboardInterrupt  # as SIGTERM
+
+    monkeypatch.setattr(watch_module, "watch", two_polls)
+    r = CliRunner().invoke(app, [str(tmp_path), "--watch", "--model", str(model_dir / "compact" / "model_int8.tflite")])
+    assert r.exit_code == 1, r.output                       # a film failed during the run
+    assert list(watchers[0].failures) == [str(tmp_path / "broken.png")]
+
+
 def _lines(stream, n: int, timeout: float = 60) -> list[str]:
     out, deadline = [], time.monotonic() + timeout
     while len(out) < n and time.monotonic() < deadline:
