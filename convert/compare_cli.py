@@ -52,6 +52,7 @@ def compare(
     from convert.site_folders import site_items
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
+    from convert.report_text import align_tables
     from convert.seen import leave_out_seen, model_names
     from edge.atomic import staged_folder, write_json, write_text
     from edge.decision import labels_for
@@ -132,7 +133,7 @@ def compare(
             md += cmp.group_markdown(c, groups)
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", r)
-            write_text(stage / "compare.md", "\n".join(md))
+            write_text(stage / "compare.md", "\n".join(align_tables(md)))
     for bad in skipped:
         print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
     print(cmp.headline(r))

@@ -168,7 +168,7 @@ def evaluate(
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
 
-        from convert.report import evaluation_report, fmt_num, headline
+        from convert.report import evaluation_report, fmt_ci, headline
 
         from train.audit import shortcut_audit, summary_line
 
@@ -244,7 +244,7 @@ def evaluate(
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
-              f"{fmt_num(cv['sensitivity'])}, specificity {fmt_num(cv['specificity'])}"
+              f"{fmt_ci(cv['sensitivity'], cv['sensitivity_ci'])} %, specificity {fmt_ci(cv['specificity'], cv['specificity_ci'])} %"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped else 0)

@@ -12,7 +12,7 @@ from convert.rule_notes import versus_sentence
 from convert.report import (DISCLAIMER, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
                             per_class_table)
 from convert.subgroups import balanced_accuracy_cell, per_source_section
-from convert.report_text import TERMS, image, reliability_table
+from convert.report_text import TERMS, align_tables, image, reliability_table
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
 from train.hygiene import conflicts_text
@@ -261,4 +261,4 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         report["occlusion_model"] = mode
         md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)")
     write_json(run_dir / "report.json", report)
-    write_text(run_dir / "report.md", "\n".join(md))
+    write_text(run_dir / "report.md", "\n".join(align_tables(md)))

@@ -16,7 +16,7 @@ from convert.input_check_report import input_check_section
 from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
-from convert.report_text import TERMS, image, reliability_table
+from convert.report_text import TERMS, align_tables, image, reliability_table
 from convert.rule_notes import versus_sentence
 from convert.seen import seen_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line
@@ -186,7 +186,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
     write_text(out_dir / "predictions.csv", predictions_csv(report["predictions"], classes, subgroups or {}))
-    write_text(out_dir / "report.md", "\n".join(md))
+    write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
 
 
@@ -207,7 +207,8 @@ def site_point_section(site: dict) -> list[str]:
     return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
             f"{d['class']} whenever p({d['class']}) ≥ {d['threshold']:.4g}. On the films it was chosen on "
             f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
-            f"{fmt_num(fit['sensitivity'])} and specificity {fmt_num(fit['specificity'])}, which is optimistic: the threshold "
+            f"{_pct(fit['sensitivity'], (None, None))} and specificity {_pct(fit['specificity'], (None, None))}, which is "
+            "optimistic: the threshold "
             f"was fitted to them. What to expect on this site's next films ({cv['folds']}-fold cross-validation: each "
             f"fold scored at the threshold chosen on the others"
             + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "

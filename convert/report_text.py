@@ -8,6 +8,7 @@ it shows and where its numbers are, and the reliability diagram's numbers get a 
 from __future__ import annotations
 
 import math
+import re
 
 ALT = {
     "confusion": "Confusion matrix: rows are the true class, columns the answer; each cell gives the count and the "
@@ -60,3 +61,35 @@ def reliability_table(bins_by_model: dict[str, list[dict]]) -> list[str]:
                 cells += [str(r["count"]), f"{100 * r['confidence']:.1f}", f"{100 * r['accuracy']:.1f}"]
         lines.append(f"| {100 * lo:.0f} to {100 * hi:.0f}% | " + " | ".join(cells) + " |")
     return lines
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+
+
+def align_tables(lines: list[str]) -> list[str]:
+    """The same Markdown with each table's columns padded to one width, so that report.md reads as
+    a table in a terminal or a plain-text viewer too (rendered Markdown ignores the padding)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].startswith("|") and lines[j].rstrip().endswith("|"):
+            j += 1
+        rows = [_cells(line) for line in lines[i:j]]
+        if j - i < 2 or not all(set(c) <= set("-:") and c for c in rows[1]) or len({len(r) for r in rows}) != 1:
+            out.append(lines[i])
+            i += 1
+            continue
+        content = rows[:1] + rows[2:]  # rows[1] is the |---|---:| line
+        widths = [max(3, *(len(r[k]) for r in content)) for k in range(len(rows[0]))]
+        right = [c.endswith(":") for c in rows[1]]
+        for n, r in enumerate(rows):
+            if n == 1:
+                cells = [(":" if c.startswith(":") else "-") + "-" * (w - 2) + (":" if c.endswith(":") else "-")
+                         for c, w in zip(r, widths)]
+            else:
+                cells = [c.rjust(w) if at_right else c.ljust(w) for c, w, at_right in zip(r, widths, right)]
+            out.append("| " + " | ".join(cells) + " |")
+        i = j
+    return out

@@ -48,3 +48,11 @@ def cxr_dev_or_skip() -> Path:
     if not (CXR_DEV / "MANIFEST.csv").is_file():
         pytest.skip(f"real chest X-rays not available at {CXR_DEV} (read-only shared data; absent outside the workplace)")
     return CXR_DEV
+
+
+def unpadded(md: str) -> str:
+    """A report's Markdown with its tables' padding (convert.report_text.align_tables) taken out,
+    so tests can look for a row as it would read unaligned: '| COVID | 12 |'."""
+    import re
+
+    return "\n".join(re.sub(r" {2,}", " ", line) if line.startswith("|") else line for line in md.splitlines()) + "\n"

@@ -12,7 +12,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from convert.evaluate_cli import evaluate_app
-from tests.conftest import cxr_dev_or_skip
+from tests.conftest import cxr_dev_or_skip, unpadded
 
 
 def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_path):
@@ -36,7 +36,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     assert sum(s["n"] for s in report["per_source"].values()) == 32
     for name in ("report.md", "confusion.png", "roc.png", "reliability.png"):
         assert (out / name).is_file()
-    md = (out / "report.md").read_text()
+    md = unpadded((out / "report.md").read_text())
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
     assert "averaged over 15 equal-width bins of that probability" in md  # how ECE was binned, said once
     # For a screen reader or a greyscale print: each picture says what it shows, and the
@@ -73,7 +73,7 @@ def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path
     assert rob["none"]["answers_moved"] == 0.0 and rob["none"]["drop_points"] == 0.0
     assert all(0.0 <= v["answers_moved"] <= 1.0 for v in rob.values())
     assert any(v["answers_moved"] > 0 for v in rob.values())
-    md = (out / "report.md").read_text()
+    md = unpadded((out / "report.md").read_text())
     assert "## Under simulated acquisition shifts" in md and "| zoom 0.85 |" in md
     classes = report["classes"]
     for v in rob.values():
@@ -112,7 +112,7 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     assert [o["probability"] for o in occ] == sorted(wrong.values(), reverse=True)[:3]  # the most confident
     assert all(0 <= o["border_share"] <= 1 for o in report["occlusion"])
     assert (out / "occlusion.png").stat().st_size > 1000
-    md = (out / "report.md").read_text()
+    md = unpadded((out / "report.md").read_text())
     assert "## Where the model looked" in md and "of the evidence for the model's answers" in md
     assert report["evidence_border_share"]["n"] == 32 and 0 <= report["evidence_border_share"]["mean"] <= 1
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--keep-seen", "--out",
@@ -184,7 +184,7 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
     assert check["per_class"]["COVID"] >= 12 and check["per_class"]["Normal"] <= 4
     assert np.isclose(check["share"], len(flagged) / 32)
     assert check["per_source"]["site-COVID"] == {"flagged": check["per_class"]["COVID"], "n": 16}
-    md = (out / "report.md").read_text()
+    md = unpadded((out / "report.md").read_text())
     assert "## Input check" in md and f"{len(flagged)} of 32 images" in md
     # Read against the file's own false-alarm rate, as it stores it, not a figure for every file
     from edge import metadata
@@ -212,7 +212,7 @@ def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
     assert report["metrics"]["classes_present"] == ["COVID"]
     assert all(c["ppv"] is None and c["npv"] is None and c["f1"] is None for c in report["metrics"]["per_class"])
     assert "COVID films only: COVID sensitivity 100.0" in r.output and "balanced accuracy" not in r.output
-    md = (out / "report.md").read_text()
+    md = unpadded((out / "report.md").read_text())
     assert "Only COVID films here: PPV, NPV and F1 are n/a" in md
     assert "| COVID | " + str(n) + " | 100.0 (" in md and "| n/a | n/a | n/a |" in md
     assert report["threshold_rule"]["specificity"] is None and report["threshold_rule"]["tp"] == n

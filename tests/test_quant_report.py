@@ -11,6 +11,7 @@ import numpy as np
 
 from convert.quant_report import flip_line, write_quantization_report
 from convert.summary import summarize
+from tests.conftest import unpadded
 
 
 def test_a_flip_reads_as_class_and_probability():
@@ -36,7 +37,7 @@ def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
     rng = np.random.default_rng(0)
     p = rng.dirichlet(np.ones(len(classes)), n)
     write_quantization_report(run, report, {m: p for m in report["models"]}, rng.integers(0, len(classes), n))
-    md = (run / "report.md").read_text()
+    md = unpadded((run / "report.md").read_text())
     assert "keras COVID 0.500, Normal 0.500 → int8 COVID 0.500, Normal 0.500" in md and "{'" not in md
     assert "| int8 | COVID sensitivity 75.0 (" in md  # labelled: not a balanced accuracy
     assert "averaged over 15 equal-width bins of that probability" in md

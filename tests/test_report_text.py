@@ -27,3 +27,17 @@ def test_every_figure_has_alt_text_that_says_what_it_shows():
     assert all(len(alt.split()) >= 8 for alt in ALT.values())
     assert image("roc") == f"![{ALT['roc']}](roc.png)"
     assert image("confusion", "x.png").endswith("(x.png)")
+
+
+def test_tables_are_padded_to_read_as_tables_in_plain_text():
+    from convert.report_text import align_tables
+
+    md = ["text | with a bar", "| class | n |", "|---|---:|", "| Viral_Pneumonia | 7 |", "| a \\| b | 12 |", "",
+          "| lone row |"]
+    out = align_tables(md)
+    assert out[0] == md[0] and out[-2:] == ["", "| lone row |"]  # text and a one-line 'table' kept as they are
+    assert out[1:5] == ["| class           |   n |",
+                        "| --------------- | --: |",
+                        "| Viral_Pneumonia |   7 |",
+                        "| a \\| b          |  12 |"]
+    assert len({len(line) for line in out[1:5]}) == 1
