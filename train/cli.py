@@ -120,7 +120,7 @@ def train(
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
     )
     with one_line_errors("cxr-train", debug, writes_to=[out],
-                         on_interrupt="; the same command goes on from the last model it finished"):
+                         on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"):
         run_training(settings)
 
 
