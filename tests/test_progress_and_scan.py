@@ -32,16 +32,6 @@ class Stream(io.StringIO):
         return self.tty
 
 
-class Serial:
-    """ThreadPoolExecutor's map one file at a time: each result is taken as soon as it is made,
-    so what scan itself keeps is all that is traced."""
-
-    def __init__(self, *args, **kwargs): ...
-    def __enter__(self): return self
-    def __exit__(self, *exc): return False
-    def map(self, fn, items): return (fn(i) for i in items)
-
-
 def _films(root: Path) -> list[Item]:
     write_images(root / "COVID", "COVID", 3)
     write_images(root / "Normal", "Normal", 3)
@@ -177,3 +167,15 @@ def test_a_terminal_still_gets_the_tqdm_bar(monkeypatch):
     assert "reading images" in stream.getvalue() and "10 of 10" not in stream.getvalue()
     monkeypatch.setattr(sys, "stderr", Stream(tty=True))
     assert progress_bar(10, "reading images", enabled=False).disable
+
+
+def test_a_short_phase_draws_a_bar_on_a_terminal_and_nothing_in_a_log(monkeypatch):
+    """A bar written to a log file is every redraw joined by carriage returns (~10 KB a bar)."""
+    pytest.importorskip("tqdm")
+    for tty, drawn in ((True, True), (False, False)):
+        stream = Stream(tty)
+        monkeypatch.setattr(sys, "stderr", stream)
+        bar = progress_bar(10, "reading images", enabled=True)
+        bar.update(10)
+        bar.close()
+        assert ("reading images" in stream.getvalue()) == drawn

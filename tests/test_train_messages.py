@@ -99,30 +99,6 @@ def test_a_broken_tensorflow_or_a_ctrl_c_while_importing_it_is_not_called_absent
     assert r.stderr.strip() == "cxr-train: interrupted while loading TensorFlow; nothing was written"
 
 
-def test_progress_bars_are_drawn_on_a_terminal_only(monkeypatch):
-    """A bar written to a log file is every redraw joined by carriage returns (~10 KB a bar)."""
-    import io
-
-    pytest.importorskip("tqdm")
-    from train.progress import progress_bar
-
-    class Stream(io.StringIO):
-        def __init__(self, tty: bool):
-            super().__init__()
-            self.tty = tty
-
-        def isatty(self) -> bool:
-            return self.tty
-
-    for tty, drawn in ((True, True), (False, False)):
-        stream = Stream(tty)
-        monkeypatch.setattr(sys, "stderr", stream)
-        bar = progress_bar(10, "reading images", enabled=True)
-        bar.update(10)
-        bar.close()
-        assert ("reading images" in stream.getvalue()) == drawn
-
-
 def test_a_class_whose_files_cannot_be_read_is_named_as_such(tmp_path):
     """Every file of a class unreadable: the split's 'too few images' hid why."""
     from edge.preprocess import PreprocessConfig
