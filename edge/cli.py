@@ -207,7 +207,7 @@ def main(
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
         writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
-                         explain is not None)
+                         explain is not None, stamped=watch)
         total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
 

@@ -8,6 +8,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from edge.batch import Result
 from edge.decision import ranking
@@ -30,8 +31,10 @@ def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
-               explained: bool = False):
-    """Return a function that prints one Result in the chosen format; the label follows edge.decision."""
+               explained: bool = False, stamped: bool = False):
+    """Return a function that prints one Result in the chosen format; the label follows edge.decision.
+    ``stamped`` (--watch): each JSON record says when it was written ("time", UTC), since a watch's
+    log outlives its runs, and a film answered again after a restart must be told from a new one."""
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
@@ -72,6 +75,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 rec["atypical"] = r.atypical  # null: not checked (a file without an input check)
                 if r.explanation:
                     rec.update(r.explanation)
+            if stamped:
+                rec["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
             print(json.dumps(rec), file=out)
 
         return write_json

@@ -239,6 +239,11 @@ def test_edge_classify_watch_answers_each_arrival_and_stops_on_sigterm(model_dir
         later = [json.loads(x) for x in _lines(proc.stdout, 2)]
         assert [x["file"] for x in later] == [str(incoming / "1-late.png"), str(incoming / "2-broken.png")]
         assert "label" in later[0] and "error" in later[1]
+        # each answer says when it was given: a log outlives its runs (a restart answers every film again)
+        from datetime import datetime, timezone
+
+        assert all(abs((datetime.now(timezone.utc) - datetime.fromisoformat(x["time"])).total_seconds()) < 120
+                   for x in later)
         assert _lines(proc.stdout, 1, timeout=1) == []  # nothing is classified twice
     finally:
         proc.send_signal(signal.SIGTERM)
