@@ -106,6 +106,11 @@ def main(
                                "so it works on network shares; a poll reads only the folders that changed, so a folder "
                                "may keep tens of thousands of films."),
     interval: float = typer.Option(2.0, "--interval", min=0.05, help="--watch: seconds between polls of the folders."),
+    skip_answered: Optional[Path] = typer.Option(
+        None, "--skip-answered", metavar="LOG",
+        help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered after they "
+             "were last written, so a restart does not answer the whole folder again; films that arrived or changed "
+             "since, and films whose answer was an error, are answered. A LOG that does not exist yet skips nothing."),
     tally_every: int = typer.Option(
         100, "--tally-every", min=0, metavar="N",
         help="--watch: after every N films, one line on stderr with what they were called (0: never). If far more "
@@ -194,6 +199,16 @@ def main(
                 explain.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise _fail(f"--explain: cannot create {explain} ({e.strerror or e})")
+        answered = None
+        if skip_answered is not None:
+            if not (watch and json_out):
+                raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
+            from edge.answered import answered_times
+
+            try:
+                answered = answered_times(skip_answered)
+            except ValueError as e:
+                raise _fail(str(e))
         if watch:
             folders = [Path(a) for a in images]
             bad = [a for a in images if not Path(a).is_dir()]
@@ -250,7 +265,10 @@ def main(
         if watch:
             from edge.watch import Watcher, sigterm_as_interrupt, watch as arrivals
 
-            watcher = Watcher(folders, recursive)
+            from edge.answered import already_answered
+
+            watcher = Watcher(folders, recursive, skip=None if answered is None else
+                              lambda path, mtime_ns: already_answered(answered, path, mtime_ns))
 
             def noting_failures(results: Iterable[Result]) -> Iterable[Result]:
                 """Tell the watcher which films failed: one read half-written (a copy that paused) or

@@ -71,8 +71,10 @@ class Watcher:
     """Which files under some folders are new or changed and have settled since the last poll."""
 
     def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY,
-                 say: Callable[[str], None] = _stderr) -> None:
+                 say: Callable[[str], None] = _stderr, skip: Callable[[str, int], bool] | None = None) -> None:
         self.folders, self.recursive, self.full_every, self.say = folders, recursive, max(1, full_every), say
+        self.skip = skip  # (path, mtime_ns) -> already answered by an earlier run (edge.answered), not handed out
+        self.skipped = 0
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
         self.failures: dict[str, Stamp] = {}  # files handed out whose classification failed, as they were then
@@ -187,13 +189,20 @@ class Watcher:
             if settled and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
                 self.empty.pop(path, None)
                 if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
-                    ready.append(path)
+                    if self.skip is not None and self.skip(path, stamp[1]):
+                        self.skipped += 1
+                    else:
+                        ready.append(path)
                 self.done[path] = stamp  # a verdict of not DICOM stands until the file changes
             else:
                 if not settled:
                     self.empty.pop(path, None)
                 pending[path] = stamp
         self.pending = pending
+        if self.skipped and self.polls <= 2:  # the films already there settle by the second poll
+            self.say(f"{self.skipped} film(s) skipped: answered after they were last written, by an earlier run "
+                     "(--skip-answered)")
+            self.skipped = 0
         return ready
 
 
