@@ -185,7 +185,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
-    write_text(out_dir / "predictions.csv", predictions_csv(report["predictions"], classes, subgroups or {}))
+    columns = {**({"source": list(sources)} if sources and any(sources) else {}), **(subgroups or {})}
+    write_text(out_dir / "predictions.csv", predictions_csv(report["predictions"], classes, columns))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
 

@@ -47,6 +47,9 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     bins = [line for line in md.splitlines() if re.match(r"\| \d+ to \d+% \|", line)]
     assert bins and sum(int(line.split("|")[2]) for line in bins) == 32
     assert "Wilson" in md and "AUROC: the area under the ROC curve" in md
+    with open(out / "predictions.csv", newline="") as f:  # one source's mistakes, reviewed without a join
+        listed = {r["file"]: r["source"] for r in csv.DictReader(f)}
+    assert listed == {r["file"]: r["source_repo"] for r in rows}
     cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in md.splitlines() if line.startswith("| site-")]
     said = [(c[0], c[1], [int(v) for v in c[3:]]) for c in cells if c[1] in report["classes"]]
     source_of = {r["file"]: r["source_repo"] for r in rows}
@@ -56,6 +59,19 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
                     if any(got[src, true, c] for c in report["classes"])]
     assert sum(sum(row) for _, _, row in said) == 32  # every film once, in its source's row
     assert "robustness" not in report and "simulated acquisition shifts" not in md  # only with --shifts
+
+
+def test_scoring_a_chunk_at_a_time_gives_the_answers_of_one_call(tiny_run, monkeypatch):
+    import convert.evaluate as ev
+    from edge.model import EdgeModel
+
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    x = np.random.default_rng(2).integers(0, 256, (7, *m.input_shape[1:]), dtype=np.uint8)
+    monkeypatch.setattr(ev, "SCORE_CHUNK", 3)
+    probs, flags = ev.scored(m.classify, x, m.typicality, progress=False)
+    assert np.array_equal(probs, m.classify(x))
+    assert flags is None if m.typicality is None else np.array_equal(flags, m.typicality.atypical(x))
+    assert ev.scored(m.classify, x[:0], None, progress=False)[0].shape == (0, len(m.labels))
 
 
 def test_cxr_evaluate_scores_the_model_under_simulated_shifts(tiny_run, tmp_path):

@@ -18,7 +18,7 @@ import train.progress as progress
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray, read_image_file, trim_uniform_borders
 from tests.test_data import write_images
 from train.audit import file_traits
-from train.data import Item, cache_path, save_cache, scan
+from train.data import Item, Scan, cache_path, save_cache, scan
 from train.hygiene import copy_code, fingerprint
 from train.progress import progress_bar
 
@@ -179,3 +179,10 @@ def test_a_short_phase_draws_a_bar_on_a_terminal_and_nothing_in_a_log(monkeypatc
         bar.update(10)
         bar.close()
         assert ("reading images" in stream.getvalue()) == drawn
+
+
+def test_taking_every_film_of_a_scan_copies_nothing():
+    s = Scan(["a", "b", "c"], np.zeros((3, 4, 4, 1), np.uint8), np.zeros(3, np.uint64), np.zeros((3, 2), np.float32),
+             [], [{}, {}, {}])
+    assert s.take(np.ones(3, bool)) is s
+    assert s.take(np.array([True, False, True])).x.shape[0] == 2

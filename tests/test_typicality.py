@@ -124,3 +124,13 @@ def test_on_real_chest_xrays_new_sites_pass_and_inverted_films_do_not():
     assert flagged(hannover) <= 0.1
     assert flagged([255 - g for g in hannover]) >= 0.8  # a negative film, e.g. MONOCHROME1 shown raw
     assert flagged([np.rot90(g) for g in hannover]) >= 0.8
+
+
+def test_a_large_batch_gets_the_thumbnails_it_would_get_whole(monkeypatch):
+    import edge.typicality as typicality
+
+    x = np.random.default_rng(5).integers(0, 256, (11, 32, 32, 3), dtype=np.uint8)
+    whole = thumbnails(x, 8)
+    monkeypatch.setattr(typicality, "CHUNK", 4)  # three chunks, the last short
+    assert np.array_equal(thumbnails(x, 8), whole)
+

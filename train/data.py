@@ -222,7 +222,10 @@ class Scan:
     traits: list[dict[str, str]]  # train.audit.file_traits plus the source, per usable file
 
     def take(self, keep: np.ndarray) -> "Scan":
-        """The scan of the files where ``keep`` is True (skipped files stay listed)."""
+        """The scan of the files where ``keep`` is True (skipped files stay listed); itself, not a copy
+        of every input, when all are kept."""
+        if np.all(keep):
+            return self
         idx = np.flatnonzero(keep)
         return Scan([self.items[i] for i in idx], self.x[idx], self.dhash[idx], self.thumbs[idx], self.skipped,
                     [self.traits[i] for i in idx])
