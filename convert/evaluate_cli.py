@@ -165,7 +165,7 @@ def evaluate(
         from convert.seen import copies_within
         from convert.set_notes import conflict_warning, copies_warning, split_copies
 
-        twins, conflicts = split_copies(copies_within(res.items), [i.path for i in res.items],
+        twins, conflicts = split_copies(copies_within(res.items, progress=not quiet), [i.path for i in res.items],
                                         [i.label for i in res.items])
         if line := conflict_warning(conflicts):
             print(f"cxr-evaluate: warning: label conflict: {line}", file=sys.stderr)

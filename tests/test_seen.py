@@ -60,6 +60,86 @@ def test_copies_within_a_set_are_grouped():
     assert copies_within(items[4:]) == []
 
 
+def _planted_set(n: int = 700, seed: int = 5) -> tuple[list[Item], np.ndarray]:
+    """n random copy codes with near copies planted far apart (0 to COPY_CODE_BITS + 3 bits
+    flipped: some at the limit, some just beyond), chains of copies, films without a code and
+    films with the same bytes."""
+    from train.hygiene import COPY_CODE_BITS
+
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2, (n, 256), dtype=np.uint8)
+    for j in rng.choice(n, n // 6, replace=False):
+        src = int(rng.integers(n))
+        bits[j] = bits[src]
+        bits[j, rng.choice(256, int(rng.integers(0, COPY_CODE_BITS + 4)), replace=False)] ^= 1
+    codes = np.packbits(bits, axis=1)
+    items = [Item(f"f{k}", "A", _sha(f"f{k}"), near=codes[k].tobytes().hex()) for k in range(n)]
+    for k in rng.choice(n, 20, replace=False):
+        items[k].near = ""  # no copy code: found by its bytes only
+    for a, b in rng.choice(n, (10, 2), replace=False):
+        items[b].sha256 = items[a].sha256
+    return items, codes
+
+
+def _reference_copies(items: list[Item]) -> list[list[int]]:
+    """copies_within, every pair by every pair, bit by bit."""
+    from train.hygiene import COPY_CODE_BITS, join
+
+    bits = {k: np.unpackbits(np.frombuffer(bytes.fromhex(i.near), np.uint8)) for k, i in enumerate(items) if i.near}
+    pairs = [(a, b) for a in bits for b in bits if a < b and int((bits[a] != bits[b]).sum()) <= COPY_CODE_BITS]
+    pairs += [(a, b) for a in range(len(items)) for b in range(a + 1, len(items))
+              if items[a].sha256 and items[a].sha256 == items[b].sha256]
+    groups: dict[int, list[int]] = {}
+    for k, g in enumerate(join(len(items), pairs)):
+        groups.setdefault(g, []).append(k)
+    return sorted(g for g in groups.values() if len(g) > 1)
+
+
+def test_copies_within_matches_every_pair_in_small_blocks(monkeypatch):
+    """Block by block over the films after each block only, on 64-bit words (np.bitwise_count, or
+    the numpy 1.x fallback): the same groups as comparing every pair bit by bit."""
+    from convert import seen
+
+    items, codes = _planted_set()
+    want = _reference_copies(items)
+    assert len(want) > 50 and any(len(g) > 2 for g in want)
+    monkeypatch.setattr(seen, "CHUNK_BYTES", seen._PAIR_BYTES * len(items) * 7)  # 7 rows a block, then more
+    paths = [True, False] if hasattr(np, "bitwise_count") else [False]
+    for fast in paths:
+        monkeypatch.setattr(seen, "_BITWISE_COUNT", fast)
+        assert sorted(seen.copies_within(items)) == want
+        assert seen.copies_within(items[:1]) == [] and seen.copies_within([]) == []
+        want_bits = [min(int((np.unpackbits(a) != np.unpackbits(b)).sum()) for b in codes[100:]) for a in codes[:100]]
+        assert nearest_bits(codes[:100], codes[100:]).tolist() == want_bits
+
+
+def test_popcount_fallback_counts_the_bits_of_each_word():
+    from convert.seen import _popcount_swar
+
+    rng = np.random.default_rng(3)
+    words = np.concatenate([np.array([0, 1, 2 ** 63, 2 ** 64 - 1, 0x5555555555555555], np.uint64),
+                            rng.integers(0, 2 ** 64, 10_000, dtype=np.uint64, endpoint=False)])
+    want = np.unpackbits(words.view(np.uint8)).reshape(-1, 64).sum(1)
+    assert _popcount_swar(words.copy()).tolist() == want.tolist()
+    if hasattr(np, "bitwise_count"):
+        assert np.array_equal(_popcount_swar(words.copy()), np.bitwise_count(words))
+
+
+def test_copies_within_shows_progress_in_a_log(monkeypatch, capsys):
+    from convert import seen
+    from train import progress
+
+    items, _ = _planted_set(300)
+    monkeypatch.setattr(seen, "CHUNK_BYTES", seen._PAIR_BYTES * len(items) * 10)
+    monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+    seen.copies_within(items)  # callers that do not ask: no lines
+    assert capsys.readouterr().err == ""
+    seen.copies_within(items, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all("copies within the set: " in line for line in lines)
+    assert lines[-1].endswith(f"{sum(1 for i in items if i.near)} of {sum(1 for i in items if i.near)}")
+
+
 def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tmp_path):
     """Scoring a model on its own training films flatters it: by default those films (found by
     SHA-256 in the split.json beside the model) are left out, and saying so."""
