@@ -15,6 +15,8 @@ from math import comb
 import numpy as np
 
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
+from convert.seen import seen_line
+from convert.set_notes import copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
 
@@ -100,12 +102,36 @@ def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str 
             "other classes" + (f"; chosen on {chosen_on}" if chosen_on else "") + " (--most-probable ignores it)")
 
 
+def seen_text(note: dict | None, unchecked: list[str] = ()) -> str:
+    """convert.seen.seen_line, said of two models, and of a model that could not be checked when the
+    other was (``unchecked``: "B (name)"): "none of these films" would otherwise vouch for both."""
+    line = (seen_line(note).replace("the model file carries no fingerprints of its training films and has no split.json "
+                                    "beside it", "neither model file carries fingerprints of its training films nor "
+                                    "has a split.json beside it")
+            .replace("the model", "either model").replace("flatter it", "flatter the model that saw them"))
+    return line + "".join(f" {who} could not be checked: its file carries no fingerprints of its training films and "
+                          "has no split.json beside it." for who in (unchecked if note is not None else ()))
+
+
+def film_notes(r: dict) -> list[str]:
+    """What compare.md says about the films before any figure, as cxr-evaluate's report.md does
+    (convert.set_notes): unreadable files, renamed class folders, films either model was trained
+    or validated on, and copies within the set, each of which changes what the figures mean."""
+    md = [skipped_line(r["skipped_files"]), ""] if r.get("skipped_files") else []
+    if renamed := renamed_line(r.get("class_folders") or {}):
+        md += [renamed, ""]
+    if "seen_in_training" in r:
+        md += [seen_text(r["seen_in_training"], r.get("not_checked_for_seen_films") or []), ""]
+    return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [])
+
+
 def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
     """compare.md: the verdict first, then per class, then where the answers moved."""
     md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "",
           *(f"> **{line}.**\n" for line in r.get("synthetic", [])),
           *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
             if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])), "", headline(r) + ".", "",
+          *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it.", "",
           "| class | n | sensitivity A % | sensitivity B % | B - A (points, 95% CI) | right only by A | right only by B |",

@@ -53,7 +53,8 @@ def compare(
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
     from convert.report_text import align_tables
-    from convert.seen import leave_out_seen, model_names
+    from convert.seen import carried, copies_within, leave_out_seen, model_names, split_beside
+    from convert.set_notes import conflict_warning, copies_warning, split_copies
     from edge.atomic import staged_folder, write_json, write_text
     from edge.decision import labels_for
     from edge.preprocess import PreprocessConfig
@@ -72,11 +73,11 @@ def compare(
         if sorted(info_b["labels"]) != sorted(labels):
             raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
-        if columns:
+        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet)
+        if columns:  # names, and a MANIFEST.csv column's number of values among these films: before any is read
             from convert.subgroups import check_columns
 
-            check_columns(data_dir, columns)
-        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet)
+            check_columns(data_dir, columns, [i.path for i in items], "cxr-compare")
         from convert.rule_notes import chosen_here_line
 
         names = model_names([model_a, model_b])  # as the seen-film note names them
@@ -107,35 +108,51 @@ def compare(
                 rule = (labels.index(info["labels"][rule[0]]), rule[1])
             answers.append(labels_for(probs, rule))
         read = [[i.path for i in s.items] for s in scans.values()]
+        skipped = list({b["path"]: b for s in scans.values() for b in s.skipped}.values())  # either model's reading
+
+        def say_skipped() -> None:  # as cxr-evaluate does: before the figures, and before an error that cites them
+            for bad in skipped:
+                print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
+
         if any(f != read[0] for f in read):  # a file one model's preprocessing could read and the other's not
+            say_skipped()
             raise DataError("the two models could not read the same files; fix or remove the files listed above")
-        files, skipped = read[0], res.skipped
-        if not files:
+        if not read[0]:
             raise DataError(f"no readable images in {data_dir}")
-        y = np.array([labels.index(i.label) for i in res.items])
         drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare",
                                          str(data_dir) if find_crops else None, not quiet)
-        files, y, answers = [f for f, d in zip(files, drop) if not d], y[~drop], [a[~drop] for a in answers]
+        kept = [i for i, d in zip(res.items, drop) if not d]
+        twins, conflicts = split_copies(copies_within(kept), [i.path for i in kept], [i.label for i in kept])
+        if line := conflict_warning(conflicts):
+            print(f"cxr-compare: warning: label conflict: {line}", file=sys.stderr)
+        if line := copies_warning(twins):
+            print(f"cxr-compare: warning: {line}", file=sys.stderr)
+        say_skipped()
+        files, answers = [i.path for i in kept], [a[~drop] for a in answers]
+        y = np.array([labels.index(i.label) for i in kept])
+        groups = {}
+        if columns:  # a DICOM attribute's values are counted (and refused) here: before the bootstrap, not after
+            from convert.subgroups import group_values
+
+            groups = group_values(data_dir, files, columns, "cxr-compare")
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
+        unchecked = [f"{who} ({name})" for who, name, m in zip("AB", names, (model_a, model_b))
+                     if carried(m) is None and split_beside(m) is None]
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
-                 seen_in_training=seen_note,
+                 seen_in_training=seen_note, not_checked_for_seen_films=unchecked if seen_note else [],
+                 copies_within_set=twins, label_conflicts=conflicts,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
         if columns:
-            from convert.subgroups import group_values
-
-            r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot)
-                       for c, v in group_values(data_dir, files, columns, "cxr-compare").items()}
+            r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot) for c, v in groups.items()}
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, groups in r.get("by", {}).items():
             md += cmp.group_markdown(c, groups)
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", r)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
-    for bad in skipped:
-        print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
     print(cmp.headline(r))
     print(f"report: {out_dir / 'compare.md'}")
     raise typer.Exit(1 if skipped else 0)

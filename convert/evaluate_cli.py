@@ -149,11 +149,11 @@ def evaluate(
         if not plots.available():  # a device-only install: the report is written, without its plots
             print(f"cxr-evaluate: warning: {plots.NO_PLOTS}", file=sys.stderr)
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
-        if columns:
+        items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
+        if columns:  # before any film is read: the names, and the values among the films to be scored
             from convert.subgroups import check_columns
 
-            check_columns(data_dir, columns)
-        items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
+            check_columns(data_dir, columns, [i.path for i in items])
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
             check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
@@ -256,6 +256,12 @@ def evaluate(
         if sub["below_overall"]:
             print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure "
                   "over all films (report.md, \"By " + column + "\")", file=sys.stderr)
+    from convert.subgroups import below_overall
+
+    if below := below_overall(report.get("per_source", {})):
+        print(f"cxr-evaluate: warning: per source, {', '.join(below)}: wholly below the same figure over all films "
+              "(report.md, \"Per source\"); a model that learnt the hospital instead of the disease shows it there",
+              file=sys.stderr)
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "

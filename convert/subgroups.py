@@ -26,7 +26,10 @@ from train.manifest import read_manifest
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
 AGE_BANDS = ((0, 18, "0-17"), (18, 40, "18-39"), (40, 60, "40-59"), (60, 80, "60-79"), (80, 200, "80+"))
-MAX_GROUPS = 12   # more distinct values than this is an identifier, not a grouping
+MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, a film), not a grouping
+# 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
+# model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
+# per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
 MISSING = "(not given)"
 
@@ -54,13 +57,43 @@ def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
     return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}
 
 
-def check_columns(data_dir: Path, columns: list[str]) -> None:
-    """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM attribute."""
-    fields, _ = read_manifest(data_dir)
+def _value(column: str, raw: str) -> str:
+    """A film's group in ``column``: ages in bands, blanks MISSING (as group_values and check_columns count them)."""
+    return age_band(raw) if _is_age(column) and raw else (raw.strip() or MISSING)
+
+
+def _too_many(column: str, n: int, where: str, prog: str) -> ValueError:
+    """Why a column of more than MAX_GROUPS values is refused, and what to give instead."""
+    is_source = column.lower() in ("source", "source_repo")
+    instead = ("; each source's own figures are in report.md's \"Per source\" table, which cxr-evaluate writes "
+               "whenever MANIFEST.csv has a source column, however many sources" if is_source and prog == "cxr-evaluate"
+               else "; each source's own figures are in the \"Per source\" table of each model's cxr-evaluate report, "
+               "however many sources" if is_source else "")
+    return ValueError(f"--by {column}: {n} different values{where}, and at most {MAX_GROUPS} can be groups: each gets "
+                      "its own table row and bootstrap, and more make a table no one reads, of groups too small for "
+                      "their intervals to say anything (a value per patient or per film is an identifier, not a "
+                      f"grouping). Put the values in at most {MAX_GROUPS} bands in a new MANIFEST.csv column (ages in "
+                      f"decades, wards by department, devices by manufacturer) and give that{instead}")
+
+
+def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
+                  prog: str = "cxr-evaluate") -> None:
+    """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
+    attribute, and a MANIFEST.csv column of more than MAX_GROUPS values: counted here, from the
+    manifest that is read anyway, rather than after minutes of reading, scoring and bootstrapping
+    every film (70 s for 20,000). ``files``: count only these films' rows (the films to be scored);
+    None: every row. A DICOM attribute's values are in the films' headers, so group_values counts
+    those once the films are read."""
+    fields, rows = read_manifest(data_dir)
     unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
     if unknown:
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
+    listed = rows.values() if files is None else [rows.get(f, {}) for f in files]
+    for c in (c for c in columns if c in fields):
+        n = len({_value(c, row.get(c, "")) for row in listed} - {MISSING})
+        if n > MAX_GROUPS:
+            raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
 
 
 def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate") -> dict[str, list[str]]:
@@ -68,7 +101,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
     for a name that is neither, or for a column with too many values to be a grouping; a column
     no film has a value for is left out, with a warning."""
-    check_columns(data_dir, columns)
+    check_columns(data_dir, columns, files, prog)
     fields, rows = read_manifest(data_dir)
     from_dicom = [c for c in columns if c not in fields]
     headers = ([_dicom_header(Path(data_dir) / f, from_dicom) for f in files] if from_dicom
@@ -76,15 +109,14 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     out = {}
     for c in columns:
         raw = [rows.get(f, {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
-        values = [age_band(v) if _is_age(c) and v else (v.strip() or MISSING) for v in raw]
+        values = [_value(c, v) for v in raw]
         n = len(set(values) - {MISSING})
         if n == 0:
             print(f"{prog}: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
                   "carries it); left out of the report", file=sys.stderr)
             continue
-        if n > MAX_GROUPS:
-            raise ValueError(f"--by {c}: {n} different values; give a column of categories (at most {MAX_GROUPS}), "
-                             "e.g. a view, a site or an age band")
+        if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
+            raise _too_many(c, n, " in the films' DICOM headers", prog)
         out[c] = values
     return out
 
@@ -131,58 +163,86 @@ def is_below(s: dict, overall: dict) -> bool:
     return s["n"] >= MIN_FILMS and bool(ci) and ci[1] is not None and ref is not None and ci[1] < ref
 
 
+BELOW = ("**below** marks a group whose 95% interval lies wholly under the same figure over all films (for a group "
+         "of one class, that class's sensitivity over all films; for a group lacking a class, the mean sensitivity "
+         f"over all films of the classes it holds); groups of fewer than {MIN_FILMS} films have intervals too wide to "
+         "judge.")
+
+
+def note(s: dict, overall: dict | None = None) -> str:
+    """A table row's note: too few films, **below** (is_below; without ``overall``, as per_source
+    found it), or nothing."""
+    below = is_below(s, overall) if overall is not None else s.get("below_overall", False)
+    return "too few films" if s["n"] < MIN_FILMS else "**below**" if below else ""
+
+
+def by_chance(groups: dict) -> list[str]:
+    """With many groups some are marked by chance alone: each interval misses a group's true figure
+    from above one time in 40, so of 40 groups no worse than the rest about one is marked anyway."""
+    n = sum(1 for s in groups.values() if s["n"] >= MIN_FILMS)
+    return [] if n < 10 else [f"With {n} groups of {MIN_FILMS} films or more, about {n / 40:.1f} would be marked "
+                              "**below** by chance alone even if none were worse: a mark says which films to look at "
+                              "first, not that the model fails there.", ""]
+
+
+def _rows(groups: dict, classes: list[str], overall: dict | None) -> tuple[list[str], bool]:
+    """Table rows (value, n, balanced accuracy, each class's sensitivity, note), and whether a
+    balanced accuracy had to be given without its interval (NO_INTERVAL)."""
+    rows, no_interval = [], False
+    for value, s in groups.items():
+        cell, na = balanced_accuracy_cell(s)
+        no_interval |= na
+        rows.append(f"| {value} | {s['n']} | {cell} | "
+                    + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"])
+                    + f" | {note(s, overall)} |")
+    return rows, no_interval
+
+
+def _head(first: str, classes: list[str]) -> list[str]:
+    return [f"| {first} | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | note |",
+            "|---|---:|---|" + "---|" * len(classes) + "---|"]
+
+
 def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str]) -> list[str]:
     """Markdown for one column: each group's n, balanced accuracy and per-class sensitivity with
     95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
     marking groups whose interval lies wholly below the same figure over all films and groups too
     small to judge."""
-    ba = overall["balanced_accuracy"]
-    md = [f"## By {column}", "",
-          f"Each group's own figures (overall balanced accuracy {fmt_ci(ba, overall['balanced_accuracy_ci'])} %). "
-          "A group of one class shows that class's sensitivity. **below** marks a group whose 95% interval lies wholly "
-          "under the same figure over all films (for a group of one class, that class's sensitivity over all films; "
-          "for a group lacking a class, the mean sensitivity over all films of the classes it holds); groups of fewer "
-          f"than {MIN_FILMS} films have intervals too wide to judge.", "",
-          "| group | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | note |",
-          "|---|---:|---|" + "---|" * len(classes) + "---|"]
-    no_interval = False
-    for value, s in groups.items():
-        flag = "too few films" if s["n"] < MIN_FILMS else "**below**" if is_below(s, overall) else ""
-        cell, na = balanced_accuracy_cell(s)
-        no_interval |= na
-        md.append(f"| {value} | {s['n']} | {cell} | "
-                  + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + f" | {flag} |")
-    return md + ["", *([NO_INTERVAL, ""] if no_interval else [])]
+    rows, no_interval = _rows(groups, classes, overall)
+    ba = fmt_ci(overall["balanced_accuracy"], overall["balanced_accuracy_ci"])
+    return [f"## By {column}", "", f"Each group's own figures (overall balanced accuracy {ba} %). "
+            "A group of one class shows that class's sensitivity. " + BELOW, "", *by_chance(groups),
+            *_head("group", classes), *rows, "", *([NO_INTERVAL, ""] if no_interval else [])]
 
 
-def below_overall(groups: dict, overall: dict) -> list[str]:
-    """Groups of at least MIN_FILMS films whose interval lies under the same figure over all films (is_below)."""
-    return [v for v, s in groups.items() if is_below(s, overall)]
+def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
+    """Groups of at least MIN_FILMS films whose interval lies under the same figure over all films
+    (is_below; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``)."""
+    return [v for v, s in groups.items() if note(s, overall) == "**below**"]
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
                rule: tuple[int, float] | None = None) -> dict:
+    """Each source's (or group's) summarize, with ``below_overall``: whether its interval lies
+    wholly under the same figure over all these films (is_below), so that the per-source table
+    and its callers can name the sources where a model learnt the hospital, not the disease."""
+    overall = summarize(y, probs, classes, n_boot=0, rule=rule)  # point figures only: no interval is needed here
     out = {}
     src = np.array(sources)
     for s in sorted(set(sources)):
         m = src == s
-        out[s or "(unknown)"] = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
+        out[s or "(unknown)"] = summary = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
+        summary["below_overall"] = is_below(summary, overall)
     return out
 
 
 def per_source_section(per_source: dict, classes: list[str], scope: str = "") -> list[str]:
-    """Markdown: metrics per source, then the answers each source's films got. ``scope`` ends the
-    heading, e.g. " (int8, test split)"."""
-    md = [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here.", "",
-          "| source | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
-          "|---|---:|---|" + "---|" * len(classes)]
-    no_interval = False
-    for src, s in per_source.items():
-        sens = [fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]]
-        cell, na = balanced_accuracy_cell(s)
-        no_interval |= na
-        md.append(f"| {src} | {s['n']} | {cell} | " + " | ".join(sens) + " |")
-    return md + ["", *([NO_INTERVAL, ""] if no_interval else []), *answers_by_source(per_source, classes), ""]
+    """Markdown: metrics per source, marked as --by groups are (note), then the answers each
+    source's films got. ``scope`` ends the heading, e.g. " (int8, test split)"."""
+    rows, no_interval = _rows(per_source, classes, None)
+    return [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here. " + BELOW,
+            "", *by_chance(per_source), *_head("source", classes), *rows, "",
+            *([NO_INTERVAL, ""] if no_interval else []), *answers_by_source(per_source, classes), ""]
 
 
 def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:

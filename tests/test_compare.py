@@ -210,3 +210,90 @@ def test_a_model_trained_on_synthetic_images_is_said_to_be_one(tiny_run, tmp_pat
     assert res.exit_code == 0, res.output
     assert "cxr-compare: note: B (model_int8.tflite) was trained on SYNTHETIC images" in res.output
     assert "> **A (model_fp32.tflite) was trained on SYNTHETIC images" in (tmp_path / "c" / "compare.md").read_text()
+
+
+def test_compare_md_says_what_report_md_says_of_the_films(tiny_run, tmp_path, monkeypatch):
+    """Films left out as seen, copies within the set, label conflicts and unreadable files: in
+    compare.md and compare.json as in cxr-evaluate's report, and on stderr before the bootstrap."""
+    import shutil
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = tmp_path / "data"
+    shutil.copytree(split["data_dir"], data)
+    test = sorted(i["path"] for i in split["splits"]["test"])
+    covid = next(p for p in test if p.startswith("COVID/"))
+    shutil.copy(data / covid, data / "COVID" / "twin.png")           # a copy within one class
+    shutil.copy(data / test[-1], data / "COVID" / "misfiled.png")     # the same film under another class
+    (data / "Normal" / "broken.png").write_bytes(b"not an image")
+    a, b = tiny_run / "model_fp32.tflite", tiny_run / "model_int8.tflite"
+
+    def run(*extra: str):
+        out = tmp_path / f"c{len(list(tmp_path.glob('c*')))}"
+        res = CliRunner().invoke(compare_app, [str(a), str(b), str(data), "--out", str(out), "--n-boot", "100",
+                                               "--quiet", *extra])
+        return res, out
+
+    res, out = run()
+    assert res.exit_code == 1, res.output  # a file could not be read
+    said = res.output
+    assert "left out (--keep-seen keeps them)" in said
+    assert "cxr-compare: warning: label conflict: " in said and "are copies of one another" in said
+    assert "cxr-compare: Normal/broken.png: " in said
+    r = json.loads((out / "compare.json").read_text())
+    assert r["copies_within_set"] == [[covid, "COVID/twin.png"]]
+    assert sorted(c["file"] for c in r["label_conflicts"][0]) == sorted([test[-1], "COVID/misfiled.png"])
+    assert [s["path"] for s in r["skipped_files"]] == ["Normal/broken.png"]
+    md = unpadded((out / "compare.md").read_text())
+    assert "**1 file could not be read and is not scored** (report.json lists it): `Normal/broken.png`." in md
+    assert f"{r['seen_in_training']['films']} films that either model was trained" in md and "were left out" in md
+    assert "**Label conflict:**" in md and "**Copies:** 2 films are copies of one another" in md
+    assert r["not_checked_for_seen_films"] == []
+
+    import convert.compare
+
+    def stop(*args, **kwargs):
+        raise ValueError("stopped before the bootstrap")
+
+    monkeypatch.setattr(convert.compare, "compare", stop)
+    res, _ = run("--keep-seen")
+    assert "stopped before the bootstrap" in res.output
+    assert "Normal/broken.png: " in res.output and "are copies of one another" in res.output  # already said
+
+
+def test_the_seen_note_speaks_of_two_models():
+    from convert.compare import seen_text
+
+    note = {"split": "a.tflite (fingerprints inside the file)", "films": 5, "train": 4, "val": 1, "copies": 0,
+            "left_out": False}
+    line = seen_text(note, ["B (b.tflite)"])
+    assert line.startswith("**5 of the films scored are ones either model was trained (4) or validated (1) on")
+    assert "these figures flatter the model that saw them.**" in line
+    assert line.endswith(" B (b.tflite) could not be checked: its file carries no fingerprints of its training films "
+                         "and has no split.json beside it.")
+    assert seen_text(None, ["A (a)", "B (b)"]) == (
+        "Whether either model saw any of these films in training could not be checked (neither model file carries "
+        "fingerprints of its training films nor has a split.json beside it).")
+
+
+def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
+    import csv
+
+    import train.data
+    from convert.subgroups import MAX_GROUPS
+
+    data, files = tmp_path / "data", [f"{('COVID', 'Normal')[k % 2]}/{k}.png" for k in range(MAX_GROUPS + 10)]
+    for fl in files:  # never read: placeholders will do
+        (data / fl).parent.mkdir(parents=True, exist_ok=True)
+        (data / fl).write_bytes(b"")
+    with open(data / "MANIFEST.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["file", "ward"], *([fl, f"W{k}"] for k, fl in enumerate(files)),
+                                 *([f"elsewhere/{k}.png", f"X{k}"] for k in range(60))])  # not scored: not counted
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a film was read before --by was refused")
+
+    monkeypatch.setattr(train.data, "scan", no_reading)
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
+                                           str(data), "--by", "ward", "--out", str(tmp_path / "c"), "--quiet"])
+    assert res.exit_code == 2 and f"--by ward: {len(files)} different values in MANIFEST.csv among the films to score" \
+        in res.output, res.output

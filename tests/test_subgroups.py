@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from convert.subgroups import MISSING, age_band, below_overall, group_values, subgroup_section
+from convert.subgroups import MAX_GROUPS, MISSING, age_band, below_overall, group_values, subgroup_section
 
 
 @pytest.mark.parametrize("value, band", [("045Y", "40-59"), ("6M", "0-17"), ("017Y", "0-17"), ("018Y", "18-39"),
@@ -38,9 +38,31 @@ def test_groups_from_a_manifest(tmp_path):
 
 
 def test_an_identifier_is_not_a_grouping(tmp_path):
-    _manifest(tmp_path, [{"file": f"A/{k}.png", "patient": f"P{k}"} for k in range(20)])
-    with pytest.raises(ValueError, match="20 different values"):
-        group_values(tmp_path, [f"A/{k}.png" for k in range(20)], ["patient"])
+    _manifest(tmp_path, [{"file": f"A/{k}.png", "patient": f"P{k}"} for k in range(MAX_GROUPS + 10)])
+    with pytest.raises(ValueError, match=f"{MAX_GROUPS + 10} different values"):
+        group_values(tmp_path, [f"A/{k}.png" for k in range(MAX_GROUPS + 10)], ["patient"])
+
+
+def test_too_many_values_are_refused_from_the_manifest_before_any_film_is_read(tmp_path):
+    """check_columns, which both commands call before reading a film, counts a MANIFEST.csv
+    column's values: a ward column of 60 is refused there, not after minutes of scoring."""
+    from convert.subgroups import check_columns
+
+    files = [f"A/{k}.png" for k in range(120)]
+    _manifest(tmp_path, [{"file": f, "ward": f"W{k % 60}", "source": f"S{k % 60}", "age": str(k % 100),
+                          "view": "AP" if k % 2 else "PA"} for k, f in enumerate(files)])
+    with pytest.raises(ValueError) as e:
+        check_columns(tmp_path, ["view", "ward"])
+    said = str(e.value)
+    assert said.startswith("--by ward: 60 different values in MANIFEST.csv, and at most 50 can be groups")
+    assert "its own table row and bootstrap" in said and "bands in a new MANIFEST.csv column" in said
+    with pytest.raises(ValueError, match=r"report.md's \"Per source\" table"):  # the table that has no cap
+        check_columns(tmp_path, ["source"])
+    check_columns(tmp_path, ["age", "view"])  # 100 ages, 5 bands
+    check_columns(tmp_path, ["ward"], files[:50])  # only the films to be scored count
+    with pytest.raises(ValueError, match="60 different values in MANIFEST.csv among the films to score"):
+        check_columns(tmp_path, ["ward"], files)
+    assert MAX_GROUPS >= 41  # the per-source table's 41 sources would fit as --by groups
 
 
 def test_groups_from_dicom_headers(tmp_path):
@@ -115,6 +137,26 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
     assert r.exit_code == 2 and "--by ward: not found" in r.output
 
 
+def test_cxr_evaluate_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
+    import train.data
+    from convert.evaluate_cli import evaluate_app
+
+    site, n = tmp_path / "site", MAX_GROUPS + 10
+    for k in range(n):  # never read: placeholders will do
+        (site / ("COVID", "Normal")[k % 2]).mkdir(parents=True, exist_ok=True)
+        (site / ("COVID", "Normal")[k % 2] / f"{k}.png").write_bytes(b"")
+    _manifest(site, [{"file": p.relative_to(site).as_posix(), "ward": f"W{k}"}
+                     for k, p in enumerate(sorted(site.glob("*/*.png")))])
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a film was read before --by was refused")
+
+    monkeypatch.setattr(train.data, "scan", no_reading)
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "ward", "--out",
+                                          str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 2 and f"--by ward: {n} different values in MANIFEST.csv" in r.output, r.output
+
+
 def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(tmp_path):
     import numpy as np
 
@@ -182,3 +224,27 @@ def test_a_group_of_one_class_shows_its_sensitivity_and_is_held_against_that_cla
     worse[8:40] = [0.1, 0.9]
     overall = summarize(y, worse, classes, n_boot=100)
     assert below_overall(per_source(y, worse, classes, sites, n_boot=100), overall) == ["A"]
+
+
+def test_the_per_source_table_marks_sources_below_and_too_small_as_by_groups_are():
+    """A model that learnt the hospital shows it in the per-source table: the source is marked, and
+    named to the caller (per_source's below_overall, as report.json's per_source gives it)."""
+    from convert.subgroups import per_source, per_source_section
+    from convert.summary import summarize
+
+    classes = ["COVID", "Normal"]
+    y, probs, sites = _two_sites(classes)
+    probs[8:40] = [0.1, 0.9]  # site A: 8 of 40 COVID films found
+    y, probs, sites = np.r_[y, 0, 1], np.r_[probs, [[0.9, 0.1], [0.1, 0.9]]], sites + ["C", "C"]  # C: 2 films
+    by = per_source(y, probs, classes, sites, n_boot=100)
+    assert [s for s, v in by.items() if v["below_overall"]] == ["A"] == below_overall(by)
+    assert below_overall(by) == below_overall(by, summarize(y, probs, classes, n_boot=100))  # is_below, reused
+    section = per_source_section(by, classes)
+    section = section[:next(k for k, ln in enumerate(section) if ln.startswith("Answers"))]  # the figures' table
+    rows = {ln.split("|")[1].strip(): ln for ln in section if ln.startswith("| ")}
+    assert rows["source"].rstrip().endswith("| note |")
+    assert rows["A"].endswith("| **below** |") and rows["B"].endswith("|  |") and rows["C"].endswith("| too few films |")
+    many = per_source(np.tile(y[:120], 12), np.tile(probs[:120], (12, 1)), classes,
+                      [f"S{k}" for k in range(12) for _ in range(120)], n_boot=100)
+    assert "With 12 groups of 20 films or more, about 0.3 would be marked **below** by chance alone" in "\n".join(
+        per_source_section(many, classes))
