@@ -53,7 +53,8 @@ def compare(
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
     from convert.report_text import align_tables
-    from convert.seen import carried, copies_within, leave_out_seen, model_names, split_beside
+    from convert.code_distance import copies_within
+    from convert.seen import carried, leave_out_seen, model_names, split_beside
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from edge.atomic import staged_folder, write_json, write_text
     from edge.decision import labels_for

@@ -162,7 +162,7 @@ def evaluate(
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
-        from convert.seen import copies_within
+        from convert.code_distance import copies_within
         from convert.set_notes import conflict_warning, copies_warning, split_copies
 
         twins, conflicts = split_copies(copies_within(res.items, progress=not quiet), [i.path for i in res.items],

@@ -11,7 +11,8 @@ import numpy as np
 from typer.testing import CliRunner
 
 from convert.evaluate_cli import evaluate_app
-from convert.seen import nearest_bits, seen_parts
+from convert.code_distance import nearest_bits
+from convert.seen import seen_parts
 from train.data import Item, Split
 
 
@@ -48,7 +49,7 @@ def test_the_same_bytes_win_over_a_copy_and_training_over_validation(tmp_path):
 
 
 def test_copies_within_a_set_are_grouped():
-    from convert.seen import copies_within
+    from convert.code_distance import copies_within
 
     items = [Item("a", "A", _sha("a"), near=_code(1)),
              Item("b", "A", _sha("b"), near=_code(2)),
@@ -98,23 +99,23 @@ def _reference_copies(items: list[Item]) -> list[list[int]]:
 def test_copies_within_matches_every_pair_in_small_blocks(monkeypatch):
     """Block by block over the films after each block only, on 64-bit words (np.bitwise_count, or
     the numpy 1.x fallback): the same groups as comparing every pair bit by bit."""
-    from convert import seen
+    from convert import code_distance
 
     items, codes = _planted_set()
     want = _reference_copies(items)
     assert len(want) > 50 and any(len(g) > 2 for g in want)
-    monkeypatch.setattr(seen, "CHUNK_BYTES", seen._PAIR_BYTES * len(items) * 7)  # 7 rows a block, then more
+    monkeypatch.setattr(code_distance, "CHUNK_BYTES", code_distance._PAIR_BYTES * len(items) * 7)  # 7 rows a block, then more
     paths = [True, False] if hasattr(np, "bitwise_count") else [False]
     for fast in paths:
-        monkeypatch.setattr(seen, "_BITWISE_COUNT", fast)
-        assert sorted(seen.copies_within(items)) == want
-        assert seen.copies_within(items[:1]) == [] and seen.copies_within([]) == []
+        monkeypatch.setattr(code_distance, "_BITWISE_COUNT", fast)
+        assert sorted(code_distance.copies_within(items)) == want
+        assert code_distance.copies_within(items[:1]) == [] and code_distance.copies_within([]) == []
         want_bits = [min(int((np.unpackbits(a) != np.unpackbits(b)).sum()) for b in codes[100:]) for a in codes[:100]]
         assert nearest_bits(codes[:100], codes[100:]).tolist() == want_bits
 
 
 def test_popcount_fallback_counts_the_bits_of_each_word():
-    from convert.seen import _popcount_swar
+    from convert.code_distance import _popcount_swar
 
     rng = np.random.default_rng(3)
     words = np.concatenate([np.array([0, 1, 2 ** 63, 2 ** 64 - 1, 0x5555555555555555], np.uint64),
@@ -126,15 +127,15 @@ def test_popcount_fallback_counts_the_bits_of_each_word():
 
 
 def test_copies_within_shows_progress_in_a_log(monkeypatch, capsys):
-    from convert import seen
+    from convert import code_distance
     from train import progress
 
     items, _ = _planted_set(300)
-    monkeypatch.setattr(seen, "CHUNK_BYTES", seen._PAIR_BYTES * len(items) * 10)
+    monkeypatch.setattr(code_distance, "CHUNK_BYTES", code_distance._PAIR_BYTES * len(items) * 10)
     monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
-    seen.copies_within(items)  # callers that do not ask: no lines
+    code_distance.copies_within(items)  # callers that do not ask: no lines
     assert capsys.readouterr().err == ""
-    seen.copies_within(items, progress=True)
+    code_distance.copies_within(items, progress=True)
     lines = capsys.readouterr().err.splitlines()
     assert lines and all("copies within the set: " in line for line in lines)
     assert lines[-1].endswith(f"{sum(1 for i in items if i.near)} of {sum(1 for i in items if i.near)}")
@@ -196,7 +197,7 @@ def test_fingerprints_are_the_training_and_validation_films_prefixes_and_copy_co
 
     from PIL import Image
 
-    from convert.seen import PREFIX, carried, nearest_bits
+    from convert.seen import PREFIX, carried
     from edge import metadata as md
     from train.hygiene import COPY_CODE_BITS, copy_code
 
