@@ -263,27 +263,18 @@ def main(
 
         emit(missing)
         if watch:
-            from edge.watch import Watcher, sigterm_as_interrupt, watch as arrivals
-
             from edge.answered import already_answered
+            from edge.watch import Watcher, sigterm_as_interrupt, watch as arrivals
 
             watcher = Watcher(folders, recursive, skip=None if answered is None else
                               lambda path, mtime_ns: already_answered(answered, path, mtime_ns))
-
-            def noting_failures(results: Iterable[Result]) -> Iterable[Result]:
-                """Tell the watcher which films failed: one read half-written (a copy that paused) or
-                unreadable is looked at on every poll and answered again once it changes."""
-                for r in results:
-                    if r.error is not None:
-                        watcher.failed(r.file)
-                    yield r
 
             print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
                   "Ctrl-C stops", file=sys.stderr)
             with sigterm_as_interrupt():
                 try:
                     for arrived in arrivals(watcher, interval):
-                        emit(noting_failures(classify_files(m, arrived, keep_inputs=explain is not None)))
+                        emit(watcher.noting_failures(classify_files(m, arrived, keep_inputs=explain is not None)))
                 except KeyboardInterrupt:
                     pass
         else:

@@ -43,7 +43,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name
 
@@ -90,6 +90,13 @@ class Watcher:
         or been unreadable, so it is looked at on every poll and handed out again once it changes."""
         if path in self.done:
             self.failures[path] = self.done[path]
+
+    def noting_failures(self, results: Iterable) -> Iterator:
+        """The results (edge.batch.Result) as they are, telling :meth:`failed` which films failed."""
+        for r in results:
+            if r.error is not None:
+                self.failed(r.file)
+            yield r
 
     def _scan(self, now_ns: int) -> tuple[dict[str, Listing], set[str], bool]:
         """The listing of every folder under the watched ones, which of them were read again, and
