@@ -203,15 +203,27 @@ def test_the_watch_loop_tells_the_watcher_which_films_failed(model_dir, tmp_path
     assert list(watchers[0].failures) == [str(tmp_path / "broken.png")]
 
 
+_unread: dict[int, bytes] = {}  # bytes read past the last whole line, per descriptor
+
+
 def _lines(stream, n: int, timeout: float = 60) -> list[str]:
-    out, deadline = [], time.monotonic() + timeout
-    while len(out) < n and time.monotonic() < deadline:
-        ready, _, _ = select.select([stream], [], [], 0.2)
-        if ready:
-            line = stream.readline()
-            if not line:
+    """Up to n lines within the timeout, read from the descriptor itself: a readline on the text
+    stream took two lines into its buffer when they came together, and select, which sees only
+    the descriptor, then never said the second one was there (a CI failure under load)."""
+    fd, out, deadline = stream.fileno(), [], time.monotonic() + timeout
+    buf = _unread.pop(fd, b"")
+    while True:
+        while b"\n" in buf and len(out) < n:
+            line, buf = buf.split(b"\n", 1)
+            out.append(line.decode() + "\n")
+        if len(out) >= n or time.monotonic() >= deadline:
+            break
+        if select.select([fd], [], [], 0.2)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
                 break
-            out.append(line)
+            buf += chunk
+    _unread[fd] = buf
     return out
 
 
