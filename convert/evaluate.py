@@ -40,13 +40,14 @@ def invoke_latency_ms(path: Path, sample: np.ndarray, threads: int, warmup: int 
 SCORE_CHUNK = 512  # films scored between two progress updates (a multiple of Keras's batch of 64)
 
 
-def scored(predict, x: np.ndarray, check=None, progress: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+def scored(predict, x: np.ndarray, check=None, progress: bool = True,
+           desc: str = "scoring") -> tuple[np.ndarray, np.ndarray | None]:
     """(probabilities, the input check's flags or None) over a set, a chunk at a time: a log gets
     a progress line on a long set (33 s for the tutorial's model on 20,000 films), and the input
     check never holds more than a chunk's thumbnails work. The answers are those of one call."""
     from train.progress import progress_bar
 
-    bar = progress_bar(len(x), "scoring", progress)
+    bar = progress_bar(len(x), desc, progress)
     probs, flags = [], []
     for i in range(0, len(x), SCORE_CHUNK):
         chunk = x[i:i + SCORE_CHUNK]

@@ -45,12 +45,33 @@ def summary_table(report: dict) -> list[str]:
     return lines
 
 
+FLIPS_SHOWN = 50
+
+
+def _label(p: dict) -> str:
+    return max(p, key=p.get)  # ties to the first class listed, as argmax does
+
+
+def flip_what(flip: dict) -> str:
+    """'now wrong', 'now right' or 'still wrong' (another wrong class), with ', a tie' where the
+    quantized file's top two classes are equal and the class listed first took the film."""
+    before, after = _label(flip["reference"]) == flip["true"], _label(flip["quantized"]) == flip["true"]
+    what = "now wrong" if before else "now right" if after else "still wrong"
+    top = sorted(flip["quantized"].values(), reverse=True)
+    return what + (", a tie" if len(top) > 1 and top[0] == top[1] else "")
+
+
+def flip_order(flip: dict) -> int:
+    """Films the quantized file made wrong first, then those it made right, then the rest."""
+    return ("now wrong", "now right", "still wrong").index(flip_what(flip).split(",")[0])
+
+
 def flip_line(flip: dict, name: str) -> str:
     """One film whose class flipped, with both models' probabilities as 'COVID 0.054, Normal 0.946'."""
     def probs(p: dict) -> str:
         return ", ".join(f"{c} {v:.3f}" for c, v in p.items())
 
-    return (f"- `{flip['file']}` (true {flip['true']}): keras {probs(flip['reference'])} → "
+    return (f"- `{flip['file']}` (true {flip['true']}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
             f"{name} {probs(flip['quantized'])}")
 
 
@@ -206,9 +227,11 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         if name != "keras":
             if not m["gate"]["passed"]:
                 md += [f"**Gate FAILED:** {'; '.join(m['gate']['reasons'])}", ""]
-            flipped = m["agreement"]["flipped"]
+            flipped = sorted(m["agreement"]["flipped"], key=flip_order)  # films made wrong first
             md += [f"Class flips against Keras: {len(flipped)}" + (":" if flipped else "."), ""]
-            md += [flip_line(f, name) for f in flipped[:50]]
+            md += [flip_line(f, name) for f in flipped[:FLIPS_SHOWN]]
+            if len(flipped) > FLIPS_SHOWN:
+                md.append(f"- ... and {len(flipped) - FLIPS_SHOWN} more (report.json lists every flip)")
             if flipped:
                 md.append("")
     if "per_source" in report:

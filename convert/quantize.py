@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.evaluate import invoke_latency_ms, keras_probabilities, tflite_probabilities
+from convert.evaluate import invoke_latency_ms, keras_probabilities, scored, tflite_probabilities
 from convert.gate import compare, deltas, gate, resolution_note
 from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
@@ -138,7 +138,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             chosen = store_rule(path, point, val, classes) if point is not None else None
             for line in stored_rule_lines(path.name, chosen) if chosen else []:
                 log(line)
-            probs = tflite_probabilities(path, x_test)
+            probs = scored(EdgeModel(path).classify, x_test, progress=s.progress, desc=f"scoring {mode}")[0]
             probs_by_mode[mode] = probs
             summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
             meta = EdgeModel(path).meta
@@ -191,7 +191,11 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         if s.explain and shown:
             from convert.occlusion import explain_mistakes
 
-            mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain))
+            from edge.decision import labels_for
+
+            # the answers the device gives: under a stored rule, not the most probable class's
+            mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain,
+                                                labels_for(probs_by_mode[shown], device.decision)))
         from convert.quant_report import write_quantization_report
 
         write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)
@@ -216,12 +220,14 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool) ->
 def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None) -> None:
     """Store each file's own test figures in it (convert.card), and its size as it now is."""
     from convert.card import stamp_card, validation_card
+    from convert.seen import room_note
 
     for mode in modes:
         path = run_dir / f"model_{mode}.tflite"
         stamp_card(path, validation_card(report, mode, data_name, audit))
         report["models"][mode]["size_bytes"] = path.stat().st_size
-        log(f"wrote {path.name}: {path.stat().st_size:,} bytes")
+        log(f"wrote {path.name}: {path.stat().st_size:,} bytes{room_note(path)}")
+
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

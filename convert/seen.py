@@ -19,6 +19,7 @@ checked against the split.json of its run folder.
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 from pathlib import Path
 
@@ -95,6 +96,22 @@ def carried(model: Path) -> Known | None:
         out[part] = ({data[k:k + PREFIX] for k in range(0, len(data), PREFIX)},
                      np.frombuffer(near[:len(near) // CODE * CODE], np.uint8).reshape(-1, CODE))
     return out
+
+
+def room_note(model: Path) -> str:
+    """' (313,495 of them: fingerprints of the 10,200 training and validation films, ...)' where the
+    fingerprints take room in a model file (most of it, for a large training split); '' otherwise."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(model) as z:
+            infos = [i for i in z.infolist() if i.filename.startswith("seen/")]
+            films = sum(json.loads(z.read(md.META_NAME)).get("seen", {}).get(p, 0) for p in SEEN_PARTS)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return ""
+    room = sum(i.compress_size + 30 + len(i.filename) for i in infos)  # + each entry's local header
+    return (f" ({room:,} of them: fingerprints of the {films:,} training and validation films, for the seen-film "
+            "check; --no-fingerprints leaves them out)") if infos else ""
 
 
 def split_beside(model: Path) -> Path | None:

@@ -94,7 +94,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          + ". Expect lower figures at a new site.")
         seen = meta.get("seen")
         lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
-                     + (f" leaves out the {seen['train'] + seen['val']} films it was trained or validated on: this "
+                     + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "
                         "file carries their fingerprints)." if seen else ")."))
     d = meta.get("decision")
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable of the other classes"

@@ -17,8 +17,24 @@ from tests.conftest import unpadded
 def test_a_flip_reads_as_class_and_probability():
     flip = {"file": "COVID/a.png", "true": "COVID", "reference": {"COVID": 0.5441, "Normal": 0.4559},
             "quantized": {"COVID": 0.4912, "Normal": 0.5088}}
-    assert flip_line(flip, "int8") == ("- `COVID/a.png` (true COVID): keras COVID 0.544, Normal 0.456 → "
+    assert flip_line(flip, "int8") == ("- `COVID/a.png` (true COVID; now wrong): keras COVID 0.544, Normal 0.456 → "
                                        "int8 COVID 0.491, Normal 0.509")
+
+
+def test_flips_say_what_they_did_made_wrong_first_and_how_many_are_not_shown():
+    from convert.quant_report import FLIPS_SHOWN, flip_order, flip_what
+
+    def flip(true, ref, quant):
+        return {"file": f"{true}/x.png", "true": true, "reference": dict(zip("ABC", ref)), "quantized": dict(zip("ABC", quant))}
+
+    right = flip("B", (0.2, 0.5, 0.3), (0.2, 0.3, 0.5))  # B -> C: made wrong
+    fixed = flip("C", (0.2, 0.5, 0.3), (0.2, 0.3, 0.5))  # B -> C: made right
+    tie = flip("A", (0.2, 0.5, 0.3), (0.4, 0.2, 0.4))    # B -> A by the tie's first class: made right, by a tie
+    other = flip("A", (0.2, 0.5, 0.3), (0.2, 0.3, 0.5))  # B -> C, both wrong
+    assert [flip_what(f) for f in (right, fixed, tie, other)] == ["now wrong", "now right", "now right, a tie",
+                                                                  "still wrong"]
+    assert sorted([other, fixed, right], key=flip_order) == [right, fixed, other]
+    assert FLIPS_SHOWN == 50
 
 
 def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
@@ -27,8 +43,8 @@ def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
     report = json.loads((run / "report.json").read_text())
     classes = report["classes"]
     report["models"]["int8"]["agreement"]["flipped"] = [
-        {"file": "COVID/a.png", "true": "COVID", "reference": {c: 0.5 for c in classes},
-         "quantized": {c: round(1 / len(classes), 4) for c in classes}}]
+        {"file": f"COVID/{name}.png", "true": "COVID", "reference": {c: 0.5 for c in classes},
+         "quantized": {c: round(1 / len(classes), 4) for c in classes}} for name in ["a", *map(str, range(52))]]
     y = np.zeros(20, int)  # a held-out hospital that sent COVID films only, 15 of them found
     probs = np.eye(len(classes))[np.r_[np.zeros(15, int), np.ones(5, int)]] * 0.8 + 0.2 / len(classes)
     report["external"] = {"source": "hannover", "n": 20, **{m: summarize(y, probs, classes, n_boot=100)
@@ -41,6 +57,7 @@ def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
     assert "keras COVID 0.500, Normal 0.500 → int8 COVID 0.500, Normal 0.500" in md and "{'" not in md
     assert "| int8 | COVID sensitivity 75.0 (" in md  # labelled: not a balanced accuracy
     assert "averaged over 15 equal-width bins of that probability" in md
+    assert "- ... and 3 more (report.json lists every flip)" in md  # 53 flips, 50 shown
     assert json.loads((run / "report.json").read_text())["external"]["int8"]["classes_present"] == ["COVID"]
 
 

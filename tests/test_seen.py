@@ -358,3 +358,19 @@ def test_cxr_evaluate_names_a_film_filed_under_two_classes_a_label_conflict(tiny
         sorted([(Path(first["path"]).name, first["label"]), ("the-same-film.png", other)])]
     assert "**Label conflict:** 2 films are one picture filed under different classes" in \
         (tmp_path / "r" / "report.md").read_text()
+
+
+def test_the_room_fingerprints_take_in_a_file_is_said(tiny_run, tmp_path):
+    """They were 69% of a 4-class int8 file trained on 10,200 films, and no line said so."""
+    from convert.seen import room_note
+    from edge.metadata import attach, split
+
+    model = tiny_run / "model_int8.tflite"
+    meta = split(model.read_bytes())[1]
+    films = meta["seen"]["train"] + meta["seen"]["val"]
+    note = room_note(model)
+    room = int(note.split(" of them")[0].strip(" (").replace(",", ""))
+    assert f"fingerprints of the {films:,} training and validation films" in note and 0 < room < model.stat().st_size
+    bare = tmp_path / "bare.tflite"
+    bare.write_bytes(attach(split(model.read_bytes())[0], {k: v for k, v in meta.items() if k != "seen"}))
+    assert room_note(bare) == "" and room_note(tmp_path / "missing.tflite") == ""
