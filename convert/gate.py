@@ -72,3 +72,25 @@ def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files
                 "reference": {c: round(float(p), 4) for c, p in zip(classes, reference_probs[i])},
                 "quantized": {c: round(float(p), 4) for c, p in zip(classes, probs[i])}} for i in ag["flipped"]]
     return to_jsonable({**{k: v for k, v in ag.items() if k != "flipped"}, "flipped": flipped})
+
+
+def no_signal_line(run: dict) -> str | None:
+    """What to say when cxr-train found the model's validation answers no better than the class
+    shares (run.json's information gain): a gate that passes then proves nothing worth having."""
+    from train.calibration import NO_SIGNAL
+
+    if run.get("validation", {}).get("information_gain", 1.0) >= NO_SIGNAL:
+        return None
+    return ("cxr-train found that this model's answers on the validation films tell no more than how common each "
+            "class is; a gate that passes says only that quantization kept a useless model as it was")
+
+
+def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
+    """What to say when the model gives every test film one class: its intervals come out zero-wide
+    (balanced accuracy '25.0 (25.0-25.0)'), which reads as certainty rather than uselessness."""
+    given = probs.argmax(1)
+    if len(given) < 2 or len(set(given.tolist())) > 1:
+        return None
+    return (f"the Keras model gives every one of the {len(given):,} test films the same class ({classes[int(given[0])]}): "
+            "its figures say nothing of telling the classes apart, and a gate that passes says only that "
+            "quantization kept it so")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, scored, tflite_probabilities
-from convert.gate import compare, deltas, gate, resolution_note
+from convert.gate import compare, deltas, gate, no_signal_line, one_class_line, resolution_note
 from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
@@ -28,7 +28,6 @@ from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder, write_bytes
 from edge.cliutil import folder_problem
-from train.calibration import NO_SIGNAL
 from train.data import Split, load_part
 
 
@@ -77,9 +76,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
         log(f"warning: {few}")
-    if run.get("validation", {}).get("information_gain", 1.0) < NO_SIGNAL:
-        log("warning: cxr-train found that this model's answers on the validation films tell no more than how common "
-            "each class is; a gate that passes says only that quantization kept a useless model as it was")
+    if (flat := no_signal_line(run)) is not None:
+        log(f"warning: {flat}")
     test_files = [i.path for i in split.parts["test"]]
 
     import keras
@@ -93,6 +91,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     ref_logits = logits_of(model, x_test)
     ref_probs = softmax(ref_logits, temperature)
     reference = summarize(y_test, ref_probs, classes, n_boot=s.n_boot)
+    if (one := one_class_line(ref_probs, classes)) is not None:
+        log(f"warning: {one}")
     calibration = {"temperature": temperature, "fitted_on": "validation split",
                    "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
                    "test_ece_after": reference["ece"],

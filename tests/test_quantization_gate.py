@@ -105,3 +105,14 @@ def test_auto_prefers_int8_to_the_slightly_smaller_int8_full(tmp_path):
     picked = choose_smallest(report({"int8-full", "fp32"}), list(sizes), tmp_path)
     assert picked["selected"] == "int8-full" and [r["mode"] for r in picked["rejected"]] == ["dynamic", "int8"]
     assert choose_smallest(report({"dynamic", "int8"}), list(sizes), tmp_path)["selected"] == "dynamic"  # smaller
+
+
+def test_a_model_that_gives_every_film_one_class_is_said_to():
+    """Its intervals come out zero-wide ('25.0 (25.0-25.0)'), which reads as certainty."""
+    from convert.gate import no_signal_line, one_class_line
+
+    flat = np.tile([0.1, 0.2, 0.6, 0.1], (30, 1))
+    assert "every one of the 30 test films the same class (C)" in one_class_line(flat, list("ABCD"))
+    assert one_class_line(np.eye(4)[[0, 1, 2, 3]], list("ABCD")) is None
+    assert "tell no more than how common" in no_signal_line({"validation": {"information_gain": 0.001}})
+    assert no_signal_line({"validation": {"information_gain": 0.5}}) is None and no_signal_line({}) is None
