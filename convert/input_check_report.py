@@ -42,6 +42,7 @@ def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, class
         if "per_source" in check:
             md += ["| source | flagged | n |", "|---|---:|---:|"]
             md += [f"| {s} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
-        md += ["Flagged files" + (f" (first {listed})" if atypical.sum() > listed else "") + ":", ""]
+        md += ["Flagged files" + (f" (the first {listed} of {int(atypical.sum())} by name; predictions.csv and "
+                                  "report.json mark every one)" if atypical.sum() > listed else "") + ":", ""]
         md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
     return md

@@ -41,3 +41,14 @@ def test_tables_are_padded_to_read_as_tables_in_plain_text():
                         "| Viral_Pneumonia |   7 |",
                         "| a \\| b          |  12 |"]
     assert len({len(line) for line in out[1:5]}) == 1
+
+
+def test_a_long_list_of_flagged_films_says_how_many_it_leaves_out():
+    import numpy as np
+
+    from convert.input_check_report import input_check_section
+
+    flags = np.array([True] * 25 + [False] * 5)
+    md = input_check_section({}, flags, np.zeros(30, int), ["COVID", "Normal"], [f"f{i:02d}.png" for i in range(30)])
+    assert "Flagged files (the first 20 of 25 by name; predictions.csv and report.json mark every one):" in md
+    assert sum(line.startswith("- `f") for line in md) == 20
