@@ -222,11 +222,11 @@ def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, a
     from convert.card import stamp_card, validation_card
     from convert.seen import room_note
 
-    for mode in modes:
+    for k, mode in enumerate(modes):
         path = run_dir / f"model_{mode}.tflite"
         stamp_card(path, validation_card(report, mode, data_name, audit))
         report["models"][mode]["size_bytes"] = path.stat().st_size
-        log(f"wrote {path.name}: {path.stat().st_size:,} bytes{room_note(path)}")
+        log(f"wrote {path.name}: {path.stat().st_size:,} bytes{room_note(path) if k == 0 else ''}")  # said once
 
 
 
