@@ -93,7 +93,7 @@ def main(
              "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border)."),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
-                               "finished (the same size and time on two polls in a row: a copy that pauses for longer "
+                               "finished (the same size, time and inode on two polls in a row: a copy that pauses for longer "
                                "than about two intervals is read half-written and fails, and the film is answered again "
                                "once its copy has finished); the films already there come first, and a film rewritten or "
                                "replaced is classified again (one overwritten in place under its old name at the next "

@@ -218,3 +218,15 @@ def test_films_whose_dates_alone_changed_are_compared_by_their_bytes(tmp_path):
     assert films_changed(run, film_stamps(films, items)) == (0, 1)
     (films / "a.png").write_bytes(b"aaaaa")  # another size: counted by its date, not read
     assert films_changed(run, film_stamps(films, items), films, said.append) == (0, 1) and len(said) == 1
+
+
+def test_one_folder_spelled_two_ways_is_the_same_setting(tmp_path, monkeypatch):
+    """`--data data/` (tab completion) after `--data data` replaced a finished teacher."""
+    from train.resume import _comparable
+
+    monkeypatch.chdir(tmp_path)
+    one = {"data": "films", "add_data": ["site/"], "teacher": None, "out": "run"}
+    two = {"data": str(tmp_path / "films") + "/", "add_data": [str(tmp_path / "site")], "teacher": None, "out": "run/"}
+    assert _comparable(one) == _comparable(two)
+    assert _comparable({**one, "data": "other"}) != _comparable(one)
+    assert _comparable({**one, "data": "synthetic"})["data"] == "synthetic"

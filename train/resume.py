@@ -27,11 +27,19 @@ def settings_dict(s: Any) -> dict:
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(s).items()}
 
 
+def _path(v: Any) -> Any:
+    """A folder as one spelling: 'data', 'data/' and '/home/me/data' are one folder (a trailing slash
+    from tab completion once threw away a finished teacher)."""
+    return os.path.normpath(os.path.abspath(v)) if isinstance(v, str) and v and v != "synthetic" else v
+
+
 def _comparable(settings: dict) -> dict:
     done = dict(settings)
+    for key in ("data", "teacher", "out"):
+        done[key] = _path(done.get(key))
+    done["add_data"] = [_path(v) for v in done.get("add_data") or []]
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
-    done.setdefault("add_data", [])  # nor, before 0.11, added folders
     return {**done, "progress": None}  # progress bars change nothing in the weights
 
 
