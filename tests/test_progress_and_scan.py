@@ -186,3 +186,14 @@ def test_taking_every_film_of_a_scan_copies_nothing():
              [], [{}, {}, {}])
     assert s.take(np.ones(3, bool)) is s
     assert s.take(np.array([True, False, True])).x.shape[0] == 2
+
+
+def test_taking_some_films_of_a_scan_keeps_their_inputs_in_order():
+    x = np.arange(3000 * 2, dtype=np.uint8).reshape(3000, 2, 1, 1) % 251
+    keep = np.random.default_rng(4).random(3000) < 0.7  # more than one block of 1,024 moved
+    want = x[keep].copy()
+    s = Scan([str(i) for i in range(3000)], x.copy(), np.arange(3000, dtype=np.uint64), np.zeros((3000, 2), np.float32),
+             [], [{}] * 3000)
+    taken = s.take(keep)
+    assert np.array_equal(taken.x, want) and taken.items == [str(i) for i in np.flatnonzero(keep)]
+    assert np.array_equal(taken.dhash, np.flatnonzero(keep).astype(np.uint64))

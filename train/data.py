@@ -222,12 +222,16 @@ class Scan:
     traits: list[dict[str, str]]  # train.audit.file_traits plus the source, per usable file
 
     def take(self, keep: np.ndarray) -> "Scan":
-        """The scan of the files where ``keep`` is True (skipped files stay listed); itself, not a copy
-        of every input, when all are kept."""
+        """The scan of the files where ``keep`` is True (skipped files stay listed). The inputs are
+        moved up in place, a block at a time, rather than copied (a second copy of 20,000 films'
+        inputs was 1 GB): this scan's own arrays are then spent, so use the one returned."""
         if np.all(keep):
             return self
         idx = np.flatnonzero(keep)
-        return Scan([self.items[i] for i in idx], self.x[idx], self.dhash[idx], self.thumbs[idx], self.skipped,
+        for start in range(0, len(idx), 1024):  # each row moves to a place at or before its own: safe in order
+            part = idx[start:start + 1024]
+            self.x[start:start + len(part)] = self.x[part]
+        return Scan([self.items[i] for i in idx], self.x[:len(idx)], self.dhash[idx], self.thumbs[idx], self.skipped,
                     [self.traits[i] for i in idx])
 
 
