@@ -204,7 +204,8 @@ def main() -> None:
 
     from convert.metrics import balanced_accuracy
     from edge.preprocess import PreprocessConfig
-    from train.data import Split, load_part
+    from train.cache import load_part
+    from train.data import Split
     from train.fit import class_weights
     from train.models import bn_momentum, compact_cnn
     from train.pipeline import make_dataset

@@ -107,7 +107,8 @@ def rows_for(teacher: Path, seeds: list[int], out: Path, extra: dict | None = No
     from convert.shifts import shifted_inputs
     from edge.preprocess import PreprocessConfig, load_grayscale
     from train.calibration import fit_temperature
-    from train.data import Split, load_part
+    from train.cache import load_part
+    from train.data import Split
     from train.fit import logits_of
 
     run = json.loads((teacher / "run.json").read_text())

@@ -34,7 +34,8 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
 
     load_tensorflow()
     from edge.preprocess import PreprocessConfig
-    from train.data import Split, load_part
+    from train.cache import load_part
+    from train.data import Split
     from train.fit import FitConfig, fit, logits_of
     from train.models import build
     from train.run import auto_epochs, default_patience

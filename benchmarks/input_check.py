@@ -96,7 +96,8 @@ def measure(run_dir: Path) -> list[tuple[int, str, int, float]]:
     from edge.preprocess import PreprocessConfig, load_grayscale, preprocess_gray
     from edge.typicality import fit_typicality
     from edge.atomic import read_json
-    from train.data import Split, load_part
+    from train.cache import load_part
+    from train.data import Split
 
     split = Split.load(run_dir / "split.json")
     config = PreprocessConfig.from_dict(read_json(run_dir / "run.json")["preprocess"])

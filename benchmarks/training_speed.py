@@ -40,7 +40,8 @@ def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
     import keras
 
     from edge.preprocess import PreprocessConfig
-    from train.data import Item, Split, load_part, scan
+    from train.cache import load_part
+    from train.data import Item, Split, scan
     from train.models import build
     from train.pipeline import make_dataset
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from edge import __version__
 from edge import metadata as md
@@ -88,3 +88,16 @@ def stamp_card(path: Path, card: dict) -> None:
     """Store ``card`` in the file's metadata, atomically; the weights stay byte-identical."""
     path = Path(path)
     write_bytes(path, md.rewrite(path.read_bytes(), lambda meta: {**meta, "validation": card}))
+
+
+def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None,
+                say: Callable[[str], None]) -> None:
+    """Store each mode's own test figures in its file, and its size as it now is; ``say`` names
+    each file written (and, once, the room its seen-film fingerprints take)."""
+    from convert.seen import room_note
+
+    for k, mode in enumerate(modes):
+        path = run_dir / f"model_{mode}.tflite"
+        stamp_card(path, validation_card(report, mode, data_name, audit))
+        report["models"][mode]["size_bytes"] = path.stat().st_size
+        say(f"wrote {path.name}: {path.stat().st_size:,} bytes{room_note(path) if k == 0 else ''}")

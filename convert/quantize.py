@@ -28,7 +28,8 @@ from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder, write_bytes
 from edge.cliutil import folder_problem
-from train.data import Split, load_part
+from train.cache import load_part
+from train.data import Split
 
 
 @dataclass
@@ -180,7 +181,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             if check is not None:
                 report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
         data_name = " + ".join(Path(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
-        stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"))
+        from convert.card import stamp_cards
+
+        stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), log)
         code = 0
         if s.auto:
             report["auto"] = choose_smallest(report, s.modes, out)
@@ -215,19 +218,6 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool) ->
         raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
                                 "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
     return have
-
-
-def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None) -> None:
-    """Store each file's own test figures in it (convert.card), and its size as it now is."""
-    from convert.card import stamp_card, validation_card
-    from convert.seen import room_note
-
-    for k, mode in enumerate(modes):
-        path = run_dir / f"model_{mode}.tflite"
-        stamp_card(path, validation_card(report, mode, data_name, audit))
-        report["models"][mode]["size_bytes"] = path.stat().st_size
-        log(f"wrote {path.name}: {path.stat().st_size:,} bytes{room_note(path) if k == 0 else ''}")  # said once
-
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:

@@ -90,7 +90,7 @@ def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run,
     """The walkthrough's case: on validation the most probable class already found more than the
     target, so the stored threshold lies above it. Here the validation split is made of films whose
     class the model gives most, all labelled so: COVID=0.5 must then call fewer of them."""
-    from train.data import cache_path
+    from train.cache import cache_path
 
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)

@@ -15,7 +15,8 @@ import pytest
 
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig, preprocess_file
-from train.data import Split, load_part
+from train.cache import load_part
+from train.data import Split
 
 EDGE = [sys.executable, "-m", "edge.cli"]
 

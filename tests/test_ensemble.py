@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from edge.model import EdgeModel
-from train.data import Split, load_part
+from train.cache import load_part
+from train.data import Split
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from train.data import Split, load_part
+from train.cache import load_part
+from train.data import Split
 
 
 def test_ridge_towards_recovers_a_linear_map_and_falls_back_to_the_prior():

@@ -18,7 +18,8 @@ import train.progress as progress
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray, read_image_file, trim_uniform_borders
 from tests.test_data import write_images
 from train.audit import file_traits
-from train.data import Item, Scan, cache_path, save_cache, scan
+from train.cache import cache_path, save_cache
+from train.data import Item, Scan, scan
 from train.hygiene import copy_code, fingerprint
 from train.progress import progress_bar
 

@@ -24,7 +24,8 @@ def broken_run(tmp_path_factory) -> Path:
     import keras
 
     from edge.preprocess import PreprocessConfig
-    from train.data import Split, load_part
+    from train.cache import load_part
+    from train.data import Split
     from train.fit import logits_of
     from train.run import TrainSettings, run_training
 

@@ -32,7 +32,7 @@ from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder
 from train.hygiene import THUMB, copy_code, fingerprint
 from train.manifest import ManifestError, read_manifest
 from train.progress import progress_bar
-from edge.atomic import atomic_path, write_json
+from edge.atomic import write_json
 
 SPLIT_NAMES = ("train", "val", "test")
 
@@ -270,38 +270,3 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             traits.append(res[4])
     bar.close()
     return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits)
-
-
-def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:
-    index = {c: k for k, c in enumerate(classes)}
-    return np.array([index[i.label] for i in items], dtype=np.int64)
-
-
-def cache_path(run_dir: Path, part: str) -> Path:
-    return Path(run_dir) / "cache" / f"{part}.npy"
-
-
-def save_cache(run_dir: Path, part: str, x: np.ndarray) -> None:
-    """Cache one part's model inputs (uint8) so later commands need not decode again."""
-    with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
-        np.save(f, x)  # straight to the file: no second copy of the part in memory
-
-
-def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
-              progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) of one part of the frozen split: from the cache, else decoded from the files."""
-    items = split.parts[part]
-    y = labels_of(items, split.classes)
-    cache = cache_path(run_dir, part)
-    if cache.is_file():
-        x = np.load(cache)
-        if x.shape == (len(items), config.size, config.size, config.channels):
-            return x, y
-    res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
-    if res.skipped:
-        raise DataError(f"{len(res.skipped)} file(s) of the {part} split can no longer be read, e.g. "
-                        f"{res.skipped[0]['path']}: {res.skipped[0]['error']}")
-    changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
-    if changed:
-        raise DataError(f"{len(changed)} file(s) of the {part} split changed since training, e.g. {changed[0]}")
-    return res.x, y

@@ -211,7 +211,7 @@ def few_films_notes(counts: dict[str, dict[str, int]]) -> list[str]:
 def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
     """The teacher run's frozen split and cached inputs: the student must never see the images
     the teacher was validated or tested on, so it takes the teacher's split as it is."""
-    from train.data import load_part
+    from train.cache import load_part
 
     tdir = Path(s.teacher)
     if not (tdir / "run.json").is_file() or not (tdir / "model.keras").is_file():

@@ -17,7 +17,8 @@ import numpy as np
 from edge import __version__
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, write_json
-from train.data import DataError, save_cache
+from train.cache import save_cache
+from train.data import DataError
 from train.prepare import find_films, log, prepare_data, teacher_data
 from train.resume import (clear_members, film_stamps, films_changed, fingerprint, load_member, other_settings,
                           save_member, settings_dict)

@@ -1,0 +1,48 @@
+"""A run's frozen split as model inputs: cached once as uint8 arrays beside split.json, so that
+cxr-convert, the student and the benchmarks never decode the films again, and decoded from the
+files (checked against the SHA-256 the split recorded) where the cache is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from edge.atomic import atomic_path
+from edge.preprocess import PreprocessConfig
+from train.data import DataError, Item, Split, scan
+
+
+def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:
+    index = {c: k for k, c in enumerate(classes)}
+    return np.array([index[i.label] for i in items], dtype=np.int64)
+
+
+def cache_path(run_dir: Path, part: str) -> Path:
+    return Path(run_dir) / "cache" / f"{part}.npy"
+
+
+def save_cache(run_dir: Path, part: str, x: np.ndarray) -> None:
+    """Cache one part's model inputs (uint8) so later commands need not decode again."""
+    with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
+        np.save(f, x)  # straight to the file: no second copy of the part in memory
+
+
+def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
+              progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of one part of the frozen split: from the cache, else decoded from the files."""
+    items = split.parts[part]
+    y = labels_of(items, split.classes)
+    cache = cache_path(run_dir, part)
+    if cache.is_file():
+        x = np.load(cache)
+        if x.shape == (len(items), config.size, config.size, config.channels):
+            return x, y
+    res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
+    if res.skipped:
+        raise DataError(f"{len(res.skipped)} file(s) of the {part} split can no longer be read, e.g. "
+                        f"{res.skipped[0]['path']}: {res.skipped[0]['error']}")
+    changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
+    if changed:
+        raise DataError(f"{len(changed)} file(s) of the {part} split changed since training, e.g. {changed[0]}")
+    return res.x, y
