@@ -102,17 +102,6 @@ def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str 
             "other classes" + (f"; chosen on {chosen_on}" if chosen_on else "") + " (--most-probable ignores it)")
 
 
-def seen_text(note: dict | None, unchecked: list[str] = ()) -> str:
-    """convert.seen.seen_line, said of two models, and of a model that could not be checked when the
-    other was (``unchecked``: "B (name)"): "none of these films" would otherwise vouch for both."""
-    line = (seen_line(note).replace("the model file carries no fingerprints of its training films and has no split.json "
-                                    "beside it", "neither model file carries fingerprints of its training films nor "
-                                    "has a split.json beside it")
-            .replace("the model", "either model").replace("flatter it", "flatter the model that saw them"))
-    return line + "".join(f" {who} could not be checked: its file carries no fingerprints of its training films and "
-                          "has no split.json beside it." for who in (unchecked if note is not None else ()))
-
-
 def film_notes(r: dict) -> list[str]:
     """What compare.md says about the films before any figure, as cxr-evaluate's report.md does
     (convert.set_notes): unreadable files, renamed class folders, films either model was trained
@@ -121,7 +110,7 @@ def film_notes(r: dict) -> list[str]:
     if renamed := renamed_line(r.get("class_folders") or {}):
         md += [renamed, ""]
     if "seen_in_training" in r:
-        md += [seen_text(r["seen_in_training"], r.get("not_checked_for_seen_films") or []), ""]
+        md += [seen_line(r["seen_in_training"], models=2), ""]
     return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [])
 
 

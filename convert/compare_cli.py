@@ -54,7 +54,7 @@ def compare(
     from convert.report import DISCLAIMER
     from convert.report_text import align_tables
     from convert.code_distance import copies_within
-    from convert.seen import carried, leave_out_seen, model_names, split_beside
+    from convert.seen import leave_out_seen, model_names
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from edge.atomic import staged_folder, write_json, write_text
     from edge.decision import labels_for
@@ -123,7 +123,8 @@ def compare(
         drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare",
                                          str(data_dir) if find_crops else None, not quiet)
         kept = [i for i, d in zip(res.items, drop) if not d]
-        twins, conflicts = split_copies(copies_within(kept), [i.path for i in kept], [i.label for i in kept])
+        twins, conflicts = split_copies(copies_within(kept, progress=not quiet), [i.path for i in kept],
+                                        [i.label for i in kept])
         if line := conflict_warning(conflicts):
             print(f"cxr-compare: warning: label conflict: {line}", file=sys.stderr)
         if line := copies_warning(twins):
@@ -137,20 +138,18 @@ def compare(
 
             groups = group_values(data_dir, files, columns, "cxr-compare")
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
-        unchecked = [f"{who} ({name})" for who, name, m in zip("AB", names, (model_a, model_b))
-                     if carried(m) is None and split_beside(m) is None]
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
-                 seen_in_training=seen_note, not_checked_for_seen_films=unchecked if seen_note else [],
+                 seen_in_training=seen_note,
                  copies_within_set=twins, label_conflicts=conflicts,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
         if columns:
             r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot) for c, v in groups.items()}
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
-        for c, groups in r.get("by", {}).items():
-            md += cmp.group_markdown(c, groups)
+        for c, by_value in r.get("by", {}).items():
+            md += cmp.group_markdown(c, by_value)
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", r)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))

@@ -213,10 +213,11 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
     when no model could be checked). ``crops_in``: also search for cropped copies (seen_parts)."""
     parts: list[tuple[str, str] | None] = [None] * len(items)
-    sources = []
+    sources, unchecked = [], []
     for model, name in zip(models, model_names(models)):
         used, source = seen_parts(model, items, crops_in, progress, name)
         if source is None:
+            unchecked.append(name)
             continue
         sources.append(source)
         parts = [a or b for a, b in zip(parts, used)]  # a film both runs used counts once
@@ -224,7 +225,8 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
         return np.zeros(len(items), bool), None
     seen = np.array([p is not None for p in parts], bool)
     whose = "the model" if len(models) == 1 else "either model"
-    note = {"split": ", ".join(dict.fromkeys(sources)), "films": int(seen.sum()),
+    note = {"split": ", ".join(dict.fromkeys(sources)), "films": int(seen.sum()), "models": len(models),
+            "unchecked": unchecked,
             **{p: sum(1 for q in parts if q and q[0] == p) for p in SEEN_PARTS},
             "copies": sum(1 for q in parts if q and q[1] == "copy"), "left_out": bool(seen.any() and not keep_seen),
             "seen_films": [{"file": i.path, "part": q[0], "found_as": _FOUND_AS[q[1]]} for i, q in zip(items, parts) if q]}
@@ -251,17 +253,24 @@ def _how(note: dict) -> str:
     return ", " + " and ".join(kinds).replace(" as ", " of them as ", 1) if kinds else ""
 
 
-def seen_line(note: dict | None) -> str:
-    """Whether the scored films include any the model was trained or validated on (convert.seen)."""
+def seen_line(note: dict | None, models: int = 1) -> str:
+    """Whether the scored films include any the model (of ``models``: either model) was trained or
+    validated on (convert.seen), and which model could not be checked when another was."""
+    two = (note or {}).get("models", models) > 1
+    who = "either model" if two else "the model"
     if note is None:
-        return ("Whether the model saw any of these films in training could not be checked (the model file carries "
-                "no fingerprints of its training films and has no split.json beside it).")
+        return (f"Whether {who} saw any of these films in training could not be checked (" +
+                ("neither model file carries fingerprints of its training films nor has a split.json beside it)."
+                 if two else "the model file carries no fingerprints of its training films and has no split.json "
+                 "beside it)."))
+    unchecked = "".join(f" {name} could not be checked: its file carries no fingerprints of its training films and has "
+                        "no split.json beside it." for name in note.get("unchecked", []))
     n = note["films"]
     if not n:
-        return f"None of these films is in the model's training or validation split ({note['split']})."
+        return f"None of these films is in {who}'s training or validation split ({note['split']}).{unchecked}"
     copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if note.get("copies") or note.get("cropped") else "")
     if note.get("left_out"):
-        return (f"{n} films that the model was trained ({note['train']}) or validated ({note['val']}) on were left out"
-                f"{copies}; the figures are on the rest.")
-    return (f"**{n} of the films scored are ones the model was trained ({note['train']}) or validated ({note['val']}) "
-            f"on{copies} (--keep-seen): these figures flatter it.**")
+        return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
+                f"{copies}; the figures are on the rest.{unchecked}")
+    return (f"**{n} of the films scored are ones {who} was trained ({note['train']}) or validated ({note['val']}) "
+            f"on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}.**{unchecked}")

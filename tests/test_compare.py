@@ -247,7 +247,7 @@ def test_compare_md_says_what_report_md_says_of_the_films(tiny_run, tmp_path, mo
     assert "**1 file could not be read and is not scored** (report.json lists it): `Normal/broken.png`." in md
     assert f"{r['seen_in_training']['films']} films that either model was trained" in md and "were left out" in md
     assert "**Label conflict:**" in md and "**Copies:** 2 films are copies of one another" in md
-    assert r["not_checked_for_seen_films"] == []
+    assert r["seen_in_training"]["unchecked"] == []
 
     import convert.compare
 
@@ -261,18 +261,20 @@ def test_compare_md_says_what_report_md_says_of_the_films(tiny_run, tmp_path, mo
 
 
 def test_the_seen_note_speaks_of_two_models():
-    from convert.compare import seen_text
+    from convert.seen import seen_line
 
     note = {"split": "a.tflite (fingerprints inside the file)", "films": 5, "train": 4, "val": 1, "copies": 0,
-            "left_out": False}
-    line = seen_text(note, ["B (b.tflite)"])
+            "left_out": False, "models": 2, "unchecked": ["b.tflite"]}
+    line = seen_line(note)
     assert line.startswith("**5 of the films scored are ones either model was trained (4) or validated (1) on")
     assert "these figures flatter the model that saw them.**" in line
-    assert line.endswith(" B (b.tflite) could not be checked: its file carries no fingerprints of its training films "
+    assert line.endswith(" b.tflite could not be checked: its file carries no fingerprints of its training films "
                          "and has no split.json beside it.")
-    assert seen_text(None, ["A (a)", "B (b)"]) == (
+    assert seen_line(None, models=2) == (
         "Whether either model saw any of these films in training could not be checked (neither model file carries "
         "fingerprints of its training films nor has a split.json beside it).")
+    one = seen_line({**note, "models": 1, "unchecked": []})
+    assert "ones the model was trained" in one and "flatter it.**" in one
 
 
 def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
