@@ -139,10 +139,11 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             chosen = store_rule(path, point, val, classes) if point is not None else None
             for line in stored_rule_lines(path.name, chosen) if chosen else []:
                 log(line)
-            probs = scored(EdgeModel(path).classify, x_test, progress=s.progress, desc=f"scoring {mode}")[0]
+            edge_model = EdgeModel(path)  # loaded once: scored, and its metadata read
+            probs = scored(edge_model.classify, x_test, progress=s.progress, desc=f"scoring {mode}")[0]
             probs_by_mode[mode] = probs
             summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
-            meta = EdgeModel(path).meta
+            meta = edge_model.meta
             entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
                      "tflite_bytes": meta.get("tflite_bytes"), "head_refit": meta.get("head_refit"),
                      "delta": deltas(reference, summary),
