@@ -205,16 +205,17 @@ def evaluate(
             bar.close()
         rob = None
         if shifts:
-            from convert.shifts import robustness
+            from convert.shifts import robustness, shift_workers
             from edge.preprocess import load_grayscale
             from train.progress import progress_bar
 
             if not quiet:
                 print("cxr-evaluate: --shifts reads and scores every film again under 14 shifts: on full-size films "
-                      "(about 0.3 s a 2500x2000 film here) it takes longer than everything else", file=sys.stderr)
+                      f"(about 0.3 s of one core a 2500x2000 film; {shift_workers()} at work here) it takes longer than "
+                      "everything else", file=sys.stderr)
             bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
-            rob = robustness(predict, (load_grayscale(Path(data_dir) / i.path) for i in res.items),
-                             PreprocessConfig.from_dict(info["preprocess"]), y, len(labels), done=bar.update, rule=rule)
+            rob = robustness(predict, [Path(data_dir) / i.path for i in res.items], PreprocessConfig.from_dict(
+                info["preprocess"]), y, len(labels), done=bar.update, rule=rule, load=load_grayscale)
             bar.close()
         site = None
         if point is not None:

@@ -6,7 +6,9 @@ robustness score measures the whole device path: preprocessing and model togethe
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import itertools
+import os
+from typing import Any, Callable, Iterable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -131,9 +133,16 @@ def moved_into(before: np.ndarray, after: np.ndarray, n_classes: int) -> list[in
     return np.bincount(after[changed], minlength=n_classes).tolist()
 
 
-def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.ndarray], config, y: np.ndarray,
+def shift_workers() -> int:
+    """Threads for robustness: the shifts are PIL filters and numpy array arithmetic, which run
+    outside Python's lock, so each core takes a film (a full-size film costs about 0.3 s)."""
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def robustness(predict: Callable[[np.ndarray], np.ndarray], films: Iterable[Any], config, y: np.ndarray,
                n_classes: int, chunk: int = 64, done: Callable[[], None] | None = None,
-               rule: tuple[int, float] | None = None) -> dict[str, dict]:
+               rule: tuple[int, float] | None = None, load: Callable[[Any], np.ndarray] | None = None,
+               workers: int | None = None) -> dict[str, dict]:
     """A model under every shift of the same labelled images: balanced accuracy, its drop from
     the unshifted images (points), each class's sensitivity (a shift rarely hurts every class alike:
     local contrast costs the 4-class models mostly their viral pneumonias, which balanced accuracy
@@ -141,31 +150,42 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], grays: Iterable[np.n
     probabilities with and without it (0: unmoved; 1: certain of another class; answers can move a
     long way without crossing the decision threshold, which balanced accuracy would not see), and
     how many labels changed into each class (``moved_into``; ``label_counts``: how many images got
-    each class; ``probability_change``: the mean change of each class's probability). ``grays``
-    are loaded lazily and ``chunk`` at a time, so a large set of large films fits in memory;
+    each class; ``probability_change``: the mean change of each class's probability).
+
+    ``films`` are grayscale images, or anything ``load`` turns into one (a path with
+    edge.preprocess.load_grayscale): read, shifted and preprocessed by ``workers`` threads
+    (shift_workers()) in order, ``chunk`` at a time, so a large set of large films fits in memory;
     ``done`` is called once per image. ``rule`` (class index, threshold; edge.decision) labels the
     films as a device under that rule would, else the most probable class."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from convert.metrics import balanced_accuracy, sensitivities
     from edge.decision import labels_for
     from edge.preprocess import preprocess_gray
 
     shifts = {"none": lambda g: g, **SHIFTS}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in shifts}
-    batch: list[np.ndarray] = []
 
-    def flush() -> None:
-        for name, shift in shifts.items():
-            parts[name].append(predict(np.stack([preprocess_gray(shift(g), config) for g in batch])))
-        batch.clear()
+    def inputs(film: Any) -> list[np.ndarray]:
+        g = load(film) if load else film
+        return [preprocess_gray(shift(g), config) for shift in shifts.values()]
 
-    for g in grays:
-        batch.append(g)
-        if len(batch) == chunk:
-            flush()
-        if done:
-            done()
-    if batch:
-        flush()
+    def score(batch: list[list[np.ndarray]]) -> None:
+        for k, name in enumerate(shifts):
+            parts[name].append(predict(np.stack([film[k] for film in batch])))
+
+    films = iter(films)
+    pool = ThreadPoolExecutor(workers or shift_workers())
+    try:
+        while head := list(itertools.islice(films, chunk)):
+            batch = []
+            for x in pool.map(inputs, head):
+                batch.append(x)
+                if done:
+                    done()
+            score(batch)
+    finally:  # Ctrl-C: the films not yet started are dropped, not worked through
+        pool.shutdown(cancel_futures=True)
     probs = {name: np.concatenate(p) for name, p in parts.items()}
     labels = {name: labels_for(p, rule) for name, p in probs.items()}
     clean = balanced_accuracy(y, labels["none"], n_classes)

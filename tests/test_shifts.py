@@ -56,6 +56,9 @@ def test_answers_moved_is_the_mean_total_variation_and_chunks_do_not_matter():
     calls = []
     again = robustness(centre_brightness, iter(films), CONFIG, y, 2, chunk=3, done=lambda: calls.append(1))
     assert again == rob and len(calls) == len(films)
+    one_thread = robustness(centre_brightness, films, CONFIG, y, 2, chunk=4, workers=1)
+    by_index = robustness(centre_brightness, range(len(films)), CONFIG, y, 2, chunk=4, workers=3, load=films.__getitem__)
+    assert one_thread == rob == by_index  # threads and loading in them keep each film's answers in order
     p0 = centre_brightness(np.stack([preprocess_gray(g, CONFIG) for g in films]))
     p1 = centre_brightness(np.stack([preprocess_gray(SHIFTS["zoom 0.85"](g), CONFIG) for g in films]))
     assert rob["zoom 0.85"]["answers_moved"] == pytest.approx(np.mean(np.abs(p1 - p0).sum(1) / 2))
