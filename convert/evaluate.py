@@ -42,23 +42,24 @@ SCORE_CHUNK = 512  # films scored between two progress updates (a multiple of Ke
 
 def scored(predict, x: np.ndarray, check=None, progress: bool = True,
            desc: str = "scoring") -> tuple[np.ndarray, np.ndarray | None]:
-    """(probabilities, the input check's flags or None) over a set, a chunk at a time: a log gets
-    a progress line on a long set (33 s for the tutorial's model on 20,000 films), and the input
-    check never holds more than a chunk's thumbnails work. The answers are those of one call."""
+    """(probabilities, the input check's edge.typicality unlikeness, above 1 where flagged, or None)
+    over a set, a chunk at a time: a log gets a progress line on a long set (33 s for the tutorial's
+    model on 20,000 films), and the input check never holds more than a chunk's thumbnails work.
+    The answers are those of one call."""
     from train.progress import progress_bar
 
     bar = progress_bar(len(x), desc, progress)
-    probs, flags = [], []
+    probs, unlike = [], []
     for i in range(0, len(x), SCORE_CHUNK):
         chunk = x[i:i + SCORE_CHUNK]
         probs.append(predict(chunk))
         if check is not None:
-            flags.append(check.atypical(chunk))
+            unlike.append(check.unlikeness(chunk))
         bar.update(len(chunk))
     bar.close()
     if not probs:
-        return predict(x), (None if check is None else check.atypical(x))
-    return np.concatenate(probs), (None if check is None else np.concatenate(flags))
+        return predict(x), (None if check is None else check.unlikeness(x))
+    return np.concatenate(probs), (None if check is None else np.concatenate(unlike))
 
 
 def model_for(path: Path):

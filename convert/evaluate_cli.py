@@ -191,7 +191,7 @@ def evaluate(
         if audit["warn"] and not quiet:
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
                   "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
-        probs, atypical = scored(predict, res.x, info.get("typicality"), not quiet)
+        probs, unlikeness = scored(predict, res.x, info.get("typicality"), not quiet)
         mistakes = evidence = None
         if explain:
             from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
@@ -246,7 +246,7 @@ def evaluate(
                                         "input_check_flagged_validation": info.get("flagged_validation"),
                                         "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                        n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
-                                       atypical=atypical,
+                                       unlikeness=unlikeness,
                                        robustness=rob, threshold=rule,
                                        threshold_from="option" if threshold else "model file", site_point=site,
                                        audit=audit, prevalences=prevalences, subgroups=groups)

@@ -17,14 +17,17 @@ def own_rate(flagged_validation: float | None) -> str:
     return f"on its own validation images, this file's check flagged {100 * flagged_validation:.1f}%"
 
 
-def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
+def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
                         sources: list[str] | None = None, flagged_validation: float | None = None,
                         listed: int = 20) -> list[str]:
-    """Markdown (and report["input_check"]) on the images the model file's input check flags,
-    by class and, when a MANIFEST.csv names them, by source: one site's films all flagged points
-    at that site's storage or orientation, not at its patients. ``flagged_validation``: the share
-    of its own validation images the file's check flagged, as the file stores it: the rate to
-    hold this set's share against (it need not be the 1% the check's threshold aims at)."""
+    """Markdown (and report["input_check"]) on the images the model file's input check flags
+    (``unlikeness``, edge.typicality, above 1), by class and, when a MANIFEST.csv names them, by
+    source: one site's films all flagged points at that site's storage or orientation, not at its
+    patients; the files most unlike the training images are listed first, as those are the ones to
+    open. ``flagged_validation``: the share of its own validation images the file's check flagged,
+    as the file stores it: the rate to hold this set's share against (it need not be the 1% the
+    check's threshold aims at)."""
+    atypical = unlikeness > 1.0
     check = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
              "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
     if sources and any(sources):
@@ -42,7 +45,9 @@ def input_check_section(report: dict, atypical: np.ndarray, y: np.ndarray, class
         if "per_source" in check:
             md += ["| source | flagged | n |", "|---|---:|---:|"]
             md += [f"| {s} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
-        md += ["Flagged files" + (f" (the first {listed} of {int(atypical.sum())} by name; predictions.csv and "
-                                  "report.json mark every one)" if atypical.sum() > listed else "") + ":", ""]
-        md += [f"- `{files[i]}`" for i in np.flatnonzero(atypical)[:listed]] + [""]
+        first = (f"the {listed} of {int(atypical.sum())} " if atypical.sum() > listed else "") + "most unlike the training images first"
+        md += [f"Flagged files, {first}, with their score as a multiple of the check's threshold (predictions.csv and "
+               "report.json mark every one; report.json also gives every film's score):", ""]
+        worst = sorted(np.flatnonzero(atypical), key=lambda i: (-unlikeness[i], files[i]))
+        md += [f"- `{files[i]}` ({unlikeness[i]:.1f}x)" for i in worst[:listed]] + [""]
     return md

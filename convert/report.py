@@ -96,7 +96,7 @@ def ece_note(summary: dict) -> str:
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
-                      evidence: dict | None = None, atypical: np.ndarray | None = None,
+                      evidence: dict | None = None, unlikeness: np.ndarray | None = None,
                       robustness: dict | None = None, threshold: tuple[int, float] | None = None,
                       threshold_from: str = "option", site_point: dict | None = None,
                       audit: dict | None = None, prevalences: tuple[float, ...] | None = None,
@@ -105,7 +105,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
     looked on its most confident errors, ``evidence`` (overall_border_share) where it looks overall,
-    ``atypical`` (edge.typicality, per image) how many images look unlike the training images,
+    ``unlikeness`` (edge.typicality, per image; above 1: flagged) which images look unlike the training images,
     ``robustness`` (convert.shifts.robustness) how the model fares under simulated shifts,
     ``threshold`` (class index, probability: edge-classify --threshold, or the rule the model file
     carries when ``threshold_from`` is "model file") labels the films as the device would under that
@@ -125,9 +125,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
                               "probabilities": {c: round(float(v), 4) for c, v in zip(classes, p)}}
                              for f, t, p, k in zip(files, y, probs, predicted)]
-    if atypical is not None:
-        for rec, a in zip(report["predictions"], atypical):
-            rec["atypical"] = bool(a)
+    if unlikeness is not None:
+        for rec, u in zip(report["predictions"], unlikeness):
+            rec["atypical"], rec["input_check_score"] = bool(u > 1.0), round(float(u), 3)
     if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
         plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
         plots.roc_curves(y, probs, classes, out_dir / "roc.png")
@@ -179,8 +179,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness, classes)
-    if atypical is not None:
-        md += input_check_section(report, np.asarray(atypical, bool), y, classes, files, sources,
+    if unlikeness is not None:
+        md += input_check_section(report, np.asarray(unlikeness, float), y, classes, files, sources,
                                   (extra or {}).get("input_check_flagged_validation"))
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)

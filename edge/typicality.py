@@ -77,8 +77,14 @@ class Typicality:
 
     def atypical(self, batch: np.ndarray) -> np.ndarray:
         """(N,) booleans: the score is above the threshold, or the thumbnail nearly uniform."""
+        return self.unlikeness(batch) > 1.0
+
+    def unlikeness(self, batch: np.ndarray) -> np.ndarray:
+        """(N,) scores as multiples of the threshold: above 1 is flagged, and a report lists the
+        most unlike first. A nearly uniform thumbnail counts as just above 1 at least."""
         t = thumbnails(batch, self.side)
-        return (self._score(t) > self.threshold) | (t.std(axis=1) < self.min_contrast)
+        ratio = self._score(t) / self.threshold
+        return np.where(t.std(axis=1) < self.min_contrast, np.maximum(ratio, np.nextafter(1.0, 2.0)), ratio)
 
     def _score(self, t: np.ndarray) -> np.ndarray:
         d = t - self.mean

@@ -68,9 +68,10 @@ def test_scoring_a_chunk_at_a_time_gives_the_answers_of_one_call(tiny_run, monke
     m = EdgeModel(tiny_run / "model_int8.tflite")
     x = np.random.default_rng(2).integers(0, 256, (7, *m.input_shape[1:]), dtype=np.uint8)
     monkeypatch.setattr(ev, "SCORE_CHUNK", 3)
-    probs, flags = ev.scored(m.classify, x, m.typicality, progress=False)
+    probs, unlikeness = ev.scored(m.classify, x, m.typicality, progress=False)
     assert np.array_equal(probs, m.classify(x))
-    assert flags is None if m.typicality is None else np.array_equal(flags, m.typicality.atypical(x))
+    assert m.typicality is not None and np.array_equal(unlikeness, m.typicality.unlikeness(x))
+    assert np.array_equal(unlikeness > 1, m.typicality.atypical(x))
     assert ev.scored(m.classify, x[:0], None, progress=False)[0].shape == (0, len(m.labels))
 
 
@@ -196,6 +197,7 @@ def test_cxr_evaluate_counts_the_images_the_input_check_flags(tiny_run, tmp_path
     report = json.loads((out / "report.json").read_text())
     check = report["input_check"]
     flagged = [p for p in report["predictions"] if p["atypical"]]
+    assert all((p["input_check_score"] > 1) == p["atypical"] for p in report["predictions"])
     assert check["n"] == 32 and check["flagged"] == len(flagged) == sum(check["per_class"].values())
     assert check["per_class"]["COVID"] >= 12 and check["per_class"]["Normal"] <= 4
     assert np.isclose(check["share"], len(flagged) / 32)

@@ -43,12 +43,15 @@ def test_tables_are_padded_to_read_as_tables_in_plain_text():
     assert len({len(line) for line in out[1:5]}) == 1
 
 
-def test_a_long_list_of_flagged_films_says_how_many_it_leaves_out():
+def test_a_long_list_of_flagged_films_names_the_most_unlike_first_and_says_how_many_it_leaves_out():
     import numpy as np
 
     from convert.input_check_report import input_check_section
 
-    flags = np.array([True] * 25 + [False] * 5)
-    md = input_check_section({}, flags, np.zeros(30, int), ["COVID", "Normal"], [f"f{i:02d}.png" for i in range(30)])
-    assert "Flagged files (the first 20 of 25 by name; predictions.csv and report.json mark every one):" in md
-    assert sum(line.startswith("- `f") for line in md) == 20
+    unlikeness = np.array([1.5 + (i * 7 % 25) for i in range(25)] + [0.5] * 5)  # flagged in no order of name
+    md = input_check_section({}, unlikeness, np.zeros(30, int), ["COVID", "Normal"], [f"f{i:02d}.png" for i in range(30)])
+    assert any(line.startswith("Flagged files, the 20 of 25 most unlike the training images first") for line in md)
+    listed = [line for line in md if line.startswith("- `f")]
+    assert len(listed) == 20 and listed[0] == f"- `f{int(unlikeness.argmax()):02d}.png` (25.5x)"
+    scores = [float(line.split("(")[1].rstrip("x)")) for line in listed]
+    assert scores == sorted(scores, reverse=True) and min(scores) == 6.5  # the five least unlike are left out
