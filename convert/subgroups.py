@@ -21,7 +21,7 @@ import numpy as np
 
 from convert.report import fmt_ci
 from convert.summary import summarize
-from train.manifest import read_manifest
+from train.manifest import manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
@@ -89,7 +89,7 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
     if unknown:
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
-    listed = rows.values() if files is None else [rows.get(f, {}) for f in files]
+    listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
         n = len({_value(c, row.get(c, "")) for row in listed} - {MISSING})
         if n > MAX_GROUPS:
@@ -108,7 +108,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
                else [{} for _ in files])
     out = {}
     for c in columns:
-        raw = [rows.get(f, {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
+        raw = [rows.get(manifest_key(f), {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
         values = [_value(c, v) for v in raw]
         n = len(set(values) - {MISSING})
         if n == 0:

@@ -66,8 +66,32 @@ def test_columns_and_rows_by_file(tmp_path):
                                          ("", "AP", "50"), ("Normal/1.png", "AP")])
     columns, rows = read_manifest(tmp_path)
     assert columns == ["File", "view", "PatientAge"]
-    assert rows == {"COVID/0.png": {"File": "COVID/0.png", "view": "PA", "PatientAge": "34"},
-                    "Normal/1.png": {"File": "Normal/1.png", "view": "AP"}}
+    assert rows == {"covid/0.png": {"File": "COVID/0.png", "view": "PA", "PatientAge": "34"},
+                    "normal/1.png": {"File": "Normal/1.png", "view": "AP"}}  # keyed by manifest_key
     write(tmp_path, rows=[("name",)])
     with pytest.raises(ManifestError, match="no 'file' column"):
         read_manifest(tmp_path)
+
+
+def test_a_manifest_saved_on_windows_or_macos_is_matched_and_films_without_a_row_are_said(tmp_path):
+    import unicodedata
+
+    two_classes(tmp_path)
+    (tmp_path / "Normal" / "1.png").rename(tmp_path / "Normal" / unicodedata.normalize("NFD", "Zoé.png"))
+    # saved as manifest.csv, with another case of the folders and the composed é that Excel writes
+    rows = [("file", "source"), ("covid/0.png", "site1"), ("Covid/1.png", "Hôpital Nord"), ("NORMAL/0.png", "site1"),
+            ("Normal/" + unicodedata.normalize("NFC", "Zoé.png"), "site2")]
+    (tmp_path / "manifest.csv").write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    said = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert [i.source for i in items] == ["site1", "Hôpital Nord", "site1", "site2"] and said == []
+    # a row for a film that is not there, and a film without a row: both said, in one line
+    (tmp_path / "manifest.csv").write_text("file,source\nCOVID/0.png,a\nCOVID/1.png,b\nNormal/0.png,c\n"
+                                           "Normal/2.png,d\n", encoding="utf-8")
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert [i.source for i in items] == ["a", "b", "c", ""]
+    assert len(said) == 1 and said[0].startswith("warning: 1 of the 4 films in ") and "have no row" in said[0]
+    assert "(e.g. Normal/Zo" in said[0] and "1 of its rows name no film found here (e.g. Normal/2.png)" in said[0]
+    # --classes leaves a class out: its rows are no strays, and its films need none
+    items, _, _ = discover(tmp_path, classes=["COVID"], min_classes=1, log=said.append)
+    assert len(said) == 1 and [i.source for i in items] == ["a", "b"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 DELIMITERS = (",", ";", "\t")
@@ -21,11 +22,12 @@ class ManifestError(ValueError):
 def read_manifest(data_dir: str | Path) -> tuple[list[str], dict[str, dict[str, str]]]:
     """(columns, rows by their ``file`` value) of ``data_dir``/MANIFEST.csv; ([], {}) without one.
 
-    Header names are stripped of spaces and the ``file`` column is found whatever its case; paths
-    are given with forward slashes (Excel on Windows may write back-slashes), as files are listed.
+    Header names are stripped of spaces and the ``file`` column is found whatever its case; rows
+    are keyed by manifest_key of their path, so look a film up with manifest_key(its path). The
+    file itself may be named in any case (manifest.csv, as Windows and macOS users may save it).
     Raises ManifestError when there is no ``file`` column, so that sources never silently vanish."""
-    path = Path(data_dir) / "MANIFEST.csv"
-    if not path.is_file():
+    path = manifest_path(data_dir)
+    if path is None:
         return [], {}
     text = decode(path.read_bytes())
     header = text.split("\n", 1)[0]
@@ -44,8 +46,26 @@ def read_manifest(data_dir: str | Path) -> tuple[list[str], dict[str, dict[str, 
         name = row.get(key, "").replace("\\", "/")
         if name:
             row[key] = name
-            rows[name] = row
+            rows[manifest_key(name)] = row
     return columns, rows
+
+
+def manifest_path(data_dir: str | Path) -> Path | None:
+    """``data_dir``/MANIFEST.csv, or the one file there whose name is that in another case."""
+    exact = Path(data_dir) / "MANIFEST.csv"
+    if exact.is_file():
+        return exact
+    try:
+        return next((p for p in sorted(Path(data_dir).iterdir()) if p.name.lower() == "manifest.csv" and p.is_file()), None)
+    except OSError:
+        return None
+
+
+def manifest_key(path: str) -> str:
+    """A film's path as MANIFEST.csv rows are keyed: forward slashes, Unicode NFC (macOS file systems
+    hand out decomposed names, Excel writes composed ones) and case folded (COVID/ and covid/ are
+    one folder on Windows and macOS, where the manifest may have been written)."""
+    return unicodedata.normalize("NFC", path.replace("\\", "/")).casefold()
 
 
 def decode(data: bytes) -> str:
