@@ -108,10 +108,10 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
                f"red to yellow: its evidence; {share:.0%} of it outside the blue frame (borders, text)")
     stem, n = Path(path).stem or "image", 1
     name = f"{stem}.png"
-    while name in taken:  # the same name in two folders
+    while name.casefold() in taken:  # the same name in two folders; A.png and a.png are one file on Windows and macOS
         n += 1
         name = f"{stem}-{n}.png"
-    taken.add(name)
+    taken.add(name.casefold())
     target = Path(out_dir) / name
     with atomic_path(target) as tmp:
         picture(image, heat, caption).save(tmp, format="PNG")

@@ -37,7 +37,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     log outlives its runs, and a film answered again after a restart must be told from a new one."""
     out = sys.stdout
     if fmt == "csv":
-        w = csv.writer(out)
+        w = csv.writer(out, lineterminator="\n")  # text mode makes it \r\n on Windows; "\r\n" would be \r\r\n
         # Columns are only ever added at the end, so that readers by position keep working.
         w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
                     *(["map", "evidence_at_border", "map_error"] if explained else []), "rule"])

@@ -110,3 +110,20 @@ def test_the_csv_rule_reads_as_the_stderr_note_does():
 
     assert rule_text((0, 0.6436387896537781), ["COVID", "Normal"]) == "COVID>=0.6436"
     assert rule_text((1, 0.3), ["COVID", "Normal"]) == "Normal>=0.3" and rule_text(None, ["COVID"]) == ""
+
+
+def test_csv_rows_end_in_one_newline_so_windows_text_mode_makes_no_blank_rows(model, film):
+    raw = subprocess.run([sys.executable, "-m", "edge.cli", str(film), str(film), "--csv", "--model", str(model)],
+                         cwd=ROOT, capture_output=True, timeout=120).stdout
+    assert raw.count(b"\n") == 3 and b"\r" not in raw  # header and two rows; Windows' stdout adds the \r itself
+
+
+def test_explain_maps_of_names_that_differ_only_in_case_do_not_overwrite_each_other(model, film, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(film, tmp_path / "a" / "Film.png")
+    shutil.copy(film, tmp_path / "b" / "film.png")
+    maps = tmp_path / "maps"
+    p = edge_classify(tmp_path / "a" / "Film.png", tmp_path / "b" / "film.png", "--json", "--explain", maps, "--model", model)
+    names = [Path(json.loads(line)["map"]).name for line in p.stdout.splitlines()]
+    assert names == ["Film.png", "film-2.png"], p.stdout  # one file on Windows and macOS file systems otherwise

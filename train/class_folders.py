@@ -19,7 +19,7 @@ from edge.batch import is_image_file
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
                     "validation": "val", "test": "test", "testing": "test"}
-SKIP_DIRS = {"masks", "mask", "__macosx"}
+SKIP_DIRS = {"masks", "mask", "__macosx", "system volume information", "$recycle.bin"}  # lower case; the last two: a USB stick's root on Windows
 RUN_FILES = ("run.json", "split.json", "model.keras")  # what every cxr-edge run folder holds
 
 

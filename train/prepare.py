@@ -4,7 +4,6 @@ inputs (teacher_data)."""
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -105,8 +104,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if emptied := holdout_emptied(s.holdout_source, kept, external, classes):
         raise DataError(emptied)
     for folder in s.add_data:
-        root = str(Path(folder).resolve())
-        added = [it for it in items if it.path.startswith(root + os.sep)]
+        root = Path(folder).resolve().as_posix()  # as train.extra_data records the added films' paths
+        added = [it for it in items if it.path.startswith(root + "/")]
         if added and all(id(it) in ext_ids for it in added):
             log(f"note: all {len(added)} films of --add-data {folder} are held out by --holdout-source "
                 f"{s.holdout_source!r}: none of them trains the model")
