@@ -4,7 +4,7 @@ A site that is offered a new model (retrained, another recipe, another quantizat
 know whether it does better on its own films, and on which class. Two separate reports with
 overlapping confidence intervals cannot say: the same films were scored twice, so the
 comparison must be paired. The differences come with a paired bootstrap interval (the films
-resampled once for both models), and whether the two models are right on different films with
+resampled once for both models, within each class), and whether the two models are right on different films with
 McNemar's exact test, which looks only at the films where exactly one of them is right.
 """
 
@@ -122,7 +122,9 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
             if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])), "", headline(r) + ".", "",
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
-          "from chance; more films, or films from more sites, narrow it.", "",
+          "from chance; more films, or films from more sites, narrow it. The two can disagree, as they ask different "
+          "questions: the interval is on balanced accuracy, where each class counts alike, and McNemar's test on the "
+          "films right by one model only, where the larger class weighs more.", "",
           "| class | n | sensitivity A % | sensitivity B % | B - A (points, 95% CI) | right only by A | right only by B |",
           "|---|---:|---:|---:|---|---:|---:|"]
     for c in r["per_class"]:

@@ -25,9 +25,13 @@ def bootstrap_ci(
 ) -> tuple[float, float]:
     """Percentile bootstrap ``(1 - alpha)`` interval of ``statistic(y_true, probs)``.
 
-    Cases are resampled with replacement (all resample indices drawn up front from
-    ``np.random.default_rng(seed)``, so the result is deterministic); resamples where the
-    statistic is nan (e.g. AUROC with one class) are skipped. ``(nan, nan)`` if none is valid.
+    Cases are resampled with replacement within each class (a stratified bootstrap: every resample
+    has as many films of each class as the set). The statistics here are class-conditional
+    (balanced accuracy, AUROC, per-class differences), and a plain bootstrap of a small set draws
+    resamples without a class: with 2 COVID films, both missed, one resample in 20 has none and
+    scores the Normal films alone, which put 100% inside the interval of a model that found no
+    COVID film. Indices come from ``np.random.default_rng(seed)``, so the result is deterministic;
+    resamples where the statistic is nan are skipped. ``(nan, nan)`` if none is valid.
     """
     y = np.asarray(y_true)
     p = np.asarray(probs)
@@ -39,6 +43,7 @@ def bootstrap_ci(
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha={alpha} must lie in (0, 1)")
     rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(y == c) for c in np.unique(y)]
     # Draw in chunks so memory stays bounded for large n; the stream is deterministic.
     chunk = max(1, min(n_boot, 4_000_000 // n))
     values = np.empty(n_boot, dtype=np.float64)
@@ -46,7 +51,7 @@ def bootstrap_ci(
     with np.errstate(divide="ignore", invalid="ignore"):
         while done < n_boot:
             m = min(chunk, n_boot - done)
-            idx = rng.integers(0, n, size=(m, n))
+            idx = np.concatenate([c[rng.integers(0, len(c), size=(m, len(c)))] for c in members], axis=1)
             for j in range(m):
                 values[done + j] = statistic(y[idx[j]], p[idx[j]])
             done += m
@@ -68,7 +73,7 @@ def summarize(
     """Every metric for one model on one labelled set, as a JSON-serialisable dict.
 
     Predictions are ``argmax(probs)``, or with ``rule`` (class index, threshold) what the device
-    gives under edge.decision (that class whenever its probability reaches the threshold). Intervals: Wilson for accuracy, percentile bootstrap
+    gives under edge.decision (that class whenever its probability reaches the threshold). Intervals: Wilson for accuracy, stratified percentile bootstrap
     (same ``seed``, hence the same resamples) for balanced accuracy and macro AUROC. Where the films
     are all of one class, balanced accuracy is that class's sensitivity and gets its Wilson interval:
     a bootstrap of 4 films all right gives 100-100, as if 4 films proved perfection. All nan

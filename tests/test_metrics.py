@@ -204,6 +204,21 @@ def test_bootstrap_ci_contains_estimate_and_is_deterministic():
     assert bootstrap_ci(y, probs, stat, n_boot=1000, seed=8) != ci
 
 
+def test_bootstrap_resamples_within_each_class_so_a_missed_small_class_never_scores_perfect():
+    # 7 Normal films right, the 2 COVID films missed: balanced accuracy 0.5. A plain bootstrap drew
+    # resamples without a COVID film (about one in twenty) that scored the Normal films alone: 1.0.
+    y = np.array([1] * 7 + [0] * 2)
+    probs = np.tile([0.2, 0.8], (9, 1))
+    seen = []
+
+    def stat(yt, pr):
+        seen.append(np.bincount(yt, minlength=2).tolist())
+        return balanced_accuracy(yt, pr.argmax(axis=1), 2)
+
+    assert bootstrap_ci(y, probs, stat, n_boot=500, seed=0) == (0.5, 0.5)
+    assert seen == [[2, 7]] * 500  # every resample has the set's count of each class
+
+
 def test_bootstrap_skips_nan_and_all_nan_gives_nan():
     y, probs = _toy_model(n=40)
     assert all(math.isnan(v) for v in bootstrap_ci(y, probs, lambda a, b: math.nan, n_boot=20))
