@@ -72,7 +72,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
     point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
-    s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only))  # a missing file too: before any is rewritten
+    s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run.get("created")))  # before any is rewritten
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
@@ -206,10 +206,14 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     return report, code
 
 
-def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool) -> list[str]:
+def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, trained: str | None = None) -> list[str]:
     """The modes to convert (``modes``, or all), or with ``report_only`` to score again: those given,
-    every one of whose files must be there, or else those whose files the run has."""
+    every one of whose files must be there, or else those whose files the run has. Files converted
+    from another model than run.json's (``trained``: its "created"; the run was trained again
+    since) are refused: scored against the new model, they would fail its gate and have that
+    stamped into their cards, as if quantization had cost what is another model's difference."""
     from convert.export import MODES
+    from edge.metadata import ModelFileError, read
 
     if not report_only:
         return list(modes or MODES)
@@ -218,6 +222,15 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool) ->
     if missing or not have:
         raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
                                 "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
+    for m in have:
+        try:
+            meta = read(run_dir / f"model_{m}.tflite")[1] or {}
+        except ModelFileError:
+            meta = {}
+        if trained is not None and meta.get("trained") != trained:
+            was = f"the model trained at {meta['trained']}" if meta.get("trained") else "no model of this run"
+            raise ValueError(f"{run_dir / f'model_{m}.tflite'} was converted from {was}, not the one in model.keras "
+                             f"(trained at {trained}): run cxr-convert {run_dir} without --report-only to convert it")
     return have
 
 
