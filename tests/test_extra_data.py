@@ -13,9 +13,15 @@ from train.data import DataError
 from train.extra_data import add_folders, folder_classes
 
 
-def test_folder_classes_match_by_name_and_leave_the_rest_out():
-    got = folder_classes(["NORMAL", "COVID-19", "Pneumonia", "Normal"], ["COVID", "Normal"])
+def test_folder_classes_match_by_name_or_class_map_and_refuse_the_rest():
+    got = folder_classes("site", ["NORMAL", "COVID-19", "Pneumonia", "Normal"], ["COVID", "Normal"], {"Pneumonia": "-"})
     assert got == {"NORMAL": "Normal", "COVID-19": "COVID", "Pneumonia": LEAVE_OUT, "Normal": "Normal"}
+    assert folder_classes("site", ["Healthy", "Covid19"], ["COVID", "Normal"], {"Healthy": "Normal"}) == \
+        {"Healthy": "Normal", "Covid19": "COVID"}
+    # left out quietly, a site's Healthy folder would make its films all COVID
+    with pytest.raises(DataError, match=r"--add-data site: folder classes Healthy are not among the run's classes "
+                                        r"COVID, Normal; say which label each stands for with --class-map FOLDER=LABEL"):
+        folder_classes("site", ["Healthy", "Covid19"], ["COVID", "Normal"], {})
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +50,7 @@ def _prepare(main: Path, out: Path, **kw):
 
 def test_added_films_join_the_split_with_their_source(folders, tmp_path):
     main, site = folders
-    split, arrays, notes = _prepare(main, tmp_path, add_data=[str(site)])
+    split, arrays, notes = _prepare(main, tmp_path, add_data=[str(site)], class_map="Pneumonia=-")
     items = [i for part in ("train", "val", "test") for i in split.parts[part]]
     added = [i for i in items if Path(i.path).is_absolute()]
     assert len(items) == 16 + 13 and len(added) == 13  # 6 + 7 site films; the pneumonia folder left out
@@ -64,7 +70,7 @@ def test_added_films_join_the_split_with_their_source(folders, tmp_path):
 
 def test_holdout_source_can_name_the_added_folder(folders, tmp_path, capsys):
     main, site = folders
-    split, _, notes = _prepare(main, tmp_path, add_data=[str(site)], holdout_source="my_site")
+    split, _, notes = _prepare(main, tmp_path, add_data=[str(site)], holdout_source="my_site", class_map="Pneumonia=-")
     assert f"note: all 13 films of --add-data {site} are held out by --holdout-source 'my_site'" in capsys.readouterr().err
     assert notes["audit"]["n"] == 29 - 14  # the audit is of the films the model learns from
     paths = {i.path for i in split.parts["external"]}
@@ -89,7 +95,9 @@ def test_bad_added_folders_are_refused_with_a_reason(folders, tmp_path):
     only_other.mkdir(parents=True)
     shutil.copy(next(site.glob("Pneumonia/*.png")), only_other)
     with pytest.raises(DataError, match="no class folder among COVID, Normal"):
-        add_folders([], main, [str(only_other.parent)], ["COVID", "Normal"])
+        add_folders([], main, [str(only_other.parent)], ["COVID", "Normal"], class_map="Pneumonia=-")
+    with pytest.raises(DataError, match="--class-map: 'Pneumonia' is not FOLDER=LABEL"):
+        add_folders([], main, [str(only_other.parent)], ["COVID", "Normal"], class_map="Pneumonia")
     given = tmp_path / "given"
     for part in ("train", "test"):
         shutil.copytree(site / "NORMAL", given / part / "Normal")
@@ -105,8 +113,10 @@ def test_a_folder_of_one_class_is_warned_about(folders, tmp_path):
     items = add_folders([], main, [str(healthy)], ["COVID", "Normal"], said.append)
     assert len(items) == 6 and any("holds Normal films only" in m for m in said)
     said.clear()
-    add_folders([], main, [str(site)], ["COVID", "Normal"], said.append)
+    add_folders([], main, [str(site)], ["COVID", "Normal"], said.append, "Pneumonia=-,Pnuemonia=-")
     assert not any("films only" in m for m in said)
+    assert f"--add-data {site}: class folder Pneumonia left out (--class-map Pneumonia=-)" in said
+    assert f"warning: --class-map Pnuemonia=-: no class folder of {site} is named Pnuemonia; ignored" in said  # a typo
     assert any(f"--add-data {site} holds few films of a class (7 COVID, 6 Normal)" in m for m in said)  # under 15
 
 
@@ -120,10 +130,14 @@ def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
 
     main, site = folders
     run = tmp_path / "run"
-    r = CliRunner().invoke(train_app, ["--data", str(main), "--add-data", str(site), "--out", str(run), "--epochs", "1",
-                                       "--teacher-members", "2", "--image-size", "32", "--batch-size", "8", "-q"])
+    args = ["--data", str(main), "--add-data", str(site), "--out", str(run), "--epochs", "1", "--teacher-members", "2",
+            "--image-size", "32", "--batch-size", "8", "-q"]
+    r = CliRunner().invoke(train_app, args)
+    assert r.exit_code == 2 and "folder classes Pneumonia are not among the run's classes" in r.output, r.output
+    assert not run.exists()
+    r = CliRunner().invoke(train_app, [*args, "--class-map", "Pneumonia=-"])
     assert r.exit_code == 0, r.output
-    assert "my_site" in r.output and "Pneumonia matches none" in r.output
+    assert "my_site" in r.output and "class folder Pneumonia left out" in r.output
     split = json.loads((run / "split.json").read_text())
     assert split == json.loads((run / "teacher" / "split.json").read_text())
     assert any(Path(i["path"]).is_absolute() for i in split["splits"]["train"])

@@ -42,11 +42,17 @@ def train(
         help="Another labelled folder whose films join --data's before the split (repeat for more), e.g. your "
              "own hospital's confirmed films beside cxr-dev: a model trained on public archives alone calls most "
              "healthy films of a hospital it never saw COVID (benchmarks/RESULTS.md, 'A site's own films'). Its "
-             "class folders are matched to the run's classes by name, ignoring case (NORMAL is Normal); others are "
-             "left out. Its films' source is its MANIFEST.csv's or else the folder's name, so the report shows them "
+             "class folders are matched to the run's classes by name, ignoring case and punctuation (NORMAL is "
+             "Normal, COVID-19 is COVID); for any other name say what it stands for with --class-map. Its films' source is its MANIFEST.csv's or else the folder's name, so the report shows them "
              "apart. Add films of every class from the site where you can: a site that gives only healthy films "
              "lets the model learn 'this site's look means Normal' (on cxr-dev it then called 29% to 39% of the "
              "site's pneumonia films Normal; 15% to 19% with 15 of them added too)."),
+    class_map: Optional[str] = typer.Option(
+        None, "--class-map", metavar="FOLDER=CLASS,...",
+        help="What the --add-data folders' class folders stand for where their names do not say it, e.g. "
+             "Healthy=Normal; FOLDER=- leaves that folder out (e.g. Viral_Pneumonia=- when training COVID vs "
+             "Normal). A class folder that matches no class and is not named here stops the run: left out, a "
+             "site's healthy films would be missing from its share."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
     arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale; int8 file ~134 KiB plus 40 bytes per training and validation film, 157 KiB on cxr-dev) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
@@ -112,7 +118,7 @@ def train(
     from train.run import TrainSettings, run_training
 
     settings = TrainSettings(
-        data=data, add_data=[str(d) for d in add_data or []], out=out, classes=class_list, arch=arch,
+        data=data, add_data=[str(d) for d in add_data or []], class_map=class_map, out=out, classes=class_list, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,

@@ -15,24 +15,24 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from train.class_names import LEAVE_OUT, match_classes
+from train.class_names import LEAVE_OUT, match_classes, parse_class_map
 from train.data import DataError, Item, discover
 
 
-def folder_classes(folders: list[str], classes: list[str]) -> dict[str, str]:
-    """Each class folder of an added folder -> the run's class it stands for (train.class_names'
-    rules: exact, then ignoring case and punctuation), or LEAVE_OUT where it matches none."""
-    matched = {}
-    for folder in folders:
-        try:
-            matched[folder] = match_classes([folder], classes)[folder]
-        except ValueError:
-            matched[folder] = LEAVE_OUT
-    return matched
+def folder_classes(d: str, folders: list[str], classes: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    """Each class folder of the added folder ``d`` -> the run's class it stands for, or LEAVE_OUT:
+    ``mapping`` (--class-map) first, then train.class_names' rules (exact, then ignoring case and
+    punctuation). A folder that matches none is refused, as cxr-evaluate refuses it: left out
+    quietly, a site's Healthy folder beside its COVID one made the site's films all COVID, which
+    teaches the model that the site's look means COVID."""
+    try:
+        return match_classes(folders, classes, mapping)
+    except ValueError as e:
+        raise DataError(f"--add-data {d}: {e}".replace("the model's labels", "the run's classes")) from None
 
 
 def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: list[str],
-                log=lambda msg: None) -> list[Item]:
+                log=lambda msg: None, class_map: str | None = None) -> list[Item]:
     """The main folder's ``items`` and the films of every added folder, each with a source (so
     the per-source figures tell them apart: the folder's name where no MANIFEST.csv names one)."""
     if any(Path(d).resolve() == Path(data_dir).resolve() for d in dirs):
@@ -43,20 +43,27 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
         raise DataError(f"--add-data {same[0]} has the --data folder's name, {main_name}, which is the source of "
                         "their films: rename one")
     main = [replace(i, source=i.source or main_name) for i in items]
-    return main + added_items(dirs, classes, log)
+    return main + added_items(dirs, classes, log, class_map)
 
 
 FEW = 15  # a site's films of one class; fewer did less on cxr-dev (RESULTS.md, "A site's own films")
 
 
-def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> list[Item]:
-    """The films of each added folder whose class folder stands for one of ``classes``.
+def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class_map: str | None = None) -> list[Item]:
+    """The films of each added folder whose class folder stands for one of ``classes``
+    (``class_map``: --class-map's FOLDER=CLASS,... for the folders whose names do not say it).
 
     Paths are absolute; a film without a MANIFEST.csv source gets the folder's name as its
     source. Raises DataError for a folder that does not exist, has its own train/test folders
-    (its split could not be honoured in the union), or holds none of the run's classes.
+    (its split could not be honoured in the union), a class folder that matches no class and is
+    not mapped, or none of the run's classes.
     """
+    try:
+        mapping = parse_class_map(class_map)
+    except ValueError as e:
+        raise DataError(str(e)) from None
     out: list[Item] = []
+    folders_seen: set[str] = set()
     names: dict[str, Path] = {}
     for d in dirs:
         root = Path(d).resolve()
@@ -70,10 +77,11 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> li
         if given is not None:
             raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
-        matched = folder_classes(sorted({i.label for i in items}), classes)
+        matched = folder_classes(d, sorted({i.label for i in items}), classes, mapping)
+        folders_seen.update(matched)
         for folder, label in sorted(matched.items()):
             if label == LEAVE_OUT:
-                log(f"--add-data {d}: class folder {folder} matches none of {', '.join(classes)}; left out")
+                log(f"--add-data {d}: class folder {folder} left out (--class-map {folder}=-)")
             elif folder != label:
                 log(f"--add-data {d}: class folder {folder} taken as {label}")
         kept = [replace(i, path=(root / i.path).as_posix(), label=matched[i.label], source=i.source or root.name)
@@ -94,4 +102,6 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None) -> li
                 f"new source added made a model call 77% and 88% of that source's other healthy films Normal, {FEW} made it "
                 "97% and 98% (benchmarks/RESULTS.md, \"A site's own films\")")
         out.extend(kept)
+    for name in (m for m in mapping if m not in folders_seen):
+        log(f"warning: --class-map {name}={mapping[name]}: no class folder of {', '.join(dirs)} is named {name}; ignored")
     return out

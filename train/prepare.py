@@ -63,7 +63,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         classes = s.classes or ["Normal", "COVID"]
         log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
         generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
-    items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic,
+    items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic, class_map=s.class_map,
                                                out=Path(s.out))
     taken = time.time_ns()
     data = data_fingerprint(film_stamps(data_dir, items), taken)
@@ -135,8 +135,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
 
 
 def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], say=lambda msg: None,
-               every_class: bool = False,
-               out: Path | None = None) -> tuple[list[Item], dict[str, str] | None, str, list[str]]:
+               every_class: bool = False, out: Path | None = None,
+               class_map: str | None = None) -> tuple[list[Item], dict[str, str] | None, str, list[str]]:
     """(films, given split, layout, classes) of the data folder and its --add-data folders, listed
     without decoding: what prepare_data trains on, and what a finished teacher's data is compared
     with before it is reused (train.run). ``every_class``: list every class folder (the synthetic
@@ -145,7 +145,7 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     classes = list(classes) if classes else sorted({i.label for i in items})
     say(f"found {len(items)} images in {len(classes)} classes ({layout})")
     if add_data:
-        items = add_folders(items, data_dir, add_data, classes, say)
+        items = add_folders(items, data_dir, add_data, classes, say, class_map)
     return items, given, layout, classes
 
 

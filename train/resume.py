@@ -40,6 +40,7 @@ def _comparable(settings: dict) -> dict:
     done["add_data"] = [_path(v) for v in done.get("add_data") or []]
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
+    done.setdefault("class_map", None)  # nor, before 0.15, --class-map
     return {**done, "progress": None}  # progress bars change nothing in the weights
 
 

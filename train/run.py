@@ -47,6 +47,7 @@ class TrainSettings:
     test_fraction: float = 0.15
     holdout_source: str | None = None
     add_data: list[str] = field(default_factory=list)  # more labelled folders joining the data (train.extra_data)
+    class_map: str | None = None  # --class-map FOLDER=CLASS,... for the added folders' class folders
     teacher: str | None = None  # a finished run folder: distil its model, on its frozen split
     # Train an ensemble of this many first, then distil it (without --teacher, with members 1).
     # None: 3 for compact; 0 for seed, the tutorial's baseline, which is trained as the tutorial did.
@@ -161,7 +162,7 @@ def _data_changed(run_dir: Path, s: TrainSettings) -> tuple[int, int] | None:
     built-in synthetic set is made from the settings alone, which other_settings compares."""
     if s.data == "synthetic":
         return 0, 0
-    items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out))[0]
+    items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
     return films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
 
 
