@@ -48,21 +48,24 @@ def _prepare(main: Path, out: Path, **kw):
     return prepare_data(s, PreprocessConfig(size=32))
 
 
-def test_added_films_join_the_split_with_their_source(folders, tmp_path):
+def test_added_films_join_the_split_with_their_source(folders, tmp_path, capsys):
     main, site = folders
     split, arrays, notes = _prepare(main, tmp_path, add_data=[str(site)], class_map="Pneumonia=-")
     items = [i for part in ("train", "val", "test") for i in split.parts[part]]
     added = [i for i in items if Path(i.path).is_absolute()]
-    assert len(items) == 16 + 13 and len(added) == 13  # 6 + 7 site films; the pneumonia folder left out
+    # 6 + 7 site films, the pneumonia folder left out, and the site's copy of a main film kept once, as main's
+    assert len(items) == 16 + 12 and len(added) == 12
+    err = capsys.readouterr().err
+    assert f"--add-data {site}: 1 film(s) are byte-for-byte copies of films in --data" in err
+    n = {p: sum(Path(i.path).is_absolute() for i in split.parts[p]) for p in ("train", "val", "test")}
+    assert f"--add-data {site}: {n['train']} films train the model, {n['val']} validate it, {n['test']} test it" in err
     assert all(Path(i.path).is_relative_to(site.resolve()) and i.source == "my_site" for i in added)
     assert {i.label for i in added} == {"COVID", "Normal"}
     assert all(i.source == "main" for i in items if i not in added)
     assert split.notes["added_data"] == [str(site.resolve())]
-    assert sum(len(v) for v in arrays.values()) == 29
-    # the site's copy of a main film is found across folders and kept on the same side of the split
-    assert notes["hygiene"]["exact_duplicate_pairs"] == 1 and notes["hygiene"]["groups_across_splits"] == 0
-    where = {i.path: part for part, v in split.parts.items() for i in v}
-    assert where[(site / "COVID-19" / "copy-of-main.png").resolve().as_posix()] == where["COVID/synthetic-COVID-0000.png"]
+    assert sum(len(v) for v in arrays.values()) == 28
+    assert notes["hygiene"]["exact_duplicate_pairs"] == 0 and notes["hygiene"]["groups_across_splits"] == 0
+    assert not any(i.path.endswith("copy-of-main.png") for i in items)
     # split.json keeps absolute paths, so later commands read the added films where they are
     saved = json.loads(json.dumps(split.to_dict()))
     assert any(Path(i["path"]).is_absolute() for v in saved["splits"].values() for i in v)
@@ -71,11 +74,10 @@ def test_added_films_join_the_split_with_their_source(folders, tmp_path):
 def test_holdout_source_can_name_the_added_folder(folders, tmp_path, capsys):
     main, site = folders
     split, _, notes = _prepare(main, tmp_path, add_data=[str(site)], holdout_source="my_site", class_map="Pneumonia=-")
-    assert f"note: all 13 films of --add-data {site} are held out by --holdout-source 'my_site'" in capsys.readouterr().err
-    assert notes["audit"]["n"] == 29 - 14  # the audit is of the films the model learns from
+    assert f"note: all 12 films of --add-data {site} are held out by --holdout-source 'my_site'" in capsys.readouterr().err
+    assert notes["audit"]["n"] == 28 - 12  # the audit is of the films the model learns from
     paths = {i.path for i in split.parts["external"]}
-    # the site's 13 films, and the main film its copy is grouped with
-    assert len(paths) == 14 and "COVID/synthetic-COVID-0000.png" in paths
+    assert len(paths) == 12 and all(Path(p).is_absolute() for p in paths)  # the site's films; its copy was main's
     assert not any(Path(i.path).is_absolute() for p in ("train", "val", "test") for i in split.parts[p])
 
 
@@ -87,6 +89,12 @@ def test_bad_added_folders_are_refused_with_a_reason(folders, tmp_path):
         add_folders([], main, [str(tmp_path / "nowhere")], ["COVID", "Normal"])
     for twin in (tmp_path / "a" / "my_site", tmp_path / "b" / "my_site", tmp_path / "c" / "main"):
         shutil.copytree(site / "NORMAL", twin / "Normal")
+    with pytest.raises(DataError, match="is given twice: its films would be trained on, and scored, twice"):
+        add_folders([], main, [str(site), str(site) + "/"], ["COVID", "Normal"])
+    with pytest.raises(DataError, match=f"{site / 'NORMAL'} lies inside --add-data {site}: its films would be"):
+        add_folders([], main, [str(site), str(site / "NORMAL")], ["COVID", "Normal"])
+    with pytest.raises(DataError, match=f"{main} lies inside --add-data {main.parent}"):
+        add_folders([], main, [str(main.parent)], ["COVID", "Normal"])
     with pytest.raises(DataError, match="have the same name"):
         add_folders([], main, [str(tmp_path / "a" / "my_site"), str(tmp_path / "b" / "my_site")], ["COVID", "Normal"])
     with pytest.raises(DataError, match="has the --data folder's name, main"):

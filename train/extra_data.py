@@ -37,6 +37,15 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
     the per-source figures tell them apart: the folder's name where no MANIFEST.csv names one)."""
     if any(Path(d).resolve() == Path(data_dir).resolve() for d in dirs):
         raise DataError(f"--add-data names the --data folder {data_dir} itself")
+    roots = [("--data", Path(data_dir).resolve()), *(("--add-data", Path(d).resolve()) for d in dirs)]
+    for k, (opt, a) in enumerate(roots):
+        for opt_b, b in roots[k + 1:]:
+            if a == b:
+                raise DataError(f"--add-data {b} is given twice: its films would be trained on, and scored, twice")
+            inner, outer = (a, (opt_b, b)) if a.is_relative_to(b) else (b, (opt, a)) if b.is_relative_to(a) else (None, None)
+            if inner is not None:
+                raise DataError(f"{inner} lies inside {outer[0]} {outer[1]}: its films would be trained on, and scored, "
+                                "twice; give one of them")
     main_name = Path(data_dir).resolve().name
     same = [d for d in dirs if Path(d).resolve().name == main_name]
     if same:
@@ -44,6 +53,27 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
                         "their films: rename one")
     main = [replace(i, source=i.source or main_name) for i in items]
     return main + added_items(dirs, classes, log, class_map)
+
+
+def cross_folder_copies(items: list[Item], dirs: list[str]) -> tuple[list[bool], dict[str, int]]:
+    """(keep each scanned item, copies dropped per added folder): a film whose bytes are those of a
+    film in --data or in an earlier --add-data folder is kept once, as the first folder's. The same
+    film twice would weigh double in training and, in the test split, be scored twice under two
+    sources. Copies within one folder stay, grouped on one side of the split as before."""
+    roots = [Path(d).resolve().as_posix() + "/" for d in dirs]
+
+    def folder(it: Item) -> int:
+        return next((k + 1 for k, r in enumerate(roots) if it.path.startswith(r)), 0)  # 0: --data
+
+    first: dict[str, int] = {}
+    keep, dropped = [], {d: 0 for d in dirs}
+    for it in items:
+        f = folder(it)
+        owner = first.setdefault(it.sha256, f)
+        keep.append(owner == f)
+        if owner != f:
+            dropped[dirs[f - 1]] += 1
+    return keep, {d: n for d, n in dropped.items() if n}
 
 
 FEW = 15  # a site's films of one class; fewer did less on cxr-dev (RESULTS.md, "A site's own films")

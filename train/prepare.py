@@ -18,7 +18,7 @@ from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.data import DataError, Item, Split, scan, stratified_split, discover
-from train.extra_data import add_folders
+from train.extra_data import add_folders, cross_folder_copies
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, label_conflicts
 from train.resume import data_fingerprint, film_stamps
 
@@ -80,6 +80,12 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
         raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "
                         "those files")
+    if s.add_data:
+        keep, copies = cross_folder_copies(res.items, s.add_data)
+        for folder, n in copies.items():
+            log(f"--add-data {folder}: {n} film(s) are byte-for-byte copies of films in --data or an earlier --add-data "
+                "folder: each is kept once, as the first folder's")
+        res = res.take(np.array(keep, bool))
     items = res.items
     groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
     if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
@@ -123,6 +129,11 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                             f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
     for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
         log(f"warning: {note}")
+    for folder in s.add_data:  # a site's films in validation and test do not train the model: say how many do
+        root = Path(folder).resolve().as_posix() + "/"
+        n = {p: sum(i.path.startswith(root) for i in parts[p]) for p in ("train", "val", "test")}
+        if sum(n.values()):
+            log(f"--add-data {folder}: {n['train']} films train the model, {n['val']} validate it, {n['test']} test it")
     if external:
         parts["external"] = sorted(external, key=lambda i: i.path)
     hygiene["groups_across_splits"] = cross_split_duplicates(
