@@ -85,4 +85,7 @@ def convert(
 
 
 def convert_main() -> None:
+    from edge.cliutil import reconfigure_streams
+
+    reconfigure_streams()
     convert_app()

@@ -166,4 +166,7 @@ def _rule_json(info: dict, rule: tuple[int, float] | None) -> dict | None:
 
 
 def compare_main() -> None:
+    from edge.cliutil import reconfigure_streams
+
+    reconfigure_streams()
     compare_app()

@@ -273,4 +273,7 @@ def evaluate(
 
 
 def evaluate_main() -> None:
+    from edge.cliutil import reconfigure_streams
+
+    reconfigure_streams()
     evaluate_app()

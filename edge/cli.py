@@ -14,7 +14,8 @@ from typing import Iterable, Optional
 import typer
 
 from edge.batch import Result, classify_files
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, folder_problem, one_line_errors, written_to_stdout
+from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, folder_problem, one_line_errors,
+                          reconfigure_streams, written_to_stdout)
 from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
 from edge.output import Tally, print_selftest, shown, writer_for
@@ -58,12 +59,12 @@ def main(
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
                                                        "(null: the file has no input check), rule (when a threshold rule "
-                                                       "chose the label), top_k (with --top-k above 1), map and "
+                                                       "is in force: it decided the label, whichever class it gave), top_k (with --top-k above 1), map and "
                                                        "evidence_at_border, or map_error (with --explain)} or {file, error}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class, "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, "
                                                      "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
-                                                     "threshold rule chose the label, else empty)."),
+                                                     "threshold rule is in force, for every label it decided, else empty)."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
                                                                                   "(default: the runtime's choice)."),
@@ -119,7 +120,7 @@ def main(
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    _reconfigure_streams()
+    reconfigure_streams()
     from edge.model import EdgeModel, ModelFileError
     from edge.runtime import RuntimeMissing
 
@@ -284,13 +285,6 @@ def main(
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if total.any_failed else EXIT_OK)
-
-
-def _reconfigure_streams() -> None:
-    # File names that are not valid UTF-8 reach us as surrogate escapes; write their bytes back.
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape" if os.name == "posix" else "backslashreplace")
 
 
 def run() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 import shutil
@@ -19,6 +20,30 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ct
 # Below this much free space a failure is most likely the disk: TensorFlow's converter writes a
 # temporary SavedModel of several times the model's size and then fails with unrelated errors.
 LOW_SPACE_BYTES = 256 * 2**20
+
+
+def _escape(e: UnicodeError):
+    """surrogateescape where it can (a file name's undecodable bytes go out as they came in),
+    else backslashreplace (a name the output's encoding cannot hold, e.g. under a cp1252 locale)."""
+    try:
+        return codecs.lookup_error("surrogateescape")(e)
+    except UnicodeError:
+        return codecs.lookup_error("backslashreplace")(e)
+
+
+codecs.register_error("cxr-edge", _escape)
+
+
+def reconfigure_streams() -> None:
+    """Let any file name reach stdout and stderr instead of ending a batch with UnicodeEncodeError.
+    On Windows a redirected stream would use the ANSI code page (cp1252), which holds few of the
+    world's names: it is written as UTF-8 instead, as a terminal there already is."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            if os.name == "nt" and not stream.isatty():
+                stream.reconfigure(encoding="utf-8", errors="cxr-edge")
+            else:
+                stream.reconfigure(errors="cxr-edge")
 
 
 def fail(prog: str, message: str, code: int = EXIT_USAGE) -> typer.Exit:

@@ -127,3 +127,14 @@ def test_explain_maps_of_names_that_differ_only_in_case_do_not_overwrite_each_ot
     p = edge_classify(tmp_path / "a" / "Film.png", tmp_path / "b" / "film.png", "--json", "--explain", maps, "--model", model)
     names = [Path(json.loads(line)["map"]).name for line in p.stdout.splitlines()]
     assert names == ["Film.png", "film-2.png"], p.stdout  # one file on Windows and macOS file systems otherwise
+
+
+def test_a_name_the_output_encoding_cannot_hold_is_escaped_not_the_end_of_the_batch(model, film, tmp_path):
+    odd = tmp_path / "x≥1 Łódź.png"  # neither character is in code page 1252
+    shutil.copy(film, odd)
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    p = subprocess.run([sys.executable, "-m", "edge.cli", str(odd), str(film), "--model", str(model)], cwd=ROOT,
+                       capture_output=True, timeout=120, env=env)
+    out = p.stdout.decode("cp1252")
+    assert p.returncode == 0, p.stderr
+    assert "x\\u22651 \\u0141ód\\u017a.png" in out and str(film) in out  # both answered; ó is in cp1252

@@ -152,8 +152,14 @@ def synth(
 
 
 def train_main() -> None:
+    from edge.cliutil import reconfigure_streams
+
+    reconfigure_streams()
     train_app()
 
 
 def synth_main() -> None:
+    from edge.cliutil import reconfigure_streams
+
+    reconfigure_streams()
     synth_app()
