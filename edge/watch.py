@@ -12,8 +12,10 @@ copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch. A fi
 no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its bytes
 128..132 are b"DICM" (edge.batch.is_image_file): 132 bytes read once it has settled, and the
 verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
-size or time) or another file moved in under an old name (another inode, even with the same size
-and time: ``mv``, ``rsync -t``) is classified again; one copied over an old one in place with
+size or time) or another file moved in under an old name (another inode and change time, even with
+the same size and modification time: ``mv``, ``rsync -t``) is classified again, while a new inode
+number alone is not (FAT and exFAT volumes, SMB shares without server inode numbers, hand out new
+numbers for the same file as the kernel forgets and re-reads it); one copied over an old one in place with
 the same size and time (``cp -p`` onto an existing name) is not seen. Answers carry no memory
 across runs: after a restart every film there is answered again, and so is a film renamed.
 Polling needs nothing beyond the standard library and works on network shares, where change
@@ -47,9 +49,9 @@ from typing import Callable, Iterable, Iterator
 
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name
 
-# (size, mtime in ns, inode, ctime in ns). The first three say whether a file is the same film;
-# ctime counts only for failed films, since a chmod, a hard link or a file server's attribute
-# also moves it, and a film answered must not be answered again for that.
+# (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
+# a file is the same film (_same); a failed film is tried again when its ctime moves too (a chmod), but
+# a film answered must not be answered again for a chmod, a hard link or a file server's attribute.
 Stamp = tuple[int, int, int, int]
 # a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
 Listing = tuple[int, list[tuple[str, int]], list[str]]
@@ -150,7 +152,8 @@ class Watcher:
                 st = os.stat(path)
             except OSError:  # gone (its folder's listing will say) or its share away
                 continue
-            if _stamp(st) != seen:
+            now = _stamp(st)
+            if now[:2] != seen[:2] or now[3] != seen[3]:  # its inode number alone may change on FAT
                 del self.failures[path]
                 self.done.pop(path, None)
                 changed.append(path)
@@ -218,8 +221,10 @@ def _stamp(st: os.stat_result) -> Stamp:
 
 
 def _same(a: Stamp, b: Stamp) -> bool:
-    """Whether two stamps are of the same film, as it was (ctime left out)."""
-    return a[:3] == b[:3]
+    """Whether two stamps are of the same film, as it was: the same size and modification time, and
+    the same inode or, where the file system renumbers inodes, the same change time (a file moved in
+    under the name has its own, set when it was written or renamed)."""
+    return a[:2] == b[:2] and (a[2] == b[2] or a[3] == b[3])
 
 
 def _read(folder: str, mtime: int) -> Listing:

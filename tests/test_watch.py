@@ -278,3 +278,33 @@ def test_watch_takes_folders_only(model_dir, tmp_path):
     film.write_bytes(b"x")
     r = CliRunner().invoke(app, [str(film), "--watch", "--model", str(model_dir / "compact" / "model_int8.tflite")])
     assert r.exit_code == 2 and "--watch takes folders" in r.output
+
+
+def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
+    """FAT and exFAT volumes (and SMB shares without server inode numbers) hand out new inode numbers
+    for the same file once the kernel has forgotten it: size, times and all else unchanged."""
+    import edge.watch as watch
+
+    w, film = _settled(tmp_path, "a.png", b"x" * 10, full_every=1)
+    real_stamp, real_read = watch._stamp, watch._read
+    number = {"offset": 0}
+
+    def stamp(st):
+        size, mtime, ino, ctime = real_stamp(st)
+        return size, mtime, ino + number["offset"], ctime
+
+    def read(folder, mtime):
+        when, files, subdirs = real_read(folder, mtime)
+        return when, [(p, i + number["offset"]) for p, i in files], subdirs
+
+    monkeypatch.setattr(watch, "_stamp", stamp)
+    monkeypatch.setattr(watch, "_read", read)
+    for offset in (1000, 2000, 3000):                       # renumbered on every poll
+        number["offset"] = offset
+        assert w.poll() == []
+    w.failed(film)                                          # nor is a failed film tried again for it
+    for offset in (4000, 5000, 6000):
+        number["offset"] = offset
+        assert w.poll() == []
+    os.chmod(film, 0o600)                                   # but a permission fixed still is (its ctime moved)
+    assert w.poll() == [] and w.poll() == [film]
