@@ -139,7 +139,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += [headline(summary), "", ece_note(summary), ""]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
-    report["missed_classes"] = missed_classes(summary, classes)
+    report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
+                                              threshold)
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
     if renamed := renamed_line((extra or {}).get("class_folders", {})):

@@ -279,20 +279,35 @@ def answers_text(row: list[int], k: int, classes: list[str]) -> str:
             + ("; " + ", ".join(f"{v} called {c}" for v, c in wrong) if wrong else "") + ".")
 
 
-def missed_classes(summary: dict, classes: list[str]) -> list[str]:
+def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
+                   rule: tuple[int, float] | None = None) -> list[str]:
     """One advice line per class of 10+ films that the model called something else more often
     than not, with what it called them, in counts.
 
     On films of a hospital it never saw, a model trained on public archives calls most healthy
     films COVID (benchmarks/RESULTS.md, "A site's own films"); the remedy is that site's films
-    in training, which the user would not otherwise know how to do. The films may come from a
-    source the model was trained on, so the advice is conditional."""
+    in training, which the user would not otherwise know how to do. Where the labels follow a
+    threshold ``rule`` (class index, threshold) that gave most of them, the rule is the first
+    suspect; where the model was trained on ``seen_films`` films of the same folder, the site is
+    not new to it. Otherwise the films may still come from a source it trained on, so the advice
+    is conditional."""
     cm = np.array(summary["confusion_matrix"])
     out = []
     for k, row in enumerate(summary["per_class"]):
         if row["support"] < MISSED_MIN_FILMS or row["sensitivity"] is None or row["sensitivity"] >= MISSED_BELOW:
             continue
-        out.append(answers_text(cm[k].tolist(), k, classes) + " If these films come from a hospital the model never "
-                   "saw, this is what a model trained on public archives does there: train with some of that site's "
-                   "films, of every class (cxr-train --data ... --add-data FOLDER), and score it on the others.")
+        called = max((j for j in range(len(classes)) if j != k), key=lambda j: cm[k, j])
+        if rule is not None and called == rule[0]:
+            advice = (f" These labels follow the rule {classes[called]}>={rule[1]:.4g}: any film whose {classes[called]} "
+                      f"probability reaches {rule[1]:.4g} is called {classes[called]}, so the rule's threshold comes "
+                      "first: see the rule's section, or score with --most-probable to compare.")
+        elif seen_films:
+            advice = (f" The model was trained or validated on {seen_films} films of this folder (left out or marked "
+                      "above), so its source is not new to it: these films may differ from those in device, view or "
+                      "patients, or in their labels; check a few, and train with more such films of every class.")
+        else:
+            advice = (" If these films come from a hospital the model never saw, this is what a model trained on public "
+                      "archives does there: train with some of that site's films, of every class (cxr-train --data ... "
+                      "--add-data FOLDER), and score it on the others.")
+        out.append(answers_text(cm[k].tolist(), k, classes) + advice)
     return out

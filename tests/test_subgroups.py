@@ -179,6 +179,17 @@ def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(
     assert report["missed_classes"] == lines and f"> {lines[0]}" in (out / "report.md").read_text()
     ok = np.eye(3)[y] * 0.8 + 0.2 / 3
     assert missed_classes(summarize(y, ok, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"]) == []
+    # the model trained on other films of this folder: its source is not new to it, and the advice says so
+    seen = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"], 51)
+    assert "trained or validated on 51 films of this folder" in seen[0] and "never saw" not in seen[0]
+    # labels that follow a rule for the class they were mostly given: the rule comes first
+    rule = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10, rule=(0, 0.15)),
+                          ["COVID", "Normal", "Other"], 51, (0, 0.15))
+    assert "These labels follow the rule COVID>=0.15" in rule[0] and "--most-probable" in rule[0]
+    report = evaluation_report(out, "t", y, probs, ["COVID", "Normal", "Other"], [f"f{k}.png" for k in range(len(y))],
+                               n_boot=10, threshold=(0, 0.15), extra={"seen_in_training": {"films": 51, "split": "x", "train": 40, "val": 11,
+                                                                    "left_out": True}})
+    assert report["missed_classes"] == rule
 
 
 def test_missed_classes_say_mostly_only_for_a_majority_and_give_the_counts():
