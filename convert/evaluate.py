@@ -81,5 +81,6 @@ def model_for(path: Path):
     return m.classify, {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
+                        "decision_films": m.meta.get("decision_films"),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it
                         "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation")}

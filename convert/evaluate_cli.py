@@ -124,12 +124,14 @@ def evaluate(
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
-        from convert.rule_notes import check_site_films, chosen_here_line
+        from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
         here = Path(data_dir).resolve().name
-        if rule is not None and not threshold and (line := chosen_here_line(
+        rule_warnings = []  # files that say which films their rule was chosen on are checked film by film, below
+        if rule is not None and not threshold and not info.get("decision_films") and (line := chosen_here_line(
                 info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {rule[1]:.4g}")):
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
+            rule_warnings.append(line)
         point = parse_operating_point(operating_point, labels) if operating_point else None
         if save_model is not None:  # refuse before minutes of reading images
             if point is None:
@@ -162,6 +164,10 @@ def evaluate(
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
+        if rule is not None and not threshold and (line := chosen_films_line(
+                info, [i.sha256 for i in res.items], f"{labels[rule[0]]} whenever p >= {rule[1]:.4g}")):
+            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
+            rule_warnings.append(line)
         from convert.code_distance import copies_within
         from convert.set_notes import conflict_warning, copies_warning, split_copies
 
@@ -224,7 +230,8 @@ def evaluate(
             site = site_operating_point(y, probs, labels, *point, films=f"films in {here} "
                                         f"({len(y)}, cxr-evaluate)")
             if save_model is not None:
-                stamp_decision(model, site["decision"], out=save_model, site=site)
+                stamp_decision(model, site["decision"], out=save_model, site=site,
+                               films_sha256=[i.sha256 for i in res.items])
                 site["saved_to"] = str(save_model)
             from convert.rule_notes import site_rule_warnings
 
@@ -244,6 +251,7 @@ def evaluate(
                                         "class_folders": matched, "seen_in_training": seen_note,
                                         "copies_within_set": twins, "label_conflicts": conflicts,
                                         "input_check_flagged_validation": info.get("flagged_validation"),
+                                        "rule_warnings": rule_warnings,
                                         "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                        n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                        unlikeness=unlikeness,

@@ -15,6 +15,7 @@ give on films it was not chosen on, and store it in a copy of the model.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,20 @@ def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray
     stamp_decision(path, decision)
     return to_jsonable({**decision, "versus_most_probable": against_most_probable(y_val, p, point[0],
                                                                                    decision["threshold"])})
+
+
+def decision_films_text(films_sha256: list[str]) -> str:
+    """The first 8 bytes of each film's SHA-256, sorted, as base64 (12 characters a film)."""
+    return base64.b64encode(b"".join(sorted(bytes.fromhex(h[:16]) for h in films_sha256))).decode("ascii")
+
+
+def chosen_films_among(decision_films: str | None, films_sha256: list[str]) -> int | None:
+    """How many of these films the file's rule was chosen on; None when the file does not say."""
+    if not decision_films:
+        return None
+    raw = base64.b64decode(decision_films)
+    known = {raw[k:k + 8] for k in range(0, len(raw), 8)}
+    return sum(bytes.fromhex(h[:16]) in known for h in films_sha256)
 
 
 def choose_decision(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float,
@@ -110,12 +125,18 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
                         "versus_most_probable": against_most_probable(y, p, k, decision["threshold"])})
 
 
-def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None) -> None:
+def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None,
+                   films_sha256: list[str] | None = None) -> None:
     """Rewrite the file's metadata with this rule (None removes it), in place or into a copy at
     ``out``; the weights stay byte-identical. The file's card (convert.card) loses the test
-    figures of a previous rule, and gains ``site``'s cross-validated rates (site_operating_point)."""
+    figures of a previous rule, and gains ``site``'s cross-validated rates (site_operating_point).
+    ``films_sha256``: the SHA-256 of the films the rule was chosen on, kept as their first 8 bytes
+    (decision_films_text) so that cxr-evaluate can tell when it scores those films again."""
     def update(meta: dict) -> dict:
         meta.pop("decision", None)
+        meta.pop("decision_films", None)
+        if films_sha256:
+            meta["decision_films"] = decision_films_text(films_sha256)
         card = meta.get("validation")
         if card:
             card = meta["validation"] = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}

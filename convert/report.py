@@ -148,6 +148,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
+    if rule_warnings := (extra or {}).get("rule_warnings"):
+        md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in rule_warnings] + [""]
     if threshold is not None:
         md += [f"Labels follow the rule {describe(threshold, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"

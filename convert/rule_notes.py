@@ -101,6 +101,21 @@ def versus_sentence(d: dict, films: str) -> list[str]:
     return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []
 
 
+def chosen_films_line(info: dict, films_sha256: list[str], rule: str) -> str | None:
+    """A warning when some of the films scored are ones the file's stored rule (``rule``, in words)
+    was chosen on, found by their bytes (convert.operating_point.chosen_films_among), whatever the
+    folder is called; None when none are, or the file does not say which films they were."""
+    from convert.operating_point import chosen_films_among
+
+    n = chosen_films_among(info.get("decision_films"), films_sha256)
+    if not n:
+        return None
+    return (f"{n} of the {len(films_sha256)} films scored are ones the rule this model file carries, {rule}, was chosen "
+            f"on ({info.get('decision_chosen_on')}): on them its sensitivity and specificity are optimistic; score films "
+            "it was not chosen on (the cross-validated figures cxr-evaluate --operating-point gave when it chose it are "
+            "the honest estimate)")
+
+
 def chosen_here_line(chosen_on: str | None, folder: str, rule: str) -> str | None:
     """A warning when the stored rule (``rule``, in words) was chosen by cxr-evaluate on a folder of
     this name (its metadata's ``chosen_on``: "films in NAME (N, cxr-evaluate)", the folder's
