@@ -125,6 +125,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
                               "probabilities": {c: round(float(v), 4) for c, v in zip(classes, p)}}
                              for f, t, p, k in zip(files, y, probs, predicted)]
+    seen = (extra or {}).get("seen_in_training") or {}
+    if seen.get("seen_films") and not seen.get("left_out"):  # --keep-seen: which rows flatter the model
+        part = {f["file"]: f["part"] for f in seen["seen_films"]}
+        for rec in report["predictions"]:
+            rec["seen_in_training"] = part.get(rec["file"], "")
     if unlikeness is not None:
         for rec, u in zip(report["predictions"], unlikeness):
             rec["atypical"], rec["input_check_score"] = bool(u > 1.0), round(float(u), 3)
@@ -249,12 +254,13 @@ def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[st
     buf = io.StringIO()
     w = csv.writer(buf)
     atypical = any("atypical" in p for p in predictions)
+    seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty
     w.writerow(["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["atypical"] if atypical else []),
-                *groups])
+                *(["seen_in_training"] if seen else []), *groups])
     for k, p in enumerate(predictions):
         w.writerow([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
                     *(p["probabilities"][c] for c in classes), *([int(p.get("atypical", False))] if atypical else []),
-                    *(v[k] for v in groups.values())])
+                    *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())])
     return buf.getvalue()
 
 

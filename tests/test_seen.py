@@ -57,6 +57,16 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
     note = report["seen_in_training"]
     assert (note["train"], note["val"], note["left_out"]) == (len(split["splits"]["train"]), len(split["splits"]["val"]), True)
     assert "were left out" in (out / "report.md").read_text()
+    assert "seen_in_training" not in (out / "predictions.csv").read_text().splitlines()[0]
+    # --keep-seen: every film scored, and each row says whether the model trained or validated on it
+    r = CliRunner().invoke(evaluate_app, [model, str(data), "--keep-seen", "--out", str(out), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    import csv
+
+    rows = {row["file"]: row["seen_in_training"] for row in csv.DictReader(open(out / "predictions.csv"))}
+    assert rows == {i["path"]: {"train": "train", "val": "val", "test": ""}[part]
+                    for part in ("train", "val", "test") for i in split["splits"][part]}
     # A folder of training films alone, under other names: the bytes give them away, and nothing is left to score.
     for i, item in enumerate(split["splits"]["train"]):
         (tmp_path / "copies" / item["label"]).mkdir(parents=True, exist_ok=True)
