@@ -76,7 +76,7 @@ def compare(
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
         items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet)
         if columns:  # names, and a MANIFEST.csv column's number of values among these films: before any is read
-            from convert.subgroups import check_columns
+            from convert.group_values import check_columns
 
             check_columns(data_dir, columns, [i.path for i in items], "cxr-compare")
         from convert.rule_notes import chosen_here_line
@@ -134,7 +134,7 @@ def compare(
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}
         if columns:  # a DICOM attribute's values are counted (and refused) here: before the bootstrap, not after
-            from convert.subgroups import group_values
+            from convert.group_values import group_values
 
             groups = group_values(data_dir, files, columns, "cxr-compare")
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)

@@ -153,7 +153,7 @@ def evaluate(
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
         items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
         if columns:  # before any film is read: the names, and the values among the films to be scored
-            from convert.subgroups import check_columns
+            from convert.group_values import check_columns
 
             check_columns(data_dir, columns, [i.path for i in items])
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
@@ -190,7 +190,7 @@ def evaluate(
             check_site_films([i.label for i in res.items], point[0], labels, here, save_model is not None)
         groups = None
         if columns:
-            from convert.subgroups import group_values
+            from convert.group_values import group_values
 
             groups = group_values(data_dir, [i.path for i in res.items], columns)
         audit = shortcut_audit(res.traits, y, labels)

@@ -113,7 +113,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     (convert.operating_point.site_operating_point) adds a threshold chosen on these films; ``audit``
     (train.audit.shortcut_audit) how well the files' storage traits alone predict the labels;
     ``prevalences`` (default convert.prevalence.PREVALENCES) what PPV and NPV become at other mixes;
-    ``subgroups`` (convert.subgroups.group_values: column -> each film's value) each group's figures."""
+    ``subgroups`` (convert.group_values.group_values: column -> each film's value) each group's figures."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}

@@ -7,119 +7,18 @@ that group. ``cxr-evaluate --by COLUMN,...`` takes the groups from MANIFEST.csv 
 by its ``file`` column) or, for DICOM files, from their headers (ViewPosition, Manufacturer,
 PatientSex, PatientAge in bands, ...). The per-source figures of cxr-convert and cxr-evaluate
 (a MANIFEST.csv's source column) are the same computation, and so, with the classes as the
-groups, is the advice for a class the model mostly missed (missed_classes). Pure functions apart
-from reading those two sources.
+groups, is the advice for a class the model mostly missed (missed_classes). Pure functions; which
+group each film is in comes from convert.group_values.
 """
 
 from __future__ import annotations
-
-import re
-import sys
-from pathlib import Path
 
 import numpy as np
 
 from convert.report import fmt_ci
 from convert.summary import summarize
-from train.manifest import manifest_key, read_manifest
 
-DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
-                    "BodyPartExamined", "InstitutionName", "StationName", "Modality")
-AGE_BANDS = ((0, 18, "0-17"), (18, 40, "18-39"), (40, 60, "40-59"), (60, 80, "60-79"), (80, 200, "80+"))
-MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, a film), not a grouping
-# 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
-# model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
-# per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
-MISSING = "(not given)"
-
-
-def age_band(value: str) -> str:
-    """'045Y', '45', '6M' (DICOM AS or a plain number of years) -> '40-59'; anything else: MISSING."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([DWMY]?)\s*", str(value), re.IGNORECASE)
-    if not m:
-        return MISSING
-    years = float(m.group(1)) / {"D": 365.25, "W": 52.18, "M": 12, "Y": 1, "": 1}[m.group(2).upper()]
-    return next(name for lo, hi, name in AGE_BANDS if lo <= years < hi) if years < 200 else MISSING
-
-
-def _is_age(column: str) -> bool:
-    return column.lower().replace("_", "") in ("age", "patientage")
-
-
-def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
-    try:
-        import pydicom
-
-        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=attributes)
-    except Exception:  # not DICOM, unreadable, or pydicom absent: no value, as in a header without it
-        return {}
-    return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}
-
-
-def _value(column: str, raw: str) -> str:
-    """A film's group in ``column``: ages in bands, blanks MISSING (as group_values and check_columns count them)."""
-    return age_band(raw) if _is_age(column) and raw else (raw.strip() or MISSING)
-
-
-def _too_many(column: str, n: int, where: str, prog: str) -> ValueError:
-    """Why a column of more than MAX_GROUPS values is refused, and what to give instead."""
-    is_source = column.lower() in ("source", "source_repo")
-    instead = ("; each source's own figures are in report.md's \"Per source\" table, which cxr-evaluate writes "
-               "whenever MANIFEST.csv has a source column, however many sources" if is_source and prog == "cxr-evaluate"
-               else "; each source's own figures are in the \"Per source\" table of each model's cxr-evaluate report, "
-               "however many sources" if is_source else "")
-    return ValueError(f"--by {column}: {n} different values{where}, and at most {MAX_GROUPS} can be groups: each gets "
-                      "its own table row and bootstrap, and more make a table no one reads, of groups too small for "
-                      "their intervals to say anything (a value per patient or per film is an identifier, not a "
-                      f"grouping). Put the values in at most {MAX_GROUPS} bands in a new MANIFEST.csv column (ages in "
-                      f"decades, wards by department, devices by manufacturer) and give that{instead}")
-
-
-def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
-                  prog: str = "cxr-evaluate") -> None:
-    """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
-    attribute, and a MANIFEST.csv column of more than MAX_GROUPS values: counted here, from the
-    manifest that is read anyway, rather than after minutes of reading, scoring and bootstrapping
-    every film (70 s for 20,000). ``files``: count only these films' rows (the films to be scored);
-    None: every row. A DICOM attribute's values are in the films' headers, so group_values counts
-    those once the films are read."""
-    fields, rows = read_manifest(data_dir)
-    unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
-    if unknown:
-        have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
-        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
-    listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
-    for c in (c for c in columns if c in fields):
-        n = len({_value(c, row.get(c, "")) for row in listed} - {MISSING})
-        if n > MAX_GROUPS:
-            raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
-
-
-def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate") -> dict[str, list[str]]:
-    """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
-    column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
-    for a name that is neither, or for a column with too many values to be a grouping; a column
-    no film has a value for is left out, with a warning."""
-    check_columns(data_dir, columns, files, prog)
-    fields, rows = read_manifest(data_dir)
-    from_dicom = [c for c in columns if c not in fields]
-    headers = ([_dicom_header(Path(data_dir) / f, from_dicom) for f in files] if from_dicom
-               else [{} for _ in files])
-    out = {}
-    for c in columns:
-        raw = [rows.get(manifest_key(f), {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
-        values = [_value(c, v) for v in raw]
-        n = len(set(values) - {MISSING})
-        if n == 0:
-            print(f"{prog}: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
-                  "carries it); left out of the report", file=sys.stderr)
-            continue
-        if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
-            raise _too_many(c, n, " in the films' DICOM headers", prog)
-        out[c] = values
-    return out
-
 
 NO_INTERVAL = ("n/a*: every bootstrap resample of this group's films gives the same balanced accuracy (too few films "
                "of each class, or each class all right or all wrong), so no interval is meaningful; each class's "
@@ -163,17 +62,32 @@ def is_below(s: dict, overall: dict) -> bool:
     return s["n"] >= MIN_FILMS and bool(ci) and ci[1] is not None and ref is not None and ci[1] < ref
 
 
+def classes_below(s: dict, overall: dict) -> list[str]:
+    """The classes of which a group of several classes holds at least MIN_FILMS films and whose
+    sensitivity interval lies wholly under that class's sensitivity over all films: a site whose
+    COVID films are missed can hide behind its healthy films in balanced accuracy."""
+    if len(s.get("classes_present") or []) < 2:
+        return []  # one class: its balanced accuracy is that sensitivity, which is_below judges
+    sens = {r["class"]: r["sensitivity"] for r in overall["per_class"]}
+    return [r["class"] for r in s["per_class"] if r["support"] >= MIN_FILMS and r["sensitivity_ci"][1] is not None
+            and sens.get(r["class"]) is not None and r["sensitivity_ci"][1] < sens[r["class"]]]
+
+
 BELOW = ("**below** marks a group whose 95% interval lies wholly under the same figure over all films (for a group "
          "of one class, that class's sensitivity over all films; for a group lacking a class, the mean sensitivity "
-         f"over all films of the classes it holds); groups of fewer than {MIN_FILMS} films have intervals too wide to "
-         "judge.")
+         "over all films of the classes it holds), and **C below** a class C whose sensitivity interval in the group "
+         f"lies wholly under C's over all films; groups and classes of fewer than {MIN_FILMS} films have intervals too "
+         "wide to judge.")
 
 
 def note(s: dict, overall: dict | None = None) -> str:
-    """A table row's note: too few films, **below** (is_below; without ``overall``, as per_source
-    found it), or nothing."""
+    """A table row's note: too few films, **below** (is_below) and **C below** (classes_below), or
+    nothing; without ``overall``, as per_source found them."""
+    if s["n"] < MIN_FILMS:
+        return "too few films"
     below = is_below(s, overall) if overall is not None else s.get("below_overall", False)
-    return "too few films" if s["n"] < MIN_FILMS else "**below**" if below else ""
+    classes = classes_below(s, overall) if overall is not None else s.get("classes_below", [])
+    return ", ".join(["**below**"] * below + [f"**{c} below**" for c in classes])
 
 
 def by_chance(groups: dict) -> list[str]:
@@ -216,9 +130,9 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
 
 
 def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
-    """Groups of at least MIN_FILMS films whose interval lies under the same figure over all films
-    (is_below; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``)."""
-    return [v for v, s in groups.items() if note(s, overall) == "**below**"]
+    """Groups of at least MIN_FILMS films whose interval, or a class's, lies under the same figure over
+    all films (note; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``)."""
+    return [v for v, s in groups.items() if "below" in note(s, overall)]
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
@@ -233,6 +147,7 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
         m = src == s
         out[s or "(unknown)"] = summary = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
         summary["below_overall"] = is_below(summary, overall)
+        summary["classes_below"] = classes_below(summary, overall)
     return out
 
 

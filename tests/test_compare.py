@@ -281,7 +281,7 @@ def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp
     import csv
 
     import train.data
-    from convert.subgroups import MAX_GROUPS
+    from convert.group_values import MAX_GROUPS
 
     data, files = tmp_path / "data", [f"{('COVID', 'Normal')[k % 2]}/{k}.png" for k in range(MAX_GROUPS + 10)]
     for fl in files:  # never read: placeholders will do

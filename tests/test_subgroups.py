@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from convert.subgroups import MAX_GROUPS, MISSING, age_band, below_overall, group_values, subgroup_section
+from convert.group_values import MAX_GROUPS, MISSING, age_band, group_values
+from convert.subgroups import below_overall, subgroup_section
 
 
 @pytest.mark.parametrize("value, band", [("045Y", "40-59"), ("6M", "0-17"), ("017Y", "0-17"), ("018Y", "18-39"),
@@ -46,7 +47,7 @@ def test_an_identifier_is_not_a_grouping(tmp_path):
 def test_too_many_values_are_refused_from_the_manifest_before_any_film_is_read(tmp_path):
     """check_columns, which both commands call before reading a film, counts a MANIFEST.csv
     column's values: a ward column of 60 is refused there, not after minutes of scoring."""
-    from convert.subgroups import check_columns
+    from convert.group_values import check_columns
 
     files = [f"A/{k}.png" for k in range(120)]
     _manifest(tmp_path, [{"file": f, "ward": f"W{k % 60}", "source": f"S{k % 60}", "age": str(k % 100),
@@ -259,3 +260,21 @@ def test_the_per_source_table_marks_sources_below_and_too_small_as_by_groups_are
                       [f"S{k}" for k in range(12) for _ in range(120)], n_boot=100)
     assert "With 12 groups of 20 films or more, about 0.3 would be marked **below** by chance alone" in "\n".join(
         per_source_section(many, classes))
+
+
+def test_a_site_whose_covid_films_are_missed_is_marked_even_where_its_balanced_accuracy_is_not():
+    """Site B finds 12 of its 20 COVID films and every other film, site A all its COVID films but a third of
+    its Normal ones: B's balanced accuracy is no worse than the overall figure, its COVID sensitivity is."""
+    from convert.subgroups import below_overall, note, per_source
+
+    classes = ["COVID", "Normal", "Viral", "Other"]
+    y = np.array([0] * 60 + [1] * 30 + [2] * 30 + [3] * 30 + [0] * 20 + [1] * 30 + [2] * 30 + [3] * 30)
+    pred = y.copy()
+    pred[60:70] = 0  # 10 of site A's Normal films called COVID
+    pred[150:158] = 1  # 8 of site B's 20 COVID films called Normal
+    sources = ["A"] * 150 + ["B"] * 110
+    groups = per_source(y, np.eye(4)[pred] * 0.8 + 0.05, classes, sources, n_boot=200)
+    assert groups["B"]["below_overall"] is False and groups["B"]["classes_below"] == ["COVID"]
+    assert note(groups["B"]) == "**COVID below**"
+    assert groups["A"]["classes_below"] == ["Normal"] and "**Normal below**" in note(groups["A"])
+    assert below_overall(groups) == ["A", "B"]

@@ -1,0 +1,110 @@
+"""Which group each film belongs to, for ``--by COLUMN,...``: a MANIFEST.csv column (keyed by its
+``file`` column) or, for DICOM files, a header attribute (ViewPosition, Manufacturer, PatientSex,
+PatientAge in bands, ...). Columns are checked before any film is read, and a column of more values
+than a grouping has (a patient's or a film's identifier) is refused with what to give instead.
+convert.subgroups computes each group's figures.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from train.manifest import manifest_key, read_manifest
+
+DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
+                    "BodyPartExamined", "InstitutionName", "StationName", "Modality")
+AGE_BANDS = ((0, 18, "0-17"), (18, 40, "18-39"), (40, 60, "40-59"), (60, 80, "60-79"), (80, 200, "80+"))
+MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, a film), not a grouping
+# 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
+# model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
+# per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
+MISSING = "(not given)"
+
+
+def age_band(value: str) -> str:
+    """'045Y', '45', '6M' (DICOM AS or a plain number of years) -> '40-59'; anything else: MISSING."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([DWMY]?)\s*", str(value), re.IGNORECASE)
+    if not m:
+        return MISSING
+    years = float(m.group(1)) / {"D": 365.25, "W": 52.18, "M": 12, "Y": 1, "": 1}[m.group(2).upper()]
+    return next(name for lo, hi, name in AGE_BANDS if lo <= years < hi) if years < 200 else MISSING
+
+
+def _is_age(column: str) -> bool:
+    return column.lower().replace("_", "") in ("age", "patientage")
+
+
+def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
+    try:
+        import pydicom
+
+        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=attributes)
+    except Exception:  # not DICOM, unreadable, or pydicom absent: no value, as in a header without it
+        return {}
+    return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}
+
+
+def _value(column: str, raw: str) -> str:
+    """A film's group in ``column``: ages in bands, blanks MISSING (as group_values and check_columns count them)."""
+    return age_band(raw) if _is_age(column) and raw else (raw.strip() or MISSING)
+
+
+def _too_many(column: str, n: int, where: str, prog: str) -> ValueError:
+    """Why a column of more than MAX_GROUPS values is refused, and what to give instead."""
+    is_source = column.lower() in ("source", "source_repo")
+    instead = ("; each source's own figures are in report.md's \"Per source\" table, which cxr-evaluate writes "
+               "whenever MANIFEST.csv has a source column, however many sources" if is_source and prog == "cxr-evaluate"
+               else "; each source's own figures are in the \"Per source\" table of each model's cxr-evaluate report, "
+               "however many sources" if is_source else "")
+    return ValueError(f"--by {column}: {n} different values{where}, and at most {MAX_GROUPS} can be groups: each gets "
+                      "its own table row and bootstrap, and more make a table no one reads, of groups too small for "
+                      "their intervals to say anything (a value per patient or per film is an identifier, not a "
+                      f"grouping). Put the values in at most {MAX_GROUPS} bands in a new MANIFEST.csv column (ages in "
+                      f"decades, wards by department, devices by manufacturer) and give that{instead}")
+
+
+def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
+                  prog: str = "cxr-evaluate") -> None:
+    """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
+    attribute, and a MANIFEST.csv column of more than MAX_GROUPS values: counted here, from the
+    manifest that is read anyway, rather than after minutes of reading, scoring and bootstrapping
+    every film (70 s for 20,000). ``files``: count only these films' rows (the films to be scored);
+    None: every row. A DICOM attribute's values are in the films' headers, so group_values counts
+    those once the films are read."""
+    fields, rows = read_manifest(data_dir)
+    unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
+    if unknown:
+        have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
+        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
+    listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
+    for c in (c for c in columns if c in fields):
+        n = len({_value(c, row.get(c, "")) for row in listed} - {MISSING})
+        if n > MAX_GROUPS:
+            raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
+
+
+def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate") -> dict[str, list[str]]:
+    """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
+    column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
+    for a name that is neither, or for a column with too many values to be a grouping; a column
+    no film has a value for is left out, with a warning."""
+    check_columns(data_dir, columns, files, prog)
+    fields, rows = read_manifest(data_dir)
+    from_dicom = [c for c in columns if c not in fields]
+    headers = ([_dicom_header(Path(data_dir) / f, from_dicom) for f in files] if from_dicom
+               else [{} for _ in files])
+    out = {}
+    for c in columns:
+        raw = [rows.get(manifest_key(f), {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
+        values = [_value(c, v) for v in raw]
+        n = len(set(values) - {MISSING})
+        if n == 0:
+            print(f"{prog}: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
+                  "carries it); left out of the report", file=sys.stderr)
+            continue
+        if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
+            raise _too_many(c, n, " in the films' DICOM headers", prog)
+        out[c] = values
+    return out
