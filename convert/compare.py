@@ -147,14 +147,17 @@ def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: lis
 
 def group_markdown(column: str, groups: dict) -> list[str]:
     """compare.md's section for one --by column: B - A within each group."""
-    md = [f"## By {column}", "", "B minus A within each group (a better model overall can be worse on one kind of film).", "",
+    md = [f"## By {column}", "", "B minus A within each group (a better model overall can be worse on one kind of film). "
+          "In a group of one class, balanced accuracy is that class's sensitivity (the note says which).", "",
           "| group | n | balanced accuracy A % | balanced accuracy B % | B - A (points, 95% CI) | right only by A | "
           "right only by B | McNemar p | note |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
     from convert.subgroups import MIN_FILMS
 
     for g, r in groups.items():
         lo, hi = r["balanced_accuracy_difference_ci"]
+        held = [c["class"] for c in r["per_class"]]  # the classes with films in this group
+        notes = [f"{held[0]} films only: {held[0]} sensitivity"] * (len(held) == 1) + ["too few films"] * (r["n"] < MIN_FILMS)
         md.append(f"| {g} | {r['n']} | {100 * r['balanced_accuracy_a']:.1f} | {100 * r['balanced_accuracy_b']:.1f} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
-                  f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'too few films' if r['n'] < MIN_FILMS else ''} |")
+                  f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'; '.join(notes)} |")
     return md + [""]

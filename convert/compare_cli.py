@@ -18,8 +18,8 @@ compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, 
     help=(
         "Is model B better than model A on your films? Scores both on the same labelled folder (one sub-folder per "
         "class, as for cxr-evaluate) and reports B minus A: balanced accuracy and each class's sensitivity with "
-        "paired 95% bootstrap intervals, McNemar's exact test on the films only one of them gets right, and which "
-        "answers changed. Each model labels the films as edge-classify would (its stored rule, if it carries one, "
+        "paired 95% bootstrap intervals (also within each source when a MANIFEST.csv names sources), McNemar's "
+        "exact test on the films only one of them gets right, and which answers changed. Each model labels the films as edge-classify would (its stored rule, if it carries one, "
         "unless --most-probable). Writes compare.md and compare.json.\n\n"
         "Example: cxr-compare runs/old/model_int8.tflite runs/new/model_int8.tflite my_hospital/ --out old-vs-new"
     )
@@ -133,10 +133,14 @@ def compare(
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}
+        if any(i.source for i in kept) and not {"source", "source_repo"} & set(columns):
+            from convert.group_values import MISSING
+
+            groups["source"] = [i.source or MISSING for i in kept]  # as cxr-evaluate's per-source table, unasked
         if columns:  # a DICOM attribute's values are counted (and refused) here: before the bootstrap, not after
             from convert.group_values import group_values
 
-            groups = group_values(data_dir, files, columns, "cxr-compare")
+            groups.update(group_values(data_dir, files, columns, "cxr-compare"))
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, synthetic=synthetic,
@@ -145,7 +149,7 @@ def compare(
                  copies_within_set=twins, label_conflicts=conflicts,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
-        if columns:
+        if groups:
             r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot) for c, v in groups.items()}
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, by_value in r.get("by", {}).items():

@@ -127,8 +127,8 @@ def test_cxr_compare_by_a_manifest_column(tiny_run, tmp_path):
     files = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
     with open(data / "MANIFEST.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["file", "view"])
-        w.writerows([fl, "AP" if k % 2 else "PA"] for k, fl in enumerate(files))
+        w.writerow(["file", "view", "source"])
+        w.writerows([fl, "AP" if k % 2 else "PA", "site-" + fl.split("/")[0]] for k, fl in enumerate(files))
     out = tmp_path / "cmp"
     res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
                                            str(data), "--by", "view", "--out", str(out), "--n-boot", "100", "--quiet",
@@ -140,7 +140,12 @@ def test_cxr_compare_by_a_manifest_column(tiny_run, tmp_path):
         mine = [k for k, fl in enumerate(r["files"]) if view[fl] == g]
         assert sub["n"] == len(mine)
         assert sub["answers_changed"] == sum(r["answers_a"][k] != r["answers_b"][k] for k in mine)
-    assert "## By view" in (out / "compare.md").read_text()
+    md = (out / "compare.md").read_text()
+    assert "## By view" in md
+    # the sources, unasked, as cxr-evaluate shows them; each source here holds one class, and the note says so
+    assert sorted(r["by"]["source"]) == sorted({"site-" + fl.split("/")[0] for fl in files}) and "## By source" in md
+    covid = next(ln for ln in md.splitlines() if ln.startswith("| site-COVID "))
+    assert "COVID films only: COVID sensitivity" in covid
 
 
 def test_seen_film_messages_tell_two_files_of_one_name_apart(tiny_run, tmp_path):
