@@ -95,3 +95,14 @@ def test_a_manifest_saved_on_windows_or_macos_is_matched_and_films_without_a_row
     # --classes leaves a class out: its rows are no strays, and its films need none
     items, _, _ = discover(tmp_path, classes=["COVID"], min_classes=1, log=said.append)
     assert len(said) == 1 and [i.source for i in items] == ["a", "b"]
+
+
+def test_a_label_column_that_contradicts_the_class_folder_is_said(tmp_path):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("file", "Label", "source"), ("COVID/0.png", "COVID-19", "a"), ("COVID/1.png", "Normal", "a"),
+                          ("Normal/0.png", "normal", "b"), ("Normal/1.png", "", "b")])
+    said = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert [i.label for i in items] == ["COVID", "COVID", "Normal", "Normal"]  # the folder decides
+    assert said == [f"warning: for 1 films in {tmp_path} the label in MANIFEST.csv is not their class folder's "
+                    "(e.g. COVID/1.png: Normal); the folder decides the class: check which is right"]

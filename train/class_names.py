@@ -18,9 +18,11 @@ LEAVE_OUT = "-"
 _SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
 
 
-def _key(name: str) -> str:
+def same_class_key(name: str) -> str:
+    """A class name ignoring case and punctuation, with COVID-19 for COVID: names with one key are one class."""
     key = re.sub(r"[^0-9a-z]", "", name.lower())
     return _SAME_AS.get(key, key)
+
 
 
 def parse_class_map(text: str | None) -> dict[str, str]:
@@ -70,7 +72,7 @@ def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, 
         raise ValueError(f"--class-map names {', '.join(bad_targets)}, not among the model's labels {', '.join(labels)}")
     by_key: dict[str, list[str]] = {}
     for label in labels:
-        by_key.setdefault(_key(label), []).append(label)
+        by_key.setdefault(same_class_key(label), []).append(label)
     matched: dict[str, str] = {}
     unknown: list[str] = []
     for folder in sorted(set(folders)):
@@ -78,8 +80,8 @@ def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, 
             matched[folder] = mapping[folder]
         elif folder in labels:
             matched[folder] = folder
-        elif len(by_key.get(_key(folder), [])) == 1:
-            matched[folder] = by_key[_key(folder)][0]
+        elif len(by_key.get(same_class_key(folder), [])) == 1:
+            matched[folder] = by_key[same_class_key(folder)][0]
         else:
             unknown.append(folder)
     if unknown:

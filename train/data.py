@@ -30,6 +30,7 @@ from train.audit import file_traits
 from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
                                  is_one_class_folder, parent_to_give, run_folders)
 from train.hygiene import THUMB, copy_code, fingerprint
+from train.class_names import same_class_key
 from train.manifest import ManifestError, manifest_key, read_manifest
 from train.progress import progress_bar
 from edge.atomic import write_json
@@ -166,7 +167,7 @@ def _attach_sources(items: list[Item], data_dir: Path, log: Callable[[str], None
         raise DataError(str(e)) from None
     if not rows:
         return
-    unlisted, used = [], set()
+    unlisted, used, disagree = [], set(), []
     for it in items:
         key = manifest_key(it.path)
         row = rows.get(key)
@@ -174,6 +175,13 @@ def _attach_sources(items: list[Item], data_dir: Path, log: Callable[[str], None
             unlisted.append(it.path)
         used.add(key)
         it.source = (row or {}).get("source") or (row or {}).get("source_repo") or ""
+        said = next((v for c, v in (row or {}).items() if c.lower() in ("label", "class") and v), None)
+        if said is not None and same_class_key(said) != same_class_key(it.label):
+            disagree.append((it.path, said))
+    if disagree:
+        path, said = disagree[0]
+        log(f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's "
+            f"(e.g. {path}: {said}); the folder decides the class: check which is right")
     if unlisted:
         folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
         stray = [k for k in rows if k not in used and k.split("/", 1)[0] in folders]
