@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import numpy as np
 
@@ -181,7 +181,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                                                    models_in=out)
             if check is not None:
                 report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
-        data_name = " + ".join(Path(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
+        # the folders' last names, whichever system wrote the split (a Windows path's too, read on Linux)
+        data_name = " + ".join(PureWindowsPath(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
         from convert.card import stamp_cards
 
         stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), log)

@@ -212,6 +212,9 @@ def decode_bytes(data: bytes) -> np.ndarray:
         size = f"{int(m.group(1))} pixels" if m else "the declared image size"
         raise ImageError(f"refused: {size} is more than the limit of {MAX_PIXELS} (possible decompression bomb)") from None
     except Exception:
+        if data[:4] == b"\x00\x05\x16\x07":  # AppleDouble: what macOS leaves as ._NAME on FAT, exFAT and SMB
+            raise ImageError("not an image: a macOS metadata file (AppleDouble, a ._ name); leave such files out, "
+                             "e.g. find ... ! -name '._*'") from None
         raise ImageError("not a readable image (unknown or corrupt format)") from None
     w, h = img.size
     if w * h > MAX_PIXELS:

@@ -206,3 +206,14 @@ def test_wide_images_map_a_block_at_a_time_to_the_same_bytes(kind, monkeypatch):
     assert got.tobytes() == old_wide_to_uint8(np.asarray(img)).tobytes()
 
 
+
+
+def test_a_macos_appledouble_file_is_named_for_what_it_is():
+    """A `find -name '*.png'` on a stick written by a Mac also lists ._NAME.png: 4 KiB of Finder metadata."""
+    from edge.preprocess import ImageError, decode_bytes
+
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(4070)
+    with pytest.raises(ImageError, match=r"not an image: a macOS metadata file \(AppleDouble, a \._ name\)"):
+        decode_bytes(apple_double)
+    with pytest.raises(ImageError, match="not a readable image"):
+        decode_bytes(b"just some text, not an image")
