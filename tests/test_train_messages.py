@@ -254,3 +254,21 @@ def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, cap
     generate(tmp_path / "syn", n_per_class=20, progress=True)
     err = capsys.readouterr().err  # captured: not a terminal
     assert "\r" not in err and err.splitlines()[-1] == "synthetic: 40/40 images"
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--data", "nowhere"], "data folder nowhere does not exist"),
+    (["--data", "films", "--add-data", "site"], "--add-data site: no such folder"),
+    (["--data", "films", "--add-data", "films", "--class-map", "Healthy"],
+     "--class-map: 'Healthy' is not FOLDER=LABEL (or FOLDER=- to leave it out)"),
+])
+def test_missing_folders_and_a_bad_class_map_are_said_before_tensorflow_loads(tmp_path, args, said):
+    (tmp_path / "films").mkdir()
+    code = ("import sys; from typer.testing import CliRunner; from train.cli import train_app; "
+            f"r = CliRunner().invoke(train_app, {args + ['--out', 'run']!r}); "
+            "print(r.exit_code, 'tensorflow' in sys.modules); print(r.output.strip())")
+    p = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(REPO)})
+    first, message = p.stdout.splitlines()[:2]
+    assert first == "2 False", p.stdout + p.stderr
+    assert message == f"cxr-train: error: {said}"

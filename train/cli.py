@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from edge.cliutil import fail, one_line_errors
-from train.class_names import parse_class_list
+from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -110,10 +110,17 @@ def train(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars: one line per epoch (as when the output goes to a file)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    try:
+    try:  # refused before TensorFlow loads (seconds): usage errors and missing folders, said at once
         class_list = parse_class_list(classes)
-    except ValueError as e:  # refused before TensorFlow loads: a usage error, said at once
+        parse_class_map(class_map)
+    except ValueError as e:
         raise fail("cxr-train", str(e)) from None
+    if data != "synthetic" and not Path(data).is_dir():
+        raise fail("cxr-train", f"data folder {data} " + ("is a file; give the folder that holds a sub-folder per class"
+                                                          if Path(data).exists() else "does not exist"))
+    for d in add_data or []:
+        if not d.is_dir():
+            raise fail("cxr-train", f"--add-data {d}: no such folder")
     load_tensorflow()
     from train.run import TrainSettings, run_training
 
