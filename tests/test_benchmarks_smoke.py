@@ -151,3 +151,11 @@ def test_duplicate_memory_benchmark_prints_both_searches():
     assert p.returncode == 0, p.stderr
     rows = [ln for ln in p.stdout.splitlines() if ln.startswith("| 600 |")]
     assert len(rows) == 2 and "gathering" in rows[0] and "blocks (shipped)" in rows[1]
+
+
+def test_shift_speed_prints_one_row_per_thread_count():
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "shift_speed.py"), "--films", "3", "--size", "200x160"],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-3000:]
+    rows = [line for line in p.stdout.splitlines() if re.match(r"\| \d+ \| [0-9.]+ \| [0-9.]+x \|", line)]
+    assert rows and rows[0].startswith("| 1 |") and rows[0].endswith("| 1.00x |")
