@@ -73,9 +73,9 @@ def summarize(
     """Every metric for one model on one labelled set, as a JSON-serialisable dict.
 
     Predictions are ``argmax(probs)``, or with ``rule`` (class index, threshold) what the device
-    gives under edge.decision (that class whenever its probability reaches the threshold). Intervals: Wilson for accuracy, stratified percentile bootstrap
-    (same ``seed``, hence the same resamples) for balanced accuracy and macro AUROC. Where the films
-    are all of one class, balanced accuracy is that class's sensitivity and gets its Wilson interval:
+    gives under edge.decision (that class whenever its probability reaches the threshold).
+    Intervals: Wilson for accuracy, stratified percentile bootstrap (same ``seed``, hence the same
+    resamples) for balanced accuracy and macro AUROC. Where the films are all of one class, balanced accuracy is that class's sensitivity and gets its Wilson interval:
     a bootstrap of 4 films all right gives 100-100, as if 4 films proved perfection. All nan
     values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
 

@@ -59,8 +59,9 @@ def main(
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
                                                        "(null: the file has no input check), rule (when a threshold rule "
-                                                       "is in force: it decided the label, whichever class it gave), top_k (with --top-k above 1), map and "
-                                                       "evidence_at_border, or map_error (with --explain)} or {file, error}."),
+                                                       "is in force: it decided the label, whichever class it gave), "
+                                                       "top_k (with --top-k above 1), map and evidence_at_border, or "
+                                                       "map_error (with --explain)} or {file, error}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class, "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, "
                                                      "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "

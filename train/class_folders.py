@@ -19,7 +19,8 @@ from edge.batch import is_image_file
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
                     "validation": "val", "test": "test", "testing": "test"}
-SKIP_DIRS = {"masks", "mask", "__macosx", "system volume information", "$recycle.bin"}  # lower case; the last two: a USB stick's root on Windows
+# lower case; the last two are at the root of a USB stick written by Windows
+SKIP_DIRS = {"masks", "mask", "__macosx", "system volume information", "$recycle.bin"}
 RUN_FILES = ("run.json", "split.json", "model.keras")  # what every cxr-edge run folder holds
 
 

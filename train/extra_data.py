@@ -55,12 +55,17 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
     return main + added_items(dirs, classes, log, class_map)
 
 
+def added_prefix(folder: str) -> str:
+    """How the paths of an added folder's films begin (split.json records them absolute, POSIX)."""
+    return Path(folder).resolve().as_posix() + "/"
+
+
 def cross_folder_copies(items: list[Item], dirs: list[str]) -> tuple[list[bool], dict[str, int]]:
     """(keep each scanned item, copies dropped per added folder): a film whose bytes are those of a
     film in --data or in an earlier --add-data folder is kept once, as the first folder's. The same
     film twice would weigh double in training and, in the test split, be scored twice under two
     sources. Copies within one folder stay, grouped on one side of the split as before."""
-    roots = [Path(d).resolve().as_posix() + "/" for d in dirs]
+    roots = [added_prefix(d) for d in dirs]
 
     def folder(it: Item) -> int:
         return next((k + 1 for k, r in enumerate(roots) if it.path.startswith(r)), 0)  # 0: --data

@@ -18,7 +18,7 @@ from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.data import DataError, Item, Split, scan, stratified_split, discover
-from train.extra_data import add_folders, cross_folder_copies
+from train.extra_data import add_folders, added_prefix, cross_folder_copies
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, label_conflicts
 from train.resume import data_fingerprint, film_stamps
 
@@ -63,8 +63,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         classes = s.classes or ["Normal", "COVID"]
         log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
         generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
-    items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic, class_map=s.class_map,
-                                               out=Path(s.out))
+    items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic,
+                                               out=Path(s.out), class_map=s.class_map)
     taken = time.time_ns()
     data = data_fingerprint(film_stamps(data_dir, items), taken)
     res = scan(data_dir, items, config, s.progress)
@@ -110,8 +110,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if emptied := holdout_emptied(s.holdout_source, kept, external, classes):
         raise DataError(emptied)
     for folder in s.add_data:
-        root = Path(folder).resolve().as_posix()  # as train.extra_data records the added films' paths
-        added = [it for it in items if it.path.startswith(root + "/")]
+        added = [it for it in items if it.path.startswith(added_prefix(folder))]
         if added and all(id(it) in ext_ids for it in added):
             log(f"note: all {len(added)} films of --add-data {folder} are held out by --holdout-source "
                 f"{s.holdout_source!r}: none of them trains the model")
@@ -130,7 +129,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
         log(f"warning: {note}")
     for folder in s.add_data:  # a site's films in validation and test do not train the model: say how many do
-        root = Path(folder).resolve().as_posix() + "/"
+        root = added_prefix(folder)
         n = {p: sum(i.path.startswith(root) for i in parts[p]) for p in ("train", "val", "test")}
         if sum(n.values()):
             log(f"--add-data {folder}: {n['train']} films train the model, {n['val']} validate it, {n['test']} test it")
