@@ -217,8 +217,8 @@ def evaluate(
 
             if not quiet:
                 print("cxr-evaluate: --shifts reads and scores every film again under 14 shifts: on full-size films "
-                      f"(about 0.6 s of one core a 2500x2000 film, read and shifted; {shift_workers()} at work here) it takes longer than "
-                      "everything else", file=sys.stderr)
+                      f"(about 0.6 s of one core a 2500x2000 film, read and shifted; {shift_workers()} at work here) it "
+                      "takes longer than everything else", file=sys.stderr)
             bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
             rob = robustness(predict, [Path(data_dir) / i.path for i in res.items], PreprocessConfig.from_dict(
                 info["preprocess"]), y, len(labels), done=bar.update, rule=rule, load=load_grayscale)

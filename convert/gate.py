@@ -3,13 +3,18 @@
 Both are scored on the same frozen test images: overall accuracy may drop at most ``max_drop``
 points and no class's sensitivity more than ``max_class_drop`` points (a quantized model that
 trades COVID sensitivity for Normal specificity can keep its accuracy and still be unsafe).
+``cxr-convert --auto`` keeps the smallest file that passes (choose_smallest).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 
 from convert.metrics import agreement, to_jsonable
+from edge.atomic import write_bytes
 
 
 def points_text(v: float) -> str:
@@ -94,3 +99,27 @@ def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
     return (f"the Keras model gives every one of the {len(given):,} test films the same class ({classes[int(given[0])]}): "
             "its figures say nothing of telling the classes apart, and a gate that passes says only that "
             "quantization kept it so")
+
+
+def choose_smallest(report: dict, modes: list[str], run_dir: Path, log: Callable[[str], None] = print) -> dict:
+    """cxr-convert --auto: keep the smallest mode that passes the gate as model.tflite; say (``log``)
+    why smaller ones lost.
+
+    int8-full is tried only after int8: it saves under 1 KB and brings back the output grid whose
+    exact ties argmax gives to the first class.
+    """
+    def rank(m: str) -> tuple[int, bool]:
+        like = "int8" if m == "int8-full" and "int8" in modes else m
+        return report["models"][like]["size_bytes"], m == "int8-full"
+
+    by_size = sorted(modes, key=rank)
+    rejected = []
+    for m in by_size:
+        g = report["models"][m]["gate"]
+        if g["passed"]:
+            write_bytes(run_dir / "model.tflite", (run_dir / f"model_{m}.tflite").read_bytes())
+            log(f"--auto: kept {m} as model.tflite" + (f" (rejected: {', '.join(r['mode'] for r in rejected)})" if rejected else ""))
+            return {"selected": m, "file": "model.tflite", "rejected": rejected}
+        rejected.append({"mode": m, "reasons": g["reasons"]})
+    log("--auto: no mode passed the gate; model.tflite not written")
+    return {"selected": None, "rejected": rejected}

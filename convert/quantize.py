@@ -15,7 +15,7 @@ from pathlib import Path, PureWindowsPath
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, keras_probabilities, scored, tflite_probabilities
-from convert.gate import compare, deltas, gate, no_signal_line, one_class_line, resolution_note
+from convert.gate import choose_smallest, compare, deltas, gate, no_signal_line, one_class_line, resolution_note
 from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
@@ -26,7 +26,7 @@ from convert.summary import summarize
 from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
-from edge.atomic import read_json, staged_folder, write_bytes
+from edge.atomic import read_json, staged_folder
 from edge.cliutil import folder_problem
 from train.cache import load_part
 from train.data import Split
@@ -188,7 +188,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), log)
         code = 0
         if s.auto:
-            report["auto"] = choose_smallest(report, s.modes, out)
+            report["auto"] = choose_smallest(report, s.modes, out, log)
             code = 0 if report["auto"]["selected"] else 1
         elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
             code = 1
@@ -233,29 +233,6 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, tr
             raise ValueError(f"{run_dir / f'model_{m}.tflite'} was converted from {was}, not the one in model.keras "
                              f"(trained at {trained}): run cxr-convert {run_dir} without --report-only to convert it")
     return have
-
-
-def choose_smallest(report: dict, modes: list[str], run_dir: Path) -> dict:
-    """Keep the smallest mode that passes the gate as model.tflite; say why smaller ones lost.
-
-    int8-full is tried only after int8: it saves under 1 KB and brings back the output grid whose
-    exact ties argmax gives to the first class.
-    """
-    def rank(m: str) -> tuple[int, bool]:
-        like = "int8" if m == "int8-full" and "int8" in modes else m
-        return report["models"][like]["size_bytes"], m == "int8-full"
-
-    by_size = sorted(modes, key=rank)
-    rejected = []
-    for m in by_size:
-        g = report["models"][m]["gate"]
-        if g["passed"]:
-            write_bytes(run_dir / "model.tflite", (run_dir / f"model_{m}.tflite").read_bytes())
-            log(f"--auto: kept {m} as model.tflite" + (f" (rejected: {', '.join(r['mode'] for r in rejected)})" if rejected else ""))
-            return {"selected": m, "file": "model.tflite", "rejected": rejected}
-        rejected.append({"mode": m, "reasons": g["reasons"]})
-    log("--auto: no mode passed the gate; model.tflite not written")
-    return {"selected": None, "rejected": rejected}
 
 
 def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_train: np.ndarray,

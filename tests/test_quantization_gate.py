@@ -92,7 +92,7 @@ def test_representative_set_is_from_training_split_and_reported(broken_run):
 
 
 def test_auto_prefers_int8_to_the_slightly_smaller_int8_full(tmp_path):
-    from convert.quantize import choose_smallest
+    from convert.gate import choose_smallest
 
     sizes = {"int8": 1300, "int8-full": 1290, "dynamic": 1295, "fp32": 4000}
     for m in sizes:
