@@ -44,22 +44,23 @@ def operating_point_setting(text: str | None, labels: list[str]) -> tuple[int, f
 
 
 def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,
-               labels: list[str]) -> dict | None:
+               labels: list[str]) -> tuple[dict | None, np.ndarray | None]:
     """Write the --operating-point rule into one converted file, chosen through that file on the
-    validation films ``val`` (x, y); returns the rule stored, None when it was removed. The rule
-    returned also says how it compares with the most probable class on those films
+    validation films ``val`` (x, y); returns (the rule stored, None when it was removed; the file's
+    probabilities on those films, which the metadata does not change, for the report to reuse).
+    The rule returned also says how it compares with the most probable class on those films
     (``versus_most_probable``, convert.roc.against_most_probable), which the file does not carry."""
     from edge.model import EdgeModel
 
     if point == "none":
         stamp_decision(path, None)
-        return None
+        return None, None
     x_val, y_val = val
     p = EdgeModel(path).classify(x_val)
     decision = choose_decision(y_val, p, labels, *point)
     stamp_decision(path, decision)
     return to_jsonable({**decision, "versus_most_probable": against_most_probable(y_val, p, point[0],
-                                                                                   decision["threshold"])})
+                                                                                   decision["threshold"])}), p
 
 
 def decision_films_text(films_sha256: list[str]) -> str:

@@ -123,6 +123,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     # beside an old report that describes others.
     with staged_folder(run_dir, last=("report.md",)) as out:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
+        val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
         val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
         from convert.seen import fingerprints
 
@@ -136,7 +137,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                 from convert.export import export_mode
 
                 export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
-            chosen = store_rule(path, point, val, classes) if point is not None else None
+            chosen, val_probs[mode] = store_rule(path, point, val, classes) if point is not None else (None, None)
             for line in stored_rule_lines(path.name, chosen) if chosen else []:
                 log(line)
             edge_model = EdgeModel(path)  # loaded once: scored, and its metadata read
@@ -172,7 +173,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                                      "flagged": {"test": float(check.atypical(x_test).mean())}}
         if device is not None:
             report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
-                                                                             probs_by_mode[shown], s)}
+                                                                             probs_by_mode[shown], s, val, val_probs.get(shown))}
         sources = [i.source for i in split.parts["test"]]
         if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
             report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources, s.n_boot)}
@@ -251,14 +252,17 @@ def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_tra
 
 
 def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, device: EdgeModel, x_test: np.ndarray,
-                     y_test: np.ndarray, p_test: np.ndarray, s: ConvertSettings) -> dict:
+                     y_test: np.ndarray, p_test: np.ndarray, s: ConvertSettings,
+                     val: tuple[np.ndarray, np.ndarray] | None = None, p_val: np.ndarray | None = None) -> dict:
     """The device file's thresholds for 90% and 95% sensitivity per class, chosen on the validation
-    split and scored on the test split (convert.roc.operating_points)."""
+    split and scored on the test split (convert.roc.operating_points). ``val`` and ``p_val``: the
+    validation split and the file's answers on it, where --operating-point has read and scored them."""
     from convert.roc import operating_points
 
-    x_val, y_val = load_part(run_dir, split, "val", config, s.progress)
+    x_val, y_val = val if val is not None else load_part(run_dir, split, "val", config, s.progress)
+    p_val = device.classify(x_val) if p_val is None else p_val
     return {"model": device.path.name, "chosen_on": "validation split", "n_validation": int(len(y_val)),
-            "rows": to_jsonable(operating_points(y_val, device.classify(x_val), y_test, p_test, split.classes))}
+            "rows": to_jsonable(operating_points(y_val, p_val, y_test, p_test, split.classes))}
 
 
 def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,

@@ -114,6 +114,17 @@ def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run,
     assert "more sensitivity for less specificity" not in md  # the old heading, false here
     report = json.loads((run / "report.json").read_text())
     assert report["models"]["int8"]["decision"]["versus_most_probable"]["less_sensitive"]
+    # the screening table reuses the answers the rule was chosen from: the same as scoring the stamped file again
+    from convert.metrics import to_jsonable
+    from convert.roc import operating_points
+    from edge.model import EdgeModel
+    from train.cache import load_part
+    from train.data import Split
+
+    m, parts = EdgeModel(run / "model_int8.tflite"), Split.load(run / "split.json")
+    (x_val, y_val), (x_test, y_test) = (load_part(run, parts, p, m.preprocess, progress=False) for p in ("val", "test"))
+    assert report["operating_points"]["rows"] == json.loads(json.dumps(to_jsonable(
+        operating_points(y_val, m.classify(x_val), y_test, m.classify(x_test), labels))))
 
 
 def test_cxr_evaluate_warns_when_the_chosen_threshold_is_less_sensitive(tiny_run, tmp_path):
