@@ -1,5 +1,5 @@
 """Site thresholds that cannot be trusted (chosen on one class alone, or scored on the films they
-were chosen on), cxr-convert --report-only on a run with some modes only, and cxr-evaluate in a
+were chosen on), cxr-convert --report-only on a run with some modes only or with files of an earlier model, and cxr-evaluate in a
 device-only install (no matplotlib, no TensorFlow)."""
 
 from __future__ import annotations
@@ -154,3 +154,19 @@ def test_cxr_evaluate_without_matplotlib_writes_its_report_without_plots(tiny_ru
     md = (out / "report.md").read_text()
     assert "No plots: matplotlib is not installed" in md and "![" not in md and "## Where the model looked" in md
     assert not list(out.glob("*.png")) and (out / "predictions.csv").is_file()
+
+
+def test_report_only_refuses_files_converted_from_a_model_trained_before_the_one_in_the_run(tiny_run, tmp_path):
+    """Trained again over a finished run, the old files would be scored against the new model: a gate failure
+    stamped into their cards for what is another model's difference, not quantization's cost."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    before = (run / "model_int8.tflite").read_bytes()
+    meta = json.loads((run / "run.json").read_text())
+    meta["created"] = "2030-01-01T00:00:00+00:00"  # what cxr-train records when it trains the run again
+    (run / "run.json").write_text(json.dumps(meta))
+    r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--no-latency", "--quiet"])
+    assert r.exit_code == 2, r.output
+    assert "model_int8.tflite was converted from the model trained at " in r.output
+    assert "not the one in model.keras (trained at 2030-01-01T00:00:00+00:00): run cxr-convert " in r.output
+    assert (run / "model_int8.tflite").read_bytes() == before  # nothing rewritten
