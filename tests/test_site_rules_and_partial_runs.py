@@ -1,6 +1,6 @@
 """Site thresholds that cannot be trusted (chosen on one class alone, or scored on the films they
-were chosen on), cxr-convert --report-only on a run with some modes only or with files of an earlier model, and cxr-evaluate in a
-device-only install (no matplotlib, no TensorFlow)."""
+were chosen on), cxr-convert --report-only on a run with some modes only or with files of an
+earlier model, and cxr-evaluate in a device-only install (no matplotlib, no TensorFlow)."""
 
 from __future__ import annotations
 

@@ -99,3 +99,11 @@ def parent_to_give(data_dir: Path) -> Path:
     if data_dir.name in ("", ".", "..") or data_dir.parent == Path("."):
         return data_dir.resolve().parent
     return data_dir.parent
+
+
+def not_a_data_folder(data_dir: Path) -> str | None:
+    """Why ``data_dir`` cannot be a data folder (a file, or nothing there), or None."""
+    if Path(data_dir).is_dir():
+        return None
+    return f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
+                                         if Path(data_dir).exists() else "does not exist")

@@ -115,9 +115,10 @@ def train(
         parse_class_map(class_map)
     except ValueError as e:
         raise fail("cxr-train", str(e)) from None
-    if data != "synthetic" and not Path(data).is_dir():
-        raise fail("cxr-train", f"data folder {data} " + ("is a file; give the folder that holds a sub-folder per class"
-                                                          if Path(data).exists() else "does not exist"))
+    from train.class_folders import not_a_data_folder
+
+    if data != "synthetic" and (problem := not_a_data_folder(Path(data))):
+        raise fail("cxr-train", problem)
     for d in add_data or []:
         if not d.is_dir():
             raise fail("cxr-train", f"--add-data {d}: no such folder")

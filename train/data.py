@@ -28,7 +28,7 @@ from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_byte
                              trim_uniform_borders)
 from train.audit import file_traits
 from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
-                                 is_one_class_folder, parent_to_give, run_folders)
+                                 is_one_class_folder, not_a_data_folder, parent_to_give, run_folders)
 from train.hygiene import THUMB, copy_code, fingerprint
 from train.class_names import same_class_key
 from train.manifest import ManifestError, manifest_key, read_manifest
@@ -100,9 +100,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     being written, whose folder is never a class even while it holds nothing yet; run folders
     are left out with a note to ``log``."""
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise DataError(f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
-                                                      if data_dir.exists() else "does not exist"))
+    if problem := not_a_data_folder(data_dir):
+        raise DataError(problem)
     found = class_folder_names(data_dir, out)
     if is_one_class_folder(data_dir, found):
         raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
