@@ -38,8 +38,8 @@ def compare(
                                           "column or a DICOM attribute (ViewPosition, Manufacturer, PatientAge, ...)."),
     keep_seen: bool = typer.Option(False, "--keep-seen", help="Also compare on films either model was trained or "
                                                               "validated on (left out by default, as in cxr-evaluate)."),
-    find_crops: bool = typer.Option(False, "--find-crops", help="Also find cropped copies of those films, as "
-                                                                "cxr-evaluate --find-crops does (about 25 ms a film)."),
+    find_crops: bool = typer.Option(False, "--find-crops", help="Also find cropped and mirrored copies of those "
+                                                                "films, as cxr-evaluate --find-crops does (about 20 ms a film)."),
     n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the intervals."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
@@ -53,7 +53,7 @@ def compare(
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
     from convert.report_text import align_tables
-    from convert.code_distance import copies_within
+    from train.code_distance import copies_within
     from convert.seen import leave_out_seen, model_names
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from edge.atomic import staged_folder, write_json, write_text

@@ -88,9 +88,10 @@ def evaluate(
                                    "fingerprints, a model.keras is checked against its run folder's split.json); by default they are left out, since their "
                                    "answers flatter the model."),
     find_crops: bool = typer.Option(
-        False, "--find-crops", help="Also find cropped copies of those films (a few percent cut off a side, as "
-        "re-published collections do): each film is read again and its copy code tried under 256 guesses of its "
-        "margins, about 25 ms a film (benchmarks/RESULTS.md, 'Seen-film check')."),
+        False, "--find-crops", help="Also find cropped and mirrored copies of those films (a few percent cut off a "
+        "side, or flipped left to right, as re-published collections do), either way round: a film cut from a "
+        "training film, or the film a training crop was cut from. Each film is read again and its copy code tried "
+        "under 511 guesses of its margins, about 20 ms a film (benchmarks/RESULTS.md, 'Seen-film check')."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -168,7 +169,7 @@ def evaluate(
                 info, [i.sha256 for i in res.items], f"{labels[rule[0]]} whenever p >= {rule[1]:.4g}")):
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
             rule_warnings.append(line)
-        from convert.code_distance import copies_within
+        from train.code_distance import copies_within
         from convert.set_notes import conflict_warning, copies_warning, split_copies
 
         twins, conflicts = split_copies(copies_within(res.items, progress=not quiet), [i.path for i in res.items],

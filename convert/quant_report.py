@@ -15,7 +15,7 @@ from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
-from train.hygiene import conflicts_text
+from train.hygiene import UNFOUND_COPIES, conflicts_text, duplicates_text
 
 
 def summary_table(report: dict) -> list[str]:
@@ -150,8 +150,8 @@ def training_data_section(data: dict | None) -> list[str]:
     md.append("")
     h = data.get("hygiene") or {}
     if h:
-        md += [f"Duplicates: {h.get('exact_duplicate_pairs', 0)} exact and {h.get('near_duplicate_pairs', 0)} near-duplicate "
-               f"pairs; {h.get('groups_across_splits', 0)} duplicate groups span more than one split.", ""]
+        md += [f"Duplicates: {duplicates_text(h)}; {h.get('groups_across_splits', 0)} groups span more than one split. "
+               f"{UNFOUND_COPIES}", ""]
         if conflicts := h.get("label_conflicts"):
             md += [f"**Label conflict** in this run's data: {conflicts_text(conflicts)}. In training the model was "
                    "taught both answers, and in the test split such a film is scored wrong whatever it says; run.json "

@@ -18,7 +18,6 @@ checked against the split.json of its run folder.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 
 from edge import metadata as md
 from train.data import DataError, Item, Split
-from convert.code_distance import CODE, codes_of, nearest_bits
+from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
 
 SEEN_PARTS = ("train", "val")
@@ -134,23 +133,6 @@ def seen_keys(model: Path, name: str | None = None) -> tuple[str, Known] | None:
                            codes_of([i.near for i in split.parts.get(p, []) if i.near])) for p in SEEN_PARTS}
 
 
-# A film re-published with a few percent cut off a side has another copy code (up to 62 bits
-# away for 5% off one side). Padding it back by each guess of the four margins, repeating its
-# edge, and keeping the closest code found 85 to 98% of 2 to 5% crops of cxr-dev films within
-# COPY_CODE_BITS, with one false match among 300 films against 1,372 (benchmarks/RESULTS.md).
-CROP_MARGINS = (0.0, 0.02, 0.04, 0.06)
-
-
-def uncroppedcodes_of(gray: np.ndarray) -> np.ndarray:
-    """(256, CODE) copy codes of ``gray`` padded back by every guess of its four cropped margins."""
-    from train.hygiene import copy_code
-
-    h, w = gray.shape
-    codes = [copy_code(np.pad(gray, ((round(top * h), round(bottom * h)), (round(left * w), round(right * w))), mode="edge"))
-             for top, bottom, left, right in itertools.product(CROP_MARGINS, repeat=4)]
-    return np.frombuffer(b"".join(codes), np.uint8).reshape(-1, CODE)
-
-
 def model_names(models: list[Path]) -> list[str]:
     """Names that tell the models apart in a message: their file names, else parent/name
     (runA/model_int8.tflite, runB/model_int8.tflite), else their paths as given."""
@@ -190,6 +172,7 @@ def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, prog
 def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: Known, data_dir: Path,
                   progress: bool) -> None:
     from edge.preprocess import ImageError, load_bytes
+    from train.crop_copies import cut_codes, uncropped_codes, window_codes
     from train.progress import progress_bar
 
     todo = [k for k, found in enumerate(out) if found is None]
@@ -198,12 +181,16 @@ def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: K
         bar.update(1)
         path = data_dir / items[k].path
         try:
-            codes = uncroppedcodes_of(load_bytes(path.read_bytes(), path))
+            gray = load_bytes(path.read_bytes(), path)
         except (OSError, ImageError):
             continue  # unreadable now: scored as it is, as the rest of the check does
-        hit = [p for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
-        if hit:
-            out[k] = (hit[0], "crop")
+        # Cut from a training film (padded back), the film a training crop was cut from (cut in), or mirrored.
+        for kind, codes in (("crop", np.concatenate([uncropped_codes(gray), cut_codes(gray)[1:]])),
+                            ("mirror", window_codes(np.fliplr(gray), [(0.0, 0.0)], [(0.0, 0.0)]))):
+            hit = [p for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
+            if hit:
+                out[k] = (hit[0], kind)
+                break
     bar.close()
 
 
@@ -232,6 +219,7 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
             "seen_films": [{"file": i.path, "part": q[0], "found_as": _FOUND_AS[q[1]]} for i, q in zip(items, parts) if q]}
     if crops_in is not None:
         note["cropped"] = sum(1 for q in parts if q and q[1] == "crop")
+        note["mirrored"] = sum(1 for q in parts if q and q[1] == "mirror")
     if seen.any():
         how = _how(note)
         msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"
@@ -244,13 +232,15 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     return seen & (not keep_seen), note
 
 
-_FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy"}
+_FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy", "mirror": "mirrored copy"}
 
 
 def _how(note: dict) -> str:
     kinds = [f"{n} as {what}" for n, what in ((note.get("copies"), "resized or re-encoded copies"),
-                                               (note.get("cropped"), "cropped copies")) if n]
-    return ", " + " and ".join(kinds).replace(" as ", " of them as ", 1) if kinds else ""
+                                               (note.get("cropped"), "cropped copies"),
+                                               (note.get("mirrored"), "mirrored copies")) if n]
+    said = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+    return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
 
 
 def seen_line(note: dict | None, models: int = 1) -> str:
@@ -267,8 +257,11 @@ def seen_line(note: dict | None, models: int = 1) -> str:
                         "no split.json beside it." for name in note.get("unchecked", []))
     n = note["films"]
     if not n:
-        return f"None of these films is in {who}'s training or validation split ({note['split']}).{unchecked}"
-    copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if note.get("copies") or note.get("cropped") else "")
+        return (f"None of these films is in {who}'s training or validation split ({note['split']})"
+                f"{'' if 'cropped' in note else '; cropped or mirrored copies were not looked for (--find-crops)'}."
+                f"{unchecked}")
+    coded = any(note.get(k) for k in ("copies", "cropped", "mirrored"))
+    copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
     if note.get("left_out"):
         return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
                 f"{copies}; the figures are on the rest.{unchecked}")

@@ -62,7 +62,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:
         t = v["test"]
-        lines.append(f"Test split of {v['data']} (n = {t['n']}, never seen in training), most probable class: balanced accuracy "
+        lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found), most probable class: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
         lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
                   for c, r in t["per_class"].items()]

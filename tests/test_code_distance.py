@@ -1,10 +1,10 @@
-"""Copy codes compared a block at a time (convert.code_distance): the same answers as every pair."""
+"""Copy codes compared a block at a time (train.code_distance): the same answers as every pair."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from convert.code_distance import nearest_bits
+from train.code_distance import nearest_bits
 from tests.test_seen import _code, _sha
 from train.data import Item
 
@@ -17,7 +17,7 @@ def test_nearest_bits_counts_differing_bits():
 
 
 def test_copies_within_a_set_are_grouped():
-    from convert.code_distance import copies_within
+    from train.code_distance import copies_within
 
     items = [Item("a", "A", _sha("a"), near=_code(1)),
              Item("b", "A", _sha("b"), near=_code(2)),
@@ -67,7 +67,7 @@ def _reference_copies(items: list[Item]) -> list[list[int]]:
 def test_copies_within_matches_every_pair_in_small_blocks(monkeypatch):
     """Block by block over the films after each block only, on 64-bit words (np.bitwise_count, or
     the numpy 1.x fallback): the same groups as comparing every pair bit by bit."""
-    from convert import code_distance
+    from train import code_distance
 
     items, codes = _planted_set()
     want = _reference_copies(items)
@@ -83,7 +83,7 @@ def test_copies_within_matches_every_pair_in_small_blocks(monkeypatch):
 
 
 def test_popcount_fallback_counts_the_bits_of_each_word():
-    from convert.code_distance import _popcount_swar
+    from train.code_distance import _popcount_swar
 
     rng = np.random.default_rng(3)
     words = np.concatenate([np.array([0, 1, 2 ** 63, 2 ** 64 - 1, 0x5555555555555555], np.uint64),
@@ -95,7 +95,7 @@ def test_popcount_fallback_counts_the_bits_of_each_word():
 
 
 def test_copies_within_shows_progress_in_a_log(monkeypatch, capsys):
-    from convert import code_distance
+    from train import code_distance
     from train import progress
 
     items, _ = _planted_set(300)

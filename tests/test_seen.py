@@ -11,7 +11,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from convert.evaluate_cli import evaluate_app
-from convert.code_distance import nearest_bits
+from train.code_distance import nearest_bits
 from convert.seen import seen_parts
 from train.data import Item, Split
 

@@ -29,6 +29,8 @@ from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_byte
 from train.audit import file_traits
 from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
                                  is_one_class_folder, not_a_data_folder, parent_to_give, run_folders)
+from train.code_distance import CODE
+from train.crop_copies import PAD_BACK, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
 from train.class_names import same_class_key
 from train.manifest import ManifestError, manifest_key, read_manifest
@@ -243,6 +245,7 @@ class Scan:
     thumbs: np.ndarray
     skipped: list[dict]
     traits: list[dict[str, str]]  # train.audit.file_traits plus the source, per usable file
+    crops: tuple[np.ndarray, ...] = ()  # train.crop_copies.crop_print per usable file, each part stacked
 
     def take(self, keep: np.ndarray) -> "Scan":
         """The scan of the files where ``keep`` is True (skipped files stay listed). The inputs are
@@ -255,7 +258,7 @@ class Scan:
             part = idx[start:start + 1024]
             self.x[start:start + len(part)] = self.x[part]
         return Scan([self.items[i] for i in idx], self.x[:len(idx)], self.dhash[idx], self.thumbs[idx], self.skipped,
-                    [self.traits[i] for i in idx])
+                    [self.traits[i] for i in idx], tuple(a[idx] for a in self.crops))
 
 
 def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True) -> Scan:
@@ -270,7 +273,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             gray = load_bytes(data, path)
             traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
             return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits,
-                    copy_code(gray).hex())
+                    copy_code(gray).hex(), crop_print(gray))
         except (ImageError, OSError) as e:
             return str(e)
         except Exception as e:  # whatever else fails is this file's reason to be skipped, as in edge.batch.decode
@@ -278,6 +281,8 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
 
     x = np.empty((len(items), config.size, config.size, config.channels), np.uint8)  # in place: no lists + np.stack
     thumbs = np.empty((len(items), THUMB * THUMB), np.float32)
+    crops = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(PAD_BACK) ** 2, CODE), np.uint8),
+             np.empty((len(items), CODE), np.uint8))
     good, hashes, skipped, traits = [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
@@ -288,8 +293,11 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
                 continue
             it.sha256, it.near = res[0], res[5]
             thumbs[len(good)], x[len(good)] = res[2], res[3]
+            for part, value in zip(crops, res[6]):
+                part[len(good)] = value
             good.append(it)
             hashes.append(res[1])
             traits.append(res[4])
     bar.close()
-    return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits)
+    return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits,
+                tuple(part[:len(good)] for part in crops))

@@ -78,9 +78,11 @@ def join(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
 
 
 def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
-                     max_bits: int = NEAR_DUPLICATE_BITS,
-                     min_corr: float = NEAR_DUPLICATE_CORRELATION) -> tuple[list[int], dict]:
-    """Group ids (union-find) joining exact and near duplicates, and counts for run.json."""
+                     max_bits: int = NEAR_DUPLICATE_BITS, min_corr: float = NEAR_DUPLICATE_CORRELATION,
+                     cropped: Iterable[tuple[int, int]] = (),
+                     mirrored: Iterable[tuple[int, int]] = ()) -> tuple[list[int], dict]:
+    """Group ids (union-find) joining exact and near duplicates, and the ``cropped`` and ``mirrored``
+    copies found by train.crop_copies; counts for run.json (pairs of each kind, groups, films)."""
     n = len(sha256)
     first: dict[str, int] = {}
     exact = []
@@ -110,11 +112,37 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
         corr = np.einsum("ij,ij->i", thumbs[rows], thumbs[cols]) if len(rows) else np.zeros(0)
         near += [(int(r), int(c)) for r, c in zip(rows[corr >= min_corr], cols[corr >= min_corr])
                  if sha256[r] != sha256[c]]
-    groups = join(n, exact + near)
+    cropped, mirrored = _new_pairs(cropped, exact + near), _new_pairs(mirrored, exact + near)
+    groups = join(n, exact + near + cropped + mirrored)
     sizes = np.bincount(groups, minlength=n) if n else np.zeros(0, int)
     stats = {"exact_duplicate_pairs": len(exact), "near_duplicate_pairs": len(near),
-             "images_in_duplicate_groups": int(sizes[sizes > 1].sum()), "near_duplicate_rule": f"dHash <= {max_bits} bits and 32x32 correlation >= {min_corr}"}
+             "cropped_copy_pairs": len(cropped), "mirrored_copy_pairs": len(mirrored),
+             "duplicate_groups": int((sizes > 1).sum()), "images_in_duplicate_groups": int(sizes[sizes > 1].sum()),
+             "near_duplicate_rule": f"dHash <= {max_bits} bits and 32x32 correlation >= {min_corr}",
+             "cropped_copy_rule": f"copy code of one padded back by 0-6% a side within {COPY_CODE_BITS} bits of the other's",
+             "mirrored_copy_rule": f"copy code of one's mirror image within {COPY_CODE_BITS} bits of the other's"}
     return groups, stats
+
+
+def _new_pairs(pairs: Iterable[tuple[int, int]], known: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs, each once, that are not already among ``known`` (either way round)."""
+    seen = {tuple(sorted(p)) for p in known}
+    return [p for p in dict.fromkeys(tuple(sorted(map(int, p))) for p in pairs) if p not in seen]
+
+
+UNFOUND_COPIES = ("Copies cut by more than about 6% a side, rotated, or both mirrored and cut are not found, and may "
+                  "sit on both sides of the split.")
+
+
+def duplicates_text(h: dict) -> str:
+    """'12 films are copies of another (5 groups: 2 exact, 3 resized or re-encoded, 1 cropped and 0
+    mirrored pairs)' from duplicate_groups' counts: films and groups first, as people count them."""
+    kinds = (f"{h.get('exact_duplicate_pairs', 0)} exact, {h.get('near_duplicate_pairs', 0)} resized or re-encoded, "
+             f"{h.get('cropped_copy_pairs', 0)} cropped and {h.get('mirrored_copy_pairs', 0)} mirrored pairs")
+    if "duplicate_groups" not in h:  # a run of cxr-edge 0.15.0 or older: pairs only, no crops looked for
+        return f"{kinds.replace(', 0 cropped and 0 mirrored', '')} (cropped and mirrored copies were not looked for)"
+    return (f"{h.get('images_in_duplicate_groups', 0)} films are copies of another ({h['duplicate_groups']} "
+            f"group{'' if h['duplicate_groups'] == 1 else 's'}: {kinds})")
 
 
 def cross_split_duplicates(parts: dict[str, list[int]], groups: list[int]) -> int:

@@ -17,9 +17,10 @@ from edge.atomic import read_json
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
+from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Split, scan, stratified_split, discover
 from train.extra_data import add_folders, added_prefix, cross_folder_copies
-from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, label_conflicts
+from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
 from train.resume import data_fingerprint, film_stamps
 
 if TYPE_CHECKING:
@@ -87,10 +88,11 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                 "folder: each is kept once, as the first folder's")
         res = res.take(np.array(keep, bool))
     items = res.items
-    groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs)
-    if hygiene["exact_duplicate_pairs"] or hygiene["near_duplicate_pairs"]:
-        log(f"warning: {hygiene['exact_duplicate_pairs']} exact and {hygiene['near_duplicate_pairs']} near-duplicate "
-            "pairs; each group is kept within one split")
+    cropped, mirrored = crop_and_mirror_pairs(*res.crops, progress=s.progress)
+    groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs, cropped=cropped,
+                                       mirrored=mirrored)
+    if hygiene["duplicate_groups"]:
+        log(f"warning: {duplicates_text(hygiene)}; each group is kept within one split")
     hygiene["label_conflicts"] = label_conflicts(groups, [i.path for i in items], [i.label for i in items])
     if conflicts := hygiene["label_conflicts"]:
         log(f"warning: label conflict: {conflicts_text(conflicts)}: the model is taught both answers for it; fix the "

@@ -9,10 +9,14 @@ Sets run to tens of thousands of films, and all pairs grow as N²: the codes are
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from train.data import Item
 from train.hygiene import COPY_CODE_BITS, join
+
+if TYPE_CHECKING:  # train.data uses this module while it loads
+    from train.data import Item
 
 CODE = 32  # bytes of a copy code
 
@@ -52,13 +56,13 @@ def _popcount_swar(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _words(codes: np.ndarray) -> np.ndarray:
+def words(codes: np.ndarray) -> np.ndarray:
     """(4, N) uint64: the copy codes (N, 32) uint8 as words, one row per word (contiguous)."""
     return np.ascontiguousarray(np.ascontiguousarray(codes, np.uint8).view(np.uint64).T)
 
 
-def _bits_apart(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """(n, m) uint16 differing bits between codes ``rows`` (4, n) and ``cols`` (4, m), as _words gives."""
+def bits_apart(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(n, m) uint16 differing bits between codes ``rows`` (4, n) and ``cols`` (4, m), as words gives."""
     d = np.zeros((rows.shape[1], cols.shape[1]), np.uint16)
     x = np.empty(d.shape, np.uint64)
     count = np.empty(d.shape, np.uint8) if _BITWISE_COUNT else None
@@ -71,7 +75,7 @@ def _bits_apart(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return d
 
 
-def _block(cols: int) -> int:
+def block_rows(cols: int) -> int:
     """Rows per block against ``cols`` codes."""
     return max(1, CHUNK_BYTES // (_PAIR_BYTES * max(1, cols)))
 
@@ -83,11 +87,11 @@ def nearest_bits(codes: np.ndarray, known: np.ndarray, progress: bool = False, d
     if len(known) and len(codes):
         from train.progress import progress_bar
 
-        rows, cols = _words(codes), _words(known)
-        step = _block(cols.shape[1])
+        rows, cols = words(codes), words(known)
+        step = block_rows(cols.shape[1])
         bar = progress_bar(len(codes), desc or "copy codes compared", progress)
         for k in range(0, len(codes), step):
-            d = _bits_apart(rows[:, k:k + step], cols)
+            d = bits_apart(rows[:, k:k + step], cols)
             out[k:k + d.shape[0]] = d.min(1)
             bar.update(d.shape[0])
         bar.close()
@@ -102,14 +106,14 @@ def copies_within(items: list[Item], progress: bool = False) -> list[list[int]]:
     from train.progress import progress_bar
 
     coded = np.array([k for k, i in enumerate(items) if i.near], np.int64)
-    codes = _words(codes_of([items[k].near for k in coded.tolist()]))
+    codes = words(codes_of([items[k].near for k in coded.tolist()]))
     n = codes.shape[1]
     pairs: list[tuple[int, int]] = []
     bar = progress_bar(n, "copies within the set", progress and n > 1)
     k = 0
     while k < n:  # each block of rows against itself and the codes after it only
-        step = _block(n - k)
-        a, b = np.nonzero(_bits_apart(codes[:, k:k + step], codes[:, k:]) <= COPY_CODE_BITS)
+        step = block_rows(n - k)
+        a, b = np.nonzero(bits_apart(codes[:, k:k + step], codes[:, k:]) <= COPY_CODE_BITS)
         keep = a < b
         pairs += zip(coded[k + a[keep]].tolist(), coded[k + b[keep]].tolist())
         bar.update(min(step, n - k))

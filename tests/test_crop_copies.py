@@ -1,0 +1,105 @@
+"""Cropped and mirrored copies (train.crop_copies): found within a training set, kept on one side
+of the split, and found either way round by cxr-evaluate --find-crops."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from train.crop_copies import crop_and_mirror_pairs, crop_print, window_codes
+from train.data import Item, Split
+from train.hygiene import COPY_CODE_BITS, copy_code, duplicate_groups, duplicates_text, fingerprint
+from train.synthetic import render
+from tests.test_seen import _sha
+
+
+def _films(n: int = 10) -> list[np.ndarray]:
+    return [render(("COVID", "Normal")[k % 2], np.random.default_rng(k), (200, 200)) for k in range(n)]
+
+
+def _bits(a: np.ndarray, b: bytes | np.ndarray) -> int:
+    return int(np.unpackbits(np.bitwise_xor(a, np.frombuffer(bytes(b), np.uint8))).sum())
+
+
+def test_window_codes_are_copy_codes_of_the_widened_or_cut_film():
+    film = _films(1)[0]
+    same, padded, cut = window_codes(film, [(0.0, 0.0), (0.04, 0.0), (-0.04, 0.0)], [(0.0, 0.0)])
+    # Rounding alone: at most 4 bits on 30 cxr-dev films; these smooth synthetic films have more ties.
+    assert _bits(same, copy_code(film)) <= 6
+    assert _bits(padded, copy_code(np.pad(film, ((8, 0), (0, 0)), mode="edge"))) <= 6
+    assert _bits(cut, copy_code(film[8:])) <= 6
+    assert _bits(same, copy_code(film[8:])) > COPY_CODE_BITS  # what the guesses are for
+    big = np.kron(film, np.ones((6, 6), np.uint8))  # 1,200 px: reduced before the integral image
+    assert _bits(window_codes(big, [(0.0, 0.0)], [(0.0, 0.0)])[0], copy_code(big)) <= 6
+
+
+def test_crops_and_mirror_images_join_their_films_and_distinct_films_stay_apart():
+    films = _films()
+    crop = np.clip(255 * (films[0][8:, :-4] / 255.0) ** 1.15, 0, 255).astype(np.uint8)  # 4% and 2% off, gamma
+    mirror = np.fliplr(films[1]).copy()
+    every = films + [crop, mirror]
+    thumbs, codes, mirrored = (np.stack(p) for p in zip(*map(crop_print, every)))
+    crops, mirrors = crop_and_mirror_pairs(thumbs, codes, mirrored)
+    assert crops == [(10, 0)]
+    assert sorted(map(sorted, mirrors)) == [[1, 11], [1, 11]]  # each is the other's mirror image
+    prints = [fingerprint(f) for f in every]
+    groups, stats = duplicate_groups([f"f{k}" for k in range(12)], np.array([p[0] for p in prints], np.uint64),
+                                     np.stack([p[1] for p in prints]), cropped=crops, mirrored=mirrors)
+    assert groups[10] == groups[0] and groups[11] == groups[1] and len(set(groups)) == 10
+    assert (stats["cropped_copy_pairs"], stats["mirrored_copy_pairs"], stats["near_duplicate_pairs"]) == (1, 1, 0)
+    assert duplicates_text(stats) == ("4 films are copies of another (2 groups: 0 exact, 0 resized or re-encoded, "
+                                      "1 cropped and 1 mirrored pairs)")
+    old_run = {"exact_duplicate_pairs": 2, "near_duplicate_pairs": 3}
+    assert duplicates_text(old_run) == ("2 exact, 3 resized or re-encoded pairs (cropped and mirrored copies were not "
+                                        "looked for)")
+
+
+def test_cxr_train_keeps_a_cropped_copy_on_its_films_side(tmp_path, capsys):
+    from edge.preprocess import PreprocessConfig
+    from train.run import TrainSettings, prepare_data
+
+    films = _films(24)
+    for k, film in enumerate(films):
+        (tmp_path / "data" / ("COVID", "Normal")[k % 2]).mkdir(parents=True, exist_ok=True)
+        Image.fromarray(film).save(tmp_path / "data" / ("COVID", "Normal")[k % 2] / f"{k}.png")
+    for k in range(4):  # re-published: cut 4% at the top, or mirrored
+        copy = films[k][8:] if k < 2 else np.fliplr(films[k])
+        Image.fromarray(copy).save(tmp_path / "data" / ("COVID", "Normal")[k % 2] / f"copy-of-{k}.png")
+    s = TrainSettings(data=str(tmp_path / "data"), out=tmp_path / "run", image_size=32, progress=False)
+    split, _, notes = prepare_data(s, PreprocessConfig(size=32))
+    where = {Path(i.path).name: part for part, items in split.parts.items() for i in items}
+    assert all(where[f"copy-of-{k}.png"] == where[f"{k}.png"] for k in range(4))
+    h = notes["hygiene"]
+    assert (h["cropped_copy_pairs"], h["mirrored_copy_pairs"], h["groups_across_splits"]) == (2, 2, 0)
+    assert f"warning: {duplicates_text(h)}; each group is kept within one split" in capsys.readouterr().err
+
+
+def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_images(tmp_path):
+    """The Kaggle user's case: the training set held a cropped re-publication, and the film scored
+    is the original (or its mirror image). Looked up in the split.json beside a model.keras."""
+    from convert.seen import leave_out_seen, seen_line, seen_parts
+
+    films = _films(6)
+    trained = [films[0][8:, 4:], np.fliplr(films[1]), films[2]]  # a crop, a mirror image, the film itself
+    items = [Item(f"COVID/t{k}.png", "COVID", _sha(f"t{k}"), near=copy_code(f).hex()) for k, f in enumerate(trained)]
+    Split(str(tmp_path), ["COVID"], {"train": items, "val": [], "test": []}).save(tmp_path / "split.json")
+    model = tmp_path / "model.keras"
+    site = tmp_path / "site"
+    (site / "COVID").mkdir(parents=True)
+    scored = []
+    for k, film in enumerate(films[:2] + films[3:]):  # the originals of the crop and the mirror image, 3 others
+        Image.fromarray(film).save(site / "COVID" / f"s{k}.png")
+        scored.append(Item(f"COVID/s{k}.png", "COVID", _sha(f"s{k}"), near=copy_code(film).hex()))
+    plain, _ = seen_parts(model, scored)
+    assert plain == [None] * 5
+    searched, _ = seen_parts(model, scored, crops_in=str(site))
+    assert searched == [("train", "crop"), ("train", "mirror"), None, None, None]
+    drop, note = leave_out_seen([model], scored, keep_seen=False, prog="t", crops_in=str(site))
+    assert drop.tolist() == [True, True, False, False, False] and (note["cropped"], note["mirrored"]) == (1, 1)
+    assert "1 of them as cropped copies and 1 as mirrored copies" in seen_line(note)
+    _, unsearched = leave_out_seen([model], scored[2:], keep_seen=False, prog="t")
+    assert "cropped or mirrored copies were not looked for (--find-crops)" in seen_line(unsearched)
+    assert json.loads((tmp_path / "split.json").read_text())["splits"]["train"][0]["near"] == items[0].near

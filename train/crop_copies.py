@@ -1,0 +1,131 @@
+"""Cropped and mirrored copies: the re-publications a copy code (train.hygiene.copy_code) misses.
+
+Public collections re-publish each other's films cut by a few percent on a side, or flipped left
+to right. A 17x16 difference hash moves by up to 62 bits for 5% off one side, so such a copy
+looks like another film, lands in another split and is scored as unseen. Two ways back:
+
+- padding a film back by each guess of its four cut margins (0, 2, 4 or 6% a side, repeating its
+  edge: 256 guesses) and keeping the closest code finds the film it was cut from;
+- cutting a film in by each guess finds, among known films, a crop of it.
+
+The guesses are a product of (top, bottom) and (left, right) pairs, so one integral image of the
+film gives all 256 box-filtered thumbnails at once (8 ms a 256-px film, against 22 ms through
+PIL). Their codes differ from copy_code's by rounding alone: within 4 bits of it for no margin
+(30 cxr-dev films), so both kinds of code are compared within COPY_CODE_BITS.
+
+Comparing every film's 256 guesses with every other film grows as 256 N²: a 6x6 thumbnail of
+each film's centre sieves the pairs first (a cut of up to 6% a side keeps that thumbnail's
+correlation above 0.8; about one pair of distinct cxr-dev films in ten passes at SIEVE_MIN).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from PIL import Image
+
+from train.code_distance import CODE, bits_apart, block_rows, words
+from train.hygiene import COPY_CODE_BITS, COPY_CODE_SIDE
+
+CROP_MARGINS = (0.0, 0.02, 0.04, 0.06)
+PAD_BACK = list(itertools.product(CROP_MARGINS, repeat=2))  # (before, after) fractions added to a side
+CUT_IN = [(-a, -b) for a, b in PAD_BACK]  # and taken away
+SIEVE_SIDE = 6
+SIEVE_CENTRE = 0.12  # of each side left out of the sieve's thumbnail, so a cut of 6% leaves it whole
+SIEVE_MIN = 0.75  # correlation; 200 random cuts of up to 6% a side (cxr-dev, gamma 0.8-1.25): at least 0.80
+
+
+def window_codes(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[tuple[float, float]]) -> np.ndarray:
+    """(len(rows) * len(cols), CODE) copy codes of ``gray`` widened or narrowed by each pair of
+    (top, bottom) fractions of its height in ``rows`` and each (left, right) pair of its width in
+    ``cols`` (positive: edge pixels repeated outward; negative: cut off), rows outermost."""
+    g = np.asarray(gray, np.float64)
+    if max(g.shape) > 1024:  # a box filter of a box filter: the thumbnails barely move, the work shrinks
+        f = int(np.ceil(max(g.shape) / 512))
+        g = np.asarray(Image.fromarray(np.asarray(gray)).reduce(f), np.float64)
+    h, w = g.shape
+    r, c = np.asarray(rows, np.float64), np.asarray(cols, np.float64)
+    pt, pb = (int(np.ceil(max(0.0, r[:, k].max()) * h)) + 1 for k in (0, 1))
+    pl, pr = (int(np.ceil(max(0.0, c[:, k].max()) * w)) + 1 for k in (0, 1))
+    padded = np.pad(g, ((pt, pb), (pl, pr)), mode="edge")
+    total = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1))
+    total[1:, 1:] = padded.cumsum(0).cumsum(1)
+    ys, cell_h = _edges(h, pt, r, COPY_CODE_SIDE)
+    xs, cell_w = _edges(w, pl, c, COPY_CODE_SIDE + 1)
+    # The integral of a piecewise-constant image is bilinear between grid points: sampling it at
+    # fractional edges gives PIL's box filter (coverage-weighted means) without rounding the margins.
+    iy = np.floor(ys).astype(int)
+    fy = (ys - iy)[..., None]
+    at_rows = total[iy] * (1 - fy) + total[iy + 1] * fy  # (R, 17, W+1)
+    ix = np.floor(xs).astype(int)
+    fx = xs - ix
+    at = at_rows[:, :, ix] * (1 - fx) + at_rows[:, :, ix + 1] * fx  # (R, 17, C, 18)
+    means = np.diff(np.diff(at, axis=1), axis=3) / (cell_h[:, None, None, None] * cell_w[None, None, :, None])
+    means = np.floor(means + 0.5)  # PIL rounds to whole grey levels before copy_code compares them
+    bits = means[..., 1:] > means[..., :-1]  # (R, 16, C, 16)
+    return np.packbits(bits.transpose(0, 2, 1, 3).reshape(len(r) * len(c), -1), axis=1)
+
+
+def _edges(n: int, offset: int, pairs: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges (K, cells + 1) in the padded axis for each (before, after) pair, and cell sizes."""
+    start = offset - pairs[:, 0] * n
+    size = n + (pairs[:, 0] + pairs[:, 1]) * n
+    return start[:, None] + size[:, None] * np.linspace(0, 1, cells + 1)[None], size / cells
+
+
+def uncropped_codes(gray: np.ndarray) -> np.ndarray:
+    """(256, CODE): ``gray`` padded back by each guess of four cut margins (the first: no margin)."""
+    return window_codes(gray, PAD_BACK, PAD_BACK)
+
+
+def cut_codes(gray: np.ndarray) -> np.ndarray:
+    """(256, CODE): ``gray`` cut in by each guess of four margins (the first: uncut)."""
+    return window_codes(gray, CUT_IN, CUT_IN)
+
+
+def sieve_thumb(gray: np.ndarray) -> np.ndarray:
+    """Zero-mean unit-norm 6x6 thumbnail of the film's centre: close for a film and its crops."""
+    h, w = gray.shape
+    dh, dw = round(SIEVE_CENTRE * h), round(SIEVE_CENTRE * w)
+    centre = Image.fromarray(np.ascontiguousarray(gray[dh:h - dh or None, dw:w - dw or None]))
+    t = np.asarray(centre.resize((SIEVE_SIDE, SIEVE_SIDE), Image.Resampling.BOX), np.float32).ravel()
+    t -= t.mean()
+    norm = float(np.linalg.norm(t))
+    return t / norm if norm > 0 else t
+
+
+def crop_print(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the search within a set needs of one film: (sieve thumbnail, its 256 padded-back
+    codes, the code of its mirror image)."""
+    return sieve_thumb(gray), uncropped_codes(gray), window_codes(np.fliplr(gray), [(0.0, 0.0)], [(0.0, 0.0)])[0]
+
+
+def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.ndarray,
+                          progress: bool = False) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Pairs (i, j) of films of one set where i is a crop of j (``codes``: (N, 256, CODE) from
+    crop_print, ``thumbs`` its sieve thumbnails), and pairs where i is j's mirror image."""
+    from train.progress import progress_bar
+
+    n = len(codes)
+    zero = words(codes[:, 0]) if n else np.zeros((CODE // 8, 0), np.uint64)
+    crops: list[tuple[int, int]] = []
+    bar = progress_bar(n, "cropped copies", progress and n > 1)
+    for start in range(0, n, 256):
+        near = thumbs[start:start + 256] @ thumbs.T >= SIEVE_MIN
+        for i in range(start, min(n, start + 256)):
+            near[i - start, i] = False
+            js = np.flatnonzero(near[i - start])
+            if len(js):
+                hit = bits_apart(words(codes[i]), zero[:, js]).min(0) <= COPY_CODE_BITS
+                crops += [(i, int(j)) for j in js[hit]]
+            bar.update(1)
+    bar.close()
+    mirrors: list[tuple[int, int]] = []
+    if n:
+        flipped = words(mirrored)
+        step = block_rows(n)
+        for start in range(0, n, step):
+            a, b = np.nonzero(bits_apart(flipped[:, start:start + step], zero) <= COPY_CODE_BITS)
+            mirrors += [(int(i) + start, int(j)) for i, j in zip(a, b) if i + start != j]
+    return crops, mirrors
