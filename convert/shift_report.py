@@ -20,13 +20,29 @@ def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[
           "| shift | balanced accuracy % | drop (points) | answers moved % | class it costs most: sensitivity drop (points) "
           "| labels changed, into |",
           "|---|---:|---:|---:|---|---|"]
+    counts = robustness["none"].get("class_counts")  # absent from reports of cxr-edge 0.15.0 and older
     for name, r in robustness.items():
         hit = hardest_hit(robustness, name)
         into = ", ".join(f"{c} {n}" for c, n in zip(classes, r["moved_into"]) if n)
+        cost = "" if hit is None else f"{classes[hit[0]]} {hit[1]:.1f}"
+        if hit is not None and counts:
+            cost += f" ({round(hit[1] * counts[hit[0]] / 100)} of {counts[hit[0]]} films)"
         md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | "
-                  f"{100 * r['answers_moved']:.1f} | {'' if hit is None else f'{classes[hit[0]]} {hit[1]:.1f}'} | "
-                  f"{into} |")
-    return md + [""] + lean_lines(robustness, classes)
+                  f"{100 * r['answers_moved']:.1f} | {cost} | {into} |")
+    return md + [""] + few_films_lines(counts, classes) + lean_lines(robustness, classes)
+
+
+FEW_FILMS = 30  # below this many films of a class, one film moves its sensitivity by more than 3 points
+
+
+def few_films_lines(counts: list[int] | None, classes: list[str]) -> list[str]:
+    """A caution when a class has so few films that one film is several points of the table."""
+    if not counts or min(c for c in counts if c) >= FEW_FILMS:
+        return []
+    k = min((c, k) for k, c in enumerate(counts) if c)[1]
+    return [f"Few films: {classes[k]} has {counts[k]}, so one of its films is {100 / counts[k]:.1f} points of its "
+            f"sensitivity and up to {100 / counts[k] / len(classes):.1f} of balanced accuracy. A drop of a film or two "
+            "under a shift is as likely chance as a weakness; score more films before trusting this table.", ""]
 
 
 def lean_lines(robustness: dict[str, dict], classes: list[str]) -> list[str]:

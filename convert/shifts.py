@@ -151,7 +151,8 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], films: Iterable[Any]
     probabilities with and without it (0: unmoved; 1: certain of another class; answers can move a
     long way without crossing the decision threshold, which balanced accuracy would not see), and
     how many labels changed into each class (``moved_into``; ``label_counts``: how many images got
-    each class; ``probability_change``: the mean change of each class's probability).
+    each class; ``probability_change``: the mean change of each class's probability;
+    ``class_counts``: the films of each class, so a drop can be read as films).
 
     ``films`` are grayscale images, or anything ``load`` turns into one (a path with
     edge.preprocess.load_grayscale): read, shifted and preprocessed by ``workers`` threads
@@ -196,7 +197,8 @@ def robustness(predict: Callable[[np.ndarray], np.ndarray], films: Iterable[Any]
                    "moved_into": moved_into(labels["none"], labels[name], n_classes),
                    "label_counts": np.bincount(labels[name], minlength=n_classes).tolist(),
                    "probability_change": (p - probs["none"]).mean(axis=0).tolist(),
-                   "sensitivity": sensitivities(y, labels[name], n_classes)}
+                   "sensitivity": sensitivities(y, labels[name], n_classes),
+                   "class_counts": np.bincount(y, minlength=n_classes).tolist()}
             for name, p in probs.items()}
 
 

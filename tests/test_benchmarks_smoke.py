@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -159,3 +161,13 @@ def test_shift_speed_prints_one_row_per_thread_count():
     assert p.returncode == 0, p.stderr[-3000:]
     rows = [line for line in p.stdout.splitlines() if re.match(r"\| \d+ \| [0-9.]+ \| [0-9.]+x \|", line)]
     assert rows and rows[0].startswith("| 1 |") and rows[0].endswith("| 1.00x |")
+
+
+def test_crop_copies_benchmark_finds_copies_on_real_films():
+    if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
+        pytest.skip("../shared/data/cxr-dev is absent: the crop benchmark needs real films")
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crop_copies.py"), "--sample", "6", "--films", "200"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    found = [int(m) for m in re.findall(r"joined to their film \| (\d+) \|", p.stdout)]
+    assert len(found) == 2 and found[1] == 6 and found[0] >= 4, p.stdout

@@ -41,6 +41,17 @@ def test_kaggle_layout_ignores_masks(tmp_path):
     items, _, layout = discover(tmp_path, ["COVID", "Normal"])
     assert layout.startswith("kaggle")
     assert len(items) == 6 and all("/images/" in i.path for i in items)
+    # The discovery line says what it passed over: masks, and classes --classes left out.
+    from train.prepare import find_films
+
+    write_images(tmp_path / "Viral Pneumonia" / "images", "Viral_Pneumonia", 1)
+    said = []
+    find_films(tmp_path, ["COVID", "Normal"], [], said.append)
+    assert said == ["found 6 images in 2 classes (kaggle (CLASS/images)); not used: masks/ folders, class folder Viral "
+                    "Pneumonia (not in --classes)"]
+    said.clear()
+    find_films(tmp_path / "COVID" / "..", None, [], said.append)
+    assert said == ["found 7 images in 3 classes (kaggle (CLASS/images)); not used: masks/ folders"]
 
 
 def test_train_test_layout_is_kept(tmp_path):

@@ -66,6 +66,7 @@ def test_answers_moved_is_the_mean_total_variation_and_chunks_do_not_matter():
     for name, r in rob.items():
         assert r["drop_points"] == pytest.approx(100 * (rob["none"]["balanced_accuracy"] - r["balanced_accuracy"])), name
         assert np.mean(r["sensitivity"]) == pytest.approx(r["balanced_accuracy"]), name  # both classes present
+        assert r["class_counts"] == [5, 5], name
 
 
 def test_a_stored_rule_labels_the_shifted_films_too():
@@ -92,6 +93,11 @@ def test_per_class_sensitivity_and_the_class_a_shift_costs_most():
                          label_counts=[2, 2, 2, 2], probability_change=[0.0] * 4)
     md = "\n".join(robustness_section(rob, ["COVID", "Normal", "Viral", "Other"]))
     assert "| a | 50.0 | 0.0 | 0.0 | COVID 25.0 |" in md and "| b | 50.0 | 0.0 | 0.0 |  |" in md
+    assert "Few films" not in md  # a report of cxr-edge 0.15.0: no counts to speak of
+    rob["none"]["class_counts"] = [4, 2, 2, 0]  # as robustness gives them: a drop is read as films
+    md = "\n".join(robustness_section(rob, ["COVID", "Normal", "Viral", "Other"]))
+    assert "| a | 50.0 | 0.0 | 0.0 | COVID 25.0 (1 of 4 films) |" in md
+    assert "Few films: Normal has 2, so one of its films is 50.0 points of its sensitivity and up to 12.5 of" in md
 
 
 def test_vendor_processing_shifts_sharpen_edges_and_equalise_locally():

@@ -13,6 +13,7 @@ Pure functions of the folder tree; train.data.discover turns their answers into 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from edge.batch import is_image_file
@@ -63,6 +64,19 @@ def class_folder_names(data_dir: Path, out: Path | None = None) -> list[str]:
     """The names of data_dir's class folders (under train/ and test/ when it comes split so),
     whether or not they hold images: what a user may name in --classes or --class-map."""
     return sorted({d.name for r in class_roots(data_dir) for d in class_dirs(r, out)})
+
+
+def left_out_text(data_dir: Path, classes: list[str], out: Path | None = None) -> str:
+    """'; not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (not in --classes)'
+    or '': what the discovery line should say was passed over, so that a count lower than the
+    user expects has its reason beside it."""
+    roots = class_roots(data_dir)
+    unused = sorted(set(class_folder_names(data_dir, out)) - set(classes))
+    masks = any(e.name.lower() in ("masks", "mask") and e.is_dir()
+                for r in roots for d in class_dirs(r, out) for e in os.scandir(d))
+    parts = (["masks/ folders"] if masks else []) + \
+            ([f"class folder{'s' if len(unused) > 1 else ''} {', '.join(unused)} (not in --classes)"] if unused else [])
+    return f"; not used: {', '.join(parts)}" if parts else ""
 
 
 def run_folders(data_dir: Path, out: Path | None = None) -> list[tuple[Path, str]]:

@@ -17,6 +17,7 @@ from edge.atomic import read_json
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
+from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Split, scan, stratified_split, discover
 from train.extra_data import add_folders, added_prefix, cross_folder_copies
@@ -155,7 +156,7 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     set, generated with ``classes``), keeping the order of ``classes``."""
     items, given, layout = discover(data_dir, None if every_class else classes, out=out, log=say)
     classes = list(classes) if classes else sorted({i.label for i in items})
-    say(f"found {len(items)} images in {len(classes)} classes ({layout})")
+    say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
     return items, given, layout, classes
