@@ -46,6 +46,17 @@ def reconfigure_streams() -> None:
                 stream.reconfigure(errors="cxr-edge")
 
 
+def end_terminal_line() -> None:
+    """Start a new line on a terminal's standard output: a Ctrl-C mid-way through a progress bar
+    (Keras draws its own with carriage returns) would otherwise glue the message to the bar."""
+    try:
+        if sys.stdout.isatty():
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+    except (OSError, ValueError):  # closed or gone: nothing to tidy
+        pass
+
+
 def fail(prog: str, message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``prog: error: message`` on stderr and return the Exit to raise (no traceback)."""
     print(f"{prog}: error: {message}", file=sys.stderr)
@@ -178,6 +189,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     except KeyboardInterrupt:
         if debug:
             raise
+        end_terminal_line()
         raise fail(prog, "interrupted; every file already written is complete, and none is half-written" + on_interrupt,
                    EXIT_INTERRUPTED)
     except expected as e:

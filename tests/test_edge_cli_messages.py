@@ -233,3 +233,24 @@ def test_a_file_in_the_way_of_an_output_folder_is_said_in_words(tmp_path):
         assert "Errno" not in said and str(blocker) in said and "file" in said, said
     assert _plain(OSError(28, "No space left on device", "run/model.keras")) == "run/model.keras: No space left on device"
     assert _plain(FileNotFoundError("RUN/run.json is missing")) == "RUN/run.json is missing"  # our own words stay
+
+
+def test_an_interrupt_on_a_terminal_starts_its_message_on_a_new_line(monkeypatch, capsys):
+    """Keras draws its progress bar with carriage returns on stdout: a Ctrl-C mid-bar must not
+    glue 'interrupted' to it. Piped output gets no stray blank line."""
+    import typer
+
+    from edge.cliutil import one_line_errors
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, ending in ((Terminal(), "\n"), (io.StringIO(), "")):
+        monkeypatch.setattr(sys, "stdout", stream)
+        stream.write("Epoch 3/40\r 12/40 [=====>......")
+        with pytest.raises(typer.Exit):
+            with one_line_errors("cxr-train", debug=False):
+                raise KeyboardInterrupt
+        assert stream.getvalue() == "Epoch 3/40\r 12/40 [=====>......" + ending
+    assert "cxr-train: error: interrupted" in capsys.readouterr().err
