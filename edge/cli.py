@@ -20,6 +20,7 @@ from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
 from edge.output import Tally, print_selftest, shown, writer_for
 from edge.runtime import MAX_THREADS
+from edge.typicality import FLAGGED
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -232,11 +233,11 @@ def main(
             nonlocal recent
             for r in results:
                 if r.atypical and refuse_atypical:
-                    r = Result(r.file, error="refused: does not look like the chest X-rays this model was trained on (input check)",
-                               atypical=True)
+                    r = Result(r.file, error=f"refused: {FLAGGED}", atypical=True)
                 elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
-                    print(f"edge-classify: warning: {shown(r.file)}: does not look like the chest X-rays this model was trained on "
-                          "(upside down, inverted, rotated, another view, not a chest X-ray?); do not trust its label", file=sys.stderr)
+                    print(f"edge-classify: warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, another "
+                          "view, not a chest X-ray? (about 1 ordinary film in 100 is flagged too); look at it before "
+                          "trusting its label", file=sys.stderr)
                 label, failed, mapped, map_failed = None, r.error is not None, False, False
                 if not failed:
                     label = ranking(r.probabilities, rule)[0]

@@ -33,6 +33,8 @@ import numpy as np
 THUMBNAIL_SIDE = 8
 COMPONENTS = 6
 QUANTILE = 0.99
+# What a flag means, no more: about 1 in 100 ordinary films of the training sites is flagged too.
+FLAGGED = f"less typical than {QUANTILE:.0%} of the films this model was checked against (input check)"
 CHUNK = 512  # images a thumbnail pass holds at once
 
 

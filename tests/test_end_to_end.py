@@ -265,10 +265,10 @@ def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, t
     recs = {Path(rec["file"]).name: rec for rec in map(json.loads, r.stdout.splitlines())}
     assert recs[plain.name]["atypical"] is False and recs["inverted.png"]["atypical"] is True
     assert recs["inverted.png"]["label"] in ("COVID", "Normal")
-    assert "does not look like" not in r.stderr  # machines read the field
+    assert "less typical than 99%" not in r.stderr  # machines read the field
     r = edge_classify(str(plain), str(inverted), "--model", str(tiny_run / "model_int8.tflite"))
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
-    warnings = [line for line in r.stderr.splitlines() if "does not look like" in line]
+    warnings = [line for line in r.stderr.splitlines() if "less typical than 99% of the films" in line]
     assert len(warnings) == 1 and warnings[0].startswith(f"edge-classify: warning: {inverted}: ")
     r = edge_classify(str(inverted), "--csv", "--model", str(tiny_run / "model_int8.tflite"))
     header, row = r.stdout.strip().splitlines()
@@ -278,7 +278,7 @@ def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, t
     # --refuse-atypical: the flagged image gets no label and counts as a failed file; the other is classified
     r = edge_classify(str(plain), str(inverted), "--refuse-atypical", "--model", str(tiny_run / "model_int8.tflite"))
     assert r.returncode == 1 and [line.split("\t")[0] for line in r.stdout.splitlines()] == [str(plain)]
-    assert f"edge-classify: {inverted}: refused: does not look like" in r.stderr
+    assert f"edge-classify: {inverted}: refused: less typical than 99% of the films this model" in r.stderr
     from edge import metadata as md
 
     flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")
