@@ -44,6 +44,8 @@ def test_an_interrupted_ensemble_resumes_from_its_finished_members(tiny_run, tmp
     log = capsys.readouterr().err
     assert "reusing the model (member 1 of 3) that an earlier call finished" in log
     assert "for up to 2 epochs (member 2 of 3)" in log and "for up to 2 epochs (member 1 of 3)" not in log
+    assert log.count("an earlier call stopped before it finished this model") == 1
+    assert "an earlier call stopped before it finished this model (member 2 of 3): it starts again from epoch 1" in log
     first = keras.models.load_model(tiny_run / "teacher" / "model.keras", compile=False).get_weights()
     resumed = keras.models.load_model(tmp_path / "t" / "model.keras", compile=False).get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(first, resumed))  # as if it had never stopped

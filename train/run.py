@@ -188,6 +188,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     t0 = time.time()
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
+    stopped = (out / "split.json").is_file() and not (out / "run.json").is_file()  # an earlier call got this far
     config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
     split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
     split.save(out / "split.json")
@@ -220,6 +221,10 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             members.append(saved[0])
             histories.append(saved[1])
             continue
+        if stopped:
+            log(f"an earlier call stopped before it finished this model{of}: it starts again from epoch 1 (finished "
+                "models are kept, epochs are not)")
+            stopped = False
         # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
         member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps,
                        mixstyle=s.mixstyle)
