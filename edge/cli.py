@@ -251,13 +251,7 @@ def main(
                             print(f"edge-classify: {shown(r.file)}: {r.explanation['map_error']}", file=sys.stderr)
                             map_failed = True
                 for t in (total, recent):
-                    t.images += 1
-                    t.flagged += bool(r.atypical)
-                    t.failed += failed
-                    t.maps += mapped
-                    t.maps_failed += map_failed
-                    if label is not None:
-                        t.labelled[m.labels[label]] += 1
+                    t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
                 with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
                     writer(r)
                 if watch and tally_every and recent.images >= tally_every:

@@ -118,6 +118,25 @@ class Tally:
     flagged: int = 0
     maps: int = 0
     maps_failed: int = 0
+    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again
+
+    def add(self, file: str, label: str | None, flagged: bool = False, mapped: bool = False,
+            map_failed: bool = False) -> None:
+        """Count one answer (``label`` None: the file failed). A watch tries a failed file again when
+        it changes (a copy that had not finished): the file then counts once, as its last try went."""
+        if file in self.failed_files:
+            self.flagged -= self.failed_files.pop(file)
+            self.images -= 1
+            self.failed -= 1
+        self.images += 1
+        self.flagged += bool(flagged)
+        self.maps += mapped
+        self.maps_failed += map_failed
+        if label is None:
+            self.failed += 1
+            self.failed_files[file] = bool(flagged)
+        else:
+            self.labelled[label] += 1
 
     @property
     def any_failed(self) -> bool:

@@ -308,3 +308,27 @@ def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
         assert w.poll() == []
     os.chmod(film, 0o600)                                   # but a permission fixed still is (its ctime moved)
     assert w.poll() == [] and w.poll() == [film]
+
+
+def test_a_film_that_failed_half_copied_and_was_answered_later_counts_once(model_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    (tmp_path / "late.png").write_bytes(b"\x89PNG\r\n\x1a\n half")  # a copy stalled part-way
+    _film(tmp_path / "good.png", 0)
+
+    def polls(watcher, interval, sleep=None):
+        yield watcher.poll()                   # both handed out: late.png fails
+        _film(tmp_path / "late.png", 1)        # the copy finishes
+        for _ in range(3):
+            yield watcher.poll()               # seen changed, settled, answered
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    r = CliRunner().invoke(app, [str(tmp_path), "--watch", "--model", str(model_dir / "compact" / "model_int8.tflite")])
+    assert r.output.count("late.png") >= 2     # its error line, then its answer
+    summary = next(line for line in r.output.splitlines() if "summary:" in line)
+    assert summary.startswith("edge-classify: summary: 2 files: ") and "failed" not in summary, summary
+    assert r.exit_code == 0, r.output          # what failed was answered in the end
