@@ -217,3 +217,18 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
     images = selftest_images()
     expected = EdgeModel(path).classify_encoded(images)
     write_bytes(path, package(flatbuffer, meta, {**selftest_files(images, expected), **extra}))
+
+
+def replacing_note(run_dir: Path, modes: list[str]) -> str | None:
+    """Said before a conversion replaces .tflite files an earlier one wrote: the new files differ
+    even with the same settings (each carries its conversion's date and timings), so a copy on a
+    device will no longer match the run's by hash."""
+    import datetime
+
+    old = [run_dir / f"model_{m}.tflite" for m in modes if (run_dir / f"model_{m}.tflite").is_file()]
+    if not old:
+        return None
+    when = datetime.datetime.fromtimestamp(max(p.stat().st_mtime for p in old)).strftime("%Y-%m-%d %H:%M")
+    return (f"note: replacing {', '.join(p.name for p in old)} of an earlier conversion ({when}): the new files differ "
+            "even with the same settings (each carries its own date and timings); copy the old ones elsewhere first to "
+            "keep them")

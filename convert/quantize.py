@@ -118,6 +118,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
     }
+    from convert.export import replacing_note
+
+    if not s.report_only and (note := replacing_note(run_dir, s.modes)):
+        log(note)
     # Every file this writes (models, report, plots) goes to a staging folder and moves in at the end,
     # report.md last: an interrupted or failed conversion leaves the run as it was, not new models
     # beside an old report that describes others.

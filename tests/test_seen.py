@@ -188,6 +188,8 @@ def test_cxr_convert_no_fingerprints_leaves_them_out(tiny_run, tmp_path):
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "fp32", "--no-fingerprints", "--no-latency",
                                          "--explain", "0", "--quiet"])
     assert r.exit_code == 0, r.output
+    # tiny_run was converted: its file is replaced, and that is said (the new one differs whatever the settings)
+    assert "note: replacing model_fp32.tflite of an earlier conversion (" in r.output
     _, meta, files = md.read(run / "model_fp32.tflite")
     assert "seen" not in meta and not any(k.startswith("seen/") for k in files)
     assert carried(run / "model_fp32.tflite") is None and carried(run / "model_int8.tflite") is not None
