@@ -32,8 +32,7 @@ from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder
 from train.code_distance import CODE
 from train.crop_copies import PAD_BACK, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
-from train.class_names import same_class_key
-from train.manifest import ManifestError, manifest_key, read_manifest
+from train.manifest import ManifestError, attach_sources
 from train.progress import progress_bar
 from edge.atomic import write_json
 
@@ -144,7 +143,10 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if len(classes) < min_classes:
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {classes or 'none'}")
-    _attach_sources(items, data_dir, log)
+    try:
+        attach_sources(items, data_dir, log)
+    except ManifestError as e:
+        raise DataError(str(e)) from None
     return items, given_split, layout
 
 
@@ -156,40 +158,6 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None) -> Itera
                 if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content
                     rel = Path(dirpath, name).relative_to(data_dir).as_posix()
                     yield Item(rel, class_dir.name)
-
-
-def _attach_sources(items: list[Item], data_dir: Path, log: Callable[[str], None]) -> None:
-    """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one.
-    Films without a row and rows without a film are said: either means the per-source figures,
-    the shortcut audit's strongest clue and --holdout-source miss those films."""
-    try:
-        _, rows = read_manifest(data_dir)
-    except ManifestError as e:
-        raise DataError(str(e)) from None
-    if not rows:
-        return
-    unlisted, used, disagree = [], set(), []
-    for it in items:
-        key = manifest_key(it.path)
-        row = rows.get(key)
-        if row is None:
-            unlisted.append(it.path)
-        used.add(key)
-        it.source = (row or {}).get("source") or (row or {}).get("source_repo") or ""
-        said = next((v for c, v in (row or {}).items() if c.lower() in ("label", "class") and v), None)
-        if said is not None and same_class_key(said) != same_class_key(it.label):
-            disagree.append((it.path, said))
-    if disagree:
-        path, said = disagree[0]
-        log(f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's "
-            f"(e.g. {path}: {said}); the folder decides the class: check which is right")
-    if unlisted:
-        folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
-        stray = [k for k in rows if k not in used and k.split("/", 1)[0] in folders]
-        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
-            f"(e.g. {unlisted[0]}), so no source" + (f"; {len(stray)} of its rows name no film found here (e.g. "
-                                                     f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')})"
-                                                     if stray else ""))
 
 
 def sha256_file(path: Path) -> str:

@@ -11,6 +11,9 @@ import csv
 import io
 import unicodedata
 from pathlib import Path
+from typing import Callable
+
+from train.class_names import same_class_key
 
 DELIMITERS = (",", ";", "\t")
 
@@ -78,3 +81,35 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return data.decode("latin-1")  # every byte is a character
+
+
+def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
+    """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one.
+    Films without a row and rows without a film are said: either means the per-source figures,
+    the shortcut audit's strongest clue and --holdout-source miss those films. ``items``:
+    train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does."""
+    _, rows = read_manifest(data_dir)
+    if not rows:
+        return
+    unlisted, used, disagree = [], set(), []
+    for it in items:
+        key = manifest_key(it.path)
+        row = rows.get(key)
+        if row is None:
+            unlisted.append(it.path)
+        used.add(key)
+        it.source = (row or {}).get("source") or (row or {}).get("source_repo") or ""
+        said = next((v for c, v in (row or {}).items() if c.lower() in ("label", "class") and v), None)
+        if said is not None and same_class_key(said) != same_class_key(it.label):
+            disagree.append((it.path, said))
+    if disagree:
+        path, said = disagree[0]
+        log(f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's "
+            f"(e.g. {path}: {said}); the folder decides the class: check which is right")
+    if unlisted:
+        folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
+        stray = [k for k in rows if k not in used and k.split("/", 1)[0] in folders]
+        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
+            f"(e.g. {unlisted[0]}), so no source" + (f"; {len(stray)} of its rows name no film found here (e.g. "
+                                                     f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')})"
+                                                     if stray else ""))
