@@ -41,8 +41,7 @@ def test_crops_and_mirror_images_join_their_films_and_distinct_films_stay_apart(
     crop = np.clip(255 * (films[0][8:, :-4] / 255.0) ** 1.15, 0, 255).astype(np.uint8)  # 4% and 2% off, gamma
     mirror = np.fliplr(films[1]).copy()
     every = films + [crop, mirror]
-    thumbs, codes, mirrored = (np.stack(p) for p in zip(*map(crop_print, every)))
-    crops, mirrors = crop_and_mirror_pairs(thumbs, codes, mirrored)
+    crops, mirrors = crop_and_mirror_pairs(*(np.stack(p) for p in zip(*map(crop_print, every))))
     assert crops == [(10, 0)]
     assert sorted(map(sorted, mirrors)) == [[1, 11], [1, 11]]  # each is the other's mirror image
     prints = [fingerprint(f) for f in every]
