@@ -166,8 +166,9 @@ def test_shift_speed_prints_one_row_per_thread_count():
 def test_crop_copies_benchmark_finds_copies_on_real_films():
     if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
         pytest.skip("../shared/data/cxr-dev is absent: the crop benchmark needs real films")
-    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crop_copies.py"), "--sample", "6", "--films", "200"],
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crop_copies.py"), "--sample", "20", "--films", "300"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-3000:]
     found = [int(m) for m in re.findall(r"joined to their film \| (\d+) \|", p.stdout)]
-    assert len(found) == 2 and found[1] == 6 and found[0] >= 4, p.stdout
+    assert len(found) == 2 and found[1] == 20 and found[0] >= 15, p.stdout  # measured: 18 of these 20 cuts
+    assert "| pairs of cxr-dev films joined to each other | 0: " in p.stdout
