@@ -9,17 +9,17 @@ looks like another film, lands in another split and is scored as unseen. Two way
 - cutting a film in by each guess finds, among known films, a crop of it.
 
 The guesses are a product of (top, bottom) and (left, right) pairs, so one integral image of the
-film gives all 256 box-filtered thumbnails at once (8 ms a 256-px film, against 22 ms through
-PIL). Their codes differ from copy_code's by rounding alone: within 4 bits of it for no margin
+film gives all 256 box-filtered thumbnails at once (a 256-px film: 8 ms, 4.5 ms reduced to 128
+px first, against 22 ms through PIL). Their codes differ from copy_code's by rounding alone: within 4 bits of it for no margin
 (30 cxr-dev films), so both kinds of code are compared within COPY_CODE_BITS.
 
 Comparing every film's 256 guesses with every other film grows as 256 N²: a 6x6 thumbnail of
 each film's centre sieves the pairs first (a cut of up to 6% a side keeps that thumbnail's
-correlation above 0.8; about one pair of distinct cxr-dev films in ten passes at SIEVE_MIN).
+correlation at 0.85 or more; one pair of distinct cxr-dev films in 24 passes at SIEVE_MIN).
 Within a set, a code a few bits too far (a cut with another exposure) is settled by a thumbnail
-correlation, as train.hygiene settles near-duplicates (DOUBT_BITS, CHECK_MIN). On all of cxr-dev
-this joins one pair of films, a true cropped copy (kaggle-COVID-1798 and -3017), and 90 to 93 of
-100 random 2-5% cuts with gamma 0.8-1.25, and every mirror image (benchmarks/crop_copies.py).
+correlation, as train.hygiene settles near-duplicates (DOUBT_BITS, CHECK_MIN). On cxr-dev this
+joins 89 to 92 of 100 random 2-5% cuts with gamma 0.8-1.25 to their films, and 99 or 100 of 100
+mirror images, and no two of its 1,372 films (benchmarks/crop_copies.py).
 """
 
 from __future__ import annotations
@@ -38,24 +38,31 @@ CUT_IN = [(-a, -b) for a, b in PAD_BACK]  # and taken away
 GUESSES = [(*r, *c) for r in PAD_BACK for c in PAD_BACK]  # (top, bottom, left, right) of each padded-back code
 SIEVE_SIDE = 6
 SIEVE_CENTRE = 0.12  # of each side left out of the sieve's thumbnail, so a cut of 6% leaves it whole
-SIEVE_MIN = 0.75  # correlation; 200 random cuts of up to 6% a side (cxr-dev, gamma 0.8-1.25): at least 0.80
+# Correlation: 300 random 2-5% cuts with gamma 0.8-1.25 of cxr-dev films all kept at least 0.85,
+# and 4.2% of the pairs of distinct cxr-dev films reach it (16% at 0.75, 1.1% at 0.90, which loses 1 cut in 100).
+SIEVE_MIN = 0.85
 # A cut with a change of exposure moves the code further: 2-5% cuts with gamma 0.8-1.25 came within
 # COPY_CODE_BITS for 79 of 100 cxr-dev films, within DOUBT_BITS for 98. Between the two, the
 # padded-back film's 24x24 thumbnail must correlate with the other's at CHECK_MIN: the true cuts did
 # at 0.94 to 1.00 (median 0.993), and of 300 films no distinct film in doubt did above 0.974.
 DOUBT_BITS = 16
+# Within a set, where codes are compared with codes made alike, films are reduced to at most 160 px
+# first (8 px or more a cell): 3 times faster, as many copies found. Against a model's copy codes,
+# taken from the full film (convert.seen), reducing cost 1 to 4 found in 100.
+REDUCE_ABOVE = 160
 CHECK_FROM, CHECK_SIDE, CHECK_MIN = 48, 24, 0.98
 
 
 def window_means(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[tuple[float, float]],
-                 cells: tuple[int, int]) -> np.ndarray:
+                 cells: tuple[int, int], reduce_above: int = 1024) -> np.ndarray:
     """(len(rows), ny, len(cols), nx) box-filtered thumbnails (``cells`` = (ny, nx)) of ``gray``
     widened or narrowed by each pair of (top, bottom) fractions of its height in ``rows`` and each
     (left, right) pair of its width in ``cols`` (positive: edge pixels repeated outward; negative:
-    cut off)."""
+    cut off). A film larger than ``reduce_above`` pixels is box-reduced first: a box filter of a
+    box filter, so the thumbnails barely move while the work shrinks."""
     g = np.asarray(gray, np.float64)
-    if max(g.shape) > 1024:  # a box filter of a box filter: the thumbnails barely move, the work shrinks
-        f = int(np.ceil(max(g.shape) / 512))
+    if max(g.shape) > reduce_above:
+        f = int(np.ceil(max(g.shape) / reduce_above))
         g = np.asarray(Image.fromarray(np.asarray(gray)).reduce(f), np.float64)
     h, w = g.shape
     r, c = np.asarray(rows, np.float64), np.asarray(cols, np.float64)
@@ -80,10 +87,14 @@ def window_means(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[t
 def window_codes(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[tuple[float, float]]) -> np.ndarray:
     """(len(rows) * len(cols), CODE) copy codes of ``gray`` widened or narrowed as window_means
     says, rows outermost."""
-    means = window_means(gray, rows, cols, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1))
+    return _codes(window_means(gray, rows, cols, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1)))
+
+
+def _codes(means: np.ndarray) -> np.ndarray:
+    """Copy codes (R * C, CODE) of box means (R, 16, C, 17), as copy_code takes them."""
     means = np.floor(means + 0.5)  # PIL rounds to whole grey levels before copy_code compares them
     bits = means[..., 1:] > means[..., :-1]  # (R, 16, C, 16)
-    return np.packbits(bits.transpose(0, 2, 1, 3).reshape(len(rows) * len(cols), -1), axis=1)
+    return np.packbits(bits.transpose(0, 2, 1, 3).reshape(means.shape[0] * means.shape[2], -1), axis=1)
 
 
 def check_thumb(small: np.ndarray, margins: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)) -> np.ndarray:
@@ -128,8 +139,9 @@ def crop_print(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     """What the search within a set needs of one film: (sieve thumbnail, its 256 padded-back
     codes, the code of its mirror image, its CHECK_FROM² thumbnail for check_thumb)."""
     small = np.asarray(Image.fromarray(np.asarray(gray)).resize((CHECK_FROM, CHECK_FROM), Image.Resampling.BOX))
-    return (sieve_thumb(gray), uncropped_codes(gray), window_codes(np.fliplr(gray), [(0.0, 0.0)], [(0.0, 0.0)])[0],
-            small)
+    means = window_means(gray, PAD_BACK, PAD_BACK, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1), REDUCE_ABOVE)
+    mirrored = _codes(means[:1, :, :1, ::-1])[0]  # a box filter commutes with a flip: the first guess, flipped
+    return sieve_thumb(gray), _codes(means), mirrored, small
 
 
 def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.ndarray, smalls: np.ndarray,
