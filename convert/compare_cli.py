@@ -39,7 +39,7 @@ def compare(
     keep_seen: bool = typer.Option(False, "--keep-seen", help="Also compare on films either model was trained or "
                                                               "validated on (left out by default, as in cxr-evaluate)."),
     find_crops: bool = typer.Option(False, "--find-crops", help="Also find cropped and mirrored copies of those "
-                                                                "films, as cxr-evaluate --find-crops does (about 20 ms a film)."),
+                                                                "films, as cxr-evaluate --find-crops does (about 10 ms a film)."),
     n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the intervals."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),

@@ -91,7 +91,7 @@ def evaluate(
         False, "--find-crops", help="Also find cropped and mirrored copies of those films (a few percent cut off a "
         "side, or flipped left to right, as re-published collections do), either way round: a film cut from a "
         "training film, or the film a training crop was cut from. Each film is read again and its copy code tried "
-        "under 511 guesses of its margins, about 20 ms a film (benchmarks/RESULTS.md, 'Seen-film check')."),
+        "under 511 guesses of its margins, about 10 ms a film (benchmarks/RESULTS.md, 'Cropped and mirrored copies')."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
