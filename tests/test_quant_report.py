@@ -83,3 +83,9 @@ def test_the_training_data_section_names_label_conflicts():
     assert ("**Label conflict** in this run's data: 2 films are one picture filed under different classes (1 group; "
             "e.g. COVID/a.png (COVID) = Normal/b.png (Normal)). In training") in md
     assert "Label conflict" not in "\n".join(training_data_section({**data, "hygiene": {"exact_duplicate_pairs": 0}}))
+    # Copies are counted as films and groups, with the kinds the search cannot find said beside them.
+    assert ("Duplicates: 1 exact, 0 resized or re-encoded pairs (cropped and mirrored copies were not looked for); "
+            "0 groups span more than one split. Copies cut by more than about 6% a side") in md
+    data["hygiene"].update(cropped_copy_pairs=2, mirrored_copy_pairs=1, duplicate_groups=3, images_in_duplicate_groups=7)
+    assert ("Duplicates: 7 films are copies of another (3 groups: 1 exact, 0 resized or re-encoded, 2 cropped and 1 "
+            "mirrored pairs); 0 groups span") in "\n".join(training_data_section(data))
