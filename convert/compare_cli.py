@@ -102,7 +102,8 @@ def compare(
         for predict, info, rule in ((predict_a, info_a, rules[0]), (predict_b, info_b, rules[1])):
             key = repr(sorted(info["preprocess"].items()))  # read the films once when both models see them alike
             if key not in scans:
-                scans[key] = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
+                scans[key] = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet,
+                                  crops=find_crops and not scans)  # the films' copies are found once
             res = scans[key]
             probs = predict(res.x)[:, [info["labels"].index(c) for c in labels]]  # B's columns in A's order
             if rule is not None:
@@ -123,8 +124,9 @@ def compare(
         drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare",
                                          str(data_dir) if find_crops else None, not quiet)
         kept = [i for i, d in zip(res.items, drop) if not d]
-        twins, conflicts = split_copies(copies_within(kept, progress=not quiet), [i.path for i in kept],
-                                        [i.label for i in kept])
+        prints = next(iter(scans.values())).crops
+        twins, conflicts = split_copies(copies_within(kept, not quiet, tuple(a[~drop] for a in prints)),
+                                        [i.path for i in kept], [i.label for i in kept])
         if line := conflict_warning(conflicts):
             print(f"cxr-compare: warning: label conflict: {line}", file=sys.stderr)
         if line := copies_warning(twins):

@@ -90,8 +90,9 @@ def evaluate(
     find_crops: bool = typer.Option(
         False, "--find-crops", help="Also find cropped and mirrored copies of those films (a few percent cut off a "
         "side, or flipped left to right, as re-published collections do), either way round: a film cut from a "
-        "training film, or the film a training crop was cut from. Each film is read again and its copy code tried "
-        "under 511 guesses of its margins, about 10 ms a film (benchmarks/RESULTS.md, 'Cropped and mirrored copies')."),
+        "training film, or the film a training crop was cut from; and such copies of each other within the set. Each "
+        "film's copy code is tried under 511 guesses of its margins, about 15 ms a film (benchmarks/RESULTS.md, "
+        "'Cropped and mirrored copies')."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -159,7 +160,7 @@ def evaluate(
             check_columns(data_dir, columns, [i.path for i in items])
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
             check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
-        res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet)
+        res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet, crops=find_crops)
         if not res.items:
             raise DataError(f"no readable images in {data_dir}")
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
@@ -172,7 +173,7 @@ def evaluate(
         from train.code_distance import copies_within
         from convert.set_notes import conflict_warning, copies_warning, split_copies
 
-        twins, conflicts = split_copies(copies_within(res.items, progress=not quiet), [i.path for i in res.items],
+        twins, conflicts = split_copies(copies_within(res.items, not quiet, res.crops), [i.path for i in res.items],
                                         [i.label for i in res.items])
         if line := conflict_warning(conflicts):
             print(f"cxr-evaluate: warning: label conflict: {line}", file=sys.stderr)

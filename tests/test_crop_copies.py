@@ -102,3 +102,30 @@ def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_image
     _, unsearched = leave_out_seen([model], scored[2:], keep_seen=False, prog="t")
     assert "cropped or mirrored copies were not looked for (--find-crops)" in seen_line(unsearched)
     assert json.loads((tmp_path / "split.json").read_text())["splits"]["train"][0]["near"] == items[0].near
+
+
+def test_cxr_evaluate_find_crops_counts_cropped_copies_within_the_set_once(tiny_run, tmp_path):
+    """A set that holds a film and its cut or mirrored copy scores one picture twice: its intervals
+    come out narrower than its films justify, so --find-crops says so as it does for resized copies."""
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    site = tmp_path / "site"
+    films = split["splits"]["test"][:4]
+    for k, item in enumerate(films):
+        (site / item["label"]).mkdir(parents=True, exist_ok=True)
+        gray = np.asarray(Image.open(data / item["path"]).convert("L"))
+        Image.fromarray(gray).save(site / item["label"] / f"film-{k}.png")
+        if k < 2:  # the first cut 4% at the top, the second mirrored: copies within the set, never trained on
+            copy = gray[round(0.04 * gray.shape[0]):] if k == 0 else np.fliplr(gray)
+            Image.fromarray(copy).save(site / item["label"] / f"copy-of-{k}.png")
+    args = [str(tiny_run / "model_int8.tflite"), str(site), "--explain", "0", "--n-boot", "100", "--quiet"]
+    for flag, want in (([], []), (["--find-crops"], [["copy-of-0.png", "film-0.png"], ["copy-of-1.png", "film-1.png"]])):
+        r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / f"out{len(flag)}"), *flag])
+        assert r.exit_code == 0, r.output
+        report = json.loads((tmp_path / f"out{len(flag)}" / "report.json").read_text())
+        assert sorted(sorted(Path(f).name for f in g) for g in report["copies_within_set"]) == want
+        assert report["seen_in_training"]["films"] == 0

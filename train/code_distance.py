@@ -98,11 +98,13 @@ def nearest_bits(codes: np.ndarray, known: np.ndarray, progress: bool = False, d
     return out
 
 
-def copies_within(items: list[Item], progress: bool = False) -> list[list[int]]:
+def copies_within(items: list[Item], progress: bool = False, prints: tuple[np.ndarray, ...] = ()) -> list[list[int]]:
     """Groups (item indices, two or more) of films in one set that are copies of each other: the
     same bytes or copy codes within COPY_CODE_BITS. A set that holds a film twice counts it twice,
     and its intervals come out narrower than its films justify. ``progress``: a progress bar
-    (train.progress) over the films, for sets of tens of thousands (the check grows as N²)."""
+    (train.progress) over the films, for sets of tens of thousands (the check grows as N²).
+    ``prints``: the items' train.crop_copies.crop_print parts, stacked (train.data.scan with
+    crops), to find cropped and mirrored copies too."""
     from train.progress import progress_bar
 
     coded = np.array([k for k, i in enumerate(items) if i.near], np.int64)
@@ -121,6 +123,11 @@ def copies_within(items: list[Item], progress: bool = False) -> list[list[int]]:
     bar.close()
     first: dict[str, int] = {}
     pairs += [(first.setdefault(i.sha256, k), k) for k, i in enumerate(items) if i.sha256]
+    if prints:
+        from train.crop_copies import crop_and_mirror_pairs
+
+        cropped, mirrored = crop_and_mirror_pairs(*prints, progress=progress)
+        pairs += cropped + mirrored
     groups: dict[int, list[int]] = {}
     for k, g in enumerate(join(len(items), pairs)):
         groups.setdefault(g, []).append(k)

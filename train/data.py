@@ -229,8 +229,11 @@ class Scan:
                     [self.traits[i] for i in idx], tuple(a[idx] for a in self.crops))
 
 
-def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True) -> Scan:
-    """Read each file once: SHA-256, perceptual hash, and the model input via edge.preprocess.
+def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True,
+         crops: bool = False) -> Scan:
+    """Read each file once: SHA-256, perceptual hash, and the model input via edge.preprocess;
+    with ``crops``, what the search for cropped and mirrored copies needs (train.crop_copies:
+    10.7 KB and about 5 ms a film).
 
     Unreadable files are skipped with their reason (one bad file does not stop training).
     """
@@ -241,7 +244,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             gray = load_bytes(data, path)
             traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
             return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits,
-                    copy_code(gray).hex(), crop_print(gray))
+                    copy_code(gray).hex(), crop_print(gray) if crops else ())
         except (ImageError, OSError) as e:
             return str(e)
         except Exception as e:  # whatever else fails is this file's reason to be skipped, as in edge.batch.decode
@@ -249,8 +252,8 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
 
     x = np.empty((len(items), config.size, config.size, config.channels), np.uint8)  # in place: no lists + np.stack
     thumbs = np.empty((len(items), THUMB * THUMB), np.float32)
-    crops = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(PAD_BACK) ** 2, CODE), np.uint8),
-             np.empty((len(items), CODE), np.uint8), np.empty((len(items), CHECK_FROM, CHECK_FROM), np.uint8))
+    prints = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(PAD_BACK) ** 2, CODE), np.uint8),
+              np.empty((len(items), CODE), np.uint8), np.empty((len(items), CHECK_FROM, CHECK_FROM), np.uint8)) if crops else ()
     good, hashes, skipped, traits = [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
@@ -261,11 +264,11 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
                 continue
             it.sha256, it.near = res[0], res[5]
             thumbs[len(good)], x[len(good)] = res[2], res[3]
-            for part, value in zip(crops, res[6]):
+            for part, value in zip(prints, res[6]):
                 part[len(good)] = value
             good.append(it)
             hashes.append(res[1])
             traits.append(res[4])
     bar.close()
     return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits,
-                tuple(part[:len(good)] for part in crops))
+                tuple(part[:len(good)] for part in prints))

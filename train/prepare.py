@@ -69,7 +69,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                                                out=Path(s.out), class_map=s.class_map)
     taken = time.time_ns()
     data = data_fingerprint(film_stamps(data_dir, items), taken)
-    res = scan(data_dir, items, config, s.progress)
+    res = scan(data_dir, items, config, s.progress, crops=True)
     for bad in examples(res.skipped):
         log(f"skipping {shown(bad['path'])}: {bad['error']}")
     if res.skipped:
