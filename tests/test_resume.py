@@ -232,3 +232,15 @@ def test_one_folder_spelled_two_ways_is_the_same_setting(tmp_path, monkeypatch):
     assert _comparable(one) == _comparable(two)
     assert _comparable({**one, "data": "other"}) != _comparable(one)
     assert _comparable({**one, "data": "synthetic"})["data"] == "synthetic"
+    # Another spelling of an existing folder, as a case-blind file system (macOS, Windows) gives one: here a link.
+    from train.resume import _same_folders
+
+    (tmp_path / "films").mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "FILMS").symlink_to(tmp_path / "films")
+    (tmp_path / "other").mkdir()
+    done, now = _comparable(one), _comparable({**one, "data": "FILMS", "add_data": ["Site"]})
+    assert not _same_folders(done["add_data"], now["add_data"])  # Site does not exist here: the spelling differs
+    (tmp_path / "Site").symlink_to(tmp_path / "site")
+    assert _same_folders(done["data"], now["data"]) and _same_folders(done["add_data"], now["add_data"])
+    assert not _same_folders(done["data"], _comparable({**one, "data": "other"})["data"])

@@ -33,6 +33,17 @@ def _path(v: Any) -> Any:
     return os.path.normpath(os.path.abspath(v)) if isinstance(v, str) and v and v != "synthetic" else v
 
 
+def _same_folders(a: Any, b: Any) -> bool:
+    """Whether two recorded folders (or lists of them) are the same existing folders under other
+    spellings: 'Data' and 'data' where the file system ignores case (macOS, Windows), or a link."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_folders(x, y) for x, y in zip(a, b))
+    try:
+        return isinstance(a, str) and isinstance(b, str) and os.path.samefile(a, b)
+    except OSError:  # either is gone: only the spelling can be compared, and it differs
+        return False
+
+
 def _comparable(settings: dict) -> dict:
     done = dict(settings)
     for key in ("data", "teacher", "out"):
@@ -55,7 +66,7 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
-    return sorted(k for k in {*done, *now} if done.get(k) != now.get(k))
+    return sorted(k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k)))
 
 
 def fingerprint(s: Any, run_dir: Path) -> dict:
