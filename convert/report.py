@@ -194,7 +194,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
     write_json(out_dir / "report.json", report)
     columns = {**({"source": list(sources)} if sources and any(sources) else {}), **(subgroups or {})}
-    write_text(out_dir / "predictions.csv", predictions_csv(report["predictions"], classes, columns))
+    # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.
+    write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
 

@@ -64,7 +64,7 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
     assert r.exit_code == 0, r.output
     import csv
 
-    rows = {row["file"]: row["seen_in_training"] for row in csv.DictReader(open(out / "predictions.csv"))}
+    rows = {row["file"]: row["seen_in_training"] for row in csv.DictReader(open(out / "predictions.csv", encoding="utf-8-sig"))}
     assert rows == {i["path"]: {"train": "train", "val": "val", "test": ""}[part]
                     for part in ("train", "val", "test") for i in split["splits"][part]}
     # A folder of training films alone, under other names: the bytes give them away, and nothing is left to score.

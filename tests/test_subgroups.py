@@ -127,7 +127,7 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
         films = [x["file"] for x in rows if x["view"] == view]
         assert g["accuracy"] == pytest.approx(np.mean([right[f] for f in films]))
     assert "## By view" in (tmp_path / "r" / "report.md").read_text()
-    with open(tmp_path / "r" / "predictions.csv", newline="") as f:  # the case list, with each film's group
+    with open(tmp_path / "r" / "predictions.csv", newline="", encoding="utf-8-sig") as f:  # the case list, with each film's group
         table = list(csv.DictReader(f))
     assert [(t["file"], t["view"]) for t in table] == [(p["file"], next(x["view"] for x in rows if x["file"] == p["file"]))
                                                        for p in report["predictions"]]

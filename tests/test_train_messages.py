@@ -56,12 +56,19 @@ def test_a_model_without_signal_is_told_from_a_weak_one():
 def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_run, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
-    r = cxr_train("--data", "synthetic", "--out", str(run), "--epochs", "1", "--synthetic-count", "8",
-                  "--image-size", "32", "--batch-size", "8", "--teacher-members", "0", "-q")
+    args = ("--data", "synthetic", "--out", str(run), "--epochs", "1", "--synthetic-count", "8", "--image-size", "32",
+            "--batch-size", "8", "--teacher-members", "0", "-q")
+    before = (run / "model.keras").read_bytes()
+    r = cxr_train(*args)  # other settings: the finished run is kept until --replace says otherwise
+    assert r.returncode == 2 and (run / "model.keras").read_bytes() == before, r.stderr
+    assert r.stderr == (f"cxr-train: error: --out {run} holds a finished run (COVID, Normal from synthetic) trained with "
+                        "another epochs, image_size, synthetic_count, teacher, teacher_members: give another --out to "
+                        "keep it, or --replace to train over it\n")
+    r = cxr_train(*args, "--replace")
     assert r.returncode == 0, r.stderr
     # said first: the finished run there, trained on 16 films a class at 64 pixels, is being replaced
-    assert r.stderr.startswith(f"cxr-train: replacing the finished run in {run} (COVID, Normal from synthetic; it was "
-                               "trained with another epochs, image_size, synthetic_count, teacher, teacher_members)\n"), r.stderr
+    assert r.stderr.startswith(f"cxr-train: replacing the finished run in {run} (COVID, Normal from synthetic) trained "
+                               "with another epochs, image_size, synthetic_count, teacher, teacher_members\n"), r.stderr
     stale = next(line for line in r.stderr.splitlines() if "come from an earlier model" in line)
     assert stale == (f"cxr-train: warning: model_fp32.tflite, model_int8.tflite, report.json, report.md, "
                      f"confusion_matrices.png, sensitivity.png, roc.png, reliability.png, operating_points.png, "

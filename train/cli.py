@@ -107,6 +107,8 @@ def train(
     augment: bool = typer.Option(True, "--augment/--no-augment", help="Intensity, blur, noise and geometry augmentation."),
     synthetic_count: int = typer.Option(80, min=4, help="Images per class for --data synthetic."),
     seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split."),
+    replace: bool = typer.Option(False, "--replace", help="Train over a finished run in --out that was trained with "
+                                 "other settings (without it, cxr-train refuses and keeps that run)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars: one line per epoch (as when the output goes to a file)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -131,7 +133,7 @@ def train(
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
-        augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet,
+        augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet, replace=replace,
     )
     with one_line_errors("cxr-train", debug, writes_to=[out],
                          on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"):

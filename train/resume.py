@@ -52,7 +52,7 @@ def _comparable(settings: dict) -> dict:
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
     done.setdefault("class_map", None)  # nor, before 0.15, --class-map
-    return {**done, "progress": None}  # progress bars change nothing in the weights
+    return {**done, "progress": None, "replace": None}  # neither changes anything in the weights
 
 
 def other_settings(run_dir: Path, s: Any) -> list[str] | None:

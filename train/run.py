@@ -59,6 +59,7 @@ class TrainSettings:
     synthetic_count: int = 80
     seed: int = 0
     progress: bool = True
+    replace: bool = False  # --replace: train over a finished run in --out that had other settings
 
 
 def auto_epochs(steps_per_epoch: int, budget_steps: int = 4000, lo: int = 15, hi: int = 120) -> int:
@@ -108,8 +109,13 @@ def run_training(s: TrainSettings) -> Path:
     if out.exists() and not out.is_dir():
         raise DataError(f"--out {out} is a file; give a folder for the run")
     created = [d for d in (out, *out.parents) if not d.exists()]
-    if note := replacing_note(out, s, n_teacher):
-        log(note)
+    if found := finished_run(out, s, n_teacher):
+        what, differ = found
+        other = f" trained with another {', '.join(differ)}" if differ else ""
+        if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
+            raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
+                            "--replace to train over it")
+        log(f"replacing the finished run in {out} ({what}){other}")
     try:
         return _recipe(s, n_teacher)
     except BaseException:
@@ -166,18 +172,17 @@ def _data_changed(run_dir: Path, s: TrainSettings) -> tuple[int, int] | None:
     return films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
 
 
-def replacing_note(out: Path, s: TrainSettings, n_teacher: int) -> str | None:
-    """Said before a run replaces a finished one in ``out`` (its model, split and run.json), so that
-    a run is never overwritten without a word; None when there is none there."""
+def finished_run(out: Path, s: TrainSettings, n_teacher: int) -> tuple[str, list[str]] | None:
+    """(what it is: 'COVID, Normal from data', the settings it was trained with otherwise) of a
+    finished run in ``out`` that this one would replace; None when there is none there. So that a
+    run is never overwritten without a word, nor one of other settings without --replace."""
     recipe = s if s.teacher or s.members > 1 or n_teacher == 0 else replace(s, teacher=str(Path(s.out) / "teacher"))
     differ = other_settings(out, recipe)
     if differ is None:
         return None
-    differ = [k for k in differ if k != "out"]  # the same folder, moved or named another way
     done = read_json(out / "run.json")
-    other = f"; it was trained with another {', '.join(differ)}" if differ else ""
     data = " and ".join(str(d) for d in [done["settings"].get("data"), *done["settings"].get("add_data", [])])
-    return f"replacing the finished run in {out} ({', '.join(done.get('classes', []))} from {data}{other})"
+    return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
