@@ -204,3 +204,19 @@ def clear_members(run_dir: Path) -> None:
         for p in d.iterdir():
             p.unlink()
         d.rmdir()
+
+
+def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | None:
+    """(what it is: 'COVID, Normal from data', the settings it was trained with otherwise) of a
+    finished run in ``out`` that this one would replace; None when there is none there. So that a
+    run is never overwritten without a word, nor one of other settings without --replace.
+    ``s``: train.run.TrainSettings; ``n_teacher``: the members of the teacher its recipe trains."""
+    from dataclasses import replace
+
+    recipe = s if s.teacher or s.members > 1 or n_teacher == 0 else replace(s, teacher=str(Path(s.out) / "teacher"))
+    differ = other_settings(out, recipe)
+    if differ is None:
+        return None
+    done = read_json(out / "run.json")
+    data = " and ".join(str(d) for d in [done["settings"].get("data"), *done["settings"].get("add_data", [])])
+    return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed

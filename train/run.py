@@ -20,8 +20,8 @@ from edge.atomic import read_json, write_json
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import find_films, log, prepare_data, teacher_data
-from train.resume import (clear_members, film_stamps, films_changed, fingerprint, load_member, other_settings,
-                          save_member, settings_dict)
+from train.resume import (clear_members, film_stamps, films_changed, fingerprint, finished_run, load_member,
+                          other_settings, save_member, settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
@@ -170,19 +170,6 @@ def _data_changed(run_dir: Path, s: TrainSettings) -> tuple[int, int] | None:
         return 0, 0
     items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
     return films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
-
-
-def finished_run(out: Path, s: TrainSettings, n_teacher: int) -> tuple[str, list[str]] | None:
-    """(what it is: 'COVID, Normal from data', the settings it was trained with otherwise) of a
-    finished run in ``out`` that this one would replace; None when there is none there. So that a
-    run is never overwritten without a word, nor one of other settings without --replace."""
-    recipe = s if s.teacher or s.members > 1 or n_teacher == 0 else replace(s, teacher=str(Path(s.out) / "teacher"))
-    differ = other_settings(out, recipe)
-    if differ is None:
-        return None
-    done = read_json(out / "run.json")
-    data = " and ".join(str(d) for d in [done["settings"].get("data"), *done["settings"].get("add_data", [])])
-    return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
