@@ -16,7 +16,7 @@ import numpy as np
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
-from edge.atomic import read_json, write_json
+from edge.atomic import write_json
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import find_films, log, prepare_data, teacher_data
