@@ -221,6 +221,9 @@ def test_the_tutorial_baseline_and_teacher_members_0_train_one_model(tmp_path, t
 
 
 def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path, tf, capsys):
+    from dataclasses import replace
+
+    from train.data import DataError
     from train.run import TrainSettings, run_training
 
     settings = TrainSettings(data="synthetic", out=tmp_path / "run", image_size=48, epochs=1, synthetic_count=8,
@@ -231,10 +234,14 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     capsys.readouterr()
     run_training(settings)
     assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
-    # --teacher-view concerns only the student: the teacher is still reused.
-    run_training(TrainSettings(**{**settings.__dict__, "teacher_view": "unmoved"}))
+    # --teacher-view concerns only the student: the teacher is still reused. The finished student
+    # of other settings is replaced only when asked (--replace).
+    unmoved = TrainSettings(**{**settings.__dict__, "teacher_view": "unmoved"})
+    with pytest.raises(DataError, match="holds a finished run .* trained with another teacher_view: give another --out"):
+        run_training(unmoved)
+    run_training(replace(unmoved, replace=True))
     assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
     assert json.loads((tmp_path / "run" / "run.json").read_text())["fit"]["teacher_view"] == "unmoved"
-    run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3}))  # other settings: trained again
+    run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3, "replace": True}))  # trained again
     assert json.loads(teacher_run.read_text())["members"] == 3
     assert "the finished one there was trained with another members: replacing it" in capsys.readouterr().err
