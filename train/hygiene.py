@@ -141,6 +141,8 @@ def duplicates_text(h: dict) -> str:
              f"{h.get('cropped_copy_pairs', 0)} cropped and {h.get('mirrored_copy_pairs', 0)} mirrored pairs")
     if "duplicate_groups" not in h:  # a run of cxr-edge 0.15.0 or older: pairs only, no crops looked for
         return f"{kinds.replace(', 0 cropped and 0 mirrored', '')} (cropped and mirrored copies were not looked for)"
+    if not h["duplicate_groups"]:
+        return "none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, or mirrored)"
     return (f"{h.get('images_in_duplicate_groups', 0)} films are copies of another ({h['duplicate_groups']} "
             f"group{'' if h['duplicate_groups'] == 1 else 's'}: {kinds})")
 
