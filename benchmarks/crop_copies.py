@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "cxr-dev"
 
 from train.code_distance import nearest_bits  # noqa: E402
-from train.crop_copies import crop_and_mirror_pairs, crop_print, cut_codes, uncropped_codes, window_codes  # noqa: E402
+from train.crop_copies import crop_and_mirror_pairs, crop_print, lookup_codes  # noqa: E402
 from train.hygiene import COPY_CODE_BITS, copy_code  # noqa: E402
 
 CUTS = {"4 px off one side": (0, 0, 4, 0), "4 px off every side": (4, 4, 4, 4),
@@ -47,8 +47,8 @@ def random_copy(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def seen_codes(gray: np.ndarray) -> np.ndarray:
-    """What convert.seen tries for a scored film."""
-    return np.concatenate([uncropped_codes(gray), cut_codes(gray)[1:], window_codes(np.fliplr(gray), [(0, 0)], [(0, 0)])])
+    """Every code convert.seen tries for a scored film."""
+    return np.concatenate(lookup_codes(gray))
 
 
 def main() -> None:

@@ -172,7 +172,7 @@ def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, prog
 def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: Known, data_dir: Path,
                   progress: bool) -> None:
     from edge.preprocess import ImageError, load_bytes
-    from train.crop_copies import cut_codes, uncropped_codes, window_codes
+    from train.crop_copies import lookup_codes
     from train.progress import progress_bar
 
     todo = [k for k, found in enumerate(out) if found is None]
@@ -185,8 +185,7 @@ def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: K
         except (OSError, ImageError):
             continue  # unreadable now: scored as it is, as the rest of the check does
         # Cut from a training film (padded back), the film a training crop was cut from (cut in), or mirrored.
-        for kind, codes in (("crop", np.concatenate([uncropped_codes(gray), cut_codes(gray)[1:]])),
-                            ("mirror", window_codes(np.fliplr(gray), [(0.0, 0.0)], [(0.0, 0.0)]))):
+        for kind, codes in zip(("crop", "mirror"), lookup_codes(gray)):
             hit = [p for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
             if hit:
                 out[k] = (hit[0], kind)

@@ -114,14 +114,17 @@ def _edges(n: int, offset: int, pairs: np.ndarray, cells: int) -> tuple[np.ndarr
     return start[:, None] + size[:, None] * np.linspace(0, 1, cells + 1)[None], size / cells
 
 
-def uncropped_codes(gray: np.ndarray) -> np.ndarray:
-    """(256, CODE): ``gray`` padded back by each guess of four cut margins (the first: no margin)."""
-    return window_codes(gray, PAD_BACK, PAD_BACK)
-
-
 def cut_codes(gray: np.ndarray) -> np.ndarray:
     """(256, CODE): ``gray`` cut in by each guess of four margins (the first: uncut)."""
     return window_codes(gray, CUT_IN, CUT_IN)
+
+
+def lookup_codes(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What convert.seen compares with a model's copy codes, from the full film: (511 codes: padded
+    back by each guess, then cut in by each, (1, CODE): its mirror image's code)."""
+    means = window_means(gray, PAD_BACK, PAD_BACK, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1))
+    mirrored = _codes(means[:1, :, :1, ::-1])  # a box filter commutes with a flip: the first guess, flipped
+    return np.concatenate([_codes(means), cut_codes(gray)[1:]]), mirrored
 
 
 def sieve_thumb(gray: np.ndarray) -> np.ndarray:
