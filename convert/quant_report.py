@@ -150,8 +150,9 @@ def training_data_section(data: dict | None) -> list[str]:
     md.append("")
     h = data.get("hygiene") or {}
     if h:
-        md += [f"Duplicates: {duplicates_text(h)}; {h.get('groups_across_splits', 0)} groups span more than one split. "
-               f"{UNFOUND_COPIES}", ""]
+        spans = ("" if h.get("duplicate_groups", 1) == 0 else
+                 f"; {h.get('groups_across_splits', 0)} groups span more than one split")
+        md += [f"Duplicates: {duplicates_text(h)}{spans}. {UNFOUND_COPIES}", ""]
         if conflicts := h.get("label_conflicts"):
             md += [f"**Label conflict** in this run's data: {conflicts_text(conflicts)}. In training the model was "
                    "taught both answers, and in the test split such a film is scored wrong whatever it says; run.json "

@@ -50,25 +50,89 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = ()) -> Iterator[Pa
     Each file alone is atomic anyway; this keeps a set together, so an interrupted rewrite does not
     leave new plots beside an old report that contradicts them. The moves are renames within one
     file system (no space needed), the names in ``last`` (the report that points at the rest) at the end.
+    Each old file is first kept aside in the stage, so that a move that fails half-way (on Windows,
+    a file open in Excel cannot be replaced or renamed) puts back the files already replaced: the old
+    set stays whole.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stage = folder / f".staging-{secrets.token_hex(8)}"
+    keep_stage = False
     try:
         stage.mkdir()
         yield stage
         files = [p for p in stage.rglob("*") if p.is_file()]
-        for src in sorted(files, key=lambda p: (p.relative_to(stage).as_posix() in last, p.as_posix())):
-            dst = folder / src.relative_to(stage)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dst)
-    except OSError as e:
+        files.sort(key=lambda p: (p.relative_to(stage).as_posix() in last, p.as_posix()))
+        keep_stage = True  # until the moves are made or undone: the stage may hold the old files
+        _move_in(files, stage, folder)
+        keep_stage = False
+    except BaseException as e:
+        # kept only where an old file could not be put back (_move_in's error says where it is)
+        keep_stage = keep_stage and getattr(e, "old_files_kept", False)
+        if not isinstance(e, OSError):
+            raise
         name = str(e.filename or "")
         if name.startswith(str(stage) + os.sep) and e.strerror:  # name the file the user will look for
             raise OSError(e.errno, e.strerror, str(folder / Path(name).relative_to(stage))) from e
         raise
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if not keep_stage:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _move_in(files: list[Path], stage: Path, folder: Path) -> None:
+    """Move ``files`` from ``stage`` into ``folder`` in order, or, where one move fails, none: the
+    moves made are undone and the error raised. Where undoing fails too, the error says where the
+    old files were left (the stage's ``.replaced`` folder, which is then kept)."""
+    aside = stage / ".replaced"
+    done: list[tuple[Path, Path | None, bool, bool]] = []  # (destination, its old file's second name, moved there, new file placed)
+    try:
+        for src in files:
+            rel = src.relative_to(stage)
+            dst = folder / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            old, moved = None, False
+            if os.path.lexists(dst) and not dst.is_dir():
+                old = aside / rel
+                old.parent.mkdir(parents=True, exist_ok=True)
+                moved = _set_aside(dst, old)
+            done.append((dst, old, moved, False))
+            os.replace(src, dst)
+            done[-1] = (dst, old, moved, True)
+    except BaseException as e:
+        stranded = []
+        for dst, old, moved, placed in reversed(done):
+            try:
+                if old is not None and (placed or moved):
+                    os.replace(old, dst)
+                elif placed:
+                    os.unlink(dst)
+            except OSError:
+                if old is not None:
+                    stranded.append(dst.name)
+        if stranded and isinstance(e, OSError):
+            err = OSError(e.errno, f"{e.strerror}; the files it was to replace ({', '.join(stranded)}) could not "
+                          f"be put back and are in {aside}", e.filename)
+            err.old_files_kept = True
+            raise err from e
+        if stranded:
+            e.old_files_kept = True
+        raise
+
+
+def _set_aside(path: Path, keep: Path) -> bool:
+    """Keep ``path``'s file as ``keep`` too: a second name (a hard link), so that ``path`` stays in
+    place until os.replace swaps it atomically for the new file; moved there instead on Windows (a
+    link to a file open elsewhere could not be removed afterwards) and where links are not made
+    (FAT, exFAT, some network shares). True where moved."""
+    if os.name != "nt":
+        try:
+            os.link(path, keep, follow_symlinks=False)
+            return False
+        except OSError:
+            pass
+    os.replace(path, keep)
+    return True
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:

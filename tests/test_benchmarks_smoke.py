@@ -172,3 +172,14 @@ def test_crop_copies_benchmark_finds_copies_on_real_films():
     found = [int(m) for m in re.findall(r"joined to their film \| (\d+) \|", p.stdout)]
     assert len(found) == 2 and found[1] == 20 and found[0] >= 15, p.stdout  # measured: 18 of these 20 cuts
     assert "| pairs of cxr-dev films joined to each other | 0: " in p.stdout
+
+
+def test_crop_search_scale_prints_a_row_per_size():
+    if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
+        pytest.skip("../shared/data/cxr-dev is absent: the scale benchmark draws its films from it")
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crop_search_scale.py"), "--films", "300"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    row = re.search(r"^\| 300 \| ([0-9.]+)% \| [0-9.]+ ms \| [0-9.]+ s \| \d+ \| \d+ → \d+ \| \d+ \| \d+ \|$", p.stdout, re.M)
+    assert row, p.stdout
+    assert 1 < float(row.group(1)) < 15, p.stdout  # drawn films pass the sieve about as real ones do (4-5%)

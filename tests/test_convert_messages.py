@@ -257,7 +257,6 @@ def test_cxr_evaluate_checks_where_it_writes_before_reading_a_film(tiny_run, tmp
     (tmp_path / "afile").write_text("x")
     blocked = tmp_path / "afile" / "m.tflite"
     r = _evaluate(model, nowhere, "--operating-point", "COVID=0.9", "--save-model", str(blocked))
-    XX = tmp_path / "afile" / "m.tflite"
     assert r.exit_code == 2 and f"--save-model: cannot write {blocked}: {tmp_path / 'afile'} is a file" in r.output
     assert not list(tmp_path.glob("**/.cxr-write-check-*"))
 

@@ -239,6 +239,48 @@ def test_a_staged_set_replaces_the_old_files_together_or_not_at_all(tmp_path, mo
         {"report.md": "new", "plot.png": "new", "maps/a.png": "new", "kept.txt": "old"}
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "no links (FAT, Windows)"])
+def test_a_staged_set_whose_move_fails_half_way_puts_back_the_files_it_replaced(tmp_path, monkeypatch, links):
+    """On Windows a report file open in Excel can be neither replaced nor renamed: the files moved in
+    before it are put back (a new one removed), so the old set stays whole and the error names the file."""
+    from edge.atomic import staged_folder, write_text
+
+    out = tmp_path / "report"
+    (out / "maps").mkdir(parents=True)
+    for name in ("report.md", "plot.png", "maps/a.png"):
+        (out / name).write_text("old")
+    before = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*") if p.is_file()}
+    real_replace = os.replace
+
+    def locked(a, b, fail=("plot.png",)):  # the report folder's own file, not the one written in the stage
+        if (Path(b).name in fail and Path(b).parent in (out, out / "maps")) or (Path(a).name in fail and
+                                                                                 Path(a).parent == out):
+            raise PermissionError(13, "The process cannot access the file because it is being used by another "
+                                      "process", str(a))
+        return real_replace(a, b)
+
+    monkeypatch.setattr(os, "replace", locked)
+    if not links:
+        monkeypatch.setattr(os, "link", lambda *a, **k: (_ for _ in ()).throw(OSError(1, "Operation not permitted")))
+    with pytest.raises(PermissionError) as e:
+        with staged_folder(out, last=("report.md",)) as stage:
+            for name in ("report.md", "plot.png", "maps/a.png", "maps/b.png"):  # a.png, b.png go in before plot.png
+                write_text(stage / name, "new")
+    assert "plot.png" in str(e.value)
+    assert {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    # Where an old file cannot be put back either, the error says where it was left, and it stays there.
+    monkeypatch.setattr(os, "replace", lambda a, b: locked(a, b, fail=("plot.png", "a.png")) if ".replaced" in
+                        Path(a).parts else locked(a, b))  # putting back the old a.png fails
+    with pytest.raises(PermissionError) as e:
+        with staged_folder(out, last=("report.md",)) as stage:
+            for name in ("report.md", "plot.png", "maps/a.png"):
+                write_text(stage / name, "new")
+    assert "could not be put back" in str(e.value) and "(a.png)" in str(e.value)
+    kept = [p for p in out.glob(".staging-*/.replaced/maps/a.png")]
+    assert len(kept) == 1 and kept[0].read_text() == "old"
+
+
 def test_cxr_convert_interrupted_before_its_report_leaves_the_run_as_it_was(tiny_run, tmp_path, monkeypatch):
     """Models are stamped with their new figures and the report written last: a Ctrl-C between them
     left new model files beside an old report.json that described others."""

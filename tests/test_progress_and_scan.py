@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-import train.data as data
 import train.progress as progress
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray, read_image_file, trim_uniform_borders
 from tests.test_data import write_images

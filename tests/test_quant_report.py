@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import numpy as np
 
@@ -89,3 +88,8 @@ def test_the_training_data_section_names_label_conflicts():
     data["hygiene"].update(cropped_copy_pairs=2, mirrored_copy_pairs=1, duplicate_groups=3, images_in_duplicate_groups=7)
     assert ("Duplicates: 7 films are copies of another (3 groups: 1 exact, 0 resized or re-encoded, 2 cropped and 1 "
             "mirrored pairs); 0 groups span") in "\n".join(training_data_section(data))
+    # None found: nothing to span splits, so no count of zero groups beside it.
+    data["hygiene"].update(exact_duplicate_pairs=0, cropped_copy_pairs=0, mirrored_copy_pairs=0, duplicate_groups=0,
+                           images_in_duplicate_groups=0, label_conflicts=[])
+    assert ("Duplicates: none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, or "
+            "mirrored). Copies cut by more than") in "\n".join(training_data_section(data))

@@ -134,8 +134,6 @@ def test_a_model_file_cut_short_is_an_error_never_a_crash(model_dir, tmp_path, l
 
 
 def test_a_foreign_file_that_crashes_the_runtime_is_refused_before_it_is_loaded(model_dir, tmp_path, monkeypatch):
-    import sys
-
     import edge.model as em
     from edge.metadata import ModelFileError, split
 

@@ -165,9 +165,12 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
             js = np.flatnonzero(near[i - start])
             if len(js):
                 bits = bits_apart(words(codes[i]), zero[:, js])
-                crops += [(i, int(j)) for j, b, guess in zip(js, bits.min(0), bits.argmin(0))
-                          if b <= COPY_CODE_BITS or (b <= DOUBT_BITS and
-                                                     float(check_thumb(smalls[i], GUESSES[guess]) @ plain[j]) >= CHECK_MIN)]
+                guess = bits.argmin(0)
+                best = bits[guess, np.arange(len(js))]
+                doubt = (best > COPY_CODE_BITS) & (best <= DOUBT_BITS)
+                crops += sorted([(i, int(j)) for j in js[best <= COPY_CODE_BITS]] + [
+                    (i, int(j)) for j, g in zip(js[doubt], guess[doubt])
+                    if float(check_thumb(smalls[i], GUESSES[g]) @ plain[j]) >= CHECK_MIN])
             bar.update(1)
     bar.close()
     mirrors: list[tuple[int, int]] = []
