@@ -87,10 +87,11 @@ def _to_gray(data: bytes) -> np.ndarray:
 
     def grey_levels(values: np.ndarray) -> np.ndarray:  # modality LUT (rescale), then the VOI LUT or window
         modality = apply_modality_lut(values, ds)
-        if "VOILUTSequence" in ds and modality.dtype.kind == "f" and np.array_equal(modality, np.round(modality)):
-            # A rescale (often slope 1, intercept 0) makes the values floats; whole ones index the VOI LUT as
-            # they are, and as integers pydicom does not warn that floats 'may give incorrect results'.
-            modality = modality.astype(np.int64)
+        if "VOILUTSequence" in ds and modality.dtype.kind == "f":
+            # A rescale (often slope 1, intercept 0) makes the values floats, and pydicom warns on each such
+            # film that floats 'may give incorrect results'. It indexes its LUT with them rounded down (a
+            # cast, above the LUT's first value); as integers rounded down they give the same grey levels.
+            modality = np.floor(modality).astype(np.int64)
         return np.asarray(apply_voi_lut(modality, ds, index=0), dtype=np.float64)
 
     # Value by value when only + - * / and lookups are involved (their bits cannot depend on the array's

@@ -207,9 +207,11 @@ def test_mapping_by_stored_value_gives_the_whole_image_bytes(case, monkeypatch):
     assert load_bytes(data, "x.dcm").tobytes() == whole_image_reference(data).tobytes()
 
 
-def test_a_voi_lut_after_a_whole_number_rescale_is_applied_without_pydicoms_float_warning():
+@pytest.mark.parametrize("slope, intercept", [(1.0, 0.0), (0.5, 0.25), (1.7, -100.0)])
+def test_a_voi_lut_after_a_rescale_is_applied_without_pydicoms_float_warning(slope, intercept):
     """DX exports often carry both a rescale (slope 1, intercept 0) and a VOI LUT Sequence: pydicom
-    warned on every such file that a float input 'may give incorrect results'; the values are whole."""
+    warned on every such file that a float input 'may give incorrect results'. Whole values or not,
+    the grey levels are pydicom's own."""
     import warnings
 
     from pydicom.dataset import Dataset
@@ -219,7 +221,7 @@ def test_a_voi_lut_after_a_whole_number_rescale_is_applied_without_pydicoms_floa
     lut.add_new(0x00283002, "US", [4096, 0, 16])
     lut.add_new(0x00283006, "US", [int(v) for v in np.sqrt(np.arange(4096)) * 1000])
     pixels = np.clip(ramp(70, 90), 5, 4000).astype(np.uint16)
-    data = resave(make_dicom(pixels, slope=1.0, intercept=0.0, bits=12), VOILUTSequence=Sequence([lut]))
+    data = resave(make_dicom(pixels, slope=slope, intercept=intercept, bits=12), VOILUTSequence=Sequence([lut]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = load_bytes(data, "x.dcm")
