@@ -85,7 +85,8 @@ def _move_in(files: list[Path], stage: Path, folder: Path) -> None:
     moves made are undone and the error raised. Where undoing fails too, the error says where the
     old files were left (the stage's ``.replaced`` folder, which is then kept)."""
     aside = stage / ".replaced"
-    done: list[tuple[Path, Path | None, bool, bool]] = []  # (destination, its old file's second name, moved there, new file placed)
+    # (destination, its old file's second name or None, the old file moved there, the new file placed)
+    done: list[tuple[Path, Path | None, bool, bool]] = []
     try:
         for src in files:
             rel = src.relative_to(stage)

@@ -154,7 +154,13 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
     from train.progress import progress_bar
 
     n = len(codes)
-    plain = [check_thumb(s) for s in smalls]
+    plain: dict[int, np.ndarray] = {}  # check_thumb of the films a doubt needs, made when first needed
+
+    def plain_of(j: int) -> np.ndarray:
+        if j not in plain:
+            plain[j] = check_thumb(smalls[j])
+        return plain[j]
+
     zero = words(codes[:, 0]) if n else np.zeros((CODE // 8, 0), np.uint64)
     crops: list[tuple[int, int]] = []
     bar = progress_bar(n, "cropped copies", progress and n > 1)
@@ -170,7 +176,7 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
                 doubt = (best > COPY_CODE_BITS) & (best <= DOUBT_BITS)
                 crops += sorted([(i, int(j)) for j in js[best <= COPY_CODE_BITS]] + [
                     (i, int(j)) for j, g in zip(js[doubt], guess[doubt])
-                    if float(check_thumb(smalls[i], GUESSES[g]) @ plain[j]) >= CHECK_MIN])
+                    if float(check_thumb(smalls[i], GUESSES[g]) @ plain_of(int(j))) >= CHECK_MIN])
             bar.update(1)
     bar.close()
     mirrors: list[tuple[int, int]] = []
@@ -181,5 +187,6 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
             bits = bits_apart(flipped[:, start:start + step], zero)
             a, b = np.nonzero(bits <= DOUBT_BITS)
             mirrors += [(int(i) + start, int(j)) for i, j in zip(a, b) if i + start != j and (
-                bits[i, j] <= COPY_CODE_BITS or float(check_thumb(np.fliplr(smalls[i + start])) @ plain[j]) >= CHECK_MIN)]
+                bits[i, j] <= COPY_CODE_BITS
+                or float(check_thumb(np.fliplr(smalls[i + start])) @ plain_of(int(j))) >= CHECK_MIN)]
     return crops, mirrors
