@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "cxr-dev"
 
 from train.code_distance import nearest_bits  # noqa: E402
-from train.crop_copies import crop_and_mirror_pairs, crop_print, lookup_codes  # noqa: E402
+from train.crop_copies import GUESSES, crop_and_mirror_pairs, crop_print, lookup_codes  # noqa: E402
 from train.hygiene import COPY_CODE_BITS, copy_code  # noqa: E402
 
 CUTS = {"4 px off one side": (0, 0, 4, 0), "4 px off every side": (4, 4, 4, 4),
@@ -44,6 +44,19 @@ def random_copy(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     m[rng.integers(4)] = rng.uniform(0.02, 0.05)
     c = cut(gray, m)
     return np.clip(255 * (c / 255.0) ** rng.uniform(0.8, 1.25), 0, 255).astype(np.uint8)
+
+
+def turned_copy(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Turned 2-5 degrees either way about the centre, the corners black, as a re-publication straightened."""
+    deg = float(rng.uniform(2, 5) * rng.choice((-1, 1)))
+    return np.asarray(Image.fromarray(gray).rotate(deg, resample=Image.Resampling.BILINEAR, fillcolor=0))
+
+
+def moved_windows(gray: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two windows of one film 2-4% of its height or width apart: two crops of one film, neither a crop of the other."""
+    axis, f = int(rng.integers(2)), rng.uniform(0.02, 0.04)
+    k = round(f * gray.shape[axis])
+    return (gray[k:], gray[:-k]) if axis == 0 else (gray[:, k:], gray[:, :-k])
 
 
 def seen_codes(gray: np.ndarray) -> np.ndarray:
@@ -66,7 +79,9 @@ def main() -> None:
     pick = rng.choice(n, args.sample, replace=False)
     crops = [random_copy(grays[i], rng) for i in pick]
     mirrors = [np.clip(np.fliplr(grays[i]) + rng.normal(0, 3, grays[i].shape), 0, 255).astype(np.uint8) for i in pick]
-    every = grays + crops + mirrors
+    turns = [turned_copy(grays[i], rng) for i in pick]
+    moved = [w for i in pick for w in moved_windows(grays[i], rng)]
+    every = grays + crops + mirrors + turns + moved
     t0 = time.perf_counter()
     prints = [np.stack(p) for p in zip(*map(crop_print, every))]
     t_print = (time.perf_counter() - t0) / len(every)
@@ -76,13 +91,17 @@ def main() -> None:
     pairs = {tuple(sorted(p)) for p in found_crops + found_mirrors}
     want_c = {tuple(sorted((n + k, int(i)))) for k, i in enumerate(pick)}
     want_m = {tuple(sorted((n + len(pick) + k, int(i)))) for k, i in enumerate(pick)}
+    want_t = {tuple(sorted((n + 2 * len(pick) + k, int(i)))) for k, i in enumerate(pick)}
+    want_w = {(n + 3 * len(pick) + 2 * k, n + 3 * len(pick) + 2 * k + 1) for k in range(len(pick))}
     distinct = sorted(p for p in pairs if max(p) < n)
     print(f"| within a set of {len(every):,} films (train.crop_copies) | result |\n|---|---|")
     print(f"| {len(pick)} copies cut 2-5% off 1-4 sides, gamma 0.8-1.25: joined to their film | {len(want_c & pairs)} |")
     print(f"| {len(pick)} mirror images with noise (sd 3): joined to their film | {len(want_m & pairs)} |")
+    print(f"| {len(pick)} copies turned 2-5 degrees either way: joined to their film | {len(want_t & pairs)} |")
+    print(f"| {len(pick)} pairs of windows of one film, moved 2-4% apart: joined to each other | {len(want_w & pairs)} |")
     print(f"| pairs of cxr-dev films joined to each other | {len(distinct)}: "
           + ", ".join(f"{files[a].name} ~ {files[b].name}" for a, b in distinct) + " |")
-    print(f"| codes a film (256 guesses + mirror image), 256-px films | {t_print * 1000:.1f} ms |")
+    print(f"| codes a film ({len(GUESSES)} guesses + mirror image), 256-px films | {t_print * 1000:.1f} ms |")
     print(f"| search, all {len(every):,} films | {t_search:.2f} s |")
     known = np.stack([np.frombuffer(copy_code(g), np.uint8) for g in grays])
     print(f"\n| against known copy codes (convert.seen --find-crops), {len(pick)} films each "

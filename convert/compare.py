@@ -107,7 +107,7 @@ def film_notes(r: dict) -> list[str]:
     (convert.set_notes): unreadable files, renamed class folders, films either model was trained
     or validated on, and copies within the set, each of which changes what the figures mean."""
     md = [skipped_line(r["skipped_files"]), ""] if r.get("skipped_files") else []
-    if renamed := renamed_line(r.get("class_folders") or {}):
+    if renamed := renamed_line(r.get("class_folders") or {}, r.get("left_out_films"), r.get("classes")):
         md += [renamed, ""]
     if "seen_in_training" in r:
         md += [seen_line(r["seen_in_training"], models=2), ""]

@@ -88,11 +88,12 @@ def evaluate(
                                    "fingerprints, a model.keras is checked against its run folder's split.json); by default they are left out, since their "
                                    "answers flatter the model."),
     find_crops: bool = typer.Option(
-        False, "--find-crops", help="Also find cropped and mirrored copies of those films (a few percent cut off a "
-        "side, or flipped left to right, as re-published collections do), either way round: a film cut from a "
-        "training film, or the film a training crop was cut from; and such copies of each other within the set. Each "
-        "film's copy code is tried under 511 guesses of its margins, about 15 ms a film (benchmarks/RESULTS.md, "
-        "'Cropped and mirrored copies')."),
+        True, "--find-crops/--no-find-crops", help="Also find cropped, moved, turned and mirrored copies of those "
+        "films (a few percent cut off a side, or flipped left to right, as re-published collections do), either way "
+        "round: a film cut from a training film, or the film a training crop was cut from; and such copies of each "
+        "other within the set. Each film's copy code is tried under some 500 guesses, about 25 ms a film "
+        "(benchmarks/RESULTS.md, 'Cropped and mirrored copies'); --no-find-crops looks for the same bytes and "
+        "resized or re-encoded copies only, for very large sets."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -102,7 +103,7 @@ def evaluate(
 ) -> None:
     if model.suffix == ".keras":
         load_tensorflow()
-    from convert.site_folders import site_items
+    from convert.site_folders import left_out_films, site_items
     from convert.evaluate import model_for, scored
     from convert.seen import leave_out_seen
     from convert.operating_point import parse_operating_point
@@ -183,7 +184,7 @@ def evaluate(
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
 
-        from convert.report import evaluation_report, fmt_ci, headline
+        from convert.report import evaluation_report, fmt_ci, headline, too_few_line
 
         from train.audit import shortcut_audit, summary_line
 
@@ -250,7 +251,8 @@ def evaluate(
             report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                        [i.path for i in res.items], [i.source for i in res.items],
                                        {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
-                                        "class_folders": matched, "seen_in_training": seen_note,
+                                        "class_folders": matched, "left_out_films": left_out_films(data_dir, matched),
+                                        "seen_in_training": seen_note,
                                         "copies_within_set": twins, "label_conflicts": conflicts,
                                         "input_check_flagged_validation": info.get("flagged_validation"),
                                         "rule_warnings": rule_warnings,
@@ -261,6 +263,8 @@ def evaluate(
                                        threshold_from="option" if threshold else "model file", site_point=site,
                                        audit=audit, prevalences=prevalences, subgroups=groups)
     print(headline(report["metrics"]))
+    if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
+        print(f"cxr-evaluate: warning: {few}", file=sys.stderr)
     for line in report["missed_classes"]:
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     for column, sub in report.get("subgroups", {}).items():

@@ -15,7 +15,7 @@ from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
-from train.hygiene import UNFOUND_COPIES, conflicts_text, duplicates_text
+from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
 
 
 def summary_table(report: dict) -> list[str]:
@@ -152,7 +152,8 @@ def training_data_section(data: dict | None) -> list[str]:
     if h:
         spans = ("" if h.get("duplicate_groups", 1) == 0 else
                  f"; {h.get('groups_across_splits', 0)} groups span more than one split")
-        md += [f"Duplicates: {duplicates_text(h)}{spans}. {UNFOUND_COPIES}", ""]
+        unfound = UNFOUND_COPIES if "duplicate_groups" in h else f"**{UNSEARCHED_COPIES}**"
+        md += [f"Duplicates: {duplicates_text(h)}{spans}. {unfound}", ""]
         if conflicts := h.get("label_conflicts"):
             md += [f"**Label conflict** in this run's data: {conflicts_text(conflicts)}. In training the model was "
                    "taught both answers, and in the test split such a film is scored wrong whatever it says; run.json "

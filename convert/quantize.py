@@ -190,6 +190,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         data_name = " + ".join(PureWindowsPath(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
         from convert.card import stamp_cards
 
+        # whether cxr-train looked for cropped, moved, turned and mirrored copies when it split (0.16.0 on)
+        report["crops_searched"] = "duplicate_groups" in (run.get("data_hygiene") or {})
         stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), log)
         code = 0
         if s.auto:

@@ -41,9 +41,20 @@ def fmt_ci(value, ci) -> str:
     return f"{100 * value:.1f} ({100 * lo:.1f}–{100 * hi:.1f})" if lo is not None else f"{100 * value:.1f}"
 
 
+def fmt_auc(value: float | None, ci: list | tuple | None = None) -> str:
+    """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where there is none."""
+    if value is None:
+        return "n/a"
+    lo, hi = ci or (None, None)
+    return f"{value:.3f} ({lo:.3f}–{hi:.3f})" if lo is not None and hi is not None else f"{value:.3f}"
+
+
 def per_class_table(summary: dict) -> list[str]:
-    """The per-class table, with a note where PPV and F1 are n/a because the films lack a class."""
-    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % (95% CI) | F1 | AUROC |",
+    """The per-class table, with a note where PPV and F1 are n/a because the films lack a class; each
+    AUROC with its interval where the summary has them (auroc_per_class_ci)."""
+    auc_ci = summary.get("auroc_per_class_ci")
+    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % (95% CI) | F1 | AUROC"
+             + (" (95% CI) |" if auc_ci is not None else " |"),
              "|---|---:|---|---|---|---:|---:|"]
     for r in summary["per_class"]:
         auc = summary["auroc_per_class"].get(r["class"])
@@ -51,7 +62,7 @@ def per_class_table(summary: dict) -> list[str]:
         lines.append(f"| {r['class']} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
                      f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "
-                     f"{'n/a' if auc is None else f'{auc:.3f}'} |")
+                     f"{fmt_auc(auc, (auc_ci or {}).get(r['class']))} |")
     present = summary.get("classes_present")
     if present is not None and len(present) < len(summary["per_class"]):
         lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(present[0] if present else "one class")]
@@ -80,10 +91,43 @@ def headline(summary: dict) -> str:
         r = next(r for r in summary["per_class"] if r["class"] == present[0])
         return (f"{present[0]} films only: {present[0]} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} %, "
                 f"ECE {summary['ece']:.3f}, n = {summary['n']}")
-    auc = summary["macro_auroc"]
     return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'])} %, balanced accuracy "
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
-            f"{'n/a' if auc is None else f'{auc:.3f}'}, ECE {summary['ece']:.3f}, n = {summary['n']}")
+            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'))}, ECE {summary['ece']:.3f}, "
+            f"n = {summary['n']}")
+
+
+def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str], n_boot: int,
+                       seed: int = 0) -> dict[str, list]:
+    """Each class's one-vs-rest AUROC interval (percentile bootstrap within each class, summarize's
+    resamples): the per-class table gives every other figure with its interval, and an AUROC of
+    0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here."""
+    from convert.roc import auroc
+    from convert.summary import bootstrap_ci
+
+    y, probs = np.asarray(y), np.asarray(probs)
+    return to_jsonable({c: list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]), n_boot, seed))
+                        for k, c in enumerate(classes)})
+
+
+# Under 20 films of a class, its figures swing on a film or two: 18 of 20 right is 70-97% (Wilson), 2 of 3 is 21-94%.
+FEW_FILMS = 20
+
+
+def too_few_films(summary: dict) -> list[str]:
+    """The classes scored here with fewer than FEW_FILMS films (a class with none is left to the
+    per-class table's note: it has no figures to doubt, only missing ones)."""
+    return [r["class"] for r in summary["per_class"] if 0 < r["support"] < FEW_FILMS]
+
+
+def too_few_line(summary: dict) -> str | None:
+    """The warning for a set too small to judge a model by, or None: after leaving out the films a model
+    was trained on, 3 of 815 may remain, and full tables of figures on 3 films read as a verdict."""
+    if not too_few_films(summary):
+        return None
+    counts = ", ".join(f"{r['support']} {r['class']}" for r in summary["per_class"] if r["support"])
+    return (f"Too few films to judge: {summary['n']} film{'' if summary['n'] == 1 else 's'} scored ({counts}); "
+            f"with fewer than {FEW_FILMS} films of a class its figures say little (see the widths of the intervals).")
 
 
 def ece_note(summary: dict) -> str:
@@ -116,6 +160,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     ``subgroups`` (convert.group_values.group_values: column -> each film's value) each group's figures."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
+    summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
     from convert.subgroups import below_overall, missed_classes, per_source, per_source_section, subgroup_section
 
@@ -141,14 +186,18 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
-    md += [headline(summary), "", ece_note(summary), ""]
+    md += [headline(summary), ""]
+    report["too_few_films"] = too_few_films(summary)
+    if few := too_few_line(summary):
+        md += [f"**{few}**", ""]
+    md += [ece_note(summary), ""]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
     report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
                                               threshold)
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
-    if renamed := renamed_line((extra or {}).get("class_folders", {})):
+    if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes):
         md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]

@@ -255,14 +255,14 @@ def seen_line(note: dict | None, models: int = 1) -> str:
     unchecked = "".join(f" {name} could not be checked: its file carries no fingerprints of its training films and has "
                         "no split.json beside it." for name in note.get("unchecked", []))
     n = note["films"]
+    unsearched = ("" if "cropped" in note else
+                  "; cropped, moved, turned or mirrored copies were not looked for (--no-find-crops)")
     if not n:
-        return (f"None of these films is in {who}'s training or validation split ({note['split']})"
-                f"{'' if 'cropped' in note else '; cropped or mirrored copies were not looked for (--find-crops)'}."
-                f"{unchecked}")
+        return f"None of these films is in {who}'s training or validation split ({note['split']}){unsearched}.{unchecked}"
     coded = any(note.get(k) for k in ("copies", "cropped", "mirrored"))
     copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
     if note.get("left_out"):
         return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
-                f"{copies}; the figures are on the rest.{unchecked}")
+                f"{copies}; the figures are on the rest{unsearched}.{unchecked}")
     return (f"**{n} of the films scored are ones {who} was trained ({note['train']}) or validated ({note['val']}) "
             f"on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}.**{unchecked}")

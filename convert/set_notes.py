@@ -20,13 +20,26 @@ def skipped_line(skipped: list[dict], shown: int = 3) -> str:
             f"(report.json lists {'it' if one else 'them'}): {names}.")
 
 
-def renamed_line(class_folders: dict[str, str]) -> str | None:
-    """How cxr-evaluate matched the site's folder names to the model's labels, where any differ."""
+def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None = None,
+                 labels: list[str] | None = None) -> str | None:
+    """How cxr-evaluate matched the site's folder names to the model's labels, where any differ;
+    with ``left_out`` (convert.site_folders.left_out_films), how many films were not scored, and
+    that a model names every film as one of its ``labels``: in use such films get one of them."""
     renamed = {f: c for f, c in class_folders.items() if f != c}
     if not renamed:
         return None
-    return "Class folders: " + "; ".join(f"{f} " + ("left out" if c == "-" else f"scored as {c}")
+    left_out = left_out or {}
+
+    def films(f: str) -> str:
+        return f" ({left_out[f]:,} film{'' if left_out[f] == 1 else 's'})" if f in left_out else ""
+
+    line = "Class folders: " + "; ".join(f"{f} " + (f"left out{films(f)}" if c == "-" else f"scored as {c}")
                                          for f, c in sorted(renamed.items())) + "."
+    if sum(left_out.values()) and labels:
+        answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
+        line += (f" This model calls every film {answers}: in use, films of the classes left out here get one of "
+                 "those answers all the same (edge-classify on their folder shows which).")
+    return line
 
 
 def split_copies(groups: list[list[int]], files: list[str],

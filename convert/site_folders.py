@@ -37,6 +37,18 @@ def _refuse_a_class_folder(data_dir: Path, folders: list[str], labels: list[str]
                     "whose sub-folders are the classes")
 
 
+def left_out_films(data_dir: Path, class_folders: dict[str, str]) -> dict[str, int]:
+    """How many films each class folder mapped to '-' holds (its ``masks/`` left aside, as discovery
+    does): what report.md says was not scored, and that in use such films would get one of the
+    model's labels all the same."""
+    counts = {}
+    for folder in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT):
+        root = Path(data_dir) / folder
+        counts[folder] = sum(1 for p in root.rglob("*") if "masks" not in p.relative_to(root).parts[:-1]
+                             and not p.name.startswith(".") and p.is_file() and is_image_file(str(p), p.name))
+    return counts
+
+
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
                quiet: bool = False) -> tuple[list[Item], dict[str, str]]:
     """The labelled films of ``data_dir``, folder names replaced by the model's labels and the

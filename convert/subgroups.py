@@ -170,13 +170,25 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
     lines = ["Answers each source's films got (rows: a source's films of one true class; columns: the answer given). "
              "A class that a source's films never get, or one answer for all of them, is how a model that reads "
              "the film's origin shows itself.", "",
-             "| source | true class | n | " + " | ".join(f"said {c}" for c in classes) + " |",
-             "|---|---|---:|" + "---:|" * len(classes)]
+             "| source | true class | n | " + " | ".join(f"said {c}" for c in classes) + " | note |",
+             "|---|---|---:|" + "---:|" * len(classes) + "---|"]
+    alike = []
     for src, s in per_source.items():
         for k, row in enumerate(s["confusion_matrix"]):
             if sum(row):
-                lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row) + " |")
+                one = sum(row) >= ONE_ANSWER_FILMS and max(row) == sum(row)
+                alike += [src] * one
+                lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row)
+                             + f" | {'**one answer for all**' if one else ''} |")
+    if alike:
+        lines += ["", f"**One answer for all** the films of {', '.join(dict.fromkeys(alike))}: right or wrong, a "
+                      "model that gives every film of a source the same answer may be reading where the film comes "
+                      "from (its age group, its hospital's processing). Its figures there say more about the source "
+                      "than about the disease: judge the model on the other sources' films of that class too."]
     return lines
+
+
+ONE_ANSWER_FILMS = 20  # a source's films of one class, all given one answer, are marked from this many
 
 
 MISSED_BELOW, MISSED_MIN_FILMS = 0.5, 10

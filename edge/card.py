@@ -6,6 +6,7 @@ convert/card.py), so the card says what this very file scored, on what data, on 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
@@ -34,10 +35,57 @@ def predictive_values(sensitivity: float, specificity: float, prevalence: float)
 CARD_PREVALENCE = 0.05
 
 
+# Names a reader takes for "no disease": with one such class of two, its answer is the other's "no".
+NORMAL_NAMES = ("normal", "no finding", "healthy", "negative")
+
+
+def is_normal_class(name: str) -> bool:
+    """Whether a class name means "no disease" (Normal, No_Finding, HEALTHY ...), whatever its case,
+    underscores or hyphens: folder names spell the same class many ways."""
+    return " ".join(re.split(r"[\s_-]+", name.strip().lower())) in NORMAL_NAMES
+
+
+def _percent(v: float) -> str:
+    """A share as a whole percent, but never 100% (or 0%) unless exact: "right 100% of the time" for
+    99.7% would promise a clinician an answer that is never wrong."""
+    for digits in (0, 1):
+        text = f"{100 * v:.{digits}f}"
+        if (float(text) < 100 or v >= 1) and (float(text) > 0 or v <= 0):
+            return text + "%"
+    return ">99.9%" if v > 0.5 else "<0.1%"
+
+
+def _disease_line(disease: str, normal: str, sens: float, spec: float) -> str:
+    """The two-class card's line: what each answer is worth when 5% of the films are of the disease.
+
+    "Normal at 5%" would mean the disease at 95%, and reading the disease's PPV beside the normal
+    class's name tells a clinician a Normal answer is seldom right, when at a low prevalence it is
+    almost always right. So both answers are keyed to the disease's prevalence: its PPV, and its
+    NPV, which is what a Normal answer is worth."""
+    ppv, npv = predictive_values(sens, spec, CARD_PREVALENCE)
+    if ppv is None:  # it never says the disease: every answer is the normal class
+        said = f"it would never answer {disease}; a {normal} answer would be right {_percent(npv)} of the time (NPV)"
+    elif npv is None:  # it always says the disease
+        said = f"a {disease} answer would be right {_percent(ppv)} of the time (PPV); it would never answer {normal}"
+    else:
+        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV), "
+                f"a {normal} answer {_percent(npv)} (NPV)")
+    return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease}: {said} "
+            "(cxr-evaluate --prevalence for your own mix)")
+
+
 def _ppv_line(per_class: dict[str, dict]) -> str | None:
+    """What an answer is worth at a low prevalence: keyed to the disease for a disease-or-normal model,
+    else each class's PPV were it 5% of the films."""
+    rates = {c: ((r.get("sensitivity") or [None])[0], (r.get("specificity") or [None])[0])
+             for c, r in per_class.items()}
+    normal = [c for c in rates if is_normal_class(c)]
+    if len(rates) == 2 and len(normal) == 1:
+        disease = next(c for c in rates if c != normal[0])
+        sens, spec = rates[disease]
+        return _disease_line(disease, normal[0], sens, spec) if sens is not None and spec is not None else None
     parts = []
-    for c, r in per_class.items():
-        sens, spec = (r.get("sensitivity") or [None])[0], (r.get("specificity") or [None])[0]
+    for c, (sens, spec) in rates.items():
         ppv = predictive_values(sens, spec, CARD_PREVALENCE)[0] if sens is not None and spec is not None else None
         if ppv is not None:
             parts.append(f"{c} {100 * ppv:.0f}%")
@@ -64,6 +112,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         t = v["test"]
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found), most probable class: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
+        if t.get("crops_searched") is False:  # a run split before cxr-train looked for them (0.15.0 and older)
+            lines.append("  Cropped, moved, turned or mirrored copies were not looked for when this split was drawn: "
+                         "test films may be such copies of training films, and then these figures flatter the model.")
         lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
                   for c, r in t["per_class"].items()]
         f = v.get("against_float")

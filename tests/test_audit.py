@@ -64,6 +64,10 @@ def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
     assert "format JPEG: 100% COVID (n = 30)" in summary_line(audit)
     md = "\n".join(markdown(audit))
     assert "| format | 2 | 1.00 |" in md and "**Warning:**" in md
+    # No source known: the report says the strongest give-away went unaudited.
+    assert "No source was audited: no `MANIFEST.csv` names where these films come from" in md
+    sourced = [{**t, "source": s} for t, s in zip(_traits(["JPEG"] * 30 + ["PNG"] * 20), ["a", "b"] * 25)]
+    assert "No source was audited" not in "\n".join(markdown(shortcut_audit(sourced, y, ["COVID", "Normal"])))
 
 
 def test_a_trait_independent_of_the_label_scores_near_chance_and_does_not_warn():

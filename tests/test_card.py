@@ -21,6 +21,7 @@ def test_each_file_carries_its_own_test_figures_from_the_report(tiny_run):
         m = report["models"][mode]
         assert v["test"]["n"] == m["n"] == report["test_set"]["n"]
         assert v["synthetic_data"] is True and v["data"] == "synthetic-data"
+        assert v["test"]["crops_searched"] is True  # this version's cxr-train looks for them
         for r in m["per_class"]:
             got = v["test"]["per_class"][r["class"]]
             assert got["n"] == r["support"]
@@ -77,6 +78,14 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
 
     plain = card_text(_meta(), "m.tflite")
     assert "balanced accuracy 0.902 (0.845 to 0.949)" in plain and "Warning" not in plain
+    # A run split before cxr-train looked for cropped copies says what its test figures may hide.
+    assert "not looked for" not in plain
+    searched, unsearched = _meta(), _meta()
+    searched["validation"]["test"]["crops_searched"] = True
+    unsearched["validation"]["test"]["crops_searched"] = False
+    assert "not looked for" not in card_text(searched, "m.tflite")
+    assert ("Cropped, moved, turned or mirrored copies were not looked for when this split was drawn: test films may "
+            "be such copies of training films, and then these figures flatter the model.") in card_text(unsearched, "m")
 
     text = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.247, "sensitivity": [0.955, 0.875, 0.984],
                                              "specificity": [0.804, 0.682, 0.887]},
@@ -101,11 +110,51 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
             "COVID": {"n": 50, "sensitivity": [0.9, 0.8, 0.95], "specificity": [0.8, 0.7, 0.9]},
             "Normal": {"n": 50, "sensitivity": [0.8, 0.7, 0.9], "specificity": [0.9, 0.8, 0.95]}}}}}
     text = card_text(meta, "m.tflite")
-    # 5% COVID: 0.9 * 0.05 = 0.045 found, 0.2 * 0.95 = 0.19 false: 19% of COVID answers right
-    assert "its answers would be right (PPV): COVID 19%, Normal 30%" in text
+    # 5% COVID: 0.9 * 0.05 = 0.045 found, 0.2 * 0.95 = 0.19 false: 19% of COVID answers right;
+    # 0.8 * 0.95 = 0.76 rightly Normal, 0.1 * 0.05 = 0.005 missed: 0.76 / 0.765 = 99.3% of Normal answers right.
+    # Not "Normal 30%": that was Normal at 5% of the films, i.e. COVID at 95%, which no clinic sees.
+    assert ("If 5% of your films were COVID: a COVID answer would be right 19% of the time (PPV), a Normal answer "
+            "99% (NPV) (cxr-evaluate --prevalence for your own mix)") in text
+    assert "If a class made up" not in text and "Normal 30%" not in text
     assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
         "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
                                                                           "specificity": [None, None, None]}}}}}, "m")
+
+
+def _two_class_meta(first: str, second: str, rates: dict[str, tuple[float, float]]) -> dict:
+    per_class = {c: {"n": 50, "sensitivity": [se, se, se], "specificity": [sp, sp, sp]}
+                 for c, (se, sp) in rates.items()}
+    return {"labels": [first, second], "validation": {"data": "x", "test": {
+        "n": 100, "balanced_accuracy": [0.9, 0.85, 0.95], "ece": 0.05, "per_class": per_class}}}
+
+
+def test_a_disease_or_normal_card_keys_both_answers_to_the_diseases_prevalence():
+    # Normal listed first, spelt as a folder might be: the disease is still the other class.
+    # 5% Pneumonia at sensitivity 0.99, specificity 0.9: PPV 0.0495 / (0.0495 + 0.095) = 34.3%;
+    # NPV 0.855 / (0.855 + 0.0005) = 99.94%, which rounds to 100%: shown as 99.9%, never "right 100% of the time".
+    for normal in ("No_Finding", "HEALTHY", "negative", "normal"):
+        text = card_text(_two_class_meta(normal, "Pneumonia", {normal: (0.9, 0.99), "Pneumonia": (0.99, 0.9)}), "m")
+        assert ("If 5% of your films were Pneumonia: a Pneumonia answer would be right 34% of the time (PPV), "
+                f"a {normal} answer 99.9% (NPV)") in text, text
+    # Two classes, neither normal (or both normal): each class's PPV, as before. 0.9 * 0.05 = 0.045 found,
+    # 0.2 * 0.95 = 0.19 false: 19%; 0.8 * 0.05 = 0.04 found, 0.1 * 0.95 = 0.095 false: 30%.
+    for a, b in (("COVID", "Pneumonia"), ("Normal", "Healthy")):
+        text = card_text(_two_class_meta(a, b, {a: (0.9, 0.8), b: (0.8, 0.9)}), "m")
+        assert f"If a class made up 5% of your films, its answers would be right (PPV): {a} 19%, {b} 30%" in text
+    # Three classes, one of them Normal: "COVID at 5%" no longer fixes the others' shares, so per class.
+    three = _two_class_meta("COVID", "Normal",
+                            {"COVID": (0.9, 0.8), "Normal": (0.8, 0.9), "Lung_Opacity": (0.9, 0.8)})
+    three["labels"].append("Lung_Opacity")
+    assert "its answers would be right (PPV): COVID 19%, Normal 30%, Lung_Opacity 19%" in card_text(three, "m")
+    # A disease never (or always) answered: its PPV (or NPV) is undefined, and the line says so in words.
+    never = card_text(_two_class_meta("COVID", "Normal", {"COVID": (0.0, 1.0), "Normal": (1.0, 0.0)}), "m")
+    assert "it would never answer COVID; a Normal answer would be right 95% of the time (NPV)" in never
+    always = card_text(_two_class_meta("COVID", "Normal", {"COVID": (1.0, 0.0), "Normal": (0.0, 1.0)}), "m")
+    assert "a COVID answer would be right 5% of the time (PPV); it would never answer Normal" in always
+    # No COVID films in the test split: no figure to key the line to, so no line.
+    none = _two_class_meta("COVID", "Normal", {"COVID": (0.9, 0.8), "Normal": (0.8, 0.9)})
+    none["validation"]["test"]["per_class"]["COVID"]["sensitivity"] = [None, None, None]
+    assert "(PPV)" not in card_text(none, "m")
 
 
 def test_a_file_that_failed_the_gate_carries_the_verdict_and_its_reasons(tiny_run):

@@ -67,8 +67,10 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
     assert {c["class"]: c["support"] for c in report["metrics"]["per_class"]} == n
     assert report["class_folders"] == {"NORMAL": "Normal", "PNEUMONIA": "-", "covid-19": "COVID"}
     assert all(not p["file"].startswith("PNEUMONIA/") for p in report["predictions"])
-    assert "Class folders: NORMAL scored as Normal; PNEUMONIA left out; covid-19 scored as COVID." in \
-        (out / "report.md").read_text()
+    assert (f"Class folders: NORMAL scored as Normal; PNEUMONIA left out ({n['Normal']} films); covid-19 scored as "
+            "COVID. This model calls every film COVID or Normal: in use, films of the classes left out here get one of "
+            "those answers all the same") in (out / "report.md").read_text()
+    assert report["left_out_films"] == {"PNEUMONIA": n["Normal"]}
 
 
 def test_a_class_list_names_each_class_once_and_none_empty():
@@ -83,3 +85,29 @@ def test_a_class_list_names_each_class_once_and_none_empty():
     for empty in ("COVID,,Normal", "COVID,Normal,", " "):
         with pytest.raises(ValueError, match="has an empty name"):
             parse_class_list(empty)
+
+
+def test_folders_left_out_are_counted_as_films_and_the_report_says_what_they_would_get(tmp_path):
+    """A two-class model gives every film one of its two answers: a site that leaves its pneumonia
+    folder out must read how many films that was, and that in use those films get COVID or Normal."""
+    from PIL import Image
+
+    from convert.set_notes import renamed_line
+    from convert.site_folders import left_out_films
+
+    for rel in ("Viral/images/a.png", "Viral/images/b.png", "Viral/masks/a.png", "Viral/notes.txt",
+                "Viral/images/.hidden.png", "Opacity/c.png", "COVID/d.png"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".png"):
+            Image.new("L", (8, 8)).save(tmp_path / rel)
+        else:
+            (tmp_path / rel).write_text("x")
+    folders = {"COVID": "COVID", "Viral": "-", "Opacity": "-"}
+    counts = left_out_films(tmp_path, folders)
+    assert counts == {"Opacity": 1, "Viral": 2}  # its masks/, documents and hidden files are no films
+    assert renamed_line(folders, counts, ["COVID", "Normal"]) == (
+        "Class folders: Opacity left out (1 film); Viral left out (2 films). This model calls every film COVID or "
+        "Normal: in use, films of the classes left out here get one of those answers all the same (edge-classify on "
+        "their folder shows which).")
+    assert renamed_line(folders) == "Class folders: Opacity left out; Viral left out."
+    assert renamed_line(folders, {"Opacity": 0, "Viral": 0}, ["COVID", "Normal"]).endswith("Viral left out (0 films).")

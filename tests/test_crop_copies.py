@@ -50,7 +50,7 @@ def test_crops_and_mirror_images_join_their_films_and_distinct_films_stay_apart(
     assert groups[10] == groups[0] and groups[11] == groups[1] and len(set(groups)) == 10
     assert (stats["cropped_copy_pairs"], stats["mirrored_copy_pairs"], stats["near_duplicate_pairs"]) == (1, 1, 0)
     assert duplicates_text(stats) == ("4 films are copies of another (2 groups: 0 exact, 0 resized or re-encoded, "
-                                      "1 cropped and 1 mirrored pairs)")
+                                      "1 cropped, moved or turned and 1 mirrored pairs)")
     assert duplicates_text({**stats, "duplicate_groups": 0}).startswith("none found (the same bytes, resized")
     old_run = {"exact_duplicate_pairs": 2, "near_duplicate_pairs": 3}
     assert duplicates_text(old_run) == ("2 exact, 3 resized or re-encoded pairs (cropped and mirrored copies were not "
@@ -101,7 +101,11 @@ def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_image
     assert drop.tolist() == [True, True, False, False, False] and (note["cropped"], note["mirrored"]) == (1, 1)
     assert "1 of them as cropped copies and 1 as mirrored copies" in seen_line(note)
     _, unsearched = leave_out_seen([model], scored[2:], keep_seen=False, prog="t")
-    assert "cropped or mirrored copies were not looked for (--find-crops)" in seen_line(unsearched)
+    assert "cropped, moved, turned or mirrored copies were not looked for (--no-find-crops)" in seen_line(unsearched)
+    assert seen_line({**note, "left_out": True}).endswith("the figures are on the rest.")
+    unsearched_left_out = {k: v for k, v in note.items() if k not in ("cropped", "mirrored")} | {"left_out": True}
+    assert seen_line(unsearched_left_out).endswith("the figures are on the rest; cropped, moved, turned or mirrored "
+                                                   "copies were not looked for (--no-find-crops).")
     assert json.loads((tmp_path / "split.json").read_text())["splits"]["train"][0]["near"] == items[0].near
 
 
@@ -124,7 +128,7 @@ def test_cxr_evaluate_find_crops_counts_cropped_copies_within_the_set_once(tiny_
             copy = gray[round(0.04 * gray.shape[0]):] if k == 0 else np.fliplr(gray)
             Image.fromarray(copy).save(site / item["label"] / f"copy-of-{k}.png")
     args = [str(tiny_run / "model_int8.tflite"), str(site), "--explain", "0", "--n-boot", "100", "--quiet"]
-    for flag, want in (([], []), (["--find-crops"], [["copy-of-0.png", "film-0.png"], ["copy-of-1.png", "film-1.png"]])):
+    for flag, want in ((["--no-find-crops"], []), ([], [["copy-of-0.png", "film-0.png"], ["copy-of-1.png", "film-1.png"]])):
         r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / f"out{len(flag)}"), *flag])
         assert r.exit_code == 0, r.output
         report = json.loads((tmp_path / f"out{len(flag)}" / "report.json").read_text())

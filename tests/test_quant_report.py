@@ -82,14 +82,19 @@ def test_the_training_data_section_names_label_conflicts():
     assert ("**Label conflict** in this run's data: 2 films are one picture filed under different classes (1 group; "
             "e.g. COVID/a.png (COVID) = Normal/b.png (Normal)). In training") in md
     assert "Label conflict" not in "\n".join(training_data_section({**data, "hygiene": {"exact_duplicate_pairs": 0}}))
-    # Copies are counted as films and groups, with the kinds the search cannot find said beside them.
+    # Copies are counted as films and groups, with the kinds the search cannot find said beside them; a run
+    # split before crops were looked for says what that may mean, not what the search would have missed.
     assert ("Duplicates: 1 exact, 0 resized or re-encoded pairs (cropped and mirrored copies were not looked for); "
-            "0 groups span more than one split. Copies cut by more than about 6% a side") in md
+            "0 groups span more than one split. **This run was split before cxr-train looked for cropped, moved, "
+            "turned or mirrored copies: its test split may hold such copies of training films") in md
+    assert "Copies cut by more than" not in md
     data["hygiene"].update(cropped_copy_pairs=2, mirrored_copy_pairs=1, duplicate_groups=3, images_in_duplicate_groups=7)
-    assert ("Duplicates: 7 films are copies of another (3 groups: 1 exact, 0 resized or re-encoded, 2 cropped and 1 "
-            "mirrored pairs); 0 groups span") in "\n".join(training_data_section(data))
+    assert ("Duplicates: 7 films are copies of another (3 groups: 1 exact, 0 resized or re-encoded, 2 cropped, moved "
+            "or turned and 1 mirrored pairs); 0 groups span more than one split. Copies cut by more than about 6% a "
+            "side, moved by more than about 4%") in "\n".join(training_data_section(data))
     # None found: nothing to span splits, so no count of zero groups beside it.
     data["hygiene"].update(exact_duplicate_pairs=0, cropped_copy_pairs=0, mirrored_copy_pairs=0, duplicate_groups=0,
                            images_in_duplicate_groups=0, label_conflicts=[])
-    assert ("Duplicates: none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, or "
-            "mirrored). Copies cut by more than") in "\n".join(training_data_section(data))
+    assert ("Duplicates: none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, moved by up "
+            "to about 4%, turned by up to about 5 degrees, or mirrored). Copies cut by more than") in \
+        "\n".join(training_data_section(data))

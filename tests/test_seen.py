@@ -221,15 +221,15 @@ def test_cropped_copies_are_found_only_when_searched_for(tiny_run, tmp_path):
     assert plain[:4].count(None) >= 2  # the plain code misses crops (synthetic films: 8 to 32 bits away)
     assert searched[:4] == [p or ("train", "crop") for p in plain[:4]]
     assert searched[4:] == [None] * (len(films) - 4)
-    # Through cxr-evaluate: scored as new films unless --find-crops is given.
+    # Through cxr-evaluate: found by default, scored as new films with --no-find-crops.
     site = tmp_path / "site"
     for k, item in enumerate(items):
         (site / item.label).mkdir(parents=True, exist_ok=True)
         (site / item.label / Path(item.path).name).write_bytes((tmp_path / item.path).read_bytes())
     args = [str(model), str(site), "--explain", "0", "--n-boot", "100", "--quiet"]
-    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "plain")])
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "plain"), "--no-find-crops"])
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "crops"), "--find-crops"])
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "crops")])
     assert r.exit_code == 0, r.output
     found = json.loads((tmp_path / "crops" / "report.json").read_text())["seen_in_training"]
     assert found["cropped"] == searched.count(("train", "crop")) >= 2

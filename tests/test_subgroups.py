@@ -278,3 +278,19 @@ def test_a_site_whose_covid_films_are_missed_is_marked_even_where_its_balanced_a
     assert note(groups["B"]) == "**COVID below**"
     assert groups["A"]["classes_below"] == ["Normal"] and "**Normal below**" in note(groups["A"])
     assert below_overall(groups) == ["A", "B"]
+
+
+def test_a_source_whose_films_all_got_one_answer_is_marked():
+    """cxr-dev's 120 children's Normal films were all called Normal: right, yet the mark of a model
+    that reads the film's origin; a clinician must see it beside the figures, not infer it."""
+    from convert.subgroups import ONE_ANSWER_FILMS, answers_by_source
+
+    per_source = {"kermany": {"confusion_matrix": [[0, 0], [0, 120]]},
+                  "hospital-a": {"confusion_matrix": [[40, 8], [5, 60]]},
+                  "small": {"confusion_matrix": [[ONE_ANSWER_FILMS - 1, 0], [0, 0]]}}
+    md = "\n".join(answers_by_source(per_source, ["COVID", "Normal"]))
+    assert "| kermany | Normal | 120 | 0 | 120 | **one answer for all** |" in md
+    assert "| hospital-a | COVID | 48 | 40 | 8 |  |" in md and "| small | COVID | 19 | 19 | 0 |  |" in md
+    assert "**One answer for all** the films of kermany: right or wrong" in md
+    assert "One answer for all" not in "\n".join(answers_by_source({"hospital-a": per_source["hospital-a"]},
+                                                                   ["COVID", "Normal"]))

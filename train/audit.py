@@ -151,6 +151,10 @@ def markdown(audit: dict | None, heading: str = "##") -> list[str]:
           "| traits | distinct values | balanced accuracy (chance " + f"{audit['chance']:.2f}) |", "|---|---:|---:|"]
     md += [f"| {t} | {v['values']} | {v['balanced_accuracy']:.2f} |" for t, v in audit["traits"].items()]
     md += [f"| **all together** | | **{audit['combined']:.2f}** |", ""]
+    if "source" not in audit["traits"]:
+        md += ["No source was audited: no `MANIFEST.csv` names where these films come from (or it names one source "
+               "for all). Where a film comes from is the strongest give-away in public sets, so this score may "
+               "understate how much the files alone say.", ""]
     if audit["warn"]:
         md += [f"**Warning:** the traits close {audit['lift']:.0%} of the gap from chance to a perfect score.", ""]
     if audit["give_aways"]:

@@ -1,24 +1,27 @@
-"""Cropped and mirrored copies: the re-publications a copy code (train.hygiene.copy_code) misses.
+"""Cropped, moved, turned and mirrored copies: the re-publications a copy code
+(train.hygiene.copy_code) misses.
 
-Public collections re-publish each other's films cut by a few percent on a side, or flipped left
-to right. A 17x16 difference hash moves by up to 62 bits for 5% off one side, so such a copy
-looks like another film, lands in another split and is scored as unseen. Two ways back:
+Public collections re-publish each other's films cut by a few percent on a side, with the window
+moved, turned by a few degrees, or flipped left to right. A 17x16 difference hash moves by up to 62
+bits for 5% off one side, so such a copy looks like another film, lands in another split and is
+scored as unseen. Two ways back:
 
 - padding a film back by each guess of its four cut margins (0, 2, 4 or 6% a side, repeating its
   edge: 256 guesses) and keeping the closest code finds the film it was cut from;
-- cutting a film in by each guess finds, among known films, a crop of it.
+- cutting a film in by each guess finds, among known films, a crop of it;
+- 16 more guesses (SHIFTS, TURNS) move a film's window by 2 or 4% or turn it by 2 or 4 degrees.
 
 The guesses are a product of (top, bottom) and (left, right) pairs, so one integral image of the
 film gives all 256 box-filtered thumbnails at once (a 256-px film: 8 ms, 4.5 ms reduced to 128
 px first, against 22 ms through PIL). Their codes differ from copy_code's by rounding alone: within 4 bits of it for no margin
 (30 cxr-dev films), so both kinds of code are compared within COPY_CODE_BITS.
 
-Comparing every film's 256 guesses with every other film grows as 256 N²: a 6x6 thumbnail of
+Comparing every film's 272 guesses with every other film grows as 272 N²: a 6x6 thumbnail of
 each film's centre sieves the pairs first (a cut of up to 6% a side keeps that thumbnail's
 correlation at 0.85 or more; one pair of distinct cxr-dev films in 24 passes at SIEVE_MIN).
 Within a set, a code a few bits too far (a cut with another exposure) is settled by a thumbnail
 correlation, as train.hygiene settles near-duplicates (DOUBT_BITS, CHECK_MIN). On cxr-dev this
-joins 89 to 92 of 100 random 2-5% cuts with gamma 0.8-1.25 to their films, and 99 or 100 of 100
+joins 89 to 92 of 100 random 2-5% cuts with gamma 0.8-1.25 to their films, 99 or 100 of 100
 mirror images, and no two of its 1,372 films (benchmarks/crop_copies.py).
 """
 
@@ -35,7 +38,16 @@ from train.hygiene import COPY_CODE_BITS, COPY_CODE_SIDE
 CROP_MARGINS = (0.0, 0.02, 0.04, 0.06)
 PAD_BACK = list(itertools.product(CROP_MARGINS, repeat=2))  # (before, after) fractions added to a side
 CUT_IN = [(-a, -b) for a, b in PAD_BACK]  # and taken away
-GUESSES = [(*r, *c) for r in PAD_BACK for c in PAD_BACK]  # (top, bottom, left, right) of each padded-back code
+# A copy whose window moved (cut on one side, more shown on the other) is a crop of neither film; nor
+# is one turned by a few degrees. A few more guesses bring each back: moved by 2 or 4% along one axis
+# (padded on one side, cut on the other), turned by 2 or 4 degrees either way with the corners black
+# or white, as tools fill them. Before them, 2% moves were found for 49 of 60 cxr-dev films, 4% for
+# 23; turns of 1 degree for 58, 2 for 17, 3 for 1.
+SHIFTS = [(a, -a) for a in (0.02, 0.04)] + [(-a, a) for a in (0.02, 0.04)]
+TURNS = [(t, fill) for fill in (0, 255) for t in (-4.0, -2.0, 2.0, 4.0)]  # (degrees counterclockwise, corners)
+# (top, bottom, left, right, degrees, corners) of each code crop_print makes: padded back, moved, turned
+GUESSES = ([(*r, *c, 0.0, 0) for r in PAD_BACK for c in PAD_BACK] + [(*r, 0.0, 0.0, 0.0, 0) for r in SHIFTS]
+           + [(0.0, 0.0, *c, 0.0, 0) for c in SHIFTS] + [(0.0, 0.0, 0.0, 0.0, *t) for t in TURNS])
 SIEVE_SIDE = 6
 SIEVE_CENTRE = 0.12  # of each side left out of the sieve's thumbnail, so a cut of 6% leaves it whole
 # Correlation: 300 random 2-5% cuts with gamma 0.8-1.25 of cxr-dev films all kept at least 0.85,
@@ -97,11 +109,13 @@ def _codes(means: np.ndarray) -> np.ndarray:
     return np.packbits(bits.transpose(0, 2, 1, 3).reshape(means.shape[0] * means.shape[2], -1), axis=1)
 
 
-def check_thumb(small: np.ndarray, margins: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)) -> np.ndarray:
+def check_thumb(small: np.ndarray, guess: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0, 0)) -> np.ndarray:
     """Zero-mean unit-norm CHECK_SIDE² thumbnail of a film's CHECK_FROM² thumbnail ``small``,
-    padded back by ``margins`` (top, bottom, left, right): what confirms a match the copy code
-    leaves in doubt."""
-    t = window_means(small, [margins[:2]], [margins[2:]], (CHECK_SIDE, CHECK_SIDE)).ravel()
+    padded back or cut as ``guess`` says (top, bottom, left, right, degrees turned, the corners' grey):
+    what confirms a match the copy code leaves in doubt."""
+    if guess[4:] and guess[4]:
+        small = turned(small, guess[4], int(guess[5]))
+    t = window_means(small, [guess[:2]], [guess[2:4]], (CHECK_SIDE, CHECK_SIDE)).ravel()
     t = t - t.mean()
     norm = float(np.linalg.norm(t))
     return t / norm if norm > 0 else t
@@ -120,11 +134,39 @@ def cut_codes(gray: np.ndarray) -> np.ndarray:
 
 
 def lookup_codes(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What convert.seen compares with a model's copy codes, from the full film: (511 codes: padded
-    back by each guess, then cut in by each, (1, CODE): its mirror image's code)."""
-    means = window_means(gray, PAD_BACK, PAD_BACK, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1))
+    """What convert.seen compares with a model's copy codes, from the full film: (its codes as
+    GUESSES says, then cut in by each guess of CUT_IN but the first; (1, CODE): its mirror image's
+    code). Moves and turns go both ways already."""
+    codes, mirrored = _guess_codes(gray, 1024)
+    return np.concatenate([codes, cut_codes(gray)[1:]]), mirrored
+
+
+def turned(gray: np.ndarray, degrees: float, fill: int,
+           resample: Image.Resampling = Image.Resampling.BILINEAR) -> np.ndarray:
+    """``gray`` turned about its centre, its size kept, the corners filled with grey level ``fill``."""
+    return np.asarray(Image.fromarray(np.asarray(gray, np.uint8)).rotate(degrees, resample=resample, fillcolor=fill))
+
+
+def _turned_codes(gray: np.ndarray) -> np.ndarray:
+    """(len(TURNS), CODE): the codes of ``gray`` turned by each of TURNS (reduced to REDUCE_ABOVE
+    first: a turn costs as the pixels do; nearest pixels, as the code's cells average 8 or more)."""
+    if max(gray.shape) > REDUCE_ABOVE:
+        gray = np.asarray(Image.fromarray(np.asarray(gray)).reduce(int(np.ceil(max(gray.shape) / REDUCE_ABOVE))))
+    means = np.stack([np.asarray(Image.fromarray(turned(gray, t, fill, Image.Resampling.NEAREST)).resize(
+        (COPY_CODE_SIDE + 1, COPY_CODE_SIDE), Image.Resampling.BOX), np.float64) for t, fill in TURNS])
+    return _codes(means[:, :, None, :])  # PIL's box filter, rounded as copy_code's is
+
+
+def _guess_codes(gray: np.ndarray, reduce_above: int) -> tuple[np.ndarray, np.ndarray]:
+    """(len(GUESSES), CODE): ``gray``'s codes as GUESSES says (reduced first, as window_means says),
+    and (1, CODE): its mirror image's code."""
+    if max(gray.shape) > reduce_above:
+        gray = np.asarray(Image.fromarray(np.asarray(gray)).reduce(int(np.ceil(max(gray.shape) / reduce_above))))
+    k = len(PAD_BACK)
+    means = window_means(gray, PAD_BACK + SHIFTS, PAD_BACK + SHIFTS, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1))
     mirrored = _codes(means[:1, :, :1, ::-1])  # a box filter commutes with a flip: the first guess, flipped
-    return np.concatenate([_codes(means), cut_codes(gray)[1:]]), mirrored
+    return np.concatenate([_codes(means[:k, :, :k]), _codes(means[k:, :, :1]), _codes(means[:1, :, k:]),
+                           _turned_codes(gray)]), mirrored
 
 
 def sieve_thumb(gray: np.ndarray) -> np.ndarray:
@@ -139,12 +181,11 @@ def sieve_thumb(gray: np.ndarray) -> np.ndarray:
 
 
 def crop_print(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """What the search within a set needs of one film: (sieve thumbnail, its 256 padded-back
-    codes, the code of its mirror image, its CHECK_FROM² thumbnail for check_thumb)."""
+    """What the search within a set needs of one film: (sieve thumbnail, its codes as GUESSES says,
+    the code of its mirror image, its CHECK_FROM² thumbnail for check_thumb)."""
     small = np.asarray(Image.fromarray(np.asarray(gray)).resize((CHECK_FROM, CHECK_FROM), Image.Resampling.BOX))
-    means = window_means(gray, PAD_BACK, PAD_BACK, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1), REDUCE_ABOVE)
-    mirrored = _codes(means[:1, :, :1, ::-1])[0]  # a box filter commutes with a flip: the first guess, flipped
-    return sieve_thumb(gray), _codes(means), mirrored, small
+    codes, mirrored = _guess_codes(gray, REDUCE_ABOVE)
+    return sieve_thumb(gray), codes, mirrored[0], small
 
 
 def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.ndarray, smalls: np.ndarray,

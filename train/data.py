@@ -30,7 +30,7 @@ from train.audit import file_traits
 from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
                                  is_one_class_folder, not_a_data_folder, parent_to_give, run_folders)
 from train.code_distance import CODE
-from train.crop_copies import CHECK_FROM, PAD_BACK, SIEVE_SIDE, crop_print
+from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
 from train.manifest import ManifestError, attach_sources
 from train.progress import progress_bar
@@ -252,7 +252,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
 
     x = np.empty((len(items), config.size, config.size, config.channels), np.uint8)  # in place: no lists + np.stack
     thumbs = np.empty((len(items), THUMB * THUMB), np.float32)
-    prints = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(PAD_BACK) ** 2, CODE), np.uint8),
+    prints = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(GUESSES), CODE), np.uint8),
               np.empty((len(items), CODE), np.uint8), np.empty((len(items), CHECK_FROM, CHECK_FROM), np.uint8)) if crops else ()
     good, hashes, skipped, traits = [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)

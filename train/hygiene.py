@@ -119,7 +119,9 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
              "cropped_copy_pairs": len(cropped), "mirrored_copy_pairs": len(mirrored),
              "duplicate_groups": int((sizes > 1).sum()), "images_in_duplicate_groups": int(sizes[sizes > 1].sum()),
              "near_duplicate_rule": f"dHash <= {max_bits} bits and 32x32 correlation >= {min_corr}",
-             "cropped_copy_rule": f"copy code of one padded back by 0-6% a side within {COPY_CODE_BITS} bits of the other's",
+             "cropped_copy_rule": f"copy code of one padded back by 0-6% a side, moved by 2-4% or turned by 2-4 degrees "
+                                  f"within {COPY_CODE_BITS} bits of the other's (up to 16 bits with a 24x24 thumbnail "
+                                  "correlation of at least 0.98)",
              "mirrored_copy_rule": f"copy code of one's mirror image within {COPY_CODE_BITS} bits of the other's"}
     return groups, stats
 
@@ -130,19 +132,25 @@ def _new_pairs(pairs: Iterable[tuple[int, int]], known: list[tuple[int, int]]) -
     return [p for p in dict.fromkeys(tuple(sorted(map(int, p))) for p in pairs) if p not in seen]
 
 
-UNFOUND_COPIES = ("Copies cut by more than about 6% a side, rotated, or both mirrored and cut are not found, and may "
-                  "sit on both sides of the split.")
+UNFOUND_COPIES = ("Copies cut by more than about 6% a side, moved by more than about 4%, turned by more than about 5 "
+                  "degrees, or both mirrored and cut are not found, and may sit on both sides of the split.")
+# what an older run (cxr-edge 0.15.0 or before) did not look for, and what that may mean
+UNSEARCHED_COPIES = ("This run was split before cxr-train looked for cropped, moved, turned or mirrored copies: its test "
+                     "split may hold such copies of training films, and then its figures flatter the model.")
 
 
 def duplicates_text(h: dict) -> str:
     """'12 films are copies of another (5 groups: 2 exact, 3 resized or re-encoded, 1 cropped and 0
     mirrored pairs)' from duplicate_groups' counts: films and groups first, as people count them."""
     kinds = (f"{h.get('exact_duplicate_pairs', 0)} exact, {h.get('near_duplicate_pairs', 0)} resized or re-encoded, "
-             f"{h.get('cropped_copy_pairs', 0)} cropped and {h.get('mirrored_copy_pairs', 0)} mirrored pairs")
+             f"{h.get('cropped_copy_pairs', 0)} cropped, moved or turned and {h.get('mirrored_copy_pairs', 0)} "
+             "mirrored pairs")
     if "duplicate_groups" not in h:  # a run of cxr-edge 0.15.0 or older: pairs only, no crops looked for
-        return f"{kinds.replace(', 0 cropped and 0 mirrored', '')} (cropped and mirrored copies were not looked for)"
+        return (f"{kinds.replace(', 0 cropped, moved or turned and 0 mirrored', '')} (cropped and mirrored copies were "
+                "not looked for)")
     if not h["duplicate_groups"]:
-        return "none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, or mirrored)"
+        return ("none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, moved by up to about "
+                "4%, turned by up to about 5 degrees, or mirrored)")
     return (f"{h.get('images_in_duplicate_groups', 0)} films are copies of another ({h['duplicate_groups']} "
             f"group{'' if h['duplicate_groups'] == 1 else 's'}: {kinds})")
 

@@ -1,0 +1,101 @@
+"""cxr-evaluate's report.md opening: the AUROC with its interval, and the warning when too few films were scored."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from convert.report import (auroc_per_class_ci, evaluation_report, fmt_auc, headline, per_class_table, too_few_films,
+                            too_few_line)
+from convert.summary import summarize
+from tests.conftest import unpadded
+
+CLASSES = ["COVID", "Normal"]
+
+
+def _films(per_class: dict[int, int], seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and a model's probabilities that mostly, not always, rank each film's own class first."""
+    y = np.concatenate([np.full(n, k) for k, n in per_class.items()]).astype(int)
+    rng = np.random.default_rng(seed)
+    p_covid = np.clip(np.where(y == 0, 0.7, 0.3) + rng.normal(0, 0.25, y.size), 0.01, 0.99)
+    return y, np.stack([p_covid, 1 - p_covid], 1)
+
+
+def test_the_headline_gives_the_auroc_with_its_bootstrap_interval():
+    y, probs = _films({0: 40, 1: 40})
+    s = summarize(y, probs, CLASSES, n_boot=200)
+    lo, hi = s["macro_auroc_ci"]
+    assert lo < s["macro_auroc"] < hi
+    # The same form as balanced accuracy's interval beside it: value (low–high).
+    assert f"AUROC {s['macro_auroc']:.3f} ({lo:.3f}–{hi:.3f}), ECE" in headline(s)
+    assert f"balanced accuracy {100 * s['balanced_accuracy']:.1f} (" in headline(s)
+    # No interval (no resample could be scored): the old form, not 'None'.
+    assert f"AUROC {s['macro_auroc']:.3f}, ECE" in headline({**s, "macro_auroc_ci": [None, None]})
+    assert "AUROC n/a, ECE" in headline({**s, "macro_auroc": None, "macro_auroc_ci": [None, None]})
+    assert fmt_auc(0.9166, [0.8711, 0.9549]) == "0.917 (0.871–0.955)" and fmt_auc(0.9166) == "0.917"
+
+
+def test_the_per_class_table_gives_each_auroc_its_interval_where_it_has_one():
+    y, probs = _films({0: 30, 1: 25, 2: 0}, seed=1)
+    probs = np.column_stack([probs * 0.9, np.full(len(y), 0.1)])  # a third class with no films here
+    classes = [*CLASSES, "Other"]
+    s = summarize(y, probs, classes, n_boot=100)
+    plain = per_class_table(s)  # a summary without them (cxr-convert's tables): as before
+    assert plain[0].endswith("| F1 | AUROC |") and f"| {s['auroc_per_class']['COVID']:.3f} |" in plain[2]
+    s["auroc_per_class_ci"] = ci = auroc_per_class_ci(y, probs, classes, n_boot=100)
+    table = per_class_table(s)
+    assert table[0].endswith("| F1 | AUROC (95% CI) |")
+    auc, (lo, hi) = s["auroc_per_class"]["COVID"], ci["COVID"]
+    assert lo <= auc <= hi and table[2].endswith(f"| {auc:.3f} ({lo:.3f}–{hi:.3f}) |")
+    assert ci["Other"] == [None, None] and table[4].endswith("| n/a |")  # no films of it: no AUROC, no interval
+    # Two classes: the positive class's interval is the headline's (the same resamples).
+    y2, p2 = _films({0: 20, 1: 20}, seed=2)
+    assert auroc_per_class_ci(y2, p2, CLASSES, n_boot=100)["Normal"] == summarize(y2, p2, CLASSES, n_boot=100)[
+        "macro_auroc_ci"]
+    # Perfectly separated films: every resample scores 1.
+    assert auroc_per_class_ci(y2, np.eye(2)[y2] * 0.8 + 0.1, CLASSES, n_boot=50)["COVID"] == [1.0, 1.0]
+
+
+def test_too_few_films_is_said_for_a_class_under_20_films_and_not_for_a_class_with_none():
+    y, probs = _films({0: 2, 1: 1})  # 3 of 815 films left after leaving out those the model trained on
+    s = summarize(y, probs, CLASSES, n_boot=50)
+    assert too_few_films(s) == ["COVID", "Normal"]
+    assert too_few_line(s) == ("Too few films to judge: 3 films scored (2 COVID, 1 Normal); with fewer than 20 films "
+                               "of a class its figures say little (see the widths of the intervals).")
+    one = summarize(np.array([1]), np.array([[0.2, 0.8]]), CLASSES, n_boot=10)
+    assert too_few_line(one).startswith("Too few films to judge: 1 film scored (1 Normal); ")
+    assert too_few_films(summarize(*_films({0: 20, 1: 20}), CLASSES, n_boot=10)) == []
+    assert too_few_line(summarize(*_films({0: 20, 1: 20}), CLASSES, n_boot=10)) is None
+    # 19 of one class is too few even beside 500 of the other.
+    assert too_few_films(summarize(*_films({0: 19, 1: 500}), CLASSES, n_boot=10)) == ["COVID"]
+    # A class with no films is the per-class table's note ("PPV and F1 are n/a ..."), not this warning.
+    none_of_one = summarize(*_films({0: 0, 1: 30}), CLASSES, n_boot=10)
+    assert too_few_films(none_of_one) == [] and too_few_line(none_of_one) is None
+    few_and_none = summarize(*_films({0: 0, 1: 5}), CLASSES, n_boot=10)
+    assert too_few_line(few_and_none).startswith("Too few films to judge: 5 films scored (5 Normal); ")
+
+
+def test_the_report_warns_in_bold_under_the_headline_and_says_so_in_its_json(tmp_path):
+    y, probs = _films({0: 2, 1: 1})
+    report = evaluation_report(tmp_path / "few", "m on site", y, probs, CLASSES, [f"f{k}.png" for k in range(3)],
+                               n_boot=50)
+    md = (tmp_path / "few" / "report.md").read_text().splitlines()
+    at = next(k for k, line in enumerate(md) if line.startswith("accuracy "))
+    assert md[at + 2] == ("**Too few films to judge: 3 films scored (2 COVID, 1 Normal); with fewer than 20 films "
+                          "of a class its figures say little (see the widths of the intervals).**")
+    saved = json.loads((tmp_path / "few" / "report.json").read_text())
+    assert saved["too_few_films"] == report["too_few_films"] == ["COVID", "Normal"]
+
+    y, probs = _films({0: 30, 1: 25})
+    report = evaluation_report(tmp_path / "enough", "m on site", y, probs, CLASSES,
+                               [f"f{k}.png" for k in range(len(y))], n_boot=100)
+    text = unpadded((tmp_path / "enough" / "report.md").read_text())
+    saved = json.loads((tmp_path / "enough" / "report.json").read_text())
+    assert saved["too_few_films"] == [] and "Too few films" not in text
+    # The AUROC's interval, in report.json and in both places report.md gives the AUROC.
+    m = saved["metrics"]
+    lo, hi = m["macro_auroc_ci"]
+    assert f"AUROC {m['macro_auroc']:.3f} ({lo:.3f}–{hi:.3f}), ECE" in text
+    c_lo, c_hi = m["auroc_per_class_ci"]["COVID"]
+    assert f"| {m['auroc_per_class']['COVID']:.3f} ({c_lo:.3f}–{c_hi:.3f}) |" in text
