@@ -4,7 +4,7 @@ Two searches use the same codes:
 - within a training set (cxr-train): each of cxr-dev's films plus, for a sample of them, a copy cut
   by 2 to 5% on one to four sides with a gamma change, and a mirror image with noise; how many
   copies join their film, and how many distinct cxr-dev films join each other;
-- against a model's training films (cxr-evaluate --find-crops): a scored crop of a known film, and
+- against a model's training films (cxr-evaluate's seen check): a scored crop of a known film, and
   a scored film whose crop is known (the two directions), against copy codes as a .tflite carries.
 
     python benchmarks/crop_copies.py [--sample 100] [--films N] [--seed 0]
@@ -104,7 +104,7 @@ def main() -> None:
     print(f"| codes a film ({len(GUESSES)} guesses + mirror image), 256-px films | {t_print * 1000:.1f} ms |")
     print(f"| search, all {len(every):,} films | {t_search:.2f} s |")
     known = np.stack([np.frombuffer(copy_code(g), np.uint8) for g in grays])
-    print(f"\n| against known copy codes (convert.seen --find-crops), {len(pick)} films each "
+    print(f"\n| against known copy codes (convert.seen, cxr-evaluate's default), {len(pick)} films each "
           "| a crop of a known film, found | a film whose crop is known, found |\n|---|---|---|")
     t0, tried = time.perf_counter(), 0
     for name, margins in CUTS.items():

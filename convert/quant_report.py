@@ -278,7 +278,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                    "validation films, which are few or unlike the test films; trust the probabilities less than the "
                    "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
     md += [ece_note(models["keras"]), ""]
-    md += [image("reliability"), "", *reliability_table(shown), "", image("roc"), ""]
+    md += [image("reliability"), "", *reliability_table(shown, 1 / len(classes)), "", image("roc"), ""]
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))
     if mistakes is not None:

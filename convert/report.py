@@ -213,7 +213,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
            *([image("confusion"), "", "## ROC and calibration", "", image("roc"), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
-           *reliability_table({title: summary["reliability"]}), ""]
+           *reliability_table({title: summary["reliability"]}, 1 / len(classes)), ""]
     report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
     md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:

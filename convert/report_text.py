@@ -39,9 +39,12 @@ def image(name: str, file: str | None = None) -> str:
     return f"![{ALT[name]}]({file or name + '.png'})"
 
 
-def reliability_table(bins_by_model: dict[str, list[dict]]) -> list[str]:
+def reliability_table(bins_by_model: dict[str, list[dict]], floor: float = 0.0) -> list[str]:
     """The reliability diagram as numbers: per confidence bin that holds films, each model's film count,
-    mean top-class probability and accuracy (%). A bin of a few films says little, whatever its point."""
+    mean top-class probability and accuracy (%). A bin of a few films says little, whatever its point.
+    ``floor``: the lowest top-class probability there can be (1/classes), where the first bin's label
+    starts; below the table, in words, the first model's bin of 10 films or more whose accuracy is
+    furthest from its probability, since "ECE 0.09" tells a reader little."""
     names = list(bins_by_model)
     prefix = (lambda n: f"{n}: ") if len(names) > 1 else (lambda n: "")
     head = "| top-class probability | " + " | ".join(
@@ -59,8 +62,22 @@ def reliability_table(bins_by_model: dict[str, list[dict]]) -> list[str]:
                 cells += ["0", "—", "—"]
             else:
                 cells += [str(r["count"]), f"{100 * r['confidence']:.1f}", f"{100 * r['accuracy']:.1f}"]
-        lines.append(f"| {100 * lo:.0f} to {100 * hi:.0f}% | " + " | ".join(cells) + " |")
-    return lines
+        lines.append(f"| {100 * max(lo, floor):.0f} to {100 * hi:.0f}% | " + " | ".join(cells) + " |")
+    return lines + _worst_bin_words(bins_by_model[names[0]] if names else [], floor)
+
+
+def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
+    full = [b for b in bins if b["count"] >= 10 and not math.isnan(b["confidence"]) and not math.isnan(b["accuracy"])]
+    if not full:
+        return []
+    b = max(full, key=lambda b: abs(b["confidence"] - b["accuracy"]))
+    gap = b["accuracy"] - b["confidence"]
+    if abs(gap) < 0.05:
+        return ["", "Where 10 films or more share a bin, the share of right answers is within 5 points of the "
+                    "probability the model gave: its probabilities can be read as they stand on films like these."]
+    return ["", f"For example, films given {100 * max(b['lo'], floor):.0f} to {100 * b['hi']:.0f}% were right "
+                f"{100 * b['accuracy']:.0f}% of the time ({round(b['accuracy'] * b['count'])} of {b['count']}): "
+                f"there the model is {'over' if gap < 0 else 'under'}-confident, and a probability is not a risk."]
 
 
 def _cells(line: str) -> list[str]:

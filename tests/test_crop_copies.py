@@ -1,5 +1,5 @@
 """Cropped and mirrored copies (train.crop_copies): found within a training set, kept on one side
-of the split, and found either way round by cxr-evaluate --find-crops."""
+of the split, and found either way round by cxr-evaluate (unless --no-find-crops)."""
 
 from __future__ import annotations
 

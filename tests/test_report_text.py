@@ -23,6 +23,18 @@ def test_the_reliability_table_lists_bins_with_films_and_their_counts():
     assert one[0] == "| top-class probability | films | mean probability % | accuracy % |" and len(one) == 4
 
 
+def test_the_reliability_table_starts_at_the_lowest_probability_there_can_be_and_says_one_bin_in_words():
+    """Two classes: no top-class probability is below 50%, so the first bin reads '50 to 53%', not
+    '47 to 53%'; and below the table, the bin of 10+ films whose accuracy strays furthest, in words."""
+    bins = [_bin(7 / 15, 8 / 15, 12, 0.51, 0.5), _bin(12 / 15, 13 / 15, 62, 0.83, 44 / 62), _bin(14 / 15, 1.0, 9, 0.97, 0.5)]
+    lines = reliability_table({"int8": bins}, floor=0.5)
+    assert lines[2].startswith("| 50 to 53% | 12 |") and lines[3].startswith("| 80 to 87% | 62 |")
+    assert lines[-1] == ("For example, films given 80 to 87% were right 71% of the time (44 of 62): there the model is "
+                         "over-confident, and a probability is not a risk.")  # the 9-film bin strays more, but is small
+    fine = reliability_table({"int8": [_bin(0.8, 0.87, 40, 0.84, 0.85)]})
+    assert fine[-1].startswith("Where 10 films or more share a bin, the share of right answers is within 5 points")
+
+
 def test_every_figure_has_alt_text_that_says_what_it_shows():
     assert all(len(alt.split()) >= 8 for alt in ALT.values())
     assert image("roc") == f"![{ALT['roc']}](roc.png)"
