@@ -184,7 +184,8 @@ def evaluate(
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
 
-        from convert.report import evaluation_report, fmt_ci, headline, too_few_line
+        from convert.report import evaluation_report, fmt_ci, headline
+        from convert.set_notes import too_few_line
 
         from train.audit import shortcut_audit, summary_line
 

@@ -19,9 +19,9 @@ from convert.prevalence import section as prevalence_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
 from convert.rule_notes import versus_sentence
 from convert.seen import seen_line
-from convert.set_notes import copy_lines, renamed_line, skipped_line
+from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
-from convert.summary import summarize
+from convert.summary import auroc_per_class_ci, summarize
 from edge.decision import describe, labels_for
 from edge.atomic import write_json, write_text
 from train.audit import markdown as audit_markdown
@@ -95,39 +95,6 @@ def headline(summary: dict) -> str:
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
             f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'))}, ECE {summary['ece']:.3f}, "
             f"n = {summary['n']}")
-
-
-def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str], n_boot: int,
-                       seed: int = 0) -> dict[str, list]:
-    """Each class's one-vs-rest AUROC interval (percentile bootstrap within each class, summarize's
-    resamples): the per-class table gives every other figure with its interval, and an AUROC of
-    0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here."""
-    from convert.roc import auroc
-    from convert.summary import bootstrap_ci
-
-    y, probs = np.asarray(y), np.asarray(probs)
-    return to_jsonable({c: list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]), n_boot, seed))
-                        for k, c in enumerate(classes)})
-
-
-# Under 20 films of a class, its figures swing on a film or two: 18 of 20 right is 70-97% (Wilson), 2 of 3 is 21-94%.
-FEW_FILMS = 20
-
-
-def too_few_films(summary: dict) -> list[str]:
-    """The classes scored here with fewer than FEW_FILMS films (a class with none is left to the
-    per-class table's note: it has no figures to doubt, only missing ones)."""
-    return [r["class"] for r in summary["per_class"] if 0 < r["support"] < FEW_FILMS]
-
-
-def too_few_line(summary: dict) -> str | None:
-    """The warning for a set too small to judge a model by, or None: after leaving out the films a model
-    was trained on, 3 of 815 may remain, and full tables of figures on 3 films read as a verdict."""
-    if not too_few_films(summary):
-        return None
-    counts = ", ".join(f"{r['support']} {r['class']}" for r in summary["per_class"] if r["support"])
-    return (f"Too few films to judge: {summary['n']} film{'' if summary['n'] == 1 else 's'} scored ({counts}); "
-            f"with fewer than {FEW_FILMS} films of a class its figures say little (see the widths of the intervals).")
 
 
 def ece_note(summary: dict) -> str:

@@ -1,6 +1,6 @@
 """What report.md says about the films themselves before any figure: files that could not be read,
-class folders matched to the model's labels, films that are copies of one another, and copies
-filed under two classes.
+class folders matched to the model's labels, films that are copies of one another, copies filed
+under two classes, and classes with too few films to judge.
 
 A figure is only as good as the films behind it: a film counted twice narrows the intervals,
 and a film filed under two classes is a labelling error that scores the model against both
@@ -85,3 +85,23 @@ def copy_lines(twins: list[list[str]], conflicts: list[list[dict]]) -> list[str]
     if line := copies_warning(twins):
         md += [f"**Copies:** {line}.", ""]
     return md
+
+
+# Under 20 films of a class, its figures swing on a film or two: 18 of 20 right is 70-97% (Wilson), 2 of 3 is 21-94%.
+FEW_FILMS = 20
+
+
+def too_few_films(summary: dict) -> list[str]:
+    """The classes scored here with fewer than FEW_FILMS films (a class with none is left to the
+    per-class table's note: it has no figures to doubt, only missing ones)."""
+    return [r["class"] for r in summary["per_class"] if 0 < r["support"] < FEW_FILMS]
+
+
+def too_few_line(summary: dict) -> str | None:
+    """The warning for a set too small to judge a model by, or None: after leaving out the films a model
+    was trained on, 3 of 815 may remain, and full tables of figures on 3 films read as a verdict."""
+    if not too_few_films(summary):
+        return None
+    counts = ", ".join(f"{r['support']} {r['class']}" for r in summary["per_class"] if r["support"])
+    return (f"Too few films to judge: {summary['n']} film{'' if summary['n'] == 1 else 's'} scored ({counts}); "
+            f"with fewer than {FEW_FILMS} films of a class its figures say little (see the widths of the intervals).")
