@@ -145,8 +145,9 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
         if pos.min() == pos.max():
             continue
         fpr, tpr, _ = roc_curve(pos, probs[:, c])
-        ax.plot(fpr, tpr, **_style(k), ms=5, markevery=max(1, len(fpr) // 8), lw=1.5,
-                label=f"{classes[c]} (AUROC {auroc(pos, probs[:, c]):.3f})")
+        # markers part several curves in greyscale; on a lone curve they would read as operating points
+        style = _style(k) | ({"marker": None} if len(shown) == 1 else {"ms": 5, "markevery": max(1, len(fpr) // 8)})
+        ax.plot(fpr, tpr, **style, lw=1.5, label=f"{classes[c]} (AUROC {auroc(pos, probs[:, c]):.3f})")
     ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1)
     which = (f"{classes[shown[0]]} vs rest", classes[shown[0]]) if len(shown) == 1 else ("each class vs rest",) * 2
     ax.set_xlabel(f"1 - specificity ({which[0]})")

@@ -83,6 +83,7 @@ def test_two_class_roc_shows_the_class_that_is_not_normal(figures, tmp_path, cla
     ax = figures[0].axes[0]
     assert [line.get_label().split(" (")[0] for line in _curves(ax)] == ["COVID"]
     assert "COVID" in ax.get_ylabel() and "COVID" in ax.get_xlabel()
+    assert _curves(ax)[0].get_marker() in (None, "None", "")  # a lone curve's markers would read as operating points
 
 
 def test_sensitivity_bars_have_hatches_a_title_and_the_legend_off_the_bars(figures, tmp_path):
