@@ -200,10 +200,12 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
     _save(fig, path)
 
 
-def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "") -> None:
+def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "", floor: float = 0.0) -> None:
     """Reliability diagram: accuracy against confidence per bin, perfect calibration dashed.
     A marker's area is proportional to its bin's films, so a bin of one film does not look as
-    sure as a bin of 200; models differ in colour, marker and line style (never dashed)."""
+    sure as a bin of 200; models differ in colour, marker and line style (never dashed). The
+    confidence axis starts at ``floor``, the lowest top-class probability there can be (1/classes):
+    with two classes, half the plot would otherwise be empty."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     styles = ("-", "-.", ":", (0, (3, 1, 1, 1, 1, 1)))
@@ -218,10 +220,10 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
         ax.scatter(cx, ay, s=250 * n / most, marker=s["marker"], color=s["color"], edgecolors="black",
                    linewidths=0.5, alpha=0.8, zorder=3, clip_on=False)  # a bin at 1.0 shows whole
         ax.plot([], [], lw=1.5, ms=6, mec="black", mew=0.5, label=name, **s)  # its legend entry
-    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="perfect")
+    ax.plot([floor, 1], [floor, 1], color="grey", ls="--", lw=1, label="perfect")
     ax.set_xlabel("confidence (top class)")
     ax.set_ylabel("accuracy")
-    ax.set_xlim(0, 1)
+    ax.set_xlim(floor, 1)
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(title or "Calibration (reliability diagram)")
     ax.legend(fontsize=LEGEND_PT, loc="upper left", title="marker area: films in bin", title_fontsize=8)

@@ -197,7 +197,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
     plots.roc_curves(y, probs_by_mode["keras"], classes, run_dir / "roc.png", "ROC, Keras model (test split)")
     shown = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
-    plots.reliability(shown, run_dir / "reliability.png")
+    plots.reliability(shown, run_dir / "reliability.png", floor=1 / len(classes))
     md = [f"# Quantization report: {Path(str(report['run_dir'])).name}", "", DISCLAIMER, ""]
     if report.get("synthetic_data"):
         md += ["> **Trained on the built-in SYNTHETIC set.** These figures only show that the pipeline works; "

@@ -148,7 +148,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
         plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
         plots.roc_curves(y, probs, classes, out_dir / "roc.png")
-        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png")
+        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes))
     report["plots"] = drawn
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):

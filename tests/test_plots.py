@@ -123,6 +123,9 @@ def test_reliability_markers_grow_with_their_bins_and_fit_the_axes(figures, tmp_
     assert ax.get_title()
     models = [line for line in ax.get_lines() if line.get_color() != "grey"]
     assert len({line.get_linestyle() for line in models}) == 2 and "--" not in {line.get_linestyle() for line in models}
+    assert ax.get_xlim() == (0.0, 1.0)
+    reliability({"int8": bins}, tmp_path / "r2.png", floor=0.5)  # two classes: no top-class probability below 0.5
+    assert figures[1].axes[0].get_xlim() == (0.5, 1.0)
 
 
 def test_operating_points_curve_is_grey_and_the_suptitle_clears_the_panels(figures, tmp_path):
