@@ -9,7 +9,7 @@ and 14% of the time at 2% prevalence.
 
 from __future__ import annotations
 
-from edge.card import predictive_values
+from edge.card import is_normal_class, predictive_values
 
 __all__ = ["PREVALENCES", "at_prevalences", "predictive_values", "section"]
 
@@ -38,17 +38,36 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.1f}"
 
 
+BRACKETS = ("In brackets: the range the sensitivity and specificity intervals give, taking both ends at once (wider "
+            "than a 95% interval, and not one).")
+
+
 def section(rows: list[dict]) -> list[str]:
-    """report.md: PPV and NPV per class at other prevalences."""
+    """report.md: PPV and NPV per class at other prevalences. For a disease-or-Normal model, the
+    disease's rows only, in words: "Normal at 1%" would mean the disease at 99%, and a reader takes
+    the Normal row's PPV for what a Normal answer is worth at a clinic where the disease is rare."""
     if not rows:
         return []
-    md = ["## What an answer is worth at your prevalence", "",
-          "PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
-          "class makes up this share of the films, from the sensitivity and specificity above (Bayes' rule). "
-          "The PPV above holds only at this set's own mix. In brackets: the range the sensitivity and "
-          "specificity intervals give.", "",
-          "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
-    for r in rows:
-        md.append(f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct(r['ppv'])} ({_pct(r['ppv_range'][0])}–"
-                  f"{_pct(r['ppv_range'][1])}) | {_pct(r['npv'])} ({_pct(r['npv_range'][0])}–{_pct(r['npv_range'][1])}) |")
+    classes = list(dict.fromkeys(r["class"] for r in rows))
+    normal = [c for c in classes if is_normal_class(c)]
+    md = ["## What an answer is worth at your prevalence", ""]
+    if len(classes) == 2 and len(normal) == 1:
+        disease = next(c for c in classes if c != normal[0])
+        md += [f"How often each answer is right when {disease} makes up this share of the films, from the sensitivity "
+               f"and specificity above (Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The PPV "
+               f"above holds only at this set's own mix. {BRACKETS}", "",
+               f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {normal[0]} answer is right, % (NPV) |",
+               "|---:|---|---|"]
+        return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |"
+                     for r in rows if r["class"] == disease] + [""]
+    md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
+           "class makes up this share of the films, from the sensitivity and specificity above (Bayes' rule). "
+           f"The PPV above holds only at this set's own mix. {BRACKETS}", "",
+           "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
+    md += [f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
     return md + [""]
+
+
+def _pct_range(r: dict, key: str) -> str:
+    lo, hi = r[f"{key}_range"]
+    return f"{_pct(r[key])} ({_pct(lo)}–{_pct(hi)})"

@@ -54,3 +54,22 @@ def test_cxr_evaluate_reports_ppv_at_the_prevalences_asked_for(tiny_run, tmp_pat
     assert "## What an answer is worth at your prevalence" in (out / "report.md").read_text()
     bad = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--prevalence", "2%"])
     assert bad.exit_code == 2 and "--prevalence" in bad.output
+
+
+def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
+    """'Normal at 1%' means COVID at 99%: the two-class table gives the disease's rows only, each
+    answer's worth in words; a model of more classes keeps a row per class and prevalence."""
+    from convert.prevalence import at_prevalences, section
+
+    per_class = [{"class": "COVID", "sensitivity": 0.9, "sensitivity_ci": [0.8, 0.95],
+                  "specificity": 0.8, "specificity_ci": [0.7, 0.9]},
+                 {"class": "Normal", "sensitivity": 0.8, "sensitivity_ci": [0.7, 0.9],
+                  "specificity": 0.9, "specificity_ci": [0.8, 0.95]}]
+    md = "\n".join(section(at_prevalences(per_class, (0.05,))))
+    ppv, npv = predictive_values(0.9, 0.8, 0.05)
+    assert "| COVID prevalence | a COVID answer is right, % (PPV) | a Normal answer is right, % (NPV) |" in md
+    assert f"| 5% | {100 * ppv:.1f} (" in md and f"| {100 * npv:.1f} (" in md
+    assert "| Normal |" not in md and "not one" in md
+    three = per_class + [{**per_class[1], "class": "Viral"}]
+    md3 = "\n".join(section(at_prevalences(three, (0.05,))))
+    assert "| class | prevalence | PPV % | NPV % |" in md3 and "| Normal | 5% |" in md3
