@@ -58,7 +58,8 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
         listed = {r["file"]: r["source"] for r in csv.DictReader(f)}
     assert listed == {r["file"]: r["source_repo"] for r in rows}
     cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in md.splitlines() if line.startswith("| site-")]
-    said = [(c[0], c[1], [int(v) for v in c[3:]]) for c in cells if c[1] in report["classes"]]
+    k = len(report["classes"])  # then the note column
+    said = [(c[0], c[1], [int(v) for v in c[3:3 + k]]) for c in cells if c[1] in report["classes"]]
     source_of = {r["file"]: r["source_repo"] for r in rows}
     got = Counter((source_of[p["file"]], p["true"], p["predicted"]) for p in report["predictions"])
     assert said == [(src, true, [got[src, true, c] for c in report["classes"]])
