@@ -128,9 +128,12 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
 
 
 def positive_class(classes: list[str]) -> int:
-    """The class a reader means by 'positive' in a two-class problem: the one not named Normal
+    """The class a reader means by 'positive' in a two-class problem: the one not named Normal (or
+    No_Finding, Healthy: edge.card.is_normal_class, as the card and prevalence table read it)
     when exactly one is not, else the first."""
-    others = [k for k, c in enumerate(classes) if c.strip().lower() != "normal"]
+    from edge.card import is_normal_class
+
+    others = [k for k, c in enumerate(classes) if not is_normal_class(c)]
     return others[0] if len(others) == 1 else 0
 
 

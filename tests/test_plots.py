@@ -74,7 +74,7 @@ def test_roc_curves_differ_in_style_not_only_colour(figures, tmp_path):
     assert all("AUROC" in line.get_label() for line in lines)
 
 
-@pytest.mark.parametrize("classes", [["COVID", "Normal"], ["Normal", "COVID"]])
+@pytest.mark.parametrize("classes", [["COVID", "Normal"], ["Normal", "COVID"], ["No_Finding", "COVID"]])
 def test_two_class_roc_shows_the_class_that_is_not_normal(figures, tmp_path, classes):
     from convert.plots import roc_curves
 

@@ -72,10 +72,7 @@ def window_means(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[t
     (left, right) pair of its width in ``cols`` (positive: edge pixels repeated outward; negative:
     cut off). A film larger than ``reduce_above`` pixels is box-reduced first: a box filter of a
     box filter, so the thumbnails barely move while the work shrinks."""
-    g = np.asarray(gray, np.float64)
-    if max(g.shape) > reduce_above:
-        f = int(np.ceil(max(g.shape) / reduce_above))
-        g = np.asarray(Image.fromarray(np.asarray(gray)).reduce(f), np.float64)
+    g = np.asarray(reduced(gray, reduce_above), np.float64)
     h, w = g.shape
     r, c = np.asarray(rows, np.float64), np.asarray(cols, np.float64)
     pt, pb = (int(np.ceil(max(0.0, r[:, k].max()) * h)) + 1 for k in (0, 1))
@@ -96,6 +93,13 @@ def window_means(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[t
     return np.diff(np.diff(at, axis=1), axis=3) / (cell_h[:, None, None, None] * cell_w[None, None, :, None])
 
 
+def reduced(gray: np.ndarray, side: int) -> np.ndarray:
+    """``gray`` box-reduced by a whole factor to at most ``side`` pixels a side (as it is if smaller)."""
+    if max(gray.shape) <= side:
+        return gray
+    return np.asarray(Image.fromarray(np.asarray(gray)).reduce(int(np.ceil(max(gray.shape) / side))))
+
+
 def window_codes(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[tuple[float, float]]) -> np.ndarray:
     """(len(rows) * len(cols), CODE) copy codes of ``gray`` widened or narrowed as window_means
     says, rows outermost."""
@@ -113,7 +117,7 @@ def check_thumb(small: np.ndarray, guess: tuple[float, ...] = (0.0, 0.0, 0.0, 0.
     """Zero-mean unit-norm CHECK_SIDE² thumbnail of a film's CHECK_FROM² thumbnail ``small``,
     padded back or cut as ``guess`` says (top, bottom, left, right, degrees turned, the corners' grey):
     what confirms a match the copy code leaves in doubt."""
-    if guess[4:] and guess[4]:
+    if guess[4]:
         small = turned(small, guess[4], int(guess[5]))
     t = window_means(small, [guess[:2]], [guess[2:4]], (CHECK_SIDE, CHECK_SIDE)).ravel()
     t = t - t.mean()
@@ -150,8 +154,7 @@ def turned(gray: np.ndarray, degrees: float, fill: int,
 def _turned_codes(gray: np.ndarray) -> np.ndarray:
     """(len(TURNS), CODE): the codes of ``gray`` turned by each of TURNS (reduced to REDUCE_ABOVE
     first: a turn costs as the pixels do; nearest pixels, as the code's cells average 8 or more)."""
-    if max(gray.shape) > REDUCE_ABOVE:
-        gray = np.asarray(Image.fromarray(np.asarray(gray)).reduce(int(np.ceil(max(gray.shape) / REDUCE_ABOVE))))
+    gray = reduced(gray, REDUCE_ABOVE)
     means = np.stack([np.asarray(Image.fromarray(turned(gray, t, fill, Image.Resampling.NEAREST)).resize(
         (COPY_CODE_SIDE + 1, COPY_CODE_SIDE), Image.Resampling.BOX), np.float64) for t, fill in TURNS])
     return _codes(means[:, :, None, :])  # PIL's box filter, rounded as copy_code's is
@@ -160,8 +163,7 @@ def _turned_codes(gray: np.ndarray) -> np.ndarray:
 def _guess_codes(gray: np.ndarray, reduce_above: int) -> tuple[np.ndarray, np.ndarray]:
     """(len(GUESSES), CODE): ``gray``'s codes as GUESSES says (reduced first, as window_means says),
     and (1, CODE): its mirror image's code."""
-    if max(gray.shape) > reduce_above:
-        gray = np.asarray(Image.fromarray(np.asarray(gray)).reduce(int(np.ceil(max(gray.shape) / reduce_above))))
+    gray = reduced(gray, reduce_above)
     k = len(PAD_BACK)
     means = window_means(gray, PAD_BACK + SHIFTS, PAD_BACK + SHIFTS, (COPY_CODE_SIDE, COPY_CODE_SIDE + 1))
     mirrored = _codes(means[:1, :, :1, ::-1])  # a box filter commutes with a flip: the first guess, flipped
