@@ -24,7 +24,7 @@ BOOTSTRAP_NOTE_WORK = 2_000_000_000
         "Score a model on any labelled folder (one sub-folder per class, or the Kaggle layout), e.g. your own "
         "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "
         "model.keras inside a cxr-train run folder. Writes report.md (per-class sensitivity, specificity, PPV, "
-        "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, per-source figures and the answers each "
+        "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, the answers films of class folders left out get, per-source figures and the answers each "
         "source's films got when a MANIFEST.csv (columns file, source) names sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "
         "how many images its input check finds unlike the training images), report.json, and predictions.csv (one row "
         "per film, for reviewing cases in a spreadsheet).\n\n"
@@ -94,6 +94,11 @@ def evaluate(
         "other within the set. Each film's copy code is tried under some 500 guesses, about 25 ms a film "
         "(benchmarks/RESULTS.md, 'Cropped and mirrored copies'); --no-find-crops looks for the same bytes and "
         "resized or re-encoded copies only, for very large sets."),
+    score_left_out: bool = typer.Option(
+        True, "--score-left-out/--no-score-left-out", help="Also score the films of the class folders left out "
+        "(--class-map FOLDER=-), which are in no figure: report.md's \"Classes left out\" gives the answers they get "
+        "(in use a COVID-or-Normal model calls a pneumonia film one or the other), left_out.csv lists them. Costs "
+        "reading those films; --no-score-left-out counts them only."),
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
@@ -202,6 +207,13 @@ def evaluate(
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
                   "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
         probs, unlikeness = scored(predict, res.x, info.get("typicality"), not quiet)
+        from convert.left_out import answers_line, left_out_answers
+
+        left_out, left_out_rows, left_out_skipped = left_out_answers(
+            data_dir, matched, predict, PreprocessConfig.from_dict(info["preprocess"]), labels, rule,
+            info.get("typicality"), not quiet) if score_left_out else ({}, "", [])
+        for bad in left_out_skipped:
+            print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         mistakes = evidence = None
         if explain:
             from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
@@ -253,6 +265,7 @@ def evaluate(
                                        [i.path for i in res.items], [i.source for i in res.items],
                                        {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                         "class_folders": matched, "left_out_films": left_out_films(data_dir, matched),
+                                        "left_out_answers": left_out,
                                         "seen_in_training": seen_note,
                                         "copies_within_set": twins, "label_conflicts": conflicts,
                                         "input_check_flagged_validation": info.get("flagged_validation"),
@@ -263,11 +276,17 @@ def evaluate(
                                        robustness=rob, threshold=rule,
                                        threshold_from="option" if threshold else "model file", site_point=site,
                                        audit=audit, prevalences=prevalences, subgroups=groups)
+            if left_out_rows:
+                from edge.atomic import write_text
+
+                write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
     print(headline(report["metrics"]))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
         print(f"cxr-evaluate: warning: {few}", file=sys.stderr)
     for line in report["missed_classes"]:
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
+    for folder, answers in left_out.items():
+        print(f"cxr-evaluate: note: {answers_line(folder, answers, labels)}", file=sys.stderr)
     for column, sub in report.get("subgroups", {}).items():
         if sub["below_overall"]:
             print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure "
@@ -284,7 +303,7 @@ def evaluate(
               f"{fmt_ci(cv['sensitivity'], cv['sensitivity_ci'])} %, specificity {fmt_ci(cv['specificity'], cv['specificity_ci'])} %"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
     print(f"report: {out_dir / 'report.md'}")
-    raise typer.Exit(1 if res.skipped else 0)
+    raise typer.Exit(1 if res.skipped or left_out_skipped else 0)
 
 
 def evaluate_main() -> None:

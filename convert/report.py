@@ -13,6 +13,7 @@ import numpy as np
 
 from convert import plots
 from convert.input_check_report import input_check_section
+from convert.left_out import answers_section
 from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
@@ -164,7 +165,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                               threshold)
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
-    if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes):
+    if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes,
+                               bool((extra or {}).get("left_out_answers"))):
         md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]
@@ -180,7 +182,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
            *([image("confusion"), "", "## ROC and calibration", "", image("roc"), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
-           *reliability_table({title: summary["reliability"]}, 1 / len(classes)), ""]
+           *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
+           *answers_section((extra or {}).get("left_out_answers") or {}, classes)]
     report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
     md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:

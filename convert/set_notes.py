@@ -21,10 +21,11 @@ def skipped_line(skipped: list[dict], shown: int = 3) -> str:
 
 
 def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None = None,
-                 labels: list[str] | None = None) -> str | None:
+                 labels: list[str] | None = None, answered: bool = False) -> str | None:
     """How cxr-evaluate matched the site's folder names to the model's labels, where any differ;
     with ``left_out`` (convert.site_folders.left_out_films), how many films were not scored, and
-    that a model names every film as one of its ``labels``: in use such films get one of them."""
+    that a model names every film as one of its ``labels``: in use such films get one of them
+    (``answered``: report.md's section "Classes left out" shows which)."""
     renamed = {f: c for f, c in class_folders.items() if f != c}
     if not renamed:
         return None
@@ -38,7 +39,8 @@ def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None 
     if sum(left_out.values()) and labels:
         answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
         line += (f" This model calls every film {answers}: in use, films of the classes left out here get one of "
-                 "those answers all the same (edge-classify on their folder shows which).")
+                 "those answers all the same (" + ("the section \"Classes left out\" shows which" if answered else
+                                                   "edge-classify on their folder shows which") + ").")
     return line
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map
 from convert.evaluate_cli import evaluate_app
+from tests.conftest import unpadded
 
 LABELS = ["COVID", "Normal", "Viral_Pneumonia", "Lung_Opacity"]
 
@@ -61,6 +63,7 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
     r = CliRunner().invoke(evaluate_app, [model, str(site), "--keep-seen", "--out", str(out), "--class-map", "PNEUMONIA=-",
                                           "--explain", "0", "--n-boot", "100"])
     assert r.exit_code == 0, r.output
+    r_out = r.output
     assert "folder PNEUMONIA: left out" in r.output and "folder NORMAL: scored as Normal" in r.output
     report = json.loads((out / "report.json").read_text())
     n = {c: len(list((data / c).glob("*.png"))) for c in ("COVID", "Normal")}
@@ -71,6 +74,23 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
             "COVID. This model calls every film COVID or Normal: in use, films of the classes left out here get one of "
             "those answers all the same") in (out / "report.md").read_text()
     assert report["left_out_films"] == {"PNEUMONIA": n["Normal"]}
+    # PNEUMONIA holds copies of the Normal films: its films must get the answers NORMAL's got, film by film
+    normal = {p["file"].split("/")[-1]: p for p in report["predictions"] if p["file"].startswith("NORMAL/")}
+    called = {c: sum(p["predicted"] == c for p in normal.values()) for c in ("COVID", "Normal")}
+    answers = report["left_out_answers"]["PNEUMONIA"]
+    assert answers["films"] == n["Normal"] and answers["unreadable"] == 0
+    assert {c: a["films"] for c, a in answers["called"].items()} == called
+    rows = list(csv.DictReader((out / "left_out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == n["Normal"] and all(r["folder"] == "PNEUMONIA" for r in rows)
+    for r in rows:
+        p = normal[r["file"].split("/")[-1]]
+        assert r["predicted"] == p["predicted"] and float(r["p_COVID"]) == pytest.approx(p["probabilities"]["COVID"], abs=1e-4)
+    md = unpadded((out / "report.md").read_text())
+    assert "the section \"Classes left out\" shows which" in md and "## Classes left out" in md
+    share = called["COVID"] / n["Normal"]
+    assert f"| PNEUMONIA | {n['Normal']} | {called['COVID']} ({100 * share:.0f}%, " in md
+    assert (f"cxr-evaluate: note: PNEUMONIA ({n['Normal']} films, left out of the figures) called COVID {called['COVID']} "
+            f"({100 * share:.0f}%), Normal {called['Normal']}") in r_out
 
 
 def test_a_class_list_names_each_class_once_and_none_empty():
@@ -111,3 +131,50 @@ def test_folders_left_out_are_counted_as_films_and_the_report_says_what_they_wou
         "their folder shows which).")
     assert renamed_line(folders) == "Class folders: Opacity left out; Viral left out."
     assert renamed_line(folders, {"Opacity": 0, "Viral": 0}, ["COVID", "Normal"]).endswith("Viral left out (0 films).")
+
+
+def test_the_answers_of_left_out_films_are_counted_per_folder_under_the_rule():
+    import numpy as np
+
+    from convert.left_out import answers_by_folder, answers_section
+
+    probs = np.array([[0.9, 0.1], [0.3, 0.7], [0.4, 0.6], [0.2, 0.8]])
+    folders = ["Viral", "Viral", "Viral", "Opacity"]
+    got = answers_by_folder(folders, probs, ["COVID", "Normal"], unlikeness=np.array([0.5, 2.0, 1.0, 3.0]),
+                            unreadable={"Opacity": 2, "Empty": 1})
+    assert list(got) == ["Empty", "Opacity", "Viral"]
+    assert {c: a["films"] for c, a in got["Viral"]["called"].items()} == {"COVID": 1, "Normal": 2}
+    assert got["Viral"]["flagged_by_input_check"] == 1 and got["Opacity"]["flagged_by_input_check"] == 1
+    assert got["Opacity"]["unreadable"] == 2 and got["Empty"]["films"] == 0
+    assert got["Empty"]["called"]["COVID"]["share"] is None
+    lo, hi = got["Viral"]["called"]["COVID"]["share_ci"]
+    assert lo < 1 / 3 < hi and got["Viral"]["called"]["COVID"]["share"] == pytest.approx(1 / 3)
+    ruled = answers_by_folder(folders, probs, ["COVID", "Normal"], rule=(0, 0.35))  # COVID whenever p >= 0.35
+    assert {c: a["films"] for c, a in ruled["Viral"]["called"].items()} == {"COVID": 2, "Normal": 1}
+    assert ruled["Viral"]["flagged_by_input_check"] is None
+    md = "\n".join(answers_section(got, ["COVID", "Normal"]))
+    assert "| Viral | 3 | 1 (33%, " in md and "| Empty | 0 | - | - | 0 |" in md
+    assert "Not read: 1 file of Empty; 2 files of Opacity" in md
+
+
+def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be_skipped(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    (site / "Viral").mkdir()
+    shutil.copy(next((data / "Normal").glob("*.png")), site / "Viral" / "good.png")
+    (site / "Viral" / "broken.png").write_bytes(b"not a png")
+    model = str(tiny_run / "model_int8.tflite")
+    args = [model, str(site), "--keep-seen", "--class-map", "Viral=-", "--explain", "0", "--n-boot", "100", "--quiet"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])
+    assert r.exit_code == 1, r.output
+    assert "Viral/broken.png" in r.output and "called COVID" in r.output
+    answers = json.loads((tmp_path / "r" / "report.json").read_text())["left_out_answers"]["Viral"]
+    assert (answers["films"], answers["unreadable"]) == (1, 1)
+    r = CliRunner().invoke(evaluate_app, [*args, "--no-score-left-out", "--out", str(tmp_path / "r2")])
+    assert r.exit_code == 0, r.output
+    report = json.loads((tmp_path / "r2" / "report.json").read_text())
+    assert report["left_out_answers"] == {} and report["left_out_films"] == {"Viral": 2}
+    assert not (tmp_path / "r2" / "left_out.csv").exists()
+    assert "## Classes left out" not in (tmp_path / "r2" / "report.md").read_text()
