@@ -42,6 +42,11 @@ def compare(
                                     help="Also find cropped, moved, turned and mirrored copies of those films, as "
                                          "cxr-evaluate does (about 25 ms a film; --no-find-crops: the same bytes and "
                                          "resized or re-encoded copies only)."),
+    score_left_out: bool = typer.Option(
+        True, "--score-left-out/--no-score-left-out", help="Also score the films of the class folders left out "
+        "(--class-map FOLDER=-) with both models: compare.md's \"Classes left out\" gives the answers each model "
+        "gives them (in use a COVID-or-Normal model calls a pneumonia film one or the other); --no-score-left-out "
+        "counts them only."),
     n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the intervals."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
@@ -100,7 +105,7 @@ def compare(
                                             f"{info['labels'][rule[0]]} whenever p >= {rule[1]:.4g}"):
                     optimistic.append(f"{who}: {line}")
                     print(f"cxr-compare: warning: {who}: {line}", file=sys.stderr)
-        answers, scans = [], {}
+        answers, scans, ruled = [], {}, []
         for predict, info, rule in ((predict_a, info_a, rules[0]), (predict_b, info_b, rules[1])):
             key = repr(sorted(info["preprocess"].items()))  # read the films once when both models see them alike
             if key not in scans:
@@ -111,6 +116,7 @@ def compare(
             if rule is not None:
                 rule = (labels.index(info["labels"][rule[0]]), rule[1])
             answers.append(labels_for(probs, rule))
+            ruled.append(rule)
         read = [[i.path for i in s.items] for s in scans.values()]
         skipped = list({b["path"]: b for s in scans.values() for b in s.skipped}.values())  # either model's reading
 
@@ -154,15 +160,36 @@ def compare(
                  copies_within_set=twins, label_conflicts=conflicts,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])
+        if score_left_out:  # the films of folders left out: what each model calls them
+            from convert.left_out import left_out_answers
+
+            order = [info_b["labels"].index(c) for c in labels]
+            left_out, _, _, left_out_skipped = left_out_answers(data_dir, matched, labels, [
+                (predict_a, info_a["preprocess"], info_a.get("typicality"), ruled[0]),
+                (lambda x: predict_b(x)[:, order], info_b["preprocess"], info_b.get("typicality"), ruled[1])], not quiet)
+            for bad in left_out_skipped:
+                print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
+            skipped += left_out_skipped
+            if left_out:
+                r["left_out_answers"] = dict(zip("AB", left_out))
         if groups:
             r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot) for c, v in groups.items()}
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, by_value in r.get("by", {}).items():
             md += cmp.group_markdown(c, by_value)
+        if "left_out_answers" in r:
+            from convert.left_out import answers_section
+
+            md += answers_section(r["left_out_answers"], labels, ["A", "B"])
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", r)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
     print(cmp.headline(r))
+    for who, per in r.get("left_out_answers", {}).items():
+        from convert.left_out import answers_line
+
+        for folder, a in per.items():
+            print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels)}", file=sys.stderr)
     print(f"report: {out_dir / 'compare.md'}")
     raise typer.Exit(1 if skipped else 0)
 

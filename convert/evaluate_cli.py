@@ -207,11 +207,12 @@ def evaluate(
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
                   "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
         probs, unlikeness = scored(predict, res.x, info.get("typicality"), not quiet)
-        from convert.left_out import answers_line, left_out_answers
+        from convert.left_out import answers_line, left_out_answers, left_out_csv
 
-        left_out, left_out_rows, left_out_skipped = left_out_answers(
-            data_dir, matched, predict, PreprocessConfig.from_dict(info["preprocess"]), labels, rule,
-            info.get("typicality"), not quiet) if score_left_out else ({}, "", [])
+        answered, left_out_read, left_out_probs, left_out_skipped = left_out_answers(
+            data_dir, matched, labels, [(predict, info["preprocess"], info.get("typicality"), rule)],
+            not quiet) if score_left_out else ([], [], [], [])
+        left_out = answered[0] if answered else {}
         for bad in left_out_skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         mistakes = evidence = None
@@ -276,10 +277,10 @@ def evaluate(
                                        robustness=rob, threshold=rule,
                                        threshold_from="option" if threshold else "model file", site_point=site,
                                        audit=audit, prevalences=prevalences, subgroups=groups)
-            if left_out_rows:
+            if left_out_read:
                 from edge.atomic import write_text
 
-                write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
+                write_text(stage / "left_out.csv", "\ufeff" + left_out_csv(left_out_read, left_out_probs[0], labels, rule))
     print(headline(report["metrics"]))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
         print(f"cxr-evaluate: warning: {few}", file=sys.stderr)

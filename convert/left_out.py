@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -36,25 +37,35 @@ def left_out_items(data_dir: Path, class_folders: dict[str, str]) -> list[Item]:
     return items
 
 
-def score_left_out(data_dir: Path, items: list[Item], predict: Callable[[np.ndarray], np.ndarray],
-                   config: PreprocessConfig, check=None,
-                   done: Callable[[int], object] = lambda n: None) -> tuple[list[Item], np.ndarray, np.ndarray | None, list[dict]]:
-    """Read and score ``items`` a chunk at a time: (films read, their probabilities, the input check's
-    unlikeness or None, the files that could not be read with their reasons)."""
-    read, probs, unlike, skipped = [], [], [], []
+def score_left_out(data_dir: Path, items: list[Item], models: list[tuple[Callable[[np.ndarray], np.ndarray], dict, object]],
+                   done: Callable[[int], object] = lambda n: None
+                   ) -> tuple[list[Item], list[np.ndarray], list[np.ndarray | None], list[dict]]:
+    """Read and score ``items`` a chunk at a time with each of ``models`` (predict, preprocess dict,
+    input check or None); models that preprocess alike share one reading. Returns the films read
+    (by every model's preprocessing), each model's probabilities and unlikeness (None without a
+    check), and the files that could not be read with their reasons."""
+    read, skipped = [], []
+    probs: list[list[np.ndarray]] = [[] for _ in models]
+    unlike: list[list[np.ndarray]] = [[] for _ in models]
     for start in range(0, len(items), CHUNK):
         part = items[start:start + CHUNK]
-        res = scan(data_dir, part, config, progress=False)
-        skipped += res.skipped
-        if res.items:
-            read += res.items
-            probs.append(predict(res.x))
-            if check is not None:
-                unlike.append(check.unlikeness(res.x))
+        scans = {}
+        for _, pre, _ in models:
+            if (key := repr(sorted(pre.items()))) not in scans:  # copies: scan() fills in each item's hashes
+                scans[key] = scan(data_dir, [replace(i) for i in part], PreprocessConfig.from_dict(pre), progress=False)
+        ok = set.intersection(*({i.path for i in s.items} for s in scans.values()))
+        skipped += list({b["path"]: b for s in scans.values() for b in s.skipped}.values())
+        read += [i for i in next(iter(scans.values())).items if i.path in ok]
+        for m, (predict, pre, check) in enumerate(models):
+            res = scans[repr(sorted(pre.items()))]
+            x = res.x[np.array([i.path in ok for i in res.items], bool)]
+            if len(x):
+                probs[m].append(predict(x))
+                unlike[m].append(None if check is None else check.unlikeness(x))
         done(len(part))
-    n_classes = probs[0].shape[1] if probs else 0
-    return (read, np.concatenate(probs) if probs else np.zeros((0, n_classes)),
-            (np.concatenate(unlike) if unlike else np.zeros(0)) if check is not None else None, skipped)
+    return (read, [np.concatenate(p) if p else np.zeros((0, 0)) for p in probs],
+            [None if check is None else np.concatenate(u) if u else np.zeros(0) for u, (_, _, check) in zip(unlike, models)],
+            skipped)
 
 
 def answers_by_folder(folders: list[str], probs: np.ndarray, labels: list[str],
@@ -86,24 +97,34 @@ def _share(c: dict) -> str:
     return f"{c['films']:,} ({100 * c['share']:.0f}%, {100 * lo:.0f}-{100 * hi:.0f})"
 
 
-def answers_section(answers: dict[str, dict], labels: list[str]) -> list[str]:
-    """report.md's section on the left-out folders' films: the answers they got, in a table."""
-    if not answers:
+def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], labels: list[str],
+                    models: list[str] | None = None) -> list[str]:
+    """report.md's section on the left-out folders' films: the answers they got, in a table. With
+    ``models`` (cxr-compare: ["A", "B"]), ``answers`` holds each model's answers_by_folder, and each
+    folder has a row per model."""
+    by_model = {m: answers[m] for m in models} if models else {"": answers}
+    if not any(by_model.values()):
         return []
-    flagged = any(a["flagged_by_input_check"] is not None for a in answers.values())
+    flagged = any(a["flagged_by_input_check"] is not None for per in by_model.values() for a in per.values())
     md = ["## Classes left out", "",
           "These films are in no figure above: the model has no answer for their class. In use it gives each such film "
-          "one of its own answers all the same; the table shows which (percent, 95% interval), and left_out.csv lists "
-          "them film by film. A finding called Normal goes unreported; one called another disease is a false call of "
-          "that disease.", "",
-          "| Folder | films | " + " | ".join(f"called {c}" for c in labels) + (" | flagged by the input check" if flagged else "")
-          + " |", "|---|---:|" + "---:|" * (len(labels) + flagged)]
-    for folder, a in answers.items():
-        md.append(f"| {folder} | {a['films']:,} | " + " | ".join(_share(a["called"][c]) for c in labels)
-                  + (f" | {a['flagged_by_input_check']:,}" if flagged else "") + " |")
-    if unread := {f: a["unreadable"] for f, a in answers.items() if a["unreadable"]}:
+          "one of its own answers all the same; the table shows which (percent, 95% interval)"
+          + ("" if models else ", and left_out.csv lists them film by film") + ". A finding called Normal goes "
+          "unreported; one called another disease is a false call of that disease.", "",
+          "| Folder | films | " + ("model | " if models else "") + " | ".join(f"called {c}" for c in labels)
+          + (" | flagged by the input check" if flagged else "") + " |",
+          "|---|---:|" + ("---|" if models else "") + "---:|" * (len(labels) + flagged)]
+    first = next(iter(by_model.values()))
+    for folder in first:
+        for m, per in by_model.items():
+            a = per[folder]
+            md.append(f"| {folder} | {a['films']:,} | " + (f"{m} | " if models else "")
+                      + " | ".join(_share(a["called"][c]) for c in labels)
+                      + (f" | {'-' if a['flagged_by_input_check'] is None else format(a['flagged_by_input_check'], ',')}"
+                         if flagged else "") + " |")
+    if unread := {f: a["unreadable"] for f, a in first.items() if a["unreadable"]}:
         md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {f}" for f, n in unread.items())
-               + " (cxr-evaluate's stderr gives each reason)."]
+               + " (stderr gives each reason)."]
     return md + [""]
 
 
@@ -114,25 +135,28 @@ def answers_line(folder: str, a: dict, labels: list[str]) -> str:
         for c in labels)
 
 
-def left_out_answers(data_dir: Path, class_folders: dict[str, str], predict: Callable[[np.ndarray], np.ndarray],
-                     config: PreprocessConfig, labels: list[str], rule: tuple[int, float] | None = None, check=None,
-                     progress: bool = True) -> tuple[dict[str, dict], str, list[dict]]:
-    """The whole job for cxr-evaluate: (answers_by_folder, left_out.csv's text, unreadable files with
-    their reasons); nothing when no folder is left out."""
+def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list[str],
+                     models: list[tuple[Callable[[np.ndarray], np.ndarray], dict, object, tuple[int, float] | None]],
+                     progress: bool = True) -> tuple[list[dict[str, dict]], list[Item], list[np.ndarray], list[dict]]:
+    """The whole job for cxr-evaluate and cxr-compare: each model's (predict, with its columns in
+    ``labels``' order; preprocess dict; input check or None; rule) answers_by_folder, the films read,
+    each model's probabilities, and the files that could not be read with their reasons. Nothing at
+    all when no folder is left out."""
     from train.progress import progress_bar
 
     items = left_out_items(data_dir, class_folders)
     if not items:
-        return {}, "", []
+        return [], [], [], []
     bar = progress_bar(len(items), "scoring the classes left out", progress)
-    read, probs, unlike, skipped = score_left_out(data_dir, items, predict, config, check, bar.update)
+    read, probs, unlike, skipped = score_left_out(data_dir, items, [m[:3] for m in models], bar.update)
     bar.close()
     unreadable: dict[str, int] = {}
     for bad in skipped:
         folder = Path(bad["path"]).parts[0]
         unreadable[folder] = unreadable.get(folder, 0) + 1
-    return (answers_by_folder([i.label for i in read], probs, labels, rule, unlike, unreadable),
-            left_out_csv(read, probs, labels, rule), skipped)
+    folders = [i.label for i in read]
+    return ([answers_by_folder(folders, p, labels, m[3], u, unreadable) for p, u, m in zip(probs, unlike, models)],
+            read, probs, skipped)
 
 
 def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
