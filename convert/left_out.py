@@ -18,23 +18,13 @@ from typing import Callable
 import numpy as np
 
 from convert.metrics import wilson_interval
+from convert.site_folders import left_out_items
 from edge.decision import labels_for
 from edge.preprocess import PreprocessConfig
-from train.data import Item, discover, scan
+from train.data import Item, scan
 
 # Films read and scored at a time: the inputs of 1,024 films are 16 MiB at 128 px, however many are left out.
 CHUNK = 1024
-
-
-def left_out_items(data_dir: Path, class_folders: dict[str, str]) -> list[Item]:
-    """The films of the folders mapped to '-', each labelled with its folder's name (its masks/ left aside)."""
-    from convert.site_folders import left_out_films
-
-    folders = [f for f, n in left_out_films(data_dir, class_folders).items() if n]  # an empty one is no error here
-    if not folders:
-        return []
-    items, _, _ = discover(Path(data_dir), classes=folders, min_classes=1)
-    return items
 
 
 def score_left_out(data_dir: Path, items: list[Item], models: list[tuple[Callable[[np.ndarray], np.ndarray], dict, object]],
@@ -151,9 +141,9 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
     read, probs, unlike, skipped = score_left_out(data_dir, items, [m[:3] for m in models], bar.update)
     bar.close()
     unreadable: dict[str, int] = {}
+    folder_of = {i.path: i.label for i in items}  # "train/Viral/x.png" is Viral's too
     for bad in skipped:
-        folder = Path(bad["path"]).parts[0]
-        unreadable[folder] = unreadable.get(folder, 0) + 1
+        unreadable[folder_of[bad["path"]]] = unreadable.get(folder_of[bad["path"]], 0) + 1
     folders = [i.label for i in read]
     return ([answers_by_folder(folders, p, labels, m[3], u, unreadable) for p, u, m in zip(probs, unlike, models)],
             read, probs, skipped)

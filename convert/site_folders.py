@@ -37,16 +37,24 @@ def _refuse_a_class_folder(data_dir: Path, folders: list[str], labels: list[str]
                     "whose sub-folders are the classes")
 
 
-def left_out_films(data_dir: Path, class_folders: dict[str, str]) -> dict[str, int]:
-    """How many films each class folder mapped to '-' holds (its ``masks/`` left aside, as discovery
-    does): what report.md says was not scored, and that in use such films would get one of the
-    model's labels all the same."""
-    counts = {}
+def left_out_items(data_dir: Path, class_folders: dict[str, str]) -> list[Item]:
+    """The films of the class folders mapped to '-', each labelled with its folder's name, found as
+    discovery finds the others (masks/ left aside; under train/ and test/ where the set comes so);
+    an empty one is no error here."""
+    items = []
     for folder in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT):
-        root = Path(data_dir) / folder
-        counts[folder] = sum(1 for p in root.rglob("*") if "masks" not in p.relative_to(root).parts[:-1]
-                             and not p.name.startswith(".") and p.is_file() and is_image_file(str(p), p.name))
-    return counts
+        try:
+            items += discover(Path(data_dir), classes=[folder], min_classes=1, log=lambda message: None)[0]
+        except DataError:  # holds no images: nothing to count or score
+            continue
+    return items
+
+
+def left_out_films(data_dir: Path, class_folders: dict[str, str]) -> dict[str, int]:
+    """How many films each class folder mapped to '-' holds: what report.md says was not scored,
+    and that in use such films would get one of the model's labels all the same."""
+    items = left_out_items(data_dir, class_folders)
+    return {f: sum(i.label == f for i in items) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)}
 
 
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,

@@ -178,3 +178,22 @@ def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be
     assert report["left_out_answers"] == {} and report["left_out_films"] == {"Viral": 2}
     assert not (tmp_path / "r2" / "left_out.csv").exists()
     assert "## Classes left out" not in (tmp_path / "r2" / "report.md").read_text()
+
+
+def test_left_out_folders_are_found_under_train_and_test_too(tmp_path):
+    """A set that comes split (train/CLASS, test/CLASS) holds a left-out class in both halves."""
+    from PIL import Image
+
+    from convert.site_folders import left_out_films, left_out_items
+
+    for rel in ("train/COVID/a.png", "train/Viral/b.png", "test/Viral/c.png", "test/Viral/masks/c.png",
+                "test/COVID/d.png", "test/Empty/notes.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".png"):
+            Image.new("L", (8, 8)).save(tmp_path / rel)
+        else:
+            (tmp_path / rel).write_text("x")
+    folders = {"COVID": "COVID", "Viral": "-", "Empty": "-"}
+    assert left_out_films(tmp_path, folders) == {"Empty": 0, "Viral": 2}
+    assert sorted((i.path, i.label) for i in left_out_items(tmp_path, folders)) == [
+        ("test/Viral/c.png", "Viral"), ("train/Viral/b.png", "Viral")]
