@@ -61,6 +61,11 @@ def convert(
              "this sensitivity on the validation split, chosen through that file (e.g. COVID=0.95). edge-classify then "
              "applies it by default. A threshold belongs to one model: retrain, and it is chosen again. 'none' removes "
              "a stored rule. Works with --report-only (the weights are not touched)."),
+    other_classes: bool = typer.Option(
+        True, "--score-other-classes/--no-score-other-classes",
+        help="Also score the films of the data folder's classes the run was not trained on (Lung_Opacity and Viral "
+             "Pneumonia for a COVID,Normal run on the Kaggle set): what each file calls them, in report.md and in the "
+             "card the file carries, since in use such films get one of its answers. Costs reading those films."),
     no_latency: bool = typer.Option(False, "--no-latency", help="Skip the invoke-latency measurement."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
@@ -77,7 +82,8 @@ def convert(
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
                                fingerprints=fingerprints,
                                report_only=report_only, explain=explain, operating_point=operating_point,
-                               latency_threads=() if no_latency else (1, 2), progress=not quiet)
+                               latency_threads=() if no_latency else (1, 2), other_classes=other_classes,
+                               progress=not quiet)
     with one_line_errors("cxr-convert", debug, writes_to=[run_dir]):
         _, code = run_conversion(settings)
     print(f"report: {run_dir / 'report.md'}")

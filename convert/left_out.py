@@ -88,18 +88,19 @@ def _share(c: dict) -> str:
 
 
 def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], labels: list[str],
-                    models: list[str] | None = None) -> list[str]:
+                    models: list[str] | None = None,
+                    lead: str = "These films are in no figure above: the model has no answer for their class.",
+                    csv_name: str | None = None) -> list[str]:
     """report.md's section on the left-out folders' films: the answers they got, in a table. With
     ``models`` (cxr-compare: ["A", "B"]), ``answers`` holds each model's answers_by_folder, and each
-    folder has a row per model."""
+    folder has a row per model; ``csv_name`` is the file that lists the films one by one."""
     by_model = {m: answers[m] for m in models} if models else {"": answers}
     if not any(by_model.values()):
         return []
     flagged = any(a["flagged_by_input_check"] is not None for per in by_model.values() for a in per.values())
     md = ["## Classes left out", "",
-          "These films are in no figure above: the model has no answer for their class. In use it gives each such film "
-          "one of its own answers all the same; the table shows which (percent, 95% interval)"
-          + ("" if models else ", and left_out.csv lists them film by film") + ". A finding called Normal goes "
+          f"{lead} In use it gives each such film one of its own answers all the same; the table shows which "
+          "(percent, 95% interval)" + (f", and {csv_name} lists them film by film" if csv_name else "") + ". A finding called Normal goes "
           "unreported; one called another disease is a false call of that disease.", "",
           "| Folder | films | " + ("model | " if models else "") + " | ".join(f"called {c}" for c in labels)
           + (" | flagged by the input check" if flagged else "") + " |",
@@ -159,3 +160,30 @@ def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
     for it, p, k in zip(items, probs, predicted):
         w.writerow([it.path, it.label, labels[int(k)], *(round(float(v), 4) for v in p)])
     return buf.getvalue()
+
+
+def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | None = None) -> dict[str, str]:
+    """The class folders of a run's data folder that are none of its classes, each mapped to '-'
+    (cxr-train --classes COVID,Normal on the Kaggle set passes over Lung_Opacity and Viral Pneumonia)."""
+    from train.class_folders import class_folder_names
+    from train.class_names import LEAVE_OUT, same_class_key
+
+    keys = {same_class_key(c) for c in classes}
+    return {f: LEAVE_OUT for f in class_folder_names(Path(data_dir), run_dir) if same_class_key(f) not in keys}
+
+
+def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, files: dict[str, Path],
+                        run_dir: Path | None = None, progress: bool = True) -> dict | None:
+    """What each converted file (mode -> .tflite, through edge as on the device, its stored rule
+    applied) calls the films of its data folder's classes it was not trained on: for cxr-convert's
+    report and the card each file carries. None where there are none, or the folder is gone."""
+    from edge.model import EdgeModel
+
+    if not Path(data_dir).is_dir() or not (folders := unused_class_folders(data_dir, classes, run_dir)):
+        return None
+    models = {mode: EdgeModel(path) for mode, path in files.items()}
+    answers, read, _, skipped = left_out_answers(
+        data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress)
+    if not read:
+        return None
+    return {"data_dir": str(data_dir), "unreadable": len(skipped), "by_mode": dict(zip(models, answers))}

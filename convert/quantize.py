@@ -50,6 +50,7 @@ class ConvertSettings:
     # "CLASS=SENSITIVITY": store that class's validation threshold in each file (convert.operating_point);
     # "none" removes a stored rule; None leaves the files' rules as they are.
     operating_point: str | None = None
+    other_classes: bool = True  # score the data folder's classes the run was not trained on (convert.left_out)
     progress: bool = True
 
 
@@ -188,6 +189,12 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                 report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
         # the folders' last names, whichever system wrote the split (a Windows path's too, read on Linux)
         data_name = " + ".join(PureWindowsPath(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
+        if s.other_classes and shown:  # what each file calls the films of other findings
+            from convert.left_out import data_folder_answers
+
+            if other := data_folder_answers(Path(split.data_dir), classes, run["preprocess"],
+                                            {m: out / f"model_{m}.tflite" for m in s.modes}, run_dir, s.progress):
+                report["other_classes"] = other
         from convert.card import stamp_cards
 
         # whether cxr-train looked for cropped, moved, turned and mirrored copies when it split (0.16.0 on)

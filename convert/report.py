@@ -183,7 +183,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            *([image("confusion"), "", "## ROC and calibration", "", image("roc"), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
-           *answers_section((extra or {}).get("left_out_answers") or {}, classes)]
+           *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]
     report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
     md += prevalence_section(report["at_prevalence"])
     if "per_source" in report:

@@ -137,6 +137,10 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             h = v["held_out_source"]
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), most probable class: "
                          + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
+        if other := v.get("other_classes"):
+            lines.append("Films of its data folder's classes it was never trained on got: " + "; ".join(
+                f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_percent(p)}" for c, p in r["called"].items() if p is not None)
+                for f, r in other.items()))
         a = v.get("shortcut_audit")
         if a and a.get("warn"):
             lines.append(f"Warning: in its training data, the files alone (source, format, size, borders) predicted the "
@@ -147,6 +151,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
                      + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "
                         "file carries their fingerprints)." if seen else ")."))
+    answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
+    lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never "
+                 "trained on; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films.")
     d = meta.get("decision")
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable of the other classes"
                  if d else "Labels: the most probable class (no stored rule).")

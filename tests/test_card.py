@@ -176,3 +176,44 @@ def test_a_file_that_failed_the_gate_carries_the_verdict_and_its_reasons(tiny_ru
     passed = validation_card(report, "fp32", "cxr-dev", None)
     assert passed["gate"]["passed"] is True
     assert "gate" not in card_text({**meta, "validation": passed}, "model_fp32.tflite")
+
+
+def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_they_got(tiny_run, tmp_path):
+    """A COVID,Normal run whose data folder also holds a class it was not trained on: cxr-convert
+    gives each file's answers for those films (here copies of the Normal films, so they must get
+    exactly the answers the Normal films get), in report.md and in the file's card."""
+    import numpy as np
+
+    from convert.quantize import ConvertSettings, run_conversion
+    from edge.decision import labels_for
+    from edge.preprocess import preprocess_file
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = json.loads((run / "split.json").read_text())
+    data = tmp_path / "data"
+    shutil.copytree(split["data_dir"], data)
+    shutil.copytree(data / "Normal", data / "Pneumonia")
+    split["data_dir"] = str(data)
+    (run / "split.json").write_text(json.dumps(split))
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
+                                               n_boot=100, explain=0, progress=False))
+    m = EdgeModel(run / "model_int8.tflite")
+    films = sorted((data / "Pneumonia").glob("*.png"))
+    x = np.stack([preprocess_file(f, m.preprocess) for f in films])
+    said = labels_for(m.classify(x), m.decision)
+    got = report["other_classes"]["by_mode"]["int8"]["Pneumonia"]
+    assert got["films"] == len(films) and got["unreadable"] == 0
+    assert {c: a["films"] for c, a in got["called"].items()} == {c: int((said == k).sum()) for k, c in enumerate(m.labels)}
+    assert list(report["other_classes"]["by_mode"]["int8"]) == ["Pneumonia"]  # COVID and Normal are its own
+    card = m.meta["validation"]["other_classes"]
+    assert card == {"Pneumonia": {"n": len(films), "called": {c: round(float((said == k).mean()), 3)
+                                                               for k, c in enumerate(m.labels)}}}
+    text = card_text(m.meta, "model_int8.tflite")
+    assert f"Films of its data folder's classes it was never trained on got: Pneumonia (n = {len(films)}) COVID " in text
+    assert "Every film gets one of its answers (COVID or Normal), also a film with a finding it was never trained on" in text
+    md_text = (run / "report.md").read_text()
+    assert "## Classes left out" in md_text and "class folders this run was not trained on" in md_text
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
+                                               n_boot=100, explain=0, other_classes=False, progress=False))
+    assert "other_classes" not in report and "other_classes" not in EdgeModel(run / "model_int8.tflite").meta["validation"]
