@@ -2,9 +2,11 @@
 
 A COVID-or-Normal model has no answer for viral pneumonia: in use, a pneumonia film still gets
 COVID or Normal, and which of the two it gets decides whether the model is safe where pneumonia
-is common. cxr-evaluate leaves such folders out of every figure (``--class-map
-Viral_Pneumonia=-``), and scores their films here, so report.md shows the answers they get
-(the section "Classes left out") and left_out.csv lists them film by film.
+is common. cxr-evaluate and cxr-compare leave such folders out of every figure (``--class-map
+Viral_Pneumonia=-``) and score their films here, so their reports show the answers those films
+get (the section "Classes left out"; cxr-evaluate's left_out.csv lists them film by film).
+cxr-convert does the same for the class folders of a run's data folder that it was not trained
+on (cxr-train --classes COVID,Normal on the Kaggle set), and the card in each file says it.
 """
 
 from __future__ import annotations

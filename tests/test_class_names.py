@@ -107,21 +107,26 @@ def test_a_class_list_names_each_class_once_and_none_empty():
             parse_class_list(empty)
 
 
+def _files(root: Path, *names: str) -> None:
+    """Tiny PNGs (and a text file where the name says so) at these paths under root."""
+    from PIL import Image
+
+    for rel in names:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".png"):
+            Image.new("L", (8, 8)).save(root / rel)
+        else:
+            (root / rel).write_text("x")
+
+
 def test_folders_left_out_are_counted_as_films_and_the_report_says_what_they_would_get(tmp_path):
     """A two-class model gives every film one of its two answers: a site that leaves its pneumonia
     folder out must read how many films that was, and that in use those films get COVID or Normal."""
-    from PIL import Image
-
     from convert.set_notes import renamed_line
     from convert.site_folders import left_out_films
 
-    for rel in ("Viral/images/a.png", "Viral/images/b.png", "Viral/masks/a.png", "Viral/notes.txt",
-                "Viral/images/.hidden.png", "Opacity/c.png", "COVID/d.png"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        if rel.endswith(".png"):
-            Image.new("L", (8, 8)).save(tmp_path / rel)
-        else:
-            (tmp_path / rel).write_text("x")
+    _files(tmp_path, "Viral/images/a.png", "Viral/images/b.png", "Viral/masks/a.png", "Viral/notes.txt",
+           "Viral/images/.hidden.png", "Opacity/c.png", "COVID/d.png")
     folders = {"COVID": "COVID", "Viral": "-", "Opacity": "-"}
     counts = left_out_films(tmp_path, folders)
     assert counts == {"Opacity": 1, "Viral": 2}  # its masks/, documents and hidden files are no films
@@ -182,17 +187,10 @@ def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be
 
 def test_left_out_folders_are_found_under_train_and_test_too(tmp_path):
     """A set that comes split (train/CLASS, test/CLASS) holds a left-out class in both halves."""
-    from PIL import Image
-
     from convert.site_folders import left_out_films, left_out_items
 
-    for rel in ("train/COVID/a.png", "train/Viral/b.png", "test/Viral/c.png", "test/Viral/masks/c.png",
-                "test/COVID/d.png", "test/Empty/notes.txt"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        if rel.endswith(".png"):
-            Image.new("L", (8, 8)).save(tmp_path / rel)
-        else:
-            (tmp_path / rel).write_text("x")
+    _files(tmp_path, "train/COVID/a.png", "train/Viral/b.png", "test/Viral/c.png", "test/Viral/masks/c.png",
+           "test/COVID/d.png", "test/Empty/notes.txt")
     folders = {"COVID": "COVID", "Viral": "-", "Empty": "-"}
     assert left_out_films(tmp_path, folders) == {"Empty": 0, "Viral": 2}
     assert sorted((i.path, i.label) for i in left_out_items(tmp_path, folders)) == [
