@@ -207,12 +207,10 @@ def evaluate(
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
                   "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
         probs, unlikeness = scored(predict, res.x, info.get("typicality"), not quiet)
-        from convert.left_out import answers_line, left_out_answers, left_out_csv
+        from convert.left_out import answers_line, one_model_answers
 
-        answered, left_out_read, left_out_probs, left_out_skipped = left_out_answers(
-            data_dir, matched, labels, [(predict, info["preprocess"], info.get("typicality"), rule)],
-            not quiet) if score_left_out else ([], [], [], [])
-        left_out = answered[0] if answered else {}
+        left_out, left_out_rows, left_out_skipped = one_model_answers(
+            data_dir, matched, labels, predict, info, rule, not quiet) if score_left_out else ({}, "", [])
         for bad in left_out_skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         mistakes = evidence = None
@@ -259,7 +257,7 @@ def evaluate(
             print(f"cxr-evaluate: computing the 95% intervals: {n_boot:,} bootstrap resamples of {len(y):,} films, for the "
                   f"whole set and each of {n_groups} groups (sources, --by); this can take a minute or more",
                   file=sys.stderr, flush=True)
-        from edge.atomic import staged_folder
+        from edge.atomic import staged_folder, write_text
 
         with staged_folder(out_dir, last=("report.md",)) as stage:  # the report and its plots together, or the old set
             report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
@@ -277,10 +275,8 @@ def evaluate(
                                        robustness=rob, threshold=rule,
                                        threshold_from="option" if threshold else "model file", site_point=site,
                                        audit=audit, prevalences=prevalences, subgroups=groups)
-            if left_out_read:
-                from edge.atomic import write_text
-
-                write_text(stage / "left_out.csv", "\ufeff" + left_out_csv(left_out_read, left_out_probs[0], labels, rule))
+            if left_out_rows:
+                write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
     print(headline(report["metrics"]))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
         print(f"cxr-evaluate: warning: {few}", file=sys.stderr)

@@ -152,6 +152,16 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
             read, probs, skipped)
 
 
+def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: list[str],
+                      predict: Callable[[np.ndarray], np.ndarray], info: dict, rule: tuple[int, float] | None = None,
+                      progress: bool = True) -> tuple[dict[str, dict], str, list[dict]]:
+    """cxr-evaluate's share: one model's (convert.evaluate.model_for) answers_by_folder, left_out.csv's
+    text ("" when no film was read) and the files that could not be read."""
+    answers, read, probs, skipped = left_out_answers(
+        data_dir, class_folders, labels, [(predict, info["preprocess"], info.get("typicality"), rule)], progress)
+    return (answers[0] if answers else {}), (left_out_csv(read, probs[0], labels, rule) if read else ""), skipped
+
+
 def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
                  rule: tuple[int, float] | None = None) -> str:
     """left_out.csv: one row per left-out film, for reviewing which of them got which answer."""
