@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from convert.evaluate_lines import closing_lines, site_shifts
 from edge.cliutil import folder_problem, one_line_errors
 from train.quiet import load_tensorflow
 
@@ -148,12 +149,9 @@ def evaluate(
                 raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
             if save_model.resolve() == model.resolve():
                 raise ValueError("--save-model: give a new path; the original model file is kept as it is")
-        try:
-            prevalences = tuple(float(v) for v in prevalence.split(",") if v.strip())
-        except ValueError:
-            raise ValueError(f"--prevalence: {prevalence!r} is not a comma-separated list of numbers") from None
-        if not prevalences or not all(0 < v < 1 for v in prevalences):
-            raise ValueError(f"--prevalence: each share must lie between 0 and 1 (exclusive), not {prevalence!r}")
+        from convert.prevalence import parse_prevalences
+
+        prevalences = parse_prevalences(prevalence)
         from convert import plots
 
         if not plots.available():  # a device-only install: the report is written, without its plots
@@ -189,9 +187,7 @@ def evaluate(
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         import numpy as np
 
-        from convert.report import evaluation_report, fmt_ci, headline
-        from convert.set_notes import too_few_line
-
+        from convert.report import evaluation_report
         from train.audit import shortcut_audit, summary_line
 
         y = np.array([labels.index(i.label) for i in res.items])
@@ -207,7 +203,7 @@ def evaluate(
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
                   "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
         probs, unlikeness = scored(predict, res.x, info.get("typicality"), not quiet)
-        from convert.left_out import answers_line, one_model_answers
+        from convert.left_out import one_model_answers
 
         left_out, left_out_rows, left_out_skipped = one_model_answers(
             data_dir, matched, labels, predict, info, rule, not quiet) if score_left_out else ({}, "", [])
@@ -224,20 +220,7 @@ def evaluate(
             bar = progress_bar(min(len(y), EVIDENCE_SAMPLE), "mapping where the model looks", not quiet)
             evidence = overall_border_share(predict, res.x, probs, done=bar.update)
             bar.close()
-        rob = None
-        if shifts:
-            from convert.shifts import robustness, shift_workers
-            from edge.preprocess import load_grayscale
-            from train.progress import progress_bar
-
-            if not quiet:
-                print("cxr-evaluate: --shifts reads and scores every film again under 14 shifts: on full-size films "
-                      f"(about 0.6 s of one core a 2500x2000 film, read and shifted; {shift_workers()} at work here) it "
-                      "takes longer than everything else", file=sys.stderr)
-            bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
-            rob = robustness(predict, [Path(data_dir) / i.path for i in res.items], PreprocessConfig.from_dict(
-                info["preprocess"]), y, len(labels), done=bar.update, rule=rule, load=load_grayscale)
-            bar.close()
+        rob = site_shifts(predict, data_dir, [i.path for i in res.items], info, y, rule, quiet) if shifts else None
         site = None
         if point is not None:
             from convert.operating_point import site_operating_point, stamp_decision
@@ -277,28 +260,7 @@ def evaluate(
                                        audit=audit, prevalences=prevalences, subgroups=groups)
             if left_out_rows:
                 write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
-    print(headline(report["metrics"]))
-    if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
-        print(f"cxr-evaluate: warning: {few}", file=sys.stderr)
-    for line in report["missed_classes"]:
-        print(f"cxr-evaluate: note: {line}", file=sys.stderr)
-    for folder, answers in left_out.items():
-        print(f"cxr-evaluate: note: {answers_line(folder, answers, labels)}", file=sys.stderr)
-    for column, sub in report.get("subgroups", {}).items():
-        if sub["below_overall"]:
-            print(f"cxr-evaluate: warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure "
-                  "over all films (report.md, \"By " + column + "\")", file=sys.stderr)
-    from convert.subgroups import below_overall
-
-    if below := below_overall(report.get("per_source", {})):
-        print(f"cxr-evaluate: warning: per source, {', '.join(below)}: wholly below the same figure over all films "
-              "(report.md, \"Per source\"); a model that learnt the hospital instead of the disease shows it there",
-              file=sys.stderr)
-    if site is not None:
-        d, cv = site["decision"], site["cross_validated"]
-        print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
-              f"{fmt_ci(cv['sensitivity'], cv['sensitivity_ci'])} %, specificity {fmt_ci(cv['specificity'], cv['specificity_ci'])} %"
-              + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
+    closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped or left_out_skipped else 0)
 

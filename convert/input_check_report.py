@@ -2,7 +2,7 @@
 
 How many of a site's films look unlike the training films is read against how many of the
 training sites' own films the same check flags: each model file stores that rate, measured on
-its validation images when cxr-convert fitted the check (convert.quantize.fit_input_check).
+its validation images when cxr-convert fitted the check (convert.split_scores.fit_input_check).
 """
 
 from __future__ import annotations

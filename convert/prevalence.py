@@ -11,9 +11,20 @@ from __future__ import annotations
 
 from edge.card import is_normal_class, predictive_values
 
-__all__ = ["PREVALENCES", "at_prevalences", "predictive_values", "section"]
+__all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section"]
 
 PREVALENCES = (0.01, 0.05, 0.2, 0.5)
+
+
+def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, ...]:
+    """'0.01,0.05' -> (0.01, 0.05); a clear error for anything but shares strictly between 0 and 1."""
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise ValueError(f"{option}: {text!r} is not a comma-separated list of numbers") from None
+    if not values or not all(0 < v < 1 for v in values):
+        raise ValueError(f"{option}: each share must lie between 0 and 1 (exclusive), not {text!r}")
+    return values
 
 
 def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVALENCES) -> list[dict]:

@@ -14,11 +14,10 @@ import numpy as np
 from convert import plots
 from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
-from convert.metrics import to_jsonable
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
-from convert.rule_notes import versus_sentence
+from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen import seen_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
@@ -217,53 +216,6 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
-
-
-def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
-    """Sensitivity and specificity of class k when it is given at p >= t (edge-classify --threshold)."""
-    from convert.roc import rates_at_threshold
-
-    return to_jsonable({"class": classes[k], "threshold": t,
-                        **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
-
-
-def site_point_section(site: dict) -> list[str]:
-    """A threshold chosen on the user's films, with the honest (cross-validated) estimate beside it."""
-    d, cv = site["decision"], site["cross_validated"]
-    fit = d["chosen_films"]
-    saved = site.get("saved_to")
-    ts = [t for t in cv["thresholds"] if t is not None]
-    return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
-            f"{d['class']} whenever p({d['class']}) ≥ {d['threshold']:.4g}. On the films it was chosen on "
-            f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
-            f"{_pct(fit['sensitivity'], (None, None))} and specificity {_pct(fit['specificity'], (None, None))}, which is "
-            "optimistic: the threshold "
-            f"was fitted to them. What to expect on this site's next films ({cv['folds']}-fold cross-validation: each "
-            f"fold scored at the threshold chosen on the others"
-            + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "
-            f"sensitivity {_pct(cv['sensitivity'], cv['sensitivity_ci'])}, specificity "
-            f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
-            *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
-            (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
-             if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
-
-
-def _pct(value, ci) -> str:
-    return fmt_ci(value, ci) + ("" if value is None else "%")
-
-
-def threshold_section(rule: dict, summary: dict) -> list[str]:
-    """The rule against the most probable class (``summary``: the argmax summary)."""
-    plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
-    how = ("`edge-classify` gives by default with the rule this model file carries" if rule.get("from") == "model file"
-           else f"`edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives")
-    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {rule['threshold']:g}", "",
-            f"What {how} on these images: "
-            f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
-            f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
-            f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
-            f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
-            f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
 
 
 def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:

@@ -1,0 +1,65 @@
+"""What cxr-evaluate says on the terminal beside report.md, and its optional pass under shifts.
+
+The report holds everything; these lines are the few a user must not miss when the only thing
+they read is the terminal: the headline, too few films, classes never answered, the answers
+films of left-out classes got, groups wholly below the overall figure, and a chosen threshold.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+
+def _say(line: str) -> None:
+    print(f"cxr-evaluate: {line}", file=sys.stderr)
+
+
+def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | None) -> None:
+    """The headline on stdout, then warnings and notes on stderr (``site``: --operating-point's result)."""
+    from convert.left_out import answers_line
+    from convert.report import fmt_ci, headline
+    from convert.set_notes import too_few_line
+    from convert.subgroups import below_overall
+
+    print(headline(report["metrics"]))
+    if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
+        _say(f"warning: {few}")
+    for line in report["missed_classes"]:
+        _say(f"note: {line}")
+    for folder, answers in left_out.items():
+        _say(f"note: {answers_line(folder, answers, labels)}")
+    for column, sub in report.get("subgroups", {}).items():
+        if sub["below_overall"]:
+            _say(f"warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure over all "
+                 f"films (report.md, \"By {column}\")")
+    if below := below_overall(report.get("per_source", {})):
+        _say(f"warning: per source, {', '.join(below)}: wholly below the same figure over all films (report.md, "
+             "\"Per source\"); a model that learnt the hospital instead of the disease shows it there")
+    if site is not None:
+        d, cv = site["decision"], site["cross_validated"]
+        print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
+              f"{fmt_ci(cv['sensitivity'], cv['sensitivity_ci'])} %, specificity "
+              f"{fmt_ci(cv['specificity'], cv['specificity_ci'])} %"
+              + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
+
+
+def site_shifts(predict: Callable[[np.ndarray], np.ndarray], data_dir: Path, files: list[str], info: dict,
+                y: np.ndarray, rule: tuple[int, float] | None, quiet: bool) -> dict:
+    """--shifts: every film read again and scored under each simulated shift (convert.shifts)."""
+    from convert.shifts import SHIFTS, robustness, shift_workers
+    from edge.preprocess import PreprocessConfig, load_grayscale
+    from train.progress import progress_bar
+
+    if not quiet:
+        _say(f"--shifts reads and scores every film again under {len(SHIFTS)} shifts: on full-size films (about 0.6 s "
+             f"of one core a 2500x2000 film, read and shifted; {shift_workers()} at work here) it takes longer than "
+             "everything else")
+    bar = progress_bar(len(y), "scoring under simulated shifts", not quiet)
+    rob = robustness(predict, [Path(data_dir) / f for f in files], PreprocessConfig.from_dict(info["preprocess"]), y,
+                     len(info["labels"]), done=bar.update, rule=rule, load=load_grayscale)
+    bar.close()
+    return rob

@@ -1,0 +1,58 @@
+"""The report sections for a decision rule: a threshold given or stored (what edge-classify applies),
+and one chosen on a site's own films with its cross-validated estimate (cxr-evaluate --operating-point)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.metrics import to_jsonable
+from convert.rule_notes import versus_sentence
+
+
+def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
+    """Sensitivity and specificity of class k when it is given at p >= t (edge-classify --threshold)."""
+    from convert.roc import rates_at_threshold
+
+    return to_jsonable({"class": classes[k], "threshold": t,
+                        **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
+
+
+def site_point_section(site: dict) -> list[str]:
+    """A threshold chosen on the user's films, with the honest (cross-validated) estimate beside it."""
+    d, cv = site["decision"], site["cross_validated"]
+    fit = d["chosen_films"]
+    saved = site.get("saved_to")
+    ts = [t for t in cv["thresholds"] if t is not None]
+    return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
+            f"{d['class']} whenever p({d['class']}) ≥ {d['threshold']:.4g}. On the films it was chosen on "
+            f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
+            f"{_pct(fit['sensitivity'], (None, None))} and specificity {_pct(fit['specificity'], (None, None))}, which is "
+            "optimistic: the threshold "
+            f"was fitted to them. What to expect on this site's next films ({cv['folds']}-fold cross-validation: each "
+            f"fold scored at the threshold chosen on the others"
+            + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "
+            f"sensitivity {_pct(cv['sensitivity'], cv['sensitivity_ci'])}, specificity "
+            f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
+            *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
+            (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
+             if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
+
+
+def _pct(value, ci) -> str:
+    from convert.report import fmt_ci  # here: convert.report imports this module
+
+    return fmt_ci(value, ci) + ("" if value is None else "%")
+
+
+def threshold_section(rule: dict, summary: dict) -> list[str]:
+    """The rule against the most probable class (``summary``: the argmax summary)."""
+    plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
+    how = ("`edge-classify` gives by default with the rule this model file carries" if rule.get("from") == "model file"
+           else f"`edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives")
+    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {rule['threshold']:g}", "",
+            f"What {how} on these images: "
+            f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
+            f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
+            f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
+            f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
+            f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
