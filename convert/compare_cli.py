@@ -166,7 +166,8 @@ def compare(
             order = [info_b["labels"].index(c) for c in labels]
             left_out, _, _, left_out_skipped = left_out_answers(data_dir, matched, labels, [
                 (predict_a, info_a["preprocess"], info_a.get("typicality"), ruled[0]),
-                (lambda x: predict_b(x)[:, order], info_b["preprocess"], info_b.get("typicality"), ruled[1])], not quiet)
+                (lambda x: predict_b(x)[:, order], info_b["preprocess"], info_b.get("typicality"), ruled[1])], not quiet,
+                [model_a, model_b], keep_seen, str(data_dir) if find_crops else None)
             for bad in left_out_skipped:
                 print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
             skipped += left_out_skipped

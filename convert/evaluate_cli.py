@@ -206,7 +206,8 @@ def evaluate(
         from convert.left_out import one_model_answers
 
         left_out, left_out_rows, left_out_skipped = one_model_answers(
-            data_dir, matched, labels, predict, info, rule, not quiet) if score_left_out else ({}, "", [])
+            data_dir, matched, labels, predict, info, rule, not quiet, model, keep_seen,
+            str(data_dir) if find_crops else None) if score_left_out else ({}, "", [])
         for bad in left_out_skipped:
             print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
         mistakes = evidence = None

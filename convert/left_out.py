@@ -62,14 +62,17 @@ def score_left_out(data_dir: Path, items: list[Item], models: list[tuple[Callabl
 
 def answers_by_folder(folders: list[str], probs: np.ndarray, labels: list[str],
                       rule: tuple[int, float] | None = None, unlikeness: np.ndarray | None = None,
-                      unreadable: dict[str, int] | None = None) -> dict[str, dict]:
+                      unreadable: dict[str, int] | None = None, seen: dict[str, int] | None = None,
+                      seen_kept: bool = False) -> dict[str, dict]:
     """Per left-out folder: films scored, how many got each of the model's answers (under ``rule``,
     as the device labels them) with the share's 95% Wilson interval, films the input check flagged
-    (unlikeness above 1), and files that could not be read."""
+    (unlikeness above 1), files that could not be read, and films the model was trained or
+    validated on (``seen``, None where that could not be checked; left out of the films scored
+    unless ``seen_kept``)."""
     predicted = labels_for(probs, rule) if len(probs) else np.zeros(0, int)
     folder_of = np.array(folders, dtype=object)
     out = {}
-    for folder in sorted(set(folders) | set(unreadable or {})):
+    for folder in sorted(set(folders) | set(unreadable or {}) | set(seen or {})):
         mine = folder_of == folder
         n = int(mine.sum())
         called = {}
@@ -78,7 +81,9 @@ def answers_by_folder(folders: list[str], probs: np.ndarray, labels: list[str],
             lo, hi = wilson_interval(m, n) if n else (0.0, 0.0)
             called[label] = {"films": m, "share": m / n if n else None, "share_ci": [lo, hi] if n else None}
         out[folder] = {"films": n, "called": called, "unreadable": int((unreadable or {}).get(folder, 0)),
-                       "flagged_by_input_check": None if unlikeness is None else int((unlikeness[mine] > 1.0).sum())}
+                       "flagged_by_input_check": None if unlikeness is None else int((unlikeness[mine] > 1.0).sum()),
+                       "seen_in_training": None if seen is None else int(seen.get(folder, 0)),
+                       "seen_kept": bool(seen_kept)}
     return out
 
 
@@ -115,6 +120,13 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
                       + " | ".join(_share(a["called"][c]) for c in labels)
                       + (f" | {'-' if a['flagged_by_input_check'] is None else format(a['flagged_by_input_check'], ',')}"
                          if flagged else "") + " |")
+    if seen := {f: a["seen_in_training"] for f, a in first.items() if a.get("seen_in_training")}:
+        whose = "either model" if models else "the model"
+        kept = next(iter(first.values())).get("seen_kept")
+        md += ["", ("Among these films, ones " if kept else "Left out of this table, as films ") + f"{whose} was trained or "
+               "validated on: " + "; ".join(f"{n:,} of {f}" for f, n in seen.items()) + ". They are the same films "
+               "(or copies) as films of a class it was trained on: one film under two labels, which its training took "
+               "for the other class" + (" (--keep-seen kept them)." if kept else "; --keep-seen keeps them.")]
     if unread := {f: a["unreadable"] for f, a in first.items() if a["unreadable"]}:
         md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {f}" for f, n in unread.items())
                + " (stderr gives each reason)."]
@@ -123,18 +135,24 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
 
 def answers_line(folder: str, a: dict, labels: list[str]) -> str:
     """One stderr line per left-out folder: the answers its films got."""
+    seen = a.get("seen_in_training")
     return f"{folder} ({a['films']:,} films, left out of the figures) called " + ", ".join(
         f"{c} {a['called'][c]['films']:,}" + (f" ({100 * a['called'][c]['share']:.0f}%)" if a["films"] else "")
-        for c in labels)
+        for c in labels) + (f"; {seen:,} more it was trained or validated on (as another class) left out" if seen and
+                            not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")
 
 
 def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list[str],
                      models: list[tuple[Callable[[np.ndarray], np.ndarray], dict, object, tuple[int, float] | None]],
-                     progress: bool = True) -> tuple[list[dict[str, dict]], list[Item], list[np.ndarray], list[dict]]:
+                     progress: bool = True, seen_in: list[Path] | None = None, keep_seen: bool = False,
+                     crops_in: str | None = None
+                     ) -> tuple[list[dict[str, dict]], list[Item], list[np.ndarray], list[dict]]:
     """The whole job for cxr-evaluate and cxr-compare: each model's (predict, with its columns in
     ``labels``' order; preprocess dict; input check or None; rule) answers_by_folder, the films read,
     each model's probabilities, and the files that could not be read with their reasons. Nothing at
-    all when no folder is left out."""
+    all when no folder is left out. ``seen_in``: the model files whose training and validation films
+    are looked for among these (convert.seen; ``crops_in`` as there); unless ``keep_seen`` they are
+    left out, since a film trained on under another label tells nothing of an unseen finding."""
     from train.progress import progress_bar
 
     items = left_out_items(data_dir, class_folders)
@@ -147,18 +165,45 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
     folder_of = {i.path: i.label for i in items}  # "train/Viral/x.png" is Viral's too
     for bad in skipped:
         unreadable[folder_of[bad["path"]]] = unreadable.get(folder_of[bad["path"]], 0) + 1
+    seen = seen_films(seen_in or [], read, crops_in, progress)
+    seen_by: dict[str, int] = {}
+    if seen is not None:
+        for it, was in zip(read, seen):
+            seen_by[it.label] = seen_by.get(it.label, 0) + int(was)
+        if not keep_seen and seen.any():
+            read = [it for it, was in zip(read, seen) if not was]
+            probs = [p[~seen] for p in probs]
+            unlike = [None if u is None else u[~seen] for u in unlike]
     folders = [i.label for i in read]
-    return ([answers_by_folder(folders, p, labels, m[3], u, unreadable) for p, u, m in zip(probs, unlike, models)],
-            read, probs, skipped)
+    return ([answers_by_folder(folders, p, labels, m[3], u, unreadable, seen_by if seen is not None else None,
+                               keep_seen) for p, u, m in zip(probs, unlike, models)], read, probs, skipped)
+
+
+def seen_films(models: list[Path], items: list[Item], crops_in: str | None = None,
+               progress: bool = False) -> np.ndarray | None:
+    """Which items any of ``models`` was trained or validated on, by convert.seen (None: no model
+    could be checked)."""
+    from convert.seen import seen_parts
+
+    seen, checked = np.zeros(len(items), bool), False
+    for model in models:
+        parts, source = seen_parts(Path(model), items, crops_in, progress)
+        if source is not None:
+            checked = True
+            seen |= np.array([p is not None for p in parts], bool)
+    return seen if checked else None
 
 
 def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: list[str],
                       predict: Callable[[np.ndarray], np.ndarray], info: dict, rule: tuple[int, float] | None = None,
-                      progress: bool = True) -> tuple[dict[str, dict], str, list[dict]]:
+                      progress: bool = True, model: Path | None = None, keep_seen: bool = False,
+                      crops_in: str | None = None) -> tuple[dict[str, dict], str, list[dict]]:
     """cxr-evaluate's share: one model's (convert.evaluate.model_for) answers_by_folder, left_out.csv's
-    text ("" when no film was read) and the files that could not be read."""
+    text ("" when no film was read) and the files that could not be read; the films ``model`` (its
+    file) saw in training are left out unless ``keep_seen``."""
     answers, read, probs, skipped = left_out_answers(
-        data_dir, class_folders, labels, [(predict, info["preprocess"], info.get("typicality"), rule)], progress)
+        data_dir, class_folders, labels, [(predict, info["preprocess"], info.get("typicality"), rule)], progress,
+        [model] if model is not None else None, keep_seen, crops_in)
     return (answers[0] if answers else {}), (left_out_csv(read, probs[0], labels, rule) if read else ""), skipped
 
 
@@ -195,7 +240,8 @@ def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, fi
         return None
     models = {mode: EdgeModel(path) for mode, path in files.items()}
     answers, read, _, skipped = left_out_answers(
-        data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress)
+        data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress,
+        seen_in=list(files.values())[:1])  # every mode's file comes from the one run
     if not read:
         return None
     return {"data_dir": str(data_dir), "unreadable": len(skipped), "by_mode": dict(zip(models, answers))}

@@ -195,3 +195,33 @@ def test_left_out_folders_are_found_under_train_and_test_too(tmp_path):
     assert left_out_films(tmp_path, folders) == {"Empty": 0, "Viral": 2}
     assert sorted((i.path, i.label) for i in left_out_items(tmp_path, folders)) == [
         ("test/Viral/c.png", "Viral"), ("train/Viral/b.png", "Viral")]
+
+
+def test_left_out_films_the_model_was_trained_on_are_left_out_of_their_answers_unless_kept(tiny_run, tmp_path):
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    site = tmp_path / "site"
+    for i in split["splits"]["test"]:  # films the model never saw, so nothing else is left out
+        (site / i["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / i["path"], site / i["path"])
+    trained = next(i for i in split["splits"]["train"] if i["label"] == "Normal")
+    unseen = next(i for i in split["splits"]["test"] if i["label"] == "Normal")
+    (site / "Viral").mkdir()
+    shutil.copy(data / trained["path"], site / "Viral" / "trained.png")  # one film under two labels
+    shutil.copy(data / unseen["path"], site / "Viral" / "unseen.png")
+    model = str(tiny_run / "model_int8.tflite")
+    args = [model, str(site), "--class-map", "Viral=-", "--explain", "0", "--n-boot", "100", "--no-find-crops"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    answers = json.loads((tmp_path / "r" / "report.json").read_text())["left_out_answers"]["Viral"]
+    assert (answers["films"], answers["seen_in_training"], answers["seen_kept"]) == (1, 1, False)
+    rows = list(csv.DictReader((tmp_path / "r" / "left_out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["file"] for r in rows] == ["Viral/unseen.png"]
+    md = unpadded((tmp_path / "r" / "report.md").read_text())
+    assert "Left out of this table, as films the model was trained or validated on: 1 of Viral." in md
+    assert "1 more it was trained or validated on (as another class) left out" in r.output
+    r = CliRunner().invoke(evaluate_app, [*args, "--keep-seen", "--out", str(tmp_path / "k")])
+    assert r.exit_code == 0, r.output
+    answers = json.loads((tmp_path / "k" / "report.json").read_text())["left_out_answers"]["Viral"]
+    assert (answers["films"], answers["seen_in_training"], answers["seen_kept"]) == (2, 1, True)
+    assert "Among these films, ones the model was trained or validated on: 1 of Viral" in (tmp_path / "k" / "report.md").read_text()
