@@ -185,3 +185,15 @@ def test_crop_search_scale_prints_a_row_per_size():
     row = re.search(r"^\| 300 \| ([0-9.]+)% \| [0-9.]+ ms \| [0-9.]+ s \| \d+ \| \d+ → \d+ \| \d+ \| \d+ \|$", p.stdout, re.M)
     assert row, p.stdout
     assert 1 < float(row.group(1)) < 15, p.stdout  # drawn films pass the sieve about as real ones do (4-5%)
+
+
+def test_left_out_cost_benchmark_times_the_three_ways(tiny_run):
+    if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
+        pytest.skip("../shared/data/cxr-dev is absent: the left-out benchmark links its Lung_Opacity and Viral_Pneumonia films")
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "left_out_cost.py"), "--model",
+                        str(tiny_run / "model_int8.tflite"), "--films", "30"],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-3000:]
+    rows = [line for line in p.stdout.splitlines() if re.match(r"\| [^|]+ \| 30 \| [0-9.]+ \| [0-9.]+x \| \d+ \|", line)]
+    assert len(rows) == 3 and "| 1.00x |" in rows[0], p.stdout
+    assert "cropped copies" in rows[2], p.stdout

@@ -1,0 +1,87 @@
+"""What scoring the classes left out costs (cxr-evaluate --score-left-out, cxr-convert's other classes).
+
+On the Kaggle COVID-19 Radiography Database a COVID vs Normal model leaves out 6,012 Lung_Opacity
+and 1,345 Viral Pneumonia films; cxr-evaluate reads and scores them unless --no-score-left-out,
+and looks for the films the model was trained on among them (convert.seen). This script builds a
+folder of N left-out films (links to cxr-dev's Lung_Opacity and Viral_Pneumonia films, repeated
+under new names until there are N: read and scored as new files, since nothing is cached
+between files), and times convert.left_out.left_out_answers with a real .tflite three ways: no
+seen check, the seen check by SHA-256 and copy code, and with the search for cropped copies
+(--find-crops, cxr-evaluate's default). Each way runs in a fresh process, so its peak memory is
+its own. Prints a Markdown table: seconds per 1,000 films, the ratio to scoring alone, peak RSS.
+
+    python benchmarks/left_out_cost.py --model runs/covid/model_int8.tflite [--films 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+CXR_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "cxr-dev"
+WAYS = {"scored, no seen check": (False, False), "+ seen check (SHA-256, copy code)": (True, False),
+        "+ cropped copies (--find-crops)": (True, True)}
+
+
+def build(folder: Path, data: Path, n: int) -> None:
+    """N links to the left-out classes' films, cycled, in cxr-dev's two left-out class folders."""
+    films = sorted((data / "Lung_Opacity").glob("*.png")) + sorted((data / "Viral_Pneumonia").glob("*.png"))
+    for k in range(n):
+        src = films[k % len(films)]
+        dst = folder / src.parent.name / f"{k:06d}-{src.name}"
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(src, dst)
+
+
+def one_way(model: str, folder: str, seen: bool, crops: bool, out: mp.Queue) -> None:
+    from convert.left_out import left_out_answers
+    from edge.model import EdgeModel
+
+    m = EdgeModel(Path(model))
+    t0 = time.perf_counter()
+    answers, read, _, skipped = left_out_answers(
+        Path(folder), {"Lung_Opacity": "-", "Viral_Pneumonia": "-"}, m.labels,
+        [(m.classify, m.meta["preprocess"], m.typicality, m.decision)], progress=False,
+        seen_in=[Path(model)] if seen else None, crops_in=folder if crops else None)
+    seconds = time.perf_counter() - t0
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    out.put((seconds, rss_kib, len(read) + sum(a["seen_in_training"] or 0 for a in answers[0].values()), len(skipped)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", required=True, help="a .tflite from cxr-convert (its fingerprints feed the seen check)")
+    ap.add_argument("--films", type=int, default=2000)
+    ap.add_argument("--data", type=Path, default=CXR_DEV)
+    a = ap.parse_args()
+    if not (a.data / "Lung_Opacity").is_dir():
+        sys.exit(f"SKIPPED: {a.data} (cxr-dev, with its Lung_Opacity and Viral_Pneumonia folders) is not here")
+    ctx = mp.get_context("spawn")
+    rows, base = [], None
+    with tempfile.TemporaryDirectory() as tmp:
+        build(Path(tmp), a.data, a.films)
+        for name, (seen, crops) in WAYS.items():
+            q = ctx.Queue()
+            p = ctx.Process(target=one_way, args=(a.model, tmp, seen, crops, q))
+            p.start()
+            seconds, rss_kib, n, bad = q.get()
+            p.join()
+            per_k = 1000 * seconds / max(n, 1)
+            base = base or per_k
+            rows.append(f"| {name} | {n:,} | {per_k:.1f} | {per_k / base:.2f}x | {rss_kib / 1024:.0f} |")
+    print(f"{a.films:,} left-out films (cxr-dev's Lung_Opacity and Viral_Pneumonia, cycled), model {a.model}, "
+          f"{os.cpu_count()} cores\n")
+    print("| way | films | seconds per 1,000 films | against scoring alone | peak RSS (MiB) |\n"
+          "|---|---:|---:|---:|---:|\n" + "\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
