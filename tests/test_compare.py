@@ -329,3 +329,12 @@ def test_cxr_compare_gives_each_models_answers_for_the_folders_left_out(tiny_run
         assert {c: v["films"] for c, v in got["called"].items()} == {c: normal.count(c) for c in ("COVID", "Normal")}
         assert f"| PNEUMONIA | {n} | {who} | {normal.count('COVID')} (" in md
         assert f"cxr-compare: note: {who}: PNEUMONIA ({n} films, left out of the figures) called COVID " in res.output
+    split = json.loads((tiny_run / "split.json").read_text())
+    seen = sum(i["label"] == "Normal" for part in ("train", "val") for i in split["splits"][part])
+    assert 0 < seen < n and r["left_out_answers"]["A"]["PNEUMONIA"]["seen_in_training"] == seen
+    assert f"Among these films, ones either model was trained or validated on: {seen} of PNEUMONIA" in md
+    res = CliRunner().invoke(compare_app, [str(a), str(b), str(site), "--out", str(tmp_path / "d"), "--n-boot", "100",
+                                           "--quiet", "--class-map", "PNEUMONIA=-"])
+    assert res.exit_code == 0, res.output
+    got = json.loads((tmp_path / "d" / "compare.json").read_text())["left_out_answers"]["B"]["PNEUMONIA"]
+    assert (got["films"], got["seen_in_training"], got["seen_kept"]) == (n - seen, seen, False)
