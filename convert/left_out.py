@@ -97,10 +97,11 @@ def _share(c: dict) -> str:
 def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], labels: list[str],
                     models: list[str] | None = None,
                     lead: str = "These films are in no figure above: the model has no answer for their class.",
-                    csv_name: str | None = None) -> list[str]:
+                    csv_name: str | None = None, whose: str | None = None) -> list[str]:
     """report.md's section on the left-out folders' films: the answers they got, in a table. With
     ``models`` (cxr-compare: ["A", "B"]), ``answers`` holds each model's answers_by_folder, and each
-    folder has a row per model; ``csv_name`` is the file that lists the films one by one."""
+    folder has a row per model; ``csv_name`` is the file that lists the films one by one; ``whose``
+    training the seen films came from (default: the model, or either model)."""
     by_model = {m: answers[m] for m in models} if models else {"": answers}
     if not any(by_model.values()):
         return []
@@ -121,7 +122,7 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
                       + (f" | {'-' if a['flagged_by_input_check'] is None else format(a['flagged_by_input_check'], ',')}"
                          if flagged else "") + " |")
     if seen := {f: a["seen_in_training"] for f, a in first.items() if a.get("seen_in_training")}:
-        whose = "either model" if models else "the model"
+        whose = whose or ("either model" if models else "the model")
         kept = next(iter(first.values())).get("seen_kept")
         md += ["", ("Among these films, ones " if kept else "Left out of this table, as films ") + f"{whose} was trained or "
                "validated on: " + "; ".join(f"{n:,} of {f}" for f, n in seen.items()) + ". They are the same films "
