@@ -196,6 +196,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             if other := data_folder_answers(Path(split.data_dir), classes, run["preprocess"],
                                             {m: out / f"model_{m}.tflite" for m in s.modes}, run_dir, s.progress):
                 report["other_classes"] = other
+                from convert.left_out import answers_line
+
+                for folder, answers in other["by_mode"][shown].items():  # the device file's, as the card says
+                    log(f"{shown}: {answers_line(folder, answers, classes, 'not trained on')}")
         from convert.card import stamp_cards
 
         # whether cxr-train looked for cropped, moved, turned and mirrored copies when it split (0.16.0 on)

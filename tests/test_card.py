@@ -179,7 +179,7 @@ def test_a_file_that_failed_the_gate_carries_the_verdict_and_its_reasons(tiny_ru
     assert "gate" not in card_text({**meta, "validation": passed}, "model_fp32.tflite")
 
 
-def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_they_got(tiny_run, tmp_path):
+def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_they_got(tiny_run, tmp_path, capsys):
     """A COVID,Normal run whose data folder also holds a class it was not trained on: cxr-convert
     gives each file's answers for those films (here copies of Normal test films, so they must get
     exactly the answers those get), in report.md and in the file's card; a copy of a training film
@@ -211,6 +211,8 @@ def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_th
     said = labels_for(m.classify(x), m.decision)
     got = report["other_classes"]["by_mode"]["int8"]["Pneumonia"]
     assert films and got["films"] == len(films) and got["unreadable"] == 0 and got["seen_in_training"] == 1
+    said_on_stderr = f"cxr-convert: int8: Pneumonia ({len(films)} films, not trained on) called COVID {int((said == 0).sum())}"
+    assert said_on_stderr in capsys.readouterr().err and m.labels[0] == "COVID"
     assert {c: a["films"] for c, a in got["called"].items()} == {c: int((said == k).sum()) for k, c in enumerate(m.labels)}
     assert list(report["other_classes"]["by_mode"]["int8"]) == ["Pneumonia"]  # COVID and Normal are its own
     card = m.meta["validation"]["other_classes"]
