@@ -102,7 +102,8 @@ def train(
     val_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
     test_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
     holdout_source: Optional[str] = typer.Option(
-        None, help="Keep every image whose source (MANIFEST.csv source column) or file-name prefix matches this text out of "
+        None, help="Keep every image whose source (MANIFEST.csv source column, or on the Kaggle database the archive its "
+                   "*.metadata.xlsx names, e.g. ml-workgroup) or file-name prefix matches this text out of "
                    "training and validation, and score it as an external set, e.g. --holdout-source hannover."),
     augment: bool = typer.Option(True, "--augment/--no-augment", help="Intensity, blur, noise and geometry augmentation."),
     synthetic_count: int = typer.Option(80, min=4, help="Images per class for --data synthetic."),

@@ -90,6 +90,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
     train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does."""
     _, rows = read_manifest(data_dir)
     if not rows:
+        _kaggle_sources(items, data_dir, log)
         return
     unlisted, used, disagree = [], set(), []
     for it in items:
@@ -113,3 +114,27 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
             f"(e.g. {unlisted[0]}), so no source" + (f"; {len(stray)} of its rows name no film found here (e.g. "
                                                      f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')})"
                                                      if stray else ""))
+
+
+def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
+    """Without a MANIFEST.csv: the sources the Kaggle COVID-19 Radiography Database's own metadata
+    spreadsheets give (train.kaggle_metadata), said in one line; films of a class that has one
+    but no row there are said too."""
+    from train.kaggle_metadata import film_key, kaggle_sources, metadata_files
+
+    sources = kaggle_sources(data_dir, log)
+    if not sources:
+        return
+    described = {c.casefold() for c in metadata_files(data_dir)}
+    unlisted = []
+    for it in items:
+        key = film_key(it.path)
+        it.source = sources.get(key, "")
+        if not it.source and key[0] in described:
+            unlisted.append(it.path)
+    named = sorted({it.source for it in items} - {""})
+    log(f"sources from the database's metadata spreadsheets (*.metadata.xlsx): {len(named)} "
+        f"({', '.join(named[:6])}{', ...' if len(named) > 6 else ''}); a MANIFEST.csv with a source column would take their place")
+    if unlisted:
+        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in their class's metadata "
+            f"spreadsheet (e.g. {unlisted[0]}), so no source")

@@ -1,0 +1,98 @@
+"""train.kaggle_metadata: the Kaggle COVID-19 Radiography Database's own *.metadata.xlsx give each
+film its source (the archive's URL), as written by a real spreadsheet writer (xlsxwriter), with
+the database's quirks: names without .png, NORMAL-1 for Normal-1.png."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from train.data import discover
+from train.kaggle_metadata import source_from_url, xlsx_rows
+from train.synthetic import render
+
+RSNA = "https://www.kaggle.com/c/rsna-pneumonia-detection-challenge/data"
+KIDS = "https://www.kaggle.com/paultimothymooney/chest-xray-pneumonia"
+BIMCV = "https://bimcv.cipf.es/bimcv-projects/bimcv-covid19/#1590858128006-9e640421-6711"
+HANNOVER = "https://github.com/ml-workgroup/covid-19-image-repository/tree/master/png"
+
+
+def sheet(path: Path, rows: list[list]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    book.close()
+
+
+def kaggle_layout(root: Path, urls: dict[str, list[str]]) -> None:
+    """Class/images/Class-k.png and Class.metadata.xlsx, one film per URL, as the database ships them."""
+    for label, films in urls.items():
+        (root / label / "images").mkdir(parents=True)
+        (root / label / "masks").mkdir()
+        rows = [["FILE NAME", "FORMAT", "SIZE", "URL"]]
+        for k, url in enumerate(films, 1):
+            Image.fromarray(render("Normal" if label == "Normal" else "COVID", np.random.default_rng(k), (64, 64))).save(
+                root / label / "images" / f"{label}-{k}.png")
+            rows.append([f"{label}-{k}".upper() if label == "Normal" else f"{label}-{k}", "PNG", "256*256", url])
+        sheet(root / f"{label}.metadata.xlsx", rows)
+
+
+def test_an_xlsx_reads_as_rows_of_text_numbers_included_and_gaps_kept(tmp_path):
+    sheet(tmp_path / "a.xlsx", [["FILE NAME", "SIZE", "URL"], ["COVID-1", 299, None], [None, 2.5, "x"]])
+    assert xlsx_rows(tmp_path / "a.xlsx") == [["FILE NAME", "SIZE", "URL"], ["COVID-1", "299"], ["", "2.5", "x"]]
+
+
+def test_a_source_is_the_archive_not_the_page():
+    assert source_from_url(RSNA) == "kaggle.com/rsna-pneumonia-detection-challenge"
+    assert source_from_url(KIDS) == "kaggle.com/paultimothymooney"
+    assert source_from_url(BIMCV) == "bimcv.cipf.es"
+    assert source_from_url(HANNOVER) == "github.com/ml-workgroup"
+    assert source_from_url("https://sirm.org/category/senza-categoria/covid-19/") == "sirm.org"
+    assert source_from_url("eurorad.org") == "eurorad.org"
+    assert source_from_url(" Hannover ") == "Hannover"  # no URL: the text itself
+
+
+def test_the_database_layout_gets_its_sources_from_its_own_spreadsheets(tmp_path):
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, HANNOVER], "Normal": [RSNA, KIDS], "Lung_Opacity": [RSNA]})
+    said: list[str] = []
+    items, _, layout = discover(tmp_path, classes=["COVID", "Normal"], log=said.append)
+    assert layout.startswith("kaggle")
+    assert {i.path: i.source for i in items} == {
+        "COVID/images/COVID-1.png": "bimcv.cipf.es", "COVID/images/COVID-2.png": "github.com/ml-workgroup",
+        "Normal/images/Normal-1.png": "kaggle.com/rsna-pneumonia-detection-challenge",
+        "Normal/images/Normal-2.png": "kaggle.com/paultimothymooney"}
+    assert any(line.startswith("sources from the database's metadata spreadsheets (*.metadata.xlsx): 4 (") for line in said)
+    assert not any("warning" in line for line in said)
+
+
+def test_a_manifest_wins_and_films_without_a_row_or_a_broken_sheet_are_said(tmp_path):
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, BIMCV], "Normal": [RSNA, RSNA]})
+    sheet(tmp_path / "COVID.metadata.xlsx", [["FILE NAME", "FORMAT", "SIZE", "URL"], ["COVID-1", "PNG", "256*256", BIMCV]])
+    said: list[str] = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.path: i.source for i in items}["COVID/images/COVID-2.png"] == ""
+    assert any("1 of the 4 films" in line and "COVID/images/COVID-2.png" in line for line in said), said
+
+    (tmp_path / "Normal.metadata.xlsx").write_bytes(b"not a zip")  # a download cut short
+    said.clear()
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert any("Normal.metadata.xlsx: not a readable .xlsx spreadsheet" in line and "no source" in line for line in said)
+    assert {i.source for i in items if i.label == "Normal"} == {""}
+
+    with zipfile.ZipFile(tmp_path / "Normal.metadata.xlsx", "w") as z:  # a zip, but no workbook
+        z.writestr("hello.txt", "x")
+    said.clear()
+    discover(tmp_path, log=said.append)
+    assert any("Normal.metadata.xlsx: not a readable .xlsx spreadsheet" in line for line in said)
+
+    (tmp_path / "MANIFEST.csv").write_text("file,source\n" + "".join(f"{i.path},site\n" for i in items))
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.source for i in items} == {"site"}

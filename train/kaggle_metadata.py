@@ -1,0 +1,176 @@
+"""Where each film of the Kaggle COVID-19 Radiography Database comes from, from its own metadata.
+
+The database ships one spreadsheet per class beside the class folders (``COVID.metadata.xlsx``,
+``Normal.metadata.xlsx``, ``Viral Pneumonia.metadata.xlsx``, ...), with columns ``FILE NAME``
+(the image's name without ``.png``; ``NORMAL-1`` for ``Normal/images/Normal-1.png``), ``FORMAT``,
+``SIZE`` and ``URL``: the archive the film was taken from. That URL is the film's source. It
+matters more here than anywhere: the COVID films come from BIMCV, a German hospital and case
+collections, the Normal films from RSNA and a children's hospital, so a model can score well by
+telling the archives apart. With the sources known, cxr-train's shortcut audit, the per-source
+figures and ``--holdout-source`` work on the database as it is downloaded, without a MANIFEST.csv.
+
+An .xlsx is a zip of XML files; the standard library reads the first sheet, so nothing is added
+to what an install pulls.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+SUFFIX = ".metadata.xlsx"
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+# hosts whose first path segment (after "c/" or "datasets/") names the collection, not the host alone
+_BY_OWNER = {"github.com", "kaggle.com", "figshare.com", "gitlab.com"}
+
+
+class MetadataError(ValueError):
+    """A metadata spreadsheet that cannot be read; the message names the file and what is wrong."""
+
+
+def xlsx_rows(path: Path) -> list[list[str]]:
+    """The first sheet of an .xlsx as rows of strings (empty cells ""), as Excel shows them for
+    text and plain numbers. Raises MetadataError for a file that is no readable .xlsx."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            shared = _shared_strings(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in names else []
+            sheet = z.read(_first_sheet(z, names))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as e:
+        raise MetadataError(f"{path}: not a readable .xlsx spreadsheet ({e})") from None
+    rows: list[list[str]] = []
+    try:
+        root = ElementTree.fromstring(sheet)
+    except ElementTree.ParseError as e:
+        raise MetadataError(f"{path}: not a readable .xlsx spreadsheet ({e})") from None
+    for row in root.iter(f"{{{_NS['m']}}}row"):
+        cells: dict[int, str] = {}
+        for k, c in enumerate(row.findall("m:c", _NS)):
+            col = _column(c.get("r")) if c.get("r") else k
+            cells[col] = _cell_text(c, shared)
+        rows.append([cells.get(k, "") for k in range(max(cells) + 1)] if cells else [])
+    return rows
+
+
+def _first_sheet(z: zipfile.ZipFile, names: set[str]) -> str:
+    """The zip path of the workbook's first sheet (by the workbook's own order and relationships)."""
+    try:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        first = book.find("m:sheets/m:sheet", _NS)
+        rid = first.get(f"{{{_NS['r']}}}id") if first is not None else None
+        target = next(r.get("Target") for r in rels.findall("rel:Relationship", _NS) if r.get("Id") == rid)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        if path in names:
+            return path
+    except (KeyError, StopIteration, ElementTree.ParseError, AttributeError):
+        pass
+    sheets = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+    if not sheets:
+        raise KeyError("no worksheet")
+    return min(sheets, key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
+
+
+def _shared_strings(data: bytes) -> list[str]:
+    root = ElementTree.fromstring(data)
+    return ["".join(t.text or "" for t in si.iter(f"{{{_NS['m']}}}t")) for si in root.findall("m:si", _NS)]
+
+
+def _column(ref: str) -> int:
+    """'C7' -> 2."""
+    k = 0
+    for ch in re.match(r"[A-Z]+", ref.upper()).group(0):
+        k = k * 26 + ord(ch) - 64
+    return k - 1
+
+
+def _cell_text(c, shared: list[str]) -> str:
+    kind = c.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in c.iter(f"{{{_NS['m']}}}t"))
+    v = c.find("m:v", _NS)
+    text = "" if v is None or v.text is None else v.text
+    if kind == "s":
+        return shared[int(text)] if text.isdigit() and int(text) < len(shared) else ""
+    if kind in (None, "n") and re.fullmatch(r"-?\d+\.0+", text):
+        return text.split(".")[0]  # 3.0 as Excel shows it: 3
+    return text
+
+
+def source_from_url(url: str) -> str:
+    """A short, stable source name from an archive's URL: the host without www., and for hosts of
+    many collections (GitHub, Kaggle, figshare) the collection's owner or name:
+    https://github.com/ml-workgroup/covid-19-image-repository -> github.com/ml-workgroup,
+    https://www.kaggle.com/c/rsna-pneumonia-detection-challenge/data -> kaggle.com/rsna-pneumonia-detection-challenge.
+    Text that is no URL is kept as it is (stripped)."""
+    text = url.strip()
+    parts = urlsplit(text if "://" in text else f"//{text}")
+    host = (parts.hostname or "").lower()
+    if not host or "." not in host:
+        return text
+    host = host[4:] if host.startswith("www.") else host
+    segments = [s for s in parts.path.split("/") if s]
+    if host in _BY_OWNER:
+        segments = segments[1:] if segments[:1] in (["c"], ["datasets"], ["articles"]) else segments
+        if segments:
+            return f"{host}/{segments[0]}"
+    return host
+
+
+def metadata_files(data_dir: Path) -> dict[str, Path]:
+    """Class folder name -> its ``CLASS.metadata.xlsx`` beside the class folders (the database's
+    own layout), for those whose folder is there."""
+    try:
+        found = sorted(p for p in Path(data_dir).iterdir() if p.name.endswith(SUFFIX) and p.is_file())
+    except OSError:
+        return {}
+    return {p.name[: -len(SUFFIX)]: p for p in found if (Path(data_dir) / p.name[: -len(SUFFIX)]).is_dir()}
+
+
+def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str, str], str]:
+    """(class folder, image name without extension), both case-folded -> source, from every class's
+    metadata spreadsheet; {} where there is none. A spreadsheet that cannot be read, or lacks the
+    FILE NAME and URL columns, is said in one line and passed over (its films get no source)."""
+    out: dict[tuple[str, str], str] = {}
+    for folder, path in metadata_files(data_dir).items():
+        try:
+            st = path.stat()
+            by_name = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
+        except (MetadataError, OSError) as e:
+            log(f"warning: {e}; its films get no source")
+            continue
+        out.update({(folder.casefold(), name): source for name, source in by_name.items()})
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _sheet_sources(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+    """Image name (case-folded, without .png) -> source, of one spreadsheet; read once per version
+    of the file (the data folder's discovery runs for each part of a run)."""
+    rows = xlsx_rows(Path(path))
+    header = [h.strip().casefold() for h in (rows[0] if rows else [])]
+    if "file name" not in header or "url" not in header:
+        raise MetadataError(f"{path} has no 'FILE NAME' and 'URL' columns (its columns: "
+                            f"{', '.join(rows[0][:6]) if rows and rows[0] else 'none'})")
+    name_at, url_at = header.index("file name"), header.index("url")
+    out = {}
+    for row in rows[1:]:
+        name = row[name_at].strip() if name_at < len(row) else ""
+        url = row[url_at].strip() if url_at < len(row) else ""
+        if name and url:
+            out[(name[:-4] if name.lower().endswith(".png") else name).casefold()] = source_from_url(url)
+    return out
+
+
+def film_key(path: str) -> tuple[str, str]:
+    """A film's path in the data folder ("Normal/images/Normal-1.png") as kaggle_sources keys it."""
+    parts = path.replace("\\", "/").split("/")
+    return parts[0].casefold(), Path(parts[-1]).stem.casefold()
