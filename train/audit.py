@@ -144,7 +144,8 @@ def markdown(audit: dict | None, heading: str = "##") -> list[str]:
     if not audit or audit.get("combined") is None:
         return []
     md = [f"{heading} What the files alone say about the label", "",
-          "A naive Bayes classifier that sees only how each image was stored (source in MANIFEST.csv, file format, "
+          "A naive Bayes classifier that sees only how each image was stored (source in MANIFEST.csv or the Kaggle "
+          "database's metadata, file format, "
           "pixel mode, size, aspect ratio, trimmed border), never its pixels, scored by 5-fold cross-validation. "
           "Well above chance means a model can score by recognising the archive instead of the lungs: compare the "
           "per-source results and validate on another site's films.", "",
@@ -152,7 +153,8 @@ def markdown(audit: dict | None, heading: str = "##") -> list[str]:
     md += [f"| {t} | {v['values']} | {v['balanced_accuracy']:.2f} |" for t, v in audit["traits"].items()]
     md += [f"| **all together** | | **{audit['combined']:.2f}** |", ""]
     if "source" not in audit["traits"]:
-        md += ["No source was audited: no `MANIFEST.csv` names where these films come from (or it names one source "
+        md += ["No source was audited: no `MANIFEST.csv` (nor the Kaggle database's `*.metadata.xlsx`) names where these "
+               "films come from (or it names one source "
                "for all). Where a film comes from is the strongest give-away in public sets, so this score may "
                "understate how much the files alone say.", ""]
     if audit["warn"]:
