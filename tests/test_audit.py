@@ -65,7 +65,7 @@ def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
     md = "\n".join(markdown(audit))
     assert "| format | 2 | 1.00 |" in md and "**Warning:**" in md
     # No source known: the report says the strongest give-away went unaudited.
-    assert "No source was audited: no `MANIFEST.csv` names where these films come from" in md
+    assert "No source was audited: no `MANIFEST.csv` (nor the Kaggle database's `*.metadata.xlsx`) names where these films come from" in md
     sourced = [{**t, "source": s} for t, s in zip(_traits(["JPEG"] * 30 + ["PNG"] * 20), ["a", "b"] * 25)]
     assert "No source was audited" not in "\n".join(markdown(shortcut_audit(sourced, y, ["COVID", "Normal"])))
 
