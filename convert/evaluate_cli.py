@@ -26,7 +26,7 @@ BOOTSTRAP_NOTE_WORK = 2_000_000_000
         "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "
         "model.keras inside a cxr-train run folder. Writes report.md (per-class sensitivity, specificity, PPV, "
         "F1 with 95% CIs, confusion matrix, ROC, reliability diagram, the answers films of class folders left out get, per-source figures and the answers each "
-        "source's films got when a MANIFEST.csv (columns file, source) names sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "
+        "source's films got when a MANIFEST.csv (columns file, source) or the Kaggle database's own *.metadata.xlsx name sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "
         "how many images its input check finds unlike the training images), report.json, and predictions.csv (one row "
         "per film, for reviewing cases in a spreadsheet).\n\n"
         "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report\n\n"
