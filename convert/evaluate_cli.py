@@ -87,8 +87,8 @@ def evaluate(
         False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 "
                                    "or as resized or re-encoded copies: a .tflite from cxr-convert carries their "
                                    "fingerprints, a model.keras is checked against its run folder's split.json); by default they are left out, since their "
-                                   "answers flatter the model, and so are such films among the folders left out (the same film "
-                                   "under another label)."),
+                                   "answers flatter the model, and so are such films among the folders left out "
+                                   "(--class-map FOLDER=-)."),
     find_crops: bool = typer.Option(
         True, "--find-crops/--no-find-crops", help="Also find cropped, moved, turned and mirrored copies of those "
         "films (a few percent cut off a side, or flipped left to right, as re-published collections do), either way "

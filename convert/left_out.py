@@ -125,9 +125,10 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
         whose = whose or ("either model" if models else "the model")
         kept = next(iter(first.values())).get("seen_kept")
         md += ["", ("Among these films, ones " if kept else "Left out of this table, as films ") + f"{whose} was trained or "
-               "validated on: " + "; ".join(f"{n:,} of {f}" for f, n in seen.items()) + ". They are the same films "
-               "(or copies) as films of a class it was trained on: one film under two labels, which its training took "
-               "for the other class" + (" (--keep-seen kept them)." if kept else "; --keep-seen keeps them.")]
+               "validated on (the same films or copies): " + "; ".join(f"{n:,} of {f}" for f, n in seen.items())
+               + (". Their answers flatter it (--keep-seen kept them)." if kept else
+                  ". Their answers would flatter it, or, where it learnt them under another label, say nothing of a "
+                  "finding it never saw; --keep-seen keeps them.")]
     if unread := {f: a["unreadable"] for f, a in first.items() if a["unreadable"]}:
         md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {f}" for f, n in unread.items())
                + " (stderr gives each reason)."]
@@ -139,7 +140,7 @@ def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out o
     seen = a.get("seen_in_training")
     return f"{folder} ({a['films']:,} films, {why}) called " + ", ".join(
         f"{c} {a['called'][c]['films']:,}" + (f" ({100 * a['called'][c]['share']:.0f}%)" if a["films"] else "")
-        for c in labels) + (f"; {seen:,} more it was trained or validated on (as another class) left out" if seen and
+        for c in labels) + (f"; {seen:,} more it was trained or validated on left out" if seen and
                             not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")
 
 

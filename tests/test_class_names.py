@@ -218,10 +218,10 @@ def test_left_out_films_the_model_was_trained_on_are_left_out_of_their_answers_u
     rows = list(csv.DictReader((tmp_path / "r" / "left_out.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert [r["file"] for r in rows] == ["Viral/unseen.png"]
     md = unpadded((tmp_path / "r" / "report.md").read_text())
-    assert "Left out of this table, as films the model was trained or validated on: 1 of Viral." in md
-    assert "1 more it was trained or validated on (as another class) left out" in r.output
+    assert "Left out of this table, as films the model was trained or validated on (the same films or copies): 1 of Viral." in md
+    assert "1 more it was trained or validated on left out" in r.output
     r = CliRunner().invoke(evaluate_app, [*args, "--keep-seen", "--out", str(tmp_path / "k")])
     assert r.exit_code == 0, r.output
     answers = json.loads((tmp_path / "k" / "report.json").read_text())["left_out_answers"]["Viral"]
     assert (answers["films"], answers["seen_in_training"], answers["seen_kept"]) == (2, 1, True)
-    assert "Among these films, ones the model was trained or validated on: 1 of Viral" in (tmp_path / "k" / "report.md").read_text()
+    assert "Among these films, ones the model was trained or validated on (the same films or copies): 1 of Viral" in (tmp_path / "k" / "report.md").read_text()

@@ -332,7 +332,7 @@ def test_cxr_compare_gives_each_models_answers_for_the_folders_left_out(tiny_run
     split = json.loads((tiny_run / "split.json").read_text())
     seen = sum(i["label"] == "Normal" for part in ("train", "val") for i in split["splits"][part])
     assert 0 < seen < n and r["left_out_answers"]["A"]["PNEUMONIA"]["seen_in_training"] == seen
-    assert f"Among these films, ones either model was trained or validated on: {seen} of PNEUMONIA" in md
+    assert f"Among these films, ones either model was trained or validated on (the same films or copies): {seen} of PNEUMONIA" in md
     res = CliRunner().invoke(compare_app, [str(a), str(b), str(site), "--out", str(tmp_path / "d"), "--n-boot", "100",
                                            "--quiet", "--class-map", "PNEUMONIA=-"])
     assert res.exit_code == 0, res.output
