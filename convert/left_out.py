@@ -211,13 +211,16 @@ def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: lis
 
 def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
                  rule: tuple[int, float] | None = None) -> str:
-    """left_out.csv: one row per left-out film, for reviewing which of them got which answer."""
+    """left_out.csv: one row per left-out film, for reviewing which of them got which answer (with
+    each film's source where MANIFEST.csv or the Kaggle metadata names one: the answers of a
+    children's archive and an adults' one may differ)."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["file", "folder", "predicted", *(f"p_{c}" for c in labels)])
+    sourced = any(it.source for it in items)
+    w.writerow(["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])])
     predicted = labels_for(probs, rule) if len(probs) else []
     for it, p, k in zip(items, probs, predicted):
-        w.writerow([it.path, it.label, labels[int(k)], *(round(float(v), 4) for v in p)])
+        w.writerow([it.path, it.label, labels[int(k)], *(round(float(v), 4) for v in p), *([it.source] if sourced else [])])
     return buf.getvalue()
 
 

@@ -225,3 +225,18 @@ def test_left_out_films_the_model_was_trained_on_are_left_out_of_their_answers_u
     answers = json.loads((tmp_path / "k" / "report.json").read_text())["left_out_answers"]["Viral"]
     assert (answers["films"], answers["seen_in_training"], answers["seen_kept"]) == (2, 1, True)
     assert "Among these films, ones the model was trained or validated on (the same films or copies): 1 of Viral" in (tmp_path / "k" / "report.md").read_text()
+
+
+def test_left_out_csv_gives_each_films_source_where_one_is_named():
+    import numpy as np
+
+    from convert.left_out import left_out_csv
+    from train.data import Item
+
+    probs = np.array([[0.9, 0.1], [0.2, 0.8]])
+    sourced = [Item("Viral/a.png", "Viral", source="children"), Item("Viral/b.png", "Viral", source="")]
+    rows = list(csv.DictReader(left_out_csv(sourced, probs, ["COVID", "Normal"]).splitlines()))
+    assert [(r["file"], r["predicted"], r["source"]) for r in rows] == [("Viral/a.png", "COVID", "children"),
+                                                                        ("Viral/b.png", "Normal", "")]
+    plain = [Item("Viral/a.png", "Viral"), Item("Viral/b.png", "Viral")]
+    assert "source" not in left_out_csv(plain, probs, ["COVID", "Normal"]).splitlines()[0]
