@@ -63,28 +63,42 @@ def score_left_out(data_dir: Path, items: list[Item], models: list[tuple[Callabl
 def answers_by_folder(folders: list[str], probs: np.ndarray, labels: list[str],
                       rule: tuple[int, float] | None = None, unlikeness: np.ndarray | None = None,
                       unreadable: dict[str, int] | None = None, seen: dict[str, int] | None = None,
-                      seen_kept: bool = False) -> dict[str, dict]:
+                      seen_kept: bool = False, sources: list[str] | None = None) -> dict[str, dict]:
     """Per left-out folder: films scored, how many got each of the model's answers (under ``rule``,
     as the device labels them) with the share's 95% Wilson interval, films the input check flagged
     (unlikeness above 1), files that could not be read, and films the model was trained or
     validated on (``seen``, None where that could not be checked; left out of the films scored
-    unless ``seen_kept``)."""
+    unless ``seen_kept``). With each film's source (``sources``), a folder whose films come from
+    two sources or more gets the same counts per source ("by_source"): one archive's children and
+    another's adults with the same finding may get opposite answers."""
     predicted = labels_for(probs, rule) if len(probs) else np.zeros(0, int)
     folder_of = np.array(folders, dtype=object)
     out = {}
+    source_of = np.array(sources if sources is not None else [""] * len(folders), dtype=object)
     for folder in sorted(set(folders) | set(unreadable or {}) | set(seen or {})):
         mine = folder_of == folder
-        n = int(mine.sum())
-        called = {}
-        for k, label in enumerate(labels):
-            m = int((predicted[mine] == k).sum())
-            lo, hi = wilson_interval(m, n) if n else (0.0, 0.0)
-            called[label] = {"films": m, "share": m / n if n else None, "share_ci": [lo, hi] if n else None}
-        out[folder] = {"films": n, "called": called, "unreadable": int((unreadable or {}).get(folder, 0)),
+        out[folder] = {"films": int(mine.sum()), "called": _called(predicted[mine], labels),
+                       "unreadable": int((unreadable or {}).get(folder, 0)),
                        "flagged_by_input_check": None if unlikeness is None else int((unlikeness[mine] > 1.0).sum()),
                        "seen_in_training": None if seen is None else int(seen.get(folder, 0)),
                        "seen_kept": bool(seen_kept)}
+        if len(named := sorted(set(source_of[mine]) - {""})) > 1:
+            out[folder]["by_source"] = {
+                src: {"films": int(here.sum()), "called": _called(predicted[here], labels)}
+                for src in named + ([""] if "" in set(source_of[mine]) else [])
+                if (here := mine & (source_of == src)).any()}
     return out
+
+
+def _called(predicted: np.ndarray, labels: list[str]) -> dict[str, dict]:
+    """How many of these films got each answer, with the share's 95% Wilson interval."""
+    n = len(predicted)
+    called = {}
+    for k, label in enumerate(labels):
+        m = int((predicted == k).sum())
+        lo, hi = wilson_interval(m, n) if n else (0.0, 0.0)
+        called[label] = {"films": m, "share": m / n if n else None, "share_ci": [lo, hi] if n else None}
+    return called
 
 
 def _share(c: dict) -> str:
@@ -109,7 +123,10 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     md = ["## Classes left out", "",
           f"{lead} In use it gives each such film one of its own answers all the same; the table shows which "
           "(percent, 95% interval)" + (f", and {csv_name} lists them film by film" if csv_name else "") + ". A finding called Normal goes "
-          "unreported; one called another disease is a false call of that disease.", "",
+          "unreported; one called another disease is a false call of that disease."
+          + (" The rows under a folder (…) split its films by source: one archive's films of a finding may get "
+             "other answers than another's." if any("by_source" in a for a in next(iter(by_model.values())).values())
+             else ""), "",
           "| Folder | films | " + ("model | " if models else "") + " | ".join(f"called {c}" for c in labels)
           + (" | flagged by the input check" if flagged else "") + " |",
           "|---|---:|" + ("---|" if models else "") + "---:|" * (len(labels) + flagged)]
@@ -121,6 +138,11 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
                       + " | ".join(_share(a["called"][c]) for c in labels)
                       + (f" | {'-' if a['flagged_by_input_check'] is None else format(a['flagged_by_input_check'], ',')}"
                          if flagged else "") + " |")
+        for src in first[folder].get("by_source", {}):
+            for m, per in by_model.items():
+                b = per[folder]["by_source"][src]
+                md.append(f"| … {src or '(no source)'} | {b['films']:,} | " + (f"{m} | " if models else "")
+                          + " | ".join(_share(b["called"][c]) for c in labels) + (" | " if flagged else "") + " |")
     if seen := {f: a["seen_in_training"] for f, a in first.items() if a.get("seen_in_training")}:
         whose = whose or ("either model" if models else "the model")
         kept = next(iter(first.values())).get("seen_kept")
@@ -178,7 +200,8 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
             unlike = [None if u is None else u[~seen] for u in unlike]
     folders = [i.label for i in read]
     return ([answers_by_folder(folders, p, labels, m[3], u, unreadable, seen_by if seen is not None else None,
-                               keep_seen) for p, u, m in zip(probs, unlike, models)], read, probs, skipped)
+                               keep_seen, [i.source for i in read]) for p, u, m in zip(probs, unlike, models)],
+            read, probs, skipped)
 
 
 def seen_films(models: list[Path], items: list[Item], crops_in: str | None = None,

@@ -160,6 +160,26 @@ def test_the_answers_of_left_out_films_are_counted_per_folder_under_the_rule():
     md = "\n".join(answers_section(got, ["COVID", "Normal"]))
     assert "| Viral | 3 | 1 (33%, " in md and "| Empty | 0 | - | - | 0 |" in md
     assert "Not read: 1 file of Empty; 2 files of Opacity" in md
+    assert "by_source" not in got["Viral"] and "split its films by source" not in md
+
+
+def test_a_left_out_folder_of_two_sources_is_split_by_source_and_one_source_is_not():
+    import numpy as np
+
+    from convert.left_out import answers_by_folder, answers_section
+
+    probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.6, 0.4]])
+    folders = ["Opacity", "Opacity", "Opacity", "Opacity", "Viral"]
+    got = answers_by_folder(folders, probs, ["COVID", "Normal"], sources=["adults", "adults", "children", "", "kids"])
+    split = got["Opacity"]["by_source"]
+    assert list(split) == ["adults", "children", ""]  # films without a source last, not lost
+    assert [(v["films"], v["called"]["COVID"]["films"]) for v in split.values()] == [(2, 2), (1, 0), (1, 0)]
+    assert "by_source" not in got["Viral"]  # one source: the folder's row says it all
+    md = unpadded("\n".join(answers_section(got, ["COVID", "Normal"])))
+    assert "split its films by source" in md
+    assert "| Opacity | 4 | 2 (50%, " in md and "| … adults | 2 | 2 (100%, " in md and "| … (no source) | 1 | 0 (0%, " in md
+    two = unpadded("\n".join(answers_section({"A": got, "B": got}, ["COVID", "Normal"], ["A", "B"])))
+    assert "| … children | 1 | A | 0 (0%, " in two and "| … children | 1 | B | 0 (0%, " in two
 
 
 def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be_skipped(tiny_run, tmp_path):
