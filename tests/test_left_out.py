@@ -1,0 +1,203 @@
+"""What a model answers for films of class folders left out of its figures (convert.left_out):
+counted per folder and per source, unreadable and seen films said, in cxr-evaluate and cxr-compare."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from convert.compare_cli import compare_app
+from convert.evaluate_cli import evaluate_app
+from tests.conftest import unpadded
+
+
+def _files(root: Path, *names: str) -> None:
+    """Tiny PNGs (and a text file where the name says so) at these paths under root."""
+    from PIL import Image
+
+    for rel in names:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".png"):
+            Image.new("L", (8, 8)).save(root / rel)
+        else:
+            (root / rel).write_text("x")
+
+
+def test_folders_left_out_are_counted_as_films_and_the_report_says_what_they_would_get(tmp_path):
+    """A two-class model gives every film one of its two answers: a site that leaves its pneumonia
+    folder out must read how many films that was, and that in use those films get COVID or Normal."""
+    from convert.set_notes import renamed_line
+    from convert.site_folders import left_out_films
+
+    _files(tmp_path, "Viral/images/a.png", "Viral/images/b.png", "Viral/masks/a.png", "Viral/notes.txt",
+           "Viral/images/.hidden.png", "Opacity/c.png", "COVID/d.png")
+    folders = {"COVID": "COVID", "Viral": "-", "Opacity": "-"}
+    counts = left_out_films(tmp_path, folders)
+    assert counts == {"Opacity": 1, "Viral": 2}  # its masks/, documents and hidden files are no films
+    assert renamed_line(folders, counts, ["COVID", "Normal"]) == (
+        "Class folders: Opacity left out (1 film); Viral left out (2 films). This model calls every film COVID or "
+        "Normal: in use, films of the classes left out here get one of those answers all the same (edge-classify on "
+        "their folder shows which).")
+    assert renamed_line(folders) == "Class folders: Opacity left out; Viral left out."
+    assert renamed_line(folders, {"Opacity": 0, "Viral": 0}, ["COVID", "Normal"]).endswith("Viral left out (0 films).")
+
+
+def test_the_answers_of_left_out_films_are_counted_per_folder_under_the_rule():
+    import numpy as np
+
+    from convert.left_out import answers_by_folder, answers_section
+
+    probs = np.array([[0.9, 0.1], [0.3, 0.7], [0.4, 0.6], [0.2, 0.8]])
+    folders = ["Viral", "Viral", "Viral", "Opacity"]
+    got = answers_by_folder(folders, probs, ["COVID", "Normal"], unlikeness=np.array([0.5, 2.0, 1.0, 3.0]),
+                            unreadable={"Opacity": 2, "Empty": 1})
+    assert list(got) == ["Empty", "Opacity", "Viral"]
+    assert {c: a["films"] for c, a in got["Viral"]["called"].items()} == {"COVID": 1, "Normal": 2}
+    assert got["Viral"]["flagged_by_input_check"] == 1 and got["Opacity"]["flagged_by_input_check"] == 1
+    assert got["Opacity"]["unreadable"] == 2 and got["Empty"]["films"] == 0
+    assert got["Empty"]["called"]["COVID"]["share"] is None
+    lo, hi = got["Viral"]["called"]["COVID"]["share_ci"]
+    assert lo < 1 / 3 < hi and got["Viral"]["called"]["COVID"]["share"] == pytest.approx(1 / 3)
+    ruled = answers_by_folder(folders, probs, ["COVID", "Normal"], rule=(0, 0.35))  # COVID whenever p >= 0.35
+    assert {c: a["films"] for c, a in ruled["Viral"]["called"].items()} == {"COVID": 2, "Normal": 1}
+    assert ruled["Viral"]["flagged_by_input_check"] is None
+    md = "\n".join(answers_section(got, ["COVID", "Normal"]))
+    assert "| Viral | 3 | 1 (33%, " in md and "| Empty | 0 | - | - | 0 |" in md
+    assert "Not read: 1 file of Empty; 2 files of Opacity" in md
+    assert "by_source" not in got["Viral"] and "split its films by source" not in md
+
+
+def test_a_left_out_folder_of_two_sources_is_split_by_source_and_one_source_is_not():
+    import numpy as np
+
+    from convert.left_out import answers_by_folder, answers_section
+
+    probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.6, 0.4]])
+    folders = ["Opacity", "Opacity", "Opacity", "Opacity", "Viral"]
+    got = answers_by_folder(folders, probs, ["COVID", "Normal"], sources=["adults", "adults", "children", "", "kids"])
+    split = got["Opacity"]["by_source"]
+    assert list(split) == ["adults", "children", ""]  # films without a source last, not lost
+    assert [(v["films"], v["called"]["COVID"]["films"]) for v in split.values()] == [(2, 2), (1, 0), (1, 0)]
+    assert "by_source" not in got["Viral"]  # one source: the folder's row says it all
+    md = unpadded("\n".join(answers_section(got, ["COVID", "Normal"])))
+    assert "split its films by source" in md
+    assert "| Opacity | 4 | 2 (50%, " in md and "| … adults | 2 | 2 (100%, " in md and "| … (no source) | 1 | 0 (0%, " in md
+    two = unpadded("\n".join(answers_section({"A": got, "B": got}, ["COVID", "Normal"], ["A", "B"])))
+    assert "| … children | 1 | A | 0 (0%, " in two and "| … children | 1 | B | 0 (0%, " in two
+
+
+def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be_skipped(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    (site / "Viral").mkdir()
+    shutil.copy(next((data / "Normal").glob("*.png")), site / "Viral" / "good.png")
+    (site / "Viral" / "broken.png").write_bytes(b"not a png")
+    model = str(tiny_run / "model_int8.tflite")
+    args = [model, str(site), "--keep-seen", "--class-map", "Viral=-", "--explain", "0", "--n-boot", "100", "--quiet"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])
+    assert r.exit_code == 1, r.output
+    assert "Viral/broken.png" in r.output and "called COVID" in r.output
+    answers = json.loads((tmp_path / "r" / "report.json").read_text())["left_out_answers"]["Viral"]
+    assert (answers["films"], answers["unreadable"]) == (1, 1)
+    r = CliRunner().invoke(evaluate_app, [*args, "--no-score-left-out", "--out", str(tmp_path / "r2")])
+    assert r.exit_code == 0, r.output
+    report = json.loads((tmp_path / "r2" / "report.json").read_text())
+    assert report["left_out_answers"] == {} and report["left_out_films"] == {"Viral": 2}
+    assert not (tmp_path / "r2" / "left_out.csv").exists()
+    assert "## Classes left out" not in (tmp_path / "r2" / "report.md").read_text()
+
+
+def test_left_out_folders_are_found_under_train_and_test_too(tmp_path):
+    """A set that comes split (train/CLASS, test/CLASS) holds a left-out class in both halves."""
+    from convert.site_folders import left_out_films, left_out_items
+
+    _files(tmp_path, "train/COVID/a.png", "train/Viral/b.png", "test/Viral/c.png", "test/Viral/masks/c.png",
+           "test/COVID/d.png", "test/Empty/notes.txt")
+    folders = {"COVID": "COVID", "Viral": "-", "Empty": "-"}
+    assert left_out_films(tmp_path, folders) == {"Empty": 0, "Viral": 2}
+    assert sorted((i.path, i.label) for i in left_out_items(tmp_path, folders)) == [
+        ("test/Viral/c.png", "Viral"), ("train/Viral/b.png", "Viral")]
+
+
+def test_left_out_films_the_model_was_trained_on_are_left_out_of_their_answers_unless_kept(tiny_run, tmp_path):
+    split = json.loads((tiny_run / "split.json").read_text())
+    data = Path(split["data_dir"])
+    site = tmp_path / "site"
+    for i in split["splits"]["test"]:  # films the model never saw, so nothing else is left out
+        (site / i["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / i["path"], site / i["path"])
+    trained = next(i for i in split["splits"]["train"] if i["label"] == "Normal")
+    unseen = next(i for i in split["splits"]["test"] if i["label"] == "Normal")
+    (site / "Viral").mkdir()
+    shutil.copy(data / trained["path"], site / "Viral" / "trained.png")  # one film under two labels
+    shutil.copy(data / unseen["path"], site / "Viral" / "unseen.png")
+    model = str(tiny_run / "model_int8.tflite")
+    args = [model, str(site), "--class-map", "Viral=-", "--explain", "0", "--n-boot", "100", "--no-find-crops"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    answers = json.loads((tmp_path / "r" / "report.json").read_text())["left_out_answers"]["Viral"]
+    assert (answers["films"], answers["seen_in_training"], answers["seen_kept"]) == (1, 1, False)
+    rows = list(csv.DictReader((tmp_path / "r" / "left_out.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["file"] for r in rows] == ["Viral/unseen.png"]
+    md = unpadded((tmp_path / "r" / "report.md").read_text())
+    assert "Left out of this table, as films the model was trained or validated on (the same films or copies): 1 of Viral." in md
+    assert "1 more it was trained or validated on left out" in r.output
+    r = CliRunner().invoke(evaluate_app, [*args, "--keep-seen", "--out", str(tmp_path / "k")])
+    assert r.exit_code == 0, r.output
+    answers = json.loads((tmp_path / "k" / "report.json").read_text())["left_out_answers"]["Viral"]
+    assert (answers["films"], answers["seen_in_training"], answers["seen_kept"]) == (2, 1, True)
+    assert "Among these films, ones the model was trained or validated on (the same films or copies): 1 of Viral" in (tmp_path / "k" / "report.md").read_text()
+
+
+def test_left_out_csv_gives_each_films_source_where_one_is_named():
+    import numpy as np
+
+    from convert.left_out import left_out_csv
+    from train.data import Item
+
+    probs = np.array([[0.9, 0.1], [0.2, 0.8]])
+    sourced = [Item("Viral/a.png", "Viral", source="children"), Item("Viral/b.png", "Viral", source="")]
+    rows = list(csv.DictReader(left_out_csv(sourced, probs, ["COVID", "Normal"]).splitlines()))
+    assert [(r["file"], r["predicted"], r["source"]) for r in rows] == [("Viral/a.png", "COVID", "children"),
+                                                                        ("Viral/b.png", "Normal", "")]
+    plain = [Item("Viral/a.png", "Viral"), Item("Viral/b.png", "Viral")]
+    assert "source" not in left_out_csv(plain, probs, ["COVID", "Normal"]).splitlines()[0]
+
+
+def test_cxr_compare_gives_each_models_answers_for_the_folders_left_out(tiny_run, tmp_path):
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    shutil.copytree(data / "Normal", site / "PNEUMONIA")  # copies of the Normal films: they must get Normal's answers
+    a, b = tiny_run / "model_fp32.tflite", tiny_run / "model_int8.tflite"
+    res = CliRunner().invoke(compare_app, [str(a), str(b), str(site), "--out", str(tmp_path / "c"), "--n-boot", "100",
+                                           "--quiet", "--keep-seen", "--class-map", "PNEUMONIA=-"])
+    assert res.exit_code == 0, res.output
+    r = json.loads((tmp_path / "c" / "compare.json").read_text())
+    n = len(list((data / "Normal").glob("*.png")))
+    md = unpadded((tmp_path / "c" / "compare.md").read_text())
+    assert "## Classes left out" in md
+    for who, answers in (("A", r["answers_a"]), ("B", r["answers_b"])):
+        normal = [k for f, k in zip(r["files"], answers) if f.startswith("Normal/")]
+        got = r["left_out_answers"][who]["PNEUMONIA"]
+        assert got["films"] == n == len(normal)
+        assert {c: v["films"] for c, v in got["called"].items()} == {c: normal.count(c) for c in ("COVID", "Normal")}
+        assert f"| PNEUMONIA | {n} | {who} | {normal.count('COVID')} (" in md
+        assert f"cxr-compare: note: {who}: PNEUMONIA ({n} films, left out of the figures) called COVID " in res.output
+    split = json.loads((tiny_run / "split.json").read_text())
+    seen = sum(i["label"] == "Normal" for part in ("train", "val") for i in split["splits"][part])
+    assert 0 < seen < n and r["left_out_answers"]["A"]["PNEUMONIA"]["seen_in_training"] == seen
+    assert f"Among these films, ones either model was trained or validated on (the same films or copies): {seen} of PNEUMONIA" in md
+    res = CliRunner().invoke(compare_app, [str(a), str(b), str(site), "--out", str(tmp_path / "d"), "--n-boot", "100",
+                                           "--quiet", "--class-map", "PNEUMONIA=-"])
+    assert res.exit_code == 0, res.output
+    got = json.loads((tmp_path / "d" / "compare.json").read_text())["left_out_answers"]["B"]["PNEUMONIA"]
+    assert (got["films"], got["seen_in_training"], got["seen_kept"]) == (n - seen, seen, False)
