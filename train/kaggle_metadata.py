@@ -43,14 +43,10 @@ def xlsx_rows(path: Path) -> list[list[str]]:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             shared = _shared_strings(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in names else []
-            sheet = z.read(_first_sheet(z, names))
+            root = ElementTree.fromstring(z.read(_first_sheet(z, names)))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as e:
         raise MetadataError(f"{path}: not a readable .xlsx spreadsheet ({e})") from None
     rows: list[list[str]] = []
-    try:
-        root = ElementTree.fromstring(sheet)
-    except ElementTree.ParseError as e:
-        raise MetadataError(f"{path}: not a readable .xlsx spreadsheet ({e})") from None
     for row in root.iter(f"{{{_NS['m']}}}row"):
         cells: dict[int, str] = {}
         for k, c in enumerate(row.findall("m:c", _NS)):
