@@ -3,9 +3,12 @@
 A site that is offered a new model (retrained, another recipe, another quantization) needs to
 know whether it does better on its own films, and on which class. Two separate reports with
 overlapping confidence intervals cannot say: the same films were scored twice, so the
-comparison must be paired. The differences come with a paired bootstrap interval (the films
-resampled once for both models, within each class), and whether the two models are right on different films with
-McNemar's exact test, which looks only at the films where exactly one of them is right.
+comparison must be paired. A class's difference in sensitivity comes with Newcombe's paired score
+interval, balanced accuracy's with a paired bootstrap interval (the films resampled once for both
+models, within each class; where some class has no film right by one model only, no resample
+varies it, and the interval is MOVER's over the classes' Newcombe intervals: convert.intervals).
+Whether the two models are right on different films: McNemar's exact test, which looks only at
+the films where exactly one of them is right.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from math import comb
 
 import numpy as np
 
+from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.seen import seen_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line
@@ -38,8 +42,8 @@ def _paired(statistic):
 
 def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list[str], n_boot: int = 1000) -> dict:
     """B against A on the films with true labels ``y``: balanced accuracy and per-class sensitivity
-    of each, B minus A with paired 95% bootstrap intervals, McNemar's exact test on which films each
-    gets right, and a table of the answers that changed (rows: A's label, columns: B's)."""
+    of each, B minus A with paired 95% intervals (module docstring), McNemar's exact test on which
+    films each gets right, and a table of the answers that changed (rows: A's label, columns: B's)."""
     y, a, b = (np.asarray(v, dtype=int) for v in (y, pred_a, pred_b))
     if not (len(y) == len(a) == len(b)):
         raise ValueError(f"{len(y)} labels but {len(a)} and {len(b)} answers")
@@ -57,16 +61,18 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         n = int(mine.sum())
         if n == 0:
             continue
-
-        def diff(yy, pa, pb, c=c):
-            sel = yy == c
-            return float(np.mean(pb[sel] == c) - np.mean(pa[sel] == c)) if sel.any() else float("nan")
-
-        lo, hi = bootstrap_ci(y, ab, _paired(diff), n_boot=n_boot, seed=c + 1)
+        both, only_b = int((mine & right_a & right_b).sum()), int((mine & right_b & ~right_a).sum())
+        only_a = int((mine & right_a & ~right_b).sum())
         per_class.append({"class": name, "n": n, "sensitivity_a": sens_a[c], "sensitivity_b": sens_b[c],
-                          "difference": sens_b[c] - sens_a[c], "difference_ci": [lo, hi],
-                          "only_a_right": int((mine & right_a & ~right_b).sum()),
-                          "only_b_right": int((mine & right_b & ~right_a).sum())})
+                          "difference": sens_b[c] - sens_a[c],
+                          "difference_ci": list(paired_difference(both, only_b, only_a, n - both - only_b - only_a)),
+                          "only_a_right": only_a, "only_b_right": only_b})
+    if any(c["only_a_right"] + c["only_b_right"] == 0 for c in per_class):
+        lo, hi = mover_sum([c["difference"] for c in per_class], [c["difference_ci"] for c in per_class],
+                           [1 / len(per_class)] * len(per_class))
+        ba_ci = (max(-1.0, lo), min(1.0, hi))
+    else:
+        ba_ci = bootstrap_ci(y, ab, _paired(ba_diff), n_boot=n_boot, seed=0)
     only_a, only_b = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
     changed = np.zeros((k, k), dtype=int)
     for i, j in zip(a[a != b], b[a != b]):
@@ -75,7 +81,7 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         "n": int(len(y)), "classes": classes,
         "balanced_accuracy_a": balanced_accuracy(y, a, k), "balanced_accuracy_b": balanced_accuracy(y, b, k),
         "balanced_accuracy_difference": ba_diff(y, a, b),
-        "balanced_accuracy_difference_ci": list(bootstrap_ci(y, ab, _paired(ba_diff), n_boot=n_boot, seed=0)),
+        "balanced_accuracy_difference_ci": list(ba_ci),
         "per_class": per_class,
         "only_a_right": only_a, "only_b_right": only_b, "mcnemar_p": mcnemar_exact(only_a, only_b),
         "answers_changed": int((a != b).sum()), "changed": changed.tolist(),

@@ -9,7 +9,7 @@ import numpy as np
 from convert import plots
 from convert.gate import points_text
 from convert.rule_notes import versus_sentence
-from convert.report import (DISCLAIMER, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
+from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
                             per_class_table)
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
@@ -224,7 +224,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]
         md += [f"- {r['mode']} rejected: {'; '.join(r['reasons'])}" for r in a["rejected"]] + [""]
     for name, m in models.items():
-        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "",
+        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
                "Confusion matrix (rows: the true class; columns: the answer):", "", *confusion_table(m, classes), ""]
         if name != "keras":
             if not m["gate"]["passed"]:
@@ -246,7 +246,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                "|---|---|" + "---|" * len(classes)]
         for name, s in ext.items():
             if isinstance(s, dict) and "per_class" in s:
-                md.append(f"| {name} | {balanced_accuracy_cell(s)[0]} | "
+                md.append(f"| {name} | {balanced_accuracy_cell(s)} | "
                           + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
         md.append("")
         ops = ext.get("operating_points")

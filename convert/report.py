@@ -42,11 +42,24 @@ def fmt_ci(value, ci) -> str:
 
 
 def fmt_auc(value: float | None, ci: list | tuple | None = None) -> str:
-    """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where there is none."""
+    """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where none
+    was asked for; '1.000 (n/a*)' where the bootstrap gave every resample one value (AUC_NO_INTERVAL)."""
     if value is None:
         return "n/a"
-    lo, hi = ci or (None, None)
-    return f"{value:.3f} ({lo:.3f}–{hi:.3f})" if lo is not None and hi is not None else f"{value:.3f}"
+    if ci is None:
+        return f"{value:.3f}"
+    lo, hi = ci
+    return f"{value:.3f} ({lo:.3f}–{hi:.3f})" if lo is not None and hi is not None else f"{value:.3f} (n/a*)"
+
+
+AUC_NO_INTERVAL = ("AUROC n/a*: every bootstrap resample of these films ranks them alike (often: no film of one class "
+                   "scored above a film of the other), so the bootstrap gives no interval; the films are too few to show "
+                   "how often that would hold on others.")
+
+
+def auc_note(lines: list[str]) -> list[str]:
+    """AUC_NO_INTERVAL and a blank line where any of ``lines`` shows an AUROC without its interval."""
+    return [AUC_NO_INTERVAL, ""] if any("(n/a*)" in line for line in lines) else []
 
 
 def per_class_table(summary: dict) -> list[str]:
@@ -153,7 +166,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
-    md += [headline(summary), ""]
+    md += [headline(summary), "", *auc_note([headline(summary), *per_class_table(summary)])]
     report["too_few_films"] = too_few_films(summary)
     if few := too_few_line(summary):
         md += [f"**{few}**", ""]

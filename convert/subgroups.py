@@ -20,10 +20,6 @@ from convert.summary import summarize
 
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
 
-NO_INTERVAL = ("n/a*: every bootstrap resample of this group's films gives the same balanced accuracy (too few films "
-               "of each class, or each class all right or all wrong), so no interval is meaningful; each class's "
-               "sensitivity beside it has its own (Wilson) interval.")
-
 
 def one_class(s: dict) -> str | None:
     """The class a group's films all belong to, or None when they hold two or more (or no record of it)."""
@@ -31,17 +27,15 @@ def one_class(s: dict) -> str | None:
     return present[0] if present is not None and len(present) == 1 else None
 
 
-def balanced_accuracy_cell(s: dict) -> tuple[str, bool]:
-    """A group's balanced accuracy with its 95% CI, and whether that interval had to be given as
-    n/a: a percentile bootstrap of 2 films, one per class and both right, is 100-100, which claims
-    a certainty two films cannot give. A group of one class gets that class's sensitivity, named as
-    such: its 'balanced accuracy' is that one figure, not comparable with a mean over classes."""
+def balanced_accuracy_cell(s: dict) -> str:
+    """A group's balanced accuracy with its 95% CI. A group of one class gets that class's
+    sensitivity, named as such: its 'balanced accuracy' is that one figure, not comparable with a
+    mean over classes. (A group whose classes are each all right or all wrong gets summarize's
+    score-based interval, never the 100-100 a bootstrap of 2 right films would give.)"""
     ci = s["balanced_accuracy_ci"]
     if c := one_class(s):
-        return f"{c} sensitivity {fmt_ci(s['balanced_accuracy'], ci)}", False
-    if s["balanced_accuracy"] is not None and ci and ci[0] is not None and ci[0] == ci[1]:
-        return f"{100 * s['balanced_accuracy']:.1f} (n/a*)", True
-    return fmt_ci(s["balanced_accuracy"], ci), False
+        return f"{c} sensitivity {fmt_ci(s['balanced_accuracy'], ci)}"
+    return fmt_ci(s["balanced_accuracy"], ci)
 
 
 def reference(s: dict, overall: dict) -> float | None:
@@ -99,17 +93,11 @@ def by_chance(groups: dict) -> list[str]:
                               "first, not that the model fails there.", ""]
 
 
-def _rows(groups: dict, classes: list[str], overall: dict | None) -> tuple[list[str], bool]:
-    """Table rows (value, n, balanced accuracy, each class's sensitivity, note), and whether a
-    balanced accuracy had to be given without its interval (NO_INTERVAL)."""
-    rows, no_interval = [], False
-    for value, s in groups.items():
-        cell, na = balanced_accuracy_cell(s)
-        no_interval |= na
-        rows.append(f"| {value} | {s['n']} | {cell} | "
-                    + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"])
-                    + f" | {note(s, overall)} |")
-    return rows, no_interval
+def _rows(groups: dict, classes: list[str], overall: dict | None) -> list[str]:
+    """Table rows: value, n, balanced accuracy, each class's sensitivity, note."""
+    return [f"| {value} | {s['n']} | {balanced_accuracy_cell(s)} | "
+            + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"])
+            + f" | {note(s, overall)} |" for value, s in groups.items()]
 
 
 def _head(first: str, classes: list[str]) -> list[str]:
@@ -122,11 +110,11 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
     95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
     marking groups whose interval lies wholly below the same figure over all films and groups too
     small to judge."""
-    rows, no_interval = _rows(groups, classes, overall)
+    rows = _rows(groups, classes, overall)
     ba = fmt_ci(overall["balanced_accuracy"], overall["balanced_accuracy_ci"])
     return [f"## By {column}", "", f"Each group's own figures (overall balanced accuracy {ba} %). "
             "A group of one class shows that class's sensitivity. " + BELOW, "", *by_chance(groups),
-            *_head("group", classes), *rows, "", *([NO_INTERVAL, ""] if no_interval else [])]
+            *_head("group", classes), *rows, ""]
 
 
 def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
@@ -154,10 +142,10 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
 def per_source_section(per_source: dict, classes: list[str], scope: str = "") -> list[str]:
     """Markdown: metrics per source, marked as --by groups are (note), then the answers each
     source's films got. ``scope`` ends the heading, e.g. " (int8, test split)"."""
-    rows, no_interval = _rows(per_source, classes, None)
+    rows = _rows(per_source, classes, None)
     return [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here. " + BELOW,
             "", *by_chance(per_source), *_head("source", classes), *rows, "",
-            *([NO_INTERVAL, ""] if no_interval else []), *answers_by_source(per_source, classes), ""]
+            *answers_by_source(per_source, classes), ""]
 
 
 def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ import numpy as np
 
 from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, confusion_matrix,
                              per_class_metrics, to_jsonable, wilson_interval)
+from convert.intervals import mean_of_proportions
 from convert.reliability import expected_calibration_error, reliability_bins
 from convert.roc import _auroc_per_class, auroc, macro_auroc
 from edge.decision import labels_for
@@ -75,9 +76,12 @@ def summarize(
     Predictions are ``argmax(probs)``, or with ``rule`` (class index, threshold) what the device
     gives under edge.decision (that class whenever its probability reaches the threshold).
     Intervals: Wilson for accuracy, stratified percentile bootstrap (same ``seed``, hence the same
-    resamples) for balanced accuracy and macro AUROC. Where the films are all of one class, balanced accuracy is that class's sensitivity and gets its Wilson interval:
-    a bootstrap of 4 films all right gives 100-100, as if 4 films proved perfection. All nan
-    values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
+    resamples) for balanced accuracy and macro AUROC. Where a class's films are all right or all
+    wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
+    100-100, as if 44 films proved perfection): balanced accuracy then gets the MOVER interval
+    of the classes' Wilson intervals (convert.intervals; with one class, its Wilson interval), and
+    an AUROC whose every resample is the same value gets no interval (None). All nan values are
+    returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
 
     ``classes_present`` names the classes the set has films of; the PPV, NPV and F1 that their
     absence fixes are ``None`` (only_meaningful).
@@ -94,8 +98,9 @@ def summarize(
         return balanced_accuracy(yt, labels_for(pr, rule), k)
 
     present = np.flatnonzero(cm.sum(axis=1))
-    if present.size == 1:  # balanced accuracy is then one class's sensitivity: a proportion, Wilson's interval
-        ba_ci = wilson_interval(int(cm[present[0], present[0]]), int(cm[present[0]].sum()))
+    right, films = np.diag(cm)[present], cm.sum(axis=1)[present]
+    if np.any((right == 0) | (right == films)):  # a class the bootstrap cannot vary
+        ba_ci = mean_of_proportions(right.tolist(), films.tolist())
     else:
         ba_ci = bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)
     report = {
@@ -105,7 +110,7 @@ def summarize(
         "balanced_accuracy": balanced_accuracy(y, y_pred, k),
         "balanced_accuracy_ci": list(ba_ci),
         "macro_auroc": macro_auroc(y, p),
-        "macro_auroc_ci": list(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed)),
+        "macro_auroc_ci": list(spread_or_none(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed))),
         "auroc_per_class": dict(zip(class_names, _auroc_per_class(y, p))),
         "ece": expected_calibration_error(y, p, ECE_BINS),
         "ece_bins": ECE_BINS,
@@ -117,6 +122,12 @@ def summarize(
     if rule is not None:
         report["rule"] = {"class": class_names[rule[0]], "threshold": float(rule[1])}
     return to_jsonable(report)
+
+
+def spread_or_none(ci: tuple[float, float]) -> tuple[float | None, float | None]:
+    """A bootstrap interval, or (None, None) where every resample gave the same value: an AUROC of
+    1.000 (1.000–1.000) on 22 + 22 perfectly separated films claims a certainty they cannot give."""
+    return (None, None) if ci[0] == ci[1] else ci
 
 
 NOT_MEANINGFUL = ("ppv", "ppv_ci", "npv", "f1")
@@ -140,5 +151,6 @@ def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str], n_b
     resamples): the per-class table gives every other figure with its interval, and an AUROC of
     0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here."""
     y, probs = np.asarray(y), np.asarray(probs)
-    return to_jsonable({c: list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]), n_boot, seed))
+    return to_jsonable({c: list(spread_or_none(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]),
+                                                             n_boot, seed)))
                         for k, c in enumerate(classes)})

@@ -40,13 +40,18 @@ def test_compare_counts_by_hand():
         [("COVID", 4, 0.25, 1), ("Normal", 4, 0.25, 1)]
 
 
-def test_identical_answers_differ_by_exactly_nothing():
+def test_identical_answers_differ_by_nothing_but_the_films_cannot_prove_it():
+    """No film changed answer: the difference is 0, but a bootstrap's 0-to-0 would claim these
+    films prove the models equal. Newcombe's interval per class, MOVER's over them, say how far
+    apart two models could be that these films cannot tell apart."""
     rng = np.random.default_rng(0)
     y, a = rng.integers(0, 3, 60), rng.integers(0, 3, 60)
     r = compare(y, a, a.copy(), ["A", "B", "C"], n_boot=200)
-    assert r["balanced_accuracy_difference"] == 0 and r["balanced_accuracy_difference_ci"] == [0.0, 0.0]
-    assert r["mcnemar_p"] == 1.0 and r["answers_changed"] == 0
-    assert all(c["difference_ci"] == [0.0, 0.0] for c in r["per_class"])
+    assert r["balanced_accuracy_difference"] == 0 and r["mcnemar_p"] == 1.0 and r["answers_changed"] == 0
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    assert lo == pytest.approx(-hi) and 0.05 < hi < 0.3
+    for c in r["per_class"]:
+        assert c["difference_ci"][0] == pytest.approx(-c["difference_ci"][1]) and 0.03 < c["difference_ci"][1] < 0.5
 
 
 def test_a_large_paired_gain_has_an_interval_above_zero_and_a_small_p():
@@ -56,7 +61,8 @@ def test_a_large_paired_gain_has_an_interval_above_zero_and_a_small_p():
     r = compare(y, a, b, ["COVID", "Normal"], n_boot=500)
     normal = r["per_class"][1]
     assert normal["difference"] == 0.5 and normal["difference_ci"][0] > 0.3
-    assert r["per_class"][0]["difference_ci"] == [0.0, 0.0]
+    # COVID: all 40 right by both; by hand, 1 minus Wilson's lower limit for 40 of 40, 40 / (40 + 1.96^2)
+    assert r["per_class"][0]["difference_ci"] == pytest.approx([-(1 - 40 / (40 + 1.959964 ** 2)), 1 - 40 / (40 + 1.959964 ** 2)])
     assert r["mcnemar_p"] < 1e-5 and r["only_b_right"] == 20
 
 

@@ -196,7 +196,8 @@ def test_per_source_intervals_are_never_degenerate():
     md = "\n".join(per_source_section(by, ["COVID", "Normal"]))
     assert "| site-A | 4 | COVID sensitivity 100.0 (51.0–100.0) |" in md  # one class: its sensitivity, named
     assert "| site-B | 1 | Normal sensitivity 0.0 (0.0–79.3) |" in md
-    assert "| site-C | 2 | 100.0 (n/a*) |" in md and "n/a*: every bootstrap resample" in md
+    # one film of each class, both right: MOVER over the two Wilson intervals (20.7-100 each), not 100-100
+    assert "| site-C | 2 | 100.0 (43.9–100.0) |" in md
     assert "(100.0–100.0)" not in md and "(0.0–0.0)" not in md
 
 

@@ -1,0 +1,82 @@
+"""Score-based intervals where a bootstrap collapses: hand-computed cases, and the reports that use them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from convert.intervals import mean_of_proportions, mover_sum, paired_difference
+from convert.metrics import wilson_interval
+from convert.summary import summarize
+
+Z2 = 1.959964 ** 2
+
+
+def test_one_proportion_is_its_wilson_interval():
+    assert mean_of_proportions([7], [9]) == pytest.approx(wilson_interval(7, 9))
+    assert mean_of_proportions([3, 5], [0, 5]) == pytest.approx(wilson_interval(5, 5))  # a class with no films is left out
+
+
+def test_mean_of_two_perfect_classes_by_hand():
+    # Wilson's lower limit for 22 of 22 is 22 / (22 + z^2); MOVER adds the halves' distances in quadrature
+    lower = 22 / (22 + Z2)
+    assert mean_of_proportions([22, 22], [22, 22]) == pytest.approx((1 - (1 - lower) / 2 ** 0.5, 1.0))
+
+
+def test_mover_sum_with_a_negative_weight_uses_the_other_limit():
+    lo, hi = mover_sum([0.8, 0.5], [(0.7, 0.9), (0.3, 0.6)], [1, -1])
+    assert lo == pytest.approx(0.3 - (0.1 ** 2 + 0.1 ** 2) ** 0.5)   # 0.8's lower side, 0.5's upper side
+    assert hi == pytest.approx(0.3 + (0.1 ** 2 + 0.2 ** 2) ** 0.5)
+    assert all(math.isnan(v) for v in mover_sum([], [], []))
+
+
+def test_paired_difference_with_no_discordant_film_by_hand():
+    half = 1 - 20 / (20 + Z2)  # both all right on 20 films: each margin 20 of 20, no correlation term
+    assert paired_difference(20, 0, 0, 0) == pytest.approx((-half, half))
+    assert paired_difference(0, 0, 0, 20) == pytest.approx((-half, half))
+
+
+def test_paired_difference_is_antisymmetric_and_holds_its_estimate():
+    lo, hi = paired_difference(12, 5, 1, 2)
+    assert lo < 4 / 20 < hi and 0 < hi <= 1
+    assert paired_difference(12, 1, 5, 2) == pytest.approx((-hi, -lo))
+    assert paired_difference(0, 10, 0, 0)[1] == 1.0 and all(math.isnan(v) for v in paired_difference(0, 0, 0, 0))
+
+
+def test_paired_difference_covers_about_95_percent():
+    rng = np.random.default_rng(1)
+    cells, n = (0.6, 0.2, 0.1, 0.1), 30
+    hits = sum(lo <= 0.1 <= hi for lo, hi in (paired_difference(*rng.multinomial(n, cells)) for _ in range(1000)))
+    assert 0.93 <= hits / 1000 <= 0.99
+
+
+def test_summarize_never_gives_a_point_interval_for_perfect_or_zero_classes():
+    y = np.array([0] * 22 + [1] * 22)
+    right = np.eye(2)[y] * 0.9 + 0.05                  # every film right, classes perfectly separated
+    s = summarize(y, right, ["COVID", "Normal"], n_boot=200)
+    assert s["balanced_accuracy"] == 1.0 and s["balanced_accuracy_ci"] == pytest.approx(mean_of_proportions([22, 22], [22, 22]))
+    assert s["macro_auroc"] == 1.0 and s["macro_auroc_ci"] == [None, None]
+    covid_missed = np.where(y[:, None] == 0, [0.3, 0.7], right)  # every COVID film called Normal
+    s = summarize(y, covid_missed, ["COVID", "Normal"], n_boot=200)
+    lo, hi = s["balanced_accuracy_ci"]
+    assert s["balanced_accuracy"] == 0.5 and lo < 0.5 < hi and hi - lo > 0.1
+
+
+def test_summarize_keeps_the_bootstrap_when_every_class_varies():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 30 + [1] * 30)
+    p1 = np.clip(0.5 + 0.3 * (2 * y - 1) + rng.normal(0, 0.25, 60), 0.01, 0.99)
+    s = summarize(y, np.stack([1 - p1, p1], 1), ["A", "B"], n_boot=300, seed=3)
+    from convert.metrics import balanced_accuracy
+    from convert.summary import bootstrap_ci
+    pred = lambda t, p: balanced_accuracy(t, p.argmax(1), 2)  # noqa: E731
+    assert s["balanced_accuracy_ci"] == pytest.approx(list(bootstrap_ci(y, np.stack([1 - p1, p1], 1), pred, 300, 3)))
+
+
+def test_report_says_why_an_auroc_has_no_interval():
+    from convert.report import auc_note, fmt_auc
+    assert fmt_auc(1.0, [None, None]) == "1.000 (n/a*)" and fmt_auc(0.9) == "0.900"
+    assert fmt_auc(0.9, [0.8, 0.95]) == "0.900 (0.800–0.950)" and fmt_auc(None, [None, None]) == "n/a"
+    assert auc_note(["AUROC 1.000 (n/a*)"])[0].startswith("AUROC n/a*") and auc_note(["AUROC 0.9"]) == []
