@@ -12,7 +12,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
@@ -56,7 +56,11 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     for arg in args:
         p = Path(arg)
         if p.is_dir():
-            files.extend(image_files(p, recursive))
+            unreadable: list[OSError] = []
+            files.extend(image_files(p, recursive, unreadable))
+            # a folder that cannot be listed hides its films: an error, never a silent skip
+            errors.extend(Result(e.filename or arg, error=f"cannot read this folder ({e.strerror or e})")
+                          for e in unreadable)
         elif p.exists() or p.is_symlink():
             files.append(arg)
         else:
@@ -94,11 +98,12 @@ def is_image_file(path: str, name: str | None = None) -> bool:
     return is_image_name(name) or (may_be_dicom_name(name) and has_dicom_magic(path))
 
 
-def image_files(root: Path, recursive: bool) -> list[str]:
+def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = None) -> list[str]:
     """A folder's image files (:func:`is_image_file`: by suffix, or DICOM by content; no hidden
-    ones), in name order; sub-folders only if ``recursive``."""
+    ones), in name order; sub-folders only if ``recursive``. Folders that cannot be listed are
+    appended to ``unreadable`` (their OSError), where one is given."""
     found: list[str] = []
-    for dirpath, _, filenames in _walk(root, recursive):
+    for dirpath, _, filenames in _walk(root, recursive, None if unreadable is None else unreadable.append):
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if is_image_file(path, name):
@@ -123,8 +128,9 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
     return "; ".join(reasons)
 
 
-def _walk(root: Path, recursive: bool) -> Iterator[tuple[str, list[str], list[str]]]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+def _walk(root: Path, recursive: bool,
+          onerror: Callable[[OSError], None] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
         yield dirpath, dirnames, filenames
 
@@ -168,7 +174,13 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
                 continue
             try:
                 check = getattr(model, "atypical", lambda _: None)(x[None])
-                yield Result(path, probabilities=model.classify(x[None])[0],
-                             atypical=None if check is None else bool(check[0]), image=x if keep_inputs else None)
+                with np.errstate(invalid="ignore", over="ignore"):  # said below, per film, not as numpy's warning
+                    p = model.classify(x[None])[0]
             except Exception as e:
                 yield Result(path, error=f"inference failed ({type(e).__name__}: {e})")
+                continue
+            if not np.all(np.isfinite(p)):  # a label from NaN would be argmax's first class, not an answer
+                yield Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
+                continue
+            yield Result(path, probabilities=p, atypical=None if check is None else bool(check[0]),
+                         image=x if keep_inputs else None)

@@ -14,7 +14,7 @@ from typing import Iterable, Optional
 import typer
 
 from edge.batch import Result, classify_files
-from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, folder_problem, one_line_errors,
+from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
@@ -70,9 +70,13 @@ def main(
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
                                                                                   "(default: the runtime's choice)."),
-    recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk folders recursively."),
+    recursive: bool = typer.Option(False, "--recursive", "-r",
+                                   help="Walk folders recursively (hidden and symlinked sub-folders are not entered: "
+                                        "a link can loop; name a linked folder to classify it)."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata "
-                                                                "(it then runs uncalibrated, with no input check). For a cxr-edge file "
+                                                                "(it then runs uncalibrated, with no input check; its outputs are "
+                                                                "taken as logits, or as probabilities where its last op is a "
+                                                                "softmax). For a cxr-edge file "
                                                                 "they rename its classes by position, with a warning; giving its own "
                                                                 "classes in another order is refused."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
@@ -93,7 +97,9 @@ def main(
         help="Also write DIR/NAME.png for each image: what the model saw (after preprocessing) beside a map of where "
              "it found the evidence for its label, to check that it looked at the lungs and not at text or the film's "
              "edge. Costs 226 more model calls per image (about 1 s on a Pi 4, estimated). --json and --csv add "
-             "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border)."),
+             "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border). DIR must be "
+             "a folder of its own: not the films' folder, nor inside a folder read with --recursive or watched (a map "
+             "would replace the film of its name, or come back as a film)."),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
                                "finished (the same size, time and inode on two polls in a row: a copy that pauses for longer "
@@ -108,7 +114,8 @@ def main(
                                "stops, with the summary (exit code 1 if some film failed during the run, else 0). Polls, "
                                "so it works on network shares; a poll reads only the folders that changed, so a folder "
                                "may keep tens of thousands of films."),
-    interval: float = typer.Option(2.0, "--interval", min=0.05, help="--watch: seconds between polls of the folders."),
+    interval: float = typer.Option(2.0, "--interval", min=0.05, max=3600.0,
+                                   help="--watch: seconds between polls of the folders (0.05 to 3600)."),
     skip_answered: Optional[Path] = typer.Option(
         None, "--skip-answered", metavar="LOG",
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered after they "
@@ -193,15 +200,10 @@ def main(
             print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
 
         if explain is not None:
-            from edge.explain import explain_file  # Pillow's drawing and the maps: only when asked for
+            from edge.explain import explain_file, maps_folder  # Pillow's drawing and the maps: only when asked for
 
-            problem = folder_problem(explain)  # once here, not once per image
-            if problem:
+            if problem := maps_folder(explain, images, recursive):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
-            try:
-                explain.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise _fail(f"--explain: cannot create {explain} ({e.strerror or e})")
         answered = None
         if skip_answered is not None:
             if not (watch and json_out):
@@ -213,6 +215,8 @@ def main(
             except ValueError as e:
                 raise _fail(str(e))
         if watch:
+            if not interval == interval:  # click's range lets nan through; a watch that never sleeps is no watch
+                raise _fail("--interval must be a number of seconds from 0.05 to 3600")
             folders = [Path(a) for a in images]
             bad = [a for a in images if not Path(a).is_dir()]
             if bad:
@@ -224,8 +228,9 @@ def main(
                 raise _fail(nothing, EXIT_SOME_FAILED)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
-        writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
-                         explain is not None, stamped=watch)
+        with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
+            writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
+                                explain is not None, stamped=watch)
         total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
 

@@ -51,7 +51,7 @@ def dicom_to_gray(data: bytes) -> np.ndarray:
 
 def _to_gray(data: bytes) -> np.ndarray:
     import pydicom
-    from pydicom.pixels import apply_modality_lut, apply_voi_lut
+    from pydicom.pixels import apply_modality_lut, apply_voi_lut, pixel_array
 
     try:
         ds = pydicom.dcmread(io.BytesIO(data), force=True)
@@ -64,14 +64,15 @@ def _to_gray(data: bytes) -> np.ndarray:
     if rows * cols > MAX_PIXELS:
         raise ImageError(f"refused: {cols}x{rows} pixels is more than the limit of {MAX_PIXELS}")
     compressed = _is_compressed(ds)
-    try:
-        arr = ds.pixel_array
+    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+    try:  # a multi-frame file: the first frame alone is decoded (it is the one classified), so 40 frames need no 40x memory
+        arr = pixel_array(ds, index=0) if frames > 1 else ds.pixel_array
     except Exception as e:
         raise ImageError(f"cannot decode DICOM pixel data ({first_line(e)})" + (
             "; compressed DICOM may need pylibjpeg or gdcm installed" if compressed else "")) from None
     del ds.PixelData  # the array holds the pixels now: the bytes go before the mapping needs memory
-    if int(getattr(ds, "NumberOfFrames", 1) or 1) > 1:
-        arr = arr[0]
+    if frames > 1 and arr.ndim == (4 if int(getattr(ds, "SamplesPerPixel", 1) or 1) > 1 else 3):
+        arr = arr[0]  # a decoder that returned every frame all the same
     photometric = str(getattr(ds, "PhotometricInterpretation", "MONOCHROME2")).upper()
     if arr.ndim == 3:  # colour (RGB/YBR) secondary capture: average the channels
         gray = np.empty(arr.shape[:2], dtype=np.float64)

@@ -106,6 +106,9 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     share = border_share(heat)
     caption = (f"{Path(path).name}: {model.labels[label]} {probability:.2f}\n"
                f"red to yellow: its evidence; {share:.0%} of it outside the blue frame (borders, text)")
+    if _same_folder(Path(path).parent, Path(out_dir)):
+        raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
+                         "(over a film of the same name), so give --explain a folder of its own")
     stem, n = Path(path).stem or "image", 1
     name = f"{stem}.png"
     while name.casefold() in taken:  # the same name in two folders; A.png and a.png are one file on Windows and macOS
@@ -116,3 +119,44 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     with atomic_path(target) as tmp:
         picture(image, heat, caption).save(tmp, format="PNG")
     return {"map": str(target), "evidence_at_border": round(share, 4)}
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or a.samefile(b)
+    except OSError:
+        return False
+
+
+def maps_folder(out_dir: Path, inputs: list[str], recursive: bool) -> str | None:
+    """Make ``out_dir`` for the maps of these inputs, or say why it cannot be (edge.cliutil.folder_problem,
+    clash_with_inputs, or mkdir's error)."""
+    from edge.cliutil import folder_problem
+
+    if problem := folder_problem(out_dir) or clash_with_inputs(out_dir, inputs, recursive):
+        return problem
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"cannot create it ({e.strerror or e})"
+    return None
+
+
+def clash_with_inputs(out_dir: Path, inputs: list[str], recursive: bool) -> str | None:
+    """Why the maps must not go to ``out_dir`` for these inputs (files, folders, '-'), or None.
+
+    A map named after its film, written into the film's own folder, replaces the film (NAME.png
+    over NAME.png), and maps inside a folder that is read recursively or watched come back as
+    films: under --watch an endless loop of maps of maps, each given a label. Paths read from
+    stdin are checked one by one (explain_file)."""
+    out = Path(out_dir).resolve()
+    for a in inputs:
+        if a == "-":
+            continue
+        p = Path(a)
+        folder = p if p.is_dir() else p.parent
+        if _same_folder(folder, out) or (p.is_dir() and recursive and folder.resolve() in out.parents):
+            return (f"{out_dir} is {'inside ' if not _same_folder(folder, out) else ''}the folder of the films to map "
+                    f"({a}): the maps would be written among the films (over a film of the same name) and read as "
+                    "films next time; give a folder outside them")
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -16,11 +17,21 @@ def stdin_paths(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n") if line.strip()]
 
 
+def read_names(stdin: TextIO | None = None) -> str:
+    """Standard input as file names: its bytes decoded as the file system decodes names (os.fsdecode),
+    so that a name that is not valid UTF-8 (an old camera's Latin-1 name, as find -print0 passes it)
+    reaches open() as the same bytes, as it does from the command line, instead of one undecodable
+    byte stopping the whole batch."""
+    s = stdin or sys.stdin
+    raw = getattr(s, "buffer", None)
+    return os.fsdecode(raw.read()) if raw is not None else s.read()
+
+
 def with_stdin(args: list[str], stdin: TextIO | None = None) -> list[str]:
     """``args`` with each '-' replaced by the paths on standard input."""
     out: list[str] = []
     for a in args:
-        out.extend(stdin_paths((stdin or sys.stdin).read()) if a == "-" else [a])
+        out.extend(stdin_paths(read_names(stdin)) if a == "-" else [a])
     return out
 
 

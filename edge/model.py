@@ -113,6 +113,9 @@ class EdgeModel:
         if n_out != len(meta["labels"]):
             raise ModelFileError(f"{self.path}: the model has {n_out} outputs but {len(meta['labels'])} labels")
         self.meta = meta
+        # A foreign model may end in softmax: its outputs are probabilities already, and a second
+        # softmax would squash 0.996 / 0.004 to 0.73 / 0.27. cxr-edge's own files output logits.
+        self.outputs_probabilities = bool(meta.get("foreign")) and _ends_in_softmax(self.interpreter, self._out["index"])
         self.labels: list[str] = list(meta["labels"])
         self.temperature = float(meta.get("temperature", 1.0))
         self.input_shape = shape
@@ -136,7 +139,10 @@ class EdgeModel:
         return out
 
     def classify(self, batch: np.ndarray) -> np.ndarray:
-        """Calibrated class probabilities for a uint8 batch."""
+        """Calibrated class probabilities for a uint8 batch (a foreign model's own, where it ends in softmax)."""
+        if self.outputs_probabilities:
+            p = np.clip(self.logits(batch), 0.0, None)  # int8 rounding may leave a sum of 0.996
+            return p / p.sum(axis=-1, keepdims=True)
         return softmax(self.logits(batch), self.temperature)
 
     def atypical(self, batch: np.ndarray) -> np.ndarray | None:
@@ -241,6 +247,28 @@ def check_renaming(own: list[str], given: list[str]) -> None:
         raise ModelFileError(
             f"--labels {','.join(given)} puts this file's own classes in other places (it has {','.join(own)}, "
             f"in the order of its outputs): that would swap its answers; leave out --labels, the file names its classes")
+
+
+def _ends_in_softmax(interpreter: Any, output: int) -> bool:
+    """Whether the op that makes the output tensor is a SOFTMAX (through any QUANTIZE, DEQUANTIZE or
+    RESHAPE after it). False where the runtime does not list its ops (a private call that every
+    runtime of today has; without it the outputs are taken as logits, as before)."""
+    try:
+        ops = [o for o in interpreter._get_ops_details() if o.get("op_name") != "DELEGATE"]
+    except Exception:
+        return False
+    made_by = {int(t): o for o in ops for t in o.get("outputs", [])}
+    tensor = output
+    for _ in range(8):
+        op = made_by.get(int(tensor))
+        if op is None:
+            return False
+        if op["op_name"] == "SOFTMAX":
+            return True
+        if op["op_name"] not in ("QUANTIZE", "DEQUANTIZE", "RESHAPE") or not len(op.get("inputs", [])):
+            return False
+        tensor = op["inputs"][0]
+    return False
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -30,6 +31,24 @@ def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
     return "" if threshold is None else f"{labels[threshold[0]]}>={float(threshold[1]):.4g}"  # as the stderr note
 
 
+class _CsvRows:
+    """csv.writer's rows ending in one \n, with any field that holds a \r quoted.
+
+    With lineterminator "\n" the csv module leaves a lone \r unquoted, and readers then split a
+    file named "scan\r1.png" into two rows; with "\r\n", text mode on Windows writes \r\r\n. So
+    each row is formatted with "\r\n" (which quotes \r and \n) and written ending in "\n"."""
+
+    def __init__(self, out) -> None:
+        self.out, self.buf = out, io.StringIO()
+        self.w = csv.writer(self.buf, lineterminator="\r\n")
+
+    def writerow(self, row: list) -> None:
+        self.buf.seek(0)
+        self.buf.truncate()
+        self.w.writerow(row)
+        self.out.write(self.buf.getvalue()[:-2] + "\n")
+
+
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
@@ -37,7 +56,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     log outlives its runs, and a film answered again after a restart must be told from a new one."""
     out = sys.stdout
     if fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")  # text mode makes it \r\n on Windows; "\r\n" would be \r\r\n
+        w = _CsvRows(out)
         # Columns are only ever added at the end, so that readers by position keep working.
         w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
                     *(["map", "evidence_at_border", "map_error"] if explained else []), "rule"])
@@ -46,8 +65,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
         def write_csv(r: Result) -> None:
             e = r.explanation or {}
             maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []
-            if r.error:
-                w.writerow([r.file, "", "", *([""] * len(labels)), "", r.error, *maps, ""])
+            if r.error:  # atypical: 1 for a film refused as atypical (--refuse-atypical), empty where not checked
+                w.writerow([r.file, "", "", *([""] * len(labels)), "" if r.atypical is None else int(r.atypical),
+                            r.error, *maps, ""])
             else:
                 i = ranking(r.probabilities, threshold)[0]
                 w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),

@@ -120,18 +120,21 @@ class Watcher:
                 else:
                     entry = _read(folder, mtime)
                     fresh.add(folder)
-            except OSError as e:  # removed (or a share gone) since the last poll
-                if folder in tops:  # kept as last read, so that its films are not answered again on its return
+            except OSError as e:  # removed (or a share gone) since the last poll, or not readable
+                # A sub-folder removed is a study taken away; one that cannot be read (its permissions)
+                # hides films, and is said like a watched folder that cannot be read.
+                if folder in tops or not isinstance(e, FileNotFoundError):
+                    # kept as last read, so that its films are not answered again on its return
                     listings.update((f, x) for f, x in self.listings.items()
                                     if f == folder or f.startswith(os.path.join(folder, "")))
                     if folder not in self.unreadable:
                         self.unreadable.add(folder)
-                        self.say(f"warning: cannot read the watched folder {folder} ({e.strerror or e}); "
-                                 "still watching")
+                        self.say(f"warning: cannot read the {'watched ' if folder in tops else ''}folder {folder} "
+                                 f"({e.strerror or e}); its films are not answered until it can be; still watching")
                 continue
             if folder in self.unreadable:
                 self.unreadable.discard(folder)
-                self.say(f"can read the watched folder {folder} again")
+                self.say(f"can read the {'watched ' if folder in tops else ''}folder {folder} again")
                 returned = True
             if (folder in tops and not self.recursive and folder not in self.hinted
                     and (cached is None or cached[2] != entry[2]) and _films_below(entry[2])):

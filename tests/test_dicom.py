@@ -237,3 +237,23 @@ def test_a_rescale_that_is_no_number_or_blanks_the_film_counts_as_none(slope):
     assert data.count(b"1.25") == 1
     odd = data.replace(b"1.25", slope.encode().ljust(4)) if slope else resave(data, RescaleSlope="")
     assert (load_bytes(odd, "x.dcm") == want).all()
+
+
+def test_a_multi_frame_film_decodes_its_first_frame_only():
+    """Only the first frame is classified, so only it is decoded: 40 compressed frames of a 4096^2
+    film needed 1.5 GB when every frame was (a few MB of RLE can hold them), and a damaged later
+    frame stopped a film whose first frame is whole."""
+    from pydicom.encaps import encapsulate, generate_frames
+    from pydicom.uid import RLELossless
+
+    frames = np.stack([ramp(), np.full((64, 80), 7, np.uint16), np.full((64, 80), 9, np.uint16)])
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())), force=True)
+    ds.NumberOfFrames = 3
+    ds.compress(RLELossless, frames)
+    parts = list(generate_frames(ds.PixelData, number_of_frames=3))
+    ds.PixelData = encapsulate([parts[0], parts[1], b"\x01\x00\x00\x00" + b"\xff" * 60])  # frame 3: a broken RLE header
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    with pytest.raises(Exception):
+        _ = pydicom.dcmread(io.BytesIO(buf.getvalue())).pixel_array  # decoding every frame fails on the third
+    np.testing.assert_array_equal(load_bytes(buf.getvalue(), "film.dcm"), load_bytes(make_dicom(ramp()), "one.dcm"))

@@ -138,3 +138,32 @@ def test_a_name_the_output_encoding_cannot_hold_is_escaped_not_the_end_of_the_ba
     out = p.stdout.decode("cp1252")
     assert p.returncode == 0, p.stderr
     assert "x\\u22651 \\u0141ód\\u017a.png" in out and str(film) in out  # both answered; ó is in cp1252
+
+
+def test_explain_never_writes_its_maps_among_the_films(model, film, tmp_path):
+    """A map is named after its film: written into the film's own folder it replaced the film
+    (NAME.png over NAME.png), and under --watch each map came back as a film, without end."""
+    scans = tmp_path / "scans"
+    (scans / "day1").mkdir(parents=True)
+    shutil.copy(film, scans / "day1" / "film.png")
+    before = (scans / "day1" / "film.png").read_bytes()
+    for args in ([scans / "day1"], [scans / "day1" / "film.png"], [scans, "--recursive", "--explain", scans / "maps"]):
+        explain = [] if "--explain" in args else ["--explain", scans / "day1"]
+        p = edge_classify(*args, *explain, "--model", model)
+        assert p.returncode == 2 and "the folder of the films to map" in p.stderr and p.stdout == "", p.stderr
+    p = edge_classify("-", "--explain", scans / "day1", "--json", "--model", model, stdin=f"{scans / 'day1' / 'film.png'}\n")
+    answer = json.loads(p.stdout)
+    assert answer["label"] and "this film's own folder" in answer["map_error"] and p.returncode == 1
+    assert (scans / "day1" / "film.png").read_bytes() == before and sorted(os.listdir(scans / "day1")) == ["film.png"]
+    assert edge_classify(scans, "--recursive", "--explain", tmp_path / "maps", "--model", model).returncode == 0
+
+
+def test_csv_quotes_a_carriage_return_in_a_file_name(model, film, tmp_path):
+    names = ["cr\rname.png", "nl\nname.png", "plain.png"]
+    for name in names:
+        shutil.copyfile(film, tmp_path / name)
+    raw = subprocess.run([sys.executable, "-m", "edge.cli", *(str(tmp_path / n) for n in names), "--csv", "--model",
+                          str(model)], cwd=ROOT, capture_output=True, timeout=120).stdout
+    rows = list(csv.reader(io.StringIO(raw.decode(), newline="")))
+    assert [r[0] for r in rows[1:]] == [str(tmp_path / n) for n in names], raw  # one row each, as a spreadsheet reads it
+    assert raw.count(b"\n") == 1 + len(names) + 1  # the header, the rows, and the newline inside the quoted name

@@ -1,0 +1,63 @@
+"""Models made elsewhere (no cxr-edge metadata, run with --labels): their outputs read as they are meant.
+
+Real TensorFlow models, converted by the real converter, run by the device's runtime.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge.batch import classify_files
+from edge.model import EdgeModel, softmax
+
+
+def _tflite(tmp_path, name: str, *head) -> str:
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    from convert.export import convert
+
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Rescaling(1 / 255.0),
+                          keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.GlobalAveragePooling2D(), *head])
+    path = tmp_path / f"{name}.tflite"
+    path.write_bytes(convert(m, "fp32"))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def batch() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, (3, 32, 32, 1), dtype=np.uint8)
+
+
+def test_a_model_that_ends_in_softmax_is_not_given_a_second_one(tmp_path_factory, batch):
+    import keras
+
+    d = tmp_path_factory.mktemp("foreign")
+    logits = keras.layers.Dense(2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant([2.0, -1.0]))
+    soft = EdgeModel(_tflite(d, "soft", logits, keras.layers.Softmax()), labels=["COVID", "Normal"])
+    raw = soft.logits(batch)
+    assert soft.outputs_probabilities and np.allclose(raw.sum(1), 1, atol=1e-5)
+    np.testing.assert_allclose(soft.classify(batch)[:, 0], 0.9526, atol=1e-4)  # e^2 / (e^2 + e^-1), as the model gives it
+    assert softmax(raw)[0, 0] == pytest.approx(0.7120, abs=1e-4)              # what a second softmax made of it
+    plain = EdgeModel(_tflite(d, "logits", keras.layers.Dense(2)), labels=["COVID", "Normal"])
+    assert not plain.outputs_probabilities
+    np.testing.assert_allclose(plain.classify(batch), softmax(plain.logits(batch)), atol=1e-6)
+
+
+def test_a_model_that_gives_nan_fails_that_film_instead_of_labelling_it(tmp_path, batch):
+    import keras
+
+    from PIL import Image
+
+    minus_one = keras.layers.Dense(2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant([-1.0, 1.0]))
+    path = _tflite(tmp_path, "nan", minus_one, keras.layers.Lambda(keras.ops.sqrt))  # sqrt(-1): NaN
+    m = EdgeModel(path, labels=["COVID", "Normal"])
+    film = tmp_path / "film.png"
+    Image.fromarray(np.tile(np.arange(64, dtype=np.uint8) * 4, (64, 1))).save(film)
+    (r,) = classify_files(m, [str(film)])
+    assert r.probabilities is None and "no finite output" in r.error

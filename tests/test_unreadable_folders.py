@@ -1,0 +1,80 @@
+"""A folder that cannot be listed hides its films: a batch and a watch say so, never skip it silently.
+
+Permissions do not stop root (the suite may run as root), so the folder is made unreadable where
+the walk asks for it: os.scandir raises PermissionError for that one path, as it does for a
+chmod 000 folder of another user.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from edge.batch import expand_inputs
+from edge.inputs import read_names, with_stdin
+from edge.watch import Watcher
+
+
+@pytest.fixture
+def locked(tmp_path, monkeypatch):
+    """tmp_path/study/locked, holding a film, that os.scandir refuses; tmp_path/study/ok.png readable."""
+    study = tmp_path / "study"
+    (study / "locked").mkdir(parents=True)
+    (study / "locked" / "a.png").write_bytes(b"x" * 10)
+    (study / "ok.png").write_bytes(b"x" * 10)
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(os.fsdecode(path)) == study / "locked":
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return study
+
+
+def test_a_recursive_batch_names_the_folder_it_cannot_read(locked):
+    files, errors = expand_inputs([str(locked)], recursive=True)
+    assert files == [str(locked / "ok.png")]
+    assert [(e.file, e.error) for e in errors] == [(str(locked / "locked"), "cannot read this folder (Permission denied)")]
+
+
+def test_a_folder_named_that_cannot_be_read_is_not_called_empty(locked):
+    files, errors = expand_inputs([str(locked / "locked")])
+    assert files == [] and errors[0].error == "cannot read this folder (Permission denied)"
+
+
+def test_a_watch_says_once_which_sub_folder_it_cannot_read(locked):
+    said: list[str] = []
+    w = Watcher([locked], recursive=True, say=said.append)
+    assert w.poll() == [] and w.poll() == [str(locked / "ok.png")]
+    assert [w.poll() for _ in range(2)] == [[]] * 2
+    assert said == [f"warning: cannot read the folder {locked / 'locked'} (Permission denied); its films are not "
+                    "answered until it can be; still watching"]
+
+
+def test_a_removed_sub_folder_is_no_warning(tmp_path):
+    (tmp_path / "study").mkdir()
+    said: list[str] = []
+    w = Watcher([tmp_path], recursive=True, say=said.append)
+    w.poll()
+    (tmp_path / "study").rmdir()
+    w.poll()
+    assert said == []
+
+
+class _Bytes:
+    def __init__(self, data: bytes) -> None:
+        import io
+        self.buffer = io.BytesIO(data)
+
+
+def test_names_on_stdin_that_are_not_utf8_reach_the_file_system_as_their_bytes(tmp_path):
+    name = os.fsdecode(b"caf\xe9.png")  # Latin-1, as an old camera or a Windows share wrote it
+    (tmp_path / name).write_bytes(b"x")
+    stdin = _Bytes(os.fsencode(str(tmp_path / name)) + b"\0" + os.fsencode(str(tmp_path / "b.png")) + b"\0")
+    paths = with_stdin(["-"], stdin)
+    assert paths == [str(tmp_path / name), str(tmp_path / "b.png")] and Path(paths[0]).exists()
+    assert read_names(_Bytes(b"a.png\n")) == "a.png\n"
