@@ -112,12 +112,13 @@ def film_notes(r: dict) -> list[str]:
     """What compare.md says about the films before any figure, as cxr-evaluate's report.md does
     (convert.set_notes): unreadable files, renamed class folders, films either model was trained
     or validated on, and copies within the set, each of which changes what the figures mean."""
-    md = [skipped_line(r["skipped_files"]), ""] if r.get("skipped_files") else []
-    if renamed := renamed_line(r.get("class_folders") or {}, r.get("left_out_films"), r.get("classes")):
+    md = [skipped_line(r["skipped_files"], where="compare.json"), ""] if r.get("skipped_files") else []
+    if renamed := renamed_line(r.get("class_folders") or {}, r.get("left_out_films"), r.get("classes"),
+                               answered=bool(r.get("left_out_answers")), models=2):
         md += [renamed, ""]
     if "seen_in_training" in r:
         md += [seen_line(r["seen_in_training"], models=2), ""]
-    return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [])
+    return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [], where="compare.json")
 
 
 def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
@@ -125,7 +126,8 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
     md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "",
           *(f"> **{line}.**\n" for line in r.get("synthetic", [])),
           *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
-            if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])), "", headline(r) + ".", "",
+            if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])),
+          *(f"- **Warning (the films):** {w}." for w in r.get("data_warnings", [])), "", headline(r) + ".", "",
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it. The two can disagree, as they ask different "

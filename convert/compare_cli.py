@@ -81,7 +81,8 @@ def compare(
         if sorted(info_b["labels"]) != sorted(labels):
             raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
-        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet)
+        data_warnings: list[str] = []
+        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings)
         if columns:  # names, and a MANIFEST.csv column's number of values among these films: before any is read
             from convert.group_values import check_columns
 
@@ -135,9 +136,9 @@ def compare(
         prints = next(iter(scans.values())).crops
         twins, conflicts = split_copies(copies_within(kept, not quiet, tuple(a[~drop] for a in prints)),
                                         [i.path for i in kept], [i.label for i in kept])
-        if line := conflict_warning(conflicts):
+        if line := conflict_warning(conflicts, "compare.json"):
             print(f"cxr-compare: warning: label conflict: {line}", file=sys.stderr)
-        if line := copies_warning(twins):
+        if line := copies_warning(twins, "compare.json"):
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         say_skipped()
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
@@ -154,7 +155,7 @@ def compare(
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  left_out_films=left_out_films(data_dir, matched),
-                 labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, synthetic=synthetic,
+                 labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note,
                  copies_within_set=twins, label_conflicts=conflicts,

@@ -18,6 +18,10 @@ evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
 
 # films x resamples x (1 + groups) above which the intervals take long enough to say so (about 15 s here)
 BOOTSTRAP_NOTE_WORK = 2_000_000_000
+# Every file a report folder may hold; those a run does not write (no left-out class, no mistakes to
+# map, no plots without matplotlib) are removed, not left from an earlier run on other films.
+REPORT_FILES = ("report.md", "report.json", "predictions.csv", "left_out.csv", "confusion.png", "roc.png",
+                "reliability.png", "occlusion.png")
 
 
 @evaluate_app.command(
@@ -158,7 +162,8 @@ def evaluate(
         if not plots.available():  # a device-only install: the report is written, without its plots
             print(f"cxr-evaluate: warning: {plots.NO_PLOTS}", file=sys.stderr)
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
-        items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet)
+        data_warnings: list[str] = []  # said on stderr now, and in the report beside the figures they qualify
+        items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet, data_warnings)
         if columns:  # before any film is read: the names, and the values among the films to be scored
             from convert.group_values import check_columns
 
@@ -244,7 +249,7 @@ def evaluate(
                   file=sys.stderr, flush=True)
         from edge.atomic import staged_folder, write_text
 
-        with staged_folder(out_dir, last=("report.md",)) as stage:  # the report and its plots together, or the old set
+        with staged_folder(out_dir, last=("report.md",), retire=REPORT_FILES) as stage:  # the whole set, or the old one
             report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                        [i.path for i in res.items], [i.source for i in res.items],
                                        {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
@@ -253,7 +258,7 @@ def evaluate(
                                         "seen_in_training": seen_note,
                                         "copies_within_set": twins, "label_conflicts": conflicts,
                                         "input_check_flagged_validation": info.get("flagged_validation"),
-                                        "rule_warnings": rule_warnings,
+                                        "rule_warnings": rule_warnings, "data_warnings": data_warnings,
                                         "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
                                        n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                        unlikeness=unlikeness,

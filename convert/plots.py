@@ -229,7 +229,9 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
     ax.set_xlim(floor, 1)
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(title or "Calibration (reliability diagram)")
-    ax.legend(fontsize=LEGEND_PT, loc="upper left", title="marker area: films in bin", title_fontsize=8)
+    # beside the axes, not on them: points of any bin may lie in any corner (all right at 60% sits upper left)
+    ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+              title="marker area:\nfilms in bin", title_fontsize=8)
     _save(fig, path)
 
 

@@ -148,7 +148,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold)
     predicted = labels_for(probs, threshold) if len(y) else []
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
-                              "probabilities": {c: round(float(v), 4) for c, v in zip(classes, p)}}
+                              "probabilities": {c: round(float(v), 6) for c, v in zip(classes, p)}}
                              for f, t, p, k in zip(files, y, probs, predicted)]
     seen = (extra or {}).get("seen_in_training") or {}
     if seen.get("seen_films") and not seen.get("left_out"):  # --keep-seen: which rows flatter the model
@@ -183,6 +183,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
+    md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in (extra or {}).get("data_warnings") or []]
+    md += [""] if (extra or {}).get("data_warnings") else []
     if rule_warnings := (extra or {}).get("rule_warnings"):
         md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in rule_warnings] + [""]
     if threshold is not None:

@@ -73,8 +73,16 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
     b = max(full, key=lambda b: abs(b["confidence"] - b["accuracy"]))
     gap = b["accuracy"] - b["confidence"]
     if abs(gap) < 0.05:
-        return ["", "Where 10 films or more share a bin, the share of right answers is within 5 points of the "
-                    "probability the model gave: its probabilities can be read as they stand on films like these."]
+        n, judged = sum(x["count"] for x in bins), sum(x["count"] for x in full)
+        where = ", ".join(f"{100 * max(x['lo'], floor):.0f} to {100 * x['hi']:.0f}%" for x in full)
+        if judged == n:
+            return ["", "Where 10 films or more share a bin, the share of right answers is within 5 points of the "
+                        "probability the model gave: its probabilities can be read as they stand on films like these."]
+        # one full bin (93-100%) must not vouch for the films elsewhere: 11 films given 70% were right 55% of the time
+        return ["", f"Where 10 films or more share a bin ({where}: {judged} of {n} films), the share of right answers "
+                    f"is within 5 points of the probability the model gave. The other {n - judged} films lie in bins "
+                    "too sparse to judge one by one (the ECE weighs them all): these films say nothing yet of how far "
+                    "their probabilities can be read as they stand."]
     return ["", f"For example, films given {100 * max(b['lo'], floor):.0f} to {100 * b['hi']:.0f}% were right "
                 f"{100 * b['accuracy']:.0f}% of the time ({round(b['accuracy'] * b['count'])} of {b['count']}): "
                 f"there the model is {'over' if gap < 0 else 'under'}-confident, and a probability is not a risk."]

@@ -12,20 +12,20 @@ from __future__ import annotations
 from train.hygiene import conflicts_text
 
 
-def skipped_line(skipped: list[dict], shown: int = 3) -> str:
-    """The files n leaves out because they could not be read: otherwise only stderr and report.json say so."""
+def skipped_line(skipped: list[dict], shown: int = 3, where: str = "report.json") -> str:
+    """The files n leaves out because they could not be read: otherwise only stderr and ``where`` say so."""
     one = len(skipped) == 1
     names = ", ".join(f"`{s['path']}`" for s in skipped[:shown]) + (", ..." if len(skipped) > shown else "")
     return (f"**{len(skipped)} file{'' if one else 's'} could not be read and {'is' if one else 'are'} not scored** "
-            f"(report.json lists {'it' if one else 'them'}): {names}.")
+            f"({where} lists {'it' if one else 'them'}): {names}.")
 
 
 def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None = None,
-                 labels: list[str] | None = None, answered: bool = False) -> str | None:
+                 labels: list[str] | None = None, answered: bool = False, models: int = 1) -> str | None:
     """How cxr-evaluate matched the site's folder names to the model's labels, where any differ;
     with ``left_out`` (convert.site_folders.left_out_films), how many films were not scored, and
     that a model names every film as one of its ``labels``: in use such films get one of them
-    (``answered``: report.md's section "Classes left out" shows which)."""
+    (``answered``: the report's section "Classes left out" shows which; ``models``: how many are compared)."""
     renamed = {f: c for f, c in class_folders.items() if f != c}
     if not renamed:
         return None
@@ -38,7 +38,7 @@ def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None 
                                          for f, c in sorted(renamed.items())) + "."
     if sum(left_out.values()) and labels:
         answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
-        line += (f" This model calls every film {answers}: in use, films of the classes left out here get one of "
+        line += (f" {'This model calls' if models == 1 else 'Each model calls'} every film {answers}: in use, films of the classes left out here get one of "
                  "those answers all the same (" + ("the section \"Classes left out\" shows which" if answered else
                                                    "edge-classify on their folder shows which") + ").")
     return line
@@ -61,30 +61,30 @@ def _groups(n: int) -> str:
     return f"{n} group{'' if n == 1 else 's'}"
 
 
-def copies_warning(twins: list[list[str]]) -> str | None:
+def copies_warning(twins: list[list[str]], where: str = "report.json") -> str | None:
     """One line on films of one class that are copies of one another (stderr and report.md)."""
     if not twins:
         return None
     return (f"{sum(map(len, twins))} films are copies of one another ({_groups(len(twins))}, the same bytes or "
             f"picture; e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the intervals are "
-            "narrower than the films justify (report.json lists them)")
+            f"narrower than the films justify ({where} lists them)")
 
 
-def conflict_warning(conflicts: list[list[dict]]) -> str | None:
+def conflict_warning(conflicts: list[list[dict]], where: str = "report.json") -> str | None:
     """One line on the same film filed under two or more classes: a labelling error to fix before
     trusting any figure, since the model is scored wrong on one of its copies whatever it says."""
     if not conflicts:
         return None
     return (f"{conflicts_text(conflicts)}: at most one of those labels is right, and whatever the model answers, "
-            "it is scored wrong on at least one copy; fix the labels (report.json lists them under label_conflicts)")
+            f"it is scored wrong on at least one copy; fix the labels ({where} lists them under label_conflicts)")
 
 
-def copy_lines(twins: list[list[str]], conflicts: list[list[dict]]) -> list[str]:
+def copy_lines(twins: list[list[str]], conflicts: list[list[dict]], where: str = "report.json") -> list[str]:
     """report.md's paragraphs on copies within the set, label conflicts first."""
     md = []
-    if line := conflict_warning(conflicts):
+    if line := conflict_warning(conflicts, where):
         md += [f"**Label conflict:** {line}.", ""]
-    if line := copies_warning(twins):
+    if line := copies_warning(twins, where):
         md += [f"**Copies:** {line}.", ""]
     return md
 

@@ -58,11 +58,12 @@ def left_out_films(data_dir: Path, class_folders: dict[str, str]) -> dict[str, i
 
 
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
-               quiet: bool = False) -> tuple[list[Item], dict[str, str]]:
+               quiet: bool = False, warnings: list[str] | None = None) -> tuple[list[Item], dict[str, str]]:
     """The labelled films of ``data_dir``, folder names replaced by the model's labels and the
     folders mapped to '-' never read; and the folder -> label map (every class folder, the
     left-out ones included). Raises DataError; warns on stderr about a --class-map name that
-    matches no folder."""
+    matches no folder. ``warnings``: where the warnings about the films (MANIFEST.csv's labels
+    against the folders, films without a row) are also kept, for the report to say them too."""
     data_dir = Path(data_dir)
     mapping = parse_class_map(class_map)
     if not data_dir.is_dir():
@@ -85,5 +86,10 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
     kept = [f for f in folders if matched[f] != LEAVE_OUT]
     if not kept:
         raise DataError(f"no class folder of {data_dir} is left to score")
-    items, _, _ = discover(data_dir, classes=kept, min_classes=1)
+    def log(message: str) -> None:
+        print(f"{prog}: {message}", file=sys.stderr)
+        if warnings is not None and message.startswith("warning: "):
+            warnings.append(message[len("warning: "):])
+
+    items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log)
     return [replace(i, label=matched[i.label]) for i in items], matched

@@ -7,6 +7,7 @@ and its plots) is written into a staging folder first and moved in at the end (s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -43,7 +44,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 @contextmanager
-def staged_folder(folder: str | Path, last: tuple[str, ...] = ()) -> Iterator[Path]:
+def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[str, ...] = ()) -> Iterator[Path]:
     """Yield a hidden folder inside ``folder`` to write a set of outputs into (a report and its
     plots); they replace the files of the same names in ``folder`` only if the block succeeds.
 
@@ -52,7 +53,9 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = ()) -> Iterator[Pa
     file system (no space needed), the names in ``last`` (the report that points at the rest) at the end.
     Each old file is first kept aside in the stage, so that a move that fails half-way (on Windows,
     a file open in Excel cannot be replaced or renamed) puts back the files already replaced: the old
-    set stays whole.
+    set stays whole. ``retire``: the names this kind of set may hold; those this one did not write
+    are removed once it is in, so that an --out folder used again holds no plot or list of an
+    earlier run (another data set's left-out films) beside a report that never mentions it.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,6 +69,10 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = ()) -> Iterator[Pa
         keep_stage = True  # until the moves are made or undone: the stage may hold the old files
         _move_in(files, stage, folder)
         keep_stage = False
+        written = {p.relative_to(stage).as_posix() for p in files}
+        for name in (n for n in retire if n not in written):
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
     except BaseException as e:
         # kept only where an old file could not be put back (_move_in's error says where it is)
         keep_stage = keep_stage and getattr(e, "old_files_kept", False)

@@ -88,6 +88,18 @@ def test_a_mixed_trait_is_scored_on_folds_it_was_not_fitted_on():
     assert [g["value"] for g in audit["give_aways"]] == ["JPEG"]  # PNG is 83% Normal: not a give-away
 
 
+def test_a_film_without_a_source_row_is_unknown_not_a_source_of_its_own():
+    """6 Normal films missing from MANIFEST.csv: that is bookkeeping, which no model sees, so it is
+    neither a give-away ('source (blank): 100% Normal') nor a trait value that predicts the label."""
+    y = np.array([0] * 20 + [1] * 20)
+    sources = ["a", "b"] * 10 + ["a", "b"] * 7 + [""] * 6  # known sources say nothing; only the blanks are Normal
+    audit = shortcut_audit([{**t, "source": s} for t, s in zip(_traits(["PNG"] * 40), sources)], y, ["COVID", "Normal"])
+    assert audit["give_aways"] == [] and audit["traits"]["source"]["values"] == 2
+    assert audit["traits"]["source"]["balanced_accuracy"] <= 0.6 and not audit["warn"]
+    one_known = [{**t, "source": s} for t, s in zip(_traits(["PNG"] * 40), ["a"] * 34 + [""] * 6)]
+    assert "source" not in shortcut_audit(one_known, y, ["COVID", "Normal"])["traits"]
+
+
 def test_identical_files_and_single_class_sets_have_nothing_to_say():
     y = np.array([0] * 5 + [1] * 5)
     audit = shortcut_audit(_traits(["PNG"] * 10), y, ["a", "b"])

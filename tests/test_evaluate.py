@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -140,9 +141,15 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     md = unpadded((out / "report.md").read_text())
     assert "## Where the model looked" in md and "of the evidence for the model's answers" in md
     assert report["evidence_border_share"]["n"] == 32 and 0 <= report["evidence_border_share"]["mean"] <= 1
+    from convert.evaluate_cli import REPORT_FILES
+
+    assert set(os.listdir(out)) <= set(REPORT_FILES), "REPORT_FILES names every file a report folder holds"
+    (out / "notes.txt").write_text("the user's own")
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(swapped), "--keep-seen", "--out",
-                                          str(tmp_path / "none"), "--n-boot", "100", "--explain", "0", "--quiet"])
-    assert r.exit_code == 0 and "occlusion" not in json.loads((tmp_path / "none" / "report.json").read_text())
+                                          str(out), "--n-boot", "100", "--explain", "0", "--quiet"])
+    assert r.exit_code == 0 and "occlusion" not in json.loads((out / "report.json").read_text())
+    assert not (out / "occlusion.png").exists(), "the earlier run's maps, of mistakes this report does not show"
+    assert (out / "notes.txt").read_text() == "the user's own"
 
 
 def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path):
@@ -245,3 +252,26 @@ def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
     assert "n/a%" not in (out / "report.md").read_text()
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "nothing"), "--keep-seen", "--quiet"])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run, tmp_path):
+    import shutil
+
+    data = tmp_path / "site"
+    shutil.copytree(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]), data,
+                    ignore=shutil.ignore_patterns("MANIFEST.csv"))
+    films = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
+    with open(data / "MANIFEST.csv", "w", newline="") as f:  # the first film labelled as the other class; two unlisted
+        w = csv.writer(f)
+        w.writerow(["file", "label", "source"])
+        other = {"COVID": "Normal", "Normal": "COVID"}
+        w.writerows([[p, other[p.split("/")[0]] if i == 0 else p.split("/")[0], "site-A"] for i, p in enumerate(films[:-2])])
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    warnings = json.loads((out / "report.json").read_text())["data_warnings"]
+    assert len(warnings) == 2 and "the label in MANIFEST.csv is not their class folder's" in warnings[0]
+    assert "2 of the 32 films" in warnings[1] and "have no row in its MANIFEST.csv" in warnings[1]
+    md = (out / "report.md").read_text()
+    assert md.count("**Warning (the films):**") == 2 and "For 1 films in" in md

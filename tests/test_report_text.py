@@ -67,3 +67,12 @@ def test_a_long_list_of_flagged_films_names_the_most_unlike_first_and_says_how_m
     assert len(listed) == 20 and listed[0] == f"- `f{int(unlikeness.argmax()):02d}.png` (25.5x)"
     scores = [float(line.split("(")[1].rstrip("x)")) for line in listed]
     assert scores == sorted(scores, reverse=True) and min(scores) == 6.5  # the five least unlike are left out
+
+
+def test_one_full_bin_does_not_vouch_for_the_films_in_sparse_bins():
+    """29 films given 93-100% were right as often as that, but 11 films given about 70% were right
+    55% of the time: the words must not say the probabilities can be read as they stand."""
+    bins = [_bin(0.6, 2 / 3, 5, 0.64, 0.4), _bin(2 / 3, 0.73, 6, 0.70, 4 / 6), _bin(14 / 15, 1.0, 29, 0.98, 1.0)]
+    words = reliability_table({"int8": bins}, floor=0.5)[-1]
+    assert words.startswith("Where 10 films or more share a bin (93 to 100%: 29 of 40 films)")
+    assert "The other 11 films lie in bins too sparse to judge" in words and "read as they stand on films" not in words

@@ -20,6 +20,7 @@ from PIL import Image
 
 TRAITS = ("source", "format", "mode", "size", "aspect", "border")
 WARN_LIFT = 0.25  # warn when the traits close a quarter of the gap from chance to perfect
+UNKNOWN = ""  # a trait not known for a film (its source, where MANIFEST.csv has no row for it)
 
 
 def file_traits(data: bytes, gray: np.ndarray, trimmed: tuple[int, int]) -> dict[str, str]:
@@ -54,17 +55,20 @@ def stratified_folds(y: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
 
 def naive_bayes_predict(train_x: list[tuple], train_y: np.ndarray, test_x: list[tuple], n_classes: int) -> np.ndarray:
     """Categorical naive Bayes with a uniform class prior (so it aims at balanced accuracy) and
-    add-one smoothing (so a value unseen in training costs every class alike)."""
+    add-one smoothing (so a value unseen in training costs every class alike). An empty value is
+    unknown (a film without a MANIFEST.csv row has no source): it is not counted, and says nothing."""
     n_feat = len(train_x[0]) if train_x else 0
     score = np.zeros((len(test_x), n_classes))
     for f in range(n_feat):
-        values = sorted({r[f] for r in train_x} | {r[f] for r in test_x})
+        values = sorted(({r[f] for r in train_x} | {r[f] for r in test_x}) - {UNKNOWN})
         col = {v: j for j, v in enumerate(values)}
         counts = np.ones((n_classes, len(values)))
         for r, c in zip(train_x, train_y):
-            counts[c, col[r[f]]] += 1
+            if r[f] != UNKNOWN:
+                counts[c, col[r[f]]] += 1
         logp = np.log(counts / counts.sum(1, keepdims=True))
-        score += logp[:, [col[r[f]] for r in test_x]].T
+        known = [i for i, r in enumerate(test_x) if r[f] != UNKNOWN]
+        score[known] += logp[:, [col[test_x[i][f]] for i in known]].T
     return score.argmax(1)
 
 
@@ -97,23 +101,23 @@ def shortcut_audit(traits: list[dict[str, str]], y: np.ndarray, classes: list[st
     n = len(y)
     present = np.unique(y)
     chance = 1.0 / max(1, len(present))
-    used = [t for t in TRAITS if len({r.get(t, "") for r in traits}) > 1]
+    used = [t for t in TRAITS if len({r.get(t, UNKNOWN) for r in traits} - {UNKNOWN}) > 1]  # known and varied
     out: dict = {"n": n, "chance": chance, "traits": {}, "combined": None, "lift": 0.0, "warn": False, "give_aways": []}
     if n == 0 or len(present) < 2:
         return out
     folds = max(2, min(k, int(np.bincount(y)[present].min())))
     for t in used:
-        out["traits"][t] = {"balanced_accuracy": cross_validated([(r[t],) for r in traits], y, len(classes), folds),
-                            "values": len({r[t] for r in traits})}
+        out["traits"][t] = {"balanced_accuracy": cross_validated([(r.get(t, UNKNOWN),) for r in traits], y, len(classes), folds),
+                            "values": len({r.get(t, UNKNOWN) for r in traits} - {UNKNOWN})}
     if used:
-        combined = cross_validated([tuple(r[t] for t in used) for r in traits], y, len(classes), folds)
+        combined = cross_validated([tuple(r.get(t, UNKNOWN) for t in used) for r in traits], y, len(classes), folds)
         out["combined"] = combined
         out["lift"] = (combined - chance) / (1 - chance)
         out["warn"] = out["lift"] >= WARN_LIFT
     floor = max(5, math.ceil(0.02 * n))
     for t in used:
-        for v in sorted({r[t] for r in traits}):
-            held = y[[r[t] == v for r in traits]]
+        for v in sorted({r.get(t, UNKNOWN) for r in traits} - {UNKNOWN}):
+            held = y[[r.get(t, UNKNOWN) == v for r in traits]]
             top = int(np.bincount(held, minlength=len(classes)).argmax())
             share = float((held == top).mean())
             if len(held) >= floor and share >= 0.95:
