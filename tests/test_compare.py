@@ -255,7 +255,7 @@ def test_compare_md_says_what_report_md_says_of_the_films(tiny_run, tmp_path, mo
     assert sorted(c["file"] for c in r["label_conflicts"][0]) == sorted([test[-1], "COVID/misfiled.png"])
     assert [s["path"] for s in r["skipped_files"]] == ["Normal/broken.png"]
     md = unpadded((out / "compare.md").read_text())
-    assert "**1 file could not be read and is not scored** (report.json lists it): `Normal/broken.png`." in md
+    assert "**1 file could not be read and is not scored** (compare.json lists it): `Normal/broken.png`." in md
     assert f"{r['seen_in_training']['films']} films that either model was trained" in md and "were left out" in md
     assert "**Label conflict:**" in md and "**Copies:** 2 films are copies of one another" in md
     assert r["seen_in_training"]["unchecked"] == []
