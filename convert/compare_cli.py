@@ -144,7 +144,7 @@ def compare(
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}
-        if any(i.source for i in kept) and not {"source", "source_repo"} & set(columns):
+        if any(i.source for i in kept) and not {"source", "source_repo"} & {c.lower() for c in columns}:
             from convert.group_values import MISSING
 
             groups["source"] = [i.source or MISSING for i in kept]  # as cxr-evaluate's per-source table, unasked

@@ -70,6 +70,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         if not (run_dir / name).is_file():
             raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
     run = read_json(run_dir / "run.json")
+    if (why := split_mismatch(run_dir, run)) is not None:
+        raise ValueError(why)
     split = Split.load(run_dir / "split.json")
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
@@ -127,7 +129,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     # Every file this writes (models, report, plots) goes to a staging folder and moves in at the end,
     # report.md last: an interrupted or failed conversion leaves the run as it was, not new models
     # beside an old report that describes others.
-    with staged_folder(run_dir, last=("report.md",)) as out:
+    # a plot this conversion does not draw (no --explain, no operating points) must not stay from an earlier one
+    with staged_folder(run_dir, last=("report.md",), retire=("occlusion.png", "operating_points.png")) as out:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
         val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
         val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
@@ -223,7 +226,41 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         from convert.quant_report import write_quantization_report
 
         write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)
+    if gone := retire_stale_models(run_dir, run.get("created")):
+        log(f"note: removed {', '.join(gone)}: made from an earlier model of this run, not the one converted now")
     return report, code
+
+
+def split_mismatch(run_dir: Path, run: dict) -> str | None:
+    """Why split.json is not the split that run.json's model was trained on, or None (also for a
+    run made before run.json recorded it). A retrain stopped after writing its new split leaves
+    the new split beside the old model: scored on it, the model meets films it trained on."""
+    import hashlib
+
+    want = run.get("split_sha256")
+    if want is None or hashlib.sha256((run_dir / "split.json").read_bytes()).hexdigest() == want:
+        return None
+    return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
+            "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
+            "it was trained on; run that cxr-train command again to finish it")
+
+
+def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
+    """Remove the run's .tflite files made from an earlier model (their "trained" is not run.json's
+    "created"): after a retrain, model.tflite (--auto's choice) or a mode not converted again would
+    otherwise stay beside the new model, as if they were its files. Returns their names."""
+    from edge.metadata import ModelFileError, read
+
+    gone = []
+    for path in sorted(run_dir.glob("model*.tflite")):
+        try:
+            made_from = (read(path)[1] or {}).get("trained")
+        except ModelFileError:
+            continue  # not ours to judge
+        if trained is not None and made_from is not None and made_from != trained:
+            path.unlink()
+            gone.append(path.name)
+    return gone
 
 
 def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, trained: str | None = None) -> list[str]:

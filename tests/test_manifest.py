@@ -106,3 +106,20 @@ def test_a_label_column_that_contradicts_the_class_folder_is_said(tmp_path):
     assert [i.label for i in items] == ["COVID", "COVID", "Normal", "Normal"]  # the folder decides
     assert said == [f"warning: for 1 films in {tmp_path} the label in MANIFEST.csv is not their class folder's "
                     "(e.g. COVID/1.png: Normal); the folder decides the class: check which is right"]
+
+
+@pytest.mark.parametrize("column", ["Source", "SOURCE", "Source_Repo"])
+def test_the_source_column_is_found_whatever_its_case(tmp_path, column):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("File", "Label", column), *ROWS[1:]])
+    assert sources(tmp_path) == WANT
+
+
+def test_a_manifest_without_a_source_column_is_said(tmp_path):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("file", "label", "origin"), *ROWS[1:]])
+    said = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.source for i in items} == {""}
+    assert len(said) == 1 and said[0].startswith(f"note: {tmp_path}'s MANIFEST.csv has no source column (source or "
+                                                 "source_repo; its columns: file, label, origin)")

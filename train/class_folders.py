@@ -32,6 +32,17 @@ def given_split_dirs(data_dir: Path) -> dict[str, Path]:
     return given if "train" in given and "test" in given else {}
 
 
+def half_a_split(data_dir: Path) -> str | None:
+    """Why folders named like a given split (train/ and val/, but no test/) cannot be taken as one,
+    or None. Taken as classes they would train a 'train' against 'val' classifier without a word."""
+    top = sorted(d.name for d in Path(data_dir).iterdir() if d.is_dir() and d.name.lower() in GIVEN_SPLIT_DIRS)
+    if len(top) < 2 or given_split_dirs(data_dir):
+        return None
+    return (f"{data_dir}'s folders {', '.join(top)} look like a split given in folders, but cxr-train takes one only "
+            "with train/ and test/ (val/ besides them is optional): add a test/ folder of the films to score the "
+            "model on, or put the class folders directly in the data folder for a split of cxr-train's own")
+
+
 def not_a_class(folder: Path, out: Path | None = None) -> str | None:
     """Why a sub-folder that looks like a class folder is a run instead (None: it is a class).
     ``out`` is the run being written: its folder, or one above it (the teacher's

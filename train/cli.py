@@ -116,11 +116,14 @@ def train(
     try:  # refused before TensorFlow loads (seconds): usage errors and missing folders, said at once
         class_list = parse_class_list(classes)
         parse_class_map(class_map)
+        if class_map and not add_data:  # an option that would change nothing must not look obeyed
+            raise ValueError("--class-map matches the class folders of --add-data folders to the run's classes; "
+                             "without --add-data it does nothing: name --data's class folders as the classes should be")
     except ValueError as e:
         raise fail("cxr-train", str(e)) from None
-    from train.class_folders import not_a_data_folder
+    from train.class_folders import half_a_split, not_a_data_folder
 
-    if data != "synthetic" and (problem := not_a_data_folder(Path(data))):
+    if data != "synthetic" and (problem := not_a_data_folder(Path(data)) or half_a_split(Path(data))):
         raise fail("cxr-train", problem)
     for d in add_data or []:
         if not d.is_dir():

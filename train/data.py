@@ -28,7 +28,7 @@ from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_byte
                              trim_uniform_borders)
 from train.audit import file_traits
 from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
-                                 is_one_class_folder, not_a_data_folder, parent_to_give, run_folders)
+                                 half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give, run_folders)
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
@@ -101,7 +101,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     being written, whose folder is never a class even while it holds nothing yet; run folders
     are left out with a note to ``log``."""
     data_dir = Path(data_dir)
-    if problem := not_a_data_folder(data_dir):
+    if problem := not_a_data_folder(data_dir) or half_a_split(data_dir):
         raise DataError(problem)
     found = class_folder_names(data_dir, out)
     if is_one_class_folder(data_dir, found):
@@ -152,8 +152,17 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
 
 def _class_folders(root: Path, data_dir: Path, out: Path | None = None) -> Iterable[Item]:
     for class_dir in class_dirs(root, out):
-        for dirpath, dirnames, filenames in os.walk(class_dir):
-            dirnames[:] = sorted(d for d in dirnames if d.lower() not in SKIP_DIRS and not d.startswith("."))
+        # linked sub-folders are followed (a site's films linked in: Normal/siteB -> /mnt/siteB), each real
+        # folder once, so that a link back up cannot make the walk endless
+        seen = {os.path.realpath(class_dir)}
+        for dirpath, dirnames, filenames in os.walk(class_dir, followlinks=True):
+            kept = []
+            for d in sorted(dirnames):
+                real = os.path.realpath(os.path.join(dirpath, d))
+                if d.lower() not in SKIP_DIRS and not d.startswith(".") and real not in seen:
+                    seen.add(real)
+                    kept.append(d)
+            dirnames[:] = kept
             for name in sorted(filenames):
                 if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content
                     rel = Path(dirpath, name).relative_to(data_dir).as_posix()

@@ -88,10 +88,16 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
     Films without a row and rows without a film are said: either means the per-source figures,
     the shortcut audit's strongest clue and --holdout-source miss those films. ``items``:
     train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does."""
-    _, rows = read_manifest(data_dir)
+    columns, rows = read_manifest(data_dir)
     if not rows:
         _kaggle_sources(items, data_dir, log)
         return
+    lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
+    source = lower.get("source") or lower.get("source_repo")
+    if source is None:
+        log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
+            f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
+            "audit, and --holdout-source can match file names only")
     unlisted, used, disagree = [], set(), []
     for it in items:
         key = manifest_key(it.path)
@@ -99,7 +105,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
         if row is None:
             unlisted.append(it.path)
         used.add(key)
-        it.source = (row or {}).get("source") or (row or {}).get("source_repo") or ""
+        it.source = (row or {}).get(source, "") if source else ""
         said = next((v for c, v in (row or {}).items() if c.lower() in ("label", "class") and v), None)
         if said is not None and same_class_key(said) != same_class_key(it.label):
             disagree.append((it.path, said))

@@ -5,6 +5,7 @@ By default a run is two of these: the teacher ensemble in RUN/teacher, then the 
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import sys
 import time
@@ -108,6 +109,10 @@ def run_training(s: TrainSettings) -> Path:
     out = Path(s.out)
     if out.exists() and not out.is_dir():
         raise DataError(f"--out {out} is a file; give a folder for the run")
+    if s.data != "synthetic" and Path(s.data).is_dir() and out.resolve() == Path(s.data).resolve():
+        raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
+                        "its class folders, and the next run would take cache/ for a class; give the run a folder of "
+                        "its own (e.g. runs/NAME)")
     created = [d for d in (out, *out.parents) if not d.exists()]
     if found := finished_run(out, s, n_teacher):
         what, differ = found
@@ -258,6 +263,9 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "epochs_run": [len(h["loss"]) for h in histories],
         "counts": {k: {c: int((ys[k] == j).sum()) for j, c in enumerate(split.classes)} for k in ys},
         "data_fingerprint": notes.get("data"),  # the films as found (train.resume.data_fingerprint)
+        # the split this model was trained on: a retrain stopped after writing its new split.json
+        # leaves that beside this model, and cxr-convert must not score the model on it
+        "split_sha256": hashlib.sha256((out / "split.json").read_bytes()).hexdigest(),
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
@@ -277,7 +285,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
              if p.is_file() and p.stat().st_mtime < t0]
     if last and stale:
-        log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces them")
+        log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces or removes them")
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out

@@ -1,0 +1,59 @@
+"""cxr-train refuses, at once and in words, what would otherwise train the wrong thing without a word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from train.cli import train_app
+from train.data import DataError, discover
+from train.run import TrainSettings, run_training
+
+
+def _films(folder: Path, n: int = 2) -> None:
+    folder.mkdir(parents=True)
+    for k in range(n):
+        Image.fromarray(np.full((40, 40), 40 * k, np.uint8)).save(folder / f"{k}.png")
+
+
+def test_train_and_val_folders_without_test_are_no_classes(tmp_path):
+    for part in ("train", "val"):
+        for c in ("COVID", "Normal"):
+            _films(tmp_path / part / c)
+    with pytest.raises(DataError, match="folders train, val look like a split given in folders"):
+        discover(tmp_path)  # taken as classes, they trained a 'train' against 'val' model
+    r = CliRunner().invoke(train_app, ["--data", str(tmp_path), "--out", str(tmp_path.parent / "run")])
+    assert r.exit_code == 2 and "add a test/ folder" in r.output
+    _films(tmp_path / "test" / "COVID")
+    _films(tmp_path / "test" / "Normal")
+    items, given, layout = discover(tmp_path)
+    assert layout == "train/test folders" and sorted({i.label for i in items}) == ["COVID", "Normal"]
+
+
+def test_class_map_without_add_data_is_refused_not_ignored(tmp_path):
+    r = CliRunner().invoke(train_app, ["--data", str(tmp_path), "--class-map", "Healthy=Normal", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2 and "without --add-data it does nothing" in r.output
+
+
+def test_the_data_folder_is_no_run_folder(tmp_path):
+    for c in ("COVID", "Normal"):
+        _films(tmp_path / c)
+    with pytest.raises(DataError, match="is the data folder"):
+        run_training(TrainSettings(data=str(tmp_path), out=tmp_path / ".." / tmp_path.name, progress=False))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["COVID", "Normal"]  # nothing written
+
+
+def test_a_linked_sub_folder_of_a_class_is_read_once_even_with_a_loop(tmp_path):
+    data, site_b = tmp_path / "data", tmp_path / "elsewhere" / "siteB"
+    _films(data / "COVID")
+    _films(data / "Normal")
+    _films(site_b, 3)
+    (data / "Normal" / "siteB").symlink_to(site_b, target_is_directory=True)
+    (site_b / "up").symlink_to(data / "Normal", target_is_directory=True)  # a loop back to the class folder
+    items, _, _ = discover(data)
+    assert sorted(i.path for i in items if i.label == "Normal") == [
+        "Normal/0.png", "Normal/1.png", "Normal/siteB/0.png", "Normal/siteB/1.png", "Normal/siteB/2.png"]
