@@ -74,7 +74,7 @@ def convert(
     from convert.export import MODES
     from convert.quantize import ConvertSettings, run_conversion
 
-    modes = None if quant is None else [m.strip() for m in quant.split(",") if m.strip()]
+    modes = None if quant is None else list(dict.fromkeys(m.strip() for m in quant.split(",") if m.strip()))  # once each
     unknown = [m for m in modes or [] if m not in MODES]
     if unknown or modes == []:
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")

@@ -242,7 +242,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         ext = report["external"]
         md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",
                "Images from a source the model never saw: the honest estimate of performance at a new site.", "",
-               "| model | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
+               "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
         for name, s in ext.items():
             if isinstance(s, dict) and "per_class" in s:

@@ -70,6 +70,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         if not (run_dir / name).is_file():
             raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
     run = read_json(run_dir / "run.json")
+    if missing := [k for k in ("classes", "preprocess") if k not in run]:
+        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
     if (why := split_mismatch(run_dir, run)) is not None:
         raise ValueError(why)
     split = Split.load(run_dir / "split.json")
@@ -87,7 +89,11 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
     import keras
 
-    model = keras.models.load_model(run_dir / "model.keras", compile=False)
+    try:
+        model = keras.models.load_model(run_dir / "model.keras", compile=False)
+    except Exception as e:  # Keras says "File not found" of a file that is there but cut short
+        raise ValueError(f"{run_dir / 'model.keras'} cannot be loaded ({type(e).__name__}): damaged or cut short? "
+                         "train the run again") from None
     from edge.model import softmax
     from train.calibration import nll
     from train.fit import logits_of

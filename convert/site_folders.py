@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from edge.batch import is_image_file
-from train.class_names import LEAVE_OUT, match_classes, parse_class_map
+from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item, class_folder_names, discover
 
 
@@ -72,7 +72,7 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
     _refuse_a_class_folder(data_dir, folders, labels)
     if not folders:
         discover(data_dir, min_classes=1)  # raises: no class folder at all
-    for name in (m for m in mapping if m not in folders):
+    for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders}):
         print(f"{prog}: warning: --class-map {name}={mapping[name]}: no class folder of {data_dir} is named {name} "
               f"(its folders: {', '.join(folders)}); ignored", file=sys.stderr)
     try:

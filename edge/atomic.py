@@ -165,4 +165,12 @@ def _jsonable(o: Any) -> Any:
 
 
 def read_json(path: Path) -> dict:
-    return json.loads(Path(path).read_text())
+    """A JSON file's object; ValueError naming the file where it is no JSON object (a file cut short,
+    edited by hand), not json's bare "Expecting value: line 2 column 1"."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path} is damaged: not readable as JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is damaged: it holds no JSON object")
+    return data

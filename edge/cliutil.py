@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 import shutil
@@ -195,7 +196,9 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     except expected as e:
         if debug:
             raise
-        raise fail(prog, f"{_plain(e)}{disk_hint(folders) if isinstance(e, OSError) else ''}")
+        # a read-only file system or a refused permission is no full disk, however little room it has
+        full = isinstance(e, OSError) and e.errno not in (errno.EROFS, errno.EACCES, errno.EPERM)
+        raise fail(prog, f"{_plain(e)}{disk_hint(folders) if full else ''}")
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:
             raise

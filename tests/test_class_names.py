@@ -29,6 +29,13 @@ def test_an_explicit_map_wins_and_can_leave_a_folder_out():
     assert got == {"healthy": "Normal", "PNEUMONIA": LEAVE_OUT, "Normal": "Normal"}
 
 
+def test_a_map_is_spelt_as_folders_and_labels_are_matched():
+    """Folders match labels ignoring case and punctuation; so do the names a --class-map gives."""
+    got = match_classes(["Healthy", "Viral Pneumonia", "NORMAL"], LABELS,
+                        parse_class_map("healthy=normal, viral_pneumonia=-"))
+    assert got == {"Healthy": "Normal", "Viral Pneumonia": LEAVE_OUT, "NORMAL": "Normal"}
+
+
 def test_unknown_folders_are_named_with_the_way_out():
     with pytest.raises(ValueError, match=r"PNEUMONIA are not among .*--class-map FOLDER=LABEL"):
         match_classes(["NORMAL", "PNEUMONIA"], LABELS)

@@ -57,3 +57,12 @@ def test_a_linked_sub_folder_of_a_class_is_read_once_even_with_a_loop(tmp_path):
     items, _, _ = discover(data)
     assert sorted(i.path for i in items if i.label == "Normal") == [
         "Normal/0.png", "Normal/1.png", "Normal/siteB/0.png", "Normal/siteB/1.png", "Normal/siteB/2.png"]
+
+
+def test_classes_typed_composed_find_a_folder_spelt_decomposed(tmp_path):
+    import unicodedata
+
+    _films(tmp_path / "COVID")
+    _films(tmp_path / unicodedata.normalize("NFD", "Normál"))  # as macOS hands the name out
+    items, _, _ = discover(tmp_path, classes=["COVID", unicodedata.normalize("NFC", "Normál")])
+    assert len({i.label for i in items}) == 2

@@ -60,13 +60,27 @@ def parse_class_list(text: str | None, option: str = "--classes") -> list[str] |
     return names
 
 
+def as_spelt(mapping: dict[str, str], folders: Iterable[str], labels: list[str]) -> dict[str, str]:
+    """--class-map with each folder and label spelt as on disk and in the model, where the name given
+    matches exactly one of them ignoring case and punctuation, as folders are matched to labels
+    ("viral pneumonia=-" for the folder "Viral Pneumonia", "Healthy=normal" for the label "Normal")."""
+    def spelt(name: str, names: list[str]) -> str:
+        if name in names:
+            return name
+        same = [n for n in names if same_class_key(n) == same_class_key(name)]
+        return same[0] if len(same) == 1 else name
+
+    folders = sorted(set(folders))
+    return {spelt(k, folders): v if v == LEAVE_OUT else spelt(v, labels) for k, v in mapping.items()}
+
+
 def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:
     """Map every folder class to a model label (or ``LEAVE_OUT``); raise ValueError naming what does not match.
 
     An explicit mapping wins; then the exact name; then the name ignoring case and punctuation,
     which must point at exactly one label.
     """
-    mapping = mapping or {}
+    mapping = as_spelt(mapping or {}, folders, labels)
     bad_targets = sorted({v for v in mapping.values() if v != LEAVE_OUT and v not in labels})
     if bad_targets:
         raise ValueError(f"--class-map names {', '.join(bad_targets)}, not among the model's labels {', '.join(labels)}")

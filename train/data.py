@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sys
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,9 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     else:
         items = list(_class_folders(data_dir, data_dir, out))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
-    if classes:
+    if classes:  # as typed (NFC) for a folder macOS spells decomposed (NFD): Normál is Normál
+        spelt = {unicodedata.normalize("NFC", f): f for f in found}
+        classes = [spelt.get(unicodedata.normalize("NFC", c), c) for c in classes]
         unknown = [c for c in classes if c not in found]
         if unknown:
             near = [f for c in unknown for f in found if f.lower() == c.lower()]

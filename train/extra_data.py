@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from train.class_names import LEAVE_OUT, match_classes, parse_class_map
+from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item, discover
 
 
@@ -137,6 +137,6 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
                 f"new source added made a model call 77% and 88% of that source's other healthy films Normal, {FEW} made it "
                 "97% and 98% (benchmarks/RESULTS.md, \"A site's own films\")")
         out.extend(kept)
-    for name in (m for m in mapping if m not in folders_seen):
+    for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders_seen}):
         log(f"warning: --class-map {name}={mapping[name]}: no class folder of {', '.join(dirs)} is named {name}; ignored")
     return out
