@@ -18,7 +18,9 @@ import numpy as np
 
 from edge.preprocess import ImageError, PreprocessConfig, preprocess_file, read_regular_file
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".dcm", ".dicom"}
+# .jfif and .jpe: JPEGs as Windows and some browsers save them; .pgm/.ppm/.pnm: what research tools write
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".jpe", ".jp2", ".bmp", ".tif", ".tiff", ".gif", ".webp",
+                  ".pgm", ".ppm", ".pnm", ".dcm", ".dicom"}
 # Names never opened to look for DICOM's magic: documents beside the films, and copy tools'
 # partial files (a half-copied DICOM already starts with "DICM"). DICOMDIR is an export's index.
 NOT_IMAGE_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".xml", ".html", ".htm", ".pdf", ".log", ".ini", ".xls",

@@ -128,3 +128,10 @@ def test_threads_above_the_cap_are_a_usage_error(model, film):
 def test_threads_at_the_cap_still_run(model, film):
     p = edge_classify(film, "--threads", MAX_THREADS, "--model", model)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 1, p.stderr
+
+
+def test_jpegs_and_netpbm_files_under_their_other_names_are_films_in_a_folder():
+    from edge.batch import is_image_name
+
+    assert all(is_image_name(n) for n in ("a.jfif", "b.JPE", "c.pgm", "d.ppm", "e.pnm", "f.jp2"))
+    assert not is_image_name("notes.txt") and not is_image_name(".hidden.jfif")
