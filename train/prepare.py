@@ -165,7 +165,8 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
 def _by_source(items: list[Item]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for it in items:
-        counts[it.source or "no source"] = counts.get(it.source or "no source", 0) + 1
+        src = it.source or "no source: matched by file name"  # --holdout-source also matches names, without a MANIFEST.csv
+        counts[src] = counts.get(src, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
