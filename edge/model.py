@@ -177,9 +177,11 @@ class EdgeModel:
             "file": str(self.path),
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
             "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
-            "output": {"dtype": np.dtype(self._out["dtype"]).name},
             "selftest": SELFTEST in self.files,
             **{k: v for k, v in self.meta.items() if k != "typicality"},
+            # the tensor as the runtime holds it, beside what the metadata says it means ("logits")
+            "output": {"dtype": np.dtype(self._out["dtype"]).name, "holds": self.meta.get("output", "logits")
+                       if not self.outputs_probabilities else "probabilities (the model ends in softmax)"},
             "input_check": None if self.typicality is None else {  # without its arrays
                 "components": len(self.typicality.variances),
                 **{k: v for k, v in self.meta["typicality"].items() if k not in ("mean", "components", "variances")}},
