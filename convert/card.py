@@ -60,7 +60,7 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                                  "max_abs_prob_error": round(a["max_abs_prob_error"], 4)}
     if m.get("decision"):
         d, t = m["decision"], m["decision"]["test"]
-        card["rule_on_test"] = {"class": d["class"], "threshold": _r(d["threshold"]),
+        card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
                                 "specificity": _r([t["specificity"], *t["specificity_ci"]])}
     ext = report.get("external") or {}

@@ -64,7 +64,7 @@ def compare(
     from convert.seen import leave_out_seen, model_names
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from edge.atomic import staged_folder, write_json, write_text
-    from edge.decision import labels_for
+    from edge.decision import fmt_threshold, labels_for
     from edge.preprocess import PreprocessConfig
     from train.data import DataError, scan
 
@@ -87,7 +87,7 @@ def compare(
             from convert.group_values import check_columns
 
             check_columns(data_dir, columns, [i.path for i in items], "cxr-compare")
-        from convert.rule_notes import chosen_here_line
+        from convert.rule_notes import chosen_films_line, chosen_here_line
 
         names = model_names([model_a, model_b])  # as the seen-film note names them
         here = Path(data_dir).resolve().name
@@ -102,8 +102,8 @@ def compare(
         for who, name, info, rule, words in zip("AB", names, (info_a, info_b), rules, labelling):
             if rule is not None:  # the answers are not the most probable class: say so, as edge-classify does
                 print(f"cxr-compare: {who} ({name}) {words}", file=sys.stderr)
-                if line := chosen_here_line(info.get("decision_chosen_on"), here,
-                                            f"{info['labels'][rule[0]]} whenever p >= {rule[1]:.4g}"):
+                if not info.get("decision_films") and (line := chosen_here_line(  # else by the films' bytes, below
+                        info.get("decision_chosen_on"), here, f"{info['labels'][rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
                     optimistic.append(f"{who}: {line}")
                     print(f"cxr-compare: warning: {who}: {line}", file=sys.stderr)
         answers, scans, ruled = [], {}, []
@@ -141,6 +141,11 @@ def compare(
         if line := copies_warning(twins, "compare.json"):
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         say_skipped()
+        for who, info, rule in zip("AB", (info_a, info_b), rules):  # a site rule scored on its own films, however named
+            if rule is not None and (line := chosen_films_line(info, [i.sha256 for i in kept],
+                                     f"{info['labels'][rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
+                optimistic.append(f"{who}: {line}")
+                print(f"cxr-compare: warning: {who}: {line}", file=sys.stderr)
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}

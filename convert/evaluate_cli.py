@@ -11,6 +11,7 @@ import typer
 
 from convert.evaluate_lines import closing_lines, site_shifts
 from edge.cliutil import folder_problem, one_line_errors
+from edge.decision import fmt_threshold
 from train.quiet import load_tensorflow
 
 evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -143,7 +144,7 @@ def evaluate(
         here = Path(data_dir).resolve().name
         rule_warnings = []  # files that say which films their rule was chosen on are checked film by film, below
         if rule is not None and not threshold and not info.get("decision_films") and (line := chosen_here_line(
-                info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {rule[1]:.4g}")):
+                info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
             rule_warnings.append(line)
         point = parse_operating_point(operating_point, labels) if operating_point else None
@@ -177,7 +178,7 @@ def evaluate(
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
         if rule is not None and not threshold and (line := chosen_films_line(
-                info, [i.sha256 for i in res.items], f"{labels[rule[0]]} whenever p >= {rule[1]:.4g}")):
+                info, [i.sha256 for i in res.items], f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
             rule_warnings.append(line)
         from train.code_distance import copies_within
@@ -235,6 +236,11 @@ def evaluate(
             site = site_operating_point(y, probs, labels, *point, films=f"films in {here} "
                                         f"({len(y)}, cxr-evaluate)")
             if save_model is not None:
+                if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word
+                    print(f"cxr-evaluate: note: replacing {save_model}", file=sys.stderr)
+                if (old := info.get("decision")) is not None:
+                    print(f"cxr-evaluate: note: {model.name}'s stored rule, {labels[old[0]]} whenever p >= "
+                          f"{fmt_threshold(old[1])}, is replaced in {save_model.name} by the one chosen here", file=sys.stderr)
                 stamp_decision(model, site["decision"], out=save_model, site=site,
                                films_sha256=[i.sha256 for i in res.items])
                 site["saved_to"] = str(save_model)

@@ -14,6 +14,7 @@ from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
 from edge.atomic import write_json, write_text
+from edge.decision import fmt_threshold
 from train.audit import markdown as audit_markdown
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
 
@@ -114,7 +115,8 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     """Thresholds that trade specificity for sensitivity, chosen on validation and scored on test."""
     by_class = {r["class"]: r for r in device_summary["per_class"]}
     lines = [f"## Operating points: a threshold per target sensitivity ({points['model']})", "",
-             "The device labels each film with its most probable class. A screening use that must miss fewer films of one "
+             "Unless a rule is stored in its file (the next section says so when one is), the device labels each film "
+             "with its most probable class, as the tables above do. A screening use that must miss fewer films of one "
              "class can instead give that class whenever its probability reaches a threshold (`edge-classify --threshold "
              "CLASS=P`). Each threshold below is the highest that reaches the target sensitivity on the validation split "
              f"(n = {points['n_validation']}), scored on the test split. Below the most probable class's, it buys "
@@ -134,7 +136,7 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
                 continue
             less = "; *less sensitive* than the most probable class there" if (r.get("versus_most_probable") or {}).get(
                 "less_sensitive") else ""
-            lines.append(f"| {name} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
+            lines.append(f"| {name} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
                          f"{fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | {fmt_ci(t['specificity'], t['specificity_ci'])} |")
     return [*lines, ""]
 
@@ -176,7 +178,7 @@ def stored_rules_section(models: dict) -> list[str]:
              "|---|---|---|---|---|"]
     for name, d in rows:
         v, t = d["chosen_films"], d["test"]
-        lines.append(f"| {name} | {d['class']} when p ≥ {d['threshold']:.4g} (for {100 * d['target_sensitivity']:g}%) | "
+        lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
                      f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
     lines.append("")
@@ -206,10 +208,12 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     ensemble = f" (an ensemble of {members}, logits averaged)" if members > 1 else ""
     if report.get("teacher"):
         ensemble += f", distilled from a {report['teacher']['parameters']:,}-parameter teacher"
+    calibrated = (f"Full-integer modes were calibrated on {report['calibration_samples']} training images (stratified; "
+                  "never test). " if report.get("calibration_samples") else "Full-integer modes were calibrated on "
+                  "training images when they were converted (stratified; never test). ")
     md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
-           f"({', '.join(f'{c} {n}' for c, n in report['test_set']['counts'].items())}). "
-           f"Full-integer modes were calibrated on {report.get('calibration_samples')} training images (stratified; never test). "
+           f"({', '.join(f'{c} {n}' for c, n in report['test_set']['counts'].items())}). {calibrated}"
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
@@ -254,7 +258,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             md += [f"The thresholds of the operating points below ({ops['mode']}, chosen on the validation split), on this "
                    "source: a threshold fitted to the training hospitals' probabilities need not reach its target here.", "",
                    "| class | rule | sensitivity here % (95% CI) |", "|---|---|---|"]
-            md += [f"| {r['class']} | p ≥ {r['threshold']:.3f} (for {100 * r['target_sensitivity']:g}% on validation) | "
+            md += [f"| {r['class']} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:g}% on validation) | "
                    f"{fmt_ci(r['external']['sensitivity'], r['external']['sensitivity_ci'])} |" for r in ops["rows"]
                    if r["threshold"] is not None]
             md.append("")

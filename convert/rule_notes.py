@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from edge.decision import fmt_threshold
+
 # Below this cross-validated specificity the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
 # sit well above it: the validation-chosen 95% COVID thresholds gave 0.72-0.76 on cxr-dev's test
@@ -39,7 +41,7 @@ def less_sensitive_line(d: dict, films: str) -> str | None:
         return None
     c = d["class"]
     return (f"at its most probable class the model already reaches {c} sensitivity {v['sensitivity']:.3f} on "
-            f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {d['threshold']:.4g}, the highest that still "
+            f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest that still "
             f"reaches {d['target_sensitivity']:g} there, calls {c} on fewer films ({v['called_by_rule']} against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
@@ -47,7 +49,7 @@ def less_sensitive_line(d: dict, films: str) -> str | None:
 def stored_rule_lines(name: str, d: dict) -> list[str]:
     """cxr-convert's stderr lines (after its 'cxr-convert: ' prefix) for the rule stored in file ``name``."""
     fit = d["chosen_films"]
-    lines = [f"{name}: stored the rule {d['class']} whenever p >= {d['threshold']:.4g} (validation sensitivity "
+    lines = [f"{name}: stored the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} (validation sensitivity "
              f"{_num(fit['sensitivity'])}, specificity {_num(fit['specificity'])})"]
     warn = less_sensitive_line(d, "the validation split")
     return lines + ([f"warning: {name}: {warn}"] if warn else [])
@@ -64,12 +66,12 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     spec = cv.get("specificity")
     if spec is None:  # no film of another class: nothing says what the rule costs them
         n = d["chosen_films"]["n_positive"]
-        out.append(f"the rule {d['class']} whenever p >= {d['threshold']:.4g} was chosen on {n} films that are "
+        out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on {n} films that are "
                    + one_class_reason(d["class"], labels) + " before storing it (--save-model)")
     elif spec < SPECIFICITY_FLOOR:
         others = "/".join(c for c in labels if c != d["class"])
         saved = f"{site['saved_to']} is saved, but its rule" if site.get("saved_to") else "the rule"
-        out.append(f"{saved} {d['class']} whenever p >= {d['threshold']:.4g} has a cross-validated specificity of "
+        out.append(f"{saved} {d['class']} whenever p >= {fmt_threshold(d['threshold'])} has a cross-validated specificity of "
                    f"{spec:.3f} on these films: the threshold calls most {others} films {d['class']} "
                    f"({cv['fp']} of {cv['fp'] + cv['tn']}); a specificity under {SPECIFICITY_FLOOR:g} means the model "
                    "cannot separate these films at that sensitivity")

@@ -7,6 +7,7 @@ import numpy as np
 
 from convert.metrics import to_jsonable
 from convert.rule_notes import versus_sentence
+from edge.decision import fmt_threshold
 
 
 def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
@@ -24,7 +25,7 @@ def site_point_section(site: dict) -> list[str]:
     saved = site.get("saved_to")
     ts = [t for t in cv["thresholds"] if t is not None]
     return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
-            f"{d['class']} whenever p({d['class']}) ≥ {d['threshold']:.4g}. On the films it was chosen on "
+            f"{d['class']} whenever p({d['class']}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on "
             f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
             f"{_pct(fit['sensitivity'], (None, None))} and specificity {_pct(fit['specificity'], (None, None))}, which is "
             "optimistic: the threshold "

@@ -17,6 +17,7 @@ import numpy as np
 
 from convert.report import fmt_ci
 from convert.summary import summarize
+from edge.decision import fmt_threshold
 
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
 
@@ -213,8 +214,8 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
             continue
         called = max((j for j in range(len(classes)) if j != k), key=lambda j: cm[k, j])
         if rule is not None and called == rule[0]:
-            advice = (f" These labels follow the rule {classes[called]}>={rule[1]:.4g}: any film whose {classes[called]} "
-                      f"probability reaches {rule[1]:.4g} is called {classes[called]}, so the rule's threshold comes "
+            advice = (f" These labels follow the rule {classes[called]}>={fmt_threshold(rule[1])}: any film whose {classes[called]} "
+                      f"probability reaches {fmt_threshold(rule[1])} is called {classes[called]}, so the rule's threshold comes "
                       "first: see the rule's section, or score with --most-probable to compare.")
         elif seen_films:
             advice = (f" The model was trained or validated on {seen_films} films of this folder (left out or marked "

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from edge.decision import fmt_threshold
+
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
 
 
@@ -95,6 +97,18 @@ def _ppv_line(per_class: dict[str, dict]) -> str | None:
             f"{', '.join(parts)} (cxr-evaluate --prevalence for your own mix)")
 
 
+def _under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
+    """The per-class figures as the stored rule gives them: its class's sensitivity and specificity
+    on the test films, and with two classes the other's, which are those two swapped."""
+    per = {c: dict(r) for c, r in per_class.items()}
+    per[rule["class"]] = {**per.get(rule["class"], {}), "sensitivity": rule["sensitivity"],
+                          "specificity": rule["specificity"]}
+    if len(per) == 2:
+        other = next(c for c in per if c != rule["class"])
+        per[other] = {**per[other], "sensitivity": rule["specificity"], "specificity": rule["sensitivity"]}
+    return per
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -121,16 +135,18 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if f:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "
                          f"{f['n']}, probabilities at most {f['max_abs_prob_error']:.4f} apart")
-        ppv = _ppv_line(t["per_class"])
-        if ppv:
+        rule = v.get("rule_on_test")
+        if not rule and (ppv := _ppv_line(t["per_class"])):
             lines.append(ppv)
-        if v.get("rule_on_test"):
-            r = v["rule_on_test"]
-            lines.append(f"  with its rule ({r['class']} whenever p >= {r['threshold']}): {r['class']} sensitivity "
-                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
+        if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
+            lines.append(f"  with its rule ({rule['class']} whenever p >= {fmt_threshold(rule['threshold'])}), as the "
+                         f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
+                         f"{_ci(rule['specificity'])}")
+            if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
+                lines.append(ppv.replace("  If", "  With its rule, if", 1))
         if v.get("rule_on_site"):
             r = v["rule_on_site"]
-            lines.append(f"Its rule ({r['class']} whenever p >= {r['threshold']:.4g}) was chosen on {r['films']}; "
+            lines.append(f"Its rule ({r['class']} whenever p >= {fmt_threshold(r['threshold'])}) was chosen on {r['films']}; "
                          f"5-fold cross-validated there: sensitivity {_ci(r['sensitivity'])}, "
                          f"specificity {_ci(r['specificity'])}")
         if v.get("held_out_source"):
@@ -155,6 +171,6 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never "
                  "trained on; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films.")
     d = meta.get("decision")
-    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {d['threshold']:.4g}, else the most probable of the other classes"
+    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {fmt_threshold(d['threshold'])}, else the most probable of the other classes"
                  if d else "Labels: the most probable class (no stored rule).")
     return "\n".join(lines)

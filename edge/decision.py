@@ -11,6 +11,8 @@ the device applies it unless told otherwise (:func:`stored_rule`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -84,7 +86,18 @@ def stored_rule(meta: dict | None) -> tuple[int, float] | None:
     return k, t
 
 
+def fmt_threshold(t: float) -> str:
+    """A threshold as printed: 4 significant digits, rounded down. A threshold chosen for 95%
+    sensitivity is a film's own probability (0.21875736); rounded to nearest, 0.2188, typed back
+    as --threshold it would lose that film, and the 95% with it. Rounded down it keeps every film."""
+    t = float(t)
+    if not t > 0:
+        return f"{t:g}"
+    decimals = 3 - math.floor(math.log10(t))
+    return f"{math.floor(t * 10 ** decimals) / 10 ** decimals:.4g}"
+
+
 def describe(rule: tuple[int, float], labels: list[str]) -> str:
     """'COVID whenever p(COVID) >= 0.1975', for notes and reports."""
     k, t = rule
-    return f"{labels[k]} whenever p({labels[k]}) >= {t:.4g}"
+    return f"{labels[k]} whenever p({labels[k]}) >= {fmt_threshold(t)}"

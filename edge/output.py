@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from edge.batch import Result
-from edge.decision import ranking
+from edge.decision import fmt_threshold, ranking
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -28,7 +28,7 @@ def shown(name: str) -> str:
 
 def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
     """'COVID>=0.3': the rule that chose the labels (the CSV's rule column), '' for the most probable class."""
-    return "" if threshold is None else f"{labels[threshold[0]]}>={float(threshold[1]):.4g}"  # as the stderr note
+    return "" if threshold is None else f"{labels[threshold[0]]}>={fmt_threshold(threshold[1])}"  # as the stderr note
 
 
 class _CsvRows:
