@@ -72,9 +72,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     run = read_json(run_dir / "run.json")
     if missing := [k for k in ("classes", "preprocess") if k not in run]:
         raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
-    if (why := split_mismatch(run_dir, run)) is not None:
-        raise ValueError(why)
     split = Split.load(run_dir / "split.json")
+    if (why := split_mismatch(run_dir, run, split)) is not None:
+        raise ValueError(why)
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
     point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
@@ -237,14 +237,12 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     return report, code
 
 
-def split_mismatch(run_dir: Path, run: dict) -> str | None:
+def split_mismatch(run_dir: Path, run: dict, split: Split) -> str | None:
     """Why split.json is not the split that run.json's model was trained on, or None (also for a
     run made before run.json recorded it). A retrain stopped after writing its new split leaves
     the new split beside the old model: scored on it, the model meets films it trained on."""
-    import hashlib
-
-    want = run.get("split_sha256")
-    if want is None or hashlib.sha256((run_dir / "split.json").read_bytes()).hexdigest() == want:
+    want = run.get("split_digest")
+    if want is None or split.digest() == want:
         return None
     return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
             "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "

@@ -20,12 +20,24 @@ def test_a_split_that_is_not_the_models_is_refused(tiny_run, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     split = json.loads((run / "split.json").read_text())
-    split["seed"] = split.get("seed", 0) + 1  # another split, as a stopped `cxr-train --replace --seed N` leaves it
+    # another split, as a stopped `cxr-train --replace --seed N` leaves it: a training film now in the test part
+    split["splits"]["test"].append(split["splits"]["train"].pop(0))
     (run / "split.json").write_text(json.dumps(split))
     before = (run / "model_int8.tflite").read_bytes()
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "--no-latency", "--explain", "0", "--quiet"])
     assert r.exit_code == 2 and "is not the split" in r.output and "run that cxr-train command again" in r.output
     assert (run / "model_int8.tflite").read_bytes() == before  # nothing rewritten
+
+
+def test_a_data_folder_moved_and_named_in_split_json_is_still_the_same_split(tiny_run, tmp_path):
+    from train.data import Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = json.loads((run / "split.json").read_text())
+    split["data_dir"] = str(tmp_path / "moved")
+    (run / "split.json").write_text(json.dumps(split, indent=1))
+    assert Split.load(run / "split.json").digest() == json.loads((run / "run.json").read_text())["split_digest"]
 
 
 def test_files_of_an_earlier_model_are_removed_not_left_beside_the_new_one(tiny_run, tmp_path):

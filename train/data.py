@@ -84,6 +84,13 @@ class Split:
     def load(cls, path: Path) -> "Split":
         return cls.from_dict(json.loads(Path(path).read_text()))
 
+    def digest(self) -> str:
+        """SHA-256 of which film (path, label, bytes) is in which part: run.json keeps it, so that
+        cxr-convert knows the split is the model's. The data folder's path is left out: a set
+        moved elsewhere, its split.json's data_dir edited, is still the same split."""
+        parts = {k: sorted((i.path, i.label, i.sha256 or "") for i in v) for k, v in sorted(self.parts.items())}
+        return hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()
+
 
 def _count(items: list[Item], classes: list[str]) -> dict[str, int]:
     return {c: sum(i.label == c for i in items) for c in classes}

@@ -5,7 +5,6 @@ By default a run is two of these: the teacher ensemble in RUN/teacher, then the 
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import sys
 import time
@@ -265,7 +264,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "data_fingerprint": notes.get("data"),  # the films as found (train.resume.data_fingerprint)
         # the split this model was trained on: a retrain stopped after writing its new split.json
         # leaves that beside this model, and cxr-convert must not score the model on it
-        "split_sha256": hashlib.sha256((out / "split.json").read_bytes()).hexdigest(),
+        "split_digest": split.digest(),
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
