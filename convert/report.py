@@ -43,13 +43,14 @@ def fmt_ci(value, ci) -> str:
 
 def fmt_auc(value: float | None, ci: list | tuple | None = None) -> str:
     """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where none
-    was asked for; '1.000 (n/a*)' where the bootstrap gave every resample one value (AUC_NO_INTERVAL)."""
+    was computed; '1.000 (n/a*)' where the bootstrap gave every resample one value (AUC_NO_INTERVAL):
+    22 + 22 films perfectly ranked are no proof that 1.000 holds."""
     if value is None:
         return "n/a"
-    if ci is None:
+    lo, hi = ci or (None, None)
+    if lo is None or hi is None:
         return f"{value:.3f}"
-    lo, hi = ci
-    return f"{value:.3f} ({lo:.3f}–{hi:.3f})" if lo is not None and hi is not None else f"{value:.3f} (n/a*)"
+    return f"{value:.3f} (n/a*)" if lo == hi else f"{value:.3f} ({lo:.3f}–{hi:.3f})"
 
 
 AUC_NO_INTERVAL = ("AUROC n/a*: every bootstrap resample of these films ranks them alike (often: no film of one class "
@@ -166,11 +167,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
-    md += [headline(summary), "", *auc_note([headline(summary), *per_class_table(summary)])]
+    md += [headline(summary), ""]
     report["too_few_films"] = too_few_films(summary)
     if few := too_few_line(summary):
         md += [f"**{few}**", ""]
-    md += [ece_note(summary), ""]
+    md += [ece_note(summary), "", *auc_note([headline(summary), *per_class_table(summary)])]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
     report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
@@ -257,7 +258,7 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     the share of the evidence in the border over the whole set when ``evidence`` is given.
     ``scope`` ends the heading, e.g. " (int8, test split)"."""
     report["occlusion"] = [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
-                            "probability": round(m["probability"], 4), "border_share": round(m["border_share"], 3)}
+                            "probability": round(m["probability"], 6), "border_share": round(m["border_share"], 3)}
                            for m in mistakes]
     md = [f"## Where the model looked on its most confident mistakes{scope}", ""]
     if evidence:

@@ -79,9 +79,10 @@ def summarize(
     resamples) for balanced accuracy and macro AUROC. Where a class's films are all right or all
     wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
     100-100, as if 44 films proved perfection): balanced accuracy then gets the MOVER interval
-    of the classes' Wilson intervals (convert.intervals; with one class, its Wilson interval), and
-    an AUROC whose every resample is the same value gets no interval (None). All nan values are
-    returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
+    of the classes' Wilson intervals (convert.intervals; with one class, its Wilson interval). An
+    AUROC whose every resample gives one value keeps that point interval here; the report shows it
+    as n/a* (convert.report.fmt_auc). All nan values are returned as ``None`` so
+    ``json.dumps(..., allow_nan=False)`` succeeds.
 
     ``classes_present`` names the classes the set has films of; the PPV, NPV and F1 that their
     absence fixes are ``None`` (only_meaningful).
@@ -110,7 +111,7 @@ def summarize(
         "balanced_accuracy": balanced_accuracy(y, y_pred, k),
         "balanced_accuracy_ci": list(ba_ci),
         "macro_auroc": macro_auroc(y, p),
-        "macro_auroc_ci": list(spread_or_none(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed))),
+        "macro_auroc_ci": list(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed)),
         "auroc_per_class": dict(zip(class_names, _auroc_per_class(y, p))),
         "ece": expected_calibration_error(y, p, ECE_BINS),
         "ece_bins": ECE_BINS,
@@ -122,12 +123,6 @@ def summarize(
     if rule is not None:
         report["rule"] = {"class": class_names[rule[0]], "threshold": float(rule[1])}
     return to_jsonable(report)
-
-
-def spread_or_none(ci: tuple[float, float]) -> tuple[float | None, float | None]:
-    """A bootstrap interval, or (None, None) where every resample gave the same value: an AUROC of
-    1.000 (1.000–1.000) on 22 + 22 perfectly separated films claims a certainty they cannot give."""
-    return (None, None) if ci[0] == ci[1] else ci
 
 
 NOT_MEANINGFUL = ("ppv", "ppv_ci", "npv", "f1")
@@ -151,6 +146,5 @@ def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str], n_b
     resamples): the per-class table gives every other figure with its interval, and an AUROC of
     0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here."""
     y, probs = np.asarray(y), np.asarray(probs)
-    return to_jsonable({c: list(spread_or_none(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]),
-                                                             n_boot, seed)))
+    return to_jsonable({c: list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]), n_boot, seed))
                         for k, c in enumerate(classes)})

