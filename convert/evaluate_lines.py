@@ -13,6 +13,8 @@ from typing import Callable
 
 import numpy as np
 
+from edge.decision import fmt_threshold
+
 
 def _say(line: str) -> None:
     print(f"cxr-evaluate: {line}", file=sys.stderr)
@@ -41,7 +43,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
              "\"Per source\"); a model that learnt the hospital instead of the disease shows it there")
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
-        print(f"{d['class']} whenever p >= {d['threshold']:.4g}; cross-validated on these films: sensitivity "
+        print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; cross-validated on these films: sensitivity "
               f"{fmt_ci(cv['sensitivity'], cv['sensitivity_ci'])} %, specificity "
               f"{fmt_ci(cv['specificity'], cv['specificity_ci'])} %"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))

@@ -15,6 +15,7 @@ import numpy as np
 
 from convert.roc import auroc, roc_curve
 from edge.atomic import atomic_path
+from edge.decision import fmt_threshold
 from edge.explain import BORDER_MARGIN
 
 # Okabe-Ito, yellow last: it is faint on white and seven models never reach it.
@@ -188,11 +189,11 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
                 continue
             ax.plot([1 - t["specificity"]], [t["sensitivity"]], MARKERS[1 + k % 4], ms=8, mfc="none", mew=1.8,
                     color=PALETTE[1:5][k % 4],
-                    label=f"p ≥ {r['threshold']:.3g} ({100 * r['target_sensitivity']:g}% on validation)")
+                    label=f"p ≥ {fmt_threshold(r['threshold'])} ({100 * r['target_sensitivity']:g}% on validation)")
         if stored and stored["class"] == name and None not in (stored["test"]["sensitivity"], stored["test"]["specificity"]):
             t = stored["test"]
             ax.plot([1 - t["specificity"]], [t["sensitivity"]], "*", color=PALETTE[0], mec="black", ms=13,
-                    label=f"stored rule, p ≥ {stored['threshold']:.3g}")
+                    label=f"stored rule, p ≥ {fmt_threshold(stored['threshold'])}")
         ax.plot([0, 1], [0, 1], color="grey", ls=":")
         ax.set_xlabel(f"1 - specificity ({name} vs rest)")
         ax.set_ylabel(f"sensitivity ({name})")

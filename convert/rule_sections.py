@@ -49,8 +49,8 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
     """The rule against the most probable class (``summary``: the argmax summary)."""
     plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
     how = ("`edge-classify` gives by default with the rule this model file carries" if rule.get("from") == "model file"
-           else f"`edge-classify --threshold {rule['class']}={rule['threshold']:g}` gives")
-    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {rule['threshold']:g}", "",
+           else f"`edge-classify --threshold {rule['class']}={fmt_threshold(rule['threshold'])}` gives")
+    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {fmt_threshold(rule['threshold'])}", "",
             f"What {how} on these images: "
             f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
             f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
