@@ -141,6 +141,8 @@ def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, s
         card = meta.get("validation")
         if card:
             card = meta["validation"] = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}
+            if "other_classes" in card:  # counted under the labelling the file had then, not this rule's
+                card["other_classes_before_rule"] = True
             if site is not None:
                 cv = site["cross_validated"]
                 card["rule_on_site"] = {"films": decision["chosen_on"], "class": decision["class"],

@@ -154,7 +154,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), most probable class: "
                          + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
         if other := v.get("other_classes"):
-            lines.append("Films of its data folder's classes it was never trained on got: " + "; ".join(
+            lines.append("Films of its data folder's classes it was never trained on got"
+                         + (" (counted before its present rule was stored: under it, more may get the rule's class)"
+                            if v.get("other_classes_before_rule") else "") + ": " + "; ".join(
                 f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_percent(p)}" for c, p in r["called"].items() if p is not None)
                 for f, r in other.items()))
         a = v.get("shortcut_audit")

@@ -263,3 +263,23 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_p
                        (["--operating-point", "COVID=95"], r"(0, 1]")]:
         r = CliRunner().invoke(evaluate_app, [*args, *extra])
         assert r.exit_code == 2 and msg in r.output, r.output
+
+
+def test_a_site_rule_marks_the_cards_untrained_class_counts_as_counted_before_it(tiny_run, tmp_path):
+    """The card's 'films of classes it was never trained on got ...' was counted under the labelling
+    the file had at conversion; a site rule stored later changes those answers, and the card says so."""
+    from convert.operating_point import site_operating_point
+    from edge.card import card_text
+
+    model = tmp_path / "m.tflite"
+    model.write_bytes(md.rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda m: {**m, "validation": {
+        **m["validation"], "other_classes": {"Pneumonia": {"n": 10, "called": {"COVID": 0.3, "Normal": 0.7}}}}}))
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 20 + [1] * 20)
+    p1 = np.clip(0.5 + 0.3 * (2 * y - 1) + rng.normal(0, 0.2, 40), 0.01, 0.99)
+    site = site_operating_point(y, np.stack([1 - p1, p1], 1), ["COVID", "Normal"], 0, 0.95, films="films in site (40)")
+    stamp_decision(model, site["decision"], out=tmp_path / "site.tflite", site=site)
+    meta = md.read(tmp_path / "site.tflite")[1]
+    assert meta["validation"]["other_classes_before_rule"] is True
+    assert "got (counted before its present rule was stored" in card_text(meta, "site.tflite")
+    assert "counted before" not in card_text(md.read(model)[1], "m.tflite")
