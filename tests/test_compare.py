@@ -196,17 +196,18 @@ def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_thes
 
     said, r, md = run()
     assert "cxr-compare: B (site.tflite) labels by its stored rule: COVID whenever p(COVID) >= " in said
-    assert "cxr-compare: warning: B: the rule this model file carries, COVID whenever p >= " in said
-    assert "was chosen on films in my_site (32, cxr-evaluate), the folder scored here" in said
+    # the file keeps the chosen films' fingerprints: they are found by their bytes, whatever the folder is called
+    warned = "cxr-compare: warning: B: 32 of the 32 films scored are ones the rule this model file carries, COVID whenever p >= "
+    assert warned in said and "was chosen on (films in my_site (32, cxr-evaluate))" in said
     assert "- A (model_int8.tflite) labels by the most probable class." in md
     assert "- B (site.tflite) labels by its stored rule: COVID whenever p(COVID) >= " in md
     assert "chosen on films in my_site (32, cxr-evaluate)" in md
-    assert "- **Warning:** B: the rule this model file carries" in md and len(r["rule_warnings"]) == 1
+    assert "- **Warning:** B: 32 of the 32 films scored are ones the rule" in md and len(r["rule_warnings"]) == 1
     assert r["rule_a"] is None and r["rule_b"]["class"] == "COVID" and 0 < r["rule_b"]["threshold"] < 1
 
-    shutil.copytree(site, tmp_path / "other_site")
-    said, r, _ = run(data=tmp_path / "other_site")
-    assert "labels by its stored rule" in said and "the folder scored here" not in said  # another folder
+    shutil.copytree(site, tmp_path / "our_films_2024")  # the same films under another name: still found
+    said, r, _ = run(data=tmp_path / "our_films_2024")
+    assert warned in said and len(r["rule_warnings"]) == 1
     said, r, md = run("--most-probable")
     assert "stored rule" not in said and r["rule_b"] is None
     assert "- B (site.tflite) labels by the most probable class (its stored rule ignored: --most-probable)." in md

@@ -102,6 +102,11 @@ def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run,
     split["splits"]["val"] = [{**i, "label": labels[k]} for i, s in zip(items, said) if s == k]
     assert len(split["splits"]["val"]) >= 4
     (run / "split.json").write_text(json.dumps(split))
+    from train.data import Split
+
+    info = json.loads((run / "run.json").read_text())  # the relabelled split stands in for the model's own
+    info["split_digest"] = Split.load(run / "split.json").digest()
+    (run / "run.json").write_text(json.dumps(info))
     cache_path(run, "val").unlink(missing_ok=True)
     r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--operating-point",
                                          f"{labels[k]}=0.5", "--no-latency", "--explain", "0", "--quiet"])
