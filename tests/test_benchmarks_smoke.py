@@ -197,3 +197,11 @@ def test_left_out_cost_benchmark_times_the_three_ways(tiny_run):
     rows = [line for line in p.stdout.splitlines() if re.match(r"\| [^|]+ \| 30 \| [0-9.]+ \| [0-9.]+x \| \d+ \|", line)]
     assert len(rows) == 3 and "| 1.00x |" in rows[0], p.stdout
     assert "cropped copies" in rows[2], p.stdout
+
+
+def test_interval_coverage_prints_a_row_per_case():
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "interval_coverage.py"), "--sims", "5", "--boot", "20"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    rows = [ln for ln in p.stdout.splitlines() if ln.startswith("| balanced accuracy") or ln.startswith("| paired")]
+    assert len(rows) == 7 and all(ln.count("|") == 5 for ln in rows)
