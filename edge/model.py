@@ -30,8 +30,12 @@ def _crashes_the_runtime(path: Path) -> str | None:
     when it does not. A cxr-edge file's checksum vouches for its flatbuffer; a foreign file has none,
     and tflite-runtime 2.14 dies of a segmentation fault on a flatbuffer cut short, where a service
     manager would restart it into the same crash without a word."""
-    code = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\n"
-            "with silenced_fd(2):\n    interpreter_class()[0](model_path=sys.argv[1]).allocate_tensors()\n")
+    # as this process loads it (from its bytes), then from the path: a read past the end of a cut buffer
+    # crashes or not by what lies beyond it, so one way alone let a crash through (tflite-runtime 2.14)
+    code = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\nI = interpreter_class()[0]\n"
+            "with silenced_fd(2):\n"
+            "    for kw in ({'model_content': open(sys.argv[1], 'rb').read()}, {'model_path': sys.argv[1]}):\n"
+            "        try:\n            I(**kw).allocate_tensors()\n        except Exception:\n            pass\n")
     try:
         r = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired):
