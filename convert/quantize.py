@@ -253,18 +253,23 @@ def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
     """Remove the run's .tflite files made from an earlier model (their "trained" is not run.json's
     "created"): after a retrain, model.tflite (--auto's choice) or a mode not converted again would
     otherwise stay beside the new model, as if they were its files. Returns their names."""
-    from edge.metadata import ModelFileError, read
-
     gone = []
     for path in sorted(run_dir.glob("model*.tflite")):
-        try:
-            made_from = (read(path)[1] or {}).get("trained")
-        except ModelFileError:
-            continue  # not ours to judge
-        if trained is not None and made_from is not None and made_from != trained:
+        made = made_from(path)
+        if trained is not None and made is not None and made != trained:  # None: unreadable or not ours to judge
             path.unlink()
             gone.append(path.name)
     return gone
+
+
+def made_from(path: Path) -> str | None:
+    """The "trained" time of the model a .tflite was converted from (run.json's "created"), or None."""
+    from edge.metadata import ModelFileError, read
+
+    try:
+        return (read(path)[1] or {}).get("trained")
+    except ModelFileError:
+        return None
 
 
 def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, trained: str | None = None) -> list[str]:
@@ -274,7 +279,6 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, tr
     since) are refused: scored against the new model, they would fail its gate and have that
     stamped into their cards, as if quantization had cost what is another model's difference."""
     from convert.export import MODES
-    from edge.metadata import ModelFileError, read
 
     if not report_only:
         return list(modes or MODES)
@@ -284,12 +288,9 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, tr
         raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
                                 "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
     for m in have:
-        try:
-            meta = read(run_dir / f"model_{m}.tflite")[1] or {}
-        except ModelFileError:
-            meta = {}
-        if trained is not None and meta.get("trained") != trained:
-            was = f"the model trained at {meta['trained']}" if meta.get("trained") else "no model of this run"
+        made = made_from(run_dir / f"model_{m}.tflite")
+        if trained is not None and made != trained:
+            was = f"the model trained at {made}" if made else "no model of this run"
             raise ValueError(f"{run_dir / f'model_{m}.tflite'} was converted from {was}, not the one in model.keras "
                              f"(trained at {trained}): run cxr-convert {run_dir} without --report-only to convert it")
     return have

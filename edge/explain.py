@@ -155,8 +155,9 @@ def clash_with_inputs(out_dir: Path, inputs: list[str], recursive: bool) -> str 
             continue
         p = Path(a)
         folder = p if p.is_dir() else p.parent
-        if _same_folder(folder, out) or (p.is_dir() and recursive and folder.resolve() in out.parents):
-            return (f"{out_dir} is {'inside ' if not _same_folder(folder, out) else ''}the folder of the films to map "
+        same = _same_folder(folder, out)
+        if same or (p.is_dir() and recursive and folder.resolve() in out.parents):
+            return (f"{out_dir} is {'' if same else 'inside '}the folder of the films to map "
                     f"({a}): the maps would be written among the films (over a film of the same name) and read as "
                     "films next time; give a folder outside them")
     return None

@@ -101,23 +101,24 @@ def shortcut_audit(traits: list[dict[str, str]], y: np.ndarray, classes: list[st
     n = len(y)
     present = np.unique(y)
     chance = 1.0 / max(1, len(present))
-    used = [t for t in TRAITS if len({r.get(t, UNKNOWN) for r in traits} - {UNKNOWN}) > 1]  # known and varied
+    traits = [{t: r.get(t, UNKNOWN) for t in TRAITS} for r in traits]
+    used = [t for t in TRAITS if len({r[t] for r in traits} - {UNKNOWN}) > 1]  # known and varied
     out: dict = {"n": n, "chance": chance, "traits": {}, "combined": None, "lift": 0.0, "warn": False, "give_aways": []}
     if n == 0 or len(present) < 2:
         return out
     folds = max(2, min(k, int(np.bincount(y)[present].min())))
     for t in used:
-        out["traits"][t] = {"balanced_accuracy": cross_validated([(r.get(t, UNKNOWN),) for r in traits], y, len(classes), folds),
-                            "values": len({r.get(t, UNKNOWN) for r in traits} - {UNKNOWN})}
+        out["traits"][t] = {"balanced_accuracy": cross_validated([(r[t],) for r in traits], y, len(classes), folds),
+                            "values": len({r[t] for r in traits} - {UNKNOWN})}
     if used:
-        combined = cross_validated([tuple(r.get(t, UNKNOWN) for t in used) for r in traits], y, len(classes), folds)
+        combined = cross_validated([tuple(r[t] for t in used) for r in traits], y, len(classes), folds)
         out["combined"] = combined
         out["lift"] = (combined - chance) / (1 - chance)
         out["warn"] = out["lift"] >= WARN_LIFT
     floor = max(5, math.ceil(0.02 * n))
     for t in used:
-        for v in sorted({r.get(t, UNKNOWN) for r in traits} - {UNKNOWN}):
-            held = y[[r.get(t, UNKNOWN) == v for r in traits]]
+        for v in sorted({r[t] for r in traits} - {UNKNOWN}):
+            held = y[[r[t] == v for r in traits]]
             top = int(np.bincount(held, minlength=len(classes)).argmax())
             share = float((held == top).mean())
             if len(held) >= floor and share >= 0.95:
