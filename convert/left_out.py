@@ -11,8 +11,6 @@ on (cxr-train --classes COVID,Normal on the Kaggle set), and the card in each fi
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -237,14 +235,13 @@ def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
     """left_out.csv: one row per left-out film, for reviewing which of them got which answer (with
     each film's source where MANIFEST.csv or the Kaggle metadata names one: the answers of a
     children's archive and an adults' one may differ)."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
+    from convert.spreadsheet import spreadsheet_csv
+
     sourced = any(it.source for it in items)
-    w.writerow(["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])])
+    header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])]
     predicted = labels_for(probs, rule) if len(probs) else []
-    for it, p, k in zip(items, probs, predicted):
-        w.writerow([it.path, it.label, labels[int(k)], *(round(float(v), 4) for v in p), *([it.source] if sourced else [])])
-    return buf.getvalue()
+    return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(round(float(v), 4) for v in p),
+                                     *([it.source] if sourced else [])] for it, p, k in zip(items, probs, predicted)))
 
 
 def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | None = None) -> dict[str, str]:

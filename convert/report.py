@@ -236,20 +236,17 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
 
 def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:
     """One row per film, for a spreadsheet: the case review a clinician does film by film."""
-    import csv
-    import io
+    from convert.spreadsheet import spreadsheet_csv
 
-    buf = io.StringIO()
-    w = csv.writer(buf)
     atypical = any("atypical" in p for p in predictions)
     seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty
-    w.writerow(["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["atypical"] if atypical else []),
-                *(["seen_in_training"] if seen else []), *groups])
-    for k, p in enumerate(predictions):
-        w.writerow([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
-                    *(p["probabilities"][c] for c in classes), *([int(p.get("atypical", False))] if atypical else []),
-                    *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())])
-    return buf.getvalue()
+    header = ["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["atypical"] if atypical else []),
+              *(["seen_in_training"] if seen else []), *groups]
+    return spreadsheet_csv(header, ([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
+                                     *(p["probabilities"][c] for c in classes),
+                                     *([int(p.get("atypical", False))] if atypical else []),
+                                     *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())]
+                                    for k, p in enumerate(predictions)))
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],

@@ -1,0 +1,27 @@
+"""CSV files meant for a spreadsheet: the case reviews predictions.csv and left_out.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+# Excel, LibreOffice and Google Sheets run a cell that starts with one of these as a formula: a
+# film named "=HYPERLINK(...).png" in a folder from elsewhere would run when the review is opened.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """``value`` as a spreadsheet shows it without running it: text that would start a formula gets a
+    leading apostrophe (which spreadsheets hide and keep as text); numbers stay numbers."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """The CSV text of ``header`` and ``rows``, with every text cell guarded by :func:`cell`."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([cell(h) for h in header])
+    for row in rows:
+        w.writerow([cell(v) for v in row])
+    return buf.getvalue()
