@@ -79,6 +79,13 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     classes = run["classes"]
     point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
     s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run.get("created")))  # before any is rewritten
+    import keras
+
+    try:  # before minutes of reading films
+        model = keras.models.load_model(run_dir / "model.keras", compile=False)
+    except Exception as e:  # Keras says "File not found" of a file that is there but cut short
+        raise ValueError(f"{run_dir / 'model.keras'} cannot be loaded ({type(e).__name__}): damaged or cut short? "
+                         "train the run again") from None
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
@@ -87,13 +94,6 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         log(f"warning: {flat}")
     test_files = [i.path for i in split.parts["test"]]
 
-    import keras
-
-    try:
-        model = keras.models.load_model(run_dir / "model.keras", compile=False)
-    except Exception as e:  # Keras says "File not found" of a file that is there but cut short
-        raise ValueError(f"{run_dir / 'model.keras'} cannot be loaded ({type(e).__name__}): damaged or cut short? "
-                         "train the run again") from None
     from edge.model import softmax
     from train.calibration import nll
     from train.fit import logits_of
