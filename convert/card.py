@@ -17,15 +17,17 @@ from typing import Any, Callable
 from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
+from edge.figures import rounded
 from train.audit import give_away_text
 
 
 def _r(v: Any) -> Any:
-    """Round for a compact, readable card; NaN (a class absent from a set) becomes None."""
+    """Round for a compact, readable card (to 3 decimals, more where 3 would make a share 0 or 1);
+    NaN (a class absent from a set) becomes None."""
     if isinstance(v, (list, tuple)):
         return [_r(x) for x in v]
     if isinstance(v, float):
-        return None if math.isnan(v) else round(v, 3)
+        return None if math.isnan(v) else rounded(v)
     return v
 
 

@@ -134,15 +134,18 @@ def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, s
     ``films_sha256``: the SHA-256 of the films the rule was chosen on, kept as their first 8 bytes
     (decision_films_text) so that cxr-evaluate can tell when it scores those films again."""
     def update(meta: dict) -> dict:
-        meta.pop("decision", None)
+        before = meta.pop("decision", None)
         meta.pop("decision_films", None)
         if films_sha256:
             meta["decision_films"] = decision_films_text(films_sha256)
         card = meta.get("validation")
         if card:
             card = meta["validation"] = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}
-            if "other_classes" in card:  # counted under the labelling the file had then, not this rule's
+            if "other_classes" in card and not card.get("other_classes_before_rule"):
+                # counted under the labelling the file had then, not this rule's: the card says which
                 card["other_classes_before_rule"] = True
+                card["other_classes_counted_under"] = ({"class": before["class"], "threshold": before["threshold"]}
+                                                       if before else None)
             if site is not None:
                 cv = site["cross_validated"]
                 card["rule_on_site"] = {"films": decision["chosen_on"], "class": decision["class"],

@@ -15,6 +15,7 @@ from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
 from edge.atomic import write_json, write_text
 from edge.decision import fmt_threshold
+from edge.figures import fixed
 from train.audit import markdown as audit_markdown
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
 
@@ -32,8 +33,7 @@ def summary_table(report: dict) -> list[str]:
                          f"{fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | —" + " | —" * len(classes)
                          + " | — | — | — | — |")
             continue
-        d, ag = m["delta"], m["agreement"]
-        lat = m.get("latency_ms", {})
+        d, ag, lat = m["delta"], m["agreement"], m.get("latency_ms", {})
         lat_s = " / ".join(f"{lat[t]['median']:.2f}" for t in sorted(lat)) if lat else "n/a"
         ratio = m.get("size_ratio_to_fp32")
         lines.append(
@@ -41,7 +41,7 @@ def summary_table(report: dict) -> list[str]:
             f"{'—' if ratio is None else f'{ratio:.2f}'} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
             f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
-            + f" | {100 * ag['class_agreement']:.1f}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
+            + f" | {fixed(ag['class_agreement'], 1, 100)}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
     return lines
 
@@ -238,10 +238,11 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             md += [flip_line(f, name) for f in flipped[:FLIPS_SHOWN]]
             if len(flipped) > FLIPS_SHOWN:
                 md.append(f"- ... and {len(flipped) - FLIPS_SHOWN} more (report.json lists every flip)")
-            if flipped:
-                md.append("")
+            md += [""] if flipped else []
     if "per_source" in report:
-        md += per_source_section(report["per_source"]["sources"], classes, f" ({report['per_source']['mode']}, test split)")
+        ps, (k, t) = report["per_source"], report["per_source"].get("rule") or (None, None)
+        md += per_source_section(ps["sources"], classes, f" ({ps['mode']}, test split"
+                                 + (f", labels by its rule p({classes[k]}) >= {fmt_threshold(t)})" if k is not None else ")"))
     if "external" in report:
         ext = report["external"]
         md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",
@@ -277,9 +278,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                                models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
         md += [image("operating_points"), ""]
     md += stored_rules_section(models)
-    cal = report.get("calibration")
     md += ["## Calibration and ROC", ""]
-    if cal:
+    if cal := report.get("calibration"):
         md += [f"Temperature scaling (T = {cal['temperature']:.2f}, fitted on the {cal['fitted_on']}) on the test split: "
                f"expected calibration error {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}, "
                f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "

@@ -191,7 +191,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                                                                              probs_by_mode[shown], s, val, val_probs.get(shown))}
         sources = [i.source for i in split.parts["test"]]
         if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
-            report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources, s.n_boot)}
+            # labelled as the device labels them: by a stored rule, as the rest of the report's answers
+            report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources,
+                                                                         s.n_boot, device.decision),
+                                    "rule": list(device.decision) if device.decision else None}
         if "external" in split.parts:
             report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"),
                                                    models_in=out)

@@ -24,6 +24,7 @@ from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
 from edge.decision import describe, labels_for
 from edge.atomic import write_json, write_text
+from edge.figures import fixed
 from train.audit import markdown as audit_markdown
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
@@ -31,14 +32,15 @@ DISCLAIMER = ("Research software, **not a medical device**. These figures descri
 
 
 def fmt_num(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.3f}"
+    return "n/a" if v is None else fixed(v)
 
 
 def fmt_ci(value, ci) -> str:
     if value is None:
         return "n/a"
     lo, hi = ci
-    return f"{100 * value:.1f} ({100 * lo:.1f}–{100 * hi:.1f})" if lo is not None else f"{100 * value:.1f}"
+    pct = lambda v: fixed(v, 1, 100)  # noqa: E731: 99.96, never 100.0 for a share below 1
+    return f"{pct(value)} ({pct(lo)}–{pct(hi)})" if lo is not None else pct(value)
 
 
 def fmt_auc(value: float | None, ci: list | tuple | None = None) -> str:
@@ -49,8 +51,8 @@ def fmt_auc(value: float | None, ci: list | tuple | None = None) -> str:
         return "n/a"
     lo, hi = ci or (None, None)
     if lo is None or hi is None:
-        return f"{value:.3f}"
-    return f"{value:.3f} (n/a*)" if lo == hi else f"{value:.3f} ({lo:.3f}–{hi:.3f})"
+        return fixed(value)
+    return f"{fixed(value)} (n/a*)" if lo == hi else f"{fixed(value)} ({fixed(lo)}–{fixed(hi)})"
 
 
 AUC_NO_INTERVAL = ("AUROC n/a*: every bootstrap resample of these films ranks them alike (often: no film of one class "

@@ -10,15 +10,22 @@ import re
 from typing import Any
 
 from edge.decision import fmt_threshold
+from edge.figures import fixed
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
 
 
 def _ci(v: list | None) -> str:
-    """[value, low, high] as '0.894 (0.797-0.948)'; 'n/a' where a set had no such case."""
+    """[value, low, high] as '0.894 (0.797 to 0.948)'; 'n/a' where a set had no such case; the value
+    alone, with "no interval", where the bootstrap gave one value (an AUROC of perfectly ranked
+    films: no proof that it holds on others)."""
     if not v or v[0] is None:
         return "n/a"
-    return f"{v[0]:.3f} ({v[1]:.3f} to {v[2]:.3f})" if v[1] is not None else f"{v[0]:.3f}"
+    if v[1] is None:
+        return fixed(v[0])
+    if v[1] == v[2]:
+        return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
+    return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
 
 
 def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
@@ -109,6 +116,37 @@ def _under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
     return per
 
 
+def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:
+    """The p(cls) above which a film is labelled cls under ``rule`` (None: the most probable class),
+    where one threshold says it: any rule of cls, and with two classes the most probable class (0.5)
+    or the other class's rule (1 - its threshold); None where no one threshold does."""
+    if rule is not None and rule["class"] == cls:
+        return float(rule["threshold"])
+    if len(labels) != 2:
+        return None
+    return 0.5 if rule is None else 1.0 - float(rule["threshold"])
+
+
+def recount_note(card: dict, decision: dict | None, labels: list[str]) -> str:
+    """Why the card's counts of untrained classes' films may not be the device's answers: they were
+    counted under the labelling the file had before its present rule was stored. Says which labelling,
+    and which way the present rule moves the answers where one threshold tells ('' where they hold)."""
+    if not card.get("other_classes_before_rule"):
+        return ""
+    if "other_classes_counted_under" not in card:  # stored by cxr-edge 0.20.0, which did not keep it
+        return " (counted before its present rule was stored: under it, the shares may differ)"
+    before = card["other_classes_counted_under"]
+    if (before or {}).get("class") == (decision or {}).get("class") and (before or {}).get("threshold") == (decision or {}).get("threshold"):
+        return ""
+    cls = (decision or before)["class"]
+    t0, t1 = _threshold_for(before, cls, labels), _threshold_for(decision, cls, labels)
+    how = ("the shares may differ" if t0 is None or t1 is None or t0 == t1
+           else f"more films may get {cls}" if t1 < t0 else f"fewer films may get {cls}")
+    counted = "the most probable class" if before is None else f"{before['class']} whenever p >= {fmt_threshold(before['threshold'])}"
+    now = "the most probable class" if decision is None else "its present rule"
+    return f" (counted under {counted}; under {now}, {how})"
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -135,8 +173,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if f:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "
                          f"{f['n']}, probabilities at most {f['max_abs_prob_error']:.4f} apart")
-        rule = v.get("rule_on_test")
-        if not rule and (ppv := _ppv_line(t["per_class"])):
+        rule, site_rule, decision = v.get("rule_on_test"), v.get("rule_on_site"), meta.get("decision")
+        if not (rule or site_rule or decision) and (ppv := _ppv_line(t["per_class"])):  # the device answers as these figures
             lines.append(ppv)
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
             lines.append(f"  with its rule ({rule['class']} whenever p >= {fmt_threshold(rule['threshold'])}), as the "
@@ -144,19 +182,19 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          f"{_ci(rule['specificity'])}")
             if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1))
-        if v.get("rule_on_site"):
-            r = v["rule_on_site"]
+        if r := site_rule:
             lines.append(f"Its rule ({r['class']} whenever p >= {fmt_threshold(r['threshold'])}) was chosen on {r['films']}; "
                          f"5-fold cross-validated there: sensitivity {_ci(r['sensitivity'])}, "
                          f"specificity {_ci(r['specificity'])}")
+            if ppv := _ppv_line(_under_rule(t["per_class"], r)):  # what its answers are worth, from those figures
+                lines.append(ppv.replace("  If", "  With its rule, at those cross-validated rates, if", 1))
         if v.get("held_out_source"):
             h = v["held_out_source"]
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), most probable class: "
                          + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
         if other := v.get("other_classes"):
             lines.append("Films of its data folder's classes it was never trained on got"
-                         + (" (counted before its present rule was stored: under it, more may get the rule's class)"
-                            if v.get("other_classes_before_rule") else "") + ": " + "; ".join(
+                         + recount_note(v, decision, labels) + ": " + "; ".join(
                 f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_percent(p)}" for c, p in r["called"].items() if p is not None)
                 for f, r in other.items()))
         a = v.get("shortcut_audit")

@@ -94,9 +94,10 @@ def fmt_threshold(t: float) -> str:
     if not t > 0:
         return f"{t:g}"
     decimals = 3 - math.floor(math.log10(t))
-    # + 1e-6: 0.29 typed is 2899.9999999999995 when scaled, and must read 0.29, not 0.2899 (a float32
-    # probability of 0.29, 2899.99992, is below it and still reads 0.2899)
-    return f"{math.floor(t * 10 ** decimals + 1e-6) / 10 ** decimals:.4g}"
+    # + 1e-9: 0.29 typed is 2899.9999999999995 when scaled, and must read 0.29, not 0.2899; a float32
+    # probability just below a 4-digit value (0.5800999999, 5800.999999 scaled) is below it by far more
+    # than that, and reads 0.58: 0.5801 would lose its film
+    return f"{math.floor(t * 10 ** decimals + 1e-9) / 10 ** decimals:.4g}"
 
 
 def describe(rule: tuple[int, float], labels: list[str]) -> str:

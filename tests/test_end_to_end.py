@@ -206,6 +206,17 @@ def test_report_breaks_the_test_split_down_by_source_when_the_manifest_names_the
     md = (run / "report.md").read_text()
     assert "## Per source (int8, test split)" in md and "| site-B | " in md and "said COVID" in md
     assert "per_source" not in json.loads((tiny_run / "report.json").read_text())  # no sources, no section
+    # With a rule stored in the file, the sources' films are labelled as the device labels them: by it
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
+                                               n_boot=50, max_drop=100, max_class_drop=100, progress=False,
+                                               operating_point="COVID=0.95", explain=0))
+    rule = report["models"]["int8"]["decision"]["test"]
+    covid = [v["confusion_matrix"][0] for v in report["per_source"]["sources"].values()]
+    normal = [v["confusion_matrix"][1] for v in report["per_source"]["sources"].values()]
+    assert (sum(r[0] for r in covid), sum(r[1] for r in covid)) == (rule["tp"], rule["fn"])
+    assert (sum(r[0] for r in normal), sum(r[1] for r in normal)) == (rule["fp"], rule["tn"])
+    assert report["per_source"]["rule"][0] == 0
+    assert "## Per source (int8, test split, labels by its rule p(COVID) >= " in (run / "report.md").read_text()
 
 
 def test_gate_failure_sets_exit_code(tiny_run, tmp_path):

@@ -280,6 +280,8 @@ def test_a_site_rule_marks_the_cards_untrained_class_counts_as_counted_before_it
     site = site_operating_point(y, np.stack([1 - p1, p1], 1), ["COVID", "Normal"], 0, 0.95, films="films in site (40)")
     stamp_decision(model, site["decision"], out=tmp_path / "site.tflite", site=site)
     meta = md.read(tmp_path / "site.tflite")[1]
-    assert meta["validation"]["other_classes_before_rule"] is True
-    assert "got (counted before its present rule was stored" in card_text(meta, "site.tflite")
-    assert "counted before" not in card_text(md.read(model)[1], "m.tflite")
+    assert meta["validation"]["other_classes_before_rule"] is True and meta["validation"]["other_classes_counted_under"] is None
+    way = "more" if site["decision"]["threshold"] < 0.5 else "fewer"
+    assert (f"got (counted under the most probable class; under its present rule, {way} films may get COVID)"
+            in card_text(meta, "site.tflite"))
+    assert "counted under" not in card_text(md.read(model)[1], "m.tflite")

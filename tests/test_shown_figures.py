@@ -1,0 +1,74 @@
+"""Figures as people read them never look better than they are: no AUROC or share below 1 shown as
+a perfect one, no printed threshold above the stored one, no interval that is a single point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.report import fmt_auc, fmt_ci, fmt_num
+from edge.card import _ci, card_text, predictive_values, recount_note
+from edge.decision import fmt_threshold
+from edge.figures import fixed, rounded
+
+
+def test_a_value_below_one_never_reads_as_one():
+    assert fixed(0.9996) == "0.9996" and fixed(0.9996, 1, 100) == "99.96" and fixed(0.99951, 1, 100) == "99.95"
+    assert fixed(1.0) == "1.000" and fixed(0.5) == "0.500" and fixed(0.0) == "0.000" and fixed(0.0004) == "0.0004"
+    assert rounded(0.9996) == 0.9996 and rounded(0.12345) == 0.123 and rounded(1.0) == 1.0
+    assert fmt_auc(0.9996, (0.9976, 1.0)) == "0.9996 (0.998–1.000)"  # one mis-ranked pair of 2,500
+    assert fmt_ci(0.9996, (0.99, 1.0)) == "99.96 (99.0–100.0)" and fmt_num(0.99996) == "0.99996"
+
+
+def test_a_printed_threshold_is_never_above_the_stored_one():
+    assert fmt_threshold(0.5800999999046326) == "0.58"  # float32 just below 0.5801: 0.5801 would lose its film
+    assert fmt_threshold(0.29) == "0.29" and fmt_threshold(np.float32(0.29)) == "0.2899"  # typed vs a float32 below it
+    assert fmt_threshold(0.21875736) == "0.2187"
+    for t in np.random.default_rng(0).random(200_000).astype(np.float32):
+        assert float(fmt_threshold(t)) <= float(t)
+
+
+def test_the_card_gives_no_interval_where_the_bootstrap_gave_one_value():
+    assert _ci([1.0, 1.0, 1.0]).startswith("1.000 (no interval") and _ci([0.9996, 0.998, 1.0]) == "0.9996 (0.998 to 1.000)"
+
+
+def _card(**extra) -> dict:
+    per = {"COVID": {"n": 50, "sensitivity": [1.0, 0.93, 1.0], "specificity": [1.0, 0.93, 1.0]},
+           "Normal": {"n": 50, "sensitivity": [1.0, 0.93, 1.0], "specificity": [1.0, 0.93, 1.0]}}
+    return {"labels": ["COVID", "Normal"], "validation": {"data": "d", "test": {
+        "n": 100, "balanced_accuracy": [1.0, 0.96, 1.0], "macro_auroc": [1.0, 1.0, 1.0], "ece": 0.01, "per_class": per},
+        **extra}}
+
+
+def test_the_cards_worth_of_an_answer_follows_the_site_rule_the_device_applies():
+    """After cxr-evaluate --save-model the device labels by the site rule: what a COVID answer is worth
+    comes from that rule's cross-validated rates, not from the most probable class's test figures."""
+    site = {"films": "films in site (300)", "class": "COVID", "threshold": 0.34,
+            "sensitivity": [0.94, 0.89, 0.97], "specificity": [0.62, 0.54, 0.69]}
+    meta = _card(rule_on_site=site)
+    meta["decision"] = {"class": "COVID", "threshold": 0.34}
+    text = card_text(meta, "site.tflite")
+    ppv, npv = predictive_values(0.94, 0.62, 0.05)
+    assert f"COVID answer would be right {round(100 * ppv)}% of the time (PPV)" in text and "100%" not in text
+    assert "With its rule, at those cross-validated rates, if 5% of your films were COVID" in text
+    # a rule stored without figures for it: no worth of an answer at all, rather than argmax's
+    meta = _card()
+    meta["decision"] = {"class": "COVID", "threshold": 0.34}
+    assert "(PPV)" not in card_text(meta, "m.tflite") and "(PPV)" in card_text(_card(), "m.tflite")
+
+
+def test_untrained_class_counts_say_which_way_the_present_rule_moves_them():
+    labels = ["COVID", "Normal"]
+    under = lambda before: {"other_classes_before_rule": True, "other_classes_counted_under": before}  # noqa: E731
+    old, new = {"class": "COVID", "threshold": 0.25}, {"class": "COVID", "threshold": 0.609}
+    assert recount_note(under(old), new, labels) == (" (counted under COVID whenever p >= 0.25; under its present rule, "
+                                                     "fewer films may get COVID)")
+    assert "more films may get COVID" in recount_note(under(new), old, labels)
+    assert recount_note(under(None), {"class": "COVID", "threshold": 0.3}, labels).startswith(
+        " (counted under the most probable class; under its present rule, more films may get COVID")
+    assert "fewer films may get Normal" in recount_note(under(None), {"class": "Normal", "threshold": 0.8}, labels)
+    assert "under the most probable class, more films may get COVID" in recount_note(under(new), None, labels)
+    assert "fewer films may get COVID" in recount_note(under({"class": "Normal", "threshold": 0.8}), new, labels)  # p(COVID) > 0.2 before
+    assert recount_note(under(old), dict(old), labels) == ""  # the same rule again: the counts hold
+    assert "the shares may differ" in recount_note(under(None), new, ["COVID", "Normal", "Viral"])
+    assert recount_note({}, new, labels) == ""
+    assert "the shares may differ" in recount_note({"other_classes_before_rule": True}, new, labels)  # 0.20.0 files
