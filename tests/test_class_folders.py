@@ -90,6 +90,35 @@ def test_class_folders_differing_only_in_case_are_refused(tmp_path):
     assert sorted({i.label for i in items}) == ["COVID", "Normal", "normal"]
 
 
+@pytest.mark.parametrize("twin, shown", [("COVID-19", "COVID-19"), ("Normal ", "'Normal '"),
+                                          ("N\u006f\u0072\u006d\u0061\u0301l", None)])
+def test_class_folders_differing_in_punctuation_spaces_or_unicode_form_are_refused(tmp_path, twin, shown):
+    """Names cxr-evaluate and --add-data take as one class (COVID-19 is COVID) are one class in training too."""
+    import unicodedata
+
+    data = tmp_path / "data"
+    first = "COVID" if twin.startswith("COVID") else "Normal" if twin.startswith("Normal") else "Norm\u00e1l"
+    for folder, start in ((first, 0), ("Lung_Opacity", 0), (twin, 50)):
+        for k, path in enumerate(write_images(tmp_path / "drawn", "Normal", 2, start=start)):
+            (data / folder).mkdir(parents=True, exist_ok=True)
+            path.rename(data / folder / f"{k}-{start}.png")
+    if unicodedata.normalize("NFC", twin) == first and len(list(data.iterdir())) < 3:
+        pytest.skip("this file system stores both spellings of the name as one folder")
+    with pytest.raises(DataError, match="differ only in case or punctuation") as e:
+        discover(data)
+    assert shown is None or shown in str(e.value)
+
+
+def test_a_run_folder_inside_a_class_folder_is_not_read_as_films(tmp_path):
+    data = two_classes(tmp_path / "data")
+    old = data / "Normal" / "old_run"
+    write_images(old, "Normal", 1, start=90)  # a run's plot, curves.png, is an image too
+    (old / "run.json").write_text("{}")
+    notes = []
+    items, _, _ = discover(data, log=notes.append)
+    assert not any("old_run" in i.path for i in items) and any("old_run" in n and "run folder" in n for n in notes)
+
+
 def test_twins_across_a_given_split_are_refused(tmp_path):
     write_images(tmp_path / "train" / "Normal", "Normal", 2)
     write_images(tmp_path / "train" / "COVID", "COVID", 2)

@@ -77,7 +77,7 @@ def test_class_selection_and_errors(tmp_path):
     assert len(items) == 4
     with pytest.raises(DataError, match="does not exist"):
         discover(tmp_path / "nope")
-    with pytest.raises(DataError, match=r"covid.*not found.*case-sensitive: COVID\?"):
+    with pytest.raises(DataError, match=r"covid.*not found.*as it is spelt: COVID\?"):
         discover(tmp_path, ["covid", "Normal"])
     a_file = next((tmp_path / "COVID").iterdir())
     with pytest.raises(DataError, match="is a file; give the folder that holds a sub-folder per class"):

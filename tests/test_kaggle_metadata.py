@@ -96,3 +96,16 @@ def test_a_manifest_wins_and_films_without_a_row_or_a_broken_sheet_are_said(tmp_
     (tmp_path / "MANIFEST.csv").write_text("file,source\n" + "".join(f"{i.path},site\n" for i in items))
     items, _, _ = discover(tmp_path, log=said.append)
     assert {i.source for i in items} == {"site"}
+
+
+def test_a_manifest_without_a_source_column_leaves_the_sources_to_the_spreadsheets(tmp_path):
+    """A label-only MANIFEST.csv (file,label) beside the database's spreadsheets must not cost the films
+    their archives: --holdout-source and the shortcut audit need them."""
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, HANNOVER], "Normal": [RSNA, KIDS]})
+    films = [f"{c}/images/{c}-{k}.png" for c in ("COVID", "Normal") for k in (1, 2)]
+    (tmp_path / "MANIFEST.csv").write_text("file,label\n" + "".join(f"{f},{f.split('/')[0]}\n" for f in films))
+    said: list[str] = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.path: i.source for i in items}["COVID/images/COVID-2.png"] == "github.com/ml-workgroup"
+    assert any("has no source column" in line and "metadata spreadsheets" in line for line in said), said
+

@@ -5,8 +5,8 @@ masks, hidden folders, and run folders cxr-train wrote there itself. A run kept 
 folder (``--out data/run``, or an old run copied in) would otherwise become a class whose films
 are its own plots, or be blamed as a class folder that holds no images. Two mistakes are caught
 here because each would otherwise give a wrong model or a puzzling error: a class folder given
-in place of its parent, and two folders whose names differ only in case (other commands take
-them as one class, training would make two).
+in place of its parent, and two folders whose names differ only in case or punctuation (other
+commands take them as one class, training would make two).
 
 Pure functions of the folder tree; train.data.discover turns their answers into DataErrors.
 """
@@ -97,11 +97,20 @@ def run_folders(data_dir: Path, out: Path | None = None) -> list[tuple[Path, str
 
 
 def case_twins(names: list[str]) -> list[list[str]]:
-    """Groups of class folder names that differ only in case (``normal``, ``Normal``)."""
+    """Groups of class folder names that differ only in case, punctuation, spaces or Unicode spelling
+    (``normal`` and ``Normal``, ``COVID`` and ``COVID-19``, ``Normal`` and ``Normal ``): the names
+    other commands take as one class (train.class_names.same_class_key)."""
+    from train.class_names import same_class_key
+
     groups: dict[str, list[str]] = {}
     for name in sorted(set(names)):
-        groups.setdefault(name.lower(), []).append(name)
+        groups.setdefault(same_class_key(name), []).append(name)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def spelt(name: str) -> str:
+    """A folder name as a message shows it: quoted where spaces at its ends would not show."""
+    return repr(name) if name != name.strip() or not name else name
 
 
 def _holds_images(folder: Path) -> bool:

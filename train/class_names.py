@@ -11,7 +11,7 @@ Used when scoring a site's folder (cxr-evaluate, cxr-compare) and when adding on
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from typing import Iterable
 
 LEAVE_OUT = "-"
@@ -19,8 +19,9 @@ _SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
 
 
 def same_class_key(name: str) -> str:
-    """A class name ignoring case and punctuation, with COVID-19 for COVID: names with one key are one class."""
-    key = re.sub(r"[^0-9a-z]", "", name.lower())
+    """A class name ignoring case, punctuation and Unicode spelling (é composed or not), with COVID-19
+    for COVID: names with one key are one class. Letters of any script count (Нормальный keeps them)."""
+    key = "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
     return _SAME_AS.get(key, key)
 
 

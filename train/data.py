@@ -28,8 +28,9 @@ from edge.batch import is_image_file
 from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
                              trim_uniform_borders)
 from train.audit import file_traits
-from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
-                                 half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give, run_folders)
+from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs, half_a_split,
+                                 is_one_class_folder, not_a_class, not_a_data_folder, parent_to_give, run_folders, spelt)
+from train.class_names import same_class_key
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
@@ -120,28 +121,30 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
             log(f"note: skipped folder {folder}: {why}")
     twins = case_twins(found) if classes is None and min_classes > 1 else []  # names become the labels
     if twins:  # cxr-evaluate and --add-data (min_classes 1) match names ignoring case: there twins merge
-        raise DataError(f"class folders {' and '.join(twins[0])} in {data_dir} differ only in case and would be "
-                        "trained as different classes: merge them into one folder, or rename one")
+        raise DataError(f"class folders {' and '.join(map(spelt, twins[0]))} in {data_dir} differ only in case or "
+                        "punctuation and would be trained as different classes (cxr-evaluate takes them as one): "
+                        "merge them into one folder, or rename one")
     given = given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
     if given:
         layout, given_split = "train/test folders", {}
         for part, d in given.items():
-            for it in _class_folders(d, data_dir, out):
+            for it in _class_folders(d, data_dir, out, log):
                 items.append(it)
                 given_split[it.path] = part
     else:
-        items = list(_class_folders(data_dir, data_dir, out))
+        items = list(_class_folders(data_dir, data_dir, out, log))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
     if classes:  # as typed (NFC) for a folder macOS spells decomposed (NFD): Normál is Normál
-        spelt = {unicodedata.normalize("NFC", f): f for f in found}
-        classes = [spelt.get(unicodedata.normalize("NFC", c), c) for c in classes]
+        as_found = {unicodedata.normalize("NFC", f): f for f in found}
+        classes = [as_found.get(unicodedata.normalize("NFC", c), c) for c in classes]
         unknown = [c for c in classes if c not in found]
         if unknown:
-            near = [f for c in unknown for f in found if f.lower() == c.lower()]
-            raise DataError(f"class folder(s) {', '.join(unknown)} not found in {data_dir}; found: {', '.join(found) or 'none'}"
-                            + (f" (names are case-sensitive: {', '.join(near)}?)" if near else ""))
+            near = [f for c in unknown for f in found if same_class_key(f) == same_class_key(c)]
+            raise DataError(f"class folder(s) {', '.join(map(spelt, unknown))} not found in {data_dir}; found: "
+                            f"{', '.join(map(spelt, found)) or 'none'}"
+                            + (f" (--classes names a folder as it is spelt: {', '.join(map(spelt, near))}?)" if near else ""))
         items = [i for i in items if i.label in classes]
     else:
         classes = found
@@ -160,7 +163,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     return items, given_split, layout
 
 
-def _class_folders(root: Path, data_dir: Path, out: Path | None = None) -> Iterable[Item]:
+def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
+                   log: Callable[[str], None] = _note) -> Iterable[Item]:
     for class_dir in class_dirs(root, out):
         # linked sub-folders are followed (a site's films linked in: Normal/siteB -> /mnt/siteB), each real
         # folder once, so that a link back up cannot make the walk endless
@@ -169,9 +173,13 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None) -> Itera
             kept = []
             for d in sorted(dirnames):
                 real = os.path.realpath(os.path.join(dirpath, d))
-                if d.lower() not in SKIP_DIRS and not d.startswith(".") and real not in seen:
-                    seen.add(real)
-                    kept.append(d)
+                if d.lower() in SKIP_DIRS or d.startswith(".") or real in seen:
+                    continue
+                if why := not_a_class(Path(dirpath, d), out):  # an old run copied into a class folder: its plots
+                    log(f"note: skipped folder {Path(dirpath, d)}: {why.replace('not a class', 'not films')}")
+                    continue
+                seen.add(real)
+                kept.append(d)
             dirnames[:] = kept
             for name in sorted(filenames):
                 if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content

@@ -84,8 +84,9 @@ def decode(data: bytes) -> str:
 
 
 def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
-    """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one.
-    Films without a row and rows without a film are said: either means the per-source figures,
+    """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one, else
+    the Kaggle database's metadata spreadsheets where there are some. Films without a row and rows
+    without a film are said: either means the per-source figures,
     the shortcut audit's strongest clue and --holdout-source miss those films. ``items``:
     train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does."""
     columns, rows = read_manifest(data_dir)
@@ -94,10 +95,6 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
         return
     lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
     source = lower.get("source") or lower.get("source_repo")
-    if source is None:
-        log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
-            f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
-            "audit, and --holdout-source can match file names only")
     unlisted, used, disagree = [], set(), []
     for it in items:
         key = manifest_key(it.path)
@@ -113,13 +110,25 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
         path, said = disagree[0]
         log(f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's "
             f"(e.g. {path}: {said}); the folder decides the class: check which is right")
-    if unlisted:
-        folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
-        stray = [k for k in rows if k not in used and k.split("/", 1)[0] in folders]
+    folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
+    if stray := [k for k in rows if k not in used and k.split("/", 1)[0] in folders]:
+        log(f"warning: {len(stray)} of the rows of {data_dir}'s MANIFEST.csv name no film found there (e.g. "
+            f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')}): films deleted, moved or renamed "
+            "since it was written, or a manifest of another copy of the set?")
+    if source is None:
+        from train.kaggle_metadata import metadata_files
+
+        if metadata_files(data_dir):  # the Kaggle database's own spreadsheets still name each film's archive
+            log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo), so the sources come "
+                "from the database's metadata spreadsheets")
+            _kaggle_sources(items, data_dir, log)
+            return
+        log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
+            f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
+            "audit, and --holdout-source can match file names only")
+    elif unlisted:
         log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
-            f"(e.g. {unlisted[0]}), so no source" + (f"; {len(stray)} of its rows name no film found here (e.g. "
-                                                     f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')})"
-                                                     if stray else ""))
+            f"(e.g. {unlisted[0]}), so no source")
 
 
 def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
