@@ -128,6 +128,67 @@ def test_a_folder_of_one_class_is_warned_about(folders, tmp_path):
     assert any(f"--add-data {site} holds few films of a class (7 COVID, 6 Normal)" in m for m in said)  # under 15
 
 
+def test_an_out_folder_in_an_added_folder_is_refused(folders, tmp_path):
+    """Its run files would sit among the site's films: the next run skipped the class folder holding
+    them as a run folder, and trained on the site's other class alone."""
+    from train.run import TrainSettings, run_training
+
+    main, site = folders
+    for out in (site, site / "COVID-19", site / "runs" / "r"):
+        with pytest.raises(DataError, match="lies in --add-data"):
+            run_training(TrainSettings(data=str(main), add_data=[str(site)], out=out, progress=False))
+    assert not (site / "runs").exists()
+
+
+def _site_of(main: Path, root: Path, copies: dict[str, str]) -> Path:
+    """A site with 6 synthetic films a class, plus ``copies``: main's film -> the site folder it is copied into."""
+    from train.synthetic import generate
+
+    generate(root, n_per_class=6, size=(64, 64), seed=11)
+    for film, folder in copies.items():
+        shutil.copy(main / film, root / folder / f"copy-{Path(film).name}")
+    return root
+
+
+def test_a_copy_filed_under_another_class_is_a_label_conflict_and_a_later_call_knows_it(folders, tmp_path, capsys):
+    import os
+
+    from train.prepare import find_films
+    from train.resume import film_stamps, films_changed
+
+    main, _ = folders
+    site = _site_of(main, tmp_path / "site", {"COVID/synthetic-COVID-0000.png": "Normal"})
+    out = tmp_path / "run"
+    split, _, notes = _prepare(main, out, add_data=[str(site)])
+    conflict = [g for g in notes["hygiene"]["label_conflicts"] if any(m["file"] == "COVID/synthetic-COVID-0000.png" for m in g)]
+    assert conflict and {m["label"] for m in conflict[0]} == {"COVID", "Normal"}
+    assert "warning: label conflict: " in capsys.readouterr().err
+    (copy,) = notes["hygiene"]["cross_folder_copies"]
+    assert copy["copy_of"] == "COVID/synthetic-COVID-0000.png" and copy["file"].endswith("Normal/copy-synthetic-COVID-0000.png")
+    # the copy was listed, read and left out: a folder copied with new dates (cp -r) is still the run's films
+    split.save(out / "split.json")
+    (out / "run.json").write_text(json.dumps({"data_fingerprint": notes["data"], "data_hygiene": notes["hygiene"],
+                                              "skipped_files": notes["skipped"]}))
+    listed = find_films(main, None, [str(site)])[0]
+    assert films_changed(out, film_stamps(main, listed), main) == (0, 0)
+    for p in site.rglob("*.png"):
+        os.utime(p)
+    assert films_changed(out, film_stamps(main, listed), main) == (0, 0)
+
+
+def test_a_site_class_lost_in_reading_is_warned_about(folders, tmp_path, capsys):
+    """Listed, the site gave both classes; read, its Normal films were damaged: the site's look now
+    says COVID, and the warning that says so must come."""
+    main, _ = folders
+    site = _site_of(main, tmp_path / "site", {})
+    for p in (site / "Normal").glob("*.png"):
+        p.write_bytes(p.read_bytes()[:200])
+    _prepare(main, tmp_path / "run", add_data=[str(site)])
+    err = capsys.readouterr().err
+    assert f"--add-data {site}: 6 COVID once read (6 unreadable or copies of films in another folder)" in err
+    assert f"warning: --add-data {site} holds COVID films only" in err
+
+
 def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
     """End to end through the CLIs: the added films are trained on (by the teacher, then the
     distilled model, on the teacher's split), converted and reported apart."""

@@ -91,7 +91,7 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     capsys.readouterr()
     run_training(s)
     said = capsys.readouterr().err
-    assert (f"the films in {films} changed since the teacher was trained (1 added, 2 removed or changed): training "
+    assert (f"the films in {films} changed (1 added, 2 removed or changed) since the teacher was trained: training "
             "it again") in said
     for split in (s.out / "teacher" / "split.json", s.out / "split.json"):
         listed = {i["path"] for part in json.loads(split.read_text())["splits"].values() for i in part}
@@ -109,6 +109,16 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     assert trained == [s.out]  # the student only
     said = capsys.readouterr().err
     assert "comparing their bytes" in said and "reusing the teacher" in said
+
+    # A MANIFEST.csv that names the films' sources, added or fixed: the teacher's split and audit lack them
+    trained.clear()
+    (films / "MANIFEST.csv").write_text("file,source\n" + "".join(f"{p.relative_to(films).as_posix()},site\n"
+                                                                  for p in sorted(films.rglob("*.png"))))
+    run_training(s)
+    assert trained == [s.out / "teacher", s.out]
+    assert (f"the MANIFEST.csv or metadata spreadsheets that give the films of {films} their sources changed since the "
+            "teacher was trained: training it again") in capsys.readouterr().err
+    (films / "MANIFEST.csv").unlink()
 
     # A teacher trained before run.json recorded its films: reused as before, with a word.
     run_json = s.out / "teacher" / "run.json"

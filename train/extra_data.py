@@ -60,25 +60,73 @@ def added_prefix(folder: str) -> str:
     return Path(folder).resolve().as_posix() + "/"
 
 
-def cross_folder_copies(items: list[Item], dirs: list[str]) -> tuple[list[bool], dict[str, int]]:
-    """(keep each scanned item, copies dropped per added folder): a film whose bytes are those of a
-    film in --data or in an earlier --add-data folder is kept once, as the first folder's. The same
-    film twice would weigh double in training and, in the test split, be scored twice under two
-    sources. Copies within one folder stay, grouped on one side of the split as before."""
+def cross_folder_copies(items: list[Item], dirs: list[str]) -> tuple[list[bool], dict[str, int], list[dict]]:
+    """(keep each scanned item, copies dropped per added folder, the copies dropped): a film whose
+    bytes are those of a film in --data or in an earlier --add-data folder is kept once, as the first
+    folder's. The same film twice would weigh double in training and, in the test split, be scored
+    twice under two sources. Copies within one folder stay, grouped on one side of the split as
+    before. Each copy dropped is {file, label, sha256, copy_of, copy_label}: run.json keeps them, so
+    that a copy filed under another class is said as a label conflict, and a later call knows them."""
     roots = [added_prefix(d) for d in dirs]
 
     def folder(it: Item) -> int:
         return next((k + 1 for k, r in enumerate(roots) if it.path.startswith(r)), 0)  # 0: --data
 
-    first: dict[str, int] = {}
-    keep, dropped = [], {d: 0 for d in dirs}
+    first: dict[str, tuple[int, Item]] = {}
+    keep, dropped, copies = [], {d: 0 for d in dirs}, []
     for it in items:
         f = folder(it)
-        owner = first.setdefault(it.sha256, f)
+        owner, kept = first.setdefault(it.sha256, (f, it))
         keep.append(owner == f)
         if owner != f:
             dropped[dirs[f - 1]] += 1
-    return keep, {d: n for d, n in dropped.items() if n}
+            copies.append({"file": it.path, "label": it.label, "sha256": it.sha256, "copy_of": kept.path,
+                           "copy_label": kept.label})
+    return keep, {d: n for d, n in dropped.items() if n}, copies
+
+
+def copy_conflicts(conflicts: list[list[dict]], copies: list[dict]) -> list[list[dict]]:
+    """label_conflicts' groups with the dropped cross-folder copies filed under another class added:
+    each joins its kept film's group, or makes a new one with it."""
+    groups = [list(g) for g in conflicts]
+    for c in (c for c in copies if c["label"] != c["copy_label"]):
+        group = next((g for g in groups if any(m["file"] == c["copy_of"] for m in g)), None)
+        if group is None:
+            groups.append(group := [{"file": c["copy_of"], "label": c["copy_label"]}])
+        group.append({"file": c["file"], "label": c["label"]})
+    return groups
+
+
+def site_notes(d: str, counts: dict[str, int]) -> list[str]:
+    """The warnings a site's films of each class call for: one class only (its look alone then says
+    that class), or few films of a class."""
+    notes = []
+    if sum(n > 0 for n in counts.values()) == 1:
+        only = next(c for c, n in counts.items() if n)
+        notes.append(f"warning: --add-data {d} holds {only} films only, so its look alone says {only}: on cxr-dev, 15 "
+                     "healthy films of a new source alone made a model call 29% to 39% of that source's pneumonia films "
+                     "Normal, and with 15 of its pneumonia films too, 15% to 19% (benchmarks/RESULTS.md, \"A site's own "
+                     "films\"). Add the site's films of the other classes if you can")
+    few = [f"{n} {c}" for c, n in counts.items() if 0 < n < FEW]
+    if few:
+        notes.append(f"note: --add-data {d} holds few films of a class ({', '.join(few)}): on cxr-dev, 5 healthy films of "
+                     f"a new source added made a model call 77% and 88% of that source's other healthy films Normal, {FEW} "
+                     "made it 97% and 98% (benchmarks/RESULTS.md, \"A site's own films\")")
+    return notes
+
+
+def read_counts_notes(d: str, listed: list[Item], read: list[Item], classes: list[str]) -> list[str]:
+    """What to say of an added folder once its films are decoded and copies of other folders' films
+    dropped (``listed``, ``read``: its films before and after): the counts, where they changed, and
+    the warnings the new counts call for that the listed ones did not."""
+    before = {c: sum(i.label == c for i in listed) for c in classes}
+    after = {c: sum(i.label == c for i in read) for c in classes}
+    if after == before:
+        return []
+    said = set(site_notes(d, before))
+    return [f"--add-data {d}: {', '.join(f'{n} {c}' for c, n in after.items() if n) or 'no film'} once read "
+            f"({len(listed) - len(read)} unreadable or copies of films in another folder)",
+            *(n for n in site_notes(d, after) if n not in said)]
 
 
 FEW = 15  # a site's films of one class; fewer did less on cxr-dev (RESULTS.md, "A site's own films")
@@ -125,17 +173,8 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
             raise DataError(f"--add-data {d} holds no class folder among {', '.join(classes)}")
         counts = {c: sum(i.label == c for i in kept) for c in classes}
         log(f"--add-data {d}: " + ", ".join(f"{n} {c}" for c, n in counts.items() if n))
-        if sum(n > 0 for n in counts.values()) == 1:
-            only = next(c for c, n in counts.items() if n)
-            log(f"warning: --add-data {d} holds {only} films only, so its look alone says {only}: on cxr-dev, 15 "
-                "healthy films of a new source alone made a model call 29% to 39% of that source's pneumonia films "
-                "Normal, and with 15 of its pneumonia films too, 15% to 19% (benchmarks/RESULTS.md, \"A site's own "
-                "films\"). Add the site's films of the other classes if you can")
-        few = [f"{n} {c}" for c, n in counts.items() if 0 < n < FEW]
-        if few:
-            log(f"note: --add-data {d} holds few films of a class ({', '.join(few)}): on cxr-dev, 5 healthy films of a "
-                f"new source added made a model call 77% and 88% of that source's other healthy films Normal, {FEW} made it "
-                "97% and 98% (benchmarks/RESULTS.md, \"A site's own films\")")
+        for note in site_notes(d, counts):
+            log(note)
         out.extend(kept)
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders_seen}):
         log(f"warning: --class-map {name}={mapping[name]}: no class folder of {', '.join(dirs)} is named {name}; ignored")

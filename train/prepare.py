@@ -20,9 +20,9 @@ from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Split, scan, stratified_split, discover
-from train.extra_data import add_folders, added_prefix, cross_folder_copies
+from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
-from train.resume import data_fingerprint, film_stamps
+from train.resume import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -68,7 +68,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic,
                                                out=Path(s.out), class_map=s.class_map)
     taken = time.time_ns()
-    data = data_fingerprint(film_stamps(data_dir, items), taken)
+    data = {**data_fingerprint(film_stamps(data_dir, items), taken), "sources_sha256": sources_digest([data_dir, *s.add_data])}
     res = scan(data_dir, items, config, s.progress, crops=True)
     for bad in examples(res.skipped):
         log(f"skipping {shown(bad['path'])}: {bad['error']}")
@@ -82,19 +82,27 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
         raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "
                         "those files")
+    copies: list[dict] = []
     if s.add_data:
-        keep, copies = cross_folder_copies(res.items, s.add_data)
-        for folder, n in copies.items():
+        keep, dropped, copies = cross_folder_copies(res.items, s.add_data)
+        for folder, n in dropped.items():
             log(f"--add-data {folder}: {n} film(s) are byte-for-byte copies of films in --data or an earlier --add-data "
                 "folder: each is kept once, as the first folder's")
         res = res.take(np.array(keep, bool))
+        for folder in s.add_data:  # the counts and warnings of the listing, where reading changed them
+            ours = lambda films: [i for i in films if i.path.startswith(added_prefix(folder))]  # noqa: E731
+            for note in read_counts_notes(folder, ours(items), ours(res.items), classes):
+                log(note)
     items = res.items
     cropped, mirrored = crop_and_mirror_pairs(*res.crops, progress=s.progress)
     groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs, cropped=cropped,
                                        mirrored=mirrored)
     if hygiene["duplicate_groups"]:
         log(f"warning: {duplicates_text(hygiene)}; each group is kept within one split")
-    hygiene["label_conflicts"] = label_conflicts(groups, [i.path for i in items], [i.label for i in items])
+    hygiene["label_conflicts"] = copy_conflicts(label_conflicts(groups, [i.path for i in items], [i.label for i in items]),
+                                                copies)
+    if copies:  # a later call knows them as films of this run (train.resume)
+        hygiene["cross_folder_copies"] = copies
     if conflicts := hygiene["label_conflicts"]:
         log(f"warning: label conflict: {conflicts_text(conflicts)}: the model is taught both answers for it; fix the "
             "labels (run.json lists them under data_hygiene.label_conflicts)")
@@ -160,6 +168,28 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
     return items, given, layout, classes
+
+
+def data_text(s: TrainSettings) -> str:
+    return " and ".join([s.data, *s.add_data])
+
+
+def data_changed(run_dir: Path, s: TrainSettings) -> str | None:
+    """What changed in the data since the finished run in ``run_dir`` was trained, listed now without
+    decoding: its films, or the files that give their sources; "": nothing; None: its run.json has no
+    record of its films. The built-in synthetic set is made from the settings alone, which
+    other_settings compares."""
+    if s.data == "synthetic":
+        return ""
+    items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
+    changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
+    if changed is None:
+        return None
+    if changed != (0, 0):
+        return f"the films in {data_text(s)} changed ({changed[0]} added, {changed[1]} removed or changed)"
+    if sources_changed(run_dir, [s.data, *s.add_data]):
+        return f"the MANIFEST.csv or metadata spreadsheets that give the films of {data_text(s)} their sources changed"
+    return ""
 
 
 def _by_source(items: list[Item]) -> dict[str, int]:

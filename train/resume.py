@@ -108,6 +108,35 @@ def data_fingerprint(stamps: dict[str, tuple[str, int, int]], taken_ns: int) -> 
             "files": len(stamps), "taken_ns": taken_ns}
 
 
+def sources_digest(folders: list[str | Path]) -> str:
+    """SHA-256 of what gives the films their sources: each folder's MANIFEST.csv and the Kaggle
+    database's *.metadata.xlsx, by their bytes (a copy that only changed their dates is the same).
+    A source fixed there changes the split's sources, --holdout-source and the shortcut audit."""
+    from train.kaggle_metadata import metadata_files
+    from train.manifest import manifest_path
+
+    h = hashlib.sha256()
+    for k, folder in enumerate(folders):
+        found = [p for p in [manifest_path(folder)] if p] + sorted(metadata_files(Path(folder)).values())
+        for p in found:
+            h.update(f"{k}/{p.name}\0".encode())
+            try:
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+            except OSError:
+                h.update(b"unreadable")
+    return h.hexdigest()
+
+
+def sources_changed(run_dir: Path, folders: list[str | Path]) -> bool:
+    """Whether the sources' files (sources_digest) changed since the run in ``run_dir`` listed its
+    films; False for a run that did not record them (cxr-edge 0.20.0 and older)."""
+    try:
+        done = json.loads((Path(run_dir) / "run.json").read_text())["data_fingerprint"].get("sources_sha256")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return done is not None and done != sources_digest(folders)
+
+
 def _recorded(run_dir: Path, run: dict) -> tuple[dict[str, str | None], dict[str, str]]:
     """(path -> label, None for a skipped file; path -> SHA-256 of its bytes) as the run recorded them."""
     before: dict[str, str | None] = {}
@@ -119,6 +148,8 @@ def _recorded(run_dir: Path, run: dict) -> tuple[dict[str, str | None], dict[str
             if "sha256" in i:
                 sha[i["path"]] = i["sha256"]
         before.update({f["path"]: None for f in run.get("skipped_files", []) if f["path"] not in before})
+        for c in (run.get("data_hygiene") or {}).get("cross_folder_copies", []):  # listed, read, then left out
+            before[c["file"]], sha[c["file"]] = c["label"], c["sha256"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return before, sha

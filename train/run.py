@@ -19,9 +19,8 @@ from edge.preprocess import PreprocessConfig
 from edge.atomic import write_json
 from train.cache import save_cache
 from train.data import DataError
-from train.prepare import find_films, log, prepare_data, teacher_data
-from train.resume import (clear_members, film_stamps, films_changed, fingerprint, finished_run, load_member,
-                          other_settings, save_member, settings_dict)
+from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
+from train.resume import clear_members, fingerprint, finished_run, load_member, other_settings, save_member, settings_dict
 
 
 TEACHER_VIEWS = ("same", "unmoved")
@@ -112,6 +111,11 @@ def run_training(s: TrainSettings) -> Path:
         raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
                         "its class folders, and the next run would take cache/ for a class; give the run a folder of "
                         "its own (e.g. runs/NAME)")
+    for d in s.add_data:  # --data/run is skipped as a run folder; a site's folder is no place for one
+        if out.resolve() == Path(d).resolve() or Path(d).resolve() in out.resolve().parents:
+            raise DataError(f"--out {out} lies in --add-data {d}: the run's files (cache/, model.keras, ...) would sit "
+                            "among its films, and the next run would take them for films or a class; give the run a "
+                            "folder of its own (e.g. runs/NAME)")
     created = [d for d in (out, *out.parents) if not d.exists()]
     if found := finished_run(out, s, n_teacher):
         what, differ = found
@@ -145,35 +149,20 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
     differ = other_settings(teacher_dir, ts)
-    changed = _data_changed(teacher_dir, ts) if differ == [] else None
-    if differ == [] and changed in (None, (0, 0)):
-        same = "the same settings and films" if changed else (
+    changed = data_changed(teacher_dir, ts) if differ == [] else None
+    if differ == [] and not changed:
+        same = "the same settings and films" if changed == "" else (
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
-            f"{_data_text(s)} changed since could not be compared")
+            f"{data_text(s)} changed since could not be compared")
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with {same}; delete it to train it again)")
     else:
         again = f"; the finished one there was trained with another {', '.join(differ)}: replacing it" if differ else ""
         if changed:
-            again = (f"; the films in {_data_text(s)} changed since the teacher was trained ({changed[0]} added, "
-                     f"{changed[1]} removed or changed): training it again")
+            again = f"; {changed} since the teacher was trained: training it again"
         log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir}){again}")
         _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
     return _train(replace(s, teacher=str(teacher_dir)), started=t0)
-
-
-def _data_text(s: TrainSettings) -> str:
-    return " and ".join([s.data, *s.add_data])
-
-
-def _data_changed(run_dir: Path, s: TrainSettings) -> tuple[int, int] | None:
-    """(added, removed or changed) films since the finished run in ``run_dir`` was trained, listed
-    now without decoding; (0, 0): the same; None: its run.json has no record of its films. The
-    built-in synthetic set is made from the settings alone, which other_settings compares."""
-    if s.data == "synthetic":
-        return 0, 0
-    items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
-    return films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
 
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
