@@ -3,8 +3,11 @@
 A restarted `edge-classify --watch` answers every film in its folder again: on a Pi that is
 minutes of repeated work for a folder of thousands, while new films wait behind them. With
 ``--skip-answered answers.jsonl`` (the log the service appends to) a film is skipped when the
-log holds an answer to it given after the film was last written: films that arrived or were
-rewritten while the watch was down are answered, and so is every film whose answer was an error.
+log holds an answer to it given after the film was last written or moved in (the later of its
+modification and change times: a PACS export reuses names such as IM0001, and ``cp -p``,
+``rsync -t`` or ``mv`` bring another patient's film in under one with its old modification time):
+films that arrived or were rewritten while the watch was down are answered, and so is every film
+whose answer was an error.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def answered_times(log: Path) -> dict[str, float]:
 
 
 def already_answered(times: dict[str, float], path: str, mtime_ns: int) -> bool:
-    """Whether ``path``, last written at ``mtime_ns``, was answered after that (the log's times
-    are whole seconds: an answer in the same second as the write counts as before it)."""
+    """Whether ``path``, last written (or moved in) at ``mtime_ns``, was answered after that (the
+    log's times are whole seconds: an answer in the same second as the write counts as before it)."""
     at = times.get(path)
     return at is not None and at > mtime_ns / 1e9 + 1

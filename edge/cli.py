@@ -14,7 +14,7 @@ from typing import Iterable, Optional
 import typer
 
 from edge.batch import Result, classify_files
-from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors,
+from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
@@ -130,6 +130,8 @@ def main(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     reconfigure_streams()
+    if sys.stdout is None:  # started with >&- (a service unit without one): every answer would be lost
+        raise _fail("standard output is closed: give it a file or a pipe (e.g. >> answers.jsonl)")
     from edge.model import EdgeModel, ModelFileError
     from edge.runtime import RuntimeMissing
 
@@ -229,8 +231,9 @@ def main(
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
         width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
         with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
+            had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
             writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
-                                explain is not None, stamped=watch)
+                                explain is not None, stamped=watch, header=not had)
         total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
 

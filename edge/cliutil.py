@@ -156,6 +156,29 @@ def _file_size(stream) -> int | None:
         return None
 
 
+def appended_to(stream) -> int:
+    """Bytes already in the regular file a stream appends to (``>> answers.csv``: a restarted watch
+    must not write its CSV header again), 0 elsewhere. A file that an earlier run left ending in half
+    a line (a power cut) gets a newline first, so this run's first answer starts a line of its own."""
+    size = _file_size(stream)
+    if not size:
+        return 0
+    last = None
+    try:
+        last = os.pread(stream.fileno(), 1, size - 1)
+    except (OSError, ValueError, AttributeError):  # `>>` opens it for writing only: read it by its name (Linux)
+        try:
+            with open(f"/proc/self/fd/{stream.fileno()}", "rb") as f:
+                f.seek(size - 1)
+                last = f.read(1)
+        except (OSError, ValueError, AttributeError):  # no such reading here: left as it is
+            pass
+    if last is not None and last != b"\n":
+        stream.write("\n")
+        stream.flush()
+    return size
+
+
 def _cut_back(fd: int, size: int) -> None:
     """Truncate to ``size`` what a failed write left after it (the block's output, never whole,
     since a write of it failed). Descriptors opened by the shell (`>`, `>>`) allow it."""

@@ -49,29 +49,37 @@ class _CsvRows:
         self.out.write(self.buf.getvalue()[:-2] + "\n")
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
-               explained: bool = False, stamped: bool = False):
+               explained: bool = False, stamped: bool = False, header: bool = True):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
-    ``stamped`` (--watch): each JSON record says when it was written ("time", UTC), since a watch's
-    log outlives its runs, and a film answered again after a restart must be told from a new one."""
+    ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
+    a watch's log outlives its runs, and a film answered again after a restart must be told from a
+    new one. ``header``: the CSV's first row (not when appending to a file that has it)."""
     out = sys.stdout
     if fmt == "csv":
         w = _CsvRows(out)
         # Columns are only ever added at the end, so that readers by position keep working.
-        w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
-                    *(["map", "evidence_at_border", "map_error"] if explained else []), "rule"])
+        if header:
+            w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
+                        *(["map", "evidence_at_border", "map_error"] if explained else []), "rule",
+                        *(["time"] if stamped else [])])
         rule = rule_text(threshold, labels)
 
         def write_csv(r: Result) -> None:
             e = r.explanation or {}
             maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []
+            time_cell = [_now()] if stamped else []
             if r.error:  # atypical: 1 for a film refused as atypical (--refuse-atypical), empty where not checked
                 w.writerow([r.file, "", "", *([""] * len(labels)), "" if r.atypical is None else int(r.atypical),
-                            r.error, *maps, ""])
+                            r.error, *maps, "", *time_cell])
             else:
                 i = ranking(r.probabilities, threshold)[0]
                 w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),
-                            "" if r.atypical is None else int(r.atypical), "", *maps, rule])
+                            "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
 
         return write_csv
 
@@ -96,7 +104,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 if r.explanation:
                     rec.update(r.explanation)
             if stamped:
-                rec["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                rec["time"] = _now()
             print(json.dumps(rec), file=out)
 
         return write_json

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import os
 import signal
+from stat import S_ISLNK
 import sys
 import time
 from contextlib import contextmanager
@@ -75,7 +76,7 @@ class Watcher:
     def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY,
                  say: Callable[[str], None] = _stderr, skip: Callable[[str, int], bool] | None = None) -> None:
         self.folders, self.recursive, self.full_every, self.say = folders, recursive, max(1, full_every), say
-        self.skip = skip  # (path, mtime_ns) -> already answered by an earlier run (edge.answered), not handed out
+        self.skip = skip  # (path, ns) -> answered by an earlier run since ns (edge.answered): not handed out
         self.skipped = 0
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
@@ -84,6 +85,7 @@ class Watcher:
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
         self.unreadable: set[str] = set()   # watched folders that could not be read at the last poll
+        self.devices: dict[str, int] = {}   # each watched folder's file system, when it held films
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.polls = 0
 
@@ -113,13 +115,18 @@ class Watcher:
             if folder in listings:
                 continue
             try:
-                mtime = os.stat(folder).st_mtime_ns
-                cached = self.listings.get(folder)
-                if cached and cached[0] == mtime and now_ns - mtime > RACY_NS:
+                st = os.stat(folder)
+                mtime, cached = st.st_mtime_ns, self.listings.get(folder)
+                moved = folder in tops and self.devices.setdefault(folder, st.st_dev) != st.st_dev
+                if cached and cached[0] == mtime and now_ns - mtime > RACY_NS and not moved:
                     entry = cached
                 else:
                     entry = _read(folder, mtime)
                     fresh.add(folder)
+                if moved:  # now on another file system: the mount point left by a share unmounted, if empty
+                    if not entry[1] and not entry[2] and cached and (cached[1] or cached[2]):
+                        raise OSError(0, "it is now an empty folder of another file system: its share unmounted?")
+                    self.devices[folder] = st.st_dev
             except OSError as e:  # removed (or a share gone) since the last poll, or not readable
                 # A sub-folder removed is a study taken away; one that cannot be read (its permissions)
                 # hides films, and is said like a watched folder that cannot be read.
@@ -192,8 +199,13 @@ class Watcher:
                 continue
             try:
                 st = os.stat(path)
-            except OSError:  # gone between the listing and the stat: a copy tool's rename
-                continue
+            except OSError:  # gone between the listing and the stat (a copy tool's rename), or a link to nothing
+                try:  # a film's name on a link that cannot be followed: handed out, for its error line as in a batch
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                if not S_ISLNK(st.st_mode):
+                    continue
             self.inodes[path] = inode
             stamp = _stamp(st)
             if path in self.done and _same(self.done[path], stamp):
@@ -202,7 +214,8 @@ class Watcher:
             if settled and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
                 self.empty.pop(path, None)
                 if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
-                    if self.skip is not None and self.skip(path, stamp[1]):
+                    # written, or moved in with its old time kept (cp -p, rsync -t, mv): its ctime says when
+                    if self.skip is not None and self.skip(path, max(stamp[1], stamp[3])):
                         self.skipped += 1
                     else:
                         ready.append(path)
@@ -239,7 +252,11 @@ def _read(folder: str, mtime: int) -> Listing:
         for e in entries:
             if e.name.startswith("."):
                 continue
-            if e.is_dir():
+            try:
+                is_dir = e.is_dir()
+            except OSError:  # a link that cannot be followed (a loop, a folder it may not read): not a folder
+                is_dir = False
+            if is_dir:
                 if not e.is_symlink():  # as os.walk(followlinks=False)
                     subdirs.append(e.path)
             elif is_image_name(e.name) or may_be_dicom_name(e.name):

@@ -31,16 +31,17 @@ def test_the_log_gives_each_films_latest_labelled_answer(tmp_path):
 
 
 def test_a_restarted_watch_skips_only_films_answered_since_they_were_written(tmp_path):
-    old, new, rewritten = (tmp_path / n for n in ("old.png", "new.png", "rewritten.png"))
-    for p in (old, new, rewritten):
+    import time
+
+    old, new, swapped = (tmp_path / n for n in ("old.png", "new.png", "IM0001.png"))
+    for p in (old, new, swapped):
         p.write_bytes(b"x" * 10)
-        os.utime(p, ns=(10**18, 10**18))
-    os.utime(rewritten, ns=(3000 * 10**9, 3000 * 10**9))  # written after its answer
-    times = {str(old): 2000.0 + 10**9, str(rewritten): 2000.0}
+    os.utime(swapped, ns=(10**18, 10**18))  # another film copied in under an answered name, its time kept (cp -p)
+    times = {str(old): time.time() + 10, str(swapped): 10**9 + 2000.0}
     said = []
     w = Watcher([tmp_path], say=said.append, skip=lambda p, m: already_answered(times, p, m))
     assert w.poll() == []
-    assert w.poll() == [str(new), str(rewritten)]  # old.png: answered after it was written
+    assert w.poll() == [str(swapped), str(new)]  # old.png: answered after it was written
     assert said == ["1 film(s) skipped: answered after they were last written, by an earlier run (--skip-answered)"]
     assert w.poll() == [] and len(said) == 1
 

@@ -1,0 +1,137 @@
+"""edge-classify --watch as a service: links that cannot be followed, a share unmounted under it,
+and logs appended to across restarts (no second CSV header, no answer glued to a torn line)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+import edge.watch
+from edge.watch import Watcher
+
+
+def _film(path: Path, seed: int) -> None:
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (96, 80), dtype=np.uint8)).save(path)
+
+
+def test_a_link_that_cannot_be_followed_stops_no_other_film(tmp_path):
+    """A link loop made the whole folder 'unreadable': no film was ever answered. A film's name on a
+    link to nothing is handed out, so that it gets its error line as in a batch."""
+    (tmp_path / "a.png").write_bytes(b"x" * 10)
+    (tmp_path / "self").symlink_to("self")
+    (tmp_path / "dead.png").symlink_to(tmp_path / "nowhere.png")
+    said = []
+    w = Watcher([tmp_path], say=said.append)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png"), str(tmp_path / "dead.png")]
+    assert said == [] and w.poll() == []
+
+
+def test_a_share_unmounted_under_the_watch_is_said_and_its_films_are_not_answered_again(tmp_path, monkeypatch):
+    """Unmounted, a share leaves its mount point: an empty folder of another file system, which
+    reads fine. Its films must be kept in mind, or every one is answered again once it is back."""
+    share, hidden, said = tmp_path / "share", tmp_path / "hidden", []
+    share.mkdir()
+    hidden.mkdir()
+    (share / "a.png").write_bytes(b"x" * 10)
+    w = Watcher([share], say=said.append)
+    assert w.poll() == [] and w.poll() == [str(share / "a.png")]
+    real_stat, mounted = os.stat, {"yes": True}
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        if Path(path) == share and not mounted["yes"]:
+            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1)
+        return st
+
+    monkeypatch.setattr(edge.watch.os, "stat", stat)
+    (share / "a.png").rename(hidden / "a.png")
+    mounted["yes"] = False
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+    assert len(said) == 1 and "another file system: its share unmounted?" in said[0]
+    (hidden / "a.png").rename(share / "a.png")
+    (share / "b.png").write_bytes(b"y" * 10)  # arrived on the share meanwhile
+    mounted["yes"] = True
+    assert w.poll() == [] and said[1:] == [f"can read the watched folder {share} again"]
+    assert w.poll() == [str(share / "b.png")] and w.poll() == []
+
+
+def test_a_folder_mounted_after_the_watch_started_is_taken_as_it_is(tmp_path, monkeypatch):
+    """The other way round: an empty mount point at the start, then the share mounted on it."""
+    share = tmp_path / "share"
+    share.mkdir()
+    real_stat, mounted = os.stat, {"yes": False}
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1) if Path(path) == share and mounted["yes"] else st
+
+    monkeypatch.setattr(edge.watch.os, "stat", stat)
+    said = []
+    w = Watcher([share], say=said.append)
+    assert w.poll() == []
+    (share / "a.png").write_bytes(b"x" * 10)
+    mounted["yes"] = True
+    assert w.poll() == [] and w.poll() == [str(share / "a.png")] and said == []
+
+
+def _classify(model: Path, args: list[str], stdout, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "edge.cli", *args, "--model", str(model)], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=120, **kw)
+
+
+def test_answers_appended_to_a_file_start_a_line_and_a_csv_has_one_header(model_dir, tmp_path):
+    model = model_dir / "compact" / "model_int8.tflite"
+    _film(tmp_path / "a.png", 0)
+    log = tmp_path / "answers.jsonl"
+    log.write_text('{"file": "x.png", "lab')  # an earlier run's last line, cut by a power cut
+    with open(log, "a") as out:
+        assert _classify(model, [str(tmp_path / "a.png"), "--json"], out).returncode == 0
+    lines = log.read_text().splitlines()
+    assert lines[0] == '{"file": "x.png", "lab'  # the torn line stays as it was, alone
+    import json
+
+    assert json.loads(lines[1])["file"] == str(tmp_path / "a.png")
+    table = tmp_path / "answers.csv"
+    for _ in range(2):
+        with open(table, "a") as out:
+            assert _classify(model, [str(tmp_path / "a.png"), "--csv"], out).returncode == 0
+    rows = table.read_text().splitlines()
+    assert len(rows) == 3 and rows[0].startswith("file,label,") and not rows[2].startswith("file,")
+
+
+def test_a_watchs_csv_rows_say_when_they_were_written(model_dir, tmp_path):
+    import csv
+    from datetime import datetime, timezone
+
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    table = tmp_path / "answers.csv"
+    with open(table, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
+                                 "--model", str(model)], stdout=out, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(table.read_text().splitlines()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    (row,) = list(csv.DictReader(table.read_text().splitlines()))
+    assert row["file"] == str(incoming / "a.png") and row["label"]
+    assert abs((datetime.now(timezone.utc) - datetime.fromisoformat(row["time"])).total_seconds()) < 120
+
+
+def test_a_closed_standard_output_is_said(model_dir, tmp_path):
+    _film(tmp_path / "a.png", 0)
+    r = _classify(model_dir / "compact" / "model_int8.tflite", [str(tmp_path / "a.png"), "--json"], None,
+                  preexec_fn=lambda: os.close(1))
+    assert r.returncode == 2 and "standard output is closed" in r.stderr and "Traceback" not in r.stderr
