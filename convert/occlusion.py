@@ -36,11 +36,15 @@ def border_shares(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, an
 
 
 def overall_border_share(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, probs: np.ndarray,
-                         limit: int = EVIDENCE_SAMPLE, done: Callable[[int], object] | None = None) -> dict:
-    """Mean border_share over up to ``limit`` images spread evenly through the set (225 model calls
-    each), for the model's own answers: a one-number check of where a model looks on a new set."""
+                         limit: int = EVIDENCE_SAMPLE, done: Callable[[int], object] | None = None,
+                         pred: np.ndarray | None = None) -> dict:
+    """Mean border_share over up to ``limit`` images spread evenly through the set (226 model calls
+    each), for the model's own answers: a one-number check of where a model looks on a new set.
+    ``pred``: the labels given (default: the most probable class; under a threshold rule,
+    edge.decision's), whose evidence is mapped, as in the mistakes' maps."""
     idx = np.unique(np.linspace(0, len(x) - 1, min(len(x), limit)).round().astype(int))
-    shares = border_shares(predict, x[idx], probs[idx].argmax(1), done)
+    pred = probs.argmax(1) if pred is None else np.asarray(pred)
+    shares = border_shares(predict, x[idx], pred[idx], done)
     return {"mean": float(shares.mean()), "n": int(len(idx))}
 
 

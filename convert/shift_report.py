@@ -40,8 +40,9 @@ def few_films_lines(counts: list[int] | None, classes: list[str]) -> list[str]:
     if not counts or min(c for c in counts if c) >= FEW_FILMS:
         return []
     k = min((c, k) for k, c in enumerate(counts) if c)[1]
+    present = sum(c > 0 for c in counts)  # balanced accuracy averages the classes with films only
     return [f"Few films: {classes[k]} has {counts[k]}, so one of its films is {100 / counts[k]:.1f} points of its "
-            f"sensitivity and up to {100 / counts[k] / len(classes):.1f} of balanced accuracy. A drop of a film or two "
+            f"sensitivity and {100 / counts[k] / present:.1f} of balanced accuracy. A drop of a film or two "
             "under a shift is as likely chance as a weakness; score more films before trusting this table.", ""]
 
 

@@ -77,3 +77,8 @@ def test_overall_border_share_samples_evenly_and_follows_the_answers():
     two = overall_border_share(top_left_detector, x, probs, limit=2)  # images 0 and 4
     assert two["n"] == 2
     assert two["mean"] == pytest.approx(border_share(occlusion_map(top_left_detector, x[0], 1)))
+    # under a threshold rule the answers are the rule's: the evidence mapped is for the class given
+    given = np.zeros(5, int)  # every film called class 0, whose evidence here is none (a negative map)
+    ruled = overall_border_share(top_left_detector, x, probs, pred=given)
+    assert ruled["mean"] == pytest.approx(np.mean([border_share(occlusion_map(top_left_detector, i, 0)) for i in x]))
+    assert ruled["mean"] < every["mean"]
