@@ -158,7 +158,8 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
     """Yield one Result per path, in order, decoding ahead in threads while the model runs.
     ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again)."""
     workers = workers or min(4, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         pending: deque[tuple[str, Future]] = deque()
         it = iter(paths)
         for path in it:
@@ -186,3 +187,5 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
                 continue
             yield Result(path, probabilities=p, atypical=None if check is None else bool(check[0]),
                          image=x if keep_inputs else None)
+    finally:  # stopped (Ctrl-C, SIGTERM, a reader gone): the films queued are not decoded for nothing
+        pool.shutdown(wait=True, cancel_futures=True)

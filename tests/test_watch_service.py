@@ -135,3 +135,32 @@ def test_a_closed_standard_output_is_said(model_dir, tmp_path):
     r = _classify(model_dir / "compact" / "model_int8.tflite", [str(tmp_path / "a.png"), "--json"], None,
                   preexec_fn=lambda: os.close(1))
     assert r.returncode == 2 and "standard output is closed" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_stopped_batch_does_not_decode_the_films_queued_behind_it(monkeypatch):
+    """SIGTERM on a watch with a backlog of large films waited for 32 queued decodes to finish, each
+    thrown away: on a Pi, many seconds before a service manager's stop is done."""
+    import threading
+
+    import edge.batch
+    from edge.preprocess import PreprocessConfig
+
+    decoded, lock = [], threading.Lock()
+
+    def slow_decode(path, config):
+        time.sleep(0.05)
+        with lock:
+            decoded.append(path)
+        return np.zeros((config.size, config.size, 1), np.uint8)
+
+    class Model:
+        preprocess = PreprocessConfig(size=8)
+
+        def classify(self, batch):
+            return np.tile([[0.5, 0.5]], (len(batch), 1))
+
+    monkeypatch.setattr(edge.batch, "decode", slow_decode)
+    answers = edge.batch.classify_files(Model(), [f"{k}.png" for k in range(40)], workers=1)
+    next(answers)
+    answers.close()  # what a KeyboardInterrupt in the consumer does to the generator
+    assert len(decoded) <= 3  # the first, and the one being decoded when it stopped: not the 31 queued
