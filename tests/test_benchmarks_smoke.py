@@ -24,7 +24,7 @@ def test_quick_performance_benchmark(tmp_path):
     text = results.read_text()
     assert "## Accuracy benchmark\n\nkept" in text and "## Performance benchmark" in text
     for measure in ("model size, int8", "invoke ms, 1 thread", "invoke ms, 2 thread", "cold start", "peak RSS",
-                    "classify (edge.batch)", "training s/epoch", "Pi 4 estimate", "ESTIMATE"):
+                    "classify (edge.batch, one decoding thread)", "training s/epoch", "Pi 4 estimate", "ESTIMATE"):
         assert measure in text, measure
     ratios = re.findall(r"\| ([0-9.,]+)x \|", text)
     assert len(ratios) >= 8 and all(float(r.replace(",", "")) > 0 for r in ratios)
