@@ -70,6 +70,9 @@ def convert(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
+    for name, limit in (("--max-drop", max_drop), ("--max-class-drop", max_class_drop)):
+        if not 0 <= limit < float("inf"):  # NaN passes every comparison: every file would pass the gate
+            raise fail("cxr-convert", f"{name} is a drop in points, 0 or more (e.g. 1.0), not {limit:g}")
     load_tensorflow()
     from convert.export import MODES
     from convert.quantize import ConvertSettings, run_conversion

@@ -44,14 +44,22 @@ def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: floa
     reasons = []
     drop = 100 * (reference["accuracy"] - candidate["accuracy"])
     if drop > max_drop + 1e-9:
-        reasons.append(f"accuracy fell {drop:.1f} points (limit {max_drop:g})")
+        reasons.append(f"accuracy fell {_points(drop, max_drop)} points (limit {max_drop:g})")
     for ref, cand in zip(reference["per_class"], candidate["per_class"]):
         if ref["sensitivity"] is None or cand["sensitivity"] is None:
             continue
         d = 100 * (ref["sensitivity"] - cand["sensitivity"])
         if d > max_class_drop + 1e-9:
-            reasons.append(f"{ref['class']} sensitivity fell {d:.1f} points (limit {max_class_drop:g})")
+            reasons.append(f"{ref['class']} sensitivity fell {_points(d, max_class_drop)} points (limit {max_class_drop:g})")
     return {"passed": not reasons, "reasons": reasons}
+
+
+def _points(drop: float, limit: float) -> str:
+    """A drop over its limit with the decimals that show it over: 2.22 for a limit of 2.2, not 2.2."""
+    digits = 1
+    while digits < 4 and float(f"{drop:.{digits}f}") <= limit:
+        digits += 1
+    return f"{drop:.{digits}f}"
 
 
 def deltas(reference: dict, candidate: dict) -> dict:

@@ -30,6 +30,7 @@ from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder
 from edge.cliutil import folder_problem
 from train.cache import load_part
+from convert.run_files import chosen_mode, keep_chosen, modes_to_score, retire_stale_models, split_mismatch
 from train.data import Split
 
 
@@ -78,7 +79,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
     point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
-    s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run.get("created")))  # before any is rewritten
+    s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run))  # before any is rewritten
+    auto_choice = chosen_mode(run_dir)  # model.tflite, an earlier --auto's choice: it follows its mode's file
     import keras
 
     try:  # before minutes of reading films
@@ -135,8 +137,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     # Every file this writes (models, report, plots) goes to a staging folder and moves in at the end,
     # report.md last: an interrupted or failed conversion leaves the run as it was, not new models
     # beside an old report that describes others.
-    # a plot this conversion does not draw (no --explain, no operating points) must not stay from an earlier one
-    with staged_folder(run_dir, last=("report.md",), retire=("occlusion.png", "operating_points.png")) as out:
+    # a plot this conversion does not draw (no --explain, no operating points) must not stay from an earlier one,
+    # nor model.tflite once the file it copies is written again (convert.run_files.keep_chosen)
+    follows = ("model.tflite",) if s.auto or auto_choice in s.modes else ()
+    with staged_folder(run_dir, last=("report.md",), retire=("occlusion.png", "operating_points.png", *follows)) as out:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
         val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
         val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
@@ -202,7 +206,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                 report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
         # the folders' last names, whichever system wrote the split (a Windows path's too, read on Linux)
         data_name = " + ".join(PureWindowsPath(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
-        if s.other_classes and shown:  # what each file calls the films of other findings
+        if s.other_classes and shown and not Path(split.data_dir).is_dir():
+            log(f"note: the data folder {split.data_dir} is not there (moved?), so the films of its classes this run was "
+                "not trained on are not scored; set data_dir in split.json to its new place")
+        elif s.other_classes and shown:  # what each file calls the films of other findings
             from convert.left_out import data_folder_answers
 
             if other := data_folder_answers(Path(split.data_dir), classes, run["preprocess"],
@@ -223,6 +230,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             code = 0 if report["auto"]["selected"] else 1
         elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
             code = 1
+        if said := keep_chosen(out, auto_choice, s.modes, report, s.auto):
+            log(said)
         mistakes = None
         if s.explain and shown:
             from convert.occlusion import explain_mistakes
@@ -238,62 +247,3 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     if gone := retire_stale_models(run_dir, run.get("created")):
         log(f"note: removed {', '.join(gone)}: made from an earlier model of this run, not the one converted now")
     return report, code
-
-
-def split_mismatch(run_dir: Path, run: dict, split: Split) -> str | None:
-    """Why split.json is not the split that run.json's model was trained on, or None (also for a
-    run made before run.json recorded it). A retrain stopped after writing its new split leaves
-    the new split beside the old model: scored on it, the model meets films it trained on."""
-    want = run.get("split_digest")
-    if want is None or split.digest() == want:
-        return None
-    return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
-            "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
-            "it was trained on; run that cxr-train command again to finish it")
-
-
-def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
-    """Remove the run's .tflite files made from an earlier model (their "trained" is not run.json's
-    "created"): after a retrain, model.tflite (--auto's choice) or a mode not converted again would
-    otherwise stay beside the new model, as if they were its files. Returns their names."""
-    gone = []
-    for path in sorted(run_dir.glob("model*.tflite")):
-        made = made_from(path)
-        if trained is not None and made is not None and made != trained:  # None: unreadable or not ours to judge
-            path.unlink()
-            gone.append(path.name)
-    return gone
-
-
-def made_from(path: Path) -> str | None:
-    """The "trained" time of the model a .tflite was converted from (run.json's "created"), or None."""
-    from edge.metadata import ModelFileError, read
-
-    try:
-        return (read(path)[1] or {}).get("trained")
-    except ModelFileError:
-        return None
-
-
-def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, trained: str | None = None) -> list[str]:
-    """The modes to convert (``modes``, or all), or with ``report_only`` to score again: those given,
-    every one of whose files must be there, or else those whose files the run has. Files converted
-    from another model than run.json's (``trained``: its "created"; the run was trained again
-    since) are refused: scored against the new model, they would fail its gate and have that
-    stamped into their cards, as if quantization had cost what is another model's difference."""
-    from convert.export import MODES
-
-    if not report_only:
-        return list(modes or MODES)
-    have = [m for m in modes or MODES if (run_dir / f"model_{m}.tflite").is_file()]
-    missing = [f"model_{m}.tflite" for m in modes or [] if m not in have]
-    if missing or not have:
-        raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
-                                "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
-    for m in have:
-        made = made_from(run_dir / f"model_{m}.tflite")
-        if trained is not None and made != trained:
-            was = f"the model trained at {made}" if made else "no model of this run"
-            raise ValueError(f"{run_dir / f'model_{m}.tflite'} was converted from {was}, not the one in model.keras "
-                             f"(trained at {trained}): run cxr-convert {run_dir} without --report-only to convert it")
-    return have

@@ -204,6 +204,9 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
         used, source = seen_parts(model, items, crops_in, progress, name)
         if source is None:
             unchecked.append(name)
+            print(f"{prog}: warning: whether {name} was trained or validated on any of these films cannot be checked: "
+                  "its file carries no fingerprints of its training films (converted with --no-fingerprints, or not by "
+                  "cxr-convert) and has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
             continue
         sources.append(source)
         parts = [a or b for a, b in zip(parts, used)]  # a film both runs used counts once

@@ -97,6 +97,7 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
     assert r.exit_code == 0, r.output
     assert json.loads((tmp_path / "b" / "report.json").read_text())["metrics"]["n"] == 32
     assert "could not be checked" in (tmp_path / "b" / "report.md").read_text()
+    assert "warning: whether m.tflite was trained or validated on any of these films cannot be checked" in r.output
 
 
 def test_fingerprints_are_the_training_and_validation_films_prefixes_and_copy_codes(tiny_run):

@@ -50,7 +50,12 @@ def test_files_of_an_earlier_model_are_removed_not_left_beside_the_new_one(tiny_
     (run / "run.json").write_text(json.dumps(info))
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "--no-latency", "--explain", "0", "--quiet"])
     assert r.exit_code in (0, 1), r.output
-    assert "removed model.tflite, model_fp32.tflite: made from an earlier model" in r.output
-    assert sorted(p.name for p in run.glob("*.tflite")) == ["model_int8.tflite"]
+    assert "removed model_fp32.tflite: made from an earlier model" in r.output
+    if r.exit_code == 0:  # model.tflite follows its mode's file as converted now, from the new model
+        assert "model.tflite (an earlier --auto's choice, int8) is now a copy of model_int8.tflite" in r.output
+        assert (run / "model.tflite").read_bytes() == (run / "model_int8.tflite").read_bytes()
+    else:  # int8 failed the gate: no model.tflite at all
+        assert "removed model.tflite, an earlier --auto's choice: int8 fails the gate now" in r.output
+    assert sorted(p.name for p in run.glob("*.tflite")) == ["model.tflite"] * (r.exit_code == 0) + ["model_int8.tflite"]
     assert read(run / "model_int8.tflite")[1]["trained"] == "2099-01-01T00:00:00"
     assert not (run / "occlusion.png").exists()

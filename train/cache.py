@@ -38,6 +38,9 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
         x = np.load(cache)
         if x.shape == (len(items), config.size, config.size, config.channels):
             return x, y
+    if not Path(split.data_dir).is_dir() and any(not Path(i.path).is_absolute() for i in items):
+        raise DataError(f"the data folder of this run's split, {split.data_dir}, is not there (moved, renamed or "
+                        f"unmounted?): put it back, or set data_dir in {Path(run_dir) / 'split.json'} to its new place")
     res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
     if res.skipped:
         raise DataError(f"{len(res.skipped)} file(s) of the {part} split can no longer be read, e.g. "

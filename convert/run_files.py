@@ -1,0 +1,125 @@
+"""A run folder's .tflite files: which may be scored again (--report-only), which are stale, and
+what becomes of model.tflite, --auto's choice, when the files it copies change.
+
+A file scored again is certified anew in its card; one that is not this run's (converted from an
+earlier model, its labels or preprocessing edited, another mode's file under its name) would be
+certified with figures the device will not give. model.tflite is the file a user ships: it must
+never keep an earlier conversion's bytes beside files that now say otherwise.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from train.data import Split
+
+
+def split_mismatch(run_dir: Path, run: dict, split: Split) -> str | None:
+    """Why split.json is not the split that run.json's model was trained on, or None (also for a
+    run made before run.json recorded it). A retrain stopped after writing its new split leaves
+    the new split beside the old model: scored on it, the model meets films it trained on."""
+    want = run.get("split_digest")
+    if want is None or split.digest() == want:
+        return None
+    return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
+            "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
+            "it was trained on; run that cxr-train command again to finish it")
+
+
+def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
+    """Remove the run's .tflite files made from an earlier model (their "trained" is not run.json's
+    "created"): after a retrain, model.tflite (--auto's choice) or a mode not converted again would
+    otherwise stay beside the new model, as if they were its files. Returns their names."""
+    gone = []
+    for path in sorted(run_dir.glob("model*.tflite")):
+        made = made_from(path)
+        if trained is not None and made is not None and made != trained:  # None: unreadable or not ours to judge
+            path.unlink()
+            gone.append(path.name)
+    return gone
+
+
+def made_from(path: Path) -> str | None:
+    """The "trained" time of the model a .tflite was converted from (run.json's "created"), or None."""
+    return (_meta(path) or {}).get("trained")
+
+
+def _meta(path: Path) -> dict | None:
+    """A .tflite's cxr-edge metadata; None where it cannot be read (damaged, or not ours)."""
+    from edge.metadata import ModelFileError, read
+
+    try:
+        return read(path)[1] or {}
+    except ModelFileError:
+        return None
+
+
+def not_this_runs(path: Path, mode: str, run: dict) -> str | None:
+    """Why the file ``path`` (named for ``mode``) cannot be scored again as this run's (``run``:
+    run.json), or None: damaged, or its labels, preprocessing, temperature or mode are not the
+    run's. The test films are fed as run.json preprocesses them, so a file's own settings would
+    otherwise never be tried, and its card would certify answers the device does not give."""
+    from edge.metadata import ModelFileError, read
+
+    try:
+        meta = read(path)[1] or {}
+    except ModelFileError as e:
+        return f"it cannot be read ({e})"
+    differ = [what for what, mine, theirs in (
+        ("labels", meta.get("labels"), run["classes"]), ("preprocessing", meta.get("preprocess"), run["preprocess"]),
+        ("temperature", meta.get("temperature"), run.get("temperature", 1.0)), ("mode", meta.get("quantization"), mode))
+        if mine != theirs]
+    return f"it is not this run's file as converted ({', '.join(differ)} differ from run.json's)" if differ else None
+
+
+def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, run: dict) -> list[str]:
+    """The modes to convert (``modes``, or all), or with ``report_only`` to score again: those given,
+    every one of whose files must be there, or else those whose files the run has. Files converted
+    from another model than run.json's (``trained``: its "created"; the run was trained again
+    since) are refused: scored against the new model, they would fail its gate and have that
+    stamped into their cards, as if quantization had cost what is another model's difference."""
+    from convert.export import MODES
+
+    if not report_only:
+        return list(modes or MODES)
+    have = [m for m in modes or MODES if (run_dir / f"model_{m}.tflite").is_file()]
+    missing = [f"model_{m}.tflite" for m in modes or [] if m not in have]
+    if missing or not have:
+        raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
+                                "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
+    trained = run.get("created")
+    for m in have:
+        path = run_dir / f"model_{m}.tflite"
+        if (why := not_this_runs(path, m, run)) is not None:
+            raise ValueError(f"{path}: {why}: run cxr-convert {run_dir} without --report-only to convert it again")
+        made = made_from(path)
+        if trained is not None and made != trained:
+            was = f"the model trained at {made}" if made else "no model of this run"
+            raise ValueError(f"{path} was converted from {was}, not the one in model.keras "
+                             f"(trained at {trained}): run cxr-convert {run_dir} without --report-only to convert it")
+    return have
+
+
+def chosen_mode(run_dir: Path) -> str | None:
+    """The mode of the run's model.tflite (--auto's choice, a copy of one model_<mode>.tflite), or None."""
+    path = Path(run_dir) / "model.tflite"
+    return (_meta(path) or {}).get("quantization") if path.is_file() else None
+
+
+def keep_chosen(out: Path, chosen: str | None, modes: list[str], report: dict, auto: bool) -> str | None:
+    """Write model.tflite into the staging folder ``out`` as a copy of its mode's file as converted
+    (or re-stamped: a rule stored with --operating-point) now, where an earlier --auto chose a mode
+    converted now that passes the gate now; returns what to say of model.tflite, or None where
+    nothing changed. Called with the staging folder retiring model.tflite (convert.quantize), so one
+    not written here is removed: its mode failed the gate now, or --auto chose none."""
+    if auto:
+        return None if (out / "model.tflite").is_file() or chosen is None else (
+            "removed model.tflite, an earlier --auto's choice: no mode passes the gate now")
+    if chosen is None or chosen not in modes:
+        return None
+    if report["models"][chosen]["gate"]["passed"]:
+        shutil.copyfile(out / f"model_{chosen}.tflite", out / "model.tflite")
+        return f"model.tflite (an earlier --auto's choice, {chosen}) is now a copy of model_{chosen}.tflite as written now"
+    return (f"removed model.tflite, an earlier --auto's choice: {chosen} fails the gate now (cxr-convert --auto "
+            "chooses again)")
