@@ -74,7 +74,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     if missing := [k for k in ("classes", "preprocess") if k not in run]:
         raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
     split = Split.load(run_dir / "split.json")
-    if (why := split_mismatch(run_dir, run, split)) is not None:
+    if (why := split_mismatch(run_dir)) is not None:
         raise ValueError(why)
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]

@@ -12,19 +12,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from train.data import Split
 
 
-def split_mismatch(run_dir: Path, run: dict, split: Split) -> str | None:
-    """Why split.json is not the split that run.json's model was trained on, or None (also for a
-    run made before run.json recorded it). A retrain stopped after writing its new split leaves
-    the new split beside the old model: scored on it, the model meets films it trained on."""
-    want = run.get("split_digest")
-    if want is None or split.digest() == want:
-        return None
-    return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
-            "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
-            "it was trained on; run that cxr-train command again to finish it")
+def split_mismatch(run_dir: Path) -> str | None:
+    """Why the run's split.json or model.keras is not the one its run.json describes (a retrain
+    stopped half-way: train.resume.run_record_problem), with what to do, or None."""
+    from train.resume import run_record_problem
+
+    why = run_record_problem(run_dir)
+    return None if why is None else f"{why}; run that cxr-train command again to finish it"
 
 
 def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:

@@ -23,3 +23,82 @@ def test_run_json_records_the_films_it_was_trained_from(tiny_run):
         run = json.loads((run_dir / "run.json").read_text())
         films = sum(n for part in run["counts"].values() for n in part.values()) + len(run["skipped_files"])
         assert run["data_fingerprint"]["files"] == films and len(run["data_fingerprint"]["sha256"]) == 64
+
+
+def _copy(tiny_run, tmp_path):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    return run
+
+
+def _swap_split_classes(run):
+    split = json.loads((run / "split.json").read_text())
+    split["classes"] = split["classes"][::-1]  # what a --replace retrain with the other class order, stopped, left
+    (run / "split.json").write_text(json.dumps(split))
+
+
+def test_a_split_of_another_class_order_or_a_model_not_recorded_is_refused_by_cxr_convert(tiny_run, tmp_path):
+    """The model's outputs would be named in the wrong order, and scored perfect on the split's own order."""
+    import pytest
+
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.resume import file_sha256
+
+    run = _copy(tiny_run, tmp_path)
+    assert json.loads((run / "run.json").read_text())["model_sha256"] == file_sha256(run / "model.keras")
+    _swap_split_classes(run)
+    settings = ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), progress=False)
+    with pytest.raises(ValueError, match="is not the split .* was trained on"):
+        run_conversion(settings)
+    run = _copy(tiny_run, tmp_path / "b")
+    with open(run / "model.keras", "ab") as f:  # another model saved, run.json not yet written
+        f.write(b"\0")
+    with pytest.raises(ValueError, match="model.keras is not the model .*run.json describes"):
+        run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), progress=False))
+
+
+def test_a_teacher_whose_files_do_not_belong_together_is_neither_reused_nor_taken(tiny_run, tmp_path):
+    import pytest
+
+    from edge.preprocess import PreprocessConfig
+    from train.data import DataError
+    from train.prepare import teacher_data
+    from train.resume import other_settings
+    from train.run import TrainSettings
+
+    run = _copy(tiny_run, tmp_path)
+    recorded = json.loads((run / "run.json").read_text())["settings"]
+    same = TrainSettings(**{**recorded, "out": run, "teacher": str(run / "teacher")})  # the copy: another --out
+    assert [k for k in other_settings(run, same) if k != "out"] == []  # a run moved is the same run
+    _swap_split_classes(run)
+    assert [k for k in other_settings(run, same) if k != "out"] == [
+        "split or model (a cxr-train there was stopped before it finished)"]
+    student = TrainSettings(data="synthetic", out=tmp_path / "student", teacher=str(run), image_size=64, progress=False)
+    with pytest.raises(DataError, match="--teacher .*is not the split"):
+        teacher_data(student, PreprocessConfig.from_dict(json.loads((run / "run.json").read_text())["preprocess"]))
+
+
+def test_a_run_folder_moved_keeps_its_own_teacher_as_the_same_setting():
+    from train.resume import _comparable
+
+    here = _comparable({"out": "/runs/a", "teacher": "/runs/a/teacher", "data": "synthetic"})
+    moved = _comparable({"out": "/elsewhere/b", "teacher": "/elsewhere/b/teacher", "data": "synthetic"})
+    assert here["teacher"] == moved["teacher"]
+    other = _comparable({"out": "/elsewhere/b", "teacher": "/runs/a/teacher", "data": "synthetic"})
+    assert other["teacher"] != moved["teacher"]  # --teacher RUN of another folder is another setting
+
+
+def test_cxr_train_refuses_seeds_and_learning_rates_it_cannot_use(tmp_path):
+    from typer.testing import CliRunner
+
+    from train.cli import train_app as app
+
+    for args, said in [(["--seed", "-1"], "--seed must be a whole number from 0 to"),
+                       (["--seed", str(2**31)], "--seed must be a whole number from 0 to"),
+                       (["--learning-rate", "nan"], "--learning-rate must be a number above 0"),
+                       (["--learning-rate", "-0.1"], "--learning-rate must be a number above 0")]:
+        r = CliRunner().invoke(app, ["--data", "synthetic", "--out", str(tmp_path / "r"), *args])
+        assert r.exit_code == 2 and said in r.output, r.output
+    assert not (tmp_path / "r").exists()

@@ -12,6 +12,8 @@ from edge.cliutil import fail, one_line_errors
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow
 
+SEED_MAX = 2**31 - 1  # TensorFlow and NumPy take seeds below 2**32; members and teachers add a few
+
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
@@ -119,6 +121,10 @@ def train(
         if class_map and not add_data:  # an option that would change nothing must not look obeyed
             raise ValueError("--class-map matches the class folders of --add-data folders to the run's classes; "
                              "without --add-data it does nothing: name --data's class folders as the classes should be")
+        if not 0 < learning_rate < float("inf"):  # NaN trained to the end, then failed writing run.json
+            raise ValueError(f"--learning-rate must be a number above 0 (e.g. 0.001), not {learning_rate:g}")
+        if not 0 <= seed <= SEED_MAX:  # member k and the teacher's members take seed + k: all must stay seeds
+            raise ValueError(f"--seed must be a whole number from 0 to {SEED_MAX}, not {seed}")
     except ValueError as e:
         raise fail("cxr-train", str(e)) from None
     from train.class_folders import half_a_split, not_a_data_folder
@@ -139,8 +145,12 @@ def train(
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet, replace=replace,
     )
-    with one_line_errors("cxr-train", debug, writes_to=[out],
-                         on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"):
+    from edge.watch import sigterm_as_interrupt
+
+    # SIGTERM (timeout, a job scheduler, docker stop) ends it as Ctrl-C does: said, and no temporary file left
+    with sigterm_as_interrupt(), one_line_errors(
+            "cxr-train", debug, writes_to=[out],
+            on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"):
         run_training(settings)
 
 

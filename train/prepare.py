@@ -22,7 +22,8 @@ from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Split, scan, stratified_split, discover
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
-from train.resume import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
+from train.resume import (data_fingerprint, film_stamps, films_changed, run_record_problem, sources_changed,
+                          sources_digest)
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -267,6 +268,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if not own and (s.data != "synthetic" or s.holdout_source or s.add_data):
         log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --add-data, --holdout-source, "
             "--seed's split and the split fractions are taken from it")
+    if why := run_record_problem(tdir):  # its split would hold films its model trained on
+        raise DataError(f"--teacher {tdir}: {why}; run its cxr-train command again to finish it")
     split = Split.load(tdir / "split.json")
     if s.classes and list(s.classes) != split.classes:
         raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")

@@ -52,6 +52,8 @@ def _comparable(settings: dict) -> dict:
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
     done.setdefault("class_map", None)  # nor, before 0.15, --class-map
+    if done["teacher"] and done["out"] and done["teacher"] == os.path.join(done["out"], "teacher"):
+        done["teacher"] = "teacher/ of its --out"  # the default recipe's own: where the run folder now is
     return {**done, "progress": None, "replace": None}  # neither changes anything in the weights
 
 
@@ -63,10 +65,43 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
         return None
     try:
         done = _comparable(read_json(run_dir / "run.json")["settings"])
+        mixed = run_record_problem(run_dir) is not None  # a retrain stopped half-way: not the run its settings say
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
-    return sorted(k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k)))
+    return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
+                  | ({"split or model (a cxr-train there was stopped before it finished)"} if mixed else set()))
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def run_record_problem(run_dir: Path) -> str | None:
+    """Why a finished run's files do not belong together, or None: its split.json is not the split
+    its run.json's model was trained on (other films, or the classes in another order), or its
+    model.keras is not the model run.json describes. A retrain (--replace) stopped after writing its
+    new split, or its new model, leaves them beside the earlier run.json: a student, a reused
+    teacher or cxr-convert would then meet test films the model trained on, or name its outputs in
+    the wrong order. Runs made before run.json kept these records pass."""
+    from train.data import Split
+
+    run_dir = Path(run_dir)
+    run = read_json(run_dir / "run.json")
+    split = Split.load(run_dir / "split.json")
+    if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes:
+        return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
+                "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
+                "it was trained on")
+    if run.get("model_sha256") not in (None, file_sha256(run_dir / "model.keras")):
+        return (f"{run_dir / 'model.keras'} is not the model {run_dir / 'run.json'} describes: a cxr-train there stopped "
+                "after saving a new model and before recording it (interrupted), so its labels, calibration and split "
+                "may be another model's")
+    return None
 
 
 def fingerprint(s: Any, run_dir: Path) -> dict:

@@ -20,7 +20,8 @@ from edge.atomic import write_json
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
-from train.resume import clear_members, fingerprint, finished_run, load_member, other_settings, save_member, settings_dict
+from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, other_settings, save_member,
+                          settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
@@ -111,6 +112,8 @@ def run_training(s: TrainSettings) -> Path:
         raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
                         "its class folders, and the next run would take cache/ for a class; give the run a folder of "
                         "its own (e.g. runs/NAME)")
+    if s.teacher and Path(s.teacher).resolve() == out.resolve():
+        raise DataError(f"--teacher {s.teacher} is the --out folder: the student would be written over its teacher")
     for d in s.add_data:  # --data/run is skipped as a run folder; a site's folder is no place for one
         if out.resolve() == Path(d).resolve() or Path(d).resolve() in out.resolve().parents:
             raise DataError(f"--out {out} lies in --add-data {d}: the run's files (cache/, model.keras, ...) would sit "
@@ -149,6 +152,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
     differ = other_settings(teacher_dir, ts)
+    differ = differ if differ is None else [k for k in differ if k != "out"]  # the run folder moved or renamed
     changed = data_changed(teacher_dir, ts) if differ == [] else None
     if differ == [] and not changed:
         same = "the same settings and films" if changed == "" else (
@@ -254,6 +258,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         # the split this model was trained on: a retrain stopped after writing its new split.json
         # leaves that beside this model, and cxr-convert must not score the model on it
         "split_digest": split.digest(),
+        "model_sha256": file_sha256(out / "model.keras"),  # and the model it describes (train.resume.run_record_problem)
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
