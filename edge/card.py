@@ -136,13 +136,15 @@ def recount_note(card: dict, decision: dict | None, labels: list[str]) -> str:
     if "other_classes_counted_under" not in card:  # stored by cxr-edge 0.20.0, which did not keep it
         return " (counted before its present rule was stored: under it, the shares may differ)"
     before = card["other_classes_counted_under"]
-    if (before or {}).get("class") == (decision or {}).get("class") and (before or {}).get("threshold") == (decision or {}).get("threshold"):
+    rule_of = lambda d: ((d or {}).get("class"), (d or {}).get("threshold"))  # noqa: E731
+    if rule_of(before) == rule_of(decision):
         return ""
     cls = (decision or before)["class"]
     t0, t1 = _threshold_for(before, cls, labels), _threshold_for(decision, cls, labels)
     how = ("the shares may differ" if t0 is None or t1 is None or t0 == t1
            else f"more films may get {cls}" if t1 < t0 else f"fewer films may get {cls}")
-    counted = "the most probable class" if before is None else f"{before['class']} whenever p >= {fmt_threshold(before['threshold'])}"
+    counted = ("the most probable class" if before is None
+               else f"{before['class']} whenever p >= {fmt_threshold(before['threshold'])}")
     now = "the most probable class" if decision is None else "its present rule"
     return f" (counted under {counted}; under {now}, {how})"
 
