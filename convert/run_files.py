@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 
-
 def split_mismatch(run_dir: Path) -> str | None:
     """Why the run's split.json or model.keras is not the one its run.json describes (a retrain
     stopped half-way: train.resume.run_record_problem), with what to do, or None."""
