@@ -102,3 +102,16 @@ def test_cxr_train_refuses_seeds_and_learning_rates_it_cannot_use(tmp_path):
         r = CliRunner().invoke(app, ["--data", "synthetic", "--out", str(tmp_path / "r"), *args])
         assert r.exit_code == 2 and said in r.output, r.output
     assert not (tmp_path / "r").exists()
+
+
+def test_classes_named_as_the_run_found_them_are_no_other_setting(tiny_run, tmp_path):
+    from train.resume import other_settings
+    from train.run import TrainSettings
+
+    run = _copy(tiny_run, tmp_path)
+    info = json.loads((run / "run.json").read_text())
+    same = {**info["settings"], "out": run, "teacher": str(run / "teacher")}
+    assert same["classes"] in (None, info["classes"])
+    for classes, differs in ((None, False), (info["classes"], False), (info["classes"][::-1], True)):
+        found = [k for k in other_settings(run, TrainSettings(**{**same, "classes": classes})) if k != "out"]
+        assert (found == ["classes"]) if differs else (found == []), (classes, found)

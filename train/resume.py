@@ -64,11 +64,14 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     if not (run_dir / "run.json").is_file() or not (run_dir / "model.keras").is_file():
         return None
     try:
-        done = _comparable(read_json(run_dir / "run.json")["settings"])
+        run = read_json(run_dir / "run.json")
+        done = _comparable(run["settings"])
         mixed = run_record_problem(run_dir) is not None  # a retrain stopped half-way: not the run its settings say
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
+    if (done.get("classes") or run.get("classes")) == (now.get("classes") or run.get("classes")):
+        done["classes"] = now["classes"]  # --classes naming the classes it found without them is no other setting
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
                   | ({"split or model (a cxr-train there was stopped before it finished)"} if mixed else set()))
 
