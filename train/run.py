@@ -211,8 +211,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             histories.append(saved[1])
             continue
         if stopped:
-            log(f"an earlier call stopped before it finished this model{of}: it starts again from epoch 1 (finished "
-                "models are kept, epochs are not)")
+            log(f"an earlier call stopped before it finished this model{of}: it starts again from epoch 1 (models it "
+                "finished with these settings and this split are kept, epochs are not)")
             stopped = False
         # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
         member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps,
