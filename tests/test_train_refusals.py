@@ -66,3 +66,12 @@ def test_classes_typed_composed_find_a_folder_spelt_decomposed(tmp_path):
     _films(tmp_path / unicodedata.normalize("NFD", "Normál"))  # as macOS hands the name out
     items, _, _ = discover(tmp_path, classes=["COVID", unicodedata.normalize("NFC", "Normál")])
     assert len({i.label for i in items}) == 2
+
+
+def test_a_refused_synthetic_run_leaves_nothing_behind(tmp_path):
+    """--classes COVID on the synthetic set (one class) is refused after the set is generated: the
+    folder it made for the run, and the images in it, must go with the refusal."""
+    with pytest.raises(DataError):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "r", classes=["COVID"], synthetic_count=4,
+                                   image_size=32, progress=False))
+    assert not (tmp_path / "r").exists()

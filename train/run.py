@@ -6,6 +6,7 @@ By default a run is two of these: the teacher ensemble in RUN/teacher, then the 
 from __future__ import annotations
 
 import platform
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -129,8 +130,11 @@ def run_training(s: TrainSettings) -> Path:
         log(f"replacing the finished run in {out} ({what}){other}")
     try:
         return _recipe(s, n_teacher)
-    except BaseException:
+    except BaseException as e:
         for d in created:  # a run that failed before writing anything leaves no empty folders behind
+            if isinstance(e, DataError):  # nor the synthetic set it generated for a run refused
+                for generated in sorted(d.rglob("synthetic-data"), key=lambda p: -len(p.parts)):
+                    shutil.rmtree(generated, ignore_errors=True)
             _remove_empty(d)
         raise
 
