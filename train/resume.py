@@ -101,9 +101,9 @@ def run_record_problem(run_dir: Path) -> str | None:
                 "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
                 "it was trained on")
     if run.get("model_sha256") not in (None, file_sha256(run_dir / "model.keras")):
-        return (f"{run_dir / 'model.keras'} is not the model {run_dir / 'run.json'} describes: a cxr-train there stopped "
-                "after saving a new model and before recording it (interrupted), so its labels, calibration and split "
-                "may be another model's")
+        return (f"{run_dir / 'model.keras'} is not the model {run_dir / 'run.json'} describes: its bytes changed since "
+                "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
+                "before recording it), so its labels, calibration and split may be another model's")
     return None
 
 
