@@ -187,14 +187,6 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
                     yield Item(rel, class_dir.name)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
                      given: dict[str, str] | None = None) -> dict[str, list[Item]]:
     """Assign items to train/val/test, stratified by label, whole groups at a time.
