@@ -61,7 +61,10 @@ class EdgeModel:
         dynamic = None
         try:
             with silenced_fd(2):
-                self.interpreter = Interpreter(model_content=flatbuffer, num_threads=threads)
+                # a foreign file has no checksum: zeros after it make a read past the end of a file cut short
+                # find zeros, not memory that may not be there (tflite-runtime 2.14 crashed, now and then, on one)
+                content = flatbuffer if meta is not None else flatbuffer + bytes(min(len(flatbuffer), 64 << 20))
+                self.interpreter = Interpreter(model_content=content, num_threads=threads)
                 dynamic = _dynamic_input(self.interpreter)
                 if dynamic is None:  # allocating a dynamic input often fails, and says nothing useful
                     self.interpreter.allocate_tensors()
