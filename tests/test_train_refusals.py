@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +76,22 @@ def test_a_refused_synthetic_run_leaves_nothing_behind(tmp_path):
         run_training(TrainSettings(data="synthetic", out=tmp_path / "r", classes=["COVID"], synthetic_count=4,
                                    image_size=32, progress=False))
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("settings, says", [
+    (dict(members=2, teacher_view="unmoved"), "--members 2 ships an ensemble"),
+    (dict(teacher_members=0, consistency=10.0), "--teacher-members 0 trains one model directly"),
+    (dict(arch="seed", teacher_view="unmoved"), "--arch seed trains without a teacher by default"),
+    (dict(members=2, teacher_members=3), "--teacher-members 3 would do nothing"),
+    (dict(teacher="runs/other", teacher_members=2), "--teacher-members 2 (the size of a teacher to train first)"),
+])
+def test_distillation_options_that_would_change_nothing_are_refused(tmp_path, settings, says):
+    """Recorded in run.json as if used, they told a reader a model was distilled some way when none was."""
+    with pytest.raises(ValueError, match=re.escape(says)):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "r", progress=False, **settings))
+    assert not (tmp_path / "r").exists()
+    # The same options where a model does learn from a teacher pass the check.
+    from train.run import check_settings
+
+    assert check_settings(TrainSettings(data="synthetic", out=tmp_path / "r", teacher_view="unmoved")) == 3
+    assert check_settings(TrainSettings(data="synthetic", out=tmp_path / "r", teacher="runs/other", consistency=1.0)) >= 0

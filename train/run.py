@@ -79,16 +79,11 @@ def default_patience(epochs: int) -> int:
     return max(20, epochs // 2)
 
 
-def run_training(s: TrainSettings) -> Path:
-    """Train, calibrate and write the run folder; returns its path.
+def check_settings(s: TrainSettings) -> int:
+    """Refuse settings that cannot run, or that this run would ignore; returns the teacher's size.
 
-    The default recipe has two steps: an ensemble of ``teacher_members`` models (kept in
-    RUN/teacher) and then one model of the same size that learns from it (knowledge
-    distillation). The shipped model costs the device no more than a plain one; on cxr-dev at
-    0.9.0 students had a lower log-loss and less seed-to-seed spread than their teachers' own
-    members on every task, and over three splits were level on COVID vs Normal and 2.5 points
-    ahead on 4 classes (benchmarks/RESULTS.md), at about 5 times the training time.
-    """
+    Pure and quick, so cxr-train says it before TensorFlow loads. An option that would change
+    nothing is refused rather than recorded in run.json as if it had been used."""
     from train.models import CHANNELS
 
     if s.arch not in CHANNELS:
@@ -106,6 +101,36 @@ def run_training(s: TrainSettings) -> Path:
         raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, for compact only, not {s.mixstyle} for {s.arch}")
     if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
         raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
+    if s.teacher and s.teacher_members:
+        raise ValueError(f"--teacher {s.teacher} is the teacher: --teacher-members {s.teacher_members} (the size of a "
+                         "teacher to train first) would do nothing; leave it out")
+    if not s.teacher and s.members > 1 and s.teacher_members:
+        raise ValueError(f"--members {s.members} ships an ensemble and distils nothing: --teacher-members "
+                         f"{s.teacher_members} would do nothing; use one of them")
+    distils = bool(s.teacher) or (s.members == 1 and n_teacher > 0)
+    if not distils:
+        unused = [o for o, on in (("--teacher-view unmoved", s.teacher_view != TEACHER_VIEWS[0]),
+                                  (f"--consistency {s.consistency:g}", s.consistency > 0)) if on]
+        if unused:
+            why = (f"--members {s.members} ships an ensemble" if s.members > 1
+                   else "--teacher-members 0 trains one model directly" if s.teacher_members == 0
+                   else f"--arch {s.arch} trains without a teacher by default (--teacher-members 0)")
+            raise ValueError(f"{' and '.join(unused)} only concern a model learning from a teacher, and {why}: "
+                             "nothing is distilled, so leave it out")
+    return n_teacher
+
+
+def run_training(s: TrainSettings) -> Path:
+    """Train, calibrate and write the run folder; returns its path.
+
+    The default recipe has two steps: an ensemble of ``teacher_members`` models (kept in
+    RUN/teacher) and then one model of the same size that learns from it (knowledge
+    distillation). The shipped model costs the device no more than a plain one; on cxr-dev at
+    0.9.0 students had a lower log-loss and less seed-to-seed spread than their teachers' own
+    members on every task, and over three splits were level on COVID vs Normal and 2.5 points
+    ahead on 4 classes (benchmarks/RESULTS.md), at about 5 times the training time.
+    """
+    n_teacher = check_settings(s)
     out = Path(s.out)
     if out.exists() and not out.is_dir():
         raise DataError(f"--out {out} is a file; give a folder for the run")
