@@ -125,7 +125,8 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
-        if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
+        if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
+            # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
         if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
             raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
@@ -232,7 +233,7 @@ def evaluate(
         rob = site_shifts(predict, data_dir, [i.path for i in res.items], info, y, rule, quiet) if shifts else None
         site = None
         if point is not None:
-            from convert.operating_point import site_operating_point, stamp_decision
+            from convert.operating_point import site_operating_point, stamped
 
             site = site_operating_point(y, probs, labels, *point, films=f"films in {here} "
                                         f"({len(y)}, cxr-evaluate)")
@@ -242,8 +243,9 @@ def evaluate(
                 if (old := info.get("decision")) is not None:
                     print(f"cxr-evaluate: note: {model.name}'s stored rule, {labels[old[0]]} whenever p >= "
                           f"{fmt_threshold(old[1])}, is replaced in {save_model.name} by the one chosen here", file=sys.stderr)
-                stamp_decision(model, site["decision"], out=save_model, site=site,
-                               films_sha256=[i.sha256 for i in res.items])
+                # Written once the report is in (below): a deployable rule with no report behind it is worse
+                # than none, and an older file at that path stays until then.
+                model_bytes = stamped(model, site["decision"], site, [i.sha256 for i in res.items])
                 site["saved_to"] = str(save_model)
             from convert.rule_notes import site_rule_warnings
 
@@ -254,7 +256,7 @@ def evaluate(
             print(f"cxr-evaluate: computing the 95% intervals: {n_boot:,} bootstrap resamples of {len(y):,} films, for the "
                   f"whole set and each of {n_groups} groups (sources, --by); this can take a minute or more",
                   file=sys.stderr, flush=True)
-        from edge.atomic import staged_folder, write_text
+        from edge.atomic import staged_folder, write_bytes, write_text
 
         with staged_folder(out_dir, last=("report.md",), retire=REPORT_FILES) as stage:  # the whole set, or the old one
             report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
@@ -274,9 +276,23 @@ def evaluate(
                                        audit=audit, prevalences=prevalences, subgroups=groups)
             if left_out_rows:
                 write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
+        if site is not None and save_model is not None:
+            write_bytes(save_model, model_bytes)
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped or left_out_skipped else 0)
+
+
+def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
+    """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
+    out, data = out_dir.resolve(), data_dir.resolve()
+    if out == data or data in out.parents:
+        return (f"it lies in the data folder {data_dir}: its plots would be scored as films the next time, and "
+                "change the figures; give the report a folder outside it")
+    if (out_dir / "run.json").is_file():
+        return ("it is a run folder (run.json): its report.md and plots are cxr-convert's report on the test split, "
+                "which this one would replace; give the evaluation a folder of its own")
+    return None
 
 
 def evaluate_main() -> None:

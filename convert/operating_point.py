@@ -128,8 +128,13 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
 
 def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None,
                    films_sha256: list[str] | None = None) -> None:
-    """Rewrite the file's metadata with this rule (None removes it), in place or into a copy at
-    ``out``; the weights stay byte-identical. The file's card (convert.card) loses the test
+    """Write ``path`` with this rule (stamped) in place, or into a copy at ``out``."""
+    write_bytes(out or path, stamped(path, decision, site, films_sha256))
+
+
+def stamped(path: Path, decision: dict | None, site: dict | None = None, films_sha256: list[str] | None = None) -> bytes:
+    """The file's bytes with its metadata rewritten for this rule (None removes it); the weights
+    stay byte-identical. The file's card (convert.card) loses the test
     figures of a previous rule, and gains ``site``'s cross-validated rates (site_operating_point).
     ``films_sha256``: the SHA-256 of the films the rule was chosen on, kept as their first 8 bytes
     (decision_films_text) so that cxr-evaluate can tell when it scores those films again."""
@@ -160,4 +165,4 @@ def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, s
             meta["requires"] = requires
         return meta
 
-    write_bytes(out or path, md.rewrite(Path(path).read_bytes(), update))
+    return md.rewrite(Path(path).read_bytes(), update)

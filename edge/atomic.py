@@ -58,9 +58,10 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     earlier run (another data set's left-out films) beside a report that never mentions it.
     """
     folder = Path(folder)
+    created = [d for d in (folder, *folder.parents) if not d.exists()]  # removed again if the set fails
     folder.mkdir(parents=True, exist_ok=True)
     stage = folder / f".staging-{secrets.token_hex(8)}"
-    keep_stage = False
+    keep_stage = done = False
     try:
         stage.mkdir()
         yield stage
@@ -73,6 +74,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
         for name in (n for n in retire if n not in written):
             with contextlib.suppress(FileNotFoundError):
                 (folder / name).unlink()
+        done = True
     except BaseException as e:
         # kept only where an old file could not be put back (_move_in's error says where it is)
         keep_stage = keep_stage and getattr(e, "old_files_kept", False)
@@ -85,6 +87,9 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     finally:
         if not keep_stage:
             shutil.rmtree(stage, ignore_errors=True)
+        for d in created if not done else ():  # nearest first; one that holds anything stays
+            with contextlib.suppress(OSError):
+                d.rmdir()
 
 
 def _move_in(files: list[Path], stage: Path, folder: Path) -> None:

@@ -350,3 +350,20 @@ def test_points_are_singular_for_one():
     assert "COVID sensitivity by 3.3 points (30 test films), Normal sensitivity by 12.5 points (8 test films) and " \
            "Viral sensitivity by 2.5 points (40 test films), more than the gate allows a class (1 point)" in note
     assert "Lung" not in note
+
+
+def test_cxr_evaluate_writes_no_report_among_the_films_or_over_a_runs_own(tiny_run, tmp_path):
+    data = _data(tiny_run)
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    model = str(tiny_run / "model_int8.tflite")
+    # inside a class folder its plots were scored as films of that class on the next run
+    r = _evaluate(model, str(site), "--out", str(site / "COVID" / "report"))
+    assert r.exit_code == 2 and f"lies in the data folder {site}" in r.output
+    assert not (site / "COVID" / "report").exists()
+    # the run folder holds cxr-convert's report on the test split
+    before = (tiny_run / "report.md").read_bytes()
+    r = _evaluate(model, str(site), "--out", str(tiny_run))
+    assert r.exit_code == 2 and "it is a run folder (run.json)" in r.output
+    assert (tiny_run / "report.md").read_bytes() == before

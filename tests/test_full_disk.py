@@ -326,3 +326,33 @@ def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_pat
     assert text.endswith("\n") and len(text.splitlines()) >= 3, text
     answers = [json.loads(line) for line in text.splitlines()]  # every line whole
     assert answers[0]["file"] == "earlier.png" and all(a["file"] == str(f) for a, f in zip(answers[1:], films))
+
+
+
+def test_a_site_rule_is_saved_only_once_its_report_is_written(tiny_run, tmp_path, monkeypatch):
+    """--save-model wrote the deployable model first: a disk that filled while writing the report left
+    a model with a new rule and no report behind it, over the file kept at that path. (The model is
+    larger than the report's files, so a file-size limit cannot fill the disk between the two: the
+    report's writer fails as a full disk makes it fail.)"""
+    import errno
+
+    from typer.testing import CliRunner
+
+    import convert.report
+    from convert.evaluate_cli import evaluate_app
+
+    def disk_full(stage, *args, **kwargs):
+        (stage / "report.json").write_text("{")
+        raise OSError(errno.ENOSPC, "No space left on device", str(stage / "roc.png"))
+
+    monkeypatch.setattr(convert.report, "evaluation_report", disk_full)
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    saved = tmp_path / "site.tflite"
+    saved.write_bytes(b"the model kept here")
+    out = tmp_path / "new" / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), data, "--operating-point", "COVID=0.9",
+                                          "--save-model", str(saved), "--out", str(out), "--keep-seen", "--quiet",
+                                          "--explain", "0", "--n-boot", "100"])
+    assert r.exit_code == 2 and f"{out}/roc.png: No space left on device" in r.output, r.output
+    assert saved.read_bytes() == b"the model kept here"
+    assert not (tmp_path / "new").exists()  # nor the folders made for the report
