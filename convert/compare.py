@@ -23,6 +23,7 @@ from convert.seen import seen_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
+from edge.figures import fixed
 
 
 def mcnemar_exact(only_a: int, only_b: int) -> float:
@@ -137,7 +138,7 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
           "|---|---:|---:|---:|---|---:|---:|"]
     for c in r["per_class"]:
         lo, hi = c["difference_ci"]
-        md.append(f"| {c['class']} | {c['n']} | {100 * c['sensitivity_a']:.1f} | {100 * c['sensitivity_b']:.1f} | "
+        md.append(f"| {c['class']} | {c['n']} | {fixed(c['sensitivity_a'], 1, 100)} | {fixed(c['sensitivity_b'], 1, 100)} | "
                   f"{_pts(c['difference'])} ({_pts(lo)} to {_pts(hi)}) | {c['only_a_right']} | {c['only_b_right']} |")
     md += ["", "Answers that changed (rows: A's label, columns: B's label):", "",
            "| A \\ B | " + " | ".join(r["classes"]) + " |", "|---|" + "---:|" * len(r["classes"])]
@@ -165,7 +166,7 @@ def group_markdown(column: str, groups: dict) -> list[str]:
         lo, hi = r["balanced_accuracy_difference_ci"]
         held = [c["class"] for c in r["per_class"]]  # the classes with films in this group
         notes = [f"{held[0]} films only: {held[0]} sensitivity"] * (len(held) == 1) + ["too few films"] * (r["n"] < MIN_FILMS)
-        md.append(f"| {g} | {r['n']} | {100 * r['balanced_accuracy_a']:.1f} | {100 * r['balanced_accuracy_b']:.1f} | "
+        md.append(f"| {g} | {r['n']} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
                   f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'; '.join(notes)} |")
     return md + [""]

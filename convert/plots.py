@@ -17,6 +17,7 @@ from convert.roc import auroc, roc_curve
 from edge.atomic import atomic_path
 from edge.decision import fmt_threshold
 from edge.explain import BORDER_MARGIN
+from edge.figures import fixed
 
 # Okabe-Ito, yellow last: it is faint on white and seven models never reach it.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
@@ -151,7 +152,7 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
         fpr, tpr, _ = roc_curve(pos, probs[:, c])
         # markers part several curves in greyscale; on a lone curve they would read as operating points
         style = _style(k) | ({"marker": None} if len(shown) == 1 else {"ms": 5, "markevery": max(1, len(fpr) // 8)})
-        ax.plot(fpr, tpr, **style, lw=1.5, label=f"{classes[c]} (AUROC {auroc(pos, probs[:, c]):.3f})")
+        ax.plot(fpr, tpr, **style, lw=1.5, label=f"{classes[c]} (AUROC {fixed(auroc(pos, probs[:, c]))})")
     ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1)
     which = (f"{classes[shown[0]]} vs rest", classes[shown[0]]) if len(shown) == 1 else ("each class vs rest",) * 2
     ax.set_xlabel(f"1 - specificity ({which[0]})")

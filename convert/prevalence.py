@@ -10,6 +10,7 @@ and 14% of the time at 2% prevalence.
 from __future__ import annotations
 
 from edge.card import is_normal_class, predictive_values
+from edge.figures import fixed
 
 __all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section"]
 
@@ -46,7 +47,7 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
 
 
 def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{100 * v:.1f}"
+    return "n/a" if v is None else fixed(v, 1, 100)
 
 
 BRACKETS = ("In brackets: the range the sensitivity and specificity intervals give, taking both ends at once (wider "

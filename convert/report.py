@@ -74,7 +74,7 @@ def per_class_table(summary: dict) -> list[str]:
              "|---|---:|---|---|---|---:|---:|"]
     for r in summary["per_class"]:
         auc = summary["auroc_per_class"].get(r["class"])
-        f1 = "n/a" if r["f1"] is None else f"{r['f1']:.3f}"
+        f1 = "n/a" if r["f1"] is None else fixed(r['f1'])
         lines.append(f"| {r['class']} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
                      f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from edge.decision import fmt_threshold
+from edge.figures import fixed
 
 # Below this cross-validated specificity the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
@@ -30,7 +31,7 @@ SPECIFICITY_FLOOR = 0.5
 
 
 def _num(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.3f}"  # n/a: no films of the other classes to count
+    return "n/a" if v is None else fixed(v)  # n/a: no films of the other classes to count
 
 
 def less_sensitive_line(d: dict, films: str) -> str | None:
@@ -40,7 +41,7 @@ def less_sensitive_line(d: dict, films: str) -> str | None:
     if not v or not v["less_sensitive"]:
         return None
     c = d["class"]
-    return (f"at its most probable class the model already reaches {c} sensitivity {v['sensitivity']:.3f} on "
+    return (f"at its most probable class the model already reaches {c} sensitivity {fixed(v['sensitivity'])} on "
             f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest that still "
             f"reaches {d['target_sensitivity']:g} there, calls {c} on fewer films ({v['called_by_rule']} against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")

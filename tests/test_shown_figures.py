@@ -72,3 +72,22 @@ def test_untrained_class_counts_say_which_way_the_present_rule_moves_them():
     assert "the shares may differ" in recount_note(under(None), new, ["COVID", "Normal", "Viral"])
     assert recount_note({}, new, labels) == ""
     assert "the shares may differ" in recount_note({"other_classes_before_rule": True}, new, labels)  # 0.20.0 files
+
+
+def test_report_tables_never_round_a_share_below_one_up_to_100():
+    """An NPV of 0.9996 at 1% prevalence read '100.0' in report.md, and 1,999 of 2,000 films found read a
+    sensitivity of '100.0' in compare.md: answers that are sometimes wrong shown as never wrong."""
+    from convert.compare import compare, markdown
+    from convert.prevalence import at_prevalences, section
+
+    rows = at_prevalences([{"class": "COVID", "sensitivity": 29 / 30, "sensitivity_ci": (0.83, 0.994),
+                            "specificity": 0.9, "specificity_ci": (0.8, 0.95)},
+                           {"class": "Normal", "sensitivity": 0.9, "sensitivity_ci": (0.8, 0.95),
+                            "specificity": 29 / 30, "specificity_ci": (0.83, 0.994)}], (0.01,))
+    [line] = [ln for ln in section(rows) if ln.startswith("| 1% |")]
+    assert "| 99.96 (99.8–99.99) |" in line and "100.0" not in line
+    y = np.array([0] * 2000 + [1] * 2000)
+    pred = y.copy()
+    pred[0] = 1  # one COVID film missed by both
+    md = "\n".join(markdown(compare(y, pred, pred, ["COVID", "Normal"], n_boot=50), "a", "b", "d", ""))
+    assert "| COVID | 2000 | 99.95 | 99.95 |" in md
