@@ -79,7 +79,8 @@ def summarize(
     resamples) for balanced accuracy and macro AUROC. Where a class's films are all right or all
     wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
     100-100, as if 44 films proved perfection): balanced accuracy then gets the MOVER interval
-    of the classes' Wilson intervals (convert.intervals; with one class, its Wilson interval). An
+    of the classes' Wilson intervals (convert.intervals); a set of one class, that class's Wilson
+    interval, so that one figure has one interval wherever it is shown. An
     AUROC whose every resample gives one value keeps that point interval here; the report shows it
     as n/a* (convert.report.fmt_auc). All nan values are returned as ``None`` so
     ``json.dumps(..., allow_nan=False)`` succeeds.
@@ -100,7 +101,9 @@ def summarize(
 
     present = np.flatnonzero(cm.sum(axis=1))
     right, films = np.diag(cm)[present], cm.sum(axis=1)[present]
-    if np.any((right == 0) | (right == films)):  # a class the bootstrap cannot vary
+    # A class the bootstrap cannot vary; or one class alone, whose balanced accuracy is its sensitivity:
+    # the Wilson interval the report gives that sensitivity beside it, not a second, bootstrap one.
+    if len(present) == 1 or np.any((right == 0) | (right == films)):
         ba_ci = mean_of_proportions(right.tolist(), films.tolist())
     else:
         ba_ci = bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)

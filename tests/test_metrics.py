@@ -219,6 +219,18 @@ def test_bootstrap_resamples_within_each_class_so_a_missed_small_class_never_sco
     assert seen == [[2, 7]] * 500  # every resample has the set's count of each class
 
 
+def test_a_set_of_one_class_gives_its_balanced_accuracy_its_sensitivitys_wilson_interval():
+    # 42 of 45 COVID films found: report.md showed "COVID sensitivity 93.3 (82.1-97.7)" (Wilson) and
+    # report.json a bootstrap interval for the same figure as balanced accuracy.
+    y = np.zeros(45, dtype=int)
+    probs = np.tile([0.9, 0.1], (45, 1))
+    probs[:3] = [0.1, 0.9]
+    s = summarize(y, probs, ["COVID", "Normal"], n_boot=200)
+    assert s["balanced_accuracy"] == pytest.approx(42 / 45)
+    assert s["balanced_accuracy_ci"] == pytest.approx(list(wilson_interval(42, 45)))
+    assert s["per_class"][0]["sensitivity_ci"] == pytest.approx(s["balanced_accuracy_ci"])
+
+
 def test_bootstrap_skips_nan_and_all_nan_gives_nan():
     y, probs = _toy_model(n=40)
     assert all(math.isnan(v) for v in bootstrap_ci(y, probs, lambda a, b: math.nan, n_boot=20))
