@@ -260,12 +260,15 @@ def seen_line(note: dict | None, models: int = 1) -> str:
     n = note["films"]
     unsearched = ("" if "cropped" in note else
                   "; cropped, moved, turned or mirrored copies were not looked for (--no-find-crops)")
-    if not n:
-        return f"None of these films is in {who}'s training or validation split ({note['split']}){unsearched}.{unchecked}"
+    if not n:  # "none is in" would claim more than a search for copies can: one cut or altered further is missed
+        looked = "" if unsearched else " as the same bytes or a resized, re-encoded, cropped or mirrored copy"
+        return (f"No film here was found in {who}'s training or validation split ({note['split']}){looked}"
+                f"{unsearched}; a copy altered further can go unnoticed.{unchecked}")
     coded = any(note.get(k) for k in ("copies", "cropped", "mirrored"))
     copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
     if note.get("left_out"):
         return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
-                f"{copies}; the figures are on the rest{unsearched}.{unchecked}")
+                f"{copies}; the figures are on the rest{unsearched or '; a copy altered further can go unnoticed'}."
+                f"{unchecked}")
     return (f"**{n} of the films scored are ones {who} was trained ({note['train']}) or validated ({note['val']}) "
             f"on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}.**{unchecked}")

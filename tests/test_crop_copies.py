@@ -102,7 +102,12 @@ def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_image
     assert "1 of them as cropped copies and 1 as mirrored copies" in seen_line(note)
     _, unsearched = leave_out_seen([model], scored[2:], keep_seen=False, prog="t")
     assert "cropped, moved, turned or mirrored copies were not looked for (--no-find-crops)" in seen_line(unsearched)
-    assert seen_line({**note, "left_out": True}).endswith("the figures are on the rest.")
+    assert seen_line({**note, "left_out": True}).endswith(
+        "the figures are on the rest; a copy altered further can go unnoticed.")  # a search finds what it can
+    none = {**note, "films": 0, "train": 0, "val": 0, "cropped": 0, "mirrored": 0, "split": "split.json"}
+    assert seen_line(none) == ("No film here was found in the model's training or validation split (split.json) as the "
+                               "same bytes or a resized, re-encoded, cropped or mirrored copy; a copy altered further "
+                               "can go unnoticed.")
     unsearched_left_out = {k: v for k, v in note.items() if k not in ("cropped", "mirrored")} | {"left_out": True}
     assert seen_line(unsearched_left_out).endswith("the figures are on the rest; cropped, moved, turned or mirrored "
                                                    "copies were not looked for (--no-find-crops).")
