@@ -84,7 +84,10 @@ def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, byte
         raise ModelFileError(f"{path}: is a directory, not a model file") from None
     except OSError as e:
         raise ModelFileError(f"{path}: cannot read model file: {e.strerror or e}") from None
-    return split(data, Path(path).name)
+    try:
+        return split(data, Path(path).name)
+    except ModelFileError as e:  # where two models are read (cxr-compare), which one
+        raise ModelFileError(f"{path}: {e}") from None
 
 
 def _has_metadata_remnant(data: bytes) -> bool:

@@ -54,7 +54,7 @@ class EdgeModel:
             raise ModelFileError(
                 f"{self.path} has no cxr-edge metadata (labels, preprocessing, calibration): a cxr-edge file cut short "
                 "(truncated) in copying looks like this too, so compare its size with the original and copy it again; "
-                "otherwise use a model made by cxr-convert, or pass --labels A,B for a foreign model")
+                "otherwise use a model made by cxr-convert (edge-classify runs a foreign model with --labels A,B)")
         if meta is None and (crash := _crashes_the_runtime(self.path)):
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime {crash} loading this model; the file may be "
                                  "truncated or damaged")

@@ -311,3 +311,20 @@ def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp
                                            str(data), "--by", "ward", "--out", str(tmp_path / "c"), "--quiet"])
     assert res.exit_code == 2 and f"--by ward: {len(files)} different values in MANIFEST.csv among the films to score" \
         in res.output, res.output
+
+
+def test_a_file_that_is_no_model_is_named(tiny_run, tmp_path):
+    """'not a TensorFlow Lite model' without a name left the user to guess which of two models it was."""
+    fake = tmp_path / "fake.tflite"
+    fake.write_bytes(b"PK\x03\x04 not a model at all")
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(fake), str(tmp_path), "--quiet"])
+    assert res.exit_code == 2 and f"error: {fake}: not a TensorFlow Lite model (no TFL3 identifier)" in res.output
+    cut = tmp_path / "cut.tflite"
+    cut.write_bytes((tiny_run / "model_int8.tflite").read_bytes()[:5000])
+    from convert.evaluate_cli import evaluate_app
+
+    (tmp_path / "site").mkdir()
+    res = CliRunner().invoke(evaluate_app, [str(cut), str(tmp_path / "site"), "--quiet"])
+    # cxr-evaluate has no --labels: the hint says which command takes it
+    assert res.exit_code == 2 and f"{cut} has no cxr-edge metadata" in res.output
+    assert "(edge-classify runs a foreign model with --labels A,B)" in res.output and "or pass --labels" not in res.output
