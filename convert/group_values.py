@@ -37,11 +37,15 @@ def _is_age(column: str) -> bool:
 
 
 def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
+    """The attributes' values, from the header as edge reads it when it decodes the film (a .dcm without
+    the 128-byte preamble included), so no film that is scored goes ungrouped."""
     try:
-        import pydicom
+        from edge.dicom import dicom_header
 
-        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=attributes)
-    except Exception:  # not DICOM, unreadable, or pydicom absent: no value, as in a header without it
+        ds = dicom_header(path, attributes)
+    except Exception:  # unreadable, or pydicom absent: no value, as in a header without it
+        return {}
+    if ds is None:  # not DICOM
         return {}
     return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}
 

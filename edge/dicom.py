@@ -6,19 +6,41 @@ bright) -> linear map of the result's range to 0..255. The histogram equalisatio
 edge.preprocess then removes what differences in windowing remain. A window that cannot be
 applied (a width below 1, a centre that is no number) counts as no window: the stored range is
 mapped, as for a file without one; so does a rescale that is no number or has a slope of 0.
-Whatever else goes wrong is an ImageError naming the cause.
+A window, VOI LUT or rescale that would leave the film (nearly) one grey level, or that gives values
+that are no finite numbers, counts as none as well: a blank film would still be labelled. PALETTE
+COLOR films are mapped through their palette, like RGB ones. Whatever else goes wrong is an
+ImageError naming the cause.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
+import struct
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from edge.preprocess import MAX_PIXELS, ImageError, first_line
 from edge.wide_pixels import linear_to_uint8, row_steps, scale_to_uint8
+
+if TYPE_CHECKING:
+    from pydicom import Dataset
+
+# The pixels come out right or the decode fails with an ImageError; what pydicom warns on its way (an
+# unknown character set, excess padding, a Number of Frames of 0) would only reach the user as raw warnings
+# with source lines. A filter, not warnings.catch_warnings: batch decodes in threads, and catch_warnings
+# swaps the process's filters unguarded, so overlapping decodes could leave them changed for good.
+PYDICOM_WARNINGS = ("ignore", None, Warning, re.compile(r"pydicom(\.|$)"), 0)
+
+# Decoded bytes allowed for the one frame classified: the largest 16-bit grey film MAX_PIXELS admits. Rows x
+# Columns alone let a 49-Mpixel RGB film of 32-bit samples (a few MB of RLE) decode to 588 MB.
+MAX_DECODED_BYTES = 2 * MAX_PIXELS
+# A film whose mapping puts this share of its pixels on one grey level shows nothing to classify.
+NEARLY_ALL = 0.99
 
 # The first bytes of the image formats Pillow reads that a file named .dcm may really hold (a PNG renamed).
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
@@ -34,13 +56,34 @@ def is_dicom(data: bytes, path: Path) -> bool:
     return path.suffix.lower() in (".dcm", ".dicom") and not (data.startswith(IMAGE_MAGIC) or webp)
 
 
+def _quiet_pydicom() -> None:
+    """Each time, not once: a caller's warnings.catch_warnings (pytest's, say) drops the filter on leaving."""
+    if PYDICOM_WARNINGS not in warnings.filters:
+        warnings.filterwarnings("ignore", module=r"pydicom(\.|$)")
+
+
+def dicom_header(path: Path, attributes: list[str]) -> Dataset | None:
+    """The data set of a DICOM file up to its pixels, read as dicom_to_gray reads it (a file without the
+    preamble included), so that what is decoded is also what is grouped by; None for a file that is not DICOM."""
+    import pydicom
+
+    _quiet_pydicom()
+    with open(path, "rb") as f:
+        if not is_dicom(f.read(132), Path(path)):
+            return None
+        f.seek(0)
+        return pydicom.dcmread(f, force=True, stop_before_pixels=True, specific_tags=attributes)
+
+
 def dicom_to_gray(data: bytes) -> np.ndarray:
     try:
         import pydicom  # noqa: F401
     except ImportError:
         raise ImageError("this is a DICOM file: install DICOM support with pip install 'cxr-edge[dicom]'") from None
+    _quiet_pydicom()
     try:
-        return _to_gray(data)
+        with np.errstate(all="ignore"):  # thread-local; values that are no finite numbers are checked for
+            return _to_gray(data)
     except ImageError:
         raise
     except MemoryError:
@@ -51,7 +94,7 @@ def dicom_to_gray(data: bytes) -> np.ndarray:
 
 def _to_gray(data: bytes) -> np.ndarray:
     import pydicom
-    from pydicom.pixels import apply_modality_lut, apply_voi_lut, pixel_array
+    from pydicom.pixels import apply_color_lut
 
     try:
         ds = pydicom.dcmread(io.BytesIO(data), force=True)
@@ -60,38 +103,79 @@ def _to_gray(data: bytes) -> np.ndarray:
     if "PixelData" not in ds:
         raise ImageError("DICOM file holds no image (no PixelData)" if data[128:132] == b"DICM" else
                          "neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
-    rows, cols = int(getattr(ds, "Rows", 0)), int(getattr(ds, "Columns", 0))
-    if rows * cols > MAX_PIXELS:
-        raise ImageError(f"refused: {cols}x{rows} pixels is more than the limit of {MAX_PIXELS}")
+    if not ds.PixelData:
+        raise ImageError("no pixel data (its PixelData element is empty)")
+    _check_decoded_size(ds)
     compressed = _is_compressed(ds)
-    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
-    try:  # a multi-frame file: the first frame alone is decoded (it is the one classified), so 40 frames need no 40x memory
-        arr = pixel_array(ds, index=0) if frames > 1 else ds.pixel_array
-    except Exception as e:
-        raise ImageError(f"cannot decode DICOM pixel data ({first_line(e)})" + (
-            "; compressed DICOM may need pylibjpeg or gdcm installed" if compressed else "")) from None
+    if compressed:
+        _check_codestream_size(ds)
+    arr = _first_frame(ds, compressed)
     del ds.PixelData  # the array holds the pixels now: the bytes go before the mapping needs memory
-    if frames > 1 and arr.ndim == (4 if int(getattr(ds, "SamplesPerPixel", 1) or 1) > 1 else 3):
-        arr = arr[0]  # a decoder that returned every frame all the same
     photometric = str(getattr(ds, "PhotometricInterpretation", "MONOCHROME2")).upper()
-    if arr.ndim == 3:  # colour (RGB/YBR) secondary capture: average the channels
+    if _int(ds, "SamplesPerPixel", 1) > 1 and arr.ndim == 3:  # colour (RGB/YBR) secondary capture: average the channels
         gray = np.empty(arr.shape[:2], dtype=np.float64)
         for r in row_steps(arr):
             gray[r] = arr[r].astype(np.float64).mean(axis=-1)
         return linear_to_uint8(gray)
+    if arr.ndim != 2:
+        raise ImageError(f"cannot decode DICOM pixel data (an array of shape {arr.shape} is no single film)")
+    if photometric == "PALETTE COLOR":  # indices into a palette, averaged to grey as the RGB branch does
+        if arr.dtype.kind not in "iu" or arr.dtype.itemsize > 2:
+            raise ImageError(f"cannot decode DICOM pixel data (palette indices of {arr.dtype.itemsize * 8} bits)")
+        return _by_stored_value(arr, lambda v: apply_color_lut(v, ds).astype(np.float64).mean(axis=-1), False)
     for names, usable in ((("WindowCenter", "WindowWidth"), _window_usable(ds)),
                           (("RescaleSlope", "RescaleIntercept"), _rescale_usable(ds))):
         if not usable:  # as if there were none, where pydicom would raise or blank the film
             for name in [n for n in names if n in ds]:
                 delattr(ds, name)
-    invert = photometric == "MONOCHROME1"
+    _sign_lut_descriptors(ds)
+    return _unblanked(arr, ds, photometric == "MONOCHROME1")
 
-    def grey_levels(values: np.ndarray) -> np.ndarray:  # modality LUT (rescale), then the VOI LUT or window
+
+# What a LUT stage is made of, in the order they are dropped when they blank the film: VOI first, then modality.
+LUT_STAGES = (("WindowCenter", "WindowWidth", "VOILUTSequence"),
+              ("RescaleSlope", "RescaleIntercept", "ModalityLUTSequence"))
+
+
+def _unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
+    """The film through its LUTs, with a stage that makes it (nearly) one grey level or gives values that
+    are no finite numbers dropped as if absent (a window far outside the data, a slope of 1e308):
+    the stored values are what is left to classify."""
+    img = None
+    for stage in ((),) + LUT_STAGES:
+        present = [name for name in stage if name in ds]
+        if stage and not present:
+            continue
+        for name in present:
+            delattr(ds, name)
+        img = _grey_film(arr, ds, invert)
+        if img is not None and not _nearly_one_level(img):
+            return img
+    return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
+
+
+def _nearly_one_level(img: np.ndarray) -> bool:
+    """Whether NEARLY_ALL of the film is one grey level, counted a block of rows at a time (np.bincount
+    of the whole film would first copy it to 8-byte integers)."""
+    counts = np.zeros(256, dtype=np.int64)
+    for r in row_steps(img):
+        counts += np.bincount(img[r].ravel(), minlength=256)
+    return int(counts.max()) >= NEARLY_ALL * img.size
+
+
+def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
+    """8-bit grey levels through the modality LUT (rescale), then the VOI LUT or window; None where
+    those give values that are no finite numbers."""
+    from pydicom.pixels import apply_modality_lut, apply_voi_lut
+
+    def grey_levels(values: np.ndarray) -> np.ndarray:
         modality = apply_modality_lut(values, ds)
         if "VOILUTSequence" in ds and modality.dtype.kind == "f":
             # A rescale (often slope 1, intercept 0) makes the values floats, and pydicom warns on each such
             # film that floats 'may give incorrect results'. It indexes its LUT with them rounded down (a
             # cast, above the LUT's first value); as integers rounded down they give the same grey levels.
+            if not np.isfinite(modality).all():
+                return np.full(modality.shape, np.nan)
             modality = np.floor(modality).astype(np.int64)
         return np.asarray(apply_voi_lut(modality, ds, index=0), dtype=np.float64)
 
@@ -99,7 +183,158 @@ def _to_gray(data: bytes) -> np.ndarray:
     # size); a sigmoid window (np.exp) over the whole image, as it always was.
     if arr.dtype.kind in "iu" and arr.dtype.itemsize <= 2 and str(ds.get("VOILUTFunction", "")).upper() != "SIGMOID":
         return _by_stored_value(arr, grey_levels, invert)
-    return linear_to_uint8(grey_levels(arr), invert)
+    grey = grey_levels(arr)
+    return linear_to_uint8(grey, invert) if np.isfinite(grey).all() else None
+
+
+def _int(ds, name: str, default: int) -> int:
+    return int(getattr(ds, name, default) or default)
+
+
+def _check_decoded_size(ds) -> None:
+    """Refuse, before decoding, a film whose one decoded frame would pass MAX_PIXELS or MAX_DECODED_BYTES:
+    a few MB of RLE or JPEG can say any size."""
+    rows, cols = _int(ds, "Rows", 0), _int(ds, "Columns", 0)
+    if rows * cols > MAX_PIXELS:
+        raise ImageError(f"refused: {cols}x{rows} pixels is more than the limit of {MAX_PIXELS}")
+    samples, bits = _int(ds, "SamplesPerPixel", 1), _int(ds, "BitsAllocated", 8)
+    size = rows * cols * samples * max(1, math.ceil(bits / 8))  # 1-bit pixels are unpacked to a byte each
+    if size > MAX_DECODED_BYTES:
+        raise ImageError(f"refused: {cols}x{rows} pixels of {samples} {bits}-bit samples decode to {size} bytes, "
+                         f"more than the limit of {MAX_DECODED_BYTES} (possible decompression bomb)")
+
+
+def _check_codestream_size(ds) -> None:
+    """Refuse a JPEG or JPEG 2000 frame whose own size is not Rows x Columns: the decoder would make the
+    whole of it (a 9000x9000 JPEG under a 256x256 header took 580 MB) before pydicom finds the mismatch."""
+    from pydicom.encaps import generate_fragments
+    from pydicom.uid import RLELossless
+
+    if ds.file_meta.TransferSyntaxUID == RLELossless:
+        return
+    try:
+        fragments = generate_fragments(ds.PixelData)
+        next(fragments)  # the Basic Offset Table
+        first = next(fragments)
+    except Exception:  # not encapsulated as it should be: the decoder says what is wrong
+        return
+    size = _codestream_size(bytes(first[:65536]))
+    rows, cols = _int(ds, "Rows", 0), _int(ds, "Columns", 0)
+    if size is not None and size != (cols, rows):
+        raise ImageError(f"refused: its compressed pixel data is {size[0]}x{size[1]} pixels, "
+                         f"but its header says {cols}x{rows}")
+
+
+JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7}  # F7: JPEG-LS
+
+
+def _codestream_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) from the start of a JPEG 2000 codestream (its SIZ marker) or a JPEG one (its SOF
+    marker); None where the bytes hold neither within ``head``."""
+    at = head.find(b"\xff\x4f\xff\x51")  # SOC then SIZ, also inside a JP2 box
+    if at >= 0 and len(head) >= at + 24:
+        xsiz, ysiz, xosiz, yosiz = struct.unpack_from(">4I", head, at + 8)
+        return (xsiz - xosiz, ysiz - yosiz) if xsiz > xosiz and ysiz > yosiz else None
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    pos = 2
+    while pos + 9 <= len(head) and head[pos] == 0xFF:
+        marker = head[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+        elif marker in JPEG_SOF:
+            height, width = struct.unpack_from(">HH", head, pos + 5)
+            return (width, height) if height else None  # height 0: given later, in a DNL marker
+        elif marker == 0xDA:  # start of scan, and no frame header before it
+            return None
+        else:
+            pos += 2 + struct.unpack_from(">H", head, pos + 2)[0]
+    return None
+
+
+def _first_frame(ds, compressed: bool) -> np.ndarray:
+    """The first frame's stored values, the one classified: 40 frames need no 40x memory, and pixel data
+    that holds more frames than Number of Frames says (or none said) gives its first one, not a 3-D array."""
+    from pydicom.pixels import pixel_array
+
+    shift, stored = _high_bit_shift(ds, compressed), _int(ds, "BitsStored", 0)
+    if shift:  # decode the whole word; the stored bits are taken out of it below
+        ds.BitsStored = _int(ds, "BitsAllocated", 0)
+    try:
+        arr = pixel_array(ds, index=0, allow_excess_frames=False)
+    except Exception as e:
+        raise ImageError(_decode_error(ds, e) if compressed else f"cannot decode DICOM pixel data ({first_line(e)})") from None
+    if arr.ndim == (4 if _int(ds, "SamplesPerPixel", 1) > 1 else 3):
+        arr = arr[0]  # a decoder that returned every frame all the same
+    if shift:
+        ds.BitsStored = stored
+        arr = _stored_bits(arr, stored, shift, _int(ds, "PixelRepresentation", 0) == 1)
+    return arr
+
+
+def _high_bit_shift(ds, compressed: bool) -> int:
+    """How far above bit 0 the stored bits sit (High Bit - Bits Stored + 1): old equipment put 12 bits in
+    the top of a 16-bit word, and pydicom keeps the low bits, so the film decodes to stripes. Grey native
+    or RLE data only (a JPEG's samples are its precision, whatever the header says); a High Bit that
+    cannot be (below Bits Stored - 1, or past Bits Allocated) is ignored, as pydicom ignores it."""
+    from pydicom.uid import RLELossless
+
+    if compressed and ds.file_meta.TransferSyntaxUID != RLELossless or _int(ds, "SamplesPerPixel", 1) != 1:
+        return 0
+    stored, allocated = _int(ds, "BitsStored", 0), _int(ds, "BitsAllocated", 0)
+    high = _int(ds, "HighBit", stored - 1)
+    shift = high - stored + 1
+    return shift if 0 < shift and high < allocated and allocated in (8, 16, 32) else 0
+
+
+def _stored_bits(arr: np.ndarray, bits: int, shift: int, signed: bool) -> np.ndarray:
+    """The ``bits`` bits from bit ``shift`` up of each whole word in ``arr``, sign-extended if ``signed``."""
+    unsigned = np.dtype(f"u{arr.itemsize}")
+    out = (arr.view(unsigned) >> unsigned.type(shift)) & unsigned.type((1 << bits) - 1)
+    if not signed:
+        return out
+    sign = unsigned.type(1 << (bits - 1))
+    out ^= sign
+    out -= sign  # wraps below 0 in the unsigned type: the two's complement of the negative values
+    return out.view(np.dtype(f"i{arr.itemsize}"))
+
+
+def _decode_error(ds, e: Exception) -> str:
+    """One line on why compressed pixel data did not decode: the plugins' own reasons, and which packages
+    to install only where no plugin for the transfer syntax is installed."""
+    from pydicom.pixels import get_decoder
+
+    uid = ds.file_meta.TransferSyntaxUID
+    what = f"cannot decode its compressed pixel data ({uid.name})"
+    try:
+        decoder = get_decoder(uid)
+    except NotImplementedError:
+        return f"{what}: pydicom has no decoder for this transfer syntax"
+    if not decoder.is_available:
+        return f"{what}: no decoder for it is installed ({'; '.join(decoder.missing_dependencies)})"
+    lines = str(e).splitlines()
+    if lines and lines[0].startswith("Unable to decode as exceptions were raised by all available plugins"):
+        # each plugin's line names a BytesIO object by its address: no help to anyone
+        reasons = [re.sub(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>", "", line).strip() for line in lines[1:]]
+        return f"{what}: {'; '.join(r for r in reasons if r) or 'no reason given'}"
+    return f"{what}: {first_line(e)}"
+
+
+def _sign_lut_descriptors(ds) -> None:
+    """Read a LUT Descriptor's first mapped value as signed for signed pixels (PS3.3 C.11.2.1.1). Written
+    as US (explicit VR) 63488 means -2048: numpy 2 refuses to compare it with int16 pixels, and numpy 1
+    mapped every pixel below it (a black film). pydicom does this itself for implicit VR."""
+    if _int(ds, "PixelRepresentation", 0) != 1:
+        return
+    for sequence in ("ModalityLUTSequence", "VOILUTSequence"):
+        for item in ds.get(sequence) or []:
+            if "LUTDescriptor" not in item:
+                continue
+            element = item["LUTDescriptor"]
+            values = list(element.value) if element.VM > 1 else []
+            if len(values) == 3 and 32768 <= values[1] <= 65535:
+                element.VR = "SS"
+                element.value = [values[0], values[1] - 65536, values[2]]
 
 
 def _is_compressed(ds) -> bool:
@@ -148,15 +383,18 @@ def _window_usable(ds) -> bool:
     return least_ok and function in ("LINEAR", "LINEAR_EXACT", "SIGMOID")
 
 
-def _by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray:
+def _by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray | None:
     """The bytes of ``linear_to_uint8(grey_levels(arr), invert)``, with ``grey_levels`` applied once per
-    stored value (at most 65536 for 8- and 16-bit pixels) rather than in float64 over the whole image."""
+    stored value (at most 65536 for 8- and 16-bit pixels) rather than in float64 over the whole image;
+    None where a value present maps to no finite number."""
     first = int(arr.min())
     values = np.arange(first, int(arr.max()) + 1).astype(arr.dtype)
     mapped = grey_levels(values)
     present = np.zeros(len(values), dtype=bool)
     for r in row_steps(arr):
         present[arr[r].astype(np.intp) - first] = True
+    if not np.isfinite(mapped[present]).all():
+        return None
     lo, hi = float(mapped[present].min()), float(mapped[present].max())
     if hi <= lo:
         return np.zeros(arr.shape, dtype=np.uint8)
