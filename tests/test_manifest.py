@@ -128,3 +128,39 @@ def test_a_manifest_without_a_source_column_is_said(tmp_path):
     assert {i.source for i in items} == {""}
     assert len(said) == 1 and said[0].startswith(f"note: {tmp_path}'s MANIFEST.csv has no source column (source or "
                                                  "source_repo; its columns: file, label, origin)")
+
+
+def test_a_quote_never_closed_is_named_not_read_as_the_rest_of_the_file(tmp_path):
+    """Unclosed, it swallowed every row after it into one value: films silently lost their sources, or
+    a large manifest failed with 'field larger than field limit' and no word of MANIFEST.csv."""
+    two_classes(tmp_path)
+    (tmp_path / "MANIFEST.csv").write_text('file,source\nCOVID/0.png,"site1\nCOVID/1.png,site2\n'
+                                           + "".join(f"x/{k}.png,site3\n" for k in range(20_000)))
+    with pytest.raises(DataError, match=r"MANIFEST.csv, line 2: .* a quote \(\"\) opened on this line or before is never closed"):
+        discover(tmp_path)
+    (tmp_path / "MANIFEST.csv").write_text('file,source\nCOVID/0.png,"site ""one"", north"\n')
+    assert read_manifest(tmp_path)[1]["covid/0.png"]["source"] == 'site "one", north'  # quoted as Excel quotes
+
+
+def test_rows_that_disagree_paths_as_find_lists_them_and_empty_or_dangling_manifests(tmp_path, capsys):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[*ROWS, ("COVID/0.png", "COVID", "site9"), ("COVID/1.png", "COVID", "Hôpital Nord")])
+    assert sources(tmp_path) == WANT  # the first row holds; the same row twice is no disagreement
+    assert "1 films have two or more rows in" in capsys.readouterr().err
+    write(tmp_path, rows=[ROWS[0], *[(f"./{f}", label, s) for f, label, s in ROWS[1:]]])
+    assert sources(tmp_path) == WANT  # ./COVID/0.png, as `find .` writes it, matched nothing
+    write(tmp_path, rows=[ROWS[0]])
+    sources(tmp_path)
+    assert "MANIFEST.csv has no rows (only its header)" in capsys.readouterr().err
+    (tmp_path / "MANIFEST.csv").unlink()
+    (tmp_path / "MANIFEST.csv").symlink_to(tmp_path / "gone.csv")
+    with pytest.raises(DataError, match="MANIFEST.csv is a link to .*gone.csv, which does not exist"):
+        discover(tmp_path)
+
+
+def test_a_class_map_that_maps_one_folder_twice_is_refused():
+    from train.class_names import parse_class_map
+
+    with pytest.raises(ValueError, match="maps the folder healthy twice, to Normal and to COVID"):
+        parse_class_map("Healthy=Normal,healthy=COVID")
+    assert parse_class_map("Healthy=Normal,Healthy=Normal") == {"Healthy": "Normal"}

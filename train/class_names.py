@@ -35,7 +35,11 @@ def parse_class_map(text: str | None) -> dict[str, str]:
         folder, sep, label = part.partition("=")
         if not sep or not folder.strip() or not label.strip():
             raise ValueError(f"--class-map: {part.strip()!r} is not FOLDER=LABEL (or FOLDER=- to leave it out)")
-        mapping[folder.strip()] = label.strip()
+        folder, label = folder.strip(), label.strip()
+        other = next((v for k, v in mapping.items() if same_class_key(k) == same_class_key(folder)), None)
+        if other is not None and other != label:  # the last one silently won: healthy films scored as COVID
+            raise ValueError(f"--class-map maps the folder {folder} twice, to {other} and to {label}; give it once")
+        mapping[folder] = label
     return mapping
 
 

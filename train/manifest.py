@@ -22,20 +22,37 @@ class ManifestError(ValueError):
     """A MANIFEST.csv that cannot be used as it is; the message says why and what to do."""
 
 
-def read_manifest(data_dir: str | Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple[list[str], dict[str, dict[str, str]]]:
     """(columns, rows by their ``file`` value) of ``data_dir``/MANIFEST.csv; ([], {}) without one.
 
     Header names are stripped of spaces and the ``file`` column is found whatever its case; rows
     are keyed by manifest_key of their path, so look a film up with manifest_key(its path). The
     file itself may be named in any case (manifest.csv, as Windows and macOS users may save it).
-    Raises ManifestError when there is no ``file`` column, so that sources never silently vanish."""
+    Raises ManifestError when there is no ``file`` column, when a quote is never closed (the rest
+    of the file read as one value) or when MANIFEST.csv is a link to nothing, so that sources never
+    silently vanish. A path written as ``./COVID/a.png`` (as ``find .`` lists it) is COVID/a.png.
+    A film with two rows that disagree keeps its first; ``twice`` (if given) gets its path."""
     path = manifest_path(data_dir)
     if path is None:
         return [], {}
-    text = decode(path.read_bytes())
+    try:
+        text = decode(path.read_bytes())
+    except FileNotFoundError:
+        raise ManifestError(f"{path} is a link to {path.resolve()}, which does not exist: the films' sources are "
+                            "there; restore it, or delete the link") from None
     header = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=header.count)  # the one the header uses most; a tie (none): comma
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    read = [1]  # the lines read whole: a bad value starts on the next one, however far the reader went
+    try:
+        return _rows(reader, path, twice, read)
+    except csv.Error as e:
+        raise ManifestError(f"{path}, line {read[0] + 1}: {e}: a quote (\") opened on this line or before is "
+                            "never closed, or text follows a closing quote; a value holding the separator or a "
+                            "quote goes in quotes, with each quote inside it doubled (\"\")") from None
+
+
+def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple[list[str], dict[str, dict[str, str]]]:
     columns = [c.strip() for c in next(reader, [])]
     key = next((c for c in columns if c.lower() == "file"), None)
     if key is None:
@@ -45,21 +62,27 @@ def read_manifest(data_dir: str | Path) -> tuple[list[str], dict[str, dict[str, 
                             "(e.g. COVID/img-001.png), separated by commas, semicolons or tabs")
     rows: dict[str, dict[str, str]] = {}
     for values in reader:
+        read[0] = reader.line_num
         row = {c: v.strip() for c, v in zip(columns, values)}
         name = row.get(key, "").replace("\\", "/")
+        while name.startswith("./"):
+            name = name[2:]
         if name:
             row[key] = name
-            rows[manifest_key(name)] = row
+            first = rows.setdefault(manifest_key(name), row)
+            if first is not row and first != row and twice is not None:
+                twice.append(name)
     return columns, rows
 
 
 def manifest_path(data_dir: str | Path) -> Path | None:
     """``data_dir``/MANIFEST.csv, or the one file there whose name is that in another case."""
     exact = Path(data_dir) / "MANIFEST.csv"
-    if exact.is_file():
+    if exact.is_file() or exact.is_symlink():  # a link to nothing is said, not taken for no manifest
         return exact
     try:
-        return next((p for p in sorted(Path(data_dir).iterdir()) if p.name.lower() == "manifest.csv" and p.is_file()), None)
+        return next((p for p in sorted(Path(data_dir).iterdir())
+                     if p.name.lower() == "manifest.csv" and (p.is_file() or p.is_symlink())), None)
     except OSError:
         return None
 
@@ -89,10 +112,16 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
     without a film are said: either means the per-source figures,
     the shortcut audit's strongest clue and --holdout-source miss those films. ``items``:
     train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does."""
-    columns, rows = read_manifest(data_dir)
+    twice: list[str] = []
+    columns, rows = read_manifest(data_dir, twice)
     if not rows:
+        if path := manifest_path(data_dir):  # else the report says there is no MANIFEST.csv, beside one
+            log(f"warning: {path} has no rows (only its header), so it gives no film a source")
         _kaggle_sources(items, data_dir, log)
         return
+    if twice:
+        log(f"warning: {len(twice)} films have two or more rows in {data_dir}'s MANIFEST.csv that disagree (e.g. "
+            f"{twice[0]}); each keeps its first row: check which is right")
     lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
     source = lower.get("source") or lower.get("source_repo")
     unlisted, used, disagree = [], set(), []
