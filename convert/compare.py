@@ -24,6 +24,7 @@ from convert.set_notes import copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
 from edge.figures import fixed
+from convert.report_text import md_cell
 
 
 def mcnemar_exact(only_a: int, only_b: int) -> float:
@@ -166,7 +167,7 @@ def group_markdown(column: str, groups: dict) -> list[str]:
         lo, hi = r["balanced_accuracy_difference_ci"]
         held = [c["class"] for c in r["per_class"]]  # the classes with films in this group
         notes = [f"{held[0]} films only: {held[0]} sensitivity"] * (len(held) == 1) + ["too few films"] * (r["n"] < MIN_FILMS)
-        md.append(f"| {g} | {r['n']} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
+        md.append(f"| {md_cell(g)} | {r['n']} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
                   f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'; '.join(notes)} |")
     return md + [""]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from convert.report_text import md_cell
+
 
 def own_rate(flagged_validation: float | None) -> str:
     """The file's own false-alarm rate, in words; files made before it was stored do not say it."""
@@ -44,7 +46,7 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
         md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in check["per_class"].items()] + [""]
         if "per_source" in check:
             md += ["| source | flagged | n |", "|---|---:|---:|"]
-            md += [f"| {s} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
+            md += [f"| {md_cell(s)} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]
         first = (f"the {listed} of {int(atypical.sum())} " if atypical.sum() > listed else "") + "most unlike the training images first"
         md += [f"Flagged files, {first}, with their score as a multiple of the check's threshold (predictions.csv and "
                "report.json mark every one; report.json also gives every film's score):", ""]

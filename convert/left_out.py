@@ -22,6 +22,7 @@ from convert.site_folders import left_out_items
 from edge.decision import labels_for
 from edge.preprocess import PreprocessConfig
 from train.data import Item, scan
+from convert.report_text import md_cell
 
 # Films read and scored at a time: the inputs of 1,024 films are 16 MiB at 128 px, however many are left out.
 CHUNK = 1024
@@ -132,7 +133,7 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     for folder in first:
         for m, per in by_model.items():
             a = per[folder]
-            md.append(f"| {folder} | {a['films']:,} | " + (f"{m} | " if models else "")
+            md.append(f"| {md_cell(folder)} | {a['films']:,} | " + (f"{m} | " if models else "")
                       + " | ".join(_share(a["called"][c]) for c in labels)
                       + (f" | {'-' if a['flagged_by_input_check'] is None else format(a['flagged_by_input_check'], ',')}"
                          if flagged else "") + " |")

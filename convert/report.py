@@ -16,7 +16,7 @@ from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
-from convert.report_text import TERMS, align_tables, image, reliability_table
+from convert.report_text import TERMS, align_tables, image, md_cell, reliability_table
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen import seen_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
@@ -281,6 +281,6 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            "if it were spread evenly).", "",
            *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | border % |",
            "|---|---|---|---:|---:|"]
-    md += [f"| {r['file']} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {100 * r['border_share']:.0f} |"
+    md += [f"| {md_cell(r['file'])} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {100 * r['border_share']:.0f} |"
            for r in report["occlusion"]]
     return md + [""]

@@ -88,6 +88,12 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
                 f"there the model is {'over' if gap < 0 else 'under'}-confident, and a probability is not a risk."]
 
 
+def md_cell(text: object) -> str:
+    """Text from a file or folder name, or a manifest value, as one Markdown table cell: a '|' in it
+    opened another column and a line break ended the row (a film named 'a|b.png' broke report.md)."""
+    return re.sub(r"[\r\n]+", " ", str(text)).replace("|", "\\|")
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
 

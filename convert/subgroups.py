@@ -18,6 +18,7 @@ import numpy as np
 from convert.report import fmt_ci
 from convert.summary import summarize
 from edge.decision import fmt_threshold
+from convert.report_text import md_cell
 
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
 
@@ -96,7 +97,7 @@ def by_chance(groups: dict) -> list[str]:
 
 def _rows(groups: dict, classes: list[str], overall: dict | None) -> list[str]:
     """Table rows: value, n, balanced accuracy, each class's sensitivity, note."""
-    return [f"| {value} | {s['n']} | {balanced_accuracy_cell(s)} | "
+    return [f"| {md_cell(value)} | {s['n']} | {balanced_accuracy_cell(s)} | "
             + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"])
             + f" | {note(s, overall)} |" for value, s in groups.items()]
 
@@ -167,7 +168,7 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
             if sum(row):
                 one = sum(row) >= ONE_ANSWER_FILMS and max(row) == sum(row)
                 alike += [src] * one
-                lines.append(f"| {src} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row)
+                lines.append(f"| {md_cell(src)} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row)
                              + f" | {'**one answer for all**' if one else ''} |")
     if alike:
         lines += ["", f"**One answer for all** the films of {', '.join(dict.fromkeys(alike))}: right or wrong, a "

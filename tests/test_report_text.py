@@ -76,3 +76,26 @@ def test_one_full_bin_does_not_vouch_for_the_films_in_sparse_bins():
     words = reliability_table({"int8": bins}, floor=0.5)[-1]
     assert words.startswith("Where 10 films or more share a bin (93 to 100%: 29 of 40 films)")
     assert "The other 11 films lie in bins too sparse to judge" in words and "read as they stand on films" not in words
+
+
+def test_names_with_a_bar_or_a_line_break_stay_in_their_cell():
+    """A film named 'a|b.png' opened another column, and one with a line break in its name ended the
+    row: report.md's tables fell apart."""
+    import numpy as np
+
+    from convert.report_text import _cells, md_cell
+    from convert.subgroups import per_source_section
+    from convert.summary import summarize
+
+    assert md_cell("a|b, \"q\" é.png") == "a\\|b, \"q\" é.png" and md_cell("x\ny\r\n.png") == "x y .png"
+    y = np.array([0, 0, 1, 1, 0, 1])
+    s = summarize(y, np.eye(2)[[0, 1, 1, 1, 0, 0]], ["COVID", "Normal"], n_boot=20)
+    md = per_source_section({"site|A\nnorth": s, "plain": s}, ["COVID", "Normal"])
+    tables, table = [], []
+    for line in md + [""]:
+        if line.startswith("|"):
+            table.append(len(_cells(line)))
+        elif table:
+            tables, table = tables + [table], []
+    assert tables and all(len(set(widths)) == 1 for widths in tables)  # every row as wide as its table's head
+    assert any(line.startswith("| site\\|A north ") for line in md)
