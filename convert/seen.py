@@ -136,7 +136,7 @@ def seen_keys(model: Path, name: str | None = None) -> tuple[str, Known] | None:
 def model_names(models: list[Path]) -> list[str]:
     """Names that tell the models apart in a message: their file names, else parent/name
     (runA/model_int8.tflite, runB/model_int8.tflite), else their paths as given."""
-    for name in (lambda m: m.name, lambda m: f"{m.parent.name}/{m.name}", str):
+    for name in (lambda m: m.name, lambda m: f"{m.resolve().parent.name}/{m.name}", str):  # resolved: no '/name' for ./name
         names = [name(Path(m)) for m in models]
         if len(set(names)) == len(names):
             break
@@ -204,9 +204,11 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
         used, source = seen_parts(model, items, crops_in, progress, name)
         if source is None:
             unchecked.append(name)
+            why = ("a .keras file carries no fingerprints of its training films" if Path(model).suffix == ".keras" else
+                   "its file carries no fingerprints of its training films (converted with --no-fingerprints, or not by "
+                   "cxr-convert)")
             print(f"{prog}: warning: whether {name} was trained or validated on any of these films cannot be checked: "
-                  "its file carries no fingerprints of its training films (converted with --no-fingerprints, or not by "
-                  "cxr-convert) and has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
+                  f"{why} and it has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
             continue
         sources.append(source)
         parts = [a or b for a, b in zip(parts, used)]  # a film both runs used counts once

@@ -170,6 +170,8 @@ def test_seen_film_messages_tell_two_files_of_one_name_apart(tiny_run, tmp_path)
 
     assert model_names([Path("a/m.tflite"), Path("b/n.tflite")]) == ["m.tflite", "n.tflite"]
     assert model_names([Path("x/run/m.tflite"), Path("y/run/m.tflite")]) == ["x/run/m.tflite", "y/run/m.tflite"]
+    here = Path.cwd().name  # a file given as it lies in the working folder has that folder for a parent, not ''
+    assert model_names([Path("m.tflite"), Path("run/m.tflite")]) == [f"{here}/m.tflite", "run/m.tflite"]
 
 
 def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_these_films(tiny_run, tmp_path):

@@ -164,3 +164,12 @@ def test_a_class_map_that_maps_one_folder_twice_is_refused():
     with pytest.raises(ValueError, match="maps the folder healthy twice, to Normal and to COVID"):
         parse_class_map("Healthy=Normal,healthy=COVID")
     assert parse_class_map("Healthy=Normal,Healthy=Normal") == {"Healthy": "Normal"}
+
+
+def test_an_image_outside_every_class_folder_is_said(tmp_path, capsys):
+    two_classes(tmp_path)
+    Image.fromarray(np.zeros((40, 40), np.uint8)).save(tmp_path / "stray.png")
+    items, _, _ = discover(tmp_path)
+    assert len(items) == 4  # no class: not used
+    err = capsys.readouterr().err
+    assert f"1 image files lie in {tmp_path} itself, outside any class folder (e.g. stray.png): not used" in err

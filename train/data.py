@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from edge.batch import is_image_file
+from edge.batch import is_image_file, is_image_name
 from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
                              trim_uniform_borders)
 from train.audit import file_traits
@@ -156,11 +156,22 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if len(classes) < min_classes:
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {classes or 'none'}")
+    if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
+        log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. {loose[0]}): "
+            "not used; put each in the folder of its class")
     try:
         attach_sources(items, data_dir, log)
     except ManifestError as e:
         raise DataError(str(e)) from None
     return items, given_split, layout
+
+
+def loose_images(data_dir: Path) -> list[str]:
+    """The names of the image files directly in ``data_dir``, sorted."""
+    try:
+        return sorted(p.name for p in data_dir.iterdir() if is_image_name(p.name) and p.is_file())
+    except OSError:
+        return []
 
 
 def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
