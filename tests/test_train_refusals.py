@@ -95,3 +95,8 @@ def test_distillation_options_that_would_change_nothing_are_refused(tmp_path, se
 
     assert check_settings(TrainSettings(data="synthetic", out=tmp_path / "r", teacher_view="unmoved")) == 3
     assert check_settings(TrainSettings(data="synthetic", out=tmp_path / "r", teacher="runs/other", consistency=1.0)) >= 0
+
+
+def test_synthetic_count_with_real_data_is_refused_not_ignored(tmp_path):
+    r = CliRunner().invoke(train_app, ["--data", str(tmp_path), "--synthetic-count", "10", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2 and "--synthetic-count sizes the built-in synthetic set; with --data" in r.output

@@ -108,7 +108,7 @@ def train(
                    "*.metadata.xlsx names, e.g. ml-workgroup) or file-name prefix matches this text out of "
                    "training and validation, and score it as an external set, e.g. --holdout-source hannover."),
     augment: bool = typer.Option(True, "--augment/--no-augment", help="Intensity, blur, noise and geometry augmentation."),
-    synthetic_count: int = typer.Option(80, min=4, help="Images per class for --data synthetic."),
+    synthetic_count: Optional[int] = typer.Option(None, min=4, help="Images per class for --data synthetic (default 80)."),
     seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split."),
     replace: bool = typer.Option(False, "--replace", help="Train over a finished run in --out that was trained with "
                                  "other settings (without it, cxr-train refuses and keeps that run)."),
@@ -118,6 +118,9 @@ def train(
     try:  # refused before TensorFlow loads (seconds): usage errors and missing folders, said at once
         class_list = parse_class_list(classes)
         parse_class_map(class_map)
+        if synthetic_count is not None and data != "synthetic":
+            raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --data {data} it does nothing: "
+                             "leave it out")
         if class_map and not add_data:  # an option that would change nothing must not look obeyed
             raise ValueError("--class-map matches the class folders of --add-data folders to the run's classes; "
                              "without --add-data it does nothing: name --data's class folders as the classes should be")
@@ -143,7 +146,7 @@ def train(
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
         patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
-        augment=augment, synthetic_count=synthetic_count, seed=seed, progress=not quiet, replace=replace,
+        augment=augment, synthetic_count=80 if synthetic_count is None else synthetic_count, seed=seed, progress=not quiet, replace=replace,
     )
     from edge.watch import sigterm_as_interrupt
 
