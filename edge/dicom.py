@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from edge.preprocess import MAX_PIXELS, ImageError, first_line
+from edge.preprocess import BLANK_SHARE, MAX_PIXELS, ImageError, first_line, one_level_share
 from edge.wide_pixels import linear_to_uint8, row_steps, scale_to_uint8
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ PYDICOM_WARNINGS = ("ignore", None, Warning, re.compile(r"pydicom(\.|$)"), 0)
 # Decoded bytes allowed for the one frame classified: the largest 16-bit grey film MAX_PIXELS admits. Rows x
 # Columns alone let a 49-Mpixel RGB film of 32-bit samples (a few MB of RLE) decode to 588 MB.
 MAX_DECODED_BYTES = 2 * MAX_PIXELS
-# A film whose mapping puts this share of its pixels on one grey level shows nothing to classify.
-NEARLY_ALL = 0.99
 
 # The first bytes of the image formats Pillow reads that a file named .dcm may really hold (a PNG renamed).
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
@@ -149,18 +147,9 @@ def _unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
         for name in present:
             delattr(ds, name)
         img = _grey_film(arr, ds, invert)
-        if img is not None and not _nearly_one_level(img):
+        if img is not None and one_level_share(img) < BLANK_SHARE:
             return img
     return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
-
-
-def _nearly_one_level(img: np.ndarray) -> bool:
-    """Whether NEARLY_ALL of the film is one grey level, counted a block of rows at a time (np.bincount
-    of the whole film would first copy it to 8-byte integers)."""
-    counts = np.zeros(256, dtype=np.int64)
-    for r in row_steps(img):
-        counts += np.bincount(img[r].ravel(), minlength=256)
-    return int(counts.max()) >= NEARLY_ALL * img.size
 
 
 def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:

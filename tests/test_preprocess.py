@@ -217,3 +217,26 @@ def test_a_macos_appledouble_file_is_named_for_what_it_is():
         decode_bytes(apple_double)
     with pytest.raises(ImageError, match="not a readable image"):
         decode_bytes(b"just some text, not an image")
+
+
+def _png(a: np.ndarray, mode: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(a, mode).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_a_blank_image_is_refused_not_labelled():
+    """equalize() turns a film of one grey level into mid-grey, and the model answered COVID 0.74 to
+    0.96 on such films: a fully transparent PNG (black once composited), a blank first page."""
+    with pytest.raises(ImageError, match="blank image: 100% of its pixels are one grey level"):
+        load_bytes(_png(np.full((300, 256), 255, np.uint8)))
+    clear = np.zeros((64, 64, 4), np.uint8)
+    clear[..., :3] = np.random.default_rng(0).integers(0, 256, (64, 64, 3))  # pixels, all fully transparent
+    with pytest.raises(ImageError, match="blank image"):
+        load_bytes(_png(clear, "RGBA"))
+    mostly = np.zeros((100, 100), np.uint8)
+    mostly[0, :90] = 200  # 99.1% black
+    with pytest.raises(ImageError, match=r"blank image: 99\.1% of its pixels"):
+        load_bytes(_png(mostly))
+    mostly[:2] = 200  # 98% black, 2% of something: a film, however odd
+    assert load_bytes(_png(mostly)).shape == (100, 100)
