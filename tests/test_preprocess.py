@@ -240,3 +240,44 @@ def test_a_blank_image_is_refused_not_labelled():
         load_bytes(_png(mostly))
     mostly[:2] = 200  # 98% black, 2% of something: a film, however odd
     assert load_bytes(_png(mostly)).shape == (100, 100)
+
+
+def _film(h: int = 256, w: int = 224) -> np.ndarray:
+    """A smooth, film-like grey image (no flat rows, no blank)."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    return (120 + 80 * np.sin(yy / 23.0) * np.cos(xx / 31.0) + np.random.default_rng(1).normal(0, 6, (h, w))
+            ).clip(0, 255).astype(np.uint8)
+
+
+def test_a_png_with_damaged_data_is_refused():
+    """Pillow decoded it into noise below the damage, and the model labelled it."""
+    data = bytearray(_png(_film()))
+    at = data.index(b"IDAT") + 200
+    data[at:at + 16] = bytes(16)
+    with pytest.raises(ImageError, match="corrupt PNG"):
+        load_bytes(bytes(data))
+
+
+def test_a_baseline_jpeg_cut_short_and_closed_is_refused():
+    """Cut at half and given an end marker, it decodes without an error: its lower half is the decoder's
+    grey 128, and a Normal film so cut was labelled COVID 0.98."""
+    buf = io.BytesIO()
+    Image.fromarray(_film()).save(buf, format="JPEG", quality=90)
+    whole = buf.getvalue()
+    assert load_bytes(whole).shape == (256, 224)
+    with pytest.raises(ImageError, match="truncated JPEG: its last rows are exactly grey 128"):
+        load_bytes(whole[: len(whole) // 2] + b"\xff\xd9")
+    buf = io.BytesIO()
+    Image.fromarray(_film()).save(buf, format="JPEG", quality=90, progressive=True)
+    cut = buf.getvalue()[: len(buf.getvalue()) * 2 // 3] + b"\xff\xd9"  # a progressive file cut so is only softer
+    assert load_bytes(cut).shape == (256, 224)
+
+
+def test_a_16_bit_min_is_white_tiff_is_inverted_as_an_8_bit_one_is():
+    wide = Image.fromarray((_film().astype(np.uint16) * 257)).convert("I;16")
+    decoded = {}
+    for photometric in (0, 1):  # 0: MinIsWhite, 1: MinIsBlack
+        buf = io.BytesIO()
+        wide.save(buf, format="TIFF", tiffinfo={262: photometric})
+        decoded[photometric] = load_bytes(buf.getvalue()).astype(int)
+    assert np.abs(decoded[0] - (255 - decoded[1])).max() <= 1 and decoded[1].std() > 20  # rounding of halves
