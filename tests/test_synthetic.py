@@ -154,3 +154,20 @@ def test_smaller_rerun_removes_stale_images(tmp_path: Path) -> None:
     left = sorted(p.name for p in (tmp_path / "Normal").iterdir())
     assert left == ["notes.txt", "synthetic-Normal-0000.png"]
     assert [p.name for p, _ in pairs] == ["synthetic-Normal-0000.png"]
+
+
+def test_a_model_trained_on_cxr_synth_output_is_marked_synthetic(tmp_path: Path) -> None:
+    """Only --data synthetic marked the model: the same images written by cxr-synth and trained on (as
+    cxr-synth --help suggests) gave a model whose card, report and answers never said SYNTHETIC."""
+    import json
+
+    from train.run import TrainSettings, run_training
+    from train.synthetic import generate, is_synthetic_folder
+
+    data = tmp_path / "synth-data"
+    generate(data, n_per_class=10, classes=["Normal", "COVID"], size=(48, 48), seed=0)
+    assert is_synthetic_folder(data) and not is_synthetic_folder(tmp_path)
+    run = tmp_path / "run"
+    run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               progress=False))
+    assert json.loads((run / "run.json").read_text())["synthetic_data"] is True

@@ -149,8 +149,15 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         parts["external"] = sorted(external, key=lambda i: i.path)
     hygiene["groups_across_splits"] = cross_split_duplicates(
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
+    from train.synthetic import is_synthetic_folder
+
+    made_by_synth = [str(d) for d in ([] if synthetic else [data_dir]) + [Path(d) for d in s.add_data]
+                     if is_synthetic_folder(d)]
+    if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
+        log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
+            "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")
     split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
-                  {"synthetic": synthetic, "holdout_source": s.holdout_source,
+                  {"synthetic": synthetic or bool(made_by_synth), "holdout_source": s.holdout_source,
                    "added_data": [str(Path(d).resolve()) for d in s.add_data]})
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit, "data": data}
