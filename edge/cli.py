@@ -114,16 +114,16 @@ def main(
                                "stops, with the summary (exit code 1 if some film failed during the run, else 0). Polls, "
                                "so it works on network shares; a poll reads only the folders that changed, so a folder "
                                "may keep tens of thousands of films."),
-    interval: float = typer.Option(2.0, "--interval", min=0.05, max=3600.0,
-                                   help="--watch: seconds between polls of the folders (0.05 to 3600)."),
+    interval: Optional[float] = typer.Option(None, "--interval", min=0.05, max=3600.0,
+                                             help="--watch: seconds between polls of the folders (0.05 to 3600; default 2)."),
     skip_answered: Optional[Path] = typer.Option(
         None, "--skip-answered", metavar="LOG",
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered after they "
              "were last written, so a restart does not answer the whole folder again; films that arrived or changed "
              "since, and films whose answer was an error, are answered. A LOG that does not exist yet skips nothing."),
-    tally_every: int = typer.Option(
-        100, "--tally-every", min=0, metavar="N",
-        help="--watch: after every N films, one line on stderr with what they were called (0: never). If far more "
+    tally_every: Optional[int] = typer.Option(
+        None, "--tally-every", min=0, metavar="N",
+        help="--watch: after every N films (default 100), one line on stderr with what they were called (0: never). If far more "
              "are called COVID than your site sees, the model is likely calling your healthy films COVID, as it did "
              "with healthy films from a source it never saw: check it with cxr-evaluate on confirmed films."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
@@ -216,6 +216,11 @@ def main(
                 answered = answered_times(skip_answered)
             except ValueError as e:
                 raise _fail(str(e))
+        if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v is not None]):
+            raise _fail(f"{' and '.join(unused)} set how --watch polls and tallies; without --watch they do nothing: "
+                        "give them with --watch, or leave them out")
+        interval = 2.0 if interval is None else interval
+        tally_every = 100 if tally_every is None else tally_every
         if watch:
             if not interval == interval:  # click's range lets nan through; a watch that never sleeps is no watch
                 raise _fail("--interval must be a number of seconds from 0.05 to 3600")

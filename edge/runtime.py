@@ -45,6 +45,9 @@ def interpreter_class() -> tuple[Any, str]:
             continue
         return (mod.lite.Interpreter if name == "tensorflow" else mod.Interpreter), name
     hints = "; or ".join(r[2] for r in candidates)
+    if forced:  # another runtime may well be installed: the one asked for is not
+        raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced} asks for the {forced} runtime, which is not installed: {hints}; "
+                             "or unset CXR_EDGE_RUNTIME to use the one that is")
     raise RuntimeMissing(f"no TFLite runtime is installed: {hints}")
 
 

@@ -58,3 +58,15 @@ def test_skip_answered_needs_watch_and_json(model_dir, tmp_path):
     r = CliRunner().invoke(app, [str(tmp_path), "--watch", "--json", "--skip-answered", str(tmp_path / "folder.jsonl"),
                                  "--model", model])
     assert r.exit_code == 2 and "--skip-answered: cannot read" in r.output
+
+
+def test_watch_options_without_watch_are_refused_not_ignored(model_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    for options, said in ((["--interval", "5"], "--interval set how"), (["--tally-every", "5"], "--tally-every set how"),
+                          (["--interval", "5", "--tally-every", "0"], "--interval and --tally-every set how")):
+        r = CliRunner().invoke(app, [str(tmp_path), *options, "--model", model])
+        assert r.exit_code == 2 and said in r.output and "without --watch they do nothing" in r.output

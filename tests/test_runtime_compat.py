@@ -62,6 +62,21 @@ def test_each_runtime_named_in_cxr_edge_runtime_that_is_installed_loads_a_model(
     assert tried >= 1
 
 
+def test_a_forced_runtime_that_is_missing_is_named_not_taken_for_none_at_all(monkeypatch):
+    """'no TFLite runtime is installed' was said with LiteRT installed, when the one forced was not."""
+    from importlib.util import find_spec
+
+    from edge.runtime import RUNTIMES, RuntimeMissing
+
+    missing = [name for name, module, _ in RUNTIMES if find_spec(module.split(".")[0]) is None]
+    if not missing:
+        pytest.skip("every runtime is installed here")
+    monkeypatch.setenv("CXR_EDGE_RUNTIME", missing[0])
+    with pytest.raises(RuntimeMissing, match=f"CXR_EDGE_RUNTIME={missing[0]} asks for the {missing[0]} runtime, which "
+                                             "is not installed: .*; or unset CXR_EDGE_RUNTIME"):
+        interpreter_class()
+
+
 @pytest.mark.parametrize("arch", ["compact", "seed"])
 def test_int8_is_an_integer_body_with_float_stem_and_logits(model_dir, arch):
     """The shipped int8 file: integer convolutions and hidden layers; the stem and logits in float.
