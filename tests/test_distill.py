@@ -245,3 +245,26 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3, "replace": True}))  # trained again
     assert json.loads(teacher_run.read_text())["members"] == 3
     assert "the finished one there was trained with another members: replacing it" in capsys.readouterr().err
+
+
+def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_path, tf):
+    """run.json said data 'synthetic' and the default fractions for a student of a teacher trained on a
+    folder with other fractions: the split it learnt on was the teacher's."""
+    from typer.testing import CliRunner
+
+    from train.cli import train_app
+    from train.run import TrainSettings, run_training
+    from train.synthetic import generate
+
+    films = tmp_path / "films"
+    generate(films, n_per_class=12, classes=["Normal", "COVID"], size=(48, 48), seed=0)
+    teacher = tmp_path / "teacher"
+    run_training(TrainSettings(data=str(films), out=teacher, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               val_fraction=0.25, test_fraction=0.2, progress=False))
+    out = tmp_path / "student"
+    r = CliRunner().invoke(train_app, ["--teacher", str(teacher), "--out", str(out), "--epochs", "1", "--image-size", "32",
+                                       "--batch-size", "8", "--quiet"])
+    assert r.exit_code == 0, r.output
+    mine = json.loads((out / "run.json").read_text())["settings"]
+    assert (mine["data"], mine["val_fraction"], mine["test_fraction"]) == (str(films), 0.25, 0.2)
+    assert "using the teacher's data and split" not in r.output  # nothing given differs from it

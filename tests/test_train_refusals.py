@@ -100,3 +100,12 @@ def test_distillation_options_that_would_change_nothing_are_refused(tmp_path, se
 def test_synthetic_count_with_real_data_is_refused_not_ignored(tmp_path):
     r = CliRunner().invoke(train_app, ["--data", str(tmp_path), "--synthetic-count", "10", "--out", str(tmp_path / "r")])
     assert r.exit_code == 2 and "--synthetic-count sizes the built-in synthetic set; with --data" in r.output
+
+
+def test_split_options_with_a_teacher_are_refused_not_recorded(tmp_path):
+    """The student learns on its teacher's split: --data and the split fractions did nothing, yet run.json
+    recorded them as the student's settings."""
+    r = CliRunner().invoke(train_app, ["--teacher", str(tmp_path / "t"), "--data", str(tmp_path), "--val-fraction", "0.3",
+                                       "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2 and "the student learns on the teacher's own frozen split and films, so --data, " \
+                                "--val-fraction would do nothing; leave them out" in r.output

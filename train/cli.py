@@ -3,6 +3,7 @@ built-in SYNTHETIC set. Research software, NOT a medical device."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Optional
 
@@ -38,7 +39,7 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
     )
 )
 def train(
-    data: str = typer.Option("synthetic", "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set."),
+    data: Optional[str] = typer.Option(None, "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set (the default)."),
     add_data: Optional[list[Path]] = typer.Option(
         None, "--add-data", metavar="DIR",
         help="Another labelled folder whose films join --data's before the split (repeat for more), e.g. your "
@@ -73,8 +74,8 @@ def train(
                        "points better on 4 classes. 0: train one model directly (about 5x faster)."),
     teacher: Optional[Path] = typer.Option(
         None, help="Distil an existing finished run folder (e.g. one trained with --members 3) instead of training a "
-                   "teacher: this model learns on the teacher's own frozen split and data (--data and the split "
-                   "options are ignored)."),
+                   "teacher: this model learns on the teacher's own frozen split and data (so --data, --add-data, "
+                   "--holdout-source and the split fractions are refused with it)."),
     teacher_view: str = typer.Option(
         "same", help="What the teacher sees while the model learns from it: 'same' (default), the model's own augmented "
                      "view; 'unmoved', that image before its random rotation, zoom and shift. An experiment: on cxr-dev "
@@ -101,8 +102,8 @@ def train(
     patience: Optional[int] = typer.Option(
         None, min=1, help="Stop after this many epochs without a better validation loss (default: half the epochs, at "
                           "least 20: on small sets the loss is noisy while the learning rate is high)."),
-    val_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
-    test_fraction: float = typer.Option(0.15, min=0.01, max=0.5),
+    val_fraction: Optional[float] = typer.Option(None, min=0.01, max=0.5, help="Share of the films for validation (default 0.15)."),
+    test_fraction: Optional[float] = typer.Option(None, min=0.01, max=0.5, help="Share of the films for the test split (default 0.15)."),
     holdout_source: Optional[str] = typer.Option(
         None, help="Keep every image whose source (MANIFEST.csv source column, or on the Kaggle database the archive its "
                    "*.metadata.xlsx names, e.g. ml-workgroup) or file-name prefix matches this text out of "
@@ -118,6 +119,12 @@ def train(
     try:  # refused before TensorFlow loads (seconds): usage errors and missing folders, said at once
         class_list = parse_class_list(classes)
         parse_class_map(class_map)
+        given = [o for o, v in (("--data", data), ("--add-data", add_data), ("--holdout-source", holdout_source),
+                                ("--val-fraction", val_fraction), ("--test-fraction", test_fraction)) if v]
+        if teacher and given:  # recorded in run.json, they described a split the student never had
+            raise ValueError(f"--teacher {teacher}: the student learns on the teacher's own frozen split and films, so "
+                             f"{', '.join(given)} would do nothing; leave {'it' if len(given) == 1 else 'them'} out")
+        data = data or "synthetic"
         if synthetic_count is not None and data != "synthetic":
             raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --data {data} it does nothing: "
                              "leave it out")
@@ -140,14 +147,19 @@ def train(
     load_tensorflow()
     from train.run import TrainSettings, run_training
 
+    from train.prepare import teacher_split_settings
+
     settings = TrainSettings(
         data=data, add_data=[str(d) for d in add_data or []], class_map=class_map, out=out, classes=class_list, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
-        patience=patience, val_fraction=val_fraction, test_fraction=test_fraction, holdout_source=holdout_source,
+        patience=patience, val_fraction=0.15 if val_fraction is None else val_fraction,
+        test_fraction=0.15 if test_fraction is None else test_fraction, holdout_source=holdout_source,
         augment=augment, synthetic_count=80 if synthetic_count is None else synthetic_count, seed=seed, progress=not quiet, replace=replace,
     )
+    if teacher:  # the split the student learns on is the teacher's: run.json says so, not the defaults
+        settings = dataclasses.replace(settings, **teacher_split_settings(teacher))
     from edge.watch import sigterm_as_interrupt
 
     # SIGTERM (timeout, a job scheduler, docker stop) ends it as Ctrl-C does: said, and no temporary file left

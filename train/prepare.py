@@ -272,9 +272,9 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         raise DataError(f"--teacher {tdir} was trained on other inputs ({trun['preprocess']}); the student needs "
                         f"the same architecture family and --image-size ({config.to_dict()})")
     own = tdir.resolve() == (Path(s.out) / "teacher").resolve()  # step 1 of the default recipe, same settings
-    if not own and (s.data != "synthetic" or s.holdout_source or s.add_data):
-        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); --data, --add-data, --holdout-source, "
-            "--seed's split and the split fractions are taken from it")
+    if not own and (differ := [k for k, v in teacher_split_settings(tdir).items() if getattr(s, k) != v]):
+        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); {', '.join(differ)} are taken "
+            "from it, as is --seed's split")
     if why := run_record_problem(tdir):  # its split would hold films its model trained on
         raise DataError(f"--teacher {tdir}: {why}; run its cxr-train command again to finish it")
     split = Split.load(tdir / "split.json")
@@ -292,6 +292,19 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                            "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
                                        "seconds": trun.get("seconds")},
                            "data": trun.get("data_fingerprint")}
+
+
+SPLIT_SETTINGS = ("data", "add_data", "class_map", "holdout_source", "val_fraction", "test_fraction")
+
+
+def teacher_split_settings(teacher: str | Path) -> dict:
+    """The settings that made a teacher run's split, as its run.json records them ({} where it cannot
+    be read: teacher_data then says why): a student learns on that split, and records them as its own."""
+    try:
+        settings = read_json(Path(teacher) / "run.json")["settings"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {k: settings[k] for k in SPLIT_SETTINGS if k in settings}
 
 
 def missing_films(split: Split) -> list[str]:
