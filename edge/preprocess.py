@@ -237,8 +237,8 @@ def decode_bytes(data: bytes) -> np.ndarray:
         # MinIsWhite (TIFF PhotometricInterpretation 0): Pillow inverts 8-bit films itself, not wider ones
         min_is_white = img.format == "TIFF" and getattr(img, "tag_v2", {}).get(262) == 0
         img = _upright(img)
-        if img.mode in ("P", "PA"):
-            img = img.convert("RGBA")
+        if img.mode in ("P", "PA") or (img.mode in ("L", "RGB") and "transparency" in img.info):
+            img = img.convert("RGBA")  # a transparent colour (tRNS) too: the same picture, the same pixels
         if img.mode in ("RGBA", "LA"):
             # Composite transparent parts onto black, as the reference data set did.
             background = Image.new("RGBA", img.size, (0, 0, 0, 255))

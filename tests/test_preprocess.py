@@ -281,3 +281,17 @@ def test_a_16_bit_min_is_white_tiff_is_inverted_as_an_8_bit_one_is():
         wide.save(buf, format="TIFF", tiffinfo={262: photometric})
         decoded[photometric] = load_bytes(buf.getvalue()).astype(int)
     assert np.abs(decoded[0] - (255 - decoded[1])).max() <= 1 and decoded[1].std() > 20  # rounding of halves
+
+
+def test_a_transparent_colour_is_laid_on_black_in_every_mode():
+    """A palette PNG's transparent index went to black and a grey PNG's transparent grey stayed white:
+    one picture gave other pixels as it was stored."""
+    film = _film()
+    film[:40] = 255  # a band the file declares transparent
+    grey, palette = io.BytesIO(), io.BytesIO()
+    Image.fromarray(film).save(grey, format="PNG", transparency=255)
+    p = Image.fromarray(film).convert("P")
+    p.save(palette, format="PNG", transparency=p.getpixel((0, 0)))
+    a, b = load_bytes(grey.getvalue()), load_bytes(palette.getvalue())
+    assert (a[:40] == 0).all() and (b[:40] == 0).all()
+    assert np.abs(a[40:].astype(int) - b[40:].astype(int)).max() <= 1
