@@ -225,6 +225,8 @@ def decode_bytes(data: bytes) -> np.ndarray:
     w, h = img.size
     if w * h > MAX_PIXELS:
         raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}")
+    if min(w, h) < MIN_SIDE:  # said from the header, not after decoding 50 Mpixels (a turn keeps the shorter side)
+        raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
     if img.format == "PNG":
         _check_png(data)
     try:

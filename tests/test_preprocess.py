@@ -295,3 +295,18 @@ def test_a_transparent_colour_is_laid_on_black_in_every_mode():
     a, b = load_bytes(grey.getvalue()), load_bytes(palette.getvalue())
     assert (a[:40] == 0).all() and (b[:40] == 0).all()
     assert np.abs(a[40:].astype(int) - b[40:].astype(int)).max() <= 1
+
+
+def test_a_strip_too_narrow_is_refused_from_its_header(monkeypatch):
+    """A 1x50,000,000 PNG was decoded (200 MB) before its width refused it."""
+    from PIL import PngImagePlugin
+
+    buf = io.BytesIO()
+    Image.new("L", (20_000, 8), 0).save(buf, format="PNG")
+
+    def decoded(self):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", decoded)  # the header alone must say it
+    with pytest.raises(ImageError, match="image is 20000x8 pixels; at least 32 px per side"):
+        load_bytes(buf.getvalue())
