@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from edge.preprocess import BLANK_SHARE, MAX_PIXELS, ImageError, first_line, one_level_share
-from edge.wide_pixels import linear_to_uint8, row_steps, scale_to_uint8
+from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8
 
 if TYPE_CHECKING:
     from pydicom import Dataset
@@ -379,14 +379,17 @@ def _by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray |
     first = int(arr.min())
     values = np.arange(first, int(arr.max()) + 1).astype(arr.dtype)
     mapped = grey_levels(values)
-    present = np.zeros(len(values), dtype=bool)
+    counts = np.zeros(len(values), dtype=np.int64)
     for r in row_steps(arr):
-        present[arr[r].astype(np.intp) - first] = True
+        counts += np.bincount((arr[r].astype(np.intp) - first).ravel(), minlength=len(values))
+    present = counts > 0
     if not np.isfinite(mapped[present]).all():
         return None
     lo, hi = float(mapped[present].min()), float(mapped[present].max())
     if hi <= lo:
         return np.zeros(arr.shape, dtype=np.uint8)
+    order = np.argsort(mapped[present], kind="stable")  # a VOI LUT need not be monotone
+    lo, hi = robust_range(mapped[present][order], counts[present][order])
     table = scale_to_uint8(np.where(present, mapped, lo), lo, hi, invert)
     out = np.empty(arr.shape, dtype=np.uint8)
     for r in row_steps(arr):

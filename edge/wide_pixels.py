@@ -47,7 +47,40 @@ def linear_to_uint8(a: np.ndarray, invert: bool = False) -> np.ndarray:
     lo, hi = float(a.min()), float(a.max())
     if hi <= lo:
         return np.zeros(a.shape, dtype=np.uint8)
+    lo, hi = outlier_free_range(a, lo, hi)
     return scale_to_uint8(a, lo, hi, invert)
+
+
+# The share of the pixels at each end that may lie far outside the rest (a hot pixel, a burned-in mark).
+OUTLIER_SHARE = 0.001
+
+
+def outlier_free_range(a: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
+    """``a``'s range without isolated extremes, or (lo, hi), its min and max, as they are.
+
+    One pixel at 65535 in a 12-bit film (0..4080) left the film 17 of the 256 grey levels, which
+    equalisation cannot give back. Where the values between the OUTLIER_SHARE quantiles span less than
+    half of min..max, the extremes are such outliers and those quantiles are the range (the outliers
+    become black or white); otherwise the film is mapped from its min and max, as always."""
+    if a.dtype.kind in "iu" and a.itemsize <= 2:
+        counts = np.zeros(int(hi - lo) + 1, dtype=np.int64)
+        for r in row_steps(a):
+            counts += np.bincount((a[r].astype(np.int64) - int(lo)).ravel(), minlength=len(counts))
+        return robust_range(lo + np.arange(len(counts), dtype=np.float64), counts)
+    flat = a.reshape(-1)  # 32-bit or float: quantiles of an even sample (np.quantile would sort a copy of it all)
+    sample = np.sort(flat[:: max(1, flat.size // 1_000_000)].astype(np.float64))
+    return robust_range(sample, np.ones(len(sample), dtype=np.int64))
+
+
+def robust_range(values: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
+    """outlier_free_range's rule over sorted ``values`` held by ``counts`` pixels each."""
+    lo, hi = float(values[0]), float(values[-1])
+    cdf = np.cumsum(counts)
+    q_lo = float(values[min(len(values) - 1, np.searchsorted(cdf, OUTLIER_SHARE * cdf[-1], side="right"))])
+    q_hi = float(values[min(len(values) - 1, np.searchsorted(cdf, (1 - OUTLIER_SHARE) * cdf[-1], side="left"))])
+    if q_hi > q_lo and (q_hi - q_lo) < 0.5 * (hi - lo):
+        return q_lo, q_hi
+    return lo, hi
 
 
 def scale_to_uint8(a: np.ndarray, lo: float, hi: float, invert: bool = False) -> np.ndarray:
@@ -55,6 +88,6 @@ def scale_to_uint8(a: np.ndarray, lo: float, hi: float, invert: bool = False) ->
     at a time: the same bytes as over the whole array at once, in a fraction of the memory."""
     out = np.empty(a.shape, dtype=np.uint8)
     for rows in row_steps(a):
-        g = (a[rows].astype(np.float64) - lo) / (hi - lo) * 255.0
+        g = np.clip((a[rows].astype(np.float64) - lo) / (hi - lo) * 255.0, 0.0, 255.0)  # outside lo..hi: black or white
         out[rows] = np.round(255.0 - g if invert else g)
     return out

@@ -310,3 +310,19 @@ def test_a_strip_too_narrow_is_refused_from_its_header(monkeypatch):
     monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", decoded)  # the header alone must say it
     with pytest.raises(ImageError, match="image is 20000x8 pixels; at least 32 px per side"):
         load_bytes(buf.getvalue())
+
+
+def test_one_outlying_pixel_does_not_take_a_16_bit_films_grey_levels():
+    """One pixel at 65535 in a 12-bit film mapped 0..65535 to 0..255: the film kept 17 grey levels."""
+    film = (_film().astype(np.uint16) * 16)  # 12-bit values, 0..4080
+    buf = io.BytesIO()
+    Image.fromarray(film).save(buf, format="PNG")
+    plain = load_bytes(buf.getvalue())
+    expected = np.round((film - film.min()) / (film.max() - film.min()) * 255.0).astype(np.uint8)
+    assert (plain == expected).all()  # no outlier: min to max, as always
+    film[5, 5] = 65535
+    buf = io.BytesIO()
+    Image.fromarray(film).save(buf, format="PNG")
+    hot = load_bytes(buf.getvalue())
+    assert len(np.unique(hot)) > 0.8 * len(np.unique(plain)) and hot[5, 5] == 255  # it had 17
+    assert np.abs(equalize(hot).astype(int) - equalize(plain).astype(int)).mean() < 2  # as the model sees them
