@@ -246,7 +246,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "external" in report:
         ext = report["external"]
         md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",
-               "Images from a source the model never saw: the honest estimate of performance at a new site.", "",
+               "Films from a source kept out of training and validation: an estimate of how the model does at one "
+               "new site, for the classes that source holds (a source of one class gives that class's sensitivity "
+               "only: how often the site's other films would be called that class is not measured here).", "",
                "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
         for name, s in ext.items():

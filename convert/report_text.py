@@ -83,9 +83,18 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
                     f"is within 5 points of the probability the model gave. The other {n - judged} films lie in bins "
                     "too sparse to judge one by one (the ECE weighs them all): these films say nothing yet of how far "
                     "their probabilities can be read as they stand."]
+    from convert.metrics import wilson_interval
+
+    right = round(b["accuracy"] * b["count"])
+    lo, hi = wilson_interval(right, b["count"])
+    how = f"{'over' if gap < 0 else 'under'}-confident"
+    # a bin of 17 films cannot show a gap its interval spans
+    said = (f"there the model is {how}" if not lo <= b["confidence"] <= hi else
+            f"consistent with a model {how} there, which {b['count']} films cannot show (the interval holds the "
+            f"{100 * b['confidence']:.0f}% it gave)")
     return ["", f"For example, films given {100 * max(b['lo'], floor):.0f} to {100 * b['hi']:.0f}% were right "
-                f"{100 * b['accuracy']:.0f}% of the time ({round(b['accuracy'] * b['count'])} of {b['count']}): "
-                f"there the model is {'over' if gap < 0 else 'under'}-confident, and a probability is not a risk."]
+                f"{100 * b['accuracy']:.0f}% of the time ({right} of {b['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%): "
+                f"{said}, and a probability is not a risk."]
 
 
 def md_cell(text: object) -> str:

@@ -294,3 +294,8 @@ def test_a_source_whose_films_all_got_one_answer_is_marked():
     assert "**One answer for all** the films of kermany: right or wrong" in md
     assert "One answer for all" not in "\n".join(answers_by_source({"hospital-a": per_source["hospital-a"]},
                                                                    ["COVID", "Normal"]))
+    # all 28 COVID films right while the source's Normal films got both answers: told apart within the source
+    both = {"rtchanon": {"confusion_matrix": [[28, 0], [5, 15]]}, "odd": {"confusion_matrix": [[0, 25], [0, 30]]}}
+    md = "\n".join(answers_by_source(both, ["COVID", "Normal"]))
+    assert "| rtchanon | COVID | 28 | 28 | 0 |  |" in md
+    assert "| odd | COVID | 25 | 0 | 25 | **one answer for all** |" in md  # all wrong, and all one answer
