@@ -70,10 +70,15 @@ def model_for(path: Path):
 
         from edge.atomic import read_json
 
-        model = keras.models.load_model(path, compile=False)
         run_json = path.parent / "run.json"
         if not run_json.is_file():
             raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
+        if (path.parent / "split.json").is_file() and path.name == "model.keras":
+            from train.resume import run_record_problem
+
+            if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
+                raise ValueError(f"{why}; run its cxr-train command again to finish it")
+        model = keras.models.load_model(path, compile=False)
         run = read_json(run_json)
         return (lambda x: keras_probabilities(model, x, run.get("temperature", 1.0))), {
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data")}

@@ -256,28 +256,34 @@ def evaluate(
             print(f"cxr-evaluate: computing the 95% intervals: {n_boot:,} bootstrap resamples of {len(y):,} films, for the "
                   f"whole set and each of {n_groups} groups (sources, --by); this can take a minute or more",
                   file=sys.stderr, flush=True)
-        from edge.atomic import staged_folder, write_bytes, write_text
+        from contextlib import nullcontext
 
-        with staged_folder(out_dir, last=("report.md",), retire=REPORT_FILES) as stage:  # the whole set, or the old one
-            report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
-                                       [i.path for i in res.items], [i.source for i in res.items],
-                                       {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
-                                        "class_folders": matched, "left_out_films": left_out_films(data_dir, matched),
-                                        "left_out_answers": left_out,
-                                        "seen_in_training": seen_note,
-                                        "copies_within_set": twins, "label_conflicts": conflicts,
-                                        "input_check_flagged_validation": info.get("flagged_validation"),
-                                        "rule_warnings": rule_warnings, "data_warnings": data_warnings,
-                                        "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
-                                       n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
-                                       unlikeness=unlikeness,
-                                       robustness=rob, threshold=rule,
-                                       threshold_from="option" if threshold else "model file", site_point=site,
-                                       audit=audit, prevalences=prevalences, subgroups=groups)
-            if left_out_rows:
-                write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
-        if site is not None and save_model is not None:
-            write_bytes(save_model, model_bytes)
+        from edge.atomic import atomic_path, staged_folder, write_text
+
+        saving = site is not None and save_model is not None
+        # The model copy is written whole first (a full disk fails before the report is in) and takes its
+        # name once the report is in: no report names a file that is not there, and no rule goes without one.
+        with atomic_path(save_model) if saving else nullcontext() as model_tmp:
+            if model_tmp is not None:
+                model_tmp.write_bytes(model_bytes)
+            with staged_folder(out_dir, last=("report.md",), retire=REPORT_FILES) as stage:  # the whole set, or the old one
+                report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
+                                           [i.path for i in res.items], [i.source for i in res.items],
+                                           {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
+                                            "class_folders": matched, "left_out_films": left_out_films(data_dir, matched),
+                                            "left_out_answers": left_out,
+                                            "seen_in_training": seen_note,
+                                            "copies_within_set": twins, "label_conflicts": conflicts,
+                                            "input_check_flagged_validation": info.get("flagged_validation"),
+                                            "rule_warnings": rule_warnings, "data_warnings": data_warnings,
+                                            "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
+                                           n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
+                                           unlikeness=unlikeness,
+                                           robustness=rob, threshold=rule,
+                                           threshold_from="option" if threshold else "model file", site_point=site,
+                                           audit=audit, prevalences=prevalences, subgroups=groups)
+                if left_out_rows:
+                    write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped or left_out_skipped else 0)

@@ -356,3 +356,18 @@ def test_a_site_rule_is_saved_only_once_its_report_is_written(tiny_run, tmp_path
     assert r.exit_code == 2 and f"{out}/roc.png: No space left on device" in r.output, r.output
     assert saved.read_bytes() == b"the model kept here"
     assert not (tmp_path / "new").exists()  # nor the folders made for the report
+
+
+def test_a_site_rule_that_cannot_be_saved_leaves_no_report_naming_it(tiny_run, tmp_path):
+    """The report was written first and said 'Saved in site.tflite with this rule' over a write that then
+    failed: the file there was another model."""
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    saved = tmp_path / "site.tflite"
+    saved.write_bytes(b"the model kept here")
+    out = tmp_path / "report"
+    r = run_limited(4096, cli("convert.evaluate_cli.evaluate_main", "cxr-evaluate"), str(tiny_run / "model_int8.tflite"),
+                    data, "--operating-point", "COVID=0.9", "--save-model", str(saved), "--out", str(out), "--keep-seen",
+                    "--quiet", "--explain", "0", "--n-boot", "100")
+    assert r.returncode == 2 and f"{saved}: File too large" in r.stderr, r.stderr
+    assert saved.read_bytes() == b"the model kept here" and not out.exists()
+    assert leftovers(tmp_path) == []

@@ -115,3 +115,16 @@ def test_classes_named_as_the_run_found_them_are_no_other_setting(tiny_run, tmp_
     for classes, differs in ((None, False), (info["classes"], False), (info["classes"][::-1], True)):
         found = [k for k in other_settings(run, TrainSettings(**{**same, "classes": classes})) if k != "out"]
         assert (found == ["classes"]) if differs else (found == []), (classes, found)
+
+
+def test_cxr_evaluate_refuses_a_keras_model_whose_run_is_half_retrained(tiny_run, tmp_path):
+    """cxr-convert refused the folder, cxr-evaluate scored it: the new split's films it saw counted as unseen."""
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    run = _copy(tiny_run, tmp_path)
+    _swap_split_classes(run)
+    data = json.loads((run / "split.json").read_text())["data_dir"]
+    r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), data, "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 2 and "is not the split" in r.output and "run its cxr-train command again" in r.output
