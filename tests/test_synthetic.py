@@ -171,3 +171,22 @@ def test_a_model_trained_on_cxr_synth_output_is_marked_synthetic(tmp_path: Path)
     run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
                                progress=False))
     assert json.loads((run / "run.json").read_text())["synthetic_data"] is True
+
+
+def test_a_synthetic_set_stopped_half_way_is_still_said_to_be_synthetic(tmp_path: Path, monkeypatch) -> None:
+    """The README came last: Ctrl-C left 199 films without it, and cxr-train took them for real ones."""
+    import train.synthetic as synthetic
+
+    drawn = []
+    real_render = synthetic.render
+
+    def render_then_stop(*args, **kwargs):
+        drawn.append(1)
+        if len(drawn) > 3:
+            raise KeyboardInterrupt
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(synthetic, "render", render_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
+    assert len(list((tmp_path / "s").rglob("*.png"))) == 3 and synthetic.is_synthetic_folder(tmp_path / "s")

@@ -278,6 +278,8 @@ def generate(
     on_terminal = getattr(sys.stderr, "isatty", lambda: False)()
     every = max(1, total // (50 if on_terminal else 10))  # at most ~50 updates (~10 lines in a log)
     pairs: list[tuple[Path, str]] = []
+    # First: a run stopped half-way leaves films that are still said to be SYNTHETIC (is_synthetic_folder).
+    write_text(out_dir / "README.md", _readme_text(classes, n_per_class, (width, height), seed))
     for label, ci in zip(classes, class_idx):
         class_dir = out_dir / label
         class_dir.mkdir(parents=True, exist_ok=True)
@@ -297,6 +299,4 @@ def generate(
                 stale.unlink()
     if progress and on_terminal:
         print(file=sys.stderr, flush=True)
-    readme = _readme_text(classes, n_per_class, (width, height), seed)
-    write_text(out_dir / "README.md", readme)
     return pairs
