@@ -94,7 +94,6 @@ def convert(
 
 
 def convert_main() -> None:
-    from edge.cliutil import reconfigure_streams
+    from edge.cliutil import run_app
 
-    reconfigure_streams()
-    convert_app()
+    run_app("cxr-convert", convert_app)

@@ -209,7 +209,6 @@ def _rule_json(info: dict, rule: tuple[int, float] | None) -> dict | None:
 
 
 def compare_main() -> None:
-    from edge.cliutil import reconfigure_streams
+    from edge.cliutil import run_app
 
-    reconfigure_streams()
-    compare_app()
+    run_app("cxr-compare", compare_app)

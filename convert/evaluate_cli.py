@@ -302,7 +302,6 @@ def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
 
 
 def evaluate_main() -> None:
-    from edge.cliutil import reconfigure_streams
+    from edge.cliutil import run_app
 
-    reconfigure_streams()
-    evaluate_app()
+    run_app("cxr-evaluate", evaluate_app)

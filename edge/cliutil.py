@@ -11,7 +11,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import typer
 
@@ -38,7 +38,19 @@ codecs.register_error("cxr-edge", _escape)
 def reconfigure_streams() -> None:
     """Let any file name reach stdout and stderr instead of ending a batch with UnicodeEncodeError.
     On Windows a redirected stream would use the ANSI code page (cp1252), which holds few of the
-    world's names: it is written as UTF-8 instead, as a terminal there already is."""
+    world's names: it is written as UTF-8 instead, as a terminal there already is.
+
+    Started with stderr closed (2>&-), its messages go to /dev/null: descriptor 2 is held open there, or
+    the next file opened would take it and TFLite's notes (or an error line) would land in it."""
+    if sys.stderr is None:
+        try:
+            os.fstat(2)
+        except OSError:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            if fd != 2:
+                os.dup2(fd, 2)
+                os.close(fd)
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             if os.name == "nt" and not stream.isatty():
@@ -123,6 +135,26 @@ def stdout_failed(prog: str, e: OSError) -> typer.Exit:
     except (OSError, ValueError):  # a stream without a descriptor (a test's capture): nothing to flush later
         pass
     return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}")
+
+
+def run_app(prog: str, app: Callable[[], Any]) -> None:
+    """Run a command's typer app as its console script: streams set up (reconfigure_streams), and
+    standard output that cannot be written (`> /dev/full`) one line and exit code 2 rather than a
+    traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
+    reconfigure_streams()
+    code = EXIT_OK
+    try:
+        try:
+            app()
+        except SystemExit as e:  # typer ends every command so; the last output is flushed below
+            code = e.code
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away: quietly, as one_line_errors does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_SOME_FAILED
+    except OSError as e:  # outside every command's one_line_errors: its closing lines on standard output
+        raise SystemExit(stdout_failed(prog, e).exit_code) from None
+    raise SystemExit(code)
 
 
 @contextmanager

@@ -254,3 +254,14 @@ def test_an_interrupt_on_a_terminal_starts_its_message_on_a_new_line(monkeypatch
                 raise KeyboardInterrupt
         assert stream.getvalue() == "Epoch 3/40\r 12/40 [=====>......" + ending
     assert "cxr-train: error: interrupted" in capsys.readouterr().err
+
+
+def test_with_standard_error_closed_the_answers_still_come_whole(model, film):
+    """Started with 2>&-, every film failed ('NoneType' has no attribute 'flush') and that line went
+    into the --json stream on standard output."""
+    p = subprocess.run([sys.executable, "-m", "edge.cli", str(film), "--json", "--model", str(model)], cwd=ROOT,
+                       capture_output=False, stdout=subprocess.PIPE, text=True, timeout=120,
+                       preexec_fn=lambda: os.close(2))
+    assert p.returncode == 0
+    [answer] = [json.loads(line) for line in p.stdout.splitlines()]
+    assert answer["file"] == str(film) and "label" in answer

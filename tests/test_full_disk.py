@@ -371,3 +371,16 @@ def test_a_site_rule_that_cannot_be_saved_leaves_no_report_naming_it(tiny_run, t
     assert r.returncode == 2 and f"{saved}: File too large" in r.stderr, r.stderr
     assert saved.read_bytes() == b"the model kept here" and not out.exists()
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_closing_lines_on_a_full_standard_output_are_one_line_not_a_traceback(tmp_path):
+    """cxr-synth, cxr-convert, cxr-evaluate and cxr-compare print their last lines outside their error
+    handling: > /dev/full gave a traceback and exit code 1 (for cxr-convert: 'gate failed')."""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(tmp_path / "s"),
+                            "--count", "1", "--size", "32"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == ("cxr-synth: error: cannot write the answers to standard output: "
+                                                 "no space left on device")

@@ -191,14 +191,12 @@ def synth(
 
 
 def train_main() -> None:
-    from edge.cliutil import reconfigure_streams
+    from edge.cliutil import run_app
 
-    reconfigure_streams()
-    train_app()
+    run_app("cxr-train", train_app)
 
 
 def synth_main() -> None:
-    from edge.cliutil import reconfigure_streams
+    from edge.cliutil import run_app
 
-    reconfigure_streams()
-    synth_app()
+    run_app("cxr-synth", synth_app)
