@@ -288,7 +288,10 @@ def main(
                 except KeyboardInterrupt:
                     pass
         else:
-            emit(classify_files(m, paths, keep_inputs=explain is not None))
+            from edge.watch import sigterm_as_interrupt
+
+            with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
+                emit(classify_files(m, paths, keep_inputs=explain is not None))
         if total.images > 1 or watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
             print(f"edge-classify: summary: {total.line(m.labels)}", file=sys.stderr)
         if explain is not None:
