@@ -166,7 +166,10 @@ def train(
     with sigterm_as_interrupt(), one_line_errors(
             "cxr-train", debug, writes_to=[out],
             on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"):
-        run_training(settings)
+        from train.run_lock import run_folder_lock
+
+        with run_folder_lock(out, "cxr-train"):
+            run_training(settings)
 
 
 @synth_app.command(

@@ -1,0 +1,58 @@
+"""One writer at a time per run folder.
+
+cxr-convert started while `cxr-train --replace` rewrote the same folder put the old model's .tflite
+files and reports beside the new model, and read the new split's cached inputs under the old
+split's labels (wrong operating points); two cxr-train into one new --out both said "done", and
+one run was lost. Each takes this lock first; the second is refused at once, in words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+LOCKS = "cxr-edge-locks"
+
+
+class RunFolderBusy(ValueError):
+    """Another cxr-train or cxr-convert is writing this run folder."""
+
+
+@contextmanager
+def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
+    """Hold the lock of ``folder`` (by its resolved path, so any spelling of it) inside the block, or
+    raise RunFolderBusy. The lock file lives in the temporary folder, not the run folder, which may
+    not exist yet; where locks cannot be taken there (no fcntl, another user's folder), none is."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks of this kind
+        yield
+        return
+    key = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:20]
+    try:
+        locks = Path(tempfile.gettempdir()) / LOCKS
+        locks.mkdir(exist_ok=True)
+        f = open(locks / f"{key}.lock", "a+", encoding="utf-8")
+    except OSError:
+        yield
+        return
+    with f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            who = f.read().strip() or "another cxr-train or cxr-convert"
+            raise RunFolderBusy(f"{folder} is being written by {who}: two at once would mix their files; wait for "
+                                "it to finish (or stop it), then run this again") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{prog} (process {os.getpid()})")
+        f.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
