@@ -241,6 +241,8 @@ def main(
                                 explain is not None, stamped=watch, header=not had)
         total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
+        if watch and explain is not None and explain.is_dir():  # a log line of an earlier watch names its map:
+            taken = {p.name.casefold() for p in explain.iterdir()}  # a film of a reused name gets a new one
 
         def emit(results: Iterable[Result]) -> None:
             nonlocal recent

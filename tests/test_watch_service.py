@@ -164,3 +164,26 @@ def test_a_stopped_batch_does_not_decode_the_films_queued_behind_it(monkeypatch)
     next(answers)
     answers.close()  # what a KeyboardInterrupt in the consumer does to the generator
     assert len(decoded) <= 3  # the first, and the one being decoded when it stopped: not the 31 queued
+
+
+def test_a_restarted_watch_gives_the_map_of_a_reused_film_name_a_new_name(model_dir, tmp_path):
+    """PACS reuse names such as IM0001: a restarted watch wrote the new film's map over the one an earlier
+    answer in the log names."""
+    import json
+
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming, maps = tmp_path / "incoming", tmp_path / "maps"
+    incoming.mkdir()
+    answers = []
+    for seed in (0, 1):  # the same name, another film, one watch each
+        _film(incoming / "IM0001.png", seed)
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
+                                 "--explain", str(maps), "--model", str(model)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(list(maps.glob("*.png"))) < seed + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+        answers.append(json.loads(out.splitlines()[0])["map"])
+    assert answers == [str(maps / "IM0001.png"), str(maps / "IM0001-2.png")]
