@@ -88,7 +88,7 @@ def test_watch_on_an_empty_folder_keeps_waiting(model, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(tmp_path), "--watch", "--interval", "0.1",
                              "--model", str(model)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        seen = [proc.stderr.readline() for _ in range(2)]  # the synthetic-model note, then "watching ..."
+        seen = [proc.stderr.readline() for _ in range(3)]  # the synthetic-model note, the disclaimer, "watching ..."
         assert any(ln.startswith(f"{PREFIX}watching ") for ln in seen), seen
         time.sleep(1)
         assert proc.poll() is None
@@ -265,3 +265,9 @@ def test_with_standard_error_closed_the_answers_still_come_whole(model, film):
     assert p.returncode == 0
     [answer] = [json.loads(line) for line in p.stdout.splitlines()]
     assert answer["file"] == str(film) and "label" in answer
+
+
+def test_each_run_says_once_that_a_probability_is_no_chance_of_disease(model, films):
+    p = edge_classify(films, "--recursive", "--model", model)
+    notes = [ln for ln in lines(p.stderr, "note") if "not a medical device" in ln]
+    assert len(notes) == 1 and "not this patient's chance of disease" in notes[0]
