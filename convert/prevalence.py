@@ -51,7 +51,9 @@ def _pct(v: float | None) -> str:
 
 
 BRACKETS = ("In brackets: the range the sensitivity and specificity intervals give, taking both ends at once (wider "
-            "than a 95% interval, and not one).")
+            "than a 95% interval, and not one). The specificity is measured on this set's other classes: where a "
+            "clinic's other films hold findings the model calls the disease more often (other pneumonias), the PPV "
+            "there is lower.")
 
 
 def section(rows: list[dict]) -> list[str]:

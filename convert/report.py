@@ -69,7 +69,7 @@ def per_class_table(summary: dict) -> list[str]:
     """The per-class table, with a note where PPV and F1 are n/a because the films lack a class; each
     AUROC with its interval where the summary has them (auroc_per_class_ci)."""
     auc_ci = summary.get("auroc_per_class_ci")
-    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % (95% CI) | F1 | AUROC"
+    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % at this set's mix (95% CI) | F1 | AUROC"
              + (" (95% CI) |" if auc_ci is not None else " |"),
              "|---|---:|---|---|---|---:|---:|"]
     for r in summary["per_class"]:

@@ -79,8 +79,8 @@ def _disease_line(disease: str, normal: str, sens: float, spec: float) -> str:
     else:
         said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV), "
                 f"a {normal} answer {_percent(npv)} (NPV)")
-    return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease}: {said} "
-            "(cxr-evaluate --prevalence for your own mix)")
+    return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} test films: "
+            f"{said} (other findings among the rest lower it; cxr-evaluate --prevalence for your own mix)")
 
 
 def _ppv_line(per_class: dict[str, dict]) -> str | None:

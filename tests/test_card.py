@@ -114,8 +114,9 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
     # 5% COVID: 0.9 * 0.05 = 0.045 found, 0.2 * 0.95 = 0.19 false: 19% of COVID answers right;
     # 0.8 * 0.95 = 0.76 rightly Normal, 0.1 * 0.05 = 0.005 missed: 0.76 / 0.765 = 99.3% of Normal answers right.
     # Not "Normal 30%": that was Normal at 5% of the films, i.e. COVID at 95%, which no clinic sees.
-    assert ("If 5% of your films were COVID: a COVID answer would be right 19% of the time (PPV), a Normal answer "
-            "99% (NPV) (cxr-evaluate --prevalence for your own mix)") in text
+    assert ("If 5% of your films were COVID and the rest like its Normal test films: a COVID answer would be right 19% "
+            "of the time (PPV), a Normal answer 99% (NPV) (other findings among the rest lower it; cxr-evaluate "
+            "--prevalence for your own mix)") in text
     assert "If a class made up" not in text and "Normal 30%" not in text
     assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
         "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
@@ -135,7 +136,8 @@ def test_a_disease_or_normal_card_keys_both_answers_to_the_diseases_prevalence()
     # NPV 0.855 / (0.855 + 0.0005) = 99.94%, which rounds to 100%: shown as 99.9%, never "right 100% of the time".
     for normal in ("No_Finding", "HEALTHY", "negative", "normal"):
         text = card_text(_two_class_meta(normal, "Pneumonia", {normal: (0.9, 0.99), "Pneumonia": (0.99, 0.9)}), "m")
-        assert ("If 5% of your films were Pneumonia: a Pneumonia answer would be right 34% of the time (PPV), "
+        assert (f"If 5% of your films were Pneumonia and the rest like its {normal} test films: a Pneumonia answer "
+                "would be right 34% of the time (PPV), "
                 f"a {normal} answer 99.9% (NPV)") in text, text
     # Two classes, neither normal (or both normal): each class's PPV, as before. 0.9 * 0.05 = 0.045 found,
     # 0.2 * 0.95 = 0.19 false: 19%; 0.8 * 0.05 = 0.04 found, 0.1 * 0.95 = 0.095 false: 30%.
