@@ -83,6 +83,21 @@ def test_dicom_without_pixels_is_a_clear_error():
         load_bytes(buf.getvalue(), "x.dcm")
 
 
+def compressed(uid, fragments: list[bytes], **attributes) -> bytes:
+    """make_dicom(ramp())'s file with its pixels replaced by these encapsulated ``fragments`` of ``uid``."""
+    from pydicom.encaps import encapsulate
+
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
+    ds.file_meta.TransferSyntaxUID = uid
+    for name, value in attributes.items():
+        setattr(ds, name, value)
+    ds.PixelData = encapsulate(fragments)
+    ds["PixelData"].VR = "OB"
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
 def resave(data: bytes, **changes) -> bytes:
     ds = pydicom.dcmread(io.BytesIO(data))
     for name, value in changes.items():
@@ -156,19 +171,13 @@ def test_truncated_uncompressed_dicom_does_not_blame_compression():
 
 
 def test_undecodable_compressed_dicom_names_the_decoders():
-    from pydicom.encaps import encapsulate
     from pydicom.pixels import get_decoder
     from pydicom.uid import JPEG2000Lossless
 
-    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
-    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
-    ds.PixelData = encapsulate([b"\xff\x4f\xff\x51 not a codestream" * 4])
-    ds["PixelData"].VR = "OB"
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
+    data = compressed(JPEG2000Lossless, [b"\xff\x4f\xff\x51 not a codestream" * 4])
     with pytest.raises(ImageError, match=r"^cannot decode its compressed pixel data \(JPEG 2000 Image Compression "
                                          r"\(Lossless Only\)\): ") as e:
-        load_bytes(buf.getvalue(), "x.dcm")
+        load_bytes(data, "x.dcm")
     # the install hint only where no plugin for JPEG 2000 is installed; else the plugin's reason
     assert ("no decoder for it is installed" in str(e.value)) != get_decoder(JPEG2000Lossless).is_available
 
@@ -358,35 +367,22 @@ def test_a_codestream_larger_than_its_header_is_refused_before_decoding(fmt, uid
     """A 9000x9000 JPEG under a header of 256x256 was decoded whole (580 MB) before pydicom found the
     mismatch; its own frame header says its size."""
     from PIL import Image
-    from pydicom.encaps import encapsulate
 
     buf = io.BytesIO()
     Image.new("L", (200, 120), 100).save(buf, fmt, **({"no_jp2": True} if fmt == "JPEG2000" else {}))
-    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
-    ds.file_meta.TransferSyntaxUID = uid
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
-    ds.PixelData = encapsulate([buf.getvalue()])
-    ds["PixelData"].VR = "OB"
-    out = io.BytesIO()
-    ds.save_as(out, enforce_file_format=True)
+    out = compressed(uid, [buf.getvalue()], BitsAllocated=8, BitsStored=8, HighBit=7)
     with pytest.raises(ImageError, match=r"^refused: its compressed pixel data is 200x120 pixels, but its header says 80x64$"):
-        load_bytes(out.getvalue(), "x.dcm")
+        load_bytes(out, "x.dcm")
 
 
 def test_a_lossless_jpeg_2000_film_of_its_header_size_still_decodes():
     from PIL import Image
-    from pydicom.encaps import encapsulate
     from pydicom.uid import JPEG2000Lossless
 
     buf = io.BytesIO()
     Image.fromarray(ramp()).save(buf, "JPEG2000", irreversible=False, no_jp2=True)
-    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
-    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
-    ds.PixelData = encapsulate([buf.getvalue()])
-    ds["PixelData"].VR = "OB"
-    out = io.BytesIO()
-    ds.save_as(out, enforce_file_format=True)
-    assert (grey(out.getvalue()) == grey(make_dicom(ramp()))).all()
+    out = compressed(JPEG2000Lossless, [buf.getvalue()])
+    assert (grey(out) == grey(make_dicom(ramp()))).all()
 
 
 def test_by_dicom_attribute_reads_files_without_the_preamble(tmp_path):
@@ -415,41 +411,28 @@ def test_a_header_that_blanks_the_film_counts_as_none(changes):
 
 
 def test_a_corrupt_jpeg_says_the_plugins_reason_not_an_install_hint():
-    from pydicom.encaps import encapsulate
     from pydicom.pixels import get_decoder
     from pydicom.uid import JPEGBaseline8Bit
 
     if not get_decoder(JPEGBaseline8Bit).is_available:
         pytest.skip("no JPEG decoder installed here")
-    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
-    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
-    ds.PixelData = encapsulate([b"\xff\xd8\xff\xe0" + bytes(500)])
-    ds["PixelData"].VR = "OB"
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
+    data = compressed(JPEGBaseline8Bit, [b"\xff\xd8\xff\xe0" + bytes(500)], BitsAllocated=8, BitsStored=8, HighBit=7)
     with pytest.raises(ImageError, match=r"^cannot decode its compressed pixel data \(JPEG Baseline \(Process 1\)\): "
                                          r"\w+: \w") as e:
-        load_bytes(buf.getvalue(), "x.dcm")
+        load_bytes(data, "x.dcm")
     assert "install" not in str(e.value) and " at 0x" not in str(e.value)
 
 
 def test_a_transfer_syntax_without_an_installed_decoder_says_what_to_install():
-    from pydicom.encaps import encapsulate
     from pydicom.pixels import get_decoder
     from pydicom.uid import JPEGLSLossless
 
     if get_decoder(JPEGLSLossless).is_available:
         pytest.skip("a JPEG-LS decoder is installed here")
-    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
-    ds.file_meta.TransferSyntaxUID = JPEGLSLossless
-    ds.PixelData = encapsulate([b"\xff\xd8\xff\xf7" + bytes(100)])
-    ds["PixelData"].VR = "OB"
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
+    data = compressed(JPEGLSLossless, [b"\xff\xd8\xff\xf7" + bytes(100)])
     with pytest.raises(ImageError, match=r"^cannot decode its compressed pixel data \(JPEG-LS Lossless Image "
                                          r"Compression\): no decoder for it is installed \(.*pylibjpeg"):
-        load_bytes(buf.getvalue(), "x.dcm")
+        load_bytes(data, "x.dcm")
 
 
 def test_empty_pixel_data_says_so():
