@@ -266,7 +266,7 @@ def _check_png(data: bytes) -> None:
     try:
         Image.open(io.BytesIO(data)).verify()
     except Exception as e:
-        raise ImageError(f"corrupt PNG ({first_line(e)})") from None
+        raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
 
 
 def _ends_in_decoder_fill(img: Image.Image) -> bool:

@@ -180,10 +180,13 @@ def test_a_restarted_watch_gives_the_map_of_a_reused_film_name_a_new_name(model_
         proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
                                  "--explain", str(maps), "--model", str(model)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while len(list(maps.glob("*.png"))) < seed + 1 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        import threading
+
+        first: list[str] = []  # the answer's line, once written (its map is in place before it)
+        reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=60)
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=60)
-        answers.append(json.loads(out.splitlines()[0])["map"])
+        proc.communicate(timeout=60)
+        answers.append(json.loads(first[0])["map"])
     assert answers == [str(maps / "IM0001.png"), str(maps / "IM0001-2.png")]
