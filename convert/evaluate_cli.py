@@ -128,6 +128,9 @@ def evaluate(
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
             # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+        if out is None and (other := _other_sets_report(out_dir, Path(data_dir))):  # two folders named test/
+            print(f"cxr-evaluate: note: replacing the report on {other} in {out_dir} (named after the data folder's "
+                  "name); give --out to keep both", file=sys.stderr)
         if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
             raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
         if save_model is not None and (problem := folder_problem(save_model.parent)):
@@ -287,6 +290,17 @@ def evaluate(
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped or left_out_skipped else 0)
+
+
+def _other_sets_report(out_dir: Path, data_dir: Path) -> str | None:
+    """The data folder of the report in ``out_dir`` where it is another folder than ``data_dir``, else None."""
+    from edge.atomic import read_json
+
+    try:
+        before = str(read_json(out_dir / "report.json")["data_dir"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return before if Path(before).resolve() != data_dir.resolve() else None
 
 
 def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:

@@ -106,11 +106,22 @@ def headline(summary: dict) -> str:
     if present is not None and len(present) == 1:
         r = next(r for r in summary["per_class"] if r["class"] == present[0])
         return (f"{present[0]} films only: {present[0]} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} %, "
-                f"ECE {summary['ece']:.3f}, n = {summary['n']}")
+                f"{_ece(summary)}, n = {summary['n']}")
     return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'])} %, balanced accuracy "
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
-            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'))}, ECE {summary['ece']:.3f}, "
+            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'))}, {_ece(summary)}, "
             f"n = {summary['n']}")
+
+
+ECE_MIN_FILMS = 20
+
+
+def _ece(summary: dict) -> str:
+    """ECE for a headline; on a handful of films it is mostly noise (0.278 on 3 films), and said so."""
+    if summary["ece"] is None:
+        return "ECE n/a"
+    return f"ECE {summary['ece']:.3f}" + (f" (under {ECE_MIN_FILMS} films: too few to judge calibration)"
+                                          if summary["n"] < ECE_MIN_FILMS else "")
 
 
 def ece_note(summary: dict) -> str:

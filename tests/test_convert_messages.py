@@ -367,3 +367,21 @@ def test_cxr_evaluate_writes_no_report_among_the_films_or_over_a_runs_own(tiny_r
     r = _evaluate(model, str(site), "--out", str(tiny_run))
     assert r.exit_code == 2 and "it is a run folder (run.json)" in r.output
     assert (tiny_run / "report.md").read_bytes() == before
+
+
+def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(tiny_run, tmp_path):
+    """siteA/test and siteB/test both report into MODEL_DIR/test-report: the second replaced the first unsaid."""
+    data = _data(tiny_run)
+    model = tmp_path / "m" / "model_int8.tflite"
+    model.parent.mkdir()
+    shutil.copy(tiny_run / "model_int8.tflite", model)
+    for site in ("siteA", "siteB"):
+        shutil.copytree(data / "COVID", tmp_path / site / "test" / "COVID")
+        shutil.copytree(data / "Normal", tmp_path / site / "test" / "Normal")
+    first = _evaluate(str(model), str(tmp_path / "siteA" / "test"))
+    assert first.exit_code == 0 and "replacing the report" not in first.output
+    again = _evaluate(str(model), str(tmp_path / "siteA" / "test"))
+    assert "replacing the report" not in again.output  # the same folder's report, renewed
+    second = _evaluate(str(model), str(tmp_path / "siteB" / "test"))
+    assert second.exit_code == 0
+    assert f"note: replacing the report on {tmp_path / 'siteA' / 'test'} in {model.parent / 'test-report'}" in second.output

@@ -99,3 +99,12 @@ def test_the_report_warns_in_bold_under_the_headline_and_says_so_in_its_json(tmp
     assert f"AUROC {m['macro_auroc']:.3f} ({lo:.3f}–{hi:.3f}), ECE" in text
     c_lo, c_hi = m["auroc_per_class_ci"]["COVID"]
     assert f"| {m['auroc_per_class']['COVID']:.3f} ({c_lo:.3f}–{c_hi:.3f}) |" in text
+
+
+def test_an_ece_on_a_handful_of_films_is_said_to_be_one():
+    """ECE 0.278 on 3 films was headlined as any other figure."""
+    y, probs = _films({0: 2, 1: 3})
+    few = headline(summarize(y, probs, CLASSES, n_boot=50))
+    assert "(under 20 films: too few to judge calibration), n = 5" in few
+    y, probs = _films({0: 20, 1: 20})
+    assert "too few to judge calibration" not in headline(summarize(y, probs, CLASSES, n_boot=50))
