@@ -17,15 +17,15 @@ from __future__ import annotations
 import io
 import math
 import re
-import struct
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from edge.preprocess import BLANK_SHARE, MAX_PIXELS, ImageError, first_line, one_level_share
-from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8
+from edge.dicom_size import check_codestream_size, check_decoded_size, header_int
+from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
+from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
 
 if TYPE_CHECKING:
     from pydicom import Dataset
@@ -35,10 +35,6 @@ if TYPE_CHECKING:
 # with source lines. A filter, not warnings.catch_warnings: batch decodes in threads, and catch_warnings
 # swaps the process's filters unguarded, so overlapping decodes could leave them changed for good.
 PYDICOM_WARNINGS = ("ignore", None, Warning, re.compile(r"pydicom(\.|$)"), 0)
-
-# Decoded bytes allowed for the one frame classified: the largest 16-bit grey film MAX_PIXELS admits. Rows x
-# Columns alone let a 49-Mpixel RGB film of 32-bit samples (a few MB of RLE) decode to 588 MB.
-MAX_DECODED_BYTES = 2 * MAX_PIXELS
 
 # The first bytes of the image formats Pillow reads that a file named .dcm may really hold (a PNG renamed).
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
@@ -103,14 +99,14 @@ def _to_gray(data: bytes) -> np.ndarray:
                          "neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
-    _check_decoded_size(ds)
+    check_decoded_size(ds)
     compressed = _is_compressed(ds)
     if compressed:
-        _check_codestream_size(ds)
+        check_codestream_size(ds)
     arr = _first_frame(ds, compressed)
     del ds.PixelData  # the array holds the pixels now: the bytes go before the mapping needs memory
     photometric = str(getattr(ds, "PhotometricInterpretation", "MONOCHROME2")).upper()
-    if _int(ds, "SamplesPerPixel", 1) > 1 and arr.ndim == 3:  # colour (RGB/YBR) secondary capture: average the channels
+    if header_int(ds, "SamplesPerPixel", 1) > 1 and arr.ndim == 3:  # colour (RGB/YBR) secondary capture: average the channels
         gray = np.empty(arr.shape[:2], dtype=np.float64)
         for r in row_steps(arr):
             gray[r] = arr[r].astype(np.float64).mean(axis=-1)
@@ -176,88 +172,23 @@ def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
     return linear_to_uint8(grey, invert) if np.isfinite(grey).all() else None
 
 
-def _int(ds, name: str, default: int) -> int:
-    return int(getattr(ds, name, default) or default)
-
-
-def _check_decoded_size(ds) -> None:
-    """Refuse, before decoding, a film whose one decoded frame would pass MAX_PIXELS or MAX_DECODED_BYTES:
-    a few MB of RLE or JPEG can say any size."""
-    rows, cols = _int(ds, "Rows", 0), _int(ds, "Columns", 0)
-    if rows * cols > MAX_PIXELS:
-        raise ImageError(f"refused: {cols}x{rows} pixels is more than the limit of {MAX_PIXELS}")
-    samples, bits = _int(ds, "SamplesPerPixel", 1), _int(ds, "BitsAllocated", 8)
-    size = rows * cols * samples * max(1, math.ceil(bits / 8))  # 1-bit pixels are unpacked to a byte each
-    if size > MAX_DECODED_BYTES:
-        raise ImageError(f"refused: {cols}x{rows} pixels of {samples} {bits}-bit samples decode to {size} bytes, "
-                         f"more than the limit of {MAX_DECODED_BYTES} (possible decompression bomb)")
-
-
-def _check_codestream_size(ds) -> None:
-    """Refuse a JPEG or JPEG 2000 frame whose own size is not Rows x Columns: the decoder would make the
-    whole of it (a 9000x9000 JPEG under a 256x256 header took 580 MB) before pydicom finds the mismatch."""
-    from pydicom.encaps import generate_fragments
-    from pydicom.uid import RLELossless
-
-    if ds.file_meta.TransferSyntaxUID == RLELossless:
-        return
-    try:
-        fragments = generate_fragments(ds.PixelData)
-        next(fragments)  # the Basic Offset Table
-        first = next(fragments)
-    except Exception:  # not encapsulated as it should be: the decoder says what is wrong
-        return
-    size = _codestream_size(bytes(first[:65536]))
-    rows, cols = _int(ds, "Rows", 0), _int(ds, "Columns", 0)
-    if size is not None and size != (cols, rows):
-        raise ImageError(f"refused: its compressed pixel data is {size[0]}x{size[1]} pixels, "
-                         f"but its header says {cols}x{rows}")
-
-
-JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7}  # F7: JPEG-LS
-
-
-def _codestream_size(head: bytes) -> tuple[int, int] | None:
-    """(width, height) from the start of a JPEG 2000 codestream (its SIZ marker) or a JPEG one (its SOF
-    marker); None where the bytes hold neither within ``head``."""
-    at = head.find(b"\xff\x4f\xff\x51")  # SOC then SIZ, also inside a JP2 box
-    if at >= 0 and len(head) >= at + 24:
-        xsiz, ysiz, xosiz, yosiz = struct.unpack_from(">4I", head, at + 8)
-        return (xsiz - xosiz, ysiz - yosiz) if xsiz > xosiz and ysiz > yosiz else None
-    if not head.startswith(b"\xff\xd8"):
-        return None
-    pos = 2
-    while pos + 9 <= len(head) and head[pos] == 0xFF:
-        marker = head[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-        elif marker in JPEG_SOF:
-            height, width = struct.unpack_from(">HH", head, pos + 5)
-            return (width, height) if height else None  # height 0: given later, in a DNL marker
-        elif marker == 0xDA:  # start of scan, and no frame header before it
-            return None
-        else:
-            pos += 2 + struct.unpack_from(">H", head, pos + 2)[0]
-    return None
-
-
 def _first_frame(ds, compressed: bool) -> np.ndarray:
     """The first frame's stored values, the one classified: 40 frames need no 40x memory, and pixel data
     that holds more frames than Number of Frames says (or none said) gives its first one, not a 3-D array."""
     from pydicom.pixels import pixel_array
 
-    shift, stored = _high_bit_shift(ds, compressed), _int(ds, "BitsStored", 0)
+    shift, stored = _high_bit_shift(ds, compressed), header_int(ds, "BitsStored", 0)
     if shift:  # decode the whole word; the stored bits are taken out of it below
-        ds.BitsStored = _int(ds, "BitsAllocated", 0)
+        ds.BitsStored = header_int(ds, "BitsAllocated", 0)
     try:
         arr = pixel_array(ds, index=0, allow_excess_frames=False)
     except Exception as e:
         raise ImageError(_decode_error(ds, e) if compressed else f"cannot decode DICOM pixel data ({first_line(e)})") from None
-    if arr.ndim == (4 if _int(ds, "SamplesPerPixel", 1) > 1 else 3):
+    if arr.ndim == (4 if header_int(ds, "SamplesPerPixel", 1) > 1 else 3):
         arr = arr[0]  # a decoder that returned every frame all the same
     if shift:
         ds.BitsStored = stored
-        arr = _stored_bits(arr, stored, shift, _int(ds, "PixelRepresentation", 0) == 1)
+        arr = _stored_bits(arr, stored, shift, header_int(ds, "PixelRepresentation", 0) == 1)
     return arr
 
 
@@ -268,10 +199,10 @@ def _high_bit_shift(ds, compressed: bool) -> int:
     cannot be (below Bits Stored - 1, or past Bits Allocated) is ignored, as pydicom ignores it."""
     from pydicom.uid import RLELossless
 
-    if compressed and ds.file_meta.TransferSyntaxUID != RLELossless or _int(ds, "SamplesPerPixel", 1) != 1:
+    if compressed and ds.file_meta.TransferSyntaxUID != RLELossless or header_int(ds, "SamplesPerPixel", 1) != 1:
         return 0
-    stored, allocated = _int(ds, "BitsStored", 0), _int(ds, "BitsAllocated", 0)
-    high = _int(ds, "HighBit", stored - 1)
+    stored, allocated = header_int(ds, "BitsStored", 0), header_int(ds, "BitsAllocated", 0)
+    high = header_int(ds, "HighBit", stored - 1)
     shift = high - stored + 1
     return shift if 0 < shift and high < allocated and allocated in (8, 16, 32) else 0
 
@@ -313,7 +244,7 @@ def _sign_lut_descriptors(ds) -> None:
     """Read a LUT Descriptor's first mapped value as signed for signed pixels (PS3.3 C.11.2.1.1). Written
     as US (explicit VR) 63488 means -2048: numpy 2 refuses to compare it with int16 pixels, and numpy 1
     mapped every pixel below it (a black film). pydicom does this itself for implicit VR."""
-    if _int(ds, "PixelRepresentation", 0) != 1:
+    if header_int(ds, "PixelRepresentation", 0) != 1:
         return
     for sequence in ("ModalityLUTSequence", "VOILUTSequence"):
         for item in ds.get(sequence) or []:
@@ -379,9 +310,7 @@ def _by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray |
     first = int(arr.min())
     values = np.arange(first, int(arr.max()) + 1).astype(arr.dtype)
     mapped = grey_levels(values)
-    counts = np.zeros(len(values), dtype=np.int64)
-    for r in row_steps(arr):
-        counts += np.bincount((arr[r].astype(np.intp) - first).ravel(), minlength=len(values))
+    counts = value_counts(arr, first, len(values))
     present = counts > 0
     if not np.isfinite(mapped[present]).all():
         return None

@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from edge.figures import fixed
-from edge.wide_pixels import linear_to_uint8, pixels, row_steps
+from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
 # Refuse images above this many pixels before decoding them (a 16k x 16k PNG would need 256 MB
 # of memory on a Pi with 512 MB). Real chest X-rays are at most about 4300 x 4300.
@@ -310,8 +310,5 @@ def _check_size(gray: np.ndarray) -> np.ndarray:
 
 
 def one_level_share(gray: np.ndarray) -> float:
-    """The share of the pixels at the film's most common grey level, counted a block of rows at a time."""
-    counts = np.zeros(256, dtype=np.int64)
-    for r in row_steps(gray):
-        counts += np.bincount(gray[r].ravel(), minlength=256)
-    return float(counts.max() / gray.size)
+    """The share of the pixels at the film's most common grey level."""
+    return float(value_counts(gray, 0, 256).max() / gray.size)

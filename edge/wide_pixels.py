@@ -19,6 +19,15 @@ def row_steps(a: np.ndarray) -> list[slice]:
     return [slice(i, i + step) for i in range(0, len(a), step)]
 
 
+def value_counts(a: np.ndarray, first: int, n: int) -> np.ndarray:
+    """How many pixels of integer ``a`` hold each value first..first + n - 1, a block of rows at a time
+    (np.bincount of the whole film would first copy it to 8-byte integers)."""
+    counts = np.zeros(n, dtype=np.int64)
+    for r in row_steps(a):
+        counts += np.bincount((a[r].astype(np.int64) - first).ravel(), minlength=n)
+    return counts
+
+
 def pixels(img: Image.Image) -> np.ndarray:
     """np.asarray(img), a strip of rows at a time (Pillow's tobytes() holds two more copies at once)."""
     w, h = img.size
@@ -63,9 +72,7 @@ def outlier_free_range(a: np.ndarray, lo: float, hi: float) -> tuple[float, floa
     half of min..max, the extremes are such outliers and those quantiles are the range (the outliers
     become black or white); otherwise the film is mapped from its min and max, as always."""
     if a.dtype.kind in "iu" and a.itemsize <= 2:
-        counts = np.zeros(int(hi - lo) + 1, dtype=np.int64)
-        for r in row_steps(a):
-            counts += np.bincount((a[r].astype(np.int64) - int(lo)).ravel(), minlength=len(counts))
+        counts = value_counts(a, int(lo), int(hi - lo) + 1)
         return robust_range(lo + np.arange(len(counts), dtype=np.float64), counts)
     flat = a.reshape(-1)  # 32-bit or float: quantiles of an even sample (np.quantile would sort a copy of it all)
     sample = np.sort(flat[:: max(1, flat.size // 1_000_000)].astype(np.float64))
