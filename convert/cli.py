@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import fail, one_line_errors
+from edge.cliutil import OnceOnlyCommand, fail, one_line_errors
 from train.quiet import load_tensorflow
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -17,6 +17,7 @@ ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
 
 
 @convert_app.command(
+    cls=OnceOnlyCommand,
     help=(
         "Convert a cxr-train run to TensorFlow Lite in each quantization mode and prove what it cost. "
         "Writes RUN_DIR/model_<mode>.tflite (each carries labels, preprocessing, calibration and a self-test "

@@ -8,13 +8,14 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import folder_problem, one_line_errors
+from edge.cliutil import OnceOnlyCommand, folder_problem, one_line_errors
 from train.quiet import load_tensorflow
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 @compare_app.command(
+    cls=OnceOnlyCommand,
     help=(
         "Is model B better than model A on your films? Scores both on the same labelled folder (one sub-folder per "
         "class, as for cxr-evaluate) and reports B minus A: balanced accuracy and each class's sensitivity with "

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from convert.evaluate_lines import closing_lines, site_shifts
-from edge.cliutil import folder_problem, one_line_errors
+from edge.cliutil import OnceOnlyCommand, folder_problem, one_line_errors
 from edge.decision import fmt_threshold
 from train.quiet import load_tensorflow
 
@@ -26,6 +26,7 @@ REPORT_FILES = ("report.md", "report.json", "predictions.csv", "left_out.csv", "
 
 
 @evaluate_app.command(
+    cls=OnceOnlyCommand,
     help=(
         "Score a model on any labelled folder (one sub-folder per class, or the Kaggle layout), e.g. your own "
         "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "

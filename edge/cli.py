@@ -14,7 +14,8 @@ from typing import Iterable, Optional
 import typer
 
 from edge.batch import Result, classify_files
-from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, one_line_errors,
+from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, OnceOnlyCommand, appended_to, fail,
+                          one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
@@ -31,6 +32,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 
 
 @app.command(
+    cls=OnceOnlyCommand,
     help=(
         "Classify chest X-ray images (PNG, JPEG, 16-bit PNG, DICOM with the [dicom] extra) with a "
         "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability. "

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import typer
+from typer.core import TyperCommand
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -135,6 +136,49 @@ def stdout_failed(prog: str, e: OSError) -> typer.Exit:
     except (OSError, ValueError):  # a stream without a descriptor (a test's capture): nothing to flush later
         pass
     return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}")
+
+
+def repeated_option(params: Iterable[Any], args: list[str]) -> str | None:
+    """Why ``args`` give an option that takes one value twice, or None.
+
+    Click keeps the last of them without a word, so ``--by source --by sex`` would report by sex
+    alone and ``--class-map A=- --class-map B=-`` forget A: a user who repeats an option means
+    both. Flags may be repeated (``--quiet --no-quiet``: the last wins, as a shell alias relies on).
+    Values are stepped over (a value may start with '-'), and nothing after ``--`` counts."""
+    options = [p for p in params if getattr(p, "param_type_name", "") == "option"]  # click's Option, by duck
+    by_name = {n: p for p in options for n in [*p.opts, *p.secondary_opts]}
+    seen: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            break
+        name = token.split("=", 1)[0] if token.startswith("--") else token
+        p = by_name.get(name)
+        if p is not None and not (p.is_flag or p.count):
+            if not p.multiple:
+                if p.name in seen:
+                    shown = name if seen[p.name] == name else f"{seen[p.name]} (or {name})"
+                    if ",..." in (p.metavar or ""):
+                        return (f"{shown} is given more than once, and only one would count; give its values as one "
+                                f"comma-separated list ({p.opts[0]} {p.metavar})")
+                    return f"{shown} is given more than once, and only one would count; give it once"
+                seen[p.name] = name
+            if "=" not in token:
+                i += 1
+        i += 1
+    return None
+
+
+class OnceOnlyCommand(TyperCommand):
+    """A typer command that refuses an option given twice (see :func:`repeated_option`) with
+    click's usage error, instead of quietly using the last one."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        problem = repeated_option(self.get_params(ctx), args)
+        if problem is not None:
+            ctx.fail(problem)
+        return super().parse_args(ctx, args)
 
 
 def run_app(prog: str, app: Callable[[], Any]) -> None:

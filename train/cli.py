@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import fail, one_line_errors
+from edge.cliutil import OnceOnlyCommand, fail, one_line_errors
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow
 
@@ -20,6 +20,7 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
 
 
 @train_app.command(
+    cls=OnceOnlyCommand,
     help=(
         "Train a classifier and freeze its data split. DATA is a folder with one sub-folder per "
         "class (also the Kaggle COVID-19 Radiography Database layout CLASS/images/*.png, and "
@@ -57,7 +58,7 @@ def train(
              "Normal). A class folder that matches no class and is not named here stops the run: left out, a "
              "site's healthy films would be missing from its share."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
-    classes: Optional[str] = typer.Option(None, help="Comma-separated class folders to use (default: all found)."),
+    classes: Optional[str] = typer.Option(None, metavar="CLASS,...", help="Comma-separated class folders to use (default: all found)."),
     arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale; int8 file ~134 KiB plus 40 bytes per training and validation film, 157 KiB on cxr-dev) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
     members: int = typer.Option(
         1, min=1, help="Train this many copies of the model from different random starts on the same split and save "
@@ -173,6 +174,7 @@ def train(
 
 
 @synth_app.command(
+    cls=OnceOnlyCommand,
     help="Write the built-in SYNTHETIC chest-X-ray-like image set (not real patients; for demos and tests) "
          "as PNG folders, one per class, with a README that says so.\n\n"
          "Example: cxr-synth synth-data --classes Normal,COVID,Viral_Pneumonia --count 40, then "
@@ -180,7 +182,7 @@ def train(
 )
 def synth(
     out_dir: Path = typer.Argument(..., help="Folder to write CLASS/*.png into."),
-    classes: str = typer.Option("Normal,COVID", help="Comma-separated classes: Normal, COVID, Viral_Pneumonia, Lung_Opacity."),
+    classes: str = typer.Option("Normal,COVID", metavar="CLASS,...", help="Comma-separated classes: Normal, COVID, Viral_Pneumonia, Lung_Opacity."),
     count: int = typer.Option(80, min=1, help="Images per class."),
     size: int = typer.Option(192, min=32, help="Image side in pixels."),
     seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
