@@ -182,6 +182,12 @@ def evaluate(
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
+        from convert.study_design import design_note, evaluation_design, trained_sources
+
+        design = evaluation_design(trained_sources(model), [i.source for i in res.items],
+                                   (seen_note or {}).get("films", 0))
+        if line := design_note(design):
+            print(f"cxr-evaluate: note: {line}", file=sys.stderr)
         if rule is not None and not threshold and (line := chosen_films_line(
                 info, [i.sha256 for i in res.items], f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
@@ -276,7 +282,7 @@ def evaluate(
                                            {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
                                             "class_folders": matched, "left_out_films": left_out_films(data_dir, matched),
                                             "left_out_answers": left_out,
-                                            "seen_in_training": seen_note,
+                                            "seen_in_training": seen_note, "study_design": design,
                                             "copies_within_set": twins, "label_conflicts": conflicts,
                                             "input_check_flagged_validation": info.get("flagged_validation"),
                                             "rule_warnings": rule_warnings, "data_warnings": data_warnings,

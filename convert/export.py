@@ -193,9 +193,11 @@ def package(flatbuffer: bytes, meta: dict[str, Any], files: dict[str, bytes] | N
 
 def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndarray,
                 head_fit: np.ndarray | None = None, typicality: dict | None = None,
-                seen: tuple[dict, dict[str, bytes]] | None = None) -> None:
+                seen: tuple[dict, dict[str, bytes]] | None = None, sources: dict | None = None) -> None:
     """Write model_<mode>.tflite with metadata, the input check, a self-test measured on this
-    machine and, given ``seen`` (convert.seen.fingerprints), the films the model learnt from.
+    machine and, given ``seen`` (convert.seen.fingerprints), the films the model learnt from; ``sources``
+    (convert.study_design.training_sources) where they came from, so a report can say whether the
+    films it scores come from the same hospitals.
 
     For int8, the float logits head is refitted on ``head_fit`` (training images); the file's
     metadata records what that refit did."""
@@ -210,6 +212,8 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
         meta["head_refit"] = refit
     if typicality is not None:
         meta["typicality"] = typicality
+    if sources is not None:
+        meta["trained_sources"] = sources
     extra = {}
     if seen is not None:
         meta["seen"], extra = seen

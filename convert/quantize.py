@@ -22,6 +22,7 @@ from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.rule_notes import stored_rule_lines
 from convert.split_scores import evaluate_external, fit_input_check, screening_points
+from convert.study_design import test_split_design
 from convert.subgroups import per_source
 from convert.summary import summarize
 from edge import __version__
@@ -122,6 +123,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         "arch": run.get("arch"), "members": run.get("members", 1), "parameters": run.get("parameters"),
         "teacher": run.get("teacher"),
         "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},
+        "study_design": test_split_design(split),
         "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
                           "shortcut_audit": run.get("shortcut_audit")},
         "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
@@ -147,6 +149,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         from convert.seen import fingerprints
 
         seen = fingerprints(split) if s.fingerprints else None
+        sources = report["study_design"]["training_sources"]
         for mode in s.modes:
             path = out / f"model_{mode}.tflite"
             if s.report_only:  # scored and stamped again in the staging folder, moved back with the rest
@@ -155,7 +158,8 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                 log(f"converting {mode}")
                 from convert.export import export_mode
 
-                export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen)
+                export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen,
+                            sources)
             chosen, val_probs[mode] = store_rule(path, point, val, classes) if point is not None else (None, None)
             for line in stored_rule_lines(path.name, chosen) if chosen else []:
                 log(line)

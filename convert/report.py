@@ -19,6 +19,7 @@ from convert.prevalence import section as prevalence_section
 from convert.report_text import TERMS, align_tables, image, md_cell, reliability_table
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen import seen_line
+from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
@@ -196,6 +197,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"]), ""]
+    if (extra or {}).get("study_design"):
+        md += [design_line(extra["study_design"]), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
     md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in (extra or {}).get("data_warnings") or []]
     md += [""] if (extra or {}).get("data_warnings") else []

@@ -164,7 +164,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:
         t = v["test"]
-        lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found), most probable class: balanced accuracy "
+        lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found; "
+                     "from the hospitals and archives of its training films: internal validation), most probable class: "
+                     "balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
         if t.get("crops_searched") is False:  # a run split before cxr-train looked for them (0.15.0 and older)
             lines.append("  Cropped, moved, turned or mirrored copies were not looked for when this split was drawn: "

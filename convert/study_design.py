@@ -1,0 +1,154 @@
+"""Internal or external validation: do the scored films come from the sources the model learnt from?
+
+Figures on films from the archives a model was trained on (a random split of one collection, or a
+site's films scored by the model trained on them) show how well it fits those archives. At a
+hospital it never saw they are usually lower, often much lower: COVID X-ray classifiers learn the
+hospital as readily as the disease (DeGrave et al. 2021), and external validation is what most
+published models lacked (Roberts et al. 2021). A reader must be told which kind a report is, in
+words, beside the figures. The sources are the names MANIFEST.csv (or the Kaggle metadata, or an
+--add-data folder) gave each film; a model file carries its training films' sources from cxr-edge
+0.23 on, a model.keras has its run's split.json.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from edge import metadata as md
+from train.data import Split
+
+LEARNT_FROM = ("train", "val")  # the films that fitted the weights, chose the epoch and the temperature
+MAX_SOURCES = 200  # kept in a model file; the Kaggle set's metadata names a few dozen
+SHOWN = 5
+
+
+def training_sources(split: Split) -> dict:
+    """{films, unnamed, sources: {name: films} (most first), more}: the sources of the training and
+    validation films, for the model file's metadata and the reports."""
+    counts = Counter(i.source for part in LEARNT_FROM for i in split.parts.get(part, []))
+    named = [(s, n) for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if s]
+    return {"films": sum(counts.values()), "unnamed": counts.get("", 0),
+            "sources": dict(named[:MAX_SOURCES]), "more": max(0, len(named) - MAX_SOURCES)}
+
+
+def trained_sources(model: Path) -> dict | None:
+    """What a model tells of its training films' sources: its .tflite metadata, else the
+    split.json beside it; None where neither does (a file of cxr-edge 0.22 or older, or foreign)."""
+    if Path(model).suffix == ".tflite":
+        try:
+            _, meta, _ = md.read(model)
+        except (md.ModelFileError, OSError):
+            meta = None
+        if meta and isinstance(meta.get("trained_sources"), dict):
+            return meta["trained_sources"]
+    path = Path(model).parent / "split.json"
+    if path.is_file():
+        try:
+            return training_sources(Split.load(path))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    return None
+
+
+def _names(sources: dict[str, int], unit: str, shown: int = SHOWN, more: int = 0) -> str:
+    parts = [f"{s} ({n} {unit})" for s, n in list(sources.items())[:shown]]
+    rest = len(sources) - shown + more
+    return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
+
+
+def evaluation_design(trained: dict | None, sources: list[str], seen_films: int = 0) -> dict:
+    """Which kind of validation scoring films of these ``sources`` (one per film, '' for none) is,
+    for a model whose training sources are ``trained`` (:func:`trained_sources`); ``seen_films``:
+    films of this set found among its training or validation films (convert.seen), a sign that the
+    set is of the same collection whatever its names say.
+
+    kind: internal (every named film is of a training source, or films of the set were learnt
+    from), external (no film is, by name), mixed, or unknown (no names to compare)."""
+    films = len(sources)
+    named = [s for s in sources if s]
+    known = dict((trained or {}).get("sources") or {})
+    shared = Counter(s for s in named if s in known)
+    out = {"films": films, "films_named": len(named), "films_from_training_sources": sum(shared.values()),
+           "shared_sources": dict(shared.most_common()), "seen_films": int(seen_films),
+           "training_sources": trained}
+    if seen_films and not shared:
+        kind, why = "internal", "seen"
+    elif not known or not named:
+        kind, why = "unknown", "no training sources" if not known else "no sources here"
+    elif sum(shared.values()) == len(named):
+        kind, why = "internal", "sources"
+    elif not shared and not seen_films:
+        kind, why = "external", "sources"
+    else:
+        kind, why = "mixed", "sources"
+    return {"kind": kind, "reason": why, **out}
+
+
+UNSEEN_HOSPITAL = ("at a hospital it never saw they are usually lower, often much lower (DeGrave et al. 2021: COVID "
+                   "X-ray models learnt the hospital as readily as the disease)")
+
+
+def design_line(d: dict) -> str:
+    """The report's sentence on which kind of validation this is."""
+    trained = d.get("training_sources") or {}
+    listed = _names(trained.get("sources") or {}, "films", more=trained.get("more", 0))
+    unnamed_here = d["films"] - d["films_named"]
+    partly = (f" ({unnamed_here} of the {d['films']} films name no source and are not counted)"
+              if unnamed_here and d["films_named"] else "")
+    if d["kind"] == "internal" and d["reason"] == "seen":
+        return (f"**Internal validation:** {d['seen_films']} films of this folder were among the model's training or "
+                "validation films, so the others most likely come from the same collection. These figures show how "
+                f"well it fits those archives; {UNSEEN_HOSPITAL}.")
+    if d["kind"] == "internal":
+        return (f"**Internal validation:** every film here{partly} comes from a source the model was trained on "
+                f"({_names(d['shared_sources'], 'here')}). These figures show how well it fits those archives; "
+                f"{UNSEEN_HOSPITAL}. Score films from a hospital it never saw before trusting it there.")
+    if d["kind"] == "external":
+        return (f"**External validation, by source name:** no film here{partly} comes from a source the model was "
+                f"trained on ({listed}). A source named otherwise here may still be one of them; and one hospital's "
+                "figures say little about another's.")
+    if d["kind"] == "mixed":
+        return (f"**Partly internal:** {d['films_from_training_sources']} of the {d['films_named']} films naming a "
+                f"source come from sources the model was trained on ({_names(d['shared_sources'], 'here')}); only the "
+                "others show how it does at a hospital it never saw (the per-source table gives them apart).")
+    if d["reason"] == "no sources here":
+        return ("**Internal or external validation? Unknown:** these films name no source (a MANIFEST.csv with a "
+                f"`source` column would), and the model was trained on films from {listed}. If these films come from "
+                f"those archives, the figures show how well it fits them; {UNSEEN_HOSPITAL}.")
+    return ("**Internal or external validation? Unknown:** the model file does not record where its training films "
+            "came from (converted by cxr-edge 0.22 or older, or its training films named no source), so whether "
+            f"these films come from the same hospitals cannot be told. If they do, the figures show how well it "
+            f"fits those archives; {UNSEEN_HOSPITAL}.")
+
+
+def design_note(d: dict) -> str | None:
+    """One line for the terminal where the figures are internal, in part or whole; else None."""
+    if d["kind"] == "internal":
+        return ("internal validation: these films come from the archives the model was trained on; at a hospital "
+                "it never saw, figures are usually lower (report.md says more)")
+    if d["kind"] == "mixed":
+        return (f"{d['films_from_training_sources']} of the {d['films']} films come from sources the model was "
+                "trained on: only the others show how it does at a hospital it never saw (report.md, per source)")
+    return None
+
+
+def test_split_design(split: Split) -> dict:
+    """cxr-convert's test split, internal by construction: a random part of the folders the
+    training films came from (report.json's ``study_design``)."""
+    return {"kind": "internal", "training_sources": training_sources(split),
+            "holdout_source": split.notes.get("holdout_source")}
+
+
+def test_split_line(d: dict) -> str:
+    """The sentence on :func:`test_split_design`'s test split, for cxr-convert's report."""
+    trained = d["training_sources"]
+    where = f" ({_names(trained['sources'], 'films', more=trained['more'])})" if trained["sources"] else ""
+    held = d.get("holdout_source")
+    external = (f" The source `{held}` was kept out of training and validation: its section below is the one "
+                "estimate here of how the model does at a new site." if held else
+                " `cxr-train --holdout-source` measures a source kept out of training; `cxr-evaluate` scores a "
+                "site's own films.")
+    return ("**Internal validation:** the test films are a random part of the same folders as the training films"
+            f"{where}: the same hospitals and archives. These figures show how well the model fits them; "
+            f"{UNSEEN_HOSPITAL}.{external}")

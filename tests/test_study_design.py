@@ -1,0 +1,128 @@
+"""Every report says whether its figures are internal (films from the hospitals and archives the
+model learnt from) or external validation: the gap between the two is the finding of the COVID
+X-ray literature (DeGrave et al. 2021). Pure cases of convert.study_design, the sources a model
+file carries, and cxr-evaluate and cxr-convert end to end on the tiny run (real model, runtime)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from convert.evaluate_cli import evaluate_app
+from convert.study_design import design_line, evaluation_design, trained_sources, training_sources
+from edge import metadata as md
+from tests.conftest import unpadded
+from train.data import Item, Split
+from train.synthetic import generate
+
+TRAINED = {"films": 10, "unnamed": 0, "sources": {"site-A": 7, "site-B": 3}, "more": 0}
+
+
+def test_films_of_the_training_sources_are_internal():
+    d = evaluation_design(TRAINED, ["site-A"] * 4 + ["site-B"])
+    assert (d["kind"], d["films_from_training_sources"]) == ("internal", 5)
+    assert d["shared_sources"] == {"site-A": 4, "site-B": 1}
+    line = design_line(d)
+    assert line.startswith("**Internal validation:** every film here comes from a source the model was trained on")
+    assert "site-A (4 here), site-B (1 here)" in line and "usually lower" in line
+
+
+def test_films_of_other_sources_are_external_by_name_only():
+    d = evaluation_design(TRAINED, ["site-C"] * 3)
+    assert d["kind"] == "external" and d["films_from_training_sources"] == 0
+    line = design_line(d)
+    assert "no film here comes from a source the model was trained on (site-A (7 films), site-B (3 films))" in line
+    assert "A source named otherwise here may still be one of them" in line
+
+
+def test_a_mix_counts_the_films_of_training_sources():
+    d = evaluation_design(TRAINED, ["site-A", "site-C", "site-C", ""])
+    assert d["kind"] == "mixed"
+    assert "1 of the 3 films naming a source come from sources the model was trained on" in design_line(d)
+
+
+def test_films_the_model_saw_make_the_rest_internal_whatever_their_names():
+    d = evaluation_design(TRAINED, ["site-C"] * 3, seen_films=5)
+    assert d["kind"] == "internal" and d["reason"] == "seen"
+    assert "5 films of this folder were among the model's training or validation films" in design_line(d)
+    assert evaluation_design(None, [""] * 3, seen_films=2)["kind"] == "internal"
+
+
+@pytest.mark.parametrize("trained, sources, says", [
+    (TRAINED, ["", ""], "these films name no source (a MANIFEST.csv with a `source` column would), and the model was "
+                        "trained on films from site-A (7 films), site-B (3 films)"),
+    (None, ["site-A"], "the model file does not record where its training films came from"),
+    ({"films": 4, "unnamed": 4, "sources": {}, "more": 0}, ["site-A"], "does not record where its training films"),
+])
+def test_without_names_on_either_side_it_is_unknown(trained, sources, says):
+    d = evaluation_design(trained, sources)
+    assert d["kind"] == "unknown"
+    assert design_line(d).startswith("**Internal or external validation? Unknown:**") and says in design_line(d)
+
+
+def test_training_sources_count_the_training_and_validation_films_only():
+    def item(source: str) -> Item:
+        return Item(path="x.png", label="COVID", sha256="0" * 64, source=source)
+
+    split = Split("d", ["COVID"], {"train": [item("a"), item("a"), item("b"), item("")], "val": [item("b")],
+                                   "test": [item("c")] * 5})
+    assert training_sources(split) == {"films": 5, "unnamed": 1, "sources": {"a": 2, "b": 2}, "more": 0}
+
+
+def test_the_model_file_carries_its_training_sources(tiny_run, tmp_path):
+    split = Split.load(tiny_run / "split.json")
+    meta = md.read(tiny_run / "model_int8.tflite")[1]
+    assert meta["trained_sources"] == training_sources(split)
+    assert meta["trained_sources"]["films"] == len(split.parts["train"]) + len(split.parts["val"])
+    alone = tmp_path / "copy.tflite"  # away from its run folder: still known, from the file itself
+    alone.write_bytes((tiny_run / "model_int8.tflite").read_bytes())
+    assert trained_sources(alone) == meta["trained_sources"]
+    stripped = tmp_path / "old.tflite"  # as a file of cxr-edge 0.22 wrote it
+    stripped.write_bytes(md.rewrite(alone.read_bytes(), lambda m: {k: v for k, v in m.items() if k != "trained_sources"}))
+    assert trained_sources(stripped) is None
+
+
+def test_the_conversion_report_calls_its_test_split_internal(tiny_run):
+    report = json.loads((tiny_run / "report.json").read_text())
+    assert report["study_design"]["kind"] == "internal"
+    assert report["study_design"]["holdout_source"] is None
+    text = unpadded((tiny_run / "report.md").read_text())
+    assert ("**Internal validation:** the test films are a random part of the same folders as the training films: "
+            "the same hospitals and archives.") in text
+    assert "`cxr-train --holdout-source` measures a source kept out of training" in text
+
+
+@pytest.mark.parametrize("site, kind, said", [("site-A", "internal", "Internal validation:"),
+                                               ("site-Z", "external", "External validation, by source name:")])
+def test_cxr_evaluate_says_whether_a_sites_films_are_internal(tiny_run, tmp_path, site, kind, said):
+    model = tmp_path / "model.tflite"  # a model trained on site-A's films, by its file's record
+    model.write_bytes(md.rewrite((tiny_run / "model_int8.tflite").read_bytes(),
+                                 lambda m: {**m, "trained_sources": TRAINED}))
+    data = tmp_path / "films"  # new films: none of them seen in training
+    generate(data, n_per_class=6, classes=("COVID", "Normal"), size=(64, 64), seed=99)
+    with open(data / "MANIFEST.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "source"])
+        w.writerows([p.relative_to(data).as_posix(), site] for p in sorted(data.glob("*/*.png")))
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(model), str(data), "--out", str(out), "--n-boot", "100", "--quiet",
+                                          "--no-score-left-out"])
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["study_design"]["kind"] == kind
+    assert report["study_design"]["films_from_training_sources"] == (12 if kind == "internal" else 0)
+    assert f"**{said}**" in (out / "report.md").read_text()
+    assert ("cxr-evaluate: note: internal validation" in r.output) == (kind == "internal")
+
+
+def test_the_card_calls_its_test_figures_internal(tiny_run):
+    from edge.cli import app
+
+    r = CliRunner().invoke(app, ["--card", "--model", str(tiny_run / "model_int8.tflite")])
+    assert r.exit_code == 0, r.output
+    assert ("from the hospitals and archives of its training films: internal validation), most probable class"
+            in r.output)
