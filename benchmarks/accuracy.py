@@ -138,12 +138,17 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
 
     run_dir = out_root / (f"{task}-{arch}" + (f"-without-{holdout}" if holdout else "") + (f"-seed{seed}" if seed else ""))
     source = HOLDOUTS[holdout][0] if holdout else None
-    if not (run_dir / "run.json").is_file():
-        settings = dict(RECIPES[arch])
-        if "teacher" in settings:
-            settings["teacher"] = str(run_dir).replace(f"-{arch}", f"-{settings['teacher']}", 1)
-        if epochs:
-            settings["epochs"] = min(epochs, settings.get("epochs", epochs))
+    settings = dict(RECIPES[arch])
+    if "teacher" in settings:
+        settings["teacher"] = str(run_dir).replace(f"-{arch}", f"-{settings['teacher']}", 1)
+    if epochs:
+        settings["epochs"] = min(epochs, settings.get("epochs", epochs))
+    if (run_dir / "run.json").is_file():  # reused only where it is the recipe asked for (--quick's 3 epochs are not)
+        had = json.loads((run_dir / "run.json").read_text())["settings"].get("epochs")
+        if had != settings.get("epochs"):
+            raise SystemExit(f"accuracy.py: {run_dir} was trained with --epochs {had or 'auto'}, and this benchmark asks "
+                             f"for {settings.get('epochs') or 'auto'}; give another --out, or remove that run")
+    else:
         run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task],
                                    holdout_source=source, seed=seed, progress=False, **settings))
     train_s = json.loads((run_dir / "run.json").read_text())["seconds"]
@@ -171,7 +176,9 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=CXR_DEV)
-    ap.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-accuracy")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="Run folders (default runs/bench-accuracy; with --quick runs/bench-accuracy-quick, so that its "
+                         "short runs are never taken for the benchmark's).")
     ap.add_argument("--epochs", type=int, default=None, help="Epochs (default: cxr-train's own; seed: at most 30).")
     ap.add_argument("--archs", default="seed,compact,compact-x3,compact-distilled", help=f"Comma-separated, from {', '.join(RECIPES)}.")
     ap.add_argument("--tasks", default="covid-normal,4-class")
@@ -186,8 +193,11 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="Put the tables in benchmarks/RESULTS.md (replacing the previous accuracy section).")
     args = ap.parse_args()
     if not (args.data / "MANIFEST.csv").is_file():
-        print(f"skipped: real chest X-rays not found at {args.data}", file=sys.stderr)
-        return
+        raise SystemExit(f"accuracy.py: real chest X-rays not found at {args.data} (MANIFEST.csv); give --data")
+    if args.quick and args.write:
+        raise SystemExit("accuracy.py: --quick is a smoke test (3 epochs); its tables do not go in RESULTS.md (no --write)")
+    if args.out is None:
+        args.out = ROOT / "runs" / ("bench-accuracy-quick" if args.quick else "bench-accuracy")
     if args.quick:
         args.epochs, args.tasks, args.no_loso = 3, "covid-normal", True
     load_tensorflow()

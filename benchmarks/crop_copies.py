@@ -65,7 +65,7 @@ def seen_codes(gray: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sample", type=int, default=100, help="films copied (cut, mirrored) and looked for")
     ap.add_argument("--films", type=int, default=0, help="use the first N cxr-dev films only (0: all)")
     ap.add_argument("--seed", type=int, default=0, help="which films are copied, and how")

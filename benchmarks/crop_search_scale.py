@@ -88,7 +88,7 @@ def one_size(films: int, seed: int) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--films", type=int, action="append", help="set sizes (repeatable; default 2000, 5000, 10000, 21000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON out

@@ -72,6 +72,9 @@ def peak_mib(path: str) -> float:
 
 
 def main() -> None:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     with tempfile.TemporaryDirectory(prefix="decode-memory-") as tmp:
         files = {}  # name -> (path, MiB of its 16-bit pixels)
         for h, w in ((3500, 3000), (7000, 7000)):

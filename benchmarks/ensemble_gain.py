@@ -8,7 +8,7 @@ a source out, accuracy on that external set. Keras float, logits averaged as the
 does. Single runs move by about +-3 points on cxr-dev, which is why this looks at all subsets
 rather than one ensemble against one single model.
 
-    python benchmarks/ensemble_gain.py --run runs/bench-accuracy/covid-normal-compact-single-without-hannover \
+    python benchmarks/ensemble_gain.py --run runs/bench-accuracy/covid-normal-compact-without-hannover \
         --members 5 --logits runs/ensemble-gain/covid-normal-without-hannover --write   # ~25 min on 2 cores
 
 --write puts the table in benchmarks/RESULTS.md (section "Ensembles"), replacing the previous one.

@@ -73,7 +73,7 @@ def paired_row(case, sims: int, boot: int, rng: np.random.Generator) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sims", type=int, default=400, help="simulated sets per case")
     ap.add_argument("--boot", type=int, default=400, help="bootstrap resamples per set")
     ap.add_argument("--seed", type=int, default=0)

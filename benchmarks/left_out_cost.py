@@ -57,7 +57,7 @@ def one_way(model: str, folder: str, seen: bool, crops: bool, out: mp.Queue) -> 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True, help="a .tflite from cxr-convert (its fingerprints feed the seen check)")
     ap.add_argument("--films", type=int, default=2000)
     ap.add_argument("--data", type=Path, default=CXR_DEV)

@@ -40,7 +40,7 @@ def films(folder: Path, n: int, h: int, w: int) -> list[Path]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--films", type=int, default=24)
     ap.add_argument("--size", default="2500x2000", help="HEIGHTxWIDTH")
     a = ap.parse_args()

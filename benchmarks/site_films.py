@@ -124,7 +124,7 @@ def row(data: Path, run: Path, k: int, seed: int) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=CXR_DEV)
     ap.add_argument("--k", default="0,5,15,30,60", help="site films in the pool given to training")
     ap.add_argument("--seeds", default="0,1")

@@ -65,7 +65,7 @@ def row(run: Path, variant: str, seed: int) -> str:
 def main() -> None:
     import subprocess
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=CXR_DEV)
     ap.add_argument("--seeds", default="0,1")
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "site-sick-films")

@@ -65,7 +65,7 @@ def measure(root: Path, full_every: int, polls: int, arrivals: list[Path] | None
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=20000)
     ap.add_argument("--folders", type=int, default=1, help="sub-folders the films are spread over (watched recursively)")
     ap.add_argument("--polls", type=int, default=60)
