@@ -20,6 +20,7 @@ import numpy as np
 from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.seen import seen_line
+from convert.study_design import compared_lines
 from convert.set_notes import copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
@@ -120,6 +121,8 @@ def film_notes(r: dict) -> list[str]:
         md += [renamed, ""]
     if "seen_in_training" in r:
         md += [seen_line(r["seen_in_training"], models=2), ""]
+    if r.get("study_design"):
+        md += [*compared_lines(r["study_design"]), ""]
     return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [], where="compare.json")
 
 

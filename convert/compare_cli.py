@@ -148,6 +148,10 @@ def compare(
                 optimistic.append(f"{who}: {line}")
                 print(f"cxr-compare: warning: {who}: {line}", file=sys.stderr)
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
+        from convert.study_design import evaluation_design, trained_sources
+
+        designs = {f"{who} ({name})": evaluation_design(trained_sources(m), [i.source for i in kept])
+                   for who, m, name in zip("AB", (model_a, model_b), model_names([model_a, model_b]))}
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}
         if any(i.source for i in kept) and not {"source", "source_repo"} & {c.lower() for c in columns}:
@@ -163,7 +167,7 @@ def compare(
                  left_out_films=left_out_films(data_dir, matched),
                  labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
-                 seen_in_training=seen_note,
+                 seen_in_training=seen_note, study_design=designs,
                  copies_within_set=twins, label_conflicts=conflicts,
                  skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]])

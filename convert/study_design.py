@@ -122,6 +122,28 @@ def design_line(d: dict) -> str:
             f"fits those archives; {UNSEEN_HOSPITAL}.")
 
 
+def design_short(d: dict) -> str:
+    """The kind in a clause, for a report that names several models (cxr-compare)."""
+    if d["kind"] == "internal":
+        return ("internal validation: films of this folder were among its training films" if d["reason"] == "seen" else
+                "internal validation: every film here comes from a source it was trained on")
+    if d["kind"] == "external":
+        return "external validation by source name: no film here comes from a source it was trained on"
+    if d["kind"] == "mixed":
+        return (f"partly internal: {d['films_from_training_sources']} of the {d['films_named']} films naming a source "
+                "come from sources it was trained on")
+    return ("internal or external, unknown: these films name no source" if d["reason"] == "no sources here" else
+            "internal or external, unknown: its file records no sources of its training films")
+
+
+def compared_lines(designs: dict[str, dict]) -> list[str]:
+    """cxr-compare's lines, one per model ("A (name)" -> evaluation_design), and what internal means."""
+    lines = [f"- {who}: {design_short(d)}." for who, d in designs.items()]
+    if any(d["kind"] in ("internal", "mixed") for d in designs.values()):
+        lines.append(f"- Internal figures show how well a model fits those archives; {UNSEEN_HOSPITAL}.")
+    return lines
+
+
 def design_note(d: dict) -> str | None:
     """One line for the terminal where the figures are internal, in part or whole; else None."""
     if d["kind"] == "internal":

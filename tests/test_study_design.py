@@ -126,3 +126,26 @@ def test_the_card_calls_its_test_figures_internal(tiny_run):
     assert r.exit_code == 0, r.output
     assert ("from the hospitals and archives of its training films: internal validation), most probable class"
             in r.output)
+
+
+def test_cxr_compare_says_it_for_each_model(tiny_run, tmp_path):
+    from convert.compare_cli import compare_app
+
+    a = tmp_path / "a.tflite"
+    a.write_bytes(md.rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda m: {**m, "trained_sources": TRAINED}))
+    data = tmp_path / "films"
+    generate(data, n_per_class=6, classes=("COVID", "Normal"), size=(64, 64), seed=98)
+    with open(data / "MANIFEST.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["file", "source"], *([p.relative_to(data).as_posix(), "site-B"]
+                                                       for p in sorted(data.glob("*/*.png")))])
+    out = tmp_path / "cmp"
+    r = CliRunner().invoke(compare_app, [str(a), str(tiny_run / "model_fp32.tflite"), str(data), "--out", str(out),
+                                         "--quiet", "--n-boot", "100", "--no-score-left-out"])
+    assert r.exit_code == 0, r.output
+    text = (out / "compare.md").read_text()
+    assert "- A (a.tflite): internal validation: every film here comes from a source it was trained on." in text
+    assert ("- B (model_fp32.tflite): internal or external, unknown: its file records no sources of its training "
+            "films.") in text  # the synthetic set names none
+    assert "Internal figures show how well a model fits those archives" in text
+    kinds = {k: d["kind"] for k, d in json.loads((out / "compare.json").read_text())["study_design"].items()}
+    assert kinds == {"A (a.tflite)": "internal", "B (model_fp32.tflite)": "unknown"}
