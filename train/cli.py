@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import OnceOnlyCommand, fail, one_line_errors
+from edge.cliutil import OnceOnlyCommand, fail, folder_problem, one_line_errors
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow
 
@@ -129,6 +129,9 @@ def train(
         if synthetic_count is not None and data != "synthetic":
             raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --data {data} it does nothing: "
                              "leave it out")
+        if holdout_source is not None and not holdout_source.strip():  # "$UNSET": recorded as held out, holding none
+            raise ValueError("--holdout-source is empty; give the source to keep out of training (a MANIFEST.csv "
+                             "source, e.g. hannover), or leave the option out")
         if class_map and not add_data:  # an option that would change nothing must not look obeyed
             raise ValueError("--class-map matches the class folders of --add-data folders to the run's classes; "
                              "without --add-data it does nothing: name --data's class folders as the classes should be")
@@ -142,6 +145,10 @@ def train(
 
     if data != "synthetic" and (problem := not_a_data_folder(Path(data)) or half_a_split(Path(data))):
         raise fail("cxr-train", problem)
+    if data != "synthetic" and (problem := fraction_problem(Path(data), val_fraction, test_fraction)):
+        raise fail("cxr-train", problem)
+    if problem := folder_problem(out):  # before TensorFlow loads and the films are read: minutes
+        raise fail("cxr-train", f"--out {out}: {problem}")
     for d in add_data or []:
         if not d.is_dir():
             raise fail("cxr-train", f"--add-data {d}: no such folder")
@@ -171,6 +178,19 @@ def train(
 
         with run_folder_lock(out, "cxr-train"):
             run_training(settings)
+
+
+def fraction_problem(data: Path, val_fraction: float | None, test_fraction: float | None) -> str | None:
+    """Why --val-fraction or --test-fraction would do nothing for a set split in folders, or None:
+    its test/ folder is the test split, and a val/ folder the validation split."""
+    from train.class_folders import given_split_dirs
+
+    given = given_split_dirs(data)
+    for option, value, part in (("--test-fraction", test_fraction, "test"), ("--val-fraction", val_fraction, "val")):
+        if value is not None and part in given:
+            return (f"{option}: {data} comes split in folders, and its {given[part].name}/ folder is the "
+                    f"{'test' if part == 'test' else 'validation'} split; {option} would do nothing: leave it out")
+    return None
 
 
 @synth_app.command(

@@ -177,6 +177,9 @@ def label_conflicts(groups: list[int], files: list[str], labels: list[str]) -> l
 def conflicts_text(conflicts: list[list[dict]]) -> str:
     """'4 films are one picture filed under different classes (2 groups; e.g. COVID/a.png (COVID) =
     Normal/b.png (Normal))': the start of every message about label_conflicts."""
-    first = " = ".join(f"{c['file']} ({c['label']})" for c in conflicts[0][:3])
+    group = conflicts[0]  # one film of each label first: three of one label would hide the conflict
+    shown = list({c["label"]: c for c in reversed(group)}.values())[::-1][:3]
+    shown += [c for c in group if c not in shown][:max(0, 3 - len(shown))]
+    first = " = ".join(f"{c['file']} ({c['label']})" for c in sorted(shown, key=group.index))
     return (f"{sum(map(len, conflicts))} films are one picture filed under different classes ({len(conflicts)} "
             f"group{'' if len(conflicts) == 1 else 's'}; e.g. {first})")

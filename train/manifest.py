@@ -123,15 +123,19 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
         log(f"warning: {len(twice)} films have two or more rows in {data_dir}'s MANIFEST.csv that disagree (e.g. "
             f"{twice[0]}); each keeps its first row: check which is right")
     lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
-    source = lower.get("source") or lower.get("source_repo")
-    unlisted, used, disagree = [], set(), []
+    # a row's first non-blank of source and source_repo: a blank source column must not hide source_repo
+    source_columns = [lower[c] for c in ("source", "source_repo") if c in lower]
+    source = source_columns[0] if source_columns else None
+    unlisted, used, disagree, blank = [], set(), [], []
     for it in items:
         key = manifest_key(it.path)
         row = rows.get(key)
         if row is None:
             unlisted.append(it.path)
         used.add(key)
-        it.source = (row or {}).get(source, "") if source else ""
+        it.source = next((v for c in source_columns if (v := (row or {}).get(c) or "").strip()), "")
+        if row is not None and source_columns and not it.source:
+            blank.append(it.path)
         said = next((v for c, v in (row or {}).items() if c.lower() in ("label", "class") and v), None)
         if said is not None and same_class_key(said) != same_class_key(it.label):
             disagree.append((it.path, said))
@@ -155,9 +159,14 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
         log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
             f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
             "audit, and --holdout-source can match file names only")
-    elif unlisted:
-        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
-            f"(e.g. {unlisted[0]}), so no source")
+    else:
+        if unlisted:
+            log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
+                f"(e.g. {unlisted[0]}), so no source")
+        if blank:
+            log(f"warning: {len(blank)} of the {len(items)} films in {data_dir} have a row in its MANIFEST.csv whose "
+                f"{' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank (e.g. {blank[0]}), "
+                "so no source: no per-source figures for them, and --holdout-source can match their file names only")
 
 
 def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:

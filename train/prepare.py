@@ -135,6 +135,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given)
     for name in ("train", "val", "test"):
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]
+        if missing and given is not None and (folder := given_folder(given, name)):
+            raise DataError(f"the given {folder}/ folder holds no images of class {', '.join(missing)} (a {folder}/"
+                            f"{missing[0]} folder is missing or empty): a split given in folders needs every class "
+                            f"in train/ and test/" + (" and val/" if name == "val" else ""))
         if missing:
             raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
                             f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
@@ -151,8 +155,11 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
     from train.synthetic import is_synthetic_folder
 
-    made_by_synth = [str(d) for d in ([] if synthetic else [data_dir]) + [Path(d) for d in s.add_data]
-                     if is_synthetic_folder(d)]
+    from train.class_folders import class_roots
+
+    # a set in train/ and test/ folders carries cxr-synth's README in each of them
+    folders = [*([] if synthetic else [data_dir]), *map(Path, s.add_data)]
+    made_by_synth = list(dict.fromkeys(str(d) for f in folders for d in [f, *class_roots(f)] if is_synthetic_folder(d)))
     if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
         log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
             "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")
@@ -161,6 +168,12 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                    "added_data": [str(Path(d).resolve()) for d in s.add_data]})
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit, "data": data}
+
+
+def given_folder(given: dict[str, str], part: str) -> str | None:
+    """The name of the given folder whose films make up ``part`` (e.g. "Testing"), or None where
+    cxr-train drew that part itself (val carved from a given train/)."""
+    return next((path.split("/", 1)[0] for path, p in given.items() if p == part), None)
 
 
 def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], say=lambda msg: None,
