@@ -14,12 +14,12 @@ from typing import Iterable, Optional
 import typer
 
 from edge.batch import Result, classify_files
-from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, OnceOnlyCommand, appended_to, fail,
+from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, OnceOnlyCommand, appended_to, fail, file_start,
                           one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
-from edge.output import Tally, print_selftest, shown, writer_for
+from edge.output import Tally, csv_header_text, print_selftest, shown, writer_for
 from edge.runtime import MAX_THREADS
 from edge.typicality import FLAGGED
 
@@ -210,7 +210,7 @@ def main(
         if explain is not None:
             from edge.explain import explain_file, maps_folder  # Pillow's drawing and the maps: only when asked for
 
-            if problem := maps_folder(explain, images, recursive):  # once, not once per image
+            if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
         answered = None
         if skip_answered is not None:
@@ -243,9 +243,12 @@ def main(
         width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
         with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
             had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
+            header = True
+            if csv_out and had:
+                header = csv_header_needed(file_start(sys.stdout), csv_header_text(m.labels, explain is not None, watch))
             writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
-                                explain is not None, stamped=watch, header=not had)
-        total, recent = Tally(), Tally()  # recent: the films since the last --tally-every line of a watch
+                                explain is not None, stamped=watch, header=header)
+        total, recent = Tally(retries=watch), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
         if watch and explain is not None and explain.is_dir():  # a log line of an earlier watch names its map:
             taken = {p.name.casefold() for p in explain.iterdir()}  # a film of a reused name gets a new one
@@ -295,6 +298,10 @@ def main(
                         emit(watcher.noting_failures(classify_files(m, arrived, keep_inputs=explain is not None)))
                 except KeyboardInterrupt:
                     pass
+                except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    raise _fail(f"standard output was closed (its reader went away) after {total.images} answer(s): "
+                                "the watch stops; films that arrive now would be answered to no one")
         else:
             from edge.watch import sigterm_as_interrupt
 
@@ -305,6 +312,24 @@ def main(
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if total.any_failed else EXIT_OK)
+
+
+def csv_header_needed(start: bytes | None, header: str) -> bool:
+    """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
+    start: not where the file has that header (a restarted watch), yes where it has none (notes sent
+    there too, `2>&1`); a file of answers under other columns (another model, --explain or --watch's
+    time column) is refused, since rows under another header are read into the wrong columns
+    without a word. ``start`` None: the file cannot be read back, so it is trusted."""
+    if start is None:
+        return False
+    given = next((line for line in start.splitlines(keepends=True) if line.startswith(b"file,label,probability,")), None)
+    if given is None:
+        return True
+    if given.decode("utf-8", "replace") == header:
+        return False
+    raise _fail(f"standard output's file holds answers with other columns ({given.decode('utf-8', 'replace').strip()}); "
+                f"this run's are {header.strip()}: rows under another header would be read into the wrong columns; "
+                "write to a new file")
 
 
 def run() -> None:

@@ -58,6 +58,43 @@ def reconfigure_streams() -> None:
                 stream.reconfigure(encoding="utf-8", errors="cxr-edge")
             else:
                 stream.reconfigure(errors="cxr-edge")
+    if not isinstance(sys.stderr, BestEffortStream):
+        sys.stderr = BestEffortStream(sys.stderr)
+
+
+class BestEffortStream:
+    """Standard error that never ends a command. Its notes, warnings and tallies are for people: a
+    reader of them that went away (`2> >(head)`), or a full disk under them, must not stop a batch
+    or a watch that is still answering on standard output (it ended a watch at its first tally
+    line, with exit code 1 and no word). After the first failed write it is pointed at /dev/null."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            self._give_up()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            self._give_up()
+
+    def _give_up(self) -> None:
+        try:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, self._stream.fileno())  # TFLite's own notes go there too
+            os.close(fd)
+        except (OSError, ValueError, AttributeError):
+            pass
+        self._stream = open(os.devnull, "w", encoding="utf-8")
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, ...: the stream's own
+        return getattr(self._stream, name)
 
 
 def end_terminal_line() -> None:
@@ -235,6 +272,27 @@ def _file_size(stream) -> int | None:
         return None
 
 
+def _read_at(stream, offset: int, n: int) -> bytes | None:
+    """Up to ``n`` bytes at ``offset`` of the file a stream writes to; None where it cannot be read."""
+    try:
+        return os.pread(stream.fileno(), n, offset)
+    except (OSError, ValueError, AttributeError):  # `>>` opens it for writing only: read it by its name (Linux)
+        try:
+            with open(f"/proc/self/fd/{stream.fileno()}", "rb") as f:
+                f.seek(offset)
+                return f.read(n)
+        except (OSError, ValueError, AttributeError):
+            return None
+
+
+def file_start(stream, limit: int = 1 << 16) -> bytes | None:
+    """The first ``limit`` bytes of the regular file a stream writes to (where a CSV log's header
+    is); None where it cannot be read."""
+    if _file_size(stream) is None:
+        return None
+    return _read_at(stream, 0, limit)
+
+
 def appended_to(stream) -> int:
     """Bytes already in the regular file a stream appends to (``>> answers.csv``: a restarted watch
     must not write its CSV header again), 0 elsewhere. A file that an earlier run left ending in half
@@ -242,16 +300,7 @@ def appended_to(stream) -> int:
     size = _file_size(stream)
     if not size:
         return 0
-    last = None
-    try:
-        last = os.pread(stream.fileno(), 1, size - 1)
-    except (OSError, ValueError, AttributeError):  # `>>` opens it for writing only: read it by its name (Linux)
-        try:
-            with open(f"/proc/self/fd/{stream.fileno()}", "rb") as f:
-                f.seek(size - 1)
-                last = f.read(1)
-        except (OSError, ValueError, AttributeError):  # no such reading here: left as it is
-            pass
+    last = _read_at(stream, size - 1, 1)  # None: no such reading here, left as it is
     if last is not None and last != b"\n":
         stream.write("\n")
         stream.flush()

@@ -53,6 +53,19 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def csv_columns(labels: list[str], explained: bool = False, stamped: bool = False) -> list[str]:
+    """The CSV's header row. Columns are only ever added at the end, so that readers by position keep working."""
+    return ["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
+            *(["map", "evidence_at_border", "map_error"] if explained else []), "rule", *(["time"] if stamped else [])]
+
+
+def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = False) -> str:
+    """The header row as the CSV writer writes it, for comparing with a file's first line."""
+    buf = io.StringIO()
+    _CsvRows(buf).writerow(csv_columns(labels, explained, stamped))
+    return buf.getvalue()
+
+
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
@@ -62,11 +75,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     out = sys.stdout
     if fmt == "csv":
         w = _CsvRows(out)
-        # Columns are only ever added at the end, so that readers by position keep working.
         if header:
-            w.writerow(["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
-                        *(["map", "evidence_at_border", "map_error"] if explained else []), "rule",
-                        *(["time"] if stamped else [])])
+            w.writerow(csv_columns(labels, explained, stamped))
         rule = rule_text(threshold, labels)
 
         def write_csv(r: Result) -> None:
@@ -92,6 +102,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
         def write_json(r: Result) -> None:
             if r.error:
                 rec = {"file": r.file, "error": r.error}
+                if r.atypical:  # refused by --refuse-atypical: told from a decoding error without reading the text
+                    rec["atypical"] = True
             else:
                 top = ranked(r)
                 rec = {"file": r.file, "label": top[0][0], "probability": round(top[0][1], 6),
@@ -147,12 +159,13 @@ class Tally:
     maps: int = 0
     maps_failed: int = 0
     failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again
+    retries: bool = True  # a watch's; in a batch a file given twice is answered, and counted, twice
 
     def add(self, file: str, label: str | None, flagged: bool = False, mapped: bool = False,
             map_failed: bool = False) -> None:
         """Count one answer (``label`` None: the file failed). A watch tries a failed file again when
         it changes (a copy that had not finished): the file then counts once, as its last try went."""
-        if file in self.failed_files:
+        if self.retries and file in self.failed_files:
             self.flagged -= self.failed_files.pop(file)
             self.images -= 1
             self.failed -= 1

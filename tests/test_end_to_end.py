@@ -290,6 +290,9 @@ def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, t
     r = edge_classify(str(plain), str(inverted), "--refuse-atypical", "--model", str(tiny_run / "model_int8.tflite"))
     assert r.returncode == 1 and [line.split("\t")[0] for line in r.stdout.splitlines()] == [str(plain)]
     assert f"edge-classify: {inverted}: refused: less typical than 99% of the films this model" in r.stderr
+    r = edge_classify(str(inverted), "--refuse-atypical", "--json", "--model", str(tiny_run / "model_int8.tflite"))
+    rec = json.loads(r.stdout)  # told from a decoding error by a field, as the CSV's atypical column tells it
+    assert r.returncode == 1 and rec["atypical"] is True and rec["error"].startswith("refused: ")
     from edge import metadata as md
 
     flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")

@@ -221,3 +221,24 @@ def test_cxr_train_and_convert_with_an_added_folder(folders, tmp_path):
 
     _, meta, _ = md.read(run / "model_int8.tflite")
     assert meta["validation"]["data"] == "main + my_site"  # edge-classify --card names both folders
+
+
+def test_manifest_labels_are_checked_against_the_class_a_folder_is_mapped_to(folders, tmp_path, capsys):
+    """A site's MANIFEST.csv saying Normal for its Healthy/ films agrees with --class-map Healthy=Normal;
+    only a label that names another class is warned about, and a folder left out is not checked."""
+    import csv
+
+    main, site = folders
+    mine = tmp_path / "site"
+    shutil.copytree(site / "NORMAL", mine / "Healthy")
+    shutil.copytree(site / "COVID-19", mine / "covid-19")
+    shutil.copytree(site / "Pneumonia", mine / "Viral")
+    rows = [[p.relative_to(mine).as_posix(), {"Healthy": "Normal", "covid-19": "COVID", "Viral": "Viral Pneumonia"}[p.parent.name]]
+            for p in sorted(mine.glob("*/*.png"))]
+    rows[0][1] = "COVID"  # one Healthy film whose row says otherwise
+    with open(mine / "MANIFEST.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["file", "label"], *rows])
+    _prepare(main, tmp_path / "run", add_data=[str(mine)], class_map="Healthy=Normal,Viral=-")
+    warned = [line for line in capsys.readouterr().err.splitlines() if "the label in MANIFEST.csv" in line]
+    assert warned == [f"cxr-train: warning: for 1 films in {mine.resolve()} the label in MANIFEST.csv is not their class "
+                      f"folder's (e.g. {rows[0][0]}: COVID); the folder decides the class: check which is right"]

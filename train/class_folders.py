@@ -6,30 +6,56 @@ folder (``--out data/run``, or an old run copied in) would otherwise become a cl
 are its own plots, or be blamed as a class folder that holds no images. Two mistakes are caught
 here because each would otherwise give a wrong model or a puzzling error: a class folder given
 in place of its parent, and two folders whose names differ only in case or punctuation (other
-commands take them as one class, training would make two).
+commands take them as one class, training would make two). Folders that cannot be read (a link
+to a share not mounted, a folder without read permission) are named, never passed over: a class
+or a site's films would otherwise vanish from the run without a word.
 
-Pure functions of the folder tree; train.data.discover turns their answers into DataErrors.
+Functions of the folder tree (film_folders also tells a ``log`` what it passed over);
+train.data.discover turns their answers into DataErrors.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable, Iterator
 
-from edge.batch import is_image_file
+from edge.batch import is_image_file, is_image_name
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
                     "validation": "val", "test": "test", "testing": "test"}
 # lower case; the last two are at the root of a USB stick written by Windows
 SKIP_DIRS = {"masks", "mask", "__macosx", "system volume information", "$recycle.bin"}
+MASK_WORD = "mask"  # inside a class folder: masks/, lung masks/, Infection_Masks/ (COVID-QU-Ex) hold masks, not films
+PART_NAMES = {"train": "train", "val": "validation", "test": "test"}  # as messages name the parts
 RUN_FILES = ("run.json", "split.json", "model.keras")  # what every cxr-edge run folder holds
 
 
+def _split_folders(data_dir: Path) -> dict[str, list[Path]]:
+    """{"val": [val/, validation/], ...}: data_dir's folders named like a part of a given split, by part."""
+    parts: dict[str, list[Path]] = {}
+    for d in sorted(Path(data_dir).iterdir()):
+        if d.name.lower() in GIVEN_SPLIT_DIRS and d.is_dir():
+            parts.setdefault(GIVEN_SPLIT_DIRS[d.name.lower()], []).append(d)
+    return parts
+
+
 def given_split_dirs(data_dir: Path) -> dict[str, Path]:
-    """{"train": dir, "test": dir, ...} when the set comes split in folders, else {}."""
-    top = {d.name.lower(): d for d in Path(data_dir).iterdir() if d.is_dir()}
-    given = {GIVEN_SPLIT_DIRS[k]: d for k, d in top.items() if k in GIVEN_SPLIT_DIRS}
+    """{"train": dir, "test": dir, ...} when the set comes split in folders, else {}. Where two
+    folders name one part (refused by split_twins), the first by name, never the file system's order."""
+    given = {part: dirs[0] for part, dirs in _split_folders(data_dir).items()}
     return given if "train" in given and "test" in given else {}
+
+
+def split_twins(data_dir: Path) -> str | None:
+    """Why two folders naming one part of a given split (val/ and validation/, train/ and Train/)
+    cannot be taken, or None: one would be read and the other ignored without a word."""
+    twins = next((dirs for dirs in _split_folders(data_dir).values() if len(dirs) > 1), None)
+    if twins is None:
+        return None
+    part = PART_NAMES[GIVEN_SPLIT_DIRS[twins[0].name.lower()]]
+    return (f"{data_dir}'s folders {' and '.join(d.name + '/' for d in twins)} both name the {part} split, and "
+            "one would be read and the other ignored: merge them into one folder, or rename one")
 
 
 def half_a_split(data_dir: Path) -> str | None:
@@ -56,9 +82,117 @@ def not_a_class(folder: Path, out: Path | None = None) -> str | None:
     return f"it is a cxr-edge run folder (holds {marks[0]}), not a class" if marks else None
 
 
+def _named_like_a_class(name: str) -> bool:
+    return not name.startswith(".") and name.lower() not in SKIP_DIRS
+
+
+def _named_like_a_file(name: str) -> bool:
+    """Whether a link that leads nowhere was most likely a file's (MANIFEST.csv, notes.txt): its name
+    ends in a short suffix with a letter. A folder's name has none (COVID-19, Viral Pneumonia), and
+    neither has a DICOM film's (IM000001, 1.2.826.0.1.3680043.8.498.131003)."""
+    suffix = os.path.splitext(name)[1][1:]
+    return 0 < len(suffix) <= 5 and suffix.isalnum() and not suffix.isdigit()
+
+
 def _dirs(root: Path) -> list[Path]:
-    return sorted(d for d in Path(root).iterdir()
-                  if d.is_dir() and not d.name.startswith(".") and d.name.lower() not in SKIP_DIRS)
+    return sorted(d for d in Path(root).iterdir() if d.is_dir() and _named_like_a_class(d.name))
+
+
+def is_mask_folder(name: str) -> bool:
+    """Whether a sub-folder of a class folder holds masks rather than films: masks/, lung masks/,
+    Infection_Masks/. Asked only inside a class folder, so a class named Unmasked stays a class."""
+    return MASK_WORD in name.lower()
+
+
+def unreadable_why(error: OSError) -> tuple[str, str]:
+    """(what is wrong, what to do) for a folder that cannot be listed: ('cannot be read
+    (Permission denied)', 'give this user read access to it')."""
+    return f"cannot be read ({error.strerror or error})", "give this user read access to it"
+
+
+def unreachable(path: Path) -> tuple[str, str] | None:
+    """(what is wrong, what to do) where ``path`` is a link that leads nowhere or a folder that cannot
+    be listed, else None (a readable folder, a file, a link to either). A share not mounted leaves
+    its links pointing at nothing: the films behind them must be missed aloud."""
+    try:
+        if path.is_symlink():
+            try:
+                os.stat(path)
+            except FileNotFoundError:
+                return (f"is a link to nothing: {os.readlink(path)} (is a share unmounted?)",
+                        "mount it, or remove the link")
+            except OSError as e:
+                return (f"is a link to {os.readlink(path)} that cannot be followed ({e.strerror or e})",
+                        "fix or remove the link")
+        if path.is_dir():
+            with os.scandir(path):
+                pass
+    except OSError as e:
+        return unreadable_why(e)
+    return None
+
+
+def unreachable_class_folders(data_dir: Path) -> list[tuple[Path, tuple[str, str]]]:
+    """The would-be class folders (and split folders: a test/ link to nothing would make train/
+    a class) that cannot be read, each with (what is wrong, what to do)."""
+    data_dir = Path(data_dir)
+    given = given_split_dirs(data_dir)
+    found = [d for d in sorted(data_dir.iterdir()) if not given or d.name.lower() in GIVEN_SPLIT_DIRS]
+    found += [d for r in given.values() for d in sorted(r.iterdir())]
+    return [(d, why) for d in found if _named_like_a_class(d.name)
+            and not (d.is_symlink() and _named_like_a_file(d.name)) and (why := unreachable(d))]
+
+
+def _walk_into(folder: Path, seen: set[str], out: Path | None, log: Callable[[str], None],
+               masks: set[str] | None) -> bool:
+    """Whether the walk of a class folder goes into ``folder``: not hidden, masks or another
+    copy tool's leftovers, not a folder it has been in already (a link back up), not a run folder."""
+    name = folder.name
+    if name.startswith(".") or name.lower() in SKIP_DIRS or is_mask_folder(name):
+        if masks is not None and is_mask_folder(name):
+            masks.add(name)
+        return False
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    if why := not_a_class(folder, out):  # an old run copied into a class folder: its plots
+        log(f"note: skipped folder {folder}: {why.replace('not a class', 'not films')}")
+        return False
+    seen.add(real)
+    return True
+
+
+def _links_to_nowhere(dirpath: str, filenames: list[str], log: Callable[[str], None]) -> list[str]:
+    """``filenames`` less the links that lead nowhere, each said to ``log``. os.walk lists a linked
+    sub-folder whose target is gone (Normal/siteB -> /mnt/siteB, a share unmounted) among the files.
+    A link with an image name stays: the scan names it among the files it could not read; one named
+    like another file (notes.txt) stays too, and is no film."""
+    kept = []
+    for name in filenames:
+        path = Path(dirpath, name)
+        if not (is_image_name(name) or _named_like_a_file(name)) and path.is_symlink() and (why := unreachable(path)):
+            log(f"warning: {path} {why[0]}; any films there are left out: {why[1]}")
+        else:
+            kept.append(name)
+    return kept
+
+
+def film_folders(class_dir: Path, out: Path | None, log: Callable[[str], None],
+                 masks: set[str] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its file names, sorted) for each folder under ``class_dir`` whose files may be
+    films. Linked sub-folders are followed (a site's films linked in: Normal/siteB -> /mnt/siteB),
+    each real folder once, so that a link back up cannot make the walk endless. Sub-folders named
+    for masks are passed over (their names added to ``masks``); ones that cannot be read, and
+    links to nothing, are said to ``log``, since their films would otherwise be missed silently."""
+    seen = {os.path.realpath(class_dir)}
+
+    def unreadable(e: OSError) -> None:
+        what, todo = unreadable_why(e)
+        log(f"warning: folder {e.filename} {what}; any films there are left out: {todo}")
+
+    for dirpath, dirnames, filenames in os.walk(class_dir, onerror=unreadable, followlinks=True):
+        dirnames[:] = [d for d in sorted(dirnames) if _walk_into(Path(dirpath, d), seen, out, log, masks)]
+        yield dirpath, _links_to_nowhere(dirpath, sorted(filenames), log)
 
 
 def class_dirs(root: Path, out: Path | None = None) -> list[Path]:
@@ -73,21 +207,40 @@ def class_roots(data_dir: Path) -> list[Path]:
 
 def class_folder_names(data_dir: Path, out: Path | None = None) -> list[str]:
     """The names of data_dir's class folders (under train/ and test/ when it comes split so),
-    whether or not they hold images: what a user may name in --classes or --class-map."""
-    return sorted({d.name for r in class_roots(data_dir) for d in class_dirs(r, out)})
+    whether or not they hold images: what a user may name in --classes or --class-map. A link to
+    nothing among them is named too: discovery stops at it rather than lose its class unseen."""
+    lost = [d.name for d, _ in unreachable_class_folders(data_dir)
+            if not (d.parent == Path(data_dir) and d.name.lower() in GIVEN_SPLIT_DIRS)]
+    return sorted({d.name for r in class_roots(data_dir) for d in class_dirs(r, out)} | set(lost))
 
 
 def left_out_text(data_dir: Path, classes: list[str], out: Path | None = None) -> str:
     """'; not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (not in --classes)'
     or '': what the discovery line should say was passed over, so that a count lower than the
     user expects has its reason beside it."""
-    roots = class_roots(data_dir)
     unused = sorted(set(class_folder_names(data_dir, out)) - set(classes))
-    masks = any(e.name.lower() in ("masks", "mask") and e.is_dir()
-                for r in roots for d in class_dirs(r, out) for e in os.scandir(d))
-    parts = (["masks/ folders"] if masks else []) + \
+    masks = mask_folder_names(data_dir, out)
+    parts = ([masks_text(masks)] if masks else []) + \
             ([f"class folder{'s' if len(unused) > 1 else ''} {', '.join(unused)} (not in --classes)"] if unused else [])
     return f"; not used: {', '.join(parts)}" if parts else ""
+
+
+def mask_folder_names(data_dir: Path, out: Path | None = None) -> list[str]:
+    """The names of the mask folders discovery passes over in data_dir's class folders, at any depth."""
+    masks: set[str] = set()
+    for root in class_roots(data_dir):
+        for class_dir in class_dirs(root, out):
+            for _ in film_folders(class_dir, out, lambda message: None, masks):  # warnings: said by discovery
+                pass
+    return sorted(masks)
+
+
+def masks_text(names: list[str]) -> str:
+    """'masks/ folders' (the Kaggle layout), else each name: 'mask folders infection masks/, lung masks/',
+    so that a user whose folder only looked like a mask folder sees it named."""
+    if all(n.lower() in ("masks", "mask") for n in names):
+        return "masks/ folders"
+    return f"mask folder{'s' if len(names) > 1 else ''} {', '.join(spelt(n) + '/' for n in names)}"
 
 
 def run_folders(data_dir: Path, out: Path | None = None) -> list[tuple[Path, str]]:

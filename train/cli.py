@@ -147,6 +147,8 @@ def train(
         raise fail("cxr-train", problem)
     if data != "synthetic" and (problem := fraction_problem(Path(data), val_fraction, test_fraction)):
         raise fail("cxr-train", problem)
+    if out.is_file():
+        raise fail("cxr-train", f"--out {out} is a file; give a folder for the run")
     if problem := folder_problem(out):  # before TensorFlow loads and the films are read: minutes
         raise fail("cxr-train", f"--out {out}: {problem}")
     for d in add_data or []:

@@ -5,6 +5,11 @@ Supported layouts (class folders are found by name, any depth of ``images/``):
   DIR/CLASS/images/*.png               the Kaggle COVID-19 Radiography Database (masks/ ignored)
   DIR/train/CLASS/*, DIR/test/CLASS/*  a given split, as in the original tutorial (val/ optional)
 
+Sub-folders of a class folder named for masks (masks/, lung masks/, Infection_Masks/) are passed
+over and named on cxr-train's discovery line. A class folder that cannot be read (a link to a share
+not mounted) stops the run; a sub-folder that cannot be read is warned about. Two folders naming one
+part of a given split (val/ and validation/) are refused.
+
 The split is stratified by class, deterministic for a seed whatever order the files are listed
 in, keeps near-duplicate groups on one side, and is frozen in ``split.json`` with each file's
 SHA-256, so conversion and evaluation later score exactly the same test images.
@@ -17,6 +22,7 @@ import json
 import os
 import sys
 import unicodedata
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +34,9 @@ from edge.batch import is_image_file, is_image_name
 from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
                              trim_uniform_borders)
 from train.audit import file_traits
-from train.class_folders import (SKIP_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs, half_a_split,
-                                 is_one_class_folder, not_a_class, not_a_data_folder, parent_to_give, run_folders, spelt)
+from train.class_folders import (GIVEN_SPLIT_DIRS, PART_NAMES, case_twins, class_dirs, class_folder_names, film_folders,
+                                 given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
+                                 run_folders, spelt, split_twins, unreachable_class_folders)
 from train.class_names import same_class_key
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
@@ -102,7 +109,8 @@ def _note(msg: str) -> None:
 
 
 def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
-             log: Callable[[str], None] = _note) -> tuple[list[Item], dict[str, str] | None, str]:
+             log: Callable[[str], None] = _note,
+             check_labels: bool = True) -> tuple[list[Item], dict[str, str] | None, str]:
     """Find (items, given split by path or None, layout name) under data_dir.
 
     Training needs two classes at least; scoring a model does not (a site may check the
@@ -110,8 +118,9 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     being written, whose folder is never a class even while it holds nothing yet; run folders
     are left out with a note to ``log``."""
     data_dir = Path(data_dir)
-    if problem := not_a_data_folder(data_dir) or half_a_split(data_dir):
+    if problem := not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir):
         raise DataError(problem)
+    _unreachable_classes(data_dir, classes, log)
     found = class_folder_names(data_dir, out)
     if is_one_class_folder(data_dir, found):
         raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
@@ -160,10 +169,25 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. {loose[0]}): "
             "not used; put each in the folder of its class")
     try:
-        attach_sources(items, data_dir, log)
+        attach_sources(items, data_dir, log, check_labels)
     except ManifestError as e:
         raise DataError(str(e)) from None
     return items, given_split, layout
+
+
+def _unreachable_classes(data_dir: Path, classes: list[str] | None, log: Callable[[str], None]) -> None:
+    """Raise for a class (or split) folder that cannot be read: a link to a share not mounted would
+    otherwise make a 3-class run a 2-class one without a word, and a missing class is an error
+    everywhere else in discovery (--classes naming no folder, a class folder without images). One
+    that --classes leaves out is only said: nothing is lost."""
+    for folder, (what, todo) in unreachable_class_folders(data_dir):
+        split_folder = folder.parent == data_dir and folder.name.lower() in GIVEN_SPLIT_DIRS
+        if classes is not None and not split_folder and folder.name not in classes:
+            if not folder.is_dir():  # a folder that cannot be listed is said by the walk (train.class_folders)
+                log(f"warning: class folder {folder} {what}; it is not among the classes asked for, so no film is lost")
+            continue
+        raise DataError(f"{'split' if split_folder else 'class'} folder {folder} {what}; its films cannot be read, and "
+                        f"going on would leave out {'this part of the split' if split_folder else 'its class'}: {todo}")
 
 
 def loose_images(data_dir: Path) -> list[str]:
@@ -177,33 +201,45 @@ def loose_images(data_dir: Path) -> list[str]:
 def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
                    log: Callable[[str], None] = _note) -> Iterable[Item]:
     for class_dir in class_dirs(root, out):
-        # linked sub-folders are followed (a site's films linked in: Normal/siteB -> /mnt/siteB), each real
-        # folder once, so that a link back up cannot make the walk endless
-        seen = {os.path.realpath(class_dir)}
-        for dirpath, dirnames, filenames in os.walk(class_dir, followlinks=True):
-            kept = []
-            for d in sorted(dirnames):
-                real = os.path.realpath(os.path.join(dirpath, d))
-                if d.lower() in SKIP_DIRS or d.startswith(".") or real in seen:
-                    continue
-                if why := not_a_class(Path(dirpath, d), out):  # an old run copied into a class folder: its plots
-                    log(f"note: skipped folder {Path(dirpath, d)}: {why.replace('not a class', 'not films')}")
-                    continue
-                seen.add(real)
-                kept.append(d)
-            dirnames[:] = kept
-            for name in sorted(filenames):
+        for dirpath, filenames in film_folders(class_dir, out, log):  # masks, hidden and run folders left out
+            for name in filenames:
                 if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content
                     rel = Path(dirpath, name).relative_to(data_dir).as_posix()
                     yield Item(rel, class_dir.name)
 
 
+def _given_part(unit: list[Item], given: dict[str, str]) -> str | None:
+    """The part of a given split a copy group must go to: test where any of its films was given as
+    test, else val where any was given as val, else None (train's pool). Never by which path sorts
+    first: Train/ sorts before test/, and an --add-data film (an absolute path) before both, which
+    would have trained on a film set aside for testing."""
+    marks = {given.get(i.path) for i in unit}
+    return next((p for p in ("test", "val") if p in marks), None)
+
+
+def _moved_out(unit: list[Item], part: str, given: dict[str, str]) -> list[tuple[str, str]]:
+    """(given folder, part) for each film of ``unit`` given in another part than the ``part`` it goes to."""
+    return [(i.path.split("/")[0], part) for i in unit if given.get(i.path) not in (None, part)]
+
+
+def _moved_lines(moved: Counter[tuple[str, str]], given: dict[str, str]) -> list[str]:
+    """One warning per (given folder, part) of the films a copy group took out of their given part."""
+    folder_of = {part: path.split("/")[0] for path, part in given.items()}  # one folder a part: twins are refused
+    return [f"warning: {n} film{'s' if n > 1 else ''} of the given {origin}/ folder went to the {PART_NAMES[part]} "
+            f"split: each is a copy of a film in {folder_of.get(part, part)}/, and copies are kept on one side of the "
+            "split; delete one copy of each to keep the split as given"
+            for (origin, part), n in sorted(moved.items())]
+
+
 def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
-                     given: dict[str, str] | None = None) -> dict[str, list[Item]]:
+                     given: dict[str, str] | None = None,
+                     log: Callable[[str], None] = _note) -> dict[str, list[Item]]:
     """Assign items to train/val/test, stratified by label, whole groups at a time.
 
     Order depends only on (seed, file content), never on listing order. With a given split,
-    its test part is kept and val is carved from its train part.
+    its test part is kept and val is carved from its train part; a copy group that spans given
+    parts goes whole to test, else val (_given_part), and ``log`` is told how many films of which
+    given folder it moved.
     """
     parts: dict[str, list[Item]] = {k: [] for k in SPLIT_NAMES}
     units: dict[int, list[Item]] = {}
@@ -211,12 +247,16 @@ def stratified_split(items: list[Item], groups: list[int], seed: int, val: float
         units.setdefault(g, []).append(it)
     key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode()).hexdigest()
     by_label: dict[str, list[list[Item]]] = {}
+    moved: Counter[tuple[str, str]] = Counter()
     for u in units.values():
         u.sort(key=lambda i: i.path)
-        if given is not None and given.get(u[0].path) in ("test", "val"):
-            parts[given[u[0].path]].extend(u)
+        if given is not None and (forced := _given_part(u, given)):
+            parts[forced].extend(u)
+            moved.update(_moved_out(u, forced, given))
             continue
         by_label.setdefault(u[0].label, []).append(u)
+    for line in _moved_lines(moved, given or {}):
+        log(line)
     for label in sorted(by_label):
         group_list = sorted(by_label[label], key=key)
         n = sum(len(u) for u in group_list)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item, discover
+from train.manifest import disagreement_warning, label_disagreements, read_manifest
 
 
 def folder_classes(d: str, folders: list[str], classes: list[str], mapping: dict[str, str]) -> dict[str, str]:
@@ -156,7 +157,7 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
             raise DataError(f"--add-data {names[root.name]} and {root} have the same name, which is the source "
                             "of their films: rename one")
         names[root.name] = root
-        items, given, _ = discover(root, min_classes=1)
+        items, given, _ = discover(root, min_classes=1, check_labels=False)  # checked below, against the classes
         if given is not None:
             raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
@@ -169,6 +170,10 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
                 log(f"--add-data {d}: class folder {folder} taken as {label}")
         kept = [replace(i, path=(root / i.path).as_posix(), label=matched[i.label], source=i.source or root.name)
                 for i in items if matched[i.label] != LEAVE_OUT]
+        said = label_disagreements([replace(i, label=matched[i.label]) for i in items if matched[i.label] != LEAVE_OUT],
+                                   read_manifest(root)[1])
+        if said:
+            log(disagreement_warning(root, said))
         if not kept:
             raise DataError(f"--add-data {d} holds no class folder among {', '.join(classes)}")
         counts = {c: sum(i.label == c for i in kept) for c in classes}

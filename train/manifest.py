@@ -106,12 +106,32 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")  # every byte is a character
 
 
-def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
+def label_disagreements(items: list, rows: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    """(path, MANIFEST.csv's label) of each film whose row's label or class column names another
+    class than its ``label`` (its class folder's, or the class an --add-data folder was mapped to)."""
+    out = []
+    for it in items:
+        row = rows.get(manifest_key(it.path)) or {}
+        said = next((v for c, v in row.items() if c.lower() in ("label", "class") and v), None)
+        if said is not None and same_class_key(said) != same_class_key(it.label):
+            out.append((it.path, said))
+    return out
+
+
+def disagreement_warning(data_dir: Path, disagree: list[tuple[str, str]]) -> str:
+    path, said = disagree[0]
+    return (f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's (e.g. "
+            f"{path}: {said}); the folder decides the class: check which is right")
+
+
+def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], check_labels: bool = True) -> None:
     """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one, else
     the Kaggle database's metadata spreadsheets where there are some. Films without a row and rows
     without a film are said: either means the per-source figures,
     the shortcut audit's strongest clue and --holdout-source miss those films. ``items``:
-    train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does."""
+    train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does.
+    ``check_labels``: compare MANIFEST.csv's labels with the films' (not where their class folders
+    stand for other classes, as an --add-data folder's under --class-map: label_disagreements later)."""
     twice: list[str] = []
     columns, rows = read_manifest(data_dir, twice)
     if not rows:
@@ -126,7 +146,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
     # a row's first non-blank of source and source_repo: a blank source column must not hide source_repo
     source_columns = [lower[c] for c in ("source", "source_repo") if c in lower]
     source = source_columns[0] if source_columns else None
-    unlisted, used, disagree, blank = [], set(), [], []
+    unlisted, used, blank = [], set(), []
     for it in items:
         key = manifest_key(it.path)
         row = rows.get(key)
@@ -136,13 +156,8 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> N
         it.source = next((v for c in source_columns if (v := (row or {}).get(c) or "").strip()), "")
         if row is not None and source_columns and not it.source:
             blank.append(it.path)
-        said = next((v for c, v in (row or {}).items() if c.lower() in ("label", "class") and v), None)
-        if said is not None and same_class_key(said) != same_class_key(it.label):
-            disagree.append((it.path, said))
-    if disagree:
-        path, said = disagree[0]
-        log(f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's "
-            f"(e.g. {path}: {said}); the folder decides the class: check which is right")
+    if check_labels and (disagree := label_disagreements(items, rows)):
+        log(disagreement_warning(data_dir, disagree))
     folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
     if stray := [k for k in rows if k not in used and k.split("/", 1)[0] in folders]:
         log(f"warning: {len(stray)} of the rows of {data_dir}'s MANIFEST.csv name no film found there (e.g. "

@@ -132,7 +132,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if audit["warn"]:
         log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
             "compare the per-source results and validate on another site (cxr-evaluate)")
-    parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given)
+    parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given,
+                             log=log)
     for name in ("train", "val", "test"):
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]
         if missing and given is not None and (folder := given_folder(given, name)):

@@ -306,6 +306,9 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             "class shares). Train longer (--epochs) or on more films before using it")
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
              if p.is_file() and p.stat().st_mtime < t0]
+    if last and not run.get("teacher") and (out / "teacher" / "run.json").is_file():  # --replace, not distilled now
+        log(f"warning: {out / 'teacher'} holds the teacher of an earlier model; this one learnt without a teacher: "
+            "delete that folder, or it will be taken for this model's")
     if last and stale:
         log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces or removes them")
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"

@@ -1,0 +1,224 @@
+"""Discovery never loses films without a word: links to nothing, folders that cannot be read, mask
+folders under other names, two folders for one part of a given split, and copy groups that take
+films out of the part they were given in.
+
+Each case was silent before: a class linked to an unmounted share trained a 3-class set as
+2 classes, COVID-QU-Ex's ``lung masks/`` were trained on as films, ``val/`` beside
+``validation/`` lost one of them, and a copy in ``Train/`` of a film in ``test/`` pulled it into
+training. Films are tiny PNGs made here; nothing is decoded.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from train.data import DataError, Item, discover, stratified_split
+
+
+def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:
+    """n distinct 8x8 grey PNGs in folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{prefix}-{i}.png" for i in range(n)]
+    for i, p in enumerate(paths):
+        Image.fromarray(np.full((8, 8), 40 + 50 * i, np.uint8)).save(p)
+    return paths
+
+
+def classes_in(data: Path, names: tuple[str, ...] = ("COVID", "Normal")) -> Path:
+    for name in names:
+        films(data / name)
+    return data
+
+
+# 1. links to nothing and folders that cannot be read
+
+
+def test_a_class_folder_linked_to_an_unmounted_share_stops_the_run(tmp_path):
+    """A missing class is an error everywhere else in discovery (--classes naming no folder, an empty
+    class folder): a class behind a dead link is one too, not a 2-class model from a 3-class set."""
+    data = classes_in(tmp_path / "data")
+    os.symlink(tmp_path / "unmounted" / "Viral_Pneumonia", data / "Viral_Pneumonia")
+    with pytest.raises(DataError) as e:
+        discover(data, log=lambda message: None)
+    message = str(e.value)
+    assert f"class folder {data / 'Viral_Pneumonia'} is a link to nothing: " in message
+    assert "is a share unmounted?" in message and "\n" not in message
+    with pytest.raises(DataError, match="link to nothing"):  # named in --classes: the same
+        discover(data, ["COVID", "Viral_Pneumonia"], log=lambda message: None)
+
+
+def test_a_dead_class_link_that_classes_leave_out_is_only_warned_about(tmp_path):
+    data = classes_in(tmp_path / "data")
+    os.symlink(tmp_path / "unmounted" / "Viral_Pneumonia", data / "Viral_Pneumonia")
+    said: list[str] = []
+    items, _, _ = discover(data, ["COVID", "Normal"], log=said.append)
+    assert len(items) == 4
+    assert [m for m in said if "Viral_Pneumonia" in m] == [
+        f"warning: class folder {data / 'Viral_Pneumonia'} is a link to nothing: "
+        f"{tmp_path / 'unmounted' / 'Viral_Pneumonia'} (is a share unmounted?); it is not among the classes asked "
+        "for, so no film is lost"]
+
+
+def test_a_dead_link_to_a_given_test_folder_stops_the_run(tmp_path):
+    """Without its test/ the train/ folder would be taken as a class."""
+    data = tmp_path / "data"
+    classes_in(data / "train")
+    os.symlink(tmp_path / "unmounted" / "test", data / "test")
+    with pytest.raises(DataError, match=r"split folder .*test is a link to nothing"):
+        discover(data, log=lambda message: None)
+
+
+def test_a_linked_site_folder_that_leads_nowhere_is_warned_about(tmp_path):
+    """README's own example, Normal/siteB -> /mnt/siteB, with the share not mounted."""
+    data = classes_in(tmp_path / "data")
+    site = tmp_path / "mnt" / "siteB"
+    os.symlink(site, data / "Normal" / "siteB")
+    said: list[str] = []
+    items, _, _ = discover(data, log=said.append)
+    assert len(items) == 4  # the other films go on
+    assert said == [f"warning: {data / 'Normal' / 'siteB'} is a link to nothing: {site} (is a share unmounted?); "
+                    "any films there are left out: mount it, or remove the link"]
+    films(site, 3)  # mounted again: its films are found, and nothing is said
+    said.clear()
+    items, _, _ = discover(data, log=said.append)
+    assert len(items) == 7 and said == []
+
+
+def test_a_dead_link_named_like_a_film_without_suffix_is_warned_about_and_a_documents_is_not(tmp_path):
+    """A PACS export names films IM000001; a link named notes.txt was a document's, never films."""
+    data = classes_in(tmp_path / "data")
+    os.symlink(tmp_path / "gone" / "IM000001", data / "Normal" / "IM000001")
+    os.symlink(tmp_path / "gone" / "notes.txt", data / "Normal" / "notes.txt")
+    said: list[str] = []
+    discover(data, log=said.append)
+    assert len(said) == 1 and said[0].startswith(f"warning: {data / 'Normal' / 'IM000001'} is a link to nothing")
+
+
+def refuse(monkeypatch, locked: Path) -> None:
+    """Make os.scandir (what os.walk lists with) refuse ``locked`` as it refuses a chmod 000 folder
+    of another user: permissions do not stop root, whom the suite may run as."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(os.fsdecode(path)) == locked:
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+@pytest.fixture
+def locked_site(tmp_path, monkeypatch):
+    """data/Normal/siteB holding a film, that cannot be listed: os.walk passed it over without a word."""
+    data = classes_in(tmp_path / "data")
+    films(data / "Normal" / "siteB", 1)
+    refuse(monkeypatch, data / "Normal" / "siteB")
+    return data
+
+
+def test_a_sub_folder_that_cannot_be_read_is_warned_about(locked_site):
+    said: list[str] = []
+    items, _, _ = discover(locked_site, log=said.append)
+    assert len(items) == 4
+    assert said == [f"warning: folder {locked_site / 'Normal' / 'siteB'} cannot be read (Permission denied); any "
+                    "films there are left out: give this user read access to it"]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="runs as root, whom chmod 000 does not stop: the os.scandir test above covers it")
+def test_a_chmod_000_sub_folder_is_warned_about(tmp_path):
+    data = classes_in(tmp_path / "data")
+    films(data / "Normal" / "siteB", 1)
+    (data / "Normal" / "siteB").chmod(0)
+    try:
+        said: list[str] = []
+        discover(data, log=said.append)
+        assert len(said) == 1 and "siteB cannot be read (Permission denied)" in said[0]
+    finally:
+        (data / "Normal" / "siteB").chmod(0o755)
+
+
+def test_a_class_folder_that_cannot_be_read_stops_the_run_or_is_said_once(tmp_path, monkeypatch):
+    data = classes_in(tmp_path / "data", ("COVID", "Normal", "Viral"))
+    refuse(monkeypatch, data / "Viral")
+    with pytest.raises(DataError, match=r"class folder .*Viral cannot be read \(Permission denied\)"):
+        discover(data, log=lambda message: None)
+    said: list[str] = []
+    discover(data, ["COVID", "Normal"], log=said.append)
+    assert said == [f"warning: folder {data / 'Viral'} cannot be read (Permission denied); any films there are left "
+                    "out: give this user read access to it"]
+
+
+# 2. mask folders by any name
+
+
+def covid_qu_ex(data: Path) -> Path:
+    """COVID-QU-Ex's layout: Train|Val|Test/CLASS/images beside lung masks/ and infection masks/."""
+    for part in ("Train", "Val", "Test"):
+        for name in ("COVID-19", "Normal"):
+            for folder in ("images", "lung masks", "Infection_Masks"):
+                films(data / part / name / folder, 2, prefix=folder.replace(" ", "_"))
+    return data
+
+
+def test_mask_folders_under_other_names_are_no_films_and_are_named(tmp_path):
+    from train.prepare import find_films
+
+    data = covid_qu_ex(tmp_path / "data")
+    items, given, _ = discover(data, log=lambda message: None)
+    assert len(items) == 12 and all("/images/" in i.path for i in items)  # 2 films x 2 classes x 3 parts
+    assert sorted(set(given.values())) == ["test", "train", "val"]
+    said: list[str] = []
+    find_films(data, None, [], said.append)
+    assert said[-1].endswith("; not used: mask folders Infection_Masks/, lung masks/")
+
+
+def test_a_class_named_like_a_mask_stays_a_class(tmp_path):
+    """Only sub-folders of a class folder are taken for masks: a class folder is never dropped for its name."""
+    data = classes_in(tmp_path / "data", ("Masked", "Unmasked"))
+    items, _, _ = discover(data, log=lambda message: None)
+    assert sorted({i.label for i in items}) == ["Masked", "Unmasked"]
+
+
+# 3. two folders for one part of a given split
+
+
+@pytest.mark.parametrize("twins", [("val", "validation"), ("train", "training"), ("test", "testing")])
+def test_two_folders_naming_one_part_of_a_given_split_are_refused(tmp_path, twins):
+    data = tmp_path / "data"
+    for part in {"train", "test", *twins}:
+        classes_in(data / part)
+    with pytest.raises(DataError) as e:
+        discover(data, log=lambda message: None)
+    assert f"folders {twins[0]}/ and {twins[1]}/ both name the" in str(e.value) and "\n" not in str(e.value)
+
+
+# 4. copy groups across given parts
+
+
+def test_a_copy_group_across_given_parts_goes_to_test_and_says_how_many_moved():
+    """Train/ sorts before test/: the group followed its first path into training, taking the
+    film given as test with it, and nobody was told."""
+    items = [Item("Train/COVID/a.png", "COVID"), Item("Train/COVID/a-copy.png", "COVID"),
+             Item("test/COVID/a.png", "COVID"), Item("Train/COVID/b.png", "COVID"), Item("test/COVID/c.png", "COVID")]
+    given = {"Train/COVID/a.png": "train", "Train/COVID/a-copy.png": "train", "test/COVID/a.png": "test",
+             "Train/COVID/b.png": "train", "test/COVID/c.png": "test"}
+    said: list[str] = []
+    parts = stratified_split(items, [0, 0, 0, 1, 2], 0, 0.0, 0.0, given, log=said.append)
+    assert [i.path for i in parts["test"]] == ["Train/COVID/a-copy.png", "Train/COVID/a.png", "test/COVID/a.png",
+                                               "test/COVID/c.png"]
+    assert said == ["warning: 2 films of the given Train/ folder went to the test split: each is a copy of a film in "
+                    "test/, and copies are kept on one side of the split; delete one copy of each to keep the split "
+                    "as given"]
+
+
+def test_a_given_split_without_copies_across_parts_says_nothing():
+    items = [Item("train/A/a.png", "A"), Item("test/A/b.png", "A")]
+    said: list[str] = []
+    stratified_split(items, [0, 1], 0, 0.0, 0.0, {"train/A/a.png": "train", "test/A/b.png": "test"}, log=said.append)
+    assert said == []

@@ -1,0 +1,120 @@
+"""edge-classify as a service writes it: standard error is best effort (a note that cannot be
+written never stops the answers), a watch whose standard output's reader went away says so and
+exits 2, a CSV appended to a file gets its header where the file has none and is refused where the
+file holds other columns, maps are never written inside a watched folder, and a failing file given
+twice in a batch counts twice. Real tiny model (tests/conftest.py's tiny_run), real runtime, a
+fresh edge-classify process per case."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from edge.output import csv_header_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def edge_classify(*args: object, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, **kw)
+
+
+@pytest.fixture(scope="module")
+def model(tiny_run) -> Path:
+    return tiny_run / "model_int8.tflite"
+
+
+@pytest.fixture(scope="module")
+def films(tiny_run) -> list[Path]:
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    return sorted(data.glob("*/*.png"))[:3]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device that is always full")
+def test_a_standard_error_that_cannot_be_written_does_not_stop_the_answers(model, films):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", *map(str, films), "--json",
+                            "--model", str(model)], cwd=ROOT, stdout=subprocess.PIPE, stderr=full, text=True,
+                           timeout=120)
+    assert p.returncode == 0
+    assert [json.loads(line)["file"] for line in p.stdout.splitlines()] == [str(f) for f in films]
+
+
+def test_a_watch_whose_reader_went_away_says_so_and_exits_2(model, films, tmp_path):
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    shutil.copy(films[0], incoming / "a.png")
+    proc = subprocess.Popen([sys.executable, "-c", "from edge.cli import run; run()", str(incoming), "--watch",
+                             "--json", "--interval", "0.1", "--model", str(model)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert json.loads(proc.stdout.readline())["file"].endswith("a.png")
+        proc.stdout.close()  # the reader goes away
+        for k in range(20):  # films keep arriving; the first answer written after the close fails
+            shutil.copy(films[1], incoming / f"b{k}.png")
+            time.sleep(0.3)
+            if proc.poll() is not None:
+                break
+        err = proc.stderr.read()
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+    assert proc.returncode == 2, err
+    assert "edge-classify: error: standard output was closed (its reader went away) after " in err
+    assert "Traceback" not in err
+
+
+def test_a_csv_log_gets_its_header_where_it_has_none(model, films, tmp_path):
+    log = tmp_path / "answers.csv"
+    log.write_text("edge-classify: note: something said on stderr, sent here with 2>&1\n")
+    with open(log, "a") as out:
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), "--csv",
+                            "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    lines = log.read_text().splitlines(keepends=True)
+    assert lines[1] == csv_header_text(["COVID", "Normal"]) and lines[2].startswith(f"{films[0]},")
+    with open(log, "a") as out:  # the same columns again: no second header
+        subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[1]), "--csv",
+                        "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert log.read_text().count("file,label,probability,") == 1
+
+
+def test_a_csv_log_of_other_columns_is_refused(model, films, tmp_path):
+    log = tmp_path / "answers.csv"
+    with open(log, "w") as out:  # a batch's log: no time column
+        subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), "--csv",
+                        "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    before = log.read_bytes()
+    with open(log, "a") as out:
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[1]), "--csv",
+                            "--explain", str(tmp_path / "maps"), "--model", str(model)], cwd=ROOT, stdout=out,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 2
+    assert "edge-classify: error: standard output's file holds answers with other columns" in p.stderr
+    assert log.read_bytes() == before
+
+
+def test_maps_inside_a_watched_folder_are_refused(model, tmp_path):
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    p = edge_classify(incoming, "--watch", "--explain", incoming / "maps", "--model", model)
+    assert p.returncode == 2 and f"--explain {incoming / 'maps'}: " in p.stderr and "inside the folder of the films" in p.stderr
+
+
+def test_a_failing_file_given_twice_counts_twice_in_a_batch(model, films, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    p = edge_classify(bad, bad, films[0], "--model", model)
+    assert p.returncode == 1
+    assert "edge-classify: summary: 3 files: " in p.stderr and "2 failed" in p.stderr
