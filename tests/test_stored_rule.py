@@ -156,8 +156,8 @@ def test_cxr_evaluate_scores_the_rule_the_file_carries(ruled_run, tmp_path):
     run, _, _ = ruled_run
     data = json.loads((run / "split.json").read_text())["data_dir"]
     model = run / "model_int8.tflite"
-    args = [str(model), data, "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet"]
-    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "plain"), "--most-probable"])
+    args = [str(model), data, "--keep-seen", "--n-boot", "100", "--quiet"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--explain", "0", "--out", str(tmp_path / "plain"), "--most-probable"])
     assert r.exit_code == 0, r.output
     plain = json.loads((tmp_path / "plain" / "report.json").read_text())
     assert "threshold_rule" not in plain and "rule" not in plain["metrics"]
