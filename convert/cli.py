@@ -41,7 +41,8 @@ def convert(
     max_drop: float = typer.Option(1.0, help="Gate: largest accuracy drop against Keras, in points."),
     max_class_drop: float = typer.Option(2.0, help="Gate: largest per-class sensitivity drop, in points."),
     auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate as model.tflite."),
-    calibration_samples: int = typer.Option(300, min=1, help="Training images (stratified) for full-integer calibration."),
+    calibration_samples: Optional[int] = typer.Option(None, min=1, help="Training images (stratified) for full-integer "
+                                                                        "calibration (default 300)."),
     refit_head: bool = typer.Option(
         True, "--refit-head/--no-refit-head",
         help="int8: refit the float logits head on the int8 features of the training images, so its logits "
@@ -74,6 +75,14 @@ def convert(
     for name, limit in (("--max-drop", max_drop), ("--max-class-drop", max_class_drop)):
         if not 0 <= limit < float("inf"):  # NaN passes every comparison: every file would pass the gate
             raise fail("cxr-convert", f"{name} is a drop in points, 0 or more (e.g. 1.0), not {limit:g}")
+    if report_only and (unused := [o for o, given in (("--no-fingerprints", not fingerprints),
+                                                      ("--no-refit-head", not refit_head),
+                                                      ("--calibration-samples", calibration_samples is not None)) if given]):
+        # the files are re-scored as they are: a file said to be without fingerprints would still carry them
+        raise fail("cxr-convert", f"{', '.join(unused)} shape{'s' if len(unused) == 1 else ''} the files a conversion "
+                   "writes; --report-only converts nothing, so the files keep what they have: convert again without "
+                   "--report-only")
+    calibration_samples = 300 if calibration_samples is None else calibration_samples
     load_tensorflow()
     from convert.export import MODES
     from convert.quantize import ConvertSettings, run_conversion

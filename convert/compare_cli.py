@@ -150,7 +150,8 @@ def compare(
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
         from convert.study_design import evaluation_design, trained_sources
 
-        designs = {f"{who} ({name})": evaluation_design(trained_sources(m), [i.source for i in kept])
+        designs = {f"{who} ({name})": evaluation_design(trained_sources(m), [i.source for i in kept],
+                                                        (seen_note or {}).get("films", 0))
                    for who, m, name in zip("AB", (model_a, model_b), model_names([model_a, model_b]))}
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}

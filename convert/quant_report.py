@@ -174,7 +174,9 @@ def stored_rules_section(models: dict) -> list[str]:
              "These files label a film with the class below whenever its probability reaches the threshold, instead of "
              "the most probable class: `edge-classify` applies the stored rule by default (`--most-probable` ignores it, "
              "`--threshold` replaces it; `--info` shows it). Each threshold was chosen through that file on the "
-             "validation split for the target sensitivity, then scored on the test split.", "",
+             "validation split for the target sensitivity, then scored on the test split. The gate, the agreement "
+             "with Keras and the flips above compare the most probable class; what each file says under its rule, "
+             "the answer the device gives, is in this table only: compare its rows before choosing a file.", "",
              "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
     for name, d in rows:
@@ -225,6 +227,13 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *summary_table(report), "",
            TERMS, "", image("confusion_matrices"), "", image("sensitivity"), ""]
+    if report.get("other_files"):
+        md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
+               "`edge-classify --card`, holds the figures it was scored with): "
+               + "; ".join(f"`{f['file']}` ({f['mode']}, converted {f['converted'] or '?'}"
+                           + (", with a stored rule" if f["rule"] else "")
+                           + ("" if f["fingerprints"] else ", without fingerprints") + ")" for f in report["other_files"])
+               + ".", ""]
     if "auto" in report:
         a = report["auto"]
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]

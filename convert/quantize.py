@@ -245,6 +245,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             # the answers the device gives: under a stored rule, not the most probable class's
             mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain,
                                                 labels_for(probs_by_mode[shown], device.decision)))
+        from convert.run_files import other_model_files
+
+        if other := other_model_files(run_dir, s.modes, run.get("created"), chosen_stays=not follows):
+            report["other_files"] = other
         from convert.quant_report import write_quantization_report
 
         write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)

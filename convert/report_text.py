@@ -31,7 +31,8 @@ TERMS = ("Sensitivity: the share of a class's films given that class; specificit
          "given it; PPV: the share of that class's answers that were right; F1: the harmonic mean of sensitivity and "
          "PPV; AUROC: the area under the ROC curve (0.5 is chance, 1 perfect); balanced accuracy: the mean of the "
          "classes' sensitivities. 95% intervals: Wilson's for proportions, a percentile bootstrap for balanced "
-         "accuracy and AUROC (resampling within each class).")
+         "accuracy and AUROC (resampling within each class); where a class's films were all right or all wrong, "
+         "which no resample can vary, balanced accuracy's is combined from the classes' Wilson intervals (MOVER).")
 
 
 def image(name: str, file: str | None = None) -> str:

@@ -52,7 +52,10 @@ def trained_sources(model: Path) -> dict | None:
 
 
 def _names(sources: dict[str, int], unit: str, shown: int = SHOWN, more: int = 0) -> str:
-    parts = [f"{s} ({n} {unit})" for s, n in list(sources.items())[:shown]]
+    """'a (12 films), b (3 films) and 2 more', the most films first (a model file's metadata is
+    written with its keys sorted, so the order it was stored in does not survive)."""
+    ranked = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"{s} ({n} {unit})" for s, n in ranked[:shown]]
     rest = len(sources) - shown + more
     return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
 
@@ -72,8 +75,8 @@ def evaluation_design(trained: dict | None, sources: list[str], seen_films: int 
     out = {"films": films, "films_named": len(named), "films_from_training_sources": sum(shared.values()),
            "shared_sources": dict(shared.most_common()), "seen_films": int(seen_films),
            "training_sources": trained}
-    if seen_films and not shared:
-        kind, why = "internal", "seen"
+    if seen_films and not shared:  # films it learnt from are here: the folder overlaps its collection
+        kind, why = ("mixed" if named else "internal"), "seen"
     elif not known or not named:
         kind, why = "unknown", "no training sources" if not known else "no sources here"
     elif sum(shared.values()) == len(named):
@@ -108,6 +111,10 @@ def design_line(d: dict) -> str:
         return (f"**External validation, by source name:** no film here{partly} comes from a source the model was "
                 f"trained on ({listed}). A source named otherwise here may still be one of them; and one hospital's "
                 "figures say little about another's.")
+    if d["kind"] == "mixed" and d["reason"] == "seen":
+        return (f"**Partly internal:** {d['seen_films']} films of this folder were among the model's training or "
+                "validation films, so the folder overlaps its training collection, though the films scored name no "
+                f"source it was trained on ({listed}). How the others relate to its training films cannot be told.")
     if d["kind"] == "mixed":
         return (f"**Partly internal:** {d['films_from_training_sources']} of the {d['films_named']} films naming a "
                 f"source come from sources the model was trained on ({_names(d['shared_sources'], 'here')}); only the "
@@ -122,13 +129,17 @@ def design_line(d: dict) -> str:
             f"fits those archives; {UNSEEN_HOSPITAL}.")
 
 
-def design_short(d: dict) -> str:
-    """The kind in a clause, for a report that names several models (cxr-compare)."""
+def design_short(d: dict, whose: str = "its") -> str:
+    """The kind in a clause, for a report that names several models (cxr-compare; ``whose``: "either
+    model's" where the seen films were found for the two together)."""
     if d["kind"] == "internal":
-        return ("internal validation: films of this folder were among its training films" if d["reason"] == "seen" else
-                "internal validation: every film here comes from a source it was trained on")
+        return (f"internal validation: films of this folder were among {whose} training films" if d["reason"] == "seen"
+                else "internal validation: every film here comes from a source it was trained on")
     if d["kind"] == "external":
         return "external validation by source name: no film here comes from a source it was trained on"
+    if d["kind"] == "mixed" and d["reason"] == "seen":
+        return (f"partly internal: films of this folder were among {whose} training films, though the films scored "
+                "name no source it was trained on")
     if d["kind"] == "mixed":
         return (f"partly internal: {d['films_from_training_sources']} of the {d['films_named']} films naming a source "
                 "come from sources it was trained on")
@@ -137,8 +148,9 @@ def design_short(d: dict) -> str:
 
 
 def compared_lines(designs: dict[str, dict]) -> list[str]:
-    """cxr-compare's lines, one per model ("A (name)" -> evaluation_design), and what internal means."""
-    lines = [f"- {who}: {design_short(d)}." for who, d in designs.items()]
+    """cxr-compare's lines, one per model ("A (name)" -> evaluation_design), and what internal means.
+    The seen films were looked for in both models together, so a film one of them saw counts for both."""
+    lines = [f"- {who}: {design_short(d, 'either model')}." for who, d in designs.items()]
     if any(d["kind"] in ("internal", "mixed") for d in designs.values()):
         lines.append(f"- Internal figures show how well a model fits those archives; {UNSEEN_HOSPITAL}.")
     return lines
@@ -149,28 +161,40 @@ def design_note(d: dict) -> str | None:
     if d["kind"] == "internal":
         return ("internal validation: these films come from the archives the model was trained on; at a hospital "
                 "it never saw, figures are usually lower (report.md says more)")
+    if d["kind"] == "mixed" and d["reason"] == "seen":
+        return (f"{d['seen_films']} films of this folder were among the model's training films: the folder overlaps "
+                "its training collection (report.md says more)")
     if d["kind"] == "mixed":
-        return (f"{d['films_from_training_sources']} of the {d['films']} films come from sources the model was "
-                "trained on: only the others show how it does at a hospital it never saw (report.md, per source)")
+        return (f"{d['films_from_training_sources']} of the {d['films_named']} films naming a source come from sources "
+                "the model was trained on: only the others show how it does at a hospital it never saw (report.md, "
+                "per source)")
     return None
 
 
 def test_split_design(split: Split) -> dict:
-    """cxr-convert's test split, internal by construction: a random part of the folders the
-    training films came from (report.json's ``study_design``)."""
-    return {"kind": "internal", "training_sources": training_sources(split),
-            "holdout_source": split.notes.get("holdout_source")}
+    """cxr-convert's test split (report.json's ``study_design``): a random part of the folders the
+    training films came from, internal by construction; or, for a split given in folders, its
+    test/ folder, which may come from other hospitals: then judged by its films' sources, as
+    cxr-evaluate judges a folder."""
+    trained = training_sources(split)
+    given = split.layout == "train/test folders"
+    design = (evaluation_design(trained, [i.source for i in split.parts.get("test", [])]) if given else
+              {"kind": "internal", "reason": "random split", "training_sources": trained})
+    return {**design, "given_test_folder": given, "holdout_source": split.notes.get("holdout_source")}
 
 
 def test_split_line(d: dict) -> str:
     """The sentence on :func:`test_split_design`'s test split, for cxr-convert's report."""
     trained = d["training_sources"]
-    where = f" ({_names(trained['sources'], 'films', more=trained['more'])})" if trained["sources"] else ""
     held = d.get("holdout_source")
     external = (f" The source `{held}` was kept out of training and validation: its section below is the one "
                 "estimate here of how the model does at a new site." if held else
                 " `cxr-train --holdout-source` measures a source kept out of training; `cxr-evaluate` scores a "
                 "site's own films.")
+    if d.get("given_test_folder"):
+        return f"The test films are the data folder's own test/ folder. {design_line(d)}{external}"
+    where = f" ({_names(trained['sources'], 'films', more=trained['more'])})" if trained["sources"] else ""
     return ("**Internal validation:** the test films are a random part of the same folders as the training films"
             f"{where}: the same hospitals and archives. These figures show how well the model fits them; "
             f"{UNSEEN_HOSPITAL}.{external}")
+

@@ -13,6 +13,10 @@ from edge.decision import fmt_threshold
 from edge.figures import fixed
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
+# Which kind of validation the test split was (convert.study_design.test_split_design), in words.
+_DESIGN_WORDS = {"internal": "from the hospitals and archives of its training films: internal validation",
+                 "external": "from sources none of its training films came from, by name: external validation",
+                 "mixed": "partly from the sources of its training films: partly internal validation"}
 
 
 def _ci(v: list | None) -> str:
@@ -164,9 +168,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:
         t = v["test"]
-        lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found; "
-                     "from the hospitals and archives of its training films: internal validation), most probable class: "
-                     "balanced accuracy "
+        design = _DESIGN_WORDS.get(t.get("study_design"), "")  # said where the file records it (cxr-edge 0.23+)
+        lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
+                     f"{'; ' + design if design else ''}), most probable class: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
         if t.get("crops_searched") is False:  # a run split before cxr-train looked for them (0.15.0 and older)
             lines.append("  Cropped, moved, turned or mirrored copies were not looked for when this split was drawn: "

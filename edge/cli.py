@@ -322,14 +322,15 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     without a word. ``start`` None: the file cannot be read back, so it is trusted."""
     if start is None:
         return False
-    given = next((line for line in start.splitlines(keepends=True) if line.startswith(b"file,label,probability,")), None)
+    lines = start.split(b"\n")[:-1]  # whole lines only: the last may be cut at the read's limit
+    given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
+                  .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
     if given is None:
         return True
-    if given.decode("utf-8", "replace") == header:
+    if given == header.rstrip("\n"):
         return False
-    raise _fail(f"standard output's file holds answers with other columns ({given.decode('utf-8', 'replace').strip()}); "
-                f"this run's are {header.strip()}: rows under another header would be read into the wrong columns; "
-                "write to a new file")
+    raise _fail(f"standard output's file holds answers with other columns ({given}); this run's are "
+                f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
 
 
 def run() -> None:

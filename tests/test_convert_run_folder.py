@@ -44,3 +44,27 @@ def test_a_run_json_without_its_settings_is_named(tiny_run, tmp_path, missing):
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8"])
     assert r.exit_code == 2, r.output
     assert "run.json is damaged or not cxr-train's" in r.output and missing in r.output
+
+
+@pytest.mark.parametrize("option", [["--no-fingerprints"], ["--no-refit-head"], ["--calibration-samples", "50"]])
+def test_options_only_a_conversion_applies_are_refused_with_report_only(tmp_path, option):
+    """--report-only re-scores the files as they are: a file said to be without fingerprints would keep them."""
+    r = CliRunner().invoke(convert_app, [str(tmp_path / "run"), "--report-only", *option])
+    assert r.exit_code == 2
+    assert f"cxr-convert: error: {option[0]} shapes the files a conversion writes; --report-only converts nothing" in r.output
+
+
+def test_the_report_names_the_model_files_it_did_not_score(tiny_run, tmp_path):
+    """A conversion of fewer modes leaves the earlier call's files: report.md must not read as if it
+    described every file in the folder."""
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, progress=False,
+                                   report_only=True))
+    report = json.loads((run / "report.json").read_text())
+    assert [f["file"] for f in report["other_files"]] == ["model_fp32.tflite"]
+    assert report["other_files"][0]["mode"] == "fp32" and report["other_files"][0]["fingerprints"] is True
+    assert "**Also in this folder, not scored by this conversion** (an earlier call's; " in (run / "report.md").read_text()
+    assert "`model_fp32.tflite` (fp32, converted " in (run / "report.md").read_text()

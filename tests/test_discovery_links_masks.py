@@ -185,6 +185,31 @@ def test_a_class_named_like_a_mask_stays_a_class(tmp_path):
     assert sorted({i.label for i in items}) == ["Masked", "Unmasked"]
 
 
+def test_film_folders_with_mask_inside_a_word_are_films(tmp_path):
+    """unmasked_exports/ and deid_masked/ (de-identified films) are films; only "mask" or "masks" as a
+    word of the name marks a mask folder."""
+    from train.class_folders import is_mask_folder
+
+    data = classes_in(tmp_path / "data")
+    films(data / "COVID" / "unmasked_exports", 3, "u")
+    films(data / "Normal" / "deid_masked", 3, "d")
+    items, _, _ = discover(data, log=lambda message: None)
+    assert len(items) == 10
+    assert [n for n in ("masks", "lung masks", "Infection_Masks", "mask-v2", "unmasked_exports", "deid_masked")
+            if is_mask_folder(n)] == ["masks", "lung masks", "Infection_Masks", "mask-v2"]
+
+
+def test_a_data_set_split_in_folders_given_one_level_up_is_refused(tmp_path):
+    """COVID-QU-Ex given at its root: its two data sets would be the classes, Train/Val/Test their films."""
+    root = tmp_path / "qu"
+    for ds in ("Lung Segmentation Data", "Infection Segmentation Data"):
+        for part in ("Train", "Test"):
+            films(root / ds / part / "COVID-19" / "images", 2, part)
+    with pytest.raises(DataError, match=r"Infection Segmentation Data holds train/ and test/ folders of its own: it is a "
+                                        r"data set split in folders, not a class; give that folder as the data folder"):
+        discover(root, log=lambda message: None)
+
+
 # 3. two folders for one part of a given split
 
 

@@ -118,3 +118,14 @@ def test_a_failing_file_given_twice_counts_twice_in_a_batch(model, films, tmp_pa
     p = edge_classify(bad, bad, films[0], "--model", model)
     assert p.returncode == 1
     assert "edge-classify: summary: 3 files: " in p.stderr and "2 failed" in p.stderr
+
+
+def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():
+    from edge.cli import csv_header_needed
+
+    header = csv_header_text(["COVID", "Normal"])
+    assert csv_header_needed(header.replace("\n", "\r\n").encode() + b"a.png,COVID\r\n", header) is False
+    assert csv_header_needed(b"\xef\xbb\xbf" + header.encode(), header) is False
+    assert csv_header_needed(b"edge-classify: note: ...\n", header) is True
+    # a header cut at the read's limit is no header of other columns
+    assert csv_header_needed(b"edge-classify: note: ...\n" + header.encode()[:20], header) is True

@@ -236,6 +236,7 @@ def test_manifest_labels_are_checked_against_the_class_a_folder_is_mapped_to(fol
     rows = [[p.relative_to(mine).as_posix(), {"Healthy": "Normal", "covid-19": "COVID", "Viral": "Viral Pneumonia"}[p.parent.name]]
             for p in sorted(mine.glob("*/*.png"))]
     rows[0][1] = "COVID"  # one Healthy film whose row says otherwise
+    rows[1][1] = "Healthy"  # one that names its folder: no disagreement either
     with open(mine / "MANIFEST.csv", "w", newline="") as f:
         csv.writer(f).writerows([["file", "label"], *rows])
     _prepare(main, tmp_path / "run", add_data=[str(mine)], class_map="Healthy=Normal,Viral=-")

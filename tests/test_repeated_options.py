@@ -13,7 +13,7 @@ from convert.cli import convert_app
 from convert.compare_cli import compare_app
 from convert.evaluate_cli import evaluate_app
 from edge.cli import app as edge_app
-from edge.cliutil import repeated_option
+from edge.cliutil import misused_option
 from train.cli import synth_app, train_app
 
 RUNNER = CliRunner()
@@ -53,19 +53,38 @@ def test_a_list_option_says_to_give_one_comma_separated_list():
 
 def test_repeated_flags_and_single_options_pass():
     p = params(evaluate_app)
-    assert repeated_option(p, ["m", "d", "--find-crops", "--no-find-crops", "--keep-seen", "--keep-seen"]) is None
-    assert repeated_option(p, ["m", "d", "--by", "a,b", "--class-map", "X=-,Y=COVID", "--out", "o"]) is None
+    assert misused_option(p, ["m", "d", "--find-crops", "--no-find-crops", "--keep-seen", "--keep-seen"]) is None
+    assert misused_option(p, ["m", "d", "--by", "a,b", "--class-map", "X=-,Y=COVID", "--out", "o"]) is None
 
 
 def test_values_and_what_follows_double_dash_are_not_options():
     p = params(evaluate_app)
     # a value that looks like an option is the value of the option before it
-    assert repeated_option(p, ["m", "d", "--out", "--by", "--by", "x"]) is None
-    assert repeated_option(p, ["m", "d", "--by", "x", "--", "--by"]) is None
-    assert "--by" in repeated_option(p, ["m", "d", "--by", "x", "--out", "o", "--by", "y"])
+    assert misused_option(p, ["m", "d", "--out", "--by", "--by", "x"]) is None
+    assert misused_option(p, ["m", "d", "--by", "x", "--", "--by"]) is None
+    assert "--by" in misused_option(p, ["m", "d", "--by", "x", "--out", "o", "--by", "y"])
 
 
 def test_repeatable_options_stay_repeatable():
     # --add-data is meant to be given once per folder
     p = params(train_app)
-    assert repeated_option(p, ["--out", "r", "--add-data", "a", "--add-data", "b"]) is None
+    assert misused_option(p, ["--out", "r", "--add-data", "a", "--add-data", "b"]) is None
+
+
+def test_short_options_with_attached_values_count():
+    p = params(edge_app)
+    assert "-k" in misused_option(p, ["-k2", "-k", "3", "x.png"])
+    assert "-m" in misused_option(p, ["-m", "a.tflite", "-mb.tflite", "x.png"])
+    assert misused_option(p, ["-k2", "-m", "a.tflite", "x.png"]) is None
+
+
+@pytest.mark.parametrize("app, args, name", [
+    (train_app, ["--out", ""], "--out"),
+    (train_app, ["--out", "r", "--data="], "--data"),
+    (train_app, ["--out", "r", "--holdout-source", " "], "--holdout-source"),
+    (edge_app, ["--model", "", "x.png"], "--model"),
+])
+def test_an_empty_value_is_refused(app, args, name):
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"{name} is given an empty value (an unset variable?); give one, or leave the option out" in result.output

@@ -45,11 +45,35 @@ def test_a_mix_counts_the_films_of_training_sources():
     assert "1 of the 3 films naming a source come from sources the model was trained on" in design_line(d)
 
 
-def test_films_the_model_saw_make_the_rest_internal_whatever_their_names():
+def test_films_the_model_saw_make_a_folder_partly_internal_whatever_its_names():
     d = evaluation_design(TRAINED, ["site-C"] * 3, seen_films=5)
-    assert d["kind"] == "internal" and d["reason"] == "seen"
-    assert "5 films of this folder were among the model's training or validation films" in design_line(d)
-    assert evaluation_design(None, [""] * 3, seen_films=2)["kind"] == "internal"
+    assert d["kind"] == "mixed" and d["reason"] == "seen"
+    assert design_line(d).startswith("**Partly internal:** 5 films of this folder were among the model's training or "
+                                     "validation films, so the folder overlaps its training collection")
+    unnamed = evaluation_design(None, [""] * 3, seen_films=2)  # nothing else to go by: the rest most likely alike
+    assert unnamed["kind"] == "internal" and "the others most likely come from the same collection" in design_line(unnamed)
+
+
+def test_sources_are_listed_most_films_first_whatever_order_they_were_stored_in():
+    trained = {"films": 23, "unnamed": 0, "sources": {"a-small": 5, "z-large": 18}, "more": 0}  # as sort_keys stores it
+    assert "(z-large (18 films), a-small (5 films))" in design_line(evaluation_design(trained, ["site-C"]))
+
+
+def test_a_given_test_folder_is_judged_by_its_sources():
+    from convert.study_design import test_split_design, test_split_line
+
+    def item(source: str, part: str) -> Item:
+        return Item(path=f"{part}/COVID/{source}.png", label="COVID", sha256="0" * 64, source=source)
+
+    given = Split("d", ["COVID"], {"train": [item("a", "train")] * 4, "val": [item("a", "train")],
+                                   "test": [item("b", "test")] * 2}, layout="train/test folders")
+    d = test_split_design(given)
+    assert d["kind"] == "external" and d["given_test_folder"] is True
+    assert test_split_line(d).startswith("The test films are the data folder's own test/ folder. **External "
+                                         "validation, by source name:** no film here comes from a source")
+    drawn = Split("d", ["COVID"], given.parts, layout="folder per class")
+    assert test_split_design(drawn)["kind"] == "internal"
+    assert test_split_line(test_split_design(drawn)).startswith("**Internal validation:** the test films are a random part")
 
 
 @pytest.mark.parametrize("trained, sources, says", [

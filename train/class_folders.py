@@ -17,6 +17,7 @@ train.data.discover turns their answers into DataErrors.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -26,7 +27,8 @@ GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid"
                     "validation": "val", "test": "test", "testing": "test"}
 # lower case; the last two are at the root of a USB stick written by Windows
 SKIP_DIRS = {"masks", "mask", "__macosx", "system volume information", "$recycle.bin"}
-MASK_WORD = "mask"  # inside a class folder: masks/, lung masks/, Infection_Masks/ (COVID-QU-Ex) hold masks, not films
+# inside a class folder: masks/, lung masks/, Infection_Masks/ (COVID-QU-Ex) hold masks, not films
+_MASK_NAME = re.compile(r"(?:^|[^a-z])masks?(?:$|[^a-z])")
 PART_NAMES = {"train": "train", "val": "validation", "test": "test"}  # as messages name the parts
 RUN_FILES = ("run.json", "split.json", "model.keras")  # what every cxr-edge run folder holds
 
@@ -56,6 +58,23 @@ def split_twins(data_dir: Path) -> str | None:
     part = PART_NAMES[GIVEN_SPLIT_DIRS[twins[0].name.lower()]]
     return (f"{data_dir}'s folders {' and '.join(d.name + '/' for d in twins)} both name the {part} split, and "
             "one would be read and the other ignored: merge them into one folder, or rename one")
+
+
+def split_inside_a_class(data_dir: Path, out: Path | None = None) -> str | None:
+    """Why a class folder that holds train/ and test/ folders of its own cannot be a class, or None:
+    it is a data set split in folders one level down (COVID-QU-Ex given at its root: "Lung
+    Segmentation Data/Train/COVID-19/..."), and taken as a class it would train a classifier of the
+    data set's parts, not of the findings."""
+    for root in class_roots(data_dir):
+        for d in class_dirs(root, out):
+            try:
+                inner = given_split_dirs(d)
+            except OSError:  # cannot be listed: said as such by discovery
+                continue
+            if inner:
+                return (f"{d} holds train/ and test/ folders of its own: it is a data set split in folders, not a "
+                        f"class; give that folder as the data folder")
+    return None
 
 
 def half_a_split(data_dir: Path) -> str | None:
@@ -100,8 +119,9 @@ def _dirs(root: Path) -> list[Path]:
 
 def is_mask_folder(name: str) -> bool:
     """Whether a sub-folder of a class folder holds masks rather than films: masks/, lung masks/,
-    Infection_Masks/. Asked only inside a class folder, so a class named Unmasked stays a class."""
-    return MASK_WORD in name.lower()
+    Infection_Masks/, mask-v2/: "mask" or "masks" as a word of its name. Not unmasked_exports/ or
+    deid_masked/ (de-identified films), and never a class folder itself (a class named Unmasked)."""
+    return bool(_MASK_NAME.search(name.lower()))
 
 
 def unreadable_why(error: OSError) -> tuple[str, str]:

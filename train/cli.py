@@ -129,9 +129,6 @@ def train(
         if synthetic_count is not None and data != "synthetic":
             raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --data {data} it does nothing: "
                              "leave it out")
-        if holdout_source is not None and not holdout_source.strip():  # "$UNSET": recorded as held out, holding none
-            raise ValueError("--holdout-source is empty; give the source to keep out of training (a MANIFEST.csv "
-                             "source, e.g. hannover), or leave the option out")
         if class_map and not add_data:  # an option that would change nothing must not look obeyed
             raise ValueError("--class-map matches the class folders of --add-data folders to the run's classes; "
                              "without --add-data it does nothing: name --data's class folders as the classes should be")

@@ -36,7 +36,8 @@ from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_byte
 from train.audit import file_traits
 from train.class_folders import (GIVEN_SPLIT_DIRS, PART_NAMES, case_twins, class_dirs, class_folder_names, film_folders,
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
-                                 run_folders, spelt, split_twins, unreachable_class_folders)
+                                 run_folders, spelt, split_inside_a_class, split_twins,
+                                 unreachable_class_folders)
 from train.class_names import same_class_key
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
@@ -118,7 +119,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     being written, whose folder is never a class even while it holds nothing yet; run folders
     are left out with a note to ``log``."""
     data_dir = Path(data_dir)
-    if problem := not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir):
+    if problem := (not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir)
+                   or split_inside_a_class(data_dir, out)):
         raise DataError(problem)
     _unreachable_classes(data_dir, classes, log)
     found = class_folder_names(data_dir, out)

@@ -170,8 +170,11 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
                 log(f"--add-data {d}: class folder {folder} taken as {label}")
         kept = [replace(i, path=(root / i.path).as_posix(), label=matched[i.label], source=i.source or root.name)
                 for i in items if matched[i.label] != LEAVE_OUT]
-        said = label_disagreements([replace(i, label=matched[i.label]) for i in items if matched[i.label] != LEAVE_OUT],
-                                   read_manifest(root)[1])
+        # a row may name the class a folder stands for (Normal for Healthy/) or the folder itself (Healthy)
+        folder_of = {i.path: i.label for i in items}
+        said = [(path, label) for path, label in label_disagreements(
+            [replace(i, label=matched[i.label]) for i in items if matched[i.label] != LEAVE_OUT], read_manifest(root)[1])
+            if same_class_key(label) != same_class_key(folder_of[path])]
         if said:
             log(disagreement_warning(root, said))
         if not kept:

@@ -138,7 +138,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]
         if missing and given is not None and (folder := given_folder(given, name)):
             raise DataError(f"the given {folder}/ folder holds no images of class {', '.join(missing)} (a {folder}/"
-                            f"{missing[0]} folder is missing or empty): a split given in folders needs every class "
+                            f"{missing[0]} folder is missing or empty, or its films are copies of films given in another "
+                            f"folder, which went with them: see any warning above): a split given in folders needs every class "
                             f"in train/ and test/" + (" and val/" if name == "val" else ""))
         if missing:
             raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
