@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edge.batch import is_image_file
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
+from train.class_folders import mask_folder_names
 from train.data import DataError, Item, class_folder_names, discover
 
 
@@ -92,4 +93,7 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
             warnings.append(message[len("warning: "):])
 
     items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log)
+    if odd := [n for n in mask_folder_names(data_dir) if n.lower() not in ("masks", "mask")]:  # masks/: Kaggle's own
+        log(f"warning: sub-folders {', '.join(n + '/' for n in odd)} were not scored: taken for mask images, as "
+            "their names say mask; a folder of films so named needs another name")
     return [replace(i, label=matched[i.label]) for i in items], matched

@@ -247,3 +247,16 @@ def test_a_given_split_without_copies_across_parts_says_nothing():
     said: list[str] = []
     stratified_split(items, [0, 1], 0, 0.0, 0.0, {"train/A/a.png": "train", "test/A/b.png": "test"}, log=said.append)
     assert said == []
+
+
+def test_cxr_evaluate_says_which_mask_folders_it_did_not_score(tmp_path, capsys):
+    from convert.site_folders import site_items
+
+    data = classes_in(tmp_path / "data")
+    films(data / "COVID" / "lung masks", 2, "m")
+    warnings: list[str] = []
+    items, _ = site_items(data, ["COVID", "Normal"], None, "cxr-evaluate", quiet=True, warnings=warnings)
+    assert len(items) == 4
+    assert warnings == ["sub-folders lung masks/ were not scored: taken for mask images, as their names say mask; a "
+                        "folder of films so named needs another name"]
+    assert "cxr-evaluate: warning: sub-folders lung masks/ were not scored" in capsys.readouterr().err
