@@ -71,6 +71,7 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     if mode in ext:
         e = ext[mode]
         card["held_out_source"] = {"source": ext["source"], "n": e["n"],
+                                   "labels": "its stored rule" if e.get("rule") else "most probable class",
                                    "per_class": {c: v for c, v in _per_class(e).items() if v["n"]}}
     other = (report.get("other_classes") or {}).get("by_mode", {}).get(mode)
     if other:  # what this file calls the films of its data folder's classes it was not trained on

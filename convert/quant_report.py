@@ -259,7 +259,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",
                "Films from a source kept out of training and validation: an estimate of how the model does at one "
                "new site, for the classes that source holds (a source of one class gives that class's sensitivity "
-               "only: how often the site's other films would be called that class is not measured here).", "",
+               "only: how often the site's other films would be called that class is not measured here)."
+               + (" Each file's figures are its answers under the rule it stores, as the device gives them (keras: "
+                  "the most probable class)." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
+               "",
                "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
         for name, s in ext.items():

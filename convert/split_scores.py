@@ -64,8 +64,11 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
     if check is not None:
         out["flagged_atypical"] = float(check.atypical(x).mean())
     probs = {mode: tflite_probabilities((models_in or run_dir) / f"model_{mode}.tflite", x) for mode in s.modes}
-    for mode in s.modes:
-        out[mode] = summarize(y, probs[mode], split.classes, n_boot=s.n_boot)
+    from edge.model import EdgeModel
+
+    for mode in s.modes:  # each file's answers as the device gives them: under the rule it stores, if any
+        rule = EdgeModel((models_in or run_dir) / f"model_{mode}.tflite").decision
+        out[mode] = summarize(y, probs[mode], split.classes, n_boot=s.n_boot, rule=rule)
     if points:
         p = probs[points["mode"]]
         out["operating_points"] = {"mode": points["mode"], "rows": [

@@ -198,7 +198,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                 lines.append(ppv.replace("  If", "  With its rule, at those cross-validated rates, if", 1))
         if v.get("held_out_source"):
             h = v["held_out_source"]
-            lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), most probable class: "
+            lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), "
+                         f"{h.get('labels', 'most probable class')}: "
                          + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
         if other := v.get("other_classes"):
             lines.append("Films of its data folder's classes it was never trained on got"

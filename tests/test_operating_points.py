@@ -177,3 +177,17 @@ def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
         assert r["threshold"] == chosen["threshold"]
         assert (r["external"]["tp"], r["external"]["fn"]) == (int((p >= r["threshold"]).sum()), int((p < r["threshold"]).sum()))
     assert "need not reach its target here" in (run / "report.md").read_text()
+    # with a rule stored in the file, the held-out figures are the device's answers under it
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, explain=0,
+                                               progress=False, report_only=True, operating_point="COVID=0.9"))
+    stored = EdgeModel(run / "model_int8.tflite").decision
+    assert stored is not None and report["external"]["int8"]["rule"]["threshold"] == stored[1]
+    covid = next(r for r in report["external"]["int8"]["per_class"] if r["class"] == "COVID")
+    assert covid["sensitivity"] == float((p >= stored[1]).mean())
+    assert "under the rule it stores, as the device gives them" in (run / "report.md").read_text()
+    from edge import metadata as md
+    from edge.card import card_text
+
+    text = card_text(md.read(run / "model_int8.tflite")[1], "model_int8.tflite")
+    assert any(line.startswith("Held-out source siteb (n = ") and "), its stored rule: COVID sensitivity" in line
+               for line in text.splitlines())
