@@ -68,3 +68,26 @@ def test_the_report_names_the_model_files_it_did_not_score(tiny_run, tmp_path):
     assert report["other_files"][0]["mode"] == "fp32" and report["other_files"][0]["fingerprints"] is True
     assert "**Also in this folder, not scored by this conversion** (an earlier call's; " in (run / "report.md").read_text()
     assert "`model_fp32.tflite` (fp32, converted " in (run / "report.md").read_text()
+
+
+def test_a_cache_whose_rows_are_not_the_splits_films_is_decoded_again(tiny_run, tmp_path):
+    """A cache replaced or reordered (same shape) was scored as the test split; its stamp now tells."""
+    import numpy as np
+
+    from edge.atomic import read_json
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part, stamp_path
+    from train.data import Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = Split.load(run / "split.json")
+    config = PreprocessConfig.from_dict(read_json(run / "run.json")["preprocess"])
+    assert stamp_path(run, "test").is_file()
+    x, _ = load_part(run, split, "test", config, progress=False)
+    np.save(run / "cache" / "test.npy", x[::-1].copy())  # the same shape, the rows in another order
+    again, _ = load_part(run, split, "test", config, progress=False)
+    assert np.array_equal(again, x)  # decoded from the films (their SHA-256 checked), not the reordered cache
+    stamp_path(run, "test").unlink()  # an older run's cache, without a stamp: trusted by its shape, as before
+    np.save(run / "cache" / "test.npy", x)
+    assert np.array_equal(load_part(run, split, "test", config, progress=False)[0], x)

@@ -4,11 +4,13 @@ files (checked against the SHA-256 the split recorded) where the cache is missin
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
 
-from edge.atomic import atomic_path
+from edge.atomic import atomic_path, read_json, write_json
 from edge.preprocess import PreprocessConfig
 from train.data import DataError, Item, Split, scan
 
@@ -22,10 +24,46 @@ def cache_path(run_dir: Path, part: str) -> Path:
     return Path(run_dir) / "cache" / f"{part}.npy"
 
 
-def save_cache(run_dir: Path, part: str, x: np.ndarray) -> None:
-    """Cache one part's model inputs (uint8) so later commands need not decode again."""
+def _films_digest(items: list[Item], config: PreprocessConfig) -> str:
+    """Which films, in which order, preprocessed how: what a part's cached rows must stand for."""
+    h = hashlib.sha256(json.dumps(config.to_dict(), sort_keys=True).encode())
+    for i in items:
+        h.update(f"\n{i.path}\t{i.sha256}".encode())
+    return h.hexdigest()
+
+
+def _array_digest(x: np.ndarray) -> str:
+    return hashlib.sha256(memoryview(np.ascontiguousarray(x)).cast("B")).hexdigest()  # no copy of the part
+
+
+def save_cache(run_dir: Path, part: str, x: np.ndarray, items: list[Item] | None = None,
+               config: PreprocessConfig | None = None) -> None:
+    """Cache one part's model inputs (uint8) so later commands need not decode again; with the
+    part's ``items`` and ``config``, a stamp beside it says which films its rows are and the rows'
+    own SHA-256, so that a cache replaced, reordered or damaged is decoded again, not scored."""
     with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
         np.save(f, x)  # straight to the file: no second copy of the part in memory
+    if items is not None and config is not None:
+        write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x)})
+
+
+def stamp_path(run_dir: Path, part: str) -> Path:
+    return Path(run_dir) / "cache" / f"{part}.json"
+
+
+def _cache_matches(run_dir: Path, part: str, x: np.ndarray, items: list[Item], config: PreprocessConfig) -> bool:
+    """Whether the cached rows are the part's films: by the stamp where there is one (cxr-edge 0.23
+    on), else by shape alone (an older run's cache)."""
+    if x.shape != (len(items), config.size, config.size, config.channels):
+        return False
+    try:
+        stamp = read_json(stamp_path(run_dir, part))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return (isinstance(stamp, dict) and stamp.get("films") == _films_digest(items, config)
+            and stamp.get("array") == _array_digest(x))
 
 
 def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
@@ -36,7 +74,7 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     cache = cache_path(run_dir, part)
     if cache.is_file():
         x = np.load(cache)
-        if x.shape == (len(items), config.size, config.size, config.channels):
+        if _cache_matches(run_dir, part, x, items, config):
             return x, y
     if not Path(split.data_dir).is_dir() and any(not Path(i.path).is_absolute() for i in items):
         raise DataError(f"the data folder of this run's split, {split.data_dir}, is not there (moved, renamed or "

@@ -211,7 +211,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
     split.save(out / "split.json")
     for part, x in arrays.items():
-        save_cache(out, part, x)
+        save_cache(out, part, x, split.parts[part], config)
     ys = {k: np.array([split.classes.index(i.label) for i in v]) for k, v in split.parts.items()}
     counts = {k: len(v) for k, v in split.parts.items()}
     log(f"split: {counts} (frozen in {out / 'split.json'})")
