@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import OnceOnlyCommand, fail, one_line_errors
+from edge.cli_options import OnceOnlyCommand
+from edge.cliutil import fail, one_line_errors
 from train.quiet import load_tensorflow
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import OnceOnlyCommand, folder_problem, one_line_errors
+from edge.cli_options import OnceOnlyCommand
+from edge.cliutil import folder_problem, one_line_errors
 from train.quiet import load_tensorflow
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)

@@ -10,7 +10,8 @@ from typing import Optional
 import typer
 
 from convert.evaluate_lines import closing_lines, site_shifts
-from edge.cliutil import OnceOnlyCommand, folder_problem, one_line_errors
+from edge.cli_options import OnceOnlyCommand
+from edge.cliutil import folder_problem, one_line_errors
 from edge.decision import fmt_threshold
 from train.quiet import load_tensorflow
 

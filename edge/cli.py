@@ -14,12 +14,12 @@ from typing import Iterable, Optional
 import typer
 
 from edge.batch import Result, classify_files
-from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, OnceOnlyCommand, appended_to, fail, file_start,
-                          one_line_errors,
+from edge.cli_options import OnceOnlyCommand
+from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import describe, parse_threshold, ranking
 from edge.inputs import gather
-from edge.output import Tally, csv_header_text, print_selftest, shown, writer_for
+from edge.output import Tally, csv_header_needed, csv_header_text, print_selftest, shown, writer_for
 from edge.runtime import MAX_THREADS
 from edge.typicality import FLAGGED
 
@@ -245,7 +245,10 @@ def main(
             had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
             header = True
             if csv_out and had:
-                header = csv_header_needed(file_start(sys.stdout), csv_header_text(m.labels, explain is not None, watch))
+                try:
+                    header = csv_header_needed(file_start(sys.stdout), csv_header_text(m.labels, explain is not None, watch))
+                except ValueError as e:
+                    raise _fail(str(e))
             writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
                                 explain is not None, stamped=watch, header=header)
         total, recent = Tally(retries=watch), Tally()  # recent: the films since the last --tally-every line of a watch
@@ -312,25 +315,6 @@ def main(
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if total.any_failed else EXIT_OK)
-
-
-def csv_header_needed(start: bytes | None, header: str) -> bool:
-    """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
-    start: not where the file has that header (a restarted watch), yes where it has none (notes sent
-    there too, `2>&1`); a file of answers under other columns (another model, --explain or --watch's
-    time column) is refused, since rows under another header are read into the wrong columns
-    without a word. ``start`` None: the file cannot be read back, so it is trusted."""
-    if start is None:
-        return False
-    lines = start.split(b"\n")[:-1]  # whole lines only: the last may be cut at the read's limit
-    given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
-                  .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
-    if given is None:
-        return True
-    if given == header.rstrip("\n"):
-        return False
-    raise _fail(f"standard output's file holds answers with other columns ({given}); this run's are "
-                f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
 
 
 def run() -> None:

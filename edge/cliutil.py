@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import typer
-from typer.core import TyperCommand
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -173,61 +172,6 @@ def stdout_failed(prog: str, e: OSError) -> typer.Exit:
     except (OSError, ValueError):  # a stream without a descriptor (a test's capture): nothing to flush later
         pass
     return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}")
-
-
-def misused_option(params: Iterable[Any], args: list[str]) -> str | None:
-    """Why ``args`` give an option that takes one value twice, or with an empty value; else None.
-
-    Click keeps the last of them without a word, so ``--by source --by sex`` would report by sex
-    alone and ``--class-map A=- --class-map B=-`` forget A: a user who repeats an option means
-    both. An empty value is an unset shell variable (``--out "$RUN"``): a path would become the
-    current folder, --data the synthetic set. Flags may be repeated (``--quiet --no-quiet``: the
-    last wins, as a shell alias relies on). Values are stepped over (a value may start with '-'),
-    a short option's value may be attached (``-k2``), and nothing after ``--`` counts."""
-    options = [p for p in params if getattr(p, "param_type_name", "") == "option"]  # click's Option, by duck
-    by_name = {n: p for p in options for n in [*p.opts, *p.secondary_opts]}
-    seen: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        token = args[i]
-        if token == "--":
-            break
-        attached = None
-        if token.startswith("--"):
-            name, _, attached = token.partition("=")
-            attached = attached if "=" in token else None
-        elif token.startswith("-") and len(token) > 2 and token[:2] in by_name:  # -k2, -o=run
-            name, attached = token[:2], token[2:]
-        else:
-            name = token
-        p = by_name.get(name)
-        if p is not None and not (p.is_flag or p.count):
-            value = attached if attached is not None else args[i + 1] if i + 1 < len(args) else None
-            if value is not None and not value.strip():
-                return f"{name} is given an empty value (an unset variable?); give one, or leave the option out"
-            if not p.multiple:
-                if p.name in seen:
-                    shown = name if seen[p.name] == name else f"{seen[p.name]} (or {name})"
-                    if ",..." in (p.metavar or ""):
-                        return (f"{shown} is given more than once, and only one would count; give its values as one "
-                                f"comma-separated list ({p.opts[0]} {p.metavar})")
-                    return f"{shown} is given more than once, and only one would count; give it once"
-                seen[p.name] = name
-            if attached is None:
-                i += 1
-        i += 1
-    return None
-
-
-class OnceOnlyCommand(TyperCommand):
-    """A typer command that refuses an option given twice or empty (see :func:`misused_option`)
-    with click's usage error, instead of quietly using the last one or a default."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        problem = misused_option(self.get_params(ctx), args)
-        if problem is not None:
-            ctx.fail(problem)
-        return super().parse_args(ctx, args)
 
 
 def run_app(prog: str, app: Callable[[], Any]) -> None:

@@ -66,6 +66,25 @@ def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = 
     return buf.getvalue()
 
 
+def csv_header_needed(start: bytes | None, header: str) -> bool:
+    """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
+    start: not where the file has that header (a restarted watch), yes where it has none (notes sent
+    there too, `2>&1`); a file of answers under other columns (another model, --explain or --watch's
+    time column) is refused (ValueError), since rows under another header are read into the wrong
+    columns without a word. ``start`` None: the file cannot be read back, so it is trusted."""
+    if start is None:
+        return False
+    lines = start.split(b"\n")[:-1]  # whole lines only: the last may be cut at the read's limit
+    given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
+                  .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
+    if given is None:
+        return True
+    if given == header.rstrip("\n"):
+        return False
+    raise ValueError(f"standard output's file holds answers with other columns ({given}); this run's are "
+                f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
+
+
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.

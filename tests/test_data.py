@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from edge.preprocess import PreprocessConfig
-from train.data import DataError, Item, discover, scan, stratified_split
+from train.data import DataError, Item, discover, scan
+from train.split import stratified_split
 from train.hygiene import duplicate_groups, fingerprint
 from train.synthetic import render
 

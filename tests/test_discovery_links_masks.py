@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from train.data import DataError, Item, discover, stratified_split
+from train.data import DataError, Item, discover
+from train.split import stratified_split
 
 
 def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:

@@ -121,7 +121,7 @@ def test_a_failing_file_given_twice_counts_twice_in_a_batch(model, films, tmp_pa
 
 
 def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():
-    from edge.cli import csv_header_needed
+    from edge.output import csv_header_needed
 
     header = csv_header_text(["COVID", "Normal"])
     assert csv_header_needed(header.replace("\n", "\r\n").encode() + b"a.png,COVID\r\n", header) is False

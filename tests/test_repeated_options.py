@@ -13,7 +13,7 @@ from convert.cli import convert_app
 from convert.compare_cli import compare_app
 from convert.evaluate_cli import evaluate_app
 from edge.cli import app as edge_app
-from edge.cliutil import misused_option
+from edge.cli_options import misused_option
 from train.cli import synth_app, train_app
 
 RUNNER = CliRunner()

@@ -9,7 +9,8 @@ from typing import Optional
 
 import typer
 
-from edge.cliutil import OnceOnlyCommand, fail, folder_problem, one_line_errors
+from edge.cli_options import OnceOnlyCommand
+from edge.cliutil import fail, folder_problem, one_line_errors
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow
 

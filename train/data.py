@@ -1,4 +1,4 @@
-"""Find labelled images, split them once and for all, and decode each file once.
+"""Find labelled images, freeze their split, and decode each file once.
 
 Supported layouts (class folders are found by name, any depth of ``images/``):
   DIR/CLASS/*.png                      a folder per class
@@ -10,9 +10,8 @@ over and named on cxr-train's discovery line. A class folder that cannot be read
 not mounted) stops the run; a sub-folder that cannot be read is warned about. Two folders naming one
 part of a given split (val/ and validation/) are refused.
 
-The split is stratified by class, deterministic for a seed whatever order the files are listed
-in, keeps near-duplicate groups on one side, and is frozen in ``split.json`` with each file's
-SHA-256, so conversion and evaluation later score exactly the same test images.
+The split (train.split) is frozen in ``split.json`` with each file's SHA-256, so conversion and
+evaluation later score exactly the same test images.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import json
 import os
 import sys
 import unicodedata
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +32,7 @@ from edge.batch import is_image_file, is_image_name
 from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
                              trim_uniform_borders)
 from train.audit import file_traits
-from train.class_folders import (GIVEN_SPLIT_DIRS, PART_NAMES, case_twins, class_dirs, class_folder_names, film_folders,
+from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, film_folders,
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
                                  run_folders, spelt, split_inside_a_class, split_twins,
                                  unreachable_class_folders)
@@ -208,71 +206,6 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
                 if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content
                     rel = Path(dirpath, name).relative_to(data_dir).as_posix()
                     yield Item(rel, class_dir.name)
-
-
-def _given_part(unit: list[Item], given: dict[str, str]) -> str | None:
-    """The part of a given split a copy group must go to: test where any of its films was given as
-    test, else val where any was given as val, else None (train's pool). Never by which path sorts
-    first: Train/ sorts before test/, and an --add-data film (an absolute path) before both, which
-    would have trained on a film set aside for testing."""
-    marks = {given.get(i.path) for i in unit}
-    return next((p for p in ("test", "val") if p in marks), None)
-
-
-def _moved_out(unit: list[Item], part: str, given: dict[str, str]) -> list[tuple[str, str]]:
-    """(given folder, part) for each film of ``unit`` given in another part than the ``part`` it goes to."""
-    return [(i.path.split("/")[0], part) for i in unit if given.get(i.path) not in (None, part)]
-
-
-def _moved_lines(moved: Counter[tuple[str, str]], given: dict[str, str]) -> list[str]:
-    """One warning per (given folder, part) of the films a copy group took out of their given part."""
-    folder_of = {part: path.split("/")[0] for path, part in given.items()}  # one folder a part: twins are refused
-    return [f"warning: {n} film{'s' if n > 1 else ''} of the given {origin}/ folder went to the {PART_NAMES[part]} "
-            f"split: each is a copy of a film in {folder_of.get(part, part)}/, and copies are kept on one side of the "
-            "split; delete one copy of each to keep the split as given"
-            for (origin, part), n in sorted(moved.items())]
-
-
-def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
-                     given: dict[str, str] | None = None,
-                     log: Callable[[str], None] = _note) -> dict[str, list[Item]]:
-    """Assign items to train/val/test, stratified by label, whole groups at a time.
-
-    Order depends only on (seed, file content), never on listing order. With a given split,
-    its test part is kept and val is carved from its train part; a copy group that spans given
-    parts goes whole to test, else val (_given_part), and ``log`` is told how many films of which
-    given folder it moved.
-    """
-    parts: dict[str, list[Item]] = {k: [] for k in SPLIT_NAMES}
-    units: dict[int, list[Item]] = {}
-    for it, g in zip(items, groups):
-        units.setdefault(g, []).append(it)
-    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode()).hexdigest()
-    by_label: dict[str, list[list[Item]]] = {}
-    moved: Counter[tuple[str, str]] = Counter()
-    for u in units.values():
-        u.sort(key=lambda i: i.path)
-        if given is not None and (forced := _given_part(u, given)):
-            parts[forced].extend(u)
-            moved.update(_moved_out(u, forced, given))
-            continue
-        by_label.setdefault(u[0].label, []).append(u)
-    for line in _moved_lines(moved, given or {}):
-        log(line)
-    for label in sorted(by_label):
-        group_list = sorted(by_label[label], key=key)
-        n = sum(len(u) for u in group_list)
-        targets = {"test": 0 if given is not None else round(n * test),
-                   "val": round(n * val) if not (given and any(v == "val" for v in given.values())) else 0}
-        filled = {"test": 0, "val": 0}
-        for u in group_list:
-            part = next((p for p in ("test", "val") if filled[p] < targets[p]), "train")
-            if part != "train":
-                filled[part] += len(u)
-            parts[part].extend(u)
-    for k in parts:
-        parts[k].sort(key=lambda i: i.path)
-    return parts
 
 
 @dataclass

@@ -19,7 +19,8 @@ from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
-from train.data import DataError, Item, Split, scan, stratified_split, discover
+from train.data import DataError, Item, Split, discover, scan
+from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
 from train.resume import (data_fingerprint, film_stamps, films_changed, run_record_problem, sources_changed,

@@ -1,0 +1,77 @@
+"""The split of a set's films into train, validation and test: stratified by class, deterministic
+for a seed whatever order the files are listed in, copy groups kept whole on one side, and a
+split given in folders honoured (its test part kept, val carved from its train part)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Callable
+
+from train.class_folders import PART_NAMES
+from train.data import SPLIT_NAMES, Item, _note
+
+
+def _given_part(unit: list[Item], given: dict[str, str]) -> str | None:
+    """The part of a given split a copy group must go to: test where any of its films was given as
+    test, else val where any was given as val, else None (train's pool). Never by which path sorts
+    first: Train/ sorts before test/, and an --add-data film (an absolute path) before both, which
+    would have trained on a film set aside for testing."""
+    marks = {given.get(i.path) for i in unit}
+    return next((p for p in ("test", "val") if p in marks), None)
+
+
+def _moved_out(unit: list[Item], part: str, given: dict[str, str]) -> list[tuple[str, str]]:
+    """(given folder, part) for each film of ``unit`` given in another part than the ``part`` it goes to."""
+    return [(i.path.split("/")[0], part) for i in unit if given.get(i.path) not in (None, part)]
+
+
+def _moved_lines(moved: Counter[tuple[str, str]], given: dict[str, str]) -> list[str]:
+    """One warning per (given folder, part) of the films a copy group took out of their given part."""
+    folder_of = {part: path.split("/")[0] for path, part in given.items()}  # one folder a part: twins are refused
+    return [f"warning: {n} film{'s' if n > 1 else ''} of the given {origin}/ folder went to the {PART_NAMES[part]} "
+            f"split: each is a copy of a film in {folder_of.get(part, part)}/, and copies are kept on one side of the "
+            "split; delete one copy of each to keep the split as given"
+            for (origin, part), n in sorted(moved.items())]
+
+
+def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
+                     given: dict[str, str] | None = None,
+                     log: Callable[[str], None] = _note) -> dict[str, list[Item]]:
+    """Assign items to train/val/test, stratified by label, whole groups at a time.
+
+    Order depends only on (seed, file content), never on listing order. With a given split,
+    its test part is kept and val is carved from its train part; a copy group that spans given
+    parts goes whole to test, else val (_given_part), and ``log`` is told how many films of which
+    given folder it moved.
+    """
+    parts: dict[str, list[Item]] = {k: [] for k in SPLIT_NAMES}
+    units: dict[int, list[Item]] = {}
+    for it, g in zip(items, groups):
+        units.setdefault(g, []).append(it)
+    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode()).hexdigest()
+    by_label: dict[str, list[list[Item]]] = {}
+    moved: Counter[tuple[str, str]] = Counter()
+    for u in units.values():
+        u.sort(key=lambda i: i.path)
+        if given is not None and (forced := _given_part(u, given)):
+            parts[forced].extend(u)
+            moved.update(_moved_out(u, forced, given))
+            continue
+        by_label.setdefault(u[0].label, []).append(u)
+    for line in _moved_lines(moved, given or {}):
+        log(line)
+    for label in sorted(by_label):
+        group_list = sorted(by_label[label], key=key)
+        n = sum(len(u) for u in group_list)
+        targets = {"test": 0 if given is not None else round(n * test),
+                   "val": round(n * val) if not (given and any(v == "val" for v in given.values())) else 0}
+        filled = {"test": 0, "val": 0}
+        for u in group_list:
+            part = next((p for p in ("test", "val") if filled[p] < targets[p]), "train")
+            if part != "train":
+                filled[part] += len(u)
+            parts[part].extend(u)
+    for k in parts:
+        parts[k].sort(key=lambda i: i.path)
+    return parts
