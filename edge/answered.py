@@ -3,11 +3,16 @@
 A restarted `edge-classify --watch` answers every film in its folder again: on a Pi that is
 minutes of repeated work for a folder of thousands, while new films wait behind them. With
 ``--skip-answered answers.jsonl`` (the log the service appends to) a film is skipped when the
-log holds an answer to it given after the film was last written or moved in (the later of its
-modification and change times: a PACS export reuses names such as IM0001, and ``cp -p``,
-``rsync -t`` or ``mv`` bring another patient's film in under one with its old modification time):
-films that arrived or were rewritten while the watch was down are answered, and so is every film
-whose answer was an error.
+log's last answer to it was given to the file as it is now. Each answer of a watch carries the
+film's "written" stamp (its size, modification and change times, as the file system gave them):
+a film whose stamp is the same was not touched since, and one rewritten or moved in under the
+name is not (a PACS export reuses names such as IM0001, and ``cp -p``, ``rsync -t`` or ``mv``
+bring another patient's film in with its old modification time; the change time moves).
+Comparing the file system's times with each other, never with the device's clock, keeps this
+right on a network share whose clock is not the Pi's. Answers of a log written before the stamp
+(version 0.23 and earlier) fall back to the answer's time: skipped when given after the film was
+last written or moved in, which trusts the two clocks to agree. Films whose last answer was an
+error are answered again.
 """
 
 from __future__ import annotations
@@ -16,33 +21,70 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+# (size, mtime in ns, ctime in ns) of a film as an answer found it; None where the log predates it
+Written = tuple[int, int, int]
+Answer = tuple[float | None, Written | None]  # (when, in POSIX seconds; the film's stamp then)
 
-def answered_times(log: Path) -> dict[str, float]:
-    """Each file's latest answer in ``log`` with a label (not an error), as POSIX seconds of its
-    "time" field. Lines without a time (a log from before --watch stamped them, or a batch's),
-    and lines that are not JSON (a line cut by a crash), are passed over: those films are answered
-    again, which is what happened without this."""
-    times: dict[str, float] = {}
+
+def written_stamp(stamp: tuple[int, int, int, int]) -> dict[str, int]:
+    """The "written" field of a watch's answer, from edge.watch's (size, mtime, inode, ctime):
+    the inode is left out, as FAT numbers it anew on each mount."""
+    return {"bytes": stamp[0], "modified_ns": stamp[1], "changed_ns": stamp[3]}
+
+
+def _written(rec: dict) -> Written | None:
+    w = rec.get("written")
+    try:
+        got = (w["bytes"], w["modified_ns"], w["changed_ns"])
+    except (TypeError, KeyError):
+        return None
+    return got if all(type(v) is int for v in got) else None
+
+
+def _time(rec: dict) -> float | None:
+    try:
+        return datetime.fromisoformat(rec["time"]).timestamp()
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def answered_times(log: Path) -> dict[str, Answer]:
+    """Each file's last answer in ``log`` with a label (not an error): its time and the film's
+    stamp, either None where the line lacks it. Lines with neither (a batch's), and lines that
+    are not JSON (a line cut by a crash), are passed over: those films are answered again, which
+    is what happened without this."""
+    answers: dict[str, Answer] = {}
     try:
         with open(log, encoding="utf-8", errors="replace") as lines:  # line by line: months of answers
             for line in lines:
                 try:
                     rec = json.loads(line)
-                    if "label" not in rec or not isinstance(rec.get("file"), str):
-                        continue
-                    at = datetime.fromisoformat(rec["time"]).timestamp()
-                except (ValueError, TypeError, KeyError, AttributeError):
+                except ValueError:
                     continue
-                times[rec["file"]] = max(at, times.get(rec["file"], at))
+                if not isinstance(rec, dict) or "label" not in rec or not isinstance(rec.get("file"), str):
+                    continue
+                at, written = _time(rec), _written(rec)
+                if written is not None:  # appended in order: the last line is the last answer
+                    answers[rec["file"]] = (at, written)
+                elif at is not None:
+                    before = answers.get(rec["file"])
+                    if before is None or before[1] is None:
+                        answers[rec["file"]] = (max(at, before[0] or at) if before else at, None)
     except FileNotFoundError:  # the first run: nothing answered yet
         pass
     except OSError as e:
         raise ValueError(f"--skip-answered: cannot read {log} ({e.strerror or e})") from None
-    return times
+    return answers
 
 
-def already_answered(times: dict[str, float], path: str, mtime_ns: int) -> bool:
-    """Whether ``path``, last written (or moved in) at ``mtime_ns``, was answered after that (the
-    log's times are whole seconds: an answer in the same second as the write counts as before it)."""
-    at = times.get(path)
-    return at is not None and at > mtime_ns / 1e9 + 1
+def already_answered(answers: dict[str, Answer], path: str, stamp: tuple[int, int, int, int]) -> bool:
+    """Whether ``path``, as edge.watch stamps it now (size, mtime, inode, ctime), was answered as it
+    is. Without the answer's stamp: whether it was answered after it was last written or moved in
+    (the log's times are whole seconds: an answer in the same second as the write counts as before)."""
+    answer = answers.get(path)
+    if answer is None:
+        return False
+    at, written = answer
+    if written is not None:
+        return written == (stamp[0], stamp[1], stamp[3])
+    return at is not None and at > max(stamp[1], stamp[3]) / 1e9 + 1

@@ -120,8 +120,8 @@ def main(
                                              help="--watch: seconds between polls of the folders (0.05 to 3600; default 2)."),
     skip_answered: Optional[Path] = typer.Option(
         None, "--skip-answered", metavar="LOG",
-        help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered after they "
-             "were last written, so a restart does not answer the whole folder again; films that arrived or changed "
+        help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
+             "are now (the same size and file times), so a restart does not answer the whole folder again; films that arrived or changed "
              "since, and films whose answer was an error, are answered. A LOG that does not exist yet skips nothing."),
     tally_every: Optional[int] = typer.Option(
         None, "--tally-every", min=0, metavar="N",
@@ -249,8 +249,16 @@ def main(
                     header = csv_header_needed(file_start(sys.stdout), csv_header_text(m.labels, explain is not None, watch))
                 except ValueError as e:
                     raise _fail(str(e))
+            watcher = None
+            if watch:
+                from edge.answered import already_answered
+                from edge.watch import Watcher
+
+                watcher = Watcher(folders, recursive, skip=None if answered is None else
+                                  lambda path, stamp: already_answered(answered, path, stamp))
             writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
-                                explain is not None, stamped=watch, header=header)
+                                explain is not None, stamped=watch, header=header,
+                                written=None if watcher is None else watcher.written)
         total, recent = Tally(retries=watch), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
         if watch and explain is not None and explain.is_dir():  # a log line of an earlier watch names its map:
@@ -287,11 +295,7 @@ def main(
 
         emit(missing)
         if watch:
-            from edge.answered import already_answered
-            from edge.watch import Watcher, sigterm_as_interrupt, watch as arrivals
-
-            watcher = Watcher(folders, recursive, skip=None if answered is None else
-                              lambda path, mtime_ns: already_answered(answered, path, mtime_ns))
+            from edge.watch import sigterm_as_interrupt, watch as arrivals
 
             print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
                   "Ctrl-C stops", file=sys.stderr)

@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 
 from edge.batch import Result
 from edge.decision import fmt_threshold, ranking
@@ -86,11 +87,14 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
-               explained: bool = False, stamped: bool = False, header: bool = True):
+               explained: bool = False, stamped: bool = False, header: bool = True,
+               written: Callable[[str], dict | None] | None = None):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
     ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
     a watch's log outlives its runs, and a film answered again after a restart must be told from a
-    new one. ``header``: the CSV's first row (not when appending to a file that has it)."""
+    new one. ``written`` (--watch): each JSON record also carries the film's stamp as it was read
+    (edge.answered, for --skip-answered). ``header``: the CSV's first row (not when appending to a
+    file that has it)."""
     out = sys.stdout
     if fmt == "csv":
         w = _CsvRows(out)
@@ -136,6 +140,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                     rec.update(r.explanation)
             if stamped:
                 rec["time"] = _now()
+            if written is not None and (stamp := written(r.file)) is not None:
+                rec["written"] = stamp
             print(json.dumps(rec), file=out)
 
         return write_json

@@ -48,6 +48,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from edge.answered import written_stamp
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name
 
 # (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
@@ -74,9 +75,9 @@ class Watcher:
     """Which files under some folders are new or changed and have settled since the last poll."""
 
     def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY,
-                 say: Callable[[str], None] = _stderr, skip: Callable[[str, int], bool] | None = None) -> None:
+                 say: Callable[[str], None] = _stderr, skip: Callable[[str, Stamp], bool] | None = None) -> None:
         self.folders, self.recursive, self.full_every, self.say = folders, recursive, max(1, full_every), say
-        self.skip = skip  # (path, ns) -> answered by an earlier run since ns (edge.answered): not handed out
+        self.skip = skip  # (path, its stamp) -> answered by an earlier run as it is (edge.answered): not handed out
         self.skipped = 0
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
@@ -94,6 +95,11 @@ class Watcher:
         or been unreadable, so it is looked at on every poll and handed out again once it changes."""
         if path in self.done:
             self.failures[path] = self.done[path]
+
+    def written(self, path: str) -> dict[str, int] | None:
+        """The stamp of ``path`` as it was handed out, for its answer's "written" field (edge.answered)."""
+        stamp = self.done.get(path)
+        return None if stamp is None else written_stamp(stamp)
 
     def noting_failures(self, results: Iterable) -> Iterator:
         """The results (edge.batch.Result) as they are, telling :meth:`failed` which films failed."""
@@ -214,8 +220,7 @@ class Watcher:
             if settled and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
                 self.empty.pop(path, None)
                 if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
-                    # written, or moved in with its old time kept (cp -p, rsync -t, mv): its ctime says when
-                    if self.skip is not None and self.skip(path, max(stamp[1], stamp[3])):
+                    if self.skip is not None and self.skip(path, stamp):
                         self.skipped += 1
                     else:
                         ready.append(path)
@@ -226,8 +231,7 @@ class Watcher:
                 pending[path] = stamp
         self.pending = pending
         if self.skipped and self.polls <= 2:  # the films already there settle by the second poll
-            self.say(f"{self.skipped} film(s) skipped: answered after they were last written, by an earlier run "
-                     "(--skip-answered)")
+            self.say(f"{self.skipped} film(s) skipped: answered as they are now, by an earlier run (--skip-answered)")
             self.skipped = 0
         return ready
 

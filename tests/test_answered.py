@@ -14,36 +14,100 @@ def _at(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
 
 
-def test_the_log_gives_each_films_latest_labelled_answer(tmp_path):
+def _written(size: int, mtime_ns: int, ctime_ns: int) -> dict:
+    return {"bytes": size, "modified_ns": mtime_ns, "changed_ns": ctime_ns}
+
+
+def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
     log = tmp_path / "answers.jsonl"
     log.write_text("\n".join([
         json.dumps({"file": "a.png", "label": "COVID", "time": _at(1000)}),
         json.dumps({"file": "a.png", "label": "Normal", "time": _at(2000)}),  # answered again later
         json.dumps({"file": "b.png", "error": "corrupt", "time": _at(2000)}),  # an error is no answer
-        json.dumps({"file": "c.png", "label": "COVID"}),  # no time (a batch's line): cannot tell
+        json.dumps({"file": "c.png", "label": "COVID"}),  # no time, no stamp (a batch's line): cannot tell
+        json.dumps({"file": "e.png", "label": "COVID", "time": _at(9000), "written": _written(10, 5, 6)}),
+        json.dumps({"file": "e.png", "label": "Normal", "time": _at(3000), "written": _written(12, 7, 8)}),  # clock set back
+        json.dumps({"file": "f.png", "label": "COVID", "time": _at(9000), "written": {"bytes": "10"}}),  # not a stamp
+        '["not", "a", "record"]',
         '{"file": "d.png", "label": "CO',  # a line cut by a crash
     ]) + "\n")
-    times = answered_times(log)
-    assert times == {"a.png": 2000.0}
-    assert already_answered(times, "a.png", 1500 * 10**9) and not already_answered(times, "a.png", 2500 * 10**9)
-    assert not already_answered(times, "a.png", 1999_500_000_000)  # same second: it may have been written after
+    answers = answered_times(log)
+    assert answers == {"a.png": (2000.0, None), "e.png": (3000.0, (12, 7, 8)), "f.png": (9000.0, None)}
+    # a log without stamps (0.23 and earlier): answered after the film's later file time, by over a second
+    assert already_answered(answers, "a.png", (10, 1500 * 10**9, 1, 1400 * 10**9))
+    assert not already_answered(answers, "a.png", (10, 1000 * 10**9, 1, 2500 * 10**9))  # moved in later (cp -p)
+    assert not already_answered(answers, "a.png", (10, 1999_500_000_000, 1, 0))  # same second: may be after
+    # with a stamp: the film as it is now, whatever the clocks; the inode may change (FAT)
+    assert already_answered(answers, "e.png", (12, 7, 99, 8))
+    assert not any(already_answered(answers, "e.png", s) for s in ((13, 7, 1, 8), (12, 6, 1, 8), (12, 7, 1, 9)))
+    assert not already_answered(answers, "b.png", (10, 0, 1, 0)) and not already_answered(answers, "c.png", (10, 0, 1, 0))
     assert answered_times(tmp_path / "none.jsonl") == {}  # the first run
 
 
-def test_a_restarted_watch_skips_only_films_answered_since_they_were_written(tmp_path):
-    import time
-
-    old, new, swapped = (tmp_path / n for n in ("old.png", "new.png", "IM0001.png"))
-    for p in (old, new, swapped):
+def test_a_restarted_watch_skips_only_films_answered_as_they_are(tmp_path):
+    """The log's stamp, not its time, decides: a film swapped in under an answered name is answered
+    although the answer's time is later than every time of the new file (the device's clock ahead
+    of the share's, or the film written back with its old times)."""
+    old, new, swapped, before = (tmp_path / n for n in ("old.png", "new.png", "IM0001.png", "early.png"))
+    for p in (old, new, swapped, before):
         p.write_bytes(b"x" * 10)
-    os.utime(swapped, ns=(10**18, 10**18))  # another film copied in under an answered name, its time kept (cp -p)
-    times = {str(old): time.time() + 10, str(swapped): 10**9 + 2000.0}
+    ahead = _at(os.stat(swapped).st_ctime + 3600)  # the device's clock an hour ahead of the share's
+    log = tmp_path / "answers.jsonl"
+    w = Watcher([tmp_path])
+    w.poll(), w.poll()
+    log.write_text("".join(json.dumps({"file": str(p), "label": "COVID", "time": ahead, "written": w.written(str(p))})
+                           + "\n" for p in (old, swapped))
+                   + json.dumps({"file": str(before), "label": "COVID", "time": ahead}) + "\n")  # an older log's line
+    swapped.write_bytes(b"y" * 10)  # another patient's film under the answered name, with its old time kept (cp -p)
+    st = os.stat(old)
+    os.utime(swapped, ns=(st.st_atime_ns, st.st_mtime_ns))
+    answers = answered_times(log)
     said = []
-    w = Watcher([tmp_path], say=said.append, skip=lambda p, m: already_answered(times, p, m))
+    w = Watcher([tmp_path], say=said.append, skip=lambda p, s: already_answered(answers, p, s))
     assert w.poll() == []
-    assert w.poll() == [str(swapped), str(new)]  # old.png: answered after it was written
-    assert said == ["1 film(s) skipped: answered after they were last written, by an earlier run (--skip-answered)"]
+    assert w.poll() == [str(swapped), str(new)]  # old.png, and early.png by its older line's time, skipped
+    assert said == ["2 film(s) skipped: answered as they are now, by an earlier run (--skip-answered)"]
     assert w.poll() == [] and len(said) == 1
+
+
+def test_a_watch_stamps_its_answers_and_a_restart_skips_them(model_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    _png(folder / "a.png", 0)
+    _png(folder / "b.png", 1)
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    log = tmp_path / "answers.jsonl"
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model])
+    assert r.exit_code == 0, r.output
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    st = os.stat(folder / "a.png")
+    assert [x["file"] for x in records] == [str(folder / "a.png"), str(folder / "b.png")]
+    assert records[0]["written"] == _written(st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    log.write_text(r.stdout)
+    _png(folder / "b.png", 2)  # rewritten while the watch was down
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--skip-answered", str(log), "--model", model])
+    assert r.exit_code == 0, r.output
+    assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "b.png")]
+    assert "1 film(s) skipped" in r.stderr
+
+
+def _png(path, seed: int) -> None:
+    import numpy as np
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (64, 64), dtype=np.uint8)).save(path)
 
 
 def test_skip_answered_needs_watch_and_json(model_dir, tmp_path):
