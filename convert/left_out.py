@@ -19,7 +19,7 @@ import numpy as np
 
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
-from edge.decision import labels_for
+from edge.decision import beside_rule, labels_for
 from edge.preprocess import PreprocessConfig
 from train.data import Item, scan
 from convert.report_text import md_cell
@@ -241,7 +241,7 @@ def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
     sourced = any(it.source for it in items)
     header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])]
     predicted = labels_for(probs, rule) if len(probs) else []
-    return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(round(float(v), 4) for v in p),
+    return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(beside_rule(v, j, rule, 4) for j, v in enumerate(p)),
                                      *([it.source] if sourced else [])] for it, p, k in zip(items, probs, predicted)))
 
 

@@ -23,7 +23,7 @@ from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
-from edge.decision import describe, labels_for
+from edge.decision import beside_rule, describe, labels_for
 from edge.atomic import write_json, write_text
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
@@ -163,7 +163,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold)
     predicted = labels_for(probs, threshold) if len(y) else []
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
-                              "probabilities": {c: round(float(v), 6) for c, v in zip(classes, p)}}
+                              "probabilities": {c: beside_rule(v, j, threshold, 6) for j, (c, v) in enumerate(zip(classes, p))}}
                              for f, t, p, k in zip(files, y, probs, predicted)]
     seen = (extra or {}).get("seen_in_training") or {}
     if seen.get("seen_films") and not seen.get("left_out"):  # --keep-seen: which rows flatter the model

@@ -17,7 +17,7 @@ from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
                           reconfigure_streams, written_to_stdout)
-from edge.decision import describe, parse_threshold, ranking
+from edge.decision import beside_rule, describe, parse_threshold, ranking
 from edge.inputs import gather
 from edge.output import Tally, csv_header_needed, csv_header_text, print_selftest, shown, writer_for
 from edge.runtime import MAX_THREADS
@@ -278,7 +278,7 @@ def main(
                     label = ranking(r.probabilities, rule)[0]
                     if explain is not None:
                         try:
-                            r.explanation = explain_file(m, r.image, label, float(r.probabilities[label]), r.file,
+                            r.explanation = explain_file(m, r.image, label, beside_rule(r.probabilities[label], label, rule, 2), r.file,
                                                          explain, taken)
                             mapped = True
                         except Exception as e:  # the label stands; only its map is missing

@@ -100,6 +100,22 @@ def fmt_threshold(t: float) -> str:
     return f"{math.floor(t * 10 ** decimals + 1e-9) / 10 ** decimals:.4g}"
 
 
+def beside_rule(p: float, k: int, rule: tuple[int, float] | None, digits: int) -> float:
+    """Class ``k``'s probability ``p`` rounded to ``digits`` decimals, on the same side of the rule's
+    threshold as ``p``: under "COVID when p >= 0.3" a film at 0.29996 is Normal, and shown as 0.3000
+    it would read as a film the rule labels COVID. Other classes' probabilities round as usual."""
+    p = float(p)
+    shown = round(p, digits)
+    if rule is None or k != rule[0]:
+        return shown
+    scale = 10 ** digits
+    if p < rule[1] <= shown:
+        return math.floor(p * scale) / scale
+    if shown < rule[1] <= p:
+        return math.ceil(p * scale) / scale
+    return shown
+
+
 def describe(rule: tuple[int, float], labels: list[str]) -> str:
     """'COVID whenever p(COVID) >= 0.1975', for notes and reports."""
     k, t = rule

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from edge.batch import Result
-from edge.decision import fmt_threshold, ranking
+from edge.decision import beside_rule, fmt_threshold, ranking
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -96,6 +96,10 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     (edge.answered, for --skip-answered). ``header``: the CSV's first row (not when appending to a
     file that has it)."""
     out = sys.stdout
+
+    def at(r: Result, i: int, digits: int) -> float:  # class i's probability as shown: not across the rule
+        return beside_rule(float(r.probabilities[i]), i, threshold, digits)
+
     if fmt == "csv":
         w = _CsvRows(out)
         if header:
@@ -111,14 +115,13 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                             r.error, *maps, "", *time_cell])
             else:
                 i = ranking(r.probabilities, threshold)[0]
-                w.writerow([r.file, labels[i], f"{r.probabilities[i]:.4f}", *(f"{p:.4f}" for p in r.probabilities),
+                w.writerow([r.file, labels[i], f"{at(r, i, 4):.4f}", *(f"{at(r, j, 4):.4f}" for j in range(len(labels))),
                             "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
 
         return write_csv
 
-    def ranked(r: Result) -> list[tuple[str, float]]:
-        order = ranking(r.probabilities, threshold)[:k]
-        return [(labels[i], float(r.probabilities[i])) for i in order]
+    def ranked(r: Result, digits: int) -> list[tuple[str, float]]:
+        return [(labels[i], at(r, i, digits)) for i in ranking(r.probabilities, threshold)[:k]]
 
     if fmt == "json":
 
@@ -128,13 +131,13 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 if r.atypical:  # refused by --refuse-atypical: told from a decoding error without reading the text
                     rec["atypical"] = True
             else:
-                top = ranked(r)
-                rec = {"file": r.file, "label": top[0][0], "probability": round(top[0][1], 6),
-                       "probabilities": {c: round(float(p), 6) for c, p in zip(labels, r.probabilities)}}
+                top = ranked(r, 6)
+                rec = {"file": r.file, "label": top[0][0], "probability": top[0][1],
+                       "probabilities": {c: at(r, j, 6) for j, c in enumerate(labels)}}
                 if threshold is not None:  # the label may not be the most probable class: say by which rule
                     rec["rule"] = {"class": labels[threshold[0]], "threshold": threshold[1]}
                 if k > 1:
-                    rec["top_k"] = [{"label": c, "probability": round(p, 6)} for c, p in top]
+                    rec["top_k"] = [{"label": c, "probability": p} for c, p in top]
                 rec["atypical"] = r.atypical  # null: not checked (a file without an input check)
                 if r.explanation:
                     rec.update(r.explanation)
@@ -152,10 +155,10 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
         else:
             if width:
                 label_w = max(map(len, labels))
-                cols = "  ".join(f"{c:<{label_w}} {p:6.4f}" for c, p in ranked(r))
+                cols = "  ".join(f"{c:<{label_w}} {p:6.4f}" for c, p in ranked(r, 4))
                 print(f"{shown(r.file):<{width}}  {cols}", file=out)
             else:
-                print("\t".join([shown(r.file), *(f"{c}\t{p:.4f}" for c, p in ranked(r))]), file=out)
+                print("\t".join([shown(r.file), *(f"{c}\t{p:.4f}" for c, p in ranked(r, 4))]), file=out)
 
     return write_text
 
