@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.metrics import agreement, to_jsonable
+from edge.decision import describe, fmt_threshold
 from edge.atomic import write_bytes
 
 
@@ -52,6 +53,38 @@ def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: floa
         if d > max_class_drop + 1e-9:
             reasons.append(f"{ref['class']} sensitivity fell {_points(d, max_class_drop)} points (limit {max_class_drop:g})")
     return {"passed": not reasons, "reasons": reasons}
+
+
+def answers_under(y: np.ndarray, probs: np.ndarray, classes: list[str], rule: tuple[int, float]) -> dict:
+    """Accuracy and each class's sensitivity of the answers a rule gives: what :func:`gate` reads."""
+    from convert.metrics import accuracy, sensitivities
+    from edge.decision import labels_for
+
+    given = labels_for(probs, rule)
+    return to_jsonable({"accuracy": accuracy(y, given), "per_class": [
+        {"class": c, "sensitivity": v} for c, v in zip(classes, sensitivities(y, given, len(classes)))]})
+
+
+def gate_under_rule(plain: dict, y: np.ndarray, reference_probs: np.ndarray, probs: np.ndarray, classes: list[str],
+                    rule: tuple[int, float], target: float, reference_val: tuple[np.ndarray, np.ndarray],
+                    max_drop: float, max_class_drop: float) -> dict:
+    """The gate of a file that carries a rule (``rule``: class k at threshold t, chosen through the
+    file on the validation split for ``target`` sensitivity), judged on the answers the device gives.
+    The Keras model gets its own threshold, chosen the same way on the same films (``reference_val``:
+    their labels and its probabilities), since quantization moves the probabilities and with them
+    the threshold the target needs; both are then scored on the test films. ``plain``: the gate on
+    the most probable class, which must pass as well."""
+    from convert.roc import threshold_for_sensitivity
+
+    k, t = rule
+    y_val, p_val = reference_val
+    reference_rule = (k, float(threshold_for_sensitivity(np.asarray(y_val) == k, p_val[:, k], target)))
+    keras, device = answers_under(y, reference_probs, classes, reference_rule), answers_under(y, probs, classes, rule)
+    under = gate(keras, device, max_drop, max_class_drop)
+    why = [f"under its rule ({describe(rule, classes)}; Keras's for the same sensitivity: p >= "
+           f"{fmt_threshold(reference_rule[1])}): {r}" for r in under["reasons"]]
+    return {"passed": plain["passed"] and under["passed"], "reasons": plain["reasons"] + why,
+            "under_rule": {"passed": under["passed"], "keras_threshold": reference_rule[1], "keras": keras, "file": device}}
 
 
 def _points(drop: float, limit: float) -> str:

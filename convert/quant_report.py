@@ -174,9 +174,10 @@ def stored_rules_section(models: dict) -> list[str]:
              "These files label a film with the class below whenever its probability reaches the threshold, instead of "
              "the most probable class: `edge-classify` applies the stored rule by default (`--most-probable` ignores it, "
              "`--threshold` replaces it; `--info` shows it). Each threshold was chosen through that file on the "
-             "validation split for the target sensitivity, then scored on the test split. The gate, the agreement "
-             "with Keras and the flips above compare the most probable class; what each file says under its rule, "
-             "the answer the device gives, is in this table only: compare its rows before choosing a file.", "",
+             "validation split for the target sensitivity, then scored on the test split. The agreement with Keras and "
+             "the flips above compare the most probable class; the gate judges the device's answers too: each file "
+             "under its rule against the Keras model under a threshold chosen the same way on the same validation "
+             "films (the second table), and a file passes only where both pass.", "",
              "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
     for name, d in rows:
@@ -185,6 +186,19 @@ def stored_rules_section(models: dict) -> list[str]:
                      f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
     lines.append("")
+    gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
+    if gated:
+        lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
+                  "gate under the rule |", "|---|---|---|---|---|"]
+        def pct(v: float | None) -> str:
+            return "n/a" if v is None else fixed(v, 1, 100)
+
+        for name, g in gated:
+            sens = "; ".join(f"{k['class']} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
+                             for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))
+            lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
+                         f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
+        lines.append("")
     for name, d in rows:
         lines += versus_sentence(d, f"the validation split ({name})")
     return lines

@@ -15,7 +15,8 @@ from pathlib import Path, PureWindowsPath
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
-from convert.gate import choose_smallest, compare, deltas, gate, no_signal_line, one_class_line, resolution_note
+from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
+                          resolution_note)
 from convert.metrics import to_jsonable
 from convert.operating_point import operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
@@ -146,6 +147,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
         val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
         val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
+        keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
         from convert.seen import fingerprints
 
         seen = fingerprints(split) if s.fingerprints else None
@@ -178,6 +180,12 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                 versus = {"versus_most_probable": chosen["versus_most_probable"]} if chosen else {}  # on validation
                 entry["decision"] = to_jsonable({**meta["decision"], **versus,
                                                  "test": rates_at_threshold(y_test == k, probs[:, k], t)})
+                if (target := meta["decision"].get("target_sensitivity")) is not None:  # the device's answers judged too
+                    if keras_val is None:
+                        val = val if val is not None else load_part(run_dir, split, "val", config, s.progress)
+                        keras_val = (val[1], softmax(logits_of(model, val[0]), temperature))
+                    entry["gate"] = gate_under_rule(entry["gate"], y_test, ref_probs, probs, classes, (k, t), target,
+                                                    keras_val, s.max_drop, s.max_class_drop)
             if s.latency_threads:
                 entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
             report["models"][mode] = entry

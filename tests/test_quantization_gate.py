@@ -124,3 +124,28 @@ def test_a_model_that_gives_every_film_one_class_is_said_to():
     assert one_class_line(np.eye(4)[[0, 1, 2, 3]], list("ABCD")) is None
     assert "tell no more than how common" in no_signal_line({"validation": {"information_gain": 0.001}})
     assert no_signal_line({"validation": {"information_gain": 0.5}}) is None and no_signal_line({}) is None
+
+
+def test_a_file_with_a_stored_rule_is_gated_on_the_answers_it_gives():
+    """Quantization that lowers the COVID probabilities keeps the most probable class (the plain gate
+    passes) but, under a rule whose threshold was chosen through the file on validation films it
+    does not resemble on test, loses COVID films that the Keras model at its own threshold keeps."""
+    from convert.gate import gate_under_rule
+
+    covid = np.r_[np.linspace(0.3, 0.9, 10), np.linspace(0.05, 0.25, 10)]  # 10 COVID films, then 10 Normal
+    y = np.r_[np.zeros(10, int), np.ones(10, int)]
+    keras = np.c_[covid, 1 - covid]
+    reference_val = (y, keras)                       # Keras's threshold for 90%: its 9th COVID score, 0.3667
+    plain = {"passed": True, "reasons": []}
+    same = gate_under_rule(plain, y, keras, keras, ["COVID", "Normal"], (0, 0.36), 0.9, reference_val, 1.0, 1.0)
+    assert same["passed"] and same["under_rule"]["keras_threshold"] == pytest.approx(0.3 + 0.6 / 9)
+    assert same["under_rule"]["file"]["per_class"][0] == {"class": "COVID", "sensitivity": 0.9}
+    shifted = np.c_[covid - 0.1, 1.1 - covid]         # the file: COVID 0.1 lower on the test films
+    g = gate_under_rule(plain, y, keras, shifted, ["COVID", "Normal"], (0, 0.36), 0.9, reference_val, 1.0, 1.0)
+    assert not g["passed"] and not g["under_rule"]["passed"]
+    assert g["under_rule"]["file"]["per_class"][0]["sensitivity"] == 0.7  # 0.3..0.9 less 0.1: 7 reach 0.36
+    why = "under its rule (COVID whenever p(COVID) >= 0.36; Keras's for the same sensitivity: p >= 0.3666): "
+    assert g["reasons"] == [why + "accuracy fell 10.0 points (limit 1)", why + "COVID sensitivity fell 20.0 points (limit 1)"]
+    failed_plain = gate_under_rule({"passed": False, "reasons": ["accuracy fell 3.0 points (limit 1)"]}, y, keras, keras,
+                                   ["COVID", "Normal"], (0, 0.36), 0.9, reference_val, 1.0, 1.0)
+    assert not failed_plain["passed"] and failed_plain["reasons"] == ["accuracy fell 3.0 points (limit 1)"]

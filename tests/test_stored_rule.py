@@ -101,11 +101,16 @@ def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run):
         entry = report["models"][mode]["decision"]
         t = entry["test"]
         assert t["tp"] + t["fn"] + t["tn"] + t["fp"] == report["test_set"]["n"]
+        # gated on the device's answers too: the file under its rule, as the decision's test counts say
+        g = report["models"][mode]["gate"]
+        assert g["under_rule"]["file"]["per_class"][0]["sensitivity"] == pytest.approx(t["sensitivity"])
+        assert g["passed"] == (g["under_rule"]["passed"] and not [r for r in g["reasons"] if "under its rule" not in r])
         assert EdgeModel(run / f"model_{mode}.tflite").selftest()["passed"]
     assert report["models"]["int8"]["decision"]["threshold"] == row["threshold"]
     assert report["models"]["int8"]["decision"]["test"] == row["test"]
     text = (run / "report.md").read_text()
     assert "## The rule stored in the model files" in text and "](operating_points.png)" in text
+    assert "| Keras's threshold |" in text.replace("  ", "") and "gate under the rule |" in text
     assert (run / "operating_points.png").stat().st_size > 5000
 
     from convert.quantize import ConvertSettings, run_conversion
