@@ -5,8 +5,9 @@ know whether it does better on its own films, and on which class. Two separate r
 overlapping confidence intervals cannot say: the same films were scored twice, so the
 comparison must be paired. A class's difference in sensitivity comes with Newcombe's paired score
 interval, balanced accuracy's with a paired bootstrap interval (the films resampled once for both
-models, within each class; where some class has no film right by one model only, no resample
-varies it, and the interval is MOVER's over the classes' Newcombe intervals: convert.intervals).
+models, within each class; where some class's changed answers all favour one model, or none
+changed, no resample can favour the other, and the interval is MOVER's over the classes'
+Newcombe intervals, convert.intervals, as it is for a set of one class).
 Whether the two models are right on different films: McNemar's exact test, which looks only at
 the films where exactly one of them is right.
 """
@@ -70,7 +71,10 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
                           "difference": sens_b[c] - sens_a[c],
                           "difference_ci": list(paired_difference(both, only_b, only_a, n - both - only_b - only_a)),
                           "only_a_right": only_a, "only_b_right": only_b})
-    if any(c["only_a_right"] + c["only_b_right"] == 0 for c in per_class):
+    # A class whose changed answers all favour one model (or none) gives bootstrap resamples that can
+    # never favour the other: the interval would exclude 0 where McNemar and the class's own interval
+    # do not. One class alone: balanced accuracy is its sensitivity, with the interval its row shows.
+    if len(per_class) == 1 or any(min(c["only_a_right"], c["only_b_right"]) == 0 for c in per_class):
         lo, hi = mover_sum([c["difference"] for c in per_class], [c["difference_ci"] for c in per_class],
                            [1 / len(per_class)] * len(per_class))
         ba_ci = (max(-1.0, lo), min(1.0, hi))

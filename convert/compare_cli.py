@@ -20,7 +20,7 @@ compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, 
     help=(
         "Is model B better than model A on your films? Scores both on the same labelled folder (one sub-folder per "
         "class, as for cxr-evaluate) and reports B minus A: balanced accuracy and each class's sensitivity with "
-        "paired 95% intervals (Newcombe's score interval per class; for balanced accuracy a bootstrap, or MOVER over the classes' Newcombe intervals where a class has no changed answer) (also within each source when a MANIFEST.csv names sources), McNemar's "
+        "paired 95% intervals (Newcombe's score interval per class; for balanced accuracy a bootstrap, or MOVER over the classes' Newcombe intervals where a class's changed answers all favour one model) (also within each source when a MANIFEST.csv names sources), McNemar's "
         "exact test on the films only one of them gets right, and which answers changed. Each model labels the "
         "films as edge-classify would (its stored rule, if it carries one, unless --most-probable). Writes compare.md and compare.json.\n\n"
         "Example: cxr-compare runs/old/model_int8.tflite runs/new/model_int8.tflite my_hospital/ --out old-vs-new"

@@ -66,6 +66,25 @@ def test_a_large_paired_gain_has_an_interval_above_zero_and_a_small_p():
     assert r["mcnemar_p"] < 1e-5 and r["only_b_right"] == 20
 
 
+def test_changed_answers_that_all_favour_one_model_do_not_prove_it_better():
+    """40 films of each class both models get right and 2 of each that only B gets right: McNemar's
+    p is 0.125 and each class's interval holds 0, so balanced accuracy's must too (a bootstrap,
+    whose resamples can never favour A, gave +1.2 to +9.5 points). A set of one class gets that
+    class's own interval."""
+    from convert.intervals import mover_sum
+
+    y = np.array([0] * 42 + [1] * 42)
+    a = np.r_[[0] * 40, [1, 1], [1] * 40, [0, 0]]
+    r = compare(y, a, y.copy(), ["COVID", "Normal"], n_boot=500)
+    assert r["mcnemar_p"] == pytest.approx(0.125) and all(c["difference_ci"][0] < 0 for c in r["per_class"])
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    assert lo < 0 < r["balanced_accuracy_difference"] < hi
+    assert (lo, hi) == pytest.approx(mover_sum([c["difference"] for c in r["per_class"]],
+                                               [c["difference_ci"] for c in r["per_class"]], [0.5, 0.5]))
+    one = compare(y[42:], a[42:], y[42:], ["COVID", "Normal"], n_boot=500)
+    assert one["balanced_accuracy_difference_ci"] == pytest.approx(one["per_class"][0]["difference_ci"])
+
+
 def test_an_empty_class_is_left_out_not_a_crash():
     r = compare(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0, 0, 1]), ["A", "B", "C"], n_boot=100)
     assert [c["class"] for c in r["per_class"]] == ["A", "B"]
