@@ -56,14 +56,16 @@ BRACKETS = ("In brackets: the range the sensitivity and specificity intervals gi
             "there is lower.")
 
 
-def section(rows: list[dict]) -> list[str]:
+def section(rows: list[dict], model_classes: list[str]) -> list[str]:
     """report.md: PPV and NPV per class at other prevalences. For a disease-or-Normal model, the
     disease's rows only, in words: "Normal at 1%" would mean the disease at 99%, and a reader takes
-    the Normal row's PPV for what a Normal answer is worth at a clinic where the disease is rare."""
+    the Normal row's PPV for what a Normal answer is worth at a clinic where the disease is rare.
+    Only for a model of two classes: a model of more scored on films of two of them has other answers
+    (Viral Pneumonia) that the disease's NPV counts as right, so that NPV is not a Normal answer's."""
     if not rows:
         return []
     classes = list(dict.fromkeys(r["class"] for r in rows))
-    normal = [c for c in classes if is_normal_class(c)]
+    normal = [c for c in classes if is_normal_class(c)] if len(model_classes) == 2 else []
     md = ["## What an answer is worth at your prevalence", ""]
     if len(classes) == 2 and len(normal) == 1:
         disease = next(c for c in classes if c != normal[0])

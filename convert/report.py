@@ -216,7 +216,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]
     report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
-    md += prevalence_section(report["at_prevalence"])
+    md += prevalence_section(report["at_prevalence"], classes)
     if "per_source" in report:
         md += per_source_section(report["per_source"], classes)
     if subgroups:
