@@ -21,15 +21,28 @@ MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, 
 # model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
 # per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
 MISSING = "(not given)"
+NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
+_UNITS = {"d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18, "m": 12, "mo": 12, "mth": 12,
+          "month": 12, "y": 1, "yr": 1, "year": 1, "": 1}
+_AGE = re.compile(r"(?P<above>>=?|≥|over\s+)?\s*p?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]*?)s?\s*(?:old)?\s*(?P<plus>\+)?",
+                  re.IGNORECASE)
 
 
 def age_band(value: str) -> str:
-    """'045Y', '45', '6M' (DICOM AS or a plain number of years) -> '40-59'; anything else: MISSING."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([DWMY]?)\s*", str(value), re.IGNORECASE)
-    if not m:
+    """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y' -> a band;
+    '>89' and '90+' (how de-identified exports write the oldest) -> '80+', the band that holds every
+    such age; a blank: MISSING; anything else (and '>17', which spans bands): NOT_AN_AGE."""
+    text = str(value).strip()
+    if not text:
         return MISSING
-    years = float(m.group(1)) / {"D": 365.25, "W": 52.18, "M": 12, "Y": 1, "": 1}[m.group(2).upper()]
-    return next(name for lo, hi, name in AGE_BANDS if lo <= years < hi) if years < 200 else MISSING
+    m = _AGE.fullmatch(text)
+    if not m or m.group("unit").lower() not in _UNITS:
+        return NOT_AN_AGE
+    years = float(m.group("n").replace(",", ".")) / _UNITS[m.group("unit").lower()]
+    band = next(((lo, hi, name) for lo, hi, name in AGE_BANDS if lo <= years < hi), None)
+    if band is None or ((m.group("above") or m.group("plus")) and band[1] != AGE_BANDS[-1][1]):
+        return NOT_AN_AGE  # over 200 years, or "over 17": somewhere in 18-39, 40-59, ...
+    return band[2]
 
 
 def _is_age(column: str) -> bool:
@@ -103,6 +116,10 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     for c in columns:
         raw = [rows.get(manifest_key(f), {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
         values = [_value(c, v) for v in raw]
+        if unread := sorted({v.strip() for v, g in zip(raw, values) if g == NOT_AN_AGE}):
+            print(f"{prog}: warning: --by {c}: {values.count(NOT_AN_AGE)} film(s) have a value that reads as no age "
+                  f"({', '.join(repr(v) for v in unread[:5])}{', ...' if len(unread) > 5 else ''}): grouped as "
+                  f"{NOT_AN_AGE}, apart from the films without one", file=sys.stderr)
         n = len(set(values) - {MISSING})
         if n == 0:
             print(f"{prog}: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "

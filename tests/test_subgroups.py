@@ -11,13 +11,18 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from convert.group_values import MAX_GROUPS, MISSING, age_band, group_values
+from convert.group_values import MAX_GROUPS, MISSING, NOT_AN_AGE, age_band, group_values
 from convert.subgroups import below_overall, subgroup_section
 
 
 @pytest.mark.parametrize("value, band", [("045Y", "40-59"), ("6M", "0-17"), ("017Y", "0-17"), ("018Y", "18-39"),
                                          ("80", "80+"), ("39.9", "18-39"), ("070W", "0-17"), ("400D", "0-17"),
-                                         ("adult", MISSING), ("", MISSING), ("999Y", MISSING)])
+                                         ("", MISSING), ("  ", MISSING), ("adult", NOT_AN_AGE), ("999Y", NOT_AN_AGE),
+                                         # as exports write them: unit words, ISO durations, the oldest de-identified
+                                         ("45 years", "40-59"), ("6 months", "0-17"), ("1 year", "0-17"),
+                                         ("45 yrs old", "40-59"), ("P45Y", "40-59"), ("3 weeks", "0-17"),
+                                         (">89", "80+"), ("90+", "80+"), ("≥ 90", "80+"), ("over 89", "80+"),
+                                         (">17", NOT_AN_AGE), ("45+", NOT_AN_AGE), ("45 parsecs", NOT_AN_AGE)])
 def test_age_band(value, band):
     assert age_band(value) == band
 
@@ -36,6 +41,16 @@ def test_groups_from_a_manifest(tmp_path):
     assert g == {"view": ["AP", "PA", MISSING, MISSING], "age": ["60-79", "18-39", "0-17", MISSING]}
     with pytest.raises(ValueError, match="MANIFEST.csv's columns are file, view, age"):
         group_values(tmp_path, ["A/1.png"], ["ward"])
+
+
+def test_an_age_that_cannot_be_read_is_its_own_group_and_said(tmp_path, capsys):
+    """'adult' is a value given, not a blank: counted as missing it would go unseen, and a film of
+    '6 months' once went there too, taking infants out of their band without a word."""
+    _manifest(tmp_path, [{"file": "A/1.png", "age": "6 months"}, {"file": "A/2.png", "age": "adult"},
+                         {"file": "A/3.png", "age": ""}, {"file": "A/4.png", "age": ">89"}])
+    g = group_values(tmp_path, [f"A/{k}.png" for k in range(1, 5)], ["age"])
+    assert g == {"age": ["0-17", NOT_AN_AGE, MISSING, "80+"]}
+    assert "--by age: 1 film(s) have a value that reads as no age ('adult')" in capsys.readouterr().err
 
 
 def test_an_identifier_is_not_a_grouping(tmp_path):
