@@ -43,9 +43,11 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
              "\"Per source\"); a model that learnt the hospital instead of the disease shows it there")
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
+        def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others
+            return "n/a" if cv[key] is None else f"{fmt_ci(cv[key], cv[key + '_ci'])} %"
+
         print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; cross-validated on these films: sensitivity "
-              f"{fmt_ci(cv['sensitivity'], cv['sensitivity_ci'])} %, specificity "
-              f"{fmt_ci(cv['specificity'], cv['specificity_ci'])} %"
+              f"{pct('sensitivity')}, specificity {pct('specificity')}"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
 
 

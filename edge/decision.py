@@ -12,17 +12,31 @@ the device applies it unless told otherwise (:func:`stored_rule`).
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 
 
+_SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
+
+
+def same_class_key(name: str) -> str:
+    """A class name ignoring case, punctuation and Unicode spelling (é composed or not), with COVID-19
+    for COVID: names with one key are one class. Letters of any script count (Нормальный keeps them)."""
+    key = "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
+    return _SAME_AS.get(key, key)
+
+
 def class_and_value(text: str, labels: list[str], option: str, value_name: str, example: float) -> tuple[int, float]:
-    """'COVID=0.2' -> (index of COVID, 0.2) for a CLASS=VALUE option; a clear ValueError otherwise."""
+    """'COVID=0.2' -> (index of COVID, 0.2) for a CLASS=VALUE option; a clear ValueError otherwise.
+    The class matches as a folder does (covid and COVID-19 mean COVID), where one label has its key."""
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep:
         raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
     same = [k for k, c in enumerate(labels) if c.casefold() == name.casefold()]  # covid=0.3 means COVID
+    if len(same) != 1:
+        same = [k for k, c in enumerate(labels) if same_class_key(c) == same_class_key(name)]  # covid-19 too
     if name not in labels and len(same) != 1:
         raise ValueError(f"{option}: {name!r} is not one of the model's classes ({', '.join(labels)})")
     try:

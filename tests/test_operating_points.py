@@ -98,6 +98,8 @@ def test_parse_threshold_errors_are_clear():
     assert parse_threshold("COVID=0.25", ["COVID", "Normal"]) == (0, 0.25)
     assert parse_threshold(" Normal = 0.9", ["COVID", "Normal"]) == (1, 0.9)
     assert parse_threshold("covid=0.3", ["COVID", "Normal"]) == (0, 0.3)  # case, as folder names match
+    assert parse_threshold("covid-19=0.3", ["COVID", "Normal"]) == (0, 0.3)  # as a COVID-19 folder is COVID
+    assert parse_threshold("viral pneumonia=0.3", ["COVID", "Viral_Pneumonia"]) == (1, 0.3)
     with pytest.raises(ValueError, match="not one of"):
         parse_threshold("covid=0.3", ["COVID", "Covid"])  # ambiguous without case: refused
     for text, reason in [("COVID", "CLASS=P"), ("Flu=0.2", "not one of"), ("COVID=high", "not a probability"),

@@ -290,3 +290,18 @@ def test_a_site_rule_marks_the_cards_untrained_class_counts_as_counted_before_it
     assert (f"got (counted under the most probable class; under its present rule, {way} films may get COVID)"
             in card_text(meta, "site.tflite"))
     assert "counted under" not in card_text(md.read(model)[1], "m.tflite")
+
+
+def test_a_site_rule_on_films_of_one_class_says_na_without_a_percent_sign(capsys):
+    from convert.evaluate_lines import closing_lines
+    from convert.summary import summarize
+
+    y = np.zeros(20, int)
+    p = np.c_[np.linspace(0.5, 1, 20), np.linspace(0.5, 0, 20)]
+    report = {"metrics": summarize(y, p, ["COVID", "Normal"], n_boot=100), "missed_classes": []}
+    site = {"decision": {"class": "COVID", "threshold": 0.6},
+            "cross_validated": {"sensitivity": 0.95, "sensitivity_ci": [0.76, 0.99], "specificity": None,
+                                "specificity_ci": [None, None]}}
+    closing_lines(report, {}, ["COVID", "Normal"], site)
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.endswith("sensitivity 95.0 (76.0–99.0) %, specificity n/a"), line

@@ -11,18 +11,11 @@ Used when scoring a site's folder (cxr-evaluate, cxr-compare) and when adding on
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Iterable
 
+from edge.decision import same_class_key  # the device matches --threshold's class by the same key
+
 LEAVE_OUT = "-"
-_SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
-
-
-def same_class_key(name: str) -> str:
-    """A class name ignoring case, punctuation and Unicode spelling (é composed or not), with COVID-19
-    for COVID: names with one key are one class. Letters of any script count (Нормальный keeps them)."""
-    key = "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
-    return _SAME_AS.get(key, key)
 
 
 
