@@ -58,8 +58,11 @@ Stamp = tuple[int, int, int, int]
 # a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
 Listing = tuple[int, list[tuple[str, int]], list[str]]
 FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
-# A folder changed this recently is read again: a change within its time stamp's granularity
-# (2 s on FAT, 1 s on some network shares) would not move the stamp.
+# A folder is read again until its time stamp has stood this long by the device's clock: a change
+# within the stamp's granularity (2 s on FAT, 1 s on some network shares) would not move it. Timed
+# from when this watch first saw the stamp, never by the stamp itself, which is the share's clock:
+# with the device's clock ahead, a folder just changed would look long quiet, and a second film
+# landing in the same step would wait for the next arrival.
 RACY_NS = 3_000_000_000
 # A zero-byte file unchanged this long (both: polls, and time, for short intervals) is a failed
 # transfer rather than a copy about to start, and is handed out to get its error line.
@@ -85,6 +88,7 @@ class Watcher:
         self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
+        self.stamp_seen: dict[str, tuple[int, int]] = {}  # each folder's mtime, and the device's time it was first seen
         self.unreadable: set[str] = set()   # watched folders that could not be read at the last poll
         self.devices: dict[str, int] = {}   # each watched folder's file system, when it held films
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
@@ -108,9 +112,10 @@ class Watcher:
                 self.failed(r.file)
             yield r
 
-    def _scan(self, now_ns: int) -> tuple[dict[str, Listing], set[str], bool]:
+    def _scan(self, now_ns: int, full: bool = False) -> tuple[dict[str, Listing], set[str], bool]:
         """The listing of every folder under the watched ones, which of them were read again, and
-        whether a watched folder that could not be read can be again."""
+        whether a watched folder that could not be read can be again. ``full``: every folder read
+        again (a full check's backstop for a change its folder's stamp did not show)."""
         listings: dict[str, Listing] = {}
         fresh: set[str] = set()
         returned = False
@@ -124,7 +129,10 @@ class Watcher:
                 st = os.stat(folder)
                 mtime, cached = st.st_mtime_ns, self.listings.get(folder)
                 moved = folder in tops and self.devices.setdefault(folder, st.st_dev) != st.st_dev
-                if cached and cached[0] == mtime and now_ns - mtime > RACY_NS and not moved:
+                seen = self.stamp_seen.get(folder)
+                if seen is None or seen[0] != mtime:
+                    seen = self.stamp_seen[folder] = (mtime, now_ns)
+                if cached and cached[0] == mtime and now_ns - seen[1] > RACY_NS and not moved and not full:
                     entry = cached
                 else:
                     entry = _read(folder, mtime)
@@ -185,8 +193,10 @@ class Watcher:
         self.polls += 1
         now_ns = time.time_ns()
         before = self.listings
-        self.listings, fresh, returned = self._scan(now_ns)
-        full = self.polls % self.full_every == 0 or returned  # back: what settled meanwhile is found
+        periodic = self.polls % self.full_every == 0
+        self.listings, fresh, returned = self._scan(now_ns, periodic)
+        full = periodic or returned  # back: what settled meanwhile is found
+        self.stamp_seen = {f: v for f, v in self.stamp_seen.items() if f in self.listings}
         for folder, entry in before.items():  # a film removed (and perhaps brought back later) is forgotten
             if folder in self.listings and folder not in fresh:
                 continue

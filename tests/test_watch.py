@@ -54,6 +54,32 @@ def _quiet(folder: Path) -> None:
     os.utime(folder, ns=(old, old))
 
 
+def test_a_second_film_in_the_same_stamp_step_is_found_when_the_devices_clock_runs_ahead(tmp_path, monkeypatch):
+    """A Pi without a clock chip runs ahead of the share: a folder its server stamped a moment ago
+    looked a minute old, its listing was kept, and a second film landing within the stamp's step
+    (2 s on FAT) waited for the next arrival, maybe for ever. A full check lists every folder too."""
+    import edge.watch as watch_module
+
+    real = time.time_ns
+    monkeypatch.setattr(watch_module.time, "time_ns", lambda: real() + 60 * 10**9)
+    first, second = tmp_path / "IM0001.png", tmp_path / "IM0002.png"
+    first.write_bytes(b"x" * 10)
+    stamp = os.stat(tmp_path).st_mtime_ns
+    w = Watcher([tmp_path], full_every=1000)
+    assert w.poll() == []
+    second.write_bytes(b"x" * 10)
+    os.utime(tmp_path, ns=(stamp, stamp))       # in the same step: the folder's stamp did not move
+    assert w.poll() + w.poll() == [str(first), str(second)]
+    third = tmp_path / "IM0003.png"
+    w = Watcher([tmp_path], full_every=4)
+    assert w.poll() == [] and w.poll() == [str(first), str(second)]
+    monkeypatch.setattr(watch_module.time, "time_ns", lambda: real() + 70 * 10**9)  # the stamp stood 10 s
+    third.write_bytes(b"x" * 10)
+    os.utime(tmp_path, ns=(stamp, stamp))
+    assert w.poll() == []                       # not seen: the listing is kept between full checks
+    assert w.poll() == [] and w.poll() == [str(third)]  # the full check lists the folder, and it settles
+
+
 def test_a_quiet_folder_costs_one_stat_and_changes_are_still_found(tmp_path, monkeypatch):
     import edge.watch as watch_module
 
