@@ -116,7 +116,14 @@ class EdgeModel:
                 self.preprocess = PreprocessConfig(size=shape[1], channels=shape[3])
             except ValueError as e:  # e.g. a 4x4 input: too small to be an X-ray's
                 raise ModelFileError(f"{self.path}: its input shape {shape} is not supported ({e})") from None
-        n_out = int(self._out["shape"][-1])
+        out_shape = tuple(int(v) for v in self._out["shape"])
+        if len(out_shape) != 2 or out_shape[0] != 1:  # a segmentation map, say: every film would fail to be read
+            raise ModelFileError(f"{self.path}: output shape {out_shape} is not (1, classes): not a classifier of "
+                                 "whole films")
+        n_out = out_shape[1]
+        if n_out < 2:  # softmax of one number is 1: every film would be this class, at 1.0000
+            raise ModelFileError(f"{self.path}: the model has one output (a sigmoid's probability?); edge-classify "
+                                 "reads one score per class, at least two: export it with two outputs (softmax)")
         if n_out != len(meta["labels"]):
             raise ModelFileError(f"{self.path}: the model has {n_out} outputs but {len(meta['labels'])} labels")
         self.meta = meta

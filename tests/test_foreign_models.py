@@ -61,3 +61,20 @@ def test_a_model_that_gives_nan_fails_that_film_instead_of_labelling_it(tmp_path
     Image.fromarray(np.tile(np.arange(64, dtype=np.uint8) * 4, (64, 1))).save(film)
     (r,) = classify_files(m, [str(film)])
     assert r.probabilities is None and "no finite output" in r.error
+
+
+def test_a_model_of_one_output_or_of_maps_is_refused_not_run(tmp_path):
+    """One sigmoid unit, the usual binary classifier made elsewhere: with --labels COVID every film
+    came out 'COVID 1.0000' (softmax of one number). A segmentation model's maps made every film fail."""
+    import keras
+
+    from convert.export import convert
+    from edge.model import ModelFileError
+
+    sigmoid = _tflite(tmp_path, "sigmoid", keras.layers.Dense(1, activation="sigmoid"))
+    with pytest.raises(ModelFileError, match="one output .a sigmoid's probability.*at least two"):
+        EdgeModel(sigmoid, labels=["COVID"])
+    maps = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Conv2D(2, 1)])
+    (tmp_path / "maps.tflite").write_bytes(convert(maps, "fp32"))
+    with pytest.raises(ModelFileError, match=r"output shape \(1, 32, 32, 2\) is not \(1, classes\)"):
+        EdgeModel(tmp_path / "maps.tflite", labels=["COVID", "Normal"])
