@@ -17,7 +17,7 @@ from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
                           reconfigure_streams, written_to_stdout)
-from edge.decision import beside_rule, describe, parse_threshold, ranking
+from edge.decision import EXACT_DIGITS, beside_rule, describe, parse_threshold, ranking
 from edge.inputs import gather
 from edge.output import Tally, csv_header_needed, csv_header_text, print_selftest, shown, writer_for
 from edge.runtime import MAX_THREADS
@@ -192,7 +192,7 @@ def main(
             raise _fail(str(e))
         if rule is not None and not threshold:  # a label that is not the most probable class must never surprise
             d = m.meta["decision"]
-            print(f"edge-classify: note: this model file gives {describe(rule, m.labels)} (chosen for "
+            print(f"edge-classify: note: this model file gives {describe(rule, m.labels, EXACT_DIGITS)} (chosen for "
                   f"{d.get('target_sensitivity', float('nan')):g} sensitivity on the {d.get('chosen_on', 'validation split')}); "
                   "--most-probable gives the most probable class", file=sys.stderr)
         if not images:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from edge.batch import Result
-from edge.decision import beside_rule, fmt_threshold, ranking
+from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, ranking
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -28,8 +28,10 @@ def shown(name: str) -> str:
 
 
 def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
-    """'COVID>=0.3': the rule that chose the labels (the CSV's rule column), '' for the most probable class."""
-    return "" if threshold is None else f"{labels[threshold[0]]}>={fmt_threshold(threshold[1])}"  # as the stderr note
+    """'COVID>=0.3': the rule that chose the labels (the CSV's rule column), '' for the most probable class;
+    its threshold as the stderr note prints it, to 8 digits: a script that applies the column to the
+    row's p_ columns gets the row's label (edge.decision.beside_rule keeps each on its side)."""
+    return "" if threshold is None else f"{labels[threshold[0]]}>={fmt_threshold(threshold[1], EXACT_DIGITS)}"
 
 
 class _CsvRows:

@@ -108,8 +108,28 @@ def test_standard_output_on_a_full_device_is_said_in_words(model, film, args):
 def test_the_csv_rule_reads_as_the_stderr_note_does():
     from edge.output import rule_text
 
-    assert rule_text((0, 0.6436387896537781), ["COVID", "Normal"]) == "COVID>=0.6436"
+    assert rule_text((0, 0.6436387896537781), ["COVID", "Normal"]) == "COVID>=0.64363878"
     assert rule_text((1, 0.3), ["COVID", "Normal"]) == "Normal>=0.3" and rule_text(None, ["COVID"]) == ""
+    assert rule_text((1, 0.29), ["COVID", "Normal"]) == "Normal>=0.29"  # 0.28999999 scaled, read as typed
+
+
+def test_a_csv_rows_rule_applied_to_its_own_columns_gives_its_label(capsys):
+    """A stored threshold is a film's own probability (0.38763344). Printed to 4 digits, 0.3876, a
+    film at 0.38762 (Normal: below it) read 'COVID>=0.3876' beside p_COVID 0.3876 in its own row."""
+    import numpy as np
+
+    from edge.batch import Result
+    from edge.output import writer_for
+
+    rule = (0, float(np.float32(0.38763344)))
+    write = writer_for(["COVID", "Normal"], 1, "csv", threshold=rule)
+    for p in (0.38762, float(np.float32(0.38763344)), 0.3876, 0.38770):
+        write(Result(f"{p}.png", np.array([p, 1 - p], dtype=np.float32)))
+    header, *rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    for row in map(dict, (zip(header, r) for r in rows)):
+        cls, t = row["rule"].split(">=")
+        assert row["label"] == ("COVID" if float(row["p_COVID"]) >= float(t) else "Normal"), row
+    assert [r[1] for r in rows] == ["Normal", "COVID", "Normal", "COVID"]
 
 
 def test_csv_rows_end_in_one_newline_so_windows_text_mode_makes_no_blank_rows(model, film):
