@@ -104,20 +104,21 @@ def fmt_threshold(t: float, digits: int = 4) -> str:
     """A threshold as printed: 4 significant digits (``digits``), rounded down. A threshold chosen for
     95% sensitivity is a film's own probability (0.21875736); rounded to nearest, 0.2188, typed back
     as --threshold it would lose that film, and the 95% with it. Rounded down it keeps every film.
-    The device prints 8 (EXACT_DIGITS) beside its answers: no float32 probability lies between a
-    threshold and its 8 digits rounded down, so the printed rule labels every answer as the stored one."""
+    The device prints 9 (EXACT_DIGITS, as many as a float32 needs) beside its answers: no float32 probability lies between a
+    threshold and its 9 digits rounded down, so the printed rule labels every answer as the stored one."""
     t = float(t)
     if not t > 0:
         return f"{t:g}"
     decimals = digits - 1 - math.floor(math.log10(t))
     scaled = t * 10 ** decimals
-    # + a trillionth: 0.29 typed is 2899.9999999999995 when scaled, and must read 0.29, not 0.2899; a
-    # float32 probability just below a 4-digit value (0.5800999999, 5800.999999 scaled) is below it by
-    # far more than that, and reads 0.58: 0.5801 would lose its film
-    return f"{math.floor(scaled + scaled * 1e-12) / 10 ** decimals:.{digits}g}"
+    # + a few float64 steps: 0.29 typed is 2899.9999999999995 when scaled, and must read 0.29, not 0.2899;
+    # a float32 probability just below a printed value (0.5800999999, 5800.999999 scaled; to 9 digits,
+    # 0.11615703999996, 116157039.99996) is below it by far more than that, and reads 0.58 (0.116157039):
+    # 0.5801 would lose its film
+    return f"{math.floor(scaled + scaled * 1e-15) / 10 ** decimals:.{digits}g}"
 
 
-EXACT_DIGITS = 8
+EXACT_DIGITS = 9
 
 
 def beside_rule(p: float, k: int, rule: tuple[int, float] | None, digits: int) -> float:

@@ -29,7 +29,7 @@ def shown(name: str) -> str:
 
 def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
     """'COVID>=0.3': the rule that chose the labels (the CSV's rule column), '' for the most probable class;
-    its threshold as the stderr note prints it, to 8 digits: a script that applies the column to the
+    its threshold as the stderr note prints it, to 9 digits: a script that applies the column to the
     row's p_ columns gets the row's label (edge.decision.beside_rule keeps each on its side)."""
     return "" if threshold is None else f"{labels[threshold[0]]}>={fmt_threshold(threshold[1], EXACT_DIGITS)}"
 

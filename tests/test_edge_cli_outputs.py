@@ -108,9 +108,9 @@ def test_standard_output_on_a_full_device_is_said_in_words(model, film, args):
 def test_the_csv_rule_reads_as_the_stderr_note_does():
     from edge.output import rule_text
 
-    assert rule_text((0, 0.6436387896537781), ["COVID", "Normal"]) == "COVID>=0.64363878"
+    assert rule_text((0, 0.6436387896537781), ["COVID", "Normal"]) == "COVID>=0.643638789"
     assert rule_text((1, 0.3), ["COVID", "Normal"]) == "Normal>=0.3" and rule_text(None, ["COVID"]) == ""
-    assert rule_text((1, 0.29), ["COVID", "Normal"]) == "Normal>=0.29"  # 0.28999999 scaled, read as typed
+    assert rule_text((1, 0.29), ["COVID", "Normal"]) == "Normal>=0.29"  # 0.289999999 scaled, read as typed
 
 
 def test_a_csv_rows_rule_applied_to_its_own_columns_gives_its_label(capsys):
