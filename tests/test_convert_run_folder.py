@@ -91,3 +91,29 @@ def test_a_cache_whose_rows_are_not_the_splits_films_is_decoded_again(tiny_run, 
     stamp_path(run, "test").unlink()  # an older run's cache, without a stamp: trusted by its shape, as before
     np.save(run / "cache" / "test.npy", x)
     assert np.array_equal(load_part(run, split, "test", config, progress=False)[0], x)
+
+
+def test_a_damaged_cache_is_decoded_again_not_a_numpy_error(tiny_run, tmp_path, capsys):
+    """A run folder copied with its cache cut short (an rsync stopped), emptied, or holding another
+    kind of file: numpy's EOFError or 'Failed to read all data' ended cxr-convert and a student's
+    training; the films are there to be decoded again."""
+    import numpy as np
+
+    from edge.atomic import read_json
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part
+    from train.data import Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = Split.load(run / "split.json")
+    config = PreprocessConfig.from_dict(read_json(run / "run.json")["preprocess"])
+    x, _ = load_part(run, split, "test", config, progress=False)
+    cache = run / "cache" / "test.npy"
+    whole = cache.read_bytes()
+    for damaged in (whole[:len(whole) // 2], b"", b"\x93NUMPY\x01\x00v\x00{'descr': '|O', 'fortran_order': False, "
+                    b"'shape': (2,), }" + b" " * 60 + b"\n" + b"\x80\x04N."):
+        cache.write_bytes(damaged)
+        again, _ = load_part(run, split, "test", config, progress=False)
+        assert np.array_equal(again, x)
+        assert f"{cache} cannot be read" in capsys.readouterr().err
