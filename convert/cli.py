@@ -84,14 +84,14 @@ def convert(
                    "writes; --report-only converts nothing, so the files keep what they have: convert again without "
                    "--report-only")
     calibration_samples = 300 if calibration_samples is None else calibration_samples
+    modes = None if quant is None else list(dict.fromkeys(m.strip() for m in quant.split(",") if m.strip()))  # once each
+    unknown = [m for m in modes or [] if m not in ALL_MODES.split(",")]  # before TensorFlow loads: seconds
+    if unknown or modes == []:
+        raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from "
+                   f"{ALL_MODES.replace(',', ', ')}")
     load_tensorflow()
-    from convert.export import MODES
     from convert.quantize import ConvertSettings, run_conversion
 
-    modes = None if quant is None else list(dict.fromkeys(m.strip() for m in quant.split(",") if m.strip()))  # once each
-    unknown = [m for m in modes or [] if m not in MODES]
-    if unknown or modes == []:
-        raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
                                fingerprints=fingerprints,

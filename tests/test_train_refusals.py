@@ -109,3 +109,27 @@ def test_split_options_with_a_teacher_are_refused_not_recorded(tmp_path):
                                        "--out", str(tmp_path / "r")])
     assert r.exit_code == 2 and "the student learns on the teacher's own frozen split and films, so --data, " \
                                 "--val-fraction would do nothing; leave them out" in r.output
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--arch", "foo"], "--arch: unknown architecture 'foo'; choose one of compact, seed"),
+    (["--arch", "seed", "--mixstyle", "0.5"], "--arch seed has none to mix"),
+    (["--val-fraction", "0.5", "--test-fraction", "0.5"], "which leaves 0% to train on"),  # was: 'too few images'
+    (["--val-fraction", "0.45", "--test-fraction", "0.5"], "take 95% of the films together"),
+])
+def test_usage_mistakes_are_refused_before_tensorflow_loads(tmp_path, options, said):
+    from train import models
+    from train.cli import ARCHS
+
+    r = CliRunner().invoke(train_app, ["--out", str(tmp_path / "run"), *options])
+    assert r.exit_code == 2 and said in " ".join(r.output.split()), r.output
+    assert not (tmp_path / "run").exists() and ARCHS == models.ARCHS
+
+
+def test_cxr_convert_refuses_an_unknown_mode_before_reading_the_run(tmp_path):
+    from convert.cli import ALL_MODES, convert_app
+    from convert.export import MODES
+
+    r = CliRunner().invoke(convert_app, [str(tmp_path / "no-run"), "--quant", "int8,int9"])
+    assert r.exit_code == 2 and "unknown mode(s) int9; choose from int8, int8-full" in r.output
+    assert ALL_MODES.split(",") == list(MODES)

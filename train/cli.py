@@ -14,6 +14,8 @@ from edge.cliutil import fail, folder_problem, one_line_errors
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow
 
+ARCHS = ("compact", "seed")  # train.models.ARCHS, which needs Keras: checked here before TensorFlow loads
+
 SEED_MAX = 2**31 - 1  # TensorFlow and NumPy take seeds below 2**32; members and teachers add a few
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -137,6 +139,15 @@ def train(
             raise ValueError(f"--learning-rate must be a number above 0 (e.g. 0.001), not {learning_rate:g}")
         if not 0 <= seed <= SEED_MAX:  # member k and the teacher's members take seed + k: all must stay seeds
             raise ValueError(f"--seed must be a whole number from 0 to {SEED_MAX}, not {seed}")
+        if arch not in ARCHS:
+            raise ValueError(f"--arch: unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
+        if mixstyle and arch != "compact":
+            raise ValueError(f"--mixstyle mixes the compact model's feature statistics; --arch {arch} has none to mix: "
+                             "leave it out, or give --arch compact")
+        shares = (0.15 if val_fraction is None else val_fraction) + (0.15 if test_fraction is None else test_fraction)
+        if shares > 0.9 - 1e-9:
+            raise ValueError(f"--val-fraction and --test-fraction take {shares:.0%} of the films together, which leaves "
+                             f"{max(0.0, 1 - shares):.0%} to train on: keep them to 90% or less together")
     except ValueError as e:
         raise fail("cxr-train", str(e)) from None
     from train.class_folders import half_a_split, not_a_data_folder
