@@ -63,7 +63,8 @@ def convert(
         help="Store a screening rule in each model file: CLASS whenever its probability reaches the threshold that gives "
              "this sensitivity on the validation split, chosen through that file (e.g. COVID=0.95). edge-classify then "
              "applies it by default. A threshold belongs to one model: retrain, and it is chosen again. 'none' removes "
-             "a stored rule. Works with --report-only (the weights are not touched)."),
+             "a stored rule; without this option a conversion keeps each file's rule, chosen again through the new "
+             "file. Works with --report-only (the weights are not touched)."),
     other_classes: bool = typer.Option(
         True, "--score-other-classes/--no-score-other-classes",
         help="Also score the films of the data folder's classes the run was not trained on (Lung_Opacity and Viral "

@@ -18,7 +18,7 @@ from convert.evaluate import invoke_latency_ms, scored
 from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
-from convert.operating_point import operating_point_setting, store_rule
+from convert.operating_point import kept_points, operating_point_setting, store_rule
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.rule_notes import stored_rule_lines
@@ -146,7 +146,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
     with staged_folder(run_dir, last=("report.md",), retire=("occlusion.png", "operating_points.png", *follows)) as out:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
         val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
-        val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) else None
+        # without --operating-point, files written anew keep the rule their predecessors stored
+        kept = kept_points(run_dir, s.modes, classes) if point is None and not s.report_only else {}
+        val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) or kept else None
         keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
         from convert.seen import fingerprints
 
@@ -162,7 +164,11 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
                 export_mode(model, mode, path, run, representative, x_train if s.refit_head else None, typicality, seen,
                             sources)
-            chosen, val_probs[mode] = store_rule(path, point, val, classes) if point is not None else (None, None)
+            rule_point = point if point is not None else kept.get(mode)
+            if mode in kept:
+                log(f"{path.name} stored {classes[kept[mode][0]]} at {kept[mode][1]:g} sensitivity: chosen again through "
+                    "the new file (--operating-point none removes it)")
+            chosen, val_probs[mode] = store_rule(path, rule_point, val, classes) if rule_point is not None else (None, None)
             for line in stored_rule_lines(path.name, chosen) if chosen else []:
                 log(line)
             edge_model = EdgeModel(path)  # loaded once: scored, and its metadata read

@@ -305,3 +305,19 @@ def test_a_site_rule_on_films_of_one_class_says_na_without_a_percent_sign(capsys
     closing_lines(report, {}, ["COVID", "Normal"], site)
     line = capsys.readouterr().out.splitlines()[-1]
     assert line.endswith("sensitivity 95.0 (76.0–99.0) %, specificity n/a"), line
+
+
+def test_converting_again_keeps_the_rule_the_files_stored(ruled_run, capsys):
+    """cxr-convert run --operating-point COVID=0.95, then cxr-convert run --auto: the new files (and the
+    device's model.tflite) came without the rule, and a device given them answered the most probable
+    class, missing more COVID films, with no word said."""
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run, _, _ = ruled_run
+    capsys.readouterr()
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, explain=0,
+                                               progress=False, calibration_samples=20))
+    meta = md.split((run / "model_int8.tflite").read_bytes())[1]
+    assert meta["decision"]["class"] == "COVID" and meta["decision"]["target_sensitivity"] == 0.95
+    assert meta["requires"] == ["decision"] and report["models"]["int8"]["decision"]["threshold"] == meta["decision"]["threshold"]
+    assert "model_int8.tflite stored COVID at 0.95 sensitivity: chosen again through the new file" in capsys.readouterr().err
