@@ -75,6 +75,11 @@ def test_a_teacher_whose_files_do_not_belong_together_is_neither_reused_nor_take
     _swap_split_classes(run)
     assert [k for k in other_settings(run, same) if k != "out"] == [
         "split or model (a cxr-train there was stopped before it finished)"]
+    # no finished run to keep: the command that was stopped goes on without --replace, as its interrupt line says
+    # (it was refused as "a finished run ... trained with another split or model", and cxr-convert refused the run)
+    from train.resume import finished_run
+
+    assert finished_run(run, same, 0) is None
     student = TrainSettings(data="synthetic", out=tmp_path / "student", teacher=str(run), image_size=64, progress=False)
     with pytest.raises(DataError, match="--teacher .*is not the split"):
         teacher_data(student, PreprocessConfig.from_dict(json.loads((run / "run.json").read_text())["preprocess"]))

@@ -57,6 +57,11 @@ def _comparable(settings: dict) -> dict:
     return {**done, "progress": None, "replace": None}  # neither changes anything in the weights
 
 
+# What other_settings lists for a run folder whose split or model is no longer the one its run.json
+# describes: a retrain there was stopped after writing its new split or model.
+STOPPED = "split or model (a cxr-train there was stopped before it finished)"
+
+
 def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     """The settings in which the finished run in ``run_dir`` differs from ``s`` ([]: none, it can
     be reused); None when there is no finished run there. Said before a finished teacher is
@@ -73,7 +78,7 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     if (done.get("classes") or run.get("classes")) == (now.get("classes") or run.get("classes")):
         done["classes"] = now["classes"]  # --classes naming the classes it found without them is no other setting
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
-                  | ({"split or model (a cxr-train there was stopped before it finished)"} if mixed else set()))
+                  | ({STOPPED} if mixed else set()))
 
 
 def file_sha256(path: Path) -> str:
@@ -278,13 +283,15 @@ def clear_members(run_dir: Path) -> None:
 def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | None:
     """(what it is: 'COVID, Normal from data', the settings it was trained with otherwise) of a
     finished run in ``out`` that this one would replace; None when there is none there. So that a
-    run is never overwritten without a word, nor one of other settings without --replace.
+    run is never overwritten without a word, nor one of other settings without --replace. A run
+    whose retrain was stopped after writing its new split or model is none: cxr-convert refuses it,
+    and the command that was stopped must go on without --replace, as its interrupt line says.
     ``s``: train.run.TrainSettings; ``n_teacher``: the members of the teacher its recipe trains."""
     from dataclasses import replace
 
     recipe = s if s.teacher or s.members > 1 or n_teacher == 0 else replace(s, teacher=str(Path(s.out) / "teacher"))
     differ = other_settings(out, recipe)
-    if differ is None:
+    if differ is None or STOPPED in differ:  # no finished run: what a stopped retrain left is no model to keep
         return None
     done = read_json(out / "run.json")
     data = " and ".join(str(d) for d in [done["settings"].get("data"), *done["settings"].get("add_data", [])])

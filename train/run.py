@@ -21,8 +21,8 @@ from edge.atomic import write_json
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
-from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, other_settings, save_member,
-                          settings_dict)
+from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, other_settings,
+                          run_record_problem, save_member, settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
@@ -153,6 +153,9 @@ def run_training(s: TrainSettings) -> Path:
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
         log(f"replacing the finished run in {out} ({what}){other}")
+    elif (out / "run.json").is_file() and run_record_problem(out) is not None:
+        log(f"going on in {out}, where a cxr-train was stopped before it finished (its split or model is no longer the "
+            "run its run.json describes)")
     try:
         return _recipe(s, n_teacher)
     except BaseException as e:
