@@ -190,3 +190,20 @@ def test_a_synthetic_set_stopped_half_way_is_still_said_to_be_synthetic(tmp_path
     with pytest.raises(KeyboardInterrupt):
         synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
     assert len(list((tmp_path / "s").rglob("*.png"))) == 3 and synthetic.is_synthetic_folder(tmp_path / "s")
+
+
+def test_a_second_synthetic_run_trains_its_own_classes_not_an_earlier_runs(tmp_path: Path) -> None:
+    """--classes Normal,COVID,Viral_Pneumonia, then the default (Normal, COVID) into the same --out:
+    the third class folder, left in the run's synthetic-data/, crashed the run ('Viral_Pneumonia' is not
+    in list) or, after a stopped run, was trained as a class nobody asked for."""
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
+
+    out = tmp_path / "run"
+    generate(out / "synthetic-data", n_per_class=8, classes=("Normal", "COVID", "Viral_Pneumonia", "Lung_Opacity"))
+    (out / "synthetic-data" / "Lung_Opacity" / "mine.txt").write_text("not the set's")  # someone's: it stays
+    s = TrainSettings(data="synthetic", out=out, synthetic_count=8, image_size=32, progress=False)
+    split, _, _ = prepare_data(s, PreprocessConfig(size=32))
+    assert split.classes == ["COVID", "Normal"]
+    assert sorted(p.name for p in (out / "synthetic-data").iterdir() if p.is_dir()) == ["COVID", "Lung_Opacity", "Normal"]

@@ -62,13 +62,15 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     synthetic = s.data == "synthetic"
     data_dir = Path(s.out) / "synthetic-data" if synthetic else Path(s.data)
     if synthetic:
-        from train.synthetic import generate
+        from train.synthetic import drop_other_classes, generate
 
         classes = s.classes or ["Normal", "COVID"]
         log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
         generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
-    items, given, layout, classes = find_films(data_dir, s.classes, s.add_data, log, every_class=synthetic,
-                                               out=Path(s.out), class_map=s.class_map)
+        drop_other_classes(data_dir, classes)
+    # the synthetic set's classes in --classes' order, else by name as for any folder (COVID, Normal)
+    items, given, layout, classes = find_films(data_dir, (s.classes or sorted(classes)) if synthetic else s.classes,
+                                               s.add_data, log, out=Path(s.out), class_map=s.class_map)
     taken = time.time_ns()
     data = {**data_fingerprint(film_stamps(data_dir, items), taken), "sources_sha256": sources_digest([data_dir, *s.add_data])}
     res = scan(data_dir, items, config, s.progress, crops=True)
@@ -180,13 +182,12 @@ def given_folder(given: dict[str, str], part: str) -> str | None:
 
 
 def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], say=lambda msg: None,
-               every_class: bool = False, out: Path | None = None,
+               out: Path | None = None,
                class_map: str | None = None) -> tuple[list[Item], dict[str, str] | None, str, list[str]]:
     """(films, given split, layout, classes) of the data folder and its --add-data folders, listed
     without decoding: what prepare_data trains on, and what a finished teacher's data is compared
-    with before it is reused (train.run). ``every_class``: list every class folder (the synthetic
-    set, generated with ``classes``), keeping the order of ``classes``."""
-    items, given, layout = discover(data_dir, None if every_class else classes, out=out, log=say)
+    with before it is reused (train.run)."""
+    items, given, layout = discover(data_dir, classes, out=out, log=say)
     classes = list(classes) if classes else sorted({i.label for i in items})
     say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
     if add_data:

@@ -47,7 +47,7 @@ from train.synthetic_anatomy import draw_chest
 from train.synthetic_draw import Canvas, gaussian_blur, lowpass_noise
 from train.synthetic_findings import add_finding
 
-__all__ = ["SYNTHETIC_CLASSES", "render", "generate"]
+__all__ = ["SYNTHETIC_CLASSES", "render", "generate", "drop_other_classes"]
 
 SYNTHETIC_CLASSES: tuple[str, ...] = ("Normal", "COVID", "Viral_Pneumonia", "Lung_Opacity")
 
@@ -300,3 +300,17 @@ def generate(
     if progress and on_terminal:
         print(file=sys.stderr, flush=True)
     return pairs
+
+
+def drop_other_classes(out_dir: Path, classes: Sequence[str]) -> None:
+    """Remove from ``out_dir`` (a run's own synthetic-data/) the class folders of synthetic classes an
+    earlier run generated there and this one does not: a run of 3 classes, then one of 2 into the
+    same --out, trained a third class nobody asked for. A folder holding anything but the set's own
+    images is someone's, and stays."""
+    import shutil
+
+    for other in sorted(set(SYNTHETIC_CLASSES) - set(classes)):
+        folder = Path(out_dir) / other
+        if folder.is_dir() and not folder.is_symlink() and all(
+                f.is_file() and f.name.startswith(f"synthetic-{other}-") and f.suffix == ".png" for f in folder.iterdir()):
+            shutil.rmtree(folder)
