@@ -71,6 +71,9 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         raise PermissionError(f"{run_dir} is not a run folder to write into: {problem}")
     for name in ("run.json", "split.json", "model.keras"):
         if not (run_dir / name).is_file():
+            if (run_dir / "split.json").is_file() or (run_dir / "members").is_dir():  # begun by cxr-train
+                raise FileNotFoundError(f"{run_dir / name} is missing: the cxr-train that began this run has not "
+                                        "finished it (stopped?); run that command again to finish it")
             raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
     run = read_json(run_dir / "run.json")
     if missing := [k for k in ("classes", "preprocess") if k not in run]:

@@ -117,3 +117,17 @@ def test_a_damaged_cache_is_decoded_again_not_a_numpy_error(tiny_run, tmp_path, 
         again, _ = load_part(run, split, "test", config, progress=False)
         assert np.array_equal(again, x)
         assert f"{cache} cannot be read" in capsys.readouterr().err
+
+
+def test_a_run_whose_training_was_stopped_early_is_said_to_be_unfinished(tmp_path):
+    import pytest
+
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run = tmp_path / "run"
+    (run / "members").mkdir(parents=True)  # cxr-train stopped during its first model: no split, model or record yet
+    with pytest.raises(FileNotFoundError, match="has not finished it .stopped..; run that command again"):
+        run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), progress=False))
+    (run / "members").rmdir()
+    with pytest.raises(FileNotFoundError, match="is .* a cxr-train run folder"):
+        run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), progress=False))
