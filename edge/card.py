@@ -213,7 +213,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
                          + ". Expect lower figures at a new site, possibly far lower: on cxr-dev, models trained so "
                            "called only 6% to 10% of the healthy films of a source never seen in training Normal "
-                           "(README, 'Your own hospital's films').")
+                           "(README, 'How good is it?').")
         seen = meta.get("seen")
         lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
                      + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "

@@ -204,8 +204,11 @@ def main(
             print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
         # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
         print("edge-classify: note: research software, not a medical device; a probability is the model's score, "
-              "calibrated on films whose mix of classes is not your clinic's: not this patient's chance of disease "
-              "(edge-classify --card says what the model scored, and at which prevalence)", file=sys.stderr)
+              + ("uncalibrated: " if m.meta.get("foreign") else
+                 "calibrated on films whose mix of classes is not your clinic's: ")
+              + "not this patient's chance of disease"
+              + ("" if m.meta.get("foreign") else " (edge-classify --card says what the model scored, and at which prevalence)"),
+              file=sys.stderr)
 
         if explain is not None:
             from edge.explain import explain_file, maps_folder  # Pillow's drawing and the maps: only when asked for

@@ -78,3 +78,19 @@ def test_a_model_of_one_output_or_of_maps_is_refused_not_run(tmp_path):
     (tmp_path / "maps.tflite").write_bytes(convert(maps, "fp32"))
     with pytest.raises(ModelFileError, match=r"output shape \(1, 32, 32, 2\) is not \(1, classes\)"):
         EdgeModel(tmp_path / "maps.tflite", labels=["COVID", "Normal"])
+
+
+def test_a_model_without_metadata_is_not_said_to_be_calibrated(tmp_path):
+    import keras
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    path = _tflite(tmp_path, "plain", keras.layers.Dense(2))
+    film = tmp_path / "film.png"
+    Image.fromarray(np.tile(np.arange(64, dtype=np.uint8) * 4, (64, 1))).save(film)
+    r = CliRunner().invoke(app, [str(film), "--model", path, "--labels", "COVID,Normal"])
+    assert r.exit_code == 0, r.output
+    assert "without calibration" in r.stderr and "a probability is the model's score, uncalibrated" in r.stderr
+    assert "calibrated on films" not in r.stderr
