@@ -109,3 +109,51 @@ def test_a_manifest_without_a_source_column_leaves_the_sources_to_the_spreadshee
     assert {i.path: i.source for i in items}["COVID/images/COVID-2.png"] == "github.com/ml-workgroup"
     assert any("has no source column" in line and "metadata spreadsheets" in line for line in said), said
 
+
+
+def test_a_damaged_spreadsheet_is_a_clear_error_not_a_crash(tmp_path):
+    """A corrupt deflate stream (zlib.error) and a password (RuntimeError) ended cxr-train and
+    cxr-evaluate with 'unexpected error'; a cell reference without column letters, with AttributeError."""
+    import pytest
+
+    from train.kaggle_metadata import MetadataError
+
+    good = tmp_path / "good.xlsx"
+    sheet(good, [["FILE NAME", "URL"]] + [[f"COVID-{k}", HANNOVER] for k in range(200)])
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 10, start + 60):
+        data[k] ^= 0x5A  # the sheet's deflate stream garbled (its CRC would tell too late)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(MetadataError, match="not a readable .xlsx spreadsheet"):
+        xlsx_rows(bad)
+    locked = bytearray(good.read_bytes())
+    entry = bytes(locked).index(b"PK\x01\x02")
+    while locked[entry + 46:entry + 46 + len(info.filename)] != info.filename.encode():
+        entry = bytes(locked).index(b"PK\x01\x02", entry + 4)
+    locked[entry + 8] |= 1  # the sheet's "encrypted" flag, in the central directory that zipfile reads
+    (tmp_path / "locked.xlsx").write_bytes(bytes(locked))
+    with pytest.raises(MetadataError, match="not a readable .xlsx spreadsheet"):
+        xlsx_rows(tmp_path / "locked.xlsx")
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(good) as z, zipfile.ZipFile(odd, "w") as w:
+        for name in z.namelist():
+            body = z.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                body = body.replace(b'r="A2"', b'r="2"')
+            w.writestr(name, body)
+    assert xlsx_rows(odd)[1][:2] == ["COVID-0", HANNOVER]
+
+
+def test_a_sheets_name_with_another_image_suffix_still_matches_its_film(tmp_path):
+    from train.kaggle_metadata import _sheet_sources, film_key
+
+    path = tmp_path / "COVID.metadata.xlsx"
+    sheet(path, [["FILE NAME", "URL"], ["COVID-6.jpg", HANNOVER], ["COVID-7", KIDS]])
+    st = path.stat()
+    sources = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
+    assert sources[film_key("COVID/images/COVID-6.jpg")[1]] == source_from_url(HANNOVER)
+    assert sources[film_key("COVID/images/COVID-7.png")[1]] == source_from_url(KIDS)

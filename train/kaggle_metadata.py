@@ -19,10 +19,13 @@ import functools
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from edge.batch import is_image_name
 
 SUFFIX = ".metadata.xlsx"
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -44,13 +47,15 @@ def xlsx_rows(path: Path) -> list[list[str]]:
             names = set(z.namelist())
             shared = _shared_strings(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in names else []
             root = ElementTree.fromstring(z.read(_first_sheet(z, names)))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as e:
+    # a damaged deflate stream (zlib.error), a password (RuntimeError), Deflate64 (NotImplementedError), cut short
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, zlib.error, RuntimeError,
+            NotImplementedError, EOFError, ValueError) as e:
         raise MetadataError(f"{path}: not a readable .xlsx spreadsheet ({e})") from None
     rows: list[list[str]] = []
     for row in root.iter(f"{{{_NS['m']}}}row"):
         cells: dict[int, str] = {}
         for k, c in enumerate(row.findall("m:c", _NS)):
-            col = _column(c.get("r")) if c.get("r") else k
+            col = _column(c.get("r"), k)
             cells[col] = _cell_text(c, shared)
         rows.append([cells.get(k, "") for k in range(max(cells) + 1)] if cells else [])
     return rows
@@ -80,10 +85,13 @@ def _shared_strings(data: bytes) -> list[str]:
     return ["".join(t.text or "" for t in si.iter(f"{{{_NS['m']}}}t")) for si in root.findall("m:si", _NS)]
 
 
-def _column(ref: str) -> int:
-    """'C7' -> 2."""
+def _column(ref: str | None, position: int) -> int:
+    """'C7' -> 2; a cell without a reference, or one without column letters ('7'), by its ``position``."""
+    letters = re.match(r"[A-Z]+", (ref or "").upper())
+    if letters is None:
+        return position
     k = 0
-    for ch in re.match(r"[A-Z]+", ref.upper()).group(0):
+    for ch in letters.group(0):
         k = k * 26 + ord(ch) - 64
     return k - 1
 
@@ -149,8 +157,8 @@ def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str
 
 @functools.lru_cache(maxsize=16)
 def _sheet_sources(path: str, mtime_ns: int, size: int) -> dict[str, str]:
-    """Image name (case-folded, without .png) -> source, of one spreadsheet; read once per version
-    of the file (the data folder's discovery runs for each part of a run)."""
+    """Image name (case-folded, without .png or another image suffix) -> source, of one spreadsheet;
+    read once per version of the file (the data folder's discovery runs for each part of a run)."""
     rows = xlsx_rows(Path(path))
     header = [h.strip().casefold() for h in (rows[0] if rows else [])]
     if "file name" not in header or "url" not in header:
@@ -162,7 +170,7 @@ def _sheet_sources(path: str, mtime_ns: int, size: int) -> dict[str, str]:
         name = row[name_at].strip() if name_at < len(row) else ""
         url = row[url_at].strip() if url_at < len(row) else ""
         if name and url:
-            out[(name[:-4] if name.lower().endswith(".png") else name).casefold()] = source_from_url(url)
+            out[(Path(name).stem if is_image_name(name) else name).casefold()] = source_from_url(url)  # as film_key
     return out
 
 
