@@ -139,6 +139,18 @@ def main(
 
     if json_out and csv_out:
         raise _fail("choose one of --json and --csv")
+    # each of these prints one thing and exits: a second would be skipped without a word (--selftest && deploy)
+    about = [o for o, given in (("--info", info), ("--card", card), ("--selftest", selftest)) if given]
+    if len(about) > 1:
+        raise _fail(f"choose one of {' and '.join(about)}: each prints one thing about the model file and exits")
+    if about and images:
+        raise _fail(f"{about[0]} is about the model file and classifies nothing: leave out the images "
+                    f"({shown(images[0])}{', ...' if len(images) > 1 else ''})")
+    if (info or card) and (json_out or csv_out):
+        raise _fail(f"{about[0]} {'is JSON already' if info else 'is for people; --info gives the facts as JSON'}: "
+                    f"leave out {'--json' if json_out else '--csv'}")
+    if selftest and csv_out:
+        raise _fail("--selftest prints text, or JSON with --json; not CSV")
     if threads is not None and threads > MAX_THREADS:
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this device has {os.cpu_count() or 'an unknown number of'} cores)")
     names = [s.strip() for s in labels.split(",")] if labels else None
@@ -162,14 +174,20 @@ def main(
             print(f"edge-classify: warning: --labels renames the classes stored in {model}: {','.join(m.renamed_from)} "
                   f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
         if info:
+            facts = m.info()
+            if m.renamed_from:  # what the file says: its own names, beside the ones given
+                facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
             with written_to_stdout("edge-classify"):
-                print(json.dumps(m.info(), indent=2, default=str))
+                print(json.dumps(facts, indent=2, default=str))
             raise typer.Exit(EXIT_OK)
         if card:
             from edge.card import card_text
 
+            if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
+                print(f"edge-classify: note: the card names the classes as {model} stores them "
+                      f"({','.join(m.renamed_from)}), not as --labels gives them", file=sys.stderr)
             with written_to_stdout("edge-classify"):
-                print(card_text(m.meta, Path(model).name))
+                print(card_text({**m.meta, "labels": m.renamed_from or m.labels}, Path(model).name))
             raise typer.Exit(EXIT_OK)
         if selftest:
             try:

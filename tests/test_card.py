@@ -229,3 +229,25 @@ def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_th
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
                                                n_boot=100, explain=0, other_classes=False, progress=False))
     assert "other_classes" not in report and "other_classes" not in EdgeModel(run / "model_int8.tflite").meta["validation"]
+
+
+def test_the_files_own_facts_stay_its_own_and_each_is_asked_for_alone(tiny_run, tmp_path):
+    """--card --selftest printed the card and exited 0 without running the self-test (a script's
+    '--selftest --card && deploy' shipped a failing file); --card --json printed text; --card with
+    --labels renamed the headline but not the figures or the rule below it."""
+    model = str(tiny_run / "model_int8.tflite")
+    for options, said in ((["--card", "--selftest"], "choose one of --card and --selftest"),
+                          (["--selftest", "--info"], "choose one of --info and --selftest"),
+                          (["--card", "--json"], "--card is for people; --info gives the facts as JSON"),
+                          (["--info", "--csv"], "--info is JSON already"),
+                          (["--selftest", "--csv"], "--selftest prints text, or JSON with --json"),
+                          (["x.png", "--card"], "--card is about the model file and classifies nothing")):
+        r = CliRunner().invoke(app, [*options, "--model", model])
+        assert r.exit_code == 2 and said in r.output, (options, r.output)
+    own = EdgeModel(model).labels
+    r = CliRunner().invoke(app, ["--card", "--labels", "Pos,Neg", "--model", model])
+    assert r.exit_code == 0 and " / ".join(own) in r.stdout and "Pos" not in r.stdout, r.stdout
+    assert "the card names the classes as" in r.stderr
+    r = CliRunner().invoke(app, ["--info", "--labels", "Pos,Neg", "--model", model])
+    facts = json.loads(r.stdout)
+    assert facts["labels"] == own and facts["labels_given"] == ["Pos", "Neg"]
