@@ -208,7 +208,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                 for f, r in other.items()))
         a = v.get("shortcut_audit")
         if a and a.get("warn"):
-            lines.append(f"Warning: in its training data, the files alone (source, format, size, borders) predicted the "
+            lines.append(f"Warning: in its data folder, the files alone (source, format, size, borders) predicted the "
                          f"class with balanced accuracy {a['balanced_accuracy']} (chance {a['chance']})"
                          + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
                          + ". Expect lower figures at a new site, possibly far lower: on cxr-dev, models trained so "

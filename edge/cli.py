@@ -186,8 +186,13 @@ def main(
             if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
                 print(f"edge-classify: note: the card names the classes as {model} stores them "
                       f"({','.join(m.renamed_from)}), not as --labels gives them", file=sys.stderr)
+            try:
+                text = card_text({**m.meta, "labels": m.renamed_from or m.labels}, Path(model).name)
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:  # figures edited by hand, or cut
+                raise _fail(f"{model}: its card's figures are damaged or incomplete ({type(e).__name__}: {e}); "
+                            "convert it again (cxr-convert RUN --report-only writes them anew)")
             with written_to_stdout("edge-classify"):
-                print(card_text({**m.meta, "labels": m.renamed_from or m.labels}, Path(model).name))
+                print(text)
             raise typer.Exit(EXIT_OK)
         if selftest:
             try:

@@ -251,3 +251,12 @@ def test_the_files_own_facts_stay_its_own_and_each_is_asked_for_alone(tiny_run, 
     r = CliRunner().invoke(app, ["--info", "--labels", "Pos,Neg", "--model", model])
     facts = json.loads(r.stdout)
     assert facts["labels"] == own and facts["labels_given"] == ["Pos", "Neg"]
+
+
+def test_a_card_whose_figures_were_cut_is_refused_in_words(tiny_run, tmp_path):
+    path = tmp_path / "edited.tflite"
+    path.write_bytes(md.rewrite((tiny_run / "model_int8.tflite").read_bytes(),
+                                lambda meta: {**meta, "validation": {**meta["validation"],
+                                              "test": {k: v for k, v in meta["validation"]["test"].items() if k != "ece"}}}))
+    r = CliRunner().invoke(app, ["--card", "--model", str(path)])
+    assert r.exit_code == 2 and "its card's figures are damaged or incomplete (KeyError: 'ece')" in r.output, r.output
