@@ -207,3 +207,24 @@ def test_a_second_synthetic_run_trains_its_own_classes_not_an_earlier_runs(tmp_p
     split, _, _ = prepare_data(s, PreprocessConfig(size=32))
     assert split.classes == ["COVID", "Normal"]
     assert sorted(p.name for p in (out / "synthetic-data").iterdir() if p.is_dir()) == ["COVID", "Lung_Opacity", "Normal"]
+
+
+def test_cxr_synth_refuses_a_folder_of_real_films_and_rewrites_its_own(tmp_path: Path) -> None:
+    """cxr-synth DIR into a real data folder overwrote its README and marked its real films SYNTHETIC."""
+    from typer.testing import CliRunner
+
+    from train.cli import synth_app
+    from train.synthetic import is_synthetic_folder
+
+    real = tmp_path / "real"
+    (real / "COVID").mkdir(parents=True)
+    (real / "COVID" / "hannover-1.png").write_bytes(b"x")
+    (real / "README.md").write_text("IRB 2024-117. Do not delete.\n")
+    r = CliRunner().invoke(synth_app, [str(real), "--count", "2", "--size", "32"])
+    assert r.exit_code == 2 and "holds files cxr-synth did not write (COVID/hannover-1.png, README.md)" in r.output
+    assert (real / "README.md").read_text() == "IRB 2024-117. Do not delete.\n" and not is_synthetic_folder(real)
+    ours = tmp_path / "ours"
+    for count in ("3", "2"):  # its own set, written again smaller: allowed
+        r = CliRunner().invoke(synth_app, [str(ours), "--count", count, "--size", "32"])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (ours / "COVID").iterdir()) == ["synthetic-COVID-0000.png", "synthetic-COVID-0001.png"]

@@ -218,8 +218,11 @@ def synth(
     size: int = typer.Option(192, min=32, help="Image side in pixels."),
     seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
 ) -> None:
-    from train.synthetic import generate
+    from train.synthetic import generate, not_written_here
 
+    if others := not_written_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
+        raise fail("cxr-synth", f"{out_dir} holds files cxr-synth did not write ({', '.join(others)}): its README would "
+                   "be overwritten and its films marked SYNTHETIC with the drawings; give a new or empty folder")
     with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]):
         written = generate(out_dir, n_per_class=count, classes=[c.strip() for c in classes.split(",")],
                            size=(size, size), seed=seed, progress=True)

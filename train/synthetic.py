@@ -47,7 +47,7 @@ from train.synthetic_anatomy import draw_chest
 from train.synthetic_draw import Canvas, gaussian_blur, lowpass_noise
 from train.synthetic_findings import add_finding
 
-__all__ = ["SYNTHETIC_CLASSES", "render", "generate", "drop_other_classes"]
+__all__ = ["SYNTHETIC_CLASSES", "render", "generate", "drop_other_classes", "not_written_here"]
 
 SYNTHETIC_CLASSES: tuple[str, ...] = ("Normal", "COVID", "Viral_Pneumonia", "Lung_Opacity")
 
@@ -314,3 +314,24 @@ def drop_other_classes(out_dir: Path, classes: Sequence[str]) -> None:
         if folder.is_dir() and not folder.is_symlink() and all(
                 f.is_file() and f.name.startswith(f"synthetic-{other}-") and f.suffix == ".png" for f in folder.iterdir()):
             shutil.rmtree(folder)
+
+
+def not_written_here(out_dir: Path) -> list[str]:
+    """What in ``out_dir`` cxr-synth did not write (up to 3 names, relative): anything but its README
+    and its class folders of synthetic-CLASS-NNNN.png. Writing there would overwrite a user's README and
+    mark every real film beside the drawings as synthetic (the mark is the README)."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return []
+    found: list[str] = []
+    for entry in sorted(out_dir.iterdir()):
+        if entry.name == "README.md" and is_synthetic_folder(out_dir):
+            continue
+        if entry.name in SYNTHETIC_CLASSES and entry.is_dir() and not entry.is_symlink():
+            found += [f"{entry.name}/{f.name}" for f in sorted(entry.iterdir())
+                      if not (f.name.startswith(f"synthetic-{entry.name}-") and f.suffix == ".png")]
+        else:
+            found.append(entry.name)
+        if len(found) >= 3:
+            break
+    return found[:3]
