@@ -260,3 +260,25 @@ def test_a_card_whose_figures_were_cut_is_refused_in_words(tiny_run, tmp_path):
                                               "test": {k: v for k, v in meta["validation"]["test"].items() if k != "ece"}}}))
     r = CliRunner().invoke(app, ["--card", "--model", str(path)])
     assert r.exit_code == 2 and "its card's figures are damaged or incomplete (KeyError: 'ece')" in r.output, r.output
+
+
+def test_a_held_out_figure_counted_under_another_rule_says_which(tiny_run, tmp_path):
+    """cxr-evaluate --save-model stored a Normal rule; the card still called its held-out COVID
+    sensitivity, counted under the earlier labelling, 'its stored rule'."""
+    from convert.operating_point import stamped
+    from edge.card import card_text
+
+    held = {"source": "hannover", "n": 10, "labels": "its stored rule",
+            "per_class": {"COVID": {"n": 10, "sensitivity": [0.5, 0.237, 0.763]}}}
+    path = tmp_path / "m.tflite"
+    path.write_bytes(md.rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda meta: {
+        **meta, "decision": {"class": "COVID", "threshold": 0.3, "target_sensitivity": 0.9},
+        "validation": {**meta["validation"], "held_out_source": held}}))
+    path.write_bytes(stamped(path, {"class": "Normal", "threshold": 0.4931, "target_sensitivity": 0.9,
+                                    "chosen_on": "films in site (40, cxr-evaluate)"}))
+    text = card_text(EdgeModel(path).meta, "m.tflite")
+    line = next(ln for ln in text.splitlines() if ln.startswith("Held-out source"))
+    assert "counted under COVID whenever p >= 0.3, before its present rule was stored: COVID sensitivity 0.500" in line
+    path.write_bytes(stamped(path, {"class": "Normal", "threshold": 0.2, "target_sensitivity": 0.95,
+                                    "chosen_on": "films in site (40, cxr-evaluate)"}))  # a third rule: still the first's
+    assert "counted under COVID whenever p >= 0.3" in card_text(EdgeModel(path).meta, "m.tflite")
