@@ -101,7 +101,7 @@ def _ppv_line(per_class: dict[str, dict]) -> str | None:
     for c, (sens, spec) in rates.items():
         ppv = predictive_values(sens, spec, CARD_PREVALENCE)[0] if sens is not None and spec is not None else None
         if ppv is not None:
-            parts.append(f"{c} {100 * ppv:.0f}%")
+            parts.append(f"{c} {_percent(ppv)}")
     if not parts:
         return None
     return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "
@@ -110,14 +110,17 @@ def _ppv_line(per_class: dict[str, dict]) -> str | None:
 
 def _under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
     """The per-class figures as the stored rule gives them: its class's sensitivity and specificity
-    on the test films, and with two classes the other's, which are those two swapped."""
+    on the test films, and with two classes the other's, which are those two swapped. With more,
+    the rule's class alone: the others' figures under the rule are not on the card, and the most
+    probable class's would be shown as the rule's."""
     per = {c: dict(r) for c, r in per_class.items()}
     per[rule["class"]] = {**per.get(rule["class"], {}), "sensitivity": rule["sensitivity"],
                           "specificity": rule["specificity"]}
     if len(per) == 2:
         other = next(c for c in per if c != rule["class"])
         per[other] = {**per[other], "sensitivity": rule["specificity"], "specificity": rule["sensitivity"]}
-    return per
+        return per
+    return {rule["class"]: per[rule["class"]]}
 
 
 def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:

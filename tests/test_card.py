@@ -282,3 +282,16 @@ def test_a_held_out_figure_counted_under_another_rule_says_which(tiny_run, tmp_p
     path.write_bytes(stamped(path, {"class": "Normal", "threshold": 0.2, "target_sensitivity": 0.95,
                                     "chosen_on": "films in site (40, cxr-evaluate)"}))  # a third rule: still the first's
     assert "counted under COVID whenever p >= 0.3" in card_text(EdgeModel(path).meta, "m.tflite")
+
+
+def test_with_a_rule_on_three_classes_only_the_rules_class_is_given_under_it():
+    from edge.card import _ppv_line, _under_rule
+
+    per_class = {c: {"n": 30, "sensitivity": [0.8, 0.6, 0.9], "specificity": [0.9, 0.8, 0.95]}
+                 for c in ("COVID", "Normal", "Viral")}
+    rule = {"class": "COVID", "threshold": 0.2, "sensitivity": [0.95, 0.8, 0.99], "specificity": [0.7, 0.6, 0.8]}
+    line = _ppv_line(_under_rule(per_class, rule))
+    assert "COVID 14%" in line and "Normal" not in line and "Viral" not in line  # theirs are the most probable class's
+    nearly = {"A": {"sensitivity": [0.999], "specificity": [0.99999]}, "B": {"sensitivity": [0.5], "specificity": [0.5]},
+              "C": {"sensitivity": [0.5], "specificity": [0.5]}}
+    assert "A >99.9%" in _ppv_line(nearly)  # not "100%": an answer right 100% of the time is a promise
