@@ -148,6 +148,12 @@ def evaluate(
         from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
         here = Path(data_dir).resolve().name
+        from train.synthetic import is_synthetic_folder  # numpy and Pillow only: fine on a device-only install
+
+        drawn = is_synthetic_folder(data_dir)  # cxr-synth's drawings: no figure or rule chosen on them means anything
+        if drawn:
+            print(f"cxr-evaluate: note: {data_dir} holds SYNTHETIC images (cxr-synth): these figures, and any rule "
+                  "chosen on them, say nothing about real X-rays", file=sys.stderr)
         rule_warnings = []  # files that say which films their rule was chosen on are checked film by film, below
         if rule is not None and not threshold and not info.get("decision_films") and (line := chosen_here_line(
                 info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
@@ -246,8 +252,8 @@ def evaluate(
         if point is not None:
             from convert.operating_point import site_operating_point, stamped
 
-            site = site_operating_point(y, probs, labels, *point, films=f"films in {here} "
-                                        f"({len(y)}, cxr-evaluate)")
+            site = site_operating_point(y, probs, labels, *point, films=f"{'SYNTHETIC ' if drawn else ''}films in "
+                                        f"{here} ({len(y)}, cxr-evaluate)")
             if save_model is not None:
                 if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word
                     print(f"cxr-evaluate: note: replacing {save_model}", file=sys.stderr)
@@ -287,7 +293,8 @@ def evaluate(
                                             "copies_within_set": twins, "label_conflicts": conflicts,
                                             "input_check_flagged_validation": info.get("flagged_validation"),
                                             "rule_warnings": rule_warnings, "data_warnings": data_warnings,
-                                            "synthetic_data": info.get("synthetic_data"), "skipped_files": res.skipped},
+                                            "synthetic_data": info.get("synthetic_data"), "synthetic_films": drawn,
+                                            "skipped_files": res.skipped},
                                            n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                            unlikeness=unlikeness,
                                            robustness=rob, threshold=rule,

@@ -123,7 +123,7 @@ def chosen_here_line(chosen_on: str | None, folder: str, rule: str) -> str | Non
     """A warning when the stored rule (``rule``, in words) was chosen by cxr-evaluate on a folder of
     this name (its metadata's ``chosen_on``: "films in NAME (N, cxr-evaluate)", the folder's
     resolved name); None otherwise."""
-    m = re.fullmatch(r"films in (.+) \((\d+), cxr-evaluate\)", chosen_on or "")
+    m = re.fullmatch(r"(?:SYNTHETIC )?films in (.+) \((\d+), cxr-evaluate\)", chosen_on or "")
     if not m or m.group(1) != folder:
         return None
     return (f"the rule this model file carries, {rule}, was chosen on {chosen_on}, the folder scored here: on the films "

@@ -252,6 +252,10 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_p
     assert model.read_bytes() == original  # the original is kept
     copy = EdgeModel(saved)
     assert copy.decision == (0, site["decision"]["threshold"]) and copy.meta["decision"]["chosen_on"].endswith("cxr-evaluate)")
+    # the run's data folder is its synthetic set: the rule says it was chosen on drawings, and so do the report and stderr
+    assert copy.meta["decision"]["chosen_on"].startswith("SYNTHETIC films in ")
+    assert "holds SYNTHETIC images (cxr-synth)" in r.stderr
+    assert "These films are SYNTHETIC images (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()
     assert md.split(saved.read_bytes())[0] == md.split(original)[0]
     # The copy's card says where its rule was chosen and what cross-validation gave there, not the
     # original's test figures, which belong to the file as converted.
