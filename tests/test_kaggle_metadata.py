@@ -86,6 +86,8 @@ def test_a_manifest_wins_and_films_without_a_row_or_a_broken_sheet_are_said(tmp_
     items, _, _ = discover(tmp_path, log=said.append)
     assert any("Normal.metadata.xlsx: not a readable .xlsx spreadsheet" in line and "no source" in line for line in said)
     assert {i.source for i in items if i.label == "Normal"} == {""}
+    # said once: not again as Normal films 'without a row' in a sheet that could not be read
+    assert any("1 of the 4 films" in line and "COVID/images/COVID-2.png" in line for line in said), said
 
     with zipfile.ZipFile(tmp_path / "Normal.metadata.xlsx", "w") as z:  # a zip, but no workbook
         z.writestr("hello.txt", "x")

@@ -188,12 +188,12 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
     """Without a MANIFEST.csv: the sources the Kaggle COVID-19 Radiography Database's own metadata
     spreadsheets give (train.kaggle_metadata), said in one line; films of a class that has one
     but no row there are said too."""
-    from train.kaggle_metadata import film_key, kaggle_sources, metadata_files
+    from train.kaggle_metadata import film_key, kaggle_sources
 
     sources = kaggle_sources(data_dir, log)
     if not sources:
         return
-    described = {c.casefold() for c in metadata_files(data_dir)}
+    described = {folder for folder, _ in sources}  # a sheet that could not be read was said already, once
     unlisted = []
     for it in items:
         key = film_key(it.path)
