@@ -156,6 +156,18 @@ def test_a_sheets_name_with_another_image_suffix_still_matches_its_film(tmp_path
     path = tmp_path / "COVID.metadata.xlsx"
     sheet(path, [["FILE NAME", "URL"], ["COVID-6.jpg", HANNOVER], ["COVID-7", KIDS]])
     st = path.stat()
-    sources = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
+    sources, conflicts = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
+    assert conflicts == []
     assert sources[film_key("COVID/images/COVID-6.jpg")[1]] == source_from_url(HANNOVER)
     assert sources[film_key("COVID/images/COVID-7.png")[1]] == source_from_url(KIDS)
+
+
+def test_a_film_named_twice_with_other_sources_keeps_its_first_and_is_said(tmp_path):
+    """The last row won without a word; MANIFEST.csv keeps the first and says so: the sheets do as it does."""
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, HANNOVER], "Normal": [RSNA, RSNA]})
+    sheet(tmp_path / "COVID.metadata.xlsx", [["FILE NAME", "URL"], ["COVID-1", BIMCV], ["COVID-2", HANNOVER],
+                                             ["covid-1.png", HANNOVER], ["COVID-2", HANNOVER]])
+    said: list[str] = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.path: i.source for i in items}["COVID/images/COVID-1.png"] == source_from_url(BIMCV)
+    assert any("names 1 film(s) twice with other sources, e.g. covid-1.png" in line for line in said), said

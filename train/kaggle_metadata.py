@@ -147,31 +147,38 @@ def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str
     for folder, path in metadata_files(data_dir).items():
         try:
             st = path.stat()
-            by_name = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
+            by_name, conflicts = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
         except (MetadataError, OSError) as e:
             log(f"warning: {e}; its films get no source")
             continue
+        if conflicts:  # as MANIFEST.csv's rows: the first stands, and the others are said
+            log(f"warning: {path.name} names {len(conflicts)} film(s) twice with other sources, e.g. {conflicts[0]}: "
+                "each keeps its first row's")
         out.update({(folder.casefold(), name): source for name, source in by_name.items()})
     return out
 
 
 @functools.lru_cache(maxsize=16)
-def _sheet_sources(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+def _sheet_sources(path: str, mtime_ns: int, size: int) -> tuple[dict[str, str], list[str]]:
     """Image name (case-folded, without .png or another image suffix) -> source, of one spreadsheet;
-    read once per version of the file (the data folder's discovery runs for each part of a run)."""
+    read once per version of the file (the data folder's discovery runs for each part of a run); and
+    the names given again with another source (the first row stands)."""
     rows = xlsx_rows(Path(path))
     header = [h.strip().casefold() for h in (rows[0] if rows else [])]
     if "file name" not in header or "url" not in header:
         raise MetadataError(f"{path} has no 'FILE NAME' and 'URL' columns (its columns: "
                             f"{', '.join(rows[0][:6]) if rows and rows[0] else 'none'})")
     name_at, url_at = header.index("file name"), header.index("url")
-    out = {}
+    out: dict[str, str] = {}
+    conflicts: list[str] = []
     for row in rows[1:]:
         name = row[name_at].strip() if name_at < len(row) else ""
         url = row[url_at].strip() if url_at < len(row) else ""
         if name and url:
-            out[(Path(name).stem if is_image_name(name) else name).casefold()] = source_from_url(url)  # as film_key
-    return out
+            key = (Path(name).stem if is_image_name(name) else name).casefold()  # as film_key
+            if out.setdefault(key, source := source_from_url(url)) != source:
+                conflicts.append(name)
+    return out, conflicts
 
 
 def film_key(path: str) -> tuple[str, str]:
