@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from edge.atomic import atomic_path, read_json, write_json
 from edge.preprocess import PreprocessConfig, first_line
-from train.data import DataError, Item, Split, scan
+from train.data import DataError, Item, Split, scan, stderr_note
 
 
 def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:
@@ -78,9 +77,8 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
             x = np.load(cache, allow_pickle=False)
         except (ValueError, EOFError, OSError) as e:  # cut short (a copy stopped), emptied, or not an array
             x = None
-            prog = Path(sys.argv[0]).name if Path(sys.argv[0]).name.startswith("cxr-") else "cxr-edge"
-            print(f"{prog}: note: {cache} cannot be read ({first_line(e)}): damaged? the {part} films are decoded "
-                  "again instead", file=sys.stderr)
+            stderr_note(f"note: {cache} cannot be read ({first_line(e)}): damaged? the {part} films are "
+                        "decoded again instead")
         if x is not None and _cache_matches(run_dir, part, x, items, config):
             return x, y
     if not Path(split.data_dir).is_dir() and any(not Path(i.path).is_absolute() for i in items):

@@ -103,12 +103,13 @@ def _count(items: list[Item], classes: list[str]) -> dict[str, int]:
     return {c: sum(i.label == c for i in items) for c in classes}
 
 
-def _note(msg: str) -> None:
+def stderr_note(msg: str) -> None:
+    """A line on stderr under the running command's name: where no log is given."""
     print(f"{Path(sys.argv[0]).name or 'cxr-edge'}: {msg}", file=sys.stderr)  # cxr-evaluate: note: ...
 
 
 def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
-             log: Callable[[str], None] = _note,
+             log: Callable[[str], None] = stderr_note,
              check_labels: bool = True) -> tuple[list[Item], dict[str, str] | None, str]:
     """Find (items, given split by path or None, layout name) under data_dir.
 
@@ -199,7 +200,7 @@ def loose_images(data_dir: Path) -> list[str]:
 
 
 def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
-                   log: Callable[[str], None] = _note) -> Iterable[Item]:
+                   log: Callable[[str], None] = stderr_note) -> Iterable[Item]:
     for class_dir in class_dirs(root, out):
         for dirpath, filenames in film_folders(class_dir, out, log):  # masks, hidden and run folders left out
             for name in filenames:

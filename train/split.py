@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Callable
 
 from train.class_folders import PART_NAMES
-from train.data import SPLIT_NAMES, Item, _note
+from train.data import SPLIT_NAMES, Item, stderr_note
 
 
 def _given_part(unit: list[Item], given: dict[str, str]) -> str | None:
@@ -37,7 +37,7 @@ def _moved_lines(moved: Counter[tuple[str, str]], given: dict[str, str]) -> list
 
 def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
                      given: dict[str, str] | None = None,
-                     log: Callable[[str], None] = _note) -> dict[str, list[Item]]:
+                     log: Callable[[str], None] = stderr_note) -> dict[str, list[Item]]:
     """Assign items to train/val/test, stratified by label, whole groups at a time.
 
     Order depends only on (seed, file content), never on listing order. With a given split,
