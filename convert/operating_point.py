@@ -43,23 +43,27 @@ def operating_point_setting(text: str | None, labels: list[str]) -> tuple[int, f
     return "none" if text.strip().lower() == "none" else parse_operating_point(text, labels)
 
 
-def kept_points(run_dir: Path, modes: list[str], labels: list[str]) -> dict[str, tuple[int, float]]:
+def kept_points(run_dir: Path, modes: list[str],
+                labels: list[str]) -> tuple[dict[str, tuple[int, float]], dict[str, str]]:
     """The (class, target sensitivity) of the rule each of these modes' files in ``run_dir`` stores,
     for a conversion without --operating-point, which writes the files anew: the rule goes on, chosen
     again through the new file, as a device given the new file must not lose it without a word.
-    A file that cannot be read, or whose rule names no class of the run, keeps nothing."""
+    A file that cannot be read, or whose rule names no class of the run, keeps nothing. And the rules
+    that cannot go on (chosen on a site's films, by cxr-evaluate --save-model): mode -> where chosen."""
     from edge import metadata as md
 
-    kept = {}
+    kept, lost = {}, {}
     for mode in modes:
         try:
             d = (md.read(Path(run_dir) / f"model_{mode}.tflite")[1] or {}).get("decision") or {}
             k, target = labels.index(d["class"]), float(d["target_sensitivity"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if 0.0 < target <= 1.0:
+        if d.get("chosen_on", "validation split") != "validation split":
+            lost[mode] = str(d["chosen_on"])
+        elif 0.0 < target <= 1.0:
             kept[mode] = (k, target)
-    return kept
+    return kept, lost
 
 
 def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,

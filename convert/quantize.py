@@ -150,7 +150,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
         val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
         # without --operating-point, files written anew keep the rule their predecessors stored
-        kept = kept_points(run_dir, s.modes, classes) if point is None and not s.report_only else {}
+        kept, lost = kept_points(run_dir, s.modes, classes) if point is None and not s.report_only else ({}, {})
+        for mode, where in lost.items():
+            log(f"warning: model_{mode}.tflite stored a rule chosen on {where}; the file written now does not carry "
+                "it: choose it again there (cxr-evaluate --operating-point ... --save-model)")
         val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) or kept else None
         keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
         from convert.seen import fingerprints
@@ -189,7 +192,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
                 versus = {"versus_most_probable": chosen["versus_most_probable"]} if chosen else {}  # on validation
                 entry["decision"] = to_jsonable({**meta["decision"], **versus,
                                                  "test": rates_at_threshold(y_test == k, probs[:, k], t)})
-                if (target := meta["decision"].get("target_sensitivity")) is not None:  # the device's answers judged too
+                # the device's answers judged too, where the rule was chosen as Keras's can be: on the validation split
+                # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
+                target = meta["decision"].get("target_sensitivity")
+                if target is not None and meta["decision"].get("chosen_on", "validation split") == "validation split":
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress)
                         keras_val = (val[1], softmax(logits_of(model, val[0]), temperature))

@@ -325,3 +325,22 @@ def test_converting_again_keeps_the_rule_the_files_stored(ruled_run, capsys):
     assert meta["decision"]["class"] == "COVID" and meta["decision"]["target_sensitivity"] == 0.95
     assert meta["requires"] == ["decision"] and report["models"]["int8"]["decision"]["threshold"] == meta["decision"]["threshold"]
     assert "model_int8.tflite stored COVID at 0.95 sensitivity: chosen again through the new file" in capsys.readouterr().err
+
+
+def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chosen_again_on_validation(ruled_run):
+    """Keras has no counterpart to a threshold chosen on a site's films (cxr-evaluate --save-model):
+    gated against one chosen on the validation split it would fail or pass for the wrong reason, and
+    re-chosen on the validation split it would become another rule under the same name."""
+    from convert.operating_point import kept_points, stamped
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run, _, _ = ruled_run
+    labels = ["COVID", "Normal"]
+    assert kept_points(run, ["int8", "fp32", "fp16"], labels) == ({"int8": (0, 0.95), "fp32": (0, 0.95)}, {})
+    site = {"class": "COVID", "threshold": 0.42, "target_sensitivity": 0.9, "chosen_on": "films in site (40, cxr-evaluate)",
+            "chosen_films": {"n_positive": 20, "n_negative": 20, "sensitivity": 0.9, "specificity": 0.5}}
+    (run / "model_int8.tflite").write_bytes(stamped(run / "model_int8.tflite", site))
+    assert kept_points(run, ["int8", "fp32"], labels) == ({"fp32": (0, 0.95)}, {"int8": site["chosen_on"]})
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], report_only=True, latency_threads=(),
+                                               n_boot=100, explain=0, progress=False))
+    assert "under_rule" not in report["models"]["int8"]["gate"] and "under_rule" in report["models"]["fp32"]["gate"]
