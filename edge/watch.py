@@ -23,9 +23,10 @@ notifications often do not.
 
 Export folders keep tens of thousands of films, and on a network share each file's stat is a
 round trip. So a poll re-reads only the folders whose own modification time moved (a file was
-added, removed or renamed there), and stats only the files that are new, still settling, failed,
-or stand under a new inode (a copy renamed over an old name); every FULL_EVERY polls it stats
-every file, which finds a film rewritten in place under its old name. Files without an image
+added, removed or renamed there) or has not yet stood RACY_NS on the device's clock, and stats only
+the files that are new, still settling, failed, or stand under a new inode (a copy renamed over an
+old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
+rewritten in place under its old name. Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
 full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
 nothing.
