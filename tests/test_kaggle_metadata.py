@@ -171,3 +171,58 @@ def test_a_film_named_twice_with_other_sources_keeps_its_first_and_is_said(tmp_p
     items, _, _ = discover(tmp_path, log=said.append)
     assert {i.path: i.source for i in items}["COVID/images/COVID-1.png"] == source_from_url(BIMCV)
     assert any("names 1 film(s) twice with other sources, e.g. covid-1.png" in line for line in said), said
+
+
+def _rewrite(src: Path, dst: Path, name: str, edit) -> None:
+    """A copy of an .xlsx with one part's XML edited, as another spreadsheet program would write it."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w") as w:
+        for part in z.namelist():
+            body = z.read(part)
+            w.writestr(part, edit(body) if part == name else body)
+
+
+def test_a_cells_text_is_what_excel_shows_not_its_phonetic_reading(tmp_path):
+    """Excel keeps a phonetic reading (<rPh>) beside Japanese text and a rich-text cell as runs (<r>);
+    a name read with its reading appended (COVID-1コ) matched no film. Inline strings likewise."""
+    import xlsxwriter
+
+    plain = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(str(plain))
+    ws = book.add_worksheet("Sheet1")
+    ws.write_row(0, 0, ["FILE NAME", "URL"])
+    ws.write_rich_string(1, 0, "COV", book.add_format({"bold": True}), "ID-1")
+    ws.write(1, 1, HANNOVER)
+    ws.write(2, 0, "COVID-2")
+    ws.write(2, 1, "placeholder")
+    book.close()
+    read = tmp_path / "read.xlsx"
+    _rewrite(plain, read, "xl/sharedStrings.xml", lambda b: b.replace(
+        b"<t>COVID-2</t>", b'<t>COVID-2</t><rPh sb="0" eb="7"><t>\xe3\x82\xb3</t></rPh>'))
+    assert xlsx_rows(read)[1:] == [["COVID-1", HANNOVER], ["COVID-2", "placeholder"]]
+    inline = tmp_path / "inline.xlsx"
+
+    def to_inline(body: bytes) -> bytes:
+        import re
+        cell = b'<c r="B3" t="inlineStr"><is><t>' + KIDS.encode() + b'</t><rPh sb="0" eb="1"><t>x</t></rPh></is></c>'
+        return re.sub(rb'<c r="B3" t="s"><v>\d+</v></c>', cell, body)
+    _rewrite(plain, inline, "xl/worksheets/sheet1.xml", to_inline)
+    assert xlsx_rows(inline)[2] == ["COVID-2", KIDS]
+
+
+def test_a_title_row_above_the_header_is_passed_over(tmp_path):
+    """People add a title and a blank row above the columns; the sheet was refused as having none."""
+    import pytest
+
+    from train.kaggle_metadata import HEADER_ROWS, MetadataError, _sheet_sources, film_key
+
+    path = tmp_path / "COVID.metadata.xlsx"
+    sheet(path, [["COVID-19 films and their sources"], [], ["FILE NAME", "FORMAT", "URL"],
+                 ["COVID-3", "PNG", HANNOVER]])
+    st = path.stat()
+    sources, _ = _sheet_sources(str(path), st.st_mtime_ns, st.st_size)
+    assert sources == {film_key("COVID/images/COVID-3.png")[1]: source_from_url(HANNOVER)}
+    deep = tmp_path / "deep.metadata.xlsx"
+    sheet(deep, [["notes"]] * HEADER_ROWS + [["FILE NAME", "URL"], ["COVID-3", HANNOVER]])
+    st = deep.stat()
+    with pytest.raises(MetadataError, match="no 'FILE NAME' and 'URL' columns"):
+        _sheet_sources(str(deep), st.st_mtime_ns, st.st_size)

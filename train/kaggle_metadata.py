@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 from edge.batch import is_image_name
 
 SUFFIX = ".metadata.xlsx"
+HEADER_ROWS = 10  # how far down a sheet its FILE NAME / URL header is looked for
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -82,7 +83,13 @@ def _first_sheet(z: zipfile.ZipFile, names: set[str]) -> str:
 
 def _shared_strings(data: bytes) -> list[str]:
     root = ElementTree.fromstring(data)
-    return ["".join(t.text or "" for t in si.iter(f"{{{_NS['m']}}}t")) for si in root.findall("m:si", _NS)]
+    return [_text(si) for si in root.findall("m:si", _NS)]
+
+
+def _text(item) -> str:
+    """A string item's text: its own <t>, or its runs' (<r><t>), never a phonetic reading (<rPh><t>),
+    which Excel keeps beside Japanese text and does not show: COVID-1, not COVID-1コ."""
+    return "".join(t.text or "" for t in [*item.findall("m:t", _NS), *item.findall("m:r/m:t", _NS)])
 
 
 def _column(ref: str | None, position: int) -> int:
@@ -99,7 +106,7 @@ def _column(ref: str | None, position: int) -> int:
 def _cell_text(c, shared: list[str]) -> str:
     kind = c.get("t")
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in c.iter(f"{{{_NS['m']}}}t"))
+        return "".join(_text(item) for item in c.findall("m:is", _NS))
     v = c.find("m:v", _NS)
     text = "" if v is None or v.text is None else v.text
     if kind == "s":
@@ -164,14 +171,17 @@ def _sheet_sources(path: str, mtime_ns: int, size: int) -> tuple[dict[str, str],
     read once per version of the file (the data folder's discovery runs for each part of a run); and
     the names given again with another source (the first row stands)."""
     rows = xlsx_rows(Path(path))
-    header = [h.strip().casefold() for h in (rows[0] if rows else [])]
-    if "file name" not in header or "url" not in header:
+    # the header row: the first, or below a title or blank rows someone added above it
+    at = next((k for k, row in enumerate(rows[:HEADER_ROWS])
+               if {"file name", "url"} <= {h.strip().casefold() for h in row}), None)
+    if at is None:
         raise MetadataError(f"{path} has no 'FILE NAME' and 'URL' columns (its columns: "
                             f"{', '.join(rows[0][:6]) if rows and rows[0] else 'none'})")
+    header = [h.strip().casefold() for h in rows[at]]
     name_at, url_at = header.index("file name"), header.index("url")
     out: dict[str, str] = {}
     conflicts: list[str] = []
-    for row in rows[1:]:
+    for row in rows[at + 1:]:
         name = row[name_at].strip() if name_at < len(row) else ""
         url = row[url_at].strip() if url_at < len(row) else ""
         if name and url:
