@@ -38,6 +38,7 @@ MAX_PIXELS = 50_000_000
 MIN_SIDE = 32
 # A film with this share of its pixels on one grey level shows nothing (no chest film comes near it).
 BLANK_SHARE = 0.99
+MIN_LEVELS = 32  # fewer grey levels than a 13-bit film keeps in its top byte: too posterised to read
 MAX_FILE_BYTES = 256 * 2**20  # the largest uncompressed 16-bit DICOM chest film is about 40 MiB
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # Pillow warns (on stderr) for MAX_PIXELS..2*MAX_PIXELS and raises above; decode_bytes refuses every
@@ -251,7 +252,12 @@ def decode_bytes(data: bytes) -> np.ndarray:
             return linear_to_uint8(wide, invert=min_is_white)
         if img.mode == "CMYK":
             img = img.convert("RGB")
-        return pixels(img if img.mode == "L" else img.convert("L"))
+        gray = pixels(img if img.mode == "L" else img.convert("L"))
+        if (levels := _top_byte_levels(data, gray)) is not None:
+            raise ImageError(f"a 16-bit colour PNG whose values are all low: Pillow reads only the top 8 bits of each, "
+                             f"which leaves {levels} grey level(s) of the film; export it as 16-bit grayscale "
+                             "(or 8-bit) PNG instead")
+        return gray
     except ImageError:
         raise
     except MemoryError:
@@ -267,6 +273,20 @@ def _check_png(data: bytes) -> None:
         Image.open(io.BytesIO(data)).verify()
     except Exception as e:
         raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
+
+
+def _top_byte_levels(data: bytes, gray: np.ndarray) -> int | None:
+    """The grey levels left of a 16-bit colour (RGB, RGBA or LA) PNG, when too few to read a film by.
+
+    Pillow has no 16-bit colour mode: it keeps each value's top byte, so a 12-bit film stored as
+    RGB48 (values up to 4095) came out in 16 levels and was labelled from that posterised picture;
+    16-bit grayscale is read in full (wide_pixels). None where the file is not such a PNG or keeps
+    enough levels."""
+    # IHDR's bytes 24 and 25: bit depth 16, colour type RGB (2), LA (4) or RGBA (6)
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 26 or data[24] != 16 or data[25] not in (2, 4, 6):
+        return None
+    levels = int(np.count_nonzero(value_counts(gray, 0, 256)))
+    return levels if levels < MIN_LEVELS else None
 
 
 def _ends_in_decoder_fill(img: Image.Image) -> bool:

@@ -326,3 +326,33 @@ def test_one_outlying_pixel_does_not_take_a_16_bit_films_grey_levels():
     hot = load_bytes(buf.getvalue())
     assert len(np.unique(hot)) > 0.8 * len(np.unique(plain)) and hot[5, 5] == 255  # it had 17
     assert np.abs(equalize(hot).astype(int) - equalize(plain).astype(int)).mean() < 2  # as the model sees them
+
+
+def _png16(values: np.ndarray, colour_type: int) -> bytes:
+    """A 16-bit PNG written by hand (Pillow writes no 16-bit colour PNG): values (H, W, channels)."""
+    import struct
+    import zlib
+
+    h, w = values.shape[:2]
+    raw = b"".join(b"\x00" + values[y].astype(">u2").tobytes() for y in range(h))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", w, h, 16, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("colour_type,channels", [(2, 3), (4, 2), (6, 4)])
+def test_a_16_bit_colour_png_with_low_values_is_refused_not_posterised(colour_type, channels):
+    """Pillow keeps only the top byte of a 16-bit colour PNG: a 12-bit film stored so was read in 16
+    grey levels and labelled; one that fills the 16 bits is read as its top byte, as a viewer shows it."""
+    film = _film().astype(np.uint16)
+    opaque = np.full_like(film, 65535)
+
+    def stored(grey: np.ndarray) -> bytes:
+        planes = {3: [grey] * 3, 2: [grey, opaque], 4: [grey] * 3 + [opaque]}[channels]
+        return _png16(np.stack(planes, -1), colour_type)
+    with pytest.raises(ImageError, match=r"16-bit colour PNG .* leaves 1[0-6] grey level\(s\)"):
+        load_bytes(stored(film * 16))  # 12-bit values: 0..4080
+    full = load_bytes(stored(film * 257))
+    assert np.array_equal(full, _film())
