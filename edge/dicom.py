@@ -1,7 +1,7 @@
 """DICOM -> 8-bit grayscale, the same way every time (optional extra: pip install 'cxr-edge[dicom]').
 
 Order follows the DICOM grayscale pipeline: stored values -> modality LUT (rescale slope and
-intercept) -> VOI LUT or window centre/width -> MONOCHROME1 inversion (so bone is always
+intercept) -> VOI LUT or window centre/width -> MONOCHROME1 (or Presentation LUT Shape INVERSE) inversion (so bone is always
 bright) -> linear map of the result's range to 0..255. The histogram equalisation in
 edge.preprocess then removes what differences in windowing remain. A window that cannot be
 applied (a width below 1, a centre that is no number) counts as no window: the stored range is
@@ -123,7 +123,10 @@ def _to_gray(data: bytes) -> np.ndarray:
             for name in [n for n in names if n in ds]:
                 delattr(ds, name)
     _sign_lut_descriptors(ds)
-    return _unblanked(arr, ds, photometric == "MONOCHROME1")
+    # Presentation LUT Shape INVERSE says as MONOCHROME1 does that the film is shown inverted (the DX
+    # module pairs the two; some CR writers send it beside MONOCHROME2): either inverts, never both twice
+    inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
+    return _unblanked(arr, ds, photometric == "MONOCHROME1" or inverse)
 
 
 # What a LUT stage is made of, in the order they are dropped when they blank the film: VOI first, then modality.

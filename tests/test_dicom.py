@@ -56,6 +56,21 @@ def test_monochrome1_is_inverted():
     assert (a.astype(int) + b.astype(int) == 255).all()
 
 
+def test_a_presentation_lut_shape_of_inverse_inverts_once():
+    """MONOCHROME2 with Presentation LUT Shape INVERSE is shown inverted by viewers and was read as it is
+    stored (bone black); MONOCHROME1 with INVERSE, as the DX module pairs them, is inverted once, not twice."""
+    def shaped(photometric: str, shape: str) -> np.ndarray:
+        ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp(), photometric=photometric)))
+        ds.PresentationLUTShape = shape
+        buf = io.BytesIO()
+        pydicom.dcmwrite(buf, ds, enforce_file_format=True)
+        return load_bytes(buf.getvalue(), "p.dcm").astype(int)
+    upright, inverted = shaped("MONOCHROME2", "IDENTITY"), shaped("MONOCHROME1", "IDENTITY")
+    assert (upright + inverted == 255).all() and upright[:, -1].min() == 255
+    assert np.array_equal(shaped("MONOCHROME2", "INVERSE"), inverted)
+    assert np.array_equal(shaped("MONOCHROME1", "INVERSE"), inverted)
+
+
 def test_window_clips_outside_values():
     g = load_bytes(make_dicom(ramp(), window=(1000, 1000)), "w.dcm")
     # values below 500 and above 1500 saturate: the left third is black, most of the right is white
