@@ -1,8 +1,8 @@
 """DICOM -> 8-bit grayscale, the same way every time (optional extra: pip install 'cxr-edge[dicom]').
 
 Order follows the DICOM grayscale pipeline: stored values -> modality LUT (rescale slope and
-intercept) -> VOI LUT or window centre/width -> MONOCHROME1 (or Presentation LUT Shape INVERSE) inversion (so bone is always
-bright) -> linear map of the result's range to 0..255. The histogram equalisation in
+intercept) -> VOI LUT or window centre/width -> MONOCHROME1 (or Presentation LUT Shape INVERSE)
+inversion (so bone is always bright) -> linear map of the result's range to 0..255. The histogram equalisation in
 edge.preprocess then removes what differences in windowing remain. A window that cannot be
 applied (a width below 1, a centre that is no number) counts as no window: the stored range is
 mapped, as for a file without one; so does a rescale that is no number or has a slope of 0.
