@@ -23,7 +23,7 @@ import numpy as np
 from convert.roc import against_most_probable, rates_at_threshold, rates_of_flags, threshold_for_sensitivity
 from convert.metrics import to_jsonable
 from edge import metadata as md
-from edge.decision import class_and_value, fmt_threshold
+from edge.decision import class_and_value, labelling, same_rule
 from edge.atomic import write_bytes
 from train.audit import stratified_folds
 
@@ -170,12 +170,10 @@ def stamped(path: Path, decision: dict | None, site: dict | None = None, films_s
         if card:
             card = meta["validation"] = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}
             held = card.get("held_out_source")
-            same = ((before or {}).get("class"), (before or {}).get("threshold")) == (
-                (decision or {}).get("class"), (decision or {}).get("threshold"))
-            if held and not same and not held.get("counted_before_rule"):  # not under this rule: say under which
-                was = ("the most probable class" if before is None
-                       else f"{before['class']} whenever p >= {fmt_threshold(before['threshold'])}")
-                held.update(labels=f"counted under {was}, before its present rule was stored", counted_before_rule=True)
+            if held and not same_rule(before, decision) and not held.get("counted_before_rule"):
+                # not counted under this rule: say under which
+                held.update(labels=f"counted under {labelling(before)}, before its present rule was stored",
+                            counted_before_rule=True)
             if "other_classes" in card and not card.get("other_classes_before_rule"):
                 # counted under the labelling the file had then, not this rule's: the card says which
                 card["other_classes_before_rule"] = True

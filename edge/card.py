@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from edge.decision import fmt_threshold
+from edge.decision import fmt_threshold, labelling, same_rule
 from edge.figures import fixed
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
@@ -143,17 +143,14 @@ def recount_note(card: dict, decision: dict | None, labels: list[str]) -> str:
     if "other_classes_counted_under" not in card:  # stored by cxr-edge 0.20.0, which did not keep it
         return " (counted before its present rule was stored: under it, the shares may differ)"
     before = card["other_classes_counted_under"]
-    rule_of = lambda d: ((d or {}).get("class"), (d or {}).get("threshold"))  # noqa: E731
-    if rule_of(before) == rule_of(decision):
+    if same_rule(before, decision):
         return ""
     cls = (decision or before)["class"]
     t0, t1 = _threshold_for(before, cls, labels), _threshold_for(decision, cls, labels)
     how = ("the shares may differ" if t0 is None or t1 is None or t0 == t1
            else f"more films may get {cls}" if t1 < t0 else f"fewer films may get {cls}")
-    counted = ("the most probable class" if before is None
-               else f"{before['class']} whenever p >= {fmt_threshold(before['threshold'])}")
     now = "the most probable class" if decision is None else "its present rule"
-    return f" (counted under {counted}; under {now}, {how})"
+    return f" (counted under {labelling(before)}; under {now}, {how})"
 
 
 def card_text(meta: dict[str, Any], name: str) -> str:
@@ -188,13 +185,13 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if not (rule or site_rule or decision) and (ppv := _ppv_line(t["per_class"])):  # the device answers as these figures
             lines.append(ppv)
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
-            lines.append(f"  with its rule ({rule['class']} whenever p >= {fmt_threshold(rule['threshold'])}), as the "
+            lines.append(f"  with its rule ({labelling(rule)}), as the "
                          f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
                          f"{_ci(rule['specificity'])}")
             if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1))
         if r := site_rule:
-            lines.append(f"Its rule ({r['class']} whenever p >= {fmt_threshold(r['threshold'])}) was chosen on {r['films']}; "
+            lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; "
                          f"5-fold cross-validated there: sensitivity {_ci(r['sensitivity'])}, "
                          f"specificity {_ci(r['specificity'])}")
             if ppv := _ppv_line(_under_rule(t["per_class"], r)):  # what its answers are worth, from those figures

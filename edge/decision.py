@@ -141,3 +141,18 @@ def describe(rule: tuple[int, float], labels: list[str], digits: int = 4) -> str
     """'COVID whenever p(COVID) >= 0.1975', for notes and reports."""
     k, t = rule
     return f"{labels[k]} whenever p({labels[k]}) >= {fmt_threshold(t, digits)}"
+
+
+def same_rule(a: dict | None, b: dict | None) -> bool:
+    """Whether two stored decisions (a file's metadata "decision", None for the most probable class)
+    label every film alike: the same class at the same threshold."""
+    def key(d: dict | None) -> tuple:
+        return (d or {}).get("class"), (d or {}).get("threshold")
+    return key(a) == key(b)
+
+
+def labelling(decision: dict | None) -> str:
+    """A stored decision in words: 'the most probable class' or 'COVID whenever p >= 0.1975'."""
+    if decision is None:
+        return "the most probable class"
+    return f"{decision['class']} whenever p >= {fmt_threshold(decision['threshold'])}"
