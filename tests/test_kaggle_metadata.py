@@ -226,3 +226,20 @@ def test_a_title_row_above_the_header_is_passed_over(tmp_path):
     st = deep.stat()
     with pytest.raises(MetadataError, match="no 'FILE NAME' and 'URL' columns"):
         _sheet_sources(str(deep), st.st_mtime_ns, st.st_size)
+
+
+def test_a_sheet_saved_as_strict_open_xml_reads_as_the_usual_one(tmp_path):
+    """Excel's 'Strict Open XML Spreadsheet' puts the same elements in other namespaces: such a sheet
+    read as empty and was refused as having no FILE NAME and URL columns."""
+    usual = tmp_path / "usual.xlsx"
+    sheet(usual, [["FILE NAME", "URL"], ["COVID-1", HANNOVER]])
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(usual) as z, zipfile.ZipFile(strict, "w") as w:
+        for part in z.namelist():
+            w.writestr(part, z.read(part)
+                       .replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+                       .replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    assert b"purl.oclc.org/ooxml/spreadsheetml" in zipfile.ZipFile(strict).read("xl/worksheets/sheet1.xml")
+    assert xlsx_rows(strict) == xlsx_rows(usual) == [["FILE NAME", "URL"], ["COVID-1", HANNOVER]]

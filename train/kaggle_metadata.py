@@ -46,8 +46,8 @@ def xlsx_rows(path: Path) -> list[list[str]]:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-            shared = _shared_strings(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in names else []
-            root = ElementTree.fromstring(z.read(_first_sheet(z, names)))
+            shared = _shared_strings(_part(z, "xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in names else []
+            root = ElementTree.fromstring(_part(z, _first_sheet(z, names)))
     # a damaged deflate stream (zlib.error), a password (RuntimeError), Deflate64 (NotImplementedError), cut short
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, zlib.error, RuntimeError,
             NotImplementedError, EOFError, ValueError) as e:
@@ -62,11 +62,24 @@ def xlsx_rows(path: Path) -> list[list[str]]:
     return rows
 
 
+# Excel's "Strict Open XML Spreadsheet" names the same elements in other namespaces
+_STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", _NS["m"].encode()),
+           (b"http://purl.oclc.org/ooxml/officeDocument/relationships", _NS["r"].encode()))
+
+
+def _part(z: zipfile.ZipFile, name: str) -> bytes:
+    """One XML part of the workbook, in the usual (transitional) namespaces whichever it was saved in."""
+    data = z.read(name)
+    for strict, usual in _STRICT:
+        data = data.replace(strict, usual)
+    return data
+
+
 def _first_sheet(z: zipfile.ZipFile, names: set[str]) -> str:
     """The zip path of the workbook's first sheet (by the workbook's own order and relationships)."""
     try:
-        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(_part(z, "xl/workbook.xml"))
+        rels = ElementTree.fromstring(_part(z, "xl/_rels/workbook.xml.rels"))
         first = book.find("m:sheets/m:sheet", _NS)
         rid = first.get(f"{{{_NS['r']}}}id") if first is not None else None
         target = next(r.get("Target") for r in rels.findall("rel:Relationship", _NS) if r.get("Id") == rid)
