@@ -145,16 +145,19 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
 def against_most_probable(y: np.ndarray, p: np.ndarray, k: int, threshold: float) -> dict:
     """The rule 'class k whenever p >= threshold' against the most probable class, on the films
     it was chosen on. The highest threshold that reaches a target sensitivity lies above the most
-    probable class's when that class already exceeds the target there; the rule then calls the
-    class on fewer films (``less_sensitive``) and trades sensitivity for specificity, the
-    opposite of what a screening threshold is for."""
+    probable class's when that class already exceeds the target there; the rule then finds fewer
+    of the class's films (``less_sensitive``) and trades sensitivity for specificity, the
+    opposite of what a screening threshold is for. Counted by films found, not films called: with
+    3+ classes the most probable class is no threshold on p(k), and a rule calling fewer films
+    can find more of them."""
     positive = np.asarray(y) == k
     argmax = labels_for(np.asarray(p), None) == k
     by_rule = np.asarray(p)[:, k] >= threshold  # nan (no positives to choose on) calls nothing
     plain = rates_of_flags(positive, argmax)
+    found = int((by_rule & positive).sum())
     return {"sensitivity": plain["sensitivity"], "tp": plain["tp"], "n_positive": int(positive.sum()),
-            "called": int(argmax.sum()), "called_by_rule": int(by_rule.sum()),
-            "less_sensitive": bool(by_rule.sum() < argmax.sum())}
+            "called": int(argmax.sum()), "called_by_rule": int(by_rule.sum()), "found_by_rule": found,
+            "less_sensitive": found < plain["tp"]}
 
 
 def rates_at_threshold(y_true_binary: np.ndarray, scores: np.ndarray, threshold: float) -> dict:

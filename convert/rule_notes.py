@@ -35,15 +35,17 @@ def _num(v: float | None) -> str:
 
 
 def less_sensitive_line(d: dict, films: str) -> str | None:
-    """One line when the rule ``d`` (choose_decision's, with ``versus_most_probable``) calls its
-    class on fewer of ``films`` than the most probable class does; else None."""
+    """One line when the rule ``d`` (choose_decision's, with ``versus_most_probable``) finds fewer
+    of its class's films among ``films`` than the most probable class does; else None."""
     v = d.get("versus_most_probable")
     if not v or not v["less_sensitive"]:
         return None
     c = d["class"]
+    # "found_by_rule" is absent from reports written before cxr-edge 0.25.0, which counted films called
+    found = f"finds {v['found_by_rule']} of them" if "found_by_rule" in v else "finds fewer of them"
     return (f"at its most probable class the model already reaches {c} sensitivity {fixed(v['sensitivity'])} on "
             f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest that still "
-            f"reaches {d['target_sensitivity']:g} there, calls {c} on fewer films ({v['called_by_rule']} against "
+            f"reaches {d['target_sensitivity']:g} there, {found} (calling {c} on {v['called_by_rule']} films against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
 

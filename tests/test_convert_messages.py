@@ -64,9 +64,26 @@ def test_against_most_probable_by_hand():
     p = np.stack([p0, 1 - p0], axis=1)
     above = against_most_probable(y, p, 0, 0.8)  # the highest threshold for 50%: two films
     assert above == {"sensitivity": 1.0, "tp": 4, "n_positive": 4, "called": 5, "called_by_rule": 2,
-                     "less_sensitive": True}
+                     "found_by_rule": 2, "less_sensitive": True}
     below = against_most_probable(y, p, 0, 0.3)
     assert below["called_by_rule"] == 5 and not below["less_sensitive"]
+    same = against_most_probable(y, p, 0, 0.6)  # every COVID film still found, one Normal film fewer called
+    assert same["called_by_rule"] == 4 and same["found_by_rule"] == 4 and not same["less_sensitive"]
+
+
+def test_a_rule_finding_more_with_fewer_calls_is_not_less_sensitive_with_three_classes():
+    """With 3+ classes the most probable class is no threshold on p(COVID): this rule calls COVID on
+    fewer films (10 against 14) and finds all 10, where the most probable class finds 9; it was
+    said to trade sensitivity away, and the user told to keep the worse labelling."""
+    from convert.roc import against_most_probable, threshold_for_sensitivity
+
+    p = np.array([[0.6, 0.3, 0.1]] * 9 + [[0.45, 0.5, 0.05]] + [[0.4, 0.3, 0.3]] * 5 + [[0.1, 0.8, 0.1]] * 6
+                 + [[0.1, 0.1, 0.8]] * 6)
+    y = np.array([0] * 10 + [1] * 11 + [2] * 6)
+    t = threshold_for_sensitivity(y == 0, p[:, 0], 0.95)
+    v = against_most_probable(y, p, 0, t)
+    assert (v["tp"], v["called"], v["found_by_rule"], v["called_by_rule"]) == (9, 14, 10, 10)
+    assert not v["less_sensitive"]
 
 
 def test_less_sensitive_rule_is_said_in_words():
@@ -79,7 +96,7 @@ def test_less_sensitive_rule_is_said_in_words():
     assert site["versus_most_probable"]["less_sensitive"]
     (warn,) = site_rule_warnings(site, ["COVID", "Normal"])
     assert warn.startswith("at its most probable class the model already reaches COVID sensitivity 1.000 on these "
-                           "films (10 of 10)") and "calls COVID on fewer films (5 against 10)" in warn
+                           "films (10 of 10)") and "finds 5 of them (calling COVID on 5 films against 10)" in warn
     assert "trades sensitivity for specificity" in warn
     info, warning = stored_rule_lines("m.tflite", {**site["decision"], "versus_most_probable": site["versus_most_probable"]})
     assert info.startswith("m.tflite: stored the rule COVID whenever p >= ")
