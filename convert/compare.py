@@ -14,7 +14,6 @@ the films where exactly one of them is right.
 
 from __future__ import annotations
 
-from math import comb
 
 import numpy as np
 
@@ -35,8 +34,12 @@ def mcnemar_exact(only_a: int, only_b: int) -> float:
     n = only_a + only_b
     if n == 0:
         return 1.0
-    tail = sum(comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2.0 ** n
-    return float(min(1.0, 2.0 * tail))
+    term, tail = 1, 1  # comb(n, 0), then comb(n, k) one step at a time: exact integers, however many films
+    for k in range(min(only_a, only_b)):
+        term = term * (n - k) // (k + 1)
+        tail += term
+    # integer over integer divides exactly, where 2.0 ** n overflowed at 1,024 discordant films
+    return float(min(1.0, 2 * tail / 2 ** n))
 
 
 def _paired(statistic):
