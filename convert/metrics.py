@@ -55,6 +55,11 @@ def _probs(probs: np.ndarray, n: int | None = None) -> np.ndarray:
         raise ValueError(f"probs must be 2-D (n, n_classes), got shape {p.shape}")
     if n is not None and p.shape[0] != n:
         raise ValueError(f"probs has {p.shape[0]} rows but there are {n} labels")
+    if not np.isfinite(p).all():
+        # NaN ranked first in the AUROC and last on the ROC curve, and picked thresholds that missed their target
+        bad = int((~np.isfinite(p)).any(axis=1).sum())
+        raise ValueError(f"the model gave {bad} of {p.shape[0]} film(s) no finite probabilities (NaN or infinity): "
+                         "its weights or its conversion are broken; train or convert it again")
     return p
 
 

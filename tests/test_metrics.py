@@ -282,3 +282,17 @@ def test_agreement():
     assert r["mean_abs_prob_error"] == approx((0.1 + 0.1 + 0.15 + 0.15) / 6)
     assert r["flipped"] == [1]
     assert agreement(a, a)["flipped"] == [] and agreement(a, a)["class_agreement"] == 1.0
+
+
+def test_probabilities_that_are_not_finite_are_refused_not_ranked():
+    """NaN ranked highest in the AUROC and lowest on the ROC curve, and a threshold chosen among NaN
+    scores missed its target: a model that gives NaN is broken, and is said to be."""
+    from convert.roc import operating_points
+
+    y = np.array([0, 0, 1, 1])
+    p = np.array([[0.9, 0.1], [np.nan, np.nan], [0.2, 0.8], [0.3, np.inf]])
+    with pytest.raises(ValueError, match=r"gave 2 of 4 film\(s\) no finite probabilities"):
+        summarize(y, p, ["COVID", "Normal"], n_boot=10)
+    with pytest.raises(ValueError, match="no finite probabilities"):
+        operating_points(y, p, y, p, ["COVID", "Normal"])
+    summarize(y, np.nan_to_num(p, nan=0.5, posinf=1.0), ["COVID", "Normal"], n_boot=10)  # finite: no error
