@@ -114,9 +114,17 @@ def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files
             classes: list[str]) -> dict:
     """Agreement with the reference model and the list of images whose class flipped."""
     ag = agreement(reference_probs, probs)
-    flipped = [{"file": files[i], "true": classes[int(y[i])],
-                "reference": {c: round(float(p), 4) for c, p in zip(classes, reference_probs[i])},
-                "quantized": {c: round(float(p), 4) for c, p in zip(classes, probs[i])}} for i in ag["flipped"]]
+    flipped = []
+    for i in ag["flipped"]:
+        # each side's class from its own probabilities: rounded to 4 decimals, a near tie (0.49996 against
+        # 0.50004) went to the first class, and a film the file made wrong was listed as still wrong
+        top = np.sort(probs[i])[::-1]
+        flipped.append({"file": files[i], "true": classes[int(y[i])],
+                        "reference": {c: round(float(p), 4) for c, p in zip(classes, reference_probs[i])},
+                        "quantized": {c: round(float(p), 4) for c, p in zip(classes, probs[i])},
+                        "reference_label": classes[int(np.argmax(reference_probs[i]))],
+                        "quantized_label": classes[int(np.argmax(probs[i]))],
+                        "quantized_tie": bool(len(top) > 1 and top[0] == top[1])})
     return to_jsonable({**{k: v for k, v in ag.items() if k != "flipped"}, "flipped": flipped})
 
 

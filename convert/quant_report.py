@@ -56,11 +56,14 @@ def _label(p: dict) -> str:
 
 def flip_what(flip: dict) -> str:
     """'now wrong', 'now right' or 'still wrong' (another wrong class), with ', a tie' where the
-    quantized file's top two classes are equal and the class listed first took the film."""
-    before, after = _label(flip["reference"]) == flip["true"], _label(flip["quantized"]) == flip["true"]
+    quantized file's top two classes are equal and the class listed first took the film. Judged by
+    each side's own answer where the record keeps it (reports before 0.25.0 kept rounded figures)."""
+    before = flip.get("reference_label", _label(flip["reference"])) == flip["true"]
+    after = flip.get("quantized_label", _label(flip["quantized"])) == flip["true"]
     what = "now wrong" if before else "now right" if after else "still wrong"
     top = sorted(flip["quantized"].values(), reverse=True)
-    return what + (", a tie" if len(top) > 1 and top[0] == top[1] else "")
+    tie = flip["quantized_tie"] if "quantized_tie" in flip else len(top) > 1 and top[0] == top[1]
+    return what + (", a tie" if tie else "")
 
 
 def flip_order(flip: dict) -> int:

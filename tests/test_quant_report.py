@@ -36,6 +36,22 @@ def test_flips_say_what_they_did_made_wrong_first_and_how_many_are_not_shown():
     assert FLIPS_SHOWN == 50
 
 
+def test_a_flip_is_judged_by_each_sides_own_answer_not_its_rounded_figures():
+    """Rounded to 4 decimals, Keras's 0.49996/0.50004 was a tie that went to COVID: a film int8 made
+    wrong was listed as 'still wrong'. A tie of the rounded figures that is none is not said either."""
+    from convert.gate import compare
+    from convert.quant_report import flip_what
+
+    keras = np.array([[0.49996, 0.50004], [0.9, 0.1]])
+    int8 = np.array([[0.6, 0.4], [0.49996, 0.50004]])
+    r = compare(keras, int8, np.array([1, 0]), ["a.png", "b.png"], ["COVID", "Normal"])
+    near_tie, made_wrong = (f for f in r["flipped"] if f["file"] == "a.png"), r["flipped"][1]
+    assert flip_what(next(near_tie)) == "now wrong"
+    assert made_wrong["quantized"] == {"COVID": 0.5, "Normal": 0.5} and flip_what(made_wrong) == "now wrong"
+    exact = compare(np.array([[0.1, 0.9]]), np.array([[0.5, 0.5]]), np.array([1]), ["c.png"], ["COVID", "Normal"])
+    assert flip_what(exact["flipped"][0]) == "now wrong, a tie"  # an exact tie: COVID, the first class, took it
+
+
 def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
