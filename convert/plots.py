@@ -39,10 +39,31 @@ def _plt():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # a film named "price$5^$.png" is a file name, not TeX: read as mathtext it failed the whole report
+    matplotlib.rcParams["text.parse_math"] = False
+
     # A file or class name in a script the font lacks (CJK, say) is drawn as boxes; matplotlib's
     # two-line warning per glyph would bury the command's own messages.
     warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
     return plt
+
+
+def _shown(text: str) -> str:
+    """A name as a plot can draw it: a file or folder name's bytes that are not UTF-8 (Latin-1's
+    Röntgen, held as lone surrogates) as \\x escapes, R\\xf6ntgen.png; matplotlib refused the figure."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no undecodable byte stands for
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _named(names) -> list[str]:
+    return [_shown(str(n)) for n in names]
 
 
 def available() -> bool:
@@ -78,6 +99,7 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
     """One confusion matrix per model, side by side, counts and row percentages ('–' for a class
     with no films: 0% would read as 'all missed')."""
     plt = _plt()
+    cms, classes = dict(zip(_named(cms), cms.values())), _named(classes)
     n = len(cms)
     cols = min(n, 4)
     rows = -(-n // cols)
@@ -108,6 +130,7 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
     """Per-class sensitivity with 95% CI whiskers, one bar per model, each model its own colour
     and hatch; with more than 3 models the legend goes below the axes, off the bars."""
     plt = _plt()
+    per_model, classes = dict(zip(_named(per_model), per_model.values())), _named(classes)
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(classes) * max(1, len(per_model)) / 3), 3.8))
     width = 0.8 / max(1, len(per_model))
     x = np.arange(len(classes))
@@ -143,6 +166,7 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     """One-vs-rest ROC per class, AUROC in the legend; for two classes only the positive one
     (positive_class: COVID, not Normal), the axes naming it."""
     plt = _plt()
+    classes, title = _named(classes), _shown(title)
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     shown = [positive_class(classes)] if len(classes) == 2 else list(range(len(classes)))
     for k, c in enumerate(shown):
@@ -172,14 +196,15 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
     the file stores (``stored``), each at the sensitivity and specificity it gives on these films.
     The curve is grey so that no point shares its colour; each point has its own marker too."""
     plt = _plt()
+    title = _shown(title)
     names = list(dict.fromkeys(r["class"] for r in rows))
     fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.4), squeeze=False)
     argmax = probs.argmax(1)
     for ax, name in zip(axes.ravel(), names):
-        c = classes.index(name)
+        c, shown = classes.index(name), _shown(name)
         pos = y == c
         if pos.all() or not pos.any():
-            ax.set_title(f"{name}: no ROC (one class only)")
+            ax.set_title(f"{shown}: no ROC (one class only)")
             continue
         fpr, tpr, _ = roc_curve(pos.astype(int), probs[:, c])
         ax.plot(fpr, tpr, color="0.4", lw=1)
@@ -196,9 +221,9 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
             ax.plot([1 - t["specificity"]], [t["sensitivity"]], "*", color=PALETTE[0], mec="black", ms=13,
                     label=f"stored rule, p ≥ {fmt_threshold(stored['threshold'])}")
         ax.plot([0, 1], [0, 1], color="grey", ls=":")
-        ax.set_xlabel(f"1 - specificity ({name} vs rest)")
-        ax.set_ylabel(f"sensitivity ({name})")
-        ax.set_title(f"{name}")
+        ax.set_xlabel(f"1 - specificity ({shown} vs rest)")
+        ax.set_ylabel(f"sensitivity ({shown})")
+        ax.set_title(shown)
         ax.legend(fontsize=LEGEND_PT, loc="lower right")
     fig.suptitle(title or "Operating points on the test split")
     fig.tight_layout(rect=(0, 0, 1, 0.93))  # keep the panel titles clear of the suptitle
@@ -212,6 +237,7 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
     confidence axis starts at ``floor``, the lowest top-class probability there can be (1/classes):
     with two classes, half the plot would otherwise be empty."""
     plt = _plt()
+    bins_by_model, title = dict(zip(_named(bins_by_model), bins_by_model.values())), _shown(title)
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     styles = ("-", "-.", ":", (0, (3, 1, 1, 1, 1, 1)))
     most = max((b["count"] for bins in bins_by_model.values() for b in bins), default=0) or 1
@@ -253,6 +279,7 @@ def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: li
     the outer eighth (borders, text), as edge-classify --explain draws them."""
     plt = _plt()
     from matplotlib.patches import Rectangle
+    titles = _named(titles)
     n = len(images)
     cols = min(n, 3)
     rows = -(-n // cols)

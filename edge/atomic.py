@@ -154,7 +154,16 @@ def write_bytes(path: str | Path, data: bytes) -> None:
 
 
 def write_text(path: str | Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+    """``text`` as UTF-8; a file or folder name's bytes that are not UTF-8 (held as lone surrogates)
+    go out as they came in, as on stdout: one Latin-1 film name lost cxr-evaluate's whole report."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            data = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no undecodable byte stands for
+            data = text.encode("utf-8", "backslashreplace")
+    write_bytes(path, data)
 
 
 def write_json(path: str | Path, obj: Any) -> None:

@@ -28,7 +28,7 @@ def _films_digest(items: list[Item], config: PreprocessConfig) -> str:
     """Which films, in which order, preprocessed how: what a part's cached rows must stand for."""
     h = hashlib.sha256(json.dumps(config.to_dict(), sort_keys=True).encode())
     for i in items:
-        h.update(f"\n{i.path}\t{i.sha256}".encode())
+        h.update(f"\n{i.path}\t{i.sha256}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

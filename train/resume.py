@@ -162,7 +162,7 @@ def sources_digest(folders: list[str | Path]) -> str:
     for k, folder in enumerate(folders):
         found = [p for p in [manifest_path(folder)] if p] + sorted(metadata_files(Path(folder)).values())
         for p in found:
-            h.update(f"{k}/{p.name}\0".encode())
+            h.update(f"{k}/{p.name}\0".encode("utf-8", "surrogateescape"))
             try:
                 h.update(hashlib.sha256(p.read_bytes()).digest())
             except OSError:

@@ -32,7 +32,7 @@ def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
     except ImportError:  # Windows: no advisory locks of this kind
         yield
         return
-    key = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:20]
+    key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
     try:
         locks = Path(tempfile.gettempdir()) / LOCKS
         locks.mkdir(exist_ok=True)

@@ -49,7 +49,7 @@ def stratified_split(items: list[Item], groups: list[int], seed: int, val: float
     units: dict[int, list[Item]] = {}
     for it, g in zip(items, groups):
         units.setdefault(g, []).append(it)
-    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode()).hexdigest()
+    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode("utf-8", "surrogateescape")).hexdigest()
     by_label: dict[str, list[list[Item]]] = {}
     moved: Counter[tuple[str, str]] = Counter()
     for u in units.values():

@@ -1,0 +1,63 @@
+"""Names the workstation commands met only on the device before: a film or folder name whose bytes
+are not UTF-8 (Latin-1's Röntgen from an old share) and one that reads as TeX ("$5^$"). Each lost a
+whole report (cxr-evaluate, cxr-compare) or a whole run (cxr-train) at its last step."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from convert.evaluate_cli import evaluate_app
+
+ODD = "R\udcf6ntgen $5^$"  # b"R\xf6ntgen $5^$" as Python holds a name it cannot decode
+
+
+def _site(tiny_run: Path, root: Path) -> Path:
+    """The tiny run's films under a Latin-1 folder name, every film named oddly: whichever films the
+    report's occlusion grid picks, their titles carry the name."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = root / "sit\udce9"
+    for label in ("COVID", "Normal"):
+        (site / label).mkdir(parents=True)
+        for k, film in enumerate(sorted((data / label).glob("*.png"))):
+            shutil.copyfile(film, site / label / f"{ODD}-{k}.png")
+    return site
+
+
+def test_cxr_evaluate_keeps_its_report_over_names_that_are_not_utf8_or_read_as_tex(tiny_run, tmp_path):
+    site, out = _site(tiny_run, tmp_path), tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--keep-seen", "--out",
+                                          str(out), "--explain", "2", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert {"report.md", "report.json", "predictions.csv", "occlusion.png", "confusion.png"} <= set(os.listdir(out))
+    assert b"R\xf6ntgen $5^$-0.png" in (out / "predictions.csv").read_bytes()  # the bytes as they came in
+    report = json.loads((out / "report.json").read_text())
+    assert any(p["file"].startswith(f"COVID/{ODD}") for p in report["predictions"])
+
+
+def test_a_plot_draws_such_names_escaped():
+    from convert.plots import _shown, confusion_grid
+
+    assert _shown(ODD) == "R\\xf6ntgen $5^$" and _shown("Röntgen") == "Röntgen" and _shown("a\ud800") == "a\\ud800"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        confusion_grid({f"int8 on {ODD}": np.eye(2, dtype=int)}, [ODD, "Normal"], Path(d) / "c.png")
+        assert (Path(d) / "c.png").stat().st_size > 0
+
+
+def test_training_digests_and_its_lock_take_such_names(tmp_path):
+    from edge.preprocess import PreprocessConfig
+    from train.cache import _films_digest
+    from train.data import Item
+    from train.run_lock import run_folder_lock
+
+    one, other = Item(f"COVID/{ODD}.png", "COVID", "ab"), Item("COVID/Rontgen.png", "COVID", "ab")
+    assert _films_digest([one], PreprocessConfig()) != _films_digest([other], PreprocessConfig())
+    with run_folder_lock(tmp_path / "run\udce9", "cxr-train"):
+        pass
