@@ -236,7 +236,7 @@ def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
     """left_out.csv: one row per left-out film, for reviewing which of them got which answer (with
     each film's source where MANIFEST.csv or the Kaggle metadata names one: the answers of a
     children's archive and an adults' one may differ)."""
-    from convert.spreadsheet import spreadsheet_csv
+    from edge.spreadsheet import spreadsheet_csv
 
     sourced = any(it.source for it in items)
     header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])]

@@ -255,7 +255,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
 
 def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:
     """One row per film, for a spreadsheet: the case review a clinician does film by film."""
-    from convert.spreadsheet import spreadsheet_csv
+    from edge.spreadsheet import spreadsheet_csv
 
     atypical = any("atypical" in p for p in predictions)
     seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty

@@ -14,6 +14,7 @@ from typing import Callable
 
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, ranking
+from edge.spreadsheet import cell
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -48,7 +49,7 @@ class _CsvRows:
     def writerow(self, row: list) -> None:
         self.buf.seek(0)
         self.buf.truncate()
-        self.w.writerow(row)
+        self.w.writerow([cell(v) for v in row])  # a film named "=HYPERLINK(...).png" is not run when opened
         self.out.write(self.buf.getvalue()[:-2] + "\n")
 
 

@@ -72,6 +72,23 @@ def test_csv_has_a_rule_column_when_a_rule_chose_the_label(model, film, flags, r
     assert header[-2:] == ["error", "rule"]  # added at the end: readers by position keep working
 
 
+def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(model, film, tmp_path):
+    """Bare names (ls | edge-classify --csv -) went out as =HYPERLINK(...) and -2+3.png cells, which a
+    spreadsheet runs; the reports' CSVs were guarded, the answers log most opened in one was not."""
+    names = ['=HYPERLINK("x")a.png', "-2+3.png", "@sum.png", "plain.png"]
+    for name in names:
+        shutil.copyfile(film, tmp_path / name)
+    p = subprocess.run([sys.executable, "-m", "edge.cli", "--csv", "--model", str(model), "--", *names, "+gone.png"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 1, p.stderr
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    by_file = {r["file"]: r for r in rows}
+    assert sorted(by_file) == sorted(["'" + names[0], "'-2+3.png", "'@sum.png", "plain.png", "'+gone.png"])
+    assert by_file["'+gone.png"]["error"] and all(by_file[f]["label"] in ("COVID", "Normal") for f in by_file
+                                                  if f != "'+gone.png")
+
+
 def test_json_help_lists_every_field_it_may_print(model):
     p = subprocess.run([sys.executable, "-m", "edge.cli", "--help"], cwd=ROOT, capture_output=True, text=True,
                        timeout=60)

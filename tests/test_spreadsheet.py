@@ -5,7 +5,7 @@ import csv
 import numpy as np
 
 from convert.report import predictions_csv
-from convert.spreadsheet import cell, spreadsheet_csv
+from edge.spreadsheet import cell, spreadsheet_csv
 
 
 def test_text_that_would_start_a_formula_is_kept_as_text():

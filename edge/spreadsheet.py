@@ -1,4 +1,5 @@
-"""CSV files meant for a spreadsheet: the case reviews predictions.csv and left_out.csv."""
+"""CSV files meant for a spreadsheet: edge-classify --csv and the case reviews predictions.csv and
+left_out.csv."""
 
 from __future__ import annotations
 
