@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 
+NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, APFS; NTFS counts 255 UTF-16 units)
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write to; it replaces ``path`` only if the block succeeds."""
@@ -24,7 +27,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is chosen before the file exists, so a Ctrl-C landing the moment it is created
     # still finds it to remove (mkstemp creates it before the caller can know its name).
-    tmp = str(path.parent / f".{path.stem}.{secrets.token_hex(8)}.tmp{path.suffix}")
+    tail = f".{secrets.token_hex(8)}.tmp{path.suffix}"
+    # within a name's 255 bytes: a map named for a film of 234 bytes could not be written
+    stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
+    tmp = str(path.parent / f".{stem}{tail}")
     try:
         # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod).
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))

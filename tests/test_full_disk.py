@@ -54,6 +54,17 @@ def test_a_write_that_does_not_fit_keeps_the_old_file_and_names_it(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("stem", ["m" * 246, "é" * 123])  # 250 bytes with ".png": a legal name, its temporary one not
+def test_a_file_with_a_name_near_the_limit_is_written(tmp_path, stem):
+    """The temporary name was 26 bytes longer than the file's own: edge-classify --explain could not
+    write the map of a film named with 234 to 255 bytes ('File name too long')."""
+    from edge.atomic import write_bytes
+
+    target = tmp_path / f"{stem}.png"
+    write_bytes(target, b"map")
+    assert target.read_bytes() == b"map" and leftovers(tmp_path) == []
+
+
 def test_ctrl_c_the_moment_the_temporary_file_is_created_leaves_nothing(tmp_path, monkeypatch):
     """The window CI once hit: the temporary file exists, its name not yet known to the cleanup."""
     from edge.atomic import write_bytes
