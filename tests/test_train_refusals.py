@@ -116,11 +116,23 @@ def test_split_options_with_a_teacher_are_refused_not_recorded(tmp_path):
     (["--arch", "seed", "--mixstyle", "0.5"], "--arch seed has none to mix"),
     (["--val-fraction", "0.5", "--test-fraction", "0.5"], "which leaves 0% to train on"),  # was: 'too few images'
     (["--val-fraction", "0.45", "--test-fraction", "0.5"], "take 95% of the films together"),
+    # NaN passed every comparison: trained to the end, then failed writing run.json
+    (["--consistency", "nan"], "--consistency must be 0 (off) or a number above it, not nan"),
+    (["--mixstyle", "nan"], "--mixstyle is a probability between 0 (off) and 1, not nan"),
+    # the settings' own checks ran only after TensorFlow had loaded (5 to 9 s)
+    (["--teacher-view", "bogus"], "--teacher-view must be one of same, unmoved, not 'bogus'"),
+    (["--members", "3", "--teacher-members", "2"], "--members 3 ships an ensemble and distils nothing"),
+    (["--teacher", "no-such-run"], "--teacher no-such-run is not a finished cxr-train run folder"),
+    (["--classes", "COVID,Foo"], "--classes: the synthetic set has no class 'Foo'"),
 ])
-def test_usage_mistakes_are_refused_before_tensorflow_loads(tmp_path, options, said):
-    from train import models
+def test_usage_mistakes_are_refused_before_tensorflow_loads(tmp_path, options, said, monkeypatch):
+    from train import cli, models
     from train.cli import ARCHS
 
+    def no_tensorflow() -> None:
+        raise AssertionError("TensorFlow loaded before the usage mistake was said")
+    monkeypatch.setattr(cli, "load_tensorflow", no_tensorflow)
+    monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(train_app, ["--out", str(tmp_path / "run"), *options])
     assert r.exit_code == 2 and said in " ".join(r.output.split()), r.output
     assert not (tmp_path / "run").exists() and ARCHS == models.ARCHS

@@ -129,6 +129,12 @@ def train(
             raise ValueError(f"--teacher {teacher}: the student learns on the teacher's own frozen split and films, so "
                              f"{', '.join(given)} would do nothing; leave {'it' if len(given) == 1 else 'them'} out")
         data = data or "synthetic"
+        if data == "synthetic" and class_list:
+            from train.synthetic import SYNTHETIC_CLASSES
+
+            if unknown := [c for c in class_list if c not in SYNTHETIC_CLASSES]:
+                raise ValueError(f"--classes: the synthetic set has no class {unknown[0]!r}; its classes: "
+                                 f"{', '.join(SYNTHETIC_CLASSES)}")
         if synthetic_count is not None and data != "synthetic":
             raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --data {data} it does nothing: "
                              "leave it out")
@@ -141,9 +147,6 @@ def train(
             raise ValueError(f"--seed must be a whole number from 0 to {SEED_MAX}, not {seed}")
         if arch not in ARCHS:
             raise ValueError(f"--arch: unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
-        if mixstyle and arch != "compact":
-            raise ValueError(f"--mixstyle mixes the compact model's feature statistics; --arch {arch} has none to mix: "
-                             "leave it out, or give --arch compact")
         shares = (0.15 if val_fraction is None else val_fraction) + (0.15 if test_fraction is None else test_fraction)
         if shares > 0.9 - 1e-9:
             raise ValueError(f"--val-fraction and --test-fraction take {shares:.0%} of the films together, which leaves "
@@ -162,11 +165,9 @@ def train(
         raise fail("cxr-train", f"--out {out}: {problem}")
     for d in add_data or []:
         if not d.is_dir():
-            raise fail("cxr-train", f"--add-data {d}: no such folder")
-    load_tensorflow()
-    from train.run import TrainSettings, run_training
-
+            raise fail("cxr-train", f"--add-data {d}: {'a file, not a folder' if d.exists() else 'no such folder'}")
     from train.prepare import teacher_split_settings
+    from train.run import TrainSettings, check_folders, check_settings, run_training
 
     settings = TrainSettings(
         data=data, add_data=[str(d) for d in add_data or []], class_map=class_map, out=out, classes=class_list, arch=arch,
@@ -179,6 +180,12 @@ def train(
     )
     if teacher:  # the split the student learns on is the teacher's: run.json says so, not the defaults
         settings = dataclasses.replace(settings, **teacher_split_settings(teacher))
+    try:  # the settings' own checks, said before TensorFlow loads (seconds) as the ones above are
+        check_settings(settings)
+        check_folders(settings)
+    except ValueError as e:  # DataError is one
+        raise fail("cxr-train", str(e)) from None
+    load_tensorflow()
     from edge.watch import sigterm_as_interrupt
 
     # SIGTERM (timeout, a job scheduler, docker stop) ends it as Ctrl-C does: said, and no temporary file left

@@ -95,10 +95,13 @@ def check_settings(s: TrainSettings) -> int:
         raise ValueError(f"--teacher-members must be 0 (no teacher) or more, not {n_teacher}")
     if s.teacher_view not in TEACHER_VIEWS:
         raise ValueError(f"--teacher-view must be one of {', '.join(TEACHER_VIEWS)}, not {s.teacher_view!r}")
-    if s.consistency < 0:
-        raise ValueError(f"--consistency must be 0 (off) or more, not {s.consistency}")
-    if not 0 <= s.mixstyle <= 1 or (s.mixstyle and s.arch != "compact"):
-        raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, for compact only, not {s.mixstyle} for {s.arch}")
+    if not 0 <= s.consistency < float("inf"):  # NaN trained to the end, then failed writing run.json
+        raise ValueError(f"--consistency must be 0 (off) or a number above it, not {s.consistency:g}")
+    if not 0 <= s.mixstyle <= 1:
+        raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, not {s.mixstyle:g}")
+    if s.mixstyle and s.arch != "compact":
+        raise ValueError(f"--mixstyle mixes the compact model's feature statistics; --arch {s.arch} has none to mix: "
+                         "leave it out, or give --arch compact")
     if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
         raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
     if s.teacher and s.teacher_members:
@@ -120,6 +123,27 @@ def check_settings(s: TrainSettings) -> int:
     return n_teacher
 
 
+def check_folders(s: TrainSettings) -> None:
+    """Refuse (DataError) an --out that is a file or would sit among the films, and a --teacher that
+    is no finished run or is --out itself. Quick, so cxr-train says it before TensorFlow loads."""
+    out = Path(s.out)
+    if out.exists() and not out.is_dir():
+        raise DataError(f"--out {out} is a file; give a folder for the run")
+    if s.data != "synthetic" and Path(s.data).is_dir() and out.resolve() == Path(s.data).resolve():
+        raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
+                        "its class folders, and the next run would take cache/ for a class; give the run a folder of "
+                        "its own (e.g. runs/NAME)")
+    if s.teacher and Path(s.teacher).resolve() == out.resolve():
+        raise DataError(f"--teacher {s.teacher} is the --out folder: the student would be written over its teacher")
+    if s.teacher and not all((Path(s.teacher) / f).is_file() for f in ("run.json", "model.keras")):
+        raise DataError(f"--teacher {s.teacher} is not a finished cxr-train run folder (needs run.json and model.keras)")
+    for d in s.add_data:  # --data/run is skipped as a run folder; a site's folder is no place for one
+        if out.resolve() == Path(d).resolve() or Path(d).resolve() in out.resolve().parents:
+            raise DataError(f"--out {out} lies in --add-data {d}: the run's files (cache/, model.keras, ...) would sit "
+                            "among its films, and the next run would take them for films or a class; give the run a "
+                            "folder of its own (e.g. runs/NAME)")
+
+
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path.
 
@@ -131,20 +155,8 @@ def run_training(s: TrainSettings) -> Path:
     ahead on 4 classes (benchmarks/RESULTS.md), at about 5 times the training time.
     """
     n_teacher = check_settings(s)
+    check_folders(s)
     out = Path(s.out)
-    if out.exists() and not out.is_dir():
-        raise DataError(f"--out {out} is a file; give a folder for the run")
-    if s.data != "synthetic" and Path(s.data).is_dir() and out.resolve() == Path(s.data).resolve():
-        raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
-                        "its class folders, and the next run would take cache/ for a class; give the run a folder of "
-                        "its own (e.g. runs/NAME)")
-    if s.teacher and Path(s.teacher).resolve() == out.resolve():
-        raise DataError(f"--teacher {s.teacher} is the --out folder: the student would be written over its teacher")
-    for d in s.add_data:  # --data/run is skipped as a run folder; a site's folder is no place for one
-        if out.resolve() == Path(d).resolve() or Path(d).resolve() in out.resolve().parents:
-            raise DataError(f"--out {out} lies in --add-data {d}: the run's files (cache/, model.keras, ...) would sit "
-                            "among its films, and the next run would take them for films or a class; give the run a "
-                            "folder of its own (e.g. runs/NAME)")
     created = [d for d in (out, *out.parents) if not d.exists()]
     if found := finished_run(out, s, n_teacher):
         what, differ = found
