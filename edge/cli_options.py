@@ -1,4 +1,5 @@
-"""Options a command was given in a way click would quietly mishandle: twice, or empty.
+"""Options a command was given in a way click would quietly mishandle: twice, or empty; and empty
+arguments.
 
 Click keeps the last of an option given twice, and takes an empty value as given, without a
 word. Every cxr-edge command is declared with ``cls=OnceOnlyCommand`` so that both are refused
@@ -11,8 +12,13 @@ from typing import Any, Iterable
 from typer.core import TyperCommand
 
 
+EMPTY_ARGUMENT = ("an argument is empty (an unset variable?), and an empty path is the current folder: "
+                  "give the path, or leave it out")
+
+
 def misused_option(params: Iterable[Any], args: list[str]) -> str | None:
-    """Why ``args`` give an option that takes one value twice, or with an empty value; else None.
+    """Why ``args`` give an option that takes one value twice, or with an empty value, or give an
+    empty argument (``cxr-synth "$OUT"`` unset filled the current folder with films); else None.
 
     Click keeps the last of them without a word, so ``--by source --by sex`` would report by sex
     alone and ``--class-map A=- --class-map B=-`` forget A: a user who repeats an option means
@@ -27,7 +33,11 @@ def misused_option(params: Iterable[Any], args: list[str]) -> str | None:
     while i < len(args):
         token = args[i]
         if token == "--":
+            if any(not a.strip() for a in args[i + 1:]):
+                return EMPTY_ARGUMENT
             break
+        if not token.strip():
+            return EMPTY_ARGUMENT
         attached = None
         if token.startswith("--"):
             name, _, attached = token.partition("=")

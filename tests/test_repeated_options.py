@@ -88,3 +88,19 @@ def test_an_empty_value_is_refused(app, args, name):
     result = RUNNER.invoke(app, args)
     assert result.exit_code == 2
     assert f"{name} is given an empty value (an unset variable?); give one, or leave the option out" in result.output
+
+
+@pytest.mark.parametrize("app, args", [
+    (synth_app, ["", "--count", "1"]),  # filled the current folder with SYNTHETIC films and their README
+    (edge_app, ["--model", "m.tflite", ""]),  # classified (or, with --watch, watched) the current folder
+    (edge_app, ["--model", "m.tflite", "--", "a.png", " "]),
+    (evaluate_app, ["m.tflite", ""]),
+    (convert_app, [""]),
+    (compare_app, ["a.tflite", "b.tflite", ""]),
+])
+def test_an_empty_argument_is_refused_not_taken_for_the_current_folder(app, args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "an argument is empty (an unset variable?), and an empty path is the current folder" in result.output
+    assert list(tmp_path.iterdir()) == []
