@@ -71,7 +71,9 @@ def compare(
     from train.data import DataError, scan
 
     out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
-    with one_line_errors("cxr-compare", debug, writes_to=[out_dir]):
+    from edge.interrupts import kept_interrupts
+
+    with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted:
         if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
@@ -198,6 +200,7 @@ def compare(
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", r)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
+            interrupted()  # one TensorFlow dropped while scoring: the old comparison stays
     print(cmp.headline(r))
     for who, per in r.get("left_out_answers", {}).items():
         from convert.left_out import answers_line

@@ -126,7 +126,11 @@ def evaluate(
     from train.data import DataError, scan
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
-    with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]):
+    from edge.interrupts import kept_interrupts
+
+    # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
+    with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
+            kept_interrupts() as interrupted:
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
             # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
@@ -302,6 +306,7 @@ def evaluate(
                                            audit=audit, prevalences=prevalences, subgroups=groups)
                 if left_out_rows:
                     write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
+                interrupted()
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")
     raise typer.Exit(1 if res.skipped or left_out_skipped else 0)

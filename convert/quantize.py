@@ -11,6 +11,7 @@ import shutil
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path, PureWindowsPath
+from typing import Callable
 
 import numpy as np
 
@@ -63,7 +64,15 @@ def log(msg: str) -> None:
 
 
 def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
-    """Convert, evaluate and gate; returns (report, exit code)."""
+    """Convert, evaluate and gate; returns (report, exit code). A Ctrl-C that TensorFlow dropped
+    (edge.interrupts) still stops the run, before anything is moved into the run folder."""
+    from edge.interrupts import kept_interrupts
+
+    with kept_interrupts() as interrupted:
+        return _conversion(s, interrupted)
+
+
+def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[dict, int]:
     run_dir = Path(s.run_dir)
     if not run_dir.exists():
         raise FileNotFoundError(f"run folder {run_dir} does not exist")
@@ -207,6 +216,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
             verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
             log(f"{mode}: accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
                 f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
+            interrupted()
         fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
         for mode in s.modes:
             if fp32:  # the model proper, without the metadata and self-test appended to every file
@@ -275,6 +285,7 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         from convert.quant_report import write_quantization_report
 
         write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)
+        interrupted()
     if gone := retire_stale_models(run_dir, run.get("created")):
         log(f"note: removed {', '.join(gone)}: made from an earlier model of this run, not the one converted now")
     return report, code

@@ -321,7 +321,8 @@ def main(
 
         emit(missing)
         if watch:
-            from edge.watch import sigterm_as_interrupt, watch as arrivals
+            from edge.interrupts import sigterm_as_interrupt
+            from edge.watch import watch as arrivals
 
             print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
                   "Ctrl-C stops", file=sys.stderr)
@@ -336,7 +337,7 @@ def main(
                     raise _fail(f"standard output was closed (its reader went away) after {total.images} answer(s): "
                                 "the watch stops; films that arrive now would be answered to no one")
         else:
-            from edge.watch import sigterm_as_interrupt
+            from edge.interrupts import sigterm_as_interrupt
 
             with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
                 emit(classify_files(m, paths, keep_inputs=explain is not None))

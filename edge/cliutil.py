@@ -178,7 +178,7 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
     """Run a command's typer app as its console script: streams set up (reconfigure_streams), and
     standard output that cannot be written (`> /dev/full`) one line and exit code 2 rather than a
     traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
-    from edge.watch import sigterm_as_interrupt
+    from edge.interrupts import sigterm_as_interrupt
 
     reconfigure_streams()
     code = EXIT_OK

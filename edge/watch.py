@@ -41,11 +41,9 @@ as the reason it found nothing.
 from __future__ import annotations
 
 import os
-import signal
 from stat import S_ISLNK
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -299,17 +297,3 @@ def watch(watcher: Watcher, interval: float, sleep: Callable[[float], None] = ti
     while True:
         yield watcher.poll()
         sleep(interval)
-
-
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """Inside: SIGTERM (a service manager's stop) raises KeyboardInterrupt, as Ctrl-C does, so
-    both end a watch the same way, with its summary."""
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -396,3 +396,35 @@ def test_closing_lines_on_a_full_standard_output_are_one_line_not_a_traceback(tm
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.strip().splitlines()[-1] == ("cxr-synth: error: cannot write the answers to standard output: "
                                                  "no space left on device")
+
+
+def test_a_ctrl_c_that_tensorflow_dropped_still_stops_cxr_convert(tiny_run, tmp_path, monkeypatch):
+    """Inside TensorFlow a KeyboardInterrupt can be raised in a garbage-collector callback and dropped
+    ('Exception ignored', to the converter's silenced stderr): cxr-convert then rewrote every file and
+    exited 0 (2 of 10 Ctrl-Cs). The real converter runs; the signal is dropped after it as TensorFlow
+    would drop it."""
+    import convert.export
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    real = convert.export.convert
+
+    def dropped(*args, **kwargs):
+        out = real(*args, **kwargs)
+        try:
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(0.1)
+        except KeyboardInterrupt:
+            pass  # swallowed where it landed
+        return out
+    monkeypatch.setattr(convert.export, "convert", dropped)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal (not a background job)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_conversion(ConvertSettings(run_dir=run, modes=["fp32"], latency_threads=(), n_boot=50, progress=False))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before  # the run as it was
+    assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []

@@ -186,7 +186,7 @@ def train(
     except ValueError as e:  # DataError is one
         raise fail("cxr-train", str(e)) from None
     load_tensorflow()
-    from edge.watch import sigterm_as_interrupt
+    from edge.interrupts import sigterm_as_interrupt
 
     # SIGTERM (timeout, a job scheduler, docker stop) ends it as Ctrl-C does: said, and no temporary file left
     with sigterm_as_interrupt(), one_line_errors(
