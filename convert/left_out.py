@@ -121,8 +121,9 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     flagged = any(a["flagged_by_input_check"] is not None for per in by_model.values() for a in per.values())
     md = ["## Classes left out", "",
           f"{lead} In use it gives each such film one of its own answers all the same; the table shows which "
-          "(percent, 95% interval)" + (f", and {csv_name} lists them film by film" if csv_name else "") + ". A finding called Normal goes "
-          "unreported; one called another disease is a false call of that disease."
+          "(percent, 95% interval)" + (f", and {csv_name} lists them film by film" if csv_name else "") + ". A film of such a finding "
+          "called Normal is reported as Normal, often with a high probability: to this model Normal means only none "
+          "of its other classes, never 'no disease'; one called another disease is a false call of that disease."
           + (" The rows under a folder (…) split its films by source: one archive's films of a finding may get "
              "other answers than another's." if any("by_source" in a for a in next(iter(by_model.values())).values())
              else ""), "",

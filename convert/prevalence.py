@@ -71,7 +71,9 @@ def section(rows: list[dict], model_classes: list[str]) -> list[str]:
         disease = next(c for c in classes if c != normal[0])
         md += [f"How often each answer is right when {disease} makes up this share of the films, from the sensitivity "
                f"and specificity above (Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The PPV "
-               f"above holds only at this set's own mix. {BRACKETS}", "",
+               f"above holds only at this set's own mix. A {normal[0]} answer is right here when the film is not "
+               f"{disease}: it does not say the film is free of other disease, and films of findings the model was not "
+               f"trained on (other pneumonias, effusions) get {normal[0]} answers too. {BRACKETS}", "",
                f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {normal[0]} answer is right, % (NPV) |",
                "|---:|---|---|"]
         return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |"

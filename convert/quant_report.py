@@ -120,8 +120,8 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     by_class = {r["class"]: r for r in device_summary["per_class"]}
     lines = [f"## Operating points: a threshold per target sensitivity ({points['model']})", "",
              "Unless a rule is stored in its file (the next section says so when one is), the device labels each film "
-             "with its most probable class, as the tables above do. A screening use that must miss fewer films of one "
-             "class can instead give that class whenever its probability reaches a threshold (`edge-classify --threshold "
+             "with its most probable class, as the tables above do. A rule that must miss fewer films of one class "
+             "(for research on such rules, not on patients: this is not a medical device) can instead give that class whenever its probability reaches a threshold (`edge-classify --threshold "
              "CLASS=P`). Each threshold below is the highest that reaches the target sensitivity on the validation split "
              f"(n = {points['n_validation']}), scored on the test split. Below the most probable class's, it buys "
              "sensitivity with specificity; where the most probable class already exceeds the target on validation, it lies "

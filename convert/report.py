@@ -293,7 +293,9 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     md += ["Occlusion maps: the areas painted from red to yellow, and outlined in white, are those whose cover (a "
            "16-pixel square of mean grey) most lowered the probability of the wrong answer, i.e. where the model "
            "found its evidence; the brighter (yellow), the stronger, as in edge-classify --explain. Evidence on text, "
-           "markers, borders or outside the lungs means the model reads the film's origin, not the disease. "
+           "markers or the film's edges suggests the model reads the film's origin, not the disease; on the heart, "
+           "mediastinum or diaphragm it may be either. A map shows which areas changed the answer when covered, not "
+           "that the model recognised a finding there. "
            "'border %' is the share of that evidence in the image's outer eighth, outside the blue frame (about 44% "
            "if it were spread evenly).", "",
            *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | border % |",

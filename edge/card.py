@@ -12,7 +12,7 @@ from typing import Any
 from edge.decision import fmt_threshold, labelling, same_rule
 from edge.figures import fixed
 
-NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output for diagnosis."
+NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
 # Which kind of validation the test split was (convert.study_design.test_split_design), in words.
 _DESIGN_WORDS = {"internal": "from the hospitals and archives of its training films: internal validation",
                  "external": "from sources none of its training films came from, by name: external validation",
@@ -84,7 +84,9 @@ def _disease_line(disease: str, normal: str, sens: float, spec: float) -> str:
         said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV), "
                 f"a {normal} answer {_percent(npv)} (NPV)")
     return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} test films: "
-            f"{said} (other findings among the rest lower it; cxr-evaluate --prevalence for your own mix)")
+            f"{said} (other findings among the rest lower it, and a {normal} answer says only 'not {disease}': films "
+            f"of findings it was not trained on, such as other pneumonias, get it too; cxr-evaluate --prevalence for "
+            "your own mix)")
 
 
 def _ppv_line(per_class: dict[str, dict]) -> str | None:

@@ -1,6 +1,6 @@
 """edge-classify: classify chest X-ray files with a cxr-edge .tflite on a small device.
 
-Research software, NOT a medical device: its output must not be used for diagnosis.
+Research software, NOT a medical device: its output must not be used to diagnose, treat or triage anyone.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ from edge.typicality import FLAGGED
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+def normal_note(labels: list[str]) -> str:
+    """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
+    viral pneumonia read as a normal film, when to the model it means only none of its other classes."""
+    from edge.card import is_normal_class
+
+    normal = [c for c in labels if is_normal_class(c)]
+    if len(normal) != 1 or len(labels) < 2:
+        return ""
+    others = ", ".join(c for c in labels if c != normal[0])
+    return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -54,7 +66,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "  edge-classify --card --model model_int8.tflite   (what this file scored, on what data)\n\n"
         "  edge-classify --info --model model_int8.tflite\n\n"
         "  edge-classify --selftest --model model_int8.tflite\n\n"
-        "Research software, NOT a medical device: do not use its output for diagnosis."
+        "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
     )
 )
 def main(
@@ -89,7 +101,7 @@ def main(
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P",
         help="Give CLASS whenever its probability is at least P, even when another class is more probable (below P: the "
-             "most probable other class). Trades specificity for sensitivity, e.g. for screening; cxr-convert's report "
+             "most probable other class). Trades specificity for sensitivity (for research on such rules, not on patients); cxr-convert's report "
              "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the rule the model "
              "file carries (cxr-convert --operating-point; --info shows it), else the most probable class."),
     most_probable: bool = typer.Option(False, "--most-probable", help="Give the most probable class, ignoring a rule the "
@@ -230,7 +242,8 @@ def main(
               + ("uncalibrated: " if m.meta.get("foreign") else
                  "calibrated on films whose mix of classes is not your clinic's: ")
               + "not this patient's chance of disease"
-              + ("" if m.meta.get("foreign") else " (edge-classify --card says what the model scored, and at which prevalence)"),
+              + ("" if m.meta.get("foreign") else " (edge-classify --card says what the model scored, and at which prevalence)")
+              + normal_note(m.labels),
               file=sys.stderr)
 
         if explain is not None:
@@ -296,8 +309,8 @@ def main(
                 if r.atypical and refuse_atypical:
                     r = Result(r.file, error=f"refused: {FLAGGED}", atypical=True)
                 elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
-                    print(f"edge-classify: warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, another "
-                          "view, not a chest X-ray? (about 1 ordinary film in 100 is flagged too); look at it before "
+                    print(f"edge-classify: warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not "
+                          "a chest X-ray, another population? (about 1 ordinary film in 100 is flagged too); look at it before "
                           "trusting its label", file=sys.stderr)
                 label, failed, mapped, map_failed = None, r.error is not None, False, False
                 if not failed:

@@ -115,8 +115,9 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
     # 0.8 * 0.95 = 0.76 rightly Normal, 0.1 * 0.05 = 0.005 missed: 0.76 / 0.765 = 99.3% of Normal answers right.
     # Not "Normal 30%": that was Normal at 5% of the films, i.e. COVID at 95%, which no clinic sees.
     assert ("If 5% of your films were COVID and the rest like its Normal test films: a COVID answer would be right 19% "
-            "of the time (PPV), a Normal answer 99% (NPV) (other findings among the rest lower it; cxr-evaluate "
-            "--prevalence for your own mix)") in text
+            "of the time (PPV), a Normal answer 99% (NPV) (other findings among the rest lower it, and a Normal "
+            "answer says only 'not COVID': films of findings it was not trained on, such as other pneumonias, get it "
+            "too; cxr-evaluate --prevalence for your own mix)") in text
     assert "If a class made up" not in text and "Normal 30%" not in text
     assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
         "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
@@ -295,3 +296,14 @@ def test_with_a_rule_on_three_classes_only_the_rules_class_is_given_under_it():
     nearly = {"A": {"sensitivity": [0.999], "specificity": [0.99999]}, "B": {"sensitivity": [0.5], "specificity": [0.5]},
               "C": {"sensitivity": [0.5], "specificity": [0.5]}}
     assert "A >99.9%" in _ppv_line(nearly)  # not "100%": an answer right 100% of the time is a promise
+
+
+def test_the_device_note_says_what_a_normal_answer_means():
+    """'Normal 0.9988' for a child's viral pneumonia read as a normal film: to the model it means only
+    none of its other classes."""
+    from edge.cli import normal_note
+
+    assert normal_note(["COVID", "Normal"]) == "; 'Normal' means only 'not COVID', never 'no disease'"
+    assert normal_note(["COVID", "Lung_Opacity", "No_Finding"]) == \
+        "; 'No_Finding' means only 'not COVID, Lung_Opacity', never 'no disease'"
+    assert normal_note(["COVID", "Pneumonia"]) == "" and normal_note(["Normal"]) == ""

@@ -67,6 +67,8 @@ def test_the_answers_of_left_out_films_are_counted_per_folder_under_the_rule():
     assert {c: a["films"] for c, a in ruled["Viral"]["called"].items()} == {"COVID": 2, "Normal": 1}
     assert ruled["Viral"]["flagged_by_input_check"] is None
     md = "\n".join(answers_section(got, ["COVID", "Normal"]))
+    assert "is reported as Normal, often with a high probability: to this model Normal means only none of its " \
+           "other classes, never 'no disease'" in " ".join(md.split())
     assert "| Viral | 3 | 1 (33%, " in md and "| Empty | 0 | - | - | 0 |" in md
     assert "Not read: 1 file of Empty; 2 files of Opacity" in md
     assert "by_source" not in got["Viral"] and "split its films by source" not in md

@@ -70,6 +70,9 @@ def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
     assert "| COVID prevalence | a COVID answer is right, % (PPV) | a Normal answer is right, % (NPV) |" in md
     assert f"| 5% | {100 * ppv:.1f} (" in md and f"| {100 * npv:.1f} (" in md
     assert "| Normal |" not in md and "not one" in md
+    # a Normal answer was 'right 99.6%' for a child's viral pneumonia answered Normal 0.9988: say what it counts
+    assert "A Normal answer is right here when the film is not COVID: it does not say the film is free of other " \
+           "disease" in " ".join(md.split())
     three = per_class + [{**per_class[1], "class": "Viral"}]
     md3 = "\n".join(section(at_prevalences(three, (0.05,)), ["COVID", "Normal", "Viral"]))
     assert "| class | prevalence | PPV % | NPV % |" in md3 and "| Normal | 5% |" in md3
