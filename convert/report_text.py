@@ -91,11 +91,11 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
     how = f"{'over' if gap < 0 else 'under'}-confident"
     # a bin of 17 films cannot show a gap its interval spans
     said = (f"there the model is {how}" if not lo <= b["confidence"] <= hi else
-            f"consistent with a model {how} there, which {b['count']} films cannot show (the interval holds the "
+            f"{b['count']} films cannot tell whether the model is {how} there (the interval holds the "
             f"{100 * b['confidence']:.0f}% it gave)")
     return ["", f"For example, films given {100 * max(b['lo'], floor):.0f} to {100 * b['hi']:.0f}% were right "
                 f"{100 * b['accuracy']:.0f}% of the time ({right} of {b['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%): "
-                f"{said}, and a probability is not a risk."]
+                f"{said}. A probability is the model's score, not this patient's risk."]
 
 
 def md_cell(text: object) -> str:

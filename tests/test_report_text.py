@@ -30,11 +30,11 @@ def test_the_reliability_table_starts_at_the_lowest_probability_there_can_be_and
     lines = reliability_table({"int8": bins}, floor=0.5)
     assert lines[2].startswith("| 50 to 53% | 12 |") and lines[3].startswith("| 80 to 87% | 62 |")
     assert lines[-1] == ("For example, films given 80 to 87% were right 71% of the time (44 of 62; 95% CI 59–81%): there "
-                         "the model is over-confident, and a probability is not a risk.")  # the 9-film bin strays more
+                         "the model is over-confident. A probability is the model's score, not this patient's risk.")  # the 9-film bin strays more
     few = reliability_table({"int8": [_bin(12 / 15, 13 / 15, 17, 0.83, 12 / 17)]}, floor=0.5)
     assert few[-1] == ("For example, films given 80 to 87% were right 71% of the time (12 of 17; 95% CI 47–87%): "
-                       "consistent with a model over-confident there, which 17 films cannot show (the interval holds "
-                       "the 83% it gave), and a probability is not a risk.")
+                       "17 films cannot tell whether the model is over-confident there (the interval holds "
+                       "the 83% it gave). A probability is the model's score, not this patient's risk.")
     fine = reliability_table({"int8": [_bin(0.8, 0.87, 40, 0.84, 0.85)]})
     assert fine[-1].startswith("Where 10 films or more share a bin, the share of right answers is within 5 points")
 
