@@ -114,3 +114,20 @@ def test_the_training_data_section_names_label_conflicts():
     assert ("Duplicates: none found (the same bytes, resized or re-encoded, cut by up to about 6% a side, moved by up "
             "to about 4%, turned by up to about 5 degrees, or mirrored). Copies cut by more than") in \
         "\n".join(training_data_section(data))
+
+
+def test_operating_points_give_the_films_behind_each_rate():
+    """'specificity 89.4' under a Normal rule hid that it missed 7 COVID films, not 4: each cell gives
+    the films found, and the films of other classes given the class."""
+    from convert.quant_report import operating_points_section
+
+    def rates(tp, fn, tn, fp):
+        return {"tp": tp, "fn": fn, "tn": tn, "fp": fp, "sensitivity": tp / (tp + fn), "sensitivity_ci": [0.5, 0.99],
+                "specificity": tn / (tn + fp), "specificity_ci": [0.5, 0.99]}
+    device = {"per_class": [{"class": "COVID", **rates(62, 4, 46, 10)}, {"class": "Normal", **rates(46, 10, 62, 4)}]}
+    points = {"model": "int8", "n_validation": 100, "rows": [
+        {"class": "Normal", "threshold": 0.3396, "target_sensitivity": 0.95, "test": rates(49, 7, 59, 7)}]}
+    lines = operating_points_section(points, device)
+    assert "| Normal | most probable class | 82.1 (50.0–99.0), 46 of 56 | 93.9 (50.0–99.0), 4 of 66 called Normal |" in lines
+    assert any(line.startswith("| Normal | p ≥ 0.3396 (for 95% on validation) | 87.5 (50.0–99.0), 49 of 56 | "
+                               "89.4 (50.0–99.0), 7 of 66 called Normal |") for line in lines), lines
