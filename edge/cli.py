@@ -158,6 +158,15 @@ def main(
     if about and images:
         raise _fail(f"{about[0]} is about the model file and classifies nothing: leave out the images "
                     f"({shown(images[0])}{', ...' if len(images) > 1 else ''})")
+    per_film = [o for o, given in (("--watch", watch), ("--interval", interval is not None),
+                                   ("--skip-answered", skip_answered is not None), ("--tally-every", tally_every is not None),
+                                   ("--threshold", threshold is not None), ("--most-probable", most_probable),
+                                   ("--explain", explain is not None), ("--top-k", top_k != 1),
+                                   ("--refuse-atypical", refuse_atypical), ("--recursive", recursive)) if given]
+    if about and per_film:  # an option that would change nothing must not look obeyed (--card --threshold COVID=0.3)
+        raise _fail(f"{about[0]} is about the model file and classifies nothing: {', '.join(per_film)} "
+                    f"{'is' if len(per_film) == 1 else 'are'} for classifying films; leave "
+                    f"{'it' if len(per_film) == 1 else 'them'} out")
     if (info or card) and (json_out or csv_out):
         raise _fail(f"{about[0]} {'is JSON already' if info else 'is for people; --info gives the facts as JSON'}: "
                     f"leave out {'--json' if json_out else '--csv'}")

@@ -242,7 +242,12 @@ def test_the_files_own_facts_stay_its_own_and_each_is_asked_for_alone(tiny_run, 
                           (["--card", "--json"], "--card is for people; --info gives the facts as JSON"),
                           (["--info", "--csv"], "--info is JSON already"),
                           (["--selftest", "--csv"], "--selftest prints text, or JSON with --json"),
-                          (["x.png", "--card"], "--card is about the model file and classifies nothing")):
+                          (["x.png", "--card"], "--card is about the model file and classifies nothing"),
+                          # printed as if obeyed: a card 'under' a threshold it never applied
+                          (["--card", "--threshold", "COVID=0.3"], "--card is about the model file and classifies "
+                                                                    "nothing: --threshold is for classifying films"),
+                          (["--selftest", "--watch", "--top-k", "2"], "--watch, --top-k are for classifying films"),
+                          (["--info", "--explain", "maps", "-r"], "--explain, --recursive are for classifying films")):
         r = CliRunner().invoke(app, [*options, "--model", model])
         assert r.exit_code == 2 and said in r.output, (options, r.output)
     own = EdgeModel(model).labels
