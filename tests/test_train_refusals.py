@@ -145,3 +145,14 @@ def test_cxr_convert_refuses_an_unknown_mode_before_reading_the_run(tmp_path):
     r = CliRunner().invoke(convert_app, [str(tmp_path / "no-run"), "--quant", "int8,int9"])
     assert r.exit_code == 2 and "unknown mode(s) int9; choose from int8, int8-full" in r.output
     assert ALL_MODES.split(",") == list(MODES)
+
+
+def test_sizes_beyond_any_film_are_refused_by_their_range(tmp_path):
+    """cxr-synth --size 1000000 ended in 'unexpected MemoryError: Unable to allocate 3.64 TiB'."""
+    from train.cli import synth_app
+
+    r = CliRunner().invoke(synth_app, [str(tmp_path / "s"), "--count", "1", "--size", "1000000"])
+    assert r.exit_code == 2 and "1000000 is not in the range 32<=x<=4096" in " ".join(r.output.split()), r.output
+    r = CliRunner().invoke(train_app, ["--out", str(tmp_path / "r"), "--image-size", "5000"])
+    assert r.exit_code == 2 and "5000 is not in the range 32<=x<=1024" in " ".join(r.output.split()), r.output
+    assert not (tmp_path / "s").exists() and not (tmp_path / "r").exists()

@@ -101,7 +101,7 @@ def train(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
     batch_size: int = typer.Option(32, min=1),
-    image_size: int = typer.Option(128, min=32, help="Model input side in pixels."),
+    image_size: int = typer.Option(128, min=32, max=1024, help="Model input side in pixels (32 to 1024)."),
     learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
     patience: Optional[int] = typer.Option(
         None, min=1, help="Stop after this many epochs without a better validation loss (default: half the epochs, at "
@@ -222,7 +222,7 @@ def synth(
     out_dir: Path = typer.Argument(..., help="Folder to write CLASS/*.png into."),
     classes: str = typer.Option("Normal,COVID", metavar="CLASS,...", help="Comma-separated classes: Normal, COVID, Viral_Pneumonia, Lung_Opacity."),
     count: int = typer.Option(80, min=1, help="Images per class."),
-    size: int = typer.Option(192, min=32, help="Image side in pixels."),
+    size: int = typer.Option(192, min=32, max=4096, help="Image side in pixels (32 to 4096)."),
     seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
 ) -> None:
     from train.synthetic import generate, not_written_here
