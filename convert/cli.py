@@ -90,8 +90,7 @@ def convert(
     if unknown or modes == []:
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from "
                    f"{ALL_MODES.replace(',', ', ')}")
-    load_tensorflow()
-    from convert.quantize import ConvertSettings, run_conversion
+    from convert.quantize import ConvertSettings, checked_run, run_conversion
 
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,
@@ -100,6 +99,8 @@ def convert(
                                latency_threads=() if no_latency else (1, 2), other_classes=other_classes,
                                progress=not quiet)
     with one_line_errors("cxr-convert", debug, writes_to=[run_dir]):
+        checked_run(settings)  # a missing or unwritable run folder, a mistyped --operating-point: before TensorFlow
+        load_tensorflow()
         from train.run_lock import run_folder_lock
 
         with run_folder_lock(run_dir, "cxr-convert"):

@@ -72,7 +72,10 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
         return _conversion(s, interrupted)
 
 
-def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[dict, int]:
+def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | str | None]:
+    """The run folder's run.json and split, and the --operating-point asked for; raises (OSError,
+    ValueError) where the folder is none to convert or the option is mistyped. Reads no film and
+    needs no TensorFlow, so cxr-convert says it at once."""
     run_dir = Path(s.run_dir)
     if not run_dir.exists():
         raise FileNotFoundError(f"run folder {run_dir} does not exist")
@@ -90,9 +93,14 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     split = Split.load(run_dir / "split.json")
     if (why := split_mismatch(run_dir)) is not None:
         raise ValueError(why)
+    return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
+
+
+def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[dict, int]:
+    run_dir = Path(s.run_dir)
+    run, split, point = checked_run(s)
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
-    point = operating_point_setting(s.operating_point, classes)  # a typo fails here, before minutes of work
     s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run))  # before any is rewritten
     auto_choice = chosen_mode(run_dir)  # model.tflite, an earlier --auto's choice: it follows its mode's file
     import keras

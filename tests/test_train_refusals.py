@@ -156,3 +156,20 @@ def test_sizes_beyond_any_film_are_refused_by_their_range(tmp_path):
     r = CliRunner().invoke(train_app, ["--out", str(tmp_path / "r"), "--image-size", "5000"])
     assert r.exit_code == 2 and "5000 is not in the range 32<=x<=1024" in " ".join(r.output.split()), r.output
     assert not (tmp_path / "s").exists() and not (tmp_path / "r").exists()
+
+
+def test_cxr_convert_says_a_wrong_run_folder_or_operating_point_before_tensorflow_loads(tiny_run, tmp_path,
+                                                                                      monkeypatch):
+    """Each waited 4 to 9 s for TensorFlow before being said."""
+    from convert import cli
+    from convert.cli import convert_app
+
+    def no_tensorflow() -> None:
+        raise AssertionError("TensorFlow loaded before the mistake was said")
+    monkeypatch.setattr(cli, "load_tensorflow", no_tensorflow)
+    (tmp_path / "afile.txt").write_text("x")
+    for args, said in (([str(tmp_path / "nowhere")], "does not exist"),
+                       ([str(tmp_path)], "run.json is missing: is"),
+                       ([str(tiny_run), "--operating-point", "COVID=2"], "--operating-point")):
+        r = CliRunner().invoke(convert_app, args)
+        assert r.exit_code == 2 and said in r.output and "TensorFlow loaded" not in r.output, (args, r.output)
