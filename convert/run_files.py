@@ -25,9 +25,14 @@ def split_mismatch(run_dir: Path) -> str | None:
 def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
     """Remove the run's .tflite files made from an earlier model (their "trained" is not run.json's
     "created"): after a retrain, model.tflite (--auto's choice) or a mode not converted again would
-    otherwise stay beside the new model, as if they were its files. Returns their names."""
+    otherwise stay beside the new model, as if they were its files. Returns their names. Only the
+    names cxr-convert writes: a user's model_int8_old.tflite, or a site's copy saved under another
+    name (cxr-evaluate --save-model), is theirs to keep, and was deleted."""
+    from convert.export import MODES
+
     gone = []
-    for path in sorted(run_dir.glob("model*.tflite")):
+    ours = {"model.tflite", *(f"model_{m}.tflite" for m in MODES)}
+    for path in sorted(p for p in run_dir.glob("model*.tflite") if p.name in ours):
         made = made_from(path)
         if trained is not None and made is not None and made != trained:  # None: unreadable or not ours to judge
             path.unlink()

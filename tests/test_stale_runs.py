@@ -44,6 +44,9 @@ def test_files_of_an_earlier_model_are_removed_not_left_beside_the_new_one(tiny_
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     shutil.copyfile(run / "model_int8.tflite", run / "model.tflite")  # --auto's choice, from the earlier model
+    # names cxr-convert never writes: a user's backup, a site's copy (cxr-evaluate --save-model); they were deleted
+    shutil.copyfile(run / "model_int8.tflite", run / "model_int8_old.tflite")
+    shutil.copyfile(run / "model_fp32.tflite", run / "model-site.tflite")
     (run / "occlusion.png").write_bytes(b"an earlier conversion's maps")
     info = json.loads((run / "run.json").read_text())
     info["created"] = "2099-01-01T00:00:00"  # trained again since: every .tflite here is the earlier model's
@@ -56,6 +59,7 @@ def test_files_of_an_earlier_model_are_removed_not_left_beside_the_new_one(tiny_
         assert (run / "model.tflite").read_bytes() == (run / "model_int8.tflite").read_bytes()
     else:  # int8 failed the gate: no model.tflite at all
         assert "removed model.tflite, an earlier --auto's choice: int8 fails the gate now" in r.output
-    assert sorted(p.name for p in run.glob("*.tflite")) == ["model.tflite"] * (r.exit_code == 0) + ["model_int8.tflite"]
+    assert sorted(p.name for p in run.glob("*.tflite")) == (["model-site.tflite"] + ["model.tflite"] * (r.exit_code == 0)
+                                                            + ["model_int8.tflite", "model_int8_old.tflite"])
     assert read(run / "model_int8.tflite")[1]["trained"] == "2099-01-01T00:00:00"
     assert not (run / "occlusion.png").exists()
