@@ -193,6 +193,8 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_SOME_FAILED
     except OSError as e:  # outside every command's one_line_errors: its closing lines on standard output
+        if getattr(e, "cxr_edge_debug", False):  # re-raised by --debug for its traceback: not standard output's
+            raise
         raise SystemExit(stdout_failed(prog, e).exit_code) from None
     raise SystemExit(code)
 
@@ -273,6 +275,13 @@ def _cut_back(fd: int, size: int) -> None:
         pass
 
 
+def _shown_with_traceback(e: BaseException) -> BaseException:
+    """``e``, marked as re-raised by --debug: run_app then lets it end with its traceback, where it took
+    any OSError for one writing standard output ('cannot write the answers to standard output')."""
+    e.cxr_edge_debug = True
+    return e
+
+
 @contextmanager
 def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
                     writes_to: Iterable[str | Path] = (), on_interrupt: str = "") -> Iterator[None]:
@@ -302,12 +311,12 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
                    EXIT_INTERRUPTED)
     except expected as e:
         if debug:
-            raise
+            raise _shown_with_traceback(e)
         # a read-only file system or a refused permission is no full disk, however little room it has
         full = isinstance(e, OSError) and e.errno not in (errno.EROFS, errno.EACCES, errno.EPERM)
         raise fail(prog, f"{_plain(e)}{disk_hint(folders) if full else ''}")
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:
-            raise
+            raise _shown_with_traceback(e)
         first = next(iter(str(e).strip().splitlines()), "")  # TensorFlow's messages run to many lines
         raise fail(prog, f"unexpected {type(e).__name__}: {first}{disk_hint(folders)} (--debug shows the traceback)")

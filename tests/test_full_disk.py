@@ -428,3 +428,13 @@ def test_a_ctrl_c_that_tensorflow_dropped_still_stops_cxr_convert(tiny_run, tmp_
         signal.signal(signal.SIGINT, previous)
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before  # the run as it was
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []
+
+
+def test_debug_shows_a_files_error_with_its_traceback_not_as_standard_outputs(tmp_path):
+    """With --debug, a run folder that does not exist was said to be 'cannot write the answers to standard
+    output', without the traceback --debug is for."""
+    missing = tmp_path / "no-run"
+    r = subprocess.run([sys.executable, "-c", cli("convert.cli.convert_main", "cxr-convert"), str(missing), "--debug"],
+                       capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode != 0 and "standard output" not in r.stderr, r.stderr
+    assert "Traceback" in r.stderr and f"FileNotFoundError: run folder {missing} does not exist" in r.stderr
