@@ -99,11 +99,11 @@ def convert(
                                latency_threads=() if no_latency else (1, 2), other_classes=other_classes,
                                progress=not quiet)
     with one_line_errors("cxr-convert", debug, writes_to=[run_dir]):
-        checked_run(settings)  # a missing or unwritable run folder, a mistyped --operating-point: before TensorFlow
-        load_tensorflow()
         from train.run_lock import run_folder_lock
 
         with run_folder_lock(run_dir, "cxr-convert"):
+            checked_run(settings)  # a missing or unwritable run folder, a mistyped --operating-point: before TensorFlow
+            load_tensorflow()
             _, code = run_conversion(settings)
     print(f"report: {run_dir / 'report.md'}")
     raise typer.Exit(code)

@@ -26,3 +26,18 @@ def test_a_run_folder_being_written_refuses_a_second_writer(tmp_path):
     assert not run.exists()  # nothing made for a refused writer
     with run_folder_lock(run, "cxr-convert"):  # free again once the first is done
         pass
+
+
+def test_the_lock_is_the_same_whatever_the_temporary_folder(tmp_path, monkeypatch):
+    """A batch scheduler gives each job its own TMPDIR (SLURM): the lock lived there, and two jobs wrote
+    one run folder at once."""
+    import tempfile
+
+    run = tmp_path / "run"
+    with run_folder_lock(run, "cxr-train"):
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+        assert tempfile.gettempdir() == str(tmp_path)
+        with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
+            with run_folder_lock(run, "cxr-convert"):
+                pass

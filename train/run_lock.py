@@ -22,11 +22,26 @@ class RunFolderBusy(ValueError):
     """Another cxr-train or cxr-convert is writing this run folder."""
 
 
+def lock_folder() -> Path:
+    """/tmp/cxr-edge-locks: one place for every command on this machine. Under TMPDIR, a batch
+    scheduler's per-job temporary folder (SLURM) gave two jobs two locks for one run folder. Open to
+    every user, as /tmp is (each lock file stays its maker's)."""
+    base = Path("/tmp") if os.name == "posix" and os.path.isdir("/tmp") else Path(tempfile.gettempdir())
+    locks = base / LOCKS
+    if not locks.is_dir():
+        locks.mkdir(exist_ok=True)
+        try:
+            locks.chmod(0o1777)
+        except OSError:
+            pass
+    return locks
+
+
 @contextmanager
 def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
     """Hold the lock of ``folder`` (by its resolved path, so any spelling of it) inside the block, or
-    raise RunFolderBusy. The lock file lives in the temporary folder, not the run folder, which may
-    not exist yet; where locks cannot be taken there (no fcntl, another user's folder), none is."""
+    raise RunFolderBusy. The lock file lives in /tmp (lock_folder), not the run folder, which may
+    not exist yet; where locks cannot be taken there (no fcntl, another user's file), none is."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks of this kind
@@ -34,9 +49,7 @@ def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
         return
     key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
     try:
-        locks = Path(tempfile.gettempdir()) / LOCKS
-        locks.mkdir(exist_ok=True)
-        f = open(locks / f"{key}.lock", "a+", encoding="utf-8")
+        f = open(lock_folder() / f"{key}.lock", "a+", encoding="utf-8")
     except OSError:
         yield
         return
