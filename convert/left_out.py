@@ -256,15 +256,42 @@ def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | Non
     return {f: LEAVE_OUT for f in class_folder_names(Path(data_dir), run_dir) if same_class_key(f) not in keys}
 
 
+def _renamed_class(data_dir: Path, folder: str, split_films: set[str], log: Callable[[str], None]) -> bool:
+    """Whether ``folder``'s films are mostly among the run's split (by their bytes): Normal renamed
+    Healthy after training was reported as a finding 'never trained on', its own test films with it."""
+    from train.class_names import LEAVE_OUT
+    from train.resume import file_sha256
+
+    items = left_out_items(data_dir, {folder: LEAVE_OUT})
+    own = 0
+    for it in items:
+        try:
+            own += file_sha256(Path(data_dir) / it.path) in split_films
+        except OSError:
+            continue
+    if not items or 2 * own <= len(items):
+        return False
+    log(f"note: {own} of the {len(items)} films in {folder}/ are this run's own films (its split): not scored as a "
+        "class it was not trained on (a class folder renamed since training?)")
+    return True
+
+
 def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, files: dict[str, Path],
-                        run_dir: Path | None = None, progress: bool = True) -> dict | None:
+                        run_dir: Path | None = None, progress: bool = True, split_films: set[str] | None = None,
+                        log: Callable[[str], None] = lambda line: None) -> dict | None:
     """What each converted file (mode -> .tflite, through edge as on the device, its stored rule
     applied) calls the films of its data folder's classes it was not trained on: for cxr-convert's
-    report and the card each file carries. None where there are none, or the folder is gone."""
+    report and the card each file carries. None where there are none, or the folder is gone.
+    A folder whose films are mostly the run's own (``split_films``, their SHA-256) is a class folder
+    renamed since training, not another finding: it is passed over, and said (``log``)."""
     from edge.model import EdgeModel
 
     if not Path(data_dir).is_dir() or not (folders := unused_class_folders(data_dir, classes, run_dir)):
         return None
+    if split_films:
+        folders = {f: label for f, label in folders.items() if not _renamed_class(data_dir, f, split_films, log)}
+        if not folders:
+            return None
     models = {mode: EdgeModel(path) for mode, path in files.items()}
     answers, read, _, skipped = left_out_answers(
         data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress,

@@ -257,8 +257,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         elif s.other_classes and shown:  # what each file calls the films of other findings
             from convert.left_out import data_folder_answers
 
+            own = {i.sha256 for part in split.parts.values() for i in part if i.sha256}
             if other := data_folder_answers(Path(split.data_dir), classes, run["preprocess"],
-                                            {m: out / f"model_{m}.tflite" for m in s.modes}, run_dir, s.progress):
+                                            {m: out / f"model_{m}.tflite" for m in s.modes}, run_dir, s.progress,
+                                            own, log):
                 report["other_classes"] = other
                 from convert.left_out import answers_line
 

@@ -203,3 +203,27 @@ def test_cxr_compare_gives_each_models_answers_for_the_folders_left_out(tiny_run
     assert res.exit_code == 0, res.output
     got = json.loads((tmp_path / "d" / "compare.json").read_text())["left_out_answers"]["B"]["PNEUMONIA"]
     assert (got["films"], got["seen_in_training"], got["seen_kept"]) == (n - seen, seen, False)
+
+
+def test_a_class_folder_renamed_since_training_is_not_a_class_never_trained_on(tiny_run, tmp_path):
+    """Normal renamed Healthy after training: cxr-convert's report and every file's card said
+    'Healthy (n = 4) ... never trained on: COVID 100%', of the run's own test films."""
+    from convert.left_out import data_folder_answers
+    from train.data import Split
+
+    run = json.loads((tiny_run / "run.json").read_text())
+    split = Split.load(tiny_run / "split.json")
+    data = tmp_path / "data"
+    shutil.copytree(split.data_dir, data)
+    (data / "Normal").rename(data / "Healthy")
+    files = {"int8": tiny_run / "model_int8.tflite"}
+    own = {i.sha256 for part in split.parts.values() for i in part}
+    said: list[str] = []
+    assert data_folder_answers(data, run["classes"], run["preprocess"], files, None, False, own, said.append) is None
+    assert len(said) == 1 and said[0].startswith("note: ") and "films in Healthy/ are this run's own films" in said[0]
+    # a folder of another finding is still scored
+    shutil.copytree(data / "Healthy", data / "Effusion")
+    for film in (data / "Effusion").iterdir():
+        film.write_bytes(film.read_bytes() + b"\0")  # other bytes: not the run's films (a PNG ignores what follows)
+    other = data_folder_answers(data, run["classes"], run["preprocess"], files, None, False, own, said.append)
+    assert list(other["by_mode"]["int8"]) == ["Effusion"]
