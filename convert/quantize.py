@@ -33,7 +33,8 @@ from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder
 from edge.cliutil import folder_problem
 from train.cache import load_part
-from convert.run_files import chosen_mode, keep_chosen, modes_to_score, retire_stale_models, split_mismatch
+from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
+                               split_mismatch)
 from train.data import Split
 
 
@@ -93,6 +94,9 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     split = Split.load(run_dir / "split.json")
     if (why := split_mismatch(run_dir)) is not None:
         raise ValueError(why)
+    if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
+        raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
+                         "--auto would write its choice over it; move that file out of the run folder first")
     return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
 
 

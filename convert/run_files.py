@@ -120,9 +120,20 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, ru
 
 
 def chosen_mode(run_dir: Path) -> str | None:
-    """The mode of the run's model.tflite (--auto's choice, a copy of one model_<mode>.tflite), or None."""
+    """The mode of the run's model.tflite (--auto's choice, a copy of one model_<mode>.tflite), or None;
+    None too for one that carries a rule chosen on a site's films (site_rule_file): that file is the
+    user's, and a conversion replaced it with its mode's file and the validation split's rule."""
     path = Path(run_dir) / "model.tflite"
-    return (_meta(path) or {}).get("quantization") if path.is_file() else None
+    if not path.is_file() or site_rule_file(path):
+        return None
+    return (_meta(path) or {}).get("quantization")
+
+
+def site_rule_file(path: Path) -> str | None:
+    """Where the rule a model file stores was chosen, when not on the validation split (cxr-evaluate
+    --operating-point ... --save-model: a site's films); else None."""
+    where = ((_meta(path) or {}).get("decision") or {}).get("chosen_on", "validation split")
+    return None if where == "validation split" else str(where)
 
 
 def keep_chosen(out: Path, chosen: str | None, modes: list[str], report: dict, auto: bool) -> str | None:

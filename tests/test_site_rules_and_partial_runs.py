@@ -170,3 +170,27 @@ def test_report_only_refuses_files_converted_from_a_model_trained_before_the_one
     assert "model_int8.tflite was converted from the model trained at " in r.output
     assert "not the one in model.keras (trained at 2030-01-01T00:00:00+00:00): run cxr-convert " in r.output
     assert (run / "model_int8.tflite").read_bytes() == before  # nothing rewritten
+
+
+def test_a_site_rule_saved_as_the_runs_model_tflite_survives_a_conversion(tiny_run, tmp_path):
+    """Taken for an earlier --auto's choice, it came back from the next cxr-convert (even --report-only)
+    as a copy of its mode's file with the validation split's rule: the site's threshold gone, unsaid."""
+    from convert.cli import convert_app
+    from edge.metadata import read
+
+    run, site = tmp_path / "run", tmp_path / "my_site"
+    shutil.copytree(tiny_run, run)
+    shutil.copytree(_data(tiny_run), site)
+    r = _evaluate(str(run / "model_int8.tflite"), str(site), "--operating-point", "COVID=0.9", "--save-model",
+                  str(run / "model.tflite"), "--out", str(tmp_path / "r"))
+    assert r.exit_code == 0, r.output
+    saved = (run / "model.tflite").read_bytes()
+    assert "my_site" in read(run / "model.tflite")[1]["decision"]["chosen_on"]
+    r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "--report-only", "--no-latency", "--explain", "0",
+                                         "--quiet"])
+    assert r.exit_code in (0, 1), r.output
+    assert (run / "model.tflite").read_bytes() == saved and "model.tflite" not in r.output
+    r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "--auto", "--no-latency", "--quiet"])
+    assert r.exit_code == 2 and "carries a rule chosen on" in r.output and "--auto would write its choice over it" \
+        in r.output, r.output
+    assert (run / "model.tflite").read_bytes() == saved
