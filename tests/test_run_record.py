@@ -4,6 +4,7 @@ was trained from (their fingerprint, compared before a finished teacher is reuse
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -133,3 +134,24 @@ def test_cxr_evaluate_refuses_a_keras_model_whose_run_is_half_retrained(tiny_run
     data = json.loads((run / "split.json").read_text())["data_dir"]
     r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), data, "--out", str(tmp_path / "r"), "--quiet"])
     assert r.exit_code == 2 and "is not the split" in r.output and "run its cxr-train command again" in r.output
+
+
+def test_a_data_folder_given_as_typed_elsewhere_is_the_same_folder(tiny_run, tmp_path, monkeypatch):
+    """run.json keeps --data as typed ('data'): a stopped default run, called again from another folder
+    with the same data folder's full path, trained its finished teacher again ('another data')."""
+    from train.resume import other_settings
+    from train.run import TrainSettings
+
+    run = _copy(tiny_run, tmp_path)
+    info = json.loads((run / "run.json").read_text())
+    where = Path(json.loads((run / "split.json").read_text())["data_dir"])
+    monkeypatch.chdir(where.parent)
+    info["settings"]["data"] = where.name  # typed relative, from the folder that holds it
+    (run / "run.json").write_text(json.dumps(info))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    same = {**info["settings"], "out": run, "teacher": str(run / "teacher"), "data": str(where)}
+    assert [k for k in other_settings(run, TrainSettings(**same)) if k != "out"] == []
+    other = {**same, "data": str(tmp_path)}
+    assert [k for k in other_settings(run, TrainSettings(**other)) if k != "out"] == ["data"]

@@ -62,6 +62,20 @@ def _comparable(settings: dict) -> dict:
 STOPPED = "split or model (a cxr-train there was stopped before it finished)"
 
 
+def _data_where_split(settings: dict, run_dir: Path) -> dict:
+    """The recorded settings with --data as the split found it: run.json keeps it as typed, and a
+    relative one ('data') read from another folder was another data folder (a finished teacher was
+    trained again). split.json keeps where the films were, in full."""
+    data = settings.get("data")
+    if not isinstance(data, str) or data == "synthetic" or os.path.isabs(data):
+        return settings
+    try:
+        where = read_json(Path(run_dir) / "split.json").get("data_dir")
+    except (OSError, ValueError):
+        return settings
+    return {**settings, "data": where} if isinstance(where, str) and os.path.isabs(where) else settings
+
+
 def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     """The settings in which the finished run in ``run_dir`` differs from ``s`` ([]: none, it can
     be reused); None when there is no finished run there. Said before a finished teacher is
@@ -70,7 +84,7 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
         return None
     try:
         run = read_json(run_dir / "run.json")
-        done = _comparable(run["settings"])
+        done = _comparable(_data_where_split(run["settings"], run_dir))
         mixed = run_record_problem(run_dir) is not None  # a retrain stopped half-way: not the run its settings say
     except (OSError, ValueError, KeyError):
         return None
