@@ -134,8 +134,8 @@ def evaluate(
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
             # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
-        if out is None and (other := _other_sets_report(out_dir, Path(data_dir))):  # two folders named test/
-            print(f"cxr-evaluate: note: replacing the report on {other} in {out_dir} (named after the data folder's "
+        if out is None and (other := _other_report(out_dir, Path(data_dir), model)):  # two folders named test/
+            print(f"cxr-evaluate: note: replacing {other} in {out_dir} (named after the data folder's "
                   "name); give --out to keep both", file=sys.stderr)
         if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
             raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
@@ -312,15 +312,22 @@ def evaluate(
     raise typer.Exit(1 if res.skipped or left_out_skipped else 0)
 
 
-def _other_sets_report(out_dir: Path, data_dir: Path) -> str | None:
-    """The data folder of the report in ``out_dir`` where it is another folder than ``data_dir``, else None."""
+def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
+    """What the report in ``out_dir`` is of, where it is another data folder's ('the report on ...') or
+    another model file's ('the report of ...'): model_int8 then model_fp32 on one site both report into
+    RUN/site-report, and the first was replaced unsaid. None where it is this one's, or none."""
     from edge.atomic import read_json
 
     try:
-        before = str(read_json(out_dir / "report.json")["data_dir"])
+        before = read_json(out_dir / "report.json")
+        data, scored = str(before["data_dir"]), str(before.get("model") or "")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return before if Path(before).resolve() != data_dir.resolve() else None
+    if Path(data).resolve() != data_dir.resolve():
+        return f"the report on {data}"
+    if scored and Path(scored).resolve() != model.resolve():
+        return f"the report of {scored}"
+    return None
 
 
 def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:

@@ -402,3 +402,8 @@ def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(
     second = _evaluate(str(model), str(tmp_path / "siteB" / "test"))
     assert second.exit_code == 0
     assert f"note: replacing the report on {tmp_path / 'siteA' / 'test'} in {model.parent / 'test-report'}" in second.output
+    other = model.parent / "model_fp32.tflite"  # another model file on the same films: the same default folder
+    shutil.copy(tiny_run / "model_fp32.tflite", other)
+    third = _evaluate(str(other), str(tmp_path / "siteB" / "test"))
+    assert third.exit_code == 0
+    assert f"note: replacing the report of {model} in {model.parent / 'test-report'}" in third.output
