@@ -155,3 +155,22 @@ def test_a_data_folder_given_as_typed_elsewhere_is_the_same_folder(tiny_run, tmp
     assert [k for k in other_settings(run, TrainSettings(**same)) if k != "out"] == []
     other = {**same, "data": str(tmp_path)}
     assert [k for k in other_settings(run, TrainSettings(**other)) if k != "out"] == ["data"]
+
+
+def test_an_incomplete_or_damaged_run_is_trained_into_again(tiny_run, tmp_path, capsys):
+    """A run folder whose model.keras was gone was a dead end: cxr-train failed on it ('No such file'),
+    even with --replace, and cxr-convert sent the user to that command."""
+    from train.resume import run_record_problem
+    from train.run import TrainSettings, run_training
+
+    run = _copy(tiny_run, tmp_path)
+    (run / "model.keras").unlink()
+    assert run_record_problem(run) == f"{run} holds an incomplete run (model.keras missing)"
+    damaged = _copy(tiny_run, tmp_path / "d")
+    (damaged / "run.json").write_text('{"trunc')
+    assert run_record_problem(damaged).startswith(f"{damaged} holds a damaged run (")
+    info = json.loads((tiny_run / "run.json").read_text())["settings"]
+    run_training(TrainSettings(**{**info, "out": run, "teacher": None, "progress": False}))
+    assert (run / "model.keras").is_file() and run_record_problem(run) is None
+    assert f"going on in {run}, where a cxr-train was stopped before it finished: {run} holds an incomplete run" \
+        in capsys.readouterr().err

@@ -113,13 +113,19 @@ def run_record_problem(run_dir: Path) -> str | None:
     from train.data import Split
 
     run_dir = Path(run_dir)
-    run = read_json(run_dir / "run.json")
-    split = Split.load(run_dir / "split.json")
+    try:
+        run = read_json(run_dir / "run.json")
+        split = Split.load(run_dir / "split.json")
+        model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
+    except (OSError, ValueError, KeyError, TypeError) as e:  # a dead end: cxr-train failed on it even with --replace
+        missing = [n for n in ("run.json", "split.json", "model.keras") if not (run_dir / n).is_file()]
+        return (f"{run_dir} holds an incomplete run ({', '.join(missing)} missing)" if missing
+                else f"{run_dir} holds a damaged run ({e})")
     if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes:
         return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
                 "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
                 "it was trained on")
-    if run.get("model_sha256") not in (None, file_sha256(run_dir / "model.keras")):
+    if run.get("model_sha256") not in (None, model_sha256):
         return (f"{run_dir / 'model.keras'} is not the model {run_dir / 'run.json'} describes: its bytes changed since "
                 "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
                 "before recording it), so its labels, calibration and split may be another model's")

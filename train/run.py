@@ -165,9 +165,8 @@ def run_training(s: TrainSettings) -> Path:
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
         log(f"replacing the finished run in {out} ({what}){other}")
-    elif (out / "run.json").is_file() and run_record_problem(out) is not None:
-        log(f"going on in {out}, where a cxr-train was stopped before it finished (its split or model is no longer the "
-            "run its run.json describes)")
+    elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
+        log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")
     try:
         return _recipe(s, n_teacher)
     except BaseException as e:
