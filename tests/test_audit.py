@@ -59,6 +59,10 @@ def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
     assert list(audit["traits"]) == ["format"]  # traits that never vary are left out
     assert audit["traits"]["format"]["balanced_accuracy"] == 1.0 and audit["combined"] == 1.0
     assert audit["lift"] == 1.0 and audit["warn"]
+    assert audit["folds"] == 5 and "5-fold cross-validated" in summary_line(audit)
+    few = shortcut_audit(_traits(["JPEG"] * 30 + ["PNG"] * 3), np.array([0] * 30 + [1] * 3), ["COVID", "Normal"])
+    assert few["folds"] == 3 and "3-fold cross-validated" in summary_line(few)  # said 5 where 3 were done
+    assert "scored by 3-fold cross-validation" in " ".join(markdown(few))
     assert [(g["value"], g["class"], g["count"], g["share"]) for g in audit["give_aways"]] == [
         ("JPEG", "COVID", 30, 1.0), ("PNG", "Normal", 20, 1.0)]
     assert "format JPEG: 100% COVID (n = 30)" in summary_line(audit)

@@ -55,8 +55,9 @@ def stratified_folds(y: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
 
 def naive_bayes_predict(train_x: list[tuple], train_y: np.ndarray, test_x: list[tuple], n_classes: int) -> np.ndarray:
     """Categorical naive Bayes with a uniform class prior (so it aims at balanced accuracy) and
-    add-one smoothing (so a value unseen in training costs every class alike). An empty value is
-    unknown (a film without a MANIFEST.csv row has no source): it is not counted, and says nothing."""
+    add-one smoothing (so a value unseen in training rules no class out; it costs a class of fewer
+    films a little less). An empty value is unknown (a film without a MANIFEST.csv row has no
+    source): it is not counted, and says nothing."""
     n_feat = len(train_x[0]) if train_x else 0
     score = np.zeros((len(test_x), n_classes))
     for f in range(n_feat):
@@ -107,6 +108,7 @@ def shortcut_audit(traits: list[dict[str, str]], y: np.ndarray, classes: list[st
     if n == 0 or len(present) < 2:
         return out
     folds = max(2, min(k, int(np.bincount(y)[present].min())))
+    out["folds"] = folds  # fewer than k where a class has fewer films: said as it was done
     for t in used:
         out["traits"][t] = {"balanced_accuracy": cross_validated([(r[t],) for r in traits], y, len(classes), folds),
                             "values": len({r[t] for r in traits} - {UNKNOWN})}
@@ -138,7 +140,7 @@ def summary_line(audit: dict) -> str:
     if audit.get("combined") is None:
         return "file traits (source, format, size, aspect, borders) are the same for every class"
     text = (f"file traits alone ({', '.join(audit['traits'])}) tell the classes apart with balanced accuracy "
-            f"{audit['combined']:.2f} (chance {audit['chance']:.2f}, 5-fold cross-validated)")
+            f"{audit['combined']:.2f} (chance {audit['chance']:.2f}, {audit.get('folds', 5)}-fold cross-validated)")
     if audit["give_aways"]:
         text += "; e.g. " + "; ".join(give_away_text(g) for g in audit["give_aways"][:3])
     return text
@@ -151,7 +153,8 @@ def markdown(audit: dict | None, heading: str = "##") -> list[str]:
     md = [f"{heading} What the files alone say about the label", "",
           "A naive Bayes classifier that sees only how each image was stored (source in MANIFEST.csv or the Kaggle "
           "database's metadata, file format, "
-          "pixel mode, size, aspect ratio, trimmed border), never its pixels, scored by 5-fold cross-validation. "
+          f"pixel mode, size, aspect ratio, trimmed border), never its pixels, scored by {audit.get('folds', 5)}-fold "
+          "cross-validation. "
           "Well above chance means a model can score by recognising the archive instead of the lungs: compare the "
           "per-source results and validate on another site's films.", "",
           "| traits | distinct values | balanced accuracy (chance " + f"{audit['chance']:.2f}) |", "|---|---:|---:|"]
