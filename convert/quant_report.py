@@ -14,6 +14,8 @@ from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
+from convert.prevalence import at_prevalences
+from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.decision import fmt_threshold
 from edge.figures import fixed
@@ -322,6 +324,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         plots.operating_points(y, probs_by_mode[points["mode"]], classes, points["rows"], run_dir / "operating_points.png",
                                models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
         md += [image("operating_points"), ""]
+        # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's
+        report["at_prevalence"] = {"mode": points["mode"], "rows": at_prevalences(models[points["mode"]]["per_class"])}
+        md += prevalence_section(report["at_prevalence"]["rows"], classes)
     md += stored_rules_section(models)
     md += ["## Calibration and ROC", ""]
     if cal := report.get("calibration"):

@@ -131,3 +131,12 @@ def test_operating_points_give_the_films_behind_each_rate():
     assert "| Normal | most probable class | 82.1 (50.0–99.0), 46 of 56 | 93.9 (50.0–99.0), 4 of 66 called Normal |" in lines
     assert any(line.startswith("| Normal | p ≥ 0.3396 (for 95% on validation) | 87.5 (50.0–99.0), 49 of 56 | "
                                "89.4 (50.0–99.0), 7 of 66 called Normal |") for line in lines), lines
+
+
+def test_cxr_converts_report_says_what_an_answer_is_worth_at_other_prevalences(tiny_run):
+    """Only cxr-evaluate's report had the table: cxr-convert's gave the PPV at the test split's own mix."""
+    report = json.loads((tiny_run / "report.json").read_text())
+    rows = report["at_prevalence"]["rows"]
+    assert report["at_prevalence"]["mode"] == report["operating_points"]["mode"]
+    assert {r["prevalence"] for r in rows} == {0.01, 0.05, 0.2, 0.5}
+    assert "## What an answer is worth at your prevalence" in (tiny_run / "report.md").read_text()
