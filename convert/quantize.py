@@ -226,7 +226,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
             report["models"][mode] = entry
             verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
-            log(f"{mode}: accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
+            # balanced accuracy first: the card's and README's headline, which a test set's mix does not move
+            log(f"{mode}: balanced accuracy {summary['balanced_accuracy']:.3f} (keras {reference['balanced_accuracy']:.3f}), "
+                f"accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
                 f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
             interrupted()
         fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
