@@ -115,8 +115,6 @@ def evaluate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    if model.suffix == ".keras":
-        load_tensorflow()
     from convert.site_folders import left_out_films, site_items
     from convert.evaluate import model_for, scored
     from convert.seen import leave_out_seen
@@ -141,13 +139,29 @@ def evaluate(
             raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
         if save_model is not None and (problem := folder_problem(save_model.parent)):
             raise ValueError(f"--save-model: cannot write {save_model}: {problem}")
+        if save_model is not None:  # refuse before minutes of reading images, and before TensorFlow loads
+            if not operating_point:
+                raise ValueError("--save-model needs --operating-point (the threshold to store)")
+            if model.suffix != ".tflite":
+                raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
+            if save_model.resolve() == model.resolve():
+                raise ValueError("--save-model: give a new path; the original model file is kept as it is")
+        if threshold and most_probable:
+            raise ValueError("choose one of --threshold and --most-probable")
+        from convert.prevalence import parse_prevalences
+
+        prevalences = parse_prevalences(prevalence)
+        from train.class_folders import not_a_data_folder
+
+        if problem := not_a_data_folder(Path(data_dir)):
+            raise DataError(problem)
+        if model.suffix == ".keras":  # seconds: every mistake above is said first
+            load_tensorflow()
         predict, info = model_for(model)
         labels = info["labels"]
         if info.get("synthetic_data"):
             print(f"cxr-evaluate: note: {model} was trained on SYNTHETIC images; its figures say nothing about what it "
                   "would do on real X-rays", file=sys.stderr)
-        if threshold and most_probable:
-            raise ValueError("choose one of --threshold and --most-probable")
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
         from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
@@ -164,16 +178,6 @@ def evaluate(
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
             rule_warnings.append(line)
         point = parse_operating_point(operating_point, labels) if operating_point else None
-        if save_model is not None:  # refuse before minutes of reading images
-            if point is None:
-                raise ValueError("--save-model needs --operating-point (the threshold to store)")
-            if model.suffix != ".tflite":
-                raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
-            if save_model.resolve() == model.resolve():
-                raise ValueError("--save-model: give a new path; the original model file is kept as it is")
-        from convert.prevalence import parse_prevalences
-
-        prevalences = parse_prevalences(prevalence)
         from convert import plots
 
         if not plots.available():  # a device-only install: the report is written, without its plots

@@ -173,3 +173,22 @@ def test_cxr_convert_says_a_wrong_run_folder_or_operating_point_before_tensorflo
                        ([str(tiny_run), "--operating-point", "COVID=2"], "--operating-point")):
         r = CliRunner().invoke(convert_app, args)
         assert r.exit_code == 2 and said in r.output and "TensorFlow loaded" not in r.output, (args, r.output)
+
+
+def test_cxr_evaluate_says_mistakes_before_tensorflow_loads_for_a_keras_model(tiny_run, tmp_path, monkeypatch):
+    """With model.keras each waited about 5 s for TensorFlow (and 8 s for '--save-model needs a .tflite')."""
+    from convert import evaluate_cli
+    from convert.evaluate_cli import evaluate_app
+
+    def no_tensorflow() -> None:
+        raise AssertionError("TensorFlow loaded before the mistake was said")
+    monkeypatch.setattr(evaluate_cli, "load_tensorflow", no_tensorflow)
+    model, out, site = str(tiny_run / "model.keras"), str(tmp_path / "report"), tmp_path / "site"
+    site.mkdir()
+    for args, said in (([str(tmp_path / "nowhere")], "data folder"),
+                       ([str(site), "--prevalence", "2"], "--prevalence: each share must lie between 0 and 1"),
+                       ([str(site), "--threshold", "COVID=0.3", "--most-probable"], "choose one of --threshold"),
+                       ([str(site), "--operating-point", "COVID=0.9", "--save-model", str(tmp_path / "s.tflite")],
+                        "--save-model needs a .tflite model")):
+        r = CliRunner().invoke(evaluate_app, [model, *args, "--out", out])
+        assert r.exit_code == 2 and said in r.output and "TensorFlow loaded" not in r.output, (args, r.output)
