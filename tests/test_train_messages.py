@@ -269,7 +269,9 @@ def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, cap
     (["--data", "nowhere"], "data folder nowhere does not exist"),
     (["--data", "films", "--add-data", "site"], "--add-data site: no such folder"),
     (["--data", "films", "--add-data", "films", "--class-map", "Healthy"],
-     "--class-map: 'Healthy' is not FOLDER=LABEL (or FOLDER=- to leave it out)"),
+     "--class-map: 'Healthy' is not FOLDER=LABEL (or FOLDER=- to leave it out); a folder whose name holds a comma "
+     "or '=' is named without them ('Pneumonia, viral' as 'Pneumonia viral'): folders are matched ignoring "
+     "punctuation and case"),
 ])
 def test_missing_folders_and_a_bad_class_map_are_said_before_tensorflow_loads(tmp_path, args, said):
     (tmp_path / "films").mkdir()
