@@ -137,7 +137,9 @@ def cross_validated_rates(positive: np.ndarray, scores: np.ndarray, target: floa
         t = threshold_for_sensitivity(positive[~held], scores[~held], target)
         thresholds.append(t)
         flagged[held] = scores[held] >= t  # nan (no positives left to choose on) flags nothing
-    return {"folds": folds, "thresholds": thresholds, **rates_of_flags(positive, flagged)}
+    # a fold whose other films hold no case has no threshold (nan): its cases count as missed, and are said
+    unchosen = sum(1 for t in thresholds if not np.isfinite(t))
+    return {"folds": folds, "thresholds": thresholds, "folds_without_cases": unchosen, **rates_of_flags(positive, flagged)}
 
 
 def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str) -> dict:

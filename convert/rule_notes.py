@@ -36,11 +36,18 @@ def _num(v: float | None) -> str:
 
 def less_sensitive_line(d: dict, films: str) -> str | None:
     """One line when the rule ``d`` (choose_decision's, with ``versus_most_probable``) finds fewer
-    of its class's films among ``films`` than the most probable class does; else None."""
+    of its class's films among ``films`` than the most probable class does, or calls the class only on
+    films that one calls it on (convert.roc.against_most_probable); else None."""
     v = d.get("versus_most_probable")
     if not v or not v["less_sensitive"]:
         return None
     c = d["class"]
+    if v.get("found_by_rule") == v["tp"]:  # as many found here, by a stricter rule: fewer on other films
+        return (f"at its most probable class the model already finds all the {c} films it finds on {films} "
+                f"({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest "
+                f"that still reaches {d['target_sensitivity']:g} there, calls {c} only on films the most probable "
+                f"class calls {c} ({v['called_by_rule']} against {v['called']}): on other films it finds fewer, so it "
+                "trades sensitivity for specificity, not the other way round")
     # "found_by_rule" is absent from reports written before cxr-edge 0.25.0, which counted films called
     found = f"finds {v['found_by_rule']} of them" if "found_by_rule" in v else "finds fewer of them"
     return (f"at its most probable class the model already reaches {c} sensitivity {fixed(v['sensitivity'])} on "
@@ -66,6 +73,15 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films")
     if warn:
         out.append(warn)
+    sens, target = cv.get("sensitivity"), d.get("target_sensitivity")
+    if sens is not None and target is not None and sens < target:  # a 1 + 1 film site: 0%, saved without a word
+        found, cases = cv["tp"], cv["tp"] + cv["fn"]
+        empty = cv.get("folds_without_cases") or 0
+        out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen for {d['class']} "
+                   f"sensitivity {target:g}, but on films it was not chosen on (5-fold cross-validated) it finds "
+                   f"{found} of {cases} ({fixed(sens)})"
+                   + (f"; in {empty} fold(s) the other films held no {d['class']} film to choose on" if empty else "")
+                   + f": with so few {d['class']} films it does not hold its target; add films before relying on it")
     spec = cv.get("specificity")
     if spec is None:  # no film of another class: nothing says what the rule costs them
         n = d["chosen_films"]["n_positive"]

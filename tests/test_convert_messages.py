@@ -67,8 +67,10 @@ def test_against_most_probable_by_hand():
                      "found_by_rule": 2, "less_sensitive": True}
     below = against_most_probable(y, p, 0, 0.3)
     assert below["called_by_rule"] == 5 and not below["less_sensitive"]
-    same = against_most_probable(y, p, 0, 0.6)  # every COVID film still found, one Normal film fewer called
-    assert same["called_by_rule"] == 4 and same["found_by_rule"] == 4 and not same["less_sensitive"]
+    # every COVID film here still found, but only films the most probable class calls COVID are called:
+    # a stricter rule, which on new films finds fewer (a site's rule at 0.79 missed 9 where argmax missed 4)
+    same = against_most_probable(y, p, 0, 0.6)
+    assert same["called_by_rule"] == 4 and same["found_by_rule"] == 4 and same["less_sensitive"]
 
 
 def test_a_rule_finding_more_with_fewer_calls_is_not_less_sensitive_with_three_classes():
@@ -101,6 +103,27 @@ def test_less_sensitive_rule_is_said_in_words():
     info, warning = stored_rule_lines("m.tflite", {**site["decision"], "versus_most_probable": site["versus_most_probable"]})
     assert info.startswith("m.tflite: stored the rule COVID whenever p >= ")
     assert warning.startswith("warning: m.tflite: at its most probable class") and "on the validation split" in warning
+
+
+def test_a_site_rule_stricter_than_the_most_probable_class_or_short_of_its_target_is_said():
+    """3 COVID films the model already found: the rule for 95% took the lowest of them (p >= 0.8),
+    stricter than the most probable class, found 2 of 3 on films it was not chosen on, and was saved
+    without a word (a 1 + 1 film site: 0%)."""
+    from convert.operating_point import site_operating_point
+    from convert.rule_notes import site_rule_warnings
+
+    y = np.array([0] * 3 + [1] * 25)
+    p0 = np.r_[[0.95, 0.9, 0.8], np.linspace(0.7, 0.05, 25)]  # eight Normal films above 0.5: argmax calls 11 COVID
+    site = site_operating_point(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], 0, 0.95, films="films")
+    v = site["versus_most_probable"]
+    assert (v["tp"], v["found_by_rule"], v["called"], v["called_by_rule"]) == (3, 3, 11, 3) and v["less_sensitive"]
+    warnings = site_rule_warnings(site, ["COVID", "Normal"])
+    assert any("calls COVID only on films the most probable class calls COVID (3 against 11): on other films it "
+               "finds fewer" in w for w in warnings), warnings
+    cv = site["cross_validated"]
+    assert cv["sensitivity"] < 0.95 and cv["folds_without_cases"] == 0
+    assert any(w.startswith("the rule COVID whenever p >= 0.8 was chosen for COVID sensitivity 0.95, but on films it "
+                            f"was not chosen on (5-fold cross-validated) it finds {cv['tp']} of 3") for w in warnings)
 
 
 def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run, tmp_path):
