@@ -267,6 +267,9 @@ def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, cap
 
 @pytest.mark.parametrize("args, said", [
     (["--data", "nowhere"], "data folder nowhere does not exist"),
+    # the settings' own checks: train.models, which they once imported, loads Keras (a device install has none)
+    (["--data", "films", "--consistency", "nan"], "--consistency must be 0 (off) or a number above it, not nan"),
+    (["--data", "films", "--teacher-view", "bogus"], "--teacher-view must be one of same, unmoved, not 'bogus'"),
     (["--data", "films", "--add-data", "site"], "--add-data site: no such folder"),
     (["--data", "films", "--add-data", "films", "--class-map", "Healthy"],
      "--class-map: 'Healthy' is not FOLDER=LABEL (or FOLDER=- to leave it out); a folder whose name holds a comma "

@@ -79,15 +79,16 @@ def default_patience(epochs: int) -> int:
     return max(20, epochs // 2)
 
 
+ARCHS = ("compact", "seed")  # train.models.ARCHS, which needs Keras (a test checks they agree)
+
+
 def check_settings(s: TrainSettings) -> int:
     """Refuse settings that cannot run, or that this run would ignore; returns the teacher's size.
 
     Pure and quick, so cxr-train says it before TensorFlow loads. An option that would change
     nothing is refused rather than recorded in run.json as if it had been used."""
-    from train.models import CHANNELS
-
-    if s.arch not in CHANNELS:
-        raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(CHANNELS)}")
+    if s.arch not in ARCHS:  # not train.models': it imports Keras, and this is said before TensorFlow loads
+        raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(ARCHS)}")
     if s.members < 1:
         raise ValueError(f"--members must be at least 1, not {s.members}")
     n_teacher = s.teacher_members if s.teacher_members is not None else (3 if s.arch == "compact" else 0)
