@@ -132,10 +132,13 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
     and its callers can name the sources where a model learnt the hospital, not the disease."""
     overall = summarize(y, probs, classes, n_boot=0, rule=rule)  # point figures only: no interval is needed here
     out = {}
-    src = np.array(sources)
-    for s in sorted(set(sources)):
+    # named before grouping: a blank source and one written '(unknown)' were two groups under one key, and
+    # the second replaced the first's films in the table (73 of 122 films shown)
+    named = [s.strip() or "(unknown)" for s in sources]
+    src = np.array(named)
+    for s in sorted(set(named)):
         m = src == s
-        out[s or "(unknown)"] = summary = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
+        out[s] = summary = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
         summary["below_overall"] = is_below(summary, overall)
         summary["classes_below"] = classes_below(summary, overall)
     return out

@@ -314,3 +314,15 @@ def test_a_source_whose_films_all_got_one_answer_is_marked():
     md = "\n".join(answers_by_source(both, ["COVID", "Normal"]))
     assert "| rtchanon | COVID | 28 | 28 | 0 |  |" in md
     assert "| odd | COVID | 25 | 0 | 25 | **one answer for all** |" in md  # all wrong, and all one answer
+
+
+def test_films_without_a_source_and_films_of_source_unknown_are_one_group_not_lost():
+    """A blank source and one written '(unknown)' grouped apart under one key: the second replaced the
+    first's films, and the table added up to 73 of 122 films."""
+    from convert.subgroups import per_source
+
+    y = np.array([0, 1] * 6)
+    probs = np.eye(2)[y] * 0.8 + 0.1
+    sources = ["", "(unknown)", " ", "(unknown)", "a", "a"] * 2
+    groups = per_source(y, probs, ["COVID", "Normal"], sources, n_boot=0)
+    assert sorted(groups) == ["(unknown)", "a"] and sum(g["n"] for g in groups.values()) == len(y)
