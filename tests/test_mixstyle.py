@@ -64,10 +64,11 @@ def test_the_tutorial_network_refuses_mixstyle():
         build("seed", 32, 2, mixstyle=0.5)
 
 
-@pytest.mark.parametrize("arch, p", [("compact", 1.5), ("compact", -0.1), ("seed", 0.5)])
-def test_training_refuses_a_bad_setting_before_writing_anything(tmp_path, arch, p):
+@pytest.mark.parametrize("arch, p, said", [("compact", 1.5, "probability"), ("compact", -0.1, "probability"),
+                                           ("compact", float("nan"), "probability"), ("seed", 0.5, "none to mix")])
+def test_training_refuses_a_bad_setting_before_writing_anything(tmp_path, arch, p, said):
     from train.run import TrainSettings, run_training
 
-    with pytest.raises(ValueError, match="probability"):
+    with pytest.raises(ValueError, match=said):
         run_training(TrainSettings(data="synthetic", out=tmp_path / "run", arch=arch, mixstyle=p))
     assert not (tmp_path / "run").exists()
