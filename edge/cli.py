@@ -83,7 +83,10 @@ def main(
                                                      "threshold rule is in force, for every label it decided, else empty)."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
-                                                                                  "(default: the runtime's choice)."),
+                                                                                  "(default: the runtime's choice); also "
+                                                                                  "the films decoded at once (default: up to "
+                                                                                  "4), so --threads 1 keeps a 512 MB board's "
+                                                                                  "memory to one large film's."),
     recursive: bool = typer.Option(False, "--recursive", "-r",
                                    help="Walk folders recursively (hidden and symlinked sub-folders are not entered: "
                                         "a link can loop; name a linked folder to classify it)."),
@@ -271,7 +274,8 @@ def main(
             except ValueError as e:
                 raise _fail(str(e))
         if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v is not None]):
-            raise _fail(f"{' and '.join(unused)} set how --watch polls and tallies; without --watch they do nothing: "
+            raise _fail(f"{' and '.join(unused)} set{'s' if len(unused) == 1 else ''} how --watch polls and tallies; "
+                        "without --watch they do nothing: "
                         "give them with --watch, or leave them out")
         interval = 2.0 if interval is None else interval
         tally_every = 100 if tally_every is None else tally_every
@@ -351,7 +355,7 @@ def main(
             with sigterm_as_interrupt():
                 try:
                     for arrived in arrivals(watcher, interval):
-                        emit(watcher.noting_failures(classify_files(m, arrived, keep_inputs=explain is not None)))
+                        emit(watcher.noting_failures(classify_files(m, arrived, threads, keep_inputs=explain is not None)))
                 except KeyboardInterrupt:
                     pass
                 except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
@@ -362,7 +366,7 @@ def main(
             from edge.interrupts import sigterm_as_interrupt
 
             with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
-                emit(classify_files(m, paths, keep_inputs=explain is not None))
+                emit(classify_files(m, paths, threads, keep_inputs=explain is not None))
         if total.images > 1 or watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
             print(f"edge-classify: summary: {total.line(m.labels)}", file=sys.stderr)
         if explain is not None:

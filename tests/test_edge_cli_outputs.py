@@ -205,3 +205,23 @@ def test_csv_quotes_a_carriage_return_in_a_file_name(model, film, tmp_path):
     rows = list(csv.reader(io.StringIO(raw.decode(), newline="")))
     assert [r[0] for r in rows[1:]] == [str(tmp_path / n) for n in names], raw  # one row each, as a spreadsheet reads it
     assert raw.count(b"\n") == 1 + len(names) + 1  # the header, the rows, and the newline inside the quoted name
+
+
+def test_threads_also_bound_the_films_decoded_at_once(model, film, monkeypatch):
+    """Decoding always took up to 4 threads: six 7000x7000 16-bit films peaked at 499 MB with
+    --threads 1, and a 512 MB board (Zero 2 W) is among the supported ones."""
+    from typer.testing import CliRunner
+
+    from edge import batch, cli
+
+    used: list[int | None] = []
+    real = batch.classify_files
+
+    def spy(m, paths, workers=None, **kw):
+        used.append(workers)
+        return real(m, paths, workers, **kw)
+    monkeypatch.setattr(cli, "classify_files", spy)
+    r = CliRunner().invoke(cli.app, [str(film), "--threads", "1", "--model", str(model)])
+    assert r.exit_code == 0 and used == [1], r.output
+    r = CliRunner().invoke(cli.app, [str(film), "--model", str(model)])
+    assert r.exit_code == 0 and used == [1, None]  # the default: up to 4, as many as the cores
