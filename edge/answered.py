@@ -49,8 +49,9 @@ def _time(rec: dict) -> float | None:
 
 
 def answered_times(log: Path) -> dict[str, Answer]:
-    """Each file's last answer in ``log`` with a label (not an error): its time and the film's
-    stamp, either None where the line lacks it. Lines with neither (a batch's), and lines that
+    """Each file's last answer in ``log`` where it has a label (not an error, which an answer with a
+    label before it no longer counts against): its time and the film's stamp, either None where the
+    line lacks it. Lines with neither (a batch's), and lines that
     are not JSON (a line cut by a crash), are passed over: those films are answered again, which
     is what happened without this."""
     answers: dict[str, Answer] = {}
@@ -61,7 +62,11 @@ def answered_times(log: Path) -> dict[str, Answer]:
                     rec = json.loads(line)
                 except ValueError:
                     continue
-                if not isinstance(rec, dict) or "label" not in rec or not isinstance(rec.get("file"), str):
+                if not isinstance(rec, dict) or not isinstance(rec.get("file"), str):
+                    continue
+                if "label" not in rec:
+                    if "error" in rec:  # its last answer is an error: answered again, as the module says
+                        answers.pop(rec["file"], None)
                     continue
                 at, written = _time(rec), _written(rec)
                 if written is not None:  # appended in order: the last line is the last answer

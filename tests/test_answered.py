@@ -28,6 +28,9 @@ def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
         json.dumps({"file": "e.png", "label": "COVID", "time": _at(9000), "written": _written(10, 5, 6)}),
         json.dumps({"file": "e.png", "label": "Normal", "time": _at(3000), "written": _written(12, 7, 8)}),  # clock set back
         json.dumps({"file": "f.png", "label": "COVID", "time": _at(9000), "written": {"bytes": "10"}}),  # not a stamp
+        # answered, then failed as it was (the share went away mid-read): its last answer is the error
+        json.dumps({"file": "g.png", "label": "COVID", "time": _at(9000), "written": _written(12, 7, 8)}),
+        json.dumps({"file": "g.png", "error": "cannot read", "time": _at(9100), "written": _written(12, 7, 8)}),
         '["not", "a", "record"]',
         '{"file": "d.png", "label": "CO',  # a line cut by a crash
     ]) + "\n")
@@ -130,7 +133,7 @@ def test_watch_options_without_watch_are_refused_not_ignored(model_dir, tmp_path
     from edge.cli import app
 
     model = str(model_dir / "compact" / "model_int8.tflite")
-    for options, said in ((["--interval", "5"], "--interval set how"), (["--tally-every", "5"], "--tally-every set how"),
+    for options, said in ((["--interval", "5"], "--interval sets how"), (["--tally-every", "5"], "--tally-every sets how"),
                           (["--interval", "5", "--tally-every", "0"], "--interval and --tally-every set how")):
         r = CliRunner().invoke(app, [str(tmp_path), *options, "--model", model])
         assert r.exit_code == 2 and said in r.output and "without --watch they do nothing" in r.output
