@@ -24,14 +24,15 @@ MISSING = "(not given)"
 NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
 _UNITS = {"d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18, "m": 12, "mo": 12, "mth": 12,
           "month": 12, "y": 1, "yr": 1, "year": 1, "": 1}
-_AGE = re.compile(r"(?P<above>>=?|≥|over\s+)?\s*p?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]*?)s?\s*(?:old)?\s*(?P<plus>\+)?",
+_AGE = re.compile(r"(?:(?P<above>>=?|≥|over\s+)|(?P<below><=?|≤|under\s+))?\s*p?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]*?)s?\s*(?:old)?\s*(?P<plus>\+)?",
                   re.IGNORECASE)
 
 
 def age_band(value: str) -> str:
     """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y' -> a band;
-    '>89' and '90+' (how de-identified exports write the oldest) -> '80+', the band that holds every
-    such age; a blank: MISSING; anything else (and '>17', which spans bands): NOT_AN_AGE."""
+    '>89', '>79' and '90+' (how de-identified exports write the oldest) -> '80+', the band that holds
+    every such age; '<1', '<18', 'under 16' -> '0-17'; a blank: MISSING; anything else (and '>17' or
+    '<40', which span bands): NOT_AN_AGE."""
     text = str(value).strip()
     if not text:
         return MISSING
@@ -39,8 +40,15 @@ def age_band(value: str) -> str:
     if not m or m.group("unit").lower() not in _UNITS:
         return NOT_AN_AGE
     years = float(m.group("n").replace(",", ".")) / _UNITS[m.group("unit").lower()]
+    if (below := m.group("below")) is not None:  # '<1', '<18', 'under 16': in 0-17 when wholly below 18
+        inclusive = below.startswith(("<=", "≤"))
+        first = AGE_BANDS[0]
+        return first[2] if (years < first[1] if inclusive else years <= first[1]) else NOT_AN_AGE
+    above = m.group("above") or ""
+    if above.startswith(">") and not above.startswith(">=") and years == int(years):
+        years += 1  # '>79' in whole years is 80 or more
     band = next(((lo, hi, name) for lo, hi, name in AGE_BANDS if lo <= years < hi), None)
-    if band is None or ((m.group("above") or m.group("plus")) and band[1] != AGE_BANDS[-1][1]):
+    if band is None or ((above or m.group("plus")) and band[1] != AGE_BANDS[-1][1]):
         return NOT_AN_AGE  # over 200 years, or "over 17": somewhere in 18-39, 40-59, ...
     return band[2]
 

@@ -22,7 +22,11 @@ from convert.subgroups import below_overall, subgroup_section
                                          ("45 years", "40-59"), ("6 months", "0-17"), ("1 year", "0-17"),
                                          ("45 yrs old", "40-59"), ("P45Y", "40-59"), ("3 weeks", "0-17"),
                                          (">89", "80+"), ("90+", "80+"), ("≥ 90", "80+"), ("over 89", "80+"),
-                                         (">17", NOT_AN_AGE), ("45+", NOT_AN_AGE), ("45 parsecs", NOT_AN_AGE)])
+                                         (">17", NOT_AN_AGE), ("45+", NOT_AN_AGE), ("45 parsecs", NOT_AN_AGE),
+                                         # wholly inside one band: were 'not an age'
+                                         ("<1", "0-17"), ("<18", "0-17"), ("<=17", "0-17"), ("under 16", "0-17"),
+                                         (">79", "80+"), (">=80", "80+"),
+                                         ("<=18", NOT_AN_AGE), ("<40", NOT_AN_AGE), (">=79", NOT_AN_AGE)])
 def test_age_band(value, band):
     assert age_band(value) == band
 
