@@ -92,7 +92,17 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         if warnings is not None and message.startswith("warning: "):
             warnings.append(message[len("warning: "):])
 
-    items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log)
+    items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log, check_labels=False)
+    # checked after the mapping, as cxr-train's --add-data does: a row may name the class a folder stands for
+    # (Normal for Healthy/ under --class-map Healthy=Normal), which was said to contradict its folder, or the folder
+    from train.manifest import disagreement_warning, label_disagreements, read_manifest
+
+    folder_of = {i.path: i.label for i in items}
+    said = [(path, label) for path, label in label_disagreements(
+        [replace(i, label=matched[i.label]) for i in items], read_manifest(data_dir)[1])
+        if same_class_key(label) != same_class_key(folder_of[path])]
+    if said:
+        log(disagreement_warning(data_dir, said))
     if odd := [n for n in mask_folder_names(data_dir) if n.lower() not in ("masks", "mask")]:  # masks/: Kaggle's own
         log(f"warning: sub-folders {', '.join(n + '/' for n in odd)} were not scored: taken for mask images, as "
             "their names say mask; a folder of films so named needs another name")

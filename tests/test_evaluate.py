@@ -271,7 +271,37 @@ def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run,
                                           "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     warnings = json.loads((out / "report.json").read_text())["data_warnings"]
-    assert len(warnings) == 2 and "the label in MANIFEST.csv is not their class folder's" in warnings[0]
-    assert "2 of the 32 films" in warnings[1] and "have no row in its MANIFEST.csv" in warnings[1]
+    label = next(w for w in warnings if "the label in MANIFEST.csv is not their class folder's" in w)
+    unlisted = next(w for w in warnings if "have no row in its MANIFEST.csv" in w)
+    assert len(warnings) == 2 and "2 of the 32 films" in unlisted and label != unlisted
     md = (out / "report.md").read_text()
     assert md.count("**Warning (the films):**") == 2 and "For 1 films in" in md
+
+
+def test_a_manifest_label_naming_the_class_a_folder_is_mapped_to_is_no_conflict(tiny_run, tmp_path):
+    """Under --class-map Healthy=Normal, rows labelling Healthy/'s films Normal were said to contradict
+    their folder ('check which is right'); a row naming the folder itself is fine too; another class is not."""
+    import shutil
+
+    src = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    data = tmp_path / "site"
+    shutil.copytree(src / "COVID", data / "COVID")
+    shutil.copytree(src / "Normal", data / "Healthy")
+    films = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
+    healthy = [f for f in films if f.startswith("Healthy/")]
+
+    def evaluate(labels: dict[str, str]) -> list[str]:
+        with open(data / "MANIFEST.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["file", "label"])
+            w.writerows([[p, labels.get(p, p.split("/")[0])] for p in films])
+        r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out",
+                                              str(tmp_path / "report"), "--class-map", "Healthy=Normal", "--n-boot",
+                                              "100", "--explain", "0", "--quiet"])
+        assert r.exit_code == 0, r.output
+        return [w for w in json.loads((tmp_path / "report" / "report.json").read_text())["data_warnings"]
+                if "the label in MANIFEST.csv is not their class folder's" in w]
+    assert evaluate({f: "Normal" for f in healthy}) == []
+    assert evaluate({}) == []  # 'Healthy', the folder's own name
+    (said,) = evaluate({healthy[0]: "COVID"})
+    assert said.startswith("for 1 films in") and f"{healthy[0]}: COVID" in said
