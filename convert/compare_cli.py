@@ -53,8 +53,6 @@ def compare(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    if ".keras" in (model_a.suffix, model_b.suffix):
-        load_tensorflow()
     import numpy as np
 
     from convert import compare as cmp
@@ -76,6 +74,12 @@ def compare(
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted:
         if problem := folder_problem(out_dir):  # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+        from train.class_folders import not_a_data_folder
+
+        if problem := not_a_data_folder(Path(data_dir)):
+            raise DataError(problem)
+        if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
+            load_tensorflow()
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
         if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
             print(f"cxr-compare: warning: {model_a} and {model_b} are the same model"

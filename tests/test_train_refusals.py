@@ -192,3 +192,15 @@ def test_cxr_evaluate_says_mistakes_before_tensorflow_loads_for_a_keras_model(ti
                         "--save-model needs a .tflite model")):
         r = CliRunner().invoke(evaluate_app, [model, *args, "--out", out])
         assert r.exit_code == 2 and said in r.output and "TensorFlow loaded" not in r.output, (args, r.output)
+
+
+def test_cxr_compare_says_a_missing_data_folder_before_tensorflow_loads(tiny_run, tmp_path, monkeypatch):
+    from convert import compare_cli
+    from convert.compare_cli import compare_app
+
+    def no_tensorflow() -> None:
+        raise AssertionError("TensorFlow loaded before the mistake was said")
+    monkeypatch.setattr(compare_cli, "load_tensorflow", no_tensorflow)
+    r = CliRunner().invoke(compare_app, [str(tiny_run / "model.keras"), str(tiny_run / "model_int8.tflite"),
+                                         str(tmp_path / "nowhere"), "--out", str(tmp_path / "c")])
+    assert r.exit_code == 2 and "data folder" in r.output and "does not exist" in r.output, r.output
