@@ -361,3 +361,29 @@ def test_a_file_that_is_no_model_is_named(tiny_run, tmp_path):
     # cxr-evaluate has no --labels: the hint says which command takes it
     assert res.exit_code == 2 and f"{cut} has no cxr-edge metadata" in res.output
     assert "(edge-classify runs a foreign model with --labels A,B)" in res.output and "or pass --labels" not in res.output
+
+
+def test_cxr_compare_says_when_its_default_folder_holds_another_comparison(tiny_run, tmp_path):
+    """The default folder is named after the data folder alone: comparing int8 with fp32, then fp16 with
+    fp32 on the same films, replaced the first comparison unsaid."""
+    import shutil
+
+    data = tmp_path / "site"
+    shutil.copytree(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]), data)
+    models = tmp_path / "m"
+    models.mkdir()
+    for mode in ("int8", "fp32"):
+        shutil.copy(tiny_run / f"model_{mode}.tflite", models / f"model_{mode}.tflite")
+    shutil.copy(tiny_run / "model_int8.tflite", models / "other.tflite")
+
+    def compare(a: str, b: str):
+        return CliRunner().invoke(compare_app, [str(models / a), str(models / b), str(data), "--n-boot", "100",
+                                                "--quiet", "--keep-seen"])
+    first = compare("model_int8.tflite", "model_fp32.tflite")
+    assert first.exit_code == 0 and "replacing" not in first.output, first.output
+    again = compare("model_int8.tflite", "model_fp32.tflite")
+    assert "replacing" not in again.output  # the same comparison, renewed
+    other = compare("other.tflite", "model_fp32.tflite")
+    assert other.exit_code == 0
+    assert (f"note: replacing the comparison of {models / 'model_int8.tflite'} and {models / 'model_fp32.tflite'} "
+            f"in {models / 'site-compare'}") in other.output
