@@ -18,9 +18,13 @@ PREVALENCES = (0.01, 0.05, 0.2, 0.5)
 
 
 def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, ...]:
-    """'0.01,0.05' -> (0.01, 0.05); a clear error for anything but shares strictly between 0 and 1."""
+    """'0.05,0.01' -> (0.01, 0.05), each once and in order (a table's rows); a clear error for
+    anything but shares strictly between 0 and 1, or an empty item ('0.1,,0.2': a share left out?)."""
+    items = [v.strip() for v in text.split(",")]
+    if any(not v for v in items) and any(items):
+        raise ValueError(f"{option}: {text!r} has an empty item; give each share once, e.g. 0.01,0.05")
     try:
-        values = tuple(float(v) for v in text.split(",") if v.strip())
+        values = tuple(sorted({float(v) for v in items if v}))
     except ValueError:
         raise ValueError(f"{option}: {text!r} is not a comma-separated list of numbers") from None
     if not values or not all(0 < v < 1 for v in values):

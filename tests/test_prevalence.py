@@ -80,3 +80,16 @@ def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
     # right, so it is not what a Normal answer is worth, and the table keeps a row per class
     two_of_three = "\n".join(section(at_prevalences(per_class, (0.05,)), ["COVID", "Normal", "Viral"]))
     assert "a Normal answer is right" not in two_of_three and "| COVID | 5% |" in two_of_three
+
+
+def test_prevalences_are_given_once_each_and_in_order():
+    """'0.5,0.5' gave the table's rows twice, '0.2,0.01' out of order, and '0.1,,0.2' dropped an item unsaid."""
+    import pytest
+
+    from convert.prevalence import parse_prevalences
+
+    assert parse_prevalences("0.5, 0.2,0.5,0.01") == (0.01, 0.2, 0.5)
+    with pytest.raises(ValueError, match="has an empty item"):
+        parse_prevalences("0.1,,0.2")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        parse_prevalences("0.1,1")
