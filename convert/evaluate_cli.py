@@ -129,6 +129,8 @@ def evaluate(
     # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
             kept_interrupts() as interrupted:
+        if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
+            raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
             # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))

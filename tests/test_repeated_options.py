@@ -104,3 +104,12 @@ def test_an_empty_argument_is_refused_not_taken_for_the_current_folder(app, args
     assert result.exit_code == 2, result.output
     assert "an argument is empty (an unset variable?), and an empty path is the current folder" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("app, args", [(evaluate_app, ["m.tflite", "data"]), (compare_app, ["a.tflite", "b.tflite", "data"])])
+def test_a_by_of_no_column_is_refused(app, args, tmp_path):
+    """'--by " , "' passed the empty-value check and gave a report without its --by section, unsaid."""
+    model = tmp_path / "m.tflite"
+    model.write_bytes(b"")
+    result = RUNNER.invoke(app, [*args, "--by", " , "])
+    assert result.exit_code == 2 and "names no column" in result.output, result.output
