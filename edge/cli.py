@@ -347,15 +347,19 @@ def main(
 
         emit(missing)
         if watch:
-            from edge.interrupts import sigterm_as_interrupt
+            from edge.interrupts import kept_interrupts
             from edge.watch import watch as arrivals
 
             print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
                   "Ctrl-C stops", file=sys.stderr)
-            with sigterm_as_interrupt():
+            # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
+            # a service manager's stop must not hang until it kills the watch mid-answer
+            with kept_interrupts() as interrupted:
                 try:
                     for arrived in arrivals(watcher, interval):
+                        interrupted()
                         emit(watcher.noting_failures(classify_files(m, arrived, threads, keep_inputs=explain is not None)))
+                        interrupted()
                 except KeyboardInterrupt:
                     pass
                 except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
