@@ -68,6 +68,16 @@ def _percent(v: float) -> str:
     return ">99.9%" if v > 0.5 else "<0.1%"
 
 
+def normal_note(labels: list[str]) -> str:
+    """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
+    viral pneumonia read as a normal film, when to the model it means only none of its other classes."""
+    normal = [c for c in labels if is_normal_class(c)]
+    if len(normal) != 1 or len(labels) < 2:
+        return ""
+    others = ", ".join(c for c in labels if c != normal[0])
+    return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
+
+
 def _disease_line(disease: str, normal: str, sens: float, spec: float) -> str:
     """The two-class card's line: what each answer is worth when 5% of the films are of the disease.
 

@@ -27,18 +27,6 @@ from edge.typicality import FLAGGED
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
-def normal_note(labels: list[str]) -> str:
-    """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
-    viral pneumonia read as a normal film, when to the model it means only none of its other classes."""
-    from edge.card import is_normal_class
-
-    normal = [c for c in labels if is_normal_class(c)]
-    if len(normal) != 1 or len(labels) < 2:
-        return ""
-    others = ", ".join(c for c in labels if c != normal[0])
-    return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
-
-
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return fail("edge-classify", message, code)
 
@@ -104,7 +92,8 @@ def main(
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P",
         help="Give CLASS whenever its probability is at least P, even when another class is more probable (below P: the "
-             "most probable other class). Trades specificity for sensitivity (for research on such rules, not on patients); cxr-convert's report "
+             "most probable other class). Trades specificity for sensitivity (for research on such rules, not on "
+             "patients); cxr-convert's report "
              "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the rule the model "
              "file carries (cxr-convert --operating-point; --info shows it), else the most probable class."),
     most_probable: bool = typer.Option(False, "--most-probable", help="Give the most probable class, ignoring a rule the "
@@ -247,6 +236,8 @@ def main(
         if m.meta.get("foreign"):
             print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
                   "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)
+        from edge.card import normal_note
+
         if m.meta.get("synthetic_data"):
             print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
         # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
@@ -359,7 +350,6 @@ def main(
                     for arrived in arrivals(watcher, interval):
                         interrupted()
                         emit(watcher.noting_failures(classify_files(m, arrived, threads, keep_inputs=explain is not None)))
-                        interrupted()
                 except KeyboardInterrupt:
                     pass
                 except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film

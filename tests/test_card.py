@@ -310,7 +310,7 @@ def test_with_a_rule_on_three_classes_only_the_rules_class_is_given_under_it():
 def test_the_device_note_says_what_a_normal_answer_means():
     """'Normal 0.9988' for a child's viral pneumonia read as a normal film: to the model it means only
     none of its other classes."""
-    from edge.cli import normal_note
+    from edge.card import normal_note
 
     assert normal_note(["COVID", "Normal"]) == "; 'Normal' means only 'not COVID', never 'no disease'"
     assert normal_note(["COVID", "Lung_Opacity", "No_Finding"]) == \
