@@ -4,6 +4,7 @@ was trained from (their fingerprint, compared before a finished teacher is reuse
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +148,7 @@ def test_a_data_folder_given_as_typed_elsewhere_is_the_same_folder(tiny_run, tmp
     where = Path(json.loads((run / "split.json").read_text())["data_dir"])
     monkeypatch.chdir(where.parent)
     info["settings"]["data"] = where.name  # typed relative, from the folder that holds it
+    info.pop("workdir")  # a run of cxr-edge 0.25 or older: only its split.json says where that was
     (run / "run.json").write_text(json.dumps(info))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -174,3 +176,28 @@ def test_an_incomplete_or_damaged_run_is_trained_into_again(tiny_run, tmp_path, 
     assert (run / "model.keras").is_file() and run_record_problem(run) is None
     assert f"going on in {run}, where a cxr-train was stopped before it finished: {run} holds an incomplete run" \
         in capsys.readouterr().err
+
+
+def test_folders_typed_relative_are_read_from_where_cxr_train_was_called(tiny_run, tmp_path, monkeypatch):
+    """`--add-data site/` (and --teacher, --out) were compared as typed: called again from another
+    folder with the same folders' full paths, a finished run read as 'another add_data'."""
+    from train.resume import other_settings
+    from train.run import TrainSettings
+
+    run = _copy(tiny_run, tmp_path)
+    info = json.loads((run / "run.json").read_text())
+    assert Path(info["workdir"]).is_absolute()  # recorded by cxr-train
+    home, site = tmp_path / "home", tmp_path / "home" / "site"
+    site.mkdir(parents=True)
+    where = Path(json.loads((run / "split.json").read_text())["data_dir"])
+    info["workdir"] = str(home)
+    info["settings"].update(data=os.path.relpath(where, home), add_data=["site/"], out=os.path.relpath(run, home),
+                            teacher=os.path.relpath(run / "teacher", home))
+    (run / "run.json").write_text(json.dumps(info))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    same = {**info["settings"], "out": run, "teacher": str(run / "teacher"), "data": str(where), "add_data": [str(site)]}
+    assert other_settings(run, TrainSettings(**same)) == []
+    other = {**same, "add_data": [str(tmp_path)]}
+    assert other_settings(run, TrainSettings(**other)) == ["add_data"]

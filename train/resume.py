@@ -76,6 +76,22 @@ def _data_where_split(settings: dict, run_dir: Path) -> dict:
     return {**settings, "data": where} if isinstance(where, str) and os.path.isabs(where) else settings
 
 
+def _as_recorded(run: dict, run_dir: Path) -> dict:
+    """The recorded settings with every folder typed relative (--data, --add-data, --teacher, --out)
+    made full from the folder cxr-train was called in (run.json's "workdir", from 0.26): called again
+    from elsewhere, 'site/' had read as another folder, and a finished teacher was trained again.
+    Older runs have only their split's record of where --data was."""
+    settings, where = run["settings"], run.get("workdir")
+    if not isinstance(where, str) or not os.path.isabs(where):
+        return _data_where_split(settings, run_dir)
+
+    def full(v: Any) -> Any:
+        return os.path.join(where, v) if isinstance(v, str) and v and v != "synthetic" else v  # join keeps a full path
+
+    return {**settings, **{k: full(settings.get(k)) for k in ("data", "teacher", "out")},
+            "add_data": [full(v) for v in settings.get("add_data") or []]}
+
+
 def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     """The settings in which the finished run in ``run_dir`` differs from ``s`` ([]: none, it can
     be reused); None when there is no finished run there. Said before a finished teacher is
@@ -84,7 +100,7 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
         return None
     try:
         run = read_json(run_dir / "run.json")
-        done = _comparable(_data_where_split(run["settings"], run_dir))
+        done = _comparable(_as_recorded(run, run_dir))
         mixed = run_record_problem(run_dir) is not None  # a retrain stopped half-way: not the run its settings say
     except (OSError, ValueError, KeyError):
         return None

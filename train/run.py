@@ -5,6 +5,7 @@ By default a run is two of these: the teacher ensemble in RUN/teacher, then the 
 
 from __future__ import annotations
 
+import os
 import platform
 import shutil
 import sys
@@ -280,6 +281,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cxr_edge_version": __version__,
         "settings": settings_dict(s),
+        "workdir": os.getcwd(),  # where the folders in settings were typed from (train.resume)
         "fit": {**fc.to_dict(), "seed": s.seed, "class_weights": weights},
         "arch": s.arch,
         "members": n_members,
