@@ -231,7 +231,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     plots.confusion_grid({n: np.array(m["confusion_matrix"]) for n, m in models.items()}, classes,
                          run_dir / "confusion_matrices.png")
     plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
-    plots.roc_curves(y, probs_by_mode["keras"], classes, run_dir / "roc.png", "ROC, Keras model (test split)")
+    # the ROC of the file a device runs (its AUROC and the operating points are that file's too), not Keras's
+    roc_mode = (report.get("operating_points") or {}).get("mode") or "keras"
+    roc_of = "the Keras model" if roc_mode == "keras" else f"model_{roc_mode}.tflite"
+    plots.roc_curves(y, probs_by_mode[roc_mode], classes, run_dir / "roc.png", f"ROC, {roc_of} (test split)")
     shown = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
     plots.reliability(shown, run_dir / "reliability.png", floor=1 / len(classes))
     md = [f"# Quantization report: {Path(str(report['run_dir'])).name}", "", DISCLAIMER, ""]
@@ -339,7 +342,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                    "validation films, which are few or unlike the test films; trust the probabilities less than the "
                    "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
     md += [ece_note(models["keras"]), ""]
-    md += [image("reliability"), "", *reliability_table(shown, 1 / len(classes)), "", image("roc"), ""]
+    md += [image("reliability"), "", *reliability_table(shown, 1 / len(classes)), "",
+           f"The ROC curves below are {roc_of}'s on the test split; each mode's AUROC is in its table above.", "",
+           image("roc"), ""]
+    report["roc_model"] = roc_mode
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))
     if mistakes is not None:

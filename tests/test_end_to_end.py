@@ -50,6 +50,9 @@ def test_report_has_per_class_figures_for_every_model(tiny_run):
     assert "gate" in int8 and "agreement" in int8
     md = (tiny_run / "report.md").read_text()
     assert "not a medical device" in md and "SYNTHETIC" in md and "## int8" in md
+    # the ROC shown is the device file's, as its operating points are, not the Keras model's
+    assert report["roc_model"] == report["operating_points"]["mode"] == "int8"
+    assert "The ROC curves below are model_int8.tflite's on the test split" in md
 
 
 def test_report_maps_where_the_int8_file_looked_on_its_most_confident_mistakes(tiny_run):
