@@ -105,7 +105,8 @@ def test_cxr_train_refuses_seeds_and_learning_rates_it_cannot_use(tmp_path):
     for args, said in [(["--seed", "-1"], "--seed must be a whole number from 0 to"),
                        (["--seed", str(2**31)], "--seed must be a whole number from 0 to"),
                        (["--learning-rate", "nan"], "--learning-rate must be a number above 0"),
-                       (["--learning-rate", "-0.1"], "--learning-rate must be a number above 0")]:
+                       (["--learning-rate", "-0.1"], "--learning-rate must be a number above 0"),
+                       (["--learning-rate", "1e20"], "and at most 1 (e.g. 0.001), not 1e+20")]:
         r = CliRunner().invoke(app, ["--data", "synthetic", "--out", str(tmp_path / "r"), *args])
         assert r.exit_code == 2 and said in r.output, r.output
     assert not (tmp_path / "r").exists()

@@ -50,3 +50,20 @@ def test_saved_model_holds_weights_without_optimizer_state(tmp_path, arch):
         assert "optimizer" not in f
     loaded = keras.models.load_model(tmp_path / "model.keras", compile=False)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_a_training_whose_loss_becomes_nan_says_it_diverged(tmp_path):
+    """Keras stopped on a NaN loss, and cxr-train then failed writing the member's record:
+    'Out of range float values are not JSON compliant: nan', not why."""
+    import numpy as np
+    import pytest
+
+    from train.fit import FitConfig, TrainingDiverged, fit
+    from train.models import build
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((8, 32, 32, 3), dtype=np.float32), np.array([0, 1] * 4)
+    model = build("seed", 32, 2)
+    cfg = FitConfig(epochs=2, batch_size=4, learning_rate=1e300, patience=2, augment=False, verbose=0)
+    with pytest.raises(TrainingDiverged, match=r"training diverged: the loss became nan in epoch 1.*lower --learning-rate \(it was 1e\+300\)"):
+        fit(model, (x, y), (x, y), 2, cfg, tmp_path)

@@ -141,8 +141,8 @@ def train(
         if class_map and not add_data:  # an option that would change nothing must not look obeyed
             raise ValueError("--class-map matches the class folders of --add-data folders to the run's classes; "
                              "without --add-data it does nothing: name --data's class folders as the classes should be")
-        if not 0 < learning_rate < float("inf"):  # NaN trained to the end, then failed writing run.json
-            raise ValueError(f"--learning-rate must be a number above 0 (e.g. 0.001), not {learning_rate:g}")
+        if not 0 < learning_rate <= 1:  # NaN trained to the end, then failed writing run.json; 1e20 'trained' to a loss of 1e31
+            raise ValueError(f"--learning-rate must be a number above 0 and at most 1 (e.g. 0.001), not {learning_rate:g}")
         if not 0 <= seed <= SEED_MAX:  # member k and the teacher's members take seed + k: all must stay seeds
             raise ValueError(f"--seed must be a whole number from 0 to {SEED_MAX}, not {seed}")
         if arch not in ARCHS:

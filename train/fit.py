@@ -49,6 +49,10 @@ def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
     return {k: float(v) for k, v in enumerate(w)}
 
 
+class TrainingDiverged(ValueError):
+    """The loss became NaN or infinite: the weights are no model, and saving them would hide it."""
+
+
 def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.ndarray, np.ndarray],
         n_classes: int, cfg: FitConfig, run_dir: Path, teacher: keras.Model | None = None) -> dict[str, list[float]]:
     """Train with early stopping; return the history. The best weights are left in ``model``.
@@ -83,6 +87,9 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
                         class_weight=class_weights(train[1], n_classes), callbacks=[*callbacks, stop],
                         verbose=cfg.verbose, shuffle=False)  # train_ds shuffles itself
     history = {k: [float(v) for v in vals] for k, vals in h.history.items() if k != "learning_rate"}
+    if bad := [e for e, v in enumerate(history.get("loss", []), 1) if not np.isfinite(v)]:  # TerminateOnNaN stopped it
+        raise TrainingDiverged(f"training diverged: the loss became {history['loss'][bad[0] - 1]} in epoch {bad[0]}, "
+                               f"so the weights are no model; lower --learning-rate (it was {cfg.learning_rate:g})")
     best = int(np.argmin(history["val_loss"])) if history.get("val_loss") else len(history["loss"]) - 1
     history["best_epoch"] = [best + 1]
     return history
