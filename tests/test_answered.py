@@ -47,6 +47,19 @@ def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
     assert answered_times(tmp_path / "none.jsonl") == {}  # the first run
 
 
+def test_a_log_passed_through_jq_keeps_its_films_answered(tmp_path):
+    """A stamp's 19-digit nanoseconds, rounded to a double by jq or JavaScript (a log rotated with
+    `jq -c .`), made every film of the log 'changed' and answered again."""
+    mtime, ctime = 1796354287775638501, 1796354287775638999
+    log = tmp_path / "answers.jsonl"
+    rounded = {"bytes": 10, "modified_ns": 1796354287775638500, "changed_ns": 1796354287775639000}  # jq 1.6's output
+    log.write_text(json.dumps({"file": "a.png", "label": "COVID", "time": _at(1000), "written": rounded}) + "\n")
+    answers = answered_times(log)
+    assert already_answered(answers, "a.png", (10, mtime, 1, ctime))
+    assert not already_answered(answers, "a.png", (10, mtime, 1, ctime + 10**6))  # moved in a millisecond later
+    assert not already_answered(answers, "a.png", (11, mtime, 1, ctime))
+
+
 def test_a_restarted_watch_skips_only_films_answered_as_they_are(tmp_path):
     """The log's stamp, not its time, decides: a film swapped in under an answered name is answered
     although the answer's time is later than every time of the new file (the device's clock ahead
