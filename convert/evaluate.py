@@ -78,14 +78,54 @@ def model_for(path: Path):
 
             if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
                 raise ValueError(f"{why}; run its cxr-train command again to finish it")
-        model = keras.models.load_model(path, compile=False)
+        try:
+            model = keras.models.load_model(path, compile=False)
+        except (ValueError, KeyError, OSError) as e:  # a zip of something else named .keras
+            raise ValueError(f"{path} is not a Keras model file that this Keras can read (damaged, or another kind of "
+                             f"file named .keras): {type(e).__name__}: {e}") from None
         run = read_json(run_json)
-        return (lambda x: keras_probabilities(model, x, run.get("temperature", 1.0))), {
+        if problem := keras_model_problem(model, run):
+            raise ValueError(f"{path}: {problem}: {run_json} does not describe this model (a model.keras from "
+                             "another run, or not made by cxr-train)")
+        return _finite(lambda x: keras_probabilities(model, x, run.get("temperature", 1.0)), path), {
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data")}
     m = EdgeModel(path)
-    return m.classify, {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
+    return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
                         "decision_films": m.meta.get("decision_films"),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it
                         "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation")}
+
+
+def _finite(predict, path: Path):
+    """``predict``, refusing probabilities that are not finite numbers: argmax read a film whose
+    answers were all NaN as the first class, and cxr-compare reported such a model as 100% sensitive."""
+    def checked(x: np.ndarray) -> np.ndarray:
+        p = predict(x)
+        if not np.isfinite(p).all():
+            bad = int((~np.isfinite(p)).any(axis=1).sum())
+            raise ValueError(f"{path}: the model gave {bad} of {len(p)} film(s) no finite probabilities (NaN or infinity): "
+                             "its weights, its conversion or its calibration temperature are broken; train or convert it again")
+        return p
+    return checked
+
+
+def keras_model_problem(model, run: dict) -> str | None:
+    """Why ``model`` is not the model its run.json describes, or None: the outputs must be one logit
+    per class (a fifth output was dropped without a word, one output stopped on an IndexError, and a
+    final softmax was given a second one, 0.913 scored as 0.812), the input the size and channels of
+    its preprocessing, and the temperature a number above 0."""
+    classes, pre = run.get("classes") or [], run.get("preprocess") or {}
+    out, inp = tuple(model.output_shape), tuple(model.input_shape)
+    if len(out) != 2 or out[-1] != len(classes):
+        return f"its output shape {out} is not one score for each of the {len(classes)} classes {', '.join(map(str, classes))}"
+    if inp[1:] != (pre.get("size"), pre.get("size"), pre.get("channels")):
+        return f"its input shape {inp} is not the {pre.get('size')}x{pre.get('size')}x{pre.get('channels')} of its preprocessing"
+    t = run.get("temperature", 1.0)
+    if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < float("inf"):
+        return f"its calibration temperature {t!r} is not a number above 0"
+    last = getattr(model.layers[-1], "activation", None) if model.layers else None
+    if getattr(last, "__name__", "") == "softmax" or type(model.layers[-1]).__name__ == "Softmax":
+        return "it ends in a softmax, where cxr-train's models give logits (a second softmax would squash its answers)"
+    return None

@@ -52,6 +52,8 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
     None means a foreign .tflite (no archive, or one without ``cxr_edge.json``). A cxr-edge file
     whose archive is cut off or corrupt is an error, not a foreign model: run as one, it would
     lose its calibration, preprocessing and input check without anyone noticing."""
+    if not data:  # a copy that failed before its first byte (scp to a full card)
+        raise ModelFileError("the file is empty (0 bytes): copy the model file again")
     if len(data) < 8 or data[4:8] != b"TFL3":
         raise ModelFileError("not a TensorFlow Lite model (no TFL3 identifier)" + _keras_hint(data, name))
     try:
@@ -63,9 +65,13 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
             raise ModelFileError("damaged or truncated cxr-edge model file (its metadata cannot be read); "
                                  "copy it again") from None
         return data, None, {}
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"model metadata is damaged: {META_NAME} holds a {type(meta).__name__}, not an object")
     missing = [k for k in REQUIRED if k not in meta]
     if missing:
         raise ModelFileError(f"model metadata is incomplete: missing {', '.join(missing)}")
+    if problem := field_problem(meta):
+        raise ModelFileError(f"model metadata is damaged: {problem}")
     unknown = sorted(set(meta.get("requires", [])) - UNDERSTOOD)
     if unknown:
         raise ModelFileError(f"this model needs a newer cxr-edge (it uses {', '.join(unknown)}); update cxr-edge on this device")
@@ -74,6 +80,42 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
     if len(flatbuffer) != n or hashlib.sha256(flatbuffer).hexdigest() != meta["tflite_sha256"]:
         raise ModelFileError("model weights do not match their checksum: the file is damaged")
     return flatbuffer, meta, files
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def field_problem(meta: dict[str, Any]) -> str | None:
+    """What is wrong with the fields every reader relies on, or None (pure function). The checksum
+    covers the flatbuffer only: metadata edited by hand, or written by a faulty tool, had labelled
+    films with every answer swapped (a negative temperature), one class under two names, or
+    failed as 'unexpected TypeError'."""
+    fmt = meta.get("format", FORMAT)
+    if not isinstance(fmt, str) or not fmt.startswith("cxr-edge/"):
+        return f"format is {fmt!r}, not {FORMAT!r}"
+    if fmt != FORMAT:
+        return f"format {fmt!r} is not {FORMAT!r}, the one this cxr-edge reads; update cxr-edge on this device"
+    labels = meta["labels"]
+    if not isinstance(labels, list) or len(labels) < 2 or not all(isinstance(c, str) and c.strip() for c in labels):
+        return f"labels must be a list of two or more class names, not {labels!r}"
+    if len({c.casefold() for c in labels}) < len(labels):
+        return f"labels {labels!r} name a class twice (ignoring case): two outputs would give one answer"
+    t = meta["temperature"]
+    if not _number(t) or not 0 < t < float("inf"):
+        return (f"its calibration temperature {t!r} is not a number above 0 (a negative one swaps every answer, "
+                "0 or infinity leaves none)")
+    n = meta["tflite_bytes"]
+    if not isinstance(n, int) or isinstance(n, bool) or n <= 0 or not isinstance(meta["tflite_sha256"], str):
+        return f"tflite_bytes {n!r} or tflite_sha256 is not what cxr-convert writes"
+    if not isinstance(meta["preprocess"], dict):
+        return f"preprocess is {type(meta['preprocess']).__name__}, not an object"
+    requires = meta.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        return f"requires is {requires!r}, not a list of names"
+    if meta.get("output", "logits") != "logits":  # the device takes the outputs as logits, and says so
+        return f"output is {meta['output']!r}: this cxr-edge reads a model whose outputs are logits"
+    return None
 
 
 def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:

@@ -101,11 +101,16 @@ class EdgeModel:
         if len(inputs) != 1 or len(outputs) != 1:
             raise ModelFileError(f"{self.path}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
         self._in, self._out = inputs[0], outputs[0]
+        if problem := _tensor_problem(self._in, "input") or _tensor_problem(self._out, "output"):
+            raise ModelFileError(f"{self.path}: {problem}")
         shape = tuple(int(v) for v in self._in["shape"])
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
             raise ModelFileError(f"{self.path}: input shape {shape} is not (1, size, size, 1 or 3)")
         if "preprocess" in meta:
-            self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])
+            try:
+                self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])
+            except (TypeError, ValueError, KeyError) as e:  # edited by hand: say which file, and that it is damaged
+                raise ModelFileError(f"{self.path}: model metadata is damaged: preprocess ({type(e).__name__}: {e})") from None
             if (self.preprocess.size, self.preprocess.size, self.preprocess.channels) != shape[1:]:
                 raise ModelFileError(
                     f"{self.path}: input shape {shape} does not match its metadata "
@@ -172,17 +177,21 @@ class EdgeModel:
 
     def _quantize_input(self, x: np.ndarray) -> np.ndarray:
         dtype = self._in["dtype"]
-        if dtype == np.float32:
-            return x.astype(np.float32)
+        if np.issubdtype(dtype, np.floating):
+            return x.astype(dtype)
         scale, zero = self._in["quantization"]
+        if not scale > 0:  # a uint8 input without quantization takes the pixels as they are (_tensor_problem)
+            return x.astype(dtype)
         info = np.iinfo(dtype)
         q = np.round(x.astype(np.float32) / scale + zero)
         return np.clip(q, info.min, info.max).astype(dtype)
 
     def _dequantize_output(self, y: np.ndarray) -> np.ndarray:
-        if y.dtype == np.float32:
-            return y
+        if np.issubdtype(y.dtype, np.floating):
+            return y.astype(np.float32)
         scale, zero = self._out["quantization"]
+        if not scale > 0:  # scores without quantization (an int32 output): the numbers as they are
+            return y.astype(np.float32)
         return (y.astype(np.float32) - zero) * scale
 
     def info(self) -> dict[str, Any]:
@@ -229,6 +238,24 @@ class EdgeModel:
             "same_classes": same_class,
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
         }
+
+
+def _tensor_problem(detail: dict, which: str) -> str | None:
+    """Why edge cannot feed (or read) a tensor of this type, or None. Float tensors take the
+    pixels (or give the scores) as numbers, quantized ones through their scale; an integer tensor
+    without quantization (scale 0) had every pixel divided by 0, the film fed as black and white.
+    A uint8 input without it takes the pixels 0..255 as they are (Keras ``Input(dtype="uint8")``),
+    an integer output gives its numbers as they are; an int8 or int16 input cannot hold 0..255."""
+    dtype = np.dtype(detail["dtype"])
+    if dtype.kind == "f":
+        return None
+    if dtype.kind not in "iu":
+        return f"its {which} tensor is {dtype.name}, which edge-classify cannot {'feed' if which == 'input' else 'read'}"
+    scale = detail.get("quantization", (0.0, 0))[0]
+    if which == "input" and not scale > 0 and dtype != np.uint8:
+        return (f"its input tensor is {dtype.name} without quantization parameters: it cannot take the pixels 0..255; "
+                "export it with a float32, uint8 or quantized input")
+    return None
 
 
 def _dynamic_input(interpreter: Any) -> tuple[int, ...] | None:

@@ -114,6 +114,12 @@ class Typicality:
         if dim != t.side**2 or t.mean.shape != (dim,) or t.variances.shape != (k,) or not np.all(t.variances > 0) \
                 or not t.residual_variance > 0:
             raise ValueError("the input check's data are damaged (inconsistent shapes or variances)")
+        # a NaN or negative threshold, or a NaN in the mean, passed every film as checked and typical
+        if not (np.isfinite(t.threshold) and t.threshold > 0 and np.isfinite(t.min_contrast) and t.min_contrast >= 0
+                and np.all(np.isfinite(t.mean)) and np.all(np.isfinite(t.components))
+                and np.all(np.isfinite(t.variances)) and np.isfinite(t.residual_variance)):
+            raise ValueError("the input check's data are damaged (a threshold or figure that is not a finite number, "
+                             "or a threshold not above 0)")
         return t
 
 

@@ -387,3 +387,54 @@ def test_cxr_compare_says_when_its_default_folder_holds_another_comparison(tiny_
     assert other.exit_code == 0
     assert (f"note: replacing the comparison of {models / 'model_int8.tflite'} and {models / 'model_fp32.tflite'} "
             f"in {models / 'site-compare'}") in other.output
+
+
+def _plain_keras(folder: Path, tiny_run: Path, *head, weights=None) -> Path:
+    """A model.keras saved by plain Keras, beside a copy of the run's run.json (a model from elsewhere)."""
+    import shutil
+
+    import keras
+
+    size = json.loads((tiny_run / "run.json").read_text())["preprocess"]
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((size["size"], size["size"], size["channels"])), keras.layers.Rescaling(1 / 255.0),
+                          keras.layers.GlobalAveragePooling2D(), *head])
+    if weights is not None:
+        m.layers[-1].set_weights(weights(m.layers[-1].get_weights()))
+    folder.mkdir()
+    m.save(folder / "model.keras")
+    shutil.copy(tiny_run / "run.json", folder / "run.json")
+    return folder / "model.keras"
+
+
+def test_a_model_that_gives_nan_is_refused_not_scored_as_the_first_class(tiny_run, tmp_path):
+    """cxr-compare read a model whose every answer was NaN as 100% COVID sensitivity, '+91.7 points', exit 0."""
+    import numpy as np
+
+    import keras
+
+    nan = _plain_keras(tmp_path / "nan", tiny_run, keras.layers.Dense(2),
+                       weights=lambda w: [np.full_like(w[0], np.nan), w[1]])
+    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(nan), data,
+                                           "--out", str(tmp_path / "c"), "--quiet", "--no-find-crops"])
+    assert res.exit_code == 2 and f"{nan}: the model gave" in res.output and "no finite probabilities" in res.output, res.output
+    assert not (tmp_path / "c" / "compare.md").exists()
+
+
+def test_a_keras_model_that_run_json_does_not_describe_is_refused(tiny_run, tmp_path):
+    """Five outputs were scored on their first two, one output stopped on an IndexError, and a model
+    ending in softmax was given a second one (0.913 scored as 0.812)."""
+    import keras
+
+    from convert.evaluate import model_for
+
+    for name, head, said in (("five", [keras.layers.Dense(5)], "output shape (None, 5) is not one score for each of the 2"),
+                             ("one", [keras.layers.Dense(1, activation="sigmoid")], "output shape (None, 1)"),
+                             ("softmax", [keras.layers.Dense(2, activation="softmax")], "it ends in a softmax"),
+                             ("layer", [keras.layers.Dense(2), keras.layers.Softmax()], "it ends in a softmax")):
+        path = _plain_keras(tmp_path / name, tiny_run, *head)
+        with pytest.raises(ValueError, match="does not describe this model") as e:
+            model_for(path)
+        assert said in str(e.value), str(e.value)
+    model_for(_plain_keras(tmp_path / "logits", tiny_run, keras.layers.Dense(2)))  # the shape cxr-train makes

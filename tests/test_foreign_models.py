@@ -94,3 +94,41 @@ def test_a_model_without_metadata_is_not_said_to_be_calibrated(tmp_path):
     assert r.exit_code == 0, r.output
     assert "without calibration" in r.stderr and "a probability is the model's score, uncalibrated" in r.stderr
     assert "calibrated on films" not in r.stderr
+
+
+def test_integer_tensors_without_quantization_are_fed_and_read_as_numbers(tmp_path, batch):
+    """A uint8 input without quantization parameters (Keras Input(dtype="uint8")) had every pixel
+    divided by a scale of 0, the film fed as black and white; an int32 or float16 output was read as
+    zeros, every film the first class at 0.5000."""
+    import keras
+
+    from convert.export import convert
+
+    keras.utils.set_random_seed(0)
+    x = keras.Input((32, 32, 1), dtype="uint8")
+    h = keras.layers.Rescaling(1 / 255.0)(keras.ops.cast(x, "float32"))
+    h = keras.layers.GlobalAveragePooling2D()(keras.layers.Conv2D(4, 3, activation="relu")(h))
+    logits = keras.layers.Dense(2)(h)
+    for name, out in (("uint8_in", logits), ("int32_out", keras.ops.cast(logits * 100, "int32")),
+                      ("float16_out", keras.ops.cast(logits, "float16"))):
+        m = keras.Model(x, out)
+        path = tmp_path / f"{name}.tflite"
+        path.write_bytes(convert(m, "fp32"))
+        edge = EdgeModel(path, labels=["A", "B"])
+        want = np.asarray(m(batch), dtype=np.float32)
+        np.testing.assert_allclose(edge.logits(batch), want, rtol=1e-2, atol=1e-2 * (100 if "int32" in name else 1))
+        assert np.abs(want).max() > 0.01  # the films' own numbers, not zeros
+
+
+def test_an_int8_input_without_quantization_is_refused(tmp_path):
+    import keras
+
+    from convert.export import convert
+    from edge.model import ModelFileError
+
+    x = keras.Input((32, 32, 1), dtype="int8")
+    h = keras.layers.GlobalAveragePooling2D()(keras.ops.cast(x, "float32"))
+    path = tmp_path / "int8_in.tflite"
+    path.write_bytes(convert(keras.Model(x, keras.layers.Dense(2)(h)), "fp32"))
+    with pytest.raises(ModelFileError, match="input tensor is int8 without quantization parameters"):
+        EdgeModel(path, labels=["A", "B"])

@@ -1,0 +1,109 @@
+"""A cxr-edge file whose metadata was edited or written wrong is refused, naming the field, before it
+labels a film. The checksum covers the flatbuffer only: a negative temperature had swapped every
+answer, labels ["COVID", "COVID"] counted two films as four, and other damage failed as
+'unexpected TypeError'."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from edge.metadata import ModelFileError, attach, split
+from edge.preprocess import PreprocessConfig
+
+FLATBUFFER = b"\0\0\0\0TFL3" + bytes(range(256)) * 4  # split reads the identifier and the checksum only
+
+
+def _meta(**change) -> dict:
+    meta = {"labels": ["COVID", "Normal"], "preprocess": PreprocessConfig(size=64).to_dict(), "temperature": 1.3}
+    return {**meta, **change}
+
+
+def _file(meta: dict) -> bytes:
+    """The flatbuffer with ``meta`` as edge.metadata.attach writes it, field values as given."""
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("cxr_edge.json", json.dumps({"format": "cxr-edge/1", "tflite_bytes": len(FLATBUFFER),
+                                                "tflite_sha256": hashlib.sha256(FLATBUFFER).hexdigest(), **meta}))
+    return FLATBUFFER + buf.getvalue()
+
+
+def test_the_metadata_cxr_convert_writes_is_read():
+    _, meta, _ = split(attach(FLATBUFFER, _meta(requires=["decision"], output="logits")))
+    assert meta["labels"] == ["COVID", "Normal"] and meta["temperature"] == 1.3
+
+
+@pytest.mark.parametrize("change, said", [
+    ({"temperature": -0.56}, "temperature -0.56 is not a number above 0"),
+    ({"temperature": 0}, "temperature 0 is not a number above 0"),
+    ({"temperature": math.inf}, "temperature inf is not a number above 0"),
+    ({"temperature": math.nan}, "temperature nan is not a number above 0"),
+    ({"temperature": "warm"}, "temperature 'warm' is not a number above 0"),
+    ({"temperature": None}, "temperature None is not a number above 0"),
+    ({"labels": ["COVID", "COVID"]}, "name a class twice"),
+    ({"labels": ["COVID", "covid"]}, "name a class twice"),
+    ({"labels": ["", ""]}, "labels must be a list of two or more class names"),
+    ({"labels": "CN"}, "labels must be a list of two or more class names, not 'CN'"),
+    ({"labels": [1, 2]}, "labels must be a list of two or more class names"),
+    ({"labels": None}, "labels must be a list"),
+    ({"preprocess": None}, "preprocess is NoneType, not an object"),
+    ({"requires": "fancy"}, "requires is 'fancy', not a list of names"),
+    ({"requires": None}, "requires is None"),
+    ({"output": "probabilities"}, "output is 'probabilities'"),
+])
+def test_a_damaged_field_is_refused_by_name(change, said):
+    with pytest.raises(ModelFileError, match="model metadata is damaged: ") as e:
+        split(_file(_meta(**change)))
+    assert said in str(e.value), str(e.value)
+
+
+def test_another_format_or_a_metadata_that_is_no_object_is_refused():
+    import io
+    import zipfile
+
+    for fmt, said in (("cxr-edge/2", "update cxr-edge on this device"), ("other/1", "not 'cxr-edge/1'")):
+        with pytest.raises(ModelFileError, match="model metadata is damaged") as e:
+            split(_file(_meta(format=fmt)))
+        assert said in str(e.value)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("cxr_edge.json", "7")
+    with pytest.raises(ModelFileError, match="cxr_edge.json holds a int, not an object"):
+        split(FLATBUFFER + buf.getvalue())
+
+
+def test_a_preprocessing_of_the_wrong_types_names_the_file(tmp_path, tiny_run):
+    from edge.metadata import rewrite
+    from edge.model import EdgeModel
+
+    model = tiny_run / "model_int8.tflite"
+    path = tmp_path / "edited.tflite"
+    path.write_bytes(rewrite(model.read_bytes(), lambda m: {**m, "preprocess": {**m["preprocess"], "size": "64"}}))
+    with pytest.raises(ModelFileError, match=f"{path}: model metadata is damaged: preprocess"):
+        EdgeModel(path)
+
+
+def test_an_input_check_that_would_pass_every_film_is_refused():
+    import numpy as np
+
+    from edge.typicality import Typicality, fit_typicality
+
+    rng = np.random.default_rng(0)
+    good = fit_typicality(rng.integers(0, 256, (40, 16, 16, 1), dtype=np.uint8),
+                          rng.integers(0, 256, (5, 16, 16, 1), dtype=np.uint8)).to_dict()
+    Typicality.from_dict(good)
+    for change in ({"threshold": math.nan}, {"threshold": -1.0}, {"threshold": 0.0},
+                   {"mean": [math.nan] + list(good["mean"][1:])}):
+        with pytest.raises(ValueError, match="input check's data are damaged"):
+            Typicality.from_dict({**good, **change})
+
+
+def test_an_empty_file_is_called_empty():
+    with pytest.raises(ModelFileError, match=r"the file is empty \(0 bytes\): copy the model file again"):
+        split(b"")
