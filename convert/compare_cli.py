@@ -64,6 +64,7 @@ def compare(
     from convert.seen import leave_out_seen, model_names
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from edge.atomic import staged_folder, write_json, write_text
+    from edge.names import texts
     from edge.decision import fmt_threshold, labels_for
     from edge.preprocess import PreprocessConfig
     from train.data import DataError, scan
@@ -207,7 +208,7 @@ def compare(
 
             md += answers_section(r["left_out_answers"], labels, ["A", "B"])
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
-            write_json(stage / "compare.json", r)
+            write_json(stage / "compare.json", texts(r))  # valid UTF-8 whatever the names (edge.names)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays
     print(cmp.headline(r))
@@ -237,10 +238,11 @@ def _other_comparison(out_dir: Path, data_dir: Path, model_a: Path, model_b: Pat
     """What the comparison in ``out_dir`` is of, where it is of other models or another data folder:
     the default folder is named after the data folder alone, and one comparison replaced another unsaid."""
     from edge.atomic import read_json
+    from edge.names import exact_name
 
     try:
         before = read_json(out_dir / "compare.json")
-        was = [Path(str(before[k])).resolve() for k in ("model_a", "model_b", "data_dir")]
+        was = [Path(str(exact_name(before, k))).resolve() for k in ("model_a", "model_b", "data_dir")]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if was[2] != data_dir.resolve():

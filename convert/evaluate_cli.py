@@ -323,10 +323,11 @@ def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
     another model file's ('the report of ...'): model_int8 then model_fp32 on one site both report into
     RUN/site-report, and the first was replaced unsaid. None where it is this one's, or none."""
     from edge.atomic import read_json
+    from edge.names import exact_name
 
     try:
         before = read_json(out_dir / "report.json")
-        data, scored = str(before["data_dir"]), str(before.get("model") or "")
+        data, scored = str(exact_name(before, "data_dir")), str(exact_name(before, "model") or "")
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if Path(data).resolve() != data_dir.resolve():

@@ -17,6 +17,7 @@ from convert.report_text import TERMS, align_tables, image, reliability_table
 from convert.prevalence import at_prevalences
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
+from edge.names import texts
 from edge.decision import fmt_threshold
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
@@ -352,5 +353,5 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         mode, found = mistakes
         report["occlusion_model"] = mode
         md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)")
-    write_json(run_dir / "report.json", report)
+    write_json(run_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
     write_text(run_dir / "report.md", "\n".join(align_tables(md)))

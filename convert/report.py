@@ -25,6 +25,7 @@ from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
 from edge.decision import beside_rule, describe, labels_for
 from edge.atomic import write_json, write_text
+from edge.names import texts
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
 
@@ -245,7 +246,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                   (extra or {}).get("input_check_flagged_validation"))
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
-    write_json(out_dir / "report.json", report)
+    write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
     columns = {**({"source": list(sources)} if sources and any(sources) else {}), **(subgroups or {})}
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.
     write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))

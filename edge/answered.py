@@ -23,6 +23,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from edge.names import exact_name
+
 # (size, mtime in ns, ctime in ns) of a film as an answer found it; None where the log predates it
 Written = tuple[int, int, int]
 Answer = tuple[float | None, Written | None]  # (when, in POSIX seconds; the film's stamp then)
@@ -64,19 +66,19 @@ def answered_times(log: Path) -> dict[str, Answer]:
                     rec = json.loads(line)
                 except ValueError:
                     continue
-                if not isinstance(rec, dict) or not isinstance(rec.get("file"), str):
-                    continue
+                if not isinstance(rec, dict) or not isinstance(name := exact_name(rec), str):
+                    continue  # a name that is not UTF-8 is keyed by its bytes (edge.names)
                 if "label" not in rec:
                     if "error" in rec:  # its last answer is an error: answered again, as the module says
-                        answers.pop(rec["file"], None)
+                        answers.pop(name, None)
                     continue
                 at, written = _time(rec), _written(rec)
                 if written is not None:  # appended in order: the last line is the last answer
-                    answers[rec["file"]] = (at, written)
+                    answers[name] = (at, written)
                 elif at is not None:
-                    before = answers.get(rec["file"])
+                    before = answers.get(name)
                     if before is None or before[1] is None:
-                        answers[rec["file"]] = (max(at, before[0] or at) if before else at, None)
+                        answers[name] = (max(at, before[0] or at) if before else at, None)
     except FileNotFoundError:  # the first run: nothing answered yet
         pass
     except OSError as e:

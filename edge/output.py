@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from edge.names import texts
+
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, ranking
 from edge.spreadsheet import cell
@@ -148,7 +150,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 rec["time"] = _now()
             if written is not None and (stamp := written(r.file)) is not None:
                 rec["written"] = stamp
-            print(json.dumps(rec), file=out)
+            print(json.dumps(texts(rec)), file=out)  # valid UTF-8 whatever the name (edge.names)
 
         return write_json
 

@@ -7,6 +7,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from edge.names import as_text
+
 # Excel, LibreOffice and Google Sheets run a cell that starts with one of these as a formula: a
 # film named "=HYPERLINK(...).png" in a folder from elsewhere would run when the review is opened.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -14,8 +16,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value: object) -> object:
     """``value`` as a spreadsheet shows it without running it: text that would start a formula gets a
-    leading apostrophe (which spreadsheets hide and keep as text); numbers stay numbers."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    leading apostrophe (which spreadsheets hide and keep as text); numbers stay numbers; a name
+    that is not UTF-8 is written as text (edge.names)."""
+    if not isinstance(value, str):
+        return value
+    value = as_text(value)  # a name's undecodable bytes as \xNN: the file stays UTF-8 (edge.names)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:

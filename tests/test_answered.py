@@ -150,3 +150,43 @@ def test_watch_options_without_watch_are_refused_not_ignored(model_dir, tmp_path
                           (["--interval", "5", "--tally-every", "0"], "--interval and --tally-every set how")):
         r = CliRunner().invoke(app, [str(tmp_path), *options, "--model", model])
         assert r.exit_code == 2 and said in r.output and "without --watch they do nothing" in r.output
+
+
+def test_a_name_that_is_not_utf8_is_text_in_the_log_and_still_skipped(model_dir, tmp_path, monkeypatch):
+    """--json wrote a Latin-1 name's byte as a lone \\udce9 escape: jq and Go read two such films as one
+    name (U+FFFD), Perl refused the line. Now the name is text (\\xe9) with its bytes in file_bytes."""
+    import base64
+
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    latin = folder / os.fsdecode(b"r\xe9sum\xe9.png")
+    _png(latin, 0)
+    _png(folder / "plain.png", 1)
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model])
+    assert r.exit_code == 0, r.output
+    out = r.stdout_bytes.decode("utf-8")  # strict: valid UTF-8
+    assert "\\udc" not in out  # no lone-surrogate escape
+    records = {rec["file"]: rec for rec in map(json.loads, out.splitlines())}
+    shown = str(folder) + "/r\\xe9sum\\xe9.png"
+    assert set(records) == {shown, str(folder / "plain.png")}
+    assert base64.b64decode(records[shown]["file_bytes"]) == os.fsencode(str(latin))
+    assert "file_bytes" not in records[str(folder / "plain.png")]
+    log = tmp_path / "answers.jsonl"
+    log.write_text(out)
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--skip-answered", str(log), "--model", model])
+    assert r.exit_code == 0 and r.stdout == "" and "2 film(s) skipped" in r.stderr, r.output
+    r = CliRunner().invoke(app, [str(latin), "--csv", "--model", model])
+    assert r.exit_code == 0 and "r\\xe9sum\\xe9.png," in r.stdout_bytes.decode("utf-8"), r.output

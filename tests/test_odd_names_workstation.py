@@ -35,9 +35,19 @@ def test_cxr_evaluate_keeps_its_report_over_names_that_are_not_utf8_or_read_as_t
                                           str(out), "--explain", "2", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     assert {"report.md", "report.json", "predictions.csv", "occlusion.png", "confusion.png"} <= set(os.listdir(out))
-    assert b"R\xf6ntgen $5^$-0.png" in (out / "predictions.csv").read_bytes()  # the bytes as they came in
-    report = json.loads((out / "report.json").read_text())
-    assert any(p["file"].startswith(f"COVID/{ODD}") for p in report["predictions"])
+    # valid UTF-8 throughout (jq, Go, JavaScript, Excel): the undecodable byte as \xf6 in text ...
+    csv_text = (out / "predictions.csv").read_bytes().decode("utf-8-sig")
+    assert "R\\xf6ntgen $5^$-0.png" in csv_text
+    report = json.loads((out / "report.json").read_bytes().decode("utf-8"), parse_constant=float)
+    assert all(p["file"].encode("utf-8") for p in report["predictions"])
+    # ... and the exact name beside it in JSON, in base64
+    from edge.names import exact_name
+
+    odd = [p for p in report["predictions"] if p["file"].startswith("COVID/R\\xf6ntgen")]
+    assert odd and all(exact_name(p).startswith(f"COVID/{ODD}") and "file_bytes" in p for p in odd)
+    assert exact_name(report, "data_dir") == str(site) and report["data_dir"].endswith("sit\\xe9")
+    plain = [p for p in report["predictions"] if "file_bytes" not in p]
+    assert all(exact_name(p) == p["file"] for p in plain)
 
 
 def test_a_plot_draws_such_names_escaped():
