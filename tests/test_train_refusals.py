@@ -67,6 +67,14 @@ def test_classes_typed_composed_find_a_folder_spelt_decomposed(tmp_path):
     _films(tmp_path / unicodedata.normalize("NFD", "Normál"))  # as macOS hands the name out
     items, _, _ = discover(tmp_path, classes=["COVID", unicodedata.normalize("NFC", "Normál")])
     assert len({i.label for i in items}) == 2
+    # the classes cxr-train trains on are the folders' spelling too: typed, they stopped it with
+    # "error: 'Normál' is not in list" after a line that found the class and called its folder unused
+    from train.prepare import find_films
+
+    said = []
+    films, _, _, classes = find_films(tmp_path, ["COVID", unicodedata.normalize("NFC", "Normál")], [], said.append)
+    assert classes == ["COVID", unicodedata.normalize("NFD", "Normál")] and {i.label for i in films} == set(classes)
+    assert "not used" not in said[0], said
 
 
 def test_a_refused_synthetic_run_leaves_nothing_behind(tmp_path):

@@ -146,9 +146,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     else:
         items = list(_class_folders(data_dir, data_dir, out, log))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
-    if classes:  # as typed (NFC) for a folder macOS spells decomposed (NFD): Normál is Normál
-        as_found = {unicodedata.normalize("NFC", f): f for f in found}
-        classes = [as_found.get(unicodedata.normalize("NFC", c), c) for c in classes]
+    if classes:
+        classes = as_spelt(classes, found)
         unknown = [c for c in classes if c not in found]
         if unknown:
             near = [f for c in unknown for f in found if same_class_key(f) == same_class_key(c)]
@@ -174,6 +173,13 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     except ManifestError as e:
         raise DataError(str(e)) from None
     return items, given_split, layout
+
+
+def as_spelt(classes: list[str], found: Iterable[str]) -> list[str]:
+    """``classes`` as typed (NFC), spelt as the folders ``found`` are where macOS spells a name
+    decomposed (NFD): Normál is Normál."""
+    as_found = {unicodedata.normalize("NFC", f): f for f in found}
+    return [as_found.get(unicodedata.normalize("NFC", c), c) for c in classes]
 
 
 def _unreachable_classes(data_dir: Path, classes: list[str] | None, log: Callable[[str], None]) -> None:

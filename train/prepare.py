@@ -19,7 +19,7 @@ from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
-from train.data import DataError, Item, Split, discover, scan
+from train.data import DataError, Item, Split, as_spelt, discover, scan
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
@@ -188,7 +188,8 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     without decoding: what prepare_data trains on, and what a finished teacher's data is compared
     with before it is reused (train.run)."""
     items, given, layout = discover(data_dir, classes, out=out, log=say)
-    classes = list(classes) if classes else sorted({i.label for i in items})
+    found = sorted({i.label for i in items})
+    classes = as_spelt(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
     say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
