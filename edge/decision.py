@@ -16,6 +16,8 @@ import unicodedata
 
 import numpy as np
 
+from edge.figures import digits_for
+
 
 _SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
 
@@ -124,8 +126,11 @@ EXACT_DIGITS = 9
 def beside_rule(p: float, k: int, rule: tuple[int, float] | None, digits: int) -> float:
     """Class ``k``'s probability ``p`` rounded to ``digits`` decimals, on the same side of the rule's
     threshold as ``p``: under "COVID when p >= 0.3" a film at 0.29996 is Normal, and shown as 0.3000
-    it would read as a film the rule labels COVID. Other classes' probabilities round as usual."""
+    it would read as a film the rule labels COVID. Other classes' probabilities round as usual, with
+    the decimals it takes to keep a value in (0, 1) off 0 and 1 (edge.figures: 0.999992 is 0.99999,
+    not a certainty of 1.0000)."""
     p = float(p)
+    digits = digits_for(p, digits)
     shown = round(p, digits)
     if rule is None or k != rule[0]:
         return shown

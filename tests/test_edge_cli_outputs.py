@@ -225,3 +225,21 @@ def test_threads_also_bound_the_films_decoded_at_once(model, film, monkeypatch):
     assert r.exit_code == 0 and used == [1], r.output
     r = CliRunner().invoke(cli.app, [str(film), "--model", str(model)])
     assert r.exit_code == 0 and used == [1, None]  # the default: up to 4, as many as the cores
+
+
+def test_a_probability_short_of_one_is_never_printed_as_one(capsys):
+    """p = 0.999992 printed '1.0000' (and its other class '0.0000'): a certainty the model did not give."""
+    import numpy as np
+
+    from edge.batch import Result
+    from edge.output import writer_for
+
+    r = Result("a.png", np.array([0.999992, 0.000008], dtype=np.float64))
+    for fmt in ("text", "csv", "json"):
+        writer_for(["COVID", "Normal"], 2, fmt)(r)
+    text, _, row, json_line = capsys.readouterr().out.splitlines()
+    assert text.split("\t")[1:] == ["COVID", "0.99999", "Normal", "0.00001"], text
+    assert row.split(",")[1:5] == ["COVID", "0.99999", "0.99999", "0.00001"], row
+    assert json.loads(json_line)["probability"] == 0.999992
+    writer_for(["COVID", "Normal"], 1, "text", width=6)(Result("b.png", np.array([0.5, 0.5])))
+    assert capsys.readouterr().out.split()[-1] == "0.5000"
