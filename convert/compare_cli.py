@@ -207,6 +207,11 @@ def compare(
             from convert.left_out import answers_section
 
             md += answers_section(r["left_out_answers"], labels, ["A", "B"])
+        from convert.provenance import scoring_provenance
+        from convert.report import provenance_section
+
+        r["provenance"] = scoring_provenance([model_a, model_b], n_boot)
+        md += provenance_section(r["provenance"])
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", texts(r))  # valid UTF-8 whatever the names (edge.names)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))

@@ -293,6 +293,8 @@ def evaluate(
         with atomic_path(save_model) if saving else nullcontext() as model_tmp:
             if model_tmp is not None:
                 model_tmp.write_bytes(model_bytes)
+            from convert.provenance import scoring_provenance
+
             with staged_folder(out_dir, last=("report.md",), retire=REPORT_FILES) as stage:  # the whole set, or the old one
                 report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
                                            [i.path for i in res.items], [i.source for i in res.items],
@@ -304,7 +306,8 @@ def evaluate(
                                             "input_check_flagged_validation": info.get("flagged_validation"),
                                             "rule_warnings": rule_warnings, "data_warnings": data_warnings,
                                             "synthetic_data": info.get("synthetic_data"), "synthetic_films": drawn,
-                                            "skipped_files": res.skipped},
+                                            "skipped_files": res.skipped,
+                                            "provenance": scoring_provenance([model], n_boot)},
                                            n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                            unlikeness=unlikeness,
                                            robustness=rob, threshold=rule,

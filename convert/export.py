@@ -155,9 +155,28 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
         "converted": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "created_by": f"cxr-edge {__version__}, tensorflow {tf.__version__}",
         "synthetic_data": bool(run.get("synthetic_data", False)),
+        "training": training_record(run),
         "selftest_tolerance": 0.02,
         "disclaimer": "Research software, not a medical device.",
     }
+
+
+# Settings that made the weights, kept in the file; folder names are left in run.json (a device
+# file travels, and a folder may be named for a ward or a patient list).
+TRAINING_SETTINGS = ("seed", "arch", "image_size", "epochs", "batch_size", "learning_rate", "augment", "members",
+                     "teacher_members", "teacher_view", "consistency", "mixstyle", "val_fraction", "test_fraction",
+                     "holdout_source", "classes")
+
+
+def training_record(run: dict) -> dict[str, Any]:
+    """How the model was made, as far as a file alone can say it: the cxr-edge and library versions
+    it was trained with (the file's "created_by" is the converter's), its settings and seed, and the
+    digests of its split and Keras model, to match it to its run.json."""
+    settings = run.get("settings") or {}
+    return {"cxr_edge_version": run.get("cxr_edge_version"), "versions": run.get("versions"),
+            "settings": {k: settings[k] for k in TRAINING_SETTINGS if k in settings},
+            "distilled": bool(run.get("teacher")), "split_digest": run.get("split_digest"),
+            "model_sha256": run.get("model_sha256")}
 
 
 def selftest_images(n: int = 3) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from convert import plots
 from convert.gate import points_text
 from convert.rule_notes import versus_sentence
 from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
-                            per_class_table)
+                            per_class_table, provenance_section)
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
@@ -353,5 +353,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         mode, found = mistakes
         report["occlusion_model"] = mode
         md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)")
+    if "provenance" in report:
+        md += provenance_section(report["provenance"])
     write_json(run_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
     write_text(run_dir / "report.md", "\n".join(align_tables(md)))

@@ -20,6 +20,7 @@ from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rul
                           resolution_note)
 from convert.metrics import to_jsonable
 from convert.operating_point import kept_points, operating_point_setting, store_rule
+from convert.provenance import conversion_provenance
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.rule_notes import stored_rule_lines
@@ -156,6 +157,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "temperature": temperature,
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
+        "provenance": conversion_provenance(run, s.n_boot),
     }
     from convert.export import replacing_note
 
@@ -204,7 +206,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             summary = summarize(y_test, probs, classes, n_boot=s.n_boot)
             meta = edge_model.meta
             entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
-                     "tflite_bytes": meta.get("tflite_bytes"), "head_refit": meta.get("head_refit"),
+                     "tflite_bytes": meta.get("tflite_bytes"), "tflite_sha256": meta.get("tflite_sha256"),
+                     "head_refit": meta.get("head_refit"),
                      "delta": deltas(reference, summary),
                      "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                      "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
@@ -305,3 +308,4 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     if gone := retire_stale_models(run_dir, run.get("created")):
         log(f"note: removed {', '.join(gone)}: made from an earlier model of this run, not the one converted now")
     return report, code
+

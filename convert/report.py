@@ -246,12 +246,20 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                   (extra or {}).get("input_check_flagged_validation"))
     if mistakes is not None:
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
+    if "provenance" in report:
+        md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
     columns = {**({"source": list(sources)} if sources and any(sources) else {}), **(subgroups or {})}
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.
     write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
+
+
+def provenance_section(p: dict) -> list[str]:
+    from convert.provenance import provenance_line
+
+    return ["## Provenance", "", provenance_line(p), ""]
 
 
 def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:
@@ -286,7 +294,7 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     if not mistakes:
         return md + ["No image was misclassified.", ""]
     titles = [f"{Path(files[m['index']]).name}\ntrue {classes[m['true']]}, said {classes[m['predicted']]} "
-              f"(p = {m['probability']:.2f})" for m in mistakes]
+              f"(p = {fixed(m['probability'], 2)})" for m in mistakes]
     drawn = plots.available()
     if drawn:
         plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["heat"] for m in mistakes], titles,
@@ -301,6 +309,6 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            "if it were spread evenly).", "",
            *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | border % |",
            "|---|---|---|---:|---:|"]
-    md += [f"| {md_cell(r['file'])} | {r['true']} | {r['predicted']} | {r['probability']:.2f} | {100 * r['border_share']:.0f} |"
+    md += [f"| {md_cell(r['file'])} | {r['true']} | {r['predicted']} | {fixed(r['probability'], 2)} | {100 * r['border_share']:.0f} |"
            for r in report["occlusion"]]
     return md + [""]

@@ -169,8 +169,12 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
     labels = meta.get("labels") or []
+    training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
+    trained_with = f" with cxr-edge {training['cxr_edge_version']}" if training.get("cxr_edge_version") else ""
+    seed = (training.get("settings") or {}).get("seed")
     lines = [f"{name}: {' / '.join(labels)} ({meta.get('arch') or 'model'}, {meta.get('quantization') or '?'}; "
-             f"trained {meta.get('trained') or '?'}; {meta.get('created_by') or 'unknown maker'})", NOT_A_DEVICE]
+             f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
+             f"converted by {meta.get('created_by') or 'an unknown maker'})", NOT_A_DEVICE]
     if meta.get("synthetic_data"):
         lines.append("TRAINED ON SYNTHETIC IMAGES: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")

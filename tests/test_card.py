@@ -63,6 +63,14 @@ def test_edge_classify_card_prints_the_files_figures(tiny_run):
     assert f"the same class for {same} of {report['n']}" in r.output
     seen = EdgeModel(tiny_run / "model_int8.tflite").meta["seen"]
     assert f"leaves out the {seen['train'] + seen['val']} films it was trained or validated on" in r.output
+    # provenance: the versions it was trained with, told from the converter's, and what ties it to its run
+    run = json.loads((tiny_run / "run.json").read_text())
+    training = EdgeModel(tiny_run / "model_int8.tflite").meta["training"]
+    assert training["model_sha256"] == run["model_sha256"] and training["split_digest"] == run["split_digest"]
+    assert training["settings"]["seed"] == run["settings"]["seed"] and "data" not in training["settings"]
+    first = r.output.splitlines()[0]
+    assert f"with cxr-edge {run['cxr_edge_version']}, seed {run['settings']['seed']}; converted by cxr-edge " in first, first
+    assert run["command"] and "workdir" in run
 
 
 def _meta(**validation) -> dict:

@@ -123,6 +123,8 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
     assert r["answers_changed"] == sum(x != y for x, y in zip(r["answers_a"], r["answers_b"]))
     md = unpadded((out / "compare.md").read_text())
     assert "not a medical device" in md and "| class | n | sensitivity A % |" in md
+    assert [m["sha256"] for m in r["provenance"]["models"]] == [EdgeModel(p).meta["tflite_sha256"] for p in (a, b)]
+    assert "## Provenance" in md and r["provenance"]["n_boot"] == 100
 
 
 def test_cxr_compare_leaves_out_the_films_a_model_was_trained_on(tiny_run, tmp_path):

@@ -53,6 +53,11 @@ def test_report_has_per_class_figures_for_every_model(tiny_run):
     # the ROC shown is the device file's, as its operating points are, not the Keras model's
     assert report["roc_model"] == report["operating_points"]["mode"] == "int8"
     assert "The ROC curves below are model_int8.tflite's on the test split" in md
+    run = json.loads((tiny_run / "run.json").read_text())
+    p = report["provenance"]
+    assert (p["model_sha256"], p["split_digest"], p["trained"]) == (run["model_sha256"], run["split_digest"], run["created"])
+    assert int8["tflite_sha256"] == EdgeModel(tiny_run / "model_int8.tflite").meta["tflite_sha256"]
+    assert f"model.keras SHA-256 {run['model_sha256'][:12]}..." in md.split("## Provenance")[1]
 
 
 def test_report_maps_where_the_int8_file_looked_on_its_most_confident_mistakes(tiny_run):

@@ -282,6 +282,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "cxr_edge_version": __version__,
         "settings": settings_dict(s),
         "workdir": os.getcwd(),  # where the folders in settings were typed from (train.resume)
+        # as typed: a distilled run's settings are the student's (its teacher is RUN/teacher), not a command to type
+        "command": [Path(sys.argv[0]).name, *sys.argv[1:]],
         "fit": {**fc.to_dict(), "seed": s.seed, "class_weights": weights},
         "arch": s.arch,
         "members": n_members,

@@ -1,0 +1,79 @@
+"""What ties a report to the model file it scored, once the report is copied out of its folder.
+
+A site keeps its cxr-evaluate report as the record of what it checked; a run folder's report
+outlives a retrain. A path as typed ('x/m.tflite') names whatever file lies there now, so each
+report records the model's digest (a .tflite's flatbuffer SHA-256, as --info gives it; a
+.keras file's SHA-256), when and with which versions it was scored, and the resamples behind
+its intervals.
+"""
+
+from __future__ import annotations
+
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from edge import __version__
+
+
+def _versions() -> dict[str, str]:
+    from edge.runtime import interpreter_class, runtime_version
+
+    runtime = interpreter_class()[1]
+    versions = {"cxr_edge": __version__, "numpy": np.__version__, "runtime": f"{runtime} {runtime_version(runtime)}",
+                "python": platform.python_version()}
+    try:
+        import tensorflow as tf
+
+        versions["tensorflow"] = tf.__version__
+    except ImportError:  # a device install scores .tflite files without it
+        pass
+    return versions
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def conversion_provenance(run: dict, n_boot: int) -> dict:
+    """cxr-convert's: run.json's stamps and digests, and who scored the files, when, how."""
+    return {"scored": _now(), "trained": run.get("created"), "trained_with": run.get("cxr_edge_version"),
+            "model_sha256": run.get("model_sha256"), "split_digest": run.get("split_digest"), "n_boot": n_boot,
+            "versions": _versions()}
+
+
+def model_digest(path: Path) -> dict:
+    """{file, sha256, of}: a .tflite's flatbuffer digest (its weights; the metadata around them is
+    re-stamped by cxr-convert and --save-model), else the whole file's."""
+    from edge import metadata as md
+    from train.resume import file_sha256
+
+    path = Path(path)
+    if path.suffix == ".tflite":
+        try:
+            _, meta, _ = md.read(path)
+        except (md.ModelFileError, OSError):
+            meta = None
+        if meta:
+            return {"file": str(path), "sha256": meta["tflite_sha256"], "of": "flatbuffer (edge-classify --info)",
+                    "trained": meta.get("trained"), "converted": meta.get("converted")}
+    return {"file": str(path), "sha256": file_sha256(path), "of": "file"}
+
+
+def scoring_provenance(models: list[Path], n_boot: int) -> dict:
+    """cxr-evaluate's and cxr-compare's: each model's digest, and when and how it was scored."""
+    return {"scored": _now(), "models": [model_digest(m) for m in models], "n_boot": n_boot, "versions": _versions()}
+
+
+def provenance_line(p: dict) -> str:
+    """report.md's line: 'Scored 2026-12-04 by cxr-edge 0.26.0 (litert 2.3.0): model_int8.tflite (weights
+    SHA-256 1a2b3c4d5e6f...); 2,000 bootstrap resamples.'"""
+    v = p["versions"]
+    models = "; ".join(f"{Path(m['file']).name} ({'weights ' if m['of'] != 'file' else ''}SHA-256 {m['sha256'][:12]}...)"
+                       for m in p.get("models", []))
+    trained = (f"; model.keras SHA-256 {p['model_sha256'][:12]}..., trained {p['trained']} with cxr-edge "
+               f"{p.get('trained_with') or '?'}" if p.get("model_sha256") else "")
+    return (f"Scored {p['scored'][:10]} by cxr-edge {v['cxr_edge']} ({v['runtime']})"
+            + (f": {models}" if models else "") + trained + f"; {p['n_boot']:,} bootstrap resamples for the intervals.")
