@@ -20,6 +20,7 @@ from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Split, as_spelt, discover, scan
+from train.patients import split_units
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
@@ -110,6 +111,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if conflicts := hygiene["label_conflicts"]:
         log(f"warning: label conflict: {conflicts_text(conflicts)}: the model is taught both answers for it; fix the "
             "labels (run.json lists them under data_hygiene.label_conflicts)")
+    # the split's units: copies of a film, joined by patient where MANIFEST.csv names them (train.patients)
+    units, hygiene["patients"] = split_units([i.path for i in items], groups, data_dir, given, log)
     index = {id(it): k for k, it in enumerate(items)}
     external: list[Item] = []
     if s.holdout_source:
@@ -117,8 +120,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         held = [it for it in items if key in it.source.lower() or Path(it.path).name.lower().startswith(key)]
         if not held:
             raise DataError(f"--holdout-source {s.holdout_source!r} matches no image's source or file name")
-        held_groups = {groups[index[id(it)]] for it in held}
-        external = [it for it in items if groups[index[id(it)]] in held_groups]
+        held_groups = {units[index[id(it)]] for it in held}
+        external = [it for it in items if units[index[id(it)]] in held_groups]
         log(holdout_line(s.holdout_source, held, external))
     ext_ids = {id(it) for it in external}
     kept = [it for it in items if id(it) not in ext_ids]
@@ -135,7 +138,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if audit["warn"]:
         log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
             "compare the per-source results and validate on another site (cxr-evaluate)")
-    parts = stratified_split(kept, [groups[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given,
+    parts = stratified_split(kept, [units[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given,
                              log=log)
     for name in ("train", "val", "test"):
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]
@@ -145,8 +148,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                             f"folder, which went with them: see any warning above): a split given in folders needs every class "
                             f"in train/ and test/" + (" and val/" if name == "val" else ""))
         if missing:
-            raise DataError(f"the {name} split has no images of class {', '.join(missing)}: too few images "
-                            f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
+            raise DataError(f"the {name} split has no images of class {', '.join(missing[:5])}"
+                            f"{f' and {len(missing) - 5} more' if len(missing) > 5 else ''}: too few images "
+                            f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)"
+                            + folders_not_classes(classes, [i.label for i in kept]))
     for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
         log(f"warning: {note}")
     for folder in s.add_data:  # a site's films in validation and test do not train the model: say how many do
@@ -216,6 +221,17 @@ def data_changed(run_dir: Path, s: TrainSettings) -> str | None:
     if sources_changed(run_dir, [s.data, *s.add_data]):
         return f"the MANIFEST.csv or metadata spreadsheets that give the films of {data_text(s)} their sources changed"
     return ""
+
+
+def folders_not_classes(classes: list[str], labels: list[str]) -> str:
+    """A hint where most class folders hold a film or three: a hospital export filed by patient or
+    study (PAT0001/, PAT0002/, ...) read as that many classes, where more films would not help."""
+    small = [c for c in classes if labels.count(c) <= 3]
+    if len(classes) < 6 or len(small) < len(classes) / 2:
+        return ""
+    return (f"; {len(small)} of the {len(classes)} class folders hold 3 films or fewer: cxr-train takes each sub-folder of "
+            "the data folder as a class (DATA/CLASS/...); is this a folder per patient or study? File the films in a "
+            "folder per label (MANIFEST.csv's patient_id column keeps a patient's films together)")
 
 
 def _by_source(items: list[Item]) -> dict[str, int]:

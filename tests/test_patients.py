@@ -1,0 +1,77 @@
+"""A patient's films stay on one side of the split where MANIFEST.csv names the patient: a film of
+a patient the model learnt from, scored as a test film, flatters it as a copy would."""
+
+from __future__ import annotations
+
+from train.data import Item
+from train.patients import joined_by_patient, patient_column, split_units
+from train.split import stratified_split
+
+
+def test_the_patient_column_is_found_however_it_is_spelt():
+    assert patient_column(["file", "label", "Patient ID"]) == "Patient ID"
+    assert patient_column(["file", "PatientID"]) == "PatientID"
+    assert patient_column(["file", "subject_id", "patient"]) == "patient"  # patient before subject
+    assert patient_column(["file", "source"]) is None
+
+
+def test_groups_join_by_patient_and_stay_as_they_were_without_one():
+    groups = [0, 1, 2, 2, 4, 5]
+    assert joined_by_patient(groups, [""] * 6) == groups
+    # films 0 and 4 are one patient's; 1 and 3 another's, and 3 is a copy of 2: 1, 2, 3 are one unit
+    assert joined_by_patient(groups, ["p1", "p2", "", "p2", "p1", ""]) == [0, 1, 1, 1, 0, 5]
+
+
+def _films(n_patients: int, per_patient: int) -> tuple[list[Item], list[str]]:
+    items, rows = [], ["file,label,patient_id"]
+    for p in range(n_patients):
+        label = ("COVID", "Normal")[p % 2]
+        for k in range(per_patient):
+            path = f"{label}/p{p:02d}-study{k}.png"
+            items.append(Item(path, label, sha256=f"{p:02d}{k:062d}"))
+            rows.append(f"{path},{label},P{p:02d}")
+    return items, rows
+
+
+def test_every_patients_films_fall_in_one_part(tmp_path):
+    items, rows = _films(40, 3)
+    groups = list(range(len(items)))  # no copies
+    said = []
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    units, record = split_units([i.path for i in items], groups, tmp_path, None, said.append)
+    assert record == {"column": "patient_id", "films_with_patient": 120, "patients": 40}
+    assert said == ["40 patients have more than one film (120 films, MANIFEST.csv column 'patient_id'): each "
+                    "patient's films are kept within one split"]
+    parts = stratified_split(items, units, 0, 0.2, 0.2, log=said.append)
+    part_of = {i.path: k for k, v in parts.items() for i in v}
+    by_patient = {}
+    for i in items:
+        by_patient.setdefault(i.path.split("/")[1][:3], set()).add(part_of[i.path])
+    assert all(len(v) == 1 for v in by_patient.values()) and {p for v in by_patient.values() for p in v} == set(parts)
+    # without the column, films split one by one: patients land on both sides
+    (tmp_path / "MANIFEST.csv").write_text("file,label\n")
+    units, record = split_units([i.path for i in items], groups, tmp_path, None, said.append)
+    assert record is None and units == groups
+    parts = stratified_split(items, units, 0, 0.2, 0.2, log=said.append)
+    part_of = {i.path: k for k, v in parts.items() for i in v}
+    assert any(len({part_of[i.path] for i in items if i.path.split("/")[1][:3] == p}) > 1 for p in by_patient)
+
+
+def test_a_split_given_in_folders_is_kept_and_a_patient_across_it_is_said(tmp_path):
+    items = [Item("train/COVID/a.png", "COVID", "1"), Item("test/COVID/b.png", "COVID", "2"),
+             Item("train/Normal/c.png", "Normal", "3")]
+    (tmp_path / "MANIFEST.csv").write_text("file,patient\ntrain/COVID/a.png,P1\ntest/COVID/b.png,P1\ntrain/Normal/c.png,P2\n")
+    said = []
+    given = {"train/COVID/a.png": "train", "test/COVID/b.png": "test", "train/Normal/c.png": "train"}
+    units, _ = split_units([i.path for i in items], [0, 1, 2], tmp_path, given, said.append)
+    assert units == [0, 1, 2]
+    assert len(said) == 1 and said[0].startswith("warning: 1 patients (MANIFEST.csv column 'patient', e.g. P1) have films in two")
+
+
+def test_an_export_filed_by_patient_is_told_apart_from_too_few_films():
+    from train.prepare import folders_not_classes
+
+    classes = [f"PAT{k:04d}" for k in range(45)]
+    hint = folders_not_classes(classes, [c for c in classes for _ in range(2)])
+    assert "45 of the 45 class folders hold 3 films or fewer" in hint and "a folder per patient or study?" in hint
+    assert folders_not_classes(["COVID", "Normal"], ["COVID"] * 2 + ["Normal"] * 3) == ""  # a small set, not patients
