@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import platform
 from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +25,9 @@ def _versions() -> dict[str, str]:
     runtime = interpreter_class()[1]
     versions = {"cxr_edge": __version__, "numpy": np.__version__, "runtime": f"{runtime} {runtime_version(runtime)}",
                 "python": platform.python_version()}
-    try:
-        import tensorflow as tf
-
-        versions["tensorflow"] = tf.__version__
-    except ImportError:  # a device install scores .tflite files without it
+    try:  # read from the installed package, not imported: scoring a .tflite never loads TensorFlow (seconds)
+        versions["tensorflow"] = metadata.version("tensorflow")
+    except metadata.PackageNotFoundError:  # a device install scores .tflite files without it
         pass
     return versions
 
