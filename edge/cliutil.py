@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import stat
 import shutil
@@ -51,6 +52,7 @@ def reconfigure_streams() -> None:
                 os.dup2(fd, 2)
                 os.close(fd)
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    _buffered_stdout()
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             if os.name == "nt" and not stream.isatty():
@@ -59,6 +61,19 @@ def reconfigure_streams() -> None:
                 stream.reconfigure(errors="cxr-edge")
     if not isinstance(sys.stderr, BestEffortStream):
         sys.stderr = BestEffortStream(sys.stderr)
+
+
+def _buffered_stdout() -> None:
+    """Standard output through a buffer that writes all of each line or raises. Under
+    PYTHONUNBUFFERED=1 (Docker images, service units) or ``python -u`` it writes straight to the
+    descriptor, and Python drops the rest of a short write without an error: on a full disk a CSV
+    row was cut in half and the command ended with exit code 0."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if not isinstance(buffer, io.RawIOBase):
+        return
+    encoding, errors = sys.stdout.encoding, sys.stdout.errors
+    raw = sys.stdout.detach()  # not closed: the old wrapper gives it up
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, line_buffering=True)
 
 
 class BestEffortStream:

@@ -8,6 +8,7 @@ so the failure arrives as an OSError where it would arrive on a full disk.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -316,13 +317,17 @@ def test_cxr_convert_interrupted_before_its_report_leaves_the_run_as_it_was(tiny
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []  # no staging folder left
 
 
-def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_path):
+@pytest.mark.parametrize("fmt, unbuffered", [("--json", ""), ("--json", "1"), ("--csv", "1"), ("--csv", "")])
+def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_path, fmt, unbuffered):
     """`edge-classify ... --json >> answers.jsonl` on a full disk left half an answer at the end of
-    the log, and the next run's first answer was glued onto it: no longer a line of JSON."""
+    the log, and the next run's first answer was glued onto it: no longer a line of JSON. Under
+    PYTHONUNBUFFERED=1 (Docker images, service units) Python dropped the rest of a short write of a
+    CSV row without an error: the log ended in half a row, and the command in exit code 0."""
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     films = sorted(data.glob("*/*.png"))[:12]
     log = tmp_path / "answers.jsonl"
-    log.write_text('{"file": "earlier.png", "label": "COVID"}\n')
+    header = "file,label,probability,p_COVID,p_Normal,atypical,error,rule\n"
+    log.write_text('{"file": "earlier.png", "label": "COVID"}\n' if fmt == "--json" else header)
     limit = log.stat().st_size + 700  # a few answers fit, then one is cut by the limit
     code = ("import os, sys; fd = os.open(sys.argv.pop(1), os.O_WRONLY | os.O_APPEND); os.dup2(fd, 1); "
             + cli("edge.cli.run", "edge-classify"))
@@ -330,12 +335,17 @@ def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_pat
     def limit_file_size() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
 
-    r = subprocess.run([sys.executable, "-c", code, str(log), *map(str, films), "--json", "--model",
+    r = subprocess.run([sys.executable, "-c", code, str(log), *map(str, films), fmt, "--model",
                         str(tiny_run / "model_int8.tflite")], preexec_fn=limit_file_size, capture_output=True,
-                       text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+                       text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": unbuffered})
     assert r.returncode == 2 and "cannot write the answers to standard output" in r.stderr, r.stderr
     text = log.read_text()
     assert text.endswith("\n") and len(text.splitlines()) >= 3, text
+    if fmt == "--csv":
+        rows = list(csv.reader(text.splitlines()))
+        assert text.startswith(header) and all(len(row) == len(rows[0]) for row in rows), rows[-1]
+        assert [row[0] for row in rows[1:]] == list(map(str, films[:len(rows) - 1]))
+        return
     answers = [json.loads(line) for line in text.splitlines()]  # every line whole
     assert answers[0]["file"] == "earlier.png" and all(a["file"] == str(f) for a, f in zip(answers[1:], films))
 
