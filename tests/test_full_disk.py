@@ -55,6 +55,16 @@ def test_a_write_that_does_not_fit_keeps_the_old_file_and_names_it(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_a_training_cache_that_does_not_fit_names_its_file_and_the_reason(tmp_path):
+    """The train split's cache is the largest file a run writes; numpy's own write said only
+    '131072 requested and 3968 written': no file, no 'File too large' or 'No space left'."""
+    code = ("import sys, numpy as np; from train.cache import save_cache; "
+            "save_cache(sys.argv[1], 'train', np.zeros((40, 64, 64, 1), np.uint8))")
+    r = run_limited(60000, code, str(tmp_path / "run"))
+    assert r.returncode == 1 and f"File too large: '{tmp_path / 'run' / 'cache' / 'train.npy'}'" in r.stderr, r.stderr
+    assert leftovers(tmp_path) == [] and not (tmp_path / "run" / "cache" / "train.npy").exists()
+
+
 @pytest.mark.parametrize("stem", ["m" * 246, "é" * 123])  # 250 bytes with ".png": a legal name, its temporary one not
 def test_a_file_with_a_name_near_the_limit_is_written(tmp_path, stem):
     """The temporary name was 26 bytes longer than the file's own: edge-classify --explain could not

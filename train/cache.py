@@ -42,9 +42,21 @@ def save_cache(run_dir: Path, part: str, x: np.ndarray, items: list[Item] | None
     part's ``items`` and ``config``, a stamp beside it says which films its rows are and the rows'
     own SHA-256, so that a cache replaced, reordered or damaged is decoded again, not scored."""
     with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
-        np.save(f, x)  # straight to the file: no second copy of the part in memory
+        _write_npy(f, x)
     if items is not None and config is not None:
         write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x)})
+
+
+def _write_npy(f, x: np.ndarray, chunk_bytes: int = 16 << 20) -> None:
+    """``np.save``'s file, a chunk of rows at a time through Python's file object: no second copy of
+    the part in memory, and a write that does not fit raises the system's error (No space left on
+    device, File too large), which atomic_path names the file for. np.save's own write to a real file
+    raised "131072 requested and 3968 written", with neither."""
+    x = np.ascontiguousarray(x)
+    np.lib.format.write_array_header_1_0(f, np.lib.format.header_data_from_array_1_0(x))
+    rows = max(1, chunk_bytes // max(1, x[0].nbytes if len(x) else 1))
+    for i in range(0, len(x), rows):
+        f.write(x[i:i + rows].tobytes())
 
 
 def stamp_path(run_dir: Path, part: str) -> Path:
