@@ -154,6 +154,8 @@ def folder_problem(path: str | Path) -> str | None:
         p = p.parent
     if not p.is_dir():
         return f"{p} is a file" if p.is_file() else f"{p} is not a folder"
+    if _read_only(p):  # not full, however little room it has: say what it is
+        return f"{p} is on a read-only file system"
     if not os.access(p, os.W_OK | os.X_OK):
         return f"{p} is not writable"
     try:  # permissions do not tell everything: root may 'write' to /proc, where nothing can be made
@@ -161,6 +163,13 @@ def folder_problem(path: str | Path) -> str | None:
     except OSError as e:
         return f"nothing can be written in {p} ({e.strerror or e})"
     return None
+
+
+def _read_only(p: Path) -> bool:
+    try:
+        return bool(os.statvfs(p).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): the permission check says it
+        return False
 
 
 def _plain(e: BaseException) -> str:
@@ -328,7 +337,8 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
         if debug:
             raise _shown_with_traceback(e)
         # a read-only file system or a refused permission is no full disk, however little room it has
-        full = isinstance(e, OSError) and e.errno not in (errno.EROFS, errno.EACCES, errno.EPERM)
+        full = (isinstance(e, OSError) and not isinstance(e, PermissionError)
+                and e.errno not in (errno.EROFS, errno.EACCES, errno.EPERM))
         raise fail(prog, f"{_plain(e)}{disk_hint(folders) if full else ''}")
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:

@@ -9,6 +9,7 @@ so the failure arrives as an OSError where it would arrive on a full disk.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import shutil
@@ -458,3 +459,30 @@ def test_debug_shows_a_files_error_with_its_traceback_not_as_standard_outputs(tm
                        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert r.returncode != 0 and "standard output" not in r.stderr, r.stderr
     assert "Traceback" in r.stderr and f"FileNotFoundError: run folder {missing} does not exist" in r.stderr
+
+
+def test_a_read_only_or_refused_folder_is_not_asked_whether_the_disk_is_full(tmp_path, monkeypatch, capsys):
+    """A run folder on a read-only file system with little room: 'ro/r is not writable; only 3 MiB free
+    in ro/r: is the disk full?' sent the user after the wrong cause."""
+    import os as real_os
+    import shutil as real_shutil
+    from collections import namedtuple
+
+    import typer
+
+    from edge import cliutil
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(real_shutil, "disk_usage", lambda p: usage(5 << 20, 2 << 20, 3 << 20))
+    for error in (PermissionError(f"{tmp_path} is not a run folder to write into: it is not writable"),
+                  OSError(errno.EROFS, "Read-only file system", str(tmp_path / "a"))):
+        with pytest.raises(typer.Exit), cliutil.one_line_errors("cxr-convert", False, writes_to=[tmp_path]):
+            raise error
+        assert "is the disk full" not in capsys.readouterr().err
+    with pytest.raises(typer.Exit), cliutil.one_line_errors("cxr-convert", False, writes_to=[tmp_path]):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a"))
+    assert "only 3 MiB free" in capsys.readouterr().err
+    stat = real_os.statvfs(tmp_path)
+    flags = namedtuple("flags", "f_flag")
+    monkeypatch.setattr(real_os, "statvfs", lambda p: flags(stat.f_flag | real_os.ST_RDONLY))
+    assert cliutil.folder_problem(tmp_path / "new") == f"{tmp_path} is on a read-only file system"
