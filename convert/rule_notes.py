@@ -89,8 +89,9 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
                    + one_class_reason(d["class"], labels) + " before storing it (--save-model)")
     elif spec < SPECIFICITY_FLOOR:
         others = "/".join(c for c in labels if c != d["class"])
-        saved = f"{site['saved_to']} is saved, but its rule" if site.get("saved_to") else "the rule"
-        out.append(f"{saved} {d['class']} whenever p >= {fmt_threshold(d['threshold'])} has a cross-validated specificity of "
+        # said before the file is written: a full disk may yet keep it from being saved
+        stored = f" (to be stored in {site['saved_to']})" if site.get("saved_to") else ""
+        out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])}{stored} has a cross-validated specificity of "
                    f"{spec:.3f} on these films: the threshold calls most {others} films {d['class']} "
                    f"({cv['fp']} of {cv['fp'] + cv['tn']}); a specificity under {SPECIFICITY_FLOOR:g} means the model "
                    "cannot separate these films at that sensitivity")
