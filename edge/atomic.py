@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 from contextlib import contextmanager
@@ -194,3 +195,34 @@ def read_json(path: Path) -> dict:
     if not isinstance(data, dict):
         raise ValueError(f"{path} is damaged: it holds no JSON object")
     return data
+
+
+# The names atomic_path and staged_folder give their temporary files and folders.
+_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}\.tmp(\.[^./]*)?$")
+_STAGE = re.compile(r"^\.staging-[0-9a-f]{16}$")
+
+
+def clear_leftovers(folder: str | Path) -> tuple[int, int]:
+    """Remove the temporary files and staging folders that a killed writer (kill -9, the OOM killer,
+    a power cut) left in ``folder`` and below: whole model copies nothing else removes, on the disk
+    that was likely full already. Only for a folder this process alone writes (a run folder under
+    its lock). Returns (how many, bytes)."""
+    found, size = 0, 0
+    try:
+        paths = [p for p in Path(folder).rglob(".*") if _STAGE.match(p.name) or _TEMPORARY.match(p.name)]
+    except OSError:
+        return 0, 0
+    for p in paths:
+        try:
+            if p.is_dir() and not p.is_symlink():
+                size += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+                shutil.rmtree(p)
+            elif p.exists() or p.is_symlink():
+                size += p.lstat().st_size
+                p.unlink()
+            else:
+                continue
+        except OSError:  # not ours to remove after all: left as it is
+            continue
+        found += 1
+    return found, size

@@ -41,3 +41,27 @@ def test_the_lock_is_the_same_whatever_the_temporary_folder(tmp_path, monkeypatc
         with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
             with run_folder_lock(run, "cxr-convert"):
                 pass
+
+
+def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
+    """kill -9 (or the OOM killer) during cxr-convert left a hidden .staging-<hex> folder of whole model
+    copies, and cache/.train.<hex>.tmp.npy, which no later run removed."""
+    from train.run_lock import run_folder_lock
+
+    run = tmp_path / "run"
+    stage = run / ".staging-0123456789abcdef"
+    stage.mkdir(parents=True)
+    (stage / "model_int8.tflite").write_bytes(b"x" * 3000)
+    (run / "cache").mkdir()
+    (run / "cache" / ".train.fedcba9876543210.tmp.npy").write_bytes(b"y" * 1000)
+    kept = [run / ".hidden-notes.txt", run / "cache" / "train.npy", run / ".staging-notmine"]
+    for p in kept:
+        p.write_bytes(b"z")
+    with run_folder_lock(run, "cxr-convert"):
+        pass
+    assert not stage.exists() and not (run / "cache" / ".train.fedcba9876543210.tmp.npy").exists()
+    assert all(p.exists() for p in kept)
+    assert "removed 2 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
+    with run_folder_lock(run, "cxr-convert"):
+        pass
+    assert capsys.readouterr().err == ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,7 +66,18 @@ def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
         f.truncate()
         f.write(f"{prog} (process {os.getpid()})")
         f.flush()
+        _clear_leftovers(Path(folder), prog)
         try:
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _clear_leftovers(folder: Path, prog: str) -> None:
+    """With the lock held, nothing else writes the folder: what a killed writer left is removed, and said."""
+    from edge.atomic import clear_leftovers
+
+    if folder.is_dir() and (cleared := clear_leftovers(folder))[0]:
+        n, size = cleared
+        print(f"{prog}: note: removed {n} temporary file{'s' if n > 1 else ''} or staging folder{'s' if n > 1 else ''} "
+              f"({size / 2**20:.1f} MB) left in {folder} by a cxr-train or cxr-convert that was killed", file=sys.stderr)
