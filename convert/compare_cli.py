@@ -183,8 +183,9 @@ def compare(
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note, study_design=designs,
                  copies_within_set=twins, label_conflicts=conflicts,
-                 skipped_files=skipped, files=files, answers_a=[labels[k] for k in answers[0]],
-                 answers_b=[labels[k] for k in answers[1]])
+                 skipped_files=skipped, files=files, true=[labels[k] for k in y], answers_a=[labels[k] for k in answers[0]],
+                 answers_b=[labels[k] for k in answers[1]],
+                 changed_axes="rows: A's answer, columns: B's answer, in the order of classes")
         if score_left_out:  # the films of folders left out: what each model calls them
             from convert.left_out import left_out_answers
 

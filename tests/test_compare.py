@@ -121,6 +121,7 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
         x = np.stack([preprocess_file(data / f, m.preprocess) for f in r["files"]])
         assert answers == [m.labels[k] for k in m.classify(x).argmax(1)]
     assert r["answers_changed"] == sum(x != y for x, y in zip(r["answers_a"], r["answers_b"]))
+    assert r["true"] == [f.split("/")[0] for f in r["files"]]  # each film's class beside both answers: per-film analysis
     md = unpadded((out / "compare.md").read_text())
     assert "not a medical device" in md and "| class | n | sensitivity A % |" in md
     assert [m["sha256"] for m in r["provenance"]["models"]] == [EdgeModel(p).meta["tflite_sha256"] for p in (a, b)]
