@@ -7,6 +7,7 @@ convert/card.py), so the card says what this very file scored, on what data, on 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from edge.decision import fmt_threshold, labelling, same_rule
@@ -49,13 +50,18 @@ CARD_PREVALENCE = 0.05
 
 
 # Names a reader takes for "no disease": with one such class of two, its answer is the other's "no".
-NORMAL_NAMES = ("normal", "no finding", "healthy", "negative")
+# a hospital names its folders in its own language: Normalbefund was read as a disease, and its
+# card, prevalence table and device note took the form meant for two findings
+NORMAL_NAMES = ("normal", "normals", "no finding", "no findings", "no disease", "healthy", "negative", "normal cxr",
+                "normalbefund", "unauffällig", "unauffaellig", "ohne befund", "gesund", "negativ", "normale",
+                "normaal", "sano", "sain", "saudável", "saudavel", "normalny", "zdrowy", "normalt", "frisk")
 
 
 def is_normal_class(name: str) -> bool:
-    """Whether a class name means "no disease" (Normal, No_Finding, HEALTHY ...), whatever its case,
-    underscores or hyphens: folder names spell the same class many ways."""
-    return " ".join(re.split(r"[\s_-]+", name.strip().lower())) in NORMAL_NAMES
+    """Whether a class name means "no disease" (Normal, No_Finding, HEALTHY, 0_normal, Normalbefund ...),
+    whatever its case, underscores, hyphens or a leading number: folder names spell the same class many ways."""
+    words = " ".join(re.split(r"[\s_-]+", unicodedata.normalize("NFC", name).strip().lower()))
+    return words in NORMAL_NAMES or re.sub(r"^\d+ ", "", words) in NORMAL_NAMES
 
 
 def _percent(v: float) -> str:

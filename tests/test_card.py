@@ -324,3 +324,18 @@ def test_the_device_note_says_what_a_normal_answer_means():
     assert normal_note(["COVID", "Lung_Opacity", "No_Finding"]) == \
         "; 'No_Finding' means only 'not COVID, Lung_Opacity', never 'no disease'"
     assert normal_note(["COVID", "Pneumonia"]) == "" and normal_note(["Normal"]) == ""
+
+
+def test_a_normal_class_is_known_in_the_names_sites_give_it():
+    """Normalbefund was read as a disease: its card gave each class's PPV at its own prevalence, and
+    the device no note that a Normal answer says only 'not COVID'."""
+    import unicodedata
+
+    from edge.card import is_normal_class, normal_note
+
+    for name in ("Normal", "NORMAL", "No_Finding", "0_normal", "Normalbefund", unicodedata.normalize("NFD", "Unauffällig"),
+                 "gesund", "Healthy", "normals", "sano"):
+        assert is_normal_class(name), name
+    for name in ("COVID", "Pneumonia", "Abnormal", "not normal", "Lung_Opacity", "1_covid"):
+        assert not is_normal_class(name), name
+    assert "Normalbefund" in normal_note(["COVID-19 positiv", "Normalbefund"])
