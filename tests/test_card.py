@@ -123,11 +123,21 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
     # 5% COVID: 0.9 * 0.05 = 0.045 found, 0.2 * 0.95 = 0.19 false: 19% of COVID answers right;
     # 0.8 * 0.95 = 0.76 rightly Normal, 0.1 * 0.05 = 0.005 missed: 0.76 / 0.765 = 99.3% of Normal answers right.
     # Not "Normal 30%": that was Normal at 5% of the films, i.e. COVID at 95%, which no clinic sees.
+    # with the range the ends of the intervals give: 0.8 and 0.7 give 12%, 0.95 and 0.9 give 33%
     assert ("If 5% of your films were COVID and the rest like its Normal test films: a COVID answer would be right 19% "
-            "of the time (PPV), a Normal answer 99% (NPV) (other findings among the rest lower it, and a Normal "
+            "of the time (PPV, 12% to 33% within the test figures' intervals), a Normal answer 99% (NPV, 99% to 99.7% "
+            "within the test figures' intervals) (other findings among the rest lower it, and a Normal "
             "answer says only 'not COVID': films of findings it was not trained on, such as other pneumonias, get it "
             "too; cxr-evaluate --prevalence for your own mix)") in text
     assert "If a class made up" not in text and "Normal 30%" not in text
+    # a perfect specificity on a few films: 100% alone promised an answer never wrong (the report: 100.0 (3.0-100.0))
+    few = {"labels": ["COVID", "Viral", "Normal"], "validation": {"data": "x", "test": {
+        "n": 14, "balanced_accuracy": [0.8, 0.6, 0.95], "ece": 0.05, "per_class": {
+            "COVID": {"n": 6, "sensitivity": [1.0, 0.61, 1.0], "specificity": [0.6, 0.31, 0.83]},
+            "Viral": {"n": 2, "sensitivity": [1.0, 0.34, 1.0], "specificity": [1.0, 0.76, 1.0]},
+            "Normal": {"n": 6, "sensitivity": [0.5, 0.19, 0.81], "specificity": [1.0, 0.68, 1.0]}}}}}
+    line = next(ln for ln in card_text(few, "m").splitlines() if "If a class made up 5%" in ln)
+    assert "Viral 100% (7% to 100% within the test figures' intervals)" in line, line
     assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
         "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
                                                                           "specificity": [None, None, None]}}}}}, "m")
