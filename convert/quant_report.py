@@ -11,6 +11,7 @@ from convert.gate import points_text
 from convert.rule_notes import versus_sentence
 from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
                             per_class_table, provenance_section)
+from convert.set_notes import copies_warning
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reliability_table
@@ -255,6 +256,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
            *([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
+           *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]
+             if report.get("copies_within_test") else []),
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
            f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",

@@ -21,6 +21,7 @@ from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rul
 from convert.metrics import to_jsonable
 from convert.operating_point import kept_points, operating_point_setting, store_rule
 from convert.provenance import conversion_provenance
+from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.rule_notes import stored_rule_lines
@@ -158,6 +159,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
         "provenance": conversion_provenance(run, s.n_boot),
+        "copies_within_test": test_copies(split.parts["test"]),
     }
     from convert.export import replacing_note
 

@@ -70,6 +70,16 @@ def copies_warning(twins: list[list[str]], where: str = "report.json") -> str | 
             f"narrower than the films justify ({where} lists them)")
 
 
+def test_copies(items: list) -> list[list[str]]:
+    """Groups of a run's test films (train.data.Item) that are copies of one another: the same bytes,
+    or copy codes within COPY_CODE_BITS (resized or re-encoded), as cxr-evaluate finds them.
+    cxr-train keeps copies on one side of the split, so they meet in the test split, each scored
+    as a film of its own."""
+    from train.code_distance import copies_within
+
+    return [sorted(items[k].path for k in g) for g in copies_within(items)]
+
+
 def conflict_warning(conflicts: list[list[dict]], where: str = "report.json") -> str | None:
     """One line on the same film filed under two or more classes: a labelling error to fix before
     trusting any figure, since the model is scored wrong on one of its copies whatever it says."""

@@ -53,6 +53,7 @@ def test_report_has_per_class_figures_for_every_model(tiny_run):
     # the ROC shown is the device file's, as its operating points are, not the Keras model's
     assert report["roc_model"] == report["operating_points"]["mode"] == "int8"
     assert "The ROC curves below are model_int8.tflite's on the test split" in md
+    assert isinstance(report["copies_within_test"], list)  # groups of test films that are copies of one another
     run = json.loads((tiny_run / "run.json").read_text())
     p = report["provenance"]
     assert (p["model_sha256"], p["split_digest"], p["trained"]) == (run["model_sha256"], run["split_digest"], run["created"])

@@ -140,3 +140,16 @@ def test_cxr_converts_report_says_what_an_answer_is_worth_at_other_prevalences(t
     assert report["at_prevalence"]["mode"] == report["operating_points"]["mode"]
     assert {r["prevalence"] for r in rows} == {0.01, 0.05, 0.2, 0.5}
     assert "## What an answer is worth at your prevalence" in (tiny_run / "report.md").read_text()
+
+
+def test_copies_in_the_test_split_are_said():
+    """cxr-convert scored a film and its exact copy as two test films, unsaid (cxr-evaluate warns)."""
+    from convert.set_notes import copies_warning, test_copies
+    from train.data import Item
+
+    items = [Item("Normal/a.png", "Normal", "s1", near="ff" * 32), Item("Normal/Kopie von a.png", "Normal", "s1", near="ff" * 32),
+             Item("Normal/b.png", "Normal", "s2", near="00" * 32), Item("COVID/c.png", "COVID", "s3", near="0f" * 32)]
+    groups = test_copies(items)
+    assert groups == [["Normal/Kopie von a.png", "Normal/a.png"]]
+    assert copies_warning(groups).startswith("2 films are copies of one another (1 group")
+    assert test_copies(items[2:]) == []
