@@ -200,9 +200,12 @@ def selftest_images(n: int = 3) -> dict[str, bytes]:
     return images
 
 
-def selftest_files(images: dict[str, bytes], probabilities: np.ndarray) -> dict[str, bytes]:
-    """Reference images and the probabilities this machine got from them, for --selftest."""
-    spec = {"images": list(images), "probabilities": np.round(probabilities.astype(float), 6).tolist()}
+def selftest_files(images: dict[str, bytes], probabilities: np.ndarray, labels: list[str]) -> dict[str, bytes]:
+    """Reference images and the probabilities this machine got from them, for --selftest; with the
+    labels in the order of the outputs, so that labels swapped in the metadata fail it (the
+    probabilities alone, by position, passed)."""
+    spec = {"images": list(images), "probabilities": np.round(probabilities.astype(float), 6).tolist(),
+            "labels": list(labels)}
     return {"selftest.json": json.dumps(spec).encode(), **images}
 
 
@@ -239,7 +242,7 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
     write_bytes(path, package(flatbuffer, meta))
     images = selftest_images()
     expected = EdgeModel(path).classify_encoded(images)
-    write_bytes(path, package(flatbuffer, meta, {**selftest_files(images, expected), **extra}))
+    write_bytes(path, package(flatbuffer, meta, {**selftest_files(images, expected, meta["labels"]), **extra}))
 
 
 def replacing_note(run_dir: Path, modes: list[str]) -> str | None:

@@ -231,4 +231,6 @@ def print_selftest(result: dict, as_json: bool) -> None:
         f"selftest {verdict}: {result['cases']} reference images (decode, preprocess, classify) on {result['runtime']}, "
         f"max probability deviation {result['max_deviation']:.2e} (tolerance {result['tolerance']:.0e}), "
         f"same classes: {'yes' if result['same_classes'] else 'NO'}"
+        + ("" if result.get("same_labels", True) else "; its labels are not those its outputs had when it was converted "
+           "(edited in its metadata?): every answer would be named wrong")
     )

@@ -107,3 +107,19 @@ def test_an_input_check_that_would_pass_every_film_is_refused():
 def test_an_empty_file_is_called_empty():
     with pytest.raises(ModelFileError, match=r"the file is empty \(0 bytes\): copy the model file again"):
         split(b"")
+
+
+def test_labels_swapped_in_the_metadata_fail_the_selftest(tmp_path, tiny_run):
+    """labels ["Normal", "COVID"] written over ["COVID", "Normal"] named every answer wrong, and the
+    self-test, comparing probabilities by position, passed."""
+    from edge.metadata import rewrite
+    from edge.model import EdgeModel
+
+    model = tiny_run / "model_int8.tflite"
+    assert EdgeModel(model).selftest()["passed"]
+    swapped = tmp_path / "swapped.tflite"
+    swapped.write_bytes(rewrite(model.read_bytes(), lambda m: {**m, "labels": m["labels"][::-1]}))
+    result = EdgeModel(swapped).selftest()
+    assert not result["passed"] and not result["same_labels"]
+    renamed = EdgeModel(model, labels=["Covid19", "Healthy"])  # --labels renames by position: the file is as made
+    assert renamed.selftest()["passed"]
