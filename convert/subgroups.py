@@ -102,8 +102,12 @@ def _rows(groups: dict, classes: list[str], overall: dict | None) -> list[str]:
             + f" | {note(s, overall)} |" for value, s in groups.items()]
 
 
-def _head(first: str, classes: list[str]) -> list[str]:
-    return [f"| {first} | n | balanced accuracy % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | note |",
+def _head(first: str, classes: list[str], groups: dict) -> list[str]:
+    """The table's heading; on a site of one class (its confirmed cases) every group's figure is that
+    class's sensitivity, and is headed so, not 'balanced accuracy'."""
+    present = {c for s in groups.values() for c in (s.get("classes_present") or classes)}
+    figure = f"{next(iter(present))} sensitivity" if len(present) == 1 else "balanced accuracy"
+    return [f"| {first} | n | {figure} % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | note |",
             "|---|---:|---|" + "---|" * len(classes) + "---|"]
 
 
@@ -114,9 +118,10 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
     small to judge."""
     rows = _rows(groups, classes, overall)
     ba = fmt_ci(overall["balanced_accuracy"], overall["balanced_accuracy_ci"])
-    return [f"## By {column}", "", f"Each group's own figures (overall balanced accuracy {ba} %). "
+    figure = f"{c} sensitivity" if (c := one_class(overall)) else "balanced accuracy"
+    return [f"## By {column}", "", f"Each group's own figures (overall {figure} {ba} %). "
             "A group of one class shows that class's sensitivity. " + BELOW, "", *by_chance(groups),
-            *_head("group", classes), *rows, ""]
+            *_head("group", classes, groups), *rows, ""]
 
 
 def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
@@ -149,7 +154,7 @@ def per_source_section(per_source: dict, classes: list[str], scope: str = "") ->
     source's films got. ``scope`` ends the heading, e.g. " (int8, test split)"."""
     rows = _rows(per_source, classes, None)
     return [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here. " + BELOW,
-            "", *by_chance(per_source), *_head("source", classes), *rows, "",
+            "", *by_chance(per_source), *_head("source", classes, per_source), *rows, "",
             *answers_by_source(per_source, classes), ""]
 
 

@@ -255,6 +255,13 @@ def test_a_group_of_one_class_shows_its_sensitivity_and_is_held_against_that_cla
     worse[8:40] = [0.1, 0.9]
     overall = summarize(y, worse, classes, n_boot=100)
     assert below_overall(per_source(y, worse, classes, sites, n_boot=100), overall) == ["A"]
+    # a site of one class (its confirmed cases): the heading and the overall figure say sensitivity
+    covid = y == 0
+    site = per_source(y[covid], probs[covid], classes, list(np.array(sites)[covid]), n_boot=100)
+    overall = summarize(y[covid], probs[covid], classes, n_boot=100)
+    section = "\n".join(subgroup_section("site", site, overall, classes))
+    assert "| group | n | COVID sensitivity % (95% CI) |" in section and "overall COVID sensitivity 60.0" in section
+    assert "balanced accuracy" not in section.split("| group |")[1]
 
 
 def test_the_per_source_table_marks_sources_below_and_too_small_as_by_groups_are():
