@@ -76,26 +76,43 @@ def _value(column: str, raw: str) -> str:
     return age_band(raw) if _is_age(column) and raw else (raw.strip() or MISSING)
 
 
+# A sex is written M, male, Male, männlich, W (weiblich) ...: one group each, as DICOM's PatientSex has it
+_SEXES = {"M": ("m", "male", "man", "men", "männlich", "maennlich", "masculino", "masculin", "maschio"),
+          "F": ("f", "female", "woman", "women", "w", "weiblich", "femenino", "feminin", "féminin", "femmina")}
+_SEX_OF = {v: k for k, vs in _SEXES.items() for v in vs}
+
+
+def _is_sex(column: str) -> bool:
+    return column.lower().replace("_", "") in ("sex", "gender", "patientsex")
+
+
 def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
     """The values with one spelling per group: 'M' and 'm', 'PA' and 'pa', 'Süd' composed and
-    decomposed are one group, named by its most common spelling. Each spelling was its own group:
-    22 films of one sex in three rows too small to mark, where one row of 22 was below."""
+    decomposed are one group, named by its most common spelling; in a sex column, 'M', 'male' and
+    'männlich' too. Each spelling was its own group: 22 films of one sex in three rows too small to
+    mark, where one row of 22 was below."""
     import unicodedata
     from collections import Counter
 
+    sex = _is_sex(column)
+
     def key(v: str) -> str:
-        return unicodedata.normalize("NFC", v).casefold()
+        k = unicodedata.normalize("NFC", v).strip().casefold()
+        return _SEX_OF.get(k, k) if sex else k
     counts = Counter(values)
     spellings: dict[str, list[str]] = {}
     for v in counts:
         spellings.setdefault(key(v), []).append(v)
     named = {}
     for k, vs in spellings.items():
-        name = max(vs, key=lambda v: counts[v])  # the most common; the first seen where they tie
+        # a sex by its DICOM letter; else the most common spelling, the first seen where they tie
+        name = k if sex and k in _SEXES and len(vs) > 1 else max(vs, key=lambda v: counts[v])
         named.update({v: name for v in vs})
         if len(vs) > 1:
+            why = ("they name one sex" if sex and k in _SEXES else
+                   "they differ in case or in how their letters are encoded only")
             print(f"{prog}: note: --by {column}: {', '.join(repr(v) for v in vs)} counted as one group ({name!r}): "
-                  "they differ in case or in how their letters are encoded only", file=sys.stderr)
+                  f"{why}", file=sys.stderr)
     return [named[v] for v in values]
 
 

@@ -353,3 +353,12 @@ def test_spellings_of_one_value_are_one_group(tmp_path, capsys):
     assert len(set(g["ward"])) == 1 and unicodedata.normalize("NFC", g["ward"][0]) == sud
     err = capsys.readouterr().err
     assert "--by sex: 'M', 'm' counted as one group ('M')" in err and "--by ward: " in err
+    # a sex written in words, or in another language, is the same sex: 'male' and 'M' were two rows
+    rows = [{"file": f"B/{k}.png", "sex": v} for k, v in enumerate(["M", "male", "Male", "männlich", "W", "female", "F", "O", ""])]
+    _manifest(tmp_path, rows)
+    g = group_values(tmp_path, [r["file"] for r in rows], ["sex"])
+    assert g["sex"][:7] == ["M"] * 4 + ["F"] * 3 and g["sex"][7] == "O"
+    assert "counted as one group ('M'): they name one sex" in capsys.readouterr().err
+    ward = [{"file": f"C/{k}.png", "ward": v} for k, v in enumerate(["W", "f"])]  # not a sex column: left as written
+    _manifest(tmp_path, ward)
+    assert group_values(tmp_path, [r["file"] for r in ward], ["ward"])["ward"] == ["W", "f"]
