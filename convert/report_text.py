@@ -100,8 +100,10 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
 
 def md_cell(text: object) -> str:
     """Text from a file or folder name, or a manifest value, as one Markdown table cell: a '|' in it
-    opened another column and a line break ended the row (a film named 'a|b.png' broke report.md)."""
-    return re.sub(r"[\r\n]+", " ", str(text)).replace("|", "\\|")
+    opened another column and a line break ended the row (a film named 'a|b.png' broke report.md);
+    '**below**' as a ward's name read as the report's own mark, and '<img ...>' or '[x](y)' as a
+    picture or a link. Underscores stay: within a word they are no emphasis, and names are full of them."""
+    return re.sub(r"([\\`*\[\]<>|])", r"\\\1", re.sub(r"[\r\n]+", " ", str(text)))
 
 
 def _cells(line: str) -> list[str]:

@@ -92,6 +92,9 @@ def test_names_with_a_bar_or_a_line_break_stay_in_their_cell():
     from convert.summary import summarize
 
     assert md_cell("a|b, \"q\" é.png") == "a\\|b, \"q\" é.png" and md_cell("x\ny\r\n.png") == "x y .png"
+    # a value that reads as Markdown: the report's own mark, a picture, a link, code
+    assert md_cell("**below**") == "\\*\\*below\\*\\*" and md_cell("<img src=x>") == "\\<img src=x\\>"
+    assert md_cell("[x](y)") == "\\[x\\](y)" and md_cell("`a`") == "\\`a\\`" and md_cell("COVID_001.png") == "COVID_001.png"
     y = np.array([0, 0, 1, 1, 0, 1])
     s = summarize(y, np.eye(2)[[0, 1, 1, 1, 0, 0]], ["COVID", "Normal"], n_boot=20)
     md = per_source_section({"site|A\nnorth": s, "plain": s}, ["COVID", "Normal"])
