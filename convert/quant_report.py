@@ -14,7 +14,7 @@ from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt
 from convert.set_notes import copies_warning
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
-from convert.report_text import TERMS, align_tables, image, reliability_table
+from convert.report_text import TERMS, align_tables, image, reference_standard_line, reliability_table
 from convert.prevalence import at_prevalences
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
@@ -256,6 +256,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
            *([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
+           reference_standard_line(report.get("data_dir")), "",
            *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]
              if report.get("copies_within_test") else []),
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),

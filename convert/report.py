@@ -16,7 +16,7 @@ from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
-from convert.report_text import TERMS, align_tables, image, md_cell, reliability_table
+from convert.report_text import TERMS, align_tables, image, md_cell, reference_standard_line, reliability_table
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen import seen_line
 from convert.study_design import design_line
@@ -203,6 +203,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [seen_line(extra["seen_in_training"]), ""]
     if (extra or {}).get("study_design"):
         md += [design_line(extra["study_design"]), ""]
+    md += [reference_standard_line((extra or {}).get("data_dir")), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
     md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in (extra or {}).get("data_warnings") or []]
     md += [""] if (extra or {}).get("data_warnings") else []

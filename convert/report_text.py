@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 ALT = {
     "confusion": "Confusion matrix: rows are the true class, columns the answer; each cell gives the count and the "
@@ -136,3 +137,16 @@ def align_tables(lines: list[str]) -> list[str]:
             out.append("| " + " | ".join(cells) + " |")
         i = j
     return out
+
+
+def reference_standard_line(data_dir: str | Path | None = None) -> str:
+    """What every figure is measured against, and what it does not cover: a reader takes
+    'sensitivity 93.9%' for agreement with a radiologist, when it is agreement with however the
+    films were filed. A data folder's README.md (cxr-dev has one) says how its labels were made."""
+    readme = Path(data_dir) / "README.md" if data_dir is not None else None
+    return ("**Reference standard and scope:** every figure here measures agreement with the class each film was "
+            "filed under (its folder, or its MANIFEST.csv label), however that label was established (a positive "
+            "test, a radiologist's reading, words mined from a report): cxr-edge cannot check it, and no film was "
+            "re-read, so some \"mistakes\" may be label errors. Patients, views (lateral, supine), devices, ages and "
+            "findings that are not among these films were not tested."
+            + (f" `{readme}` describes where these films and their labels come from." if readme and readme.is_file() else ""))

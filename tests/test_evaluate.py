@@ -54,6 +54,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     bins = [line for line in md.splitlines() if re.match(r"\| \d+ to \d+% \|", line)]
     assert bins and sum(int(line.split("|")[2]) for line in bins) == 32
     assert "Wilson" in md and "AUROC: the area under the ROC curve" in md
+    assert "**Reference standard and scope:** every figure here measures agreement with the class" in md
     assert (out / "predictions.csv").read_bytes().startswith(b"\xef\xbb\xbffile,")  # Excel reads UTF-8 names with it
     with open(out / "predictions.csv", newline="", encoding="utf-8-sig") as f:  # one source's mistakes, reviewed without a join
         listed = {r["file"]: r["source"] for r in csv.DictReader(f)}
