@@ -177,12 +177,18 @@ def main(
     with one_line_errors("edge-classify", debug, expected=()):
         try:
             m = EdgeModel(model, threads=threads, labels=names)
-        except (ModelFileError, RuntimeMissing) as e:
+        except RuntimeMissing as e:
+            if card and not names:  # the card is the file's metadata: readable where no runtime is installed yet
+                _print_card_without_runtime(model)
+            if debug:
+                raise
+            raise _fail(str(e))
+        except ModelFileError as e:
             if debug:
                 raise
             msg = str(e)
             # Some reasons (e.g. "not a TensorFlow Lite model") do not say which file; name it.
-            raise _fail(msg if isinstance(e, RuntimeMissing) or msg.startswith(str(model)) else f"{model}: {msg}")
+            raise _fail(msg if msg.startswith(str(model)) else f"{model}: {msg}")
         if m.renamed_from:
             print(f"edge-classify: warning: --labels renames the classes stored in {model}: {','.join(m.renamed_from)} "
                   f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
@@ -375,3 +381,24 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
+
+
+def _print_card_without_runtime(model: Path) -> None:
+    """--card on a machine without a TFLite runtime (a reviewer's laptop, a device not set up yet):
+    the card is the file's metadata, read and checked (edge.metadata) without loading the weights."""
+    from edge import metadata as md
+    from edge.card import card_text
+
+    try:
+        _, meta, _ = md.read(model)
+    except md.ModelFileError as e:
+        raise _fail(str(e))
+    if meta is None:
+        raise _fail(f"{model} has no cxr-edge metadata, so no card")
+    try:
+        text = card_text(meta, Path(model).name)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise _fail(f"{model}: its card's figures are damaged or incomplete ({type(e).__name__}: {e})")
+    with written_to_stdout("edge-classify"):
+        print(text)
+    raise typer.Exit(EXIT_OK)

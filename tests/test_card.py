@@ -349,3 +349,19 @@ def test_a_normal_class_is_known_in_the_names_sites_give_it():
     for name in ("COVID", "Pneumonia", "Abnormal", "not normal", "Lung_Opacity", "1_covid"):
         assert not is_normal_class(name), name
     assert "Normalbefund" in normal_note(["COVID-19 positiv", "Normalbefund"])
+
+
+def test_the_card_is_read_where_no_runtime_is_installed(tiny_run, monkeypatch):
+    """--card only reads the file's metadata, but failed on a machine without a TFLite runtime."""
+    import edge.model
+    from edge.runtime import RuntimeMissing
+
+    def missing():
+        raise RuntimeMissing("no TensorFlow Lite runtime: pip install ai-edge-litert")
+
+    monkeypatch.setattr(edge.model, "interpreter_class", missing)
+    model = str(tiny_run / "model_int8.tflite")
+    r = CliRunner().invoke(app, ["--card", "--model", model])
+    assert r.exit_code == 0 and "NOT a medical device" in r.output and "sensitivity" in r.output, r.output
+    r = CliRunner().invoke(app, ["--info", "--model", model])  # the weights' facts need the runtime
+    assert r.exit_code == 2 and "no TensorFlow Lite runtime" in r.output
