@@ -5,7 +5,6 @@ Research software, NOT a medical device: its output must not be used to diagnose
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -13,13 +12,14 @@ from typing import Iterable, Optional
 
 import typer
 
+from edge.about import about_problem, card_without_runtime, tell_about
 from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import EXACT_DIGITS, beside_rule, describe, parse_threshold, ranking
 from edge.inputs import gather
-from edge.output import Tally, csv_header_needed, csv_header_text, print_selftest, shown, writer_for
+from edge.output import Tally, csv_header_needed, csv_header_text, shown, writer_for
 from edge.runtime import MAX_THREADS
 from edge.typicality import FLAGGED
 
@@ -143,27 +143,14 @@ def main(
 
     if json_out and csv_out:
         raise _fail("choose one of --json and --csv")
-    # each of these prints one thing and exits: a second would be skipped without a word (--selftest && deploy)
     about = [o for o, given in (("--info", info), ("--card", card), ("--selftest", selftest)) if given]
-    if len(about) > 1:
-        raise _fail(f"choose one of {' and '.join(about)}: each prints one thing about the model file and exits")
-    if about and images:
-        raise _fail(f"{about[0]} is about the model file and classifies nothing: leave out the images "
-                    f"({shown(images[0])}{', ...' if len(images) > 1 else ''})")
     per_film = [o for o, given in (("--watch", watch), ("--interval", interval is not None),
                                    ("--skip-answered", skip_answered is not None), ("--tally-every", tally_every is not None),
                                    ("--threshold", threshold is not None), ("--most-probable", most_probable),
                                    ("--explain", explain is not None), ("--top-k", top_k != 1),
                                    ("--refuse-atypical", refuse_atypical), ("--recursive", recursive)) if given]
-    if about and per_film:  # an option that would change nothing must not look obeyed (--card --threshold COVID=0.3)
-        raise _fail(f"{about[0]} is about the model file and classifies nothing: {', '.join(per_film)} "
-                    f"{'is' if len(per_film) == 1 else 'are'} for classifying films; leave "
-                    f"{'it' if len(per_film) == 1 else 'them'} out")
-    if (info or card) and (json_out or csv_out):
-        raise _fail(f"{about[0]} {'is JSON already' if info else 'is for people; --info gives the facts as JSON'}: "
-                    f"leave out {'--json' if json_out else '--csv'}")
-    if selftest and csv_out:
-        raise _fail("--selftest prints text, or JSON with --json; not CSV")
+    if problem := about_problem(about, images, per_film, json_out, csv_out):
+        raise _fail(problem)
     if threads is not None and threads > MAX_THREADS:
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this device has {os.cpu_count() or 'an unknown number of'} cores)")
     names = [s.strip() for s in labels.split(",")] if labels else None
@@ -179,7 +166,7 @@ def main(
             m = EdgeModel(model, threads=threads, labels=names)
         except RuntimeMissing as e:
             if card and not names:  # the card is the file's metadata: readable where no runtime is installed yet
-                _print_card_without_runtime(model)
+                raise typer.Exit(card_without_runtime(model))
             if debug:
                 raise
             raise _fail(str(e))
@@ -192,37 +179,8 @@ def main(
         if m.renamed_from:
             print(f"edge-classify: warning: --labels renames the classes stored in {model}: {','.join(m.renamed_from)} "
                   f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
-        if info:
-            facts = m.info()
-            if m.renamed_from:  # what the file says: its own names, beside the ones given
-                facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
-            with written_to_stdout("edge-classify"):
-                print(json.dumps(facts, indent=2, default=str))
-            raise typer.Exit(EXIT_OK)
-        if card:
-            from edge.card import card_text
-
-            if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
-                print(f"edge-classify: note: the card names the classes as {model} stores them "
-                      f"({','.join(m.renamed_from)}), not as --labels gives them", file=sys.stderr)
-            try:
-                text = card_text({**m.meta, "labels": m.renamed_from or m.labels}, Path(model).name)
-            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:  # figures edited by hand, or cut
-                raise _fail(f"{model}: its card's figures are damaged or incomplete ({type(e).__name__}: {e}); "
-                            "convert it again (cxr-convert RUN --report-only writes them anew)")
-            with written_to_stdout("edge-classify"):
-                print(text)
-            raise typer.Exit(EXIT_OK)
-        if selftest:
-            try:
-                result = m.selftest()
-            except ModelFileError as e:
-                if debug:
-                    raise
-                raise _fail(str(e))
-            with written_to_stdout("edge-classify"):
-                print_selftest(result, json_out)
-            raise typer.Exit(EXIT_OK if result["passed"] else EXIT_SOME_FAILED)
+        if about:  # prints one thing about the file and exits
+            raise typer.Exit(tell_about(about[0], m, model, json_out, debug))
         if refuse_atypical and m.typicality is None:
             raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
                         "convert it again, or leave out --refuse-atypical")
@@ -382,23 +340,3 @@ def run() -> None:
 if __name__ == "__main__":
     run()
 
-
-def _print_card_without_runtime(model: Path) -> None:
-    """--card on a machine without a TFLite runtime (a reviewer's laptop, a device not set up yet):
-    the card is the file's metadata, read and checked (edge.metadata) without loading the weights."""
-    from edge import metadata as md
-    from edge.card import card_text
-
-    try:
-        _, meta, _ = md.read(model)
-    except md.ModelFileError as e:
-        raise _fail(str(e))
-    if meta is None:
-        raise _fail(f"{model} has no cxr-edge metadata, so no card")
-    try:
-        text = card_text(meta, Path(model).name)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
-        raise _fail(f"{model}: its card's figures are damaged or incomplete ({type(e).__name__}: {e})")
-    with written_to_stdout("edge-classify"):
-        print(text)
-    raise typer.Exit(EXIT_OK)

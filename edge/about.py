@@ -1,0 +1,93 @@
+"""edge-classify's three questions about the model file itself: --info (its facts, as JSON),
+--card (for people: what it was trained and tested on, and how it scored) and --selftest (does
+this device decode, preprocess and classify as the converting machine did). Each prints one thing
+and exits; none classifies a film, so options meant for films are refused beside them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail, written_to_stdout
+from edge.output import print_selftest, shown
+
+PROG = "edge-classify"
+
+
+def about_problem(about: list[str], images: list[str], per_film: list[str], json_out: bool, csv_out: bool) -> str | None:
+    """Why these options cannot go together, or None. ``about``: which of --info, --card and --selftest
+    were given; ``per_film``: the options given that only classifying films uses."""
+    if len(about) > 1:  # a second would be skipped without a word (--selftest && deploy)
+        return f"choose one of {' and '.join(about)}: each prints one thing about the model file and exits"
+    if not about:
+        return None
+    if images:
+        return (f"{about[0]} is about the model file and classifies nothing: leave out the images "
+                f"({shown(images[0])}{', ...' if len(images) > 1 else ''})")
+    if per_film:  # an option that would change nothing must not look obeyed (--card --threshold COVID=0.3)
+        one = len(per_film) == 1
+        return (f"{about[0]} is about the model file and classifies nothing: {', '.join(per_film)} "
+                f"{'is' if one else 'are'} for classifying films; leave {'it' if one else 'them'} out")
+    if about[0] in ("--info", "--card") and (json_out or csv_out):
+        return (f"{about[0]} {'is JSON already' if about[0] == '--info' else 'is for people; --info gives the facts as JSON'}: "
+                f"leave out {'--json' if json_out else '--csv'}")
+    if about[0] == "--selftest" and csv_out:
+        return "--selftest prints text, or JSON with --json; not CSV"
+    return None
+
+
+def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
+    """Print ``which`` (--info, --card or --selftest) of the loaded edge.model.EdgeModel ``m``; the exit code."""
+    if which == "--info":
+        facts = m.info()
+        if m.renamed_from:  # what the file says: its own names, beside the ones given
+            facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
+        with written_to_stdout(PROG):
+            print(json.dumps(facts, indent=2, default=str))
+        return EXIT_OK
+    if which == "--card":
+        if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
+            print(f"{PROG}: note: the card names the classes as {model} stores them "
+                  f"({','.join(m.renamed_from)}), not as --labels gives them", file=sys.stderr)
+        _print_card({**m.meta, "labels": m.renamed_from or m.labels}, model)
+        return EXIT_OK
+    from edge.model import ModelFileError
+
+    try:
+        result = m.selftest()
+    except ModelFileError as e:
+        if debug:
+            raise
+        raise fail(PROG, str(e)) from None
+    with written_to_stdout(PROG):
+        print_selftest(result, json_out)
+    return EXIT_OK if result["passed"] else EXIT_SOME_FAILED
+
+
+def card_without_runtime(model: Path) -> int:
+    """--card on a machine without a TFLite runtime (a reviewer's laptop, a device not set up yet):
+    the card is the file's metadata, read and checked (edge.metadata) without loading the weights."""
+    from edge import metadata as md
+
+    try:
+        _, meta, _ = md.read(model)
+    except md.ModelFileError as e:
+        raise fail(PROG, str(e)) from None
+    if meta is None:
+        raise fail(PROG, f"{model} has no cxr-edge metadata, so no card")
+    _print_card(meta, model)
+    return EXIT_OK
+
+
+def _print_card(meta: dict, model: Path) -> None:
+    from edge.card import card_text
+
+    try:
+        text = card_text(meta, Path(model).name)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:  # figures edited by hand, or cut
+        raise fail(PROG, f"{model}: its card's figures are damaged or incomplete ({type(e).__name__}: {e}); "
+                         "convert it again (cxr-convert RUN --report-only writes them anew)") from None
+    with written_to_stdout(PROG):
+        print(text)
+
