@@ -141,7 +141,9 @@ def test_json_batch_goes_on_and_exits_1(json_run, batch):
 
 
 def _records(run: subprocess.CompletedProcess, path: Path) -> list[dict]:
-    return [r for r in map(json.loads, run.stdout.splitlines()) if r["file"] == str(path)]
+    from edge.names import exact_name  # a name that is not UTF-8 is text, its bytes in file_bytes
+
+    return [r for r in map(json.loads, run.stdout.splitlines()) if exact_name(r) == str(path)]
 
 
 @pytest.mark.parametrize("name", GOOD)

@@ -88,19 +88,21 @@ def test_save_cache_writes_a_file_that_loads_as_the_array(tmp_path):
 def test_save_cache_failing_midway_leaves_the_old_file_or_none(tmp_path, monkeypatch):
     x = np.arange(4 * 8 * 8, dtype=np.uint8).reshape(4, 8, 8, 1)
 
+    import train.cache
+
     def broken_save(f, arr, *args, **kwargs):
         (f.write if hasattr(f, "write") else Path(f).write_bytes)(b"\x93NUMPY half")
         raise OSError(28, "No space left on device")
 
-    real_save = np.save
-    monkeypatch.setattr(np, "save", broken_save)
+    real_save = train.cache._write_npy
+    monkeypatch.setattr(train.cache, "_write_npy", broken_save)
     with pytest.raises(OSError):
         save_cache(tmp_path, "val", x)
     folder = cache_path(tmp_path, "val").parent
     assert not folder.exists() or list(folder.iterdir()) == []  # not even a temporary file
-    monkeypatch.setattr(np, "save", real_save)
+    monkeypatch.setattr(train.cache, "_write_npy", real_save)
     save_cache(tmp_path, "val", x)
-    monkeypatch.setattr(np, "save", broken_save)
+    monkeypatch.setattr(train.cache, "_write_npy", broken_save)
     with pytest.raises(OSError):
         save_cache(tmp_path, "val", x[:2])
     assert np.array_equal(np.load(cache_path(tmp_path, "val")), x)
