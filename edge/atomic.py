@@ -202,17 +202,27 @@ _TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}\.tmp(\.[^./]*)?$")
 _STAGE = re.compile(r"^\.staging-[0-9a-f]{16}$")
 
 
-def clear_leftovers(folder: str | Path) -> tuple[int, int]:
+# The folders of a run that cxr-train and cxr-convert alone write (a report folder inside a run folder,
+# cxr-evaluate's default, is another command's: its live stage must not go)
+RUN_PARTS = (".", "cache", "members", "teacher", "teacher/cache", "teacher/members")
+
+
+def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS) -> tuple[int, int]:
     """Remove the temporary files and staging folders that a killed writer (kill -9, the OOM killer,
-    a power cut) left in ``folder`` and below: whole model copies nothing else removes, on the disk
-    that was likely full already. Only for a folder this process alone writes (a run folder under
-    its lock). Returns (how many, bytes)."""
+    a power cut) left in ``folder``'s ``parts`` (not below them): whole model copies nothing else
+    removes, on the disk that was likely full already. Only for folders this process alone writes
+    (a run folder under its lock). A stage that holds old files a failed move could not put back
+    (``.replaced``, named in that error) is left. Returns (how many, bytes)."""
     found, size = 0, 0
-    try:
-        paths = [p for p in Path(folder).rglob(".*") if _STAGE.match(p.name) or _TEMPORARY.match(p.name)]
-    except OSError:
-        return 0, 0
+    paths = []
+    for part in parts:
+        try:
+            paths += [p for p in (Path(folder) / part).iterdir() if _STAGE.match(p.name) or _TEMPORARY.match(p.name)]
+        except OSError:
+            continue
     for p in paths:
+        if _STAGE.match(p.name) and (p / ".replaced").exists():
+            continue
         try:
             if p.is_dir() and not p.is_symlink():
                 size += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())

@@ -57,6 +57,13 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     kept = [run / ".hidden-notes.txt", run / "cache" / "train.npy", run / ".staging-notmine"]
     for p in kept:
         p.write_bytes(b"z")
+    # a cxr-evaluate writing its report into the run folder (its default) has a live stage there: not ours
+    live = run / "site-report" / ".staging-aaaaaaaaaaaaaaaa"
+    live.mkdir(parents=True)
+    # a stage holding old files a failed move could not put back, which its error named: the user's
+    saved = run / ".staging-bbbbbbbbbbbbbbbb" / ".replaced"
+    saved.mkdir(parents=True)
+    kept += [live, saved]
     with run_folder_lock(run, "cxr-convert"):
         pass
     assert not stage.exists() and not (run / "cache" / ".train.fedcba9876543210.tmp.npy").exists()
