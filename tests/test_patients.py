@@ -75,3 +75,11 @@ def test_an_export_filed_by_patient_is_told_apart_from_too_few_films():
     hint = folders_not_classes(classes, [c for c in classes for _ in range(2)])
     assert "45 of the 45 class folders hold 3 films or fewer" in hint and "a folder per patient or study?" in hint
     assert folders_not_classes(["COVID", "Normal"], ["COVID"] * 2 + ["Normal"] * 3) == ""  # a small set, not patients
+
+
+def test_a_placeholder_is_no_patient(tmp_path):
+    """'unknown' for a quarter of the films joined them into one patient, which took a third of the test split."""
+    from train.patients import patients_of
+
+    (tmp_path / "MANIFEST.csv").write_text("file,patient_id\na.png,unknown\nb.png,NA\nc.png,P1\nd.png,ANON\ne.png,-\n")
+    assert patients_of(["a.png", "b.png", "c.png", "d.png", "e.png"], tmp_path)[1] == ["", "", "P1", "", ""]

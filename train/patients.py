@@ -26,13 +26,19 @@ def patient_column(columns: list[str]) -> str | None:
     return next((by_key[k] for k in PATIENT_COLUMNS if k in by_key), None)
 
 
+# what an export writes where it does not know the patient: no patient, not one patient of a quarter of the films
+PLACEHOLDERS = frozenset({"", "-", "--", "?", "0", "na", "n/a", "nan", "none", "null", "unknown", "unk", "anon",
+                          "anonymous", "anonymised", "anonymized", "missing", "not given", "redacted"})
+
+
 def patients_of(paths: list[str], data_dir: Path) -> tuple[str | None, list[str]]:
-    """(the column read, each film's patient: "" where the manifest does not say)."""
+    """(the column read, each film's patient: "" where the manifest does not say, or says 'unknown')."""
     columns, rows = read_manifest(data_dir)
     column = patient_column(columns)
     if column is None:
         return None, [""] * len(paths)
-    return column, [((rows.get(manifest_key(p)) or {}).get(column) or "").strip() for p in paths]
+    values = [((rows.get(manifest_key(p)) or {}).get(column) or "").strip() for p in paths]
+    return column, ["" if v.casefold() in PLACEHOLDERS else v for v in values]
 
 
 def joined_by_patient(groups: list[int], patients: list[str]) -> list[int]:
