@@ -43,6 +43,8 @@ def texts(obj: Any) -> Any:
     if isinstance(obj, dict):
         out = {}
         for k, v in obj.items():
+            if isinstance(k, str) and not is_text(k):  # a folder's name as a key (class_folders): text too
+                k = as_text(k)
             out[k] = texts(v)
             if isinstance(v, str) and not is_text(v) and isinstance(k, str):
                 try:

@@ -71,3 +71,11 @@ def test_training_digests_and_its_lock_take_such_names(tmp_path):
     assert _films_digest([one], PreprocessConfig()) != _films_digest([other], PreprocessConfig())
     with run_folder_lock(tmp_path / "run\udce9", "cxr-train"):
         pass
+
+
+def test_keys_that_are_not_utf8_are_text_too():
+    from edge.names import texts
+
+    out = texts({"class_folders": {"Pneumonie_\udce9": "-"}, "file": "a\udce9.png"})
+    assert out["class_folders"] == {"Pneumonie_\\xe9": "-"} and out["file"] == "a\\xe9.png" and "file_bytes" in out
+    json.dumps(out).encode("utf-8")
