@@ -16,7 +16,7 @@ import unicodedata
 
 import numpy as np
 
-from edge.figures import digits_for
+from edge.figures import digits_for, off_ends
 
 
 _SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
@@ -126,20 +126,19 @@ EXACT_DIGITS = 9
 def beside_rule(p: float, k: int, rule: tuple[int, float] | None, digits: int) -> float:
     """Class ``k``'s probability ``p`` rounded to ``digits`` decimals, on the same side of the rule's
     threshold as ``p``: under "COVID when p >= 0.3" a film at 0.29996 is Normal, and shown as 0.3000
-    it would read as a film the rule labels COVID. Other classes' probabilities round as usual, with
-    the decimals it takes to keep a value in (0, 1) off 0 and 1 (edge.figures: 0.999992 is 0.99999,
-    not a certainty of 1.0000)."""
+    it would read as a film the rule labels COVID. Where ``digits`` cannot keep it there, or off 0 and
+    1 (edge.figures: 0.999992 is 0.99999, not a certainty of 1.0000), it gets more, up to the
+    EXACT_DIGITS the rule's threshold is printed with; write it with edge.figures.exact_text."""
     p = float(p)
-    digits = digits_for(p, digits)
-    shown = round(p, digits)
-    if rule is None or k != rule[0]:
-        return shown
-    scale = 10 ** digits
-    if p < rule[1] <= shown:
-        return math.floor(p * scale) / scale
-    if shown < rule[1] <= p:
-        return math.ceil(p * scale) / scale
-    return shown
+    d = digits_for(p, digits)
+    while True:
+        shown = off_ends(p, d)
+        if rule is None or k != rule[0] or (shown >= rule[1]) == (p >= rule[1]):
+            return shown
+        if d >= EXACT_DIGITS:  # past what a float32 holds: cut towards p, on its side
+            scale = 10 ** d
+            return math.floor(p * scale) / scale if p < rule[1] else math.ceil(p * scale) / scale
+        d += 1
 
 
 def describe(rule: tuple[int, float], labels: list[str], digits: int = 4) -> str:

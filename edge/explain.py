@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from edge.atomic import atomic_path
+from edge.figures import exact_text
 
 if TYPE_CHECKING:
     from edge.model import EdgeModel
@@ -104,7 +105,7 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     (atomically, under a name not in ``taken``) and return {"map": its path, "evidence_at_border": share}."""
     heat = occlusion_map(model.classify, image, label)
     share = border_share(heat)
-    caption = (f"{Path(path).name}: {model.labels[label]} {probability:.2f}\n"
+    caption = (f"{Path(path).name}: {model.labels[label]} {exact_text(probability, 2)}\n"
                f"red to yellow: its evidence; {share:.0%} of it outside the blue frame (borders, text)")
     if _same_folder(Path(path).parent, Path(out_dir)):
         raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "

@@ -19,10 +19,20 @@ def digits_for(v: float, digits: int) -> int:
     return d
 
 
+def off_ends(v: float, d: int) -> float:
+    """``v`` rounded to ``d`` decimals, or where that reads 0 or 1 for a value in (0, 1) (a float32
+    probability of 0.9999999 at 6 decimals), cut towards it instead: 0.999999, not a certainty."""
+    shown = round(v, d)
+    if 0 < v < 1 and shown in (0.0, 1.0):
+        scale = 10 ** d
+        shown = math.floor(v * scale) / scale if shown == 1.0 else math.ceil(v * scale) / scale
+    return shown
+
+
 def rounded(v: float, digits: int = 3) -> float:
     """``v`` rounded to ``digits`` decimals, or more where fewer would make it 0 or 1 (for storage:
     a model file's card)."""
-    return v if math.isnan(v) else round(v, digits_for(v, digits))
+    return v if math.isnan(v) else off_ends(v, digits_for(v, digits))
 
 
 def fixed(v: float, digits: int = 3, scale: float = 1.0) -> str:
@@ -33,4 +43,16 @@ def fixed(v: float, digits: int = 3, scale: float = 1.0) -> str:
     while d < MAX_DIGITS and 0 < v < 1 and float(text) in (0.0, scale):
         d += 1
         text = f"{scale * v:.{d}f}"
+    if 0 < v < 1 and float(text) in (0.0, scale):  # 0.9999999: cut, not rounded, to the whole
+        text = f"{scale * off_ends(v, d + round(math.log10(scale))):.{d}f}"
     return text
+
+
+def exact_text(v: float, digits: int = 4) -> str:
+    """A value already rounded for people (edge.decision.beside_rule) written with ``digits`` decimals,
+    or as many more as it has: written with fewer it would round again, onto the far side of a rule's
+    threshold or to 1."""
+    d = digits
+    while d < 12 and float(f"{v:.{d}f}") != v:
+        d += 1
+    return f"{v:.{d}f}"

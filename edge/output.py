@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from edge.figures import fixed
+from edge.figures import exact_text
 from edge.names import texts
 
 from edge.batch import Result
@@ -121,7 +121,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                             r.error, *maps, "", *time_cell])
             else:
                 i = ranking(r.probabilities, threshold)[0]
-                w.writerow([r.file, labels[i], fixed(at(r, i, 4), 4), *(fixed(at(r, j, 4), 4) for j in range(len(labels))),
+                w.writerow([r.file, labels[i], exact_text(at(r, i, 4)), *(exact_text(at(r, j, 4)) for j in range(len(labels))),
                             "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
 
         return write_csv
@@ -161,10 +161,10 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
         else:
             if width:
                 label_w = max(map(len, labels))
-                cols = "  ".join(f"{c:<{label_w}} {fixed(p, 4):>6}" for c, p in ranked(r, 4))
+                cols = "  ".join(f"{c:<{label_w}} {exact_text(p):>6}" for c, p in ranked(r, 4))
                 print(f"{shown(r.file):<{width}}  {cols}", file=out)
             else:
-                print("\t".join([shown(r.file), *(f"{c}\t{fixed(p, 4)}" for c, p in ranked(r, 4))]), file=out)
+                print("\t".join([shown(r.file), *(f"{c}\t{exact_text(p)}" for c, p in ranked(r, 4))]), file=out)
 
     return write_text
 

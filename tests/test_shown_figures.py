@@ -7,8 +7,8 @@ import numpy as np
 
 from convert.report import fmt_auc, fmt_ci, fmt_num
 from edge.card import _ci, card_text, predictive_values, recount_note
-from edge.decision import fmt_threshold
-from edge.figures import fixed, rounded
+from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold
+from edge.figures import exact_text, fixed, rounded
 
 
 def test_a_value_below_one_never_reads_as_one():
@@ -17,6 +17,25 @@ def test_a_value_below_one_never_reads_as_one():
     assert rounded(0.9996) == 0.9996 and rounded(0.12345) == 0.123 and rounded(1.0) == 1.0
     assert fmt_auc(0.9996, (0.9976, 1.0)) == "0.9996 (0.998–1.000)"  # one mis-ranked pair of 2,500
     assert fmt_ci(0.9996, (0.99, 1.0)) == "99.96 (99.0–100.0)" and fmt_num(0.99996) == "0.99996"
+
+
+def test_a_float32_probability_next_to_one_is_cut_not_rounded_to_a_certainty():
+    p = float(np.float32(0.9999997))  # beyond the 6 decimals a share gets to stay off 1
+    assert fixed(p, 4) == "0.999999" and fixed(p, 1, 100) == "99.99997" and rounded(p) == 0.999999
+    assert fixed(1e-9, 4) == "0.000001" and exact_text(beside_rule(p, 0, None, 4)) == "0.999999"
+
+
+def test_a_probability_printed_beside_a_rule_reads_on_the_rules_side_of_it():
+    rng = np.random.default_rng(1)
+    cases = [(0.29996, 0.3), (0.3, 0.3), (0.9999997, 0.9999991), (0.99999905, 0.99999906), (0.999991, 0.99999)]
+    cases += [(float(p), float(t)) for p, t in rng.random((2000, 2)).astype(np.float32) ** 0.01]  # crowded near 1
+    for p, t in cases:
+        for digits in (2, 4, 6):
+            text = exact_text(beside_rule(p, 0, (0, t), digits), digits)
+            assert (float(text) >= t) == (p >= t), (p, t, digits, text)
+            assert 0 < float(text) < 1 or p in (0.0, 1.0), (p, t, text)
+            assert len(text.split(".")[1]) <= max(digits, EXACT_DIGITS)
+    assert exact_text(beside_rule(0.29996, 0, (0, 0.3), 4)) == "0.29996"  # not 0.3000: a COVID the rule did not call
 
 
 def test_a_printed_threshold_is_never_above_the_stored_one():
