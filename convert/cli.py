@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from convert.occlusion import MAX_MAPS
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, one_line_errors
 from train.quiet import load_tensorflow
@@ -55,8 +56,9 @@ def convert(
              "saw, and their resized or re-encoded copies, wherever the file goes. Neither tells anything about a "
              "film to someone who does not hold it; --no-fingerprints where even that (whether a film you hold was "
              "used) must stay private."),
-    explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of the "
-                                                "int8 file's most confident test-split mistakes, in occlusion.png; 0: none."),
+    explain: int = typer.Option(6, min=0, max=MAX_MAPS, help="Occlusion maps (where the model found its evidence) for this "
+                                "many of the int8 file's most confident test-split mistakes, in occlusion.png (at most "
+                                f"{MAX_MAPS}: one picture; edge-classify --explain DIR maps every film); 0: none."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
     operating_point: Optional[str] = typer.Option(
         None, "--operating-point", metavar="CLASS=SENSITIVITY",

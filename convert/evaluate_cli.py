@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from convert.occlusion import MAX_MAPS
 from convert.evaluate_lines import closing_lines, site_shifts
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import folder_problem, one_line_errors
@@ -49,9 +50,10 @@ def evaluate(
                                                    "AUROC. The work grows with the films times (1 + sources + --by "
                                                    "groups): the default takes seconds on 20,000 films from 40 sources, "
                                                    "10,000 about a minute."),
-    explain: int = typer.Option(6, min=0, help="Occlusion maps (where the model found its evidence) for this many of "
-                                                "its most confident mistakes, in occlusion.png, and the share of its "
-                                                "evidence at the image's border over up to 200 images; 0: neither."),
+    explain: int = typer.Option(6, min=0, max=MAX_MAPS, help="Occlusion maps (where the model found its evidence) for "
+                                "this many of its most confident mistakes, in occlusion.png (at most "
+                                f"{MAX_MAPS}: one picture; edge-classify --explain DIR maps every film), and the share of "
+                                "its evidence at the image's border over up to 200 images; 0: neither."),
     shifts: bool = typer.Option(False, "--shifts", help="Also score the model on your images under 14 simulated "
                                 "acquisition shifts (exposure, contrast, blur, the vendor's edge enhancement and local "
                                 "contrast, noise, a tighter crop, a crop of the height or the width alone (a film of "

@@ -17,9 +17,10 @@ import numpy as np
 
 from edge.explain import border_share, occlusion_map
 
-__all__ = ["EVIDENCE_SAMPLE", "border_share", "border_shares", "explain_mistakes", "occlusion_map",
+__all__ = ["EVIDENCE_SAMPLE", "MAX_MAPS", "border_share", "border_shares", "explain_mistakes", "occlusion_map",
            "overall_border_share"]
 
+MAX_MAPS = 60  # one occlusion.png: 500 maps made a 1.6 GB, 20-metre-tall picture
 EVIDENCE_SAMPLE = 200  # images overall_border_share maps: ~15 s for the default int8 file on 2 cores, ~2.5 min for seed's
 
 

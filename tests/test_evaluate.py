@@ -313,3 +313,13 @@ def test_a_manifest_label_naming_the_class_a_folder_is_mapped_to_is_no_conflict(
     assert evaluate({}) == []  # 'Healthy', the folder's own name
     (said,) = evaluate({healthy[0]: "COVID"})
     assert said.startswith("for 1 films in") and f"{healthy[0]}: COVID" in said
+
+
+def test_occlusion_maps_are_capped_at_one_readable_picture(tmp_path):
+    """500 maps made one 1.6 GB picture; a number past the cap is refused before any work."""
+    from convert.cli import convert_app
+    from convert.occlusion import MAX_MAPS
+
+    for app, args in ((evaluate_app, ["m.tflite", str(tmp_path)]), (convert_app, [str(tmp_path)])):
+        r = CliRunner().invoke(app, [*args, "--explain", str(MAX_MAPS + 1)])
+        assert r.exit_code == 2 and f"is not in the range 0<=x<={MAX_MAPS}" in " ".join(r.output.split()), r.output
