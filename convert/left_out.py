@@ -208,15 +208,10 @@ def seen_films(models: list[Path], items: list[Item], crops_in: str | None = Non
                progress: bool = False) -> np.ndarray | None:
     """Which items any of ``models`` was trained or validated on, by convert.seen (None: no model
     could be checked)."""
-    from convert.seen import seen_parts
+    from convert.seen import models_seen_parts
 
-    seen, checked = np.zeros(len(items), bool), False
-    for model in models:
-        parts, source = seen_parts(Path(model), items, crops_in, progress)
-        if source is not None:
-            checked = True
-            seen |= np.array([p is not None for p in parts], bool)
-    return seen if checked else None
+    parts, sources, _ = models_seen_parts([Path(m) for m in models], items, crops_in, progress)
+    return np.array([p is not None for p in parts], bool) if sources else None
 
 
 def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: list[str],

@@ -150,10 +150,33 @@ def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, prog
     where that was looked up (None: the model cannot be checked). ``crops_in``: the items' data
     folder, to read the films found no other way again and search them for cropped copies.
     ``name``: the model's name in that (seen_keys)."""
-    found = seen_keys(model, name)
-    if found is None:
-        return [None] * len(items), None
-    source, known = found
+    parts, sources, _ = models_seen_parts([model], items, crops_in, progress, [name])
+    return parts, (sources[0] if sources else None)
+
+
+def models_seen_parts(models: list[Path], items: list[Item], crops_in: str | None = None, progress: bool = False,
+                      names: list[str | None] | None = None) -> tuple[list[tuple[str, str] | None], list[str], list[int]]:
+    """seen_parts for several models at once: each item's part in the first model that used it (the
+    same bytes or a copy in any model before a cropped one: each film is read again, for the crop
+    search, once whatever the models), where each checked model's list came from, and the indices
+    of the models that cannot be checked."""
+    parts: list[tuple[str, str] | None] = [None] * len(items)
+    sources, unchecked, knowns = [], [], []
+    for m, (model, name) in enumerate(zip(models, names or [None] * len(models))):
+        found = seen_keys(model, name)
+        if found is None:
+            unchecked.append(m)
+            continue
+        source, known = found
+        sources.append(source)
+        knowns.append(known)
+        parts = [a or b for a, b in zip(parts, _exact_and_copies(items, known, progress))]
+    if crops_in is not None and knowns:
+        _search_crops(parts, items, knowns, Path(crops_in), progress)
+    return parts, sources, unchecked
+
+
+def _exact_and_copies(items: list[Item], known: Known, progress: bool) -> list[tuple[str, str] | None]:
     coded = [k for k, i in enumerate(items) if i.near]
     codes = codes_of([items[k].near for k in coded])
     copy_of = {p: set(np.array(coded)[nearest_bits(codes, known[p][1], progress, f"copies of {_PART_NAMES[p]} films")
@@ -164,32 +187,42 @@ def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, prog
         exact = [p for p in SEEN_PARTS if i.sha256 and _key(i.sha256) in known[p][0]]
         copied = [p for p in SEEN_PARTS if k in copy_of[p]]
         out.append((exact[0], "bytes") if exact else (copied[0], "copy") if copied else None)
-    if crops_in is not None:
-        _search_crops(out, items, known, Path(crops_in), progress)
-    return out, source
+    return out
 
 
-def _search_crops(out: list[tuple[str, str] | None], items: list[Item], known: Known, data_dir: Path,
-                  progress: bool) -> None:
+def _film_lookup_codes(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     from edge.preprocess import ImageError, load_bytes
     from train.crop_copies import lookup_codes
+
+    try:
+        return lookup_codes(load_bytes(path.read_bytes(), path))
+    except (OSError, ImageError):
+        return None  # unreadable now: scored as it is, as the rest of the check does
+
+
+def _search_crops(out: list[tuple[str, str] | None], items: list[Item], knowns: list[Known], data_dir: Path,
+                  progress: bool) -> None:
+    """Fill ``out``'s None entries with the first model's part that holds a crop or mirror image of
+    the film. Films are read and coded on every core (decoding a full-size film takes longer than
+    comparing its codes), a chunk at a time so that memory stays flat."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     from train.progress import progress_bar
 
     todo = [k for k, found in enumerate(out) if found is None]
-    bar = progress_bar(len(todo), "cropped copies", progress)
-    for k in todo:
-        bar.update(1)
-        path = data_dir / items[k].path
-        try:
-            gray = load_bytes(path.read_bytes(), path)
-        except (OSError, ImageError):
-            continue  # unreadable now: scored as it is, as the rest of the check does
-        # Cut from a training film (padded back), the film a training crop was cut from (cut in), or mirrored.
-        for kind, codes in zip(("crop", "mirror"), lookup_codes(gray)):
-            hit = [p for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS]
-            if hit:
-                out[k] = (hit[0], kind)
-                break
+    bar = progress_bar(len(todo), "cropped copies of seen films", progress)
+    workers = max(1, min(8, os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        for start in range(0, len(todo), 8 * workers):
+            chunk = todo[start:start + 8 * workers]
+            for k, looked in zip(chunk, pool.map(_film_lookup_codes, [data_dir / items[k].path for k in chunk])):
+                bar.update(1)
+                if looked is None:
+                    continue
+                # Cut from a training film (padded back), the film a training crop was cut from (cut in), or mirrored.
+                out[k] = next(((p, kind) for known in knowns for kind, codes in zip(("crop", "mirror"), looked)
+                               for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS), None)
     bar.close()
 
 
@@ -198,20 +231,15 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     """Check the items against each model's run; warn on stderr when some were seen; refuse when all
     were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
     when no model could be checked). ``crops_in``: also search for cropped copies (seen_parts)."""
-    parts: list[tuple[str, str] | None] = [None] * len(items)
-    sources, unchecked = [], []
-    for model, name in zip(models, model_names(models)):
-        used, source = seen_parts(model, items, crops_in, progress, name)
-        if source is None:
-            unchecked.append(name)
-            why = ("a .keras file carries no fingerprints of its training films" if Path(model).suffix == ".keras" else
-                   "its file carries no fingerprints of its training films (converted with --no-fingerprints, or not by "
-                   "cxr-convert)")
-            print(f"{prog}: warning: whether {name} was trained or validated on any of these films cannot be checked: "
-                  f"{why} and it has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
-            continue
-        sources.append(source)
-        parts = [a or b for a, b in zip(parts, used)]  # a film both runs used counts once
+    names = model_names(models)
+    parts, sources, unchecked_at = models_seen_parts(models, items, crops_in, progress, names)  # a film both used counts once
+    unchecked = [names[m] for m in unchecked_at]
+    for m in unchecked_at:
+        why = ("a .keras file carries no fingerprints of its training films" if Path(models[m]).suffix == ".keras" else
+               "its file carries no fingerprints of its training films (converted with --no-fingerprints, or not by "
+               "cxr-convert)")
+        print(f"{prog}: warning: whether {names[m]} was trained or validated on any of these films cannot be checked: "
+              f"{why} and it has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
     if not sources:
         return np.zeros(len(items), bool), None
     seen = np.array([p is not None for p in parts], bool)

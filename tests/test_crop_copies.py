@@ -77,6 +77,30 @@ def test_cxr_train_keeps_a_cropped_copy_on_its_films_side(tmp_path, capsys):
     assert f"warning: {duplicates_text(h)}; each group is kept within one split" in capsys.readouterr().err
 
 
+def test_two_models_read_each_film_once_for_the_crop_search_and_each_finds_its_own(tmp_path, monkeypatch):
+    """cxr-compare's crop search read and decoded every film once per model (200 ms a full-size film)."""
+    import convert.seen as seen
+
+    films = _films(4)
+    for run, film in (("a", films[0][8:, 4:]), ("b", np.fliplr(films[1]))):  # run a trained a crop, run b a mirror image
+        (tmp_path / run).mkdir()
+        item = Item(f"COVID/t{run}.png", "COVID", _sha(run), near=copy_code(film).hex())
+        Split(str(tmp_path), ["COVID"], {"train": [item], "val": [], "test": []}).save(tmp_path / run / "split.json")
+    site = tmp_path / "site" / "COVID"
+    site.mkdir(parents=True)
+    scored = []
+    for k, film in enumerate(films):
+        Image.fromarray(film).save(site / f"s{k}.png")
+        scored.append(Item(f"COVID/s{k}.png", "COVID", _sha(f"s{k}"), near=copy_code(film).hex()))
+    read = []
+    real = seen._film_lookup_codes
+    monkeypatch.setattr(seen, "_film_lookup_codes", lambda path: read.append(path.name) or real(path))
+    models = [tmp_path / "a" / "model.keras", tmp_path / "b" / "model.keras"]
+    parts, sources, unchecked = seen.models_seen_parts(models, scored, str(tmp_path / "site"))
+    assert parts == [("train", "crop"), ("train", "mirror"), None, None] and len(sources) == 2 and unchecked == []
+    assert sorted(read) == ["s0.png", "s1.png", "s2.png", "s3.png"]
+
+
 def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_images(tmp_path):
     """The Kaggle user's case: the training set held a cropped re-publication, and the film scored
     is the original (or its mirror image). Looked up in the split.json beside a model.keras."""

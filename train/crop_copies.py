@@ -206,7 +206,7 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
 
     zero = words(codes[:, 0]) if n else np.zeros((CODE // 8, 0), np.uint64)
     crops: list[tuple[int, int]] = []
-    bar = progress_bar(n, "cropped copies", progress and n > 1)
+    bar = progress_bar(n, "cropped copies within the set", progress and n > 1)
     for start in range(0, n, 256):
         near = thumbs[start:start + 256] @ thumbs.T >= SIEVE_MIN
         for i in range(start, min(n, start + 256)):
