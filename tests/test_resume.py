@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -254,3 +255,53 @@ def test_one_folder_spelled_two_ways_is_the_same_setting(tmp_path, monkeypatch):
     (tmp_path / "Site").symlink_to(tmp_path / "site")
     assert _same_folders(done["data"], now["data"]) and _same_folders(done["add_data"], now["add_data"])
     assert not _same_folders(done["data"], _comparable({**one, "data": "other"})["data"])
+
+
+def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_changed(tmp_path, capsys, monkeypatch):
+    """Resuming a 5,000-film run read and searched every film again (64 s; hours for a hospital's
+    50,000), although its folder held the split and the cached inputs of the same films."""
+    import train.fit
+    import train.run
+    from tests.test_data import write_images
+    from train.prepared import PREPARED
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    covid = write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      teacher_members=0, progress=False)
+    real_fit, real_prepare = train.fit.fit, train.run.prepare_data
+
+    def stopped(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train.fit, "fit", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_training(s)
+    record = json.loads((s.out / PREPARED).read_text())
+    split = (s.out / "split.json").read_bytes()
+
+    def read_again(*a, **kw):
+        raise AssertionError("the films were read again")
+
+    monkeypatch.setattr(train.fit, "fit", real_fit)
+    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    capsys.readouterr()
+    run_training(TrainSettings(**{**s.__dict__, "epochs": 2}))  # a training setting may change; the data is the same
+    assert "going on from the split and inputs an earlier call prepared" in capsys.readouterr().err
+    run = json.loads((s.out / "run.json").read_text())
+    assert (s.out / "split.json").read_bytes() == split and not (s.out / PREPARED).exists()
+    assert (run["data_hygiene"], run["data_fingerprint"]) == (record["data_hygiene"], record["data_fingerprint"])
+
+    (s.out / "run.json").unlink()  # stopped again; then a film is replaced: its folder is read again
+    monkeypatch.setattr(train.fit, "fit", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        monkeypatch.setattr(train.run, "prepare_data", real_prepare)
+        run_training(s)
+    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    with pytest.raises(AssertionError, match="read again"):  # nor is a split made with another seed taken
+        run_training(TrainSettings(**{**s.__dict__, "seed": 1}))
+    covid[0].unlink()
+    with pytest.raises(AssertionError, match="read again"):
+        run_training(s)

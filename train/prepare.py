@@ -205,20 +205,20 @@ def data_text(s: TrainSettings) -> str:
     return " and ".join([s.data, *s.add_data])
 
 
-def data_changed(run_dir: Path, s: TrainSettings) -> str | None:
+def data_changed(run_dir: Path, s: TrainSettings, record: str = "run.json") -> str | None:
     """What changed in the data since the finished run in ``run_dir`` was trained, listed now without
-    decoding: its films, or the files that give their sources; "": nothing; None: its run.json has no
-    record of its films. The built-in synthetic set is made from the settings alone, which
-    other_settings compares."""
+    decoding: its films, or the files that give their sources; "": nothing; None: its run.json (or
+    ``record``) has no record of its films. The built-in synthetic set is made from the settings
+    alone, which other_settings compares."""
     if s.data == "synthetic":
         return ""
     items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
-    changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log)
+    changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log, record)
     if changed is None:
         return None
     if changed != (0, 0):
         return f"the films in {data_text(s)} changed ({changed[0]} added, {changed[1]} removed or changed)"
-    if sources_changed(run_dir, [s.data, *s.add_data]):
+    if sources_changed(run_dir, [s.data, *s.add_data], record):
         return f"the MANIFEST.csv or metadata spreadsheets that give the films of {data_text(s)} their sources changed"
     return ""
 

@@ -206,11 +206,11 @@ def sources_digest(folders: list[str | Path]) -> str:
     return h.hexdigest()
 
 
-def sources_changed(run_dir: Path, folders: list[str | Path]) -> bool:
+def sources_changed(run_dir: Path, folders: list[str | Path], record: str = "run.json") -> bool:
     """Whether the sources' files (sources_digest) changed since the run in ``run_dir`` listed its
-    films; False for a run that did not record them (cxr-edge 0.20.0 and older)."""
+    films (in its ``record``); False for a run that did not record them (cxr-edge 0.20.0 and older)."""
     try:
-        done = json.loads((Path(run_dir) / "run.json").read_text())["data_fingerprint"].get("sources_sha256")
+        done = json.loads((Path(run_dir) / record).read_text())["data_fingerprint"].get("sources_sha256")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
     return done is not None and done != sources_digest(folders)
@@ -244,16 +244,17 @@ def _same_bytes(root: Path, path: str, sha256: str | None) -> bool:
 
 
 def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: Path | None = None,
-                  log: Any = None) -> tuple[int, int] | None:
+                  log: Any = None, record: str = "run.json") -> tuple[int, int] | None:
     """(added, removed or changed) films between the finished run in ``run_dir`` and ``stamps``
     (the films found now under ``root``); (0, 0) when they are the same; None when its run.json
     predates the data fingerprint. Paths and labels come from its split.json and skipped files; a
     film whose path and label are unchanged counts as changed when it was modified after the run
     listed its films. When only dates changed (same names, labels and sizes: a copied data folder),
     the films' bytes are compared with the SHA-256 the split recorded, so an hour's teacher is not
-    trained again for a ``touch``; ``log`` says so, as reading every film takes a while."""
+    trained again for a ``touch``; ``log`` says so, as reading every film takes a while. ``record``:
+    the file that holds the run's data_fingerprint (train.prepared's, for a run not finished)."""
     try:
-        run = json.loads((Path(run_dir) / "run.json").read_text())
+        run = json.loads((Path(run_dir) / record).read_text())
         done = run["data_fingerprint"]
         now = data_fingerprint(stamps, done["taken_ns"])
         if now["sha256"] == done["sha256"]:

@@ -22,6 +22,7 @@ from edge.atomic import write_json
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
+from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared
 from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, other_settings,
                           run_record_problem, save_member, settings_dict)
 
@@ -224,10 +225,19 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     out.mkdir(parents=True, exist_ok=True)
     stopped = (out / "split.json").is_file() and not (out / "run.json").is_file()  # an earlier call got this far
     config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
-    split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
-    split.save(out / "split.json")
-    for part, x in arrays.items():
-        save_cache(out, part, x, split.parts[part], config)
+    found = reusable(out, s, config) if stopped and not s.teacher else None
+    if found is not None:
+        split, notes = found
+        log(f"going on from the split and inputs an earlier call prepared in {out} (the same data settings and films, "
+            f"so they are not read again; its warnings about them are in {PREPARED}, and will be in run.json)")
+        arrays = prepared_arrays(out, split, config, s.progress)
+    else:
+        split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
+        split.save(out / "split.json")
+        for part, x in arrays.items():
+            save_cache(out, part, x, split.parts[part], config)
+        if not s.teacher:
+            save_prepared(out, s, config, notes)
     ys = {k: np.array([split.classes.index(i.label) for i in v]) for k, v in split.parts.items()}
     counts = {k: len(v) for k, v in split.parts.items()}
     log(f"split: {counts} (frozen in {out / 'split.json'})")
@@ -317,6 +327,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     }
     write_json(out / "run.json", run)
     clear_members(out)
+    forget(out)
     if run["validation"]["temperature_note"]:
         log(f"warning: {run['validation']['temperature_note']}")
     if run["validation"]["information_gain"] < NO_SIGNAL:

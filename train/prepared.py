@@ -1,0 +1,88 @@
+"""The data phase's record, so that a stopped cxr-train goes on without reading every film again.
+
+Listing, decoding and searching 50,000 films for copies takes hours on a workstation; a call
+stopped after that (Ctrl-C, a reboot, the disk full while training) left split.json and the
+cached inputs in its run folder, and the next call still read and searched every film again. The
+data phase now writes prepared.json beside them: the settings that made the split, the films as
+listed (train.resume.data_fingerprint) and the notes run.json takes from the data phase. A later
+call with the same data settings, on films unchanged by name, class, size and date, and the same
+split.json takes them as they are. The record goes once run.json is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+from edge.atomic import read_json, write_json
+from edge.preprocess import PreprocessConfig
+from train.data import Split
+from train.resume import _as_recorded, _comparable, _same_folders, settings_dict
+
+PREPARED = "prepared.json"
+# What the films, the split and the inputs depend on; the training settings do not touch them.
+DATA_SETTINGS = ("data", "add_data", "class_map", "classes", "holdout_source", "val_fraction", "test_fraction",
+                 "seed", "synthetic_count", "image_size", "arch")
+
+
+def _data_settings(settings: dict) -> dict:
+    done = _comparable(settings)
+    return {k: done.get(k) for k in DATA_SETTINGS}
+
+
+def save_prepared(out: Path, s, config: PreprocessConfig, notes: dict) -> None:
+    """Record the data phase just done in ``out`` (after its split.json): see the module's docstring."""
+    write_json(Path(out) / PREPARED, {
+        "settings": settings_dict(s), "workdir": os.getcwd(), "preprocess": config.to_dict(),
+        "split_sha256": hashlib.sha256((Path(out) / "split.json").read_bytes()).hexdigest(),
+        "data_fingerprint": notes.get("data"), "data_hygiene": notes["hygiene"], "skipped_files": notes["skipped"],
+        "shortcut_audit": notes["audit"]})
+
+
+def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | None:
+    """(the split, the data phase's notes) that an earlier, stopped call of the same data settings
+    left in ``out`` for films still as they were; None where the data phase must run again (no
+    record, other settings, other films or sources, or a split.json changed since)."""
+    from train.prepare import data_changed
+
+    out = Path(out)
+    if (out / "run.json").exists() or not (out / "split.json").is_file() or not (out / PREPARED).is_file():
+        return None
+    try:
+        record = read_json(out / PREPARED)
+        done = _data_settings(_as_recorded(record, out))
+        same_split = hashlib.sha256((out / "split.json").read_bytes()).hexdigest() == record["split_sha256"]
+        same_inputs = PreprocessConfig.from_dict(record["preprocess"]) == config
+        notes = {"hygiene": record["data_hygiene"], "skipped": record["skipped_files"],
+                 "audit": record["shortcut_audit"], "data": record["data_fingerprint"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    now = _data_settings(settings_dict(s))
+    if not same_split or not same_inputs or any(done[k] != now[k] and not _same_folders(done[k], now[k]) for k in now):
+        return None
+    if s.data == "synthetic" and not (out / "synthetic-data").is_dir():
+        return None
+    if s.data != "synthetic" and data_changed(out, s, PREPARED) != "":
+        return None
+    try:
+        return Split.load(out / "split.json"), notes
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget(out: Path) -> None:
+    """Remove the record once the run is finished (run.json holds what it held)."""
+    try:
+        (Path(out) / PREPARED).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def prepared_arrays(out: Path, split: Split, config: PreprocessConfig, progress: bool) -> dict[str, np.ndarray]:
+    """Each part's inputs: from the cache the stopped call wrote, else decoded again (train.cache)."""
+    from train.cache import load_part
+
+    return {part: load_part(out, split, part, config, progress)[0] for part in split.parts}
