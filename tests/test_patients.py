@@ -68,6 +68,20 @@ def test_a_split_given_in_folders_is_kept_and_a_patient_across_it_is_said(tmp_pa
     assert len(said) == 1 and said[0].startswith("warning: 1 patients (MANIFEST.csv column 'patient', e.g. P1) have films in two")
 
 
+def test_validation_carved_from_a_given_train_folder_keeps_each_patient_on_one_side(tmp_path):
+    """With train/ and test/ folders, validation was drawn from train/ film by film, patients ignored."""
+    items, rows = _films(40, 3)
+    items = [Item(f"train/{i.path}", i.label, i.sha256) for i in items]
+    (tmp_path / "MANIFEST.csv").write_text("\n".join([rows[0], *(f"train/{r}" for r in rows[1:])]) + "\n")
+    given = {i.path: "train" for i in items}
+    units, _ = split_units([i.path for i in items], list(range(len(items))), tmp_path, given, [].append)
+    parts = stratified_split(items, units, 0, 0.2, 0.2, given, log=[].append)
+    part_of = {i.path: k for k, v in parts.items() for i in v}
+    assert parts["val"] and parts["train"] and not parts["test"]
+    for p in range(40):
+        assert len({part_of[i.path] for i in items if f"/p{p:02d}-" in i.path}) == 1, p
+
+
 def test_an_export_filed_by_patient_is_told_apart_from_too_few_films():
     from train.prepare import folders_not_classes
 

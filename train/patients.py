@@ -88,7 +88,8 @@ def patients_across(patients: list[str], parts: list[str | None]) -> list[str]:
 def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict[str, str] | None,
                 log: Callable[[str], None]) -> tuple[list[int], dict | None]:
     """(each film's split unit, run.json's record of the patients or None): copy groups joined by
-    patient; a split given in folders is kept, and patients it splits are said."""
+    patient; a split given in folders is kept (patients joined within each folder: validation is
+    carved from train/ a patient at a time), and patients it splits are said."""
     column, patients = patients_of(paths, data_dir)
     if column is None:
         return groups, None
@@ -98,7 +99,9 @@ def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict
             log(f"warning: {len(across)} patients (MANIFEST.csv column {column!r}, e.g. {across[0]}) have films in two "
                 "or more of the given train/, val/ and test/ folders: the split is kept as given, so the test figures "
                 "include patients the model learnt from; move each patient's films into one folder")
-        return groups, record
+        # Joined within each given folder only: validation carved from train/ keeps a patient on one side,
+        # and a patient the folders split stays split as given (said above).
+        return joined_by_patient(groups, [f"{given.get(p)}\0{pt}" if pt else "" for p, pt in zip(paths, patients)]), record
     if note := patients_note(column, patients):
         log(note)
     return joined_by_patient(groups, patients), record
