@@ -25,10 +25,11 @@ def _versions() -> dict[str, str]:
     runtime = interpreter_class()[1]
     versions = {"cxr_edge": __version__, "numpy": np.__version__, "runtime": f"{runtime} {runtime_version(runtime)}",
                 "python": platform.python_version()}
-    try:  # read from the installed package, not imported: scoring a .tflite never loads TensorFlow (seconds)
-        versions["tensorflow"] = metadata.version("tensorflow")
-    except metadata.PackageNotFoundError:  # a device install scores .tflite files without it
-        pass
+    for package in ("pillow", "pydicom", "tensorflow"):  # Pillow and pydicom decode the films
+        try:  # read from the installed package, not imported: scoring a .tflite never loads TensorFlow (seconds)
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # a device install scores .tflite files without TensorFlow
+            pass
     return versions
 
 

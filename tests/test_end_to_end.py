@@ -32,7 +32,7 @@ def test_run_folder_has_everything(tiny_run):
         assert (tiny_run / name).is_file(), name
     run = json.loads((tiny_run / "run.json").read_text())
     assert run["synthetic_data"] is True and run["classes"] == ["COVID", "Normal"]
-    assert run["versions"]["tensorflow"].startswith("2.")
+    assert run["versions"]["tensorflow"].startswith("2.") and run["versions"]["pillow"]
     assert run["temperature"] > 0
     split = json.loads((tiny_run / "split.json").read_text())
     assert all(len(i["sha256"]) == 64 for part in split["splits"].values() for i in part)

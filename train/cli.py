@@ -114,7 +114,7 @@ def train(
                    "training and validation, and score it as an external set, e.g. --holdout-source hannover."),
     augment: bool = typer.Option(True, "--augment/--no-augment", help="Intensity, blur, noise and geometry augmentation."),
     synthetic_count: Optional[int] = typer.Option(None, min=4, help="Images per class for --data synthetic (default 80)."),
-    seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split."),
+    seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split (with --data synthetic, other images too: cxr-synth makes a set to keep fixed)."),
     replace: bool = typer.Option(False, "--replace", help="Train over a finished run in --out that was trained with "
                                  "other settings (without it, cxr-train refuses and keeps that run)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars: one line per epoch (as when the output goes to a file)."),

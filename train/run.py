@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import PIL
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
@@ -321,7 +322,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
         "versions": {"python": platform.python_version(), "tensorflow": _tf_version(), "keras": keras.__version__,
-                     "numpy": np.__version__, "platform": platform.platform()},
+                     "numpy": np.__version__, "pillow": PIL.__version__, "platform": platform.platform()},
         "seconds": round(time.time() - t0, 1),
         "seconds_with_teacher": round(time.time() - (started or t0), 1),
     }
