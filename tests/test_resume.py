@@ -305,3 +305,22 @@ def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_chang
     covid[0].unlink()
     with pytest.raises(AssertionError, match="read again"):
         run_training(s)
+
+
+def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monkeypatch):
+    """Trained from one folder and met again from another, the run's data read 'data', another folder from there."""
+    from tests.test_data import write_images
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    write_images(tmp_path / "films" / "COVID", "COVID", 10)
+    write_images(tmp_path / "films" / "Normal", "Normal", 10)
+    monkeypatch.chdir(tmp_path)
+    run_training(TrainSettings(data="films", out=Path("run"), epochs=1, image_size=32, batch_size=8, teacher_members=0,
+                               progress=False))
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    with pytest.raises(DataError, match=r"--out ../run holds a finished run \(COVID, Normal from ../films\) trained with "
+                                        "another epochs"):
+        run_training(TrainSettings(data="../films", out=Path("../run"), epochs=2, image_size=32, batch_size=8,
+                                   teacher_members=0, progress=False))

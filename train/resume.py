@@ -331,5 +331,7 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | N
     if differ is None or STOPPED in differ:  # no finished run: what a stopped retrain left is no model to keep
         return None
     done = read_json(out / "run.json")
-    data = " and ".join(str(d) for d in [done["settings"].get("data"), *done["settings"].get("add_data", [])])
+    recorded = _as_recorded(done, out)  # its folders as seen from here: it may have been trained from elsewhere
+    shown = lambda d: os.path.relpath(d) if isinstance(d, str) and os.path.isabs(d) else str(d)  # noqa: E731
+    data = " and ".join(shown(d) for d in [recorded.get("data"), *(recorded.get("add_data") or [])])
     return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed
