@@ -123,10 +123,12 @@ def design_line(d: dict) -> str:
         return ("**Internal or external validation? Unknown:** these films name no source (a MANIFEST.csv with a "
                 f"`source` column would), and the model was trained on films from {listed}. If these films come from "
                 f"those archives, the figures show how well it fits them; {UNSEEN_HOSPITAL}.")
+    why = ("its training films named no source" if d.get("training_sources") else
+           "converted by cxr-edge 0.22 or older, or not by cxr-edge")
     return ("**Internal or external validation? Unknown:** the model file does not record where its training films "
-            "came from (converted by cxr-edge 0.22 or older, or its training films named no source), so whether "
-            f"these films come from the same hospitals cannot be told. If they do, the figures show how well it "
-            f"fits those archives; {UNSEEN_HOSPITAL}.")
+            f"came from ({why}: a MANIFEST.csv with a `source` column beside them, before training, would), so "
+            "whether these films come from the same hospitals cannot be told. If they do, the figures show how well "
+            f"it fits those archives; {UNSEEN_HOSPITAL}.")
 
 
 def design_short(d: dict, whose: str = "its") -> str:

@@ -79,8 +79,10 @@ def test_a_given_test_folder_is_judged_by_its_sources():
 @pytest.mark.parametrize("trained, sources, says", [
     (TRAINED, ["", ""], "these films name no source (a MANIFEST.csv with a `source` column would), and the model was "
                         "trained on films from site-A (7 films), site-B (3 films)"),
-    (None, ["site-A"], "the model file does not record where its training films came from"),
-    ({"films": 4, "unnamed": 4, "sources": {}, "more": 0}, ["site-A"], "does not record where its training films"),
+    (None, ["site-A"], "the model file does not record where its training films came from (converted by cxr-edge 0.22 "
+                       "or older, or not by cxr-edge"),
+    ({"films": 4, "unnamed": 4, "sources": {}, "more": 0}, ["site-A"], "does not record where its training films came "
+     "from (its training films named no source: a MANIFEST.csv with a `source` column beside them, before training"),
 ])
 def test_without_names_on_either_side_it_is_unknown(trained, sources, says):
     d = evaluation_design(trained, sources)
