@@ -320,7 +320,12 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
                                progress=False))
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
+    again = TrainSettings(data="../films", out=Path("../run"), epochs=2, image_size=32, batch_size=8, teacher_members=0,
+                          progress=False)
     with pytest.raises(DataError, match=r"--out ../run holds a finished run \(COVID, Normal from ../films\) trained with "
-                                        "another epochs"):
-        run_training(TrainSettings(data="../films", out=Path("../run"), epochs=2, image_size=32, batch_size=8,
-                                   teacher_members=0, progress=False))
+                                        "another epochs: give"):
+        run_training(again)
+    next((tmp_path / "films" / "COVID").iterdir()).unlink()  # and the films changed: said too, not a setting
+    with pytest.raises(DataError, match=r"trained with another epochs; the films in ../films changed \(0 added, 1 "
+                                        r"removed or changed\) since it was trained: give another --out"):
+        run_training(again)

@@ -165,6 +165,8 @@ def run_training(s: TrainSettings) -> Path:
     if found := finished_run(out, s, n_teacher):
         what, differ = found
         other = f" trained with another {', '.join(differ)}" if differ else ""
+        if changed := data_changed(out, s):  # not a setting, but what a user comparing the two runs must hear
+            other += f"; {changed} since it was trained"
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
