@@ -37,18 +37,41 @@ def interpreter_class() -> tuple[Any, str]:
     if not candidates:
         names = ", ".join(r[0] for r in RUNTIMES)
         raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced!r} is not one of: {names}")
+    unusable: list[str] = []
     for name, module, _ in candidates:
         try:
             with silenced_fd(2):  # TensorFlow's start-up chatter
                 mod = importlib.import_module(module)
         except ImportError:
             continue
+        if why := numpy_mismatch(name, runtime_version(name), _numpy_version()):
+            unusable.append(why)
+            continue
         return (mod.lite.Interpreter if name == "tensorflow" else mod.Interpreter), name
+    if unusable:
+        raise RuntimeMissing("; ".join(unusable))
     hints = "; or ".join(r[2] for r in candidates)
     if forced:  # another runtime may well be installed: the one asked for is not
         raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced} asks for the {forced} runtime, which is not installed: {hints}; "
                              "or unset CXR_EDGE_RUNTIME to use the one that is")
     raise RuntimeMissing(f"no TFLite runtime is installed: {hints}")
+
+
+def _numpy_version() -> str:
+    import numpy
+
+    return numpy.__version__
+
+
+def numpy_mismatch(name: str, version: str, numpy_version: str) -> str | None:
+    """Why a runtime cannot run with the NumPy installed, or None. tflite-runtime (2.14, its last
+    release) was built against NumPy 1: under NumPy 2 it imports, and then every model fails with
+    "<built-in method CreateWrapperFromBuffer ...> returned a result with an exception set", its
+    own explanation printed where the runtime's start-up noise goes."""
+    if name != "tflite_runtime" or not numpy_version.split(".")[0].isdigit() or int(numpy_version.split(".")[0]) < 2:
+        return None
+    return (f"tflite-runtime {version} was built for NumPy 1 and cannot run with the NumPy {numpy_version} installed "
+            "here: pip install 'numpy<2' (or, where it installs, pip install ai-edge-litert)")
 
 
 def runtime_version(name: str) -> str:

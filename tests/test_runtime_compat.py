@@ -77,6 +77,16 @@ def test_a_forced_runtime_that_is_missing_is_named_not_taken_for_none_at_all(mon
         interpreter_class()
 
 
+def test_tflite_runtime_under_numpy_2_is_named_as_the_problem_not_the_model():
+    """tflite-runtime 2.14 with NumPy 2 failed every model as 'cannot load this model (<built-in method ...>)'."""
+    from edge.runtime import numpy_mismatch
+
+    why = numpy_mismatch("tflite_runtime", "2.14.0", "2.4.6")
+    assert why and "tflite-runtime 2.14.0 was built for NumPy 1" in why and "pip install 'numpy<2'" in why
+    assert numpy_mismatch("tflite_runtime", "2.14.0", "1.26.4") is None
+    assert numpy_mismatch("litert", "2.3.0", "2.4.6") is None and numpy_mismatch("tensorflow", "2.21.0", "2.4.6") is None
+
+
 @pytest.mark.parametrize("arch", ["compact", "seed"])
 def test_int8_is_an_integer_body_with_float_stem_and_logits(model_dir, arch):
     """The shipped int8 file: integer convolutions and hidden layers; the stem and logits in float.
