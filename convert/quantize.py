@@ -171,6 +171,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     # a plot this conversion does not draw (no --explain, no operating points) must not stay from an earlier one,
     # nor model.tflite once the file it copies is written again (convert.run_files.keep_chosen)
     follows = ("model.tflite",) if s.auto or auto_choice in s.modes else ()
+    written: list[str] = []
     with staged_folder(run_dir, last=("report.md",), retire=("occlusion.png", "operating_points.png", *follows)) as out:
         probs_by_mode: dict[str, np.ndarray] = {"keras": ref_probs}
         val_probs: dict[str, np.ndarray | None] = {}  # each file's answers on the validation split, where a rule needed them
@@ -281,7 +282,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
 
         # whether cxr-train looked for cropped, moved, turned and mirrored copies when it split (0.16.0 on)
         report["crops_searched"] = "duplicate_groups" in (run.get("data_hygiene") or {})
-        stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), log)
+        stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), written.append)  # said once moved in
         code = 0
         if s.auto:
             report["auto"] = choose_smallest(report, s.modes, out, log)
@@ -307,6 +308,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
 
         write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)
         interrupted()
+    for line in written:
+        log(line)
     if gone := retire_stale_models(run_dir, run.get("created")):
         log(f"note: removed {', '.join(gone)}: made from an earlier model of this run, not the one converted now")
     return report, code

@@ -326,6 +326,7 @@ def test_cxr_convert_interrupted_before_its_report_leaves_the_run_as_it_was(tiny
     assert r.exit_code == 130, r.output
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+    assert "wrote model_int8.tflite" not in r.output  # it was not: said once the set is moved in
 
 
 @pytest.mark.parametrize("fmt, unbuffered", [("--json", ""), ("--json", "1"), ("--csv", "1"), ("--csv", "")])
