@@ -28,7 +28,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is chosen before the file exists, so a Ctrl-C landing the moment it is created
     # still finds it to remove (mkstemp creates it before the caller can know its name).
-    tail = f".{secrets.token_hex(8)}.tmp{path.suffix}"
+    tail = f".{secrets.token_hex(8)}.p{os.getpid()}.tmp{path.suffix}"  # the writer's pid: clear_leftovers leaves a live one's
     # within a name's 255 bytes: a map named for a film of 234 bytes could not be written
     stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
     tmp = str(path.parent / f".{stem}{tail}")
@@ -67,7 +67,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     folder = Path(folder)
     created = [d for d in (folder, *folder.parents) if not d.exists()]  # removed again if the set fails
     folder.mkdir(parents=True, exist_ok=True)
-    stage = folder / f".staging-{secrets.token_hex(8)}"
+    stage = folder / f".staging-{secrets.token_hex(8)}.p{os.getpid()}"
     keep_stage = done = False
     try:
         stage.mkdir()
@@ -197,9 +197,28 @@ def read_json(path: Path) -> dict:
     return data
 
 
-# The names atomic_path and staged_folder give their temporary files and folders.
-_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}\.tmp(\.[^./]*)?$")
-_STAGE = re.compile(r"^\.staging-[0-9a-f]{16}$")
+# The names atomic_path and staged_folder give their temporary files and folders, with the writer's
+# process id (from 0.27; older writers' names have none).
+_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*)?$")
+_STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?$")
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named a temporary file or stage ``name`` still runs here: a
+    cxr-evaluate --save-model writing into a run folder while cxr-convert takes its lock."""
+    m = _STAGE.match(name) or _TEMPORARY.match(name)
+    if m is None or m.group("pid") is None:
+        return False
+    pid = int(m.group("pid"))
+    if pid == os.getpid() or os.name == "nt":  # Windows has no harmless signal 0 (os.kill would stop it)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):  # another user's live process, or no way to tell: kept
+        return True
+    return True
 
 
 # The folders of a run that cxr-train and cxr-convert alone write (a report folder inside a run folder,
@@ -210,9 +229,10 @@ RUN_PARTS = (".", "cache", "members", "teacher", "teacher/cache", "teacher/membe
 def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS) -> tuple[int, int]:
     """Remove the temporary files and staging folders that a killed writer (kill -9, the OOM killer,
     a power cut) left in ``folder``'s ``parts`` (not below them): whole model copies nothing else
-    removes, on the disk that was likely full already. Only for folders this process alone writes
-    (a run folder under its lock). A stage that holds old files a failed move could not put back
-    (``.replaced``, named in that error) is left. Returns (how many, bytes)."""
+    removes, on the disk that was likely full already. Called under a run folder's lock; what a
+    process still running wrote (another command's output saved into the run folder) is left, as
+    is a stage that holds old files a failed move could not put back (``.replaced``, named in that
+    error). Returns (how many, bytes)."""
     found, size = 0, 0
     paths = []
     for part in parts:
@@ -221,7 +241,7 @@ def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS) -> t
         except OSError:
             continue
     for p in paths:
-        if _STAGE.match(p.name) and (p / ".replaced").exists():
+        if _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p.name):
             continue
         try:
             if p.is_dir() and not p.is_symlink():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -63,12 +66,30 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     # a stage holding old files a failed move could not put back, which its error named: the user's
     saved = run / ".staging-bbbbbbbbbbbbbbbb" / ".replaced"
     saved.mkdir(parents=True)
-    kept += [live, saved]
-    with run_folder_lock(run, "cxr-convert"):
-        pass
+    # a cxr-evaluate --save-model run/model_site.tflite still writing (its pid in the name) is left; a dead one's goes
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    running = run / f".model_site.0123456789abcdef.p{writer.pid}.tmp.tflite"
+    running_stage = run / f".staging-0123456789abcdee.p{writer.pid}"
+    gone = [run / f".model_site.0123456789abcded.p{dead.pid}.tmp.tflite", run / f".staging-0123456789abcdec.p{dead.pid}"]
+    running.write_bytes(b"w")
+    running_stage.mkdir()
+    gone[0].write_bytes(b"d")
+    gone[1].mkdir()
+    kept += [live, saved, running, running_stage]
+    try:
+        with run_folder_lock(run, "cxr-convert"):
+            pass
+    finally:
+        writer.kill()
+        writer.wait()
     assert not stage.exists() and not (run / "cache" / ".train.fedcba9876543210.tmp.npy").exists()
-    assert all(p.exists() for p in kept)
-    assert "removed 2 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
+    assert all(p.exists() for p in kept) and not any(p.exists() for p in gone)
+    assert "removed 4 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
+    with run_folder_lock(run, "cxr-convert"):  # the writer has gone since, its files left behind: they go now
+        pass
+    assert "removed 2 temporary files" in capsys.readouterr().err and not running.exists()
     with run_folder_lock(run, "cxr-convert"):
         pass
     assert capsys.readouterr().err == ""

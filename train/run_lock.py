@@ -80,4 +80,4 @@ def _clear_leftovers(folder: Path, prog: str) -> None:
     if folder.is_dir() and (cleared := clear_leftovers(folder))[0]:
         n, size = cleared
         print(f"{prog}: note: removed {n} temporary file{'s' if n > 1 else ''} or staging folder{'s' if n > 1 else ''} "
-              f"({size / 2**20:.1f} MB) left in {folder} by a cxr-train or cxr-convert that was killed", file=sys.stderr)
+              f"({size / 2**20:.1f} MB) left in {folder} by a command that was killed (none still running)", file=sys.stderr)
