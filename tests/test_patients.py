@@ -65,7 +65,7 @@ def test_a_split_given_in_folders_is_kept_and_a_patient_across_it_is_said(tmp_pa
     given = {"train/COVID/a.png": "train", "test/COVID/b.png": "test", "train/Normal/c.png": "train"}
     units, _ = split_units([i.path for i in items], [0, 1, 2], tmp_path, given, said.append)
     assert units == [0, 1, 2]
-    assert len(said) == 1 and said[0].startswith("warning: 1 patients (MANIFEST.csv column 'patient', e.g. P1) have films in two")
+    assert len(said) == 1 and said[0].startswith("warning: 1 patient (MANIFEST.csv column 'patient', e.g. P1) has films in two")
 
 
 def test_validation_carved_from_a_given_train_folder_keeps_each_patient_on_one_side(tmp_path):
@@ -97,3 +97,37 @@ def test_a_placeholder_is_no_patient(tmp_path):
 
     (tmp_path / "MANIFEST.csv").write_text("file,patient_id\na.png,unknown\nb.png,NA\nc.png,P1\nd.png,ANON\ne.png,-\n")
     assert patients_of(["a.png", "b.png", "c.png", "d.png", "e.png"], tmp_path)[1] == ["", "", "P1", "", ""]
+
+
+def test_an_id_holding_more_films_than_a_patient_has_is_a_placeholder_and_0_is_an_id(tmp_path):
+    """'REMOVED' on half the films made one patient that took the set into validation; patient 0's films
+    had been taken as no patient's, and fell on all three sides."""
+    items, rows = _films(12, 4)
+    # patients 0, P01 .. P05 (4 films each); the other 24 films 'XXXXXX', a placeholder no list holds
+    rows = [rows[0]] + [r.replace(",P00", ",0") for r in rows[1:25]] + [f"{r.rsplit(',', 1)[0]},XXXXXX" for r in rows[25:]]
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    said = []
+    units, record = split_units([i.path for i in items], list(range(48)), tmp_path, None, said.append)
+    assert said[0] == ("warning: of the 48 films, 24 have the id 'XXXXXX' in MANIFEST.csv's patient column "
+                       "(patient_id): more films than one patient plausibly has, so it is taken as no patient (an "
+                       "export's placeholder?); if it is one patient, their films are not kept together")
+    assert record["patients"] == 6 and record["films_with_patient"] == 24
+    assert len(set(units[:4])) == 1  # patient 0 is one unit
+    assert len(set(units[24:])) == 24  # the XXXXXX films split one by one
+    assert said[1].startswith("6 patients have more than one film (24 films")
+
+
+def test_an_added_folders_patients_are_read_from_its_own_manifest(tmp_path):
+    """--add-data's MANIFEST.csv patient column was never read: 10 of a site's 12 patients fell on both sides."""
+    from train.extra_data import added_prefix
+
+    main, site = tmp_path / "main", tmp_path / "site"
+    main.mkdir()
+    site.mkdir()
+    (main / "MANIFEST.csv").write_text("file,patient_id\nCOVID/a.png,12\nCOVID/b.png,12\n")
+    (site / "MANIFEST.csv").write_text("file,Patient ID\nCOVID/c.png,12\nCOVID/d.png,12\nNormal/e.png,7\n")
+    paths = ["COVID/a.png", "COVID/b.png", *(added_prefix(str(site)) + f for f in ("COVID/c.png", "COVID/d.png", "Normal/e.png"))]
+    said = []
+    units, record = split_units(paths, [0, 1, 2, 3, 4], main, None, said.append, [str(site)])
+    assert units == [0, 0, 2, 2, 4]  # the site's patient 12 is not the main folder's
+    assert record == {"column": "patient_id, Patient ID", "films_with_patient": 5, "patients": 3}

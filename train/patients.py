@@ -27,18 +27,49 @@ def patient_column(columns: list[str]) -> str | None:
 
 
 # what an export writes where it does not know the patient: no patient, not one patient of a quarter of the films
-PLACEHOLDERS = frozenset({"", "-", "--", "?", "0", "na", "n/a", "nan", "none", "null", "unknown", "unk", "anon",
-                          "anonymous", "anonymised", "anonymized", "missing", "not given", "redacted"})
+PLACEHOLDERS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "none", "null", "unknown", "unk", "anon",
+                          "anonymous", "anonymised", "anonymized", "missing", "not given", "redacted", "removed"})
+# More films than this under one patient id (and more than MAX_PATIENT_SHARE of the set) is an export's
+# placeholder the list above lacks (REMOVED, XXXXXX, ANON^ANON), not a patient: one took half a set into validation.
+MAX_PATIENT_FILMS = 20
+MAX_PATIENT_SHARE = 0.02
 
 
-def patients_of(paths: list[str], data_dir: Path) -> tuple[str | None, list[str]]:
-    """(the column read, each film's patient: "" where the manifest does not say, or says 'unknown')."""
-    columns, rows = read_manifest(data_dir)
-    column = patient_column(columns)
-    if column is None:
-        return None, [""] * len(paths)
-    values = [((rows.get(manifest_key(p)) or {}).get(column) or "").strip() for p in paths]
-    return column, ["" if v.casefold() in PLACEHOLDERS else v for v in values]
+def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = ()
+                ) -> tuple[str | None, list[str]]:
+    """(the column(s) read, each film's patient: "" where no manifest says, or it says 'unknown').
+    A film of an --add-data folder is looked up in that folder's MANIFEST.csv (its path in the
+    split is absolute), its patient named within the folder: another site's patient 12 is another
+    patient."""
+    from train.extra_data import added_prefix
+
+    folders = [(added_prefix(f), Path(f), f"{f}: ") for f in add_data]
+    tables: dict[Path, tuple[str | None, dict]] = {}
+    columns: list[str] = []
+    patients = []
+    for path in paths:
+        where, rel, ns = next(((folder, path[len(prefix):], ns) for prefix, folder, ns in folders
+                               if path.startswith(prefix)), (data_dir, path, ""))
+        if where not in tables:
+            cols, rows = read_manifest(where)
+            tables[where] = (patient_column(cols), rows)
+            if tables[where][0] and tables[where][0] not in columns:
+                columns.append(tables[where][0])
+        column, rows = tables[where]
+        value = ((rows.get(manifest_key(rel)) or {}).get(column) or "").strip() if column else ""
+        patients.append("" if value.casefold() in PLACEHOLDERS else ns + value)
+    return (", ".join(columns) or None), patients
+
+
+def implausible_patients(patients: list[str]) -> dict[str, int]:
+    """Patient ids that hold more films than one patient plausibly has (MAX_PATIENT_FILMS, and
+    MAX_PATIENT_SHARE of the set): an export's placeholder. Id -> films."""
+    counts: dict[str, int] = {}
+    for p in patients:
+        if p:
+            counts[p] = counts.get(p, 0) + 1
+    limit = max(MAX_PATIENT_FILMS, MAX_PATIENT_SHARE * len(patients))
+    return {p: n for p, n in counts.items() if n > limit}
 
 
 def joined_by_patient(groups: list[int], patients: list[str]) -> list[int]:
@@ -71,7 +102,8 @@ def patients_note(column: str, patients: list[str]) -> str | None:
     several = {p: n for p, n in counts.items() if n > 1}
     if not several:
         return None
-    return (f"{len(several)} patients have more than one film ({sum(several.values())} films, MANIFEST.csv column "
+    who = "1 patient has" if len(several) == 1 else f"{len(several)} patients have"
+    return (f"{who} more than one film ({sum(several.values())} films, MANIFEST.csv column "
             f"{column!r}): each patient's films are kept within one split")
 
 
@@ -86,17 +118,25 @@ def patients_across(patients: list[str], parts: list[str | None]) -> list[str]:
 
 
 def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict[str, str] | None,
-                log: Callable[[str], None]) -> tuple[list[int], dict | None]:
+                log: Callable[[str], None], add_data: list[str] | tuple[str, ...] = ()) -> tuple[list[int], dict | None]:
     """(each film's split unit, run.json's record of the patients or None): copy groups joined by
     patient; a split given in folders is kept (patients joined within each folder: validation is
     carved from train/ a patient at a time), and patients it splits are said."""
-    column, patients = patients_of(paths, data_dir)
+    column, patients = patients_of(paths, data_dir, add_data)
     if column is None:
         return groups, None
+    if odd := implausible_patients(patients):
+        shown = ", ".join(f"{n} have the id {p!r}" for p, n in sorted(odd.items(), key=lambda kv: -kv[1])[:3])
+        log(f"warning: of the {len(paths)} films, {shown} in MANIFEST.csv's patient column ({column}): more films than "
+            "one patient plausibly has, so it is taken as no patient (an export's placeholder?); if it is one "
+            "patient, their films are not kept together")
+        patients = ["" if p in odd else p for p in patients]
     record = {"column": column, "films_with_patient": sum(map(bool, patients)), "patients": len(set(filter(None, patients)))}
     if given is not None:
         if across := patients_across(patients, [given.get(p) for p in paths]):
-            log(f"warning: {len(across)} patients (MANIFEST.csv column {column!r}, e.g. {across[0]}) have films in two "
+            who = "1 patient" if len(across) == 1 else f"{len(across)} patients"
+            log(f"warning: {who} (MANIFEST.csv column {column!r}, e.g. {across[0]}) {'has' if len(across) == 1 else 'have'} "
+                "films in two "
                 "or more of the given train/, val/ and test/ folders: the split is kept as given, so the test figures "
                 "include patients the model learnt from; move each patient's films into one folder")
         # Joined within each given folder only: validation carved from train/ keeps a patient on one side,

@@ -112,7 +112,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"warning: label conflict: {conflicts_text(conflicts)}: the model is taught both answers for it; fix the "
             "labels (run.json lists them under data_hygiene.label_conflicts)")
     # the split's units: copies of a film, joined by patient where MANIFEST.csv names them (train.patients)
-    units, hygiene["patients"] = split_units([i.path for i in items], groups, data_dir, given, log)
+    units, hygiene["patients"] = split_units([i.path for i in items], groups, data_dir, given, log, s.add_data)
     index = {id(it): k for k, it in enumerate(items)}
     external: list[Item] = []
     if s.holdout_source:
