@@ -19,12 +19,20 @@ import numpy as np
 from edge import __version__
 
 
-def _versions() -> dict[str, str]:
-    from edge.runtime import interpreter_class, runtime_version
+def _versions(tflite: bool = True) -> dict[str, str | None]:
+    """The versions that made the figures; "runtime": the TFLite runtime that ran the .tflite files
+    (None where only a .keras was scored, which Keras runs, or none could be named: a record never
+    stops a finished report)."""
+    from edge.runtime import RuntimeMissing, interpreter_class, runtime_version
 
-    runtime = interpreter_class()[1]
-    versions = {"cxr_edge": __version__, "numpy": np.__version__, "runtime": f"{runtime} {runtime_version(runtime)}",
-                "python": platform.python_version()}
+    runtime = None
+    if tflite:
+        try:
+            name = interpreter_class()[1]
+            runtime = f"{name} {runtime_version(name)}"
+        except RuntimeMissing:
+            pass
+    versions = {"cxr_edge": __version__, "numpy": np.__version__, "runtime": runtime, "python": platform.python_version()}
     for package in ("pillow", "pydicom", "tensorflow"):  # Pillow and pydicom decode the films
         try:  # read from the installed package, not imported: scoring a .tflite never loads TensorFlow (seconds)
             versions[package] = metadata.version(package)
@@ -64,7 +72,8 @@ def model_digest(path: Path) -> dict:
 
 def scoring_provenance(models: list[Path], n_boot: int) -> dict:
     """cxr-evaluate's and cxr-compare's: each model's digest, and when and how it was scored."""
-    return {"scored": _now(), "models": [model_digest(m) for m in models], "n_boot": n_boot, "versions": _versions()}
+    return {"scored": _now(), "models": [model_digest(m) for m in models], "n_boot": n_boot,
+            "versions": _versions(any(Path(m).suffix.lower() == ".tflite" for m in models))}
 
 
 def provenance_line(p: dict) -> str:
@@ -75,5 +84,6 @@ def provenance_line(p: dict) -> str:
                        for m in p.get("models", []))
     trained = (f"; model.keras SHA-256 {p['model_sha256'][:12]}..., trained {p['trained']} with cxr-edge "
                f"{p.get('trained_with') or '?'}" if p.get("model_sha256") else "")
-    return (f"Scored {p['scored'][:10]} by cxr-edge {v['cxr_edge']} ({v['runtime']})"
+    by = f" ({v['runtime']})" if v.get("runtime") else " (Keras)" if v.get("tensorflow") else ""
+    return (f"Scored {p['scored'][:10]} by cxr-edge {v['cxr_edge']}{by}"
             + (f": {models}" if models else "") + trained + f"; {p['n_boot']:,} bootstrap resamples for the intervals.")

@@ -161,12 +161,18 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     assert (out / "notes.txt").read_text() == "the user's own"
 
 
-def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path):
+def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path, monkeypatch):
+    """A .keras needs no TFLite runtime: one asked for and missing (CXR_EDGE_RUNTIME left set) failed the
+    finished report, as its provenance named the runtime that played no part."""
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    monkeypatch.setenv("CXR_EDGE_RUNTIME", "no_such_runtime")
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model.keras"), str(data), "--keep-seen", "--out", str(tmp_path / "k"),
                                           "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
-    assert json.loads((tmp_path / "k" / "report.json").read_text())["model_kind"] == "keras"
+    report = json.loads((tmp_path / "k" / "report.json").read_text())
+    assert report["model_kind"] == "keras" and report["provenance"]["versions"]["runtime"] is None
+    assert "by cxr-edge " in (tmp_path / "k" / "report.md").read_text() and " (Keras): model.keras" in (
+        tmp_path / "k" / "report.md").read_text()
 
 
 def test_cxr_evaluate_rejects_unknown_classes(tiny_run, tmp_path):
