@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail, written_to_stdout
+from edge.names import texts
 from edge.output import print_selftest, shown
 
 PROG = "edge-classify"
@@ -44,7 +45,8 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
         if m.renamed_from:  # what the file says: its own names, beside the ones given
             facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
         with written_to_stdout(PROG):
-            print(json.dumps(facts, indent=2, default=str))
+            # valid UTF-8 whatever the file's name (edge.names): a name's undecodable bytes as \xNN, and <field>_bytes
+            print(json.dumps(texts(json.loads(json.dumps(facts, default=str))), indent=2))
         return EXIT_OK
     if which == "--card":
         if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too

@@ -224,7 +224,7 @@ class Tally:
 
 def print_selftest(result: dict, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result))
+        print(json.dumps(texts(result)))
         return
     verdict = "PASSED" if result["passed"] else "FAILED"
     print(

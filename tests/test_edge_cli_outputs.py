@@ -108,6 +108,18 @@ def test_a_map_that_cannot_be_written_is_a_field_of_its_row(model, film, tmp_pat
     assert not rec.get("map")
 
 
+def test_info_names_a_model_file_whose_name_is_not_utf8_as_text(model, tmp_path):
+    """--info wrote the name as a lone surrogate escape, which jq reads as U+FFFD."""
+    named = tmp_path / os.fsdecode(b"mod\xe8le.tflite")
+    shutil.copy(model, named)
+    p = subprocess.run([sys.executable, "-m", "edge.cli", "--info", "--model", named], cwd=ROOT, capture_output=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    facts = json.loads(p.stdout.decode("utf-8"))  # strict: valid UTF-8, no lone surrogate
+    assert facts["file"].endswith("mod\\xe8le.tflite") and r"\udce8" not in p.stdout.decode("utf-8")
+    assert os.fsencode(named) == __import__("base64").b64decode(facts["file_bytes"])
+
+
 # ---- 5. standard output that cannot be written -----------------------------------------------
 
 
