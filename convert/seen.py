@@ -236,8 +236,8 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     unchecked = [names[m] for m in unchecked_at]
     for m in unchecked_at:
         why = ("a .keras file carries no fingerprints of its training films" if Path(models[m]).suffix == ".keras" else
-               "its file carries no fingerprints of its training films (converted with --no-fingerprints, or not by "
-               "cxr-convert)")
+               "its file carries no fingerprints of its training films (converted before cxr-edge 0.10.0 or with "
+               "--no-fingerprints, or not by cxr-convert; cxr-convert its run again to add them)")
         print(f"{prog}: warning: whether {names[m]} was trained or validated on any of these films cannot be checked: "
               f"{why} and it has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
     if not sources:

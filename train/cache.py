@@ -64,14 +64,14 @@ def stamp_path(run_dir: Path, part: str) -> Path:
 
 
 def _cache_matches(run_dir: Path, part: str, x: np.ndarray, items: list[Item], config: PreprocessConfig) -> bool:
-    """Whether the cached rows are the part's films: by the stamp where there is one (cxr-edge 0.23
-    on), else by shape alone (an older run's cache)."""
+    """Whether the cached rows are the part's films, by the stamp written with them (cxr-edge 0.23
+    on). An older run's cache has none and is not taken: its pixels were decoded by older rules (a
+    PNG failing its checksums read, a transparent grey laid on white), which the device no longer
+    follows, so its films are decoded again from their files (checked against split.json's SHA-256)."""
     if x.shape != (len(items), config.size, config.size, config.channels):
         return False
     try:
         stamp = read_json(stamp_path(run_dir, part))
-    except FileNotFoundError:
-        return True
     except (OSError, ValueError):
         return False
     return (isinstance(stamp, dict) and stamp.get("films") == _films_digest(items, config)
