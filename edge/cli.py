@@ -200,6 +200,10 @@ def main(
         if m.meta.get("foreign"):
             print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
                   "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)
+        elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
+            print(f"edge-classify: note: {model} carries no input check (made before cxr-edge 0.4.0): images unlike the "
+                  "training films (not a chest film, inverted, a scanned form) get a label without a warning; convert it "
+                  "again to add one", file=sys.stderr)
         from edge.card import normal_note
 
         if m.meta.get("synthetic_data"):

@@ -120,6 +120,18 @@ def test_info_names_a_model_file_whose_name_is_not_utf8_as_text(model, tmp_path)
     assert os.fsencode(named) == __import__("base64").b64decode(facts["file_bytes"])
 
 
+def test_a_file_without_an_input_check_says_so_once(model, film, tmp_path):
+    """A file made before 0.4.0 labelled noise 'COVID 0.50' with no warning, and nothing said that none could come."""
+    old = tmp_path / "old.tflite"
+    old.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {k: v for k, v in meta.items() if k != "typicality"}))
+    p = edge_classify(film, film, "--model", old)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == 2, p.stderr
+    assert lines(p.stderr, "note").count(f"{PREFIX}note: {old} carries no input check (made before cxr-edge 0.4.0): "
+                                         "images unlike the training films (not a chest film, inverted, a scanned "
+                                         "form) get a label without a warning; convert it again to add one") == 1
+    assert "carries no input check" not in edge_classify(film, "--model", model).stderr
+
+
 # ---- 5. standard output that cannot be written -----------------------------------------------
 
 
