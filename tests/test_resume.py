@@ -130,6 +130,15 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     assert (f"an older cxr-train trained it without a record of its films, so whether the films in {films} changed "
             "since could not be compared") in capsys.readouterr().err
 
+    # A teacher whose split an older version drew (before patients were kept together): its student would take
+    # that split, and be called trained by this version
+    run_json.write_text(json.dumps({**json.loads(run_json.read_text()), "cxr_edge_version": "0.24.0"}))
+    trained.clear()
+    run_training(s)
+    assert trained == [s.out / "teacher", s.out]
+    assert ("the finished one there drew its split by the rules of cxr-edge 0.24.0, which this version changed "
+            "(patients kept together, placeholders, synthetic folders): training it again") in capsys.readouterr().err
+
 
 def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_path):
     from train.resume import data_fingerprint, films_changed

@@ -24,8 +24,8 @@ from train.patients import split_units
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
-from train.resume import (data_fingerprint, film_stamps, films_changed, run_record_problem, sources_changed,
-                          sources_digest)
+from train.resume import (data_fingerprint, film_stamps, films_changed, older_split_rules, run_record_problem,
+                          sources_changed, sources_digest)
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -309,6 +309,10 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if not own and (differ := [k for k, v in teacher_split_settings(tdir).items() if getattr(s, k) != v]):
         log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); {', '.join(differ)} are taken "
             "from it, as is --seed's split")
+    if not own and (older := older_split_rules(tdir)):
+        log(f"warning: --teacher {tdir} drew its split by the rules of {older}, which this version changed (patients "
+            "kept together, placeholders, synthetic folders): the student takes that split as it is; train the teacher "
+            "again for one drawn by today's rules")
     if why := run_record_problem(tdir):  # its split would hold films its model trained on
         raise DataError(f"--teacher {tdir}: {why}; run its cxr-train command again to finish it")
     split = Split.load(tdir / "split.json")

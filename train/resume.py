@@ -335,3 +335,30 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | N
     shown = lambda d: os.path.relpath(d) if isinstance(d, str) and os.path.isabs(d) else str(d)  # noqa: E731
     data = " and ".join(shown(d) for d in [recorded.get("data"), *(recorded.get("add_data") or [])])
     return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed
+
+
+# The cxr-edge version from which splits are drawn by today's rules (0.26: a patient's films on one side;
+# 0.27: also an --add-data folder's patients, and an id on too many films taken as a placeholder; 0.21: a
+# cxr-synth folder marks the model synthetic). A finished teacher drawn by older rules is not reused:
+# its student would take that split, and be called trained by this version.
+SPLIT_RULES = (0, 27, 0)
+
+
+def _version(text: Any) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(p) for p in str(text).split(".")[:3])
+    except ValueError:
+        return None
+
+
+def older_split_rules(run_dir: Path) -> str | None:
+    """'cxr-edge 0.24.0' where the finished run in ``run_dir`` drew its split by older rules than
+    SPLIT_RULES (its run.json names no version: older still), else None."""
+    try:
+        made = read_json(Path(run_dir) / "run.json").get("cxr_edge_version")
+    except (OSError, ValueError):
+        return None
+    version = _version(made)
+    if version is not None and version >= SPLIT_RULES:
+        return None
+    return f"cxr-edge {made}" if made else "a cxr-edge older than 0.5"

@@ -24,8 +24,8 @@ from train.cache import save_cache
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared
-from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, other_settings,
-                          run_record_problem, save_member, settings_dict)
+from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
+                          other_settings, run_record_problem, save_member, settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
@@ -203,7 +203,8 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     differ = other_settings(teacher_dir, ts)
     differ = differ if differ is None else [k for k in differ if k != "out"]  # the run folder moved or renamed
     changed = data_changed(teacher_dir, ts) if differ == [] else None
-    if differ == [] and not changed:
+    older = older_split_rules(teacher_dir) if differ == [] and not changed else None
+    if differ == [] and not changed and not older:
         same = "the same settings and films" if changed == "" else (
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
             f"{data_text(s)} changed since could not be compared")
@@ -212,6 +213,9 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
         again = f"; the finished one there was trained with another {', '.join(differ)}: replacing it" if differ else ""
         if changed:
             again = f"; {changed} since the teacher was trained: training it again"
+        if older:  # its student would learn on a split this version would not draw (a patient on both sides)
+            again = (f"; the finished one there drew its split by the rules of {older}, which this version changed "
+                     "(patients kept together, placeholders, synthetic folders): training it again")
         log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir}){again}")
         _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
