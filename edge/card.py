@@ -185,6 +185,17 @@ def recount_note(card: dict, decision: dict | None, labels: list[str]) -> str:
     return f" (counted under {labelling(before)}; under {now}, {how})"
 
 
+# Files whose figures an older cxr-convert stamped differ in more than wording: before 0.19 a small test
+# set's bootstrap interval collapsed to one value (MOVER since), and the copy-search caveat was missing.
+RESTAMP_BELOW = (0, 19, 0)
+
+
+def converter_version(meta: dict[str, Any]) -> tuple[int, ...] | None:
+    """The cxr-edge version that converted (and stamped) the file: 'cxr-edge 0.15.0, tensorflow ...'."""
+    m = re.match(r"cxr-edge (\d+)\.(\d+)\.(\d+)", str(meta.get("created_by") or ""))
+    return tuple(int(g) for g in m.groups()) if m else None
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -208,9 +219,15 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
                      f"{'; ' + design if design else ''}), most probable class: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
-        if t.get("crops_searched") is False:  # a run split before cxr-train looked for them (0.15.0 and older)
+        stamped_by = converter_version(meta)
+        # a run split before cxr-train looked for them (0.15.0 and older; files converted then lack the key)
+        if t.get("crops_searched") is False or ("crops_searched" not in t and stamped_by and stamped_by <= (0, 15, 0)):
             lines.append("  Cropped, moved, turned or mirrored copies were not looked for when this split was drawn: "
                          "test films may be such copies of training films, and then these figures flatter the model.")
+        if stamped_by and stamped_by < RESTAMP_BELOW:
+            lines.append(f"  These figures are as cxr-edge {'.'.join(map(str, stamped_by))} worked them out (intervals of "
+                         "small test sets collapsed to one value, caveats since added): cxr-convert RUN --report-only "
+                         "on its run folder stamps them again as this version does.")
         lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
                   for c, r in t["per_class"].items()]
         f = v.get("against_float")

@@ -96,6 +96,13 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     assert "not looked for" not in card_text(searched, "m.tflite")
     assert ("Cropped, moved, turned or mirrored copies were not looked for when this split was drawn: test films may "
             "be such copies of training films, and then these figures flatter the model.") in card_text(unsearched, "m")
+    # A file converted by 0.15 has no such key: its version says it, and that its figures can be stamped again
+    old = card_text({**_meta(), "created_by": "cxr-edge 0.15.0, tensorflow 2.20.0"}, "m")
+    assert "not looked for when this split was drawn" in old
+    assert ("These figures are as cxr-edge 0.15.0 worked them out (intervals of small test sets collapsed to one "
+            "value, caveats since added): cxr-convert RUN --report-only on its run folder stamps them again") in old
+    newer = card_text({**_meta(), "created_by": "cxr-edge 0.19.0, tensorflow 2.20.0"}, "m")
+    assert "not looked for" not in newer and "worked them out" not in newer
 
     text = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.247, "sensitivity": [0.955, 0.875, 0.984],
                                              "specificity": [0.804, 0.682, 0.887]},
