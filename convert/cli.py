@@ -11,7 +11,7 @@ import typer
 from convert.occlusion import MAX_MAPS
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, one_line_errors
-from train.quiet import load_tensorflow
+from train.quiet import load_tensorflow, require_matplotlib
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
@@ -106,6 +106,7 @@ def convert(
         with run_folder_lock(run_dir, "cxr-convert"):
             checked_run(settings)  # a missing or unwritable run folder, a mistyped --operating-point: before TensorFlow
             load_tensorflow()
+            require_matplotlib()
             _, code = run_conversion(settings)
     print(f"report: {run_dir / 'report.md'}")
     raise typer.Exit(code)

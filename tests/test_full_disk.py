@@ -487,3 +487,23 @@ def test_a_read_only_or_refused_folder_is_not_asked_whether_the_disk_is_full(tmp
     flags = namedtuple("flags", "f_flag")
     monkeypatch.setattr(real_os, "statvfs", lambda p: flags(stat.f_flag | real_os.ST_RDONLY))
     assert cliutil.folder_problem(tmp_path / "new") == f"{tmp_path} is on a read-only file system"
+
+
+@pytest.mark.parametrize("command", ["train.cli:train_main", "convert.cli:convert_main"])
+def test_without_matplotlib_train_and_convert_refuse_before_any_work(tiny_run, tmp_path, command):
+    """A device install with TensorFlow added by hand trained (or converted) to the end, then lost it all to
+    'unexpected ModuleNotFoundError' drawing the plots."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, ignore=shutil.ignore_patterns("teacher"))
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    module, main = command.split(":")
+    args = (["--data", "synthetic", "--out", str(tmp_path / "new"), "--epochs", "1", "--image-size", "32"]
+            if module == "train.cli" else [str(run), "--quant", "int8"])
+    code = (f"import sys; sys.modules['matplotlib'] = None; sys.argv = ['prog'] + sys.argv[1:]; "
+            f"from {module} import {main}; {main}()")
+    r = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().endswith("which cannot be imported (import of matplotlib halted; None in sys.modules): "
+                                     "pip install 'cxr-edge[train]'"), r.stderr
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before and not (tmp_path / "new").exists()

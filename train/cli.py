@@ -12,7 +12,7 @@ import typer
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, folder_problem, one_line_errors
 from train.class_names import parse_class_list, parse_class_map
-from train.quiet import load_tensorflow
+from train.quiet import load_tensorflow, require_matplotlib
 
 from train.run import ARCHS  # train.models.ARCHS, which needs Keras: checked here before TensorFlow loads
 
@@ -186,6 +186,7 @@ def train(
     except ValueError as e:  # DataError is one
         raise fail("cxr-train", str(e)) from None
     load_tensorflow()
+    require_matplotlib()
     from edge.interrupts import sigterm_as_interrupt
 
     # SIGTERM (timeout, a job scheduler, docker stop) ends it as Ctrl-C does: said, and no temporary file left

@@ -41,3 +41,16 @@ def load_tensorflow() -> None:
                                     "edge-classify, does not)" if absent else
                                     f"TensorFlow is installed but could not be imported: {e}"), file=sys.stderr)
         raise SystemExit(2) from None  # a usage error, as the README's exit codes say
+
+
+def require_matplotlib() -> None:
+    """Refuse at once where matplotlib (the [train] extra) is missing: cxr-train's curves and
+    cxr-convert's report are drawn at the end, and a device-only install with TensorFlow added by
+    hand lost a whole training or conversion there to 'unexpected ModuleNotFoundError'."""
+    prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "cxr-edge"
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as e:
+        print(f"{prog}: error: this command draws its plots with matplotlib, which cannot be imported ({e}): pip "
+              "install 'cxr-edge[train]'", file=sys.stderr)
+        raise SystemExit(2) from None
