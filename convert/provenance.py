@@ -80,8 +80,12 @@ def provenance_line(p: dict) -> str:
     """report.md's line: 'Scored 2026-12-04 by cxr-edge 0.26.0 (litert 2.3.0): model_int8.tflite (weights
     SHA-256 1a2b3c4d5e6f...); 2,000 bootstrap resamples.'"""
     v = p["versions"]
-    models = "; ".join(f"{Path(m['file']).name} ({'weights ' if m['of'] != 'file' else ''}SHA-256 {m['sha256'][:12]}...)"
-                       for m in p.get("models", []))
+    scored = p.get("models", [])
+    # two models (cxr-compare), often both model_int8.tflite: named as compare.md names them, A and B with their paths
+    names = [f"{'AB'[k]} ({m['file']})" for k, m in enumerate(scored)] if len(scored) == 2 else \
+        [Path(m["file"]).name for m in scored]
+    models = "; ".join(f"{name} ({'weights ' if m['of'] != 'file' else ''}SHA-256 {m['sha256'][:12]}...)"
+                       for name, m in zip(names, scored))
     trained = (f"; model.keras SHA-256 {p['model_sha256'][:12]}..., trained {p['trained']} with cxr-edge "
                f"{p.get('trained_with') or '?'}" if p.get("model_sha256") else "")
     by = f" ({v['runtime']})" if v.get("runtime") else " (Keras)" if v.get("tensorflow") else ""
