@@ -9,6 +9,7 @@ is often copied out of its report.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -140,12 +141,14 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
         ax.bar(x + k * width - 0.4 + width / 2, sens, width, label=name, color=PALETTE[k % len(PALETTE)],
                hatch=HATCHES[k % len(HATCHES)], edgecolor="black", linewidth=0.8,
                yerr=np.vstack([sens - lo, hi - sens]), capsize=2)
-    ax.set_xticks(x, classes)
+    crowded = len(classes) > 4 or max(map(len, classes)) > 12  # long or many names overprinted one another
+    ax.set_xticks(x, classes, **({"rotation": 30, "ha": "right", "fontsize": 8} if crowded else {}))
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("true class")
     ax.set_ylabel("sensitivity (95% CI)")
     ax.set_title("Sensitivity per class, 95% intervals")
-    below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.2)} if len(per_model) > 3 else {}  # under the x label
+    below = ({"loc": "upper center", "bbox_to_anchor": (0.5, -0.45 if crowded else -0.2)} if len(per_model) > 3
+             else {})  # under the x label
     ax.legend(fontsize=LEGEND_PT, ncol=min(4, len(per_model)), **below)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
@@ -182,8 +185,9 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     ax.set_xlabel(f"1 - specificity ({which[0]})")
     ax.set_ylabel(f"sensitivity ({which[1]})")
     ax.set_title(title or "ROC (one vs rest)")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=LEGEND_PT, loc="lower right")
+    if ax.get_legend_handles_labels()[0]:  # five curves or more: beside the axes, off the early rise of the curves
+        ax.legend(fontsize=LEGEND_PT, **({"loc": "upper left", "bbox_to_anchor": (1.02, 1)} if len(shown) > 4 else
+                                         {"loc": "lower right"}))
     else:  # one class only: no curve to draw
         ax.text(0.5, 0.5, "no ROC: these images hold one class only", ha="center", fontsize=9)
     _save(fig, path)
@@ -198,7 +202,11 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
     plt = _plt()
     title = _shown(title)
     names = list(dict.fromkeys(r["class"] for r in rows))
-    fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.4), squeeze=False)
+    cols = min(len(names), 3)  # seven classes in one row made a picture 4,815 px wide
+    rows_n = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(4.6 * cols, 4.4 * rows_n), squeeze=False)
+    for ax in axes.ravel()[len(names):]:
+        ax.axis("off")
     argmax = probs.argmax(1)
     for ax, name in zip(axes.ravel(), names):
         c, shown = classes.index(name), _shown(name)
@@ -226,7 +234,7 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
         ax.set_title(shown)
         ax.legend(fontsize=LEGEND_PT, loc="lower right")
     fig.suptitle(title or "Operating points on the test split")
-    fig.tight_layout(rect=(0, 0, 1, 0.93))  # keep the panel titles clear of the suptitle
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.07 / rows_n))  # keep the panel titles clear of the suptitle
     _save(fig, path)
 
 
@@ -299,6 +307,7 @@ def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: li
         h, w = gray.shape
         mh, mw = int(round(h * BORDER_MARGIN)), int(round(w * BORDER_MARGIN))
         ax.add_patch(Rectangle((mw - 0.5, mh - 0.5), w - 2 * mw, h - 2 * mh, fill=False, ec=FRAME, lw=1))
-        ax.set_title(title, fontsize=8)
+        # a 3.2-inch panel holds about 42 characters at 8 pt: a long class name ran into the next panel's title
+        ax.set_title("\n".join(textwrap.fill(line, 42) for line in title.split("\n")), fontsize=8)
     fig.tight_layout()
     _save(fig, path)

@@ -175,3 +175,37 @@ def test_pngs_are_150_dpi_with_the_footer(figures, tmp_path):
     assert any("not a medical device" in t.get_text() for t in figures[0].texts)
     with Image.open(tmp_path / "roc.png") as img:
         assert img.info["dpi"] == pytest.approx((150, 150), abs=0.5)
+
+
+SEVEN = ["COVID", "Normal", "Effusion_x", "Tuberculosis", "Lung_Opacity_very_long_name_here", "Lungenentzündung",
+         "Pneumothorax_überblähung"]
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_seven_long_class_names_stay_readable(figures, tmp_path):
+    """Seven classes with long names: the ROC legend covered the curves' early rise and the axis, class names
+    overprinted on the sensitivity bars and in occlusion titles, and the operating points made one 4,815 px row."""
+    from convert.plots import occlusion_grid, operating_points, roc_curves, sensitivity_bars
+    from convert.roc import operating_points as rows_of
+
+    y, p = _scores(7, n=140)
+    roc_curves(y, p, SEVEN, tmp_path / "roc.png")
+    row = {"sensitivity": 0.8, "sensitivity_ci": [0.7, 0.9]}
+    sensitivity_bars({m: [row] * 7 for m in ("keras", "int8", "fp32")}, SEVEN, tmp_path / "s.png")
+    operating_points(y, p, SEVEN, rows_of(y, p, y, p, SEVEN), tmp_path / "op.png")
+    images, heats = [np.zeros((32, 32), np.uint8)] * 3, [np.ones((32, 32))] * 3
+    titles = [f"film{k}.png\ntrue Lung_Opacity_very_long_name_here, said Pneumothorax_überblähung (p = 0.15)"
+              for k in range(3)]
+    occlusion_grid(images, heats, titles, tmp_path / "occ.png")
+    roc, bars, points, occ = figures
+    r = _renderer(roc)
+    assert not _overlap(roc.axes[0].get_legend().get_window_extent(r), roc.axes[0].get_window_extent(r))
+    labels = bars.axes[0].get_xticklabels()  # turned: their upright boxes may overlap, their letters do not
+    assert all(t.get_rotation() == 30 and t.get_horizontalalignment() == "right" for t in labels)
+    assert points.get_size_inches()[0] <= 3 * 4.6 and len([a for a in points.axes if a.axison]) == 7
+    r = _renderer(occ)
+    heads = [a.title.get_window_extent(r) for a in occ.axes if a.axison or a.get_title()]
+    assert not any(_overlap(a, b) for a, b in zip(heads, heads[1:]))
