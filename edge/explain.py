@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from edge.atomic import atomic_path
+from edge.caption import LINE_PX, caption_lines, draw_caption
 from edge.figures import exact_text
 
 if TYPE_CHECKING:
@@ -92,9 +93,10 @@ def picture(image: np.ndarray, heat: np.ndarray, caption: str, scale: int = 2) -
     m = int(round(h * BORDER_MARGIN)) * scale
     left = (w + 4) * scale
     draw.rectangle([left + m, m, left + w * scale - m - 1, h * scale - m - 1], outline=(0, 160, 255))
-    out = Image.new("RGB", (img.width, img.height + 16 * max(1, caption.count("\n") + 1)), (0, 0, 0))
+    lines, font = caption_lines(caption, img.width)  # wrapped, in a font that has its letters (edge.caption)
+    out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * len(lines)), (0, 0, 0))
     out.paste(img, (0, 0))
-    ImageDraw.Draw(out).multiline_text((4, img.height + 2), caption, fill=(255, 255, 255))
+    draw_caption(ImageDraw.Draw(out), lines, font, img.height + 2)
     return out
 
 

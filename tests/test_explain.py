@@ -33,3 +33,25 @@ def test_a_map_without_evidence_paints_nothing():
     pic = np.asarray(picture(image, -np.ones((16, 16)), "", scale=1))
     inside_the_frame = pic[3:13, 23:33]  # the right panel starts at column 20; its frame is at 2 and 13
     assert (inside_the_frame == 90).all()
+
+
+def test_a_caption_is_wrapped_to_the_picture_and_keeps_its_letters():
+    """The caption ran past the right edge (a 64-px model's map lost its probability), and Pillow's built-in
+    font drew ü and ö as boxes."""
+    from edge.caption import ascii_letters, caption_font, caption_lines, wrapped
+
+    measure = lambda s: 6 * len(s)  # noqa: E731  (a fixed-width font, 6 px a letter)
+    assert wrapped("synthetic-COVID-0003.png: Pneumothorax 0.30", 102, measure) == [
+        "synthetic-COVID-0", "003.png:", "Pneumothorax 0.30"]  # 17 letters a line: a long name broken anywhere
+    assert wrapped("a b\nc", 100, measure) == ["a b", "c"]
+    assert all(measure(line) <= 90 for line in wrapped("x" * 100 + " y z", 90, measure))
+    assert ascii_letters("Lungenentzündung Röntgen.png é 中") == "Lungenentzundung Rontgen.png e ?"
+
+    caption = "Röntgen.png: Pneumothorax_überblähung 0.30\nred to yellow: its evidence; 12% of it outside the blue frame"
+    lines, font = caption_lines(caption, 264)
+    assert all(font.getlength(line) <= 256 for line in lines)
+    drawn = " ".join(lines)
+    assert "0.30" in drawn and drawn.endswith("blue frame")
+    assert ("Pneumothorax_überblähung" in drawn) == caption_font()[1]  # as written where a font has the letters
+    pic = picture(np.zeros((64, 64, 1), np.uint8), np.ones((64, 64)), caption)
+    assert pic.height >= 128 + 16 * len(lines)

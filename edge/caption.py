@@ -1,0 +1,81 @@
+"""A caption under an evidence map, whole and legible: its letters drawn, its lines wrapped.
+
+Pillow's built-in font draws ASCII only, so a class or film named in German, French or Spanish
+(Lungenentzündung, Röntgen.png) came out with boxes where its letters were; and the caption was
+never wrapped, so a 64-pixel model's map lost its probability past the picture's edge. The device
+has no plotting library: a TrueType font the system already has (DejaVu Sans ships with Raspberry
+Pi OS, Debian and Ubuntu) is used where found, and without one the letters are written without
+their accents (ü as u) rather than as boxes.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from functools import lru_cache
+
+from PIL import ImageDraw, ImageFont
+
+FONT_PX = 12
+LINE_PX = 16
+# Fonts with the Latin letters, where systems keep them (first found wins).
+FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Debian, Ubuntu, Raspberry Pi OS
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",  # Fedora
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",  # Arch
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf",  # macOS
+    os.path.join(os.environ.get("WINDIR", "C:\\Windows"), "Fonts", "arial.ttf"),
+)
+
+
+@lru_cache(maxsize=1)
+def caption_font() -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, bool]:
+    """(the font, whether it draws letters beyond ASCII)."""
+    for path in FONT_FILES:
+        try:
+            return ImageFont.truetype(path, FONT_PX), True
+        except OSError:  # not there, or not a font Pillow can read (no FreeType)
+            continue
+    return ImageFont.load_default(), False
+
+
+def ascii_letters(text: str) -> str:
+    """``text`` with accents dropped (ü as u, é as e) and other letters as '?': what an ASCII font can draw."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return folded.encode("ascii", "replace").decode("ascii")
+
+
+def wrapped(text: str, width: int, measure) -> list[str]:
+    """``text``'s lines broken at spaces (a word wider than ``width``, such as a long file name, at
+    any letter) so that each measures at most ``width`` pixels."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if measure(trial) <= width:
+                current = trial
+                continue
+            if current:
+                out.append(current)
+            current = ""
+            for ch in word:  # the word alone does not fit: as many letters a line as fit
+                if current and measure(current + ch) > width:
+                    out.append(current)
+                    current = ""
+                current += ch
+        out.append(current)
+    return out
+
+
+def caption_lines(caption: str, width: int) -> tuple[list[str], ImageFont.ImageFont | ImageFont.FreeTypeFont]:
+    """The caption's lines as drawn within ``width`` pixels, and the font to draw them with."""
+    font, full = caption_font()
+    text = caption if full else ascii_letters(caption)
+    return wrapped(text, max(8, width - 8), font.getlength), font
+
+
+def draw_caption(draw: ImageDraw.ImageDraw, lines: list[str], font, top: int) -> None:
+    for k, line in enumerate(lines):
+        draw.text((4, top + k * LINE_PX), line, fill=(255, 255, 255), font=font)
