@@ -300,6 +300,9 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     if drawn:
         plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["heat"] for m in mistakes], titles,
                              out_dir / "occlusion.png")
+    if not drawn:  # the table and border shares are still worked out; the pictures need matplotlib
+        md += ["No maps drawn here (matplotlib is not installed): `edge-classify --explain DIR` on these films draws "
+               "each one with Pillow alone. The border shares below are computed all the same.", ""]
     md += ["Occlusion maps: the areas painted from red to yellow, and outlined in white, are those whose cover (a "
            "16-pixel square of mean grey) most lowered the probability of the wrong answer, i.e. where the model "
            "found its evidence; the brighter (yellow), the stronger, as in edge-classify --explain. Evidence on text, "
