@@ -72,7 +72,8 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
 
 def is_image_name(name: str) -> bool:
     """Whether a file name is taken as a film: an image suffix, and not hidden (copy tools' temporary names)."""
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
+    # 'y.png ' (a name typed or exported with a space at its end) is a film too: it was skipped without a word
+    return not name.startswith(".") and os.path.splitext(name.rstrip())[1].lower() in IMAGE_SUFFIXES
 
 
 def may_be_dicom_name(name: str) -> bool:

@@ -135,3 +135,15 @@ def test_jpegs_and_netpbm_files_under_their_other_names_are_films_in_a_folder():
 
     assert all(is_image_name(n) for n in ("a.jfif", "b.JPE", "c.pgm", "d.ppm", "e.pnm", "f.jp2"))
     assert not is_image_name("notes.txt") and not is_image_name(".hidden.jfif")
+
+
+def test_a_film_whose_name_ends_in_a_space_is_classified_from_its_folder(model, film, tmp_path):
+    """'y.png ' was classified when named, and skipped without a word when its folder was given."""
+    from edge.batch import is_image_name
+
+    assert is_image_name("y.png ") and is_image_name("y.PNG\t") and not is_image_name("notes.txt ")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(film, folder / "y.png ")
+    p = edge_classify(folder, "--model", model)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == 1 and "y.png " in p.stdout, p.stderr
