@@ -70,9 +70,10 @@ def test_ranking_follows_the_threshold():
 
 
 def test_a_probability_shown_stays_on_its_side_of_the_rule():
-    assert beside_rule(0.29996, 0, (0, 0.3), 4) == 0.2999   # Normal under "COVID at 0.3": not shown as 0.3000
+    # Normal under "COVID at 0.3": not shown as 0.3000, but with the decimal that keeps it below
+    assert beside_rule(0.29996, 0, (0, 0.3), 4) == 0.29996
     assert beside_rule(0.30004, 0, (0, 0.3), 4) == 0.3       # COVID: at the threshold, shown at it
-    assert beside_rule(0.30004, 0, (0, 0.30004), 4) == 0.3001  # a threshold finer than the digits shown
+    assert beside_rule(0.30004, 0, (0, 0.30004), 4) == 0.30004  # a threshold finer than the digits shown
     assert beside_rule(0.29996, 1, (0, 0.3), 4) == 0.3       # another class rounds as usual
     assert beside_rule(0.29996, 0, None, 4) == 0.3
     assert beside_rule(0.1234, 0, (0, 0.3), 4) == 0.1234
@@ -87,11 +88,11 @@ def test_the_device_never_shows_a_probability_across_its_rule(capsys):
     for fmt in ("text", "csv", "json"):
         writer_for(labels, 2, fmt, threshold=rule)(r)
     text, _, row, json_line = capsys.readouterr().out.splitlines()
-    assert text.split("\t") == ["a.png", "Normal", "0.7000", "COVID", "0.2999"]
-    assert row.split(",")[1:5] == ["Normal", "0.7000", "0.2999", "0.7000"]
+    assert text.split("\t") == ["a.png", "Normal", "0.7000", "COVID", "0.2999999"]
+    assert row.split(",")[1:5] == ["Normal", "0.7000", "0.2999999", "0.7000"]
     rec = json.loads(json_line)
-    assert rec["label"] == "Normal" and rec["probabilities"]["COVID"] == 0.299999 < rec["rule"]["threshold"]
-    assert rec["top_k"][1] == {"label": "COVID", "probability": 0.299999}
+    assert rec["label"] == "Normal" and rec["probabilities"]["COVID"] == 0.2999999 < rec["rule"]["threshold"]
+    assert rec["top_k"][1] == {"label": "COVID", "probability": 0.2999999}
 
 
 def test_parse_threshold_errors_are_clear():
