@@ -160,8 +160,15 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
     from convert.subgroups import below_overall, missed_classes, per_source, per_source_section, subgroup_section
 
+    # each film's copy group within the set: copies of one film count once towards a group's 20 films
+    copy_of = list(range(len(files)))
+    index = {f: k for k, f in enumerate(files)}
+    for twins in (extra or {}).get("copies_within_set") or []:
+        for f in twins:
+            if f in index and twins[0] in index:
+                copy_of[index[f]] = index[twins[0]]
     if sources and any(sources):
-        report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold)
+        report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold, copy_of)
     predicted = labels_for(probs, threshold) if len(y) else []
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
                               "probabilities": {c: beside_rule(v, j, threshold, 6) for j, (c, v) in enumerate(zip(classes, p))}}
@@ -227,7 +234,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if subgroups:
         report["subgroups"] = {}
         for column, values in subgroups.items():
-            groups = per_source(y, probs, classes, values, n_boot, threshold)
+            groups = per_source(y, probs, classes, values, n_boot, threshold, copy_of)
             report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary)}
             md += subgroup_section(column, groups, summary, classes)
     if audit is not None:

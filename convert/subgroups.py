@@ -52,10 +52,16 @@ def reference(s: dict, overall: dict) -> float | None:
     return None if not values or None in values else float(np.mean(values))
 
 
+def films(s: dict) -> int:
+    """A group's films, each counted once with its copies (``distinct_films``, where copies are in it):
+    ten films scored twice over are ten films' worth of evidence, not twenty."""
+    return s.get("distinct_films", s["n"])
+
+
 def is_below(s: dict, overall: dict) -> bool:
     """Whether a group of at least MIN_FILMS films has its 95% interval wholly under its reference figure."""
     ci, ref = s["balanced_accuracy_ci"], reference(s, overall)
-    return s["n"] >= MIN_FILMS and bool(ci) and ci[1] is not None and ref is not None and ci[1] < ref
+    return films(s) >= MIN_FILMS and bool(ci) and ci[1] is not None and ref is not None and ci[1] < ref
 
 
 def classes_below(s: dict, overall: dict) -> list[str]:
@@ -65,7 +71,9 @@ def classes_below(s: dict, overall: dict) -> list[str]:
     if len(s.get("classes_present") or []) < 2:
         return []  # one class: its balanced accuracy is that sensitivity, which is_below judges
     sens = {r["class"]: r["sensitivity"] for r in overall["per_class"]}
-    return [r["class"] for r in s["per_class"] if r["support"] >= MIN_FILMS and r["sensitivity_ci"][1] is not None
+    distinct = s.get("distinct_per_class") or {}
+    return [r["class"] for r in s["per_class"] if distinct.get(r["class"], r["support"]) >= MIN_FILMS
+            and r["sensitivity_ci"][1] is not None
             and sens.get(r["class"]) is not None and r["sensitivity_ci"][1] < sens[r["class"]]]
 
 
@@ -79,8 +87,8 @@ BELOW = ("**below** marks a group whose 95% interval lies wholly under the same 
 def note(s: dict, overall: dict | None = None) -> str:
     """A table row's note: too few films, **below** (is_below) and **C below** (classes_below), or
     nothing; without ``overall``, as per_source found them."""
-    if s["n"] < MIN_FILMS:
-        return "too few films"
+    if films(s) < MIN_FILMS:
+        return "too few films" + (f" ({films(s)} without their copies)" if films(s) < s["n"] else "")
     below = is_below(s, overall) if overall is not None else s.get("below_overall", False)
     classes = classes_below(s, overall) if overall is not None else s.get("classes_below", [])
     return ", ".join(["**below**"] * below + [f"**{c} below**" for c in classes])
@@ -89,7 +97,7 @@ def note(s: dict, overall: dict | None = None) -> str:
 def by_chance(groups: dict) -> list[str]:
     """With many groups some are marked by chance alone: each interval misses a group's true figure
     from above one time in 40, so of 40 groups no worse than the rest about one is marked anyway."""
-    n = sum(1 for s in groups.values() if s["n"] >= MIN_FILMS)
+    n = sum(1 for s in groups.values() if films(s) >= MIN_FILMS)
     return [] if n < 10 else [f"With {n} groups of {MIN_FILMS} films or more, about {n / 40:.1f} would be marked "
                               "**below** by chance alone even if none were worse: a mark says which films to look at "
                               "first, not that the model fails there.", ""]
@@ -97,7 +105,8 @@ def by_chance(groups: dict) -> list[str]:
 
 def _rows(groups: dict, classes: list[str], overall: dict | None) -> list[str]:
     """Table rows: value, n, balanced accuracy, each class's sensitivity, note."""
-    return [f"| {md_cell(value)} | {s['n']} | {balanced_accuracy_cell(s)} | "
+    return [f"| {md_cell(value)} | {s['n']}{f' ({films(s)} distinct)' if films(s) < s['n'] else ''} | "
+            f"{balanced_accuracy_cell(s)} | "
             + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"])
             + f" | {note(s, overall)} |" for value, s in groups.items()]
 
@@ -131,10 +140,12 @@ def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
-               rule: tuple[int, float] | None = None) -> dict:
+               rule: tuple[int, float] | None = None, copy_of: list[int] | None = None) -> dict:
     """Each source's (or group's) summarize, with ``below_overall``: whether its interval lies
     wholly under the same figure over all these films (is_below), so that the per-source table
-    and its callers can name the sources where a model learnt the hospital, not the disease."""
+    and its callers can name the sources where a model learnt the hospital, not the disease.
+    ``copy_of``: each film's copy group (the same number for copies of one film), so that a group
+    holding copies says how many films it holds without them (``distinct_films``)."""
     overall = summarize(y, probs, classes, n_boot=0, rule=rule)  # point figures only: no interval is needed here
     out = {}
     # named before grouping: a blank source and one written '(unknown)' were two groups under one key, and
@@ -144,6 +155,10 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
     for s in sorted(set(named)):
         m = src == s
         out[s] = summary = summarize(y[m], probs[m], classes, n_boot=n_boot, rule=rule)
+        if copy_of is not None and (distinct := len(set(np.asarray(copy_of)[m].tolist()))) < summary["n"]:
+            summary["distinct_films"] = distinct
+            summary["distinct_per_class"] = {c: len(set(np.asarray(copy_of)[m & (y == k)].tolist()))
+                                             for k, c in enumerate(classes)}
         summary["below_overall"] = is_below(summary, overall)
         summary["classes_below"] = classes_below(summary, overall)
     return out

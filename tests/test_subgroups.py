@@ -123,6 +123,25 @@ def test_a_group_wholly_below_the_overall_figure_is_marked():
     assert "below" not in rows["PA"] and "below" not in rows["AP portable"]
 
 
+def test_copies_count_once_towards_a_groups_20_films():
+    """A ward of 10 missed Normal films, each scored twice (a copy in the set), was marked **below** as 20 films."""
+    from convert.subgroups import per_source
+
+    y = np.array([0] * 60 + [1] * 60 + [1] * 20)
+    probs = np.where(np.eye(2)[y] == 1, 0.9, 0.1)
+    probs[120:] = [0.9, 0.1]  # the ward's Normal films, all called COVID
+    wards = ["A"] * 120 + ["Dup"] * 20
+    copies = list(range(140))
+    copies[130:] = range(120, 130)  # films 130..139 are copies of 120..129
+    plain = per_source(y, probs, ["COVID", "Normal"], wards, 200)
+    counted = per_source(y, probs, ["COVID", "Normal"], wards, 200, copy_of=copies)
+    assert plain["Dup"]["below_overall"] and "distinct_films" not in plain["Dup"]
+    assert counted["Dup"]["distinct_films"] == 10 and not counted["Dup"]["below_overall"]
+    overall = per_source(y, probs, ["COVID", "Normal"], ["all"] * 140, 0)["all"]
+    row = next(ln for ln in subgroup_section("ward", counted, overall, ["COVID", "Normal"]) if ln.startswith("| Dup"))
+    assert "| 20 (10 distinct) |" in row and "too few films (10 without their copies)" in row
+
+
 def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
     from convert.evaluate_cli import evaluate_app
 
