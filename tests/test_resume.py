@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -338,3 +340,8 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
     with pytest.raises(DataError, match=r"trained with another epochs; the films in ../films changed \(0 added, 1 "
                                         r"removed or changed\) since it was trained: give another --out"):
         run_training(again)
+    (tmp_path / "other").mkdir()
+    shutil.copytree(tmp_path / "films", tmp_path / "other" / "films")
+    with pytest.raises(DataError) as refused:  # another folder: its films were never the run's, so none "changed"
+        run_training(replace(again, data="../other/films"))
+    assert "trained with another data, epochs: give" in str(refused.value) and "changed" not in str(refused.value)

@@ -332,7 +332,13 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | N
         return None
     done = read_json(out / "run.json")
     recorded = _as_recorded(done, out)  # its folders as seen from here: it may have been trained from elsewhere
-    shown = lambda d: os.path.relpath(d) if isinstance(d, str) and os.path.isabs(d) else str(d)  # noqa: E731
+
+    def shown(d: Any) -> str:
+        try:
+            return os.path.relpath(d) if isinstance(d, str) and os.path.isabs(d) else str(d)
+        except ValueError:  # Windows: on another drive than the current folder, no relative path exists
+            return str(d)
+
     data = " and ".join(shown(d) for d in [recorded.get("data"), *(recorded.get("add_data") or [])])
     return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed
 
