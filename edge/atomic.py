@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, APFS; NTFS counts 255 UTF-16 units)
+_LIVE: set[str] = set()  # the temporary files and stages this process is writing now (clear_leftovers keeps them)
 
 
 @contextmanager
@@ -28,10 +29,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is chosen before the file exists, so a Ctrl-C landing the moment it is created
     # still finds it to remove (mkstemp creates it before the caller can know its name).
-    tail = f".{secrets.token_hex(8)}.p{os.getpid()}.tmp{path.suffix}"  # the writer's pid: clear_leftovers leaves a live one's
+    tail = f".{secrets.token_hex(8)}.p{os.getpid()}.tmp{path.suffix}"  # its writer's pid: see clear_leftovers
     # within a name's 255 bytes: a map named for a film of 234 bytes could not be written
     stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
     tmp = str(path.parent / f".{stem}{tail}")
+    _LIVE.add(os.path.basename(tmp))
     try:
         # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod).
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
@@ -48,6 +50,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             # Name the file the user asked for, not our temporary one: "No space left on device: 'run/model.keras'".
             raise OSError(e.errno, e.strerror, str(path)) from e
         raise
+    finally:
+        _LIVE.discard(os.path.basename(tmp))
 
 
 @contextmanager
@@ -69,6 +73,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     folder.mkdir(parents=True, exist_ok=True)
     stage = folder / f".staging-{secrets.token_hex(8)}.p{os.getpid()}"
     keep_stage = done = False
+    _LIVE.add(stage.name)
     try:
         stage.mkdir()
         yield stage
@@ -92,6 +97,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
             raise OSError(e.errno, e.strerror, str(folder / Path(name).relative_to(stage))) from e
         raise
     finally:
+        _LIVE.discard(stage.name)
         if not keep_stage:
             shutil.rmtree(stage, ignore_errors=True)
         for d in created if not done else ():  # nearest first; one that holds anything stays
@@ -210,7 +216,9 @@ def _writer_alive(name: str) -> bool:
     if m is None or m.group("pid") is None:
         return False
     pid = int(m.group("pid"))
-    if pid == os.getpid() or os.name == "nt":  # Windows has no harmless signal 0 (os.kill would stop it)
+    if pid == os.getpid():  # ours only while this process writes it: in a container every run is pid 1
+        return name in _LIVE
+    if os.name == "nt":  # Windows has no harmless signal 0 (os.kill would stop it)
         return True
     try:
         os.kill(pid, 0)

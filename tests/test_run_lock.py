@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -72,11 +73,14 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     dead.wait()
     running = run / f".model_site.0123456789abcdef.p{writer.pid}.tmp.tflite"
     running_stage = run / f".staging-0123456789abcdee.p{writer.pid}"
-    gone = [run / f".model_site.0123456789abcded.p{dead.pid}.tmp.tflite", run / f".staging-0123456789abcdec.p{dead.pid}"]
+    gone = [run / f".model_site.0123456789abcded.p{dead.pid}.tmp.tflite", run / f".staging-0123456789abcdec.p{dead.pid}",
+            # a killed run's own pid again (in a container every run is pid 1), but no file this process is writing
+            run / f".model.0123456789abcdeb.p{os.getpid()}.tmp.keras"]
     running.write_bytes(b"w")
     running_stage.mkdir()
     gone[0].write_bytes(b"d")
     gone[1].mkdir()
+    gone[2].write_bytes(b"k")
     kept += [live, saved, running, running_stage]
     try:
         with run_folder_lock(run, "cxr-convert"):
@@ -86,10 +90,19 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
         writer.wait()
     assert not stage.exists() and not (run / "cache" / ".train.fedcba9876543210.tmp.npy").exists()
     assert all(p.exists() for p in kept) and not any(p.exists() for p in gone)
-    assert "removed 4 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
+    assert "removed 5 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
     with run_folder_lock(run, "cxr-convert"):  # the writer has gone since, its files left behind: they go now
         pass
     assert "removed 2 temporary files" in capsys.readouterr().err and not running.exists()
     with run_folder_lock(run, "cxr-convert"):
         pass
     assert capsys.readouterr().err == ""
+
+
+def test_a_file_this_process_is_writing_is_kept_and_its_own_old_pid_file_is_not(tmp_path):
+    from edge.atomic import atomic_path, clear_leftovers
+
+    with atomic_path(tmp_path / "model.keras") as tmp:
+        tmp.write_bytes(b"live")
+        assert clear_leftovers(tmp_path) == (0, 0) and tmp.exists()
+    assert (tmp_path / "model.keras").read_bytes() == b"live"
