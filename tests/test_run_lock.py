@@ -99,7 +99,7 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_a_file_this_process_is_writing_is_kept_and_its_own_old_pid_file_is_not(tmp_path):
+def test_a_file_this_process_is_writing_is_kept(tmp_path):
     from edge.atomic import atomic_path, clear_leftovers
 
     with atomic_path(tmp_path / "model.keras") as tmp:
