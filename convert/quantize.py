@@ -116,7 +116,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     except Exception as e:  # Keras says "File not found" of a file that is there but cut short
         raise ValueError(f"{run_dir / 'model.keras'} cannot be loaded ({type(e).__name__}): damaged or cut short? "
                          "train the run again") from None
-    x_test, y_test = load_part(run_dir, split, "test", config, s.progress)
+    x_test, y_test = load_part(run_dir, split, "test", config, s.progress, rewrite=True)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
         log(f"warning: {few}")
@@ -140,7 +140,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
     representative, typicality = np.zeros((0,)), None
     if not s.report_only:
-        x_train, y_train = load_part(run_dir, split, "train", config, s.progress)
+        x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)
         from convert.export import representative_sample
 
         representative, _ = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
@@ -180,7 +180,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         for mode, where in lost.items():
             log(f"warning: model_{mode}.tflite stored a rule chosen on {where}; the file written now does not carry "
                 "it: choose it again there (cxr-evaluate --operating-point ... --save-model)")
-        val = load_part(run_dir, split, "val", config, s.progress) if isinstance(point, tuple) or kept else None
+        val = load_part(run_dir, split, "val", config, s.progress, rewrite=True) if isinstance(point, tuple) or kept else None
         keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
         from convert.seen import fingerprints
 
@@ -224,7 +224,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 target = meta["decision"].get("target_sensitivity")
                 if target is not None and meta["decision"].get("chosen_on", "validation split") == "validation split":
                     if keras_val is None:
-                        val = val if val is not None else load_part(run_dir, split, "val", config, s.progress)
+                        val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)
                         keras_val = (val[1], softmax(logits_of(model, val[0]), temperature))
                     entry["gate"] = gate_under_rule(entry["gate"], y_test, ref_probs, probs, classes, (k, t), target,
                                                     keras_val, s.max_drop, s.max_class_drop)

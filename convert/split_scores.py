@@ -29,7 +29,7 @@ def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_tra
     with the share of the validation images it flags."""
     from edge.typicality import fit_typicality
 
-    x_val, _ = load_part(run_dir, split, "val", config, s.progress)
+    x_val, _ = load_part(run_dir, split, "val", config, s.progress, rewrite=True)
     try:
         check = fit_typicality(x_train, x_val)
     except ValueError as e:
@@ -46,7 +46,7 @@ def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, devi
     validation split and the file's answers on it, where --operating-point has read and scored them."""
     from convert.roc import operating_points
 
-    x_val, y_val = val if val is not None else load_part(run_dir, split, "val", config, s.progress)
+    x_val, y_val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)
     p_val = device.classify(x_val) if p_val is None else p_val
     return {"model": device.path.name, "chosen_on": "validation split", "n_validation": int(len(y_val)),
             "rows": to_jsonable(operating_points(y_val, p_val, y_test, p_test, split.classes))}
@@ -58,7 +58,7 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
     share of its images the input check (``check``, edge.typicality) would flag, and what the
     thresholds chosen on the validation split (``points``) give there: a threshold fitted to one
     hospital's probabilities need not reach its target sensitivity at another."""
-    x, y = load_part(run_dir, split, "external", config, s.progress)
+    x, y = load_part(run_dir, split, "external", config, s.progress, rewrite=True)
     out = {"source": split.notes.get("holdout_source"), "n": int(len(y)),
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
     if check is not None:

@@ -93,6 +93,10 @@ def test_a_cache_whose_rows_are_not_the_splits_films_is_decoded_again(tiny_run, 
     stamp_path(run, "test").unlink()
     np.save(run / "cache" / "test.npy", np.zeros_like(x))
     assert np.array_equal(load_part(run, split, "test", config, progress=False)[0], x)
+    assert not stamp_path(run, "test").exists()  # a reader that does not hold the run folder leaves it as it is
+    # cxr-convert (which holds it) caches them anew, stamped: the next command reads the cache, not the films
+    assert np.array_equal(load_part(run, split, "test", config, progress=False, rewrite=True)[0], x)
+    assert stamp_path(run, "test").is_file() and np.array_equal(np.load(run / "cache" / "test.npy"), x)
 
 
 def test_a_damaged_cache_is_decoded_again_not_a_numpy_error(tiny_run, tmp_path, capsys):

@@ -79,11 +79,16 @@ def _cache_matches(run_dir: Path, part: str, x: np.ndarray, items: list[Item], c
 
 
 def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
-              progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) of one part of the frozen split: from the cache, else decoded from the files."""
+              progress: bool = True, rewrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of one part of the frozen split: from the cache, else decoded from the files and,
+    with ``rewrite`` (a caller that holds the run folder), cached again so that the next command
+    need not decode them."""
     items = split.parts[part]
     y = labels_of(items, split.classes)
     cache = cache_path(run_dir, part)
+    if cache.is_file() and not stamp_path(run_dir, part).is_file():
+        stderr_note(f"note: {cache} has no stamp (written by a cxr-edge before 0.23.0): the {part} films are decoded "
+                    "again by this version's rules" + (", and cached anew" if rewrite else ""))
     if cache.is_file():
         try:
             x = np.load(cache, allow_pickle=False)
@@ -103,4 +108,9 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
     if changed:
         raise DataError(f"{len(changed)} file(s) of the {part} split changed since training, e.g. {changed[0]}")
+    if rewrite:
+        try:
+            save_cache(run_dir, part, res.x, items, config)
+        except OSError as e:  # a cache is a convenience: the inputs are in hand
+            stderr_note(f"note: {cache} could not be written again ({e.strerror or e}): later commands decode the films again")
     return res.x, y

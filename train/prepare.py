@@ -324,7 +324,7 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"warning: {films} ({tdir / 'split.json'}), e.g. "
             f"{Path(split.data_dir) / gone[0]}: the student learns from the copies cached before they went, and "
             "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
-    arrays = {part: load_part(tdir, split, part, config, s.progress)[0] for part in split.parts}
+    arrays = {part: load_part(tdir, split, part, config, s.progress, rewrite=own)[0] for part in split.parts}
     return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
                            "audit": trun.get("shortcut_audit"),
                            "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),

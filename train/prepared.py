@@ -85,4 +85,4 @@ def prepared_arrays(out: Path, split: Split, config: PreprocessConfig, progress:
     """Each part's inputs: from the cache the stopped call wrote, else decoded again (train.cache)."""
     from train.cache import load_part
 
-    return {part: load_part(out, split, part, config, progress)[0] for part in split.parts}
+    return {part: load_part(out, split, part, config, progress, rewrite=True)[0] for part in split.parts}

@@ -238,7 +238,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     if found is not None:
         split, notes = found
         log(f"going on from the split and inputs an earlier call prepared in {out} (the same data settings and films, "
-            f"so they are not read again; its warnings about them are in {PREPARED}, and will be in run.json)")
+            "so they are not searched for copies or split again, and read again only where their cache is missing; its "
+            f"warnings about them are in {PREPARED}, and will be in run.json)")
         arrays = prepared_arrays(out, split, config, s.progress)
     else:
         split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
