@@ -191,8 +191,10 @@ RESTAMP_BELOW = (0, 19, 0)
 
 
 def converter_version(meta: dict[str, Any]) -> tuple[int, ...] | None:
-    """The cxr-edge version that converted (and stamped) the file: 'cxr-edge 0.15.0, tensorflow ...'."""
-    m = re.match(r"cxr-edge (\d+)\.(\d+)\.(\d+)", str(meta.get("created_by") or ""))
+    """The cxr-edge version that stamped the file's figures: its card's 'scored_by' (written again by
+    cxr-convert --report-only), else the converter's 'created_by' ('cxr-edge 0.15.0, tensorflow ...')."""
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    m = re.match(r"cxr-edge (\d+)\.(\d+)\.(\d+)", str(v.get("scored_by") or meta.get("created_by") or ""))
     return tuple(int(g) for g in m.groups()) if m else None
 
 

@@ -103,6 +103,9 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
             "value, caveats since added): cxr-convert RUN --report-only on its run folder stamps them again") in old
     newer = card_text({**_meta(), "created_by": "cxr-edge 0.19.0, tensorflow 2.20.0"}, "m")
     assert "not looked for" not in newer and "worked them out" not in newer
+    restamped = _meta()  # converted by 0.15, its figures stamped again by --report-only since: the advice is taken
+    restamped["validation"]["scored_by"] = "cxr-edge 0.27.0 (cxr-convert)"
+    assert "worked them out" not in card_text({**restamped, "created_by": "cxr-edge 0.15.0, tensorflow 2.20.0"}, "m")
 
     text = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.247, "sensitivity": [0.955, 0.875, 0.984],
                                              "specificity": [0.804, 0.682, 0.887]},
