@@ -198,6 +198,14 @@ def converter_version(meta: dict[str, Any]) -> tuple[int, ...] | None:
     return tuple(int(g) for g in m.groups()) if m else None
 
 
+def no_input_check_why(meta: dict[str, Any]) -> str:
+    """Why a cxr-edge file carries no input check, and what gives it one."""
+    made = converter_version(meta)
+    if made is None or made < (0, 4, 0):
+        return "made before cxr-edge 0.4.0: convert it again to add one"
+    return "its run had too few training films to fit one when it was converted: train on more films for one"
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""

@@ -15,6 +15,7 @@ import typer
 from edge.about import about_problem, card_without_runtime, tell_about
 from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
+from edge.card import no_input_check_why
 from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
                           reconfigure_streams, written_to_stdout)
 from edge.decision import EXACT_DIGITS, beside_rule, describe, parse_threshold, ranking
@@ -183,8 +184,8 @@ def main(
         if about:  # prints one thing about the file and exits
             raise typer.Exit(tell_about(about[0], m, model, json_out, debug))
         if refuse_atypical and m.typicality is None:
-            raise _fail(f"{model} carries no input check (made before cxr-edge 0.4.0, or not by cxr-convert); "
-                        "convert it again, or leave out --refuse-atypical")
+            why = "not made by cxr-convert" if m.meta.get("foreign") else no_input_check_why(m.meta)
+            raise _fail(f"{model} carries no input check ({why}); or leave out --refuse-atypical")
         if threshold and most_probable:
             raise _fail("choose one of --threshold and --most-probable")
         try:
@@ -202,9 +203,9 @@ def main(
             print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
                   "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)
         elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
-            print(f"edge-classify: note: {model} carries no input check (made before cxr-edge 0.4.0): images unlike the "
-                  "training films (not a chest film, inverted, a scanned form) get a label without a warning; convert it "
-                  "again to add one", file=sys.stderr)
+            print(f"edge-classify: note: {model} carries no input check: images unlike the training films (not a chest "
+                  f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})",
+                  file=sys.stderr)
         from edge.card import normal_note
 
         if m.meta.get("synthetic_data"):

@@ -123,13 +123,19 @@ def test_info_names_a_model_file_whose_name_is_not_utf8_as_text(model, tmp_path)
 def test_a_file_without_an_input_check_says_so_once(model, film, tmp_path):
     """A file made before 0.4.0 labelled noise 'COVID 0.50' with no warning, and nothing said that none could come."""
     old = tmp_path / "old.tflite"
-    old.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {k: v for k, v in meta.items() if k != "typicality"}))
+    old.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {
+        **{k: v for k, v in meta.items() if k not in ("typicality", "validation")}, "created_by": "cxr-edge 0.3.0"}))
     p = edge_classify(film, film, "--model", old)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 2, p.stderr
-    assert lines(p.stderr, "note").count(f"{PREFIX}note: {old} carries no input check (made before cxr-edge 0.4.0): "
-                                         "images unlike the training films (not a chest film, inverted, a scanned "
-                                         "form) get a label without a warning; convert it again to add one") == 1
+    assert lines(p.stderr, "note").count(f"{PREFIX}note: {old} carries no input check: images unlike the training films "
+                                         "(not a chest film, inverted, a scanned form) get a label without a warning "
+                                         "(made before cxr-edge 0.4.0: convert it again to add one)") == 1
     assert "carries no input check" not in edge_classify(film, "--model", model).stderr
+    # a file of today's cxr-convert whose run had too few training films for one: converting again adds none
+    small = tmp_path / "small.tflite"
+    small.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {k: v for k, v in meta.items() if k != "typicality"}))
+    assert "(its run had too few training films to fit one when it was converted: train on more films for one)" in (
+        edge_classify(film, "--model", small).stderr)
 
 
 # ---- 5. standard output that cannot be written -----------------------------------------------
