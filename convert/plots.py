@@ -129,7 +129,7 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
 
 def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path: Path) -> None:
     """Per-class sensitivity with 95% CI whiskers, one bar per model, each model its own colour
-    and hatch; with more than 3 models the legend goes below the axes, off the bars."""
+    and hatch; with more than 3 models the legend goes beside the axes, off the bars."""
     plt = _plt()
     per_model, classes = dict(zip(_named(per_model), per_model.values())), _named(classes)
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(classes) * max(1, len(per_model)) / 3), 3.8))
@@ -147,9 +147,10 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
     ax.set_xlabel("true class")
     ax.set_ylabel("sensitivity (95% CI)")
     ax.set_title("Sensitivity per class, 95% intervals")
-    below = ({"loc": "upper center", "bbox_to_anchor": (0.5, -0.45 if crowded else -0.2)} if len(per_model) > 3
-             else {})  # under the x label
-    ax.legend(fontsize=LEGEND_PT, ncol=min(4, len(per_model)), **below)
+    if len(per_model) > 3:  # beside the axes: below them it met the turned class names and the axis label
+        ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        ax.legend(fontsize=LEGEND_PT, ncol=min(4, len(per_model)))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     _save(fig, path)

@@ -98,7 +98,17 @@ def test_sensitivity_bars_have_hatches_a_title_and_the_legend_off_the_bars(figur
     assert len(hatches) == 5 and len(set(hatches)) == 5
     assert ax.get_title() and ax.get_xlabel()
     renderer = _renderer(fig)
-    assert ax.get_legend().get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y0
+    assert ax.get_legend().get_window_extent(renderer).x0 >= ax.get_window_extent(renderer).x1  # beside the axes
+    # seven models and long, turned class names: the legend meets neither the names nor the axis label
+    figures.clear()
+    names = ["COVID", "Normal", "Non-COVID_lung_infection", "Bacterial_Pneumonia_confirmed"]
+    sensitivity_bars({f"m{k}": [row] * 4 for k in range(7)}, names, tmp_path / "s7.png")
+    ax = figures[0].axes[0]
+    renderer = _renderer(figures[0])
+    legend = ax.get_legend().get_window_extent(renderer)
+    for text in [ax.xaxis.label, *ax.get_xticklabels()]:
+        box = text.get_window_extent(renderer)
+        assert not (legend.x0 < box.x1 and box.x0 < legend.x1 and legend.y0 < box.y1 and box.y0 < legend.y1)
 
 
 def test_confusion_text_is_dark_on_a_light_cell_and_an_empty_row_has_no_percentage(figures, tmp_path):
