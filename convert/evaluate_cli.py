@@ -230,11 +230,11 @@ def evaluate(
         y = np.array([labels.index(i.label) for i in res.items])
         if point is not None:  # again on the films scored: unreadable and seen films are gone
             check_site_films([i.label for i in res.items], point[0], labels, here, save_model is not None)
-        groups = None
+        groups, given_values = None, {}
         if columns:
             from convert.group_values import group_values
 
-            groups = group_values(data_dir, [i.path for i in res.items], columns)
+            groups = group_values(data_dir, [i.path for i in res.items], columns, as_given=given_values)
         audit = shortcut_audit(res.traits, y, labels)
         if audit["warn"] and not quiet:
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
@@ -314,7 +314,8 @@ def evaluate(
                                            unlikeness=unlikeness,
                                            robustness=rob, threshold=rule,
                                            threshold_from="option" if threshold else "model file", site_point=site,
-                                           audit=audit, prevalences=prevalences, subgroups=groups)
+                                           audit=audit, prevalences=prevalences, subgroups=groups,
+                                           as_given=given_values)
                 if left_out_rows:
                     write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
                 interrupted()

@@ -150,11 +150,14 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
             raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
 
 
-def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate") -> dict[str, list[str]]:
+def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate",
+                 as_given: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
     column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
     for a name that is neither, or for a column with too many values to be a grouping; a column
-    no film has a value for is left out, with a warning."""
+    no film has a value for is left out, with a warning. ``as_given`` (where passed) gets each
+    column's values as the files wrote them, where grouping changed any (an age band, a spelling
+    merged): a reviewer of predictions.csv sees which films said 'unknown' or '045Y'."""
     check_columns(data_dir, columns, files, prog)
     fields, rows = read_manifest(data_dir)
     from_dicom = [c for c in columns if c not in fields]
@@ -176,4 +179,6 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
         if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
             raise _too_many(c, n, " in the films' DICOM headers", prog)
         out[c] = values
+        if as_given is not None and [v.strip() for v in raw] != values:
+            as_given[c] = [v.strip() for v in raw]
     return out

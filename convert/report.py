@@ -140,7 +140,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       robustness: dict | None = None, threshold: tuple[int, float] | None = None,
                       threshold_from: str = "option", site_point: dict | None = None,
                       audit: dict | None = None, prevalences: tuple[float, ...] | None = None,
-                      subgroups: dict[str, list[str]] | None = None) -> dict:
+                      subgroups: dict[str, list[str]] | None = None,
+                      as_given: dict[str, list[str]] | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
@@ -153,7 +154,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     (convert.operating_point.site_operating_point) adds a threshold chosen on these films; ``audit``
     (train.audit.shortcut_audit) how well the files' storage traits alone predict the labels;
     ``prevalences`` (default convert.prevalence.PREVALENCES) what PPV and NPV become at other mixes;
-    ``subgroups`` (convert.group_values.group_values: column -> each film's value) each group's figures."""
+    ``subgroups`` (convert.group_values.group_values: column -> each film's value) each group's figures,
+    and ``as_given`` those values as the files wrote them, beside the groups in predictions.csv."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
@@ -257,7 +259,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if "provenance" in report:
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
-    columns = {**({"source": list(sources)} if sources and any(sources) else {}), **(subgroups or {})}
+    columns = {"source": list(sources)} if sources and any(sources) else {}
+    for c, values in (subgroups or {}).items():
+        columns[c] = values
+        if c in (as_given or {}):  # an age band beside the age the file gave ('unknown', '045Y')
+            columns[f"{c} as given"] = as_given[c]
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.
     write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))

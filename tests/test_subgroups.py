@@ -151,9 +151,9 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
     for k, item in enumerate(split["splits"]["test"]):
         (site / item["label"]).mkdir(parents=True, exist_ok=True)
         shutil.copy(data / item["path"], site / item["path"])
-        rows.append({"file": item["path"], "view": "AP" if k % 3 else "PA"})
+        rows.append({"file": item["path"], "view": "AP" if k % 3 else "PA", "age": ("045Y", "unknown", "7")[k % 3]})
     _manifest(site, rows)
-    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "view", "--out",
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "view,age", "--out",
                                           str(tmp_path / "r"), "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((tmp_path / "r" / "report.json").read_text())
@@ -170,6 +170,12 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
     assert [(t["file"], t["view"]) for t in table] == [(p["file"], next(x["view"] for x in rows if x["file"] == p["file"]))
                                                        for p in report["predictions"]]
     assert all(int(t["correct"]) == (t["true"] == t["predicted"]) for t in table)
+    # each age band beside the age as the file gave it ('unknown' and '045Y' are not told apart by a band);
+    # the view, unchanged by grouping, gets no second column
+    given = {x["file"]: x["age"] for x in rows}
+    assert [(t["age"], t["age as given"]) for t in table] == [
+        ({"045Y": "40-59", "unknown": NOT_AN_AGE, "7": "0-17"}[given[t["file"]]], given[t["file"]]) for t in table]
+    assert "view as given" not in table[0]
     assert all(float(t[f"p_{t['predicted']}"]) == report["predictions"][k]["probabilities"][t["predicted"]]
                for k, t in enumerate(table))
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "ward", "--quiet"])
