@@ -17,9 +17,38 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+try:
+    import fcntl  # a live writer holds a lock on what it writes (clear_leftovers); not on Windows
+except ImportError:
+    fcntl = None
+
 
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, APFS; NTFS counts 255 UTF-16 units)
 _LIVE: set[str] = set()  # the temporary files and stages this process is writing now (clear_leftovers keeps them)
+
+
+def _hold(path: str | Path) -> int | None:
+    """A descriptor holding a shared lock on ``path`` (a temporary file or stage) while its writer
+    lives: a cleanup in another process, another container's pid 1 included, finds it locked. None
+    where locks cannot be taken (Windows, which could not then rename or remove the open file)."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:  # a file system without locks: the pid in the name is what is left
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 @contextmanager
@@ -34,9 +63,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
     tmp = str(path.parent / f".{stem}{tail}")
     _LIVE.add(os.path.basename(tmp))
+    held = None
     try:
         # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod).
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        held = _hold(tmp)
         yield Path(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -51,6 +82,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             raise OSError(e.errno, e.strerror, str(path)) from e
         raise
     finally:
+        _release(held)
         _LIVE.discard(os.path.basename(tmp))
 
 
@@ -74,8 +106,10 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     stage = folder / f".staging-{secrets.token_hex(8)}.p{os.getpid()}"
     keep_stage = done = False
     _LIVE.add(stage.name)
+    held = None
     try:
         stage.mkdir()
+        held = _hold(stage)
         yield stage
         files = [p for p in stage.rglob("*") if p.is_file()]
         files.sort(key=lambda p: (p.relative_to(stage).as_posix() in last, p.as_posix()))
@@ -97,6 +131,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
             raise OSError(e.errno, e.strerror, str(folder / Path(name).relative_to(stage))) from e
         raise
     finally:
+        _release(held)
         _LIVE.discard(stage.name)
         if not keep_stage:
             shutil.rmtree(stage, ignore_errors=True)
@@ -209,9 +244,34 @@ _TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*
 _STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?$")
 
 
-def _writer_alive(name: str) -> bool:
-    """Whether the process that named a temporary file or stage ``name`` still runs here: a
-    cxr-evaluate --save-model writing into a run folder while cxr-convert takes its lock."""
+def _locked(path: Path) -> bool | None:
+    """Whether a writer holds ``path``'s lock (_hold); None where that cannot be told."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _writer_alive(path: Path) -> bool:
+    """Whether the writer of a temporary file or stage still writes it: a cxr-evaluate --save-model
+    writing into a run folder while cxr-convert takes its lock. Told by the lock it holds (from 0.27);
+    where no lock can be tested, by the pid in its name, which is all older writers' names hold."""
+    locked = _locked(path)
+    return locked if locked is not None else _pid_alive(path.name)
+
+
+def _pid_alive(name: str) -> bool:
     m = _STAGE.match(name) or _TEMPORARY.match(name)
     if m is None or m.group("pid") is None:
         return False
@@ -249,7 +309,7 @@ def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS) -> t
         except OSError:
             continue
     for p in paths:
-        if _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p.name):
+        if _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p):
             continue
         try:
             if p.is_dir() and not p.is_symlink():

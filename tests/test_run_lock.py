@@ -50,6 +50,7 @@ def test_the_lock_is_the_same_whatever_the_temporary_folder(tmp_path, monkeypatc
 def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     """kill -9 (or the OOM killer) during cxr-convert left a hidden .staging-<hex> folder of whole model
     copies, and cache/.train.<hex>.tmp.npy, which no later run removed."""
+    pytest.importorskip("fcntl", reason="a live writer is told by the lock it holds (POSIX)")
     from train.run_lock import run_folder_lock
 
     run = tmp_path / "run"
@@ -68,16 +69,21 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     saved = run / ".staging-bbbbbbbbbbbbbbbb" / ".replaced"
     saved.mkdir(parents=True)
     # a cxr-evaluate --save-model run/model_site.tflite still writing (its pid in the name) is left; a dead one's goes
-    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # (another container's writer may have this process's pid: the lock it holds on what it writes tells)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    running = run / f".model_site.0123456789abcdef.p{writer.pid}.tmp.tflite"
-    running_stage = run / f".staging-0123456789abcdee.p{writer.pid}"
+    running = run / f".model_site.0123456789abcdef.p{os.getpid()}.tmp.tflite"
+    running_stage = run / f".staging-0123456789abcdee.p{os.getpid()}"
     gone = [run / f".model_site.0123456789abcded.p{dead.pid}.tmp.tflite", run / f".staging-0123456789abcdec.p{dead.pid}",
             # a killed run's own pid again (in a container every run is pid 1), but no file this process is writing
             run / f".model.0123456789abcdeb.p{os.getpid()}.tmp.keras"]
     running.write_bytes(b"w")
     running_stage.mkdir()
+    writer = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               "for p in sys.argv[1:]:\n    fcntl.flock(os.open(p, os.O_RDONLY), fcntl.LOCK_SH)\n"
+                               "print('held', flush=True)\ntime.sleep(60)", str(running), str(running_stage)],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "held"
     gone[0].write_bytes(b"d")
     gone[1].mkdir()
     gone[2].write_bytes(b"k")
