@@ -179,6 +179,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
         if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
             raise _too_many(c, n, " in the films' DICOM headers", prog)
         out[c] = values
-        if as_given is not None and [v.strip() for v in raw] != values:
-            as_given[c] = [v.strip() for v in raw]
+        given = [v.strip() for v in raw]
+        if as_given is not None and any(r and r != v for r, v in zip(given, values)):  # a blank is '(not given)'
+            as_given[c] = given
     return out

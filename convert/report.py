@@ -260,10 +260,17 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
     columns = {"source": list(sources)} if sources and any(sources) else {}
+    taken, given_as = {*columns, *(subgroups or {})}, {}
+    for c in as_given or {}:  # an age band beside the age the file gave ('unknown', '045Y')
+        name = f"{c} as given"
+        while name in taken:  # a --by column of that very name: neither replaces the other
+            name += " (file)"
+        taken.add(name)
+        given_as[c] = name
     for c, values in (subgroups or {}).items():
         columns[c] = values
-        if c in (as_given or {}):  # an age band beside the age the file gave ('unknown', '045Y')
-            columns[f"{c} as given"] = as_given[c]
+        if c in given_as:
+            columns[given_as[c]] = as_given[c]
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.
     write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))

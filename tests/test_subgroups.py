@@ -43,6 +43,9 @@ def test_groups_from_a_manifest(tmp_path):
                          {"file": "B/3.png", "view": "", "age": "12"}])
     g = group_values(tmp_path, ["A/1.png", "A/2.png", "B/3.png", "B/4.png"], ["view", "age"])
     assert g == {"view": ["AP", "PA", MISSING, MISSING], "age": ["60-79", "18-39", "0-17", MISSING]}
+    given = {}  # the values as written, only where grouping changed one (a blank is no change: it is not given)
+    group_values(tmp_path, ["A/1.png", "A/2.png", "B/3.png", "B/4.png"], ["view", "age"], as_given=given)
+    assert given == {"age": ["71", "34", "12", ""]}
     with pytest.raises(ValueError, match="MANIFEST.csv's columns are file, view, age"):
         group_values(tmp_path, ["A/1.png"], ["ward"])
 
@@ -176,6 +179,15 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
     assert [(t["age"], t["age as given"]) for t in table] == [
         ({"045Y": "40-59", "unknown": NOT_AN_AGE, "7": "0-17"}[given[t["file"]]], given[t["file"]]) for t in table]
     assert "view as given" not in table[0]
+    # a MANIFEST column named like the new one: both kept, under two names
+    _manifest(site, [{**x, "age as given": "x"} for x in rows])
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "age,age as given",
+                                          "--out", str(tmp_path / "r2"), "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    with open(tmp_path / "r2" / "predictions.csv", newline="", encoding="utf-8-sig") as f:
+        table = list(csv.DictReader(f))
+    assert {t["age as given"] for t in table} == {"x"} and [t["age as given (file)"] for t in table] == [
+        given[t["file"]] for t in table]
     assert all(float(t[f"p_{t['predicted']}"]) == report["predictions"][k]["probabilities"][t["predicted"]]
                for k, t in enumerate(table))
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "ward", "--quiet"])
