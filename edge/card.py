@@ -190,17 +190,18 @@ def recount_note(card: dict, decision: dict | None, labels: list[str]) -> str:
 RESTAMP_BELOW = (0, 19, 0)
 
 
-def converter_version(meta: dict[str, Any]) -> tuple[int, ...] | None:
+def converter_version(meta: dict[str, Any], stamped: bool = True) -> tuple[int, ...] | None:
     """The cxr-edge version that stamped the file's figures: its card's 'scored_by' (written again by
-    cxr-convert --report-only), else the converter's 'created_by' ('cxr-edge 0.15.0, tensorflow ...')."""
-    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    cxr-convert --report-only), else (and with ``stamped`` False, always) the converter's 'created_by'
+    ('cxr-edge 0.15.0, tensorflow ...'), which made the file's contents."""
+    v = meta.get("validation") if stamped and isinstance(meta.get("validation"), dict) else {}
     m = re.match(r"cxr-edge (\d+)\.(\d+)\.(\d+)", str(v.get("scored_by") or meta.get("created_by") or ""))
     return tuple(int(g) for g in m.groups()) if m else None
 
 
 def no_input_check_why(meta: dict[str, Any]) -> str:
     """Why a cxr-edge file carries no input check, and what gives it one."""
-    made = converter_version(meta)
+    made = converter_version(meta, stamped=False)  # a re-stamp of its figures adds no input check
     if made is None or made < (0, 4, 0):
         return "made before cxr-edge 0.4.0: convert it again to add one"
     return "its run had too few training films to fit one when it was converted: train on more films for one"

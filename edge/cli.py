@@ -185,7 +185,7 @@ def main(
             raise typer.Exit(tell_about(about[0], m, model, json_out, debug))
         if refuse_atypical and m.typicality is None:
             why = "not made by cxr-convert" if m.meta.get("foreign") else no_input_check_why(m.meta)
-            raise _fail(f"{model} carries no input check ({why}); or leave out --refuse-atypical")
+            raise _fail(f"{model} carries no input check ({why}); without one, leave out --refuse-atypical")
         if threshold and most_probable:
             raise _fail("choose one of --threshold and --most-probable")
         try:

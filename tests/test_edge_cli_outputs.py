@@ -136,6 +136,11 @@ def test_a_file_without_an_input_check_says_so_once(model, film, tmp_path):
     small.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {k: v for k, v in meta.items() if k != "typicality"}))
     assert "(its run had too few training films to fit one when it was converted: train on more films for one)" in (
         edge_classify(film, "--model", small).stderr)
+    # a pre-0.4.0 file whose figures cxr-convert --report-only stamped again: still made before 0.4.0
+    restamped = tmp_path / "restamped.tflite"
+    restamped.write_bytes(md.rewrite(old.read_bytes(), lambda meta: {**meta, "validation": {
+        **md.read(model)[1]["validation"], "scored_by": "cxr-edge 0.27.0 (cxr-convert)"}}))
+    assert "(made before cxr-edge 0.4.0: convert it again to add one)" in edge_classify(film, "--model", restamped).stderr
 
 
 # ---- 5. standard output that cannot be written -----------------------------------------------

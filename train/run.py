@@ -165,9 +165,9 @@ def run_training(s: TrainSettings) -> Path:
     if found := finished_run(out, s, n_teacher):
         what, differ = found
         other = f" trained with another {', '.join(differ)}" if differ else ""
-        # not a setting, but what a user comparing the two runs must hear; of the same folders only (another --data
-        # is said above, and its films were never the run's)
-        if not {"data", "add_data"} & set(differ) and (changed := data_changed(out, s)):
+        # not a setting, but what a user comparing the two runs must hear; for the same folders and classes only
+        # (another --data or --classes lists other films, which were never the run's: that setting is said)
+        if not {"data", "add_data", "classes", "class_map"} & set(differ) and (changed := data_changed(out, s)):
             other += f"; {changed} since it was trained"
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
