@@ -159,10 +159,17 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
 
 
 def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list[str], values: list[str],
-             n_boot: int = 1000) -> dict:
-    """:func:`compare` within each group of films (``values``: one group name per film)."""
+             n_boot: int = 1000, copy_of: list[int] | None = None) -> dict:
+    """:func:`compare` within each group of films (``values``: one group name per film); with
+    ``copy_of`` (convert.subgroups.copy_groups), a group holding copies says how many films it holds
+    without them (``distinct_films``), which is what its 20 films are counted in."""
     v = np.array(values, dtype=object)
-    return {g: compare(y[v == g], pred_a[v == g], pred_b[v == g], classes, n_boot) for g in sorted(set(values))}
+    out = {}
+    for g in sorted(set(values)):
+        out[g] = r = compare(y[v == g], pred_a[v == g], pred_b[v == g], classes, n_boot)
+        if copy_of is not None and (distinct := len(set(np.asarray(copy_of)[v == g].tolist()))) < r["n"]:
+            r["distinct_films"] = distinct
+    return out
 
 
 def group_markdown(column: str, groups: dict) -> list[str]:
@@ -171,13 +178,15 @@ def group_markdown(column: str, groups: dict) -> list[str]:
           "In a group of one class, balanced accuracy is that class's sensitivity (the note says which).", "",
           "| group | n | balanced accuracy A % | balanced accuracy B % | B - A (points, 95% CI) | right only by A | "
           "right only by B | McNemar p | note |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
-    from convert.subgroups import MIN_FILMS
+    from convert.subgroups import MIN_FILMS, films
 
     for g, r in groups.items():
         lo, hi = r["balanced_accuracy_difference_ci"]
         held = [c["class"] for c in r["per_class"]]  # the classes with films in this group
-        notes = [f"{held[0]} films only: {held[0]} sensitivity"] * (len(held) == 1) + ["too few films"] * (r["n"] < MIN_FILMS)
-        md.append(f"| {md_cell(g)} | {r['n']} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
+        few = "too few films" + (f" ({films(r)} without their copies)" if films(r) < r["n"] else "")
+        notes = [f"{held[0]} films only: {held[0]} sensitivity"] * (len(held) == 1) + [few] * (films(r) < MIN_FILMS)
+        n = f"{r['n']}{f' ({films(r)} distinct)' if films(r) < r['n'] else ''}"
+        md.append(f"| {md_cell(g)} | {n} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
                   f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'; '.join(notes)} |")
     return md + [""]

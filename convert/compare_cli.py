@@ -200,7 +200,10 @@ def compare(
             if left_out:
                 r["left_out_answers"] = dict(zip("AB", left_out))
         if groups:
-            r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot) for c, v in groups.items()}
+            from convert.subgroups import copy_groups
+
+            copy_of = copy_groups(r["files"], twins, conflicts)  # copies of one film count once towards 20 films
+            r["by"] = {c: cmp.by_group(y, answers[0], answers[1], labels, v, n_boot, copy_of) for c, v in groups.items()}
         md = cmp.markdown(r, *names, Path(data_dir).name, DISCLAIMER)
         for c, by_value in r.get("by", {}).items():
             md += cmp.group_markdown(c, by_value)

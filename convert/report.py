@@ -160,15 +160,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
-    from convert.subgroups import below_overall, missed_classes, per_source, per_source_section, subgroup_section
+    from convert.subgroups import (below_overall, copy_groups, missed_classes, per_source, per_source_section,
+                                   subgroup_section)
 
     # each film's copy group within the set: copies of one film count once towards a group's 20 films
-    copy_of = list(range(len(files)))
-    index = {f: k for k, f in enumerate(files)}
-    for twins in (extra or {}).get("copies_within_set") or []:
-        for f in twins:
-            if f in index and twins[0] in index:
-                copy_of[index[f]] = index[twins[0]]
+    copy_of = copy_groups(files, (extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
     if sources and any(sources):
         report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold, copy_of)
     predicted = labels_for(probs, threshold) if len(y) else []

@@ -52,6 +52,19 @@ def reference(s: dict, overall: dict) -> float | None:
     return None if not values or None in values else float(np.mean(values))
 
 
+def copy_groups(files: list[str], twins: list[list[str]], conflicts: list[list[dict]] = ()) -> list[int]:
+    """Each film's copy group within the set (an index; the same for copies of one film): from the
+    copies of one class (file paths) and the label conflicts (the same film under two classes, {file,
+    label} each), as convert.set_notes.split_copies gives them."""
+    index = {f: k for k, f in enumerate(files)}
+    group = list(range(len(files)))
+    for members in [*twins, *([c["file"] for c in g] for g in conflicts)]:
+        known = [index[f] for f in members if f in index]
+        for k in known:
+            group[k] = known[0]
+    return group
+
+
 def films(s: dict) -> int:
     """A group's films, each counted once with its copies (``distinct_films``, where copies are in it):
     ten films scored twice over are ten films' worth of evidence, not twenty."""

@@ -443,3 +443,22 @@ def test_a_keras_model_that_run_json_does_not_describe_is_refused(tiny_run, tmp_
             model_for(path)
         assert said in str(e.value), str(e.value)
     model_for(_plain_keras(tmp_path / "logits", tiny_run, keras.layers.Dense(2)))  # the shape cxr-train makes
+
+
+def test_a_groups_copies_count_once_in_the_by_table():
+    """cxr-compare's --by table counted a ward of 10 films scored twice over as 20, with no 'too few films'."""
+    from convert.compare import by_group, group_markdown
+    from convert.subgroups import copy_groups
+
+    files = [f"f{k}.png" for k in range(40)]
+    # f20..f29 copied as f30..f39 (one class); f0 and f1 are one film under two classes (a label conflict)
+    group = copy_groups(files, [[f"f{k}.png", f"f{k + 10}.png"] for k in range(20, 30)],
+                        [[{"file": "f0.png", "label": "COVID"}, {"file": "f1.png", "label": "Normal"}]])
+    assert group[30] == 20 and group[1] == 0 and group[5] == 5
+    y = np.array([0] * 10 + [1] * 30)
+    ward = ["A"] * 20 + ["Dup"] * 20
+    r = by_group(y, y, y, ["COVID", "Normal"], ward, 100, group)
+    assert r["Dup"]["distinct_films"] == 10 and r["A"]["distinct_films"] == 19
+    rows = {ln.split("|")[1].strip(): ln for ln in group_markdown("ward", r) if ln.startswith("| ")}
+    assert "| 20 (10 distinct) |" in rows["Dup"] and "too few films (10 without their copies)" in rows["Dup"]
+    assert "| 20 (19 distinct) |" in rows["A"] and "too few films (19 without their copies)" in rows["A"]
