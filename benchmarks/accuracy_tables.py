@@ -15,7 +15,9 @@ def ci(v, c) -> str:
 MODELS_NOTE = ("Models: `compact-distilled` is cxr-train's default (a 3-model teacher, then one compact model); "
                "`compact` is one model trained directly (`--teacher-members 0`); `compact-x3` ships the ensemble "
                "(`--members 3`); `seed` is the tutorial's CNN. One run each on the seed-0 split; "
-               "benchmarks/distill_gain.py has three seeds.")
+               "benchmarks/distill_gain.py has three seeds. int8 KiB: the model itself, without the metadata cxr-convert "
+               "adds to the file (labels, card, 40 bytes of fingerprints a training or validation film: about 30 KiB "
+               "on cxr-dev's COVID vs Normal).")
 
 
 def tables(results: list[dict], holdouts: dict[str, tuple[str, str, str]]) -> str:

@@ -76,7 +76,7 @@ def main() -> None:
     grays = [np.asarray(Image.open(f).convert("L")) for f in files]
     n = len(grays)
     rng = np.random.default_rng(args.seed)
-    pick = rng.choice(n, args.sample, replace=False)
+    pick = rng.choice(n, min(args.sample, n), replace=False)  # --films 20 alone: every one of the 20 is copied
     crops = [random_copy(grays[i], rng) for i in pick]
     mirrors = [np.clip(np.fliplr(grays[i]) + rng.normal(0, 3, grays[i].shape), 0, 255).astype(np.uint8) for i in pick]
     turns = [turned_copy(grays[i], rng) for i in pick]

@@ -95,9 +95,11 @@ def main() -> None:
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"skipped: {DATA} is absent (the real films this benchmark draws from)")
-    if args.one:
+    if args.one is not None:
         print(json.dumps(one_size(args.one, args.seed)))
         return
+    if any(n < 2 for n in args.films or []):
+        sys.exit("crop_search_scale: --films must be at least 2 (a set with pairs to search)")
     print("| films | pairs through the sieve | codes a film | search | prints MiB | the process at the search's start → its peak, MiB "
           "| crop pairs | mirror pairs |\n|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     for films in args.films or [2000, 5000, 10000, 21000]:

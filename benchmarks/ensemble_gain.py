@@ -47,6 +47,17 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
     steps = int(np.ceil(len(data["train"][0]) / 32))
     epochs = epochs or auto_epochs(steps)
     out.mkdir(parents=True, exist_ok=True)
+    # Saved logits are reused only for the run and epochs they were made for: another --run read another run's
+    # logits (or crashed on its external part), and another --epochs was silently ignored.
+    made_for = {"run": str(run.resolve()), "split_digest": split.digest(), "epochs": epochs}
+    record = out / "made_for.json"
+    if record.is_file() and json.loads(record.read_text()) != made_for:
+        sys.exit(f"ensemble_gain: {out} holds logits made for {json.loads(record.read_text())}, not {made_for}: "
+                 "give another --logits folder, or delete that one")
+    if not record.is_file() and any(out.glob("member*_test.npy")):
+        sys.exit(f"ensemble_gain: {out} holds logits of unknown origin (made before they were recorded): give another "
+                 "--logits folder, or delete that one")
+    record.write_text(json.dumps(made_for))
     for seed in range(n):
         if (out / f"member{seed}_test.npy").is_file():
             continue

@@ -78,6 +78,8 @@ def main() -> None:
     ap.add_argument("--boot", type=int, default=400, help="bootstrap resamples per set")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
+    if a.sims < 1 or a.boot < 1:
+        ap.error("--sims and --boot must be at least 1")
     rng = np.random.default_rng(a.seed)
     print(f"{a.sims} simulated sets per case, {a.boot} bootstrap resamples each; nominal coverage 0.95\n")
     print("| case | bootstrap: coverage (mean width) | score interval (MOVER; Newcombe) | as shipped |\n"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import queue
 import resource
 import sys
 import tempfile
@@ -72,7 +73,13 @@ def main() -> None:
             q = ctx.Queue()
             p = ctx.Process(target=one_way, args=(a.model, tmp, seen, crops, q))
             p.start()
-            seconds, rss_kib, n, bad = q.get()
+            while True:  # a worker that died (a bad --model, the OOM killer) would leave q.get() waiting for ever
+                try:
+                    seconds, rss_kib, n, bad = q.get(timeout=5)
+                    break
+                except queue.Empty:
+                    if not p.is_alive():
+                        sys.exit(f"left_out_cost: the '{name}' worker stopped (exit code {p.exitcode}); its error is above")
             p.join()
             per_k = 1000 * seconds / max(n, 1)
             base = base or per_k

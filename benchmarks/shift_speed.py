@@ -44,7 +44,12 @@ def main() -> None:
     ap.add_argument("--films", type=int, default=24)
     ap.add_argument("--size", default="2500x2000", help="HEIGHTxWIDTH")
     a = ap.parse_args()
-    h, w = (int(v) for v in a.size.split("x"))
+    try:
+        h, w = (int(v) for v in a.size.lower().split("x"))
+    except ValueError:
+        ap.error(f"--size {a.size!r}: give HEIGHTxWIDTH, e.g. 2500x2000")
+    if a.films < 1 or min(h, w) < 16:
+        ap.error("--films must be at least 1 and each side of --size at least 16 pixels")
     config = PreprocessConfig(size=128, channels=1)
     with tempfile.TemporaryDirectory() as tmp:
         paths = films(Path(tmp), a.films, h, w)
