@@ -52,7 +52,7 @@ def student_dir(teacher: Path, seed: int, out: Path, extra: dict | None = None) 
     their folder names what differs, e.g. -e240 or -c0."""
     sibling = teacher.with_name(teacher.name.replace("-x3", "-distilled"))
     if seed == 0 and not extra and sibling != teacher and (sibling / "run.json").is_file():
-        if json.loads((sibling / "run.json").read_text())["settings"].get("epochs") is None:  # the default recipe's
+        if (json.loads((sibling / "run.json").read_text()).get("settings") or {}).get("epochs") is None:  # the default
             return sibling
         print(f"distill_gain: not reusing {sibling}: it was trained with --epochs, not cxr-train's default "
               "recipe", file=sys.stderr)

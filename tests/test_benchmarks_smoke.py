@@ -93,6 +93,9 @@ def test_distill_gain_reuses_the_default_student_only_for_the_default_schedule(t
     assert student_dir(teacher, 1, out) == out / "cn-compact-x3-student-seed1"
     assert student_dir(teacher, 0, out, {"epochs": 240}) == out / "cn-compact-x3-student-seed0-e240"
     assert student_dir(teacher, 0, out, {"consistency": 0.0}) == out / "cn-compact-x3-student-seed0-c0"
+    # a sibling trained for a set number of epochs (a --quick smoke run) is not the default recipe's student
+    (sibling / "run.json").write_text('{"settings": {"epochs": 3}}')
+    assert student_dir(teacher, 0, out) == out / "cn-compact-x3-student-seed0"
 
 
 def test_record_replaces_only_its_own_section(tmp_path, monkeypatch):
