@@ -253,8 +253,11 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         sources = [i.source for i in split.parts["test"]]
         if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
             # labelled as the device labels them: by a stored rule, as the rest of the report's answers
+            from convert.subgroups import copy_groups
+
+            copy_of = copy_groups([i.path for i in split.parts["test"]], report["copies_within_test"])  # count once
             report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources,
-                                                                         s.n_boot, device.decision),
+                                                                         s.n_boot, device.decision, copy_of),
                                     "rule": list(device.decision) if device.decision else None}
         if "external" in split.parts:
             report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"),

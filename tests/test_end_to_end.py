@@ -200,6 +200,7 @@ def test_report_breaks_the_test_split_down_by_source_when_the_manifest_names_the
     split = json.loads((run / "split.json").read_text())
     for k, item in enumerate(split["splits"]["test"]):
         item["source"] = "site-A" if k % 3 else "site-B"
+    split["splits"]["test"][2]["near"] = split["splits"]["test"][1]["near"]  # one site-A film twice (a resized copy)
     (run / "split.json").write_text(json.dumps(split))
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
                                                n_boot=50, max_drop=100, max_class_drop=100, progress=False))
@@ -207,6 +208,12 @@ def test_report_breaks_the_test_split_down_by_source_when_the_manifest_names_the
     assert report["per_source"]["mode"] == "int8" and set(by_source) == {"site-A", "site-B"}
     test = split["splits"]["test"]
     assert {src: v["n"] for src, v in by_source.items()} == dict(Counter(i["source"] for i in test))
+    # copies of one film count once towards a source's films, as in cxr-evaluate's table
+    where = {i["path"]: i["source"] for i in test}
+    extra = Counter(where[g[0]] for g in report["copies_within_test"] for _ in g[1:])
+    assert extra["site-A"] >= 1
+    assert {src: v.get("distinct_films", v["n"]) for src, v in by_source.items()} == {
+        src: n - extra[src] for src, n in Counter(i["source"] for i in test).items()}
     said = Counter()
     for src, v in by_source.items():
         said.update({(src, report["classes"][t], report["classes"][p]): n for t, row in enumerate(v["confusion_matrix"])
