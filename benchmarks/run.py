@@ -26,7 +26,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -129,6 +128,8 @@ def main() -> None:
                          "with --quick none, unless given: a smoke test's table must not replace the recorded one).")
     ap.add_argument("--images", type=int, default=500, help="Images in the folder-throughput test.")
     args = ap.parse_args()
+    if args.images < 2:
+        ap.error(f"--images {args.images}: give at least 2 (an image of each class)")
     n_images, n_proc, n_epochs, n_train = (60, 3, 2, 128) if args.quick else (args.images, 7, 5, 10**9)
     load_tensorflow()
     import keras
@@ -185,9 +186,9 @@ def main() -> None:
                          em, dm, "", "cost"))
 
     edge_cmd = [sys.executable, "-m", "edge.cli", one, "--model", str(r["compact"] / "model_int8.tflite")]
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(KERAS_PREDICT)
-    tf_cmd = [sys.executable, f.name, str(r["seed"] / "model.keras"), one]
+    script = args.out / "keras_predict.py"  # in the work folder: a temporary file was left behind in /tmp each run
+    script.write_text(KERAS_PREDICT)
+    tf_cmd = [sys.executable, str(script), str(r["seed"] / "model.keras"), one]
     os.environ["PYTHONPATH"] = str(ROOT)
     edge_wall, edge_rss = process(edge_cmd, n_proc)
     tf_wall, tf_rss = process(tf_cmd, max(3, n_proc // 2))
@@ -240,7 +241,8 @@ def main() -> None:
                  1000 * m["seed"] / PI4_MACS_PER_S, "", "faster"))
 
     table = render(rows)
-    header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}` — "
+    images_flag = f" --images {args.images}" if args.images != 500 and not args.quick else ""  # the table's own command
+    header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}{images_flag}` — "
               f"{time.strftime('%Y-%m-%d')}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
               f"TensorFlow {_v('tensorflow')}, ai-edge-litert {_v('ai-edge-litert')}, numpy {np.__version__}. "
               f"Models: {', '.join(f'{a}: `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}.\n\n")

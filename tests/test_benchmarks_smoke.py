@@ -28,6 +28,10 @@ def test_quick_performance_benchmark(tmp_path):
         assert measure in text, measure
     ratios = re.findall(r"\| ([0-9.,]+)x \|", text)
     assert len(ratios) >= 8 and all(float(r.replace(",", "")) > 0 for r in ratios)
+    assert (tmp_path / "keras_predict.py").is_file()  # the TF cold-start script stays in the work folder, not /tmp
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--images", "0"], capture_output=True,
+                       text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 2 and "--images 0: give at least 2" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_ablation_script_scores_a_variant_on_a_frozen_split(tiny_run, tmp_path):
