@@ -67,6 +67,32 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
     return EXIT_OK if result["passed"] else EXIT_SOME_FAILED
 
 
+def selftest_problem(m, model: Path) -> str | None:
+    """Why this device must not classify with ``m`` (edge.model.EdgeModel), or None: its embedded
+    self-test, run before the first film (a few ms), gives other answers here than on the machine
+    that converted it. A Pillow that decodes otherwise, or a runtime whose kernels differ, would
+    change every answer unseen, and the figures on the model's card would no longer be this device's.
+    None too where the file carries no self-test (older or foreign files: nothing to compare with)."""
+    from edge.model import SELFTEST, ModelFileError
+
+    if SELFTEST not in m.files:
+        return None
+    try:
+        r = m.selftest()
+    except ModelFileError as e:
+        return f"{e}; the file may be damaged: copy it again from the workstation"
+    if r["passed"]:
+        return None
+    what = ("its labels are not those its outputs had when it was converted (edited in its metadata?): every answer "
+            "would be named wrong" if not r["same_labels"] else
+            f"its reference images get probabilities up to {r['max_deviation']:.2g} away from the converting machine's "
+            f"(tolerance {r['tolerance']:g}){'' if r['same_classes'] else ', and other classes'}: this device decodes, "
+            "preprocesses or runs the model otherwise, so its answers are not the ones the model's card reports")
+    return (f"{model}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model {model}` "
+            "gives the figures; install the Pillow and runtime README names (or copy the file again), or give "
+            "--no-selftest to classify anyway")
+
+
 def card_without_runtime(model: Path) -> int:
     """--card on a machine without a TFLite runtime (a reviewer's laptop, a device not set up yet):
     the card is the file's metadata, read and checked (edge.metadata) without loading the weights."""

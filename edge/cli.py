@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import typer
 
-from edge.about import about_problem, card_without_runtime, tell_about
+from edge.about import about_problem, card_without_runtime, selftest_problem, tell_about
 from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
@@ -134,6 +134,11 @@ def main(
         help="--watch: after every N films (default 100), one line on stderr with what they were called (0: never). If far more "
              "are called COVID than your site sees, the model is likely calling your healthy films COVID, as it did "
              "with healthy films from a source it never saw: check it with cxr-evaluate on confirmed films."),
+    no_selftest: bool = typer.Option(False, "--no-selftest", help="Classify without first running the self-test "
+                                                                  "(--selftest; a few ms). Without this option, a file "
+                                                                  "whose self-test fails on this device classifies nothing "
+                                                                  "(exit code 2): its answers here would not be the ones "
+                                                                  "its card reports."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -150,7 +155,8 @@ def main(
                                    ("--skip-answered", skip_answered is not None), ("--tally-every", tally_every is not None),
                                    ("--threshold", threshold is not None), ("--most-probable", most_probable),
                                    ("--explain", explain is not None), ("--top-k", top_k != 1),
-                                   ("--refuse-atypical", refuse_atypical), ("--recursive", recursive)) if given]
+                                   ("--refuse-atypical", refuse_atypical), ("--recursive", recursive),
+                                   ("--no-selftest", no_selftest)) if given]
     if problem := about_problem(about, images, per_film, json_out, csv_out):
         raise _fail(problem)
     if threads is not None and threads > MAX_THREADS:
@@ -199,6 +205,8 @@ def main(
                   "--most-probable gives the most probable class", file=sys.stderr)
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
+        if not no_selftest and (problem := selftest_problem(m, model)):  # once, before any film: not per film
+            raise _fail(problem)
         if m.meta.get("foreign"):
             print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
                   "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)

@@ -123,3 +123,9 @@ def test_labels_swapped_in_the_metadata_fail_the_selftest(tmp_path, tiny_run):
     assert not result["passed"] and not result["same_labels"]
     renamed = EdgeModel(model, labels=["Covid19", "Healthy"])  # --labels renames by position: the file is as made
     assert renamed.selftest()["passed"]
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "edge.cli", str(tiny_run / "curves.png"), "--model", str(swapped)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stdout == "" and "every answer would be named wrong" in r.stderr

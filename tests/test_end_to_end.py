@@ -101,6 +101,18 @@ def test_selftest_is_small_synthetic_pngs_and_catches_a_mismatch(tiny_run, tmp_p
     tampered.write_bytes(md.attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(spec).encode()}))
     result = EdgeModel(tampered).selftest()
     assert not result["passed"] and result["max_deviation"] == pytest.approx(0.05, abs=1e-4)
+    # edge-classify runs it before the first film: a device that answers otherwise classifies nothing
+    split = json.loads((tiny_run / "split.json").read_text())
+    film = str(Path(split["data_dir"]) / split["splits"]["test"][0]["path"])
+    r = edge_classify(film, "--model", str(tampered))
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    assert "the self-test failed on " in r.stderr and "up to 0.05 away" in r.stderr and "--no-selftest" in r.stderr
+    r = edge_classify(film, "--model", str(tampered), "--no-selftest")
+    assert r.returncode == 0 and r.stdout.startswith(film), r.stderr
+    r = edge_classify(film, "--model", str(tiny_run / "model_int8.tflite"))  # the file as made passes: it classifies
+    assert r.returncode == 0 and "self-test" not in r.stderr
+    r = edge_classify("--selftest", "--no-selftest", "--model", str(tampered))
+    assert r.returncode == 2 and "--no-selftest is for classifying films" in r.stderr
 
 
 def test_training_and_device_pixels_are_identical(tiny_run):
@@ -265,6 +277,9 @@ def test_damaged_selftest_data_is_a_clear_error(tiny_run, tmp_path):
         EdgeModel(damaged).selftest()
     r = edge_classify("--selftest", "--model", str(damaged))
     assert r.returncode == 2 and "damaged" in r.stderr and "Traceback" not in r.stderr
+    r = edge_classify(str(tiny_run / "curves.png"), "--model", str(damaged))  # before classifying, too
+    assert r.returncode == 2 and "self-test data are damaged" in r.stderr and "copy it again" in r.stderr
+    assert r.stdout == ""
 
 
 def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, tmp_path):
