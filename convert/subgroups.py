@@ -258,6 +258,10 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
             advice = (f" These labels follow the rule {classes[called]}>={fmt_threshold(rule[1])}: any film whose {classes[called]} "
                       f"probability reaches {fmt_threshold(rule[1])} is called {classes[called]}, so the rule's threshold comes "
                       "first: see the rule's section, or score with --most-probable to compare.")
+        elif rule is not None and k == rule[0]:  # a threshold above the most probable class's own boundary
+            advice = (f" These labels follow the rule {classes[k]}>={fmt_threshold(rule[1])}: a {classes[k]} film is called "
+                      f"{classes[k]} only when its {classes[k]} probability reaches {fmt_threshold(rule[1])}, so the "
+                      "rule's threshold comes first: see the rule's section, or score with --most-probable to compare.")
         elif seen_films:
             advice = (f" The model was trained or validated on {seen_films} films of this folder (left out or marked "
                       "above), so its source is not new to it: these films may differ from those in device, view or "

@@ -247,6 +247,13 @@ def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(
                                n_boot=10, threshold=(0, 0.15), extra={"seen_in_training": {"films": 51, "split": "x", "train": 40, "val": 11,
                                                                     "left_out": True}})
     assert report["missed_classes"] == rule
+    # a rule for the missed class itself, set above its films' probabilities (a helper's COVID=0.75: 70% -> 32%):
+    # the rule comes first too, not a hospital the model never saw
+    own = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10, rule=(1, 0.95)),
+                         ["COVID", "Normal", "Other"], 0, (1, 0.95))
+    assert own and own[0].startswith("Normal films here were mostly called")
+    assert "a Normal film is called Normal only when its Normal probability reaches 0.95" in own[0]
+    assert "never saw" not in own[0] and "--most-probable" in own[0]
 
 
 def test_missed_classes_say_mostly_only_for_a_majority_and_give_the_counts():
