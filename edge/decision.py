@@ -123,21 +123,25 @@ def fmt_threshold(t: float, digits: int = 4) -> str:
 EXACT_DIGITS = 9
 
 
-def beside_rule(p: float, k: int, rule: tuple[int, float] | None, digits: int) -> float:
+def beside_rule(p: float, k: int, rule: tuple[int, float] | list[tuple[int, float]] | None, digits: int) -> float:
     """Class ``k``'s probability ``p`` rounded to ``digits`` decimals, on the same side of the rule's
     threshold as ``p``: under "COVID when p >= 0.3" a film at 0.29996 is Normal, and shown as 0.3000
     it would read as a film the rule labels COVID. Where ``digits`` cannot keep it there, or off 0 and
     1 (edge.figures: 0.999992 is 0.99999, not a certainty of 1.0000), it gets more, up to the
-    EXACT_DIGITS the rule's threshold is printed with; write it with edge.figures.exact_text."""
+    EXACT_DIGITS the rule's threshold is printed with; write it with edge.figures.exact_text.
+    ``rule`` may be a list: a report that labels by one rule and states another (a threshold chosen
+    on these films) keeps each film on its side of both."""
     p = float(p)
+    rules = [tuple(rule)] if rule and not isinstance(rule[0], (tuple, list)) else list(rule or [])
+    cuts = [t for c, t in rules if c == k]
     d = digits_for(p, digits)
     while True:
         shown = off_ends(p, d)
-        if rule is None or k != rule[0] or (shown >= rule[1]) == (p >= rule[1]):
+        if all((shown >= t) == (p >= t) for t in cuts):
             return shown
         if d >= EXACT_DIGITS:  # past what a float32 holds: cut towards p, on its side
             scale = 10 ** d
-            return math.floor(p * scale) / scale if p < rule[1] else math.ceil(p * scale) / scale
+            return math.floor(p * scale) / scale if any(p < t for t in cuts) else math.ceil(p * scale) / scale
         d += 1
 
 

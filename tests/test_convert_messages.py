@@ -430,3 +430,27 @@ def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(
     third = _evaluate(str(other), str(tmp_path / "siteB" / "test"))
     assert third.exit_code == 0
     assert f"note: replacing the report of {model} in {model.parent / 'test-report'}" in third.output
+
+
+def test_a_threshold_chosen_on_the_films_keeps_its_film_on_its_side_in_the_per_film_figures(tmp_path):
+    """--operating-point chooses a threshold that is one film's own probability; report.json stated it
+    in full (0.36561834812164307) while that film was written rounded below it (0.365618), so the
+    report's own per-film figures gave sensitivity 0.88 against the 0.9 it stated (a helper's case)."""
+    import csv
+
+    from convert.operating_point import site_operating_point
+    from convert.report import evaluation_report
+
+    y = np.array([0] * 10 + [1] * 10)
+    p0 = np.r_[np.linspace(0.95, 0.5, 9), [0.36561834812164307], np.linspace(0.3, 0.05, 10)]
+    probs = np.stack([p0, 1 - p0], 1)
+    site = site_operating_point(y, probs, ["COVID", "Normal"], 0, 1.0, films="films")
+    t = site["decision"]["threshold"]
+    assert t == 0.36561834812164307
+    files = [f"f{k}.png" for k in range(len(y))]
+    report = evaluation_report(tmp_path / "r", "t", y, probs, ["COVID", "Normal"], files, n_boot=10, site_point=site)
+    shown = [r["probabilities"]["COVID"] for r in report["predictions"]]
+    assert shown[9] >= t and sum(p >= t for p in shown[:10]) == 10  # as the rule finds them: all 10
+    assert shown[10] == round(p0[10], 6)  # the others as before
+    rows = list(csv.DictReader((tmp_path / "r" / "predictions.csv").open(encoding="utf-8-sig")))
+    assert float(rows[9]["p_COVID"]) >= t

@@ -77,6 +77,10 @@ def test_a_probability_shown_stays_on_its_side_of_the_rule():
     assert beside_rule(0.29996, 1, (0, 0.3), 4) == 0.3       # another class rounds as usual
     assert beside_rule(0.29996, 0, None, 4) == 0.3
     assert beside_rule(0.1234, 0, (0, 0.3), 4) == 0.1234
+    assert beside_rule(0.29996, 0, [0, 0.3], 4) == 0.29996  # a rule as JSON gives it
+    # two rules stated in one report (the labelling rule and one chosen on the films): each kept on its side
+    assert beside_rule(0.36561834812164307, 0, [(0, 0.3), (0, 0.36561834812164307)], 6) >= 0.36561834812164307
+    assert beside_rule(0.29996, 0, [(0, 0.3), (1, 0.2)], 4) == 0.29996 and beside_rule(0.5, 0, [], 4) == 0.5
 
 
 def test_the_device_never_shows_a_probability_across_its_rule(capsys):
