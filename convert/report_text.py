@@ -64,8 +64,16 @@ def reliability_table(bins_by_model: dict[str, list[dict]], floor: float = 0.0) 
                 cells += ["0", "—", "—"]
             else:
                 cells += [str(r["count"]), f"{100 * r['confidence']:.1f}", f"{100 * r['accuracy']:.1f}"]
-        lines.append(f"| {100 * max(lo, floor):.0f} to {100 * hi:.0f}% | " + " | ".join(cells) + " |")
+        lines.append(f"| {bin_range(lo, hi, floor)} | " + " | ".join(cells) + " |")
     return lines + _worst_bin_words(bins_by_model[names[0]] if names else [], floor)
+
+
+def bin_range(lo: float, hi: float, floor: float) -> str:
+    """A reliability bin's edges as people read them: '66.7 to 73.3%'. Whole percents put a bin's own
+    mean outside its label (66.9 in '67 to 73%', a helper's case); edges on whole percents stay whole."""
+    def pct(v: float) -> str:
+        return f"{100 * v:.1f}".removesuffix(".0")
+    return f"{pct(max(lo, floor))} to {pct(hi)}%"
 
 
 def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
@@ -76,7 +84,7 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
     gap = b["accuracy"] - b["confidence"]
     if abs(gap) < 0.05:
         n, judged = sum(x["count"] for x in bins), sum(x["count"] for x in full)
-        where = ", ".join(f"{100 * max(x['lo'], floor):.0f} to {100 * x['hi']:.0f}%" for x in full)
+        where = ", ".join(bin_range(x["lo"], x["hi"], floor) for x in full)
         if judged == n:
             return ["", "Where 10 films or more share a bin, the share of right answers is within 5 points of the "
                         "probability the model gave: its probabilities can be read as they stand on films like these."]
@@ -94,7 +102,7 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
     said = (f"there the model is {how}" if not lo <= b["confidence"] <= hi else
             f"{b['count']} films cannot tell whether the model is {how} there (the interval holds the "
             f"{100 * b['confidence']:.0f}% it gave)")
-    return ["", f"For example, films given {100 * max(b['lo'], floor):.0f} to {100 * b['hi']:.0f}% were right "
+    return ["", f"For example, films given {bin_range(b['lo'], b['hi'], floor)} were right "
                 f"{100 * b['accuracy']:.0f}% of the time ({right} of {b['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%): "
                 f"{said}. A probability is the model's score, not this patient's risk."]
 

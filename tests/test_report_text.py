@@ -28,11 +28,11 @@ def test_the_reliability_table_starts_at_the_lowest_probability_there_can_be_and
     '47 to 53%'; and below the table, the bin of 10+ films whose accuracy strays furthest, in words."""
     bins = [_bin(7 / 15, 8 / 15, 12, 0.51, 0.5), _bin(12 / 15, 13 / 15, 62, 0.83, 44 / 62), _bin(14 / 15, 1.0, 9, 0.97, 0.5)]
     lines = reliability_table({"int8": bins}, floor=0.5)
-    assert lines[2].startswith("| 50 to 53% | 12 |") and lines[3].startswith("| 80 to 87% | 62 |")
-    assert lines[-1] == ("For example, films given 80 to 87% were right 71% of the time (44 of 62; 95% CI 59–81%): there "
+    assert lines[2].startswith("| 50 to 53.3% | 12 |") and lines[3].startswith("| 80 to 86.7% | 62 |")
+    assert lines[-1] == ("For example, films given 80 to 86.7% were right 71% of the time (44 of 62; 95% CI 59–81%): there "
                          "the model is over-confident. A probability is the model's score, not this patient's risk.")  # the 9-film bin strays more
     few = reliability_table({"int8": [_bin(12 / 15, 13 / 15, 17, 0.83, 12 / 17)]}, floor=0.5)
-    assert few[-1] == ("For example, films given 80 to 87% were right 71% of the time (12 of 17; 95% CI 47–87%): "
+    assert few[-1] == ("For example, films given 80 to 86.7% were right 71% of the time (12 of 17; 95% CI 47–87%): "
                        "17 films cannot tell whether the model is over-confident there (the interval holds "
                        "the 83% it gave). A probability is the model's score, not this patient's risk.")
     fine = reliability_table({"int8": [_bin(0.8, 0.87, 40, 0.84, 0.85)]})
@@ -73,12 +73,19 @@ def test_a_long_list_of_flagged_films_names_the_most_unlike_first_and_says_how_m
     assert scores == sorted(scores, reverse=True) and min(scores) == 6.5  # the five least unlike are left out
 
 
+def test_a_bins_mean_lies_within_its_printed_edges():
+    """The bin (2/3, 11/15] printed as '67 to 73%' held films of mean probability 66.9% (a helper's case)."""
+    (row,) = [r for r in reliability_table({"int8": [_bin(2 / 3, 11 / 15, 2, 0.66884, 0.0)]}, floor=0.5) if r.startswith("| 6")]
+    assert row.startswith("| 66.7 to 73.3% | 2 | 66.9 |")
+    assert reliability_table({"int8": [_bin(0.5, 0.75, 3, 0.6, 2 / 3)]}, floor=0.5)[2].startswith("| 50 to 75% |")
+
+
 def test_one_full_bin_does_not_vouch_for_the_films_in_sparse_bins():
     """29 films given 93-100% were right as often as that, but 11 films given about 70% were right
     55% of the time: the words must not say the probabilities can be read as they stand."""
     bins = [_bin(0.6, 2 / 3, 5, 0.64, 0.4), _bin(2 / 3, 0.73, 6, 0.70, 4 / 6), _bin(14 / 15, 1.0, 29, 0.98, 1.0)]
     words = reliability_table({"int8": bins}, floor=0.5)[-1]
-    assert words.startswith("Where 10 films or more share a bin (93 to 100%: 29 of 40 films)")
+    assert words.startswith("Where 10 films or more share a bin (93.3 to 100%: 29 of 40 films)")
     assert "The other 11 films lie in bins too sparse to judge" in words and "read as they stand on films" not in words
 
 

@@ -177,3 +177,14 @@ def test_the_report_names_the_class_the_changed_labels_lean_towards():
     few = " ".join(lean_lines(rob([[3, 0], [2, 0]]), ["COVID", "Normal"]))
     assert "5 labels changed" in few and "lean" not in few  # too few changes to name a lean
     assert lean_lines(rob([[0, 0]]), ["COVID", "Normal"]) == []
+
+
+def test_an_equal_score_is_no_drop_however_its_sum_was_taken():
+    """(0/50 + 6/50) / 2 and (1/50 + 5/50) / 2 differ by 1e-17 in floats: a table printed "-0.0"."""
+    from convert.shifts import drop_points
+
+    clean, shifted = (0 / 50 + 6 / 50) / 2, (1 / 50 + 5 / 50) / 2
+    assert clean != shifted and 100 * (clean - shifted) != 0
+    d = drop_points(clean, shifted)
+    assert d == 0.0 and f"{d:.1f}" == "0.0" and str(d) == "0.0"
+    assert drop_points(0.9, 0.8) == pytest.approx(10.0) and drop_points(0.8, 0.9) == pytest.approx(-10.0)
