@@ -84,7 +84,7 @@ def normal_note(labels: list[str]) -> str:
     return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
 
 
-def _worth(sens: list, spec: list, which: int) -> tuple[float | None, str]:
+def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'") -> tuple[float | None, str]:
     """PPV (``which`` 0) or NPV (1) at the card's prevalence, and its range in words from the ends of
     the test films' sensitivity and specificity intervals: on 8 films, "100%" alone promised a
     clinician an answer never wrong, where the report said 100 (3.0-100.0)."""
@@ -95,17 +95,19 @@ def _worth(sens: list, spec: list, which: int) -> tuple[float | None, str]:
     hi = predictive_values(sens[2], spec[2], CARD_PREVALENCE)[which]
     if lo is None or hi is None or _percent(lo) == _percent(hi):
         return point, ""
-    return point, f", {_percent(lo)} to {_percent(hi)} within the test figures' intervals"
+    return point, f", {_percent(lo)} to {_percent(hi)} within {figures} intervals"
 
 
-def _disease_line(disease: str, normal: str, sens: list, spec: list) -> str:
+def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str = "test films",
+                  figures: str = "the test figures'") -> str:
     """The two-class card's line: what each answer is worth when 5% of the films are of the disease.
 
     "Normal at 5%" would mean the disease at 95%, and reading the disease's PPV beside the normal
     class's name tells a clinician a Normal answer is seldom right, when at a low prevalence it is
     almost always right. So both answers are keyed to the disease's prevalence: its PPV, and its
-    NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]."""
-    (ppv, ppv_range), (npv, npv_range) = _worth(sens, spec, 0), _worth(sens, spec, 1)
+    NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]; ``films`` and
+    ``figures`` name where they come from (a site's rule: its films, cross-validated)."""
+    (ppv, ppv_range), (npv, npv_range) = _worth(sens, spec, 0, figures), _worth(sens, spec, 1, figures)
     if ppv is None:  # it never says the disease: every answer is the normal class
         said = f"it would never answer {disease}; a {normal} answer would be right {_percent(npv)} of the time (NPV{npv_range})"
     elif npv is None:  # it always says the disease
@@ -113,25 +115,26 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list) -> str:
     else:
         said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}), "
                 f"a {normal} answer {_percent(npv)} (NPV{npv_range})")
-    return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} test films: "
+    return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} {films}: "
             f"{said} (other findings among the rest lower it, and a {normal} answer says only 'not {disease}': films "
             f"of findings it was not trained on, such as other pneumonias, get it too; cxr-evaluate --prevalence for "
             "your own mix)")
 
 
-def _ppv_line(per_class: dict[str, dict]) -> str | None:
+def _ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str = "the test figures'") -> str | None:
     """What an answer is worth at a low prevalence: keyed to the disease for a disease-or-normal model,
-    else each class's PPV were it 5% of the films."""
+    else each class's PPV were it 5% of the films. ``films``, ``figures``: where the rates come from."""
     rates = {c: (list(r.get("sensitivity") or [None]), list(r.get("specificity") or [None]))
              for c, r in per_class.items()}
     normal = [c for c in rates if is_normal_class(c)]
     if len(rates) == 2 and len(normal) == 1:
         disease = next(c for c in rates if c != normal[0])
         sens, spec = rates[disease]
-        return _disease_line(disease, normal[0], sens, spec) if sens[0] is not None and spec[0] is not None else None
+        return (_disease_line(disease, normal[0], sens, spec, films, figures) if sens[0] is not None and spec[0] is not None
+                else None)
     parts = []
     for c, (sens, spec) in rates.items():
-        ppv, within = _worth(sens, spec, 0) if sens[0] is not None and spec[0] is not None else (None, "")
+        ppv, within = _worth(sens, spec, 0, figures) if sens[0] is not None and spec[0] is not None else (None, "")
         if ppv is not None:
             parts.append(f"{c} {_percent(ppv)}{within.replace(', ', ' (', 1) + ')' if within else ''}")
     if not parts:
@@ -258,7 +261,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; "
                          f"5-fold cross-validated there: sensitivity {_ci(r['sensitivity'])}, "
                          f"specificity {_ci(r['specificity'])}")
-            if ppv := _ppv_line(_under_rule(t["per_class"], r)):  # what its answers are worth, from those figures
+            # what its answers are worth, from those figures: the site's films, not the test split's
+            if ppv := _ppv_line(_under_rule(t["per_class"], r), "films it was chosen on", "the cross-validated figures'"):
                 lines.append(ppv.replace("  If", "  With its rule, at those cross-validated rates, if", 1))
         if v.get("held_out_source"):
             h = v["held_out_source"]

@@ -69,6 +69,10 @@ def test_the_cards_worth_of_an_answer_follows_the_site_rule_the_device_applies()
     ppv, npv = predictive_values(0.94, 0.62, 0.05)
     assert f"COVID answer would be right {round(100 * ppv)}% of the time (PPV" in text and "100%" not in text
     assert "With its rule, at those cross-validated rates, if 5% of your films were COVID" in text
+    # and it says where they come from: the site's films, not the test split's (a helper's case)
+    (line,) = [x for x in text.splitlines() if "cross-validated rates, if" in x]
+    assert "the rest like its Normal films it was chosen on:" in line
+    assert "within the cross-validated figures' intervals" in line and "test" not in line
     # a rule stored without figures for it: no worth of an answer at all, rather than argmax's
     meta = _card()
     meta["decision"] = {"class": "COVID", "threshold": 0.34}
