@@ -131,3 +131,41 @@ def test_an_added_folders_patients_are_read_from_its_own_manifest(tmp_path):
     units, record = split_units(paths, [0, 1, 2, 3, 4], main, None, said.append, [str(site)])
     assert units == [0, 0, 2, 2, 4]  # the site's patient 12 is not the main folder's
     assert record == {"column": "patient_id, Patient ID", "films_with_patient": 5, "patients": 3}
+
+
+def test_spellings_of_one_patient_id_are_one_patient(tmp_path):
+    """A manifest merged from two exports wrote one patient two ways: PATC0007 and patc0007, composed
+    and decomposed Unicode, 12 and 12.0 and 0012, a stray space or zero-width mark. Each was two patients,
+    and 21 of a helper's 40 patients fell on both sides of the split."""
+    from train.patients import patient_key, patients_of
+
+    for a, b in (("PATC0007", "patc0007"), ("M\u00fcller-1", "Mu\u0308ller-1"), ("12", "12.0"), ("12", "0012"),
+                 ("PAT 01", "PAT01"), ("P7\u200b", "P7"), ("\uff30\uff11", "P1")):
+        assert patient_key(a) == patient_key(b), (a, b)
+    for a, b in (("12", "120"), ("P1", "P10"), ("12.5", "12"), ("0", "00A")):
+        assert patient_key(a) != patient_key(b), (a, b)
+    assert patient_key("0") == patient_key("000") == "0"
+    (tmp_path / "MANIFEST.csv").write_text("file,patient_id\na.png,PATC0007\nb.png,patc0007\nc.png,12.0\n"
+                                           "d.png,0012\ne.png,N/A\nf.png,\u200b\n", encoding="utf-8")
+    # one name for a patient, the first spelling met; a placeholder and a blank made of marks are no patient
+    assert patients_of([f"{c}.png" for c in "abcdef"], tmp_path)[1] == ["PATC0007", "PATC0007", "12.0", "12.0", "", ""]
+    units, record = split_units([f"{c}.png" for c in "abcdef"], list(range(6)), tmp_path, None, [].append)
+    assert units == [0, 0, 2, 2, 4, 5] and record["patients"] == 2
+
+
+def test_a_placeholder_on_a_small_added_folder_is_judged_by_that_folders_share(tmp_path):
+    """Ids are per folder, and so is the share that makes one a placeholder: a 35-film site whose export
+    wrote XXXXXXXX on every film, beside 2,000 films of --data, was taken as one patient (the whole
+    site in one part of the split)."""
+    from train.extra_data import added_prefix
+
+    main, site = tmp_path / "main", tmp_path / "site"
+    main.mkdir()
+    site.mkdir()
+    (main / "MANIFEST.csv").write_text("file,patient_id\n" + "".join(f"COVID/m{k}.png,P{k // 2}\n" for k in range(2000)))
+    (site / "MANIFEST.csv").write_text("file,patient_id\n" + "".join(f"COVID/s{k}.png,XXXXXXXX\n" for k in range(35)))
+    paths = [f"COVID/m{k}.png" for k in range(2000)] + [added_prefix(str(site)) + f"COVID/s{k}.png" for k in range(35)]
+    said = []
+    units, record = split_units(paths, list(range(len(paths))), main, None, said.append, [str(site)])
+    assert said[0].startswith("warning: of the 2035 films, 35 have the id ") and "XXXXXXXX" in said[0]
+    assert len(set(units[2000:])) == 35 and len(set(units[:2000])) == 1000

@@ -12,6 +12,8 @@ layout suggests them. Pure functions, apart from reading the manifest.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -35,18 +37,32 @@ MAX_PATIENT_FILMS = 20
 MAX_PATIENT_SHARE = 0.02
 
 
+def patient_key(value: str) -> str:
+    """The form two spellings of one patient id share. A manifest merged from two exports writes one
+    patient as PAT0007 and pat0007, in composed and decomposed Unicode (macOS and Excel), with a stray
+    space or zero-width mark, or as 12, 12.0 (pandas) and 0012 (a spreadsheet drops the zeros); kept
+    apart, that patient's films fell on both sides of the split (21 of 40 patients in a helper's case).
+    Joining two real patients by mistake costs only a coarser split; failing to join one leaks."""
+    key = "".join(c for c in unicodedata.normalize("NFKC", value)
+                  if not c.isspace() and unicodedata.category(c) != "Cf").casefold()
+    if re.fullmatch(r"\d+(\.0+)?", key):
+        key = key.split(".")[0].lstrip("0") or "0"
+    return key
+
+
 def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = ()
                 ) -> tuple[str | None, list[str]]:
     """(the column(s) read, each film's patient: "" where no manifest says, or it says 'unknown').
     A film of an --add-data folder is looked up in that folder's MANIFEST.csv (its path in the
     split is absolute), its patient named within the folder: another site's patient 12 is another
-    patient."""
+    patient. Spellings of one id (patient_key) are one patient, named as first written."""
     from train.extra_data import added_prefix
 
     folders = [(added_prefix(f), Path(f), f"{f}: ") for f in add_data]
     tables: dict[Path, tuple[str | None, dict]] = {}
     columns: list[str] = []
     patients = []
+    named: dict[str, str] = {}
     for path in paths:
         where, rel, ns = next(((folder, path[len(prefix):], ns) for prefix, folder, ns in folders
                                if path.startswith(prefix)), (data_dir, path, ""))
@@ -57,19 +73,28 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
                 columns.append(tables[where][0])
         column, rows = tables[where]
         value = ((rows.get(manifest_key(rel)) or {}).get(column) or "").strip() if column else ""
-        patients.append("" if value.casefold() in PLACEHOLDERS else ns + value)
+        key = patient_key(value)
+        patients.append("" if not key or key in PLACEHOLDERS or value.casefold() in PLACEHOLDERS
+                        else named.setdefault(ns + key, ns + value))
     return (", ".join(columns) or None), patients
 
 
-def implausible_patients(patients: list[str]) -> dict[str, int]:
+def implausible_patients(patients: list[str], folders: list[str] | None = None) -> dict[str, int]:
     """Patient ids that hold more films than one patient plausibly has (MAX_PATIENT_FILMS, and
-    MAX_PATIENT_SHARE of the set): an export's placeholder. Id -> films."""
+    MAX_PATIENT_SHARE of the films of the id's own folder, ``folders`` giving each film's): an
+    export's placeholder. Id -> films. Ids are per folder, so is the share: a 35-film site whose
+    export wrote XXXXXXXX on every film, beside 2,000 other films, was one patient under a
+    share of the whole set."""
     counts: dict[str, int] = {}
     for p in patients:
         if p:
             counts[p] = counts.get(p, 0) + 1
-    limit = max(MAX_PATIENT_FILMS, MAX_PATIENT_SHARE * len(patients))
-    return {p: n for p, n in counts.items() if n > limit}
+    folders = folders or [""] * len(patients)
+    size: dict[str, int] = {}
+    for f in folders:
+        size[f] = size.get(f, 0) + 1
+    folder_of = {p: f for p, f in zip(patients, folders) if p}
+    return {p: n for p, n in counts.items() if n > max(MAX_PATIENT_FILMS, MAX_PATIENT_SHARE * size[folder_of[p]])}
 
 
 def joined_by_patient(groups: list[int], patients: list[str]) -> list[int]:
@@ -125,7 +150,11 @@ def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict
     column, patients = patients_of(paths, data_dir, add_data)
     if column is None:
         return groups, None
-    if odd := implausible_patients(patients):
+    from train.extra_data import added_prefix
+
+    prefixes = [added_prefix(f) for f in add_data]
+    folders = [next((q for q in prefixes if path.startswith(q)), "") for path in paths]  # whose ids they are
+    if odd := implausible_patients(patients, folders):
         shown = ", ".join(f"{n} have the id {p!r}" for p, n in sorted(odd.items(), key=lambda kv: -kv[1])[:3])
         log(f"warning: of the {len(paths)} films, {shown} in MANIFEST.csv's patient column ({column}): more films than "
             "one patient plausibly has, so it is taken as no patient (an export's placeholder?); if it is one "
