@@ -345,3 +345,75 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
     with pytest.raises(DataError) as refused:  # another folder: its films were never the run's, so none "changed"
         run_training(replace(again, data="../other/films"))
     assert "trained with another data, epochs: give" in str(refused.value) and "changed" not in str(refused.value)
+
+
+def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_path, capsys, monkeypatch):
+    """A --replace retrain stopped after its data phase left the earlier run's run.json beside its new
+    split and prepared.json; the next call read and searched every film again (hours on a large set)."""
+    import train.fit
+    import train.run
+    from tests.test_data import write_images
+    from train.prepared import PREPARED
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      teacher_members=0, progress=False)
+    run_training(s)
+    real_fit, real_prepare = train.fit.fit, train.run.prepare_data
+
+    def stopped(*a, **kw):
+        raise KeyboardInterrupt
+
+    again = TrainSettings(**{**s.__dict__, "seed": 1, "replace": True})
+    monkeypatch.setattr(train.fit, "fit", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_training(again)
+    assert (s.out / "run.json").is_file() and (s.out / PREPARED).is_file()
+    split = (s.out / "split.json").read_bytes()
+
+    def read_again(*a, **kw):
+        raise AssertionError("the films were read again")
+
+    monkeypatch.setattr(train.fit, "fit", real_fit)
+    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    capsys.readouterr()
+    run_training(again)
+    assert "going on from the split and inputs an earlier call prepared" in capsys.readouterr().err
+    assert (s.out / "split.json").read_bytes() == split and not (s.out / PREPARED).exists()
+    assert json.loads((s.out / "run.json").read_text())["settings"]["seed"] == 1
+
+
+def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_again(tmp_path, capsys, monkeypatch):
+    """A call with another --seed into the same --out generates the synthetic set anew; one that failed
+    there left the first call's split and prepared.json beside other films, and the first command, run
+    again, went on from inputs no film on disk gives (and with a cache part gone, failed every time)."""
+    import train.fit
+    from train.data import Split
+    from train.prepared import PREPARED
+    from train.resume import file_sha256
+    from train.run import TrainSettings, run_training
+    from train.synthetic import generate
+
+    s = TrainSettings(data="synthetic", out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      synthetic_count=8, teacher_members=0, progress=False)
+    real_fit = train.fit.fit
+
+    def stopped(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train.fit, "fit", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_training(s)
+    split = Split.load(s.out / "split.json")
+    generate(Path(split.data_dir), n_per_class=8, classes=split.classes, seed=1)  # the set made anew, other films
+    (s.out / "cache" / "val.npy").unlink()
+    monkeypatch.setattr(train.fit, "fit", real_fit)
+    capsys.readouterr()
+    run_training(s)
+    assert "going on from the split" not in capsys.readouterr().err
+    split = Split.load(s.out / "split.json")
+    assert all(file_sha256(Path(split.data_dir) / i.path) == i.sha256 for p in split.parts.values() for i in p)
+    assert not (s.out / PREPARED).exists()

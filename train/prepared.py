@@ -49,7 +49,8 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
     from train.prepare import data_changed
 
     out = Path(out)
-    if (out / "run.json").exists() or not (out / "split.json").is_file() or not (out / PREPARED).is_file():
+    # run.json may be there: a --replace retrain stopped after its data phase leaves the earlier run's beside it
+    if not stopped_after_data(out):
         return None
     try:
         record = read_json(out / PREPARED)
@@ -63,14 +64,34 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
     now = _data_settings(settings_dict(s))
     if not same_split or not same_inputs or any(done[k] != now[k] and not _same_folders(done[k], now[k]) for k in now):
         return None
-    if s.data == "synthetic" and not (out / "synthetic-data").is_dir():
-        return None
     if s.data != "synthetic" and data_changed(out, s, PREPARED) != "":
         return None
     try:
-        return Split.load(out / "split.json"), notes
+        split = Split.load(out / "split.json")
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if s.data == "synthetic" and not _same_synthetic(split):
+        return None
+    return split, notes
+
+
+def stopped_after_data(out: Path) -> bool:
+    """Whether a cxr-train in ``out`` got past its data phase and stopped: its record is there (it goes
+    once run.json is written), beside the split it made."""
+    return (Path(out) / PREPARED).is_file() and (Path(out) / "split.json").is_file()
+
+
+def _same_synthetic(split: Split) -> bool:
+    """Whether the generated films are still those the split lists: a later call with another --seed into
+    the same --out generates the set anew, and one that failed there left the first call's split beside
+    other films (the stopped call then went on from inputs no film on disk gives)."""
+    from train.resume import file_sha256
+
+    root = Path(split.data_dir)
+    try:
+        return all(file_sha256(root / i.path) == i.sha256 for part in split.parts.values() for i in part)
+    except OSError:
+        return False
 
 
 def forget(out: Path) -> None:

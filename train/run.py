@@ -23,7 +23,7 @@ from edge.atomic import write_json
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
-from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared
+from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
                           other_settings, run_record_problem, save_member, settings_dict)
 
@@ -232,7 +232,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     t0 = time.time()
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
-    stopped = (out / "split.json").is_file() and not (out / "run.json").is_file()  # an earlier call got this far
+    # an earlier call got this far: no run.json yet, or a retrain (--replace) stopped beside the earlier run's
+    stopped = (out / "split.json").is_file() and (not (out / "run.json").is_file() or stopped_after_data(out))
     config = PreprocessConfig(size=s.image_size, channels=CHANNELS[s.arch])
     found = reusable(out, s, config) if stopped and not s.teacher else None
     if found is not None:
