@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -103,6 +104,8 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     folder = Path(folder)
     created = [d for d in (folder, *folder.parents) if not d.exists()]  # removed again if the set fails
     folder.mkdir(parents=True, exist_ok=True)
+    # what a killed writer of a set here left (a report folder is no run folder: no run lock cleans it)
+    clear_leftovers(folder, (".",))
     stage = folder / f".staging-{secrets.token_hex(8)}.p{os.getpid()}"
     keep_stage = done = False
     _LIVE.add(stage.name)
@@ -263,6 +266,20 @@ def _locked(path: Path) -> bool | None:
         os.close(fd)
 
 
+# A writer creates its file or stage, then locks it: a cleanup between the two found it unlocked and
+# removed it, and the writer, which went on under that name unlocked, lost it to the next cleanup (a
+# helper's stress test: 2 writes of 7,497 failed). What a killed writer left is older than this.
+YOUNG_S = 30.0
+
+
+def _young(path: Path) -> bool:
+    """Whether ``path`` changed within the last YOUNG_S seconds: its writer may not have locked it yet."""
+    try:
+        return time.time() - path.lstat().st_mtime < YOUNG_S
+    except OSError:
+        return False
+
+
 def _writer_alive(path: Path) -> bool:
     """Whether the writer of a temporary file or stage still writes it: a cxr-evaluate --save-model
     writing into a run folder while cxr-convert takes its lock. Told by the lock it holds (from 0.27);
@@ -309,7 +326,7 @@ def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS) -> t
         except OSError:
             continue
     for p in paths:
-        if _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p):
+        if _young(p) or _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p):
             continue
         try:
             if p.is_dir() and not p.is_symlink():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -87,7 +88,12 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     gone[0].write_bytes(b"d")
     gone[1].mkdir()
     gone[2].write_bytes(b"k")
-    kept += [live, saved, running, running_stage]
+    young = run / f".model_site.0123456789abcdea.p{dead.pid}.tmp.tflite"  # just made: its writer may lock it yet
+    young.write_bytes(b"n")
+    old = time.time() - 120  # what a killed writer left is found later: older than edge.atomic.YOUNG_S
+    for p in [stage, run / "cache" / ".train.fedcba9876543210.tmp.npy", *gone, running, running_stage]:
+        os.utime(p, (old, old))
+    kept += [live, saved, running, running_stage, young]
     try:
         with run_folder_lock(run, "cxr-convert"):
             pass
@@ -112,3 +118,24 @@ def test_a_file_this_process_is_writing_is_kept(tmp_path):
         tmp.write_bytes(b"live")
         assert clear_leftovers(tmp_path) == (0, 0) and tmp.exists()
     assert (tmp_path / "model.keras").read_bytes() == b"live"
+
+
+def test_a_killed_reports_stage_goes_when_the_next_report_is_written_there(tmp_path):
+    """A killed cxr-evaluate left its .staging-<hex>.p<pid> folder (its whole report and maps) in its report
+    folder, which no run lock cleans: it survived the next cxr-convert and the next cxr-evaluate there."""
+    pytest.importorskip("fcntl", reason="a live writer is told by the lock it holds (POSIX)")
+    from edge.atomic import staged_folder
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    out = tmp_path / "site-report"
+    left = out / f".staging-0123456789abcdef.p{dead.pid}"
+    (left / "maps").mkdir(parents=True)
+    (left / "report.md").write_text("half")
+    fresh = out / f".staging-0123456789abcdee.p{dead.pid}"  # made a moment ago: left for its writer to lock
+    fresh.mkdir()
+    old = time.time() - 120
+    os.utime(left, (old, old))
+    with staged_folder(out) as stage:
+        (stage / "report.md").write_text("whole")
+    assert not left.exists() and fresh.exists() and (out / "report.md").read_text() == "whole"
