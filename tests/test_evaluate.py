@@ -51,7 +51,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     alts = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", md)
     assert {f for _, f in alts} >= {"confusion.png", "roc.png", "reliability.png"}
     assert all(len(alt.split()) >= 8 for alt, _ in alts), alts
-    bins = [line for line in md.splitlines() if re.match(r"\| \d+ to \d+% \|", line)]
+    bins = [line for line in md.splitlines() if re.match(r"\| [\d.]+ to [\d.]+% \|", line)]
     assert bins and sum(int(line.split("|")[2]) for line in bins) == 32
     assert "Wilson" in md and "AUROC: the area under the ROC curve" in md
     assert "**Reference standard and scope:** every figure here measures agreement with the class" in md
