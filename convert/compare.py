@@ -21,7 +21,7 @@ from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.seen import seen_line
 from convert.study_design import compared_lines
-from convert.set_notes import copy_lines, renamed_line, skipped_line
+from convert.set_notes import FEW_FILMS, copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
 from edge.figures import fixed
@@ -95,6 +95,9 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         "per_class": per_class,
         "only_a_right": only_a, "only_b_right": only_b, "mcnemar_p": mcnemar_exact(only_a, only_b),
         "answers_changed": int((a != b).sum()), "changed": changed.tolist(),
+        # films of one class alone: "balanced accuracy" is that class's sensitivity, and no specificity is seen
+        "only_class": per_class[0]["class"] if len(per_class) == 1 else None,
+        "too_few_films": bool(0 < len(y) < FEW_FILMS),
     })
 
 
@@ -103,10 +106,27 @@ def _pts(v: float | None) -> str:
 
 
 def headline(r: dict) -> str:
+    """The verdict in one line. On films of one class it is that class's sensitivity, named so: a model
+    that calls more films COVID wins it, which a set without Normal films cannot hold against it."""
     lo, hi = r["balanced_accuracy_difference_ci"]
-    return (f"B - A balanced accuracy {_pts(r['balanced_accuracy_difference'])} points (95% CI {_pts(lo)} to "
+    one = r.get("only_class")
+    what = f"{one} films only: B - A {one} sensitivity" if one else "B - A balanced accuracy"
+    return (f"{what} {_pts(r['balanced_accuracy_difference'])} points (95% CI {_pts(lo)} to "
             f"{_pts(hi)}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
-            f"(McNemar p = {r['mcnemar_p']:.3g}); {r['answers_changed']} of {r['n']} answers differ")
+            f"(McNemar p = {r['mcnemar_p']:.3g}); {r['answers_changed']} of {r['n']} answers differ"
+            + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
+
+
+def caveats(r: dict) -> list[str]:
+    """Warnings the verdict needs beside it (stderr and compare.md)."""
+    out = []
+    if one := r.get("only_class"):
+        out.append(f"only {one} films were scored: no film of another class shows how often either model calls a "
+                   f"film {one} wrongly, so the one that calls more films {one} looks better; add films of the "
+                   "other classes before choosing between them")
+    if r.get("too_few_films"):
+        out.append(f"{r['n']} films scored: too few to judge, one film moves a figure by {100 / r['n']:.0f} points or more")
+    return out
 
 
 def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str | None, ignored: object = None) -> str:
@@ -140,6 +160,7 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
           *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
             if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])),
           *(f"- **Warning (the films):** {w}." for w in r.get("data_warnings", [])), "", headline(r) + ".", "",
+          *(f"**Warning: {w}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it. The two can disagree, as they ask different "

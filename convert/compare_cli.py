@@ -177,6 +177,8 @@ def compare(
 
             groups.update(group_values(data_dir, files, columns, "cxr-compare"))
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
+        for line in cmp.caveats(r):  # before the verdict is read as one on both classes
+            print(f"cxr-compare: warning: {line}", file=sys.stderr)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  left_out_films=left_out_films(data_dir, matched),
                  labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,

@@ -102,6 +102,26 @@ def test_an_empty_class_is_left_out_not_a_crash():
     assert [c["class"] for c in r["per_class"]] == ["A", "B"]
 
 
+def test_films_of_one_class_are_said_to_give_its_sensitivity_not_balanced_accuracy():
+    """A site's Normal export failed: only COVID films were scored, and the headline gave "B - A balanced
+    accuracy +20 points (CI +2.6 to +39.1)" to the model that calls more films COVID, unqualified."""
+    from convert.compare import caveats, headline, markdown
+
+    y = np.zeros(25, int)
+    a, b = np.r_[np.zeros(15, int), np.ones(10, int)], np.r_[np.zeros(20, int), np.ones(5, int)]
+    r = compare(y, a, b, ["COVID", "Normal"], n_boot=100)
+    assert r["only_class"] == "COVID" and not r["too_few_films"]
+    assert headline(r).startswith("COVID films only: B - A COVID sensitivity +20.0 points (95% CI ")
+    (warn,) = caveats(r)
+    assert warn.startswith("only COVID films were scored") and "the one that calls more films COVID looks better" in warn
+    assert f"**Warning: {warn}.**" in "\n".join(markdown({**r, "skipped_files": []}, "a", "b", "d", "x"))
+    few = compare(np.array([0, 1] * 4), np.array([0, 1] * 4), np.array([0, 0] * 4), ["COVID", "Normal"], n_boot=50)
+    assert few["only_class"] is None and few["too_few_films"] and headline(few).endswith("; too few films to judge (8)")
+    assert caveats(few) == ["8 films scored: too few to judge, one film moves a figure by 12 points or more"]
+    both = compare(np.array([0, 1] * 15), np.array([0, 1] * 15), np.array([0, 0] * 15), ["COVID", "Normal"], n_boot=50)
+    assert headline(both).startswith("B - A balanced accuracy") and caveats(both) == []
+
+
 def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
     from edge.model import EdgeModel
     from edge.preprocess import preprocess_file
