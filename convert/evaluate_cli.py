@@ -343,16 +343,39 @@ def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
     return None
 
 
-def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
-    """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
+def in_data_folder(out_dir: Path, data_dir: Path) -> str | None:
+    """Why a report folder must not be ``out_dir``: it lies in the data folder (its plots and lists would
+    be scored as films, or taken for a class folder, the next time), or None."""
     out, data = out_dir.resolve(), data_dir.resolve()
     if out == data or data in out.parents:
-        return (f"it lies in the data folder {data_dir}: its plots would be scored as films the next time, and "
-                "change the figures; give the report a folder outside it")
+        return (f"it lies in the data folder {data_dir}: its files would be read as films, or the folder as a class, "
+                "the next time; give the report a folder outside it")
+    return None
+
+
+def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
+    """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
+    if problem := in_data_folder(out_dir, data_dir):
+        return problem
     if (out_dir / "run.json").is_file():
         return ("it is a run folder (run.json): its report.md and plots are cxr-convert's report on the test split, "
                 "which this one would replace; give the evaluation a folder of its own")
+    ours = [n for n in REPORT_FILES if (out_dir / n).exists()]
+    if ours and not _earlier_report(out_dir):  # a report replaces its files and removes the others it did not write
+        return (f"it holds {', '.join(ours)} but no earlier cxr-evaluate report: a report would replace or remove "
+                "them; give the report a folder of its own")
     return None
+
+
+def _earlier_report(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds a report cxr-evaluate wrote (its report.json), whose files a new one replaces."""
+    from edge.atomic import read_json
+
+    try:
+        before = read_json(out_dir / "report.json")
+    except (OSError, ValueError):
+        return False
+    return isinstance(before, dict) and {"metrics", "data_dir", "model"} <= set(before)
 
 
 def evaluate_main() -> None:

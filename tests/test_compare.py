@@ -482,3 +482,18 @@ def test_a_groups_copies_count_once_in_the_by_table():
     rows = {ln.split("|")[1].strip(): ln for ln in group_markdown("ward", r) if ln.startswith("| ")}
     assert "| 20 (10 distinct) |" in rows["Dup"] and "too few films (10 without their copies)" in rows["Dup"]
     assert "| 20 (19 distinct) |" in rows["A"] and "too few films (19 without their copies)" in rows["A"]
+
+
+def test_cxr_compare_refuses_a_report_folder_inside_the_data_folder(tiny_run, tmp_path):
+    """cxr-evaluate refused it; cxr-compare wrote DATA/DATA-compare/ (its default beside a model B kept with the
+    films), and the next run on the folder failed on a class folder named DATA-compare."""
+    import shutil
+
+    data = tmp_path / "site"
+    shutil.copytree(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]), data)
+    shutil.copy(tiny_run / "model_int8.tflite", data / "new.tflite")
+    for extra in ([], ["--out", str(data / "COVID")]):
+        res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(data / "new.tflite"), str(data),
+                                               "--n-boot", "100", "--quiet", "--keep-seen", *extra])
+        assert res.exit_code == 2 and "lies in the data folder" in res.output, res.output
+    assert not (data / "site-compare").exists() and not (data / "COVID" / "compare.md").exists()

@@ -330,3 +330,24 @@ def test_occlusion_maps_are_capped_at_one_readable_picture(tmp_path):
     for app, args in ((evaluate_app, ["m.tflite", str(tmp_path)]), (convert_app, [str(tmp_path)])):
         r = CliRunner().invoke(app, [*args, "--explain", str(MAX_MAPS + 1)])
         assert r.exit_code == 2 and f"is not in the range 0<=x<={MAX_MAPS}" in " ".join(r.output.split()), r.output
+
+
+def test_an_out_folder_holding_a_users_files_of_a_reports_names_is_refused(tiny_run, tmp_path):
+    """--out mywork/ removed the user's left_out.csv and occlusion.png and replaced their report.md, in a
+    folder that never held a cxr-evaluate report."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    mine = tmp_path / "mywork"
+    mine.mkdir()
+    for name, text in (("left_out.csv", "film,reason\n"), ("occlusion.png", "fake"), ("report.md", "my notes"),
+                       ("notes.txt", "kept")):
+        (mine / name).write_text(text)
+    args = [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--n-boot", "100", "--quiet", "--explain", "0"]
+    r = CliRunner().invoke(evaluate_app, [*args, "--out", str(mine)])
+    assert r.exit_code == 2 and "holds report.md, left_out.csv, occlusion.png but no earlier cxr-evaluate report" in r.output
+    assert (mine / "report.md").read_text() == "my notes" and (mine / "left_out.csv").exists()
+    (mine / "report.md").unlink()
+    (mine / "left_out.csv").unlink()
+    (mine / "occlusion.png").unlink()
+    assert CliRunner().invoke(evaluate_app, [*args, "--out", str(mine)]).exit_code == 0  # other files: no matter
+    assert (mine / "notes.txt").read_text() == "kept"
+    assert CliRunner().invoke(evaluate_app, [*args, "--out", str(mine)]).exit_code == 0  # its own report: replaced
