@@ -107,7 +107,8 @@ def main(
              "64 px, 962 at 256 px). --json and --csv add "
              "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border). DIR must be "
              "a folder of its own: not the films' folder, nor inside a folder read with --recursive or watched (a map "
-             "would replace the film of its name, or come back as a film)."),
+             "would replace the film of its name, or come back as a film). A file already there is never replaced: "
+             "a map whose name is taken (an earlier run's map) is named NAME-2.png, NAME-3.png, ..."),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
                                "finished (the same size, time and inode on two polls in a row: a copy that pauses for longer "
@@ -282,8 +283,11 @@ def main(
                                 written=None if watcher is None else watcher.written)
         total, recent = Tally(retries=watch), Tally()  # recent: the films since the last --tally-every line of a watch
         taken: set[str] = set()
-        if watch and explain is not None and explain.is_dir():  # a log line of an earlier watch names its map:
-            taken = {p.name.casefold() for p in explain.iterdir()}  # a film of a reused name gets a new one
+        if explain is not None and explain.is_dir():  # an earlier run's answers name its maps, and the user's files
+            taken = {p.name.casefold() for p in explain.iterdir()}  # are theirs: a film of a taken name gets a new one
+            if taken and not watch:
+                print(f"edge-classify: note: {explain} holds {len(taken)} file(s) already: they are kept, and a map "
+                      "whose name is taken gets -2, -3, ... (the answers name each map)", file=sys.stderr)
 
         def emit(results: Iterable[Result]) -> None:
             nonlocal recent

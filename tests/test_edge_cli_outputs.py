@@ -200,6 +200,15 @@ def test_explain_maps_of_names_that_differ_only_in_case_do_not_overwrite_each_ot
     p = edge_classify(tmp_path / "a" / "Film.png", tmp_path / "b" / "film.png", "--json", "--explain", maps, "--model", model)
     names = [Path(json.loads(line)["map"]).name for line in p.stdout.splitlines()]
     assert names == ["Film.png", "film-2.png"], p.stdout  # one file on Windows and macOS file systems otherwise
+    # a second day's batch: day one's maps, which its answers name, and the user's own file are kept
+    (maps / "notes.png").write_text("my notes")
+    before = (maps / "Film.png").read_bytes()
+    p = edge_classify(tmp_path / "b" / "film.png", tmp_path / "a" / "Film.png", tmp_path / "a" / "Film.png",
+                      "--json", "--explain", maps, "--model", model)
+    names = [Path(json.loads(line)["map"]).name for line in p.stdout.splitlines()]
+    assert p.returncode == 0 and names == ["film-3.png", "Film-4.png", "Film-5.png"], p.stdout
+    assert (maps / "Film.png").read_bytes() == before and (maps / "notes.png").read_text() == "my notes"
+    assert "holds 3 file(s) already: they are kept, and a map whose name is taken gets -2, -3" in p.stderr
 
 
 def test_a_name_the_output_encoding_cannot_hold_is_escaped_not_the_end_of_the_batch(model, film, tmp_path):
