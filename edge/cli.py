@@ -351,8 +351,11 @@ def main(
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: SIGTERM is Ctrl-C from the start (a stop while the paths are read
+    from stdin, or the model loads, killed it with 143 and no line)."""
+    from edge.cliutil import run_app
+
+    run_app("edge-classify", app)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import codecs
 import errno
 import io
 import os
+import signal
 import stat
 import shutil
 import sys
@@ -213,6 +214,10 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
         except SystemExit as e:  # typer ends every command so; the last output is flushed below
             code = e.code
         sys.stdout.flush()
+        # The work is done and said; tearing down TensorFlow or a runtime can take a second more, where a stop
+        # killed the process with 143 and no line: it now ends it at once, with the command's own exit code.
+        done = EXIT_OK if code is None else code if isinstance(code, int) else EXIT_USAGE
+        signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(done))
     except BrokenPipeError:  # the reader went away: quietly, as one_line_errors does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_SOME_FAILED

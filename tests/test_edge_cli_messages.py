@@ -98,6 +98,22 @@ def test_watch_on_an_empty_folder_keeps_waiting(model, tmp_path):
     assert proc.returncode == 0 and out == "" and not lines(err, "error"), err
 
 
+def test_a_stop_while_paths_are_read_from_stdin_is_said_as_ctrl_c(model):
+    """SIGTERM while edge-classify waited for paths on stdin (find ... | edge-classify - under `timeout`)
+    killed it with 143 and no line; Ctrl-C gave 130 and one."""
+    proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "-", "--model", str(model)], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen = [proc.stderr.readline() for _ in range(2)]  # the notes: the model is loaded, stdin is read next
+        assert any("not a medical device" in ln for ln in seen), seen
+        time.sleep(0.5)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and out == "" and "interrupted" in err, (proc.returncode, err)
+
+
 # ---- 2. --labels on a cxr-edge file ----------------------------------------------------
 
 

@@ -27,3 +27,17 @@ def test_a_dropped_stop_is_raised_again_when_asked_for(sig):
         with pytest.raises(KeyboardInterrupt):
             interrupted()
     assert signal.getsignal(signal.SIGTERM) == before  # the handlers are the caller's again
+
+
+def test_a_stop_after_the_work_is_done_ends_the_process_with_its_own_exit_code():
+    """For a second after 'report: ...' (TensorFlow's teardown) SIGTERM killed cxr-evaluate with 143 and
+    no line: the work was done and said, so the process now ends at once with the command's exit code."""
+    import subprocess
+    import sys
+
+    code = ("import os, signal, time\nfrom edge.cliutil import run_app\n"
+            "def app():\n    print('report: done')\n    raise SystemExit(1)\n"
+            "try:\n    run_app('x', app)\nexcept SystemExit:\n    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(10)\n"
+            "raise SystemExit(99)\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1 and p.stdout == "report: done\n", (p.returncode, p.stderr)
