@@ -287,3 +287,11 @@ def test_each_run_says_once_that_a_probability_is_no_chance_of_disease(model, fi
     p = edge_classify(films, "--recursive", "--model", model)
     notes = [ln for ln in lines(p.stderr, "note") if "not a medical device" in ln]
     assert len(notes) == 1 and "not this patient's chance of disease" in notes[0]
+
+
+def test_version_says_which_cxr_edge_and_runtime_the_device_runs():
+    """A model needing a newer cxr-edge says 'update cxr-edge on this device'; the device could not say its own."""
+    from edge import __version__
+
+    p = edge_classify("--version")
+    assert p.returncode == 0 and p.stdout.startswith(f"edge-classify (cxr-edge {__version__}); runtime: ")
