@@ -274,7 +274,11 @@ def main(
             folders = [Path(a) for a in images]
             bad = [a for a in images if not Path(a).is_dir()]
             if bad:
-                raise _fail(f"--watch takes folders; not a folder: {', '.join(bad)}")
+                missing_ = [a for a in bad if not os.path.lexists(a)]
+                raise _fail(f"--watch takes folders; " + "; ".join(
+                    part for part in (f"no such folder: {', '.join(missing_)}" if missing_ else "",
+                                      f"not a folder: {', '.join(a for a in bad if a not in missing_)}"
+                                      if len(missing_) < len(bad) else "") if part))
             paths, missing = [], []
         else:
             paths, missing, nothing = gather(images, recursive)  # missing: also folders without images

@@ -34,6 +34,9 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
     The class matches as a folder does (covid and COVID-19 mean COVID), where one label has its key."""
     name, sep, value = text.partition("=")
     name = name.strip()
+    if text.count("=") > 1:  # COVID=0.95,Normal=0.9: one rule, for one class
+        raise ValueError(f"{option} takes one CLASS={value_name.upper()} (one class's rule), e.g. {labels[0]}={example:g}; "
+                         f"got {text!r}")
     if not sep:
         raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
     same = [k for k, c in enumerate(labels) if c.casefold() == name.casefold()]  # covid=0.3 means COVID

@@ -123,7 +123,10 @@ def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, byte
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a directory, not a model file") from None
+        inside = sorted(p.name for p in Path(path).glob("*.tflite"))[:4]  # a run folder given for its model
+        raise ModelFileError(f"{path}: is a directory, not a model file"
+                             + (f"; it holds {', '.join(inside)}: give one of them, e.g. {Path(path) / inside[0]}"
+                                if inside else "")) from None
     except OSError as e:
         raise ModelFileError(f"{path}: cannot read model file: {e.strerror or e}") from None
     try:

@@ -225,7 +225,8 @@ def decode_bytes(data: bytes) -> np.ndarray:
         raise ImageError("not a readable image (unknown or corrupt format)") from None
     w, h = img.size
     if w * h > MAX_PIXELS:
-        raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}")
+        raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}; scale it down (the model "
+                         "reads a few hundred pixels a side: 4000 a side loses nothing it uses)")
     if min(w, h) < MIN_SIDE:  # said from the header, not after decoding 50 Mpixels (a turn keeps the shorter side)
         raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
     if img.format == "PNG":

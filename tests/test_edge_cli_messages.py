@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -295,3 +296,31 @@ def test_version_says_which_cxr_edge_and_runtime_the_device_runs():
 
     p = edge_classify("--version")
     assert p.returncode == 0 and p.stdout.startswith(f"edge-classify (cxr-edge {__version__}); runtime: ")
+
+
+def test_messages_say_what_to_do(model, film, tmp_path):
+    """A missing watched folder was 'not a folder', a run folder given as --model named none of its
+    .tflite files, and an image over the pixel limit gave no way forward (a helper's device walkthrough)."""
+    from PIL import Image
+
+    p = edge_classify(tmp_path / "gone", "--watch", "--model", model)
+    assert p.returncode == 2 and f"--watch takes folders; no such folder: {tmp_path / 'gone'}" in p.stderr
+    (tmp_path / "file.png").write_bytes(b"x")
+    p = edge_classify(tmp_path / "file.png", tmp_path / "gone", "--watch", "--model", model)
+    assert f"no such folder: {tmp_path / 'gone'}; not a folder: {tmp_path / 'file.png'}" in p.stderr
+    run = tmp_path / "run"
+    run.mkdir()
+    shutil.copy(model, run / "model_int8.tflite")
+    p = edge_classify(film, "--model", run)
+    assert p.returncode == 2 and f"it holds model_int8.tflite: give one of them, e.g. {run / 'model_int8.tflite'}" in p.stderr
+    big = tmp_path / "big.png"
+    Image.new("L", (8000, 7000)).save(big)
+    p = edge_classify(big, "--model", model)
+    assert p.returncode == 1 and "more than the limit of 50000000; scale it down" in p.stderr
+
+
+def test_a_rule_for_two_classes_is_said_to_take_one():
+    from edge.decision import parse_threshold
+
+    with pytest.raises(ValueError, match=r"--threshold takes one CLASS=PROBABILITY \(one class's rule\)"):
+        parse_threshold("COVID=0.5,Normal=0.5", ["COVID", "Normal"])
