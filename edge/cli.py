@@ -20,7 +20,7 @@ from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fa
                           reconfigure_streams, written_to_stdout)
 from edge.decision import EXACT_DIGITS, beside_rule, describe, parse_threshold, ranking
 from edge.inputs import gather
-from edge.output import Tally, csv_header_needed, csv_header_text, shown, writer_for
+from edge.output import Tally, csv_header_needed, csv_header_text, other_format, shown, writer_for
 from edge.runtime import MAX_THREADS
 from edge.typicality import FLAGGED
 
@@ -289,6 +289,8 @@ def main(
         with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
             had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
             header = True
+            if had and (problem := other_format(file_start(sys.stdout), "json" if json_out else "csv" if csv_out else "")):
+                raise _fail(problem)
             if csv_out and had:
                 try:
                     header = csv_header_needed(file_start(sys.stdout), csv_header_text(m.labels, explain is not None, watch))

@@ -73,6 +73,21 @@ def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = 
     return buf.getvalue()
 
 
+def other_format(start: bytes | None, fmt: str) -> str | None:
+    """Why answers in ``fmt`` ("csv" or "json") must not be appended to a file that starts with
+    ``start``: it holds answers in the other format (a unit edited from --json to --csv, the log
+    kept), and a file of both is read right by no reader. None where it does not."""
+    if start is None or fmt not in ("csv", "json"):
+        return None
+    for line in start.split(b"\n")[:-1]:
+        text = line.decode("utf-8", "replace").lstrip("\ufeff").strip()
+        if fmt == "csv" and text.startswith('{"file"'):
+            return "standard output's file holds JSON answers (--json): CSV rows among them are read by no reader; write to a new file"
+        if fmt == "json" and text.startswith("file,label,probability,"):
+            return "standard output's file holds CSV answers (--csv): JSON lines among them are read by no reader; write to a new file"
+    return None
+
+
 def csv_header_needed(start: bytes | None, header: str) -> bool:
     """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
     start: not where the file has that header (a restarted watch), yes where it has none (notes sent

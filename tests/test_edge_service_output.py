@@ -105,6 +105,27 @@ def test_a_csv_log_of_other_columns_is_refused(model, films, tmp_path):
     assert log.read_bytes() == before
 
 
+@pytest.mark.parametrize("first, then", [("--json", "--csv"), ("--csv", "--json")])
+def test_answers_of_the_other_format_are_not_appended_to_a_log(model, films, tmp_path, first, then):
+    """A unit edited from --json to --csv, its log kept: CSV rows went into answers.jsonl, and the other way
+    round, leaving a file that no reader reads right."""
+    log = tmp_path / "answers.log"
+    with open(log, "w") as out:
+        subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), first,
+                        "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    before = log.read_bytes()
+    with open(log, "a") as out:
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[1]), then,
+                            "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    said = "JSON answers (--json)" if first == "--json" else "CSV answers (--csv)"
+    assert p.returncode == 2 and f"standard output's file holds {said}" in p.stderr, p.stderr
+    assert log.read_bytes() == before
+    with open(log, "a") as out:  # the same format: appended as before
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[1]), first,
+                            "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 0 and len(log.read_bytes()) > len(before)
+
+
 def test_maps_inside_a_watched_folder_are_refused(model, tmp_path):
     incoming = tmp_path / "in"
     incoming.mkdir()
