@@ -59,13 +59,18 @@ def answered_times(log: Path) -> dict[str, Answer]:
     are not JSON (a line cut by a crash), are passed over: those films are answered again, which
     is what happened without this."""
     answers: dict[str, Answer] = {}
+    records, foreign = 0, None  # a log holding no JSON line but other text is no --json log (a CSV log, a model file)
     try:
         with open(log, encoding="utf-8", errors="replace") as lines:  # line by line: months of answers
             for line in lines:
                 try:
                     rec = json.loads(line)
                 except ValueError:
+                    text = line.strip()
+                    if foreign is None and text and not text.startswith(("{", "edge-classify:")):
+                        foreign = text[:40]
                     continue
+                records += 1
                 if not isinstance(rec, dict) or not isinstance(name := exact_name(rec), str):
                     continue  # a name that is not UTF-8 is keyed by its bytes (edge.names)
                 if "label" not in rec:
@@ -83,6 +88,9 @@ def answered_times(log: Path) -> dict[str, Answer]:
         pass
     except OSError as e:
         raise ValueError(f"--skip-answered: cannot read {log} ({e.strerror or e})") from None
+    if not records and foreign is not None:
+        raise ValueError(f"--skip-answered: {log} holds no JSON answers (it starts {foreign!r}): give the log an earlier "
+                         "--watch --json appended to; from this one nothing would be skipped")
     return answers
 
 

@@ -47,6 +47,19 @@ def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
     assert answered_times(tmp_path / "none.jsonl") == {}  # the first run
 
 
+def test_a_log_of_no_json_answers_is_refused_not_read_as_nothing_answered(tmp_path):
+    """--skip-answered answers.csv (the CSV log) or a model file was taken without a word, and skipped nothing."""
+    import pytest
+
+    log = tmp_path / "answers.csv"
+    log.write_text("file,label,probability,time\na.png,COVID,0.9,2026-12-04T10:00:00+00:00\n")
+    with pytest.raises(ValueError, match=r"holds no JSON answers \(it starts 'file,label,probability,time'\)"):
+        answered_times(log)
+    # a watch's log with only its notes (2>&1) and no film yet, or a line cut by a crash: nothing answered, no error
+    log.write_text('edge-classify: note: watching in/ every 2 s\n{"file": "d.png", "la\n\n')
+    assert answered_times(log) == {}
+
+
 def test_a_log_passed_through_jq_keeps_its_films_answered(tmp_path):
     """A stamp's 19-digit nanoseconds, rounded to a double by jq or JavaScript (a log rotated with
     `jq -c .`), made every film of the log 'changed' and answered again."""
