@@ -92,6 +92,12 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         if warnings is not None and message.startswith("warning: "):
             warnings.append(message[len("warning: "):])
 
+    keys = {same_class_key(c): c for c in labels}
+    for folder in (f for f in folders if matched[f] == LEAVE_OUT and same_class_key(f) in keys):
+        log(f"warning: --class-map {folder}=-: {folder} is the model's class {keys[same_class_key(folder)]}: its films are "
+            "in no figure, so that class's sensitivity goes unmeasured and the other classes' specificity is judged "
+            f"without them; leave {folder} out of --class-map to score it")
+
     items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log, check_labels=False)
     # checked after the mapping, as cxr-train's --add-data does: a row may name the class a folder stands for
     # (Normal for Healthy/ under --class-map Healthy=Normal), which was said to contradict its folder, or the folder

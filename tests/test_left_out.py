@@ -227,3 +227,24 @@ def test_a_class_folder_renamed_since_training_is_not_a_class_never_trained_on(t
         film.write_bytes(film.read_bytes() + b"\0")  # other bytes: not the run's films (a PNG ignores what follows)
     other = data_folder_answers(data, run["classes"], run["preprocess"], files, None, False, own, said.append)
     assert list(other["by_mode"]["int8"]) == ["Effusion"]
+
+
+def test_leaving_out_a_folder_of_the_models_own_class_is_warned(tmp_path):
+    """--class-map Normal=- on a COVID-or-Normal model was taken without a word: Normal's sensitivity went
+    unmeasured, and the report said the model 'has no answer for their class'."""
+    from convert.site_folders import site_items
+
+    _files(tmp_path, "COVID/a.png", "normal/b.png", "Viral/c.png")
+    warnings = []
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            site_items(tmp_path, ["COVID", "Normal"], "normal=-,Viral=-", "cxr-evaluate", quiet=True, warnings=warnings)
+        except Exception:  # the films here are no images: only the warning about the folders matters
+            pass
+    said = [w for w in warnings if w.startswith("--class-map normal=-")]
+    assert said and "normal is the model's class Normal: its films are in no figure" in said[0]
+    assert not any(w.startswith("--class-map Viral=-") for w in warnings)  # a class the model lacks: as before
