@@ -66,8 +66,10 @@ def section(rows: list[dict], model_classes: list[str]) -> list[str]:
     the Normal row's PPV for what a Normal answer is worth at a clinic where the disease is rare.
     Only for a model of two classes: a model of more scored on films of two of them has other answers
     (Viral Pneumonia) that the disease's NPV counts as right, so that NPV is not a Normal answer's."""
-    if not rows:
-        return []
+    if not rows:  # films of one class: no specificity, so no answer's worth (--prevalence was dropped unsaid)
+        return ["## What an answer is worth at your prevalence", "",
+                "Not worked out: it needs a class's sensitivity and its specificity, and no class has both here (films "
+                "of one class only). Score films of every class to see what an answer is worth at your prevalence.", ""]
     classes = list(dict.fromkeys(r["class"] for r in rows))
     normal = [c for c in classes if is_normal_class(c)] if len(model_classes) == 2 else []
     md = ["## What an answer is worth at your prevalence", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -93,3 +94,16 @@ def test_prevalences_are_given_once_each_and_in_order():
         parse_prevalences("0.1,,0.2")
     with pytest.raises(ValueError, match="between 0 and 1"):
         parse_prevalences("0.1,1")
+
+
+def test_films_of_one_class_say_why_no_answers_worth_is_given():
+    """--prevalence on a set of COVID films only was dropped without a word."""
+    from convert.prevalence import at_prevalences, section
+    from convert.summary import summarize
+
+    y = np.zeros(30, int)
+    probs = np.tile([0.8, 0.2], (30, 1))
+    rows = at_prevalences(summarize(y, probs, ["COVID", "Normal"], n_boot=0)["per_class"], (0.05,))
+    assert rows == []
+    md = "\n".join(section(rows, ["COVID", "Normal"]))
+    assert "## What an answer is worth at your prevalence" in md and "no class has both here (films of one class only)" in md
