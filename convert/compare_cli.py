@@ -95,7 +95,16 @@ def compare(
                   + ": B minus A will be zero everywhere", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
-            raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
+            from train.class_names import same_class_key
+
+            key_a = {same_class_key(c): c for c in labels}
+            keys_b = [same_class_key(c) for c in info_b["labels"]]
+            if len(key_a) != len(labels) or sorted(keys_b) != sorted(key_a):
+                raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
+            # one model trained on folders named covid-19 and NORMAL: its classes are the other's, as folders match
+            print(f"cxr-compare: note: B's classes {', '.join(info_b['labels'])} are taken as A's "
+                  f"{', '.join(key_a[k] for k in keys_b)} (names matched ignoring case and punctuation)", file=sys.stderr)
+            info_b = {**info_b, "labels": [key_a[k] for k in keys_b]}
         columns = [c.strip() for c in (by or "").split(",") if c.strip()]
         data_warnings: list[str] = []
         items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings)

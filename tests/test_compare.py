@@ -497,3 +497,25 @@ def test_cxr_compare_refuses_a_report_folder_inside_the_data_folder(tiny_run, tm
                                                "--n-boot", "100", "--quiet", "--keep-seen", *extra])
         assert res.exit_code == 2 and "lies in the data folder" in res.output, res.output
     assert not (data / "site-compare").exists() and not (data / "COVID" / "compare.md").exists()
+
+
+def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp_path):
+    """A model trained on folders named covid-19 and NORMAL was refused beside one of COVID and Normal,
+    with no way around it, though each scored the same folder."""
+    from edge.metadata import rewrite
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    b = tmp_path / "spelt.tflite"
+    b.write_bytes(rewrite((tiny_run / "model_int8.tflite").read_bytes(),
+                          lambda m: {**m, "labels": ["covid-19", "NORMAL"]}))
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(b), str(data), "--out",
+                                           str(tmp_path / "c"), "--n-boot", "100", "--quiet", "--keep-seen"])
+    assert res.exit_code == 0, res.output
+    assert "B's classes covid-19, NORMAL are taken as A's COVID, Normal" in res.output
+    r = json.loads((tmp_path / "c" / "compare.json").read_text())
+    assert r["answers_changed"] == 0 and r["answers_a"] == r["answers_b"]
+    other = tmp_path / "other.tflite"
+    other.write_bytes(rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda m: {**m, "labels": ["COVID", "Healthy"]}))
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(other), str(data), "--out",
+                                           str(tmp_path / "d"), "--n-boot", "100", "--quiet", "--keep-seen"])
+    assert res.exit_code == 2 and "the models have different classes" in res.output
