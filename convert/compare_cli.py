@@ -49,7 +49,7 @@ def compare(
         "(--class-map FOLDER=-) with both models: compare.md's \"Classes left out\" gives the answers each model "
         "gives them (in use a COVID-or-Normal model calls a pneumonia film one or the other); --no-score-left-out "
         "counts them only."),
-    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the intervals."),
+    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the interval on the balanced accuracy difference (the per-class intervals are Newcombe's, not resampled)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:

@@ -228,3 +228,17 @@ def test_cxr_synth_refuses_a_folder_of_real_films_and_rewrites_its_own(tmp_path:
         r = CliRunner().invoke(synth_app, [str(ours), "--count", count, "--size", "32"])
         assert r.exit_code == 0, r.output
     assert sorted(p.name for p in (ours / "COVID").iterdir()) == ["synthetic-COVID-0000.png", "synthetic-COVID-0001.png"]
+
+
+def test_cxr_synth_written_again_with_other_classes_keeps_none_of_the_earlier_ones(tmp_path: Path) -> None:
+    """A second cxr-synth into its own folder with two of the first call's three classes kept the third's
+    folder, which its README no longer listed, and cxr-train then found 3 classes."""
+    from typer.testing import CliRunner
+
+    from train.cli import synth_app
+
+    ours = tmp_path / "ours"
+    for classes in ("Normal,COVID,Viral_Pneumonia", "Normal,COVID"):
+        r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32", "--classes", classes])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in ours.iterdir()) == ["COVID", "Normal", "README.md"]

@@ -252,8 +252,8 @@ def test_help_lists_the_cache_folder_and_what_deleting_it_means():
 
     said = " ".join(CliRunner().invoke(train_app, ["--help"]).output.split())
     assert "and cache/ (every split's films decoded into model inputs" in said
-    assert ("delete it to save space: cxr-convert then decodes the films from the data folder again, which must still "
-            "hold them unchanged; only cxr-train writes it") in said
+    assert ("delete it to save space: the next cxr-convert then decodes the films from the data folder again, which "
+            "must still hold them unchanged, and writes it anew") in said
 
 
 def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, capsys):

@@ -36,8 +36,8 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "curves.png and run.json (settings, versions, calibration temperature, data hygiene, and a shortcut audit: "
         "how well the files' source, format, size, aspect ratio and borders alone predict the class, with a "
         "warning when they give it away), and cache/ (every split's films decoded into model inputs, so that "
-        "cxr-convert need not read them again; delete it to save space: cxr-convert then decodes the films from the "
-        "data folder again, which must still hold them unchanged; only cxr-train writes it). "
+        "cxr-convert need not read them again; delete it to save space: the next cxr-convert then decodes the films "
+        "from the data folder again, which must still hold them unchanged, and writes it anew). "
         "Next step: cxr-convert RUN_DIR.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid"
     )
@@ -100,7 +100,7 @@ def train(
     epochs: Optional[int] = typer.Option(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
-    batch_size: int = typer.Option(32, min=1),
+    batch_size: int = typer.Option(32, min=1, help="Films per training step."),
     image_size: int = typer.Option(128, min=32, max=1024, help="Model input side in pixels (32 to 1024)."),
     learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
     patience: Optional[int] = typer.Option(
@@ -226,14 +226,15 @@ def synth(
     size: int = typer.Option(192, min=32, max=4096, help="Image side in pixels (32 to 4096)."),
     seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
 ) -> None:
-    from train.synthetic import generate, not_written_here
+    from train.synthetic import drop_other_classes, generate, not_written_here
 
     if others := not_written_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
         raise fail("cxr-synth", f"{out_dir} holds files cxr-synth did not write ({', '.join(others)}): its README would "
                    "be overwritten and its films marked SYNTHETIC with the drawings; give a new or empty folder")
     with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]):
-        written = generate(out_dir, n_per_class=count, classes=[c.strip() for c in classes.split(",")],
-                           size=(size, size), seed=seed, progress=True)
+        wanted = [c.strip() for c in classes.split(",")]
+        written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
+        drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
     print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")
 
 

@@ -173,7 +173,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
             return
         log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
             f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
-            "audit, and --holdout-source can match file names only")
+            "audit, and cxr-train --holdout-source can match file names only")
     else:
         if unlisted:
             log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
@@ -181,7 +181,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
         if blank:
             log(f"warning: {len(blank)} of the {len(items)} films in {data_dir} have a row in its MANIFEST.csv whose "
                 f"{' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank (e.g. {blank[0]}), "
-                "so no source: no per-source figures for them, and --holdout-source can match their file names only")
+                "so no source: no per-source figures for them, and cxr-train --holdout-source can match their file names only")
 
 
 def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
