@@ -38,6 +38,8 @@ def rounded(v: float, digits: int = 3) -> float:
 def fixed(v: float, digits: int = 3, scale: float = 1.0) -> str:
     """``v`` (a share, 0..1) written times ``scale`` (100 for percent) with ``digits`` decimals, or more
     where fewer would read 0 or the whole: fixed(0.9996) is '0.9996', fixed(0.9996, 1, 100) '99.96'."""
+    if 0 < scale * v < 10 ** -MAX_DIGITS:  # 3.3e-7 % (a PPV at a prevalence of 1e-9) was shown as 0.000001, 3x it
+        return f"{scale * v:.1e}"
     d = digits
     text = f"{scale * v:.{d}f}"
     while d < MAX_DIGITS and 0 < v < 1 and float(text) in (0.0, scale):

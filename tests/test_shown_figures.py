@@ -22,7 +22,9 @@ def test_a_value_below_one_never_reads_as_one():
 def test_a_float32_probability_next_to_one_is_cut_not_rounded_to_a_certainty():
     p = float(np.float32(0.9999997))  # beyond the 6 decimals a share gets to stay off 1
     assert fixed(p, 4) == "0.999999" and fixed(p, 1, 100) == "99.99997" and rounded(p) == 0.999999
-    assert fixed(1e-9, 4) == "0.000001" and exact_text(beside_rule(p, 0, None, 4)) == "0.999999"
+    assert exact_text(beside_rule(p, 0, None, 4)) == "0.999999"
+    # below what 6 decimals hold: in powers of ten, not 0.000001 (a PPV of 3.3e-7 % was shown 3x too high)
+    assert fixed(1e-9, 4) == "1.0e-09" and fixed(3.3e-9, 1, 100) == "3.3e-07" and fixed(2e-6, 1, 100) == "0.0002"
 
 
 def test_a_probability_printed_beside_a_rule_reads_on_the_rules_side_of_it():
