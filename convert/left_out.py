@@ -119,6 +119,16 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     if not any(by_model.values()):
         return []
     flagged = any(a["flagged_by_input_check"] is not None for per in by_model.values() for a in per.values())
+    from train.class_names import same_class_key
+
+    keys = {same_class_key(c) for c in labels}
+    own = [f for f in next(iter(by_model.values())) if same_class_key(f) in keys]
+    if own and lead.endswith("the model has no answer for their class."):  # --class-map Normal=- on its own class
+        others = len(own) < len(next(iter(by_model.values())))
+        lead = (f"These films are in no figure above. {', '.join(own)}: the model's own class"
+                f"{'es' if len(own) > 1 else ''}, left out with --class-map FOLDER=-, so "
+                f"{'their' if len(own) > 1 else 'its'} sensitivity is not measured"
+                + ("; the other folders: the model has no answer for their class." if others else "."))
     md = ["## Classes left out", "",
           f"{lead} In use it gives each such film one of its own answers all the same; the table shows which "
           "(percent, 95% interval)" + (f", and {csv_name} lists them film by film" if csv_name else "") + ". A film of such a finding "

@@ -248,3 +248,16 @@ def test_leaving_out_a_folder_of_the_models_own_class_is_warned(tmp_path):
     said = [w for w in warnings if w.startswith("--class-map normal=-")]
     assert said and "normal is the model's class Normal: its films are in no figure" in said[0]
     assert not any(w.startswith("--class-map Viral=-") for w in warnings)  # a class the model lacks: as before
+
+
+def test_the_left_out_section_says_when_a_folder_is_the_models_own_class():
+    from convert.left_out import answers_section
+
+    called = {"COVID": {"films": 1, "share": 1 / 3, "share_ci": [0.06, 0.79]},
+              "Normal": {"films": 2, "share": 2 / 3, "share_ci": [0.21, 0.94]}}
+    row = {"films": 3, "called": called, "flagged_by_input_check": None, "unreadable": 0}
+    md = "\n".join(answers_section({"normal": row, "Viral": row}, ["COVID", "Normal"]))
+    assert ("These films are in no figure above. normal: the model's own class, left out with --class-map FOLDER=-, "
+            "so its sensitivity is not measured; the other folders: the model has no answer for their class.") in md
+    md = "\n".join(answers_section({"Viral": row}, ["COVID", "Normal"]))
+    assert "These films are in no figure above: the model has no answer for their class." in md
