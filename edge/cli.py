@@ -154,7 +154,9 @@ def main(
              "with healthy films from a source it never saw: check it with cxr-evaluate on confirmed films."),
     no_selftest: bool = typer.Option(False, "--no-selftest", help="Classify without first running the self-test "
                                                                   "(--selftest; a few ms). Without this option, a file "
-                                                                  "whose self-test fails on this device classifies nothing "
+                                                                  "whose self-test fails on this device (other classes or "
+                                                                  "labels, or probabilities over five times its tolerance "
+                                                                  "away; a smaller miss is a warning) classifies nothing "
                                                                   "(exit code 2): its answers here would not be the ones "
                                                                   "its card reports."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
@@ -226,7 +228,10 @@ def main(
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
         if not no_selftest and (problem := selftest_problem(m, model)):  # once, before any film: not per film
-            raise _fail(problem)
+            level, why = problem
+            if level == "error":
+                raise _fail(why)
+            print(f"edge-classify: warning: {why}", file=sys.stderr)
         if m.meta.get("foreign"):
             print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
                   "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)
