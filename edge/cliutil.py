@@ -213,7 +213,8 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
                 app()
         except SystemExit as e:  # typer ends every command so; the last output is flushed below
             code = e.code
-        sys.stdout.flush()
+        if sys.stdout is not None:  # started with >&-: the command said so and chose its exit code
+            sys.stdout.flush()
         # The work is done and said; tearing down TensorFlow or a runtime can take a second more, where a stop
         # killed the process with 143 and no line: it now ends it at once, with the command's own exit code.
         done = EXIT_OK if code is None else code if isinstance(code, int) else EXIT_USAGE

@@ -229,7 +229,11 @@ class EdgeModel:
             raise ModelFileError(f"{self.path}: its self-test expects {want.shape[-1]} classes, the model has {got.shape[-1]}")
         deviation = float(np.max(np.abs(got - want)))
         tolerance = float(self.meta.get("selftest_tolerance", 0.02))
-        same_class = bool(np.all(got.argmax(1) == want.argmax(1)))
+        # A synthetic reference whose two top classes lie within the tolerance is a near tie: a device that
+        # rounds a step otherwise may flip it by a thousandth, which the deviation, not the class, should judge.
+        top2 = np.sort(want, axis=1)[:, -2:] if want.shape[1] > 1 else np.c_[np.zeros(len(want)), want[:, -1]]
+        decided = (top2[:, 1] - top2[:, 0]) > 2 * tolerance
+        same_class = bool(np.all((got.argmax(1) == want.argmax(1)) | ~decided))
         # the labels the outputs had when it was converted (files from 0.26 on): swapped in the metadata, every
         # answer is the other class with the same probabilities, which the positions alone do not show
         stored = spec.get("labels") if isinstance(spec, dict) else None

@@ -74,17 +74,18 @@ def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = 
 
 
 def other_format(start: bytes | None, fmt: str) -> str | None:
-    """Why answers in ``fmt`` ("csv" or "json") must not be appended to a file that starts with
+    """Why answers in ``fmt`` ("csv", "json", else text) must not be appended to a file that starts with
     ``start``: it holds answers in the other format (a unit edited from --json to --csv, the log
     kept), and a file of both is read right by no reader. None where it does not."""
-    if start is None or fmt not in ("csv", "json"):
+    if start is None:
         return None
+    mine = {"csv": "CSV rows", "json": "JSON lines"}.get(fmt, "text answers")
     for line in start.split(b"\n")[:-1]:
         text = line.decode("utf-8", "replace").lstrip("\ufeff").strip()
-        if fmt == "csv" and text.startswith('{"file"'):
-            return "standard output's file holds JSON answers (--json): CSV rows among them are read by no reader; write to a new file"
-        if fmt == "json" and text.startswith("file,label,probability,"):
-            return "standard output's file holds CSV answers (--csv): JSON lines among them are read by no reader; write to a new file"
+        if fmt != "json" and text.startswith('{"file"'):
+            return f"standard output's file holds JSON answers (--json): {mine} among them are read by no reader; write to a new file"
+        if fmt != "csv" and text.startswith("file,label,probability,"):
+            return f"standard output's file holds CSV answers (--csv): {mine} among them are read by no reader; write to a new file"
     return None
 
 

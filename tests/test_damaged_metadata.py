@@ -129,3 +129,27 @@ def test_labels_swapped_in_the_metadata_fail_the_selftest(tmp_path, tiny_run):
     r = subprocess.run([sys.executable, "-m", "edge.cli", str(tiny_run / "curves.png"), "--model", str(swapped)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stdout == "" and "every answer would be named wrong" in r.stderr
+
+
+def test_a_near_tie_reference_flipped_by_a_thousandth_passes_the_selftest(tmp_path, tiny_run):
+    """A reference image whose two top classes lie 0.012 apart, flipped by a device rounding a step otherwise
+    (0.006), failed the self-test for 'other classes', and edge-classify then classified nothing."""
+    import json
+
+    import numpy as np
+
+    from edge import metadata as md
+    from edge.model import EdgeModel
+
+    flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")
+    spec = json.loads(files["selftest.json"])
+    spec["probabilities"] = [[0.506, 0.494], [0.9, 0.1], [0.2, 0.8]]
+    path = tmp_path / "m.tflite"
+    path.write_bytes(md.attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(spec).encode()}))
+    m = EdgeModel(path)
+    m.classify_encoded = lambda images: np.array([[0.4995, 0.5005], [0.9, 0.1], [0.2, 0.8]])  # this device's answers
+    r = m.selftest()
+    assert r["passed"] and r["same_classes"] and r["max_deviation"] == pytest.approx(0.0065)
+    m.classify_encoded = lambda images: np.array([[0.506, 0.494], [0.49, 0.51], [0.2, 0.8]])  # a decided one flipped
+    r = m.selftest()
+    assert not r["passed"] and not r["same_classes"]

@@ -150,3 +150,11 @@ def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():
     assert csv_header_needed(b"edge-classify: note: ...\n", header) is True
     # a header cut at the read's limit is no header of other columns
     assert csv_header_needed(b"edge-classify: note: ...\n" + header.encode()[:20], header) is True
+
+
+def test_text_answers_are_not_appended_to_a_json_or_csv_log():
+    from edge.output import other_format
+
+    assert "holds JSON answers (--json): text answers among them" in other_format(b'{"file": "a.png"}\n', "")
+    assert "holds CSV answers (--csv): text answers among them" in other_format(b"file,label,probability,p_A\n", "")
+    assert other_format(b"a.png\tCOVID\t0.9\n", "") is None and other_format(b'{"file": "a.png"}\n', "json") is None
