@@ -375,7 +375,8 @@ def test_a_file_that_is_no_model_is_named(tiny_run, tmp_path):
     """'not a TensorFlow Lite model' without a name left the user to guess which of two models it was."""
     fake = tmp_path / "fake.tflite"
     fake.write_bytes(b"PK\x03\x04 not a model at all")
-    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(fake), str(tmp_path), "--quiet"])
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(fake), str(tmp_path), "--quiet",
+                                           "--out", str(tmp_path.parent / f"{tmp_path.name}-cmp")])  # not in the data
     assert res.exit_code == 2 and f"error: {fake}: not a TensorFlow Lite model (no TFL3 identifier)" in res.output
     cut = tmp_path / "cut.tflite"
     cut.write_bytes((tiny_run / "model_int8.tflite").read_bytes()[:5000])

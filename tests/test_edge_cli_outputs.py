@@ -99,10 +99,17 @@ def test_json_help_lists_every_field_it_may_print(model):
 
 @pytest.mark.parametrize("fmt", ["--json", "--csv"])
 def test_a_map_that_cannot_be_written_is_a_field_of_its_row(model, film, tmp_path, fmt):
+    import resource
+
     maps = tmp_path / "maps"
-    (maps / f"{film.stem}.png").mkdir(parents=True)  # a folder where the map would go: its write fails
-    p = edge_classify(film, "--explain", maps, fmt, "--model", model)
-    assert p.returncode == 1
+    maps.mkdir()
+
+    def no_room() -> None:  # a map of a few KB does not fit: its write fails, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, resource.RLIM_INFINITY))
+
+    p = subprocess.run([*map(str, (sys.executable, "-m", "edge.cli", film, "--explain", maps, fmt, "--model", model))],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=no_room)
+    assert p.returncode == 1, p.stderr
     rec = json.loads(p.stdout) if fmt == "--json" else list(csv.DictReader(io.StringIO(p.stdout)))[0]
     assert rec["label"] and rec["map_error"].startswith("no map written ("), rec
     assert not rec.get("map")

@@ -115,7 +115,8 @@ def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_r
     data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
     out = tmp_path / "report"
     out.mkdir()
-    (out / "report.json").write_text("{}")
+    old = json.dumps({"title": "an earlier report", "metrics": {}, "data_dir": data, "model": str(tiny_run / "model_int8.tflite")})
+    (out / "report.json").write_text(old)
     r = run_limited(4096, cli("convert.evaluate_cli.evaluate_main", "cxr-evaluate"), str(tiny_run / "model_int8.tflite"), data,
                     "--out", str(out), "--keep-seen", "--quiet", "--explain", "0", "--n-boot", "100")
     assert r.returncode == 2, r.stderr
@@ -125,7 +126,7 @@ def test_cxr_evaluate_on_a_full_disk_is_one_line_and_keeps_the_old_report(tiny_r
     [line] = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith(("cxr-evaluate: warning:",
                                                                                "cxr-evaluate: note:"))]
     assert line.startswith(f"cxr-evaluate: error: {out}/") and ": File too large" in line and "Errno" not in line
-    assert (out / "report.json").read_text() == "{}"
+    assert (out / "report.json").read_text() == old
     assert leftovers(out) == []
 
 
