@@ -96,8 +96,10 @@ def selftest_problem(m, model: Path) -> tuple[str, str] | None:
             f"(tolerance {r['tolerance']:g}){'' if r['same_classes'] else ', and other classes'}: this device decodes, "
             "preprocesses or runs the model otherwise, so its answers are not the ones the model's card reports")
     if small:
-        return "warning", (f"{model}: the self-test is off on {r['runtime']}: {what}, though its reference images get "
-                           "the same classes; classifying all the same. `edge-classify --selftest --model "
+        return "warning", (f"{model}: the self-test is off on {r['runtime']}: its reference images get probabilities up "
+                           f"to {r['max_deviation']:.2g} away from the converting machine's (tolerance "
+                           f"{r['tolerance']:g}), though the same classes: a probability here may differ a little from "
+                           "what the card reports; classifying all the same. `edge-classify --selftest --model "
                            f"{model}` gives the figures")
     return "error", (f"{model}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
                      f"{model}` gives the figures; install the Pillow and runtime README names (or copy the file "
