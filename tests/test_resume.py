@@ -311,6 +311,17 @@ def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_chang
         monkeypatch.setattr(train.run, "prepare_data", real_prepare)
         run_training(s)
     monkeypatch.setattr(train.run, "prepare_data", read_again)
+    older = json.loads((s.out / PREPARED).read_text())
+    assert older.pop("cxr_edge_version")  # a record of 0.27, whose split rules were older: drawn again
+    (s.out / PREPARED).write_text(json.dumps(older))
+    with pytest.raises(AssertionError, match="read again"):
+        run_training(s)
+
+    monkeypatch.setattr(train.fit, "fit", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        monkeypatch.setattr(train.run, "prepare_data", real_prepare)
+        run_training(s)
+    monkeypatch.setattr(train.run, "prepare_data", read_again)
     with pytest.raises(AssertionError, match="read again"):  # nor is a split made with another seed taken
         run_training(TrainSettings(**{**s.__dict__, "seed": 1}))
     covid[0].unlink()

@@ -20,7 +20,7 @@ import numpy as np
 from edge.atomic import read_json, write_json
 from edge.preprocess import PreprocessConfig
 from train.data import Split
-from train.resume import _as_recorded, _comparable, _same_folders, settings_dict
+from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, _version, settings_dict
 
 PREPARED = "prepared.json"
 # What the films, the split and the inputs depend on; the training settings do not touch them.
@@ -35,7 +35,10 @@ def _data_settings(settings: dict) -> dict:
 
 def save_prepared(out: Path, s, config: PreprocessConfig, notes: dict) -> None:
     """Record the data phase just done in ``out`` (after its split.json): see the module's docstring."""
+    from edge import __version__
+
     write_json(Path(out) / PREPARED, {
+        "cxr_edge_version": __version__,  # the split's rules: a later version with others draws it again
         "settings": settings_dict(s), "workdir": os.getcwd(), "preprocess": config.to_dict(),
         "split_sha256": hashlib.sha256((Path(out) / "split.json").read_bytes()).hexdigest(),
         "data_fingerprint": notes.get("data"), "data_hygiene": notes["hygiene"], "skipped_files": notes["skipped"],
@@ -54,6 +57,8 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         return None
     try:
         record = read_json(out / PREPARED)
+        if (_version(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
+            return None
         done = _data_settings(_as_recorded(record, out))
         same_split = hashlib.sha256((out / "split.json").read_bytes()).hexdigest() == record["split_sha256"]
         same_inputs = PreprocessConfig.from_dict(record["preprocess"]) == config
