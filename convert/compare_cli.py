@@ -75,7 +75,7 @@ def compare(
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted:
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
-        from convert.evaluate_cli import in_data_folder
+        from convert.site_folders import in_data_folder
 
         if problem := folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir)):  # before any film is read
             raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))

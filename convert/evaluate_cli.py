@@ -343,18 +343,10 @@ def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
     return None
 
 
-def in_data_folder(out_dir: Path, data_dir: Path) -> str | None:
-    """Why a report folder must not be ``out_dir``: it lies in the data folder (its plots and lists would
-    be scored as films, or taken for a class folder, the next time), or None."""
-    out, data = out_dir.resolve(), data_dir.resolve()
-    if out == data or data in out.parents:
-        return (f"it lies in the data folder {data_dir}: its files would be read as films, or the folder as a class, "
-                "the next time; give the report a folder outside it")
-    return None
-
-
 def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
     """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
+    from convert.site_folders import in_data_folder
+
     if problem := in_data_folder(out_dir, data_dir):
         return problem
     if (out_dir / "run.json").is_file():

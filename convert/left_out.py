@@ -109,7 +109,7 @@ def _share(c: dict) -> str:
 
 def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], labels: list[str],
                     models: list[str] | None = None,
-                    lead: str = "These films are in no figure above: the model has no answer for their class.",
+                    lead: str | None = None,
                     csv_name: str | None = None, whose: str | None = None) -> list[str]:
     """report.md's section on the left-out folders' films: the answers they got, in a table. With
     ``models`` (cxr-compare: ["A", "B"]), ``answers`` holds each model's answers_by_folder, and each
@@ -121,14 +121,16 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     flagged = any(a["flagged_by_input_check"] is not None for per in by_model.values() for a in per.values())
     from train.class_names import same_class_key
 
-    keys = {same_class_key(c) for c in labels}
-    own = [f for f in next(iter(by_model.values())) if same_class_key(f) in keys]
-    if own and lead.endswith("the model has no answer for their class."):  # --class-map Normal=- on its own class
-        others = len(own) < len(next(iter(by_model.values())))
-        lead = (f"These films are in no figure above. {', '.join(own)}: the model's own class"
-                f"{'es' if len(own) > 1 else ''}, left out with --class-map FOLDER=-, so "
-                f"{'their' if len(own) > 1 else 'its'} sensitivity is not measured"
-                + ("; the other folders: the model has no answer for their class." if others else "."))
+    if lead is None:  # a folder of the model's own class left out (--class-map Normal=-) is no class it lacks
+        keys = {same_class_key(c) for c in labels}
+        own = [f for f in next(iter(by_model.values())) if same_class_key(f) in keys]
+        lead = "These films are in no figure above: the model has no answer for their class."
+        if own:
+            others = len(own) < len(next(iter(by_model.values())))
+            lead = (f"These films are in no figure above. {', '.join(own)}: the model's own class"
+                    f"{'es' if len(own) > 1 else ''}, left out with --class-map FOLDER=-, so "
+                    f"{'their' if len(own) > 1 else 'its'} sensitivity is not measured"
+                    + ("; the other folders: the model has no answer for their class." if others else "."))
     md = ["## Classes left out", "",
           f"{lead} In use it gives each such film one of its own answers all the same; the table shows which "
           "(percent, 95% interval)" + (f", and {csv_name} lists them film by film" if csv_name else "") + ". A film of such a finding "

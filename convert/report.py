@@ -170,9 +170,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     predicted = labels_for(probs, threshold) if len(y) else []
     # each film on its side of every threshold this report states: the labelling rule's, and one chosen on these
     # films (--operating-point), which is a film's own probability and was shown rounded below itself
+    rules = [threshold] if threshold is not None else []
     chosen = (site_point or {}).get("decision") or {}
-    rules = [r for r in (threshold, (classes.index(chosen["class"]), chosen["threshold"]) if chosen.get("class") in classes
-                         and chosen.get("threshold") is not None else None) if r is not None]
+    if chosen.get("class") in classes and chosen.get("threshold") is not None:
+        rules.append((classes.index(chosen["class"]), chosen["threshold"]))
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
                               "probabilities": {c: beside_rule(v, j, rules, 6) for j, (c, v) in enumerate(zip(classes, p))}}
                              for f, t, p, k in zip(files, y, probs, predicted)]

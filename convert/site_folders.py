@@ -113,3 +113,13 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         log(f"warning: sub-folders {', '.join(n + '/' for n in odd)} were not scored: taken for mask images, as "
             "their names say mask; a folder of films so named needs another name")
     return [replace(i, label=matched[i.label]) for i in items], matched
+
+
+def in_data_folder(out_dir: Path, data_dir: Path) -> str | None:
+    """Why a report folder must not be ``out_dir``: it lies in the data folder (its plots and lists would
+    be scored as films, or taken for a class folder, the next time), or None."""
+    out, data = out_dir.resolve(), data_dir.resolve()
+    if out == data or data in out.parents:
+        return (f"it lies in the data folder {data_dir}: its files would be read as films, or the folder as a class, "
+                "the next time; give the report a folder outside it")
+    return None

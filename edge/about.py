@@ -89,18 +89,16 @@ def selftest_problem(m, model: Path) -> tuple[str, str] | None:
         return "error", f"{e}; the file may be damaged: copy it again from the workstation"
     if r["passed"]:
         return None
-    small = r["same_labels"] and r["same_classes"] and r["max_deviation"] <= WARN_ONLY * r["tolerance"]
+    off = (f"its reference images get probabilities up to {r['max_deviation']:.2g} away from the converting "
+           f"machine's (tolerance {r['tolerance']:g})")
+    if r["same_labels"] and r["same_classes"] and r["max_deviation"] <= WARN_ONLY * r["tolerance"]:
+        return "warning", (f"{model}: the self-test is off on {r['runtime']}: {off}, though the same classes: a "
+                           "probability here may differ a little from what the card reports; classifying all the "
+                           f"same. `edge-classify --selftest --model {model}` gives the figures")
     what = ("its labels are not those its outputs had when it was converted (edited in its metadata?): every answer "
             "would be named wrong" if not r["same_labels"] else
-            f"its reference images get probabilities up to {r['max_deviation']:.2g} away from the converting machine's "
-            f"(tolerance {r['tolerance']:g}){'' if r['same_classes'] else ', and other classes'}: this device decodes, "
-            "preprocesses or runs the model otherwise, so its answers are not the ones the model's card reports")
-    if small:
-        return "warning", (f"{model}: the self-test is off on {r['runtime']}: its reference images get probabilities up "
-                           f"to {r['max_deviation']:.2g} away from the converting machine's (tolerance "
-                           f"{r['tolerance']:g}), though the same classes: a probability here may differ a little from "
-                           "what the card reports; classifying all the same. `edge-classify --selftest --model "
-                           f"{model}` gives the figures")
+            f"{off}{'' if r['same_classes'] else ', and other classes'}: this device decodes, preprocesses or runs the "
+            "model otherwise, so its answers are not the ones the model's card reports")
     return "error", (f"{model}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
                      f"{model}` gives the figures; install the Pillow and runtime README names (or copy the file "
                      "again), or give --no-selftest to classify anyway")

@@ -279,11 +279,10 @@ def main(
             folders = [Path(a) for a in images]
             bad = [a for a in images if not Path(a).is_dir()]
             if bad:
-                missing_ = [a for a in bad if not os.path.lexists(a)]
-                raise _fail(f"--watch takes folders; " + "; ".join(
-                    part for part in (f"no such folder: {', '.join(missing_)}" if missing_ else "",
-                                      f"not a folder: {', '.join(a for a in bad if a not in missing_)}"
-                                      if len(missing_) < len(bad) else "") if part))
+                gone = [a for a in bad if not os.path.lexists(a)]
+                files = [a for a in bad if a not in gone]
+                raise _fail("--watch takes folders; " + "; ".join(
+                    [f"no such folder: {', '.join(gone)}"] * bool(gone) + [f"not a folder: {', '.join(files)}"] * bool(files)))
             paths, missing = [], []
         else:
             paths, missing, nothing = gather(images, recursive)  # missing: also folders without images
@@ -294,11 +293,12 @@ def main(
         with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
             had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
             header = True
-            if had and (problem := other_format(file_start(sys.stdout), "json" if json_out else "csv" if csv_out else "")):
+            start = file_start(sys.stdout) if had else None
+            if problem := other_format(start, "json" if json_out else "csv" if csv_out else ""):
                 raise _fail(problem)
             if csv_out and had:
                 try:
-                    header = csv_header_needed(file_start(sys.stdout), csv_header_text(m.labels, explain is not None, watch))
+                    header = csv_header_needed(start, csv_header_text(m.labels, explain is not None, watch))
                 except ValueError as e:
                     raise _fail(str(e))
             watcher = None

@@ -268,11 +268,37 @@ def test_one_folder_spelled_two_ways_is_the_same_setting(tmp_path, monkeypatch):
     assert not _same_folders(done["data"], _comparable({**one, "data": "other"})["data"])
 
 
+def _stop_in_training(s) -> None:
+    """cxr-train with settings ``s`` through its data phase (reading the films), stopped as by Ctrl-C
+    once training starts: what a stopped call leaves (split.json, the cache, prepared.json)."""
+    import train.fit
+    import train.prepare
+    import train.run
+    from train.run import run_training
+
+    def ctrl_c(*a, **kw):
+        raise KeyboardInterrupt
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(train.fit, "fit", ctrl_c)
+        mp.setattr(train.run, "prepare_data", train.prepare.prepare_data)
+        with pytest.raises(KeyboardInterrupt):
+            run_training(s)
+
+
+def _films_not_read(monkeypatch) -> None:
+    """From here on, a call that reads the films again fails the test."""
+    import train.run
+
+    def read_again(*a, **kw):
+        raise AssertionError("the films were read again")
+
+    monkeypatch.setattr(train.run, "prepare_data", read_again)
+
+
 def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_changed(tmp_path, capsys, monkeypatch):
     """Resuming a 5,000-film run read and searched every film again (64 s; hours for a hospital's
     50,000), although its folder held the split and the cached inputs of the same films."""
-    import train.fit
-    import train.run
     from tests.test_data import write_images
     from train.prepared import PREPARED
     from train.run import TrainSettings, run_training
@@ -282,22 +308,10 @@ def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_chang
     write_images(films / "Normal", "Normal", 10)
     s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
                       teacher_members=0, progress=False)
-    real_fit, real_prepare = train.fit.fit, train.run.prepare_data
-
-    def stopped(*a, **kw):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(train.fit, "fit", stopped)
-    with pytest.raises(KeyboardInterrupt):
-        run_training(s)
+    _stop_in_training(s)
     record = json.loads((s.out / PREPARED).read_text())
     split = (s.out / "split.json").read_bytes()
-
-    def read_again(*a, **kw):
-        raise AssertionError("the films were read again")
-
-    monkeypatch.setattr(train.fit, "fit", real_fit)
-    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    _films_not_read(monkeypatch)
     capsys.readouterr()
     run_training(TrainSettings(**{**s.__dict__, "epochs": 2}))  # a training setting may change; the data is the same
     assert "going on from the split and inputs an earlier call prepared" in capsys.readouterr().err
@@ -306,22 +320,14 @@ def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_chang
     assert (run["data_hygiene"], run["data_fingerprint"]) == (record["data_hygiene"], record["data_fingerprint"])
 
     (s.out / "run.json").unlink()  # stopped again; then a film is replaced: its folder is read again
-    monkeypatch.setattr(train.fit, "fit", stopped)
-    with pytest.raises(KeyboardInterrupt):
-        monkeypatch.setattr(train.run, "prepare_data", real_prepare)
-        run_training(s)
-    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    _stop_in_training(s)
     older = json.loads((s.out / PREPARED).read_text())
     assert older.pop("cxr_edge_version")  # a record of 0.27, whose split rules were older: drawn again
     (s.out / PREPARED).write_text(json.dumps(older))
     with pytest.raises(AssertionError, match="read again"):
         run_training(s)
 
-    monkeypatch.setattr(train.fit, "fit", stopped)
-    with pytest.raises(KeyboardInterrupt):
-        monkeypatch.setattr(train.run, "prepare_data", real_prepare)
-        run_training(s)
-    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    _stop_in_training(s)
     with pytest.raises(AssertionError, match="read again"):  # nor is a split made with another seed taken
         run_training(TrainSettings(**{**s.__dict__, "seed": 1}))
     covid[0].unlink()
@@ -361,8 +367,6 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
 def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_path, capsys, monkeypatch):
     """A --replace retrain stopped after its data phase left the earlier run's run.json beside its new
     split and prepared.json; the next call read and searched every film again (hours on a large set)."""
-    import train.fit
-    import train.run
     from tests.test_data import write_images
     from train.prepared import PREPARED
     from train.run import TrainSettings, run_training
@@ -373,23 +377,11 @@ def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_p
     s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
                       teacher_members=0, progress=False)
     run_training(s)
-    real_fit, real_prepare = train.fit.fit, train.run.prepare_data
-
-    def stopped(*a, **kw):
-        raise KeyboardInterrupt
-
     again = TrainSettings(**{**s.__dict__, "seed": 1, "replace": True})
-    monkeypatch.setattr(train.fit, "fit", stopped)
-    with pytest.raises(KeyboardInterrupt):
-        run_training(again)
+    _stop_in_training(again)
     assert (s.out / "run.json").is_file() and (s.out / PREPARED).is_file()
     split = (s.out / "split.json").read_bytes()
-
-    def read_again(*a, **kw):
-        raise AssertionError("the films were read again")
-
-    monkeypatch.setattr(train.fit, "fit", real_fit)
-    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    _films_not_read(monkeypatch)
     capsys.readouterr()
     run_training(again)
     assert "going on from the split and inputs an earlier call prepared" in capsys.readouterr().err
@@ -401,7 +393,6 @@ def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_agai
     """A call with another --seed into the same --out generates the synthetic set anew; one that failed
     there left the first call's split and prepared.json beside other films, and the first command, run
     again, went on from inputs no film on disk gives (and with a cache part gone, failed every time)."""
-    import train.fit
     from train.data import Split
     from train.prepared import PREPARED
     from train.resume import file_sha256
@@ -410,18 +401,10 @@ def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_agai
 
     s = TrainSettings(data="synthetic", out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
                       synthetic_count=8, teacher_members=0, progress=False)
-    real_fit = train.fit.fit
-
-    def stopped(*a, **kw):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(train.fit, "fit", stopped)
-    with pytest.raises(KeyboardInterrupt):
-        run_training(s)
+    _stop_in_training(s)
     split = Split.load(s.out / "split.json")
     generate(Path(split.data_dir), n_per_class=8, classes=split.classes, seed=1)  # the set made anew, other films
     (s.out / "cache" / "val.npy").unlink()
-    monkeypatch.setattr(train.fit, "fit", real_fit)
     capsys.readouterr()
     run_training(s)
     assert "going on from the split" not in capsys.readouterr().err

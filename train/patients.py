@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -85,14 +86,8 @@ def implausible_patients(patients: list[str], folders: list[str] | None = None) 
     export's placeholder. Id -> films. Ids are per folder, so is the share: a 35-film site whose
     export wrote XXXXXXXX on every film, beside 2,000 other films, was one patient under a
     share of the whole set."""
-    counts: dict[str, int] = {}
-    for p in patients:
-        if p:
-            counts[p] = counts.get(p, 0) + 1
     folders = folders or [""] * len(patients)
-    size: dict[str, int] = {}
-    for f in folders:
-        size[f] = size.get(f, 0) + 1
+    counts, size = Counter(filter(None, patients)), Counter(folders)
     folder_of = {p: f for p, f in zip(patients, folders) if p}
     return {p: n for p, n in counts.items() if n > max(MAX_PATIENT_FILMS, MAX_PATIENT_SHARE * size[folder_of[p]])}
 
