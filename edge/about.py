@@ -1,13 +1,16 @@
 """edge-classify's three questions about the model file itself: --info (its facts, as JSON),
 --card (for people: what it was trained and tested on, and how it scored) and --selftest (does
 this device decode, preprocess and classify as the converting machine did). Each prints one thing
-and exits; none classifies a film, so options meant for films are refused beside them."""
+and exits; none classifies a film, so options meant for films are refused beside them. Also the
+self-test's verdict before classifying, and --version (which cxr-edge and runtime this device runs)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+
+import typer
 
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail, written_to_stdout
 from edge.names import texts
@@ -129,4 +132,21 @@ def _print_card(meta: dict, model: Path) -> None:
                          "convert it again (cxr-convert RUN --report-only writes them anew)") from None
     with written_to_stdout(PROG):
         print(text)
+
+
+def print_version(asked: bool) -> None:
+    """--version: which cxr-edge this device runs, and the runtime it would use (messages about a model
+    that needs a newer cxr-edge tell the operator to update it, so the version must be askable here)."""
+    if not asked:
+        return
+    from edge import __version__
+    from edge.runtime import RuntimeMissing, interpreter_class, runtime_version
+
+    try:
+        name = interpreter_class()[1]
+        runtime = f"{name} {runtime_version(name)}"
+    except RuntimeMissing:
+        runtime = "no TFLite runtime installed"
+    print(f"edge-classify (cxr-edge {__version__}); runtime: {runtime}")
+    raise typer.Exit(EXIT_OK)
 

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import typer
 
-from edge.about import about_problem, card_without_runtime, selftest_problem, tell_about
+from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
 from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
@@ -26,23 +26,6 @@ from edge.typicality import FLAGGED
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-
-
-def _print_version(asked: bool) -> None:
-    """--version: which cxr-edge this device runs, and the runtime it would use (messages about a model
-    that needs a newer cxr-edge tell the operator to update it, so the version must be askable here)."""
-    if not asked:
-        return
-    from edge import __version__
-    from edge.runtime import RuntimeMissing, interpreter_class, runtime_version
-
-    try:
-        name = interpreter_class()[1]
-        runtime = f"{name} {runtime_version(name)}"
-    except RuntimeMissing:
-        runtime = "no TFLite runtime installed"
-    print(f"edge-classify (cxr-edge {__version__}); runtime: {runtime}")
-    raise typer.Exit(EXIT_OK)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -161,7 +144,7 @@ def main(
                                                                   "its card reports."),
     refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=print_version,
                                  help="Print this cxr-edge's version and the TFLite runtime it uses, and exit."),
 ) -> None:
     reconfigure_streams()
