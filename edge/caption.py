@@ -5,7 +5,10 @@ Pillow's built-in font draws ASCII only, so a class or film named in German, Fre
 never wrapped, so a 64-pixel model's map lost its probability past the picture's edge. The device
 has no plotting library: a TrueType font the system already has (DejaVu Sans ships with Raspberry
 Pi OS, Debian and Ubuntu) is used where found, and without one the letters are written without
-their accents (ü as u) rather than as boxes.
+their accents (ü as u) rather than as boxes. DejaVu has no Chinese, Japanese or Korean letters
+(a film named 肺炎.png came out as boxes): a caption with letters its font lacks is drawn in a font
+that has them where the system has one (Noto Sans CJK, Droid Sans Fallback, ...), and else those
+letters are written as '?', so a reader sees that a letter is missing rather than a row of boxes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,22 @@ FONT_FILES = (
     os.path.join(os.environ.get("WINDIR", "C:\\Windows"), "Fonts", "arial.ttf"),
 )
 
+# Fonts with Chinese, Japanese and Korean letters (and Latin ones), tried for a caption its first font
+# cannot draw whole.
+WIDE_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu, Raspberry Pi OS: fonts-noto-cjk
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # fonts-droid-fallback
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # fonts-wqy-microhei
+    "/System/Library/Fonts/PingFang.ttc",  # macOS
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    os.path.join(os.environ.get("WINDIR", "C:\\Windows"), "Fonts", "msyh.ttc"),
+    os.path.join(os.environ.get("WINDIR", "C:\\Windows"), "Fonts", "malgun.ttf"),
+)
+# A code point no font draws: what a font draws for a letter it lacks (its box) looks like this one's.
+NO_LETTER = "\U0010fffd"
+
 
 @lru_cache(maxsize=1)
 def caption_font() -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, bool]:
@@ -38,6 +57,27 @@ def caption_font() -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, bool]:
         except OSError:  # not there, or not a font Pillow can read (no FreeType)
             continue
     return ImageFont.load_default(), False
+
+
+@lru_cache(maxsize=1)
+def wide_font() -> ImageFont.FreeTypeFont | None:
+    """A font with Chinese, Japanese and Korean letters, where the system has one."""
+    for path in WIDE_FONT_FILES:
+        try:
+            return ImageFont.truetype(path, FONT_PX)
+        except OSError:
+            continue
+    return None
+
+
+def lacks(font: ImageFont.FreeTypeFont, text: str) -> set[str]:
+    """The letters of ``text`` that ``font`` would draw as its box (it has no glyph for them)."""
+    def drawn(ch: str) -> tuple:
+        mask = font.getmask(ch)
+        return mask.size, bytes(mask)
+
+    box = drawn(NO_LETTER)
+    return {ch for ch in set(text) if not ch.isspace() and drawn(ch) == box}
 
 
 def ascii_letters(text: str) -> str:
@@ -73,6 +113,13 @@ def caption_lines(caption: str, width: int) -> tuple[list[str], ImageFont.ImageF
     """The caption's lines as drawn within ``width`` pixels, and the font to draw them with."""
     font, full = caption_font()
     text = caption if full else ascii_letters(caption)
+    missing = lacks(font, text) if full else set()
+    if missing:
+        wide = wide_font()
+        if wide is not None and not lacks(wide, text):
+            font = wide
+        else:
+            text = "".join("?" if ch in missing else ch for ch in text)
     return wrapped(text, max(8, width - 8), font.getlength), font
 
 

@@ -55,3 +55,21 @@ def test_a_caption_is_wrapped_to_the_picture_and_keeps_its_letters():
     assert ("Pneumothorax_überblähung" in drawn) == caption_font()[1]  # as written where a font has the letters
     pic = picture(np.zeros((64, 64, 1), np.uint8), np.ones((64, 64)), caption)
     assert pic.height >= 128 + 16 * len(lines)
+
+
+def test_a_caption_draws_no_boxes_for_letters_its_font_lacks():
+    """DejaVu Sans has no Chinese letters: a film named 肺炎.png was captioned with two boxes. Each letter is now
+    drawn by a font that has it (a CJK font where the system has one) or written '?'."""
+    from edge.caption import caption_lines
+
+    def boxes(font, text: str) -> set[str]:  # letters the font draws as it draws a code point no font has
+        box = font.getmask("\U0010fffd")
+        return {ch for ch in set(text) if not ch.isspace()
+                and (font.getmask(ch).size, bytes(font.getmask(ch))) == (box.size, bytes(box))}
+
+    caption = "肺炎-한국.png: COVID 0.91\nred to yellow: its evidence"
+    lines, font = caption_lines(caption, 400)
+    drawn = "".join(lines)
+    assert "COVID 0.91" in drawn
+    assert boxes(font, drawn) == set()
+    assert drawn.count("?") + sum(ch in drawn for ch in "肺炎한국") == 4  # each letter drawn, or shown as missing
