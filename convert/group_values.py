@@ -153,19 +153,24 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
 def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate",
                  as_given: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
-    column wins over a DICOM attribute of the same name; ages are put in bands. Raises ValueError
+    column's value wins over a DICOM attribute of the same name, and a film it leaves blank or does not
+    list takes its header's; ages are put in bands. Raises ValueError
     for a name that is neither, or for a column with too many values to be a grouping; a column
     no film has a value for is left out, with a warning. ``as_given`` (where passed) gets each
     column's values as the files wrote them, where grouping changed any (an age band, a spelling
     merged): a reviewer of predictions.csv sees which films said 'unknown' or '045Y'."""
     check_columns(data_dir, columns, files, prog)
     fields, rows = read_manifest(data_dir)
-    from_dicom = [c for c in columns if c not in fields]
+    # A manifest column named as a DICOM attribute fills in for the headers, not over them: a film it
+    # leaves blank or does not list keeps its own header's value (a site's PNG exports listed with their
+    # ViewPosition beside DICOM films carrying theirs put 48 of 60 DICOM films in '(not given)').
+    from_dicom = [c for c in columns if c not in fields or c in DICOM_ATTRIBUTES]
     headers = ([_dicom_header(Path(data_dir) / f, from_dicom) for f in files] if from_dicom
                else [{} for _ in files])
     out = {}
     for c in columns:
-        raw = [rows.get(manifest_key(f), {}).get(c, "") if c in fields else h.get(c, "") for f, h in zip(files, headers)]
+        raw = [(rows.get(manifest_key(f), {}).get(c, "") if c in fields else "").strip() or h.get(c, "")
+               for f, h in zip(files, headers)]
         values = _one_spelling(c, [_value(c, v) for v in raw], prog)
         if unread := sorted({v.strip() for v, g in zip(raw, values) if g == NOT_AN_AGE}):
             print(f"{prog}: warning: --by {c}: {values.count(NOT_AN_AGE)} film(s) have a value that reads as no age "

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from edge.dicom_size import check_codestream_size, check_decoded_size, header_int
+from edge.dicom_size import check_codestream_size, check_decoded_size, check_inflated_size, header_int
 from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
 
@@ -66,6 +66,7 @@ def dicom_header(path: Path, attributes: list[str]) -> Dataset | None:
         if not is_dicom(f.read(132), Path(path)):
             return None
         f.seek(0)
+        check_inflated_size(f)
         return pydicom.dcmread(f, force=True, stop_before_pixels=True, specific_tags=attributes)
 
 
@@ -90,8 +91,10 @@ def _to_gray(data: bytes) -> np.ndarray:
     import pydicom
     from pydicom.pixels import apply_color_lut
 
+    stream = io.BytesIO(data)
+    check_inflated_size(stream)
     try:
-        ds = pydicom.dcmread(io.BytesIO(data), force=True)
+        ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
         raise ImageError(f"unreadable DICOM ({type(e).__name__})") from None
     if "PixelData" not in ds:

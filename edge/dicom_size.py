@@ -2,18 +2,54 @@
 
 A few MB of RLE or JPEG can say any size, and a decoder makes all of it before anyone looks: the
 header's size in bytes, and a JPEG or JPEG 2000 codestream's own size against the header's, are
-checked first (edge.dicom)."""
+checked first (edge.dicom). A Deflated data set is inflated by pydicom whole, headers and all, before
+any of them can be read (a 1 MB file took 2.1 GB): its inflated size is counted first, keeping none of it."""
 
 from __future__ import annotations
 
 import math
 import struct
+import zlib
+from typing import BinaryIO
 
-from edge.preprocess import MAX_PIXELS, ImageError
+from edge.preprocess import MAX_FILE_BYTES, MAX_PIXELS, ImageError
 
 # Decoded bytes allowed for the one frame classified: the largest 16-bit grey film MAX_PIXELS admits. Rows x
 # Columns alone let a 49-Mpixel RGB film of 32-bit samples (a few MB of RLE) decode to 588 MB.
 MAX_DECODED_BYTES = 2 * MAX_PIXELS
+
+
+# A Deflated data set may inflate to no more than the largest file read as it is.
+MAX_INFLATED_BYTES = MAX_FILE_BYTES
+
+
+def check_inflated_size(fp: BinaryIO) -> None:
+    """Refuse a Deflated Explicit VR data set that would inflate past MAX_INFLATED_BYTES, counting it a
+    block at a time; any other file passes. ``fp`` is left where it was."""
+    from pydicom.filereader import _read_file_meta_info, read_preamble
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    start = fp.tell()
+    try:
+        read_preamble(fp, True)
+        deflated = _read_file_meta_info(fp).get("TransferSyntaxUID") == DeflatedExplicitVRLittleEndian
+    except Exception:  # no file meta pydicom can read: nothing said deflated; dcmread says what is wrong
+        deflated = False
+    try:
+        if not deflated:
+            return
+        inflate, total = zlib.decompressobj(-zlib.MAX_WBITS), 0
+        while (block := fp.read(1 << 20)) and not inflate.eof:
+            while block:
+                total += len(inflate.decompress(block, 1 << 24))
+                if total > MAX_INFLATED_BYTES:
+                    raise ImageError(f"refused: its Deflated data set inflates to more than {MAX_INFLATED_BYTES} bytes "
+                                     "(possible decompression bomb)")
+                block = inflate.unconsumed_tail
+    except zlib.error:  # not deflate data: pydicom's own read says so
+        pass
+    finally:
+        fp.seek(start)
 
 
 def header_int(ds, name: str, default: int) -> int:
@@ -44,14 +80,39 @@ def check_codestream_size(ds) -> None:
     try:
         fragments = generate_fragments(ds.PixelData)
         next(fragments)  # the Basic Offset Table
-        first = next(fragments)
+        size = _codestream_size(_frame_head(fragments))
+    except ImageError:
+        raise
     except Exception:  # not encapsulated as it should be: the decoder says what is wrong
         return
-    size = _codestream_size(bytes(first[:65536]))
     rows, cols = header_int(ds, "Rows", 0), header_int(ds, "Columns", 0)
     if size is not None and size != (cols, rows):
         raise ImageError(f"refused: its compressed pixel data is {size[0]}x{size[1]} pixels, "
                          f"but its header says {cols}x{rows}")
+
+
+# How far into a frame its JPEG frame header may lie: past APP segments (an ICC profile of a few 64 kB
+# segments, say), never megabytes in.
+MAX_HEAD_BYTES = 4 * 2**20
+
+
+def _frame_head(fragments) -> bytes:
+    """The first frame's codestream up to its JPEG 2000 SIZ or JPEG frame header, however many fragments
+    it is split into (a first fragment of 16 bytes hid a 9000x9000 frame behind a 256x256 header);
+    an ImageError where a JPEG's frame header does not come within MAX_HEAD_BYTES."""
+    head, pos, found = bytearray(), 2, None
+    for fragment in fragments:
+        head += fragment[:MAX_HEAD_BYTES - len(head)]
+        if len(head) < 4:
+            continue
+        if not head.startswith(b"\xff\xd8"):  # JPEG 2000 (its SIZ follows its SOC), or no codestream known
+            return bytes(head)
+        found, pos = _jpeg_walk(head, pos)
+        if found is not None or len(head) >= MAX_HEAD_BYTES:
+            break
+    if found is None and len(head) >= MAX_HEAD_BYTES:
+        raise ImageError(f"refused: its compressed pixel data has no frame header in its first {MAX_HEAD_BYTES} bytes")
+    return bytes(head)
 
 
 JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7}  # F7: JPEG-LS
@@ -66,16 +127,25 @@ def _codestream_size(head: bytes) -> tuple[int, int] | None:
         return (xsiz - xosiz, ysiz - yosiz) if xsiz > xosiz and ysiz > yosiz else None
     if not head.startswith(b"\xff\xd8"):
         return None
-    pos = 2
-    while pos + 9 <= len(head) and head[pos] == 0xFF:
+    found, _ = _jpeg_walk(head, 2)
+    return found if isinstance(found, tuple) else None
+
+
+def _jpeg_walk(head: bytes | bytearray, pos: int) -> tuple[tuple[int, int] | str | None, int]:
+    """A JPEG codestream's markers walked on from ``pos``: (width, height) at its frame header, "scan" at a
+    scan with no frame header before it (or a frame whose height comes later, in a DNL marker), "broken"
+    where a marker is not where one should be, None where ``head`` ends first; and where the walk stopped."""
+    while pos + 9 <= len(head):
+        if head[pos] != 0xFF:
+            return "broken", pos
         marker = head[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
         elif marker in JPEG_SOF:
             height, width = struct.unpack_from(">HH", head, pos + 5)
-            return (width, height) if height else None  # height 0: given later, in a DNL marker
+            return ((width, height) if height else "scan"), pos
         elif marker == 0xDA:  # start of scan, and no frame header before it
-            return None
+            return "scan", pos
         else:
             pos += 2 + struct.unpack_from(">H", head, pos + 2)[0]
-    return None
+    return None, pos

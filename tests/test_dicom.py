@@ -478,3 +478,99 @@ def test_pydicoms_warnings_do_not_reach_stderr(tmp_path):
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "charset.dcm"), str(tmp_path / "excess.dcm")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stderr == "", run.stderr
+
+
+def deflated(data: bytes) -> bytes:
+    """The same film written with the Deflated Explicit VR Little Endian transfer syntax."""
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    ds = pydicom.dcmread(io.BytesIO(data))
+    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+def test_a_deflated_film_decodes_as_its_plain_copy():
+    film = make_dicom(ramp())
+    assert pydicom.dcmread(io.BytesIO(deflated(film))).file_meta.TransferSyntaxUID.name.startswith("Deflated")
+    assert (grey(deflated(film)) == grey(film)).all()
+
+
+def test_a_deflated_data_set_that_inflates_past_the_limit_is_refused_before_pydicom_inflates_it(monkeypatch, tmp_path):
+    """pydicom inflates a Deflated data set whole before any header can be read: a 1 MB file of zeros took
+    2.1 GB. Its inflated size is counted first (here against a limit lowered below this film's 10 kB),
+    when it is decoded and when --by reads its header."""
+    import edge.dicom_size
+    from convert.group_values import _dicom_header
+
+    monkeypatch.setattr(edge.dicom_size, "MAX_INFLATED_BYTES", 5000, raising=False)
+    data = deflated(resave(make_dicom(ramp()), ViewPosition="PA"))
+    with pytest.raises(ImageError, match=r"^refused: its Deflated data set inflates to more than 5000 bytes"):
+        load_bytes(data, "x.dcm")
+    (tmp_path / "x.dcm").write_bytes(data)
+    calls = []
+    monkeypatch.setattr(pydicom, "dcmread", lambda *a, **k: calls.append(a))
+    assert _dicom_header(tmp_path / "x.dcm", ["ViewPosition"]) == {} and calls == []  # never handed to pydicom
+
+
+def test_a_manifest_column_named_as_a_dicom_attribute_fills_in_for_headers_not_over_them(tmp_path):
+    """A MANIFEST.csv column ViewPosition listing a site's PNG exports put every DICOM film it did not list, or
+    left blank, in '(not given)', though their own headers said PA or AP."""
+    from convert.group_values import group_values
+
+    for name, view in (("a.dcm", "PA"), ("b.dcm", "AP"), ("c.dcm", "AP")):
+        (tmp_path / name).write_bytes(resave(make_dicom(ramp()), ViewPosition=view))
+    (tmp_path / "d.png").write_bytes(b"not read")
+    (tmp_path / "MANIFEST.csv").write_text("file,ViewPosition\nc.dcm,LATERAL\nb.dcm,\nd.png,PA\n")
+    got = group_values(tmp_path, ["a.dcm", "b.dcm", "c.dcm", "d.png"], ["ViewPosition"])
+    assert got == {"ViewPosition": ["PA", "AP", "LATERAL", "PA"]}
+
+
+def one_frame(*fragments: bytes) -> bytes:
+    """Encapsulated pixel data of one frame in these fragments (pydicom's encapsulate makes a frame of each)."""
+    import struct
+
+    items = [struct.pack("<HHI", 0xFFFE, 0xE000, 0)]  # an empty Basic Offset Table
+    for fragment in fragments:
+        fragment += b"\x00" * (len(fragment) % 2)
+        items.append(struct.pack("<HHI", 0xFFFE, 0xE000, len(fragment)) + fragment)
+    return b"".join(items) + struct.pack("<HHI", 0xFFFE, 0xE0DD, 0)
+
+
+def as_jpeg_dicom(pixel_data: bytes) -> bytes:
+    ds = pydicom.dcmread(io.BytesIO(compressed("1.2.840.10008.1.2.4.50", [b"\xff\xd8\xff\xd9"],
+                                               BitsAllocated=8, BitsStored=8, HighBit=7)))
+    ds.PixelData = pixel_data
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("layout", ["comments before the frame header", "frame split after 16 bytes"])
+def test_a_codestream_larger_than_its_header_is_refused_wherever_its_frame_header_lies(layout):
+    """The frame header was looked for in the first fragment's first 64 kB only: 80 kB of comments before
+    it, or a first fragment of 16 bytes, let a 9000x9000 JPEG under a 256x256 header decode (874 MB)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (200, 120), 100).save(buf, "JPEG")
+    jpeg = buf.getvalue()
+    if layout.startswith("comments"):
+        comment = b"\xff\xfe" + (65533).to_bytes(2, "big") + b"x" * 65531
+        out = as_jpeg_dicom(one_frame(jpeg[:2] + comment + comment + jpeg[2:]))
+    else:
+        out = as_jpeg_dicom(one_frame(jpeg[:16], jpeg[16:400], jpeg[400:]))
+    with pytest.raises(ImageError, match=r"^refused: its compressed pixel data is 200x120 pixels, but its header says 80x64$"):
+        load_bytes(out, "x.dcm")
+
+
+def test_a_jpeg_film_split_into_fragments_of_its_header_size_still_decodes():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray((ramp() >> 4).astype(np.uint8)).save(buf, "JPEG", quality=95)
+    jpeg = buf.getvalue()
+    whole, split = as_jpeg_dicom(one_frame(jpeg)), as_jpeg_dicom(one_frame(jpeg[:16], jpeg[16:]))
+    assert (grey(split) == grey(whole)).all()
+    assert grey(whole).std() > 10  # the ramp, not a blank film
