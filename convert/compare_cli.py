@@ -154,7 +154,10 @@ def compare(
             say_skipped()
             raise DataError("the two models could not read the same files; fix or remove the files listed above")
         if not read[0]:
-            raise DataError(f"no readable images in {data_dir}")
+            say_skipped()
+            from convert import site_folders
+
+            raise DataError(f"no readable images in {data_dir}" + site_folders.unreadable_clause(len(skipped)))
         drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare",
                                          str(data_dir) if find_crops else None, not quiet)
         kept = [i for i, d in zip(res.items, drop) if not d]

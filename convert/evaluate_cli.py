@@ -196,8 +196,12 @@ def evaluate(
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
             check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet, crops=find_crops)
-        if not res.items:
-            raise DataError(f"no readable images in {data_dir}")
+        if not res.items:  # each file's reason first: a missing JPEG Lossless decoder is named there, and only there
+            for bad in res.skipped:
+                print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
+            from convert import site_folders
+
+            raise DataError(f"no readable images in {data_dir}" + site_folders.unreadable_clause(len(res.skipped)))
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)

@@ -123,3 +123,8 @@ def in_data_folder(out_dir: Path, data_dir: Path) -> str | None:
         return (f"it lies in the data folder {data_dir}: its files would be read as films, or the folder as a class, "
                 "the next time; give the report a folder outside it")
     return None
+
+
+def unreadable_clause(n: int) -> str:
+    """What follows "no readable images in DIR" where files were found and none could be read."""
+    return f": none of its {n} image file(s) could be read (each one's reason is above)" if n else ""

@@ -351,3 +351,18 @@ def test_an_out_folder_holding_a_users_files_of_a_reports_names_is_refused(tiny_
     assert CliRunner().invoke(evaluate_app, [*args, "--out", str(mine)]).exit_code == 0  # other files: no matter
     assert (mine / "notes.txt").read_text() == "kept"
     assert CliRunner().invoke(evaluate_app, [*args, "--out", str(mine)]).exit_code == 0  # its own report: replaced
+
+
+def test_a_folder_of_films_none_can_read_says_each_ones_reason(tiny_run, tmp_path):
+    """'no readable images' was all cxr-evaluate and cxr-compare said when every film failed: a site whose films are
+    all JPEG Lossless DICOM with no decoder installed had no hint that a decoder was missing."""
+    from convert.compare_cli import compare_app
+
+    for cls in ("COVID", "Normal"):
+        (tmp_path / "films" / cls).mkdir(parents=True)
+        (tmp_path / "films" / cls / "cut.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    model = str(tiny_run / "model_int8.tflite")
+    for app, args in ((evaluate_app, [model]), (compare_app, [model, str(tiny_run / "model_fp32.tflite")])):
+        r = CliRunner().invoke(app, [*args, str(tmp_path / "films"), "--quiet", "--out", str(tmp_path / f"out{len(args)}")])
+        assert r.exit_code == 2, r.output
+        assert r.output.count("cut.png: ") == 2 and "none of its 2 image file(s) could be read" in r.output
