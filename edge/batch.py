@@ -57,6 +57,11 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     errors: list[Result] = []
     for arg in args:
         p = Path(arg)
+        try:
+            p.is_dir()
+        except OSError as e:  # a name too long, a folder on the way without permission: this path's error, never the batch's
+            errors.append(Result(arg, error=f"cannot look at this path ({e.strerror or e})"))
+            continue
         if p.is_dir():
             unreadable: list[OSError] = []
             files.extend(image_files(p, recursive, unreadable))

@@ -6,6 +6,7 @@ import codecs
 import errno
 import io
 import os
+import re
 import signal
 import stat
 import shutil
@@ -134,9 +135,9 @@ def disk_hint(folders: Iterable[str | Path] = (), low: int = LOW_SPACE_BYTES) ->
     (the temporary folder included) with less than ``low`` bytes free, else ''."""
     for folder in [*folders, tempfile.gettempdir()]:
         p = Path(folder).absolute()
-        while not p.exists() and p != p.parent:
-            p = p.parent
-        try:
+        try:  # exists() raises for a name too long: that error, not this one, is the command's to say
+            while not p.exists() and p != p.parent:
+                p = p.parent
             usage = shutil.disk_usage(p)
         except OSError:
             continue
@@ -173,6 +174,27 @@ def _read_only(p: Path) -> bool:
         return False
 
 
+def broken_link(path: str | Path) -> str | None:
+    """'X is a symbolic link that loops' (or 'that leads nowhere'), for a path that is a link no command
+    can follow; None for any other path. Python 3.11's resolve() raises a RuntimeError on a loop,
+    mkdir a FileExistsError: neither says what is wrong."""
+    try:
+        os.stat(path)
+        return None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return f"{path} is a symbolic link that loops (too many levels of symbolic links)"
+        if os.path.islink(path):
+            return f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
+        return None
+
+
+def _loop(e: BaseException) -> str | None:
+    """A RuntimeError of pathlib's resolve() on a symlink loop, in words; None for any other error."""
+    m = re.fullmatch(r"Symlink loop from '(.*)'", str(e)) if isinstance(e, RuntimeError) else None
+    return m and (broken_link(m.group(1)) or f"{m.group(1)}: a symbolic link loop (too many levels of symbolic links)")
+
+
 def _plain(e: BaseException) -> str:
     """An OSError as a user reads it: "X is a file; a folder is needed there" rather than
     "[Errno 17] File exists: 'X'" (mkdir of a path that is a file), "X: No space left on device"
@@ -180,6 +202,8 @@ def _plain(e: BaseException) -> str:
     if not isinstance(e, OSError) or e.filename is None or not e.strerror or str(e) != \
             f"[Errno {e.errno}] {e.strerror}: {e.filename!r}":  # a message of ours already
         return str(e)
+    if isinstance(e, FileExistsError) and (link := broken_link(e.filename)):
+        return link
     if isinstance(e, (FileExistsError, NotADirectoryError)) and Path(e.filename).exists():
         return f"{e.filename} is a file; a folder is needed there"
     if isinstance(e, NotADirectoryError):  # a file in the way higher up the path
@@ -219,12 +243,18 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
         # killed the process with 143 and no line: it now ends it at once, with the command's own exit code.
         done = EXIT_OK if code is None else code if isinstance(code, int) else EXIT_USAGE
         signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(done))
+    except RuntimeError as e:  # a symlink loop met before a command's one_line_errors (a default output folder)
+        if not (loop := _loop(e)):
+            raise
+        raise SystemExit(fail(prog, loop).exit_code) from None
     except BrokenPipeError:  # the reader went away: quietly, as one_line_errors does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_SOME_FAILED
     except OSError as e:  # outside every command's one_line_errors: its closing lines on standard output
         if getattr(e, "cxr_edge_debug", False):  # re-raised by --debug for its traceback: not standard output's
             raise
+        if e.filename is not None:  # a path's error before a command's one_line_errors (a name too long): not stdout's
+            raise SystemExit(fail(prog, _plain(e)).exit_code) from None
         raise SystemExit(stdout_failed(prog, e).exit_code) from None
     raise SystemExit(code)
 
@@ -349,5 +379,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if debug:
             raise _shown_with_traceback(e)
+        if loop := _loop(e):
+            raise fail(prog, loop) from None
         first = next(iter(str(e).strip().splitlines()), "")  # TensorFlow's messages run to many lines
         raise fail(prog, f"unexpected {type(e).__name__}: {first}{disk_hint(folders)} (--debug shows the traceback)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from typing import TextIO
@@ -24,7 +25,22 @@ def read_names(stdin: TextIO | None = None) -> str:
     byte stopping the whole batch."""
     s = stdin or sys.stdin
     raw = getattr(s, "buffer", None)
-    return os.fsdecode(raw.read()) if raw is not None else s.read()
+    return list_text(raw.read()) if raw is not None else s.read().removeprefix("\ufeff")
+
+
+def list_text(data: bytes) -> str:
+    """A list of names as text. A list saved by Windows tools starts with a byte-order mark: UTF-8's
+    (Notepad's "UTF-8 with BOM") was kept as part of the first name, whose film then failed under a name
+    that looked right; UTF-16's (Notepad's "Unicode", PowerShell 5's ``dir -Name > list.txt``) has a NUL
+    in every other byte, so the list was read as NUL-separated, one letter a name, and each '.' in a
+    name classified the current folder."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("standard input starts as a UTF-16 list of names but is not one: "
+                             "save the list as UTF-8") from None
+    return os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
 
 
 def with_stdin(args: list[str], stdin: TextIO | None = None) -> list[str]:

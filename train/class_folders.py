@@ -312,5 +312,9 @@ def not_a_data_folder(data_dir: Path) -> str | None:
     """Why ``data_dir`` cannot be a data folder (a file, or nothing there), or None."""
     if Path(data_dir).is_dir():
         return None
+    from edge.cliutil import broken_link
+
+    if link := broken_link(data_dir):
+        return f"data folder {link}"
     return f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
                                          if Path(data_dir).exists() else "does not exist")
