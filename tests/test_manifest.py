@@ -66,8 +66,9 @@ def test_columns_and_rows_by_file(tmp_path):
                                          ("", "AP", "50"), ("Normal/1.png", "AP")])
     columns, rows = read_manifest(tmp_path)
     assert columns == ["File", "view", "PatientAge"]
-    assert rows == {"covid/0.png": {"File": "COVID/0.png", "view": "PA", "PatientAge": "34"},
-                    "normal/1.png": {"File": "Normal/1.png", "view": "AP"}}  # keyed by manifest_key
+    assert rows == {"COVID/0.png": {"File": "COVID/0.png", "view": "PA", "PatientAge": "34"},
+                    "Normal/1.png": {"File": "Normal/1.png", "view": "AP"}}  # keyed by their path, with / for \\
+    assert rows.get("covid\\0.png") is rows["COVID/0.png"] and rows.get("Normal/2.png") is None  # another case: found
     write(tmp_path, rows=[("name",)])
     with pytest.raises(ManifestError, match="no 'file' column"):
         read_manifest(tmp_path)
@@ -139,7 +140,7 @@ def test_a_quote_never_closed_is_named_not_read_as_the_rest_of_the_file(tmp_path
     with pytest.raises(DataError, match=r"MANIFEST.csv, line 2: .* a quote \(\"\) opened on this line or before is never closed"):
         discover(tmp_path)
     (tmp_path / "MANIFEST.csv").write_text('file,source\nCOVID/0.png,"site ""one"", north"\n')
-    assert read_manifest(tmp_path)[1]["covid/0.png"]["source"] == 'site "one", north'  # quoted as Excel quotes
+    assert read_manifest(tmp_path)[1]["COVID/0.png"]["source"] == 'site "one", north'  # quoted as Excel quotes
 
 
 def test_rows_that_disagree_paths_as_find_lists_them_and_empty_or_dangling_manifests(tmp_path, capsys):
@@ -173,3 +174,26 @@ def test_an_image_outside_every_class_folder_is_said(tmp_path, capsys):
     assert len(items) == 4  # no class: not used
     err = capsys.readouterr().err
     assert f"1 image files lie in {tmp_path} itself, outside any class folder (e.g. stray.png): not used" in err
+
+
+def test_two_films_whose_names_differ_only_in_case_or_unicode_form_keep_their_own_rows(tmp_path):
+    """Rows were keyed by the case-folded NFC path: on Linux IM0.png and im0.png (or café.png composed and
+    decomposed) are two films, and both took the first's row: the second row was dropped with a warning of rows
+    that disagree, the per-source table showed one source, and --holdout-source of the other matched nothing."""
+    import unicodedata
+
+    from train.data import Item
+    from train.manifest import attach_sources
+
+    names = {"IM0.png": "siteA", "im0.png": "siteB", unicodedata.normalize("NFC", "café.png"): "siteA",
+             unicodedata.normalize("NFD", "café.png"): "siteB"}
+    for cls in ("COVID", "Normal"):
+        (tmp_path / cls).mkdir()
+        for name in names:
+            (tmp_path / cls / name).write_bytes(b"x")
+    write(tmp_path, rows=[("file", "source")] + [(f"{cls}/{n}", site) for cls in ("COVID", "Normal") for n, site in names.items()])
+    items = [Item(f"{cls}/{n}", cls) for cls in ("COVID", "Normal") for n in names]
+    said: list[str] = []
+    attach_sources(items, tmp_path, said.append)
+    assert [i.source for i in items] == list(names.values()) * 2
+    assert not [line for line in said if "disagree" in line or "no row" in line], said

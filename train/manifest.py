@@ -22,11 +22,43 @@ class ManifestError(ValueError):
     """A MANIFEST.csv that cannot be used as it is; the message says why and what to do."""
 
 
-def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple[list[str], dict[str, dict[str, str]]]:
+class ManifestRows(dict):
+    """MANIFEST.csv's rows by their ``file`` value (forward slashes). A film's row is the one of its exact
+    path; failing that, the one whose path differs only in case or Unicode form (macOS file systems
+    hand out decomposed names, Excel writes composed ones; COVID/ and covid/ are one folder on Windows
+    and macOS, where the manifest may have been written). Exact first: on Linux, IM0.png and im0.png
+    (or café.png composed and decomposed) are two films, each with its own row; folded alone, both took
+    the first row, and the second film's source and groups were lost."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._folded: dict[str, str] = {}
+
+    def add(self, name: str, row: dict[str, str]) -> dict[str, str]:
+        """Keep ``row`` under ``name`` unless a row of that name came first; the row kept."""
+        kept = self.setdefault(name, row)
+        self._folded.setdefault(_folded(name), name)
+        return kept
+
+    def key(self, path: str) -> str | None:
+        """The name of ``path``'s row: its own, else one that differs only in case or Unicode form; None."""
+        name = manifest_key(path)
+        return name if dict.__contains__(self, name) else self._folded.get(_folded(name))
+
+    def get(self, path: str, default=None):  # type: ignore[override]
+        name = self.key(path)
+        return default if name is None else self[name]
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple[list[str], ManifestRows]:
     """(columns, rows by their ``file`` value) of ``data_dir``/MANIFEST.csv; ([], {}) without one.
 
     Header names are stripped of spaces and the ``file`` column is found whatever its case; rows
-    are keyed by manifest_key of their path, so look a film up with manifest_key(its path). The
+    are keyed by their path (ManifestRows: look a film up with rows.get(its path)). The
     file itself may be named in any case (manifest.csv, as Windows and macOS users may save it).
     Raises ManifestError when there is no ``file`` column, when a quote is never closed (the rest
     of the file read as one value) or when MANIFEST.csv is a link to nothing, so that sources never
@@ -34,7 +66,7 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
     A film with two rows that disagree keeps its first; ``twice`` (if given) gets its path."""
     path = manifest_path(data_dir)
     if path is None:
-        return [], {}
+        return [], ManifestRows()
     try:
         text = decode(path.read_bytes())
     except FileNotFoundError:
@@ -52,7 +84,7 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
                             "quote goes in quotes, with each quote inside it doubled (\"\")") from None
 
 
-def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple[list[str], dict[str, dict[str, str]]]:
+def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple[list[str], ManifestRows]:
     columns = [c.strip() for c in next(reader, [])]
     key = next((c for c in columns if c.lower() == "file"), None)
     if key is None:
@@ -60,7 +92,7 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple
         raise ManifestError(f"{path} has no 'file' column (its columns: {shown or 'none'}); its first line must name "
                             "the columns, one of them 'file' with each film's path relative to the folder "
                             "(e.g. COVID/img-001.png), separated by commas, semicolons or tabs")
-    rows: dict[str, dict[str, str]] = {}
+    rows = ManifestRows()
     for values in reader:
         read[0] = reader.line_num
         row = {c: v.strip() for c, v in zip(columns, values)}
@@ -69,7 +101,7 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple
             name = name[2:]
         if name:
             row[key] = name
-            first = rows.setdefault(manifest_key(name), row)
+            first = rows.add(name, row)
             if first is not row and first != row and twice is not None:
                 twice.append(name)
     return columns, rows
@@ -88,10 +120,9 @@ def manifest_path(data_dir: str | Path) -> Path | None:
 
 
 def manifest_key(path: str) -> str:
-    """A film's path as MANIFEST.csv rows are keyed: forward slashes, Unicode NFC (macOS file systems
-    hand out decomposed names, Excel writes composed ones) and case folded (COVID/ and covid/ are
-    one folder on Windows and macOS, where the manifest may have been written)."""
-    return unicodedata.normalize("NFC", path.replace("\\", "/")).casefold()
+    """A film's path as MANIFEST.csv rows are named: forward slashes (ManifestRows finds the row of a
+    path that differs only in case or Unicode form)."""
+    return path.replace("\\", "/")
 
 
 def decode(data: bytes) -> str:
@@ -148,11 +179,11 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
     source = source_columns[0] if source_columns else None
     unlisted, used, blank = [], set(), []
     for it in items:
-        key = manifest_key(it.path)
-        row = rows.get(key)
+        key = rows.key(it.path)
+        row = None if key is None else rows[key]
         if row is None:
             unlisted.append(it.path)
-        used.add(key)
+        used.add(key or manifest_key(it.path))
         it.source = next((v for c in source_columns if (v := (row or {}).get(c) or "").strip()), "")
         if row is not None and source_columns and not it.source:
             blank.append(it.path)
