@@ -12,6 +12,7 @@ film's edge, rather than on the lungs, tells the person reading it not to trust 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from itertools import product
 from pathlib import Path
@@ -112,7 +113,7 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     if _same_folder(Path(path).parent, Path(out_dir)):
         raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
                          "(over a film of the same name), so give --explain a folder of its own")
-    stem, n = Path(path).stem or "image", 1
+    stem, n = map_stem(Path(path).name), 1
     name = f"{stem}.png"
     while name.casefold() in taken:  # the same name in two folders; A.png and a.png are one file on Windows and macOS
         n += 1
@@ -122,6 +123,27 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     with atomic_path(target) as tmp:
         picture(image, heat, caption).save(tmp, format="PNG")
     return {"map": str(target), "evidence_at_border": round(share, 4)}
+
+
+# A map's name leaves room for "-99999.png" within the 255 bytes a file name may have.
+MAX_STEM_BYTES = 240
+
+
+def map_stem(name: str) -> str:
+    """A film's name less its image suffix, as its map's name begins. A name with no image suffix keeps its
+    last part (1.2.840.113619.2.55.3.1 and ...3.2, two films of one series, both lost their last UID part to
+    a "suffix" and shared one stem), and a name too long is cut so that its -2, -3 still fits."""
+    from edge.batch import IMAGE_SUFFIXES
+
+    base, suffix = os.path.splitext(name)
+    stem = (base if suffix.lower() in IMAGE_SUFFIXES else name) or "image"
+    raw = os.fsencode(stem)
+    if len(raw) <= MAX_STEM_BYTES:
+        return stem
+    cut = MAX_STEM_BYTES
+    while cut > 0 and raw[cut] & 0xC0 == 0x80:  # not inside a letter's UTF-8 bytes
+        cut -= 1
+    return os.fsdecode(raw[:cut])
 
 
 def _same_folder(a: Path, b: Path) -> bool:

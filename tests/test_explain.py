@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from edge.explain import picture
@@ -73,3 +75,16 @@ def test_a_caption_draws_no_boxes_for_letters_its_font_lacks():
     assert "COVID 0.91" in drawn
     assert boxes(font, drawn) == set()
     assert drawn.count("?") + sum(ch in drawn for ch in "肺炎한국") == 4  # each letter drawn, or shown as missing
+
+
+def test_a_maps_name_keeps_a_uid_whole_and_fits_with_its_number():
+    """Path.stem took a UID's last part for a suffix (1.2.840.113619.2.55.3.1 and ...3.2, two films of one series, were
+    mapped as ...55.3.png and ...55.3-2.png), and a 251-byte name's second map, ...-2.png, was past the 255 bytes
+    a file name may have and never written."""
+    from edge.explain import map_stem
+
+    assert map_stem("1.2.840.113619.2.55.3.1") == "1.2.840.113619.2.55.3.1"
+    assert map_stem("scan.2024.PNG") == "scan.2024" and map_stem("IM0001.dcm") == "IM0001" and map_stem(".png") == ".png"
+    for name in ("L" * 251 + ".png", "é" * 130 + ".png", "\udcff" * 251 + ".png"):
+        stem = map_stem(name)
+        assert len(os.fsencode(f"{stem}-99999.png")) <= 255 and name.startswith(stem)
