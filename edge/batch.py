@@ -90,12 +90,16 @@ def may_be_dicom_name(name: str) -> bool:
 
 
 def has_dicom_magic(path: str) -> bool:
-    """Whether a regular file's bytes 128..132 are b"DICM" (132 bytes read); unreadable, gone, a
-    FIFO or a device: False (opened without blocking, so a FIFO never waits for a writer)."""
+    """Whether a regular file's bytes 128..132 are b"DICM", or its first bytes are a DICOM data set's
+    written without the preamble (132 bytes read); unreadable, gone, a FIFO or a device: False (opened
+    without blocking, so a FIFO never waits for a writer)."""
+    from edge.dicom import starts_as_data_set
+
     try:
-        return read_regular_file(path, head=132)[128:132] == b"DICM"
+        head = read_regular_file(path, head=132)
     except (OSError, ImageError):
         return False
+    return head[128:132] == b"DICM" or starts_as_data_set(head)
 
 
 def is_image_file(path: str, name: str | None = None) -> bool:

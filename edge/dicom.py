@@ -41,10 +41,28 @@ IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM
                b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51")
 
 
+# Value representations, as an explicit-VR data set writes them after a tag.
+VRS = {b"AE", b"AS", b"AT", b"CS", b"DA", b"DS", b"DT", b"FL", b"FD", b"IS", b"LO", b"LT", b"OB", b"OD", b"OF", b"OL",
+       b"OV", b"OW", b"PN", b"SH", b"SL", b"SQ", b"SS", b"ST", b"SV", b"TM", b"UC", b"UI", b"UL", b"UN", b"UR", b"US",
+       b"UT", b"UV"}
+
+
+def starts_as_data_set(head: bytes) -> bool:
+    """Whether bytes begin as a DICOM data set written without its 128-byte preamble and DICM: a first
+    tag of group 0002 (file meta) or 0008 (the film's identity), little-endian, then an explicit VR or,
+    implicit, a short length. A PACS export's UID-named file of that kind, with no suffix, was neither
+    listed in its folder nor read when named, though the same file named .dcm was read."""
+    if len(head) < 8 or head[:2] not in (b"\x02\x00", b"\x08\x00"):
+        return False
+    if head[4:6] in VRS:
+        return True
+    return head[:2] == b"\x08\x00" and head[3] == 0 and int.from_bytes(head[4:8], "little") < 1024
+
+
 def is_dicom(data: bytes, path: Path) -> bool:
-    """DICOM by its magic (b"DICM" at byte 128); a file named .dcm or .dicom without it is DICOM too
-    (a data set written without the preamble) unless its bytes start as an image format's do."""
-    if data[128:132] == b"DICM":
+    """DICOM by its magic (b"DICM" at byte 128) or by its first tag (starts_as_data_set); a file named .dcm
+    or .dicom without either is DICOM too unless its bytes start as an image format's do."""
+    if data[128:132] == b"DICM" or starts_as_data_set(data):
         return True
     webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     return path.suffix.lower() in (".dcm", ".dicom") and not (data.startswith(IMAGE_MAGIC) or webp)

@@ -182,3 +182,31 @@ def test_a_class_folder_of_uid_named_dicoms_given_for_its_parent_is_pointed_up(t
     (covid / UID).write_bytes(HEAD)
     with pytest.raises(DataError, match=r"holds the images of one class \(COVID\) itself; give the folder above it"):
         site_items(covid, ["COVID", "Normal"], None, "cxr-evaluate")
+
+
+@pytest.mark.parametrize("form", ["file meta, no preamble", "data set alone, explicit", "data set alone, implicit"])
+def test_a_uid_named_dicom_written_without_its_preamble_is_listed_and_read(tmp_path, form):
+    """Named .dcm, a data set with no preamble and no DICM was read; named by UID (no suffix), it was passed over
+    in its folder (cxr-evaluate left it out without a word) and, named by itself, 'unknown or corrupt format'."""
+    pytest.importorskip("pydicom", reason="decoding DICOM needs the optional [dicom] extra (pydicom)")
+    import io
+
+    import pydicom
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset
+
+    from edge.preprocess import load_bytes
+    from tests.test_dicom import make_dicom, ramp
+
+    whole = make_dicom(ramp(48, 40))
+    if form.startswith("file meta"):
+        data = whole[132:]
+    else:
+        fp = DicomBytesIO()
+        fp.is_little_endian, fp.is_implicit_VR = True, form.endswith("implicit")
+        write_dataset(fp, pydicom.dcmread(io.BytesIO(whole)))
+        data = fp.getvalue()
+    (tmp_path / UID).write_bytes(data)
+    (tmp_path / "IM0001").write_bytes(b"\x08\x00\x05\x01not a data set at all" + b"x" * 200)
+    assert image_files(tmp_path, False) == [str(tmp_path / UID)]
+    assert (load_bytes(data, str(tmp_path / UID)) == load_bytes(whole, "x.dcm")).all()
