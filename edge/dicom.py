@@ -116,8 +116,14 @@ def _to_gray(data: bytes) -> np.ndarray:
     except Exception as e:
         raise ImageError(f"unreadable DICOM ({type(e).__name__})") from None
     if "PixelData" not in ds:
-        raise ImageError("DICOM file holds no image (no PixelData)" if data[128:132] == b"DICM" else
-                         "neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
+        if not (data[128:132] == b"DICM" or starts_as_data_set(data)):  # a .dcm of text: pydicom reads anything
+            raise ImageError("neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
+        if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
+            raise ImageError("DICOM file holds a floating-point image (Float Pixel Data), which cxr-edge does not read")
+        if _cut_short(ds, len(data)):
+            raise ImageError("DICOM file ends inside its header, before any pixel data: cut short (an interrupted "
+                             "copy?); copy it again")
+        raise ImageError("DICOM file holds no image (no PixelData)")
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
     check_decoded_size(ds)
@@ -148,6 +154,16 @@ def _to_gray(data: bytes) -> np.ndarray:
     # module pairs the two; some CR writers send it beside MONOCHROME2): either inverts, never both twice
     inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
     return _unblanked(arr, ds, photometric == "MONOCHROME1" or inverse)
+
+
+def _cut_short(ds, size: int) -> bool:
+    """Whether the data set's last element says it is longer than the file has bytes left: pydicom reads
+    a file cut short inside its header quietly, as a film with no pixels."""
+    try:
+        last = ds.get_item(next(reversed(ds.keys())))
+        return last.length != 0xFFFFFFFF and last.value_tell + last.length > size
+    except Exception:  # no element, or one already converted: nothing to tell
+        return False
 
 
 # What a LUT stage is made of, in the order they are dropped when they blank the film: VOI first, then modality.

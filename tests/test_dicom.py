@@ -574,3 +574,20 @@ def test_a_jpeg_film_split_into_fragments_of_its_header_size_still_decodes():
     whole, split = as_jpeg_dicom(one_frame(jpeg)), as_jpeg_dicom(one_frame(jpeg[:16], jpeg[16:]))
     assert (grey(split) == grey(whole)).all()
     assert grey(whole).std() > 10  # the ramp, not a blank film
+
+
+def test_a_film_cut_short_in_its_header_or_of_float_pixels_is_said_as_such():
+    """Both were 'holds no image (no PixelData)', which reads as a report or a presentation state: one is half a
+    film to copy again, the other a film of Float Pixel Data."""
+    data = resave(make_dicom(ramp()), StudyDescription="x" * 300)
+    cut = data.index(b"x" * 300) + 100  # inside the header, before the pixels
+    with pytest.raises(ImageError, match=r"^DICOM file ends inside its header, before any pixel data: cut short"):
+        load_bytes(data[:cut], "x.dcm")
+    ds = pydicom.dcmread(io.BytesIO(data))
+    del ds.PixelData
+    ds.FloatPixelData = ramp().astype(np.float32).tobytes()
+    ds.BitsAllocated = 32
+    buf = io.BytesIO()
+    ds.save_as(buf)
+    with pytest.raises(ImageError, match=r"floating-point image \(Float Pixel Data\), which cxr-edge does not read"):
+        load_bytes(buf.getvalue(), "x.dcm")
