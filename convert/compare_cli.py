@@ -189,7 +189,7 @@ def compare(
         if columns:  # a DICOM attribute's values are counted (and refused) here: before the bootstrap, not after
             from convert.group_values import group_values
 
-            groups.update(group_values(data_dir, files, columns, "cxr-compare"))
+            groups.update(group_values(data_dir, files, columns, "cxr-compare", said=data_warnings))
         r = cmp.compare(y, answers[0], answers[1], labels, n_boot=n_boot)
         for line in cmp.caveats(r):  # before the verdict is read as one on both classes
             print(f"cxr-compare: warning: {line}", file=sys.stderr)

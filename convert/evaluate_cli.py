@@ -238,7 +238,8 @@ def evaluate(
         if columns:
             from convert.group_values import group_values
 
-            groups = group_values(data_dir, [i.path for i in res.items], columns, as_given=given_values)
+            groups = group_values(data_dir, [i.path for i in res.items], columns, as_given=given_values,
+                                  said=data_warnings)
         audit = shortcut_audit(res.traits, y, labels)
         if audit["warn"] and not quiet:
             print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "

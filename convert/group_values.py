@@ -151,15 +151,22 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
 
 
 def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate",
-                 as_given: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+                 as_given: dict[str, list[str]] | None = None, said: list[str] | None = None) -> dict[str, list[str]]:
     """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
     column's value wins over a DICOM attribute of the same name, and a film it leaves blank or does not
     list takes its header's; ages are put in bands. Raises ValueError
     for a name that is neither, or for a column with too many values to be a grouping; a column
     no film has a value for is left out, with a warning. ``as_given`` (where passed) gets each
     column's values as the files wrote them, where grouping changed any (an age band, a spelling
-    merged): a reviewer of predictions.csv sees which films said 'unknown' or '045Y'."""
+    merged): a reviewer of predictions.csv sees which films said 'unknown' or '045Y'. ``said`` (where
+    passed) gets each warning, for the report: a grouping asked for and dropped must leave a trace there."""
     check_columns(data_dir, columns, files, prog)
+
+    def warn(line: str) -> None:
+        print(f"{prog}: warning: {line}", file=sys.stderr)
+        if said is not None:
+            said.append(line)
+
     fields, rows = read_manifest(data_dir)
     # A manifest column named as a DICOM attribute fills in for the headers, not over them: a film it
     # leaves blank or does not list keeps its own header's value (a site's PNG exports listed with their
@@ -173,13 +180,13 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
                for f, h in zip(files, headers)]
         values = _one_spelling(c, [_value(c, v) for v in raw], prog)
         if unread := sorted({v.strip() for v, g in zip(raw, values) if g == NOT_AN_AGE}):
-            print(f"{prog}: warning: --by {c}: {values.count(NOT_AN_AGE)} film(s) have a value that reads as no age "
-                  f"({', '.join(repr(v) for v in unread[:5])}{', ...' if len(unread) > 5 else ''}): grouped as "
-                  f"{NOT_AN_AGE}, apart from the films without one", file=sys.stderr)
+            warn(f"--by {c}: {values.count(NOT_AN_AGE)} film(s) have a value that reads as no age "
+                 f"({', '.join(repr(v) for v in unread[:5])}{', ...' if len(unread) > 5 else ''}): grouped as "
+                 f"{NOT_AN_AGE}, apart from the films without one")
         n = len(set(values) - {MISSING})
         if n == 0:
-            print(f"{prog}: warning: --by {c}: no film has a value (for a DICOM attribute: no DICOM file here "
-                  "carries it); left out of the report", file=sys.stderr)
+            warn(f"--by {c}: no film has a value (for a DICOM attribute: no DICOM file here carries it); "
+                 "left out of the report")
             continue
         if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
             raise _too_many(c, n, " in the films' DICOM headers", prog)

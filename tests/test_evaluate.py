@@ -278,19 +278,26 @@ def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run,
     films = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
     with open(data / "MANIFEST.csv", "w", newline="") as f:  # the first film labelled as the other class; two unlisted
         w = csv.writer(f)
-        w.writerow(["file", "label", "source"])
+        w.writerow(["file", "label", "source", "ward", "age"])  # --by: no film has a ward; one age reads as none
         other = {"COVID": "Normal", "Normal": "COVID"}
-        w.writerows([[p, other[p.split("/")[0]] if i == 0 else p.split("/")[0], "site-A"] for i, p in enumerate(films[:-2])])
+        w.writerows([[p, other[p.split("/")[0]] if i == 0 else p.split("/")[0], "site-A", "", "adult" if i == 1 else "45"]
+                     for i, p in enumerate(films[:-2])])
     out = tmp_path / "report"
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
-                                          "--n-boot", "100", "--quiet"])
+                                          "--n-boot", "100", "--quiet", "--by", "ward,age"])
     assert r.exit_code == 0, r.output
     warnings = json.loads((out / "report.json").read_text())["data_warnings"]
     label = next(w for w in warnings if "the label in MANIFEST.csv is not their class folder's" in w)
     unlisted = next(w for w in warnings if "have no row in its MANIFEST.csv" in w)
-    assert len(warnings) == 2 and "2 of the 32 films" in unlisted and label != unlisted
+    assert "2 of the 32 films" in unlisted and label != unlisted
+    # a grouping asked for and dropped, or values read as no age, were said on stderr only
+    assert [w for w in warnings if w.startswith("--by ")] == [
+        "--by ward: no film has a value (for a DICOM attribute: no DICOM file here carries it); left out of the report",
+        "--by age: 1 film(s) have a value that reads as no age ('adult'): grouped as (not an age), apart from the films "
+        "without one"]
+    assert len(warnings) == 4
     md = (out / "report.md").read_text()
-    assert md.count("**Warning (the films):**") == 2 and "For 1 films in" in md
+    assert md.count("**Warning (the films):**") == 4 and "For 1 films in" in md and "--by ward: no film has a value" in md
 
 
 def test_a_manifest_label_naming_the_class_a_folder_is_mapped_to_is_no_conflict(tiny_run, tmp_path):
