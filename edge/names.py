@@ -37,7 +37,8 @@ def as_text(name: str) -> str:
 
 def texts(obj: Any) -> Any:
     """``obj`` (JSON-ready) with every string made valid text; a dict's string field that was not
-    gets ``<field>_bytes`` beside it, the exact name in base64."""
+    gets ``<field>_bytes`` beside it, the exact name in base64 (a list of names: a list of the same shape,
+    None for each name that is text)."""
     if isinstance(obj, str):
         return as_text(obj)
     if isinstance(obj, dict):
@@ -46,15 +47,32 @@ def texts(obj: Any) -> Any:
             if isinstance(k, str) and not is_text(k):  # a folder's name as a key (class_folders): text too
                 k = as_text(k)
             out[k] = texts(v)
-            if isinstance(v, str) and not is_text(v) and isinstance(k, str):
-                try:
-                    out[f"{k}_bytes"] = base64.b64encode(v.encode("utf-8", "surrogateescape")).decode("ascii")
-                except UnicodeEncodeError:  # no bytes it stands for
-                    pass
+            if isinstance(k, str) and _any_bytes(v) and (exact := _exact(v)) is not None:
+                out[f"{k}_bytes"] = exact
         return out
     if isinstance(obj, (list, tuple)):
         return [texts(v) for v in obj]
     return obj
+
+
+def _any_bytes(v: Any) -> bool:
+    """Whether ``v``, a string or a list of them (of lists: copies within a set), holds a string that is no text."""
+    if isinstance(v, str):
+        return not is_text(v)
+    return isinstance(v, (list, tuple)) and any(_any_bytes(x) for x in v)
+
+
+def _exact(v: Any) -> Any:
+    """The exact bytes, in base64, of ``v``'s strings that are no text, in ``v``'s shape (a list's text names: None):
+    compare.json's files and report.json's copies within a set lost a Latin-1 name's bytes."""
+    if isinstance(v, (list, tuple)):
+        return [_exact(x) for x in v]
+    if not isinstance(v, str) or is_text(v):
+        return None
+    try:
+        return base64.b64encode(v.encode("utf-8", "surrogateescape")).decode("ascii")
+    except UnicodeEncodeError:  # no bytes it stands for
+        return None
 
 
 def exact_name(record: dict, field: str = "file") -> Any:

@@ -79,3 +79,19 @@ def test_keys_that_are_not_utf8_are_text_too():
     out = texts({"class_folders": {"Pneumonie_\udce9": "-"}, "file": "a\udce9.png"})
     assert out["class_folders"] == {"Pneumonie_\\xe9": "-"} and out["file"] == "a\\xe9.png" and "file_bytes" in out
     json.dumps(out).encode("utf-8")
+
+
+def test_lists_of_names_that_are_not_utf8_keep_their_bytes_beside_them():
+    """compare.json's files and report.json's copies_within_set wrote a Latin-1 r\\xe9sum\\xe9.png as text alone: it read
+    the same as a file named r\\xe9sum\\xe9.png with backslashes, and no script could find it."""
+    import base64
+
+    from edge.names import texts
+
+    out = texts({"files": ["ok.png", "r\udce9sum\udce9.png"], "copies_within_set": [["a.png", "co\udcffpy.png"], ["b", "c"]],
+                 "plain": ["a", "b"]})
+    assert out["files"] == ["ok.png", "r\\xe9sum\\xe9.png"] and out["files_bytes"][0] is None
+    assert base64.b64decode(out["files_bytes"][1]) == b"r\xe9sum\xe9.png"
+    assert out["copies_within_set_bytes"] == [[None, base64.b64encode(b"co\xffpy.png").decode()], [None, None]]
+    assert "plain_bytes" not in out
+    json.dumps(out).encode("utf-8")
