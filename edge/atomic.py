@@ -205,16 +205,12 @@ def write_bytes(path: str | Path, data: bytes) -> None:
 
 
 def write_text(path: str | Path, text: str) -> None:
-    """``text`` as UTF-8; a file or folder name's bytes that are not UTF-8 (held as lone surrogates)
-    go out as they came in, as on stdout: one Latin-1 film name lost cxr-evaluate's whole report."""
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            data = text.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:  # a surrogate no undecodable byte stands for
-            data = text.encode("utf-8", "backslashreplace")
-    write_bytes(path, data)
+    """``text`` as UTF-8. A file or folder name's bytes that are not UTF-8 (held as lone surrogates) are
+    written as ``\\xNN``, as the CSV files write them (edge.names.as_text): one Latin-1 film name lost
+    cxr-evaluate's whole report, and written as its bytes it left a report.md no UTF-8 reader opens."""
+    from edge.names import as_text
+
+    write_bytes(path, as_text(text).encode("utf-8"))
 
 
 def write_json(path: str | Path, obj: Any) -> None:

@@ -38,6 +38,7 @@ def test_cxr_evaluate_keeps_its_report_over_names_that_are_not_utf8_or_read_as_t
     # valid UTF-8 throughout (jq, Go, JavaScript, Excel): the undecodable byte as \xf6 in text ...
     csv_text = (out / "predictions.csv").read_bytes().decode("utf-8-sig")
     assert "R\\xf6ntgen $5^$-0.png" in csv_text
+    assert "\\xe9" in (out / "report.md").read_bytes().decode("utf-8")  # Markdown readers take UTF-8 only
     report = json.loads((out / "report.json").read_bytes().decode("utf-8"), parse_constant=float)
     assert all(p["file"].encode("utf-8") for p in report["predictions"])
     # ... and the exact name beside it in JSON, in base64
