@@ -48,6 +48,25 @@ def test_the_data_folder_is_no_run_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["COVID", "Normal"]  # nothing written
 
 
+@pytest.mark.parametrize("out", ["Normal", "Normal/run", "COVID/images/run"])
+def test_a_run_in_a_class_folder_is_refused(tmp_path, out, monkeypatch):
+    """--out data/Normal trained a model without Normal (said in a note only), and its run.json hid Normal from
+    every later run; data/run, a folder of its own beside the classes, stays a place for a run."""
+    import train.run
+
+    _films(tmp_path / "COVID" / "images")
+    _films(tmp_path / "Normal")
+    monkeypatch.setattr(train.run, "prepare_data", lambda *a, **k: pytest.fail("trained"))
+    folder = (tmp_path / out.split("/")[0]).resolve()
+    with pytest.raises(DataError, match=f"lies in the class folder {re.escape(str(folder))}: the run would be trained "
+                                        "without that class"):
+        run_training(TrainSettings(data=str(tmp_path), out=tmp_path / out, progress=False))
+    assert not (tmp_path / out / "run.json").exists()
+    from train.run import check_folders
+
+    check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "run", progress=False))  # beside the classes: fine
+
+
 def test_a_linked_sub_folder_of_a_class_is_read_once_even_with_a_loop(tmp_path):
     data, site_b = tmp_path / "data", tmp_path / "elsewhere" / "siteB"
     _films(data / "COVID")

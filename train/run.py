@@ -137,6 +137,11 @@ def check_folders(s: TrainSettings) -> None:
         raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
                         "its class folders, and the next run would take cache/ for a class; give the run a folder of "
                         "its own (e.g. runs/NAME)")
+    if s.data != "synthetic" and (folder := class_folder_holding(Path(s.data), out)):
+        raise DataError(f"--out {out} lies in the class folder {folder}: the run would be trained without that class "
+                        "(its folder now holds a run) and would leave its files among the films; give the run a "
+                        f"folder of its own beside the classes (e.g. {Path(s.data) / 'runs' / out.name}) or elsewhere "
+                        "(runs/NAME)")
     if s.teacher and Path(s.teacher).resolve() == out.resolve():
         raise DataError(f"--teacher {s.teacher} is the --out folder: the student would be written over its teacher")
     if s.teacher and not all((Path(s.teacher) / f).is_file() for f in ("run.json", "model.keras")):
@@ -146,6 +151,27 @@ def check_folders(s: TrainSettings) -> None:
             raise DataError(f"--out {out} lies in --add-data {d}: the run's files (cache/, model.keras, ...) would sit "
                             "among its films, and the next run would take them for films or a class; give the run a "
                             "folder of its own (e.g. runs/NAME)")
+
+
+def class_folder_holding(data: Path, out: Path) -> Path | None:
+    """The folder of --data that --out is or lies in, where that folder holds films (a class folder); None
+    for an --out outside --data, or in a folder of its own there (data/run). A run in data/Normal trained a
+    model without Normal, said only in a note, and its run.json hid Normal from every later run."""
+    if not data.is_dir():
+        return None
+    data, mine = data.resolve(), out.resolve()
+    if data not in mine.parents:
+        return None
+    top = data / mine.relative_to(data).parts[0]
+    if not top.is_dir() or (top / "run.json").is_file():  # a new folder, or an earlier run's
+        return None
+    from edge.batch import is_image_name
+
+    for root, dirs, files in os.walk(top):  # the first film decides: a class folder may hold thousands
+        dirs[:] = [d for d in dirs if Path(root) / d != mine]  # a stopped run's own pictures are no films
+        if any(is_image_name(f) for f in files):
+            return top
+    return None
 
 
 def run_training(s: TrainSettings) -> Path:
