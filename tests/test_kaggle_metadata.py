@@ -73,6 +73,24 @@ def test_the_database_layout_gets_its_sources_from_its_own_spreadsheets(tmp_path
     assert not any("warning" in line for line in said)
 
 
+def test_a_sheet_matches_its_class_folder_in_any_case_and_a_class_without_one_is_said(tmp_path):
+    """NORMAL/ beside Normal.metadata.xlsx, or a class without a sheet where the others have one: its films had no
+    source and nothing was said; the shortcut audit (1.00 with the sources) went quiet at 0.53."""
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, HANNOVER], "Normal": [RSNA, KIDS]})
+    (tmp_path / "Normal").rename(tmp_path / "NORMAL")
+    said: list[str] = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.source for i in items if i.label == "NORMAL"} == {"kaggle.com/rsna-pneumonia-detection-challenge",
+                                                                "kaggle.com/paultimothymooney"}
+    assert not any("warning" in line for line in said), said
+    (tmp_path / "Normal.metadata.xlsx").unlink()
+    said.clear()
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.source for i in items if i.label == "NORMAL"} == {""}
+    assert any(line.startswith("warning: class folder(s) NORMAL in ") and "no metadata spreadsheet" in line
+               for line in said), said
+
+
 def test_a_manifest_wins_and_films_without_a_row_or_a_broken_sheet_are_said(tmp_path):
     kaggle_layout(tmp_path, {"COVID": [BIMCV, BIMCV], "Normal": [RSNA, RSNA]})
     sheet(tmp_path / "COVID.metadata.xlsx", [["FILE NAME", "FORMAT", "SIZE", "URL"], ["COVID-1", "PNG", "256*256", BIMCV]])

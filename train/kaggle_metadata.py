@@ -151,12 +151,24 @@ def source_from_url(url: str) -> str:
 
 def metadata_files(data_dir: Path) -> dict[str, Path]:
     """Class folder name -> its ``CLASS.metadata.xlsx`` beside the class folders (the database's
-    own layout), for those whose folder is there."""
+    own layout), for those whose folder is there: of the sheet's name, else one that differs only in
+    case or punctuation, as class folders are matched everywhere (NORMAL/ beside Normal.metadata.xlsx:
+    its films had no source, without a word, and the shortcut audit missed the archive that gave them away)."""
+    from edge.decision import same_class_key
+
     try:
-        found = sorted(p for p in Path(data_dir).iterdir() if p.name.endswith(SUFFIX) and p.is_file())
+        entries = sorted(Path(data_dir).iterdir())
+        found = [p for p in entries if p.name.endswith(SUFFIX) and p.is_file()]
+        folders = [p.name for p in entries if p.is_dir()]
     except OSError:
         return {}
-    return {p.name[: -len(SUFFIX)]: p for p in found if (Path(data_dir) / p.name[: -len(SUFFIX)]).is_dir()}
+    out = {}
+    for p in found:
+        name = p.name[: -len(SUFFIX)]
+        folder = name if name in folders else next((f for f in folders if same_class_key(f) == same_class_key(name)), None)
+        if folder is not None:
+            out.setdefault(folder, p)
+    return out
 
 
 def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str, str], str]:

@@ -219,11 +219,18 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
     """Without a MANIFEST.csv: the sources the Kaggle COVID-19 Radiography Database's own metadata
     spreadsheets give (train.kaggle_metadata), said in one line; films of a class that has one
     but no row there are said too."""
-    from train.kaggle_metadata import film_key, kaggle_sources
+    from train.kaggle_metadata import film_key, kaggle_sources, metadata_files
 
     sources = kaggle_sources(data_dir, log)
     if not sources:
         return
+    with_sheet = {folder.casefold() for folder in metadata_files(data_dir)}
+    folders = {it.path.replace("\\", "/").split("/")[0] for it in items}
+    if without := sorted(f for f in folders if f.casefold() not in with_sheet):
+        log(f"warning: class folder(s) {', '.join(without)} in {data_dir} have no metadata spreadsheet "
+            f"({without[0]}.metadata.xlsx) beside them, as the others do, so their films have no source: no per-source "
+            "figures for them, a shortcut audit blind to their archive, and --holdout-source can match their file "
+            "names only")
     described = {folder for folder, _ in sources}  # a sheet that could not be read was said already, once
     unlisted = []
     for it in items:
