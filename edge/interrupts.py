@@ -32,7 +32,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def kept_interrupts() -> Iterator[Callable[[], None]]:
     """Inside: Ctrl-C and SIGTERM raise KeyboardInterrupt at once, as usual, and are remembered;
     the yielded ``check()`` raises it again where it was lost. Call it before anything is kept (a
-    staged report moved into place). A signal ignored where the command started (SIGINT in a
+    staged report moved into place). An error raised after a signal leaves as the KeyboardInterrupt it
+    stands for: TensorFlow sometimes turns a Ctrl-C in its first epoch into another exception, which
+    was said as an "unexpected RuntimeError", exit 2, where a stop says "interrupted", exit 130. A signal ignored where the command started (SIGINT in a
     background job) stays ignored; off the main thread nothing changes."""
     asked: list[int] = []
 
@@ -54,6 +56,10 @@ def kept_interrupts() -> Iterator[Callable[[], None]]:
             signal.signal(sig, stop)
     try:
         yield check
+    except Exception:
+        if asked:  # a stop a library turned into another error (TensorFlow: a pybind11 MISMATCH, a SystemError) is a stop
+            raise KeyboardInterrupt from None
+        raise
     finally:
         for sig, handler in previous.items():
             if handler is not None:

@@ -187,12 +187,13 @@ def train(
         raise fail("cxr-train", str(e)) from None
     load_tensorflow()
     require_matplotlib()
-    from edge.interrupts import sigterm_as_interrupt
+    from edge.interrupts import kept_interrupts, sigterm_as_interrupt
 
     # SIGTERM (timeout, a job scheduler, docker stop) ends it as Ctrl-C does: said, and no temporary file left
     with sigterm_as_interrupt(), one_line_errors(
             "cxr-train", debug, writes_to=[out],
-            on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"):
+            on_interrupt="; the same command goes on from the last model it finished (if none was, it starts again)"), \
+            kept_interrupts():
         from train.run_lock import run_folder_lock
 
         with run_folder_lock(out, "cxr-train"):
