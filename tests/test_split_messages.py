@@ -45,6 +45,20 @@ def test_holdout_source_names_every_source_it_matched(tmp_path, capsys):
             in capsys.readouterr().err.splitlines())
 
 
+def test_a_holdout_that_matches_nothing_names_the_sources_and_one_that_matches_names_says_so(tmp_path, capsys):
+    """'matches no image's source or file name' named no source to type instead; and films taken by their names'
+    beginning alone were counted among 'sources matching' it."""
+    data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14}, "site-one": {"COVID": 3, "Normal": 3}})
+    with pytest.raises(DataError) as e:
+        _prepare(data, tmp_path / "run", holdout_source="hannover")
+    assert str(e.value) == ("--holdout-source 'hannover' matches no image's source or file name; the sources of the "
+                            "films of the classes used are main (28), site-one (6) (a source of a class left out by "
+                            "--classes is no choice)")
+    _prepare(data, tmp_path / "run", holdout_source="covid-00")  # covid-000.png to covid-009.png, of source main
+    assert any(line.endswith("; 10 of them by file name alone (their names begin with 'covid-00', their sources do "
+                             "not name it)") for line in capsys.readouterr().err.splitlines())
+
+
 def test_a_holdout_that_takes_every_film_of_a_class_says_so(tmp_path):
     """The tester's '--holdout-source covid' took both COVID sources, then 'the train split has no
     images of class COVID: too few images' sent them looking for more films."""

@@ -119,10 +119,13 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         key = s.holdout_source.lower()
         held = [it for it in items if key in it.source.lower() or Path(it.path).name.lower().startswith(key)]
         if not held:
-            raise DataError(f"--holdout-source {s.holdout_source!r} matches no image's source or file name")
+            raise DataError(no_holdout_match(s.holdout_source, items))
         held_groups = {units[index[id(it)]] for it in held}
         external = [it for it in items if units[index[id(it)]] in held_groups]
-        log(holdout_line(s.holdout_source, held, external))
+        by_name = sum(key not in it.source.lower() for it in held)
+        log(holdout_line(s.holdout_source, held, external) + (
+            f"; {by_name} of them by file name alone (their names begin with {s.holdout_source!r}, their sources "
+            "do not name it)" if by_name else ""))
     ext_ids = {id(it) for it in external}
     kept = [it for it in items if id(it) not in ext_ids]
     if emptied := holdout_emptied(s.holdout_source, kept, external, classes):
@@ -240,6 +243,18 @@ def _by_source(items: list[Item]) -> dict[str, int]:
         src = it.source or "no source: matched by file name"  # --holdout-source also matches names, without a MANIFEST.csv
         counts[src] = counts.get(src, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def no_holdout_match(holdout: str, items: list[Item]) -> str:
+    """Why --holdout-source found no film, with the sources there are to name instead."""
+    counts = _by_source([i for i in items if i.source])
+    if not counts:
+        return (f"--holdout-source {holdout!r} matches no image's file name, and these films have no sources (no "
+                "source column in MANIFEST.csv, no Kaggle metadata spreadsheets): give the start of the file names "
+                "of the films to hold out, or a MANIFEST.csv with a source column")
+    shown = ", ".join(f"{src} ({n})" for src, n in list(counts.items())[:8]) + (", ..." if len(counts) > 8 else "")
+    return (f"--holdout-source {holdout!r} matches no image's source or file name; the sources of the films of "
+            f"the classes used are {shown} (a source of a class left out by --classes is no choice)")
 
 
 def holdout_line(holdout: str, held: list[Item], external: list[Item]) -> str:
