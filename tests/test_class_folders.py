@@ -149,3 +149,26 @@ def test_a_class_folder_given_by_its_name_alone_names_the_parent_in_full(tmp_pat
 def test_an_empty_folder_still_says_it_found_no_class(tmp_path):
     with pytest.raises(DataError, match="need at least 2 classes"):
         discover(tmp_path)
+
+
+def test_errors_about_the_data_folders_shape_say_what_to_do(tmp_path):
+    """An empty class whose masks/ was full named neither the masks nor --classes; one class printed a Python list;
+    --data one level above the classes gave no hint."""
+    from tests.test_data import write_images
+
+    kaggle = tmp_path / "K" / "COVID-19_Radiography_Dataset"
+    for c in ("COVID", "Normal"):
+        write_images(kaggle / c / "images", c, 2)
+    write_images(kaggle / "Lung_Opacity" / "masks", "Lung_Opacity", 2)
+    (kaggle / "Lung_Opacity" / "images").mkdir()
+    with pytest.raises(DataError) as e:
+        discover(kaggle)
+    assert str(e.value).endswith("; the lung masks in Lung_Opacity/masks/ are no films; to train without it: "
+                                 "--classes COVID,Normal")
+    with pytest.raises(DataError) as e:
+        discover(tmp_path / "K", classes=["COVID", "Normal"])
+    assert str(e.value).endswith(f"(they are one level down: give --data {kaggle})")
+    write_images(tmp_path / "one" / "COVID", "COVID", 2)
+    with pytest.raises(DataError) as e:
+        discover(tmp_path / "one")
+    assert "found COVID: give a folder that holds a sub-folder of films per class" in str(e.value)

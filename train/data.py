@@ -151,20 +151,28 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         unknown = [c for c in classes if c not in found]
         if unknown:
             near = [f for c in unknown for f in found if same_class_key(f) == same_class_key(c)]
+            below = [f for f in found if all((Path(data_dir) / f / c).is_dir() for c in unknown)]
             raise DataError(f"class folder(s) {', '.join(map(spelt, unknown))} not found in {data_dir}; found: "
                             f"{', '.join(map(spelt, found)) or 'none'}"
-                            + (f" (--classes names a folder as it is spelt: {', '.join(map(spelt, near))}?)" if near else ""))
+                            + (f" (--classes names a folder as it is spelt: {', '.join(map(spelt, near))}?)" if near else
+                               f" (they are one level down: give --data {Path(data_dir) / below[0]})" if below else ""))
         items = [i for i in items if i.label in classes]
     else:
         classes = found
     counts = _count(items, classes)
     empty = [c for c, n in counts.items() if n == 0]
     if empty:
+        masks = [c for c in empty if (Path(data_dir) / c / "masks").is_dir()]
+        rest = [c for c in classes if c not in empty]
         raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images (files with an image suffix "
-                        "such as .png, .jpg, .dcm, or DICOM files whatever their name)")
+                        "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
+                        + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
+                        + (f"; to train without {'it' if len(empty) == 1 else 'them'}: --classes {','.join(rest)}"
+                           if len(rest) >= min_classes else ""))
     if len(classes) < min_classes:
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
-                        f"found {classes or 'none'}")
+                        f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
+                        "films per class (DATA/COVID/, DATA/Normal/)")
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
         log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. {loose[0]}): "
             "not used; put each in the folder of its class")
