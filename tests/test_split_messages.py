@@ -122,3 +122,11 @@ def test_unreadable_files_are_counted_by_kind_and_a_damaged_folder_warned_about(
     assert reasons_text([{"error": "image is 10x12 pixels; at least 32 px per side is needed"},
                          {"error": "image is 9x9 pixels; at least 32 px per side is needed"}]) == "2 image is N pixels"
     assert examples([{"error": "a"}] * 7, 5) == [{"error": "a"}] * 5
+
+
+def test_a_class_too_small_to_split_says_how_to_train_without_it(tmp_path):
+    data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14, "Viral_Pneumonia": 2}})
+    with pytest.raises(DataError) as e:
+        _prepare(data, tmp_path / "run")
+    assert "split has no images of class Viral_Pneumonia: too few images" in str(e.value)
+    assert str(e.value).endswith("; add films of Viral_Pneumonia, or train without it: --classes COVID,Normal")

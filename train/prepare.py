@@ -154,7 +154,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             raise DataError(f"the {name} split has no images of class {', '.join(missing[:5])}"
                             f"{f' and {len(missing) - 5} more' if len(missing) > 5 else ''}: too few images "
                             f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)"
-                            + folders_not_classes(classes, [i.label for i in kept]))
+                            + (folders_not_classes(classes, [i.label for i in kept]) or (
+                                f"; add films of {missing[0]}, or train without it: --classes "
+                                f"{','.join(c for c in classes if c not in missing)}"
+                                if len(classes) - len(missing) >= 2 else "")))
     for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
         log(f"warning: {note}")
     for folder in s.add_data:  # a site's films in validation and test do not train the model: say how many do
