@@ -155,6 +155,8 @@ def main(
 
     if json_out and csv_out:
         raise _fail("choose one of --json and --csv")
+    if csv_out and hasattr(sys.stdout, "reconfigure"):  # a CSV is UTF-8 whatever the locale (LANG=C, latin-1)
+        sys.stdout.reconfigure(encoding="utf-8", errors="cxr-edge")
     about = [o for o, given in (("--info", info), ("--card", card), ("--selftest", selftest)) if given]
     per_film = [o for o, given in (("--watch", watch), ("--interval", interval is not None),
                                    ("--skip-answered", skip_answered is not None), ("--tally-every", tally_every is not None),

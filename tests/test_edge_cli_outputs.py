@@ -229,6 +229,18 @@ def test_a_name_the_output_encoding_cannot_hold_is_escaped_not_the_end_of_the_ba
     assert "x\\u22651 \\u0141ód\\u017a.png" in out and str(film) in out  # both answered; ó is in cp1252
 
 
+def test_csv_answers_are_utf8_whatever_the_output_encoding(model, film, tmp_path):
+    """Under a latin-1 output encoding --csv wrote café in latin-1 and 中文 as \\u4e2d\\u6587: README promises UTF-8,
+    and the names no longer led back to their files."""
+    for name in ("café.png", "中文.png"):
+        shutil.copy(film, tmp_path / name)
+    p = subprocess.run([sys.executable, "-m", "edge.cli", str(tmp_path), "--csv", "--model", str(model)], cwd=ROOT,
+                       capture_output=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    assert p.returncode == 0, p.stderr
+    names = [line.split(",")[0] for line in p.stdout.decode("utf-8").splitlines()[1:]]
+    assert names == [str(tmp_path / "café.png"), str(tmp_path / "中文.png")]
+
+
 def test_explain_never_writes_its_maps_among_the_films(model, film, tmp_path):
     """A map is named after its film: written into the film's own folder it replaced the film
     (NAME.png over NAME.png), and under --watch each map came back as a film, without end."""
