@@ -37,6 +37,10 @@ def test_shown_quotes_only_names_that_need_it():
     assert shown("nl\nname.png") == '"nl\\nname.png"' and json.loads(shown("nl\nname.png")) == "nl\nname.png"
     assert json.loads(shown('"quoted".png')) == '"quoted".png'
     assert json.loads(shown("del\x7f\x85.png")) == "del\x7f\x85.png" and "\x85" not in shown("del\x7f\x85.png")
+    for odd in ("ls\u2028sep.png", "para\u2029.png", "gpj.\u202eexe.png", "\u2067isolate.png"):  # splitlines(); bidi
+        assert json.loads(shown(odd)) == odd and len(shown(odd).splitlines()) == 1
+        assert not any(ch in shown(odd) for ch in "\u2028\u2029\u202e\u2067")
+    assert shown("中文 é.png") == "中文 é.png"
 
 
 def test_text_format_escapes_newlines_and_tabs_in_file_names(model, film, tmp_path):
