@@ -115,6 +115,16 @@ def md_cell(text: object) -> str:
     return re.sub(r"([\\`*\[\]<>|])", r"\\\1", re.sub(r"[\r\n]+", " ", str(text)))
 
 
+def md_code(text: object) -> str:
+    """A file name as an inline code span, whatever it holds: fenced by more backticks than any run in it
+    (two names with a backtick made one span across the sentence), its line breaks as spaces (a name with
+    a newline and '# ' made a heading of the report)."""
+    name = re.sub(r"[\r\n]+", " ", str(text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", name)), default=0) + 1)
+    pad = " " if name.startswith("`") or name.endswith("`") else ""
+    return f"{fence}{pad}{name}{pad}{fence}"
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
 

@@ -9,13 +9,14 @@ answers at once. Pure functions, used by convert.report.evaluation_report and cx
 
 from __future__ import annotations
 
+from convert.report_text import md_cell, md_code
 from train.hygiene import conflicts_text
 
 
 def skipped_line(skipped: list[dict], shown: int = 3, where: str = "report.json") -> str:
     """The files n leaves out because they could not be read: otherwise only stderr and ``where`` say so."""
     one = len(skipped) == 1
-    names = ", ".join(f"`{s['path']}`" for s in skipped[:shown]) + (", ..." if len(skipped) > shown else "")
+    names = ", ".join(md_code(s["path"]) for s in skipped[:shown]) + (", ..." if len(skipped) > shown else "")
     return (f"**{len(skipped)} file{'' if one else 's'} could not be read and {'is' if one else 'are'} not scored** "
             f"({where} lists {'it' if one else 'them'}): {names}.")
 
@@ -92,10 +93,10 @@ def conflict_warning(conflicts: list[list[dict]], where: str = "report.json") ->
 def copy_lines(twins: list[list[str]], conflicts: list[list[dict]], where: str = "report.json") -> list[str]:
     """report.md's paragraphs on copies within the set, label conflicts first."""
     md = []
-    if line := conflict_warning(conflicts, where):
-        md += [f"**Label conflict:** {line}.", ""]
+    if line := conflict_warning(conflicts, where):  # film names in it: escaped as a table's cells are
+        md += [f"**Label conflict:** {md_cell(line)}.", ""]
     if line := copies_warning(twins, where):
-        md += [f"**Copies:** {line}.", ""]
+        md += [f"**Copies:** {md_cell(line)}.", ""]
     return md
 
 
