@@ -231,3 +231,24 @@ def test_cxr_compare_says_a_missing_data_folder_before_tensorflow_loads(tiny_run
     r = CliRunner().invoke(compare_app, [str(tiny_run / "model.keras"), str(tiny_run / "model_int8.tflite"),
                                          str(tmp_path / "nowhere"), "--out", str(tmp_path / "c")])
     assert r.exit_code == 2 and "data folder" in r.output and "does not exist" in r.output, r.output
+
+
+def test_a_run_that_could_not_read_some_files_exits_1(tmp_path, monkeypatch):
+    """8 of 56 films unreadable (14%) and cxr-train exited 0: a script could not tell, where cxr-evaluate exits 1."""
+    import json
+
+    import train.run
+
+    for c in ("COVID", "Normal"):
+        _films(tmp_path / "data" / c)
+
+    def trained(settings, skipped):
+        settings.out.mkdir(parents=True, exist_ok=True)
+        (settings.out / "run.json").write_text(json.dumps({"skipped_files": skipped}))
+        return settings.out
+
+    for skipped, code in (([], 0), ([{"path": "COVID/bad.png", "error": "truncated"}], 1)):
+        monkeypatch.setattr(train.run, "run_training", lambda s, skipped=skipped: trained(s, skipped))
+        r = CliRunner().invoke(train_app, ["--data", str(tmp_path / "data"), "--out", str(tmp_path / f"run{code}")])
+        assert r.exit_code == code, r.output
+        assert ("1 file(s) could not be read and trained nothing (run.json lists them under skipped_files)" in r.output) == bool(code)

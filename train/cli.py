@@ -4,6 +4,7 @@ built-in SYNTHETIC set. Research software, NOT a medical device."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -39,6 +40,8 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "cxr-convert need not read them again; delete it to save space: the next cxr-convert then decodes the films "
         "from the data folder again, which must still hold them unchanged, and writes it anew). "
         "Next step: cxr-convert RUN_DIR.\n\n"
+        "Exit codes: 0 done; 1 done, but some files could not be read (run.json lists them); 2 bad data or usage; "
+        "130 interrupted.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid"
     )
 )
@@ -197,7 +200,18 @@ def train(
         from train.run_lock import run_folder_lock
 
         with run_folder_lock(out, "cxr-train"):
-            run_training(settings)
+            run_dir = run_training(settings)
+    if unread := unreadable_files(run_dir):  # the run is whole without them; a script must still be able to tell
+        print(f"cxr-train: {unread} file(s) could not be read and trained nothing (run.json lists them under "
+              "skipped_files): exit code 1", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+def unreadable_files(run_dir: Path) -> int:
+    """How many of the data folder's files the run could not read (run.json's skipped_files)."""
+    import json
+
+    return len(json.loads((Path(run_dir) / "run.json").read_text()).get("skipped_files") or [])
 
 
 def fraction_problem(data: Path, val_fraction: float | None, test_fraction: float | None) -> str | None:
