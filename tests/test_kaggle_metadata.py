@@ -261,3 +261,20 @@ def test_a_sheet_saved_as_strict_open_xml_reads_as_the_usual_one(tmp_path):
                                 b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
     assert b"purl.oclc.org/ooxml/spreadsheetml" in zipfile.ZipFile(strict).read("xl/worksheets/sheet1.xml")
     assert xlsx_rows(strict) == xlsx_rows(usual) == [["FILE NAME", "URL"], ["COVID-1", HANNOVER]]
+
+
+def test_rows_of_films_that_are_gone_are_said_and_a_row_without_a_url_is_no_missing_row(tmp_path):
+    """MANIFEST.csv's rows of films not found are warned about, the sheets' were not; and a row with a blank URL was
+    reported as 'no row'."""
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, HANNOVER, HANNOVER], "Normal": [RSNA, KIDS], "Lung_Opacity": [RSNA]})
+    (tmp_path / "COVID" / "images" / "COVID-3.png").unlink()
+    said: list[str] = []
+    discover(tmp_path, classes=["COVID", "Normal"], log=said.append)
+    strays = [line for line in said if "name no film found there" in line]
+    assert len(strays) == 1 and strays[0].startswith("warning: 1 rows of the metadata spreadsheets") and "covid-3" in strays[0]
+    sheet(tmp_path / "Normal.metadata.xlsx", [["FILE NAME", "FORMAT", "SIZE", "URL"], ["NORMAL-1", "PNG", "256*256", ""],
+                                             ["NORMAL-2", "PNG", "256*256", KIDS]])
+    said.clear()
+    discover(tmp_path, classes=["COVID", "Normal"], log=said.append)
+    assert any("have no row with a URL in their class's metadata spreadsheet (e.g. Normal/images/Normal-1.png)" in line
+               for line in said), said

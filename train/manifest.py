@@ -232,15 +232,20 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
             "figures for them, a shortcut audit blind to their archive, and --holdout-source can match their file "
             "names only")
     described = {folder for folder, _ in sources}  # a sheet that could not be read was said already, once
-    unlisted = []
+    unlisted, used = [], set()
     for it in items:
         key = film_key(it.path)
         it.source = sources.get(key, "")
+        used.add(key)
         if not it.source and key[0] in described:
             unlisted.append(it.path)
+    present = {film_key(it.path)[0] for it in items}  # rows of classes left out (--classes) are no strays
+    if stray := sorted(k for k in sources if k[0] in present and k not in used):
+        log(f"warning: {len(stray)} rows of the metadata spreadsheets of {data_dir} name no film found there (e.g. "
+            f"{stray[0][1]} of {stray[0][0]}): films deleted, moved or renamed since the sheet was written?")
     named = sorted({it.source for it in items} - {""})
     log(f"sources from the database's metadata spreadsheets (*.metadata.xlsx): {len(named)} "
         f"({', '.join(named[:6])}{', ...' if len(named) > 6 else ''}); a MANIFEST.csv with a source column would take their place")
     if unlisted:
-        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in their class's metadata "
-            f"spreadsheet (e.g. {unlisted[0]}), so no source")
+        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row with a URL in their class's "
+            f"metadata spreadsheet (e.g. {unlisted[0]}), so no source")
