@@ -54,7 +54,7 @@ def train(
              "healthy films of a hospital it never saw COVID (benchmarks/RESULTS.md, 'A site's own films'). Its "
              "class folders are matched to the run's classes by name, ignoring case and punctuation (NORMAL is "
              "Normal, COVID-19 is COVID); for any other name say what it stands for with --class-map. Its films' "
-             "source is its MANIFEST.csv's or else the folder's name, so the report shows them apart. Add films of every class from the site where you can: a site that gives only healthy films "
+             "source is its MANIFEST.csv's (or its Kaggle *.metadata.xlsx sheets') or else the folder's name, so the report shows them apart. Add films of every class from the site where you can: a site that gives only healthy films "
              "lets the model learn 'this site's look means Normal' (on cxr-dev it then called 29% to 39% of the "
              "site's pneumonia films Normal; 15% to 19% with 15 of them added too)."),
     class_map: Optional[str] = typer.Option(
