@@ -115,22 +115,29 @@ class StopOnInterrupt(keras.callbacks.Callback):
 
 @contextmanager
 def interrupts_at_batch_ends(stop: StopOnInterrupt) -> Iterator[None]:
-    """Route Ctrl-C to ``stop`` inside the block; a second Ctrl-C interrupts at once. Nothing changes
-    where SIGINT is ignored (a job started in the background) or off the main thread."""
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous in (signal.SIG_IGN, None):
+    """Route Ctrl-C, and SIGTERM where a handler of ours takes it (the commands' sigterm_as_interrupt), to
+    ``stop`` inside the block; a second signal interrupts at once. SIGTERM raised at once inside TensorFlow
+    ended 4 of 45 stops as "unexpected SystemError", exit 2, and once was lost: the training ran to its end
+    and exited 0. Nothing changes for a signal ignored (a job started in the background) or left to its
+    default, or off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: handler for sig, handler in previous.items() if callable(handler)}
 
     def asked(_signum, _frame) -> None:
         stop.asked = True
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
-    signal.signal(signal.SIGINT, asked)
+    for sig in previous:
+        signal.signal(sig, asked)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 LOGITS_CHUNK = 2048  # images given to Keras at once (a multiple of the batch): the float32 copy stays small
