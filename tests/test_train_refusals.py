@@ -65,6 +65,13 @@ def test_a_run_in_a_class_folder_is_refused(tmp_path, out, monkeypatch):
     from train.run import check_folders
 
     check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "run", progress=False))  # beside the classes: fine
+    # an earlier run's pictures are no films: a second run beside it, or a stopped run's own folder, is no class
+    _films(tmp_path / "runs" / "r1")
+    (tmp_path / "runs" / "r1" / "run.json").write_text("{}")
+    check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "runs" / "r2", progress=False))
+    _films(tmp_path / "r1" / "teacher")
+    (tmp_path / "r1" / "teacher" / "run.json").write_text("{}")
+    check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "r1", progress=False))
 
 
 def test_a_linked_sub_folder_of_a_class_is_read_once_even_with_a_loop(tmp_path):

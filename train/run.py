@@ -155,23 +155,32 @@ def check_folders(s: TrainSettings) -> None:
 
 def class_folder_holding(data: Path, out: Path) -> Path | None:
     """The folder of --data that --out is or lies in, where that folder holds films (a class folder); None
-    for an --out outside --data, or in a folder of its own there (data/run). A run in data/Normal trained a
-    model without Normal, said only in a note, and its run.json hid Normal from every later run."""
+    for an --out outside --data, or in a folder of its own there (data/run, data/runs/r2). A run in
+    data/Normal trained a model without Normal, said in a note only, and its run.json hid Normal from every
+    later run. Runs (finished or stopped) and their pictures are no films."""
     if not data.is_dir():
         return None
     data, mine = data.resolve(), out.resolve()
     if data not in mine.parents:
         return None
     top = data / mine.relative_to(data).parts[0]
-    if not top.is_dir() or (top / "run.json").is_file():  # a new folder, or an earlier run's
+    if not top.is_dir() or _is_run(top):  # a new folder, or a run (a stopped one's --out is its own folder)
         return None
     from edge.batch import is_image_name
 
     for root, dirs, files in os.walk(top):  # the first film decides: a class folder may hold thousands
-        dirs[:] = [d for d in dirs if Path(root) / d != mine]  # a stopped run's own pictures are no films
+        dirs[:] = [d for d in dirs if Path(root) / d != mine and not _is_run(Path(root) / d)]
         if any(is_image_name(f) for f in files):
             return top
     return None
+
+
+def _is_run(folder: Path) -> bool:
+    """Whether a folder is a cxr-edge run, finished or stopped at any step."""
+    from train.class_folders import not_a_class
+
+    return not_a_class(folder) is not None or any(
+        (folder / name).exists() for name in ("teacher", PREPARED, "members", "cache"))
 
 
 def run_training(s: TrainSettings) -> Path:
