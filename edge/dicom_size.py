@@ -97,22 +97,28 @@ MAX_HEAD_BYTES = 4 * 2**20
 
 
 def _frame_head(fragments) -> bytes:
-    """The first frame's codestream up to its JPEG 2000 SIZ or JPEG frame header, however many fragments
-    it is split into (a first fragment of 16 bytes hid a 9000x9000 frame behind a 256x256 header);
-    an ImageError where a JPEG's frame header does not come within MAX_HEAD_BYTES."""
+    """The first frame's codestream up to its JPEG 2000 SIZ marker's sizes or its JPEG frame header,
+    however many fragments it is split into (a first fragment of 16 bytes hid a 9000x9000 frame behind a
+    256x256 header); an ImageError where neither comes within MAX_HEAD_BYTES."""
     head, pos, found = bytearray(), 2, None
     for fragment in fragments:
         head += fragment[:MAX_HEAD_BYTES - len(head)]
         if len(head) < 4:
             continue
-        if not head.startswith(b"\xff\xd8"):  # JPEG 2000 (its SIZ follows its SOC), or no codestream known
-            return bytes(head)
-        found, pos = _jpeg_walk(head, pos)
+        if head.startswith(b"\xff\xd8"):
+            found, pos = _jpeg_walk(head, pos)
+        elif (at := head.find(b"\xff\x4f\xff\x51")) >= 0:  # JPEG 2000: SOC then SIZ, also inside a JP2 box
+            found = "siz" if len(head) >= at + 24 else None
+        elif not (head.startswith(JP2_SIGNATURE) or JP2_SIGNATURE.startswith(bytes(head))):
+            return bytes(head)  # no codestream known: the decoder says what it is
         if found is not None or len(head) >= MAX_HEAD_BYTES:
             break
     if found is None and len(head) >= MAX_HEAD_BYTES:
         raise ImageError(f"refused: its compressed pixel data has no frame header in its first {MAX_HEAD_BYTES} bytes")
     return bytes(head)
+
+
+JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"  # a JP2 file's first box; its codestream (SOC, SIZ) follows later
 
 
 JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7}  # F7: JPEG-LS
@@ -133,11 +139,16 @@ def _codestream_size(head: bytes) -> tuple[int, int] | None:
 
 def _jpeg_walk(head: bytes | bytearray, pos: int) -> tuple[tuple[int, int] | str | None, int]:
     """A JPEG codestream's markers walked on from ``pos``: (width, height) at its frame header, "scan" at a
-    scan with no frame header before it (or a frame whose height comes later, in a DNL marker), "broken"
-    where a marker is not where one should be, None where ``head`` ends first; and where the walk stopped."""
+    scan with no frame header before it (or a frame whose height comes later, in a DNL marker), None
+    where ``head`` ends first; and where the walk stopped. Bytes that are no marker are passed over, as
+    decoders do (two stray bytes after APP0 hid a 9000x9000 frame)."""
     while pos + 9 <= len(head):
-        if head[pos] != 0xFF:
-            return "broken", pos
+        if head[pos] != 0xFF:  # stray bytes between segments: decoders pass over them to the next marker
+            nxt = head.find(b"\xff", pos)
+            if nxt < 0:
+                return None, len(head)
+            pos = nxt
+            continue
         marker = head[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1

@@ -547,7 +547,8 @@ def as_jpeg_dicom(pixel_data: bytes) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("layout", ["comments before the frame header", "frame split after 16 bytes"])
+@pytest.mark.parametrize("layout", ["comments before the frame header", "frame split after 16 bytes",
+                                    "stray bytes between segments", "JPEG 2000 split after 8 bytes"])
 def test_a_codestream_larger_than_its_header_is_refused_wherever_its_frame_header_lies(layout):
     """The frame header was looked for in the first fragment's first 64 kB only: 80 kB of comments before
     it, or a first fragment of 16 bytes, let a 9000x9000 JPEG under a 256x256 header decode (874 MB)."""
@@ -559,6 +560,19 @@ def test_a_codestream_larger_than_its_header_is_refused_wherever_its_frame_heade
     if layout.startswith("comments"):
         comment = b"\xff\xfe" + (65533).to_bytes(2, "big") + b"x" * 65531
         out = as_jpeg_dicom(one_frame(jpeg[:2] + comment + comment + jpeg[2:]))
+    elif layout.startswith("stray"):  # after APP0 (FFD8, then FFE0 and its length): decoders pass over them
+        app0_end = 4 + int.from_bytes(jpeg[4:6], "big")
+        out = as_jpeg_dicom(one_frame(jpeg[:app0_end] + b"\x00\x00" + jpeg[app0_end:]))
+    elif layout.startswith("JPEG 2000"):
+        buf = io.BytesIO()
+        Image.new("L", (200, 120), 100).save(buf, "JPEG2000", no_jp2=True)
+        j2k = buf.getvalue()
+        out = compressed("1.2.840.10008.1.2.4.90", [j2k], BitsAllocated=8, BitsStored=8, HighBit=7)
+        ds = pydicom.dcmread(io.BytesIO(out))
+        ds.PixelData = one_frame(j2k[:8], j2k[8:])
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+        out = buf.getvalue()
     else:
         out = as_jpeg_dicom(one_frame(jpeg[:16], jpeg[16:400], jpeg[400:]))
     with pytest.raises(ImageError, match=r"^refused: its compressed pixel data is 200x120 pixels, but its header says 80x64$"):
