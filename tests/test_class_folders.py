@@ -172,3 +172,14 @@ def test_errors_about_the_data_folders_shape_say_what_to_do(tmp_path):
     with pytest.raises(DataError) as e:
         discover(tmp_path / "one")
     assert "found COVID: give a folder that holds a sub-folder of films per class" in str(e.value)
+
+
+def test_an_empty_class_folder_when_scoring_points_to_class_map_not_classes(tmp_path):
+    """cxr-evaluate and cxr-compare have no --classes: its hint there sent users to 'No such option'."""
+    from tests.test_data import write_images
+
+    write_images(tmp_path / "COVID", "COVID", 2)
+    (tmp_path / "Normal").mkdir()
+    with pytest.raises(DataError) as e:
+        discover(tmp_path, min_classes=1)
+    assert str(e.value).endswith("; to go on without it: --class-map Normal=-") and "--classes" not in str(e.value)

@@ -168,7 +168,10 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
                         "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
                         + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
                         + (f"; to train without {'it' if len(empty) == 1 else 'them'}: --classes {','.join(rest)}"
-                           if len(rest) >= min_classes else ""))
+                           if min_classes >= 2 and len(rest) >= min_classes else
+                           # scoring, or an --add-data folder: no --classes there, but --class-map leaves a folder out
+                           f"; to go on without {'it' if len(empty) == 1 else 'them'}: --class-map "
+                           f"{','.join(f'{c}=-' for c in empty)}" if min_classes < 2 and rest else ""))
     if len(classes) < min_classes:
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
