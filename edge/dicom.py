@@ -56,7 +56,15 @@ def starts_as_data_set(head: bytes) -> bool:
         return False
     if head[4:6] in VRS:
         return True
-    return head[:2] == b"\x08\x00" and head[3] == 0 and int.from_bytes(head[4:8], "little") < 1024
+    # implicit VR: a first element a data set of a film begins with (Specific Character Set, Image Type, Instance
+    # Creation Date or Time, SOP Class or Instance UID, Study Date, Modality), of an even length; a TGA image with an
+    # 8-byte ID starts 08 00 02 00
+    length = int.from_bytes(head[4:8], "little")
+    return (head[:2] == b"\x08\x00" and int.from_bytes(head[2:4], "little") in FIRST_ELEMENTS
+            and length % 2 == 0 and length < 1024)
+
+
+FIRST_ELEMENTS = (0x0005, 0x0008, 0x0012, 0x0013, 0x0016, 0x0018, 0x0020, 0x0060)
 
 
 def is_dicom(data: bytes, path: Path) -> bool:
@@ -159,6 +167,10 @@ def _to_gray(data: bytes) -> np.ndarray:
 def _cut_short(ds, size: int) -> bool:
     """Whether the data set's last element says it is longer than the file has bytes left: pydicom reads
     a file cut short inside its header quietly, as a film with no pixels."""
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    if getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None) == DeflatedExplicitVRLittleEndian:
+        return False  # its offsets are in the inflated data set, not the file
     try:
         last = ds.get_item(next(reversed(ds.keys())))
         return last.length != 0xFFFFFFFF and last.value_tell + last.length > size

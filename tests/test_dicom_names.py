@@ -210,3 +210,36 @@ def test_a_uid_named_dicom_written_without_its_preamble_is_listed_and_read(tmp_p
     (tmp_path / "IM0001").write_bytes(b"\x08\x00\x05\x01not a data set at all" + b"x" * 200)
     assert image_files(tmp_path, False) == [str(tmp_path / UID)]
     assert (load_bytes(data, str(tmp_path / UID)) == load_bytes(whole, "x.dcm")).all()
+
+
+def test_a_tga_image_is_not_taken_for_a_dicom_data_set(tmp_path):
+    """A TGA with an 8-byte image ID starts 08 00 02 00 00 00 00 00, which the sniffing for data sets written without
+    their preamble took for DICOM: listed in its folder, then refused as a DICOM cut short."""
+    from edge.dicom import starts_as_data_set
+    from edge.preprocess import load_bytes
+
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (48, 40), dtype=np.uint8)).save(
+        tmp_path / "scan.tga", id_section=b"PATIENT1")
+    data = (tmp_path / "scan.tga").read_bytes()
+    assert data[:2] == b"\x08\x00" and not starts_as_data_set(data)
+    (tmp_path / "scan").write_bytes(data)  # no suffix: not listed as a film
+    assert image_files(tmp_path, False) == []  # .tga is no suffix taken in folders; named, it is read
+    assert load_bytes(data, str(tmp_path / "scan.tga")).shape == (48, 40)
+
+
+def test_a_complete_deflated_dicom_without_pixels_is_not_said_to_be_cut_short():
+    pytest.importorskip("pydicom", reason="decoding DICOM needs the optional [dicom] extra (pydicom)")
+    import io
+
+    import pydicom
+
+    from edge.preprocess import ImageError, load_bytes
+    from tests.test_dicom import deflated, make_dicom, ramp
+
+    ds = pydicom.dcmread(io.BytesIO(deflated(make_dicom(ramp(48, 40)))))
+    del ds.PixelData
+    ds.ImageComments = "as a report's text, which deflates well " * 100  # inflated, the data set outgrows the file
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    with pytest.raises(ImageError, match=r"^DICOM file holds no image \(no PixelData\)$"):
+        load_bytes(buf.getvalue(), "sr.dcm")
