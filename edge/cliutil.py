@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
 import errno
 import io
@@ -191,8 +192,14 @@ def broken_link(path: str | Path) -> str | None:
 
 def _loop(e: BaseException) -> str | None:
     """A RuntimeError of pathlib's resolve() on a symlink loop, in words; None for any other error."""
-    m = re.fullmatch(r"Symlink loop from '(.*)'", str(e)) if isinstance(e, RuntimeError) else None
-    return m and (broken_link(m.group(1)) or f"{m.group(1)}: a symbolic link loop (too many levels of symbolic links)")
+    m = re.fullmatch(r"Symlink loop from (.+)", str(e)) if isinstance(e, RuntimeError) else None
+    if not m:
+        return None
+    try:
+        path = ast.literal_eval(m.group(1))  # the path's repr: '...', or "..." where it holds a quote
+    except (ValueError, SyntaxError):
+        path = m.group(1)
+    return broken_link(path) or f"{path}: a symbolic link loop (too many levels of symbolic links)"
 
 
 def _plain(e: BaseException) -> str:

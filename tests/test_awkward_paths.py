@@ -68,10 +68,10 @@ def test_an_output_name_too_long_is_said_as_such_not_as_standard_outputs_failure
 def test_a_symbolic_link_that_loops_or_leads_nowhere_is_said_in_words(tmp_path, model):
     """cxr-evaluate and cxr-compare printed a traceback (exit 1: 'some films unreadable'), cxr-convert 'unexpected
     RuntimeError', cxr-train 'does not exist', cxr-synth 'File exists'."""
-    (tmp_path / "loopA").symlink_to(tmp_path / "loopB")
-    (tmp_path / "loopB").symlink_to(tmp_path / "loopA")
+    (tmp_path / "it's loopA").symlink_to(tmp_path / "loopB")  # a quote: its repr in pathlib's message is "..."
+    (tmp_path / "loopB").symlink_to(tmp_path / "it's loopA")
     (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
-    loop = str(tmp_path / "loopA")
+    loop = str(tmp_path / "it's loopA")
     for entry, args, what in (
             ("convert.evaluate_cli import evaluate_main", [str(model), loop, "--quiet"], "loops"),
             ("convert.compare_cli import compare_main", [str(model), str(model), loop, "--quiet"], "loops"),
