@@ -270,7 +270,10 @@ def main(
                     [f"no such folder: {', '.join(gone)}"] * bool(gone) + [f"not a folder: {', '.join(files)}"] * bool(files)))
             paths, missing = [], []
         else:
-            paths, missing, nothing = gather(images, recursive)  # missing: also folders without images
+            try:
+                paths, missing, nothing = gather(images, recursive)  # missing: also folders without images
+            except ValueError as e:  # a list on standard input that reads as no names (edge.inputs.list_text)
+                raise _fail(str(e)) from None
             if nothing:  # nothing classified must not look like success (cron, pipes)
                 raise _fail(nothing, EXIT_SOME_FAILED)
         # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.

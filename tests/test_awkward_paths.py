@@ -83,3 +83,11 @@ def test_a_symbolic_link_that_loops_or_leads_nowhere_is_said_in_words(tmp_path, 
                            capture_output=True, text=True, timeout=300)
         assert p.returncode == 2 and "Traceback" not in p.stderr, (entry, p.stderr)
         assert f"is a symbolic link that {what}" in p.stderr or what in p.stderr.splitlines()[-1], (entry, p.stderr)
+
+
+def test_a_list_that_starts_as_utf16_but_is_not_is_one_plain_error(model):
+    p = subprocess.run([sys.executable, "-m", "edge.cli", "-", "--model", str(model)], cwd=ROOT, capture_output=True,
+                       input=b"\xff\xfea\x00\x00\xd8b\x00", timeout=120)
+    assert p.returncode == 2
+    assert p.stderr.decode().strip().splitlines()[-1] == ("edge-classify: error: standard input starts as a UTF-16 list "
+                                                         "of names but is not one: save the list as UTF-8")
