@@ -109,11 +109,15 @@ def shortcut_audit(traits: list[dict[str, str]], y: np.ndarray, classes: list[st
         return out
     folds = max(2, min(k, int(np.bincount(y)[present].min())))
     out["folds"] = folds  # fewer than k where a class has fewer films: said as it was done
+    # Naive Bayes over the classes present only: a class without films kept its add-one counts and won films
+    # whose value a present class rarely showed, each a wrong answer (a 3-class model's audit of a COVID and
+    # Normal folder scored 0.60 where a 2-class model's scored 0.69, and its warning was lost).
+    ours = np.searchsorted(present, y)
     for t in used:
-        out["traits"][t] = {"balanced_accuracy": cross_validated([(r[t],) for r in traits], y, len(classes), folds),
+        out["traits"][t] = {"balanced_accuracy": cross_validated([(r[t],) for r in traits], ours, len(present), folds),
                             "values": len({r[t] for r in traits} - {UNKNOWN})}
     if used:
-        combined = cross_validated([tuple(r[t] for t in used) for r in traits], y, len(classes), folds)
+        combined = cross_validated([tuple(r[t] for t in used) for r in traits], ours, len(present), folds)
         out["combined"] = combined
         out["lift"] = (combined - chance) / (1 - chance)
         out["warn"] = out["lift"] >= WARN_LIFT
