@@ -328,7 +328,9 @@ def test_the_per_source_table_marks_sources_below_and_too_small_as_by_groups_are
     assert rows["A"].endswith("| **below** |") and rows["B"].endswith("|  |") and rows["C"].endswith("| too few films |")
     many = per_source(np.tile(y[:120], 12), np.tile(probs[:120], (12, 1)), classes,
                       [f"S{k}" for k in range(12) for _ in range(120)], n_boot=100)
-    assert "With 12 groups of 20 films or more, about 0.3 would be marked **below** by chance alone" in "\n".join(
+    # each group and each of its two classes (80 and 40 films) is a test: 36, not the 12 groups alone
+    assert ("With 12 groups of 20 films or more (36 tests: each group, and each class of 20 films or more in a group of "
+            "several classes), about 0.9 marks (**below** or **C below**) would be made by chance alone") in "\n".join(
         per_source_section(many, classes))
 
 
