@@ -42,6 +42,11 @@ def mcnemar_exact(only_a: int, only_b: int) -> float:
     return float(min(1.0, 2 * tail / 2 ** n))
 
 
+def p_text(p: float, equals: str = "= ") -> str:
+    """'= 0.031', or '< 1e-300' for a p too small for a float (over ~1,075 changed answers, all one way): never 0."""
+    return f"{equals}{p:.3g}" if p > 0 else "< 1e-300"
+
+
 def _paired(statistic):
     """A bootstrap statistic over columns [true, label of A, label of B] of one resampled set of films."""
     return lambda y, p: statistic(y, p[:, 0], p[:, 1])
@@ -113,7 +118,7 @@ def headline(r: dict) -> str:
     what = f"{one} films only: B - A {one} sensitivity" if one else "B - A balanced accuracy"
     return (f"{what} {_pts(r['balanced_accuracy_difference'])} points (95% CI {_pts(lo)} to "
             f"{_pts(hi)}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
-            f"(McNemar p = {r['mcnemar_p']:.3g}); {r['answers_changed']} of {r['n']} answers differ"
+            f"(McNemar p {p_text(r['mcnemar_p'])}); {r['answers_changed']} of {r['n']} answers differ"
             + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
 
 
@@ -209,5 +214,5 @@ def group_markdown(column: str, groups: dict) -> list[str]:
         n = f"{r['n']}{f' ({films(r)} distinct)' if films(r) < r['n'] else ''}"
         md.append(f"| {md_cell(g)} | {n} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
-                  f"{r['only_b_right']} | {r['mcnemar_p']:.3g} | {'; '.join(notes)} |")
+                  f"{r['only_b_right']} | {p_text(r['mcnemar_p'], '')} | {'; '.join(notes)} |")
     return md + [""]

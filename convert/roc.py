@@ -113,6 +113,7 @@ def threshold_for_sensitivity(y_true_binary: np.ndarray, scores: np.ndarray, tar
     if positives.size == 0:
         return NAN
     k = math.ceil(round(target * positives.size, 9))  # round: 0.95 * 20 must give 19, not 19.000000000000004
+    k = max(1, k)  # a target under 1/n: the highest positive (k = 0 took the lowest, a rule of 100% sensitivity)
     return float(positives[k - 1])
 
 

@@ -37,6 +37,16 @@ def test_mcnemar_exact_on_a_large_set_is_a_number_not_an_overflow():
     assert mcnemar_exact(3000, 3000) == 1.0 and mcnemar_exact(0, 5000) == 0.0
 
 
+def test_a_p_too_small_for_a_float_is_never_printed_as_0():
+    """'McNemar p = 0' where 1,100 changed answers all favoured one model: a p-value is never 0."""
+    from convert.compare import headline, p_text
+
+    assert p_text(0.0) == "< 1e-300" and p_text(0.0312) == "= 0.0312" and p_text(0.5, "") == "0.5"
+    y = np.zeros(1100, int)
+    r = compare(y, np.ones(1100, int), y, ["COVID", "Normal"], n_boot=50)
+    assert r["mcnemar_p"] == 0.0 and "McNemar p < 1e-300" in headline(r)
+
+
 def test_compare_counts_by_hand():
     y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
     a = np.array([0, 0, 1, 1, 1, 1, 0, 0])  # half of each class right

@@ -19,6 +19,7 @@ def test_threshold_is_the_kth_highest_positive_score():
     assert threshold_for_sensitivity(y, s, 0.81) == 0.1  # 4 of 5 is not enough: all 5
     assert threshold_for_sensitivity(y, s, 1.0) == 0.1
     assert threshold_for_sensitivity(y, s, 0.2) == 0.9
+    assert threshold_for_sensitivity(y, s, 1e-12) == 0.9  # under 1/n: the highest, never the lowest (100% sensitivity)
 
 
 def test_threshold_round_off_and_ties():
