@@ -411,3 +411,31 @@ def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_agai
     split = Split.load(s.out / "split.json")
     assert all(file_sha256(Path(split.data_dir) / i.path) == i.sha256 for p in split.parts.values() for i in p)
     assert not (s.out / PREPARED).exists()
+
+
+def test_a_students_films_are_its_teachers_classes_not_every_class_folder(tmp_path):
+    """Re-running an unchanged `cxr-train --teacher RUN` said 'the films in DATA changed (15 added ...)': the teacher
+    had been trained with --classes COVID,Normal on a folder of more classes, and the student's films were listed
+    without them."""
+    import time
+
+    from tests.test_data import write_images
+    from train.prepare import data_changed, find_films
+    from train.resume import data_fingerprint, film_stamps
+    from train.run import TrainSettings
+
+    films = tmp_path / "films"
+    for c in ("COVID", "Normal", "Lung_Opacity"):
+        write_images(films / c, c, 3)
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    (teacher / "run.json").write_text(json.dumps({"classes": ["COVID", "Normal"]}))
+    items = find_films(films, ["COVID", "Normal"], [], out=tmp_path / "student", class_map=None)[0]
+    stamps = film_stamps(films, items)
+    student = tmp_path / "student"
+    student.mkdir()
+    (student / "run.json").write_text(json.dumps({"data_fingerprint": data_fingerprint(stamps, time.time_ns())}))
+    (student / "split.json").write_text(json.dumps({"splits": {"train": [{"path": i.path, "label": i.label}
+                                                                         for i in items]}}))
+    s = TrainSettings(data=str(films), out=student, teacher=str(teacher), progress=False)
+    assert data_changed(student, s) == ""

@@ -218,7 +218,12 @@ def data_changed(run_dir: Path, s: TrainSettings, record: str = "run.json") -> s
     alone, which other_settings compares."""
     if s.data == "synthetic":
         return ""
-    items = find_films(Path(s.data), s.classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
+    classes = s.classes
+    if classes is None and s.teacher:  # a student's classes are its teacher's: not every class folder of its data
+        import json
+
+        classes = json.loads((Path(s.teacher) / "run.json").read_text()).get("classes")
+    items = find_films(Path(s.data), classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
     changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log, record)
     if changed is None:
         return None
