@@ -210,6 +210,14 @@ def no_input_check_why(meta: dict[str, Any]) -> str:
     return "its run had too few training films to fit one when it was converted: train on more films for one"
 
 
+def failed_gate(meta: dict[str, Any]) -> str | None:
+    """The card's line where the file failed cxr-convert's gate (quantization cost more than allowed), else None:
+    said by edge-classify too, which ran such a file without a word."""
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    gate = v.get("gate") if isinstance(v.get("gate"), dict) else {}
+    return str(gate.get("text") or "this file FAILED cxr-convert's gate") if gate.get("passed") is False else None
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -217,14 +225,17 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
     trained_with = f" with cxr-edge {training['cxr_edge_version']}" if training.get("cxr_edge_version") else ""
     seed = (training.get("settings") or {}).get("seed")
-    lines = [f"{name}: {' / '.join(labels)} ({meta.get('arch') or 'model'}, {meta.get('quantization') or '?'}; "
+    members = meta.get("members") if isinstance(meta.get("members"), int) else 1
+    arch = f"an ensemble of {members} {meta.get('arch') or 'model'} models, their logits averaged: {members} times " \
+           "the compute of one" if members > 1 else meta.get("arch") or "model"
+    lines = [f"{name}: {' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
              f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
              f"converted by {meta.get('created_by') or 'an unknown maker'})", NOT_A_DEVICE]
     if meta.get("synthetic_data"):
         lines.append("TRAINED ON SYNTHETIC IMAGES: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")
-    if v and (v.get("gate") or {}).get("passed") is False:  # a file kept beside the one that passed
-        lines.append(v["gate"]["text"])
+    if line := failed_gate(meta):  # a file kept beside the one that passed
+        lines.append(line)
     if not v:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:

@@ -224,10 +224,12 @@ def main(
             print(f"edge-classify: note: {model} carries no input check: images unlike the training films (not a chest "
                   f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})",
                   file=sys.stderr)
-        from edge.card import normal_note
+        from edge.card import failed_gate, normal_note
 
         if m.meta.get("synthetic_data"):
             print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
+        if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
+            print(f"edge-classify: warning: {model}: {gate_failed}", file=sys.stderr)
         # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
         print("edge-classify: note: research software, not a medical device; a probability is the model's score, "
               + ("uncalibrated: " if m.meta.get("foreign") else

@@ -375,3 +375,25 @@ def test_the_card_is_read_where_no_runtime_is_installed(tiny_run, monkeypatch):
     assert r.exit_code == 0 and "NOT a medical device" in r.output and "sensitivity" in r.output, r.output
     r = CliRunner().invoke(app, ["--info", "--model", model])  # the weights' facts need the runtime
     assert r.exit_code == 2 and "no TensorFlow Lite runtime" in r.output
+
+
+def test_edge_classify_warns_about_a_file_that_failed_the_gate_and_the_card_names_an_ensemble(tiny_run, tmp_path):
+    """A failed mode's file stays in the run folder: copied to a device, edge-classify ran it without a word (only
+    --card said FAILED). And an ensemble's card read as one compact model's: 3 members, 3 times the compute."""
+    from convert.card import stamp_card
+
+    path = tmp_path / "m.tflite"
+    shutil.copy(tiny_run / "model_int8.tflite", path)
+    meta = EdgeModel(path).meta
+    failed = {**meta["validation"], "gate": {"passed": False, "text": "This file FAILED cxr-convert's gate: accuracy "
+                                                                    "fell 6.2 points (limit 1)."}}
+    stamp_card(path, failed)
+    film = next(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]).glob("COVID/*.png"))
+    r = CliRunner().invoke(app, [str(film), "--model", str(path)])
+    assert r.exit_code == 0, r.output
+    assert f"edge-classify: warning: {path}: This file FAILED cxr-convert's gate: accuracy fell 6.2 points" in r.output
+    r = CliRunner().invoke(app, [str(film), "--model", str(tiny_run / "model_int8.tflite")])
+    assert "gate" not in r.output
+    assert "an ensemble of 3 compact models, their logits averaged: 3 times the compute of one" in card_text(
+        {**meta, "members": 3}, "m.tflite").splitlines()[0]
+    assert "ensemble" not in card_text(meta, "m.tflite")
