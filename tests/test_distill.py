@@ -268,3 +268,20 @@ def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_
     mine = json.loads((out / "run.json").read_text())["settings"]
     assert (mine["data"], mine["val_fraction"], mine["test_fraction"]) == (str(films), 0.25, 0.2)
     assert "using the teacher's data and split" not in r.output  # nothing given differs from it
+
+
+def test_a_student_takes_its_teachers_image_size_unless_told(tiny_run, tmp_path, monkeypatch):
+    """--image-size defaulted to 128 with --teacher too, so a teacher trained at 64 px needed its size typed again: a
+    student has one size it can be trained at."""
+    from typer.testing import CliRunner
+
+    import train.run
+    from train.cli import train_app
+
+    got = []
+    monkeypatch.setattr(train.run, "run_training", lambda s: got.append(s.image_size) or tmp_path / "none")
+    monkeypatch.setattr("train.cli.unreadable_files", lambda run_dir: 0)
+    for extra, want in (([], 64), (["--image-size", "96"], 96)):
+        r = CliRunner().invoke(train_app, ["--teacher", str(tiny_run), "--out", str(tmp_path / "s"), *extra])
+        assert r.exit_code == 0, r.output
+        assert got[-1] == want

@@ -104,7 +104,9 @@ def train(
         None, min=1, help="Epochs (default: about 4,000 optimizer steps, 15 to 120 epochs); the learning rate follows a cosine "
                           "over them, and the weights with the best validation loss are kept."),
     batch_size: int = typer.Option(32, min=1, help="Films per training step."),
-    image_size: int = typer.Option(128, min=32, max=1024, help="Model input side in pixels (32 to 1024)."),
+    image_size: Optional[int] = typer.Option(
+        None, min=32, max=1024, help="Model input side in pixels (32 to 1024; default 128, with --teacher the teacher's: "
+                                     "a student takes its teacher's inputs)."),
     learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
     patience: Optional[int] = typer.Option(
         None, min=1, help="Stop after this many epochs without a better validation loss (default: half the epochs, at "
@@ -172,6 +174,9 @@ def train(
     from train.prepare import teacher_split_settings
     from train.run import TrainSettings, check_folders, check_settings, run_training
 
+    if image_size is None:
+        image_size = (teacher_image_size(teacher) if teacher else None) or 128
+
     settings = TrainSettings(
         data=data, add_data=[str(d) for d in add_data or []], class_map=class_map, out=out, classes=class_list, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
@@ -205,6 +210,18 @@ def train(
         print(f"cxr-train: {unread} file(s) could not be read and trained nothing (run.json lists them under "
               "skipped_files): exit code 1", file=sys.stderr)
         raise typer.Exit(1)
+
+
+def teacher_image_size(teacher: Path) -> int | None:
+    """The input side a --teacher run was trained at (its run.json), or None where it cannot be read
+    (the teacher's own checks then say why)."""
+    import json
+
+    try:
+        size = json.loads((Path(teacher) / "run.json").read_text())["settings"]["image_size"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return size if isinstance(size, int) else None
 
 
 def unreadable_files(run_dir: Path) -> int:
