@@ -130,3 +130,12 @@ def test_a_class_too_small_to_split_says_how_to_train_without_it(tmp_path):
         _prepare(data, tmp_path / "run")
     assert "split has no images of class Viral_Pneumonia: too few images" in str(e.value)
     assert str(e.value).endswith("; add films of Viral_Pneumonia, or train without it: --classes COVID,Normal")
+
+
+def test_a_class_name_with_a_bar_is_refused_before_it_splits_every_reports_tables(tmp_path):
+    """A class folder 'Nor|mal' trained: every table of cxr-convert's report put its figures one column off."""
+    data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14}})
+    (data / "Normal").rename(data / "Nor|mal")
+    (data / "MANIFEST.csv").unlink()
+    with pytest.raises(DataError, match=r"class folder 'Nor\|mal' of .*: a class name may not hold '\|'"):
+        _prepare(data, tmp_path / "run")

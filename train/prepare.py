@@ -201,6 +201,9 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     items, given, layout = discover(data_dir, classes, out=out, log=say)
     found = sorted({i.label for i in items})
     classes = as_spelt(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
+    if odd := [c for c in classes if re.search(r"[|\x00-\x1f\x7f]", c)]:
+        raise DataError(f"class folder {odd[0]!r} of {data_dir}: a class name may not hold '|' or control characters "
+                        "(every report's tables would put its figures under the wrong columns); rename the folder")
     say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
