@@ -204,7 +204,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
     report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
-                                              threshold)
+                                              threshold, ((extra or {}).get("study_design") or {}).get("kind"))
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
     if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes,

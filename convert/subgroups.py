@@ -246,7 +246,7 @@ def answers_text(row: list[int], k: int, classes: list[str]) -> str:
 
 
 def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
-                   rule: tuple[int, float] | None = None) -> list[str]:
+                   rule: tuple[int, float] | None = None, design: str | None = None) -> list[str]:
     """One advice line per class of 10+ films that the model called something else more often
     than not, with what it called them, in counts.
 
@@ -255,8 +255,10 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
     in training, which the user would not otherwise know how to do. Where the labels follow a
     threshold ``rule`` (class index, threshold) that gave most of them, the rule is the first
     suspect; where the model was trained on ``seen_films`` films of the same folder, the site is
-    not new to it. Otherwise the films may still come from a source it trained on, so the advice
-    is conditional."""
+    not new to it, and so where every film comes from a source it trained on (``design`` internal,
+    convert.study_design): then the model has not learnt its own archives, and a new site's films are
+    no remedy. Otherwise the films may still come from a source it trained on, so the advice is
+    conditional."""
     cm = np.array(summary["confusion_matrix"])
     out = []
     for k, row in enumerate(summary["per_class"]):
@@ -271,6 +273,11 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
             advice = (f" These labels follow the rule {classes[k]}>={fmt_threshold(rule[1])}: a {classes[k]} film is called "
                       f"{classes[k]} only when its {classes[k]} probability reaches {fmt_threshold(rule[1])}, so the "
                       "rule's threshold comes first: see the rule's section, or score with --most-probable to compare.")
+        elif design == "internal" and not seen_films:
+            advice = (" Every film here comes from a source the model was trained on: it has not learnt to tell "
+                      f"{classes[k]} apart on its own archives (too few epochs or films, or labels that disagree), "
+                      "and a new site's films would not mend that; check a few labels, and train longer or on more "
+                      "films before scoring other sites.")
         elif seen_films:
             advice = (f" The model was trained or validated on {seen_films} films of this folder (left out or marked "
                       "above), so its source is not new to it: these films may differ from those in device, view or "

@@ -254,6 +254,14 @@ def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(
     assert own and own[0].startswith("Normal films here were mostly called")
     assert "a Normal film is called Normal only when its Normal probability reaches 0.95" in own[0]
     assert "never saw" not in own[0] and "--most-probable" in own[0]
+    # every film of a source it trained on (internal validation): the model has not learnt its own archives, and
+    # a new site's films, the advice for a hospital it never saw, would not mend that
+    internal = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"],
+                              design="internal")
+    assert "Every film here comes from a source the model was trained on" in internal[0]
+    assert "never saw" not in internal[0] and "--add-data" not in internal[0]
+    assert "never saw" in missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10),
+                                         ["COVID", "Normal", "Other"], design="external")[0]
 
 
 def test_missed_classes_say_mostly_only_for_a_majority_and_give_the_counts():
