@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
+from convert.chance import chance_line
 from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
@@ -134,6 +135,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     reference = summarize(y_test, ref_probs, classes, n_boot=s.n_boot)
     if (one := one_class_line(ref_probs, classes)) is not None:
         log(f"warning: {one}")
+    elif (near := chance_line(reference, "the test films")) is not None:  # nearly one answer, or an interval to chance
+        log(f"warning: the Keras model: {near}; a gate that passes says only that quantization kept it so")
     calibration = {"temperature": temperature, "fitted_on": "validation split",
                    "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
                    "test_ece_after": reference["ece"],

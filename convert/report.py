@@ -197,6 +197,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += ["> **These films are SYNTHETIC images (cxr-synth).** The figures, and any rule chosen on them, say "
                "nothing about real X-rays.", ""]
     md += [headline(summary), ""]
+    from convert.chance import chance_line
+
+    report["chance_warning"] = chance_line(summary)
+    if report["chance_warning"]:
+        md += [f"**Warning: {report['chance_warning']}.**", ""]
     report["too_few_films"] = too_few_films(summary)
     if few := too_few_line(summary):
         md += [f"**{few}**", ""]

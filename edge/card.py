@@ -243,7 +243,12 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         design = _DESIGN_WORDS.get(t.get("study_design"), "")  # said where the file records it (cxr-edge 0.23+)
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
                      f"{'; ' + design if design else ''}), most probable class: balanced accuracy "
-                     f"{_ci(t['balanced_accuracy'])}, macro AUROC {_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
+                     f"{_ci(t['balanced_accuracy'])} (chance {1 / max(1, len(labels)):.3f}), macro AUROC "
+                     f"{_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
+        ba = t.get("balanced_accuracy") or []
+        if len(ba) == 3 and ba[1] is not None and len(labels) > 1 and ba[1] <= 1 / len(labels):
+            lines.append("  Its balanced accuracy's interval reaches down to chance: its test films do not show that it "
+                         "tells the classes apart.")
         stamped_by = converter_version(meta)
         # a run split before cxr-train looked for them (0.15.0 and older; files converted then lack the key)
         if t.get("crops_searched") is False or ("crops_searched" not in t and stamped_by and stamped_by <= (0, 15, 0)):

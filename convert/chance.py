@@ -1,0 +1,34 @@
+"""Whether a model's figures show that it tells the classes apart at all.
+
+A model that gives nearly every film one answer scores near chance with a narrow interval
+("balanced accuracy 50.0 (45.6-54.4) %"), which reads as a precise result rather than as a model
+that reads nothing; and an interval that reaches down to chance does not show that the model
+beats answers given without looking. Both are said in words beside the figures (cxr-evaluate,
+cxr-convert). Pure functions of a summary (convert.summary.summarize)."""
+
+from __future__ import annotations
+
+ONE_ANSWER_SHARE = 0.95  # of the films given one class: a model that hardly looks
+MIN_FILMS = 10
+
+
+def chance_line(summary: dict, films: str = "these films") -> str | None:
+    """The warning where the figures do not show the model telling the classes apart, else None."""
+    present = summary.get("classes_present") or []
+    if len(present) < 2:  # one class: its sensitivity, for which answering it always is no 'chance'
+        return None
+    classes = [r["class"] for r in summary["per_class"]]
+    given = [sum(row[j] for row in summary["confusion_matrix"]) for j in range(len(classes))]
+    n = sum(given)
+    chance = 1 / len(present)
+    top = max(range(len(classes)), key=given.__getitem__)
+    if n >= MIN_FILMS and given[top] >= ONE_ANSWER_SHARE * n:
+        return (f"the model gave {given[top]:,} of the {n:,} films the answer {classes[top]}: it hardly tells the "
+                f"classes apart on {films}, and its figures measure little else (chance for balanced accuracy is "
+                f"{100 * chance:.1f}%; a narrow interval around it is no precise result)")
+    lo, hi = (summary.get("balanced_accuracy_ci") or [None, None])[:2]
+    if lo is not None and lo <= chance:
+        return (f"balanced accuracy's 95% interval ({100 * lo:.1f} to {100 * hi:.1f}%) reaches down to chance "
+                f"({100 * chance:.1f}%, what answers given without looking at the films would score): {films} do not "
+                "show that the model tells their classes apart")
+    return None

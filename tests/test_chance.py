@@ -1,0 +1,44 @@
+"""convert.chance: a model whose figures do not show it telling the classes apart is said to be one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.chance import chance_line
+from convert.summary import summarize
+from edge.card import card_text
+
+CLASSES = ["COVID", "Normal"]
+
+
+def _summary(pred: list[int], y: list[int]) -> dict:
+    probs = np.eye(2)[pred] * 0.8 + 0.1
+    return summarize(np.array(y), probs, CLASSES, n_boot=200)
+
+
+def test_a_model_giving_nearly_every_film_one_answer_is_said_to_read_nothing():
+    """All 80 films called COVID: 'balanced accuracy 50.0 (45.6-54.4) %' read as a precise result, and nothing said
+    the model told nothing apart."""
+    y = [0] * 40 + [1] * 40
+    line = chance_line(_summary([0] * 80, y))
+    assert line.startswith("the model gave 80 of the 80 films the answer COVID: it hardly tells the classes apart")
+    assert "chance for balanced accuracy is 50.0%" in line
+
+
+def test_an_interval_reaching_down_to_chance_is_said_and_a_clear_result_is_not():
+    y = [0] * 10 + [1] * 10
+    weak = chance_line(_summary([0] * 6 + [1] * 4 + [1] * 6 + [0] * 4, y))  # 60% of each class right
+    assert weak and weak.startswith("balanced accuracy's 95% interval (") and "reaches down to chance (50.0%" in weak
+    assert chance_line(_summary([0] * 40 + [1] * 40, [0] * 40 + [1] * 40)) is None
+    assert chance_line(_summary([0] * 20, [0] * 20)) is None  # one class: its sensitivity, no chance to speak of
+
+
+def test_the_card_gives_the_chance_level_and_says_when_the_interval_reaches_it():
+    meta = {"labels": CLASSES, "validation": {"data": "cxr-dev", "test": {
+        "n": 18, "balanced_accuracy": [0.444, 0.283, 0.601], "macro_auroc": [0.7, 0.43, 0.94], "ece": 0.2,
+        "per_class": {}}}}
+    text = card_text(meta, "m.tflite")
+    assert "balanced accuracy 0.444 (0.283 to 0.601) (chance 0.500)" in text
+    assert "reaches down to chance: its test films do not show that it tells the classes apart" in text
+    meta["validation"]["test"]["balanced_accuracy"] = [0.9, 0.8, 0.95]
+    assert "reaches down to chance" not in card_text(meta, "m.tflite")
