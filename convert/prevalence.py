@@ -80,18 +80,32 @@ def section(rows: list[dict], model_classes: list[str]) -> list[str]:
                f"above holds only at this set's own mix. A {normal[0]} answer is right here when the film is not "
                f"{disease}: it does not say the film is free of other disease, and films of findings the model was not "
                f"trained on (other pneumonias, effusions) get {normal[0]} answers too. {BRACKETS}", "",
-               f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {normal[0]} answer is right, % (NPV) |",
-               "|---:|---|---|"]
-        return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |"
-                     for r in rows if r["class"] == disease] + [""]
+               f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {normal[0]} answer is right, % (NPV) "
+               f"| every film called {normal[0]}, right % |",
+               "|---:|---|---|---:|"]
+        return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} | "
+                     f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == disease] + [NO_BETTER, ""]
     md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
            "class makes up this share of the films, from the sensitivity and specificity above (Bayes' rule). "
            f"The PPV above holds only at this set's own mix. {BRACKETS}", "",
            "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
     md += [f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
-    return md + [""]
+    return md + ["", NO_BETTER, ""]
+
+
+# Without it, a Normal answer 'right 98.0%' at 1% COVID read as reassuring, where calling every film Normal is right
+# 99%: that answer doubled the chance of COVID.
+NO_BETTER = ("A PPV no higher than the prevalence, or an NPV no higher than the share of films not of the class (what "
+             "answering without looking scores), is marked *no better than no test*: at that prevalence the answer "
+             "adds nothing, or points the wrong way.")
+
+
+def no_better(r: dict, key: str) -> bool:
+    """Whether an answer's worth at a prevalence is no more than answering without the model gives."""
+    base = r["prevalence"] if key == "ppv" else 1 - r["prevalence"]
+    return r[key] is not None and r[key] <= base + 1e-12
 
 
 def _pct_range(r: dict, key: str) -> str:
     lo, hi = r[f"{key}_range"]
-    return f"{_pct(r[key])} ({_pct(lo)}–{_pct(hi)})"
+    return f"{_pct(r[key])} ({_pct(lo)}–{_pct(hi)})" + (" *no better than no test*" if no_better(r, key) else "")

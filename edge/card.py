@@ -108,13 +108,20 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
     NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]; ``films`` and
     ``figures`` name where they come from (a site's rule: its films, cross-validated)."""
     (ppv, ppv_range), (npv, npv_range) = _worth(sens, spec, 0, figures), _worth(sens, spec, 1, figures)
+    # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
+    # right 95% read as reassuring, and made the disease more likely, not less
+    base = f"; every film called {normal}: {_percent(1 - CARD_PREVALENCE)}" + (
+        ", so this answer is no better than no test" if npv is not None and npv <= 1 - CARD_PREVALENCE else "")
+    worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE else ""
     if ppv is None:  # it never says the disease: every answer is the normal class
-        said = f"it would never answer {disease}; a {normal} answer would be right {_percent(npv)} of the time (NPV{npv_range})"
+        said = (f"it would never answer {disease}; a {normal} answer would be right {_percent(npv)} of the time "
+                f"(NPV{npv_range}{base})")
     elif npv is None:  # it always says the disease
-        said = f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}); it would never answer {normal}"
+        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}; it would never "
+                f"answer {normal}")
     else:
-        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}), "
-                f"a {normal} answer {_percent(npv)} (NPV{npv_range})")
+        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}, "
+                f"a {normal} answer {_percent(npv)} (NPV{npv_range}{base})")
     return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} {films}: "
             f"{said} (other findings among the rest lower it, and a {normal} answer says only 'not {disease}': films "
             f"of findings it was not trained on, such as other pneumonias, get it too; cxr-evaluate --prevalence for "

@@ -136,7 +136,7 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
     # with the range the ends of the intervals give: 0.8 and 0.7 give 12%, 0.95 and 0.9 give 33%
     assert ("If 5% of your films were COVID and the rest like its Normal test films: a COVID answer would be right 19% "
             "of the time (PPV, 12% to 33% within the test figures' intervals), a Normal answer 99% (NPV, 99% to 99.7% "
-            "within the test figures' intervals) (other findings among the rest lower it, and a Normal "
+            "within the test figures' intervals; every film called Normal: 95%) (other findings among the rest lower it, and a Normal "
             "answer says only 'not COVID': films of findings it was not trained on, such as other pneumonias, get it "
             "too; cxr-evaluate --prevalence for your own mix)") in text
     assert "If a class made up" not in text and "Normal 30%" not in text
@@ -168,7 +168,7 @@ def test_a_disease_or_normal_card_keys_both_answers_to_the_diseases_prevalence()
         text = card_text(_two_class_meta(normal, "Pneumonia", {normal: (0.9, 0.99), "Pneumonia": (0.99, 0.9)}), "m")
         assert (f"If 5% of your films were Pneumonia and the rest like its {normal} test films: a Pneumonia answer "
                 "would be right 34% of the time (PPV), "
-                f"a {normal} answer 99.9% (NPV)") in text, text
+                f"a {normal} answer 99.9% (NPV; every film called {normal}: 95%)") in text, text
     # Two classes, neither normal (or both normal): each class's PPV, as before. 0.9 * 0.05 = 0.045 found,
     # 0.2 * 0.95 = 0.19 false: 19%; 0.8 * 0.05 = 0.04 found, 0.1 * 0.95 = 0.095 false: 30%.
     for a, b in (("COVID", "Pneumonia"), ("Normal", "Healthy")):
@@ -181,9 +181,10 @@ def test_a_disease_or_normal_card_keys_both_answers_to_the_diseases_prevalence()
     assert "its answers would be right (PPV): COVID 19%, Normal 30%, Lung_Opacity 19%" in card_text(three, "m")
     # A disease never (or always) answered: its PPV (or NPV) is undefined, and the line says so in words.
     never = card_text(_two_class_meta("COVID", "Normal", {"COVID": (0.0, 1.0), "Normal": (1.0, 0.0)}), "m")
-    assert "it would never answer COVID; a Normal answer would be right 95% of the time (NPV)" in never
+    assert ("it would never answer COVID; a Normal answer would be right 95% of the time (NPV; every film called Normal: "
+            "95%, so this answer is no better than no test)") in never
     always = card_text(_two_class_meta("COVID", "Normal", {"COVID": (1.0, 0.0), "Normal": (0.0, 1.0)}), "m")
-    assert "a COVID answer would be right 5% of the time (PPV); it would never answer Normal" in always
+    assert "a COVID answer would be right 5% of the time (PPV) (no better than no test); it would never answer Normal" in always
     # No COVID films in the test split: no figure to key the line to, so no line.
     none = _two_class_meta("COVID", "Normal", {"COVID": (0.9, 0.8), "Normal": (0.8, 0.9)})
     none["validation"]["test"]["per_class"]["COVID"]["sensitivity"] = [None, None, None]

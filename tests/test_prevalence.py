@@ -68,7 +68,8 @@ def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
                   "specificity": 0.9, "specificity_ci": [0.8, 0.95]}]
     md = "\n".join(section(at_prevalences(per_class, (0.05,)), ["COVID", "Normal"]))
     ppv, npv = predictive_values(0.9, 0.8, 0.05)
-    assert "| COVID prevalence | a COVID answer is right, % (PPV) | a Normal answer is right, % (NPV) |" in md
+    assert ("| COVID prevalence | a COVID answer is right, % (PPV) | a Normal answer is right, % (NPV) | every film "
+            "called Normal, right % |") in md
     assert f"| 5% | {100 * ppv:.1f} (" in md and f"| {100 * npv:.1f} (" in md
     assert "| Normal |" not in md and "not one" in md
     # a Normal answer was 'right 99.6%' for a child's viral pneumonia answered Normal 0.9988: say what it counts
@@ -81,6 +82,25 @@ def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
     # right, so it is not what a Normal answer is worth, and the table keeps a row per class
     two_of_three = "\n".join(section(at_prevalences(per_class, (0.05,)), ["COVID", "Normal", "Viral"]))
     assert "a Normal answer is right" not in two_of_three and "| COVID | 5% |" in two_of_three
+
+
+def test_an_answer_no_better_than_no_test_is_marked():
+    """At 1% COVID a Normal answer 'right 98.0%' read as reassuring, where calling every film Normal is right 99%:
+    the answer doubled the chance of COVID, and a COVID answer was right exactly as often as the prevalence."""
+    from convert.prevalence import at_prevalences, section
+
+    per_class = [{"class": "COVID", "sensitivity": 0.9, "sensitivity_ci": [0.8, 0.95],
+                  "specificity": 0.1, "specificity_ci": [0.05, 0.2]},
+                 {"class": "Normal", "sensitivity": 0.1, "sensitivity_ci": [0.05, 0.2],
+                  "specificity": 0.9, "specificity_ci": [0.8, 0.95]}]
+    md = "\n".join(section(at_prevalences(per_class, (0.01,)), ["COVID", "Normal"]))
+    row = next(line for line in md.splitlines() if line.startswith("| 1% |"))
+    assert row.count("*no better than no test*") == 2 and row.rstrip().endswith("| 99.0 |")
+    good = [{**per_class[0], "specificity": 0.95, "specificity_ci": [0.9, 0.97]},
+            {**per_class[1], "sensitivity": 0.95, "sensitivity_ci": [0.9, 0.97]}]
+    assert "no better than no test* " not in "\n".join(section(at_prevalences(good, (0.01,)), ["COVID", "Normal"]))
+    assert "*no better than no test*" not in next(line for line in "\n".join(
+        section(at_prevalences(good, (0.01,)), ["COVID", "Normal"])).splitlines() if line.startswith("| 1% |"))
 
 
 def test_prevalences_are_given_once_each_and_in_order():
