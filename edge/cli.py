@@ -18,7 +18,7 @@ from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
 from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
                           reconfigure_streams, written_to_stdout)
-from edge.decision import EXACT_DIGITS, beside_rule, describe, parse_threshold, ranking
+from edge.decision import EXACT_DIGITS, beside_rule, describe, fmt_threshold, parse_threshold, ranking
 from edge.inputs import gather
 from edge.output import Tally, csv_header_needed, csv_header_text, other_format, shown, writer_for
 from edge.runtime import MAX_THREADS
@@ -93,8 +93,9 @@ def main(
     threshold: Optional[str] = typer.Option(
         None, "--threshold", metavar="CLASS=P",
         help="Give CLASS whenever its probability is at least P, even when another class is more probable (below P: the "
-             "most probable other class). Trades specificity for sensitivity (for research on such rules, not on "
-             "patients); cxr-convert's report "
+             "most probable other class). A P below 1/K (K classes; 0.5 for two) trades specificity for sensitivity: more "
+             "CLASS answers than the most probable class gives; a P above 0.5 does the reverse, fewer (for research on "
+             "such rules, not on patients); cxr-convert's report "
              "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the rule the model "
              "file carries (cxr-convert --operating-point; --info shows it), else the most probable class."),
     most_probable: bool = typer.Option(False, "--most-probable", help="Give the most probable class, ignoring a rule the "
@@ -210,6 +211,11 @@ def main(
             print(f"edge-classify: note: this model file gives {describe(rule, m.labels, EXACT_DIGITS)} (chosen for "
                   f"{d.get('target_sensitivity', float('nan')):g} sensitivity on the {d.get('chosen_on', 'validation split')}); "
                   "--most-probable gives the most probable class", file=sys.stderr)
+        if rule is not None and rule[1] > 0.5:  # 'chosen for 0.95 sensitivity' read as a rule that finds more
+            cls = m.labels[rule[0]]
+            print(f"edge-classify: note: {cls}>={fmt_threshold(rule[1])} is above 0.5: it gives {cls} less often than "
+                  f"the most probable class does (a film can be most probably {cls} below it), so it finds fewer "
+                  f"{cls} films, not more", file=sys.stderr)
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
         if not no_selftest and (problem := selftest_problem(m, model)):  # once, before any film: not per film

@@ -324,3 +324,15 @@ def test_a_rule_for_two_classes_is_said_to_take_one():
 
     with pytest.raises(ValueError, match=r"--threshold takes one CLASS=PROBABILITY \(one class's rule\)"):
         parse_threshold("COVID=0.5,Normal=0.5", ["COVID", "Normal"])
+
+
+def test_a_threshold_above_one_half_is_said_to_find_fewer_films_not_more(model, film):
+    """--help said a threshold 'trades specificity for sensitivity'; above 0.5 it does the reverse, and a file whose
+    stored rule did so said only 'chosen for 0.95 sensitivity', which reads as a rule that finds more."""
+    p = edge_classify(film, "--model", model, "--threshold", "COVID=0.6")
+    assert p.returncode == 0, p.stderr
+    assert ("note: COVID>=0.6 is above 0.5: it gives COVID less often than the most probable class does (a film can be "
+            "most probably COVID below it), so it finds fewer COVID films, not more") in p.stderr
+    assert "above 0.5" not in edge_classify(film, "--model", model, "--threshold", "COVID=0.3").stderr
+    help_text = " ".join(edge_classify("--help").stdout.split())
+    assert "a P above 0.5 does the reverse, fewer" in help_text
