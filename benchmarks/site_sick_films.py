@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.site_films import CXR_DEV, SITE, link_rows, manifest, ordered  # noqa: E402
+from benchmarks.site_films import CXR_DEV, SITE, link_rows, manifest, ordered, scored  # noqa: E402
 
 VARIANTS = ("none", "N15", "NB15")
 CLASSES = ("COVID", "Normal", "Lung_Opacity")
@@ -81,13 +81,12 @@ def main() -> None:
             run = a.out / f"{v}-s{seed}"
             if not (run / "report.json").is_file():
                 add = [] if v == "none" else ["--add-data", str(a.sets / v)]
-                subprocess.run([str(bin_dir / "cxr-train"), "--data", str(a.sets / "base"), *add, "--classes",
-                                ",".join(CLASSES), "--teacher-members", "0", "--seed", str(seed), "--out", str(run),
-                                "-q"], check=True)
+                scored([str(bin_dir / "cxr-train"), "--data", str(a.sets / "base"), *add, "--classes",
+                        ",".join(CLASSES), "--teacher-members", "0", "--seed", str(seed), "--out", str(run), "-q"])
                 subprocess.run([str(bin_dir / "cxr-convert"), str(run), "--quant", "int8", "-q"], check=True)
             if not (run / "eval" / "report.json").is_file():
-                subprocess.run([str(bin_dir / "cxr-evaluate"), str(run / "model_int8.tflite"), str(a.sets / "eval"),
-                                "--out", str(run / "eval"), "-q"], check=True)
+                scored([str(bin_dir / "cxr-evaluate"), str(run / "model_int8.tflite"), str(a.sets / "eval"),
+                        "--out", str(run / "eval"), "-q"])
             lines.append(row(run, v, seed))
     print("\n| site films added | seed | site Normal called Normal | site Normal called COVID | site Lung_Opacity "
           "called Lung_Opacity | site Lung_Opacity called Normal | site Lung_Opacity called COVID | internal test: "
