@@ -56,15 +56,26 @@ def starts_as_data_set(head: bytes) -> bool:
         return False
     if head[4:6] in VRS:
         return True
-    # implicit VR: a first element a data set of a film begins with (Specific Character Set, Image Type, Instance
-    # Creation Date or Time, SOP Class or Instance UID, Study Date, Modality), of an even length; a TGA image with an
-    # 8-byte ID starts 08 00 02 00
-    length = int.from_bytes(head[4:8], "little")
-    return (head[:2] == b"\x08\x00" and int.from_bytes(head[2:4], "little") in FIRST_ELEMENTS
-            and length % 2 == 0 and length < 1024)
+    return head[:2] == b"\x08\x00" and _implicit_elements(head)
 
 
-FIRST_ELEMENTS = (0x0005, 0x0008, 0x0012, 0x0013, 0x0016, 0x0018, 0x0020, 0x0060)
+def _implicit_elements(head: bytes) -> bool:
+    """Whether the bytes read as implicit-VR elements of group 0008: each tag after the one before, each length
+    even and short. One element alone where the next lies beyond ``head``; else two or three that agree (a TGA
+    image with an 8-byte ID starts 08 00 02 00 00 00 00 00, then its origin and size, which read as group 0000)."""
+    pos, last, seen = 0, -1, 0
+    while pos + 8 <= len(head) and seen < 3:
+        group, element = int.from_bytes(head[pos:pos + 2], "little"), int.from_bytes(head[pos + 2:pos + 4], "little")
+        length = int.from_bytes(head[pos + 4:pos + 8], "little")
+        tag = group << 16 | element
+        if group not in (0x0008, 0x0010) or tag <= last:
+            return False
+        if seen and (length == 0xFFFFFFFF or length >= 1024):  # a sequence or a long value after agreeing tags
+            return True
+        if length % 2 or length >= 1024:
+            return False
+        last, seen, pos = tag, seen + 1, pos + 8 + length
+    return seen >= 1
 
 
 def is_dicom(data: bytes, path: Path) -> bool:

@@ -243,3 +243,20 @@ def test_a_complete_deflated_dicom_without_pixels_is_not_said_to_be_cut_short():
     ds.save_as(buf, enforce_file_format=True)
     with pytest.raises(ImageError, match=r"^DICOM file holds no image \(no PixelData\)$"):
         load_bytes(buf.getvalue(), "sr.dcm")
+
+
+@pytest.mark.parametrize("first", [0x0000, 0x0010, 0x0014, 0x0016])
+def test_a_preamble_less_implicit_data_set_is_found_whatever_its_first_element(tmp_path, first):
+    """A list of first elements left out files beginning with a Group Length, a Recognition Code or (0008,0014)."""
+    import struct
+
+    from edge.dicom import starts_as_data_set
+
+    def element(el: int, value: bytes) -> bytes:
+        return struct.pack("<HHI", 0x0008, el, len(value)) + value
+
+    head = element(first, b"1.2\x00" if first else b"\x10\x00\x00\x00") + element(0x0018, b"1.2.3.4\x00") \
+        + element(0x0060, b"DX")
+    assert starts_as_data_set(head + b"\x00" * 100)
+    assert starts_as_data_set(element(first, b"ab") + struct.pack("<HHI", 0x0008, 0x1140, 0xFFFFFFFF))  # a sequence
+    assert not starts_as_data_set(element(0x0018, b"ab") + element(0x0016, b"cd"))  # tags going back: no data set
