@@ -152,6 +152,8 @@ def _jpeg_walk(head: bytes | bytearray, pos: int) -> tuple[tuple[int, int] | str
         marker = head[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
+        elif marker == 0x00 or marker == 0x01 or 0xD0 <= marker <= 0xD8:  # no segment: a stuffed FF, TEM, RSTn, SOI
+            pos += 2
         elif marker in JPEG_SOF:
             height, width = struct.unpack_from(">HH", head, pos + 5)
             return ((width, height) if height else "scan"), pos

@@ -562,7 +562,7 @@ def test_a_codestream_larger_than_its_header_is_refused_wherever_its_frame_heade
         out = as_jpeg_dicom(one_frame(jpeg[:2] + comment + comment + jpeg[2:]))
     elif layout.startswith("stray"):  # after APP0 (FFD8, then FFE0 and its length): decoders pass over them
         app0_end = 4 + int.from_bytes(jpeg[4:6], "big")
-        out = as_jpeg_dicom(one_frame(jpeg[:app0_end] + b"\x00\x00" + jpeg[app0_end:]))
+        out = as_jpeg_dicom(one_frame(jpeg[:app0_end] + b"\x00\x00\xff\x00" + jpeg[app0_end:]))
     elif layout.startswith("JPEG 2000"):
         buf = io.BytesIO()
         Image.new("L", (200, 120), 100).save(buf, "JPEG2000", no_jp2=True)
