@@ -183,3 +183,18 @@ def test_an_empty_class_folder_when_scoring_points_to_class_map_not_classes(tmp_
     with pytest.raises(DataError) as e:
         discover(tmp_path, min_classes=1)
     assert str(e.value).endswith("; to go on without it: --class-map Normal=-") and "--classes" not in str(e.value)
+
+
+def test_an_empty_class_folder_in_an_add_data_folder_gets_no_hint_that_would_not_work(tmp_path):
+    """--add-data's folders are listed before --class-map applies: 'to go on without it: --class-map Normal=-' gave the
+    same error again."""
+    from tests.test_data import write_images
+    from train.prepare import find_films
+
+    for c in ("COVID", "Normal"):
+        write_images(tmp_path / "data" / c, c, 2)
+    write_images(tmp_path / "site" / "COVID", "COVID", 2)
+    (tmp_path / "site" / "Normal").mkdir()
+    with pytest.raises(DataError) as e:
+        find_films(tmp_path / "data", None, [str(tmp_path / "site")])
+    assert "hold no images" in str(e.value) and "--class-map" not in str(e.value)

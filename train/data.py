@@ -110,13 +110,15 @@ def stderr_note(msg: str) -> None:
 
 def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
              log: Callable[[str], None] = stderr_note,
-             check_labels: bool = True) -> tuple[list[Item], dict[str, str] | None, str]:
+             check_labels: bool = True, leave_out_hint: bool = True) -> tuple[list[Item], dict[str, str] | None, str]:
     """Find (items, given split by path or None, layout name) under data_dir.
 
     Training needs two classes at least; scoring a model does not (a site may check the
     sensitivity on its confirmed cases alone), so cxr-evaluate asks for one. ``out``: the run
     being written, whose folder is never a class even while it holds nothing yet; run folders
-    are left out with a note to ``log``."""
+    are left out with a note to ``log``. ``leave_out_hint``: an empty class folder's error says how to
+    go on without it (--classes for training, --class-map FOLDER=- for scoring); not where neither
+    would (an --add-data folder is listed before its --class-map applies)."""
     data_dir = Path(data_dir)
     if problem := (not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir)
                    or split_inside_a_class(data_dir, out)):
@@ -167,9 +169,10 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images (files with an image suffix "
                         "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
                         + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
-                        + (f"; to train without {'it' if len(empty) == 1 else 'them'}: --classes {','.join(rest)}"
+                        + ("" if not leave_out_hint else
+                           f"; to train without {'it' if len(empty) == 1 else 'them'}: --classes {','.join(rest)}"
                            if min_classes >= 2 and len(rest) >= min_classes else
-                           # scoring, or an --add-data folder: no --classes there, but --class-map leaves a folder out
+                           # scoring: no --classes there, but --class-map leaves a folder out
                            f"; to go on without {'it' if len(empty) == 1 else 'them'}: --class-map "
                            f"{','.join(f'{c}=-' for c in empty)}" if min_classes < 2 and rest else ""))
     if len(classes) < min_classes:

@@ -157,7 +157,8 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
             raise DataError(f"--add-data {names[root.name]} and {root} have the same name, which is the source "
                             "of their films: rename one")
         names[root.name] = root
-        items, given, _ = discover(root, min_classes=1, check_labels=False)  # checked below, against the classes
+        # checked below, against the classes; an empty class folder stops the run (its --class-map applies later)
+        items, given, _ = discover(root, min_classes=1, check_labels=False, leave_out_hint=False)
         if given is not None:
             raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
