@@ -72,6 +72,15 @@ def test_a_run_in_a_class_folder_is_refused(tmp_path, out, monkeypatch):
     _films(tmp_path / "r1" / "teacher")
     (tmp_path / "r1" / "teacher" / "run.json").write_text("{}")
     check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "r1", progress=False))
+    (tmp_path / "r2" / "teacher").mkdir(parents=True)  # stopped after the teacher's data phase
+    (tmp_path / "r2" / "teacher" / "prepared.json").write_text('{"cxr_edge_version": "0.29.0"}')
+    check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "r2", progress=False))
+    # a class folder with a sub-folder named like a run's part is still a class folder
+    for part in ("cache", "members", "teacher"):
+        (tmp_path / "Normal" / part).mkdir(exist_ok=True)
+    (tmp_path / "Normal" / "prepared.json").write_text("not a run's")
+    with pytest.raises(DataError, match="lies in the class folder"):
+        check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "Normal" / "run", progress=False))
 
 
 def test_a_linked_sub_folder_of_a_class_is_read_once_even_with_a_loop(tmp_path):

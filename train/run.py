@@ -5,6 +5,7 @@ By default a run is two of these: the teacher ensemble in RUN/teacher, then the 
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -140,8 +141,7 @@ def check_folders(s: TrainSettings) -> None:
     if s.data != "synthetic" and (folder := class_folder_holding(Path(s.data), out)):
         raise DataError(f"--out {out} lies in the class folder {folder}: the run would be trained without that class "
                         "(its folder now holds a run) and would leave its files among the films; give the run a "
-                        f"folder of its own beside the classes (e.g. {Path(s.data) / 'runs' / out.name}) or elsewhere "
-                        "(runs/NAME)")
+                        f"folder outside the data folder (e.g. {Path(s.data).parent / 'runs' / out.name})")
     if s.teacher and Path(s.teacher).resolve() == out.resolve():
         raise DataError(f"--teacher {s.teacher} is the --out folder: the student would be written over its teacher")
     if s.teacher and not all((Path(s.teacher) / f).is_file() for f in ("run.json", "model.keras")):
@@ -176,11 +176,19 @@ def class_folder_holding(data: Path, out: Path) -> Path | None:
 
 
 def _is_run(folder: Path) -> bool:
-    """Whether a folder is a cxr-edge run, finished or stopped at any step."""
+    """Whether a folder is a cxr-edge run, finished or stopped after its data phase (its own or its teacher's
+    prepared.json, written by cxr-edge). A name alone (a class folder's cache/ or teacher/ sub-folder) is no run."""
     from train.class_folders import not_a_class
 
-    return not_a_class(folder) is not None or any(
-        (folder / name).exists() for name in ("teacher", PREPARED, "members", "cache"))
+    if not_a_class(folder) is not None:
+        return True
+    for record in (folder / PREPARED, folder / "teacher" / PREPARED):
+        try:
+            if {"cxr_edge_version", "data_fingerprint"} & set(json.loads(record.read_text())):  # 0.27's had no version
+                return True
+        except (OSError, ValueError, TypeError):
+            continue
+    return False
 
 
 def run_training(s: TrainSettings) -> Path:
