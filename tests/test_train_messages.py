@@ -188,6 +188,10 @@ def test_a_sigterm_while_fitting_is_raised_at_a_batch_end_too():
                 stop.check()
             assert signal.getsignal(signal.SIGTERM) is ours  # a second one: at once
         assert signal.getsignal(signal.SIGTERM) is ours
+        late = StopOnInterrupt()
+        with pytest.raises(KeyboardInterrupt):  # after the last batch end: raised on leaving, never lost
+            with interrupts_at_batch_ends(late):
+                os.kill(os.getpid(), signal.SIGTERM)
     before = signal.getsignal(signal.SIGTERM)
     if before is signal.SIG_DFL:  # left to its default (no command of ours around it): left alone
         with interrupts_at_batch_ends(StopOnInterrupt()):

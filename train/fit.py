@@ -108,6 +108,7 @@ class StopOnInterrupt(keras.callbacks.Callback):
 
     def check(self, *_args, **_kwargs) -> None:
         if self.asked:
+            self.asked = False  # raised once: a caller that catches it is not stopped again on leaving
             raise KeyboardInterrupt
 
     on_train_batch_end = on_test_batch_end = on_predict_batch_end = on_epoch_end = check
@@ -138,6 +139,7 @@ def interrupts_at_batch_ends(stop: StopOnInterrupt) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    stop.check()  # a signal after the last batch end is raised here, never lost
 
 
 LOGITS_CHUNK = 2048  # images given to Keras at once (a multiple of the batch): the float32 copy stays small
