@@ -116,8 +116,10 @@ def headline(r: dict) -> str:
     lo, hi = r["balanced_accuracy_difference_ci"]
     one = r.get("only_class")
     what = f"{one} films only: B - A {one} sensitivity" if one else "B - A balanced accuracy"
+    levels = (f"; A {fixed(r['balanced_accuracy_a'], 1, 100)}%, B {fixed(r['balanced_accuracy_b'], 1, 100)}%"
+              if r.get("balanced_accuracy_a") is not None and r.get("balanced_accuracy_b") is not None else "")
     return (f"{what} {_pts(r['balanced_accuracy_difference'])} points (95% CI {_pts(lo)} to "
-            f"{_pts(hi)}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
+            f"{_pts(hi)}{levels}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
             f"(McNemar p {p_text(r['mcnemar_p'])}); {r['answers_changed']} of {r['n']} answers differ"
             + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
 

@@ -130,6 +130,8 @@ def test_films_of_one_class_are_said_to_give_its_sensitivity_not_balanced_accura
     assert caveats(few) == ["8 films scored: too few to judge, one film moves a figure by 12 points or more"]
     both = compare(np.array([0, 1] * 15), np.array([0, 1] * 15), np.array([0, 0] * 15), ["COVID", "Normal"], n_boot=50)
     assert headline(both).startswith("B - A balanced accuracy") and caveats(both) == []
+    # each model's own level beside the gap: two models at chance differ by little, and are both useless
+    assert f"; A {100 * both['balanced_accuracy_a']:.1f}%, B {100 * both['balanced_accuracy_b']:.1f}%)" in headline(both)
 
 
 def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
