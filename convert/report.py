@@ -279,7 +279,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         if c in given_as:
             columns[given_as[c]] = as_given[c]
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.
-    write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns))
+    from edge.output import rule_text
+
+    write_text(out_dir / "predictions.csv", "\ufeff" + predictions_csv(report["predictions"], classes, columns,
+                                                                        rule_text(threshold, classes)))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
 
@@ -290,16 +293,18 @@ def provenance_section(p: dict) -> list[str]:
     return ["## Provenance", "", provenance_line(p), ""]
 
 
-def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]]) -> str:
-    """One row per film, for a spreadsheet: the case review a clinician does film by film."""
+def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]], rule: str = "") -> str:
+    """One row per film, for a spreadsheet: the case review a clinician does film by film. ``rule``
+    ('COVID>=0.5334', edge.output.rule_text): the threshold rule that chose the labels, in a column of its own
+    as edge-classify --csv has it: a row 'predicted Normal' beside p_COVID 0.5025 read as a contradiction."""
     from edge.spreadsheet import spreadsheet_csv
 
     atypical = any("atypical" in p for p in predictions)
     seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty
-    header = ["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["atypical"] if atypical else []),
-              *(["seen_in_training"] if seen else []), *groups]
+    header = ["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["rule"] if rule else []),
+              *(["atypical"] if atypical else []), *(["seen_in_training"] if seen else []), *groups]
     return spreadsheet_csv(header, ([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
-                                     *(p["probabilities"][c] for c in classes),
+                                     *(p["probabilities"][c] for c in classes), *([rule] if rule else []),
                                      *([int(p.get("atypical", False))] if atypical else []),
                                      *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())]
                                     for k, p in enumerate(predictions)))
