@@ -217,6 +217,9 @@ def no_input_check_why(meta: dict[str, Any]) -> str:
     return "its run had too few training films to fit one when it was converted: train on more films for one"
 
 
+CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report.ECE_MIN_FILMS): the card drops no caveat the report makes
+
+
 def failed_gate(meta: dict[str, Any]) -> str | None:
     """The card's line where the file failed cxr-convert's gate (quantization cost more than allowed), else None:
     said by edge-classify too, which ran such a file without a word."""
@@ -251,7 +254,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
                      f"{'; ' + design if design else ''}), most probable class: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])} (chance {1 / max(1, len(labels)):.3f}), macro AUROC "
-                     f"{_ci(t.get('macro_auroc'))}, ECE {t['ece']}")
+                     f"{_ci(t.get('macro_auroc'))}, ECE {t['ece']}"
+                     + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
+                        if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
         ba = t.get("balanced_accuracy") or []
         if len(ba) == 3 and ba[1] is not None and len(labels) > 1 and ba[1] <= 1 / len(labels):
             lines.append("  Its balanced accuracy's interval reaches down to chance: its test films do not show that it "

@@ -42,3 +42,17 @@ def test_the_card_gives_the_chance_level_and_says_when_the_interval_reaches_it()
     assert "reaches down to chance: its test films do not show that it tells the classes apart" in text
     meta["validation"]["test"]["balanced_accuracy"] = [0.9, 0.8, 0.95]
     assert "reaches down to chance" not in card_text(meta, "m.tflite")
+
+
+def test_the_card_keeps_the_reports_caveat_on_calibration_from_few_films():
+    """report.md said 'ECE 0.211 (under 20 films: too few to judge calibration)'; the card, what the device's user
+    reads, said 'ECE 0.211' alone."""
+    from convert.report import ECE_MIN_FILMS
+    from edge.card import CARD_ECE_MIN_FILMS
+
+    assert CARD_ECE_MIN_FILMS == ECE_MIN_FILMS
+    meta = {"labels": CLASSES, "validation": {"data": "cxr-dev", "test": {
+        "n": 18, "balanced_accuracy": [0.9, 0.8, 0.95], "macro_auroc": [0.9, 0.8, 0.95], "ece": 0.211, "per_class": {}}}}
+    assert "ECE 0.211 (under 20 films: too few to judge calibration)" in card_text(meta, "m.tflite")
+    meta["validation"]["test"]["n"] = 200
+    assert "too few to judge calibration" not in card_text(meta, "m.tflite")
