@@ -56,3 +56,14 @@ def test_the_card_keeps_the_reports_caveat_on_calibration_from_few_films():
     assert "ECE 0.211 (under 20 films: too few to judge calibration)" in card_text(meta, "m.tflite")
     meta["validation"]["test"]["n"] = 200
     assert "too few to judge calibration" not in card_text(meta, "m.tflite")
+
+
+def test_validation_answers_no_better_than_chance_are_found():
+    """cxr-train ended 'validation accuracy 0.500' without a word: its probabilities held 0.02 nats of information
+    (above its no-signal mark), while every answer was COVID."""
+    from train.run import at_chance
+
+    y = np.array([0] * 9 + [1] * 9)
+    assert at_chance(np.tile([2.0, 1.0], (18, 1)), y, 2) == 0.5
+    good = np.where(y[:, None] == np.arange(2), 2.0, 1.0)
+    assert at_chance(good, y, 2) is None

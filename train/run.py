@@ -153,6 +153,16 @@ def check_folders(s: TrainSettings) -> None:
                             "folder of its own (e.g. runs/NAME)")
 
 
+def at_chance(logits: np.ndarray, y: np.ndarray, n_classes: int) -> float | None:
+    """The validation films' balanced accuracy where it is no better than chance (1 / the classes), else None."""
+    answers = np.asarray(logits).argmax(1)
+    present = np.unique(y)
+    if len(present) < 2:
+        return None
+    ba = float(np.mean([(answers[y == c] == c).mean() for c in present]))
+    return ba if ba <= 1 / n_classes + 1e-9 else None
+
+
 def class_folder_holding(data: Path, out: Path) -> Path | None:
     """The folder of --data that --out is or lies in, where that folder holds films (a class folder); None
     for an --out outside --data, or in a folder of its own there (data/run, data/runs/r2). A run in
@@ -388,6 +398,11 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"warning: on the validation films the model's answers tell no more than how common each class is "
             f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.1f}: every answer near the "
             "class shares). Train longer (--epochs) or on more films before using it")
+    elif (chance_ba := at_chance(val_logits, ys["val"], len(split.classes))) is not None:
+        # its probabilities may still carry a little information: its answers carry none
+        log(f"warning: on the validation films the model's answers are no better than chance (balanced accuracy "
+            f"{chance_ba:.3f}, chance {1 / len(split.classes):.3f}). Train longer (--epochs) or on more films before "
+            "using it")
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
              if p.is_file() and p.stat().st_mtime < t0]
     if last and not run.get("teacher") and (out / "teacher" / "run.json").is_file():  # --replace, not distilled now
