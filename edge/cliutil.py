@@ -199,7 +199,10 @@ def _loop(e: BaseException) -> str | None:
         path = ast.literal_eval(m.group(1))  # the path's repr: '...', or "..." where it holds a quote
     except (ValueError, SyntaxError):
         path = m.group(1)
-    return broken_link(path) or f"{path}: a symbolic link loop (too many levels of symbolic links)"
+    said = broken_link(path) or f"{path}: a symbolic link loop (too many levels of symbolic links)"
+    from edge.names import as_text
+
+    return as_text(said).replace("\r", "\\r").replace("\n", "\\n")  # one line, valid text, whatever the name
 
 
 def _plain(e: BaseException) -> str:

@@ -91,3 +91,20 @@ def test_a_list_that_starts_as_utf16_but_is_not_is_one_plain_error(model):
     assert p.returncode == 2
     assert p.stderr.decode().strip().splitlines()[-1] == ("edge-classify: error: standard input starts as a UTF-16 list "
                                                          "of names but is not one: save the list as UTF-8")
+
+
+def test_a_loop_whose_name_holds_a_newline_or_a_byte_not_utf8_is_said_on_one_line(tmp_path):
+    import pathlib
+
+    from edge.cliutil import _loop
+
+    a = os.path.join(str(tmp_path), "it\nloop\udce9")
+    os.symlink(str(tmp_path / "b"), os.fsencode(a))
+    os.symlink(os.fsencode(a), str(tmp_path / "b"))
+    try:
+        pathlib.Path(a).resolve()
+    except RuntimeError as e:
+        said = _loop(e)
+    else:  # Python 3.13 raises OSError (ELOOP) instead, which is said as any path's error
+        pytest.skip("this Python's resolve() raises no RuntimeError for a loop")
+    assert "\n" not in said and said.encode("utf-8") and "it\\nloop\\xe9" in said
