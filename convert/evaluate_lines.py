@@ -28,10 +28,10 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     from convert.subgroups import below_overall
 
     print(headline(report["metrics"]))
-    if report.get("chance_warning"):  # report.md says it in bold under the headline
-        _say(f"warning: {report['chance_warning']}")
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
         _say(f"warning: {few}")
+    if report.get("chance_warning"):  # and this beneath it
+        _say(f"warning: {report['chance_warning']}")
     for line in report["missed_classes"]:
         _say(f"note: {line}")
     for folder, answers in left_out.items():

@@ -197,14 +197,14 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += ["> **These films are SYNTHETIC images (cxr-synth).** The figures, and any rule chosen on them, say "
                "nothing about real X-rays.", ""]
     md += [headline(summary), ""]
+    report["too_few_films"] = too_few_films(summary)
+    if few := too_few_line(summary):
+        md += [f"**{few}**", ""]
     from convert.chance import chance_line
 
     report["chance_warning"] = chance_line(summary)
     if report["chance_warning"]:
         md += [f"**Warning: {report['chance_warning']}.**", ""]
-    report["too_few_films"] = too_few_films(summary)
-    if few := too_few_line(summary):
-        md += [f"**{few}**", ""]
     md += [ece_note(summary), "", *auc_note([headline(summary), *per_class_table(summary)])]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
