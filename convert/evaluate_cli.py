@@ -196,9 +196,13 @@ def evaluate(
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
             check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet, crops=find_crops)
-        if not res.items:  # each file's reason first: a missing JPEG Lossless decoder is named there, and only there
+
+        def say_skipped() -> None:  # before the figures, and before an error that cites them
             for bad in res.skipped:
                 print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
+
+        if not res.items:  # each file's reason first: a missing JPEG Lossless decoder is named there, and only there
+            say_skipped()
             from convert import site_folders
 
             raise DataError(f"no readable images in {data_dir}" + site_folders.unreadable_clause(len(res.skipped)))
@@ -224,8 +228,7 @@ def evaluate(
             print(f"cxr-evaluate: warning: label conflict: {line}", file=sys.stderr)
         if line := copies_warning(twins):
             print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-        for bad in res.skipped:
-            print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
+        say_skipped()
         import numpy as np
 
         from convert.report import evaluation_report

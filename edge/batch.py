@@ -58,11 +58,11 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     for arg in args:
         p = Path(arg)
         try:
-            p.is_dir()
+            is_dir = p.is_dir()
         except OSError as e:  # a name too long, a folder on the way without permission: this path's error, never the batch's
             errors.append(Result(arg, error=f"cannot look at this path ({e.strerror or e})"))
             continue
-        if p.is_dir():
+        if is_dir:
             unreadable: list[OSError] = []
             files.extend(image_files(p, recursive, unreadable))
             # a folder that cannot be listed hides its films: an error, never a silent skip
@@ -93,13 +93,12 @@ def has_dicom_magic(path: str) -> bool:
     """Whether a regular file's bytes 128..132 are b"DICM", or its first bytes are a DICOM data set's
     written without the preamble (132 bytes read); unreadable, gone, a FIFO or a device: False (opened
     without blocking, so a FIFO never waits for a writer)."""
-    from edge.dicom import starts_as_data_set
+    from edge.dicom import dicom_start
 
     try:
-        head = read_regular_file(path, head=132)
+        return dicom_start(read_regular_file(path, head=132))
     except (OSError, ImageError):
         return False
-    return head[128:132] == b"DICM" or starts_as_data_set(head)
 
 
 def is_image_file(path: str, name: str | None = None) -> bool:

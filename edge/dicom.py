@@ -60,9 +60,10 @@ def starts_as_data_set(head: bytes) -> bool:
 
 
 def _implicit_elements(head: bytes) -> bool:
-    """Whether the bytes read as implicit-VR elements of group 0008: each tag after the one before, each length
-    even and short. One element alone where the next lies beyond ``head``; else two or three that agree (a TGA
-    image with an 8-byte ID starts 08 00 02 00 00 00 00 00, then its origin and size, which read as group 0000)."""
+    """Whether the bytes read as implicit-VR elements of group 0008 (then 0010): each tag after the one
+    before, each length even and short. One element alone where the next lies beyond ``head``; else two
+    or three that agree (a TGA image with an 8-byte ID starts 08 00 02 00 00 00 00 00, then its origin
+    and size, which read as group 0000)."""
     pos, last, seen = 0, -1, 0
     while pos + 8 <= len(head) and seen < 3:
         group, element = int.from_bytes(head[pos:pos + 2], "little"), int.from_bytes(head[pos + 2:pos + 4], "little")
@@ -78,10 +79,16 @@ def _implicit_elements(head: bytes) -> bool:
     return seen >= 1
 
 
+def dicom_start(head: bytes) -> bool:
+    """Whether a file's first bytes are DICOM's: the magic (b"DICM" at byte 128), or a data set written
+    without the preamble (starts_as_data_set)."""
+    return head[128:132] == b"DICM" or starts_as_data_set(head)
+
+
 def is_dicom(data: bytes, path: Path) -> bool:
     """DICOM by its magic (b"DICM" at byte 128) or by its first tag (starts_as_data_set); a file named .dcm
     or .dicom without either is DICOM too unless its bytes start as an image format's do."""
-    if data[128:132] == b"DICM" or starts_as_data_set(data):
+    if dicom_start(data):
         return True
     webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     return path.suffix.lower() in (".dcm", ".dicom") and not (data.startswith(IMAGE_MAGIC) or webp)
@@ -135,7 +142,7 @@ def _to_gray(data: bytes) -> np.ndarray:
     except Exception as e:
         raise ImageError(f"unreadable DICOM ({type(e).__name__})") from None
     if "PixelData" not in ds:
-        if not (data[128:132] == b"DICM" or starts_as_data_set(data)):  # a .dcm of text: pydicom reads anything
+        if not dicom_start(data):  # a .dcm of text: pydicom reads anything
             raise ImageError("neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
         if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
             raise ImageError("DICOM file holds a floating-point image (Float Pixel Data), which cxr-edge does not read")

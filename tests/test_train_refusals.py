@@ -62,7 +62,7 @@ def test_a_run_in_a_class_folder_is_refused(tmp_path, out, monkeypatch):
                                         "without that class"):
         run_training(TrainSettings(data=str(tmp_path), out=tmp_path / out, progress=False))
     assert not (tmp_path / out / "run.json").exists()
-    from train.run import check_folders
+    from train.run_folders import check_folders
 
     check_folders(TrainSettings(data=str(tmp_path), out=tmp_path / "run", progress=False))  # beside the classes: fine
     # an earlier run's pictures are no films: a second run beside it, or a stopped run's own folder, is no class

@@ -172,7 +172,8 @@ def train(
         if not d.is_dir():
             raise fail("cxr-train", f"--add-data {d}: {'a file, not a folder' if d.exists() else 'no such folder'}")
     from train.prepare import teacher_split_settings
-    from train.run import TrainSettings, check_folders, check_settings, run_training
+    from train.run import TrainSettings, check_settings, run_training
+    from train.run_folders import check_folders
 
     if image_size is None:
         image_size = (teacher_image_size(teacher) if teacher else None) or 128
@@ -215,20 +216,17 @@ def train(
 def teacher_image_size(teacher: Path) -> int | None:
     """The input side a --teacher run was trained at (its run.json), or None where it cannot be read
     (the teacher's own checks then say why)."""
-    import json
+    from train.prepare import teacher_record
 
-    try:
-        size = json.loads((Path(teacher) / "run.json").read_text())["settings"]["image_size"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    size = (teacher_record(teacher).get("settings") or {}).get("image_size")
     return size if isinstance(size, int) else None
 
 
 def unreadable_files(run_dir: Path) -> int:
     """How many of the data folder's files the run could not read (run.json's skipped_files)."""
-    import json
+    from edge.atomic import read_json
 
-    return len(json.loads((Path(run_dir) / "run.json").read_text()).get("skipped_files") or [])
+    return len(read_json(Path(run_dir) / "run.json").get("skipped_files") or [])
 
 
 def fraction_problem(data: Path, val_fraction: float | None, test_fraction: float | None) -> str | None:

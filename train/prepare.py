@@ -223,9 +223,7 @@ def data_changed(run_dir: Path, s: TrainSettings, record: str = "run.json") -> s
         return ""
     classes = s.classes
     if classes is None and s.teacher:  # a student's classes are its teacher's: not every class folder of its data
-        import json
-
-        classes = json.loads((Path(s.teacher) / "run.json").read_text()).get("classes")
+        classes = teacher_record(s.teacher).get("classes")
     items = find_films(Path(s.data), classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
     changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log, record)
     if changed is None:
@@ -361,13 +359,20 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
 SPLIT_SETTINGS = ("data", "add_data", "class_map", "holdout_source", "val_fraction", "test_fraction")
 
 
-def teacher_split_settings(teacher: str | Path) -> dict:
-    """The settings that made a teacher run's split, as its run.json records them ({} where it cannot
-    be read: teacher_data then says why): a student learns on that split, and records them as its own."""
+def teacher_record(teacher: str | Path) -> dict:
+    """A teacher run's run.json, or {} where it cannot be read (teacher_data then says why)."""
     try:
-        settings = read_json(Path(teacher) / "run.json")["settings"]
-    except (OSError, ValueError, KeyError, TypeError):
+        run = read_json(Path(teacher) / "run.json")
+    except (OSError, ValueError):
         return {}
+    return run if isinstance(run, dict) else {}
+
+
+def teacher_split_settings(teacher: str | Path) -> dict:
+    """The settings that made a teacher run's split, as its run.json records them: a student learns on
+    that split, and records them as its own."""
+    settings = teacher_record(teacher).get("settings")
+    settings = settings if isinstance(settings, dict) else {}
     return {k: settings[k] for k in SPLIT_SETTINGS if k in settings}
 
 
