@@ -93,7 +93,7 @@ def has_dicom_magic(path: str) -> bool:
     """Whether a regular file's bytes 128..132 are b"DICM", or its first bytes are a DICOM data set's
     written without the preamble (132 bytes read); unreadable, gone, a FIFO or a device: False (opened
     without blocking, so a FIFO never waits for a writer)."""
-    from edge.dicom import dicom_start
+    from edge.dicom_start import dicom_start
 
     try:
         return dicom_start(read_regular_file(path, head=132))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from edge.dicom_start import dicom_start, is_dicom, starts_as_data_set  # noqa: F401 (edge.dicom's API)
 from edge.dicom_size import check_codestream_size, check_decoded_size, check_inflated_size, header_int
 from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
@@ -35,64 +36,6 @@ if TYPE_CHECKING:
 # with source lines. A filter, not warnings.catch_warnings: batch decodes in threads, and catch_warnings
 # swaps the process's filters unguarded, so overlapping decodes could leave them changed for good.
 PYDICOM_WARNINGS = ("ignore", None, Warning, re.compile(r"pydicom(\.|$)"), 0)
-
-# The first bytes of the image formats Pillow reads that a file named .dcm may really hold (a PNG renamed).
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
-               b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51")
-
-
-# Value representations, as an explicit-VR data set writes them after a tag.
-VRS = {b"AE", b"AS", b"AT", b"CS", b"DA", b"DS", b"DT", b"FL", b"FD", b"IS", b"LO", b"LT", b"OB", b"OD", b"OF", b"OL",
-       b"OV", b"OW", b"PN", b"SH", b"SL", b"SQ", b"SS", b"ST", b"SV", b"TM", b"UC", b"UI", b"UL", b"UN", b"UR", b"US",
-       b"UT", b"UV"}
-
-
-def starts_as_data_set(head: bytes) -> bool:
-    """Whether bytes begin as a DICOM data set written without its 128-byte preamble and DICM: a first
-    tag of group 0002 (file meta) or 0008 (the film's identity), little-endian, then an explicit VR or,
-    implicit, a short length. A PACS export's UID-named file of that kind, with no suffix, was neither
-    listed in its folder nor read when named, though the same file named .dcm was read."""
-    if len(head) < 8 or head[:2] not in (b"\x02\x00", b"\x08\x00"):
-        return False
-    if head[4:6] in VRS:
-        return True
-    return head[:2] == b"\x08\x00" and _implicit_elements(head)
-
-
-def _implicit_elements(head: bytes) -> bool:
-    """Whether the bytes read as implicit-VR elements of group 0008 (then 0010): each tag after the one
-    before, each length even and short. One element alone where the next lies beyond ``head``; else two
-    or three that agree (a TGA image with an 8-byte ID starts 08 00 02 00 00 00 00 00, then its origin
-    and size, which read as group 0000)."""
-    pos, last, seen = 0, -1, 0
-    while pos + 8 <= len(head) and seen < 3:
-        group, element = int.from_bytes(head[pos:pos + 2], "little"), int.from_bytes(head[pos + 2:pos + 4], "little")
-        length = int.from_bytes(head[pos + 4:pos + 8], "little")
-        tag = group << 16 | element
-        if group not in (0x0008, 0x0010) or tag <= last:
-            return False
-        if seen and (length == 0xFFFFFFFF or length >= 1024):  # a sequence or a long value after agreeing tags
-            return True
-        if length % 2 or length >= 1024:
-            return False
-        last, seen, pos = tag, seen + 1, pos + 8 + length
-    return seen >= 1
-
-
-def dicom_start(head: bytes) -> bool:
-    """Whether a file's first bytes are DICOM's: the magic (b"DICM" at byte 128), or a data set written
-    without the preamble (starts_as_data_set)."""
-    return head[128:132] == b"DICM" or starts_as_data_set(head)
-
-
-def is_dicom(data: bytes, path: Path) -> bool:
-    """DICOM by its magic (b"DICM" at byte 128) or by its first tag (starts_as_data_set); a file named .dcm
-    or .dicom without either is DICOM too unless its bytes start as an image format's do."""
-    if dicom_start(data):
-        return True
-    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-    return path.suffix.lower() in (".dcm", ".dicom") and not (data.startswith(IMAGE_MAGIC) or webp)
-
 
 def _quiet_pydicom() -> None:
     """Each time, not once: a caller's warnings.catch_warnings (pytest's, say) drops the filter on leaving."""
