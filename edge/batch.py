@@ -28,6 +28,7 @@ NOT_IMAGE_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".xml", ".html", "
                       ".npy", ".npz", ".tflite", ".keras", ".h5", ".part", ".partial", ".filepart", ".crdownload",
                       ".tmp", ".temp", ".swp", ".bak", ".lock"}
 NOT_IMAGE_NAMES = {"dicomdir"}
+DICOM_SUFFIXES = {".dcm", ".dicom"}
 
 
 @dataclass
@@ -91,22 +92,42 @@ def may_be_dicom_name(name: str) -> bool:
 
 def has_dicom_magic(path: str) -> bool:
     """Whether a regular file's bytes 128..132 are b"DICM", or its first bytes are a DICOM data set's
-    written without the preamble (132 bytes read); unreadable, gone, a FIFO or a device: False (opened
-    without blocking, so a FIFO never waits for a writer)."""
+    written without the preamble, and its SOP class is a film's (:func:`dicom_film`); unreadable, gone,
+    a FIFO or a device: False (opened without blocking, so a FIFO never waits for a writer)."""
     from edge.dicom_start import dicom_start
 
-    try:
-        return dicom_start(read_regular_file(path, head=132))
-    except (OSError, ImageError):
-        return False
+    head = _head(path)
+    return head is not None and dicom_start(head) and dicom_film(head)
+
+
+def dicom_film(head: bytes) -> bool:
+    """Whether a DICOM file's first bytes leave it a film: a structured report, a presentation state or
+    a PDF beside the films of a PACS export is none (each counted as a failed film, exit code 1)."""
+    from edge.dicom_start import not_a_film
+
+    return not_a_film(head) is None
 
 
 def is_image_file(path: str, name: str | None = None) -> bool:
-    """Whether a file in a listed folder is taken as a film: an image name (no file opened), or a
-    name that may be DICOM's (:func:`may_be_dicom_name`) whose bytes 128..132 are b"DICM".
-    ``name``: the file's base name, where the caller has it already."""
+    """Whether a file in a listed folder is taken as a film: an image name (no file opened but a .dcm's,
+    whose SOP class must be a film's), or a name that may be DICOM's (:func:`may_be_dicom_name`) whose
+    first bytes are DICOM's. ``name``: the file's base name, where the caller has it already."""
     name = os.path.basename(path) if name is None else name
-    return is_image_name(name) or (may_be_dicom_name(name) and has_dicom_magic(path))
+    if is_image_name(name):
+        if os.path.splitext(name.rstrip())[1].lower() not in DICOM_SUFFIXES:
+            return True
+        head = _head(path)
+        return head is None or dicom_film(head)  # unreadable: listed, so that its error is said
+    return may_be_dicom_name(name) and has_dicom_magic(path)
+
+
+def _head(path: str) -> bytes | None:
+    from edge.dicom_start import HEAD_BYTES
+
+    try:
+        return read_regular_file(path, head=HEAD_BYTES)
+    except (OSError, ImageError):
+        return None
 
 
 def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = None) -> list[str]:
@@ -131,12 +152,28 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
         if not recursive and _has_images_below(Path(folder)):
             reasons.append(f"no images found in {folder} (it has sub-folders with images: use --recursive)")
             continue
-        others = sum(1 for _, _, names in _walk(Path(folder), recursive) for n in names if not n.startswith("."))
+        names = [os.path.join(d, n) for d, _, ns in _walk(Path(folder), recursive) for n in ns if not n.startswith(".")]
+        objects = [what for what in map(_not_a_film, names) if what]
+        others = len(names) - len(objects)
         where = f"{folder} or its sub-folders" if recursive else folder
-        reasons.append(f"no images found in {where}" + (
-            f" (its {others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
-            "files one by one to classify them)" if others else ""))
+        kinds = " or ".join(sorted(set(objects)))
+        said = [f"{len(objects)} DICOM file(s) are not films: each is {kinds}"] if objects else []
+        if others:
+            said.append(f"{others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
+                        "files one by one to classify them")
+        reasons.append(f"no images found in {where}" + (f" (its {'; '.join(said)})" if said else ""))
     return "; ".join(reasons)
+
+
+def _not_a_film(path: str) -> str | None:
+    """What a DICOM file in a listed folder holds instead of a film (edge.dicom_start.not_a_film); None
+    for any other file."""
+    from edge.dicom_start import dicom_start, not_a_film
+
+    name = os.path.basename(path)
+    dicom_name = os.path.splitext(name.rstrip())[1].lower() in DICOM_SUFFIXES
+    head = _head(path) if dicom_name or may_be_dicom_name(name) else None
+    return not_a_film(head) if head and (dicom_name or dicom_start(head)) else None
 
 
 def _walk(root: Path, recursive: bool,

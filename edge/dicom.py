@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from edge.dicom_start import dicom_start, is_dicom, starts_as_data_set  # noqa: F401 (edge.dicom's API)
+from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
 from edge.dicom_size import check_codestream_size, check_decoded_size, check_inflated_size, header_int
 from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
@@ -92,7 +92,9 @@ def _to_gray(data: bytes) -> np.ndarray:
         if _cut_short(ds, len(data)):
             raise ImageError("DICOM file ends inside its header, before any pixel data: cut short (an interrupted "
                              "copy?); copy it again")
-        raise ImageError("DICOM file holds no image (no PixelData)")
+        what = not_a_film(data[:HEAD_BYTES])
+        raise ImageError(f"DICOM file holds no image: {what}, not a film" if what else
+                         "DICOM file holds no image (no PixelData)")
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
     check_decoded_size(ds)

@@ -62,3 +62,51 @@ def is_dicom(data: bytes, path: Path) -> bool:
         return True
     webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     return path.suffix.lower() in (".dcm", ".dicom") and not (data.startswith(IMAGE_MAGIC) or webp)
+
+
+# SOP classes that hold no film, by the UID their members start with: an export folder carries them
+# beside the films (a dose report, the radiologist's key images, a viewer's window settings).
+NOT_FILMS = {
+    "1.2.840.10008.5.1.4.1.1.88": "a structured report",  # key object selections and dose reports too
+    "1.2.840.10008.5.1.4.1.1.11": "a presentation state",
+    "1.2.840.10008.5.1.4.1.1.104": "an encapsulated document (PDF or CDA)",
+    "1.2.840.10008.5.1.4.1.1.9": "a waveform",
+    "1.2.840.10008.5.1.4.1.1.66": "raw data, a registration or a segmentation",
+    "1.2.840.10008.1.3.10": "a media directory (DICOMDIR)",
+}
+# Explicit VRs whose length takes 4 bytes after 2 reserved ones.
+LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT", b"UV"}
+HEAD_BYTES = 1024  # enough for the file meta's SOP class, or a data set's (0008,0016), in any export seen
+
+
+def sop_class(head: bytes) -> str | None:
+    """The SOP Class UID a DICOM file's first bytes give (the file meta's Media Storage SOP Class UID,
+    else the data set's (0008,0016)); None where they do not reach it or are no DICOM. Explicit or
+    implicit VR, little endian; pydicom is not needed."""
+    pos = 132 if head[128:132] == b"DICM" else 0
+    while pos + 8 <= len(head):
+        group, element = int.from_bytes(head[pos:pos + 2], "little"), int.from_bytes(head[pos + 2:pos + 4], "little")
+        vr = head[pos + 4:pos + 6]
+        if group == 2 or vr in VRS:
+            if vr in LONG_VRS:
+                start, length = pos + 12, int.from_bytes(head[pos + 8:pos + 12], "little")
+            else:
+                start, length = pos + 8, int.from_bytes(head[pos + 6:pos + 8], "little")
+        else:
+            start, length = pos + 8, int.from_bytes(head[pos + 4:pos + 8], "little")
+        if (group, element) in ((0x0002, 0x0002), (0x0008, 0x0016)):
+            value = head[start:start + length]
+            return value.rstrip(b"\0 ").decode("ascii", "replace") if len(value) == length else None
+        if length == 0xFFFFFFFF or (group, element) > (0x0008, 0x0016):
+            return None
+        pos = start + length
+    return None
+
+
+def not_a_film(head: bytes) -> str | None:
+    """What a DICOM file holds instead of a film (``a structured report``), by its SOP class; None for
+    an image's class, or where the first bytes do not say."""
+    uid = sop_class(head)
+    if not uid:
+        return None
+    return next((what for base, what in NOT_FILMS.items() if uid == base or uid.startswith(base + ".")), None)

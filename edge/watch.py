@@ -9,8 +9,8 @@ moved its ctime: a permission fixed) it settles again and is answered again. A f
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
 is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
 copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch. A file whose name is
-no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its bytes
-128..132 are b"DICM" (edge.batch.is_image_file): 132 bytes read once it has settled, and the
+no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its first bytes
+are DICOM's and of a film's SOP class (edge.batch.is_image_file; a .dcm's class too): 1 kB read once it has settled, and the
 verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
 size or time) or another file moved in under an old name (another inode and change time, even with
 the same size and modification time: ``mv``, ``rsync -t``) is classified again, while a new inode

@@ -260,3 +260,66 @@ def test_a_preamble_less_implicit_data_set_is_found_whatever_its_first_element(t
     assert starts_as_data_set(head + b"\x00" * 100)
     assert starts_as_data_set(element(first, b"ab") + struct.pack("<HHI", 0x0008, 0x1140, 0xFFFFFFFF))  # a sequence
     assert not starts_as_data_set(element(0x0018, b"ab") + element(0x0016, b"cd"))  # tags going back: no data set
+
+
+def _object(path: Path, sop_class: str, preamble: bool = True) -> None:
+    """A DICOM file of ``sop_class`` without pixels, as a PACS export writes reports and presentation states."""
+    pytest.importorskip("pydicom", reason="writing DICOM test files needs the optional [dicom] extra (pydicom)")
+    import io
+
+    import pydicom
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset
+
+    from tests.test_dicom import make_dicom, ramp
+
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp(48, 40))))
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID = sop_class
+    del ds.PixelData
+    if preamble:
+        buf = io.BytesIO()
+        pydicom.dcmwrite(buf, ds, enforce_file_format=True)
+        path.write_bytes(buf.getvalue())
+    else:
+        fp = DicomBytesIO()
+        fp.is_little_endian, fp.is_implicit_VR = True, True
+        write_dataset(fp, ds)
+        path.write_bytes(fp.getvalue())
+
+
+def test_dicom_objects_that_hold_no_film_are_no_films_of_a_folder(tmp_path):
+    """A PACS export carries a dose report (SR), key images (KO) and presentation states beside the films:
+    each was listed as a film and failed ('holds no image'), so every such export ended with exit code 1."""
+    _real_dicom(tmp_path / "film.dcm")
+    _object(tmp_path / "dose.dcm", "1.2.840.10008.5.1.4.1.1.88.67")
+    _object(tmp_path / f"{UID}1", "1.2.840.10008.5.1.4.1.1.88.59")             # key objects, named by UID
+    _object(tmp_path / f"{UID}2", "1.2.840.10008.5.1.4.1.1.11.1", preamble=False)  # a presentation state, implicit
+    _object(tmp_path / "cr.dcm", "1.2.840.10008.5.1.4.1.1.1")                  # CR: a film's class, if without pixels
+    assert image_files(tmp_path, False) == [str(tmp_path / "cr.dcm"), str(tmp_path / "film.dcm")]
+    from edge.preprocess import ImageError, load_bytes
+
+    with pytest.raises(ImageError, match="holds no image: a structured report, not a film"):
+        load_bytes((tmp_path / "dose.dcm").read_bytes(), "dose.dcm")
+    for name in ("film.dcm", "cr.dcm"):
+        (tmp_path / name).unlink()
+    assert why_no_images([str(tmp_path)], False, False).endswith(
+        "(its 3 DICOM file(s) are not films: each is a presentation state or a structured report)")
+
+
+def test_the_sop_class_is_read_from_the_file_meta_or_the_data_set():
+    import struct
+
+    from edge.dicom_start import not_a_film, sop_class
+
+    def explicit(group: int, element: int, vr: bytes, value: bytes) -> bytes:
+        return struct.pack("<HH", group, element) + vr + struct.pack("<H", len(value)) + value
+
+    meta = explicit(2, 0, b"UL", struct.pack("<I", 30)) + explicit(2, 1, b"OB", b"")[:6] + b"\0\0" + \
+        struct.pack("<I", 2) + b"\0\1" + explicit(2, 2, b"UI", b"1.2.840.10008.5.1.4.1.1.104.1\0")
+    assert sop_class(b"\0" * 128 + b"DICM" + meta) == "1.2.840.10008.5.1.4.1.1.104.1"
+    assert not_a_film(b"\0" * 128 + b"DICM" + meta) == "an encapsulated document (PDF or CDA)"
+    data_set = explicit(8, 5, b"CS", b"ISO_IR 100") + explicit(8, 0x16, b"UI", b"1.2.840.10008.5.1.4.1.1.1.1\0")
+    assert sop_class(data_set) == "1.2.840.10008.5.1.4.1.1.1.1" and not_a_film(data_set) is None
+    assert sop_class(data_set[:-4]) is None                                   # cut before the value's end
+    assert sop_class(explicit(8, 0x18, b"UI", b"1.2\0")) is None             # past (0008,0016): not given
+    assert not_a_film(explicit(8, 0x16, b"UI", b"1.2.840.10008.5.1.4.1.1.110")) is None  # .11 only as a whole part
