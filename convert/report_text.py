@@ -111,8 +111,10 @@ def md_cell(text: object) -> str:
     """Text from a file or folder name, or a manifest value, as one Markdown table cell: a '|' in it
     opened another column and a line break ended the row (a film named 'a|b.png' broke report.md);
     '**below**' as a ward's name read as the report's own mark, and '<img ...>' or '[x](y)' as a
-    picture or a link. Underscores stay: within a word they are no emphasis, and names are full of them."""
-    return re.sub(r"([\\`*\[\]<>|])", r"\\\1", re.sub(r"[\r\n]+", " ", str(text)))
+    picture or a link. Underscores within a word stay (no emphasis there, and names are full of them);
+    one at a word's edge is escaped ('__init__' read as a bold 'init')."""
+    text = re.sub(r"([\\`*\[\]<>|])", r"\\\1", re.sub(r"[\r\n]+", " ", str(text)))
+    return re.sub(r"_(?![^\W_])|(?<![^\W_])_", r"\_", text)
 
 
 def md_code(text: object) -> str:

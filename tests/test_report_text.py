@@ -102,6 +102,8 @@ def test_names_with_a_bar_or_a_line_break_stay_in_their_cell():
     # a value that reads as Markdown: the report's own mark, a picture, a link, code
     assert md_cell("**below**") == "\\*\\*below\\*\\*" and md_cell("<img src=x>") == "\\<img src=x\\>"
     assert md_cell("[x](y)") == "\\[x\\](y)" and md_cell("`a`") == "\\`a\\`" and md_cell("COVID_001.png") == "COVID_001.png"
+    # an underscore at a word's edge opens emphasis ('__init__' rendered as a bold 'init'); within a word it stays
+    assert md_cell("__init__.png") == "\\_\\_init\\_\\_.png" and md_cell("ward _B_") == "ward \\_B\\_"
     y = np.array([0, 0, 1, 1, 0, 1])
     s = summarize(y, np.eye(2)[[0, 1, 1, 1, 0, 0]], ["COVID", "Normal"], n_boot=20)
     md = per_source_section({"site|A\nnorth": s, "plain": s}, ["COVID", "Normal"])
