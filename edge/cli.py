@@ -16,8 +16,8 @@ from edge.about import about_problem, card_without_runtime, print_version, selft
 from edge.batch import Result, classify_files
 from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
-from edge.cliutil import (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, appended_to, fail, file_start, one_line_errors,
-                          reconfigure_streams, written_to_stdout)
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
+from edge.stdout_file import appended_to, file_start, written_to_stdout
 from edge.decision import EXACT_DIGITS, beside_rule, describe, fmt_threshold, parse_threshold, ranking
 from edge.inputs import gather
 from edge.output import Tally, csv_header_needed, csv_header_text, other_format, shown, writer_for

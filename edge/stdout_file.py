@@ -1,0 +1,88 @@
+"""The file standard output writes to (`>> answers.jsonl`, `> answers.csv`): what it holds already, and
+cutting back what a failed write left of a block, so that a log of answers is never spoiled by half a line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+from edge.cliutil import stdout_failed
+
+
+@contextmanager
+def written_to_stdout(prog: str) -> Iterator[None]:
+    """Writes to standard output inside the block that fail (but for a closed pipe: see
+    :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
+    output is a file (``>> answers.jsonl``), the part of the block's output that reached it before a
+    full disk is cut off again: half a line would spoil the log for every reader, and glue the next
+    run's first answer onto it."""
+    start = _file_size(sys.stdout)
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        if start is not None:
+            _cut_back(sys.stdout.fileno(), start)
+        raise stdout_failed(prog, e) from None
+
+
+def _file_size(stream) -> int | None:
+    """The size of the regular file a stream writes to, with nothing left in its buffer; else None."""
+    try:
+        fd = stream.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        stream.flush()
+        return os.fstat(fd).st_size
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or it failed already
+        return None
+
+
+def _read_at(stream, offset: int, n: int) -> bytes | None:
+    """Up to ``n`` bytes at ``offset`` of the file a stream writes to; None where it cannot be read."""
+    try:
+        return os.pread(stream.fileno(), n, offset)
+    except (OSError, ValueError, AttributeError):  # `>>` opens it for writing only: read it by its name (Linux)
+        try:
+            with open(f"/proc/self/fd/{stream.fileno()}", "rb") as f:
+                f.seek(offset)
+                return f.read(n)
+        except (OSError, ValueError, AttributeError):
+            return None
+
+
+def file_start(stream, limit: int = 1 << 16) -> bytes | None:
+    """The first ``limit`` bytes of the regular file a stream writes to (where a CSV log's header
+    is); None where it cannot be read."""
+    if _file_size(stream) is None:
+        return None
+    return _read_at(stream, 0, limit)
+
+
+def appended_to(stream) -> int:
+    """Bytes already in the regular file a stream appends to (``>> answers.csv``: a restarted watch
+    must not write its CSV header again), 0 elsewhere. A file that an earlier run left ending in half
+    a line (a power cut) gets a newline first, so this run's first answer starts a line of its own."""
+    size = _file_size(stream)
+    if not size:
+        return 0
+    last = _read_at(stream, size - 1, 1)  # None: no such reading here, left as it is
+    if last is not None and last != b"\n":
+        stream.write("\n")
+        stream.flush()
+    return size
+
+
+def _cut_back(fd: int, size: int) -> None:
+    """Truncate to ``size`` what a failed write left after it (the block's output, never whole,
+    since a write of it failed). Descriptors opened by the shell (`>`, `>>`) allow it."""
+    try:
+        if os.fstat(fd).st_size > size:
+            os.ftruncate(fd, size)
+    except OSError:  # the file system refuses even this: the half line stays
+        pass
