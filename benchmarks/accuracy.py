@@ -87,9 +87,12 @@ def score_test(model_path: Path, split, data_dir: Path) -> tuple[dict[str, float
     x = np.stack([preprocess_gray(g, m.preprocess) for g in grays])
     pred = m.classify(x).argmax(1)
     adults = balanced_accuracy(y[adult], pred[adult], len(split.classes))
-    share, right = border_shares(m.classify, x, pred), pred == y
-    evidence = {"all": float(share.mean()), "right": float(share[right].mean()) if right.any() else None,
-                "wrong": float(share[~right].mean()) if (~right).any() else None}
+    shares, right = border_shares(m.log_scores, x, pred), pred == y
+    found = np.array([s is not None for s in shares])  # maps without evidence count apart, never as 0%
+    share = np.array([np.nan if s is None else s for s in shares])
+    evidence = {k: float(share[part & found].mean()) if (part & found).any() else None
+                for k, part in (("all", np.ones_like(right)), ("right", right), ("wrong", ~right))}
+    evidence["without_evidence"] = int((~found).sum())
     return out, adults, evidence, moved, sensitivity
 
 

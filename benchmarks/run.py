@@ -179,9 +179,9 @@ def main() -> None:
         if threads == 1 and d.typicality is not None:  # numpy, one thread whatever the interpreter's count
             cm, _ = timed(lambda: d.atypical(x1), runs=200)
             rows.append(("input check ms per image (edge.typicality) vs default int8 invoke, 1 thread, median", cm, dm, "", "share"))
-            from edge.explain import occlusion_map
+            from edge.explain import occlusion
 
-            em, _ = timed(lambda: occlusion_map(d.classify, x1[0], 0), warmup=1, runs=5)
+            em, _ = timed(lambda: occlusion(d.log_scores, x1[0], 0), warmup=1, runs=5)
             rows.append(("edge-classify --explain ms per image (occlusion map) vs default int8 invoke, 1 thread, median",
                          em, dm, "", "cost"))
 

@@ -63,7 +63,8 @@ def scored(predict, x: np.ndarray, check=None, progress: bool = True,
 
 
 def model_for(path: Path):
-    """Load a .keras (TensorFlow) or a .tflite (edge) model: returns (predict(x) -> probs, description)."""
+    """Load a .keras (TensorFlow) or a .tflite (edge) model: returns (predict(x) -> probs, description);
+    the description's ``log_scores(x)`` gives the per-class log-scores behind the probabilities."""
     path = Path(path)
     if path.suffix == ".keras":
         import keras
@@ -87,10 +88,15 @@ def model_for(path: Path):
         if problem := keras_model_problem(model, run):
             raise ValueError(f"{path}: {problem}: {run_json} does not describe this model (a model.keras from "
                              "another run, or not made by cxr-train)")
-        return _finite(lambda x: keras_probabilities(model, x, run.get("temperature", 1.0)), path), {
-            "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data")}
+        from train.fit import logits_of
+
+        t = run.get("temperature", 1.0)
+        return _finite(lambda x: keras_probabilities(model, x, t), path), {
+            "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data"),
+            "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
     m = EdgeModel(path)
     return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
+                        "log_scores": m.log_scores,  # what occlusion maps compare (edge.explain.occlusion)
                         "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
                         "decision_films": m.meta.get("decision_films"),

@@ -263,9 +263,9 @@ def evaluate(
             from edge.decision import labels_for
 
             given = labels_for(probs, rule)  # the answers the report gives: their evidence, as the device's maps
-            mistakes = explain_mistakes(predict, res.x, y, probs, explain, given)
+            mistakes = explain_mistakes(info["log_scores"], res.x, y, probs, explain, given)
             bar = progress_bar(min(len(y), EVIDENCE_SAMPLE), "mapping where the model looks", not quiet)
-            evidence = overall_border_share(predict, res.x, probs, done=bar.update, pred=given)
+            evidence = overall_border_share(info["log_scores"], res.x, probs, done=bar.update, pred=given)
             bar.close()
         rob = site_shifts(predict, data_dir, [i.path for i in res.items], info, y, rule, quiet) if shifts else None
         site = None

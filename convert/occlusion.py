@@ -15,51 +15,56 @@ from collections.abc import Callable
 
 import numpy as np
 
-from edge.explain import border_share, occlusion_map
+from edge.explain import border_share, occlusion
 
-__all__ = ["EVIDENCE_SAMPLE", "MAX_MAPS", "border_share", "border_shares", "explain_mistakes", "occlusion_map",
+__all__ = ["EVIDENCE_SAMPLE", "MAX_MAPS", "border_share", "border_shares", "explain_mistakes", "occlusion",
            "overall_border_share"]
 
 MAX_MAPS = 60  # one occlusion.png: 500 maps made a 1.6 GB, 20-metre-tall picture
 EVIDENCE_SAMPLE = 200  # images overall_border_share maps: ~15 s for the default int8 file on 2 cores, ~2.5 min for seed's
 
 
-def border_shares(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, answers: np.ndarray,
-                  done: Callable[[int], object] | None = None) -> np.ndarray:
-    """border_share of each image's map for the model's own answer: where it looks, image by image.
-    ``done(1)`` is called after each image (a progress bar's update)."""
+def border_shares(log_scores: Callable[[np.ndarray], np.ndarray], x: np.ndarray, answers: np.ndarray,
+                  done: Callable[[int], object] | None = None) -> list[float | None]:
+    """The border share of each image's map for the model's own answer (None where covering found no
+    evidence): where it looks, image by image. ``log_scores``: per-class log-scores of a batch
+    (EdgeModel.log_scores); ``done(1)`` is called after each image (a progress bar's update)."""
     out = []
     for xi, a in zip(x, answers):
-        out.append(border_share(occlusion_map(predict, xi, int(a))))
+        out.append(occlusion(log_scores, xi, int(a)).share_at_border)
         if done:
             done(1)
-    return np.array(out)
+    return out
 
 
-def overall_border_share(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, probs: np.ndarray,
+def overall_border_share(log_scores: Callable[[np.ndarray], np.ndarray], x: np.ndarray, probs: np.ndarray,
                          limit: int = EVIDENCE_SAMPLE, done: Callable[[int], object] | None = None,
                          pred: np.ndarray | None = None) -> dict:
-    """Mean border_share over up to ``limit`` images spread evenly through the set (226 model calls
-    each), for the model's own answers: a one-number check of where a model looks on a new set.
+    """Mean border share over up to ``limit`` images spread evenly through the set (about 225 model
+    calls each), for the model's own answers: a one-number check of where a model looks on a new set.
+    Images where covering found no evidence are counted apart (``without_evidence``), never as 0%.
     ``pred``: the labels given (default: the most probable class; under a threshold rule,
     edge.decision's), whose evidence is mapped, as in the mistakes' maps."""
     idx = np.unique(np.linspace(0, len(x) - 1, min(len(x), limit)).round().astype(int))
     pred = probs.argmax(1) if pred is None else np.asarray(pred)
-    shares = border_shares(predict, x[idx], pred[idx], done)
-    return {"mean": float(shares.mean()), "n": int(len(idx))}
+    shares = border_shares(log_scores, x[idx], pred[idx], done)
+    found = [s for s in shares if s is not None]
+    return {"mean": float(np.mean(found)) if found else None, "n": len(found),
+            "without_evidence": len(shares) - len(found)}
 
 
-def explain_mistakes(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray, y: np.ndarray, probs: np.ndarray,
+def explain_mistakes(log_scores: Callable[[np.ndarray], np.ndarray], x: np.ndarray, y: np.ndarray, probs: np.ndarray,
                      limit: int, pred: np.ndarray | None = None) -> list[dict]:
     """Occlusion maps for the ``limit`` most confident mistakes: index, true and predicted class,
-    the predicted probability, the map (of the predicted class) and its border share. ``pred``:
-    the labels given (default: the most probable class; under a threshold rule, edge.decision's)."""
+    the predicted probability, the map (of the predicted class: edge.explain.Occlusion) and its
+    border share (None where no evidence was found). ``pred``: the labels given (default: the most
+    probable class; under a threshold rule, edge.decision's)."""
     pred = probs.argmax(1) if pred is None else np.asarray(pred)
     wrong = np.flatnonzero(pred != y)
     wrong = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")][:limit]
     out = []
     for i in wrong:
-        heat = occlusion_map(predict, x[i], int(pred[i]))
+        found = occlusion(log_scores, x[i], int(pred[i]))
         out.append({"index": int(i), "true": int(y[i]), "predicted": int(pred[i]),
-                    "probability": float(probs[i, pred[i]]), "heat": heat, "border_share": border_share(heat)})
+                    "probability": float(probs[i, pred[i]]), "map": found, "border_share": found.share_at_border})
     return out

@@ -17,7 +17,6 @@ import numpy as np
 from convert.roc import auroc, roc_curve
 from edge.atomic import atomic_path
 from edge.decision import fmt_threshold
-from edge.explain import BORDER_MARGIN
 from edge.figures import fixed
 
 # Okabe-Ito, yellow last: it is faint on white and seven models never reach it.
@@ -281,11 +280,14 @@ def evidence_rgba(heat: np.ndarray) -> np.ndarray:
     return np.stack([np.minimum(1.0, 2 * t), np.clip(2 * t - 1, 0, 1), np.zeros_like(t), 0.65 * t], axis=-1)
 
 
-def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: list[str], path: Path) -> None:
-    """Each image (the model's own preprocessed input) with its occlusion map over it: red to
-    yellow, the brighter the more covering that area lowered the answer the model gave; a white
-    outline (black-edged) at half the strongest, which survives greyscale; and the blue frame of
-    the outer eighth (borders, text), as edge-classify --explain draws them."""
+def occlusion_grid(images: list[np.ndarray], maps: list, titles: list[str], path: Path) -> None:
+    """Each image (the model's own preprocessed input) with its occlusion map (edge.explain.Occlusion)
+    over it: red to yellow, the brighter the more covering that area lowered the answer the model
+    gave; a white outline (black-edged) at half the strongest, which survives greyscale; and the blue
+    frame of the film's outer eighth (borders, text), as edge-classify --explain draws them. A map
+    without evidence is painted nothing and says so."""
+    from edge.explain import frame
+
     plt = _plt()
     from matplotlib.patches import Rectangle
     titles = _named(titles)
@@ -295,19 +297,19 @@ def occlusion_grid(images: list[np.ndarray], heats: list[np.ndarray], titles: li
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.5 * rows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, img, heat, title in zip(axes.ravel(), images, heats, titles):
+    for ax, img, found, title in zip(axes.ravel(), images, maps, titles):
         gray = img[..., 0] if img.ndim == 3 else img
         ax.imshow(gray, cmap="gray", vmin=0, vmax=255)
-        overlay = evidence_rgba(heat)
+        overlay = evidence_rgba(found.heat if found.found else np.zeros(gray.shape))
+        title += "" if found.found else "\nno evidence: no square's cover lowered it"
         t = overlay[..., 3] / 0.65
         if t.max() > 0:
             ax.imshow(overlay)
             if t.min() < 0.5:  # a contour needs the level inside the map's range
                 ax.contour(t, levels=[0.5], colors="black", linewidths=2.2)
                 ax.contour(t, levels=[0.5], colors="white", linewidths=1.0)
-        h, w = gray.shape
-        mh, mw = int(round(h * BORDER_MARGIN)), int(round(w * BORDER_MARGIN))
-        ax.add_patch(Rectangle((mw - 0.5, mh - 0.5), w - 2 * mw, h - 2 * mh, fill=False, ec=FRAME, lw=1))
+        top, bottom, left, right = frame(found.box)
+        ax.add_patch(Rectangle((left - 0.5, top - 0.5), right - left, bottom - top, fill=False, ec=FRAME, lw=1))
         # a 3.2-inch panel holds about 42 characters at 8 pt: a long class name ran into the next panel's title
         ax.set_title("\n".join(textwrap.fill(line, 42) for line in title.split("\n")), fontsize=8)
     fig.tight_layout()

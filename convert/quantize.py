@@ -304,7 +304,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             from edge.decision import labels_for
 
             # the answers the device gives: under a stored rule, not the most probable class's
-            mistakes = (shown, explain_mistakes(device.classify, x_test, y_test, probs_by_mode[shown], s.explain,
+            mistakes = (shown, explain_mistakes(device.log_scores, x_test, y_test, probs_by_mode[shown], s.explain,
                                                 labels_for(probs_by_mode[shown], device.decision)))
         from convert.run_files import other_model_files
 

@@ -64,8 +64,9 @@ def main(
     json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
                                                        "(null: the file has no input check), rule (when a threshold rule "
                                                        "is in force: it decided the label, whichever class it gave), "
-                                                       "top_k (with --top-k above 1), map and evidence_at_border, or "
-                                                       "map_error (with --explain)} or {file, error}."),
+                                                       "top_k (with --top-k above 1), map, evidence_at_border (null: "
+                                                       "no evidence found) and covered_probability, or map_error (with "
+                                                       "--explain)} or {file, error}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class, "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, "
                                                      "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
@@ -103,13 +104,17 @@ def main(
     explain: Optional[Path] = typer.Option(
         None, "--explain", metavar="DIR",
         help="Also write DIR/NAME.png for each image: what the model saw (after preprocessing) beside a map of where "
-             "it found the evidence for its label, to check that it looked at the lungs and not at text or the film's "
-             "edge. Costs 226 more model calls per image at the default 128 px (about 1 s on a Pi 4, estimated; 50 at "
-             "64 px, 962 at 256 px). --json and --csv add "
-             "the map's path and the share of the evidence in the image's outer eighth (evidence_at_border). DIR must be "
+             "it found the evidence for its label (where covering the film lowers the label's log-odds most), to check that "
+             "it looked at the lungs and not at text or the film's edge; its caption says how far covering the strongest "
+             "square moves the answer, and a film where no square moves it says so rather than paint noise. Costs about "
+             "226 more model calls per image at any input size (about 1 s on a Pi 4 at the default 128 px, estimated). "
+             "--json and --csv add the map's path and the share of the evidence in the film's outer eighth "
+             "(evidence_at_border; empty where none was found; 0.44 if spread evenly); --json also the label's "
+             "probability with the strongest square covered (covered_probability). DIR must be "
              "a folder of its own: not the films' folder, nor inside a folder read with --recursive or watched (a map "
              "would replace the film of its name, or come back as a film). A file already there is never replaced: "
-             "a map whose name is taken (an earlier run's map) is named NAME-2.png, NAME-3.png, ..."),
+             "a map whose name is taken (an earlier run's map, or another run's at the same time) is named NAME-2.png, "
+             "NAME-3.png, ... and its caption gives the film's path"),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
                                "finished (the same size, time and inode on two polls in a row: a copy that pauses for longer "
@@ -313,7 +318,8 @@ def main(
             taken = {p.name.casefold() for p in explain.iterdir()}  # are theirs: a film of a taken name gets a new one
             if taken and not watch:
                 print(f"edge-classify: note: {explain} holds {len(taken)} file(s) already: they are kept, and a map "
-                      "whose name is taken gets -2, -3, ... (the answers name each map)", file=sys.stderr)
+                      "whose name is taken gets -2, -3, ... (its caption gives the film's path; --json and --csv answers "
+                      "name each map)", file=sys.stderr)
 
         def emit(results: Iterable[Result]) -> None:
             nonlocal recent

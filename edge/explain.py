@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,60 +30,137 @@ if TYPE_CHECKING:
     from edge.model import EdgeModel
 
 BORDER_MARGIN = 0.125  # the film's outer eighth: borders, collimation, text and markers
+# Below this fall of the answer's log-odds (about 1 point of probability at 0.5) no square holds evidence:
+# a map normalised to its strongest square would paint a model at chance as vividly as a sure one.
+MIN_FALL = 0.05
+CHUNK_BYTES = 64 * 2**20  # covered copies run at a time: memory no longer grows with the input side's fourth power
 
 
-def _starts(side: int, patch: int, stride: int) -> list[int]:
-    """Patch offsets along one side, always including the last one, so every pixel is covered."""
-    return sorted(set(range(0, max(1, side - patch + 1), stride)) | {max(0, side - patch)})
+@dataclass
+class Occlusion:
+    """Where covering the film lowered the answer: ``heat`` (H, W), the fall of the answer's log-odds
+    averaged over the squares covering each pixel (positive: its evidence; 0 on the padding around the
+    film); ``box`` (top, bottom, left, right), the film within the padded square; ``base`` the answer's
+    log-odds uncovered; ``largest_fall`` the largest fall one square's cover gave."""
+
+    heat: np.ndarray
+    box: tuple[int, int, int, int]
+    base: float
+    largest_fall: float
+
+    @property
+    def found(self) -> bool:
+        """Whether any square's cover lowered the answer enough to call it evidence (MIN_FALL)."""
+        return self.largest_fall >= MIN_FALL
+
+    @property
+    def share_at_border(self) -> float | None:
+        """border_share of the film's own area; None where no evidence was found (not 0: nothing was measured)."""
+        return border_share(self.heat, self.box) if self.found else None
+
+    def probability(self, covered: bool = False) -> float:
+        """The answer's probability, uncovered or with its strongest square covered."""
+        return float(1 / (1 + np.exp(-(self.base - (self.largest_fall if covered else 0.0)))))
 
 
-def occlusion_map(predict: Callable[[np.ndarray], np.ndarray], image: np.ndarray, target: int,
-                  patch: int = 16, stride: int = 8) -> np.ndarray:
-    """(H, W) map: the fall of ``target``'s probability when a patch over each pixel is covered
-    by the image's mean grey, averaged over the patches that cover it. Positive where the
-    evidence for ``target`` lies, negative where covering makes the model surer of it.
-    A 128-pixel input costs 226 model calls."""
+def film_box(image: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the film in a model input: preprocessing pads a film that is not
+    square with black (edge.preprocess), and evidence found there, or a border measured on the square,
+    would be the padding's, not the film's (a landscape film's own top edge, where text sits, read as
+    inside). An input all black is all film."""
+    gray = image[..., 0] if image.ndim == 3 else image
+    rows, cols = np.flatnonzero(gray.any(axis=1)), np.flatnonzero(gray.any(axis=0))
+    if not len(rows):
+        return 0, gray.shape[0], 0, gray.shape[1]
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def _starts(lo: int, hi: int, patch: int, stride: int) -> list[int]:
+    """Patch offsets covering [lo, hi), always including the last one, so every pixel is covered."""
+    if hi - lo <= patch:
+        return [max(0, min(lo, hi - patch))]
+    return sorted(set(range(lo, hi - patch + 1, stride)) | {hi - patch})
+
+
+def log_odds(scores: np.ndarray, target: int) -> np.ndarray:
+    """(N,) log-odds of ``target`` from (N, classes) log-scores (logits over the temperature; a
+    constant per row cancels). Unlike a probability it does not stop at 1.0 in float32, where no
+    cover could lower a sure answer and every map came out empty."""
+    s = np.asarray(scores, dtype=np.float64)
+    others = np.delete(s, target, axis=1)
+    top = others.max(axis=1)
+    return s[:, target] - (top + np.log(np.exp(others - top[:, None]).sum(axis=1)))
+
+
+def occlusion(log_scores: Callable[[np.ndarray], np.ndarray], image: np.ndarray, target: int,
+              patch: int | None = None, stride: int | None = None) -> Occlusion:
+    """Cover each square of the film with the film's mean grey and record how much the log-odds of
+    ``target`` fall (the weight of evidence, Zintgraf et al. 2017). ``log_scores``: per-class
+    log-scores of a batch (EdgeModel.log_scores). Squares are an eighth of the input's side, every
+    sixteenth: about 225 model calls at any input size (a 512-pixel input took 3,969 calls and 1 GB)."""
     h, w = image.shape[:2]
-    offsets = list(product(_starts(h, patch, stride), _starts(w, patch, stride)))
-    batch = np.repeat(image[None], len(offsets), axis=0)
-    fill = np.asarray(image.mean()).astype(image.dtype)
-    for k, (y0, x0) in enumerate(offsets):
-        batch[k, y0:y0 + patch, x0:x0 + patch] = fill
-    base = float(predict(image[None])[0, target])
-    drops = base - predict(batch)[:, target]
+    patch = patch or max(2, min(h, w) // 8)
+    stride = stride or max(1, patch // 2)
+    top, bottom, left, right = box = film_box(image)
+    offsets = list(product(_starts(top, bottom, patch, stride), _starts(left, right, patch, stride)))
+    fill = np.asarray(image[top:bottom, left:right].mean()).astype(image.dtype)
+    base = float(log_odds(log_scores(image[None]), target)[0])
+    chunk = max(1, CHUNK_BYTES // max(1, image.nbytes))
+    drops = []
+    for i in range(0, len(offsets), chunk):
+        batch = np.repeat(image[None], len(offsets[i:i + chunk]), axis=0)
+        for k, (y0, x0) in enumerate(offsets[i:i + chunk]):
+            batch[k, y0:y0 + patch, x0:x0 + patch] = fill
+        drops.append(base - log_odds(log_scores(batch), target))
+    falls = np.concatenate(drops)
     heat, count = np.zeros((h, w)), np.zeros((h, w))
-    for d, (y0, x0) in zip(drops, offsets):
+    for d, (y0, x0) in zip(falls, offsets):
         heat[y0:y0 + patch, x0:x0 + patch] += d
         count[y0:y0 + patch, x0:x0 + patch] += 1
-    return heat / np.maximum(count, 1)
+    heat = heat / np.maximum(count, 1)
+    outside = np.ones((h, w), bool)
+    outside[top:bottom, left:right] = False
+    heat[outside] = 0.0
+    return Occlusion(heat, box, base, float(falls.max()))
 
 
-def border_share(heat: np.ndarray, margin: float = BORDER_MARGIN) -> float:
-    """Share of the positive evidence that lies within ``margin`` of the image's edge.
+def border_share(heat: np.ndarray, box: tuple[int, int, int, int] | None = None,
+                 margin: float = BORDER_MARGIN) -> float:
+    """Share of the positive evidence that lies within ``margin`` of the film's edge (``box``, as
+    film_box gives it; default: the whole image).
 
     The lungs sit in the middle of a chest film; its outer eighth holds borders, collimation,
     text and markers. Uniform evidence gives 1 - (1 - 2 * margin)^2, about 0.44 for the default."""
-    pos = np.clip(heat, 0, None)
+    top, bottom, left, right = box or (0, heat.shape[0], 0, heat.shape[1])
+    pos = np.clip(heat[top:bottom, left:right], 0, None)
     total = pos.sum()
     if total <= 0:
         return 0.0
-    h, w = heat.shape
+    h, w = pos.shape
     mh, mw = int(round(h * margin)), int(round(w * margin))
     inner = pos[mh:h - mh, mw:w - mw].sum()
     return float((total - inner) / total)
 
 
-def picture(image: np.ndarray, heat: np.ndarray, caption: str, scale: int = 2) -> Image.Image:
+def frame(box: tuple[int, int, int, int], margin: float = BORDER_MARGIN) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the inner part of the film: its outer eighth lies outside."""
+    top, bottom, left, right = box
+    mh, mw = int(round((bottom - top) * margin)), int(round((right - left) * margin))
+    return top + mh, bottom - mh, left + mw, right - mw
+
+
+def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2) -> Image.Image:
     """The model's input beside the same input with its evidence painted over it, and a caption.
 
     Only positive evidence is painted, from transparent to red to yellow, relative to the
-    image's own strongest square: the map says where, not how much. The outer eighth is
-    outlined, so evidence on borders and text stands out. Pillow alone: no plotting library
-    on the device.
+    image's own strongest square: the colours say where; the caption says how much (the answer
+    with that square covered), and a map without evidence (Occlusion.found) is painted nothing.
+    The film's outer eighth is outlined, so evidence on borders and text stands out. Pillow alone:
+    no plotting library on the device.
     """
     gray = image[..., 0] if image.ndim == 3 else image
     h, w = gray.shape
-    pos = np.clip(heat, 0, None)
+    pos = np.clip(found.heat, 0, None) if found.found else np.zeros((h, w))
     t = pos / pos.max() if pos.max() > 0 else pos
     colour = np.stack([np.minimum(1.0, 2 * t), np.clip(2 * t - 1, 0, 1), np.zeros_like(t)], axis=-1) * 255.0
     alpha = (0.65 * t)[..., None]
@@ -90,10 +168,10 @@ def picture(image: np.ndarray, heat: np.ndarray, caption: str, scale: int = 2) -
     painted = np.round(base * (1 - alpha) + colour * alpha).astype(np.uint8)
     panels = np.concatenate([base.astype(np.uint8), np.full((h, 4, 3), 255, np.uint8), painted], axis=1)
     img = Image.fromarray(panels).resize((panels.shape[1] * scale, h * scale), Image.Resampling.NEAREST)
-    draw = ImageDraw.Draw(img)
-    m = int(round(h * BORDER_MARGIN)) * scale
-    left = (w + 4) * scale
-    draw.rectangle([left + m, m, left + w * scale - m - 1, h * scale - m - 1], outline=(0, 160, 255))
+    top, bottom, left, right = frame(found.box)
+    x0 = (w + 4) * scale
+    ImageDraw.Draw(img).rectangle([x0 + left * scale, top * scale, x0 + right * scale - 1, bottom * scale - 1],
+                                  outline=(0, 160, 255))
     lines, font = caption_lines(caption, img.width)  # wrapped, in a font that has its letters (edge.caption)
     out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * len(lines)), (0, 0, 0))
     out.paste(img, (0, 0))
@@ -101,28 +179,60 @@ def picture(image: np.ndarray, heat: np.ndarray, caption: str, scale: int = 2) -
     return out
 
 
+def evidence_text(found: Occlusion, label: str) -> str:
+    """What a map shows, in words: where the evidence lies, and how much its strongest square matters."""
+    before, after = found.probability(), found.probability(covered=True)
+    digits = next((d for d in (2, 3, 4) if f"{before:.{d}f}" != f"{after:.{d}f}"), 4)
+    change = f"covering its strongest square takes {label} from {before:.{digits}f} to {after:.{digits}f}"
+    if f"{before:.{digits}f}" == f"{after:.{digits}f}":  # a sure answer: its log-odds still move
+        change += f", its log-odds down by {found.largest_fall:.2g}"
+    if not found.found:
+        return f"no evidence to map: {change}"
+    return (f"red to yellow: its evidence, {found.share_at_border:.0%} of it outside the blue frame (the film's outer "
+            f"eighth: borders, text; {1 - (1 - 2 * BORDER_MARGIN) ** 2:.0%} if spread evenly); {change}")
+
+
 def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: float, path: str, out_dir: Path,
                  taken: set[str]) -> dict:
     """Map where ``model`` found the evidence for ``label`` in ``image`` (the model input of the
     file at ``path``, which gave ``label`` this ``probability``); write the picture to ``out_dir``
-    (atomically, under a name not in ``taken``) and return {"map": its path, "evidence_at_border": share}."""
-    heat = occlusion_map(model.classify, image, label)
-    share = border_share(heat)
-    caption = (f"{Path(path).name}: {model.labels[label]} {exact_text(probability, 2)}\n"
-               f"red to yellow: its evidence; {share:.0%} of it outside the blue frame (borders, text)")
+    (atomically, under a name no other file there has) and return {"map": its path,
+    "evidence_at_border": share or None where no evidence was found, "covered_probability": the
+    answer's probability with its strongest square covered}."""
     if _same_folder(Path(path).parent, Path(out_dir)):
         raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
                          "(over a film of the same name), so give --explain a folder of its own")
-    stem, n = map_stem(Path(path).name), 1
-    name = f"{stem}.png"
-    while name.casefold() in taken:  # the same name in two folders; A.png and a.png are one file on Windows and macOS
+    found = occlusion(model.log_scores, image, label)
+    target = _claim(Path(out_dir), map_stem(Path(path).name), taken)
+    # a map renamed -2, -3 (the same name in two folders) names its film by the path given, not the name alone
+    shown = Path(path).name if target.stem == map_stem(Path(path).name) else str(path)
+    caption = f"{shown}: {model.labels[label]} {exact_text(probability, 2)}\n{evidence_text(found, model.labels[label])}"
+    try:
+        with atomic_path(target) as tmp:
+            picture(image, found, caption).save(tmp, format="PNG")
+    except BaseException:
+        target.unlink(missing_ok=True)  # the name claimed, never written
+        raise
+    share = found.share_at_border
+    return {"map": str(target), "evidence_at_border": None if share is None else round(share, 4),
+            "covered_probability": round(found.probability(covered=True), 6)}
+
+
+def _claim(out_dir: Path, stem: str, taken: set[str]) -> Path:
+    """A map's path in ``out_dir`` that no file has, created empty so that no other run takes it before
+    the picture replaces it (a watch that read the folder's names at its start overwrote the maps
+    another run wrote later). ``taken``: the names (case-folded) already known to be in use."""
+    n = 1
+    while True:
+        name = f"{stem}.png" if n == 1 else f"{stem}-{n}.png"
+        if name.casefold() not in taken:  # the same name in two folders; A.png and a.png are one file on Windows and macOS
+            taken.add(name.casefold())
+            try:
+                os.close(os.open(out_dir / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+                return out_dir / name
+            except FileExistsError:
+                pass
         n += 1
-        name = f"{stem}-{n}.png"
-    taken.add(name.casefold())
-    target = Path(out_dir) / name
-    with atomic_path(target) as tmp:
-        picture(image, heat, caption).save(tmp, format="PNG")
-    return {"map": str(target), "evidence_at_border": round(share, 4)}
 
 
 # A map's name leaves room for "-99999.png" within the 255 bytes a file name may have.

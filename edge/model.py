@@ -164,6 +164,14 @@ class EdgeModel:
             return p / p.sum(axis=-1, keepdims=True)
         return softmax(self.logits(batch), self.temperature)
 
+    def log_scores(self, batch: np.ndarray) -> np.ndarray:
+        """Per-class log-scores whose softmax is :meth:`classify`'s probabilities (logits over the
+        temperature), in float64: what occlusion maps compare, since a probability stops at 1.0."""
+        if self.outputs_probabilities:
+            p = np.clip(self.logits(batch).astype(np.float64), 1e-12, None)
+            return np.log(p / p.sum(axis=-1, keepdims=True))
+        return self.logits(batch).astype(np.float64) / self.temperature
+
     def atypical(self, batch: np.ndarray) -> np.ndarray | None:
         """(N,) booleans: which inputs look unlike the training images (edge.typicality);
         None when the file carries no input check."""

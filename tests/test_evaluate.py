@@ -145,11 +145,15 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     occ = report["occlusion"]
     assert len(occ) == 3 and all(o["file"] in wrong and o["true"] != o["predicted"] for o in occ)
     assert [o["probability"] for o in occ] == sorted(wrong.values(), reverse=True)[:3]  # the most confident
-    assert all(0 <= o["border_share"] <= 1 for o in report["occlusion"])
+    # a map without evidence (no square's cover lowered the answer) has no share: never a 0% read as "the lungs"
+    assert all(o["border_share"] is None or 0 <= o["border_share"] <= 1 for o in occ)
+    assert all(0 <= o["covered_probability"] <= 1 for o in occ)
     assert (out / "occlusion.png").stat().st_size > 1000
     md = unpadded((out / "report.md").read_text())
-    assert "## Where the model looked" in md and "of the evidence for the model's answers" in md
-    assert report["evidence_border_share"]["n"] == 32 and 0 <= report["evidence_border_share"]["mean"] <= 1
+    evidence = report["evidence_border_share"]
+    assert evidence["n"] + evidence["without_evidence"] == 32
+    assert "## Where the model looked" in md and ("of the evidence for the model's answers" in md) == (evidence["n"] > 0)
+    assert evidence["mean"] is None if not evidence["n"] else 0 <= evidence["mean"] <= 1
     from convert.evaluate_cli import REPORT_FILES
 
     assert set(os.listdir(out)) <= set(REPORT_FILES), "REPORT_FILES names every file a report folder holds"

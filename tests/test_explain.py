@@ -6,7 +6,11 @@ import os
 
 import numpy as np
 
-from edge.explain import picture
+from edge.explain import Occlusion, picture
+
+
+def found(heat: np.ndarray, fall: float = 1.0) -> Occlusion:
+    return Occlusion(heat, (0, heat.shape[0], 0, heat.shape[1]), 0.0, fall)
 
 
 def test_only_positive_evidence_is_painted_and_the_input_is_shown_unchanged():
@@ -15,7 +19,7 @@ def test_only_positive_evidence_is_painted_and_the_input_is_shown_unchanged():
     heat = np.zeros((32, 32))
     heat[20:28, 20:28] = 0.3   # evidence, inside the frame
     heat[0:4, 0:4] = -0.5      # covering this made the model surer: not evidence
-    pic = np.asarray(picture(image, heat, "caption", scale=1))
+    pic = np.asarray(picture(image, found(heat), "caption", scale=1))
     left, right = pic[:32, :32].astype(int), pic[:32, 36:68].astype(int)
     assert np.array_equal(left, np.repeat(image, 3, axis=-1))  # what the model saw, as it saw it
     gray = np.repeat(image, 3, axis=-1).astype(int)
@@ -32,9 +36,12 @@ def test_only_positive_evidence_is_painted_and_the_input_is_shown_unchanged():
 
 def test_a_map_without_evidence_paints_nothing():
     image = np.full((16, 16, 1), 90, np.uint8)
-    pic = np.asarray(picture(image, -np.ones((16, 16)), "", scale=1))
+    pic = np.asarray(picture(image, found(-np.ones((16, 16)), fall=-1.0), "", scale=1))
     inside_the_frame = pic[3:13, 23:33]  # the right panel starts at column 20; its frame is at 2 and 13
     assert (inside_the_frame == 90).all()
+    heat = np.ones((16, 16))  # a positive map whose largest fall is below MIN_FALL: noise, not evidence
+    assert (np.asarray(picture(image, found(heat, fall=0.01), "", scale=1))[3:13, 23:33] == 90).all()
+    assert (np.asarray(picture(image, found(heat), "", scale=1))[3:13, 23:33] != 90).any()
 
 
 def test_a_caption_is_wrapped_to_the_picture_and_keeps_its_letters():
@@ -55,7 +62,7 @@ def test_a_caption_is_wrapped_to_the_picture_and_keeps_its_letters():
     drawn = " ".join(lines)
     assert "0.30" in drawn and drawn.endswith("blue frame")
     assert ("Pneumothorax_überblähung" in drawn) == caption_font()[1]  # as written where a font has the letters
-    pic = picture(np.zeros((64, 64, 1), np.uint8), np.ones((64, 64)), caption)
+    pic = picture(np.zeros((64, 64, 1), np.uint8), found(np.ones((64, 64))), caption)
     assert pic.height >= 128 + 16 * len(lines)
 
 
@@ -88,3 +95,22 @@ def test_a_maps_name_keeps_a_uid_whole_and_fits_with_its_number():
     for name in ("L" * 251 + ".png", "é" * 130 + ".png", "\udcff" * 251 + ".png"):
         stem = map_stem(name)
         assert len(os.fsencode(f"{stem}-99999.png")) <= 255 and name.startswith(stem)
+
+
+def test_a_map_never_replaces_a_file_written_after_the_run_began_and_a_renamed_map_names_its_film(model_dir, tmp_path):
+    """The names in DIR were read once at the start: a watch overwrote the map another run wrote there later
+    (that run's answer then pointed at another film's map), and a/x.png's and b/x.png's maps were both captioned x.png."""
+    from edge.explain import explain_file
+    from edge.model import EdgeModel
+
+    m = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+    side = m.input_shape[1]
+    image = np.random.default_rng(0).integers(1, 255, (side, side, 1), dtype=np.uint8)
+    maps, taken = tmp_path / "maps", set()  # the folder read when it was empty
+    maps.mkdir()
+    (maps / "x.png").write_bytes(b"another run's map")  # written after: unknown to ``taken``
+    out = explain_file(m, image, 0, 0.5, str(tmp_path / "b" / "x.png"), maps, taken)
+    assert (maps / "x.png").read_bytes() == b"another run's map" and out["map"] == str(maps / "x-2.png")
+    share = out["evidence_at_border"]
+    assert (share is None or 0 <= share <= 1) and 0 <= out["covered_probability"] <= 1
+    assert sorted(p.name for p in maps.iterdir()) == ["x-2.png", "x.png"]  # nothing claimed and left empty

@@ -1,4 +1,5 @@
-"""Occlusion maps: a classifier whose evidence is known must be found where it is."""
+"""Occlusion maps: a classifier whose evidence is known must be found where it is, measured on the
+film (not its padding), in log-odds (which do not stop at 1.0), and said to be absent where it is."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import numpy as np
 import pytest
 
 from convert.occlusion import explain_mistakes, overall_border_share
-from edge.explain import border_share, occlusion_map
+from edge.explain import MIN_FALL, border_share, film_box, occlusion
 
 
 def top_left_detector(x: np.ndarray) -> np.ndarray:
-    """P(class 1) is the brightness of the 32x32 top-left corner, and depends on nothing else."""
-    p1 = x[:, :32, :32, 0].astype(float).mean(axis=(1, 2)) / 255
-    return np.stack([1 - p1, p1], axis=1)
+    """Log-scores whose P(class 1) is the brightness of the 32x32 top-left corner, and depends on nothing else."""
+    p1 = np.clip(x[:, :32, :32, 0].astype(float).mean(axis=(1, 2)) / 255, 1e-9, 1 - 1e-9)
+    return np.log(np.stack([1 - p1, p1], axis=1))
 
 
 def image(corner: int) -> np.ndarray:
@@ -22,27 +23,73 @@ def image(corner: int) -> np.ndarray:
 
 
 def test_the_map_is_hot_where_the_evidence_is_and_zero_elsewhere():
-    heat = occlusion_map(top_left_detector, image(250), target=1)
+    heat = occlusion(top_left_detector, image(250), target=1).heat
     assert heat.shape == (128, 128)
     assert heat[:24, :24].min() > 0.05
     # No patch that covers pixels past row/column 48 touches the corner.
     assert np.all(heat[48:, :] == 0) and np.all(heat[:, 48:] == 0)
     # For the other class the same patches raise the probability: negative evidence.
-    assert occlusion_map(top_left_detector, image(250), target=0)[:24, :24].max() < 0
+    assert occlusion(top_left_detector, image(250), target=0).heat[:24, :24].max() < 0
 
 
-def test_every_pixel_is_covered_when_the_side_is_not_a_multiple_of_the_stride():
+def test_a_sure_answer_still_has_its_evidence_found():
+    """The map was the fall of a probability: at 1.0 in float32 (a logit margin over the temperature above
+    about 17) no cover could lower it, every map came out empty and was reported as '0% at the border'."""
+    def sure(x: np.ndarray) -> np.ndarray:  # logits 40 apart where the corner is bright: P = 1.0 in float32
+        corner = x[:, :32, :32, 0].astype(float).mean(axis=(1, 2)) / 255
+        return np.stack([np.zeros(len(x)), 50 * corner], axis=1)
+    found = occlusion(sure, image(250), target=1)
+    assert np.float32(1 / (1 + np.exp(-found.base))) == 1.0 and found.found
+    assert found.heat[:24, :24].min() > 1 and found.share_at_border > 0.6
+    assert found.largest_fall > 5
+
+
+def test_a_map_without_evidence_says_so_and_is_counted_apart():
+    flat = occlusion(lambda x: np.zeros((len(x), 2)), image(250), target=0)
+    assert not flat.found and flat.share_at_border is None and flat.largest_fall < MIN_FALL
+    x = np.stack([image(250), image(250)])
+    probs = np.exp(top_left_detector(x))
+    none = overall_border_share(lambda b: np.zeros((len(b), 2)), x, probs)
+    assert none == {"mean": None, "n": 0, "without_evidence": 2}
+
+
+def test_the_film_not_its_padding_is_mapped_and_framed():
+    """A landscape film padded to a square: its own top edge (where text sits) counted as inside the frame,
+    and covering the black padding with grey painted 'evidence' on it."""
+    img = np.zeros((128, 128, 1), np.uint8)
+    img[32:96] = 60                  # a film 128 wide and 64 high, padded black above and below
+    img[32:40, 48:80] = 250          # bright text on the film's own top edge
+    assert film_box(img) == (32, 96, 0, 128)
+
+    def text_detector(x: np.ndarray) -> np.ndarray:
+        p = np.clip(x[:, 32:40, 48:80, 0].astype(float).mean(axis=(1, 2)) / 255, 1e-9, 1 - 1e-9)
+        return np.log(np.stack([1 - p, p], axis=1))
+    found = occlusion(text_detector, img, target=1)
+    assert found.box == (32, 96, 0, 128)
+    assert np.all(found.heat[:32] == 0) and np.all(found.heat[96:] == 0)  # nothing on the padding
+    assert found.share_at_border > 0.6  # on the square, rows 32-40 lay inside the frame: 0
+    assert border_share(found.heat) < 0.1
+
+
+def test_every_pixel_is_covered_and_the_calls_do_not_grow_with_the_side():
     seen = []
 
     def record(x):
         seen.append(x.copy())
-        return np.tile([[0.5, 0.5]], (len(x), 1))
+        return np.zeros((len(x), 2))
 
     img = np.zeros((30, 30, 1), np.uint8)
-    img[::2] = 255  # stripes: the mean grey (127) differs from every pixel
-    occlusion_map(record, img, 0, patch=16, stride=8)
+    img[::2], img[1::2] = 255, 10  # stripes: the mean grey differs from every pixel; no black row reads as padding
+    occlusion(record, img, 0, patch=16, stride=8)
     covered = (seen[1] != img).any(axis=0)[..., 0]  # seen[0] is the unmodified image
     assert covered.all()
+    calls = {}
+    for side in (64, 128, 512):
+        seen.clear()
+        occlusion(record, np.full((side, side, 1), 9, np.uint8), 0)
+        calls[side] = sum(len(b) for b in seen)
+    assert calls[64] == calls[128] == calls[512] == 226  # 3,970 at 512 px with 16-pixel squares
+    assert max(len(b) for b in seen) < 226  # 512 px: run in chunks, not all 225 copies at once (236 MB)
 
 
 def test_border_share():
@@ -54,31 +101,34 @@ def test_border_share():
     assert border_share(heat) == 0.0
     assert border_share(np.ones((64, 64))) == pytest.approx(1 - 0.75 ** 2)
     assert border_share(-np.ones((8, 8))) == 0.0
+    heat = np.zeros((64, 64))
+    heat[24:26, 24:40] = 1.0
+    assert border_share(heat) == 0.0 and border_share(heat, (24, 40, 24, 40)) == 1.0  # the box's own outer eighth
 
 
 def test_explain_mistakes_picks_the_most_confident_errors_in_order():
     x = np.stack([image(c) for c in (250, 200, 40, 250)])
     y = np.array([0, 0, 0, 1])  # the first two are called class 1 wrongly, the first more surely
-    probs = top_left_detector(x)
+    probs = np.exp(top_left_detector(x))
     out = explain_mistakes(top_left_detector, x, y, probs, limit=5)
     assert [m["index"] for m in out] == [0, 1]
     assert out[0]["probability"] > out[1]["probability"] and out[0]["predicted"] == 1 and out[0]["true"] == 0
     # The evidence is a corner: well above the 0.44 of evidence spread evenly (the corner's inner
     # quarter and the patches' reach lie inside the outer eighth's line).
-    assert out[0]["border_share"] > 0.6
+    assert out[0]["border_share"] > 0.6 and out[0]["map"].found
     assert explain_mistakes(top_left_detector, x, y, probs, limit=1)[0]["index"] == 0
 
 
 def test_overall_border_share_samples_evenly_and_follows_the_answers():
     x = np.stack([image(c) for c in (250, 40, 250, 40, 250)])
-    probs = top_left_detector(x)
+    probs = np.exp(top_left_detector(x))
     every = overall_border_share(top_left_detector, x, probs)
     assert every["n"] == 5 and every["mean"] > 0.6  # all the evidence is in the corner
     two = overall_border_share(top_left_detector, x, probs, limit=2)  # images 0 and 4
     assert two["n"] == 2
-    assert two["mean"] == pytest.approx(border_share(occlusion_map(top_left_detector, x[0], 1)))
+    assert two["mean"] == pytest.approx(occlusion(top_left_detector, x[0], 1).share_at_border)
     # under a threshold rule the answers are the rule's: the evidence mapped is for the class given
     given = np.zeros(5, int)  # every film called class 0, whose evidence here is none (a negative map)
     ruled = overall_border_share(top_left_detector, x, probs, pred=given)
-    assert ruled["mean"] == pytest.approx(np.mean([border_share(occlusion_map(top_left_detector, i, 0)) for i in x]))
-    assert ruled["mean"] < every["mean"]
+    # covering a dark corner (40, below the mean grey) lowers class 1 there: evidence for class 0 on 2 films
+    assert ruled["n"] == 2 and ruled["without_evidence"] == 3 and every["without_evidence"] == 0

@@ -165,14 +165,22 @@ def test_evidence_is_brightest_where_strongest_and_outlined(figures, tmp_path):
     heat = np.zeros((32, 32))
     heat[12:20, 12:20] = 1.0
     heat[4:8, 4:8] = 0.6
-    occlusion_grid([np.full((32, 32), 128, np.uint8)], [heat], ["a.png"], tmp_path / "o.png")
+    from edge.explain import Occlusion
+
+    image = np.full((32, 32), 128, np.uint8)
+    image[:8] = 0  # padding above a film 24 rows high: the frame is the film's outer eighth
+    occlusion_grid([image, image], [Occlusion(heat, (8, 32, 0, 32), 0.0, 1.0), Occlusion(heat, (8, 32, 0, 32), 0.0, 0.01)],
+                   ["a.png", "b.png"], tmp_path / "o.png")
     ax = figures[0].axes[0]
     overlay = ax.get_images()[1]
     rgba = overlay.to_rgba(overlay.get_array())
     luminance = rgba[..., :3] @ [0.2126, 0.7152, 0.0722]
     assert luminance[15, 15] > luminance[5, 5]  # strongest evidence the brightest
     assert ax.collections, "no contour outline"
-    assert ax.patches, "no outer-eighth frame"
+    (frame,) = ax.patches
+    assert (frame.get_y(), frame.get_height()) == (8 + 3 - 0.5, 24 - 6)  # the film's rows 8-32, less 3 a side
+    quiet = figures[0].axes[1]  # a largest fall under MIN_FALL: no evidence, nothing painted, and said
+    assert len(quiet.get_images()) == 1 and "no evidence" in quiet.get_title()
 
 
 def test_pngs_are_150_dpi_with_the_footer(figures, tmp_path):
@@ -206,7 +214,9 @@ def test_seven_long_class_names_stay_readable(figures, tmp_path):
     row = {"sensitivity": 0.8, "sensitivity_ci": [0.7, 0.9]}
     sensitivity_bars({m: [row] * 7 for m in ("keras", "int8", "fp32")}, SEVEN, tmp_path / "s.png")
     operating_points(y, p, SEVEN, rows_of(y, p, y, p, SEVEN), tmp_path / "op.png")
-    images, heats = [np.zeros((32, 32), np.uint8)] * 3, [np.ones((32, 32))] * 3
+    from edge.explain import Occlusion
+
+    images, heats = [np.zeros((32, 32), np.uint8)] * 3, [Occlusion(np.ones((32, 32)), (0, 32, 0, 32), 0.0, 1.0)] * 3
     titles = [f"film{k}.png\ntrue Lung_Opacity_very_long_name_here, said Pneumothorax_überblähung (p = 0.15)"
               for k in range(3)]
     occlusion_grid(images, heats, titles, tmp_path / "occ.png")

@@ -139,7 +139,8 @@ def test_edge_classify_explains_its_answers_on_the_device_runtime(model_dir, tmp
     assert [p.name for p in maps] == ["film.png", "film-2.png"]
     side = EdgeModel(model).input_shape[1]
     for p, f in zip(maps, ("a/film.png", "b/film.png")):
-        assert 0.0 <= recs[f]["evidence_at_border"] <= 1.0
+        share = recs[f]["evidence_at_border"]  # null where covering found no evidence
+        assert (share is None or 0.0 <= share <= 1.0) and 0.0 <= recs[f]["covered_probability"] <= 1.0
         with Image.open(p) as im:
             assert im.mode == "RGB" and im.width == 2 * (2 * side + 4) and im.height > 2 * side
     assert sorted(q.name for q in (tmp_path / "maps").iterdir()) == ["film-2.png", "film.png"]  # no temporary left
