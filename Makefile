@@ -39,7 +39,7 @@ ifeq ($(PY311),)
 	@echo "SKIPPED tflite-runtime 2.14 check: no python3.11 on this machine"
 else
 	test -x $(TFLITE_VENV)/bin/python || $(PY311) -m venv $(TFLITE_VENV)
-	$(TFLITE_VENV)/bin/python -m pip install -q 'tflite-runtime==2.14.*' 'numpy<2' 'pillow>=10.1' 'typer>=0.12,<0.29' pytest  # as pyproject.toml asks on a Pi
+	$(TFLITE_VENV)/bin/python -m pip install -q 'tflite-runtime==2.14.*' 'numpy<2' 'pillow>=10.1' 'typer>=0.16,<0.29' pytest  # as pyproject.toml asks on a Pi
 	$(TFLITE_VENV)/bin/python -m pip install -q --no-deps -e .
 	CXR_EDGE_RUNTIME=tflite_runtime CXR_EDGE_MODELS=$(MODELS) $(TFLITE_VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	  tests/test_runtime_compat.py tests/test_preprocess.py tests/test_watch.py

@@ -77,7 +77,7 @@ def available() -> bool:
 
 
 NO_PLOTS = ("matplotlib is not installed, so the report has no plots (confusion matrix, ROC, reliability diagram, "
-            "occlusion maps); pip install 'cxr-edge[train]' adds them")
+            "occlusion maps); pip install matplotlib adds them (no TensorFlow needed)")
 
 
 def _style(k: int) -> dict:

@@ -146,8 +146,8 @@ def print_version(asked: bool) -> None:
     try:
         name = interpreter_class()[1]
         runtime = f"{name} {runtime_version(name)}"
-    except RuntimeMissing:
-        runtime = "no TFLite runtime installed"
+    except RuntimeMissing as e:  # not installed, or installed and unusable (tflite-runtime 2.14 beside NumPy 2): why
+        runtime = f"none usable ({e})"
     print(f"edge-classify (cxr-edge {__version__}); runtime: {runtime}")
     raise typer.Exit(EXIT_OK)
 

@@ -199,6 +199,17 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
         return f"cannot decode ({type(e).__name__}: {e})"
 
 
+def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Future:
+    """Decode ``path`` in a worker thread, or here where no thread can be started (a process limit, a
+    tight address space on a small board): the batch ended with "can't start new thread" and no answer."""
+    try:
+        return pool.submit(decode, path, config)
+    except RuntimeError:
+        done: Future = Future()
+        done.set_result(decode(path, config))
+        return done
+
+
 def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32,
                    keep_inputs: bool = False) -> Iterator[Result]:
     """Yield one Result per path, in order, decoding ahead in threads while the model runs.
@@ -209,14 +220,14 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
         pending: deque[tuple[str, Future]] = deque()
         it = iter(paths)
         for path in it:
-            pending.append((path, pool.submit(decode, path, model.preprocess)))
+            pending.append((path, _submit(pool, path, model.preprocess)))
             if len(pending) >= window:
                 break
         while pending:
             path, fut = pending.popleft()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(decode, nxt, model.preprocess)))
+                pending.append((nxt, _submit(pool, nxt, model.preprocess)))
             x = fut.result()
             if isinstance(x, str):
                 yield Result(path, error=x)

@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 import typer
 
+from edge.runtime import RuntimeMissing
+
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
@@ -302,7 +304,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
         end_terminal_line()
         raise fail(prog, "interrupted; every file already written is complete, and none is half-written" + on_interrupt,
                    EXIT_INTERRUPTED)
-    except expected as e:
+    except (*expected, RuntimeMissing) as e:  # no usable TFLite runtime: its message says what to install
         if debug:
             raise _shown_with_traceback(e)
         # a read-only file system or a refused permission is no full disk, however little room it has

@@ -282,3 +282,24 @@ def test_model_without_metadata_classifies_with_labels(bad_models, corpus):
     recs = [json.loads(ln) for ln in p.stdout.splitlines()]
     assert [r["file"] for r in recs] == [str(corpus["good_normal"]), str(corpus["cmyk_jpeg"])]
     assert all(r["label"] in ("A", "B") and set(r["probabilities"]) == {"A", "B"} for r in recs)
+
+
+def test_a_batch_decodes_in_its_own_thread_where_no_worker_thread_can_be_started(model_dir, tmp_path, monkeypatch):
+    """Under a process limit (ulimit -u) or a tight address space no decoding thread started, and the whole
+    batch ended as 'unexpected RuntimeError: can't start new thread' with no answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    from PIL import Image
+
+    from edge.batch import classify_files
+    from edge.model import EdgeModel
+
+    def no_thread(self, *a, **k):
+        raise RuntimeError("can't start new thread")
+    model = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", no_thread)
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (40, 40), dtype=np.uint8)).save(tmp_path / "a.png")
+    (tmp_path / "b.png").write_bytes(b"not an image")
+    out = list(classify_files(model, [str(tmp_path / "a.png"), str(tmp_path / "b.png")]))
+    assert out[0].probabilities is not None and out[1].error

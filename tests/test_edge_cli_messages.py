@@ -336,3 +336,28 @@ def test_a_threshold_above_one_half_is_said_to_find_fewer_films_not_more(model, 
     assert "above 0.5" not in edge_classify(film, "--model", model, "--threshold", "COVID=0.3").stderr
     help_text = " ".join(edge_classify("--help").stdout.split())
     assert "a P above 0.5 does the reverse, fewer" in help_text
+
+
+def test_no_usable_runtime_is_said_plainly_by_every_command_that_loads_a_tflite(model_dir, tmp_path, monkeypatch):
+    """cxr-evaluate and cxr-compare said 'unexpected RuntimeMissing: ... (--debug shows the traceback)', and
+    `edge-classify --version` said 'no TFLite runtime installed' where one was installed but not usable."""
+    import numpy as np
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from convert.compare_cli import compare_app
+    from convert.evaluate_cli import evaluate_app
+    from edge.cli import app as edge_app
+
+    for c in ("COVID", "Normal"):
+        (tmp_path / "set" / c).mkdir(parents=True)
+        Image.fromarray(np.full((64, 64), 99, np.uint8)).save(tmp_path / "set" / c / "a.png")
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    monkeypatch.setenv("CXR_EDGE_RUNTIME", "no_such_runtime")
+    for app, args in ((evaluate_app, [model, str(tmp_path / "set"), "--out", str(tmp_path / "e")]),
+                      (compare_app, [model, model, str(tmp_path / "set"), "--out", str(tmp_path / "c")])):
+        r = CliRunner().invoke(app, args)
+        assert r.exit_code == 2 and "error: CXR_EDGE_RUNTIME='no_such_runtime' is not one of" in r.output, r.output
+        assert "unexpected" not in r.output
+    r = CliRunner().invoke(edge_app, ["--version"])
+    assert r.exit_code == 0 and "runtime: none usable (CXR_EDGE_RUNTIME='no_such_runtime' is not one of" in r.output
