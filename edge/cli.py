@@ -117,9 +117,9 @@ def main(
              "NAME-3.png, ... and its caption gives the film's path"),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
-                               "finished (the same size, time and inode on two polls in a row: a copy that pauses for longer "
-                               "than about two intervals is read half-written and fails, and the film is answered again "
-                               "once its copy has finished); the films already there come first, and a film rewritten or "
+                               "finished (the same size, time and inode on two polls in a row, 3 s apart at least: a copy that "
+                               "pauses for longer is read half-written, and the film is answered again once its copy has "
+                               "finished); the films already there come first, and a film rewritten or "
                                "replaced is classified again (one overwritten in place under its old name at the next "
                                "check of every file, each 30th poll), as is a film renamed, and every film after a restart "
                                "(answers carry no memory across runs). A failed film is tried again once it changes (a "

@@ -2,8 +2,10 @@
 
 A device beside a modality or a PACS export gets films dropped into a folder (a network share,
 scp, a USB import). A file is taken once it has settled: the same size, modification time and
-inode on two polls in a row. A copy that pauses for longer than that (about two intervals: a
-stalled share, a slow link) is read half-written and fails; a film whose classification failed
+inode on two polls in a row, QUIET_NS (3 s) apart at least by the device's clock. A copy that pauses
+for longer than that (a stalled share, a slow link) is read half-written: a compressed film (PNG,
+JPEG) then fails, and an uncompressed one whose copier set its full size first (DICOM, TIFF, BMP) may
+decode, its missing part black, and be answered again once its copy has finished; a film whose classification failed
 is then stat'ed on every poll (failed films are few), and once it changes (it grew, or a chmod
 moved its ctime: a permission fixed) it settles again and is answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
@@ -63,6 +65,12 @@ FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2
 # with the device's clock ahead, a folder just changed would look long quiet, and a second film
 # landing in the same step would wait for the next arrival.
 RACY_NS = 3_000_000_000
+# A file is taken once its stamp has stood this long by the device's clock, over two polls at least. Two
+# polls alone took a film mid-copy where the copier sets the full size first (rsync --preallocate, some
+# SMB clients) or rewrites in place, on a share whose time stamps step by a second or two: the stamp
+# did not move between polls 0.2 s apart, and an uncompressed film (DICOM, TIFF) decoded from its
+# zero-filled tail got a label, while the finished film, under the same stamp, was never answered.
+QUIET_NS = 3_000_000_000
 # A zero-byte file unchanged this long (both: polls, and time, for short intervals) is a failed
 # transfer rather than a copy about to start, and is handed out to get its error line.
 EMPTY_POLLS = 10
@@ -83,6 +91,7 @@ class Watcher:
         self.skipped = 0
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
+        self.quiet_since: dict[str, int] = {}  # each pending file's stamp: the device's time it was first seen
         self.failures: dict[str, Stamp] = {}  # files handed out whose classification failed, as they were then
         self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
@@ -208,7 +217,7 @@ class Watcher:
         candidates = {p: i for f in (self.listings if full else fresh) for p, i in self.listings[f][1]}
         candidates.update((p, self.inodes[p]) for p in self.pending if p not in candidates)
         candidates.update((p, self.inodes[p]) for p in self._changed_failures() if p not in candidates)
-        ready, pending = [], {}
+        ready, pending, quiet = [], {}, {}
         for path, inode in sorted(candidates.items()):
             if path in self.done and path not in self.pending and self.inodes.get(path) == inode and not full:
                 continue
@@ -226,7 +235,8 @@ class Watcher:
             if path in self.done and _same(self.done[path], stamp):
                 continue
             settled = path in self.pending and _same(self.pending[path], stamp)
-            if settled and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
+            since = self.quiet_since.get(path, now_ns) if settled else now_ns
+            if settled and now_ns - since >= QUIET_NS and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
                 self.empty.pop(path, None)
                 if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
                     if self.skip is not None and self.skip(path, stamp):
@@ -238,8 +248,9 @@ class Watcher:
                 if not settled:
                     self.empty.pop(path, None)
                 pending[path] = stamp
-        self.pending = pending
-        if self.skipped and self.polls <= 2:  # the films already there settle by the second poll
+                quiet[path] = since
+        self.pending, self.quiet_since = pending, quiet
+        if self.skipped:  # the films already there, or a share's films on its return: said once a poll
             self.say(f"{self.skipped} film(s) skipped: answered as they are now, by an earlier run (--skip-answered)")
             self.skipped = 0
         return ready

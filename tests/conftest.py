@@ -56,3 +56,12 @@ def unpadded(md: str) -> str:
     import re
 
     return "\n".join(re.sub(r" {2,}", " ", line) if line.startswith("|") else line for line in md.splitlines()) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def watch_settles_in_two_polls(monkeypatch):
+    """Watcher tests poll without sleeping: a file settles on two polls alone (edge.watch.QUIET_NS 0).
+    A test of the quiet span sets it back; watches started as processes keep the 3 s."""
+    import edge.watch
+
+    monkeypatch.setattr(edge.watch, "QUIET_NS", 0)

@@ -358,3 +358,26 @@ def test_a_film_that_failed_half_copied_and_was_answered_later_counts_once(model
     summary = next(line for line in r.output.splitlines() if "summary:" in line)
     assert summary.startswith("edge-classify: summary: 2 files: ") and "failed" not in summary, summary
     assert r.exit_code == 0, r.output          # what failed was answered in the end
+
+
+def test_a_file_is_taken_only_once_its_stamp_has_stood_the_quiet_span(tmp_path, monkeypatch):
+    """A copier that sets the full size first wrote a film within one step of a 1-second time stamp: polls
+    0.2 s apart saw the same stamp twice and handed out the half-written film, never the finished one."""
+    import edge.watch as watch_module
+
+    clock = [10**18]
+    monkeypatch.setattr(watch_module, "QUIET_NS", 3_000_000_000)
+    monkeypatch.setattr(watch_module.time, "time_ns", lambda: clock[0])
+    film = tmp_path / "a.dcm"
+    film.write_bytes(b"\0" * 4096)            # preallocated: its full size, its pixels still to come
+    os.utime(film, ns=(5 * 10**9, 5 * 10**9))   # a coarse stamp that the writes below do not move
+    w = Watcher([tmp_path])
+    seen = []
+    for _ in range(10):                         # 2 s of polls 0.2 s apart: the same stamp throughout
+        seen += w.poll()
+        clock[0] += 200_000_000
+    assert seen == []
+    for _ in range(6):
+        seen += w.poll()
+        clock[0] += 200_000_000
+    assert seen == [str(film)]                  # taken 3 s after its stamp was first seen
