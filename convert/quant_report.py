@@ -15,11 +15,11 @@ from convert.set_notes import copies_warning
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reference_standard_line, reliability_table
-from convert.prevalence import at_prevalences
+from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.names import texts
-from edge.decision import fmt_threshold
+from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
@@ -123,7 +123,7 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     """Thresholds that trade specificity for sensitivity, chosen on validation and scored on test."""
     by_class = {r["class"]: r for r in device_summary["per_class"]}
     lines = [f"## Operating points: a threshold per target sensitivity ({points['model']})", "",
-             "Unless a rule is stored in its file (the next section says so when one is), the device labels each film "
+             "Unless a rule is stored in its file ('The rule stored in the model files' below says so when one is), the device labels each film "
              "with its most probable class, as the tables above do. A rule that must miss fewer films of one class "
              "(for research on such rules, not on patients: this is not a medical device) can instead give that class "
              "whenever its probability reaches a threshold (`edge-classify --threshold CLASS=P`). Each threshold below is the highest that reaches the target sensitivity on the validation split "
@@ -182,6 +182,21 @@ def training_data_section(data: dict | None) -> list[str]:
                    "lists them, split.json where each went.", ""]
     md += audit_markdown(data.get("shortcut_audit"), heading="###")
     return md
+
+
+def _rule_of(rule: dict | None) -> dict | None:
+    """Which rule report.json's figures are of (None: the most probable class)."""
+    return None if rule is None else {k: rule[k] for k in ("class", "threshold", "target_sensitivity")}
+
+
+def most_probable_note(models: dict) -> list[str]:
+    """Where files store a rule, that the Summary's and each mode's figures are not the device's answers."""
+    rules = [f"`model_{name}.tflite`: {labelling(m['decision'])}" for name, m in models.items() if m.get("decision")]
+    if not rules:
+        return []
+    return [f"**The figures of this table and of each mode's section are the most probable class's, not the device's "
+            f"answers:** the device applies the rule its file stores ({'; '.join(rules)}). Its answers under the rule "
+            "are in 'The rule stored in the model files' and 'What an answer is worth at your prevalence' below.", ""]
 
 
 def stored_rules_section(models: dict) -> list[str]:
@@ -264,7 +279,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
            *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
-           "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *summary_table(report), "",
+           "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
            TERMS, "", image("confusion_matrices"), "", image("sensitivity"), ""]
     if report.get("other_files"):
         md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
@@ -278,7 +293,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]
         md += [f"- {r['mode']} rejected: {'; '.join(r['reasons'])}" for r in a["rejected"]] + [""]
     for name, m in models.items():
-        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
+        ruled = f" (the most probable class; its stored rule, {labelling(m['decision'])}, is scored below)" if m.get("decision") else ""
+        md += [f"## {name}{ruled}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
                "Confusion matrix (rows: the true class; columns: the answer):", "", *confusion_table(m, classes), ""]
         if name != "keras":
             if not m["gate"]["passed"]:
@@ -332,9 +348,14 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         plots.operating_points(y, probs_by_mode[points["mode"]], classes, points["rows"], run_dir / "operating_points.png",
                                models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
         md += [image("operating_points"), ""]
-        # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's
-        report["at_prevalence"] = {"mode": points["mode"], "rows": at_prevalences(models[points["mode"]]["per_class"])}
-        md += prevalence_section(report["at_prevalence"]["rows"], classes)
+        # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's,
+        # as the device answers: by the file's stored rule where it has one, as the card and cxr-evaluate say
+        device, rule = models[points["mode"]], models[points["mode"]].get("decision")
+        report["at_prevalence"] = {"mode": points["mode"], "rule": _rule_of(rule), "rows": at_prevalences(
+            under_rule(device["per_class"], rule) if rule else device["per_class"])}
+        md += prevalence_section(report["at_prevalence"]["rows"], classes, *(
+            [f"the test sensitivity and specificity of the rule {points['model']} stores ({labelling(rule)}), by which "
+             "the device answers (not the most probable class's of the tables above)"] if rule else []))
     md += stored_rules_section(models)
     md += ["## Calibration and ROC", ""]
     if cal := report.get("calibration"):
