@@ -87,6 +87,23 @@ def test_a_temperature_that_worsens_the_test_split_is_said():
     assert calibration_worse({**cal, "test_nll_after": 0.5, "test_ece_after": 0.1}) == ""
 
 
+def test_a_temperature_verdict_is_bold_only_where_both_measures_rose_on_enough_films():
+    """ECE 0.278 → 0.200 and NLL 0.422 → 0.439 on 18 films read, in bold, 'made calibration worse', under a line
+    showing the ECE fall, on a split the report called too small to judge calibration."""
+    from convert.quant_report import calibration_verdict
+
+    mixed = {"test_nll_before": 0.422, "test_nll_after": 0.439, "test_ece_before": 0.278, "test_ece_after": 0.200}
+    for n in (18, 200):
+        text = " ".join(calibration_verdict(mixed, n))
+        assert "**" not in text and "worse" not in text
+        assert "raised negative log-likelihood 0.422 → 0.439 and lowered expected calibration error 0.278 → 0.200" in text
+    assert "too few to judge calibration" in " ".join(calibration_verdict(mixed, 18))
+    both = {**mixed, "test_ece_after": 0.300}
+    assert calibration_verdict(both, 200)[0].startswith("**On the test split the temperature made calibration worse**")
+    assert "**" not in " ".join(calibration_verdict(both, 18))
+    assert calibration_verdict({**mixed, "test_nll_after": 0.4}, 18) == []
+
+
 def test_the_training_data_section_names_label_conflicts():
     from convert.quant_report import training_data_section
 
