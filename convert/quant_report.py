@@ -8,10 +8,10 @@ import numpy as np
 
 from convert import plots
 from convert.gate import points_text
-from convert.rule_notes import versus_sentence
-from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
+from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
                             per_class_table, provenance_section)
 from convert.set_notes import copies_warning
+from convert.stored_rule_sections import most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reference_standard_line, reliability_table
@@ -203,60 +203,6 @@ def training_data_section(data: dict | None) -> list[str]:
     return md
 
 
-def _rule_of(rule: dict | None) -> dict | None:
-    """Which rule report.json's figures are of (None: the most probable class)."""
-    return None if rule is None else {k: rule[k] for k in ("class", "threshold", "target_sensitivity")}
-
-
-def most_probable_note(models: dict) -> list[str]:
-    """Where files store a rule, that the Summary's and each mode's figures are not the device's answers."""
-    rules = [f"`model_{name}.tflite`: {labelling(m['decision'])}" for name, m in models.items() if m.get("decision")]
-    if not rules:
-        return []
-    return [f"**The figures of this table and of each mode's section are the most probable class's, not the device's "
-            f"answers:** the device applies the rule its file stores ({'; '.join(rules)}). Its answers under the rule "
-            "are in 'The rule stored in the model files' and 'What an answer is worth at your prevalence' below.", ""]
-
-
-def stored_rules_section(models: dict) -> list[str]:
-    """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
-    rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
-    if not rows:
-        return []
-    lines = ["## The rule stored in the model files", "",
-             "These files label a film with the class below whenever its probability reaches the threshold, instead of "
-             "the most probable class: `edge-classify` applies the stored rule by default (`--most-probable` ignores it, "
-             "`--threshold` replaces it; `--info` shows it). Each threshold was chosen through that file on the "
-             "validation split for the target sensitivity, then scored on the test split. The agreement with Keras and "
-             "the flips above compare the most probable class; the gate judges the device's answers too: each file "
-             "under its rule against the Keras model under a threshold chosen the same way on the same validation "
-             "films (the second table), and a file passes only where both pass.", "",
-             "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
-             "|---|---|---|---|---|"]
-    for name, d in rows:
-        v, t = d["chosen_films"], d["test"]
-        lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
-                     f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
-                     f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
-    lines.append("")
-    gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
-    if gated:
-        lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
-                  "gate under the rule |", "|---|---|---|---|---|"]
-        def pct(v: float | None) -> str:
-            return "n/a" if v is None else fixed(v, 1, 100)
-
-        for name, g in gated:
-            sens = "; ".join(f"{k['class']} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
-                             for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))
-            lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
-                         f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
-        lines.append("")
-    for name, d in rows:
-        lines += versus_sentence(d, f"the validation split ({name})")
-    return lines
-
-
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -371,7 +317,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's,
         # as the device answers: by the file's stored rule where it has one, as the card and cxr-evaluate say
         device, rule = models[points["mode"]], models[points["mode"]].get("decision")
-        report["at_prevalence"] = {"mode": points["mode"], "rule": _rule_of(rule), "rows": at_prevalences(
+        report["at_prevalence"] = {"mode": points["mode"], "rule": rule_of(rule), "rows": at_prevalences(
             under_rule(device["per_class"], rule) if rule else device["per_class"])}
         md += prevalence_section(report["at_prevalence"]["rows"], classes, *(
             [f"the test sensitivity and specificity of the rule {points['model']} stores ({labelling(rule)}), by which "
