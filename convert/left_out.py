@@ -110,11 +110,13 @@ def _share(c: dict) -> str:
 def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], labels: list[str],
                     models: list[str] | None = None,
                     lead: str | None = None,
-                    csv_name: str | None = None, whose: str | None = None) -> list[str]:
+                    csv_name: str | None = None, whose: str | None = None,
+                    keep: str = "--keep-seen keeps them") -> list[str]:
     """report.md's section on the left-out folders' films: the answers they got, in a table. With
     ``models`` (cxr-compare: ["A", "B"]), ``answers`` holds each model's answers_by_folder, and each
     folder has a row per model; ``csv_name`` is the file that lists the films one by one; ``whose``
-    training the seen films came from (default: the model, or either model)."""
+    training the seen films came from (default: the model, or either model); ``keep``: how the
+    command at hand keeps seen films (cxr-convert has no --keep-seen)."""
     by_model = {m: answers[m] for m in models} if models else {"": answers}
     if not any(by_model.values()):
         return []
@@ -162,7 +164,7 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
                "validated on (the same films or copies): " + "; ".join(f"{n:,} of {f}" for f, n in seen.items())
                + (". Their answers flatter it (--keep-seen kept them)." if kept else
                   ". Their answers would flatter it, or, where it learnt them under another label, say nothing of a "
-                  "finding it never saw; --keep-seen keeps them.")]
+                  "finding it never saw; " + keep + ".")]
     if unread := {f: a["unreadable"] for f, a in first.items() if a["unreadable"]}:
         md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {f}" for f, n in unread.items())
                + " (stderr gives each reason)."]
@@ -288,7 +290,8 @@ def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, fi
                         log: Callable[[str], None] = lambda line: None) -> dict | None:
     """What each converted file (mode -> .tflite, through edge as on the device, its stored rule
     applied) calls the films of its data folder's classes it was not trained on: for cxr-convert's
-    report and the card each file carries. None where there are none, or the folder is gone.
+    report and the card each file carries. Films the run saw, cropped or mirrored copies too (as
+    cxr-evaluate finds them), are left out. None where there are none, or the folder is gone.
     A folder whose films are mostly the run's own (``split_films``, their SHA-256) is a class folder
     renamed since training, not another finding: it is passed over, and said (``log``)."""
     from edge.model import EdgeModel
@@ -302,7 +305,7 @@ def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, fi
     models = {mode: EdgeModel(path) for mode, path in files.items()}
     answers, read, _, skipped = left_out_answers(
         data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress,
-        seen_in=list(files.values())[:1])  # every mode's file comes from the one run
+        seen_in=list(files.values())[:1], crops_in=str(data_dir))  # every mode's file comes from the one run
     if not read:
         return None
     return {"data_dir": str(data_dir), "unreadable": len(skipped), "by_mode": dict(zip(models, answers))}

@@ -66,6 +66,16 @@ def kept_points(run_dir: Path, modes: list[str],
     return kept, lost
 
 
+def stored_decision(path: Path) -> dict | None:
+    """The rule a model file stores, None where it stores none or cannot be read (as edge reads it)."""
+    from edge import metadata as md
+
+    try:
+        return (md.read(Path(path))[1] or {}).get("decision") or None
+    except (OSError, ValueError, md.ModelFileError):
+        return None
+
+
 def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,
                labels: list[str]) -> tuple[dict | None, np.ndarray | None]:
     """Write the --operating-point rule into one converted file, chosen through that file on the

@@ -12,7 +12,7 @@ from __future__ import annotations
 from edge.card import is_normal_class, predictive_values
 from edge.figures import fixed
 
-__all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section"]
+__all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]
 
 PREVALENCES = (0.01, 0.05, 0.2, 0.5)
 
@@ -50,6 +50,22 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
     return rows
 
 
+def under_rule(per_class: list[dict], rule: dict) -> list[dict]:
+    """summarize's per_class rows as a stored rule (a model file's decision) labels the test films: its
+    class's test sensitivity and specificity, and with two classes the other's, those two swapped. With
+    more, the rule's class alone, as the card gives it (edge.card): the others' figures under the rule
+    were not kept, and the most probable class's would be read as the device's."""
+    t = rule["test"]
+    mine = {"class": rule["class"], "sensitivity": t["sensitivity"], "sensitivity_ci": t["sensitivity_ci"],
+            "specificity": t["specificity"], "specificity_ci": t["specificity_ci"]}
+    if len(per_class) != 2:
+        return [mine]
+    other = {"class": next(r["class"] for r in per_class if r["class"] != rule["class"]),
+             "sensitivity": t["specificity"], "sensitivity_ci": t["specificity_ci"],
+             "specificity": t["sensitivity"], "specificity_ci": t["sensitivity_ci"]}
+    return [mine if r["class"] == rule["class"] else other for r in per_class]
+
+
 def _pct(v: float | None) -> str:
     return "n/a" if v is None else fixed(v, 1, 100)
 
@@ -60,12 +76,13 @@ BRACKETS = ("In brackets: the range the sensitivity and specificity intervals gi
             "there is lower.")
 
 
-def section(rows: list[dict], model_classes: list[str]) -> list[str]:
+def section(rows: list[dict], model_classes: list[str], basis: str = "the sensitivity and specificity above") -> list[str]:
     """report.md: PPV and NPV per class at other prevalences. For a disease-or-Normal model, the
     disease's rows only, in words: "Normal at 1%" would mean the disease at 99%, and a reader takes
     the Normal row's PPV for what a Normal answer is worth at a clinic where the disease is rare.
     Only for a model of two classes: a model of more scored on films of two of them has other answers
-    (Viral Pneumonia) that the disease's NPV counts as right, so that NPV is not a Normal answer's."""
+    (Viral Pneumonia) that the disease's NPV counts as right, so that NPV is not a Normal answer's.
+    ``basis``: whose sensitivity and specificity the rows are (a stored rule's, not the tables')."""
     if not rows:  # films of one class: no specificity, so no answer's worth (--prevalence was dropped unsaid)
         return ["## What an answer is worth at your prevalence", "",
                 "Not worked out: it needs a class's sensitivity and its specificity, and no class has both here (films "
@@ -75,8 +92,8 @@ def section(rows: list[dict], model_classes: list[str]) -> list[str]:
     md = ["## What an answer is worth at your prevalence", ""]
     if len(classes) == 2 and len(normal) == 1:
         disease = next(c for c in classes if c != normal[0])
-        md += [f"How often each answer is right when {disease} makes up this share of the films, from the sensitivity "
-               f"and specificity above (Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The PPV "
+        md += [f"How often each answer is right when {disease} makes up this share of the films, from {basis} "
+               f"(Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The PPV "
                f"above holds only at this set's own mix. A {normal[0]} answer is right here when the film is not "
                f"{disease}: it does not say the film is free of other disease, and films of findings the model was not "
                f"trained on (other pneumonias, effusions) get {normal[0]} answers too. {BRACKETS}", "",
@@ -84,9 +101,9 @@ def section(rows: list[dict], model_classes: list[str]) -> list[str]:
                f"| every film called {normal[0]}, right % |",
                "|---:|---|---|---:|"]
         return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} | "
-                     f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == disease] + [NO_BETTER, ""]
+                     f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == disease] + ["", NO_BETTER, ""]
     md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
-           "class makes up this share of the films, from the sensitivity and specificity above (Bayes' rule). "
+           f"class makes up this share of the films, from {basis} (Bayes' rule). "
            f"The PPV above holds only at this set's own mix. {BRACKETS}", "",
            "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
     md += [f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]

@@ -8,18 +8,18 @@ import numpy as np
 
 from convert import plots
 from convert.gate import points_text
-from convert.rule_notes import versus_sentence
-from convert.report import (DISCLAIMER, auc_note, confusion_table, ece_note, fmt_ci, fmt_num, headline, occlusion_section,
+from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
                             per_class_table, provenance_section)
 from convert.set_notes import copies_warning
+from convert.stored_rule_sections import most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, reference_standard_line, reliability_table
-from convert.prevalence import at_prevalences
+from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.names import texts
-from edge.decision import fmt_threshold
+from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
@@ -84,11 +84,30 @@ def flip_line(flip: dict, name: str) -> str:
             f"{name} {probs(flip['quantized'])}")
 
 
-def calibration_worse(cal: dict) -> str:
-    """'negative log-likelihood 0.624 → 0.806' for each test figure the temperature raised, or ''."""
-    return ", ".join(f"{name} {cal[f'test_{key}_before']:.3f} → {cal[f'test_{key}_after']:.3f}"
-                     for key, name in (("nll", "negative log-likelihood"), ("ece", "expected calibration error"))
-                     if cal[f"test_{key}_after"] > cal[f"test_{key}_before"] + 1e-3)
+_CAL_MEASURES = (("nll", "negative log-likelihood"), ("ece", "expected calibration error"))
+
+
+def calibration_worse(cal: dict, fell: bool = False) -> str:
+    """'negative log-likelihood 0.624 → 0.806' for each test figure the temperature raised (``fell``: lowered), or ''."""
+    sign = -1 if fell else 1
+    return ", ".join(f"{name} {cal[f'test_{key}_before']:.3f} → {cal[f'test_{key}_after']:.3f}" for key, name in _CAL_MEASURES
+                     if sign * (cal[f"test_{key}_after"] - cal[f"test_{key}_before"]) > 1e-3)
+
+
+def calibration_verdict(cal: dict, n: int) -> list[str]:
+    """What the temperature did on the test split, in bold only where both measures say it made calibration
+    worse on enough films: ECE 0.278 → 0.200 with NLL 0.422 → 0.439 on 18 films was called worse, in bold."""
+    worse, better = calibration_worse(cal), calibration_worse(cal, fell=True)
+    if not worse:
+        return []
+    if n < ECE_MIN_FILMS or better:
+        why = (f"on {n} test films, under {ECE_MIN_FILMS}: too few to judge calibration" if n < ECE_MIN_FILMS
+               else "the two measures disagree")
+        return [f"On the test split the temperature raised {worse}" + (f" and lowered {better}" if better else "")
+                + f": no verdict ({why}).", ""]
+    return [f"**On the test split the temperature made calibration worse** ({worse}). It was fitted on the "
+            "validation films, which are few or unlike the test films; trust the probabilities less than the "
+            "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
 
 
 def _pts(v) -> str:
@@ -114,7 +133,7 @@ def input_check_section(check: dict, n_test: int, external: dict | None) -> list
             f"of {check['thumbnail']}x{check['thumbnail']} thumbnails, {check['components']} components; edge.typicality). "
             f"Its threshold is the 99th percentile of scores no fit has seen (the validation images, and the training images cross-fitted in 5 folds). It flags "
             f"{100 * flagged['test']:.1f}% of the {n_test} test images{ext}. On the device a flagged image gets a "
-            "warning, whatever its label. On cxr-dev it flags every inverted film, most films rotated by 90 degrees or "
+            "warning, whatever its label. On cxr-dev it flags nearly every inverted film (96–100%), most films rotated by 90 degrees or "
             "upside down and most images that are not chest X-rays (benchmarks/input_check.py); other views were not "
             "measured, and a drawing of a chest passes.", ""]
 
@@ -123,7 +142,7 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     """Thresholds that trade specificity for sensitivity, chosen on validation and scored on test."""
     by_class = {r["class"]: r for r in device_summary["per_class"]}
     lines = [f"## Operating points: a threshold per target sensitivity ({points['model']})", "",
-             "Unless a rule is stored in its file (the next section says so when one is), the device labels each film "
+             "Unless a rule is stored in its file ('The rule stored in the model files' below says so when one is), the device labels each film "
              "with its most probable class, as the tables above do. A rule that must miss fewer films of one class "
              "(for research on such rules, not on patients: this is not a medical device) can instead give that class "
              "whenever its probability reaches a threshold (`edge-classify --threshold CLASS=P`). Each threshold below is the highest that reaches the target sensitivity on the validation split "
@@ -184,45 +203,6 @@ def training_data_section(data: dict | None) -> list[str]:
     return md
 
 
-def stored_rules_section(models: dict) -> list[str]:
-    """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
-    rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
-    if not rows:
-        return []
-    lines = ["## The rule stored in the model files", "",
-             "These files label a film with the class below whenever its probability reaches the threshold, instead of "
-             "the most probable class: `edge-classify` applies the stored rule by default (`--most-probable` ignores it, "
-             "`--threshold` replaces it; `--info` shows it). Each threshold was chosen through that file on the "
-             "validation split for the target sensitivity, then scored on the test split. The agreement with Keras and "
-             "the flips above compare the most probable class; the gate judges the device's answers too: each file "
-             "under its rule against the Keras model under a threshold chosen the same way on the same validation "
-             "films (the second table), and a file passes only where both pass.", "",
-             "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
-             "|---|---|---|---|---|"]
-    for name, d in rows:
-        v, t = d["chosen_films"], d["test"]
-        lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
-                     f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
-                     f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
-    lines.append("")
-    gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
-    if gated:
-        lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
-                  "gate under the rule |", "|---|---|---|---|---|"]
-        def pct(v: float | None) -> str:
-            return "n/a" if v is None else fixed(v, 1, 100)
-
-        for name, g in gated:
-            sens = "; ".join(f"{k['class']} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
-                             for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))
-            lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
-                         f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
-        lines.append("")
-    for name, d in rows:
-        lines += versus_sentence(d, f"the validation split ({name})")
-    return lines
-
-
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -264,7 +244,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
            *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
-           "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *summary_table(report), "",
+           "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
            TERMS, "", image("confusion_matrices"), "", image("sensitivity"), ""]
     if report.get("other_files"):
         md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
@@ -278,7 +258,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]
         md += [f"- {r['mode']} rejected: {'; '.join(r['reasons'])}" for r in a["rejected"]] + [""]
     for name, m in models.items():
-        md += [f"## {name}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
+        ruled = f" (the most probable class; its stored rule, {labelling(m['decision'])}, is scored below)" if m.get("decision") else ""
+        md += [f"## {name}{ruled}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
                "Confusion matrix (rows: the true class; columns: the answer):", "", *confusion_table(m, classes), ""]
         if name != "keras":
             if not m["gate"]["passed"]:
@@ -324,7 +305,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         by_mode = report["other_classes"]["by_mode"]
         md += answers_section(by_mode, classes, list(by_mode), lead=f"The films of `{report['other_classes']['data_dir']}`'s "
                               "class folders this run was not trained on (each file, its stored rule applied): the model "
-                              "has no answer for their class.", whose="this run")
+                              "has no answer for their class.", whose="this run",
+                              keep="cxr-evaluate --keep-seen scores them")
     md += training_data_section(report.get("training_data"))
     if "operating_points" in report:
         points = report["operating_points"]
@@ -332,9 +314,14 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         plots.operating_points(y, probs_by_mode[points["mode"]], classes, points["rows"], run_dir / "operating_points.png",
                                models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
         md += [image("operating_points"), ""]
-        # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's
-        report["at_prevalence"] = {"mode": points["mode"], "rows": at_prevalences(models[points["mode"]]["per_class"])}
-        md += prevalence_section(report["at_prevalence"]["rows"], classes)
+        # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's,
+        # as the device answers: by the file's stored rule where it has one, as the card and cxr-evaluate say
+        device, rule = models[points["mode"]], models[points["mode"]].get("decision")
+        report["at_prevalence"] = {"mode": points["mode"], "rule": rule_of(rule), "rows": at_prevalences(
+            under_rule(device["per_class"], rule) if rule else device["per_class"])}
+        md += prevalence_section(report["at_prevalence"]["rows"], classes, *(
+            [f"the test sensitivity and specificity of the rule {points['model']} stores ({labelling(rule)}), by which "
+             "the device answers, not the most probable class's of the tables above"] if rule else []))
     md += stored_rules_section(models)
     md += ["## Calibration and ROC", ""]
     if cal := report.get("calibration"):
@@ -342,10 +329,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                f"expected calibration error {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}, "
                f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "
                "The device applies the same temperature (it travels in the .tflite).", ""]
-        if worse := calibration_worse(cal):
-            md += [f"**On the test split the temperature made calibration worse** ({worse}). It was fitted on the "
-                   "validation films, which are few or unlike the test films; trust the probabilities less than the "
-                   "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
+        md += calibration_verdict(cal, report["test_set"]["n"])
     md += [ece_note(models["keras"]), ""]
     md += [image("reliability"), "", *reliability_table(shown, 1 / len(classes)), "",
            f"The ROC curves below are {roc_of}'s on the test split; each mode's AUROC is in its table above.", "",

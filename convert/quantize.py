@@ -20,12 +20,12 @@ from convert.chance import chance_line
 from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
-from convert.operating_point import kept_points, operating_point_setting, store_rule
+from convert.operating_point import kept_points, operating_point_setting, store_rule, stored_decision
 from convert.provenance import conversion_provenance
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
-from convert.rule_notes import stored_rule_lines
+from convert.rule_notes import removed_rule_line, stored_rule_lines
 from convert.split_scores import evaluate_external, fit_input_check, screening_points
 from convert.study_design import test_split_design
 from convert.subgroups import per_source
@@ -203,7 +203,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             if mode in kept:
                 log(f"{path.name} stored {classes[kept[mode][0]]} at {kept[mode][1]:g} sensitivity: chosen again through "
                     "the new file (--operating-point none removes it)")
+            before = stored_decision(run_dir / path.name) if rule_point == "none" else None  # the file it replaces
             chosen, val_probs[mode] = store_rule(path, rule_point, val, classes) if rule_point is not None else (None, None)
+            if before:
+                log(removed_rule_line(path.name, before))
             for line in stored_rule_lines(path.name, chosen) if chosen else []:
                 log(line)
             edge_model = EdgeModel(path)  # loaded once: scored, and its metadata read

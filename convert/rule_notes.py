@@ -65,6 +65,13 @@ def stored_rule_lines(name: str, d: dict) -> list[str]:
     return lines + ([f"warning: {name}: {warn}"] if warn else [])
 
 
+def removed_rule_line(name: str, d: dict) -> str:
+    """cxr-convert's stderr line for the rule --operating-point none took out of file ``name``: as
+    storing one is said, so is removing it (the device's answers change with it)."""
+    return (f"{name}: removed the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} (--operating-point "
+            "none): it now gives the most probable class")
+
+
 def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     """cxr-evaluate's warnings (after 'cxr-evaluate: warning: ') about the threshold chosen on a
     site's films (convert.operating_point.site_operating_point)."""

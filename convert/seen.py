@@ -190,14 +190,22 @@ def _exact_and_copies(items: list[Item], known: Known, progress: bool) -> list[t
     return out
 
 
-def _film_lookup_codes(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
-    from edge.preprocess import ImageError, load_bytes
+def _film_lookup_codes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(the code of the film with its uniform borders trimmed, as preprocessing trims them: (0, CODE)
+    where it has none; train.crop_copies.lookup_codes). A film padded to a square or given a border
+    is the model's very input, yet its own code is another: the stored codes stay as they were."""
+    from edge.preprocess import ImageError, load_bytes, trim_uniform_borders
     from train.crop_copies import lookup_codes
+    from train.hygiene import copy_code
 
     try:
-        return lookup_codes(load_bytes(path.read_bytes(), path))
+        gray = load_bytes(path.read_bytes(), path)
     except (OSError, ImageError):
         return None  # unreadable now: scored as it is, as the rest of the check does
+    trimmed = trim_uniform_borders(gray)
+    padded = (np.frombuffer(copy_code(trimmed), np.uint8)[None] if trimmed.shape != gray.shape
+              else np.empty((0, CODE), np.uint8))
+    return (padded, *lookup_codes(gray))
 
 
 def _search_crops(out: list[tuple[str, str] | None], items: list[Item], knowns: list[Known], data_dir: Path,
@@ -220,9 +228,11 @@ def _search_crops(out: list[tuple[str, str] | None], items: list[Item], knowns: 
                 bar.update(1)
                 if looked is None:
                     continue
-                # Cut from a training film (padded back), the film a training crop was cut from (cut in), or mirrored.
-                out[k] = next(((p, kind) for known in knowns for kind, codes in zip(("crop", "mirror"), looked)
-                               for p in SEEN_PARTS if nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS), None)
+                # A border added, cut from a training film (padded back), the film a training crop was cut from
+                # (cut in), or mirrored.
+                out[k] = next(((p, kind) for known in knowns for kind, codes in zip(("padded", "crop", "mirror"), looked)
+                               for p in SEEN_PARTS if len(codes) and len(known[p][1])
+                               and nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS), None)
     bar.close()
 
 
@@ -252,6 +262,7 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     if crops_in is not None:
         note["cropped"] = sum(1 for q in parts if q and q[1] == "crop")
         note["mirrored"] = sum(1 for q in parts if q and q[1] == "mirror")
+        note["padded"] = sum(1 for q in parts if q and q[1] == "padded")
     if seen.any():
         how = _how(note)
         msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"
@@ -264,12 +275,14 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     return seen & (not keep_seen), note
 
 
-_FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy", "mirror": "mirrored copy"}
+_FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy", "mirror": "mirrored copy",
+             "padded": "copy with a border added"}
 
 
 def _how(note: dict) -> str:
     kinds = [f"{n} as {what}" for n, what in ((note.get("copies"), "resized or re-encoded copies"),
                                                (note.get("cropped"), "cropped copies"),
+                                               (note.get("padded"), "copies with a border added"),
                                                (note.get("mirrored"), "mirrored copies")) if n]
     said = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
     return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
@@ -289,12 +302,12 @@ def seen_line(note: dict | None, models: int = 1) -> str:
                         "no split.json beside it." for name in note.get("unchecked", []))
     n = note["films"]
     unsearched = ("" if "cropped" in note else
-                  "; cropped, moved, turned or mirrored copies were not looked for (--no-find-crops)")
+                  "; cropped, moved, turned, padded or mirrored copies were not looked for (--no-find-crops)")
     if not n:  # "none is in" would claim more than a search for copies can: one cut or altered further is missed
-        looked = "" if unsearched else " as the same bytes or a resized, re-encoded, cropped or mirrored copy"
+        looked = "" if unsearched else " as the same bytes or a resized, re-encoded, cropped, padded or mirrored copy"
         return (f"No film here was found in {who}'s training or validation split ({note['split']}){looked}"
                 f"{unsearched}; a copy altered further can go unnoticed.{unchecked}")
-    coded = any(note.get(k) for k in ("copies", "cropped", "mirrored"))
+    coded = any(note.get(k) for k in ("copies", "cropped", "mirrored", "padded"))
     copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
     if note.get("left_out"):
         return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"

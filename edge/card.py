@@ -113,12 +113,13 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
     base = f"; every film called {normal}: {_percent(1 - CARD_PREVALENCE)}" + (
         ", so this answer is no better than no test" if npv is not None and npv <= 1 - CARD_PREVALENCE else "")
     worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE else ""
-    if ppv is None:  # it never says the disease: every answer is the normal class
-        said = (f"it would never answer {disease}; a {normal} answer would be right {_percent(npv)} of the time "
-                f"(NPV{npv_range}{base})")
-    elif npv is None:  # it always says the disease
-        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}; it would never "
-                f"answer {normal}")
+    # said of the films it was scored on: "it would never answer Normal" stood above its Normal answers on other films
+    if ppv is None:  # it gave those films no disease answer
+        said = (f"it answered {disease} for none of the {films}; a {normal} answer would be right {_percent(npv)} of "
+                f"the time (NPV{npv_range}{base})")
+    elif npv is None:  # it gave those films the disease, every one
+        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}; it answered "
+                f"{normal} for none of the {films}")
     else:
         said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}, "
                 f"a {normal} answer {_percent(npv)} (NPV{npv_range}{base})")

@@ -181,10 +181,13 @@ def test_a_disease_or_normal_card_keys_both_answers_to_the_diseases_prevalence()
     assert "its answers would be right (PPV): COVID 19%, Normal 30%, Lung_Opacity 19%" in card_text(three, "m")
     # A disease never (or always) answered: its PPV (or NPV) is undefined, and the line says so in words.
     never = card_text(_two_class_meta("COVID", "Normal", {"COVID": (0.0, 1.0), "Normal": (1.0, 0.0)}), "m")
-    assert ("it would never answer COVID; a Normal answer would be right 95% of the time (NPV; every film called Normal: "
+    assert ("it answered COVID for none of the test films; a Normal answer would be right 95% of the time (NPV; every "
+            "film called Normal: "
             "95%, so this answer is no better than no test)") in never
     always = card_text(_two_class_meta("COVID", "Normal", {"COVID": (1.0, 0.0), "Normal": (0.0, 1.0)}), "m")
-    assert "a COVID answer would be right 5% of the time (PPV) (no better than no test); it would never answer Normal" in always
+    assert ("a COVID answer would be right 5% of the time (PPV) (no better than no test); it answered Normal for none of "
+            "the test films") in always  # said of the test films: it may answer Normal on others
+    assert "never answer" not in always + never
     # No COVID films in the test split: no figure to key the line to, so no line.
     none = _two_class_meta("COVID", "Normal", {"COVID": (0.9, 0.8), "Normal": (0.8, 0.9)})
     none["validation"]["test"]["per_class"]["COVID"]["sensitivity"] = [None, None, None]

@@ -125,16 +125,16 @@ def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_image
     assert drop.tolist() == [True, True, False, False, False] and (note["cropped"], note["mirrored"]) == (1, 1)
     assert "1 of them as cropped copies and 1 as mirrored copies" in seen_line(note)
     _, unsearched = leave_out_seen([model], scored[2:], keep_seen=False, prog="t")
-    assert "cropped, moved, turned or mirrored copies were not looked for (--no-find-crops)" in seen_line(unsearched)
+    assert "cropped, moved, turned, padded or mirrored copies were not looked for (--no-find-crops)" in seen_line(unsearched)
     assert seen_line({**note, "left_out": True}).endswith(
         "the figures are on the rest; a copy altered further can go unnoticed.")  # a search finds what it can
     none = {**note, "films": 0, "train": 0, "val": 0, "cropped": 0, "mirrored": 0, "split": "split.json"}
     assert seen_line(none) == ("No film here was found in the model's training or validation split (split.json) as the "
-                               "same bytes or a resized, re-encoded, cropped or mirrored copy; a copy altered further "
+                               "same bytes or a resized, re-encoded, cropped, padded or mirrored copy; a copy altered further "
                                "can go unnoticed.")
     unsearched_left_out = {k: v for k, v in note.items() if k not in ("cropped", "mirrored")} | {"left_out": True}
-    assert seen_line(unsearched_left_out).endswith("the figures are on the rest; cropped, moved, turned or mirrored "
-                                                   "copies were not looked for (--no-find-crops).")
+    assert seen_line(unsearched_left_out).endswith("the figures are on the rest; cropped, moved, turned, padded or "
+                                                   "mirrored copies were not looked for (--no-find-crops).")
     assert json.loads((tmp_path / "split.json").read_text())["splits"]["train"][0]["near"] == items[0].near
 
 
@@ -163,3 +163,31 @@ def test_cxr_evaluate_find_crops_counts_cropped_copies_within_the_set_once(tiny_
         report = json.loads((tmp_path / f"out{len(flag)}" / "report.json").read_text())
         assert sorted(sorted(Path(f).name for f in g) for g in report["copies_within_set"]) == want
         assert report["seen_in_training"]["films"] == 0
+
+
+def test_find_crops_finds_training_films_padded_to_a_square_or_given_a_border(tmp_path):
+    """A training film padded black to a square (or given a border) is the model's very input once
+    preprocessing trims the border, yet was scored as never seen: 14 of 28 films padded to a square,
+    58 of 102 with a 20 px black border, 8 of 102 with a 30 px grey strip on one side."""
+    from convert.seen import leave_out_seen, seen_line, seen_parts
+    from edge.preprocess import trim_uniform_borders
+
+    films = _films(5)
+    assert all(trim_uniform_borders(f).shape == f.shape for f in films)  # the training films have no border
+    items = [Item(f"COVID/t{k}.png", "COVID", _sha(f"t{k}"), near=copy_code(f).hex()) for k, f in enumerate(films[:3])]
+    Split(str(tmp_path), ["COVID"], {"train": items, "val": [], "test": []}).save(tmp_path / "split.json")
+    model = tmp_path / "model.keras"
+    site = tmp_path / "site"
+    (site / "COVID").mkdir(parents=True)
+    scored = []
+    for k, film in enumerate([np.pad(films[0], ((0, 0), (60, 60))),  # a square film's letterbox: 200 x 320
+                              np.pad(films[1], 20, constant_values=255),  # a white border
+                              np.pad(films[2], ((0, 0), (0, 40)), constant_values=128),  # a grey strip on one side
+                              np.pad(films[3], 20), films[4]]):  # films it never saw, one given a border
+        Image.fromarray(film).save(site / "COVID" / f"s{k}.png")
+        scored.append(Item(f"COVID/s{k}.png", "COVID", _sha(f"s{k}"), near=copy_code(film).hex()))
+    assert seen_parts(model, scored)[0] == [None] * 5
+    assert seen_parts(model, scored, crops_in=str(site))[0] == [("train", "padded")] * 3 + [None, None]
+    _, note = leave_out_seen([model], scored, keep_seen=False, prog="t", crops_in=str(site))
+    assert note["padded"] == 3 and "3 of them as copies with a border added" in seen_line(note)
+    assert note["seen_films"][0]["found_as"] == "copy with a border added"

@@ -261,3 +261,49 @@ def test_the_left_out_section_says_when_a_folder_is_the_models_own_class():
             "so its sensitivity is not measured; the other folders: the model has no answer for their class.") in md
     md = "\n".join(answers_section({"Viral": row}, ["COVID", "Normal"]))
     assert "These films are in no figure above: the model has no answer for their class." in md
+
+
+def test_cxr_converts_left_out_films_leave_out_mirrored_copies_of_training_films(tiny_run, tmp_path):
+    """cxr-convert scored mirror images and crops of training films filed under a class it was never
+    trained on as films it had never seen, where cxr-evaluate found them."""
+    import numpy as np
+    from PIL import Image
+
+    from convert.left_out import data_folder_answers
+    from train.data import Split
+
+    run = json.loads((tiny_run / "run.json").read_text())
+    split = Split.load(tiny_run / "split.json")
+    data = tmp_path / "data"
+    (data / "Effusion").mkdir(parents=True)
+    trained = split.parts["train"][:3]
+    for k, item in enumerate(trained):
+        film = np.asarray(Image.open(Path(split.data_dir) / item.path).convert("L"))
+        Image.fromarray(np.ascontiguousarray(film[:, ::-1])).save(data / "Effusion" / f"mirror{k}.png")
+    noise = np.random.default_rng(0).integers(0, 256, (64, 64), dtype=np.uint8)  # a film of its own: scored
+    Image.fromarray(noise).save(data / "Effusion" / "unseen.png")
+    got = data_folder_answers(data, run["classes"], run["preprocess"], {"int8": tiny_run / "model_int8.tflite"},
+                              progress=False)
+    assert got["by_mode"]["int8"]["Effusion"]["seen_in_training"] == len(trained)
+
+
+def test_cxr_converts_left_out_section_names_no_option_it_lacks(tiny_run, tmp_path):
+    """'--keep-seen keeps them', in cxr-convert's report: cxr-convert has no --keep-seen."""
+    import numpy as np
+
+    from convert.quant_report import write_quantization_report
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    called = {c: {"films": 1, "share": 0.5, "share_ci": [0.1, 0.9]} for c in classes}
+    row = {"films": 2, "called": called, "flagged_by_input_check": None, "unreadable": 0, "seen_in_training": 1,
+           "seen_kept": False}
+    report["other_classes"] = {"data_dir": "data", "by_mode": {m: {"Effusion": row} for m in ("int8", "fp32")}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = unpadded((run / "report.md").read_text())
+    assert "1 of Effusion" in md and "cxr-evaluate --keep-seen scores them." in md and "; --keep-seen keeps" not in md

@@ -72,6 +72,8 @@ def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
             "called Normal, right % |") in md
     assert f"| 5% | {100 * ppv:.1f} (" in md and f"| {100 * npv:.1f} (" in md
     assert "| Normal |" not in md and "not one" in md
+    # a blank line ends the table: under GitHub's Markdown the note after it was read as one more row
+    assert "|\n\nA PPV no higher than the prevalence" in md
     # a Normal answer was 'right 99.6%' for a child's viral pneumonia answered Normal 0.9988: say what it counts
     assert "A Normal answer is right here when the film is not COVID: it does not say the film is free of other " \
            "disease" in " ".join(md.split())
@@ -139,3 +141,17 @@ def test_predictions_csv_names_the_rule_that_chose_its_labels():
     assert ruled[0].split(",")[:7] == ["file", "true", "predicted", "correct", "p_COVID", "p_Normal", "rule"]
     assert ruled[1].endswith(",COVID>=0.5334")
     assert "rule" not in predictions_csv(rows, ["COVID", "Normal"], {}).splitlines()[0]
+
+
+def test_a_stored_rules_figures_are_its_class_and_with_two_classes_the_others_swapped():
+    from convert.prevalence import under_rule
+
+    per_class = [{"class": "COVID", "sensitivity": 0.9, "sensitivity_ci": [0.8, 0.95], "specificity": 0.8,
+                  "specificity_ci": [0.7, 0.9]}, {"class": "Normal", "sensitivity": 0.8, "sensitivity_ci": [0.7, 0.9],
+                                                  "specificity": 0.9, "specificity_ci": [0.8, 0.95]}]
+    rule = {"class": "Normal", "threshold": 0.3, "test": {"sensitivity": 0.95, "sensitivity_ci": [0.9, 0.99],
+                                                          "specificity": 0.6, "specificity_ci": [0.4, 0.7]}}
+    covid, normal = under_rule(per_class, rule)
+    assert (covid["class"], covid["sensitivity"], covid["specificity_ci"]) == ("COVID", 0.6, [0.9, 0.99])
+    assert (normal["class"], normal["sensitivity"], normal["specificity"]) == ("Normal", 0.95, 0.6)
+    assert [r["class"] for r in under_rule([*per_class, {**per_class[0], "class": "Viral"}], rule)] == ["Normal"]

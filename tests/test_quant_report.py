@@ -87,6 +87,23 @@ def test_a_temperature_that_worsens_the_test_split_is_said():
     assert calibration_worse({**cal, "test_nll_after": 0.5, "test_ece_after": 0.1}) == ""
 
 
+def test_a_temperature_verdict_is_bold_only_where_both_measures_rose_on_enough_films():
+    """ECE 0.278 → 0.200 and NLL 0.422 → 0.439 on 18 films read, in bold, 'made calibration worse', under a line
+    showing the ECE fall, on a split the report called too small to judge calibration."""
+    from convert.quant_report import calibration_verdict
+
+    mixed = {"test_nll_before": 0.422, "test_nll_after": 0.439, "test_ece_before": 0.278, "test_ece_after": 0.200}
+    for n in (18, 200):
+        text = " ".join(calibration_verdict(mixed, n))
+        assert "**" not in text and "worse" not in text
+        assert "raised negative log-likelihood 0.422 → 0.439 and lowered expected calibration error 0.278 → 0.200" in text
+    assert "too few to judge calibration" in " ".join(calibration_verdict(mixed, 18))
+    both = {**mixed, "test_ece_after": 0.300}
+    assert calibration_verdict(both, 200)[0].startswith("**On the test split the temperature made calibration worse**")
+    assert "**" not in " ".join(calibration_verdict(both, 18))
+    assert calibration_verdict({**mixed, "test_nll_after": 0.4}, 18) == []
+
+
 def test_the_training_data_section_names_label_conflicts():
     from convert.quant_report import training_data_section
 
@@ -153,3 +170,33 @@ def test_copies_in_the_test_split_are_said():
     assert groups == [["Normal/Kopie von a.png", "Normal/a.png"]]
     assert copies_warning(groups).startswith("2 films are copies of one another (1 group")
     assert test_copies(items[2:]) == []
+
+
+def test_with_a_stored_rule_the_prevalence_table_is_the_rules_and_the_tables_say_whose_they_are(tiny_run, tmp_path):
+    """A file storing 'COVID whenever p >= 0.19' (test sensitivity 100%, specificity 11%) was worth 17% per COVID
+    answer at 5% in report.md, from the most probable class's 89/78, where its card and cxr-evaluate said 6%."""
+    from convert.prevalence import predictive_values
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    mode = report["operating_points"]["mode"]
+    classes = report["classes"]
+    report["models"][mode]["decision"] = {
+        "class": classes[0], "threshold": 0.1918, "target_sensitivity": 0.95, "chosen_on": "validation split",
+        "chosen_films": {"sensitivity": 1.0, "specificity": 0.33},
+        "test": {"tp": 9, "fn": 0, "tn": 1, "fp": 8, "sensitivity": 1.0, "sensitivity_ci": [0.70, 1.0],
+                 "specificity": 1 / 9, "specificity_ci": [0.02, 0.43]}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    saved = json.loads((run / "report.json").read_text())["at_prevalence"]
+    assert saved["rule"] == {"class": classes[0], "threshold": 0.1918, "target_sensitivity": 0.95}
+    at5 = next(r for r in saved["rows"] if r["class"] == classes[0] and r["prevalence"] == 0.05)
+    assert at5["ppv"] == predictive_values(1.0, 1 / 9, 0.05)[0]
+    md = unpadded((run / "report.md").read_text())
+    assert f"of the rule model_{mode}.tflite stores ({classes[0]} whenever p >= 0.1918), by which the device answers" in md
+    assert "**The figures of this table and of each mode's section are the most probable class's, not the device's" in md
+    assert f"## {mode} (the most probable class; its stored rule, {classes[0]} whenever p >= 0.1918, is scored below)" in md
+    assert "## keras\n" in md  # Keras stores no rule

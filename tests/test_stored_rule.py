@@ -11,7 +11,7 @@ import pytest
 from convert.operating_point import choose_decision, parse_operating_point, stamp_decision
 from convert.roc import threshold_for_sensitivity
 from edge import metadata as md
-from edge.decision import labels_for, ranking, stored_rule
+from edge.decision import fmt_threshold, labels_for, ranking, stored_rule
 
 
 def test_labels_for_follows_the_rule_row_by_row():
@@ -83,7 +83,7 @@ def ruled_run(tiny_run, tmp_path):
     return run, report, before
 
 
-def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run):
+def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run, capsys):
     from edge.model import EdgeModel
 
     run, report, before = ruled_run
@@ -115,8 +115,13 @@ def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run):
 
     from convert.quantize import ConvertSettings, run_conversion
 
+    threshold = fmt_threshold(report["models"]["int8"]["decision"]["threshold"])
+    capsys.readouterr()
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, operating_point="none",
                                                latency_threads=(), n_boot=100, explain=0, progress=False))
+    # removing the rule changes the device's answers: said, as storing it is
+    assert (f"model_int8.tflite: removed the rule COVID whenever p >= {threshold} (--operating-point none): it now "
+            "gives the most probable class") in capsys.readouterr().err
     assert not {"decision", "requires"} & set(md.split((run / "model_int8.tflite").read_bytes())[1])
     assert "decision" not in report["models"]["int8"]
 

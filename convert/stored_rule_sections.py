@@ -1,0 +1,63 @@
+"""cxr-convert's report.md on the rule its files store (--operating-point): which tables are the most
+probable class's and not the device's answers, and what each file's rule gives on the test split."""
+
+from __future__ import annotations
+
+from convert.report import fmt_ci, fmt_num
+from convert.rule_notes import versus_sentence
+from edge.decision import fmt_threshold, labelling
+from edge.figures import fixed
+
+
+def rule_of(rule: dict | None) -> dict | None:
+    """Which rule report.json's figures are of (None: the most probable class)."""
+    return None if rule is None else {k: rule[k] for k in ("class", "threshold", "target_sensitivity")}
+
+
+def most_probable_note(models: dict) -> list[str]:
+    """Where files store a rule, that the Summary's and each mode's figures are not the device's answers."""
+    rules = [f"`model_{name}.tflite`: {labelling(m['decision'])}" for name, m in models.items() if m.get("decision")]
+    if not rules:
+        return []
+    return [f"**The figures of this table and of each mode's section are the most probable class's, not the device's "
+            f"answers:** the device applies the rule its file stores ({'; '.join(rules)}). Its answers under the rule "
+            "are in 'The rule stored in the model files' and 'What an answer is worth at your prevalence' below.", ""]
+
+
+def stored_rules_section(models: dict) -> list[str]:
+    """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
+    rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
+    if not rows:
+        return []
+    lines = ["## The rule stored in the model files", "",
+             "These files label a film with the class below whenever its probability reaches the threshold, instead of "
+             "the most probable class: `edge-classify` applies the stored rule by default (`--most-probable` ignores it, "
+             "`--threshold` replaces it; `--info` shows it). Each threshold was chosen through that file on the "
+             "validation split for the target sensitivity, then scored on the test split. The agreement with Keras and "
+             "the flips above compare the most probable class; the gate judges the device's answers too: each file "
+             "under its rule against the Keras model under a threshold chosen the same way on the same validation "
+             "films (the second table), and a file passes only where both pass.", "",
+             "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
+             "|---|---|---|---|---|"]
+    for name, d in rows:
+        v, t = d["chosen_films"], d["test"]
+        lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
+                     f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
+                     f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
+    lines.append("")
+    gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
+    if gated:
+        lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
+                  "gate under the rule |", "|---|---|---|---|---|"]
+        def pct(v: float | None) -> str:
+            return "n/a" if v is None else fixed(v, 1, 100)
+
+        for name, g in gated:
+            sens = "; ".join(f"{k['class']} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
+                             for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))
+            lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
+                         f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
+        lines.append("")
+    for name, d in rows:
+        lines += versus_sentence(d, f"the validation split ({name})")
+    return lines
