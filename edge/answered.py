@@ -63,6 +63,7 @@ def answered_times(log: Path) -> dict[str, Answer]:
     try:
         with open(log, encoding="utf-8", errors="replace") as lines:  # line by line: months of answers
             for line in lines:
+                line = line.replace("\x00", "")  # a power cut leaves a run of NUL bytes where the last writes were
                 try:
                     rec = json.loads(line)
                 except ValueError:

@@ -123,7 +123,8 @@ def main(
                                "replaced is classified again (one overwritten in place under its old name at the next "
                                "check of every file, each 30th poll), as is a film renamed, and every film after a restart "
                                "(answers carry no memory across runs). A failed film is tried again once it changes (a "
-                               "permission fixed); an empty file that stays empty gets its error line after 30 s (10 "
+                               "permission fixed), and once more unchanged where it failed for want of memory or a "
+                               "share's I/O error; an empty file that stays empty gets its error line after 30 s (10 "
                                "polls at least). A watched folder that cannot be read, and films in sub-folders without "
                                "--recursive, are said once on stderr. One line per film as it is done; Ctrl-C or SIGTERM "
                                "stops, with the summary (exit code 1 if some film failed during the run, else 0). Polls, "
@@ -342,10 +343,10 @@ def main(
                             r.explanation = {"map_error": f"no map written ({e})"}
                             print(f"edge-classify: {shown(r.file)}: {r.explanation['map_error']}", file=sys.stderr)
                             map_failed = True
-                for t in (total, recent):
-                    t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
                 with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
                     writer(r)
+                for t in (total, recent):  # counted once written: a reader gone got no answer for this film
+                    t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
                 if watch and tally_every and recent.images >= tally_every:
                     print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                     recent = Tally()

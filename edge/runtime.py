@@ -12,6 +12,8 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from edge.interrupts import kept_interrupts
+
 # (name, module, how to install it). TensorFlow's Interpreter is tf.lite.Interpreter, an attribute of
 # its public API: the module named tensorflow.lite is its source package and has no Interpreter.
 RUNTIMES = (
@@ -39,11 +41,15 @@ def interpreter_class() -> tuple[Any, str]:
         raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced!r} is not one of: {names}")
     unusable: list[str] = []
     for name, module, _ in candidates:
-        try:
-            with silenced_fd(2):  # TensorFlow's start-up chatter
-                mod = importlib.import_module(module)
-        except ImportError:
-            continue
+        # a Ctrl-C or SIGTERM while an extension module starts comes out as its ImportError: a stop, never
+        # "not installed" (the next runtime was tried: a watch's stop lost, and TensorFlow imported on a device)
+        with kept_interrupts() as stopped:
+            try:
+                with silenced_fd(2):  # TensorFlow's start-up chatter
+                    mod = importlib.import_module(module)
+            except ImportError:
+                stopped()
+                continue
         if why := numpy_mismatch(name, runtime_version(name), _numpy_version()):
             unusable.append(why)
             continue

@@ -71,6 +71,9 @@ RACY_NS = 3_000_000_000
 # did not move between polls 0.2 s apart, and an uncompressed film (DICOM, TIFF) decoded from its
 # zero-filled tail got a label, while the finished film, under the same stamp, was never answered.
 QUIET_NS = 3_000_000_000
+# Errors that may pass on their own (edge.batch.decode's words): such a film is tried once more.
+TRANSIENT = ("out of memory", "cannot read file: Input/output error", "cannot read file: Stale file handle",
+             "cannot read file: Resource temporarily unavailable")
 # A zero-byte file unchanged this long (both: polls, and time, for short intervals) is a failed
 # transfer rather than a copy about to start, and is handed out to get its error line.
 EMPTY_POLLS = 10
@@ -93,6 +96,7 @@ class Watcher:
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
         self.quiet_since: dict[str, int] = {}  # each pending file's stamp: the device's time it was first seen
         self.failures: dict[str, Stamp] = {}  # files handed out whose classification failed, as they were then
+        self.retried: set[str] = set()  # films handed out once more after an error that may pass (TRANSIENT)
         self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
@@ -102,11 +106,19 @@ class Watcher:
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.polls = 0
 
-    def failed(self, path: str) -> None:
+    def failed(self, path: str, error: str = "") -> None:
         """Note that a film handed out could not be classified: it may have been read half-written
-        or been unreadable, so it is looked at on every poll and handed out again once it changes."""
-        if path in self.done:
-            self.failures[path] = self.done[path]
+        or been unreadable, so it is looked at on every poll and handed out again once it changes.
+        One whose error may pass (out of memory while other films were decoded, a share's I/O error)
+        is handed out once more, QUIET_NS later, unchanged: it waited, unanswered, for months."""
+        if path not in self.done:
+            return
+        if error.startswith(TRANSIENT) and path not in self.retried:
+            self.retried.add(path)
+            self.pending[path] = self.done.pop(path)
+            self.quiet_since[path] = time.time_ns()
+            return
+        self.failures[path] = self.done[path]
 
     def written(self, path: str) -> dict[str, int] | None:
         """The stamp of ``path`` as it was handed out, for its answer's "written" field (edge.answered)."""
@@ -117,7 +129,7 @@ class Watcher:
         """The results (edge.batch.Result) as they are, telling :meth:`failed` which films failed."""
         for r in results:
             if r.error is not None:
-                self.failed(r.file)
+                self.failed(r.file, r.error)
             yield r
 
     def _scan(self, now_ns: int, full: bool = False) -> tuple[dict[str, Listing], set[str], bool]:
@@ -140,7 +152,9 @@ class Watcher:
                 seen = self.stamp_seen.get(folder)
                 if seen is None or seen[0] != mtime:
                     seen = self.stamp_seen[folder] = (mtime, now_ns)
-                if cached and cached[0] == mtime and now_ns - seen[1] > RACY_NS and not moved and not full:
+                # one that could not be read is read again until it can be: its kept listing said it could every 30 polls
+                if (cached and cached[0] == mtime and now_ns - seen[1] > RACY_NS and not moved and not full
+                        and folder not in self.unreadable):
                     entry = cached
                 else:
                     entry = _read(folder, mtime)
@@ -212,6 +226,7 @@ class Watcher:
             for path in {p for p, _ in entry[1]} - kept:
                 for known in (self.done, self.inodes, self.pending, self.failures, self.empty):
                     known.pop(path, None)
+                self.retried.discard(path)
         # the files of folders read again (of all folders on a full check), those still settling,
         # and failed films that changed
         candidates = {p: i for f in (self.listings if full else fresh) for p, i in self.listings[f][1]}

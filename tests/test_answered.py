@@ -58,6 +58,11 @@ def test_a_log_of_no_json_answers_is_refused_not_read_as_nothing_answered(tmp_pa
     # a watch's log with only its notes (2>&1) and no film yet, or a line cut by a crash: nothing answered, no error
     log.write_text('edge-classify: note: watching in/ every 2 s\n{"file": "d.png", "la\n\n')
     assert answered_times(log) == {}
+    # a power cut leaves NUL bytes where the last writes were: the service failed at every restart after it
+    log.write_bytes(b"\0" * 4096)
+    assert answered_times(log) == {}
+    log.write_bytes(b"\0" * 100 + b'\n{"file": "e.png", "label": "COVID", "time": "2026-12-04T10:00:00+00:00"}\n')
+    assert list(answered_times(log)) == ["e.png"]
 
 
 def test_a_log_passed_through_jq_keeps_its_films_answered(tmp_path):

@@ -80,3 +80,28 @@ def test_a_stop_a_library_turned_into_another_error_is_still_a_stop(monkeypatch,
     monkeypatch.setattr(train.run, "run_training", stopped_in_the_first_epoch)
     r = CliRunner().invoke(train_app, ["--data", str(tmp_path / "data"), "--out", str(tmp_path / "run")])
     assert r.exit_code == 130 and "error: interrupted" in r.output, r.output
+
+
+def test_a_stop_while_a_runtime_starts_is_a_stop_not_a_missing_runtime(tmp_path, monkeypatch):
+    """A SIGTERM landing while LiteRT's extension module initialised came out as its ImportError: the runtime
+    was taken for not installed, the next one tried (TensorFlow, on a device), and the watch's stop was lost."""
+    import sys
+
+    import pytest
+
+    import edge.runtime as runtime
+
+    (tmp_path / "starting_runtime.py").write_text(
+        "import os, signal, time\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "except KeyboardInterrupt as e:\n"
+        "    raise ImportError('initialization failed') from None\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(runtime, "RUNTIMES", (("litert", "starting_runtime", "pip install ai-edge-litert"),
+                                               ("tensorflow", "no_such_module_here", "pip install tensorflow")))
+    monkeypatch.delenv("CXR_EDGE_RUNTIME", raising=False)
+    with pytest.raises(KeyboardInterrupt):
+        runtime.interpreter_class()
+    sys.modules.pop("starting_runtime", None)

@@ -78,3 +78,32 @@ def test_names_on_stdin_that_are_not_utf8_reach_the_file_system_as_their_bytes(t
     paths = with_stdin(["-"], stdin)
     assert paths == [str(tmp_path / name), str(tmp_path / "b.png")] and Path(paths[0]).exists()
     assert read_names(_Bytes(b"a.png\n")) == "a.png\n"
+
+
+def test_a_watched_folder_that_stops_being_readable_is_not_said_readable_again_until_it_is(tmp_path, monkeypatch):
+    """After a chmod 000, the watch said 'cannot read' at a full check and, at the next poll, took the folder's
+    kept listing (its time stamp unchanged) for a read: 'can read ... again', every 30 polls, never true."""
+    import edge.watch as watch_module
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.png").write_bytes(b"x" * 10)
+    old = 10**18
+    os.utime(tmp_path / "in", ns=(old, old))
+    locked, real = [False], os.scandir
+
+    def scandir(path="."):
+        if locked[0] and Path(os.fsdecode(path)) == tmp_path / "in":
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(watch_module, "RACY_NS", 0)
+    said: list[str] = []
+    w = Watcher([tmp_path / "in"], full_every=3, say=said.append)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "in" / "a.png")]
+    locked[0] = True
+    for _ in range(7):
+        w.poll()
+    assert len(said) == 1 and said[0].startswith("warning: cannot read the watched folder")
+    locked[0] = False
+    w.poll()
+    assert said[1:] == [f"can read the watched folder {tmp_path / 'in'} again"]

@@ -381,3 +381,17 @@ def test_a_file_is_taken_only_once_its_stamp_has_stood_the_quiet_span(tmp_path, 
         seen += w.poll()
         clock[0] += 200_000_000
     assert seen == [str(film)]                  # taken 3 s after its stamp was first seen
+
+
+def test_a_film_that_failed_for_want_of_memory_is_tried_once_more(tmp_path):
+    """Four large films decoded at once: two failed 'out of memory while decoding', and were never tried again
+    while the watch ran, though each decoded alone; a film that fails for good is not tried over and over."""
+    (tmp_path / "a.png").write_bytes(b"x" * 10)
+    (tmp_path / "b.png").write_bytes(b"y" * 10)
+    w = Watcher([tmp_path])
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png"), str(tmp_path / "b.png")]
+    w.failed(str(tmp_path / "a.png"), "out of memory while decoding")
+    w.failed(str(tmp_path / "b.png"), "cannot identify image file (unknown or corrupt format)")
+    assert w.poll() == [str(tmp_path / "a.png")]
+    w.failed(str(tmp_path / "a.png"), "out of memory while decoding")
+    assert [w.poll() for _ in range(3)] == [[]] * 3
