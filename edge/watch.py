@@ -51,6 +51,7 @@ from typing import Callable, Iterable, Iterator
 
 from edge.answered import written_stamp
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name
+from edge.dicom_start import HEAD_BYTES
 
 # (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
 # a file is the same film (_same); a failed film is tried again when its ctime moves too (a chmod), but
@@ -253,12 +254,14 @@ class Watcher:
             since = self.quiet_since.get(path, now_ns) if settled else now_ns
             if settled and now_ns - since >= QUIET_NS and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
                 self.empty.pop(path, None)
+                self.done[path] = stamp  # a verdict of not DICOM stands until the file changes
                 if is_image_file(path):  # an image name, or (the listing kept it as one) DICOM by content
                     if self.skip is not None and self.skip(path, stamp):
                         self.skipped += 1
                     else:
                         ready.append(path)
-                self.done[path] = stamp  # a verdict of not DICOM stands until the file changes
+                elif stamp[0] < HEAD_BYTES:  # too short to tell: a DICOM copy stalled in its header is
+                    self.failures[path] = stamp  # stat'ed each poll as a failed film is, not left to the full check
             else:
                 if not settled:
                     self.empty.pop(path, None)

@@ -113,7 +113,7 @@ def test_the_watcher_hands_out_a_uid_named_dicom_once_settled_and_reads_others_o
 
 def test_a_quiet_poll_reads_no_file_beside_suffix_less_ones(tmp_path, monkeypatch):
     (tmp_path / "a.png").write_bytes(b"x" * 10)
-    (tmp_path / "IM0001").write_bytes(b"x" * 200)
+    (tmp_path / "IM0001").write_bytes(b"x" * 2000)  # long enough to tell it is no DICOM (a shorter one is stat'ed)
     old = 10**18
     os.utime(tmp_path, ns=(old, old))
     w = Watcher([tmp_path])
@@ -323,3 +323,17 @@ def test_the_sop_class_is_read_from_the_file_meta_or_the_data_set():
     assert sop_class(data_set[:-4]) is None                                   # cut before the value's end
     assert sop_class(explicit(8, 0x18, b"UI", b"1.2\0")) is None             # past (0008,0016): not given
     assert not_a_film(explicit(8, 0x16, b"UI", b"1.2.840.10008.5.1.4.1.1.110")) is None  # .11 only as a whole part
+
+
+def test_a_dicom_copy_stalled_in_its_header_is_handed_out_once_it_is_whole(tmp_path):
+    """A UID-named DICOM whose copy paused within its first bytes was judged no DICOM and that verdict kept until
+    the next check of every file: answered 25 s late at a 1 s interval, up to a minute at the default."""
+    dcm = tmp_path / UID
+    dcm.write_bytes(HEAD[:100])
+    old = 10**18
+    os.utime(tmp_path, ns=(old, old))
+    w = Watcher([tmp_path], full_every=1000)
+    assert [w.poll() for _ in range(3)] == [[]] * 3      # settled, and too short to be DICOM yet
+    with dcm.open("ab") as f:
+        f.write(HEAD[100:] + b"\0" * 2000)
+    assert [w.poll() for _ in range(3)] == [[], [str(dcm)], []]  # seen at once, handed out once settled
