@@ -149,7 +149,8 @@ class Watcher:
             try:
                 st = os.stat(folder)
                 mtime, cached = st.st_mtime_ns, self.listings.get(folder)
-                moved = folder in tops and self.devices.setdefault(folder, st.st_dev) != st.st_dev
+                # each folder's file system, a share mounted below a watched one too (it went without a word)
+                moved = self.devices.setdefault(folder, st.st_dev) != st.st_dev
                 seen = self.stamp_seen.get(folder)
                 if seen is None or seen[0] != mtime:
                     seen = self.stamp_seen[folder] = (mtime, now_ns)
@@ -160,9 +161,11 @@ class Watcher:
                 else:
                     entry = _read(folder, mtime)
                     fresh.add(folder)
-                if moved:  # now on another file system: the mount point left by a share unmounted, if empty
-                    if not entry[1] and not entry[2] and cached and (cached[1] or cached[2]):
-                        raise OSError(0, "it is now an empty folder of another file system: its share unmounted?")
+                if moved:  # now on another file system: the mount point left by a share unmounted, if it holds
+                    # none of the files it held (empty, or a film copied into the bare mount point meanwhile)
+                    if cached and (cached[1] or cached[2]) and not _names(cached) & _names(entry):
+                        raise OSError(0, "it is now a folder of another file system without its films: its share "
+                                         "unmounted?")
                     self.devices[folder] = st.st_dev
             except OSError as e:  # removed (or a share gone) since the last poll, or not readable
                 # A sub-folder removed is a study taken away; one that cannot be read (its permissions)
@@ -272,6 +275,10 @@ class Watcher:
             self.say(f"{self.skipped} film(s) skipped: answered as they are now, by an earlier run (--skip-answered)")
             self.skipped = 0
         return ready
+
+
+def _names(listing: Listing) -> set[str]:
+    return {os.path.basename(p) for p, _ in listing[1]} | {os.path.basename(d) for d in listing[2]}
 
 
 def _stamp(st: os.stat_result) -> Stamp:

@@ -56,7 +56,7 @@ def test_a_share_unmounted_under_the_watch_is_said_and_its_films_are_not_answere
     (share / "a.png").rename(hidden / "a.png")
     mounted["yes"] = False
     assert [w.poll() for _ in range(3)] == [[]] * 3
-    assert len(said) == 1 and "another file system: its share unmounted?" in said[0]
+    assert len(said) == 1 and "another file system without its films: its share unmounted?" in said[0]
     (hidden / "a.png").rename(share / "a.png")
     (share / "b.png").write_bytes(b"y" * 10)  # arrived on the share meanwhile
     mounted["yes"] = True
@@ -190,3 +190,33 @@ def test_a_restarted_watch_gives_the_map_of_a_reused_film_name_a_new_name(model_
         proc.communicate(timeout=60)
         answers.append(json.loads(first[0])["map"])
     assert answers == [str(maps / "IM0001.png"), str(maps / "IM0001-2.png")]
+
+
+def test_a_share_under_a_recursive_watch_or_a_film_in_its_bare_mount_point_is_still_a_share_away(tmp_path, monkeypatch):
+    """A share mounted below a folder watched with --recursive went without a word, and each of its films was
+    answered again on its return; a film copied into a watched share's bare mount point was taken for its return."""
+    top, hidden, said = tmp_path / "in", tmp_path / "hidden", []
+    site = top / "siteA"
+    site.mkdir(parents=True)
+    hidden.mkdir()
+    (site / "a.png").write_bytes(b"x" * 10)
+    w = Watcher([top], recursive=True, say=said.append)
+    assert w.poll() == [] and w.poll() == [str(site / "a.png")]
+    real_stat, mounted = os.stat, {"yes": True}
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        if Path(path) == site and not mounted["yes"]:
+            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1)
+        return st
+
+    monkeypatch.setattr(edge.watch.os, "stat", stat)
+    (site / "a.png").rename(hidden / "a.png")
+    (site / "local.png").write_bytes(b"z" * 10)  # copied into the bare mount point while the share is away
+    mounted["yes"] = False
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+    assert len(said) == 1 and "without its films: its share unmounted?" in said[0] and str(site) in said[0]
+    (site / "local.png").rename(hidden / "local.png")  # hidden again under the share once it is back
+    (hidden / "a.png").rename(site / "a.png")
+    mounted["yes"] = True
+    assert [w.poll() for _ in range(3)] == [[]] * 3 and said[1:] == [f"can read the folder {site} again"]
