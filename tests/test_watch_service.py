@@ -35,6 +35,21 @@ def test_a_link_that_cannot_be_followed_stops_no_other_film(tmp_path):
     assert said == [] and w.poll() == []
 
 
+def mount_point(monkeypatch, folder: Path) -> dict[str, bool]:
+    """``folder`` as a share's mount point: while the returned {"yes": False}, os.stat gives it another
+    file system's device number, as its bare mount point has once the share is unmounted."""
+    real_stat, mounted = os.stat, {"yes": True}
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        if Path(path) == folder and not mounted["yes"]:
+            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1)
+        return st
+
+    monkeypatch.setattr(edge.watch.os, "stat", stat)
+    return mounted
+
+
 def test_a_share_unmounted_under_the_watch_is_said_and_its_films_are_not_answered_again(tmp_path, monkeypatch):
     """Unmounted, a share leaves its mount point: an empty folder of another file system, which
     reads fine. Its films must be kept in mind, or every one is answered again once it is back."""
@@ -44,15 +59,7 @@ def test_a_share_unmounted_under_the_watch_is_said_and_its_films_are_not_answere
     (share / "a.png").write_bytes(b"x" * 10)
     w = Watcher([share], say=said.append)
     assert w.poll() == [] and w.poll() == [str(share / "a.png")]
-    real_stat, mounted = os.stat, {"yes": True}
-
-    def stat(path, *args, **kw):
-        st = real_stat(path, *args, **kw)
-        if Path(path) == share and not mounted["yes"]:
-            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1)
-        return st
-
-    monkeypatch.setattr(edge.watch.os, "stat", stat)
+    mounted = mount_point(monkeypatch, share)
     (share / "a.png").rename(hidden / "a.png")
     mounted["yes"] = False
     assert [w.poll() for _ in range(3)] == [[]] * 3
@@ -202,15 +209,7 @@ def test_a_share_under_a_recursive_watch_or_a_film_in_its_bare_mount_point_is_st
     (site / "a.png").write_bytes(b"x" * 10)
     w = Watcher([top], recursive=True, say=said.append)
     assert w.poll() == [] and w.poll() == [str(site / "a.png")]
-    real_stat, mounted = os.stat, {"yes": True}
-
-    def stat(path, *args, **kw):
-        st = real_stat(path, *args, **kw)
-        if Path(path) == site and not mounted["yes"]:
-            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1)
-        return st
-
-    monkeypatch.setattr(edge.watch.os, "stat", stat)
+    mounted = mount_point(monkeypatch, site)
     (site / "a.png").rename(hidden / "a.png")
     (site / "local.png").write_bytes(b"z" * 10)  # copied into the bare mount point while the share is away
     mounted["yes"] = False
