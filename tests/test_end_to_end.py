@@ -119,6 +119,14 @@ def test_selftest_is_small_synthetic_pngs_and_catches_a_mismatch(tiny_run, tmp_p
     r = edge_classify(film, "--model", str(small))
     assert r.returncode == 0 and r.stdout.startswith(film), r.stderr
     assert "warning: " in r.stderr and "the self-test is off on " in r.stderr and "the same classes" in r.stderr
+    # beyond twice the tolerance, classes the same or not, it stops (at 5 times, a model altered so that 1 film
+    # in 20 got another label was only warned)
+    far = json.loads(files["selftest.json"])
+    far["probabilities"] = [[p[0] + (0.05 if p[0] >= p[1] else -0.05), p[1] - (0.05 if p[0] >= p[1] else -0.05)]
+                            for p in far["probabilities"]]
+    small.write_bytes(md.attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(far).encode()}))
+    r = edge_classify(film, "--model", str(small))
+    assert r.returncode == 2 and "the self-test failed on " in r.stderr and ", and other classes" not in r.stderr
     r = edge_classify(film, "--model", str(tampered), "--no-selftest")
     assert r.returncode == 0 and r.stdout.startswith(film), r.stderr
     r = edge_classify(film, "--model", str(tiny_run / "model_int8.tflite"))  # the file as made passes: it classifies
