@@ -40,11 +40,14 @@ def make_tree(root: Path, files: int, folders: int) -> list[Path]:
 
 
 def measure(root: Path, full_every: int, polls: int, arrivals: list[Path] | None) -> tuple[float, float]:
-    """(mean seconds, mean stat calls) of a poll after the first two (which read and settle everything)."""
+    """(mean seconds, mean stat calls) of a poll after the first three (which read and settle everything)."""
     w = watch.Watcher([root], recursive=True, full_every=full_every)
     w.poll(), w.poll()
-    # as after the folders' stamps stood RACY_NS on the device's clock: the steady state, not a start's
+    # as after the folders' stamps stood RACY_NS, and the files' QUIET_NS, on the device's clock: the steady
+    # state, not a start's (polls back to back never let a file settle: every poll stat'ed every file)
     w.stamp_seen = {f: (m, t - watch.RACY_NS - 1) for f, (m, t) in w.stamp_seen.items()}
+    w.quiet_since = {p: t - watch.QUIET_NS - 1 for p, t in w.quiet_since.items()}
+    w.poll()
     calls = 0
     real = os.stat
 

@@ -361,3 +361,15 @@ def test_no_usable_runtime_is_said_plainly_by_every_command_that_loads_a_tflite(
         assert "unexpected" not in r.output
     r = CliRunner().invoke(edge_app, ["--version"])
     assert r.exit_code == 0 and "runtime: none usable (CXR_EDGE_RUNTIME='no_such_runtime' is not one of" in r.output
+
+
+def test_the_version_said_is_the_version_installed():
+    """pyproject.toml said 0.30.0 while edge/__init__.py still said 0.29.0: --version and every report.json gave the
+    old number, and a benchmark reused reports of the old code as current."""
+    import re
+    from pathlib import Path
+
+    from edge import __version__
+
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1) == __version__
