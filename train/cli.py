@@ -46,7 +46,7 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
     )
 )
 def train(
-    data: Optional[str] = typer.Option(None, "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set (the default)."),
+    data: Optional[str] = typer.Option(None, "--data", "-d", help="Image folder, or 'synthetic' for the built-in synthetic demo set (the default; a folder named synthetic is ./synthetic)."),
     add_data: Optional[list[Path]] = typer.Option(
         None, "--add-data", metavar="DIR",
         help="Another labelled folder whose films join --data's before the split (repeat for more), e.g. your "
@@ -133,6 +133,9 @@ def train(
         if teacher and given:  # recorded in run.json, they described a split the student never had
             raise ValueError(f"--teacher {teacher}: the student learns on the teacher's own frozen split and films, so "
                              f"{', '.join(given)} would do nothing; leave {'it' if len(given) == 1 else 'them'} out")
+        if data == "synthetic" and Path(data).is_dir():  # the user's folder, or cxr-synth's: which one was meant?
+            raise ValueError("--data synthetic names the built-in SYNTHETIC set, but a folder named synthetic is here: "
+                             "write --data ./synthetic to train on that folder, or leave --data out for the built-in set")
         data = data or "synthetic"
         if data == "synthetic" and class_list:
             from train.synthetic import SYNTHETIC_CLASSES
