@@ -242,3 +242,54 @@ def test_cxr_synth_written_again_with_other_classes_keeps_none_of_the_earlier_on
         r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32", "--classes", classes])
         assert r.exit_code == 0, r.output
     assert sorted(p.name for p in ours.iterdir()) == ["COVID", "Normal", "README.md"]
+
+
+def _real_films(folder: Path, n: int, seed: int) -> None:
+    """Noise films standing for real ones: no mark, no cxr-synth name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for k in range(n):
+        Image.fromarray(rng.integers(0, 256, (48, 48), dtype=np.uint8)).save(folder / f"film-{k}.png")
+
+
+def test_each_film_carries_the_synthetic_mark_wherever_it_is_copied(tmp_path: Path) -> None:
+    """The README alone marked the set: class folders copied without it trained a model recorded as
+    trained on real films (synthetic_data false), its card and reports silent about it."""
+    import shutil
+
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
+    from train.synthetic_mark import is_synthetic_film
+
+    generate(tmp_path / "s", n_per_class=10, classes=PAIR, size=(48, 48))
+    film = tmp_path / "s" / "Normal" / "synthetic-Normal-0000.png"
+    assert "SYNTHETIC" in Image.open(film).info["cxr-edge"]
+    assert is_synthetic_film("x.png", film.read_bytes()) and not is_synthetic_film("x.png", b"\x89PNG\r\n\x1a\n")
+    copied = tmp_path / "copied"
+    for c in PAIR:
+        shutil.copytree(tmp_path / "s" / c, copied / c)
+    split, _, _ = prepare_data(TrainSettings(data=str(copied), out=tmp_path / "r1", image_size=32, progress=False),
+                               PreprocessConfig(size=32))
+    assert split.notes["synthetic"] is True and split.notes["synthetic_films"] == {"synthetic": 20, "of": 20}
+
+
+def test_a_model_trained_on_real_films_and_renamed_drawings_is_marked_partly_synthetic(tmp_path: Path) -> None:
+    """Drawings renamed and put among real films: by their text chunk, the run says how many films are drawn."""
+    import json
+
+    from edge.card import synthetic_words
+    from train.run import TrainSettings, run_training
+
+    data = tmp_path / "data"
+    for k, c in enumerate(PAIR):
+        _real_films(data / c, 12, k)
+    generate(tmp_path / "s", n_per_class=6, classes=("Normal",), size=(48, 48))
+    for film in (tmp_path / "s" / "Normal").iterdir():
+        film.rename(data / "Normal" / f"site-{film.name[-8:]}")
+    run = tmp_path / "run"
+    run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               progress=False))
+    record = json.loads((run / "run.json").read_text())
+    assert record["synthetic_data"] is True and record["synthetic_films"] == {"synthetic": 6, "of": 30}
+    assert synthetic_words(record) == "partly SYNTHETIC images (6 of 30 films)"

@@ -46,6 +46,7 @@ from edge.atomic import write_bytes, write_text
 from train.synthetic_anatomy import draw_chest
 from train.synthetic_draw import Canvas, gaussian_blur, lowpass_noise
 from train.synthetic_findings import add_finding
+from train.synthetic_mark import png_info
 
 __all__ = ["SYNTHETIC_CLASSES", "render", "generate", "drop_other_classes", "not_written_here"]
 
@@ -188,7 +189,7 @@ def _burn_marker(img: np.ndarray, rng: np.random.Generator, letter: str) -> None
 
 def _png_bytes(img: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG")
+    Image.fromarray(img).save(buf, format="PNG", pnginfo=png_info())  # each film marked, wherever it is copied
     return buf.getvalue()
 
 
