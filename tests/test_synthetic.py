@@ -293,3 +293,59 @@ def test_a_model_trained_on_real_films_and_renamed_drawings_is_marked_partly_syn
     record = json.loads((run / "run.json").read_text())
     assert record["synthetic_data"] is True and record["synthetic_films"] == {"synthetic": 6, "of": 30}
     assert synthetic_words(record) == "partly SYNTHETIC images (6 of 30 films)"
+
+
+def test_what_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path: Path) -> None:
+    """kill -9 while a film was written left its hidden temporary file, and every later cxr-synth into the
+    folder was refused: 'holds files cxr-synth did not write'."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from typer.testing import CliRunner
+
+    from train.cli import synth_app
+
+    ours = tmp_path / "ours"
+    assert CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"]).exit_code == 0
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    old = ours / "Normal" / f".synthetic-Normal-0001.0123456789abcdef.p{dead.stdout.strip()}.tmp.png"
+    young = ours / f".README.fedcba9876543210.p{dead.stdout.strip()}.tmp.md"
+    for leftover in (old, young):
+        leftover.write_bytes(b"\x89PNG half")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"])
+    assert r.exit_code == 0, r.output
+    assert not old.exists()  # removed; one younger than edge.atomic.YOUNG_S may be a live writer's, and stays
+    r = CliRunner().invoke(synth_app, [str(ours / "Normal"), "--count", "2", "--size", "32"])
+    assert r.exit_code == 2 and "is the Normal class folder of the SYNTHETIC set" in r.output
+    assert "did not write" not in r.output  # it did write them
+
+
+def test_an_interrupted_set_has_a_readme_that_says_what_was_written(tmp_path: Path, monkeypatch) -> None:
+    """Ctrl-C after 16 of 80 films left a README saying '40 per class x 2 classes = 80 images' and
+    '- Normal: 40 images in Normal/'."""
+    import train.synthetic as synthetic
+
+    readmes = []
+    real_render = synthetic.render
+
+    def render_then_stop(*args, **kwargs):
+        readmes.append((tmp_path / "s" / "README.md").read_text())
+        if len(readmes) > 3:
+            raise KeyboardInterrupt
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(synthetic, "render", render_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
+    assert all("INCOMPLETE: cxr-synth is writing these images" in text for text in readmes)
+    readme = (tmp_path / "s" / "README.md").read_text()
+    assert "stopped after writing 3 of these 20 images" in readme and "- Normal: 3 of 10 images" in readme
+    assert "- COVID: 0 of 10 images" in readme and synthetic.is_synthetic_folder(tmp_path / "s")
+    monkeypatch.setattr(synthetic, "render", real_render)
+    synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
+    readme = (tmp_path / "s" / "README.md").read_text()
+    assert "INCOMPLETE" not in readme and "- Normal: 10 images in Normal/" in readme

@@ -259,11 +259,10 @@ def synth(
     size: int = typer.Option(192, min=32, max=4096, help="Image side in pixels (32 to 4096)."),
     seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
 ) -> None:
-    from train.synthetic import drop_other_classes, generate, not_written_here
+    from train.synthetic import drop_other_classes, generate, why_not_here
 
-    if others := not_written_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
-        raise fail("cxr-synth", f"{out_dir} holds files cxr-synth did not write ({', '.join(others)}): its README would "
-                   "be overwritten and its films marked SYNTHETIC with the drawings; give a new or empty folder")
+    if problem := why_not_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
+        raise fail("cxr-synth", problem)
     with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]):
         wanted = [c.strip() for c in classes.split(",")]
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
