@@ -271,7 +271,7 @@ def test_each_film_carries_the_synthetic_mark_wherever_it_is_copied(tmp_path: Pa
         shutil.copytree(tmp_path / "s" / c, copied / c)
     split, _, _ = prepare_data(TrainSettings(data=str(copied), out=tmp_path / "r1", image_size=32, progress=False),
                                PreprocessConfig(size=32))
-    assert split.notes["synthetic"] is True and split.notes["synthetic_films"] == {"synthetic": 20, "of": 20}
+    assert split.notes["synthetic"] is True and split.notes["synthetic_share"] == {"synthetic": 20, "of": 20}
 
 
 def test_a_model_trained_on_real_films_and_renamed_drawings_is_marked_partly_synthetic(tmp_path: Path) -> None:
@@ -291,7 +291,7 @@ def test_a_model_trained_on_real_films_and_renamed_drawings_is_marked_partly_syn
     run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
                                progress=False))
     record = json.loads((run / "run.json").read_text())
-    assert record["synthetic_data"] is True and record["synthetic_films"] == {"synthetic": 6, "of": 30}
+    assert record["synthetic_data"] is True and record["synthetic_share"] == {"synthetic": 6, "of": 30}
     assert synthetic_words(record) == "partly SYNTHETIC images (6 of 30 films)"
 
 
@@ -349,3 +349,25 @@ def test_an_interrupted_set_has_a_readme_that_says_what_was_written(tmp_path: Pa
     synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
     readme = (tmp_path / "s" / "README.md").read_text()
     assert "INCOMPLETE" not in readme and "- Normal: 10 images in Normal/" in readme
+
+
+def test_cxr_evaluate_knows_drawings_among_a_sites_films_by_their_mark(tiny_run: Path, tmp_path: Path) -> None:
+    """cxr-evaluate looked for the README alone: drawings renamed into a site's folders were scored as X-rays."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    drawings = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    for c in PAIR:
+        _real_films(site / c, 3, len(c))
+        for k, film in enumerate(sorted((drawings / c).glob("*.png"))[:4]):
+            shutil.copy(film, site / c / f"scan-{k}.png")
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--keep-seen", "--explain", "0",
+                                          "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    assert "8 of the 14 films are SYNTHETIC drawings by cxr-synth" in r.output
+    assert "8 of these 14 films are SYNTHETIC images (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()

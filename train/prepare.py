@@ -188,7 +188,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     notes = {"synthetic": synthetic or bool(made_by_synth) or bool(drawn), "holdout_source": s.holdout_source,
              "added_data": [str(Path(d).resolve()) for d in s.add_data]}
     if drawn and not synthetic:
-        notes["synthetic_films"] = {"synthetic": len(drawn), "of": sum(map(len, parts.values()))}
+        notes["synthetic_share"] = {"synthetic": len(drawn), "of": sum(map(len, parts.values()))}
     split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed, notes)
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit, "data": data}
