@@ -277,7 +277,8 @@ def evaluate(
         if point is not None:
             from convert.operating_point import site_operating_point, stamped
 
-            site = site_operating_point(y, probs, labels, *point, films=f"{'partly SYNTHETIC ' if isinstance(drawn, dict) else 'SYNTHETIC ' if drawn else ''}films in "
+            kind = "partly SYNTHETIC " if isinstance(drawn, dict) else "SYNTHETIC " if drawn else ""
+            site = site_operating_point(y, probs, labels, *point, films=f"{kind}films in "
                                         f"{here} ({len(y)}, cxr-evaluate)")
             if save_model is not None:
                 if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word

@@ -179,16 +179,17 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
         log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
             "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")
-    drawn = drawn_films(res, parts)
-    if drawn and not synthetic and not (made_by_synth and len(drawn) == sum(map(len, parts.values()))):  # cxr-synth's films by their own mark: copied without their README, or among real ones
-        n, of = len(drawn), sum(map(len, parts.values()))
+    drawn, of = drawn_films(res, parts), sum(map(len, parts.values()))
+    # cxr-synth's films known by their own mark: copied without their README, or among real films
+    if drawn and not synthetic and not (made_by_synth and len(drawn) == of):
+        n = len(drawn)
         log(f"note: {'all' if n == of else f'{n} of the'} {of} films are SYNTHETIC drawings by cxr-synth (e.g. "
             f"{shown(drawn[0])}; marked in the file, or named synthetic-CLASS-NNNN.png): the model is marked as "
             f"trained on {'' if n == of else 'partly '}synthetic images, and its figures say nothing about real X-rays")
     notes = {"synthetic": synthetic or bool(made_by_synth) or bool(drawn), "holdout_source": s.holdout_source,
              "added_data": [str(Path(d).resolve()) for d in s.add_data]}
     if drawn and not synthetic:
-        notes["synthetic_share"] = {"synthetic": len(drawn), "of": sum(map(len, parts.values()))}
+        notes["synthetic_share"] = {"synthetic": len(drawn), "of": of}
     split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed, notes)
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit, "data": data}

@@ -378,8 +378,8 @@ def why_not_here(out_dir: Path) -> str | None:
     if loose:
         films = f"{', '.join(loose[:2])}{', ...' if len(loose) > 2 else ''}"
         parent = out_dir.parent if len(out_dir.parts) > 1 else out_dir.resolve().parent
-        what = (f"is the {out_dir.name} class folder of the SYNTHETIC set {parent} ({films})" if is_synthetic_folder(parent)
-                else f"holds cxr-synth's films themselves ({films}), as a class folder of a set it wrote does")
+        what = (f"is the {out_dir.name} class folder of the SYNTHETIC set {parent} ({films})"
+                if is_synthetic_folder(parent) else f"holds cxr-synth's films themselves ({films}), as a class folder of a set it wrote does")
         return (f"{out_dir} {what}: cxr-synth writes class folders into the folder it is given; give the set's folder "
                 "or a new or empty one")
     return None
