@@ -196,6 +196,11 @@ def evaluate(
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
             check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet, crops=find_crops)
+        if not drawn and res.drawn is not None and (n := int(res.drawn.sum())):  # drawings without their README
+            drawn = True if n == len(res.items) else {"synthetic": n, "of": len(res.items)}
+            print(f"cxr-evaluate: note: {'all' if n == len(res.items) else f'{n} of the'} {len(res.items)} films are "
+                  "SYNTHETIC drawings by cxr-synth (marked in the file, or named synthetic-CLASS-NNNN.png): these "
+                  "figures, and any rule chosen on them, say nothing about real X-rays", file=sys.stderr)
 
         def say_skipped() -> None:  # before the figures, and before an error that cites them
             for bad in res.skipped:
@@ -272,7 +277,8 @@ def evaluate(
         if point is not None:
             from convert.operating_point import site_operating_point, stamped
 
-            site = site_operating_point(y, probs, labels, *point, films=f"{'SYNTHETIC ' if drawn else ''}films in "
+            kind = "partly SYNTHETIC " if isinstance(drawn, dict) else "SYNTHETIC " if drawn else ""
+            site = site_operating_point(y, probs, labels, *point, films=f"{kind}films in "
                                         f"{here} ({len(y)}, cxr-evaluate)")
             if save_model is not None:
                 if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word

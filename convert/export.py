@@ -155,6 +155,7 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
         "converted": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "created_by": f"cxr-edge {__version__}, tensorflow {tf.__version__}",
         "synthetic_data": bool(run.get("synthetic_data", False)),
+        "synthetic_share": run.get("synthetic_share"),
         "training": training_record(run),
         "selftest_tolerance": 0.02,
         "disclaimer": "Research software, not a medical device.",

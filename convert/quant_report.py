@@ -18,6 +18,7 @@ from convert.report_text import TERMS, align_tables, image, reference_standard_l
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
+from edge.card import synthetic_words
 from edge.names import texts
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
@@ -221,7 +222,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     plots.reliability(shown, run_dir / "reliability.png", floor=1 / len(classes))
     md = [f"# Quantization report: {Path(str(report['run_dir'])).name}", "", DISCLAIMER, ""]
     if report.get("synthetic_data"):
-        md += ["> **Trained on the built-in SYNTHETIC set.** These figures only show that the pipeline works; "
+        md += [f"> **Trained on {synthetic_words(report)}.** These figures only show that the pipeline works; "
                "they say nothing about real chest X-rays.", ""]
     members = report.get("members", 1)
     ensemble = f" (an ensemble of {members}, logits averaged)" if members > 1 else ""

@@ -193,8 +193,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
-    if (extra or {}).get("synthetic_films"):
-        md += ["> **These films are SYNTHETIC images (cxr-synth).** The figures, and any rule chosen on them, say "
+    if drawn_films := (extra or {}).get("synthetic_films"):  # True, or {"synthetic": n, "of": m} where some are
+        which = (f"{drawn_films['synthetic']} of these {drawn_films['of']} films are" if isinstance(drawn_films, dict)
+                 else "These films are")
+        md += [f"> **{which} SYNTHETIC images (cxr-synth).** The figures, and any rule chosen on them, say "
                "nothing about real X-rays.", ""]
     md += [headline(summary), ""]
     report["too_few_films"] = too_few_films(summary)

@@ -240,7 +240,16 @@ def read_json(path: Path) -> dict:
 # The names atomic_path and staged_folder give their temporary files and folders, with the writer's
 # process id (from 0.27; older writers' names have none).
 _TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*)?$")
+_TEMPORARY_PARTS = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{16}(\.p[0-9]+)?\.tmp(?P<suffix>\.[^./]*)?$")
 _STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?$")
+
+
+def temporary_for(name: str) -> str | None:
+    """The name of the file that ``name``, a temporary file of atomic_path, was to become
+    (".film.0a1b2c3d4e5f6789.p42.tmp.png" -> "film.png"), or None where ``name`` is none: a command
+    that checks what a folder holds knows its own killed writes' leftovers by it."""
+    m = _TEMPORARY_PARTS.match(name)
+    return None if m is None else m["stem"] + (m["suffix"] or "")
 
 
 def _locked(path: Path) -> bool | None:

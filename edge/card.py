@@ -229,6 +229,17 @@ def failed_gate(meta: dict[str, Any]) -> str | None:
     return str(gate.get("text") or "this file FAILED cxr-convert's gate") if gate.get("passed") is False else None
 
 
+def synthetic_words(record: dict[str, Any]) -> str:
+    """'SYNTHETIC images', or 'partly SYNTHETIC images (12 of 48 films)' where cxr-synth's films were found
+    among real ones (a model's metadata, run.json or report: synthetic_share); for a record whose
+    synthetic_data is set."""
+    films = record.get("synthetic_share") or {}
+    n, of = films.get("synthetic"), films.get("of")
+    if isinstance(n, int) and isinstance(of, int) and 0 < n < of:
+        return f"partly SYNTHETIC images ({n} of {of} films)"
+    return "SYNTHETIC images"
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -243,7 +254,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
              f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
              f"converted by {meta.get('created_by') or 'an unknown maker'})", NOT_A_DEVICE]
     if meta.get("synthetic_data"):
-        lines.append("TRAINED ON SYNTHETIC IMAGES: its figures say nothing about real chest X-rays.")
+        lines.append(f"TRAINED ON {synthetic_words(meta).upper()}: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")
     if line := failed_gate(meta):  # a file kept beside the one that passed
         lines.append(line)

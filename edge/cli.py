@@ -236,10 +236,11 @@ def main(
             print(f"edge-classify: note: {model} carries no input check: images unlike the training films (not a chest "
                   f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})",
                   file=sys.stderr)
-        from edge.card import failed_gate, normal_note
+        from edge.card import failed_gate, normal_note, synthetic_words
 
         if m.meta.get("synthetic_data"):
-            print("edge-classify: note: this model was trained on SYNTHETIC images; its output means nothing for real X-rays", file=sys.stderr)
+            print(f"edge-classify: note: this model was trained on {synthetic_words(m.meta)}; its output means nothing "
+                  "for real X-rays", file=sys.stderr)
         if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
             print(f"edge-classify: warning: {model}: {gate_failed}", file=sys.stderr)
         # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.

@@ -242,3 +242,132 @@ def test_cxr_synth_written_again_with_other_classes_keeps_none_of_the_earlier_on
         r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32", "--classes", classes])
         assert r.exit_code == 0, r.output
     assert sorted(p.name for p in ours.iterdir()) == ["COVID", "Normal", "README.md"]
+
+
+def _real_films(folder: Path, n: int, seed: int) -> None:
+    """Noise films standing for real ones: no mark, no cxr-synth name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for k in range(n):
+        Image.fromarray(rng.integers(0, 256, (48, 48), dtype=np.uint8)).save(folder / f"film-{k}.png")
+
+
+def test_each_film_carries_the_synthetic_mark_wherever_it_is_copied(tmp_path: Path) -> None:
+    """The README alone marked the set: class folders copied without it trained a model recorded as
+    trained on real films (synthetic_data false), its card and reports silent about it."""
+    import shutil
+
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
+    from train.synthetic_mark import is_synthetic_film
+
+    generate(tmp_path / "s", n_per_class=10, classes=PAIR, size=(48, 48))
+    film = tmp_path / "s" / "Normal" / "synthetic-Normal-0000.png"
+    assert "SYNTHETIC" in Image.open(film).info["cxr-edge"]
+    assert is_synthetic_film("x.png", film.read_bytes()) and not is_synthetic_film("x.png", b"\x89PNG\r\n\x1a\n")
+    copied = tmp_path / "copied"
+    for c in PAIR:
+        shutil.copytree(tmp_path / "s" / c, copied / c)
+    split, _, _ = prepare_data(TrainSettings(data=str(copied), out=tmp_path / "r1", image_size=32, progress=False),
+                               PreprocessConfig(size=32))
+    assert split.notes["synthetic"] is True and split.notes["synthetic_share"] == {"synthetic": 20, "of": 20}
+
+
+def test_a_model_trained_on_real_films_and_renamed_drawings_is_marked_partly_synthetic(tmp_path: Path) -> None:
+    """Drawings renamed and put among real films: by their text chunk, the run says how many films are drawn."""
+    import json
+
+    from edge.card import synthetic_words
+    from train.run import TrainSettings, run_training
+
+    data = tmp_path / "data"
+    for k, c in enumerate(PAIR):
+        _real_films(data / c, 12, k)
+    generate(tmp_path / "s", n_per_class=6, classes=("Normal",), size=(48, 48))
+    for film in (tmp_path / "s" / "Normal").iterdir():
+        film.rename(data / "Normal" / f"site-{film.name[-8:]}")
+    run = tmp_path / "run"
+    run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               progress=False))
+    record = json.loads((run / "run.json").read_text())
+    assert record["synthetic_data"] is True and record["synthetic_share"] == {"synthetic": 6, "of": 30}
+    assert synthetic_words(record) == "partly SYNTHETIC images (6 of 30 films)"
+
+
+def test_what_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path: Path) -> None:
+    """kill -9 while a film was written left its hidden temporary file, and every later cxr-synth into the
+    folder was refused: 'holds files cxr-synth did not write'."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from typer.testing import CliRunner
+
+    from train.cli import synth_app
+
+    ours = tmp_path / "ours"
+    assert CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"]).exit_code == 0
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    old = ours / "Normal" / f".synthetic-Normal-0001.0123456789abcdef.p{dead.stdout.strip()}.tmp.png"
+    young = ours / f".README.fedcba9876543210.p{dead.stdout.strip()}.tmp.md"
+    for leftover in (old, young):
+        leftover.write_bytes(b"\x89PNG half")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"])
+    assert r.exit_code == 0, r.output
+    assert not old.exists()  # removed; one younger than edge.atomic.YOUNG_S may be a live writer's, and stays
+    r = CliRunner().invoke(synth_app, [str(ours / "Normal"), "--count", "2", "--size", "32"])
+    assert r.exit_code == 2 and "is the Normal class folder of the SYNTHETIC set" in r.output
+    assert "did not write" not in r.output  # it did write them
+
+
+def test_an_interrupted_set_has_a_readme_that_says_what_was_written(tmp_path: Path, monkeypatch) -> None:
+    """Ctrl-C after 16 of 80 films left a README saying '40 per class x 2 classes = 80 images' and
+    '- Normal: 40 images in Normal/'."""
+    import train.synthetic as synthetic
+
+    readmes = []
+    real_render = synthetic.render
+
+    def render_then_stop(*args, **kwargs):
+        readmes.append((tmp_path / "s" / "README.md").read_text())
+        if len(readmes) > 3:
+            raise KeyboardInterrupt
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(synthetic, "render", render_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
+    assert all("INCOMPLETE: cxr-synth is writing these images" in text for text in readmes)
+    readme = (tmp_path / "s" / "README.md").read_text()
+    assert "stopped after writing 3 of these 20 images" in readme and "- Normal: 3 of 10 images" in readme
+    assert "- COVID: 0 of 10 images" in readme and synthetic.is_synthetic_folder(tmp_path / "s")
+    monkeypatch.setattr(synthetic, "render", real_render)
+    synthetic.generate(tmp_path / "s", n_per_class=10, classes=["Normal", "COVID"], size=(48, 48))
+    readme = (tmp_path / "s" / "README.md").read_text()
+    assert "INCOMPLETE" not in readme and "- Normal: 10 images in Normal/" in readme
+
+
+def test_cxr_evaluate_knows_drawings_among_a_sites_films_by_their_mark(tiny_run: Path, tmp_path: Path) -> None:
+    """cxr-evaluate looked for the README alone: drawings renamed into a site's folders were scored as X-rays."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    drawings = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    for c in PAIR:
+        _real_films(site / c, 3, len(c))
+        for k, film in enumerate(sorted((drawings / c).glob("*.png"))[:4]):
+            shutil.copy(film, site / c / f"scan-{k}.png")
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--keep-seen", "--explain", "0",
+                                          "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    assert "8 of the 14 films are SYNTHETIC drawings by cxr-synth" in r.output
+    assert "8 of these 14 films are SYNTHETIC images (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()

@@ -268,3 +268,13 @@ def test_a_run_that_could_not_read_some_files_exits_1(tmp_path, monkeypatch):
         r = CliRunner().invoke(train_app, ["--data", str(tmp_path / "data"), "--out", str(tmp_path / f"run{code}")])
         assert r.exit_code == code, r.output
         assert ("1 file(s) could not be read and trained nothing (run.json lists them under skipped_files)" in r.output) == bool(code)
+
+
+def test_data_synthetic_beside_a_folder_named_synthetic_is_refused(tmp_path, monkeypatch):
+    """cxr-synth synthetic, then cxr-train --data synthetic: the built-in set was trained (other classes,
+    other films) and the folder the user made was never read, without a word."""
+    monkeypatch.chdir(tmp_path)
+    _films(tmp_path / "synthetic" / "Normal")
+    r = CliRunner().invoke(train_app, ["--data", "synthetic", "--out", "r", "--epochs", "1"])
+    assert r.exit_code == 2 and "write --data ./synthetic to train on that folder" in r.output
+    assert not (tmp_path / "r").exists()

@@ -42,6 +42,7 @@ from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
 from train.manifest import ManifestError, attach_sources
 from train.progress import progress_bar
+from train.synthetic_mark import is_synthetic_film
 from edge.atomic import write_json
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -240,6 +241,7 @@ class Scan:
     skipped: list[dict]
     traits: list[dict[str, str]]  # train.audit.file_traits plus the source, per usable file
     crops: tuple[np.ndarray, ...] = ()  # train.crop_copies.crop_print per usable file, each part stacked
+    drawn: np.ndarray | None = None  # per usable file, whether it is a cxr-synth drawing (train.synthetic_mark)
 
     def take(self, keep: np.ndarray) -> "Scan":
         """The scan of the files where ``keep`` is True (skipped files stay listed). The inputs are
@@ -252,7 +254,8 @@ class Scan:
             part = idx[start:start + 1024]
             self.x[start:start + len(part)] = self.x[part]
         return Scan([self.items[i] for i in idx], self.x[:len(idx)], self.dhash[idx], self.thumbs[idx], self.skipped,
-                    [self.traits[i] for i in idx], tuple(a[idx] for a in self.crops))
+                    [self.traits[i] for i in idx], tuple(a[idx] for a in self.crops),
+                    None if self.drawn is None else self.drawn[idx])
 
 
 def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True,
@@ -270,7 +273,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             gray = load_bytes(data, path)
             traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
             return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits,
-                    copy_code(gray).hex(), crop_print(gray) if crops else ())
+                    copy_code(gray).hex(), crop_print(gray) if crops else (), is_synthetic_film(it.path, data))
         except (ImageError, OSError) as e:
             return str(e)
         except Exception as e:  # whatever else fails is this file's reason to be skipped, as in edge.batch.decode
@@ -280,7 +283,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
     thumbs = np.empty((len(items), THUMB * THUMB), np.float32)
     prints = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(GUESSES), CODE), np.uint8),
               np.empty((len(items), CODE), np.uint8), np.empty((len(items), CHECK_FROM, CHECK_FROM), np.uint8)) if crops else ()
-    good, hashes, skipped, traits = [], [], [], []
+    good, hashes, skipped, traits, drawn = [], [], [], [], []
     bar = progress_bar(len(items), "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
         for it, res in zip(items, pool.map(one, items)):
@@ -295,6 +298,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
             good.append(it)
             hashes.append(res[1])
             traits.append(res[4])
+            drawn.append(res[7])
     bar.close()
     return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits,
-                tuple(part[:len(good)] for part in prints))
+                tuple(part[:len(good)] for part in prints), np.array(drawn, bool))

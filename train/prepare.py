@@ -19,7 +19,7 @@ from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
-from train.data import DataError, Item, Split, as_spelt, discover, scan
+from train.data import DataError, Item, Scan, Split, as_spelt, discover, scan
 from train.patients import split_units
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
@@ -179,11 +179,26 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
         log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
             "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")
-    split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed,
-                  {"synthetic": synthetic or bool(made_by_synth), "holdout_source": s.holdout_source,
-                   "added_data": [str(Path(d).resolve()) for d in s.add_data]})
+    drawn, of = drawn_films(res, parts), sum(map(len, parts.values()))
+    # cxr-synth's films known by their own mark: copied without their README, or among real films
+    if drawn and not synthetic and not (made_by_synth and len(drawn) == of):
+        n = len(drawn)
+        log(f"note: {'all' if n == of else f'{n} of the'} {of} films are SYNTHETIC drawings by cxr-synth (e.g. "
+            f"{shown(drawn[0])}; marked in the file, or named synthetic-CLASS-NNNN.png): the model is marked as "
+            f"trained on {'' if n == of else 'partly '}synthetic images, and its figures say nothing about real X-rays")
+    notes = {"synthetic": synthetic or bool(made_by_synth) or bool(drawn), "holdout_source": s.holdout_source,
+             "added_data": [str(Path(d).resolve()) for d in s.add_data]}
+    if drawn and not synthetic:
+        notes["synthetic_share"] = {"synthetic": len(drawn), "of": of}
+    split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed, notes)
     arrays = {k: res.x[[index[id(i)] for i in v]] for k, v in parts.items()}
     return split, arrays, {"hygiene": hygiene, "skipped": res.skipped, "audit": audit, "data": data}
+
+
+def drawn_films(res: Scan, parts: dict[str, list[Item]]) -> list[str]:
+    """The paths of the split's films that are cxr-synth's drawings (train.synthetic_mark), sorted."""
+    ours = {id(it) for it, d in zip(res.items, res.drawn if res.drawn is not None else ()) if d}
+    return sorted(i.path for part in parts.values() for i in part if id(i) in ours)
 
 
 def given_folder(given: dict[str, str], part: str) -> str | None:

@@ -302,6 +302,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "classes": split.classes,
         "preprocess": config.to_dict(),
         "synthetic_data": split.notes["synthetic"],
+        "synthetic_share": split.notes.get("synthetic_share"),  # where cxr-synth's films were found among the data's
         "temperature": float(temperature),
         "validation": {"accuracy": val_acc, "nll_before": nll(val_logits, ys["val"], 1.0),
                        "nll_after": nll(val_logits, ys["val"], temperature),

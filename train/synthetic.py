@@ -33,6 +33,7 @@ Only numpy and Pillow are used.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import sys
@@ -42,12 +43,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from edge.atomic import write_bytes, write_text
+from edge.atomic import clear_leftovers, temporary_for, write_bytes, write_text
 from train.synthetic_anatomy import draw_chest
 from train.synthetic_draw import Canvas, gaussian_blur, lowpass_noise
 from train.synthetic_findings import add_finding
+from train.synthetic_mark import png_info
 
-__all__ = ["SYNTHETIC_CLASSES", "render", "generate", "drop_other_classes", "not_written_here"]
+__all__ = ["SYNTHETIC_CLASSES", "render", "generate", "drop_other_classes", "why_not_here"]
 
 SYNTHETIC_CLASSES: tuple[str, ...] = ("Normal", "COVID", "Viral_Pneumonia", "Lung_Opacity")
 
@@ -188,7 +190,7 @@ def _burn_marker(img: np.ndarray, rng: np.random.Generator, letter: str) -> None
 
 def _png_bytes(img: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG")
+    Image.fromarray(img).save(buf, format="PNG", pnginfo=png_info())  # each film marked, wherever it is copied
     return buf.getvalue()
 
 
@@ -205,13 +207,25 @@ def is_synthetic_folder(folder: str | Path) -> bool:
         return False
 
 
-def _readme_text(classes: Sequence[str], n_per_class: int, size: tuple[int, int], seed: int) -> str:
+def _readme_text(classes: Sequence[str], n_per_class: int, size: tuple[int, int], seed: int,
+                 written: dict[str, int] | None = None, complete: bool = True) -> str:
+    """The set's README. ``complete`` False: written first, while the films are drawn (a set stopped half-way
+    is still marked SYNTHETIC), so it says the counts are those asked for; ``written``: the films each class
+    got from a call that was stopped, said in place of the counts asked for."""
     total = n_per_class * len(classes)
     lines = [
         f"{README_START} (train/synthetic.py), NOT real patients or "
         f"medical data; for demos and tests only. seed={seed}, {n_per_class} per class x "
         f"{len(classes)} classes = {total} images, {size[0]}x{size[1]} px.",
         "",
+    ]
+    if written is not None:
+        lines += [f"INCOMPLETE: cxr-synth was stopped after writing {sum(written.values())} of these {total} images; "
+                  "the same command writes the rest.", ""]
+    elif not complete:
+        lines += ["INCOMPLETE: cxr-synth is writing these images, or was killed while it did: the counts below are "
+                  "those asked for, and a folder may hold fewer; the same command writes the rest.", ""]
+    lines += [
         "These pictures are drawn from geometric shapes and filtered noise to look roughly",
         "like frontal chest X-rays so that the cxr-edge pipeline can be exercised without",
         "downloading anything. A model trained on them says nothing about real disease.",
@@ -225,7 +239,8 @@ def _readme_text(classes: Sequence[str], n_per_class: int, size: tuple[int, int]
         "Lung_Opacity": "one dense, sharply bounded lobar consolidation in one lung",
     }
     for c in classes:
-        lines.append(f"- {c}: {n_per_class} images in {c}/ ({about[c]})")
+        count = n_per_class if written is None else f"{written.get(c, 0)} of {n_per_class}"
+        lines.append(f"- {c}: {count} images in {c}/ ({about[c]})")
     lines += [
         "",
         "Regenerate with:",
@@ -273,13 +288,29 @@ def generate(
     width, height = _check_size(size)
 
     out_dir = Path(out_dir)
+    pairs: list[tuple[Path, str]] = []
+    # First: a run stopped half-way leaves films that are still said to be SYNTHETIC (is_synthetic_folder).
+    write_text(out_dir / "README.md", _readme_text(classes, n_per_class, (width, height), seed, complete=False))
+    clear_leftovers(out_dir, (".", *classes))  # what a killed call's writes left: hidden, and no one's but ours
+    try:
+        _write_films(out_dir, classes, class_idx, n_per_class, (width, height), seed, pairs, progress)
+    except BaseException:  # Ctrl-C, a full disk: the README says what was written, not what was asked for
+        written = {c: sum(label == c for _, label in pairs) for c in classes}
+        with contextlib.suppress(Exception):
+            write_text(out_dir / "README.md", _readme_text(classes, n_per_class, (width, height), seed, written))
+        raise
+    write_text(out_dir / "README.md", _readme_text(classes, n_per_class, (width, height), seed))
+    return pairs
+
+
+def _write_films(out_dir: Path, classes: tuple[str, ...], class_idx: list[int], n_per_class: int,
+                 size: tuple[int, int], seed: int, pairs: list[tuple[Path, str]], progress: bool) -> None:
+    """generate's films, each appended to ``pairs`` once written (what a stopped call wrote stays said)."""
+    width, height = size
     total = n_per_class * len(classes)
     done = 0
     on_terminal = getattr(sys.stderr, "isatty", lambda: False)()
     every = max(1, total // (50 if on_terminal else 10))  # at most ~50 updates (~10 lines in a log)
-    pairs: list[tuple[Path, str]] = []
-    # First: a run stopped half-way leaves films that are still said to be SYNTHETIC (is_synthetic_folder).
-    write_text(out_dir / "README.md", _readme_text(classes, n_per_class, (width, height), seed))
     for label, ci in zip(classes, class_idx):
         class_dir = out_dir / label
         class_dir.mkdir(parents=True, exist_ok=True)
@@ -299,7 +330,12 @@ def generate(
                 stale.unlink()
     if progress and on_terminal:
         print(file=sys.stderr, flush=True)
-    return pairs
+
+
+def _film_name(name: str, label: str) -> bool:
+    """Whether ``name`` is one of class ``label``'s films, or what a killed write of one left."""
+    name = temporary_for(name) or name
+    return name.startswith(f"synthetic-{label}-") and name.endswith(".png")
 
 
 def drop_other_classes(out_dir: Path, classes: Sequence[str]) -> None:
@@ -312,26 +348,38 @@ def drop_other_classes(out_dir: Path, classes: Sequence[str]) -> None:
     for other in sorted(set(SYNTHETIC_CLASSES) - set(classes)):
         folder = Path(out_dir) / other
         if folder.is_dir() and not folder.is_symlink() and all(
-                f.is_file() and f.name.startswith(f"synthetic-{other}-") and f.suffix == ".png" for f in folder.iterdir()):
+                f.is_file() and _film_name(f.name, other) for f in folder.iterdir()):
             shutil.rmtree(folder)
 
 
-def not_written_here(out_dir: Path) -> list[str]:
-    """What in ``out_dir`` cxr-synth did not write (up to 3 names, relative): anything but its README
-    and its class folders of synthetic-CLASS-NNNN.png. Writing there would overwrite a user's README and
-    mark every real film beside the drawings as synthetic (the mark is the README)."""
+def why_not_here(out_dir: Path) -> str | None:
+    """Why cxr-synth must not write into ``out_dir``, or None: it holds files cxr-synth did not write
+    (anything but its README, its class folders of synthetic-CLASS-NNNN.png and what its killed writes
+    left), whose folder the README would mark SYNTHETIC; or it is a class folder of cxr-synth's own,
+    whose films a set written into it would bury a level down."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
-        return []
-    found: list[str] = []
+        return None
+    others: list[str] = []
+    loose: list[str] = []
     for entry in sorted(out_dir.iterdir()):
-        if entry.name == "README.md" and is_synthetic_folder(out_dir):
+        if temporary_for(entry.name) == "README.md" or entry.name == "README.md" and is_synthetic_folder(out_dir):
             continue
         if entry.name in SYNTHETIC_CLASSES and entry.is_dir() and not entry.is_symlink():
-            found += [f"{entry.name}/{f.name}" for f in sorted(entry.iterdir())
-                      if not (f.name.startswith(f"synthetic-{entry.name}-") and f.suffix == ".png")]
+            others += [f"{entry.name}/{f.name}" for f in sorted(entry.iterdir()) if not _film_name(f.name, entry.name)]
+        elif any(_film_name(entry.name, c) for c in SYNTHETIC_CLASSES):
+            loose.append(entry.name)
         else:
-            found.append(entry.name)
-        if len(found) >= 3:
-            break
-    return found[:3]
+            others.append(entry.name)
+    if others:
+        return (f"{out_dir} holds files cxr-synth did not write ({', '.join(others[:3])}"
+                f"{f' and {len(others) - 3} more' if len(others) > 3 else ''}): its README would be overwritten and its "
+                "films marked SYNTHETIC with the drawings; give a new or empty folder")
+    if loose:
+        films = f"{', '.join(loose[:2])}{', ...' if len(loose) > 2 else ''}"
+        parent = out_dir.parent if len(out_dir.parts) > 1 else out_dir.resolve().parent
+        what = (f"is the {out_dir.name} class folder of the SYNTHETIC set {parent} ({films})"
+                if is_synthetic_folder(parent) else f"holds cxr-synth's films themselves ({films}), as a class folder of a set it wrote does")
+        return (f"{out_dir} {what}: cxr-synth writes class folders into the folder it is given; give the set's folder "
+                "or a new or empty one")
+    return None
