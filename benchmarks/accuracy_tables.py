@@ -57,15 +57,17 @@ def tables(results: list[dict], holdouts: dict[str, tuple[str, str, str]]) -> st
         lines += hardest_hit_table([r for r in shift_rows if "shift_sensitivity" in r], names)
     looks = [r for r in results if "border_evidence" in r]
     if looks:
-        lines += ["", "Where the models look (int8, test split): the share of each image's occlusion map (convert.occlusion, "
-                  "the evidence for the model's answer) that lies in the image's outer eighth, mean over images. Spread "
-                  "evenly it would be 0.44; more means the model reads borders, collimation and burned-in text, i.e. "
-                  "the film's origin, rather than the lungs.", "",
-                  "| task | model | all images | right | wrong |", "|---|---|---:|---:|---:|"]
+        lines += ["", "Where the models look (int8, test split): the share of each image's occlusion map (convert.occlusion: "
+                  "the fall of the answer's log-odds when each square of the film is covered) that lies in the film's "
+                  "outer eighth, mean over the images whose map found evidence; 'no evidence' counts the maps where no "
+                  "square's cover lowered the answer, left out of the means. Spread evenly it would be 0.44; more means "
+                  "the model reads borders, collimation and burned-in text, i.e. the film's origin, rather than the lungs.",
+                  "", "| task | model | all images | right | wrong | no evidence |", "|---|---|---:|---:|---:|---:|"]
         for r in looks:
             b = r["border_evidence"]
             lines.append(f"| {r['task']} | {r['arch']} | " + " | ".join(
-                "" if b[k] is None else f"{b[k]:.3f}" for k in ("all", "right", "wrong")) + " |")
+                "" if b[k] is None else f"{b[k]:.3f}" for k in ("all", "right", "wrong"))
+                + f" | {b.get('without_evidence', '')} |")
     probe = [r for r in results if "other_pneumonias" in r]
     if probe:
         groups = [k for k in probe[0]["other_pneumonias"] if not k.endswith(" n")]
