@@ -323,6 +323,8 @@ def main(
                       "whose name is taken gets -2, -3, ... (its caption gives the film's path; --json and --csv answers "
                       "name each map)", file=sys.stderr)
 
+        ordinary = flagged_too(m.meta)
+
         def emit(results: Iterable[Result]) -> None:
             nonlocal recent
             for r in results:
@@ -330,8 +332,8 @@ def main(
                     r = Result(r.file, error=f"refused: {FLAGGED}", atypical=True)
                 elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
                     print(f"edge-classify: warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not "
-                          "a chest X-ray, another population? (about 1 ordinary film in 100 is flagged too); look at it before "
-                          "trusting its label", file=sys.stderr)
+                          f"a chest X-ray, another population? ({ordinary}); look at it before trusting its label",
+                          file=sys.stderr)
                 label, failed, mapped, map_failed = None, r.error is not None, False, False
                 if not failed:
                     label = ranking(r.probabilities, rule)[0]
@@ -382,6 +384,15 @@ def main(
         if explain is not None:
             print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
         raise typer.Exit(EXIT_SOME_FAILED if total.any_failed else EXIT_OK)
+
+
+def flagged_too(meta: dict) -> str:
+    """How often the file's input check flags an ordinary film, from its own validation images where it
+    stored the share (a small training set's check flags far more than the 1 in 100 once said of all)."""
+    share = (meta.get("typicality") or {}).get("flagged_validation")
+    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
+        return "some ordinary films are flagged too"
+    return f"it flagged {100 * share:.1f}% of its own validation films too, often more of another site's"
 
 
 def run() -> None:

@@ -373,3 +373,14 @@ def test_the_version_said_is_the_version_installed():
 
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
     assert re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1) == __version__
+
+
+def test_a_flagged_film_is_warned_with_the_files_own_flag_rate():
+    """The warning said 'about 1 ordinary film in 100 is flagged too' whatever the file: a small training set's
+    check flagged 4.2% of its own validation films, and more of a new site's."""
+    from edge.cli import flagged_too
+
+    assert flagged_too({"typicality": {"flagged_validation": 0.042}}) == (
+        "it flagged 4.2% of its own validation films too, often more of another site's")
+    assert flagged_too({}) == flagged_too({"typicality": {"flagged_validation": float("nan")}}) == (
+        "some ordinary films are flagged too")
