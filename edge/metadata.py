@@ -113,6 +113,9 @@ def field_problem(meta: dict[str, Any]) -> str | None:
     requires = meta.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         return f"requires is {requires!r}, not a list of names"
+    tolerance = meta.get("selftest_tolerance", 0.02)
+    if not _number(tolerance) or not 0 < tolerance <= 0.5:  # infinity or 1e9 let another run's weights pass
+        return f"selftest_tolerance {tolerance!r} is not a probability gap above 0 and at most 0.5"
     if meta.get("output", "logits") != "logits":  # the device takes the outputs as logits, and says so
         return f"output is {meta['output']!r}: this cxr-edge reads a model whose outputs are logits"
     return None

@@ -56,6 +56,11 @@ def test_the_metadata_cxr_convert_writes_is_read():
     ({"requires": "fancy"}, "requires is 'fancy', not a list of names"),
     ({"requires": None}, "requires is None"),
     ({"output": "probabilities"}, "output is 'probabilities'"),
+    # a tolerance of infinity or 1e9 let another run's weights pass the self-test; None ended in a TypeError
+    ({"selftest_tolerance": math.inf}, "selftest_tolerance inf is not a probability gap"),
+    ({"selftest_tolerance": 1e9}, "selftest_tolerance 1000000000.0 is not"),
+    ({"selftest_tolerance": None}, "selftest_tolerance None is not"),
+    ({"selftest_tolerance": 0}, "selftest_tolerance 0 is not"),
 ])
 def test_a_damaged_field_is_refused_by_name(change, said):
     with pytest.raises(ModelFileError, match="model metadata is damaged: ") as e:
