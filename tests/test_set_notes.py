@@ -18,7 +18,7 @@ def test_names_in_the_reports_prose_make_no_heading_code_span_or_emphasis():
     md = copy_lines([["COVID/a|b*c`d.png", "COVID/_dup_ *x* `y.png"]],
                     [[{"file": "COVID/x`1.png", "label": "COVID"}, {"file": "Normal/x`2.png", "label": "Normal"}]])
     text = "\n".join(md)
-    assert "a\\|b\\*c\\`d.png" in text and "_dup_ \\*x\\* \\`y.png" in text and "x\\`1.png" in text
+    assert "a\\|b\\*c\\`d.png" in text and "\\_dup\\_ \\*x\\* \\`y.png" in text and "x\\`1.png" in text
     assert not re.search(r"(?<!\\)[`|*]", text.replace("**Label conflict:**", "").replace("**Copies:**", ""))
 
 
