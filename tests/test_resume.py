@@ -439,3 +439,28 @@ def test_a_students_films_are_its_teachers_classes_not_every_class_folder(tmp_pa
                                                                          for i in items]}}))
     s = TrainSettings(data=str(films), out=student, teacher=str(teacher), progress=False)
     assert data_changed(student, s) == ""
+
+
+def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_without_replace(tmp_path, capsys):
+    """Stopped in its student step and run again with one other setting, a run threw away its finished teacher
+    ('trained with another epochs: replacing it') where a finished run of other settings is refused."""
+    from tests.test_data import write_images
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      teacher_members=1, progress=False)
+    run_training(s)
+    for name in ("run.json", "model.keras"):  # as a call stopped in the student step leaves it
+        (s.out / name).unlink()
+    teacher = (s.out / "teacher" / "model.keras").read_bytes()
+    with pytest.raises(DataError, match=r"holds the finished teacher of a stopped run, trained with another epochs: "
+                                        r"give the settings it was trained with"):
+        run_training(replace(s, epochs=2))
+    assert (s.out / "teacher" / "model.keras").read_bytes() == teacher
+    capsys.readouterr()
+    run_training(replace(s, epochs=2, replace=True))
+    assert "trained with another epochs: replacing it" in capsys.readouterr().err

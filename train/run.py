@@ -26,7 +26,7 @@ from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
-from train.resume import (clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
+from train.resume import (STOPPED, clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
                           other_settings, run_record_problem, save_member, settings_dict)
 
 
@@ -193,6 +193,11 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
     differ = other_settings(teacher_dir, ts)
     differ = differ if differ is None else [k for k in differ if k != "out"]  # the run folder moved or renamed
+    if differ and not s.replace and (settings := [k for k in differ if k != STOPPED]):
+        # the same guard as a finished run's: a stopped run's finished teacher is an hour's model too
+        raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with another "
+                        f"{', '.join(settings)}: give the settings it was trained with to go on with it, another --out "
+                        "to keep it, or --replace to train over it")
     changed = data_changed(teacher_dir, ts) if differ == [] else None
     older = older_split_rules(teacher_dir) if differ == [] and not changed else None
     if differ == [] and not changed and not older:
