@@ -464,3 +464,20 @@ def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_with
     capsys.readouterr()
     run_training(replace(s, epochs=2, replace=True))
     assert "trained with another epochs: replacing it" in capsys.readouterr().err
+
+
+def test_a_members_fingerprint_holds_across_a_moved_run_and_a_linked_data_folder(tmp_path):
+    """A stopped run moved or renamed, or given --data through a link, retrained the members it had finished
+    ('an earlier call stopped before it finished this model'), where its teacher and data phase were reused."""
+    from train.resume import fingerprint
+    from train.run import TrainSettings
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "data")
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        (tmp_path / run / "split.json").write_text('{"the": "same split"}')
+    s = TrainSettings(data=str(tmp_path / "data"), out=tmp_path / "a", epochs=1)
+    assert fingerprint(s, tmp_path / "a") == fingerprint(replace(s, out=tmp_path / "b"), tmp_path / "b")
+    assert fingerprint(s, tmp_path / "a") == fingerprint(replace(s, data=str(tmp_path / "link")), tmp_path / "a")
+    assert fingerprint(s, tmp_path / "a") != fingerprint(replace(s, epochs=2), tmp_path / "a")

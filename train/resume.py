@@ -33,6 +33,10 @@ def _path(v: Any) -> Any:
     return os.path.normpath(os.path.abspath(v)) if isinstance(v, str) and v and v != "synthetic" else v
 
 
+def _real(v: Any) -> Any:
+    return os.path.realpath(v) if isinstance(v, str) and v and v != "synthetic" else v
+
+
 def _same_folders(a: Any, b: Any) -> bool:
     """Whether two recorded folders (or lists of them) are the same existing folders under other
     spellings: 'Data' and 'data' where the file system ignores case (macOS, Windows), or a link."""
@@ -152,7 +156,13 @@ def fingerprint(s: Any, run_dir: Path) -> dict:
     """What a saved member must have been trained with to be reused: the settings and the split
     (its split.json's bytes: the same files, labels and parts); for a student, also its teacher's
     run.json, since a teacher trained again on the same split is another teacher."""
-    fp = {"settings": _comparable(settings_dict(s)),
+    settings = _comparable(settings_dict(s))
+    # where the run folder is, and how its data folder is spelt (a link), are no setting of the weights: a
+    # stopped run moved, renamed, or given --data through a link retrained the members it had finished
+    settings.pop("out", None)
+    settings["data"] = _real(settings.get("data"))
+    settings["add_data"] = [_real(v) for v in settings.get("add_data") or []]
+    fp = {"settings": settings,
           "split_sha256": hashlib.sha256((Path(run_dir) / "split.json").read_bytes()).hexdigest()}
     teacher_run = Path(s.teacher) / "run.json" if getattr(s, "teacher", None) else None
     if teacher_run is not None and teacher_run.is_file():
