@@ -139,3 +139,25 @@ def test_a_killed_reports_stage_goes_when_the_next_report_is_written_there(tmp_p
     with staged_folder(out) as stage:
         (stage / "report.md").write_text("whole")
     assert not left.exists() and fresh.exists() and (out / "report.md").read_text() == "whole"
+
+
+def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
+    """The lock file of the first user is not writable by a second (umask 022): the second's open failed and it
+    went on without a lock, so two commands wrote one run folder at once. flock needs no write access."""
+    import builtins
+
+    import train.run_lock as run_lock
+
+    def as_another_user(path, mode="r", *args, **kwargs):
+        if "a" in mode or "w" in mode:
+            raise PermissionError(13, "Permission denied", str(path))
+        return builtins.open(path, mode, *args, **kwargs)
+
+    run = tmp_path / "run"
+    with run_folder_lock(run, "cxr-train"):
+        monkeypatch.setattr(run_lock, "open", as_another_user, raising=False)
+        with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
+            with run_folder_lock(run, "cxr-convert"):
+                pass
+    with run_folder_lock(run, "cxr-convert"):  # free: taken through a read-only descriptor
+        pass

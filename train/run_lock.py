@@ -49,8 +49,15 @@ def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
         yield
         return
     key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
+    path = lock_folder() / f"{key}.lock"
     try:
-        f = open(lock_folder() / f"{key}.lock", "a+", encoding="utf-8")
+        f = open(path, "a+", encoding="utf-8")
+    except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
+        try:
+            f = open(path, "r", encoding="utf-8")
+        except OSError:
+            yield
+            return
     except OSError:
         yield
         return
@@ -62,10 +69,11 @@ def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
             who = f.read().strip() or "another cxr-train or cxr-convert"
             raise RunFolderBusy(f"{folder} is being written by {who}: two at once would mix their files; wait for "
                                 "it to finish (or stop it), then run this again") from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"{prog} (process {os.getpid()})")
-        f.flush()
+        if f.writable():
+            f.seek(0)
+            f.truncate()
+            f.write(f"{prog} (process {os.getpid()})")
+            f.flush()
         _clear_leftovers(Path(folder), prog)
         try:
             yield
