@@ -70,6 +70,10 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
     missing = [k for k in REQUIRED if k not in meta]
     if missing:
         raise ModelFileError(f"model metadata is incomplete: missing {', '.join(missing)}")
+    fmt = meta.get("format", FORMAT)
+    if isinstance(fmt, str) and fmt.startswith("cxr-edge/") and fmt != FORMAT:  # not damaged: made by a newer one
+        raise ModelFileError(f"this model was written by a newer cxr-edge (format {fmt!r}; this one reads {FORMAT!r}): "
+                             "update cxr-edge on this device")
     if problem := field_problem(meta):
         raise ModelFileError(f"model metadata is damaged: {problem}")
     unknown = sorted(set(meta.get("requires", [])) - UNDERSTOOD)
