@@ -481,3 +481,25 @@ def test_a_members_fingerprint_holds_across_a_moved_run_and_a_linked_data_folder
     assert fingerprint(s, tmp_path / "a") == fingerprint(replace(s, out=tmp_path / "b"), tmp_path / "b")
     assert fingerprint(s, tmp_path / "a") == fingerprint(replace(s, data=str(tmp_path / "link")), tmp_path / "a")
     assert fingerprint(s, tmp_path / "a") != fingerprint(replace(s, epochs=2), tmp_path / "a")
+
+
+def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp_path):
+    """README: members/ and prepared.json are gone once the run is finished; a teacher reused after a retrain of
+    other settings was stopped there kept them for good (a model's size each)."""
+    from tests.test_data import write_images
+    from train.prepared import PREPARED
+    from train.resume import MEMBERS_DIR
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      teacher_members=1, progress=False)
+    run_training(s)
+    teacher = s.out / "teacher"
+    (teacher / MEMBERS_DIR).mkdir()
+    (teacher / MEMBERS_DIR / "member-1.json").write_text("{}")  # as a stopped --replace of other settings left them
+    (teacher / PREPARED).write_text("{}")
+    run_training(replace(s, replace=True))
+    assert not (teacher / MEMBERS_DIR).exists() and not (teacher / PREPARED).exists()

@@ -205,6 +205,8 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
             f"{data_text(s)} changed since could not be compared")
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with {same}; delete it to train it again)")
+        clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
+        forget(teacher_dir)
     else:
         again = f"; the finished one there was trained with another {', '.join(differ)}: replacing it" if differ else ""
         if changed:
