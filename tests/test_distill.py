@@ -268,6 +268,15 @@ def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_
     mine = json.loads((out / "run.json").read_text())["settings"]
     assert (mine["data"], mine["val_fraction"], mine["test_fraction"]) == (str(films), 0.25, 0.2)
     assert "using the teacher's data and split" not in r.output  # nothing given differs from it
+    # the teacher trained again: the same student command replaced the student, and said no reason; its run.json
+    # named the teacher by its folder alone
+    recorded = json.loads((out / "run.json").read_text())["teacher"]
+    assert recorded["model_sha256"] == json.loads((teacher / "run.json").read_text())["model_sha256"]
+    run_training(TrainSettings(data=str(films), out=teacher, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               val_fraction=0.25, test_fraction=0.2, seed=5, replace=True, progress=False))
+    r = CliRunner().invoke(train_app, ["--teacher", str(teacher), "--out", str(out), "--epochs", "1", "--image-size", "32",
+                                       "--batch-size", "8", "--quiet"])
+    assert r.exit_code == 0 and f"its teacher {teacher} was trained again since (another model and split)" in r.output
 
 
 def test_a_student_takes_its_teachers_image_size_unless_told(tiny_run, tmp_path, monkeypatch):

@@ -367,7 +367,9 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
                            "audit": trun.get("shortcut_audit"),
                            "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
-                                       "seconds": trun.get("seconds")},
+                                       "seconds": trun.get("seconds"),
+                                       # which teacher, once its folder holds another: its model and split
+                                       "model_sha256": trun.get("model_sha256"), "split_digest": trun.get("split_digest")},
                            "data": trun.get("data_fingerprint")}
 
 
@@ -381,6 +383,19 @@ def teacher_record(teacher: str | Path) -> dict:
     except (OSError, ValueError):
         return {}
     return run if isinstance(run, dict) else {}
+
+
+def teacher_changed(out: Path, teacher: str | Path | None) -> str:
+    """'; its teacher ... was trained again since' where the finished student in ``out`` recorded another
+    model of ``teacher`` than the one there now (a student replaced for it said no reason), else ''."""
+    if not teacher:
+        return ""
+    try:
+        had = (read_json(Path(out) / "run.json").get("teacher") or {}).get("model_sha256")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    now = teacher_record(teacher).get("model_sha256")
+    return f"; its teacher {teacher} was trained again since (another model and split)" if had and now and had != now else ""
 
 
 def teacher_split_settings(teacher: str | Path) -> dict:

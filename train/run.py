@@ -23,7 +23,7 @@ from edge.atomic import write_json
 from train.audit import balanced_accuracy
 from train.cache import save_cache
 from train.data import DataError
-from train.prepare import data_changed, data_text, log, prepare_data, teacher_data
+from train.prepare import data_changed, data_text, log, prepare_data, teacher_changed, teacher_data
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
 from train.resume import (STOPPED, clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
@@ -158,6 +158,7 @@ def run_training(s: TrainSettings) -> Path:
         # (another --data or --classes lists other films, which were never the run's: that setting is said)
         if not {"data", "add_data", "classes", "class_map"} & set(differ) and (changed := data_changed(out, s)):
             other += f"; {changed} since it was trained"
+        other += teacher_changed(out, s.teacher)
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
