@@ -187,7 +187,7 @@ def test_a_teacher_split_whose_films_are_gone_is_said(tiny_run, tmp_path, capsys
     import shutil
 
     from edge.preprocess import PreprocessConfig
-    from train.prepare import teacher_data
+    from train.teacher_split import teacher_data
     from train.run import TrainSettings
 
     teacher = tmp_path / "teacher"

@@ -66,7 +66,7 @@ def test_a_teacher_whose_files_do_not_belong_together_is_neither_reused_nor_take
 
     from edge.preprocess import PreprocessConfig
     from train.data import DataError
-    from train.prepare import teacher_data
+    from train.teacher_split import teacher_data
     from train.resume import other_settings
     from train.run import TrainSettings
 

@@ -174,7 +174,7 @@ def train(
     for d in add_data or []:
         if not d.is_dir():
             raise fail("cxr-train", f"--add-data {d}: {'a file, not a folder' if d.exists() else 'no such folder'}")
-    from train.prepare import teacher_split_settings
+    from train.teacher_split import teacher_split_settings
     from train.run import TrainSettings, check_settings, run_training
     from train.run_folders import check_folders
 
@@ -219,7 +219,7 @@ def train(
 def teacher_image_size(teacher: Path) -> int | None:
     """The input side a --teacher run was trained at (its run.json), or None where it cannot be read
     (the teacher's own checks then say why)."""
-    from train.prepare import teacher_record
+    from train.teacher_split import teacher_record
 
     size = (teacher_record(teacher).get("settings") or {}).get("image_size")
     return size if isinstance(size, int) else None

@@ -1,6 +1,5 @@
 """The data of one training run: the labelled films found, decoded once, audited, grouped by
-duplicates and split (prepare_data); or, for a student, its teacher's frozen split and cached
-inputs (teacher_data)."""
+duplicates and split (prepare_data). A student's, its teacher's frozen split, is train.teacher_split's."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from edge.atomic import read_json
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
@@ -24,8 +22,7 @@ from train.patients import split_units
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
-from train.resume import (data_fingerprint, film_stamps, films_changed, older_split_rules, run_record_problem,
-                          sources_changed, sources_digest)
+from train.resume import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -238,6 +235,8 @@ def data_changed(run_dir: Path, s: TrainSettings, record: str = "run.json") -> s
         return ""
     classes = s.classes
     if classes is None and s.teacher:  # a student's classes are its teacher's: not every class folder of its data
+        from train.teacher_split import teacher_record  # it logs as this module does: imported here, not at the top
+
         classes = teacher_record(s.teacher).get("classes")
     items = find_films(Path(s.data), classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
     changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log, record)
@@ -330,83 +329,3 @@ def few_films_notes(counts: dict[str, dict[str, int]]) -> list[str]:
             rough = f"the {name} figures for {_and(list(small))} will be rough{AFTER[part]}"
             notes.append(f"one film moves {each}: {rough}")
     return notes
-
-
-def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
-    """The teacher run's frozen split and cached inputs: the student must never see the images
-    the teacher was validated or tested on, so it takes the teacher's split as it is."""
-    from train.cache import load_part
-
-    tdir = Path(s.teacher)
-    if not (tdir / "run.json").is_file() or not (tdir / "model.keras").is_file():
-        raise DataError(f"--teacher {tdir} is not a finished cxr-train run folder (needs run.json and model.keras)")
-    trun = read_json(tdir / "run.json")
-    if PreprocessConfig.from_dict(trun["preprocess"]) != config:
-        raise DataError(f"--teacher {tdir} was trained on other inputs ({trun['preprocess']}); the student needs "
-                        f"the same architecture family and --image-size ({config.to_dict()})")
-    own = tdir.resolve() == (Path(s.out) / "teacher").resolve()  # step 1 of the default recipe, same settings
-    if not own and (differ := [k for k, v in teacher_split_settings(tdir).items() if getattr(s, k) != v]):
-        log(f"--teacher: using the teacher's data and split ({trun['settings']['data']}); {', '.join(differ)} are taken "
-            "from it, as is --seed's split")
-    if not own and (older := older_split_rules(tdir)):
-        log(f"warning: --teacher {tdir} drew its split by the rules of {older}, which this version changed (patients "
-            "kept together, placeholders, synthetic folders): the student takes that split as it is; train the teacher "
-            "again for one drawn by today's rules")
-    if why := run_record_problem(tdir):  # its split would hold films its model trained on
-        raise DataError(f"--teacher {tdir}: {why}; run its cxr-train command again to finish it")
-    split = Split.load(tdir / "split.json")
-    if s.classes and list(s.classes) != split.classes:
-        raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
-    if gone := missing_films(split):
-        films = f"{len(gone)} films of the teacher's split no longer exist" if len(gone) > 1 else \
-            "1 film of the teacher's split no longer exists"
-        log(f"warning: {films} ({tdir / 'split.json'}), e.g. "
-            f"{Path(split.data_dir) / gone[0]}: the student learns from the copies cached before they went, and "
-            "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
-    arrays = {part: load_part(tdir, split, part, config, s.progress, rewrite=own)[0] for part in split.parts}
-    return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
-                           "audit": trun.get("shortcut_audit"),
-                           "teacher": {"run": str(tdir.resolve()), "members": trun.get("members", 1),
-                                       "seconds": trun.get("seconds"),
-                                       # which teacher, once its folder holds another: its model and split
-                                       "model_sha256": trun.get("model_sha256"), "split_digest": trun.get("split_digest")},
-                           "data": trun.get("data_fingerprint")}
-
-
-SPLIT_SETTINGS = ("data", "add_data", "class_map", "holdout_source", "val_fraction", "test_fraction")
-
-
-def teacher_record(teacher: str | Path) -> dict:
-    """A teacher run's run.json, or {} where it cannot be read (teacher_data then says why)."""
-    try:
-        run = read_json(Path(teacher) / "run.json")
-    except (OSError, ValueError):
-        return {}
-    return run if isinstance(run, dict) else {}
-
-
-def teacher_changed(out: Path, teacher: str | Path | None) -> str:
-    """'; its teacher ... was trained again since' where the finished student in ``out`` recorded another
-    model of ``teacher`` than the one there now (a student replaced for it said no reason), else ''."""
-    if not teacher:
-        return ""
-    try:
-        had = (read_json(Path(out) / "run.json").get("teacher") or {}).get("model_sha256")
-    except (OSError, ValueError, AttributeError):
-        return ""
-    now = teacher_record(teacher).get("model_sha256")
-    return f"; its teacher {teacher} was trained again since (another model and split)" if had and now and had != now else ""
-
-
-def teacher_split_settings(teacher: str | Path) -> dict:
-    """The settings that made a teacher run's split, as its run.json records them: a student learns on
-    that split, and records them as its own."""
-    settings = teacher_record(teacher).get("settings")
-    settings = settings if isinstance(settings, dict) else {}
-    return {k: settings[k] for k in SPLIT_SETTINGS if k in settings}
-
-
-def missing_films(split: Split) -> list[str]:
-    """The films of a frozen split that are gone from their folder: a student (and cxr-convert)
-    would still use their cached inputs, so the user must hear that the split is out of date."""
-    return [i.path for v in split.parts.values() for i in v if not (Path(split.data_dir) / i.path).exists()]

@@ -23,7 +23,8 @@ from edge.atomic import write_json
 from train.audit import balanced_accuracy
 from train.cache import save_cache
 from train.data import DataError
-from train.prepare import data_changed, data_text, log, prepare_data, teacher_changed, teacher_data
+from train.prepare import data_changed, data_text, log, prepare_data
+from train.teacher_split import teacher_changed, teacher_data
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
 from train.resume import (STOPPED, clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
