@@ -103,7 +103,8 @@ class Watcher:
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
         self.stamp_seen: dict[str, tuple[int, int]] = {}  # each folder's mtime, and the device's time it was first seen
         self.unreadable: set[str] = set()   # watched folders that could not be read at the last poll
-        self.devices: dict[str, int] = {}   # each watched folder's file system, when it held films
+        self.devices: dict[str, int] = {}   # each folder's file system, as last read
+        self.mounts: dict[str, bool] = {}   # whether each folder was a mount point (a share's) then
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.polls = 0
 
@@ -151,6 +152,8 @@ class Watcher:
                 mtime, cached = st.st_mtime_ns, self.listings.get(folder)
                 # each folder's file system, a share mounted below a watched one too (it went without a word)
                 moved = self.devices.setdefault(folder, st.st_dev) != st.st_dev
+                if folder not in self.mounts:
+                    self.mounts[folder] = _is_mount(folder)
                 seen = self.stamp_seen.get(folder)
                 if seen is None or seen[0] != mtime:
                     seen = self.stamp_seen[folder] = (mtime, now_ns)
@@ -161,12 +164,12 @@ class Watcher:
                 else:
                     entry = _read(folder, mtime)
                     fresh.add(folder)
-                if moved:  # now on another file system: the mount point left by a share unmounted, if it holds
-                    # none of the files it held (empty, or a film copied into the bare mount point meanwhile)
-                    if cached and (cached[1] or cached[2]) and not _names(cached) & _names(entry):
-                        raise OSError(0, "it is now a folder of another file system without its films: its share "
+                if moved:  # on another file system now: a share's mount point left bare (films copied into it
+                    # meanwhile are not the share's), or another share or disk mounted there (a USB stick swapped)
+                    if self.mounts[folder] and not _is_mount(folder):
+                        raise OSError(0, "it is now the bare mount point of a share that was mounted there: its share "
                                          "unmounted?")
-                    self.devices[folder] = st.st_dev
+                    self.devices[folder], self.mounts[folder] = st.st_dev, _is_mount(folder)
             except OSError as e:  # removed (or a share gone) since the last poll, or not readable
                 # A sub-folder removed is a study taken away; one that cannot be read (its permissions)
                 # hides films, and is said like a watched folder that cannot be read.
@@ -277,8 +280,8 @@ class Watcher:
         return ready
 
 
-def _names(listing: Listing) -> set[str]:
-    return {os.path.basename(p) for p, _ in listing[1]} | {os.path.basename(d) for d in listing[2]}
+def _is_mount(folder: str) -> bool:
+    return os.path.ismount(folder)
 
 
 def _stamp(st: os.stat_result) -> Stamp:

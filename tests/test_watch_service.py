@@ -37,16 +37,18 @@ def test_a_link_that_cannot_be_followed_stops_no_other_film(tmp_path):
 
 def mount_point(monkeypatch, folder: Path) -> dict[str, bool]:
     """``folder`` as a share's mount point: while the returned {"yes": False}, os.stat gives it another
-    file system's device number, as its bare mount point has once the share is unmounted."""
-    real_stat, mounted = os.stat, {"yes": True}
+    file system's device number and it is no mount point, as its bare mount point once the share is
+    unmounted; {"yes": "swapped"}: a third device mounted there (a USB stick swapped for another)."""
+    real_stat, real_is_mount, mounted = os.stat, edge.watch._is_mount, {"yes": True}
 
     def stat(path, *args, **kw):
         st = real_stat(path, *args, **kw)
-        if Path(path) == folder and not mounted["yes"]:
-            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1)
+        if Path(path) == folder and mounted["yes"] is not True:
+            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + (1 if not mounted["yes"] else 2))
         return st
 
     monkeypatch.setattr(edge.watch.os, "stat", stat)
+    monkeypatch.setattr(edge.watch, "_is_mount", lambda f: bool(mounted["yes"]) if Path(f) == folder else real_is_mount(f))
     return mounted
 
 
@@ -57,13 +59,13 @@ def test_a_share_unmounted_under_the_watch_is_said_and_its_films_are_not_answere
     share.mkdir()
     hidden.mkdir()
     (share / "a.png").write_bytes(b"x" * 10)
+    mounted = mount_point(monkeypatch, share)
     w = Watcher([share], say=said.append)
     assert w.poll() == [] and w.poll() == [str(share / "a.png")]
-    mounted = mount_point(monkeypatch, share)
     (share / "a.png").rename(hidden / "a.png")
     mounted["yes"] = False
     assert [w.poll() for _ in range(3)] == [[]] * 3
-    assert len(said) == 1 and "another file system without its films: its share unmounted?" in said[0]
+    assert len(said) == 1 and "bare mount point of a share that was mounted there: its share unmounted?" in said[0]
     (hidden / "a.png").rename(share / "a.png")
     (share / "b.png").write_bytes(b"y" * 10)  # arrived on the share meanwhile
     mounted["yes"] = True
@@ -82,6 +84,7 @@ def test_a_folder_mounted_after_the_watch_started_is_taken_as_it_is(tmp_path, mo
         return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1) if Path(path) == share and mounted["yes"] else st
 
     monkeypatch.setattr(edge.watch.os, "stat", stat)
+    monkeypatch.setattr(edge.watch, "_is_mount", lambda f: mounted["yes"] and Path(f) == share)
     said = []
     w = Watcher([share], say=said.append)
     assert w.poll() == []
@@ -207,15 +210,30 @@ def test_a_share_under_a_recursive_watch_or_a_film_in_its_bare_mount_point_is_st
     site.mkdir(parents=True)
     hidden.mkdir()
     (site / "a.png").write_bytes(b"x" * 10)
+    mounted = mount_point(monkeypatch, site)
     w = Watcher([top], recursive=True, say=said.append)
     assert w.poll() == [] and w.poll() == [str(site / "a.png")]
-    mounted = mount_point(monkeypatch, site)
     (site / "a.png").rename(hidden / "a.png")
     (site / "local.png").write_bytes(b"z" * 10)  # copied into the bare mount point while the share is away
     mounted["yes"] = False
     assert [w.poll() for _ in range(3)] == [[]] * 3
-    assert len(said) == 1 and "without its films: its share unmounted?" in said[0] and str(site) in said[0]
+    assert len(said) == 1 and "bare mount point of a share that was mounted there: its share unmounted?" in said[0] and str(site) in said[0]
     (site / "local.png").rename(hidden / "local.png")  # hidden again under the share once it is back
     (hidden / "a.png").rename(site / "a.png")
     mounted["yes"] = True
     assert [w.poll() for _ in range(3)] == [[]] * 3 and said[1:] == [f"can read the folder {site} again"]
+
+
+def test_another_disk_mounted_where_a_share_was_is_watched_as_it_is(tmp_path, monkeypatch):
+    """A folder back on another device without its old films (a USB stick swapped for another) was refused on every
+    poll after one warning, and its new films never answered."""
+    stick, said = tmp_path / "usb", []
+    stick.mkdir()
+    (stick / "a.png").write_bytes(b"x" * 10)
+    mounted = mount_point(monkeypatch, stick)
+    w = Watcher([stick], say=said.append)
+    assert w.poll() == [] and w.poll() == [str(stick / "a.png")]
+    (stick / "a.png").unlink()
+    (stick / "b.png").write_bytes(b"y" * 10)  # the other stick's film
+    mounted["yes"] = "swapped"
+    assert [w.poll() for _ in range(2)] == [[], [str(stick / "b.png")]] and said == []
