@@ -60,7 +60,7 @@ def tables(results: list[dict], holdouts: dict[str, tuple[str, str, str]]) -> st
         lines += ["", "Where the models look (int8, test split): the share of each image's occlusion map (convert.occlusion: "
                   "the fall of the answer's log-odds when each square of the film is covered) that lies in the film's "
                   "outer eighth, mean over the images whose map found evidence; 'no evidence' counts the maps where no "
-                  "square's cover lowered the answer, left out of the means. Spread evenly it would be 0.44; more means "
+                  "square's cover lowered the answer's log-odds by 0.05 or more, left out of the means. Spread evenly it would be 0.44; more means "
                   "the model reads borders, collimation and burned-in text, i.e. the film's origin, rather than the lungs.",
                   "", "| task | model | all images | right | wrong | no evidence |", "|---|---|---:|---:|---:|---:|"]
         for r in looks:

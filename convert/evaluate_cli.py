@@ -196,12 +196,6 @@ def evaluate(
         if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
             check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
         res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet, crops=find_crops)
-        if not drawn and res.drawn is not None and (n := int(res.drawn.sum())):  # drawings without their README
-            drawn = True if n == len(res.items) else {"synthetic": n, "of": len(res.items)}
-            print(f"cxr-evaluate: note: {'all' if n == len(res.items) else f'{n} of the'} {len(res.items)} films are "
-                  "SYNTHETIC drawings by cxr-synth (marked in the file, or named synthetic-CLASS-NNNN.png): these "
-                  "figures, and any rule chosen on them, say nothing about real X-rays", file=sys.stderr)
-
         def say_skipped() -> None:  # before the figures, and before an error that cites them
             for bad in res.skipped:
                 print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
@@ -214,6 +208,11 @@ def evaluate(
         drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
                                          str(data_dir) if find_crops else None, not quiet)
         res = res.take(~drop)
+        if not drawn and res.drawn is not None and (n := int(res.drawn.sum())):  # drawings without their README
+            drawn = True if n == len(res.items) else {"synthetic": n, "of": len(res.items)}
+            print(f"cxr-evaluate: note: {'all' if n == len(res.items) else f'{n} of the'} {len(res.items)} films are "
+                  "SYNTHETIC drawings by cxr-synth (marked in the file, or named synthetic-CLASS-NNNN.png): these "
+                  "figures, and any rule chosen on them, say nothing about real X-rays", file=sys.stderr)
         from convert.study_design import design_note, evaluation_design, trained_sources
 
         design = evaluation_design(trained_sources(model), [i.source for i in res.items],

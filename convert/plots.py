@@ -301,7 +301,7 @@ def occlusion_grid(images: list[np.ndarray], maps: list, titles: list[str], path
         gray = img[..., 0] if img.ndim == 3 else img
         ax.imshow(gray, cmap="gray", vmin=0, vmax=255)
         overlay = evidence_rgba(found.heat if found.found else np.zeros(gray.shape))
-        title += "" if found.found else "\nno evidence: no square's cover lowered it"
+        title += "" if found.found else "\nno evidence: no cover moved it by 0.05 log-odds"
         t = overlay[..., 3] / 0.65
         if t.max() > 0:
             ax.imshow(overlay)

@@ -341,7 +341,8 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            "square an eighth of the image's side, of the film's mean grey) most lowered the log-odds of the wrong "
            "answer, i.e. where the model found its evidence; the brighter (yellow), the stronger within one map, as in "
            "edge-classify --explain. 'covered' is that answer's probability with its strongest square covered: how much "
-           "the brightest part matters. A map where no square lowers the answer is left unpainted ('no evidence'). "
+           "the brightest part matters. A map where no square lowers the answer's log-odds by 0.05 or more is left "
+           "unpainted ('no evidence'). "
            "Evidence on text, markers or the film's edges suggests the model reads the film's origin, not the disease; "
            "on the heart, mediastinum or diaphragm it may be either. A map shows which areas changed the answer when "
            "covered, not that the model recognised a finding there. "
@@ -359,9 +360,9 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
 def evidence_line(evidence: dict) -> str:
     """Where the model looks over a set, in words (convert.occlusion.overall_border_share)."""
     none = evidence.get("without_evidence", 0)
-    apart = f" ({none} more gave no evidence to map: no square's cover lowered the answer)" if none else ""
+    apart = f" ({none} more gave no evidence to map: no square's cover lowered the answer's log-odds by 0.05 or more)" if none else ""
     if not evidence["n"]:
-        return f"None of the {none} images mapped over this set gave evidence to map: no square's cover lowered the answer."
+        return f"None of the {none} images mapped over this set gave evidence to map: no square's cover lowered the answer's log-odds by 0.05 or more."
     return (f"Over {evidence['n']} images of this set{apart}, {evidence['mean']:.0%} of the evidence for the model's "
             "answers lies in the film's outer eighth (borders, collimation, burned-in text; 44% if it looked everywhere "
             "alike). benchmarks/RESULTS.md gives earlier figures on cxr-dev (the tutorial's CNN 60%, the default model "

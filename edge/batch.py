@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 
+from edge.dicom_start import DICOM_SUFFIXES
 from edge.preprocess import ImageError, PreprocessConfig, preprocess_file, read_regular_file
 
 # .jfif and .jpe: JPEGs as Windows and some browsers save them; .pgm/.ppm/.pnm: what research tools write
@@ -28,7 +29,6 @@ NOT_IMAGE_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".xml", ".html", "
                       ".npy", ".npz", ".tflite", ".keras", ".h5", ".part", ".partial", ".filepart", ".crdownload",
                       ".tmp", ".temp", ".swp", ".bak", ".lock"}
 NOT_IMAGE_NAMES = {"dicomdir"}
-DICOM_SUFFIXES = {".dcm", ".dicom"}
 
 
 @dataclass

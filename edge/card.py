@@ -233,7 +233,8 @@ def synthetic_words(record: dict[str, Any]) -> str:
     """'SYNTHETIC images', or 'partly SYNTHETIC images (12 of 48 films)' where cxr-synth's films were found
     among real ones (a model's metadata, run.json or report: synthetic_share); for a record whose
     synthetic_data is set."""
-    films = record.get("synthetic_share") or {}
+    films = record.get("synthetic_share")
+    films = films if isinstance(films, dict) else {}  # a damaged record: the plain words, never a crash
     n, of = films.get("synthetic"), films.get("of")
     if isinstance(n, int) and isinstance(of, int) and 0 < n < of:
         return f"partly SYNTHETIC images ({n} of {of} films)"

@@ -145,7 +145,7 @@ def main(
     no_selftest: bool = typer.Option(False, "--no-selftest", help="Classify without first running the self-test "
                                                                   "(--selftest; a few ms). Without this option, a file "
                                                                   "whose self-test fails on this device (other classes or "
-                                                                  "labels, or probabilities over five times its tolerance "
+                                                                  "labels, or probabilities over twice its tolerance "
                                                                   "away; a smaller miss is a warning) classifies nothing "
                                                                   "(exit code 2): its answers here would not be the ones "
                                                                   "its card reports."),

@@ -11,6 +11,8 @@ IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM
                b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51")
 
 
+DICOM_SUFFIXES = {".dcm", ".dicom"}  # names taken for DICOM whatever their first bytes, but an image format's
+
 # Value representations, as an explicit-VR data set writes them after a tag.
 VRS = {b"AE", b"AS", b"AT", b"CS", b"DA", b"DS", b"DT", b"FL", b"FD", b"IS", b"LO", b"LT", b"OB", b"OD", b"OF", b"OL",
        b"OV", b"OW", b"PN", b"SH", b"SL", b"SQ", b"SS", b"ST", b"SV", b"TM", b"UC", b"UI", b"UL", b"UN", b"UR", b"US",
@@ -61,7 +63,7 @@ def is_dicom(data: bytes, path: Path) -> bool:
     if dicom_start(data):
         return True
     webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-    return path.suffix.lower() in (".dcm", ".dicom") and not (data.startswith(IMAGE_MAGIC) or webp)
+    return path.suffix.lower() in DICOM_SUFFIXES and not (data.startswith(IMAGE_MAGIC) or webp)
 
 
 # SOP classes that hold no film, by the UID their members start with: an export folder carries them

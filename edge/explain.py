@@ -1,7 +1,7 @@
 """Where a model finds the evidence for its answer: occlusion maps, and a picture of one.
 
-Cover one square of the preprocessed image with its mean grey, run the model again, and record
-how much the probability of the answer it gave falls; do that for every square. Areas whose
+Cover one square of the film (the preprocessed image less its padding) with its mean grey, run the
+model again, and record how much the log-odds of the answer it gave fall; do that for every square. Areas whose
 cover lowers the answer most hold its evidence. It needs nothing but the model's predict
 function, so it works on the device's .tflite exactly as on a .keras, with no gradients.
 

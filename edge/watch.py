@@ -97,7 +97,7 @@ class Watcher:
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
         self.quiet_since: dict[str, int] = {}  # each pending file's stamp: the device's time it was first seen
         self.failures: dict[str, Stamp] = {}  # files handed out whose classification failed, as they were then
-        self.retried: set[str] = set()  # films handed out once more after an error that may pass (TRANSIENT)
+        self.retried: dict[str, Stamp] = {}  # films handed out once more after an error that may pass (TRANSIENT)
         self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
@@ -115,8 +115,9 @@ class Watcher:
         is handed out once more, QUIET_NS later, unchanged: it waited, unanswered, for months."""
         if path not in self.done:
             return
-        if error.startswith(TRANSIENT) and path not in self.retried:
-            self.retried.add(path)
+        stamp = self.done[path]
+        if error.startswith(TRANSIENT) and not (path in self.retried and _same(self.retried[path], stamp)):
+            self.retried[path] = stamp  # once per film as it is: another film under the name gets its own retry
             self.pending[path] = self.done.pop(path)
             self.quiet_since[path] = time.time_ns()
             return
@@ -130,9 +131,9 @@ class Watcher:
     def noting_failures(self, results: Iterable) -> Iterator:
         """The results (edge.batch.Result) as they are, telling :meth:`failed` which films failed."""
         for r in results:
+            yield r  # written first, with the stamp it was read under: a retry takes the film back from done
             if r.error is not None:
                 self.failed(r.file, r.error)
-            yield r
 
     def _scan(self, now_ns: int, full: bool = False) -> tuple[dict[str, Listing], set[str], bool]:
         """The listing of every folder under the watched ones, which of them were read again, and
@@ -233,7 +234,7 @@ class Watcher:
             for path in {p for p, _ in entry[1]} - kept:
                 for known in (self.done, self.inodes, self.pending, self.failures, self.empty):
                     known.pop(path, None)
-                self.retried.discard(path)
+                self.retried.pop(path, None)
         # the files of folders read again (of all folders on a full check), those still settling,
         # and failed films that changed
         candidates = {p: i for f in (self.listings if full else fresh) for p, i in self.listings[f][1]}

@@ -401,3 +401,11 @@ def test_edge_classify_warns_about_a_file_that_failed_the_gate_and_the_card_name
     assert "an ensemble of 3 compact models, their logits averaged: 3 times the compute of one" in card_text(
         {**meta, "members": 3}, "m.tflite").splitlines()[0]
     assert "ensemble" not in card_text(meta, "m.tflite")
+
+
+def test_a_damaged_synthetic_share_gives_the_plain_words():
+    """A synthetic_share that is no object stopped edge-classify with 'unexpected AttributeError', exit 2."""
+    from edge.card import synthetic_words
+
+    assert synthetic_words({"synthetic_share": "24 of 48"}) == synthetic_words({}) == "SYNTHETIC images"
+    assert synthetic_words({"synthetic_share": {"synthetic": 24, "of": 48}}) == "partly SYNTHETIC images (24 of 48 films)"

@@ -395,3 +395,24 @@ def test_a_film_that_failed_for_want_of_memory_is_tried_once_more(tmp_path):
     assert w.poll() == [str(tmp_path / "a.png")]
     w.failed(str(tmp_path / "a.png"), "out of memory while decoding")
     assert [w.poll() for _ in range(3)] == [[]] * 3
+
+
+def test_a_retried_films_error_line_keeps_its_stamp_and_a_new_film_of_its_name_may_be_retried(tmp_path):
+    """The retry took the film back from the films handed out before its error line was written: the line had no
+    "written" stamp; and a film moved in later under the name was never retried."""
+    from types import SimpleNamespace
+
+    film = tmp_path / "a.png"
+    film.write_bytes(b"x" * 10)
+    w = Watcher([tmp_path])
+    assert w.poll() == [] and w.poll() == [str(film)]
+    failed = SimpleNamespace(file=str(film), error="out of memory while decoding")
+    for r in w.noting_failures([failed]):
+        assert w.written(r.file) is not None  # as the writer sees it
+    assert w.poll() == [str(film)]
+    w.failed(str(film), "out of memory while decoding")
+    assert w.poll() == []                     # tried once more already
+    film.write_bytes(b"y" * 12)               # another film under the name
+    assert w.poll() == [] and w.poll() == [str(film)]
+    w.failed(str(film), "out of memory while decoding")
+    assert w.poll() == [str(film)]            # its own retry
