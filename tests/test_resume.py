@@ -444,16 +444,10 @@ def test_a_students_films_are_its_teachers_classes_not_every_class_folder(tmp_pa
 def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_without_replace(tmp_path, capsys):
     """Stopped in its student step and run again with one other setting, a run threw away its finished teacher
     ('trained with another epochs: replacing it') where a finished run of other settings is refused."""
-    from tests.test_data import write_images
     from train.data import DataError
-    from train.run import TrainSettings, run_training
+    from train.run import run_training
 
-    films = tmp_path / "films"
-    write_images(films / "COVID", "COVID", 10)
-    write_images(films / "Normal", "Normal", 10)
-    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
-                      teacher_members=1, progress=False)
-    run_training(s)
+    s = _finished_run_with_teacher(tmp_path)
     for name in ("run.json", "model.keras"):  # as a call stopped in the student step leaves it
         (s.out / name).unlink()
     teacher = (s.out / "teacher" / "model.keras").read_bytes()
@@ -486,9 +480,22 @@ def test_a_members_fingerprint_holds_across_a_moved_run_and_a_linked_data_folder
 def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp_path):
     """README: members/ and prepared.json are gone once the run is finished; a teacher reused after a retrain of
     other settings was stopped there kept them for good (a model's size each)."""
-    from tests.test_data import write_images
     from train.prepared import PREPARED
     from train.resume import MEMBERS_DIR
+    from train.run import run_training
+
+    s = _finished_run_with_teacher(tmp_path)
+    teacher = s.out / "teacher"
+    (teacher / MEMBERS_DIR).mkdir()
+    (teacher / MEMBERS_DIR / "member-1.json").write_text("{}")  # as a stopped --replace of other settings left them
+    (teacher / PREPARED).write_text("{}")
+    run_training(replace(s, replace=True))
+    assert not (teacher / MEMBERS_DIR).exists() and not (teacher / PREPARED).exists()
+
+
+def _finished_run_with_teacher(tmp_path):
+    """A finished default-recipe run (a teacher of one member, then its student) on 20 tiny films: its settings."""
+    from tests.test_data import write_images
     from train.run import TrainSettings, run_training
 
     films = tmp_path / "films"
@@ -497,9 +504,4 @@ def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp
     s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
                       teacher_members=1, progress=False)
     run_training(s)
-    teacher = s.out / "teacher"
-    (teacher / MEMBERS_DIR).mkdir()
-    (teacher / MEMBERS_DIR / "member-1.json").write_text("{}")  # as a stopped --replace of other settings left them
-    (teacher / PREPARED).write_text("{}")
-    run_training(replace(s, replace=True))
-    assert not (teacher / MEMBERS_DIR).exists() and not (teacher / PREPARED).exists()
+    return s
