@@ -101,9 +101,10 @@ def calibration_verdict(cal: dict, n: int) -> list[str]:
     worse, better = calibration_worse(cal), calibration_worse(cal, fell=True)
     if not worse:
         return []
-    if n < ECE_MIN_FILMS or better:
+    rose = sum(cal[f"test_{key}_after"] - cal[f"test_{key}_before"] > 1e-3 for key, _ in _CAL_MEASURES)
+    if n < ECE_MIN_FILMS or better or rose < len(_CAL_MEASURES):
         why = (f"on {n} test films, under {ECE_MIN_FILMS}: too few to judge calibration" if n < ECE_MIN_FILMS
-               else "the two measures disagree")
+               else "the two measures disagree" if better else "the other measure did not move")
         return [f"On the test split the temperature raised {worse}" + (f" and lowered {better}" if better else "")
                 + f": no verdict ({why}).", ""]
     return [f"**On the test split the temperature made calibration worse** ({worse}). It was fitted on the "
