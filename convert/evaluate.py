@@ -93,11 +93,13 @@ def model_for(path: Path):
         t = run.get("temperature", 1.0)
         return _finite(lambda x: keras_probabilities(model, x, t), path), {
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data"),
+            "synthetic_share": run.get("synthetic_share"),
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
     m = EdgeModel(path)
     return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "log_scores": m.log_scores,  # what occlusion maps compare (edge.explain.occlusion)
-                        "synthetic_data": m.meta.get("synthetic_data"), "typicality": m.typicality,
+                        "synthetic_data": m.meta.get("synthetic_data"), "synthetic_share": m.meta.get("synthetic_share"),
+                        "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
                         "decision_films": m.meta.get("decision_films"),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it

@@ -164,8 +164,10 @@ def evaluate(
         predict, info = model_for(model)
         labels = info["labels"]
         if info.get("synthetic_data"):
-            print(f"cxr-evaluate: note: {model} was trained on SYNTHETIC images; its figures say nothing about what it "
-                  "would do on real X-rays", file=sys.stderr)
+            from edge.card import synthetic_words
+
+            print(f"cxr-evaluate: note: {model} was trained on {synthetic_words(info)}; its figures say nothing about "
+                  "what it would do on real X-rays", file=sys.stderr)
         rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
         from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
@@ -321,6 +323,7 @@ def evaluate(
                                             "input_check_flagged_validation": info.get("flagged_validation"),
                                             "rule_warnings": rule_warnings, "data_warnings": data_warnings,
                                             "synthetic_data": info.get("synthetic_data"), "synthetic_films": drawn,
+                                            "synthetic_share": info.get("synthetic_share"),
                                             "skipped_files": res.skipped,
                                             "provenance": scoring_provenance([model], n_boot)},
                                            n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,

@@ -23,6 +23,7 @@ from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
+from edge.card import synthetic_words
 from edge.decision import beside_rule, describe, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
@@ -192,7 +193,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     report["plots"] = drawn
     md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
-        md += ["> **This model was trained on SYNTHETIC images.** Its figures say nothing about real X-rays.", ""]
+        md += [f"> **This model was trained on {synthetic_words(extra)}.** Its figures say nothing about real X-rays.", ""]
     if drawn_films := (extra or {}).get("synthetic_films"):  # True, or {"synthetic": n, "of": m} where some are
         which = (f"{drawn_films['synthetic']} of these {drawn_films['of']} films are" if isinstance(drawn_films, dict)
                  else "These films are")
