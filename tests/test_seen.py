@@ -220,7 +220,11 @@ def test_cropped_copies_are_found_only_when_searched_for(tiny_run, tmp_path):
     plain, _ = seen_parts(model, items)
     searched, _ = seen_parts(model, items, crops_in=str(tmp_path))
     assert plain[:4].count(None) >= 2  # the plain code misses crops (synthetic films: 8 to 32 bits away)
-    assert searched[:4] == [p or ("train", "crop") for p in plain[:4]]
+    # the search finds what the plain code found, and crops besides: most, not all (README: 85-99% of 2-5% crops;
+    # which of these four is missed depends on the films the tiny run drew)
+    assert all(p is None or q == p for p, q in zip(plain[:4], searched[:4]))
+    assert all(q in (None, ("train", "crop")) for p, q in zip(plain[:4], searched[:4]) if p is None)
+    assert searched[:4].count(None) <= 1 < plain[:4].count(None)
     assert searched[4:] == [None] * (len(films) - 4)
     # Through cxr-evaluate: found by default, scored as new films with --no-find-crops.
     site = tmp_path / "site"
@@ -236,7 +240,7 @@ def test_cropped_copies_are_found_only_when_searched_for(tiny_run, tmp_path):
     assert found["cropped"] == searched.count(("train", "crop")) >= 2
     assert f"{found['films']} of {len(films)} films are ones the model was trained or validated on" in r.output
     assert f"{found['cropped']} as cropped copies" in r.output.replace(" of them as ", " as ")
-    assert len(json.loads((tmp_path / "crops" / "report.json").read_text())["predictions"]) == len(films) - 4
+    assert len(json.loads((tmp_path / "crops" / "report.json").read_text())["predictions"]) == len(films) - found["films"]
     assert "cropped" not in json.loads((tmp_path / "plain" / "report.json").read_text())["seen_in_training"]
 
 
