@@ -131,15 +131,14 @@ def border_share(heat: np.ndarray, box: tuple[int, int, int, int] | None = None,
 
     The lungs sit in the middle of a chest film; its outer eighth holds borders, collimation,
     text and markers. Uniform evidence gives 1 - (1 - 2 * margin)^2, about 0.44 for the default."""
-    top, bottom, left, right = box or (0, heat.shape[0], 0, heat.shape[1])
-    pos = np.clip(heat[top:bottom, left:right], 0, None)
-    total = pos.sum()
+    box = box or (0, heat.shape[0], 0, heat.shape[1])
+    pos = np.clip(heat, 0, None)
+    top, bottom, left, right = box
+    total = pos[top:bottom, left:right].sum()
     if total <= 0:
         return 0.0
-    h, w = pos.shape
-    mh, mw = int(round(h * margin)), int(round(w * margin))
-    inner = pos[mh:h - mh, mw:w - mw].sum()
-    return float((total - inner) / total)
+    top, bottom, left, right = frame(box, margin)
+    return float((total - pos[top:bottom, left:right].sum()) / total)
 
 
 def frame(box: tuple[int, int, int, int], margin: float = BORDER_MARGIN) -> tuple[int, int, int, int]:

@@ -367,16 +367,10 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
 def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_path, capsys, monkeypatch):
     """A --replace retrain stopped after its data phase left the earlier run's run.json beside its new
     split and prepared.json; the next call read and searched every film again (hours on a large set)."""
-    from tests.test_data import write_images
     from train.prepared import PREPARED
     from train.run import TrainSettings, run_training
 
-    films = tmp_path / "films"
-    write_images(films / "COVID", "COVID", 10)
-    write_images(films / "Normal", "Normal", 10)
-    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
-                      teacher_members=0, progress=False)
-    run_training(s)
+    s = _finished_run(tmp_path, teacher_members=0)
     again = TrainSettings(**{**s.__dict__, "seed": 1, "replace": True})
     _stop_in_training(again)
     assert (s.out / "run.json").is_file() and (s.out / PREPARED).is_file()
@@ -447,7 +441,7 @@ def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_with
     from train.data import DataError
     from train.run import run_training
 
-    s = _finished_run_with_teacher(tmp_path)
+    s = _finished_run(tmp_path)
     for name in ("run.json", "model.keras"):  # as a call stopped in the student step leaves it
         (s.out / name).unlink()
     teacher = (s.out / "teacher" / "model.keras").read_bytes()
@@ -484,7 +478,7 @@ def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp
     from train.resume import MEMBERS_DIR
     from train.run import run_training
 
-    s = _finished_run_with_teacher(tmp_path)
+    s = _finished_run(tmp_path)
     teacher = s.out / "teacher"
     (teacher / MEMBERS_DIR).mkdir()
     (teacher / MEMBERS_DIR / "member-1.json").write_text("{}")  # as a stopped --replace of other settings left them
@@ -493,8 +487,9 @@ def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp
     assert not (teacher / MEMBERS_DIR).exists() and not (teacher / PREPARED).exists()
 
 
-def _finished_run_with_teacher(tmp_path):
-    """A finished default-recipe run (a teacher of one member, then its student) on 20 tiny films: its settings."""
+def _finished_run(tmp_path, teacher_members: int = 1):
+    """A finished run on 20 tiny films (by default the recipe's: a teacher of one member, then its student):
+    its settings."""
     from tests.test_data import write_images
     from train.run import TrainSettings, run_training
 
@@ -502,6 +497,6 @@ def _finished_run_with_teacher(tmp_path):
     write_images(films / "COVID", "COVID", 10)
     write_images(films / "Normal", "Normal", 10)
     s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
-                      teacher_members=1, progress=False)
+                      teacher_members=teacher_members, progress=False)
     run_training(s)
     return s
