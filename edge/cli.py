@@ -8,22 +8,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import typer
 
 from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
-from edge.batch import Result, classify_files
+from edge.answering import Answering, answer
 from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
-from edge.stdout_file import appended_to, file_start, written_to_stdout
-from edge.decision import EXACT_DIGITS, beside_rule, describe, fmt_threshold, parse_threshold, ranking
+from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
+from edge.decision import parse_threshold
 from edge.inputs import gather
-from edge.output import Tally, csv_header_needed, csv_header_text, other_format, shown, writer_for
+from edge.model_notes import tell_model, tell_rule
 from edge.runtime import MAX_THREADS
-from edge.typicality import FLAGGED
-
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
@@ -212,16 +209,6 @@ def main(
             rule = parse_threshold(threshold, m.labels) if threshold else None if most_probable else m.decision
         except ValueError as e:
             raise _fail(str(e))
-        if rule is not None and not threshold:  # a label that is not the most probable class must never surprise
-            d = m.meta["decision"]
-            print(f"edge-classify: note: this model file gives {describe(rule, m.labels, EXACT_DIGITS)} (chosen for "
-                  f"{d.get('target_sensitivity', float('nan')):g} sensitivity on the {d.get('chosen_on', 'validation split')}); "
-                  "--most-probable gives the most probable class", file=sys.stderr)
-        if rule is not None and rule[1] > 0.5:  # 'chosen for 0.95 sensitivity' read as a rule that finds more
-            cls = m.labels[rule[0]]
-            print(f"edge-classify: note: {cls}>={fmt_threshold(rule[1])} is above 0.5: it gives {cls} less often than "
-                  f"the most probable class does (a film can be most probably {cls} below it), so it finds fewer "
-                  f"{cls} films, not more", file=sys.stderr)
         if not images:
             raise _fail("no images given (pass files, folders or '-'; see --help)")
         if not no_selftest and (problem := selftest_problem(m, model)):  # once, before any film: not per film
@@ -229,31 +216,10 @@ def main(
             if level == "error":
                 raise _fail(why)
             print(f"edge-classify: warning: {why}", file=sys.stderr)
-        if m.meta.get("foreign"):
-            print(f"edge-classify: warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
-                  "calibration, preprocessing settings from the file, input check or self-test", file=sys.stderr)
-        elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
-            print(f"edge-classify: note: {model} carries no input check: images unlike the training films (not a chest "
-                  f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})",
-                  file=sys.stderr)
-        from edge.card import failed_gate, normal_note, synthetic_words
-
-        if m.meta.get("synthetic_data"):
-            print(f"edge-classify: note: this model was trained on {synthetic_words(m.meta)}; its output means nothing "
-                  "for real X-rays", file=sys.stderr)
-        if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
-            print(f"edge-classify: warning: {model}: {gate_failed}", file=sys.stderr)
-        # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
-        print("edge-classify: note: research software, not a medical device; a probability is the model's score, "
-              + ("uncalibrated: " if m.meta.get("foreign") else
-                 "calibrated on films whose mix of classes is not your clinic's: ")
-              + "not this patient's chance of disease"
-              + ("" if m.meta.get("foreign") else " (edge-classify --card says what the model scored, and at which prevalence)")
-              + normal_note(m.labels),
-              file=sys.stderr)
-
+        tell_rule(m, rule, given=threshold is not None)
+        tell_model(m, model)
         if explain is not None:
-            from edge.explain import explain_file, maps_folder  # Pillow's drawing and the maps: only when asked for
+            from edge.explain import maps_folder  # Pillow's drawing and the maps: only when asked for
 
             if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
@@ -276,7 +242,6 @@ def main(
         if watch:
             if not interval == interval:  # click's range lets nan through; a watch that never sleeps is no watch
                 raise _fail("--interval must be a number of seconds from 0.05 to 3600")
-            folders = [Path(a) for a in images]
             bad = [a for a in images if not Path(a).is_dir()]
             if bad:
                 gone = [a for a in bad if not os.path.lexists(a)]
@@ -291,108 +256,10 @@ def main(
                 raise _fail(str(e)) from None
             if nothing:  # nothing classified must not look like success (cron, pipes)
                 raise _fail(nothing, EXIT_SOME_FAILED)
-        # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
-        width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
-        with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
-            had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
-            header = True
-            start = file_start(sys.stdout) if had else None
-            if problem := other_format(start, "json" if json_out else "csv" if csv_out else ""):
-                raise _fail(problem)
-            if csv_out and had:
-                try:
-                    header = csv_header_needed(start, csv_header_text(m.labels, explain is not None, watch))
-                except ValueError as e:
-                    raise _fail(str(e))
-            watcher = None
-            if watch:
-                from edge.answered import already_answered
-                from edge.watch import Watcher
-
-                watcher = Watcher(folders, recursive, skip=None if answered is None else
-                                  lambda path, stamp: already_answered(answered, path, stamp))
-            writer = writer_for(m.labels, top_k, "json" if json_out else "csv" if csv_out else "text", width, rule,
-                                explain is not None, stamped=watch, header=header,
-                                written=None if watcher is None else watcher.written)
-        total, recent = Tally(retries=watch), Tally()  # recent: the films since the last --tally-every line of a watch
-        taken: set[str] = set()
-        if explain is not None and explain.is_dir():  # an earlier run's answers name its maps, and the user's files
-            taken = {p.name.casefold() for p in explain.iterdir()}  # are theirs: a film of a taken name gets a new one
-            if taken and not watch:
-                print(f"edge-classify: note: {explain} holds {len(taken)} file(s) already: they are kept, and a map "
-                      "whose name is taken gets -2, -3, ... (its caption gives the film's path; --json and --csv answers "
-                      "name each map)", file=sys.stderr)
-
-        ordinary = flagged_too(m.meta)
-
-        def emit(results: Iterable[Result]) -> None:
-            nonlocal recent
-            for r in results:
-                if r.atypical and refuse_atypical:
-                    r = Result(r.file, error=f"refused: {FLAGGED}", atypical=True)
-                elif r.atypical and not (json_out or csv_out):  # machines read the "atypical" field instead
-                    print(f"edge-classify: warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not "
-                          f"a chest X-ray, another population? ({ordinary}); look at it before trusting its label",
-                          file=sys.stderr)
-                label, failed, mapped, map_failed = None, r.error is not None, False, False
-                if not failed:
-                    label = ranking(r.probabilities, rule)[0]
-                    if explain is not None:
-                        try:
-                            r.explanation = explain_file(m, r.image, label, beside_rule(r.probabilities[label], label, rule, 2), r.file,
-                                                         explain, taken)
-                            mapped = True
-                        except Exception as e:  # the label stands; only its map is missing
-                            r.explanation = {"map_error": f"no map written ({e})"}
-                            print(f"edge-classify: {shown(r.file)}: {r.explanation['map_error']}", file=sys.stderr)
-                            map_failed = True
-                with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
-                    writer(r)
-                for t in (total, recent):  # counted once written: a reader gone got no answer for this film
-                    t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
-                if watch and tally_every and recent.images >= tally_every:
-                    print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
-                    recent = Tally()
-
-        emit(missing)
-        if watch:
-            from edge.interrupts import kept_interrupts
-            from edge.watch import watch as arrivals
-
-            print(f"edge-classify: watching {', '.join(images)} every {interval:g} s (films already there first); "
-                  "Ctrl-C stops", file=sys.stderr)
-            # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
-            # a service manager's stop must not hang until it kills the watch mid-answer
-            with kept_interrupts() as interrupted:
-                try:
-                    for arrived in arrivals(watcher, interval):
-                        interrupted()
-                        emit(watcher.noting_failures(classify_files(m, arrived, threads, keep_inputs=explain is not None)))
-                except KeyboardInterrupt:
-                    pass
-                except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
-                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                    raise _fail(f"standard output was closed (its reader went away) after {total.images} answer(s): "
-                                "the watch stops; films that arrive now would be answered to no one")
-        else:
-            from edge.interrupts import sigterm_as_interrupt
-
-            with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
-                emit(classify_files(m, paths, threads, keep_inputs=explain is not None))
-        if total.images > 1 or watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
-            print(f"edge-classify: summary: {total.line(m.labels)}", file=sys.stderr)
-        if explain is not None:
-            print(f"edge-classify: {total.maps} map(s) of where the model found its evidence in {explain}", file=sys.stderr)
-        raise typer.Exit(EXIT_SOME_FAILED if total.any_failed else EXIT_OK)
-
-
-def flagged_too(meta: dict) -> str:
-    """How often the file's input check flags an ordinary film, from its own validation images where it
-    stored the share (a small training set's check flags far more than the 1 in 100 once said of all)."""
-    share = (meta.get("typicality") or {}).get("flagged_validation")
-    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
-        return "some ordinary films are flagged too"
-    return f"it flagged {100 * share:.1f}% of its own validation films too, often more of another site's"
+        how = Answering(fmt="json" if json_out else "csv" if csv_out else "text", top_k=top_k, rule=rule,
+                        threads=threads, explain=explain, refuse_atypical=refuse_atypical, recursive=recursive,
+                        watch=watch, interval=interval, tally_every=tally_every, answered=answered)
+        raise typer.Exit(answer(m, how, images, paths, missing))
 
 
 def run() -> None:

@@ -378,7 +378,7 @@ def test_the_version_said_is_the_version_installed():
 def test_a_flagged_film_is_warned_with_the_files_own_flag_rate():
     """The warning said 'about 1 ordinary film in 100 is flagged too' whatever the file: a small training set's
     check flagged 4.2% of its own validation films, and more of a new site's."""
-    from edge.cli import flagged_too
+    from edge.model_notes import flagged_too
 
     assert flagged_too({"typicality": {"flagged_validation": 0.042}}) == (
         "it flagged 4.2% of its own validation films too, often more of another site's")

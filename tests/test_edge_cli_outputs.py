@@ -279,7 +279,7 @@ def test_threads_also_bound_the_films_decoded_at_once(model, film, monkeypatch):
     --threads 1, and a 512 MB board (Zero 2 W) is among the supported ones."""
     from typer.testing import CliRunner
 
-    from edge import batch, cli
+    from edge import answering, batch, cli
 
     used: list[int | None] = []
     real = batch.classify_files
@@ -287,7 +287,7 @@ def test_threads_also_bound_the_films_decoded_at_once(model, film, monkeypatch):
     def spy(m, paths, workers=None, **kw):
         used.append(workers)
         return real(m, paths, workers, **kw)
-    monkeypatch.setattr(cli, "classify_files", spy)
+    monkeypatch.setattr(answering, "classify_files", spy)
     r = CliRunner().invoke(cli.app, [str(film), "--threads", "1", "--model", str(model)])
     assert r.exit_code == 0 and used == [1], r.output
     r = CliRunner().invoke(cli.app, [str(film), "--model", str(model)])

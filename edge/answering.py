@@ -1,0 +1,148 @@
+"""edge-classify's answering loop: write one answer per film (text, --json or --csv), its map with --explain,
+the tallies, and the exit code; once over the files given, or for ever over the films arriving with --watch.
+
+The options are read and checked in edge.cli; what the loop needs travels in one Answering.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from edge.batch import Result, classify_files
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
+from edge.decision import beside_rule, ranking
+from edge.model_notes import flagged_too, say
+from edge.output import Tally, csv_header_needed, csv_header_text, other_format, shown, writer_for
+from edge.stdout_file import appended_to, file_start, written_to_stdout
+from edge.typicality import FLAGGED
+
+
+@dataclass(frozen=True)
+class Answering:
+    """How to answer, as the options gave it."""
+
+    fmt: str  # "text", "json" or "csv"
+    top_k: int = 1
+    rule: Optional[tuple[int, float]] = None  # (class index, threshold): the label rule in force, if any
+    threads: Optional[int] = None
+    explain: Optional[Path] = None  # the maps' folder
+    refuse_atypical: bool = False
+    recursive: bool = False
+    watch: bool = False
+    interval: float = 2.0
+    tally_every: int = 100
+    answered: Optional[dict] = None  # --skip-answered: what an earlier watch's log answered
+
+
+def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = None) -> Callable[[Result], None]:
+    """The function that writes one answer, after checking what standard output already holds (a restarted
+    watch appending to its own log: no second CSV header; a log of the other format: refused)."""
+    # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
+    width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
+    with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
+        had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
+        header = True
+        start = file_start(sys.stdout) if had else None
+        if problem := other_format(start, "" if how.fmt == "text" else how.fmt):
+            raise fail("edge-classify", problem)
+        if how.fmt == "csv" and had:
+            try:
+                header = csv_header_needed(start, csv_header_text(m.labels, how.explain is not None, how.watch))
+            except ValueError as e:
+                raise fail("edge-classify", str(e))
+        return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
+                          header=header, written=written)
+
+
+def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
+    """The names already in the maps' folder: an earlier run's answers name its maps, and the user's files are
+    theirs, so a film of a taken name gets a new one."""
+    if explain is None or not explain.is_dir():
+        return set()
+    taken = {p.name.casefold() for p in explain.iterdir()}
+    if taken and not watch:
+        say(f"note: {explain} holds {len(taken)} file(s) already: they are kept, and a map whose name is taken gets "
+            "-2, -3, ... (its caption gives the film's path; --json and --csv answers name each map)")
+    return taken
+
+
+def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Result]) -> int:
+    """Answer every film (``missing``: the error results of names that were not films), and return the exit code."""
+    watcher = None
+    if how.watch:
+        from edge.answered import already_answered
+        from edge.watch import Watcher
+
+        answered = how.answered
+        watcher = Watcher([Path(a) for a in images], how.recursive, skip=None if answered is None else
+                          lambda path, stamp: already_answered(answered, path, stamp))
+    writer = _writer(m, how, paths, None if watcher is None else watcher.written)
+    total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
+    taken = _taken_names(how.explain, how.watch)
+    ordinary = flagged_too(m.meta)
+    if how.explain is not None:
+        from edge.explain import explain_file  # Pillow's drawing and the maps: only when asked for
+
+    def emit(results: Iterable[Result]) -> None:
+        nonlocal recent
+        for r in results:
+            if r.atypical and how.refuse_atypical:
+                r = Result(r.file, error=f"refused: {FLAGGED}", atypical=True)
+            elif r.atypical and how.fmt == "text":  # machines read the "atypical" field instead
+                say(f"warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not a chest X-ray, another "
+                    f"population? ({ordinary}); look at it before trusting its label")
+            label, failed, mapped, map_failed = None, r.error is not None, False, False
+            if not failed:
+                label = ranking(r.probabilities, how.rule)[0]
+                if how.explain is not None:
+                    try:
+                        r.explanation = explain_file(m, r.image, label, beside_rule(r.probabilities[label], label,
+                                                                                    how.rule, 2),
+                                                     r.file, how.explain, taken)
+                        mapped = True
+                    except Exception as e:  # the label stands; only its map is missing
+                        r.explanation = {"map_error": f"no map written ({e})"}
+                        say(f"{shown(r.file)}: {r.explanation['map_error']}")
+                        map_failed = True
+            with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
+                writer(r)
+            for t in (total, recent):  # counted once written: a reader gone got no answer for this film
+                t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
+            if how.watch and how.tally_every and recent.images >= how.tally_every:
+                print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
+                recent = Tally()
+
+    keep = how.explain is not None
+    emit(missing)
+    if watcher is not None:
+        from edge.interrupts import kept_interrupts
+        from edge.watch import watch as arrivals
+
+        say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
+        # a service manager's stop must not hang until it kills the watch mid-answer
+        with kept_interrupts() as interrupted:
+            try:
+                for arrived in arrivals(watcher, how.interval):
+                    interrupted()
+                    emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep)))
+            except KeyboardInterrupt:
+                pass
+            except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise fail("edge-classify", f"standard output was closed (its reader went away) after {total.images} "
+                           "answer(s): the watch stops; films that arrive now would be answered to no one")
+    else:
+        from edge.interrupts import sigterm_as_interrupt
+
+        with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
+            emit(classify_files(m, paths, how.threads, keep_inputs=keep))
+    if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
+        say(f"summary: {total.line(m.labels)}")
+    if how.explain is not None:
+        say(f"{total.maps} map(s) of where the model found its evidence in {how.explain}")
+    return EXIT_SOME_FAILED if total.any_failed else EXIT_OK

@@ -1,0 +1,63 @@
+"""What edge-classify says on stderr about the model file once, before its first answer.
+
+Each note answers a question a reader of the answers would otherwise get wrong: a label that is not the most
+probable class, a file without calibration or input check, a synthetic model, a file that failed its gate,
+and a probability read as the patient's chance of disease.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+from edge.card import failed_gate, no_input_check_why, normal_note, synthetic_words
+from edge.decision import EXACT_DIGITS, describe, fmt_threshold
+
+
+def say(line: str) -> None:
+    print(f"edge-classify: {line}", file=sys.stderr)
+
+
+def tell_rule(m, rule: Optional[tuple[int, float]], given: bool) -> None:
+    """Say a threshold rule the file carries (``given``: the user's own --threshold), and what one above 0.5 does."""
+    if rule is not None and not given:  # a label that is not the most probable class must never surprise
+        d = m.meta["decision"]
+        say(f"note: this model file gives {describe(rule, m.labels, EXACT_DIGITS)} (chosen for "
+            f"{d.get('target_sensitivity', float('nan')):g} sensitivity on the {d.get('chosen_on', 'validation split')}); "
+            "--most-probable gives the most probable class")
+    if rule is not None and rule[1] > 0.5:  # 'chosen for 0.95 sensitivity' read as a rule that finds more
+        cls = m.labels[rule[0]]
+        say(f"note: {cls}>={fmt_threshold(rule[1])} is above 0.5: it gives {cls} less often than "
+            f"the most probable class does (a film can be most probably {cls} below it), so it finds fewer "
+            f"{cls} films, not more")
+
+
+def tell_model(m, model: Path) -> None:
+    """Say what the file lacks or is (no metadata, no input check, synthetic, failed gate) and what a probability is."""
+    foreign = m.meta.get("foreign")
+    if foreign:
+        say(f"warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
+            "calibration, preprocessing settings from the file, input check or self-test")
+    elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
+        say(f"note: {model} carries no input check: images unlike the training films (not a chest "
+            f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})")
+    if m.meta.get("synthetic_data"):
+        say(f"note: this model was trained on {synthetic_words(m.meta)}; its output means nothing for real X-rays")
+    if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
+        say(f"warning: {model}: {gate_failed}")
+    # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
+    say("note: research software, not a medical device; a probability is the model's score, "
+        + ("uncalibrated: " if foreign else "calibrated on films whose mix of classes is not your clinic's: ")
+        + "not this patient's chance of disease"
+        + ("" if foreign else " (edge-classify --card says what the model scored, and at which prevalence)")
+        + normal_note(m.labels))
+
+
+def flagged_too(meta: dict) -> str:
+    """How often the file's input check flags an ordinary film, from its own validation images where it
+    stored the share (a small training set's check flags far more than the 1 in 100 once said of all)."""
+    share = (meta.get("typicality") or {}).get("flagged_validation")
+    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
+        return "some ordinary films are flagged too"
+    return f"it flagged {100 * share:.1f}% of its own validation films too, often more of another site's"
