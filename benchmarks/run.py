@@ -140,7 +140,7 @@ def main() -> None:
     from edge.metadata import read
     from edge.model import EdgeModel
     from edge.preprocess import preprocess_file
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     r = runs(args.out, args.quick)
     rows: list[tuple[str, float, float, str, str]] = []  # measure, default, baseline, target text, kind

@@ -172,7 +172,7 @@ def evaluate(
         from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
         here = Path(data_dir).resolve().name
-        from train.synthetic import is_synthetic_folder  # numpy and Pillow only: fine on a device-only install
+        from train.synthetic_set import is_synthetic_folder  # numpy and Pillow only: fine on a device-only install
 
         drawn = is_synthetic_folder(data_dir)  # cxr-synth's drawings: no figure or rule chosen on them means anything
         if drawn:

@@ -254,7 +254,7 @@ def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_
 
     from train.cli import train_app
     from train.run import TrainSettings, run_training
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     films = tmp_path / "films"
     generate(films, n_per_class=12, classes=["Normal", "COVID"], size=(48, 48), seed=0)

@@ -28,7 +28,7 @@ def test_folder_classes_match_by_name_or_class_map_and_refuse_the_rest():
 def folders(tmp_path_factory):
     """A main synthetic folder (8 a class) and a 'site' folder of other synthetic films, named the
     site's own way (NORMAL, COVID-19), with an extra class and one exact copy of a main film."""
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     root = tmp_path_factory.mktemp("add")
     main, site = root / "main", root / "my_site"
@@ -142,7 +142,7 @@ def test_an_out_folder_in_an_added_folder_is_refused(folders, tmp_path):
 
 def _site_of(main: Path, root: Path, copies: dict[str, str]) -> Path:
     """A site with 6 synthetic films a class, plus ``copies``: main's film -> the site folder it is copied into."""
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     generate(root, n_per_class=6, size=(64, 64), seed=11)
     for film, folder in copies.items():

@@ -185,7 +185,7 @@ def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
     from edge.preprocess import preprocess_file
     from train.data import Split
     from train.run import TrainSettings, run_training
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     data = tmp_path / "data"
     generate(data, n_per_class=16, classes=("COVID", "Normal"), size=(64, 64))

@@ -391,7 +391,7 @@ def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_agai
     from train.prepared import PREPARED
     from train.resume import file_sha256
     from train.run import TrainSettings, run_training
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     s = TrainSettings(data="synthetic", out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
                       synthetic_count=8, teacher_members=0, progress=False)

@@ -17,7 +17,7 @@ from convert.study_design import design_line, evaluation_design, trained_sources
 from edge import metadata as md
 from tests.conftest import unpadded
 from train.data import Item, Split
-from train.synthetic import generate
+from train.synthetic_set import generate
 
 TRAINED = {"films": 10, "unnamed": 0, "sources": {"site-A": 7, "site-B": 3}, "more": 0}
 

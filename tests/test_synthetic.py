@@ -1,4 +1,4 @@
-"""Tests for train/synthetic.py, the SYNTHETIC (not medical) demo data set."""
+"""Tests for train/synthetic.py and train/synthetic_set.py, the SYNTHETIC (not medical) demo data set."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from train.synthetic import SYNTHETIC_CLASSES, generate, render
+from train.synthetic import SYNTHETIC_CLASSES, render
+from train.synthetic_set import generate
 
 PAIR = ("Normal", "COVID")
 N_BIG = 40  # images per class for the separability check
@@ -162,7 +163,7 @@ def test_a_model_trained_on_cxr_synth_output_is_marked_synthetic(tmp_path: Path)
     import json
 
     from train.run import TrainSettings, run_training
-    from train.synthetic import generate, is_synthetic_folder
+    from train.synthetic_set import generate, is_synthetic_folder
 
     data = tmp_path / "synth-data"
     generate(data, n_per_class=10, classes=["Normal", "COVID"], size=(48, 48), seed=0)
@@ -195,7 +196,7 @@ def test_cxr_synth_refuses_a_folder_of_real_films_and_rewrites_its_own(tmp_path:
     from typer.testing import CliRunner
 
     from train.cli import synth_app
-    from train.synthetic import is_synthetic_folder
+    from train.synthetic_set import is_synthetic_folder
 
     real = tmp_path / "real"
     (real / "COVID").mkdir(parents=True)
@@ -308,7 +309,7 @@ def test_what_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path: Path) -
 def test_an_interrupted_set_has_a_readme_that_says_what_was_written(tmp_path: Path, monkeypatch) -> None:
     """Ctrl-C after 16 of 80 films left a README saying '40 per class x 2 classes = 80 images' and
     '- Normal: 40 images in Normal/'; one that came last left 199 films without it, taken for real ones."""
-    import train.synthetic as synthetic
+    import train.synthetic_set as synthetic
 
     readmes = []
     real_render = synthetic.render

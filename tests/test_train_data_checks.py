@@ -21,7 +21,7 @@ from edge.preprocess import PreprocessConfig
 from train.data import DataError
 from train.hygiene import conflicts_text
 from train.run import TrainSettings, prepare_data
-from train.synthetic import generate
+from train.synthetic_set import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 

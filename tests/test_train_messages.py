@@ -287,7 +287,7 @@ def test_help_lists_the_cache_folder_and_what_deleting_it_means():
 
 def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, capsys):
     """cxr-synth 2> log gave one line of '\\r'-joined updates."""
-    from train.synthetic import generate
+    from train.synthetic_set import generate
 
     generate(tmp_path / "syn", n_per_class=20, progress=True)
     err = capsys.readouterr().err  # captured: not a terminal

@@ -260,7 +260,7 @@ def synth(
                                                   "1024 takes about 0.3 GB and 2 s a film, 4096 about 3.5 GB and 30 s a film."),
     seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
 ) -> None:
-    from train.synthetic import drop_other_classes, generate, why_not_here
+    from train.synthetic_set import drop_other_classes, generate, why_not_here
 
     if problem := why_not_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
         raise fail("cxr-synth", problem)

@@ -60,7 +60,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     synthetic = s.data == "synthetic"
     data_dir = Path(s.out) / "synthetic-data" if synthetic else Path(s.data)
     if synthetic:
-        from train.synthetic import drop_other_classes, generate
+        from train.synthetic_set import drop_other_classes, generate
 
         classes = s.classes or ["Normal", "COVID"]
         log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
@@ -166,7 +166,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         parts["external"] = sorted(external, key=lambda i: i.path)
     hygiene["groups_across_splits"] = cross_split_duplicates(
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
-    from train.synthetic import is_synthetic_folder
+    from train.synthetic_set import is_synthetic_folder
 
     from train.class_folders import class_roots
 
