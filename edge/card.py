@@ -218,6 +218,27 @@ def no_input_check_why(meta: dict[str, Any]) -> str:
     return "its run had too few training films to fit one when it was converted: train on more films for one"
 
 
+def flagged_share(meta: dict[str, Any]) -> float | None:
+    """The share of its own validation films the file's input check flagged, where it stored one."""
+    share = (meta.get("typicality") or {}).get("flagged_validation") if isinstance(meta.get("typicality"), dict) else None
+    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
+        return None
+    return float(share)
+
+
+def input_check_line(meta: dict[str, Any]) -> str:
+    """The card's line on the input check: a reader deciding where to put the file must know whether a film
+    unlike its training films (a scanned form, an inverted film) gets a warning, and how often an ordinary one does."""
+    if not isinstance(meta.get("typicality"), dict):
+        why = "not made by cxr-convert" if meta.get("foreign") else no_input_check_why(meta)
+        return f"Input check: none ({why}): a film unlike its training films gets an answer without a warning."
+    share = flagged_share(meta)
+    return ("Input check: a film unlike its training films (upside down, inverted, not a chest film) gets a warning "
+            "beside its answer (--refuse-atypical: no answer)"
+            + ("" if share is None else f"; it flagged {100 * share:.1f}% of its own validation films too, often more "
+                                        "of another site's") + ".")
+
+
 CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report.ECE_MIN_FILMS): the card drops no caveat the report makes
 
 
@@ -330,6 +351,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
     lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never "
                  "trained on; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films.")
+    lines.append(input_check_line(meta))
     d = meta.get("decision")
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {fmt_threshold(d['threshold'])}, else the most probable of the other classes"
                  if d else "Labels: the most probable class (no stored rule).")

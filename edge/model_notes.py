@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from edge.card import failed_gate, no_input_check_why, normal_note, synthetic_words
+from edge.card import failed_gate, flagged_share, no_input_check_why, normal_note, synthetic_words
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 
 
@@ -57,7 +57,7 @@ def tell_model(m, model: Path) -> None:
 def flagged_too(meta: dict) -> str:
     """How often the file's input check flags an ordinary film, from its own validation images where it
     stored the share (a small training set's check flags far more than the 1 in 100 once said of all)."""
-    share = (meta.get("typicality") or {}).get("flagged_validation")
-    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
+    share = flagged_share(meta)
+    if share is None:
         return "some ordinary films are flagged too"
     return f"it flagged {100 * share:.1f}% of its own validation films too, often more of another site's"

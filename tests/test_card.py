@@ -409,3 +409,16 @@ def test_a_damaged_synthetic_share_gives_the_plain_words():
 
     assert synthetic_words({"synthetic_share": "24 of 48"}) == synthetic_words({}) == "SYNTHETIC images"
     assert synthetic_words({"synthetic_share": {"synthetic": 24, "of": 48}}) == "partly SYNTHETIC images (24 of 48 films)"
+
+
+def test_the_card_says_whether_the_file_checks_its_inputs_and_how_often_it_flags_its_own_films():
+    """The card said nothing of the input check: whether a scanned form gets a warning, or an answer alone, was
+    learnt only from edge-classify's notes at the first film."""
+    without = card_text({**_meta(), "created_by": "cxr-edge 0.29.0, tensorflow 2.20.0"}, "m.tflite")
+    assert ("Input check: none (its run had too few training films to fit one when it was converted: train on more "
+            "films for one): a film unlike its training films gets an answer without a warning.") in without
+    checked = card_text({**_meta(), "typicality": {"flagged_validation": 0.042, "mean": [0.0]}}, "m.tflite")
+    assert ("Input check: a film unlike its training films (upside down, inverted, not a chest film) gets a warning "
+            "beside its answer (--refuse-atypical: no answer); it flagged 4.2% of its own validation films too") in checked
+    unstated = card_text({**_meta(), "typicality": {"mean": [0.0]}}, "m.tflite")
+    assert "(--refuse-atypical: no answer)." in unstated and "flagged" not in unstated.split("Input check")[1]
