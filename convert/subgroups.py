@@ -265,11 +265,14 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
         if row["support"] < MISSED_MIN_FILMS or row["sensitivity"] is None or row["sensitivity"] >= MISSED_BELOW:
             continue
         called = max((j for j in range(len(classes)) if j != k), key=lambda j: cm[k, j])
-        if rule is not None and called == rule[0]:
+        # A rule is a suspect only where it can give a label the most probable class would not: its class to
+        # films where another is more probable (a threshold below 0.5), or another class to films of its class
+        # that are most probably of it (a threshold above 1/K); else the most probable class misses them too.
+        if rule is not None and called == rule[0] and rule[1] < 0.5:
             advice = (f" These labels follow the rule {classes[called]}>={fmt_threshold(rule[1])}: any film whose {classes[called]} "
                       f"probability reaches {fmt_threshold(rule[1])} is called {classes[called]}, so the rule's threshold comes "
                       "first: see the rule's section, or score with --most-probable to compare.")
-        elif rule is not None and k == rule[0]:  # a threshold above the most probable class's own boundary
+        elif rule is not None and k == rule[0] and rule[1] > 1 / len(classes):
             advice = (f" These labels follow the rule {classes[k]}>={fmt_threshold(rule[1])}: a {classes[k]} film is called "
                       f"{classes[k]} only when its {classes[k]} probability reaches {fmt_threshold(rule[1])}, so the "
                       "rule's threshold comes first: see the rule's section, or score with --most-probable to compare.")

@@ -254,6 +254,16 @@ def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(
     assert own and own[0].startswith("Normal films here were mostly called")
     assert "a Normal film is called Normal only when its Normal probability reaches 0.95" in own[0]
     assert "never saw" not in own[0] and "--most-probable" in own[0]
+    # a rule that gives its class more often than the most probable class does (COVID=0.3 on two classes, 0.3 of
+    # three) is no suspect for that class's films called something else: the most probable class misses them too
+    for low, k in ((0.3, 1), (1 / 3, 1)):
+        easier = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10, rule=(k, low)),
+                                ["COVID", "Normal", "Other"], 0, (k, low))
+        assert "comes first" not in easier[0] and "never saw" in easier[0]
+    # nor one for the class they were given set at or above 0.5: it gives that class only where it is most probable
+    above = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10, rule=(0, 0.5)),
+                           ["COVID", "Normal", "Other"], 0, (0, 0.5))
+    assert "comes first" not in above[0] and "never saw" in above[0]
     # every film of a source it trained on (internal validation): the model has not learnt its own archives, and
     # a new site's films, the advice for a hospital it never saw, would not mend that
     internal = missed_classes(summarize(y, probs, ["COVID", "Normal", "Other"], n_boot=10), ["COVID", "Normal", "Other"],
