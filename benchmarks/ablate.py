@@ -210,7 +210,9 @@ def main() -> None:
     from train.models import bn_momentum, compact_cnn
     from train.pipeline import make_dataset
 
-    run = json.loads((a.run / "run.json").read_text())
+    from benchmarks.results import run_record
+
+    run = run_record(a.run)
     split = Split.load(a.run / "split.json")
     config = PreprocessConfig.from_dict({**run["preprocess"], **({"size": a.image_size} if a.image_size else {})})
     # The run's cache holds its own size; other sizes are decoded again (and not cached).

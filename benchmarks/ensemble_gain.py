@@ -40,7 +40,9 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
     from train.models import build
     from train.run import auto_epochs, default_patience
 
-    settings = json.loads((run / "run.json").read_text())
+    from benchmarks.results import run_record
+
+    settings = run_record(run)
     split = Split.load(run / "split.json")
     config = PreprocessConfig.from_dict(settings["preprocess"])
     data = {p: load_part(run, split, p, config, progress=False) for p in split.parts}

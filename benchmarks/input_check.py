@@ -103,12 +103,13 @@ def measure(run_dir: Path) -> list[tuple[int, str, int, float]]:
     from convert.shifts import shifted_inputs
     from edge.preprocess import PreprocessConfig, load_grayscale, preprocess_gray
     from edge.typicality import fit_typicality
-    from edge.atomic import read_json
     from train.cache import load_part
     from train.data import Split
 
+    from benchmarks.results import run_record
+
+    config = PreprocessConfig.from_dict(run_record(run_dir)["preprocess"])
     split = Split.load(run_dir / "split.json")
-    config = PreprocessConfig.from_dict(read_json(run_dir / "run.json")["preprocess"])
     part = lambda name: load_part(run_dir, split, name, config, progress=False)[0]  # noqa: E731
     check = fit_typicality(part("train"), part("val"))
     flagged = lambda x: float(check.atypical(x).mean())  # noqa: E731

@@ -51,3 +51,12 @@ def report_is_current(run_dir: Path) -> bool:
     if not report.is_file() or report.stat().st_mtime < model.stat().st_mtime:
         return False
     return json.loads(report.read_text()).get("cxr_edge_version") == __version__
+
+
+def run_record(run_dir: Path, needs: tuple[str, ...] = ("split.json",)) -> dict:
+    """A cxr-train run folder's run.json, or the benchmark stops with one line naming what is missing (a
+    folder that is not a run, or a run stopped before its split or model was written), not a traceback."""
+    missing = [name for name in ("run.json", *needs) if not (Path(run_dir) / name).is_file()]
+    if missing:
+        raise SystemExit(f"{run_dir}: no {' or '.join(missing)}: give a finished cxr-train run folder (--run)")
+    return json.loads((Path(run_dir) / "run.json").read_text())

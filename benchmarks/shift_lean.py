@@ -46,7 +46,9 @@ def score_run(run_dir: Path) -> dict:
     from edge.preprocess import PreprocessConfig, load_grayscale
     from train.data import Split
 
-    run = json.loads((run_dir / "run.json").read_text())
+    from benchmarks.results import run_record
+
+    run = run_record(run_dir, ("split.json", "model.keras"))
     split = Split.load(run_dir / "split.json")
     model = keras.models.load_model(run_dir / "model.keras", compile=False)
     items = split.parts["test"]

@@ -125,6 +125,17 @@ def test_shift_lean_runs_on_a_run_folder(tiny_run):
     assert films > 0 and 0 <= changed <= 14 * films
 
 
+@pytest.mark.parametrize("script, args", [("shift_lean.py", []), ("ensemble_gain.py", ["--logits", "L"]),
+                                          ("ablate.py", ["--tag", "t"])])
+def test_a_benchmark_given_a_folder_that_is_no_run_says_so_in_one_line(tmp_path, script, args):
+    """They stopped with a FileNotFoundError traceback over run.json."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--run", str(tmp_path),
+                        *[str(tmp_path / a) if a == "L" else a for a in args]],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr[-2000:]
+    assert p.stderr.strip().endswith("give a finished cxr-train run folder (--run)") and str(tmp_path) in p.stderr
+
+
 def test_adult_films_scores_runs_on_the_films_every_run_held_out(tiny_run):
     import json
 
