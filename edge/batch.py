@@ -29,6 +29,9 @@ NOT_IMAGE_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".xml", ".html", "
                       ".npy", ".npz", ".tflite", ".keras", ".h5", ".part", ".partial", ".filepart", ".crdownload",
                       ".tmp", ".temp", ".swp", ".bak", ".lock"}
 NOT_IMAGE_NAMES = {"dicomdir"}
+# Folders a disk's file system or Windows keeps at its root, never films: ext4's lost+found (root's, mode 700, so
+# another user cannot read it), the Recycle Bin (deleted films, and their $I records named .png too). Lower case.
+SYSTEM_FOLDERS = {"lost+found", "$recycle.bin", "system volume information"}
 
 
 @dataclass
@@ -74,6 +77,12 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
         else:
             errors.append(Result(arg, error="no such file or folder"))
     return files, errors
+
+
+def walked_into(name: str) -> bool:
+    """Whether a walk of a folder's sub-folders goes into one so named: not hidden (.Trashes, .Spotlight-V100),
+    not a :data:`SYSTEM_FOLDERS` one, whose files are no films and would fail or be answered every run."""
+    return not name.startswith(".") and name.lower() not in SYSTEM_FOLDERS
 
 
 def is_image_name(name: str) -> bool:
@@ -179,7 +188,7 @@ def _not_a_film(path: str) -> str | None:
 def _walk(root: Path, recursive: bool,
           onerror: Callable[[OSError], None] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+        dirnames[:] = sorted(d for d in dirnames if walked_into(d)) if recursive else []
         yield dirpath, dirnames, filenames
 
 
