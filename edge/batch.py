@@ -130,6 +130,19 @@ def is_image_file(path: str, name: str | None = None) -> bool:
     return may_be_dicom_name(name) and has_dicom_magic(path)
 
 
+def lacks_image_suffix(path: str, name: str) -> bool:
+    """Whether a file that is no film by :func:`is_image_file` is passed over for want of an image suffix alone:
+    not hidden, no document or copy tool's leftover (Thumbs.db, desktop.ini, film.png~, WSL's x.png:Zone.Identifier),
+    not DICOM. A film that lost its suffix (``film.png.1``, a de-identification tool's name) or a phone's .HEIC
+    photo of one: worth a word, since no figure counts it."""
+    from edge.dicom_start import dicom_start
+
+    if is_image_name(name) or not may_be_dicom_name(name) or name.endswith(":Zone.Identifier"):
+        return False
+    head = _head(path)
+    return not (head and dicom_start(head))
+
+
 def _head(path: str) -> bytes | None:
     from edge.dicom_start import HEAD_BYTES
 
