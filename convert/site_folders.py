@@ -17,6 +17,7 @@ from edge.batch import is_image_file
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.class_folders import mask_folder_names
 from train.data import DataError, Item, class_folder_names, discover
+from train.foreign_files import backslash_names
 
 
 def _holds_images(folder: Path) -> bool:
@@ -25,7 +26,10 @@ def _holds_images(folder: Path) -> bool:
 
 def _refuse_a_class_folder(data_dir: Path, folders: list[str], labels: list[str]) -> None:
     """Raise DataError pointing at the parent when ``data_dir`` is itself one class's folder
-    (eval/COVID given for eval/): discover would find no class in it and say only that."""
+    (eval/COVID given for eval/): discover would find no class in it and say only that. Files named
+    COVID\\img.png in place of class folders are an archive unpacked badly, not one class's films."""
+    if backslashed := backslash_names(data_dir, folders):
+        raise DataError(backslashed)
     inside = [Path(data_dir), *(Path(data_dir) / f for f in folders if f.lower() == "images")]
     if any(f.lower() != "images" for f in folders) or not any(_holds_images(d) for d in inside):
         return

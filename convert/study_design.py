@@ -17,6 +17,7 @@ from pathlib import Path
 
 from edge import metadata as md
 from train.data import Split
+from train.patients import text_key
 
 LEARNT_FROM = ("train", "val")  # the films that fitted the weights, chose the epoch and the temperature
 MAX_SOURCES = 200  # kept in a model file; the Kaggle set's metadata names a few dozen
@@ -71,7 +72,8 @@ def evaluation_design(trained: dict | None, sources: list[str], seen_films: int 
     films = len(sources)
     named = [s for s in sources if s]
     known = dict((trained or {}).get("sources") or {})
-    shared = Counter(s for s in named if s in known)
+    keys = {text_key(s) for s in known}  # Clínica typed in Excel is the Clínica of a folder copied from a Mac
+    shared = Counter(s for s in named if text_key(s) in keys)
     out = {"films": films, "films_named": len(named), "films_from_training_sources": sum(shared.values()),
            "shared_sources": dict(shared.most_common()), "seen_films": int(seen_films),
            "training_sources": trained}

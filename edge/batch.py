@@ -29,6 +29,9 @@ NOT_IMAGE_SUFFIXES = {".txt", ".csv", ".tsv", ".json", ".md", ".xml", ".html", "
                       ".npy", ".npz", ".tflite", ".keras", ".h5", ".part", ".partial", ".filepart", ".crdownload",
                       ".tmp", ".temp", ".swp", ".bak", ".lock"}
 NOT_IMAGE_NAMES = {"dicomdir"}
+# Folders a disk's file system or Windows keeps at its root, never films: ext4's lost+found (root's, mode 700, so
+# another user cannot read it), the Recycle Bin (deleted films, and their $I records named .png too). Lower case.
+SYSTEM_FOLDERS = {"lost+found", "$recycle.bin", "system volume information"}
 
 
 @dataclass
@@ -76,6 +79,12 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
     return files, errors
 
 
+def walked_into(name: str) -> bool:
+    """Whether a walk of a folder's sub-folders goes into one so named: not hidden (.Trashes, .Spotlight-V100),
+    not a :data:`SYSTEM_FOLDERS` one, whose files are no films and would fail or be answered every run."""
+    return not name.startswith(".") and name.lower() not in SYSTEM_FOLDERS
+
+
 def is_image_name(name: str) -> bool:
     """Whether a file name is taken as a film: an image suffix, and not hidden (copy tools' temporary names)."""
     # 'y.png ' (a name typed or exported with a space at its end) is a film too: it was skipped without a word
@@ -119,6 +128,19 @@ def is_image_file(path: str, name: str | None = None) -> bool:
         head = _head(path)
         return head is None or dicom_film(head)  # unreadable: listed, so that its error is said
     return may_be_dicom_name(name) and has_dicom_magic(path)
+
+
+def lacks_image_suffix(path: str, name: str) -> bool:
+    """Whether a file that is no film by :func:`is_image_file` is passed over for want of an image suffix alone:
+    not hidden, no document or copy tool's leftover (Thumbs.db, desktop.ini, film.png~, WSL's x.png:Zone.Identifier),
+    not DICOM. A film that lost its suffix (``film.png.1``, a de-identification tool's name) or a phone's .HEIC
+    photo of one: worth a word, since no figure counts it."""
+    from edge.dicom_start import dicom_start
+
+    if is_image_name(name) or not may_be_dicom_name(name) or name.endswith(":Zone.Identifier"):
+        return False
+    head = _head(path)
+    return not (head and dicom_start(head))
 
 
 def _head(path: str) -> bytes | None:
@@ -179,7 +201,7 @@ def _not_a_film(path: str) -> str | None:
 def _walk(root: Path, recursive: bool,
           onerror: Callable[[OSError], None] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+        dirnames[:] = sorted(d for d in dirnames if walked_into(d)) if recursive else []
         yield dirpath, dirnames, filenames
 
 

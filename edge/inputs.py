@@ -33,14 +33,28 @@ def list_text(data: bytes) -> str:
     (Notepad's "UTF-8 with BOM") was kept as part of the first name, whose film then failed under a name
     that looked right; UTF-16's (Notepad's "Unicode", PowerShell 5's ``dir -Name > list.txt``) has a NUL
     in every other byte, so the list was read as NUL-separated, one letter a name, and each '.' in a
-    name classified the current folder."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    name classified the current folder; so has UTF-16 without the mark (``cmd /u``), known by its NULs."""
+    marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if codec := "utf-16" if marked else _utf16_without_bom(data):
         try:
-            return data.decode("utf-16")
+            return data.decode(codec)
         except UnicodeDecodeError:
-            raise ValueError("standard input starts as a UTF-16 list of names but is not one: "
-                             "save the list as UTF-8") from None
+            raise ValueError(f"standard input {'starts as' if marked else 'looks like'} a UTF-16 list of names but "
+                             "is not one: save the list as UTF-8") from None
     return os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for a list saved as UTF-16 without a byte-order mark (``cmd /u /c dir /b``
+    writes one), else None. Its names' characters have a NUL as their high byte, so a NUL is in every other
+    byte and in none between; a ``find -print0`` list has a NUL only after each name, and no line end."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for codec, low, high, line_end in (("utf-16-le", data[0::2], data[1::2], b"\n\0"),
+                                       ("utf-16-be", data[1::2], data[0::2], b"\0\n")):
+        if 0 not in low and high.count(0) * 2 >= len(high) and line_end in data:
+            return codec
+    return None
 
 
 def with_stdin(args: list[str], stdin: TextIO | None = None) -> list[str]:

@@ -10,7 +10,8 @@ is then stat'ed on every poll (failed films are few), and once it changes (it gr
 moved its ctime: a permission fixed) it settles again and is answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
 is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
-copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch. A file whose name is
+copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch, and so are a disk's system folders
+(``lost+found``, ``$RECYCLE.BIN``) under --recursive. A file whose name is
 no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its first bytes
 are DICOM's and of a film's SOP class (edge.batch.is_image_file; a .dcm's class too): 1 kB read once it has settled, and the
 verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
@@ -50,7 +51,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from edge.answered import written_stamp
-from edge.batch import is_image_file, is_image_name, may_be_dicom_name
+from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
 from edge.dicom_start import HEAD_BYTES
 
 # (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
@@ -310,7 +311,7 @@ def _read(folder: str, mtime: int) -> Listing:
             except OSError:  # a link that cannot be followed (a loop, a folder it may not read): not a folder
                 is_dir = False
             if is_dir:
-                if not e.is_symlink():  # as os.walk(followlinks=False)
+                if not e.is_symlink() and walked_into(e.name):  # as os.walk(followlinks=False), as a batch
                     subdirs.append(e.path)
             elif is_image_name(e.name) or may_be_dicom_name(e.name):
                 files.append((e.path, e.inode()))
@@ -324,7 +325,7 @@ def _films_below(folders: list[str]) -> bool:
     until it has been said."""
     for top in folders:
         for dirpath, dirnames, names in os.walk(top):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if walked_into(d))
             if any(is_image_file(os.path.join(dirpath, n), n) for n in sorted(names)):
                 return True
     return False

@@ -30,6 +30,18 @@ def test_a_list_of_names_saved_with_a_byte_order_mark_reads_as_its_names():
     assert stdin_paths(list_text(b"old\xe9.png\n")) == ["old\udce9.png"]  # not UTF-8: the name's bytes, as before
 
 
+def test_a_utf16_list_without_a_byte_order_mark_reads_as_its_names():
+    """``cmd /u /c dir /b > list.txt`` writes UTF-16LE without a mark: read as NUL-separated, each letter was a
+    path and '/' and '.' were scanned as folders."""
+    names = "scans/café 1.png\r\nscans/x.png.png\r\nscans/肺.png\r\n"
+    want = ["scans/café 1.png", "scans/x.png.png", "scans/肺.png"]
+    assert stdin_paths(list_text(names.encode("utf-16-le"))) == want
+    assert stdin_paths(list_text(names.encode("utf-16-be"))) == want
+    print0 = b"./a\0./b.png\0scans/x\0"  # find -print0: NUL-separated, as before
+    assert stdin_paths(list_text(print0)) == ["./a", "./b.png", "scans/x"]
+    assert stdin_paths(list_text(b"a\0b\0")) == ["a", "b"]  # no line end: not a UTF-16 list
+
+
 @pytest.fixture(scope="module")
 def model(tiny_run) -> Path:
     return tiny_run / "model_int8.tflite"

@@ -59,6 +59,18 @@ def test_a_holdout_that_matches_nothing_names_the_sources_and_one_that_matches_n
                              "not name it)") for line in capsys.readouterr().err.splitlines())
 
 
+def test_holdout_source_matches_a_source_spelt_another_way(tmp_path, capsys):
+    """A site's folder copied from a Mac names its source decomposed (NFD); typed, the name is composed:
+    'matches no source' named the very source it did not match."""
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Clínica Sur")
+    data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14}, nfd: {"COVID": 3, "Normal": 3}})
+    split, _, _ = _prepare(data, tmp_path / "run", holdout_source="clínica")
+    assert len(split.parts["external"]) == 6
+    assert f"cxr-train: holding out 6 images of source '{nfd}' as an external set" in capsys.readouterr().err
+
+
 def test_a_holdout_that_takes_every_film_of_a_class_says_so(tmp_path):
     """The tester's '--holdout-source covid' took both COVID sources, then 'the train split has no
     images of class COVID: too few images' sent them looking for more films."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,15 @@ def test_films_of_the_training_sources_are_internal():
     line = design_line(d)
     assert line.startswith("**Internal validation:** every film here comes from a source the model was trained on")
     assert "site-A (4 here), site-B (1 here)" in line and "usually lower" in line
+
+
+@pytest.mark.parametrize("here", ["SITE-A", "site-a ", unicodedata.normalize("NFD", "Clínica")])
+def test_a_training_source_spelt_another_way_is_still_a_training_source(here):
+    """A folder copied from a Mac names its source decomposed (NFD), Excel writes MANIFEST.csv composed
+    (NFC): the model's own source was called external validation."""
+    trained = {**TRAINED, "sources": {"site-A": 7, unicodedata.normalize("NFC", "Clínica"): 3}}
+    d = evaluation_design(trained, [here] * 3)
+    assert (d["kind"], d["films_from_training_sources"], d["shared_sources"]) == ("internal", 3, {here: 3})
 
 
 def test_films_of_other_sources_are_external_by_name_only():

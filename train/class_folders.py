@@ -21,12 +21,12 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator
 
-from edge.batch import is_image_file, is_image_name
+from edge.batch import SYSTEM_FOLDERS, is_image_file, is_image_name
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
                     "validation": "val", "test": "test", "testing": "test"}
-# lower case; the last two are at the root of a USB stick written by Windows
-SKIP_DIRS = {"masks", "mask", "__macosx", "system volume information", "$recycle.bin"}
+# lower case; SYSTEM_FOLDERS (lost+found, $RECYCLE.BIN, ...) are at the root of a disk, as edge-classify knows too
+SKIP_DIRS = {"masks", "mask", "__macosx"} | SYSTEM_FOLDERS
 # inside a class folder: masks/, lung masks/, Infection_Masks/ (COVID-QU-Ex) hold masks, not films
 _MASK_NAME = re.compile(r"(?:^|[^a-z])masks?(?:$|[^a-z])")
 PART_NAMES = {"train": "train", "val": "validation", "test": "test"}  # as messages name the parts
@@ -97,8 +97,17 @@ def not_a_class(folder: Path, out: Path | None = None) -> str | None:
         if mine == here or here in mine.parents:
             return "it is this run's --out folder" if mine == here else "it holds this run's --out folder"
     # teacher/: a default run stopped while its teacher trained holds nothing else yet
-    marks = [m for sub in ("", "teacher/") for m in (sub + f for f in RUN_FILES) if (folder / m).is_file()]
+    marks = [m for sub in ("", "teacher/") for m in (sub + f for f in RUN_FILES) if _is_file(folder / m)]
     return f"it is a cxr-edge run folder (holds {marks[0]}), not a class" if marks else None
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, False where the folder above cannot be searched: a folder without read access is
+    a class folder that discovery names as unreadable where its films are needed, never a crash here."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _named_like_a_class(name: str) -> bool:

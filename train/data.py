@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from edge.batch import is_image_file, is_image_name
+from edge.batch import is_image_file, is_image_name, lacks_image_suffix
 from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
                              trim_uniform_borders)
 from train.audit import file_traits
@@ -37,6 +37,7 @@ from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class
                                  run_folders, spelt, split_inside_a_class, split_twins,
                                  unreachable_class_folders)
 from train.class_names import same_class_key
+from train.foreign_files import backslash_names, passed_over_warning
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
@@ -126,6 +127,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(problem)
     _unreachable_classes(data_dir, classes, log)
     found = class_folder_names(data_dir, out)
+    if backslashed := backslash_names(data_dir, found):
+        raise DataError(backslashed)
     if is_one_class_folder(data_dir, found):
         raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
                         "whose sub-folders are the classes")
@@ -140,14 +143,15 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     given = given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
+    passed: list[tuple[str, str]] = []  # (path, class) of the files without an image suffix
     if given:
         layout, given_split = "train/test folders", {}
         for part, d in given.items():
-            for it in _class_folders(d, data_dir, out, log):
+            for it in _class_folders(d, data_dir, out, log, passed):
                 items.append(it)
                 given_split[it.path] = part
     else:
-        items = list(_class_folders(data_dir, data_dir, out, log))
+        items = list(_class_folders(data_dir, data_dir, out, log, passed))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
     if classes:
         classes = as_spelt(classes, found)
@@ -180,6 +184,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
                         "films per class (DATA/COVID/, DATA/Normal/)")
+    if warning := passed_over_warning(data_dir, [p for p in passed if p[1] in classes]):
+        log(warning)
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
         log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. {loose[0]}): "
             "not used; put each in the folder of its class")
@@ -220,14 +226,18 @@ def loose_images(data_dir: Path) -> list[str]:
         return []
 
 
-def _class_folders(root: Path, data_dir: Path, out: Path | None = None,
-                   log: Callable[[str], None] = stderr_note) -> Iterable[Item]:
+def _class_folders(root: Path, data_dir: Path, out: Path | None = None, log: Callable[[str], None] = stderr_note,
+                   passed: list[tuple[str, str]] | None = None) -> Iterable[Item]:
+    """The films of root's class folders; ``passed`` gets (path, class) of each file left out for want of
+    an image suffix alone (edge.batch.lacks_image_suffix), for discovery to say."""
     for class_dir in class_dirs(root, out):
         for dirpath, filenames in film_folders(class_dir, out, log):  # masks, hidden and run folders left out
             for name in filenames:
-                if is_image_file(os.path.join(dirpath, name), name):  # by suffix, or DICOM by content
-                    rel = Path(dirpath, name).relative_to(data_dir).as_posix()
-                    yield Item(rel, class_dir.name)
+                path = os.path.join(dirpath, name)
+                if is_image_file(path, name):  # by suffix, or DICOM by content
+                    yield Item(Path(path).relative_to(data_dir).as_posix(), class_dir.name)
+                elif passed is not None and lacks_image_suffix(path, name):
+                    passed.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name))
 
 
 @dataclass

@@ -38,14 +38,22 @@ MAX_PATIENT_FILMS = 20
 MAX_PATIENT_SHARE = 0.02
 
 
+def text_key(value: str) -> str:
+    """A name as two spellings of it compare: case, spaces, zero-width marks and Unicode form set aside
+    (NFKC), so that a source's folder copied from a Mac (decomposed) and its MANIFEST.csv row typed in
+    Excel (composed), or SYNTH and synth, are one name. A patient id's key (:func:`patient_key`) starts
+    from it; so do source names (convert.study_design, cxr-train's --holdout-source)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", value)
+                   if not c.isspace() and unicodedata.category(c) != "Cf").casefold()
+
+
 def patient_key(value: str) -> str:
     """The form two spellings of one patient id share. A manifest merged from two exports writes one
     patient as PAT0007 and pat0007, in composed and decomposed Unicode (macOS and Excel), with a stray
     space or zero-width mark, or as 12, 12.0 (pandas) and 0012 (a spreadsheet drops the zeros); kept
     apart, that patient's films fell on both sides of the split (21 of 40 patients in a helper's case).
     Joining two real patients by mistake costs only a coarser split; failing to join one leaks."""
-    key = "".join(c for c in unicodedata.normalize("NFKC", value)
-                  if not c.isspace() and unicodedata.category(c) != "Cf").casefold()
+    key = text_key(value)
     if re.fullmatch(r"\d+(\.0+)?", key):
         key = key.split(".")[0].lstrip("0") or "0"
     return key

@@ -18,7 +18,7 @@ from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Scan, Split, as_spelt, discover, scan
-from train.patients import split_units
+from train.patients import split_units, text_key
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
@@ -113,13 +113,13 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     index = {id(it): k for k, it in enumerate(items)}
     external: list[Item] = []
     if s.holdout_source:
-        key = s.holdout_source.lower()
-        held = [it for it in items if key in it.source.lower() or Path(it.path).name.lower().startswith(key)]
+        key = text_key(s.holdout_source)  # ignoring case, spaces and Unicode form, as patient ids are compared
+        held = [it for it in items if key in text_key(it.source) or text_key(Path(it.path).name).startswith(key)]
         if not held:
             raise DataError(no_holdout_match(s.holdout_source, items))
         held_groups = {units[index[id(it)]] for it in held}
         external = [it for it in items if units[index[id(it)]] in held_groups]
-        by_name = sum(key not in it.source.lower() for it in held)
+        by_name = sum(key not in text_key(it.source) for it in held)
         log(holdout_line(s.holdout_source, held, external) + (
             f"; {by_name} of them by file name alone (their names begin with {s.holdout_source!r}, their sources "
             "do not name it)" if by_name else ""))

@@ -1,0 +1,101 @@
+"""Files another platform's tools left unusable as they stand are said, never lost in silence: films
+without an image suffix in a class folder (counted once, in cxr-evaluate's report too), and a Windows
+archive unpacked with its backslashes kept in the names (``COVID\\img.png``), which was told to give the
+folder's parent."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from convert.site_folders import site_items
+from train.data import DataError, discover
+
+
+def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{prefix}-{i}.png" for i in range(n)]
+    for i, p in enumerate(paths):
+        Image.fromarray(np.full((8, 8), 40 + 50 * i, np.uint8)).save(p)
+    return paths
+
+
+def without_suffixes(data: Path) -> Path:
+    """COVID/ with two films that lost their suffix beside the known leftovers that are no films;
+    Other/ (left out by --classes) with one more."""
+    films(data / "COVID")
+    films(data / "Normal")
+    films(data / "Other")
+    covid = data / "COVID"
+    shutil.copyfile(covid / "film-0.png", covid / "film9")  # a de-identification tool's bare name
+    shutil.copyfile(covid / "film-1.png", covid / "film8.png.1")  # wget's second copy
+    shutil.copyfile(covid / "film-0.png", data / "Other" / "film7")
+    for leftover in ("Thumbs.db", "desktop.ini", "film-0.png~", "film-1.png:Zone.Identifier", ".film6", "notes.txt"):
+        (covid / leftover).write_bytes(b"not a film")
+    return data
+
+
+def test_files_without_an_image_suffix_are_counted_once_with_an_example(tmp_path):
+    data = without_suffixes(tmp_path / "data")
+    said: list[str] = []
+    items, _, _ = discover(data, ["COVID", "Normal"], log=said.append)
+    assert len(items) == 4
+    assert said == [f"warning: 2 files in the class folders of {data} were passed over (COVID 2): no image suffix such "
+                    "as .png, .jpg, .dcm, and not DICOM (e.g. COVID/film8.png.1); no figure counts them: give each "
+                    "film among them its image suffix to use it"]
+    said.clear()
+    discover(data, ["Normal", "Other"], log=said.append)
+    assert len(said) == 1 and said[0].startswith("warning: 1 file in the class folders") and "was passed over (Other 1)" \
+        in said[0] and "(e.g. Other/film7)" in said[0]
+    said.clear()
+    discover(data, ["Normal"], min_classes=1, log=said.append)
+    assert said == []  # nothing passed over among the classes used
+
+
+def test_cxr_evaluate_puts_the_count_in_its_reports_warnings(tiny_run, tmp_path):
+    from convert.evaluate_cli import evaluate_app
+
+    data = tmp_path / "site"
+    shutil.copytree(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]), data,
+                    ignore=shutil.ignore_patterns("MANIFEST.csv"))
+    first = sorted((data / "COVID").glob("*.png"))[0]
+    first.rename(first.with_suffix(""))
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(data), "--keep-seen", "--out", str(out),
+                                          "--n-boot", "100", "--explain", "0", "--quiet"])
+    assert r.exit_code == 0, r.output
+    warnings = json.loads((out / "report.json").read_text())["data_warnings"]
+    assert [w for w in warnings if "passed over" in w] == [
+        f"1 file in the class folders of {data} was passed over (COVID 1): no image suffix such as .png, .jpg, .dcm, "
+        f"and not DICOM (e.g. COVID/{first.stem}); no figure counts them: give each film among them its image suffix "
+        "to use it"]
+
+
+def backslashed(folder: Path) -> Path:
+    """What Python's zipfile makes of a zip written on Windows: COVID\\film-0.png as one name."""
+    for label in ("COVID", "Normal"):
+        for p in films(folder / "tmp" / label):
+            p.rename(folder / f"{label}\\{p.name}")
+    shutil.rmtree(folder / "tmp")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["bs", "COVID"])  # COVID: named as a class folder, once said to be one class's
+def test_names_holding_backslashes_say_how_the_archive_was_unpacked(tmp_path, name):
+    data = backslashed(tmp_path / name)
+    want = (f"{data} holds no class folders but 4 files whose names hold backslashes (e.g. COVID\\film-0.png): an "
+            "archive made on Windows was unpacked with its backslashes kept in the names, so its folders (COVID, "
+            "Normal) were never made; unpack it again with unzip or 7-Zip, or move each file into the folder its name "
+            "begins with")
+    with pytest.raises(DataError) as e:
+        discover(data, log=lambda m: None)  # cxr-train
+    assert str(e.value) == want
+    with pytest.raises(DataError) as e:
+        site_items(data, ["COVID", "Normal"], None, "cxr-evaluate", quiet=True)
+    assert str(e.value) == want

@@ -1,0 +1,45 @@
+"""Files that another platform's tools left in a form discovery cannot take, said rather than lost in silence.
+
+A film that lost its suffix (``film.png.1`` from wget, a de-identification tool's bare name) or a phone's
+``.HEIC`` photo of one is no film to discovery, and a figure over fewer films than the folder holds looked
+complete. A Windows zip unpacked by a tool that keeps its backslashes (Python's zipfile) leaves files named
+``COVID\\img.png`` and no class folder, and the advice to give the folder's parent could not help.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def passed_over_warning(data_dir: Path, passed: list[tuple[str, str]]) -> str | None:
+    """'warning: 4 files in the class folders of ns were passed over (COVID 4): ...' for the files of the classes
+    used that have no image suffix and are not DICOM (``passed``: (path from data_dir, class) each), or None."""
+    if not passed:
+        return None
+    counts: dict[str, int] = {}
+    for _, label in passed:
+        counts[label] = counts.get(label, 0) + 1
+    n, each = len(passed), ", ".join(f"{label} {k}" for label, k in sorted(counts.items()))
+    return (f"warning: {n} file{'s' if n > 1 else ''} in the class folders of {data_dir} {'were' if n > 1 else 'was'} "
+            f"passed over ({each}): no image suffix such as .png, .jpg, .dcm, and not DICOM (e.g. {passed[0][0]}); "
+            "no figure counts them: give each film among them its image suffix to use it")
+
+
+def backslash_names(data_dir: Path, folders: list[str]) -> str | None:
+    """Why ``data_dir`` has no class folders but files named ``COVID\\img.png`` (a Windows archive unpacked
+    with its backslashes kept in the names), or None. ``folders``: its class folders' names (an images/
+    folder alone is no class folder)."""
+    if any(f.lower() != "images" for f in folders):
+        return None
+    try:
+        named = sorted(p.name for p in Path(data_dir).iterdir() if "\\" in p.name.strip("\\") and p.is_file())
+    except OSError:
+        return None
+    if not named:
+        return None
+    tops = sorted({n.strip("\\").split("\\")[0] for n in named})
+    shown = ", ".join(tops[:6]) + (", ..." if len(tops) > 6 else "")
+    return (f"{data_dir} holds no class folders but {len(named)} files whose names hold backslashes (e.g. {named[0]}): "
+            f"an archive made on Windows was unpacked with its backslashes kept in the names, so its folders ({shown}) "
+            "were never made; unpack it again with unzip or 7-Zip, or move each file into the folder its name begins "
+            "with")
