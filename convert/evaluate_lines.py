@@ -2,7 +2,7 @@
 
 The report holds everything; these lines are the few a user must not miss when the only thing
 they read is the terminal: the headline, too few films, classes never answered, the answers
-films of left-out classes got, groups wholly below the overall figure, and a chosen threshold.
+films of left-out classes got, groups (or a class within one) wholly below the overall figure, and a chosen threshold.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     from convert.left_out import answers_line
     from convert.report import fmt_ci, headline
     from convert.set_notes import too_few_line
-    from convert.subgroups import below_overall
+    from convert.subgroups import below_text
 
     print(headline(report["metrics"]))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
@@ -37,12 +37,11 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     for folder, answers in left_out.items():
         _say(f"note: {answers_line(folder, answers, labels)}")
     for column, sub in report.get("subgroups", {}).items():
-        if sub["below_overall"]:
-            _say(f"warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure over all "
-                 f"films (report.md, \"By {column}\")")
-    if below := below_overall(report.get("per_source", {})):
-        _say(f"warning: per source, {', '.join(below)}: wholly below the same figure over all films (report.md, "
-             "\"Per source\"); a model that learnt the hospital instead of the disease shows it there")
+        if marked := below_text(sub["groups"]):
+            _say(f"warning: by {column}, {marked} (report.md, \"By {column}\")")
+    if marked := below_text(report.get("per_source", {})):
+        _say(f"warning: per source, {marked} (report.md, \"Per source\"); a model that learnt the hospital instead "
+             "of the disease shows it there")
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others

@@ -161,8 +161,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
-    from convert.subgroups import (below_overall, copy_groups, missed_classes, per_source, per_source_section,
-                                   subgroup_section)
+    from convert.subgroups import (below_overall, classes_below_overall, copy_groups, missed_classes, per_source,
+                                   per_source_section, subgroup_section)
 
     # each film's copy group within the set: copies of one film count once towards a group's 20 films
     copy_of = copy_groups(files, (extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
@@ -247,7 +247,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["subgroups"] = {}
         for column, values in subgroups.items():
             groups = per_source(y, probs, classes, values, n_boot, threshold, copy_of)
-            report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary)}
+            report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary),
+                                           "classes_below": classes_below_overall(groups, summary)}
             md += subgroup_section(column, groups, summary, classes)
     if audit is not None:
         report["shortcut_audit"] = audit

@@ -156,9 +156,31 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
 
 
 def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
-    """Groups of at least MIN_FILMS films whose interval, or a class's, lies under the same figure over
-    all films (note; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``)."""
-    return [v for v, s in groups.items() if "below" in note(s, overall)]
+    """Groups of at least MIN_FILMS films whose own interval lies wholly under the same figure over all
+    films (**below**; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``).
+    A group where only a class is below is not one: classes_below_overall names those."""
+    return [v for v, s in groups.items() if "**below**" in note(s, overall)]
+
+
+def classes_below_overall(groups: dict, overall: dict | None = None) -> dict[str, list[str]]:
+    """Each group of at least MIN_FILMS films with a class whose sensitivity interval lies wholly under
+    that class's over all films (**C below**): a source whose balanced accuracy is the best may still
+    miss its COVID films, and is not 'wholly below' for that."""
+    return {v: cs for v, s in groups.items() if films(s) >= MIN_FILMS
+            and (cs := classes_below(s, overall) if overall is not None else s.get("classes_below", []))}
+
+
+def below_text(groups: dict, overall: dict | None = None) -> str:
+    """What the marks say, for a terminal line: 'A: wholly below the same figure over all films; B: COVID
+    sensitivity wholly below COVID's over all films'; '' where nothing is marked."""
+    parts = [f"{', '.join(below)}: wholly below the same figure over all films"] if (
+        below := below_overall(groups, overall)) else []
+    by_class: dict[str, list[str]] = {}
+    for v, cs in classes_below_overall(groups, overall).items():
+        for c in cs:
+            by_class.setdefault(c, []).append(v)
+    parts += [f"{', '.join(vs)}: {c} sensitivity wholly below {c}'s over all films" for c, vs in by_class.items()]
+    return "; ".join(parts)
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,

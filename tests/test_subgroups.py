@@ -357,7 +357,36 @@ def test_a_site_whose_covid_films_are_missed_is_marked_even_where_its_balanced_a
     assert groups["B"]["below_overall"] is False and groups["B"]["classes_below"] == ["COVID"]
     assert note(groups["B"]) == "**COVID below**"
     assert groups["A"]["classes_below"] == ["Normal"] and "**Normal below**" in note(groups["A"])
-    assert below_overall(groups) == ["A", "B"]
+    assert below_overall(groups) == []  # neither group's own figure is below: a class of each is
+
+
+def test_a_group_where_only_a_class_is_below_is_not_called_wholly_below(tmp_path, capsys):
+    """A site whose balanced accuracy is at the overall figure but whose COVID films are missed: the
+    terminal said 'B: wholly below the same figure over all films', and report.json's list
+    ``below_overall`` named B where B's own ``below_overall`` was false."""
+    import json
+
+    from convert.evaluate_lines import closing_lines
+    from convert.report import evaluation_report
+
+    classes = ["COVID", "Normal", "Viral", "Other"]
+    y = np.array([0] * 60 + [1] * 30 + [2] * 30 + [3] * 30 + [0] * 20 + [1] * 30 + [2] * 30 + [3] * 30)
+    pred = y.copy()
+    pred[60:70] = 0
+    pred[150:158] = 1
+    sites = ["A"] * 150 + ["B"] * 110
+    report = evaluation_report(tmp_path, "t", y, np.eye(4)[pred] * 0.8 + 0.05, classes,
+                               [f"f{k}.png" for k in range(len(y))], sources=sites, n_boot=200,
+                               subgroups={"site": sites})
+    sub = json.loads((tmp_path / "report.json").read_text())["subgroups"]["site"]
+    assert sub["below_overall"] == [] and sub["classes_below"] == {"A": ["Normal"], "B": ["COVID"]}
+    assert not any(g["below_overall"] for g in sub["groups"].values())
+    closing_lines(report, {}, classes, None)
+    err = capsys.readouterr().err
+    assert "wholly below the same figure" not in err
+    assert ("by site, A: Normal sensitivity wholly below Normal's over all films; B: COVID sensitivity wholly below "
+            "COVID's over all films (report.md, \"By site\")") in err
+    assert "per source, A: Normal sensitivity wholly below Normal's over all films; B: COVID" in err
 
 
 def test_a_source_whose_films_all_got_one_answer_is_marked():
