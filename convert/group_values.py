@@ -86,11 +86,9 @@ def _is_sex(column: str) -> bool:
     return column.lower().replace("_", "") in ("sex", "gender", "patientsex")
 
 
-def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
-    """The values with one spelling per group: 'M' and 'm', 'PA' and 'pa', 'Süd' composed and
-    decomposed are one group, named by its most common spelling; in a sex column, 'M', 'male' and
-    'männlich' too. Each spelling was its own group: 22 films of one sex in three rows too small to
-    mark, where one row of 22 was below."""
+def _spellings(column: str, values: list[str]) -> dict[str, list[str]]:
+    """Each group's name (its most common spelling; a sex by its DICOM letter) -> the spellings it merges:
+    'M' and 'm', 'PA' and 'pa', 'Süd' composed and decomposed; in a sex column, 'M', 'male' and 'männlich' too."""
     import unicodedata
     from collections import Counter
 
@@ -103,13 +101,19 @@ def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
     spellings: dict[str, list[str]] = {}
     for v in counts:
         spellings.setdefault(key(v), []).append(v)
+    # a sex by its DICOM letter; else the most common spelling, the first seen where they tie
+    return {k if sex and k in _SEXES and len(vs) > 1 else max(vs, key=lambda v: counts[v]): vs
+            for k, vs in spellings.items()}
+
+
+def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
+    """The values with one spelling per group (_spellings), each merge said. Each spelling was its own
+    group: 22 films of one sex in three rows too small to mark, where one row of 22 was below."""
     named = {}
-    for k, vs in spellings.items():
-        # a sex by its DICOM letter; else the most common spelling, the first seen where they tie
-        name = k if sex and k in _SEXES and len(vs) > 1 else max(vs, key=lambda v: counts[v])
+    for name, vs in _spellings(column, values).items():
         named.update({v: name for v in vs})
         if len(vs) > 1:
-            why = ("they name one sex" if sex and k in _SEXES else
+            why = ("they name one sex" if _is_sex(column) and name in _SEXES else
                    "they differ in case or in how their letters are encoded only")
             print(f"{prog}: note: --by {column}: {', '.join(repr(v) for v in vs)} counted as one group ({name!r}): "
                   f"{why}", file=sys.stderr)
@@ -145,7 +149,8 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
-        n = len({_value(c, row.get(c, "")) for row in listed} - {MISSING})
+        # counted as group_values groups them: 'Ward 3' and 'WARD 3' are one group, not two
+        n = len(set(_spellings(c, [_value(c, row.get(c, "")) for row in listed])) - {MISSING})
         if n > MAX_GROUPS:
             raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
 

@@ -88,6 +88,20 @@ def test_too_many_values_are_refused_from_the_manifest_before_any_film_is_read(t
     assert MAX_GROUPS >= 41  # the per-source table's 41 sources would fit as --by groups
 
 
+def test_values_are_counted_as_they_are_grouped_before_any_is_refused(tmp_path, capsys):
+    """26 wards spelt 'Ward 3' in some rows and 'WARD 3' in others are 26 groups, not 52 values: the up-front
+    count refused them as too many, though the grouping merges the spellings."""
+    from convert.group_values import check_columns
+
+    files = [f"A/{k}.png" for k in range(104)]
+    _manifest(tmp_path, [{"file": f, "ward": f"Ward {k % 26}" if k < 52 else f"WARD {k % 26}",
+                          "sex": ("M", "male", "m", "F", "female", "f", "w")[k % 7] + " " * (k % 10)}
+                         for k, f in enumerate(files)])
+    check_columns(tmp_path, ["ward", "sex"], files)
+    assert capsys.readouterr().err == ""  # the merges are said once, by group_values, not by the count
+    assert len(set(group_values(tmp_path, files, ["ward"])["ward"])) == 26
+
+
 def test_groups_from_dicom_headers(tmp_path):
     pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
     import pydicom
