@@ -155,6 +155,27 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
             raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
 
 
+def unlisted_line(columns: list[str], files: list[str], rows) -> str | None:
+    """What to say of the films to score that MANIFEST.csv has no row for, where ``columns`` (MANIFEST.csv
+    columns given to --by) would group them: each such film is '(not given)' there. Where none has a row
+    (a manifest of bare file names, 'a.png' for 'COVID/a.png'), a row's path beside a film's shows why."""
+    unlisted = [f for f in files if rows.get(manifest_key(f)) is None]
+    if not columns or not unlisted:
+        return None
+    by = f"--by {', '.join(columns)}: "
+    names = {}
+    for name in rows:  # a row naming the film's file without its folder is the likeliest slip
+        names.setdefault(name.rsplit("/", 1)[-1].casefold(), name)
+    paired = next(((f, names[k]) for f in unlisted if (k := f.rsplit("/", 1)[-1].casefold()) in names), None)
+    film, row = paired or (unlisted[0], next(iter(rows), None))
+    if len(unlisted) < len(files):
+        return (by + f"{len(unlisted)} of the {len(files)} films to score have no row in MANIFEST.csv (e.g. {film}"
+                + (f", whose file name a row gives as {row}" if paired else "") + f"), so they are grouped as {MISSING}")
+    return (by + f"none of the {len(files)} films to score has a row in MANIFEST.csv, so every one is {MISSING}: "
+            + (f"its rows name files such as {row}, the films are paths such as {film}; each row's file must be its "
+               "film's path relative to the folder" if row is not None else "it has no rows"))
+
+
 def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate",
                  as_given: dict[str, list[str]] | None = None, said: list[str] | None = None) -> dict[str, list[str]]:
     """Each column's value per file (relative paths, as cxr-evaluate lists them). A MANIFEST.csv
@@ -173,6 +194,8 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
             said.append(line)
 
     fields, rows = read_manifest(data_dir)
+    if line := unlisted_line([c for c in columns if c in fields], files, rows):
+        warn(line)
     # A manifest column named as a DICOM attribute fills in for the headers, not over them: a film it
     # leaves blank or does not list keeps its own header's value (a site's PNG exports listed with their
     # ViewPosition beside DICOM films carrying theirs put 48 of 60 DICOM films in '(not given)').
@@ -192,8 +215,9 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
                  f"{NOT_AN_AGE}, apart from the films without one")
         n = len(set(values) - {MISSING})
         if n == 0:
-            warn(f"--by {c}: no film has a value (for a DICOM attribute: no DICOM file here carries it); "
-                 "left out of the report")
+            where = (f"in MANIFEST.csv's {c} column" + (" nor in its DICOM header" if c in DICOM_ATTRIBUTES else "")
+                     if c in fields else "(no DICOM file here carries this header attribute)")
+            warn(f"--by {c}: no film has a value {where}; left out of the report")
             continue
         if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
             raise _too_many(c, n, " in the films' DICOM headers", prog)

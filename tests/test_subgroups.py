@@ -102,6 +102,27 @@ def test_values_are_counted_as_they_are_grouped_before_any_is_refused(tmp_path, 
     assert len(set(group_values(tmp_path, files, ["ward"])["ward"])) == 26
 
 
+def test_films_without_a_row_are_said_whatever_the_manifest_holds(tmp_path, capsys):
+    """A manifest of bare file names ('a.png' for 'COVID/a.png') gave no film a ward, and all that was said
+    blamed DICOM headers; one listing some of the films left the rest '(not given)' unsaid (that warning
+    came only from a source column)."""
+    files = ["COVID/a.png", "COVID/b.png", "Normal/c.png", "Normal/d.png"]
+    _manifest(tmp_path, [{"file": f.split("/")[1], "ward": w} for f, w in zip(files, ["ICU", "ER", "ICU", "ER"])])
+    said: list[str] = []
+    assert group_values(tmp_path, files, ["ward"], said=said) == {}
+    assert said == ["--by ward: none of the 4 films to score has a row in MANIFEST.csv, so every one is (not given): "
+                    "its rows name files such as a.png, the films are paths such as COVID/a.png; each row's file must "
+                    "be its film's path relative to the folder",
+                    "--by ward: no film has a value in MANIFEST.csv's ward column; left out of the report"]
+    assert "DICOM" not in capsys.readouterr().err
+    _manifest(tmp_path, [{"file": "COVID/a.png", "ward": "ICU"}, {"file": "Normal/c.png", "ward": "ER"},
+                         {"file": "d.png", "ward": "ER"}])
+    said = []
+    assert group_values(tmp_path, files, ["ward"], said=said)["ward"] == ["ICU", MISSING, "ER", MISSING]
+    assert said == ["--by ward: 2 of the 4 films to score have no row in MANIFEST.csv (e.g. Normal/d.png, whose "
+                    "file name a row gives as d.png), so they are grouped as (not given)"]
+
+
 def test_groups_from_dicom_headers(tmp_path):
     pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
     import pydicom
