@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from train.manifest import manifest_key, read_manifest
+from train.manifest import NOT_GIVEN, manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
@@ -20,7 +20,7 @@ MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, 
 # 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
 # model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
 # per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
-MISSING = "(not given)"
+MISSING = NOT_GIVEN  # no value: the name a film without a source has in the per-source figures too
 NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
 _UNITS = {"d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18, "m": 12, "mo": 12, "mth": 12,
           "month": 12, "y": 1, "yr": 1, "year": 1, "": 1}

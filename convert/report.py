@@ -29,6 +29,7 @@ from edge.atomic import write_json, write_text
 from edge.names import texts
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
+from train.manifest import NOT_GIVEN
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
               "establish safety or effectiveness for any patient population.")
@@ -270,7 +271,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if "provenance" in report:
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
-    columns = {"source": list(sources)} if sources and any(sources) else {}
+    columns = {"source": [s.strip() or NOT_GIVEN for s in sources]} if sources and any(sources) else {}
     taken, given_as = {*columns, *(subgroups or {})}, {}
     for c in as_given or {}:  # an age band beside the age the file gave ('unknown', '045Y')
         name = f"{c} as given"

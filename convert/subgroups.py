@@ -17,6 +17,7 @@ import numpy as np
 
 from convert.report import fmt_ci
 from convert.summary import summarize
+from train.manifest import NOT_GIVEN
 from edge.decision import fmt_threshold
 from convert.report_text import md_cell
 
@@ -192,9 +193,9 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
     holding copies says how many films it holds without them (``distinct_films``)."""
     overall = summarize(y, probs, classes, n_boot=0, rule=rule)  # point figures only: no interval is needed here
     out = {}
-    # named before grouping: a blank source and one written '(unknown)' were two groups under one key, and
-    # the second replaced the first's films in the table (73 of 122 films shown)
-    named = [s.strip() or "(unknown)" for s in sources]
+    # named before grouping: a blank source and one written as that name were two groups under one key, and
+    # the second replaced the first's films in the table (73 of 122 films shown); named as --by names a blank
+    named = [s.strip() or NOT_GIVEN for s in sources]
     src = np.array(named)
     for s in sorted(set(named)):
         m = src == s

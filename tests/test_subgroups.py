@@ -446,15 +446,40 @@ def test_a_source_whose_films_all_got_one_answer_is_marked():
 
 
 def test_films_without_a_source_and_films_of_source_unknown_are_one_group_not_lost():
-    """A blank source and one written '(unknown)' grouped apart under one key: the second replaced the
+    """A blank source and one written '(not given)' grouped apart under one key: the second replaced the
     first's films, and the table added up to 73 of 122 films."""
     from convert.subgroups import per_source
 
     y = np.array([0, 1] * 6)
     probs = np.eye(2)[y] * 0.8 + 0.1
-    sources = ["", "(unknown)", " ", "(unknown)", "a", "a"] * 2
+    sources = ["", "(not given)", " ", "(not given)", "a", "a"] * 2
     groups = per_source(y, probs, ["COVID", "Normal"], sources, n_boot=0)
-    assert sorted(groups) == ["(unknown)", "a"] and sum(g["n"] for g in groups.values()) == len(y)
+    assert sorted(groups) == ["(not given)", "a"] and sum(g["n"] for g in groups.values()) == len(y)
+
+
+def test_films_without_a_source_go_by_one_name_and_the_warning_matches_the_table(tmp_path):
+    """Films of a blank source were '(unknown)' in the per-source table, '(not given)' under --by source and
+    in cxr-compare, blank in predictions.csv; and stderr said 'no per-source figures for them' above a
+    table row of exactly those films."""
+    from train.data import Item
+    from train.manifest import attach_sources
+    from convert.report import evaluation_report
+
+    files = [f"{c}/{k}.png" for c in ("COVID", "Normal") for k in range(20)]
+    _manifest(tmp_path, [{"file": f, "source": "site" if k % 2 else ""} for k, f in enumerate(files[:-2])])
+    items = [Item(f, f.split("/")[0]) for f in files]
+    said: list[str] = []
+    attach_sources(items, tmp_path, said.append)
+    assert any("2 of the 40 films" in w and "source is (not given): one group in the per-source figures" in w
+               for w in said) and any("whose source is blank" in w and "source is (not given)" in w for w in said)
+    assert not any("no per-source figures" in w for w in said), said
+    y = np.array([0] * 20 + [1] * 20)
+    sources = [i.source for i in items]
+    evaluation_report(tmp_path / "r", "t", y, np.eye(2)[y] * 0.8 + 0.1, ["COVID", "Normal"], files, sources=sources,
+                      n_boot=0)
+    assert "| (not given) | 21 |" in __import__("re").sub(" +", " ", (tmp_path / "r" / "report.md").read_text())
+    with open(tmp_path / "r" / "predictions.csv", encoding="utf-8-sig") as f:
+        assert [r["source"] for r in csv.DictReader(f)] == [s or MISSING for s in sources]
 
 
 def test_spellings_of_one_value_are_one_group(tmp_path, capsys):
