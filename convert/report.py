@@ -272,7 +272,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
     columns = {"source": [s.strip() or NOT_GIVEN for s in sources]} if sources and any(sources) else {}
-    taken, given_as = {*columns, *(subgroups or {})}, {}
+    # predictions.csv's own columns keep their names: a --by column 'correct' (a reader's verdict) was a second
+    # 'correct', and a spreadsheet took the manifest's value for the model's
+    fixed = {"file", "true", "predicted", "correct", "rule", "atypical", "seen_in_training", *(f"p_{c}" for c in classes)}
+    named = {c: f"{c} (MANIFEST)" if c in fixed else c for c in subgroups or {}}
+    taken, given_as = {*fixed, *columns, *named.values()}, {}
     for c in as_given or {}:  # an age band beside the age the file gave ('unknown', '045Y')
         name = f"{c} as given"
         while name in taken:  # a --by column of that very name: neither replaces the other
@@ -280,7 +284,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         taken.add(name)
         given_as[c] = name
     for c, values in (subgroups or {}).items():
-        columns[c] = values
+        columns[named[c]] = values
         if c in given_as:
             columns[given_as[c]] = as_given[c]
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.

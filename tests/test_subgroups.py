@@ -482,6 +482,26 @@ def test_films_without_a_source_go_by_one_name_and_the_warning_matches_the_table
         assert [r["source"] for r in csv.DictReader(f)] == [s or MISSING for s in sources]
 
 
+def test_a_by_column_named_as_a_predictions_column_gets_a_header_of_its_own(tmp_path):
+    """--by correct (a reader study's verdict) wrote a second 'correct' column to predictions.csv, and a
+    spreadsheet or csv.DictReader took the manifest's yes/no for the model's 0/1."""
+    from convert.report import evaluation_report
+
+    y = np.array([0, 1] * 10)
+    files = [f"f{k}.png" for k in range(20)]
+    said = ["yes" if k % 3 else "no" for k in range(20)]
+    evaluation_report(tmp_path, "t", y, np.eye(2)[y] * 0.8 + 0.1, ["COVID", "Normal"], files, n_boot=0,
+                      subgroups={"correct": said, "true": ["x"] * 20, "p_COVID": ["y"] * 20})
+    with open(tmp_path / "predictions.csv", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+        f.seek(0)
+        rows = list(csv.DictReader(f))
+    assert len(header) == len(set(header)) and header[-3:] == ["correct (MANIFEST)", "true (MANIFEST)",
+                                                             "p_COVID (MANIFEST)"]
+    assert [r["correct"] for r in rows] == ["1"] * 20 and [r["correct (MANIFEST)"] for r in rows] == said
+    assert {r["true"] for r in rows} == {"COVID", "Normal"}
+
+
 def test_spellings_of_one_value_are_one_group(tmp_path, capsys):
     """'M', 'm' and a composed and a decomposed 'Süd' were groups of their own: 22 films of one sex in
     three rows too small to mark, where one row of 22 was below."""
