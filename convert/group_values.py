@@ -22,17 +22,18 @@ MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, 
 # per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
 MISSING = NOT_GIVEN  # no value: the name a film without a source has in the per-source figures too
 NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
-_UNITS = {"d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18, "m": 12, "mo": 12, "mth": 12,
-          "month": 12, "y": 1, "yr": 1, "year": 1, "": 1}
-_AGE = re.compile(r"(?:(?P<above>>=?|≥|over\s+)|(?P<below><=?|≤|under\s+))?\s*p?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]*?)s?\s*(?:old)?\s*(?P<plus>\+)?",
-                  re.IGNORECASE)
+_UNITS = {"h": 8766, "hr": 8766, "hour": 8766, "d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18,
+          "m": 12, "mo": 12, "mth": 12, "month": 12, "m/o": 12, "y": 1, "yr": 1, "year": 1, "": 1,
+          "yo": 1, "y/o": 1, "y.o": 1}  # '45yo', '45 y/o', '45 y.o.': how clinical notes write an age
+_AGE = re.compile(r"(?:(?P<above>>=?|≥|(?:over|above)\s+)|(?P<below><=?|≤|(?:under|below)\s+))?\s*p?"
+                  r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z/.]*?)s?\.?\s*(?:old)?\s*(?P<plus>\+)?", re.IGNORECASE)
 
 
 def age_band(value: str) -> str:
-    """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y' -> a band;
-    '>89', '>79' and '90+' (how de-identified exports write the oldest) -> '80+', the band that holds
-    every such age; '<1', '<18', 'under 16' -> '0-17'; a blank: MISSING; anything else (and '>17' or
-    '<40', which span bands): NOT_AN_AGE."""
+    """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y', '45yo', '45 y/o'
+    -> a band; '>89', '>79', 'over 79' and '90+' (how de-identified exports write the oldest) -> '80+', the
+    band that holds every such age; '<1', '<18', 'under 16' -> '0-17'; a blank: MISSING; anything else (and
+    '>17' or '<40', which span bands): NOT_AN_AGE."""
     text = str(value).strip()
     if not text:
         return MISSING
@@ -45,16 +46,22 @@ def age_band(value: str) -> str:
         first = AGE_BANDS[0]
         return first[2] if (years < first[1] if inclusive else years <= first[1]) else NOT_AN_AGE
     above = m.group("above") or ""
-    if above.startswith(">") and not above.startswith(">=") and years == int(years):
-        years += 1  # '>79' in whole years is 80 or more
+    if above and not above.startswith((">=", "≥")) and years == int(years):
+        years += 1  # '>79' and 'over 79' in whole years are 80 or more
     band = next(((lo, hi, name) for lo, hi, name in AGE_BANDS if lo <= years < hi), None)
     if band is None or ((above or m.group("plus")) and band[1] != AGE_BANDS[-1][1]):
         return NOT_AN_AGE  # over 200 years, or "over 17": somewhere in 18-39, 40-59, ...
     return band[2]
 
 
+def _name_key(column: str) -> str:
+    """A column's name as it is compared: 'Patient Age', 'patient_age' and 'PatientAge' are one name."""
+    return re.sub(r"[\W_]+", "", column.casefold())
+
+
 def _is_age(column: str) -> bool:
-    return column.lower().replace("_", "") in ("age", "patientage")
+    """'age', 'Patient Age', 'patient_age', 'Age (years)', 'age_yrs': read as ages in years (or as written)."""
+    return re.sub(r"(?:in)?(?:years|yrs)$", "", _name_key(column)) in ("age", "patientage")
 
 
 def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
@@ -83,7 +90,7 @@ _SEX_OF = {v: k for k, vs in _SEXES.items() for v in vs}
 
 
 def _is_sex(column: str) -> bool:
-    return column.lower().replace("_", "") in ("sex", "gender", "patientsex")
+    return _name_key(column) in ("sex", "gender", "patientsex")
 
 
 def _spellings(column: str, values: list[str]) -> dict[str, list[str]]:

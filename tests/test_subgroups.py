@@ -26,7 +26,12 @@ from convert.subgroups import below_overall, subgroup_section
                                          # wholly inside one band: were 'not an age'
                                          ("<1", "0-17"), ("<18", "0-17"), ("<=17", "0-17"), ("under 16", "0-17"),
                                          (">79", "80+"), (">=80", "80+"),
-                                         ("<=18", NOT_AN_AGE), ("<40", NOT_AN_AGE), (">=79", NOT_AN_AGE)])
+                                         ("<=18", NOT_AN_AGE), ("<40", NOT_AN_AGE), (">=79", NOT_AN_AGE),
+                                         # 'over 79' as '>79' (it was not an age); as clinical exports write ages
+                                         ("over 79", "80+"), ("above 79", "80+"), ("over 17", NOT_AN_AGE),
+                                         ("45yo", "40-59"), ("45 y/o", "40-59"), ("45 y.o.", "40-59"),
+                                         ("45 YO", "40-59"), ("6 m/o", "0-17"), ("12 hours", "0-17"),
+                                         ("45 yrs.", "40-59"), ("below 18", "0-17")])
 def test_age_band(value, band):
     assert age_band(value) == band
 
@@ -58,6 +63,18 @@ def test_an_age_that_cannot_be_read_is_its_own_group_and_said(tmp_path, capsys):
     g = group_values(tmp_path, [f"A/{k}.png" for k in range(1, 5)], ["age"])
     assert g == {"age": ["0-17", NOT_AN_AGE, MISSING, "80+"]}
     assert "--by age: 1 film(s) have a value that reads as no age ('adult')" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("column", ["Patient Age", "Age (years)", "AGE", "age_yrs", "patient_age", "PatientAge"])
+def test_an_age_column_is_known_whatever_its_spelling(tmp_path, column):
+    """A column headed 'Patient Age' or 'Age (years)' was plain categories: 80 ages were refused as too
+    many values, with advice to band them by hand, which the age columns' bands do."""
+    from convert.group_values import check_columns
+
+    files = [f"A/{k}.png" for k in range(80)]
+    _manifest(tmp_path, [{"file": f, column: str(10 + k)} for k, f in enumerate(files)])
+    check_columns(tmp_path, [column], files)
+    assert set(group_values(tmp_path, files, [column])[column]) == {"0-17", "18-39", "40-59", "60-79", "80+"}
 
 
 def test_an_identifier_is_not_a_grouping(tmp_path):
