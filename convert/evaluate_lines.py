@@ -20,12 +20,27 @@ def _say(line: str) -> None:
     print(f"cxr-evaluate: {line}", file=sys.stderr)
 
 
+def below_text(groups: dict) -> str:
+    """What the marks of ``groups`` (as per_source found them) say, for a terminal line: 'A: wholly below the
+    same figure over all films; B: COVID sensitivity wholly below COVID's over all films'; '' where none is
+    marked. A group where only a class is below is not 'wholly below': its balanced accuracy may be the best."""
+    from convert.subgroups import below_overall, classes_below_overall
+
+    parts = [f"{', '.join(below)}: wholly below the same figure over all films"] if (
+        below := below_overall(groups)) else []
+    by_class: dict[str, list[str]] = {}
+    for v, cs in classes_below_overall(groups).items():
+        for c in cs:
+            by_class.setdefault(c, []).append(v)
+    parts += [f"{', '.join(vs)}: {c} sensitivity wholly below {c}'s over all films" for c, vs in by_class.items()]
+    return "; ".join(parts)
+
+
 def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | None) -> None:
     """The headline on stdout, then warnings and notes on stderr (``site``: --operating-point's result)."""
     from convert.left_out import answers_line
     from convert.report import fmt_ci, headline
     from convert.set_notes import too_few_line
-    from convert.subgroups import below_text
 
     print(headline(report["metrics"]))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline

@@ -171,19 +171,6 @@ def classes_below_overall(groups: dict, overall: dict | None = None) -> dict[str
             and (cs := classes_below(s, overall) if overall is not None else s.get("classes_below", []))}
 
 
-def below_text(groups: dict, overall: dict | None = None) -> str:
-    """What the marks say, for a terminal line: 'A: wholly below the same figure over all films; B: COVID
-    sensitivity wholly below COVID's over all films'; '' where nothing is marked."""
-    parts = [f"{', '.join(below)}: wholly below the same figure over all films"] if (
-        below := below_overall(groups, overall)) else []
-    by_class: dict[str, list[str]] = {}
-    for v, cs in classes_below_overall(groups, overall).items():
-        for c in cs:
-            by_class.setdefault(c, []).append(v)
-    parts += [f"{', '.join(vs)}: {c} sensitivity wholly below {c}'s over all films" for c, vs in by_class.items()]
-    return "; ".join(parts)
-
-
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
                rule: tuple[int, float] | None = None, copy_of: list[int] | None = None) -> dict:
     """Each source's (or group's) summarize, with ``below_overall``: whether its interval lies
