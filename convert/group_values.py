@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from train.manifest import NOT_GIVEN, manifest_key, read_manifest
+from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
@@ -162,9 +162,10 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
             raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
 
 
-def unlisted_line(columns: list[str], files: list[str], rows) -> str | None:
+def unlisted_line(columns: list[str], files: list[str], rows: ManifestRows) -> str | None:
     """What to say of the films to score that MANIFEST.csv has no row for, where ``columns`` (MANIFEST.csv
-    columns given to --by) would group them: each such film is '(not given)' there. Where none has a row
+    columns given to --by, DICOM attributes' names aside: a film without a row keeps its header's value there)
+    would group them: each such film is '(not given)' there. Where none has a row
     (a manifest of bare file names, 'a.png' for 'COVID/a.png'), a row's path beside a film's shows why."""
     unlisted = [f for f in files if rows.get(manifest_key(f)) is None]
     if not columns or not unlisted:
@@ -201,7 +202,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
             said.append(line)
 
     fields, rows = read_manifest(data_dir)
-    if line := unlisted_line([c for c in columns if c in fields], files, rows):
+    if line := unlisted_line([c for c in columns if c in fields and c not in DICOM_ATTRIBUTES], files, rows):
         warn(line)
     # A manifest column named as a DICOM attribute fills in for the headers, not over them: a film it
     # leaves blank or does not list keeps its own header's value (a site's PNG exports listed with their
