@@ -2,7 +2,7 @@
 
 The report holds everything; these lines are the few a user must not miss when the only thing
 they read is the terminal: the headline, too few films, classes never answered, the answers
-films of left-out classes got, groups wholly below the overall figure, and a chosen threshold.
+films of left-out classes got, groups (or a class within one) wholly below the overall figure, and a chosen threshold.
 """
 
 from __future__ import annotations
@@ -20,12 +20,27 @@ def _say(line: str) -> None:
     print(f"cxr-evaluate: {line}", file=sys.stderr)
 
 
+def below_text(groups: dict) -> str:
+    """What the marks of ``groups`` (as per_source found them) say, for a terminal line: 'A: wholly below the
+    same figure over all films; B: COVID sensitivity wholly below COVID's over all films'; '' where none is
+    marked. A group where only a class is below is not 'wholly below': its balanced accuracy may be the best."""
+    from convert.subgroups import below_overall, classes_below_overall
+
+    parts = [f"{', '.join(below)}: wholly below the same figure over all films"] if (
+        below := below_overall(groups)) else []
+    by_class: dict[str, list[str]] = {}
+    for v, cs in classes_below_overall(groups).items():
+        for c in cs:
+            by_class.setdefault(c, []).append(v)
+    parts += [f"{', '.join(vs)}: {c} sensitivity wholly below {c}'s over all films" for c, vs in by_class.items()]
+    return "; ".join(parts)
+
+
 def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | None) -> None:
     """The headline on stdout, then warnings and notes on stderr (``site``: --operating-point's result)."""
     from convert.left_out import answers_line
     from convert.report import fmt_ci, headline
     from convert.set_notes import too_few_line
-    from convert.subgroups import below_overall
 
     print(headline(report["metrics"]))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
@@ -37,12 +52,11 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     for folder, answers in left_out.items():
         _say(f"note: {answers_line(folder, answers, labels)}")
     for column, sub in report.get("subgroups", {}).items():
-        if sub["below_overall"]:
-            _say(f"warning: by {column}, {', '.join(sub['below_overall'])}: wholly below the same figure over all "
-                 f"films (report.md, \"By {column}\")")
-    if below := below_overall(report.get("per_source", {})):
-        _say(f"warning: per source, {', '.join(below)}: wholly below the same figure over all films (report.md, "
-             "\"Per source\"); a model that learnt the hospital instead of the disease shows it there")
+        if marked := below_text(sub["groups"]):
+            _say(f"warning: by {column}, {marked} (report.md, \"By {column}\")")
+    if marked := below_text(report.get("per_source", {})):
+        _say(f"warning: per source, {marked} (report.md, \"Per source\"); a model that learnt the hospital instead "
+             "of the disease shows it there")
     if site is not None:
         d, cv = site["decision"], site["cross_validated"]
         def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others

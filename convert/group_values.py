@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from train.manifest import manifest_key, read_manifest
+from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
                     "BodyPartExamined", "InstitutionName", "StationName", "Modality")
@@ -20,19 +20,20 @@ MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, 
 # 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
 # model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
 # per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
-MISSING = "(not given)"
+MISSING = NOT_GIVEN  # no value: the name a film without a source has in the per-source figures too
 NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
-_UNITS = {"d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18, "m": 12, "mo": 12, "mth": 12,
-          "month": 12, "y": 1, "yr": 1, "year": 1, "": 1}
-_AGE = re.compile(r"(?:(?P<above>>=?|≥|over\s+)|(?P<below><=?|≤|under\s+))?\s*p?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]*?)s?\s*(?:old)?\s*(?P<plus>\+)?",
-                  re.IGNORECASE)
+_UNITS = {"h": 8766, "hr": 8766, "hour": 8766, "d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18,
+          "m": 12, "mo": 12, "mth": 12, "month": 12, "m/o": 12, "y": 1, "yr": 1, "year": 1, "": 1,
+          "yo": 1, "y/o": 1, "y.o": 1}  # '45yo', '45 y/o', '45 y.o.': how clinical notes write an age
+_AGE = re.compile(r"(?:(?P<above>>=?|≥|(?:over|above)\s+)|(?P<below><=?|≤|(?:under|below)\s+))?\s*p?"
+                  r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z/.]*?)s?\.?\s*(?:old)?\s*(?P<plus>\+)?", re.IGNORECASE)
 
 
 def age_band(value: str) -> str:
-    """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y' -> a band;
-    '>89', '>79' and '90+' (how de-identified exports write the oldest) -> '80+', the band that holds
-    every such age; '<1', '<18', 'under 16' -> '0-17'; a blank: MISSING; anything else (and '>17' or
-    '<40', which span bands): NOT_AN_AGE."""
+    """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y', '45yo', '45 y/o'
+    -> a band; '>89', '>79', 'over 79' and '90+' (how de-identified exports write the oldest) -> '80+', the
+    band that holds every such age; '<1', '<18', 'under 16' -> '0-17'; a blank: MISSING; anything else (and
+    '>17' or '<40', which span bands): NOT_AN_AGE."""
     text = str(value).strip()
     if not text:
         return MISSING
@@ -45,16 +46,22 @@ def age_band(value: str) -> str:
         first = AGE_BANDS[0]
         return first[2] if (years < first[1] if inclusive else years <= first[1]) else NOT_AN_AGE
     above = m.group("above") or ""
-    if above.startswith(">") and not above.startswith(">=") and years == int(years):
-        years += 1  # '>79' in whole years is 80 or more
+    if above and not above.startswith((">=", "≥")) and years == int(years):
+        years += 1  # '>79' and 'over 79' in whole years are 80 or more
     band = next(((lo, hi, name) for lo, hi, name in AGE_BANDS if lo <= years < hi), None)
     if band is None or ((above or m.group("plus")) and band[1] != AGE_BANDS[-1][1]):
         return NOT_AN_AGE  # over 200 years, or "over 17": somewhere in 18-39, 40-59, ...
     return band[2]
 
 
+def _name_key(column: str) -> str:
+    """A column's name as it is compared: 'Patient Age', 'patient_age' and 'PatientAge' are one name."""
+    return re.sub(r"[\W_]+", "", column.casefold())
+
+
 def _is_age(column: str) -> bool:
-    return column.lower().replace("_", "") in ("age", "patientage")
+    """'age', 'Patient Age', 'patient_age', 'Age (years)', 'age_yrs': read as ages in years (or as written)."""
+    return re.sub(r"(?:in)?(?:years|yrs)$", "", _name_key(column)) in ("age", "patientage")
 
 
 def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
@@ -83,14 +90,12 @@ _SEX_OF = {v: k for k, vs in _SEXES.items() for v in vs}
 
 
 def _is_sex(column: str) -> bool:
-    return column.lower().replace("_", "") in ("sex", "gender", "patientsex")
+    return _name_key(column) in ("sex", "gender", "patientsex")
 
 
-def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
-    """The values with one spelling per group: 'M' and 'm', 'PA' and 'pa', 'Süd' composed and
-    decomposed are one group, named by its most common spelling; in a sex column, 'M', 'male' and
-    'männlich' too. Each spelling was its own group: 22 films of one sex in three rows too small to
-    mark, where one row of 22 was below."""
+def _spellings(column: str, values: list[str]) -> dict[str, list[str]]:
+    """Each group's name (its most common spelling; a sex by its DICOM letter) -> the spellings it merges:
+    'M' and 'm', 'PA' and 'pa', 'Süd' composed and decomposed; in a sex column, 'M', 'male' and 'männlich' too."""
     import unicodedata
     from collections import Counter
 
@@ -103,13 +108,19 @@ def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
     spellings: dict[str, list[str]] = {}
     for v in counts:
         spellings.setdefault(key(v), []).append(v)
+    # a sex by its DICOM letter; else the most common spelling, the first seen where they tie
+    return {k if sex and k in _SEXES and len(vs) > 1 else max(vs, key=lambda v: counts[v]): vs
+            for k, vs in spellings.items()}
+
+
+def _one_spelling(column: str, values: list[str], prog: str) -> list[str]:
+    """The values with one spelling per group (_spellings), each merge said. Each spelling was its own
+    group: 22 films of one sex in three rows too small to mark, where one row of 22 was below."""
     named = {}
-    for k, vs in spellings.items():
-        # a sex by its DICOM letter; else the most common spelling, the first seen where they tie
-        name = k if sex and k in _SEXES and len(vs) > 1 else max(vs, key=lambda v: counts[v])
+    for name, vs in _spellings(column, values).items():
         named.update({v: name for v in vs})
         if len(vs) > 1:
-            why = ("they name one sex" if sex and k in _SEXES else
+            why = ("they name one sex" if _is_sex(column) and name in _SEXES else
                    "they differ in case or in how their letters are encoded only")
             print(f"{prog}: note: --by {column}: {', '.join(repr(v) for v in vs)} counted as one group ({name!r}): "
                   f"{why}", file=sys.stderr)
@@ -145,9 +156,32 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
-        n = len({_value(c, row.get(c, "")) for row in listed} - {MISSING})
+        # counted as group_values groups them: 'Ward 3' and 'WARD 3' are one group, not two
+        n = len(set(_spellings(c, [_value(c, row.get(c, "")) for row in listed])) - {MISSING})
         if n > MAX_GROUPS:
             raise _too_many(c, n, " in MANIFEST.csv" + ("" if files is None else " among the films to score"), prog)
+
+
+def unlisted_line(columns: list[str], files: list[str], rows: ManifestRows) -> str | None:
+    """What to say of the films to score that MANIFEST.csv has no row for, where ``columns`` (MANIFEST.csv
+    columns given to --by, DICOM attributes' names aside: a film without a row keeps its header's value there)
+    would group them: each such film is '(not given)' there. Where none has a row
+    (a manifest of bare file names, 'a.png' for 'COVID/a.png'), a row's path beside a film's shows why."""
+    unlisted = [f for f in files if rows.get(manifest_key(f)) is None]
+    if not columns or not unlisted:
+        return None
+    by = f"--by {', '.join(columns)}: "
+    names = {}
+    for name in rows:  # a row naming the film's file without its folder is the likeliest slip
+        names.setdefault(name.rsplit("/", 1)[-1].casefold(), name)
+    paired = next(((f, names[k]) for f in unlisted if (k := f.rsplit("/", 1)[-1].casefold()) in names), None)
+    film, row = paired or (unlisted[0], next(iter(rows), None))
+    if len(unlisted) < len(files):
+        return (by + f"{len(unlisted)} of the {len(files)} films to score have no row in MANIFEST.csv (e.g. {film}"
+                + (f", whose file name a row gives as {row}" if paired else "") + f"), so they are grouped as {MISSING}")
+    return (by + f"none of the {len(files)} films to score has a row in MANIFEST.csv, so every one is {MISSING}: "
+            + (f"its rows name files such as {row}, the films are paths such as {film}; each row's file must be its "
+               "film's path relative to the folder" if row is not None else "it has no rows"))
 
 
 def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate",
@@ -168,6 +202,8 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
             said.append(line)
 
     fields, rows = read_manifest(data_dir)
+    if line := unlisted_line([c for c in columns if c in fields and c not in DICOM_ATTRIBUTES], files, rows):
+        warn(line)
     # A manifest column named as a DICOM attribute fills in for the headers, not over them: a film it
     # leaves blank or does not list keeps its own header's value (a site's PNG exports listed with their
     # ViewPosition beside DICOM films carrying theirs put 48 of 60 DICOM films in '(not given)').
@@ -187,8 +223,9 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
                  f"{NOT_AN_AGE}, apart from the films without one")
         n = len(set(values) - {MISSING})
         if n == 0:
-            warn(f"--by {c}: no film has a value (for a DICOM attribute: no DICOM file here carries it); "
-                 "left out of the report")
+            where = (f"in MANIFEST.csv's {c} column" + (" nor in its DICOM header" if c in DICOM_ATTRIBUTES else "")
+                     if c in fields else "(no DICOM file here carries this header attribute)")
+            warn(f"--by {c}: no film has a value {where}; left out of the report")
             continue
         if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read
             raise _too_many(c, n, " in the films' DICOM headers", prog)

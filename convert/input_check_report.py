@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from convert.report_text import md_cell
+from train.manifest import NOT_GIVEN
 
 
 def own_rate(flagged_validation: float | None) -> str:
@@ -33,7 +34,7 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
     check = {"flagged": int(atypical.sum()), "n": int(len(atypical)), "share": float(atypical.mean()),
              "per_class": {c: int(atypical[y == k].sum()) for k, c in enumerate(classes)}}
     if sources and any(sources):
-        src = np.array([s or "(none)" for s in sources])
+        src = np.array([s.strip() or NOT_GIVEN for s in sources])
         check["per_source"] = {s: {"flagged": int(atypical[src == s].sum()), "n": int((src == s).sum())} for s in sorted(set(src))}
     check["flagged_validation"] = flagged_validation
     report["input_check"] = check

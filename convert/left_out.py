@@ -22,6 +22,7 @@ from convert.site_folders import left_out_items
 from edge.decision import beside_rule, labels_for
 from edge.preprocess import PreprocessConfig
 from train.data import Item, scan
+from train.manifest import NOT_GIVEN
 from convert.report_text import md_cell
 
 # Films read and scored at a time: the inputs of 1,024 films are 16 MiB at 128 px, however many are left out.
@@ -155,7 +156,7 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
         for src in first[folder].get("by_source", {}):
             for m, per in by_model.items():
                 b = per[folder]["by_source"][src]
-                md.append(f"| … {src or '(no source)'} | {b['films']:,} | " + (f"{m} | " if models else "")
+                md.append(f"| … {src or NOT_GIVEN} | {b['films']:,} | " + (f"{m} | " if models else "")
                           + " | ".join(_share(b["called"][c]) for c in labels) + (" | " if flagged else "") + " |")
     if seen := {f: a["seen_in_training"] for f, a in first.items() if a.get("seen_in_training")}:
         whose = whose or ("either model" if models else "the model")
@@ -252,7 +253,7 @@ def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
     header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])]
     predicted = labels_for(probs, rule) if len(probs) else []
     return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(beside_rule(v, j, rule, 4) for j, v in enumerate(p)),
-                                     *([it.source] if sourced else [])] for it, p, k in zip(items, probs, predicted)))
+                                     *([it.source or NOT_GIVEN] if sourced else [])] for it, p, k in zip(items, probs, predicted)))
 
 
 def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | None = None) -> dict[str, str]:

@@ -29,6 +29,7 @@ from edge.atomic import write_json, write_text
 from edge.names import texts
 from edge.figures import fixed
 from train.audit import markdown as audit_markdown
+from train.manifest import NOT_GIVEN
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
               "establish safety or effectiveness for any patient population.")
@@ -161,8 +162,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
-    from convert.subgroups import (below_overall, copy_groups, missed_classes, per_source, per_source_section,
-                                   subgroup_section)
+    from convert.subgroups import (below_overall, classes_below_overall, copy_groups, missed_classes, per_source,
+                                   per_source_section, subgroup_section)
 
     # each film's copy group within the set: copies of one film count once towards a group's 20 films
     copy_of = copy_groups(files, (extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
@@ -247,7 +248,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["subgroups"] = {}
         for column, values in subgroups.items():
             groups = per_source(y, probs, classes, values, n_boot, threshold, copy_of)
-            report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary)}
+            report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary),
+                                           "classes_below": classes_below_overall(groups, summary)}
             md += subgroup_section(column, groups, summary, classes)
     if audit is not None:
         report["shortcut_audit"] = audit
@@ -269,8 +271,12 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if "provenance" in report:
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
-    columns = {"source": list(sources)} if sources and any(sources) else {}
-    taken, given_as = {*columns, *(subgroups or {})}, {}
+    columns = {"source": [s.strip() or NOT_GIVEN for s in sources]} if sources and any(sources) else {}
+    # predictions.csv's own columns keep their names: a --by column 'correct' (a reader's verdict) was a second
+    # 'correct', and a spreadsheet took the manifest's value for the model's
+    fixed = {"file", "true", "predicted", "correct", "rule", "atypical", "seen_in_training", *(f"p_{c}" for c in classes)}
+    named = {c: f"{c} (MANIFEST)" if c in fixed else c for c in subgroups or {}}
+    taken, given_as = {*fixed, *columns, *named.values()}, {}
     for c in as_given or {}:  # an age band beside the age the file gave ('unknown', '045Y')
         name = f"{c} as given"
         while name in taken:  # a --by column of that very name: neither replaces the other
@@ -278,7 +284,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         taken.add(name)
         given_as[c] = name
     for c, values in (subgroups or {}).items():
-        columns[c] = values
+        columns[named[c]] = values
         if c in given_as:
             columns[given_as[c]] = as_given[c]
     # A byte-order mark: Excel, which a case review is likely done in, reads UTF-8 names right only with one.

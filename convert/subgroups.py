@@ -17,6 +17,7 @@ import numpy as np
 
 from convert.report import fmt_ci
 from convert.summary import summarize
+from train.manifest import NOT_GIVEN
 from edge.decision import fmt_threshold
 from convert.report_text import md_cell
 
@@ -156,9 +157,18 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
 
 
 def below_overall(groups: dict, overall: dict | None = None) -> list[str]:
-    """Groups of at least MIN_FILMS films whose interval, or a class's, lies under the same figure over
-    all films (note; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``)."""
-    return [v for v, s in groups.items() if "below" in note(s, overall)]
+    """Groups of at least MIN_FILMS films whose own interval lies wholly under the same figure over all
+    films (**below**; without ``overall``, as per_source found it: e.g. ``below_overall(report["per_source"])``).
+    A group where only a class is below is not one: classes_below_overall names those."""
+    return [v for v, s in groups.items() if "**below**" in note(s, overall)]
+
+
+def classes_below_overall(groups: dict, overall: dict | None = None) -> dict[str, list[str]]:
+    """Each group of at least MIN_FILMS films with a class whose sensitivity interval lies wholly under
+    that class's over all films (**C below**): a source whose balanced accuracy is the best may still
+    miss its COVID films, and is not 'wholly below' for that."""
+    return {v: cs for v, s in groups.items() if films(s) >= MIN_FILMS
+            and (cs := classes_below(s, overall) if overall is not None else s.get("classes_below", []))}
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,
@@ -170,9 +180,9 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
     holding copies says how many films it holds without them (``distinct_films``)."""
     overall = summarize(y, probs, classes, n_boot=0, rule=rule)  # point figures only: no interval is needed here
     out = {}
-    # named before grouping: a blank source and one written '(unknown)' were two groups under one key, and
-    # the second replaced the first's films in the table (73 of 122 films shown)
-    named = [s.strip() or "(unknown)" for s in sources]
+    # named before grouping: a blank source and one written as that name were two groups under one key, and
+    # the second replaced the first's films in the table (73 of 122 films shown); named as --by names a blank
+    named = [s.strip() or NOT_GIVEN for s in sources]
     src = np.array(named)
     for s in sorted(set(named)):
         m = src == s

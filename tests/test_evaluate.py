@@ -296,12 +296,14 @@ def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run,
     assert "2 of the 32 films" in unlisted and label != unlisted
     # a grouping asked for and dropped, or values read as no age, were said on stderr only
     assert [w for w in warnings if w.startswith("--by ")] == [
-        "--by ward: no film has a value (for a DICOM attribute: no DICOM file here carries it); left out of the report",
+        f"--by ward, age: 2 of the 32 films to score have no row in MANIFEST.csv (e.g. {films[-2]}), so they are "
+        "grouped as (not given)",
+        "--by ward: no film has a value in MANIFEST.csv's ward column; left out of the report",
         "--by age: 1 film(s) have a value that reads as no age ('adult'): grouped as (not an age), apart from the films "
         "without one"]
-    assert len(warnings) == 4
+    assert len(warnings) == 5
     md = (out / "report.md").read_text()
-    assert md.count("**Warning (the films):**") == 4 and "For 1 films in" in md and "--by ward: no film has a value" in md
+    assert md.count("**Warning (the films):**") == 5 and "For 1 films in" in md and "--by ward: no film has a value" in md
 
 
 def test_a_manifest_label_naming_the_class_a_folder_is_mapped_to_is_no_conflict(tiny_run, tmp_path):

@@ -88,7 +88,7 @@ def test_a_left_out_folder_of_two_sources_is_split_by_source_and_one_source_is_n
     assert "by_source" not in got["Viral"]  # one source: the folder's row says it all
     md = unpadded("\n".join(answers_section(got, ["COVID", "Normal"])))
     assert "split its films by source" in md
-    assert "| Opacity | 4 | 2 (50%, " in md and "| … adults | 2 | 2 (100%, " in md and "| … (no source) | 1 | 0 (0%, " in md
+    assert "| Opacity | 4 | 2 (50%, " in md and "| … adults | 2 | 2 (100%, " in md and "| … (not given) | 1 | 0 (0%, " in md
     two = unpadded("\n".join(answers_section({"A": got, "B": got}, ["COVID", "Normal"], ["A", "B"])))
     assert "| … children | 1 | A | 0 (0%, " in two and "| … children | 1 | B | 0 (0%, " in two
 
@@ -168,7 +168,7 @@ def test_left_out_csv_gives_each_films_source_where_one_is_named():
     sourced = [Item("Viral/a.png", "Viral", source="children"), Item("Viral/b.png", "Viral", source="")]
     rows = list(csv.DictReader(left_out_csv(sourced, probs, ["COVID", "Normal"]).splitlines()))
     assert [(r["file"], r["predicted"], r["source"]) for r in rows] == [("Viral/a.png", "COVID", "children"),
-                                                                        ("Viral/b.png", "Normal", "")]
+                                                                        ("Viral/b.png", "Normal", "(not given)")]
     plain = [Item("Viral/a.png", "Viral"), Item("Viral/b.png", "Viral")]
     assert "source" not in left_out_csv(plain, probs, ["COVID", "Normal"]).splitlines()[0]
 

@@ -26,7 +26,12 @@ from convert.subgroups import below_overall, subgroup_section
                                          # wholly inside one band: were 'not an age'
                                          ("<1", "0-17"), ("<18", "0-17"), ("<=17", "0-17"), ("under 16", "0-17"),
                                          (">79", "80+"), (">=80", "80+"),
-                                         ("<=18", NOT_AN_AGE), ("<40", NOT_AN_AGE), (">=79", NOT_AN_AGE)])
+                                         ("<=18", NOT_AN_AGE), ("<40", NOT_AN_AGE), (">=79", NOT_AN_AGE),
+                                         # 'over 79' as '>79' (it was not an age); as clinical exports write ages
+                                         ("over 79", "80+"), ("above 79", "80+"), ("over 17", NOT_AN_AGE),
+                                         ("45yo", "40-59"), ("45 y/o", "40-59"), ("45 y.o.", "40-59"),
+                                         ("45 YO", "40-59"), ("6 m/o", "0-17"), ("12 hours", "0-17"),
+                                         ("45 yrs.", "40-59"), ("below 18", "0-17")])
 def test_age_band(value, band):
     assert age_band(value) == band
 
@@ -60,6 +65,18 @@ def test_an_age_that_cannot_be_read_is_its_own_group_and_said(tmp_path, capsys):
     assert "--by age: 1 film(s) have a value that reads as no age ('adult')" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("column", ["Patient Age", "Age (years)", "AGE", "age_yrs", "patient_age", "PatientAge"])
+def test_an_age_column_is_known_whatever_its_spelling(tmp_path, column):
+    """A column headed 'Patient Age' or 'Age (years)' was plain categories: 80 ages were refused as too
+    many values, with advice to band them by hand, which the age columns' bands do."""
+    from convert.group_values import check_columns
+
+    files = [f"A/{k}.png" for k in range(80)]
+    _manifest(tmp_path, [{"file": f, column: str(10 + k)} for k, f in enumerate(files)])
+    check_columns(tmp_path, [column], files)
+    assert set(group_values(tmp_path, files, [column])[column]) == {"0-17", "18-39", "40-59", "60-79", "80+"}
+
+
 def test_an_identifier_is_not_a_grouping(tmp_path):
     _manifest(tmp_path, [{"file": f"A/{k}.png", "patient": f"P{k}"} for k in range(MAX_GROUPS + 10)])
     with pytest.raises(ValueError, match=f"{MAX_GROUPS + 10} different values"):
@@ -86,6 +103,41 @@ def test_too_many_values_are_refused_from_the_manifest_before_any_film_is_read(t
     with pytest.raises(ValueError, match="60 different values in MANIFEST.csv among the films to score"):
         check_columns(tmp_path, ["ward"], files)
     assert MAX_GROUPS >= 41  # the per-source table's 41 sources would fit as --by groups
+
+
+def test_values_are_counted_as_they_are_grouped_before_any_is_refused(tmp_path, capsys):
+    """26 wards spelt 'Ward 3' in some rows and 'WARD 3' in others are 26 groups, not 52 values: the up-front
+    count refused them as too many, though the grouping merges the spellings."""
+    from convert.group_values import check_columns
+
+    files = [f"A/{k}.png" for k in range(104)]
+    _manifest(tmp_path, [{"file": f, "ward": f"Ward {k % 26}" if k < 52 else f"WARD {k % 26}",
+                          "sex": ("M", "male", "m", "F", "female", "f", "w")[k % 7] + " " * (k % 10)}
+                         for k, f in enumerate(files)])
+    check_columns(tmp_path, ["ward", "sex"], files)
+    assert capsys.readouterr().err == ""  # the merges are said once, by group_values, not by the count
+    assert len(set(group_values(tmp_path, files, ["ward"])["ward"])) == 26
+
+
+def test_films_without_a_row_are_said_whatever_the_manifest_holds(tmp_path, capsys):
+    """A manifest of bare file names ('a.png' for 'COVID/a.png') gave no film a ward, and all that was said
+    blamed DICOM headers; one listing some of the films left the rest '(not given)' unsaid (that warning
+    came only from a source column)."""
+    files = ["COVID/a.png", "COVID/b.png", "Normal/c.png", "Normal/d.png"]
+    _manifest(tmp_path, [{"file": f.split("/")[1], "ward": w} for f, w in zip(files, ["ICU", "ER", "ICU", "ER"])])
+    said: list[str] = []
+    assert group_values(tmp_path, files, ["ward"], said=said) == {}
+    assert said == ["--by ward: none of the 4 films to score has a row in MANIFEST.csv, so every one is (not given): "
+                    "its rows name files such as a.png, the films are paths such as COVID/a.png; each row's file must "
+                    "be its film's path relative to the folder",
+                    "--by ward: no film has a value in MANIFEST.csv's ward column; left out of the report"]
+    assert "DICOM" not in capsys.readouterr().err
+    _manifest(tmp_path, [{"file": "COVID/a.png", "ward": "ICU"}, {"file": "Normal/c.png", "ward": "ER"},
+                         {"file": "d.png", "ward": "ER"}])
+    said = []
+    assert group_values(tmp_path, files, ["ward"], said=said)["ward"] == ["ICU", MISSING, "ER", MISSING]
+    assert said == ["--by ward: 2 of the 4 films to score have no row in MANIFEST.csv (e.g. Normal/d.png, whose "
+                    "file name a row gives as d.png), so they are grouped as (not given)"]
 
 
 def test_groups_from_dicom_headers(tmp_path):
@@ -367,7 +419,36 @@ def test_a_site_whose_covid_films_are_missed_is_marked_even_where_its_balanced_a
     assert groups["B"]["below_overall"] is False and groups["B"]["classes_below"] == ["COVID"]
     assert note(groups["B"]) == "**COVID below**"
     assert groups["A"]["classes_below"] == ["Normal"] and "**Normal below**" in note(groups["A"])
-    assert below_overall(groups) == ["A", "B"]
+    assert below_overall(groups) == []  # neither group's own figure is below: a class of each is
+
+
+def test_a_group_where_only_a_class_is_below_is_not_called_wholly_below(tmp_path, capsys):
+    """A site whose balanced accuracy is at the overall figure but whose COVID films are missed: the
+    terminal said 'B: wholly below the same figure over all films', and report.json's list
+    ``below_overall`` named B where B's own ``below_overall`` was false."""
+    import json
+
+    from convert.evaluate_lines import closing_lines
+    from convert.report import evaluation_report
+
+    classes = ["COVID", "Normal", "Viral", "Other"]
+    y = np.array([0] * 60 + [1] * 30 + [2] * 30 + [3] * 30 + [0] * 20 + [1] * 30 + [2] * 30 + [3] * 30)
+    pred = y.copy()
+    pred[60:70] = 0
+    pred[150:158] = 1
+    sites = ["A"] * 150 + ["B"] * 110
+    report = evaluation_report(tmp_path, "t", y, np.eye(4)[pred] * 0.8 + 0.05, classes,
+                               [f"f{k}.png" for k in range(len(y))], sources=sites, n_boot=200,
+                               subgroups={"site": sites})
+    sub = json.loads((tmp_path / "report.json").read_text())["subgroups"]["site"]
+    assert sub["below_overall"] == [] and sub["classes_below"] == {"A": ["Normal"], "B": ["COVID"]}
+    assert not any(g["below_overall"] for g in sub["groups"].values())
+    closing_lines(report, {}, classes, None)
+    err = capsys.readouterr().err
+    assert "wholly below the same figure" not in err
+    assert ("by site, A: Normal sensitivity wholly below Normal's over all films; B: COVID sensitivity wholly below "
+            "COVID's over all films (report.md, \"By site\")") in err
+    assert "per source, A: Normal sensitivity wholly below Normal's over all films; B: COVID" in err
 
 
 def test_a_source_whose_films_all_got_one_answer_is_marked():
@@ -392,15 +473,60 @@ def test_a_source_whose_films_all_got_one_answer_is_marked():
 
 
 def test_films_without_a_source_and_films_of_source_unknown_are_one_group_not_lost():
-    """A blank source and one written '(unknown)' grouped apart under one key: the second replaced the
+    """A blank source and one written '(not given)' grouped apart under one key: the second replaced the
     first's films, and the table added up to 73 of 122 films."""
     from convert.subgroups import per_source
 
     y = np.array([0, 1] * 6)
     probs = np.eye(2)[y] * 0.8 + 0.1
-    sources = ["", "(unknown)", " ", "(unknown)", "a", "a"] * 2
+    sources = ["", "(not given)", " ", "(not given)", "a", "a"] * 2
     groups = per_source(y, probs, ["COVID", "Normal"], sources, n_boot=0)
-    assert sorted(groups) == ["(unknown)", "a"] and sum(g["n"] for g in groups.values()) == len(y)
+    assert sorted(groups) == ["(not given)", "a"] and sum(g["n"] for g in groups.values()) == len(y)
+
+
+def test_films_without_a_source_go_by_one_name_and_the_warning_matches_the_table(tmp_path):
+    """Films of a blank source were '(unknown)' in the per-source table, '(not given)' under --by source and
+    in cxr-compare, blank in predictions.csv; and stderr said 'no per-source figures for them' above a
+    table row of exactly those films."""
+    from train.data import Item
+    from train.manifest import attach_sources
+    from convert.report import evaluation_report
+
+    files = [f"{c}/{k}.png" for c in ("COVID", "Normal") for k in range(20)]
+    _manifest(tmp_path, [{"file": f, "source": "site" if k % 2 else ""} for k, f in enumerate(files[:-2])])
+    items = [Item(f, f.split("/")[0]) for f in files]
+    said: list[str] = []
+    attach_sources(items, tmp_path, said.append)
+    assert any("2 of the 40 films" in w and "source is (not given): one group in the per-source figures" in w
+               for w in said) and any("whose source is blank" in w and "source is (not given)" in w for w in said)
+    assert not any("no per-source figures" in w for w in said), said
+    y = np.array([0] * 20 + [1] * 20)
+    sources = [i.source for i in items]
+    evaluation_report(tmp_path / "r", "t", y, np.eye(2)[y] * 0.8 + 0.1, ["COVID", "Normal"], files, sources=sources,
+                      n_boot=0)
+    assert "| (not given) | 21 |" in __import__("re").sub(" +", " ", (tmp_path / "r" / "report.md").read_text())
+    with open(tmp_path / "r" / "predictions.csv", encoding="utf-8-sig") as f:
+        assert [r["source"] for r in csv.DictReader(f)] == [s or MISSING for s in sources]
+
+
+def test_a_by_column_named_as_a_predictions_column_gets_a_header_of_its_own(tmp_path):
+    """--by correct (a reader study's verdict) wrote a second 'correct' column to predictions.csv, and a
+    spreadsheet or csv.DictReader took the manifest's yes/no for the model's 0/1."""
+    from convert.report import evaluation_report
+
+    y = np.array([0, 1] * 10)
+    files = [f"f{k}.png" for k in range(20)]
+    said = ["yes" if k % 3 else "no" for k in range(20)]
+    evaluation_report(tmp_path, "t", y, np.eye(2)[y] * 0.8 + 0.1, ["COVID", "Normal"], files, n_boot=0,
+                      subgroups={"correct": said, "true": ["x"] * 20, "p_COVID": ["y"] * 20})
+    with open(tmp_path / "predictions.csv", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+        f.seek(0)
+        rows = list(csv.DictReader(f))
+    assert len(header) == len(set(header)) and header[-3:] == ["correct (MANIFEST)", "true (MANIFEST)",
+                                                             "p_COVID (MANIFEST)"]
+    assert [r["correct"] for r in rows] == ["1"] * 20 and [r["correct (MANIFEST)"] for r in rows] == said
+    assert {r["true"] for r in rows} == {"COVID", "Normal"}
 
 
 def test_spellings_of_one_value_are_one_group(tmp_path, capsys):

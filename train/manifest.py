@@ -16,6 +16,7 @@ from typing import Callable
 from train.class_names import same_class_key
 
 DELIMITERS = (",", ";", "\t")
+NOT_GIVEN = "(not given)"  # a film's source (or --by group) where it has none: one name in every table and file
 
 
 class ManifestError(ValueError):
@@ -208,11 +209,13 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
     else:
         if unlisted:
             log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
-                f"(e.g. {unlisted[0]}), so no source")
+                f"(e.g. {unlisted[0]}), so their source is {NOT_GIVEN}: one group in the per-source figures, and "
+                "cxr-train --holdout-source can match their file names only")
         if blank:
             log(f"warning: {len(blank)} of the {len(items)} films in {data_dir} have a row in its MANIFEST.csv whose "
                 f"{' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank (e.g. {blank[0]}), "
-                "so no source: no per-source figures for them, and cxr-train --holdout-source can match their file names only")
+                f"so their source is {NOT_GIVEN}: one group in the per-source figures, and cxr-train --holdout-source "
+                "can match their file names only")
 
 
 def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
@@ -228,9 +231,9 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
     folders = {it.path.replace("\\", "/").split("/")[0] for it in items}
     if without := sorted(f for f in folders if f.casefold() not in with_sheet):
         log(f"warning: class folder(s) {', '.join(without)} in {data_dir} have no metadata spreadsheet "
-            f"({without[0]}.metadata.xlsx) beside them, as the others do, so their films have no source: no per-source "
-            "figures for them, a shortcut audit blind to their archive, and --holdout-source can match their file "
-            "names only")
+            f"({without[0]}.metadata.xlsx) beside them, as the others do, so their films' source is {NOT_GIVEN}: one "
+            "group in the per-source figures, a shortcut audit blind to their archive, and --holdout-source can match "
+            "their file names only")
     described = {folder for folder, _ in sources}  # a sheet that could not be read was said already, once
     unlisted, used = [], set()
     for it in items:
@@ -248,4 +251,4 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
         f"({', '.join(named[:6])}{', ...' if len(named) > 6 else ''}); a MANIFEST.csv with a source column would take their place")
     if unlisted:
         log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row with a URL in their class's "
-            f"metadata spreadsheet (e.g. {unlisted[0]}), so no source")
+            f"metadata spreadsheet (e.g. {unlisted[0]}), so their source is {NOT_GIVEN}")
