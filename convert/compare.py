@@ -14,12 +14,13 @@ the films where exactly one of them is right.
 
 from __future__ import annotations
 
+from fractions import Fraction
 
 import numpy as np
 
 from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
-from convert.seen import seen_line
+from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import compared_lines
 from convert.set_notes import FEW_FILMS, copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
@@ -80,14 +81,15 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
                           "difference_ci": list(paired_difference(both, only_b, only_a, n - both - only_b - only_a)),
                           "only_a_right": only_a, "only_b_right": only_b})
     # A class whose changed answers all favour one model (or none) gives bootstrap resamples that can
-    # never favour the other: the interval would exclude 0 where McNemar and the class's own interval
-    # do not. One class alone: balanced accuracy is its sensitivity, with the interval its row shows.
+    # never favour the other: the interval could not reach below 0 on one changed film. MOVER's, from score
+    # intervals, can still just exclude 0 where exact McNemar does not (compare.md says so). One class alone:
+    # balanced accuracy is its sensitivity, with the interval its row shows.
     if len(per_class) == 1 or any(min(c["only_a_right"], c["only_b_right"]) == 0 for c in per_class):
         lo, hi = mover_sum([c["difference"] for c in per_class], [c["difference_ci"] for c in per_class],
                            [1 / len(per_class)] * len(per_class))
-        ba_ci = (max(-1.0, lo), min(1.0, hi))
+        ba_ci, method = (max(-1.0, lo), min(1.0, hi)), "mover"
     else:
-        ba_ci = bootstrap_ci(y, ab, _paired(ba_diff), n_boot=n_boot, seed=0)
+        ba_ci, method = bootstrap_ci(y, ab, _paired(ba_diff), n_boot=n_boot, seed=0), "bootstrap"
     only_a, only_b = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
     changed = np.zeros((k, k), dtype=int)
     for i, j in zip(a[a != b], b[a != b]):
@@ -95,8 +97,9 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
     return to_jsonable({
         "n": int(len(y)), "classes": classes,
         "balanced_accuracy_a": balanced_accuracy(y, a, k), "balanced_accuracy_b": balanced_accuracy(y, b, k),
-        "balanced_accuracy_difference": ba_diff(y, a, b),
+        "balanced_accuracy_difference": _exact_difference(per_class) if per_class else ba_diff(y, a, b),
         "balanced_accuracy_difference_ci": list(ba_ci),
+        "balanced_accuracy_difference_ci_method": method,  # "mover" (the classes' Newcombe intervals) or "bootstrap"
         "per_class": per_class,
         "only_a_right": only_a, "only_b_right": only_b, "mcnemar_p": mcnemar_exact(only_a, only_b),
         "answers_changed": int((a != b).sum()), "changed": changed.tolist(),
@@ -104,6 +107,20 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         "only_class": per_class[0]["class"] if len(per_class) == 1 else None,
         "too_few_films": bool(0 < len(y) < FEW_FILMS),
     })
+
+
+def _exact_difference(per_class: list[dict]) -> float:
+    """B minus A in balanced accuracy from the counts, in exact fractions: two models right on as many films
+    of each class differ by 0.0, where float means gave -1.1e-16 and "B - A -0.0 points"."""
+    return float(sum(Fraction(c["only_b_right"] - c["only_a_right"], c["n"]) for c in per_class) / len(per_class))
+
+
+def resampled(r: dict) -> list[str]:
+    """Which balanced-accuracy intervals of a comparison (``r``, with its ``by`` groups) are bootstrap ones,
+    for the provenance line: "all films", "source site-1", ...; the others are score intervals, not resampled."""
+    named = [("all films", r)] + [(f"{column} {g}", gr) for column, groups in r.get("by", {}).items()
+                                  for g, gr in groups.items()]
+    return [name for name, x in named if x.get("balanced_accuracy_difference_ci_method") == "bootstrap"]
 
 
 def _pts(v: float | None) -> str:
@@ -154,7 +171,7 @@ def film_notes(r: dict) -> list[str]:
                                answered=bool(r.get("left_out_answers")), models=2):
         md += [renamed, ""]
     if "seen_in_training" in r:
-        md += [seen_line(r["seen_in_training"], models=2), ""]
+        md += [seen_line(r["seen_in_training"], 2, seen_elsewhere((r.get("left_out_answers") or {}).get("A") or {})), ""]
     if r.get("study_design"):
         md += [*compared_lines(r["study_design"]), ""]
     return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [], where="compare.json")
@@ -166,13 +183,17 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
           *(f"> **{line}.**\n" for line in r.get("synthetic", [])),
           *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
             if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])),
-          *(f"- **Warning (the films):** {w}." for w in r.get("data_warnings", [])), "", headline(r) + ".", "",
+          *(f"- **Warning (the films):** {w}." for w in r.get("data_warnings", [])), "",
+          *([f"**Warning: {r['same_model']}.**\n"] if r.get("same_model") else []), headline(r) + ".", "",
           *(f"**Warning: {w}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
-          "from chance; more films, or films from more sites, narrow it. The two can disagree, as they ask different "
-          "questions: the interval is on balanced accuracy, where each class counts alike, and McNemar's test on the "
-          "films right by one model only, where the larger class weighs more.", "",
+          "from chance; more films, or films from more sites, narrow it. The two can disagree. They ask different "
+          "questions: the interval is on balanced accuracy, where each class counts alike, and McNemar's test is on "
+          "the films right by one model only, where the larger class weighs more. They are also made differently: "
+          "the intervals are approximate (score intervals, or a bootstrap), McNemar's test is exact, so near the edge "
+          "an interval can just exclude 0 while p is just above 0.05. Where they disagree, these films do not settle "
+          "the question.", "",
           "| class | n | sensitivity A % | sensitivity B % | B - A (points, 95% CI) | right only by A | right only by B |",
           "|---|---:|---:|---:|---|---:|---:|"]
     for c in r["per_class"]:

@@ -23,6 +23,8 @@ compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, 
         "paired 95% intervals (Newcombe's score interval per class; for balanced accuracy a bootstrap, or MOVER over the classes' Newcombe intervals where a class's changed answers all favour one model) (also within each source when a MANIFEST.csv names sources), McNemar's "
         "exact test on the films only one of them gets right, and which answers changed. Each model labels the "
         "films as edge-classify would (its stored rule, if it carries one, unless --most-probable). Writes compare.md and compare.json.\n\n"
+        "Exit codes: 0 done; 1 done, but some files could not be read and were not scored (compare.json's "
+        "skipped_files lists them); 2 bad data or usage; 130 interrupted (an earlier comparison is kept).\n\n"
         "Example: cxr-compare runs/old/model_int8.tflite runs/new/model_int8.tflite my_hospital/ --out old-vs-new"
     )
 )
@@ -75,9 +77,11 @@ def compare(
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted:
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
-        from convert.site_folders import in_data_folder
+        from convert.site_folders import in_data_folder, others_files
 
-        if problem := folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir)):  # before any film is read
+        if problem := (folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir))  # before any film is read
+                       or others_files(out_dir, ("compare.md", "compare.json"), "compare.json",
+                                       {"model_a", "model_b", "data_dir"}, "cxr-compare", "comparison", "replace")):
             raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
         from train.class_folders import not_a_data_folder
 
@@ -89,10 +93,12 @@ def compare(
         if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
             load_tensorflow()
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
+        same_model = None  # a path typed twice: a report of "no difference" that says why (compare.md, compare.json)
         if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
-            print(f"cxr-compare: warning: {model_a} and {model_b} are the same model"
-                  + (" file" if model_a.resolve() == model_b.resolve() else " (identical bytes)")
-                  + ": B minus A will be zero everywhere", file=sys.stderr)
+            same_model = (f"{model_a} and {model_b} are the same model"
+                          + (" file" if model_a.resolve() == model_b.resolve() else " (identical bytes)")
+                          + ": B minus A is zero everywhere, and says nothing of two models")
+            print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
             from train.class_names import same_class_key
@@ -159,7 +165,7 @@ def compare(
 
             raise DataError(f"no readable images in {data_dir}" + site_folders.unreadable_clause(len(skipped)))
         drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare",
-                                         str(data_dir) if find_crops else None, not quiet)
+                                         str(data_dir) if find_crops else None, not quiet, ["A", "B"])
         kept = [i for i, d in zip(res.items, drop) if not d]
         prints = next(iter(scans.values())).crops
         twins, conflicts = split_copies(copies_within(kept, not quiet, tuple(a[~drop] for a in prints)),
@@ -177,8 +183,9 @@ def compare(
         files, answers = [i.path for i in kept], [a[~drop] for a in answers]
         from convert.study_design import evaluation_design, trained_sources
 
+        seen_by = (seen_note or {}).get("by_model", {})  # each model's own: a film only the other saw is not its
         designs = {f"{who} ({name})": evaluation_design(trained_sources(m), [i.source for i in kept],
-                                                        (seen_note or {}).get("films", 0))
+                                                        seen_by.get(who, {}).get("films", 0))
                    for who, m, name in zip("AB", (model_a, model_b), model_names([model_a, model_b]))}
         y = np.array([labels.index(i.label) for i in kept])
         groups = {}
@@ -195,7 +202,7 @@ def compare(
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  left_out_films=left_out_films(data_dir, matched),
-                 labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
+                 same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note, study_design=designs,
                  copies_within_set=twins, label_conflicts=conflicts,
@@ -230,7 +237,7 @@ def compare(
         from convert.provenance import scoring_provenance
         from convert.report import provenance_section
 
-        r["provenance"] = scoring_provenance([model_a, model_b], n_boot)
+        r["provenance"] = {**scoring_provenance([model_a, model_b], n_boot), "resampled": cmp.resampled(r)}
         md += provenance_section(r["provenance"])
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", texts(r))  # valid UTF-8 whatever the names (edge.names)
@@ -241,7 +248,8 @@ def compare(
         from convert.left_out import answers_line
 
         for folder, a in per.items():
-            print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels)}", file=sys.stderr)
+            print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels, whose='that either model')}",
+                  file=sys.stderr)
     print(f"report: {out_dir / 'compare.md'}")
     raise typer.Exit(1 if skipped else 0)
 

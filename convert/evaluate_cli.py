@@ -37,6 +37,8 @@ REPORT_FILES = ("report.md", "report.json", "predictions.csv", "left_out.csv", "
         "source's films got when a MANIFEST.csv (columns file, source) or the Kaggle database's own *.metadata.xlsx name sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "
         "how many images its input check finds unlike the training images), report.json, and predictions.csv (one row "
         "per film, for reviewing cases in a spreadsheet).\n\n"
+        "Exit codes: 0 done; 1 done, but some files could not be read and were not scored (stderr "
+        "names each, report.md says how many); 2 bad data or usage; 130 interrupted (an earlier report is kept).\n\n"
         "Example: cxr-evaluate runs/covid/model_int8.tflite my_hospital/ --out my_hospital_report\n\n"
         "Your site's own operating point, stored in a copy of the model for the devices: cxr-evaluate "
         "runs/covid/model_int8.tflite my_hospital/ --operating-point COVID=0.95 --save-model my_hospital.tflite"
@@ -361,29 +363,14 @@ def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
 
 def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
     """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
-    from convert.site_folders import in_data_folder
+    from convert.site_folders import in_data_folder, others_files
 
     if problem := in_data_folder(out_dir, data_dir):
         return problem
     if (out_dir / "run.json").is_file():
         return ("it is a run folder (run.json): its report.md and plots are cxr-convert's report on the test split, "
                 "which this one would replace; give the evaluation a folder of its own")
-    ours = [n for n in REPORT_FILES if (out_dir / n).exists()]
-    if ours and not _earlier_report(out_dir):  # a report replaces its files and removes the others it did not write
-        return (f"it holds {', '.join(ours)} but no earlier cxr-evaluate report: a report would replace or remove "
-                "them; give the report a folder of its own")
-    return None
-
-
-def _earlier_report(out_dir: Path) -> bool:
-    """Whether ``out_dir`` holds a report cxr-evaluate wrote (its report.json), whose files a new one replaces."""
-    from edge.atomic import read_json
-
-    try:
-        before = read_json(out_dir / "report.json")
-    except (OSError, ValueError):
-        return False
-    return isinstance(before, dict) and {"metrics", "data_dir", "model"} <= set(before)
+    return others_files(out_dir, REPORT_FILES, "report.json", {"metrics", "data_dir", "model"}, "cxr-evaluate")
 
 
 def evaluate_main() -> None:

@@ -172,12 +172,13 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     return md + [""]
 
 
-def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out of the figures") -> str:
-    """One stderr line per left-out folder: the answers its films got."""
+def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out of the figures", whose: str = "it") -> str:
+    """One stderr line per left-out folder: the answers its films got. ``whose``: who saw the films left out
+    ("that either model" where cxr-compare looked in both models at once: not a fact about each)."""
     seen = a.get("seen_in_training")
     return f"{folder} ({a['films']:,} films, {why}) called " + ", ".join(
         f"{c} {a['called'][c]['films']:,}" + (f" ({100 * a['called'][c]['share']:.0f}%)" if a["films"] else "")
-        for c in labels) + (f"; {seen:,} more it was trained or validated on left out" if seen and
+        for c in labels) + (f"; {seen:,} more {whose} was trained or validated on left out" if seen and
                             not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")
 
 

@@ -18,6 +18,8 @@ import numpy as np
 
 from edge import __version__
 
+SHOWN_GROUPS = 5  # groups named in the provenance line; compare.json says each one's method
+
 
 def _versions(tflite: bool = True) -> dict[str, str | None]:
     """The versions that made the figures; "runtime": the TFLite runtime that ran the .tflite files
@@ -90,4 +92,19 @@ def provenance_line(p: dict) -> str:
                f"{p.get('trained_with') or '?'}" if p.get("model_sha256") else "")
     by = f" ({v['runtime']})" if v.get("runtime") else " (Keras)" if v.get("tensorflow") else ""
     return (f"Scored {p['scored'][:10]} by cxr-edge {v['cxr_edge']}{by}"
-            + (f": {models}" if models else "") + trained + f"; {p['n_boot']:,} bootstrap resamples for the intervals.")
+            + (f": {models}" if models else "") + trained + _resamples(p))
+
+
+def _resamples(p: dict) -> str:
+    """The provenance line's end: the resamples behind the intervals. cxr-compare's record says which
+    intervals were resampled (``resampled``): most of its intervals are score intervals, and "1,000 bootstrap
+    resamples for the intervals" was read of a report that held no bootstrap interval."""
+    if "resampled" not in p:
+        return f"; {p['n_boot']:,} bootstrap resamples for the intervals."
+    if not (names := p["resampled"]):
+        return ("; no interval needed resampling: each is Newcombe's score interval, or for balanced accuracy MOVER's "
+                "over them.")
+    shown = ", ".join(names[:SHOWN_GROUPS]) + (f" and {len(names) - SHOWN_GROUPS} more" if len(names) > SHOWN_GROUPS else "")
+    return (f"; {p['n_boot']:,} bootstrap resamples for the balanced-accuracy interval of {shown} (compare.json's "
+            "balanced_accuracy_difference_ci_method); every other interval is a score interval (Newcombe's, or MOVER's "
+            "over them), not resampled.")

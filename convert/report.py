@@ -18,7 +18,7 @@ from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
 from convert.report_text import TERMS, align_tables, image, md_cell, reference_standard_line, reliability_table
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
-from convert.seen import seen_line
+from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
@@ -220,7 +220,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                bool((extra or {}).get("left_out_answers"))):
         md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
-        md += [seen_line(extra["seen_in_training"]), ""]
+        md += [seen_line(extra["seen_in_training"], elsewhere=seen_elsewhere(extra.get("left_out_answers") or {})), ""]
     if (extra or {}).get("study_design"):
         md += [design_line(extra["study_design"]), ""]
     md += [reference_standard_line((extra or {}).get("data_dir")), ""]

@@ -28,6 +28,7 @@ from edge import metadata as md
 from train.data import DataError, Item, Split
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
+from convert.seen_lines import how_found, per_model
 
 SEEN_PARTS = ("train", "val")
 _PART_NAMES = {"train": "training", "val": "validation"}
@@ -157,11 +158,19 @@ def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, prog
 def models_seen_parts(models: list[Path], items: list[Item], crops_in: str | None = None, progress: bool = False,
                       names: list[str | None] | None = None) -> tuple[list[tuple[str, str] | None], list[str], list[int]]:
     """seen_parts for several models at once: each item's part in the first model that used it (the
-    same bytes or a copy in any model before a cropped one: each film is read again, for the crop
-    search, once whatever the models), where each checked model's list came from, and the indices
-    of the models that cannot be checked."""
-    parts: list[tuple[str, str] | None] = [None] * len(items)
-    sources, unchecked, knowns = [], [], []
+    same bytes or a copy in any model before a cropped one), where each checked model's list came
+    from, and the indices of the models that cannot be checked."""
+    each, sources, unchecked = each_models_seen_parts(models, items, crops_in, progress, names)
+    return merged_parts(each, len(items)), sources, unchecked
+
+
+def each_models_seen_parts(models: list[Path], items: list[Item], crops_in: str | None = None, progress: bool = False,
+                           names: list[str | None] | None = None
+                           ) -> tuple[list[list[tuple[str, str] | None]], list[str], list[int]]:
+    """seen_parts for each checked model apart (a film one model saw flatters that one, not the other;
+    each film is read again, for the crop search, once whatever the models), where each checked
+    model's list came from, and the indices of the models that cannot be checked."""
+    each, sources, unchecked, knowns = [], [], [], []
     for m, (model, name) in enumerate(zip(models, names or [None] * len(models))):
         found = seen_keys(model, name)
         if found is None:
@@ -170,10 +179,16 @@ def models_seen_parts(models: list[Path], items: list[Item], crops_in: str | Non
         source, known = found
         sources.append(source)
         knowns.append(known)
-        parts = [a or b for a, b in zip(parts, _exact_and_copies(items, known, progress))]
+        each.append(_exact_and_copies(items, known, progress))
     if crops_in is not None and knowns:
-        _search_crops(parts, items, knowns, Path(crops_in), progress)
-    return parts, sources, unchecked
+        _search_crops(each, items, knowns, Path(crops_in), progress)
+    return each, sources, unchecked
+
+
+def merged_parts(each: list[list[tuple[str, str] | None]], n: int) -> list[tuple[str, str] | None]:
+    """Each item's part in the first model that used it, the same bytes or a copy in any model before a cropped one."""
+    return [next((q for q in col if q and q[1] in ("bytes", "copy")), None) or next((q for q in col if q), None)
+            for col in zip(*each)] if each else [None] * n
 
 
 def _exact_and_copies(items: list[Item], known: Known, progress: bool) -> list[tuple[str, str] | None]:
@@ -208,17 +223,17 @@ def _film_lookup_codes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] 
     return (padded, *lookup_codes(gray))
 
 
-def _search_crops(out: list[tuple[str, str] | None], items: list[Item], knowns: list[Known], data_dir: Path,
+def _search_crops(outs: list[list[tuple[str, str] | None]], items: list[Item], knowns: list[Known], data_dir: Path,
                   progress: bool) -> None:
-    """Fill ``out``'s None entries with the first model's part that holds a crop or mirror image of
-    the film. Films are read and coded on every core (decoding a full-size film takes longer than
-    comparing its codes), a chunk at a time so that memory stays flat."""
+    """Fill each model's None entries in ``outs`` (one list per model of ``knowns``) with its part that holds
+    a crop or mirror image of the film. Films are read and coded on every core (decoding a full-size film
+    takes longer than comparing its codes), a chunk at a time so that memory stays flat, once whatever the models."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
     from train.progress import progress_bar
 
-    todo = [k for k, found in enumerate(out) if found is None]
+    todo = [k for k in range(len(items)) if any(out[k] is None for out in outs)]
     bar = progress_bar(len(todo), "cropped copies of seen films", progress)
     workers = max(1, min(8, os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
@@ -230,19 +245,23 @@ def _search_crops(out: list[tuple[str, str] | None], items: list[Item], knowns: 
                     continue
                 # A border added, cut from a training film (padded back), the film a training crop was cut from
                 # (cut in), or mirrored.
-                out[k] = next(((p, kind) for known in knowns for kind, codes in zip(("padded", "crop", "mirror"), looked)
-                               for p in SEEN_PARTS if len(codes) and len(known[p][1])
-                               and nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS), None)
+                for out, known in zip(outs, knowns):
+                    out[k] = out[k] or next(((p, kind) for kind, codes in zip(("padded", "crop", "mirror"), looked)
+                                             for p in SEEN_PARTS if len(codes) and len(known[p][1])
+                                             and nearest_bits(codes, known[p][1]).min() <= COPY_CODE_BITS), None)
     bar.close()
 
 
 def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog: str,
-                   crops_in: str | None = None, progress: bool = False) -> tuple[np.ndarray, dict | None]:
+                   crops_in: str | None = None, progress: bool = False,
+                   who: list[str] | None = None) -> tuple[np.ndarray, dict | None]:
     """Check the items against each model's run; warn on stderr when some were seen; refuse when all
     were (unless ``keep_seen``). Returns (mask of the items to drop, note for the report: None
-    when no model could be checked). ``crops_in``: also search for cropped copies (seen_parts)."""
+    when no model could be checked). ``crops_in``: also search for cropped copies (seen_parts).
+    ``who``: what the reports call the models ("A", "B"), for the films each of several saw."""
     names = model_names(models)
-    parts, sources, unchecked_at = models_seen_parts(models, items, crops_in, progress, names)  # a film both used counts once
+    each, sources, unchecked_at = each_models_seen_parts(models, items, crops_in, progress, names)
+    parts = merged_parts(each, len(items))  # a film both used counts once
     unchecked = [names[m] for m in unchecked_at]
     for m in unchecked_at:
         why = ("a .keras file carries no fingerprints of its training films" if Path(models[m]).suffix == ".keras" else
@@ -259,14 +278,19 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
             **{p: sum(1 for q in parts if q and q[0] == p) for p in SEEN_PARTS},
             "copies": sum(1 for q in parts if q and q[1] == "copy"), "left_out": bool(seen.any() and not keep_seen),
             "seen_films": [{"file": i.path, "part": q[0], "found_as": _FOUND_AS[q[1]]} for i, q in zip(items, parts) if q]}
+    if len(models) > 1:  # which model saw which films: the figures flatter that one, and "either model" hides which
+        checked = [who[m] if who else names[m] for m in range(len(models)) if m not in unchecked_at]
+        note.update(_by_model(checked, [names[m] for m in range(len(models)) if m not in unchecked_at], each))
+        for entry, k in zip(note["seen_films"], [k for k, q in enumerate(parts) if q]):
+            entry["models"] = [w for w, mine in zip(checked, each) if mine[k]]
     if crops_in is not None:
         note["cropped"] = sum(1 for q in parts if q and q[1] == "crop")
         note["mirrored"] = sum(1 for q in parts if q and q[1] == "mirror")
         note["padded"] = sum(1 for q in parts if q and q[1] == "padded")
     if seen.any():
-        how = _how(note)
+        how = how_found(note)
         msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"
-               f"{how} (found by {note['split']})")
+               f"{how}{per_model(note)} (found by {note['split']})")
         if seen.all() and not keep_seen:
             raise DataError(f"{msg}: all of them. Score new films, the run's test split, or give --keep-seen "
                             "(the figures will flatter the model that saw them)")
@@ -275,43 +299,13 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
     return seen & (not keep_seen), note
 
 
+def _by_model(who: list[str], names: list[str], each: list[list[tuple[str, str] | None]]) -> dict:
+    """The note's per-model counts: {by_model: {"A": {model, films, train, val}}, both: films all of them saw}."""
+    by = {w: {"model": name, "films": sum(1 for q in mine if q),
+              **{p: sum(1 for q in mine if q and q[0] == p) for p in SEEN_PARTS}}
+          for w, name, mine in zip(who, names, each)}
+    return {"by_model": by, "both": sum(1 for col in zip(*each) if all(col)) if len(each) > 1 else 0}
+
+
 _FOUND_AS = {"bytes": "same bytes", "copy": "copy", "crop": "cropped copy", "mirror": "mirrored copy",
              "padded": "copy with a border added"}
-
-
-def _how(note: dict) -> str:
-    kinds = [f"{n} as {what}" for n, what in ((note.get("copies"), "resized or re-encoded copies"),
-                                               (note.get("cropped"), "cropped copies"),
-                                               (note.get("padded"), "copies with a border added"),
-                                               (note.get("mirrored"), "mirrored copies")) if n]
-    said = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
-    return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
-
-
-def seen_line(note: dict | None, models: int = 1) -> str:
-    """Whether the scored films include any the model (of ``models``: either model) was trained or
-    validated on (convert.seen), and which model could not be checked when another was."""
-    two = (note or {}).get("models", models) > 1
-    who = "either model" if two else "the model"
-    if note is None:
-        return (f"Whether {who} saw any of these films in training could not be checked (" +
-                ("neither model file carries fingerprints of its training films nor has a split.json beside it)."
-                 if two else "the model file carries no fingerprints of its training films and has no split.json "
-                 "beside it)."))
-    unchecked = "".join(f" {name} could not be checked: its file carries no fingerprints of its training films and has "
-                        "no split.json beside it." for name in note.get("unchecked", []))
-    n = note["films"]
-    unsearched = ("" if "cropped" in note else
-                  "; cropped, moved, turned, padded or mirrored copies were not looked for (--no-find-crops)")
-    if not n:  # "none is in" would claim more than a search for copies can: one cut or altered further is missed
-        looked = "" if unsearched else " as the same bytes or a resized, re-encoded, cropped, padded or mirrored copy"
-        return (f"No film here was found in {who}'s training or validation split ({note['split']}){looked}"
-                f"{unsearched}; a copy altered further can go unnoticed.{unchecked}")
-    coded = any(note.get(k) for k in ("copies", "cropped", "mirrored", "padded"))
-    copies = _how(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
-    if note.get("left_out"):
-        return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
-                f"{copies}; the figures are on the rest{unsearched or '; a copy altered further can go unnoticed'}."
-                f"{unchecked}")
-    return (f"**{n} of the films scored are ones {who} was trained ({note['train']}) or validated ({note['val']}) "
-            f"on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}.**{unchecked}")

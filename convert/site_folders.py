@@ -129,6 +129,26 @@ def in_data_folder(out_dir: Path, data_dir: Path) -> str | None:
     return None
 
 
+def others_files(out_dir: Path, names: tuple[str, ...], record: str, keys: set[str], tool: str,
+                 what: str = "report", verb: str = "replace or remove") -> str | None:
+    """Why ``out_dir`` must not take a ``tool`` report: it holds files of the report's ``names`` but no
+    earlier report of that tool (``record``, a JSON file holding ``keys``), so they are the user's own,
+    which the report would replace or remove; or None. A folder of notes named compare.md was replaced unsaid."""
+    from edge.atomic import read_json
+
+    held = [n for n in names if (out_dir / n).exists()]
+    if not held:
+        return None
+    try:
+        before = read_json(out_dir / record)
+    except (OSError, ValueError):
+        before = None
+    if isinstance(before, dict) and keys <= set(before):  # an earlier report of this tool: renewed
+        return None
+    return (f"it holds {', '.join(held)} but no earlier {tool} {what}: a {what} would {verb} them; "
+            f"give the {what} a folder of its own")
+
+
 def unreadable_clause(n: int) -> str:
     """What follows "no readable images in DIR" where files were found and none could be read."""
     return f": none of its {n} image file(s) could be read (each one's reason is above)" if n else ""

@@ -98,9 +98,7 @@ def design_line(d: dict) -> str:
     """The report's sentence on which kind of validation this is."""
     trained = d.get("training_sources") or {}
     listed = _names(trained.get("sources") or {}, "films", more=trained.get("more", 0))
-    unnamed_here = d["films"] - d["films_named"]
-    partly = (f" ({unnamed_here} of the {d['films']} films name no source and are not counted)"
-              if unnamed_here and d["films_named"] else "")
+    partly = _unnamed(d)
     if d["kind"] == "internal" and d["reason"] == "seen":
         return (f"**Internal validation:** {d['seen_films']} films of this folder were among the model's training or "
                 "validation films, so the others most likely come from the same collection. These figures show how "
@@ -133,17 +131,25 @@ def design_line(d: dict) -> str:
             f"it fits those archives; {UNSEEN_HOSPITAL}.")
 
 
+def _unnamed(d: dict) -> str:
+    """' (2 of the 82 films name no source and are not counted)' where some films, not all, name none; else ''."""
+    unnamed_here = d["films"] - d["films_named"]
+    return (f" ({unnamed_here} of the {d['films']} films name no source and are not counted)"
+            if unnamed_here and d["films_named"] else "")
+
+
 def design_short(d: dict, whose: str = "its") -> str:
-    """The kind in a clause, for a report that names several models (cxr-compare; ``whose``: "either
-    model's" where the seen films were found for the two together)."""
+    """The kind in a clause, for a report that names several models (cxr-compare; ``whose``: the model's
+    in words, and ``d``'s seen films that model's own)."""
     if d["kind"] == "internal":
-        return (f"internal validation: films of this folder were among {whose} training films" if d["reason"] == "seen"
-                else "internal validation: every film here comes from a source it was trained on")
+        return (f"internal validation: {d['seen_films']} films of this folder were among {whose} training or "
+                "validation films" if d["reason"] == "seen"
+                else f"internal validation: every film here{_unnamed(d)} comes from a source it was trained on")
     if d["kind"] == "external":
-        return "external validation by source name: no film here comes from a source it was trained on"
+        return f"external validation by source name: no film here{_unnamed(d)} comes from a source it was trained on"
     if d["kind"] == "mixed" and d["reason"] == "seen":
-        return (f"partly internal: films of this folder were among {whose} training films, though the films scored "
-                "name no source it was trained on")
+        return (f"partly internal: {d['seen_films']} films of this folder were among {whose} training or validation "
+                "films, though the films scored name no source it was trained on")
     if d["kind"] == "mixed":
         return (f"partly internal: {d['films_from_training_sources']} of the {d['films_named']} films naming a source "
                 "come from sources it was trained on")
@@ -152,9 +158,9 @@ def design_short(d: dict, whose: str = "its") -> str:
 
 
 def compared_lines(designs: dict[str, dict]) -> list[str]:
-    """cxr-compare's lines, one per model ("A (name)" -> evaluation_design), and what internal means.
-    The seen films were looked for in both models together, so a film one of them saw counts for both."""
-    lines = [f"- {who}: {design_short(d, 'either model')}." for who, d in designs.items()]
+    """cxr-compare's lines, one per model ("A (name)" -> evaluation_design, each with the films that
+    model saw: a film only the other saw says nothing of its collection), and what internal means."""
+    lines = [f"- {who}: {design_short(d)}." for who, d in designs.items()]
     if any(d["kind"] in ("internal", "mixed") for d in designs.values()):
         lines.append(f"- Internal figures show how well a model fits those archives; {UNSEEN_HOSPITAL}.")
     return lines

@@ -343,7 +343,7 @@ def test_compare_md_says_what_report_md_says_of_the_films(tiny_run, tmp_path, mo
 
 
 def test_the_seen_note_speaks_of_two_models():
-    from convert.seen import seen_line
+    from convert.seen_lines import seen_line
 
     note = {"split": "a.tflite (fingerprints inside the file)", "films": 5, "train": 4, "val": 1, "copies": 0,
             "left_out": False, "models": 2, "unchecked": ["b.tflite"]}

@@ -99,12 +99,17 @@ def test_two_models_read_each_film_once_for_the_crop_search_and_each_finds_its_o
     parts, sources, unchecked = seen.models_seen_parts(models, scored, str(tmp_path / "site"))
     assert parts == [("train", "crop"), ("train", "mirror"), None, None] and len(sources) == 2 and unchecked == []
     assert sorted(read) == ["s0.png", "s1.png", "s2.png", "s3.png"]
+    read.clear()  # each model apart (which of them saw the film): still one reading of each film
+    each, _, _ = seen.each_models_seen_parts(models, scored, str(tmp_path / "site"))
+    assert each == [[("train", "crop"), None, None, None], [None, ("train", "mirror"), None, None]]
+    assert sorted(read) == ["s0.png", "s1.png", "s2.png", "s3.png"]
 
 
 def test_find_crops_finds_the_film_a_training_crop_was_cut_from_and_mirror_images(tmp_path):
     """The Kaggle user's case: the training set held a cropped re-publication, and the film scored
     is the original (or its mirror image). Looked up in the split.json beside a model.keras."""
-    from convert.seen import leave_out_seen, seen_line, seen_parts
+    from convert.seen import leave_out_seen, seen_parts
+    from convert.seen_lines import seen_line
 
     films = _films(6)
     trained = [films[0][8:, 4:], np.fliplr(films[1]), films[2]]  # a crop, a mirror image, the film itself
@@ -169,7 +174,8 @@ def test_find_crops_finds_training_films_padded_to_a_square_or_given_a_border(tm
     """A training film padded black to a square (or given a border) is the model's very input once
     preprocessing trims the border, yet was scored as never seen: 14 of 28 films padded to a square,
     58 of 102 with a 20 px black border, 8 of 102 with a 30 px grey strip on one side."""
-    from convert.seen import leave_out_seen, seen_line, seen_parts
+    from convert.seen import leave_out_seen, seen_parts
+    from convert.seen_lines import seen_line
     from edge.preprocess import trim_uniform_borders
 
     films = _films(5)

@@ -151,6 +151,9 @@ def test_left_out_films_the_model_was_trained_on_are_left_out_of_their_answers_u
     md = unpadded((tmp_path / "r" / "report.md").read_text())
     assert "Left out of this table, as films the model was trained or validated on (the same films or copies): 1 of Viral." in md
     assert "1 more it was trained or validated on left out" in r.output
+    # the films scored hold none it saw, the folder left out one: the seen-film note must not deny it
+    assert ("No film in the figures was found in the model's training or validation split" in md
+            and "Of the films of the class folders left out, 1 was (\"Classes left out\" says more)." in md)
     r = CliRunner().invoke(evaluate_app, [*args, "--keep-seen", "--out", str(tmp_path / "k")])
     assert r.exit_code == 0, r.output
     answers = json.loads((tmp_path / "k" / "report.json").read_text())["left_out_answers"]["Viral"]

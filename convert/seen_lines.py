@@ -1,0 +1,66 @@
+"""What the reports say of the films a model was trained or validated on (convert.seen finds them).
+
+Kept apart from the search itself: these are sentences for report.md, compare.md and stderr, and a
+reader must be told which model saw which films, since the figures flatter that one.
+"""
+
+from __future__ import annotations
+
+from train.hygiene import COPY_CODE_BITS
+
+
+def seen_elsewhere(answers: dict[str, dict]) -> int:
+    """The films of the class folders left out that were found seen in training (convert.left_out's answers, one model's)."""
+    return sum(a.get("seen_in_training") or 0 for a in answers.values())
+
+
+def per_model(note: dict) -> str:
+    """'; A saw 12 of them, B 12 (6 both)': which of two models saw the films a note counts ('' for one model)."""
+    by = note.get("by_model")
+    if not by:
+        return ""
+    counts = [f"{w} {'saw ' if k == 0 else ''}{m['films']:,}{' of them' if k == 0 else ''}" for k, (w, m) in enumerate(by.items())]
+    return "; " + ", ".join(counts) + (f" ({note['both']:,} both)" if len(by) > 1 else "")
+
+
+def how_found(note: dict) -> str:
+    kinds = [f"{n} as {what}" for n, what in ((note.get("copies"), "resized or re-encoded copies"),
+                                               (note.get("cropped"), "cropped copies"),
+                                               (note.get("padded"), "copies with a border added"),
+                                               (note.get("mirrored"), "mirrored copies")) if n]
+    said = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+    return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
+
+
+def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0) -> str:
+    """Whether the scored films include any the model (of ``models``: either model) was trained or
+    validated on (convert.seen), and which model could not be checked when another was. ``elsewhere``:
+    such films found among the class folders left out, which "No film here" must not deny."""
+    two = (note or {}).get("models", models) > 1
+    who = "either model" if two else "the model"
+    if note is None:
+        return (f"Whether {who} saw any of these films in training could not be checked (" +
+                ("neither model file carries fingerprints of its training films nor has a split.json beside it)."
+                 if two else "the model file carries no fingerprints of its training films and has no split.json "
+                 "beside it)."))
+    unchecked = "".join(f" {name} could not be checked: its file carries no fingerprints of its training films and has "
+                        "no split.json beside it." for name in note.get("unchecked", []))
+    n = note["films"]
+    unsearched = ("" if "cropped" in note else
+                  "; cropped, moved, turned, padded or mirrored copies were not looked for (--no-find-crops)")
+    if not n:  # "none is in" would claim more than a search for copies can: one cut or altered further is missed
+        looked = "" if unsearched else " as the same bytes or a resized, re-encoded, cropped, padded or mirrored copy"
+        return (f"No film {'in the figures' if elsewhere else 'here'} was found in {who}'s training or validation "
+                f"split ({note['split']}){looked}{unsearched}; a copy altered further can go unnoticed."
+                + (f" Of the films of the class folders left out, {elsewhere:,} {'was' if elsewhere == 1 else 'were'} "
+                   "(\"Classes left out\" says more)."
+                   if elsewhere else "") + unchecked)
+    coded = any(note.get(k) for k in ("copies", "cropped", "mirrored", "padded"))
+    copies = how_found(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
+    if note.get("left_out"):
+        return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
+                f"{copies}{per_model(note)}; the figures are on the rest"
+                f"{unsearched or '; a copy altered further can go unnoticed'}.{unchecked}")
+    return (f"**{n} of the films scored are ones {who} was trained ({note['train']}) or validated ({note['val']}) "
+            f"on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}"
+            f"{per_model(note)}.**{unchecked}")
