@@ -9,7 +9,6 @@ is often copied out of its report.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,6 @@ FOOTER = "Research software, not a medical device"
 DPI = 150
 LEGEND_PT = 9
 WHITE_TEXT_ABOVE = 0.72  # on Blues, white text on a lighter cell falls under 4.5:1 contrast
-FRAME = "#00A0FF"  # the outer-eighth frame, the colour edge.explain.picture draws it in
 
 
 def _plt():
@@ -268,49 +266,4 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
     # beside the axes, not on them: points of any bin may lie in any corner (all right at 60% sits upper left)
     ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
               title="marker area:\nfilms in bin", title_fontsize=8)
-    _save(fig, path)
-
-
-def evidence_rgba(heat: np.ndarray) -> np.ndarray:
-    """(H, W, 4) overlay in edge.explain.picture's encoding, so the report and edge-classify
-    --explain read alike: positive evidence only, relative to the image's strongest square, from
-    transparent through red to yellow, the strongest the brightest (greyscale keeps that order)."""
-    pos = np.clip(heat, 0, None)
-    t = pos / pos.max() if pos.max() > 0 else pos
-    return np.stack([np.minimum(1.0, 2 * t), np.clip(2 * t - 1, 0, 1), np.zeros_like(t), 0.65 * t], axis=-1)
-
-
-def occlusion_grid(images: list[np.ndarray], maps: list, titles: list[str], path: Path) -> None:
-    """Each image (the model's own preprocessed input) with its occlusion map (edge.explain.Occlusion)
-    over it: red to yellow, the brighter the more covering that area lowered the answer the model
-    gave; a white outline (black-edged) at half the strongest, which survives greyscale; and the blue
-    frame of the film's outer eighth (borders, text), as edge-classify --explain draws them. A map
-    without evidence is painted nothing and says so."""
-    from edge.explain import frame
-
-    plt = _plt()
-    from matplotlib.patches import Rectangle
-    titles = _named(titles)
-    n = len(images)
-    cols = min(n, 3)
-    rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.5 * rows), squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, img, found, title in zip(axes.ravel(), images, maps, titles):
-        gray = img[..., 0] if img.ndim == 3 else img
-        ax.imshow(gray, cmap="gray", vmin=0, vmax=255)
-        overlay = evidence_rgba(found.heat if found.found else np.zeros(gray.shape))
-        title += "" if found.found else "\nno evidence: no cover moved it by 0.05 log-odds"
-        t = overlay[..., 3] / 0.65
-        if t.max() > 0:
-            ax.imshow(overlay)
-            if t.min() < 0.5:  # a contour needs the level inside the map's range
-                ax.contour(t, levels=[0.5], colors="black", linewidths=2.2)
-                ax.contour(t, levels=[0.5], colors="white", linewidths=1.0)
-        top, bottom, left, right = frame(found.box)
-        ax.add_patch(Rectangle((left - 0.5, top - 0.5), right - left, bottom - top, fill=False, ec=FRAME, lw=1))
-        # a 3.2-inch panel holds about 42 characters at 8 pt: a long class name ran into the next panel's title
-        ax.set_title("\n".join(textwrap.fill(line, 42) for line in title.split("\n")), fontsize=8)
-    fig.tight_layout()
     _save(fig, path)

@@ -339,22 +339,27 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
               f"(p = {fixed(m['probability'], 2)})" for m in mistakes]
     drawn = plots.available()
     if drawn:
-        plots.occlusion_grid([x[m["index"]] for m in mistakes], [m["map"] for m in mistakes], titles,
-                             out_dir / "occlusion.png")
+        from convert.evidence_plot import occlusion_grid
+
+        occlusion_grid([x[m["index"]] for m in mistakes], [m["map"] for m in mistakes], titles,
+                       out_dir / "occlusion.png")
     if not drawn:  # the table and border shares are still worked out; the pictures need matplotlib
         md += ["No maps drawn here (matplotlib is not installed): `edge-classify --explain DIR` on these films draws "
                "each one with Pillow alone. The border shares below are computed all the same.", ""]
-    md += ["Occlusion maps: the areas painted from red to yellow, and outlined in white, are those whose cover (a "
+    md += ["Occlusion maps: each film is dimmed, and the areas painted over it (orange to pale yellow, outlined by a "
+           "white line edged in black) are those whose cover (a "
            "square an eighth of the image's side, of the film's mean grey) most lowered the log-odds of the wrong "
-           "answer, i.e. where the model found its evidence; the brighter (yellow), the stronger within one map, as in "
-           "edge-classify --explain. 'covered' is that answer's probability with its strongest square covered: how much "
+           "answer, i.e. where the model found its evidence; the brighter, the stronger within one map, in colour and "
+           "in a greyscale print alike, as in edge-classify --explain. 'covered' is that answer's probability with its "
+           "strongest square covered: how much "
            "the brightest part matters. A map where no square lowers the answer's log-odds by 0.05 or more is left "
            "unpainted ('no evidence'). "
            "Evidence on text, markers or the film's edges suggests the model reads the film's origin, not the disease; "
            "on the heart, mediastinum or diaphragm it may be either. A map shows which areas changed the answer when "
            "covered, not that the model recognised a finding there. "
            "'border %' is the share of that evidence in the film's outer eighth (the black padding around a film that "
-           "is not square left out), outside the blue frame (about 44% if it were spread evenly).", "",
+           "is not square left out), outside the frame drawn as a black and a white line (about 44% if it were spread "
+           "evenly).", "",
            *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | covered | border % |",
            "|---|---|---|---:|---:|---:|"]
     md += [f"| {md_cell(r['file'])} | {r['true']} | {r['predicted']} | {fixed(r['probability'], 2)} | "

@@ -24,7 +24,8 @@ from PIL import Image, ImageDraw
 
 from edge.atomic import atomic_path
 from edge.caption import LINE_PX, caption_lines, draw_caption
-from edge.figures import exact_text
+from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
+from edge.figures import exact_text, fixed
 
 if TYPE_CHECKING:
     from edge.model import EdgeModel
@@ -151,26 +152,30 @@ def frame(box: tuple[int, int, int, int], margin: float = BORDER_MARGIN) -> tupl
 def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2) -> Image.Image:
     """The model's input beside the same input with its evidence painted over it, and a caption.
 
-    Only positive evidence is painted, from transparent to red to yellow, relative to the
-    image's own strongest square: the colours say where; the caption says how much (the answer
+    Only positive evidence is painted, relative to the image's own strongest square, the brighter the
+    stronger whatever the film beneath (edge.evidence_paint: the film dimmed, the paint lighter than it),
+    and outlined at half the strongest: the paint says where; the caption says how much (the answer
     with that square covered), and a map without evidence (Occlusion.found) is painted nothing.
-    The film's outer eighth is outlined, so evidence on borders and text stands out. Pillow alone:
-    no plotting library on the device.
+    The film's outer eighth is framed by a dark and a light line, so evidence on borders and text
+    stands out in colour and in a greyscale print. Pillow alone: no plotting library on the device.
     """
     gray = image[..., 0] if image.ndim == 3 else image
     h, w = gray.shape
-    pos = np.clip(found.heat, 0, None) if found.found else np.zeros((h, w))
-    t = pos / pos.max() if pos.max() > 0 else pos
-    colour = np.stack([np.minimum(1.0, 2 * t), np.clip(2 * t - 1, 0, 1), np.zeros_like(t)], axis=-1) * 255.0
-    alpha = (0.65 * t)[..., None]
-    base = np.repeat(gray[..., None].astype(np.float64), 3, axis=-1)
-    painted = np.round(base * (1 - alpha) + colour * alpha).astype(np.uint8)
-    panels = np.concatenate([base.astype(np.uint8), np.full((h, 4, 3), 255, np.uint8), painted], axis=1)
-    img = Image.fromarray(panels).resize((panels.shape[1] * scale, h * scale), Image.Resampling.NEAREST)
-    top, bottom, left, right = frame(found.box)
-    x0 = (w + 4) * scale
-    ImageDraw.Draw(img).rectangle([x0 + left * scale, top * scale, x0 + right * scale - 1, bottom * scale - 1],
-                                  outline=(0, 160, 255))
+    t = strength(found.heat, found.found)
+    base = np.repeat(gray[..., None], 3, axis=-1).astype(np.uint8)
+    right = np.kron(painted(gray, t), np.ones((scale, scale, 1), np.uint8))
+    if t.any() and t.min() < OUTLINE_LEVEL:  # a contour needs the level inside the map's range
+        inner, outer = outline(np.kron(t >= OUTLINE_LEVEL, np.ones((scale, scale), bool)))
+        right[inner], right[outer] = LIGHT, DARK
+    top, bottom, left, right_edge = (v * scale for v in frame(found.box))
+    for inset, shade in ((0, DARK), (1, LIGHT)):  # dark outside, light inside: one of them shows on any film
+        y0, y1, x0, x1 = top + inset, bottom - 1 - inset, left + inset, right_edge - 1 - inset
+        if y1 > y0 and x1 > x0:
+            right[y0, x0:x1 + 1] = right[y1, x0:x1 + 1] = shade
+            right[y0:y1 + 1, x0] = right[y0:y1 + 1, x1] = shade
+    left_panel = np.kron(base, np.ones((scale, scale, 1), np.uint8))
+    panels = np.concatenate([left_panel, np.full((h * scale, 4 * scale, 3), 255, np.uint8), right], axis=1)
+    img = Image.fromarray(panels)
     lines, font = caption_lines(caption, img.width)  # wrapped, in a font that has its letters (edge.caption)
     out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * len(lines)), (0, 0, 0))
     out.paste(img, (0, 0))
@@ -179,16 +184,19 @@ def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2) -
 
 
 def evidence_text(found: Occlusion, label: str) -> str:
-    """What a map shows, in words: where the evidence lies, and how much its strongest square matters."""
+    """What a map shows, in words: where the evidence lies, and how much its strongest square matters.
+    Probabilities and the share are never rounded to a certainty (or a nothing) they are not (edge.figures)."""
     before, after = found.probability(), found.probability(covered=True)
-    digits = next((d for d in (2, 3, 4) if f"{before:.{d}f}" != f"{after:.{d}f}"), 4)
-    change = f"covering its strongest square takes {label} from {before:.{digits}f} to {after:.{digits}f}"
-    if f"{before:.{digits}f}" == f"{after:.{digits}f}":  # a sure answer: its log-odds still move
+    digits = next((d for d in (2, 3, 4) if fixed(before, d) != fixed(after, d)), 4)
+    change = f"covering its strongest square takes {label} from {fixed(before, digits)} to {fixed(after, digits)}"
+    if fixed(before, digits) == fixed(after, digits):  # a sure answer: its log-odds still move
         change += f", its log-odds down by {found.largest_fall:.2g}"
     if not found.found:
         return f"no evidence to map: {change}"
-    return (f"red to yellow: its evidence, {found.share_at_border:.0%} of it outside the blue frame (the film's outer "
-            f"eighth: borders, text; {1 - (1 - 2 * BORDER_MARGIN) ** 2:.0%} if spread evenly); {change}")
+    even = fixed(1 - (1 - 2 * BORDER_MARGIN) ** 2, 0, 100)
+    return (f"painted, the brightest where strongest, outlined at half the strongest: its evidence, "
+            f"{fixed(found.share_at_border, 0, 100)}% of it outside the black-and-white frame (the film's outer "
+            f"eighth: borders, text; {even}% if spread evenly); {change}")
 
 
 def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: float, path: str, out_dir: Path,

@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+from edge.evidence_paint import luminance
 from edge.explain import Occlusion, picture
 
 
@@ -22,26 +23,57 @@ def test_only_positive_evidence_is_painted_and_the_input_is_shown_unchanged():
     pic = np.asarray(picture(image, found(heat), "caption", scale=1))
     left, right = pic[:32, :32].astype(int), pic[:32, 36:68].astype(int)
     assert np.array_equal(left, np.repeat(image, 3, axis=-1))  # what the model saw, as it saw it
-    gray = np.repeat(image, 3, axis=-1).astype(int)
-    hot = np.zeros((32, 32), bool)
-    hot[20:28, 20:28] = True
-    frame = np.zeros((32, 32), bool)
-    m = 4  # the outer eighth's outline
-    frame[m, m:32 - m] = frame[32 - m - 1, m:32 - m] = frame[m:32 - m, m] = frame[m:32 - m, 32 - m - 1] = True
-    assert np.array_equal(right[~hot & ~frame], gray[~hot & ~frame])
-    paint = hot & ~frame
-    assert (right[paint][:, 0] >= right[paint][:, 2]).all() and (right[paint] != gray[paint]).any(axis=-1).all()
+    dimmed = np.round(0.4 * np.repeat(image, 3, axis=-1)).astype(int)
+    near = np.zeros((32, 32), bool)
+    near[19:29, 19:29] = True  # the evidence and its outline
+    lines = np.zeros((32, 32), bool)
+    for m in (4, 5):  # the outer eighth's frame: a dark line and a light one inside it
+        lines[m, m:32 - m] = lines[32 - m - 1, m:32 - m] = lines[m:32 - m, m] = lines[m:32 - m, 32 - m - 1] = True
+    assert np.array_equal(right[~near & ~lines], dimmed[~near & ~lines])  # the film dimmed, the negative square too
+    inside = np.zeros((32, 32), bool)
+    inside[21:27, 21:27] = True
+    assert (luminance(right[inside]) > luminance(dimmed[inside]) + 100).all()
     assert pic.shape[0] > 32  # the caption below
+
+
+def test_evidence_is_lighter_the_stronger_on_any_film_and_outlined_and_framed_for_grey_print():
+    """Red to yellow over the film as it was made weak evidence on bright bone print darker than no evidence, and
+    weak evidence on dark lung invisible; the --explain picture had no outline and its blue frame printed as the
+    film's own grey."""
+    strengths = np.repeat(np.linspace(0, 1, 9), 8)[None, :].repeat(72, axis=0)  # columns of rising evidence
+    for film in (40, 120, 200):
+        image = np.full((72, 72, 1), film, np.uint8)
+        pic = np.asarray(picture(image, found(strengths), "", scale=1))[:72, 76:148]
+        row = luminance(pic[36]).reshape(9, 8)[:, 4]  # one pixel per strength, clear of the outline and frame
+        assert (np.diff(row) > 4).all(), (film, row)
+    heat = np.zeros((32, 32))
+    heat[12:20, 12:20] = 1.0
+    pic = np.asarray(picture(np.full((32, 32, 1), 128, np.uint8), found(heat), "", scale=1))[:32, 36:68]
+    assert (pic[11, 14] == 0).all() and (pic[12, 14] == 255).all()  # dark outside the outline, light inside
+    assert (pic[4, 10] == 0).all() and (pic[5, 10] == 255).all()  # the frame: a dark line and a light one
+
+
+def test_the_caption_says_where_without_colour_names_and_never_rounds_to_a_certainty():
+    from edge.explain import evidence_text
+
+    heat = np.zeros((64, 64))
+    heat[30:34, 30:34] = 1.0
+    heat[0, 0] = 1e-4  # a sliver of the evidence in the border: 0.004%, not 0%
+    text = evidence_text(Occlusion(heat, (0, 64, 0, 64), 21.0, 1.0), "Normal")
+    assert "red" not in text and "blue" not in text and "yellow" not in text
+    assert "brightest" in text and "outside the black-and-white frame" in text
+    assert " 0% of it" not in text and "1.00" not in text and "from 1.0" not in text
+    assert "takes Normal from 0.99999" in text
 
 
 def test_a_map_without_evidence_paints_nothing():
     image = np.full((16, 16, 1), 90, np.uint8)
     pic = np.asarray(picture(image, found(-np.ones((16, 16)), fall=-1.0), "", scale=1))
-    inside_the_frame = pic[3:13, 23:33]  # the right panel starts at column 20; its frame is at 2 and 13
+    inside_the_frame = pic[4:12, 24:32]  # the right panel starts at column 20; its frame's lines at 2-3 and 12-13
     assert (inside_the_frame == 90).all()
     heat = np.ones((16, 16))  # a positive map whose largest fall is below MIN_FALL: noise, not evidence
-    assert (np.asarray(picture(image, found(heat, fall=0.01), "", scale=1))[3:13, 23:33] == 90).all()
-    assert (np.asarray(picture(image, found(heat), "", scale=1))[3:13, 23:33] != 90).any()
+    assert (np.asarray(picture(image, found(heat, fall=0.01), "", scale=1))[4:12, 24:32] == 90).all()
+    assert (np.asarray(picture(image, found(heat), "", scale=1))[4:12, 24:32] != 90).any()
 
 
 def test_a_caption_is_wrapped_to_the_picture_and_keeps_its_letters():
@@ -56,11 +88,11 @@ def test_a_caption_is_wrapped_to_the_picture_and_keeps_its_letters():
     assert all(measure(line) <= 90 for line in wrapped("x" * 100 + " y z", 90, measure))
     assert ascii_letters("Lungenentzündung Röntgen.png é 中") == "Lungenentzundung Rontgen.png e ?"
 
-    caption = "Röntgen.png: Pneumothorax_überblähung 0.30\nred to yellow: its evidence; 12% of it outside the blue frame"
+    caption = "Röntgen.png: Pneumothorax_überblähung 0.30\npainted: its evidence; 12% of it outside the black-and-white frame"
     lines, font = caption_lines(caption, 264)
     assert all(font.getlength(line) <= 256 for line in lines)
     drawn = " ".join(lines)
-    assert "0.30" in drawn and drawn.endswith("blue frame")
+    assert "0.30" in drawn and drawn.endswith("black-and-white frame")
     assert ("Pneumothorax_überblähung" in drawn) == caption_font()[1]  # as written where a font has the letters
     pic = picture(np.zeros((64, 64, 1), np.uint8), found(np.ones((64, 64))), caption)
     assert pic.height >= 128 + 16 * len(lines)
@@ -76,7 +108,7 @@ def test_a_caption_draws_no_boxes_for_letters_its_font_lacks():
         return {ch for ch in set(text) if not ch.isspace()
                 and (font.getmask(ch).size, bytes(font.getmask(ch))) == (box.size, bytes(box))}
 
-    caption = "肺炎-한국.png: COVID 0.91\nred to yellow: its evidence"
+    caption = "肺炎-한국.png: COVID 0.91\npainted: its evidence"
     lines, font = caption_lines(caption, 400)
     drawn = "".join(lines)
     assert "COVID 0.91" in drawn

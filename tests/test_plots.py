@@ -160,27 +160,50 @@ def test_operating_points_curve_is_grey_and_the_suptitle_clears_the_panels(figur
 
 
 def test_evidence_is_brightest_where_strongest_and_outlined(figures, tmp_path):
-    from convert.plots import occlusion_grid
+    """Red to yellow over the film printed weak evidence on bright film darker than none; the blue frame printed as
+    the film's own grey."""
+    from convert.evidence_plot import occlusion_grid
+    from edge.evidence_paint import luminance
 
     heat = np.zeros((32, 32))
     heat[12:20, 12:20] = 1.0
-    heat[4:8, 4:8] = 0.6
+    heat[24:28, 4:8] = 0.3
     from edge.explain import Occlusion
 
-    image = np.full((32, 32), 128, np.uint8)
+    image = np.full((32, 32), 220, np.uint8)  # bright film: bone, heart, diaphragm
     image[:8] = 0  # padding above a film 24 rows high: the frame is the film's outer eighth
     occlusion_grid([image, image], [Occlusion(heat, (8, 32, 0, 32), 0.0, 1.0), Occlusion(heat, (8, 32, 0, 32), 0.0, 0.01)],
                    ["a.png", "b.png"], tmp_path / "o.png")
     ax = figures[0].axes[0]
-    overlay = ax.get_images()[1]
-    rgba = overlay.to_rgba(overlay.get_array())
-    luminance = rgba[..., :3] @ [0.2126, 0.7152, 0.0722]
-    assert luminance[15, 15] > luminance[5, 5]  # strongest evidence the brightest
+    shown = np.asarray(ax.get_images()[-1].get_array())
+    grey = luminance(shown)
+    assert grey[15, 15] > grey[25, 5] > grey[10, 28]  # strongest the brightest, weak evidence lighter than none
     assert ax.collections, "no contour outline"
-    (frame,) = ax.patches
-    assert (frame.get_y(), frame.get_height()) == (8 + 3 - 0.5, 24 - 6)  # the film's rows 8-32, less 3 a side
+    edges = {p.get_edgecolor()[:3] for p in ax.patches}
+    assert edges == {(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)}  # the frame: a dark line and a light one
+    assert {(p.get_y(), p.get_height()) for p in ax.patches} == {(8 + 3 - 0.5, 24 - 6)}  # rows 8-32, less 3 a side
     quiet = figures[0].axes[1]  # a largest fall under MIN_FALL: no evidence, nothing painted, and said
-    assert len(quiet.get_images()) == 1 and "no evidence" in quiet.get_title()
+    assert (np.asarray(quiet.get_images()[-1].get_array())[..., 0] == image).all() and "no evidence" in quiet.get_title()
+
+
+def test_occlusion_titles_never_cover_the_map_above_and_keep_p_whole(figures, tmp_path):
+    """A three- or four-line title printed over the bottom of the map above it, and wrapped '(p' from '= 0.36)'."""
+    from convert.evidence_plot import occlusion_grid
+    from edge.explain import Occlusion
+
+    images = [np.full((32, 32), 128, np.uint8)] * 6
+    maps = [Occlusion(np.ones((32, 32)), (0, 32, 0, 32), 0.0, 1.0)] * 6
+    titles = ["synthetic-Lung_Opacity-0006.png\ntrue Lung_Opacity, said Viral_Pneumonia (p = 0.36)",
+              "a.png\ntrue Viral_Pneumonia_in_children_under_five_yr, said Opacité_of_the_lung (p = 0.15)",
+              "b.png\ntrue COVID, said Normal (p = 0.90)"] * 2
+    occlusion_grid(images, maps, titles, tmp_path / "o.png")
+    fig = figures[0]
+    r = _renderer(fig)
+    axes = fig.axes
+    for upper, lower in zip(axes[:3], axes[3:]):
+        image_box = upper.get_images()[0].get_window_extent(r)
+        assert lower.title.get_window_extent(r).y1 <= image_box.y0, lower.get_title()
+    assert all("(p\u00a0=\u00a0" in line or "(p" not in line for a in axes for line in a.get_title().split("\n"))
 
 
 def test_pngs_are_150_dpi_with_the_footer(figures, tmp_path):
@@ -206,7 +229,8 @@ def _overlap(a, b) -> bool:
 def test_seven_long_class_names_stay_readable(figures, tmp_path):
     """Seven classes with long names: the ROC legend covered the curves' early rise and the axis, class names
     overprinted on the sensitivity bars and in occlusion titles, and the operating points made one 4,815 px row."""
-    from convert.plots import occlusion_grid, operating_points, roc_curves, sensitivity_bars
+    from convert.evidence_plot import occlusion_grid
+    from convert.plots import operating_points, roc_curves, sensitivity_bars
     from convert.roc import operating_points as rows_of
 
     y, p = _scores(7, n=140)
