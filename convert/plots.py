@@ -9,20 +9,26 @@ is often copied out of its report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 
+from convert import plot_fonts
 from convert.roc import auroc, roc_curve
 from edge.atomic import atomic_path
 from edge.decision import fmt_threshold
 from edge.figures import fixed
 
-# Okabe-Ito, yellow last: it is faint on white and seven models never reach it.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+# Okabe-Ito, less its yellow (faint as a line on white) and its black (a black bar hid its black whisker and
+# hatch), and a mid grey: 7 colours against 4 line styles, so 28 curves before a colour and style repeat together.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#777777")
 LINESTYLES = ("-", "--", "-.", ":")
-MARKERS = ("o", "s", "D", "^", "v", "P", "X")  # 7 markers x 4 line styles: 28 distinct pairs
+MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
+# Each model of a report keeps its colour, hatch and marker in every figure (fp32 was black in one, green in another).
+MODES = ("keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
+LABEL_CHARS = 14  # a confusion matrix's class name is wrapped to lines of this many letters
 FOOTER = "Research software, not a medical device"
 DPI = 150
 LEGEND_PT = 9
@@ -40,9 +46,10 @@ def _plt():
     # a film named "price$5^$.png" is a file name, not TeX: read as mathtext it failed the whole report
     matplotlib.rcParams["text.parse_math"] = False
 
-    # A file or class name in a script the font lacks (CJK, say) is drawn as boxes; matplotlib's
-    # two-line warning per glyph would bury the command's own messages.
+    # A letter no font has is written '?' (plot_fonts.drawable, which says so once); matplotlib's two-line
+    # warning per glyph would bury the command's own messages.
     warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+    plot_fonts.font_files()
     return plt
 
 
@@ -51,13 +58,12 @@ def _shown(text: str) -> str:
     Röntgen, held as lone surrogates) as \\x escapes, R\\xf6ntgen.png; matplotlib refused the figure."""
     try:
         text.encode("utf-8")
-        return text
     except UnicodeEncodeError:
-        pass
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # a surrogate no undecodable byte stands for
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        try:
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no undecodable byte stands for
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return plot_fonts.drawable(text)
 
 
 def _named(names) -> list[str]:
@@ -83,6 +89,28 @@ def _style(k: int) -> dict:
     return {"color": PALETTE[k % len(PALETTE)], "ls": LINESTYLES[k % len(LINESTYLES)], "marker": MARKERS[k % len(MARKERS)]}
 
 
+def _series(name: str, k: int) -> int:
+    """The style index of a report's model: its mode's own (MODES), else its place ``k``."""
+    return MODES.index(name) if name in MODES else k
+
+
+def wrap_label(name: str, width: int = LABEL_CHARS) -> str:
+    """A class name in lines of at most ``width`` letters, broken after a space, '_', '-' or '/' where it
+    has one, else anywhere: 'COVID-19 (RT-PCR confirmed)' as a tick label took the whole figure."""
+    lines, current = [], ""
+    for part in re.findall(r"[^ _/-]*[ _/-]?", name):
+        if current and len(current + part.rstrip()) > width:
+            lines.append(current.rstrip())
+            current = ""
+        while len(part.rstrip()) > width:
+            lines.append(part[:width])
+            part = part[width:]
+        current += part
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return "\n".join(lines)
+
+
 def _save(fig, path: Path) -> None:
     """Add the footer below everything already drawn (so it overlaps nothing), save, close."""
     box = fig.get_tightbbox()  # inches
@@ -98,11 +126,16 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
     with no films: 0% would read as 'all missed')."""
     plt = _plt()
     cms, classes = dict(zip(_named(cms), cms.values())), _named(classes)
+    labels = [wrap_label(c) for c in classes]
+    longest = max(len(line) for label in labels for line in label.split("\n"))
+    deepest = max(label.count("\n") + 1 for label in labels)
     n = len(cms)
     cols = min(n, 4)
     rows = -(-n // cols)
-    side = 1.2 + 0.6 * len(classes)
-    fig, axes = plt.subplots(rows, cols, figsize=(side * cols, (side + 0.6) * rows), squeeze=False)
+    matrix = max(1.8, 0.6 * len(classes))  # inches: a cell keeps room for its count and share
+    names = 0.07 * longest + 0.13 * deepest  # the wrapped names beside and (turned) below the matrix
+    fig, axes = plt.subplots(rows, cols, figsize=((matrix + names + 0.6) * cols, (matrix + 0.8 * names + 1.0) * rows),
+                             squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     for ax, (name, cm) in zip(axes.ravel(), cms.items()):
@@ -115,8 +148,8 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
                 share = f"{frac[i, j]:.0%}" if totals[i, 0] else "–"
                 ax.text(j, i, f"{cm[i, j]}\n{share}", ha="center", va="center", fontsize=8,
                         color="white" if frac[i, j] > WHITE_TEXT_ABOVE else "black")
-        ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(len(classes)), classes, fontsize=8)
+        ax.set_xticks(range(len(classes)), labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
+        ax.set_yticks(range(len(classes)), labels, fontsize=8)
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
         ax.set_title(name)
@@ -135,9 +168,13 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
     for k, (name, rows) in enumerate(per_model.items()):
         sens, lo, hi = np.array([[np.nan if v is None else v for v in (r["sensitivity"], *r["sensitivity_ci"])]
                                  for r in rows], float).T
-        ax.bar(x + k * width - 0.4 + width / 2, sens, width, label=name, color=PALETTE[k % len(PALETTE)],
-               hatch=HATCHES[k % len(HATCHES)], edgecolor="black", linewidth=0.8,
-               yerr=np.vstack([sens - lo, hi - sens]), capsize=2)
+        at, s = x + k * width - 0.4 + width / 2, _series(name, k)
+        ax.bar(at, sens, width, label=name, color=PALETTE[s % len(PALETTE)], hatch=HATCHES[s % len(HATCHES)],
+               edgecolor="black", linewidth=0.8)
+        # a black whisker on a white one: it shows on every fill, its part inside the bar too
+        for colour, lw, cap in (("white", 2.6, 3), ("black", 1.0, 2)):
+            ax.errorbar(at, sens, yerr=np.vstack([sens - lo, hi - sens]), fmt="none", ecolor=colour, elinewidth=lw,
+                        capsize=cap, capthick=lw, zorder=3)
     crowded = len(classes) > 4 or max(map(len, classes)) > 12  # long or many names overprinted one another
     ax.set_xticks(x, classes, **({"rotation": 30, "ha": "right", "fontsize": 8} if crowded else {}))
     ax.set_ylim(0, 1.05)
@@ -183,9 +220,13 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     ax.set_xlabel(f"1 - specificity ({which[0]})")
     ax.set_ylabel(f"sensitivity ({which[1]})")
     ax.set_title(title or "ROC (one vs rest)")
-    if ax.get_legend_handles_labels()[0]:  # five curves or more: beside the axes, off the early rise of the curves
-        ax.legend(fontsize=LEGEND_PT, **({"loc": "upper left", "bbox_to_anchor": (1.02, 1)} if len(shown) > 4 else
-                                         {"loc": "lower right"}))
+    if ax.get_legend_handles_labels()[0]:
+        legend = ax.legend(fontsize=LEGEND_PT, loc="lower right")
+        renderer = fig.canvas.get_renderer()
+        # five curves or more, or long names: beside the axes, off the early rise of the curves and the axis label
+        if len(shown) > 4 or legend.get_window_extent(renderer).width > 0.55 * ax.get_window_extent(renderer).width:
+            legend.remove()
+            ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.02, 1))
     else:  # one class only: no curve to draw
         ax.text(0.5, 0.5, "no ROC: these images hold one class only", ha="center", fontsize=9)
     _save(fig, path)
@@ -252,7 +293,7 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
         if not pts:
             continue
         cx, ay, n = map(np.array, zip(*pts))
-        s = _style(k) | {"ls": styles[k % len(styles)]}
+        s = _style(_series(name, k)) | {"ls": styles[_series(name, k) % len(styles)]}
         ax.plot(cx, ay, color=s["color"], ls=s["ls"], lw=1.5)
         ax.scatter(cx, ay, s=250 * n / most, marker=s["marker"], color=s["color"], edgecolors="black",
                    linewidths=0.5, alpha=0.8, zorder=3, clip_on=False)  # a bin at 1.0 shows whole

@@ -253,3 +253,103 @@ def test_seven_long_class_names_stay_readable(figures, tmp_path):
     r = _renderer(occ)
     heads = [a.title.get_window_extent(r) for a in occ.axes if a.axison or a.get_title()]
     assert not any(_overlap(a, b) for a, b in zip(heads, heads[1:]))
+
+
+@pytest.mark.parametrize("classes", [["COVID-19 (RT-PCR confirmed)", "Normal"],
+                                     ["Normal", "Lung_Opacity", "No_Lung_Opacity_Not_Normal"],
+                                     ["Normal", "COVID", "Viral_Pneumonia", "Opacity_of_the_lung_in_children_under_five"]])
+def test_long_class_names_leave_the_confusion_matrix_legible(figures, tmp_path, classes):
+    """A 27-letter class name squeezed a two-class matrix to a 20-pixel blob, its counts printed over each other."""
+    from convert.plots import confusion_grid, roc_curves
+
+    n = len(classes)
+    confusion_grid({"int8": np.full((n, n), 10), "fp32": np.eye(n, dtype=int)}, classes, tmp_path / "c.png")
+    fig = figures[0]
+    r = _renderer(fig)
+    for ax in fig.axes:
+        box = ax.get_window_extent(r)
+        cell = min(box.width, box.height) / n
+        assert cell >= 0.5 * fig.dpi  # half an inch a cell at least
+        assert all(t.get_window_extent(r).width < cell and t.get_window_extent(r).height < cell for t in ax.texts)
+        for label in ax.get_yticklabels():  # the names stay beside the matrix, not on it
+            assert label.get_window_extent(r).x1 <= box.x0
+    y, p = _scores(n)
+    roc_curves(y, p, classes, tmp_path / "roc.png")
+    ax = figures[1].axes[0]
+    r = _renderer(figures[1])
+    assert not _overlap(ax.get_legend().get_window_extent(r), ax.get_window_extent(r))  # long names: legend beside
+
+
+def test_names_no_font_has_are_marked_and_said_once(figures, tmp_path, monkeypatch, capsys):
+    """CJK class names were drawn as boxes in every plot, silently (the glyph warning is filtered out)."""
+    from convert import plot_fonts
+    from convert.plots import confusion_grid, roc_curves
+    from edge import caption
+
+    monkeypatch.setattr(caption, "WIDE_FONT_FILES", ())  # a system with no CJK font
+    plot_fonts.font_files.cache_clear()
+    monkeypatch.setattr(plot_fonts, "_told", [])
+    classes = ["正常", "肺炎", "新冠", "Lungenentzündung"]
+    confusion_grid({"int8": np.eye(4, dtype=int)}, classes, tmp_path / "c.png")
+    y, p = _scores(4)
+    roc_curves(y, p, classes, tmp_path / "roc.png")
+    labels = [t.get_text() for t in figures[0].axes[0].get_yticklabels()]
+    assert labels[:3] == ["??", "??", "??"] and labels[3].replace("\n", "") == "Lungenentzündung"
+    err = capsys.readouterr().err
+    assert err.count("the plots cannot draw some letters") == 1 and "正常" in err and "Lungenentzündung" not in err
+    plot_fonts.font_files.cache_clear()
+
+
+def test_a_cjk_font_the_system_has_is_used_by_the_plots(monkeypatch):
+    """matplotlib's own font list has no CJK font: the fonts edge.caption finds for --explain are added to it."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    from matplotlib import font_manager
+
+    from convert import plot_fonts
+    from edge import caption
+
+    other = font_manager.findfont(font_manager.FontProperties(family="DejaVu Serif"))  # stands in for Noto Sans CJK
+    monkeypatch.setattr(caption, "WIDE_FONT_FILES", ("/no/such/font.ttc", other))
+    plot_fonts.font_files.cache_clear()
+    try:
+        assert plot_fonts.font_files()[1:] == (other,)
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", "DejaVu Serif"]
+    finally:
+        plot_fonts.font_files.cache_clear()
+        matplotlib.rcParams["font.family"] = ["sans-serif"]
+
+
+def test_every_bar_shows_its_interval_and_each_mode_keeps_its_colour(figures, tmp_path):
+    """fp32, the seventh model, was a black bar with a black whisker and hatch; and it was black in sensitivity.png
+    but green in reliability.png."""
+    import matplotlib.colors as mc
+
+    from convert.plots import reliability, sensitivity_bars
+
+    modes = ["keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32"]
+    row = {"sensitivity": 1.0, "sensitivity_ci": [0.51, 1.0]}
+    sensitivity_bars({m: [row, row] for m in modes}, ["COVID", "Normal"], tmp_path / "s.png")
+    ax = figures[0].axes[0]
+    bars = [c for c in ax.containers if hasattr(c, "patches")]
+    fills = {m: mc.to_hex(b.patches[0].get_facecolor()) for m, b in zip(modes, bars)}
+    assert "#000000" not in fills.values() and len(set(fills.values())) == 7
+    whiskers = [c for c in ax.containers if not hasattr(c, "patches")]
+    colours = {mc.to_hex(c.lines[2][0].get_color()[0]) for c in whiskers}  # a white whisker under a black one
+    assert colours == {"#ffffff", "#000000"}
+    bins = [{"count": 5, "confidence": 0.9, "accuracy": 0.8}]
+    reliability({"keras": bins, "int8": bins, "fp32": bins}, tmp_path / "r.png")
+    lines = {line.get_label(): mc.to_hex(line.get_color()) for line in figures[1].axes[0].get_lines()}
+    assert {m: lines[m] for m in ("keras", "int8", "fp32")} == {m: fills[m] for m in ("keras", "int8", "fp32")}
+
+
+def test_nine_classes_never_share_colour_and_line_style_and_no_line_is_pale_yellow(figures, tmp_path):
+    import matplotlib.colors as mc
+
+    from convert.plots import roc_curves
+
+    y, p = _scores(12, n=240)
+    roc_curves(y, p, [f"class{k}" for k in range(12)], tmp_path / "roc.png")
+    lines = _curves(figures[0].axes[0])
+    assert len({(mc.to_hex(line.get_color()), line.get_linestyle()) for line in lines}) == 12
+    assert "#f0e442" not in {mc.to_hex(line.get_color()) for line in lines}
