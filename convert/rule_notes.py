@@ -34,25 +34,28 @@ def _num(v: float | None) -> str:
     return "n/a" if v is None else fixed(v)  # n/a: no films of the other classes to count
 
 
-def less_sensitive_line(d: dict, films: str) -> str | None:
+def less_sensitive_line(d: dict, films: str, percent: bool = False) -> str | None:
     """One line when the rule ``d`` (choose_decision's, with ``versus_most_probable``) finds fewer
     of its class's films among ``films`` than the most probable class does, or calls the class only on
-    films that one calls it on (convert.roc.against_most_probable); else None."""
+    films that one calls it on (convert.roc.against_most_probable); else None. Shares as fractions, as
+    stderr gives them, or ``percent`` as report.md does."""
     v = d.get("versus_most_probable")
     if not v or not v["less_sensitive"]:
         return None
     c = d["class"]
+    target = f"{100 * d['target_sensitivity']:g}%" if percent else f"{d['target_sensitivity']:g}"
+    share = (lambda x: f"{fixed(x, 1, 100)}%") if percent else fixed
     if v.get("found_by_rule") == v["tp"]:  # as many found here, by a stricter rule: fewer on other films
         return (f"at its most probable class the model already finds all the {c} films it finds on {films} "
                 f"({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest "
-                f"that still reaches {d['target_sensitivity']:g} there, calls {c} only on films the most probable "
+                f"that still reaches {target} there, calls {c} only on films the most probable "
                 f"class calls {c} ({v['called_by_rule']} against {v['called']}): on other films it finds fewer, so it "
                 "trades sensitivity for specificity, not the other way round")
     # "found_by_rule" is absent from reports written before cxr-edge 0.25.0, which counted films called
     found = f"finds {v['found_by_rule']} of them" if "found_by_rule" in v else "finds fewer of them"
-    return (f"at its most probable class the model already reaches {c} sensitivity {fixed(v['sensitivity'])} on "
+    return (f"at its most probable class the model already reaches {c} sensitivity {share(v['sensitivity'])} on "
             f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest that still "
-            f"reaches {d['target_sensitivity']:g} there, {found} (calling {c} on {v['called_by_rule']} films against "
+            f"reaches {target} there, {found} (calling {c} on {v['called_by_rule']} films against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
 
@@ -126,7 +129,7 @@ def check_site_films(films: list[str], k: int, labels: list[str], where: str, sa
 
 def versus_sentence(d: dict, films: str) -> list[str]:
     """Report lines (Markdown) for a rule that is less sensitive than the most probable class; [] otherwise."""
-    warn = less_sensitive_line(d, films)
+    warn = less_sensitive_line(d, films, percent=True)
     return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []
 
 

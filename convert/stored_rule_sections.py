@@ -3,10 +3,15 @@ probable class's and not the device's answers, and what each file's rule gives o
 
 from __future__ import annotations
 
-from convert.report import fmt_ci, fmt_num
+from convert.report import fmt_ci
 from convert.rule_notes import versus_sentence
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
+
+
+def pct(v: float | None) -> str:
+    """A share as report.md writes it: a percentage (n/a: no films to count)."""
+    return "n/a" if v is None else fixed(v, 1, 100)
 
 
 def rule_of(rule: dict | None) -> dict | None:
@@ -37,21 +42,18 @@ def stored_rules_section(models: dict) -> list[str]:
              "the flips above compare the most probable class; the gate judges the device's answers too: each file "
              "under its rule against the Keras model under a threshold chosen the same way on the same validation "
              "films (the second table), and a file passes only where both pass.", "",
-             "| model | rule | validation sens. / spec. | test sensitivity % (95% CI) | test specificity % (95% CI) |",
+             "| model | rule | validation sens. / spec. % | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
     for name, d in rows:
         v, t = d["chosen_films"], d["test"]
         lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
-                     f"{fmt_num(v['sensitivity'])} / {fmt_num(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
+                     f"{pct(v['sensitivity'])} / {pct(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
     lines.append("")
     gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
     if gated:
         lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
                   "gate under the rule |", "|---|---|---|---|---|"]
-        def pct(v: float | None) -> str:
-            return "n/a" if v is None else fixed(v, 1, 100)
-
         for name, g in gated:
             sens = "; ".join(f"{k['class']} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
                              for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))

@@ -67,7 +67,8 @@ def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
         ("JPEG", "COVID", 30, 1.0), ("PNG", "Normal", 20, 1.0)]
     assert "format JPEG: 100% COVID (n = 30)" in summary_line(audit)
     md = "\n".join(markdown(audit))
-    assert "| format | 2 | 1.00 |" in md and "**Warning:**" in md
+    assert "| format | 2 | 100.0 |" in md and "**Warning:**" in md  # a percentage, as the rest of report.md
+    assert "balanced accuracy % (chance 50.0%)" in md
     # No source known: the report says the strongest give-away went unaudited.
     assert "No source was audited: no `MANIFEST.csv` (nor the Kaggle database's `*.metadata.xlsx`) names where these films come from" in md
     sourced = [{**t, "source": s} for t, s in zip(_traits(["JPEG"] * 30 + ["PNG"] * 20), ["a", "b"] * 25)]

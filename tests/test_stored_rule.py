@@ -349,3 +349,22 @@ def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chose
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], report_only=True, latency_threads=(),
                                                n_boot=100, explain=0, progress=False))
     assert "under_rule" not in report["models"]["int8"]["gate"] and "under_rule" in report["models"]["fp32"]["gate"]
+
+
+def test_report_md_gives_the_stored_rule_and_its_notes_in_percent():
+    """The stored-rule table gave validation sensitivity and specificity as '1.000 / 1.000' beside test figures in
+    percent, and the note below it 'reaches COVID sensitivity 1.000 ... still reaches 0.9'; stderr keeps fractions."""
+    from convert.rule_notes import stored_rule_lines
+    from convert.stored_rule_sections import stored_rules_section
+
+    d = {"class": "COVID", "threshold": 0.5776, "target_sensitivity": 0.9,
+         "chosen_films": {"sensitivity": 1.0, "specificity": 0.9996},
+         "test": {"sensitivity": 0.75, "sensitivity_ci": [0.301, 0.954], "specificity": 1.0, "specificity_ci": [0.758, 1.0]},
+         "versus_most_probable": {"less_sensitive": True, "sensitivity": 1.0, "tp": 10, "n_positive": 10,
+                                  "found_by_rule": 9, "called_by_rule": 9, "called": 10}}
+    text = "\n".join(stored_rules_section({"int8": {"decision": d}}))
+    assert "| validation sens. / spec. % |" in text and "| 100.0 / 99.96 |" in text
+    assert "sensitivity 100.0% on the validation split" in text and "still reaches 90% there" in text
+    assert "1.000" not in text and "0.9 " not in text
+    _, warning = stored_rule_lines("model_int8.tflite", d)  # stderr: fractions, as README says
+    assert "sensitivity 1.000 on the validation split" in warning and "still reaches 0.9 there" in warning

@@ -18,6 +18,8 @@ import math
 import numpy as np
 from PIL import Image
 
+from edge.figures import fixed
+
 TRAITS = ("source", "format", "mode", "size", "aspect", "border")
 WARN_LIFT = 0.25  # warn when the traits close a quarter of the gap from chance to perfect
 UNKNOWN = ""  # a trait not known for a film (its source, where MANIFEST.csv has no row for it)
@@ -161,9 +163,10 @@ def markdown(audit: dict | None, heading: str = "##") -> list[str]:
           "cross-validation. "
           "Well above chance means a model can score by recognising the archive instead of the lungs: compare the "
           "per-source results and validate on another site's films.", "",
-          "| traits | distinct values | balanced accuracy (chance " + f"{audit['chance']:.2f}) |", "|---|---:|---:|"]
-    md += [f"| {t} | {v['values']} | {v['balanced_accuracy']:.2f} |" for t, v in audit["traits"].items()]
-    md += [f"| **all together** | | **{audit['combined']:.2f}** |", ""]
+          f"| traits | distinct values | balanced accuracy % (chance {fixed(audit['chance'], 1, 100)}%) |",
+          "|---|---:|---:|"]
+    md += [f"| {t} | {v['values']} | {fixed(v['balanced_accuracy'], 1, 100)} |" for t, v in audit["traits"].items()]
+    md += [f"| **all together** | | **{fixed(audit['combined'], 1, 100)}** |", ""]
     if "source" not in audit["traits"]:
         md += ["No source was audited: no `MANIFEST.csv` (nor the Kaggle database's `*.metadata.xlsx`) names where these "
                "films come from (or it names one source "
