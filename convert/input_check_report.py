@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convert.report_text import md_cell
+from convert.report_text import md_cell, md_code
 from train.manifest import NOT_GIVEN
 
 
@@ -53,5 +53,5 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
         md += [f"Flagged files, {first}, with their score as a multiple of the check's threshold (predictions.csv and "
                "report.json mark every one; report.json also gives every film's score):", ""]
         worst = sorted(np.flatnonzero(atypical), key=lambda i: (-unlikeness[i], files[i]))
-        md += [f"- `{files[i]}` ({unlikeness[i]:.1f}x)" for i in worst[:listed]] + [""]
+        md += [f"- {md_code(files[i])} ({unlikeness[i]:.1f}x)" for i in worst[:listed]] + [""]
     return md

@@ -14,7 +14,7 @@ from convert.set_notes import copies_warning
 from convert.stored_rule_sections import most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
-from convert.report_text import TERMS, align_tables, image, reference_standard_line, reliability_table
+from convert.report_text import TERMS, align_tables, image, md_code, reference_standard_line, reliability_table
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
@@ -81,7 +81,7 @@ def flip_line(flip: dict, name: str) -> str:
     def probs(p: dict) -> str:
         return ", ".join(f"{c} {v:.3f}" for c, v in p.items())
 
-    return (f"- `{flip['file']}` (true {flip['true']}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
+    return (f"- {md_code(flip['file'])} (true {flip['true']}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
             f"{name} {probs(flip['quantized'])}")
 
 

@@ -115,3 +115,22 @@ def test_names_with_a_bar_or_a_line_break_stay_in_their_cell():
             tables, table = tables + [table], []
     assert tables and all(len(set(widths)) == 1 for widths in tables)  # every row as wide as its table's head
     assert any(line.startswith("| site\\|A north ") for line in md)
+
+
+def test_flagged_and_flipped_file_names_cannot_break_report_md():
+    """A flagged film named 'film\\n# Not a heading.png' put a heading into report.md, and 'scan`7`.png' ended its
+    code span early; cxr-convert's class flips wrapped the name in bare backticks the same way."""
+    import numpy as np
+
+    from convert.input_check_report import input_check_section
+    from convert.quant_report import flip_line
+
+    names = ["Normal/scan`7`.png", "Normal/film\n# Not a heading.png", "Normal/a`b.png"]
+    md = input_check_section({}, np.array([3.2, 3.6, 4.1]), np.zeros(3, int), ["Normal", "COVID"], names)
+    text = "\n".join(md)
+    assert not any(line.startswith("# Not") for line in text.split("\n"))
+    assert "- ``Normal/a`b.png`` (4.1x)" in md and "- `Normal/film # Not a heading.png` (3.6x)" in md
+    assert "- ``Normal/scan`7`.png`` (3.2x)" in md
+    flip = {"file": "COVID/x\n# y`.png", "true": "COVID", "reference": {"COVID": 0.6, "Normal": 0.4},
+            "quantized": {"COVID": 0.4, "Normal": 0.6}}
+    assert flip_line(flip, "int8").startswith("- ``COVID/x # y`.png`` (true COVID")
