@@ -236,7 +236,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                "with the most probable class.", ""]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *([image("confusion"), "", "## ROC and calibration", "", image("roc"), "", image("reliability"), ""]
+           *([image("confusion"), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 ALT = {
@@ -36,9 +37,17 @@ TERMS = ("Sensitivity: the share of a class's films given that class; specificit
          "which no resample can vary, balanced accuracy's is combined from the classes' Wilson intervals (MOVER).")
 
 
-def image(name: str, file: str | None = None) -> str:
-    """The Markdown of figure ``name`` (a key of ALT; the file is ``name``.png unless given)."""
-    return f"![{ALT[name]}]({file or name + '.png'})"
+def image(name: str, file: str | None = None, classes: list[str] | None = None) -> str:
+    """The Markdown of figure ``name`` (a key of ALT; the file is ``name``.png unless given). For the ROC of two
+    ``classes`` it says that it shows one curve: a screen reader was told of a curve for each class."""
+    alt = ALT[name]
+    if name == "roc" and classes is not None and len(classes) == 2:
+        from convert.plots import positive_class
+
+        shown = md_cell(classes[positive_class(classes)])
+        alt = (f"ROC curve of {shown} against the other class, one curve (with two classes the other's would be its "
+               "mirror image): sensitivity against 1 - specificity; its AUROC is in the per-class table")
+    return f"![{alt}]({file or name + '.png'})"
 
 
 def reliability_table(bins_by_model: dict[str, list[dict]], floor: float = 0.0) -> list[str]:
@@ -131,9 +140,16 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
 
 
+def shown_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: a Chinese, Japanese or Korean letter two (East Asian wide and
+    full-width), a combining accent none (a macOS folder's decomposed 'é'), any other letter one."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def align_tables(lines: list[str]) -> list[str]:
-    """The same Markdown with each table's columns padded to one width, so that report.md reads as
-    a table in a terminal or a plain-text viewer too (rendered Markdown ignores the padding)."""
+    """The same Markdown with each table's columns padded to one width as a terminal shows it (shown_width),
+    so that report.md reads as a table in a terminal or a plain-text viewer too (rendered Markdown ignores
+    the padding)."""
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -146,14 +162,15 @@ def align_tables(lines: list[str]) -> list[str]:
             i += 1
             continue
         content = rows[:1] + rows[2:]  # rows[1] is the |---|---:| line
-        widths = [max(3, *(len(r[k]) for r in content)) for k in range(len(rows[0]))]
+        widths = [max(3, *(shown_width(r[k]) for r in content)) for k in range(len(rows[0]))]
         right = [c.endswith(":") for c in rows[1]]
         for n, r in enumerate(rows):
             if n == 1:
                 cells = [(":" if c.startswith(":") else "-") + "-" * (w - 2) + (":" if c.endswith(":") else "-")
                          for c, w in zip(r, widths)]
             else:
-                cells = [c.rjust(w) if at_right else c.ljust(w) for c, w, at_right in zip(r, widths, right)]
+                pads = [" " * (w - shown_width(c)) for c, w in zip(r, widths)]
+                cells = [pad + c if at_right else c + pad for c, pad, at_right in zip(r, pads, right)]
             out.append("| " + " | ".join(cells) + " |")
         i = j
     return out

@@ -134,3 +134,22 @@ def test_flagged_and_flipped_file_names_cannot_break_report_md():
     flip = {"file": "COVID/x\n# y`.png", "true": "COVID", "reference": {"COVID": 0.6, "Normal": 0.4},
             "quantized": {"COVID": 0.4, "Normal": 0.6}}
     assert flip_line(flip, "int8").startswith("- ``COVID/x # y`.png`` (true COVID")
+
+
+def test_tables_line_up_in_a_terminal_with_wide_and_decomposed_names():
+    """'Opacité_肺部阴影' stood 4 columns out of its table (padded by len(), each CJK letter takes two columns), and a
+    macOS folder's decomposed 'é' fell one short."""
+    from convert.report_text import align_tables, shown_width
+
+    md = ["| class | n |", "|---|---:|", "| Opacité_肺部阴影 | 3 |", "| Normal | 12 |", "| Opacite\u0301 | 1 |"]
+    out = align_tables(md)
+    assert len({shown_width(line) for line in out}) == 1, out
+    assert shown_width("肺a") == 3 and shown_width("e\u0301") == 1
+
+
+def test_two_class_roc_alt_text_says_it_shows_one_curve():
+    from convert.report_text import image
+
+    two = image("roc", classes=["Normal", "COVID"])
+    assert "ROC curve of COVID against the other class, one curve" in two and "each class" not in two
+    assert "each class" in image("roc", classes=["COVID", "Normal", "Viral"])
