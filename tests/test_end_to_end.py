@@ -52,7 +52,7 @@ def test_report_has_per_class_figures_for_every_model(tiny_run):
     assert "not a medical device" in md and "SYNTHETIC" in md and "## int8" in md
     # the ROC shown is the device file's, as its operating points are, not the Keras model's
     assert report["roc_model"] == report["operating_points"]["mode"] == "int8"
-    assert "The ROC curves below are model_int8.tflite's on the test split" in md
+    assert "The ROC curve below is model_int8.tflite's on the test split" in md  # two classes: one curve
     assert "**Reference standard and scope:** every figure here measures agreement with the class each film" in md
     assert f"`{Path(report['data_dir']) / 'README.md'}` describes where these films" in md  # the synthetic set's README
     assert isinstance(report["copies_within_test"], list)  # groups of test films that are copies of one another
