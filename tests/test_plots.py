@@ -353,3 +353,31 @@ def test_nine_classes_never_share_colour_and_line_style_and_no_line_is_pale_yell
     lines = _curves(figures[0].axes[0])
     assert len({(mc.to_hex(line.get_color()), line.get_linestyle()) for line in lines}) == 12
     assert "#f0e442" not in {mc.to_hex(line.get_color()) for line in lines}
+
+
+def test_training_curves_tell_members_and_splits_apart_without_colour(tmp_path, monkeypatch):
+    """curves.png drew ensemble members 2 and 3 in one colour and shade, train and validation both solid (told apart
+    by colour alone), and its legend sat on the loss curves."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from train.curves import plot_curves
+
+    kept = []
+    monkeypatch.setattr(plt, "close", kept.append)
+    rng = np.random.default_rng(0)
+    histories = [{"loss": list(1 / np.arange(1, 9) + rng.random(8) / 10), "val_loss": list(1 / np.arange(1, 9) + 0.1),
+                  "accuracy": list(np.linspace(0.5, 0.9, 8)), "val_accuracy": list(np.linspace(0.5, 0.8, 8)),
+                  "best_epoch": [6]} for _ in range(3)]
+    plot_curves(histories, tmp_path / "curves.png")
+    fig = kept[0]
+    for ax in fig.axes:
+        curves = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+        assert len(curves) == 6
+        looks = {(line.get_linestyle(), line.get_marker()) for line in curves}  # what a greyscale print keeps
+        assert len(looks) == 6
+        assert {line.get_linestyle() for line in curves if line.get_label().startswith("train")} == {"-"}
+        assert {line.get_linestyle() for line in curves if line.get_label().startswith("validation")} == {"--"}
+    r = _renderer(fig)
+    legend = fig.axes[1].get_legend().get_window_extent(r)
+    assert not any(_overlap(legend, ax.get_window_extent(r)) for ax in fig.axes)

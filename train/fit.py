@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from edge.atomic import atomic_path, write_json
+from train.curves import plot_curves
 from train.pipeline import make_dataset
 
 
@@ -175,31 +176,3 @@ def save_history(histories: list[dict], run_dir: Path) -> None:
     """history.json holds one curve set per ensemble member: {"members": [...]}."""
     write_json(run_dir / "history.json", {"members": histories})
     plot_curves(histories, run_dir / "curves.png")
-
-
-def plot_curves(histories: list[dict], path: Path) -> None:
-    """Loss and accuracy per epoch, train vs validation, best epoch marked; one shade per member."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    for k, history in enumerate(histories):
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        tag = f" {k + 1}" if len(histories) > 1 else ""
-        alpha = 1.0 if k == 0 else 0.45
-        for ax, key in ((axes[0], "loss"), (axes[1], "accuracy")):
-            ax.plot(epochs, history[key], color="C0", alpha=alpha, label=f"train{tag}")
-            if f"val_{key}" in history:
-                ax.plot(epochs, history[f"val_{key}"], color="C1", alpha=alpha, label=f"validation{tag}")
-            ax.axvline(history["best_epoch"][0], color="grey", ls=":", alpha=alpha, label=f"best{tag} (restored)")
-    for ax, title in ((axes[0], "loss (cross-entropy)"), (axes[1], "accuracy")):
-        ax.set_xlabel("epoch")
-        ax.set_title(title + (f", {len(histories)} ensemble members" if len(histories) > 1 else ""))
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)

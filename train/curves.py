@@ -1,0 +1,50 @@
+"""curves.png: loss and accuracy per epoch, as a run folder shows how training went.
+
+Read in greyscale and by people who cannot tell red from green, like the report's plots
+(convert.plots): train and validation differ in line style (solid, dashed), each ensemble member
+in colour and marker too, and the legend sits beside the plots, off the curves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from edge.atomic import atomic_path
+
+# Okabe-Ito: one colour and one marker per ensemble member
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+SPLITS = (("", "train", "-"), ("val_", "validation", "--"))
+
+
+def plot_curves(histories: list[dict], path: Path) -> None:
+    """Loss and accuracy per epoch, train (solid) against validation (dashed), the restored best epoch
+    dotted; each member of an ensemble in its own colour and marker."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    for k, history in enumerate(histories):
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        tag = f" {k + 1}" if len(histories) > 1 else ""
+        colour, marker = COLOURS[k % len(COLOURS)], MARKERS[k % len(MARKERS)]
+        member = {"color": colour, "marker": marker if len(histories) > 1 else None, "ms": 4,
+                  "markevery": max(1, len(epochs) // 8)}
+        for ax, key in ((axes[0], "loss"), (axes[1], "accuracy")):
+            for prefix, split, ls in SPLITS:
+                if f"{prefix}{key}" in history:
+                    ax.plot(epochs, history[f"{prefix}{key}"], ls=ls, label=f"{split}{tag}", **member)
+            ax.axvline(history["best_epoch"][0], color=colour, ls=":", label=f"best{tag} (restored)")
+    for ax, title in ((axes[0], "loss (cross-entropy)"), (axes[1], "accuracy")):
+        ax.set_xlabel("epoch")
+        ax.set_title(title + (f", {len(histories)} ensemble members" if len(histories) > 1 else ""))
+        ax.grid(alpha=0.3)
+    axes[1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
