@@ -45,8 +45,8 @@ def image(name: str, file: str | None = None, classes: list[str] | None = None) 
         from convert.plots import positive_class
 
         shown = md_cell(classes[positive_class(classes)])
-        alt = (f"ROC curve of {shown} against the other class, one curve (with two classes the other's would be its "
-               "mirror image): sensitivity against 1 - specificity; its AUROC is in the per-class table")
+        alt = (f"ROC curve of {shown} against the other class, one curve (with two classes the other class's curve "
+               "would say the same): sensitivity against 1 - specificity; its AUROC is in the per-class table")
     return f"![{alt}]({file or name + '.png'})"
 
 
