@@ -150,15 +150,10 @@ def frame(box: tuple[int, int, int, int], margin: float = BORDER_MARGIN) -> tupl
 
 
 def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2) -> Image.Image:
-    """The model's input beside the same input with its evidence painted over it, and a caption.
-
-    Only positive evidence is painted, relative to the image's own strongest square, the brighter the
-    stronger whatever the film beneath (edge.evidence_paint: the film dimmed, the paint lighter than it),
-    and outlined at half the strongest: the paint says where; the caption says how much (the answer
-    with that square covered), and a map without evidence (Occlusion.found) is painted nothing.
-    The film's outer eighth is framed by a dark and a light line, so evidence on borders and text
-    stands out in colour and in a greyscale print. Pillow alone: no plotting library on the device.
-    """
+    """The model's input beside the same input with its evidence painted over it (edge.evidence_paint: the
+    brighter the stronger, on any film and in grey print), outlined at half the strongest, and the film's
+    outer eighth framed; the caption says how much the strongest square matters. A map without evidence
+    (Occlusion.found) is painted nothing. Pillow alone: no plotting library on the device."""
     gray = image[..., 0] if image.ndim == 3 else image
     h, w = gray.shape
     t = strength(found.heat, found.found)
