@@ -1,4 +1,4 @@
-"""The fonts the report plots draw names with, and what they do with letters no font has.
+"""How the report plots draw names: the fonts, what they do with letters no font has, long names wrapped.
 
 matplotlib looks only among its own list (DejaVu Sans, Arial, ...), none of which has Chinese,
 Japanese or Korean letters: four CJK class names came out as four rows of boxes, the ROC curves
@@ -11,9 +11,11 @@ a box the reader cannot decode.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import lru_cache
 
+LABEL_CHARS = 14  # a confusion matrix's class name is wrapped to lines of this many letters
 _told: list[bool] = []  # whether the note was given: once a command is enough
 
 
@@ -70,3 +72,20 @@ def drawable(text: str) -> str:
               "system has them, so the plots show '?' in their place; the report's tables give the names in full. "
               "A font with them (fonts-noto-cjk on Debian and Ubuntu) lets the plots draw them.", file=sys.stderr)
     return "".join("?" if ch in lacking else ch for ch in text)
+
+
+def wrap_label(name: str, width: int = LABEL_CHARS) -> str:
+    """A class name in lines of at most ``width`` letters, broken after a space, '_', '-' or '/' where it
+    has one, else anywhere: 'COVID-19 (RT-PCR confirmed)' as a tick label took the whole figure."""
+    lines, current = [], ""
+    for part in re.findall(r"[^ _/-]*[ _/-]?", name):
+        if current and len(current + part.rstrip()) > width:
+            lines.append(current.rstrip())
+            current = ""
+        while len(part.rstrip()) > width:
+            lines.append(part[:width])
+            part = part[width:]
+        current += part
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return "\n".join(lines)

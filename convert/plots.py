@@ -9,7 +9,6 @@ is often copied out of its report.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,6 @@ MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
 # Each model of a report keeps its colour, hatch and marker in every figure (fp32 was black in one, green in another).
 MODES = ("keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
-LABEL_CHARS = 14  # a confusion matrix's class name is wrapped to lines of this many letters
 FOOTER = "Research software, not a medical device"
 DPI = 150
 LEGEND_PT = 9
@@ -94,23 +92,6 @@ def _series(name: str, k: int) -> int:
     return MODES.index(name) if name in MODES else k
 
 
-def wrap_label(name: str, width: int = LABEL_CHARS) -> str:
-    """A class name in lines of at most ``width`` letters, broken after a space, '_', '-' or '/' where it
-    has one, else anywhere: 'COVID-19 (RT-PCR confirmed)' as a tick label took the whole figure."""
-    lines, current = [], ""
-    for part in re.findall(r"[^ _/-]*[ _/-]?", name):
-        if current and len(current + part.rstrip()) > width:
-            lines.append(current.rstrip())
-            current = ""
-        while len(part.rstrip()) > width:
-            lines.append(part[:width])
-            part = part[width:]
-        current += part
-    if current.strip() or not lines:
-        lines.append(current.rstrip())
-    return "\n".join(lines)
-
-
 def _save(fig, path: Path) -> None:
     """Add the footer below everything already drawn (so it overlaps nothing), save, close."""
     box = fig.get_tightbbox()  # inches
@@ -126,7 +107,7 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
     with no films: 0% would read as 'all missed')."""
     plt = _plt()
     cms, classes = dict(zip(_named(cms), cms.values())), _named(classes)
-    labels = [wrap_label(c) for c in classes]
+    labels = [plot_fonts.wrap_label(c) for c in classes]
     longest = max(len(line) for label in labels for line in label.split("\n"))
     deepest = max(label.count("\n") + 1 for label in labels)
     n = len(cms)
