@@ -9,21 +9,13 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from typer.testing import CliRunner
 
 from convert.site_folders import site_items
 from train.data import DataError, discover
 
-
-def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{prefix}-{i}.png" for i in range(n)]
-    for i, p in enumerate(paths):
-        Image.fromarray(np.full((8, 8), 40 + 50 * i, np.uint8)).save(p)
-    return paths
+from tests.test_discovery_links_masks import films
 
 
 def without_suffixes(data: Path) -> Path:
