@@ -174,12 +174,14 @@ def evaluate(
         from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
         here = Path(data_dir).resolve().name
-        from train.synthetic_set import is_synthetic_folder  # numpy and Pillow only: fine on a device-only install
+        from train.synthetic_set import is_synthetic_folder, unfinished_line  # numpy and Pillow only: fine on a device
 
         drawn = is_synthetic_folder(data_dir)  # cxr-synth's drawings: no figure or rule chosen on them means anything
         if drawn:
             print(f"cxr-evaluate: note: {data_dir} holds SYNTHETIC images (cxr-synth): these figures, and any rule "
                   "chosen on them, say nothing about real X-rays", file=sys.stderr)
+        if line := unfinished_line(data_dir):
+            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         rule_warnings = []  # files that say which films their rule was chosen on are checked film by film, below
         if rule is not None and not threshold and not info.get("decision_films") and (line := chosen_here_line(
                 info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
