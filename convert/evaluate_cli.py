@@ -129,10 +129,11 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     from edge.interrupts import kept_interrupts
+    from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
 
     # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
-            kept_interrupts() as interrupted:
+            kept_interrupts() as interrupted, run_folder_lock(out_dir, "cxr-evaluate", REPORT_CLASH):
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
@@ -141,17 +142,10 @@ def evaluate(
         if out is None and (other := _other_report(out_dir, Path(data_dir), model)):  # two folders named test/
             print(f"cxr-evaluate: note: replacing {other} in {out_dir} (named after the data folder's "
                   "name); give --out to keep both", file=sys.stderr)
-        if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
-            raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
-        if save_model is not None and (problem := folder_problem(save_model.parent)):
-            raise ValueError(f"--save-model: cannot write {save_model}: {problem}")
         if save_model is not None:  # refuse before minutes of reading images, and before TensorFlow loads
-            if not operating_point:
-                raise ValueError("--save-model needs --operating-point (the threshold to store)")
-            if model.suffix != ".tflite":
-                raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
-            if save_model.resolve() == model.resolve():
-                raise ValueError("--save-model: give a new path; the original model file is kept as it is")
+            from convert.save_model import check_save_model
+
+            check_save_model(save_model, model, operating_point)
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         from convert.prevalence import parse_prevalences
@@ -163,6 +157,9 @@ def evaluate(
             raise DataError(problem)
         if model.suffix == ".keras":  # seconds: every mistake above is said first
             load_tensorflow()
+        from convert.model_pin import check_unchanged, pinned, pinned_bytes
+
+        digest = pinned(model)  # every step reads this model, or nothing is written (convert.model_pin)
         predict, info = model_for(model)
         labels = info["labels"]
         if info.get("synthetic_data"):
@@ -293,7 +290,8 @@ def evaluate(
                           f"{fmt_threshold(old[1])}, is replaced in {save_model.name} by the one chosen here", file=sys.stderr)
                 # Written once the report is in (below): a deployable rule with no report behind it is worse
                 # than none, and an older file at that path stays until then.
-                model_bytes = stamped(model, site["decision"], site, [i.sha256 for i in res.items])
+                model_bytes = stamped(pinned_bytes(model, digest, "cxr-evaluate"), site["decision"], site,
+                                      [i.sha256 for i in res.items])
                 site["saved_to"] = str(save_model)
             from convert.rule_notes import site_rule_warnings
 
@@ -309,6 +307,10 @@ def evaluate(
         from edge.atomic import atomic_path, staged_folder, write_text
 
         saving = site is not None and save_model is not None
+        if saving:
+            from convert.save_model import clear_killed_copies
+
+            clear_killed_copies(save_model)
         # The model copy is written whole first (a full disk fails before the report is in) and takes its
         # name once the report is in: no report names a file that is not there, and no rule goes without one.
         with atomic_path(save_model) if saving else nullcontext() as model_tmp:
@@ -338,6 +340,7 @@ def evaluate(
                                            as_given=given_values)
                 if left_out_rows:
                     write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
+                check_unchanged([model], [digest], "cxr-evaluate")  # last: a report and a copy of one model, or none
                 interrupted()
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")
