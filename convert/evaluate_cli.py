@@ -115,7 +115,8 @@ def evaluate(
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
-             "so edge-classify applies it by default. The original file is left as it is."),
+             "so edge-classify applies it by default. The original file is left as it is; a run folder's own model "
+             "files (model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -157,9 +158,10 @@ def evaluate(
             raise DataError(problem)
         if model.suffix == ".keras":  # seconds: every mistake above is said first
             load_tensorflow()
-        from convert.model_pin import check_unchanged, pinned, pinned_bytes
+        from convert.model_pin import check_unchanged, pinned, pinned_bytes, read_by_report
 
-        digest = pinned(model)  # every step reads this model, or nothing is written (convert.model_pin)
+        pins = read_by_report(model)  # every step reads this model, or nothing is written (convert.model_pin)
+        digests = [pinned(p) for p in pins]
         predict, info = model_for(model)
         labels = info["labels"]
         if info.get("synthetic_data"):
@@ -290,7 +292,7 @@ def evaluate(
                           f"{fmt_threshold(old[1])}, is replaced in {save_model.name} by the one chosen here", file=sys.stderr)
                 # Written once the report is in (below): a deployable rule with no report behind it is worse
                 # than none, and an older file at that path stays until then.
-                model_bytes = stamped(pinned_bytes(model, digest, "cxr-evaluate"), site["decision"], site,
+                model_bytes = stamped(pinned_bytes(model, digests[0], "cxr-evaluate"), site["decision"], site,
                                       [i.sha256 for i in res.items])
                 site["saved_to"] = str(save_model)
             from convert.rule_notes import site_rule_warnings
@@ -340,7 +342,7 @@ def evaluate(
                                            as_given=given_values)
                 if left_out_rows:
                     write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
-                check_unchanged([model], [digest], "cxr-evaluate")  # last: a report and a copy of one model, or none
+                check_unchanged(pins, digests, "cxr-evaluate")  # last: a report and a copy of one model, or none
                 interrupted()
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")

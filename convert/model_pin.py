@@ -28,6 +28,13 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def read_by_report(model: Path) -> list[Path]:
+    """The files a report on ``model`` reads for it: the file, and for a .keras the split.json beside it,
+    which its seen-film check reads (a retrain writes its new split before its new model)."""
+    split = Path(model).parent / "split.json"
+    return [Path(model), *([split] if Path(model).suffix == ".keras" and split.is_file() else [])]
+
+
 def pinned(path: str | Path) -> str | None:
     """The digest to hold the model file to, taken before it is loaded; None where it cannot be read
     (the loader then says why)."""

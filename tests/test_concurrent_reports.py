@@ -26,12 +26,14 @@ def _replace_when_seen_checked(monkeypatch, model: Path, new: bytes) -> list:
     import convert.seen
 
     real, calls = convert.seen.leave_out_seen, []
+    real = getattr(real, "original", real)  # not an earlier rewrite's
 
     def rewritten_first(*args, **kwargs):
         calls.append(1)
         model.write_bytes(new)
         return real(*args, **kwargs)
 
+    rewritten_first.original = real
     monkeypatch.setattr(convert.seen, "leave_out_seen", rewritten_first)
     return calls
 
@@ -53,9 +55,16 @@ def test_a_model_file_rewritten_while_it_is_scored_writes_no_report_and_no_copy(
     assert not out.exists() and not saved.exists() and not list(tmp_path.glob(".site.*"))
     # a model.keras too: its seen-film check reads split.json beside it, its digest the file
     keras = run / "model.keras"
-    calls = _replace_when_seen_checked(monkeypatch, keras, keras.read_bytes() + b"\0")
+    as_trained = keras.read_bytes()
+    calls = _replace_when_seen_checked(monkeypatch, keras, as_trained + b"\0")
     r = CliRunner().invoke(evaluate_app, [str(keras), _data(run), *ARGS, "--out", str(out)])
     assert calls and r.exit_code == 2 and f"{keras} changed while it was scored" in r.output, r.output
+    assert not out.exists()
+    keras.write_bytes(as_trained)
+    split = run / "split.json"  # a retrain writes its new split first: the seen-film check of a .keras reads it
+    calls = _replace_when_seen_checked(monkeypatch, split, split.read_bytes() + b"\n")
+    r = CliRunner().invoke(evaluate_app, [str(keras), _data(run), *ARGS, "--out", str(out)])
+    assert calls and r.exit_code == 2 and f"{split} changed while it was scored" in r.output, r.output
     assert not out.exists()
 
 
