@@ -74,7 +74,11 @@ def compare(
     out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
     from edge.interrupts import kept_interrupts
 
-    with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted:
+    from convert.model_pin import check_unchanged, pinned, read_by_report
+    from train.run_lock import REPORT_CLASH, run_folder_lock
+
+    with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
+            run_folder_lock(out_dir, "cxr-compare", REPORT_CLASH):
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
         from convert.site_folders import in_data_folder, others_files
@@ -92,6 +96,8 @@ def compare(
                   "--out to keep both", file=sys.stderr)
         if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
             load_tensorflow()
+        pins = [*read_by_report(model_a), *read_by_report(model_b)]  # every step reads these, or nothing is written
+        digests = [pinned(p) for p in pins]
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
         same_model = None  # a path typed twice: a report of "no difference" that says why (compare.md, compare.json)
         if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
@@ -242,6 +248,7 @@ def compare(
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
             write_json(stage / "compare.json", texts(r))  # valid UTF-8 whatever the names (edge.names)
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
+            check_unchanged(pins, digests, "cxr-compare")  # last: a report on these two models, or none
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays
     print(cmp.headline(r))
     for who, per in r.get("left_out_answers", {}).items():

@@ -115,7 +115,8 @@ def evaluate(
     save_model: Optional[Path] = typer.Option(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
-             "so edge-classify applies it by default. The original file is left as it is."),
+             "so edge-classify applies it by default. The original file is left as it is; a run folder's own model "
+             "files (model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -129,10 +130,11 @@ def evaluate(
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
     from edge.interrupts import kept_interrupts
+    from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
 
     # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
-            kept_interrupts() as interrupted:
+            kept_interrupts() as interrupted, run_folder_lock(out_dir, "cxr-evaluate", REPORT_CLASH):
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
@@ -141,17 +143,10 @@ def evaluate(
         if out is None and (other := _other_report(out_dir, Path(data_dir), model)):  # two folders named test/
             print(f"cxr-evaluate: note: replacing {other} in {out_dir} (named after the data folder's "
                   "name); give --out to keep both", file=sys.stderr)
-        if save_model is not None and save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
-            raise ValueError(f"--save-model {save_model}: give a path ending in .tflite (the copy is a TFLite model)")
-        if save_model is not None and (problem := folder_problem(save_model.parent)):
-            raise ValueError(f"--save-model: cannot write {save_model}: {problem}")
         if save_model is not None:  # refuse before minutes of reading images, and before TensorFlow loads
-            if not operating_point:
-                raise ValueError("--save-model needs --operating-point (the threshold to store)")
-            if model.suffix != ".tflite":
-                raise ValueError("--save-model needs a .tflite model (the rule is stored in its metadata)")
-            if save_model.resolve() == model.resolve():
-                raise ValueError("--save-model: give a new path; the original model file is kept as it is")
+            from convert.save_model import check_save_model
+
+            check_save_model(save_model, model, operating_point)
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         from convert.prevalence import parse_prevalences
@@ -163,6 +158,10 @@ def evaluate(
             raise DataError(problem)
         if model.suffix == ".keras":  # seconds: every mistake above is said first
             load_tensorflow()
+        from convert.model_pin import check_unchanged, pinned, pinned_bytes, read_by_report
+
+        pins = read_by_report(model)  # every step reads this model, or nothing is written (convert.model_pin)
+        digests = [pinned(p) for p in pins]
         predict, info = model_for(model)
         labels = info["labels"]
         if info.get("synthetic_data"):
@@ -174,12 +173,14 @@ def evaluate(
         from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
 
         here = Path(data_dir).resolve().name
-        from train.synthetic_set import is_synthetic_folder  # numpy and Pillow only: fine on a device-only install
+        from train.synthetic_set import is_synthetic_folder, unfinished_line  # numpy and Pillow only: fine on a device
 
         drawn = is_synthetic_folder(data_dir)  # cxr-synth's drawings: no figure or rule chosen on them means anything
         if drawn:
             print(f"cxr-evaluate: note: {data_dir} holds SYNTHETIC images (cxr-synth): these figures, and any rule "
                   "chosen on them, say nothing about real X-rays", file=sys.stderr)
+        if line := unfinished_line(data_dir):
+            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         rule_warnings = []  # files that say which films their rule was chosen on are checked film by film, below
         if rule is not None and not threshold and not info.get("decision_films") and (line := chosen_here_line(
                 info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
@@ -291,7 +292,8 @@ def evaluate(
                           f"{fmt_threshold(old[1])}, is replaced in {save_model.name} by the one chosen here", file=sys.stderr)
                 # Written once the report is in (below): a deployable rule with no report behind it is worse
                 # than none, and an older file at that path stays until then.
-                model_bytes = stamped(model, site["decision"], site, [i.sha256 for i in res.items])
+                model_bytes = stamped(pinned_bytes(model, digests[0], "cxr-evaluate"), site["decision"], site,
+                                      [i.sha256 for i in res.items])
                 site["saved_to"] = str(save_model)
             from convert.rule_notes import site_rule_warnings
 
@@ -307,6 +309,10 @@ def evaluate(
         from edge.atomic import atomic_path, staged_folder, write_text
 
         saving = site is not None and save_model is not None
+        if saving:
+            from convert.save_model import clear_killed_copies
+
+            clear_killed_copies(save_model)
         # The model copy is written whole first (a full disk fails before the report is in) and takes its
         # name once the report is in: no report names a file that is not there, and no rule goes without one.
         with atomic_path(save_model) if saving else nullcontext() as model_tmp:
@@ -336,6 +342,7 @@ def evaluate(
                                            as_given=given_values)
                 if left_out_rows:
                     write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
+                check_unchanged(pins, digests, "cxr-evaluate")  # last: a report and a copy of one model, or none
                 interrupted()
     closing_lines(report, left_out, labels, site)
     print(f"report: {out_dir / 'report.md'}")

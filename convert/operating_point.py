@@ -167,8 +167,9 @@ def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, s
     write_bytes(out or path, stamped(path, decision, site, films_sha256))
 
 
-def stamped(path: Path, decision: dict | None, site: dict | None = None, films_sha256: list[str] | None = None) -> bytes:
-    """The file's bytes with its metadata rewritten for this rule (None removes it); the weights
+def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
+            films_sha256: list[str] | None = None) -> bytes:
+    """The file's bytes (or these bytes) with its metadata rewritten for this rule (None removes it); the weights
     stay byte-identical. The file's card (convert.card) loses the test
     figures of a previous rule, and gains ``site``'s cross-validated rates (site_operating_point).
     ``films_sha256``: the SHA-256 of the films the rule was chosen on, kept as their first 8 bytes
@@ -205,4 +206,4 @@ def stamped(path: Path, decision: dict | None, site: dict | None = None, films_s
             meta["requires"] = requires
         return meta
 
-    return md.rewrite(Path(path).read_bytes(), update)
+    return md.rewrite(path if isinstance(path, bytes) else Path(path).read_bytes(), update)

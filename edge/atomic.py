@@ -53,8 +53,10 @@ def _release(fd: int | None) -> None:
 
 
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path to write to; it replaces ``path`` only if the block succeeds."""
+def temporary_file(path: str | Path) -> Iterator[Path]:
+    """Yield a hidden temporary path beside ``path`` (named and locked as clear_leftovers knows a live
+    writer's), removed at the end whatever happens unless the block renamed it: for a writer that puts
+    the file in place itself (edge.explain links a map to a new name, replacing nothing)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is chosen before the file exists, so a Ctrl-C landing the moment it is created
@@ -70,21 +72,26 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         held = _hold(tmp)
         yield Path(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:  # never created (an unwritable folder), or already renamed
-            pass
         if isinstance(e, OSError) and e.filename in (None, tmp) and e.strerror:
             # Name the file the user asked for, not our temporary one: "No space left on device: 'run/model.keras'".
             raise OSError(e.errno, e.strerror, str(path)) from e
         raise
     finally:
+        with contextlib.suppress(OSError):  # never created (an unwritable folder), or already renamed
+            os.unlink(tmp)
         _release(held)
         _LIVE.discard(os.path.basename(tmp))
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write to; it replaces ``path`` only if the block succeeds."""
+    with temporary_file(path) as tmp:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
 
 
 @contextmanager
@@ -316,18 +323,20 @@ def _pid_alive(name: str) -> bool:
 RUN_PARTS = (".", "cache", "members", "teacher", "teacher/cache", "teacher/members")
 
 
-def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS) -> tuple[int, int]:
+def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS, of: str | None = None) -> tuple[int, int]:
     """Remove the temporary files and staging folders that a killed writer (kill -9, the OOM killer,
     a power cut) left in ``folder``'s ``parts`` (not below them): whole model copies nothing else
     removes, on the disk that was likely full already. Called under a run folder's lock; what a
     process still running wrote (another command's output saved into the run folder) is left, as
     is a stage that holds old files a failed move could not put back (``.replaced``, named in that
-    error). Returns (how many, bytes)."""
+    error). ``of``: only the temporary files of the file of this name (a folder of the user's, where a
+    --save-model copy was written, may hold other programs' files). Returns (how many, bytes)."""
     found, size = 0, 0
     paths = []
     for part in parts:
         try:
-            paths += [p for p in (Path(folder) / part).iterdir() if _STAGE.match(p.name) or _TEMPORARY.match(p.name)]
+            paths += [p for p in (Path(folder) / part).iterdir() if (_STAGE.match(p.name) or _TEMPORARY.match(p.name))
+                      if of is None or temporary_for(p.name) == of]
         except OSError:
             continue
     for p in paths:

@@ -185,6 +185,64 @@ def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
     assert "distilled from a" in (out / "report.md").read_text()
 
 
+def test_a_teacher_trained_again_while_its_student_is_prepared_is_refused(tiny_run, tmp_path, tf, monkeypatch):
+    """--teacher T took T's split, then loaded T/model.keras minutes later: a T retrained meanwhile taught the
+    student, whose test films that teacher had trained on, and the student's run.json named the old teacher."""
+    import shutil
+
+    import keras
+
+    import train.run
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    teacher, out = tmp_path / "T", tmp_path / "S"
+    shutil.copytree(tiny_run, teacher)
+    real_save, saved = train.run.save_cache, []
+
+    def retrained_meanwhile(*args, **kwargs):  # the student's split and caches are being saved: T is rewritten
+        if not saved:
+            model = keras.models.load_model(teacher / "model.keras", compile=False)
+            model.set_weights([w * 1.5 for w in model.get_weights()])
+            model.save(teacher / "model.keras")
+        saved.append(1)
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(train.run, "save_cache", retrained_meanwhile)
+    with pytest.raises(DataError, match=r"--teacher .*T changed while this student was prepared .*nothing was trained"):
+        run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=1, batch_size=8, teacher=str(teacher),
+                                   progress=False))
+    assert saved and not (out / "model.keras").exists() and not (out / "run.json").exists()
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".keras")]  # its checked copy is gone too
+
+
+def test_a_teacher_split_rewritten_after_its_record_was_read_is_refused(tiny_run, tmp_path, tf, monkeypatch):
+    """run.json was read, then split.json: a retrain finishing between the two gave the student the new split
+    under the old teacher's record."""
+    import shutil
+
+    import train.teacher_split
+    from edge.atomic import read_json, write_json
+    from train.data import DataError, Split
+    from train.run import TrainSettings, run_training
+
+    teacher = tmp_path / "T"
+    shutil.copytree(tiny_run, teacher)
+    real_check = train.teacher_split.run_record_problem
+
+    def rewritten_meanwhile(tdir):
+        split = Split.load(teacher / "split.json")
+        split.parts["test"].append(split.parts["train"].pop())
+        split.save(teacher / "split.json")
+        write_json(teacher / "run.json", {**read_json(teacher / "run.json"), "split_digest": split.digest()})
+        return real_check(tdir)
+
+    monkeypatch.setattr(train.teacher_split, "run_record_problem", rewritten_meanwhile)
+    with pytest.raises(DataError, match=r"T changed while this student was prepared"):
+        run_training(TrainSettings(data="synthetic", out=tmp_path / "S", image_size=64, epochs=1, batch_size=8,
+                                   teacher=str(teacher), progress=False))
+
+
 def test_teacher_with_other_inputs_is_refused(tiny_run, tmp_path, tf):
     from train.data import DataError
     from train.run import TrainSettings, run_training

@@ -146,3 +146,36 @@ def test_a_map_never_replaces_a_file_written_after_the_run_began_and_a_renamed_m
     share = out["evidence_at_border"]
     assert (share is None or 0 <= share <= 1) and 0 <= out["covered_probability"] <= 1
     assert sorted(p.name for p in maps.iterdir()) == ["x-2.png", "x.png"]  # nothing claimed and left empty
+
+
+def test_a_map_killed_while_written_leaves_no_file_under_its_name_and_the_next_run_clears_it(model_dir, tmp_path):
+    """The map's name was claimed empty before its picture was written: a kill -9 there left a 0-byte
+    x.png for good, beside its film's real map, named x-2.png by the next run."""
+    import subprocess
+    import sys
+    import time
+
+    from edge.explain import explain_file, maps_folder
+    from edge.model import EdgeModel
+
+    model, maps = model_dir / "compact" / "model_int8.tflite", tmp_path / "maps"
+    maps.mkdir()
+    killed = ("import os, signal, sys\nimport numpy as np\nimport edge.explain as ex\nfrom edge.model import EdgeModel\n"
+              "m = EdgeModel(sys.argv[1])\nside = m.input_shape[1]\n"
+              "class Killed:\n    def __init__(self, *a):\n        pass\n"
+              "    def save(self, fp, format):\n        open(fp, 'wb').write(b'half a picture')\n"
+              "        os.kill(os.getpid(), signal.SIGKILL)\n"
+              "ex.picture = Killed\n"
+              "ex.explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, 'films/x.png', ex.Path(sys.argv[2]), set())\n")
+    r = subprocess.run([sys.executable, "-c", killed, str(model), str(maps)], capture_output=True, text=True)
+    assert r.returncode == -9, r.stderr
+    left = [p.name for p in maps.iterdir()]
+    assert "x.png" not in left and len(left) == 1 and left[0].startswith(".x."), left  # only its temporary file
+    old = time.time() - 120  # found later: older than edge.atomic.YOUNG_S
+    os.utime(maps / left[0], (old, old))
+    assert maps_folder(maps, [str(tmp_path / "films")], False) is None  # the next run into the folder clears it
+    m = EdgeModel(model)
+    side = m.input_shape[1]
+    out = explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, str(tmp_path / "films" / "x.png"), maps, set())
+    assert out["map"] == str(maps / "x.png") and [p.name for p in maps.iterdir()] == ["x.png"]
+    assert (maps / "x.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

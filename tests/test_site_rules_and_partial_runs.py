@@ -181,9 +181,12 @@ def test_a_site_rule_saved_as_the_runs_model_tflite_survives_a_conversion(tiny_r
     run, site = tmp_path / "run", tmp_path / "my_site"
     shutil.copytree(tiny_run, run)
     shutil.copytree(_data(tiny_run), site)
+    # --save-model refuses a run's model file now (tests/test_concurrent_reports.py); an older cxr-evaluate wrote
+    # it there, or a user copies a site's copy there
     r = _evaluate(str(run / "model_int8.tflite"), str(site), "--operating-point", "COVID=0.9", "--save-model",
-                  str(run / "model.tflite"), "--out", str(tmp_path / "r"))
+                  str(tmp_path / "site.tflite"), "--out", str(tmp_path / "r"))
     assert r.exit_code == 0, r.output
+    shutil.copy(tmp_path / "site.tflite", run / "model.tflite")
     saved = (run / "model.tflite").read_bytes()
     assert "my_site" in read(run / "model.tflite")[1]["decision"]["chosen_on"]
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "--report-only", "--no-latency", "--explain", "0",

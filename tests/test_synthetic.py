@@ -354,3 +354,39 @@ def test_cxr_evaluate_knows_drawings_among_a_sites_films_by_their_mark(tiny_run:
     assert r.exit_code == 0, r.output
     assert "8 of the 14 films are SYNTHETIC drawings by cxr-synth" in r.output
     assert "8 of these 14 films are SYNTHETIC images (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()
+
+
+def test_a_set_cxr_synth_did_not_finish_is_said_by_cxr_train_and_cxr_evaluate(tiny_run: Path, tmp_path: Path,
+                                                                                 monkeypatch, capsys) -> None:
+    """A cxr-synth killed half-way left a README saying INCOMPLETE; cxr-train trained on the 84 films it held, and
+    cxr-evaluate scored them, each saying only that the set was SYNTHETIC."""
+    from typer.testing import CliRunner
+
+    import train.synthetic_set as synthetic
+    from convert.evaluate_cli import evaluate_app
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
+
+    real_render, calls = synthetic.render, []
+
+    def render_then_stop(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 40:  # both classes begun
+            raise KeyboardInterrupt
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(synthetic, "render", render_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        synthetic.generate(tmp_path / "s", n_per_class=30, classes=["Normal", "COVID"], size=(64, 64))
+    monkeypatch.setattr(synthetic, "render", real_render)
+    said = "s's README.md says cxr-synth did not finish writing it"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "s"), "--keep-seen",
+                                          "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0 and f"cxr-evaluate: warning: {tmp_path}/{said}" in r.output, r.output
+    capsys.readouterr()
+    prepare_data(TrainSettings(data=str(tmp_path / "s"), out=tmp_path / "run", image_size=64, progress=False),
+                 PreprocessConfig(size=64, channels=1))
+    assert f"cxr-train: warning: {tmp_path}/{said}" in capsys.readouterr().err
+    synthetic.generate(tmp_path / "s", n_per_class=30, classes=["Normal", "COVID"], size=(64, 64))  # finished
+    assert synthetic.unfinished_line(tmp_path / "s") is None

@@ -166,7 +166,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         parts["external"] = sorted(external, key=lambda i: i.path)
     hygiene["groups_across_splits"] = cross_split_duplicates(
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
-    from train.synthetic_set import is_synthetic_folder
+    from train.synthetic_set import is_synthetic_folder, unfinished_line
 
     from train.class_folders import class_roots
 
@@ -176,6 +176,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
         log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
             "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")
+    for line in filter(None, map(unfinished_line, made_by_synth)):
+        log(f"warning: {line}")
     drawn, of = drawn_films(res, parts), sum(map(len, parts.values()))
     # cxr-synth's films known by their own mark: copied without their README, or among real films
     if drawn and not synthetic and not (made_by_synth and len(drawn) == of):

@@ -24,7 +24,7 @@ from train.audit import balanced_accuracy
 from train.cache import save_cache
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data
-from train.teacher_split import teacher_changed, teacher_data
+from train.teacher_split import teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
 from train.resume import (STOPPED, clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
@@ -259,7 +259,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     epochs = s.epochs or auto_epochs(steps)
     n_members = s.members
     patience = s.patience or default_patience(epochs)
-    teacher = keras.models.load_model(Path(s.teacher) / "model.keras", compile=False) if s.teacher else None
+    teacher = teacher_model(s.teacher, notes["teacher"]["model_sha256"], out) if s.teacher else None
     members, histories = [], []
     fp = fingerprint(s, out)
     fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,

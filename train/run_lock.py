@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Iterator
 
 LOCKS = "cxr-edge-locks"
+# cxr-evaluate and cxr-compare take this lock on their report folder: two at once both said "report: ...",
+# and the folder kept one report
+REPORT_CLASH = "two reports at once into one folder would keep one of them without a word"
 
 
 class RunFolderBusy(ValueError):
@@ -39,10 +42,12 @@ def lock_folder() -> Path:
 
 
 @contextmanager
-def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
+def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once would mix their files") -> Iterator[None]:
     """Hold the lock of ``folder`` (by its resolved path, so any spelling of it) inside the block, or
     raise RunFolderBusy. The lock file lives in /tmp (lock_folder), not the run folder, which may
-    not exist yet; where locks cannot be taken there (no fcntl, another user's file), none is."""
+    not exist yet; where locks cannot be taken there (no fcntl, another user's file), none is. ``clash``:
+    what two writers at once would do, said to the second (cxr-evaluate's and cxr-compare's report folders
+    take this lock too)."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks of this kind
@@ -67,7 +72,7 @@ def run_folder_lock(folder: str | Path, prog: str) -> Iterator[None]:
         except BlockingIOError:
             f.seek(0)
             who = f.read().strip() or "another cxr-train or cxr-convert"
-            raise RunFolderBusy(f"{folder} is being written by {who}: two at once would mix their files; wait for "
+            raise RunFolderBusy(f"{folder} is being written by {who}: {clash}; wait for "
                                 "it to finish (or stop it), then run this again") from None
         if f.writable():
             f.seek(0)

@@ -31,6 +31,21 @@ def is_synthetic_folder(folder: str | Path) -> bool:
         return False
 
 
+def unfinished_line(folder: str | Path) -> str | None:
+    """Why a set cxr-synth wrote is not whole, where its README says INCOMPLETE (cxr-synth is writing it, or
+    was stopped or killed while it did: fewer films than asked, perhaps a class missing), else None. A model
+    trained or scored on it was said to use the set without a word of this."""
+    try:
+        with open(Path(folder) / "README.md", encoding="utf-8", errors="replace") as f:
+            text = f.read(64 * 1024)
+    except OSError:
+        return None
+    if not text.startswith(README_START) or "\nINCOMPLETE:" not in text:
+        return None
+    return (f"{folder}'s README.md says cxr-synth did not finish writing it (it is still writing, or was stopped): it "
+            "may hold fewer films than asked for, or a class short; run the same cxr-synth command again to finish it")
+
+
 def _readme_text(classes: Sequence[str], n_per_class: int, size: tuple[int, int], seed: int,
                  written: dict[str, int] | None = None, complete: bool = True) -> str:
     """The set's README. ``complete`` False: written first, while the films are drawn (a set stopped half-way

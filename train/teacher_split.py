@@ -41,6 +41,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if why := run_record_problem(tdir):  # its split would hold films its model trained on
         raise DataError(f"--teacher {tdir}: {why}; run its cxr-train command again to finish it")
     split = Split.load(tdir / "split.json")
+    if trun.get("split_digest") not in (None, split.digest()):  # run.json read above is another run's now
+        raise DataError(_rewritten(tdir))
     if s.classes and list(s.classes) != split.classes:
         raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
     if gone := missing_films(split):
@@ -57,6 +59,32 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                                        # which teacher, once its folder holds another: its model and split
                                        "model_sha256": trun.get("model_sha256"), "split_digest": trun.get("split_digest")},
                            "data": trun.get("data_fingerprint")}
+
+
+def teacher_model(teacher: str | Path, model_sha256: str | None, out: Path):
+    """The teacher's model.keras, which must be the model its run.json recorded when its split was taken
+    (``model_sha256``, teacher_data's): a teacher trained again meanwhile (cxr-train --replace) taught a
+    student whose test films it had trained on. Read from a copy whose digest is checked, so the model
+    loaded is the one checked."""
+    import shutil
+
+    import keras
+
+    from edge.atomic import temporary_file
+    from train.resume import file_sha256
+
+    tdir = Path(teacher)
+    with temporary_file(Path(out) / "teacher.keras") as tmp:  # a killed run's copy goes with the run lock's cleanup
+        shutil.copyfile(tdir / "model.keras", tmp)
+        if model_sha256 is not None and file_sha256(tmp) != model_sha256:
+            raise DataError(_rewritten(tdir))
+        return keras.models.load_model(tmp, compile=False)
+
+
+def _rewritten(tdir: Path) -> str:
+    return (f"--teacher {tdir} changed while this student was prepared (a cxr-train wrote another model there?): its "
+            "model.keras is not the model whose split the student took, and may have trained on the student's test "
+            "films; nothing was trained: run this again once nothing writes the teacher's folder")
 
 
 SPLIT_SETTINGS = ("data", "add_data", "class_map", "holdout_source", "val_fraction", "test_fraction")
