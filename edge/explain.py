@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw
 
-from edge.atomic import clear_leftovers, temporary_file
+from edge.atomic import clear_leftovers
 from edge.caption import LINE_PX, caption_lines, draw_caption
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
+from edge.new_name import write_new
 
 if TYPE_CHECKING:
     from edge.model import EdgeModel
@@ -213,50 +214,10 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         caption = f"{shown}: {model.labels[label]} {exact_text(probability, 2)}\n{evidence_text(found, model.labels[label])}"
         picture(image, found, caption).save(tmp, format="PNG")
 
-    target = _write_new(Path(out_dir), stem, taken, draw)
+    target = write_new(Path(out_dir), stem, ".png", taken, draw)
     share = found.share_at_border
     return {"map": str(target), "evidence_at_border": None if share is None else round(share, 4),
             "covered_probability": round(found.probability(covered=True), 6)}
-
-
-def _write_new(out_dir: Path, stem: str, taken: set[str], draw: Callable[[Path, bool], None]) -> Path:
-    """Write a map (``draw(tmp, first)``: ``first`` where it takes the film's own name) under a name in
-    ``out_dir`` that no file has, and return its path. The picture is written whole under a temporary
-    name, then linked to the new name, which fails rather than replace a file: a watch that read the
-    folder's names at its start overwrote the maps another run wrote later, and a name claimed empty
-    before its picture was written stayed empty after a kill -9. ``taken``: the names (case-folded)
-    already known to be in use."""
-    drawn = None  # for which kind of name the temporary file holds the picture
-    with temporary_file(out_dir / f"{stem}.png") as tmp:
-        n = 0
-        while True:
-            n += 1
-            name = f"{stem}.png" if n == 1 else f"{stem}-{n}.png"
-            # the same name in two folders; A.png and a.png are one file on Windows and macOS
-            if name.casefold() in taken or os.path.lexists(out_dir / name):
-                continue
-            taken.add(name.casefold())
-            if drawn != (n == 1):
-                draw(tmp, n == 1)
-                with open(tmp, "rb+") as f:
-                    os.fsync(f.fileno())
-                drawn = n == 1
-            try:
-                os.link(tmp, out_dir / name)
-                return out_dir / name
-            except FileExistsError:  # another run took the name meanwhile
-                continue
-            except OSError:  # no hard links here (FAT, exFAT, some network shares): claim the name, then rename
-                try:
-                    os.close(os.open(out_dir / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-                except FileExistsError:
-                    continue
-                try:
-                    os.replace(tmp, out_dir / name)
-                except BaseException:
-                    (out_dir / name).unlink(missing_ok=True)  # the name claimed, never written
-                    raise
-                return out_dir / name
 
 
 # A map's name leaves room for "-99999.png" within the 255 bytes a file name may have.
