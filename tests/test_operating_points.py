@@ -190,6 +190,9 @@ def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp
     assert (rule["tp"], rule["fn"], rule["sensitivity"]) == (n_covid, 0, 1.0)
     assert rule["tp"] + rule["fn"] + rule["tn"] + rule["fp"] == report["metrics"]["n"]
     assert "## COVID whenever p(COVID) ≥ 0.001" in (out / "report.md").read_text()
+    # the PPV table's figures are the rule's, and at_prevalence names it (cxr-convert's shape: {rule, rows})
+    assert report["at_prevalence"]["rule"] == {"class": "COVID", "threshold": 0.001, "from": "option"}
+    assert {x["class"] for x in report["at_prevalence"]["rows"]} == set(report["classes"])
     r = CliRunner().invoke(evaluate_app, [model, data, "--keep-seen", "--out", str(out), "--threshold", "COVID=2", "--quiet"])
     assert r.exit_code == 2 and "strictly between 0 and 1" in r.output
 
