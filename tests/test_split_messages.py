@@ -105,8 +105,16 @@ def test_a_holdout_scores_only_its_own_films_and_leaves_its_patients_other_films
     everywhere = [i.path for part in split.parts.values() for i in part]
     assert "COVID/copy.png" not in everywhere and "COVID/covid-014.png" not in everywhere
     assert len(everywhere) == 41 - 5  # 4 other films of the same patients and 1 copy
-    assert notes["hygiene"]["holdout_left_out"] == {"copies": 1, "same_patients": 4}
-    json.dumps(notes["hygiene"])
+    left_out = notes["hygiene"]["holdout_left_out"]
+    assert (left_out["copies"], left_out["same_patients"]) == (1, 4)
+    assert sorted(f["file"] for f in left_out["films"]) == ["COVID/copy.png", "COVID/covid-014.png", "COVID/covid-015.png",
+                                                            "Normal/normal-014.png", "Normal/normal-015.png"]
+    # a later call knows them as films of this run (train.resume): a copied data folder is not "films added"
+    from train.resume import _recorded
+
+    split.save(tmp_path / "run" / "split.json")
+    before, sha = _recorded(tmp_path / "run", {"data_hygiene": json.loads(json.dumps(notes["hygiene"]))})
+    assert len(before) == 41 and before["COVID/copy.png"] == "COVID" and sha["COVID/copy.png"]
     assert ("cxr-train: holding out 8 images of source 'site' as an external set; 4 other films of the same patients "
             "and 1 copy of them filed elsewhere are left out of training, validation, test and the external figures "
             "(run.json: data_hygiene.holdout_left_out)") in capsys.readouterr().err.splitlines()

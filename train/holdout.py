@@ -31,14 +31,16 @@ def hold_out(holdout: str, items: list[Item], units: list[int],
              groups: list[int]) -> tuple[list[Item], list[Item], dict[str, int]]:
     """(the external set: the films ``holdout`` matches; the films left out of every split and figure:
     the other films of their split units, i.e. their copies and their patients' other films; run.json's
-    counts of those). ``units`` and ``groups``: each film's split unit and copy group."""
+    counts of those, and the films, as cross_folder_copies lists its own: a later call knows them as
+    films of this run, train.resume). ``units`` and ``groups``: each film's split unit and copy group."""
     held = [it for it in items if matches(holdout, it)]
     held_ids = {id(it) for it in held}
     held_units = {units[k] for k, it in enumerate(items) if id(it) in held_ids}
     held_copies = {groups[k] for k, it in enumerate(items) if id(it) in held_ids}
     left_out = [k for k, it in enumerate(items) if units[k] in held_units and id(it) not in held_ids]
     copies = sum(groups[k] in held_copies for k in left_out)
-    return held, [items[k] for k in left_out], {"copies": copies, "same_patients": len(left_out) - copies}
+    films = [{"file": items[k].path, "label": items[k].label, "sha256": items[k].sha256} for k in left_out]
+    return held, [items[k] for k in left_out], {"copies": copies, "same_patients": len(left_out) - copies, "films": films}
 
 
 def no_holdout_match(holdout: str, items: list[Item]) -> str:
