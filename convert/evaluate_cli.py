@@ -332,7 +332,7 @@ def evaluate(
                                             "rule_warnings": rule_warnings, "data_warnings": data_warnings,
                                             "synthetic_data": info.get("synthetic_data"), "synthetic_films": drawn,
                                             "synthetic_share": info.get("synthetic_share"),
-                                            "skipped_files": res.skipped,
+                                            "skipped_files": res.skipped + left_out_skipped,  # as compare.json
                                             "provenance": scoring_provenance([model], n_boot)},
                                            n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
                                            unlikeness=unlikeness,

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.roc import against_most_probable, rates_at_threshold, rates_of_flags, threshold_for_sensitivity
+from convert.roc import (against_most_probable, rates_at_threshold, rates_of_flags, saturation_note,
+                         threshold_for_sensitivity)
 from convert.metrics import to_jsonable
 from edge import metadata as md
 from edge.decision import class_and_value, labelling, same_rule
@@ -117,9 +118,12 @@ def choose_decision(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, tar
     if not positive.any():
         raise ValueError(f"--operating-point: the {chosen_on} has no {labels[k]} films to choose a threshold on")
     threshold = threshold_for_sensitivity(positive, np.asarray(p)[:, k], target)
-    if not 0.0 < threshold < 1.0:
+    if threshold >= 1.0:  # the probabilities saturate: another sensitivity may not help, and the note says
+        why = saturation_note(positive, np.asarray(p)[:, k], labels[k], target, f"films of the {chosen_on}")
+        raise ValueError(f"--operating-point: {why}")
+    if not 0.0 < threshold:
         raise ValueError(f"--operating-point: the threshold for {target:g} sensitivity would be {threshold:g}, "
-                         "which the device cannot store as a rule; choose another sensitivity")
+                         "which the device cannot store as a rule; choose a lower sensitivity")
     rates = rates_at_threshold(positive, np.asarray(p)[:, k], threshold)
     return {"class": labels[k], "threshold": threshold, "target_sensitivity": target, "chosen_on": chosen_on,
             "chosen_films": {"n_positive": int(positive.sum()), "n_negative": int((~positive).sum()),

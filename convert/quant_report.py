@@ -161,8 +161,9 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
         lines.append(f"| {name} | most probable class | {_found(m)} | {_false_calls(m, name)} |")
         for r in (r for r in points["rows"] if r["class"] == name):
             t = r["test"]
-            if r["threshold"] is None:  # no films of the class on validation to choose one on
-                lines.append(f"| {name} | none (no {name} films in the validation split) | n/a | n/a |")
+            if r["threshold"] is None:  # no films of the class on validation to choose one on, or saturated
+                why = r.get("not_available") or f"no {name} films in the validation split"
+                lines.append(f"| {name} | none for {100 * r['target_sensitivity']:.0f}% ({why}) | n/a | n/a |")
                 continue
             less = "; *less sensitive* than the most probable class there" if (r.get("versus_most_probable") or {}).get(
                 "less_sensitive") else ""

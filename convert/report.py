@@ -240,8 +240,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]
-    report["at_prevalence"] = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
-    md += prevalence_section(report["at_prevalence"], classes)
+    # cxr-convert's shape, less its mode (one model here): the rule the figures are of, None for the most probable class
+    report["at_prevalence"] = {"rule": None if threshold is None else {
+        "class": classes[threshold[0]], "threshold": float(threshold[1]), "from": threshold_from},
+        "rows": at_prevalences(summary["per_class"], prevalences or PREVALENCES)}
+    md += prevalence_section(report["at_prevalence"]["rows"], classes)
     if "per_source" in report:
         md += per_source_section(report["per_source"], classes)
     if subgroups:

@@ -133,14 +133,32 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
     for k, name in enumerate(classes):
         for target in targets:
             threshold = threshold_for_sensitivity(yc == k, pc[:, k], target)
+            saturated = saturation_note(yc == k, pc[:, k], name, target) if threshold >= 1.0 else None
+            if saturated:  # a rule the device refuses (0 < P < 1) is not offered to type back
+                threshold = NAN
             rows.append({
                 "class": name, "target_sensitivity": target, "threshold": threshold,
+                **({"not_available": saturated} if saturated else {}),
                 "chosen_on": {"n_positive": int((yc == k).sum()),
                               "sensitivity": rates_at_threshold(yc == k, pc[:, k], threshold)["sensitivity"]},
                 "versus_most_probable": against_most_probable(yc, pc, k, threshold),
                 "test": rates_at_threshold(yt == k, pt[:, k], threshold),
             })
     return rows
+
+
+def saturation_note(positive: np.ndarray, scores: np.ndarray, name: str, target: float,
+                    films: str = "validation films") -> str:
+    """Why no rule reaches ``target``: the probabilities saturate at 1 (a calibration temperature far
+    below 1 makes the model that sure), so the threshold would be 1, which no rule can be (edge's
+    --threshold takes 0 < P < 1). Says which sensitivities, if any, would still give a rule."""
+    positive = np.asarray(positive, bool)
+    ones, n = int((np.asarray(scores)[positive] >= 1.0).sum()), int(positive.sum())
+    then = (f"a sensitivity above {ones / n:.3g} gives a threshold below 1" if ones < n else
+            "no sensitivity gives a threshold below 1")
+    return (f"probabilities saturate at 1: {ones} of the {n} {name} {films} have p = 1, so the threshold for "
+            f"{target:g} sensitivity would be 1, which no rule can be (a threshold lies strictly between 0 and 1); "
+            f"{then}")
 
 
 def against_most_probable(y: np.ndarray, p: np.ndarray, k: int, threshold: float) -> dict:

@@ -75,5 +75,5 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
             {"class": r["class"], "target_sensitivity": r["target_sensitivity"], "threshold": r["threshold"],
              "external": to_jsonable(rates_at_threshold(y == split.classes.index(r["class"]),
                                                         p[:, split.classes.index(r["class"])], r["threshold"]))}
-            for r in points["rows"] if (y == split.classes.index(r["class"])).any()]}
+            for r in points["rows"] if (y == split.classes.index(r["class"])).any() and r["threshold"] is not None]}
     return out

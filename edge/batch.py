@@ -50,12 +50,13 @@ class Classifier(Protocol):
     def classify(self, batch: np.ndarray) -> np.ndarray: ...
 
 
-def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[str], list[Result]]:
+def expand_inputs(args: Iterable[str], recursive: bool = False,
+                  linked: list[str] | None = None) -> tuple[list[str], list[Result]]:
     """Turn files and folders into a deterministic list of files, plus errors for missing ones.
 
     Folders contribute their image files (:func:`is_image_file`) in sorted order; files named
-    explicitly are tried whatever their suffix. Symlinked folders are not followed, so a symlink
-    loop cannot make the walk endless.
+    explicitly are tried whatever their suffix. Symlinked sub-folders are not followed, so a symlink
+    loop cannot make the walk endless; those passed over are appended to ``linked``, where given.
     """
     files: list[str] = []
     errors: list[Result] = []
@@ -68,7 +69,7 @@ def expand_inputs(args: Iterable[str], recursive: bool = False) -> tuple[list[st
             continue
         if is_dir:
             unreadable: list[OSError] = []
-            files.extend(image_files(p, recursive, unreadable))
+            files.extend(image_files(p, recursive, unreadable, linked))
             # a folder that cannot be listed hides its films: an error, never a silent skip
             errors.extend(Result(e.filename or arg, error=f"cannot read this folder ({e.strerror or e})")
                           for e in unreadable)
@@ -152,12 +153,15 @@ def _head(path: str) -> bytes | None:
         return None
 
 
-def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = None) -> list[str]:
+def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = None,
+                linked: list[str] | None = None) -> list[str]:
     """A folder's image files (:func:`is_image_file`: by suffix, or DICOM by content; no hidden
     ones), in name order; sub-folders only if ``recursive``. Folders that cannot be listed are
-    appended to ``unreadable`` (their OSError), where one is given."""
+    appended to ``unreadable`` (their OSError), and linked sub-folders not entered to ``linked``,
+    where they are given."""
     found: list[str] = []
-    for dirpath, _, filenames in _walk(root, recursive, None if unreadable is None else unreadable.append):
+    for dirpath, _, filenames in _walk(root, recursive, None if unreadable is None else unreadable.append,
+                                       linked if recursive else None):
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if is_image_file(path, name):
@@ -183,6 +187,10 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
         if others:
             said.append(f"{others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
                         "files one by one to classify them")
+        from edge.links import linked_folders, linked_text
+
+        if linked := linked_folders(folder):
+            said.append(linked_text(linked))
         reasons.append(f"no images found in {where}" + (f" (its {'; '.join(said)})" if said else ""))
     return "; ".join(reasons)
 
@@ -198,10 +206,14 @@ def _not_a_film(path: str) -> str | None:
     return not_a_film(head) if head and (dicom_name or dicom_start(head)) else None
 
 
-def _walk(root: Path, recursive: bool,
-          onerror: Callable[[OSError], None] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+def _walk(root: Path, recursive: bool, onerror: Callable[[OSError], None] | None = None,
+          linked: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk without links to folders (one could lead back up: an endless walk); those a recursive
+    walk passes over are appended to ``linked``, where one is given, to be said."""
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if walked_into(d)) if recursive else []
+        if linked is not None:
+            linked.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
         yield dirpath, dirnames, filenames
 
 

@@ -63,12 +63,19 @@ def main(
                                                        "is in force: it decided the label, whichever class it gave), "
                                                        "top_k (with --top-k above 1), map, evidence_at_border (null: "
                                                        "no evidence found) and covered_probability, or map_error (with "
-                                                       "--explain)} or {file, error}."),
+                                                       "--explain), time and written (with --watch; --skip-answered "
+                                                       "reads them), file_bytes (a name that is not UTF-8: its bytes "
+                                                       "in base64)} or {file, error, time and written with --watch, "
+                                                       "file_bytes, and atypical: true for a film refused by "
+                                                       "--refuse-atypical}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class, "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, "
                                                      "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
-                                                     "threshold rule is in force, for every label it decided, else empty)."),
-    top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print the K most probable classes per image."),
+                                                     "threshold rule is in force, for every label it decided, else empty), "
+                                                     "then with --watch time; one label a row: -k is ignored."),
+    top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print K classes per image: the label, then the K-1 most "
+                                                             "probable other classes (without a threshold rule, the K "
+                                                             "most probable)."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
                                                                                   "(default: the runtime's choice); also "
                                                                                   "the films decoded at once (default: up to "
@@ -76,7 +83,8 @@ def main(
                                                                                   "memory to one large film's."),
     recursive: bool = typer.Option(False, "--recursive", "-r",
                                    help="Walk folders recursively (hidden and symlinked sub-folders are not entered: "
-                                        "a link can loop; name a linked folder to classify it)."),
+                                        "a link can loop; stderr names the linked ones passed over; name a linked "
+                                        "folder to classify it)."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata "
                                                                 "(it then runs uncalibrated, with no input check; its outputs are "
                                                                 "taken as logits, or as probabilities where its last op is a "

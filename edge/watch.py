@@ -53,6 +53,7 @@ from typing import Callable, Iterable, Iterator
 from edge.answered import written_stamp
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
 from edge.dicom_start import HEAD_BYTES
+from edge.links import linked_subfolders, linked_text
 
 # (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
 # a file is the same film (_same); a failed film is tried again when its ctime moves too (a chmod), but
@@ -107,6 +108,7 @@ class Watcher:
         self.devices: dict[str, int] = {}   # each folder's file system, as last read
         self.mounts: dict[str, bool] = {}   # whether each folder was a mount point (a share's) then
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
+        self.linked: set[str] = set()       # linked sub-folders said not to be entered
         self.polls = 0
 
     def failed(self, path: str, error: str = "") -> None:
@@ -166,6 +168,9 @@ class Watcher:
                 else:
                     entry = _read(folder, mtime)
                     fresh.add(folder)
+                    if self.recursive and (linked := [d for d in linked_subfolders(folder) if d not in self.linked]):
+                        self.linked.update(linked)  # their films are never answered: said once, not a silent skip
+                        self.say(f"note: {linked_text(linked)}")
                 if moved:  # on another file system now: a share's mount point left bare (films copied into it
                     # meanwhile are not the share's), or another share or disk mounted there (a USB stick swapped)
                     if self.mounts[folder] and not _is_mount(folder):

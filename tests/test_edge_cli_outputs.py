@@ -97,8 +97,13 @@ def test_json_help_lists_every_field_it_may_print(model):
     p = subprocess.run([sys.executable, "-m", "edge.cli", "--help"], cwd=ROOT, capture_output=True, text=True,
                        timeout=60)
     json_help = re.search(r"\n\s*--json\s(.*?)\n\s*--csv\s", p.stdout, re.S).group(1)  # however it is wrapped
-    for field in ("atypical", "rule", "top_k", "map", "evidence_at_border", "map_error", "error"):
+    for field in ("atypical", "rule", "top_k", "map", "evidence_at_border", "map_error", "error", "time", "written",
+                  "file_bytes"):
         assert field in re.findall(r"\w+", json_help), (field, json_help)
+    help_text = " ".join(p.stdout.split())  # a refusal's atypical, --csv's time column and -k, -k under a rule
+    assert "atypical: true for a film refused by --refuse-atypical" in help_text
+    assert "then with --watch time; one label a row: -k is ignored" in help_text
+    assert "the label, then the K-1 most probable other classes" in help_text
 
 
 @pytest.mark.parametrize("fmt", ["--json", "--csv"])

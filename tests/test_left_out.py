@@ -106,8 +106,10 @@ def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be
     r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])
     assert r.exit_code == 1, r.output
     assert "Viral/broken.png" in r.output and "called COVID" in r.output
-    answers = json.loads((tmp_path / "r" / "report.json").read_text())["left_out_answers"]["Viral"]
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    answers = report["left_out_answers"]["Viral"]
     assert (answers["films"], answers["unreadable"]) == (1, 1)
+    assert [s["path"] for s in report["skipped_files"]] == ["Viral/broken.png"]  # as compare.json lists it: exit 1 named
     r = CliRunner().invoke(evaluate_app, [*args, "--no-score-left-out", "--out", str(tmp_path / "r2")])
     assert r.exit_code == 0, r.output
     report = json.loads((tmp_path / "r2" / "report.json").read_text())

@@ -59,6 +59,25 @@ def test_operating_points_choose_on_one_set_and_count_on_another():
     assert len(rows) == 4 and {r["class"] for r in rows} == {"COVID", "Normal"}
 
 
+def test_a_saturated_threshold_of_1_is_not_offered_as_a_rule():
+    """The table offered 'p >= 1 (for 90% on validation)' to type back as --threshold, which the device
+    refuses (0 < P < 1): the row says why no rule is given instead."""
+    from convert.quant_report import operating_points_section
+
+    y = np.array([0, 0, 0, 1, 1])
+    p = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.3, 0.7]])
+    rows = operating_points(y, p, y, p, ["COVID", "Normal"], targets=(0.9,))
+    covid, normal = rows
+    assert math.isnan(covid["threshold"]) and normal["threshold"] == 0.7
+    assert covid["not_available"].startswith("probabilities saturate at 1: 3 of the 3 COVID validation films have p = 1")
+    from convert.metrics import to_jsonable
+
+    points = {"model": "model_int8.tflite", "n_validation": 5, "rows": to_jsonable(rows)}
+    per_class = [{"class": c, **r["test"]} for c, r in (("COVID", covid), ("Normal", normal))]
+    md = "\n".join(operating_points_section(points, {"per_class": per_class}))
+    assert "p ≥ 1 " not in md and "| COVID | none for 90% (probabilities saturate at 1: " in md
+
+
 def test_ranking_follows_the_threshold():
     p = np.array([0.2, 0.5, 0.3])
     assert ranking(p) == [1, 2, 0]
@@ -171,6 +190,9 @@ def test_cxr_evaluate_reports_a_threshold_rule_on_the_users_images(tiny_run, tmp
     assert (rule["tp"], rule["fn"], rule["sensitivity"]) == (n_covid, 0, 1.0)
     assert rule["tp"] + rule["fn"] + rule["tn"] + rule["fp"] == report["metrics"]["n"]
     assert "## COVID whenever p(COVID) ≥ 0.001" in (out / "report.md").read_text()
+    # the PPV table's figures are the rule's, and at_prevalence names it (cxr-convert's shape: {rule, rows})
+    assert report["at_prevalence"]["rule"] == {"class": "COVID", "threshold": 0.001, "from": "option"}
+    assert {x["class"] for x in report["at_prevalence"]["rows"]} == set(report["classes"])
     r = CliRunner().invoke(evaluate_app, [model, data, "--keep-seen", "--out", str(out), "--threshold", "COVID=2", "--quiet"])
     assert r.exit_code == 2 and "strictly between 0 and 1" in r.output
 

@@ -48,7 +48,8 @@ def test_cxr_evaluate_reports_ppv_at_the_prevalences_asked_for(tiny_run, tmp_pat
                                           "--prevalence", "0.02,0.3", "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
-    rows = {(x["class"], x["prevalence"]): x for x in report["at_prevalence"]}
+    assert report["at_prevalence"]["rule"] is None  # cxr-convert's shape: the rule the figures are of, and the rows
+    rows = {(x["class"], x["prevalence"]): x for x in report["at_prevalence"]["rows"]}
     assert set(rows) == {(c, p) for c in report["classes"] for p in (0.02, 0.3)}
     covid = next(c for c in report["metrics"]["per_class"] if c["class"] == "COVID")
     assert rows["COVID", 0.02]["ppv"] == pytest.approx(predictive_values(covid["sensitivity"], covid["specificity"], 0.02)[0])

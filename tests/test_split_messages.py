@@ -81,6 +81,45 @@ def test_a_holdout_that_takes_every_film_of_a_class_says_so(tmp_path):
                             "left to train COVID on")
 
 
+def test_a_holdout_scores_only_its_own_films_and_leaves_its_patients_other_films_out(tmp_path, capsys):
+    """A MANIFEST.csv whose patient ids link films of two sources: the held-out source's patients'
+    films filed under the training source went into its external set (n = 80 of which 40 were its own)
+    and the log called them 'copies of them filed elsewhere'. They stay out of training, and out of the
+    external figures too; a true copy is named a copy."""
+    import json
+    import shutil
+
+    from tests.test_data import write_images
+
+    rows = ["file,source,patient_id"]
+    for label in ("COVID", "Normal"):
+        for p in write_images(tmp_path / "films" / label, label, 20):
+            i = int(p.stem[-3:])  # films 0-15 of source main, 16-19 of site; 16-17 share patients with 14-15
+            rows.append(f"{label}/{p.name},{'site' if i >= 16 else 'main'},{label}{ {16: 14, 17: 15}.get(i, i)}")
+    shutil.copy(tmp_path / "films" / "COVID" / "covid-019.png", tmp_path / "films" / "COVID" / "copy.png")
+    rows.append("COVID/copy.png,main,")
+    (tmp_path / "films" / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    split, _, notes = _prepare(tmp_path / "films", tmp_path / "run", holdout_source="site")
+    assert sorted(i.path for i in split.parts["external"]) == sorted(
+        f"{c}/{c.lower()}-0{n}.png" for c in ("COVID", "Normal") for n in range(16, 20))
+    everywhere = [i.path for part in split.parts.values() for i in part]
+    assert "COVID/copy.png" not in everywhere and "COVID/covid-014.png" not in everywhere
+    assert len(everywhere) == 41 - 5  # 4 other films of the same patients and 1 copy
+    left_out = notes["hygiene"]["holdout_left_out"]
+    assert (left_out["copies"], left_out["same_patients"]) == (1, 4)
+    assert sorted(f["file"] for f in left_out["films"]) == ["COVID/copy.png", "COVID/covid-014.png", "COVID/covid-015.png",
+                                                            "Normal/normal-014.png", "Normal/normal-015.png"]
+    # a later call knows them as films of this run (train.resume): a copied data folder is not "films added"
+    from train.resume import _recorded
+
+    split.save(tmp_path / "run" / "split.json")
+    before, sha = _recorded(tmp_path / "run", {"data_hygiene": json.loads(json.dumps(notes["hygiene"]))})
+    assert len(before) == 41 and before["COVID/copy.png"] == "COVID" and sha["COVID/copy.png"]
+    assert ("cxr-train: holding out 8 images of source 'site' as an external set; 4 other films of the same patients "
+            "and 1 copy of them filed elsewhere are left out of training, validation, test and the external figures "
+            "(run.json: data_hygiene.holdout_left_out)") in capsys.readouterr().err.splitlines()
+
+
 def test_a_class_with_few_validation_or_test_films_is_warned_about(tmp_path, capsys):
     """60 Normal and 12 COVID films: 2 COVID films each in validation and test, and cxr-train said
     nothing; only cxr-convert's gate warned, after the training."""

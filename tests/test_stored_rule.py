@@ -65,8 +65,15 @@ def test_choose_decision_by_hand():
     with pytest.raises(ValueError, match="no Normal films"):
         choose_decision(np.zeros(3, int), p[:3], ["COVID", "Normal"], 1, 0.9)
     saturated = np.array([[1.0, 0.0], [1.0, 0.0], [0.2, 0.8]])
-    with pytest.raises(ValueError, match="cannot store"):
+    with pytest.raises(ValueError) as e:  # said 'choose another sensitivity': every one gave the same refusal
         choose_decision(np.array([0, 0, 1]), saturated, ["COVID", "Normal"], 0, 0.5)
+    assert str(e.value) == ("--operating-point: probabilities saturate at 1: 2 of the 2 COVID films of the validation "
+                            "split have p = 1, so the threshold for 0.5 sensitivity would be 1, which no rule can be (a "
+                            "threshold lies strictly between 0 and 1); no sensitivity gives a threshold below 1")
+    partly = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.7, 0.3], [0.2, 0.8]])
+    with pytest.raises(ValueError, match="; a sensitivity above 0.75 gives a threshold below 1$"):
+        choose_decision(np.array([0, 0, 0, 0, 1]), partly, ["COVID", "Normal"], 0, 0.5)
+    assert choose_decision(np.array([0, 0, 0, 0, 1]), partly, ["COVID", "Normal"], 0, 0.9)["threshold"] == 0.7
 
 
 @pytest.fixture

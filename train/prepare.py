@@ -18,7 +18,8 @@ from train.audit import shortcut_audit, summary_line
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Scan, Split, as_spelt, discover, scan
-from train.patients import split_units, text_key
+from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
+from train.patients import split_units
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
@@ -112,18 +113,13 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     units, hygiene["patients"] = split_units([i.path for i in items], groups, data_dir, given, log, s.add_data)
     index = {id(it): k for k, it in enumerate(items)}
     external: list[Item] = []
+    left_out: list[Item] = []
     if s.holdout_source:
-        key = text_key(s.holdout_source)  # ignoring case, spaces and Unicode form, as patient ids are compared
-        held = [it for it in items if key in text_key(it.source) or text_key(Path(it.path).name).startswith(key)]
-        if not held:
+        external, left_out, hygiene["holdout_left_out"] = hold_out(s.holdout_source, items, units, groups)
+        if not external:
             raise DataError(no_holdout_match(s.holdout_source, items))
-        held_groups = {units[index[id(it)]] for it in held}
-        external = [it for it in items if units[index[id(it)]] in held_groups]
-        by_name = sum(key not in text_key(it.source) for it in held)
-        log(holdout_line(s.holdout_source, held, external) + (
-            f"; {by_name} of them by file name alone (their names begin with {s.holdout_source!r}, their sources "
-            "do not name it)" if by_name else ""))
-    ext_ids = {id(it) for it in external}
+        log(holdout_line(s.holdout_source, external, hygiene["holdout_left_out"]))
+    ext_ids = {id(it) for it in [*external, *left_out]}  # left-out films: the held-out patients' films filed elsewhere
     kept = [it for it in items if id(it) not in ext_ids]
     if emptied := holdout_emptied(s.holdout_source, kept, external, classes):
         raise DataError(emptied)
@@ -260,52 +256,6 @@ def folders_not_classes(classes: list[str], labels: list[str]) -> str:
     return (f"; {len(small)} of the {len(classes)} class folders hold 3 films or fewer: cxr-train takes each sub-folder of "
             "the data folder as a class (DATA/CLASS/...); is this a folder per patient or study? File the films in a "
             "folder per label (MANIFEST.csv's patient_id column keeps a patient's films together)")
-
-
-def _by_source(items: list[Item]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for it in items:
-        src = it.source or "no source: matched by file name"  # --holdout-source also matches names, without a MANIFEST.csv
-        counts[src] = counts.get(src, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def no_holdout_match(holdout: str, items: list[Item]) -> str:
-    """Why --holdout-source found no film, with the sources there are to name instead."""
-    counts = _by_source([i for i in items if i.source])
-    if not counts:
-        return (f"--holdout-source {holdout!r} matches no image's file name, and these films have no sources (no "
-                "source column in MANIFEST.csv, no Kaggle metadata spreadsheets): give the start of the file names "
-                "of the films to hold out, or a MANIFEST.csv with a source column")
-    shown = ", ".join(f"{src} ({n})" for src, n in list(counts.items())[:8]) + (", ..." if len(counts) > 8 else "")
-    return (f"--holdout-source {holdout!r} matches no image's source or file name; the sources of the films of "
-            f"the classes used are {shown} (a source of a class left out by --classes is no choice)")
-
-
-def holdout_line(holdout: str, held: list[Item], external: list[Item]) -> str:
-    """What --holdout-source took: it matches by part of a name, so 'covid' may take several
-    sources, and the user must see which ones and how many films of each (``held``: the films
-    it matched; ``external``: those and their copies, held out with them)."""
-    counts = _by_source(held)
-    copies = len(external) - len(held)
-    also = f"{copies} cop{'y' if copies == 1 else 'ies'} of them filed elsewhere" if copies else ""
-    if len(counts) == 1:
-        return (f"holding out {len(external)} images of source {held[0].source or holdout!r} as an external set"
-                + (f" ({also})" if also else ""))
-    each = ", ".join([*(f"{n} of {src}" for src, n in counts.items()), *([also] if also else [])])
-    return (f"holding out {len(external)} images of {len(counts)} sources matching {holdout!r} as an external set "
-            f"({each}); name a source in full to hold out fewer")
-
-
-def holdout_emptied(holdout: str | None, kept: list[Item], external: list[Item], classes: list[str]) -> str | None:
-    """The reason to stop when the held-out films take every film of a class: said as it is, since
-    the split's message ("too few images") would send the user looking for more films."""
-    gone = [c for c in classes if any(i.label == c for i in external) and not any(i.label == c for i in kept)]
-    if not gone:
-        return None
-    every = " and ".join(f"every {c} film (sources: {', '.join(_by_source([i for i in external if i.label == c]))})"
-                         for c in gone)
-    return f"--holdout-source {holdout} takes {every}; nothing is left to train {', '.join(gone)} on"
 
 
 FEW_FILMS = {"test": 20, "val": 10}  # one film then moves a class's sensitivity by more than 5 or 10 points

@@ -237,7 +237,9 @@ def _recorded(run_dir: Path, run: dict) -> tuple[dict[str, str | None], dict[str
             if "sha256" in i:
                 sha[i["path"]] = i["sha256"]
         before.update({f["path"]: None for f in run.get("skipped_files", []) if f["path"] not in before})
-        for c in (run.get("data_hygiene") or {}).get("cross_folder_copies", []):  # listed, read, then left out
+        hygiene = run.get("data_hygiene") or {}
+        # listed, read, then left out: copies across folders, and the held-out patients' films filed elsewhere
+        for c in [*hygiene.get("cross_folder_copies", []), *(hygiene.get("holdout_left_out") or {}).get("films", [])]:
             before[c["file"]], sha[c["file"]] = c["label"], c["sha256"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass

@@ -1,0 +1,35 @@
+"""Linked sub-folders, which edge-classify --recursive (and --watch --recursive) does not enter: a link
+may lead back up, and the walk would never end. Their films are not answered, so they are named on
+stderr (once) and in the "no images found" error, never passed over without a word."""
+
+from __future__ import annotations
+
+import os
+
+from edge.batch import walked_into
+
+
+def linked_folders(folder: str) -> list[str]:
+    """The linked sub-folders anywhere below ``folder`` that a recursive walk does not enter."""
+    linked: list[str] = []
+    for dirpath, dirnames, _ in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if walked_into(d))
+        linked.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
+    return linked
+
+
+def linked_subfolders(folder: str) -> list[str]:
+    """The linked sub-folders right inside ``folder`` that a recursive walk (or watch) does not enter."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.path for e in entries if walked_into(e.name) and e.is_symlink() and os.path.isdir(e.path))
+    except OSError:  # said where the folder is read
+        return []
+
+
+def linked_text(linked: list[str]) -> str:
+    """'linked sub-folders are not entered, even with --recursive, since ...: a/b, a/c; name one as an argument to
+    classify its films', of at most 3 named."""
+    shown = ", ".join(linked[:3]) + (f" and {len(linked) - 3} more" if len(linked) > 3 else "")
+    return (f"linked sub-folders are not entered, even with --recursive, since a link may lead back up and the walk "
+            f"would never end: {shown}; name one as an argument to classify its films")
