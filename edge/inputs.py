@@ -47,14 +47,19 @@ def list_text(data: bytes) -> str:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' for a list saved as UTF-16 without a byte-order mark (``cmd /u /c dir /b``
-    writes one), else None. Its names' characters have a NUL as their high byte, so a NUL is in every other
-    byte and in none between; a ``find -print0`` list has a NUL only after each name, and no line end."""
+    writes one), else None: known by a line end that is a whole UTF-16 character, and a text with no NUL
+    character once decoded. A ``find -print0`` list has a NUL after each name and no line end. (A NUL in every
+    other byte is no test: 一 and Ā have a NUL as their low byte, and such names read as one letter a name.)"""
     if len(data) < 4 or len(data) % 2:
         return None
-    for codec, low, high, line_end in (("utf-16-le", data[0::2], data[1::2], b"\n\0"),
-                                       ("utf-16-be", data[1::2], data[0::2], b"\0\n")):
-        if 0 not in low and high.count(0) * 2 >= len(high) and line_end in data:
-            return codec
+    for codec, line_end in (("utf-16-le", b"\n\0"), ("utf-16-be", b"\0\n")):
+        if not any(data[k:k + 2] == line_end for k in range(0, len(data), 2)):
+            continue
+        try:
+            if "\0" not in data.decode(codec):
+                return codec
+        except UnicodeDecodeError:
+            continue
     return None
 
 

@@ -33,8 +33,8 @@ def test_a_list_of_names_saved_with_a_byte_order_mark_reads_as_its_names():
 def test_a_utf16_list_without_a_byte_order_mark_reads_as_its_names():
     """``cmd /u /c dir /b > list.txt`` writes UTF-16LE without a mark: read as NUL-separated, each letter was a
     path and '/' and '.' were scanned as folders."""
-    names = "scans/café 1.png\r\nscans/x.png.png\r\nscans/肺.png\r\n"
-    want = ["scans/café 1.png", "scans/x.png.png", "scans/肺.png"]
+    names = "scans/café 1.png\r\nscans/x.png.png\r\nscans/肺.png\r\nscans/一Ā.png\r\n"  # 一, Ā: a NUL low byte
+    want = ["scans/café 1.png", "scans/x.png.png", "scans/肺.png", "scans/一Ā.png"]
     assert stdin_paths(list_text(names.encode("utf-16-le"))) == want
     assert stdin_paths(list_text(names.encode("utf-16-be"))) == want
     print0 = b"./a\0./b.png\0scans/x\0"  # find -print0: NUL-separated, as before
