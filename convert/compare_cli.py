@@ -74,11 +74,13 @@ def compare(
     out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
     from edge.interrupts import kept_interrupts
 
+    from contextlib import ExitStack
+
     from convert.model_pin import check_unchanged, pinned, read_by_report
     from train.run_lock import REPORT_CLASH, run_folder_lock
 
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
-            run_folder_lock(out_dir, "cxr-compare", REPORT_CLASH):
+            ExitStack() as held:
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
         from convert.site_folders import in_data_folder, others_files
@@ -87,6 +89,7 @@ def compare(
                        or others_files(out_dir, ("compare.md", "compare.json"), "compare.json",
                                        {"model_a", "model_b", "data_dir"}, "cxr-compare", "comparison", "replace")):
             raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+        held.enter_context(run_folder_lock(out_dir, "cxr-compare", REPORT_CLASH))  # once the folder is known a report's
         from train.class_folders import not_a_data_folder
 
         if problem := not_a_data_folder(Path(data_dir)):

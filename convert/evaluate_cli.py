@@ -129,17 +129,21 @@ def evaluate(
     from train.data import DataError, scan
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
+    from contextlib import ExitStack
+
     from edge.interrupts import kept_interrupts
     from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
 
     # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
-            kept_interrupts() as interrupted, run_folder_lock(out_dir, "cxr-evaluate", REPORT_CLASH):
+            kept_interrupts() as interrupted, ExitStack() as held:
         if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
             raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
         if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
             # before any film is read, not after minutes of scoring
             raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+        # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
+        held.enter_context(run_folder_lock(out_dir, "cxr-evaluate", REPORT_CLASH))
         if out is None and (other := _other_report(out_dir, Path(data_dir), model)):  # two folders named test/
             print(f"cxr-evaluate: note: replacing {other} in {out_dir} (named after the data folder's "
                   "name); give --out to keep both", file=sys.stderr)

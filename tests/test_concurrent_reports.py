@@ -102,6 +102,20 @@ def test_a_second_report_into_a_folder_being_written_is_refused_at_once(tiny_run
     assert r.exit_code == 0, r.output  # free once the first is done
 
 
+def test_a_run_folder_that_cxr_convert_writes_is_refused_as_a_run_folder_not_as_a_busy_one(tiny_run, tmp_path):
+    """--out RUN while cxr-convert wrote RUN was told to wait for 'two reports at once', then, after the wait,
+    that RUN is a run folder: the real reason comes first."""
+    pytest.importorskip("fcntl", reason="advisory locks (fcntl) are POSIX-only")
+    from convert.evaluate_cli import evaluate_app
+    from train.run_lock import run_folder_lock
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    with run_folder_lock(run, "cxr-convert"):
+        r = CliRunner().invoke(evaluate_app, [str(run / "model_int8.tflite"), _data(tiny_run), *ARGS, "--out", str(run)])
+    assert r.exit_code == 2 and "it is a run folder (run.json)" in r.output and "being written" not in r.output, r.output
+
+
 def test_save_model_refuses_a_run_folders_model_files(tiny_run, tmp_path):
     """--save-model RUN/model_fp32.tflite replaced the run's fp32 file with an int8 copy (cxr-convert --report-only
     then refused the run, and its report described an fp32 file that was gone)."""

@@ -71,7 +71,7 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0)
-            who = f.read().strip() or "another cxr-train or cxr-convert"
+            who = f.read().strip() or "another cxr-edge command"
             raise RunFolderBusy(f"{folder} is being written by {who}: {clash}; wait for "
                                 "it to finish (or stop it), then run this again") from None
         if f.writable():
