@@ -29,10 +29,19 @@ def file_digest(path: str | Path) -> str:
 
 
 def read_by_report(model: Path) -> list[Path]:
-    """The files a report on ``model`` reads for it: the file, and for a .keras the split.json beside it,
-    which its seen-film check reads (a retrain writes its new split before its new model)."""
-    split = Path(model).parent / "split.json"
-    return [Path(model), *([split] if Path(model).suffix == ".keras" and split.is_file() else [])]
+    """The files a report on ``model`` reads for it: the file, and the split.json beside it where its seen-film
+    check reads that (a .keras, or a .tflite without fingerprints of its own): a retrain writes its new split
+    before its new model."""
+    from convert.seen import carried, split_beside
+
+    split = split_beside(model)
+    if split is None:
+        return [Path(model)]
+    try:
+        uses_split = carried(model) is None
+    except OSError:  # no such file: the loader says so
+        uses_split = False
+    return [Path(model), *([split] if uses_split else [])]
 
 
 def pinned(path: str | Path) -> str | None:

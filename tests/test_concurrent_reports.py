@@ -66,6 +66,22 @@ def test_a_model_file_rewritten_while_it_is_scored_writes_no_report_and_no_copy(
     r = CliRunner().invoke(evaluate_app, [str(keras), _data(run), *ARGS, "--out", str(out)])
     assert calls and r.exit_code == 2 and f"{split} changed while it was scored" in r.output, r.output
     assert not out.exists()
+    # a .tflite without fingerprints of its own is checked against split.json too: held to it as a .keras is
+    from edge import metadata as md
+
+    flatbuffer, meta, files = md.read(run / "model_int8.tflite")
+    meta.pop("seen")
+    bare = run / "model_bare.tflite"
+    bare.write_bytes(md.attach(flatbuffer, meta, {k: v for k, v in files.items() if not k.startswith("seen/")}))
+    as_split = split.read_bytes()
+    calls = _replace_when_seen_checked(monkeypatch, split, as_split + b"\n")
+    r = CliRunner().invoke(evaluate_app, [str(bare), _data(run), *ARGS, "--out", str(out)])
+    assert calls and r.exit_code == 2 and f"{split} changed while it was scored" in r.output, r.output
+    # one that carries its own is not: its check never reads split.json, so a new split changes nothing it says
+    split.write_bytes(as_split)
+    calls = _replace_when_seen_checked(monkeypatch, split, as_split + b"\n")
+    r = CliRunner().invoke(evaluate_app, [str(model), _data(run), *ARGS, "--out", str(out)])
+    assert calls and r.exit_code == 0, r.output
 
 
 def test_cxr_compare_refuses_a_model_rewritten_while_it_is_scored(tiny_run, tmp_path, monkeypatch):
