@@ -14,18 +14,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from train.resume import file_sha256
+
 
 class ModelChanged(ValueError):
     """A model file was rewritten while a report on it was made."""
-
-
-def file_digest(path: str | Path) -> str:
-    """The SHA-256 of the file's bytes as they are now."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_by_report(model: Path) -> list[Path]:
@@ -48,7 +41,7 @@ def pinned(path: str | Path) -> str | None:
     """The digest to hold the model file to, taken before it is loaded; None where it cannot be read
     (the loader then says why)."""
     try:
-        return file_digest(path)
+        return file_sha256(path)
     except OSError:
         return None
 
@@ -68,7 +61,7 @@ def check_unchanged(paths: list[Path], digests: list[str | None], prog: str) -> 
         if digest is None:
             continue
         try:
-            now = file_digest(path)
+            now = file_sha256(path)
         except OSError:
             now = None
         if now != digest:

@@ -187,9 +187,12 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
         if others:
             said.append(f"{others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
                         "files one by one to classify them")
-        from edge.links import linked_folders, linked_text
+        from edge.links import linked_text
 
-        if linked := linked_folders(folder):
+        linked: list[str] = []  # anywhere below, --recursive or not: the films behind them are why none was found
+        for _ in _walk(Path(folder), True, linked=linked):
+            pass
+        if linked:
             said.append(linked_text(linked))
         reasons.append(f"no images found in {where}" + (f" (its {'; '.join(said)})" if said else ""))
     return "; ".join(reasons)

@@ -9,15 +9,6 @@ import os
 from edge.batch import walked_into
 
 
-def linked_folders(folder: str) -> list[str]:
-    """The linked sub-folders anywhere below ``folder`` that a recursive walk does not enter."""
-    linked: list[str] = []
-    for dirpath, dirnames, _ in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if walked_into(d))
-        linked.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
-    return linked
-
-
 def linked_subfolders(folder: str) -> list[str]:
     """The linked sub-folders right inside ``folder`` that a recursive walk (or watch) does not enter."""
     try:
