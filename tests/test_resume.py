@@ -41,10 +41,15 @@ def test_an_interrupted_ensemble_resumes_from_its_finished_members(tiny_run, tmp
     assert proc.returncode != 0, err.decode()[-2000:]
     assert (members / "member-1.json").is_file() and not (members / "member-2.json").is_file()
     assert not (tmp_path / "t" / "model.keras").exists()
+    first_member_s = json.loads((members / "member-1.json").read_text())["seconds"]
+    assert first_member_s > 0
 
     capsys.readouterr()
     run_training(TrainSettings(**settings))
     log = capsys.readouterr().err
+    # run.json's time counts the member the stopped call trained, not only this call's
+    run = json.loads((tmp_path / "t" / "run.json").read_text())
+    assert run["seconds"] == pytest.approx(run["seconds_this_call"] + first_member_s, abs=0.11)
     assert "reusing the model (member 1 of 3) that an earlier call finished" in log
     assert "for up to 2 epochs (member 2 of 3)" in log and "for up to 2 epochs (member 1 of 3)" not in log
     assert log.count("an earlier call stopped before it finished this model") == 1
@@ -67,7 +72,8 @@ def test_a_saved_member_of_other_settings_is_not_reused(tiny_run, tmp_path):
     (tmp_path / "split.json").write_bytes((tiny_run / "split.json").read_bytes())
     model = keras.models.load_model(tiny_run / "model.keras", compile=False)
     fp = fingerprint(settings, tmp_path)
-    save_member(tmp_path, 0, model, {"loss": [1.0]}, fp)
+    save_member(tmp_path, 0, model, {"loss": [1.0]}, fp, 12.34)
+    assert load_member(tmp_path, 0, fp)[1:] == ({"loss": [1.0]}, 12.3)
     assert load_member(tmp_path, 0, fp) is not None
     assert load_member(tmp_path, 0, fingerprint(replace(settings, learning_rate=1e-3), tmp_path)) is None
     (tmp_path / "split.json").write_text("{}")  # other files, or other parts: another split

@@ -296,7 +296,9 @@ def _paths(run_dir: Path, k: int) -> tuple[Path, Path]:
 
 
 def load_member(run_dir: Path, k: int, fp: dict):
-    """(model, history) of member k saved by an earlier call with the same fingerprint, else None."""
+    """(model, history, seconds it took to train) of member k saved by an earlier call with the same
+    fingerprint, else None. The seconds go into run.json's time, which would otherwise count only the
+    last call of a run that was stopped and resumed."""
     model_path, info_path = _paths(run_dir, k)
     if not (model_path.is_file() and info_path.is_file()):
         return None
@@ -306,18 +308,18 @@ def load_member(run_dir: Path, k: int, fp: dict):
             return None
         import keras
 
-        return keras.models.load_model(model_path, compile=False), info["history"]
+        return keras.models.load_model(model_path, compile=False), info["history"], float(info.get("seconds", 0.0))
     except Exception:  # noqa: BLE001 - a damaged checkpoint is retrained, never trusted
         return None
 
 
-def save_member(run_dir: Path, k: int, model, history: dict, fp: dict) -> None:
+def save_member(run_dir: Path, k: int, model, history: dict, fp: dict, seconds: float) -> None:
     """Keep member k (its weights first, then the record that vouches for them) until the run ends."""
     from train.fit import save_model
 
     model_path, info_path = _paths(run_dir, k)
     save_model(model, model_path)
-    write_json(info_path, {"fingerprint": fp, "history": history})
+    write_json(info_path, {"fingerprint": fp, "history": history, "seconds": round(seconds, 1)})
 
 
 def clear_members(run_dir: Path) -> None:

@@ -261,6 +261,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     patience = s.patience or default_patience(epochs)
     teacher = teacher_model(s.teacher, notes["teacher"]["model_sha256"], out) if s.teacher else None
     members, histories = [], []
+    reused_seconds = 0.0  # training time of the members an earlier, stopped call finished
     fp = fingerprint(s, out)
     fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
                    # Keras's bar redraws with terminal codes: a log file gets one line an epoch.
@@ -273,6 +274,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             log(f"reusing the model{of} that an earlier call finished")
             members.append(saved[0])
             histories.append(saved[1])
+            reused_seconds += saved[2]
             continue
         if stopped:
             log(f"an earlier call stopped before it finished this model{of}: it starts again from epoch 1 (models it "
@@ -283,10 +285,11 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
                        mixstyle=s.mixstyle)
         by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
         log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
+        t_member = time.time()
         histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes),
                              replace(fc, seed=s.seed + k), out, teacher=teacher))
         members.append(inference_copy(member))
-        save_member(out, k, members[-1], histories[-1], fp)
+        save_member(out, k, members[-1], histories[-1], fp, time.time() - t_member)
     model = average_logits(members)
     save_model(model, out / "model.keras")
     save_history(histories, out)
@@ -332,8 +335,10 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "skipped_files": notes["skipped"],
         "versions": {"python": platform.python_version(), "tensorflow": _tf_version(), "keras": keras.__version__,
                      "numpy": np.__version__, "pillow": PIL.__version__, "platform": platform.platform()},
-        "seconds": round(time.time() - t0, 1),
-        "seconds_with_teacher": round(time.time() - (started or t0), 1),
+        # with the training of members an earlier, stopped call finished (not its data preparation)
+        "seconds": round(time.time() - t0 + reused_seconds, 1),
+        "seconds_this_call": round(time.time() - t0, 1),
+        "seconds_with_teacher": round(time.time() - (started or t0) + reused_seconds, 1),
     }
     write_json(out / "run.json", run)
     clear_members(out)
