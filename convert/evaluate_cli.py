@@ -76,7 +76,8 @@ def evaluate(
     operating_point: Optional[str] = typer.Option(
         None, "--operating-point", metavar="CLASS=SENSITIVITY",
         help="Choose the threshold that gives CLASS this sensitivity on these films (e.g. COVID=0.95: your site's "
-             "own operating point), and report what it gives on films it was not chosen on (5-fold cross-validation)."),
+             "own operating point), and report what it is expected to give on your next films (its sensitivity "
+             "from where the threshold lies among CLASS's films; its specificity from the others, which choose nothing)."),
     class_map: Optional[str] = typer.Option(
         None, "--class-map", metavar="FOLDER=LABEL,...",
         help="Which model label each class folder stands for, where the names differ beyond case and punctuation "

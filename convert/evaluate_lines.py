@@ -58,11 +58,11 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
         _say(f"warning: per source, {marked} (report.md, \"Per source\"); a model that learnt the hospital instead "
              "of the disease shows it there")
     if site is not None:
-        d, cv = site["decision"], site["cross_validated"]
+        d, nf = site["decision"], site["next_films"]
         def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others
-            return "n/a" if cv[key] is None else f"{fmt_ci(cv[key], cv[key + '_ci'])} %"
+            return "n/a" if nf[key] is None else f"{fmt_ci(nf[key], nf[key + '_ci'])} %"
 
-        print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; cross-validated on these films: sensitivity "
+        print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; expected on this site's next films: sensitivity "
               f"{pct('sensitivity')}, specificity {pct('specificity')}"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
 

@@ -105,6 +105,36 @@ def wilson_interval(successes: int, total: int, z: float = _Z95) -> tuple[float,
     return (lo, hi)
 
 
+def beta_interval(a: int, b: int, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` interval of a Beta(a, b) distribution, for whole a, b >= 1.
+
+    For whole numbers its distribution function is a binomial tail, I_x(a, b) = P(Binomial(a + b - 1, x)
+    >= a), so no special-function library is needed; each end is found by bisection.
+    """
+    if a < 1 or b < 1:
+        raise ValueError(f"Beta({a}, {b}): both must be whole numbers of at least 1")
+    m = a + b - 1
+    j = np.arange(a, m + 1)
+    log_comb = np.array([math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j])
+
+    def cdf(x: float) -> float:
+        if x <= 0.0:
+            return 0.0
+        if x >= 1.0:
+            return 1.0
+        return float(np.exp(log_comb + j * math.log(x) + (m - j) * math.log1p(-x)).sum())
+
+    def quantile(q: float) -> float:
+        lo, hi = 0.0, 1.0
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if cdf(mid) < q else (lo, mid)
+        return (lo + hi) / 2
+
+    tail = (1.0 - level) / 2
+    return quantile(tail), quantile(1.0 - tail)
+
+
 def _ci(successes: int, total: int) -> list[float]:
     return list(wilson_interval(successes, total))
 

@@ -9,8 +9,8 @@ validation split through each converted file itself and writes it into that file
 metadata archive after the flatbuffer is rewritten, and its checksum still covers the weights.
 
 A site can also choose its own threshold on its own labelled films (``cxr-evaluate
---operating-point``, :func:`site_operating_point`), with a cross-validated estimate of what it will
-give on films it was not chosen on, and store it in a copy of the model.
+--operating-point``, :func:`site_operating_point`), with what it is expected to give on films it was
+not chosen on (:func:`next_film_rates`), and store it in a copy of the model.
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from convert.roc import (against_most_probable, rates_at_threshold, rates_of_flags, saturation_note,
+from convert.roc import (against_most_probable, rates_at_threshold, saturation_note,
                          threshold_for_sensitivity)
 from convert.metrics import to_jsonable
 from edge import metadata as md
 from edge.decision import class_and_value, labelling, same_rule
 from edge.atomic import write_bytes
-from train.audit import stratified_folds
 
 
 def parse_operating_point(text: str, labels: list[str]) -> tuple[int, float]:
@@ -130,38 +129,35 @@ def choose_decision(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, tar
                              "sensitivity": rates["sensitivity"], "specificity": rates["specificity"]}}
 
 
-def cross_validated_rates(positive: np.ndarray, scores: np.ndarray, target: float, folds: int = 5,
-                          seed: int = 0) -> dict:
-    """What a threshold chosen on a site's films gives on films it was not chosen on.
+def next_film_rates(positive: np.ndarray, scores: np.ndarray, threshold: float) -> dict:
+    """What a threshold placed among these films' cases will give on the site's next films.
 
-    Sensitivity measured on the films a threshold was chosen on is optimistic (with 20 positives
-    and a 95% target it is 0.95 by construction). Here the films are split into ``folds``
-    (stratified); each fold is scored at the threshold chosen on the others, and the counts are
-    pooled. Returns rates_at_threshold's fields for the pooled counts, and the folds' thresholds.
+    The threshold was chosen among the cases (the positives): their sensitivity at it is fitted
+    (with 20 cases and a 95% target, 0.95 by construction). If the next cases are like these n,
+    and f of them reach the threshold, the share of all cases to come that reach it is distributed
+    as Beta(f, n + 1 - f) (the coverage of an order statistic: Wilks 1941): mean f / (n + 1), and
+    its 2.5 and 97.5 percentiles give the interval. The other films played no part in choosing the
+    threshold, so their specificity at it is not fitted, and its Wilson interval stands.
+    Both figures are of this very threshold, the one saved, where cross-validation scores
+    thresholds chosen on fewer cases: at or above this one, so it promised too high a specificity.
+    Returns rates_at_threshold's fields with the expected sensitivity and its interval.
     """
-    positive = np.asarray(positive, dtype=bool)
-    scores = np.asarray(scores, dtype=np.float64)
-    fold = stratified_folds(positive.astype(int), folds, seed)  # each fold gets its share of cases and of controls
-    flagged = np.zeros(len(positive), dtype=bool)
-    thresholds = []
-    for f in range(folds):
-        held = fold == f
-        if not held.any():
-            continue
-        t = threshold_for_sensitivity(positive[~held], scores[~held], target)
-        thresholds.append(t)
-        flagged[held] = scores[held] >= t  # nan (no positives left to choose on) flags nothing
-    # a fold whose other films hold no case has no threshold (nan): its cases count as missed, and are said
-    unchosen = sum(1 for t in thresholds if not np.isfinite(t))
-    return {"folds": folds, "thresholds": thresholds, "folds_without_cases": unchosen, **rates_of_flags(positive, flagged)}
+    from convert.metrics import beta_interval
+
+    rates = rates_at_threshold(positive, scores, threshold)
+    f, n = rates["tp"], rates["tp"] + rates["fn"]
+    if f == 0:  # no case reaches it (never so for a threshold chosen on these cases)
+        return {**rates, "fitted_sensitivity": rates["sensitivity"], "method": "order statistic"}
+    return {**rates, "fitted_sensitivity": rates["sensitivity"], "sensitivity": f / (n + 1),
+            "sensitivity_ci": list(beta_interval(f, n + 1 - f)), "method": "order statistic"}
 
 
 def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str) -> dict:
     """A threshold chosen on a site's own labelled films (cxr-evaluate --operating-point): the rule
-    to store, and the 5-fold cross-validated rates that say what it will give on the site's next films."""
+    to store, and the rates it is expected to give on the site's next films (next_film_rates)."""
     decision = choose_decision(y, p, labels, k, target, chosen_on=films)
-    cv = cross_validated_rates(np.asarray(y) == k, np.asarray(p)[:, k], target)
-    return to_jsonable({"decision": decision, "cross_validated": cv,
+    expected = next_film_rates(np.asarray(y) == k, np.asarray(p)[:, k], decision["threshold"])
+    return to_jsonable({"decision": decision, "next_films": expected,
                         "versus_most_probable": against_most_probable(y, p, k, decision["threshold"])})
 
 
@@ -175,7 +171,7 @@ def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
             films_sha256: list[str] | None = None) -> bytes:
     """The file's bytes (or these bytes) with its metadata rewritten for this rule (None removes it); the weights
     stay byte-identical. The file's card (convert.card) loses the test
-    figures of a previous rule, and gains ``site``'s cross-validated rates (site_operating_point).
+    figures of a previous rule, and gains ``site``'s expected rates on its next films (site_operating_point).
     ``films_sha256``: the SHA-256 of the films the rule was chosen on, kept as their first 8 bytes
     (decision_films_text) so that cxr-evaluate can tell when it scores those films again."""
     def update(meta: dict) -> dict:
@@ -197,11 +193,12 @@ def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
                 card["other_classes_counted_under"] = ({"class": before["class"], "threshold": before["threshold"]}
                                                        if before else None)
             if site is not None:
-                cv = site["cross_validated"]
+                nf = site["next_films"]
+                # "estimate" tells these from the 5-fold cross-validated figures files of 0.31.0 and before carry
                 card["rule_on_site"] = {"films": decision["chosen_on"], "class": decision["class"],
-                                        "threshold": decision["threshold"],
-                                        "sensitivity": [cv["sensitivity"], *cv["sensitivity_ci"]],
-                                        "specificity": [cv["specificity"], *cv["specificity_ci"]]}
+                                        "threshold": decision["threshold"], "estimate": "next films",
+                                        "sensitivity": [nf["sensitivity"], *nf["sensitivity_ci"]],
+                                        "specificity": [nf["specificity"], *nf["specificity_ci"]]}
         requires = [r for r in meta.pop("requires", []) if r != "decision"]
         if decision is not None:
             meta["decision"] = decision

@@ -1,5 +1,6 @@
 """The report sections for a decision rule: a threshold given or stored (what edge-classify applies),
-and one chosen on a site's own films with its cross-validated estimate (cxr-evaluate --operating-point)."""
+and one chosen on a site's own films with what it is expected to give on the site's next films
+(cxr-evaluate --operating-point)."""
 
 from __future__ import annotations
 
@@ -19,21 +20,21 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
 
 
 def site_point_section(site: dict) -> list[str]:
-    """A threshold chosen on the user's films, with the honest (cross-validated) estimate beside it."""
-    d, cv = site["decision"], site["cross_validated"]
+    """A threshold chosen on the user's films, with what it is expected to give on the site's next
+    films beside it (convert.operating_point.next_film_rates)."""
+    d, nf = site["decision"], site["next_films"]
     fit = d["chosen_films"]
     saved = site.get("saved_to")
-    ts = [t for t in cv["thresholds"] if t is not None]
-    return [f"## A threshold chosen on these films: {d['class']} at {100 * d['target_sensitivity']:g}% sensitivity", "",
-            f"{d['class']} whenever p({d['class']}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on "
-            f"({fit['n_positive']} {d['class']}, {fit['n_negative']} others) it gives sensitivity "
-            f"{_pct(fit['sensitivity'], (None, None))} and specificity {_pct(fit['specificity'], (None, None))}, which is "
-            "optimistic: the threshold "
-            f"was fitted to them. What to expect on this site's next films ({cv['folds']}-fold cross-validation: each "
-            f"fold scored at the threshold chosen on the others"
-            + (f", thresholds {min(ts):.3g}–{max(ts):.3g}" if ts else "") + "): "
-            f"sensitivity {_pct(cv['sensitivity'], cv['sensitivity_ci'])}, specificity "
-            f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
+    cls, found, cases = d["class"], nf["tp"], nf["tp"] + nf["fn"]
+    others = (f" Its specificity there, {_pct(fit['specificity'], (None, None))} of the {fit['n_negative']} others, is not "
+              "fitted: they played no part in choosing it." if fit["n_negative"] else "")
+    return [f"## A threshold chosen on these films: {cls} at {100 * d['target_sensitivity']:g}% sensitivity", "",
+            f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on it finds {found} of "
+            f"{cases} {cls} films ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "
+            f"among them.{others} What to expect on this site's next films: sensitivity "
+            f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
+            f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
+            f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
             (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
              if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]

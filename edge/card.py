@@ -106,7 +106,7 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
     class's name tells a clinician a Normal answer is seldom right, when at a low prevalence it is
     almost always right. So both answers are keyed to the disease's prevalence: its PPV, and its
     NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]; ``films`` and
-    ``figures`` name where they come from (a site's rule: its films, cross-validated)."""
+    ``figures`` name where they come from (a site's rule: its films, as expected on its next films)."""
     (ppv, ppv_range), (npv, npv_range) = _worth(sens, spec, 0, figures), _worth(sens, spec, 1, figures)
     # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
     # right 95% read as reassuring, and made the disease more likely, not less
@@ -320,12 +320,15 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1))
         if r := site_rule:
-            lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; "
-                         f"5-fold cross-validated there: sensitivity {_ci(r['sensitivity'])}, "
-                         f"specificity {_ci(r['specificity'])}")
+            # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
+            how = ("expected on that site's next films" if r.get("estimate") == "next films"
+                   else "5-fold cross-validated there")
+            lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; {how}: sensitivity "
+                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
             # what its answers are worth, from those figures: the site's films, not the test split's
-            if ppv := _ppv_line(_under_rule(t["per_class"], r), "films it was chosen on", "the cross-validated figures'"):
-                lines.append(ppv.replace("  If", "  With its rule, at those cross-validated rates, if", 1))
+            word = "expected" if r.get("estimate") == "next films" else "cross-validated"
+            if ppv := _ppv_line(_under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):
+                lines.append(ppv.replace("  If", f"  With its rule, at those {word} rates, if", 1))
         if v.get("held_out_source"):
             h = v["held_out_source"]
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), "

@@ -75,6 +75,12 @@ def test_the_cards_worth_of_an_answer_follows_the_site_rule_the_device_applies()
     (line,) = [x for x in text.splitlines() if "cross-validated rates, if" in x]
     assert "the rest like its Normal films it was chosen on:" in line
     assert "within the cross-validated figures' intervals" in line and "test" not in line
+    # a file saved since 0.32.0 carries the figures expected on the site's next films, and says so
+    meta = _card(rule_on_site={**site, "estimate": "next films"})
+    meta["decision"] = {"class": "COVID", "threshold": 0.34}
+    text = card_text(meta, "site.tflite")
+    assert "expected on that site's next films: sensitivity" in text and "cross-validated" not in text
+    assert "With its rule, at those expected rates, if 5% of your films were COVID" in text
     # a rule stored without figures for it: no worth of an answer at all, rather than argmax's
     meta = _card()
     meta["decision"] = {"class": "COVID", "threshold": 0.34}
