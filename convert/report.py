@@ -162,8 +162,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
-    from convert.subgroups import (below_overall, classes_below_overall, copy_groups, missed_classes, per_source,
-                                   per_source_section, subgroup_section)
+    from convert.missed import missed_classes, misses_from_new_sources
+    from convert.subgroups import (below_overall, classes_below_overall, copy_groups, per_source, per_source_section,
+                                   subgroup_section)
 
     # each film's copy group within the set: copies of one film count once towards a group's 20 films
     copy_of = copy_groups(files, (extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
@@ -212,8 +213,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += [ece_note(summary), "", *auc_note([headline(summary), *per_class_table(summary)])]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
+    design = (extra or {}).get("study_design") or {}
     report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
-                                              threshold, ((extra or {}).get("study_design") or {}).get("kind"))
+                                              threshold, design.get("kind"), misses_from_new_sources(
+                                                  y, predicted, sources or [], design.get("training_sources")))
     for line in report["missed_classes"]:
         md += [f"> {line}", ""]
     if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes,

@@ -6,9 +6,9 @@ the very old. A site needs each group's own figures, with intervals, before trus
 that group. ``cxr-evaluate --by COLUMN,...`` takes the groups from MANIFEST.csv (any column, keyed
 by its ``file`` column) or, for DICOM files, from their headers (ViewPosition, Manufacturer,
 PatientSex, PatientAge in bands, ...). The per-source figures of cxr-convert and cxr-evaluate
-(a MANIFEST.csv's source column) are the same computation, and so, with the classes as the
-groups, is the advice for a class the model mostly missed (missed_classes). Pure functions; which
-group each film is in comes from convert.group_values.
+(a MANIFEST.csv's source column) are the same computation; the advice for a class the model
+mostly missed is convert.missed. Pure functions; which group each film is in comes from
+convert.group_values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import numpy as np
 from convert.report import fmt_ci
 from convert.summary import summarize
 from train.manifest import NOT_GIVEN
-from edge.decision import fmt_threshold
 from convert.report_text import md_cell
 
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
@@ -238,66 +237,3 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
 
 
 ONE_ANSWER_FILMS = 20  # a source's films of one class, all given one answer, are marked from this many
-
-
-MISSED_BELOW, MISSED_MIN_FILMS = 0.5, 10
-
-
-def answers_text(row: list[int], k: int, classes: list[str]) -> str:
-    """What class k's films were called, in counts: 'Lung_Opacity: 5 of 30 films called Lung_Opacity;
-    13 called COVID, 8 called Normal', led by 'mostly called X' only where one wrong class has more
-    than half of the films."""
-    n = sum(row)
-    wrong = sorted(((v, classes[j]) for j, v in enumerate(row) if j != k and v), key=lambda t: -t[0])
-    lead = (f"{classes[k]} films here were mostly called {wrong[0][1]}: " if wrong and 2 * wrong[0][0] > n
-            else f"{classes[k]}: ")
-    return (lead + f"{row[k]} of {n} films called {classes[k]}"
-            + ("; " + ", ".join(f"{v} called {c}" for v, c in wrong) if wrong else "") + ".")
-
-
-def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
-                   rule: tuple[int, float] | None = None, design: str | None = None) -> list[str]:
-    """One advice line per class of 10+ films that the model called something else more often
-    than not, with what it called them, in counts.
-
-    On films of a hospital it never saw, a model trained on public archives calls most healthy
-    films COVID (benchmarks/RESULTS.md, "A site's own films"); the remedy is that site's films
-    in training, which the user would not otherwise know how to do. Where the labels follow a
-    threshold ``rule`` (class index, threshold) that gave most of them, the rule is the first
-    suspect; where the model was trained on ``seen_films`` films of the same folder, the site is
-    not new to it, and so where every film comes from a source it trained on (``design`` internal,
-    convert.study_design): then the model has not learnt its own archives, and a new site's films are
-    no remedy. Otherwise the films may still come from a source it trained on, so the advice is
-    conditional."""
-    cm = np.array(summary["confusion_matrix"])
-    out = []
-    for k, row in enumerate(summary["per_class"]):
-        if row["support"] < MISSED_MIN_FILMS or row["sensitivity"] is None or row["sensitivity"] >= MISSED_BELOW:
-            continue
-        called = max((j for j in range(len(classes)) if j != k), key=lambda j: cm[k, j])
-        # A rule is a suspect only where it can give a label the most probable class would not: its class to
-        # films where another is more probable (a threshold below 0.5), or another class to films of its class
-        # that are most probably of it (a threshold above 1/K); else the most probable class misses them too.
-        if rule is not None and called == rule[0] and rule[1] < 0.5:
-            advice = (f" These labels follow the rule {classes[called]}>={fmt_threshold(rule[1])}: any film whose {classes[called]} "
-                      f"probability reaches {fmt_threshold(rule[1])} is called {classes[called]}, so the rule's threshold comes "
-                      "first: see the rule's section, or score with --most-probable to compare.")
-        elif rule is not None and k == rule[0] and rule[1] > 1 / len(classes):
-            advice = (f" These labels follow the rule {classes[k]}>={fmt_threshold(rule[1])}: a {classes[k]} film is called "
-                      f"{classes[k]} only when its {classes[k]} probability reaches {fmt_threshold(rule[1])}, so the "
-                      "rule's threshold comes first: see the rule's section, or score with --most-probable to compare.")
-        elif design == "internal" and not seen_films:
-            advice = (" Every film here comes from a source the model was trained on: it has not learnt to tell "
-                      f"{classes[k]} apart on its own archives (too few epochs or films, or labels that disagree), "
-                      "and a new site's films would not mend that; check a few labels, and train longer or on more "
-                      "films before scoring other sites.")
-        elif seen_films:
-            advice = (f" The model was trained or validated on {seen_films} films of this folder (left out or marked "
-                      "above), so its source is not new to it: these films may differ from those in device, view or "
-                      "patients, or in their labels; check a few, and train with more such films of every class.")
-        else:
-            advice = (" If these films come from a hospital the model never saw, this is what a model trained on public "
-                      "archives does there: train with some of that site's films, of every class (cxr-train --data ... "
-                      "--add-data FOLDER), and score it on the others.")
-        out.append(answers_text(cm[k].tolist(), k, classes) + advice)
-    return out

@@ -32,7 +32,10 @@ def bootstrap_ci(
     resamples without a class: with 2 COVID films, both missed, one resample in 20 has none and
     scores the Normal films alone, which put 100% inside the interval of a model that found no
     COVID film. Indices come from ``np.random.default_rng(seed)``, so the result is deterministic;
-    resamples where the statistic is nan are skipped. ``(nan, nan)`` if none is valid.
+    resamples where the statistic is nan are skipped. ``(nan, nan)`` if none is valid. Each class's
+    cases are drawn from in the order of their ``probs`` rows (content_order), not the order given:
+    that is the order the files were read in, so the same films and answers, renamed or reached
+    through another layout, would otherwise get other resamples and another interval.
     """
     y = np.asarray(y_true)
     p = np.asarray(probs)
@@ -44,7 +47,7 @@ def bootstrap_ci(
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha={alpha} must lie in (0, 1)")
     rng = np.random.default_rng(seed)
-    members = [np.flatnonzero(y == c) for c in np.unique(y)]
+    members = [content_order(np.flatnonzero(y == c), p) for c in np.unique(y)]
     # Draw in chunks so memory stays bounded for large n; the stream is deterministic.
     chunk = max(1, min(n_boot, 4_000_000 // n))
     values = np.empty(n_boot, dtype=np.float64)
@@ -61,6 +64,16 @@ def bootstrap_ci(
         return (NAN, NAN)
     lo, hi = np.quantile(values, [alpha / 2.0, 1.0 - alpha / 2.0])
     return (float(lo), float(hi))
+
+
+def content_order(idx: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``idx`` ordered by the content of ``rows[idx]`` (each row's values, the first column first).
+
+    Rows that tie are equal in every value, so which of them comes first changes no resample: the
+    order depends on the cases' values alone. A row of several columns (cxr-compare's true label
+    and both models' answers) moves as one, so paired cases stay paired."""
+    flat = rows[idx].reshape(len(idx), -1)
+    return idx[np.lexsort(flat.T[::-1])] if flat.shape[1] else idx
 
 
 def summarize(

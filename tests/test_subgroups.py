@@ -269,7 +269,7 @@ def test_cxr_evaluate_refuses_too_many_groups_before_reading_a_film(tiny_run, tm
 def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(tmp_path):
     import numpy as np
 
-    from convert.subgroups import missed_classes
+    from convert.missed import missed_classes
     from convert.summary import summarize
 
     y = np.array([0] * 30 + [1] * 30 + [2] * 8)
@@ -326,9 +326,68 @@ def test_missed_classes_advise_the_site_on_a_class_mostly_called_something_else(
                                          ["COVID", "Normal", "Other"], design="external")[0]
 
 
+def _held_out_misses() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """After --holdout-source hannover, the data folder less the films the model learnt from: 20 Hannover COVID
+    films (16 called Normal), 8 COVID and 30 Normal test films of the source it trained on (1 COVID missed)."""
+    y = np.array([0] * 28 + [1] * 30)
+    pred = np.array([1] * 16 + [0] * 4 + [1] + [0] * 7 + [1] * 30)
+    return y, np.eye(2)[pred] * 0.8 + 0.1, ["hannover"] * 20 + ["kaggle"] * 38
+
+
+def test_a_class_missed_on_the_held_out_source_gets_the_new_hospital_advice(tmp_path):
+    """The report told the user that missed films' "source is not new to it" because the model had trained on other
+    films of the folder, when 16 of its 17 missed COVID films were the held-out hospital's."""
+    from convert.report import evaluation_report
+    from convert.study_design import evaluation_design
+
+    y, probs, sources = _held_out_misses()
+    design = evaluation_design({"films": 102, "unnamed": 0, "sources": {"kaggle": 102}, "more": 0}, sources, 102)
+    seen = {"films": 102, "split": "x", "train": 85, "val": 17, "left_out": True}
+    report = evaluation_report(Path(tmp_path) / "r", "t", y, probs, ["COVID", "Normal"],
+                               [f"f{k}.png" for k in range(len(y))], sources, n_boot=10,
+                               extra={"seen_in_training": seen, "study_design": design})
+    (line,) = report["missed_classes"]
+    assert line.startswith("COVID films here were mostly called Normal: 11 of 28 films called COVID; 17 called Normal. "
+                           "16 of the 17 missed films come from a source the model was never trained on (hannover: 16): "
+                           "for them, this is what a model trained on public archives does at a hospital it never saw: "
+                           "train with some of that site's films, of every class (cxr-train --data ... --add-data FOLDER)")
+    assert line.endswith("The other 1 names a source it was trained on, or none, and the model was trained or validated "
+                         "on 102 films of this folder (left out or marked above): it may differ from its training films "
+                         "in device, view or patients, or in their labels; check a few, and train with more such films "
+                         "of every class.")
+    assert f"> {line}" in (Path(tmp_path) / "r" / "report.md").read_text()
+
+
+def test_missed_films_are_judged_by_their_sources():
+    from convert.missed import missed_classes, misses_from_new_sources
+    from convert.summary import summarize
+
+    y, probs, sources = _held_out_misses()
+    pred = probs.argmax(1)
+    trained = {"sources": {"Kaggle ": 102}}  # a source's name as another spelling of it gives it
+    assert misses_from_new_sources(y, pred, sources, trained) == {0: {"hannover": 16}}
+    assert misses_from_new_sources(y, pred, sources, None) == {}  # no record of its sources: none can be told new
+    assert misses_from_new_sources(y, pred, [""] * len(y), trained) == {}  # films naming no source
+    s = summarize(y, probs, ["COVID", "Normal"], n_boot=10)
+    # every missed film from sources it never trained on: that advice alone, with the counts by source
+    y2, p2 = y[:20], probs[:20]
+    (alone,) = missed_classes(summarize(y2, p2, ["COVID", "Normal"], n_boot=10), ["COVID", "Normal"], 102,
+                              design="mixed", new_misses=misses_from_new_sources(y2, p2.argmax(1), sources[:20], trained))
+    assert "All 16 missed films come from a source the model was never trained on (hannover: 16): this is what" in alone
+    assert "not new" not in alone and "The other" not in alone
+    two = {0: {"site-b": 2, "hannover": 9, "site-a": 2, "site-c": 1}}
+    (line,) = missed_classes(s, ["COVID", "Normal"], new_misses=two)
+    assert "14 of the 17 missed films come from sources the model was never trained on (hannover: 9, site-a: 2, " \
+           "site-b: 2 and 1 more sources): for them" in line
+    assert "The other 3 name a source it was trained on, or none: they may differ" in line
+    # no missed film from a new source: the advice as before
+    (same,) = missed_classes(s, ["COVID", "Normal"], 102, new_misses={1: {"x": 3}})
+    assert "its source is not new to it" in same and "never saw" not in same
+
+
 def test_missed_classes_say_mostly_only_for_a_majority_and_give_the_counts():
     """13 of 30 called COVID is the commonest wrong answer, not most of them (the reviewer's case)."""
-    from convert.subgroups import missed_classes
+    from convert.missed import missed_classes
     from convert.summary import summarize
 
     classes = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
