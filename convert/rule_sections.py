@@ -3,11 +3,13 @@ and one chosen on a site's own films with its cross-validated estimate (cxr-eval
 
 from __future__ import annotations
 
+import shlex
+
 import numpy as np
 
 from convert.metrics import to_jsonable
 from convert.rule_notes import versus_sentence
-from edge.decision import fmt_threshold
+from edge.decision import EXACT_DIGITS, fmt_threshold
 
 
 def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
@@ -48,9 +50,12 @@ def _pct(value, ci) -> str:
 def threshold_section(rule: dict, summary: dict) -> list[str]:
     """The rule against the most probable class (``summary``: the argmax summary)."""
     plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
-    how = ("`edge-classify` gives by default with the rule this model file carries" if rule.get("from") == "model file"
-           else f"`edge-classify --threshold {rule['class']}={fmt_threshold(rule['threshold'])}` gives")
-    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {fmt_threshold(rule['threshold'])}", "",
+    stored = rule.get("from") == "model file"
+    # a typed threshold as typed (or at 9 digits, a float32's): the command named gives the counts shown
+    t = fmt_threshold(rule["threshold"], 4 if stored else EXACT_DIGITS)
+    how = ("`edge-classify` gives by default with the rule this model file carries" if stored
+           else f"`edge-classify --threshold {shlex.quote(rule['class'] + '=' + t)}` gives")
+    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {t}", "",
             f"What {how} on these images: "
             f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
             f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "

@@ -110,10 +110,14 @@ def fmt_threshold(t: float, digits: int = 4) -> str:
     95% sensitivity is a film's own probability (0.21875736); rounded to nearest, 0.2188, typed back
     as --threshold it would lose that film, and the 95% with it. Rounded down it keeps every film.
     The device prints 9 (EXACT_DIGITS, as many as a float32 needs) beside its answers: no float32 probability lies between a
-    threshold and its 9 digits rounded down, so the printed rule labels every answer as the stored one."""
+    threshold and its 9 digits rounded down, so the printed rule labels every answer as the stored one.
+    A threshold that is no float32 (one typed, 0.15127000001) can have such a probability just under it: at
+    EXACT_DIGITS it is printed whole (repr, the shortest text that reads back as it: as typed)."""
     t = float(t)
     if not t > 0:
         return f"{t:g}"
+    if digits >= EXACT_DIGITS and float(np.float32(t)) != t:
+        return repr(t)
     decimals = digits - 1 - math.floor(math.log10(t))
     scaled = t * 10 ** decimals
     # + a few float64 steps: 0.29 typed is 2899.9999999999995 when scaled, and must read 0.29, not 0.2899;
