@@ -67,6 +67,10 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
                                 "specificity": _r([t["specificity"], *t["specificity_ci"]])}
+        if len(d.get("others_on_test") or {}) > 1:  # what the rule costs the other classes (2 classes: its specificity)
+            from convert.rule_notes import swamped
+
+            card["rule_on_test"].update(others=d["others_on_test"], swamped=swamped(d["others_on_test"]))
     ext = report.get("external") or {}
     if mode in ext:
         e = ext[mode]

@@ -4,7 +4,7 @@ probable class's and not the device's answers, and what each file's rule gives o
 from __future__ import annotations
 
 from convert.report import fmt_ci
-from convert.rule_notes import versus_sentence
+from convert.rule_notes import stored_rule_warning, versus_sentence
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 
@@ -62,4 +62,6 @@ def stored_rules_section(models: dict) -> list[str]:
         lines.append("")
     for name, d in rows:
         lines += versus_sentence(d, f"the validation split ({name})")
+        if warn := stored_rule_warning(d, [d["class"], *(d.get("others_on_test") or {})]):
+            lines += [f"**Warning ({name}):** {warn[0].upper()}{warn[1:]}.", ""]
     return lines

@@ -373,5 +373,48 @@ def test_report_md_gives_the_stored_rule_and_its_notes_in_percent():
     assert "| validation sens. / spec. % |" in text and "| 100.0 / 99.96 |" in text
     assert "sensitivity 100.0% on the validation split" in text and "still reaches 90% there" in text
     assert "1.000" not in text and "0.9 " not in text
-    _, warning = stored_rule_lines("model_int8.tflite", d)  # stderr: fractions, as README says
+    _, warning = stored_rule_lines("model_int8.tflite", d, ["COVID", "Normal"])  # stderr: fractions, as README says
     assert "sensitivity 1.000 on the validation split" in warning and "still reaches 0.9 there" in warning
+
+
+def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_in_the_report_and_on_the_card():
+    """cxr-convert stored Lung_Opacity at p >= 0.064 (validation specificity 0.286, Viral_Pneumonia found 11 of 14
+    at the most probable class, 0 under the rule) without a word, while cxr-evaluate warned about the same threshold
+    on the same films; the card said nothing of what the rule costs the other classes."""
+    from convert.card import validation_card
+    from convert.operating_point import choose_decision
+    from convert.rule_notes import others_under_rule, site_rule_warnings, stored_rule_lines
+    from convert.stored_rule_sections import stored_rules_section
+    from edge.card import card_text
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    y = np.repeat(np.arange(4), 10)
+    probs = np.full((40, 4), 0.02)
+    probs[np.arange(40), y] = 0.5  # each film its own class at the most probable class
+    probs[y != 1, 1] = np.r_[np.linspace(0.3, 0.1, 27), [0.01] * 3]  # Lung_Opacity's p over most other films
+    probs[y == 1, 1] = np.linspace(0.9, 0.005, 10)
+    probs /= probs.sum(1, keepdims=True)
+    d = choose_decision(y, probs, labels, 1, 0.95)
+    d["others_on_validation"] = others_under_rule(y, probs, 1, d["threshold"], labels)
+    lines = stored_rule_lines("model_int8.tflite", d, labels)
+    (warn,) = [x for x in lines if x.startswith("warning:")]
+    assert "has a validation specificity of 0.100 on the validation split" in warn and "calls most COVID/Normal/Viral_Pneumonia" in warn
+    assert "Viral_Pneumonia 3 of 10 (the most probable class: 10)" in warn
+    # the same check, the same words, as cxr-evaluate's for a site's films
+    site = {"decision": d, "cross_validated": {"sensitivity": 1.0, "specificity": 0.1, "fp": 27, "tn": 3, "tp": 10, "fn": 0}}
+    assert "has a cross-validated specificity of 0.100 on these films" in site_rule_warnings(site, labels)[0]
+    # the report: the table's rule, then the warning
+    k, t = 1, d["threshold"]
+    entry = {**d, "test": {"sensitivity": 1.0, "sensitivity_ci": [0.7, 1.0], "specificity": 0.1, "specificity_ci": [0.03, 0.26]},
+             "others_on_test": others_under_rule(y, probs, k, t, labels)}
+    text = "\n".join(stored_rules_section({"int8": {"decision": entry}}))
+    assert "**Warning (int8):** The rule Lung_Opacity whenever p >= " in text and "specificity of 0.100" in text
+    # the card: what the device answers for the other classes under the rule
+    from convert.summary import summarize
+
+    model = {**summarize(y, probs, labels, n_boot=10), "decision": entry}
+    card = validation_card({"models": {"int8": model}}, "int8", "d", None)
+    meta = {"labels": labels, "validation": card, "decision": {"class": "Lung_Opacity", "threshold": t}}
+    out = card_text(meta, "model_int8.tflite")
+    assert "Warning: with its rule the device seldom answers COVID/Normal/Viral_Pneumonia" in out
+    assert "Viral_Pneumonia found 3 of 10 (the most probable class: 10)" in out
