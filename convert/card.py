@@ -68,9 +68,10 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
                                 "specificity": _r([t["specificity"], *t["specificity_ci"]])}
         if len(d.get("others_on_test") or {}) > 1:  # what the rule costs the other classes (2 classes: its specificity)
-            from convert.rule_notes import swamped
+            from convert.rule_notes import found_text, swamped
 
-            card["rule_on_test"].update(others=d["others_on_test"], swamped=swamped(d["others_on_test"]))
+            card["rule_on_test"].update(others=d["others_on_test"], swamped=swamped(d["others_on_test"]),
+                                        others_text=found_text(d["others_on_test"]))
     ext = report.get("external") or {}
     if mode in ext:
         e = ext[mode]

@@ -72,6 +72,13 @@ def others_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, labels
                 "found": int(((y == j) & (plain == j)).sum())} for j, c in enumerate(labels) if j != k}
 
 
+def found_text(others: dict) -> str:
+    """'COVID in 1 of 14 films (the most probable class: 8), Normal in 7 of 14 (9)': others_under_rule in words."""
+    return ", ".join(f"{c} in {o['found_by_rule']} of {o['n']}" + (f" films (the most probable class: {o['found']})"
+                                                                   if not k else f" ({o['found']})")
+                     for k, (c, o) in enumerate(others.items()))
+
+
 def swamped(others: dict | None) -> list[str]:
     """The other classes the rule takes most of (more than half, SPECIFICITY_FLOOR) of the films the most
     probable class finds of them (others_under_rule's)."""
@@ -88,9 +95,7 @@ def swamps_line(d: dict, specificity: float | None, fp: int, negatives: int, lab
         return None
     cls = d["class"]
     rule = f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'])}{stored}"
-    cost = ("; under it " + ", ".join(f"{c} {o['found_by_rule']} of {o['n']} (the most probable class: {o['found']})"
-                                      for c, o in others.items()) + f" of the other classes' films are found"
-            if others and len(others) > 1 else "")
+    cost = f"; under it the device finds {found_text(others)}" if others and len(others) > 1 else ""
     if specificity is not None and specificity < SPECIFICITY_FLOOR:
         others_text = "/".join(c for c in labels if c != cls)
         return (f"{rule} has a {how} specificity of {specificity:.3f} on {films}: the threshold calls most {others_text} "

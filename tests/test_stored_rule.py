@@ -399,7 +399,8 @@ def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_i
     lines = stored_rule_lines("model_int8.tflite", d, labels)
     (warn,) = [x for x in lines if x.startswith("warning:")]
     assert "has a validation specificity of 0.100 on the validation split" in warn and "calls most COVID/Normal/Viral_Pneumonia" in warn
-    assert "Viral_Pneumonia 3 of 10 (the most probable class: 10)" in warn
+    assert "under it the device finds COVID in 0 of 10 films (the most probable class: 10), Normal in 0 of 10 (10), " \
+           "Viral_Pneumonia in 3 of 10 (10); a specificity" in warn
     # the same check, the same words, as cxr-evaluate's for a site's films
     site = {"decision": d, "cross_validated": {"sensitivity": 1.0, "specificity": 0.1, "fp": 27, "tn": 3, "tp": 10, "fn": 0}}
     assert "has a cross-validated specificity of 0.100 on these films" in site_rule_warnings(site, labels)[0]
@@ -417,4 +418,4 @@ def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_i
     meta = {"labels": labels, "validation": card, "decision": {"class": "Lung_Opacity", "threshold": t}}
     out = card_text(meta, "model_int8.tflite")
     assert "Warning: with its rule the device seldom answers COVID/Normal/Viral_Pneumonia" in out
-    assert "Viral_Pneumonia found 3 of 10 (the most probable class: 10)" in out
+    assert "Normal/Viral_Pneumonia: it finds COVID in 0 of 10 films (the most probable class: 10), Normal in 0 of 10 (10)," in out
