@@ -37,8 +37,23 @@ def site_point_section(site: dict) -> list[str]:
             f"sensitivity {_pct(cv['sensitivity'], cv['sensitivity_ci'])}, specificity "
             f"{_pct(cv['specificity'], cv['specificity_ci'])}.", "",
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
-            (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
-             if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
+            *where_to_store(site, saved), ""]
+
+
+def where_to_store(site: dict, saved: str | None) -> list[str]:
+    """How the device gets this threshold. One chosen on a model.keras is the float model's: the device file puts
+    its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras."""
+    d = site["decision"]
+    if saved:
+        return [f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."]
+    if not str(site.get("model_file", "")).endswith(".keras"):
+        return ["Add `--save-model PATH` to write a copy of the model that carries this rule."]
+    point = shlex.quote(f"{d['class']}={d['target_sensitivity']:g}")
+    return [f"This threshold is the float model's (`{site['model_file']}`): a threshold belongs to one model file, and the "
+            "device's quantized file gives other probabilities, so do not type it into `edge-classify`. Choose the "
+            f"device's own on the same films through its file, `cxr-evaluate model_int8.tflite DATA --operating-point "
+            f"{point} --save-model PATH`, or store one chosen on the validation split with `cxr-convert RUN "
+            f"--operating-point {point}`."]
 
 
 def _pct(value, ci) -> str:

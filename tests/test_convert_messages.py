@@ -454,3 +454,22 @@ def test_a_threshold_chosen_on_the_films_keeps_its_film_on_its_side_in_the_per_f
     assert shown[10] == round(p0[10], 6)  # the others as before
     rows = list(csv.DictReader((tmp_path / "r" / "predictions.csv").open(encoding="utf-8-sig")))
     assert float(rows[9]["p_COVID"]) >= t
+
+
+def test_a_threshold_chosen_on_a_keras_model_is_said_to_be_the_float_models_and_save_model_is_not_advised():
+    """cxr-evaluate model.keras --operating-point advised '--save-model PATH', which refuses a .keras, and did not
+    say that the threshold is the float model's, not the device file's."""
+    from convert.operating_point import site_operating_point
+    from convert.rule_sections import site_point_section
+
+    y = np.array([0] * 10 + [1] * 10)
+    p0 = np.r_[np.linspace(0.95, 0.4, 10), np.linspace(0.5, 0.05, 10)]
+    site = site_operating_point(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], 0, 0.95, films="films in site (20)")
+    keras = "\n".join(site_point_section({**site, "model_file": "model.keras"}))
+    assert "--save-model PATH` to write" not in keras
+    assert "This threshold is the float model's (`model.keras`)" in keras
+    assert "`cxr-evaluate model_int8.tflite DATA --operating-point COVID=0.95 --save-model PATH`" in keras
+    assert "`cxr-convert RUN --operating-point COVID=0.95`" in keras
+    tflite = "\n".join(site_point_section({**site, "model_file": "model_int8.tflite"}))
+    assert "Add `--save-model PATH` to write a copy of the model that carries this rule." in tflite
+    assert "float model" not in tflite
