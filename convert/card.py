@@ -103,7 +103,16 @@ def gate_verdict(gate: dict, limits: dict) -> dict:
 def stamp_card(path: Path, card: dict) -> None:
     """Store ``card`` in the file's metadata, atomically; the weights stay byte-identical."""
     path = Path(path)
-    write_bytes(path, md.rewrite(path.read_bytes(), lambda meta: {**meta, "validation": card}))
+    write_bytes(path, md.rewrite(path.read_bytes(), lambda meta: {**meta, "validation": with_site_rule(meta, card)}))
+
+
+def with_site_rule(meta: dict, card: dict) -> dict:
+    """``card``, keeping the cross-validated figures of the rule the file carries where cxr-evaluate chose it on a
+    site's films (``rule_on_site``): scoring the file again (--report-only) does not change how the rule was chosen."""
+    site, d = (meta.get("validation") or {}).get("rule_on_site"), meta.get("decision") or {}
+    if site and (site.get("class"), site.get("threshold")) == (d.get("class"), d.get("threshold")):
+        return {**card, "rule_on_site": site}
+    return card
 
 
 def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None,

@@ -34,6 +34,7 @@ from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder
+from edge.decision import labelling
 from edge.cliutil import folder_problem
 from train.cache import load_part
 from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
@@ -228,8 +229,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                                                  "others_on_test": others_under_rule(y_test, probs, k, t, classes)})
                 # the device's answers judged too, where the rule was chosen as Keras's can be: on the validation split
                 # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
-                target = meta["decision"].get("target_sensitivity")
-                if target is not None and meta["decision"].get("chosen_on", "validation split") == "validation split":
+                target, on = meta["decision"].get("target_sensitivity"), meta["decision"].get("chosen_on", "validation split")
+                if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
+                    log(f"{path.name} keeps its rule, {labelling(meta['decision'])}, chosen on {on}, not on the validation split")
+                if target is not None and on == "validation split":
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)
                         keras_val = (val[1], softmax(logits_of(model, val[0]), temperature))

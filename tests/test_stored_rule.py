@@ -115,7 +115,7 @@ def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run, capsys)
         assert EdgeModel(run / f"model_{mode}.tflite").selftest()["passed"]
     assert report["models"]["int8"]["decision"]["threshold"] == row["threshold"]
     assert report["models"]["int8"]["decision"]["test"] == row["test"]
-    text = (run / "report.md").read_text()
+    text = " ".join((run / "report.md").read_text().split())  # tables padded
     assert "## The rule stored in the model files" in text and "](operating_points.png)" in text
     assert "| Keras's threshold |" in text.replace("  ", "") and "gate under the rule |" in text
     assert (run / "operating_points.png").stat().st_size > 5000
@@ -339,7 +339,7 @@ def test_converting_again_keeps_the_rule_the_files_stored(ruled_run, capsys):
     assert "model_int8.tflite stored COVID at 0.95 sensitivity: chosen again through the new file" in capsys.readouterr().err
 
 
-def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chosen_again_on_validation(ruled_run):
+def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chosen_again_on_validation(ruled_run, capsys):
     """Keras has no counterpart to a threshold chosen on a site's films (cxr-evaluate --save-model):
     gated against one chosen on the validation split it would fail or pass for the wrong reason, and
     re-chosen on the validation split it would become another rule under the same name."""
@@ -351,11 +351,24 @@ def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chose
     assert kept_points(run, ["int8", "fp32", "fp16"], labels) == ({"int8": (0, 0.95), "fp32": (0, 0.95)}, {})
     site = {"class": "COVID", "threshold": 0.42, "target_sensitivity": 0.9, "chosen_on": "films in site (40, cxr-evaluate)",
             "chosen_films": {"n_positive": 20, "n_negative": 20, "sensitivity": 0.9, "specificity": 0.5}}
-    (run / "model_int8.tflite").write_bytes(stamped(run / "model_int8.tflite", site))
+    cv = {"sensitivity": 0.85, "sensitivity_ci": [0.64, 0.95], "specificity": 0.45, "specificity_ci": [0.26, 0.66]}
+    (run / "model_int8.tflite").write_bytes(stamped(run / "model_int8.tflite", site, {"cross_validated": cv}))
     assert kept_points(run, ["int8", "fp32"], labels) == ({"fp32": (0, 0.95)}, {"int8": site["chosen_on"]})
+    capsys.readouterr()
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], report_only=True, latency_threads=(),
                                                n_boot=100, explain=0, progress=False))
     assert "under_rule" not in report["models"]["int8"]["gate"] and "under_rule" in report["models"]["fp32"]["gate"]
+    # --report-only keeps saying where the rule was chosen (it said "on the validation split", with the site's
+    # fitted figures under "validation", and the card lost its cross-validated site line)
+    assert ("model_int8.tflite keeps its rule, COVID whenever p >= 0.42, chosen on films in site (40, cxr-evaluate), "
+            "not on the validation split") in capsys.readouterr().err
+    text = " ".join((run / "report.md").read_text().split())  # tables padded
+    assert "| int8 | COVID when p ≥ 0.42 (for 90%) | n/a (chosen on the site's films) |" in text
+    assert ("`model_int8.tflite`'s rule was not chosen on the validation split but on films in site (40, cxr-evaluate): "
+            "its sensitivity / specificity there, 90.0 / 50.0%, are on the films it was fitted to") in text
+    card = md.split((run / "model_int8.tflite").read_bytes())[1]["validation"]
+    assert card["rule_on_site"]["films"] == "films in site (40, cxr-evaluate)" and card["rule_on_site"]["sensitivity"][0] == 0.85
+    assert "rule_on_site" not in md.split((run / "model_fp32.tflite").read_bytes())[1]["validation"]
 
 
 def test_report_md_gives_the_stored_rule_and_its_notes_in_percent():
