@@ -45,7 +45,7 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
     its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras."""
     d = site["decision"]
     if saved:
-        return [f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."]
+        return [f"Saved in `{saved}` with this rule: `edge-classify --model {shlex.quote(saved)}` applies it by default."]
     if not str(site.get("model_file", "")).endswith(".keras"):
         return ["Add `--save-model PATH` to write a copy of the model that carries this rule."]
     point = shlex.quote(f"{d['class']}={d['target_sensitivity']:g}")

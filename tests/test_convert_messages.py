@@ -473,3 +473,5 @@ def test_a_threshold_chosen_on_a_keras_model_is_said_to_be_the_float_models_and_
     tflite = "\n".join(site_point_section({**site, "model_file": "model_int8.tflite"}))
     assert "Add `--save-model PATH` to write a copy of the model that carries this rule." in tflite
     assert "float model" not in tflite
+    saved = "\n".join(site_point_section({**site, "model_file": "m.tflite", "saved_to": "/tmp/my site.tflite"}))
+    assert "`edge-classify --model '/tmp/my site.tflite'` applies it by default." in saved  # pasted into a shell as is
