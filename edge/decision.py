@@ -39,6 +39,12 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
                          f"got {text!r}")
     if not sep:
         raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
+    if name not in labels and name.endswith(">"):  # COVID>=0.15, the rule as the CSV's rule column and notes print it
+        name = name[:-1].rstrip()
+    if name not in labels and any(ch in name for ch in "<>!"):  # COVID<=0.9 read as COVID>=0.9 ('<' is no letter)
+        raise ValueError(f"{option} takes CLASS={value_name.upper()} or CLASS>={value_name.upper()}, e.g. "
+                         f"{labels[0]}={example:g}; got {text!r}: a rule has no other comparison (it gives the class "
+                         "whenever its probability reaches the threshold)")
     same = [k for k, c in enumerate(labels) if c.casefold() == name.casefold()]  # covid=0.3 means COVID
     if len(same) != 1:
         same = [k for k, c in enumerate(labels) if same_class_key(c) == same_class_key(name)]  # covid-19 too
