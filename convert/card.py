@@ -67,6 +67,11 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
                                 "specificity": _r([t["specificity"], *t["specificity_ci"]])}
+        if len(d.get("others_on_test") or {}) > 1:  # what the rule costs the other classes (2 classes: its specificity)
+            from convert.rule_notes import found_text, swamped
+
+            card["rule_on_test"].update(others=d["others_on_test"], swamped=swamped(d["others_on_test"]),
+                                        others_text=found_text(d["others_on_test"]))
     ext = report.get("external") or {}
     if mode in ext:
         e = ext[mode]
@@ -98,7 +103,16 @@ def gate_verdict(gate: dict, limits: dict) -> dict:
 def stamp_card(path: Path, card: dict) -> None:
     """Store ``card`` in the file's metadata, atomically; the weights stay byte-identical."""
     path = Path(path)
-    write_bytes(path, md.rewrite(path.read_bytes(), lambda meta: {**meta, "validation": card}))
+    write_bytes(path, md.rewrite(path.read_bytes(), lambda meta: {**meta, "validation": with_site_rule(meta, card)}))
+
+
+def with_site_rule(meta: dict, card: dict) -> dict:
+    """``card``, keeping the site figures of the rule the file carries where cxr-evaluate chose it on a
+    site's films (``rule_on_site``): scoring the file again (--report-only) does not change how the rule was chosen."""
+    site, d = (meta.get("validation") or {}).get("rule_on_site"), meta.get("decision") or {}
+    if site and (site.get("class"), site.get("threshold")) == (d.get("class"), d.get("threshold")):
+        return {**card, "rule_on_site": site}
+    return card
 
 
 def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, audit: dict | None,

@@ -289,6 +289,7 @@ def evaluate(
             kind = "partly SYNTHETIC " if isinstance(drawn, dict) else "SYNTHETIC " if drawn else ""
             site = site_operating_point(y, probs, labels, *point, films=f"{kind}films in "
                                         f"{here} ({len(y)}, cxr-evaluate)")
+            site["model_file"] = model.name  # a model.keras's threshold is not the device file's (rule_sections)
             if save_model is not None:
                 if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word
                     print(f"cxr-evaluate: note: replacing {save_model}", file=sys.stderr)

@@ -64,7 +64,9 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
 
         print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; expected on this site's next films: sensitivity "
               f"{pct('sensitivity')}, specificity {pct('specificity')}"
-              + (f"; saved in {site['saved_to']}" if site.get("saved_to") else ""))
+              + (f"; saved in {site['saved_to']}" if site.get("saved_to") else "")
+              + ("; the float model's threshold, not the device file's (report.md)"
+                 if str(site.get("model_file", "")).endswith(".keras") else ""))
 
 
 def site_shifts(predict: Callable[[np.ndarray], np.ndarray], data_dir: Path, files: list[str], info: dict,

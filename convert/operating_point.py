@@ -92,8 +92,10 @@ def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray
     p = EdgeModel(path).classify(x_val)
     decision = choose_decision(y_val, p, labels, *point)
     stamp_decision(path, decision)
-    return to_jsonable({**decision, "versus_most_probable": against_most_probable(y_val, p, point[0],
-                                                                                   decision["threshold"])}), p
+    from convert.rule_notes import others_under_rule
+
+    return to_jsonable({**decision, "versus_most_probable": against_most_probable(y_val, p, point[0], decision["threshold"]),
+                        "others_on_validation": others_under_rule(y_val, p, point[0], decision["threshold"], labels)}), p
 
 
 def decision_films_text(films_sha256: list[str]) -> str:

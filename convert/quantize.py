@@ -25,7 +25,7 @@ from convert.provenance import conversion_provenance
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
-from convert.rule_notes import removed_rule_line, stored_rule_lines
+from convert.rule_notes import others_under_rule, removed_rule_line, stored_rule_lines
 from convert.split_scores import evaluate_external, fit_input_check, screening_points
 from convert.study_design import test_split_design
 from convert.subgroups import per_source
@@ -34,6 +34,7 @@ from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder
+from edge.decision import labelling
 from edge.cliutil import folder_problem
 from train.cache import load_part
 from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
@@ -207,7 +208,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             chosen, val_probs[mode] = store_rule(path, rule_point, val, classes) if rule_point is not None else (None, None)
             if before:
                 log(removed_rule_line(path.name, before))
-            for line in stored_rule_lines(path.name, chosen) if chosen else []:
+            for line in stored_rule_lines(path.name, chosen, classes) if chosen else []:
                 log(line)
             edge_model = EdgeModel(path)  # loaded once: scored, and its metadata read
             probs = scored(edge_model.classify, x_test, progress=s.progress, desc=f"scoring {mode}")[0]
@@ -222,13 +223,16 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                      "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
             if meta.get("decision"):
                 k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
-                versus = {"versus_most_probable": chosen["versus_most_probable"]} if chosen else {}  # on validation
+                versus = {key: chosen[key] for key in ("versus_most_probable", "others_on_validation")} if chosen else {}
                 entry["decision"] = to_jsonable({**meta["decision"], **versus,
-                                                 "test": rates_at_threshold(y_test == k, probs[:, k], t)})
+                                                 "test": rates_at_threshold(y_test == k, probs[:, k], t),
+                                                 "others_on_test": others_under_rule(y_test, probs, k, t, classes)})
                 # the device's answers judged too, where the rule was chosen as Keras's can be: on the validation split
                 # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
-                target = meta["decision"].get("target_sensitivity")
-                if target is not None and meta["decision"].get("chosen_on", "validation split") == "validation split":
+                target, on = meta["decision"].get("target_sensitivity"), meta["decision"].get("chosen_on", "validation split")
+                if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
+                    log(f"{path.name} keeps its rule, {labelling(meta['decision'])}, chosen on {on}, not on the validation split")
+                if target is not None and on == "validation split":
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)
                         keras_val = (val[1], softmax(logits_of(model, val[0]), temperature))

@@ -24,7 +24,7 @@ from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_fi
 from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
 from edge.card import synthetic_words
-from edge.decision import beside_rule, describe, labels_for
+from edge.decision import EXACT_DIGITS, beside_rule, describe, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
 from edge.figures import fixed
@@ -233,7 +233,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if rule_warnings := (extra or {}).get("rule_warnings"):
         md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in rule_warnings] + [""]
     if threshold is not None:
-        md += [f"Labels follow the rule {describe(threshold, classes)}"
+        # a typed threshold as typed: the report names the command that gives its counts
+        md += [f"Labels follow the rule {describe(threshold, classes, 4 if threshold_from == 'model file' else EXACT_DIGITS)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
                   else " (--threshold)") + f"; the section \"{classes[threshold[0]]} whenever ...\" below compares it "
                "with the most probable class.", ""]

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from edge.decision import fmt_threshold
 from edge.figures import fixed
 
@@ -49,6 +51,11 @@ def less_sensitive_line(d: dict, films: str, percent: bool = False) -> str | Non
     c = d["class"]
     target = f"{100 * d['target_sensitivity']:g}%" if percent else f"{d['target_sensitivity']:g}"
     share = (lambda x: f"{fixed(x, 1, 100)}%") if percent else fixed
+    if v.get("above_half") and v["called_by_rule"] == v["called"]:  # the same films here: the device's note, said here
+        return (f"with two classes the threshold p >= {fmt_threshold(d['threshold'])}, above 0.5, calls {c} only on films "
+                f"the most probable class calls {c} ({v['called_by_rule']} against {v['called']} on {films}): it can find "
+                f"fewer {c} films than the most probable class, never more, so it trades sensitivity for specificity, "
+                "not the other way round")
     if v.get("found_by_rule") == v["tp"]:  # as many found here, by a stricter rule: fewer on other films
         return (f"at its most probable class the model already finds all the {c} films it finds on {films} "
                 f"({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest "
@@ -63,13 +70,67 @@ def less_sensitive_line(d: dict, films: str, percent: bool = False) -> str | Non
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
 
-def stored_rule_lines(name: str, d: dict) -> list[str]:
+def others_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, labels: list[str]) -> dict:
+    """Each other class's films found (labelled as their class) under the rule class k at p >= t, and at the
+    most probable class: what the rule costs them, which its own specificity alone does not show."""
+    from edge.decision import labels_for
+
+    y, probs = np.asarray(y), np.asarray(probs)
+    ruled, plain = labels_for(probs, (k, t)), labels_for(probs)
+    return {c: {"n": int((y == j).sum()), "found_by_rule": int(((y == j) & (ruled == j)).sum()),
+                "found": int(((y == j) & (plain == j)).sum())} for j, c in enumerate(labels) if j != k}
+
+
+def found_text(others: dict) -> str:
+    """'COVID in 1 of 14 films (the most probable class: 8), Normal in 7 of 14 (9)': others_under_rule in words."""
+    return ", ".join(f"{c} in {o['found_by_rule']} of {o['n']}" + (f" films (the most probable class: {o['found']})"
+                                                                   if not k else f" ({o['found']})")
+                     for k, (c, o) in enumerate(others.items()))
+
+
+def swamped(others: dict | None) -> list[str]:
+    """The other classes the rule takes most of (more than half, SPECIFICITY_FLOOR) of the films the most
+    probable class finds of them (others_under_rule's)."""
+    return [c for c, o in (others or {}).items() if o["found"] and o["found_by_rule"] < SPECIFICITY_FLOOR * o["found"]]
+
+
+def swamps_line(d: dict, specificity: float | None, fp: int, negatives: int, labels: list[str], films: str,
+                how: str, stored: str = "", others: dict | None = None) -> str | None:
+    """The one check, for cxr-convert's stored rule and cxr-evaluate's site rule alike, that a rule ``d`` calls most
+    films of the other classes its class (``how`` specificity under SPECIFICITY_FLOOR on ``films``), or, with 3 or more
+    classes, takes most of the films the most probable class finds of another class (``others``); else None."""
+    lost = swamped(others)
+    if (specificity is None or specificity >= SPECIFICITY_FLOOR) and not lost:
+        return None
+    cls = d["class"]
+    rule = f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'])}{stored}"
+    cost = f"; under it the device finds {found_text(others)}" if others and len(others) > 1 else ""
+    if specificity is not None and specificity < SPECIFICITY_FLOOR:
+        others_text = "/".join(c for c in labels if c != cls)
+        return (f"{rule} has a {how + ' ' if how else ''}specificity of {specificity:.3f} on {films}: the threshold calls most {others_text} "
+                f"films {cls} ({fp} of {negatives}){cost}; a specificity under {SPECIFICITY_FLOOR:g} means the model "
+                "cannot separate these films at that sensitivity")
+    return (f"{rule} takes most of the {'/'.join(lost)} films the most probable class finds on {films}{cost}: the device "
+            f"carrying it seldom answers {'/'.join(lost)}")
+
+
+def stored_rule_warning(d: dict, labels: list[str]) -> str | None:
+    """The swamps_line of a rule cxr-convert stored (``d``: choose_decision's, with ``others_on_validation``
+    when it was chosen now), from its validation figures."""
+    fit = d["chosen_films"]
+    spec, neg = fit.get("specificity"), fit.get("n_negative") or 0
+    fp = 0 if spec is None else round((1 - spec) * neg)
+    return swamps_line(d, spec, fp, neg, labels, "the validation split",
+                       "validation", others=d.get("others_on_validation"))
+
+
+def stored_rule_lines(name: str, d: dict, labels: list[str]) -> list[str]:
     """cxr-convert's stderr lines (after its 'cxr-convert: ' prefix) for the rule stored in file ``name``."""
     fit = d["chosen_films"]
     lines = [f"{name}: stored the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} (validation sensitivity "
              f"{_num(fit['sensitivity'])}, specificity {_num(fit['specificity'])})"]
-    warn = less_sensitive_line(d, "the validation split")
-    return lines + ([f"warning: {name}: {warn}"] if warn else [])
+    warns = [w for w in (less_sensitive_line(d, "the validation split"), stored_rule_warning(d, labels)) if w]
+    return lines + [f"warning: {name}: {w}" for w in warns]
 
 
 def removed_rule_line(name: str, d: dict) -> str:
@@ -102,14 +163,11 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
         n = d["chosen_films"]["n_positive"]
         out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on {n} films that are "
                    + one_class_reason(d["class"], labels) + " before storing it (--save-model)")
-    elif spec < SPECIFICITY_FLOOR:
-        others = "/".join(c for c in labels if c != d["class"])
+    else:
         # said before the file is written: a full disk may yet keep it from being saved
         stored = f" (to be stored in {site['saved_to']})" if site.get("saved_to") else ""
-        out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])}{stored} has a specificity of "
-                   f"{spec:.3f} on these films: the threshold calls most {others} films {d['class']} "
-                   f"({nf['fp']} of {nf['fp'] + nf['tn']}); a specificity under {SPECIFICITY_FLOOR:g} means the model "
-                   "cannot separate these films at that sensitivity")
+        if line := swamps_line(d, spec, nf["fp"], nf["fp"] + nf["tn"], labels, "these films", "", stored):
+            out.append(line)
     return out
 
 

@@ -4,11 +4,13 @@ and one chosen on a site's own films with what it is expected to give on the sit
 
 from __future__ import annotations
 
+import shlex
+
 import numpy as np
 
 from convert.metrics import to_jsonable
 from convert.rule_notes import versus_sentence
-from edge.decision import fmt_threshold
+from edge.decision import EXACT_DIGITS, fmt_threshold
 
 
 def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
@@ -36,8 +38,23 @@ def site_point_section(site: dict) -> list[str]:
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
-            (f"Saved in `{saved}` with this rule: `edge-classify --model {saved}` applies it by default."
-             if saved else "Add `--save-model PATH` to write a copy of the model that carries this rule."), ""]
+            *where_to_store(site, saved), ""]
+
+
+def where_to_store(site: dict, saved: str | None) -> list[str]:
+    """How the device gets this threshold. One chosen on a model.keras is the float model's: the device file puts
+    its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras."""
+    d = site["decision"]
+    if saved:
+        return [f"Saved in `{saved}` with this rule: `edge-classify --model {shlex.quote(saved)}` applies it by default."]
+    if not str(site.get("model_file", "")).endswith(".keras"):
+        return ["Add `--save-model PATH` to write a copy of the model that carries this rule."]
+    point = shlex.quote(f"{d['class']}={d['target_sensitivity']:g}")
+    return [f"This threshold is the float model's (`{site['model_file']}`): a threshold belongs to one model file, and the "
+            "device's quantized file gives other probabilities, so do not type it into `edge-classify`. Choose the "
+            f"device's own on the same films through its file, `cxr-evaluate model_int8.tflite DATA --operating-point "
+            f"{point} --save-model PATH`, or store one chosen on the validation split with `cxr-convert RUN "
+            f"--operating-point {point}`."]
 
 
 def _pct(value, ci) -> str:
@@ -49,9 +66,12 @@ def _pct(value, ci) -> str:
 def threshold_section(rule: dict, summary: dict) -> list[str]:
     """The rule against the most probable class (``summary``: the argmax summary)."""
     plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
-    how = ("`edge-classify` gives by default with the rule this model file carries" if rule.get("from") == "model file"
-           else f"`edge-classify --threshold {rule['class']}={fmt_threshold(rule['threshold'])}` gives")
-    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {fmt_threshold(rule['threshold'])}", "",
+    stored = rule.get("from") == "model file"
+    # a typed threshold as typed (or at 9 digits, a float32's): the command named gives the counts shown
+    t = fmt_threshold(rule["threshold"], 4 if stored else EXACT_DIGITS)
+    how = ("`edge-classify` gives by default with the rule this model file carries" if stored
+           else f"`edge-classify --threshold {shlex.quote(rule['class'] + '=' + t)}` gives")
+    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {t}", "",
             f"What {how} on these images: "
             f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
             f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "

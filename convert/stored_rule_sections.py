@@ -4,7 +4,7 @@ probable class's and not the device's answers, and what each file's rule gives o
 from __future__ import annotations
 
 from convert.report import fmt_ci
-from convert.rule_notes import versus_sentence
+from convert.rule_notes import stored_rule_warning, versus_sentence
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 
@@ -44,12 +44,20 @@ def stored_rules_section(models: dict) -> list[str]:
              "films (the second table), and a file passes only where both pass.", "",
              "| model | rule | validation sens. / spec. % | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
+    elsewhere = []  # files whose rule cxr-evaluate chose on a site's films (--save-model), kept by --report-only
     for name, d in rows:
         v, t = d["chosen_films"], d["test"]
+        fit = f"{pct(v['sensitivity'])} / {pct(v['specificity'])}"
+        if (on := d.get("chosen_on", "validation split")) != "validation split":
+            elsewhere.append(f"`model_{name}.tflite`'s rule was not chosen on the validation split but on {on}: its "
+                             f"sensitivity / specificity there, {fit}%, are on the films it was chosen on (the sensitivity "
+                             "optimistic: the threshold was placed among them); what to expect on that site's next films "
+                             "is on its card (`edge-classify --card`).")
+            fit = "n/a (chosen on the site's films)"
         lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
-                     f"{pct(v['sensitivity'])} / {pct(v['specificity'])} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
+                     f"{fit} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
-    lines.append("")
+    lines += ["", *(" ".join(elsewhere) and [" ".join(elsewhere), ""])]
     gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
     if gated:
         lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
@@ -62,4 +70,8 @@ def stored_rules_section(models: dict) -> list[str]:
         lines.append("")
     for name, d in rows:
         lines += versus_sentence(d, f"the validation split ({name})")
+        if d.get("chosen_on", "validation split") != "validation split":
+            continue  # its validation figures are a site's, which cxr-evaluate judged when it chose the rule
+        if warn := stored_rule_warning(d, [d["class"], *(d.get("others_on_test") or {})]):
+            lines += [f"**Warning ({name}):** {warn[0].upper()}{warn[1:]}.", ""]
     return lines

@@ -317,6 +317,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"  with its rule ({labelling(rule)}), as the "
                          f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
                          f"{_ci(rule['specificity'])}")
+            if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
+                lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
+                             if rule.get("swamped") else f"  with its rule the device finds, of the test films, {others}")
             if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1))
         if r := site_rule:

@@ -103,7 +103,8 @@ def main(
              "CLASS answers than the most probable class gives; a P above 0.5 does the reverse, fewer (for research on "
              "such rules, not on patients); cxr-convert's report "
              "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the rule the model "
-             "file carries (cxr-convert --operating-point; --info shows it), else the most probable class."),
+             "file carries (cxr-convert --operating-point; --info shows it), else the most probable class. "
+             "CLASS>=P, as the rule column prints it, is taken too; no other comparison is."),
     most_probable: bool = typer.Option(False, "--most-probable", help="Give the most probable class, ignoring a rule the "
                                                                       "model file carries."),
     explain: Optional[Path] = typer.Option(

@@ -39,6 +39,12 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
                          f"got {text!r}")
     if not sep:
         raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
+    if name not in labels and name.endswith(">"):  # COVID>=0.15, the rule as the CSV's rule column and notes print it
+        name = name[:-1].rstrip()
+    if name not in labels and any(ch in name for ch in "<>!"):  # COVID<=0.9 read as COVID>=0.9 ('<' is no letter)
+        raise ValueError(f"{option} takes CLASS={value_name.upper()} or CLASS>={value_name.upper()}, e.g. "
+                         f"{labels[0]}={example:g}; got {text!r}: a rule has no other comparison (it gives the class "
+                         "whenever its probability reaches the threshold)")
     same = [k for k, c in enumerate(labels) if c.casefold() == name.casefold()]  # covid=0.3 means COVID
     if len(same) != 1:
         same = [k for k, c in enumerate(labels) if same_class_key(c) == same_class_key(name)]  # covid-19 too
@@ -110,10 +116,14 @@ def fmt_threshold(t: float, digits: int = 4) -> str:
     95% sensitivity is a film's own probability (0.21875736); rounded to nearest, 0.2188, typed back
     as --threshold it would lose that film, and the 95% with it. Rounded down it keeps every film.
     The device prints 9 (EXACT_DIGITS, as many as a float32 needs) beside its answers: no float32 probability lies between a
-    threshold and its 9 digits rounded down, so the printed rule labels every answer as the stored one."""
+    threshold and its 9 digits rounded down, so the printed rule labels every answer as the stored one.
+    A threshold that is no float32 (one typed, 0.15127000001) can have such a probability just under it: at
+    EXACT_DIGITS it is printed whole (repr, the shortest text that reads back as it: as typed)."""
     t = float(t)
     if not t > 0:
         return f"{t:g}"
+    if digits >= EXACT_DIGITS and float(np.float32(t)) != t:
+        return repr(t)
     decimals = digits - 1 - math.floor(math.log10(t))
     scaled = t * 10 ** decimals
     # + a few float64 steps: 0.29 typed is 2899.9999999999995 when scaled, and must read 0.29, not 0.2899;

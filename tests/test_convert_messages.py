@@ -64,13 +64,39 @@ def test_against_most_probable_by_hand():
     p = np.stack([p0, 1 - p0], axis=1)
     above = against_most_probable(y, p, 0, 0.8)  # the highest threshold for 50%: two films
     assert above == {"sensitivity": 1.0, "tp": 4, "n_positive": 4, "called": 5, "called_by_rule": 2,
-                     "found_by_rule": 2, "less_sensitive": True}
+                     "found_by_rule": 2, "less_sensitive": True, "above_half": True}
     below = against_most_probable(y, p, 0, 0.3)
     assert below["called_by_rule"] == 5 and not below["less_sensitive"]
     # every COVID film here still found, but only films the most probable class calls COVID are called:
     # a stricter rule, which on new films finds fewer (a site's rule at 0.79 missed 9 where argmax missed 4)
     same = against_most_probable(y, p, 0, 0.6)
     assert same["called_by_rule"] == 4 and same["found_by_rule"] == 4 and same["less_sensitive"]
+
+
+def test_a_two_class_rule_above_one_half_is_less_sensitive_even_where_it_calls_the_same_films():
+    """'Viral Pneumonia whenever p >= 0.5286' was stored with no warning and not marked in the report: on validation
+    it called exactly the films the most probable class called, so it was not 'narrower'; only the device said that
+    it finds fewer films, not more."""
+    from convert.operating_point import choose_decision
+    from convert.roc import against_most_probable, operating_points
+    from convert.rule_notes import stored_rule_lines
+
+    labels = ["Normal", "Viral Pneumonia"]
+    y = np.array([0] * 10 + [1] * 10)
+    p1 = np.r_[np.linspace(0.05, 0.45, 10), np.linspace(0.53, 0.95, 10)]  # every film right, the lowest case at 0.53
+    p = np.stack([1 - p1, p1], 1)
+    v = against_most_probable(y, p, 1, 0.53)
+    assert (v["called"], v["called_by_rule"], v["found_by_rule"], v["tp"]) == (10, 10, 10, 10)
+    assert v["less_sensitive"] and v["above_half"]
+    assert not against_most_probable(y, p, 1, 0.4)["less_sensitive"]
+    d = {**choose_decision(y, p, labels, 1, 0.95), "versus_most_probable": v}
+    (_, warn) = stored_rule_lines("model_int8.tflite", d, labels)
+    assert warn.startswith("warning: model_int8.tflite: with two classes the threshold p >= 0.53, above 0.5, calls "
+                           "Viral Pneumonia only on films the most probable class calls Viral Pneumonia (10 against 10 on "
+                           "the validation split): it can find fewer Viral Pneumonia films than the most probable class, never more")
+    # the report's "Operating points" marks the row (*less sensitive*) from the same figures
+    (row,) = [r for r in operating_points(y, p, y, p, labels, (0.95,)) if r["class"] == "Viral Pneumonia"]
+    assert row["threshold"] == p1[10] and row["versus_most_probable"]["less_sensitive"]
 
 
 def test_a_rule_finding_more_with_fewer_calls_is_not_less_sensitive_with_three_classes():
@@ -102,7 +128,8 @@ def test_less_sensitive_rule_is_said_in_words():
     assert warn.startswith("at its most probable class the model already reaches COVID sensitivity 1.000 on these "
                            "films (10 of 10)") and "finds 5 of them (calling COVID on 5 films against 10)" in warn
     assert "trades sensitivity for specificity" in warn
-    info, warning = stored_rule_lines("m.tflite", {**site["decision"], "versus_most_probable": site["versus_most_probable"]})
+    info, warning = stored_rule_lines("m.tflite", {**site["decision"], "versus_most_probable": site["versus_most_probable"]},
+                                      ["COVID", "Normal"])
     assert info.startswith("m.tflite: stored the rule COVID whenever p >= ")
     assert warning.startswith("warning: m.tflite: at its most probable class") and "on the validation split" in warning
 
@@ -471,3 +498,24 @@ def test_a_threshold_chosen_on_the_films_keeps_its_film_on_its_side_in_the_per_f
     assert shown[10] == round(p0[10], 6)  # the others as before
     rows = list(csv.DictReader((tmp_path / "r" / "predictions.csv").open(encoding="utf-8-sig")))
     assert float(rows[9]["p_COVID"]) >= t
+
+
+def test_a_threshold_chosen_on_a_keras_model_is_said_to_be_the_float_models_and_save_model_is_not_advised():
+    """cxr-evaluate model.keras --operating-point advised '--save-model PATH', which refuses a .keras, and did not
+    say that the threshold is the float model's, not the device file's."""
+    from convert.operating_point import site_operating_point
+    from convert.rule_sections import site_point_section
+
+    y = np.array([0] * 10 + [1] * 10)
+    p0 = np.r_[np.linspace(0.95, 0.4, 10), np.linspace(0.5, 0.05, 10)]
+    site = site_operating_point(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], 0, 0.95, films="films in site (20)")
+    keras = "\n".join(site_point_section({**site, "model_file": "model.keras"}))
+    assert "--save-model PATH` to write" not in keras
+    assert "This threshold is the float model's (`model.keras`)" in keras
+    assert "`cxr-evaluate model_int8.tflite DATA --operating-point COVID=0.95 --save-model PATH`" in keras
+    assert "`cxr-convert RUN --operating-point COVID=0.95`" in keras
+    tflite = "\n".join(site_point_section({**site, "model_file": "model_int8.tflite"}))
+    assert "Add `--save-model PATH` to write a copy of the model that carries this rule." in tflite
+    assert "float model" not in tflite
+    saved = "\n".join(site_point_section({**site, "model_file": "m.tflite", "saved_to": "/tmp/my site.tflite"}))
+    assert "`edge-classify --model '/tmp/my site.tflite'` applies it by default." in saved  # pasted into a shell as is

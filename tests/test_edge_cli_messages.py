@@ -326,6 +326,24 @@ def test_a_rule_for_two_classes_is_said_to_take_one():
         parse_threshold("COVID=0.5,Normal=0.5", ["COVID", "Normal"])
 
 
+def test_a_threshold_with_another_comparison_than_at_least_is_refused_not_reversed():
+    """--threshold 'COVID<=0.9' was taken as COVID>=0.9 without a word: '<' is no letter, so 'COVID<' matched COVID."""
+    from convert.operating_point import parse_operating_point
+    from edge.decision import parse_threshold
+
+    labels = ["COVID", "Normal"]
+    for text in ("COVID<=0.9", "COVID<0.9=", "COVID!=0.9", "COVID >>=0.9", "<COVID=0.9"):
+        with pytest.raises(ValueError, match=r"^--threshold takes CLASS=PROBABILITY or CLASS>=PROBABILITY, e\.g\. COVID=0\.3; "
+                                             r"got .*: a rule has no other comparison \(it gives the class whenever its "
+                                             r"probability reaches the threshold\)$"):
+            parse_threshold(text, labels)
+    assert parse_threshold("COVID>=0.151267394", labels) == (0, 0.151267394)  # the rule as the tools print it
+    assert parse_threshold("Normal >= 0.4", labels) == (1, 0.4) and parse_threshold("covid=0.2", labels) == (0, 0.2)
+    with pytest.raises(ValueError, match=r"^--operating-point takes CLASS=SENSITIVITY or CLASS>=SENSITIVITY"):
+        parse_operating_point("COVID<=0.95", labels)
+    assert parse_threshold("A<B=0.3", ["A<B", "C"]) == (0, 0.3)  # a class named so is still that class
+
+
 def test_a_threshold_above_one_half_is_said_to_find_fewer_films_not_more(model, film):
     """--help said a threshold 'trades specificity for sensitivity'; above 0.5 it does the reverse, and a file whose
     stored rule did so said only 'chosen for 0.95 sensitivity', which reads as a rule that finds more."""

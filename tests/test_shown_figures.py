@@ -122,3 +122,38 @@ def test_report_tables_never_round_a_share_below_one_up_to_100():
     pred[0] = 1  # one COVID film missed by both
     md = "\n".join(markdown(compare(y, pred, pred, ["COVID", "Normal"], n_boot=50), "a", "b", "d", ""))
     assert "| COVID | 2000 | 99.95 | 99.95 |" in md
+
+
+def test_a_typed_threshold_is_printed_so_that_the_printed_rule_gives_the_printed_label():
+    """A threshold typed with 10 or more digits (0.15127000001) was printed to 9, 0.15127, beside a film shown
+    at 0.15127 and labelled Normal: the printed rule applied to the printed probability gave COVID."""
+    from edge.decision import labels_for
+    from edge.output import rule_text
+
+    p = float(np.float32(0.1512673944))  # the film the hunt found, and thresholds just above it
+    for t in (0.15127000001, 0.151267395, 0.1512673944 + 1e-12, 0.41519):
+        printed = float(rule_text((0, t), ["COVID", "Normal"]).split(">=")[1])
+        assert printed == t  # a typed threshold as typed: the shortest text that reads back as it
+        label = labels_for(np.array([[p, 1 - p]]), (0, t))[0]
+        assert (beside_rule(p, 0, (0, t), 4) >= printed) == (label == 0)
+    stored = float(np.float32(0.1512673944))  # a stored rule, a float32: 9 digits rounded down, as before
+    assert rule_text((0, stored), ["COVID", "Normal"]) == "COVID>=0.151267394"
+    assert fmt_threshold(0.41519) == "0.4151"  # a chosen threshold in tables: 4 digits rounded down, as before
+
+
+def test_the_evaluation_report_names_the_typed_threshold_and_a_command_a_shell_takes(tmp_path):
+    """report.md rewrote --threshold COVID=0.41519 as 0.4151 and said `edge-classify --threshold COVID=0.4151`
+    gives the counts; that command labelled one film more. A class name with a space was not quoted."""
+    from convert.report import evaluation_report
+
+    y = np.array([0, 0, 1, 1])
+    p0 = np.array([0.9, 0.41515, 0.41516, 0.2])  # one film between the typed threshold's 4 digits and itself
+    for classes, command in ((["COVID", "Normal"], "`edge-classify --threshold COVID=0.41519` gives"),
+                             (["Viral Pneumonia", "Normal"], "`edge-classify --threshold 'Viral Pneumonia=0.41519'` gives")):
+        out = tmp_path / classes[0].replace(" ", "_")
+        report = evaluation_report(out, "t", y, np.stack([p0, 1 - p0], 1), classes, [f"f{k}.png" for k in range(4)],
+                                   n_boot=10, threshold=(0, 0.41519))
+        md = (out / "report.md").read_text()
+        assert command in md and f"Labels follow the rule {classes[0]} whenever p({classes[0]}) >= 0.41519 " in md
+        assert "0.4151 " not in md and "0.4151`" not in md
+        assert report["threshold_rule"]["tp"] == 1

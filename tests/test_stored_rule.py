@@ -115,7 +115,7 @@ def test_convert_stores_the_rule_and_leaves_the_weights_alone(ruled_run, capsys)
         assert EdgeModel(run / f"model_{mode}.tflite").selftest()["passed"]
     assert report["models"]["int8"]["decision"]["threshold"] == row["threshold"]
     assert report["models"]["int8"]["decision"]["test"] == row["test"]
-    text = (run / "report.md").read_text()
+    text = " ".join((run / "report.md").read_text().split())  # tables padded
     assert "## The rule stored in the model files" in text and "](operating_points.png)" in text
     assert "| Keras's threshold |" in text.replace("  ", "") and "gate under the rule |" in text
     assert (run / "operating_points.png").stat().st_size > 5000
@@ -387,7 +387,7 @@ def test_converting_again_keeps_the_rule_the_files_stored(ruled_run, capsys):
     assert "model_int8.tflite stored COVID at 0.95 sensitivity: chosen again through the new file" in capsys.readouterr().err
 
 
-def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chosen_again_on_validation(ruled_run):
+def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chosen_again_on_validation(ruled_run, capsys):
     """Keras has no counterpart to a threshold chosen on a site's films (cxr-evaluate --save-model):
     gated against one chosen on the validation split it would fail or pass for the wrong reason, and
     re-chosen on the validation split it would become another rule under the same name."""
@@ -399,11 +399,24 @@ def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chose
     assert kept_points(run, ["int8", "fp32", "fp16"], labels) == ({"int8": (0, 0.95), "fp32": (0, 0.95)}, {})
     site = {"class": "COVID", "threshold": 0.42, "target_sensitivity": 0.9, "chosen_on": "films in site (40, cxr-evaluate)",
             "chosen_films": {"n_positive": 20, "n_negative": 20, "sensitivity": 0.9, "specificity": 0.5}}
-    (run / "model_int8.tflite").write_bytes(stamped(run / "model_int8.tflite", site))
+    nf = {"sensitivity": 0.85, "sensitivity_ci": [0.64, 0.95], "specificity": 0.45, "specificity_ci": [0.26, 0.66]}
+    (run / "model_int8.tflite").write_bytes(stamped(run / "model_int8.tflite", site, {"next_films": nf}))
     assert kept_points(run, ["int8", "fp32"], labels) == ({"fp32": (0, 0.95)}, {"int8": site["chosen_on"]})
+    capsys.readouterr()
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], report_only=True, latency_threads=(),
                                                n_boot=100, explain=0, progress=False))
     assert "under_rule" not in report["models"]["int8"]["gate"] and "under_rule" in report["models"]["fp32"]["gate"]
+    # --report-only keeps saying where the rule was chosen (it said "on the validation split", with the site's
+    # fitted figures under "validation", and the card lost its cross-validated site line)
+    assert ("model_int8.tflite keeps its rule, COVID whenever p >= 0.42, chosen on films in site (40, cxr-evaluate), "
+            "not on the validation split") in capsys.readouterr().err
+    text = " ".join((run / "report.md").read_text().split())  # tables padded
+    assert "| int8 | COVID when p ≥ 0.42 (for 90%) | n/a (chosen on the site's films) |" in text
+    assert ("`model_int8.tflite`'s rule was not chosen on the validation split but on films in site (40, cxr-evaluate): "
+            "its sensitivity / specificity there, 90.0 / 50.0%, are on the films it was chosen on (the sensitivity optimistic") in text
+    card = md.split((run / "model_int8.tflite").read_bytes())[1]["validation"]
+    assert card["rule_on_site"]["films"] == "films in site (40, cxr-evaluate)" and card["rule_on_site"]["sensitivity"][0] == 0.85
+    assert "rule_on_site" not in md.split((run / "model_fp32.tflite").read_bytes())[1]["validation"]
 
 
 def test_report_md_gives_the_stored_rule_and_its_notes_in_percent():
@@ -421,5 +434,49 @@ def test_report_md_gives_the_stored_rule_and_its_notes_in_percent():
     assert "| validation sens. / spec. % |" in text and "| 100.0 / 99.96 |" in text
     assert "sensitivity 100.0% on the validation split" in text and "still reaches 90% there" in text
     assert "1.000" not in text and "0.9 " not in text
-    _, warning = stored_rule_lines("model_int8.tflite", d)  # stderr: fractions, as README says
+    _, warning = stored_rule_lines("model_int8.tflite", d, ["COVID", "Normal"])  # stderr: fractions, as README says
     assert "sensitivity 1.000 on the validation split" in warning and "still reaches 0.9 there" in warning
+
+
+def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_in_the_report_and_on_the_card():
+    """cxr-convert stored Lung_Opacity at p >= 0.064 (validation specificity 0.286, Viral_Pneumonia found 11 of 14
+    at the most probable class, 0 under the rule) without a word, while cxr-evaluate warned about the same threshold
+    on the same films; the card said nothing of what the rule costs the other classes."""
+    from convert.card import validation_card
+    from convert.operating_point import choose_decision
+    from convert.rule_notes import others_under_rule, site_rule_warnings, stored_rule_lines
+    from convert.stored_rule_sections import stored_rules_section
+    from edge.card import card_text
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    y = np.repeat(np.arange(4), 10)
+    probs = np.full((40, 4), 0.02)
+    probs[np.arange(40), y] = 0.5  # each film its own class at the most probable class
+    probs[y != 1, 1] = np.r_[np.linspace(0.3, 0.1, 27), [0.01] * 3]  # Lung_Opacity's p over most other films
+    probs[y == 1, 1] = np.linspace(0.9, 0.005, 10)
+    probs /= probs.sum(1, keepdims=True)
+    d = choose_decision(y, probs, labels, 1, 0.95)
+    d["others_on_validation"] = others_under_rule(y, probs, 1, d["threshold"], labels)
+    lines = stored_rule_lines("model_int8.tflite", d, labels)
+    (warn,) = [x for x in lines if x.startswith("warning:")]
+    assert "has a validation specificity of 0.100 on the validation split" in warn and "calls most COVID/Normal/Viral_Pneumonia" in warn
+    assert "under it the device finds COVID in 0 of 10 films (the most probable class: 10), Normal in 0 of 10 (10), " \
+           "Viral_Pneumonia in 3 of 10 (10); a specificity" in warn
+    # the same check, the same words, as cxr-evaluate's for a site's films
+    site = {"decision": d, "next_films": {"sensitivity": 10 / 11, "specificity": 0.1, "fp": 27, "tn": 3, "tp": 10, "fn": 0}}
+    assert "has a specificity of 0.100 on these films" in site_rule_warnings(site, labels)[-1]
+    # the report: the table's rule, then the warning
+    k, t = 1, d["threshold"]
+    entry = {**d, "test": {"sensitivity": 1.0, "sensitivity_ci": [0.7, 1.0], "specificity": 0.1, "specificity_ci": [0.03, 0.26]},
+             "others_on_test": others_under_rule(y, probs, k, t, labels)}
+    text = "\n".join(stored_rules_section({"int8": {"decision": entry}}))
+    assert "**Warning (int8):** The rule Lung_Opacity whenever p >= " in text and "specificity of 0.100" in text
+    # the card: what the device answers for the other classes under the rule
+    from convert.summary import summarize
+
+    model = {**summarize(y, probs, labels, n_boot=10), "decision": entry}
+    card = validation_card({"models": {"int8": model}}, "int8", "d", None)
+    meta = {"labels": labels, "validation": card, "decision": {"class": "Lung_Opacity", "threshold": t}}
+    out = card_text(meta, "model_int8.tflite")
+    assert "Warning: with its rule the device seldom answers COVID/Normal/Viral_Pneumonia" in out
+    assert "Normal/Viral_Pneumonia: it finds COVID in 0 of 10 films (the most probable class: 10), Normal in 0 of 10 (10)," in out
