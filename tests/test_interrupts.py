@@ -173,3 +173,34 @@ def test_a_stop_while_a_runtime_starts_is_a_stop_not_a_missing_runtime(tmp_path,
     with pytest.raises(KeyboardInterrupt):
         runtime.interpreter_class()
     sys.modules.pop("starting_runtime", None)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_a_command_starts_is_one_line_and_exit_code_130(sig, tmp_path):
+    """A Ctrl-C right after Enter (a wrong folder) came while the console script imported the command's modules,
+    before any handler: a 30-line traceback, or for SIGTERM exit 143 and no line."""
+    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+        pytest.skip("SIGINT is ignored here: the child inherits that")
+    (tmp_path / "slow_command.py").write_text(  # a command whose modules take their time to import
+        "import os, time\nos.write(2, b'importing\\n')\ntime.sleep(30)\ndef main():\n    raise SystemExit(0)\n")
+    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); from edge.entry import start; start('x', 'slow_command', 'main')"
+    rc, out, err = _signal_once(code, sig, b"importing\n")
+    assert rc == 130 and err == b"importing\nx: interrupted while starting; nothing was written\n", (rc, err)
+
+
+def test_every_console_script_starts_before_the_commands_modules_are_imported():
+    """The handlers of edge.entry are in place before anything slow is imported: its console scripts' modules
+    import neither Typer nor NumPy (the command's own modules do, in edge.entry.start)."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    for name, target in scripts.items():
+        module, function = target.split(":")
+        check = (f"import sys, {module}; assert callable({module}.{function})\n"
+                 "heavy = sorted({'typer', 'numpy', 'click', 'PIL'} & set(sys.modules)); assert not heavy, heavy")
+        p = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, (name, target, p.stderr[-500:])
