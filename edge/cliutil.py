@@ -251,7 +251,7 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
         except SystemExit as e:  # typer ends every command so; the last output is flushed below
             code = e.code
             ignore_stops()  # before e, and the stopped work it holds, is let go: see ignore_stops
-            if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's exit 1 for a reader gone outside one_line_errors
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's exit 1: a reader gone outside one_line_errors
                 code = EXIT_PIPE_CLOSED
         if sys.stdout is not None:  # started with >&-: the command said so and chose its exit code
             sys.stdout.flush()

@@ -183,7 +183,8 @@ def test_a_stop_while_a_command_starts_is_one_line_and_exit_code_130(sig, tmp_pa
         pytest.skip("SIGINT is ignored here: the child inherits that")
     (tmp_path / "slow_command.py").write_text(  # a command whose modules take their time to import
         "import os, time\nos.write(2, b'importing\\n')\ntime.sleep(30)\ndef main():\n    raise SystemExit(0)\n")
-    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); from edge.entry import start; start('x', 'slow_command', 'main')"
+    code = (f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+            "from edge.entry import start; start('x', 'slow_command', 'main')")
     rc, out, err = _signal_once(code, sig, b"importing\n")
     assert rc == 130 and err == b"importing\nx: interrupted while starting; nothing was written\n", (rc, err)
 
