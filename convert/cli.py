@@ -31,7 +31,8 @@ ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
         "each film's source, the report breaks the device file's test results down by source.\n\n"
         "Modes: int8 (integer body, stem and logits in float; the device default), int8-full (every op integer, "
         "int8 I/O, for integer-only accelerators), int16x8, dynamic, fp16, fp32.\n\n"
-        "Exit code 1 when a requested mode fails the gate (or, with --auto, when none passes); 2 for usage errors.\n\n"
+        "Exit code 1 when a requested mode fails the gate (or, with --auto, when none passes); 2 for usage errors; "
+        "130 interrupted; 141 standard output's reader went away.\n\n"
         "Example: cxr-convert runs/covid --quant int8,fp32 --max-drop 1 --max-class-drop 2"
     )
 )

@@ -24,7 +24,8 @@ compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, 
         "exact test on the films only one of them gets right, and which answers changed. Each model labels the "
         "films as edge-classify would (its stored rule, if it carries one, unless --most-probable). Writes compare.md and compare.json.\n\n"
         "Exit codes: 0 done; 1 done, but some files could not be read and were not scored (compare.json's "
-        "skipped_files lists them); 2 bad data or usage; 130 interrupted (an earlier comparison is kept).\n\n"
+        "skipped_files lists them); 2 bad data or usage; 130 interrupted (an earlier comparison is kept); "
+        "141 standard output's reader went away.\n\n"
         "Example: cxr-compare runs/old/model_int8.tflite runs/new/model_int8.tflite my_hospital/ --out old-vs-new"
     )
 )

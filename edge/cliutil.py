@@ -8,7 +8,6 @@ import errno
 import io
 import os
 import re
-import signal
 import shutil
 import sys
 import tempfile
@@ -22,6 +21,9 @@ from edge.runtime import RuntimeMissing
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+# 128 + SIGPIPE, as shells report `yes | head`'s yes: a reader that went away (`| head`) is no result of the
+# command's own, and 1 means one (cxr-convert's failed gate, cxr-evaluate's unreadable files).
+EXIT_PIPE_CLOSED = 141
 
 # Below this much free space a failure is most likely the disk: TensorFlow's converter writes a
 # temporary SavedModel of several times the model's size and then fails with unrelated errors.
@@ -238,7 +240,7 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
     """Run a command's typer app as its console script: streams set up (reconfigure_streams), and
     standard output that cannot be written (`> /dev/full`) one line and exit code 2 rather than a
     traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
-    from edge.interrupts import sigterm_as_interrupt
+    from edge.interrupts import ignore_stops, sigterm_as_interrupt
 
     reconfigure_streams()
     code = EXIT_OK
@@ -248,25 +250,26 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
                 app()
         except SystemExit as e:  # typer ends every command so; the last output is flushed below
             code = e.code
+            ignore_stops()  # before e, and the stopped work it holds, is let go: see ignore_stops
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's exit 1: a reader gone outside one_line_errors
+                code = EXIT_PIPE_CLOSED
         if sys.stdout is not None:  # started with >&-: the command said so and chose its exit code
             sys.stdout.flush()
-        # The work is done and said; tearing down TensorFlow or a runtime can take a second more, where a stop
-        # killed the process with 143 and no line: it now ends it at once, with the command's own exit code.
-        done = EXIT_OK if code is None else code if isinstance(code, int) else EXIT_USAGE
-        signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(done))
     except RuntimeError as e:  # a symlink loop met before a command's one_line_errors (a default output folder)
         if not (loop := _loop(e)):
             raise
         raise SystemExit(fail(prog, loop).exit_code) from None
-    except BrokenPipeError:  # the reader went away: quietly, as one_line_errors does
+    except BrokenPipeError:  # the reader went away: quietly, as one_line_errors does; a code already decided stays
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = EXIT_SOME_FAILED
+        code = code or EXIT_PIPE_CLOSED
     except OSError as e:  # outside every command's one_line_errors: its closing lines on standard output
         if getattr(e, "cxr_edge_debug", False):  # re-raised by --debug for its traceback: not standard output's
             raise
         if e.filename is not None:  # a path's error before a command's one_line_errors (a name too long): not stdout's
             raise SystemExit(fail(prog, _plain(e)).exit_code) from None
         raise SystemExit(stdout_failed(prog, e).exit_code) from None
+    finally:
+        ignore_stops()
     raise SystemExit(code)
 
 
@@ -297,7 +300,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
         # The reader went away (`edge-classify scans/ | head`): stop quietly, as Unix tools do. Point
         # stdout at /dev/null so that Python's final flush does not complain about the pipe again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(EXIT_SOME_FAILED)
+        raise typer.Exit(EXIT_PIPE_CLOSED)
     except KeyboardInterrupt:
         if debug:
             raise

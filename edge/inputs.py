@@ -25,8 +25,15 @@ def read_names(stdin: TextIO | None = None) -> str:
     reaches open() as the same bytes, as it does from the command line, instead of one undecodable
     byte stopping the whole batch."""
     s = stdin or sys.stdin
+    if s is None:  # started with <&- (some cron and service setups): Python then has no sys.stdin
+        raise ValueError("standard input is closed: no image paths to read from '-' (give them a file or a pipe)")
     raw = getattr(s, "buffer", None)
-    return list_text(raw.read()) if raw is not None else s.read().removeprefix("\ufeff")
+    try:
+        return list_text(raw.read()) if raw is not None else s.read().removeprefix("\ufeff")
+    except OSError as e:  # open for writing only (0>file): EBADF
+        reason = e.strerror or str(e)
+        raise ValueError(f"standard input cannot be read: {reason[:1].lower()}{reason[1:]}; "
+                         "no image paths to read from '-'") from None
 
 
 def list_text(data: bytes) -> str:

@@ -28,6 +28,18 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def ignore_stops() -> None:
+    """Ctrl-C and SIGTERM ignored from here on: for a command whose result is decided and said. Its last
+    flush (to a slow reader), the cleanup of the stopped work and TensorFlow's teardown take up to two
+    seconds more; a stop there printed a traceback or killed the process with 143 and no line, though
+    everything was written. A Python handler cannot cover it: Python resets every signal it handles to
+    the default as it shuts down, before the teardown; an ignored signal it leaves ignored. Kill -9
+    still ends the process, and a reader that goes away ends a blocked flush."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+
 @contextmanager
 def kept_interrupts() -> Iterator[Callable[[], None]]:
     """Inside: Ctrl-C and SIGTERM raise KeyboardInterrupt at once, as usual, and are remembered;

@@ -49,6 +49,22 @@ def test_nul_separated_paths_on_stdin_as_find_print0_gives_them(model, named):
     assert [json.loads(ln)["file"] for ln in p.stdout.splitlines()] == [str(f) for f in named.values()]
 
 
+@pytest.mark.parametrize("redirect, says", [("<&-", "standard input is closed: no image paths to read from '-'"),
+                                              ("0>/dev/null", "standard input cannot be read: bad file descriptor")])
+def test_a_list_from_a_closed_standard_input_is_refused_in_words(model, redirect, says):
+    """Under cron or a service unit that closes standard input, '-' said "unexpected AttributeError:
+    'NoneType' object has no attribute 'read'"."""
+    import subprocess
+    import sys
+
+    p = subprocess.run(["bash", "-c", f'exec "$@" {redirect}', "_", sys.executable, "-m", "edge.cli", "-", "--json",
+                        "--model", str(model)], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 2 and p.stdout == "", p.stderr
+    errors = lines(p.stderr, "error")
+    assert len(errors) == 1 and errors[0].startswith(f"{PREFIX}error: {says}"), p.stderr
+
+
 @pytest.mark.parametrize("on_stdin", [False, True])
 def test_a_folder_without_images_among_other_inputs_is_a_failed_input(model, named, tmp_path, on_stdin):
     empty = tmp_path / "empty"

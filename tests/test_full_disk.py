@@ -170,9 +170,24 @@ def test_edge_classify_stops_quietly_when_its_reader_goes_away(tiny_run, tmp_pat
     first = proc.stdout.readline()
     proc.stdout.close()
     stderr = proc.stderr.read()
-    assert proc.wait(timeout=120) == 1
+    assert proc.wait(timeout=120) == 141  # a shell's code for a command a closed pipe stopped: not "some files failed"
     assert first.startswith(image + "\t")
     assert "Traceback" not in stderr and "error" not in stderr and "Broken pipe" not in stderr, stderr
+
+
+def test_a_reader_gone_is_exit_code_141_not_a_result_of_the_command(tmp_path):
+    """`cxr-convert RUN | true`: every gate passed and every file written, and it exited 1, which is cxr-convert's
+    "gate failed" (cxr-evaluate's and cxr-compare's "some files could not be read"): a CI step read a failure."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        p = subprocess.run([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(tmp_path / "s"),
+                            "--count", "2", "--size", "32"], stdout=write_end, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+    finally:
+        os.close(write_end)
+    assert p.returncode == 141 and "Traceback" not in p.stderr and "error" not in p.stderr, (p.returncode, p.stderr)
+    assert len(list((tmp_path / "s").rglob("*.png"))) == 4  # the work is done all the same
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C, and a service manager's stop or `timeout`

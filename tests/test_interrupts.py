@@ -29,18 +29,84 @@ def test_a_dropped_stop_is_raised_again_when_asked_for(sig):
     assert signal.getsignal(signal.SIGTERM) == before  # the handlers are the caller's again
 
 
-def test_a_stop_after_the_work_is_done_ends_the_process_with_its_own_exit_code():
-    """For a second after 'report: ...' (TensorFlow's teardown) SIGTERM killed cxr-evaluate with 143 and
-    no line: the work was done and said, so the process now ends at once with the command's exit code."""
+# A command whose work is done, with a teardown as slow as TensorFlow's: an object that Python frees as it shuts
+# down (after it has reset the signals it handles), saying so on stderr, then taking 3 s.
+_SLOW_TEARDOWN = """
+import os, signal, sys, time
+from edge.cliutil import run_app
+
+class Teardown:
+    def __del__(self, write=os.write, sleep=time.sleep):
+        write(2, b"tearing down\\n")
+        sleep(3)
+
+kept = Teardown()
+
+def app():
+    print("report: done", flush=True)
+    raise SystemExit(1)
+
+run_app("x", app)
+"""
+
+
+def _signal_once(code: str, sig: int, after: bytes) -> tuple[int, bytes, bytes]:
+    """Run ``code`` in a child, send it ``sig`` once ``after`` shows on its stderr: (exit code, stdout, stderr)."""
     import subprocess
     import sys
 
-    code = ("import os, signal, time\nfrom edge.cliutil import run_app\n"
-            "def app():\n    print('report: done')\n    raise SystemExit(1)\n"
-            "try:\n    run_app('x', app)\nexcept SystemExit:\n    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(10)\n"
-            "raise SystemExit(99)\n")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert p.returncode == 1 and p.stdout == "report: done\n", (p.returncode, p.stderr)
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = b""
+    while after not in err:
+        chunk = p.stderr.read1(4096)
+        assert chunk, (p.wait(), err)
+        err += chunk
+    time.sleep(0.3)  # a flush that blocks is blocked by now
+    p.send_signal(sig)
+    time.sleep(0.3)  # the signal lands before the reader reads
+    out, rest = p.communicate(timeout=60)
+    return p.returncode, out, err + rest
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_after_the_work_is_done_leaves_the_commands_own_exit_code(sig):
+    """For a second or two after 'report: ...' (TensorFlow's teardown) a SIGTERM or Ctrl-C killed cxr-train,
+    cxr-convert and cxr-evaluate with 143 or 130 and no line, though everything was written: a script read
+    'interrupted', and a failed gate's 1 was lost. Python had put the signals back to their default as it
+    shut down, taking the handler meant for this moment with them."""
+    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+        pytest.skip("SIGINT is ignored here: the child inherits that")
+    code, out, err = _signal_once(_SLOW_TEARDOWN, sig, b"tearing down\n")
+    assert code == 1 and out == b"report: done\n" and b"Traceback" not in err, (code, err)
+
+
+# A command stopped while it wrote to a slow reader: it has said "interrupted", and its last answers still wait
+# in standard output's buffer for the reader to take them.
+_BLOCKED_FLUSH = """
+import io, sys
+from edge.cliutil import run_app
+
+def app():
+    raw = sys.stdout.detach().detach()  # a buffer that holds more than a pipe takes at once
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw, 1 << 20))
+    sys.stdout.write(("a" * 99 + "\\n") * 3000)
+    print("x: error: interrupted", file=sys.stderr, flush=True)
+    raise SystemExit(130)
+
+run_app("x", app)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_second_stop_while_the_last_answers_are_flushed_keeps_the_first_stops_code(sig):
+    """Under `timeout` (which signals the command and its process group) or a double Ctrl-C, with a slow reader:
+    the second signal met the final flush outside every handler, and printed a KeyboardInterrupt traceback after
+    the one line, or killed the process with 143 where the stop had said 130."""
+    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+        pytest.skip("SIGINT is ignored here: the child inherits that")
+    code, out, err = _signal_once(_BLOCKED_FLUSH, sig, b"interrupted\n")
+    assert code == 130 and b"Traceback" not in err and b"KeyboardInterrupt" not in err, (code, err)
+    assert out == ("a" * 99 + "\n").encode() * 3000  # every answer whole, none lost
 
 
 def test_a_stop_a_library_turned_into_another_error_is_still_a_stop(monkeypatch, tmp_path):
@@ -107,3 +173,35 @@ def test_a_stop_while_a_runtime_starts_is_a_stop_not_a_missing_runtime(tmp_path,
     with pytest.raises(KeyboardInterrupt):
         runtime.interpreter_class()
     sys.modules.pop("starting_runtime", None)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_a_command_starts_is_one_line_and_exit_code_130(sig, tmp_path):
+    """A Ctrl-C right after Enter (a wrong folder) came while the console script imported the command's modules,
+    before any handler: a 30-line traceback, or for SIGTERM exit 143 and no line."""
+    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+        pytest.skip("SIGINT is ignored here: the child inherits that")
+    (tmp_path / "slow_command.py").write_text(  # a command whose modules take their time to import
+        "import os, time\nos.write(2, b'importing\\n')\ntime.sleep(30)\ndef main():\n    raise SystemExit(0)\n")
+    code = (f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+            "from edge.entry import start; start('x', 'slow_command', 'main')")
+    rc, out, err = _signal_once(code, sig, b"importing\n")
+    assert rc == 130 and err == b"importing\nx: interrupted while starting; nothing was written\n", (rc, err)
+
+
+def test_every_console_script_starts_before_the_commands_modules_are_imported():
+    """The handlers of edge.entry are in place before anything slow is imported: its console scripts' modules
+    import neither Typer nor NumPy (the command's own modules do, in edge.entry.start)."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    for name, target in scripts.items():
+        module, function = target.split(":")
+        check = (f"import sys, {module}; assert callable({module}.{function})\n"
+                 "heavy = sorted({'typer', 'numpy', 'click', 'PIL'} & set(sys.modules)); assert not heavy, heavy")
+        p = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, (name, target, p.stderr[-500:])

@@ -41,7 +41,7 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "from the data folder again, which must still hold them unchanged, and writes it anew). "
         "Next step: cxr-convert RUN_DIR.\n\n"
         "Exit codes: 0 done; 1 done, but some files could not be read (run.json lists them); 2 bad data or usage; "
-        "130 interrupted.\n\n"
+        "130 interrupted; 141 standard output's reader went away.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid"
     )
 )

@@ -1,0 +1,38 @@
+"""The console scripts' first code: Ctrl-C and SIGTERM said in one line from the first moment.
+
+A command's modules (Typer, NumPy, a TFLite runtime; TensorFlow's helpers for cxr-train) take half a second
+or more to import, on a Raspberry Pi several, and the command's own handlers came with them: a Ctrl-C
+right after Enter printed a 30-line traceback, a SIGTERM killed the process with 143 and no line. So the
+console scripts start here, where nothing heavy is imported before the handler is in place."""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import sys
+
+EXIT_INTERRUPTED = 130  # edge.cliutil's, which is not imported yet
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def start(prog: str, module: str, function: str) -> None:
+    """Import ``module`` and call its ``function`` (a command's run_app), with SIGTERM taken as Ctrl-C from the
+    start, and a stop while it imports said in one line, exit code 130. A signal ignored where the command was
+    started (SIGTERM under nohup-like wrappers, SIGINT in a background job) stays ignored."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _stop)
+    try:
+        main = getattr(importlib.import_module(module), function)
+        importlib.import_module("edge.cliutil")  # what main imports first
+    except KeyboardInterrupt:
+        if sys.stderr is not None:  # started with 2>&-: nothing to say it on
+            print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    main()
+
+
+def edge_classify() -> None:
+    start("edge-classify", "edge.cli", "run")
