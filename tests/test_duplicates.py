@@ -77,3 +77,15 @@ def test_many_copies_of_few_films_join_as_every_pair_says_in_bounded_memory():
     assert stats["near_duplicate_pairs"] == len(near) > 250_000
     assert (stats["exact_duplicate_pairs"], stats["cropped_copy_pairs"], stats["mirrored_copy_pairs"]) == (1, 0, 1)
     assert grown_mib < 150  # as lists of tuples and gathered pairs: 1.7 GB
+
+
+def test_merge_groups_gives_the_groups_join_gives_for_pairs_found_in_parts():
+    from train.hygiene import join, merge_groups
+
+    rng = np.random.default_rng(8)
+    for n, m in ((1, 0), (30, 10), (200, 150), (200, 400)):
+        pairs = rng.integers(0, n, (m, 2))
+        labels = np.arange(n)
+        for part in np.array_split(pairs, 3):  # as blocks find them
+            merge_groups(labels, part[:, 0], part[:, 1])
+        assert labels.tolist() == join(n, pairs.tolist())
