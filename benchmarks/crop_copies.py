@@ -88,7 +88,7 @@ def main() -> None:
     t0 = time.perf_counter()
     found_crops, found_mirrors = crop_and_mirror_pairs(*prints)
     t_search = time.perf_counter() - t0
-    pairs = {tuple(sorted(p)) for p in found_crops + found_mirrors}
+    pairs = {tuple(sorted(p)) for p in found_crops.tolist() + found_mirrors.tolist()}
     want_c = {tuple(sorted((n + k, int(i)))) for k, i in enumerate(pick)}
     want_m = {tuple(sorted((n + len(pick) + k, int(i)))) for k, i in enumerate(pick)}
     want_t = {tuple(sorted((n + 2 * len(pick) + k, int(i)))) for k, i in enumerate(pick)}

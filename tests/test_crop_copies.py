@@ -42,8 +42,8 @@ def test_crops_and_mirror_images_join_their_films_and_distinct_films_stay_apart(
     mirror = np.fliplr(films[1]).copy()
     every = films + [crop, mirror]
     crops, mirrors = crop_and_mirror_pairs(*(np.stack(p) for p in zip(*map(crop_print, every))))
-    assert crops == [(10, 0)]
-    assert sorted(map(sorted, mirrors)) == [[1, 11], [1, 11]]  # each is the other's mirror image
+    assert crops.tolist() == [[10, 0]]
+    assert sorted(map(sorted, mirrors.tolist())) == [[1, 11], [1, 11]]  # each is the other's mirror image
     prints = [fingerprint(f) for f in every]
     groups, stats = duplicate_groups([f"f{k}" for k in range(12)], np.array([p[0] for p in prints], np.uint64),
                                      np.stack([p[1] for p in prints]), cropped=crops, mirrored=mirrors)
@@ -197,3 +197,25 @@ def test_find_crops_finds_training_films_padded_to_a_square_or_given_a_border(tm
     _, note = leave_out_seen([model], scored, keep_seen=False, prog="t", crops_in=str(site))
     assert note["padded"] == 3 and "3 of them as copies with a border added" in seen_line(note)
     assert note["seen_films"][0]["found_as"] == "copy with a border added"
+
+
+def test_the_mirror_pass_and_the_duplicate_grouping_show_progress_in_a_log(monkeypatch, capsys):
+    # Both run over every pair of films: at 21,000 films, half a minute without a line after the
+    # crop search's "N of N" (minutes with large clusters of copies).
+    from train import code_distance, progress
+
+    films = _films(4) * 150  # 600 films: more than one block of the grouping's 512
+    prints = [np.stack(p) for p in zip(*map(crop_print, films[:4]))]
+    prints = [np.concatenate([p] * 150) for p in prints]
+    monkeypatch.setattr(code_distance, "CHUNK_BYTES", code_distance._PAIR_BYTES * len(films) * 100)
+    monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+    cropped, mirrored = crop_and_mirror_pairs(*prints, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert any("mirror images within the set: " in line for line in lines)
+    assert lines[-1].endswith("mirror images within the set: 600 of 600")
+    fingerprints = [fingerprint(f) for f in films]
+    groups, _ = duplicate_groups([f"f{k % 4}" for k in range(600)], np.array([p[0] for p in fingerprints], np.uint64),
+                                 np.stack([p[1] for p in fingerprints]), cropped=cropped, mirrored=mirrored, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all("resized or re-encoded copies within the set: " in line for line in lines)
+    assert lines[-1].endswith("600 of 600") and len(set(groups)) == 4

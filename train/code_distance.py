@@ -127,7 +127,7 @@ def copies_within(items: list[Item], progress: bool = False, prints: tuple[np.nd
         from train.crop_copies import crop_and_mirror_pairs
 
         cropped, mirrored = crop_and_mirror_pairs(*prints, progress=progress)
-        pairs += cropped + mirrored
+        pairs += cropped.tolist() + mirrored.tolist()
     groups: dict[int, list[int]] = {}
     for k, g in enumerate(join(len(items), pairs)):
         groups.setdefault(g, []).append(k)

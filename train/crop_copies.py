@@ -191,9 +191,10 @@ def crop_print(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.ndarray, smalls: np.ndarray,
-                          progress: bool = False) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Pairs (i, j) of films of one set where i is a crop of j, and pairs where i is j's mirror
-    image; the arguments are crop_print's parts, stacked."""
+                          progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (K, 2) of films (i, j) of one set where i is a crop of j, and pairs where i is j's mirror
+    image; the arguments are crop_print's parts, stacked. Arrays, not lists of tuples: a set of a few
+    films copied thousands of times holds millions of pairs (8 bytes each here, about 150 as tuples)."""
     from train.progress import progress_bar
 
     n = len(codes)
@@ -205,7 +206,7 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
         return plain[j]
 
     zero = words(codes[:, 0]) if n else np.zeros((CODE // 8, 0), np.uint64)
-    crops: list[tuple[int, int]] = []
+    crops: list[np.ndarray] = [np.zeros((0, 2), np.int32)]
     bar = progress_bar(n, "cropped copies within the set", progress and n > 1)
     for start in range(0, n, 256):
         near = thumbs[start:start + 256] @ thumbs.T >= SIEVE_MIN
@@ -217,19 +218,24 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
                 guess = bits.argmin(0)
                 best = bits[guess, np.arange(len(js))]
                 doubt = (best > COPY_CODE_BITS) & (best <= DOUBT_BITS)
-                crops += sorted([(i, int(j)) for j in js[best <= COPY_CODE_BITS]] + [
-                    (i, int(j)) for j, g in zip(js[doubt], guess[doubt])
-                    if float(check_thumb(smalls[i], GUESSES[g]) @ plain_of(int(j))) >= CHECK_MIN])
+                found = np.sort(np.concatenate([js[best <= COPY_CODE_BITS], np.array([
+                    j for j, g in zip(js[doubt], guess[doubt])
+                    if float(check_thumb(smalls[i], GUESSES[g]) @ plain_of(int(j))) >= CHECK_MIN], np.int64)]))
+                crops.append(np.stack([np.full(len(found), i), found], 1).astype(np.int32))
             bar.update(1)
     bar.close()
-    mirrors: list[tuple[int, int]] = []
+    mirrors: list[np.ndarray] = [np.zeros((0, 2), np.int32)]
     if n:
         flipped = words(mirrored)
         step = block_rows(n)
+        bar = progress_bar(n, "mirror images within the set", progress and n > 1)
         for start in range(0, n, step):
             bits = bits_apart(flipped[:, start:start + step], zero)
             a, b = np.nonzero(bits <= DOUBT_BITS)
-            mirrors += [(int(i) + start, int(j)) for i, j in zip(a, b) if i + start != j and (
-                bits[i, j] <= COPY_CODE_BITS
-                or float(check_thumb(np.fliplr(smalls[i + start])) @ plain_of(int(j))) >= CHECK_MIN)]
-    return crops, mirrors
+            keep = (a + start != b) & (bits[a, b] <= COPY_CODE_BITS)
+            for k in np.flatnonzero((a + start != b) & ~keep):  # in doubt: the thumbnails decide
+                keep[k] = float(check_thumb(np.fliplr(smalls[a[k] + start])) @ plain_of(int(b[k]))) >= CHECK_MIN
+            mirrors.append(np.stack([a[keep] + start, b[keep]], 1).astype(np.int32))
+            bar.update(min(step, n - start))
+        bar.close()
+    return np.concatenate(crops), np.concatenate(mirrors)

@@ -79,43 +79,64 @@ def join(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
 
 def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
                      max_bits: int = NEAR_DUPLICATE_BITS, min_corr: float = NEAR_DUPLICATE_CORRELATION,
-                     cropped: Iterable[tuple[int, int]] = (),
-                     mirrored: Iterable[tuple[int, int]] = ()) -> tuple[list[int], dict]:
-    """Group ids (union-find) joining exact and near duplicates, and the ``cropped`` and ``mirrored``
-    copies found by train.crop_copies; counts for run.json (pairs of each kind, groups, films)."""
+                     cropped: Iterable[tuple[int, int]] | np.ndarray = (),
+                     mirrored: Iterable[tuple[int, int]] | np.ndarray = (),
+                     progress: bool = False) -> tuple[list[int], dict]:
+    """Group ids (each group's smallest index) joining exact and near duplicates, and the ``cropped``
+    and ``mirrored`` copies found by train.crop_copies; counts for run.json (pairs of each kind,
+    groups, films). ``progress``: a progress bar (train.progress) over the films, for large sets."""
+    from train.progress import progress_bar
+
     n = len(sha256)
+    cropped, mirrored = (np.asarray(p if isinstance(p, np.ndarray) else list(p), np.int64).reshape(-1, 2)
+                         for p in (cropped, mirrored))
+    keyed = bool(len(cropped) or len(mirrored))  # the pairs found here are needed only to count those apart
     first: dict[str, int] = {}
-    exact = []
-    for i, s in enumerate(sha256):
-        if s in first:
-            exact.append((first[s], i))
-        else:
-            first[s] = i
-    near = []
+    same = np.array([first.setdefault(s, i) for i, s in enumerate(sha256)], np.int64)  # first film of its bytes
+    labels = np.arange(n)
+    exact = np.flatnonzero(same != labels)
+    merge_groups(labels, same[exact], exact)
+    known = [same[exact] * n + exact]  # pairs as smaller * n + larger: 8 bytes, where a tuple took about 150
+    near_pairs = 0
     hashes = np.asarray(hashes, dtype=np.uint64)
     thumbs = np.asarray(thumbs, dtype=np.float32)
     # Blocks of rows against the films after them: memory stays a block's width whatever the number
     # of films. On chest X-rays an eighth of all pairs are hash candidates, so gathering each pair's
     # thumbnails (the obvious way) took 10 GB at 20,000 films; one matrix product per block does not.
-    # The product is only a sieve, with a margin for its rounding: kept pairs are scored pair by pair,
-    # as they always were, so the groups do not depend on the block size or the BLAS.
+    # Where the product is within its rounding of the threshold, the pair is scored on its own, as
+    # all pairs once were, so the groups do not depend on the block size or the BLAS. Copies join the
+    # groups as each block finds them, kept as keys only where crops are to be counted apart from them:
+    # 4,000 films copies of 8 hold a million pairs, which as a list of tuples took 1.9 GB.
     chunk = 512
+    bar = progress_bar(n, "resized or re-encoded copies within the set", progress and n > 1)
     for start in range(0, n, chunk):
         end = min(n, start + chunk)
         close = hamming_matrix(hashes[start:end], hashes[start:]) <= max_bits
         close &= np.arange(start, n)[None, :] > np.arange(start, end)[:, None]
-        if not close.any():
-            continue
-        close &= thumbs[start:end] @ thumbs[start:].T >= min_corr - 1e-4
-        rows, cols = np.nonzero(close)
-        rows, cols = rows + start, cols + start
-        corr = np.einsum("ij,ij->i", thumbs[rows], thumbs[cols]) if len(rows) else np.zeros(0)
-        near += [(int(r), int(c)) for r, c in zip(rows[corr >= min_corr], cols[corr >= min_corr])
-                 if sha256[r] != sha256[c]]
-    cropped, mirrored = _new_pairs(cropped, exact + near), _new_pairs(mirrored, exact + near)
-    groups = join(n, exact + near + cropped + mirrored)
-    sizes = np.bincount(groups, minlength=n) if n else np.zeros(0, int)
-    stats = {"exact_duplicate_pairs": len(exact), "near_duplicate_pairs": len(near),
+        if close.any():
+            corr = thumbs[start:end] @ thumbs[start:].T
+            rows, cols = np.nonzero(close & (corr >= min_corr - ROUNDING))
+            corr = corr[rows, cols]
+            rows, cols = rows + start, cols + start
+            keep = corr >= min_corr + ROUNDING
+            for part in np.array_split(np.flatnonzero(~keep), max(1, -(-int((~keep).sum()) // chunk))):
+                keep[part] = np.einsum("ij,ij->i", thumbs[rows[part]], thumbs[cols[part]]) >= min_corr
+            keep &= same[rows] != same[cols]
+            rows, cols = rows[keep], cols[keep]
+            near_pairs += len(rows)
+            if keyed:
+                known.append(rows * n + cols)
+            merge_groups(labels, rows, cols)
+        bar.update(end - start)
+    bar.close()
+    known_keys = np.sort(np.concatenate(known))
+    cropped, mirrored = _new_pairs(cropped, n, known_keys), _new_pairs(mirrored, n, known_keys)
+    del known, known_keys
+    for keys in (cropped, mirrored):
+        merge_groups(labels, keys // max(n, 1), keys % max(n, 1))
+    groups = labels.tolist()
+    sizes = np.bincount(labels, minlength=n) if n else np.zeros(0, int)
+    stats = {"exact_duplicate_pairs": len(exact), "near_duplicate_pairs": near_pairs,
              "cropped_copy_pairs": len(cropped), "mirrored_copy_pairs": len(mirrored),
              "duplicate_groups": int((sizes > 1).sum()), "images_in_duplicate_groups": int(sizes[sizes > 1].sum()),
              "near_duplicate_rule": f"dHash <= {max_bits} bits and 32x32 correlation >= {min_corr}",
@@ -126,10 +147,39 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
     return groups, stats
 
 
-def _new_pairs(pairs: Iterable[tuple[int, int]], known: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The pairs, each once, that are not already among ``known`` (either way round)."""
-    seen = {tuple(sorted(p)) for p in known}
-    return [p for p in dict.fromkeys(tuple(sorted(map(int, p))) for p in pairs) if p not in seen]
+# How far a float32 product of two unit 32x32 thumbnails may be from the same product summed pair
+# by pair: about 1e-6 in practice, under 6e-5 at worst (1,024 roundings of 6e-8).
+ROUNDING = 1e-4
+
+
+def merge_groups(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """Join, in place, the groups of films ``a[k]`` and ``b[k]`` for every k. ``labels``: each film's
+    group, as its smallest film (join's answer): the pairs are taken as arrays, so a million of them
+    cost numpy's time, not Python's, and pairs already in one group cost nothing more."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    while True:
+        la, lb = labels[a], labels[b]
+        apart = la != lb
+        if not apart.any():
+            return
+        a, b = a[apart], b[apart]
+        # each group points to the smallest group it meets, then the pointers are followed to the end
+        to = np.arange(len(labels))
+        np.minimum.at(to, np.maximum(la[apart], lb[apart]), np.minimum(la[apart], lb[apart]))
+        while not np.array_equal(to[to], to):
+            to = to[to]
+        labels[:] = to[labels]
+
+
+def _new_pairs(pairs: np.ndarray, n: int, known: np.ndarray) -> np.ndarray:
+    """The pairs (K, 2), each once (as smaller * n + larger), that are not already among ``known``
+    (so keyed, sorted). Sorting, not np.unique or np.isin: their hashing took 10 s for 4 million pairs."""
+    keys = np.sort(pairs.min(1) * n + pairs.max(1))
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    if not len(known):
+        return keys
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    return keys[known[at] != keys]
 
 
 UNFOUND_COPIES = ("Copies cut by more than about 6% a side, moved by more than about 4%, turned by more than about 5 "

@@ -99,7 +99,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     items = res.items
     cropped, mirrored = crop_and_mirror_pairs(*res.crops, progress=s.progress)
     groups, hygiene = duplicate_groups([i.sha256 for i in items], res.dhash, res.thumbs, cropped=cropped,
-                                       mirrored=mirrored)
+                                       mirrored=mirrored, progress=s.progress)
     if hygiene["duplicate_groups"]:
         log(f"warning: {duplicates_text(hygiene)}; each group is kept within one split")
     hygiene["label_conflicts"] = copy_conflicts(label_conflicts(groups, [i.path for i in items], [i.label for i in items]),
