@@ -1,4 +1,4 @@
-"""Whether a run folder made before run.json recorded its split (split_digest, cxr-edge 0.23 and older)
+"""Whether a run folder made before run.json recorded its split (split_digest: cxr-edge 0.19 and older)
 still holds the split its model was trained on.
 
 A newer cxr-train --replace over such a folder writes its new split.json (then cache/ and
