@@ -205,7 +205,7 @@ def test_folders_typed_relative_are_read_from_where_cxr_train_was_called(tiny_ru
 
 
 def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_its_split_there(tiny_run, tmp_path):
-    """A run.json of cxr-edge 0.23 or older records no split_digest: a --replace retrain killed while it
+    """A run.json of cxr-edge 0.19 or older records no split_digest: a --replace retrain killed while it
     trained left the old model beside its new split, and cxr-convert scored the model on films it trained on."""
     import pytest
 
