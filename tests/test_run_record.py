@@ -207,6 +207,8 @@ def test_folders_typed_relative_are_read_from_where_cxr_train_was_called(tiny_ru
 def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_its_split_there(tiny_run, tmp_path):
     """A run.json of cxr-edge 0.19 or older records no split_digest: a --replace retrain killed while it
     trained left the old model beside its new split, and cxr-convert scored the model on films it trained on."""
+    import shutil
+
     import pytest
 
     from convert.quantize import ConvertSettings, run_conversion
@@ -217,29 +219,26 @@ def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_it
     for key in ("split_digest", "model_sha256"):
         info.pop(key)
     (old / "run.json").write_text(json.dumps(info))
-    for name in ("split.json", "model.keras"):  # written before run.json, as a finished run writes them
-        os.utime(old / name, ns=(os.stat(old / "run.json").st_mtime_ns - 10**9,) * 2)
     assert run_record_problem(old) is None  # a finished old run is taken as it is
 
     def mixed(how: str) -> Path:
         run = tmp_path / how
-        import shutil
-
         shutil.copytree(old, run)
         split = json.loads((run / "split.json").read_text())
         if how == "seed":  # the new call's own split, drawn with its --seed
             split["seed"] += 5
             (run / "split.json").write_text(json.dumps(split))
-            os.utime(run / "split.json", ns=(os.stat(run / "run.json").st_mtime_ns - 10**9,) * 2)
         elif how == "prepared":  # the record a newer cxr-train keeps until its run is finished
             (run / "prepared.json").write_text("{}")
-        else:  # the same seed and sizes, written an hour after the model
-            hour_later = os.stat(run / "run.json").st_mtime_ns + 3600 * 10**9
-            os.utime(run / "split.json", ns=(hour_later, hour_later))
         return run
 
-    for how in ("seed", "prepared", "later"):
+    for how in ("seed", "prepared"):
         run = mixed(how)
         assert "stopped after writing a new split" in (run_record_problem(run) or ""), how
+    moved = tmp_path / "moved"  # its data folder moved: split.json's data_dir set anew, after the model (load_part says to)
+    shutil.copytree(old, moved)
+    split = json.loads((moved / "split.json").read_text())
+    (moved / "split.json").write_text(json.dumps({**split, "data_dir": str(tmp_path / "elsewhere")}))
+    assert run_record_problem(moved) is None
     with pytest.raises(ValueError, match="is not the split .* was trained on.*run that cxr-train command again"):
         run_conversion(ConvertSettings(run_dir=tmp_path / "seed", modes=["int8"], latency_threads=(), progress=False))

@@ -13,22 +13,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-# A finished run writes split.json before it trains and run.json after, so split.json is the older
-# file. A copy without its dates (cp -r, rsync without -t) writes them a moment apart in either
-# order: only a split.json this much newer than the run's model and run.json is a later call's.
-NEWER_SPLIT_S = 600
-
-
-def _split_newer(run_dir: Path) -> bool:
-    times = [(run_dir / n).stat().st_mtime for n in ("split.json", "run.json", "model.keras")]
-    return times[0] > max(times[1:]) + NEWER_SPLIT_S
-
 
 def split_not_the_runs(run_dir: Path, run: dict) -> bool:
     """Whether the split.json in ``run_dir`` cannot be the split of the run that ``run`` (its run.json,
     without split_digest) describes: a newer cxr-train's record of a stopped call (prepared.json, gone
-    once a run finishes, so never beside a finished run.json of its own), a split drawn with another
-    seed or of other sizes than run.json counted, or a split.json written well after the model."""
+    once a run finishes, so never beside a finished run.json of its own), or a split drawn with another
+    seed or of other sizes than run.json counted. split.json's date is no sign: a user whose data
+    folder moved is told to set its data_dir anew, which makes it newer than the model."""
     run_dir = Path(run_dir)
     if (run_dir / "prepared.json").is_file():
         return True
@@ -38,8 +29,6 @@ def split_not_the_runs(run_dir: Path, run: dict) -> bool:
         # a student's split is its teacher's, drawn with the teacher's seed
         if not settings.get("teacher") and "seed" in split and settings.get("seed", split["seed"]) != split["seed"]:
             return True
-        if run.get("counts") is not None and split.get("counts") is not None and run["counts"] != split["counts"]:
-            return True
-        return _split_newer(run_dir)
+        return run.get("counts") is not None and split.get("counts") is not None and run["counts"] != split["counts"]
     except (OSError, ValueError, TypeError, AttributeError):
         return False  # what cannot be read is judged by the caller, which read the same files
