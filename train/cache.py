@@ -91,7 +91,8 @@ def _older_rules(run_dir: Path, part: str) -> str | None:
         return None  # unreadable: _cache_matches refuses it, as a damaged stamp, not as older rules
     if rules is None:
         return "was stamped by cxr-edge 0.31.0 or older, without the decoding rules that made its pixels"
-    return None if rules == DECODE_RULES else f"was decoded by other rules (version {rules}, this version's are {DECODE_RULES})"
+    return None if rules == DECODE_RULES else (
+        f"was decoded by other rules (version {rules}, this version's are {DECODE_RULES})")
 
 
 def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
