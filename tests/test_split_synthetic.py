@@ -55,3 +55,16 @@ def test_cxr_convert_marks_an_older_run_trained_on_drawings(tiny_run, tmp_path, 
     assert meta["synthetic_data"] is True and meta["synthetic_share"]["synthetic"] == meta["synthetic_share"]["of"]
     assert json.loads((old / "report.json").read_text())["synthetic_data"] is True
     assert "the model files are marked as trained on synthetic images" in capsys.readouterr().err
+
+
+def test_cxr_evaluate_of_an_older_runs_keras_model_says_it_was_trained_on_drawings(tiny_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    old = _old_run(tiny_run, tmp_path)
+    films = json.loads((old / "split.json").read_text())["data_dir"]
+    r = CliRunner().invoke(evaluate_app, [str(old / "model.keras"), films, "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "model.keras was trained on" in r.output and "synthetic" in r.output.lower()
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["synthetic_data"] is True
