@@ -90,6 +90,7 @@ def model_for(path: Path):
                              "another run, or not made by cxr-train)")
         from train.fit import logits_of
 
+        run = _synthetic_from_films(run, path.parent)
         t = run.get("temperature", 1.0)
         return _finite(lambda x: keras_probabilities(model, x, t), path), {
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data"),
@@ -137,3 +138,18 @@ def keras_model_problem(model, run: dict) -> str | None:
     if getattr(last, "__name__", "") == "softmax" or type(model.layers[-1]).__name__ == "Softmax":
         return "it ends in a softmax, where cxr-train's models give logits (a second softmax would squash its answers)"
     return None
+
+
+def _synthetic_from_films(run: dict, run_dir: Path) -> dict:
+    """run.json with its synthetic marks read again from its split's films where a release before
+    the films' own marks left them unmarked (train.split_synthetic), as cxr-convert marks its files."""
+    from train.data import Split
+    from train.split_synthetic import synthetic_unrecorded
+
+    try:
+        split = Split.load(run_dir / "split.json")
+    except (OSError, ValueError, KeyError, TypeError):
+        return run
+    if found := synthetic_unrecorded(run, split, str(run_dir / "run.json"), "the model is"):  # its caller says it
+        return {**run, "synthetic_data": True, "synthetic_share": found[0]["synthetic_share"]}
+    return run

@@ -37,6 +37,7 @@ from edge.atomic import read_json, staged_folder
 from edge.decision import labelling
 from edge.cliutil import folder_problem
 from train.cache import load_part
+from train.split_synthetic import synthetic_unrecorded
 from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
                                split_mismatch)
 from train.data import Split
@@ -107,6 +108,9 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
 def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[dict, int]:
     run_dir = Path(s.run_dir)
     run, split, point = checked_run(s)
+    if found := synthetic_unrecorded(run, split, f"{run_dir / 'run.json'}", "the model files are"):
+        run = {**run, "synthetic_data": True, "synthetic_share": found[0]["synthetic_share"]}
+        log(found[1])
     config = PreprocessConfig.from_dict(run["preprocess"])
     classes = run["classes"]
     s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run))  # before any is rewritten

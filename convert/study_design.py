@@ -68,7 +68,8 @@ def evaluation_design(trained: dict | None, sources: list[str], seen_films: int 
     set is of the same collection whatever its names say.
 
     kind: internal (every named film is of a training source, or films of the set were learnt
-    from), external (no film is, by name), mixed, or unknown (no names to compare)."""
+    from), external (no film is, by name), mixed, or unknown (no names to compare: a file that records no
+    training sources is unknown even with seen films here, which its lines then say)."""
     films = len(sources)
     named = [s for s in sources if s]
     known = dict((trained or {}).get("sources") or {})
@@ -77,7 +78,9 @@ def evaluation_design(trained: dict | None, sources: list[str], seen_films: int 
     out = {"films": films, "films_named": len(named), "films_from_training_sources": sum(shared.values()),
            "shared_sources": dict(shared.most_common()), "seen_films": int(seen_films),
            "training_sources": trained}
-    if seen_films and not shared:  # films it learnt from are here: the folder overlaps its collection
+    # films it learnt from are here: the folder overlaps its collection; named films are compared with its
+    # sources, which a file of 0.22 or older does not record (unknown, with the films it saw said)
+    if seen_films and not shared and (known or not named):
         kind, why = ("mixed" if named else "internal"), "seen"
     elif not known or not named:
         kind, why = "unknown", "no training sources" if not known else "no sources here"
@@ -92,6 +95,10 @@ def evaluation_design(trained: dict | None, sources: list[str], seen_films: int 
 
 UNSEEN_HOSPITAL = ("at a hospital it never saw they are usually lower, often much lower (DeGrave et al. 2021: COVID "
                    "X-ray models learnt the hospital as readily as the disease)")
+
+
+_SEEN_FIGURES = ("How the others relate to its training films cannot be told; films of its own archives show how "
+                 f"well it fits them, and {UNSEEN_HOSPITAL}.")
 
 
 def design_line(d: dict) -> str:
@@ -124,7 +131,12 @@ def design_line(d: dict) -> str:
                 f"`source` column would), and the model was trained on films from {listed}. If these films come from "
                 f"those archives, the figures show how well it fits them; {UNSEEN_HOSPITAL}.")
     why = ("its training films named no source" if d.get("training_sources") else
-           "converted by cxr-edge 0.22 or older, or not by cxr-edge")
+           "converted by cxr-edge 0.22 or older, too old to record them, or not by cxr-edge")
+    if d.get("seen_films"):
+        return ("**Internal or external validation? Partly internal, the rest unknown:** the model file does not "
+                f"record where its training films came from ({why}), so these films' sources cannot be compared "
+                f"with them; but {d['seen_films']} films of this folder were among the model's training or validation "
+                f"films, so the folder overlaps its training collection. {_SEEN_FIGURES}")
     return ("**Internal or external validation? Unknown:** the model file does not record where its training films "
             f"came from ({why}: a MANIFEST.csv with a `source` column beside them, before training, would), so "
             "whether these films come from the same hospitals cannot be told. If they do, the figures show how well "
@@ -153,8 +165,10 @@ def design_short(d: dict, whose: str = "its") -> str:
     if d["kind"] == "mixed":
         return (f"partly internal: {d['films_from_training_sources']} of the {d['films_named']} films naming a source "
                 "come from sources it was trained on")
+    seen = (f", though {d['seen_films']} films of this folder were among {whose} training or validation films"
+            if d.get("seen_films") else "")
     return ("internal or external, unknown: these films name no source" if d["reason"] == "no sources here" else
-            "internal or external, unknown: its file records no sources of its training films")
+            f"internal or external, unknown: its file records no sources of its training films{seen}")
 
 
 def compared_lines(designs: dict[str, dict]) -> list[str]:
@@ -171,7 +185,7 @@ def design_note(d: dict) -> str | None:
     if d["kind"] == "internal":
         return ("internal validation: these films come from the archives the model was trained on; at a hospital "
                 "it never saw, figures are usually lower (report.md says more)")
-    if d["kind"] == "mixed" and d["reason"] == "seen":
+    if d.get("seen_films") and (d["reason"] == "seen" or d["kind"] == "unknown"):
         return (f"{d['seen_films']} films of this folder were among the model's training films: the folder overlaps "
                 "its training collection (report.md says more)")
     if d["kind"] == "mixed":

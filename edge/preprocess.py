@@ -50,6 +50,10 @@ warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL(\.|$)")
 
 RESIZE_MODES = ("pad", "squash")
 NORMALIZE_MODES = ("equalize", "none")
+# Which rules turn a file into pixels. A run's cache (train.cache) records it, and a cache of other
+# rules is decoded again: bump it with every change that gives some file other pixels (not for a new
+# refusal). 2: cxr-edge 0.25.0 reads a DICOM film with Presentation LUT Shape INVERSE inverted.
+DECODE_RULES = 2
 
 
 class ImageError(ValueError):

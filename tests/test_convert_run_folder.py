@@ -99,6 +99,38 @@ def test_a_cache_whose_rows_are_not_the_splits_films_is_decoded_again(tiny_run, 
     assert stamp_path(run, "test").is_file() and np.array_equal(np.load(run / "cache" / "test.npy"), x)
 
 
+def test_a_cache_decoded_by_older_rules_is_decoded_again(tiny_run, tmp_path, capsys):
+    """A cache stamped by cxr-edge 0.23/0.24, before 0.25 read DICOM films with Presentation LUT Shape
+    INVERSE inverted, was taken as it was: cxr-convert scored and fitted the input check on inverted films,
+    and a student of that run learnt from them. Its stamp names no decoding rules: it is decoded again."""
+    import numpy as np
+
+    from edge.atomic import read_json, write_json
+    from edge.preprocess import DECODE_RULES, PreprocessConfig
+    from train.cache import _array_digest, _films_digest, load_part, stamp_path
+    from train.data import Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = Split.load(run / "split.json")
+    config = PreprocessConfig.from_dict(read_json(run / "run.json")["preprocess"])
+    assert read_json(stamp_path(run, "test"))["decode_rules"] == DECODE_RULES
+    x, _ = load_part(run, split, "test", config, progress=False)
+    capsys.readouterr()
+    for rules in (None, DECODE_RULES - 1):  # a 0.24.0 stamp (no rules named), and rules since changed
+        inverted = 255 - x  # what the older rules made of an inverted film
+        np.save(run / "cache" / "test.npy", inverted)
+        stamp = {"films": _films_digest(split.parts["test"], config), "array": _array_digest(inverted)}
+        write_json(stamp_path(run, "test"), stamp if rules is None else {**stamp, "decode_rules": rules})
+        assert np.array_equal(load_part(run, split, "test", config, progress=False, rewrite=True)[0], x)
+        err = capsys.readouterr().err
+        said = "without the decoding rules that made its pixels" if rules is None else "was decoded by other rules"
+        assert said in err and "the test films are decoded again by this version's rules" in err, err
+        assert read_json(stamp_path(run, "test"))["decode_rules"] == DECODE_RULES  # cached anew
+    load_part(run, split, "test", config, progress=False)
+    assert capsys.readouterr().err == ""  # the cache made by this version's rules is read without a note
+
+
 def test_a_damaged_cache_is_decoded_again_not_a_numpy_error(tiny_run, tmp_path, capsys):
     """A run folder copied with its cache cut short (an rsync stopped), emptied, or holding another
     kind of file: numpy's EOFError or 'Failed to read all data' ended cxr-convert and a student's

@@ -202,3 +202,43 @@ def test_folders_typed_relative_are_read_from_where_cxr_train_was_called(tiny_ru
     assert other_settings(run, TrainSettings(**same)) == []
     other = {**same, "add_data": [str(tmp_path)]}
     assert other_settings(run, TrainSettings(**other)) == ["add_data"]
+
+
+def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_its_split_there(tiny_run, tmp_path):
+    """A run.json of cxr-edge 0.19 or older records no split_digest: a --replace retrain killed while it
+    trained left the old model beside its new split, and cxr-convert scored the model on films it trained on."""
+    import shutil
+
+    import pytest
+
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.resume import run_record_problem
+
+    old = _copy(tiny_run / "teacher", tmp_path)
+    info = json.loads((old / "run.json").read_text())
+    for key in ("split_digest", "model_sha256"):
+        info.pop(key)
+    (old / "run.json").write_text(json.dumps(info))
+    assert run_record_problem(old) is None  # a finished old run is taken as it is
+
+    def mixed(how: str) -> Path:
+        run = tmp_path / how
+        shutil.copytree(old, run)
+        split = json.loads((run / "split.json").read_text())
+        if how == "seed":  # the new call's own split, drawn with its --seed
+            split["seed"] += 5
+            (run / "split.json").write_text(json.dumps(split))
+        elif how == "prepared":  # the record a newer cxr-train keeps until its run is finished
+            (run / "prepared.json").write_text("{}")
+        return run
+
+    for how in ("seed", "prepared"):
+        run = mixed(how)
+        assert "stopped after writing a new split" in (run_record_problem(run) or ""), how
+    moved = tmp_path / "moved"  # its data folder moved: split.json's data_dir set anew, after the model (load_part says to)
+    shutil.copytree(old, moved)
+    split = json.loads((moved / "split.json").read_text())
+    (moved / "split.json").write_text(json.dumps({**split, "data_dir": str(tmp_path / "elsewhere")}))
+    assert run_record_problem(moved) is None
+    with pytest.raises(ValueError, match="is not the split .* was trained on.*run that cxr-train command again"):
+        run_conversion(ConvertSettings(run_dir=tmp_path / "seed", modes=["int8"], latency_threads=(), progress=False))

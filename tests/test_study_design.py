@@ -64,6 +64,25 @@ def test_films_the_model_saw_make_a_folder_partly_internal_whatever_its_names():
     assert unnamed["kind"] == "internal" and "the others most likely come from the same collection" in design_line(unnamed)
 
 
+def test_a_file_too_old_to_record_its_sources_is_unknown_beside_the_films_it_saw():
+    """A file of cxr-edge 0.22 or older scored on its own sources' films, some of them seen: the report said
+    the films "name no source it was trained on ()", a wrong claim with an empty list."""
+    from convert.study_design import design_note, design_short
+
+    for trained in (None, {"films": 4, "unnamed": 4, "sources": {}, "more": 0}):
+        d = evaluation_design(trained, ["siteA"] * 4 + ["siteB"] * 4, seen_films=6)
+        assert (d["kind"], d["reason"], d["seen_films"]) == ("unknown", "no training sources", 6)
+        line, short = design_line(d), design_short(d)
+        assert "()" not in line and "name no source it was trained on" not in line + short
+        assert line.startswith("**Internal or external validation? Partly internal, the rest unknown:** the model file "
+                               "does not record where its training films came from (")
+        assert "6 films of this folder were among the model's training or validation films" in line
+        assert short == ("internal or external, unknown: its file records no sources of its training films, though 6 "
+                         "films of this folder were among its training or validation films")
+        assert design_note(d).startswith("6 films of this folder were among the model's training films")
+    assert "too old to record them" in design_line(evaluation_design(None, ["siteA"], seen_films=1))
+
+
 def test_sources_are_listed_most_films_first_whatever_order_they_were_stored_in():
     trained = {"films": 23, "unnamed": 0, "sources": {"a-small": 5, "z-large": 18}, "more": 0}  # as sort_keys stores it
     assert "(z-large (18 films), a-small (5 films))" in design_line(evaluation_design(trained, ["site-C"]))
@@ -90,7 +109,7 @@ def test_a_given_test_folder_is_judged_by_its_sources():
     (TRAINED, ["", ""], "these films name no source (a MANIFEST.csv with a `source` column would), and the model was "
                         "trained on films from site-A (7 films), site-B (3 films)"),
     (None, ["site-A"], "the model file does not record where its training films came from (converted by cxr-edge 0.22 "
-                       "or older, or not by cxr-edge"),
+                       "or older, too old to record them, or not by cxr-edge"),
     ({"films": 4, "unnamed": 4, "sources": {}, "more": 0}, ["site-A"], "does not record where its training films came "
      "from (its training films named no source: a MANIFEST.csv with a `source` column beside them, before training"),
 ])

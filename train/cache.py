@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.atomic import atomic_path, read_json, write_json
-from edge.preprocess import PreprocessConfig, first_line
+from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
 from train.data import DataError, Item, Split, scan, stderr_note
 
 
@@ -44,7 +44,8 @@ def save_cache(run_dir: Path, part: str, x: np.ndarray, items: list[Item] | None
     with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
         _write_npy(f, x)
     if items is not None and config is not None:
-        write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x)})
+        write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x),
+                                               "decode_rules": DECODE_RULES})
 
 
 def _write_npy(f, x: np.ndarray, chunk_bytes: int = 16 << 20) -> None:
@@ -64,18 +65,34 @@ def stamp_path(run_dir: Path, part: str) -> Path:
 
 
 def _cache_matches(run_dir: Path, part: str, x: np.ndarray, items: list[Item], config: PreprocessConfig) -> bool:
-    """Whether the cached rows are the part's films, by the stamp written with them (cxr-edge 0.23
-    on). An older run's cache has none and is not taken: its pixels were decoded by older rules (a
-    PNG failing its checksums read, a transparent grey laid on white), which the device no longer
-    follows, so its films are decoded again from their files (checked against split.json's SHA-256)."""
+    """Whether the cached rows are the part's films, decoded by this version's rules, by the stamp
+    written with them (cxr-edge 0.23 on, naming its decoding rules after 0.31.0). An older run's cache is not
+    taken: its pixels were decoded by older rules (a PNG failing its checksums read, a transparent
+    grey laid on white, before 0.25 an inverted DICOM film read as it was stored), which the device no
+    longer follows, so its films are decoded again from their files (checked against split.json's SHA-256)."""
     if x.shape != (len(items), config.size, config.size, config.channels):
         return False
     try:
         stamp = read_json(stamp_path(run_dir, part))
     except (OSError, ValueError):
         return False
-    return (isinstance(stamp, dict) and stamp.get("films") == _films_digest(items, config)
-            and stamp.get("array") == _array_digest(x))
+    return (isinstance(stamp, dict) and stamp.get("decode_rules") == DECODE_RULES
+            and stamp.get("films") == _films_digest(items, config) and stamp.get("array") == _array_digest(x))
+
+
+def _older_rules(run_dir: Path, part: str) -> str | None:
+    """What the stamp says of a cache decoded by rules this version no longer follows, or None."""
+    path = stamp_path(run_dir, part)
+    if not path.is_file():
+        return "has no stamp (written by a cxr-edge before 0.23.0)"
+    try:
+        rules = read_json(path).get("decode_rules")
+    except (OSError, ValueError, AttributeError):
+        return None  # unreadable: _cache_matches refuses it, as a damaged stamp, not as older rules
+    if rules is None:
+        return "was stamped by cxr-edge 0.31.0 or older, without the decoding rules that made its pixels"
+    return None if rules == DECODE_RULES else (
+        f"was decoded by other rules (version {rules}, this version's are {DECODE_RULES})")
 
 
 def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
@@ -86,9 +103,9 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     items = split.parts[part]
     y = labels_of(items, split.classes)
     cache = cache_path(run_dir, part)
-    if cache.is_file() and not stamp_path(run_dir, part).is_file():
-        stderr_note(f"note: {cache} has no stamp (written by a cxr-edge before 0.23.0): the {part} films are decoded "
-                    "again by this version's rules" + (", and cached anew" if rewrite else ""))
+    if cache.is_file() and (older := _older_rules(run_dir, part)):
+        stderr_note(f"note: {cache} {older}: the {part} films are decoded again by this version's rules"
+                    + (", and cached anew" if rewrite else ""))
     if cache.is_file():
         try:
             x = np.load(cache, allow_pickle=False)

@@ -129,8 +129,10 @@ def run_record_problem(run_dir: Path) -> str | None:
     model.keras is not the model run.json describes. A retrain (--replace) stopped after writing its
     new split, or its new model, leaves them beside the earlier run.json: a student, a reused
     teacher or cxr-convert would then meet test films the model trained on, or name its outputs in
-    the wrong order. Runs made before run.json kept these records pass."""
+    the wrong order. Runs made before run.json kept these records are judged by what else the folder
+    tells (train.older_run)."""
     from train.data import Split
+    from train.older_run import split_not_the_runs
 
     run_dir = Path(run_dir)
     try:
@@ -141,7 +143,9 @@ def run_record_problem(run_dir: Path) -> str | None:
         missing = [n for n in ("run.json", "split.json", "model.keras") if not (run_dir / n).is_file()]
         return (f"{run_dir} holds an incomplete run ({', '.join(missing)} missing)" if missing
                 else f"{run_dir} holds a damaged run ({e})")
-    if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes:
+    unrecorded = run.get("split_digest") is None and split_not_the_runs(run_dir, run)
+    if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes \
+            or unrecorded:
         return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
                 "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
                 "it was trained on")

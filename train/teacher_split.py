@@ -13,6 +13,7 @@ from edge.preprocess import PreprocessConfig
 from train.data import DataError, Split
 from train.prepare import log
 from train.resume import older_split_rules, run_record_problem
+from train.split_synthetic import synthetic_unrecorded
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -51,6 +52,9 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"warning: {films} ({tdir / 'split.json'}), e.g. "
             f"{Path(split.data_dir) / gone[0]}: the student learns from the copies cached before they went, and "
             "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
+    if found := synthetic_unrecorded(trun, split, f"--teacher {tdir}'s run.json", "the student is"):
+        split.notes = {**split.notes, **found[0]}  # saved as the student's split.json, and its run.json's marks
+        log(found[1])
     arrays = {part: load_part(tdir, split, part, config, s.progress, rewrite=own)[0] for part in split.parts}
     return split, arrays, {"hygiene": trun["data_hygiene"], "skipped": trun["skipped_files"],
                            "audit": trun.get("shortcut_audit"),

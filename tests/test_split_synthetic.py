@@ -1,0 +1,70 @@
+"""A model trained on cxr-synth's drawings is marked SYNTHETIC from its films, not only from a run record
+made before the films' own marks were read (cxr-edge 0.30 and older): a student of such a teacher, and
+cxr-convert of such a run, went out unmarked (run.json, card, the device's note)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+
+def _old_run(tiny_run: Path, tmp_path: Path) -> Path:
+    """The tiny run's teacher as cxr-edge 0.15.0 left it: trained on a folder of cxr-synth's films copied
+    without their README, and recorded as real (that release read neither the films' marks nor names)."""
+    old = tmp_path / "old"
+    shutil.copytree(tiny_run / "teacher", old)
+    split = json.loads((old / "split.json").read_text())
+    films = tmp_path / "films"
+    shutil.copytree(split["data_dir"], films, ignore=shutil.ignore_patterns("README.md"))
+    split["data_dir"] = str(films)
+    split["notes"] = {"synthetic": False, "holdout_source": None, "added_data": []}
+    (old / "split.json").write_text(json.dumps(split))
+    run = json.loads((old / "run.json").read_text())
+    run.update(cxr_edge_version="0.15.0", synthetic_data=False)
+    run.pop("synthetic_share", None)
+    (old / "run.json").write_text(json.dumps(run))
+    return old
+
+
+def test_a_student_of_an_older_teacher_is_marked_from_its_films(tiny_run, tmp_path, capsys):
+    from edge.preprocess import PreprocessConfig
+    from train.run import TrainSettings
+    from train.teacher_split import teacher_data
+
+    old = _old_run(tiny_run, tmp_path)
+    config = PreprocessConfig.from_dict(json.loads((old / "run.json").read_text())["preprocess"])
+    s = TrainSettings(data="synthetic", out=tmp_path / "student", teacher=str(old), image_size=64, progress=False)
+    split, _, _ = teacher_data(s, config)
+    of = sum(map(len, split.parts.values()))
+    assert split.notes["synthetic"] is True and split.notes["synthetic_share"] == {"synthetic": of, "of": of}
+    err = capsys.readouterr().err
+    assert (f"note: --teacher {old}'s run.json (cxr-edge 0.15.0, which did not yet check every film) does not mark the "
+            f"run as trained on synthetic images, but all {of} films of its split are SYNTHETIC drawings by cxr-synth (e.g. "
+            ) in err and "the student is marked as trained on synthetic images" in err, err
+    assert json.loads((old / "split.json").read_text())["notes"]["synthetic"] is False  # the teacher's files are its own
+
+
+def test_cxr_convert_marks_an_older_run_trained_on_drawings(tiny_run, tmp_path, capsys):
+    from convert.quantize import ConvertSettings, run_conversion
+    from edge import metadata as md
+
+    old = _old_run(tiny_run, tmp_path)
+    run_conversion(ConvertSettings(run_dir=old, modes=["fp32"], latency_threads=(), n_boot=50, progress=False))
+    _, meta, _ = md.read(old / "model_fp32.tflite")
+    assert meta["synthetic_data"] is True and meta["synthetic_share"]["synthetic"] == meta["synthetic_share"]["of"]
+    assert json.loads((old / "report.json").read_text())["synthetic_data"] is True
+    assert "the model files are marked as trained on synthetic images" in capsys.readouterr().err
+
+
+def test_cxr_evaluate_of_an_older_runs_keras_model_says_it_was_trained_on_drawings(tiny_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    old = _old_run(tiny_run, tmp_path)
+    films = json.loads((old / "split.json").read_text())["data_dir"]
+    r = CliRunner().invoke(evaluate_app, [str(old / "model.keras"), films, "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "model.keras was trained on" in r.output and "synthetic" in r.output.lower()
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["synthetic_data"] is True

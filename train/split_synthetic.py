@@ -1,0 +1,69 @@
+"""Whether a run's split holds cxr-synth's drawings, read again from its films where its record predates
+the check of today's release.
+
+A run records whether it was trained on synthetic images (run.json's synthetic_data, split.json's notes)
+by the rules of the release that trained it: none before 0.22, the folder's README from 0.22, each film's
+own mark or name from 0.31 (train.synthetic_mark). A student of an older teacher, and cxr-convert of an
+older run, took that record as it was: a model trained on drawings went out unmarked, its card and the
+device silent. The films are at hand; only records older than MARKS_SINCE are read again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from train.data import Split
+
+MARKS_SINCE = (0, 31, 0)  # the first release that knew cxr-synth's films by their own mark or name
+_HEAD = 64 * 1024  # the mark's text chunk comes before the pixels (train.synthetic_mark)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(_HEAD)
+    except OSError:  # gone or unreadable: its name alone can tell
+        return b""
+
+
+def _older(record: dict) -> bool:
+    from train.resume import _version
+
+    return (_version(record.get("cxr_edge_version")) or (0,)) < MARKS_SINCE
+
+
+def synthetic_in_split(split: Split) -> tuple[list[str], list[str]]:
+    """(the split's folders cxr-synth wrote, by their README; the paths of its films that are cxr-synth's
+    drawings, by their mark or name), as a run of today's release finds them (train.prepare)."""
+    from train.class_folders import class_roots
+    from train.synthetic_mark import is_synthetic_film
+    from train.synthetic_set import is_synthetic_folder
+
+    root = Path(split.data_dir)
+    folders = [root, *map(Path, split.notes.get("added_data") or [])]
+    made = list(dict.fromkeys(str(d) for f in folders for d in [f, *class_roots(f)] if is_synthetic_folder(d)))
+    films = [i.path for part in split.parts.values() for i in part]
+    return made, sorted(p for p in films if is_synthetic_film(p, _head(root / p)))
+
+
+def synthetic_unrecorded(record: dict, split: Split, where: str, whose: str) -> tuple[dict, str] | None:
+    """({"synthetic": True, "synthetic_share": ...}, a note to print) where ``record`` (a run.json made
+    before MARKS_SINCE) does not mark its run as trained on synthetic images but the films of its
+    ``split`` are cxr-synth's; else None. ``where``: the record, as the note names it; ``whose``: what
+    the note says is marked ('the student is')."""
+    if record.get("synthetic_data") or split.notes.get("synthetic") or not _older(record):
+        return None
+    made, drawn = synthetic_in_split(split)
+    if not made and not drawn:
+        return None
+    n, of = len(drawn), sum(map(len, split.parts.values()))
+    if made:
+        found = f"{', '.join(made)} holds SYNTHETIC images (its README.md says cxr-synth wrote it)"
+    else:
+        found = (f"{'all' if n == of else f'{n} of the'} {of} films of its split are SYNTHETIC drawings by cxr-synth "
+                 f"(e.g. {drawn[0]}; marked in the file, or named synthetic-CLASS-NNNN.png)")
+    partly = "partly " if not made and n < of else ""
+    line = (f"note: {where} (cxr-edge {record.get('cxr_edge_version') or 'older than 0.5'}, "
+            f"which did not yet check every film) does not mark the run as trained on synthetic images, but {found}: "
+            f"{whose} marked as trained on {partly}synthetic images, and its figures say nothing about real X-rays")
+    return {"synthetic": True, "synthetic_share": {"synthetic": n, "of": of} if drawn else None}, line
