@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_an_interrupted_ensemble_resumes_from_its_finished_members(tiny_run, tmp_path, capsys):
     import keras
 
-    from train.resume import MEMBERS_DIR
+    from train.members import MEMBERS_DIR
     from train.run import TrainSettings, run_training
 
     # tiny_run's teacher: 3 members, trained one after another with the settings its run.json records.
@@ -65,7 +65,8 @@ def test_a_saved_member_of_other_settings_is_not_reused(tiny_run, tmp_path):
 
     import keras
 
-    from train.resume import fingerprint, load_member, save_member
+    from train.members import load_member, save_member
+    from train.resume import fingerprint
     from train.run import TrainSettings
 
     settings = TrainSettings(**{**json.loads((tiny_run / "run.json").read_text())["settings"], "out": str(tmp_path)})
@@ -481,7 +482,7 @@ def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp
     """README: members/ and prepared.json are gone once the run is finished; a teacher reused after a retrain of
     other settings was stopped there kept them for good (a model's size each)."""
     from train.prepared import PREPARED
-    from train.resume import MEMBERS_DIR
+    from train.members import MEMBERS_DIR
     from train.run import run_training
 
     s = _finished_run(tmp_path)

@@ -4,8 +4,8 @@ The default recipe trains four models (three teacher members, then the student);
 workstation that is a quarter of an hour on cxr-dev and hours on the full Kaggle database. A
 run that is stopped (Ctrl-C, a reboot, a full disk) keeps every model it finished: each
 member is saved as it completes, with the settings and the split it was trained with, and the
-same command picks them up. Members are independent (member k starts from seed + k), so a
-resumed run gives the same weights as one that was never stopped.
+same command picks them up (train.members). Members are independent (member k starts from
+seed + k), so a resumed run gives the same weights as one that was never stopped.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from edge.atomic import read_json, write_json
+from edge.atomic import read_json
 
-MEMBERS_DIR = "members"  # inside a run folder while it trains; removed when the run is finished
 
 
 def settings_dict(s: Any) -> dict:
@@ -292,47 +291,6 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
                   for p, (label, _, mtime) in stamps.items() if p in before)
     # A film replaced by one with an older date escapes the count, not the fingerprint: one at least.
     return added, gone + changed if added or gone + changed else 1
-
-
-def _paths(run_dir: Path, k: int) -> tuple[Path, Path]:
-    d = Path(run_dir) / MEMBERS_DIR
-    return d / f"member-{k + 1}.keras", d / f"member-{k + 1}.json"
-
-
-def load_member(run_dir: Path, k: int, fp: dict):
-    """(model, history, seconds it took to train) of member k saved by an earlier call with the same
-    fingerprint, else None. The seconds go into run.json's time, which would otherwise count only the
-    last call of a run that was stopped and resumed."""
-    model_path, info_path = _paths(run_dir, k)
-    if not (model_path.is_file() and info_path.is_file()):
-        return None
-    try:
-        info = read_json(info_path)
-        if info.get("fingerprint") != fp:
-            return None
-        import keras
-
-        return keras.models.load_model(model_path, compile=False), info["history"], float(info.get("seconds", 0.0))
-    except Exception:  # noqa: BLE001 - a damaged checkpoint is retrained, never trusted
-        return None
-
-
-def save_member(run_dir: Path, k: int, model, history: dict, fp: dict, seconds: float) -> None:
-    """Keep member k (its weights first, then the record that vouches for them) until the run ends."""
-    from train.fit import save_model
-
-    model_path, info_path = _paths(run_dir, k)
-    save_model(model, model_path)
-    write_json(info_path, {"fingerprint": fp, "history": history, "seconds": round(seconds, 1)})
-
-
-def clear_members(run_dir: Path) -> None:
-    """The run is finished (its model.keras holds every member): drop the per-member copies."""
-    d = Path(run_dir) / MEMBERS_DIR
-    if d.is_dir():
-        for p in d.iterdir():
-            p.unlink()
-        d.rmdir()
 
 
 def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | None:

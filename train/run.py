@@ -27,8 +27,9 @@ from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
-from train.resume import (STOPPED, clear_members, file_sha256, fingerprint, finished_run, load_member, older_split_rules,
-                          other_settings, run_record_problem, save_member, settings_dict)
+from train.members import clear_members, load_member, save_member
+from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
+                          run_record_problem, settings_dict)
 
 
 TEACHER_VIEWS = ("same", "unmoved")
