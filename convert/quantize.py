@@ -240,6 +240,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)
                         keras_val = (val[1], softmax(logits_of(model, val[0]), temperature))
+                    if "others_on_validation" not in entry["decision"]:  # --report-only chose none: its check needs them
+                        entry["decision"]["others_on_validation"] = others_under_rule(
+                            val[1], edge_model.classify(val[0]), k, t, classes)
                     entry["gate"] = gate_under_rule(entry["gate"], y_test, ref_probs, probs, classes, (k, t), target,
                                                     keras_val, s.max_drop, s.max_class_drop)
             if s.latency_threads:

@@ -166,7 +166,8 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     else:
         # said before the file is written: a full disk may yet keep it from being saved
         stored = f" (to be stored in {site['saved_to']})" if site.get("saved_to") else ""
-        if line := swamps_line(d, spec, nf["fp"], nf["fp"] + nf["tn"], labels, "these films", "", stored):
+        if line := swamps_line(d, spec, nf["fp"], nf["fp"] + nf["tn"], labels, "these films", "", stored,
+                               others=site.get("others_on_site")):
             out.append(line)
     return out
 

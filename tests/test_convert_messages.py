@@ -519,3 +519,25 @@ def test_a_threshold_chosen_on_a_keras_model_is_said_to_be_the_float_models_and_
     assert "float model" not in tflite
     saved = "\n".join(site_point_section({**site, "model_file": "m.tflite", "saved_to": "/tmp/my site.tflite"}))
     assert "`edge-classify --model '/tmp/my site.tflite'` applies it by default." in saved  # pasted into a shell as is
+
+
+def test_a_site_rule_that_takes_another_classes_films_is_warned_about_as_cxr_convert_warns():
+    """A review's case: a COVID rule chosen on a 3-class site's films called all 20 Pneumonia films COVID while its
+    specificity over Normal and Pneumonia together stayed at 0.5: cxr-convert's check warned, cxr-evaluate said
+    nothing (it gave the check no per-class counts)."""
+    from convert.operating_point import site_operating_point
+    from convert.rule_notes import site_rule_warnings
+
+    labels = ["COVID", "Normal", "Pneumonia"]
+    rng = np.random.default_rng(1)
+    y = np.repeat([0, 1, 2], 20)
+    p = np.zeros((60, 3))
+    pc = rng.uniform(0.40, 0.60, 20)
+    p[y == 0] = np.c_[pc, (1 - pc) / 2, (1 - pc) / 2]
+    p[y == 1] = [0.05, 0.9, 0.05]
+    p[y == 2] = [0.44, 0.04, 0.52]
+    site = site_operating_point(y, p, labels, 0, 0.95, films="films in site (60, cxr-evaluate)")
+    assert site["next_films"]["specificity"] == 0.5  # not under the floor: the class-wide check alone sees nothing
+    assert site["others_on_site"]["Pneumonia"] == {"n": 20, "found_by_rule": 0, "found": 20}
+    assert any("takes most of the Pneumonia films the most probable class finds on these films" in w
+               and "Pneumonia in 0 of 20 (20)" in w for w in site_rule_warnings(site, labels))
