@@ -11,7 +11,7 @@ import unicodedata
 from typing import Any
 
 from edge.decision import fmt_threshold, labelling, same_rule
-from edge.figures import fixed
+from edge.figures import against_chance, fixed
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
 # Which kind of validation the test split was (convert.study_design.test_split_design), in words.
@@ -292,7 +292,13 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
         ba = t.get("balanced_accuracy") or []
-        if len(ba) == 3 and ba[1] is not None and len(labels) > 1 and ba[1] <= 1 / len(labels):
+        where = against_chance(ba[1], ba[2], 1 / len(labels)) if len(ba) == 3 and ba[1] is not None \
+            and len(labels) > 1 else "above"
+        if where == "below":
+            lines.append("  Its balanced accuracy's interval lies wholly below chance: on its test films it is "
+                         "systematically wrong, as if labels were swapped: check its training folders' labels "
+                         "before any use.")
+        elif where == "reaches":
             lines.append("  Its balanced accuracy's interval reaches down to chance: its test films do not show that it "
                          "tells the classes apart.")
         stamped_by = converter_version(meta)
