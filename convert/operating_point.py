@@ -159,7 +159,11 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
     to store, and the rates it is expected to give on the site's next films (next_film_rates)."""
     decision = choose_decision(y, p, labels, k, target, chosen_on=films)
     expected = next_film_rates(np.asarray(y) == k, np.asarray(p)[:, k], decision["threshold"])
-    return to_jsonable({"decision": decision, "next_films": expected,
+    from convert.rule_notes import missing_others
+
+    present = [c for i, c in enumerate(labels) if i in set(np.asarray(y).tolist())]
+    return to_jsonable({"decision": decision, "next_films": expected, "classes_present": present,
+                        "missing_classes": missing_others(present, k, labels),
                         "versus_most_probable": against_most_probable(y, p, k, decision["threshold"])})
 
 

@@ -11,8 +11,9 @@ outcomes defeat that purpose without any error:
   flags most healthy films tells a reader little, and a device carrying it floods its users.
 
 Both are said on stderr and in the reports; nothing is refused, since either may be what a site
-wants after all. A threshold chosen on films of its own class alone is another matter: nothing
-measures what it costs the other classes, so cxr-evaluate refuses to save it (check_site_films).
+wants after all. A threshold chosen on films of its own class alone, or on films that lack some of
+a model's other classes, is another matter: nothing measures what it costs the classes missing, so
+cxr-evaluate refuses to save it (check_site_films).
 """
 
 from __future__ import annotations
@@ -168,6 +169,10 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
         stored = f" (to be stored in {site['saved_to']})" if site.get("saved_to") else ""
         if line := swamps_line(d, spec, nf["fp"], nf["fp"] + nf["tn"], labels, "these films", "", stored):
             out.append(line)
+        if missing := site.get("missing_classes"):
+            out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on films that "
+                       + some_classes_reason(missing, site["classes_present"], labels.index(d["class"]), labels)
+                       + " before storing it (--save-model)")
     return out
 
 
@@ -188,6 +193,23 @@ def check_site_films(films: list[str], k: int, labels: list[str], where: str, sa
         raise ValueError(f"--operating-point: {held}, so there is no {cls} film to choose a threshold on; add {cls} films")
     if saving and all(f == cls for f in films):
         raise ValueError(f"--save-model: the {n} films in {where} are " + one_class_reason(cls, labels))
+    if saving and (missing := missing_others(films, k, labels)):
+        raise ValueError(f"--save-model: the {n} films in {where} " + some_classes_reason(missing, films, k, labels))
+
+
+def missing_others(films: list[str], k: int, labels: list[str]) -> list[str]:
+    """The model's classes other than k of which these films (their labels) hold none."""
+    return [c for i, c in enumerate(labels) if i != k and c not in films]
+
+
+def some_classes_reason(missing: list[str], films: list[str], k: int, labels: list[str]) -> str:
+    """Why a threshold chosen on films lacking some of the other classes (``missing``) is not to be
+    stored, after "... the N films in X": its specificity counts the others present alone, and the
+    classes it most likely takes films from may be among the missing ones."""
+    counted = " and ".join(c for i, c in enumerate(labels) if i != k and c in films)
+    return (f"hold no {' or '.join(missing)} film, so what the threshold for {labels[k]} costs "
+            f"{'them' if len(missing) > 1 else 'those'} cannot be measured: its specificity counts {counted} films "
+            "alone; add films of every class")
 
 
 def versus_sentence(d: dict, films: str) -> list[str]:
