@@ -82,6 +82,19 @@ def others_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, labels
                 "found": int(((y == j) & (plain == j)).sum())} for j, c in enumerate(labels) if j != k}
 
 
+def per_class_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, labels: list[str]) -> dict:
+    """Each class's sensitivity and specificity (Wilson 95% intervals) as the rule class k at p >= t labels
+    these films: with 3+ classes the rule changes the other answers too, and what they are worth follows
+    from these, not from the most probable class's figures."""
+    from convert.roc import rates_of_flags
+    from edge.decision import labels_for
+
+    y, ruled = np.asarray(y), labels_for(np.asarray(probs), (k, t))
+    keys = ("sensitivity", "sensitivity_ci", "specificity", "specificity_ci")
+    return {c: {key: r[key] for key in keys} for j, c in enumerate(labels)
+            for r in [rates_of_flags(y == j, ruled == j)]}
+
+
 def found_text(others: dict) -> str:
     """'COVID in 1 of 14 films (the most probable class: 8), Normal in 7 of 14 (9)': others_under_rule in words."""
     return ", ".join(f"{c} in {o['found_by_rule']} of {o['n']}" + (f" films (the most probable class: {o['found']})"
