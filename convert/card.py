@@ -67,6 +67,10 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
                                 "specificity": _r([t["specificity"], *t["specificity_ci"]])}
+        if len(d.get("per_class_on_test") or {}) > 2:  # every answer under the rule: what each is worth (edge.card)
+            card["rule_on_test"]["per_class"] = {
+                c: {"sensitivity": _r([r["sensitivity"], *r["sensitivity_ci"]]),
+                    "specificity": _r([r["specificity"], *r["specificity_ci"]])} for c, r in d["per_class_on_test"].items()}
         if len(d.get("others_on_test") or {}) > 1:  # what the rule costs the other classes (2 classes: its specificity)
             from convert.rule_notes import found_text, swamped
 

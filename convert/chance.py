@@ -3,10 +3,13 @@
 A model that gives nearly every film one answer scores near chance with a narrow interval
 ("balanced accuracy 50.0 (45.6-54.4) %"), which reads as a precise result rather than as a model
 that reads nothing; and an interval that reaches down to chance does not show that the model
-beats answers given without looking. Both are said in words beside the figures (cxr-evaluate,
+beats answers given without looking, while one wholly below chance shows a model that is systematically
+wrong on these films (swapped labels or a wrong class map). Each is said in words beside the figures (cxr-evaluate,
 cxr-convert). Pure functions of a summary (convert.summary.summarize)."""
 
 from __future__ import annotations
+
+from edge.figures import against_chance
 
 ONE_ANSWER_SHARE = 0.95  # of the films given one class: a model that hardly looks
 MIN_FILMS = 10
@@ -27,7 +30,15 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
                 f"classes apart on {films}, and its figures measure little else (chance for balanced accuracy is "
                 f"{100 * chance:.1f}%; a narrow interval around it is no precise result)")
     lo, hi = (summary.get("balanced_accuracy_ci") or [None, None])[:2]
-    if lo is not None and lo <= chance:
+    if lo is None:
+        return None
+    where = against_chance(lo, hi, chance)
+    if where == "below":
+        return (f"balanced accuracy's 95% interval ({100 * lo:.1f} to {100 * hi:.1f}%) lies wholly below chance "
+                f"({100 * chance:.1f}%, what answers given without looking at the films would score): the model is "
+                f"systematically wrong on {films}, as if labels were swapped; check that each folder holds the class it "
+                "is named for, and any --class-map")
+    if where == "reaches":
         return (f"balanced accuracy's 95% interval ({100 * lo:.1f} to {100 * hi:.1f}%) reaches down to chance "
                 f"({100 * chance:.1f}%, what answers given without looking at the films would score): {films} do not "
                 "show that the model tells their classes apart")

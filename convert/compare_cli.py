@@ -116,7 +116,10 @@ def compare(
             key_a = {same_class_key(c): c for c in labels}
             keys_b = [same_class_key(c) for c in info_b["labels"]]
             if len(key_a) != len(labels) or sorted(keys_b) != sorted(key_a):
-                raise ValueError(f"the models have different classes: A {', '.join(labels)}; B {', '.join(info_b['labels'])}")
+                raise ValueError(f"the models have different classes: A {', '.join(labels)}; B "
+                                 f"{', '.join(info_b['labels'])}; cxr-compare pairs the answers of models of the same "
+                                 "classes: score each with cxr-evaluate on the same folder (--class-map FOLDER=- leaves "
+                                 "out the folders a model has no class for) and compare their reports class by class")
             # one model trained on folders named covid-19 and NORMAL: its classes are the other's, as folders match
             print(f"cxr-compare: note: B's classes {', '.join(info_b['labels'])} are taken as A's "
                   f"{', '.join(key_a[k] for k in keys_b)} (names matched ignoring case and punctuation)", file=sys.stderr)

@@ -118,7 +118,9 @@ def evaluate(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
              "so edge-classify applies it by default. The original file is left as it is; a run folder's own model "
-             "files (model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own."),
+             "files (model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own. "
+             "DATA_DIR needs films of every class of the model: what a threshold costs a class without films there "
+             "cannot be measured."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:

@@ -157,11 +157,13 @@ def next_film_rates(positive: np.ndarray, scores: np.ndarray, threshold: float) 
 def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str) -> dict:
     """A threshold chosen on a site's own labelled films (cxr-evaluate --operating-point): the rule
     to store, and the rates it is expected to give on the site's next films (next_film_rates)."""
-    from convert.rule_notes import others_under_rule
+    from convert.rule_notes import missing_others, others_under_rule
 
     decision = choose_decision(y, p, labels, k, target, chosen_on=films)
     expected = next_film_rates(np.asarray(y) == k, np.asarray(p)[:, k], decision["threshold"])
-    return to_jsonable({"decision": decision, "next_films": expected,
+    present = [c for i, c in enumerate(labels) if i in set(np.asarray(y).tolist())]
+    return to_jsonable({"decision": decision, "next_films": expected, "classes_present": present,
+                        "missing_classes": missing_others(present, k, labels),
                         # what the rule costs each other class, which its specificity over them all may hide
                         "others_on_site": others_under_rule(y, p, k, decision["threshold"], labels),
                         "versus_most_probable": against_most_probable(y, p, k, decision["threshold"])})

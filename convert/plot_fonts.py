@@ -15,7 +15,7 @@ import re
 import sys
 from functools import lru_cache
 
-LABEL_CHARS = 14  # a confusion matrix's class name is wrapped to lines of this many letters
+LABEL_CHARS = 16  # a confusion matrix's class name is wrapped to lines of this many letters ("cardiopulmonary" whole)
 _told: list[bool] = []  # whether the note was given: once a command is enough
 
 

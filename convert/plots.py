@@ -30,6 +30,7 @@ MODES = ("keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
 FOOTER = "Research software, not a medical device"
 DPI = 150
 LEGEND_PT = 9
+PANEL_TITLE_CHARS = 40  # an operating-points panel's title, wrapped to lines of this many letters
 WHITE_TEXT_ABOVE = 0.72  # on Blues, white text on a lighter cell falls under 4.5:1 contrast
 
 
@@ -129,7 +130,8 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
                 share = f"{frac[i, j]:.0%}" if totals[i, 0] else "–"
                 ax.text(j, i, f"{cm[i, j]}\n{share}", ha="center", va="center", fontsize=8,
                         color="white" if frac[i, j] > WHITE_TEXT_ABOVE else "black")
-        ax.set_xticks(range(len(classes)), labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
+        # upright: names of several lines turned 45 degrees ran into their neighbours
+        ax.set_xticks(range(len(classes)), labels, rotation=90, fontsize=8)
         ax.set_yticks(range(len(classes)), labels, fontsize=8)
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
@@ -162,7 +164,9 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
     ax.set_xlabel("true class")
     ax.set_ylabel("sensitivity (95% CI)")
     ax.set_title("Sensitivity per class, 95% intervals")
-    if len(per_model) > 3:  # beside the axes: below them it met the turned class names and the axis label
+    # beside the axes: below them it met the turned class names and the axis label, and inside them, with more than
+    # two classes, it covered bars and their whiskers
+    if len(per_model) > 3 or (len(per_model) > 1 and len(classes) > 2):
         ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.01, 1))
     else:
         ax.legend(fontsize=LEGEND_PT, ncol=min(4, len(per_model)))
@@ -249,9 +253,10 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
             ax.plot([1 - t["specificity"]], [t["sensitivity"]], "*", color=PALETTE[0], mec="black", ms=13,
                     label=f"stored rule, p ≥ {fmt_threshold(stored['threshold'])}")
         ax.plot([0, 1], [0, 1], color="grey", ls=":")
-        ax.set_xlabel(f"1 - specificity ({shown} vs rest)")
-        ax.set_ylabel(f"sensitivity ({shown})")
-        ax.set_title(shown)
+        # the class is named once, in the title: in the axis labels long names ran into the next panels
+        ax.set_xlabel("1 - specificity (this class vs the rest)")
+        ax.set_ylabel("sensitivity")
+        ax.set_title(plot_fonts.wrap_label(shown, PANEL_TITLE_CHARS))
         ax.legend(fontsize=LEGEND_PT, loc="lower right")
     fig.suptitle(title or "Operating points on the test split")
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.07 / rows_n))  # keep the panel titles clear of the suptitle

@@ -53,9 +53,12 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
 def under_rule(per_class: list[dict], rule: dict) -> list[dict]:
     """summarize's per_class rows as a stored rule (a model file's decision) labels the test films: its
     class's test sensitivity and specificity, and with two classes the other's, those two swapped. With
-    more, the rule's class alone, as the card gives it (edge.card): the others' figures under the rule
-    were not kept, and the most probable class's would be read as the device's."""
+    more, every class's as the rule labels them (convert.rule_notes.per_class_under_rule), since the
+    device still gives the other answers; where those were not kept, the rule's class alone: the most
+    probable class's figures would be read as the device's."""
     t = rule["test"]
+    if len(per_class) != 2 and (ruled := rule.get("per_class_on_test")):
+        return [{"class": r["class"], **ruled[r["class"]]} for r in per_class if r["class"] in ruled]
     mine = {"class": rule["class"], "sensitivity": t["sensitivity"], "sensitivity_ci": t["sensitivity_ci"],
             "specificity": t["specificity"], "specificity_ci": t["specificity_ci"]}
     if len(per_class) != 2:

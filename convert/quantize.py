@@ -25,7 +25,7 @@ from convert.provenance import conversion_provenance
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
-from convert.rule_notes import others_under_rule, removed_rule_line, stored_rule_lines
+from convert.rule_notes import others_under_rule, per_class_under_rule, removed_rule_line, stored_rule_lines
 from convert.split_scores import evaluate_external, fit_input_check, screening_points
 from convert.study_design import test_split_design
 from convert.subgroups import per_source
@@ -230,7 +230,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 versus = {key: chosen[key] for key in ("versus_most_probable", "others_on_validation")} if chosen else {}
                 entry["decision"] = to_jsonable({**meta["decision"], **versus,
                                                  "test": rates_at_threshold(y_test == k, probs[:, k], t),
-                                                 "others_on_test": others_under_rule(y_test, probs, k, t, classes)})
+                                                 "others_on_test": others_under_rule(y_test, probs, k, t, classes),
+                                                 "per_class_on_test": per_class_under_rule(y_test, probs, k, t, classes)})
                 # the device's answers judged too, where the rule was chosen as Keras's can be: on the validation split
                 # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
                 target, on = meta["decision"].get("target_sensitivity"), meta["decision"].get("chosen_on", "validation split")

@@ -11,8 +11,9 @@ outcomes defeat that purpose without any error:
   flags most healthy films tells a reader little, and a device carrying it floods its users.
 
 Both are said on stderr and in the reports; nothing is refused, since either may be what a site
-wants after all. A threshold chosen on films of its own class alone is another matter: nothing
-measures what it costs the other classes, so cxr-evaluate refuses to save it (check_site_films).
+wants after all. A threshold chosen on films of its own class alone, or on films that lack some of
+a model's other classes, is another matter: nothing measures what it costs the classes missing, so
+cxr-evaluate refuses to save it (check_site_films).
 """
 
 from __future__ import annotations
@@ -79,6 +80,19 @@ def others_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, labels
     ruled, plain = labels_for(probs, (k, t)), labels_for(probs)
     return {c: {"n": int((y == j).sum()), "found_by_rule": int(((y == j) & (ruled == j)).sum()),
                 "found": int(((y == j) & (plain == j)).sum())} for j, c in enumerate(labels) if j != k}
+
+
+def per_class_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, labels: list[str]) -> dict:
+    """Each class's sensitivity and specificity (Wilson 95% intervals) as the rule class k at p >= t labels
+    these films: with 3+ classes the rule changes the other answers too, and what they are worth follows
+    from these, not from the most probable class's figures."""
+    from convert.roc import rates_of_flags
+    from edge.decision import labels_for
+
+    y, ruled = np.asarray(y), labels_for(np.asarray(probs), (k, t))
+    keys = ("sensitivity", "sensitivity_ci", "specificity", "specificity_ci")
+    return {c: {key: r[key] for key in keys} for j, c in enumerate(labels)
+            for r in [rates_of_flags(y == j, ruled == j)]}
 
 
 def found_text(others: dict) -> str:
@@ -169,6 +183,10 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
         if line := swamps_line(d, spec, nf["fp"], nf["fp"] + nf["tn"], labels, "these films", "", stored,
                                others=site.get("others_on_site")):
             out.append(line)
+        if missing := site.get("missing_classes"):
+            out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on films that "
+                       + some_classes_reason(missing, site["classes_present"], labels.index(d["class"]), labels)
+                       + " before storing it (--save-model)")
     return out
 
 
@@ -189,6 +207,23 @@ def check_site_films(films: list[str], k: int, labels: list[str], where: str, sa
         raise ValueError(f"--operating-point: {held}, so there is no {cls} film to choose a threshold on; add {cls} films")
     if saving and all(f == cls for f in films):
         raise ValueError(f"--save-model: the {n} films in {where} are " + one_class_reason(cls, labels))
+    if saving and (missing := missing_others(films, k, labels)):
+        raise ValueError(f"--save-model: the {n} films in {where} " + some_classes_reason(missing, films, k, labels))
+
+
+def missing_others(films: list[str], k: int, labels: list[str]) -> list[str]:
+    """The model's classes other than k of which these films (their labels) hold none."""
+    return [c for i, c in enumerate(labels) if i != k and c not in films]
+
+
+def some_classes_reason(missing: list[str], films: list[str], k: int, labels: list[str]) -> str:
+    """Why a threshold chosen on films lacking some of the other classes (``missing``) is not to be
+    stored, after "... the N films in X": its specificity counts the others present alone, and the
+    classes it most likely takes films from may be among the missing ones."""
+    counted = " and ".join(c for i, c in enumerate(labels) if i != k and c in films)
+    return (f"hold no {' or '.join(missing)} film, so what the threshold for {labels[k]} costs "
+            f"{'them' if len(missing) > 1 else 'those'} cannot be measured: its specificity counts {counted} films "
+            "alone; add films of every class")
 
 
 def versus_sentence(d: dict, films: str) -> list[str]:

@@ -30,6 +30,10 @@ def site_point_section(site: dict) -> list[str]:
     cls, found, cases = d["class"], nf["tp"], nf["tp"] + nf["fn"]
     others = (f" Its specificity there, {_pct(fit['specificity'], (None, None))} of the {fit['n_negative']} others, is not "
               "fitted: they played no part in choosing it." if fit["n_negative"] else "")
+    if missing := site.get("missing_classes"):  # a model of 3+ classes, some of them without films here
+        others += (f" These films hold no {' or '.join(missing)} film: the specificity counts "
+                   f"{' and '.join(c for c in site['classes_present'] if c != cls)} films alone, and what the rule "
+                   "costs the missing classes is not measured (--save-model refuses to store it).")
     return [f"## A threshold chosen on these films: {cls} at {100 * d['target_sensitivity']:g}% sensitivity", "",
             f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on it finds {found} of "
             f"{cases} {cls} films ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "

@@ -11,7 +11,7 @@ import unicodedata
 from typing import Any
 
 from edge.decision import fmt_threshold, labelling, same_rule
-from edge.figures import fixed
+from edge.figures import against_chance, fixed
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
 # Which kind of validation the test split was (convert.study_design.test_split_design), in words.
@@ -154,8 +154,10 @@ def _ppv_line(per_class: dict[str, dict], films: str = "test films", figures: st
 def _under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
     """The per-class figures as the stored rule gives them: its class's sensitivity and specificity
     on the test films, and with two classes the other's, which are those two swapped. With more,
-    the rule's class alone: the others' figures under the rule are not on the card, and the most
-    probable class's would be shown as the rule's."""
+    each class's under the rule where the card carries them (convert.card's per_class), else the rule's
+    class alone: the most probable class's would be shown as the rule's."""
+    if len(per_class) > 2 and rule.get("per_class"):
+        return {c: {**per_class.get(c, {}), **r} for c, r in rule["per_class"].items()}
     per = {c: dict(r) for c, r in per_class.items()}
     per[rule["class"]] = {**per.get(rule["class"], {}), "sensitivity": rule["sensitivity"],
                           "specificity": rule["specificity"]}
@@ -164,6 +166,14 @@ def _under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
         per[other] = {**per[other], "sensitivity": rule["specificity"], "specificity": rule["sensitivity"]}
         return per
     return {rule["class"]: per[rule["class"]]}
+
+
+def _rule_class_alone(rule: dict, labels: list[str]) -> str:
+    """Said after a rule's PPV line that gives its class alone though the device gives other answers too."""
+    if len(labels) <= 2 or rule.get("per_class"):
+        return ""
+    return (f"; {rule['class']} alone: the card does not carry the other answers' figures under the rule, and the "
+            "most probable class's are not the device's")
 
 
 def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:
@@ -292,7 +302,13 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
         ba = t.get("balanced_accuracy") or []
-        if len(ba) == 3 and ba[1] is not None and len(labels) > 1 and ba[1] <= 1 / len(labels):
+        where = against_chance(ba[1], ba[2], 1 / len(labels)) if len(ba) == 3 and ba[1] is not None \
+            and len(labels) > 1 else "above"
+        if where == "below":
+            lines.append("  Its balanced accuracy's interval lies wholly below chance: on its test films it is "
+                         "systematically wrong, as if labels were swapped: check its training folders' labels "
+                         "before any use.")
+        elif where == "reaches":
             lines.append("  Its balanced accuracy's interval reaches down to chance: its test films do not show that it "
                          "tells the classes apart.")
         stamped_by = converter_version(meta)
@@ -321,7 +337,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
                              if rule.get("swamped") else f"  with its rule the device finds, of the test films, {others}")
             if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
-                lines.append(ppv.replace("  If", "  With its rule, if", 1))
+                lines.append(ppv.replace("  If", "  With its rule, if", 1) + _rule_class_alone(rule, labels))
         if r := site_rule:
             # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
             how = ("expected on that site's next films" if r.get("estimate") == "next films"
@@ -331,7 +347,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             # what its answers are worth, from those figures: the site's films, not the test split's
             word = "expected" if r.get("estimate") == "next films" else "cross-validated"
             if ppv := _ppv_line(_under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):
-                lines.append(ppv.replace("  If", f"  With its rule, at those {word} rates, if", 1))
+                lines.append(ppv.replace("  If", f"  With its rule, at those {word} rates, if", 1)
+                             + _rule_class_alone(r, labels))
         if v.get("held_out_source"):
             h = v["held_out_source"]
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), "

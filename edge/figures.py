@@ -58,3 +58,12 @@ def exact_text(v: float, digits: int = 4) -> str:
     while d < 12 and float(f"{v:.{d}f}") != v:
         d += 1
     return f"{v:.{d}f}"
+
+
+def against_chance(lo: float, hi: float | None, chance: float) -> str:
+    """Where an interval of balanced accuracy lies against chance: 'above' it, 'reaches' down to it, or
+    wholly 'below' it. Below is no weak model but a systematically wrong one (swapped labels, a wrong
+    class map), and must not be played down as 'not shown to beat chance'."""
+    if hi is not None and hi < chance:
+        return "below"
+    return "reaches" if lo <= chance else "above"

@@ -67,3 +67,21 @@ def test_validation_answers_no_better_than_chance_are_found():
     assert at_chance(np.tile([2.0, 1.0], (18, 1)), y, 2) == 0.5
     good = np.where(y[:, None] == np.arange(2), 2.0, 1.0)
     assert at_chance(good, y, 2) is None
+
+
+def test_an_interval_wholly_below_chance_is_said_to_be_systematically_wrong():
+    """'(2.3 to 26.9%) reaches down to chance (50.0%)' played down a model that is wrong the other way round:
+    swapped labels or a wrong --class-map."""
+    from edge.figures import against_chance
+
+    assert [against_chance(*a) for a in [(0.6, 0.9, 0.5), (0.4, 0.7, 0.5), (0.05, 0.3, 0.5), (0.1, 0.5, 0.5)]] == \
+        ["above", "reaches", "below", "reaches"]
+    y = [0] * 20 + [1] * 20
+    wrong = chance_line(_summary([1] * 18 + [0] * 2 + [0] * 18 + [1] * 2, y))  # 10% of each class right
+    assert "lies wholly below chance (50.0%" in wrong and "systematically wrong on these films" in wrong
+    assert "--class-map" in wrong and "reaches down" not in wrong
+    meta = {"labels": CLASSES, "validation": {"data": "cxr-dev", "test": {
+        "n": 18, "balanced_accuracy": [0.1, 0.02, 0.3], "macro_auroc": [0.1, 0.02, 0.3], "ece": 0.2, "per_class": {}}}}
+    text = card_text(meta, "m.tflite")
+    assert "interval lies wholly below chance: on its test films it is systematically wrong" in text
+    assert "reaches down to chance" not in text

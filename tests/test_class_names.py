@@ -52,6 +52,17 @@ def test_a_malformed_map_is_refused(text):
         parse_class_map(text)
 
 
+def test_a_label_holding_a_comma_is_said_to_be_written_without_it_and_so_matches():
+    """'Viral_Pneumonia=Viral pneumonia, non-COVID (paediatric)' was told to rename a folder that held no comma."""
+    long = ["COVID", "Viral pneumonia, non-COVID (paediatric)"]
+    with pytest.raises(ValueError) as e:
+        parse_class_map("Viral_Pneumonia=Viral pneumonia, non-COVID (paediatric)")
+    assert "a folder or label whose name holds a comma or '=' is written without them" in str(e.value)
+    assert "folders and labels are matched ignoring punctuation and case" in str(e.value)
+    mapping = parse_class_map("Viral_Pneumonia=Viral pneumonia non-COVID (paediatric)")
+    assert match_classes(["COVID", "Viral_Pneumonia"], long, mapping)["Viral_Pneumonia"] == long[1]
+
+
 def test_a_map_to_a_label_the_model_lacks_is_refused():
     with pytest.raises(ValueError, match="--class-map names Cat"):
         match_classes(["NORMAL"], LABELS, {"NORMAL": "Cat"})

@@ -532,3 +532,5 @@ def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp
     res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(other), str(data), "--out",
                                            str(tmp_path / "d"), "--n-boot", "100", "--quiet", "--keep-seen"])
     assert res.exit_code == 2 and "the models have different classes" in res.output
+    # a 2-class model against a 4-class one was refused with no way forward
+    assert "score each with cxr-evaluate on the same folder (--class-map FOLDER=- leaves out" in res.output

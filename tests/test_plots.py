@@ -381,3 +381,36 @@ def test_training_curves_tell_members_and_splits_apart_without_colour(tmp_path, 
     r = _renderer(fig)
     legend = fig.axes[1].get_legend().get_window_extent(r)
     assert not any(_overlap(legend, ax.get_window_extent(r)) for ax in fig.axes)
+
+
+LONG_FOUR = ["COVID-19 pneumonia confirmed by RT-PCR", "Lung opacity, other (adult, NIH ChestX-ray14)",
+             "Normal (no acute cardiopulmonary finding)", "Viral pneumonia, non-COVID (paediatric)"]
+
+
+def test_four_long_class_names_and_three_models_leave_labels_and_bars_uncovered(figures, tmp_path):
+    """Four long names: the operating points' axis labels ran into the next panels, the confusion matrix's turned names
+    into each other ('cardiopulmonar' / 'y'), and three models' legend sat on the bars and their whiskers."""
+    from convert.plots import confusion_grid, operating_points, sensitivity_bars
+    from convert.roc import operating_points as rows_of
+
+    y, p = _scores(4)
+    operating_points(y, p, LONG_FOUR, rows_of(y, p, y, p, LONG_FOUR), tmp_path / "op.png")
+    fig = figures[0]
+    r = _renderer(fig)
+    panels = [ax for ax in fig.axes if ax.axison]
+    boxes = [ax.xaxis.label.get_window_extent(r) for ax in panels]
+    assert not any(_overlap(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    for ax in panels:  # each y label within its panel's height
+        box, label = ax.get_window_extent(r), ax.yaxis.label.get_window_extent(r)
+        assert box.y0 <= label.y0 and label.y1 <= box.y1
+    confusion_grid({"int8": np.full((4, 4), 5)}, LONG_FOUR, tmp_path / "c.png")
+    r = _renderer(figures[1])
+    ticks = [t.get_window_extent(r) for t in figures[1].axes[0].get_xticklabels()]
+    assert not any(_overlap(a, b) for k, a in enumerate(ticks) for b in ticks[k + 1:])
+    assert any("cardiopulmonary" in t.get_text() for t in figures[1].axes[0].get_xticklabels())
+    row = {"sensitivity": 0.5, "sensitivity_ci": [0.1, 0.9]}
+    sensitivity_bars({m: [row] * 4 for m in ("keras", "int8", "fp32")}, ["COVID", "Lung_Opacity", "Normal",
+                                                                          "Viral_Pneumonia"], tmp_path / "s.png")
+    ax = figures[2].axes[0]
+    r = _renderer(figures[2])
+    assert ax.get_legend().get_window_extent(r).x0 >= ax.get_window_extent(r).x1  # beside the axes, off the bars

@@ -156,3 +156,26 @@ def test_a_stored_rules_figures_are_its_class_and_with_two_classes_the_others_sw
     assert (covid["class"], covid["sensitivity"], covid["specificity_ci"]) == ("COVID", 0.6, [0.9, 0.99])
     assert (normal["class"], normal["sensitivity"], normal["specificity"]) == ("Normal", 0.95, 0.6)
     assert [r["class"] for r in under_rule([*per_class, {**per_class[0], "class": "Viral"}], rule)] == ["Normal"]
+
+
+def test_a_stored_rule_on_one_of_four_classes_gives_every_class_under_it():
+    """run4op's 'What an answer is worth' and card gave Lung_Opacity's rows alone, while the device still answers the
+    three other classes, whose worth the rule changes."""
+    from convert.prevalence import at_prevalences, under_rule
+    from convert.rule_notes import per_class_under_rule
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral"]
+    y = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    probs = np.array([[.7, .2, .05, .05], [.4, .35, .2, .05], [.1, .6, .2, .1], [.3, .25, .4, .05],
+                      [.1, .1, .7, .1], [.1, .3, .5, .1], [.1, .1, .1, .7], [.1, .25, .15, .5]])
+    ruled = per_class_under_rule(y, probs, 1, 0.25, labels)  # Lung_Opacity whenever p >= 0.25
+    # answers: COVID, Lung_Opacity, Lung_Opacity, Lung_Opacity, Normal, Lung_Opacity, Viral, Lung_Opacity
+    assert [(ruled[c]["sensitivity"], round(ruled[c]["specificity"], 3)) for c in labels] == \
+        [(0.5, 1.0), (1.0, 0.5), (0.5, 1.0), (0.5, 1.0)]
+    per_class = [{"class": c, "sensitivity": 0.9, "sensitivity_ci": [0.8, 0.95], "specificity": 0.9,
+                  "specificity_ci": [0.8, 0.95]} for c in labels]
+    rule = {"class": "Lung_Opacity", "threshold": 0.25, "per_class_on_test": ruled,
+            "test": {k: ruled["Lung_Opacity"][k] for k in ("sensitivity", "sensitivity_ci", "specificity", "specificity_ci")}}
+    rows = under_rule(per_class, rule)
+    assert [r["class"] for r in rows] == labels and rows[0]["sensitivity"] == 0.5  # the rule's, not argmax's 0.9
+    assert {r["class"] for r in at_prevalences(rows, (0.05,))} == set(labels)

@@ -301,9 +301,9 @@ def test_the_synthetic_sets_progress_is_lines_in_a_log_not_redraws(tmp_path, cap
     (["--data", "films", "--teacher-view", "bogus"], "--teacher-view must be one of same, unmoved, not 'bogus'"),
     (["--data", "films", "--add-data", "site"], "--add-data site: no such folder"),
     (["--data", "films", "--add-data", "films", "--class-map", "Healthy"],
-     "--class-map: 'Healthy' is not FOLDER=LABEL (or FOLDER=- to leave it out); a folder whose name holds a comma "
-     "or '=' is named without them ('Pneumonia, viral' as 'Pneumonia viral'): folders are matched ignoring "
-     "punctuation and case"),
+     "--class-map: 'Healthy' is not FOLDER=LABEL (or FOLDER=- to leave it out); a folder or label whose name holds a "
+     "comma or '=' is written without them ('Viral pneumonia, non-COVID' as 'Viral pneumonia non-COVID'): folders and "
+     "labels are matched ignoring punctuation and case"),
 ])
 def test_missing_folders_and_a_bad_class_map_are_said_before_tensorflow_loads(tmp_path, args, said):
     (tmp_path / "films").mkdir()

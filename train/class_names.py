@@ -28,8 +28,9 @@ def parse_class_map(text: str | None) -> dict[str, str]:
         folder, sep, label = part.partition("=")
         if not sep or not folder.strip() or not label.strip():
             raise ValueError(f"--class-map: {part.strip()!r} is not FOLDER=LABEL (or FOLDER=- to leave it out); a "
-                             "folder whose name holds a comma or '=' is named without them ('Pneumonia, viral' as "
-                             "'Pneumonia viral'): folders are matched ignoring punctuation and case")
+                             "folder or label whose name holds a comma or '=' is written without them ('Viral pneumonia, "
+                             "non-COVID' as 'Viral pneumonia non-COVID'): folders and labels are matched ignoring "
+                             "punctuation and case")
         folder, label = folder.strip(), label.strip()
         other = next((v for k, v in mapping.items() if same_class_key(k) == same_class_key(folder)), None)
         if other is not None and other != label:  # the last one silently won: healthy films scored as COVID
