@@ -177,9 +177,9 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
 
 def positive_class(classes: list[str]) -> int:
     """The class a reader means by 'positive' in a two-class problem: the one not named Normal (or
-    No_Finding, Healthy: edge.card.is_normal_class, as the card and prevalence table read it)
+    No_Finding, Healthy: edge.answer_worth.is_normal_class, as the card and prevalence table read it)
     when exactly one is not, else the first."""
-    from edge.card import is_normal_class
+    from edge.answer_worth import is_normal_class
 
     others = [k for k, c in enumerate(classes) if not is_normal_class(c)]
     return others[0] if len(others) == 1 else 0

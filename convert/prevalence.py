@@ -9,7 +9,7 @@ and 14% of the time at 2% prevalence.
 
 from __future__ import annotations
 
-from edge.card import is_normal_class, predictive_values
+from edge.answer_worth import is_normal_class, predictive_values
 from edge.figures import fixed
 
 __all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]

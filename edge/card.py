@@ -7,9 +7,9 @@ convert/card.py), so the card says what this very file scored, on what data, on 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
+from edge.answer_worth import percent, ppv_line, rule_class_alone, under_rule
 from edge.decision import fmt_threshold, labelling, same_rule
 from edge.figures import against_chance, fixed
 
@@ -31,149 +31,6 @@ def _ci(v: list | None) -> str:
     if v[1] == v[2]:
         return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
-
-
-def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
-    """(PPV, NPV) of a test with this sensitivity and specificity at this prevalence (Bayes' rule);
-    None where the answer is never (or always) given, so the value is undefined.
-
-    A test set's PPV holds only at its own mix of classes; a site's films may hold far fewer
-    cases, and then most positive answers are false even at good sensitivity and specificity."""
-    if not 0.0 <= prevalence <= 1.0:
-        raise ValueError(f"prevalence must lie in 0..1, not {prevalence}")
-    tp, fp = sensitivity * prevalence, (1.0 - specificity) * (1.0 - prevalence)
-    tn, fn = specificity * (1.0 - prevalence), (1.0 - sensitivity) * prevalence
-    return (tp / (tp + fp) if tp + fp > 0 else None, tn / (tn + fn) if tn + fn > 0 else None)
-
-
-CARD_PREVALENCE = 0.05
-
-
-# Names a reader takes for "no disease": with one such class of two, its answer is the other's "no".
-# a hospital names its folders in its own language: Normalbefund was read as a disease, and its
-# card, prevalence table and device note took the form meant for two findings
-NORMAL_NAMES = ("normal", "normals", "no finding", "no findings", "no disease", "healthy", "negative", "normal cxr",
-                "normalbefund", "unauffällig", "unauffaellig", "ohne befund", "gesund", "negativ", "normale",
-                "normaal", "sano", "sain", "saudável", "saudavel", "normalny", "zdrowy", "normalt", "frisk")
-
-
-def is_normal_class(name: str) -> bool:
-    """Whether a class name means "no disease" (Normal, No_Finding, HEALTHY, 0_normal, Normalbefund ...),
-    whatever its case, underscores, hyphens or a leading number: folder names spell the same class many ways."""
-    words = " ".join(re.split(r"[\s_-]+", unicodedata.normalize("NFC", name).strip().lower()))
-    return words in NORMAL_NAMES or re.sub(r"^\d+ ", "", words) in NORMAL_NAMES
-
-
-def _percent(v: float) -> str:
-    """A share as a whole percent, but never 100% (or 0%) unless exact: "right 100% of the time" for
-    99.7% would promise a clinician an answer that is never wrong."""
-    for digits in (0, 1):
-        text = f"{100 * v:.{digits}f}"
-        if (float(text) < 100 or v >= 1) and (float(text) > 0 or v <= 0):
-            return text + "%"
-    return ">99.9%" if v > 0.5 else "<0.1%"
-
-
-def normal_note(labels: list[str]) -> str:
-    """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
-    viral pneumonia read as a normal film, when to the model it means only none of its other classes."""
-    normal = [c for c in labels if is_normal_class(c)]
-    if len(normal) != 1 or len(labels) < 2:
-        return ""
-    others = ", ".join(c for c in labels if c != normal[0])
-    return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
-
-
-def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'") -> tuple[float | None, str]:
-    """PPV (``which`` 0) or NPV (1) at the card's prevalence, and its range in words from the ends of
-    the test films' sensitivity and specificity intervals: on 8 films, "100%" alone promised a
-    clinician an answer never wrong, where the report said 100 (3.0-100.0)."""
-    point = predictive_values(sens[0], spec[0], CARD_PREVALENCE)[which]
-    if point is None or len(sens) < 3 or len(spec) < 3 or None in (*sens[1:3], *spec[1:3]):
-        return point, ""
-    lo = predictive_values(sens[1], spec[1], CARD_PREVALENCE)[which]
-    hi = predictive_values(sens[2], spec[2], CARD_PREVALENCE)[which]
-    if lo is None or hi is None or _percent(lo) == _percent(hi):
-        return point, ""
-    return point, f", {_percent(lo)} to {_percent(hi)} within {figures} intervals"
-
-
-def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str = "test films",
-                  figures: str = "the test figures'") -> str:
-    """The two-class card's line: what each answer is worth when 5% of the films are of the disease.
-
-    "Normal at 5%" would mean the disease at 95%, and reading the disease's PPV beside the normal
-    class's name tells a clinician a Normal answer is seldom right, when at a low prevalence it is
-    almost always right. So both answers are keyed to the disease's prevalence: its PPV, and its
-    NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]; ``films`` and
-    ``figures`` name where they come from (a site's rule: its films, as expected on its next films)."""
-    (ppv, ppv_range), (npv, npv_range) = _worth(sens, spec, 0, figures), _worth(sens, spec, 1, figures)
-    # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
-    # right 95% read as reassuring, and made the disease more likely, not less
-    base = f"; every film called {normal}: {_percent(1 - CARD_PREVALENCE)}" + (
-        ", so this answer is no better than no test" if npv is not None and npv <= 1 - CARD_PREVALENCE else "")
-    worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE else ""
-    # said of the films it was scored on: "it would never answer Normal" stood above its Normal answers on other films
-    if ppv is None:  # it gave those films no disease answer
-        said = (f"it answered {disease} for none of the {films}; a {normal} answer would be right {_percent(npv)} of "
-                f"the time (NPV{npv_range}{base})")
-    elif npv is None:  # it gave those films the disease, every one
-        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}; it answered "
-                f"{normal} for none of the {films}")
-    else:
-        said = (f"a {disease} answer would be right {_percent(ppv)} of the time (PPV{ppv_range}){worse}, "
-                f"a {normal} answer {_percent(npv)} (NPV{npv_range}{base})")
-    return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} {films}: "
-            f"{said} (other findings among the rest lower it, and a {normal} answer says only 'not {disease}': films "
-            f"of findings it was not trained on, such as other pneumonias, get it too; cxr-evaluate --prevalence for "
-            "your own mix)")
-
-
-def _ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str = "the test figures'") -> str | None:
-    """What an answer is worth at a low prevalence: keyed to the disease for a disease-or-normal model,
-    else each class's PPV were it 5% of the films. ``films``, ``figures``: where the rates come from."""
-    rates = {c: (list(r.get("sensitivity") or [None]), list(r.get("specificity") or [None]))
-             for c, r in per_class.items()}
-    normal = [c for c in rates if is_normal_class(c)]
-    if len(rates) == 2 and len(normal) == 1:
-        disease = next(c for c in rates if c != normal[0])
-        sens, spec = rates[disease]
-        return (_disease_line(disease, normal[0], sens, spec, films, figures) if sens[0] is not None and spec[0] is not None
-                else None)
-    parts = []
-    for c, (sens, spec) in rates.items():
-        ppv, within = _worth(sens, spec, 0, figures) if sens[0] is not None and spec[0] is not None else (None, "")
-        if ppv is not None:
-            parts.append(f"{c} {_percent(ppv)}{within.replace(', ', ' (', 1) + ')' if within else ''}")
-    if not parts:
-        return None
-    return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "
-            f"{', '.join(parts)} (cxr-evaluate --prevalence for your own mix)")
-
-
-def _under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
-    """The per-class figures as the stored rule gives them: its class's sensitivity and specificity
-    on the test films, and with two classes the other's, which are those two swapped. With more,
-    each class's under the rule where the card carries them (convert.card's per_class), else the rule's
-    class alone: the most probable class's would be shown as the rule's."""
-    if len(per_class) > 2 and rule.get("per_class"):
-        return {c: {**per_class.get(c, {}), **r} for c, r in rule["per_class"].items()}
-    per = {c: dict(r) for c, r in per_class.items()}
-    per[rule["class"]] = {**per.get(rule["class"], {}), "sensitivity": rule["sensitivity"],
-                          "specificity": rule["specificity"]}
-    if len(per) == 2:
-        other = next(c for c in per if c != rule["class"])
-        per[other] = {**per[other], "sensitivity": rule["specificity"], "specificity": rule["sensitivity"]}
-        return per
-    return {rule["class"]: per[rule["class"]]}
-
-
-def _rule_class_alone(rule: dict, labels: list[str]) -> str:
-    """Said after a rule's PPV line that gives its class alone though the device gives other answers too."""
-    if len(labels) <= 2 or rule.get("per_class"):
-        return ""
-    return (f"; {rule['class']} alone: the card does not carry the other answers' figures under the rule, and the "
-            "most probable class's are not the device's")
 
 
 def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:
@@ -327,7 +184,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "
                          f"{f['n']}, probabilities at most {f['max_abs_prob_error']:.4f} apart")
         rule, site_rule, decision = v.get("rule_on_test"), v.get("rule_on_site"), meta.get("decision")
-        if not (rule or site_rule or decision) and (ppv := _ppv_line(t["per_class"])):  # the device answers as these figures
+        if not (rule or site_rule or decision) and (ppv := ppv_line(t["per_class"])):  # the device answers as these figures
             lines.append(ppv)
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
             lines.append(f"  with its rule ({labelling(rule)}), as the "
@@ -336,8 +193,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
                              if rule.get("swamped") else f"  with its rule the device finds, of the test films, {others}")
-            if ppv := _ppv_line(_under_rule(t["per_class"], rule)):
-                lines.append(ppv.replace("  If", "  With its rule, if", 1) + _rule_class_alone(rule, labels))
+            if ppv := ppv_line(under_rule(t["per_class"], rule)):
+                lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels))
         if r := site_rule:
             # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
             how = ("expected on that site's next films" if r.get("estimate") == "next films"
@@ -346,9 +203,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
             # what its answers are worth, from those figures: the site's films, not the test split's
             word = "expected" if r.get("estimate") == "next films" else "cross-validated"
-            if ppv := _ppv_line(_under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):
+            if ppv := ppv_line(under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):
                 lines.append(ppv.replace("  If", f"  With its rule, at those {word} rates, if", 1)
-                             + _rule_class_alone(r, labels))
+                             + rule_class_alone(r, labels))
         if v.get("held_out_source"):
             h = v["held_out_source"]
             lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), "
@@ -357,7 +214,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if other := v.get("other_classes"):
             lines.append("Films of its data folder's classes it was never trained on got"
                          + recount_note(v, decision, labels) + ": " + "; ".join(
-                f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_percent(p)}" for c, p in r["called"].items() if p is not None)
+                f"{f} (n = {r['n']}) " + ", ".join(f"{c} {percent(p)}" for c, p in r["called"].items() if p is not None)
                 for f, r in other.items()))
         a = v.get("shortcut_audit")
         if a and a.get("warn"):

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from edge.card import failed_gate, flagged_share, no_input_check_why, normal_note, synthetic_words
+from edge.answer_worth import normal_note
+from edge.card import failed_gate, flagged_share, no_input_check_why, synthetic_words
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 
 

@@ -327,30 +327,30 @@ def test_a_held_out_figure_counted_under_another_rule_says_which(tiny_run, tmp_p
 
 
 def test_with_a_rule_on_three_classes_each_class_is_given_under_it_where_the_card_has_them():
-    from edge.card import _ppv_line, _rule_class_alone, _under_rule
+    from edge.answer_worth import ppv_line, rule_class_alone, under_rule
 
     per_class = {c: {"n": 30, "sensitivity": [0.8, 0.6, 0.9], "specificity": [0.9, 0.8, 0.95]}
                  for c in ("COVID", "Normal", "Viral")}
     rule = {"class": "COVID", "threshold": 0.2, "sensitivity": [0.95, 0.8, 0.99], "specificity": [0.7, 0.6, 0.8]}
-    line = _ppv_line(_under_rule(per_class, rule))
+    line = ppv_line(under_rule(per_class, rule))
     assert "COVID 14%" in line and "Normal" not in line and "Viral" not in line  # theirs are the most probable class's
     assert "COVID alone: the card does not carry the other answers' figures under the rule" in \
-        line + _rule_class_alone(rule, list(per_class))
+        line + rule_class_alone(rule, list(per_class))
     # a card that carries every class's figures under the rule gives each answer's worth (cxr-convert's rule_on_test)
     rule["per_class"] = {c: {"sensitivity": [0.5, 0.3, 0.7], "specificity": [0.95, 0.9, 0.99]} for c in ("Normal", "Viral")}
     rule["per_class"]["COVID"] = {"sensitivity": rule["sensitivity"], "specificity": rule["specificity"]}
-    line = _ppv_line(_under_rule(per_class, rule))
+    line = ppv_line(under_rule(per_class, rule))
     assert "COVID 14%" in line and "Normal 34%" in line and "Viral 34%" in line
-    assert _rule_class_alone(rule, list(per_class)) == ""
+    assert rule_class_alone(rule, list(per_class)) == ""
     nearly = {"A": {"sensitivity": [0.999], "specificity": [0.99999]}, "B": {"sensitivity": [0.5], "specificity": [0.5]},
               "C": {"sensitivity": [0.5], "specificity": [0.5]}}
-    assert "A >99.9%" in _ppv_line(nearly)  # not "100%": an answer right 100% of the time is a promise
+    assert "A >99.9%" in ppv_line(nearly)  # not "100%": an answer right 100% of the time is a promise
 
 
 def test_the_device_note_says_what_a_normal_answer_means():
     """'Normal 0.9988' for a child's viral pneumonia read as a normal film: to the model it means only
     none of its other classes."""
-    from edge.card import normal_note
+    from edge.answer_worth import normal_note
 
     assert normal_note(["COVID", "Normal"]) == "; 'Normal' means only 'not COVID', never 'no disease'"
     assert normal_note(["COVID", "Lung_Opacity", "No_Finding"]) == \
@@ -363,7 +363,7 @@ def test_a_normal_class_is_known_in_the_names_sites_give_it():
     the device no note that a Normal answer says only 'not COVID'."""
     import unicodedata
 
-    from edge.card import is_normal_class, normal_note
+    from edge.answer_worth import is_normal_class, normal_note
 
     for name in ("Normal", "NORMAL", "No_Finding", "0_normal", "Normalbefund", unicodedata.normalize("NFD", "Unauffällig"),
                  "gesund", "Healthy", "normals", "sano"):

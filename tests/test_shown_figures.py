@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from convert.report import fmt_auc, fmt_ci, fmt_num
-from edge.card import _ci, card_text, predictive_values, recount_note
+from edge.answer_worth import predictive_values
+from edge.card import _ci, card_text, recount_note
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold
 from edge.figures import exact_text, fixed, rounded
 
