@@ -4,6 +4,8 @@ model), and cxr-train --teacher with a student trained on its teacher's split.""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import numpy as np
 import pytest
@@ -198,7 +200,7 @@ def test_a_teacher_trained_again_while_its_student_is_prepared_is_refused(tiny_r
 
     teacher, out = tmp_path / "T", tmp_path / "S"
     shutil.copytree(tiny_run, teacher)
-    real_save, saved = train.run.save_cache, []
+    real_save, saved = train.run.save_cache_from, []
 
     def retrained_meanwhile(*args, **kwargs):  # the student's split and caches are being saved: T is rewritten
         if not saved:
@@ -208,7 +210,7 @@ def test_a_teacher_trained_again_while_its_student_is_prepared_is_refused(tiny_r
         saved.append(1)
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(train.run, "save_cache", retrained_meanwhile)
+    monkeypatch.setattr(train.run, "save_cache_from", retrained_meanwhile)
     with pytest.raises(DataError, match=r"--teacher .*T changed while this student was prepared .*nothing was trained"):
         run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=1, batch_size=8, teacher=str(teacher),
                                    progress=False))
@@ -352,3 +354,24 @@ def test_a_student_takes_its_teachers_image_size_unless_told(tiny_run, tmp_path,
         r = CliRunner().invoke(train_app, ["--teacher", str(tiny_run), "--out", str(tmp_path / "s"), *extra])
         assert r.exit_code == 0, r.output
         assert got[-1] == want
+
+
+def test_a_students_cache_is_its_teachers_linked_not_written_twice(tiny_run, tmp_path):
+    """A distilled run held its teacher's cache a second time (byte-identical; 350 MB at the Kaggle
+    database's size). The student's is now a link to the teacher's rows, and still read as its own."""
+    from train.cache import cache_path, load_part, save_cache_from
+    from train.data import Split
+    from edge.preprocess import PreprocessConfig
+
+    for part in ("train", "val", "test"):
+        student, teacher = cache_path(tiny_run, part), cache_path(tiny_run / "teacher", part)
+        assert os.path.samefile(student, teacher), part
+    # a rewrite replaces one folder's file by a rename: the other keeps its own
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, copy_function=os.link)
+    split = Split.load(run / "split.json")
+    config = PreprocessConfig.from_dict(json.loads((run / "run.json").read_text())["preprocess"])
+    x, _ = load_part(run, split, "val", config)
+    save_cache_from(run / "teacher", run, "val", np.zeros_like(x), split.parts["val"], config)  # other rows: written
+    assert not os.path.samefile(cache_path(run, "val"), cache_path(run / "teacher", "val"))
+    assert np.load(cache_path(run / "teacher", "val")).any()  # the teacher's rows untouched

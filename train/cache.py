@@ -4,13 +4,15 @@ files (checked against the SHA-256 the split recorded) where the cache is missin
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
-from edge.atomic import atomic_path, read_json, write_json
+from edge.atomic import atomic_path, read_json, temporary_file, write_json
 from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
 from train.data import DataError, Item, Split, scan, stderr_note
 
@@ -44,8 +46,31 @@ def save_cache(run_dir: Path, part: str, x: np.ndarray, items: list[Item] | None
     with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
         _write_npy(f, x)
     if items is not None and config is not None:
-        write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x),
-                                               "decode_rules": DECODE_RULES})
+        _stamp(run_dir, part, x, items, config)
+
+
+def _stamp(run_dir: Path, part: str, x: np.ndarray, items: list[Item], config: PreprocessConfig) -> None:
+    write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x),
+                                           "decode_rules": DECODE_RULES})
+
+
+def save_cache_from(source_dir: Path, run_dir: Path, part: str, x: np.ndarray, items: list[Item],
+                    config: PreprocessConfig) -> None:
+    """save_cache, linking ``source_dir``'s cache of these very rows (a student's teacher, whose split it
+    holds) rather than writing them again: at the Kaggle database's size that was 350 MB kept twice.
+    A cache is only ever replaced by a rename, so the two folders' files never change together; where
+    the disk makes no links (FAT, some network shares), or the teacher's rows differ, they are written."""
+    src = cache_path(source_dir, part)
+    if src.is_file() and _cache_matches(source_dir, part, x, items, config):
+        with contextlib.suppress(OSError):
+            dst = cache_path(run_dir, part)
+            with temporary_file(dst) as tmp:
+                tmp.unlink()
+                os.link(src, tmp)
+                os.replace(tmp, dst)
+            _stamp(run_dir, part, x, items, config)
+            return
+    save_cache(run_dir, part, x, items, config)
 
 
 def _write_npy(f, x: np.ndarray, chunk_bytes: int = 16 << 20) -> None:

@@ -21,7 +21,7 @@ from edge import __version__
 from edge.preprocess import PreprocessConfig
 from edge.atomic import write_json
 from train.audit import balanced_accuracy
-from train.cache import save_cache
+from train.cache import save_cache, save_cache_from
 from train.data import DataError
 from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import teacher_changed, teacher_data, teacher_model
@@ -245,7 +245,10 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
         split.save(out / "split.json")
         for part, x in arrays.items():
-            save_cache(out, part, x, split.parts[part], config)
+            if s.teacher:  # its teacher's split: the same rows as the teacher's cache
+                save_cache_from(Path(s.teacher), out, part, x, split.parts[part], config)
+            else:
+                save_cache(out, part, x, split.parts[part], config)
         if not s.teacher:
             save_prepared(out, s, config, notes)
     ys = {k: np.array([split.classes.index(i.label) for i in v]) for k, v in split.parts.items()}
