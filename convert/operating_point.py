@@ -142,16 +142,16 @@ def next_film_rates(positive: np.ndarray, scores: np.ndarray, threshold: float) 
     threshold, so their specificity at it is not fitted, and its Wilson interval stands.
     Both figures are of this very threshold, the one saved, where cross-validation scores
     thresholds chosen on fewer cases: at or above this one, so it promised too high a specificity.
-    Returns rates_at_threshold's fields with the expected sensitivity and its interval.
+    Returns rates_at_threshold's fields with the expected sensitivity and its interval (tp and fn
+    still give the fitted one).
     """
     from convert.metrics import beta_interval
 
     rates = rates_at_threshold(positive, scores, threshold)
     f, n = rates["tp"], rates["tp"] + rates["fn"]
     if f == 0:  # no case reaches it (never so for a threshold chosen on these cases)
-        return {**rates, "fitted_sensitivity": rates["sensitivity"], "method": "order statistic"}
-    return {**rates, "fitted_sensitivity": rates["sensitivity"], "sensitivity": f / (n + 1),
-            "sensitivity_ci": list(beta_interval(f, n + 1 - f)), "method": "order statistic"}
+        return rates
+    return {**rates, "sensitivity": f / (n + 1), "sensitivity_ci": list(beta_interval(f, n + 1 - f))}
 
 
 def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str) -> dict:

@@ -68,7 +68,8 @@ def save_cache_from(source_dir: Path, run_dir: Path, part: str, x: np.ndarray, i
                 tmp.unlink()
                 os.link(src, tmp)
                 os.replace(tmp, dst)
-            _stamp(run_dir, part, x, items, config)
+            # the rows' stamp too: _cache_matches found it to be what _stamp would write (hashing 350 MB again)
+            write_json(stamp_path(run_dir, part), read_json(stamp_path(source_dir, part)))
             return
     save_cache(run_dir, part, x, items, config)
 

@@ -162,13 +162,9 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         parts["external"] = sorted(external, key=lambda i: i.path)
     hygiene["groups_across_splits"] = cross_split_duplicates(
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
-    from train.synthetic_set import is_synthetic_folder, unfinished_line
+    from train.synthetic_set import synthetic_folders, unfinished_line
 
-    from train.class_folders import class_roots
-
-    # a set in train/ and test/ folders carries cxr-synth's README in each of them
-    folders = [*([] if synthetic else [data_dir]), *map(Path, s.add_data)]
-    made_by_synth = list(dict.fromkeys(str(d) for f in folders for d in [f, *class_roots(f)] if is_synthetic_folder(d)))
+    made_by_synth = synthetic_folders([*([] if synthetic else [data_dir]), *map(Path, s.add_data)])
     if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
         log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
             "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")

@@ -35,13 +35,11 @@ def _older(record: dict) -> bool:
 def synthetic_in_split(split: Split) -> tuple[list[str], list[str]]:
     """(the split's folders cxr-synth wrote, by their README; the paths of its films that are cxr-synth's
     drawings, by their mark or name), as a run of today's release finds them (train.prepare)."""
-    from train.class_folders import class_roots
     from train.synthetic_mark import is_synthetic_film
-    from train.synthetic_set import is_synthetic_folder
+    from train.synthetic_set import synthetic_folders
 
     root = Path(split.data_dir)
-    folders = [root, *map(Path, split.notes.get("added_data") or [])]
-    made = list(dict.fromkeys(str(d) for f in folders for d in [f, *class_roots(f)] if is_synthetic_folder(d)))
+    made = synthetic_folders([root, *map(Path, split.notes.get("added_data") or [])])
     films = [i.path for part in split.parts.values() for i in part]
     return made, sorted(p for p in films if is_synthetic_film(p, _head(root / p)))
 

@@ -31,6 +31,14 @@ def is_synthetic_folder(folder: str | Path) -> bool:
         return False
 
 
+def synthetic_folders(folders: Sequence[str | Path]) -> list[str]:
+    """Those of these data folders, and of their class roots (a set in train/ and test/ folders
+    carries cxr-synth's README in each), that cxr-synth wrote, each once."""
+    from train.class_folders import class_roots
+
+    return list(dict.fromkeys(str(d) for f in folders for d in [f, *class_roots(f)] if is_synthetic_folder(d)))
+
+
 def unfinished_line(folder: str | Path) -> str | None:
     """Why a set cxr-synth wrote is not whole, where its README says INCOMPLETE (cxr-synth is writing it, or
     was stopped or killed while it did: fewer films than asked, perhaps a class missing), else None. A model
