@@ -42,31 +42,30 @@ def list_text(data: bytes) -> str:
     that looked right; UTF-16's (Notepad's "Unicode", PowerShell 5's ``dir -Name > list.txt``) has a NUL
     in every other byte, so the list was read as NUL-separated, one letter a name, and each '.' in a
     name classified the current folder; so has UTF-16 without the mark (``cmd /u``), known by its NULs."""
-    marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if codec := "utf-16" if marked else _utf16_without_bom(data):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode(codec)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ValueError(f"standard input {'starts as' if marked else 'looks like'} a UTF-16 list of names but "
-                             "is not one: save the list as UTF-8") from None
-    return os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
+            raise ValueError("standard input starts as a UTF-16 list of names but is not one: save the list as "
+                             "UTF-8") from None
+    text = _utf16_without_bom(data)
+    return text if text is not None else os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' for a list saved as UTF-16 without a byte-order mark (``cmd /u /c dir /b``
-    writes one), else None: known by a line end that is a whole UTF-16 character, and a text with no NUL
-    character once decoded. A ``find -print0`` list has a NUL after each name and no line end. (A NUL in every
-    other byte is no test: 一 and Ā have a NUL as their low byte, and such names read as one letter a name.)"""
+    """The text of a list saved as UTF-16 without a byte-order mark (``cmd /u /c dir /b`` writes one), else
+    None: known by a line end that is a whole UTF-16 character, and no NUL character once decoded. A
+    ``find -print0`` list has a NUL after each name and no line end. (A NUL in every other byte is no test:
+    一 and Ā have a NUL as their low byte, and such names read as one letter a name.)"""
     if len(data) < 4 or len(data) % 2:
         return None
-    for codec, line_end in (("utf-16-le", b"\n\0"), ("utf-16-be", b"\0\n")):
-        if not any(data[k:k + 2] == line_end for k in range(0, len(data), 2)):
-            continue
+    for codec in ("utf-16-le", "utf-16-be"):
         try:
-            if "\0" not in data.decode(codec):
-                return codec
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        if "\n" in text and "\0" not in text:
+            return text
     return None
 
 
