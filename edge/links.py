@@ -4,19 +4,6 @@ stderr (once) and in the "no images found" error, never passed over without a wo
 
 from __future__ import annotations
 
-import os
-
-from edge.batch import walked_into
-
-
-def linked_subfolders(folder: str) -> list[str]:
-    """The linked sub-folders right inside ``folder`` that a recursive walk (or watch) does not enter."""
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(e.path for e in entries if walked_into(e.name) and e.is_symlink() and os.path.isdir(e.path))
-    except OSError:  # said where the folder is read
-        return []
-
 
 def linked_text(linked: list[str]) -> str:
     """'linked sub-folders are not entered, even with --recursive, since ...: a/b, a/c; name one as an argument to

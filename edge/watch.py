@@ -53,7 +53,7 @@ from typing import Callable, Iterable, Iterator
 from edge.answered import written_stamp
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
 from edge.dicom_start import HEAD_BYTES
-from edge.links import linked_subfolders, linked_text
+from edge.links import linked_text
 
 # (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
 # a file is the same film (_same); a failed film is tried again when its ctime moves too (a chmod), but
@@ -166,9 +166,9 @@ class Watcher:
                         and folder not in self.unreadable):
                     entry = cached
                 else:
-                    entry = _read(folder, mtime)
+                    entry = _read(folder, mtime, linked := [])
                     fresh.add(folder)
-                    if self.recursive and (linked := [d for d in linked_subfolders(folder) if d not in self.linked]):
+                    if self.recursive and (linked := [d for d in sorted(linked) if d not in self.linked]):
                         self.linked.update(linked)  # their films are never answered: said once, not a silent skip
                         self.say(f"note: {linked_text(linked)}")
                 if moved:  # on another file system now: a share's mount point left bare (films copied into it
@@ -302,10 +302,10 @@ def _same(a: Stamp, b: Stamp) -> bool:
     return a[:2] == b[:2] and (a[2] == b[2] or a[3] == b[3])
 
 
-def _read(folder: str, mtime: int) -> Listing:
+def _read(folder: str, mtime: int, linked: list[str] | None = None) -> Listing:
     """(mtime, image files and files that may be DICOM with their inodes, visible sub-folders) of
     one folder; OSError where it cannot be read. A directory entry carries its inode, so this
-    needs no stat per file."""
+    needs no stat per file. ``linked`` gets the linked sub-folders it does not enter (edge.links)."""
     files, subdirs = [], []
     with os.scandir(folder) as entries:
         for e in entries:
@@ -316,8 +316,12 @@ def _read(folder: str, mtime: int) -> Listing:
             except OSError:  # a link that cannot be followed (a loop, a folder it may not read): not a folder
                 is_dir = False
             if is_dir:
-                if not e.is_symlink() and walked_into(e.name):  # as os.walk(followlinks=False), as a batch
+                if not walked_into(e.name):
+                    continue
+                if not e.is_symlink():  # as os.walk(followlinks=False), as a batch
                     subdirs.append(e.path)
+                elif linked is not None:  # not entered: a link may lead back up
+                    linked.append(e.path)
             elif is_image_name(e.name) or may_be_dicom_name(e.name):
                 files.append((e.path, e.inode()))
     return mtime, sorted(files), sorted(subdirs)
