@@ -49,7 +49,7 @@ def main() -> None:
     args = ap.parse_args()
     if not args.data.is_dir():
         sys.exit(f"{args.data} is absent: this benchmark needs cxr-dev")
-    from convert.roc import auroc
+    from convert.roc import auroc, ranking_scores
     from edge.batch import classify_files
     from edge.model import EdgeModel
 
@@ -68,7 +68,7 @@ def main() -> None:
         probs = np.stack([r.probabilities for r in results])
         said_covid = probs.argmax(1) == labels.index("COVID")
         sens, spec = said_covid[covid].mean(), (~said_covid[~covid]).mean()
-        print(f"| {run.parent.name}/{run.name} | {auroc(covid, probs[:, labels.index('COVID')]):.3f} | {sens:.3f} | {spec:.3f} | "
+        print(f"| {run.parent.name}/{run.name} | {auroc(covid, ranking_scores(probs)[:, labels.index('COVID')]):.3f} | {sens:.3f} | {spec:.3f} | "
               f"{(sens + spec) / 2:.3f} |")
 
 

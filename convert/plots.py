@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from convert import plot_fonts
-from convert.roc import auroc, roc_curve
+from convert.roc import auroc, ranking_scores, roc_curve
 from edge.atomic import atomic_path
 from edge.decision import fmt_threshold
 from edge.figures import fixed
@@ -192,14 +192,15 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     classes, title = _named(classes), _shown(title)
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     shown = [positive_class(classes)] if len(classes) == 2 else list(range(len(classes)))
+    scores = ranking_scores(probs)  # the report's AUROCs rank by these: one curve, one AUROC, for two classes
     for k, c in enumerate(shown):
         pos = (y == c).astype(int)
         if pos.min() == pos.max():
             continue
-        fpr, tpr, _ = roc_curve(pos, probs[:, c])
+        fpr, tpr, _ = roc_curve(pos, scores[:, c])
         # markers part several curves in greyscale; on a lone curve they would read as operating points
         style = _style(k) | ({"marker": None} if len(shown) == 1 else {"ms": 5, "markevery": max(1, len(fpr) // 8)})
-        ax.plot(fpr, tpr, **style, lw=1.5, label=f"{classes[c]} (AUROC {fixed(auroc(pos, probs[:, c]))})")
+        ax.plot(fpr, tpr, **style, lw=1.5, label=f"{classes[c]} (AUROC {fixed(auroc(pos, scores[:, c]))})")
     ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1)
     which = (f"{classes[shown[0]]} vs rest", classes[shown[0]]) if len(shown) == 1 else ("each class vs rest",) * 2
     ax.set_xlabel(f"1 - specificity ({which[0]})")
@@ -222,7 +223,9 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
     """Per class (one vs rest) the test ROC of one file, with the points a user can choose between:
     the most probable class, each threshold of ``rows`` (convert.roc.operating_points) and the rule
     the file stores (``stored``), each at the sensitivity and specificity it gives on these films.
-    The curve is grey so that no point shares its colour; each point has its own marker too."""
+    The curve is grey so that no point shares its colour; each point has its own marker too. The curve
+    ranks films as the AUROC does (convert.roc.ranking_scores); a rule's threshold on p still lands on
+    it, since p rises with that score, but films tied at p = 1.0 lie on a stretch no threshold on p reaches."""
     plt = _plt()
     title = _shown(title)
     names = list(dict.fromkeys(r["class"] for r in rows))
@@ -231,14 +234,14 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
     fig, axes = plt.subplots(rows_n, cols, figsize=(4.6 * cols, 4.4 * rows_n), squeeze=False)
     for ax in axes.ravel()[len(names):]:
         ax.axis("off")
-    argmax = probs.argmax(1)
+    argmax, scores = probs.argmax(1), ranking_scores(probs)  # a two-class model's two curves mirror each other
     for ax, name in zip(axes.ravel(), names):
         c, shown = classes.index(name), _shown(name)
         pos = y == c
         if pos.all() or not pos.any():
             ax.set_title(f"{shown}: no ROC (one class only)")
             continue
-        fpr, tpr, _ = roc_curve(pos.astype(int), probs[:, c])
+        fpr, tpr, _ = roc_curve(pos.astype(int), scores[:, c])
         ax.plot(fpr, tpr, color="0.4", lw=1)
         ax.plot([1 - np.mean(argmax[~pos] != c)], [np.mean(argmax[pos] == c)], "ko", label="most probable class")
         for k, r in enumerate(r for r in rows if r["class"] == name):

@@ -76,23 +76,39 @@ def auroc(y_true_binary: np.ndarray, scores: np.ndarray) -> float:
     return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
 
+SMALLEST_FLOAT32 = float(np.nextafter(np.float32(0), np.float32(1)))  # 1.4e-45, a subnormal
+
+
+def ranking_scores(probs: np.ndarray) -> np.ndarray:
+    """The score each class's one-vs-rest ranking (AUROC, ROC curve) orders films by, one column per class.
+
+    With two classes it is the log ratio ``log p_k - log p_other`` (each p floored at the smallest
+    positive float32), the same ranking for both classes with the sign turned, so a two-class model has
+    one AUROC and two mirrored ROC curves. Ranking by ``p[:, k]`` itself gave two: a confident model's
+    float32 p(COVID) is exactly 1.0 for many films while p(Normal) still tells them apart (2e-12 against
+    3.8e-16), so the COVID column tied films the Normal column ranked. Only films whose smaller p both
+    underflow to 0 still tie. With three classes or more the columns are the probabilities as they are.
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    if p.ndim != 2 or p.shape[1] != 2:
+        return p
+    logs = np.log(np.maximum(p, SMALLEST_FLOAT32))
+    margin = logs[:, 1] - logs[:, 0]
+    return np.stack([-margin, margin], axis=1)
+
+
 def _auroc_per_class(y_true: np.ndarray, probs: np.ndarray) -> list[float]:
     y = _labels(y_true)
-    p = _probs(probs, y.size)
-    return [auroc(y == k, p[:, k]) for k in range(p.shape[1])]
+    s = ranking_scores(_probs(probs, y.size))
+    return [auroc(y == k, s[:, k]) for k in range(s.shape[1])]
 
 
 def macro_auroc(y_true: np.ndarray, probs: np.ndarray) -> float:
-    """One-vs-rest AUROC averaged over classes that have both positives and negatives.
+    """One-vs-rest AUROC averaged over classes that have both positives and negatives (ranking_scores).
 
-    With two classes this is exactly ``auroc(y_true == 1, probs[:, 1])`` (computed that way
-    so float round-off in ``1 - p`` cannot create or break ties).
+    With two classes both classes' AUROCs are the same number, so this is either of them.
     """
-    y = _labels(y_true)
-    p = _probs(probs, y.size)
-    if p.shape[1] == 2:
-        return auroc(y == 1, p[:, 1])
-    vals = [v for v in _auroc_per_class(y, p) if not math.isnan(v)]
+    vals = [v for v in _auroc_per_class(y_true, probs) if not math.isnan(v)]
     return float(np.mean(vals)) if vals else NAN
 
 

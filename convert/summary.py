@@ -10,7 +10,7 @@ from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, 
                              per_class_metrics, to_jsonable, wilson_interval)
 from convert.intervals import mean_of_proportions
 from convert.reliability import expected_calibration_error, reliability_bins
-from convert.roc import _auroc_per_class, auroc, macro_auroc
+from convert.roc import _auroc_per_class, auroc, macro_auroc, ranking_scores
 from edge.decision import labels_for
 
 ECE_BINS = 15  # equal-width bins of the top class's probability; report.md says so beside the figure
@@ -160,7 +160,9 @@ def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str], n_b
                        seed: int = 0) -> dict[str, list]:
     """Each class's one-vs-rest AUROC interval (percentile bootstrap within each class, summarize's
     resamples): the per-class table gives every other figure with its interval, and an AUROC of
-    0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here."""
+    0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here. Films ranked
+    as convert.roc.ranking_scores ranks them, so a two-class model's two intervals are one."""
     y, probs = np.asarray(y), np.asarray(probs)
-    return to_jsonable({c: list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, p[:, k]), n_boot, seed))
+    return to_jsonable({c: list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, ranking_scores(p)[:, k]),
+                                             n_boot, seed))
                         for k, c in enumerate(classes)})
