@@ -16,7 +16,7 @@ from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences
 from convert.prevalence import section as prevalence_section
-from convert.report_text import TERMS, align_tables, image, md_cell, reference_standard_line, reliability_table
+from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, reference_standard_line, reliability_table
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
@@ -115,9 +115,6 @@ def headline(summary: dict) -> str:
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
             f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'))}, {_ece(summary)}, "
             f"n = {summary['n']}")
-
-
-ECE_MIN_FILMS = 20
 
 
 def _ece(summary: dict) -> str:

@@ -85,14 +85,42 @@ def bin_range(lo: float, hi: float, floor: float) -> str:
     return f"{pct(max(lo, floor))} to {pct(hi)}%"
 
 
+ECE_MIN_FILMS = 20  # under this many films, report.md says they are too few to judge calibration
+CALIBRATED_WITHIN = 0.05  # how close a bin's share of right answers must be to the probability given
+
+
+def _right(b: dict) -> int:
+    return round(b["accuracy"] * b["count"])
+
+
+def _too_few_words(full: list[dict], n: int, floor: float) -> list[str]:
+    """Why bins whose share of right answers is within 5 points of the probability given still do not show
+    that the probabilities can be read as they stand: the set is under the report's floor, or a bin's 95%
+    interval reaches beyond the 5 points (8 of 12 right, 67% against 70% given, is 39–86%). [] when neither."""
+    from convert.metrics import wilson_interval
+
+    cis = [(x, *wilson_interval(_right(x), x["count"])) for x in full]
+    loose = [c for c in cis if c[1] < c[0]["confidence"] - CALIBRATED_WITHIN or c[2] > c[0]["confidence"] + CALIBRATED_WITHIN]
+    if n >= ECE_MIN_FILMS and not loose:
+        return []
+    x, lo, hi = max(loose or cis, key=lambda c: c[2] - c[1])
+    under = f", under {ECE_MIN_FILMS}," if n < ECE_MIN_FILMS else ""
+    return ["", f"Where 10 films or more share a bin, the share of right answers is within 5 points of the probability "
+                f"the model gave, but {n} films{under} are too few to tell whether its probabilities can be read as "
+                f"they stand: films given {bin_range(x['lo'], x['hi'], floor)} were right {100 * x['accuracy']:.0f}% "
+                f"of the time ({_right(x)} of {x['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%)."]
+
+
 def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
     full = [b for b in bins if b["count"] >= 10 and not math.isnan(b["confidence"]) and not math.isnan(b["accuracy"])]
     if not full:
         return []
     b = max(full, key=lambda b: abs(b["confidence"] - b["accuracy"]))
     gap = b["accuracy"] - b["confidence"]
-    if abs(gap) < 0.05:
+    if abs(gap) < CALIBRATED_WITHIN:
         n, judged = sum(x["count"] for x in bins), sum(x["count"] for x in full)
+        if unsure := _too_few_words(full, n, floor):
+            return unsure
         where = ", ".join(bin_range(x["lo"], x["hi"], floor) for x in full)
         if judged == n:
             return ["", "Where 10 films or more share a bin, the share of right answers is within 5 points of the "
@@ -104,7 +132,7 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
                     "their probabilities can be read as they stand."]
     from convert.metrics import wilson_interval
 
-    right = round(b["accuracy"] * b["count"])
+    right = _right(b)
     lo, hi = wilson_interval(right, b["count"])
     how = f"{'over' if gap < 0 else 'under'}-confident"
     # a bin of 17 films cannot show a gap its interval spans

@@ -35,8 +35,22 @@ def test_the_reliability_table_starts_at_the_lowest_probability_there_can_be_and
     assert few[-1] == ("For example, films given 80 to 86.7% were right 71% of the time (12 of 17; 95% CI 47–87%): "
                        "17 films cannot tell whether the model is over-confident there (the interval holds "
                        "the 83% it gave). A probability is the model's score, not this patient's risk.")
-    fine = reliability_table({"int8": [_bin(0.8, 0.87, 40, 0.84, 0.85)]})
-    assert fine[-1].startswith("Where 10 films or more share a bin, the share of right answers is within 5 points")
+    fine = reliability_table({"int8": [_bin(14 / 15, 1.0, 400, 0.97, 0.97)]})  # 388 of 400: 95% CI 95-98%
+    assert fine[-1] == ("Where 10 films or more share a bin, the share of right answers is within 5 points of the "
+                        "probability the model gave: its probabilities can be read as they stand on films like these.")
+
+
+def test_a_close_bin_whose_interval_is_wide_or_a_set_under_20_films_vouches_for_nothing():
+    """8 of 12 right where 70% was given is within 5 points, but its interval is 39-86%; and a chance-level
+    model's 16 films (4 right, given 26%) are under report.md's own 20-film floor for judging calibration."""
+    words = reliability_table({"int8": [_bin(2 / 3, 11 / 15, 12, 0.70, 8 / 12)]}, floor=0.5)[-1]
+    assert words == ("Where 10 films or more share a bin, the share of right answers is within 5 points of the probability "
+                     "the model gave, but 12 films, under 20, are too few to tell whether its probabilities can be read "
+                     "as they stand: films given 66.7 to 73.3% were right 67% of the time (8 of 12; 95% CI 39–86%).")
+    chance = reliability_table({"int8": [_bin(0.25, 4 / 15, 16, 0.26, 0.25)]}, floor=0.25)[-1]
+    assert "16 films, under 20, are too few to tell" in chance and "(4 of 16; 95% CI 10–49%)" in chance
+    wide = reliability_table({"int8": [_bin(0.8, 13 / 15, 40, 0.84, 0.85)]})[-1]  # 34 of 40: 95% CI 71-93%
+    assert "but 40 films are too few to tell" in wide and "(34 of 40; 95% CI 71–93%)" in wide
 
 
 def test_every_figure_has_alt_text_that_says_what_it_shows():
@@ -81,11 +95,11 @@ def test_a_bins_mean_lies_within_its_printed_edges():
 
 
 def test_one_full_bin_does_not_vouch_for_the_films_in_sparse_bins():
-    """29 films given 93-100% were right as often as that, but 11 films given about 70% were right
+    """400 films given 93-100% were right as often as that, but 11 films given about 70% were right
     55% of the time: the words must not say the probabilities can be read as they stand."""
-    bins = [_bin(0.6, 2 / 3, 5, 0.64, 0.4), _bin(2 / 3, 0.73, 6, 0.70, 4 / 6), _bin(14 / 15, 1.0, 29, 0.98, 1.0)]
+    bins = [_bin(0.6, 2 / 3, 5, 0.64, 0.4), _bin(2 / 3, 0.73, 6, 0.70, 4 / 6), _bin(14 / 15, 1.0, 400, 0.98, 0.98)]
     words = reliability_table({"int8": bins}, floor=0.5)[-1]
-    assert words.startswith("Where 10 films or more share a bin (93.3 to 100%: 29 of 40 films)")
+    assert words.startswith("Where 10 films or more share a bin (93.3 to 100%: 400 of 411 films)")
     assert "The other 11 films lie in bins too sparse to judge" in words and "read as they stand on films" not in words
 
 
