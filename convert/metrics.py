@@ -157,7 +157,7 @@ def per_class_metrics(cm: np.ndarray, class_names: list[str]) -> list[dict]:
 
     Each dict has ``class``, ``support`` (true count), ``tp``, ``fn``, ``fp``, ``tn``,
     ``sensitivity`` (recall), ``specificity``, ``ppv`` (precision), ``npv`` and ``f1``, plus
-    Wilson intervals ``sensitivity_ci``, ``specificity_ci`` and ``ppv_ci`` as ``[lo, hi]``.
+    Wilson intervals ``sensitivity_ci``, ``specificity_ci``, ``ppv_ci`` and ``npv_ci`` as ``[lo, hi]``.
     Rates whose denominator is zero are ``nan`` (their interval ``[nan, nan]``).
     """
     cm = np.asarray(cm, dtype=np.int64)
@@ -188,6 +188,7 @@ def per_class_metrics(cm: np.ndarray, class_names: list[str]) -> list[dict]:
                 "ppv": _ratio(tp, tp + fp),
                 "ppv_ci": _ci(tp, tp + fp),
                 "npv": _ratio(tn, tn + fn),
+                "npv_ci": _ci(tn, tn + fn),
                 "f1": _ratio(2 * tp, 2 * tp + fp + fn),
             }
         )

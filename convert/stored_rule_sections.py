@@ -3,6 +3,7 @@ probable class's and not the device's answers, and what each file's rule gives o
 
 from __future__ import annotations
 
+from convert.metrics import wilson_interval
 from convert.report import fmt_ci
 from convert.rule_notes import stored_rule_warning, versus_sentence
 from edge.decision import fmt_threshold, labelling
@@ -12,6 +13,18 @@ from edge.figures import fixed
 def pct(v: float | None) -> str:
     """A share as report.md writes it: a percentage (n/a: no films to count)."""
     return "n/a" if v is None else fixed(v, 1, 100)
+
+
+def fitted(films: dict) -> str:
+    """The validation sensitivity / specificity a stored rule was chosen at, each with its Wilson 95% interval
+    from the films' counts: 100% sensitivity on 4 COVID films is 51–100%, and the test figures beside it have
+    theirs. A file whose rule records no counts gets the rates alone."""
+    shares = []
+    for share, films_n in (("sensitivity", "n_positive"), ("specificity", "n_negative")):
+        v, n = films.get(share), films.get(films_n)
+        ci = wilson_interval(round(v * n), n) if v is not None and isinstance(n, int) and n > 0 else (None, None)
+        shares.append(fmt_ci(v, ci))
+    return " / ".join(shares)
 
 
 def rule_of(rule: dict | None) -> dict | None:
@@ -42,15 +55,15 @@ def stored_rules_section(models: dict) -> list[str]:
              "the flips above compare the most probable class; the gate judges the device's answers too: each file "
              "under its rule against the Keras model under a threshold chosen the same way on the same validation "
              "films (the second table), and a file passes only where both pass.", "",
-             "| model | rule | validation sens. / spec. % | test sensitivity % (95% CI) | test specificity % (95% CI) |",
+             "| model | rule | validation sens. / spec. % (95% CI) | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
     elsewhere = []  # files whose rule cxr-evaluate chose on a site's films (--save-model), kept by --report-only
     for name, d in rows:
         v, t = d["chosen_films"], d["test"]
-        fit = f"{pct(v['sensitivity'])} / {pct(v['specificity'])}"
+        fit = fitted(v)
         if (on := d.get("chosen_on", "validation split")) != "validation split":
             elsewhere.append(f"`model_{name}.tflite`'s rule was not chosen on the validation split but on {on}: its "
-                             f"sensitivity / specificity there, {fit}%, are on the films it was chosen on (the sensitivity "
+                             f"sensitivity / specificity there, {pct(v['sensitivity'])} / {pct(v['specificity'])}%, are on the films it was chosen on (the sensitivity "
                              "optimistic: the threshold was placed among them); what to expect on that site's next films "
                              "is on its card (`edge-classify --card`).")
             fit = "n/a (chosen on the site's films)"

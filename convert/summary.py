@@ -141,7 +141,7 @@ def summarize(
     return to_jsonable(report)
 
 
-NOT_MEANINGFUL = ("ppv", "ppv_ci", "npv", "f1")
+NOT_MEANINGFUL = ("ppv", "ppv_ci", "npv", "npv_ci", "f1")
 
 
 def only_meaningful(rows: list[dict], n_present: int) -> list[dict]:

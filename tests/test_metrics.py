@@ -74,6 +74,7 @@ def test_per_class_2x2_by_hand():
     assert normal["sensitivity_ci"] == [approx(0.4093, abs=5e-4), approx(0.9285, abs=5e-4)]
     assert pneu["specificity_ci"] == normal["sensitivity_ci"]
     assert pneu["ppv_ci"] == list(wilson_interval(3, 5))
+    assert pneu["npv_ci"] == list(wilson_interval(6, 7)) and normal["npv_ci"] == list(wilson_interval(3, 5))
     assert accuracy(y_true, y_pred) == approx(9 / 12)
     assert balanced_accuracy(y_true, y_pred, 2) == approx((6 / 8 + 3 / 4) / 2)
 
@@ -310,7 +311,8 @@ def test_summarize_is_strict_json():
     assert s["per_class"][3]["sensitivity_ci"] == [None, None]
     # A class with no films: its PPV (0 for any answer of it), NPV and F1 are fixed by its absence
     assert s["classes_present"] == ["normal", "pneumonia", "covid"]
-    assert [s["per_class"][3][k] for k in ("ppv", "ppv_ci", "npv", "f1")] == [None, [None, None], None, None]
+    assert [s["per_class"][3][k] for k in ("ppv", "ppv_ci", "npv", "npv_ci", "f1")] == [None, [None, None], None,
+                                                                                         [None, None], None]
     assert s["per_class"][3]["specificity"] is not None and s["per_class"][0]["ppv"] is not None
     assert len(s["reliability"]) == 15 == s["ece_bins"]
     assert sum(map(sum, s["confusion_matrix"])) == 120
@@ -339,3 +341,20 @@ def test_probabilities_that_are_not_finite_are_refused_not_ranked():
     with pytest.raises(ValueError, match="no finite probabilities"):
         operating_points(y, p, y, p, ["COVID", "Normal"])
     summarize(y, np.nan_to_num(p, nan=0.5, posinf=1.0), ["COVID", "Normal"], n_boot=10)  # finite: no error
+
+
+def test_every_share_of_a_per_class_row_has_its_interval_overall_and_per_source():
+    """report.json's per_class rows (cxr-convert's models.*, cxr-evaluate's metrics and per_source) gave npv
+    without npv_ci, where README says every share has its 95% interval in <name>_ci."""
+    from convert.subgroups import per_source
+
+    y = np.array([0, 0, 0, 1, 1, 1, 0, 1])
+    probs = np.eye(2)[[0, 0, 1, 1, 1, 0, 0, 1]].astype(float)
+    rows = summarize(y, probs, ["COVID", "Normal"], n_boot=20)["per_class"]
+    rows += [r for g in per_source(y, probs, ["COVID", "Normal"], ["a"] * 4 + ["b"] * 4, n_boot=20).values()
+             for r in g["per_class"]]
+    for r in rows:
+        for share in ("sensitivity", "specificity", "ppv", "npv"):
+            assert f"{share}_ci" in r, (r["class"], share)
+    covid = rows[0]
+    assert covid["npv"] == 3 / 4 and covid["npv_ci"] == approx(list(wilson_interval(3, 4)))

@@ -437,7 +437,7 @@ def test_report_md_gives_the_stored_rule_and_its_notes_in_percent():
          "versus_most_probable": {"less_sensitive": True, "sensitivity": 1.0, "tp": 10, "n_positive": 10,
                                   "found_by_rule": 9, "called_by_rule": 9, "called": 10}}
     text = "\n".join(stored_rules_section({"int8": {"decision": d}}))
-    assert "| validation sens. / spec. % |" in text and "| 100.0 / 99.96 |" in text
+    assert "| validation sens. / spec. % (95% CI) |" in text and "| 100.0 / 99.96 |" in text  # a rule without counts
     assert "sensitivity 100.0% on the validation split" in text and "still reaches 90% there" in text
     assert "1.000" not in text and "0.9 " not in text
     _, warning = stored_rule_lines("model_int8.tflite", d, ["COVID", "Normal"])  # stderr: fractions, as README says
@@ -486,3 +486,20 @@ def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_i
     out = card_text(meta, "model_int8.tflite")
     assert "Warning: with its rule the device seldom answers COVID/Normal/Viral_Pneumonia" in out
     assert "Normal/Viral_Pneumonia: it finds COVID in 0 of 10 films (the most probable class: 10), Normal in 0 of 10 (10)," in out
+
+
+def test_the_stored_rules_validation_figures_have_their_intervals_from_the_films_counts():
+    """'validation sens. / spec. % 100.0 / 58.3' was 4 COVID films and 12 others (hunt 49): the test figures beside
+    it had intervals, these had none."""
+    from convert.metrics import wilson_interval
+    from convert.stored_rule_sections import stored_rules_section
+
+    d = {"class": "COVID", "threshold": 0.0996, "target_sensitivity": 0.95,
+         "chosen_films": {"n_positive": 4, "n_negative": 12, "sensitivity": 1.0, "specificity": 7 / 12},
+         "test": {"sensitivity": 0.5, "sensitivity_ci": [0.15, 0.85], "specificity": 8 / 12, "specificity_ci": [0.391, 0.862]},
+         "versus_most_probable": {"less_sensitive": False, "sensitivity": 0.75, "tp": 3, "n_positive": 4,
+                                  "found_by_rule": 4, "called_by_rule": 9, "called": 4}}
+    text = "\n".join(stored_rules_section({"int8": {"decision": d}}))
+    (s_lo, s_hi), (c_lo, c_hi) = wilson_interval(4, 4), wilson_interval(7, 12)
+    assert (f"| 100.0 ({100 * s_lo:.1f}–100.0) / 58.3 ({100 * c_lo:.1f}–{100 * c_hi:.1f}) |" in text), text
+    assert "| 100.0 (51.0–100.0) / 58.3 (32.0–80.7) |" in text
