@@ -9,7 +9,7 @@ and 14% of the time at 2% prevalence.
 
 from __future__ import annotations
 
-from edge.answer_worth import is_normal_class, predictive_values
+from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
 from edge.figures import fixed
 
 __all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]
@@ -35,19 +35,35 @@ def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, .
 def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVALENCES) -> list[dict]:
     """For each class with both sensitivity and specificity (summarize's per_class rows): PPV and NPV
     at each prevalence, the point value and the range the two Wilson intervals give (PPV and NPV
-    rise with both, so the lower ends give the lower bound)."""
+    rise with both, so the lower ends give the lower bound). Where a PPV (NPV) is 1 only because no false
+    call (no missed film of the class) was seen, ``ppv_no_false_call_among`` (``npv_no_missed_film_among``)
+    gives among how many films (None where the rows do not count them): the table then shows the range's
+    lower end alone (edge.answer_worth.only_none_seen)."""
     rows = []
     for r in per_class:
         if r.get("sensitivity") is None or r.get("specificity") is None:
             continue
         (s_lo, s_hi), (c_lo, c_hi) = r["sensitivity_ci"], r["specificity_ci"]
+        n_class, n_other = _films(r)
         for p in prevalences:
             ppv, npv = predictive_values(r["sensitivity"], r["specificity"], p)
             ppv_lo, npv_lo = predictive_values(s_lo, c_lo, p)
             ppv_hi, npv_hi = predictive_values(s_hi, c_hi, p)
-            rows.append({"class": r["class"], "prevalence": p, "ppv": ppv, "ppv_range": [ppv_lo, ppv_hi],
-                         "npv": npv, "npv_range": [npv_lo, npv_hi]})
+            row = {"class": r["class"], "prevalence": p, "ppv": ppv, "ppv_range": [ppv_lo, ppv_hi],
+                   "npv": npv, "npv_range": [npv_lo, npv_hi]}
+            if only_none_seen(ppv, r["specificity"]):
+                row["ppv_no_false_call_among"] = n_other
+            if only_none_seen(npv, r["sensitivity"]):
+                row["npv_no_missed_film_among"] = n_class
+            rows.append(row)
     return rows
+
+
+def _films(r: dict) -> tuple[int | None, int | None]:
+    """How many films of the class and of the others a per_class row was counted on (summarize's rows count
+    them; under_rule's carry them over, since a rule changes the answers, not the films)."""
+    others = r.get("n_others", r["tn"] + r["fp"] if isinstance(r.get("tn"), int) and isinstance(r.get("fp"), int) else None)
+    return r.get("support"), others
 
 
 def under_rule(per_class: list[dict], rule: dict) -> list[dict]:
@@ -57,14 +73,15 @@ def under_rule(per_class: list[dict], rule: dict) -> list[dict]:
     device still gives the other answers; where those were not kept, the rule's class alone: the most
     probable class's figures would be read as the device's."""
     t = rule["test"]
+    films = {r["class"]: dict(zip(("support", "n_others"), _films(r))) for r in per_class}
     if len(per_class) != 2 and (ruled := rule.get("per_class_on_test")):
-        return [{"class": r["class"], **ruled[r["class"]]} for r in per_class if r["class"] in ruled]
-    mine = {"class": rule["class"], "sensitivity": t["sensitivity"], "sensitivity_ci": t["sensitivity_ci"],
-            "specificity": t["specificity"], "specificity_ci": t["specificity_ci"]}
+        return [{"class": r["class"], **films[r["class"]], **ruled[r["class"]]} for r in per_class if r["class"] in ruled]
+    mine = {"class": rule["class"], **films.get(rule["class"], {}), "sensitivity": t["sensitivity"],
+            "sensitivity_ci": t["sensitivity_ci"], "specificity": t["specificity"], "specificity_ci": t["specificity_ci"]}
     if len(per_class) != 2:
         return [mine]
-    other = {"class": next(r["class"] for r in per_class if r["class"] != rule["class"]),
-             "sensitivity": t["specificity"], "sensitivity_ci": t["specificity_ci"],
+    name = next(r["class"] for r in per_class if r["class"] != rule["class"])
+    other = {"class": name, **films[name], "sensitivity": t["specificity"], "sensitivity_ci": t["specificity_ci"],
              "specificity": t["sensitivity"], "specificity_ci": t["sensitivity_ci"]}
     return [mine if r["class"] == rule["class"] else other for r in per_class]
 
@@ -127,5 +144,12 @@ def no_better(r: dict, key: str) -> bool:
 
 
 def _pct_range(r: dict, key: str) -> str:
+    """'33.1 (10.2–70.5)'; where the 100% is only no false call (no missed film) seen, the lower end alone:
+    '≥ 0.2 (no false call among 12 films)', since a bare 100.0 at 1% read as an answer that is never wrong."""
     lo, hi = r[f"{key}_range"]
+    unseen = "ppv_no_false_call_among" if key == "ppv" else "npv_no_missed_film_among"
+    if unseen in r and lo is not None:
+        n = r[unseen]
+        among = f"{n} {'other ' if key == 'ppv' else ''}film{'s' if n != 1 else ''}" if n is not None else "these films"
+        return f"≥ {_pct(lo)} ({none_seen_words(0 if key == 'ppv' else 1, r['class'], among)})"
     return f"{_pct(r[key])} ({_pct(lo)}–{_pct(hi)})" + (" *no better than no test*" if no_better(r, key) else "")

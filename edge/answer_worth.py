@@ -51,6 +51,20 @@ def percent(v: float) -> str:
     return ">99.9%" if v > 0.5 else "<0.1%"
 
 
+def only_none_seen(value: float | None, rate: float | None) -> bool:
+    """Whether a PPV (NPV) of 100% comes only from no false call (no missed film) among the films scored: the
+    specificity (sensitivity) it is worked out from is 1. No false call among 12 films is no proof of none
+    among 1,000; "100%" at 1% prevalence read as an answer that is always right. Only the lower end of its
+    range says something then."""
+    return value is not None and rate is not None and value >= 1.0 and rate >= 1.0
+
+
+def none_seen_words(which: int, name: str, among: str) -> str:
+    """Why a PPV (``which`` 0) or NPV (1) has no point figure: 'no false COVID call among 12 films' or 'no COVID
+    film missed among the test films'. ``among``: the films, with their count where it is known."""
+    return f"no false {name} call among {among}" if which == 0 else f"no {name} film missed among {among}"
+
+
 def normal_note(labels: list[str]) -> str:
     """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
     viral pneumonia read as a normal film, when to the model it means only none of its other classes."""
@@ -61,18 +75,23 @@ def normal_note(labels: list[str]) -> str:
     return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
 
 
-def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'") -> tuple[float | None, str]:
-    """PPV (``which`` 0) or NPV (1) at the card's prevalence, and its range in words from the ends of
-    the test films' sensitivity and specificity intervals: on 8 films, "100%" alone promised a
-    clinician an answer never wrong, where the report said 100 (3.0-100.0)."""
+def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'", name: str = "",
+           films: str = "test films") -> tuple[float | None, str, str]:
+    """PPV (``which`` 0) or NPV (1) at the card's prevalence, the figure to show for it, and its range in words
+    from the ends of the test films' sensitivity and specificity intervals: on 8 films, "100%" alone promised a
+    clinician an answer never wrong, where the report said 100 (3.0-100.0). Where it is 100% only because no
+    false call (no missed film of ``name``) was seen among the ``films``, the figure is 'at least' the range's
+    lower end (only_none_seen), as report.md's prevalence table gives it."""
     point = predictive_values(sens[0], spec[0], CARD_PREVALENCE)[which]
     if point is None or len(sens) < 3 or len(spec) < 3 or None in (*sens[1:3], *spec[1:3]):
-        return point, ""
+        return point, "n/a" if point is None else percent(point), ""
     lo = predictive_values(sens[1], spec[1], CARD_PREVALENCE)[which]
     hi = predictive_values(sens[2], spec[2], CARD_PREVALENCE)[which]
+    if lo is not None and only_none_seen(point, (spec if which == 0 else sens)[0]):
+        return point, f"at least {percent(lo)}", f", {none_seen_words(which, name, f'the {films}')}"
     if lo is None or hi is None or percent(lo) == percent(hi):
-        return point, ""
-    return point, f", {percent(lo)} to {percent(hi)} within {figures} intervals"
+        return point, percent(point), ""
+    return point, percent(point), f", {percent(lo)} to {percent(hi)} within {figures} intervals"
 
 
 def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str = "test films",
@@ -84,7 +103,8 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
     almost always right. So both answers are keyed to the disease's prevalence: its PPV, and its
     NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]; ``films`` and
     ``figures`` name where they come from (a site's rule: its films, as expected on its next films)."""
-    (ppv, ppv_range), (npv, npv_range) = _worth(sens, spec, 0, figures), _worth(sens, spec, 1, figures)
+    (ppv, ppv_shown, ppv_range), (npv, npv_shown, npv_range) = (_worth(sens, spec, k, figures, disease, films)
+                                                                  for k in (0, 1))
     # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
     # right 95% read as reassuring, and made the disease more likely, not less
     base = f"; every film called {normal}: {percent(1 - CARD_PREVALENCE)}" + (
@@ -92,14 +112,14 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
     worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE else ""
     # said of the films it was scored on: "it would never answer Normal" stood above its Normal answers on other films
     if ppv is None:  # it gave those films no disease answer
-        said = (f"it answered {disease} for none of the {films}; a {normal} answer would be right {percent(npv)} of "
+        said = (f"it answered {disease} for none of the {films}; a {normal} answer would be right {npv_shown} of "
                 f"the time (NPV{npv_range}{base})")
     elif npv is None:  # it gave those films the disease, every one
-        said = (f"a {disease} answer would be right {percent(ppv)} of the time (PPV{ppv_range}){worse}; it answered "
+        said = (f"a {disease} answer would be right {ppv_shown} of the time (PPV{ppv_range}){worse}; it answered "
                 f"{normal} for none of the {films}")
     else:
-        said = (f"a {disease} answer would be right {percent(ppv)} of the time (PPV{ppv_range}){worse}, "
-                f"a {normal} answer {percent(npv)} (NPV{npv_range}{base})")
+        said = (f"a {disease} answer would be right {ppv_shown} of the time (PPV{ppv_range}){worse}, "
+                f"a {normal} answer {npv_shown} (NPV{npv_range}{base})")
     return (f"  If {100 * CARD_PREVALENCE:g}% of your films were {disease} and the rest like its {normal} {films}: "
             f"{said} (other findings among the rest lower it, and a {normal} answer says only 'not {disease}': films "
             f"of findings it was not trained on, such as other pneumonias, get it too; cxr-evaluate --prevalence for "
@@ -119,9 +139,10 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
                 else None)
     parts = []
     for c, (sens, spec) in rates.items():
-        ppv, within = _worth(sens, spec, 0, figures) if sens[0] is not None and spec[0] is not None else (None, "")
+        ppv, shown, within = (_worth(sens, spec, 0, figures, c, films) if sens[0] is not None and spec[0] is not None
+                              else (None, "", ""))
         if ppv is not None:
-            parts.append(f"{c} {percent(ppv)}{within.replace(', ', ' (', 1) + ')' if within else ''}")
+            parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}")
     if not parts:
         return None
     return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "

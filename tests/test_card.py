@@ -140,14 +140,15 @@ def test_the_card_says_what_an_answer_is_worth_at_a_low_prevalence():
             "answer says only 'not COVID': films of findings it was not trained on, such as other pneumonias, get it "
             "too; cxr-evaluate --prevalence for your own mix)") in text
     assert "If a class made up" not in text and "Normal 30%" not in text
-    # a perfect specificity on a few films: 100% alone promised an answer never wrong (the report: 100.0 (3.0-100.0))
+    # a perfect specificity on a few films: 100% promised an answer never wrong (the report: 100.0 (3.0-100.0)), even
+    # beside its range: the range's lower end is what the films show
     few = {"labels": ["COVID", "Viral", "Normal"], "validation": {"data": "x", "test": {
         "n": 14, "balanced_accuracy": [0.8, 0.6, 0.95], "ece": 0.05, "per_class": {
             "COVID": {"n": 6, "sensitivity": [1.0, 0.61, 1.0], "specificity": [0.6, 0.31, 0.83]},
             "Viral": {"n": 2, "sensitivity": [1.0, 0.34, 1.0], "specificity": [1.0, 0.76, 1.0]},
             "Normal": {"n": 6, "sensitivity": [0.5, 0.19, 0.81], "specificity": [1.0, 0.68, 1.0]}}}}}
     line = next(ln for ln in card_text(few, "m").splitlines() if "If a class made up 5%" in ln)
-    assert "Viral 100% (7% to 100% within the test figures' intervals)" in line, line
+    assert "Viral at least 7% (no false Viral call among the test films)" in line and "100%" not in line, line
     assert "(PPV)" not in card_text({"labels": ["A"], "validation": {"data": "x", "test": {
         "n": 5, "balanced_accuracy": [1, 1, 1], "ece": 0, "per_class": {"A": {"n": 5, "sensitivity": [1, 1, 1],
                                                                           "specificity": [None, None, None]}}}}}, "m")
@@ -430,3 +431,19 @@ def test_the_card_says_whether_the_file_checks_its_inputs_and_how_often_it_flags
             "beside its answer (--refuse-atypical: no answer); it flagged 4.2% of its own validation films too") in checked
     unstated = card_text({**_meta(), "typicality": {"mean": [0.0]}}, "m.tflite")
     assert "(--refuse-atypical: no answer)." in unstated and "flagged" not in unstated.split("Input check")[1]
+
+
+def test_a_ppv_of_100_from_no_false_call_is_given_as_at_least_its_lower_end():
+    """The card said 'COVID 100% (1% to 100% ...)' at 5% prevalence from no false call among 12 test films."""
+    from edge.answer_worth import ppv_line
+
+    per_class = {"COVID": {"n": 4, "sensitivity": [0.25, 0.046, 0.699], "specificity": [1.0, 0.758, 1.0]},
+                 **{c: {"n": 4, "sensitivity": [0.5, 0.15, 0.85], "specificity": [0.8, 0.6, 0.9]} for c in ("Normal", "V")}}
+    line = ppv_line(per_class)
+    assert "COVID at least 1% (no false COVID call among the test films)" in line and "100%" not in line
+    two = {"COVID": {"n": 4, "sensitivity": [1.0, 0.51, 1.0], "specificity": [1.0, 0.758, 1.0]},
+           "Normal": {"n": 12, "sensitivity": [1.0, 0.758, 1.0], "specificity": [1.0, 0.51, 1.0]}}
+    line = ppv_line(two)
+    assert ("a COVID answer would be right at least 10% of the time (PPV, no false COVID call among the test films), "
+            "a Normal answer at least 97% (NPV, no COVID film missed among the test films;") in line
+    assert "100%" not in line
