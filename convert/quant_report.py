@@ -322,9 +322,11 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         device, rule = models[points["mode"]], models[points["mode"]].get("decision")
         report["at_prevalence"] = {"mode": points["mode"], "rule": rule_of(rule), "rows": at_prevalences(
             under_rule(device["per_class"], rule) if rule else device["per_class"])}
-        md += prevalence_section(report["at_prevalence"]["rows"], classes, *(
-            [f"the test sensitivity and specificity of the rule {points['model']} stores ({labelling(rule)}), by which "
-             "the device answers, not the most probable class's of the tables above"] if rule else []))
+        # named: seven modes' tables stand above it, and a reader could take the keras one's figures
+        md += prevalence_section(report["at_prevalence"]["rows"], classes, (
+            f"the test sensitivity and specificity of the rule {points['model']} stores ({labelling(rule)}), by which "
+            "the device answers, not the most probable class's of the tables above" if rule else
+            f"the test sensitivity and specificity of {points['model']} (the section {points['mode']} above)"))
     md += stored_rules_section(models)
     md += ["## Calibration and ROC", ""]
     if cal := report.get("calibration"):

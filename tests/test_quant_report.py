@@ -160,7 +160,11 @@ def test_cxr_converts_report_says_what_an_answer_is_worth_at_other_prevalences(t
     rows = report["at_prevalence"]["rows"]
     assert report["at_prevalence"]["mode"] == report["operating_points"]["mode"]
     assert {r["prevalence"] for r in rows} == {0.01, 0.05, 0.2, 0.5}
-    assert "## What an answer is worth at your prevalence" in (tiny_run / "report.md").read_text()
+    md = (tiny_run / "report.md").read_text()
+    assert "## What an answer is worth at your prevalence" in md
+    # named: seven modes' tables stand above the section, each with its own figures
+    mode = report["at_prevalence"]["mode"]
+    assert f"from the test sensitivity and specificity of model_{mode}.tflite (the section {mode} above)" in md
 
 
 def test_copies_in_the_test_split_are_said():
