@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from convert import plots
+from convert.confusion_words import confusion_image, evaluate_labels, titled
 from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences
@@ -189,7 +190,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         for rec, u in zip(report["predictions"], unlikeness):
             rec["atypical"], rec["input_check_score"] = bool(u > 1.0), round(float(u), 3)
     if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
-        plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
+        plots.confusion_grid({titled(title, evaluate_labels(threshold, classes)): np.array(summary["confusion_matrix"])},
+                             classes, out_dir / "confusion.png")
         plots.roc_curves(y, probs, classes, out_dir / "roc.png")
         plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes))
     report["plots"] = drawn
@@ -240,7 +242,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                "with the most probable class.", ""]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *([image("confusion"), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
+           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]
