@@ -25,7 +25,7 @@ from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_fi
 from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
 from edge.card import synthetic_words
-from edge.decision import EXACT_DIGITS, beside_rule, describe, labels_for
+from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
 from edge.figures import fixed
@@ -179,7 +179,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if chosen.get("class") in classes and chosen.get("threshold") is not None:
         rules.append((classes.index(chosen["class"]), chosen["threshold"]))
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
-                              "probabilities": {c: beside_rule(v, j, rules, 6) for j, (c, v) in enumerate(zip(classes, p))}}
+                              "probabilities": {c: for_json(v, j, rules) for j, (c, v) in enumerate(zip(classes, p))}}
                              for f, t, p, k in zip(files, y, probs, predicted)]
     seen = (extra or {}).get("seen_in_training") or {}
     if seen.get("seen_films") and not seen.get("left_out"):  # --keep-seen: which rows flatter the model
