@@ -27,6 +27,7 @@ from edge.atomic import clear_leftovers
 from edge.caption import FOOTER, FOOTER_GREY, LINE_PX, caption_lines, draw_caption, footer
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
+from edge.names import as_text
 from edge.new_name import write_new
 
 if TYPE_CHECKING:
@@ -217,9 +218,9 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         shown = Path(path).name if first else str(path)
         caption = f"{shown}: {model.labels[label]} {exact_text(probability, 2)}\n{evidence_text(found, model.labels[label])}"
         info = PngInfo()  # the same words as text a viewer or a script reads without looking at the picture
-        info.add_itxt("Model", model.path.name)
+        info.add_itxt("Model", as_text(model.path.name))  # a name's undecodable bytes as \xNN: PNG text is UTF-8
         info.add_itxt("Disclaimer", FOOTER)
-        picture(image, found, caption, foot=footer(model.path.name)).save(tmp, format="PNG", pnginfo=info)
+        picture(image, found, caption, foot=footer(as_text(model.path.name))).save(tmp, format="PNG", pnginfo=info)
 
     target = write_new(Path(out_dir), stem, ".png", taken, draw)
     share = found.share_at_border

@@ -205,3 +205,20 @@ def test_every_map_names_its_model_and_says_it_is_not_a_medical_device(model_dir
     plain = picture(image, found(np.ones((side, side))), "x.png: COVID 0.50")
     footed = picture(image, found(np.ones((side, side))), "x.png: COVID 0.50", foot=foot)
     assert footed.height == plain.height + 16 * len(caption_lines(foot, footed.width)[0]) > plain.height  # wrapped
+
+
+def test_a_map_of_a_model_whose_name_is_not_text_names_it_with_its_bytes_escaped(model_dir, tmp_path):
+    import shutil
+
+    from PIL import Image
+
+    from edge.explain import explain_file
+    from edge.model import EdgeModel
+
+    odd = tmp_path / os.fsdecode(b"r\xe9sum\xe9.tflite")  # a Latin-1 name: PNG text must be UTF-8
+    shutil.copy(model_dir / "compact" / "model_int8.tflite", odd)
+    m = EdgeModel(odd)
+    side = m.input_shape[1]
+    out = explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path, set())
+    with Image.open(out["map"]) as pic:
+        assert pic.text["Model"] == "r\\xe9sum\\xe9.tflite"
