@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
-from edge.decision import fmt_threshold, labelling, same_rule
+from edge.decision import fmt_threshold, labelling, same_class_key, same_rule
 from edge.figures import against_chance, fixed
 from edge.shares import other_classes_with_ci
 
@@ -152,7 +152,7 @@ def new_site_words(labels: list[str]) -> str:
     """What a give-away in the data folder means at a new site. The one measured figure (README, 'How good is
     it?') is a COVID vs Normal model's on cxr-dev: cited only for a file of that task, and said whose it is,
     since it was never measured for other class sets nor for this file's own data."""
-    if sorted(labels) == ["COVID", "Normal"]:
+    if sorted(map(same_class_key, labels)) == ["covid", "normal"]:  # COVID-19 / NORMAL as well
         return ("Expect lower figures at a new site, possibly far lower: a COVID vs Normal model on cxr-dev called "
                 "only 6% to 10% of the healthy films of a source never seen in training Normal (README, 'How good is it?').")
     return ("Expect lower figures at a new site, possibly far lower: a model that learned where its films come from "

@@ -19,7 +19,7 @@ AUDIT = {"balanced_accuracy": 0.742, "chance": 0.25, "warn": True, "give_aways":
 
 
 def test_the_new_site_warning_cites_the_cxr_dev_figure_only_for_a_covid_vs_normal_file():
-    two = card_text(_meta(["COVID", "Normal"], shortcut_audit=AUDIT), "m")
+    two = card_text(_meta(["COVID-19", "NORMAL"], shortcut_audit=AUDIT), "m")  # the task, however spelled
     assert ("a COVID vs Normal model on cxr-dev called only 6% to 10% of the healthy films of a source never seen in "
             "training Normal (README, 'How good is it?')") in two
     for labels in (["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"], ["Effusion", "Normal"]):
