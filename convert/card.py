@@ -84,7 +84,10 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                                    "per_class": {c: v for c, v in _per_class(e).items() if v["n"]}}
     other = (report.get("other_classes") or {}).get("by_mode", {}).get(mode)
     if other:  # what this file calls the films of its data folder's classes it was not trained on
-        card["other_classes"] = {f: {"n": a["films"], "called": {c: _r(v["share"]) for c, v in a["called"].items()}}
+        # the intervals beside the shares, not in their place: an older edge-classify reads "called" as numbers
+        card["other_classes"] = {f: {"n": a["films"], "called": {c: _r(v["share"]) for c, v in a["called"].items()},
+                                     "called_ci": {c: _r(list(v["share_ci"])) for c, v in a["called"].items()
+                                                   if v.get("share_ci") is not None}}
                                  for f, a in other.items() if a["films"]}
     if audit and audit.get("combined") is not None:
         card["shortcut_audit"] = {"balanced_accuracy": _r(audit["combined"]), "chance": _r(audit["chance"]),

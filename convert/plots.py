@@ -116,8 +116,9 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
     rows = -(-n // cols)
     matrix = max(1.8, 0.6 * len(classes))  # inches: a cell keeps room for its count and share
     names = 0.07 * longest + 0.13 * deepest  # the wrapped names beside and (turned) below the matrix
-    fig, axes = plt.subplots(rows, cols, figsize=((matrix + names + 0.6) * cols, (matrix + 0.8 * names + 1.0) * rows),
-                             squeeze=False)
+    titles = 0.16 * max(name.count("\n") for name in cms)  # the labelling's lines under each model's name
+    fig, axes = plt.subplots(rows, cols, figsize=((matrix + names + 0.6) * cols,
+                                                  (matrix + 0.8 * names + 1.0 + titles) * rows), squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     for ax, (name, cm) in zip(axes.ravel(), cms.items()):
@@ -135,7 +136,7 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
         ax.set_yticks(range(len(classes)), labels, fontsize=8)
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
-        ax.set_title(name)
+        ax.set_title(name, fontsize=9 if "\n" in name else None)
     fig.tight_layout()
     _save(fig, path)
 

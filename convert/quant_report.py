@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
+from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
 from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
                             per_class_table, provenance_section)
@@ -213,8 +214,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     of that mode's file on the test inputs ``x``), shown as occlusion maps."""
     classes = report["classes"]
     models = report["models"]
-    plots.confusion_grid({n: np.array(m["confusion_matrix"]) for n, m in models.items()}, classes,
-                         run_dir / "confusion_matrices.png")
+    plots.confusion_grid({titled(n, convert_labels(m.get("decision"))): np.array(m["confusion_matrix"])
+                          for n, m in models.items()}, classes, run_dir / "confusion_matrices.png")
     plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
     # the ROC of the file a device runs (its AUROC and the operating points are that file's too), not Keras's
     roc_mode = (report.get("operating_points") or {}).get("mode") or "keras"
@@ -248,7 +249,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
-           TERMS, "", image("confusion_matrices"), "", image("sensitivity"), ""]
+           TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
+           image("sensitivity"), ""]
     if report.get("other_files"):
         md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
                "`edge-classify --card`, holds the figures it was scored with): "

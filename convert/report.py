@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from convert import plots
+from convert.confusion_words import confusion_image, evaluate_labels, titled
 from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences
@@ -24,7 +25,7 @@ from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_fi
 from convert.shift_report import robustness_section
 from convert.summary import auroc_per_class_ci, summarize
 from edge.card import synthetic_words
-from edge.decision import EXACT_DIGITS, beside_rule, describe, labels_for
+from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
 from edge.figures import fixed
@@ -175,7 +176,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if chosen.get("class") in classes and chosen.get("threshold") is not None:
         rules.append((classes.index(chosen["class"]), chosen["threshold"]))
     report["predictions"] = [{"file": f, "true": classes[int(t)], "predicted": classes[int(k)],
-                              "probabilities": {c: beside_rule(v, j, rules, 6) for j, (c, v) in enumerate(zip(classes, p))}}
+                              "probabilities": {c: for_json(v, j, rules) for j, (c, v) in enumerate(zip(classes, p))}}
                              for f, t, p, k in zip(files, y, probs, predicted)]
     seen = (extra or {}).get("seen_in_training") or {}
     if seen.get("seen_films") and not seen.get("left_out"):  # --keep-seen: which rows flatter the model
@@ -186,7 +187,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         for rec, u in zip(report["predictions"], unlikeness):
             rec["atypical"], rec["input_check_score"] = bool(u > 1.0), round(float(u), 3)
     if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
-        plots.confusion_grid({title: np.array(summary["confusion_matrix"])}, classes, out_dir / "confusion.png")
+        plots.confusion_grid({titled(title, evaluate_labels(threshold, classes)): np.array(summary["confusion_matrix"])},
+                             classes, out_dir / "confusion.png")
         plots.roc_curves(y, probs, classes, out_dir / "roc.png")
         plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes))
     report["plots"] = drawn
@@ -237,7 +239,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                "with the most probable class.", ""]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *([image("confusion"), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
+           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]

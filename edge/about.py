@@ -17,6 +17,7 @@ from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
 from edge.stdout_file import written_to_stdout
 from edge.names import texts
 from edge.output import print_selftest, shown
+from edge.shares import other_classes_with_ci
 
 PROG = "edge-classify"
 
@@ -47,6 +48,9 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
     """Print ``which`` (--info, --card or --selftest) of the loaded edge.model.EdgeModel ``m``; the exit code."""
     if which == "--info":
         facts = m.info()
+        v = facts.get("validation")
+        if isinstance(v, dict) and isinstance(v.get("other_classes"), dict):  # [value, low, high], as its other shares
+            facts["validation"] = {**v, "other_classes": other_classes_with_ci(v["other_classes"])}
         if m.renamed_from:  # what the file says: its own names, beside the ones given
             facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
         with written_to_stdout(PROG):

@@ -123,6 +123,17 @@ def caption_lines(caption: str, width: int) -> tuple[list[str], ImageFont.ImageF
     return wrapped(text, max(8, width - 8), font.getlength), font
 
 
-def draw_caption(draw: ImageDraw.ImageDraw, lines: list[str], font, top: int) -> None:
+# As on every report plot (convert.plots.FOOTER): a map is the picture most often forwarded or opened beside the film.
+FOOTER = "Research software, not a medical device"
+FOOTER_GREY = (170, 170, 170)
+
+
+def footer(model_name: str) -> str:
+    """The line under a map's caption: the model file that drew it, and what the software is not."""
+    return f"model {model_name}. {FOOTER}"
+
+
+def draw_caption(draw: ImageDraw.ImageDraw, lines: list[str], font, top: int,
+                 fill: tuple[int, int, int] = (255, 255, 255)) -> None:
     for k, line in enumerate(lines):
-        draw.text((4, top + k * LINE_PX), line, fill=(255, 255, 255), font=font)
+        draw.text((4, top + k * LINE_PX), line, fill=fill, font=font)

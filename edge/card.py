@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from edge.answer_worth import percent, ppv_line, rule_class_alone, under_rule
-from edge.decision import fmt_threshold, labelling, same_rule
+from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
+from edge.decision import fmt_threshold, labelling, same_class_key, same_rule
 from edge.figures import against_chance, fixed
+from edge.shares import other_classes_with_ci
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
 # Which kind of validation the test split was (convert.study_design.test_split_design), in words.
@@ -31,6 +32,24 @@ def _ci(v: list | None) -> str:
     if v[1] == v[2]:
         return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
+
+
+def _share(v: list) -> str:
+    """[share, low, high] as '63% (46% to 78%)'."""
+    return percent(v[0]) if v[1] is None else f"{percent(v[0])} ({percent(v[1])} to {percent(v[2])})"
+
+
+def unanswered(per_class: dict[str, dict], films: str = "test split") -> str:
+    """Said after a PPV line of each class: the classes it leaves out, and why. A chance-level model that answers
+    every film Lung_Opacity got a line of Lung_Opacity's PPV alone, the other classes silently missing."""
+    rates = {c: ((r.get("sensitivity") or [None])[0], (r.get("specificity") or [None])[0]) for c, r in per_class.items()}
+    if len(rates) == 2 and sum(is_normal_class(c) for c in rates) == 1:  # its line says so itself
+        return ""
+    never = [c for c, (se, sp) in rates.items() if se == 0 and sp == 1]
+    absent = [c for c, (se, sp) in rates.items() if se is None or sp is None]
+    why = ([f"never answered on the {films}: {', '.join(never)}"] if never else []) + (
+        [f"no films of theirs among the {films}: {', '.join(absent)}"] if absent else [])
+    return f"; no PPV for the classes {'; '.join(why)}" if why else ""
 
 
 def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:
@@ -129,6 +148,17 @@ def synthetic_words(record: dict[str, Any]) -> str:
     return "SYNTHETIC images"
 
 
+def new_site_words(labels: list[str]) -> str:
+    """What a give-away in the data folder means at a new site. The one measured figure (README, 'How good is
+    it?') is a COVID vs Normal model's on cxr-dev: cited only for a file of that task, and said whose it is,
+    since it was never measured for other class sets nor for this file's own data."""
+    if sorted(map(same_class_key, labels)) == ["covid", "normal"]:  # COVID-19 / NORMAL as well
+        return ("Expect lower figures at a new site, possibly far lower: a COVID vs Normal model on cxr-dev called "
+                "only 6% to 10% of the healthy films of a source never seen in training Normal (README, 'How good is it?').")
+    return ("Expect lower figures at a new site, possibly far lower: a model that learned where its films come from "
+            "can fail on films from a source it has not seen.")
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -185,7 +215,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          f"{f['n']}, probabilities at most {f['max_abs_prob_error']:.4f} apart")
         rule, site_rule, decision = v.get("rule_on_test"), v.get("rule_on_site"), meta.get("decision")
         if not (rule or site_rule or decision) and (ppv := ppv_line(t["per_class"])):  # the device answers as these figures
-            lines.append(ppv)
+            lines.append(ppv + unanswered(t["per_class"]))
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
             lines.append(f"  with its rule ({labelling(rule)}), as the "
                          f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
@@ -193,8 +223,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
                              if rule.get("swamped") else f"  with its rule the device finds, of the test films, {others}")
-            if ppv := ppv_line(under_rule(t["per_class"], rule)):
-                lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels))
+            if ppv := ppv_line(ruled := under_rule(t["per_class"], rule)):
+                lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels)
+                             + (unanswered(ruled) if len(ruled) > 1 else ""))
         if r := site_rule:
             # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
             how = ("expected on that site's next films" if r.get("estimate") == "next films"
@@ -213,17 +244,15 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
         if other := v.get("other_classes"):
             lines.append("Films of its data folder's classes it was never trained on got"
-                         + recount_note(v, decision, labels) + ": " + "; ".join(
-                f"{f} (n = {r['n']}) " + ", ".join(f"{c} {percent(p)}" for c, p in r["called"].items() if p is not None)
-                for f, r in other.items()))
+                         + recount_note(v, decision, labels) + " (95% intervals in brackets): " + "; ".join(
+                f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_share(p)}" for c, p in r["called"].items() if p is not None)
+                for f, r in other_classes_with_ci(other).items()))
         a = v.get("shortcut_audit")
         if a and a.get("warn"):
             lines.append(f"Warning: in its data folder, the files alone (source, format, size, borders) predicted the "
                          f"class with balanced accuracy {a['balanced_accuracy']} (chance {a['chance']})"
                          + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
-                         + ". Expect lower figures at a new site, possibly far lower: on cxr-dev, models trained so "
-                           "called only 6% to 10% of the healthy films of a source never seen in training Normal "
-                           "(README, 'How good is it?').")
+                         + ". " + new_site_words(labels))
         seen = meta.get("seen")
         lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
                      + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "

@@ -158,6 +158,22 @@ def beside_rule(p: float, k: int, rule: tuple[int, float] | list[tuple[int, floa
         d += 1
 
 
+# Below this a probability's 6 decimals hold 2 significant digits or fewer, and below 5e-7 none: edge.figures keeps
+# a value shown to people off 0, which wrote 2.65e-10 as 0.000001 (3,800 times it) in JSON read by programs.
+TINY = 1e-3
+
+
+def for_json(p: float, k: int, rule: tuple[int, float] | list[tuple[int, float]] | None) -> float:
+    """Class ``k``'s probability ``p`` for JSON: as beside_rule gives it to 6 decimals, but a small one with 6
+    significant digits (2.65e-10, not 0.000001), on its side of the rule's threshold (else as it is)."""
+    p = float(p)
+    if not 0 < p < TINY:
+        return beside_rule(p, k, rule, 6)
+    shown = float(f"{p:.6g}")
+    rules = [tuple(rule)] if rule and not isinstance(rule[0], (tuple, list)) else list(rule or [])
+    return shown if all((shown >= t) == (p >= t) for c, t in rules if c == k) else p
+
+
 def describe(rule: tuple[int, float], labels: list[str], digits: int = 4) -> str:
     """'COVID whenever p(COVID) >= 0.1975', for notes and reports."""
     k, t = rule

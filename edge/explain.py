@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw
+from PIL.PngImagePlugin import PngInfo
 
 from edge.atomic import clear_leftovers
-from edge.caption import LINE_PX, caption_lines, draw_caption
+from edge.caption import FOOTER, FOOTER_GREY, LINE_PX, caption_lines, draw_caption, footer
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
+from edge.names import as_text
 from edge.new_name import write_new
 
 if TYPE_CHECKING:
@@ -150,7 +152,7 @@ def frame(box: tuple[int, int, int, int], margin: float = BORDER_MARGIN) -> tupl
     return top + mh, bottom - mh, left + mw, right - mw
 
 
-def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2) -> Image.Image:
+def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2, foot: str = "") -> Image.Image:
     """The model's input beside the same input with its evidence painted over it (edge.evidence_paint: the
     brighter the stronger, on any film and in grey print), outlined at half the strongest, and the film's
     outer eighth framed; the caption says how much the strongest square matters. A map without evidence
@@ -173,9 +175,12 @@ def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2) -
     panels = np.concatenate([left_panel, np.full((h * scale, 4 * scale, 3), 255, np.uint8), right], axis=1)
     img = Image.fromarray(panels)
     lines, font = caption_lines(caption, img.width)  # wrapped, in a font that has its letters (edge.caption)
-    out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * len(lines)), (0, 0, 0))
+    foot_lines, foot_font = caption_lines(foot, img.width) if foot else ([], font)
+    out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * (len(lines) + len(foot_lines))), (0, 0, 0))
     out.paste(img, (0, 0))
-    draw_caption(ImageDraw.Draw(out), lines, font, img.height + 2)
+    draw = ImageDraw.Draw(out)
+    draw_caption(draw, lines, font, img.height + 2)
+    draw_caption(draw, foot_lines, foot_font, img.height + 2 + LINE_PX * len(lines), FOOTER_GREY)
     return out
 
 
@@ -212,7 +217,10 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         # a map renamed -2, -3 (the same name in two folders) names its film by the path given, not the name alone
         shown = Path(path).name if first else str(path)
         caption = f"{shown}: {model.labels[label]} {exact_text(probability, 2)}\n{evidence_text(found, model.labels[label])}"
-        picture(image, found, caption).save(tmp, format="PNG")
+        info = PngInfo()  # the same words as text a viewer or a script reads without looking at the picture
+        info.add_itxt("Model", as_text(model.path.name))  # a name's undecodable bytes as \xNN: PNG text is UTF-8
+        info.add_itxt("Disclaimer", FOOTER)
+        picture(image, found, caption, foot=footer(as_text(model.path.name))).save(tmp, format="PNG", pnginfo=info)
 
     target = write_new(Path(out_dir), stem, ".png", taken, draw)
     share = found.share_at_border

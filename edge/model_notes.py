@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from edge.answer_worth import normal_note
-from edge.card import failed_gate, flagged_share, no_input_check_why, synthetic_words
+from edge.card import _ci, failed_gate, flagged_share, no_input_check_why, synthetic_words
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 
 
@@ -20,12 +20,42 @@ def say(line: str) -> None:
     print(f"edge-classify: {line}", file=sys.stderr)
 
 
+def rule_record(meta: dict) -> str:
+    """What the stored rule was chosen for, on how many films of its class, and what it reached where the file
+    measured it: the target alone ('0.95 sensitivity', on 4 validation films) reads as the device's own figure."""
+    d = meta["decision"]
+    cls, chosen_on = d.get("class"), d.get("chosen_on", "validation split")
+    n_pos = (d.get("chosen_films") or {}).get("n_positive") if isinstance(d.get("chosen_films"), dict) else None
+    on = (f"the {chosen_on}" if not isinstance(n_pos, int) else f"the validation split's {n_pos} {cls} films"
+          if chosen_on == "validation split" else f"the {chosen_on}, {n_pos} of them {cls}")
+    text = f"chosen for {d.get('target_sensitivity', float('nan')):g} sensitivity on {on}"
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    test, site = v.get("rule_on_test"), v.get("rule_on_site")
+    if _scored(site, d):
+        how = ("expected on that site's next films" if site.get("estimate") == "next films"
+               else "5-fold cross-validated there")  # files saved by 0.31.0 and before
+        return f"{text}; {how}: sensitivity {_ci(site['sensitivity'])}"
+    row = ((v.get("test") or {}).get("per_class") or {}).get(cls) if isinstance(v.get("test"), dict) else None
+    n = row.get("n") if isinstance(row, dict) else None
+    if _scored(test, d) and isinstance(n, int):
+        return f"{text}; on the test split's {n} {cls} films it reached sensitivity {_ci(test['sensitivity'])}"
+    return text
+
+
+def _scored(figures, decision: dict) -> bool:
+    """Whether stored rule figures are the stored rule's (its class, its threshold to the 3 decimals a card may
+    round it to) and hold a sensitivity with its interval: figures of another rule must not vouch for this one."""
+    if not isinstance(figures, dict) or figures.get("class") != decision.get("class"):
+        return False
+    t, sens = figures.get("threshold"), figures.get("sensitivity")
+    return (isinstance(t, (int, float)) and abs(t - float(decision.get("threshold", -1))) < 5e-4
+            and isinstance(sens, list) and len(sens) == 3 and all(isinstance(x, (int, float)) for x in sens))
+
+
 def tell_rule(m, rule: Optional[tuple[int, float]], given: bool) -> None:
     """Say a threshold rule the file carries (``given``: the user's own --threshold), and what one above 0.5 does."""
     if rule is not None and not given:  # a label that is not the most probable class must never surprise
-        d = m.meta["decision"]
-        say(f"note: this model file gives {describe(rule, m.labels, EXACT_DIGITS)} (chosen for "
-            f"{d.get('target_sensitivity', float('nan')):g} sensitivity on the {d.get('chosen_on', 'validation split')}); "
+        say(f"note: this model file gives {describe(rule, m.labels, EXACT_DIGITS)} ({rule_record(m.meta)}); "
             "--most-probable gives the most probable class")
     if rule is not None and rule[1] > 0.5:  # 'chosen for 0.95 sensitivity' read as a rule that finds more
         cls = m.labels[rule[0]]

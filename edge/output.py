@@ -16,7 +16,7 @@ from edge.figures import exact_text
 from edge.names import texts
 
 from edge.batch import Result
-from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, ranking
+from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
 from edge.spreadsheet import cell
 
 # Control characters, and what also breaks a line or reorders one: the line and paragraph separators
@@ -156,9 +156,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 if r.atypical:  # refused by --refuse-atypical: told from a decoding error without reading the text
                     rec["atypical"] = True
             else:
-                top = ranked(r, 6)
+                top = [(labels[i], for_json(r.probabilities[i], i, threshold)) for i in ranking(r.probabilities, threshold)[:k]]
                 rec = {"file": r.file, "label": top[0][0], "probability": top[0][1],
-                       "probabilities": {c: at(r, j, 6) for j, c in enumerate(labels)}}
+                       "probabilities": {c: for_json(r.probabilities[j], j, threshold) for j, c in enumerate(labels)}}
                 if threshold is not None:  # the label may not be the most probable class: say by which rule
                     rec["rule"] = {"class": labels[threshold[0]], "threshold": threshold[1]}
                 if k > 1:

@@ -162,8 +162,8 @@ def test_a_map_killed_while_written_leaves_no_file_under_its_name_and_the_next_r
     maps.mkdir()
     killed = ("import os, signal, sys\nimport numpy as np\nimport edge.explain as ex\nfrom edge.model import EdgeModel\n"
               "m = EdgeModel(sys.argv[1])\nside = m.input_shape[1]\n"
-              "class Killed:\n    def __init__(self, *a):\n        pass\n"
-              "    def save(self, fp, format):\n        open(fp, 'wb').write(b'half a picture')\n"
+              "class Killed:\n    def __init__(self, *a, **kw):\n        pass\n"
+              "    def save(self, fp, format, **kw):\n        open(fp, 'wb').write(b'half a picture')\n"
               "        os.kill(os.getpid(), signal.SIGKILL)\n"
               "ex.picture = Killed\n"
               "ex.explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, 'films/x.png', ex.Path(sys.argv[2]), set())\n")
@@ -179,3 +179,46 @@ def test_a_map_killed_while_written_leaves_no_file_under_its_name_and_the_next_r
     out = explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, str(tmp_path / "films" / "x.png"), maps, set())
     assert out["map"] == str(maps / "x.png") and [p.name for p in maps.iterdir()] == ["x.png"]
     assert (maps / "x.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_map_names_its_model_and_says_it_is_not_a_medical_device(model_dir, tmp_path):
+    """The per-film map, the picture most likely forwarded or opened beside the patient's film, had neither the
+    report plots' footer nor the model's name."""
+    from PIL import Image
+
+    from edge.caption import FOOTER_GREY
+    from edge.explain import explain_file
+    from edge.model import EdgeModel
+
+    m = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+    side = m.input_shape[1]
+    image = np.random.default_rng(1).integers(1, 255, (side, side, 1), dtype=np.uint8)
+    out = explain_file(m, image, 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path, set())
+    with Image.open(out["map"]) as pic:
+        assert pic.text["Model"] == "model_int8.tflite"
+        assert pic.text["Disclaimer"] == "Research software, not a medical device"
+        bottom = np.asarray(pic.convert("RGB"))[-16:]
+    assert (bottom == FOOTER_GREY).all(axis=-1).any()  # the footer drawn under the caption, in the plots' grey
+    from edge.caption import caption_lines
+
+    foot = "model m.tflite. Research software, not a medical device"
+    plain = picture(image, found(np.ones((side, side))), "x.png: COVID 0.50")
+    footed = picture(image, found(np.ones((side, side))), "x.png: COVID 0.50", foot=foot)
+    assert footed.height == plain.height + 16 * len(caption_lines(foot, footed.width)[0]) > plain.height  # wrapped
+
+
+def test_a_map_of_a_model_whose_name_is_not_text_names_it_with_its_bytes_escaped(model_dir, tmp_path):
+    import shutil
+
+    from PIL import Image
+
+    from edge.explain import explain_file
+    from edge.model import EdgeModel
+
+    odd = tmp_path / os.fsdecode(b"r\xe9sum\xe9.tflite")  # a Latin-1 name: PNG text must be UTF-8
+    shutil.copy(model_dir / "compact" / "model_int8.tflite", odd)
+    m = EdgeModel(odd)
+    side = m.input_shape[1]
+    out = explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path, set())
+    with Image.open(out["map"]) as pic:
+        assert pic.text["Model"] == "r\\xe9sum\\xe9.tflite"

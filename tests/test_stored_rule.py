@@ -155,6 +155,7 @@ def test_device_applies_the_stored_rule_unless_told_otherwise(ruled_run):
 
     stored, err = labels()
     assert "this model file gives COVID whenever p(COVID) >=" in err and "--most-probable" in err
+    assert "COVID films it reached sensitivity " in err  # the measured figure beside its target
     plain, err = labels("--most-probable")
     assert "this model file gives" not in err and all("rule" not in g for g in plain)
     probs = np.array([[g["probabilities"][c] for c in ("COVID", "Normal")] for g in plain])

@@ -1,0 +1,35 @@
+"""edge-classify's note on a stored rule: what it was chosen for, on how many films, and what it reached."""
+
+from __future__ import annotations
+
+from edge.model_notes import rule_record
+
+DECISION = {"class": "COVID", "threshold": 0.0996, "target_sensitivity": 0.95, "chosen_on": "validation split",
+            "chosen_films": {"n_positive": 4, "n_negative": 12, "sensitivity": 1.0, "specificity": 0.583}}
+
+
+def _meta(**validation) -> dict:
+    test = {"n": 16, "per_class": {c: {"n": 4} for c in ("COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia")}}
+    return {"decision": DECISION, "validation": {"test": test, **validation}}
+
+
+def test_the_note_gives_what_the_rule_reached_on_the_test_films_not_only_its_target():
+    rule = {"class": "COVID", "threshold": 0.0996, "sensitivity": [0.5, 0.15, 0.85], "specificity": [0.667, 0.39, 0.86]}
+    assert rule_record(_meta(rule_on_test=rule)) == (
+        "chosen for 0.95 sensitivity on the validation split's 4 COVID films; on the test split's 4 COVID films it "
+        "reached sensitivity 0.500 (0.150 to 0.850)")
+    # figures of another rule do not vouch for this one; a file without them says what it knows
+    other = {**rule, "threshold": 0.3}
+    assert rule_record(_meta(rule_on_test=other)) == "chosen for 0.95 sensitivity on the validation split's 4 COVID films"
+    assert rule_record({"decision": {"class": "COVID", "threshold": 0.1, "target_sensitivity": 0.9}}) == \
+        "chosen for 0.9 sensitivity on the validation split"
+
+
+def test_a_site_rule_gives_its_expected_figure_on_the_sites_next_films():
+    decision = {**DECISION, "chosen_on": "films in eval4 (60, cxr-evaluate)",
+                "chosen_films": {"n_positive": 15, "n_negative": 45}}
+    site = {"class": "COVID", "threshold": 0.0996, "estimate": "next films", "films": "films in eval4 (60, cxr-evaluate)",
+            "sensitivity": [0.9375, 0.782, 0.998], "specificity": [0.533, 0.39, 0.67]}
+    meta = {**_meta(rule_on_site=site), "decision": decision}
+    assert rule_record(meta) == ("chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID; "
+                                 "expected on that site's next films: sensitivity 0.938 (0.782 to 0.998)")
