@@ -132,3 +132,42 @@ def test_an_int8_input_without_quantization_is_refused(tmp_path):
     path.write_bytes(convert(keras.Model(x, keras.layers.Dense(2)(h)), "fp32"))
     with pytest.raises(ModelFileError, match="input tensor is int8 without quantization parameters"):
         EdgeModel(path, labels=["A", "B"])
+
+
+def test_a_quantized_input_calibrated_for_minus_one_to_one_is_refused_not_clipped(tmp_path):
+    """A mobile-style export (float graph on [-1, 1], input uint8 with scale 1/128, zero 127): edge fed
+    the pixels 0..255 through that scale, 99.7% of the tensor clipped to 255, and every film got the
+    same answer. A graph calibrated on 0..255 still runs."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    from edge.model import ModelFileError
+
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Conv2D(4, 3, strides=4, activation="relu"),
+                          keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2, activation="softmax")])
+    rng = np.random.default_rng(0)
+    for name, low, high in (("mobile", -1.0, 1.0), ("pixels", 0.0, 255.0)):
+        c = tf.lite.TFLiteConverter.from_keras_model(m)
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.representative_dataset = lambda: ([rng.uniform(low, high, (1, 32, 32, 1)).astype(np.float32)] for _ in range(8))
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        c.inference_input_type = c.inference_output_type = tf.uint8
+        (tmp_path / f"{name}.tflite").write_bytes(c.convert())
+    with pytest.raises(ModelFileError, match=r"expects values in \[-1\.0\d, 1\.0\d\], not the pixels 0\.\.255"):
+        EdgeModel(tmp_path / "mobile.tflite", labels=["COVID", "Normal"])
+    EdgeModel(tmp_path / "pixels.tflite", labels=["COVID", "Normal"])
+
+
+def test_a_model_of_one_sigmoid_per_class_is_refused_not_softmaxed_again(tmp_path):
+    """Two independent sigmoids (0.990 and 0.0099) were read as logits: a softmax made them 0.73 / 0.27."""
+    import keras
+
+    from edge.model import ModelFileError
+
+    path = _tflite(tmp_path, "sigmoids", keras.layers.Dense(2, activation="sigmoid"))
+    with pytest.raises(ModelFileError, match="independent sigmoids, not one distribution over the classes"):
+        EdgeModel(path, labels=["COVID", "Normal"])
