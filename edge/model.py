@@ -17,7 +17,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import stored_rule
-from edge.model_graph import dynamic_input, final_op, tensor_problem
+from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, tensor_problem
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
@@ -219,6 +219,8 @@ class EdgeModel:
             # the tensor as the runtime holds it, beside what the metadata says it means ("logits")
             "output": {"dtype": np.dtype(self._out["dtype"]).name, "holds": self.meta.get("output", "logits")
                        if not self.outputs_probabilities else "probabilities (the model ends in softmax)"},
+            # a foreign file: what edge feeds it, so that a user can judge whether it can work at all
+            **({"preprocess": self.preprocess.to_dict(), "fed": FOREIGN_FEED} if self.meta.get("foreign") else {}),
             "input_check": None if self.typicality is None else {  # without its arrays
                 "components": len(self.typicality.variances),
                 **{k: v for k, v in self.meta["typicality"].items() if k not in ("mean", "components", "variances")}},

@@ -9,6 +9,12 @@ from typing import Any
 
 import numpy as np
 
+# What a model without cxr-edge metadata is given (PreprocessConfig's defaults at its input's size): a model
+# trained on films prepared otherwise, or on pixels scaled to 0..1 or -1..1, gets wrong answers that look right.
+FOREIGN_FEED = ("each film grey, its uniform borders trimmed, padded to a square, resized to the input's size, "
+                "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1 or -1..1 (the grey copied into "
+                "3 channels for an RGB input)")
+
 # Pixels a quantized input may clip at either end of 0..255 and still count as fed: a calibration set
 # whose brightest pixel was 250 gives a range of 0..250, which costs a film its last few grey levels.
 RANGE_SLACK = 0.05 * 255

@@ -96,6 +96,17 @@ def test_a_model_without_metadata_is_not_said_to_be_calibrated(tmp_path):
     assert "calibrated on films" not in r.stderr
 
 
+def test_info_of_a_foreign_model_says_what_it_is_fed(tmp_path):
+    """--info listed no preprocessing for a file without metadata: a model that expects 0..1 could not be
+    told from one that takes the equalised pixels 0..255 edge feeds it."""
+    import keras
+
+    path = _tflite(tmp_path, "plain", keras.layers.Dense(2))
+    info = EdgeModel(path, labels=["COVID", "Normal"]).info()
+    assert info["preprocess"] == {"size": 32, "channels": 1, "resize": "pad", "normalize": "equalize", "trim_borders": True}
+    assert "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1" in info["fed"]
+
+
 def test_integer_tensors_without_quantization_are_fed_and_read_as_numbers(tmp_path, batch):
     """A uint8 input without quantization parameters (Keras Input(dtype="uint8")) had every pixel
     divided by a scale of 0, the film fed as black and white; an int32 or float16 output was read as
