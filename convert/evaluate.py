@@ -73,6 +73,9 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         from convert.keras_model import recorded_model_problem, run_model
         from edge.atomic import read_json
 
+        if _head(path)[4:8] == b"TFL3":  # not "run.json is missing beside it", which sends the user the wrong way
+            raise ValueError(f"{path} is a TensorFlow Lite model named .keras: give it its .tflite name (cxr-evaluate "
+                             "scores a .keras only as a cxr-train run's model)")
         run_json = path.parent / "run.json"
         if not run_json.is_file():
             raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
@@ -108,6 +111,15 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
                         "decision_films": m.meta.get("decision_films"),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it
                         "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation")}
+
+
+def _head(path: Path) -> bytes:
+    """The first 8 bytes of ``path`` (where a .tflite has its TFL3 identifier); none where it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(8)
+    except OSError:
+        return b""
 
 
 def _finite(predict, path: Path):

@@ -72,6 +72,9 @@ class EdgeModel:
         except Exception as e:  # every runtime raises its own types
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             hint = "" if meta else "; the file may be truncated or damaged"
+            if "Select TensorFlow op" in str(e):  # a whole URL and Android advice followed: say what it means here
+                reason, hint = "it uses TensorFlow's own (Flex) ops", (", which no TFLite runtime of edge has: convert "
+                                                                      "it with the TFLite built-in ops only")
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
         if dynamic is not None:
             raise ModelFileError(
@@ -105,6 +108,9 @@ class EdgeModel:
         if problem := tensor_problem(self._in, "input") or tensor_problem(self._out, "output"):
             raise ModelFileError(f"{self.path}: {problem}")
         shape = tuple(int(v) for v in self._in["shape"])
+        if len(shape) == 4 and shape[0] != 1:  # else its (4, classes) output was blamed: "not a classifier"
+            raise ModelFileError(f"{self.path}: its input takes a fixed batch of {shape[0]} images {shape}, where "
+                                 "edge-classify feeds one film at a time: export it with a batch of 1 (or none fixed)")
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
             raise ModelFileError(f"{self.path}: input shape {shape} is not (1, size, size, 1 or 3)")
         if "preprocess" in meta:
@@ -234,7 +240,8 @@ class EdgeModel:
         probabilities the converting machine got from the same files.
         """
         if SELFTEST not in self.files:
-            raise ModelFileError(f"{self.path} carries no self-test (made by an older cxr-convert?)")
+            raise ModelFileError(f"{self.path} carries no self-test " + ("(it has no cxr-edge metadata: cxr-convert did "
+                                 "not make it)" if self.meta.get("foreign") else "(made by an older cxr-convert?)"))
         try:
             spec = json.loads(self.files[SELFTEST])
             want = np.asarray(spec["probabilities"], dtype=np.float64)

@@ -182,3 +182,33 @@ def test_a_model_of_one_sigmoid_per_class_is_refused_not_softmaxed_again(tmp_pat
     path = _tflite(tmp_path, "sigmoids", keras.layers.Dense(2, activation="sigmoid"))
     with pytest.raises(ModelFileError, match="independent sigmoids, not one distribution over the classes"):
         EdgeModel(path, labels=["COVID", "Normal"])
+
+
+def test_refusals_of_foreign_files_name_the_problem_they_have(tmp_path):
+    """A fixed batch of 4 was blamed on its (4, 2) output ("not a classifier of whole films"), a Keras .h5
+    was only "no TFL3 identifier", a foreign file's --selftest asked whether an older cxr-convert made it,
+    and a .tflite named .keras sent cxr-evaluate looking for a run.json."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    from convert.evaluate import model_for
+    from edge.metadata import split
+    from edge.model import ModelFileError
+
+    four = keras.Sequential([keras.Input((32, 32, 1), batch_size=4), keras.layers.GlobalAveragePooling2D(),
+                             keras.layers.Dense(2)])
+    (tmp_path / "four.tflite").write_bytes(tf.lite.TFLiteConverter.from_keras_model(four).convert())
+    with pytest.raises(ModelFileError, match=r"its input takes a fixed batch of 4 images \(4, 32, 32, 1\)"):
+        EdgeModel(tmp_path / "four.tflite", labels=["A", "B"])
+    with pytest.raises(ModelFileError, match=r"no TFL3 identifier\); it is an HDF5 file \(a Keras .h5 model\?\)"):
+        split(b"\x89HDF\r\n\x1a\n" + bytes(64), "model.h5")
+    plain = _tflite(tmp_path, "plain", keras.layers.Dense(2))
+    with pytest.raises(ModelFileError, match=r"carries no self-test \(it has no cxr-edge metadata: cxr-convert did not"):
+        EdgeModel(plain, labels=["A", "B"]).selftest()
+    renamed = tmp_path / "renamed.keras"
+    renamed.write_bytes(open(plain, "rb").read())
+    with pytest.raises(ValueError, match="is a TensorFlow Lite model named .keras: give it its .tflite name"):
+        model_for(renamed)
