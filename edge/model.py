@@ -17,7 +17,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import stored_rule
-from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, tensor_problem
+from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_problem, tensor_problem
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
@@ -105,7 +105,8 @@ class EdgeModel:
         if len(inputs) != 1 or len(outputs) != 1:
             raise ModelFileError(f"{self.path}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
         self._in, self._out = inputs[0], outputs[0]
-        if problem := tensor_problem(self._in, "input") or tensor_problem(self._out, "output"):
+        if problem := (tensor_problem(self._in, "input") or tensor_problem(self._out, "output")
+                       or (meta.get("foreign") and input_range_problem(self._in))):
             raise ModelFileError(f"{self.path}: {problem}")
         shape = tuple(int(v) for v in self._in["shape"])
         if len(shape) == 4 and shape[0] != 1:  # else its (4, classes) output was blamed: "not a classifier"

@@ -31,20 +31,23 @@ def tensor_problem(detail: dict, which: str) -> str | None:
         return None
     if dtype.kind not in "iu":
         return f"its {which} tensor is {dtype.name}, which edge-classify cannot {'feed' if which == 'input' else 'read'}"
-    scale, zero = detail.get("quantization", (0.0, 0))
+    scale = detail.get("quantization", (0.0, 0))[0]
     if which == "input" and not scale > 0 and dtype != np.uint8:
         return (f"its input tensor is {dtype.name} without quantization parameters: it cannot take the pixels 0..255; "
                 "export it with a float32, uint8 or quantized input")
-    if which == "input" and scale > 0:
-        return input_range_problem(float(scale), int(zero), dtype)
     return None
 
 
-def input_range_problem(scale: float, zero: int, dtype: np.dtype) -> str | None:
+def input_range_problem(detail: dict) -> str | None:
     """Why a quantized input cannot take the pixels 0..255 edge feeds, or None. Its quantization
     says which real values it was calibrated for, ``scale * (qmin - zero) .. scale * (qmax - zero)``;
     a mobile export's [-1, 1] had every pixel above 0 clipped to its top, and every film got the
-    same answer (its graph expects the pixels scaled, and edge feeds them as they are)."""
+    same answer (its graph expects the pixels scaled, and edge feeds them as they are). For foreign
+    files: cxr-convert calibrates on the run's own pixels, and its gate scores the file as edge feeds it."""
+    dtype = np.dtype(detail["dtype"])
+    scale, zero = detail.get("quantization", (0.0, 0))
+    if dtype.kind not in "iu" or not scale > 0:
+        return None
     info = np.iinfo(dtype)
     low, high = scale * (info.min - zero), scale * (info.max - zero)
     if low <= RANGE_SLACK and high >= 255 - RANGE_SLACK:
