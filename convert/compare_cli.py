@@ -102,7 +102,7 @@ def compare(
             load_tensorflow()
         pins = [*read_by_report(model_a), *read_by_report(model_b)]  # every step reads these, or nothing is written
         digests = [pinned(p) for p in pins]
-        (predict_a, info_a), (predict_b, info_b) = model_for(model_a), model_for(model_b)
+        (predict_a, info_a), (predict_b, info_b) = model_for(model_a, "cxr-compare"), model_for(model_b, "cxr-compare")
         same_model = None  # a path typed twice: a report of "no difference" that says why (compare.md, compare.json)
         if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
             same_model = (f"{model_a} and {model_b} are the same model"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -62,15 +63,19 @@ def scored(predict, x: np.ndarray, check=None, progress: bool = True,
     return np.concatenate(probs), (None if check is None else np.concatenate(unlike))
 
 
-def model_for(path: Path):
+def model_for(path: Path, prog: str = "cxr-evaluate"):
     """Load a .keras (TensorFlow) or a .tflite (edge) model: returns (predict(x) -> probs, description);
-    the description's ``log_scores(x)`` gives the per-class log-scores behind the probabilities."""
+    the description's ``log_scores(x)`` gives the per-class log-scores behind the probabilities. A .tflite
+    runs its self-test first, as edge-classify does: a file the device refuses (its labels edited, say)
+    would be reported with every answer named wrong."""
     path = Path(path)
     if path.suffix == ".keras":
-        import keras
-
+        from convert.keras_model import recorded_model_problem, run_model
         from edge.atomic import read_json
 
+        if _head(path)[4:8] == b"TFL3":  # not "run.json is missing beside it", which sends the user the wrong way
+            raise ValueError(f"{path} is a TensorFlow Lite model named .keras: give it its .tflite name (cxr-evaluate "
+                             "scores a .keras only as a cxr-train run's model)")
         run_json = path.parent / "run.json"
         if not run_json.is_file():
             raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
@@ -79,15 +84,10 @@ def model_for(path: Path):
 
             if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
                 raise ValueError(f"{why}; run its cxr-train command again to finish it")
-        try:
-            model = keras.models.load_model(path, compile=False)
-        except (ValueError, KeyError, OSError) as e:  # a zip of something else named .keras
-            raise ValueError(f"{path} is not a Keras model file that this Keras can read (damaged, or another kind of "
-                             f"file named .keras): {type(e).__name__}: {e}") from None
         run = read_json(run_json)
-        if problem := keras_model_problem(model, run):
-            raise ValueError(f"{path}: {problem}: {run_json} does not describe this model (a model.keras from "
-                             "another run, or not made by cxr-train)")
+        if why := recorded_model_problem(path, run, run_json):  # whatever its name, with or without split.json
+            raise ValueError(why)
+        model = run_model(path, run, run_json)
         from train.fit import logits_of
 
         run = _synthetic_from_films(run, path.parent)
@@ -97,6 +97,12 @@ def model_for(path: Path):
             "synthetic_share": run.get("synthetic_share"),
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
     m = EdgeModel(path)
+    from edge.about import selftest_problem
+
+    if problem := selftest_problem(m, path, anyway=""):  # a few ms, once per model
+        if problem[0] == "error":
+            raise ValueError(problem[1])
+        print(f"{prog}: warning: {problem[1]}", file=sys.stderr)
     return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "log_scores": m.log_scores,  # what occlusion maps compare (edge.explain.occlusion)
                         "synthetic_data": m.meta.get("synthetic_data"), "synthetic_share": m.meta.get("synthetic_share"),
@@ -105,6 +111,15 @@ def model_for(path: Path):
                         "decision_films": m.meta.get("decision_films"),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it
                         "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation")}
+
+
+def _head(path: Path) -> bytes:
+    """The first 8 bytes of ``path`` (where a .tflite has its TFL3 identifier); none where it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(8)
+    except OSError:
+        return b""
 
 
 def _finite(predict, path: Path):
@@ -118,26 +133,6 @@ def _finite(predict, path: Path):
                              "its weights, its conversion or its calibration temperature are broken; train or convert it again")
         return p
     return checked
-
-
-def keras_model_problem(model, run: dict) -> str | None:
-    """Why ``model`` is not the model its run.json describes, or None: the outputs must be one logit
-    per class (a fifth output was dropped without a word, one output stopped on an IndexError, and a
-    final softmax was given a second one, 0.913 scored as 0.812), the input the size and channels of
-    its preprocessing, and the temperature a number above 0."""
-    classes, pre = run.get("classes") or [], run.get("preprocess") or {}
-    out, inp = tuple(model.output_shape), tuple(model.input_shape)
-    if len(out) != 2 or out[-1] != len(classes):
-        return f"its output shape {out} is not one score for each of the {len(classes)} classes {', '.join(map(str, classes))}"
-    if inp[1:] != (pre.get("size"), pre.get("size"), pre.get("channels")):
-        return f"its input shape {inp} is not the {pre.get('size')}x{pre.get('size')}x{pre.get('channels')} of its preprocessing"
-    t = run.get("temperature", 1.0)
-    if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t < float("inf"):
-        return f"its calibration temperature {t!r} is not a number above 0"
-    last = getattr(model.layers[-1], "activation", None) if model.layers else None
-    if getattr(last, "__name__", "") == "softmax" or type(model.layers[-1]).__name__ == "Softmax":
-        return "it ends in a softmax, where cxr-train's models give logits (a second softmax would squash its answers)"
-    return None
 
 
 def _synthetic_from_films(run: dict, run_dir: Path) -> dict:

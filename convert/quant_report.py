@@ -251,13 +251,17 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
            image("sensitivity"), ""]
-    if report.get("other_files"):
+    ours = [f for f in report.get("other_files") or [] if not f.get("foreign")]
+    if ours:
         md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
                "`edge-classify --card`, holds the figures it was scored with): "
-               + "; ".join(f"`{f['file']}` ({f['mode']}, converted {f['converted'] or '?'}"
+               + "; ".join(f"`{f['file']}` ({f['mode'] or '?'}, converted {f['converted'] or '?'}"
                            + (", with a stored rule" if f["rule"] else "")
-                           + ("" if f["fingerprints"] else ", without fingerprints") + ")" for f in report["other_files"])
+                           + ("" if f["fingerprints"] else ", without fingerprints") + ")" for f in ours)
                + ".", ""]
+    if foreign := [f["file"] for f in report.get("other_files") or [] if f.get("foreign")]:
+        md += ["**Also in this folder, not made by cxr-convert** (no cxr-edge metadata: no labels, calibration, "
+               "self-test or card; not scored): " + ", ".join(f"`{name}`" for name in foreign) + ".", ""]
     if "auto" in report:
         a = report["auto"]
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]

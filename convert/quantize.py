@@ -115,13 +115,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     classes = run["classes"]
     s = replace(s, modes=modes_to_score(run_dir, s.modes, s.report_only, run))  # before any is rewritten
     auto_choice = chosen_mode(run_dir)  # model.tflite, an earlier --auto's choice: it follows its mode's file
-    import keras
+    from convert.keras_model import run_model
 
-    try:  # before minutes of reading films
-        model = keras.models.load_model(run_dir / "model.keras", compile=False)
-    except Exception as e:  # Keras says "File not found" of a file that is there but cut short
-        raise ValueError(f"{run_dir / 'model.keras'} cannot be loaded ({type(e).__name__}): damaged or cut short? "
-                         "train the run again") from None
+    # before minutes of reading films; its shapes as cxr-evaluate checks them (a run before 0.20.0 records no checksum)
+    model = run_model(run_dir / "model.keras", run, run_dir / "run.json")
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress, rewrite=True)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:

@@ -43,8 +43,8 @@ def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
 def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chosen_stays: bool) -> list[dict]:
     """The model files that stay in the run beside this conversion's, unscored by it: modes it did
     not convert (an earlier call's), and model.tflite where it stays as it was (``chosen_stays``: it
-    is neither written again nor removed). report.md must not read as if it described every file
-    there. Files made from an earlier model are left out: retire_stale_models removes them."""
+    is neither written again nor removed), and files without cxr-edge metadata ("foreign": not made
+    by cxr-convert). report.md must not read as if it described every file there. Files made from an earlier model are left out: retire_stale_models removes them."""
     rows = []
     for path in sorted(Path(run_dir).glob("model*.tflite")):
         mode = path.stem[len("model_"):] if path.stem.startswith("model_") else None
@@ -52,6 +52,9 @@ def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chos
             continue
         meta = _meta(path)
         if meta is None or (trained is not None and meta.get("trained") not in (None, trained)):
+            continue
+        if not meta:  # no cxr-edge metadata: a file cxr-convert did not make, whatever its name
+            rows.append({"file": path.name, "foreign": True})
             continue
         rows.append({"file": path.name, "mode": meta.get("quantization"), "converted": meta.get("converted"),
                      "rule": bool(meta.get("decision")), "fingerprints": "seen" in meta})

@@ -83,13 +83,15 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
 WARN_ONLY = 2
 
 
-def selftest_problem(m, model: Path) -> tuple[str, str] | None:
+def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to classify anyway") -> tuple[str, str] | None:
     """("error" or "warning", why) where this device's answers with ``m`` (edge.model.EdgeModel) are
     not the converting machine's, or None: its embedded self-test, run before the first film (a few
     ms), gives other answers here. A Pillow that decodes otherwise, or a runtime whose kernels differ,
     would change every answer unseen, and the figures on the model's card would no longer be this
     device's. Other classes, other labels or a large deviation stop it; a small one with the same
-    classes is a warning. None too where the file carries no self-test (older or foreign files)."""
+    classes is a warning. None too where the file carries no self-test (older or foreign files).
+    ``anyway``: how the caller's user goes on regardless (cxr-evaluate, which scores what the device
+    would answer, has no way)."""
     from edge.model import SELFTEST, ModelFileError
 
     if SELFTEST not in m.files:
@@ -112,7 +114,7 @@ def selftest_problem(m, model: Path) -> tuple[str, str] | None:
             "model otherwise, so its answers are not the ones the model's card reports")
     return "error", (f"{model}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
                      f"{model}` gives the figures; install the Pillow and runtime README names (or copy the file "
-                     "again), or give --no-selftest to classify anyway")
+                     f"again){anyway}")
 
 
 def card_without_runtime(model: Path) -> int:

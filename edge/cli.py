@@ -89,7 +89,8 @@ def main(
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata "
                                                                 "(it then runs uncalibrated, with no input check; its outputs are "
                                                                 "taken as logits, or as probabilities where its last op is a "
-                                                                "softmax). For a cxr-edge file "
+                                                                "softmax; each film is fed grey, trimmed, padded square, "
+                                                                "equalised, as pixels 0..255: --info says so). For a cxr-edge file "
                                                                 "they rename its classes by position, with a warning; giving its own "
                                                                 "classes in another order is refused."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),

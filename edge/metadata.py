@@ -164,7 +164,10 @@ def _keras_hint(data: bytes, name: str) -> str:
                 keras = {"config.json", "model.weights.h5"} <= set(z.namelist())
         except (zipfile.BadZipFile, ValueError, EOFError):
             pass
-    return "; it is a Keras model: convert it with cxr-convert RUN first (RUN: its cxr-train folder)" if keras else ""
+    if data[:8] == b"\x89HDF\r\n\x1a\n":  # the HDF5 signature: a Keras .h5 (or any HDF5 file)
+        return "; it is an HDF5 file (a Keras .h5 model?): edge-classify runs .tflite files, converted from it first"
+    return ("; it is a Keras model: convert it with cxr-convert RUN first (RUN: its cxr-train folder; cxr-evaluate "
+            "scores it as that folder's model.keras)") if keras else ""
 
 
 def rewrite(data: bytes, update: Callable[[dict[str, Any]], dict[str, Any]]) -> bytes:

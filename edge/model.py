@@ -17,6 +17,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import stored_rule
+from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_problem, tensor_problem
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
@@ -65,12 +66,15 @@ class EdgeModel:
                 # find zeros, not memory that may not be there (tflite-runtime 2.14 crashed, now and then, on one)
                 content = flatbuffer if meta is not None else flatbuffer + bytes(min(len(flatbuffer), 64 << 20))
                 self.interpreter = Interpreter(model_content=content, num_threads=threads)
-                dynamic = _dynamic_input(self.interpreter)
+                dynamic = dynamic_input(self.interpreter)
                 if dynamic is None:  # allocating a dynamic input often fails, and says nothing useful
                     self.interpreter.allocate_tensors()
         except Exception as e:  # every runtime raises its own types
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             hint = "" if meta else "; the file may be truncated or damaged"
+            if "Select TensorFlow op" in str(e):  # a whole URL and Android advice followed: say what it means here
+                reason, hint = "it uses TensorFlow's own (Flex) ops", (", which no TFLite runtime of edge has: convert "
+                                                                      "it with the TFLite built-in ops only")
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
         if dynamic is not None:
             raise ModelFileError(
@@ -101,9 +105,13 @@ class EdgeModel:
         if len(inputs) != 1 or len(outputs) != 1:
             raise ModelFileError(f"{self.path}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
         self._in, self._out = inputs[0], outputs[0]
-        if problem := _tensor_problem(self._in, "input") or _tensor_problem(self._out, "output"):
+        if problem := (tensor_problem(self._in, "input") or tensor_problem(self._out, "output")
+                       or (meta.get("foreign") and input_range_problem(self._in))):
             raise ModelFileError(f"{self.path}: {problem}")
         shape = tuple(int(v) for v in self._in["shape"])
+        if len(shape) == 4 and shape[0] != 1:  # else its (4, classes) output was blamed: "not a classifier"
+            raise ModelFileError(f"{self.path}: its input takes a fixed batch of {shape[0]} images {shape}, where "
+                                 "edge-classify feeds one film at a time: export it with a batch of 1 (or none fixed)")
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
             raise ModelFileError(f"{self.path}: input shape {shape} is not (1, size, size, 1 or 3)")
         if "preprocess" in meta:
@@ -134,7 +142,12 @@ class EdgeModel:
         self.meta = meta
         # A foreign model may end in softmax: its outputs are probabilities already, and a second
         # softmax would squash 0.996 / 0.004 to 0.73 / 0.27. cxr-edge's own files output logits.
-        self.outputs_probabilities = bool(meta.get("foreign")) and _ends_in_softmax(self.interpreter, self._out["index"])
+        last = final_op(self.interpreter, self._out["index"]) if meta.get("foreign") else None
+        if last == "LOGISTIC":  # one sigmoid per class: a softmax over them squashed 0.99 / 0.01 to 0.73 / 0.27
+            raise ModelFileError(f"{self.path}: it ends in a sigmoid for each of its {n_out} outputs: its outputs are "
+                                 "independent sigmoids, not one distribution over the classes, which edge-classify "
+                                 "reads; export it with logits or a softmax over the classes")
+        self.outputs_probabilities = last == "SOFTMAX"
         self.labels: list[str] = list(meta["labels"])
         self.temperature = float(meta.get("temperature", 1.0))
         self.input_shape = shape
@@ -188,7 +201,7 @@ class EdgeModel:
         if np.issubdtype(dtype, np.floating):
             return x.astype(dtype)
         scale, zero = self._in["quantization"]
-        if not scale > 0:  # a uint8 input without quantization takes the pixels as they are (_tensor_problem)
+        if not scale > 0:  # a uint8 input without quantization takes the pixels as they are (model_graph.tensor_problem)
             return x.astype(dtype)
         info = np.iinfo(dtype)
         q = np.round(x.astype(np.float32) / scale + zero)
@@ -213,6 +226,8 @@ class EdgeModel:
             # the tensor as the runtime holds it, beside what the metadata says it means ("logits")
             "output": {"dtype": np.dtype(self._out["dtype"]).name, "holds": self.meta.get("output", "logits")
                        if not self.outputs_probabilities else "probabilities (the model ends in softmax)"},
+            # a foreign file: what edge feeds it, so that a user can judge whether it can work at all
+            **({"preprocess": self.preprocess.to_dict(), "fed": FOREIGN_FEED} if self.meta.get("foreign") else {}),
             "input_check": None if self.typicality is None else {  # without its arrays
                 "components": len(self.typicality.variances),
                 **{k: v for k, v in self.meta["typicality"].items() if k not in ("mean", "components", "variances")}},
@@ -226,7 +241,8 @@ class EdgeModel:
         probabilities the converting machine got from the same files.
         """
         if SELFTEST not in self.files:
-            raise ModelFileError(f"{self.path} carries no self-test (made by an older cxr-convert?)")
+            raise ModelFileError(f"{self.path} carries no self-test " + ("(it has no cxr-edge metadata: cxr-convert did "
+                                 "not make it)" if self.meta.get("foreign") else "(made by an older cxr-convert?)"))
         try:
             spec = json.loads(self.files[SELFTEST])
             want = np.asarray(spec["probabilities"], dtype=np.float64)
@@ -257,34 +273,6 @@ class EdgeModel:
         }
 
 
-def _tensor_problem(detail: dict, which: str) -> str | None:
-    """Why edge cannot feed (or read) a tensor of this type, or None. Float tensors take the
-    pixels (or give the scores) as numbers, quantized ones through their scale; an integer tensor
-    without quantization (scale 0) had every pixel divided by 0, the film fed as black and white.
-    A uint8 input without it takes the pixels 0..255 as they are (Keras ``Input(dtype="uint8")``),
-    an integer output gives its numbers as they are; an int8 or int16 input cannot hold 0..255."""
-    dtype = np.dtype(detail["dtype"])
-    if dtype.kind == "f":
-        return None
-    if dtype.kind not in "iu":
-        return f"its {which} tensor is {dtype.name}, which edge-classify cannot {'feed' if which == 'input' else 'read'}"
-    scale = detail.get("quantization", (0.0, 0))[0]
-    if which == "input" and not scale > 0 and dtype != np.uint8:
-        return (f"its input tensor is {dtype.name} without quantization parameters: it cannot take the pixels 0..255; "
-                "export it with a float32, uint8 or quantized input")
-    return None
-
-
-def _dynamic_input(interpreter: Any) -> tuple[int, ...] | None:
-    """The input's shape signature when a dimension other than the batch is left open (Keras
-    ``Input((None, None, 1))``: -1 in the signature, 1 in "shape"), else None."""
-    for d in interpreter.get_input_details():
-        signature = tuple(int(v) for v in d.get("shape_signature", d["shape"]))
-        if any(v < 0 for v in signature[1:]):
-            return signature
-    return None
-
-
 def check_label_names(names: list[str]) -> None:
     """Refuse --labels with an empty name or a name given twice (ignoring case): two outputs under
     one name would merge into one class in every answer."""
@@ -307,28 +295,6 @@ def check_renaming(own: list[str], given: list[str]) -> None:
         raise ModelFileError(
             f"--labels {','.join(given)} puts this file's own classes in other places (it has {','.join(own)}, "
             f"in the order of its outputs): that would swap its answers; leave out --labels, the file names its classes")
-
-
-def _ends_in_softmax(interpreter: Any, output: int) -> bool:
-    """Whether the op that makes the output tensor is a SOFTMAX (through any QUANTIZE, DEQUANTIZE or
-    RESHAPE after it). False where the runtime does not list its ops (a private call that every
-    runtime of today has; without it the outputs are taken as logits, as before)."""
-    try:
-        ops = [o for o in interpreter._get_ops_details() if o.get("op_name") != "DELEGATE"]
-    except Exception:
-        return False
-    made_by = {int(t): o for o in ops for t in o.get("outputs", [])}
-    tensor = output
-    for _ in range(8):
-        op = made_by.get(int(tensor))
-        if op is None:
-            return False
-        if op["op_name"] == "SOFTMAX":
-            return True
-        if op["op_name"] not in ("QUANTIZE", "DEQUANTIZE", "RESHAPE") or not len(op.get("inputs", [])):
-            return False
-        tensor = op["inputs"][0]
-    return False
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

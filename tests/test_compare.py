@@ -428,10 +428,11 @@ def test_cxr_compare_says_when_its_default_folder_holds_another_comparison(tiny_
 
 
 def _plain_keras(folder: Path, tiny_run: Path, *head, weights=None) -> Path:
-    """A model.keras saved by plain Keras, beside a copy of the run's run.json (a model from elsewhere)."""
-    import shutil
-
+    """A model.keras saved by plain Keras, beside a copy of the run's run.json that records its checksum
+    (a model from elsewhere, or a run.json written over)."""
     import keras
+
+    from train.resume import file_sha256
 
     size = json.loads((tiny_run / "run.json").read_text())["preprocess"]
     keras.utils.set_random_seed(0)
@@ -441,7 +442,8 @@ def _plain_keras(folder: Path, tiny_run: Path, *head, weights=None) -> Path:
         m.layers[-1].set_weights(weights(m.layers[-1].get_weights()))
     folder.mkdir()
     m.save(folder / "model.keras")
-    shutil.copy(tiny_run / "run.json", folder / "run.json")
+    run = json.loads((tiny_run / "run.json").read_text())
+    (folder / "run.json").write_text(json.dumps({**run, "model_sha256": file_sha256(folder / "model.keras")}))
     return folder / "model.keras"
 
 
@@ -512,15 +514,23 @@ def test_cxr_compare_refuses_a_report_folder_inside_the_data_folder(tiny_run, tm
     assert not (data / "site-compare").exists() and not (data / "COVID" / "compare.md").exists()
 
 
+def _relabelled(data: bytes, labels: list[str]) -> bytes:
+    """The file as cxr-convert would have written it for a run of these class names: its self-test's
+    record of the labels too, which cxr-compare checks as edge-classify does."""
+    from edge.metadata import attach, split
+
+    flatbuffer, meta, files = split(data)
+    spec = json.loads(files["selftest.json"])
+    return attach(flatbuffer, {**meta, "labels": labels},
+                  {**files, "selftest.json": json.dumps({**spec, "labels": labels}).encode()})
+
+
 def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp_path):
     """A model trained on folders named covid-19 and NORMAL was refused beside one of COVID and Normal,
     with no way around it, though each scored the same folder."""
-    from edge.metadata import rewrite
-
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     b = tmp_path / "spelt.tflite"
-    b.write_bytes(rewrite((tiny_run / "model_int8.tflite").read_bytes(),
-                          lambda m: {**m, "labels": ["covid-19", "NORMAL"]}))
+    b.write_bytes(_relabelled((tiny_run / "model_int8.tflite").read_bytes(), ["covid-19", "NORMAL"]))
     res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(b), str(data), "--out",
                                            str(tmp_path / "c"), "--n-boot", "100", "--quiet", "--keep-seen"])
     assert res.exit_code == 0, res.output
@@ -528,7 +538,7 @@ def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp
     r = json.loads((tmp_path / "c" / "compare.json").read_text())
     assert r["answers_changed"] == 0 and r["answers_a"] == r["answers_b"]
     other = tmp_path / "other.tflite"
-    other.write_bytes(rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda m: {**m, "labels": ["COVID", "Healthy"]}))
+    other.write_bytes(_relabelled((tiny_run / "model_int8.tflite").read_bytes(), ["COVID", "Healthy"]))
     res = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(other), str(data), "--out",
                                            str(tmp_path / "d"), "--n-boot", "100", "--quiet", "--keep-seen"])
     assert res.exit_code == 2 and "the models have different classes" in res.output

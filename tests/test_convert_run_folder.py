@@ -70,6 +70,21 @@ def test_the_report_names_the_model_files_it_did_not_score(tiny_run, tmp_path):
     assert "`model_fp32.tflite` (fp32, converted " in (run / "report.md").read_text()
 
 
+def test_a_model_file_without_cxr_edge_metadata_is_named_as_not_made_by_cxr_convert(tiny_run, tmp_path):
+    """A foreign .tflite named model_fp16.tflite was listed as "an earlier call's" file, its mode a literal None."""
+    from convert.quantize import ConvertSettings, run_conversion
+    from edge.metadata import split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    (run / "model_fp16.tflite").write_bytes(split((run / "model_fp32.tflite").read_bytes())[0])  # the flatbuffer alone
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, progress=False,
+                                   report_only=True))
+    md = (run / "report.md").read_text()
+    assert "**Also in this folder, not made by cxr-convert** (no cxr-edge metadata: " in md and "`model_fp16.tflite`." in md
+    assert "`model_fp32.tflite` (fp32, converted " in md and "None" not in md
+
+
 def test_a_cache_whose_rows_are_not_the_splits_films_is_decoded_again(tiny_run, tmp_path):
     """A cache replaced or reordered (same shape) was scored as the test split; its stamp now tells."""
     import numpy as np

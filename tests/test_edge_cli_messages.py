@@ -176,7 +176,10 @@ def test_foreign_model_with_labels_warns_once_that_it_runs_without_metadata(mode
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 2
     assert lines(p.stderr, "warning") == [f"{PREFIX}warning: {foreign} has no cxr-edge metadata: it runs with the "
                                           "--labels given but without calibration, preprocessing settings from the "
-                                          "file, input check or self-test"]
+                                          "file, input check or self-test; it is given each film grey, its uniform "
+                                          "borders trimmed, padded to a square, resized to the input's size, "
+                                          "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1 or "
+                                          "-1..1 (the grey copied into 3 channels for an RGB input)"]
 
 
 # ---- 4. a Keras file given as the model --------------------------------------------------

@@ -96,6 +96,17 @@ def test_a_model_without_metadata_is_not_said_to_be_calibrated(tmp_path):
     assert "calibrated on films" not in r.stderr
 
 
+def test_info_of_a_foreign_model_says_what_it_is_fed(tmp_path):
+    """--info listed no preprocessing for a file without metadata: a model that expects 0..1 could not be
+    told from one that takes the equalised pixels 0..255 edge feeds it."""
+    import keras
+
+    path = _tflite(tmp_path, "plain", keras.layers.Dense(2))
+    info = EdgeModel(path, labels=["COVID", "Normal"]).info()
+    assert info["preprocess"] == {"size": 32, "channels": 1, "resize": "pad", "normalize": "equalize", "trim_borders": True}
+    assert "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1" in info["fed"]
+
+
 def test_integer_tensors_without_quantization_are_fed_and_read_as_numbers(tmp_path, batch):
     """A uint8 input without quantization parameters (Keras Input(dtype="uint8")) had every pixel
     divided by a scale of 0, the film fed as black and white; an int32 or float16 output was read as
@@ -132,3 +143,72 @@ def test_an_int8_input_without_quantization_is_refused(tmp_path):
     path.write_bytes(convert(keras.Model(x, keras.layers.Dense(2)(h)), "fp32"))
     with pytest.raises(ModelFileError, match="input tensor is int8 without quantization parameters"):
         EdgeModel(path, labels=["A", "B"])
+
+
+def test_a_quantized_input_calibrated_for_minus_one_to_one_is_refused_not_clipped(tmp_path):
+    """A mobile-style export (float graph on [-1, 1], input uint8 with scale 1/128, zero 127): edge fed
+    the pixels 0..255 through that scale, 99.7% of the tensor clipped to 255, and every film got the
+    same answer. A graph calibrated on 0..255 still runs."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    from edge.model import ModelFileError
+
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Conv2D(4, 3, strides=4, activation="relu"),
+                          keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2, activation="softmax")])
+    rng = np.random.default_rng(0)
+    for name, low, high in (("mobile", -1.0, 1.0), ("pixels", 0.0, 255.0)):
+        c = tf.lite.TFLiteConverter.from_keras_model(m)
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.representative_dataset = lambda: ([rng.uniform(low, high, (1, 32, 32, 1)).astype(np.float32)] for _ in range(8))
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        c.inference_input_type = c.inference_output_type = tf.uint8
+        (tmp_path / f"{name}.tflite").write_bytes(c.convert())
+    with pytest.raises(ModelFileError, match=r"expects values in \[-1\.0\d, 1\.0\d\], not the pixels 0\.\.255"):
+        EdgeModel(tmp_path / "mobile.tflite", labels=["COVID", "Normal"])
+    EdgeModel(tmp_path / "pixels.tflite", labels=["COVID", "Normal"])
+
+
+def test_a_model_of_one_sigmoid_per_class_is_refused_not_softmaxed_again(tmp_path):
+    """Two independent sigmoids (0.990 and 0.0099) were read as logits: a softmax made them 0.73 / 0.27."""
+    import keras
+
+    from edge.model import ModelFileError
+
+    path = _tflite(tmp_path, "sigmoids", keras.layers.Dense(2, activation="sigmoid"))
+    with pytest.raises(ModelFileError, match="independent sigmoids, not one distribution over the classes"):
+        EdgeModel(path, labels=["COVID", "Normal"])
+
+
+def test_refusals_of_foreign_files_name_the_problem_they_have(tmp_path):
+    """A fixed batch of 4 was blamed on its (4, 2) output ("not a classifier of whole films"), a Keras .h5
+    was only "no TFL3 identifier", a foreign file's --selftest asked whether an older cxr-convert made it,
+    and a .tflite named .keras sent cxr-evaluate looking for a run.json."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    from convert.evaluate import model_for
+    from edge.metadata import split
+    from edge.model import ModelFileError
+
+    four = keras.Sequential([keras.Input((32, 32, 1), batch_size=4), keras.layers.GlobalAveragePooling2D(),
+                             keras.layers.Dense(2)])
+    (tmp_path / "four.tflite").write_bytes(tf.lite.TFLiteConverter.from_keras_model(four).convert())
+    with pytest.raises(ModelFileError, match=r"its input takes a fixed batch of 4 images \(4, 32, 32, 1\)"):
+        EdgeModel(tmp_path / "four.tflite", labels=["A", "B"])
+    with pytest.raises(ModelFileError, match=r"no TFL3 identifier\); it is an HDF5 file \(a Keras .h5 model\?\)"):
+        split(b"\x89HDF\r\n\x1a\n" + bytes(64), "model.h5")
+    plain = _tflite(tmp_path, "plain", keras.layers.Dense(2))
+    with pytest.raises(ModelFileError, match=r"carries no self-test \(it has no cxr-edge metadata: cxr-convert did not"):
+        EdgeModel(plain, labels=["A", "B"]).selftest()
+    renamed = tmp_path / "renamed.keras"
+    renamed.write_bytes(open(plain, "rb").read())
+    with pytest.raises(ValueError, match="is a TensorFlow Lite model named .keras: give it its .tflite name"):
+        model_for(renamed)

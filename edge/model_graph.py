@@ -1,0 +1,87 @@
+"""What a loaded TFLite graph lets edge feed and read: tensor types, the real range a quantized
+input was calibrated for, open input sizes, and the op that makes the output (softmax, sigmoid).
+Checked once at load, so that a model edge would feed or read wrongly is refused in one line
+instead of giving every film the same, plausible-looking answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# What a model without cxr-edge metadata is given (PreprocessConfig's defaults at its input's size): a model
+# trained on films prepared otherwise, or on pixels scaled to 0..1 or -1..1, gets wrong answers that look right.
+FOREIGN_FEED = ("each film grey, its uniform borders trimmed, padded to a square, resized to the input's size, "
+                "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1 or -1..1 (the grey copied into "
+                "3 channels for an RGB input)")
+
+# Pixels a quantized input may clip at either end of 0..255 and still count as fed: a calibration set
+# whose brightest pixel was 250 gives a range of 0..250, which costs a film its last few grey levels.
+RANGE_SLACK = 0.05 * 255
+
+
+def tensor_problem(detail: dict, which: str) -> str | None:
+    """Why edge cannot feed (or read) a tensor of this type, or None. Float tensors take the
+    pixels (or give the scores) as numbers, quantized ones through their scale; an integer tensor
+    without quantization (scale 0) had every pixel divided by 0, the film fed as black and white.
+    A uint8 input without it takes the pixels 0..255 as they are (Keras ``Input(dtype="uint8")``),
+    an integer output gives its numbers as they are; an int8 or int16 input cannot hold 0..255."""
+    dtype = np.dtype(detail["dtype"])
+    if dtype.kind == "f":
+        return None
+    if dtype.kind not in "iu":
+        return f"its {which} tensor is {dtype.name}, which edge-classify cannot {'feed' if which == 'input' else 'read'}"
+    scale = detail.get("quantization", (0.0, 0))[0]
+    if which == "input" and not scale > 0 and dtype != np.uint8:
+        return (f"its input tensor is {dtype.name} without quantization parameters: it cannot take the pixels 0..255; "
+                "export it with a float32, uint8 or quantized input")
+    return None
+
+
+def input_range_problem(detail: dict) -> str | None:
+    """Why a quantized input cannot take the pixels 0..255 edge feeds, or None. Its quantization
+    says which real values it was calibrated for, ``scale * (qmin - zero) .. scale * (qmax - zero)``;
+    a mobile export's [-1, 1] had every pixel above 0 clipped to its top, and every film got the
+    same answer (its graph expects the pixels scaled, and edge feeds them as they are). For foreign
+    files: cxr-convert calibrates on the run's own pixels, and its gate scores the file as edge feeds it."""
+    dtype = np.dtype(detail["dtype"])
+    scale, zero = detail.get("quantization", (0.0, 0))
+    if dtype.kind not in "iu" or not scale > 0:
+        return None
+    info = np.iinfo(dtype)
+    low, high = scale * (info.min - zero), scale * (info.max - zero)
+    if low <= RANGE_SLACK and high >= 255 - RANGE_SLACK:
+        return None
+    return (f"its input expects values in [{low:.2f}, {high:.2f}], not the pixels 0..255 edge feeds; edge-classify "
+            "would clip every film to that range (the same answer for every film): put the scaling into the model "
+            "(e.g. a Rescaling layer first) and export it with a float32 input, or with its input calibrated on 0..255")
+
+
+def dynamic_input(interpreter: Any) -> tuple[int, ...] | None:
+    """The input's shape signature when a dimension other than the batch is left open (Keras
+    ``Input((None, None, 1))``: -1 in the signature, 1 in "shape"), else None."""
+    for d in interpreter.get_input_details():
+        signature = tuple(int(v) for v in d.get("shape_signature", d["shape"]))
+        if any(v < 0 for v in signature[1:]):
+            return signature
+    return None
+
+
+def final_op(interpreter: Any, output: int) -> str | None:
+    """The op that makes the output tensor ("SOFTMAX", "LOGISTIC", ...), looking through any QUANTIZE,
+    DEQUANTIZE or RESHAPE after it. None where the runtime does not list its ops (a private call that
+    every runtime of today has; without it the outputs are taken as logits, as before)."""
+    try:
+        ops = [o for o in interpreter._get_ops_details() if o.get("op_name") != "DELEGATE"]
+    except Exception:
+        return None
+    made_by = {int(t): o for o in ops for t in o.get("outputs", [])}
+    tensor = output
+    for _ in range(8):
+        op = made_by.get(int(tensor))
+        if op is None:
+            return None
+        if op["op_name"] not in ("QUANTIZE", "DEQUANTIZE", "RESHAPE") or not len(op.get("inputs", [])):
+            return op["op_name"]
+        tensor = op["inputs"][0]
+    return None
