@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-_Z95 = 1.959963984540054
+from edge.shares import wilson_interval  # noqa: F401  one formula for the reports and the device
+
 NAN = float("nan")
 
 
@@ -82,27 +83,6 @@ def to_jsonable(obj: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- proportions
-
-
-def wilson_interval(successes: int, total: int, z: float = _Z95) -> tuple[float, float]:
-    """Wilson score confidence interval for a binomial proportion (95% by default).
-
-    Unlike the normal (Wald) interval it stays inside [0, 1] and behaves at 0/n and n/n,
-    which matters for small per-class counts. ``total == 0`` gives ``(nan, nan)``.
-    """
-    if total <= 0:
-        return (NAN, NAN)
-    if successes < 0 or successes > total:
-        raise ValueError(f"successes={successes} must lie in [0, total={total}]")
-    n = float(total)
-    p = successes / n
-    z2 = z * z
-    denom = 1.0 + z2 / n
-    centre = (p + z2 / (2.0 * n)) / denom
-    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
-    lo = 0.0 if successes == 0 else max(0.0, centre - half)  # exact ends; no round-off
-    hi = 1.0 if successes == total else min(1.0, centre + half)
-    return (lo, hi)
 
 
 def beta_interval(a: int, b: int, level: float = 0.95) -> tuple[float, float]:

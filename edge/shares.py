@@ -1,6 +1,7 @@
-"""The 95% interval of a share a model file stores without one (cxr-edge 0.32.0 and before stored what its
-untrained classes' films were called as bare shares), and the file's left-out-class shares as
-[value, low, high], as every other share the card and --info give."""
+"""Wilson's 95% interval of a share, the one formula of the reports and the device: also for a share a
+model file stores without one (cxr-edge 0.32.0 and before stored what its untrained classes' films
+were called as bare shares), so the file's left-out-class shares read as [value, low, high], as every
+other share the card and --info give."""
 
 from __future__ import annotations
 
@@ -10,13 +11,25 @@ from typing import Any
 Z95 = 1.959963984540054
 
 
-def wilson(successes: int, total: int) -> tuple[float, float]:
-    """Wilson's 95% interval of successes / total, as convert.metrics.wilson_interval (edge imports no convert)."""
-    n, p = float(total), successes / total
-    z2 = Z95 * Z95
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return (0.0 if successes == 0 else max(0.0, centre - half), 1.0 if successes == total else min(1.0, centre + half))
+def wilson_interval(successes: int, total: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score confidence interval for a binomial proportion (95% by default).
+
+    Unlike the normal (Wald) interval it stays inside [0, 1] and behaves at 0/n and n/n,
+    which matters for small per-class counts. ``total == 0`` gives ``(nan, nan)``.
+    """
+    if total <= 0:
+        return (math.nan, math.nan)
+    if successes < 0 or successes > total:
+        raise ValueError(f"successes={successes} must lie in [0, total={total}]")
+    n = float(total)
+    p = successes / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2.0 * n)) / denom
+    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)  # exact ends; no round-off
+    hi = 1.0 if successes == total else min(1.0, centre + half)
+    return (lo, hi)
 
 
 def share_with_ci(share: Any, n: Any, ci: Any = None) -> list | None:
@@ -28,7 +41,7 @@ def share_with_ci(share: Any, n: Any, ci: Any = None) -> list | None:
         return [share, *ci]
     if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
         return [share, None, None]
-    lo, hi = wilson(min(n, max(0, round(share * n))), n)
+    lo, hi = wilson_interval(min(n, max(0, round(share * n))), n)
     return [share, round(lo, 3), round(hi, 3)]
 
 
