@@ -120,7 +120,8 @@ def evaluate(
              "so edge-classify applies it by default. The original file is left as it is; a run folder's own model "
              "files (model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own. "
              "DATA_DIR needs films of every class of the model: what a threshold costs a class without films there "
-             "cannot be measured."),
+             "cannot be measured. It refuses --keep-seen: the model answers the films it was trained or validated on "
+             "better than the site's next films, so a rule chosen on them would promise too much."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -154,7 +155,7 @@ def evaluate(
         if save_model is not None:  # refuse before minutes of reading images, and before TensorFlow loads
             from convert.save_model import check_save_model
 
-            check_save_model(save_model, model, operating_point)
+            check_save_model(save_model, model, operating_point, keep_seen)
         if threshold and most_probable:
             raise ValueError("choose one of --threshold and --most-probable")
         from convert.prevalence import parse_prevalences
@@ -290,8 +291,10 @@ def evaluate(
             from convert.operating_point import site_operating_point, stamped
 
             kind = "partly SYNTHETIC " if isinstance(drawn, dict) else "SYNTHETIC " if drawn else ""
-            site = site_operating_point(y, probs, labels, *point, films=f"{kind}films in "
-                                        f"{here} ({len(y)}, cxr-evaluate)")
+            kept_seen = {e["file"] for e in (seen_note or {}).get("seen_films", [])} if keep_seen else set()
+            site = site_operating_point(y, probs, labels, *point, films=f"{kind}films in {here} ({len(y)}, cxr-evaluate)",
+                                        seen=np.array([i.path in kept_seen for i in res.items], bool))
+            site["keep_seen"] = keep_seen  # --save-model refuses it: the report says how to store a rule
             site["model_file"] = model.name  # a model.keras's threshold is not the device file's (rule_sections)
             if save_model is not None:
                 if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word

@@ -154,9 +154,12 @@ def next_film_rates(positive: np.ndarray, scores: np.ndarray, threshold: float) 
     return {**rates, "sensitivity": f / (n + 1), "sensitivity_ci": list(beta_interval(f, n + 1 - f))}
 
 
-def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str) -> dict:
+def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str,
+                         seen: np.ndarray | None = None) -> dict:
     """A threshold chosen on a site's own labelled films (cxr-evaluate --operating-point): the rule
-    to store, and the rates it is expected to give on the site's next films (next_film_rates)."""
+    to store, and the rates it is expected to give on the site's next films (next_film_rates).
+    ``seen``: which films the model was trained or validated on (kept by --keep-seen), counted so that the
+    report says its figures flatter the model."""
     from convert.rule_notes import missing_others, others_under_rule
 
     decision = choose_decision(y, p, labels, k, target, chosen_on=films)
@@ -166,7 +169,10 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
                         "missing_classes": missing_others(present, k, labels),
                         # what the rule costs each other class, which its specificity over them all may hide
                         "others_on_site": others_under_rule(y, p, k, decision["threshold"], labels),
-                        "versus_most_probable": against_most_probable(y, p, k, decision["threshold"])})
+                        "versus_most_probable": against_most_probable(y, p, k, decision["threshold"]),
+                        **({"seen": {"cases": int((seen & (np.asarray(y) == k)).sum()),
+                                     "others": int((seen & (np.asarray(y) != k)).sum())}}
+                           if seen is not None and seen.any() else {})})
 
 
 def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None,

@@ -25,7 +25,8 @@ from convert.provenance import conversion_provenance
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
-from convert.rule_notes import others_under_rule, per_class_under_rule, removed_rule_line, stored_rule_lines
+from convert.rule_notes import (chosen_films_line, others_under_rule, per_class_under_rule, removed_rule_line,
+                                stored_rule_lines)
 from convert.split_scores import evaluate_external, fit_input_check, screening_points
 from convert.study_design import test_split_design
 from convert.subgroups import per_source
@@ -34,7 +35,7 @@ from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder
-from edge.decision import labelling
+from edge.decision import fmt_threshold, labelling
 from edge.cliutil import folder_problem
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
@@ -168,7 +169,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     }
     from convert.export import replacing_note
 
-    if not s.report_only and (note := replacing_note(run_dir, s.modes)):
+    for note in replacing_note(run_dir, s.modes, run.get("created")) if not s.report_only else []:
         log(note)
     # Every file this writes (models, report, plots) goes to a staging folder and moves in at the end,
     # report.md last: an interrupted or failed conversion leaves the run as it was, not new models
@@ -234,6 +235,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 target, on = meta["decision"].get("target_sensitivity"), meta["decision"].get("chosen_on", "validation split")
                 if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
                     log(f"{path.name} keeps its rule, {labelling(meta['decision'])}, chosen on {on}, not on the validation split")
+                    if warn := chosen_films_line({**meta, "decision_chosen_on": on}, [i.sha256 for i in split.parts["test"]],
+                                                 f"{classes[k]} whenever p >= {fmt_threshold(t)}", "test films"):
+                        log(f"warning: {path.name}: {warn}")  # its test figures below count them
+                        entry["decision"]["chosen_films_warning"] = warn
                 if target is not None and on == "validation split":
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)

@@ -158,7 +158,7 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     """cxr-evaluate's warnings (after 'cxr-evaluate: warning: ') about the threshold chosen on a
     site's films (convert.operating_point.site_operating_point)."""
     d, nf = site["decision"], site["next_films"]
-    out = []
+    out = [line] if (line := seen_rule_line(site)) else []
     warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films")
     if warn:
         out.append(warn)
@@ -188,6 +188,20 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
                        + some_classes_reason(missing, site["classes_present"], labels.index(d["class"]), labels)
                        + " before storing it (--save-model)")
     return out
+
+
+def seen_rule_line(site: dict) -> str | None:
+    """Where a site's rule was chosen with films the model was trained or validated on (--keep-seen), that it and
+    what it promises flatter the model; None otherwise."""
+    seen, d = site.get("seen"), site["decision"]
+    if not seen:
+        return None
+    n = d["chosen_films"]["n_positive"] + d["chosen_films"]["n_negative"]
+    return (f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on {n} films, "
+            f"{seen['cases'] + seen['others']} of which the model was trained or validated on ({seen['cases']} {d['class']}, "
+            f"{seen['others']} others; --keep-seen): it answers them better than it will the site's next films, so the rule's "
+            "figures here and what it is expected to give on the next films are optimistic; run without --keep-seen to "
+            "choose it on the films the model did not see")
 
 
 def one_class_reason(cls: str, labels: list[str]) -> str:
@@ -232,16 +246,16 @@ def versus_sentence(d: dict, films: str) -> list[str]:
     return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []
 
 
-def chosen_films_line(info: dict, films_sha256: list[str], rule: str) -> str | None:
-    """A warning when some of the films scored are ones the file's stored rule (``rule``, in words)
-    was chosen on, found by their bytes (convert.operating_point.chosen_films_among), whatever the
-    folder is called; None when none are, or the file does not say which films they were."""
+def chosen_films_line(info: dict, films_sha256: list[str], rule: str, scored: str = "films scored") -> str | None:
+    """A warning when some of the films scored (``scored``: what to call them) are ones the file's stored rule
+    (``rule``, in words) was chosen on, found by their bytes (convert.operating_point.chosen_films_among),
+    whatever the folder is called; None when none are, or the file does not say which films they were."""
     from convert.operating_point import chosen_films_among
 
     n = chosen_films_among(info.get("decision_films"), films_sha256)
     if not n:
         return None
-    return (f"{n} of the {len(films_sha256)} films scored are ones the rule this model file carries, {rule}, was chosen "
+    return (f"{n} of the {len(films_sha256)} {scored} are ones the rule this model file carries, {rule}, was chosen "
             f"on ({info.get('decision_chosen_on')}): on them its sensitivity is optimistic (the threshold was placed among "
             "their cases); score films it was not chosen on (the figures for the next films that cxr-evaluate "
             "--operating-point gave when it chose it are the honest estimate)")

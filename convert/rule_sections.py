@@ -9,7 +9,7 @@ import shlex
 import numpy as np
 
 from convert.metrics import to_jsonable
-from convert.rule_notes import versus_sentence
+from convert.rule_notes import seen_rule_line, versus_sentence
 from edge.decision import EXACT_DIGITS, fmt_threshold
 
 
@@ -28,8 +28,10 @@ def site_point_section(site: dict) -> list[str]:
     fit = d["chosen_films"]
     saved = site.get("saved_to")
     cls, found, cases = d["class"], nf["tp"], nf["tp"] + nf["fn"]
+    seen = site.get("seen") or {}
     others = (f" Its specificity there, {_pct(fit['specificity'], (None, None))} of the {fit['n_negative']} others, is not "
-              "fitted: they played no part in choosing it." if fit["n_negative"] else "")
+              + (f"fitted to the threshold, but {seen['others']} of those films trained or validated the model."
+                 if seen.get("others") else "fitted: they played no part in choosing it.") if fit["n_negative"] else "")
     if missing := site.get("missing_classes"):  # a model of 3+ classes, some of them without films here
         others += (f" These films hold no {' or '.join(missing)} film: the specificity counts "
                    f"{' and '.join(c for c in site['classes_present'] if c != cls)} films alone, and what the rule "
@@ -41,6 +43,7 @@ def site_point_section(site: dict) -> list[str]:
             f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
+            *([f"**{seen_rule_line(site)[0].upper()}{seen_rule_line(site)[1:]}.**", ""] if seen else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
             *where_to_store(site, saved), ""]
 
@@ -51,6 +54,9 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
     d = site["decision"]
     if saved:
         return [f"Saved in `{saved}` with this rule: `edge-classify --model {shlex.quote(saved)}` applies it by default."]
+    if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
+        return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "
+                "PATH`: the rule is then chosen on the films the model did not see (--save-model refuses --keep-seen)."]
     if not str(site.get("model_file", "")).endswith(".keras"):
         return ["Add `--save-model PATH` to write a copy of the model that carries this rule."]
     point = shlex.quote(f"{d['class']}={d['target_sensitivity']:g}")

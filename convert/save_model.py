@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 
-def check_save_model(save_model: Path, model: Path, operating_point: str | None) -> None:
-    """Refuse a --save-model that cannot be written, or must not be: before minutes of reading images."""
+def check_save_model(save_model: Path, model: Path, operating_point: str | None, keep_seen: bool = False) -> None:
+    """Refuse a --save-model that cannot be written, or must not be: before minutes of reading images. A rule
+    chosen with --keep-seen is not stored: the device would carry a promise drawn from the model's own training films."""
     from edge.cliutil import folder_problem
 
     if save_model.suffix != ".tflite":  # the copy is a .tflite, whatever its name
@@ -24,6 +25,10 @@ def check_save_model(save_model: Path, model: Path, operating_point: str | None)
         raise ValueError("--save-model: give a new path; the original model file is kept as it is")
     if problem := run_model_file(save_model):
         raise ValueError(f"--save-model {save_model}: {problem}")
+    if keep_seen:
+        raise ValueError("--save-model refuses --keep-seen: the model answers the films it was trained or validated on "
+                         "better than it will the site's next films, so a rule chosen on them, and what it promises, would "
+                         "flatter it too; run without --keep-seen")
 
 
 def run_model_file(path: Path) -> str | None:

@@ -67,6 +67,8 @@ def stored_rules_section(models: dict) -> list[str]:
                              "optimistic: the threshold was placed among them); what to expect on that site's next films "
                              "is on its card (`edge-classify --card`).")
             fit = "n/a (chosen on the site's films)"
+            if warn := d.get("chosen_films_warning"):  # the test figures in its row count them
+                elsewhere.append(f"**Its test figures count films its rule was chosen on:** {warn}.")
         lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
                      f"{fit} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")

@@ -29,6 +29,17 @@ def tiny_run(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def unseen_site(tmp_path_factory) -> Path:
+    """A site folder, my_site, of 16 synthetic films a class drawn with another seed than tiny_run's: films its
+    model never saw, for a rule that --save-model stores (it refuses --keep-seen). Copy it before changing it."""
+    from train.synthetic_set import generate
+
+    site = tmp_path_factory.mktemp("unseen") / "my_site"
+    generate(site, n_per_class=16, size=(96, 96), seed=101)
+    return site
+
+
+@pytest.fixture(scope="session")
 def model_dir(tmp_path_factory) -> Path:
     """Every mode's .tflite of a tiny compact and seed model (tests.runtime_models). `make test`'s
     second run, in the tflite-runtime venv without TensorFlow, reuses the first run's files

@@ -242,7 +242,7 @@ def test_seen_film_messages_tell_two_files_of_one_name_apart(tiny_run, tmp_path)
     assert model_names([Path("m.tflite"), Path("run/m.tflite")]) == [f"{here}/m.tflite", "run/m.tflite"]
 
 
-def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_these_films(tiny_run, tmp_path):
+def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_these_films(tiny_run, unseen_site, tmp_path):
     """A file carrying a site's threshold is scored with it, as on the device: the report must say so,
     and a rule chosen on the very folder compared makes that model's figures optimistic."""
     import shutil
@@ -250,10 +250,10 @@ def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_thes
     from convert.evaluate_cli import evaluate_app
 
     site, saved = tmp_path / "my_site", tmp_path / "site.tflite"
-    shutil.copytree(json.loads((tiny_run / "split.json").read_text())["data_dir"], site)
+    shutil.copytree(unseen_site, site)
     original = tiny_run / "model_int8.tflite"
     r = CliRunner().invoke(evaluate_app, [str(original), str(site), "--operating-point", "COVID=0.9", "--save-model",
-                                          str(saved), "--out", str(tmp_path / "r"), "--keep-seen", "--explain", "0",
+                                          str(saved), "--out", str(tmp_path / "r"), "--explain", "0",
                                           "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
 

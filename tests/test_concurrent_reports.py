@@ -38,7 +38,8 @@ def _replace_when_seen_checked(monkeypatch, model: Path, new: bytes) -> list:
     return calls
 
 
-def test_a_model_file_rewritten_while_it_is_scored_writes_no_report_and_no_copy(tiny_run, tmp_path, monkeypatch):
+def test_a_model_file_rewritten_while_it_is_scored_writes_no_report_and_no_copy(tiny_run, unseen_site, tmp_path,
+                                                                                monkeypatch):
     """The figures were the old model's, its seen-film check, the report's digest and the --save-model copy the
     new file's: films the scored model trained on counted as unseen, and a deployable copy of the new weights
     carried the old weights' threshold. All with exit code 0."""
@@ -48,8 +49,8 @@ def test_a_model_file_rewritten_while_it_is_scored_writes_no_report_and_no_copy(
     shutil.copytree(tiny_run, run)
     model, saved, out = run / "model_int8.tflite", tmp_path / "site.tflite", tmp_path / "r"
     calls = _replace_when_seen_checked(monkeypatch, model, (run / "model_fp32.tflite").read_bytes())
-    r = CliRunner().invoke(evaluate_app, [str(model), _data(run), *ARGS, "--out", str(out), "--operating-point",
-                                          "COVID=0.9", "--save-model", str(saved)])
+    r = CliRunner().invoke(evaluate_app, [str(model), str(unseen_site), *ARGS[1:], "--out", str(out), "--operating-point",
+                                          "COVID=0.9", "--save-model", str(saved)])  # ARGS[1:]: no --keep-seen
     assert calls and r.exit_code == 2, r.output
     assert f"cxr-evaluate: error: {model} changed while it was scored" in r.output and "nothing written" in r.output
     assert not out.exists() and not saved.exists() and not list(tmp_path.glob(".site.*"))
@@ -149,7 +150,7 @@ def test_save_model_refuses_a_run_folders_model_files(tiny_run, tmp_path):
     assert (run / "model_fp32.tflite").read_bytes() == fp32 and not (run / "model_site.tflite").exists()
 
 
-def test_save_model_clears_the_copies_a_killed_save_model_left(tiny_run, tmp_path):
+def test_save_model_clears_the_copies_a_killed_save_model_left(tiny_run, unseen_site, tmp_path):
     """A killed cxr-evaluate --save-model left a hidden, model-sized copy that no later run removed."""
     from convert.evaluate_cli import evaluate_app
 
@@ -168,7 +169,7 @@ def test_save_model_clears_the_copies_a_killed_save_model_left(tiny_run, tmp_pat
         p.write_bytes(b"x" * 1000)
         old = time.time() - 120  # older than edge.atomic.YOUNG_S
         os.utime(p, (old, old))
-    r = CliRunner().invoke(evaluate_app, [str(run / "model_int8.tflite"), _data(run), *ARGS, *site,
+    r = CliRunner().invoke(evaluate_app, [str(run / "model_int8.tflite"), str(unseen_site), *ARGS[1:], *site,
                                           "--save-model", str(saves / "site.tflite")])
     assert r.exit_code == 0, r.output
     assert f"removed 1 temporary copy of {saves / 'site.tflite'}" in r.output

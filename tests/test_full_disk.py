@@ -379,7 +379,7 @@ def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_pat
 
 
 
-def test_a_site_rule_is_saved_only_once_its_report_is_written(tiny_run, tmp_path, monkeypatch):
+def test_a_site_rule_is_saved_only_once_its_report_is_written(tiny_run, unseen_site, tmp_path, monkeypatch):
     """--save-model wrote the deployable model first: a disk that filled while writing the report left
     a model with a new rule and no report behind it, over the file kept at that path. (The model is
     larger than the report's files, so a file-size limit cannot fill the disk between the two: the
@@ -396,27 +396,27 @@ def test_a_site_rule_is_saved_only_once_its_report_is_written(tiny_run, tmp_path
         raise OSError(errno.ENOSPC, "No space left on device", str(stage / "roc.png"))
 
     monkeypatch.setattr(convert.report, "evaluation_report", disk_full)
-    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    data = str(unseen_site)
     saved = tmp_path / "site.tflite"
     saved.write_bytes(b"the model kept here")
     out = tmp_path / "new" / "report"
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), data, "--operating-point", "COVID=0.9",
-                                          "--save-model", str(saved), "--out", str(out), "--keep-seen", "--quiet",
+                                          "--save-model", str(saved), "--out", str(out), "--quiet",
                                           "--explain", "0", "--n-boot", "100"])
     assert r.exit_code == 2 and f"{out}/roc.png: No space left on device" in r.output, r.output
     assert saved.read_bytes() == b"the model kept here"
     assert not (tmp_path / "new").exists()  # nor the folders made for the report
 
 
-def test_a_site_rule_that_cannot_be_saved_leaves_no_report_naming_it(tiny_run, tmp_path):
+def test_a_site_rule_that_cannot_be_saved_leaves_no_report_naming_it(tiny_run, unseen_site, tmp_path):
     """The report was written first and said 'Saved in site.tflite with this rule' over a write that then
     failed: the file there was another model."""
-    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    data = str(unseen_site)
     saved = tmp_path / "site.tflite"
     saved.write_bytes(b"the model kept here")
     out = tmp_path / "report"
     r = run_limited(4096, cli("convert.evaluate_cli.evaluate_main", "cxr-evaluate"), str(tiny_run / "model_int8.tflite"),
-                    data, "--operating-point", "COVID=0.9", "--save-model", str(saved), "--out", str(out), "--keep-seen",
+                    data, "--operating-point", "COVID=0.9", "--save-model", str(saved), "--out", str(out),
                     "--quiet", "--explain", "0", "--n-boot", "100")
     assert r.returncode == 2 and f"{saved}: File too large" in r.stderr, r.stderr
     assert saved.read_bytes() == b"the model kept here" and not out.exists()

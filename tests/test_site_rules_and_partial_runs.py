@@ -23,7 +23,9 @@ def _data(run: Path) -> Path:
 
 
 def _evaluate(*args: str):
-    return CliRunner().invoke(evaluate_app, [*args, "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet"])
+    """--keep-seen but where a rule is saved, which refuses it (on films the model saw: tests use unseen_site)."""
+    keep = [] if "--save-model" in args else ["--keep-seen"]
+    return CliRunner().invoke(evaluate_app, [*args, *keep, "--explain", "0", "--n-boot", "100", "--quiet"])
 
 
 def _error(r) -> str:
@@ -64,9 +66,9 @@ def test_a_site_without_films_of_the_class_is_told_so_plainly(tiny_run, tmp_path
                         "is no Normal film to choose a threshold on; add Normal films\n")
 
 
-def test_scoring_a_stored_rule_on_the_films_it_was_chosen_on_is_called_optimistic(tiny_run, tmp_path):
+def test_scoring_a_stored_rule_on_the_films_it_was_chosen_on_is_called_optimistic(tiny_run, unseen_site, tmp_path):
     site, saved = tmp_path / "my_site", tmp_path / "site.tflite"
-    shutil.copytree(_data(tiny_run), site)
+    shutil.copytree(unseen_site, site)
     r = _evaluate(str(tiny_run / "model_int8.tflite"), str(site), "--operating-point", "COVID=0.9", "--save-model",
                   str(saved), "--out", str(tmp_path / "r1"))
     assert r.exit_code == 0, r.output
@@ -172,7 +174,7 @@ def test_report_only_refuses_files_converted_from_a_model_trained_before_the_one
     assert (run / "model_int8.tflite").read_bytes() == before  # nothing rewritten
 
 
-def test_a_site_rule_saved_as_the_runs_model_tflite_survives_a_conversion(tiny_run, tmp_path):
+def test_a_site_rule_saved_as_the_runs_model_tflite_survives_a_conversion(tiny_run, unseen_site, tmp_path):
     """Taken for an earlier --auto's choice, it came back from the next cxr-convert (even --report-only)
     as a copy of its mode's file with the validation split's rule: the site's threshold gone, unsaid."""
     from convert.cli import convert_app
@@ -180,7 +182,7 @@ def test_a_site_rule_saved_as_the_runs_model_tflite_survives_a_conversion(tiny_r
 
     run, site = tmp_path / "run", tmp_path / "my_site"
     shutil.copytree(tiny_run, run)
-    shutil.copytree(_data(tiny_run), site)
+    shutil.copytree(unseen_site, site)
     # --save-model refuses a run's model file now (tests/test_concurrent_reports.py); an older cxr-evaluate wrote
     # it there, or a user copies a site's copy there
     r = _evaluate(str(run / "model_int8.tflite"), str(site), "--operating-point", "COVID=0.9", "--save-model",

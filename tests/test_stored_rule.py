@@ -294,18 +294,18 @@ def test_a_site_rules_promised_figures_hold_for_the_threshold_it_saves():
     assert 0.91 <= covered / 400 <= 0.99, covered
 
 
-def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_path):
+def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unseen_site, tmp_path):
     from typer.testing import CliRunner
 
     from convert.evaluate_cli import evaluate_app
     from edge.model import EdgeModel
     from edge.preprocess import preprocess_file
 
-    data = json.loads((tiny_run / "split.json").read_text())["data_dir"]
+    data = str(unseen_site)  # films the model did not see: --save-model refuses --keep-seen
     model = tiny_run / "model_int8.tflite"
     original = model.read_bytes()
     saved = tmp_path / "site.tflite"
-    args = [str(model), data, "--keep-seen", "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")]
+    args = [str(model), data, "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")]
     r = CliRunner().invoke(evaluate_app, [*args, "--operating-point", "COVID=0.9", "--save-model", str(saved)])
     assert r.exit_code == 0, r.output
     report = json.loads((tmp_path / "r" / "report.json").read_text())
@@ -319,7 +319,7 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, tmp_p
     assert model.read_bytes() == original  # the original is kept
     copy = EdgeModel(saved)
     assert copy.decision == (0, site["decision"]["threshold"]) and copy.meta["decision"]["chosen_on"].endswith("cxr-evaluate)")
-    # the run's data folder is its synthetic set: the rule says it was chosen on drawings, and so do the report and stderr
+    # the site's folder is a synthetic set: the rule says it was chosen on drawings, and so do the report and stderr
     assert copy.meta["decision"]["chosen_on"].startswith("SYNTHETIC films in ")
     assert "holds SYNTHETIC images (cxr-synth)" in r.stderr
     assert "These films are SYNTHETIC images (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()

@@ -72,7 +72,9 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
     stale = next(line for line in r.stderr.splitlines() if "come from an earlier model" in line)
     assert stale == (f"cxr-train: warning: model_fp32.tflite, model_int8.tflite, report.json, report.md, "
                      f"confusion_matrices.png, sensitivity.png, roc.png, reliability.png, operating_points.png, "
-                     f"occlusion.png in {run} come from an earlier model; cxr-convert {run} replaces or removes them")
+                     f"occlusion.png in {run} come from an earlier model; cxr-convert {run} replaces or removes them; to keep "
+                     "the earlier model's .tflite files (cxr-compare OLD NEW sets them against the new model), copy them "
+                     "elsewhere first")
     assert (f"cxr-train: warning: {run / 'teacher'} holds the teacher of an earlier model; this one learnt without a "
             "teacher: delete that folder, or it will be taken for this model's") in r.stderr.splitlines()
 

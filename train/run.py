@@ -364,7 +364,9 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"warning: {out / 'teacher'} holds the teacher of an earlier model; this one learnt without a teacher: "
             "delete that folder, or it will be taken for this model's")
     if last and stale:
-        log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces or removes them")
+        log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces or removes them"
+            + ("; to keep the earlier model's .tflite files (cxr-compare OLD NEW sets them against the new model), copy "
+               "them elsewhere first" if any(n.endswith(".tflite") for n in stale) else ""))
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out
