@@ -1,0 +1,53 @@
+"""Benchmarks given awkward input: a relative data folder, unreadable films, options out of range.
+Each stops with one line (or measures what it was asked to) instead of printing made-up rates or
+crashing after the work."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def bench(script: str, *args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True, text=True,
+                          timeout=timeout, env=ENV, cwd=cwd)
+
+
+def left_out_folder(root: Path, films: list[Path]) -> Path:
+    """A cxr-dev-like folder with the two classes left_out_cost.py links from."""
+    for k, film in enumerate(films):
+        to = root / ("Lung_Opacity", "Viral_Pneumonia")[k % 2] / f"film{k}.png"
+        to.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(film, to)
+    return root
+
+
+def test_left_out_cost_reads_a_data_folder_given_relatively(tiny_run, tmp_path):
+    """The links pointed at the relative path from inside a temporary folder: every one dangled, and
+    the table gave 0 films with rates that were 1,000 times the elapsed time, exit code 0."""
+    import json
+
+    drawn = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    left_out_folder(tmp_path / "data", sorted(drawn.rglob("*.png"))[:4])
+    p = bench("left_out_cost.py", "--model", str(tiny_run / "model_int8.tflite"), "--films", "6", "--data", "data",
+              cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-3000:]
+    rows = [line for line in p.stdout.splitlines() if re.match(r"\| [^|]+ \| 6 \| [0-9.]+ \| [0-9.]+x \| \d+ \|", line)]
+    assert len(rows) == 3, p.stdout
+
+
+def test_left_out_cost_with_no_readable_film_stops_instead_of_giving_rates(tiny_run, tmp_path):
+    data = tmp_path / "data"
+    for k, cls in enumerate(("Lung_Opacity", "Viral_Pneumonia")):
+        (data / cls).mkdir(parents=True)
+        (data / cls / f"broken{k}.png").write_bytes(b"not a png")
+    p = bench("left_out_cost.py", "--model", str(tiny_run / "model_int8.tflite"), "--films", "4", "--data", str(data))
+    assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr[-3000:]
+    assert "none of the 4 films could be read" in p.stderr and "seconds per 1,000 films" not in p.stdout
