@@ -51,3 +51,28 @@ def test_left_out_cost_with_no_readable_film_stops_instead_of_giving_rates(tiny_
     p = bench("left_out_cost.py", "--model", str(tiny_run / "model_int8.tflite"), "--films", "4", "--data", str(data))
     assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr[-3000:]
     assert "none of the 4 films could be read" in p.stderr and "seconds per 1,000 films" not in p.stdout
+
+
+def test_accuracy_reuses_a_run_only_for_the_data_it_was_trained_on(tmp_path):
+    """A finished run of another --data went into the table as the cxr-dev benchmark's (only its
+    epochs were compared)."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from benchmarks.accuracy import RECIPES, reuse_problem
+    from train.run import TrainSettings, run_training
+    from train.synthetic_set import generate
+
+    small, other = tmp_path / "small", tmp_path / "other"
+    for data in (small, other):
+        generate(data, n_per_class=12, classes=["COVID", "Normal"], size=(96, 96))
+        (data / "MANIFEST.csv").write_text("file,label,source_repo\n")  # accuracy.py asks for a cxr-dev-like folder
+    out = tmp_path / "runs"
+    asked = TrainSettings(data=str(small), out=out / "covid-normal-compact", classes=["COVID", "Normal"], seed=0,
+                          progress=False, image_size=128, batch_size=32, **{**RECIPES["compact"], "epochs": 3})
+    run_training(asked)
+    assert reuse_problem(out / "covid-normal-compact", asked) == ""
+    p = bench("accuracy.py", "--archs", "compact", "--quick", "--data", str(other), "--out", str(out), timeout=600)
+    assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr[-3000:]
+    assert "trained with another data" in p.stderr and str(small) in p.stderr and "give another --out" in p.stderr
+    assert "| covid-normal |" not in p.stdout
