@@ -11,7 +11,8 @@ rather than one ensemble against one single model.
     python benchmarks/ensemble_gain.py --run runs/bench-accuracy/covid-normal-compact-without-hannover \
         --members 5 --logits runs/ensemble-gain/covid-normal-without-hannover --write   # ~25 min on 2 cores
 
---write puts the table in benchmarks/RESULTS.md (section "Ensembles"), replacing the previous one.
+--write puts the table in benchmarks/RESULTS.md (section "Ensembles"), replacing the previous one;
+the hand-written notes below the section's "kept when the benchmark rewrites" line stay.
 """
 
 from __future__ import annotations

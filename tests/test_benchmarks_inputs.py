@@ -76,3 +76,20 @@ def test_accuracy_reuses_a_run_only_for_the_data_it_was_trained_on(tmp_path):
     assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr[-3000:]
     assert "trained with another data" in p.stderr and str(small) in p.stderr and "give another --out" in p.stderr
     assert "| covid-normal |" not in p.stdout
+
+
+def test_every_section_a_benchmark_rewrites_keeps_its_hand_written_notes(tmp_path, monkeypatch):
+    """ensemble_gain.py --write erased the Ensembles section's session notes: it had no KEPT line."""
+    from benchmarks.results import KEPT, record
+
+    results = tmp_path / "RESULTS.md"
+    shutil.copyfile(ROOT / "benchmarks" / "RESULTS.md", results)
+    monkeypatch.setattr(sys, "argv", ["benchmarks/x.py"])
+    for title in ("Accuracy benchmark", "Distillation", "Ensembles", "Input check", "Which way the answers go"):
+        old = results.read_text()
+        section = re.search(rf"\n## {re.escape(title)}[^\n]*\n.*?(?=\n## |\Z)", old, re.S).group(0)
+        assert KEPT in section, f"the {title} section has no {KEPT} line: its notes would go"
+        notes = section.split(KEPT, 1)[1].strip()
+        record(title, "NEW TABLE", results)
+        assert notes in results.read_text(), title
+    assert "Session 3, a second split for the 4-class ensemble" in results.read_text()
