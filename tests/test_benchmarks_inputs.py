@@ -93,3 +93,34 @@ def test_every_section_a_benchmark_rewrites_keeps_its_hand_written_notes(tmp_pat
         record(title, "NEW TABLE", results)
         assert notes in results.read_text(), title
     assert "Session 3, a second split for the 4-class ensemble" in results.read_text()
+
+
+def test_ensemble_gain_gives_the_log_loss_after_the_temperature_as_distill_gain_does(tiny_run, tmp_path):
+    """ensemble_gain.py gave the NLL of the raw logits and distill_gain.py the NLL after each model's
+    temperature, and RESULTS.md set the two against each other."""
+    import json
+
+    import numpy as np
+
+    from benchmarks.ensemble_gain import table
+    from edge.model import softmax
+    from train.calibration import fit_temperature
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    classes = split["classes"]
+    ys = {p: np.array([classes.index(i["label"]) for i in v]) for p, v in split["splits"].items()}
+    rng = np.random.default_rng(0)
+    for part, y in ys.items():  # an overconfident member: a temperature moves its NLL a long way
+        np.save(tmp_path / f"member0_{part}.npy", 8 * rng.normal(size=(len(y), len(classes))).astype(np.float32))
+    text = table(tiny_run, tmp_path, 1)
+    header, _, row = text.splitlines()
+    cells = dict(zip(header.strip("|").split("|"), row.strip("|").split("|")))
+    val, test = np.load(tmp_path / "member0_val.npy"), np.load(tmp_path / "member0_test.npy")
+
+    def nll(logits: np.ndarray) -> float:
+        p = softmax(logits)
+        return round(float(-np.mean(np.log(p[np.arange(len(ys["test"])), ys["test"]] + 1e-12))), 3)
+
+    assert fit_temperature(val, ys["val"]) != 1.0
+    assert float(cells[" NLL "].split()[0]) == nll(test / fit_temperature(val, ys["val"]))
+    assert float(cells[" NLL, no temperature "].split()[0]) == nll(test)
