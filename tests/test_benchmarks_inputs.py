@@ -124,3 +124,18 @@ def test_ensemble_gain_gives_the_log_loss_after_the_temperature_as_distill_gain_
     assert fit_temperature(val, ys["val"]) != 1.0
     assert float(cells[" NLL "].split()[0]) == nll(test / fit_temperature(val, ys["val"]))
     assert float(cells[" NLL, no temperature "].split()[0]) == nll(test)
+
+
+def test_ablate_refuses_an_swa_fraction_that_holds_no_epoch_before_training(tmp_path):
+    """--swa 0.1 of 2 epochs averaged no epoch: a TypeError after the whole training, no JSON line."""
+    for fraction in ("0.1", "1.5", "-0.2"):
+        p = bench("ablate.py", "--run", str(tmp_path), "--epochs", "2", "--swa", fraction, timeout=120)
+        assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr[-2000:]
+        assert f"--swa {fraction}: give a fraction of the 2 epochs that holds at least one of them" in p.stderr
+
+
+def test_crop_copies_refuses_a_sample_of_no_film():
+    """--sample 0 printed half a table, then a ZeroDivisionError."""
+    p = bench("crop_copies.py", "--films", "10", "--sample", "0", timeout=120)
+    assert p.returncode == 2 and "Traceback" not in p.stderr and not p.stdout, p.stderr[-2000:]
+    assert "--sample 0: give at least 1 film" in p.stderr
