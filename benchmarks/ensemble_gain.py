@@ -76,7 +76,8 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
 def scores(y: np.ndarray, logits: np.ndarray, k: int, external: bool, temperature: float) -> dict[str, float]:
     """One model's (or one averaged subset's) figures. NLL and ECE are given as the device gives the
     answers, after the temperature fitted on the validation split (what distill_gain.py measures),
-    and again on the raw logits (a temperature alone lowers the NLL; the earlier tables in RESULTS.md give only these)."""
+    and again on the raw logits (a temperature alone lowers the NLL; RESULTS.md's earlier tables
+    give only these)."""
     from convert.metrics import balanced_accuracy
     from convert.reliability import expected_calibration_error
     from convert.roc import macro_auroc
