@@ -70,7 +70,6 @@ def main() -> None:
     a = ap.parse_args()
     if a.films < 1:
         ap.error(f"--films {a.films}: give at least 1")
-    a.model = str(Path(a.model).resolve())
     if not (a.data / "Lung_Opacity").is_dir():
         sys.exit(f"SKIPPED: {a.data} (cxr-dev, with its Lung_Opacity and Viral_Pneumonia folders) is not here")
     ctx = mp.get_context("spawn")
