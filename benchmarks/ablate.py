@@ -115,6 +115,11 @@ def sam_model(model, rho: float):
     return SAM(model)
 
 
+def swa_start(epochs: int, fraction: float) -> int:
+    """The first epoch (from 1) whose weights SWA averages: the last ``fraction`` of the epochs."""
+    return int(round(epochs * (1 - fraction))) + 1
+
+
 class SWA:
     """Stochastic weight averaging (Izmailov et al. 2018): the mean of the weights at the end of
     each epoch from ``start`` on, then BatchNorm statistics recomputed on the training pipeline."""
@@ -191,6 +196,11 @@ def main() -> None:
     ap.add_argument("--shifts", action="store_true",
                     help="Also score the test split under convert.shifts' simulated shifts (drop in points; slower).")
     a = ap.parse_args()
+    if a.epochs < 1:
+        ap.error(f"--epochs {a.epochs}: give at least 1")
+    if a.swa and not (0 < a.swa <= 1 and swa_start(a.epochs, a.swa) <= a.epochs):  # else the mean is of no epoch
+        ap.error(f"--swa {a.swa:g}: give a fraction of the {a.epochs} epochs that holds at least one of them, "
+                 f"from {1 / a.epochs:.3g} to 1 (0: off)")
 
     load_tensorflow()
     import keras
@@ -237,7 +247,7 @@ def main() -> None:
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=a.epochs, restore_best_weights=True)]
     if a.ema:
         callbacks.insert(0, keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
-    swa = SWA(model, start=int(round(a.epochs * (1 - a.swa))) + 1) if a.swa else None
+    swa = SWA(model, start=swa_start(a.epochs, a.swa)) if a.swa else None
     if swa:
         callbacks.append(swa.callback)
     t0 = time.time()

@@ -8,8 +8,9 @@ simulated acquisition shifts, where the models look (occlusion maps), and leave-
 in training; the children's Normal films never seen in training). Models: seed (the tutorial's CNN), compact (one model, --teacher-members 0),
 compact-x3 (--members 3) and compact-distilled, cxr-train's default: one compact model distilled
 from the compact-x3 run, which is exactly the default recipe's step 1. Prints markdown tables;
---write puts them in benchmarks/RESULTS.md, replacing the previous accuracy section. Finished
-runs are reused.
+--write puts them in benchmarks/RESULTS.md, replacing the previous accuracy section. A finished
+run is reused only when it was trained on the same data with the same settings; one trained
+otherwise (another --data, --epochs or holdout) stops the benchmark with a line that says so.
 
     python benchmarks/accuracy.py                 # all from scratch: about 1.5 hours on 2 cores
     python benchmarks/accuracy.py --seeds 3       # + two repeats of compact on each task and LOSO (+30 min)
@@ -128,6 +129,26 @@ def score_other_pneumonias(model_path: Path, data_dir: Path, split=None) -> dict
     return out
 
 
+def reuse_problem(run_dir: Path, asked) -> str | None:
+    """Why the finished run in ``run_dir`` is not the one ``asked`` (train.run.TrainSettings) would
+    train, in words; "" when it is and can be reused; None when there is no finished run (cxr-train
+    starts or goes on). A run of another data folder, holdout, seed or epochs once went into the
+    table as the cxr-dev benchmark's: this is the comparison cxr-train makes before reusing a teacher."""
+    from train.prepare import data_changed
+    from train.resume import STOPPED, other_settings
+
+    differ = other_settings(run_dir, asked)
+    if differ is None or STOPPED in differ:
+        return None
+    if differ := [k for k in differ if k != "out"]:  # a moved or renamed --out is the same run
+        had = json.loads((run_dir / "run.json").read_text())["settings"]
+        return "trained with another " + ", ".join(
+            f"{k} ({had.get(k)} there, {getattr(asked, k, None)} asked)" for k in differ)
+    if changed := data_changed(run_dir, asked):
+        return f"whose data changed since: {changed}"
+    return ""
+
+
 def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, holdout: str | None = None,
         seed: int = 0) -> dict:
     """Train (or reuse a finished run), convert to int8, score; returns the row's numbers.
@@ -146,14 +167,14 @@ def one(task: str, arch: str, out_root: Path, epochs: int | None, data: Path, ho
         settings["teacher"] = str(run_dir).replace(f"-{arch}", f"-{settings['teacher']}", 1)
     if epochs:
         settings["epochs"] = min(epochs, settings.get("epochs", epochs))
-    if (run_dir / "run.json").is_file():  # reused only where it is the recipe asked for (--quick's 3 epochs are not)
-        had = json.loads((run_dir / "run.json").read_text())["settings"].get("epochs")
-        if had != settings.get("epochs"):
-            raise SystemExit(f"accuracy.py: {run_dir} was trained with --epochs {had or 'auto'}, and this benchmark asks "
-                             f"for {settings.get('epochs') or 'auto'}; give another --out, or remove that run")
-    else:
-        run_training(TrainSettings(data=str(data), out=run_dir, classes=TASKS[task],
-                                   holdout_source=source, seed=seed, progress=False, **settings))
+    asked = TrainSettings(data=str(data), out=run_dir, classes=TASKS[task], holdout_source=source, seed=seed,
+                          progress=False, **settings)
+    why = reuse_problem(run_dir, asked)  # reused only where it is the run asked for (--quick's 3 epochs are not)
+    if why:
+        raise SystemExit(f"accuracy.py: {run_dir} holds a run {why}, so its figures are not this benchmark's; "
+                         "give another --out, or remove that run")
+    if why is None:
+        run_training(asked)
     train_s = json.loads((run_dir / "run.json").read_text())["seconds"]
     report = json.loads((run_dir / "report.json").read_text()) if report_is_current(run_dir) else {}
     if not {"int8", "fp32"} <= set(report.get("models", {})):  # convert unless this model was already scored

@@ -70,6 +70,10 @@ def main() -> None:
     ap.add_argument("--films", type=int, default=0, help="use the first N cxr-dev films only (0: all)")
     ap.add_argument("--seed", type=int, default=0, help="which films are copied, and how")
     args = ap.parse_args()
+    if args.sample < 1:  # the cost a film is the time over the films tried: none tried divided by zero
+        ap.error(f"--sample {args.sample}: give at least 1 film to copy and look for")
+    if args.films < 0:
+        ap.error(f"--films {args.films}: give a number of films, or 0 for all of cxr-dev")
     if not DATA.is_dir():
         sys.exit(f"skipped: {DATA} is absent (the real films this benchmark needs)")
     files = sorted(DATA.glob("*/*.png"))[:args.films or None]

@@ -155,6 +155,39 @@ def rows_for(teacher: Path, seeds: list[int], out: Path, extra: dict | None = No
     return lines
 
 
+def caption(teachers: list[Path], seeds: str, extra: dict) -> str:
+    """What the table measured, read from the teachers given: their members and seeds, and what their
+    held-out source is (the words were once fixed to the default three teachers, whatever was given)."""
+    from train.data import Split
+
+    default = [t.resolve() for t in teachers] == [t.resolve() for t in TEACHERS]
+    made = []
+    for t in teachers:
+        run = json.loads((t / "run.json").read_text())
+        n, first = int(run.get("members") or 1), int(run["settings"].get("seed") or 0)
+        made.append((n, ", ".join(str(first + k) for k in range(n))))
+    if len(set(made)) == 1:
+        n, some = made[0]
+        members = f"Members are each teacher's {n} single model" + ("s (seeds " if n > 1 else " (seed ") + f"{some})"
+    else:
+        members = "Members are each teacher's single models (" + "; ".join(
+            f"{t.name}: {n}, seeds {s}" for t, (n, s) in zip(teachers, made)) + ")"
+    held = []
+    for t in teachers:
+        source = json.loads((t / "run.json").read_text())["settings"].get("holdout_source")
+        if source:
+            labels = [i.label for i in Split.load(t / "split.json").parts.get("external", [])]
+            held.append(f"{t.name}: the {len(labels)} films of `--holdout-source {source}`, "
+                        + ", ".join(f"{labels.count(c)} {c}" for c in sorted(set(labels))))
+    external = ("'external accuracy' is the share of the held-out source's films given their own class ("
+                + "; ".join(held) + "). ") if held else ""
+    recipe = "cxr-train's default recipe" + "".join(f", {k} {v:g}" for k, v in extra.items())
+    return ("Keras float on each teacher's frozen split" + (" (seed 0 of benchmarks/accuracy.py)" if default else "")
+            + "; mean (min–max) over runs; NLL and ECE after each model's own temperature, fitted on the validation "
+            f"split. {members}; students are `cxr-train --teacher` runs with seeds {seeds}, {recipe}. {external}"
+            "'adults' leaves out the children's films (Kermany).")
+
+
 COLUMNS = ["balanced acc.", "AUROC", "NLL", "ECE", "adults: balanced acc.", "worst shift drop (pts)",
            "answers moved by shifts (x100)", "external accuracy", "int8 max sens. change (pts)"]
 
@@ -186,14 +219,7 @@ def main() -> None:
     lines = ["| teacher run | model | runs | " + " | ".join(COLUMNS) + " |", "|---|---|---:|" + "---|" * len(COLUMNS)]
     for t in teachers:
         lines += rows_for(t, seeds, a.out, extra)
-    text = ("Keras float on each teacher's frozen split (seed 0 of benchmarks/accuracy.py); mean (min–max) over runs. "
-            "Members are the teacher's single models (`--teacher-members 0`, seeds 0, 1, 2); students are "
-            f"`cxr-train --teacher` runs with seeds {a.seeds}, "
-            + ("cxr-train's default recipe" + "".join(f", {k} {v:g}" for k, v in extra.items()) + ". ")
-            + "'external accuracy' is the "
-            "held-out source's share found (Hannover COVID sensitivity). 'adults' leaves out the children's films "
-            "(Kermany).\n\n"
-            + "\n".join(lines))
+    text = caption(teachers, a.seeds, extra) + "\n\n" + "\n".join(lines)
     print(text)
     if a.write:
         from benchmarks.results import record

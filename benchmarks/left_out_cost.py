@@ -33,8 +33,12 @@ WAYS = {"scored, no seen check": (False, False), "+ seen check (SHA-256, copy co
 
 
 def build(folder: Path, data: Path, n: int) -> None:
-    """N links to the left-out classes' films, cycled, in cxr-dev's two left-out class folders."""
+    """N links to the left-out classes' films, cycled, in cxr-dev's two left-out class folders.
+    The links point at absolute paths: a relative one would be read from the temporary folder and dangle."""
+    data = data.resolve()
     films = sorted((data / "Lung_Opacity").glob("*.png")) + sorted((data / "Viral_Pneumonia").glob("*.png"))
+    if not films:
+        sys.exit(f"left_out_cost: {data} has no .png film in Lung_Opacity or Viral_Pneumonia to time")
     for k in range(n):
         src = films[k % len(films)]
         dst = folder / src.parent.name / f"{k:06d}-{src.name}"
@@ -60,13 +64,16 @@ def one_way(model: str, folder: str, seen: bool, crops: bool, out: mp.Queue) -> 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True, help="a .tflite from cxr-convert (its fingerprints feed the seen check)")
-    ap.add_argument("--films", type=int, default=2000)
-    ap.add_argument("--data", type=Path, default=CXR_DEV)
+    ap.add_argument("--films", type=int, default=2000, help="how many left-out films to time (at least 1)")
+    ap.add_argument("--data", type=Path, default=CXR_DEV,
+                    help="a cxr-dev-like folder with Lung_Opacity and Viral_Pneumonia films (default: cxr-dev)")
     a = ap.parse_args()
+    if a.films < 1:
+        ap.error(f"--films {a.films}: give at least 1")
     if not (a.data / "Lung_Opacity").is_dir():
         sys.exit(f"SKIPPED: {a.data} (cxr-dev, with its Lung_Opacity and Viral_Pneumonia folders) is not here")
     ctx = mp.get_context("spawn")
-    rows, base = [], None
+    rows, base, unreadable = [], None, 0
     with tempfile.TemporaryDirectory() as tmp:
         build(Path(tmp), a.data, a.films)
         for name, (seen, crops) in WAYS.items():
@@ -81,13 +88,19 @@ def main() -> None:
                     if not p.is_alive():
                         sys.exit(f"left_out_cost: the '{name}' worker stopped (exit code {p.exitcode}); its error is above")
             p.join()
-            per_k = 1000 * seconds / max(n, 1)
+            if n == 0:  # rates over no film would be 1,000 times the elapsed time, not a cost per film
+                sys.exit(f"left_out_cost: none of the {a.films:,} films could be read in the '{name}' way "
+                         f"({bad:,} unreadable), so there is no rate to give; check --data {a.data}")
+            unreadable = max(unreadable, bad)
+            per_k = 1000 * seconds / n
             base = base or per_k
             rows.append(f"| {name} | {n:,} | {per_k:.1f} | {per_k / base:.2f}x | {rss_kib / 1024:.0f} |")
     print(f"{a.films:,} left-out films (cxr-dev's Lung_Opacity and Viral_Pneumonia, cycled), model {a.model}, "
           f"{os.cpu_count()} cores\n")
     print("| way | films | seconds per 1,000 films | against scoring alone | peak RSS (MiB) |\n"
           "|---|---:|---:|---:|---:|\n" + "\n".join(rows))
+    if unreadable:
+        sys.exit(f"left_out_cost: {unreadable:,} of the {a.films:,} films could not be read and are not in the rates")
 
 
 if __name__ == "__main__":

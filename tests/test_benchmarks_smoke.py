@@ -82,6 +82,10 @@ def test_distill_gain_scores_members_teacher_and_students(tmp_path):
     assert set(rows) == {"member (one model, no teacher)", "teacher (mean of 2)", "student (distilled)"}
     assert [rows[k][3].strip() for k in sorted(rows)] == ["2", "2", "1"]  # member, student, teacher
     assert rows["student (distilled)"][-2].strip() and not rows["teacher (mean of 2)"][-2].strip()  # int8 change
+    # the caption names what was given (it once said three members, seeds 0, 1, 2, and Hannover, whatever the teacher)
+    assert "Members are each teacher's 2 single models (seeds 0, 1)" in p.stdout and "Hannover" not in p.stdout
+    assert "seed 0 of benchmarks/accuracy.py" not in p.stdout
+    assert "runs with seeds 0,1, cxr-train's default recipe, epochs 1." in p.stdout
     for seed in (0, 1):
         assert (out / f"tiny-x2-student-seed{seed}-e1" / "report.json").is_file()
 
