@@ -230,10 +230,8 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
         return preprocess_file(path, config)
     except ImageError as e:
         return str(e)
-    except MemoryError:
-        return "out of memory while decoding"
     except Exception as e:  # a decoder bug must not end the batch
-        return f"cannot decode ({type(e).__name__}: {e})"
+        return OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode ({type(e).__name__}: {e})"
 
 
 def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Future:

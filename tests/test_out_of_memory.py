@@ -1,0 +1,91 @@
+"""A film that could not be decoded for want of memory is said to be that, not a corrupt file nor a damaged
+model: a watch tries such a film again (edge.watch.TRANSIENT), and the user frees memory rather than
+copying good files again. Pillow's Image.open raises a bare MemoryError; a lazily imported decoder an
+ImportError that says "failed to map segment"."""
+
+from __future__ import annotations
+
+import builtins
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import edge.preprocess
+from edge.batch import decode
+from edge.preprocess import ImageError, PreprocessConfig, decode_bytes, load_bytes
+
+OUT_OF_MEMORY = "out of memory while decoding"  # edge.preprocess.OUT_OF_MEMORY, which edge.watch.TRANSIENT retries
+
+
+def png() -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.add.outer(np.arange(64), np.arange(64)).astype(np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def out_of_memory(*args, **kwargs):
+    raise MemoryError
+
+
+@pytest.mark.parametrize("raised", [MemoryError(), OSError(12, "Cannot allocate memory"),
+                                    ImportError("libopenjp2.so.7: failed to map segment from shared object")])
+def test_running_out_of_memory_in_image_open_is_said_as_such(raised, monkeypatch, tmp_path):
+    def fails(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(edge.preprocess.Image, "open", fails)
+    with pytest.raises(ImageError, match=f"^{OUT_OF_MEMORY}$"):
+        decode_bytes(png())
+    (tmp_path / "a.png").write_bytes(png())
+    assert decode(str(tmp_path / "a.png"), PreprocessConfig()) == OUT_OF_MEMORY  # what a batch and a watch say
+
+
+def test_running_out_of_memory_while_checking_a_png_is_not_a_corrupt_png(monkeypatch):
+    opened = Image.open
+    calls = []
+
+    def second_fails(*args, **kwargs):  # the first open reads the header; _check_png's is the second
+        calls.append(1)
+        if len(calls) == 2:
+            raise MemoryError
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(edge.preprocess.Image, "open", second_fails)
+    with pytest.raises(ImageError, match=f"^{OUT_OF_MEMORY}$"):
+        decode_bytes(png())
+
+
+def test_a_bad_file_is_still_called_unreadable():
+    with pytest.raises(ImageError, match="not a readable image"):
+        decode_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+
+
+def test_pydicom_that_cannot_be_mapped_is_memory_not_a_missing_install(monkeypatch):
+    pytest.importorskip("pydicom")
+    from tests.test_dicom import make_dicom
+
+    data = make_dicom(np.add.outer(np.arange(64), np.arange(64)).astype(np.uint16) * 16)
+    real_import = builtins.__import__
+
+    def no_room(name, *args, **kwargs):
+        if name == "pydicom":
+            raise ImportError("libz.so.1: failed to map segment from shared object")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_room)
+    with pytest.raises(ImageError, match=f"^{OUT_OF_MEMORY}$"):
+        load_bytes(data, "a.dcm")
+
+
+def test_a_selftest_out_of_memory_blames_memory_not_the_file(tiny_run, monkeypatch):
+    from edge.about import selftest_problem
+    from edge.model import EdgeModel, ModelFileError
+
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    monkeypatch.setattr(edge.preprocess.Image, "open", out_of_memory)
+    with pytest.raises(ModelFileError, match="out of memory while running its self-test"):
+        m.selftest()
+    kind, why = selftest_problem(m, tiny_run / "model_int8.tflite")
+    assert kind == "error" and "not at fault" in why and "damaged" not in why and "copy it again" not in why
