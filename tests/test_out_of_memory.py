@@ -89,3 +89,41 @@ def test_a_selftest_out_of_memory_blames_memory_not_the_file(tiny_run, monkeypat
         m.selftest()
     kind, why = selftest_problem(m, tiny_run / "model_int8.tflite")
     assert kind == "error" and "not at fault" in why and "damaged" not in why and "copy it again" not in why
+
+
+class Model:
+    """The classifier's interface, without a runtime: a batch's retries are what is tested here."""
+
+    preprocess = PreprocessConfig(size=8)
+
+    def classify(self, batch):
+        return np.tile([[0.25, 0.75]], (len(batch), 1))
+
+
+def test_films_that_ran_out_of_memory_together_are_decoded_again_one_at_a_time(monkeypatch):
+    """Eight 7000x7000 films, each decodable alone, failed when four threads decoded them at once, and a
+    watch's one retry failed them together again: 6 of 8 were never answered."""
+    import threading
+    import time
+
+    import edge.batch
+
+    lock, busy, alone_fails = threading.Lock(), [0], {"huge.png"}
+
+    def decode(path, config):  # out of memory whenever another film is decoded at the same time
+        with lock:
+            busy[0] += 1
+        time.sleep(0.05)
+        with lock:
+            crowded = busy[0] > 1
+            busy[0] -= 1
+        return OUT_OF_MEMORY if crowded or path in alone_fails else np.zeros((8, 8, 1), np.uint8)
+
+    monkeypatch.setattr(edge.batch, "decode", decode)
+    paths = [f"b{k}.png" for k in range(8)] + ["huge.png"]
+    out = list(edge.batch.classify_files(Model(), paths, workers=4))
+    assert sorted(r.file for r in out) == sorted(paths)
+    answered = {r.file for r in out if r.error is None}
+    assert answered == set(paths) - alone_fails
+    (huge,) = [r for r in out if r.file == "huge.png"]
+    assert huge.error.startswith(OUT_OF_MEMORY) and "--threads 1" in huge.error  # still "out of memory": a watch retries it
