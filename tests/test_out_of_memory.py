@@ -127,3 +127,38 @@ def test_films_that_ran_out_of_memory_together_are_decoded_again_one_at_a_time(m
     assert answered == set(paths) - alone_fails
     (huge,) = [r for r in out if r.file == "huge.png"]
     assert huge.error.startswith(OUT_OF_MEMORY) and "--threads 1" in huge.error  # still "out of memory": a watch retries it
+
+
+@pytest.mark.parametrize("raised", [MemoryError(), ImportError(
+    "\n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\nOriginal error was: "
+    "libgfortran-040039e1.so.5.0.0: failed to map segment from shared object\n")])
+def test_too_little_memory_to_start_is_one_line_and_exit_2(raised, monkeypatch, capsys):
+    """Under a tight memory limit, importing NumPy's libraries printed a 66-line traceback with exit code 1,
+    which means "some files failed", though no file was read."""
+    import importlib
+
+    from edge.entry import start
+
+    def fails(name, *args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(importlib, "import_module", fails)
+    with pytest.raises(SystemExit) as stop:
+        start("edge-classify", "edge.cli", "run")
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("edge-classify: error: not enough memory to start (")
+    assert "IMPORTANT" not in err and ("libgfortran" in err or "MemoryError" in err)
+
+
+def test_an_import_error_that_is_not_memory_is_left_alone(monkeypatch):
+    import importlib
+
+    from edge.entry import start
+
+    def fails(name, *args, **kwargs):
+        raise ImportError("No module named 'typer'")
+
+    monkeypatch.setattr(importlib, "import_module", fails)
+    with pytest.raises(ImportError, match="typer"):
+        start("edge-classify", "edge.cli", "run")
