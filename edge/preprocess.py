@@ -33,8 +33,10 @@ from edge.figures import fixed
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
-# Refuse images above this many pixels before decoding them (a 16k x 16k PNG would need 256 MB
-# of memory on a Pi with 512 MB). Real chest X-rays are at most about 4300 x 4300.
+# Refuse images above this many pixels before decoding them. Decoding takes about 2 bytes a pixel (8-bit
+# grey or palette), 4.5 (16-bit grey) or 5.5 (RGB, RGBA, grey and alpha: Pillow holds 4 bytes a pixel), so one
+# film at the limit needs 100 to 280 MB, within a 512 MB Pi's reach with --threads 1 (CMYK JPEG, JPEG 2000 and
+# float TIFF take up to about 8 bytes a pixel). Real chest X-rays are at most about 4300 x 4300.
 MAX_PIXELS = 50_000_000
 MIN_SIDE = 32
 # A film with this share of its pixels on one grey level shows nothing (no chest film comes near it).
