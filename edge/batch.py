@@ -252,6 +252,9 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
     that each fit failed together, and a watch's retry failed them together again).
     ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again)."""
     workers = workers or min(4, os.cpu_count() or 1)
+    if any(os.path.splitext(p.rstrip())[1].lower() in DICOM_SUFFIXES or not is_image_name(os.path.basename(p))
+           for p in paths):  # .dcm, or no image suffix at all: DICOM's names
+        _load_dicom_support()
     pool = ThreadPoolExecutor(max_workers=workers)
     alone: list[str] = []
     try:
@@ -281,6 +284,16 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
             yield _answer(model, path, x, keep_inputs)
     finally:  # stopped (Ctrl-C, SIGTERM, a reader gone): the films queued are not decoded for nothing
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _load_dicom_support() -> None:
+    """Import pydicom here, in the main thread, before the decode workers start: imported in a worker under an
+    address-space limit (ulimit -v), it crawled for minutes holding the GIL (glibc could not reserve the
+    worker's own 64 MB arena: a failed mmap for every small allocation), and SIGTERM went unheard."""
+    try:
+        import pydicom.pixels  # noqa: F401
+    except Exception:  # noqa: BLE001 - not installed, or no memory: each DICOM film's decode says so
+        pass
 
 
 def _answer(model: Classifier, path: str, x: np.ndarray | str, keep_inputs: bool) -> Result:

@@ -83,7 +83,7 @@ def _to_gray(data: bytes) -> np.ndarray:
     try:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
-        raise ImageError(f"unreadable DICOM ({type(e).__name__})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"unreadable DICOM ({type(e).__name__})") from None
     if "PixelData" not in ds:
         if not dicom_start(data):  # a .dcm of text: pydicom reads anything
             raise ImageError("neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")

@@ -162,3 +162,13 @@ def test_an_import_error_that_is_not_memory_is_left_alone(monkeypatch):
     monkeypatch.setattr(importlib, "import_module", fails)
     with pytest.raises(ImportError, match="typer"):
         start("edge-classify", "edge.cli", "run")
+
+
+def test_running_out_of_memory_reading_a_dicom_header_is_not_an_unreadable_dicom(monkeypatch):
+    pydicom = pytest.importorskip("pydicom")
+    from tests.test_dicom import make_dicom
+
+    data = make_dicom(np.add.outer(np.arange(64), np.arange(64)).astype(np.uint16) * 16)
+    monkeypatch.setattr(pydicom, "dcmread", out_of_memory)
+    with pytest.raises(ImageError, match=f"^{OUT_OF_MEMORY}$"):
+        load_bytes(data, "a.dcm")
