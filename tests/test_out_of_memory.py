@@ -172,3 +172,18 @@ def test_running_out_of_memory_reading_a_dicom_header_is_not_an_unreadable_dicom
     monkeypatch.setattr(pydicom, "dcmread", out_of_memory)
     with pytest.raises(ImageError, match=f"^{OUT_OF_MEMORY}$"):
         load_bytes(data, "a.dcm")
+
+
+@pytest.mark.parametrize("raised", [MemoryError("Unable to allocate 128. KiB"),
+                                    ImportError("/venv/ai_edge_litert/libLiteRt.so: failed to map segment from shared object")])
+def test_a_runtime_that_cannot_be_loaded_for_memory_is_said_as_memory(raised, capsys):
+    """At a 160 MB limit the runtime's library could not be mapped: 'unexpected OSError: ...libLiteRt.so: ...'."""
+    import typer
+
+    from edge.cliutil import one_line_errors
+
+    with pytest.raises(typer.Exit) as stop:
+        with one_line_errors("edge-classify", debug=False, expected=(ValueError,)):
+            raise raised
+    err = capsys.readouterr().err
+    assert stop.value.exit_code == 2 and err.startswith("edge-classify: error: not enough memory (") and "unexpected" not in err
