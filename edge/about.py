@@ -92,12 +92,14 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
     classes is a warning. None too where the file carries no self-test (older or foreign files).
     ``anyway``: how the caller's user goes on regardless (cxr-evaluate, which scores what the device
     would answer, has no way)."""
-    from edge.model import SELFTEST, ModelFileError
+    from edge.model import SELFTEST, ModelFileError, SelftestOutOfMemory
 
     if SELFTEST not in m.files:
         return None
     try:
         r = m.selftest()
+    except SelftestOutOfMemory as e:
+        return "error", str(e)
     except ModelFileError as e:
         return "error", f"{e}; the file may be damaged: copy it again from the workstation"
     if r["passed"]:

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 import numpy as np
 
 from edge.dicom_start import DICOM_SUFFIXES
-from edge.preprocess import ImageError, PreprocessConfig, preprocess_file, read_regular_file
+from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, preprocess_file, read_regular_file, short_of_memory
 
 # .jfif and .jpe: JPEGs as Windows and some browsers save them; .pgm/.ppm/.pnm: what research tools write
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".jpe", ".jp2", ".bmp", ".tif", ".tiff", ".gif", ".webp",
@@ -230,10 +230,8 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
         return preprocess_file(path, config)
     except ImageError as e:
         return str(e)
-    except MemoryError:
-        return "out of memory while decoding"
     except Exception as e:  # a decoder bug must not end the batch
-        return f"cannot decode ({type(e).__name__}: {e})"
+        return OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode ({type(e).__name__}: {e})"
 
 
 def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Future:
@@ -249,10 +247,16 @@ def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Fu
 
 def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32,
                    keep_inputs: bool = False) -> Iterator[Result]:
-    """Yield one Result per path, in order, decoding ahead in threads while the model runs.
+    """Yield one Result per path, in order, decoding ahead in threads while the model runs; a film that ran
+    out of memory beside the others is decoded once more alone, after them (as --threads 1 would: films
+    that each fit failed together, and a watch's retry failed them together again).
     ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again)."""
     workers = workers or min(4, os.cpu_count() or 1)
+    if any(os.path.splitext(p.rstrip())[1].lower() in DICOM_SUFFIXES or not is_image_name(os.path.basename(p))
+           for p in paths):  # .dcm, or no image suffix at all: DICOM's names
+        _load_dicom_support()
     pool = ThreadPoolExecutor(max_workers=workers)
+    alone: list[str] = []
     try:
         pending: deque[tuple[str, Future]] = deque()
         it = iter(paths)
@@ -266,20 +270,43 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
             if nxt is not None:
                 pending.append((nxt, _submit(pool, nxt, model.preprocess)))
             x = fut.result()
-            if isinstance(x, str):
-                yield Result(path, error=x)
+            if isinstance(x, str) and x == OUT_OF_MEMORY and workers > 1:
+                alone.append(path)
                 continue
-            try:
-                check = getattr(model, "atypical", lambda _: None)(x[None])
-                with np.errstate(invalid="ignore", over="ignore"):  # said below, per film, not as numpy's warning
-                    p = model.classify(x[None])[0]
-            except Exception as e:
-                yield Result(path, error=f"inference failed ({type(e).__name__}: {e})")
-                continue
-            if not np.all(np.isfinite(p)):  # a label from NaN would be argmax's first class, not an answer
-                yield Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
-                continue
-            yield Result(path, probabilities=p, atypical=None if check is None else bool(check[0]),
-                         image=x if keep_inputs else None)
+            yield _answer(model, path, x, keep_inputs)
+        if alone:  # one worker, as --threads 1 has: decoded in this thread, the first film failed again (ulimit -v)
+            pool.shutdown(wait=True)
+            pool = ThreadPoolExecutor(max_workers=1)
+        for path in alone:
+            x = _submit(pool, path, model.preprocess).result()
+            if isinstance(x, str) and x == OUT_OF_MEMORY:  # still "out of memory...": a watch tries it once more
+                x = f"{OUT_OF_MEMORY}, also alone, as with --threads 1: this film needs more memory than is free"
+            yield _answer(model, path, x, keep_inputs)
     finally:  # stopped (Ctrl-C, SIGTERM, a reader gone): the films queued are not decoded for nothing
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _load_dicom_support() -> None:
+    """Import pydicom here, in the main thread, before the decode workers start: imported in a worker under an
+    address-space limit (ulimit -v), it crawled for minutes holding the GIL (glibc could not reserve the
+    worker's own 64 MB arena: a failed mmap for every small allocation), and SIGTERM went unheard."""
+    try:
+        import pydicom.pixels  # noqa: F401
+    except Exception:  # noqa: BLE001 - not installed, or no memory: each DICOM film's decode says so
+        pass
+
+
+def _answer(model: Classifier, path: str, x: np.ndarray | str, keep_inputs: bool) -> Result:
+    """The Result for ``path`` from its model input, or from the reason it has none."""
+    if isinstance(x, str):
+        return Result(path, error=x)
+    try:
+        check = getattr(model, "atypical", lambda _: None)(x[None])
+        with np.errstate(invalid="ignore", over="ignore"):  # said below, per film, not as numpy's warning
+            p = model.classify(x[None])[0]
+    except Exception as e:
+        return Result(path, error=f"inference failed ({type(e).__name__}: {e})")
+    if not np.all(np.isfinite(p)):  # a label from NaN would be argmax's first class, not an answer
+        return Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
+    return Result(path, probabilities=p, atypical=None if check is None else bool(check[0]),
+                  image=x if keep_inputs else None)

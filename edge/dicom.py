@@ -25,7 +25,7 @@ import numpy as np
 
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
 from edge.dicom_size import check_codestream_size, check_decoded_size, check_inflated_size, header_int
-from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
+from edge.preprocess import BLANK_SHARE, OUT_OF_MEMORY, ImageError, first_line, one_level_share, short_of_memory
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def dicom_header(path: Path, attributes: list[str]) -> Dataset | None:
 def dicom_to_gray(data: bytes) -> np.ndarray:
     try:
         import pydicom  # noqa: F401
-    except ImportError:
+    except (ImportError, MemoryError, OSError) as e:
+        if short_of_memory(e):  # installed, but its libraries could not be mapped
+            raise ImageError(OUT_OF_MEMORY) from None
         raise ImageError("this is a DICOM file: install DICOM support with pip install 'cxr-edge[dicom]'") from None
     _quiet_pydicom()
     try:
@@ -68,10 +70,8 @@ def dicom_to_gray(data: bytes) -> np.ndarray:
             return _to_gray(data)
     except ImageError:
         raise
-    except MemoryError:
-        raise ImageError("out of memory while decoding") from None
     except Exception as e:  # a header pydicom cannot apply (a broken LUT, say): this file's error, never the batch's
-        raise ImageError(f"cannot decode DICOM ({first_line(e)})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode DICOM ({first_line(e)})") from None
 
 
 def _to_gray(data: bytes) -> np.ndarray:
@@ -83,7 +83,7 @@ def _to_gray(data: bytes) -> np.ndarray:
     try:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
-        raise ImageError(f"unreadable DICOM ({type(e).__name__})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"unreadable DICOM ({type(e).__name__})") from None
     if "PixelData" not in ds:
         if not dicom_start(data):  # a .dcm of text: pydicom reads anything
             raise ImageError("neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
@@ -198,6 +198,8 @@ def _first_frame(ds, compressed: bool) -> np.ndarray:
     try:
         arr = pixel_array(ds, index=0, allow_excess_frames=False)
     except Exception as e:
+        if short_of_memory(e):  # a codec (pylibjpeg, openjpeg) imported lazily, or its buffers
+            raise ImageError(OUT_OF_MEMORY) from None
         raise ImageError(_decode_error(ds, e) if compressed else f"cannot decode DICOM pixel data ({first_line(e)})") from None
     if arr.ndim == (4 if header_int(ds, "SamplesPerPixel", 1) > 1 else 3):
         arr = arr[0]  # a decoder that returned every frame all the same

@@ -12,6 +12,7 @@ import signal
 import sys
 
 EXIT_INTERRUPTED = 130  # edge.cliutil's, which is not imported yet
+EXIT_USAGE = 2
 
 
 def _stop(signum, frame):
@@ -31,7 +32,29 @@ def start(prog: str, module: str, function: str) -> None:
         if sys.stderr is not None:  # started with 2>&-: nothing to say it on
             print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    except (MemoryError, ImportError, OSError) as e:
+        if not _short_of_memory(e):
+            raise
+        if sys.stderr is not None:
+            print(f"{prog}: error: not enough memory to start ({_first_line(e)}); nothing was read or written: is a "
+                  "memory limit set (ulimit -v, systemd's LimitAS= or MemoryMax=), or is other software using the "
+                  "memory? OPENBLAS_NUM_THREADS=1 lowers what NumPy takes at its start", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
     main()
+
+
+def _short_of_memory(e: BaseException) -> bool:
+    """edge.preprocess.short_of_memory, which imports NumPy: a limit too tight for NumPy's own libraries
+    (OpenBLAS, libgfortran) or the runtime's raised these with a 40- to 66-line traceback and exit code 1,
+    which means "some files failed"."""
+    text = str(e)
+    return isinstance(e, MemoryError) or "failed to map segment" in text or "Cannot allocate memory" in text
+
+
+def _first_line(e: BaseException) -> str:
+    lines = [line for line in str(e).splitlines() if "failed to map segment" in line or "allocate" in line]
+    line = (lines or str(e).splitlines() or [""])[0].strip().removeprefix("Original error was: ")  # NumPy's words
+    return line or type(e).__name__
 
 
 def edge_classify() -> None:

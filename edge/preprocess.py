@@ -30,10 +30,13 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from edge.figures import fixed
+from edge.flatten import flatten_to_gray, needs_flattening
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
-# Refuse images above this many pixels before decoding them (a 16k x 16k PNG would need 256 MB
-# of memory on a Pi with 512 MB). Real chest X-rays are at most about 4300 x 4300.
+# Refuse images above this many pixels before decoding them. Decoding takes about 2 bytes a pixel (8-bit
+# grey or palette), 4.5 (16-bit grey) or 5.5 (RGB, RGBA, grey and alpha: Pillow holds 4 bytes a pixel), so one
+# film at the limit needs 100 to 280 MB, within a 512 MB Pi's reach with --threads 1 (CMYK JPEG, JPEG 2000 and
+# float TIFF take up to about 8 bytes a pixel). Real chest X-rays are at most about 4300 x 4300.
 MAX_PIXELS = 50_000_000
 MIN_SIDE = 32
 # A film with this share of its pixels on one grey level shows nothing (no chest film comes near it).
@@ -58,6 +61,20 @@ DECODE_RULES = 2
 
 class ImageError(ValueError):
     """An input file that cannot be turned into a model input; the message says why."""
+
+
+# edge.watch tries a film that failed so once more (edge.watch.TRANSIENT), and a batch once alone (edge.batch).
+OUT_OF_MEMORY = "out of memory while decoding"
+
+
+def short_of_memory(e: BaseException) -> bool:
+    """Whether ``e`` says the process ran out of memory, not that the file is bad: Pillow's Image.open
+    raises a bare MemoryError, and a decoder imported lazily (pydicom, a Pillow plugin's library) an
+    ImportError or OSError ("failed to map segment from shared object") under a tight memory limit."""
+    if isinstance(e, MemoryError):
+        return True
+    text = str(e)
+    return isinstance(e, (ImportError, OSError)) and ("failed to map segment" in text or "Cannot allocate memory" in text)
 
 
 @dataclass(frozen=True)
@@ -222,7 +239,9 @@ def decode_bytes(data: bytes) -> np.ndarray:
         m = re.search(r"\((\d+) pixels\)", str(e))
         size = f"{int(m.group(1))} pixels" if m else "the declared image size"
         raise ImageError(f"refused: {size} is more than the limit of {MAX_PIXELS} (possible decompression bomb)") from None
-    except Exception:
+    except Exception as e:
+        if short_of_memory(e):  # a good film, called corrupt: a watch would not have tried it again
+            raise ImageError(OUT_OF_MEMORY) from None
         if data[:4] == b"\x00\x05\x16\x07":  # AppleDouble: what macOS leaves as ._NAME on FAT, exFAT and SMB
             raise ImageError("not an image: a macOS metadata file (AppleDouble, a ._ name); leave such files out, "
                              "e.g. find ... ! -name '._*'") from None
@@ -245,19 +264,16 @@ def decode_bytes(data: bytes) -> np.ndarray:
         # MinIsWhite (TIFF PhotometricInterpretation 0): Pillow inverts 8-bit films itself, not wider ones
         min_is_white = img.format == "TIFF" and getattr(img, "tag_v2", {}).get(262) == 0
         img = _upright(img)
-        if img.mode in ("P", "PA") or (img.mode in ("L", "RGB") and "transparency" in img.info):
-            img = img.convert("RGBA")  # a transparent colour (tRNS) too: the same picture, the same pixels
-        if img.mode in ("RGBA", "LA"):
-            # Composite transparent parts onto black, as the reference data set did.
-            background = Image.new("RGBA", img.size, (0, 0, 0, 255))
-            img = Image.alpha_composite(background, img.convert("RGBA"))
-        if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        if needs_flattening(img):
+            gray = flatten_to_gray(img)
+        elif img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
             wide = pixels(img)
             del img  # Pillow's copy goes before the mapping needs memory
             return linear_to_uint8(wide, invert=min_is_white)
-        if img.mode == "CMYK":
-            img = img.convert("RGB")
-        gray = pixels(img if img.mode == "L" else img.convert("L"))
+        else:
+            if img.mode == "CMYK":
+                img = img.convert("RGB")
+            gray = pixels(img if img.mode == "L" else img.convert("L"))
         if (levels := _top_byte_levels(data, gray)) is not None:
             raise ImageError(f"a 16-bit colour PNG whose values are all low: Pillow reads only the top 8 bits of each, "
                              f"which leaves {levels} grey level(s) of the film; export it as 16-bit grayscale "
@@ -265,10 +281,8 @@ def decode_bytes(data: bytes) -> np.ndarray:
         return gray
     except ImageError:
         raise
-    except MemoryError:
-        raise ImageError("out of memory while decoding") from None
     except Exception as e:
-        raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"corrupt or truncated image ({first_line(e)})") from None
 
 
 def _check_png(data: bytes) -> None:
@@ -277,7 +291,7 @@ def _check_png(data: bytes) -> None:
     try:
         Image.open(io.BytesIO(data)).verify()
     except Exception as e:
-        raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"corrupt or truncated image ({first_line(e)})") from None
 
 
 def _top_byte_levels(data: bytes, gray: np.ndarray) -> int | None:
