@@ -106,7 +106,7 @@ def has_dicom_magic(path: str) -> bool:
     a FIFO or a device: False (opened without blocking, so a FIFO never waits for a writer)."""
     from edge.dicom_start import dicom_start
 
-    head = _head(path)
+    head = head_bytes(path)
     return head is not None and dicom_start(head) and dicom_film(head)
 
 
@@ -126,7 +126,7 @@ def is_image_file(path: str, name: str | None = None) -> bool:
     if is_image_name(name):
         if os.path.splitext(name.rstrip())[1].lower() not in DICOM_SUFFIXES:
             return True
-        head = _head(path)
+        head = head_bytes(path)
         return head is None or dicom_film(head)  # unreadable: listed, so that its error is said
     return may_be_dicom_name(name) and has_dicom_magic(path)
 
@@ -140,11 +140,12 @@ def lacks_image_suffix(path: str, name: str) -> bool:
 
     if is_image_name(name) or not may_be_dicom_name(name) or name.endswith(":Zone.Identifier"):
         return False
-    head = _head(path)
+    head = head_bytes(path)
     return not (head and dicom_start(head))
 
 
-def _head(path: str) -> bytes | None:
+def head_bytes(path: str) -> bytes | None:
+    """The first bytes of ``path`` (a DICOM preamble and its DICM mark), or None where it cannot be read."""
     from edge.dicom_start import HEAD_BYTES
 
     try:
@@ -160,7 +161,7 @@ def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = 
     appended to ``unreadable`` (their OSError), and linked sub-folders not entered to ``linked``,
     where they are given."""
     found: list[str] = []
-    for dirpath, _, filenames in _walk(root, recursive, None if unreadable is None else unreadable.append,
+    for dirpath, _, filenames in walk_folder(root, recursive, None if unreadable is None else unreadable.append,
                                        linked if recursive else None):
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
@@ -169,47 +170,7 @@ def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = 
     return sorted(found) if recursive else found
 
 
-def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str:
-    """Why inputs that exist gave no image to classify (``folders``: the arguments, all folders
-    then), so that an empty batch is an error rather than silence and success, with the way on
-    where there is one (images in sub-folders, files without an image suffix)."""
-    reasons = ["no image paths on standard input"] if empty_stdin else []
-    for folder in folders:
-        if not recursive and _has_images_below(Path(folder)):
-            reasons.append(f"no images found in {folder} (it has sub-folders with images: use --recursive)")
-            continue
-        names = [os.path.join(d, n) for d, _, ns in _walk(Path(folder), recursive) for n in ns if not n.startswith(".")]
-        objects = [what for what in map(_not_a_film, names) if what]
-        others = len(names) - len(objects)
-        where = f"{folder} or its sub-folders" if recursive else folder
-        kinds = " or ".join(sorted(set(objects)))
-        said = [f"{len(objects)} DICOM file(s) are not films: each is {kinds}"] if objects else []
-        if others:
-            said.append(f"{others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
-                        "files one by one to classify them")
-        from edge.links import linked_text
-
-        linked: list[str] = []  # anywhere below, --recursive or not: the films behind them are why none was found
-        for _ in _walk(Path(folder), True, linked=linked):
-            pass
-        if linked:
-            said.append(linked_text(linked))
-        reasons.append(f"no images found in {where}" + (f" (its {'; '.join(said)})" if said else ""))
-    return "; ".join(reasons)
-
-
-def _not_a_film(path: str) -> str | None:
-    """What a DICOM file in a listed folder holds instead of a film (edge.dicom_start.not_a_film); None
-    for any other file."""
-    from edge.dicom_start import dicom_start, not_a_film
-
-    name = os.path.basename(path)
-    dicom_name = os.path.splitext(name.rstrip())[1].lower() in DICOM_SUFFIXES
-    head = _head(path) if dicom_name or may_be_dicom_name(name) else None
-    return not_a_film(head) if head and (dicom_name or dicom_start(head)) else None
-
-
-def _walk(root: Path, recursive: bool, onerror: Callable[[OSError], None] | None = None,
+def walk_folder(root: Path, recursive: bool, onerror: Callable[[OSError], None] | None = None,
           linked: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk without links to folders (one could lead back up: an endless walk); those a recursive
     walk passes over are appended to ``linked``, where one is given, to be said."""
@@ -218,10 +179,6 @@ def _walk(root: Path, recursive: bool, onerror: Callable[[OSError], None] | None
         if linked is not None:
             linked.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
         yield dirpath, dirnames, filenames
-
-
-def _has_images_below(root: Path) -> bool:
-    return any(is_image_file(os.path.join(d, n), n) for d, _, names in _walk(root, True) for n in names)
 
 
 def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:

@@ -7,7 +7,8 @@ import os
 import sys
 from typing import TextIO
 
-from edge.batch import Result, expand_inputs, why_no_images
+from edge.batch import Result, expand_inputs
+from edge.no_images import why_no_images
 from edge.links import linked_text
 
 

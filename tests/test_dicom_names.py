@@ -18,7 +18,8 @@ from PIL import Image
 
 import edge.batch as batch
 import edge.watch as watch_module
-from edge.batch import expand_inputs, image_files, is_image_file, why_no_images
+from edge.batch import expand_inputs, image_files, is_image_file
+from edge.no_images import why_no_images
 from edge.output import tally
 from edge.watch import Watcher
 from train.data import DataError, discover

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edge.batch import why_no_images
+from edge.no_images import why_no_images
 from edge.inputs import gather
 from edge.watch import Watcher
 
