@@ -104,9 +104,10 @@ def _too_few_words(full: list[dict], n: int, floor: float) -> list[str]:
     if n >= ECE_MIN_FILMS and not loose:
         return []
     x, lo, hi = max(loose or cis, key=lambda c: c[2] - c[1])
-    under = f", under {ECE_MIN_FILMS}," if n < ECE_MIN_FILMS else ""
+    # the set is under the floor, or one bin's films are too few for its interval: that bin's count, not the set's
+    few = f"{n:,} films, under {ECE_MIN_FILMS}, are" if n < ECE_MIN_FILMS else f"the {x['count']:,} films of a bin are"
     return ["", f"Where 10 films or more share a bin, the share of right answers is within 5 points of the probability "
-                f"the model gave, but {n} films{under} are too few to tell whether its probabilities can be read as "
+                f"the model gave, but {few} too few to tell whether its probabilities can be read as "
                 f"they stand: films given {bin_range(x['lo'], x['hi'], floor)} were right {100 * x['accuracy']:.0f}% "
                 f"of the time ({_right(x)} of {x['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%)."]
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import stored_rule
-from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_problem, tensor_problem
+from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
 from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
@@ -114,6 +114,7 @@ class EdgeModel:
         if problem := (tensor_problem(self._in, "input") or tensor_problem(self._out, "output")
                        or (meta.get("foreign") and input_range_problem(self._in))):
             raise ModelFileError(f"{self.path}: {problem}")
+        self.input_clipped = input_range_note(self._in) if meta.get("foreign") else None  # said by edge.model_notes
         shape = tuple(int(v) for v in self._in["shape"])
         if len(shape) == 4 and shape[0] != 1:  # else its (4, classes) output was blamed: "not a classifier"
             raise ModelFileError(f"{self.path}: its input takes a fixed batch of {shape[0]} images {shape}, where "

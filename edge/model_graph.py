@@ -38,23 +38,45 @@ def tensor_problem(detail: dict, which: str) -> str | None:
     return None
 
 
-def input_range_problem(detail: dict) -> str | None:
-    """Why a quantized input cannot take the pixels 0..255 edge feeds, or None. Its quantization
-    says which real values it was calibrated for, ``scale * (qmin - zero) .. scale * (qmax - zero)``;
-    a mobile export's [-1, 1] had every pixel above 0 clipped to its top, and every film got the
-    same answer (its graph expects the pixels scaled, and edge feeds them as they are). For foreign
-    files: cxr-convert calibrates on the run's own pixels, and its gate scores the file as edge feeds it."""
+def _input_range(detail: dict) -> tuple[float, float] | None:
+    """The real values a quantized input was calibrated for, ``scale * (qmin - zero) .. scale * (qmax - zero)``;
+    None for a float or unquantized input."""
     dtype = np.dtype(detail["dtype"])
     scale, zero = detail.get("quantization", (0.0, 0))
     if dtype.kind not in "iu" or not scale > 0:
         return None
     info = np.iinfo(dtype)
-    low, high = scale * (info.min - zero), scale * (info.max - zero)
-    if low <= RANGE_SLACK and high >= 255 - RANGE_SLACK:
+    return scale * (info.min - zero), scale * (info.max - zero)
+
+
+def _covered(low: float, high: float) -> float:
+    """The share of the pixels 0..255 a range [low, high] holds."""
+    return max(0.0, min(high, 255.0) - max(low, 0.0)) / 255.0
+
+
+def input_range_problem(detail: dict) -> str | None:
+    """Why a quantized input cannot take the pixels 0..255 edge feeds, or None: its range holds less than
+    half of them. A mobile export's [-1, 1] had every pixel above 0 clipped to its top, and every film got
+    the same answer (its graph expects the pixels scaled, and edge feeds them as they are). For foreign
+    files: cxr-convert calibrates on the run's own pixels, and its gate scores the file as edge feeds it."""
+    span = _input_range(detail)
+    if span is None or _covered(*span) >= 0.5:
         return None
-    return (f"its input expects values in [{low:.2f}, {high:.2f}], not the pixels 0..255 edge feeds; edge-classify "
-            "would clip every film to that range (the same answer for every film): put the scaling into the model "
-            "(e.g. a Rescaling layer first) and export it with a float32 input, or with its input calibrated on 0..255")
+    return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], not the pixels 0..255 edge feeds; edge-classify "
+            "would clip most of each film's grey levels to that range: put the scaling into the model (e.g. a "
+            "Rescaling layer first) and export it with a float32 input, or with its input calibrated on 0..255")
+
+
+def input_range_note(detail: dict) -> str | None:
+    """Where a quantized input holds most of 0..255 but not all (a calibration set whose brightest pixel was
+    200), which grey levels are clipped, to be said once; None where it holds them all, or nearly."""
+    span = _input_range(detail)
+    if span is None or _covered(*span) < 0.5 or (span[0] <= RANGE_SLACK and span[1] >= 255 - RANGE_SLACK):
+        return None
+    low, high = max(span[0], 0.0), min(span[1], 255.0)
+    return (f"its input was calibrated for values {span[0]:.1f} to {span[1]:.1f}: the pixels 0..255 edge feeds are "
+            f"clipped to {low:.0f}..{high:.0f}, so the film's {'darkest and brightest' if low > RANGE_SLACK and high < 255 - RANGE_SLACK else 'darkest' if low > RANGE_SLACK else 'brightest'} "
+            "grey levels look alike to it")
 
 
 def dynamic_input(interpreter: Any) -> tuple[int, ...] | None:

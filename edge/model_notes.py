@@ -73,6 +73,8 @@ def tell_model(m, model: Path) -> None:
         say(f"warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
             "calibration, preprocessing settings from the file, input check or self-test; it is given "
             f"{FOREIGN_FEED}")
+        if clipped := getattr(m, "input_clipped", None):
+            say(f"warning: {model}: {clipped}")
     elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
         say(f"note: {model} carries no input check: images unlike the training films (not a chest "
             f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})")

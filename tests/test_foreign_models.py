@@ -161,7 +161,7 @@ def test_a_quantized_input_calibrated_for_minus_one_to_one_is_refused_not_clippe
     m = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Conv2D(4, 3, strides=4, activation="relu"),
                           keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2, activation="softmax")])
     rng = np.random.default_rng(0)
-    for name, low, high in (("mobile", -1.0, 1.0), ("pixels", 0.0, 255.0)):
+    for name, low, high in (("mobile", -1.0, 1.0), ("pixels", 0.0, 255.0), ("bright_clipped", 0.0, 200.0)):
         c = tf.lite.TFLiteConverter.from_keras_model(m)
         c.optimizations = [tf.lite.Optimize.DEFAULT]
         c.representative_dataset = lambda: ([rng.uniform(low, high, (1, 32, 32, 1)).astype(np.float32)] for _ in range(8))
@@ -170,7 +170,10 @@ def test_a_quantized_input_calibrated_for_minus_one_to_one_is_refused_not_clippe
         (tmp_path / f"{name}.tflite").write_bytes(c.convert())
     with pytest.raises(ModelFileError, match=r"expects values in \[-1\.0\d, 1\.0\d\], not the pixels 0\.\.255"):
         EdgeModel(tmp_path / "mobile.tflite", labels=["COVID", "Normal"])
-    EdgeModel(tmp_path / "pixels.tflite", labels=["COVID", "Normal"])
+    assert EdgeModel(tmp_path / "pixels.tflite", labels=["COVID", "Normal"]).input_clipped is None
+    # most of 0..255 held: it runs, and the grey levels it clips are said (it was refused as "the same answer for every film")
+    clipped = EdgeModel(tmp_path / "bright_clipped.tflite", labels=["COVID", "Normal"]).input_clipped
+    assert clipped and "brightest grey levels look alike" in clipped
 
 
 def test_a_model_of_one_sigmoid_per_class_is_refused_not_softmaxed_again(tmp_path):

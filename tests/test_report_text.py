@@ -50,7 +50,10 @@ def test_a_close_bin_whose_interval_is_wide_or_a_set_under_20_films_vouches_for_
     chance = reliability_table({"int8": [_bin(0.25, 4 / 15, 16, 0.26, 0.25)]}, floor=0.25)[-1]
     assert "16 films, under 20, are too few to tell" in chance and "(4 of 16; 95% CI 10–49%)" in chance
     wide = reliability_table({"int8": [_bin(0.8, 13 / 15, 40, 0.84, 0.85)]})[-1]  # 34 of 40: 95% CI 71-93%
-    assert "but 40 films are too few to tell" in wide and "(34 of 40; 95% CI 71–93%)" in wide
+    assert "but the 40 films of a bin are too few to tell" in wide and "(34 of 40; 95% CI 71–93%)" in wide
+    # a large set is not "too few": one bin of 13 films is (it said "2413 films are too few")
+    big = reliability_table({"int8": [_bin(14 / 15, 1.0, 2400, 0.97, 0.97), _bin(0.8, 13 / 15, 13, 0.84, 11 / 13)]})[-1]
+    assert "but the 13 films of a bin are too few to tell" in big and "2,413" not in big and "(11 of 13;" in big
 
 
 def test_every_figure_has_alt_text_that_says_what_it_shows():
