@@ -79,13 +79,15 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         run_json = path.parent / "run.json"
         if not run_json.is_file():
             raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
-        if (path.parent / "split.json").is_file() and path.name == "model.keras":
+        in_its_run = (path.parent / "split.json").is_file() and path.name == "model.keras"
+        if in_its_run:
             from train.resume import run_record_problem
 
             if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
                 raise ValueError(f"{why}; run its cxr-train command again to finish it")
         run = read_json(run_json)
-        if why := recorded_model_problem(path, run, run_json):  # whatever its name, with or without split.json
+        # whatever its name, with or without split.json (run_record_problem compared the checksum already)
+        if not in_its_run and (why := recorded_model_problem(path, run, run_json)):
             raise ValueError(why)
         model = run_model(path, run, run_json)
         from train.fit import logits_of

@@ -250,15 +250,15 @@ def replacing_note(run_dir: Path, modes: list[str], trained: str | None = None) 
     """Said before a conversion replaces .tflite files an earlier one wrote. Those of this model: the new files
     differ even with the same settings (each carries its conversion's date and timings), so a copy on a device
     will no longer match the run's by hash. Those made from an earlier model of the run (their "trained" is not
-    ``trained``, run.json's "created": retrained in place): they are that model's, perhaps the one deployed, which
-    cxr-compare can set against the new one only if a copy is kept. They are replaced when the conversion ends."""
+    ``trained``, run.json's "created": retrained in place), whatever their mode, and model.tflite: they are that
+    model's, perhaps the one deployed, which cxr-compare can set against the new one only if a copy is kept. They
+    are replaced or removed when the conversion ends (convert.run_files.retire_stale_models)."""
     import datetime
 
-    from convert.run_files import made_from
+    from convert.run_files import stale_models
 
-    old = [run_dir / f"model_{m}.tflite" for m in modes if (run_dir / f"model_{m}.tflite").is_file()]
-    earlier = [p for p in old if trained is not None and made_from(p) not in (None, trained)]
-    same = [p for p in old if p not in earlier]
+    earlier = stale_models(run_dir, trained)
+    same = [p for m in modes if (p := run_dir / f"model_{m}.tflite").is_file() and p not in earlier]
     notes = []
     if same:
         when = datetime.datetime.fromtimestamp(max(p.stat().st_mtime for p in same)).strftime("%Y-%m-%d %H:%M")
@@ -266,7 +266,7 @@ def replacing_note(run_dir: Path, modes: list[str], trained: str | None = None) 
                      "differ even with the same settings (each carries its own date and timings); copy the old ones "
                      "elsewhere first to keep them")
     if earlier:
-        notes.append(f"note: replacing {', '.join(p.name for p in earlier)}: made from an earlier model of this run (trained "
-                     f"{made_from(earlier[0])}), not the one converted now; to keep the earlier model (cxr-compare OLD NEW "
-                     f"sets it against the new one), copy {'them' if len(earlier) > 1 else 'it'} elsewhere before this conversion ends")
+        notes.append(f"note: replacing or removing {', '.join(p.name for p in earlier)}: made from an earlier model of this "
+                     "run, not the one converted now; to keep the earlier model (cxr-compare OLD NEW sets it against the new "
+                     f"one), copy {'them' if len(earlier) > 1 else 'it'} elsewhere before this conversion ends")
     return notes

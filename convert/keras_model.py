@@ -29,26 +29,28 @@ def recorded_model_problem(path: Path, run: dict, run_json: Path) -> str | None:
     return None
 
 
-def load_keras(path: Path) -> Any:
+def load_keras(path: Path, advice: str = "") -> Any:
     """The Keras model in ``path``, loaded without compiling; a file Keras cannot read is a ValueError
     of one line: Keras's own first line, since the rest of it printed a whole weight matrix."""
     import keras
 
     try:
         with warnings.catch_warnings():  # "Skipping variable loading for ...": the error below says it in one line
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore", UserWarning)
             return keras.models.load_model(path, compile=False)
+    except MemoryError:  # not the file's fault
+        raise
     except Exception as e:  # Keras says "File not found" of a file that is there but cut short
         first = str(e).strip().splitlines()[0].rstrip(":") if str(e).strip() else ""
         raise ValueError(f"{path} cannot be loaded by this Keras (damaged or cut short, another kind of file named "
                          f".keras, or a config that does not fit its weights): {type(e).__name__}"
-                         f"{': ' + first if first else ''}") from None
+                         f"{': ' + first if first else ''}{advice}") from e  # the whole of it under --debug
 
 
-def run_model(path: Path, run: dict, run_json: Path) -> Any:
+def run_model(path: Path, run: dict, run_json: Path, advice: str = "") -> Any:
     """``load_keras(path)``, refused in one line where it is not the model ``run`` describes by its shapes
     (keras_model_problem): a final softmax would get a second one, on the device too."""
-    model = load_keras(path)
+    model = load_keras(path, advice)
     if problem := keras_model_problem(model, run):
         raise ValueError(f"{path}: {problem}: {run_json} does not describe this model (a model.keras from "
                          "another run, or not made by cxr-train)")

@@ -119,7 +119,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     from convert.keras_model import run_model
 
     # before minutes of reading films; its shapes as cxr-evaluate checks them (a run before 0.20.0 records no checksum)
-    model = run_model(run_dir / "model.keras", run, run_dir / "run.json")
+    model = run_model(run_dir / "model.keras", run, run_dir / "run.json", "; train the run again")
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress, rewrite=True)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:

@@ -106,9 +106,13 @@ def _auroc_per_class(y_true: np.ndarray, probs: np.ndarray) -> list[float]:
 def macro_auroc(y_true: np.ndarray, probs: np.ndarray) -> float:
     """One-vs-rest AUROC averaged over classes that have both positives and negatives (ranking_scores).
 
-    With two classes both classes' AUROCs are the same number, so this is either of them.
+    With two classes both classes' AUROCs are the same number, so this is the second's, computed once.
     """
-    vals = [v for v in _auroc_per_class(y_true, probs) if not math.isnan(v)]
+    y = _labels(y_true)
+    p = _probs(probs, y.size)
+    if p.shape[1] == 2:  # a bootstrap calls this a thousand times
+        return auroc(y == 1, ranking_scores(p)[:, 1])
+    vals = [v for v in _auroc_per_class(y, p) if not math.isnan(v)]
     return float(np.mean(vals)) if vals else NAN
 
 

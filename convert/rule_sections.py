@@ -43,7 +43,7 @@ def site_point_section(site: dict) -> list[str]:
             f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
-            *([f"**{seen_rule_line(site)[0].upper()}{seen_rule_line(site)[1:]}.**", ""] if seen else []),
+            *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := seen_rule_line(site)) else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
             *where_to_store(site, saved), ""]
 

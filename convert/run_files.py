@@ -28,16 +28,23 @@ def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
     otherwise stay beside the new model, as if they were its files. Returns their names. Only the
     names cxr-convert writes: a user's model_int8_old.tflite, or a site's copy saved under another
     name (cxr-evaluate --save-model), is theirs to keep, and was deleted."""
+    gone = []
+    for path in stale_models(run_dir, trained):
+        path.unlink()
+        gone.append(path.name)
+    return gone
+
+
+def stale_models(run_dir: Path, trained: str | None) -> list[Path]:
+    """The run's .tflite files of the names cxr-convert writes that were made from an earlier model than
+    ``trained`` (run.json's "created"), which retire_stale_models removes."""
     from convert.export import MODES
 
-    gone = []
     ours = {"model.tflite", *(f"model_{m}.tflite" for m in MODES)}
-    for path in sorted(p for p in run_dir.glob("model*.tflite") if p.name in ours):
-        made = made_from(path)
-        if trained is not None and made is not None and made != trained:  # None: unreadable or not ours to judge
-            path.unlink()
-            gone.append(path.name)
-    return gone
+    if trained is None:
+        return []
+    return [path for path in sorted(p for p in Path(run_dir).glob("model*.tflite") if p.name in ours)
+            if made_from(path) not in (None, trained)]  # None: unreadable or not ours to judge
 
 
 def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chosen_stays: bool) -> list[dict]:

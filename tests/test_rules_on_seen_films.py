@@ -98,12 +98,18 @@ def test_replacing_an_earlier_models_file_says_it_is_that_models(tiny_run, tmp_p
     # as after cxr-train retrained the run in place: the file is the earlier model's
     (run / "model_int8.tflite").write_bytes(md.rewrite((run / "model_int8.tflite").read_bytes(),
                                                        lambda m: {**m, "trained": "2020-01-01T00:00:00+00:00"}))
+    # and --auto's model.tflite, which this conversion does not write but removes: said before, not only after
+    shutil.copy(run / "model_int8.tflite", run / "model.tflite")
     r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8,fp32", "--no-latency", "--explain", "0", "--quiet"])
     assert r.exit_code in (0, 1), r.output
     notes = [line for line in r.output.splitlines() if "note: replacing" in line]
     assert notes == [
         notes[0],
-        "cxr-convert: note: replacing model_int8.tflite: made from an earlier model of this run (trained "
-        "2020-01-01T00:00:00+00:00), not the one converted now; to keep the earlier model (cxr-compare OLD NEW sets it "
-        "against the new one), copy it elsewhere before this conversion ends"]
+        "cxr-convert: note: replacing or removing model.tflite, model_int8.tflite: made from an earlier model of this "
+        "run, not the one converted now; to keep the earlier model (cxr-compare OLD NEW sets it against the new one), "
+        "copy them elsewhere before this conversion ends"]
+    from convert.run_files import made_from
+
+    assert made_from(run / "model.tflite") in (None, made_from(run / "model_int8.tflite"))  # follows the new int8 file, or gone
+    assert made_from(run / "model_int8.tflite") != "2020-01-01T00:00:00+00:00"
     assert notes[0].startswith("cxr-convert: note: replacing model_fp32.tflite of an earlier conversion (")
