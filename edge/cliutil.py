@@ -320,7 +320,9 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
         if loop := _loop(e):
             raise fail(prog, loop) from None
         first = next(iter(str(e).strip().splitlines()), "")  # TensorFlow's messages run to many lines
-        if isinstance(e, MemoryError) or "failed to map segment" in first:  # the runtime's library, say
+        from edge.memory import short_of_memory
+
+        if short_of_memory(e):  # the runtime's library, say
             raise fail(prog, f"not enough memory ({first or 'MemoryError'}): is a memory limit set (ulimit -v, systemd's "
                              "LimitAS= or MemoryMax=), or is other software using the memory?") from None
         raise fail(prog, f"unexpected {type(e).__name__}: {first}{disk_hint(folders)} (--debug shows the traceback)")

@@ -11,6 +11,8 @@ import importlib
 import signal
 import sys
 
+from edge.memory import short_of_memory  # imports nothing: asked before NumPy could load
+
 EXIT_INTERRUPTED = 130  # edge.cliutil's, which is not imported yet
 EXIT_USAGE = 2
 
@@ -33,7 +35,7 @@ def start(prog: str, module: str, function: str) -> None:
             print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
         raise SystemExit(EXIT_INTERRUPTED) from None
     except (MemoryError, ImportError, OSError) as e:
-        if not _short_of_memory(e):
+        if not short_of_memory(e):
             raise
         if sys.stderr is not None:
             print(f"{prog}: error: not enough memory to start ({_first_line(e)}); nothing was read or written: is a "
@@ -41,14 +43,6 @@ def start(prog: str, module: str, function: str) -> None:
                   "memory? OPENBLAS_NUM_THREADS=1 lowers what NumPy takes at its start", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
     main()
-
-
-def _short_of_memory(e: BaseException) -> bool:
-    """edge.preprocess.short_of_memory, which imports NumPy: a limit too tight for NumPy's own libraries
-    (OpenBLAS, libgfortran) or the runtime's raised these with a 40- to 66-line traceback and exit code 1,
-    which means "some files failed"."""
-    text = str(e)
-    return isinstance(e, MemoryError) or "failed to map segment" in text or "Cannot allocate memory" in text
 
 
 def _first_line(e: BaseException) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from edge.figures import fixed
+from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
@@ -61,20 +62,6 @@ DECODE_RULES = 2
 
 class ImageError(ValueError):
     """An input file that cannot be turned into a model input; the message says why."""
-
-
-# edge.watch tries a film that failed so once more (edge.watch.TRANSIENT), and a batch once alone (edge.batch).
-OUT_OF_MEMORY = "out of memory while decoding"
-
-
-def short_of_memory(e: BaseException) -> bool:
-    """Whether ``e`` says the process ran out of memory, not that the file is bad: Pillow's Image.open
-    raises a bare MemoryError, and a decoder imported lazily (pydicom, a Pillow plugin's library) an
-    ImportError or OSError ("failed to map segment from shared object") under a tight memory limit."""
-    if isinstance(e, MemoryError):
-        return True
-    text = str(e)
-    return isinstance(e, (ImportError, OSError)) and ("failed to map segment" in text or "Cannot allocate memory" in text)
 
 
 @dataclass(frozen=True)
