@@ -18,7 +18,7 @@ import numpy as np
 from edge import metadata as md
 from edge.decision import stored_rule
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
-from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, load_bytes, preprocess_gray
+from edge.preprocess import OUT_OF_MEMORY, PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
 
@@ -254,13 +254,11 @@ class EdgeModel:
             spec = json.loads(self.files[SELFTEST])
             want = np.asarray(spec["probabilities"], dtype=np.float64)
             got = self.classify_encoded({n: self.files[n] for n in spec["images"]})
-        except (ImageError, MemoryError) as e:
+        except (KeyError, TypeError, ValueError, MemoryError) as e:  # ImageError and JSON errors are ValueErrors
             if isinstance(e, MemoryError) or str(e) == OUT_OF_MEMORY:  # the device's memory, not the file
                 raise SelftestOutOfMemory(f"{self.path}: out of memory while running its self-test (decoding its "
                                           "reference images); the file is not at fault: free memory (other programs, "
                                           "a memory limit such as ulimit -v) and start again") from None
-            raise ModelFileError(f"{self.path}: its self-test data are damaged ({type(e).__name__}: {e})") from None
-        except (KeyError, TypeError, ValueError) as e:  # JSON errors are ValueErrors
             raise ModelFileError(f"{self.path}: its self-test data are damaged ({type(e).__name__}: {e})") from None
         if got.shape != want.shape:
             raise ModelFileError(f"{self.path}: its self-test expects {want.shape[-1]} classes, the model has {got.shape[-1]}")
