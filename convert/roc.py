@@ -82,19 +82,23 @@ SMALLEST_FLOAT32 = float(np.nextafter(np.float32(0), np.float32(1)))  # 1.4e-45,
 def ranking_scores(probs: np.ndarray) -> np.ndarray:
     """The score each class's one-vs-rest ranking (AUROC, ROC curve) orders films by, one column per class.
 
-    With two classes it is the log ratio ``log p_k - log p_other`` (each p floored at the smallest
-    positive float32), the same ranking for both classes with the sign turned, so a two-class model has
-    one AUROC and two mirrored ROC curves. Ranking by ``p[:, k]`` itself gave two: a confident model's
-    float32 p(COVID) is exactly 1.0 for many films while p(Normal) still tells them apart (2e-12 against
-    3.8e-16), so the COVID column tied films the Normal column ranked. Only films whose smaller p both
-    underflow to 0 still tie. With three classes or more the columns are the probabilities as they are.
+    It is the log-odds of the class against all the others, ``log p_k - log sum_{j != k} p_j``, each p
+    floored at the smallest positive float32. Ranking by ``p[:, k]`` itself tied films that a confident
+    model told apart: its float32 p(COVID) is exactly 1.0 for many films while the other classes' p still
+    rank them (2e-12 against 3.8e-16). With two classes it is ``log p_k - log p_other``, the same ranking
+    for both classes with the sign turned, so a two-class model has one AUROC and two mirrored ROC curves.
+    It rises with ``p[:, k]`` wherever p does not saturate, so a threshold on p still lands on its curve.
+    Only films whose other classes' p all underflow to 0 still tie.
     """
     p = np.asarray(probs, dtype=np.float64)
-    if p.ndim != 2 or p.shape[1] != 2:
+    if p.ndim != 2 or p.shape[1] < 2:
         return p
     logs = np.log(np.maximum(p, SMALLEST_FLOAT32))
-    margin = logs[:, 1] - logs[:, 0]
-    return np.stack([-margin, margin], axis=1)
+    if p.shape[1] == 2:
+        margin = logs[:, 1] - logs[:, 0]
+        return np.stack([-margin, margin], axis=1)
+    others = [np.logaddexp.reduce(np.delete(logs, k, axis=1), axis=1) for k in range(p.shape[1])]
+    return logs - np.stack(others, axis=1)
 
 
 def _auroc_per_class(y_true: np.ndarray, probs: np.ndarray) -> list[float]:

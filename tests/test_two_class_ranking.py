@@ -41,7 +41,7 @@ def test_the_scores_are_antisymmetric_and_survive_a_p_of_exactly_0():
     assert np.all(np.isfinite(s)) and np.array_equal(s[:, 0], -s[:, 1])
     assert s[0, 0] > s[1, 0] > s[2, 0] == 0 > s[3, 0]
     three = np.array([[0.2, 0.3, 0.5]])
-    assert np.array_equal(ranking_scores(three), three)  # three classes: the probabilities as they are
+    assert np.allclose(ranking_scores(three), np.log(three / (1 - three)))  # three classes: each one's log-odds
 
 
 def test_the_roc_and_operating_point_plots_draw_mirrored_curves_and_the_reports_auroc(tmp_path, monkeypatch):
@@ -63,3 +63,20 @@ def test_the_roc_and_operating_point_plots_draw_mirrored_curves_and_the_reports_
     assert points == mirrored
     fpr, tpr, _ = roc_curve(y == 0, margin)
     assert points == {(round(x, 9), round(t, 9)) for x, t in zip(fpr, tpr)}
+
+
+def test_three_classes_rank_films_whose_p_saturates_by_the_other_classes():
+    """Three classes: p(COVID) is exactly 1.0 in float32 for four films (two COVID, two not) while the other two
+    classes' p still order them; ranked by p(COVID) they tied (AUROC 0.556 for COVID where it is 0.778)."""
+    logits = np.array([[40., 2., 0.], [36., 0., 1.], [5., 0., 0.],      # COVID films
+                       [34., 9., 0.], [33., 0., 8.], [-3., 4., 0.]])    # a Normal and two pneumonia films
+    z = logits.astype(np.float32)
+    p = np.exp(z - z.max(1, keepdims=True))
+    p = (p / p.sum(1, keepdims=True)).astype(np.float32)
+    assert (p[:, 0] == 1.0).sum() == 4  # the saturation this test is about
+    y = np.array([0, 0, 0, 1, 2, 1])
+    true_margin = logits[:, 0] - np.log(np.exp(logits[:, 1]) + np.exp(logits[:, 2]))
+    assert auroc(y == 0, true_margin) == pytest.approx(7 / 9)
+    assert auroc(y == 0, p[:, 0]) == pytest.approx(5 / 9)  # the ties at 1.0 cost it
+    s = summarize(y, p, ["COVID", "Normal", "Viral"], n_boot=50)
+    assert s["auroc_per_class"]["COVID"] == pytest.approx(7 / 9)
