@@ -232,7 +232,9 @@ class Watcher:
         periodic = self.polls % self.full_every == 0
         self.listings, fresh, returned = self._scan(now_ns, periodic)
         full = periodic or returned  # back: what settled meanwhile is found
-        self.stamp_seen = {f: v for f, v in self.stamp_seen.items() if f in self.listings}
+        for per_folder in (self.stamp_seen, self.devices, self.mounts):  # a study's folder taken away is forgotten
+            for gone in [f for f in per_folder if f not in self.listings]:
+                del per_folder[gone]
         for folder, entry in before.items():  # a film removed (and perhaps brought back later) is forgotten
             if folder in self.listings and folder not in fresh:
                 continue
