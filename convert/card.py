@@ -67,6 +67,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
                                 "specificity": _r([t["specificity"], *t["specificity_ci"]])}
+        if d.get("test_films_chosen_on"):  # a site's rule scored again (--report-only) on test films it was chosen on
+            card["rule_on_test"]["chosen_films"] = [int(d["test_films_chosen_on"]), int(m["n"])]
         if len(d.get("per_class_on_test") or {}) > 2:  # every answer under the rule: what each is worth (edge.card)
             card["rule_on_test"]["per_class"] = {
                 c: {"sensitivity": _r([r["sensitivity"], *r["sensitivity_ci"]]),

@@ -20,7 +20,7 @@ from convert.chance import chance_line
 from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
-from convert.operating_point import kept_points, operating_point_setting, store_rule, stored_decision
+from convert.operating_point import chosen_films_among, kept_points, operating_point_setting, store_rule, stored_decision
 from convert.provenance import conversion_provenance
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
@@ -235,10 +235,12 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 target, on = meta["decision"].get("target_sensitivity"), meta["decision"].get("chosen_on", "validation split")
                 if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
                     log(f"{path.name} keeps its rule, {labelling(meta['decision'])}, chosen on {on}, not on the validation split")
-                    if warn := chosen_films_line({**meta, "decision_chosen_on": on}, [i.sha256 for i in split.parts["test"]],
+                    test_sha = [i.sha256 for i in split.parts["test"]]
+                    if warn := chosen_films_line({**meta, "decision_chosen_on": on}, test_sha,
                                                  f"{classes[k]} whenever p >= {fmt_threshold(t)}", "test films"):
                         log(f"warning: {path.name}: {warn}")  # its test figures below count them
                         entry["decision"]["chosen_films_warning"] = warn
+                        entry["decision"]["test_films_chosen_on"] = chosen_films_among(meta.get("decision_films"), test_sha)
                 if target is not None and on == "validation split":
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)

@@ -220,6 +220,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"  with its rule ({labelling(rule)}), as the "
                          f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
                          f"{_ci(rule['specificity'])}")
+            if chosen := rule.get("chosen_films"):
+                lines.append(f"  Warning: {chosen[0]} of those {chosen[1]} test films are ones its rule was chosen on: "
+                             "there its sensitivity is optimistic (the threshold was placed among them)")
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
                              if rule.get("swamped") else f"  with its rule the device finds, of the test films, {others}")

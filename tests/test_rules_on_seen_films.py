@@ -90,6 +90,12 @@ def test_report_only_warns_when_a_site_rule_is_scored_on_test_films_it_was_chose
     text = (run / "report.md").read_text()
     section = text[text.index("## The rule stored in the model files"):]
     assert f"**Its test figures count films its rule was chosen on:** {n} of the {n} test films are ones the rule" in section
+    from edge.cli import app
+
+    card = CliRunner().invoke(app, ["--card", "--model", str(run / "model_int8.tflite")])
+    assert card.exit_code == 0, card.output
+    assert (f"  Warning: {n} of those {n} test films are ones its rule was chosen on: there its sensitivity is "
+            "optimistic (the threshold was placed among them)") in card.output.splitlines()
 
 
 def test_replacing_an_earlier_models_file_says_it_is_that_models(tiny_run, tmp_path):
