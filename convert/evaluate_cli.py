@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from convert.evaluate_checks import REPORT_FILES, Settings, refuse_bad_arguments  # noqa: F401 (REPORT_FILES: tests take it here)
+from convert.evaluate_checks import REPORT_FILES, Settings, refuse_bad_arguments  # noqa: F401 (REPORT_FILES)
 from convert.evaluate_lines import closing_lines
 from convert.occlusion import MAX_MAPS
 from edge.cli_options import OnceOnlyCommand
@@ -117,8 +117,8 @@ def evaluate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    """Each step below says its own notes and warnings on stderr as it goes; their order is the order they are
-    said in. A mistake in the options is refused before a film is read, and nothing is written until the end."""
+    """The steps in the order a user hears from them (each says its notes and warnings on stderr as it goes):
+    a mistake in the options is refused before a film is read, and nothing is written until the last step."""
     from edge.interrupts import kept_interrupts
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
