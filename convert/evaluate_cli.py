@@ -3,28 +3,20 @@ before it trusts the model. Research software, NOT a medical device."""
 
 from __future__ import annotations
 
-import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from convert.evaluate_checks import REPORT_FILES, Settings, refuse_bad_arguments  # noqa: F401 (REPORT_FILES)
+from convert.evaluate_lines import closing_lines
 from convert.occlusion import MAX_MAPS
-from convert.evaluate_lines import closing_lines, site_shifts
 from edge.cli_options import OnceOnlyCommand
-from edge.cliutil import folder_problem, one_line_errors
-from edge.decision import fmt_threshold
+from edge.cliutil import one_line_errors
 from train.quiet import load_tensorflow
 
 evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-
-
-# films x resamples x (1 + groups) above which the intervals take long enough to say so (about 15 s here)
-BOOTSTRAP_NOTE_WORK = 2_000_000_000
-# Every file a report folder may hold; those a run does not write (no left-out class, no mistakes to
-# map, no plots without matplotlib) are removed, not left from an earlier run on other films.
-REPORT_FILES = ("report.md", "report.json", "predictions.csv", "left_out.csv", "confusion.png", "roc.png",
-                "reliability.png", "occlusion.png")
 
 
 @evaluate_app.command(
@@ -125,271 +117,36 @@ def evaluate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    from convert.site_folders import left_out_films, site_items
-    from convert.evaluate import model_for, scored
-    from convert.seen import leave_out_seen
-    from convert.operating_point import parse_operating_point
-    from edge.decision import parse_threshold
-    from edge.preprocess import PreprocessConfig
-    from train.data import DataError, scan
+    """The steps in the order a user hears from them (each says its notes and warnings on stderr as it goes):
+    a mistake in the options is refused before a film is read, and nothing is written until the last step."""
+    from edge.interrupts import kept_interrupts
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
-    from contextlib import ExitStack
-
-    from edge.interrupts import kept_interrupts
-    from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
-
+    s = Settings(model=model, data_dir=data_dir, out_dir=out_dir, threshold=threshold, most_probable=most_probable,
+                 operating_point=operating_point, class_map=class_map,
+                 columns=[c.strip() for c in (by or "").split(",") if c.strip()], keep_seen=keep_seen,
+                 find_crops=find_crops, score_left_out=score_left_out, save_model=save_model, explain=explain,
+                 shifts=shifts, n_boot=n_boot, quiet=quiet)
     # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
             kept_interrupts() as interrupted, ExitStack() as held:
-        if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
-            raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
-        if problem := folder_problem(out_dir) or report_folder_problem(out_dir, Path(data_dir)):
-            # before any film is read, not after minutes of scoring
-            raise ValueError(f"cannot write the report into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
-        # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
-        held.enter_context(run_folder_lock(out_dir, "cxr-evaluate", REPORT_CLASH))
-        if out is None and (other := _other_report(out_dir, Path(data_dir), model)):  # two folders named test/
-            print(f"cxr-evaluate: note: replacing {other} in {out_dir} (named after the data folder's "
-                  "name); give --out to keep both", file=sys.stderr)
-        if save_model is not None:  # refuse before minutes of reading images, and before TensorFlow loads
-            from convert.save_model import check_save_model
-
-            check_save_model(save_model, model, operating_point, keep_seen)
-        if threshold and most_probable:
-            raise ValueError("choose one of --threshold and --most-probable")
-        from convert.prevalence import parse_prevalences
-
-        prevalences = parse_prevalences(prevalence)
-        from train.class_folders import not_a_data_folder
-
-        if problem := not_a_data_folder(Path(data_dir)):
-            raise DataError(problem)
+        prevalences = refuse_bad_arguments(s, out, by, prevalence, held)
         if model.suffix == ".keras":  # seconds: every mistake above is said first
             load_tensorflow()
-        from convert.model_pin import check_unchanged, pinned, pinned_bytes, read_by_report
+        from convert.evaluate_answers import answers, say_bootstrap_time, site_point
+        from convert.evaluate_films import site_films
+        from convert.evaluate_model import load_model
+        from convert.evaluate_write import write_report
 
-        pins = read_by_report(model)  # every step reads this model, or nothing is written (convert.model_pin)
-        digests = [pinned(p) for p in pins]
-        predict, info = model_for(model)
-        labels = info["labels"]
-        if info.get("synthetic_data"):
-            from edge.card import synthetic_words
-
-            print(f"cxr-evaluate: note: {model} was trained on {synthetic_words(info)}; its figures say nothing about "
-                  "what it would do on real X-rays", file=sys.stderr)
-        rule = parse_threshold(threshold, labels) if threshold else None if most_probable else info.get("decision")
-        from convert.rule_notes import check_site_films, chosen_films_line, chosen_here_line
-
-        here = Path(data_dir).resolve().name
-        from train.synthetic_set import is_synthetic_folder, unfinished_line  # numpy and Pillow only: fine on a device
-
-        drawn = is_synthetic_folder(data_dir)  # cxr-synth's drawings: no figure or rule chosen on them means anything
-        if drawn:
-            print(f"cxr-evaluate: note: {data_dir} holds SYNTHETIC images (cxr-synth): these figures, and any rule "
-                  "chosen on them, say nothing about real X-rays", file=sys.stderr)
-        if line := unfinished_line(data_dir):
-            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-        rule_warnings = []  # files that say which films their rule was chosen on are checked film by film, below
-        if rule is not None and not threshold and not info.get("decision_films") and (line := chosen_here_line(
-                info.get("decision_chosen_on"), here, f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
-            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-            rule_warnings.append(line)
-        point = parse_operating_point(operating_point, labels) if operating_point else None
-        from convert import plots
-
-        if not plots.available():  # a device-only install: the report is written, without its plots
-            print(f"cxr-evaluate: warning: {plots.NO_PLOTS}", file=sys.stderr)
-        columns = [c.strip() for c in (by or "").split(",") if c.strip()]
-        data_warnings: list[str] = []  # said on stderr now, and in the report beside the figures they qualify
-        items, matched = site_items(data_dir, labels, class_map, "cxr-evaluate", quiet, data_warnings)
-        if columns:  # before any film is read: the names, and the values among the films to be scored
-            from convert.group_values import check_columns
-
-            check_columns(data_dir, columns, [i.path for i in items])
-        if point is not None:  # before minutes of reading: films that cannot choose (or price) the threshold
-            check_site_films([i.label for i in items], point[0], labels, here, save_model is not None)
-        res = scan(data_dir, items, PreprocessConfig.from_dict(info["preprocess"]), progress=not quiet, crops=find_crops)
-        def say_skipped() -> None:  # before the figures, and before an error that cites them
-            for bad in res.skipped:
-                print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
-
-        if not res.items:  # each file's reason first: a missing JPEG Lossless decoder is named there, and only there
-            say_skipped()
-            from convert import site_folders
-
-            raise DataError(f"no readable images in {data_dir}" + site_folders.unreadable_clause(len(res.skipped)))
-        drop, seen_note = leave_out_seen([model], res.items, keep_seen, "cxr-evaluate",
-                                         str(data_dir) if find_crops else None, not quiet)
-        res = res.take(~drop)
-        if not drawn and res.drawn is not None and (n := int(res.drawn.sum())):  # drawings without their README
-            drawn = True if n == len(res.items) else {"synthetic": n, "of": len(res.items)}
-            print(f"cxr-evaluate: note: {'all' if n == len(res.items) else f'{n} of the'} {len(res.items)} films are "
-                  "SYNTHETIC drawings by cxr-synth (marked in the file, or named synthetic-CLASS-NNNN.png): these "
-                  "figures, and any rule chosen on them, say nothing about real X-rays", file=sys.stderr)
-        from convert.study_design import design_note, evaluation_design, trained_sources
-
-        design = evaluation_design(trained_sources(model), [i.source for i in res.items],
-                                   (seen_note or {}).get("films", 0))
-        if line := design_note(design):
-            print(f"cxr-evaluate: note: {line}", file=sys.stderr)
-        if rule is not None and not threshold and (line := chosen_films_line(
-                info, [i.sha256 for i in res.items], f"{labels[rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
-            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-            rule_warnings.append(line)
-        from train.code_distance import copies_within
-        from convert.set_notes import conflict_warning, copies_warning, split_copies
-
-        twins, conflicts = split_copies(copies_within(res.items, not quiet, res.crops), [i.path for i in res.items],
-                                        [i.label for i in res.items])
-        if line := conflict_warning(conflicts):
-            print(f"cxr-evaluate: warning: label conflict: {line}", file=sys.stderr)
-        if line := copies_warning(twins):
-            print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-        say_skipped()
-        import numpy as np
-
-        from convert.report import evaluation_report
-        from train.audit import shortcut_audit, summary_line
-
-        y = np.array([labels.index(i.label) for i in res.items])
-        if point is not None:  # again on the films scored: unreadable and seen films are gone
-            check_site_films([i.label for i in res.items], point[0], labels, here, save_model is not None)
-        groups, given_values = None, {}
-        if columns:
-            from convert.group_values import group_values
-
-            groups = group_values(data_dir, [i.path for i in res.items], columns, as_given=given_values,
-                                  said=data_warnings)
-        audit = shortcut_audit(res.traits, y, labels)
-        if audit["warn"] and not quiet:
-            print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
-                  "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
-        probs, unlikeness = scored(predict, res.x, info.get("typicality"), not quiet)
-        from convert.left_out import one_model_answers
-
-        left_out, left_out_rows, left_out_skipped = one_model_answers(
-            data_dir, matched, labels, predict, info, rule, not quiet, model, keep_seen,
-            str(data_dir) if find_crops else None) if score_left_out else ({}, "", [])
-        for bad in left_out_skipped:
-            print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
-        mistakes = evidence = None
-        if explain:
-            from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
-            from train.progress import progress_bar
-
-            from edge.decision import labels_for
-
-            given = labels_for(probs, rule)  # the answers the report gives: their evidence, as the device's maps
-            mistakes = explain_mistakes(info["log_scores"], res.x, y, probs, explain, given)
-            bar = progress_bar(min(len(y), EVIDENCE_SAMPLE), "mapping where the model looks", not quiet)
-            evidence = overall_border_share(info["log_scores"], res.x, probs, done=bar.update, pred=given)
-            bar.close()
-        rob = site_shifts(predict, data_dir, [i.path for i in res.items], info, y, rule, quiet) if shifts else None
-        site = None
-        if point is not None:
-            from convert.operating_point import site_operating_point, stamped
-
-            kind = "partly SYNTHETIC " if isinstance(drawn, dict) else "SYNTHETIC " if drawn else ""
-            kept_seen = {e["file"] for e in (seen_note or {}).get("seen_films", [])} if keep_seen else set()
-            site = site_operating_point(y, probs, labels, *point, films=f"{kind}films in {here} ({len(y)}, cxr-evaluate)",
-                                        seen=np.array([i.path in kept_seen for i in res.items], bool))
-            site["keep_seen"] = keep_seen  # --save-model refuses it: the report says how to store a rule
-            site["model_file"] = model.name  # a model.keras's threshold is not the device file's (rule_sections)
-            if save_model is not None:
-                if save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word
-                    print(f"cxr-evaluate: note: replacing {save_model}", file=sys.stderr)
-                if (old := info.get("decision")) is not None:
-                    print(f"cxr-evaluate: note: {model.name}'s stored rule, {labels[old[0]]} whenever p >= "
-                          f"{fmt_threshold(old[1])}, is replaced in {save_model.name} by the one chosen here", file=sys.stderr)
-                # Written once the report is in (below): a deployable rule with no report behind it is worse
-                # than none, and an older file at that path stays until then.
-                model_bytes = stamped(pinned_bytes(model, digests[0], "cxr-evaluate"), site["decision"], site,
-                                      [i.sha256 for i in res.items])
-                site["saved_to"] = str(save_model)
-            from convert.rule_notes import site_rule_warnings
-
-            for line in site_rule_warnings(site, labels):
-                print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
-        n_groups = len({i.source for i in res.items} - {""}) + sum(len(set(v)) for v in (groups or {}).values())
-        if not quiet and len(y) * n_boot * (1 + n_groups) > BOOTSTRAP_NOTE_WORK:
-            print(f"cxr-evaluate: computing the 95% intervals: {n_boot:,} bootstrap resamples of {len(y):,} films, for the "
-                  f"whole set and each of {n_groups} groups (sources, --by); this can take a minute or more",
-                  file=sys.stderr, flush=True)
-        from contextlib import nullcontext
-
-        from edge.atomic import atomic_path, staged_folder, write_text
-
-        saving = site is not None and save_model is not None
-        if saving:
-            from convert.save_model import clear_killed_copies
-
-            clear_killed_copies(save_model)
-        # The model copy is written whole first (a full disk fails before the report is in) and takes its
-        # name once the report is in: no report names a file that is not there, and no rule goes without one.
-        with atomic_path(save_model) if saving else nullcontext() as model_tmp:
-            if model_tmp is not None:
-                model_tmp.write_bytes(model_bytes)
-            from convert.provenance import scoring_provenance
-
-            with staged_folder(out_dir, last=("report.md",), retire=REPORT_FILES) as stage:  # the whole set, or the old one
-                report = evaluation_report(stage, f"{model.name} on {Path(data_dir).name}", y, probs, labels,
-                                           [i.path for i in res.items], [i.source for i in res.items],
-                                           {"model": str(model), "model_kind": info["kind"], "data_dir": str(data_dir),
-                                            "class_folders": matched, "left_out_films": left_out_films(data_dir, matched),
-                                            "left_out_answers": left_out,
-                                            "seen_in_training": seen_note, "study_design": design,
-                                            "copies_within_set": twins, "label_conflicts": conflicts,
-                                            "input_check_flagged_validation": info.get("flagged_validation"),
-                                            "rule_warnings": rule_warnings, "data_warnings": data_warnings,
-                                            "synthetic_data": info.get("synthetic_data"), "synthetic_films": drawn,
-                                            "synthetic_share": info.get("synthetic_share"),
-                                            "skipped_files": res.skipped + left_out_skipped,  # as compare.json
-                                            "provenance": scoring_provenance([model], n_boot)},
-                                           n_boot=n_boot, mistakes=mistakes, x=res.x, evidence=evidence,
-                                           unlikeness=unlikeness,
-                                           robustness=rob, threshold=rule,
-                                           threshold_from="option" if threshold else "model file", site_point=site,
-                                           audit=audit, prevalences=prevalences, subgroups=groups,
-                                           as_given=given_values)
-                if left_out_rows:
-                    write_text(stage / "left_out.csv", "\ufeff" + left_out_rows)
-                check_unchanged(pins, digests, "cxr-evaluate")  # last: a report and a copy of one model, or none
-                interrupted()
-    closing_lines(report, left_out, labels, site)
+        loaded = load_model(s)
+        films = site_films(s, loaded)
+        answered = answers(s, loaded, films)
+        site, model_bytes = site_point(s, loaded, films, answered.probs)
+        say_bootstrap_time(s, films)
+        report = write_report(s, loaded, films, answered, site, model_bytes, prevalences, interrupted)
+    closing_lines(report, answered.left_out, loaded.labels, site)
     print(f"report: {out_dir / 'report.md'}")
-    raise typer.Exit(1 if res.skipped or left_out_skipped else 0)
-
-
-def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
-    """What the report in ``out_dir`` is of, where it is another data folder's ('the report on ...') or
-    another model file's ('the report of ...'): model_int8 then model_fp32 on one site both report into
-    RUN/site-report, and the first was replaced unsaid. None where it is this one's, or none."""
-    from edge.atomic import read_json
-    from edge.names import exact_name
-
-    try:
-        before = read_json(out_dir / "report.json")
-        data, scored = str(exact_name(before, "data_dir")), str(exact_name(before, "model") or "")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if Path(data).resolve() != data_dir.resolve():
-        return f"the report on {data}"
-    if scored and Path(scored).resolve() != model.resolve():
-        return f"the report of {scored}"
-    return None
-
-
-def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
-    """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
-    from convert.site_folders import in_data_folder, others_files
-
-    if problem := in_data_folder(out_dir, data_dir):
-        return problem
-    if (out_dir / "run.json").is_file():
-        return ("it is a run folder (run.json): its report.md and plots are cxr-convert's report on the test split, "
-                "which this one would replace; give the evaluation a folder of its own")
-    return others_files(out_dir, REPORT_FILES, "report.json", {"metrics", "data_dir", "model"}, "cxr-evaluate")
+    raise typer.Exit(1 if films.scan.skipped or answered.left_out_skipped else 0)
 
 
 def evaluate_main() -> None:

@@ -1,0 +1,113 @@
+"""cxr-evaluate's options, and the mistakes in them said before any film is read.
+
+Reading a site's films takes minutes, and loading TensorFlow for a model.keras seconds: a usage
+mistake found after either wastes them, so every check that needs only the options and the folders'
+names runs first. The options then travel between the steps of convert.evaluate_cli as one Settings.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+# Every file a report folder may hold; those a run does not write (no left-out class, no mistakes to
+# map, no plots without matplotlib) are removed, not left from an earlier run on other films.
+REPORT_FILES = ("report.md", "report.json", "predictions.csv", "left_out.csv", "confusion.png", "roc.png",
+                "reliability.png", "occlusion.png")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options every step after the checks reads (cxr-evaluate --help says what each does)."""
+
+    model: Path
+    data_dir: Path
+    out_dir: Path
+    threshold: str | None
+    most_probable: bool
+    operating_point: str | None
+    class_map: str | None
+    columns: list[str]  # --by's, without blanks
+    keep_seen: bool
+    find_crops: bool
+    score_left_out: bool
+    save_model: Path | None
+    explain: int
+    shifts: bool
+    n_boot: int
+    quiet: bool
+
+    @property
+    def crops_in(self) -> str | None:
+        """The folder whose films are searched for cropped copies of training films, or None (--no-find-crops)."""
+        return str(self.data_dir) if self.find_crops else None
+
+    @property
+    def here(self) -> str:
+        """The data folder's own name, as notes about where a rule was chosen name it."""
+        return Path(self.data_dir).resolve().name
+
+
+def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalence: str,
+                         held: ExitStack) -> tuple[float, ...]:
+    """Raise on a mistake in the options or the folders given, before any film is read and before TensorFlow
+    loads; take the report folder's lock (held until ``held`` closes) once it is known to be a report's folder.
+    Returns --prevalence's shares."""
+    from convert.prevalence import parse_prevalences
+    from edge.cliutil import folder_problem
+    from train.class_folders import not_a_data_folder
+    from train.data import DataError
+    from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
+
+    if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
+        raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
+    if problem := folder_problem(s.out_dir) or report_folder_problem(s.out_dir, Path(s.data_dir)):
+        raise ValueError(f"cannot write the report into {s.out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+    # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
+    held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH))
+    if out is None and (other := _other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
+        print(f"cxr-evaluate: note: replacing {other} in {s.out_dir} (named after the data folder's "
+              "name); give --out to keep both", file=sys.stderr)
+    if s.save_model is not None:
+        from convert.save_model import check_save_model
+
+        check_save_model(s.save_model, s.model, s.operating_point, s.keep_seen)
+    if s.threshold and s.most_probable:
+        raise ValueError("choose one of --threshold and --most-probable")
+    prevalences = parse_prevalences(prevalence)
+    if problem := not_a_data_folder(Path(s.data_dir)):
+        raise DataError(problem)
+    return prevalences
+
+
+def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
+    """What the report in ``out_dir`` is of, where it is another data folder's ('the report on ...') or
+    another model file's ('the report of ...'): model_int8 then model_fp32 on one site both report into
+    RUN/site-report, and the first was replaced unsaid. None where it is this one's, or none."""
+    from edge.atomic import read_json
+    from edge.names import exact_name
+
+    try:
+        before = read_json(out_dir / "report.json")
+        data, scored = str(exact_name(before, "data_dir")), str(exact_name(before, "model") or "")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if Path(data).resolve() != data_dir.resolve():
+        return f"the report on {data}"
+    if scored and Path(scored).resolve() != model.resolve():
+        return f"the report of {scored}"
+    return None
+
+
+def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:
+    """Why ``out_dir`` is no place for an evaluation report, beyond being writable, or None."""
+    from convert.site_folders import in_data_folder, others_files
+
+    if problem := in_data_folder(out_dir, data_dir):
+        return problem
+    if (out_dir / "run.json").is_file():
+        return ("it is a run folder (run.json): its report.md and plots are cxr-convert's report on the test split, "
+                "which this one would replace; give the evaluation a folder of its own")
+    return others_files(out_dir, REPORT_FILES, "report.json", {"metrics", "data_dir", "model"}, "cxr-evaluate")
