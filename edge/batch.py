@@ -17,7 +17,8 @@ from typing import Callable, Iterable, Iterator, Protocol
 import numpy as np
 
 from edge.dicom_start import DICOM_SUFFIXES
-from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, preprocess_file, read_regular_file, short_of_memory
+from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, preprocess_file, read_regular_file,
+                             short_of_memory)
 
 # .jfif and .jpe: JPEGs as Windows and some browsers save them; .pgm/.ppm/.pnm: what research tools write
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".jfif", ".jpe", ".jp2", ".bmp", ".tif", ".tiff", ".gif", ".webp",
@@ -188,7 +189,7 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
     except ImageError as e:
         return str(e)
     except Exception as e:  # a decoder bug must not end the batch
-        return OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode ({type(e).__name__}: {e})"
+        return OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
 
 
 def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Future:

@@ -23,8 +23,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from edge.controls import escaped
+from edge.dicom_no_pixels import no_pixels_reason
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
-from edge.dicom_size import check_codestream_size, check_decoded_size, check_inflated_size, header_int
+from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
+                             header_int)
 from edge.preprocess import BLANK_SHARE, OUT_OF_MEMORY, ImageError, first_line, one_level_share, short_of_memory
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
 
@@ -85,22 +88,15 @@ def _to_gray(data: bytes) -> np.ndarray:
     except Exception as e:
         raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"unreadable DICOM ({type(e).__name__})") from None
     if "PixelData" not in ds:
-        if not dicom_start(data):  # a .dcm of text: pydicom reads anything
-            raise ImageError("neither a known image format nor a DICOM image (no DICM preamble, no pixel data)")
-        if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
-            raise ImageError("DICOM file holds a floating-point image (Float Pixel Data), which cxr-edge does not read")
-        if _cut_short(ds, len(data)):
-            raise ImageError("DICOM file ends inside its header, before any pixel data: cut short (an interrupted "
-                             "copy?); copy it again")
-        what = not_a_film(data[:HEAD_BYTES])
-        raise ImageError(f"DICOM file holds no image: {what}, not a film" if what else
-                         "DICOM file holds no image (no PixelData)")
+        raise ImageError(no_pixels_reason(ds, data))
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
     check_decoded_size(ds)
     compressed = _is_compressed(ds)
     if compressed:
         check_codestream_size(ds)
+    else:
+        check_native_length(ds)
     arr = _first_frame(ds, compressed)
     del ds.PixelData  # the array holds the pixels now: the bytes go before the mapping needs memory
     photometric = str(getattr(ds, "PhotometricInterpretation", "MONOCHROME2")).upper()
@@ -125,20 +121,6 @@ def _to_gray(data: bytes) -> np.ndarray:
     # module pairs the two; some CR writers send it beside MONOCHROME2): either inverts, never both twice
     inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
     return _unblanked(arr, ds, photometric == "MONOCHROME1" or inverse)
-
-
-def _cut_short(ds, size: int) -> bool:
-    """Whether the data set's last element says it is longer than the file has bytes left: pydicom reads
-    a file cut short inside its header quietly, as a film with no pixels."""
-    from pydicom.uid import DeflatedExplicitVRLittleEndian
-
-    if getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None) == DeflatedExplicitVRLittleEndian:
-        return False  # its offsets are in the inflated data set, not the file
-    try:
-        last = ds.get_item(next(reversed(ds.keys())))
-        return last.length != 0xFFFFFFFF and last.value_tell + last.length > size
-    except Exception:  # no element, or one already converted: nothing to tell
-        return False
 
 
 # What a LUT stage is made of, in the order they are dropped when they blank the film: VOI first, then modality.
@@ -252,7 +234,7 @@ def _decode_error(ds, e: Exception) -> str:
     lines = str(e).splitlines()
     if lines and lines[0].startswith("Unable to decode as exceptions were raised by all available plugins"):
         # each plugin's line names a BytesIO object by its address: no help to anyone
-        reasons = [re.sub(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>", "", line).strip() for line in lines[1:]]
+        reasons = [escaped(re.sub(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>", "", line).strip()) for line in lines[1:]]
         return f"{what}: {'; '.join(r for r in reasons if r) or 'no reason given'}"
     return f"{what}: {first_line(e)}"
 

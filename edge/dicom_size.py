@@ -69,6 +69,35 @@ def check_decoded_size(ds) -> None:
                          f"more than the limit of {MAX_DECODED_BYTES} (possible decompression bomb)")
 
 
+def check_native_length(ds) -> None:
+    """Refuse uncompressed pixel data longer than the frames its header says by more than the 1 padding byte,
+    and no whole number of such frames: a wrong Columns or Rows, which pydicom only warns of ('excess
+    padding'), and which decoded runs each row into the next (the film as diagonal stripes). Whole frames
+    more than Number of Frames says are a film's (its first is classified); data too short, pydicom refuses."""
+    try:
+        rows, cols, frames = header_int(ds, "Rows", 0), header_int(ds, "Columns", 0), header_int(ds, "NumberOfFrames", 1)
+        samples, bits = header_int(ds, "SamplesPerPixel", 1), header_int(ds, "BitsAllocated", 0)
+    except (TypeError, ValueError):
+        return  # no number: pydicom's decode says which
+    if min(rows, cols, samples, frames) < 1 or not (bits == 1 or 8 <= bits <= 64 and bits % 8 == 0):
+        return
+    frame_bits = rows * cols * samples * bits  # 1-bit frames are packed one after the other, not byte-aligned
+    ybr_422 = str(ds.get("PhotometricInterpretation", "")).strip().upper() == "YBR_FULL_422"
+    if ybr_422:
+        frame_bits = frame_bits // 3 * 2  # each pair of pixels shares its two chroma samples
+    if frame_bits < 1:
+        return
+    actual, expected = len(ds.PixelData), math.ceil(frames * frame_bits / 8)
+    whole = max(frames, actual * 8 // frame_bits)
+    if actual - math.ceil(whole * frame_bits / 8) <= 1 or ybr_422 and actual >= expected // 2 * 3:
+        return  # whole frames and their padding byte; or a 422 film of full colour, which pydicom says
+    pixels = f"{bits}-bit pixels" if samples == 1 else f"pixels of {samples} {bits}-bit samples"
+    said = f"{cols}x{rows} {pixels}" if frames == 1 else f"{frames} frames of {cols}x{rows} {pixels}"
+    raise ImageError(f"refused: its header says {said} ({frame_bits / 8:g} bytes a frame), but its pixel data is "
+                     f"{actual} bytes, no whole number of frames: a wrong Rows or Columns? (decoded, each row would "
+                     "run into the next)")
+
+
 def check_codestream_size(ds) -> None:
     """Refuse a JPEG or JPEG 2000 frame whose own size is not Rows x Columns: the decoder would make the
     whole of it (a 9000x9000 JPEG under a 256x256 header took 580 MB) before pydicom finds the mismatch."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from edge.controls import CONTROL, escaped
 from edge.figures import exact_text
 from edge.names import texts
 
@@ -19,19 +19,14 @@ from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
 from edge.spreadsheet import cell
 
-# Control characters, and what also breaks a line or reorders one: the line and paragraph separators
-# (Python's splitlines() split an answer at U+2028) and the bidirectional controls (a right-to-left
-# override showed a label and its probability in the wrong order).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
 
 def shown(name: str) -> str:
     """A file name as the text format prints it: as it is, unless it holds a control character
-    (a newline or tab would split the answer's line or columns; _CONTROL) or starts with a double quote;
+    (a newline or tab would split the answer's line or columns; edge.controls) or starts with a double quote;
     then as a JSON string ("nl\\nname.png"), so that a field starting with " is read with json.loads."""
-    if not (_CONTROL.search(name) or name.startswith('"')):
+    if not (CONTROL.search(name) or name.startswith('"')):
         return name
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(name, ensure_ascii=False))
+    return escaped(json.dumps(name, ensure_ascii=False))
 
 
 def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:

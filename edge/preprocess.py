@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from edge.controls import escaped
 from edge.figures import fixed
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
@@ -214,7 +215,11 @@ def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
 
 
 def first_line(e: BaseException) -> str:
-    return (str(e).splitlines() or [""])[0] or type(e).__name__
+    """An exception's message up to its first newline, for an error line: with its control characters
+    escaped (edge.controls), as libraries quote a file's own bytes (pydicom a header value), which must
+    neither erase the line on a terminal (ESC) nor make a log binary (NUL); a \\r inside a value is escaped
+    with the rest of it."""
+    return escaped(str(e).split("\n")[0].rstrip("\r")) or type(e).__name__
 
 
 def decode_bytes(data: bytes) -> np.ndarray:

@@ -1,0 +1,18 @@
+"""Text from outside (a file's name, a header value a library quotes in its message) made safe for one line.
+
+A control character would split an answer's line or columns, an ESC sequence can erase its own error line on a
+terminal, and a NUL makes a log a binary file to grep. So do what also breaks a line or reorders one: the line
+and paragraph separators (Python's splitlines() split an answer at U+2028) and the bidirectional controls (a
+right-to-left override showed a label and its probability in the wrong order). Each is written as its
+\\uXXXX escape, as JSON writes it. Pure functions."""
+
+from __future__ import annotations
+
+import re
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with each character CONTROL matches as its \\uXXXX escape (ESC as \\u001b); the rest as it is."""
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
