@@ -30,7 +30,6 @@ class SelftestOutOfMemory(ModelFileError):
     """The self-test ran out of memory: the device's problem, which copying the file again would not cure."""
 
 
-
 class EdgeModel:
     """A loaded model: ``classify(uint8 NHWC batch) -> probabilities (N, classes)``."""
 
