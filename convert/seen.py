@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from edge import metadata as md
+from edge.members import KEY_BYTES
 from train.data import DataError, Item, Split
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
@@ -32,7 +33,7 @@ from convert.seen_lines import how_found, per_model
 
 SEEN_PARTS = ("train", "val")
 _PART_NAMES = {"train": "training", "val": "validation"}
-PREFIX = 8  # bytes of each SHA-256 kept in a model file
+PREFIX = KEY_BYTES  # bytes of each SHA-256 kept in a model file
 
 Known = dict[str, tuple[set[bytes], np.ndarray]]  # part -> (SHA-256 prefixes, (M, 32) uint8 copy codes)
 
@@ -80,7 +81,8 @@ def fingerprints(split: Split) -> tuple[dict, dict[str, bytes]]:
 
 def carried(model: Path) -> Known | None:
     """What a model file carries, per part; None for a .keras file, a file converted with
-    --no-fingerprints or by cxr-edge 0.9.0 and older."""
+    --no-fingerprints or by cxr-edge 0.9.0 and older. A file that lacks members its metadata records
+    (edge.members) is refused (DataError): its check would find none of the films it lost."""
     if Path(model).suffix != ".tflite":
         return None
     try:
@@ -89,6 +91,10 @@ def carried(model: Path) -> Known | None:
         return None
     if not meta or "seen" not in meta:
         return None
+    from edge.members import damaged_members
+
+    if damaged := damaged_members(model, meta, files):  # keys missing or cut short match nothing: no film "seen"
+        raise DataError(damaged)
     out = {}
     for part in SEEN_PARTS:
         data = files.get(f"seen/{part}.bin", b"")

@@ -61,7 +61,7 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
         if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
             print(f"{PROG}: note: the card names the classes as {model} stores them "
                   f"({','.join(m.renamed_from)}), not as --labels gives them", file=sys.stderr)
-        _print_card({**m.meta, "labels": m.renamed_from or m.labels}, model)
+        _print_card({**m.meta, "labels": m.renamed_from or m.labels}, model, m.files)
         return EXIT_OK
     from edge.model import ModelFileError
 
@@ -89,11 +89,15 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
     ms), gives other answers here. A Pillow that decodes otherwise, or a runtime whose kernels differ,
     would change every answer unseen, and the figures on the model's card would no longer be this
     device's. Other classes, other labels or a large deviation stop it; a small one with the same
-    classes is a warning. None too where the file carries no self-test (older or foreign files).
+    classes is a warning. None too where the file carries no self-test (older or foreign files); an error
+    where it lacks a member its metadata says it carries (edge.members: a self-test, fingerprints).
     ``anyway``: how the caller's user goes on regardless (cxr-evaluate, which scores what the device
     would answer, has no way)."""
+    from edge.members import damaged_members
     from edge.model import SELFTEST, ModelFileError, SelftestOutOfMemory
 
+    if not m.meta.get("foreign") and (damaged := damaged_members(model, m.meta, m.files)):
+        return "error", damaged  # a self-test or fingerprints gone: whatever else was lost cannot be told
     if SELFTEST not in m.files:
         return None
     try:
@@ -120,22 +124,27 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
 
 
 def card_without_runtime(model: Path) -> int:
-    """--card on a machine without a TFLite runtime (a reviewer's laptop, a device not set up yet):
-    the card is the file's metadata, read and checked (edge.metadata) without loading the weights."""
+    """--card: the file's metadata, read and checked (edge.metadata, edge.members) without loading the
+    weights, so it works where no TFLite runtime is installed (a reviewer's laptop, a device not set up
+    yet) and a forged flatbuffer cannot crash it."""
     from edge import metadata as md
 
     try:
-        _, meta, _ = md.read(model)
+        _, meta, files = md.read(model)
     except md.ModelFileError as e:
         raise fail(PROG, str(e)) from None
     if meta is None:
         raise fail(PROG, f"{model} has no cxr-edge metadata, so no card")
-    _print_card(meta, model)
+    _print_card(meta, model, files)
     return EXIT_OK
 
 
-def _print_card(meta: dict, model: Path) -> None:
+def _print_card(meta: dict, model: Path, files: dict[str, bytes]) -> None:
     from edge.card import card_text
+    from edge.members import damaged_members
+
+    if damaged := damaged_members(model, meta, files):  # else it claimed fingerprints and a self-test the file lacks
+        raise fail(PROG, damaged)
 
     try:
         text = card_text(meta, Path(model).name)

@@ -32,7 +32,11 @@ class ModelFileError(ValueError):
 
 
 def attach(flatbuffer: bytes, metadata: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:
-    """Return the flatbuffer with the metadata archive appended (pure function)."""
+    """Return the flatbuffer with the metadata archive appended (pure function).
+
+    Only ``files`` go in beside the metadata: to change the metadata of an existing file, use
+    :func:`rewrite`, which keeps its members. A file whose metadata records a self-test or
+    fingerprints it does not carry is refused as damaged (edge.members)."""
     meta = dict(metadata)
     meta["format"] = FORMAT
     meta["tflite_bytes"] = len(flatbuffer)
@@ -60,6 +64,8 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             meta = json.loads(z.read(META_NAME))
             files = {n: z.read(n) for n in z.namelist() if n not in (META_NAME, "labels.txt")}
+    except RecursionError:  # json.loads on brackets nested some 100,000 deep: not a file cxr-convert writes
+        raise ModelFileError("model metadata is damaged (nested too deeply)") from None
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error):
         if _has_metadata_remnant(data):
             raise ModelFileError("damaged or truncated cxr-edge model file (its metadata cannot be read); "
@@ -114,6 +120,9 @@ def field_problem(meta: dict[str, Any]) -> str | None:
         return f"tflite_bytes {n!r} or tflite_sha256 is not what cxr-convert writes"
     if not isinstance(meta["preprocess"], dict):
         return f"preprocess is {type(meta['preprocess']).__name__}, not an object"
+    trim = meta["preprocess"].get("trim_borders", True)
+    if not isinstance(trim, bool):  # the string "false" is true to Python: borders trimmed that the file says not to
+        return f"preprocess.trim_borders is {trim!r} ({type(trim).__name__}), not the JSON true or false"
     requires = meta.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         return f"requires is {requires!r}, not a list of names"

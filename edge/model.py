@@ -7,9 +7,8 @@ device are calibrated the same way the report measured them.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,9 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import stored_rule
+from edge.members import SELFTEST, damaged_members
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
+from edge.probe import probed_crash
 from edge.preprocess import OUT_OF_MEMORY, PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
@@ -27,27 +28,6 @@ ModelFileError = md.ModelFileError
 
 class SelftestOutOfMemory(ModelFileError):
     """The self-test ran out of memory: the device's problem, which copying the file again would not cure."""
-
-
-SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and their expected probabilities
-
-
-def _crashes_the_runtime(path: Path) -> str | None:
-    """How loading ``path`` kills a process ('crashed (signal 11)'), tried in a child process; None
-    when it does not. A cxr-edge file's checksum vouches for its flatbuffer; a foreign file has none,
-    and tflite-runtime 2.14 dies of a segmentation fault on a flatbuffer cut short, where a service
-    manager would restart it into the same crash without a word."""
-    # as this process loads it (from its bytes), then from the path: a read past the end of a cut buffer
-    # crashes or not by what lies beyond it, so one way alone let a crash through (tflite-runtime 2.14)
-    code = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\nI = interpreter_class()[0]\n"
-            "with silenced_fd(2):\n"
-            "    for kw in ({'model_content': open(sys.argv[1], 'rb').read()}, {'model_path': sys.argv[1]}):\n"
-            "        try:\n            I(**kw).allocate_tensors()\n        except Exception:\n            pass\n")
-    try:
-        r = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired):
-        return None  # no verdict: load it here, as before
-    return f"crashed (signal {-r.returncode})" if r.returncode < 0 else None
 
 
 class EdgeModel:
@@ -62,7 +42,10 @@ class EdgeModel:
                 f"{self.path} has no cxr-edge metadata (labels, preprocessing, calibration): a cxr-edge file cut short "
                 "(truncated) in copying looks like this too, so compare its size with the original and copy it again; "
                 "otherwise use a model made by cxr-convert (edge-classify runs a foreign model with --labels A,B)")
-        if meta is None and (crash := _crashes_the_runtime(self.path)):
+        # before loading it here, every file: a flatbuffer forged, its checksum written again, crashed every command
+        sha256 = meta["tflite_sha256"] if meta is not None else hashlib.sha256(flatbuffer).hexdigest()
+        if crash := probed_crash(self.path, sha256, f"{self.runtime} {runtime_version(self.runtime)}",
+                                 len(flatbuffer) if meta is not None else 0):
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime {crash} loading this model; the file may be "
                                  "truncated or damaged")
         dynamic = None
@@ -247,6 +230,8 @@ class EdgeModel:
         device's image decoder and preprocessing as well as its interpreter, against the
         probabilities the converting machine got from the same files.
         """
+        if not self.meta.get("foreign") and (damaged := damaged_members(self.path, self.meta, self.files)):
+            raise ModelFileError(damaged)  # not "made by an older cxr-convert?": its maker writes one in every file
         if SELFTEST not in self.files:
             raise ModelFileError(f"{self.path} carries no self-test " + ("(it has no cxr-edge metadata: cxr-convert did "
                                  "not make it)" if self.meta.get("foreign") else "(made by an older cxr-convert?)"))

@@ -69,6 +69,13 @@ def unpadded(md: str) -> str:
     return "\n".join(re.sub(r" {2,}", " ", line) if line.startswith("|") else line for line in md.splitlines()) + "\n"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def probe_verdicts_kept_apart(tmp_path_factory):
+    """edge.probe keeps its verdicts under $XDG_CACHE_HOME: the suite's own, never the user's ~/.cache
+    (commands started as processes inherit it)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(autouse=True)
 def watch_settles_in_two_polls(monkeypatch):
     """Watcher tests poll without sleeping: a file settles on two polls alone (edge.watch.QUIET_NS 0).

@@ -53,6 +53,10 @@ def test_the_metadata_cxr_convert_writes_is_read():
     ({"labels": [1, 2]}, "labels must be a list of two or more class names"),
     ({"labels": None}, "labels must be a list"),
     ({"preprocess": None}, "preprocess is NoneType, not an object"),
+    # the string "false" is true to Python: borders trimmed that the file says to keep
+    ({"preprocess": {**PreprocessConfig(size=64).to_dict(), "trim_borders": "false"}},
+     "preprocess.trim_borders is 'false' (str), not the JSON true or false"),
+    ({"preprocess": {**PreprocessConfig(size=64).to_dict(), "trim_borders": 0}}, "preprocess.trim_borders is 0 (int)"),
     ({"requires": "fancy"}, "requires is 'fancy', not a list of names"),
     ({"requires": None}, "requires is None"),
     ({"output": "probabilities"}, "output is 'probabilities'"),
@@ -110,6 +114,22 @@ def test_an_input_check_that_would_pass_every_film_is_refused():
                    {"mean": [math.nan] + list(good["mean"][1:])}):
         with pytest.raises(ValueError, match="input check's data are damaged"):
             Typicality.from_dict({**good, **change})
+
+
+def test_metadata_nested_too_deeply_is_damaged_and_names_the_file(tmp_path):
+    """json.loads raised RecursionError: 'unexpected RecursionError', and cxr-compare did not say which model."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("cxr_edge.json", "[" * 100_000 + "]" * 100_000)
+    path = tmp_path / "deep.tflite"
+    path.write_bytes(FLATBUFFER + buf.getvalue())
+    from edge.metadata import read
+
+    with pytest.raises(ModelFileError, match=f"^{path}: model metadata is damaged \\(nested too deeply\\)$"):
+        read(path)
 
 
 def test_an_empty_file_is_called_empty():

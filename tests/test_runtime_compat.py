@@ -160,7 +160,7 @@ def test_a_model_file_cut_short_is_an_error_never_a_crash(model_dir, tmp_path, l
 
 
 def test_a_foreign_file_that_crashes_the_runtime_is_refused_before_it_is_loaded(model_dir, tmp_path, monkeypatch):
-    import edge.model as em
+    import edge.probe as ep
     from edge.metadata import ModelFileError, split
 
     foreign = tmp_path / "foreign.tflite"
@@ -169,6 +169,7 @@ def test_a_foreign_file_that_crashes_the_runtime_is_refused_before_it_is_loaded(
     crashing = tmp_path / "crashing-python"
     crashing.write_text("#!/bin/sh\nkill -SEGV $$\n")
     crashing.chmod(0o755)
-    monkeypatch.setattr(em.sys, "executable", str(crashing))  # the child that tries the file dies as the runtime would
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))  # the first load's verdict is kept: try it again
+    monkeypatch.setattr(ep.sys, "executable", str(crashing))  # the child that tries the file dies as the runtime would
     with pytest.raises(ModelFileError, match=r"crashed \(signal 11\) loading this model; the file may be truncated"):
         EdgeModel(foreign, labels=["A", "B"])

@@ -1,0 +1,75 @@
+"""Whether loading a model kills the process, tried once per device in a child process.
+
+The runtimes read a flatbuffer by the offsets written in it, unchecked: a table offset pointing
+elsewhere makes tflite-runtime 2.14 and LiteRT die of a segmentation fault, with no message, and a
+service manager restarts edge-classify into the same crash. A cxr-edge file's checksum does not
+prevent it: anyone who changes a byte can write the checksum again, and a converter bug would write
+a right one. So every model is first loaded in a child process, which dies in our place.
+
+That child costs a Python start and the runtime's import (0.15 s on a workstation, more on a Pi),
+so its verdict is kept, by the SHA-256 of the flatbuffer and the runtime's name and version, as one
+small file under $XDG_CACHE_HOME/cxr-edge/probed (else ~/.cache/cxr-edge/probed): the second start
+with the same model skips it. Where that folder cannot be written (a service without a home), the
+child runs at every start: slower, never unsafe.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+# As edge.model loads it (its first ``size`` bytes: the flatbuffer; a foreign one followed by zeros), then from the
+# path: a read past the end of a cut buffer crashes or not by what lies beyond it, so one way alone let a crash
+# through (tflite-runtime 2.14).
+_CHILD = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\nI = interpreter_class()[0]\n"
+          "data = open(sys.argv[1], 'rb').read()\nsize = int(sys.argv[2]) or len(data)\n"
+          "with silenced_fd(2):\n"
+          "    for kw in ({'model_content': data[:size]}, {'model_content': data[:size] + bytes(min(size, 64 << 20))},\n"
+          "               {'model_path': sys.argv[1]}):\n"
+          "        try:\n            I(**kw).allocate_tensors()\n        except Exception:\n            pass\n")
+_SAFE = "loads"
+
+
+def cache_folder() -> Path:
+    """Where verdicts are kept: $XDG_CACHE_HOME/cxr-edge/probed, else ~/.cache/cxr-edge/probed."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cxr-edge" / "probed"
+
+
+def crashes_the_runtime(path: Path, size: int = 0) -> str | None:
+    """How loading ``path`` (its first ``size`` bytes, 0: all) kills a process ('crashed (signal 11)'),
+    tried in a child process; None when it does not, or when no verdict could be had."""
+    try:
+        r = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(size)], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return None  # no verdict: load it here, as before
+    return f"crashed (signal {-r.returncode})" if r.returncode < 0 else None
+
+
+def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | None:
+    """crashes_the_runtime, remembered on this device: read from the cache when this flatbuffer
+    (``sha256``) was tried with this ``runtime`` ("litert 1.2.0") before, else tried and written there."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}")
+    kept = cache_folder() / name
+    try:
+        verdict = kept.read_text(encoding="utf-8").strip()
+        return None if verdict == _SAFE else verdict
+    except (OSError, UnicodeDecodeError):
+        pass
+    crash = crashes_the_runtime(path, size)
+    _remember(kept, crash or _SAFE)
+    return crash
+
+
+def _remember(kept: Path, verdict: str) -> None:
+    """Write ``verdict`` atomically; a folder that cannot be written leaves the probe to run next time."""
+    from edge.atomic import write_text
+
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        write_text(kept, verdict + "\n")
+    except OSError:
+        pass

@@ -1,0 +1,123 @@
+"""Model files altered after cxr-convert wrote them: members dropped (fingerprints, the self-test), a
+flatbuffer that crashes the runtime though its checksum was written again. Each is refused with one
+line naming the file, by every tool alike; a file that never had a member keeps working."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from convert.evaluate_cli import evaluate_app
+from edge import metadata as md
+from edge.cli import app as edge_app
+from edge.model import EdgeModel, ModelFileError
+
+
+def _rewrapped(model: Path, out: Path, keep=lambda name: False, **change) -> Path:
+    """``model`` with its metadata attached again (edge.metadata.attach) and only the members ``keep`` names."""
+    fb, meta, files = md.read(model)
+    out.write_bytes(md.attach(fb, {**meta, **change}, {n: d for n, d in files.items() if keep(n)}))
+    return out
+
+
+def test_the_member_sizes_match_what_convert_writes():
+    from convert.seen import PREFIX
+    from edge.members import CODE_BYTES, KEY_BYTES
+    from train.code_distance import CODE
+
+    assert (KEY_BYTES, CODE_BYTES) == (PREFIX, CODE)
+
+
+def test_members_problem_names_what_the_metadata_records_and_the_file_lacks():
+    from edge.members import members_problem
+
+    seen = {"train": 2, "val": 1, "hash": "sha256[:8]", "copy_code": "..."}
+    whole = {"selftest.json": b"{}", "seen/train.bin": bytes(16), "seen/val.bin": bytes(8), "seen/train.near": bytes(64)}
+    new = {"created_by": "cxr-edge 0.33.0, tensorflow 2.19.0", "seen": seen}
+    assert members_problem(new, whole) is None
+    assert "seen/val.bin" in members_problem(new, {k: v for k, v in whole.items() if k != "seen/val.bin"})
+    assert "1.5 of its 2" in members_problem(new, {**whole, "seen/train.bin": bytes(12)})
+    assert "not a whole number" in members_problem(new, {**whole, "seen/train.near": bytes(40)})
+    assert "seen/*.near" in members_problem(new, {k: v for k, v in whole.items() if not k.endswith(".near")})
+    assert "selftest.json" in members_problem(new, {k: v for k, v in whole.items() if k != "selftest.json"})
+    # files that never had them: --no-fingerprints, cxr-edge 0.1.0 (selftest.npz), a maker that is not cxr-convert
+    assert members_problem({"created_by": "cxr-edge 0.33.0"}, {"selftest.json": b"{}"}) is None
+    assert members_problem({"created_by": "cxr-edge 0.1.0, tensorflow 2.15"}, {}) is None
+    assert members_problem({}, {}) is None
+    assert members_problem({"created_by": "cxr-edge 0.33.0", "seen": {"train": 0, "val": 0}}, {"selftest.json": b""}) is None
+
+
+def test_a_file_that_lost_its_fingerprints_is_refused_by_evaluate_and_card(tiny_run, tmp_path):
+    """It had cxr-evaluate score the model's training films, and its report and card say none were found."""
+    split = json.loads((tiny_run / "split.json").read_text())
+    lone = tmp_path / "lone"
+    lone.mkdir()  # no split.json beside it: the file's own fingerprints are all there is
+    model = _rewrapped(tiny_run / "model_int8.tflite", lone / "rewrapped.tflite", keep=lambda n: not n.startswith("seen/"))
+    r = CliRunner().invoke(evaluate_app, [str(model), split["data_dir"], "--out", str(tmp_path / "r"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 2, r.output
+    assert "rewrapped.tflite: it lacks seen/train.bin, seen/val.bin" in r.output and "copy it again" in r.output
+    assert not (tmp_path / "r" / "report.md").exists()
+    r = CliRunner().invoke(edge_app, ["--card", "--model", str(model)])
+    assert r.exit_code == 2 and "it lacks seen/train.bin" in r.output and "fingerprints" not in r.stdout
+    # cut short: keys that never match
+    fb, meta, files = md.read(tiny_run / "model_int8.tflite")
+    short = lone / "short.tflite"
+    short.write_bytes(md.attach(fb, meta, {**files, "seen/train.bin": files["seen/train.bin"][:-3]}))
+    r = CliRunner().invoke(edge_app, ["--card", "--model", str(short)])
+    assert r.exit_code == 2 and "seen/train.bin holds" in r.output
+
+
+def test_a_file_that_lost_its_self_test_is_refused_and_not_blamed_on_an_older_converter(tiny_run, tmp_path):
+    """With its self-test gone, labels swapped in its metadata classified every film wrong, exit code 0."""
+    model = tiny_run / "model_int8.tflite"
+    labels = md.read(model)[1]["labels"]
+    swapped = _rewrapped(model, tmp_path / "swapped.tflite", keep=lambda n: n != "selftest.json",
+                         labels=list(reversed(labels)))
+    film = next(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]).rglob("*.png"))
+    r = CliRunner().invoke(edge_app, ["--model", str(swapped), str(film)])
+    assert r.exit_code == 2 and "it lacks selftest.json" in r.output, r.output
+    r = CliRunner().invoke(edge_app, ["--selftest", "--model", str(swapped)])
+    assert r.exit_code == 2 and "it lacks selftest.json" in r.output and "older" not in r.output, r.output
+    # a file from before cxr-edge 0.2.0 never had one: it classifies, and --selftest says why there is none
+    old = _rewrapped(model, tmp_path / "old.tflite", keep=lambda n: n.startswith("seen/"),
+                     created_by="cxr-edge 0.1.0, tensorflow 2.15.0")
+    r = CliRunner().invoke(edge_app, ["--model", str(old), str(film)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(edge_app, ["--selftest", "--model", str(old)])
+    assert r.exit_code == 2 and "made by an older cxr-convert?" in r.output
+
+
+def test_every_model_is_first_loaded_in_a_child_process_and_its_verdict_kept(tiny_run, tmp_path, monkeypatch):
+    """A flatbuffer forged with its checksum written again crashed every command (signal 11, no word);
+    the child that loads it first dies in its place. The verdict is kept, so a second start skips it."""
+    model = tiny_run / "model_int8.tflite"
+    crashing = tmp_path / "crashing-python"
+    crashing.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    crashing.chmod(0o755)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    python = sys.executable
+    monkeypatch.setattr(sys, "executable", str(crashing))  # the child that tries the file dies as the runtime would
+    with pytest.raises(ModelFileError, match=r"model_int8.tflite: the .* runtime crashed \(signal 11\) loading this model"):
+        EdgeModel(model)
+    r = CliRunner().invoke(edge_app, ["--info", "--model", str(model)])
+    assert r.exit_code == 2 and "crashed (signal 11)" in r.output
+    r = CliRunner().invoke(edge_app, ["--card", "--model", str(model)])  # the metadata alone: the weights are not loaded
+    assert r.exit_code == 0 and "crashed" not in r.output
+    # a model that loads: tried once, then the kept verdict is enough (the crashing child is not started again)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache2"))
+    monkeypatch.setattr(sys, "executable", python)
+    EdgeModel(model)
+    assert [p.read_text() for p in (tmp_path / "cache2" / "cxr-edge" / "probed").iterdir()] == ["loads\n"]
+    monkeypatch.setattr(sys, "executable", str(crashing))
+    assert EdgeModel(model).labels
+    # a cache that cannot be written: the child runs at every start
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    for _ in range(2):
+        with pytest.raises(ModelFileError, match="crashed"):
+            EdgeModel(model)
