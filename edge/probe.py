@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -39,29 +40,35 @@ def cache_folder() -> Path:
     return Path(base) / "cxr-edge" / "probed"
 
 
-def crashes_the_runtime(path: Path, size: int = 0) -> str | None:
-    """How loading ``path`` (its first ``size`` bytes, 0: all) kills a process ('crashed (signal 11)'),
-    tried in a child process; None when it does not, or when no verdict could be had."""
+def _child_verdict(path: Path, size: int) -> str | None:
+    """What loading ``path`` (its first ``size`` bytes, 0: all) did to a child process: _SAFE, or how it
+    died ('crashed (signal 11)'); None when that tells nothing of the file (the child could not start or
+    finish, or was killed from outside: the OOM killer's SIGKILL, a stop)."""
     try:
         r = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(size)], capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired):
-        return None  # no verdict: load it here, as before
-    return f"crashed (signal {-r.returncode})" if r.returncode < 0 else None
+        return None
+    if r.returncode in (-signal.SIGKILL, -signal.SIGTERM, -signal.SIGINT):
+        return None
+    return f"crashed (signal {-r.returncode})" if r.returncode < 0 else _SAFE
 
 
 def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | None:
-    """crashes_the_runtime, remembered on this device: read from the cache when this flatbuffer
-    (``sha256``) was tried with this ``runtime`` ("litert 1.2.0") before, else tried and written there."""
+    """How loading ``path`` kills a process, tried in a child process, or None: it loads, or no verdict
+    could be had (then it is loaded here, as before). That it loads is remembered on this device, by this
+    flatbuffer (``sha256``) and ``runtime`` ("litert 1.2.0"); a crash is not: it is tried again next time,
+    so a verdict owed to the machine (a runtime since replaced) never outlives its cause."""
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}")
     kept = cache_folder() / name
     try:
-        verdict = kept.read_text(encoding="utf-8").strip()
-        return None if verdict == _SAFE else verdict
+        if kept.read_text(encoding="utf-8").strip() == _SAFE:
+            return None
     except (OSError, UnicodeDecodeError):
         pass
-    crash = crashes_the_runtime(path, size)
-    _remember(kept, crash or _SAFE)
-    return crash
+    verdict = _child_verdict(path, size)
+    if verdict == _SAFE:
+        _remember(kept, _SAFE)
+    return None if verdict in (None, _SAFE) else verdict
 
 
 def _remember(kept: Path, verdict: str) -> None:
