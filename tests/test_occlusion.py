@@ -50,7 +50,8 @@ def test_a_map_without_evidence_says_so_and_is_counted_apart():
     x = np.stack([image(250), image(250)])
     probs = np.exp(top_left_detector(x))
     none = overall_border_share(lambda b: np.zeros((len(b), 2)), x, probs)
-    assert none == {"mean": None, "n": 0, "without_evidence": 2}
+    assert none == {"mean": None, "n": 0, "without_evidence": 2, "strongest_at_border": None,
+                    "strongest_at_border_even": None}
 
 
 def test_the_film_not_its_padding_is_mapped_and_framed():
@@ -128,6 +129,34 @@ def test_a_marker_between_the_grids_squares_is_covered_whole_and_its_cover_said_
     hot = np.unravel_index(found.heat.argmax(), found.heat.shape)
     assert 4 <= hot[0] < 20 and 4 <= hot[1] < 20  # on the marker, or the pixel beside it
     assert found.strongest_at_border and found.share_at_border > 0.9
+
+
+def test_a_small_decisive_marker_is_caught_where_the_share_by_area_misses_it():
+    """A model that reads a corner marker, and the middle of the film a little everywhere: its evidence by
+    area lies mostly inside the frame (40% for a planted marker that flipped 19 of 51 answers: 'looks at the
+    middle'), but its strongest square is the marker on every film, against a quarter for any square alike."""
+    from convert.evidence_words import evidence_line
+
+    def marker_and_middle(x: np.ndarray) -> np.ndarray:
+        mark, middle = x[:, 5:20, 5:20, 0].astype(float) / 255, x[:, 16:112, 16:112, 0].astype(float) / 255
+        return np.stack([np.zeros(len(x)), 4 * mark.max(axis=(1, 2)) + 2 * mark.mean(axis=(1, 2))
+                         + 20 * middle.mean(axis=(1, 2)) - 18], axis=1)
+
+    films = []
+    for middle in (170, 180, 190):
+        img = np.full((128, 128, 1), 60, np.uint8)
+        img[16:112, 16:112] = middle
+        img[5:20, 5:20] = 250
+        films.append(img)
+    x = np.stack(films)
+    got = overall_border_share(marker_and_middle, x, np.exp(marker_and_middle(x)), pred=np.ones(3, int))
+    assert got["n"] == 3 and got["mean"] < 0.44
+    assert got["strongest_at_border"] == 1.0 and 0.2 < got["strongest_at_border_even"] < 0.3
+    line = evidence_line(got)
+    assert "on 100% of the images the square whose cover lowers the answer most lies in the outer eighth" in line
+    assert "more than twice as often: look at the maps" in line
+    calm = evidence_line(got | {"strongest_at_border": 0.08})
+    assert "(25% if it were any square alike)." in calm and "look at the maps" not in calm
 
 
 def test_border_share():
