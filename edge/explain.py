@@ -212,9 +212,10 @@ def evidence_text(found: Occlusion, label: str) -> str:
 
 
 def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: float, path: str, out_dir: Path,
-                 taken: set[str]) -> dict:
+                 taken: set[str], rule: str = "") -> dict:
     """Map where ``model`` found the evidence for ``label`` in ``image`` (the model input of the
-    file at ``path``, which gave ``label`` this ``probability``); write the picture to ``out_dir``
+    file at ``path``, which gave ``label`` this ``probability``, by the threshold ``rule`` in words, if any:
+    edge.output.rule_caption); write the picture to ``out_dir``
     (atomically, under a name no other file there has) and return {"map": its path,
     "evidence_at_border": share or None where no evidence was found, "covered_probability": the
     answer's probability with its strongest square covered}."""
@@ -227,10 +228,12 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     def draw(tmp: Path, first: bool) -> None:
         # a map renamed -2, -3 (the same name in two folders) names its film by the path given, not the name alone
         shown = Path(path).name if first else str(path)
-        caption = f"{shown}: {model.labels[label]} {exact_text(probability, 2)}\n{evidence_text(found, model.labels[label])}"
+        caption = (f"{shown}: {model.labels[label]} {exact_text(probability, 2)}{rule}\n"
+                   f"{evidence_text(found, model.labels[label])}")
         info = PngInfo()  # the same words as text a viewer or a script reads without looking at the picture
         info.add_itxt("Model", as_text(model.path.name))  # a name's undecodable bytes as \xNN: PNG text is UTF-8
         info.add_itxt("Disclaimer", FOOTER)
+        info.add_itxt("Description", as_text(caption))
         picture(image, found, caption, foot=footer(as_text(model.path.name))).save(tmp, format="PNG", pnginfo=info)
 
     target = write_new(Path(out_dir), stem, ".png", taken, draw)
