@@ -68,11 +68,11 @@ def overall_border_share(log_scores: Callable[[np.ndarray], np.ndarray], x: np.n
 
 
 def explain_mistakes(log_scores: Callable[[np.ndarray], np.ndarray], x: np.ndarray, y: np.ndarray, probs: np.ndarray,
-                     limit: int, pred: np.ndarray | None = None) -> list[dict]:
+                     limit: int, pred: np.ndarray | None = None, done: Callable[[int], object] | None = None) -> list[dict]:
     """Occlusion maps for the ``limit`` most confident mistakes: index, true and predicted class,
     the predicted probability, the map (of the predicted class: edge.explain.Occlusion) and its
     border share (None where no evidence was found). ``pred``: the labels given (default: the most
-    probable class; under a threshold rule, edge.decision's)."""
+    probable class; under a threshold rule, edge.decision's); ``done(1)`` is called after each map."""
     pred = probs.argmax(1) if pred is None else np.asarray(pred)
     wrong = np.flatnonzero(pred != y)
     wrong = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")][:limit]
@@ -81,4 +81,6 @@ def explain_mistakes(log_scores: Callable[[np.ndarray], np.ndarray], x: np.ndarr
         found = occlusion(log_scores, x[i], int(pred[i]))
         out.append({"index": int(i), "true": int(y[i]), "predicted": int(pred[i]),
                     "probability": float(probs[i, pred[i]]), "map": found, "border_share": found.share_at_border})
+        if done:
+            done(1)
     return out

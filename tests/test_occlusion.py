@@ -184,6 +184,9 @@ def test_explain_mistakes_picks_the_most_confident_errors_in_order():
     # quarter and the patches' reach lie inside the outer eighth's line).
     assert out[0]["border_share"] > 0.6 and out[0]["map"].found
     assert explain_mistakes(top_left_detector, x, y, probs, limit=1)[0]["index"] == 0
+    done = []  # cxr-evaluate's progress bar: the mistakes' maps ran before it started, with no progress of their own
+    explain_mistakes(top_left_detector, x, y, probs, limit=5, done=done.append)
+    assert done == [1, 1]
 
 
 def test_overall_border_share_samples_evenly_and_follows_the_answers():
