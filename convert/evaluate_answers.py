@@ -54,8 +54,9 @@ def answers(s: Settings, m: Loaded, f: Films) -> Answers:
         from train.progress import progress_bar
 
         given = labels_for(probs, m.rule)  # the answers the report gives: their evidence, as the device's maps
-        mistakes = explain_mistakes(m.info["log_scores"], res.x, f.y, probs, s.explain, given)
-        bar = progress_bar(min(len(f.y), EVIDENCE_SAMPLE), "mapping where the model looks", not s.quiet)
+        wrong = min(s.explain, int((given != f.y).sum()))  # the mistakes' maps, then the set's: one bar for both
+        bar = progress_bar(wrong + min(len(f.y), EVIDENCE_SAMPLE), "mapping where the model looks", not s.quiet)
+        mistakes = explain_mistakes(m.info["log_scores"], res.x, f.y, probs, s.explain, given, done=bar.update)
         evidence = overall_border_share(m.info["log_scores"], res.x, probs, done=bar.update, pred=given)
         bar.close()
     rob = site_shifts(m.predict, s.data_dir, [i.path for i in res.items], m.info, f.y, m.rule,

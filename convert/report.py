@@ -13,6 +13,7 @@ import numpy as np
 
 from convert import plots
 from convert.confusion_words import confusion_image, evaluate_labels, titled
+from convert.evidence_words import evidence_line
 from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences
@@ -373,15 +374,3 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            f"{'no evidence' if r['border_share'] is None else round(100 * r['border_share'])} |"
            for r in report["occlusion"]]
     return md + [""]
-
-
-def evidence_line(evidence: dict) -> str:
-    """Where the model looks over a set, in words (convert.occlusion.overall_border_share)."""
-    none = evidence.get("without_evidence", 0)
-    apart = f" ({none} more gave no evidence to map: no square's cover lowered the answer's log-odds by 0.05 or more)" if none else ""
-    if not evidence["n"]:
-        return f"None of the {none} images mapped over this set gave evidence to map: no square's cover lowered the answer's log-odds by 0.05 or more."
-    return (f"Over {evidence['n']} images of this set{apart}, {evidence['mean']:.0%} of the evidence for the model's "
-            "answers lies in the film's outer eighth (borders, collimation, burned-in text; 44% if it looked everywhere "
-            "alike). benchmarks/RESULTS.md gives earlier figures on cxr-dev (the tutorial's CNN 60%, the default model "
-            "25%), measured by cxr-edge 0.29 and before on the padded square and by probability, not log-odds.")

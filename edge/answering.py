@@ -16,7 +16,7 @@ from edge.batch import Result, classify_files
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
 from edge.decision import beside_rule, ranking
 from edge.model_notes import flagged_too, say
-from edge.output import Tally, csv_header_needed, csv_header_text, other_format, shown, writer_for
+from edge.output import Tally, csv_header_needed, csv_header_text, other_format, rule_caption, shown, writer_for
 from edge.stdout_file import appended_to, file_start, written_to_stdout
 from edge.typicality import FLAGGED
 
@@ -102,7 +102,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                     try:
                         r.explanation = explain_file(m, r.image, label, beside_rule(r.probabilities[label], label,
                                                                                     how.rule, 2),
-                                                     r.file, how.explain, taken)
+                                                     r.file, how.explain, taken,
+                                                     rule_caption(r.probabilities, label, how.rule, m.labels))
                         mapped = True
                     except Exception as e:  # the label stands; only its map is missing
                         r.explanation = {"map_error": f"no map written ({e})"}

@@ -14,6 +14,7 @@ letters are written as '?', so a reader sees that a letter is missing rather tha
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -110,17 +111,36 @@ def wrapped(text: str, width: int, measure) -> list[str]:
 
 
 def caption_lines(caption: str, width: int) -> tuple[list[str], ImageFont.ImageFont | ImageFont.FreeTypeFont]:
-    """The caption's lines as drawn within ``width`` pixels, and the font to draw them with."""
+    """The caption's lines as drawn within ``width`` pixels, and the font to draw them with; letters no font
+    here has are written '?' and said once on stderr (note_missing)."""
     font, full = caption_font()
     text = caption if full else ascii_letters(caption)
-    missing = lacks(font, text) if full else set()
-    if missing:
+    missing = lacks(font, text) if full else {ch for ch in caption if ascii_letters(ch) == "?" != ch}
+    if missing and full:
         wide = wide_font()
         if wide is not None and not lacks(wide, text):
-            font = wide
+            font, missing = wide, set()
         else:
             text = "".join("?" if ch in missing else ch for ch in text)
+    if missing:
+        note_missing(caption, missing)
     return wrapped(text, max(8, width - 8), font.getlength), font
+
+
+_told: list[bool] = []  # whether the note was given: once a command is enough, as for the report plots' (convert.plot_fonts)
+
+
+def note_missing(caption: str, missing: set[str]) -> None:
+    """Say once on stderr that captions show '?' for these letters: a folder of films named in Chinese gave maps
+    captioned '??.png', telling the films apart by nothing, and silently."""
+    if _told:
+        return
+    _told.append(True)
+    some = "".join(dict.fromkeys(ch for ch in caption if ch in missing))
+    print(f"edge-classify: note: the maps' captions cannot draw some letters of the films' names ({some} in "
+          f"\"{caption.splitlines()[0]}\"): no font on this system has them, so the captions show '?' in their place; "
+          "each film's answer gives its name in full, and its map's name keeps them. A font with them "
+          "(fonts-noto-cjk on Debian and Ubuntu) lets the captions draw them.", file=sys.stderr)
 
 
 # As on every report plot (convert.plots.FOOTER): a map is the picture most often forwarded or opened beside the film.

@@ -115,7 +115,7 @@ def main(
              "it found the evidence for its label (where covering the film lowers the label's log-odds most), to check that "
              "it looked at the lungs and not at text or the film's edge; its caption says how far covering the strongest "
              "square moves the answer, and a film where no square moves it says so rather than paint noise. Costs about "
-             "226 more model calls per image at any input size (about 1 s on a Pi 4 at the default 128 px, estimated). "
+             "300 more model calls per image at any input size (about 1.5 s on a Pi 4 at the default 128 px, estimated). "
              "--json and --csv add the map's path and the share of the evidence in the film's outer eighth "
              "(evidence_at_border; empty where none was found; 0.44 if spread evenly); --json also the label's "
              "probability with the strongest square covered (covered_probability). DIR must be "

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from typing import Callable
 
 from edge.controls import CONTROL, escaped
@@ -34,6 +35,18 @@ def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:
     its threshold as the stderr note prints it, to 9 digits: a script that applies the column to the
     row's p_ columns gets the row's label (edge.decision.beside_rule keeps each on its side)."""
     return "" if threshold is None else f"{labels[threshold[0]]}>={fmt_threshold(threshold[1], EXACT_DIGITS)}"
+
+
+def rule_caption(probabilities: Sequence[float], label: int, threshold: tuple[int, float] | None, labels: list[str]) -> str:
+    """What a map's caption adds under a threshold rule, '' without one: ' (rule COVID>=0.9: COVID 0.74 is below
+    it)'. A map forwarded alone, captioned 'Normal 0.26', read as 'Normal, 26%' where the rule gave it."""
+    if threshold is None:
+        return ""
+    k = threshold[0]
+    if label == k:
+        return f" (rule {rule_text(threshold, labels)})"
+    shown = exact_text(beside_rule(float(probabilities[k]), k, threshold, 2), 2)
+    return f" (rule {rule_text(threshold, labels)}: {labels[k]} {shown} is below it)"
 
 
 class _CsvRows:

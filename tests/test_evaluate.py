@@ -152,6 +152,7 @@ def test_cxr_evaluate_maps_where_the_model_looked_on_its_most_confident_mistakes
     md = unpadded((out / "report.md").read_text())
     evidence = report["evidence_border_share"]
     assert evidence["n"] + evidence["without_evidence"] == 32
+    assert {"strongest_at_border", "strongest_at_border_even"} <= set(evidence)  # added beside the share by area
     assert "## Where the model looked" in md and ("of the evidence for the model's answers" in md) == (evidence["n"] > 0)
     assert evidence["mean"] is None if not evidence["n"] else 0 <= evidence["mean"] <= 1
     from convert.evaluate_cli import REPORT_FILES

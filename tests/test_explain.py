@@ -116,6 +116,21 @@ def test_a_caption_draws_no_boxes_for_letters_its_font_lacks():
     assert drawn.count("?") + sum(ch in drawn for ch in "肺炎한국") == 4  # each letter drawn, or shown as missing
 
 
+def test_letters_no_font_here_has_are_said_once_on_stderr(monkeypatch, capsys):
+    """A caption 'résumé_??.png' and nothing said: cxr-evaluate's plots say so once (convert.plot_fonts)."""
+    import edge.caption as caption
+
+    monkeypatch.setattr(caption, "wide_font", lambda: None)  # a system without a CJK font
+    monkeypatch.setattr(caption, "_told", [])
+    first, _ = caption.caption_lines("résumé_胸部.png: COVID 0.74\npainted: its evidence", 400)
+    caption.caption_lines("肺炎.png: Normal 0.60", 400)
+    caption.caption_lines("Röntgen.png: Normal 0.60", 400)
+    assert first[0].startswith("r") and "??.png: COVID 0.74" in first[0]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("edge-classify: note: the maps' captions cannot draw some letters")
+    assert '(胸部 in "résumé_胸部.png: COVID 0.74")' in err and "fonts-noto-cjk" in err
+
+
 def test_a_maps_name_keeps_a_uid_whole_and_fits_with_its_number():
     """Path.stem took a UID's last part for a suffix (1.2.840.113619.2.55.3.1 and ...3.2, two films of one series, were
     mapped as ...55.3.png and ...55.3-2.png), and a 251-byte name's second map, ...-2.png, was past the 255 bytes
@@ -222,3 +237,36 @@ def test_a_map_of_a_model_whose_name_is_not_text_names_it_with_its_bytes_escaped
     out = explain_file(m, np.full((side, side, 1), 100, np.uint8), 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path, set())
     with Image.open(out["map"]) as pic:
         assert pic.text["Model"] == "r\\xe9sum\\xe9.tflite"
+
+
+def test_a_map_labelled_by_a_threshold_rule_names_the_rule_in_its_caption(model_dir, tmp_path):
+    """Under --threshold COVID=0.9 a film at COVID 0.74 is Normal: its map was captioned 'Normal 0.26' alone,
+    read as 'Normal, 26%' by whoever sees the picture forwarded without the JSON that names the rule."""
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    from edge.batch import decode
+    from edge.model import EdgeModel
+
+    model = model_dir / "compact" / "model_int8.tflite"
+    m = EdgeModel(model)
+    film = tmp_path / "films" / "x.png"
+    film.parent.mkdir()
+    Image.fromarray(np.random.default_rng(3).integers(1, 255, (96, 96), dtype=np.uint8)).save(film)
+    p = m.classify(decode(str(film), m.preprocess)[None])[0]
+    k, other = 0, 1
+    rule = f"{m.labels[k]}={min(0.999, (1 + p[k]) / 2):.3f}"  # above the film's own probability: the other class is given
+    maps = tmp_path / "maps"
+    run = subprocess.run([sys.executable, "-m", "edge.cli", str(film), "--model", str(model), "--threshold", rule,
+                          "--explain", str(maps), "--json"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    with Image.open(maps / "x.png") as pic:
+        caption = pic.text["Description"]
+    assert caption.startswith(f"x.png: {m.labels[other]} ")
+    assert f"(rule {m.labels[k]}>={rule.split('=')[1].rstrip('0')}: {m.labels[k]} " in caption and "is below it)" in caption
+    run = subprocess.run([sys.executable, "-m", "edge.cli", str(film), "--model", str(model), "--most-probable",
+                          "--explain", str(maps), "--json"], capture_output=True, text=True, timeout=120)
+    with Image.open(maps / "x-2.png") as pic:
+        assert "rule" not in pic.text["Description"].split("\n")[0]
