@@ -121,3 +121,25 @@ def test_every_model_is_first_loaded_in_a_child_process_and_its_verdict_kept(tin
     for _ in range(2):
         with pytest.raises(ModelFileError, match="crashed"):
             EdgeModel(model)
+
+
+def test_a_probe_killed_from_outside_blames_no_file_and_a_crash_is_not_remembered(tiny_run, tmp_path, monkeypatch):
+    """The OOM killer's SIGKILL of the child on a Pi short of memory refused a good model as 'crashed (signal 9)',
+    and the verdict, kept, refused it on every start after. A crash is tried again next time."""
+    model = tiny_run / "model_int8.tflite"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    killed = tmp_path / "killed-python"
+    killed.write_text("#!/bin/sh\nkill -KILL $$\n")
+    killed.chmod(0o755)
+    python = sys.executable
+    monkeypatch.setattr(sys, "executable", str(killed))
+    assert EdgeModel(model).labels  # no verdict: loaded here, as before
+    assert not (tmp_path / "cache" / "cxr-edge" / "probed").exists()  # and nothing kept
+    crashing = tmp_path / "crashing-python"
+    crashing.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    crashing.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(crashing))
+    with pytest.raises(ModelFileError, match="crashed"):
+        EdgeModel(model)
+    monkeypatch.setattr(sys, "executable", python)  # the machine mended: the file is tried again, and loads
+    assert EdgeModel(model).labels
