@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from edge.interrupts import kept_interrupts
+from edge.memory import short_of_memory
 
 # (name, module, how to install it). TensorFlow's Interpreter is tf.lite.Interpreter, an attribute of
 # its public API: the module named tensorflow.lite is its source package and has no Interpreter.
@@ -47,8 +48,10 @@ def interpreter_class() -> tuple[Any, str]:
             try:
                 with silenced_fd(2):  # TensorFlow's start-up chatter
                     mod = importlib.import_module(module)
-            except ImportError:
+            except ImportError as e:
                 stopped()
+                if short_of_memory(e):  # installed, but its library could not be mapped: not "not installed"
+                    raise
                 continue
         if why := numpy_mismatch(name, runtime_version(name), _numpy_version()):
             unusable.append(why)

@@ -187,3 +187,23 @@ def test_a_runtime_that_cannot_be_loaded_for_memory_is_said_as_memory(raised, ca
             raise raised
     err = capsys.readouterr().err
     assert stop.value.exit_code == 2 and err.startswith("edge-classify: error: not enough memory (") and "unexpected" not in err
+
+
+def test_a_runtime_that_cannot_be_mapped_for_want_of_memory_is_not_called_not_installed(monkeypatch):
+    """Under an address-space limit the runtime's import fails with 'failed to map segment from shared object':
+    edge-classify said 'no TFLite runtime is installed: pip install ai-edge-litert', of a runtime installed."""
+    import importlib
+
+    from edge import runtime
+
+    real = importlib.import_module
+
+    def mapped_nothing(name, *a, **k):
+        if name == "ai_edge_litert.interpreter":
+            raise ImportError("libpywrap_litert_common.so: failed to map segment from shared object")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(runtime.importlib, "import_module", mapped_nothing)
+    monkeypatch.delenv("CXR_EDGE_RUNTIME", raising=False)
+    with pytest.raises(ImportError, match="failed to map segment"):
+        runtime.interpreter_class()
