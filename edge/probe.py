@@ -43,14 +43,17 @@ def cache_folder() -> Path:
 def _child_verdict(path: Path, size: int) -> str | None:
     """What loading ``path`` (its first ``size`` bytes, 0: all) did to a child process: _SAFE, or how it
     died ('crashed (signal 11)'); None when that tells nothing of the file (the child could not start or
-    finish, or was killed from outside: the OOM killer's SIGKILL, a stop)."""
+    finish, failed before it could try (an exit code: its runtime would not import), or was killed from
+    outside: the OOM killer's SIGKILL, a stop)."""
     try:
         r = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(size)], capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if r.returncode in (-signal.SIGKILL, -signal.SIGTERM, -signal.SIGINT):
-        return None
-    return f"crashed (signal {-r.returncode})" if r.returncode < 0 else _SAFE
+    if r.returncode == 0:
+        return _SAFE
+    if r.returncode > 0 or -r.returncode in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
+        return None  # it could not try (its runtime would not import: too little memory), or was stopped
+    return f"crashed (signal {-r.returncode})"
 
 
 def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | None:

@@ -143,3 +143,16 @@ def test_a_probe_killed_from_outside_blames_no_file_and_a_crash_is_not_remembere
         EdgeModel(model)
     monkeypatch.setattr(sys, "executable", python)  # the machine mended: the file is tried again, and loads
     assert EdgeModel(model).labels
+
+
+def test_a_probe_that_could_not_try_the_file_is_not_remembered_as_loading_it(tiny_run, tmp_path, monkeypatch):
+    """A child whose runtime would not import (too little memory) exits 1 without loading the file: that is no
+    verdict, and was kept as 'loads', so a forged file would then have been loaded in-process for ever after."""
+    model = tiny_run / "model_int8.tflite"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    failing = tmp_path / "failing-python"
+    failing.write_text("#!/bin/sh\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(failing))
+    assert EdgeModel(model).labels
+    assert not (tmp_path / "cache" / "cxr-edge" / "probed").exists()
