@@ -76,8 +76,8 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
         raise ManifestError(f"{path} is a link to {path.resolve()}, which does not exist: the films' sources are "
                             "there; restore it, or delete the link") from None
     except SideFileError as e:
-        raise ManifestError(f"{e}; MANIFEST.csv gives the films' sources: put the file itself there, or remove "
-                            "what stands in its place") from None
+        raise ManifestError(f"{e}; MANIFEST.csv gives the films' sources: put the real file there, or remove "
+                            "this one") from None
     except OSError as e:
         raise ManifestError(f"{path} cannot be read ({e.strerror or e}): the films' sources are there") from None
     header = text.split("\n", 1)[0]
