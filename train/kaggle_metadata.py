@@ -49,8 +49,10 @@ def xlsx_rows(path: Path) -> list[list[str]]:
     or folder so named, one far larger than a real sheet, or a cell beyond the last column a sheet can have."""
     try:
         data = read_side_file(path)
-    except (SideFileError, OSError) as e:
-        raise MetadataError(str(e) if isinstance(e, SideFileError) else f"{path}: cannot be read ({e.strerror or e})") from None
+    except SideFileError as e:
+        raise MetadataError(str(e)) from None
+    except OSError as e:
+        raise MetadataError(f"{path}: cannot be read ({e.strerror or e})") from None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())

@@ -65,8 +65,9 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
     file itself may be named in any case (manifest.csv, as Windows and macOS users may save it).
     Raises ManifestError when there is no ``file`` column, when a quote is never closed (the rest
     of the file read as one value), or when MANIFEST.csv is a link to nothing, a folder, a FIFO or
-    device, or too large to be one (train.side_file), so that sources never silently vanish. A path written as ``./COVID/a.png`` (as ``find .`` lists it) is COVID/a.png.
-    A film with two rows that disagree keeps its first; ``twice`` (if given) gets its path."""
+    device, or too large to be one (train.side_file), so that sources never silently vanish. A path
+    written as ``./COVID/a.png`` (as ``find .`` lists it) is COVID/a.png. A film with two rows that
+    disagree keeps its first; ``twice`` (if given) gets its path."""
     path = manifest_path(data_dir)
     if path is None:
         return [], ManifestRows()
