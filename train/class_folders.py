@@ -27,6 +27,8 @@ GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid"
                     "validation": "val", "test": "test", "testing": "test"}
 # lower case; SYSTEM_FOLDERS (lost+found, $RECYCLE.BIN, ...) are at the root of a disk, as edge-classify knows too
 SKIP_DIRS = {"masks", "mask", "__macosx"} | SYSTEM_FOLDERS
+# a data folder's own files, lower case: one that is a folder (or a link to one) is said where it is read, never a class
+SIDE_FILES = {"manifest.csv", "readme.md"}
 # inside a class folder: masks/, lung masks/, Infection_Masks/ (COVID-QU-Ex) hold masks, not films
 _MASK_NAME = re.compile(r"(?:^|[^a-z])masks?(?:$|[^a-z])")
 PART_NAMES = {"train": "train", "val": "validation", "test": "test"}  # as messages name the parts
@@ -111,7 +113,7 @@ def _is_file(path: Path) -> bool:
 
 
 def _named_like_a_class(name: str) -> bool:
-    return not name.startswith(".") and name.lower() not in SKIP_DIRS
+    return not name.startswith(".") and name.lower() not in SKIP_DIRS and name.lower() not in SIDE_FILES
 
 
 def _named_like_a_file(name: str) -> bool:

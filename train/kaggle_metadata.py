@@ -16,6 +16,7 @@ to what an install pulls.
 from __future__ import annotations
 
 import functools
+import io
 import posixpath
 import re
 import zipfile
@@ -26,8 +27,10 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from edge.batch import is_image_name
+from train.side_file import SideFileError, read_side_file
 
 SUFFIX = ".metadata.xlsx"
+MAX_COLUMNS = 16384  # XFD, the last column Excel (and the .xlsx format) allows
 HEADER_ROWS = 10  # how far down a sheet its FILE NAME / URL header is looked for
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -42,9 +45,16 @@ class MetadataError(ValueError):
 
 def xlsx_rows(path: Path) -> list[list[str]]:
     """The first sheet of an .xlsx as rows of strings (empty cells ""), as Excel shows them for
-    text and plain numbers. Raises MetadataError for a file that is no readable .xlsx."""
+    text and plain numbers. Raises MetadataError for a file that is no readable .xlsx: a FIFO, device
+    or folder so named, one far larger than a real sheet, or a cell beyond the last column a sheet can have."""
     try:
-        with zipfile.ZipFile(path) as z:
+        data = read_side_file(path)
+    except SideFileError as e:
+        raise MetadataError(str(e)) from None
+    except OSError as e:
+        raise MetadataError(f"{path}: cannot be read ({e.strerror or e})") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
             shared = _shared_strings(_part(z, "xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in names else []
             root = ElementTree.fromstring(_part(z, _first_sheet(z, names)))
@@ -57,6 +67,9 @@ def xlsx_rows(path: Path) -> list[list[str]]:
         cells: dict[int, str] = {}
         for k, c in enumerate(row.findall("m:c", _NS)):
             col = _column(c.get("r"), k)
+            if col >= MAX_COLUMNS:  # a forged reference (ZZZZZZZZ9) made a row of 2e11 empty cells
+                raise MetadataError(f"{path}: cell {c.get('r') or k + 1} is beyond any spreadsheet's last column (XFD): "
+                                    "a damaged sheet")
             cells[col] = _cell_text(c, shared)
         rows.append([cells.get(k, "") for k in range(max(cells) + 1)] if cells else [])
     return rows
@@ -158,7 +171,8 @@ def metadata_files(data_dir: Path) -> dict[str, Path]:
 
     try:
         entries = sorted(Path(data_dir).iterdir())
-        found = [p for p in entries if p.name.endswith(SUFFIX) and p.is_file()]
+        # a FIFO or device so named too (not a folder): its sheet is said to be unreadable, not passed over unsaid
+        found = [p for p in entries if p.name.endswith(SUFFIX) and p.exists() and not p.is_dir()]
         folders = [p.name for p in entries if p.is_dir()]
     except OSError:
         return {}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import unicodedata
 from pathlib import Path
 from typing import Callable
 
 from train.class_names import same_class_key
+from train.side_file import SideFileError, read_side_file
 
 DELIMITERS = (",", ";", "\t")
 NOT_GIVEN = "(not given)"  # a film's source (or --by group) where it has none: one name in every table and file
@@ -62,27 +64,45 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
     are keyed by their path (ManifestRows: look a film up with rows.get(its path)). The
     file itself may be named in any case (manifest.csv, as Windows and macOS users may save it).
     Raises ManifestError when there is no ``file`` column, when a quote is never closed (the rest
-    of the file read as one value) or when MANIFEST.csv is a link to nothing, so that sources never
-    silently vanish. A path written as ``./COVID/a.png`` (as ``find .`` lists it) is COVID/a.png.
-    A film with two rows that disagree keeps its first; ``twice`` (if given) gets its path."""
+    of the file read as one value), or when MANIFEST.csv is a link to nothing, a folder, a FIFO or
+    device, or too large to be one (train.side_file), so that sources never silently vanish. A path
+    written as ``./COVID/a.png`` (as ``find .`` lists it) is COVID/a.png. A film with two rows that
+    disagree keeps its first; ``twice`` (if given) gets its path."""
     path = manifest_path(data_dir)
     if path is None:
         return [], ManifestRows()
     try:
-        text = decode(path.read_bytes())
+        text = decode(read_side_file(path))
     except FileNotFoundError:
         raise ManifestError(f"{path} is a link to {path.resolve()}, which does not exist: the films' sources are "
                             "there; restore it, or delete the link") from None
+    except SideFileError as e:
+        raise ManifestError(f"{e}; MANIFEST.csv gives the films' sources: put the real file there, or remove "
+                            "this one") from None
+    except OSError as e:
+        raise ManifestError(f"{path} cannot be read ({e.strerror or e}): the films' sources are there") from None
     header = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=header.count)  # the one the header uses most; a tie (none): comma
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     read = [1]  # the lines read whole: a bad value starts on the next one, however far the reader went
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text)))  # a long notes cell is no error: the whole text is in memory already
     try:
         return _rows(reader, path, twice, read)
     except csv.Error as e:
-        raise ManifestError(f"{path}, line {read[0] + 1}: {e}: a quote (\") opened on this line or before is "
-                            "never closed, or text follows a closing quote; a value holding the separator or a "
-                            "quote goes in quotes, with each quote inside it doubled (\"\")") from None
+        raise ManifestError(_csv_error(path, text, read[0], reader.line_num, e)) from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_error(path: Path, text: str, whole: int, reached: int, e: csv.Error) -> str:
+    """What is wrong on the first line not read whole: the advice on quotes only where a quote is."""
+    lines = io.StringIO(text, newline="").readlines()[whole:max(reached, whole + 1)]
+    if '"' not in "".join(lines):
+        return f"{path}, line {whole + 1}: {e}"
+    return (f"{path}, line {whole + 1}: {e}: a quote (\") opened on this line or before is never closed, or text "
+            "follows a closing quote; a value holding the separator or a quote goes in quotes, with each quote inside "
+            "it doubled (\"\")")
 
 
 def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple[list[str], ManifestRows]:
@@ -109,13 +129,14 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int]) -> tuple
 
 
 def manifest_path(data_dir: str | Path) -> Path | None:
-    """``data_dir``/MANIFEST.csv, or the one file there whose name is that in another case."""
+    """``data_dir``/MANIFEST.csv, or the one entry there whose name is that in another case: whatever it
+    is (a link to nothing or to a folder, a FIFO), so that read_manifest says what it is, rather than
+    the films' sources vanishing without a word."""
     exact = Path(data_dir) / "MANIFEST.csv"
-    if exact.is_file() or exact.is_symlink():  # a link to nothing is said, not taken for no manifest
+    if os.path.lexists(exact):
         return exact
     try:
-        return next((p for p in sorted(Path(data_dir).iterdir())
-                     if p.name.lower() == "manifest.csv" and (p.is_file() or p.is_symlink())), None)
+        return next((p for p in sorted(Path(data_dir).iterdir()) if p.name.lower() == "manifest.csv"), None)
     except OSError:
         return None
 

@@ -164,11 +164,13 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
     from train.synthetic_set import synthetic_folders, unfinished_line
 
-    made_by_synth = synthetic_folders([*([] if synthetic else [data_dir]), *map(Path, s.add_data)])
+    given = [*([] if synthetic else [data_dir]), *map(Path, s.add_data)]
+    made_by_synth = synthetic_folders(given)
     if made_by_synth:  # cxr-synth's output: the model is as synthetic as one trained on --data synthetic
         log(f"note: {', '.join(made_by_synth)} holds SYNTHETIC images (its README.md says cxr-synth wrote it): the "
             "model is marked as trained on synthetic images, and its figures say nothing about real X-rays")
-    for line in filter(None, map(unfinished_line, made_by_synth)):
+    # and every folder given: a README.md there that is a FIFO or a folder is said (unread)
+    for line in filter(None, map(unfinished_line, dict.fromkeys([*made_by_synth, *map(str, given)]))):
         log(f"warning: {line}")
     drawn, of = drawn_films(res, parts), sum(map(len, parts.values()))
     # cxr-synth's films known by their own mark: copied without their README, or among real films

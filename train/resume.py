@@ -206,6 +206,7 @@ def sources_digest(folders: list[str | Path]) -> str:
     A source fixed there changes the split's sources, --holdout-source and the shortcut audit."""
     from train.kaggle_metadata import metadata_files
     from train.manifest import manifest_path
+    from train.side_file import SideFileError, read_side_file
 
     h = hashlib.sha256()
     for k, folder in enumerate(folders):
@@ -213,8 +214,8 @@ def sources_digest(folders: list[str | Path]) -> str:
         for p in found:
             h.update(f"{k}/{p.name}\0".encode("utf-8", "surrogateescape"))
             try:
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-            except OSError:
+                h.update(hashlib.sha256(read_side_file(p)).digest())
+            except (OSError, SideFileError):  # a FIFO or /dev/zero in its place: said where the sources are read
                 h.update(b"unreadable")
     return h.hexdigest()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from train.data import Split
+from train.side_file import SideFileError, read_side_file
 
 MARKS_SINCE = (0, 31, 0)  # the first release that knew cxr-synth's films by their own mark or name
 _HEAD = 64 * 1024  # the mark's text chunk comes before the pixels (train.synthetic_mark)
@@ -20,9 +21,8 @@ _HEAD = 64 * 1024  # the mark's text chunk comes before the pixels (train.synthe
 
 def _head(path: Path) -> bytes:
     try:
-        with open(path, "rb") as f:
-            return f.read(_HEAD)
-    except OSError:  # gone or unreadable: its name alone can tell
+        return read_side_file(path, head=_HEAD)  # a FIFO put in a film's place must not stop the run
+    except (OSError, SideFileError):  # gone, unreadable or no file: its name alone can tell
         return b""
 
 

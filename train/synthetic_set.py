@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.atomic import clear_leftovers, temporary_for, write_bytes, write_text
+from train.side_file import SideFileError, read_side_file
 from train.synthetic import SYNTHETIC_CLASSES, check_label, check_size, png_bytes, render
 
 
@@ -25,9 +26,8 @@ def is_synthetic_folder(folder: str | Path) -> bool:
     """Whether ``folder`` is a set cxr-synth (generate) wrote, by the README it leaves there: a model
     trained on it must be marked SYNTHETIC as one trained on --data synthetic is."""
     try:
-        with open(Path(folder) / "README.md", encoding="utf-8", errors="replace") as f:
-            return f.read(len(README_START)) == README_START
-    except OSError:
+        return read_side_file(Path(folder) / "README.md", head=len(README_START)) == README_START.encode()
+    except (OSError, SideFileError):  # a FIFO or folder so named: unfinished_line says so
         return False
 
 
@@ -42,10 +42,13 @@ def synthetic_folders(folders: Sequence[str | Path]) -> list[str]:
 def unfinished_line(folder: str | Path) -> str | None:
     """Why a set cxr-synth wrote is not whole, where its README says INCOMPLETE (cxr-synth is writing it, or
     was stopped or killed while it did: fewer films than asked, perhaps a class missing), else None. A model
-    trained or scored on it was said to use the set without a word of this."""
+    trained or scored on it was said to use the set without a word of this. A README.md that is a FIFO, a
+    device or a folder is not read (a FIFO would wait forever) and said here: whether cxr-synth drew the
+    set cannot be told from it."""
     try:
-        with open(Path(folder) / "README.md", encoding="utf-8", errors="replace") as f:
-            text = f.read(64 * 1024)
+        text = read_side_file(Path(folder) / "README.md", head=64 * 1024).decode("utf-8", errors="replace")
+    except SideFileError as e:
+        return f"{e}, so whether cxr-synth drew these films cannot be told from it; replace it with a file, or remove it"
     except OSError:
         return None
     if not text.startswith(README_START) or "\nINCOMPLETE:" not in text:
