@@ -39,7 +39,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "holding a control character (newline, tab) or starting with a double quote is printed as a JSON "
         "string (\"scan\\n1.png\"). Exit code: 0 all classified, 1 some files failed (the rest are "
         "still classified), 2 usage or model error, 130 interrupted, 141 standard output's reader went "
-        "away (| head).\n\n"
+        "away (| head; a --watch stops with 2 instead, and a line that says so).\n\n"
         "Each image is also checked against the layout of the training images (edge.typicality): "
         "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
         "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given; with --refuse-atypical it gets no label "
