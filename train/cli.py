@@ -186,7 +186,9 @@ def train(
         image_size = (teacher_image_size(teacher) if teacher else None) or 128
 
     settings = TrainSettings(
-        data=data, add_data=[str(d) for d in add_data or []], class_map=class_map, out=out, classes=class_list, arch=arch,
+        # one order whatever the order typed (which copy of a film two of them share is kept): the same run
+        data=data, add_data=sorted((str(d) for d in add_data or []), key=lambda d: Path(d).resolve().as_posix()),
+        class_map=class_map, out=out, classes=class_list, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
