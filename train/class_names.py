@@ -11,7 +11,7 @@ Used when scoring a site's folder (cxr-evaluate, cxr-compare) and when adding on
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from edge.decision import same_class_key  # the device matches --threshold's class by the same key
 
@@ -37,6 +37,20 @@ def parse_class_map(text: str | None) -> dict[str, str]:
             raise ValueError(f"--class-map maps the folder {folder} twice, to {other} and to {label}; give it once")
         mapping[folder] = label
     return mapping
+
+
+def class_map_key(text: Any) -> Any:
+    """--class-map as its meaning, for comparing two runs' settings: folders and classes are matched
+    ignoring case and punctuation, and the pairs' order is none, so 'Healthy=Normal' and
+    'healthy=normal,' are one setting (a finished teacher was refused for them, or trained again
+    with --replace). Text cxr-train would refuse is kept as typed; no mapping is None."""
+    try:
+        mapping = parse_class_map(text) if isinstance(text, str) else None
+    except ValueError:
+        return text
+    if not mapping:
+        return None
+    return sorted([same_class_key(k), v if v == LEAVE_OUT else same_class_key(v)] for k, v in mapping.items())
 
 
 def parse_class_list(text: str | None, option: str = "--classes") -> list[str] | None:

@@ -65,7 +65,7 @@ def train(
              "site's healthy films would be missing from its share."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, metavar="CLASS,...", help="Comma-separated class folders to use (default: all found)."),
-    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale; int8 file ~134 KiB plus 40 bytes per training and validation film, about 23 KiB as stored for cxr-dev's 693: 157 KiB) or seed (the tutorial's CNN: 27.6M parameters, 3 channels; a baseline)."),
+    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale; int8 file ~134 KiB plus 40 bytes per training and validation film, about 23 KiB as stored for cxr-dev's 693: 157 KiB) or seed (the tutorial's CNN, 3 channels; a baseline: 27.6M parameters at --image-size 128, growing with the square of the side, 170M at 300; refused above 523, where its weights would pass 2 GiB)."),
     members: int = typer.Option(
         1, min=1, help="Train this many copies of the model from different random starts on the same split and save "
                        "one model that averages their logits (a deep ensemble, in one file), at N times the training "
@@ -143,6 +143,9 @@ def train(
             if unknown := [c for c in class_list if c not in SYNTHETIC_CLASSES]:
                 raise ValueError(f"--classes: the synthetic set has no class {unknown[0]!r}; its classes: "
                                  f"{', '.join(SYNTHETIC_CLASSES)}")
+        if synthetic_count is not None and teacher:  # --data's default is synthetic: checked apart
+            raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --teacher {teacher} the student "
+                             "learns on the teacher's own films, so it does nothing: leave it out")
         if synthetic_count is not None and data != "synthetic":
             raise ValueError(f"--synthetic-count sizes the built-in synthetic set; with --data {data} it does nothing: "
                              "leave it out")
@@ -158,7 +161,7 @@ def train(
         shares = (0.15 if val_fraction is None else val_fraction) + (0.15 if test_fraction is None else test_fraction)
         if shares > 0.9 - 1e-9:
             raise ValueError(f"--val-fraction and --test-fraction take {shares:.0%} of the films together, which leaves "
-                             f"{max(0.0, 1 - shares):.0%} to train on: keep them to 90% or less together")
+                             f"{max(0.0, 1 - shares):.0%} to train on: keep them under 90% together")
     except ValueError as e:
         raise fail("cxr-train", str(e)) from None
     from train.class_folders import half_a_split, not_a_data_folder
@@ -177,12 +180,15 @@ def train(
     from train.teacher_split import teacher_split_settings
     from train.run import TrainSettings, check_settings, run_training
     from train.run_folders import check_folders
+    from train.model_size import seed_size_warning
 
     if image_size is None:
         image_size = (teacher_image_size(teacher) if teacher else None) or 128
 
     settings = TrainSettings(
-        data=data, add_data=[str(d) for d in add_data or []], class_map=class_map, out=out, classes=class_list, arch=arch,
+        # one order whatever the order typed (which copy of a film two of them share is kept): the same run
+        data=data, add_data=sorted((str(d) for d in add_data or []), key=lambda d: Path(d).resolve().as_posix()),
+        class_map=class_map, out=out, classes=class_list, arch=arch,
         members=members, teacher=str(teacher) if teacher else None, teacher_members=teacher_members,
         teacher_view=teacher_view, consistency=consistency, mixstyle=mixstyle, epochs=epochs,
         batch_size=batch_size, image_size=image_size, learning_rate=learning_rate,
@@ -197,6 +203,8 @@ def train(
         check_folders(settings)
     except ValueError as e:  # DataError is one
         raise fail("cxr-train", str(e)) from None
+    if arch == "seed" and (big := seed_size_warning(image_size)):
+        print(f"cxr-train: {big}", file=sys.stderr)
     load_tensorflow()
     require_matplotlib()
     from edge.interrupts import kept_interrupts, sigterm_as_interrupt

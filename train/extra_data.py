@@ -64,7 +64,7 @@ def added_prefix(folder: str) -> str:
 def cross_folder_copies(items: list[Item], dirs: list[str]) -> tuple[list[bool], dict[str, int], list[dict]]:
     """(keep each scanned item, copies dropped per added folder, the copies dropped): a film whose
     bytes are those of a film in --data or in an earlier --add-data folder is kept once, as the first
-    folder's. The same film twice would weigh double in training and, in the test split, be scored
+    folder's (cxr-train lists them by full path, so the order typed changes nothing). The same film twice would weigh double in training and, in the test split, be scored
     twice under two sources. Copies within one folder stay, grouped on one side of the split as
     before. Each copy dropped is {file, label, sha256, copy_of, copy_label}: run.json keeps them, so
     that a copy filed under another class is said as a label conflict, and a later call knows them."""

@@ -89,8 +89,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if s.add_data:
         keep, dropped, copies = cross_folder_copies(res.items, s.add_data)
         for folder, n in dropped.items():
-            log(f"--add-data {folder}: {n} film(s) are byte-for-byte copies of films in --data or an earlier --add-data "
-                "folder: each is kept once, as the first folder's")
+            log(f"--add-data {folder}: {n} film(s) are byte-for-byte copies of films in --data or in an --add-data "
+                "folder whose full path sorts before it: each is kept once, as that folder's")
         res = res.take(np.array(keep, bool))
         for folder in s.add_data:  # the counts and warnings of the listing, where reading changed them
             ours = lambda films: [i for i in films if i.path.startswith(added_prefix(folder))]  # noqa: E731

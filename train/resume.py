@@ -37,10 +37,11 @@ def _real(v: Any) -> Any:
 
 
 def _same_folders(a: Any, b: Any) -> bool:
-    """Whether two recorded folders (or lists of them) are the same existing folders under other
-    spellings: 'Data' and 'data' where the file system ignores case (macOS, Windows), or a link."""
+    """Whether two recorded folders (or lists of them, in any order) are the same existing folders under
+    other spellings: 'Data' and 'data' where the file system ignores case (macOS, Windows), or a link."""
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same_folders(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(any(_same_folders(x, y) for y in b) for x in a) \
+            and all(any(_same_folders(x, y) for x in a) for y in b)
     try:
         return isinstance(a, str) and isinstance(b, str) and os.path.samefile(a, b)
     except OSError:  # either is gone: only the spelling can be compared, and it differs
@@ -48,13 +49,21 @@ def _same_folders(a: Any, b: Any) -> bool:
 
 
 def _comparable(settings: dict) -> dict:
+    """The settings as they are compared with a finished run's: each spelling of one setting as one value
+    (a folder's, --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
+    --add-data folders in any order, as cxr-train takes them in one order whatever the order typed)."""
+    from train.class_names import class_map_key
+    from train.patients import text_key
+
     done = dict(settings)
     for key in ("data", "teacher", "out"):
         done[key] = _path(done.get(key))
-    done["add_data"] = [_path(v) for v in done.get("add_data") or []]
+    done["add_data"] = sorted(_path(v) for v in done.get("add_data") or [])
+    done["class_map"] = class_map_key(done.get("class_map"))
+    if isinstance(done.get("holdout_source"), str):
+        done["holdout_source"] = text_key(done["holdout_source"])
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
     done.setdefault("mixstyle", 0.0)  # nor, before 0.9, MixStyle
-    done.setdefault("class_map", None)  # nor, before 0.15, --class-map
     if done["teacher"] and done["out"] and done["teacher"] == os.path.join(done["out"], "teacher"):
         done["teacher"] = "teacher/ of its --out"  # the default recipe's own: where the run folder now is
     return {**done, "progress": None, "replace": None}  # neither changes anything in the weights
@@ -164,7 +173,7 @@ def fingerprint(s: Any, run_dir: Path) -> dict:
     # stopped run moved, renamed, or given --data through a link retrained the members it had finished
     settings.pop("out", None)
     settings["data"] = _real(settings.get("data"))
-    settings["add_data"] = [_real(v) for v in settings.get("add_data") or []]
+    settings["add_data"] = sorted(_real(v) for v in settings.get("add_data") or [])
     fp = {"settings": settings,
           "split_sha256": hashlib.sha256((Path(run_dir) / "split.json").read_bytes()).hexdigest()}
     teacher_run = Path(s.teacher) / "run.json" if getattr(s, "teacher", None) else None

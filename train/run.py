@@ -28,6 +28,7 @@ from train.teacher_split import teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
 from train.members import clear_members, load_member, save_member
+from train.model_size import seed_size_problem
 from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
                           run_record_problem, settings_dict)
 
@@ -107,6 +108,8 @@ def check_settings(s: TrainSettings) -> int:
         raise ValueError(f"--consistency must be 0 (off) or a number above it, not {s.consistency:g}")
     if not 0 <= s.mixstyle <= 1:
         raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, not {s.mixstyle:g}")
+    if s.arch == "seed" and (too_big := seed_size_problem(s.image_size)):
+        raise ValueError(too_big)
     if s.mixstyle and s.arch != "compact":
         raise ValueError(f"--mixstyle mixes the compact model's feature statistics; --arch {s.arch} has none to mix: "
                          "leave it out, or give --arch compact")
@@ -128,6 +131,12 @@ def check_settings(s: TrainSettings) -> int:
                    else f"--arch {s.arch} trains without a teacher by default (--teacher-members 0)")
             raise ValueError(f"{' and '.join(unused)} only concern a model learning from a teacher, and {why}: "
                              "nothing is distilled, so leave it out")
+    if not s.augment and (unused := [o for o, on in (("--teacher-view unmoved", s.teacher_view != TEACHER_VIEWS[0]),
+                                                      (f"--consistency {s.consistency:g}", s.consistency > 0)) if on]):
+        # without augmentation the second view is the first film itself: the term is 0, and 'unmoved' is 'same'
+        raise ValueError(f"{' and '.join(unused)} set a randomly augmented view against another view of the same film, "
+                         "and --no-augment makes no augmented view: it would change nothing; leave it out, or drop "
+                         "--no-augment")
     return n_teacher
 
 

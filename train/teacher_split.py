@@ -91,7 +91,8 @@ def _rewritten(tdir: Path) -> str:
             "films; nothing was trained: run this again once nothing writes the teacher's folder")
 
 
-SPLIT_SETTINGS = ("data", "add_data", "class_map", "holdout_source", "val_fraction", "test_fraction")
+# synthetic_count: how many films a class the teacher's built-in synthetic set had, which the student learns on
+SPLIT_SETTINGS = ("data", "add_data", "class_map", "holdout_source", "val_fraction", "test_fraction", "synthetic_count")
 
 
 def teacher_record(teacher: str | Path) -> dict:
