@@ -124,9 +124,8 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
 
 
 def card_without_runtime(model: Path) -> int:
-    """--card: the file's metadata, read and checked (edge.metadata, edge.members) without loading the
-    weights, so it works where no TFLite runtime is installed (a reviewer's laptop, a device not set up
-    yet) and a forged flatbuffer cannot crash it."""
+    """--card where no TFLite runtime is installed (a reviewer's laptop, a device not set up yet): the
+    file's metadata, read and checked (edge.metadata, edge.members) without its weights."""
     from edge import metadata as md
 
     try:

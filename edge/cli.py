@@ -192,11 +192,11 @@ def main(
         except ValueError as e:
             raise _fail(str(e))
     with one_line_errors("edge-classify", debug, expected=()):
-        if card and not names:  # the file's metadata, read and checked: no interpreter here to crash on its weights
-            raise typer.Exit(card_without_runtime(model))
-        try:
-            m = EdgeModel(model, threads=threads, labels=names)
+        try:  # a --card too: loading checks what the metadata says against the weights (a child process tries
+            m = EdgeModel(model, threads=threads, labels=names)  # the file first: a forged one cannot crash this one)
         except RuntimeMissing as e:
+            if card and not names:  # the card is the file's metadata: readable where no runtime is installed yet
+                raise typer.Exit(card_without_runtime(model))
             if debug:
                 raise
             raise _fail(str(e))

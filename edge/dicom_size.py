@@ -71,8 +71,9 @@ def check_decoded_size(ds) -> None:
 
 def check_native_length(ds) -> None:
     """Refuse uncompressed pixel data longer than the frames its header says by more than the 1 padding byte,
-    and no whole number of such frames: a wrong Columns or Rows, which pydicom only warns of ('excess
-    padding'), and which decoded runs each row into the next (the film as diagonal stripes). Whole frames
+    no whole number of such frames, and not zeros after them (padding, which is allowed): a wrong Columns or
+    Rows, which pydicom only warns of ('excess padding'), and which decoded runs each row into the next (the
+    film as diagonal stripes). Whole frames
     more than Number of Frames says are a film's (its first is classified); data too short, pydicom refuses."""
     try:
         rows, cols, frames = header_int(ds, "Rows", 0), header_int(ds, "Columns", 0), header_int(ds, "NumberOfFrames", 1)
@@ -89,8 +90,11 @@ def check_native_length(ds) -> None:
         return
     actual, expected = len(ds.PixelData), math.ceil(frames * frame_bits / 8)
     whole = max(frames, actual * 8 // frame_bits)
-    if actual - math.ceil(whole * frame_bits / 8) <= 1 or ybr_422 and actual >= expected // 2 * 3:
+    used = math.ceil(whole * frame_bits / 8)
+    if actual - used <= 1 or ybr_422 and actual >= expected // 2 * 3:
         return  # whole frames and their padding byte; or a 422 film of full colour, which pydicom says
+    if not any(memoryview(ds.PixelData)[used:]):  # zeros after the frames: padding, which PS3.5 8.1.1 says readers
+        return  # accept (older equipment sends it; pydicom's MR_small_padded.dcm), not pixels of a wrong header
     pixels = f"{bits}-bit pixels" if samples == 1 else f"pixels of {samples} {bits}-bit samples"
     said = f"{cols}x{rows} {pixels}" if frames == 1 else f"{frames} frames of {cols}x{rows} {pixels}"
     raise ImageError(f"refused: its header says {said} ({frame_bits / 8:g} bytes a frame), but its pixel data is "

@@ -25,7 +25,9 @@ from pathlib import Path
 # As edge.model loads it (its first ``size`` bytes: the flatbuffer; a foreign one followed by zeros), then from the
 # path: a read past the end of a cut buffer crashes or not by what lies beyond it, so one way alone let a crash
 # through (tflite-runtime 2.14).
-_CHILD = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\nI = interpreter_class()[0]\n"
+# ``python -c`` puts the folder it was started in first on sys.path: a numpy.py dropped in a films folder would run
+# in the child (and, making it fail, switch the probe off). It goes before the first import that could find it.
+_CHILD = ("import sys\nif sys.path and sys.path[0] in ('', '.'):\n    del sys.path[0]\nfrom edge.runtime import interpreter_class, silenced_fd\nI = interpreter_class()[0]\n"
           "data = open(sys.argv[1], 'rb').read()\nsize = int(sys.argv[2]) or len(data)\n"
           "with silenced_fd(2):\n"
           "    for kw in ({'model_content': data[:size]}, {'model_content': data[:size] + bytes(min(size, 64 << 20))},\n"
@@ -34,10 +36,13 @@ _CHILD = ("import sys\nfrom edge.runtime import interpreter_class, silenced_fd\n
 _SAFE = "loads"
 
 
-def cache_folder() -> Path:
-    """Where verdicts are kept: $XDG_CACHE_HOME/cxr-edge/probed, else ~/.cache/cxr-edge/probed."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cxr-edge" / "probed"
+def cache_folder() -> Path | None:
+    """Where verdicts are kept: $XDG_CACHE_HOME/cxr-edge/probed, else ~/.cache/cxr-edge/probed; None where
+    neither is an absolute path (no HOME and no passwd entry: "~" comes back as it is, and a folder named
+    "~" would be made in the folder the command runs in, a films folder perhaps; XDG ignores a relative one)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cxr-edge" / "probed" if os.path.isabs(base) else None
 
 
 def _child_verdict(path: Path, size: int) -> str | None:
@@ -61,15 +66,15 @@ def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | 
     could be had (then it is loaded here, as before). That it loads is remembered on this device, by this
     flatbuffer (``sha256``) and ``runtime`` ("litert 1.2.0"); a crash is not: it is tried again next time,
     so a verdict owed to the machine (a runtime since replaced) never outlives its cause."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}")
-    kept = cache_folder() / name
+    folder = cache_folder()
+    kept = folder / re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}") if folder else None
     try:
-        if kept.read_text(encoding="utf-8").strip() == _SAFE:
+        if kept and kept.read_text(encoding="utf-8").strip() == _SAFE:
             return None
     except (OSError, UnicodeDecodeError):
         pass
     verdict = _child_verdict(path, size)
-    if verdict == _SAFE:
+    if verdict == _SAFE and kept:
         _remember(kept, _SAFE)
     return None if verdict in (None, _SAFE) else verdict
 

@@ -118,3 +118,17 @@ def test_first_line_ends_at_a_newline_and_escapes_the_rest():
     assert first_line(ValueError("windows line\r\nnext")) == "windows line"
     assert first_line(ValueError("\nonly later")) == "ValueError"
     assert first_line(ValueError("bidi \u202e override")) == "bidi \\u202e override"
+
+
+@pytest.mark.parametrize("zeros", [128, 3000])
+def test_zeros_after_a_films_pixels_are_padding_not_a_wrong_header(zeros):
+    """DICOM PS3.5 8.1.1: older equipment sends pixel data with excess padding, which readers should accept
+    (pydicom's MR_small_padded.dcm: 128 zero bytes). They were refused as 'a wrong Rows or Columns?'."""
+    from pydicom import dcmread
+
+    plain = film(ramp())
+    ds = dcmread(io.BytesIO(plain))
+    ds.PixelData = ds.PixelData + bytes(zeros)
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    assert np.array_equal(load_bytes(buf.getvalue(), "padded.dcm"), load_bytes(plain, "plain.dcm"))

@@ -106,8 +106,8 @@ def test_every_model_is_first_loaded_in_a_child_process_and_its_verdict_kept(tin
         EdgeModel(model)
     r = CliRunner().invoke(edge_app, ["--info", "--model", str(model)])
     assert r.exit_code == 2 and "crashed (signal 11)" in r.output
-    r = CliRunner().invoke(edge_app, ["--card", "--model", str(model)])  # the metadata alone: the weights are not loaded
-    assert r.exit_code == 0 and "crashed" not in r.output
+    r = CliRunner().invoke(edge_app, ["--card", "--model", str(model)])  # refused as the device would refuse it
+    assert r.exit_code == 2 and "crashed (signal 11)" in r.output
     # a model that loads: tried once, then the kept verdict is enough (the crashing child is not started again)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache2"))
     monkeypatch.setattr(sys, "executable", python)
@@ -156,3 +156,41 @@ def test_a_probe_that_could_not_try_the_file_is_not_remembered_as_loading_it(tin
     monkeypatch.setattr(sys, "executable", str(failing))
     assert EdgeModel(model).labels
     assert not (tmp_path / "cache" / "cxr-edge" / "probed").exists()
+
+
+def test_the_probe_child_runs_no_module_of_the_folder_it_was_started_in(tiny_run, tmp_path, monkeypatch):
+    """`python -c` put the working folder first on sys.path: a numpy.py dropped in a films folder ran in the child
+    (for every model, on its first load), and, making the child fail, switched the probe off."""
+    films = tmp_path / "films"
+    films.mkdir()
+    (films / "numpy.py").write_text(f"open({str(tmp_path / 'RAN')!r}, 'w').write('ran')\nraise ImportError('planted')\n")
+    monkeypatch.chdir(films)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert EdgeModel(tiny_run / "model_int8.tflite").labels
+    assert not (tmp_path / "RAN").exists()
+    assert len(list((tmp_path / "cache" / "cxr-edge" / "probed").iterdir())) == 1  # it tried the file, and it loads
+
+
+def test_no_verdict_is_kept_where_no_absolute_cache_folder_can_be_had(monkeypatch):
+    """With no HOME and no passwd entry, '~' came back as it is, and verdicts went to ./~/.cache in the folder the
+    command ran in (a films folder); a relative XDG_CACHE_HOME was taken as it is, which XDG says to ignore."""
+    import os
+
+    from edge.probe import cache_folder
+
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert cache_folder() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "/var/cache/x")
+    assert str(cache_folder()) == "/var/cache/x/cxr-edge/probed"
+
+
+def test_the_card_of_a_file_the_device_refuses_is_refused_too(tiny_run, tmp_path):
+    """--card had read the metadata alone: a file naming 3 classes for a model of 2 outputs, which every other
+    command refuses, got a clean card ('Every film gets one of its answers (one of COVID, Normal or Other)'), exit 0."""
+    three = _rewrapped(tiny_run / "model_int8.tflite", tmp_path / "three.tflite", keep=lambda n: True,
+                       labels=["COVID", "Normal", "Other"])
+    info = CliRunner().invoke(edge_app, ["--info", "--model", str(three)])
+    card = CliRunner().invoke(edge_app, ["--card", "--model", str(three)])
+    assert info.exit_code == card.exit_code == 2, card.output
+    assert card.output.splitlines()[-1] == info.output.splitlines()[-1]
