@@ -137,9 +137,9 @@ def note_missing(caption: str, missing: set[str]) -> None:
         return
     _told.append(True)
     some = "".join(dict.fromkeys(ch for ch in caption if ch in missing))
-    print(f"edge-classify: note: the maps' captions cannot draw some letters of the films' names ({some} in "
-          f"\"{caption.splitlines()[0]}\"): no font on this system has them, so the captions show '?' in their place; "
-          "each film's answer gives its name in full, and its map's name keeps them. A font with them "
+    print(f"edge-classify: note: the maps' captions cannot draw some of their letters (of a film's name, a class or "
+          f"the model's file name: {some} in \"{caption.splitlines()[0]}\"): no font on this system has them, so the "
+          "captions show '?' in their place; each film's answer gives its name in full, and its map's name keeps them. A font with them "
           "(fonts-noto-cjk on Debian and Ubuntu) lets the captions draw them.", file=sys.stderr)
 
 

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import errno
 import io
-import os
 import re
-import stat
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from edge.controls import escaped
+from edge.regular_file import NotAFile, TooLarge, read_regular
 from edge.figures import fixed
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
@@ -186,21 +185,17 @@ def read_image_file(path: str | Path) -> bytes:
 
 
 def read_regular_file(path: str | Path, head: int | None = None) -> bytes:
-    """A regular file's bytes (``head``: its first ``head`` bytes only). O_NONBLOCK: opening a FIFO
-    must not wait for a writer; a FIFO or device (/dev/zero) is refused rather than read forever."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as f:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory")
-        if not stat.S_ISREG(mode):
-            raise ImageError("not a regular file (a FIFO, socket or device)")
-        if head is not None:
-            return f.read(head)
-        size = os.fstat(fd).st_size
-        if size > MAX_FILE_BYTES:
-            raise ImageError(f"refused: file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit")
-        return f.read()
+    """A film's bytes (``head``: its first ``head`` bytes only), never waiting for a FIFO, nor reading a
+    device (/dev/zero) for ever, nor a file over MAX_FILE_BYTES (edge.regular_file)."""
+    try:
+        return read_regular(path, MAX_FILE_BYTES, head)
+    except NotAFile as e:
+        if e.kind == "a folder":
+            raise IsADirectoryError(errno.EISDIR, "is a directory") from None
+        raise ImageError("not a regular file (a FIFO, socket or device)") from None
+    except TooLarge as e:
+        raise ImageError(f"refused: file is {e.size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB "
+                         "limit") from None
 
 
 def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:

@@ -16,24 +16,42 @@ child runs at every start: slower, never unsafe.
 from __future__ import annotations
 
 import os
+import platform
 import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-# As edge.model loads it (its first ``size`` bytes: the flatbuffer; a foreign one followed by zeros), then from the
-# path: a read past the end of a cut buffer crashes or not by what lies beyond it, so one way alone let a crash
-# through (tflite-runtime 2.14).
+# The child: argv = path, size (0: all), the SHA-256 its parent keeps the verdict under, the folder holding edge.
 # ``python -c`` puts the folder it was started in first on sys.path: a numpy.py dropped in a films folder would run
-# in the child (and, making it fail, switch the probe off). It goes before the first import that could find it.
-_CHILD = ("import sys\nif sys.path and sys.path[0] in ('', '.'):\n    del sys.path[0]\nfrom edge.runtime import interpreter_class, silenced_fd\nI = interpreter_class()[0]\n"
-          "data = open(sys.argv[1], 'rb').read()\nsize = int(sys.argv[2]) or len(data)\n"
-          "with silenced_fd(2):\n"
-          "    for kw in ({'model_content': data[:size]}, {'model_content': data[:size] + bytes(min(size, 64 << 20))},\n"
-          "               {'model_path': sys.argv[1]}):\n"
-          "        try:\n            I(**kw).allocate_tensors()\n        except Exception:\n            pass\n")
+# in the child (and, making it fail, switch the probe off), so it goes before the first import that could find it;
+# the folder holding edge comes first instead (a checkout run without installing). What it read is checked against
+# the SHA-256 (exit 3: no verdict): a file replaced between the parent's read and the child's must not be vouched for.
+# It loads the flatbuffer as edge.model does (its first ``size`` bytes; a foreign one followed by zeros), then from
+# the path: a read past the end of a cut buffer crashes or not by what lies beyond it, so one way alone let a crash
+# through (tflite-runtime 2.14).
+_CHILD = """\
+import hashlib, sys
+if sys.path and sys.path[0] in ("", "."):
+    del sys.path[0]
+sys.path.insert(0, sys.argv[4])
+from edge.runtime import interpreter_class, silenced_fd
+I = interpreter_class()[0]
+data = open(sys.argv[1], "rb").read()
+size = int(sys.argv[2]) or len(data)
+if hashlib.sha256(data[:size]).hexdigest() != sys.argv[3]:
+    sys.exit(3)
+with silenced_fd(2):
+    for kw in ({"model_content": data[:size]}, {"model_content": data[:size] + bytes(min(size, 64 << 20))},
+               {"model_path": sys.argv[1]}):
+        try:
+            I(**kw).allocate_tensors()
+        except Exception:
+            pass
+"""
 _SAFE = "loads"
+_EDGE_PARENT = str(Path(__file__).resolve().parents[1])
 
 
 def cache_folder() -> Path | None:
@@ -45,13 +63,14 @@ def cache_folder() -> Path | None:
     return Path(base) / "cxr-edge" / "probed" if os.path.isabs(base) else None
 
 
-def _child_verdict(path: Path, size: int) -> str | None:
+def _child_verdict(path: Path, size: int, sha256: str) -> str | None:
     """What loading ``path`` (its first ``size`` bytes, 0: all) did to a child process: _SAFE, or how it
     died ('crashed (signal 11)'); None when that tells nothing of the file (the child could not start or
     finish, failed before it could try (an exit code: its runtime would not import), or was killed from
     outside: the OOM killer's SIGKILL, a stop)."""
     try:
-        r = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(size)], capture_output=True, timeout=300)
+        r = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(size), sha256, _EDGE_PARENT],
+                           capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired):
         return None
     if r.returncode == 0:
@@ -67,13 +86,14 @@ def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | 
     flatbuffer (``sha256``) and ``runtime`` ("litert 1.2.0"); a crash is not: it is tried again next time,
     so a verdict owed to the machine (a runtime since replaced) never outlives its cause."""
     folder = cache_folder()
-    kept = folder / re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}") if folder else None
+    # the machine too: a home folder shared by an x86 workstation and an ARM board holds both their verdicts
+    kept = folder / re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}-{platform.machine()}") if folder else None
     try:
         if kept and kept.read_text(encoding="utf-8").strip() == _SAFE:
             return None
     except (OSError, UnicodeDecodeError):
         pass
-    verdict = _child_verdict(path, size)
+    verdict = _child_verdict(path, size, sha256)
     if verdict == _SAFE and kept:
         _remember(kept, _SAFE)
     return None if verdict in (None, _SAFE) else verdict

@@ -27,7 +27,9 @@ def film_box(image: np.ndarray) -> tuple[int, int, int, int]:
     The pixels alone cannot tell padding from a film's own black band (an edge equalised to 0), but
     preprocessing's geometry can: it pads one side only (the film's longer side fills the input) and centres
     the film, half the padding before it (rounded down) and the rest after. So black rows on one edge only
-    are the film's own, and so are black rows on the side not padded. An input all black is all film."""
+    are the film's own, and so are black rows on the side not padded. An input all black is all film. Where
+    the padding is odd and the film has a black band of its own on that side, the box may be one pixel off:
+    the pixels cannot tell which row is which."""
     gray = image[..., 0] if image.ndim == 3 else image
     h, w = gray.shape
     rows, cols = np.flatnonzero(gray.any(axis=1)), np.flatnonzero(gray.any(axis=0))

@@ -194,3 +194,16 @@ def test_the_card_of_a_file_the_device_refuses_is_refused_too(tiny_run, tmp_path
     card = CliRunner().invoke(edge_app, ["--card", "--model", str(three)])
     assert info.exit_code == card.exit_code == 2, card.output
     assert card.output.splitlines()[-1] == info.output.splitlines()[-1]
+
+
+def test_a_file_replaced_between_the_parents_read_and_the_childs_is_not_vouched_for(tiny_run, tmp_path, monkeypatch):
+    """The child read the file again by its path and its verdict was kept under the SHA-256 its parent had read:
+    a file swapped in between was vouched for by a verdict on another file, on every start after."""
+    from edge.probe import probed_crash
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fb, meta, _ = md.read(tiny_run / "model_int8.tflite")
+    assert probed_crash(tiny_run / "model_int8.tflite", "0" * 64, "litert x", len(fb)) is None  # no verdict
+    assert not (tmp_path / "cache" / "cxr-edge" / "probed").exists()
+    assert probed_crash(tiny_run / "model_int8.tflite", meta["tflite_sha256"], "litert x", len(fb)) is None
+    assert len(list((tmp_path / "cache" / "cxr-edge" / "probed").iterdir())) == 1  # the file it read: kept
