@@ -292,7 +292,7 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     teacher_run = tmp_path / "run" / "teacher" / "run.json"
     first = teacher_run.read_text()
     capsys.readouterr()
-    run_training(settings)
+    run_training(replace(settings, replace=True))  # the same command alone trains nothing (tests/test_rerun.py)
     assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
     # --teacher-view concerns only the student: the teacher is still reused. The finished student
     # of other settings is replaced only when asked (--replace).

@@ -107,7 +107,8 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
         listed = {i["path"] for part in json.loads(split.read_text())["splits"].values() for i in part}
         assert len(listed) == 19 and not {f"COVID/{p.name}" for p in covid[:2]} & listed
 
-    run_training(s)  # nothing changed: the teacher is reused
+    again = replace(s, replace=True)  # the same command alone trains nothing (tests/test_rerun.py): the student again
+    run_training(again)  # nothing changed: the teacher is reused
     assert f"reusing the teacher in {s.out / 'teacher'} (finished with the same settings and films;" in capsys.readouterr().err
 
     # The folder copied with new dates (cp -r): the same bytes, so the teacher is reused.
@@ -115,7 +116,7 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
     for p in films.rglob("*.png"):
         os.utime(p)
-    run_training(s)
+    run_training(again)
     assert trained == [s.out]  # the student only
     said = capsys.readouterr().err
     assert "comparing their bytes" in said and "reusing the teacher" in said
@@ -134,7 +135,7 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     run_json = s.out / "teacher" / "run.json"
     run_json.write_text(json.dumps({k: v for k, v in json.loads(run_json.read_text()).items() if k != "data_fingerprint"}))
     trained.clear()
-    run_training(s)
+    run_training(again)
     assert trained == [s.out]  # the student only
     assert (f"an older cxr-train trained it without a record of its films, so whether the films in {films} changed "
             "since could not be compared") in capsys.readouterr().err
@@ -143,7 +144,7 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     # that split, and be called trained by this version
     run_json.write_text(json.dumps({**json.loads(run_json.read_text()), "cxr_edge_version": "0.24.0"}))
     trained.clear()
-    run_training(s)
+    run_training(again)
     assert trained == [s.out / "teacher", s.out]
     assert ("the finished one there drew its split by the rules of cxr-edge 0.24.0, which this version changed "
             "(patients kept together, placeholders, synthetic folders): training it again") in capsys.readouterr().err

@@ -66,7 +66,10 @@ def test_a_finished_teacher_is_reused_for_the_same_settings_typed_otherwise(tmp_
     run_training(s)
     teacher = (s.out / "teacher" / "model.keras").read_bytes()
     capsys.readouterr()
-    run_training(replace(s, add_data=[str(site2), str(site)], class_map="healthy=normal,", holdout_source="site2"))
+    typed_otherwise = replace(s, add_data=[str(site2), str(site)], class_map="healthy=normal,", holdout_source="site2")
+    run_training(typed_otherwise)  # the same settings and films: nothing to do
+    assert "already holds a finished run of these settings and films" in capsys.readouterr().err
+    run_training(replace(typed_otherwise, replace=True))  # the student trained again, from the same teacher
     assert "step 1 of 2: reusing the teacher" in capsys.readouterr().err
     assert (s.out / "teacher" / "model.keras").read_bytes() == teacher
 

@@ -40,7 +40,9 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
         "cxr-convert need not read them again; delete it to save space: the next cxr-convert then decodes the films "
         "from the data folder again, which must still hold them unchanged, and writes it anew). "
         "Next step: cxr-convert RUN_DIR.\n\n"
-        "Exit codes: 0 done; 1 done, but some files could not be read (run.json lists them); 2 bad data or usage; "
+        "The same command again over its finished run, with the same films, trains nothing and says so (--replace "
+        "trains it again); after a stop it goes on from the last model it finished.\n\n"
+        "Exit codes: 0 done (or nothing to do); 1 done, but some files could not be read (run.json lists them); 2 bad data or usage; "
         "130 interrupted; 141 standard output's reader went away.\n\n"
         "Example: cxr-train --data COVID-19_Radiography_Dataset --classes COVID,Normal --out runs/covid"
     )
@@ -120,8 +122,9 @@ def train(
     augment: bool = typer.Option(True, "--augment/--no-augment", help="Intensity, blur, noise and geometry augmentation."),
     synthetic_count: Optional[int] = typer.Option(None, min=4, help="Images per class for --data synthetic (default 80)."),
     seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split (with --data synthetic, other images too: cxr-synth makes a set to keep fixed)."),
-    replace: bool = typer.Option(False, "--replace", help="Train over a finished run in --out that was trained with "
-                                 "other settings (without it, cxr-train refuses and keeps that run)."),
+    replace: bool = typer.Option(False, "--replace", help="Train over a finished run in --out. Without it, cxr-train "
+                                 "keeps that run: one of other settings is refused, and one of these settings and films "
+                                 "is already done (nothing to do, exit 0)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars: one line per epoch (as when the output goes to a file)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:

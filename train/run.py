@@ -29,6 +29,7 @@ from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_pre
 from train.run_folders import check_folders
 from train.members import clear_members, load_member, save_member
 from train.model_size import seed_size_problem
+from train.rerun import nothing_to_do, retrain_reason
 from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
                           run_record_problem, settings_dict)
 
@@ -167,12 +168,18 @@ def run_training(s: TrainSettings) -> Path:
         other = f" trained with another {', '.join(differ)}" if differ else ""
         # not a setting, but what a user comparing the two runs must hear; for the same folders and classes only
         # (another --data or --classes lists other films, which were never the run's: that setting is said)
+        changed = None
         if not {"data", "add_data", "classes", "class_map"} & set(differ) and (changed := data_changed(out, s)):
             other += f"; {changed} since it was trained"
-        other += teacher_changed(out, s.teacher)
+        # the default recipe's student learnt from RUN/teacher: one trained again there since is another teacher
+        other += teacher_changed(out, s.teacher or (str(out / "teacher") if n_teacher and s.members == 1 else None))
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
+        if not differ and not s.replace and not other:  # a make-like second call: the run is what this one would make
+            if not (other := retrain_reason(out, changed)):
+                log(nothing_to_do(out, what))
+                return out
         log(f"replacing the finished run in {out} ({what}){other}")
     elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
         log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")

@@ -1,0 +1,92 @@
+"""The same cxr-train command run again over its finished run trains nothing, as a make-like tool does: it
+trained the whole run again (minutes to an hour on real films) to the same weights, and then said the run's
+.tflite files came from an earlier model. Where the run may not be what the call would make, it trains as before
+and says why."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from edge import __version__
+from tests.test_train_messages import cxr_train
+
+
+def _files(run: Path) -> dict[str, tuple[str, int]]:
+    """Every file under ``run``: its SHA-256 and modification time."""
+    return {p.relative_to(run).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(run.rglob("*")) if p.is_file()}
+
+
+def test_the_same_command_over_its_finished_run_trains_and_writes_nothing(tmp_path):
+    run = tmp_path / "run"
+    args = ("--data", "synthetic", "--out", str(run), "--epochs", "1", "--synthetic-count", "8", "--image-size", "32",
+            "--batch-size", "8", "--teacher-members", "0", "-q")
+    assert cxr_train(*args).returncode == 0
+    before = _files(run)
+    created = json.loads((run / "run.json").read_text())["created"]  # 2026-12-05T07:31:02+00:00
+    r = cxr_train(*args)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == (f"cxr-train: {run} already holds a finished run of these settings and films (COVID, Normal from "
+                        f"synthetic, trained {created[:10]} {created[11:16]} UTC by cxr-edge {__version__}): nothing to "
+                        "do; --replace trains it again\n")
+    assert _files(run) == before  # model.keras's bytes and date among them
+    r = cxr_train(*args, "--replace")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith(f"cxr-train: replacing the finished run in {run} (COVID, Normal from synthetic)\n")
+    assert (run / "model.keras").stat().st_mtime_ns != before["model.keras"][1]
+
+
+def test_a_finished_run_that_may_not_be_what_the_call_would_make_is_trained_again_with_the_reason(
+        tmp_path, capsys, monkeypatch):
+    import train.run
+    from tests.test_data import write_images
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8, teacher_members=1,
+                      progress=False)
+    run_training(s)  # the default recipe: a teacher of one member, then its student
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    capsys.readouterr()
+
+    def again() -> str:
+        trained.clear()
+        run_training(s)
+        return capsys.readouterr().err
+
+    assert "nothing to do" in again() and trained == []
+    run_json = s.out / "run.json"
+    record = json.loads(run_json.read_text())
+    # its split drawn by the rules of an older cxr-edge, which this version changed
+    run_json.write_text(json.dumps({**record, "cxr_edge_version": "0.27.0"}))
+    assert ("; it drew its split by the rules of cxr-edge 0.27.0, which this version changed (patients kept together, "
+            "placeholders, synthetic folders): training it again") in again() and trained == [s.out]
+    # no record of its films: whether they changed cannot be told
+    run_json.write_text(json.dumps({k: v for k, v in record.items() if k != "data_fingerprint"}))
+    assert ("; its run.json holds no record of the films it was trained from, so whether they changed since could "
+            "not be told: training it again") in again() and trained == [s.out]
+    run_json.write_text(json.dumps(record))
+    # its teacher trained again since (another model): the student learnt from another teacher
+    teacher_json = s.out / "teacher" / "run.json"
+    teacher_record = json.loads(teacher_json.read_text())
+    teacher_json.write_text(json.dumps({**teacher_record, "model_sha256": "0" * 64}))
+    assert f"; its teacher {s.out / 'teacher'} was trained again since" in again() and s.out in trained
+    teacher_json.write_text(json.dumps(teacher_record))
+    # model.keras not the one run.json records: a retrain stopped after saving its model goes on, as before
+    model = (s.out / "model.keras").read_bytes()
+    (s.out / "model.keras").write_bytes(model + b"\0")
+    assert f"going on in {s.out}, where a cxr-train was stopped before it finished" in again() and trained == [s.out]
+    (s.out / "model.keras").write_bytes(model)
+    # the teacher's folder deleted to save space: the finished student is still this call's run
+    (s.out / "teacher" / "model.keras").unlink()
+    assert "nothing to do" in again() and trained == []
+    # --replace trains it again as asked
+    trained.clear()
+    run_training(replace(s, replace=True))
+    assert trained == [s.out / "teacher", s.out]
