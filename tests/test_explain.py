@@ -127,8 +127,8 @@ def test_letters_no_font_here_has_are_said_once_on_stderr(monkeypatch, capsys):
     caption.caption_lines("Röntgen.png: Normal 0.60", 400)
     assert first[0].startswith("r") and "??.png: COVID 0.74" in first[0]
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("edge-classify: note: the maps' captions cannot draw some letters")
-    assert '(胸部 in "résumé_胸部.png: COVID 0.74")' in err and "fonts-noto-cjk" in err
+    assert err.count("\n") == 1 and err.startswith("edge-classify: note: the maps' captions cannot draw some of their letters")
+    assert ': 胸部 in "résumé_胸部.png: COVID 0.74")' in err and "fonts-noto-cjk" in err
 
 
 def test_a_maps_name_keeps_a_uid_whole_and_fits_with_its_number():
