@@ -359,6 +359,16 @@ def test_a_threshold_above_one_half_is_said_to_find_fewer_films_not_more(model, 
     assert "a P above 0.5 does the reverse, fewer" in help_text
 
 
+def test_the_above_one_half_note_prints_the_threshold_as_the_rule_column_does(model, film):
+    """The note rounded the threshold to 4 digits (COVID>=0.5555 for a typed 0.55555, 0.9999 for 0.999999999)
+    while the CSV's rule column and README print it as typed, or to 9 digits rounded down."""
+    for typed in ("0.55555", "0.999999999"):
+        p = edge_classify(film, "--model", model, "--threshold", f"COVID={typed}", "--csv")
+        assert p.returncode == 0, p.stderr
+        assert f"note: COVID>={typed} is above 0.5:" in p.stderr
+        assert next(csv.DictReader(io.StringIO(p.stdout)))["rule"] == f"COVID>={typed}"
+
+
 def test_no_usable_runtime_is_said_plainly_by_every_command_that_loads_a_tflite(model_dir, tmp_path, monkeypatch):
     """cxr-evaluate and cxr-compare said 'unexpected RuntimeMissing: ... (--debug shows the traceback)', and
     `edge-classify --version` said 'no TFLite runtime installed' where one was installed but not usable."""
