@@ -10,6 +10,7 @@ import typer
 
 from convert.occlusion import MAX_MAPS
 from edge.cli_options import OnceOnlyCommand
+from edge.comma_list import comma_items
 from edge.cliutil import fail, one_line_errors
 from train.quiet import load_tensorflow, require_matplotlib
 
@@ -88,7 +89,10 @@ def convert(
                    "writes; --report-only converts nothing, so the files keep what they have: convert again without "
                    "--report-only")
     calibration_samples = 300 if calibration_samples is None else calibration_samples
-    modes = None if quant is None else list(dict.fromkeys(m.strip() for m in quant.split(",") if m.strip()))  # once each
+    try:
+        modes = None if quant is None else list(dict.fromkeys(comma_items(quant, "--quant", "modes", "int8,fp32")))
+    except ValueError as e:
+        raise fail("cxr-convert", str(e))
     unknown = [m for m in modes or [] if m not in ALL_MODES.split(",")]  # before TensorFlow loads: seconds
     if unknown or modes == []:
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from "

@@ -16,6 +16,7 @@ from edge.about import about_problem, card_without_runtime, print_version, selft
 from edge.answering import Answering, answer
 from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
+from edge.comma_list import comma_items
 from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
 from edge.decision import parse_threshold
 from edge.inputs import gather
@@ -183,11 +184,12 @@ def main(
         raise _fail(problem)
     if threads is not None and threads > MAX_THREADS:
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this device has {os.cpu_count() or 'an unknown number of'} cores)")
-    names = [s.strip() for s in labels.split(",")] if labels else None
-    if names:
+    names = None
+    if labels:
         from edge.model import check_label_names
 
         try:
+            names = comma_items(labels, "--labels", "one name per output", "COVID,Normal")
             check_label_names(names)
         except ValueError as e:
             raise _fail(str(e))

@@ -88,8 +88,8 @@ def foreign(model, tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("given, says", [("A,A", "A given twice"), ("Covid,COVID", "Covid given twice"),
-                                         (",", "a class name is empty"), ("A,", "a class name is empty"),
-                                         (" ,B", "a class name is empty")])
+                                         (",", "has an empty item"), ("A,", "has an empty item"),
+                                         (" ,B", "has an empty item")])
 def test_labels_with_a_name_twice_or_empty_are_refused(foreign, film, given, says):
     p = edge_classify(film, "--labels", given, "--json", "--model", foreign)
     assert p.returncode == 2 and p.stdout == ""
