@@ -44,7 +44,9 @@ def convert(
                               "those whose files the run has)."),
     max_drop: float = typer.Option(1.0, help="Gate: largest accuracy drop against Keras, in points."),
     max_class_drop: float = typer.Option(2.0, help="Gate: largest per-class sensitivity drop, in points."),
-    auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate as model.tflite."),
+    auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate, among the modes this "
+                                                    "call scores, as model.tflite (refused where model.tflite is an "
+                                                    "earlier --auto's choice of a mode left out of --quant)."),
     calibration_samples: Optional[int] = typer.Option(None, min=1, help="Training images (stratified) for full-integer "
                                                                         "calibration (default 300)."),
     refit_head: bool = typer.Option(

@@ -40,7 +40,7 @@ from edge.cliutil import folder_problem
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
 from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
-                               split_mismatch)
+                               split_mismatch, unscored_choice)
 from train.data import Split
 
 
@@ -103,6 +103,8 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
         raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
                          "--auto would write its choice over it; move that file out of the run folder first")
+    if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
+        raise ValueError(why)
     return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
 
 
@@ -310,7 +312,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), written.append)  # said once moved in
         code = 0
         if s.auto:
-            report["auto"] = choose_smallest(report, s.modes, out, log)
+            report["auto"] = choose_smallest(report, s.modes, out, log, before=auto_choice)
             code = 0 if report["auto"]["selected"] else 1
         elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
             code = 1

@@ -149,3 +149,30 @@ def test_a_file_with_a_stored_rule_is_gated_on_the_answers_it_gives():
     failed_plain = gate_under_rule({"passed": False, "reasons": ["accuracy fell 3.0 points (limit 1)"]}, y, keras, keras,
                                    ["COVID", "Normal"], (0, 0.36), 0.9, reference_val, 1.0, 1.0)
     assert not failed_plain["passed"] and failed_plain["reasons"] == ["accuracy fell 3.0 points (limit 1)"]
+
+
+def test_auto_on_a_quant_subset_never_moves_model_tflite_off_a_mode_it_does_not_score(tiny_run, tmp_path, capsys):
+    """--auto ranked only the modes of the call: a later --quant fp32 --auto (even --report-only) made model.tflite the
+    fp32 file, 3.4 times larger, though model_int8.tflite was still there and passed, and said 'kept fp32'."""
+    from convert.cli import convert_app
+    from typer.testing import CliRunner
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    lenient = {"max_drop": 100.0, "max_class_drop": 100.0, "report_only": True, "explain": 0}
+    report, code = convert(run, None, auto=True, **lenient)
+    assert code == 0 and report["auto"]["selected"] == "int8" and report["auto"]["before"] is None
+    assert "--auto: chose int8 as model.tflite" in capsys.readouterr().err
+    int8 = (run / "model.tflite").read_bytes()
+    assert int8 == (run / "model_int8.tflite").read_bytes()
+    for extra in ([], ["--report-only"]):
+        r = CliRunner().invoke(convert_app, [str(run), "--quant", "fp32", "--auto", *extra, "--no-latency", "--explain",
+                                             "0", "--quiet", "--max-drop", "100", "--max-class-drop", "100"])
+        assert r.exit_code == 2, r.output
+        assert ("--auto chooses among the modes this call scores (fp32), and model.tflite is int8 (an earlier --auto's "
+                "choice, model_int8.tflite is still there): it would move model.tflite off int8 without weighing it; "
+                "give --quant int8,fp32 to choose among them, or leave out --auto") in " ".join(r.output.split())
+        assert (run / "model.tflite").read_bytes() == int8
+    report, code = convert(run, ["int8", "fp32"], auto=True, **lenient)  # both weighed: int8 again, and said so
+    assert report["auto"] == {"selected": "int8", "file": "model.tflite", "rejected": [], "before": "int8"}
+    assert "--auto: kept int8 as model.tflite" in capsys.readouterr().err
