@@ -147,6 +147,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                    "test_ece_after": reference["ece"],
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
     representative, typicality = np.zeros((0,)), None
+    from convert.export import FULL_INTEGER
+
+    calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)
         from convert.export import representative_sample
@@ -161,7 +164,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "study_design": test_split_design(split),
         "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
                           "shortcut_audit": run.get("shortcut_audit")},
-        "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
+        "calibration_samples": None if not calibrated else int(len(representative)) if not s.report_only
+        else run.get("calibration_samples"), "calibrated_modes": calibrated,
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
         "temperature": temperature,
         "calibration": calibration,

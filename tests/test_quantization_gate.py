@@ -176,3 +176,41 @@ def test_auto_on_a_quant_subset_never_moves_model_tflite_off_a_mode_it_does_not_
     report, code = convert(run, ["int8", "fp32"], auto=True, **lenient)  # both weighed: int8 again, and said so
     assert report["auto"] == {"selected": "int8", "file": "model.tflite", "rejected": [], "before": "int8"}
     assert "--auto: kept int8 as model.tflite" in capsys.readouterr().err
+
+
+def test_the_calibration_sample_is_the_size_asked_for():
+    """n // classes a class gave 3 images for --calibration-samples 5 (3 classes), and 3 for 1."""
+    from convert.export import representative_sample
+
+    y = np.repeat([0, 1, 2], 7)
+    x = np.arange(len(y))
+    for n, given in ((5, 5), (10, 10), (1, 1), (2, 2), (100, 21)):
+        sample, labels = representative_sample(x, y, n)
+        assert len(sample) == given and len(set(sample.tolist())) == given
+        assert (labels == y[sample]).all() and np.ptp(np.bincount(labels, minlength=3)) <= (1 if given < 21 else 0)
+
+
+@pytest.mark.parametrize("quant, option, said", [
+    ("fp32", "--calibration-samples=5", "--calibration-samples sets the training images that full-integer modes (int8, "
+     "int8-full, int16x8) are calibrated on, and --quant fp32 converts none of them: leave it out, or add such a mode"),
+    ("fp16,int16x8", "--no-refit-head", "--no-refit-head leaves the int8 file's float head as converted, and --quant "
+     "fp16,int16x8 does not convert int8: leave it out, or add int8"),
+])
+def test_calibration_options_no_mode_converted_uses_are_refused(tmp_path, quant, option, said):
+    """Accepted and ignored, as --report-only refuses them; report.md then said 'calibrated on 3 training images'."""
+    from convert.cli import convert_app
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(convert_app, [str(tmp_path), "--quant", quant, option])
+    assert r.exit_code == 2 and said in " ".join(r.output.split()), r.output
+
+
+def test_report_md_claims_no_calibration_where_no_full_integer_mode_was_scored(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    for report_only in (True, False):
+        report, _ = convert(run, ["fp32"], report_only=report_only, explain=0)
+        assert report["calibration_samples"] is None and report["calibrated_modes"] == []
+        assert "calibrated" not in (run / "report.md").read_text()
+    report, _ = convert(run, ["int8"], report_only=True, explain=0)
+    assert "Full-integer modes were calibrated on training images when they were converted" in (run / "report.md").read_text()
