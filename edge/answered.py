@@ -79,6 +79,7 @@ def answered_times(log: Path) -> dict[str, Answer]:
     are not JSON (a line cut by a crash), are passed over: those films are answered again, which
     is what happened without this."""
     answers: dict[str, Answer] = {}
+    shared: dict[str, str] = {}
     records, foreign = 0, None  # a log holding no JSON line but other text is no --json log (a CSV log, a model file)
     try:
         with open(log, encoding="utf-8", errors="replace") as lines:  # line by line: months of answers
@@ -99,8 +100,9 @@ def answered_times(log: Path) -> dict[str, Answer]:
                         answers.pop(name, None)
                     continue
                 at, written = _time(rec), _written(rec)
-                model = rec.get("model_sha256") if isinstance(rec.get("model_sha256"), str) else None
-                label = rec["label"] if isinstance(rec["label"], str) else None
+                # one string each, not one a line: a log of 300,000 answers is held in memory for the watch's life
+                model = shared.setdefault(m, m) if isinstance(m := rec.get("model_sha256"), str) else None
+                label = shared.setdefault(rec["label"], rec["label"]) if isinstance(rec["label"], str) else None
                 if written is not None:  # appended in order: the last line is the last answer
                     answers[name] = Answer(at, written, model, label)
                 elif at is not None:
