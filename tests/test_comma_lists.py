@@ -60,3 +60,19 @@ def test_cxr_synth_refuses_a_blank_class(tmp_path):
     assert p.returncode == 2, p.stderr
     assert p.stderr.strip() == f"cxr-synth: error: --classes 'COVID,' {SAID}class names separated by commas, e.g. COVID,Normal"
     assert not (tmp_path / "syn").exists()
+
+
+@pytest.mark.parametrize("command", ["evaluate", "compare"])
+def test_cxr_evaluate_and_compare_refuse_a_blank_column_in_by_before_reading_a_film(tmp_path, command):
+    from typer.testing import CliRunner
+
+    from convert.compare_cli import compare_app
+    from convert.evaluate_cli import evaluate_app
+
+    model = tmp_path / "model.tflite"
+    model.write_bytes(b"not read")
+    (tmp_path / "films" / "COVID").mkdir(parents=True)
+    models = [model] if command == "evaluate" else [model, model]
+    app = evaluate_app if command == "evaluate" else compare_app
+    r = CliRunner().invoke(app, [*map(str, models), str(tmp_path / "films"), "--by", "source,", "--out", str(tmp_path / "r")])
+    assert r.exit_code in (1, 2) and f"--by 'source,' {SAID}MANIFEST.csv columns" in " ".join(r.output.split()), r.output
