@@ -175,4 +175,4 @@ def choose_smallest(report: dict, modes: list[str], run_dir: Path, log: Callable
             return {"selected": m, "file": "model.tflite", "rejected": rejected, "before": before}
         rejected.append({"mode": m, "reasons": g["reasons"]})
     log("--auto: no mode passed the gate; model.tflite not written")
-    return {"selected": None, "rejected": rejected}
+    return {"selected": None, "rejected": rejected, "before": before}

@@ -65,8 +65,8 @@ def main(
                                                        "is in force: it decided the label, whichever class it gave), "
                                                        "top_k (with --top-k above 1), map, evidence_at_border (null: "
                                                        "no evidence found) and covered_probability, or map_error (with "
-                                                       "--explain), time, written and model_sha256 (the model file's "
-                                                       "SHA-256) with --watch (--skip-answered reads them), file_bytes (a name that is not UTF-8: its bytes "
+                                                       "--explain), time, written and model_sha256 (with --watch; "
+                                                       "--skip-answered reads them), file_bytes (a name that is not UTF-8: its bytes "
                                                        "in base64)} or {file, error, time and written with --watch, "
                                                        "file_bytes, and atypical: true for a film refused by "
                                                        "--refuse-atypical}."),

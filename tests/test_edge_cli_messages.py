@@ -172,7 +172,8 @@ def test_damaged_cxr_edge_file_is_refused_even_with_labels(damaged, film, case, 
 def test_foreign_model_with_labels_warns_once_that_it_runs_without_metadata(model, film, tmp_path):
     foreign = tmp_path / "foreign.tflite"
     foreign.write_bytes(md.read(model)[0])  # the bare flatbuffer: a valid .tflite without cxr-edge metadata
-    p = edge_classify(film, film, "--labels", "A,B", "--model", foreign)
+    shutil.copyfile(film, tmp_path / "copy.png")  # two films (one named twice is answered once)
+    p = edge_classify(film, tmp_path / "copy.png", "--labels", "A,B", "--model", foreign)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 2
     assert lines(p.stderr, "warning") == [f"{PREFIX}warning: {foreign} has no cxr-edge metadata: it runs with the "
                                           "--labels given but without calibration, preprocessing settings from the "
