@@ -10,12 +10,27 @@ import typer
 
 from convert.occlusion import MAX_MAPS
 from edge.cli_options import OnceOnlyCommand
+from edge.comma_list import comma_items
 from edge.cliutil import fail, one_line_errors
 from train.quiet import load_tensorflow, require_matplotlib
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
+FULL_INTEGER = ("int8", "int8-full", "int16x8")  # convert.export's, here before TensorFlow loads
+
+
+def unused_by_modes(modes: list[str], refit_head: bool, given_samples: bool) -> str | None:
+    """Why --calibration-samples or --no-refit-head does nothing to these modes, or None: accepted and ignored,
+    they were recorded in report.md as a calibration that never ran, as --report-only refuses them."""
+    quant = f"--quant {','.join(modes)}"
+    if given_samples and not any(m in FULL_INTEGER for m in modes):
+        return (f"--calibration-samples sets the training images that full-integer modes ({', '.join(FULL_INTEGER)}) "
+                f"are calibrated on, and {quant} converts none of them: leave it out, or add such a mode")
+    if not refit_head and "int8" not in modes:
+        return (f"--no-refit-head leaves the int8 file's float head as converted, and {quant} does not convert int8: "
+                "leave it out, or add int8")
+    return None
 
 
 @convert_app.command(
@@ -43,9 +58,12 @@ def convert(
                               "those whose files the run has)."),
     max_drop: float = typer.Option(1.0, help="Gate: largest accuracy drop against Keras, in points."),
     max_class_drop: float = typer.Option(2.0, help="Gate: largest per-class sensitivity drop, in points."),
-    auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate as model.tflite."),
+    auto: bool = typer.Option(False, "--auto", help="Keep the smallest mode that passes the gate, among the modes this "
+                                                    "call scores, as model.tflite (refused where model.tflite is an "
+                                                    "earlier --auto's choice of a mode left out of --quant)."),
     calibration_samples: Optional[int] = typer.Option(None, min=1, help="Training images (stratified) for full-integer "
-                                                                        "calibration (default 300)."),
+                                                                        "calibration (default 300; int8, int8-full and "
+                                                                        "int16x8 use them)."),
     refit_head: bool = typer.Option(
         True, "--refit-head/--no-refit-head",
         help="int8: refit the float logits head on the int8 features of the training images, so its logits "
@@ -87,12 +105,17 @@ def convert(
         raise fail("cxr-convert", f"{', '.join(unused)} shape{'s' if len(unused) == 1 else ''} the files a conversion "
                    "writes; --report-only converts nothing, so the files keep what they have: convert again without "
                    "--report-only")
-    calibration_samples = 300 if calibration_samples is None else calibration_samples
-    modes = None if quant is None else list(dict.fromkeys(m.strip() for m in quant.split(",") if m.strip()))  # once each
+    given_samples, calibration_samples = calibration_samples is not None, calibration_samples or 300
+    try:
+        modes = None if quant is None else list(dict.fromkeys(comma_items(quant, "--quant", "modes", "int8,fp32")))
+    except ValueError as e:
+        raise fail("cxr-convert", str(e))
     unknown = [m for m in modes or [] if m not in ALL_MODES.split(",")]  # before TensorFlow loads: seconds
     if unknown or modes == []:
         raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from "
                    f"{ALL_MODES.replace(',', ', ')}")
+    if not report_only and modes and (unused := unused_by_modes(modes, refit_head, given_samples)):
+        raise fail("cxr-convert", unused)
     from convert.quantize import ConvertSettings, checked_run, run_conversion
 
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,

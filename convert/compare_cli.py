@@ -59,6 +59,7 @@ def compare(
     import numpy as np
 
     from convert import compare as cmp
+    from convert.group_values import by_columns
     from convert.site_folders import left_out_films, site_items
     from convert.evaluate import model_for
     from convert.report import DISCLAIMER
@@ -82,8 +83,7 @@ def compare(
 
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
             ExitStack() as held:
-        if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
-            raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
+        columns = by_columns(by)
         from convert.site_folders import in_data_folder, others_files
 
         if problem := (folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir))  # before any film is read
@@ -124,7 +124,6 @@ def compare(
             print(f"cxr-compare: note: B's classes {', '.join(info_b['labels'])} are taken as A's "
                   f"{', '.join(key_a[k] for k in keys_b)} (names matched ignoring case and punctuation)", file=sys.stderr)
             info_b = {**info_b, "labels": [key_a[k] for k in keys_b]}
-        columns = [c.strip() for c in (by or "").split(",") if c.strip()]
         data_warnings: list[str] = []
         items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings)
         if columns:  # names, and a MANIFEST.csv column's number of values among these films: before any is read

@@ -55,14 +55,14 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     """Raise on a mistake in the options or the folders given, before any film is read and before TensorFlow
     loads; take the report folder's lock (held until ``held`` closes) once it is known to be a report's folder.
     Returns --prevalence's shares."""
+    from convert.group_values import by_columns
     from convert.prevalence import parse_prevalences
     from edge.cliutil import folder_problem
     from train.class_folders import not_a_data_folder
     from train.data import DataError
     from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
 
-    if by is not None and not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
-        raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
+    by_columns(by)
     if problem := folder_problem(s.out_dir) or report_folder_problem(s.out_dir, Path(s.data_dir)):
         raise ValueError(f"cannot write the report into {s.out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder

@@ -131,11 +131,13 @@ def _representative(x: np.ndarray) -> Iterable:
 
 
 def representative_sample(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A class-stratified sample of at most n training images (deterministic)."""
+    """A class-stratified sample of n training images, or all where there are fewer (deterministic). A share
+    n // classes each gave fewer than asked (5 gave 3 of 3 classes) and, under one a class, more (1 gave 3): the
+    first n % classes classes take one more, so report.md's count is the one asked for."""
     rng = np.random.default_rng(seed)
     classes = np.unique(y)
-    per_class = max(1, n // max(1, len(classes)))
-    idx = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:per_class] for c in classes])
+    share, extra = divmod(n, max(1, len(classes)))
+    idx = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:share + (k < extra)] for k, c in enumerate(classes)])
     idx.sort()
     return x[idx], y[idx]
 

@@ -150,9 +150,11 @@ def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
             "quantization kept it so")
 
 
-def choose_smallest(report: dict, modes: list[str], run_dir: Path, log: Callable[[str], None] = print) -> dict:
+def choose_smallest(report: dict, modes: list[str], run_dir: Path, log: Callable[[str], None] = print,
+                    before: str | None = None) -> dict:
     """cxr-convert --auto: keep the smallest mode that passes the gate as model.tflite; say (``log``)
-    why smaller ones lost.
+    why smaller ones lost, and whether model.tflite changed from ``before`` (the mode it was; None: none):
+    "kept fp32" read as no change where the device's file had just gone from int8 to fp32.
 
     int8-full is tried only after int8: it saves under 1 KB and brings back the output grid whose
     exact ties argmax gives to the first class.
@@ -167,8 +169,10 @@ def choose_smallest(report: dict, modes: list[str], run_dir: Path, log: Callable
         g = report["models"][m]["gate"]
         if g["passed"]:
             write_bytes(run_dir / "model.tflite", (run_dir / f"model_{m}.tflite").read_bytes())
-            log(f"--auto: kept {m} as model.tflite" + (f" (rejected: {', '.join(r['mode'] for r in rejected)})" if rejected else ""))
-            return {"selected": m, "file": "model.tflite", "rejected": rejected}
+            what = (f"kept {m} as model.tflite" if m == before else f"chose {m} as model.tflite" if before is None
+                    else f"model.tflite is now {m}, no longer {before}")
+            log(f"--auto: {what}" + (f" (rejected: {', '.join(r['mode'] for r in rejected)})" if rejected else ""))
+            return {"selected": m, "file": "model.tflite", "rejected": rejected, "before": before}
         rejected.append({"mode": m, "reasons": g["reasons"]})
     log("--auto: no mode passed the gate; model.tflite not written")
-    return {"selected": None, "rejected": rejected}
+    return {"selected": None, "rejected": rejected, "before": before}

@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from edge.comma_list import comma_items
 from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
@@ -139,6 +140,16 @@ def _too_many(column: str, n: int, where: str, prog: str) -> ValueError:
                       "their intervals to say anything (a value per patient or per film is an identifier, not a "
                       f"grouping). Put the values in at most {MAX_GROUPS} bands in a new MANIFEST.csv column (ages in "
                       f"decades, wards by department, devices by manufacturer) and give that{instead}")
+
+
+def by_columns(by: str | None) -> list[str]:
+    """--by's columns, in order; [] where --by is not given. A blank among them ('sex,', 'source,$COL' with $COL
+    unset) is refused: dropped, it gave a report without the subgroup the script asked for, and exit 0."""
+    if by is None:
+        return []
+    if not by.replace(",", "").strip():  # '--by " , "': a report without its --by section
+        raise ValueError(f"--by {by!r} names no column; give MANIFEST.csv columns or DICOM attributes, e.g. --by sex,view")
+    return comma_items(by, "--by", "MANIFEST.csv columns or DICOM attributes", "sex,view")
 
 
 def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,

@@ -10,6 +10,7 @@ and 14% of the time at 2% prevalence.
 from __future__ import annotations
 
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
+from edge.comma_list import comma_items
 from edge.figures import fixed
 
 __all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]
@@ -20,11 +21,9 @@ PREVALENCES = (0.01, 0.05, 0.2, 0.5)
 def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, ...]:
     """'0.05,0.01' -> (0.01, 0.05), each once and in order (a table's rows); a clear error for
     anything but shares strictly between 0 and 1, or an empty item ('0.1,,0.2': a share left out?)."""
-    items = [v.strip() for v in text.split(",")]
-    if any(not v for v in items) and any(items):
-        raise ValueError(f"{option}: {text!r} has an empty item; give each share once, e.g. 0.01,0.05")
+    items = comma_items(text, option, "shares", "0.01,0.05")
     try:
-        values = tuple(sorted({float(v) for v in items if v}))
+        values = tuple(sorted({float(v) for v in items}))
     except ValueError:
         raise ValueError(f"{option}: {text!r} is not a comma-separated list of numbers") from None
     if not values or not all(0 < v < 1 for v in values):

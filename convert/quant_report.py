@@ -231,7 +231,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     ensemble = f" (an ensemble of {members}, logits averaged)" if members > 1 else ""
     if report.get("teacher"):
         ensemble += f", distilled from a {report['teacher']['parameters']:,}-parameter teacher"
-    calibrated = (f"Full-integer modes were calibrated on {report['calibration_samples']} training images (stratified; "
+    calibrated = ("" if not report.get("calibrated_modes", True) else
+                  f"Full-integer modes were calibrated on {report['calibration_samples']} training images (stratified; "
                   "never test). " if report.get("calibration_samples") else "Full-integer modes were calibrated on "
                   "training images when they were converted (stratified; never test). ")
     md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "

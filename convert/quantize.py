@@ -40,7 +40,7 @@ from edge.cliutil import folder_problem
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
 from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
-                               split_mismatch)
+                               split_mismatch, unscored_choice)
 from train.data import Split
 
 
@@ -103,6 +103,8 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
         raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
                          "--auto would write its choice over it; move that file out of the run folder first")
+    if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
+        raise ValueError(why)
     return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
 
 
@@ -145,6 +147,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                    "test_ece_after": reference["ece"],
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
     representative, typicality = np.zeros((0,)), None
+    from convert.export import FULL_INTEGER
+
+    calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)
         from convert.export import representative_sample
@@ -159,7 +164,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "study_design": test_split_design(split),
         "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
                           "shortcut_audit": run.get("shortcut_audit")},
-        "calibration_samples": int(len(representative)) if not s.report_only else run.get("calibration_samples"),
+        "calibration_samples": None if not calibrated else int(len(representative)) if not s.report_only
+        else run.get("calibration_samples"), "calibrated_modes": calibrated,
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
         "temperature": temperature,
         "calibration": calibration,
@@ -310,7 +316,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         stamp_cards(out, report, s.modes, data_name, run.get("shortcut_audit"), written.append)  # said once moved in
         code = 0
         if s.auto:
-            report["auto"] = choose_smallest(report, s.modes, out, log)
+            report["auto"] = choose_smallest(report, s.modes, out, log, before=auto_choice)
             code = 0 if report["auto"]["selected"] else 1
         elif any(not report["models"][m]["gate"]["passed"] for m in s.modes):
             code = 1

@@ -139,6 +139,25 @@ def chosen_mode(run_dir: Path) -> str | None:
     return (_meta(path) or {}).get("quantization")
 
 
+def unscored_choice(run_dir: Path, modes: list[str] | None, trained: str | None) -> str | None:
+    """Why --auto must not run on ``modes`` (None: all), or None. --auto chooses among the modes a call scores;
+    where model.tflite is an earlier --auto's choice of a mode left out (its file still this model's), it moved
+    model.tflite off that file without weighing it: a --quant fp32 replaced the device's int8 file, 3.4 times
+    larger, though int8 still passed. Files of an earlier model are removed by the conversion anyway."""
+    from convert.export import MODES
+
+    chosen, modes = chosen_mode(run_dir), list(modes or MODES)
+    if chosen is None or chosen in modes or chosen not in MODES:
+        return None
+    path = Path(run_dir) / f"model_{chosen}.tflite"
+    if not path.is_file() or any(made_from(p) != trained for p in (path, path.with_name("model.tflite")) if trained):
+        return None
+    both = ",".join(m for m in MODES if m in {*modes, chosen})
+    return (f"--auto chooses among the modes this call scores ({', '.join(modes)}), and model.tflite is {chosen} (an "
+            f"earlier --auto's choice, model_{chosen}.tflite is still there): it would move model.tflite off {chosen} "
+            f"without weighing it; give --quant {both} to choose among them, or leave out --auto")
+
+
 def site_rule_file(path: Path) -> str | None:
     """Where the rule a model file stores was chosen, when not on the validation split (cxr-evaluate
     --operating-point ... --save-model: a site's films); else None."""

@@ -12,22 +12,42 @@ Comparing the file system's times with each other, never with the device's clock
 right on a network share whose clock is not the Pi's. Answers of a log written before the stamp
 (version 0.23 and earlier) fall back to the answer's time: skipped when given after the film was
 last written or moved in, which trusts the two clocks to agree. Films whose last answer was an
-error are answered again. A stamp's nanoseconds (19 digits) are more than a double holds: a log
+error are answered again, and so are films answered by another model file: each answer of a watch names the
+file that gave it (model_sha256), and a log outlives its model (a service's unit keeps --model's path while
+the file there is replaced). An answer from before that field is taken for another model's where its label is
+no class of this one; else it is skipped, as before, and said to be of an unknown model. A stamp's nanoseconds (19 digits) are more than a double holds: a log
 passed through jq or JavaScript comes back rounded to some 256 ns, so stamps are compared as
 doubles, and a film is taken for unchanged only where it was rewritten within 256 ns of being read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from edge.names import exact_name
 
 # (size, mtime in ns, ctime in ns) of a film as an answer found it; None where the log predates it
 Written = tuple[int, int, int]
-Answer = tuple[float | None, Written | None]  # (when, in POSIX seconds; the film's stamp then)
+
+
+class Answer(NamedTuple):
+    at: float | None  # when, in POSIX seconds
+    written: Written | None  # the film's stamp then
+    model: str | None = None  # the SHA-256 of the model file that gave it; None where the log predates it
+    label: str | None = None
+
+
+def model_sha256(path: Path) -> str:
+    """The model file's SHA-256, as sha256sum gives it: the "model_sha256" of a watch's answers."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def written_stamp(stamp: tuple[int, int, int, int]) -> dict[str, int]:
@@ -59,6 +79,7 @@ def answered_times(log: Path) -> dict[str, Answer]:
     are not JSON (a line cut by a crash), are passed over: those films are answered again, which
     is what happened without this."""
     answers: dict[str, Answer] = {}
+    shared: dict[str, str] = {}
     records, foreign = 0, None  # a log holding no JSON line but other text is no --json log (a CSV log, a model file)
     try:
         with open(log, encoding="utf-8", errors="replace") as lines:  # line by line: months of answers
@@ -79,12 +100,15 @@ def answered_times(log: Path) -> dict[str, Answer]:
                         answers.pop(name, None)
                     continue
                 at, written = _time(rec), _written(rec)
+                # one string each, not one a line: a log of 300,000 answers is held in memory for the watch's life
+                model = shared.setdefault(m, m) if isinstance(m := rec.get("model_sha256"), str) else None
+                label = shared.setdefault(rec["label"], rec["label"]) if isinstance(rec["label"], str) else None
                 if written is not None:  # appended in order: the last line is the last answer
-                    answers[name] = (at, written)
+                    answers[name] = Answer(at, written, model, label)
                 elif at is not None:
                     before = answers.get(name)
-                    if before is None or before[1] is None:
-                        answers[name] = (max(at, before[0] or at) if before else at, None)
+                    if before is None or before.written is None:
+                        answers[name] = Answer(max(at, before.at or at) if before else at, None, model, label)
     except FileNotFoundError:  # the first run: nothing answered yet
         pass
     except OSError as e:
@@ -95,14 +119,41 @@ def answered_times(log: Path) -> dict[str, Answer]:
     return answers
 
 
-def already_answered(answers: dict[str, Answer], path: str, stamp: tuple[int, int, int, int]) -> bool:
+def by_another_model(answer: Answer, model: tuple[str, list[str]]) -> bool | None:
+    """Whether another model file than ``model`` (its SHA-256, its labels) gave ``answer``; None: cannot tell
+    (a log from before model_sha256 whose label is one of this model's classes)."""
+    sha256, labels = model
+    if answer.model is not None:
+        return answer.model != sha256
+    return True if answer.label is not None and answer.label not in labels else None
+
+
+def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: Path) -> list[str]:
+    """What to say once of the log's answers that another model file gave (answered again), or that do not say
+    which gave them (skipped, as before the log named it): a restart with a new model file skipped every film the
+    old one had answered, and its answers stayed the only record of them."""
+    verdicts = [by_another_model(a, model) for a in answers.values()]
+    notes = []
+    if other := verdicts.count(True):
+        notes.append(f"note: {log} holds the answers of another model file to {other} film(s) (another model_sha256, "
+                     "or a class this model does not have): they are answered again by this one")
+    if unknown := verdicts.count(None):
+        notes.append(f"warning: {log} holds {unknown} answer(s) that do not say which model file gave them (no "
+                     "model_sha256: an older edge-classify wrote them): they are skipped as before, though another model "
+                     "may have given them; give a new log to answer every film with this model")
+    return notes
+
+
+def already_answered(answers: dict[str, Answer], path: str, stamp: tuple[int, int, int, int],
+                     model: tuple[str, list[str]] | None = None) -> bool:
     """Whether ``path``, as edge.watch stamps it now (size, mtime, inode, ctime), was answered as it
-    is. Without the answer's stamp: whether it was answered after it was last written or moved in
-    (the log's times are whole seconds: an answer in the same second as the write counts as before)."""
+    is, by ``model`` (its SHA-256 and labels; None: by any). Without the answer's stamp: whether it was answered
+    after it was last written or moved in (the log's times are whole seconds: an answer in the same second as the
+    write counts as before)."""
     answer = answers.get(path)
-    if answer is None:
+    if answer is None or model is not None and by_another_model(answer, model):
         return False
-    at, written = answer
+    at, written = answer.at, answer.written
     if written is not None:  # as doubles: jq, JavaScript or a log shipper that passed the log on rounded them
         return all(a == b or float(a) == float(b) for a, b in zip(written, (stamp[0], stamp[1], stamp[3])))
     return at is not None and at > max(stamp[1], stamp[3]) / 1e9 + 1

@@ -36,6 +36,7 @@ class Answering:
     interval: float = 2.0
     tally_every: int = 100
     answered: Optional[dict] = None  # --skip-answered: what an earlier watch's log answered
+    model_id: Optional[tuple[str, list[str]]] = None  # --watch --json: the model file's SHA-256, and its labels
 
 
 def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = None) -> Callable[[Result], None]:
@@ -55,7 +56,7 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
             except ValueError as e:
                 raise fail("edge-classify", str(e))
         return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
-                          header=header, written=written)
+                          header=header, written=written, model_sha256=how.model_id[0] if how.model_id else None)
 
 
 def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
@@ -79,7 +80,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
 
         answered = how.answered
         watcher = Watcher([Path(a) for a in images], how.recursive, skip=None if answered is None else
-                          lambda path, stamp: already_answered(answered, path, stamp))
+                          lambda path, stamp: already_answered(answered, path, stamp, how.model_id))
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
     taken = _taken_names(how.explain, how.watch)

@@ -16,6 +16,7 @@ from edge.about import about_problem, card_without_runtime, print_version, selft
 from edge.answering import Answering, answer
 from edge.cli_options import OnceOnlyCommand
 from edge.card import no_input_check_why
+from edge.comma_list import comma_items
 from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
 from edge.decision import parse_threshold
 from edge.inputs import gather
@@ -64,8 +65,8 @@ def main(
                                                        "is in force: it decided the label, whichever class it gave), "
                                                        "top_k (with --top-k above 1), map, evidence_at_border (null: "
                                                        "no evidence found) and covered_probability, or map_error (with "
-                                                       "--explain), time and written (with --watch; --skip-answered "
-                                                       "reads them), file_bytes (a name that is not UTF-8: its bytes "
+                                                       "--explain), time, written and model_sha256 (with --watch; "
+                                                       "--skip-answered reads them), file_bytes (a name that is not UTF-8: its bytes "
                                                        "in base64)} or {file, error, time and written with --watch, "
                                                        "file_bytes, and atypical: true for a film refused by "
                                                        "--refuse-atypical}."),
@@ -144,7 +145,8 @@ def main(
         None, "--skip-answered", metavar="LOG",
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
              "are now (the same size and file times), so a restart does not answer the whole folder again; films that arrived or changed "
-             "since, and films whose answer was an error, are answered. A LOG that does not exist yet skips nothing."),
+             "since, films whose answer was an error, and films another model file answered (another model_sha256) "
+             "are answered. A LOG that does not exist yet skips nothing."),
     tally_every: Optional[int] = typer.Option(
         None, "--tally-every", min=0, metavar="N",
         help="--watch: after every N films (default 100), one line on stderr with what they were called (0: never). If far more "
@@ -183,11 +185,12 @@ def main(
         raise _fail(problem)
     if threads is not None and threads > MAX_THREADS:
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this device has {os.cpu_count() or 'an unknown number of'} cores)")
-    names = [s.strip() for s in labels.split(",")] if labels else None
-    if names:
+    names = None
+    if labels:
         from edge.model import check_label_names
 
         try:
+            names = comma_items(labels, "--labels", "one name per output", "COVID,Normal")
             check_label_names(names)
         except ValueError as e:
             raise _fail(str(e))
@@ -238,12 +241,19 @@ def main(
         if skip_answered is not None:
             if not (watch and json_out):
                 raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
-            from edge.answered import answered_times
+            from edge.answered import answered_times, model_notes
 
             try:
                 answered = answered_times(skip_answered)
             except ValueError as e:
                 raise _fail(str(e))
+        model_id = None
+        if watch and json_out:  # each answer names the file that gave it: a log outlives its model
+            from edge.answered import model_sha256
+
+            model_id = (model_sha256(model), list(m.labels))
+            for note in model_notes(answered or {}, model_id, skip_answered) if skip_answered is not None else []:
+                print(f"edge-classify: {note}", file=sys.stderr)
         if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v is not None]):
             raise _fail(f"{' and '.join(unused)} set{'s' if len(unused) == 1 else ''} how --watch polls and tallies; "
                         "without --watch they do nothing: "
@@ -269,7 +279,8 @@ def main(
                 raise _fail(nothing, EXIT_SOME_FAILED)
         how = Answering(fmt="json" if json_out else "csv" if csv_out else "text", top_k=top_k, rule=rule,
                         threads=threads, explain=explain, refuse_atypical=refuse_atypical, recursive=recursive,
-                        watch=watch, interval=interval, tally_every=tally_every, answered=answered)
+                        watch=watch, interval=interval, tally_every=tally_every, answered=answered,
+                        model_id=model_id)
         raise typer.Exit(answer(m, how, images, paths, missing))
 
 

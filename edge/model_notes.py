@@ -59,7 +59,7 @@ def tell_rule(m, rule: Optional[tuple[int, float]], given: bool) -> None:
             "--most-probable gives the most probable class")
     if rule is not None and rule[1] > 0.5:  # 'chosen for 0.95 sensitivity' read as a rule that finds more
         cls = m.labels[rule[0]]
-        say(f"note: {cls}>={fmt_threshold(rule[1])} is above 0.5: it gives {cls} less often than "
+        say(f"note: {cls}>={fmt_threshold(rule[1], EXACT_DIGITS)} is above 0.5: it gives {cls} less often than "
             f"the most probable class does (a film can be most probably {cls} below it), so it finds fewer "
             f"{cls} films, not more")
 

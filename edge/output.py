@@ -121,12 +121,13 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True,
-               written: Callable[[str], dict | None] | None = None):
+               written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
     ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
     a watch's log outlives its runs, and a film answered again after a restart must be told from a
     new one. ``written`` (--watch): each JSON record also carries the film's stamp as it was read
-    (edge.answered, for --skip-answered). ``header``: the CSV's first row (not when appending to a
+    (edge.answered, for --skip-answered), and the SHA-256 of the model file that gave it (``model_sha256``: a
+    restart with another model file answers again what the old one answered). ``header``: the CSV's first row (not when appending to a
     file that has it)."""
     out = sys.stdout
 
@@ -178,6 +179,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 rec["time"] = _now()
             if written is not None and (stamp := written(r.file)) is not None:
                 rec["written"] = stamp
+            if model_sha256 is not None and "error" not in rec:
+                rec["model_sha256"] = model_sha256
             print(json.dumps(texts(rec)), file=out)  # valid UTF-8 whatever the name (edge.names)
 
         return write_json

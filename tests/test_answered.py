@@ -35,7 +35,8 @@ def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
         '{"file": "d.png", "label": "CO',  # a line cut by a crash
     ]) + "\n")
     answers = answered_times(log)
-    assert answers == {"a.png": (2000.0, None), "e.png": (3000.0, (12, 7, 8)), "f.png": (9000.0, None)}
+    assert answers == {"a.png": (2000.0, None, None, "Normal"), "e.png": (3000.0, (12, 7, 8), None, "Normal"),
+                       "f.png": (9000.0, None, None, "COVID")}
     # a log without stamps (0.23 and earlier): answered after the film's later file time, by over a second
     assert already_answered(answers, "a.png", (10, 1500 * 10**9, 1, 1400 * 10**9))
     assert not already_answered(answers, "a.png", (10, 1000 * 10**9, 1, 2500 * 10**9))  # moved in later (cp -p)
@@ -135,6 +136,17 @@ def test_a_watch_stamps_its_answers_and_a_restart_skips_them(model_dir, tmp_path
     assert r.exit_code == 0, r.output
     assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "b.png")]
     assert "1 film(s) skipped" in r.stderr
+    import hashlib
+
+    assert records[0]["model_sha256"] == hashlib.sha256((model_dir / "compact" / "model_int8.tflite").read_bytes()).hexdigest()
+    # the service's model file replaced under its path: the old file's answers are answered again by the new one
+    other = tmp_path / "model_int8.tflite"
+    other.write_bytes((model_dir / "compact" / "model_fp32.tflite").read_bytes())
+    log.write_text(log.read_text() + r.stdout)
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--skip-answered", str(log), "--model", str(other)])
+    assert r.exit_code == 0, r.output
+    assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "a.png"), str(folder / "b.png")]
+    assert f"note: {log} holds the answers of another model file to 2 film(s)" in r.stderr and "skipped" not in r.stderr
 
 
 def _png(path, seed: int) -> None:
@@ -208,3 +220,30 @@ def test_a_name_that_is_not_utf8_is_text_in_the_log_and_still_skipped(model_dir,
     assert r.exit_code == 0 and r.stdout == "" and "2 film(s) skipped" in r.stderr, r.output
     r = CliRunner().invoke(app, [str(latin), "--csv", "--model", model])
     assert r.exit_code == 0 and "r\\xe9sum\\xe9.png," in r.stdout_bytes.decode("utf-8"), r.output
+
+
+def test_answers_of_another_model_file_are_answered_again(tmp_path):
+    """A watch restarted with a new model file (a service's unit keeps --model's path) skipped every film the old
+    one had answered, even where the new one has other classes: the old model's answers stayed the only ones."""
+    from edge.answered import model_notes
+
+    log = tmp_path / "answers.jsonl"
+    this, other = "a" * 64, "b" * 64
+    stamp = _written(10, 5, 6)
+    log.write_text("".join(json.dumps(rec) + "\n" for rec in (
+        {"file": "same.png", "label": "COVID", "written": stamp, "model_sha256": this},
+        {"file": "other.png", "label": "COVID", "written": stamp, "model_sha256": other},
+        {"file": "old.png", "label": "COVID", "written": stamp},  # a log from before model_sha256
+        {"file": "old3.png", "label": "Viral_Pneumonia", "written": stamp},  # ... of a model with another class
+    )))
+    answers = answered_times(log)
+    model = (this, ["COVID", "Normal"])
+    skipped = [f for f in answers if already_answered(answers, f, (10, 5, 1, 6), model)]
+    assert skipped == ["same.png", "old.png"]
+    assert all(already_answered(answers, f, (10, 5, 1, 6)) for f in answers)  # no model given: any answer counts
+    assert model_notes(answers, model, log) == [
+        f"note: {log} holds the answers of another model file to 2 film(s) (another model_sha256, or a class this model "
+        "does not have): they are answered again by this one",
+        f"warning: {log} holds 1 answer(s) that do not say which model file gave them (no model_sha256: an older "
+        "edge-classify wrote them): they are skipped as before, though another model may have given them; give a new "
+        "log to answer every film with this model"]

@@ -121,5 +121,5 @@ def test_a_class_list_names_each_class_once_and_none_empty():
     with pytest.raises(ValueError, match=r"names Normal and NORMAL, one class \(names match ignoring case\)"):
         parse_class_list("Normal,COVID,NORMAL")
     for empty in ("COVID,,Normal", "COVID,Normal,", " "):
-        with pytest.raises(ValueError, match="has an empty name"):
+        with pytest.raises(ValueError, match="has an empty item"):
             parse_class_list(empty)

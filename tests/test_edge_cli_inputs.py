@@ -88,8 +88,8 @@ def foreign(model, tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("given, says", [("A,A", "A given twice"), ("Covid,COVID", "Covid given twice"),
-                                         (",", "a class name is empty"), ("A,", "a class name is empty"),
-                                         (" ,B", "a class name is empty")])
+                                         (",", "has an empty item"), ("A,", "has an empty item"),
+                                         (" ,B", "has an empty item")])
 def test_labels_with_a_name_twice_or_empty_are_refused(foreign, film, given, says):
     p = edge_classify(film, "--labels", given, "--json", "--model", foreign)
     assert p.returncode == 2 and p.stdout == ""
@@ -163,3 +163,32 @@ def test_a_film_whose_name_ends_in_a_space_is_classified_from_its_folder(model, 
     shutil.copy(film, folder / "y.png ")
     p = edge_classify(folder, "--model", model)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 1 and "y.png " in p.stdout, p.stderr
+
+
+# ---- 5. inputs that overlap ---------------------------------------------------------------
+
+
+def test_a_film_named_twice_by_overlapping_inputs_is_answered_and_counted_once(model, film, tmp_path):
+    """A folder and its sub-folder under --recursive, a folder given twice or a file and its folder answered the
+    shared films again: 'summary: 5 files' for 3 films, and a second map NAME-2.png under --explain."""
+    import csv
+    import io
+    import json
+
+    top = tmp_path / "w3"
+    (top / "sub").mkdir(parents=True)
+    for dest in (top / "a.png", top / "sub" / "b.png", top / "sub" / "c.png"):
+        shutil.copyfile(film, dest)
+    p = edge_classify(top, top / "sub", f"{top}/../{top.name}/", "--recursive", "--json", "--model", model, "--explain",
+                      tmp_path / "maps")
+    assert p.returncode == 0, p.stderr
+    answers = [json.loads(ln) for ln in p.stdout.splitlines()]
+    assert [a["file"] for a in answers] == [str(top / "a.png"), str(top / "sub" / "b.png"), str(top / "sub" / "c.png")]
+    assert all(not a["map"].endswith("-2.png") for a in answers) and len(list((tmp_path / "maps").iterdir())) == 3
+    assert lines(p.stderr, "summary")[0].startswith(f"{PREFIX}summary: 3 files")
+    assert (f"{PREFIX}note: 5 film(s) named more than once by the inputs given (a folder given twice, a folder and its "
+            "sub-folder, a file and its folder) are answered once, where first named") in p.stderr  # w3/../w3/ is w3
+    p = edge_classify(top / "a.png", top / "sub" / ".." / "a.png", top, "--csv", "--model", model)
+    assert p.returncode == 0, p.stderr
+    assert [r["file"] for r in csv.DictReader(io.StringIO(p.stdout))] == [str(top / "a.png")]
+    assert f"{PREFIX}note: 2 film(s) named more than once" in p.stderr

@@ -172,7 +172,8 @@ def test_damaged_cxr_edge_file_is_refused_even_with_labels(damaged, film, case, 
 def test_foreign_model_with_labels_warns_once_that_it_runs_without_metadata(model, film, tmp_path):
     foreign = tmp_path / "foreign.tflite"
     foreign.write_bytes(md.read(model)[0])  # the bare flatbuffer: a valid .tflite without cxr-edge metadata
-    p = edge_classify(film, film, "--labels", "A,B", "--model", foreign)
+    shutil.copyfile(film, tmp_path / "copy.png")  # two films (one named twice is answered once)
+    p = edge_classify(film, tmp_path / "copy.png", "--labels", "A,B", "--model", foreign)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 2
     assert lines(p.stderr, "warning") == [f"{PREFIX}warning: {foreign} has no cxr-edge metadata: it runs with the "
                                           "--labels given but without calibration, preprocessing settings from the "
@@ -357,6 +358,16 @@ def test_a_threshold_above_one_half_is_said_to_find_fewer_films_not_more(model, 
     assert "above 0.5" not in edge_classify(film, "--model", model, "--threshold", "COVID=0.3").stderr
     help_text = " ".join(edge_classify("--help").stdout.split())
     assert "a P above 0.5 does the reverse, fewer" in help_text
+
+
+def test_the_above_one_half_note_prints_the_threshold_as_the_rule_column_does(model, film):
+    """The note rounded the threshold to 4 digits (COVID>=0.5555 for a typed 0.55555, 0.9999 for 0.999999999)
+    while the CSV's rule column and README print it as typed, or to 9 digits rounded down."""
+    for typed in ("0.55555", "0.999999999"):
+        p = edge_classify(film, "--model", model, "--threshold", f"COVID={typed}", "--csv")
+        assert p.returncode == 0, p.stderr
+        assert f"note: COVID>={typed} is above 0.5:" in p.stderr
+        assert next(csv.DictReader(io.StringIO(p.stdout)))["rule"] == f"COVID>={typed}"
 
 
 def test_no_usable_runtime_is_said_plainly_by_every_command_that_loads_a_tflite(model_dir, tmp_path, monkeypatch):

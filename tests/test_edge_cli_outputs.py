@@ -141,7 +141,8 @@ def test_a_file_without_an_input_check_says_so_once(model, film, tmp_path):
     old = tmp_path / "old.tflite"
     old.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {
         **{k: v for k, v in meta.items() if k not in ("typicality", "validation")}, "created_by": "cxr-edge 0.3.0"}))
-    p = edge_classify(film, film, "--model", old)
+    shutil.copyfile(film, tmp_path / "copy.png")  # two films (one named twice is answered once)
+    p = edge_classify(film, tmp_path / "copy.png", "--model", old)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 2, p.stderr
     assert lines(p.stderr, "note").count(f"{PREFIX}note: {old} carries no input check: images unlike the training films "
                                          "(not a chest film, inverted, a scanned form) get a label without a warning "
@@ -201,8 +202,9 @@ def test_a_csv_rows_rule_applied_to_its_own_columns_gives_its_label(capsys):
     assert [r[1] for r in rows] == ["Normal", "COVID", "Normal", "COVID"]
 
 
-def test_csv_rows_end_in_one_newline_so_windows_text_mode_makes_no_blank_rows(model, film):
-    raw = subprocess.run([sys.executable, "-m", "edge.cli", str(film), str(film), "--csv", "--model", str(model)],
+def test_csv_rows_end_in_one_newline_so_windows_text_mode_makes_no_blank_rows(model, film, tmp_path):
+    shutil.copyfile(film, tmp_path / "copy.png")
+    raw = subprocess.run([sys.executable, "-m", "edge.cli", str(film), str(tmp_path / "copy.png"), "--csv", "--model", str(model)],
                          cwd=ROOT, capture_output=True, timeout=120).stdout
     assert raw.count(b"\n") == 3 and b"\r" not in raw  # header and two rows; Windows' stdout adds the \r itself
 
@@ -219,10 +221,12 @@ def test_explain_maps_of_names_that_differ_only_in_case_do_not_overwrite_each_ot
     # a second day's batch: day one's maps, which its answers name, and the user's own file are kept
     (maps / "notes.png").write_text("my notes")
     before = (maps / "Film.png").read_bytes()
-    p = edge_classify(tmp_path / "b" / "film.png", tmp_path / "a" / "Film.png", tmp_path / "a" / "Film.png",
+    (tmp_path / "c").mkdir()
+    shutil.copy(film, tmp_path / "c" / "FILM.png")
+    p = edge_classify(tmp_path / "b" / "film.png", tmp_path / "a" / "Film.png", tmp_path / "c" / "FILM.png",
                       "--json", "--explain", maps, "--model", model)
     names = [Path(json.loads(line)["map"]).name for line in p.stdout.splitlines()]
-    assert p.returncode == 0 and names == ["film-3.png", "Film-4.png", "Film-5.png"], p.stdout
+    assert p.returncode == 0 and names == ["film-3.png", "Film-4.png", "FILM-5.png"], p.stdout
     assert (maps / "Film.png").read_bytes() == before and (maps / "notes.png").read_text() == "my notes"
     assert "holds 3 file(s) already: they are kept, and a map whose name is taken gets -2, -3" in p.stderr
 

@@ -133,12 +133,18 @@ def test_maps_inside_a_watched_folder_are_refused(model, tmp_path):
     assert p.returncode == 2 and f"--explain {incoming / 'maps'}: " in p.stderr and "inside the folder of the films" in p.stderr
 
 
-def test_a_failing_file_given_twice_counts_twice_in_a_batch(model, films, tmp_path):
-    bad = tmp_path / "bad.png"
+def test_each_failing_file_counts_in_a_batch_and_one_named_twice_once(model, films, tmp_path):
+    """A watch counts a film that fails on every poll once; a batch counts each failing film, and a film named twice
+    is one film (its answer, and its failure, once: the summary is what a site compares with its own rate)."""
+    bad, other = tmp_path / "bad.png", tmp_path / "other.png"
     bad.write_bytes(b"not an image")
-    p = edge_classify(bad, bad, films[0], "--model", model)
+    other.write_bytes(b"not an image either")
+    p = edge_classify(bad, other, films[0], "--model", model)
     assert p.returncode == 1
     assert "edge-classify: summary: 3 files: " in p.stderr and "2 failed" in p.stderr
+    p = edge_classify(bad, bad, films[0], "--model", model)
+    assert p.returncode == 1
+    assert "edge-classify: summary: 2 files: " in p.stderr and "1 failed" in p.stderr
 
 
 def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():

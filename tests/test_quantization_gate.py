@@ -87,7 +87,9 @@ def test_auto_picks_a_larger_mode_when_int8_fails(broken_run):
     assert (broken_run / "model.tflite").read_bytes() == (broken_run / f"model_{auto['selected']}.tflite").read_bytes()
     saved = json.loads((broken_run / "report.json").read_text())
     assert saved["auto"]["selected"] == auto["selected"]
-    # an --auto under which no mode passes removes model.tflite, rather than leave an earlier choice
+    # an --auto under which no mode passes removes model.tflite, rather than leave an earlier choice (its mode's file
+    # gone: while it is there, an --auto that does not score it is refused)
+    (broken_run / f"model_{auto['selected']}.tflite").unlink()
     _, code = convert(broken_run, ["int8-full"], auto=True, explain=0)
     assert code == 1 and not (broken_run / "model.tflite").exists()
 
@@ -149,3 +151,69 @@ def test_a_file_with_a_stored_rule_is_gated_on_the_answers_it_gives():
     failed_plain = gate_under_rule({"passed": False, "reasons": ["accuracy fell 3.0 points (limit 1)"]}, y, keras, keras,
                                    ["COVID", "Normal"], (0, 0.36), 0.9, reference_val, 1.0, 1.0)
     assert not failed_plain["passed"] and failed_plain["reasons"] == ["accuracy fell 3.0 points (limit 1)"]
+
+
+def test_auto_on_a_quant_subset_never_moves_model_tflite_off_a_mode_it_does_not_score(tiny_run, tmp_path, capsys):
+    """--auto ranked only the modes of the call: a later --quant fp32 --auto (even --report-only) made model.tflite the
+    fp32 file, 3.4 times larger, though model_int8.tflite was still there and passed, and said 'kept fp32'."""
+    from convert.cli import convert_app
+    from typer.testing import CliRunner
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    lenient = {"max_drop": 100.0, "max_class_drop": 100.0, "report_only": True, "explain": 0}
+    first, code = convert(run, None, auto=True, **lenient)
+    assert code == 0 and first["auto"]["selected"] == "int8"
+    chose = capsys.readouterr().err
+    int8 = (run / "model.tflite").read_bytes()
+    assert int8 == (run / "model_int8.tflite").read_bytes()
+    for extra in ([], ["--report-only"]):
+        r = CliRunner().invoke(convert_app, [str(run), "--quant", "fp32", "--auto", *extra, "--no-latency", "--explain",
+                                             "0", "--quiet", "--max-drop", "100", "--max-class-drop", "100"])
+        assert (run / "model.tflite").read_bytes() == int8
+        assert r.exit_code == 2, r.output
+        assert ("--auto chooses among the modes this call scores (fp32), and model.tflite is int8 (an earlier --auto's "
+                "choice, model_int8.tflite is still there): it would move model.tflite off int8 without weighing it; "
+                "give --quant int8,fp32 to choose among them, or leave out --auto") in " ".join(r.output.split())
+    assert first["auto"]["before"] is None and "--auto: chose int8 as model.tflite" in chose
+    report, code = convert(run, ["int8", "fp32"], auto=True, **lenient)  # both weighed: int8 again, and said so
+    assert report["auto"] == {"selected": "int8", "file": "model.tflite", "rejected": [], "before": "int8"}
+    assert "--auto: kept int8 as model.tflite" in capsys.readouterr().err
+
+
+def test_the_calibration_sample_is_the_size_asked_for():
+    """n // classes a class gave 3 images for --calibration-samples 5 (3 classes), and 3 for 1."""
+    from convert.export import representative_sample
+
+    y = np.repeat([0, 1, 2], 7)
+    x = np.arange(len(y))
+    for n, given in ((5, 5), (10, 10), (1, 1), (2, 2), (100, 21)):
+        sample, labels = representative_sample(x, y, n)
+        assert len(sample) == given and len(set(sample.tolist())) == given
+        assert (labels == y[sample]).all() and np.ptp(np.bincount(labels, minlength=3)) <= (1 if given < 21 else 0)
+
+
+@pytest.mark.parametrize("quant, option, said", [
+    ("fp32", "--calibration-samples=5", "--calibration-samples sets the training images that full-integer modes (int8, "
+     "int8-full, int16x8) are calibrated on, and --quant fp32 converts none of them: leave it out, or add such a mode"),
+    ("fp16,int16x8", "--no-refit-head", "--no-refit-head leaves the int8 file's float head as converted, and --quant "
+     "fp16,int16x8 does not convert int8: leave it out, or add int8"),
+])
+def test_calibration_options_no_mode_converted_uses_are_refused(tmp_path, quant, option, said):
+    """Accepted and ignored, as --report-only refuses them; report.md then said 'calibrated on 3 training images'."""
+    from convert.cli import convert_app
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(convert_app, [str(tmp_path), "--quant", quant, option])
+    assert r.exit_code == 2 and said in " ".join(r.output.split()), r.output
+
+
+def test_report_md_claims_no_calibration_where_no_full_integer_mode_was_scored(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    for report_only in (True, False):
+        report, _ = convert(run, ["fp32"], report_only=report_only, explain=0)
+        assert "calibrated" not in (run / "report.md").read_text()
+        assert report["calibration_samples"] is None and report["calibrated_modes"] == []
+    report, _ = convert(run, ["int8"], report_only=True, explain=0)
+    assert "Full-integer modes were calibrated on training images when they were converted" in (run / "report.md").read_text()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from edge.comma_list import comma_items
 from edge.decision import same_class_key  # the device matches --threshold's class by the same key
 
 LEAVE_OUT = "-"
@@ -22,9 +23,7 @@ LEAVE_OUT = "-"
 def parse_class_map(text: str | None) -> dict[str, str]:
     """``"NORMAL=Normal,PNEUMONIA=-"`` -> ``{"NORMAL": "Normal", "PNEUMONIA": "-"}`` (``-``: leave the folder out)."""
     mapping: dict[str, str] = {}
-    for part in (text or "").split(","):
-        if not part.strip():
-            continue
+    for part in comma_items(text, "--class-map", "FOLDER=LABEL pairs", "Healthy=Normal,PNEUMONIA=-") if text else []:
         folder, sep, label = part.partition("=")
         if not sep or not folder.strip() or not label.strip():
             raise ValueError(f"--class-map: {part.strip()!r} is not FOLDER=LABEL (or FOLDER=- to leave it out); a "
@@ -61,10 +60,7 @@ def parse_class_list(text: str | None, option: str = "--classes") -> list[str] |
     both are refused rather than trained on."""
     if not text:  # --classes "" as a script passes an unset variable: every class, as before
         return None
-    names = [n.strip() for n in text.split(",")]
-    if "" in names:
-        raise ValueError(f"{option} {text!r} has an empty name; give class folder names separated by commas, "
-                         "e.g. COVID,Normal")
+    names = comma_items(text, option, "class folder names", "COVID,Normal")
     seen: dict[str, str] = {}
     for name in names:
         first = seen.get(name.lower())

@@ -12,6 +12,7 @@ import typer
 
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, folder_problem, one_line_errors
+from edge.comma_list import comma_items
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow, require_matplotlib
 
@@ -275,8 +276,11 @@ def synth(
 
     if problem := why_not_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
         raise fail("cxr-synth", problem)
+    try:
+        wanted = comma_items(classes, "--classes", "class names", "COVID,Normal")
+    except ValueError as e:
+        raise fail("cxr-synth", str(e))
     with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]):
-        wanted = [c.strip() for c in classes.split(",")]
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
         drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
     print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")

@@ -1,0 +1,17 @@
+"""One rule for every comma-separated option value: a blank item is refused, never dropped.
+
+'--by "sex,$COL"' with $COL unset, or '--quant int8,,fp32', reads as a value left out: dropping the blank would give
+a report without the subgroup or mode the script asked for, and exit 0. Kept in edge/ (no TensorFlow) so that the
+device and the workstation commands share it.
+"""
+
+from __future__ import annotations
+
+
+def comma_items(text: str, option: str, what: str, example: str) -> list[str]:
+    """'sex, age' -> ['sex', 'age'], each stripped and in order; ValueError for a blank item ('sex,', 'a,,b')."""
+    items = [item.strip() for item in text.split(",")]
+    if "" in items:
+        raise ValueError(f"{option} {text!r} has an empty item (a value left out, or an unset variable?); "
+                         f"give {what} separated by commas, e.g. {example}")
+    return items
