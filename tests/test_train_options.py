@@ -41,7 +41,7 @@ def test_one_setting_typed_two_ways_compares_as_one():
 
     one = {"data": "/d", "teacher": None, "out": "/r", "add_data": ["/a", "/b"], "class_map": "Healthy=Normal,Other=-",
            "holdout_source": "hannover"}
-    two = {**one, "add_data": ["/b", "/a"], "class_map": "other=-, healthy=normal,", "holdout_source": "HANNOVER"}
+    two = {**one, "add_data": ["/b", "/a"], "class_map": "other=-, healthy=normal", "holdout_source": "HANNOVER"}
     assert _comparable(one) == _comparable(two)
     for other in ({"class_map": "Healthy=COVID,Other=-"}, {"class_map": "Healthy=Normal"},
                   {"holdout_source": "montreal"}, {"add_data": ["/a"]}):
@@ -66,7 +66,7 @@ def test_a_finished_teacher_is_reused_for_the_same_settings_typed_otherwise(tmp_
     run_training(s)
     teacher = (s.out / "teacher" / "model.keras").read_bytes()
     capsys.readouterr()
-    typed_otherwise = replace(s, add_data=[str(site2), str(site)], class_map="healthy=normal,", holdout_source="site2")
+    typed_otherwise = replace(s, add_data=[str(site2), str(site)], class_map="healthy=normal", holdout_source="site2")
     run_training(typed_otherwise)  # the same settings and films: nothing to do
     assert "already holds a finished run of these settings and films" in capsys.readouterr().err
     run_training(replace(typed_otherwise, replace=True))  # the student trained again, from the same teacher

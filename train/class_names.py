@@ -40,8 +40,8 @@ def parse_class_map(text: str | None) -> dict[str, str]:
 
 def class_map_key(text: Any) -> Any:
     """--class-map as its meaning, for comparing two runs' settings: folders and classes are matched
-    ignoring case and punctuation, and the pairs' order is none, so 'Healthy=Normal' and
-    'healthy=normal,' are one setting (a finished teacher was refused for them, or trained again
+    ignoring case and punctuation, and the pairs' order is none, so 'Healthy=Normal,Other=-' and
+    'other=-, healthy=normal' are one setting (a finished teacher was refused for them, or trained again
     with --replace). Text cxr-train would refuse is kept as typed; no mapping is None."""
     try:
         mapping = parse_class_map(text) if isinstance(text, str) else None
