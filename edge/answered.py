@@ -22,12 +22,12 @@ doubles, and a film is taken for unchanged only where it was rewritten within 25
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from edge.digest import file_sha256
 from edge.names import exact_name
 
 # (size, mtime in ns, ctime in ns) of a film as an answer found it; None where the log predates it
@@ -43,11 +43,7 @@ class Answer(NamedTuple):
 
 def model_sha256(path: Path) -> str:
     """The model file's SHA-256, as sha256sum gives it: the "model_sha256" of a watch's answers."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def written_stamp(stamp: tuple[int, int, int, int]) -> dict[str, int]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import read_json
+from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
 
 
 
@@ -121,14 +122,6 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
         done["classes"] = now["classes"]  # --classes naming the classes it found without them is no other setting
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
                   | ({STOPPED} if mixed else set()))
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def run_record_problem(run_dir: Path) -> str | None:
