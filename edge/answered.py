@@ -131,8 +131,9 @@ def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: P
     verdicts = [by_another_model(a, model) for a in answers.values()]
     notes = []
     if other := verdicts.count(True):
-        notes.append(f"note: {log} holds the answers of another model file to {other} film(s) (another model_sha256, "
-                     "or a class this model does not have): they are answered again by this one")
+        notes.append(f"note: {log} holds the answers of another model file to {other} film(s) (another model_sha256: "
+                     "another model, or this file as it was before cxr-convert or cxr-evaluate --save-model wrote it "
+                     "again; or a class this model does not have): they are answered again by this one")
     if unknown := verdicts.count(None):
         notes.append(f"warning: {log} holds {unknown} answer(s) that do not say which model file gave them (no "
                      "model_sha256: an older edge-classify wrote them): they are skipped as before, though another model "

@@ -105,16 +105,18 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
         errors.append(Result(a, error=reason.replace(f"no images found in {a}", "no images found in this folder", 1)))
     paths, repeats = once_each(paths)
     if repeats:  # answered twice, a film was counted twice in the summary a site compares with its own rate
-        print(f"edge-classify: note: {repeats} film(s) named more than once by the inputs given (a folder given twice, "
-              "a folder and its sub-folder, a file and its folder) are answered once, where first named",
+        print(f"edge-classify: note: {repeats} name(s) given again by the inputs (a folder given twice, a folder and "
+              "its sub-folder, a file and its folder) are left out: each is answered once, where first named",
               file=sys.stderr, flush=True)
     return paths, errors, None
 
 
 def once_each(paths: list[str]) -> tuple[list[str], int]:
-    """``paths`` with each film kept once, at its first place, and how many were dropped. Films are one where
-    their resolved paths are (w3/a.png, ./w3/a.png, w3/sub/../a.png, a link to it). A folder's real path is
-    looked up once, not once a film: an export folder holds tens of thousands of films, on a network share."""
+    """``paths`` with each film kept once, at its first place, and how many names were dropped. A name is
+    one where its folder's real path and its own name are (w3/a.png, ./w3/a.png, w3/sub/../a.png, a link to
+    w3/ given beside it); a link to a film inside a folder is a name of its own, answered as a watch answers
+    it (resolved, it hid the film's own name where it sorted first). A folder's real path is looked up once,
+    not once a film: an export folder holds tens of thousands of films, on a network share."""
     folders: dict[str, str] = {}
     seen: set[str] = set()
     kept: list[str] = []
@@ -124,8 +126,6 @@ def once_each(paths: list[str]) -> tuple[list[str], int]:
         if real_folder is None:
             real_folder = folders[folder] = os.path.realpath(folder or ".")
         key = os.path.join(real_folder, name)
-        if os.path.islink(key):
-            key = os.path.realpath(key)
         if key not in seen:
             seen.add(key)
             kept.append(p)

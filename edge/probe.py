@@ -23,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from edge.regular_file import read_regular
+
 # The child: argv = path, size (0: all), the SHA-256 its parent keeps the verdict under, the folder holding edge.
 # ``python -c`` puts the folder it was started in first on sys.path: a numpy.py dropped in a films folder would run
 # in the child (and, making it fail, switch the probe off), so it goes before the first import that could find it;
@@ -88,10 +90,10 @@ def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | 
     folder = cache_folder()
     # the machine too: a home folder shared by an x86 workstation and an ARM board holds both their verdicts
     kept = folder / re.sub(r"[^A-Za-z0-9._-]", "_", f"{sha256}-{runtime}-{platform.machine()}") if folder else None
-    try:
-        if kept and kept.read_text(encoding="utf-8").strip() == _SAFE:
+    try:  # a regular file of a few bytes: anything else there (a FIFO) is no verdict, and must not be waited on
+        if kept and read_regular(kept, 64).decode("utf-8").strip() == _SAFE:
             return None
-    except (OSError, UnicodeDecodeError):
+    except (OSError, ValueError):
         pass
     verdict = _child_verdict(path, size, sha256)
     if verdict == _SAFE and kept:

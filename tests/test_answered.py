@@ -242,8 +242,9 @@ def test_answers_of_another_model_file_are_answered_again(tmp_path):
     assert skipped == ["same.png", "old.png"]
     assert all(already_answered(answers, f, (10, 5, 1, 6)) for f in answers)  # no model given: any answer counts
     assert model_notes(answers, model, log) == [
-        f"note: {log} holds the answers of another model file to 2 film(s) (another model_sha256, or a class this model "
-        "does not have): they are answered again by this one",
+        f"note: {log} holds the answers of another model file to 2 film(s) (another model_sha256: another model, or this "
+        "file as it was before cxr-convert or cxr-evaluate --save-model wrote it again; or a class this model does not "
+        "have): they are answered again by this one",
         f"warning: {log} holds 1 answer(s) that do not say which model file gave them (no model_sha256: an older "
         "edge-classify wrote them): they are skipped as before, though another model may have given them; give a new "
         "log to answer every film with this model"]

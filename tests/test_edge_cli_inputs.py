@@ -186,9 +186,22 @@ def test_a_film_named_twice_by_overlapping_inputs_is_answered_and_counted_once(m
     assert [a["file"] for a in answers] == [str(top / "a.png"), str(top / "sub" / "b.png"), str(top / "sub" / "c.png")]
     assert all(not a["map"].endswith("-2.png") for a in answers) and len(list((tmp_path / "maps").iterdir())) == 3
     assert lines(p.stderr, "summary")[0].startswith(f"{PREFIX}summary: 3 files")
-    assert (f"{PREFIX}note: 5 film(s) named more than once by the inputs given (a folder given twice, a folder and its "
-            "sub-folder, a file and its folder) are answered once, where first named") in p.stderr  # w3/../w3/ is w3
+    assert (f"{PREFIX}note: 5 name(s) given again by the inputs (a folder given twice, a folder and its sub-folder, a "
+            "file and its folder) are left out: each is answered once, where first named") in p.stderr  # w3/../w3/ is w3
     p = edge_classify(top / "a.png", top / "sub" / ".." / "a.png", top, "--csv", "--model", model)
     assert p.returncode == 0, p.stderr
     assert [r["file"] for r in csv.DictReader(io.StringIO(p.stdout))] == [str(top / "a.png")]
-    assert f"{PREFIX}note: 2 film(s) named more than once" in p.stderr
+    assert f"{PREFIX}note: 2 name(s) given again" in p.stderr
+
+
+def test_a_link_to_a_film_in_its_folder_is_a_name_of_its_own(model, film, tmp_path):
+    """Resolved, alias.png -> a.png hid a.png's own answer (alias sorted first) and blamed 'inputs given more than
+    once' for one folder given once; a watch answers both names, and so did 0.33.0."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copyfile(film, folder / "b.png")
+    (folder / "a.png").symlink_to("b.png")
+    p = edge_classify(folder, "--model", model)
+    assert p.returncode == 0, p.stderr
+    assert [ln.split("\t")[0] for ln in p.stdout.splitlines()] == [str(folder / "a.png"), str(folder / "b.png")]
+    assert "given again" not in p.stderr
