@@ -16,7 +16,7 @@ from edge.comma_list import comma_items
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow, require_matplotlib
 
-from train.run import ARCHS  # train.models.ARCHS, which needs Keras: checked here before TensorFlow loads
+from train.settings_check import ARCHS  # train.models.ARCHS, which needs Keras: checked here before TensorFlow loads
 
 SEED_MAX = 2**31 - 1  # TensorFlow and NumPy take seeds below 2**32; members and teachers add a few
 

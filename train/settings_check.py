@@ -1,0 +1,64 @@
+"""cxr-train's settings checked before TensorFlow loads: refused where they cannot run, or where this run
+would ignore them (an option that changes nothing is refused, not recorded in run.json as used). Pure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from train.model_size import seed_size_problem
+
+if TYPE_CHECKING:
+    from train.run import TrainSettings
+
+TEACHER_VIEWS = ("same", "unmoved")
+ARCHS = ("compact", "seed")  # train.models.ARCHS, which needs Keras (a test checks they agree)
+
+
+def check_settings(s: TrainSettings) -> int:
+    """Refuse settings that cannot run, or that this run would ignore; returns the teacher's size.
+
+    Pure and quick, so cxr-train says it before TensorFlow loads. An option that would change
+    nothing is refused rather than recorded in run.json as if it had been used."""
+    if s.arch not in ARCHS:  # not train.models': it imports Keras, and this is said before TensorFlow loads
+        raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(ARCHS)}")
+    if s.members < 1:
+        raise ValueError(f"--members must be at least 1, not {s.members}")
+    n_teacher = s.teacher_members if s.teacher_members is not None else (3 if s.arch == "compact" else 0)
+    if n_teacher < 0:
+        raise ValueError(f"--teacher-members must be 0 (no teacher) or more, not {n_teacher}")
+    if s.teacher_view not in TEACHER_VIEWS:
+        raise ValueError(f"--teacher-view must be one of {', '.join(TEACHER_VIEWS)}, not {s.teacher_view!r}")
+    if not 0 <= s.consistency < float("inf"):  # NaN trained to the end, then failed writing run.json
+        raise ValueError(f"--consistency must be 0 (off) or a number above it, not {s.consistency:g}")
+    if not 0 <= s.mixstyle <= 1:
+        raise ValueError(f"--mixstyle is a probability between 0 (off) and 1, not {s.mixstyle:g}")
+    if s.arch == "seed" and (too_big := seed_size_problem(s.image_size)):
+        raise ValueError(too_big)
+    if s.mixstyle and s.arch != "compact":
+        raise ValueError(f"--mixstyle mixes the compact model's feature statistics; --arch {s.arch} has none to mix: "
+                         "leave it out, or give --arch compact")
+    if s.consistency and s.teacher_view != TEACHER_VIEWS[0]:
+        raise ValueError("--teacher-view unmoved and --consistency both need a second view; use --consistency 0 with it")
+    if s.teacher and s.teacher_members:
+        raise ValueError(f"--teacher {s.teacher} is the teacher: --teacher-members {s.teacher_members} (the size of a "
+                         "teacher to train first) would do nothing; leave it out")
+    if not s.teacher and s.members > 1 and s.teacher_members:
+        raise ValueError(f"--members {s.members} ships an ensemble and distils nothing: --teacher-members "
+                         f"{s.teacher_members} would do nothing; use one of them")
+    # the options that set a second view of each film against the first
+    second_view = [o for o, on in (("--teacher-view unmoved", s.teacher_view != TEACHER_VIEWS[0]),
+                                   (f"--consistency {s.consistency:g}", s.consistency > 0)) if on]
+    distils = bool(s.teacher) or (s.members == 1 and n_teacher > 0)
+    if not distils:
+        if unused := second_view:
+            why = (f"--members {s.members} ships an ensemble" if s.members > 1
+                   else "--teacher-members 0 trains one model directly" if s.teacher_members == 0
+                   else f"--arch {s.arch} trains without a teacher by default (--teacher-members 0)")
+            raise ValueError(f"{' and '.join(unused)} only concern a model learning from a teacher, and {why}: "
+                             "nothing is distilled, so leave it out")
+    if not s.augment and second_view:
+        # without augmentation the second view is the first film itself: the term is 0, and 'unmoved' is 'same'
+        raise ValueError(f"{' and '.join(second_view)} set a randomly augmented view against another view of the same film, "
+                         "and --no-augment makes no augmented view: it would change nothing; leave it out, or drop "
+                         "--no-augment")
+    return n_teacher
