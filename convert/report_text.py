@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from pathlib import Path
+
+from edge.text_width import shown_width
 
 ALT = {
     "confusion": "Confusion matrix: rows are the true class, columns the answer; each cell gives the count and the "
@@ -167,12 +168,6 @@ def md_code(text: object) -> str:
 
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
-
-
-def shown_width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: a Chinese, Japanese or Korean letter two (East Asian wide and
-    full-width), a combining accent none (a macOS folder's decomposed 'é'), any other letter one."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def align_tables(lines: list[str]) -> list[str]:

@@ -18,6 +18,7 @@ from edge.decision import beside_rule, ranking
 from edge.model_notes import flagged_too, say
 from edge.output import Tally, csv_header_needed, csv_header_text, other_format, rule_caption, shown, writer_for
 from edge.stdout_file import appended_to, file_start, written_to_stdout
+from edge.text_width import shown_width
 from edge.typicality import FLAGGED
 
 
@@ -43,7 +44,7 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
     """The function that writes one answer, after checking what standard output already holds (a restarted
     watch appending to its own log: no second CSV header; a log of the other format: refused)."""
     # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
-    width = max((len(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
+    width = max((shown_width(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
     with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         header = True

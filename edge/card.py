@@ -13,6 +13,7 @@ from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alo
 from edge.decision import fmt_threshold, labelling, same_class_key, same_rule
 from edge.figures import against_chance, fixed
 from edge.shares import other_classes_with_ci
+from edge.text_width import padded, shown_width
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
 # Which kind of validation the test split was (convert.study_design.test_split_design), in words.
@@ -207,8 +208,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"  These figures are as cxr-edge {'.'.join(map(str, stamped_by))} worked them out (intervals of "
                          "small test sets collapsed to one value, caveats since added): cxr-convert RUN --report-only "
                          "on its run folder stamps them again as this version does.")
-        lines += [f"  {c:<16} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity {_ci(r['specificity'])}"
-                  for c, r in t["per_class"].items()]
+        name_w = max([16, *map(shown_width, t["per_class"])])
+        lines += [f"  {padded(c, name_w)} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity "
+                  f"{_ci(r['specificity'])}" for c, r in t["per_class"].items()]
         f = v.get("against_float")
         if f:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "

@@ -19,6 +19,7 @@ from edge.names import texts
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
 from edge.spreadsheet import cell
+from edge.text_width import padded, shown_width
 
 
 def shown(name: str) -> str:
@@ -190,9 +191,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
             print(f"edge-classify: {shown(r.file)}: {r.error}", file=sys.stderr)
         else:
             if width:
-                label_w = max(map(len, labels))
-                cols = "  ".join(f"{c:<{label_w}} {exact_text(p):>6}" for c, p in ranked(r, 4))
-                print(f"{shown(r.file):<{width}}  {cols}", file=out)
+                label_w = max(map(shown_width, labels))
+                cols = "  ".join(f"{padded(c, label_w)} {exact_text(p):>6}" for c, p in ranked(r, 4))
+                print(f"{padded(shown(r.file), width)}  {cols}", file=out)
             else:
                 print("\t".join([shown(r.file), *(f"{c}\t{exact_text(p)}" for c, p in ranked(r, 4))]), file=out)
 

@@ -449,3 +449,15 @@ def test_a_ppv_of_100_from_no_false_call_is_given_as_at_least_its_lower_end():
     assert ("a COVID answer would be right at least 10% of the time (PPV, no false COVID call among the test films), "
             "a Normal answer at least 97% (NPV, no COVID film missed among the test films;") in line
     assert "100%" not in line
+
+
+def test_card_per_class_lines_line_up_whatever_the_names_length_or_script():
+    from edge.text_width import shown_width
+    row = {"n": 2, "sensitivity": [0.5, 0.095, 0.905], "specificity": [0.938, 0.717, 0.989]}
+    names = ["all", "肺炎", "Diffuse interstitial lung disease with honeycombing pattern X", "Lunge\u0301"]
+    meta = _meta()
+    meta["labels"] = names
+    meta["validation"]["test"]["per_class"] = {c: row for c in names}
+    rows = [line for line in card_text(meta, "m.tflite").splitlines() if " n = 2 " in line]
+    assert len(rows) == 4
+    assert len({shown_width(line.split(" n = ")[0]) for line in rows}) == 1, rows

@@ -319,3 +319,21 @@ def test_a_probability_short_of_one_is_never_printed_as_one(capsys):
     assert json.loads(json_line)["probability"] == 0.999992
     writer_for(["COVID", "Normal"], 1, "text", width=6)(Result("b.png", np.array([0.5, 0.5])))
     assert capsys.readouterr().out.split()[-1] == "0.5000"
+
+
+def test_terminal_columns_line_up_with_wide_and_decomposed_names(capsys):
+    """A Chinese label (two columns a letter) pushed its row's probability right of the others'."""
+    import numpy as np
+
+    from edge.batch import Result
+    from edge.output import writer_for
+    from edge.text_width import shown_width
+
+    names = ["肺炎片.png", "Lunge\u0301.png", "plain.png"]
+    write = writer_for(["肺炎", "Normal"], 2, "text", width=max(map(shown_width, names)))
+    for name, p in zip(names, ([0.7, 0.3], [0.2, 0.8], [0.6, 0.4])):
+        write(Result(name, np.array(p)))
+    lines = capsys.readouterr().out.splitlines()
+    # the second class column starts at the same terminal column on every line
+    starts = {shown_width(line[:line.index("  ", line.index("0."))]) for line in lines}
+    assert len(starts) == 1, lines

@@ -156,7 +156,8 @@ def test_flagged_and_flipped_file_names_cannot_break_report_md():
 def test_tables_line_up_in_a_terminal_with_wide_and_decomposed_names():
     """'Opacité_肺部阴影' stood 4 columns out of its table (padded by len(), each CJK letter takes two columns), and a
     macOS folder's decomposed 'é' fell one short."""
-    from convert.report_text import align_tables, shown_width
+    from convert.report_text import align_tables
+    from edge.text_width import shown_width
 
     md = ["| class | n |", "|---|---:|", "| Opacité_肺部阴影 | 3 |", "| Normal | 12 |", "| Opacite\u0301 | 1 |"]
     out = align_tables(md)
