@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,12 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     except (OSError, ValueError, KeyError, TypeError):
         return None
     before, sha = _recorded(run_dir, run)
+    # labels are stored composed (NFC); a run of 0.34.0 or before kept a Mac folder's decomposed spelling
+    stamps = {p: (before[p] if isinstance(before.get(p), str) and unicodedata.normalize("NFC", before[p]) == v[0]
+                  else v[0], *v[1:]) for p, v in stamps.items()}
+    now = data_fingerprint(stamps, done["taken_ns"])
+    if now["sha256"] == done["sha256"]:
+        return 0, 0
     if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
         if log:
             log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "
