@@ -157,3 +157,15 @@ def test_a_folder_spelt_decomposed_gives_a_composed_label(tmp_path):
     (run / "run.json").write_text(__import__("json").dumps(
         {"data_fingerprint": data_fingerprint(recorded, 2 ** 62)}))
     assert films_changed(run, stamps, data) == (0, 0)
+
+
+def test_classes_spelt_otherwise_are_one_setting():
+    """--classes matches folders ignoring case and punctuation: 'covid,normal' was 'another classes' than
+    'COVID,Normal' for a finished run, which cxr-train then refused to overwrite."""
+    from train.class_names import class_list_key
+    from train.resume import _comparable
+
+    assert _comparable({"classes": ["covid", "Viral pneumonia non-COVID"]})["classes"] == \
+        _comparable({"classes": ["COVID", "Viral pneumonia, non-COVID"]})["classes"]
+    assert class_list_key(["COVID", "Normal"]) != class_list_key(["Normal", "COVID"])  # the outputs' order
+    assert class_list_key(None) is None

@@ -53,6 +53,13 @@ def class_map_key(text: Any) -> Any:
     return sorted([same_class_key(k), v if v == LEAVE_OUT else same_class_key(v)] for k, v in mapping.items())
 
 
+def class_list_key(names: Any) -> Any:
+    """--classes (or a run's classes) as its meaning, in its order (the model's outputs'): names match
+    folders ignoring case and punctuation, so 'covid,normal' and 'COVID,Normal' are one setting."""
+    return [same_class_key(n) for n in names] if isinstance(names, list) and all(isinstance(n, str) for n in names) \
+        else names
+
+
 def parse_class_list(text: str | None, option: str = "--classes") -> list[str] | None:
     """``"COVID, Normal"`` -> ``["COVID", "Normal"]``; None for no text (every class folder found).
 
@@ -101,7 +108,7 @@ def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, 
     if LEAVE_OUT in labels:  # a folder matched to it would read as --class-map's "leave out": its films in no figure
         raise ValueError(f"the model's class {LEAVE_OUT} cannot be scored: {LEAVE_OUT} is also --class-map's mark for "
                          "'leave this folder out', so its films would be in no figure; train the model again with that "
-                         "class folder renamed (cxr-train now refuses a class name without a letter or digit)")
+                         "class folder renamed (cxr-train refuses a class name without a letter or digit; 0.34.0 took it)")
     mapping = as_spelt(mapping or {}, folders, labels)
     bad_targets = sorted({v for v in mapping.values() if v != LEAVE_OUT and v not in labels})
     if bad_targets:

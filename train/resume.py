@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import read_json
+from train.class_names import class_list_key
 from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
 
 
@@ -52,7 +53,7 @@ def _same_folders(a: Any, b: Any) -> bool:
 
 def _comparable(settings: dict) -> dict:
     """The settings as they are compared with a finished run's: each spelling of one setting as one value
-    (a folder's, --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
+    (a folder's, --classes', --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
     --add-data folders in any order, as cxr-train takes them in one order whatever the order typed)."""
     from train.class_names import class_map_key
     from train.patients import text_key
@@ -62,6 +63,7 @@ def _comparable(settings: dict) -> dict:
         done[key] = _path(done.get(key))
     done["add_data"] = sorted(_path(v) for v in done.get("add_data") or [])
     done["class_map"] = class_map_key(done.get("class_map"))
+    done["classes"] = class_list_key(done.get("classes"))
     if isinstance(done.get("holdout_source"), str):
         done["holdout_source"] = text_key(done["holdout_source"])
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
@@ -119,7 +121,8 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
-    if (done.get("classes") or run.get("classes")) == (now.get("classes") or run.get("classes")):
+    classes = class_list_key(run.get("classes"))
+    if (done.get("classes") or classes) == (now.get("classes") or classes):
         done["classes"] = now["classes"]  # --classes naming the classes it found without them is no other setting
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
                   | ({STOPPED} if mixed else set()))
