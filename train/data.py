@@ -194,11 +194,6 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     return items, given_split, layout
 
 
-def as_spelt(classes: list[str], found: Iterable[str]) -> list[str]:
-    """``classes`` spelt as the folders ``found`` (train.class_choice.as_folders)."""
-    return as_folders(classes, found)
-
-
 def _unreachable_classes(data_dir: Path, classes: list[str] | None, log: Callable[[str], None]) -> None:
     """Raise for a class (or split) folder that cannot be read: a link to a share not mounted would
     otherwise make a 3-class run a 2-class one without a word, and a missing class is an error

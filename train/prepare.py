@@ -15,10 +15,10 @@ import numpy as np
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
-from train.class_choice import classes_option, composed_labels
+from train.class_choice import as_folders, classes_option, composed_labels
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
-from train.data import DataError, Item, Scan, Split, as_spelt, discover, scan
+from train.data import DataError, Item, Scan, Split, discover, scan
 from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
 from train.patients import split_units
 from train.split import stratified_split
@@ -209,7 +209,7 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     with before it is reused (train.run)."""
     items, given, layout = discover(data_dir, classes, out=out, log=say)
     found = sorted({i.label for i in items})
-    classes = as_spelt(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
+    classes = as_folders(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
     if odd := [c for c in classes if re.search(r"[|\x00-\x1f\x7f]", c)]:
         raise DataError(f"class folder {odd[0]!r} of {data_dir}: a class name may not hold '|' or control characters "
                         "(every report's tables would put its figures under the wrong columns); rename the folder")
