@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from edge import metadata as md
-from edge.decision import stored_rule
+from edge.decision import same_class_key, stored_rule
 from edge.members import SELFTEST, damaged_members
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
 from edge.probe import probed_crash
@@ -275,6 +275,9 @@ def check_label_names(names: list[str]) -> None:
     given = ",".join(names)
     if any(not n.strip() for n in names):
         raise ValueError(f"--labels {given!r}: a class name is empty; give one name per output, e.g. --labels COVID,Normal")
+    if bad := [n for n in names if not same_class_key(n)]:  # '-' would read as cxr-evaluate's --class-map "leave out"
+        raise ValueError(f"--labels {given!r}: the class name {bad[0]} has no letter or digit; a class name needs one "
+                         "('-' in --class-map means 'leave out'), e.g. --labels COVID,Normal")
     folded = [n.casefold() for n in names]
     twice = [n for k, n in enumerate(names) if folded.index(folded[k]) == k and folded.count(folded[k]) > 1]
     if twice:

@@ -118,7 +118,7 @@ def test_a_class_list_names_each_class_once_and_none_empty():
     assert parse_class_list(None) is None and parse_class_list("") is None  # every class folder found
     with pytest.raises(ValueError, match="^--classes names COVID twice; give each class once$"):
         parse_class_list("COVID,COVID,Normal")
-    with pytest.raises(ValueError, match=r"names Normal and NORMAL, one class \(names match ignoring case\)"):
+    with pytest.raises(ValueError, match=r"names Normal and NORMAL, one class \(names match ignoring case and punctuation\)"):
         parse_class_list("Normal,COVID,NORMAL")
     for empty in ("COVID,,Normal", "COVID,Normal,", " "):
         with pytest.raises(ValueError, match="has an empty item"):

@@ -252,7 +252,7 @@ def test_tensorflow_python_warnings_stay_off_the_terminal():
 
 @pytest.mark.parametrize("given,said", [
     ("COVID,COVID,Normal", "--classes names COVID twice; give each class once"),
-    ("COVID,covid,Normal", "--classes names COVID and covid, one class (names match ignoring case); give each class once"),
+    ("COVID,covid,Normal", "--classes names COVID and covid, one class (names match ignoring case and punctuation); give each class once"),
     ("COVID,,Normal", "--classes 'COVID,,Normal' has an empty item (a value left out, or an unset variable?); give "
                       "class folder names separated by commas, "
                       "e.g. COVID,Normal"),

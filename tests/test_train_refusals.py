@@ -102,13 +102,15 @@ def test_classes_typed_composed_find_a_folder_spelt_decomposed(tmp_path):
     _films(tmp_path / unicodedata.normalize("NFD", "Normál"))  # as macOS hands the name out
     items, _, _ = discover(tmp_path, classes=["COVID", unicodedata.normalize("NFC", "Normál")])
     assert len({i.label for i in items}) == 2
-    # the classes cxr-train trains on are the folders' spelling too: typed, they stopped it with
+    # the classes cxr-train trains on match the folders' spelling: typed, they stopped it with
     # "error: 'Normál' is not in list" after a line that found the class and called its folder unused
     from train.prepare import find_films
 
     said = []
     films, _, _, classes = find_films(tmp_path, ["COVID", unicodedata.normalize("NFC", "Normál")], [], said.append)
-    assert classes == ["COVID", unicodedata.normalize("NFD", "Normál")] and {i.label for i in films} == set(classes)
+    # labels composed (NFC), as typed; the films are read from the folder's own spelling
+    assert classes == ["COVID", unicodedata.normalize("NFC", "Normál")] and {i.label for i in films} == set(classes)
+    assert all((tmp_path / i.path).is_file() for i in films)
     assert "not used" not in said[0], said
 
 

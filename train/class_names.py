@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from edge.comma_list import comma_items
 from edge.decision import same_class_key  # the device matches --threshold's class by the same key
+from train.class_choice import nameless, nameless_error, twins_remedy
 
 LEAVE_OUT = "-"
 
@@ -52,22 +53,35 @@ def class_map_key(text: Any) -> Any:
     return sorted([same_class_key(k), v if v == LEAVE_OUT else same_class_key(v)] for k, v in mapping.items())
 
 
+def class_list_key(names: Any) -> Any:
+    """--classes (or a run's classes) as its meaning, in its order (the model's outputs'): names match
+    folders ignoring case and punctuation, so 'covid,normal' and 'COVID,Normal' are one setting."""
+    return [same_class_key(n) for n in names] if isinstance(names, list) and all(isinstance(n, str) for n in names) \
+        else names
+
+
 def parse_class_list(text: str | None, option: str = "--classes") -> list[str] | None:
     """``"COVID, Normal"`` -> ``["COVID", "Normal"]``; None for no text (every class folder found).
 
-    A name given twice (in any case: folders are matched ignoring case elsewhere) would make a
-    model with two outputs for one class and miscount it, and an empty one names no folder, so
-    both are refused rather than trained on."""
+    Names match folders ignoring case and punctuation (train.class_choice), so two names with one
+    key would name one folder: a model with two outputs for one class would miscount it. A name
+    without a letter or digit matches nothing safely. All are refused rather than trained on."""
     if not text:  # --classes "" as a script passes an unset variable: every class, as before
         return None
     names = comma_items(text, option, "class folder names", "COVID,Normal")
     seen: dict[str, str] = {}
     for name in names:
-        first = seen.get(name.lower())
+        if nameless(name):
+            raise ValueError(nameless_error(name, f"{option} names", "rename its folder"))
+        first = seen.get(same_class_key(name))
         if first is not None:
-            twice = f"{name} twice" if first == name else f"{first} and {name}, one class (names match ignoring case)"
-            raise ValueError(f"{option} names {twice}; give each class once")
-        seen[name.lower()] = name
+            if first == name:
+                raise ValueError(f"{option} names {name} twice; give each class once")
+            remedy = twins_remedy([first, name])
+            raise ValueError(f"{option} names {first} and {name}, one class (names match ignoring case and "
+                             "punctuation); give each class once" + ("" if remedy.startswith("merge") else
+                             f"; if their folders are two classes, {remedy.replace('rename them', 'rename the folders')}"))
+        seen[same_class_key(name)] = name
     return names
 
 
@@ -91,12 +105,16 @@ def match_classes(folders: Iterable[str], labels: list[str], mapping: dict[str, 
     An explicit mapping wins; then the exact name; then the name ignoring case and punctuation,
     which must point at exactly one label.
     """
+    if LEAVE_OUT in labels:  # a folder matched to it would read as --class-map's "leave out": its films in no figure
+        raise ValueError(f"the model's class {LEAVE_OUT} cannot be scored: {LEAVE_OUT} is also --class-map's mark for "
+                         "'leave this folder out', so its films would be in no figure; train the model again with that "
+                         "class folder renamed (cxr-train refuses a class name without a letter or digit; 0.34.0 took it)")
     mapping = as_spelt(mapping or {}, folders, labels)
     bad_targets = sorted({v for v in mapping.values() if v != LEAVE_OUT and v not in labels})
     if bad_targets:
         raise ValueError(f"--class-map names {', '.join(bad_targets)}, not among the model's labels {', '.join(labels)}")
     by_key: dict[str, list[str]] = {}
-    for label in labels:
+    for label in (c for c in labels if not nameless(c)):  # a name without letters matches only itself
         by_key.setdefault(same_class_key(label), []).append(label)
     matched: dict[str, str] = {}
     unknown: list[str] = []

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import sys
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,8 @@ from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
                                  run_folders, spelt, split_inside_a_class, split_twins,
                                  unreachable_class_folders)
+from train.class_choice import as_folders, classes_option, leave_out_option, nameless, nameless_error, not_found, \
+    twins_remedy
 from train.class_names import same_class_key
 from train.foreign_files import backslash_names, passed_over_warning
 from train.code_distance import CODE
@@ -133,13 +134,15 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
                         "whose sub-folders are the classes")
     for folder, why in run_folders(data_dir, out):
-        if classes is None or folder.name in classes:
+        if classes is None or same_class_key(folder.name) in set(map(same_class_key, classes)):
             log(f"note: skipped folder {folder}: {why}")
-    twins = case_twins(found) if classes is None and min_classes > 1 else []  # names become the labels
+    if classes is None and min_classes > 1 and (bad := [f for f in found if nameless(f)]):  # names become the labels
+        raise DataError(nameless_error(f"{bad[0]} in {data_dir}", "class folder", "rename the folder"))
+    twins = case_twins(found) if classes is None and min_classes > 1 else []
     if twins:  # cxr-evaluate and --add-data (min_classes 1) match names ignoring case: there twins merge
         raise DataError(f"class folders {' and '.join(map(spelt, twins[0]))} in {data_dir} differ only in case or "
                         "punctuation and would be trained as different classes (cxr-evaluate takes them as one): "
-                        "merge them into one folder, or rename one")
+                        f"{twins_remedy(twins[0])}")
     given = given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
@@ -154,15 +157,10 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         items = list(_class_folders(data_dir, data_dir, out, log, passed))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
     if classes:
-        classes = as_spelt(classes, found)
+        asked, classes = classes, as_folders(classes, found)
         unknown = [c for c in classes if c not in found]
         if unknown:
-            near = [f for c in unknown for f in found if same_class_key(f) == same_class_key(c)]
-            below = [f for f in found if all((Path(data_dir) / f / c).is_dir() for c in unknown)]
-            raise DataError(f"class folder(s) {', '.join(map(spelt, unknown))} not found in {data_dir}; found: "
-                            f"{', '.join(map(spelt, found)) or 'none'}"
-                            + (f" (--classes names a folder as it is spelt: {', '.join(map(spelt, near))}?)" if near else
-                               f" (they are one level down: give --data {Path(data_dir) / below[0]})" if below else ""))
+            raise DataError(not_found(unknown, asked, found, data_dir))
         items = [i for i in items if i.label in classes]
     else:
         classes = found
@@ -175,11 +173,11 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
                         "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
                         + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
                         + ("" if not leave_out_hint else
-                           f"; to train without {'it' if len(empty) == 1 else 'them'}: --classes {','.join(rest)}"
+                           f"; to train without {'it' if len(empty) == 1 else 'them'}: {classes_option(rest)}"
                            if min_classes >= 2 and len(rest) >= min_classes else
                            # scoring: no --classes there, but --class-map leaves a folder out
-                           f"; to go on without {'it' if len(empty) == 1 else 'them'}: --class-map "
-                           f"{','.join(f'{c}=-' for c in empty)}" if min_classes < 2 and rest else ""))
+                           f"; to go on without {'it' if len(empty) == 1 else 'them'}: {leave_out_option(empty)}"
+                           if min_classes < 2 and rest else ""))
     if len(classes) < min_classes:
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
@@ -196,13 +194,6 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     return items, given_split, layout
 
 
-def as_spelt(classes: list[str], found: Iterable[str]) -> list[str]:
-    """``classes`` as typed (NFC), spelt as the folders ``found`` are where macOS spells a name
-    decomposed (NFD): Normál is Normál."""
-    as_found = {unicodedata.normalize("NFC", f): f for f in found}
-    return [as_found.get(unicodedata.normalize("NFC", c), c) for c in classes]
-
-
 def _unreachable_classes(data_dir: Path, classes: list[str] | None, log: Callable[[str], None]) -> None:
     """Raise for a class (or split) folder that cannot be read: a link to a share not mounted would
     otherwise make a 3-class run a 2-class one without a word, and a missing class is an error
@@ -210,7 +201,7 @@ def _unreachable_classes(data_dir: Path, classes: list[str] | None, log: Callabl
     that --classes leaves out is only said: nothing is lost."""
     for folder, (what, todo) in unreachable_class_folders(data_dir):
         split_folder = folder.parent == data_dir and folder.name.lower() in GIVEN_SPLIT_DIRS
-        if classes is not None and not split_folder and folder.name not in classes:
+        if classes is not None and not split_folder and same_class_key(folder.name) not in set(map(same_class_key, classes)):
             if not folder.is_dir():  # a folder that cannot be listed is said by the walk (train.class_folders)
                 log(f"warning: class folder {folder} {what}; it is not among the classes asked for, so no film is lost")
             continue

@@ -15,9 +15,10 @@ import numpy as np
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
+from train.class_choice import as_folders, classes_option, composed_labels
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
-from train.data import DataError, Item, Scan, Split, as_spelt, discover, scan
+from train.data import DataError, Item, Scan, Split, discover, scan
 from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
 from train.patients import split_units
 from train.split import stratified_split
@@ -148,8 +149,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                             f"{f' and {len(missing) - 5} more' if len(missing) > 5 else ''}: too few images "
                             f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)"
                             + (folders_not_classes(classes, [i.label for i in kept]) or (
-                                f"; add films of {missing[0]}, or train without it: --classes "
-                                f"{','.join(c for c in classes if c not in missing)}"
+                                f"; add films of {missing[0]}, or train without it: "
+                                f"{classes_option(c for c in classes if c not in missing)}"
                                 if len(classes) - len(missing) >= 2 else "")))
     for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
         log(f"warning: {note}")
@@ -208,11 +209,12 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     with before it is reused (train.run)."""
     items, given, layout = discover(data_dir, classes, out=out, log=say)
     found = sorted({i.label for i in items})
-    classes = as_spelt(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
+    classes = as_folders(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
     if odd := [c for c in classes if re.search(r"[|\x00-\x1f\x7f]", c)]:
         raise DataError(f"class folder {odd[0]!r} of {data_dir}: a class name may not hold '|' or control characters "
                         "(every report's tables would put its figures under the wrong columns); rename the folder")
     say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
+    items, classes = composed_labels(items, classes)  # after the folders above are named by their own spelling
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
     return items, given, layout, classes

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from edge.atomic import read_json
+from train.class_names import class_list_key
 from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
 
 
@@ -51,7 +53,7 @@ def _same_folders(a: Any, b: Any) -> bool:
 
 def _comparable(settings: dict) -> dict:
     """The settings as they are compared with a finished run's: each spelling of one setting as one value
-    (a folder's, --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
+    (a folder's, --classes', --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
     --add-data folders in any order, as cxr-train takes them in one order whatever the order typed)."""
     from train.class_names import class_map_key
     from train.patients import text_key
@@ -61,6 +63,7 @@ def _comparable(settings: dict) -> dict:
         done[key] = _path(done.get(key))
     done["add_data"] = sorted(_path(v) for v in done.get("add_data") or [])
     done["class_map"] = class_map_key(done.get("class_map"))
+    done["classes"] = class_list_key(done.get("classes"))
     if isinstance(done.get("holdout_source"), str):
         done["holdout_source"] = text_key(done["holdout_source"])
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
@@ -118,7 +121,8 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
-    if (done.get("classes") or run.get("classes")) == (now.get("classes") or run.get("classes")):
+    classes = class_list_key(run.get("classes"))
+    if (done.get("classes") or classes) == (now.get("classes") or classes):
         done["classes"] = now["classes"]  # --classes naming the classes it found without them is no other setting
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
                   | ({STOPPED} if mixed else set()))
@@ -280,6 +284,12 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     except (OSError, ValueError, KeyError, TypeError):
         return None
     before, sha = _recorded(run_dir, run)
+    # labels are stored composed (NFC); a run of 0.34.0 or before kept a Mac folder's decomposed spelling
+    stamps = {p: (before[p] if isinstance(before.get(p), str) and unicodedata.normalize("NFC", before[p]) == v[0]
+                  else v[0], *v[1:]) for p, v in stamps.items()}
+    now = data_fingerprint(stamps, done["taken_ns"])
+    if now["sha256"] == done["sha256"]:
+        return 0, 0
     if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
         if log:
             log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "

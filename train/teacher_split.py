@@ -10,6 +10,7 @@ import numpy as np
 
 from edge.atomic import read_json
 from edge.preprocess import PreprocessConfig
+from train.class_names import same_class_key
 from train.data import DataError, Split
 from train.prepare import log
 from train.resume import older_split_rules, run_record_problem
@@ -44,7 +45,7 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     split = Split.load(tdir / "split.json")
     if trun.get("split_digest") not in (None, split.digest()):  # run.json read above is another run's now
         raise DataError(_rewritten(tdir))
-    if s.classes and list(s.classes) != split.classes:
+    if s.classes and [same_class_key(c) for c in s.classes] != [same_class_key(c) for c in split.classes]:
         raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
     if gone := missing_films(split):
         films = f"{len(gone)} films of the teacher's split no longer exist" if len(gone) > 1 else \
