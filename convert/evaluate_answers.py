@@ -6,6 +6,7 @@ Everything the report shows beyond the films' own checks comes from here; nothin
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from typing import NamedTuple
 
@@ -92,6 +93,7 @@ def site_point(s: Settings, m: Loaded, f: Films, probs: np.ndarray) -> tuple[dic
         model_bytes = stamped(pinned_bytes(s.model, m.digests[0], "cxr-evaluate"), site["decision"], site,
                               [i.sha256 for i in f.scan.items])
         site["saved_to"] = str(s.save_model)
+        site["saved_sha256"] = hashlib.sha256(model_bytes).hexdigest()  # the copy's, as its device's answer log names it
     for line in site_rule_warnings(site, m.labels):
         print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
     return site, model_bytes

@@ -164,21 +164,28 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
     }
 
 
-# Settings that made the weights, kept in the file; folder names are left in run.json (a device
+# Settings that made the weights or labels, kept in the file; folder names are left in run.json (a device
 # file travels, and a folder may be named for a ward or a patient list).
-TRAINING_SETTINGS = ("seed", "arch", "image_size", "epochs", "batch_size", "learning_rate", "augment", "members",
-                     "teacher_members", "teacher_view", "consistency", "mixstyle", "val_fraction", "test_fraction",
-                     "holdout_source", "classes")
+TRAINING_SETTINGS = ("seed", "arch", "image_size", "epochs", "batch_size", "learning_rate", "patience", "augment",
+                     "members", "teacher_members", "teacher_view", "consistency", "mixstyle", "val_fraction",
+                     "test_fraction", "holdout_source", "classes", "class_map")
+TEACHER_RECORD = ("members", "parameters", "model_sha256", "split_digest")  # not its folder
 
 
 def training_record(run: dict) -> dict[str, Any]:
     """How the model was made, as far as a file alone can say it: the cxr-edge and library versions
-    it was trained with (the file's "created_by" is the converter's), its settings and seed, and the
-    digests of its split and Keras model, to match it to its run.json."""
+    it was trained with (the file's "created_by" is the converter's), its settings and seed as given,
+    the fit they came to (a setting left to the recipe, such as --epochs, is None in "settings"), the
+    epochs each model ran and the one kept, its teacher, and the digests of its split and Keras model,
+    to match it to its run.json."""
     settings = run.get("settings") or {}
+    teacher = run.get("teacher")
     return {"cxr_edge_version": run.get("cxr_edge_version"), "versions": run.get("versions"),
             "settings": {k: settings[k] for k in TRAINING_SETTINGS if k in settings},
-            "distilled": bool(run.get("teacher")), "split_digest": run.get("split_digest"),
+            "fit": {k: v for k, v in (run.get("fit") or {}).items() if k != "verbose"} or None,
+            "epochs_run": run.get("epochs_run"), "best_epoch": run.get("best_epoch"),
+            "distilled": bool(teacher), "split_digest": run.get("split_digest"),
+            "teacher": {k: teacher.get(k) for k in TEACHER_RECORD} if isinstance(teacher, dict) else None,
             "model_sha256": run.get("model_sha256")}
 
 

@@ -21,7 +21,7 @@ from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rul
                           resolution_note)
 from convert.metrics import to_jsonable
 from convert.operating_point import chosen_films_among, kept_points, operating_point_setting, store_rule, stored_decision
-from convert.provenance import conversion_provenance
+from convert.provenance import conversion_provenance, written_files
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
@@ -337,6 +337,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             report["other_files"] = other
         from convert.quant_report import write_quantization_report
 
+        # the files as they move in, cards stamped: the digests sha256sum and a device's answer log give
+        report["provenance"]["files_sha256"] = written_files(out)
         write_quantization_report(out, report, probs_by_mode, y_test, mistakes, x_test, test_files)
         interrupted()
     for line in written:

@@ -53,7 +53,9 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
     its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras."""
     d = site["decision"]
     if saved:
-        return [f"Saved in `{saved}` with this rule: `edge-classify --model {shlex.quote(saved)}` applies it by default."]
+        digest = f" (file SHA-256 `{site['saved_sha256']}`)" if site.get("saved_sha256") else ""
+        return [f"Saved in `{saved}`{digest} with this rule: `edge-classify --model {shlex.quote(saved)}` applies it by "
+                "default."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
         return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "
                 "PATH`: the rule is then chosen on the films the model did not see (--save-model refuses --keep-seen)."]

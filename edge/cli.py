@@ -94,7 +94,9 @@ def main(
                                                                 "equalised, as pixels 0..255: --info says so). For a cxr-edge file "
                                                                 "they rename its classes by position, with a warning; giving its own "
                                                                 "classes in another order is refused."),
-    info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit."),
+    info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit "
+                                                    "(file_sha256: the whole file's SHA-256, the model_sha256 of "
+                                                    "--watch --json's answers)."),
     card: bool = typer.Option(False, "--card", help="Print, for people, what the model file was trained and tested on and "
                                                     "how it scored (sensitivity and specificity per class with 95% "
                                                     "intervals, stored in it by cxr-convert), and exit."),

@@ -16,6 +16,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import same_class_key, stored_rule
+from edge.digest import file_sha256
 from edge.members import SELFTEST, damaged_members
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
 from edge.probe import probed_crash
@@ -209,10 +210,11 @@ class EdgeModel:
         """What the model says about itself, plus where it runs now."""
         return {
             "file": str(self.path),
+            "file_sha256": file_sha256(self.path),  # the whole file's: sha256sum's, a watch's answers' "model_sha256"
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
             "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
             "selftest": SELFTEST in self.files,
-            **{k: v for k, v in self.meta.items() if k != "typicality"},
+            **{k: v for k, v in self.meta.items() if k not in ("typicality", "file_sha256")},  # measured, not claimed
             # the tensor as the runtime holds it, beside what the metadata says it means ("logits")
             "output": {"dtype": np.dtype(self._out["dtype"]).name, "holds": self.meta.get("output", "logits")
                        if not self.outputs_probabilities else "probabilities (the model ends in softmax)"},

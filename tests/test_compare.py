@@ -159,7 +159,8 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
     assert [m["sha256"] for m in r["provenance"]["models"]] == [EdgeModel(p).meta["tflite_sha256"] for p in (a, b)]
     assert "## Provenance" in md and r["provenance"]["n_boot"] == 100
     sha = r["provenance"]["models"]  # which digest is which model's: both may well be model_int8.tflite
-    assert f"A ({a}) (weights SHA-256 {sha[0]['sha256'][:12]}...); B ({b}) (weights SHA-256 {sha[1]['sha256'][:12]}" in md
+    assert (f"A ({a}) (file SHA-256 {sha[0]['file_sha256'][:12]}..., weights SHA-256 {sha[0]['sha256'][:12]}...); "
+            f"B ({b}) (file SHA-256 {sha[1]['file_sha256'][:12]}..., weights SHA-256 {sha[1]['sha256'][:12]}") in md
 
 
 def test_cxr_compare_leaves_out_the_films_a_model_was_trained_on(tiny_run, tmp_path):

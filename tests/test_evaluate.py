@@ -66,7 +66,8 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     assert p["models"][0]["sha256"] == EdgeModel(tiny_run / "model_int8.tflite").meta["tflite_sha256"]
     assert p["n_boot"] == 200 and p["versions"]["cxr_edge"] and p["scored"][:2] == "20"
     assert p["versions"]["pillow"].split(".")[0].isdigit()  # it decodes every film
-    assert f"model_int8.tflite (weights SHA-256 {p['models'][0]['sha256'][:12]}...)" in md.split("## Provenance")[1]
+    assert (f"model_int8.tflite (file SHA-256 {p['models'][0]['file_sha256'][:12]}..., weights SHA-256 "
+            f"{p['models'][0]['sha256'][:12]}...)") in md.split("## Provenance")[1]
     cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in md.splitlines() if line.startswith("| site-")]
     k = len(report["classes"])  # then the note column
     said = [(c[0], c[1], [int(v) for v in c[3:3 + k]]) for c in cells if c[1] in report["classes"]]
