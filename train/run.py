@@ -29,7 +29,7 @@ from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_pre
 from train.run_folders import check_folders
 from train.settings_check import ARCHS, TEACHER_VIEWS, check_settings  # noqa: F401 (train.cli takes ARCHS here)
 from train.members import clear_members, load_member, save_member
-from train.rerun import nothing_to_do, retrain_reason
+from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
 from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
                           run_record_problem, settings_dict)
 
@@ -122,6 +122,8 @@ def run_training(s: TrainSettings) -> Path:
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
+        if changed and not s.replace and (why := converted_run_kept(out, what, changed)):  # differ is [] here
+            raise DataError(why)
         if not differ and not s.replace and not other:  # a make-like second call: the run is what this one would make
             if not (other := retrain_reason(out, changed)):
                 log(nothing_to_do(out, what))
