@@ -12,11 +12,12 @@ import sys
 import pytest
 
 from tests.test_train_messages import REPO
-from train.environment import THREAD_VARIABLES
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this platform")
 def test_run_json_records_the_cpus_and_threads_the_run_had(tmp_path):
+    from train.environment import THREAD_VARIABLES
+
     one = min(os.sched_getaffinity(0))
     code = (f"import os, sys; os.sched_setaffinity(0, {{{one}}}); sys.argv[0] = 'cxr-train'; "  # as taskset -c would
             "from train.cli import train_main; train_main()")
