@@ -184,3 +184,32 @@ def test_a_run_whose_training_was_stopped_early_is_said_to_be_unfinished(tmp_pat
     (run / "members").rmdir()
     with pytest.raises(FileNotFoundError, match="is .* a cxr-train run folder"):
         run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), progress=False))
+
+
+def test_a_film_changed_since_training_is_refused_with_the_way_forward(tiny_run, tmp_path):
+    """A film's bytes changed at the same size and date pass cxr-train's look at names, sizes and dates ("nothing to
+    do"); once the cache is gone cxr-convert refused the run in one line that gave no way forward."""
+    from edge.atomic import read_json, write_json
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part
+    from train.data import DataError, Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split_json = read_json(run / "split.json")
+    films = tmp_path / "films"
+    shutil.copytree(split_json["data_dir"], films)  # the session's run keeps its own films
+    write_json(run / "split.json", {**split_json, "data_dir": str(films)})
+    split = Split.load(run / "split.json")
+    film = films / split.parts["test"][0].path
+    other = films / split.parts["test"][-1].path
+    film.write_bytes(other.read_bytes())
+    shutil.rmtree(run / "cache")
+    config = PreprocessConfig.from_dict(read_json(run / "run.json")["preprocess"])
+    with pytest.raises(DataError) as refused:
+        load_part(run, split, "test", config, progress=False)
+    assert str(refused.value) == (
+        f"1 file(s) of the test split changed since training (their bytes are not the ones split.json recorded), e.g. "
+        f"{split.parts['test'][0].path}. To train on the films as they are now, run the run's cxr-train command "
+        f"(run.json's command) again with --out a new folder, or with --replace after deleting {run / 'teacher'} (its "
+        "teacher, which --replace would reuse as it is)")

@@ -10,6 +10,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from edge import __version__
 from tests.test_train_messages import cxr_train
 
@@ -90,3 +92,49 @@ def test_a_finished_run_that_may_not_be_what_the_call_would_make_is_trained_agai
     trained.clear()
     run_training(replace(s, replace=True))
     assert trained == [s.out / "teacher", s.out]
+
+
+def test_a_converted_run_whose_films_changed_is_kept_until_replace_says_otherwise(tmp_path, monkeypatch, capsys):
+    """Its split.json is the only record of which films trained and tested the model its .tflite files carry: the
+    same command over it, after a film changed at the source, retrained and overwrote it, then warned."""
+    import train.run
+    from convert.quantize import ConvertSettings, run_conversion
+    from tests.test_data import write_images
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    monkeypatch.chdir(tmp_path)  # folders as typed, and as the lines show them
+    films = Path("films")
+    write_images(films / "COVID", "COVID", 10)
+    normal = write_images(films / "Normal", "Normal", 10)
+    run = Path("run")
+    s = TrainSettings(data=str(films), out=run, epochs=1, image_size=32, batch_size=8, teacher_members=0,
+                      progress=False)
+    run_training(s)
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=10, progress=False))
+    before = _files(run)
+    capsys.readouterr()
+    run_training(s)  # the same films: nothing to do, and the line says how films are compared
+    created = json.loads((run / "run.json").read_text())["created"]
+    assert capsys.readouterr().err == (
+        f"cxr-train: {run} already holds a finished run of these settings and films (as their names, sizes and dates "
+        f"tell; COVID, Normal from {films}, trained {created[:10]} {created[11:16]} UTC by cxr-edge {__version__}): "
+        "nothing to do; --replace trains it again\n")
+    normal[0].write_bytes(write_images(Path("other"), "COVID", 1)[0].read_bytes())  # one film fixed at the source
+    with pytest.raises(DataError) as refused:
+        run_training(s)
+    assert str(refused.value) == (
+        f"--out {run} holds a finished run (COVID, Normal from {films}) and model_int8.tflite converted from it, but the "
+        f"films in {films} changed (0 added, 1 removed or changed) since it was trained: training again would replace "
+        "its split.json (which films trained and tested the model that file was converted from), run.json and "
+        f"model.keras. Give another --out to train on the films as they are now and keep this run, or copy {run} "
+        "elsewhere first and then train over it with --replace")
+    assert _files(run) == before  # nothing trained, nothing written
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    run_training(replace(s, replace=True))  # as asked
+    assert trained == [run]
+    (run / "model_int8.tflite").unlink()  # no converted file: the run is trained again as before, saying why
+    trained.clear()
+    run_training(s)
+    assert trained == [run]

@@ -68,3 +68,26 @@ def test_cxr_evaluate_of_an_older_runs_keras_model_says_it_was_trained_on_drawin
     assert r.exit_code == 0, r.output
     assert "model.keras was trained on" in r.output and "synthetic" in r.output.lower()
     assert json.loads((tmp_path / "r" / "report.json").read_text())["synthetic_data"] is True
+
+
+def test_a_run_json_edited_to_say_real_does_not_take_split_jsons_synthetic_mark_off(tiny_run, tmp_path, capsys):
+    """run.json set to synthetic_data false by hand, while split.json still says synthetic: cxr-convert took run.json
+    as it was, and the report, the card and the device dropped every warning that the model was trained on drawings."""
+    from convert.quantize import ConvertSettings, run_conversion
+    from edge import metadata as md
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, ignore=shutil.ignore_patterns("teacher"))
+    record = json.loads((run / "run.json").read_text())
+    notes = json.loads((run / "split.json").read_text())["notes"]
+    assert record["synthetic_data"] is True and notes["synthetic"] is True
+    record.update(synthetic_data=False, synthetic_share={"synthetic": 0, "of": 24})
+    (run / "run.json").write_text(json.dumps(record))
+    run_conversion(ConvertSettings(run_dir=run, modes=["fp32"], latency_threads=(), n_boot=50, progress=False))
+    _, meta, _ = md.read(run / "model_fp32.tflite")
+    assert meta["synthetic_data"] is True and meta["synthetic_share"] == notes.get("synthetic_share")  # not run.json's
+    assert json.loads((run / "report.json").read_text())["synthetic_data"] is True
+    assert "> **Trained on SYNTHETIC images" in (run / "report.md").read_text()
+    assert (f"note: {run / 'run.json'} does not mark the run as trained on synthetic images, but its split.json does "
+            "(its films are cxr-synth's, as the run that drew the split found them): the model files are marked as "
+            "trained on synthetic images, and its figures say nothing about real X-rays") in capsys.readouterr().err

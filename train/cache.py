@@ -150,10 +150,21 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
                         f"{res.skipped[0]['path']}: {res.skipped[0]['error']}")
     changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
     if changed:
-        raise DataError(f"{len(changed)} file(s) of the {part} split changed since training, e.g. {changed[0]}")
+        raise DataError(f"{len(changed)} file(s) of the {part} split changed since training (their bytes are not the "
+                        f"ones split.json recorded), e.g. {changed[0]}. {changed_films_way(Path(run_dir))}")
     if rewrite:
         try:
             save_cache(run_dir, part, res.x, items, config)
         except OSError as e:  # a cache is a convenience: the inputs are in hand
             stderr_note(f"note: {cache} could not be written again ({e.strerror or e}): later commands decode the films again")
     return res.x, y
+
+
+def changed_films_way(run_dir: Path) -> str:
+    """The way forward where films of a run's split no longer hold the bytes it recorded: its figures would be of
+    other films. cxr-train notices a changed film by its name, size and date, so one changed at the same size and
+    date (a tag editor, a restore that keeps dates) passes it, and the same command says there is nothing to do."""
+    teacher = (f" after deleting {run_dir / 'teacher'} (its teacher, which --replace would reuse as it is)"
+               if (run_dir / "teacher" / "run.json").is_file() else "")
+    return ("To train on the films as they are now, run the run's cxr-train command (run.json's command) again with "
+            f"--out a new folder, or with --replace{teacher}")

@@ -124,8 +124,10 @@ def train(
     synthetic_count: Optional[int] = typer.Option(None, min=4, help="Images per class for --data synthetic (default 80)."),
     seed: int = typer.Option(0, help="Seeds the split, the initialisation and the augmentation; another seed gives another split (with --data synthetic, other images too: cxr-synth makes a set to keep fixed)."),
     replace: bool = typer.Option(False, "--replace", help="Train over a finished run in --out. Without it, cxr-train "
-                                 "keeps that run: one of other settings is refused, and one of these settings and films "
-                                 "is already done (nothing to do, exit 0)."),
+                                 "keeps that run: one of other settings is refused, one of these settings and films "
+                                 "is already done (nothing to do, exit 0), and one already converted (.tflite files in "
+                                 "--out) whose films changed is refused: its split.json is the only record of which "
+                                 "films trained and tested those files."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars: one line per epoch (as when the output goes to a file)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:

@@ -38,5 +38,26 @@ def nothing_to_do(out: Path, what: str) -> str:
     created = str(run.get("created") or "")
     when = f"{created[:10]} {created[11:16]} UTC" if len(created) >= 16 else "at a time it did not record"
     by = f"cxr-edge {run['cxr_edge_version']}" if run.get("cxr_edge_version") else "an older cxr-edge"
-    return (f"{out} already holds a finished run of these settings and films ({what}, trained {when} by {by}): "
+    # films are compared by the listing train.resume.films_changed takes: bytes changed at the same size and date pass
+    told = "" if (run.get("settings") or {}).get("data") == "synthetic" else "as their names, sizes and dates tell; "
+    return (f"{out} already holds a finished run of these settings and films ({told}{what}, trained {when} by {by}): "
             "nothing to do; --replace trains it again")
+
+
+def converted_files(out: Path) -> list[str]:
+    """The .tflite files cxr-convert wrote in the run folder ``out`` (model_MODE.tflite, model.tflite)."""
+    return [p.name for p in (*sorted(Path(out).glob("model_*.tflite")), Path(out) / "model.tflite") if p.is_file()]
+
+
+def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
+    """Why the finished run in ``out``, whose films ``changed`` (train.prepare.data_changed's answer), is not
+    trained again without --replace where it holds files converted from it; None where it holds none. Its
+    split.json is the only record of which films trained and tested the model those files carry, and its run.json
+    and model.keras the rest: a retrain over them leaves .tflite files that no record in the folder describes."""
+    if not (files := converted_files(out)):
+        return None
+    return (f"--out {out} holds a finished run ({what}) and {', '.join(files)} converted from it, but {changed} since "
+            "it was trained: training again would replace its split.json (which films trained and tested the model "
+            f"{'those files were' if len(files) > 1 else 'that file was'} converted from), run.json and model.keras. "
+            "Give another --out to train on the films as they are now and keep this run, or copy "
+            f"{out} elsewhere first and then train over it with --replace")

@@ -6,7 +6,6 @@ By default a run is two of these: the teacher ensemble in RUN/teacher, then the 
 from __future__ import annotations
 
 import os
-import platform
 import shutil
 import sys
 import time
@@ -15,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import PIL
 
 from edge import __version__
 from edge.preprocess import PreprocessConfig
@@ -23,13 +21,14 @@ from edge.atomic import write_json
 from train.audit import balanced_accuracy
 from train.cache import save_cache, save_cache_from
 from train.data import DataError
+from train.environment import threads, versions
 from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
 from train.settings_check import ARCHS, TEACHER_VIEWS, check_settings  # noqa: F401 (train.cli takes ARCHS here)
 from train.members import clear_members, load_member, save_member
-from train.rerun import nothing_to_do, retrain_reason
+from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
 from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
                           run_record_problem, settings_dict)
 
@@ -122,6 +121,8 @@ def run_training(s: TrainSettings) -> Path:
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
+        if changed and not s.replace and (why := converted_run_kept(out, what, changed)):  # differ is [] here
+            raise DataError(why)
         if not differ and not s.replace and not other:  # a make-like second call: the run is what this one would make
             if not (other := retrain_reason(out, changed)):
                 log(nothing_to_do(out, what))
@@ -217,8 +218,6 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     counts = {k: len(v) for k, v in split.parts.items()}
     log(f"split: {counts} (frozen in {out / 'split.json'})")
 
-    import keras
-
     from train.fit import FitConfig, class_weights, fit, logits_of, save_history, save_model
 
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
@@ -299,8 +298,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],
-        "versions": {"python": platform.python_version(), "tensorflow": _tf_version(), "keras": keras.__version__,
-                     "numpy": np.__version__, "pillow": PIL.__version__, "platform": platform.platform()},
+        "versions": versions(),
+        "threads": threads(),  # the same weights need the same threads too (train.environment)
         # with the training of members an earlier, stopped call finished (not its data preparation)
         "seconds": round(time.time() - t0 + reused_seconds, 1),
         "seconds_this_call": round(time.time() - t0, 1),
@@ -332,9 +331,3 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out
-
-
-def _tf_version() -> str:
-    import tensorflow as tf
-
-    return tf.__version__

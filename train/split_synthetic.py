@@ -5,7 +5,9 @@ A run records whether it was trained on synthetic images (run.json's synthetic_d
 by the rules of the release that trained it: none before 0.22, the folder's README from 0.22, each film's
 own mark or name from 0.31 (train.synthetic_mark). A student of an older teacher, and cxr-convert of an
 older run, took that record as it was: a model trained on drawings went out unmarked, its card and the
-device silent. The films are at hand; only records older than MARKS_SINCE are read again.
+device silent. The films are at hand; only records older than MARKS_SINCE are read again. Either record's
+mark counts: a run.json edited by hand to say otherwise does not take split.json's off (the checksums cover
+damage, not forgery; this only keeps the warning).
 """
 
 from __future__ import annotations
@@ -45,11 +47,18 @@ def synthetic_in_split(split: Split) -> tuple[list[str], list[str]]:
 
 
 def synthetic_unrecorded(record: dict, split: Split, where: str, whose: str) -> tuple[dict, str] | None:
-    """({"synthetic": True, "synthetic_share": ...}, a note to print) where ``record`` (a run.json made
-    before MARKS_SINCE) does not mark its run as trained on synthetic images but the films of its
-    ``split`` are cxr-synth's; else None. ``where``: the record, as the note names it; ``whose``: what
+    """({"synthetic": True, "synthetic_share": ...}, a note to print) where ``record`` (a run.json) does not
+    mark its run as trained on synthetic images but its ``split``'s notes do (a run.json edited by hand), or,
+    for a record made before MARKS_SINCE, the films of its split are cxr-synth's; else None. ``where``: the record, as the note names it; ``whose``: what
     the note says is marked ('the student is')."""
-    if record.get("synthetic_data") or split.notes.get("synthetic") or not _older(record):
+    if record.get("synthetic_data"):
+        return None
+    if split.notes.get("synthetic"):  # the mark is sticky: run.json edited by hand does not take it off
+        return {"synthetic": True, "synthetic_share": split.notes.get("synthetic_share")}, (
+            f"note: {where} does not mark the run as trained on synthetic images, but its split.json does (its films "
+            f"are cxr-synth's, as the run that drew the split found them): {whose} marked as trained on synthetic "
+            "images, and its figures say nothing about real X-rays")
+    if not _older(record):
         return None
     made, drawn = synthetic_in_split(split)
     if not made and not drawn:
