@@ -181,6 +181,7 @@ def training_record(run: dict) -> dict[str, Any]:
     settings = run.get("settings") or {}
     teacher = run.get("teacher")
     return {"cxr_edge_version": run.get("cxr_edge_version"), "versions": run.get("versions"),
+            "threads": run.get("threads"),  # the same weights need the same threads too (train.environment)
             "settings": {k: settings[k] for k in TRAINING_SETTINGS if k in settings},
             "fit": {k: v for k, v in (run.get("fit") or {}).items() if k != "verbose"} or None,
             "epochs_run": run.get("epochs_run"), "best_epoch": run.get("best_epoch"),

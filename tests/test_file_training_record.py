@@ -16,6 +16,7 @@ def test_the_file_records_patience_class_map_teacher_and_the_epochs_run(tiny_run
     assert training["fit"]["patience"] == run["fit"]["patience"] and training["fit"]["epochs"] == run["fit"]["epochs"]
     assert "verbose" not in training["fit"]  # how much it printed made no weight
     assert (training["epochs_run"], training["best_epoch"]) == (run["epochs_run"], run["best_epoch"])
+    assert training["threads"] == run["threads"] and training["threads"]["cpus_available"] >= 1
     # the default recipe distils from a 3-model teacher: which one, by its digest; not its folder
     assert training["distilled"] and training["teacher"] == {
         k: run["teacher"][k] for k in ("members", "parameters", "model_sha256", "split_digest")}
