@@ -31,7 +31,7 @@ added, removed or renamed there) or has not yet stood RACY_NS on the device's cl
 the files that are new, still settling, failed lately, or stand under a new inode (a copy renamed over an
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
 rewritten in place under its old name. A folder read again is listed whole: one arrival in a folder that keeps
-20,000 films costs its poll some 60-70 ms of CPU on a PC's core (benchmarks/watch_poll.py), not one stat. Files without an image
+20,000 films costs its poll some 55-75 ms of CPU on a PC's core (benchmarks/watch_poll.py), not one stat. Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
 full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
 nothing.
