@@ -2,14 +2,16 @@
 
 A restarted `edge-classify --watch` answers every film in its folder again: on a Pi that is
 minutes of repeated work for a folder of thousands, while new films wait behind them. With
-``--skip-answered answers.jsonl`` (the log the service appends to) a film is skipped when the
-log's last answer to it was given to the file as it is now. Each answer of a watch carries the
-film's "written" stamp (its size, modification and change times, as the file system gave them):
-a film whose stamp is the same was not touched since, and one rewritten or moved in under the
+``--skip-answered answers.jsonl`` (the log the service appends to; given again for each rotated copy) a film
+is skipped when the logs' last answer to it was given to the file as it is now. Each answer of a watch carries
+the film's "written" stamp (its size, modification and change times and its inode, as the file system gave
+them): a film is the same where edge.film_stamp's rule, the running watch's, says so (a chmod or a hard link
+since changes nothing), and one rewritten or moved in under the
 name is not (a PACS export reuses names such as IM0001, and ``cp -p``, ``rsync -t`` or ``mv``
-bring another patient's film in with its old modification time; the change time moves).
+bring another patient's film in with its old modification time; its inode and change time are its own).
 Comparing the file system's times with each other, never with the device's clock, keeps this
-right on a network share whose clock is not the Pi's. Answers of a log written before the stamp
+right on a network share whose clock is not the Pi's. A stamp without the inode (0.34 and earlier) needs the
+same change time. Answers of a log written before the stamp
 (version 0.23 and earlier) fall back to the answer's time: skipped when given after the film was
 last written or moved in, which trusts the two clocks to agree. Films whose last answer was an
 error are answered again, and so are films answered by another model file: each answer of a watch names the
@@ -22,16 +24,19 @@ doubles, and a film is taken for unchanged only where it was rewritten within 25
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from edge.digest import file_sha256
+from edge.film_stamp import Logged, Stamp, same_film
 from edge.names import exact_name
 
-# (size, mtime in ns, ctime in ns) of a film as an answer found it; None where the log predates it
-Written = tuple[int, int, int]
+# (size, mtime in ns, inode, ctime in ns) of a film as an answer found it (the inode None before 0.35)
+Written = Logged
 
 
 class Answer(NamedTuple):
@@ -46,19 +51,21 @@ def model_sha256(path: Path) -> str:
     return file_sha256(path)
 
 
-def written_stamp(stamp: tuple[int, int, int, int]) -> dict[str, int]:
-    """The "written" field of a watch's answer, from edge.watch's (size, mtime, inode, ctime):
-    the inode is left out, as FAT numbers it anew on each mount."""
-    return {"bytes": stamp[0], "modified_ns": stamp[1], "changed_ns": stamp[3]}
-
-
 def _written(rec: dict) -> Written | None:
     w = rec.get("written")
     try:
         got = (w["bytes"], w["modified_ns"], w["changed_ns"])
     except (TypeError, KeyError):
         return None
-    return got if all(type(v) is int for v in got) else None
+    inode = w.get("inode")
+    if not all(type(v) is int for v in got):
+        return None
+    return got[0], got[1], inode if type(inode) is int else None, got[2]
+
+
+def _as_logged(a: int | None, b: int | None) -> bool:
+    """Equal, or equal as doubles: jq, JavaScript or a log shipper that passed the log on rounded them."""
+    return a == b or a is not None and b is not None and float(a) == float(b)
 
 
 def _time(rec: dict) -> float | None:
@@ -68,17 +75,33 @@ def _time(rec: dict) -> float | None:
         return None
 
 
-def answered_times(log: Path) -> dict[str, Answer]:
-    """Each file's last answer in ``log`` where it has a label (not an error, which an answer with a
+def answered_times(logs: Path | Iterable[Path]) -> dict[str, Answer]:
+    """Each file's last answer in ``logs`` (a log and its rotated copies, read oldest first by their modification
+    times; ``.gz`` ones too) where it has a label (not an error, which an answer with a
     label before it no longer counts against): its time and the film's stamp, either None where the
     line lacks it. Lines with neither (a batch's), and lines that
     are not JSON (a line cut by a crash), are passed over: those films are answered again, which
     is what happened without this."""
     answers: dict[str, Answer] = {}
     shared: dict[str, str] = {}
+    for log in sorted([logs] if isinstance(logs, Path) else list(logs), key=_written_last):
+        _read_log(log, answers, shared)
+    return answers
+
+
+def _written_last(log: Path) -> int:
+    try:
+        return os.stat(log).st_mtime_ns
+    except OSError:  # not there (the first run) or unreadable: said where it is read
+        return 0
+
+
+def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str]) -> None:
     records, foreign = 0, None  # a log holding no JSON line but other text is no --json log (a CSV log, a model file)
     try:
-        with open(log, encoding="utf-8", errors="replace") as lines:  # line by line: months of answers
+        opened = gzip.open(log, "rt", encoding="utf-8", errors="replace") if log.name.endswith(".gz") else \
+            open(log, encoding="utf-8", errors="replace")
+        with opened as lines:  # line by line: months of answers
             for line in lines:
                 line = line.replace("\x00", "")  # a power cut leaves a run of NUL bytes where the last writes were
                 try:
@@ -107,12 +130,17 @@ def answered_times(log: Path) -> dict[str, Answer]:
                         answers[name] = Answer(max(at, before.at or at) if before else at, None, model, label)
     except FileNotFoundError:  # the first run: nothing answered yet
         pass
-    except OSError as e:
-        raise ValueError(f"--skip-answered: cannot read {log} ({e.strerror or e})") from None
+    except (OSError, EOFError) as e:  # EOFError: a .gz cut short
+        raise ValueError(f"--skip-answered: cannot read {log} ({getattr(e, 'strerror', None) or e})") from None
     if not records and foreign is not None:
         raise ValueError(f"--skip-answered: {log} holds no JSON answers (it starts {foreign!r}): give the log an earlier "
                          "--watch --json appended to; from this one nothing would be skipped")
-    return answers
+
+
+def logs_named(logs: Path | list[Path]) -> str:
+    """The logs as a message names them: "a.jsonl", or "a.jsonl and a.jsonl.1"."""
+    names = [str(log) for log in ([logs] if isinstance(logs, Path) else logs)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def by_another_model(answer: Answer, model: tuple[str, list[str]]) -> bool | None:
@@ -124,24 +152,25 @@ def by_another_model(answer: Answer, model: tuple[str, list[str]]) -> bool | Non
     return True if answer.label is not None and answer.label not in labels else None
 
 
-def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: Path) -> list[str]:
+def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: Path | list[Path]) -> list[str]:
     """What to say once of the log's answers that another model file gave (answered again), or that do not say
     which gave them (skipped, as before the log named it): a restart with a new model file skipped every film the
     old one had answered, and its answers stayed the only record of them."""
     verdicts = [by_another_model(a, model) for a in answers.values()]
+    log, holds = logs_named(log), "holds" if isinstance(log, Path) or len(log) == 1 else "hold"
     notes = []
     if other := verdicts.count(True):
-        notes.append(f"note: {log} holds the answers of another model file to {other} film(s) (another model_sha256: "
+        notes.append(f"note: {log} {holds} the answers of another model file to {other} film(s) (another model_sha256: "
                      "another model, or this file as it was before cxr-convert or cxr-evaluate --save-model wrote it "
                      "again; or a class this model does not have): they are answered again by this one")
     if unknown := verdicts.count(None):
-        notes.append(f"warning: {log} holds {unknown} answer(s) that do not say which model file gave them (no "
+        notes.append(f"warning: {log} {holds} {unknown} answer(s) that do not say which model file gave them (no "
                      "model_sha256: an older edge-classify wrote them): they are skipped as before, though another model "
                      "may have given them; give a new log to answer every film with this model")
     return notes
 
 
-def already_answered(answers: dict[str, Answer], path: str, stamp: tuple[int, int, int, int],
+def already_answered(answers: dict[str, Answer], path: str, stamp: Stamp,
                      model: tuple[str, list[str]] | None = None) -> bool:
     """Whether ``path``, as edge.watch stamps it now (size, mtime, inode, ctime), was answered as it
     is, by ``model`` (its SHA-256 and labels; None: by any). Without the answer's stamp: whether it was answered
@@ -151,6 +180,18 @@ def already_answered(answers: dict[str, Answer], path: str, stamp: tuple[int, in
     if answer is None or model is not None and by_another_model(answer, model):
         return False
     at, written = answer.at, answer.written
-    if written is not None:  # as doubles: jq, JavaScript or a log shipper that passed the log on rounded them
-        return all(a == b or float(a) == float(b) for a, b in zip(written, (stamp[0], stamp[1], stamp[3])))
+    if written is not None:  # the running watch's rule (a chmod since: skipped), its numbers as doubles too
+        return same_film(written, stamp, _as_logged)
     return at is not None and at > max(stamp[1], stamp[3]) / 1e9 + 1
+
+
+def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list[Path], folders: list[str]) -> str | None:
+    """What to say once, at the start, of the films already in the watched folders that have no answer in the
+    logs: a log trimmed or rotated away (docs/commands.md advised it, for memory) answered every film still
+    in the folder again, without a word. None where there are none."""
+    count = sum(1 for f in films if f not in answers)
+    if not count:
+        return None
+    return (f"note: {count} film(s) in {', '.join(folders)} have no answer in {logs_named(logs)}: answering them "
+            "(films that arrived while no watch ran, or whose last answer was an error; or answers trimmed or rotated "
+            "out of the log: give each rotated copy with --skip-answered too)")

@@ -37,6 +37,7 @@ class Answering:
     interval: float = 2.0
     tally_every: int = 100
     answered: Optional[dict] = None  # --skip-answered: what an earlier watch's log answered
+    answered_in: tuple[Path, ...] = ()  # ... and the logs it read
     model_id: Optional[tuple[str, list[str]]] = None  # --watch --json: the model file's SHA-256, and its labels
 
 
@@ -70,6 +71,15 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
         say(f"note: {explain} holds {len(taken)} file(s) already: they are kept, and a map whose name is taken gets "
             "-2, -3, ... (its caption gives the film's path; --json and --csv answers name each map)")
     return taken
+
+
+def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
+    from edge.answered import unanswered_note
+    from edge.batch import is_image_file
+
+    films = (p for _, files, _ in watcher.listings.values() for p, _ in files if p not in how.answered and is_image_file(p))
+    if note := unanswered_note(films, how.answered, list(how.answered_in), images):
+        say(note)
 
 
 def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Result]) -> int:
@@ -132,6 +142,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()
+                    if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
+                        _say_unanswered(watcher, how, images)
                     emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep)))
             except KeyboardInterrupt:
                 pass

@@ -143,12 +143,15 @@ def main(
                                "may keep tens of thousands of films."),
     interval: Optional[float] = typer.Option(None, "--interval", min=0.05, max=3600.0,
                                              help="--watch: seconds between polls of the folders (0.05 to 3600; default 2)."),
-    skip_answered: Optional[Path] = typer.Option(
+    skip_answered: Optional[list[Path]] = typer.Option(
         None, "--skip-answered", metavar="LOG",
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
-             "are now (the same size and file times), so a restart does not answer the whole folder again; films that arrived or changed "
+             "are now (the same size and modification time, and the same file; a chmod or a hard link since changes "
+             "nothing), so a restart does not answer the whole folder again; films that arrived or changed "
              "since, films whose answer was an error, and films another model file answered (another model_sha256) "
-             "are answered. A LOG that does not exist yet skips nothing."),
+             "are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
+             "log (answers.jsonl.1, .gz too): a film whose answer was rotated away is answered again. A LOG that "
+             "does not exist yet skips nothing."),
     tally_every: Optional[int] = typer.Option(
         None, "--tally-every", min=0, metavar="N",
         help="--watch: after every N films (default 100), one line on stderr with what they were called (0: never). If far more "
@@ -178,7 +181,7 @@ def main(
         sys.stdout.reconfigure(encoding="utf-8", errors="cxr-edge")
     about = [o for o, given in (("--info", info), ("--card", card), ("--selftest", selftest)) if given]
     per_film = [o for o, given in (("--watch", watch), ("--interval", interval is not None),
-                                   ("--skip-answered", skip_answered is not None), ("--tally-every", tally_every is not None),
+                                   ("--skip-answered", bool(skip_answered)), ("--tally-every", tally_every is not None),
                                    ("--threshold", threshold is not None), ("--most-probable", most_probable),
                                    ("--explain", explain is not None), ("--top-k", top_k != 1),
                                    ("--refuse-atypical", refuse_atypical), ("--recursive", recursive),
@@ -240,6 +243,7 @@ def main(
             if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
         answered = None
+        skip_answered = skip_answered or None  # typer gives an option never given as []
         if skip_answered is not None:
             if not (watch and json_out):
                 raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
@@ -282,7 +286,7 @@ def main(
         how = Answering(fmt="json" if json_out else "csv" if csv_out else "text", top_k=top_k, rule=rule,
                         threads=threads, explain=explain, refuse_atypical=refuse_atypical, recursive=recursive,
                         watch=watch, interval=interval, tally_every=tally_every, answered=answered,
-                        model_id=model_id)
+                        answered_in=tuple(skip_answered or ()), model_id=model_id)
         raise typer.Exit(answer(m, how, images, paths, missing))
 
 

@@ -6,8 +6,9 @@ inode on two polls in a row, QUIET_NS (3 s) apart at least by the device's clock
 for longer than that (a stalled share, a slow link) is read half-written: a compressed film (PNG,
 JPEG) then fails, and an uncompressed one whose copier set its full size first (DICOM, TIFF, BMP) may
 decode, its missing part black, and be answered again once its copy has finished; a film whose classification failed
-is then stat'ed on every poll (failed films are few), and once it changes (it grew, or a chmod
-moved its ctime: a permission fixed) it settles again and is answered again. A file of zero bytes
+is stat'ed on every poll for FULL_EVERY polls, then on each full check (a folder may keep thousands that never
+decode), and once it changes (it grew, or a chmod moved its ctime: a permission fixed) it settles again and is
+answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
 is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
 copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch, and so are a disk's system folders
@@ -27,9 +28,10 @@ notifications often do not.
 Export folders keep tens of thousands of films, and on a network share each file's stat is a
 round trip. So a poll re-reads only the folders whose own modification time moved (a file was
 added, removed or renamed there) or has not yet stood RACY_NS on the device's clock, and stats only
-the files that are new, still settling, failed, or stand under a new inode (a copy renamed over an
+the files that are new, still settling, failed lately, or stand under a new inode (a copy renamed over an
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
-rewritten in place under its old name. Files without an image
+rewritten in place under its old name. A folder read again is listed whole: one arrival in a folder that keeps
+20,000 films costs its poll some 55-75 ms of CPU on a PC's core (benchmarks/watch_poll.py), not one stat. Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
 full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
 nothing.
@@ -50,15 +52,13 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from edge.answered import written_stamp
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
 from edge.dicom_start import HEAD_BYTES
+from edge.film_stamp import Stamp, same_film, written_stamp
 from edge.links import linked_text
 
-# (size, mtime in ns, inode, ctime in ns). Size and mtime, and the inode or else the ctime, say whether
-# a file is the same film (_same); a failed film is tried again when its ctime moves too (a chmod), but
-# a film answered must not be answered again for a chmod, a hard link or a file server's attribute.
-Stamp = tuple[int, int, int, int]
+# A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
+# again when its ctime moves too (a chmod), but a film answered is not answered again for a chmod.
 # a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
 Listing = tuple[int, list[tuple[str, int]], list[str]]
 FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
@@ -98,7 +98,7 @@ class Watcher:
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
         self.quiet_since: dict[str, int] = {}  # each pending file's stamp: the device's time it was first seen
-        self.failures: dict[str, Stamp] = {}  # files handed out whose classification failed, as they were then
+        self.failures: dict[str, tuple[Stamp, int]] = {}  # films whose classification failed: as they were, and the poll
         self.retried: dict[str, Stamp] = {}  # films handed out once more after an error that may pass (TRANSIENT)
         self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
@@ -119,12 +119,12 @@ class Watcher:
         if path not in self.done:
             return
         stamp = self.done[path]
-        if error.startswith(TRANSIENT) and not (path in self.retried and _same(self.retried[path], stamp)):
+        if error.startswith(TRANSIENT) and not (path in self.retried and same_film(self.retried[path], stamp)):
             self.retried[path] = stamp  # once per film as it is: another film under the name gets its own retry
             self.pending[path] = self.done.pop(path)
             self.quiet_since[path] = time.time_ns()
             return
-        self.failures[path] = self.done[path]
+        self.failures[path] = self.done[path], self.polls
 
     def written(self, path: str) -> dict[str, int] | None:
         """The stamp of ``path`` as it was handed out, for its answer's "written" field (edge.answered)."""
@@ -203,11 +203,15 @@ class Watcher:
                 stack.extend(reversed(entry[2]))
         return listings, fresh, returned
 
-    def _changed_failures(self) -> list[str]:
+    def _changed_failures(self, every: bool) -> list[str]:
         """The failed films that changed since they were handed out (ctime included: a chmod), now
-        forgotten as handed out so that they settle and go out again."""
+        forgotten as handed out so that they settle and go out again. Those that failed over FULL_EVERY
+        polls ago are looked at only on a full check (``every``): a folder that keeps 5,000 films that never
+        decode cost 2,500 stats a second, idle."""
         changed = []
-        for path, seen in list(self.failures.items()):
+        for path, (seen, when) in list(self.failures.items()):
+            if not every and self.polls - when > self.full_every:
+                continue
             try:
                 st = os.stat(path)
             except OSError:  # gone (its folder's listing will say) or its share away
@@ -247,7 +251,7 @@ class Watcher:
         # and failed films that changed
         candidates = {p: i for f in (self.listings if full else fresh) for p, i in self.listings[f][1]}
         candidates.update((p, self.inodes[p]) for p in self.pending if p not in candidates)
-        candidates.update((p, self.inodes[p]) for p in self._changed_failures() if p not in candidates)
+        candidates.update((p, self.inodes[p]) for p in self._changed_failures(full) if p not in candidates)
         ready, pending, quiet = [], {}, {}
         for path, inode in sorted(candidates.items()):
             if path in self.done and path not in self.pending and self.inodes.get(path) == inode and not full:
@@ -263,9 +267,9 @@ class Watcher:
                     continue
             self.inodes[path] = inode
             stamp = _stamp(st)
-            if path in self.done and _same(self.done[path], stamp):
+            if path in self.done and same_film(self.done[path], stamp):
                 continue
-            settled = path in self.pending and _same(self.pending[path], stamp)
+            settled = path in self.pending and same_film(self.pending[path], stamp)
             since = self.quiet_since.get(path, now_ns) if settled else now_ns
             if settled and now_ns - since >= QUIET_NS and (stamp[0] > 0 or self._empty_long_enough(path, now_ns)):
                 self.empty.pop(path, None)
@@ -275,8 +279,8 @@ class Watcher:
                         self.skipped += 1
                     else:
                         ready.append(path)
-                elif stamp[0] < HEAD_BYTES:  # too short to tell: a DICOM copy stalled in its header is
-                    self.failures[path] = stamp  # stat'ed each poll as a failed film is, not left to the full check
+                elif stamp[0] < HEAD_BYTES:  # too short to tell: a DICOM copy stalled in its header is looked
+                    self.failures[path] = stamp, self.polls  # at as a failed film is, not left to the full check
             else:
                 if not settled:
                     self.empty.pop(path, None)
@@ -295,13 +299,6 @@ def _is_mount(folder: str) -> bool:
 
 def _stamp(st: os.stat_result) -> Stamp:
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
-
-
-def _same(a: Stamp, b: Stamp) -> bool:
-    """Whether two stamps are of the same film, as it was: the same size and modification time, and
-    the same inode or, where the file system renumbers inodes, the same change time (a file moved in
-    under the name has its own, set when it was written or renamed)."""
-    return a[:2] == b[:2] and (a[2] == b[2] or a[3] == b[3])
 
 
 def _read(folder: str, mtime: int, linked: list[str] | None = None) -> Listing:

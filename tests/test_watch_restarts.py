@@ -1,0 +1,153 @@
+"""A watch as a long-running service: its restarts with --skip-answered after a chmod, a hard link or a log
+rotation, and what failed films kept in the folder cost while it is idle."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+from edge.answered import already_answered, answered_times, unanswered_note
+from edge.watch import Watcher
+
+
+def _quiet(folder: Path) -> None:
+    old = os.stat(folder).st_mtime_ns - 3600 * 10**9  # as a folder last changed an hour ago: read once, then on a change
+    os.utime(folder, ns=(old, old))
+
+
+def _answered_log(folder: Path, log: Path, names: list[str]) -> Watcher:
+    """A first run's log: each of ``names`` answered, its "written" stamp as the watch gives it."""
+    for n in names:
+        (folder / n).write_bytes(b"x" * 10)
+    w = Watcher([folder])
+    w.poll(), w.poll()
+    log.write_text("".join(json.dumps({"file": str(folder / n), "label": "COVID", "time": "2026-12-05T10:00:00+00:00",
+                                       "written": w.written(str(folder / n))}) + "\n" for n in names))
+    return w
+
+
+def _restart(folder: Path, logs) -> tuple[list[str], list[str]]:
+    """What a restarted watch hands out (the films it answers), and what it says."""
+    answers, said = answered_times(logs), []
+    w = Watcher([folder], say=said.append, skip=lambda p, s: already_answered(answers, p, s))
+    return w.poll() + w.poll() + w.poll(), said
+
+
+def test_a_chmod_or_a_hard_link_between_runs_answers_no_film_again(tmp_path):
+    """The running watch ignores a change of the ctime alone; a restart answered those films a second time."""
+    folder, elsewhere, log = tmp_path / "in", tmp_path / "backup", tmp_path / "answers.jsonl"
+    folder.mkdir(), elsewhere.mkdir()
+    _answered_log(folder, log, ["a.png", "b.png", "c.png", "d.png"])
+    os.chmod(folder / "a.png", 0o600)                    # a permission fixed: only the ctime moves
+    os.link(folder / "b.png", elsewhere / "b.png")       # a backup hard-linking it
+    other = tmp_path / "other.png"                        # another film moved in under c.png's name with
+    other.write_bytes(b"y" * 10)                          # its size and modification time (rsync -t, cp -p, mv)
+    st = os.stat(folder / "c.png")
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, folder / "c.png")
+    got, said = _restart(folder, log)
+    assert got == [str(folder / "c.png")]
+    assert said == ["3 film(s) skipped: answered as they are now, by an earlier run (--skip-answered)"]
+
+
+def test_a_log_without_inodes_still_needs_the_same_change_time(tmp_path):
+    """Logs of 0.34 and earlier have no inode in "written": as before, a film is skipped where its change time is the same."""
+    folder, log = tmp_path / "in", tmp_path / "answers.jsonl"
+    folder.mkdir()
+    _answered_log(folder, log, ["a.png", "b.png"])
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    for rec in lines:
+        rec["written"].pop("inode", None)
+    log.write_text("".join(json.dumps(rec) + "\n" for rec in lines))
+    os.chmod(folder / "a.png", 0o600)
+    assert _restart(folder, log)[0] == [str(folder / "a.png")]
+
+
+def test_rotated_logs_given_together_skip_their_films_and_the_newest_answer_counts(tmp_path):
+    """A log trimmed or rotated (logrotate, as the docs advised for memory) made the next restart answer every film
+    still in the folder again. Each rotated copy may be given; read oldest first, whatever the order given."""
+    folder, log = tmp_path / "in", tmp_path / "answers.jsonl"
+    folder.mkdir()
+    _answered_log(folder, log, ["a.png", "b.png", "c.png"])
+    lines = log.read_text().splitlines(keepends=True)
+    rotated, older = tmp_path / "answers.jsonl.1", tmp_path / "answers.jsonl.2.gz"
+    with gzip.open(older, "wt") as f:
+        f.write(lines[0])                                # a.png: answered long ago (compressed by logrotate)
+    rotated.write_text(lines[1] + lines[2])              # b.png and c.png
+    log.write_text(json.dumps({"file": str(folder / "c.png"), "error": "cannot read file"}) + "\n")  # c.png failed since
+    for k, p in enumerate((older, rotated, log)):
+        os.utime(p, ns=(10**18 + k * 10**9, 10**18 + k * 10**9))
+    assert _restart(folder, [log, rotated, older])[0] == [str(folder / "c.png")]
+    assert _restart(folder, [log])[0] == [str(folder / n) for n in ("a.png", "b.png", "c.png")]
+
+
+def test_a_restart_says_how_many_films_have_no_answer_in_the_log(tmp_path):
+    log = tmp_path / "answers.jsonl"
+    answers = {"in/a.png": None}
+    assert unanswered_note(["in/a.png"], answers, [log], ["in"]) is None
+    note = unanswered_note(["in/a.png", "in/b.png", "in/c.png"], answers, [log, Path("answers.jsonl.1")], ["in"])
+    assert note.startswith(f"note: 2 film(s) in in have no answer in {log} and answers.jsonl.1: answering them (")
+    assert "give each rotated copy with --skip-answered too" in note
+
+
+def test_a_watch_given_rotated_logs_answers_nothing_again_and_says_what_a_lone_log_lacks(model_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for n in ("a.png", "b.png"):
+        _png(folder / n)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model])
+    assert r.exit_code == 0, r.output
+    log, rotated = tmp_path / "answers.jsonl", tmp_path / "answers.jsonl.1"
+    rotated.write_text(r.stdout)                          # logrotate copytruncate: the answers are in the copy
+    log.write_text("")
+    os.utime(rotated, ns=(10**18, 10**18))
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model,
+                                 "--skip-answered", str(log), "--skip-answered", str(rotated)])
+    assert r.exit_code == 0 and r.stdout == "", r.output
+    assert "2 film(s) skipped" in r.stderr and "no answer in" not in r.stderr
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model, "--skip-answered", str(log)])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 2, r.output
+    assert (f"note: 2 film(s) in {folder} have no answer in {log}: answering them" in r.stderr), r.stderr
+
+
+def _png(path: Path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(len(path.name)).integers(0, 255, (64, 64), dtype=np.uint8)).save(path)
+
+
+def test_old_failed_films_are_looked_at_on_the_full_check_not_every_poll(tmp_path, monkeypatch):
+    """5,000 failed films kept in a folder cost 2,500 stats a second, idle. A film that failed lately is still
+    looked at every poll (a copy that resumes); one whose permissions are fixed later waits for the full check."""
+    import edge.watch as watch_module
+
+    (tmp_path / "a.png").write_bytes(b"x" * 10)
+    _quiet(tmp_path)
+    w = Watcher([tmp_path], full_every=10)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]
+    w.failed(str(tmp_path / "a.png"), "cannot identify image file")  # at poll 2
+    stats, real = [], os.stat
+    monkeypatch.setattr(watch_module.os, "stat", lambda p, *a, **k: stats.append(str(p)) or real(p, *a, **k))
+    assert [w.poll() for _ in range(10)] == [[]] * 10      # polls 3-12: failed lately, stat'ed each poll
+    assert stats.count(str(tmp_path / "a.png")) >= 10
+    stats.clear()
+    assert [w.poll() for _ in range(6)] == [[]] * 6          # polls 13-18: failed over 10 polls ago
+    assert str(tmp_path / "a.png") not in stats
+    os.chmod(tmp_path / "a.png", 0o600)                      # its permissions fixed: only the ctime moves
+    assert w.poll() == [] and str(tmp_path / "a.png") not in stats  # poll 19: not looked at
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]  # seen on the full check (20), settled (21)
