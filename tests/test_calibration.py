@@ -103,3 +103,18 @@ def test_a_temperature_fitted_on_validation_films_all_right_is_said_to_be_no_cal
         "the calibration temperature ran to its lower bound (0.05) on 9 validation films")
     assert unconstrained_note(few, y[:9], 0.9) == ("the calibration temperature (0.9) was fitted on only 9 validation "
                                                    "films: expect the probabilities to be rough")
+
+
+def test_ece_weights_each_bin_by_its_films():
+    """ECE weighs each bin by its films: 100 films at 0.95 (95% right) and 10 at 0.55 (none right) make 0.05, not the mean of the bins' errors (0.275)."""
+    from convert.reliability import expected_calibration_error
+    probs = np.array([[0.95, 0.05]] * 100 + [[0.55, 0.45]] * 10)
+    y = np.array([0] * 95 + [1] * 5 + [1] * 10)  # 95% right at 0.95; 0 of 10 right at 0.55
+    assert expected_calibration_error(y, probs, 10) == pytest.approx(10 * 0.55 / 110)
+
+
+def test_a_confidence_on_a_bin_edge_goes_to_the_lower_bin():
+    """Bins are (lo, hi]: a confidence of exactly 0.8 is in the bin that ends at 0.8."""
+    from convert.reliability import reliability_bins
+    bins = reliability_bins(np.array([0, 0]), np.array([[0.8, 0.2], [0.8, 0.2]]), 10)
+    assert bins[7]["count"] == 2  # (0.7, 0.8]

@@ -545,3 +545,10 @@ def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp
     assert res.exit_code == 2 and "the models have different classes" in res.output
     # a 2-class model against a 4-class one was refused with no way forward
     assert "score each with cxr-evaluate on the same folder (--class-map FOLDER=- leaves out" in res.output
+
+
+def test_changed_answers_table_has_a_in_rows_and_b_in_columns():
+    """The table of changed answers has A's label in rows and B's in columns (a symmetric case cannot tell)."""
+    from convert.compare import compare
+    r = compare(np.array([0, 0, 1]), np.array([0, 0, 0]), np.array([1, 1, 0]), ["COVID", "Normal"], n_boot=10)
+    assert r["changed"] == [[0, 2], [0, 0]]  # A said COVID, B said Normal, twice

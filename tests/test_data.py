@@ -190,3 +190,26 @@ def test_scan_reads_a_dicom_with_a_zero_window_and_skips_one_pydicom_cannot_appl
     assert sorted(i.path for i in res.items) == ["COVID/covid-000.png", "COVID/covid-001.png", "COVID/zero-window.dcm"]
     assert [s["path"] for s in res.skipped] == ["COVID/odd-lut.dcm"]
     assert res.skipped[0]["error"].startswith("cannot decode DICOM ('9' bits per LUT entry is not supported")
+
+
+def test_a_copy_group_given_as_val_and_test_goes_to_test():
+    """A copy group with films in a given val/ and a given test/ folder goes to test, the part the user set aside."""
+    from train.data import Item
+    from train.split import stratified_split
+    items = [Item("val/A/a.png", "A"), Item("test/A/a.png", "A"), Item("train/A/b.png", "A")]
+    given = {"val/A/a.png": "val", "test/A/a.png": "test", "train/A/b.png": "train"}
+    parts = stratified_split(items, [0, 0, 2], 0, 0.0, 0.0, given, log=[].append)
+    assert [i.path for i in parts["test"]] == ["test/A/a.png", "val/A/a.png"]
+
+
+def test_copies_with_conflicting_labels_stay_on_one_side():
+    """Copies labelled otherwise (a COVID film and its Normal-labelled twin) still stay on one side of the split."""
+    from train.data import Item
+    from train.split import stratified_split
+    items = [Item(f"{c}/{k}.png", c) for c in ("A", "B") for k in range(20)]
+    groups = list(range(40))
+    groups[20] = 0  # B/0.png is a copy of A/0.png, labelled otherwise
+    for seed in range(10):
+        parts = stratified_split(items, groups, seed, 0.2, 0.2, log=[].append)
+        where = {i.path: n for n, v in parts.items() for i in v}
+        assert where["A/0.png"] == where["B/0.png"]

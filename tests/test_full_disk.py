@@ -529,3 +529,14 @@ def test_without_matplotlib_train_and_convert_refuse_before_any_work(tiny_run, t
     assert r.stderr.strip().endswith("which cannot be imported (import of matplotlib halted; None in sys.modules): "
                                      "pip install 'cxr-edge[train]'"), r.stderr
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before and not (tmp_path / "new").exists()
+
+
+def test_the_staged_report_goes_in_last_even_where_it_sorts_first(tmp_path, monkeypatch):
+    """report.md moves in last even where other files (subgroups.csv, sensitivity.png) sort after it by name."""
+    from edge.atomic import staged_folder, write_text
+    moved, real = [], os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (moved.append(Path(b).name), real(a, b))[1])
+    with staged_folder(tmp_path / "out", last=("report.md",)) as stage:
+        for name in ("report.md", "subgroups.csv", "sensitivity.png"):  # both sort after report.md
+            write_text(stage / name, "new")
+    assert moved[-1] == "report.md"

@@ -80,3 +80,24 @@ def test_report_says_why_an_auroc_has_no_interval():
     assert fmt_auc(1.0, [1.0, 1.0]) == "1.000 (n/a*)" and fmt_auc(0.9) == "0.900" and fmt_auc(0.9, [None, None]) == "0.900"
     assert fmt_auc(0.9, [0.8, 0.95]) == "0.900 (0.800–0.950)" and fmt_auc(None, [None, None]) == "n/a"
     assert auc_note(["AUROC 1.000 (n/a*)"])[0].startswith("AUROC n/a*") and auc_note(["AUROC 0.9"]) == []
+
+
+def test_bootstrap_ci_of_balanced_accuracy_follows_the_rule():
+    """Under a rule (a stored or typed threshold) the interval of balanced accuracy is resampled from the rule's answers, so it holds its own estimate (it came from the most probable class's answers in a mutation no test caught)."""
+    from convert.metrics import balanced_accuracy
+    from convert.summary import summarize
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 40 + [1] * 40)
+    p0 = np.clip(0.45 + 0.25 * (y == 0) + rng.normal(0, 0.2, 80), 0.01, 0.99)
+    s = summarize(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], n_boot=300, rule=(0, 0.3))
+    assert s["balanced_accuracy_ci"][0] < s["balanced_accuracy"] < s["balanced_accuracy_ci"][1]
+
+
+def test_bootstrap_interval_is_95_percent_wide():
+    """A "95%" bootstrap interval is 95% wide: half of 400 films right gives about 2 x 1.96 x sqrt(0.25/400) = 0.098 (a 90% one is 0.082)."""
+    from convert.summary import bootstrap_ci
+    y = np.zeros(400, int)
+    right = np.arange(400) % 2 == 0
+    probs = np.where(right[:, None], [0.9, 0.1], [0.1, 0.9])
+    lo, hi = bootstrap_ci(y, probs, lambda t, p: float((p.argmax(1) == t).mean()), n_boot=2000, seed=1)
+    assert hi - lo == pytest.approx(2 * 1.96 * np.sqrt(0.25 / 400), rel=0.1)  # 0.098; a 90% interval is 0.082

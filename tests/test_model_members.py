@@ -207,3 +207,12 @@ def test_a_file_replaced_between_the_parents_read_and_the_childs_is_not_vouched_
     assert not (tmp_path / "cache" / "cxr-edge" / "probed").exists()
     assert probed_crash(tiny_run / "model_int8.tflite", meta["tflite_sha256"], "litert x", len(fb)) is None
     assert len(list((tmp_path / "cache" / "cxr-edge" / "probed").iterdir())) == 1  # the file it read: kept
+
+
+def test_a_fingerprint_member_longer_than_its_count_is_damaged():
+    """A seen/*.bin longer than its recorded count is as damaged as a short one."""
+    from edge.members import members_problem
+    seen = {"train": 2, "val": 1, "hash": "sha256[:8]", "copy_code": "..."}
+    whole = {"selftest.json": b"{}", "seen/train.bin": bytes(16), "seen/val.bin": bytes(8), "seen/train.near": bytes(64)}
+    new = {"created_by": "cxr-edge 0.33.0, tensorflow 2.19.0", "seen": seen}
+    assert "3 of its 2" in members_problem(new, {**whole, "seen/train.bin": bytes(24)})

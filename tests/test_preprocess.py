@@ -356,3 +356,16 @@ def test_a_16_bit_colour_png_with_low_values_is_refused_not_posterised(colour_ty
         load_bytes(stored(film * 16))  # 12-bit values: 0..4080
     full = load_bytes(stored(film * 257))
     assert np.array_equal(full, _film())
+
+
+def test_preprocess_resamples_bilinearly_and_rounds_the_short_side():
+    """The one preprocessing function resamples bilinearly and rounds the short side (nearest resampling or truncation moved both the workstation and the device, so no comparison of the two could see it)."""
+    from edge.preprocess import PreprocessConfig, preprocess_gray
+    step = np.zeros((40, 40), np.uint8)
+    step[:, 20:] = 200
+    step[:, 19] = 100  # no flat border to trim
+    out = preprocess_gray(step, PreprocessConfig(size=64, normalize="none", trim_borders=False))[:, :, 0]
+    assert len(np.unique(out[32])) > 3  # bilinear blends the edge; nearest keeps 3 levels
+    thin = np.tile(np.arange(100, dtype=np.uint8), (3, 1))  # 3 x 100 at 64: 1.92 rows -> 2
+    out = preprocess_gray(thin, PreprocessConfig(size=64, normalize="none", trim_borders=False))[:, :, 0]
+    assert (out.max(axis=1) > 0).sum() == 2

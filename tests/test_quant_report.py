@@ -208,3 +208,11 @@ def test_with_a_stored_rule_the_prevalence_table_is_the_rules_and_the_tables_say
     assert "**The figures of this table and of each mode's section are the most probable class's, not the device's" in md
     assert f"## {mode} (the most probable class; its stored rule, {classes[0]} whenever p >= 0.1918, is scored below)" in md
     assert "## keras\n" in md  # Keras stores no rule
+
+
+def test_a_flip_the_quantized_file_made_right_is_said_to_be_now_right():
+    """A film the int8 file gets right where Keras was wrong is "now right", judged by the file's own answer."""
+    from convert.gate import compare
+    from convert.quant_report import flip_what
+    r = compare(np.array([[0.9, 0.1]]), np.array([[0.2, 0.8]]), np.array([1]), ["a.png"], ["COVID", "Normal"])
+    assert flip_what(r["flipped"][0]) == "now right"

@@ -80,3 +80,14 @@ def test_three_classes_rank_films_whose_p_saturates_by_the_other_classes():
     assert auroc(y == 0, p[:, 0]) == pytest.approx(5 / 9)  # the ties at 1.0 cost it
     s = summarize(y, p, ["COVID", "Normal", "Viral"], n_boot=50)
     assert s["auroc_per_class"]["COVID"] == pytest.approx(7 / 9)
+
+
+def test_two_class_macro_auroc_when_the_second_class_saturates():
+    """The same when the second class's probability is the one that saturates at 1.0 (the fixture above saturates the first only)."""
+    from convert.roc import auroc, macro_auroc
+    margin = -np.array([40., 36., 5., 38., 34., -30.])  # p(Normal) is exactly 1.0 for four films
+    z = np.stack([margin / 2, -margin / 2], 1).astype(np.float32)
+    p = np.exp(z - z.max(1, keepdims=True))
+    p = (p / p.sum(1, keepdims=True)).astype(np.float32)
+    y = np.array([1, 1, 1, 0, 0, 0])
+    assert macro_auroc(y, p) == pytest.approx(auroc(y == 1, -margin))
