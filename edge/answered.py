@@ -4,14 +4,16 @@ A restarted `edge-classify --watch` answers every film in its folder again: on a
 minutes of repeated work for a folder of thousands, while new films wait behind them. With
 ``--skip-answered answers.jsonl`` (the log the service appends to; given again for each rotated copy) a film
 is skipped when the logs' last answer to it was given to the file as it is now. Each answer of a watch carries
-the film's "written" stamp (its size, modification and change times and its inode, as the file system gave
-them): a film is the same where edge.film_stamp's rule, the running watch's, says so (a chmod or a hard link
-since changes nothing), and one rewritten or moved in under the
-name is not (a PACS export reuses names such as IM0001, and ``cp -p``, ``rsync -t`` or ``mv``
-bring another patient's film in with its old modification time; its inode and change time are its own).
-Comparing the file system's times with each other, never with the device's clock, keeps this
-right on a network share whose clock is not the Pi's. A stamp without the inode (0.34 and earlier) needs the
-same change time. Answers of a log written before the stamp
+the film's "written" stamp (its size, modification and change times, as the file system gave them): a film
+whose stamp is the same was not touched since, and one rewritten or moved in under the name is not (a PACS
+export reuses names such as IM0001, and ``cp -p``, ``rsync -t`` or ``mv`` bring another patient's film in
+with its old modification time; the change time moves). The running watch forgives a change of the change
+time alone where the inode is the same (edge.film_stamp: a chmod it saw a moment ago); a restart does not:
+while no watch ran, a film may have been removed and another written with its size and time, and ext4 hands
+the freed inode number to the next file at once, and ``cp -p`` onto an existing name keeps its inode. So a
+chmod, a chown or a hard link while no watch ran answers the film again: a second answer, never a film
+missed. Comparing the file system's times with each other, never with the device's clock, keeps this
+right on a network share whose clock is not the Pi's. Answers of a log written before the stamp
 (version 0.23 and earlier) fall back to the answer's time: skipped when given after the film was
 last written or moved in, which trusts the two clocks to agree. Films whose last answer was an
 error are answered again, and so are films answered by another model file: each answer of a watch names the
@@ -32,11 +34,11 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from edge.digest import file_sha256
-from edge.film_stamp import Logged, Stamp, same_film
+from edge.film_stamp import Stamp
 from edge.names import exact_name
 
-# (size, mtime in ns, inode, ctime in ns) of a film as an answer found it (the inode None before 0.35)
-Written = Logged
+# (size, mtime in ns, ctime in ns) of a film as an answer found it; None where the log predates it
+Written = tuple[int, int, int]
 
 
 class Answer(NamedTuple):
@@ -57,10 +59,7 @@ def _written(rec: dict) -> Written | None:
         got = (w["bytes"], w["modified_ns"], w["changed_ns"])
     except (TypeError, KeyError):
         return None
-    inode = w.get("inode")
-    if not all(type(v) is int for v in got):
-        return None
-    return got[0], got[1], inode if type(inode) is int else None, got[2]
+    return got if all(type(v) is int for v in got) else None
 
 
 def _as_logged(a: int | None, b: int | None) -> bool:
@@ -180,8 +179,8 @@ def already_answered(answers: dict[str, Answer], path: str, stamp: Stamp,
     if answer is None or model is not None and by_another_model(answer, model):
         return False
     at, written = answer.at, answer.written
-    if written is not None:  # the running watch's rule (a chmod since: skipped), its numbers as doubles too
-        return same_film(written, stamp, _as_logged)
+    if written is not None:  # the same size and both times (see the module: the inode may be another film's now)
+        return all(_as_logged(a, b) for a, b in zip(written, (stamp[0], stamp[1], stamp[3])))
     return at is not None and at > max(stamp[1], stamp[3]) / 1e9 + 1
 
 
