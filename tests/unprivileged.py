@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,14 @@ def why_not_a_user() -> str:
         return "running as root without setpriv: a file without read or write access cannot be provoked"
     p = subprocess.run([*NO_READ_ALL, "true"], capture_output=True, text=True, timeout=30)
     if p.returncode:
-        return f"running as root and setpriv cannot drop capabilities here: {p.stderr.strip()}"
+        said = p.stderr.strip().splitlines() or [f"exit code {p.returncode}"]
+        return f"running as root and setpriv cannot drop capabilities here: {said[0]}"
+    with tempfile.TemporaryDirectory() as d:  # a container may grant them back some other way: try one
+        locked = Path(d, "locked")
+        locked.write_bytes(b"")
+        locked.chmod(0)
+        if subprocess.run([*NO_READ_ALL, "cat", str(locked)], capture_output=True, timeout=30).returncode == 0:
+            return "running as root and setpriv's child still reads a chmod-000 file here"
     return ""
 
 
