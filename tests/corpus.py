@@ -91,7 +91,8 @@ def make_corpus(dir: Path) -> dict[str, Path]:
     put("bomb", "bomb.png", zero_png(BOMB_SIDE, BOMB_SIDE))
     put("bomb_moderate", "bomb-moderate.png", zero_png(MODERATE_BOMB_SIDE, MODERATE_BOMB_SIDE))
     put("tiny_1x1", "tiny.png", _encode(Image.new("L", (1, 1), 128), "PNG"))
-    # Holds a good film: root can read it anyway, so a test run as root must not count on it.
+    # Holds a good film: root reads it anyway, so tests give it to a child that file permissions stop
+    # (tests/unprivileged.py).
     p = put("unreadable", "unreadable.png", _encode(Image.fromarray(films["Normal"]), "PNG"))
     p.chmod(0)
     a, b = d / "loop-a.png", d / "loop-b.png"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,19 +18,19 @@ import numpy as np
 import pytest
 
 from tests.corpus import BAD, GOOD, make_corpus
+from tests.unprivileged import can_be_denied, run_as_a_user, why_not_a_user
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-ROOT_SKIP = "running as root: root can read a chmod-000 file, so 'permission denied' cannot be provoked"
 PREFIX = "edge-classify: "
 
 
-def edge_classify(*args: object, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run edge-classify in a fresh interpreter; stdout/stderr decoded as the CLI wrote them."""
+def edge_classify(*args: object, timeout: float = 60, as_a_user: bool = False) -> subprocess.CompletedProcess:
+    """Run edge-classify in a fresh interpreter; stdout/stderr decoded as the CLI wrote them. as_a_user:
+    in one that file permissions stop even as root, so the chmod-000 file is refused (tests/unprivileged.py)."""
     cmd = [sys.executable, "-m", "edge.cli", *(str(a) for a in args)]
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout)
+    p = (run_as_a_user if as_a_user else subprocess.run)(cmd, cwd=ROOT, capture_output=True, timeout=timeout)
     p.stdout = p.stdout.decode("utf-8", "surrogateescape")  # non-UTF-8 file names come back as bytes
     p.stderr = p.stderr.decode("utf-8", "surrogateescape")
     return p
@@ -62,25 +61,26 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def batch(corpus) -> list[str]:
-    """The names that go into the one batch: everything (root reads chmod-000 files: left out)."""
-    names = [n for n in corpus if not (n == "unreadable" and AS_ROOT)]
+    """The names that go into the one batch: everything (but the chmod-000 file where root cannot be made
+    to run edge-classify as a user whom its permissions stop)."""
+    names = [n for n in corpus if not (n == "unreadable" and not can_be_denied())]
     assert set(GOOD) <= set(names) and len(names) >= len(GOOD) + 9
     return names
 
 
 @pytest.fixture(scope="module")
 def text_run(model, corpus, batch) -> subprocess.CompletedProcess:
-    return edge_classify(*(corpus[n] for n in batch), "--model", model)
+    return edge_classify(*(corpus[n] for n in batch), "--model", model, as_a_user=can_be_denied())
 
 
 @pytest.fixture(scope="module")
 def json_run(model, corpus, batch) -> subprocess.CompletedProcess:
-    return edge_classify(*(corpus[n] for n in batch), "--json", "--model", model)
+    return edge_classify(*(corpus[n] for n in batch), "--json", "--model", model, as_a_user=can_be_denied())
 
 
 def _skip_if_absent(name: str, corpus: dict[str, Path], batch: list[str]) -> None:
-    if name == "unreadable" and AS_ROOT:
-        pytest.skip(ROOT_SKIP)
+    if name == "unreadable" and not can_be_denied():
+        pytest.skip(why_not_a_user())
     if name not in batch:
         pytest.skip(f"{name}: not made on this platform")
 
@@ -166,9 +166,7 @@ def test_json_bad_file_gives_one_error_object(name, json_run, corpus, batch):
 
 
 def test_unreadable_file_alone(model, corpus):
-    if AS_ROOT:
-        pytest.skip(ROOT_SKIP)
-    p = edge_classify(corpus["unreadable"], "--model", model)
+    p = edge_classify(corpus["unreadable"], "--model", model, as_a_user=True)
     assert p.returncode == 1 and "permission denied" in p.stderr.lower(), p.stderr
 
 

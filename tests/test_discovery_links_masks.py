@@ -20,6 +20,8 @@ from PIL import Image
 from train.data import DataError, Item, discover
 from train.split import stratified_split
 
+from tests.unprivileged import as_a_user
+
 
 def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:
     """n distinct 8x8 grey PNGs in folder."""
@@ -130,18 +132,26 @@ def test_a_sub_folder_that_cannot_be_read_is_warned_about(locked_site):
                     "films there are left out: give this user read access to it"]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="runs as root, whom chmod 000 does not stop: the os.scandir test above covers it")
+CHMOD_000_DISCOVERY = """
+import json, sys
+from train.data import discover
+said = []
+items, _, _ = discover(sys.argv[1], log=said.append)
+print(json.dumps({"films": len(items), "said": said}))
+"""
+
+
 def test_a_chmod_000_sub_folder_is_warned_about(tmp_path):
     data = classes_in(tmp_path / "data")
     films(data / "Normal" / "siteB", 1)
     (data / "Normal" / "siteB").chmod(0)
-    try:
-        said: list[str] = []
-        discover(data, log=said.append)
-        assert len(said) == 1 and "siteB cannot be read (Permission denied)" in said[0]
+    try:  # as root, in a child without the capabilities that let root read anything (tests/unprivileged.py)
+        got = as_a_user(CHMOD_000_DISCOVERY, data)
     finally:
         (data / "Normal" / "siteB").chmod(0o755)
+    assert got["films"] == 4
+    assert got["said"] == [f"warning: folder {data / 'Normal' / 'siteB'} cannot be read (Permission denied); any films "
+                    "there are left out: give this user read access to it"]
 
 
 def test_a_class_folder_that_cannot_be_read_stops_the_run_or_is_said_once(tmp_path, monkeypatch):

@@ -11,11 +11,6 @@ would on a Pi.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,30 +21,13 @@ from edge.batch import expand_inputs
 from edge.watch import Watcher
 from train.data import discover
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-NO_READ_ALL = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+from tests.unprivileged import as_a_user
 
 
 def films(folder: Path, n: int = 2) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         Image.fromarray(np.full((8, 8), 40 + 50 * i, np.uint8)).save(folder / f"film-{i}.png")
-
-
-def as_a_user(code: str) -> dict:
-    """What ``code`` (Python that prints JSON) prints, run where a mode-000 folder cannot be read."""
-    prefix = []
-    if AS_ROOT:
-        if not shutil.which("setpriv"):
-            pytest.skip("running as root without setpriv: a folder without read access cannot be provoked")
-        prefix = NO_READ_ALL
-    p = subprocess.run([*prefix, sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
-    if AS_ROOT and "setpriv" in p.stderr and p.returncode:
-        pytest.skip(f"setpriv cannot drop capabilities here: {p.stderr.strip()}")
-    assert p.returncode == 0, p.stderr
-    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture

@@ -21,14 +21,17 @@ import pytest
 
 from edge import metadata as md
 
+from tests.unprivileged import run_as_a_user
+
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "edge-classify: "
-AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def edge_classify(*args: object, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "edge.cli", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, input=stdin, timeout=120)
+def edge_classify(*args: object, stdin: str = "", as_a_user: bool = False) -> subprocess.CompletedProcess:
+    """edge-classify ARGS in a fresh process; as_a_user: one that file permissions stop, even as root."""
+    run = run_as_a_user if as_a_user else subprocess.run
+    return run([sys.executable, "-m", "edge.cli", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+               input=stdin, timeout=120)
 
 
 def lines(stderr: str, kind: str) -> list[str]:
@@ -210,13 +213,12 @@ def test_explain_into_a_file_is_one_error_before_any_image(model, film, tmp_path
     assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {target}: {blocker} is a file"]
 
 
-@pytest.mark.skipif(AS_ROOT, reason="running as root: root can write into a chmod-555 folder")
 def test_explain_into_an_unwritable_folder_is_one_error(model, film, tmp_path):
     locked = tmp_path / "maps"
     locked.mkdir()
     locked.chmod(0o555)
-    try:
-        p = edge_classify(film, "--explain", locked, "--model", model)
+    try:  # as root, without the capability that lets root write anywhere (tests/unprivileged.py)
+        p = edge_classify(film, "--explain", locked, "--model", model, as_a_user=True)
     finally:
         locked.chmod(0o755)
     assert p.returncode == 2
