@@ -164,8 +164,9 @@ def model_metadata(run: dict, mode: str, labels: list[str]) -> dict[str, Any]:
     }
 
 
-# Settings that made the weights or labels, kept in the file; folder names are left in run.json (a device
-# file travels, and a folder may be named for a ward or a patient list).
+# Settings that made the weights or labels, kept in the file; folder paths are left in run.json (a device
+# file travels, and a folder may be named for a ward or a patient list). --class-map's folder names go in: they
+# made the labels.
 TRAINING_SETTINGS = ("seed", "arch", "image_size", "epochs", "batch_size", "learning_rate", "patience", "augment",
                      "members", "teacher_members", "teacher_view", "consistency", "mixstyle", "val_fraction",
                      "test_fraction", "holdout_source", "classes", "class_map")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -62,9 +63,9 @@ def _written(rec: dict) -> Written | None:
     return got if all(type(v) is int for v in got) else None
 
 
-def _as_logged(a: int | None, b: int | None) -> bool:
+def _as_logged(a: int, b: int) -> bool:
     """Equal, or equal as doubles: jq, JavaScript or a log shipper that passed the log on rounded them."""
-    return a == b or a is not None and b is not None and float(a) == float(b)
+    return a == b or float(a) == float(b)
 
 
 def _time(rec: dict) -> float | None:
@@ -129,7 +130,7 @@ def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str]) -> 
                         answers[name] = Answer(max(at, before.at or at) if before else at, None, model, label)
     except FileNotFoundError:  # the first run: nothing answered yet
         pass
-    except (OSError, EOFError) as e:  # EOFError: a .gz cut short
+    except (OSError, EOFError, zlib.error) as e:  # EOFError: a .gz cut short; zlib.error: a damaged one
         raise ValueError(f"--skip-answered: cannot read {log} ({getattr(e, 'strerror', None) or e})") from None
     if not records and foreign is not None:
         raise ValueError(f"--skip-answered: {log} holds no JSON answers (it starts {foreign!r}): give the log an earlier "

@@ -279,7 +279,8 @@ def check_label_names(names: list[str]) -> None:
         raise ValueError(f"--labels {given!r}: a class name is empty; give one name per output, e.g. --labels COVID,Normal")
     if bad := [n for n in names if not same_class_key(n)]:  # '-' would read as cxr-evaluate's --class-map "leave out"
         raise ValueError(f"--labels {given!r}: the class name {bad[0]} has no letter or digit; a class name needs one "
-                         "('-' in --class-map means 'leave out'), e.g. --labels COVID,Normal")
+                         "(cxr-evaluate could not score it: '-' in its --class-map means 'leave out'), e.g. "
+                         "--labels COVID,Normal")
     folded = [n.casefold() for n in names]
     twice = [n for k, n in enumerate(names) if folded.index(folded[k]) == k and folded.count(folded[k]) > 1]
     if twice:

@@ -6,8 +6,8 @@ inode on two polls in a row, QUIET_NS (3 s) apart at least by the device's clock
 for longer than that (a stalled share, a slow link) is read half-written: a compressed film (PNG,
 JPEG) then fails, and an uncompressed one whose copier set its full size first (DICOM, TIFF, BMP) may
 decode, its missing part black, and be answered again once its copy has finished; a film whose classification failed
-is stat'ed on every poll for FULL_EVERY polls, then on each full check (a folder may keep thousands that never
-decode), and once it changes (it grew, or a chmod moved its ctime: a permission fixed) it settles again and is
+is stat'ed on every poll while failed films are FEW_FAILURES at most, else for FULL_EVERY polls after it failed,
+then on each full check (a folder may keep thousands that never decode), and once it changes (it grew, or a chmod moved its ctime: a permission fixed) it settles again and is
 answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
 is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
@@ -62,6 +62,7 @@ from edge.links import linked_text
 # a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
 Listing = tuple[int, list[tuple[str, int]], list[str]]
 FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
+FEW_FAILURES = 100  # failed films stat'ed on every poll however long ago they failed (50 stats a second at most)
 # A folder is read again until its time stamp has stood this long by the device's clock: a change
 # within the stamp's granularity (2 s on FAT, 1 s on some network shares) would not move it. Timed
 # from when this watch first saw the stamp, never by the stamp itself, which is the share's clock:
@@ -205,12 +206,14 @@ class Watcher:
 
     def _changed_failures(self, every: bool) -> list[str]:
         """The failed films that changed since they were handed out (ctime included: a chmod), now
-        forgotten as handed out so that they settle and go out again. Those that failed over FULL_EVERY
-        polls ago are looked at only on a full check (``every``): a folder that keeps 5,000 films that never
-        decode cost 2,500 stats a second, idle."""
+        forgotten as handed out so that they settle and go out again. Where they are more than FEW_FAILURES,
+        those that failed over FULL_EVERY polls ago are looked at only on a full check (``every``): a folder that
+        keeps 5,000 films that never decode cost 2,500 stats a second, idle; a few are looked at on every poll,
+        as a full check is 30 hours away at --interval 3600."""
         changed = []
+        many = len(self.failures) > FEW_FAILURES
         for path, (seen, when) in list(self.failures.items()):
-            if not every and self.polls - when > self.full_every:
+            if many and not every and self.polls - when > self.full_every:
                 continue
             try:
                 st = os.stat(path)
@@ -280,7 +283,7 @@ class Watcher:
                     else:
                         ready.append(path)
                 elif stamp[0] < HEAD_BYTES:  # too short to tell: a DICOM copy stalled in its header is looked
-                    self.failures[path] = stamp, self.polls  # at as a failed film is, not left to the full check
+                    self.failures[path] = stamp, self.polls  # at as a failed film is
             else:
                 if not settled:
                     self.empty.pop(path, None)

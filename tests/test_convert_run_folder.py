@@ -210,6 +210,16 @@ def test_a_film_changed_since_training_is_refused_with_the_way_forward(tiny_run,
         load_part(run, split, "test", config, progress=False)
     assert str(refused.value) == (
         f"1 file(s) of the test split changed since training (their bytes are not the ones split.json recorded), e.g. "
-        f"{split.parts['test'][0].path}. To train on the films as they are now, run the run's cxr-train command "
-        f"(run.json's command) again with --out a new folder, or with --replace after deleting {run / 'teacher'} (its "
-        "teacher, which --replace would reuse as it is)")
+        f"{split.parts['test'][0].path}. To train on the films as they are now, run the cxr-train command that made "
+        f"{run} (its run.json's command) again with --out a new folder, or with --replace after deleting "
+        f"{run / 'teacher'} (its teacher, which --replace would reuse as it is)")
+    # the same films seen through the run's own teacher (the student reads its split there): that teacher goes first
+    write_json(run / "teacher" / "split.json", {**read_json(run / "teacher" / "split.json"), "data_dir": str(films)})
+    teacher_split = Split.load(run / "teacher" / "split.json")
+    shutil.rmtree(run / "teacher" / "cache", ignore_errors=True)
+    with pytest.raises(DataError) as refused:
+        load_part(run / "teacher", teacher_split, "test", config, progress=False)
+    assert str(refused.value).endswith(
+        f"To train on the films as they are now, delete {run / 'teacher'} (this teacher: --replace alone would reuse it "
+        f"as it is) and run the cxr-train command of {run} again with --replace, or that command with --out a new "
+        "folder")

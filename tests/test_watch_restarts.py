@@ -130,10 +130,12 @@ def _png(path: Path) -> None:
 
 
 def test_old_failed_films_are_looked_at_on_the_full_check_not_every_poll(tmp_path, monkeypatch):
-    """5,000 failed films kept in a folder cost 2,500 stats a second, idle. A film that failed lately is still
-    looked at every poll (a copy that resumes); one whose permissions are fixed later waits for the full check."""
+    """5,000 failed films kept in a folder cost 2,500 stats a second, idle. Where failed films are many, one that
+    failed lately is still looked at every poll (a copy that resumes); one whose permissions are fixed later waits
+    for the full check."""
     import edge.watch as watch_module
 
+    monkeypatch.setattr(watch_module, "FEW_FAILURES", 0)  # as where the folders keep over 100 failed films
     (tmp_path / "a.png").write_bytes(b"x" * 10)
     _quiet(tmp_path)
     w = Watcher([tmp_path], full_every=10)
@@ -149,3 +151,16 @@ def test_old_failed_films_are_looked_at_on_the_full_check_not_every_poll(tmp_pat
     os.chmod(tmp_path / "a.png", 0o600)                      # its permissions fixed: only the ctime moves
     assert w.poll() == [] and str(tmp_path / "a.png") not in stats  # poll 19: not looked at
     assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]  # seen on the full check (20), settled (21)
+
+
+def test_a_few_failed_films_are_looked_at_every_poll_however_long_ago_they_failed(tmp_path):
+    """The full check is FULL_EVERY polls away (30 hours at --interval 3600): a film whose permissions are fixed
+    long after it failed is still answered at the next polls where failed films are few."""
+    (tmp_path / "a.png").write_bytes(b"x" * 10)
+    _quiet(tmp_path)
+    w = Watcher([tmp_path], full_every=10)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]
+    w.failed(str(tmp_path / "a.png"), "cannot identify image file")
+    assert [w.poll() for _ in range(15)] == [[]] * 15       # failed over 10 polls ago
+    os.chmod(tmp_path / "a.png", 0o600)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]  # seen at once, settled, out again

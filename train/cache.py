@@ -164,7 +164,11 @@ def changed_films_way(run_dir: Path) -> str:
     """The way forward where films of a run's split no longer hold the bytes it recorded: its figures would be of
     other films. cxr-train notices a changed film by its name, size and date, so one changed at the same size and
     date (a tag editor, a restore that keeps dates) passes it, and the same command says there is nothing to do."""
+    if run_dir.name == "teacher" and (run_dir.parent / "split.json").is_file():  # the default recipe's own teacher
+        return (f"To train on the films as they are now, delete {run_dir} (this teacher: --replace alone would reuse it "
+                f"as it is) and run the cxr-train command of {run_dir.parent} again with --replace, or that command "
+                "with --out a new folder")
     teacher = (f" after deleting {run_dir / 'teacher'} (its teacher, which --replace would reuse as it is)"
                if (run_dir / "teacher" / "run.json").is_file() else "")
-    return ("To train on the films as they are now, run the run's cxr-train command (run.json's command) again with "
-            f"--out a new folder, or with --replace{teacher}")
+    return (f"To train on the films as they are now, run the cxr-train command that made {run_dir} (its run.json's "
+            f"command) again with --out a new folder, or with --replace{teacher}")

@@ -44,9 +44,21 @@ def nothing_to_do(out: Path, what: str) -> str:
             "nothing to do; --replace trains it again")
 
 
-def converted_files(out: Path) -> list[str]:
-    """The .tflite files cxr-convert wrote in the run folder ``out`` (model_MODE.tflite, model.tflite)."""
-    return [p.name for p in (*sorted(Path(out).glob("model_*.tflite")), Path(out) / "model.tflite") if p.is_file()]
+def converted_files(out: Path, created: str | None) -> list[str]:
+    """The .tflite files cxr-convert wrote in the run folder ``out`` (model_MODE.tflite, model.tflite) from the model
+    trained at ``created`` (run.json's): one left from an earlier model (its "trained" another time) is no record of
+    this one, while one whose metadata cannot be read may be, and counts (convert.run_files.stale_models' rule)."""
+    from edge.metadata import ModelFileError, read
+
+    def from_this_model(path: Path) -> bool:
+        try:
+            trained = (read(path)[1] or {}).get("trained")
+        except (ModelFileError, OSError):
+            return True
+        return created is None or trained in (None, created)
+
+    paths = (*sorted(Path(out).glob("model_*.tflite")), Path(out) / "model.tflite")
+    return [p.name for p in paths if p.is_file() and from_this_model(p)]
 
 
 def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
@@ -54,7 +66,11 @@ def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
     trained again without --replace where it holds files converted from it; None where it holds none. Its
     split.json is the only record of which films trained and tested the model those files carry, and its run.json
     and model.keras the rest: a retrain over them leaves .tflite files that no record in the folder describes."""
-    if not (files := converted_files(out)):
+    try:
+        created = read_json(Path(out) / "run.json").get("created")
+    except (OSError, ValueError, AttributeError):
+        created = None
+    if not (files := converted_files(out, created)):
         return None
     return (f"--out {out} holds a finished run ({what}) and {', '.join(files)} converted from it, but {changed} since "
             "it was trained: training again would replace its split.json (which films trained and tested the model "
