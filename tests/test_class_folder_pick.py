@@ -95,3 +95,22 @@ def test_the_suggested_line_for_a_split_folder_keeps_the_order_typed(tmp_path):
         discover(tmp_path, ["Normal", "Viral pneumonia", "non-COVID", "COVID"])
     said = str(e.value)
     assert shlex.split(said[said.rindex("--classes "):])[1] == "Normal,Viral pneumonia non-COVID,COVID", said
+
+
+def test_a_stopped_run_goes_on_for_classes_spelt_otherwise_that_pick_its_folders(tmp_path, capsys, monkeypatch):
+    from tests.test_resume import _films_not_read, _stop_in_training
+    from train.run import TrainSettings, run_training
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "COVID-19", "COVID", 10, start=50)
+    write_images(films / "Normal", "Normal", 10)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", classes=["COVID", "Normal"], epochs=1, image_size=32,
+                      batch_size=8, teacher_members=0, progress=False)
+    _stop_in_training(s)
+    _films_not_read(monkeypatch)
+    with pytest.raises(AssertionError, match="read again"):  # another folder: another data phase
+        run_training(TrainSettings(**{**s.__dict__, "classes": ["COVID-19", "Normal"]}))
+    capsys.readouterr()
+    run_training(TrainSettings(**{**s.__dict__, "classes": ["covid", "normal"]}))
+    assert "going on from the split and inputs an earlier call prepared" in capsys.readouterr().err
