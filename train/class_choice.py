@@ -2,8 +2,10 @@
 
 --classes is a comma list, so a folder whose name holds a comma ("Viral pneumonia, non-COVID")
 could never be named in it as spelt. Its names therefore match folders as --class-map's do:
-exactly, then ignoring case, punctuation and Unicode spelling (same_class_key). cxr-train refuses
-two folders with one such key, so the match is unique. The label is the folder's own name.
+exactly, then in Unicode's composed form, then ignoring case, then ignoring case, punctuation and
+Unicode spelling (same_class_key); the closest of these wins, so covid-19 picks COVID-19 beside
+COVID. A name that fits two folders equally (NORMAL beside Normal and normal) picks neither: it
+must be spelt as one of them is. The label is the folder's own name.
 
 A suggested line is shell-quoted and written so that it survives the comma split: a name's commas
 are dropped, which the matching ignores.
@@ -15,10 +17,10 @@ import shlex
 import unicodedata
 from pathlib import Path
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from edge.decision import same_class_key
-from train.class_folders import spelt
+from train.class_folders import class_folder_names, not_a_data_folder, spelt
 
 if TYPE_CHECKING:
     from train.data import Item
@@ -35,24 +37,54 @@ def nameless_error(name: str, what: str, todo: str) -> str:
     return f"{what} {name}: a class name needs a letter or digit ('-' in --class-map means 'leave out'): {todo}"
 
 
-def as_folders(classes: list[str], found: Iterable[str]) -> list[str]:
-    """Each name of --classes spelt as the folder it names: the exact name, then the same in Unicode's
-    composed form (macOS spells Normál decomposed), then the one folder with its key; else as typed."""
+def folder_matches(name: str, found: Iterable[str]) -> list[str]:
+    """The folders of ``found`` that ``name`` may name, from the closest kind of match that has any:
+    the exact name, the same in Unicode's composed form (macOS spells Normál decomposed), the same
+    ignoring case, then ignoring case and punctuation. More than one: the name is ambiguous."""
     found = list(found)
-    nfc = {unicodedata.normalize("NFC", f): f for f in found}
-    by_key: dict[str, list[str]] = {}
-    for f in found:
-        by_key.setdefault(same_class_key(f), []).append(f)
+    nfc = unicodedata.normalize("NFC", name)
+    key = same_class_key(name)
+    kinds = (lambda f: f == name,
+             lambda f: unicodedata.normalize("NFC", f) == nfc,
+             lambda f: unicodedata.normalize("NFC", f).casefold() == nfc.casefold(),
+             lambda f: bool(key) and same_class_key(f) == key)
+    for kind in kinds:
+        if hits := [f for f in found if kind(f)]:
+            return hits
+    return []
 
-    def folder(name: str) -> str:
-        if name in found:
-            return name
-        if unicodedata.normalize("NFC", name) in nfc:
-            return nfc[unicodedata.normalize("NFC", name)]
-        same = by_key.get(same_class_key(name), []) if same_class_key(name) else []
-        return same[0] if len(same) == 1 else name
 
-    return [folder(c) for c in classes]
+def as_folders(classes: list[str], found: Iterable[str]) -> list[str]:
+    """Each name of --classes spelt as the one folder it names (folder_matches); else as typed, which
+    discovery then reports as not found."""
+    found = list(found)
+    return [hits[0] if len(hits := folder_matches(c, found)) == 1 else c for c in classes]
+
+
+def picked_folders(classes: list[str] | None, data_dir: Any, out: Any = None) -> list[str] | None:
+    """The class folders ``classes`` picks in ``data_dir`` as it is now, in Unicode's composed form (as a
+    run records its classes); a name that picks none stays as typed. None without a list of names, or
+    where the folder cannot be listed ('synthetic', a share not mounted, no class folders): two runs'
+    --classes are one setting only where they pick the same folders (COVID and COVID-19 are two)."""
+    if not classes or not isinstance(data_dir, str) or data_dir == "synthetic" or not_a_data_folder(Path(data_dir)):
+        return None
+    try:
+        found = class_folder_names(Path(data_dir), Path(out) if isinstance(out, (str, Path)) else None)
+    except OSError:
+        return None
+    return [unicodedata.normalize("NFC", f) for f in as_folders(classes, found)] if found else None
+
+
+def same_class_setting(done: Any, now: Any, recorded: Any, data_dir: Any, out: Any = None) -> bool:
+    """Whether --classes ``now`` is the setting a finished run had (``done``, which picked its
+    ``recorded`` classes): where it picks the same folders of --data as it is now, in the same order
+    ('covid,normal' for a run of COVID, Normal), or names the classes the run found without it. Folders
+    whose names differ only in case or punctuation (COVID and COVID-19, Normal and normal) are two
+    classes, so naming the other is another setting. Where --data cannot be listed, names compare as typed."""
+    picked = picked_folders(now, data_dir, out)
+    if picked is not None and isinstance(recorded, list) and all(isinstance(c, str) for c in recorded):
+        return picked == [unicodedata.normalize("NFC", c) for c in recorded]  # 0.34.0 recorded a Mac's spelling
+    return (done or recorded) == (now or recorded)
 
 
 def typable(name: str) -> str:
@@ -76,11 +108,20 @@ def listed(names: Iterable[str]) -> str:
 
 
 def not_found(unknown: list[str], classes: list[str], found: list[str], data_dir: Path) -> str:
-    """Why --classes names no folder, and the line to type instead where a folder's comma split its name."""
+    """Why --classes names no folder: a name that fits two folders alike, or a folder's comma that split its
+    name (with the line to type instead, in the order typed), or no such folder."""
+    for name in unknown:
+        if len(hits := folder_matches(name, found)) > 1:
+            return (f"--classes names {spelt(name)}, which matches {'both' if len(hits) == 2 else 'each of'} the class "
+                    f"folders {' and '.join(listed([h]) for h in hits)} in {data_dir} (names match ignoring case and "
+                    "punctuation): write it exactly as one of them is spelt, or rename one")
     split_up = [f for f in found if "," in f and all(p.strip() in unknown for p in f.split(",") if p.strip())]
     if split_up:
-        pieces = {p.strip() for f in split_up for p in f.split(",")}
-        kept = [c for c in classes if c not in pieces] + split_up
+        owner = {p.strip(): f for f in split_up for p in f.split(",")}
+        kept: list[str] = []
+        for c in classes:  # the order typed is the order of the model's outputs: the folder where its pieces were
+            if owner.get(c, c) not in kept:
+                kept.append(owner.get(c, c))
         return (f"--classes splits its list at commas, so the folder {split_up[0]!r} was read as "
                 f"{' and '.join(map(repr, (p.strip() for p in split_up[0].split(','))))}: write a folder's name "
                 f"without its commas (--classes matches folders ignoring case and punctuation): {classes_option(kept)}")

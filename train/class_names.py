@@ -53,13 +53,6 @@ def class_map_key(text: Any) -> Any:
     return sorted([same_class_key(k), v if v == LEAVE_OUT else same_class_key(v)] for k, v in mapping.items())
 
 
-def class_list_key(names: Any) -> Any:
-    """--classes (or a run's classes) as its meaning, in its order (the model's outputs'): names match
-    folders ignoring case and punctuation, so 'covid,normal' and 'COVID,Normal' are one setting."""
-    return [same_class_key(n) for n in names] if isinstance(names, list) and all(isinstance(n, str) for n in names) \
-        else names
-
-
 def parse_class_list(text: str | None, option: str = "--classes") -> list[str] | None:
     """``"COVID, Normal"`` -> ``["COVID", "Normal"]``; None for no text (every class folder found).
 

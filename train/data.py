@@ -37,7 +37,6 @@ from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class
                                  unreachable_class_folders)
 from train.class_choice import as_folders, classes_option, leave_out_option, nameless, nameless_error, not_found, \
     twins_remedy
-from train.class_names import same_class_key
 from train.foreign_files import backslash_names, passed_over_warning
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
@@ -126,15 +125,17 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if problem := (not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir)
                    or split_inside_a_class(data_dir, out)):
         raise DataError(problem)
-    _unreachable_classes(data_dir, classes, log)
+    _unreachable_classes(data_dir, classes, out, log)
     found = class_folder_names(data_dir, out)
     if backslashed := backslash_names(data_dir, found):
         raise DataError(backslashed)
     if is_one_class_folder(data_dir, found):
         raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
                         "whose sub-folders are the classes")
-    for folder, why in run_folders(data_dir, out):
-        if classes is None or same_class_key(folder.name) in set(map(same_class_key, classes)):
+    skipped = run_folders(data_dir, out)
+    picked = as_folders(classes, found + [f.name for f, _ in skipped]) if classes is not None else []
+    for folder, why in skipped:
+        if classes is None or folder.name in picked:  # a run folder --classes would have named
             log(f"note: skipped folder {folder}: {why}")
     if classes is None and min_classes > 1 and (bad := [f for f in found if nameless(f)]):  # names become the labels
         raise DataError(nameless_error(f"{bad[0]} in {data_dir}", "class folder", "rename the folder"))
@@ -194,19 +195,27 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     return items, given_split, layout
 
 
-def _unreachable_classes(data_dir: Path, classes: list[str] | None, log: Callable[[str], None]) -> None:
+def _unreachable_classes(data_dir: Path, classes: list[str] | None, out: Path | None,
+                         log: Callable[[str], None]) -> None:
     """Raise for a class (or split) folder that cannot be read: a link to a share not mounted would
     otherwise make a 3-class run a 2-class one without a word, and a missing class is an error
     everywhere else in discovery (--classes naming no folder, a class folder without images). One
-    that --classes leaves out is only said: nothing is lost."""
-    for folder, (what, todo) in unreachable_class_folders(data_dir):
-        split_folder = folder.parent == data_dir and folder.name.lower() in GIVEN_SPLIT_DIRS
-        if classes is not None and not split_folder and same_class_key(folder.name) not in set(map(same_class_key, classes)):
+    that --classes leaves out is only said: nothing is lost. Which it leaves out is told by the
+    folders its names pick (as_folders), not by their keys: COVID-19 beside a chosen COVID is left out."""
+    lost = unreachable_class_folders(data_dir)
+    split = [(f, w) for f, w in lost if f.parent == data_dir and f.name.lower() in GIVEN_SPLIT_DIRS]
+    if split:  # said before the class folders are listed: listing the split folder would fail
+        folder, (what, todo) = split[0]
+        raise DataError(f"split folder {folder} {what}; its films cannot be read, and going on would leave out this "
+                        f"part of the split: {todo}")
+    picked = as_folders(classes, class_folder_names(data_dir, out)) if classes is not None and lost else None
+    for folder, (what, todo) in lost:
+        if picked is not None and folder.name not in picked:
             if not folder.is_dir():  # a folder that cannot be listed is said by the walk (train.class_folders)
                 log(f"warning: class folder {folder} {what}; it is not among the classes asked for, so no film is lost")
             continue
-        raise DataError(f"{'split' if split_folder else 'class'} folder {folder} {what}; its films cannot be read, and "
-                        f"going on would leave out {'this part of the split' if split_folder else 'its class'}: {todo}")
+        raise DataError(f"class folder {folder} {what}; its films cannot be read, and going on would leave out its "
+                        f"class: {todo}")
 
 
 def loose_images(data_dir: Path) -> list[str]:

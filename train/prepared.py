@@ -19,6 +19,7 @@ import numpy as np
 
 from edge.atomic import read_json, write_json
 from edge.preprocess import PreprocessConfig
+from train.class_choice import same_class_setting
 from train.data import Split
 from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, _version, settings_dict
 
@@ -64,9 +65,12 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         same_inputs = PreprocessConfig.from_dict(record["preprocess"]) == config
         notes = {"hygiene": record["data_hygiene"], "skipped": record["skipped_files"],
                  "audit": record["shortcut_audit"], "data": record["data_fingerprint"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        split_classes = read_json(out / "split.json").get("classes")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     now = _data_settings(settings_dict(s))
+    if same_class_setting(done["classes"], now["classes"], split_classes, s.data, s.out):
+        now["classes"] = done["classes"]  # 'covid,normal' after 'COVID,Normal': the same folders
     if not same_split or not same_inputs or any(done[k] != now[k] and not _same_folders(done[k], now[k]) for k in now):
         return None
     if s.data != "synthetic" and data_changed(out, s, PREPARED) != "":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import read_json
-from train.class_names import class_list_key
+from train.class_choice import picked_folders, same_class_setting
 from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
 
 
@@ -53,7 +53,7 @@ def _same_folders(a: Any, b: Any) -> bool:
 
 def _comparable(settings: dict) -> dict:
     """The settings as they are compared with a finished run's: each spelling of one setting as one value
-    (a folder's, --classes', --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
+    (a folder's, --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
     --add-data folders in any order, as cxr-train takes them in one order whatever the order typed)."""
     from train.class_names import class_map_key
     from train.patients import text_key
@@ -63,7 +63,6 @@ def _comparable(settings: dict) -> dict:
         done[key] = _path(done.get(key))
     done["add_data"] = sorted(_path(v) for v in done.get("add_data") or [])
     done["class_map"] = class_map_key(done.get("class_map"))
-    done["classes"] = class_list_key(done.get("classes"))
     if isinstance(done.get("holdout_source"), str):
         done["holdout_source"] = text_key(done["holdout_source"])
     done.setdefault("consistency", 0.0)  # runs from before 0.5 had no consistency term
@@ -121,9 +120,8 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
-    classes = class_list_key(run.get("classes"))
-    if (done.get("classes") or classes) == (now.get("classes") or classes):
-        done["classes"] = now["classes"]  # --classes naming the classes it found without them is no other setting
+    if same_class_setting(done.get("classes"), now.get("classes"), run.get("classes"), s.data, s.out):
+        done["classes"] = now["classes"]
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
                   | ({STOPPED} if mixed else set()))
 
@@ -171,6 +169,7 @@ def fingerprint(s: Any, run_dir: Path) -> dict:
     settings.pop("out", None)
     settings["data"] = _real(settings.get("data"))
     settings["add_data"] = sorted(_real(v) for v in settings.get("add_data") or [])
+    settings["classes"] = picked_folders(s.classes, s.data, s.out) or settings.get("classes")  # 'covid': COVID/
     fp = {"settings": settings,
           "split_sha256": hashlib.sha256((Path(run_dir) / "split.json").read_bytes()).hexdigest()}
     teacher_run = Path(s.teacher) / "run.json" if getattr(s, "teacher", None) else None
