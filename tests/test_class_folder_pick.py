@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -13,18 +14,25 @@ from tests.test_data import write_images
 from train.data import DataError, discover
 
 
+
+def _covid_twins_run(tmp_path: Path):
+    """Settings of a run of COVID, Normal from a folder that also holds COVID-19 (another class by its name)."""
+    from train.run import TrainSettings
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "COVID-19", "COVID", 10, start=50)
+    write_images(films / "Normal", "Normal", 10)
+    return TrainSettings(data=str(films), out=tmp_path / "run", classes=["COVID", "Normal"], epochs=1, image_size=32,
+                         batch_size=8, teacher_members=0, progress=False)
+
 def test_a_finished_run_is_not_replaced_for_classes_that_pick_another_folder(tmp_path, capsys):
     """COVID,Normal then COVID-19,Normal into one --out: the finished run was trained over without --replace,
     blaming 'films changed'; 0.34.0 refused it as another classes."""
     from train.resume import other_settings
     from train.run import TrainSettings, run_training
 
-    films = tmp_path / "films"
-    write_images(films / "COVID", "COVID", 10)
-    write_images(films / "COVID-19", "COVID", 10, start=50)
-    write_images(films / "Normal", "Normal", 10)
-    s = TrainSettings(data=str(films), out=tmp_path / "run", classes=["COVID", "Normal"], epochs=1, image_size=32,
-                      batch_size=8, teacher_members=0, progress=False)
+    s = _covid_twins_run(tmp_path)
     run_training(s)
     model = (s.out / "model.keras").read_bytes()
     with pytest.raises(DataError) as e:
@@ -41,7 +49,7 @@ def test_a_finished_run_is_not_replaced_for_classes_that_pick_another_folder(tmp
     run_training(TrainSettings(**{**s.__dict__, "classes": ["covid", "normal"]}))  # the same folders: nothing to do
     assert "nothing to do" in capsys.readouterr().err
     assert differ("covid", "normal") == [] and differ("Normal", "COVID") == ["classes"]  # the outputs' order
-    write_images(films / "normal", "Normal", 10, start=50)  # a second set's folder beside the first's
+    write_images(Path(s.data) / "normal", "Normal", 10, start=50)  # a second set's folder beside the first's
     assert differ("COVID", "Normal") == [] and differ("COVID", "normal") == ["classes"]
     assert differ("COVID", "NORMAL") == ["classes"]  # fits both folders: discovery then says so
 
@@ -101,12 +109,7 @@ def test_a_stopped_run_goes_on_for_classes_spelt_otherwise_that_pick_its_folders
     from tests.test_resume import _films_not_read, _stop_in_training
     from train.run import TrainSettings, run_training
 
-    films = tmp_path / "films"
-    write_images(films / "COVID", "COVID", 10)
-    write_images(films / "COVID-19", "COVID", 10, start=50)
-    write_images(films / "Normal", "Normal", 10)
-    s = TrainSettings(data=str(films), out=tmp_path / "run", classes=["COVID", "Normal"], epochs=1, image_size=32,
-                      batch_size=8, teacher_members=0, progress=False)
+    s = _covid_twins_run(tmp_path)
     _stop_in_training(s)
     _films_not_read(monkeypatch)
     with pytest.raises(AssertionError, match="read again"):  # another folder: another data phase
