@@ -49,6 +49,9 @@ def test_a_finished_run_is_not_replaced_for_classes_that_pick_another_folder(tmp
     run_training(TrainSettings(**{**s.__dict__, "classes": ["covid", "normal"]}))  # the same folders: nothing to do
     assert "nothing to do" in capsys.readouterr().err
     assert differ("covid", "normal") == [] and differ("Normal", "COVID") == ["classes"]  # the outputs' order
+    # no --classes is every class folder (COVID-19 too): another setting, not "films changed" and a retrain over it
+    assert differ() == ["classes"]
+    assert [k for k in other_settings(s.out, TrainSettings(**{**s.__dict__, "classes": None})) if k != "out"] == ["classes"]
     write_images(Path(s.data) / "normal", "Normal", 10, start=50)  # a second set's folder beside the first's
     assert differ("COVID", "Normal") == [] and differ("COVID", "normal") == ["classes"]
     assert differ("COVID", "NORMAL") == ["classes"]  # fits both folders: discovery then says so

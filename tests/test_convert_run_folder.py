@@ -223,3 +223,27 @@ def test_a_film_changed_since_training_is_refused_with_the_way_forward(tiny_run,
         f"To train on the films as they are now, delete {run / 'teacher'} (this teacher: --replace alone would reuse it "
         f"as it is) and run the cxr-train command of {run} again with --replace, or that command with --out a new "
         "folder")
+
+
+def test_the_way_forward_for_a_student_of_another_runs_teacher_starts_with_that_teacher(tmp_path):
+    """A student of --teacher learns from that teacher's split: 'again with --replace' failed when pasted, the
+    teacher's split still recording the old films. It names the teacher to train first, as that teacher's own
+    message would."""
+    from edge.atomic import write_json
+    from train.cache import changed_films_way
+
+    s = tmp_path / "s1"
+    (s / "teacher").mkdir(parents=True)
+    write_json(s / "split.json", {})
+    write_json(s / "teacher" / "run.json", {})
+    student = tmp_path / "t1"
+    student.mkdir()
+    write_json(student / "run.json", {"teacher": {"run": str(s / "teacher")}})
+    assert changed_films_way(student) == (
+        f"To train on the films as they are now, first train its teacher {s / 'teacher'} again (delete {s / 'teacher'} "
+        f"(this teacher: --replace alone would reuse it as it is) and run the cxr-train command of {s} again with "
+        "--replace, or that command with --out a new folder), then run this run's cxr-train command again with "
+        "--teacher the teacher trained again, with --replace or --out a new folder")
+    write_json(student / "run.json", {"teacher": {"run": str(student / "teacher")}})  # its own: as before
+    assert changed_films_way(student).startswith(f"To train on the films as they are now, run the cxr-train command "
+                                                 f"that made {student}")

@@ -160,15 +160,36 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     return res.x, y
 
 
+def _outside_teacher(run_dir: Path) -> Path | None:
+    """The teacher a student run was given by --teacher (run.json's teacher.run), where it is not the run's own
+    (RUN/teacher: a copied run folder's run.json still names the teacher where the run was trained)."""
+    if (run_dir / "teacher" / "run.json").is_file():
+        return None
+    try:
+        teacher = json.loads((run_dir / "run.json").read_text()).get("teacher") or {}
+        path = Path(teacher["run"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return None if path.resolve() in ((run_dir / "teacher").resolve(), run_dir.resolve()) else path
+
+
+WAY = "To train on the films as they are now, "
+
+
 def changed_films_way(run_dir: Path) -> str:
     """The way forward where films of a run's split no longer hold the bytes it recorded: its figures would be of
     other films. cxr-train notices a changed film by its name, size and date, so one changed at the same size and
     date (a tag editor, a restore that keeps dates) passes it, and the same command says there is nothing to do."""
     if run_dir.name == "teacher" and (run_dir.parent / "split.json").is_file():  # the default recipe's own teacher
-        return (f"To train on the films as they are now, delete {run_dir} (this teacher: --replace alone would reuse it "
+        return (f"{WAY}delete {run_dir} (this teacher: --replace alone would reuse it "
                 f"as it is) and run the cxr-train command of {run_dir.parent} again with --replace, or that command "
                 "with --out a new folder")
+    outside = _outside_teacher(run_dir)
+    if outside is not None:  # a student of --teacher learns from that teacher's split: it goes first
+        first = changed_films_way(outside).removeprefix(WAY)
+        return (f"{WAY}first train its teacher {outside} again ({first}), then run this run's cxr-train command again "
+                "with --teacher the teacher trained again, with --replace or --out a new folder")
     teacher = (f" after deleting {run_dir / 'teacher'} (its teacher, which --replace would reuse as it is)"
                if (run_dir / "teacher" / "run.json").is_file() else "")
-    return (f"To train on the films as they are now, run the cxr-train command that made {run_dir} (its run.json's "
+    return (f"{WAY}run the cxr-train command that made {run_dir} (its run.json's "
             f"command) again with --out a new folder, or with --replace{teacher}")

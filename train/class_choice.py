@@ -66,13 +66,18 @@ def picked_folders(classes: list[str] | None, data_dir: Any, out: Any = None) ->
     run records its classes); a name that picks none stays as typed. None without a list of names, or
     where the folder cannot be listed ('synthetic', a share not mounted, no class folders): two runs'
     --classes are one setting only where they pick the same folders (COVID and COVID-19 are two)."""
-    if not classes or not isinstance(data_dir, str) or data_dir == "synthetic" or not_a_data_folder(Path(data_dir)):
+    found = _folders_now(data_dir, out) if classes else None
+    return [unicodedata.normalize("NFC", f) for f in as_folders(classes, found)] if found else None
+
+
+def _folders_now(data_dir: Any, out: Any) -> list[str] | None:
+    """The class folders of --data as it is now; None where it cannot be listed ('synthetic', a share not mounted)."""
+    if not isinstance(data_dir, str) or data_dir == "synthetic" or not_a_data_folder(Path(data_dir)):
         return None
     try:
-        found = class_folder_names(Path(data_dir), Path(out) if isinstance(out, (str, Path)) else None)
+        return class_folder_names(Path(data_dir), Path(out) if isinstance(out, (str, Path)) else None)
     except OSError:
         return None
-    return [unicodedata.normalize("NFC", f) for f in as_folders(classes, found)] if found else None
 
 
 def same_class_setting(done: Any, now: Any, recorded: Any, data_dir: Any, out: Any = None) -> bool:
@@ -80,10 +85,17 @@ def same_class_setting(done: Any, now: Any, recorded: Any, data_dir: Any, out: A
     ``recorded`` classes): where it picks the same folders of --data as it is now, in the same order
     ('covid,normal' for a run of COVID, Normal), or names the classes the run found without it. Folders
     whose names differ only in case or punctuation (COVID and COVID-19, Normal and normal) are two
-    classes, so naming the other is another setting. Where --data cannot be listed, names compare as typed."""
+    classes, so naming the other is another setting. No --classes now, after a run that had it, is every class
+    folder of --data: the same setting only where those are the classes the run picked (COVID,Normal of a folder that
+    also holds Viral_Pneumonia is another). Where --data cannot be listed, names compare as typed."""
+    if not isinstance(recorded, list) or not all(isinstance(c, str) for c in recorded):
+        return (done or recorded) == (now or recorded)
+    recorded = [unicodedata.normalize("NFC", c) for c in recorded]  # 0.34.0 recorded a Mac's spelling
+    if not now and done and (every := _folders_now(data_dir, out)):
+        return sorted(unicodedata.normalize("NFC", f) for f in every) == sorted(recorded)
     picked = picked_folders(now, data_dir, out)
-    if picked is not None and isinstance(recorded, list) and all(isinstance(c, str) for c in recorded):
-        return picked == [unicodedata.normalize("NFC", c) for c in recorded]  # 0.34.0 recorded a Mac's spelling
+    if picked is not None:
+        return picked == recorded
     return (done or recorded) == (now or recorded)
 
 

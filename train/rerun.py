@@ -50,15 +50,15 @@ def converted_files(out: Path, created: str | None) -> list[str]:
     this one, while one whose metadata cannot be read may be, and counts (convert.run_files.stale_models' rule)."""
     from edge.metadata import ModelFileError, read
 
-    def from_this_model(path: Path) -> bool:
+    def from_this_model(path: Path) -> str | None:
         try:
             trained = (read(path)[1] or {}).get("trained")
         except (ModelFileError, OSError):
-            return True
-        return created is None or trained in (None, created)
+            return f"{path.name} (unreadable: it may be)"
+        return path.name if created is None or trained in (None, created) else None
 
     paths = (*sorted(Path(out).glob("model_*.tflite")), Path(out) / "model.tflite")
-    return [p.name for p in paths if p.is_file() and from_this_model(p)]
+    return [name for p in paths if p.is_file() and (name := from_this_model(p))]
 
 
 def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
