@@ -213,3 +213,16 @@ def test_copies_with_conflicting_labels_stay_on_one_side():
         parts = stratified_split(items, groups, seed, 0.2, 0.2, log=[].append)
         where = {i.path: n for n, v in parts.items() for i in v}
         assert where["A/0.png"] == where["B/0.png"]
+
+
+def test_near_duplicates_are_those_within_ten_bits_of_dhash_at_most():
+    """The documented rule (run.json: dHash at most 10 bits apart, thumbnails correlated): a pair exactly 10 bits
+    apart is a copy, one 11 bits apart is not, however alike the thumbnails."""
+    from train.hygiene import NEAR_DUPLICATE_BITS, duplicate_groups
+
+    assert NEAR_DUPLICATE_BITS == 10
+    far = 0xFFFF_FFFF_FFFF_FFFF
+    hashes = np.array([0, (1 << 10) - 1, far, far ^ ((1 << 11) - 1)], np.uint64)
+    thumbs = np.full((4, 16), 0.25, np.float32)  # unit vectors, all alike: correlation 1
+    groups, stats = duplicate_groups(["a", "b", "c", "d"], hashes, thumbs)
+    assert groups == [0, 0, 2, 3] and stats["near_duplicate_pairs"] == 1

@@ -369,3 +369,13 @@ def test_preprocess_resamples_bilinearly_and_rounds_the_short_side():
     thin = np.tile(np.arange(100, dtype=np.uint8), (3, 1))  # 3 x 100 at 64: 1.92 rows -> 2
     out = preprocess_gray(thin, PreprocessConfig(size=64, normalize="none", trim_borders=False))[:, :, 0]
     assert (out.max(axis=1) > 0).sum() == 2
+
+
+def test_a_border_row_varying_by_exactly_the_tolerance_is_flat_and_one_more_is_content():
+    """Rows whose values span at most 6 grey levels are a flat border (scanner noise on a black frame); 7 is content."""
+    gray = chest_like(100, 100)
+    framed = np.zeros((120, 100), np.uint8)
+    framed[10:110] = gray
+    framed[:10, ::2] = 6  # the top band spans 0..6: flat
+    framed[110:, ::2] = 7  # the bottom band spans 0..7: kept
+    assert trim_uniform_borders(framed, tolerance=6).shape == (110, 100)
