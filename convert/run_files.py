@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from train.rerun import made_from
+
 
 def split_mismatch(run_dir: Path) -> str | None:
     """Why the run's split.json or model.keras is not the one its run.json describes (a retrain
@@ -66,11 +68,6 @@ def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chos
         rows.append({"file": path.name, "mode": meta.get("quantization"), "converted": meta.get("converted"),
                      "rule": bool(meta.get("decision")), "fingerprints": "seen" in meta})
     return rows
-
-
-def made_from(path: Path) -> str | None:
-    """The "trained" time of the model a .tflite was converted from (run.json's "created"), or None."""
-    return (_meta(path) or {}).get("trained")
 
 
 def _meta(path: Path) -> dict | None:

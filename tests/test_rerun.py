@@ -124,7 +124,8 @@ def test_a_converted_run_whose_films_changed_is_kept_until_replace_says_otherwis
     with pytest.raises(DataError) as refused:
         run_training(s)
     assert str(refused.value) == (
-        f"--out {run} holds a finished run (COVID, Normal from {films}) and model_int8.tflite converted from it, but the "
+        f"--out {run} holds a finished run (COVID, Normal from {films}) and model_int8.tflite converted from it (as far as "
+        "their metadata tells), but the "
         f"films in {films} changed (0 added, 1 removed or changed) since it was trained: training again would replace "
         "its split.json (which films trained and tested the model that file was converted from), run.json and "
         f"model.keras. Give another --out to train on the films as they are now and keep this run, or copy {run} "

@@ -16,6 +16,8 @@ from edge.atomic import atomic_path, read_json, temporary_file, write_json
 from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
 from train.data import DataError, Item, Split, scan, stderr_note
 
+WAY = "To train on the films as they are now, "  # how changed_films_way begins
+
 
 def labels_of(items: list[Item], classes: list[str]) -> np.ndarray:
     index = {c: k for k, c in enumerate(classes)}
@@ -172,8 +174,6 @@ def _outside_teacher(run_dir: Path) -> Path | None:
         return None
     return None if path.resolve() in ((run_dir / "teacher").resolve(), run_dir.resolve()) else path
 
-
-WAY = "To train on the films as they are now, "
 
 
 def changed_films_way(run_dir: Path) -> str:

@@ -44,21 +44,23 @@ def nothing_to_do(out: Path, what: str) -> str:
             "nothing to do; --replace trains it again")
 
 
-def converted_files(out: Path, created: str | None) -> list[str]:
-    """The .tflite files cxr-convert wrote in the run folder ``out`` (model_MODE.tflite, model.tflite) from the model
-    trained at ``created`` (run.json's): one left from an earlier model (its "trained" another time) is no record of
-    this one, while one whose metadata cannot be read may be, and counts (convert.run_files.stale_models' rule)."""
+def made_from(path: Path) -> str | None:
+    """The "trained" time of the model a .tflite was converted from (its run.json's "created"); None where the
+    file does not say or cannot be read (damaged, or not cxr-edge's): then whose it is cannot be told."""
     from edge.metadata import ModelFileError, read
 
-    def from_this_model(path: Path) -> str | None:
-        try:
-            trained = (read(path)[1] or {}).get("trained")
-        except (ModelFileError, OSError):
-            return f"{path.name} (unreadable: it may be)"
-        return path.name if created is None or trained in (None, created) else None
+    try:
+        return (read(path)[1] or {}).get("trained")
+    except (ModelFileError, OSError):
+        return None
 
+
+def converted_files(out: Path, created: str | None) -> list[str]:
+    """The .tflite files cxr-convert wrote in the run folder ``out`` (model_MODE.tflite, model.tflite) that may be
+    converted from the model trained at ``created`` (run.json's): one made from an earlier model is no record of
+    this one (convert.run_files.stale_models removes such files by the same rule)."""
     paths = (*sorted(Path(out).glob("model_*.tflite")), Path(out) / "model.tflite")
-    return [name for p in paths if p.is_file() and (name := from_this_model(p))]
+    return [p.name for p in paths if p.is_file() and (created is None or made_from(p) in (None, created))]
 
 
 def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
@@ -72,7 +74,8 @@ def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
         created = None
     if not (files := converted_files(out, created)):
         return None
-    return (f"--out {out} holds a finished run ({what}) and {', '.join(files)} converted from it, but {changed} since "
+    return (f"--out {out} holds a finished run ({what}) and {', '.join(files)} converted from it (as far as their "
+            f"metadata tells), but {changed} since "
             "it was trained: training again would replace its split.json (which films trained and tested the model "
             f"{'those files were' if len(files) > 1 else 'that file was'} converted from), run.json and model.keras. "
             "Give another --out to train on the films as they are now and keep this run, or copy "
