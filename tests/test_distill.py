@@ -375,3 +375,31 @@ def test_a_students_cache_is_its_teachers_linked_not_written_twice(tiny_run, tmp
     save_cache_from(run / "teacher", run, "val", np.zeros_like(x), split.parts["val"], config)  # other rows: written
     assert not os.path.samefile(cache_path(run, "val"), cache_path(run / "teacher", "val"))
     assert np.load(cache_path(run / "teacher", "val")).any()  # the teacher's rows untouched
+
+
+def test_a_students_classes_are_its_teachers_not_the_synthetic_sets(tmp_path, tf):
+    """With --teacher and no --data, --classes was checked against the built-in synthetic set's names: a teacher
+    trained on a site's own classes could not be named, and a wrong name was blamed on the synthetic set."""
+    from typer.testing import CliRunner
+
+    from train.cli import train_app
+    from train.run import TrainSettings, run_training
+    from train.synthetic_set import generate
+
+    films = tmp_path / "films"
+    generate(films, n_per_class=12, classes=["Normal", "COVID"], size=(48, 48), seed=0)
+    (films / "Normal").rename(films / "Healthy")
+    (films / "COVID").rename(films / "COVID-19")
+    teacher = tmp_path / "teacher"
+    run_training(TrainSettings(data=str(films), out=teacher, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               progress=False))
+    classes = json.loads((teacher / "run.json").read_text())["classes"]
+    assert sorted(classes) == ["COVID-19", "Healthy"]
+    common = ["--teacher", str(teacher), "--epochs", "1", "--batch-size", "8", "--quiet"]
+    r = CliRunner().invoke(train_app, [*common, "--out", str(tmp_path / "wrong"), "--classes", "COVID,Normal"])
+    assert r.exit_code == 2 and ("--classes COVID,Normal differ from the teacher's " + ",".join(classes)
+                                 in " ".join(r.output.split())), r.output
+    assert not (tmp_path / "wrong").exists()
+    r = CliRunner().invoke(train_app, [*common, "--out", str(tmp_path / "student"), "--classes", ",".join(classes)])
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "student" / "run.json").read_text())["classes"] == classes

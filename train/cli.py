@@ -143,7 +143,7 @@ def train(
             raise ValueError("--data synthetic names the built-in SYNTHETIC set, but a folder named synthetic is here: "
                              "write --data ./synthetic to train on that folder, or leave --data out for the built-in set")
         data = data or "synthetic"
-        if data == "synthetic" and class_list:
+        if data == "synthetic" and class_list and not teacher:  # a student's classes are its teacher's: checked below
             from train.synthetic import SYNTHETIC_CLASSES
 
             if unknown := [c for c in class_list if c not in SYNTHETIC_CLASSES]:
@@ -183,7 +183,7 @@ def train(
     for d in add_data or []:
         if not d.is_dir():
             raise fail("cxr-train", f"--add-data {d}: {'a file, not a folder' if d.exists() else 'no such folder'}")
-    from train.teacher_split import teacher_split_settings
+    from train.teacher_split import classes_problem, teacher_classes, teacher_split_settings
     from train.run import TrainSettings, check_settings, run_training
     from train.run_folders import check_folders
     from train.model_size import seed_size_warning
@@ -207,6 +207,8 @@ def train(
     try:  # the settings' own checks, said before TensorFlow loads (seconds) as the ones above are
         check_settings(settings)
         check_folders(settings)
+        if teacher and (problem := classes_problem(class_list, teacher_classes(teacher))):
+            raise ValueError(problem)
     except ValueError as e:  # DataError is one
         raise fail("cxr-train", str(e)) from None
     if arch == "seed" and (big := seed_size_warning(image_size)):

@@ -45,8 +45,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     split = Split.load(tdir / "split.json")
     if trun.get("split_digest") not in (None, split.digest()):  # run.json read above is another run's now
         raise DataError(_rewritten(tdir))
-    if s.classes and [same_class_key(c) for c in s.classes] != [same_class_key(c) for c in split.classes]:
-        raise DataError(f"--classes {','.join(s.classes)} differ from the teacher's {','.join(split.classes)}")
+    if problem := classes_problem(s.classes, split.classes):
+        raise DataError(problem)
     if gone := missing_films(split):
         films = f"{len(gone)} films of the teacher's split no longer exist" if len(gone) > 1 else \
             "1 film of the teacher's split no longer exists"
@@ -116,6 +116,20 @@ def teacher_changed(out: Path, teacher: str | Path | None) -> str:
         return ""
     now = teacher_record(teacher).get("model_sha256")
     return f"; its teacher {teacher} was trained again since (another model and split)" if had and now and had != now else ""
+
+
+def classes_problem(classes: list[str] | None, teacher_classes: list[str] | None) -> str | None:
+    """Why --classes cannot name a student's classes, or None: a student learns its teacher's classes,
+    so --classes may only name them again (in their order, spelt as cxr-train matches folders)."""
+    if classes and teacher_classes and [same_class_key(c) for c in classes] != [same_class_key(c) for c in teacher_classes]:
+        return f"--classes {','.join(classes)} differ from the teacher's {','.join(teacher_classes)}"
+    return None
+
+
+def teacher_classes(teacher: str | Path) -> list[str] | None:
+    """The classes a teacher run's run.json records, or None where it cannot tell (teacher_data then says why)."""
+    classes = teacher_record(teacher).get("classes")
+    return classes if isinstance(classes, list) and all(isinstance(c, str) for c in classes) else None
 
 
 def teacher_split_settings(teacher: str | Path) -> dict:
