@@ -248,6 +248,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
            *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
+           *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {w}.**", "")],
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",

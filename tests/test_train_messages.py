@@ -4,6 +4,7 @@ converted files that belong to an earlier model."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -96,8 +97,35 @@ def _train_when_importing_tensorflow_raises(error: str) -> subprocess.CompletedP
 def test_without_tensorflow_the_workstation_commands_say_so_with_exit_2():
     r = _train_when_importing_tensorflow_raises("ModuleNotFoundError(name, name=name)")  # what Python raises: absent
     assert r.returncode == 2, r.stderr
-    assert r.stderr.strip() == ("cxr-train: error: this command needs TensorFlow: pip install 'cxr-edge[train]' "
-                                "(the device part, edge-classify, does not)")
+    said = r.stderr.strip()
+    assert said.startswith("cxr-train: error: this command needs TensorFlow: pip install ") and \
+        said.endswith(" (the device part, edge-classify, does not)") and "cxr-edge[train]" not in said, said
+
+
+@pytest.mark.parametrize("record, exists, says", [
+    ({"url": "file:///SRC", "dir_info": {"editable": True}}, True, "pip install -e '/SRC[train]'"),
+    ({"url": "file:///SRC/cxr_edge-0.35.0-py3-none-any.whl", "archive_info": {}}, True,
+     "pip install '/SRC/cxr_edge-0.35.0-py3-none-any.whl[train]'"),
+    ({"url": "file:///SRC", "dir_info": {}}, False, "pip install '.[train]' in the cxr-edge source folder"),
+    ({"url": "https://example.org/cxr_edge.whl"}, True, "pip install '.[train]' in the cxr-edge source folder"),
+    (None, True, "pip install '.[train]' in the cxr-edge source folder"),
+])
+def test_the_train_install_hint_names_where_this_install_came_from(tmp_path, monkeypatch, record, exists, says):
+    """'pip install cxr-edge[train]' failed when pasted: cxr-edge is not on PyPI (and the name is anyone's to take)."""
+    from importlib import metadata
+
+    from train.quiet import train_install
+
+    src = tmp_path / "my src"
+    if exists:
+        src.mkdir()
+        (src / "cxr_edge-0.35.0-py3-none-any.whl").write_bytes(b"")
+
+    class Dist:
+        def read_text(self, name: str) -> str | None:
+            return None if record is None else json.dumps(record).replace("/SRC", src.as_posix().replace(" ", "%20"))
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    assert train_install().startswith(says.replace("/SRC", src.as_posix()))
 
 
 def test_a_broken_tensorflow_or_a_ctrl_c_while_importing_it_is_not_called_absent():

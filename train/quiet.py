@@ -11,7 +11,7 @@ import sys
 
 from edge.runtime import silenced_fd
 
-__all__ = ["load_tensorflow", "silenced_fd"]
+__all__ = ["load_tensorflow", "silenced_fd", "train_install"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -37,8 +37,8 @@ def load_tensorflow() -> None:
         raise SystemExit(130) from None
     except ImportError as e:
         absent = isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] in ("tensorflow", "keras")
-        print(f"{prog}: error: " + ("this command needs TensorFlow: pip install 'cxr-edge[train]' (the device part, "
-                                    "edge-classify, does not)" if absent else
+        print(f"{prog}: error: " + (f"this command needs TensorFlow: {train_install()} (the device "
+                                    "part, edge-classify, does not)" if absent else
                                     f"TensorFlow is installed but could not be imported: {e}"), file=sys.stderr)
         raise SystemExit(2) from None  # a usage error, as the README's exit codes say
 
@@ -51,6 +51,26 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError as e:
-        print(f"{prog}: error: this command draws its plots with matplotlib, which cannot be imported ({e}): pip "
-              "install 'cxr-edge[train]'", file=sys.stderr)
+        print(f"{prog}: error: this command draws its plots with matplotlib, which cannot be imported ({e}): "
+              f"{train_install()}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def train_install() -> str:
+    """The command that adds the [train] extra to this install. cxr-edge is not on PyPI, so 'pip install
+    cxr-edge[train]' failed when pasted (and would fetch whatever someone registered under that name): it
+    names the folder or wheel this install came from where pip recorded it and it is still there."""
+    import json
+    import shlex
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:
+        record = json.loads(metadata.distribution("cxr-edge").read_text("direct_url.json") or "{}")
+        url, editable = record.get("url", ""), bool((record.get("dir_info") or {}).get("editable"))
+    except (metadata.PackageNotFoundError, ValueError, AttributeError, OSError):
+        url, editable = "", False
+    source = unquote(urlparse(url).path) if url.startswith("file:") else ""
+    if source and os.path.exists(source):
+        return f"pip install {'-e ' if editable else ''}{shlex.quote(source + '[train]')}"
+    return "pip install '.[train]' in the cxr-edge source folder (README, Installing)"
