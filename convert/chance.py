@@ -22,13 +22,9 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
         return None
     classes = [r["class"] for r in summary["per_class"]]
     given = [sum(row[j] for row in summary["confusion_matrix"]) for j in range(len(classes))]
-    n = sum(given)
     chance = 1 / len(present)
-    top = max(range(len(classes)), key=given.__getitem__)
-    if n >= MIN_FILMS and given[top] >= ONE_ANSWER_SHARE * n:
-        return (f"the model gave {given[top]:,} of the {n:,} films the answer {classes[top]}: it hardly tells the "
-                f"classes apart on {films}, and its figures measure little else (chance for balanced accuracy is "
-                f"{100 * chance:.1f}%; a narrow interval around it is no precise result)")
+    if line := one_answer_line(given, classes, len(present), films):
+        return line
     lo, hi = (summary.get("balanced_accuracy_ci") or [None, None])[:2]
     if lo is None:
         return None
@@ -43,3 +39,15 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
                 f"({100 * chance:.1f}%, what answers given without looking at the films would score): {films} do not "
                 "show that the model tells their classes apart")
     return None
+
+
+def one_answer_line(given: list[int], classes: list[str], n_present: int, films: str = "these films") -> str | None:
+    """The warning where a model gave (nearly) every film one answer (``given``: films given each class), on films
+    of ``n_present`` classes; else None (cxr-evaluate's and cxr-convert's chance_line, and cxr-compare per model)."""
+    n = sum(given)
+    top = max(range(len(classes)), key=given.__getitem__)
+    if n_present < 2 or n < MIN_FILMS or given[top] < ONE_ANSWER_SHARE * n:
+        return None
+    return (f"the model gave {given[top]:,} of the {n:,} films the answer {classes[top]}: it hardly tells the "
+            f"classes apart on {films}, and its figures measure little else (chance for balanced accuracy is "
+            f"{100 / n_present:.1f}%; a narrow interval around it is no precise result)")

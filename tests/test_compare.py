@@ -129,7 +129,16 @@ def test_films_of_one_class_are_said_to_give_its_sensitivity_not_balanced_accura
     assert few["only_class"] is None and few["too_few_films"] and headline(few).endswith("; too few films to judge (8)")
     assert caveats(few) == ["8 films scored: too few to judge, one film moves a figure by 12 points or more"]
     both = compare(np.array([0, 1] * 15), np.array([0, 1] * 15), np.array([0, 0] * 15), ["COVID", "Normal"], n_boot=50)
-    assert headline(both).startswith("B - A balanced accuracy") and caveats(both) == []
+    assert headline(both).startswith("B - A balanced accuracy")
+    # B called every film COVID: 'cannot tell' alone hid that it reads nothing on these films (cxr-evaluate said so)
+    (useless,) = caveats(both)
+    assert useless.startswith("B: the model gave 30 of the 30 films the answer COVID: it hardly tells the classes apart")
+    assert f"**Warning: {useless}.**" in "\n".join(markdown({**both, "skipped_files": []}, "a", "b", "d", "x"))
+    nearly = compare(np.array([0, 1] * 20), np.r_[np.zeros(38, int), 1, 1], np.array([0, 1] * 20), ["COVID", "Normal"],
+                     n_boot=50)
+    assert [w[:48] for w in caveats(nearly)] == ["A: the model gave 38 of the 40 films the answer "]  # 95%: nearly all
+    assert caveats(compare(np.array([0, 1] * 20), np.r_[np.zeros(37, int), 1, 1, 1], np.array([0, 1] * 20),
+                           ["COVID", "Normal"], n_boot=50)) == []
     # each model's own level beside the gap: two models at chance differ by little, and are both useless
     assert f"; A {100 * both['balanced_accuracy_a']:.1f}%, B {100 * both['balanced_accuracy_b']:.1f}%)" in headline(both)
 
