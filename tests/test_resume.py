@@ -359,17 +359,18 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
     again = TrainSettings(data="../films", out=Path("../run"), epochs=2, image_size=32, batch_size=8, teacher_members=0,
                           progress=False)
     with pytest.raises(DataError, match=r"--out ../run holds a finished run \(COVID, Normal from ../films\) trained with "
-                                        "another epochs: give"):
+                                        r"another epochs \(1; now 2\): give"):
         run_training(again)
     next((tmp_path / "films" / "COVID").iterdir()).unlink()  # and the films changed: said too, not a setting
-    with pytest.raises(DataError, match=r"trained with another epochs; the films in ../films changed \(0 added, 1 "
+    with pytest.raises(DataError, match=r"trained with another epochs \(1; now 2\); the films in ../films changed \(0 added, 1 "
                                         r"removed or changed\) since it was trained: give another --out"):
         run_training(again)
     (tmp_path / "other").mkdir()
     shutil.copytree(tmp_path / "films", tmp_path / "other" / "films")
     with pytest.raises(DataError) as refused:  # another folder: its films were never the run's, so none "changed"
         run_training(replace(again, data="../other/films"))
-    assert "trained with another data, epochs: give" in str(refused.value) and "changed" not in str(refused.value)
+    said = str(refused.value)  # each setting with the run's value and the one asked for
+    assert "trained with another data (films; now ../other/films), epochs (1; now 2): give" in said and "changed" not in said
 
 
 def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_path, capsys, monkeypatch):
@@ -453,13 +454,13 @@ def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_with
     for name in ("run.json", "model.keras"):  # as a call stopped in the student step leaves it
         (s.out / name).unlink()
     teacher = (s.out / "teacher" / "model.keras").read_bytes()
-    with pytest.raises(DataError, match=r"holds the finished teacher of a stopped run, trained with another epochs: "
+    with pytest.raises(DataError, match=r"holds the finished teacher of a stopped run, trained with another epochs \(1; now 2\): "
                                         r"give the settings it was trained with"):
         run_training(replace(s, epochs=2))
     assert (s.out / "teacher" / "model.keras").read_bytes() == teacher
     capsys.readouterr()
     run_training(replace(s, epochs=2, replace=True))
-    assert "trained with another epochs: replacing it" in capsys.readouterr().err
+    assert "trained with another epochs (1; now 2): replacing it" in capsys.readouterr().err
 
 
 def test_a_members_fingerprint_holds_across_a_moved_run_and_a_linked_data_folder(tmp_path):

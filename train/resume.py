@@ -126,6 +126,21 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
                   | ({STOPPED} if mixed else set()))
 
 
+def settings_said(run_dir: Path, s: Any, keys: list[str]) -> str:
+    """other_settings' ``keys`` with the finished run's value beside the one asked for, 'epochs (20; now 3)':
+    "trained with another epochs" said neither, and the command that goes on with the run had to be guessed."""
+    try:
+        then = read_json(run_dir / "run.json")["settings"]
+    except (OSError, ValueError, KeyError, TypeError):
+        then = {}
+    then, now = then if isinstance(then, dict) else {}, settings_dict(s)
+
+    def shown(v: Any) -> str:
+        return "not given" if v in (None, [], "") else ",".join(map(str, v)) if isinstance(v, list) else str(v)
+    return ", ".join(k if k == STOPPED or k not in then else f"{k} ({shown(then[k])}; now {shown(now.get(k))})"
+                     for k in keys)
+
+
 def run_record_problem(run_dir: Path) -> str | None:
     """Why a finished run's files do not belong together, or None: its split.json is not the split
     its run.json's model was trained on (other films, or the classes in another order), or its
@@ -305,8 +320,9 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     return added, gone + changed if added or gone + changed else 1
 
 
-def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | None:
-    """(what it is: 'COVID, Normal from data', the settings it was trained with otherwise) of a
+def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str], str] | None:
+    """(what it is: 'COVID, Normal from data', the settings it was trained with otherwise, those settings said
+    with their values: settings_said) of a
     finished run in ``out`` that this one would replace; None when there is none there. So that a
     run is never overwritten without a word, nor one of other settings without --replace. A run
     whose retrain was stopped after writing its new split or model is none: cxr-convert refuses it,
@@ -328,7 +344,8 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str]] | N
             return str(d)
 
     data = " and ".join(shown(d) for d in [recorded.get("data"), *(recorded.get("add_data") or [])])
-    return f"{', '.join(done.get('classes', []))} from {data}", [k for k in differ if k != "out"]  # out: moved, renamed
+    differ = [k for k in differ if k != "out"]  # out: moved, renamed
+    return f"{', '.join(done.get('classes', []))} from {data}", differ, settings_said(out, recipe, differ)
 
 
 # The cxr-edge version from which splits are drawn by today's rules (0.26: a patient's films on one side;

@@ -30,7 +30,7 @@ from train.settings_check import ARCHS, TEACHER_VIEWS, check_settings  # noqa: F
 from train.members import clear_members, load_member, save_member
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
 from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
-                          run_record_problem, settings_dict)
+                          run_record_problem, settings_dict, settings_said)
 
 
 # What cxr-convert writes into a run folder besides the model_MODE.tflite files (convert.quantize,
@@ -109,8 +109,8 @@ def run_training(s: TrainSettings) -> Path:
     out = Path(s.out)
     created = [d for d in (out, *out.parents) if not d.exists()]
     if found := finished_run(out, s, n_teacher):
-        what, differ = found
-        other = f" trained with another {', '.join(differ)}" if differ else ""
+        what, differ, said = found
+        other = f" trained with another {said}" if differ else ""
         # not a setting, but what a user comparing the two runs must hear; for the same folders and classes only
         # (another --data or --classes lists other films, which were never the run's: that setting is said)
         changed = None
@@ -162,8 +162,8 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     if differ and not s.replace and (settings := [k for k in differ if k != STOPPED]):
         # the same guard as a finished run's: a stopped run's finished teacher is an hour's model too
         raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with another "
-                        f"{', '.join(settings)}: give the settings it was trained with to go on with it, another --out "
-                        "to keep it, or --replace to train over it")
+                        f"{settings_said(teacher_dir, ts, settings)}: give the settings it was trained with to go on "
+                        "with it, another --out to keep it, or --replace to train over it")
     changed = data_changed(teacher_dir, ts) if differ == [] else None
     older = older_split_rules(teacher_dir) if differ == [] and not changed else None
     if differ == [] and not changed and not older:
@@ -174,7 +174,8 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
         clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
         forget(teacher_dir)
     else:
-        again = f"; the finished one there was trained with another {', '.join(differ)}: replacing it" if differ else ""
+        again = f"; the finished one there was trained with another {settings_said(teacher_dir, ts, differ)}: replacing it" \
+            if differ else ""
         if changed:
             again = f"; {changed} since the teacher was trained: training it again"
         if older:  # its student would learn on a split this version would not draw (a patient on both sides)
