@@ -217,7 +217,9 @@ def test_split_line(d: dict) -> str:
                 "site's own films.")
     if d.get("given_test_folder"):
         return f"The test films are the data folder's own test/ folder. {design_line(d)}{external}"
-    where = f" ({_names(trained['sources'], 'films', more=trained['more'])})" if trained["sources"] else ""
+    # the counts are of the training and validation films, not of the test films the sentence is about: named so
+    where = (f" (training and validation films: {_names(trained['sources'], 'films', more=trained['more'])})"
+             if trained["sources"] else "")
     return ("**Internal validation:** the test films are a random part of the same folders as the training films"
             f"{where}: the same hospitals and archives. These figures show how well the model fits them; "
             f"{UNSEEN_HOSPITAL}.{external}")

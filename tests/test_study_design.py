@@ -103,6 +103,9 @@ def test_a_given_test_folder_is_judged_by_its_sources():
     drawn = Split("d", ["COVID"], given.parts, layout="folder per class")
     assert test_split_design(drawn)["kind"] == "internal"
     assert test_split_line(test_split_design(drawn)).startswith("**Internal validation:** the test films are a random part")
+    # the 5 films counted are the training and validation films (the test films are 2): said so, not left to the reader
+    assert "as the training films (training and validation films: a (5 films)): the same hospitals" in \
+        test_split_line(test_split_design(drawn))
 
 
 @pytest.mark.parametrize("trained, sources, says", [
