@@ -22,7 +22,17 @@ def test_a_model_giving_nearly_every_film_one_answer_is_said_to_read_nothing():
     y = [0] * 40 + [1] * 40
     line = chance_line(_summary([0] * 80, y))
     assert line.startswith("the model gave 80 of the 80 films the answer COVID: it hardly tells the classes apart")
-    assert "chance for balanced accuracy is 50.0%" in line
+    assert "chance for balanced accuracy is 50.0%" in line and "AUROC" not in line  # it ranks nothing either
+
+
+def test_one_answer_that_still_ranks_the_films_says_a_threshold_may_help():
+    """AUROC 0.81 beside balanced accuracy 51.7% and 'it hardly tells the classes apart' read as a contradiction: the
+    ranking is sound, the most probable class is what fails on these films."""
+    y = np.array([0] * 40 + [1] * 40)
+    p_covid = np.r_[np.linspace(0.75, 0.95, 40), np.linspace(0.6, 0.8, 40)]  # every film COVID, the COVID ones higher
+    line = chance_line(summarize(y, np.stack([p_covid, 1 - p_covid], 1), CLASSES, n_boot=200))
+    assert line.startswith("the model gave 80 of the 80 films the answer COVID")
+    assert "; yet its AUROC, 0.9" in line and "a threshold chosen on labelled films like these (--operating-point)" in line
 
 
 def test_an_interval_reaching_down_to_chance_is_said_and_a_clear_result_is_not():
