@@ -248,3 +248,20 @@ def test_answers_of_another_model_file_are_answered_again(tmp_path):
         f"warning: {log} holds 1 answer(s) that do not say which model file gave them (no model_sha256: an older "
         "edge-classify wrote them): they are skipped as before, though another model may have given them; give a new "
         "log to answer every film with this model"]
+
+
+def test_a_rotated_gz_log_is_read_and_the_newest_log_has_the_last_word(tmp_path):
+    """logrotate leaves answers.jsonl.1.gz beside answers.jsonl: the .gz read as plain text lost every film
+    it answered (all answered again after a restart), and logs read in name order let the rotated, older
+    answer override the newer one."""
+    import gzip
+
+    old, new = tmp_path / "answers.jsonl.1.gz", tmp_path / "answers.jsonl"
+    with gzip.open(old, "wt", encoding="utf-8") as f:
+        f.write(json.dumps({"file": "a.png", "label": "COVID", "time": _at(1000), "written": _written(10, 5, 6)}) + "\n")
+        f.write(json.dumps({"file": "b.png", "label": "COVID", "time": _at(1000), "written": _written(10, 1, 2)}) + "\n")
+    new.write_text(json.dumps({"file": "a.png", "label": "Normal", "time": _at(2000), "written": _written(12, 7, 8)}) + "\n")
+    os.utime(old, ns=(10**18, 10**18))
+    os.utime(new, ns=(2 * 10**18, 2 * 10**18))
+    assert answered_times([new, old]) == {"a.png": (2000.0, (12, 7, 8), None, "Normal"),
+                                          "b.png": (1000.0, (10, 1, 2), None, "COVID")}

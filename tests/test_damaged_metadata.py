@@ -181,3 +181,26 @@ def test_a_near_tie_reference_flipped_by_a_thousandth_passes_the_selftest(tmp_pa
     m.classify_encoded = lambda images: np.array([[0.506, 0.494], [0.49, 0.51], [0.2, 0.8]])  # a decided one flipped
     r = m.selftest()
     assert not r["passed"] and not r["same_classes"]
+
+
+def test_one_flipped_byte_in_the_weights_is_refused_by_their_checksum(tmp_path):
+    """The weights' SHA-256 is the device's one integrity check: with only their length compared, a file
+    with one weight byte flipped (same length) loaded and answered, its answers silently changed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    data = bytearray(attach(FLATBUFFER, _meta()))
+    data[len(FLATBUFFER) // 2] ^= 0x01  # a byte of the weights, the length unchanged
+    with pytest.raises(ModelFileError, match="^model weights do not match their checksum: the file is damaged$"):
+        split(bytes(data))
+    model, film = tmp_path / "damaged.tflite", tmp_path / "film.png"
+    model.write_bytes(bytes(data))
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (64, 64), dtype=np.uint8)).save(film)
+    p = subprocess.run([sys.executable, "-m", "edge.cli", str(film), "--model", str(model)], capture_output=True,
+                       text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == f"edge-classify: error: {model}: model weights do not match their checksum: the file is damaged\n"

@@ -133,6 +133,62 @@ def test_a_window_narrower_than_one_counts_as_none(centre, width):
     assert (load_bytes(make_dicom(ramp(), window=(centre, width)), "x.dcm") == want).all()
 
 
+def test_a_window_of_width_one_is_applied_not_taken_for_none():
+    """DICOM allows a LINEAR window of width 1 (a threshold at its centre): read as 'no window', the
+    film kept its whole ramp of grey levels instead of the two the window gives."""
+    g = load_bytes(make_dicom(ramp(), window=(2048, 1)), "x.dcm")
+    assert set(np.unique(g)) == {0, 255}
+    assert (g[:, :39] == 0).all() and (g[:, 41:] == 255).all()
+
+
+def test_a_few_saturated_marker_pixels_do_not_squash_a_16_bit_film():
+    """A burned-in marker at 65535 and a few dead pixels at 0 beside a body of 1000..2000: mapped from
+    0..65535 the body became 7 grey levels (a ruined film labelled without a word). The outliers are
+    clipped: the body keeps its grey levels, as on the same film without them."""
+    body = np.random.default_rng(0).integers(1000, 2001, size=(64, 80)).astype(np.uint16)
+    marked = body.copy()
+    marked[0, :3], marked[1, :3] = 65535, 0
+    got = load_bytes(make_dicom(marked), "x.dcm")
+    assert len(np.unique(got[2:])) >= 200
+    assert abs(float(np.median(got[2:])) - 128) <= 8
+    clean = load_bytes(make_dicom(body), "x.dcm")
+    assert np.abs(got[2:].astype(int) - clean[2:].astype(int)).max() <= 3
+
+
+def test_a_window_that_blanks_a_film_of_negative_slope_is_dropped_not_its_rescale():
+    """Slope -1 (some CR/DX writers store the film inverted this way) and a window far outside the data:
+    the window is dropped first, so the rescaled film is what is left. Dropping the rescale first gave
+    the film inverted (bone black), with nothing to say so."""
+    data = make_dicom(ramp(), slope=-1.0, intercept=4095.0, window=(100000, 10), bits=12)
+    got = load_bytes(data, "x.dcm")
+    assert got[:, 0].min() == 255 and got[:, -1].max() == 0  # bright where the rescaled value is high
+    assert (got == load_bytes(make_dicom(ramp(), slope=-1.0, intercept=4095.0, bits=12), "x.dcm")).all()
+
+
+def test_a_colour_dicom_is_the_mean_of_its_channels_not_its_red():
+    """A colour secondary capture whose channels differ: grey is their mean (mapped to 0..255), as for a
+    colour PNG; its red channel alone gave another film."""
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    h, w = 64, 80
+    red = np.tile(np.linspace(0, 255, w), (h, 1))
+    green = np.tile(np.linspace(0, 255, h)[:, None], (1, w))
+    rgb = np.stack([red, green, np.zeros((h, w))], axis=-1).round().astype(np.uint8)
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.7"  # secondary capture
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.SamplesPerPixel, ds.PhotometricInterpretation, ds.PlanarConfiguration = 3, "RGB", 0
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
+    del ds.RescaleSlope, ds.RescaleIntercept
+    ds.PixelData = rgb.tobytes()
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    mean = rgb.astype(np.float64).mean(axis=-1)
+    want = np.round((mean - mean.min()) / (mean.max() - mean.min()) * 255)
+    got = load_bytes(buf.getvalue(), "colour.dcm").astype(int)
+    assert np.abs(got - want).max() <= 1
+
+
 def test_a_window_centre_that_is_no_number_counts_as_none():
     data = make_dicom(ramp(), window=(2048, 1000))
     assert data.count(b"2048") == 1

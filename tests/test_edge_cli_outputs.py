@@ -337,3 +337,18 @@ def test_terminal_columns_line_up_with_wide_and_decomposed_names(capsys):
     # the second class column starts at the same terminal column on every line
     starts = {shown_width(line[:line.index("  ", line.index("0."))]) for line in lines}
     assert len(starts) == 1, lines
+
+
+def test_refuse_atypical_gives_a_flagged_film_an_error_not_a_label(tmp_path):
+    """--refuse-atypical: a film the input check flags gets the 'refused' error line and exit 1; ignored, the
+    film was labelled and the exit code said all went well. A handmade model of seconds, not the tiny run."""
+    from tests.test_json_probabilities import calibrated_model
+
+    model, noise = calibrated_model(tmp_path)
+    p = edge_classify(noise, "--json", "--model", model)
+    assert p.returncode == 0 and json.loads(p.stdout)["atypical"] is True and json.loads(p.stdout)["label"] == "COVID"
+    p = edge_classify(noise, "--json", "--refuse-atypical", "--model", model)
+    assert p.returncode == 1
+    assert json.loads(p.stdout) == {"file": str(noise), "atypical": True, "error": "refused: less typical than 99% of "
+                                    "the films this model was checked against (input check)"}
+    assert lines(p.stderr, "error") == []  # the refusal is the film's answer line, not an error of the run

@@ -270,3 +270,16 @@ def test_a_map_labelled_by_a_threshold_rule_names_the_rule_in_its_caption(model_
                           "--explain", str(maps), "--json"], capture_output=True, text=True, timeout=120)
     with Image.open(maps / "x-2.png") as pic:
         assert "rule" not in pic.text["Description"].split("\n")[0]
+
+
+def test_a_labelled_film_whose_map_was_not_written_makes_the_exit_code_say_so():
+    """--explain: a film keeps its label when its map cannot be written, but the run's exit code is 1 and the
+    summary says how many maps are missing; with the code 0 a script took the missing maps for written."""
+    from edge.output import Tally
+
+    t = Tally(retries=False)
+    t.add("a.png", "COVID", mapped=True)
+    assert not t.any_failed
+    t.add("b.png", "Normal", map_failed=True)
+    assert t.any_failed and t.failed == 0
+    assert t.line(["COVID", "Normal"]) == "2 files: 1 COVID, 1 Normal; 1 evidence map not written"

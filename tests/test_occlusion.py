@@ -173,6 +173,20 @@ def test_border_share():
     assert border_share(heat) == 0.0 and border_share(heat, (24, 40, 24, 40)) == 1.0  # the box's own outer eighth
 
 
+def test_a_square_is_at_the_border_by_its_centre_not_its_corner():
+    """The strongest square's place ('strongest square at the border', the caption's 'x% if spread evenly')
+    goes by its centre: by its top-left corner, a square over the lungs whose corner reached the outer eighth
+    was said to lie at the border, a warning of shortcut learning on a film that shows none."""
+    from edge.explain import Occlusion, at_border
+
+    box = (0, 64, 0, 64)  # its outer eighth: the 8 pixels along each edge
+    assert at_border((0, 0), 8, box) and at_border((48, 24), 16, box) is False
+    assert at_border((4, 28), 16, box) is False  # corner in the outer eighth, centre (12, 36) inside
+    assert at_border((50, 50), 16, box)  # centre (58, 58): outside the frame
+    lungs = Occlusion(np.zeros((64, 64)), box, 0.0, largest_fall=1.0, strongest=(4, 28), patch=16)
+    assert lungs.strongest_at_border is False
+
+
 def test_explain_mistakes_picks_the_most_confident_errors_in_order():
     x = np.stack([image(c) for c in (250, 200, 40, 250)])
     y = np.array([0, 0, 0, 1])  # the first two are called class 1 wrongly, the first more surely

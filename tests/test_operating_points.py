@@ -119,6 +119,17 @@ def test_the_device_never_shows_a_probability_across_its_rule(capsys):
     assert rec["top_k"][1] == {"label": "COVID", "probability": 0.2999999}
 
 
+def test_the_json_rule_names_the_class_it_is_on(capsys):
+    """A rule on the second class ('COVID=0.3' with labels Normal, COVID): the JSON's rule.class named
+    the first, telling a PACS/RIS reading it that 'Normal >= 0.3' chose the label."""
+    from edge.batch import Result
+    from edge.output import writer_for
+
+    writer_for(["Normal", "COVID"], 1, "json", threshold=(1, 0.3))(Result("a.png", np.array([0.6, 0.4])))
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["label"] == "COVID" and rec["rule"] == {"class": "COVID", "threshold": 0.3}
+
+
 def test_parse_threshold_errors_are_clear():
     assert parse_threshold("COVID=0.25", ["COVID", "Normal"]) == (0, 0.25)
     assert parse_threshold(" Normal = 0.9", ["COVID", "Normal"]) == (1, 0.9)

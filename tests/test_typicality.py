@@ -69,6 +69,22 @@ def test_it_flags_inverted_rotated_upside_down_and_structureless_inputs():
     assert check.atypical(test[:, :, ::-1]).mean() < 0.05
 
 
+def test_a_nearly_uniform_film_is_flagged_by_the_contrast_floor_where_its_score_would_pass_it():
+    """A blank, washed-out or over-exposed film lies close to the mean image, so the Gaussian score alone can
+    pass it; the contrast floor (min_contrast, fitted and kept in the model file) flags it all the same.
+    Without the floor such a film was labelled as a chest X-ray with no warning."""
+    import dataclasses
+
+    fitted = fit_typicality(layout_images(100, 0), layout_images(50, 1))
+    assert fitted.min_contrast > 0
+    flat = np.full((3, 64, 64, 1), 128, np.uint8)
+    check = dataclasses.replace(fitted, mean=thumbnails(flat)[0])  # its score for a flat grey film: 0
+    assert (check.score(flat) < 1e-9).all()
+    assert check.atypical(flat).all() and (check.unlikeness(flat) > 1).all()
+    back = Typicality.from_dict(json.loads(json.dumps(check.to_dict())))
+    assert back.min_contrast == pytest.approx(fitted.min_contrast, rel=1e-5) and back.atypical(flat).all()
+
+
 def test_metadata_round_trip_keeps_the_scores_and_damage_is_refused():
     check = fit_typicality(layout_images(100, 0), layout_images(50, 1))
     d = json.loads(json.dumps(check.to_dict()))
@@ -77,7 +93,8 @@ def test_metadata_round_trip_keeps_the_scores_and_damage_is_refused():
     assert np.allclose(back.score(x), check.score(x), rtol=1e-4)
     assert len(json.dumps(d)) < 10_000
     for broken in ({**d, "variances": d["variances"][:-1]}, {**d, "side": 4}, {k: v for k, v in d.items() if k != "mean"},
-                   {**d, "residual_variance": 0}, {**d, "components": "junk"}):
+                   {**d, "residual_variance": 0}, {**d, "components": "junk"},
+                   {**d, "threshold": -1.0}, {**d, "threshold": 0.0}):  # -1 passed every film as typical
         with pytest.raises(ValueError, match="damaged"):
             Typicality.from_dict(broken)
 

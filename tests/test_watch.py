@@ -433,3 +433,17 @@ def test_a_watch_forgets_the_sub_folders_taken_away(tmp_path):
     w.poll()
     kept = [f for d in (w.devices, w.mounts, w.stamp_seen, w.listings, w.done, w.inodes, w.pending) for f in d]
     assert all("study" not in f for f in kept), kept
+
+
+def test_a_flagged_film_that_failed_and_was_answered_later_is_one_flagged_film_in_the_summary():
+    """A watch tries a failed film again once it changes (--refuse-atypical, a copy not finished): the
+    summary counts it once, as its last try went. Its flag was counted again: '2 unlike the training images'
+    for one film."""
+    from edge.output import Tally
+
+    t = Tally(retries=True)
+    t.add("a.png", None, flagged=True)       # refused, or failed, on its first try
+    t.add("a.png", "COVID", flagged=True)    # the same film, answered later
+    t.add("b.png", "Normal")
+    assert (t.images, t.failed, t.flagged) == (2, 0, 1)
+    assert t.line(["COVID", "Normal"]) == "2 files: 1 COVID, 1 Normal; 1 unlike the training images (input check)"
