@@ -116,3 +116,26 @@ def test_training_batches_are_the_same_for_the_same_seed():
     first, again, other = batches(0), batches(0), batches(1)
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
     assert not any(np.array_equal(a, b) for a, b in zip(first, other))
+
+
+def test_validation_batches_are_not_augmented():
+    """Validation films were augmented like training ones: val_loss, and so early stopping, the kept
+    epoch and the temperature, were measured on randomly altered films."""
+    pytest.importorskip("tensorflow")
+    from train.pipeline import make_dataset
+
+    x = np.random.default_rng(0).integers(0, 256, (8, 32, 32, 1), dtype=np.uint8)
+    y = np.arange(8) % 2
+    got = np.concatenate([b[0].numpy() for b in make_dataset(x, y, 4, training=False, seed=1, augment=True)])
+    assert np.array_equal(got, x.astype(np.float32))
+
+
+def test_augmented_pixels_stay_in_the_device_range():
+    """Contrast, gamma and noise pushed pixels below 0 and above 255: the model trained on inputs the
+    device never sends."""
+    tf = pytest.importorskip("tensorflow")
+    from train.pipeline import photometric
+
+    x = np.tile(np.array([0.0, 255.0], np.float32), (16, 32, 16, 1)).reshape(16, 32, 32, 1)  # black and white columns
+    out = photometric(tf.constant(x), tf.constant([3, 4], tf.int64)).numpy()
+    assert out.min() >= 0.0 and out.max() <= 255.0

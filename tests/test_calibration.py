@@ -118,3 +118,17 @@ def test_a_confidence_on_a_bin_edge_goes_to_the_lower_bin():
     from convert.reliability import reliability_bins
     bins = reliability_bins(np.array([0, 0]), np.array([[0.8, 0.2], [0.8, 0.2]]), 10)
     assert bins[7]["count"] == 2  # (0.7, 0.8]
+
+
+def test_information_gain_is_of_the_calibrated_answers():
+    """run.json's information_gain, and the 'model learnt nothing' warning it feeds, were computed on the
+    answers before temperature scaling, not on the calibrated ones the model ships with."""
+    from train.calibration import information_gain
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    z = np.where(np.eye(2)[y] > 0, 6.0, 0.0) + rng.normal(0, 3, (200, 2))  # over-confident
+    share = np.bincount(y) / y.size
+    for t in (0.5, 3.0):
+        assert information_gain(z, y, t) == approx(-np.log(share[y]).mean() - nll(z, y, t), abs=1e-9)
+    assert abs(information_gain(z, y, 3.0) - information_gain(z, y, 1.0)) > 0.01

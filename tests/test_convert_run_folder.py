@@ -247,3 +247,21 @@ def test_the_way_forward_for_a_student_of_another_runs_teacher_starts_with_that_
     write_json(student / "run.json", {"teacher": {"run": str(student / "teacher")}})  # its own: as before
     assert changed_films_way(student).startswith(f"To train on the films as they are now, run the cxr-train command "
                                                  f"that made {student}")
+
+
+def test_a_cache_of_other_bytes_under_the_same_names_is_not_taken(tmp_path):
+    """A film replaced under its own name (split.json records its new SHA-256) while the old cache
+    stayed: the old film's pixels were scored as the new film."""
+    import numpy as np
+
+    from edge.preprocess import PreprocessConfig
+    from train.cache import _cache_matches, save_cache
+    from train.data import Item
+
+    config = PreprocessConfig(size=8, channels=1)
+    x = np.random.default_rng(0).integers(0, 256, (2, 8, 8, 1), dtype=np.uint8)
+    old = [Item("COVID/a.png", "COVID", sha256="aa"), Item("Normal/b.png", "Normal", sha256="bb")]
+    save_cache(tmp_path, "test", x, old, config)
+    assert _cache_matches(tmp_path, "test", x, old, config)
+    changed = [Item("COVID/a.png", "COVID", sha256="cc"), old[1]]  # a.png replaced by another film
+    assert not _cache_matches(tmp_path, "test", x, changed, config)

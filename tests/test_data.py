@@ -226,3 +226,24 @@ def test_near_duplicates_are_those_within_ten_bits_of_dhash_at_most():
     thumbs = np.full((4, 16), 0.25, np.float32)  # unit vectors, all alike: correlation 1
     groups, stats = duplicate_groups(["a", "b", "c", "d"], hashes, thumbs)
     assert groups == [0, 0, 2, 3] and stats["near_duplicate_pairs"] == 1
+
+
+def test_a_split_of_copy_groups_or_patients_does_not_depend_on_listing_order():
+    """Units of several films (copy groups, a patient's films) were keyed by whichever film was listed
+    first: the same films and seed split another way on another file system (os.scandir's order)."""
+    items = make_items({"COVID": 60, "Normal": 60})
+    groups = [k // 3 for k in range(120)]  # triples of copies (or of one patient's films), each film its own bytes
+    a = stratified_split(items, groups, 3, 0.15, 0.15)
+    for r in range(5):
+        order = list(range(120))
+        random.Random(r).shuffle(order)
+        b = stratified_split([items[k] for k in order], [groups[k] for k in order], 3, 0.15, 0.15)
+        assert {k: [i.path for i in v] for k, v in a.items()} == {k: [i.path for i in v] for k, v in b.items()}
+
+
+def test_val_and_test_fractions_are_each_their_own():
+    """--val-fraction 0.25 with --test-fraction 0.10 gave validation the test's share (their defaults
+    are equal, so only a user who sets them apart met it)."""
+    items = make_items({"COVID": 100, "Normal": 100})
+    parts = stratified_split(items, list(range(200)), 0, 0.25, 0.10)
+    assert (len(parts["val"]), len(parts["test"]), len(parts["train"])) == (50, 20, 130)

@@ -404,3 +404,26 @@ def test_a_students_classes_are_its_teachers_not_the_synthetic_sets(tmp_path, tf
     r = CliRunner().invoke(train_app, [*common, "--out", str(tmp_path / "student"), "--classes", ",".join(classes)])
     assert r.exit_code == 0, r.output
     assert json.loads((tmp_path / "student" / "run.json").read_text())["classes"] == classes
+
+
+def test_distillation_weighs_each_film_by_its_class_weight(tf):
+    """The default recipe ships the distilled student, and its loss ignored the class weights: the
+    default model was trained as if the classes were balanced."""
+    import keras
+
+    from train.distill import Distiller, distillation_loss
+
+    def tiny(seed):
+        keras.utils.set_random_seed(seed)
+        inp = keras.Input((4, 4, 1))
+        return keras.Model(inp, keras.layers.Dense(2)(keras.layers.Flatten()(inp)))
+
+    d = Distiller(tiny(0), tiny(1), temperature=2.0, alpha=0.5)
+    x = tf.constant(np.random.default_rng(0).normal(size=(6, 4, 4, 1)), tf.float32)
+    y = tf.constant([0, 1, 0, 1, 1, 1])
+    w = tf.constant([3.0, 0.6, 3.0, 0.6, 0.6, 0.6])
+    pred = d.student(x)
+    per = distillation_loss(d.teacher(x), pred, y, 2.0, 0.5)
+    got = float(d.compute_loss(x, y, pred, sample_weight=w))
+    assert got == pytest.approx(float(tf.reduce_mean(per * w)), rel=1e-5)
+    assert abs(got - float(tf.reduce_mean(per))) > 1e-3

@@ -89,3 +89,23 @@ def test_merge_groups_gives_the_groups_join_gives_for_pairs_found_in_parts():
         for part in np.array_split(pairs, 3):  # as blocks find them
             merge_groups(labels, part[:, 0], part[:, 1])
         assert labels.tolist() == join(n, pairs.tolist())
+
+
+def test_a_copy_group_on_two_sides_of_the_split_is_counted_across_splits():
+    """run.json's groups_across_splits, the safety net that says a split leaked copies, counted only
+    groups on all three sides: a copy in train and its twin in test was reported as 0."""
+    from train.hygiene import cross_split_duplicates
+
+    assert cross_split_duplicates({"train": [0], "val": [], "test": [1]}, [0, 0]) == 1
+    assert cross_split_duplicates({"train": [0], "val": [1], "test": [2]}, [0, 0, 0]) == 1
+    assert cross_split_duplicates({"train": [0], "val": [1], "test": []}, [0, 1]) == 0
+
+
+def test_dhash_reads_left_to_right_gradients():
+    """NEAR_DUPLICATE_BITS was tuned on dHash of horizontal gradients; a hash of vertical ones would
+    join and miss other pairs than the bound was chosen for."""
+    from train.hygiene import dhash
+
+    ramp = np.tile(np.linspace(0, 255, 90).astype(np.uint8), (80, 1))  # brighter to the right
+    assert dhash(ramp) == 2**64 - 1 and dhash(ramp[:, ::-1]) == 0
+    assert dhash(np.ascontiguousarray(ramp.T[:80, :90])) == 0  # brighter downwards: no left-to-right gradient

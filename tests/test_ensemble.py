@@ -43,14 +43,27 @@ def test_one_member_is_the_plain_model(keras_mod, tiny_run):
     assert run["members"] == 1 and len(json.loads((tiny_run / "history.json").read_text())["members"]) == 1
 
 
+FIT_SEEDS: list[int] = []  # the seed each member of ensemble_run was fitted with (its augmentation stream)
+
+
 @pytest.fixture(scope="module")
 def ensemble_run(tmp_path_factory, keras_mod):
+    import train.fit
     from convert.quantize import ConvertSettings, run_conversion
     from train.run import TrainSettings, run_training
 
     run = tmp_path_factory.mktemp("ensemble") / "run"
-    run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=2, synthetic_count=16, batch_size=8,
-                               members=3, progress=False))
+    real_fit = train.fit.fit
+    FIT_SEEDS.clear()
+
+    def fit_noting_its_seed(model, train_data, val, n_classes, cfg, *args, **kwargs):
+        FIT_SEEDS.append(cfg.seed)
+        return real_fit(model, train_data, val, n_classes, cfg, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(train.fit, "fit", fit_noting_its_seed)
+        run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=2, synthetic_count=16,
+                                   batch_size=8, members=3, progress=False))
     run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, progress=False))
     return run
 
@@ -76,3 +89,9 @@ def test_three_members_train_and_ship_in_one_file(ensemble_run, keras_mod):
     assert edge.meta["members"] == 3
     assert edge.meta["head_refit"]["refit"], "the three members' logits layers are refitted together"
     assert "an ensemble of 3" in (ensemble_run / "report.md").read_text()
+
+
+def test_each_member_sees_its_own_augmentation_stream(ensemble_run):
+    """Members fitted with one augmentation seed saw the same augmented batches in the same order: an
+    ensemble less diverse than the one --members promises (only their starting weights differed)."""
+    assert FIT_SEEDS == [0, 1, 2]  # seed + k

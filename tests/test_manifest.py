@@ -197,3 +197,17 @@ def test_two_films_whose_names_differ_only_in_case_or_unicode_form_keep_their_ow
     attach_sources(items, tmp_path, said.append)
     assert [i.source for i in items] == list(names.values()) * 2
     assert not [line for line in said if "disagree" in line or "no row" in line], said
+
+
+def test_the_source_column_comes_before_source_repo(tmp_path):
+    """Where MANIFEST.csv has both, `source` (the site) names a film's source; `source_repo` (where it was
+    downloaded) only fills a blank one. Preferring source_repo changed per-source figures and what
+    --holdout-source held out."""
+    from train.data import Item
+    from train.manifest import attach_sources
+
+    (tmp_path / "MANIFEST.csv").write_text("file,source_repo,source\nCOVID/a.png,github.com/x,hannover\n"
+                                           "COVID/b.png,github.com/x,\n")
+    items = [Item("COVID/a.png", "COVID"), Item("COVID/b.png", "COVID")]
+    attach_sources(items, tmp_path, lambda _: None)
+    assert [i.source for i in items] == ["hannover", "github.com/x"]

@@ -169,3 +169,12 @@ def test_a_placeholder_on_a_small_added_folder_is_judged_by_that_folders_share(t
     units, record = split_units(paths, list(range(len(paths))), main, None, said.append, [str(site)])
     assert said[0].startswith("warning: of the 2035 films, 35 have the id ") and "XXXXXXXX" in said[0]
     assert len(set(units[2000:])) == 35 and len(set(units[:2000])) == 1000
+
+
+def test_a_real_patient_with_many_films_in_a_large_folder_is_kept_a_patient():
+    """An id is a placeholder only past MAX_PATIENT_FILMS *and* its folder's share: without the share, an
+    ICU patient's 30 follow-ups among 3,000 films lost patient grouping and could straddle the split."""
+    from train.patients import implausible_patients
+
+    assert implausible_patients(["P1"] * 30 + [f"Q{k}" for k in range(2970)]) == {}  # 1% of the folder
+    assert implausible_patients(["XX"] * 35 + [f"Q{k}" for k in range(100)]) == {"XX": 35}  # 26%: an export's

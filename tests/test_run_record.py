@@ -242,3 +242,36 @@ def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_it
     assert run_record_problem(moved) is None
     with pytest.raises(ValueError, match="is not the split .* was trained on.*run that cxr-train command again"):
         run_conversion(ConvertSettings(run_dir=tmp_path / "seed", modes=["int8"], latency_threads=(), progress=False))
+
+
+def test_class_weights_favour_the_rare_class():
+    """Inverted weights gave the rare class (often the disease) the lower weight, costing sensitivity,
+    while run.json recorded them as if all were well."""
+    import pytest
+
+    from train.fit import class_weights
+
+    assert class_weights(np.array([0] * 30 + [1] * 10), 2) == pytest.approx({0: 40 / 60, 1: 2.0})
+    assert class_weights(np.array([0, 1, 0, 1]), 2) == {0: 1.0, 1: 1.0}
+
+
+def test_the_temperature_is_fitted_on_the_validation_split(tiny_run):
+    """A temperature fitted on the test split flatters the test figures (NLL, ECE) it is then scored by,
+    and contradicts the report's 'fitted on the validation split'."""
+    import keras
+    import pytest
+
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part
+    from train.calibration import fit_temperature
+    from train.data import Split
+    from train.fit import logits_of
+
+    run = json.loads((tiny_run / "run.json").read_text())
+    split = Split.load(tiny_run / "split.json")
+    model = keras.models.load_model(tiny_run / "model.keras")
+    config = PreprocessConfig(**run["preprocess"])
+    on = {p: fit_temperature(logits_of(model, x), y)
+          for p in ("val", "test") for x, y in [load_part(tiny_run, split, p, config, progress=False)]}
+    assert on["val"] != pytest.approx(on["test"], rel=0.05)  # else the test could not tell them apart
+    assert run["temperature"] == pytest.approx(on["val"], rel=1e-4)

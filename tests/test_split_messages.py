@@ -190,3 +190,14 @@ def test_a_class_name_with_a_bar_is_refused_before_it_splits_every_reports_table
     (data / "MANIFEST.csv").unlink()
     with pytest.raises(DataError, match=r"class folder 'Nor\|mal' of .*: a class name may not hold '\|'"):
         _prepare(data, tmp_path / "run")
+
+
+def test_holdout_source_matches_a_file_name_by_its_start_not_its_folder():
+    """--holdout-source covid took every film of the COVID/ class folder (the folder is no source), and
+    a source name inside another file name held out films of other sources."""
+    from train.data import Item
+    from train.holdout import matches
+
+    assert matches("covid", Item("COVID/covid-001.png", "COVID", source=""))
+    assert not matches("covid", Item("COVID/img-001.png", "COVID", source=""))
+    assert not matches("site", Item("COVID/my-site-001.png", "COVID", source="main"))

@@ -67,3 +67,29 @@ def test_a_training_whose_loss_becomes_nan_says_it_diverged(tmp_path):
     cfg = FitConfig(epochs=2, batch_size=4, learning_rate=1e300, patience=2, augment=False, verbose=0)
     with pytest.raises(TrainingDiverged, match=r"training diverged: the loss became nan in epoch 1.*lower --learning-rate \(it was 1e\+300\)"):
         fit(model, (x, y), (x, y), 2, cfg, tmp_path)
+
+
+def test_fit_leaves_the_best_epochs_weights_in_the_model_and_records_that_epoch(tmp_path):
+    """The model file must be the epoch of least validation loss, the one run.json's best_epoch names:
+    shipping the last epoch's weights (or stopping on training loss) ships an over-fitted model whose
+    validation figures and temperature describe other weights."""
+    import keras
+    import numpy as np
+
+    from train.fit import FitConfig, fit
+    from train.models import build
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (48, 32, 32, 1), dtype=np.uint8)
+    y = (x.mean((1, 2, 3)) > 127).astype(np.int64)
+    xv, yv = x[:16] // 2 + 100, rng.integers(0, 2, 16)  # labels unrelated: val loss rises as training fits
+    model = build("compact", 32, 2, steps_per_epoch=3)
+    cfg = FitConfig(epochs=6, batch_size=16, patience=100, verbose=0, augment=False)
+    h = fit(model, (x, y), (xv, yv), 2, cfg, tmp_path)
+    best = h["best_epoch"][0]
+    assert best == int(np.argmin(h["val_loss"])) + 1
+    assert best < len(h["val_loss"])  # the test means something only where the best epoch is not the last
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    got = float(np.ravel(model.evaluate(xv.astype(np.float32), yv, verbose=0))[0])
+    assert got == pytest.approx(h["val_loss"][best - 1], abs=1e-3)
+    assert abs(got - h["val_loss"][-1]) > 1e-2  # and the last epoch's is another
