@@ -175,6 +175,17 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
                            if seen is not None and seen.any() else {})})
 
 
+def stored_now() -> dict:
+    """When, and by which version, a rule is stored in a file: a copy re-stamped with a site's rule keeps its
+    weights and its "converted" date, so without this nothing in it said when or by what its rule was set. A
+    rule carried over to a file written anew (or scored again) keeps its own record."""
+    from datetime import datetime, timezone
+
+    from edge import __version__
+
+    return {"on": datetime.now(timezone.utc).isoformat(timespec="seconds"), "by": f"cxr-edge {__version__}"}
+
+
 def stamp_decision(path: Path, decision: dict | None, out: Path | None = None, site: dict | None = None,
                    films_sha256: list[str] | None = None) -> None:
     """Write ``path`` with this rule (stamped) in place, or into a copy at ``out``."""
@@ -215,7 +226,7 @@ def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
                                         "specificity": [nf["specificity"], *nf["specificity_ci"]]}
         requires = [r for r in meta.pop("requires", []) if r != "decision"]
         if decision is not None:
-            meta["decision"] = decision
+            meta["decision"] = decision if "stored" in decision else {**decision, "stored": stored_now()}
             requires.append("decision")  # a reader that ignored the rule would give other labels than intended
         if requires:
             meta["requires"] = requires

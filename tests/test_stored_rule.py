@@ -319,6 +319,13 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unsee
     assert model.read_bytes() == original  # the original is kept
     copy = EdgeModel(saved)
     assert copy.decision == (0, site["decision"]["threshold"]) and copy.meta["decision"]["chosen_on"].endswith("cxr-evaluate)")
+    # when and by what the rule was set: the copy keeps the weights and the 'converted' date of its original
+    from edge import __version__
+    from edge.card import card_text
+
+    stored = copy.meta["decision"]["stored"]
+    assert stored["by"] == f"cxr-edge {__version__}" and stored["on"] >= copy.meta["converted"] > "2026"
+    assert f"(rule stored {stored['on'][:10]} by cxr-edge {__version__})" in card_text(copy.meta, saved.name)
     # the site's folder is a synthetic set: the rule says it was chosen on drawings, and so do the report and stderr
     assert copy.meta["decision"]["chosen_on"].startswith("SYNTHETIC films in ")
     assert "holds SYNTHETIC images (cxr-synth)" in r.stderr
