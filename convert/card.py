@@ -57,7 +57,7 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     if "crops_searched" in report:
         card["test"]["crops_searched"] = bool(report["crops_searched"])
     if m.get("gate"):  # a file that failed stays on disk: it must say so wherever it is copied
-        card["gate"] = gate_verdict(m["gate"], report.get("gate") or {}, bool(report.get("chance_warnings")))
+        card["gate"] = gate_verdict(m["gate"], report.get("gate") or {})
     a = m.get("agreement")
     if a:  # what quantization cost, film by film: the same class as the Keras model, and how far p moved
         card["against_float"] = {"same_class": int(round(a["class_agreement"] * m["n"])), "n": m["n"],
@@ -98,18 +98,14 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     return card
 
 
-def gate_verdict(gate: dict, limits: dict, useless: bool = False) -> dict:
+def gate_verdict(gate: dict, limits: dict) -> dict:
     """cxr-convert's gate verdict on this file, with its reasons and limits, and a sentence for
-    ``edge-classify --card`` to print as it is. ``useless``: the model hardly tells the classes apart
-    (report.json's chance_warnings), so a pass proves nothing worth having: the sentence says so."""
+    ``edge-classify --card`` to print as it is."""
     verdict = {"passed": bool(gate["passed"]), "reasons": list(gate["reasons"]),
                **{k: limits[k] for k in ("max_drop", "max_class_drop") if k in limits}}
     verdict["text"] = ("This file passed cxr-convert's gate (quantization cost no more than allowed)." if gate["passed"]
                        else f"This file FAILED cxr-convert's gate: {'; '.join(gate['reasons'])}. Quantization cost more "
                             "than allowed against the Keras model; use a mode that passed.")
-    if useless:
-        verdict["text"] += (" But the model hardly tells the classes apart (report.md's warning): the gate says only "
-                            "that quantization kept it as it was.")
     return verdict
 
 

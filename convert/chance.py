@@ -27,8 +27,8 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
         auc, (auc_lo, auc_hi) = summary.get("macro_auroc"), (summary.get("macro_auroc_ci") or [None, None])[:2]
         if auc is not None and auc_lo is not None and auc_lo > 0.5:  # 'AUROC 0.81' beside it read as a contradiction
             line += (f"; yet its AUROC, {auc:.2f} (95% CI {auc_lo:.2f} to {auc_hi:.2f}), shows that it ranks these films "
-                     "better than chance: its most probable class is what fails here, and a threshold chosen on labelled "
-                     "films like these (--operating-point) may recover part of it")
+                     "better than chance: the labels its answers get are what fail here, and a threshold chosen on "
+                     "labelled films like these (--operating-point) may recover part of it")
         return line
     lo, hi = (summary.get("balanced_accuracy_ci") or [None, None])[:2]
     if lo is None:

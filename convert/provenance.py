@@ -82,7 +82,7 @@ def model_digest(path: Path) -> dict:
             rule = meta.get("decision")
             return {"file": str(path), "sha256": meta["tflite_sha256"], "of": "flatbuffer (edge-classify --info)",
                     "file_sha256": whole, "trained": meta.get("trained"), "converted": meta.get("converted"),
-                    "decision": {k: rule.get(k) for k in ("class", "threshold", "chosen_on")}
+                    "decision": {k: rule.get(k) for k in ("class", "threshold", "chosen_on", "stored")}
                     if isinstance(rule, dict) else None}
     return {"file": str(path), "sha256": whole, "of": "file", "file_sha256": whole}
 

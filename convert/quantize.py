@@ -140,7 +140,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     if (one := one_class_line(ref_probs, classes)) is not None:
         useless.append(one)
     elif (near := chance_line(reference, "the test films")) is not None:  # nearly one answer, or an interval to chance
-        useless.append(f"the Keras model: {near}; a gate that passes says only that quantization kept it so")
+        useless.append(f"the Keras model: {near}" + ("" if useless else "; a gate that passes says only that "
+                                                                   "quantization kept it so"))  # said once
     for line in useless:
         log(f"warning: {line}")
     calibration = {"temperature": temperature, "fitted_on": "validation split",

@@ -1,4 +1,4 @@
-"""DICOM -> 8-bit grayscale, the same way every time (optional extra: pip install 'cxr-edge[dicom]').
+"""DICOM -> 8-bit grayscale, the same way every time (optional extra: pip install '.[dicom]').
 
 Order follows the DICOM grayscale pipeline: stored values -> modality LUT (rescale slope and
 intercept) -> VOI LUT or window centre/width -> MONOCHROME1 (or Presentation LUT Shape INVERSE)
@@ -66,7 +66,9 @@ def dicom_to_gray(data: bytes) -> np.ndarray:
     except (ImportError, MemoryError, OSError) as e:
         if short_of_memory(e):  # installed, but its libraries could not be mapped
             raise ImageError(OUT_OF_MEMORY) from None
-        raise ImageError("this is a DICOM file: install DICOM support with pip install 'cxr-edge[dicom]'") from None
+        from edge.install_hint import install_hint
+
+        raise ImageError(f"this is a DICOM file: install DICOM support with {install_hint('dicom')}") from None
     _quiet_pydicom()
     try:
         with np.errstate(all="ignore"):  # thread-local; values that are no finite numbers are checked for

@@ -409,8 +409,6 @@ def test_cxr_convert_says_the_sizes_of_the_files_it_leaves(tiny_run, tmp_path):
 
 
 def test_cxr_convert_says_when_training_found_no_signal(tiny_run, tmp_path):
-    from edge import metadata as edge_metadata
-
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     args = [str(run), "--report-only", "--quant", "int8", "--no-latency", "--explain", "0", "--quiet"]
@@ -422,12 +420,11 @@ def test_cxr_convert_says_when_training_found_no_signal(tiny_run, tmp_path):
         r = CliRunner().invoke(convert_app, args)
         assert r.exit_code in (0, 1), r.output
         assert (said in r.output) == warned, r.output
-        # said on stderr only, it left report.md, report.json and the card showing a plain 'pass'
+        # said on stderr only, it left report.md and report.json showing a plain 'pass' (the card says
+        # where the balanced accuracy's interval reaches chance: tests/test_chance.py)
         assert (said in " ".join((run / "report.md").read_text().split())) == warned
         warnings = json.loads((run / "report.json").read_text())["chance_warnings"]
         assert any(said in w for w in warnings) == warned
-        gate = edge_metadata.read(run / "model_int8.tflite")[1]["validation"]["gate"]  # the tiny model may be near chance
-        assert ("the model hardly tells the classes apart" in gate["text"]) == bool(warnings) >= warned, gate
 
 
 def test_points_are_singular_for_one():

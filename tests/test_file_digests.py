@@ -59,6 +59,7 @@ def test_reports_and_info_tell_a_file_from_its_copy_with_a_stored_rule(tiny_run,
     assert [m["file_sha256"] for m in models] == [_sha256(plain), _sha256(saved)]
     assert models[0]["sha256"] == models[1]["sha256"]  # the weights' digest, as before
     assert models[0]["decision"] is None and models[1]["decision"]["class"] == "COVID"
+    assert models[1]["decision"]["stored"]["by"].startswith("cxr-edge ")  # when and by what its rule was set
     line = unpadded((out / "compare.md").read_text()).split("## Provenance")[1]
     assert f"A ({plain}) (file SHA-256 {_sha256(plain)[:12]}..., weights SHA-256 {models[0]['sha256'][:12]}...); " in line
     assert f"B ({saved}) (file SHA-256 {_sha256(saved)[:12]}..., weights SHA-256 {models[1]['sha256'][:12]}..., " \

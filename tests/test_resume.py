@@ -369,8 +369,8 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
     shutil.copytree(tmp_path / "films", tmp_path / "other" / "films")
     with pytest.raises(DataError) as refused:  # another folder: its films were never the run's, so none "changed"
         run_training(replace(again, data="../other/films"))
-    said = str(refused.value)  # each setting with the run's value and the one asked for
-    assert "trained with another data (films; now ../other/films), epochs (1; now 2): give" in said and "changed" not in said
+    said = str(refused.value)  # each setting with the run's value and the one asked for, folders from here
+    assert "trained with another data (../films; now ../other/films), epochs (1; now 2): give" in said and "changed" not in said
 
 
 def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_path, capsys, monkeypatch):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import sys
 
+from edge.install_hint import install_hint
 from edge.runtime import silenced_fd
 
-__all__ = ["load_tensorflow", "silenced_fd", "train_install"]
+__all__ = ["load_tensorflow", "silenced_fd"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -37,7 +38,7 @@ def load_tensorflow() -> None:
         raise SystemExit(130) from None
     except ImportError as e:
         absent = isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] in ("tensorflow", "keras")
-        print(f"{prog}: error: " + (f"this command needs TensorFlow: {train_install()} (the device "
+        print(f"{prog}: error: " + (f"this command needs TensorFlow: {install_hint('train')} (the device "
                                     "part, edge-classify, does not)" if absent else
                                     f"TensorFlow is installed but could not be imported: {e}"), file=sys.stderr)
         raise SystemExit(2) from None  # a usage error, as the README's exit codes say
@@ -52,25 +53,6 @@ def require_matplotlib() -> None:
         import matplotlib  # noqa: F401
     except ImportError as e:
         print(f"{prog}: error: this command draws its plots with matplotlib, which cannot be imported ({e}): "
-              f"{train_install()}", file=sys.stderr)
+              f"{install_hint('train')}", file=sys.stderr)
         raise SystemExit(2) from None
 
-
-def train_install() -> str:
-    """The command that adds the [train] extra to this install. cxr-edge is not on PyPI, so 'pip install
-    cxr-edge[train]' failed when pasted (and would fetch whatever someone registered under that name): it
-    names the folder or wheel this install came from where pip recorded it and it is still there."""
-    import json
-    import shlex
-    from importlib import metadata
-    from urllib.parse import unquote, urlparse
-
-    try:
-        record = json.loads(metadata.distribution("cxr-edge").read_text("direct_url.json") or "{}")
-        url, editable = record.get("url", ""), bool((record.get("dir_info") or {}).get("editable"))
-    except (metadata.PackageNotFoundError, ValueError, AttributeError, OSError):
-        url, editable = "", False
-    source = unquote(urlparse(url).path) if url.startswith("file:") else ""
-    if source and os.path.exists(source):
-        return f"pip install {'-e ' if editable else ''}{shlex.quote(source + '[train]')}"
-    return "pip install '.[train]' in the cxr-edge source folder (README, Installing)"

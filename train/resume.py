@@ -51,6 +51,9 @@ def _same_folders(a: Any, b: Any) -> bool:
         return False
 
 
+FOLDER_SETTINGS = ("data", "add_data", "teacher", "out")  # compared as full paths (_comparable)
+
+
 def _comparable(settings: dict) -> dict:
     """The settings as they are compared with a finished run's: each spelling of one setting as one value
     (a folder's, --class-map's, --holdout-source's, which is matched ignoring case and spaces; the
@@ -128,17 +131,29 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
 
 def settings_said(run_dir: Path, s: Any, keys: list[str]) -> str:
     """other_settings' ``keys`` with the finished run's value beside the one asked for, 'epochs (20; now 3)':
-    "trained with another epochs" said neither, and the command that goes on with the run had to be guessed."""
+    "trained with another epochs" said neither, and the command that goes on with the run had to be guessed.
+    Folders are said as other_settings compared them (full, from where each command ran), relative to here:
+    'site', typed from two folders, is two folders."""
     try:
-        then = read_json(run_dir / "run.json")["settings"]
-    except (OSError, ValueError, KeyError, TypeError):
-        then = {}
-    then, now = then if isinstance(then, dict) else {}, settings_dict(s)
+        run = read_json(run_dir / "run.json")
+        then = _comparable(_as_recorded(run, run_dir))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return ", ".join(keys)
+    now = _comparable(settings_dict(s))
+    was = {**run["settings"], **{k: then[k] for k in FOLDER_SETTINGS}}  # the others as typed: --class-map, ...
+    asked = {**settings_dict(s), **{k: now[k] for k in FOLDER_SETTINGS}}
 
     def shown(v: Any) -> str:
-        return "not given" if v in (None, [], "") else ",".join(map(str, v)) if isinstance(v, list) else str(v)
-    return ", ".join(k if k == STOPPED or k not in then else f"{k} ({shown(then[k])}; now {shown(now.get(k))})"
-                     for k in keys)
+        if isinstance(v, list):
+            return ",".join(map(shown, v)) or "not given"
+        if isinstance(v, str) and os.path.isabs(v):
+            try:
+                return os.path.relpath(v)
+            except ValueError:  # Windows: another drive
+                return v
+        return "not given" if v in (None, "") else str(v)
+    return ", ".join(f"{k} ({shown(was.get(k))}; now {shown(asked.get(k))})" if k in was or k in asked else k
+                     for k in keys)  # STOPPED is no setting: said as it is
 
 
 def run_record_problem(run_dir: Path) -> str | None:

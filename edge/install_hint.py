@@ -1,0 +1,30 @@
+"""The pip command that adds one of cxr-edge's extras ([train], [dicom]) to the install that is running.
+
+cxr-edge is not on PyPI: 'pip install cxr-edge[train]' failed when pasted (and would fetch whatever someone
+registered under that name). The command names the folder or wheel this install came from, where pip
+recorded it (direct_url.json) and it is still there, and this Python's own pip: the README's device install
+runs .venv/bin/edge-classify without activating the venv, where a plain 'pip' is another one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from importlib import metadata
+from urllib.parse import unquote, urlparse
+
+
+def install_hint(extra: str) -> str:
+    """'/path/.venv/bin/python -m pip install -e '/src/cxr-edge[train]'', or the README's way where the source
+    is not known or gone."""
+    pip = f"{shlex.quote(sys.executable or 'python3')} -m pip install"
+    try:
+        record = json.loads(metadata.distribution("cxr-edge").read_text("direct_url.json") or "{}")
+        url, editable = record.get("url", ""), bool((record.get("dir_info") or {}).get("editable"))
+    except (metadata.PackageNotFoundError, ValueError, AttributeError, OSError):
+        url, editable = "", False
+    source = unquote(urlparse(url).path) if isinstance(url, str) and url.startswith("file:") else ""
+    if source and os.path.exists(source):
+        return f"{pip} {'-e ' if editable else ''}{shlex.quote(f'{source}[{extra}]')}"
+    return f"{pip} '.[{extra}]' from the cxr-edge source folder, as README's Installing says"
