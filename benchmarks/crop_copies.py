@@ -103,9 +103,8 @@ def main() -> None:
     print(f"| {len(pick)} mirror images with noise (sd 3): joined to their film | {len(want_m & pairs)} |")
     print(f"| {len(pick)} copies turned 2-5 degrees either way: joined to their film | {len(want_t & pairs)} |")
     print(f"| {len(pick)} pairs of windows of one film, moved 2-4% apart: joined to each other | {len(want_w & pairs)} |")
-    print(f"| pairs of cxr-dev films joined to each other | {len(distinct)}"
-          + "".join(f"{': ' if k == 0 else ', '}{files[a].name} ~ {files[b].name}" for k, (a, b) in enumerate(distinct))
-          + " |")
+    joined = ", ".join(f"{files[a].name} ~ {files[b].name}" for a, b in distinct)
+    print(f"| pairs of cxr-dev films joined to each other | {len(distinct)}{': ' + joined if joined else ''} |")
     print(f"| codes a film ({len(GUESSES)} guesses + mirror image), 256-px films | {t_print * 1000:.1f} ms |")
     print(f"| search, all {len(every):,} films | {t_search:.2f} s |")
     known = np.stack([np.frombuffer(copy_code(g), np.uint8) for g in grays])

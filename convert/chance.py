@@ -24,6 +24,7 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
     given = [sum(row[j] for row in summary["confusion_matrix"]) for j in range(len(classes))]
     chance = 1 / len(present)
     if line := one_answer_line(given, classes, len(present), films):
+        line = line[:-1] + "; a narrow interval around it is no precise result)"
         auc, (auc_lo, auc_hi) = summary.get("macro_auroc"), (summary.get("macro_auroc_ci") or [None, None])[:2]
         if auc is not None and auc_lo is not None and auc_lo > 0.5:  # 'AUROC 0.81' beside it read as a contradiction
             line += (f"; yet its AUROC, {auc:.2f} (95% CI {auc_lo:.2f} to {auc_hi:.2f}), shows that it ranks these films "
@@ -46,13 +47,17 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
     return None
 
 
-def one_answer_line(given: list[int], classes: list[str], n_present: int, films: str = "these films") -> str | None:
-    """The warning where a model gave (nearly) every film one answer (``given``: films given each class), on films
-    of ``n_present`` classes; else None (cxr-evaluate's and cxr-convert's chance_line, and cxr-compare per model)."""
+def one_answer_line(given: list[int], classes: list[str], n_present: int, films: str = "these films",
+                    who: str = "the model") -> str | None:
+    """The warning where a model (``who``) gave (nearly) every film one answer (``given``: films given each class),
+    on films of ``n_present`` classes; else None (cxr-evaluate's and cxr-convert's chance_line, and cxr-compare
+    per model)."""
     n = sum(given)
-    top = max(range(len(classes)), key=given.__getitem__)
-    if n_present < 2 or n < MIN_FILMS or given[top] < ONE_ANSWER_SHARE * n:
+    if n_present < 2 or n < MIN_FILMS:
         return None
-    return (f"the model gave {given[top]:,} of the {n:,} films the answer {classes[top]}: it hardly tells the "
+    top = max(range(len(classes)), key=given.__getitem__)
+    if given[top] < ONE_ANSWER_SHARE * n:
+        return None
+    return (f"{who} gave {given[top]:,} of the {n:,} films the answer {classes[top]}: it hardly tells the "
             f"classes apart on {films}, and its figures measure little else (chance for balanced accuracy is "
-            f"{100 / n_present:.1f}%; a narrow interval around it is no precise result)")
+            f"{100 / n_present:.1f}%)")

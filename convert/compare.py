@@ -108,8 +108,8 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         "only_class": per_class[0]["class"] if len(per_class) == 1 else None,
         "too_few_films": bool(0 < len(y) < FEW_FILMS),
         # a model that gave (nearly) every film one answer: "no difference shown" would hide that it reads nothing here
-        "one_answer": {who: one_answer_line(np.bincount(v, minlength=k).tolist(), classes, len(set(y.tolist())))
-                       for who, v in (("A", a), ("B", b))},
+        "one_answer": {who: one_answer_line(np.bincount(v, minlength=k).tolist(), classes, len(set(y.tolist())),
+                                            who=f"model {who}") for who, v in (("A", a), ("B", b))},
     })
 
 
@@ -152,7 +152,7 @@ def caveats(r: dict) -> list[str]:
         out.append(f"only {one} films were scored: no film of another class shows how often either model calls a "
                    f"film {one} wrongly, so the one that calls more films {one} looks better; add films of the "
                    "other classes before choosing between them")
-    out += [f"{who}: {line}" for who, line in (r.get("one_answer") or {}).items() if line]
+    out += [line for line in (r.get("one_answer") or {}).values() if line]
     if r.get("too_few_films"):
         out.append(f"{r['n']} films scored: too few to judge, one film moves a figure by {100 / r['n']:.0f} points or more")
     return out

@@ -136,7 +136,7 @@ def no_signal_line(run: dict) -> str | None:
     if run.get("validation", {}).get("information_gain", 1.0) >= NO_SIGNAL:
         return None
     return ("cxr-train found that this model's answers on the validation films tell no more than how common each "
-            "class is; a gate that passes says only that quantization kept a useless model as it was")
+            "class is")
 
 
 def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
@@ -146,8 +146,7 @@ def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
     if len(given) < 2 or len(set(given.tolist())) > 1:
         return None
     return (f"the Keras model gives every one of the {len(given):,} test films the same class ({classes[int(given[0])]}): "
-            "its figures say nothing of telling the classes apart, and a gate that passes says only that "
-            "quantization kept it so")
+            "its figures say nothing of telling the classes apart")
 
 
 def choose_smallest(report: dict, modes: list[str], run_dir: Path, log: Callable[[str], None] = print,

@@ -178,7 +178,8 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
 def stored_now() -> dict:
     """When, and by which version, a rule is stored in a file: a copy re-stamped with a site's rule keeps its
     weights and its "converted" date, so without this nothing in it said when or by what its rule was set. A
-    rule carried over to a file written anew (or scored again) keeps its own record."""
+    rule chosen again for a file written anew (cxr-convert keeps a rule's target, not its threshold) is
+    stored anew."""
     from datetime import datetime, timezone
 
     from edge import __version__
@@ -226,7 +227,7 @@ def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
                                         "specificity": [nf["specificity"], *nf["specificity_ci"]]}
         requires = [r for r in meta.pop("requires", []) if r != "decision"]
         if decision is not None:
-            meta["decision"] = decision if "stored" in decision else {**decision, "stored": stored_now()}
+            meta["decision"] = {**decision, "stored": stored_now()}
             requires.append("decision")  # a reader that ignored the rule would give other labels than intended
         if requires:
             meta["requires"] = requires

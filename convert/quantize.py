@@ -126,7 +126,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
     if few:
         log(f"warning: {few}")
-    useless = [flat] if (flat := no_signal_line(run)) is not None else []  # said here, and in report.md and the cards
+    chance_warnings = [flat] if (flat := no_signal_line(run)) is not None else []  # stderr, report.md, report.json
     test_files = [i.path for i in split.parts["test"]]
 
     from edge.model import softmax
@@ -138,11 +138,12 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     ref_probs = softmax(ref_logits, temperature)
     reference = summarize(y_test, ref_probs, classes, n_boot=s.n_boot)
     if (one := one_class_line(ref_probs, classes)) is not None:
-        useless.append(one)
+        chance_warnings.append(one)
     elif (near := chance_line(reference, "the test films")) is not None:  # nearly one answer, or an interval to chance
-        useless.append(f"the Keras model: {near}" + ("" if useless else "; a gate that passes says only that "
-                                                                   "quantization kept it so"))  # said once
-    for line in useless:
+        chance_warnings.append(f"the Keras model: {near}")
+    if chance_warnings:  # what the gate's pass is worth, said once after them
+        chance_warnings[-1] += "; a gate that passes says only that quantization kept the model as it was"
+    for line in chance_warnings:
         log(f"warning: {line}")
     calibration = {"temperature": temperature, "fitted_on": "validation split",
                    "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
@@ -169,7 +170,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "calibration_samples": None if not calibrated else int(len(representative)) if not s.report_only
         else run.get("calibration_samples"), "calibrated_modes": calibrated,
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
-        "chance_warnings": useless,
+        "chance_warnings": chance_warnings,
         "temperature": temperature,
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},

@@ -270,6 +270,6 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     stored = d.get("stored") if d and isinstance(d.get("stored"), dict) else {}
     when = (f" (rule stored {stored['on'][:10]} by {stored['by']})"  # files of 0.35.0 and before record none
             if all(isinstance(stored.get(k), str) and stored[k].strip() for k in ("on", "by")) else "")
-    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {fmt_threshold(d['threshold'])}, else the most probable of the other classes{when}"
-                 if d else "Labels: the most probable class (no stored rule).")
+    lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {fmt_threshold(d['threshold'])}, else the most "
+                 f"probable of the other classes{when}" if d else "Labels: the most probable class (no stored rule).")
     return "\n".join(lines)

@@ -137,7 +137,7 @@ def test_a_folder_spelt_decomposed_gives_a_composed_label(tmp_path):
     import unicodedata
 
     from train.prepare import find_films
-    from train.resume import data_fingerprint, film_stamps, films_changed
+    from train.film_changes import data_fingerprint, film_stamps, films_changed
 
     nfc, nfd = "Lungenödem", unicodedata.normalize("NFD", "Lungenödem")
     data = tmp_path / "films"

@@ -132,11 +132,12 @@ def test_films_of_one_class_are_said_to_give_its_sensitivity_not_balanced_accura
     assert headline(both).startswith("B - A balanced accuracy")
     # B called every film COVID: 'cannot tell' alone hid that it reads nothing on these films (cxr-evaluate said so)
     (useless,) = caveats(both)
-    assert useless.startswith("B: the model gave 30 of the 30 films the answer COVID: it hardly tells the classes apart")
+    assert useless.startswith("model B gave 30 of the 30 films the answer COVID: it hardly tells the classes apart")
+    assert "interval" not in useless  # compare shows no interval of either model's own
     assert f"**Warning: {useless}.**" in "\n".join(markdown({**both, "skipped_files": []}, "a", "b", "d", "x"))
     nearly = compare(np.array([0, 1] * 20), np.r_[np.zeros(38, int), 1, 1], np.array([0, 1] * 20), ["COVID", "Normal"],
                      n_boot=50)
-    assert [w[:48] for w in caveats(nearly)] == ["A: the model gave 38 of the 40 films the answer "]  # 95%: nearly all
+    assert [w[:41] for w in caveats(nearly)] == ["model A gave 38 of the 40 films the answe"]  # 95%: nearly all
     assert caveats(compare(np.array([0, 1] * 20), np.r_[np.zeros(37, int), 1, 1, 1], np.array([0, 1] * 20),
                            ["COVID", "Normal"], n_boot=50)) == []
     # each model's own level beside the gap: two models at chance differ by little, and are both useless

@@ -154,7 +154,7 @@ def test_a_copy_filed_under_another_class_is_a_label_conflict_and_a_later_call_k
     import os
 
     from train.prepare import find_films
-    from train.resume import film_stamps, films_changed
+    from train.film_changes import film_stamps, films_changed
 
     main, _ = folders
     site = _site_of(main, tmp_path / "site", {"COVID/synthetic-COVID-0000.png": "Normal"})

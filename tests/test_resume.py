@@ -151,7 +151,7 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
 
 
 def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_path):
-    from train.resume import data_fingerprint, films_changed
+    from train.film_changes import data_fingerprint, films_changed
 
     before = {"a.png": ("COVID", 10, 100), "b.png": ("COVID", 10, 100), "c.png": ("Normal", 10, 100),
               "d.png": ("Normal", 10, 100)}
@@ -220,7 +220,7 @@ def test_films_whose_dates_alone_changed_are_compared_by_their_bytes(tmp_path):
     a film rewritten with the same size and name still counts as changed."""
     import hashlib
 
-    from train.resume import data_fingerprint, film_stamps, films_changed
+    from train.film_changes import data_fingerprint, film_stamps, films_changed
     from train.data import Item
 
     films = tmp_path / "films"
@@ -424,7 +424,7 @@ def test_a_students_films_are_its_teachers_classes_not_every_class_folder(tmp_pa
 
     from tests.test_data import write_images
     from train.prepare import data_changed, find_films
-    from train.resume import data_fingerprint, film_stamps
+    from train.film_changes import data_fingerprint, film_stamps
     from train.run import TrainSettings
 
     films = tmp_path / "films"

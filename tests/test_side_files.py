@@ -71,7 +71,7 @@ def test_a_manifest_linked_to_a_fifo_or_a_device_is_a_clear_error(tmp_path, targ
 
 
 def test_the_sources_fingerprint_does_not_wait_on_a_fifo_manifest(tmp_path):
-    from train.resume import sources_digest
+    from train.film_changes import sources_digest
 
     two_classes(tmp_path / "data")
     os.mkfifo(tmp_path / "fifo")

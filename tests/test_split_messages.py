@@ -110,7 +110,7 @@ def test_a_holdout_scores_only_its_own_films_and_leaves_its_patients_other_films
     assert sorted(f["file"] for f in left_out["films"]) == ["COVID/copy.png", "COVID/covid-014.png", "COVID/covid-015.png",
                                                             "Normal/normal-014.png", "Normal/normal-015.png"]
     # a later call knows them as films of this run (train.resume): a copied data folder is not "films added"
-    from train.resume import _recorded
+    from train.film_changes import _recorded
 
     split.save(tmp_path / "run" / "split.json")
     before, sha = _recorded(tmp_path / "run", {"data_hygiene": json.loads(json.dumps(notes["hygiene"]))})

@@ -24,7 +24,7 @@ from train.patients import split_units
 from train.split import stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
-from train.resume import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
+from train.film_changes import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
 
 if TYPE_CHECKING:
     from train.run import TrainSettings

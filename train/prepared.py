@@ -4,7 +4,7 @@ Listing, decoding and searching 50,000 films for copies takes hours on a worksta
 stopped after that (Ctrl-C, a reboot, the disk full while training) left split.json and the
 cached inputs in its run folder, and the next call still read and searched every film again. The
 data phase now writes prepared.json beside them: the settings that made the split, the films as
-listed (train.resume.data_fingerprint) and the notes run.json takes from the data phase. A later
+listed (train.film_changes.data_fingerprint) and the notes run.json takes from the data phase. A later
 call with the same data settings, on films unchanged by name, class, size and date, and the same
 split.json takes them as they are. The record goes once run.json is written.
 """

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-from edge.install_hint import install_hint
 from edge.runtime import silenced_fd
 
 __all__ = ["load_tensorflow", "silenced_fd"]
@@ -37,6 +36,8 @@ def load_tensorflow() -> None:
         print(f"{prog}: interrupted while loading TensorFlow; nothing was written", file=sys.stderr)
         raise SystemExit(130) from None
     except ImportError as e:
+        from edge.install_hint import install_hint
+
         absent = isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] in ("tensorflow", "keras")
         print(f"{prog}: error: " + (f"this command needs TensorFlow: {install_hint('train')} (the device "
                                     "part, edge-classify, does not)" if absent else
@@ -52,6 +53,8 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError as e:
+        from edge.install_hint import install_hint
+
         print(f"{prog}: error: this command draws its plots with matplotlib, which cannot be imported ({e}): "
               f"{install_hint('train')}", file=sys.stderr)
         raise SystemExit(2) from None

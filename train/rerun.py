@@ -38,7 +38,7 @@ def nothing_to_do(out: Path, what: str) -> str:
     created = str(run.get("created") or "")
     when = f"{created[:10]} {created[11:16]} UTC" if len(created) >= 16 else "at a time it did not record"
     by = f"cxr-edge {run['cxr_edge_version']}" if run.get("cxr_edge_version") else "an older cxr-edge"
-    # films are compared by the listing train.resume.films_changed takes: bytes changed at the same size and date pass
+    # films are compared by the listing train.film_changes.films_changed takes: bytes changed at the same size and date pass
     told = "" if (run.get("settings") or {}).get("data") == "synthetic" else "as their names, sizes and dates tell; "
     return (f"{out} already holds a finished run of these settings and films ({told}{what}, trained {when} by {by}): "
             "nothing to do; --replace trains it again")

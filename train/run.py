@@ -291,7 +291,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "best_epoch": [h["best_epoch"][0] for h in histories],
         "epochs_run": [len(h["loss"]) for h in histories],
         "counts": {k: {c: int((ys[k] == j).sum()) for j, c in enumerate(split.classes)} for k in ys},
-        "data_fingerprint": notes.get("data"),  # the films as found (train.resume.data_fingerprint)
+        "data_fingerprint": notes.get("data"),  # the films as found (train.film_changes.data_fingerprint)
         # the split this model was trained on: a retrain stopped after writing its new split.json
         # leaves that beside this model, and cxr-convert must not score the model on it
         "split_digest": split.digest(),

@@ -123,7 +123,7 @@ def classes_problem(classes: list[str] | None, teacher_classes: list[str] | None
     so --classes may only name them again (in their order, spelt as cxr-train matches folders)."""
     if classes and teacher_classes and [same_class_key(c) for c in classes] != [same_class_key(c) for c in teacher_classes]:
         return (f"--classes {','.join(classes)} {'differs' if len(classes) == 1 else 'differ'} from the teacher's "
-                f"{','.join(teacher_classes)}")
+                f"{','.join(teacher_classes)} (a student learns its teacher's classes, in their order)")
     return None
 
 

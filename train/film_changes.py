@@ -1,0 +1,140 @@
+"""Whether a run's films changed since it listed them: each film's path, label, size and date (film_stamps,
+data_fingerprint in run.json), the files that give their sources (sources_digest), and how many were added,
+removed or changed (films_changed). cxr-train reuses a finished run, teacher or data phase only where they
+did not change; cxr-convert refuses a run whose films changed since training."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+
+def film_stamps(root: Path, items: list) -> dict[str, tuple[str, int, int]]:
+    """Each film found (path as recorded, relative to ``root`` or absolute) -> (label, size,
+    mtime_ns): what a changed data folder changes, read from the file system without decoding."""
+    stamps = {}
+    for it in items:
+        try:
+            st = os.stat(Path(root) / it.path)
+            stamps[it.path] = (it.label, st.st_size, st.st_mtime_ns)
+        except OSError:  # gone since it was listed: still a film of this listing, with no size
+            stamps[it.path] = (it.label, -1, -1)
+    return stamps
+
+
+def _listing_sha256(rows: list) -> str:
+    return hashlib.sha256(json.dumps(sorted(rows), separators=(",", ":")).encode()).hexdigest()
+
+
+def data_fingerprint(stamps: dict[str, tuple[str, int, int]], taken_ns: int) -> dict:
+    """run.json's record of the films a run was trained from: a SHA-256 of every film's path,
+    label, size and modification time, another without the times, and when they were listed
+    (``taken_ns``), so that a later call can tell whether the data changed and roughly how
+    (films_changed), and tell a copy that only changed the dates (``cp -r``, rsync without -t)."""
+    return {"sha256": _listing_sha256([[p, *v] for p, v in stamps.items()]),
+            "sizes_sha256": _listing_sha256([[p, label, size] for p, (label, size, _) in stamps.items()]),
+            "files": len(stamps), "taken_ns": taken_ns}
+
+
+def sources_digest(folders: list[str | Path]) -> str:
+    """SHA-256 of what gives the films their sources: each folder's MANIFEST.csv and the Kaggle
+    database's *.metadata.xlsx, by their bytes (a copy that only changed their dates is the same).
+    A source fixed there changes the split's sources, --holdout-source and the shortcut audit."""
+    from train.kaggle_metadata import metadata_files
+    from train.manifest import manifest_path
+    from train.side_file import SideFileError, read_side_file
+
+    h = hashlib.sha256()
+    for k, folder in enumerate(folders):
+        found = [p for p in [manifest_path(folder)] if p] + sorted(metadata_files(Path(folder)).values())
+        for p in found:
+            h.update(f"{k}/{p.name}\0".encode("utf-8", "surrogateescape"))
+            try:
+                h.update(hashlib.sha256(read_side_file(p)).digest())
+            except (OSError, SideFileError):  # a FIFO or /dev/zero in its place: said where the sources are read
+                h.update(b"unreadable")
+    return h.hexdigest()
+
+
+def sources_changed(run_dir: Path, folders: list[str | Path], record: str = "run.json") -> bool:
+    """Whether the sources' files (sources_digest) changed since the run in ``run_dir`` listed its
+    films (in its ``record``); False for a run that did not record them (cxr-edge 0.20.0 and older)."""
+    try:
+        done = json.loads((Path(run_dir) / record).read_text())["data_fingerprint"].get("sources_sha256")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return done is not None and done != sources_digest(folders)
+
+
+def _recorded(run_dir: Path, run: dict) -> tuple[dict[str, str | None], dict[str, str]]:
+    """(path -> label, None for a skipped file; path -> SHA-256 of its bytes) as the run recorded them."""
+    before: dict[str, str | None] = {}
+    sha: dict[str, str] = {}
+    try:  # a damaged split.json spoils the counts only: the films did change
+        split = json.loads((Path(run_dir) / "split.json").read_text())
+        for i in (i for v in split["splits"].values() for i in v):
+            before[i["path"]] = i["label"]
+            if "sha256" in i:
+                sha[i["path"]] = i["sha256"]
+        before.update({f["path"]: None for f in run.get("skipped_files", []) if f["path"] not in before})
+        hygiene = run.get("data_hygiene") or {}
+        # listed, read, then left out: copies across folders, and the held-out patients' films filed elsewhere
+        for c in [*hygiene.get("cross_folder_copies", []), *(hygiene.get("holdout_left_out") or {}).get("films", [])]:
+            before[c["file"]], sha[c["file"]] = c["label"], c["sha256"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return before, sha
+
+
+def _same_bytes(root: Path, path: str, sha256: str | None) -> bool:
+    if sha256 is None:
+        return False
+    try:
+        return hashlib.sha256((Path(root) / path).read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: Path | None = None,
+                  log: Any = None, record: str = "run.json") -> tuple[int, int] | None:
+    """(added, removed or changed) films between the finished run in ``run_dir`` and ``stamps``
+    (the films found now under ``root``); (0, 0) when they are the same; None when its run.json
+    predates the data fingerprint. Paths and labels come from its split.json and skipped files; a
+    film whose path and label are unchanged counts as changed when it was modified after the run
+    listed its films. When only dates changed (same names, labels and sizes: a copied data folder),
+    the films' bytes are compared with the SHA-256 the split recorded, so an hour's teacher is not
+    trained again for a ``touch``; ``log`` says so, as reading every film takes a while. ``record``:
+    the file that holds the run's data_fingerprint (train.prepared's, for a run not finished)."""
+    try:
+        run = json.loads((Path(run_dir) / record).read_text())
+        done = run["data_fingerprint"]
+        now = data_fingerprint(stamps, done["taken_ns"])
+        if now["sha256"] == done["sha256"]:
+            return 0, 0
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    before, sha = _recorded(run_dir, run)
+    # labels are stored composed (NFC); a run of 0.34.0 or before kept a Mac folder's decomposed spelling
+    stamps = {p: (before[p] if isinstance(before.get(p), str) and unicodedata.normalize("NFC", before[p]) == v[0]
+                  else v[0], *v[1:]) for p, v in stamps.items()}
+    now = data_fingerprint(stamps, done["taken_ns"])
+    if now["sha256"] == done["sha256"]:
+        return 0, 0
+    if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
+        if log:
+            log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "
+                "classes and sizes: comparing their bytes with the ones it was trained on")
+        # An unreadable file has no recorded bytes: changed only if written since (it may read now).
+        changed = sum(not _same_bytes(root, p, sha.get(p)) if before[p] is not None else mtime >= done["taken_ns"]
+                      for p, (_, _, mtime) in stamps.items())
+        return 0, changed
+    added = sum(p not in before for p in stamps)
+    gone = sum(p not in stamps for p in before)
+    changed = sum(before[p] not in (None, label) or mtime >= done["taken_ns"]
+                  for p, (label, _, mtime) in stamps.items() if p in before)
+    # A film replaced by one with an older date escapes the count, not the fingerprint: one at least.
+    return added, gone + changed if added or gone + changed else 1
