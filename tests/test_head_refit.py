@@ -24,6 +24,23 @@ def test_ridge_towards_recovers_a_linear_map_and_falls_back_to_the_prior():
     assert 0 < np.abs(middle).sum() < np.abs(true).sum()
 
 
+def test_the_pull_towards_the_keras_head_is_per_image_so_more_images_of_the_same_kind_do_not_loosen_it():
+    """The ridge is weighted per calibration image (ridge * n): unweighted, the same 40 images given twice
+    (--calibration-samples doubled) pulled the refitted head half as hard towards Keras's, and a head wider than
+    the images are many (the docstring's 512-wide Dense) was fitted to noise."""
+    from convert.head_refit import ridge_towards
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(40, 60))  # more features than images: the pull towards the prior decides the fit
+    target, prior = rng.normal(size=(40, 2)), rng.normal(size=(60, 2))
+    once = ridge_towards(a, target, prior, 0.01)
+    np.testing.assert_allclose(ridge_towards(np.vstack([a, a]), np.vstack([target, target]), prior, 0.01), once,
+                               rtol=1e-6, atol=1e-9)
+    lam = 0.01 * 40  # the documented objective: ||a theta - target||^2 + ridge * n * ||theta - prior||^2
+    np.testing.assert_allclose(once, np.linalg.solve(a.T @ a + lam * np.eye(60), a.T @ target + lam * prior),
+                               rtol=1e-6, atol=1e-9)
+
+
 @pytest.fixture(scope="module")
 def tiny(tiny_run):
     from train.quiet import load_tensorflow

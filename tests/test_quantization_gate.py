@@ -94,10 +94,28 @@ def test_auto_picks_a_larger_mode_when_int8_fails(broken_run):
     assert code == 1 and not (broken_run / "model.tflite").exists()
 
 
-def test_representative_set_is_from_training_split_and_reported(broken_run):
+def test_representative_set_is_from_training_split_and_reported(broken_run, monkeypatch):
+    """Drawn from the test split, the int8 files were calibrated on the very films they are then scored and gated
+    on (figures flattered), while report.md still said 'calibrated on 10 training images'."""
+    import convert.export as export
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part
+    from train.data import Split
+
+    drawn, real = [], export.representative_sample
+
+    def spy(x, y, n, seed=0):  # the real sample, with the films it was drawn from kept
+        drawn.append((x.copy(), y.copy()))
+        return real(x, y, n, seed)
+
+    monkeypatch.setattr(export, "representative_sample", spy)
     report, _ = convert(broken_run, ["int8"], calibration_samples=10)
     assert report["calibration_samples"] == 10
     assert "calibrated on 10 training images" in (broken_run / "report.md").read_text()
+    config = PreprocessConfig.from_dict(json.loads((broken_run / "run.json").read_text())["preprocess"])
+    x_train, y_train = load_part(broken_run, Split.load(broken_run / "split.json"), "train", config, progress=False)
+    (x, y), = drawn
+    assert np.array_equal(y, y_train) and np.array_equal(x, x_train)
 
 
 def test_auto_prefers_int8_to_the_slightly_smaller_int8_full(tmp_path):
@@ -151,6 +169,54 @@ def test_a_file_with_a_stored_rule_is_gated_on_the_answers_it_gives():
     failed_plain = gate_under_rule({"passed": False, "reasons": ["accuracy fell 3.0 points (limit 1)"]}, y, keras, keras,
                                    ["COVID", "Normal"], (0, 0.36), 0.9, reference_val, 1.0, 1.0)
     assert not failed_plain["passed"] and failed_plain["reasons"] == ["accuracy fell 3.0 points (limit 1)"]
+
+
+def test_under_a_rule_keras_is_held_at_its_own_threshold_not_the_files():
+    """Keras scored at the file's threshold (0.59, chosen through the file, whose COVID probabilities run higher)
+    keeps 5 of its 10 COVID films instead of the 9 it keeps at its own threshold for 90%: a file that loses 2 of
+    them under its rule then looked no worse than Keras and passed the gate (and --auto kept it)."""
+    from convert.gate import gate_under_rule
+
+    y = np.r_[np.zeros(10, int), np.ones(10, int)]  # 10 COVID films, then 10 Normal
+    normal = np.linspace(0.05, 0.25, 10)
+    keras_covid = np.r_[np.linspace(0.3, 0.9, 10), normal]  # its threshold for 90%: its 9th COVID score, 0.3667
+    keras = np.c_[keras_covid, 1 - keras_covid]
+
+    def gated(file_covid):
+        p = np.r_[file_covid, normal]
+        return gate_under_rule({"passed": True, "reasons": []}, y, keras, np.c_[p, 1 - p], ["COVID", "Normal"],
+                               (0, 0.59), 0.9, (y, keras), 1.0, 1.0)
+
+    same = gated(np.linspace(0.55, 0.95, 10))  # 9 of 10 reach 0.59, as Keras's 9 reach its own threshold
+    assert same["passed"] and same["under_rule"]["keras"]["per_class"][0]["sensitivity"] == pytest.approx(0.9)
+    worse = gated(np.r_[np.linspace(0.3, 0.5, 3), np.linspace(0.6, 0.95, 7)])  # 7 of 10 reach 0.59
+    assert not worse["passed"] and worse["under_rule"]["file"]["per_class"][0]["sensitivity"] == pytest.approx(0.7)
+    assert [r.split("): ")[1] for r in worse["reasons"]] == ["accuracy fell 10.0 points (limit 1)",
+                                                             "COVID sensitivity fell 20.0 points (limit 1)"]
+
+
+def test_a_drop_exactly_at_the_limit_passes_and_a_little_more_fails():
+    """--max-drop allows 'at most max_drop points': one film worse of 100 (0.90 to 0.89, in floating point
+    1.0000000000000009 points) is within the default 1, and failing it would send --auto to a file 3-4x larger."""
+    from convert.gate import gate
+
+    ref = {"accuracy": 90 / 100, "per_class": [{"class": "COVID", "sensitivity": 45 / 50}]}
+    at = {"accuracy": 89 / 100, "per_class": [{"class": "COVID", "sensitivity": 44 / 50}]}  # 1 and 2 points
+    assert gate(ref, at, 1.0, 2.0) == {"passed": True, "reasons": []}
+    over = {"accuracy": 0.889, "per_class": [{"class": "COVID", "sensitivity": 0.879}]}
+    assert gate(ref, over, 1.0, 2.0)["reasons"] == ["accuracy fell 1.1 points (limit 1)",
+                                                   "COVID sensitivity fell 2.1 points (limit 2)"]
+
+
+def test_a_class_is_held_to_the_class_limit_not_the_accuracy_limit():
+    """A class's sensitivity was judged against --max-drop: with the defaults (1, 2) a class losing 1.5 points
+    failed, and with --max-class-drop tighter than --max-drop a real loss of a class passed."""
+    from convert.gate import gate
+
+    ref = {"accuracy": 0.90, "per_class": [{"class": "COVID", "sensitivity": 0.90}]}
+    cand = {"accuracy": 0.90, "per_class": [{"class": "COVID", "sensitivity": 0.885}]}
+    assert gate(ref, cand, 1.0, 2.0) == {"passed": True, "reasons": []}
+    assert gate(ref, cand, 2.0, 1.0)["reasons"] == ["COVID sensitivity fell 1.5 points (limit 1)"]
 
 
 def test_auto_on_a_quant_subset_never_moves_model_tflite_off_a_mode_it_does_not_score(tiny_run, tmp_path, capsys):

@@ -119,3 +119,20 @@ def test_replacing_an_earlier_models_file_says_it_is_that_models(tiny_run, tmp_p
     assert made_from(run / "model.tflite") in (None, made_from(run / "model_int8.tflite"))  # follows the new int8 file, or gone
     assert made_from(run / "model_int8.tflite") != "2020-01-01T00:00:00+00:00"
     assert notes[0].startswith("cxr-convert: note: replacing model_fp32.tflite of an earlier conversion (")
+
+
+def test_a_site_rule_counts_its_seen_cases_and_seen_others_apart():
+    """--keep-seen: the warning's '(3 COVID, 1 others; --keep-seen)' and the report's sentence on whether the others
+    'played no part' read these two counts; swapped, a rule whose specificity rests on films that trained the model
+    was said to owe nothing to them."""
+    import numpy as np
+
+    from convert.operating_point import site_operating_point
+
+    y = np.array([0] * 10 + [1] * 10)
+    covid = np.r_[np.linspace(0.55, 0.95, 10), np.linspace(0.05, 0.45, 10)]
+    seen = np.zeros(20, bool)
+    seen[[0, 1, 2, 15]] = True  # 3 of the COVID films (the cases) and 1 Normal film were seen in training
+    site = site_operating_point(y, np.stack([covid, 1 - covid], 1), ["COVID", "Normal"], 0, 0.9, films="films",
+                                seen=seen)
+    assert site["seen"] == {"cases": 3, "others": 1}

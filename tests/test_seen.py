@@ -244,6 +244,32 @@ def test_cropped_copies_are_found_only_when_searched_for(tiny_run, tmp_path):
     assert "cropped" not in json.loads((tmp_path / "plain" / "report.json").read_text())["seen_in_training"]
 
 
+def test_a_mirrored_copy_at_the_copy_code_limit_is_found_and_one_bit_beyond_is_not(tmp_path):
+    """A plain copy at exactly the limit is found ('z' above); a mirrored (or cropped) copy at the limit was
+    missed by the crop search, and the film was scored as new, flattering the figures."""
+    from PIL import Image
+
+    from edge.preprocess import load_bytes
+    from train.crop_copies import lookup_codes
+    from train.hygiene import COPY_CODE_BITS, copy_code
+
+    rng = np.random.default_rng(3)
+    film = np.add.outer(np.linspace(0, 120, 128), np.linspace(0, 90, 128)) + rng.integers(0, 60, (128, 128))
+    (tmp_path / "site" / "A").mkdir(parents=True)
+    Image.fromarray(film.astype(np.uint8)).save(tmp_path / "site" / "A" / "f.png")
+    gray = load_bytes((tmp_path / "site" / "A" / "f.png").read_bytes())
+    mirror = np.unpackbits(lookup_codes(gray)[1][0])
+    item = Item("A/f.png", "A", _sha("f"), near=copy_code(gray).hex())
+    for flip, expected in ((COPY_CODE_BITS, [("train", "mirror")]), (COPY_CODE_BITS + 1, [None])):
+        trained = mirror.copy()
+        trained[:flip] ^= 1  # the training film: the site film's mirror image, this many bits of copy code apart
+        near = np.packbits(trained).tobytes().hex()
+        Split(str(tmp_path), ["A"], {"train": [Item("A/t.png", "A", _sha("t"), near=near)], "val": []}).save(
+            tmp_path / "split.json")
+        assert seen_parts(tmp_path / "model.keras", [item], crops_in=str(tmp_path / "site"))[0] == expected, flip
+        assert seen_parts(tmp_path / "model.keras", [item])[0] == [None]  # its own code is far: only the search finds it
+
+
 def test_copies_under_two_classes_are_label_conflicts_not_mere_copies():
     from convert.set_notes import split_copies
 

@@ -101,6 +101,36 @@ def test_per_class_sensitivity_and_the_class_a_shift_costs_most():
     assert "Few films: Normal has 2, so one of its films is 50.0 points of its sensitivity and 16.7 of" in md
 
 
+def test_each_named_shift_applies_the_setting_its_name_says():
+    """The 'Under simulated acquisition shifts' table names each row by its setting; a row whose shift applied
+    another (gamma 0.6 under 'gamma 1.6', 15% of each side kept under 'zoom 0.85', a black frame under 'white
+    border 8%') reports a film change that was never made and hides the one it names."""
+    rng = np.random.default_rng(0)
+    film = rng.integers(40, 216, (200, 160)).astype(np.uint8)
+    mid = np.full((64, 64), 128, np.uint8)
+    assert SHIFTS["gamma 0.6"](mid)[0, 0] == round(255 * (128 / 255) ** 0.6) == 169  # brighter
+    assert SHIFTS["gamma 1.6"](mid)[0, 0] == round(255 * (128 / 255) ** 1.6) == 85  # darker
+    assert SHIFTS["contrast x0.6"](film).std() == pytest.approx(0.6 * film.std(), rel=0.02)
+    assert SHIFTS["noise sd 12"](mid).astype(float).std() == pytest.approx(12, rel=0.1)
+    assert SHIFTS["zoom 0.85"](film).shape == (170, 136)
+    assert SHIFTS["crop height 0.85"](film).shape == (170, 160)
+    assert SHIFTS["crop width 0.85"](film).shape == (200, 136)
+    black = SHIFTS["border pad 12%"](film)
+    assert black.shape == (200 + 2 * 24, 160 + 2 * 24) and black[0, 0] == black[-1, -1] == 0
+    white = SHIFTS["white border 8%"](film)
+    assert white.shape == (200 + 2 * 16, 160 + 2 * 16) and white[0, 0] == white[-1, -1] == 255
+
+
+def test_few_films_of_one_class_are_warned_of_beside_a_large_class():
+    """The caution was tested on the largest class: 4 COVID films beside 400 Normal lost 'Few films: COVID has 4',
+    and a one-film drop under a shift (25 points of COVID sensitivity) read as a weakness."""
+    from convert.shift_report import few_films_lines
+
+    lines = few_films_lines([4, 400], ["COVID", "Normal"])
+    assert lines and lines[0].startswith("Few films: COVID has 4, so one of its films is 25.0 points of its sensitivity")
+    assert few_films_lines([30, 400], ["COVID", "Normal"]) == []
+
+
 def test_vendor_processing_shifts_sharpen_edges_and_equalise_locally():
     # A step edge, as at a rib or the heart border: unsharp masking overshoots on both sides.
     g = np.zeros((256, 256), np.uint8)

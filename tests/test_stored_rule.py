@@ -247,6 +247,7 @@ def test_next_film_rates_by_hand():
     assert r["specificity"] == 1.0 and r["specificity_ci"] == list(wilson_interval(2, 2))
     r = next_film_rates(positive, scores, 0.7)  # 3 of 4: 3 in 5
     assert r["sensitivity"] == pytest.approx(0.6) and (r["tp"], r["fn"]) == (3, 1)
+    assert r["sensitivity_ci"] == pytest.approx(list(beta_interval(3, 2)))  # Beta(f, n + 1 - f): the next case too
 
 
 def test_beta_interval_matches_its_closed_forms():
@@ -292,6 +293,22 @@ def test_a_site_rules_promised_figures_hold_for_the_threshold_it_saves():
     assert abs(np.mean(sens) - np.mean(true_sens)) < 0.01, (np.mean(sens), np.mean(true_sens))
     assert abs(np.mean(spec) - np.mean(true_spec)) < 0.015, (np.mean(spec), np.mean(true_spec))
     assert 0.91 <= covered / 400 <= 0.99, covered
+
+
+def test_the_card_of_a_site_rule_gives_each_next_film_figure_its_own_interval(tiny_run):
+    """cxr-evaluate --operating-point ... --save-model: the copy's card (edge-classify --card, what the file itself
+    says to expect) gave the next films' specificity the sensitivity's interval, while report.md had it right."""
+    from convert.operating_point import site_operating_point, stamped
+
+    y = np.array([0] * 20 + [1] * 30)
+    covid = np.r_[np.linspace(0.4, 0.95, 20), np.linspace(0.02, 0.6, 30)]
+    site = site_operating_point(y, np.stack([covid, 1 - covid], 1), ["COVID", "Normal"], 0, 0.9,
+                                films="films in site (50)")
+    nf = site["next_films"]
+    assert nf["sensitivity_ci"] != nf["specificity_ci"]
+    card = md.split(stamped((tiny_run / "model_int8.tflite").read_bytes(), site["decision"], site))[1]["validation"]
+    assert card["rule_on_site"]["sensitivity"] == pytest.approx([nf["sensitivity"], *nf["sensitivity_ci"]])
+    assert card["rule_on_site"]["specificity"] == pytest.approx([nf["specificity"], *nf["specificity_ci"]])
 
 
 def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unseen_site, tmp_path):

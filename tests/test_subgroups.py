@@ -105,6 +105,18 @@ def test_too_many_values_are_refused_from_the_manifest_before_any_film_is_read(t
     assert MAX_GROUPS >= 41  # the per-source table's 41 sources would fit as --by groups
 
 
+def test_a_column_of_exactly_max_groups_values_passes_the_early_check_and_one_more_is_refused(tmp_path):
+    """A column of MAX_GROUPS + 1 values passed the up-front count: every film was read and scored before
+    group_values refused it, in words about the films' DICOM headers rather than MANIFEST.csv."""
+    from convert.group_values import check_columns
+
+    _manifest(tmp_path, [{"file": f"A/{k}.png", "ward": f"W{k}"} for k in range(MAX_GROUPS + 1)])
+    check_columns(tmp_path, ["ward"], [f"A/{k}.png" for k in range(MAX_GROUPS)])  # 50 wards: 50 groups
+    with pytest.raises(ValueError, match=f"--by ward: {MAX_GROUPS + 1} different values in MANIFEST.csv, and at most "
+                                         f"{MAX_GROUPS} can be groups"):
+        check_columns(tmp_path, ["ward"])
+
+
 def test_values_are_counted_as_they_are_grouped_before_any_is_refused(tmp_path, capsys):
     """26 wards spelt 'Ward 3' in some rows and 'WARD 3' in others are 26 groups, not 52 values: the up-front
     count refused them as too many, though the grouping merges the spellings."""
@@ -195,6 +207,45 @@ def test_copies_count_once_towards_a_groups_20_films():
     overall = per_source(y, probs, ["COVID", "Normal"], ["all"] * 140, 0)["all"]
     row = next(ln for ln in subgroup_section("ward", counted, overall, ["COVID", "Normal"]) if ln.startswith("| Dup"))
     assert "| 20 (10 distinct) |" in row and "too few films (10 without their copies)" in row
+
+
+def _ward_row(groups: dict, overall: dict, name: str) -> str:
+    return next(ln for ln in subgroup_section("ward", groups, overall, ["COVID", "Normal"]) if ln.startswith(f"| {name} "))
+
+
+def test_a_group_of_19_films_is_too_few_to_judge_and_one_of_20_is_judged():
+    """A ward of 19 films was marked **below** (a verdict on a ward) under a header that says groups of fewer than
+    20 films have intervals too wide to judge."""
+    from convert.subgroups import per_source
+
+    y = np.array([0] * 100 + [1] * 100 + [0] * 10 + [1] * 9 + [0] * 10 + [1] * 10)
+    probs = np.eye(2)[y] * 0.8 + 0.1
+    probs[200:] = np.eye(2)[1 - y[200:]] * 0.8 + 0.1  # both small wards: every film wrong
+    wards = ["big"] * 200 + ["w19"] * 19 + ["w20"] * 20
+    groups = per_source(y, probs, ["COVID", "Normal"], wards, 200)
+    overall = per_source(y, probs, ["COVID", "Normal"], ["all"] * len(y), 0)["all"]
+    assert "too few films" in _ward_row(groups, overall, "w19") and "below" not in _ward_row(groups, overall, "w19")
+    assert "too few films" not in _ward_row(groups, overall, "w20") and "**below**" in _ward_row(groups, overall, "w20")
+
+
+def test_copies_count_once_towards_a_classs_20_films_in_a_group():
+    """A ward of 10 COVID films scored twice (a copy each), all missed, beside 40 Normal films, was marked
+    **COVID below** as if it held 20 COVID films: copies counted once at group level, but not per class."""
+    from convert.subgroups import per_source
+
+    y = np.array([0] * 100 + [1] * 100 + [0] * 20 + [1] * 40)
+    probs = np.eye(2)[y] * 0.8 + 0.1
+    probs[200:220] = [0.1, 0.9]  # the ward's COVID films, all called Normal
+    wards = ["big"] * 200 + ["Dup"] * 60
+    copies = list(range(260))
+    copies[210:220] = range(200, 210)  # the ward's COVID films 210..219 are copies of 200..209
+    plain = per_source(y, probs, ["COVID", "Normal"], wards, 200)
+    counted = per_source(y, probs, ["COVID", "Normal"], wards, 200, copy_of=copies)
+    assert plain["Dup"]["classes_below"] == ["COVID"]  # 20 COVID films: judged
+    assert counted["Dup"]["distinct_per_class"] == {"COVID": 10, "Normal": 40}
+    assert counted["Dup"]["classes_below"] == []
+    overall = per_source(y, probs, ["COVID", "Normal"], ["all"] * len(y), 0)["all"]
+    assert "COVID below" not in _ward_row(counted, overall, "Dup")
 
 
 def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
