@@ -180,11 +180,11 @@ def test_a_square_is_at_the_border_by_its_centre_not_its_corner():
     from edge.explain import Occlusion, at_border
 
     box = (0, 64, 0, 64)  # its outer eighth: the 8 pixels along each edge
-    assert at_border((0, 0), 8, box) and at_border((48, 24), 16, box) is False
-    assert at_border((4, 28), 16, box) is False  # corner in the outer eighth, centre (12, 36) inside
+    assert at_border((0, 0), 8, box) and not at_border((48, 24), 16, box)
+    assert not at_border((4, 28), 16, box)  # corner in the outer eighth, centre (12, 36) inside
     assert at_border((50, 50), 16, box)  # centre (58, 58): outside the frame
     lungs = Occlusion(np.zeros((64, 64)), box, 0.0, largest_fall=1.0, strongest=(4, 28), patch=16)
-    assert lungs.strongest_at_border is False
+    assert not lungs.strongest_at_border
 
 
 def test_explain_mistakes_picks_the_most_confident_errors_in_order():
