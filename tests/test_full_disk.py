@@ -526,8 +526,8 @@ def test_without_matplotlib_train_and_convert_refuse_before_any_work(tiny_run, t
     r = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True, timeout=300,
                        env={**os.environ, "PYTHONPATH": str(REPO)})
     assert r.returncode == 2, r.stderr
-    assert "which cannot be imported (import of matplotlib halted; None in sys.modules): pip install " in r.stderr \
-        and "[train]" in r.stderr and "cxr-edge[train]" not in r.stderr, r.stderr
+    assert "which cannot be imported (import of matplotlib halted; None in sys.modules): " in r.stderr \
+        and " -m pip install " in r.stderr and "[train]" in r.stderr and "cxr-edge[train]" not in r.stderr, r.stderr
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before and not (tmp_path / "new").exists()
 
 
