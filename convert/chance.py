@@ -23,8 +23,7 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
     classes = [r["class"] for r in summary["per_class"]]
     given = [sum(row[j] for row in summary["confusion_matrix"]) for j in range(len(classes))]
     chance = 1 / len(present)
-    if line := one_answer_line(given, classes, len(present), films):
-        line = line[:-1] + "; a narrow interval around it is no precise result)"
+    if line := one_answer_line(given, classes, len(present), films, intervals_shown=True):
         auc, (auc_lo, auc_hi) = summary.get("macro_auroc"), (summary.get("macro_auroc_ci") or [None, None])[:2]
         if auc is not None and auc_lo is not None and auc_lo > 0.5:  # 'AUROC 0.81' beside it read as a contradiction
             line += (f"; yet its AUROC, {auc:.2f} (95% CI {auc_lo:.2f} to {auc_hi:.2f}), shows that it ranks these films "
@@ -48,10 +47,10 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
 
 
 def one_answer_line(given: list[int], classes: list[str], n_present: int, films: str = "these films",
-                    who: str = "the model") -> str | None:
+                    who: str = "the model", intervals_shown: bool = False) -> str | None:
     """The warning where a model (``who``) gave (nearly) every film one answer (``given``: films given each class),
     on films of ``n_present`` classes; else None (cxr-evaluate's and cxr-convert's chance_line, and cxr-compare
-    per model)."""
+    per model, which shows no interval of a model's own: ``intervals_shown``)."""
     n = sum(given)
     if n_present < 2 or n < MIN_FILMS:
         return None
@@ -60,4 +59,4 @@ def one_answer_line(given: list[int], classes: list[str], n_present: int, films:
         return None
     return (f"{who} gave {given[top]:,} of the {n:,} films the answer {classes[top]}: it hardly tells the "
             f"classes apart on {films}, and its figures measure little else (chance for balanced accuracy is "
-            f"{100 / n_present:.1f}%)")
+            f"{100 / n_present:.1f}%" + ("; a narrow interval around it is no precise result)" if intervals_shown else ")"))

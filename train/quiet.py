@@ -58,4 +58,3 @@ def require_matplotlib() -> None:
         print(f"{prog}: error: this command draws its plots with matplotlib, which cannot be imported ({e}): "
               f"{install_hint('train')}", file=sys.stderr)
         raise SystemExit(2) from None
-
