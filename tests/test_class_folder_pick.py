@@ -38,7 +38,7 @@ def test_a_finished_run_is_not_replaced_for_classes_that_pick_another_folder(tmp
     with pytest.raises(DataError) as e:
         run_training(TrainSettings(**{**s.__dict__, "classes": ["COVID-19", "Normal"]}))
     assert f"--out {s.out} holds a finished run (COVID, Normal from " in str(e.value)
-    assert ("films) trained with another classes (COVID,Normal; now COVID-19,Normal): give another --out to keep it"
+    assert ("films) trained with --classes COVID,Normal (now COVID-19,Normal): give another --out to keep it"
             in str(e.value)), str(e.value)
     assert (s.out / "model.keras").read_bytes() == model
     assert json.loads((s.out / "run.json").read_text())["classes"] == ["COVID", "Normal"]

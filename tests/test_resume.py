@@ -359,10 +359,10 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
     again = TrainSettings(data="../films", out=Path("../run"), epochs=2, image_size=32, batch_size=8, teacher_members=0,
                           progress=False)
     with pytest.raises(DataError, match=r"--out ../run holds a finished run \(COVID, Normal from ../films\) trained with "
-                                        r"another epochs \(1; now 2\): give"):
+                                        r"--epochs 1 \(now 2\): give"):
         run_training(again)
     next((tmp_path / "films" / "COVID").iterdir()).unlink()  # and the films changed: said too, not a setting
-    with pytest.raises(DataError, match=r"trained with another epochs \(1; now 2\); the films in ../films changed \(0 added, 1 "
+    with pytest.raises(DataError, match=r"trained with --epochs 1 \(now 2\); the films in ../films changed \(0 added, 1 "
                                         r"removed or changed\) since it was trained: give another --out"):
         run_training(again)
     (tmp_path / "other").mkdir()
@@ -370,7 +370,7 @@ def test_a_finished_run_is_named_by_its_folders_as_seen_from_here(tmp_path, monk
     with pytest.raises(DataError) as refused:  # another folder: its films were never the run's, so none "changed"
         run_training(replace(again, data="../other/films"))
     said = str(refused.value)  # each setting with the run's value and the one asked for, folders from here
-    assert "trained with another data (../films; now ../other/films), epochs (1; now 2): give" in said and "changed" not in said
+    assert "trained with --data ../films (now ../other/films), --epochs 1 (now 2): give" in said and "changed" not in said
 
 
 def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_path, capsys, monkeypatch):
@@ -446,7 +446,7 @@ def test_a_students_films_are_its_teachers_classes_not_every_class_folder(tmp_pa
 
 def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_without_replace(tmp_path, capsys):
     """Stopped in its student step and run again with one other setting, a run threw away its finished teacher
-    ('trained with another epochs: replacing it') where a finished run of other settings is refused."""
+    ('trained with --epochs 1 (now 2): replacing it') where a finished run of other settings is refused."""
     from train.data import DataError
     from train.run import run_training
 
@@ -454,13 +454,13 @@ def test_a_stopped_runs_finished_teacher_is_not_replaced_for_other_settings_with
     for name in ("run.json", "model.keras"):  # as a call stopped in the student step leaves it
         (s.out / name).unlink()
     teacher = (s.out / "teacher" / "model.keras").read_bytes()
-    with pytest.raises(DataError, match=r"holds the finished teacher of a stopped run, trained with another epochs \(1; now 2\): "
+    with pytest.raises(DataError, match=r"holds the finished teacher of a stopped run, trained with --epochs 1 \(now 2\): "
                                         r"give the settings it was trained with"):
         run_training(replace(s, epochs=2))
     assert (s.out / "teacher" / "model.keras").read_bytes() == teacher
     capsys.readouterr()
     run_training(replace(s, epochs=2, replace=True))
-    assert "trained with another epochs (1; now 2): replacing it" in capsys.readouterr().err
+    assert "trained with --epochs 1 (now 2): replacing it" in capsys.readouterr().err
 
 
 def test_a_members_fingerprint_holds_across_a_moved_run_and_a_linked_data_folder(tmp_path):
@@ -509,3 +509,16 @@ def _finished_run(tmp_path, teacher_members: int = 1):
                       teacher_members=teacher_members, progress=False)
     run_training(s)
     return s
+
+
+def test_a_differing_setting_is_said_as_the_option_to_type_with_both_values():
+    """'trained with another epochs (1; now 2)' named a field, not the option: the user had to guess that
+    --no-augment or --teacher-members was the setting to give again to go on with the run."""
+    from train.resume import _one_said
+
+    assert _one_said("epochs", 20, 3) == "--epochs 20 (now 3)"
+    assert _one_said("teacher_members", None, 0) == "no --teacher-members (now 0)"
+    assert _one_said("patience", 5, None) == "--patience 5 (now none)"
+    assert _one_said("augment", True, False) == "--augment (now --no-augment)"
+    assert _one_said("add_data", ["a", "b"], []) == "--add-data a --add-data b (now none)"
+    assert _one_said("classes", ["COVID", "Normal"], ["Normal", "COVID"]) == "--classes COVID,Normal (now Normal,COVID)"

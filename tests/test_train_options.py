@@ -49,7 +49,7 @@ def test_one_setting_typed_two_ways_compares_as_one():
 
 
 def test_a_finished_teacher_is_reused_for_the_same_settings_typed_otherwise(tmp_path, capsys):
-    """With --replace, the finished teacher was trained again ('trained with another class_map: replacing it');
+    """With --replace, the finished teacher was trained again ('trained with --class-map ... (now ...): replacing it');
     without it, the run was refused."""
     from tests.test_data import write_images
     from train.run import TrainSettings, run_training

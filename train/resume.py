@@ -76,7 +76,7 @@ def _comparable(settings: dict) -> dict:
 
 # What other_settings lists for a run folder whose split or model is no longer the one its run.json
 # describes: a retrain there was stopped after writing its new split or model.
-STOPPED = "split or model (a cxr-train there was stopped before it finished)"
+STOPPED = "another split or model (a cxr-train there was stopped before it finished)"
 
 
 def _data_where_split(settings: dict, run_dir: Path) -> dict:
@@ -129,27 +129,43 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
 
 
 def settings_said(run_dir: Path, s: Any, keys: list[str]) -> str:
-    """other_settings' ``keys`` with the finished run's value beside the one asked for, 'epochs (20; now 3)':
-    "trained with another epochs" said neither, and the command that goes on with the run had to be guessed.
+    """other_settings' ``keys`` as the options that differ, each with the finished run's value and the one
+    asked for, '--epochs 20 (now 3)', to follow 'trained with': "trained with another epochs" said neither
+    the option nor its values, and the command that goes on with the run had to be guessed.
     Folders are said as other_settings compared them (full, from where each command ran), relative to here:
     'site', typed from two folders, is two folders."""
     try:
         run = read_json(run_dir / "run.json")
         then = _comparable(_as_recorded(run, run_dir))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return ", ".join(keys)
+        return ", ".join(_option(k) if k != STOPPED else k for k in keys)
     now = _comparable(settings_dict(s))
     was = {**run["settings"], **{k: then[k] for k in FOLDER_SETTINGS}}  # the others as typed: --class-map, ...
     asked = {**settings_dict(s), **{k: now[k] for k in FOLDER_SETTINGS}}
-
-    def shown(v: Any) -> str:
-        if isinstance(v, list):
-            return ",".join(map(shown, v)) or "not given"
-        return "not given" if v in (None, "") else _from_here(v)
     if "teacher_members" in keys and {was.get("teacher"), asked.get("teacher")} <= {None, OWN_TEACHER}:
         keys = [k for k in keys if k != "teacher"]  # the recipe's own teacher/ or none: --teacher-members says it
-    return ", ".join(f"{k} ({shown(was.get(k))}; now {shown(asked.get(k))})" if k in was or k in asked else k
-                     for k in keys)  # STOPPED is no setting: said as it is
+    return ", ".join(k if k == STOPPED else _one_said(k, was.get(k), asked.get(k)) for k in keys)
+
+
+def _option(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def _one_said(key: str, was: Any, now: Any) -> str:
+    """'--epochs 20 (now 3)', 'no --patience (now 5)', '--augment (now --no-augment)'."""
+    opt = _option(key)
+    if isinstance(was, bool) or isinstance(now, bool):  # an on/off flag: --augment / --no-augment
+        def flag(v: Any) -> str:
+            return opt if v else f"--no-{opt[2:]}"
+        return f"{flag(was)} (now {flag(now)})"
+
+    def shown(v: Any) -> str:  # --add-data is typed once a folder; --classes as one list
+        return (f" {opt} " if key == "add_data" else ",").join(map(shown, v)) if isinstance(v, list) else _from_here(v)
+
+    def given(v: Any) -> bool:
+        return v not in (None, "", [])
+    then = f"{opt} {shown(was)}" if given(was) else f"no {opt}"
+    return f"{then} (now {shown(now) if given(now) else 'none'})"
 
 
 def _from_here(v: Any) -> str:

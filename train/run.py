@@ -110,7 +110,7 @@ def run_training(s: TrainSettings) -> Path:
     created = [d for d in (out, *out.parents) if not d.exists()]
     if found := finished_run(out, s, n_teacher):
         what, differ, said = found
-        other = f" trained with another {said}" if differ else ""
+        other = f" trained with {said}" if differ else ""
         # not a setting, but what a user comparing the two runs must hear; for the same folders and classes only
         # (another --data or --classes lists other films, which were never the run's: that setting is said)
         changed = None
@@ -161,7 +161,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     differ = differ if differ is None else [k for k in differ if k != "out"]  # the run folder moved or renamed
     if differ and not s.replace and (settings := [k for k in differ if k != STOPPED]):
         # the same guard as a finished run's: a stopped run's finished teacher is an hour's model too
-        raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with another "
+        raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with "
                         f"{settings_said(teacher_dir, ts, settings)}: give the settings it was trained with to go on "
                         "with it, another --out to keep it, or --replace to train over it")
     changed = data_changed(teacher_dir, ts) if differ == [] else None
@@ -174,7 +174,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
         clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
         forget(teacher_dir)
     else:
-        again = f"; the finished one there was trained with another {settings_said(teacher_dir, ts, differ)}: replacing it" \
+        again = f"; the finished one there was trained with {settings_said(teacher_dir, ts, differ)}: replacing it" \
             if differ else ""
         if changed:
             again = f"; {changed} since the teacher was trained: training it again"
