@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
 from edge.comma_list import comma_items
-from edge.figures import fixed
+from edge.figures import fixed, rounded_down
 
 __all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]
 
@@ -150,5 +150,5 @@ def _pct_range(r: dict, key: str) -> str:
     if unseen in r and lo is not None:
         n = r[unseen]
         among = f"{n} {'other ' if key == 'ppv' else ''}film{'s' if n != 1 else ''}" if n is not None else "these films"
-        return f"≥ {_pct(lo)} ({none_seen_words(0 if key == 'ppv' else 1, r['class'], among)})"
+        return f"≥ {rounded_down(lo, 1)} ({none_seen_words(0 if key == 'ppv' else 1, r['class'], among)})"
     return f"{_pct(r[key])} ({_pct(lo)}–{_pct(hi)})" + (" *no better than no test*" if no_better(r, key) else "")

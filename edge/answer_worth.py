@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from edge.figures import rounded_down
+
 
 def predictive_values(sensitivity: float, specificity: float, prevalence: float) -> tuple[float | None, float | None]:
     """(PPV, NPV) of a test with this sensitivity and specificity at this prevalence (Bayes' rule);
@@ -88,7 +90,7 @@ def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'
     lo = predictive_values(sens[1], spec[1], CARD_PREVALENCE)[which]
     hi = predictive_values(sens[2], spec[2], CARD_PREVALENCE)[which]
     if lo is not None and only_none_seen(point, (spec if which == 0 else sens)[0]):
-        return point, f"at least {percent(lo)}", f", {none_seen_words(which, name, f'the {films}')}"
+        return point, f"at least {rounded_down(lo, 0)}%", f", {none_seen_words(which, name, f'the {films}')}"
     if lo is None or hi is None or percent(lo) == percent(hi):
         return point, percent(point), ""
     return point, percent(point), f", {percent(lo)} to {percent(hi)} within {figures} intervals"
@@ -107,9 +109,11 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
                                                                   for k in (0, 1))
     # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
     # right 95% read as reassuring, and made the disease more likely, not less
+    # the card's rates are stored to 3 decimals: 5/7 and 2/7 as 0.714 and 0.286 give a PPV of 0.05000000000000002,
+    # which at no tolerance read as better than no test where the report, from the counts, said it was not
     base = f"; every film called {normal}: {percent(1 - CARD_PREVALENCE)}" + (
-        ", so this answer is no better than no test" if npv is not None and npv <= 1 - CARD_PREVALENCE else "")
-    worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE else ""
+        ", so this answer is no better than no test" if npv is not None and npv <= 1 - CARD_PREVALENCE + 1e-9 else "")
+    worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE + 1e-9 else ""
     # said of the films it was scored on: "it would never answer Normal" stood above its Normal answers on other films
     if ppv is None:  # it gave those films no disease answer
         said = (f"it answered {disease} for none of the {films}; a {normal} answer would be right {npv_shown} of "

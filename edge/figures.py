@@ -50,6 +50,18 @@ def fixed(v: float, digits: int = 3, scale: float = 1.0) -> str:
     return text
 
 
+def rounded_down(v: float, digits: int, scale: float = 100.0) -> str:
+    """``v`` times ``scale`` with ``digits`` decimals, rounded down (more decimals where that would read 0): the
+    lower end of a range said 'at least' or '≥' is a promise, and 96.74% said 'at least 97%' promised more than
+    the test films showed."""
+    d = digits
+    while True:
+        text = f"{math.floor(round(v * scale * 10 ** d, 6)) / 10 ** d:.{d}f}"  # round(): 0.29 * 1000 is 289.999...
+        if float(text) > 0 or v <= 0 or d >= MAX_DIGITS:
+            return text
+        d += 1
+
+
 def exact_text(v: float, digits: int = 4) -> str:
     """A value already rounded for people (edge.decision.beside_rule) written with ``digits`` decimals,
     or as many more as it has: written with fewer it would round again, onto the far side of a rule's

@@ -9,7 +9,7 @@ from convert.report import fmt_auc, fmt_ci, fmt_num
 from edge.answer_worth import predictive_values
 from edge.card import _ci, card_text, recount_note
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold
-from edge.figures import exact_text, fixed, rounded
+from edge.figures import exact_text, fixed, rounded, rounded_down
 
 
 def test_a_value_below_one_never_reads_as_one():
@@ -158,3 +158,12 @@ def test_the_evaluation_report_names_the_typed_threshold_and_a_command_a_shell_t
         assert command in md and f"Labels follow the rule {classes[0]} whenever p({classes[0]}) >= 0.41519 " in md
         assert "0.4151 " not in md and "0.4151`" not in md
         assert report["threshold_rule"]["tp"] == 1
+
+
+def test_a_lower_bound_is_rounded_down_never_up():
+    """'at least 97%' for a lower end of 96.74% (and report.md's '≥ 1.6' for 1.553%) promised more than the test
+    films showed; a lower end too small for the digits gets more of them, not '0'."""
+    assert rounded_down(0.9674, 0) == "96" and rounded_down(0.01553, 1) == "1.5"
+    assert rounded_down(0.29, 1) == "29.0"  # 0.29 * 1000 is 289.99999999999994 in floats: not 28.9
+    assert rounded_down(0.0019, 1) == "0.1" and rounded_down(0.0004, 0) == "0.04"
+    assert rounded_down(1.0, 0) == "100" and rounded_down(0.0, 1) == "0.0"
