@@ -186,10 +186,12 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
                      models: list[tuple[Callable[[np.ndarray], np.ndarray], dict, object, tuple[int, float] | None]],
                      progress: bool = True, seen_in: list[Path] | None = None, keep_seen: bool = False,
                      crops_in: str | None = None
-                     ) -> tuple[list[dict[str, dict]], list[Item], list[np.ndarray], list[dict]]:
+                     ) -> tuple[list[dict[str, dict]], list[Item], list[np.ndarray], list[dict],
+                                list[np.ndarray | None]]:
     """The whole job for cxr-evaluate and cxr-compare: each model's (predict, with its columns in
     ``labels``' order; preprocess dict; input check or None; rule) answers_by_folder, the films read,
-    each model's probabilities, and the files that could not be read with their reasons. Nothing at
+    each model's probabilities, the files that could not be read with their reasons, and each model's
+    unlikeness of the films read (None without an input check). Nothing at
     all when no folder is left out. ``seen_in``: the model files whose training and validation films
     are looked for among these (convert.seen; ``crops_in`` as there); unless ``keep_seen`` they are
     left out, since a film trained on under another label tells nothing of an unseen finding."""
@@ -197,7 +199,7 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
 
     items = left_out_items(data_dir, class_folders)
     if not items:
-        return [], [], [], []
+        return [], [], [], [], []
     bar = progress_bar(len(items), "scoring the classes left out", progress)
     read, probs, unlike, skipped = score_left_out(data_dir, items, [m[:3] for m in models], bar.update)
     bar.close()
@@ -217,7 +219,7 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
     folders = [i.label for i in read]
     return ([answers_by_folder(folders, p, labels, m[3], u, unreadable, seen_by if seen is not None else None,
                                keep_seen, [i.source for i in read]) for p, u, m in zip(probs, unlike, models)],
-            read, probs, skipped)
+            read, probs, skipped, unlike)
 
 
 def seen_films(models: list[Path], items: list[Item], crops_in: str | None = None,
@@ -237,24 +239,32 @@ def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: lis
     """cxr-evaluate's share: one model's (convert.evaluate.model_for) answers_by_folder, left_out.csv's
     text ("" when no film was read) and the files that could not be read; the films ``model`` (its
     file) saw in training are left out unless ``keep_seen``."""
-    answers, read, probs, skipped = left_out_answers(
+    answers, read, probs, skipped, unlike = left_out_answers(
         data_dir, class_folders, labels, [(predict, info["preprocess"], info.get("typicality"), rule)], progress,
         [model] if model is not None else None, keep_seen, crops_in)
-    return (answers[0] if answers else {}), (left_out_csv(read, probs[0], labels, rule) if read else ""), skipped
+    return ((answers[0] if answers else {}), (left_out_csv(read, probs[0], labels, rule, unlike[0]) if read else ""),
+            skipped)
 
 
-def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str],
-                 rule: tuple[int, float] | None = None) -> str:
+def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str], rule: tuple[int, float] | None = None,
+                 unlikeness: np.ndarray | None = None) -> str:
     """left_out.csv: one row per left-out film, for reviewing which of them got which answer (with
     each film's source where MANIFEST.csv or the Kaggle metadata names one: the answers of a
-    children's archive and an adults' one may differ)."""
+    children's archive and an adults' one may differ). Its probabilities, ``rule`` and atypical
+    columns are predictions.csv's: a film at p_COVID 0.3333 answered COVID, with no rule column
+    beside it, read as a mistake of the tool."""
+    from edge.output import rule_text
     from edge.spreadsheet import spreadsheet_csv
 
     sourced = any(it.source for it in items)
-    header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["source"] if sourced else [])]
+    ruled = rule_text(rule, labels)
+    header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["rule"] if ruled else []),
+              *(["atypical"] if unlikeness is not None else []), *(["source"] if sourced else [])]
     predicted = labels_for(probs, rule) if len(probs) else []
-    return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(beside_rule(v, j, rule, 4) for j, v in enumerate(p)),
-                                     *([it.source or NOT_GIVEN] if sourced else [])] for it, p, k in zip(items, probs, predicted)))
+    return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(beside_rule(v, j, rule, 6) for j, v in enumerate(p)),
+                                     *([ruled] if ruled else []), *([int(unlikeness[n] > 1.0)] if unlikeness is not None else []),
+                                     *([it.source or NOT_GIVEN] if sourced else [])]
+                                    for n, (it, p, k) in enumerate(zip(items, probs, predicted))))
 
 
 def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | None = None) -> dict[str, str]:
@@ -305,7 +315,7 @@ def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, fi
         if not folders:
             return None
     models = {mode: EdgeModel(path) for mode, path in files.items()}
-    answers, read, _, skipped = left_out_answers(
+    answers, read, _, skipped, _ = left_out_answers(
         data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress,
         seen_in=list(files.values())[:1], crops_in=str(data_dir))  # every mode's file comes from the one run
     if not read:

@@ -178,6 +178,23 @@ def test_left_out_csv_gives_each_films_source_where_one_is_named():
     assert "source" not in left_out_csv(plain, probs, ["COVID", "Normal"]).splitlines()[0]
 
 
+def test_left_out_csv_has_predictions_csvs_rule_atypical_and_precision():
+    """A film at p_COVID 0.3333 answered COVID by a stored rule (COVID >= 0.29) read as a wrong answer in
+    left_out.csv, which had no rule column and 4 decimals where predictions.csv has both, and no atypical column."""
+    import numpy as np
+
+    from convert.left_out import left_out_csv
+    from train.data import Item
+
+    films = [Item("Viral/a.png", "Viral"), Item("Viral/b.png", "Viral")]
+    probs = np.array([[0.33333333, 0.66666667], [0.1234567, 0.8765433]])
+    rows = list(csv.DictReader(left_out_csv(films, probs, ["COVID", "Normal"], (0, 0.29), np.array([0.5, 2.0])).splitlines()))
+    assert [(r["predicted"], r["p_COVID"], r["rule"], r["atypical"]) for r in rows] == [
+        ("COVID", "0.333333", "COVID>=0.29", "0"), ("Normal", "0.123457", "COVID>=0.29", "1")]
+    plain = left_out_csv(films, probs, ["COVID", "Normal"]).splitlines()[0]
+    assert "rule" not in plain and "atypical" not in plain  # the most probable class, no input check: nothing to say
+
+
 def test_cxr_compare_gives_each_models_answers_for_the_folders_left_out(tiny_run, tmp_path):
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     site = tmp_path / "site"
