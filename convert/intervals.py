@@ -8,7 +8,8 @@ functions carry it over to what cxr-evaluate and cxr-compare report:
 
 - a mean of independent proportions (balanced accuracy: each class's sensitivity, on its own
   films), by MOVER (Zou & Donner 2008, "Construction of confidence limits about effect measures",
-  Stat Med 27:1693), which recovers each part's variance from its own Wilson limits;
+  Stat Med 27:1693), which recovers each part's variance from its own Wilson limits (in edge.shares,
+  where train's shortcut audit finds it too);
 - a difference of two paired proportions (two models' sensitivity on the same films), by
   Newcombe's score method 10 (Newcombe 1998, Stat Med 17:2635).
 """
@@ -16,40 +17,9 @@ functions carry it over to what cxr-evaluate and cxr-compare report:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from convert.metrics import NAN, wilson_interval
-
-
-def mover_sum(points: Sequence[float], intervals: Sequence[Sequence[float]],
-              weights: Sequence[float]) -> tuple[float, float]:
-    """The interval of ``sum(w * point)`` over independent estimates, each with its own interval.
-
-    Each part's distance to its lower (upper) limit stands for its spread on that side; the
-    sum's limits add those distances in quadrature. With one part of weight 1 it returns that
-    part's interval unchanged. ``(nan, nan)`` when there is no part or a limit is missing.
-    """
-    if not points or len(points) != len(intervals) or len(points) != len(weights):
-        return (NAN, NAN)
-    if any(lim is None or math.isnan(lim) for iv in intervals for lim in iv) or any(math.isnan(p) for p in points):
-        return (NAN, NAN)
-    total = sum(w * p for w, p in zip(weights, points))
-    down = math.sqrt(sum((w * (p - lo) if w >= 0 else w * (p - hi)) ** 2
-                         for w, p, (lo, hi) in zip(weights, points, intervals)))
-    up = math.sqrt(sum((w * (hi - p) if w >= 0 else w * (lo - p)) ** 2
-                       for w, p, (lo, hi) in zip(weights, points, intervals)))
-    return (total - down, total + up)
-
-
-def mean_of_proportions(successes: Sequence[int], totals: Sequence[int]) -> tuple[float, float]:
-    """Interval of the mean of independent proportions ``successes[i] / totals[i]`` (MOVER over
-    Wilson limits): balanced accuracy from each present class's right answers and films. One class
-    gives its Wilson interval. Classes with no films are left out, as balanced accuracy leaves them."""
-    parts = [(s, t) for s, t in zip(successes, totals) if t > 0]
-    if not parts:
-        return (NAN, NAN)
-    lo, hi = mover_sum([s / t for s, t in parts], [wilson_interval(s, t) for s, t in parts], [1 / len(parts)] * len(parts))
-    return (max(0.0, lo), min(1.0, hi))
+from edge.shares import mean_of_proportions, mover_sum  # noqa: F401  one formula for the reports and the audit
 
 
 def paired_difference(both: int, only_b: int, only_a: int, neither: int) -> tuple[float, float]:

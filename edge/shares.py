@@ -1,11 +1,13 @@
 """Wilson's 95% interval of a share, the one formula of the reports and the device: also for a share a
 model file stores without one (cxr-edge 0.32.0 and before stored what its untrained classes' films
 were called as bare shares), so the file's left-out-class shares read as [value, low, high], as every
-other share the card and --info give."""
+other share the card and --info give. Also MOVER's interval of a mean of such shares (balanced accuracy), for the
+reports and train's shortcut audit."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 Z95 = 1.959963984540054
@@ -56,3 +58,34 @@ def other_classes_with_ci(other: dict) -> dict:
         out[folder] = {**{k: v for k, v in r.items() if k != "called_ci"},
                        "called": {c: share_with_ci(p, r.get("n"), cis.get(c)) for c, p in r["called"].items()}}
     return out
+
+
+def mover_sum(points: Sequence[float], intervals: Sequence[Sequence[float]],
+              weights: Sequence[float]) -> tuple[float, float]:
+    """The interval of ``sum(w * point)`` over independent estimates, each with its own interval.
+
+    Each part's distance to its lower (upper) limit stands for its spread on that side; the
+    sum's limits add those distances in quadrature. With one part of weight 1 it returns that
+    part's interval unchanged. ``(nan, nan)`` when there is no part or a limit is missing.
+    """
+    if not points or len(points) != len(intervals) or len(points) != len(weights):
+        return (math.nan, math.nan)
+    if any(lim is None or math.isnan(lim) for iv in intervals for lim in iv) or any(math.isnan(p) for p in points):
+        return (math.nan, math.nan)
+    total = sum(w * p for w, p in zip(weights, points))
+    down = math.sqrt(sum((w * (p - lo) if w >= 0 else w * (p - hi)) ** 2
+                         for w, p, (lo, hi) in zip(weights, points, intervals)))
+    up = math.sqrt(sum((w * (hi - p) if w >= 0 else w * (lo - p)) ** 2
+                       for w, p, (lo, hi) in zip(weights, points, intervals)))
+    return (total - down, total + up)
+
+
+def mean_of_proportions(successes: Sequence[int], totals: Sequence[int]) -> tuple[float, float]:
+    """Interval of the mean of independent proportions ``successes[i] / totals[i]`` (MOVER over
+    Wilson limits): balanced accuracy from each present class's right answers and films. One class
+    gives its Wilson interval. Classes with no films are left out, as balanced accuracy leaves them."""
+    parts = [(s, t) for s, t in zip(successes, totals) if t > 0]
+    if not parts:
+        return (math.nan, math.nan)
+    lo, hi = mover_sum([s / t for s, t in parts], [wilson_interval(s, t) for s, t in parts], [1 / len(parts)] * len(parts))
+    return (max(0.0, lo), min(1.0, hi))

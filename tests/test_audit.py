@@ -75,6 +75,22 @@ def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
     assert "No source was audited" not in "\n".join(markdown(shortcut_audit(sourced, y, ["COVID", "Normal"])))
 
 
+def test_a_score_whose_interval_reaches_chance_does_not_warn_on_a_few_films():
+    """cxr-evaluate on a run's 12 test films warned 'file traits alone (border) tell the classes apart with balanced
+    accuracy 0.67', where the run's 80 films showed no shortcut: on 6 films a class one film moves it 8 points."""
+    def split(reps: int) -> tuple[list[dict[str, str]], np.ndarray]:
+        return (_traits((["JPEG"] * 4 + ["PNG"] * 2 + ["PNG"] * 4 + ["JPEG"] * 2) * reps),
+                np.array(([0] * 6 + [1] * 6) * reps))
+    few = shortcut_audit(*split(1), ["COVID", "Normal"])
+    assert few["combined"] == pytest.approx(2 / 3) and few["lift"] >= 0.25 and not few["warn"]
+    assert few["combined_ci"][0] < 0.5 < few["combined_ci"][1]
+    assert "95% CI 0.41 to 0.83" in summary_line(few) and "12 films" in summary_line(few)
+    assert "On 12 films its 95% interval reaches chance: too few to tell the traits from chance" in " ".join(markdown(few))
+    many = shortcut_audit(*split(5), ["COVID", "Normal"])  # the same 0.67 on 60 films: beyond chance, warned
+    assert many["combined"] == pytest.approx(2 / 3) and many["combined_ci"][0] > 0.5 and many["warn"]
+    assert "reaches chance" not in " ".join(markdown(many))
+
+
 def test_a_trait_independent_of_the_label_scores_near_chance_and_does_not_warn():
     rng = np.random.default_rng(1)
     y = np.repeat([0, 1, 2], 60)
