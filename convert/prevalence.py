@@ -85,6 +85,21 @@ def under_rule(per_class: list[dict], rule: dict) -> list[dict]:
     return [mine if r["class"] == rule["class"] else other for r in per_class]
 
 
+def chosen_rule_worth(per_class: list[dict], site: dict, classes: list[str],
+                      prevalences: tuple[float, ...]) -> tuple[list[dict], list[str]]:
+    """The rows and report.md table of what a threshold chosen on a site's films (convert.operating_point,
+    cxr-evaluate --operating-point) is worth at each prevalence, from its expected next-film rates, as the
+    card of the copy --save-model writes gives it: the report's own table is of the labelling it scored
+    (the file's old rule), and the saved copy's figures were found nowhere in the report that chose them."""
+    from edge.decision import fmt_threshold
+
+    d = site["decision"]
+    rows = at_prevalences(under_rule(per_class, {"class": d["class"], "test": site["next_films"]}), prevalences)
+    return rows, section(rows, classes, f"the sensitivity and specificity this threshold ({d['class']} whenever p ≥ "
+                         f"{fmt_threshold(d['threshold'])}) is expected to give on this site's next films",
+                         "### What its answers would be worth at your prevalence")
+
+
 def _pct(v: float | None) -> str:
     return "n/a" if v is None else fixed(v, 1, 100)
 
@@ -95,7 +110,8 @@ BRACKETS = ("In brackets: the range the sensitivity and specificity intervals gi
             "there is lower.")
 
 
-def section(rows: list[dict], model_classes: list[str], basis: str = "the sensitivity and specificity above") -> list[str]:
+def section(rows: list[dict], model_classes: list[str], basis: str = "the sensitivity and specificity above",
+            heading: str = "## What an answer is worth at your prevalence") -> list[str]:
     """report.md: PPV and NPV per class at other prevalences. For a disease-or-Normal model, the
     disease's rows only, in words: "Normal at 1%" would mean the disease at 99%, and a reader takes
     the Normal row's PPV for what a Normal answer is worth at a clinic where the disease is rare.
@@ -103,12 +119,12 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
     (Viral Pneumonia) that the disease's NPV counts as right, so that NPV is not a Normal answer's.
     ``basis``: whose sensitivity and specificity the rows are (a stored rule's, not the tables')."""
     if not rows:  # films of one class: no specificity, so no answer's worth (--prevalence was dropped unsaid)
-        return ["## What an answer is worth at your prevalence", "",
+        return [heading, "",
                 "Not worked out: it needs a class's sensitivity and its specificity, and no class has both here (films "
                 "of one class only). Score films of every class to see what an answer is worth at your prevalence.", ""]
     classes = list(dict.fromkeys(r["class"] for r in rows))
     normal = [c for c in classes if is_normal_class(c)] if len(model_classes) == 2 else []
-    md = ["## What an answer is worth at your prevalence", ""]
+    md = [heading, ""]
     if len(classes) == 2 and len(normal) == 1:
         disease = next(c for c in classes if c != normal[0])
         md += [f"How often each answer is right when {disease} makes up this share of the films, from {basis} "

@@ -16,7 +16,7 @@ from convert.confusion_words import confusion_image, evaluate_labels, titled
 from convert.evidence_words import evidence_line
 from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
-from convert.prevalence import PREVALENCES, at_prevalences
+from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
 from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, reference_standard_line, reliability_table
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
@@ -265,8 +265,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["threshold_rule"] = rule = {**threshold_rule(y, probs, classes, *threshold), "from": threshold_from}
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))
     if site_point is not None:
-        report["site_operating_point"] = site_point
-        md += site_point_section(site_point)
+        rows, worth = chosen_rule_worth(summary["per_class"], site_point, classes, prevalences or PREVALENCES)
+        report["site_operating_point"] = {**site_point, "at_prevalence": rows}
+        md += site_point_section(site_point) + worth
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness, classes)

@@ -358,6 +358,13 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unsee
 
     assert "expected on that site's next films: sensitivity" in card_text(copy.meta, "site.tflite")
     assert "## A threshold chosen on these films" in (tmp_path / "r" / "report.md").read_text()
+    # what the saved rule's answers are worth, as its card works it out (from the expected next-film rates): the
+    # report's only table was the old rule's, and the card's figures were nowhere in the report that chose the rule
+    from edge.answer_worth import predictive_values
+
+    at5 = next(r for r in site["at_prevalence"] if r["class"] == "COVID" and r["prevalence"] == 0.05)
+    assert (at5["ppv"], at5["npv"]) == predictive_values(nf["sensitivity"], nf["specificity"], 0.05)
+    assert "### What its answers would be worth at your prevalence" in (tmp_path / "r" / "report.md").read_text()
     for extra, msg in [(["--save-model", str(saved)], "needs --operating-point"),
                        (["--operating-point", "COVID=0.9", "--save-model", str(model)], "give a new path"),
                        (["--operating-point", "COVID=95"], r"(0, 1]")]:
