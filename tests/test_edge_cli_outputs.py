@@ -352,3 +352,27 @@ def test_refuse_atypical_gives_a_flagged_film_an_error_not_a_label(tmp_path):
     assert json.loads(p.stdout) == {"file": str(noise), "atypical": True, "error": "refused: less typical than 99% of "
                                     "the films this model was checked against (input check)"}
     assert lines(p.stderr, "error") == []  # the refusal is the film's answer line, not an error of the run
+
+
+# ---- 5. the runtime from Python, as docs/commands.md shows it ----------------------------------
+
+
+def test_the_python_example_in_the_docs_runs_and_answers_as_edge_classify(model, film, tmp_path):
+    """docs/commands.md's 'From Python' example is what a program on the device copies: run as written (its file
+    names swapped for the tiny model, a film and a broken one), it must give edge-classify --json's label and
+    probabilities, and go on past the broken film."""
+    import contextlib
+
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    code = re.search(r"### From Python\n.*?```python\n(.*?)```", text, re.S).group(1)
+    broken = tmp_path / "xray2.png"
+    broken.write_bytes(b"not an image")
+    code = code.replace('"model_int8.tflite"', repr(str(model))).replace(
+        '["xray1.png", "xray2.dcm"]', repr([str(film), str(broken)]))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "commands.md", "exec"), {})
+    answered, failed = out.getvalue().splitlines()
+    want = json.loads(edge_classify("--model", model, "--json", film).stdout)
+    assert answered.startswith(f"{film} {want['label']} ") and str(want["probabilities"]) in answered, (answered, want)
+    assert failed.startswith(f"{broken} error: ")
