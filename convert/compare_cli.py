@@ -109,6 +109,13 @@ def compare(
                           + (" file" if model_a.resolve() == model_b.resolve() else " (identical bytes)")
                           + ": B minus A is zero everywhere, and says nothing of two models")
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
+        elif (w := info_a.get("answers_from")) and w[0] and w == info_b.get("answers_from") and \
+                info_a["decision"] == info_b["decision"] and info_a["labels"] == info_b["labels"]:
+            # a run converted twice, or its file copied with --save-model and no new rule: other bytes, one model
+            same_model = (f"{model_a} and {model_b} hold the same model (the same weights, calibration, classes and rule; "
+                          "the files differ in other records, such as when they were written): B minus A is zero "
+                          "everywhere, and says nothing of two models")
+            print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
             from train.class_names import same_class_key

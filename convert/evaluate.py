@@ -111,6 +111,8 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
                         "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
                         "decision_films": m.meta.get("decision_films"),
+                        # the weights and calibration, whatever else the file holds: two copies of one model differ in dates
+                        "answers_from": (m.meta.get("tflite_sha256"), m.temperature),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it
                         "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation")}
 

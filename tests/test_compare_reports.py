@@ -196,6 +196,13 @@ def test_the_same_model_twice_is_said_in_the_report_not_only_on_stderr(tiny_run,
     other = _cmp(tiny_run / "model_fp32.tflite", m, _data(tiny_run), "--keep-seen", "--out", tmp_path / "d")
     assert json.loads((tmp_path / "d" / "compare.json").read_text())["same_model"] is None, other.output
     assert "same model" not in unpadded((tmp_path / "d" / "compare.md").read_text())
+    from edge import metadata as md
+
+    # a run converted twice: other bytes (its dates), the same weights, calibration and rule: one model, said so
+    again = tmp_path / "again.tflite"
+    again.write_bytes(md.rewrite(m.read_bytes(), lambda meta: {**meta, "converted": "2031-01-01T00:00:00+00:00"}))
+    res = _cmp(m, again, _data(tiny_run), "--keep-seen", "--out", tmp_path / "e")
+    assert f"warning: {m} and {again} hold the same model (the same weights, calibration, classes and rule;" in res.output
 
 
 def test_each_models_short_design_line_keeps_the_films_that_name_no_source():
