@@ -301,3 +301,29 @@ def test_a_batch_decodes_in_its_own_thread_where_no_worker_thread_can_be_started
     (tmp_path / "b.png").write_bytes(b"not an image")
     out = list(classify_files(model, [str(tmp_path / "a.png"), str(tmp_path / "b.png")]))
     assert out[0].probabilities is not None and out[1].error
+
+
+def test_a_decoder_bug_in_one_film_fails_that_film_and_answers_the_rest_in_order(model_dir, tmp_path, monkeypatch):
+    """A Pillow plugin's own bug (an IndexError, a struct.error) is no ImageError: it must be that film's error,
+    never end the batch, or a watch, with the films behind it unanswered."""
+    from PIL import Image
+
+    import edge.batch
+    from edge.model import EdgeModel
+
+    model = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+    films = [str(tmp_path / name) for name in ("a.png", "b.png", "c.png", "d.png")]
+    for k, film in enumerate(films):
+        Image.fromarray(np.random.default_rng(k).integers(0, 256, (64, 64), dtype=np.uint8)).save(film)
+    real = edge.batch.preprocess_file
+
+    def buggy(path, config):
+        if path.endswith("b.png"):
+            raise IndexError("tuple index out of range\nin a plugin")
+        return real(path, config)
+
+    monkeypatch.setattr(edge.batch, "preprocess_file", buggy)
+    out = list(edge.batch.classify_files(model, films, workers=2))
+    assert [r.file for r in out] == films
+    assert out[1].probabilities is None and out[1].error == "cannot decode (IndexError: tuple index out of range)"
+    assert all(r.error is None and r.probabilities is not None for r in out[:1] + out[2:]), [r.error for r in out]
