@@ -202,6 +202,31 @@ def test_bomb_is_refused_before_decoding(corpus):
     assert int(growth) < 64 * 2**20 < decoded_bytes, f"max RSS grew by {int(growth) / 2**20:.0f} MiB"
 
 
+HUGE_PROBE = """
+import os, resource, sys
+from edge.preprocess import ImageError, load_grayscale
+room = os.sysconf("SC_PAGE_SIZE") * int(open("/proc/self/statm").read().split()[0]) + (512 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (room, room))  # a small board: 512 MiB more than the imports took
+try:
+    load_grayscale(sys.argv[1])
+    print("decoded")
+except ImageError as e:
+    print(e)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the probe reads its size from Linux's /proc")
+def test_a_file_over_the_size_limit_is_refused_by_its_size_not_read_whole(tmp_path):
+    """A 1 GiB file named .png (a disk image, a video renamed) on a 512 MB Pi: refused by its size in words; read
+    whole first, it was 'out of memory', which a watch tries again, or the OOM killer ended the watch."""
+    huge = tmp_path / "huge.png"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 30)  # sparse: no disk space taken
+    p = subprocess.run([sys.executable, "-c", HUGE_PROBE, str(huge)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert p.stdout == "refused: file is 1024 MiB, more than the 256 MiB limit\n", (p.stdout, p.stderr[-400:])
+
+
 # ---- broken model files: exit 2, one line ------------------------------------------------
 
 
