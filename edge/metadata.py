@@ -160,6 +160,25 @@ def _has_metadata_remnant(data: bytes) -> bool:
         if i >= 30 and data[i - 30:i - 26] == b"PK\x03\x04" and data[i - 4:i - 2] == len(name).to_bytes(2, "little"):
             return True
         i = data.find(name, i + 1)
+    return _ends_in_part_of_the_metadata_header(data)
+
+
+# The local header of cxr_edge.json as attach() writes it: the signature, 22 bytes of fields that vary
+# (version, flags, method, time, date, CRC, sizes: None), the name's length, the extra field's length, the name.
+_HEADER = (list(b"PK\x03\x04") + [None] * 22 + list(len(META_NAME).to_bytes(2, "little")) + [None] * 2
+           + list(META_NAME.encode()))
+
+
+def _ends_in_part_of_the_metadata_header(data: bytes) -> bool:
+    """Whether the file is a flatbuffer followed by the first 1 to 42 bytes of that header alone: a copy
+    cut off before the whole header of cxr_edge.json was written (the name not yet in it). A FlatBuffers
+    builder finishes a buffer on a multiple of 4 bytes, so only a tail that starts there is looked at: a
+    foreign .tflite that merely ends in b"P" or b"PK" is no remnant (one ending on a whole b"PK\x03\x04" at
+    such a place would be taken for one: 1 in 4 billion)."""
+    first = max(8, len(data) - len(_HEADER) + 1)  # the flatbuffer holds at least its TFL3 identifier
+    for start in range(first + -first % 4, len(data), 4):
+        if all(want is None or got == want for got, want in zip(data[start:], _HEADER)):
+            return True
     return False
 
 

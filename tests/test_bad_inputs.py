@@ -202,6 +202,31 @@ def test_bomb_is_refused_before_decoding(corpus):
     assert int(growth) < 64 * 2**20 < decoded_bytes, f"max RSS grew by {int(growth) / 2**20:.0f} MiB"
 
 
+HUGE_PROBE = """
+import os, resource, sys
+from edge.preprocess import ImageError, load_grayscale
+room = os.sysconf("SC_PAGE_SIZE") * int(open("/proc/self/statm").read().split()[0]) + (512 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (room, room))  # a small board: 512 MiB more than the imports took
+try:
+    load_grayscale(sys.argv[1])
+    print("decoded")
+except ImageError as e:
+    print(e)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the probe reads its size from Linux's /proc")
+def test_a_file_over_the_size_limit_is_refused_by_its_size_not_read_whole(tmp_path):
+    """A 1 GiB file named .png (a disk image, a video renamed) on a 512 MB Pi: refused by its size in words; read
+    whole first, it was 'out of memory', which a watch tries again, or the OOM killer ended the watch."""
+    huge = tmp_path / "huge.png"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 30)  # sparse: no disk space taken
+    p = subprocess.run([sys.executable, "-c", HUGE_PROBE, str(huge)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert p.stdout == "refused: file is 1024 MiB, more than the 256 MiB limit\n", (p.stdout, p.stderr[-400:])
+
+
 # ---- broken model files: exit 2, one line ------------------------------------------------
 
 
@@ -301,3 +326,29 @@ def test_a_batch_decodes_in_its_own_thread_where_no_worker_thread_can_be_started
     (tmp_path / "b.png").write_bytes(b"not an image")
     out = list(classify_files(model, [str(tmp_path / "a.png"), str(tmp_path / "b.png")]))
     assert out[0].probabilities is not None and out[1].error
+
+
+def test_a_decoder_bug_in_one_film_fails_that_film_and_answers_the_rest_in_order(model_dir, tmp_path, monkeypatch):
+    """A Pillow plugin's own bug (an IndexError, a struct.error) is no ImageError: it must be that film's error,
+    never end the batch, or a watch, with the films behind it unanswered."""
+    from PIL import Image
+
+    import edge.batch
+    from edge.model import EdgeModel
+
+    model = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+    films = [str(tmp_path / name) for name in ("a.png", "b.png", "c.png", "d.png")]
+    for k, film in enumerate(films):
+        Image.fromarray(np.random.default_rng(k).integers(0, 256, (64, 64), dtype=np.uint8)).save(film)
+    real = edge.batch.preprocess_file
+
+    def buggy(path, config):
+        if path.endswith("b.png"):
+            raise IndexError("tuple index out of range\nin a plugin")
+        return real(path, config)
+
+    monkeypatch.setattr(edge.batch, "preprocess_file", buggy)
+    out = list(edge.batch.classify_files(model, films, workers=2))
+    assert [r.file for r in out] == films
+    assert out[1].probabilities is None and out[1].error == "cannot decode (IndexError: tuple index out of range)"
+    assert all(r.error is None and r.probabilities is not None for r in out[:1] + out[2:]), [r.error for r in out]

@@ -204,3 +204,35 @@ def test_one_flipped_byte_in_the_weights_is_refused_by_their_checksum(tmp_path):
                        text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
     assert (p.returncode, p.stdout) == (2, "")
     assert p.stderr == f"edge-classify: error: {model}: model weights do not match their checksum: the file is damaged\n"
+
+
+@pytest.mark.parametrize("kept", [1, 3, 4, 25, 29, 35, 42, 43, 60, 200, -22, -1])
+def test_a_copy_cut_off_anywhere_in_its_metadata_is_truncated_not_foreign(kept):
+    """An scp stopped after the weights, even 1 to 42 bytes into the archive (before the whole header of
+    cxr_edge.json): read as a foreign model, given --labels it answered every film without its calibration,
+    preprocessing, stored rule or input check. kept: bytes of the archive kept (negative: cut from the end)."""
+    whole = attach(FLATBUFFER, _meta())
+    cut = whole[:len(FLATBUFFER) + kept] if kept > 0 else whole[:kept]
+    with pytest.raises(ModelFileError, match=r"^damaged or truncated cxr-edge model file \(its metadata cannot be "
+                                             r"read\); copy it again$"):
+        split(cut)
+
+
+def _other_archive() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("labels.txt", "COVID\nNormal\n")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data", [FLATBUFFER, FLATBUFFER + _other_archive(), FLATBUFFER[:-1] + b"P",
+                                  FLATBUFFER[:-2] + b"PK"])
+def test_a_foreign_model_is_not_taken_for_a_cut_one(data):
+    """A foreign .tflite (bare, with another archive after it as TFLite Model Maker writes, or a flatbuffer that
+    ends in the bytes an archive starts with) runs with --labels: refused as 'truncated', it could never run,
+    however often it was copied again."""
+    flatbuffer, meta, files = split(data)
+    assert meta is None and files == {} and flatbuffer == data

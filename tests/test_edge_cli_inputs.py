@@ -153,6 +153,19 @@ def test_jpegs_and_netpbm_files_under_their_other_names_are_films_in_a_folder():
     assert not is_image_name("notes.txt") and not is_image_name(".hidden.jfif")
 
 
+def test_a_recursive_folder_gives_its_films_in_the_order_sort_gives_their_paths(tmp_path):
+    """In the walk's own order a folder's films came before its sub-folders' ('b.png' before 'a/x.png'): the answers
+    of a --recursive batch no longer matched `sort`, nor a CSV of the same study diffed run to run."""
+    from edge.batch import expand_inputs, image_files
+
+    for name in ("a/x.png", "b.png", "a/c/y.png", "a/z.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    listed = image_files(tmp_path, recursive=True)
+    assert [str(Path(p).relative_to(tmp_path)) for p in listed] == ["a/c/y.png", "a/x.png", "a/z.png", "b.png"]
+    assert expand_inputs([str(tmp_path)], recursive=True) == (listed, [])
+
+
 def test_a_film_whose_name_ends_in_a_space_is_classified_from_its_folder(model, film, tmp_path):
     """'y.png ' was classified when named, and skipped without a word when its folder was given."""
     from edge.batch import is_image_name

@@ -56,6 +56,33 @@ def test_a_write_that_does_not_fit_keeps_the_old_file_and_names_it(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_an_atomic_write_syncs_the_temporary_file_before_it_is_renamed_into_place(tmp_path, monkeypatch):
+    """Renamed first and synced after, a power cut in between left a model or report of zeros under its final
+    name (delayed allocation); the data must reach the card, through the temporary file, before the rename."""
+    from edge import atomic
+
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace(src, dst, *args, **kwargs):
+        events.append(("replace", str(src)))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    target = tmp_path / "answers.json"
+    atomic.write_text(target, "{}\n")
+    assert target.read_text() == "{}\n" and leftovers(tmp_path) == []
+    kinds = [kind for kind, _ in events]
+    assert "fsync" in kinds and "replace" in kinds and kinds.index("fsync") < kinds.index("replace"), events
+    synced = Path(dict(events)["fsync"])
+    assert synced.parent == tmp_path and synced.name.startswith(".answers.") and ".tmp" in synced.name, events
+
+
 def test_a_training_cache_that_does_not_fit_names_its_file_and_the_reason(tmp_path):
     """The train split's cache is the largest file a run writes; numpy's own write said only
     '131072 requested and 3968 written': no file, no 'File too large' or 'No space left'."""

@@ -29,6 +29,19 @@ def test_a_dropped_stop_is_raised_again_when_asked_for(sig):
     assert signal.getsignal(signal.SIGTERM) == before  # the handlers are the caller's again
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_ignored_where_the_command_started_stays_ignored(sig):
+    """A watch started with `nohup ... &` (SIGINT ignored) was stopped by the Ctrl-C of the terminal it came from.
+    The test ignores the signal itself, so it runs the same at a terminal and in a suite started in the background."""
+    before = signal.signal(sig, signal.SIG_IGN)
+    try:
+        with kept_interrupts():
+            assert signal.getsignal(sig) is signal.SIG_IGN
+        assert signal.getsignal(sig) is signal.SIG_IGN
+    finally:
+        signal.signal(sig, before)
+
+
 # A command whose work is done, with a teardown as slow as TensorFlow's: an object that Python frees as it shuts
 # down (after it has reset the signals it handles), saying so on stderr, then taking 3 s.
 _SLOW_TEARDOWN = """

@@ -36,6 +36,16 @@ def test_a_film_is_handed_out_once_it_has_settled_and_again_when_rewritten(tmp_p
     assert w.poll() == [] and w.poll() == [str(film)]
 
 
+def test_films_that_settle_in_one_poll_are_handed_out_in_name_order_not_the_order_they_came(tmp_path):
+    """A study copied in at once (IM0003 first) is answered in the order `ls` shows it, as a batch of the folder
+    would answer it: in arrival or directory order, the log of a watch no longer matched the folder's listing."""
+    names = ["IM0003.png", "IM0001.png", "IM0010.png", "IM0002.png"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x" * 10)
+    w = Watcher([tmp_path], full_every=1)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / name) for name in sorted(names)]
+
+
 def test_empty_hidden_and_unlisted_files_are_not_handed_out(tmp_path):
     w = Watcher([tmp_path])
     (tmp_path / "empty.png").write_bytes(b"")           # a copy that has not started
