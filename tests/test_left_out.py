@@ -329,3 +329,20 @@ def test_cxr_converts_left_out_section_names_no_option_it_lacks(tiny_run, tmp_pa
                               rng.integers(0, len(classes), n))
     md = unpadded((run / "report.md").read_text())
     assert "1 of Effusion" in md and "cxr-evaluate --keep-seen scores them." in md and "; --keep-seen keeps" not in md
+
+
+def test_a_class_folder_mostly_of_the_runs_own_films_is_taken_for_a_renamed_class(tmp_path):
+    """Normal renamed Healthy, and one film added to it since training: the run's own Normal films were reported
+    as a finding 'never trained on'. Three of four films the run's is mostly; two of four is not."""
+    from convert.left_out import _renamed_class
+    from edge.digest import file_sha256
+
+    _files(tmp_path, *(f"Healthy/{k}.png" for k in range(4)))
+    for k in range(4):  # four different films (a PNG ignores what follows it)
+        with open(tmp_path / "Healthy" / f"{k}.png", "ab") as f:
+            f.write(bytes([k]))
+    shas = [file_sha256(tmp_path / "Healthy" / f"{k}.png") for k in range(4)]
+    said = []
+    assert _renamed_class(tmp_path, "Healthy", set(shas[:3]), said.append)
+    assert said[0].startswith("note: 3 of the 4 films in Healthy/ are this run's own films")
+    assert not _renamed_class(tmp_path, "Healthy", set(shas[:2]), said.append) and len(said) == 1

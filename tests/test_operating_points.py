@@ -257,3 +257,27 @@ def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
     text = card_text(md.read(run / "model_int8.tflite")[1], "model_int8.tflite")
     assert any(line.startswith("Held-out source siteb (n = ") and "), its stored rule: COVID sensitivity" in line
                for line in text.splitlines())
+
+
+def test_cxr_converts_screening_thresholds_are_chosen_on_validation_and_scored_on_test():
+    """Validation COVID films score 0.6-0.9, test COVID films 0.2-0.5. Chosen on the test split, report.md's
+    threshold for 90% sensitivity (the one a site types into --threshold) was fitted to the films it is scored on,
+    90% by construction, while the report said 'chosen on the validation split'."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from convert.split_scores import screening_points
+
+    def as_probs(p):
+        return np.stack([p, 1 - p], 1)
+
+    y = np.array([0] * 20 + [1] * 20)
+    p_val = np.r_[np.linspace(0.6, 0.9, 20), np.linspace(0.05, 0.4, 20)]
+    p_test = np.r_[np.linspace(0.2, 0.5, 20), np.linspace(0.05, 0.4, 20)]
+    out = screening_points(Path("."), SimpleNamespace(classes=["COVID", "Normal"]), None,
+                           SimpleNamespace(path=Path("model_int8.tflite")), None, y, as_probs(p_test),
+                           SimpleNamespace(progress=False), val=(None, y), p_val=as_probs(p_val))
+    assert out["chosen_on"] == "validation split" and out["n_validation"] == 40
+    row = next(r for r in out["rows"] if (r["class"], r["target_sensitivity"]) == ("COVID", 0.9))
+    assert row["threshold"] == threshold_for_sensitivity(y == 0, p_val, 0.9)
+    assert row["test"]["sensitivity"] < 0.5  # the test films' own threshold would promise 90%
