@@ -346,3 +346,33 @@ def test_a_class_folder_mostly_of_the_runs_own_films_is_taken_for_a_renamed_clas
     assert _renamed_class(tmp_path, "Healthy", set(shas[:3]), said.append)
     assert said[0].startswith("note: 3 of the 4 films in Healthy/ are this run's own films")
     assert not _renamed_class(tmp_path, "Healthy", set(shas[:2]), said.append) and len(said) == 1
+
+
+def test_every_left_out_film_is_scored_once_across_chunks(tmp_path, monkeypatch):
+    """Left-out films are scored CHUNK (1,024) at a time, and no test crossed a chunk: the Kaggle set's Lung_Opacity
+    (6,012 films) could lose its last partial chunk, or score a film twice, unseen. Five films in chunks of two."""
+    import numpy as np
+    from PIL import Image
+
+    import convert.left_out as left_out
+    from convert.site_folders import left_out_items
+    from edge.preprocess import PreprocessConfig
+
+    (tmp_path / "Viral").mkdir()
+    rng = np.random.default_rng(0)
+    for k in range(5):  # noise about its own grey level (a flat film is refused): its score says which film it was
+        pixels = np.clip(rng.normal(40 + 40 * k, 10, (32, 32)), 0, 255).astype(np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "Viral" / f"f{k}.png")
+    monkeypatch.setattr(left_out, "CHUNK", 2)
+    items = left_out_items(tmp_path, {"Viral": "-"})
+
+    def predict(x):
+        m = x.reshape(len(x), -1).mean(axis=1)
+        return np.stack([m, 1 - m], axis=1)
+
+    chunks = []
+    read, probs, unlike, skipped = left_out.score_left_out(tmp_path, items, [(predict, PreprocessConfig().to_dict(), None)],
+                                                           chunks.append)
+    assert sorted(i.path for i in read) == sorted(i.path for i in items) and len(items) == 5 and not skipped
+    assert chunks == [2, 2, 1] and len(probs[0]) == 5
+    assert len(set(np.round(probs[0][:, 0], 6))) == 5  # five films, none scored twice
