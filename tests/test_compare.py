@@ -368,6 +368,9 @@ def test_the_seen_note_speaks_of_two_models():
         "fingerprints of its training films nor has a split.json beside it).")
     one = seen_line({**note, "models": 1, "unchecked": []})
     assert "ones the model was trained" in one and "flatter it.**" in one
+    # left out (report.md's usual line), each count under its own part's name: training's 4, validation's 1
+    left = seen_line({**note, "models": 1, "unchecked": [], "left_out": True})
+    assert left.startswith("5 films that the model was trained (4) or validated (1) on were left out")
 
 
 def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
