@@ -95,3 +95,30 @@ def test_an_interval_wholly_below_chance_is_said_to_be_systematically_wrong():
     text = card_text(meta, "m.tflite")
     assert "interval lies wholly below chance: on its test films it is systematically wrong" in text
     assert "reaches down to chance" not in text
+
+
+def test_a_four_class_model_on_films_of_two_classes_is_held_to_their_chance_not_a_quarter():
+    """A four-class model scored on a site's COVID and Normal folders only, each 35% right (the rest called
+    Lung_Opacity): held to a four-class 25% it got no warning, though 35% lies wholly below the 50% of the two
+    classes present (swapped labels, a wrong --class-map)."""
+    four = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    y = np.array([0] * 100 + [2] * 100)
+    pred = np.array([0] * 35 + [1] * 65 + [2] * 35 + [1] * 65)
+    probs = np.full((200, 4), 0.1)
+    probs[np.arange(200), pred] = 0.7
+    s = summarize(y, probs, four, n_boot=200)
+    assert s["classes_present"] == ["COVID", "Normal"]
+    assert "lies wholly below chance (50.0%" in (chance_line(s) or "")
+
+
+def test_one_answer_is_said_to_rank_the_films_only_where_the_auroc_interval_clears_chance():
+    """Every film called COVID, AUROC 0.62 but its interval 0.45-0.79: 'yet its AUROC ... ranks these films
+    better than chance' sent the user to --operating-point on a ranking the films do not show."""
+    s = {"classes_present": CLASSES, "per_class": [{"class": "COVID"}, {"class": "Normal"}],
+         "confusion_matrix": [[40, 0], [40, 0]], "macro_auroc": 0.62, "macro_auroc_ci": [0.45, 0.79],
+         "balanced_accuracy_ci": [0.45, 0.55]}
+    line = chance_line(s)
+    assert line.startswith("the model gave 80 of the 80 films the answer COVID")
+    assert "AUROC" not in line and "--operating-point" not in line
+    s["macro_auroc_ci"] = [0.52, 0.79]  # wholly above chance: now it is said
+    assert "better than chance" in chance_line(s)

@@ -368,6 +368,9 @@ def test_the_seen_note_speaks_of_two_models():
         "fingerprints of its training films nor has a split.json beside it).")
     one = seen_line({**note, "models": 1, "unchecked": []})
     assert "ones the model was trained" in one and "flatter it.**" in one
+    # left out (report.md's usual line), each count under its own part's name: training's 4, validation's 1
+    left = seen_line({**note, "models": 1, "unchecked": [], "left_out": True})
+    assert left.startswith("5 films that the model was trained (4) or validated (1) on were left out")
 
 
 def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
@@ -562,3 +565,28 @@ def test_changed_answers_table_has_a_in_rows_and_b_in_columns():
     from convert.compare import compare
     r = compare(np.array([0, 0, 1]), np.array([0, 0, 0]), np.array([1, 1, 0]), ["COVID", "Normal"], n_boot=10)
     assert r["changed"] == [[0, 2], [0, 0]]  # A said COVID, B said Normal, twice
+
+
+def test_a_bootstrap_interval_of_b_minus_a_holds_its_own_difference():
+    """15 films of each class only B gets right and 5 only A does (so the interval is a bootstrap one): compare.md
+    printed '+20.0 points (95% CI -31.0 to -9.0)', B - A's point beside A - B's interval."""
+    y = np.array([0] * 50 + [1] * 50)
+    a, b = y.copy(), y.copy()
+    for c in (0, 1):
+        a[50 * c:50 * c + 15] = 1 - c
+        b[50 * c + 15:50 * c + 20] = 1 - c
+    r = compare(y, a, b, ["COVID", "Normal"], n_boot=400)
+    assert r["balanced_accuracy_difference_ci_method"] == "bootstrap"
+    assert r["balanced_accuracy_difference"] == pytest.approx(0.20)
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    assert 0 < lo < 0.20 < hi
+    assert all(c["difference_ci"][0] < c["difference"] < c["difference_ci"][1] for c in r["per_class"])
+
+
+def test_one_answer_is_judged_against_the_chance_of_the_classes_present():
+    """A four-class model that calls all 40 films of a site's COVID and Normal folders Lung_Opacity: cxr-compare
+    gave chance as 25% (the model's four classes), where it is 50% on these films."""
+    y = np.array([0] * 20 + [2] * 20)
+    r = compare(y, np.full(40, 1), y.copy(), ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"], n_boot=50)
+    assert "chance for balanced accuracy is 50.0%" in (r["one_answer"]["A"] or "")
+    assert r["one_answer"]["B"] is None

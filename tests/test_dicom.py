@@ -576,11 +576,15 @@ def test_a_manifest_column_named_as_a_dicom_attribute_fills_in_for_headers_not_o
     from convert.group_values import group_values
 
     for name, view in (("a.dcm", "PA"), ("b.dcm", "AP"), ("c.dcm", "AP")):
-        (tmp_path / name).write_bytes(resave(make_dicom(ramp()), ViewPosition=view))
+        (tmp_path / name).write_bytes(resave(make_dicom(ramp()), ViewPosition=view, Manufacturer="Acme"))
     (tmp_path / "d.png").write_bytes(b"not read")
     (tmp_path / "MANIFEST.csv").write_text("file,ViewPosition\nc.dcm,LATERAL\nb.dcm,\nd.png,PA\n")
     got = group_values(tmp_path, ["a.dcm", "b.dcm", "c.dcm", "d.png"], ["ViewPosition"])
     assert got == {"ViewPosition": ["PA", "AP", "LATERAL", "PA"]}
+    # c.dcm's header read for another column the manifest leaves blank must not then replace its ViewPosition
+    (tmp_path / "MANIFEST.csv").write_text("file,ViewPosition,Manufacturer\nc.dcm,LATERAL,\n")
+    got = group_values(tmp_path, ["a.dcm", "c.dcm"], ["ViewPosition", "Manufacturer"])
+    assert got == {"ViewPosition": ["PA", "LATERAL"], "Manufacturer": ["Acme", "Acme"]}
 
 
 def one_frame(*fragments: bytes) -> bytes:

@@ -353,3 +353,32 @@ def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, t
     old.write_bytes(md.attach(flatbuffer, {k: v for k, v in meta.items() if k != "typicality"}, files))
     r = edge_classify(str(plain), "--refuse-atypical", "--model", str(old))
     assert r.returncode == 2 and "carries no input check" in r.stderr
+
+
+def test_a_run_whose_classes_are_not_in_alphabetical_order_is_labelled_in_its_outputs_order(tmp_path):
+    """cxr-train --classes Normal,COVID makes output 0 Normal. Every suite run trained classes already in
+    alphabetical order, so labels written sorted would have gone unseen: on the device every answer would be the
+    other class, and the self-test, stored under the same labels, would still pass."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    from convert.evaluate import keras_probabilities
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+
+    run = tmp_path / "run"
+    run_training(TrainSettings(data="synthetic", classes=["Normal", "COVID"], out=run, image_size=32, epochs=1,
+                               synthetic_count=16, batch_size=8, teacher_members=0, progress=False))
+    run_conversion(ConvertSettings(run_dir=run, modes=["fp32"], latency_threads=(), n_boot=0, explain=0,
+                                   progress=False))
+    recorded = json.loads((run / "run.json").read_text())
+    m = EdgeModel(run / "model_fp32.tflite")
+    assert recorded["classes"] == m.labels == ["Normal", "COVID"] and m.selftest()["passed"]
+    split = Split.load(run / "split.json")
+    x, _ = load_part(run, split, "test", PreprocessConfig.from_dict(recorded["preprocess"]), progress=False)
+    keras_p = keras_probabilities(keras.models.load_model(run / "model.keras", compile=False), x, recorded["temperature"])
+    device = m.classify(x)
+    for label in ("Normal", "COVID"):  # each label's probability is the one Keras gives that class
+        np.testing.assert_allclose(device[:, m.labels.index(label)], keras_p[:, split.classes.index(label)], atol=1e-3)

@@ -111,3 +111,16 @@ def test_cxr_convert_records_the_refit_in_the_file(tiny_run):
     assert report["models"]["int8"]["head_refit"] == refit
     assert f"int8 features of {refit['images']} training images" in (tiny_run / "report.md").read_text()
     assert "head_refit" not in EdgeModel(tiny_run / "model_fp32.tflite").meta
+
+
+def test_a_refit_whose_reconversion_changed_the_int8_body_is_refused(tiny):
+    """A reconversion calibrated on other images quantizes the body differently: the head refitted to the first
+    body's features was shipped on the second body, since the check compared the new file's logits with themselves."""
+    from convert.export import convert
+    from convert.head_refit import refit_int8_head
+
+    model, x_train, _ = tiny
+    plain = convert(model, "int8", x_train)
+    out, info = refit_int8_head(model, plain, x_train, lambda m: convert(m, "int8", x_train[:2] * 0.25))
+    assert not info["refit"] and info["why"] == "converting again changed the int8 body"
+    assert out == plain

@@ -257,3 +257,50 @@ def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
     text = card_text(md.read(run / "model_int8.tflite")[1], "model_int8.tflite")
     assert any(line.startswith("Held-out source siteb (n = ") and "), its stored rule: COVID sensitivity" in line
                for line in text.splitlines())
+
+
+def test_cxr_converts_screening_thresholds_are_chosen_on_validation_and_scored_on_test():
+    """Validation COVID films score 0.6-0.9, test COVID films 0.2-0.5. Chosen on the test split, report.md's
+    threshold for 90% sensitivity (the one a site types into --threshold) was fitted to the films it is scored on,
+    90% by construction, while the report said 'chosen on the validation split'."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from convert.split_scores import screening_points
+
+    def as_probs(p):
+        return np.stack([p, 1 - p], 1)
+
+    y = np.array([0] * 20 + [1] * 20)
+    p_val = np.r_[np.linspace(0.6, 0.9, 20), np.linspace(0.05, 0.4, 20)]
+    p_test = np.r_[np.linspace(0.2, 0.5, 20), np.linspace(0.05, 0.4, 20)]
+    out = screening_points(Path("."), SimpleNamespace(classes=["COVID", "Normal"]), None,
+                           SimpleNamespace(path=Path("model_int8.tflite")), None, y, as_probs(p_test),
+                           SimpleNamespace(progress=False), val=(None, y), p_val=as_probs(p_val))
+    assert out["chosen_on"] == "validation split" and out["n_validation"] == 40
+    row = next(r for r in out["rows"] if (r["class"], r["target_sensitivity"]) == ("COVID", 0.9))
+    assert row["threshold"] == threshold_for_sensitivity(y == 0, p_val, 0.9)
+    assert row["test"]["sensitivity"] < 0.5  # the test films' own threshold would promise 90%
+
+
+def test_the_held_out_sources_figures_are_the_files_answers_under_the_rule_it_stores(monkeypatch):
+    """A file storing COVID >= 0.25, on held-out COVID films at p 0.30-0.45: the device calls every one COVID,
+    report.json's external figures called every one Normal (the most probable class). Keras's own row has no rule."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import convert.split_scores as split_scores
+    import edge.model
+
+    y = np.array([0] * 10 + [1] * 10)
+    p = np.r_[np.linspace(0.30, 0.45, 10), np.linspace(0.02, 0.2, 10)]
+    probs = np.stack([p, 1 - p], 1)
+    monkeypatch.setattr(split_scores, "load_part", lambda *a, **k: (np.zeros((20, 1)), y))
+    monkeypatch.setattr(split_scores, "keras_probabilities", lambda *a: probs)
+    monkeypatch.setattr(split_scores, "tflite_probabilities", lambda *a: probs)
+    monkeypatch.setattr(edge.model, "EdgeModel", lambda path: SimpleNamespace(decision=(0, 0.25)))
+    split = SimpleNamespace(classes=["COVID", "Normal"], notes={"holdout_source": "siteb"})
+    out = split_scores.evaluate_external(Path("run"), split, None, None, {}, SimpleNamespace(progress=False, n_boot=0,
+                                                                                              modes=["int8"]))
+    assert out["int8"]["confusion_matrix"] == [[10, 0], [0, 10]]
+    assert out["keras"]["confusion_matrix"] == [[0, 10], [0, 10]]

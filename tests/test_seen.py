@@ -28,14 +28,15 @@ def _code(seed: int, flip: int = 0) -> str:
 
 def test_the_same_bytes_win_over_a_copy_and_training_over_validation(tmp_path):
     run = Split(str(tmp_path), ["A"], {"train": [Item("A/t.png", "A", _sha("t"), near=_code(1))],
-                                       "val": [Item("A/v.png", "A", _sha("v"), near=_code(2))]})
+                                       "val": [Item("A/v.png", "A", _sha("v"), near=_code(2)),
+                                               Item("A/t2.png", "A", _sha("t"))]})  # training's bytes filed twice
     run.save(tmp_path / "split.json")
     model = tmp_path / "model.keras"  # checked against the split.json beside it
     items = [Item("x", "A", _sha("v"), near=_code(1)),           # validation's bytes, training's picture
              Item("y", "A", _sha("y"), near=_code(1, flip=9)),   # a copy of the training film
              Item("z", "A", _sha("z"), near=_code(2, flip=10)),  # a copy of the validation film, at the limit
              Item("w", "A", _sha("w"), near=_code(1, flip=11)),  # beyond the limit: another film
-             Item("u", "A", _sha("t"))]                          # training's bytes, no copy code
+             Item("u", "A", _sha("t"))]                          # training's bytes (validation's too), no copy code
     parts, source = seen_parts(model, items)
     assert source == str(tmp_path / "split.json")
     assert parts == [("val", "bytes"), ("train", "copy"), ("val", "copy"), None, ("train", "bytes")]

@@ -535,3 +535,21 @@ def test_the_stored_rules_validation_figures_have_their_intervals_from_the_films
     (s_lo, s_hi), (c_lo, c_hi) = wilson_interval(4, 4), wilson_interval(7, 12)
     assert (f"| 100.0 ({100 * s_lo:.1f}–100.0) / 58.3 ({100 * c_lo:.1f}–{100 * c_hi:.1f}) |" in text), text
     assert "| 100.0 (51.0–100.0) / 58.3 (32.0–80.7) |" in text
+
+
+def test_report_mds_gate_under_the_rule_says_failed_for_a_file_that_failed_it():
+    """The gate-under-the-rule table is where report.md says whether a file's answers under its rule kept to
+    Keras's: a cell reading 'pass' for a failed file sends it to the device."""
+    from convert.stored_rule_sections import stored_rules_section
+
+    def model(passed: bool) -> dict:
+        rates = {"sensitivity": 0.9, "sensitivity_ci": [0.8, 0.95], "specificity": 0.7, "specificity_ci": [0.6, 0.8]}
+        per = [{"class": "COVID", "sensitivity": 0.9}, {"class": "Normal", "sensitivity": 0.7}]
+        return {"decision": {"class": "COVID", "threshold": 0.3, "target_sensitivity": 0.95, "test": rates,
+                             "chosen_films": {"n_positive": 20, "n_negative": 20, "sensitivity": 0.95, "specificity": 0.6}},
+                "gate": {"under_rule": {"keras_threshold": 0.31, "passed": passed, "keras": {"accuracy": 0.8, "per_class": per},
+                                        "file": {"accuracy": 0.7, "per_class": per}}}}
+
+    lines = stored_rules_section({"int8": model(False), "fp32": model(True)})
+    assert next(ln for ln in lines if ln.startswith("| int8 | p ≥")).endswith("| **FAILED** |")
+    assert next(ln for ln in lines if ln.startswith("| fp32 | p ≥")).endswith("| pass |")

@@ -662,3 +662,23 @@ def test_spellings_of_one_value_are_one_group(tmp_path, capsys):
     ward = [{"file": f"C/{k}.png", "ward": v} for k, v in enumerate(["W", "f"])]  # not a sex column: left as written
     _manifest(tmp_path, ward)
     assert group_values(tmp_path, [r["file"] for r in ward], ["ward"])["ward"] == ["W", "f"]
+
+
+def test_each_source_is_counted_under_the_rule_its_overall_figure_uses():
+    """COVID films at p(COVID) 0.30-0.45 under a stored rule COVID >= 0.25: the rule finds every one, the most
+    probable class none. Each site's figures were the most probable class's, held against the rule's overall
+    figure: every site's COVID films 'missed', every site marked below."""
+    from convert.subgroups import per_source
+    from convert.summary import summarize
+
+    classes = ["COVID", "Normal"]
+    y = np.array([0] * 30 + [1] * 30)
+    p_covid = np.r_[np.linspace(0.30, 0.45, 30), np.linspace(0.02, 0.2, 30)]
+    probs = np.stack([p_covid, 1 - p_covid], 1)
+    sites = ["site-1", "site-2"] * 30
+    groups = per_source(y, probs, classes, sites, n_boot=0, rule=(0, 0.25))
+    for name, s in groups.items():
+        m = np.array(sites) == name
+        assert s["per_class"][0]["sensitivity"] == 1.0
+        assert s["balanced_accuracy"] == summarize(y[m], probs[m], classes, n_boot=0, rule=(0, 0.25))["balanced_accuracy"]
+    assert not any(s["below_overall"] for s in groups.values())
