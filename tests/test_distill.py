@@ -340,6 +340,18 @@ def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_
     assert r.exit_code == 0 and f"its teacher {teacher} was trained again since (another model and split)" in r.output
 
 
+def test_a_student_records_every_setting_that_drew_its_teachers_split(tmp_path):
+    """The student above records its teacher's data and fractions; its teacher's --holdout-source (and --add-data,
+    --class-map) drew that split too: left out, the student's run.json and .tflite training record said no source
+    was held out, though its test films are one source's."""
+    from train.teacher_split import teacher_split_settings
+
+    drew = {"data": "/films", "add_data": ["/site"], "class_map": "Healthy=Normal", "holdout_source": "site",
+            "val_fraction": 0.2, "test_fraction": 0.25, "synthetic_count": None}
+    (tmp_path / "run.json").write_text(json.dumps({"settings": {**drew, "epochs": 9, "seed": 3, "arch": "compact"}}))
+    assert teacher_split_settings(tmp_path) == drew
+
+
 def test_a_student_takes_its_teachers_image_size_unless_told(tiny_run, tmp_path, monkeypatch):
     """--image-size defaulted to 128 with --teacher too, so a teacher trained at 64 px needed its size typed again: a
     student has one size it can be trained at."""
@@ -400,6 +412,11 @@ def test_a_students_classes_are_its_teachers_not_the_synthetic_sets(tmp_path, tf
     r = CliRunner().invoke(train_app, [*common, "--out", str(tmp_path / "wrong"), "--classes", "COVID,Normal"])
     assert r.exit_code == 2 and ("--classes COVID,Normal differ from the teacher's " + ",".join(classes)
                                  in " ".join(r.output.split())), r.output
+    assert not (tmp_path / "wrong").exists()
+    # its classes in another order: the student's outputs follow the teacher's, so run.json and the .tflite's
+    # training record would name them in an order that is not theirs
+    r = CliRunner().invoke(train_app, [*common, "--out", str(tmp_path / "wrong"), "--classes", ",".join(classes[::-1])])
+    assert r.exit_code == 2 and "(a student learns its teacher's classes, in their order)" in " ".join(r.output.split())
     assert not (tmp_path / "wrong").exists()
     r = CliRunner().invoke(train_app, [*common, "--out", str(tmp_path / "student"), "--classes", ",".join(classes)])
     assert r.exit_code == 0, r.output

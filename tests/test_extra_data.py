@@ -176,6 +176,24 @@ def test_a_copy_filed_under_another_class_is_a_label_conflict_and_a_later_call_k
     assert films_changed(out, film_stamps(main, listed), main) == (0, 0)
 
 
+def test_a_copy_across_two_folders_whose_names_begin_alike_is_kept_once(folders, tmp_path, capsys):
+    """--add-data site --add-data site_b: site_b's films were taken for site's (their paths begin alike), so a
+    film copied from one into the other was kept twice: trained on twice, or on both sides of the split."""
+    from train.synthetic_set import generate
+
+    main, _ = folders
+    site = _site_of(main, tmp_path / "site", {})
+    site_b = tmp_path / "site_b"
+    generate(site_b, n_per_class=3, size=(64, 64), seed=5)
+    shutil.copy(site / "COVID" / "synthetic-COVID-0000.png", site_b / "COVID" / "copy.png")
+    split, _, notes = _prepare(main, tmp_path / "run", add_data=[str(site), str(site_b)])
+    (copy,) = notes["hygiene"].get("cross_folder_copies", [])  # none where site_b's films passed for site's
+    assert copy["file"] == (site_b / "COVID" / "copy.png").resolve().as_posix()
+    assert copy["copy_of"] == (site / "COVID" / "synthetic-COVID-0000.png").resolve().as_posix()
+    assert f"--add-data {site_b}: 1 film(s) are byte-for-byte copies of films in" in capsys.readouterr().err
+    assert sum(len(v) for v in split.parts.values()) == 16 + 12 + 6
+
+
 def test_a_site_class_lost_in_reading_is_warned_about(folders, tmp_path, capsys):
     """Listed, the site gave both classes; read, its Normal films were damaged: the site's look now
     says COVID, and the warning that says so must come."""

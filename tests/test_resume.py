@@ -150,6 +150,27 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
             "(patients kept together, placeholders, synthetic folders): training it again") in capsys.readouterr().err
 
 
+def test_every_folders_manifest_and_metadata_sheets_are_in_the_sources_fingerprint(tmp_path):
+    """As --data's MANIFEST.csv above, an --add-data folder's MANIFEST.csv and the Kaggle database's
+    CLASS.metadata.xlsx give films their sources (--holdout-source, the per-source figures, the shortcut audit):
+    a source fixed in either, left out of the fingerprint, reused the finished run with its stale sources."""
+    from train.film_changes import sources_digest
+
+    main, site = tmp_path / "main", tmp_path / "site"
+    for d in (main, site):
+        (d / "COVID").mkdir(parents=True)
+        (d / "MANIFEST.csv").write_text("file,source\nCOVID/a.png,one\n")
+    first = sources_digest([main, site])
+    (site / "MANIFEST.csv").write_text("file,source\nCOVID/a.png,two\n")  # the added folder's manifest fixed
+    second = sources_digest([main, site])
+    assert second != first
+    (main / "COVID.metadata.xlsx").write_bytes(b"sheet one")  # a class's metadata sheet put beside its folder
+    third = sources_digest([main, site])
+    assert third != second
+    (main / "COVID.metadata.xlsx").write_bytes(b"sheet two")  # and fixed
+    assert sources_digest([main, site]) != third
+
+
 def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_path):
     from train.film_changes import data_fingerprint, films_changed
 
@@ -165,6 +186,8 @@ def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_p
            "e.png": ("Normal", 10, 100)}  # added; c.png and the unreadable d.png removed
     assert films_changed(tmp_path, now) == (1, 4)
     assert films_changed(tmp_path, {**before, "b.png": ("COVID", 12, 50)}) == (0, 1)  # replaced by an older file
+    # relabelled alone (moved to another class folder in place, or another --class-map): not the run's training set
+    assert films_changed(tmp_path, {**before, "a.png": ("Normal", 10, 100)}) == (0, 1)
     (tmp_path / "run.json").write_text("{}")
     assert films_changed(tmp_path, before) is None  # a run from before the fingerprint
 
@@ -250,6 +273,14 @@ def test_films_whose_dates_alone_changed_are_compared_by_their_bytes(tmp_path):
     assert films_changed(run, film_stamps(films, items)) == (0, 1)
     (films / "a.png").write_bytes(b"aaaaa")  # another size: counted by its date, not read
     assert films_changed(run, film_stamps(films, items), films, said.append) == (0, 1) and len(said) == 1
+    # A split.json that kept no film's bytes (an older run) cannot tell a copy's new dates from a rewrite: the films
+    # dated after the listing count as changed, not as the same films, and the run is trained again.
+    (films / "a.png").write_bytes(b"aaaa")
+    for name in ("a.png", "b.png"):
+        os.utime(films / name, ns=(5_000, 5_000))
+    (run / "split.json").write_text(json.dumps({"splits": {"train": [{"path": i.path, "label": i.label}
+                                                                     for i in items[:2]]}}))
+    assert films_changed(run, film_stamps(films, items), films) == (0, 2)
 
 
 def test_one_folder_spelled_two_ways_is_the_same_setting(tmp_path, monkeypatch):
@@ -478,6 +509,9 @@ def test_a_members_fingerprint_holds_across_a_moved_run_and_a_linked_data_folder
     assert fingerprint(s, tmp_path / "a") == fingerprint(replace(s, out=tmp_path / "b"), tmp_path / "b")
     assert fingerprint(s, tmp_path / "a") == fingerprint(replace(s, data=str(tmp_path / "link")), tmp_path / "a")
     assert fingerprint(s, tmp_path / "a") != fingerprint(replace(s, epochs=2), tmp_path / "a")
+    # The same split.json under another --seed (a student's split is its teacher's whatever its seed): member k
+    # starts from seed + k, so a member saved under --seed 1 is not one of a run resumed with --seed 2
+    assert fingerprint(s, tmp_path / "a") != fingerprint(replace(s, seed=s.seed + 1), tmp_path / "a")
 
 
 def test_a_reused_teacher_keeps_nothing_a_stopped_retrain_left_in_its_folder(tmp_path):

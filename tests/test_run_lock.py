@@ -141,6 +141,18 @@ def test_a_killed_reports_stage_goes_when_the_next_report_is_written_there(tmp_p
     assert not left.exists() and fresh.exists() and (out / "report.md").read_text() == "whole"
 
 
+def test_a_run_folder_reached_through_a_link_is_the_same_lock(tmp_path):
+    """`cxr-convert runs/latest` (a link) while `cxr-train --replace --out runs/real` writes the folder it points to:
+    a lock keyed on the path as typed let both go ahead and mix their files in one run folder."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "latest").symlink_to(real, target_is_directory=True)
+    with run_folder_lock(real, "cxr-train"):
+        with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
+            with run_folder_lock(tmp_path / "latest", "cxr-convert"):
+                pass
+
+
 def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
     """The lock file of the first user is not writable by a second (umask 022): the second's open failed and it
     went on without a lock, so two commands wrote one run folder at once. flock needs no write access."""

@@ -230,11 +230,21 @@ def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_it
             (run / "split.json").write_text(json.dumps(split))
         elif how == "prepared":  # the record a newer cxr-train keeps until its run is finished
             (run / "prepared.json").write_text("{}")
+        elif how == "counts":  # the new call's own split, drawn with the same seed and another --test-fraction
+            film = split["splits"]["train"].pop()
+            split["splits"]["test"].append(film)
+            split["counts"]["train"][film["label"]] -= 1
+            split["counts"]["test"][film["label"]] += 1
+            (run / "split.json").write_text(json.dumps(split))
         return run
 
-    for how in ("seed", "prepared"):
+    for how in ("seed", "prepared", "counts"):
         run = mixed(how)
         assert "stopped after writing a new split" in (run_record_problem(run) or ""), how
+    student = tmp_path / "student"  # a student's split is its teacher's, drawn with the teacher's seed: its own
+    shutil.copytree(tmp_path / "seed", student)
+    (student / "run.json").write_text(json.dumps({**info, "settings": {**info["settings"], "teacher": "runs/teacher"}}))
+    assert run_record_problem(student) is None
     moved = tmp_path / "moved"  # its data folder moved: split.json's data_dir set anew, after the model (load_part says to)
     shutil.copytree(old, moved)
     split = json.loads((moved / "split.json").read_text())
