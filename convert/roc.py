@@ -202,9 +202,9 @@ def against_most_probable(y: np.ndarray, p: np.ndarray, k: int, threshold: float
     plain = rates_of_flags(positive, argmax)
     found = int((by_rule & positive).sum())
     narrower = not (by_rule & ~argmax).any() and by_rule.sum() < argmax.sum()  # a strict subset of its calls
-    # with two classes, p >= t above 0.5 is always the most probable class: a subset of its calls on any films,
-    # though here it may call exactly the same ones
-    above_half = np.asarray(p).shape[1] == 2 and threshold > 0.5
+    # p >= t above 0.5 is always the most probable class, whatever the number of classes (the others share less
+    # than 0.5): a subset of its calls on any films, though here it may call exactly the same ones
+    above_half = threshold > 0.5
     return {"sensitivity": plain["sensitivity"], "tp": plain["tp"], "n_positive": int(positive.sum()),
             "called": int(argmax.sum()), "called_by_rule": int(by_rule.sum()), "found_by_rule": found,
             "less_sensitive": bool(found < plain["tp"] or narrower or above_half), "above_half": bool(above_half)}

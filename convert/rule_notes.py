@@ -53,7 +53,7 @@ def less_sensitive_line(d: dict, films: str, percent: bool = False) -> str | Non
     target = f"{100 * d['target_sensitivity']:g}%" if percent else f"{d['target_sensitivity']:g}"
     share = (lambda x: f"{fixed(x, 1, 100)}%") if percent else fixed
     if v.get("above_half") and v["called_by_rule"] == v["called"]:  # the same films here: the device's note, said here
-        return (f"with two classes the threshold p >= {fmt_threshold(d['threshold'])}, above 0.5, calls {c} only on films "
+        return (f"the threshold p >= {fmt_threshold(d['threshold'])}, above 0.5, calls {c} only on films "
                 f"the most probable class calls {c} ({v['called_by_rule']} against {v['called']} on {films}): it can find "
                 f"fewer {c} films than the most probable class, never more, so it trades sensitivity for specificity, "
                 "not the other way round")

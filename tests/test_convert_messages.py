@@ -75,6 +75,20 @@ def test_against_most_probable_by_hand():
     assert same["called_by_rule"] == 4 and same["found_by_rule"] == 4 and same["less_sensitive"]
 
 
+def test_a_rule_above_one_half_is_less_sensitive_with_any_number_of_classes():
+    """p >= 0.9908 on a 4-class model was stored by cxr-convert with no warning and no *less sensitive* mark, where
+    the device said it finds fewer films: above 0.5 a class is the most probable one whatever the number of classes."""
+    from convert.roc import against_most_probable
+
+    y = np.array([0] * 3 + [1, 2, 3])
+    p = np.array([[0.995, 0.003, 0.001, 0.001], [0.82, 0.1, 0.04, 0.04], [0.6, 0.2, 0.1, 0.1],
+                  [0.1, 0.7, 0.1, 0.1], [0.1, 0.1, 0.7, 0.1], [0.1, 0.1, 0.1, 0.7]])
+    v = against_most_probable(y, p, 0, 0.55)  # here the very films the most probable class calls COVID; not elsewhere
+    assert (v["called"], v["called_by_rule"], v["found_by_rule"], v["tp"]) == (3, 3, 3, 3)
+    assert v["above_half"] and v["less_sensitive"]
+    assert not against_most_probable(y, p, 0, 0.3)["above_half"]
+
+
 def test_a_two_class_rule_above_one_half_is_less_sensitive_even_where_it_calls_the_same_films():
     """'Viral Pneumonia whenever p >= 0.5286' was stored with no warning and not marked in the report: on validation
     it called exactly the films the most probable class called, so it was not 'narrower'; only the device said that
@@ -93,7 +107,7 @@ def test_a_two_class_rule_above_one_half_is_less_sensitive_even_where_it_calls_t
     assert not against_most_probable(y, p, 1, 0.4)["less_sensitive"]
     d = {**choose_decision(y, p, labels, 1, 0.95), "versus_most_probable": v}
     (_, warn) = stored_rule_lines("model_int8.tflite", d, labels)
-    assert warn.startswith("warning: model_int8.tflite: with two classes the threshold p >= 0.53, above 0.5, calls "
+    assert warn.startswith("warning: model_int8.tflite: the threshold p >= 0.53, above 0.5, calls "
                            "Viral Pneumonia only on films the most probable class calls Viral Pneumonia (10 against 10 on "
                            "the validation split): it can find fewer Viral Pneumonia films than the most probable class, never more")
     # the report's "Operating points" marks the row (*less sensitive*) from the same figures
