@@ -51,14 +51,18 @@ def fixed(v: float, digits: int = 3, scale: float = 1.0) -> str:
 
 
 def rounded_down(v: float, digits: int, scale: float = 100.0) -> str:
-    """``v`` times ``scale`` with ``digits`` decimals, rounded down (more decimals where that would read 0): the
-    lower end of a range said 'at least' or '≥' is a promise, and 96.74% said 'at least 97%' promised more than
-    the test films showed."""
-    d = digits
+    """``v`` times ``scale`` as fixed() writes it (``digits`` decimals, more where fewer would read 0 or the
+    whole), but rounded down: the lower end of a range said 'at least' or '≥' is a promise, and 96.74% said
+    'at least 97%' promised more than the test films showed. A share below 1 never reads as the whole."""
+    text = fixed(v, digits, scale)
+    if "e" in text:  # far below what decimals show (a PPV at a prevalence of 1e-9): its mantissa, cut
+        exponent = math.floor(math.log10(scale * v))
+        return f"{math.floor(scale * v / 10 ** exponent * 10 + 1e-9) / 10:.1f}e{exponent:+03d}"
+    d = len(text.partition(".")[2])
     while True:
-        text = f"{math.floor(round(v * scale * 10 ** d, 6)) / 10 ** d:.{d}f}"  # round(): 0.29 * 1000 is 289.999...
-        if float(text) > 0 or v <= 0 or d >= MAX_DIGITS:
-            return text
+        shown = math.floor(v * scale * 10 ** d + 1e-9) / 10 ** d  # + 1e-9: 0.29 * 1000 is 289.99999999999994
+        if ((shown > 0 or v <= 0) and (shown < scale or v >= 1)) or d >= MAX_DIGITS:
+            return f"{shown:.{d}f}"
         d += 1
 
 

@@ -548,11 +548,13 @@ def _finished_run(tmp_path, teacher_members: int = 1):
 def test_a_differing_setting_is_said_as_the_option_to_type_with_both_values():
     """'trained with another epochs (1; now 2)' named a field, not the option: the user had to guess that
     --no-augment or --teacher-members was the setting to give again to go on with the run."""
-    from train.resume import _one_said
+    from train.resume import OWN_TEACHER, _one_said
 
     assert _one_said("epochs", 20, 3) == "--epochs 20 (now 3)"
-    assert _one_said("teacher_members", None, 0) == "no --teacher-members (now 0)"
-    assert _one_said("patience", 5, None) == "--patience 5 (now none)"
+    assert _one_said("teacher_members", None, 0) == "--teacher-members not given (now 0)"
+    assert _one_said("patience", 5, None) == "--patience 5 (now not given)"  # its default, not 'none'
     assert _one_said("augment", True, False) == "--augment (now --no-augment)"
-    assert _one_said("add_data", ["a", "b"], []) == "--add-data a --add-data b (now none)"
+    assert _one_said("add_data", ["a", "b"], []) == "--add-data a --add-data b (now not given)"
+    assert _one_said("data", "my films", "synthetic") == "--data 'my films' (now synthetic)"
+    assert _one_said("teacher", OWN_TEACHER, "../t") == "--teacher not given (now ../t)"  # not the internal marker
     assert _one_said("classes", ["COVID", "Normal"], ["Normal", "COVID"]) == "--classes COVID,Normal (now Normal,COVID)"

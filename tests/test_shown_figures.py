@@ -167,3 +167,7 @@ def test_a_lower_bound_is_rounded_down_never_up():
     assert rounded_down(0.29, 1) == "29.0"  # 0.29 * 1000 is 289.99999999999994 in floats: not 28.9
     assert rounded_down(0.0019, 1) == "0.1" and rounded_down(0.0004, 0) == "0.04"
     assert rounded_down(1.0, 0) == "100" and rounded_down(0.0, 1) == "0.0"
+    # near the whole, as many decimals as fixed() shows: '≥ 99.9' beside 99.9 for every film called Normal (at a
+    # prevalence of 0.001) read as no better than no test, where the lower end was 99.989
+    assert rounded_down(0.99989, 1) == "99.98" and rounded_down(0.999999999, 1) == "99.999999"
+    assert rounded_down(3.35e-9, 1) == "3.3e-07"

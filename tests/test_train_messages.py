@@ -61,7 +61,7 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
     before = (run / "model.keras").read_bytes()
     r = cxr_train(*args)  # other settings: the finished run is kept until --replace says otherwise
     assert r.returncode == 2 and (run / "model.keras").read_bytes() == before, r.stderr
-    other = ("--epochs 2 (now 1), --image-size 64 (now 32), --synthetic-count 16 (now 8), no --teacher-members "
+    other = ("--epochs 2 (now 1), --image-size 64 (now 32), --synthetic-count 16 (now 8), --teacher-members not given "
              "(now 0)")  # each option with the run's value and ours (its own teacher/ is --teacher-members' doing)
     assert r.stderr == (f"cxr-train: error: --out {run} holds a finished run (COVID, Normal from synthetic) trained with "
                         f"{other}: give another --out to keep it, or --replace to train over it\n")

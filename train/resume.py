@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,8 @@ def _option(key: str) -> str:
 
 
 def _one_said(key: str, was: Any, now: Any) -> str:
-    """'--epochs 20 (now 3)', 'no --patience (now 5)', '--augment (now --no-augment)'."""
+    """'--epochs 20 (now 3)', '--teacher-members not given (now 0)', '--augment (now --no-augment)': each value as it
+    would be typed (a folder with a space quoted); not given is the option left to its default."""
     opt = _option(key)
     if isinstance(was, bool) or isinstance(now, bool):  # an on/off flag: --augment / --no-augment
         def flag(v: Any) -> str:
@@ -160,12 +162,13 @@ def _one_said(key: str, was: Any, now: Any) -> str:
         return f"{flag(was)} (now {flag(now)})"
 
     def shown(v: Any) -> str:  # --add-data is typed once a folder; --classes as one list
-        return (f" {opt} " if key == "add_data" else ",").join(map(shown, v)) if isinstance(v, list) else _from_here(v)
+        if isinstance(v, list):
+            return (f" {opt} " if key == "add_data" else ",").join(map(shown, v))
+        return shlex.quote(_from_here(v)) if isinstance(v, str) else str(v)
 
-    def given(v: Any) -> bool:
-        return v not in (None, "", [])
-    then = f"{opt} {shown(was)}" if given(was) else f"no {opt}"
-    return f"{then} (now {shown(now) if given(now) else 'none'})"
+    def given(v: Any) -> bool:  # the default recipe's own teacher/ is the --teacher not given
+        return v not in (None, "", [], OWN_TEACHER)
+    return f"{opt} {shown(was) if given(was) else 'not given'} (now {shown(now) if given(now) else 'not given'})"
 
 
 def _from_here(v: Any) -> str:
