@@ -98,11 +98,17 @@ def test_a_temperature_fitted_on_validation_films_all_right_is_said_to_be_no_cal
     assert unconstrained_note(wrong, y, fit_temperature(wrong, y)) is None
     assert unconstrained_note(separated[y == 0], y[y == 0], 1.0) is None  # one class: the fit leaves T at 1
     # A few films, one of them wrong, that still left the fit at its lower bound; then a handful
-    few = wrong[:9]
+    few = wrong[:9].copy()
+    few[0] = [-0.01, 0.01]  # wrong, but hardly: sharpening to the bound costs it little
     assert unconstrained_note(few, y[:9], 0.05).startswith(
         "the calibration temperature ran to its lower bound (0.05) on 9 validation films")
     assert unconstrained_note(few, y[:9], 0.9) == ("the calibration temperature (0.9) was fitted on only 9 validation "
                                                    "films: expect the probabilities to be rough")
+    # a teacher whose logits are all about 0: at the lower bound its answers still sit near the class shares, which
+    # the no-signal warning says; 'expect probabilities near 0 or 1' beside it contradicted it
+    flat = np.random.default_rng(0).normal(0, 1e-3, (9, 2))
+    assert unconstrained_note(flat, np.array([0, 1] * 4 + [0]), 0.05) == (
+        "the calibration temperature (0.05) was fitted on only 9 validation films: expect the probabilities to be rough")
 
 
 def test_ece_weights_each_bin_by_its_films():

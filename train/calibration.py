@@ -78,7 +78,9 @@ def unconstrained_note(logits: np.ndarray, y_true: np.ndarray, temperature: floa
         return (f"the model got all {y.size} validation films right, so calibration had no wrong answer to weigh "
                 f"against sharpening its probabilities (temperature {temperature:.2g}): expect answers near 0 or 1 "
                 "whatever the film. Calibration needs validation films it gets wrong: more, or harder, films")
-    if temperature <= LOWEST_TEMPERATURE * 1.01:
+    # with no signal, even the sharpest temperature leaves the answers near the class shares, as cxr-train's
+    # no-signal warning says: "expect probabilities near 0 or 1" beside it contradicted it
+    if temperature <= LOWEST_TEMPERATURE * 1.01 and information_gain(z, y, temperature) >= NO_SIGNAL:
         return (f"the calibration temperature ran to its lower bound ({LOWEST_TEMPERATURE:g}) on {y.size} validation "
                 "films: the answers were sharpened as far as the fit may, so expect probabilities near 0 or 1. "
                 "Calibration needs more validation films")
