@@ -110,11 +110,13 @@ def compare(
                           + ": B minus A is zero everywhere, and says nothing of two models")
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         elif (w := info_a.get("answers_from")) and w[0] and w == info_b.get("answers_from") and \
-                info_a["decision"] == info_b["decision"] and info_a["labels"] == info_b["labels"]:
-            # a run converted twice, or its file copied with --save-model and no new rule: other bytes, one model
-            same_model = (f"{model_a} and {model_b} hold the same model (the same weights, calibration, classes and rule; "
-                          "the files differ in other records, such as when they were written): B minus A is zero "
-                          "everywhere, and says nothing of two models")
+                (most_probable or info_a["decision"] == info_b["decision"]) and info_a["labels"] == info_b["labels"]:
+            # a run converted twice, or a --save-model copy (its own rule set aside by --most-probable): other bytes,
+            # one model
+            what = "classes, their rules set aside by --most-probable" if most_probable else "classes and rule"
+            same_model = (f"{model_a} and {model_b} hold the same model (the same weights, calibration, {what}; the files "
+                          "differ in other records, such as when they were written): B minus A is zero everywhere, and "
+                          "says nothing of two models")
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):

@@ -203,6 +203,12 @@ def test_the_same_model_twice_is_said_in_the_report_not_only_on_stderr(tiny_run,
     again.write_bytes(md.rewrite(m.read_bytes(), lambda meta: {**meta, "converted": "2031-01-01T00:00:00+00:00"}))
     res = _cmp(m, again, _data(tiny_run), "--keep-seen", "--out", tmp_path / "e")
     assert f"warning: {m} and {again} hold the same model (the same weights, calibration, classes and rule;" in res.output
+    # a copy with a rule of its own differs from its original, unless --most-probable sets both rules aside
+    ruled = tmp_path / "ruled.tflite"
+    ruled.write_bytes(md.rewrite(m.read_bytes(), lambda meta: {**meta, "decision": {"class": "COVID", "threshold": 0.3}}))
+    assert "same model" not in _cmp(m, ruled, _data(tiny_run), "--keep-seen", "--out", tmp_path / "f").output
+    res = _cmp(m, ruled, _data(tiny_run), "--keep-seen", "--most-probable", "--out", tmp_path / "g")
+    assert f"warning: {m} and {ruled} hold the same model" in res.output, res.output
 
 
 def test_each_models_short_design_line_keeps_the_films_that_name_no_source():
