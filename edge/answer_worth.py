@@ -145,8 +145,9 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
     for c, (sens, spec) in rates.items():
         ppv, shown, within = (_worth(sens, spec, 0, figures, c, films) if sens[0] is not None and spec[0] is not None
                               else (None, "", ""))
-        if ppv is not None:
-            parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}")
+        if ppv is not None:  # marked as the report marks it: at or under the prevalence, the answer adds nothing
+            parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}"
+                         + (" (no better than no test)" if ppv <= CARD_PREVALENCE + 1e-9 else ""))
     if not parts:
         return None
     return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "

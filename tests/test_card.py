@@ -180,6 +180,10 @@ def test_a_disease_or_normal_card_keys_both_answers_to_the_diseases_prevalence()
                             {"COVID": (0.9, 0.8), "Normal": (0.8, 0.9), "Lung_Opacity": (0.9, 0.8)})
     three["labels"].append("Lung_Opacity")
     assert "its answers would be right (PPV): COVID 19%, Normal 30%, Lung_Opacity 19%" in card_text(three, "m")
+    # a class whose answers add nothing at 5% is marked, as report.md marks it (it was on two-class cards only)
+    chance = _two_class_meta("COVID", "Normal", {"COVID": (0.5, 0.5), "Normal": (0.8, 0.9), "Lung_Opacity": (0.9, 0.8)})
+    chance["labels"].append("Lung_Opacity")
+    assert "COVID 5% (no better than no test), Normal 30%, Lung_Opacity 19%" in card_text(chance, "m")
     # A disease never (or always) answered: its PPV (or NPV) is undefined, and the line says so in words.
     never = card_text(_two_class_meta("COVID", "Normal", {"COVID": (0.0, 1.0), "Normal": (1.0, 0.0)}), "m")
     assert ("it answered COVID for none of the test films; a Normal answer would be right 95% of the time (NPV; every "
