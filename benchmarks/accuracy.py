@@ -135,15 +135,14 @@ def reuse_problem(run_dir: Path, asked) -> str | None:
     starts or goes on). A run of another data folder, holdout, seed or epochs once went into the
     table as the cxr-dev benchmark's: this is the comparison cxr-train makes before reusing a teacher."""
     from train.prepare import data_changed
-    from train.resume import STOPPED, other_settings
+    from train.resume import STOPPED, other_settings, settings_said
 
     differ = other_settings(run_dir, asked)
     if differ is None or STOPPED in differ:
         return None
     if differ := [k for k in differ if k != "out"]:  # a moved or renamed --out is the same run
-        had = json.loads((run_dir / "run.json").read_text())["settings"]
-        return "trained with another " + ", ".join(
-            f"{k} ({had.get(k)} there, {getattr(asked, k, None)} asked)" for k in differ)
+        return f"trained with {settings_said(run_dir, asked, differ)}"  # as cxr-train says it: '--epochs 3 (now 5)'
+
     if changed := data_changed(run_dir, asked):
         return f"whose data changed since: {changed}"
     return ""

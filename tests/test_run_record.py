@@ -76,7 +76,7 @@ def test_a_teacher_whose_files_do_not_belong_together_is_neither_reused_nor_take
     assert [k for k in other_settings(run, same) if k != "out"] == []  # a run moved is the same run
     _swap_split_classes(run)
     assert [k for k in other_settings(run, same) if k != "out"] == [
-        "split or model (a cxr-train there was stopped before it finished)"]
+        "another split or model (a cxr-train there was stopped before it finished)"]
     # no finished run to keep: the command that was stopped goes on without --replace, as its interrupt line says
     # (it was refused as "a finished run ... trained with another split or model (...)", and cxr-convert refused the run)
     from train.resume import finished_run
