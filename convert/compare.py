@@ -15,6 +15,7 @@ the films where exactly one of them is right.
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
@@ -111,6 +112,28 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
         "one_answer": {who: one_answer_line(np.bincount(v, minlength=k).tolist(), classes, len(set(y.tolist())),
                                             who=f"model {who}") for who, v in (("A", a), ("B", b))},
     })
+
+
+def same_model(model_a: Path, model_b: Path, info_a: dict, info_b: dict, most_probable: bool) -> str | None:
+    """Why B minus A will say nothing of two models (stderr, compare.md, compare.json), or None: one file typed
+    twice, identical bytes, or two files of one model: the same weights, calibration, preprocessing and classes,
+    and the same rule unless --most-probable sets the rules aside (a run converted twice, a --save-model copy).
+    ``info_*``: convert.evaluate.model_for's descriptions."""
+    nothing = "B minus A is zero everywhere, and says nothing of two models"
+    if model_a.resolve() == model_b.resolve():
+        return f"{model_a} and {model_b} are the same model file: {nothing}"
+    if model_a.read_bytes() == model_b.read_bytes():
+        return f"{model_a} and {model_b} are the same model (identical bytes): {nothing}"
+    same = [info_a.get(k) == info_b.get(k) for k in ("answers_from", "preprocess", "labels")]
+    if not (info_a.get("answers_from") or [None])[0] or not all(same):
+        return None
+    if most_probable:
+        return (f"{model_a} and {model_b} hold the same model (the same weights, calibration, preprocessing and "
+                f"classes; their rules set aside by --most-probable): {nothing}")
+    if info_a["decision"] == info_b["decision"]:
+        return (f"{model_a} and {model_b} hold the same model (the same weights, calibration, preprocessing, classes "
+                f"and rule; the files differ in other records, such as when they were written): {nothing}")
+    return None
 
 
 def _exact_difference(per_class: list[dict]) -> float:

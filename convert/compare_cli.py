@@ -103,20 +103,7 @@ def compare(
         pins = [*read_by_report(model_a), *read_by_report(model_b)]  # every step reads these, or nothing is written
         digests = [pinned(p) for p in pins]
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a, "cxr-compare"), model_for(model_b, "cxr-compare")
-        same_model = None  # a path typed twice: a report of "no difference" that says why (compare.md, compare.json)
-        if model_a.resolve() == model_b.resolve() or model_a.read_bytes() == model_b.read_bytes():
-            same_model = (f"{model_a} and {model_b} are the same model"
-                          + (" file" if model_a.resolve() == model_b.resolve() else " (identical bytes)")
-                          + ": B minus A is zero everywhere, and says nothing of two models")
-            print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
-        elif (w := info_a.get("answers_from")) and w[0] and w == info_b.get("answers_from") and \
-                (most_probable or info_a["decision"] == info_b["decision"]) and info_a["labels"] == info_b["labels"]:
-            # a run converted twice, or a --save-model copy (its own rule set aside by --most-probable): other bytes,
-            # one model
-            what = "classes, their rules set aside by --most-probable" if most_probable else "classes and rule"
-            same_model = (f"{model_a} and {model_b} hold the same model (the same weights, calibration, {what}; the files "
-                          "differ in other records, such as when they were written): B minus A is zero everywhere, and "
-                          "says nothing of two models")
+        if same_model := cmp.same_model(model_a, model_b, info_a, info_b, most_probable):
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):

@@ -19,7 +19,7 @@ import numpy as np
 
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
-from edge.decision import beside_rule, labels_for
+from edge.decision import labels_for
 from edge.preprocess import PreprocessConfig
 from train.data import Item, scan
 from train.manifest import NOT_GIVEN
@@ -239,32 +239,13 @@ def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: lis
     """cxr-evaluate's share: one model's (convert.evaluate.model_for) answers_by_folder, left_out.csv's
     text ("" when no film was read) and the files that could not be read; the films ``model`` (its
     file) saw in training are left out unless ``keep_seen``."""
+    from convert.film_tables import left_out_csv
+
     answers, read, probs, skipped, unlike = left_out_answers(
         data_dir, class_folders, labels, [(predict, info["preprocess"], info.get("typicality"), rule)], progress,
         [model] if model is not None else None, keep_seen, crops_in)
     return ((answers[0] if answers else {}), (left_out_csv(read, probs[0], labels, rule, unlike[0]) if read else ""),
             skipped)
-
-
-def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str], rule: tuple[int, float] | None = None,
-                 unlikeness: np.ndarray | None = None) -> str:
-    """left_out.csv: one row per left-out film, for reviewing which of them got which answer (with
-    each film's source where MANIFEST.csv or the Kaggle metadata names one: the answers of a
-    children's archive and an adults' one may differ). Its probabilities, ``rule`` and atypical
-    columns are predictions.csv's: a film at p_COVID 0.3333 answered COVID, with no rule column
-    beside it, read as a mistake of the tool."""
-    from edge.output import rule_text
-    from edge.spreadsheet import spreadsheet_csv
-
-    sourced = any(it.source for it in items)
-    ruled = rule_text(rule, labels)
-    header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["rule"] if ruled else []),
-              *(["atypical"] if unlikeness is not None else []), *(["source"] if sourced else [])]
-    predicted = labels_for(probs, rule) if len(probs) else []
-    return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(beside_rule(v, j, rule, 6) for j, v in enumerate(p)),
-                                     *([ruled] if ruled else []), *([int(unlikeness[n] > 1.0)] if unlikeness is not None else []),
-                                     *([it.source or NOT_GIVEN] if sourced else [])]
-                                    for n, (it, p, k) in enumerate(zip(items, probs, predicted))))
 
 
 def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | None = None) -> dict[str, str]:

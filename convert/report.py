@@ -14,6 +14,7 @@ import numpy as np
 from convert import plots
 from convert.confusion_words import confusion_image, evaluate_labels, titled
 from convert.evidence_words import evidence_line
+from convert.film_tables import predictions_csv
 from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
@@ -308,23 +309,6 @@ def provenance_section(p: dict) -> list[str]:
     from convert.provenance import provenance_line
 
     return ["## Provenance", "", provenance_line(p), ""]
-
-
-def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[str, list[str]], rule: str = "") -> str:
-    """One row per film, for a spreadsheet: the case review a clinician does film by film. ``rule``
-    ('COVID>=0.5334', edge.output.rule_text): the threshold rule that chose the labels, in a column of its own
-    as edge-classify --csv has it: a row 'predicted Normal' beside p_COVID 0.5025 read as a contradiction."""
-    from edge.spreadsheet import spreadsheet_csv
-
-    atypical = any("atypical" in p for p in predictions)
-    seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty
-    header = ["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["rule"] if rule else []),
-              *(["atypical"] if atypical else []), *(["seen_in_training"] if seen else []), *groups]
-    return spreadsheet_csv(header, ([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
-                                     *(p["probabilities"][c] for c in classes), *([rule] if rule else []),
-                                     *([int(p.get("atypical", False))] if atypical else []),
-                                     *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())]
-                                    for k, p in enumerate(predictions)))
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],

@@ -202,11 +202,17 @@ def test_the_same_model_twice_is_said_in_the_report_not_only_on_stderr(tiny_run,
     again = tmp_path / "again.tflite"
     again.write_bytes(md.rewrite(m.read_bytes(), lambda meta: {**meta, "converted": "2031-01-01T00:00:00+00:00"}))
     res = _cmp(m, again, _data(tiny_run), "--keep-seen", "--out", tmp_path / "e")
-    assert f"warning: {m} and {again} hold the same model (the same weights, calibration, classes and rule;" in res.output
+    assert f"warning: {m} and {again} hold the same model (the same weights, calibration, preprocessing, classes and rule;" \
+        in res.output
+    warmer = tmp_path / "warmer.tflite"  # the same weights calibrated otherwise give other probabilities: two models
+    warmer.write_bytes(md.rewrite(m.read_bytes(), lambda meta: {**meta, "temperature": 2 * meta["temperature"]}))
+    res = _cmp(m, warmer, _data(tiny_run), "--keep-seen", "--out", tmp_path / "w")
+    assert res.exit_code == 0 and "same model" not in res.output, res.output
     # a copy with a rule of its own differs from its original, unless --most-probable sets both rules aside
     ruled = tmp_path / "ruled.tflite"
     ruled.write_bytes(md.rewrite(m.read_bytes(), lambda meta: {**meta, "decision": {"class": "COVID", "threshold": 0.3}}))
-    assert "same model" not in _cmp(m, ruled, _data(tiny_run), "--keep-seen", "--out", tmp_path / "f").output
+    res = _cmp(m, ruled, _data(tiny_run), "--keep-seen", "--out", tmp_path / "f")
+    assert res.exit_code == 0 and "same model" not in res.output, res.output
     res = _cmp(m, ruled, _data(tiny_run), "--keep-seen", "--most-probable", "--out", tmp_path / "g")
     assert f"warning: {m} and {ruled} hold the same model" in res.output, res.output
 

@@ -166,7 +166,7 @@ def test_left_out_films_the_model_was_trained_on_are_left_out_of_their_answers_u
 def test_left_out_csv_gives_each_films_source_where_one_is_named():
     import numpy as np
 
-    from convert.left_out import left_out_csv
+    from convert.film_tables import left_out_csv
     from train.data import Item
 
     probs = np.array([[0.9, 0.1], [0.2, 0.8]])
@@ -183,7 +183,7 @@ def test_left_out_csv_has_predictions_csvs_rule_atypical_and_precision():
     left_out.csv, which had no rule column and 4 decimals where predictions.csv has both, and no atypical column."""
     import numpy as np
 
-    from convert.left_out import left_out_csv
+    from convert.film_tables import left_out_csv
     from train.data import Item
 
     films = [Item("Viral/a.png", "Viral"), Item("Viral/b.png", "Viral")]
@@ -193,6 +193,8 @@ def test_left_out_csv_has_predictions_csvs_rule_atypical_and_precision():
         ("COVID", "0.333333", "COVID>=0.29", "0"), ("Normal", "0.123457", "COVID>=0.29", "1")]
     plain = left_out_csv(films, probs, ["COVID", "Normal"]).splitlines()[0]
     assert "rule" not in plain and "atypical" not in plain  # the most probable class, no input check: nothing to say
+    tiny = list(csv.DictReader(left_out_csv(films[:1], np.array([[2.65e-10, 1 - 2.65e-10]]), ["COVID", "Normal"]).splitlines()))
+    assert tiny[0]["p_COVID"] == "2.65e-10"  # as predictions.csv and report.json give it, not 1e-06
 
 
 def test_cxr_compare_gives_each_models_answers_for_the_folders_left_out(tiny_run, tmp_path):

@@ -135,7 +135,7 @@ def test_films_of_one_class_say_why_no_answers_worth_is_given():
 def test_predictions_csv_names_the_rule_that_chose_its_labels():
     """'predicted Normal' beside p_COVID 0.5025 read as a contradiction: the file's stored rule (COVID>=0.5334) chose
     it, and predictions.csv, unlike edge-classify --csv, had no rule column."""
-    from convert.report import predictions_csv
+    from convert.film_tables import predictions_csv
 
     rows = [{"file": "a.png", "true": "COVID", "predicted": "Normal", "probabilities": {"COVID": 0.5025, "Normal": 0.4975}}]
     ruled = predictions_csv(rows, ["COVID", "Normal"], {}, "COVID>=0.5334").splitlines()

@@ -4,7 +4,7 @@ import csv
 
 import numpy as np
 
-from convert.report import predictions_csv
+from convert.film_tables import predictions_csv
 from edge.spreadsheet import cell, spreadsheet_csv
 
 
@@ -22,7 +22,7 @@ def test_spreadsheet_csv_guards_header_and_rows_and_still_reads_back():
 
 
 def test_predictions_and_left_out_files_guard_film_names_and_sources():
-    from convert.left_out import left_out_csv
+    from convert.film_tables import left_out_csv
     from train.data import Item
 
     preds = [{"file": "COVID/=1+1.png", "true": "COVID", "predicted": "Normal", "probabilities": {"COVID": 0.4, "Normal": 0.6}},
