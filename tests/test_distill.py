@@ -305,7 +305,7 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     assert json.loads((tmp_path / "run" / "run.json").read_text())["fit"]["teacher_view"] == "unmoved"
     run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3, "replace": True}))  # trained again
     assert json.loads(teacher_run.read_text())["members"] == 3
-    assert "the finished one there was trained with --members 2 (now 3): replacing it" in capsys.readouterr().err
+    assert "the finished one there was trained with --teacher-members 2 (now 3): replacing it" in capsys.readouterr().err
 
 
 def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_path, tf):

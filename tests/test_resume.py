@@ -557,4 +557,6 @@ def test_a_differing_setting_is_said_as_the_option_to_type_with_both_values():
     assert _one_said("add_data", ["a", "b"], []) == "--add-data a --add-data b (now not given)"
     assert _one_said("data", "my films", "synthetic") == "--data 'my films' (now synthetic)"
     assert _one_said("teacher", OWN_TEACHER, "../t") == "--teacher not given (now ../t)"  # not the internal marker
+    # the default recipe's teacher: its members are what the user typed as --teacher-members
+    assert _one_said("members", 2, 3, "--teacher-members") == "--teacher-members 2 (now 3)"
     assert _one_said("classes", ["COVID", "Normal"], ["Normal", "COVID"]) == "--classes COVID,Normal (now Normal,COVID)"

@@ -129,33 +129,35 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
                   | ({STOPPED} if mixed else set()))
 
 
-def settings_said(run_dir: Path, s: Any, keys: list[str]) -> str:
+def settings_said(run_dir: Path, s: Any, keys: list[str], options: dict[str, str] | None = None) -> str:
     """other_settings' ``keys`` as the options that differ, each with the finished run's value and the one
     asked for, '--epochs 20 (now 3)', to follow 'trained with': "trained with another epochs" said neither
     the option nor its values, and the command that goes on with the run had to be guessed.
     Folders are said as other_settings compared them (full, from where each command ran), relative to here:
-    'site', typed from two folders, is two folders."""
+    'site', typed from two folders, is two folders. ``options``: a setting typed as another option (a default
+    recipe's teacher has its --teacher-members as its members)."""
     try:
         run = read_json(run_dir / "run.json")
         then = _comparable(_as_recorded(run, run_dir))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return ", ".join(_option(k) if k != STOPPED else k for k in keys)
+        return ", ".join((options or {}).get(k, _option(k)) if k != STOPPED else k for k in keys)
     now = _comparable(settings_dict(s))
     was = {**run["settings"], **{k: then[k] for k in FOLDER_SETTINGS}}  # the others as typed: --class-map, ...
     asked = {**settings_dict(s), **{k: now[k] for k in FOLDER_SETTINGS}}
-    if "teacher_members" in keys and {was.get("teacher"), asked.get("teacher")} <= {None, OWN_TEACHER}:
-        keys = [k for k in keys if k != "teacher"]  # the recipe's own teacher/ or none: --teacher-members says it
-    return ", ".join(k if k == STOPPED else _one_said(k, was.get(k), asked.get(k)) for k in keys)
+    if {was.get("teacher"), asked.get("teacher")} <= {None, OWN_TEACHER} and len(keys) > 1:
+        keys = [k for k in keys if k != "teacher"]  # the recipe's own teacher/ or none: no --teacher typed either way
+    return ", ".join(k if k == STOPPED else _one_said(k, was.get(k), asked.get(k), (options or {}).get(k))
+                     for k in keys)
 
 
 def _option(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-def _one_said(key: str, was: Any, now: Any) -> str:
+def _one_said(key: str, was: Any, now: Any, option: str | None = None) -> str:
     """'--epochs 20 (now 3)', '--teacher-members not given (now 0)', '--augment (now --no-augment)': each value as it
     would be typed (a folder with a space quoted); not given is the option left to its default."""
-    opt = _option(key)
+    opt = option or _option(key)
     if isinstance(was, bool) or isinstance(now, bool):  # an on/off flag: --augment / --no-augment
         def flag(v: Any) -> str:
             return opt if v else f"--no-{opt[2:]}"

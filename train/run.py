@@ -150,6 +150,9 @@ def _remove_empty(folder: Path) -> None:
             folder.rmdir()
 
 
+AS_TEACHER = {"members": "--teacher-members"}  # the recipe's teacher: its members are the student's --teacher-members
+
+
 def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     if s.teacher or s.members > 1 or n_teacher == 0:
         return _train(s)
@@ -162,7 +165,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     if differ and not s.replace and (settings := [k for k in differ if k != STOPPED]):
         # the same guard as a finished run's: a stopped run's finished teacher is an hour's model too
         raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with "
-                        f"{settings_said(teacher_dir, ts, settings)}: give the settings it was trained with to go on "
+                        f"{settings_said(teacher_dir, ts, settings, AS_TEACHER)}: give the settings it was trained with to go on "
                         "with it, another --out to keep it, or --replace to train over it")
     changed = data_changed(teacher_dir, ts) if differ == [] else None
     older = older_split_rules(teacher_dir) if differ == [] and not changed else None
@@ -174,7 +177,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
         clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
         forget(teacher_dir)
     else:
-        again = f"; the finished one there was trained with {settings_said(teacher_dir, ts, differ)}: replacing it" \
+        again = f"; the finished one there was trained with {settings_said(teacher_dir, ts, differ, AS_TEACHER)}: replacing it" \
             if differ else ""
         if changed:
             again = f"; {changed} since the teacher was trained: training it again"
