@@ -281,26 +281,3 @@ def test_cxr_converts_screening_thresholds_are_chosen_on_validation_and_scored_o
     row = next(r for r in out["rows"] if (r["class"], r["target_sensitivity"]) == ("COVID", 0.9))
     assert row["threshold"] == threshold_for_sensitivity(y == 0, p_val, 0.9)
     assert row["test"]["sensitivity"] < 0.5  # the test films' own threshold would promise 90%
-
-
-def test_the_held_out_sources_figures_are_the_files_answers_under_the_rule_it_stores(monkeypatch):
-    """A file storing COVID >= 0.25, on held-out COVID films at p 0.30-0.45: the device calls every one COVID,
-    report.json's external figures called every one Normal (the most probable class). Keras's own row has no rule."""
-    from pathlib import Path
-    from types import SimpleNamespace
-
-    import convert.split_scores as split_scores
-    import edge.model
-
-    y = np.array([0] * 10 + [1] * 10)
-    p = np.r_[np.linspace(0.30, 0.45, 10), np.linspace(0.02, 0.2, 10)]
-    probs = np.stack([p, 1 - p], 1)
-    monkeypatch.setattr(split_scores, "load_part", lambda *a, **k: (np.zeros((20, 1)), y))
-    monkeypatch.setattr(split_scores, "keras_probabilities", lambda *a: probs)
-    monkeypatch.setattr(split_scores, "tflite_probabilities", lambda *a: probs)
-    monkeypatch.setattr(edge.model, "EdgeModel", lambda path: SimpleNamespace(decision=(0, 0.25)))
-    split = SimpleNamespace(classes=["COVID", "Normal"], notes={"holdout_source": "siteb"})
-    out = split_scores.evaluate_external(Path("run"), split, None, None, {}, SimpleNamespace(progress=False, n_boot=0,
-                                                                                              modes=["int8"]))
-    assert out["int8"]["confusion_matrix"] == [[10, 0], [0, 10]]
-    assert out["keras"]["confusion_matrix"] == [[0, 10], [0, 10]]

@@ -316,7 +316,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"warning: {run['validation']['temperature_note']}")
     if run["validation"]["information_gain"] < NO_SIGNAL:
         log(f"warning: on the validation films the model's answers tell no more than how common each class is "
-            f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.2g}: every answer near the "
+            f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.3g}: every answer near the "
             "class shares). Train longer (--epochs) or on more films before using it")
     elif (chance_ba := at_chance(val_logits, ys["val"], len(split.classes))) is not None:
         # its probabilities may still carry a little information: its answers carry none
