@@ -362,7 +362,7 @@ def test_every_left_out_film_is_scored_once_across_chunks(tmp_path, monkeypatch)
 
     (tmp_path / "Viral").mkdir()
     rng = np.random.default_rng(0)
-    for k in range(5):  # noise about its own grey level (a flat film is refused): its score says which film it was
+    for k in range(5):  # noise of its own (a flat film is refused): its preprocessed mean, its score, says which film
         pixels = np.clip(rng.normal(40 + 40 * k, 10, (32, 32)), 0, 255).astype(np.uint8)
         Image.fromarray(pixels).save(tmp_path / "Viral" / f"f{k}.png")
     monkeypatch.setattr(left_out, "CHUNK", 2)
