@@ -10,6 +10,7 @@ and 14% of the time at 2% prevalence.
 from __future__ import annotations
 
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
+from edge.answer_worth import no_better as worth_no_better
 from edge.comma_list import comma_items
 from edge.figures import fixed, rounded_down
 
@@ -153,9 +154,9 @@ NO_BETTER = ("A PPV no higher than the prevalence, or an NPV no higher than the 
 
 
 def no_better(r: dict, key: str) -> bool:
-    """Whether an answer's worth at a prevalence is no more than answering without the model gives."""
-    base = r["prevalence"] if key == "ppv" else 1 - r["prevalence"]
-    return r[key] is not None and r[key] <= base + 1e-12
+    """Whether an answer's worth at a prevalence is no more than answering without the model gives (as the card
+    judges it: edge.answer_worth.no_better)."""
+    return worth_no_better(r[key], r["prevalence"] if key == "ppv" else 1 - r["prevalence"])
 
 
 def _pct_range(r: dict, key: str) -> str:

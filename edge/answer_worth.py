@@ -61,6 +61,14 @@ def only_none_seen(value: float | None, rate: float | None) -> bool:
     return value is not None and rate is not None and value >= 1.0 and rate >= 1.0
 
 
+def no_better(value: float | None, base: float) -> bool:
+    """Whether a PPV (NPV) is no more than answering without the model gives, ``base``: the prevalence (the share
+    of films not of the class). Within 1e-9: a card's rates are stored to 3 decimals, and 5/7 and 2/7 as 0.714
+    and 0.286 give a PPV of 0.05000000000000002, which read as better than no test where the report, from the
+    counts, said it was not."""
+    return value is not None and value <= base + 1e-9
+
+
 def none_seen_words(which: int, name: str, among: str) -> str:
     """Why a PPV (``which`` 0) or NPV (1) has no point figure: 'no false COVID call among 12 films' or 'no COVID
     film missed among the test films'. ``among``: the films, with their count where it is known."""
@@ -109,11 +117,9 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
                                                                   for k in (0, 1))
     # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
     # right 95% read as reassuring, and made the disease more likely, not less
-    # the card's rates are stored to 3 decimals: 5/7 and 2/7 as 0.714 and 0.286 give a PPV of 0.05000000000000002,
-    # which at no tolerance read as better than no test where the report, from the counts, said it was not
     base = f"; every film called {normal}: {percent(1 - CARD_PREVALENCE)}" + (
-        ", so this answer is no better than no test" if npv is not None and npv <= 1 - CARD_PREVALENCE + 1e-9 else "")
-    worse = " (no better than no test)" if ppv is not None and ppv <= CARD_PREVALENCE + 1e-9 else ""
+        ", so this answer is no better than no test" if no_better(npv, 1 - CARD_PREVALENCE) else "")
+    worse = " (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""
     # said of the films it was scored on: "it would never answer Normal" stood above its Normal answers on other films
     if ppv is None:  # it gave those films no disease answer
         said = (f"it answered {disease} for none of the {films}; a {normal} answer would be right {npv_shown} of "
@@ -147,7 +153,7 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
                               else (None, "", ""))
         if ppv is not None:  # marked as the report marks it: at or under the prevalence, the answer adds nothing
             parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}"
-                         + (" (no better than no test)" if ppv <= CARD_PREVALENCE + 1e-9 else ""))
+                         + (" (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""))
     if not parts:
         return None
     return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "
