@@ -33,7 +33,7 @@ from benchmarks.accuracy_tables import tables  # noqa: E402
 from benchmarks.results import record, report_is_current  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
-CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV  # noqa: E402
 # seed gets the tutorial's recipe (Adam 1e-3, no augmentation, a short run): with our augmentation
 # and 2e-3 it stayed near chance for 15 epochs. compact is one model (--teacher-members 0);
 # compact-x3 is cxr-train --members 3 (a deep ensemble in one file); compact-distilled is one compact

@@ -24,7 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV  # noqa: E402
 CHILDREN = "lecuong1502/BTL_Machine_Learning"
 
 

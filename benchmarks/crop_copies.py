@@ -22,7 +22,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV as DATA  # noqa: E402
 
 from train.code_distance import nearest_bits  # noqa: E402
 from train.crop_copies import GUESSES, crop_and_mirror_pairs, crop_print, lookup_codes  # noqa: E402

@@ -25,7 +25,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV as DATA  # noqa: E402
 
 from train.crop_copies import SIEVE_MIN, crop_and_mirror_pairs, crop_print  # noqa: E402
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-CXR_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV  # noqa: E402
 WAYS = {"scored, no seen check": (False, False), "+ seen check (SHA-256, copy code)": (True, False),
         "+ cropped copies (--find-crops)": (True, True)}
 

@@ -37,7 +37,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CXR_DEV = ROOT.parent / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV  # noqa: E402
 SITE = "lecuong1502"  # the children's set, in MANIFEST.csv's source_repo column
 POOL = 60
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CXR_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cxr-dev"
+from benchmarks.data_path import CXR_DEV  # $CXR_DEV_DATA, else ../shared/data/cxr-dev
 
 
 @pytest.fixture(scope="session")

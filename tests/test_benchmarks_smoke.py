@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.data_path import CXR_DEV
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -186,8 +188,8 @@ def test_shift_speed_prints_one_row_per_thread_count():
 
 
 def test_crop_copies_benchmark_finds_copies_on_real_films():
-    if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
-        pytest.skip("../shared/data/cxr-dev is absent: the crop benchmark needs real films")
+    if not CXR_DEV.is_dir():
+        pytest.skip(f"{CXR_DEV} is absent: the crop benchmark needs real films")
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crop_copies.py"), "--sample", "20", "--films", "300"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-3000:]
@@ -199,8 +201,8 @@ def test_crop_copies_benchmark_finds_copies_on_real_films():
 
 
 def test_crop_search_scale_prints_a_row_per_size():
-    if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
-        pytest.skip("../shared/data/cxr-dev is absent: the scale benchmark draws its films from it")
+    if not CXR_DEV.is_dir():
+        pytest.skip(f"{CXR_DEV} is absent: the scale benchmark draws its films from it")
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "crop_search_scale.py"), "--films", "300"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-3000:]
@@ -210,8 +212,8 @@ def test_crop_search_scale_prints_a_row_per_size():
 
 
 def test_left_out_cost_benchmark_times_the_three_ways(tiny_run):
-    if not (ROOT.parent / "shared" / "data" / "cxr-dev").is_dir():
-        pytest.skip("../shared/data/cxr-dev is absent: the left-out benchmark links its Lung_Opacity and Viral_Pneumonia films")
+    if not CXR_DEV.is_dir():
+        pytest.skip(f"{CXR_DEV} is absent: the left-out benchmark links its Lung_Opacity and Viral_Pneumonia films")
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "left_out_cost.py"), "--model",
                         str(tiny_run / "model_int8.tflite"), "--films", "30"],
                        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})

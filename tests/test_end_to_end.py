@@ -296,7 +296,7 @@ def test_damaged_selftest_data_is_a_clear_error(tiny_run, tmp_path):
     with pytest.raises(md.ModelFileError, match="self-test data are damaged"):
         EdgeModel(damaged).selftest()
     r = edge_classify("--selftest", "--model", str(damaged))
-    assert r.returncode == 2 and "damaged" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "its self-test data are damaged (ImageError: " in r.stderr and "Traceback" not in r.stderr
     r = edge_classify(str(tiny_run / "curves.png"), "--model", str(damaged))  # before classifying, too
     assert r.returncode == 2 and "self-test data are damaged" in r.stderr and "copy it again" in r.stderr
     assert r.stdout == ""
