@@ -113,9 +113,9 @@ def test_errors(tmp_path: Path) -> None:
         generate(tmp_path, n_per_class=1, classes=("Normal", "Tuberculosis"))
     with pytest.raises(ValueError, match="Lung_Opacity"):
         render("normal", np.random.default_rng(0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_per_class must be a positive integer, got 0"):
         generate(tmp_path, n_per_class=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_per_class must be a positive integer, got -3"):
         generate(tmp_path, n_per_class=-3)
     assert not any(tmp_path.iterdir())  # nothing written on bad arguments
 
