@@ -9,14 +9,35 @@ import pytest
 
 from edge.interrupts import kept_interrupts
 
+# A suite started as a background job of a shell (`make test &`, and CI's `.ci/run`) inherits SIGINT ignored; the
+# tests of Ctrl-C skipped there, so CI never ran them and a Ctrl-C that was no longer remembered passed it.
+# Each test here starts as at a terminal instead, and so does every child it starts (_as_at_a_terminal); a test of
+# an ignored signal ignores it itself.
+
+
+@pytest.fixture(autouse=True)
+def stops_as_at_a_terminal():
+    """Python's own handlers at start (Ctrl-C raises KeyboardInterrupt, SIGTERM ends), whatever the suite inherited."""
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
+    for sig, handler in before.items():
+        if handler is not None:
+            signal.signal(sig, handler)
+
+
+def _as_at_a_terminal() -> None:
+    """A child's signals before it runs Python: default, so Python installs its Ctrl-C handler as at a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_dropped_stop_is_raised_again_when_asked_for(sig):
     """A KeyboardInterrupt raised in a runtime's callback is printed as 'Exception ignored' and lost:
     a watch under a service manager's stop went on, and a conversion rewrote every file."""
     before = signal.getsignal(signal.SIGTERM)
-    if signal.getsignal(sig) in (signal.SIG_IGN, None):
-        pytest.skip("the signal is ignored here (a suite started in the background): it stays ignored")
     with kept_interrupts() as interrupted:
         interrupted()  # nothing asked yet
         try:
@@ -68,7 +89,8 @@ def _signal_once(code: str, sig: int, after: bytes) -> tuple[int, bytes, bytes]:
     import subprocess
     import sys
 
-    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         preexec_fn=_as_at_a_terminal)
     err = b""
     while after not in err:
         chunk = p.stderr.read1(4096)
@@ -87,8 +109,6 @@ def test_a_stop_after_the_work_is_done_leaves_the_commands_own_exit_code(sig):
     cxr-convert and cxr-evaluate with 143 or 130 and no line, though everything was written: a script read
     'interrupted', and a failed gate's 1 was lost. Python had put the signals back to their default as it
     shut down, taking the handler meant for this moment with them."""
-    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
-        pytest.skip("SIGINT is ignored here: the child inherits that")
     code, out, err = _signal_once(_SLOW_TEARDOWN, sig, b"tearing down\n")
     assert code == 1 and out == b"report: done\n" and b"Traceback" not in err, (code, err)
 
@@ -115,8 +135,6 @@ def test_a_second_stop_while_the_last_answers_are_flushed_keeps_the_first_stops_
     """Under `timeout` (which signals the command and its process group) or a double Ctrl-C, with a slow reader:
     the second signal met the final flush outside every handler, and printed a KeyboardInterrupt traceback after
     the one line, or killed the process with 143 where the stop had said 130."""
-    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
-        pytest.skip("SIGINT is ignored here: the child inherits that")
     code, out, err = _signal_once(_BLOCKED_FLUSH, sig, b"interrupted\n")
     assert code == 130 and b"Traceback" not in err and b"KeyboardInterrupt" not in err, (code, err)
     assert out == ("a" * 99 + "\n").encode() * 3000  # every answer whole, none lost
@@ -126,8 +144,6 @@ def test_a_stop_a_library_turned_into_another_error_is_still_a_stop(monkeypatch,
     """TensorFlow sometimes turns a Ctrl-C or SIGTERM in its first epoch into a RuntimeError ('pybind11 MISMATCH ...
     REPLACED BY KeyboardInterrupt') or a SystemError: cxr-train said 'unexpected RuntimeError', exit 2, not
     'interrupted', exit 130, which a job scheduler or `timeout` counts on."""
-    if signal.getsignal(signal.SIGTERM) in (signal.SIG_IGN, None):
-        pytest.skip("SIGTERM is ignored here: it stays ignored")
     with pytest.raises(KeyboardInterrupt):
         with kept_interrupts():
             try:
@@ -169,9 +185,6 @@ def test_a_stop_while_a_runtime_starts_is_a_stop_not_a_missing_runtime(tmp_path,
     import pytest
 
     import edge.runtime as runtime
-
-    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
-        pytest.skip("the signal is ignored here (a suite started in the background): it stays ignored")
     (tmp_path / "starting_runtime.py").write_text(
         "import os, signal, time\n"
         "try:\n"
@@ -192,8 +205,6 @@ def test_a_stop_while_a_runtime_starts_is_a_stop_not_a_missing_runtime(tmp_path,
 def test_a_stop_while_a_command_starts_is_one_line_and_exit_code_130(sig, tmp_path):
     """A Ctrl-C right after Enter (a wrong folder) came while the console script imported the command's modules,
     before any handler: a 30-line traceback, or for SIGTERM exit 143 and no line."""
-    if sig == signal.SIGINT and signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
-        pytest.skip("SIGINT is ignored here: the child inherits that")
     (tmp_path / "slow_command.py").write_text(  # a command whose modules take their time to import
         "import os, time\nos.write(2, b'importing\\n')\ntime.sleep(30)\ndef main():\n    raise SystemExit(0)\n")
     code = (f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
