@@ -124,3 +124,28 @@ def test_a_refit_whose_reconversion_changed_the_int8_body_is_refused(tiny):
     out, info = refit_int8_head(model, plain, x_train, lambda m: convert(m, "int8", x_train[:2] * 0.25))
     assert not info["refit"] and info["why"] == "converting again changed the int8 body"
     assert out == plain
+
+
+def test_an_ensembles_mean_head_is_refitted_too(tiny):
+    """A deep ensemble's logits are the mean of its members' Dense heads: the prior must be each head over the
+    member count, or it no longer gives the file's logits and every ensemble's int8 file silently kept its
+    unrefitted head ('the logits are not the mean of the Dense heads'). Every other test refits one member."""
+    import keras
+
+    from convert.export import convert
+    from convert.head_refit import refit_int8_head
+    from train.models import average_logits
+
+    model, x_train, _ = tiny
+    members = []
+    for k in range(2):
+        member = keras.models.clone_model(model)
+        weights = model.get_weights()
+        weights[-2] = weights[-2] * (1.0 + 0.5 * k)  # the second member's head other than the first's
+        member.set_weights(weights)
+        members.append(member)
+    ensemble = average_logits(members)
+    plain = convert(ensemble, "int8", x_train)
+    refitted, info = refit_int8_head(ensemble, plain, x_train, lambda m: convert(m, "int8", x_train))
+    assert info["refit"], info
+    assert info["train_mean_abs_logit_change"]["after"] < info["train_mean_abs_logit_change"]["before"]
