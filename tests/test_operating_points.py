@@ -250,6 +250,17 @@ def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
     assert stored is not None and report["external"]["int8"]["rule"]["threshold"] == stored[1]
     covid = next(r for r in report["external"]["int8"]["per_class"] if r["class"] == "COVID")
     assert covid["sensitivity"] == float((p >= stored[1]).mean())
+    # a rule that splits the held-out films (a tiny model's rule may call them all as the most probable class does):
+    # scored by the most probable class, the figures would still be 1.0
+    from edge import metadata as md
+
+    cut = float(np.sort(p)[len(p) // 2])
+    (run / "model_int8.tflite").write_bytes(md.rewrite((run / "model_int8.tflite").read_bytes(), lambda meta: {
+        **meta, "decision": {**meta["decision"], "threshold": cut}}))
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, explain=0,
+                                               progress=False, report_only=True))
+    covid = next(r for r in report["external"]["int8"]["per_class"] if r["class"] == "COVID")
+    assert 0 < covid["sensitivity"] == float((p >= cut).mean()) < float((p >= 0.5).mean()), (covid, p, cut)
     assert "under the rule it stores, as the device gives them" in (run / "report.md").read_text()
     from edge import metadata as md
     from edge.card import card_text
