@@ -560,3 +560,16 @@ def test_a_differing_setting_is_said_as_the_option_to_type_with_both_values():
     # the default recipe's teacher: its members are what the user typed as --teacher-members
     assert _one_said("members", 2, 3, "--teacher-members") == "--teacher-members 2 (now 3)"
     assert _one_said("classes", ["COVID", "Normal"], ["Normal", "COVID"]) == "--classes COVID,Normal (now Normal,COVID)"
+
+
+def test_the_default_teacher_typed_out_is_the_same_setting(tiny_run):
+    """A finished default-recipe run asked for again with --teacher-members 3, the compact recipe's default typed
+    out, was refused as 'trained with --teacher-members not given (now 3)', though it trains the very same run."""
+    from train.resume import other_settings
+    from train.run import TrainSettings
+
+    same = TrainSettings(data="synthetic", out=tiny_run, image_size=64, epochs=2, synthetic_count=16, batch_size=8,
+                         progress=False, teacher=str(tiny_run / "teacher"))  # the recipe's student, as finished_run asks
+    assert other_settings(tiny_run, same) == []
+    assert other_settings(tiny_run, replace(same, teacher_members=3)) == []
+    assert other_settings(tiny_run, replace(same, teacher_members=2)) == ["teacher_members"]

@@ -19,6 +19,7 @@ from typing import Any
 
 from edge.atomic import read_json
 from train.class_choice import picked_folders, same_class_setting
+from train.settings_check import teacher_size
 from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
 
 
@@ -123,6 +124,8 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     except (OSError, ValueError, KeyError):
         return None
     now = _comparable(settings_dict(s))
+    for d in (done, now):  # --teacher-members 3 typed is the compact recipe's default left out: the same run
+        d["teacher_members"] = teacher_size(d.get("teacher_members"), d.get("arch", "compact"))
     if same_class_setting(done.get("classes"), now.get("classes"), run.get("classes"), s.data, s.out):
         done["classes"] = now["classes"]
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}

@@ -14,6 +14,12 @@ TEACHER_VIEWS = ("same", "unmoved")
 ARCHS = ("compact", "seed")  # train.models.ARCHS, which needs Keras (a test checks they agree)
 
 
+def teacher_size(teacher_members: int | None, arch: str) -> int:
+    """The members of the teacher the recipe trains: --teacher-members, else 3 for compact and 0 for seed, the
+    tutorial's baseline, which is trained as the tutorial did."""
+    return teacher_members if teacher_members is not None else (3 if arch == "compact" else 0)
+
+
 def check_settings(s: TrainSettings) -> int:
     """Refuse settings that cannot run, or that this run would ignore; returns the teacher's size.
 
@@ -23,7 +29,7 @@ def check_settings(s: TrainSettings) -> int:
         raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(ARCHS)}")
     if s.members < 1:
         raise ValueError(f"--members must be at least 1, not {s.members}")
-    n_teacher = s.teacher_members if s.teacher_members is not None else (3 if s.arch == "compact" else 0)
+    n_teacher = teacher_size(s.teacher_members, s.arch)
     if n_teacher < 0:
         raise ValueError(f"--teacher-members must be 0 (no teacher) or more, not {n_teacher}")
     if s.teacher_view not in TEACHER_VIEWS:
