@@ -291,6 +291,7 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     run_training(settings)
     teacher_run = tmp_path / "run" / "teacher" / "run.json"
     first = teacher_run.read_text()
+    shutil.copytree(tmp_path / "run" / "teacher", tmp_path / "two")  # this teacher of 2, kept for the end
     capsys.readouterr()
     run_training(replace(settings, replace=True))  # the same command alone trains nothing (tests/test_rerun.py)
     assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
@@ -306,6 +307,10 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     run_training(TrainSettings(**{**settings.__dict__, "teacher_members": 3, "replace": True}))  # trained again
     assert json.loads(teacher_run.read_text())["members"] == 3
     assert "the finished one there was trained with --teacher-members 2 (now 3): replacing it" in capsys.readouterr().err
+    # another teacher asked for: that is the setting said; 'its teacher two was trained again since' was false
+    with pytest.raises(DataError) as refused:
+        run_training(TrainSettings(**{**settings.__dict__, "teacher": str(tmp_path / "two"), "teacher_members": None}))
+    assert "trained with --teacher" in str(refused.value) and "trained again since" not in str(refused.value)
 
 
 def test_a_student_of_cxr_train_teacher_records_its_teachers_split_settings(tmp_path, tf):

@@ -117,7 +117,9 @@ def run_training(s: TrainSettings) -> Path:
         if not {"data", "add_data", "classes", "class_map"} & set(differ) and (changed := data_changed(out, s)):
             other += f"; {changed} since it was trained"
         # the default recipe's student learnt from RUN/teacher: one trained again there since is another teacher
-        other += teacher_changed(out, s.teacher or (str(out / "teacher") if n_teacher and s.members == 1 else None))
+        # (where the teacher asked for is itself the setting that differs, it was never this run's to change)
+        if "teacher" not in differ:
+            other += teacher_changed(out, s.teacher or (str(out / "teacher") if n_teacher and s.members == 1 else None))
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
