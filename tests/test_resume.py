@@ -573,3 +573,5 @@ def test_the_default_teacher_typed_out_is_the_same_setting(tiny_run):
     assert other_settings(tiny_run, same) == []
     assert other_settings(tiny_run, replace(same, teacher_members=3)) == []
     assert other_settings(tiny_run, replace(same, teacher_members=2)) == ["teacher_members"]
+    # another --data: its films, not the synthetic set's count, which cxr-train refuses beside a folder
+    assert other_settings(tiny_run, replace(same, data=str(tiny_run), synthetic_count=80)) == ["data"]

@@ -126,6 +126,8 @@ def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     now = _comparable(settings_dict(s))
     for d in (done, now):  # --teacher-members 3 typed is the compact recipe's default left out: the same run
         d["teacher_members"] = teacher_size(d.get("teacher_members"), d.get("arch", "compact"))
+    if not done.get("data") == now.get("data") == "synthetic":  # a folder's films: --synthetic-count says nothing
+        done["synthetic_count"] = now["synthetic_count"] = None
     if same_class_setting(done.get("classes"), now.get("classes"), run.get("classes"), s.data, s.out):
         done["classes"] = now["classes"]
     return sorted({k for k in {*done, *now} if done.get(k) != now.get(k) and not _same_folders(done.get(k), now.get(k))}
