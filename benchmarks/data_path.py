@@ -7,4 +7,5 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-CXR_DEV = Path(os.environ.get("CXR_DEV_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data" / "cxr-dev")
+CXR_DEV = (Path(os.environ["CXR_DEV_DATA"]).expanduser().resolve() if os.environ.get("CXR_DEV_DATA")
+           else Path(__file__).resolve().parents[2] / "shared" / "data" / "cxr-dev")

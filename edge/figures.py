@@ -56,7 +56,7 @@ def rounded_down(v: float, digits: int, scale: float = 100.0) -> str:
     'at least 97%' promised more than the test films showed. A share below 1 never reads as the whole."""
     text = fixed(v, digits, scale)
     if "e" in text:  # far below what decimals show (a PPV at a prevalence of 1e-9): its mantissa, cut
-        exponent = math.floor(math.log10(scale * v))
+        exponent = math.floor(math.log10(scale * v) + 1e-12)  # log10(1e-7) is -7.000000000000001: not 10.0e-08
         return f"{math.floor(scale * v / 10 ** exponent * 10 + 1e-9) / 10:.1f}e{exponent:+03d}"
     d = len(text.partition(".")[2])
     while True:

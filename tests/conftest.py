@@ -57,7 +57,8 @@ def model_dir(tmp_path_factory) -> Path:
 
 def cxr_dev_or_skip() -> Path:
     if not (CXR_DEV / "MANIFEST.csv").is_file():
-        pytest.skip(f"real chest X-rays not available at {CXR_DEV} (read-only shared data; absent outside the workplace)")
+        pytest.skip(f"real chest X-rays not available at {CXR_DEV} (read-only shared data; absent outside the workplace; "
+                    "CXR_DEV_DATA names another place)")
     return CXR_DEV
 
 

@@ -170,4 +170,4 @@ def test_a_lower_bound_is_rounded_down_never_up():
     # near the whole, as many decimals as fixed() shows: '≥ 99.9' beside 99.9 for every film called Normal (at a
     # prevalence of 0.001) read as no better than no test, where the lower end was 99.989
     assert rounded_down(0.99989, 1) == "99.98" and rounded_down(0.999999999, 1) == "99.999999"
-    assert rounded_down(3.35e-9, 1) == "3.3e-07"
+    assert rounded_down(3.35e-9, 1) == "3.3e-07" and rounded_down(1e-9, 1) == "1.0e-07"  # not '10.0e-08'
