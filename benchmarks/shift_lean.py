@@ -16,7 +16,6 @@ are not symmetric: on COVID vs Normal, towards COVID means false alarms on healt
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 

@@ -38,10 +38,6 @@ DISCLAIMER = ("Research software, **not a medical device**. These figures descri
               "establish safety or effectiveness for any patient population.")
 
 
-def fmt_num(v: float | None) -> str:
-    return "n/a" if v is None else fixed(v)
-
-
 def fmt_ci(value, ci) -> str:
     if value is None:
         return "n/a"

@@ -298,7 +298,7 @@ def _window_usable(ds) -> bool:
     """Whether the first window centre and width are numbers that pydicom's windowing accepts."""
     if (values := _numbers(ds, ("WindowCenter", "WindowWidth"))) is None:
         return False
-    center, width = values
+    _, width = values
     function = str(ds.get("VOILUTFunction", "LINEAR") or "LINEAR").upper()
     least_ok = width >= 1 if function == "LINEAR" else width > 0
     return least_ok and function in ("LINEAR", "LINEAR_EXACT", "SIGMOID")

@@ -84,7 +84,6 @@ def test_report_says_why_an_auroc_has_no_interval():
 
 def test_bootstrap_ci_of_balanced_accuracy_follows_the_rule():
     """Under a rule (a stored or typed threshold) the interval of balanced accuracy is resampled from the rule's answers, so it holds its own estimate (it came from the most probable class's answers in a mutation no test caught)."""
-    from convert.metrics import balanced_accuracy
     from convert.summary import summarize
     rng = np.random.default_rng(0)
     y = np.array([0] * 40 + [1] * 40)

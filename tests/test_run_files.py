@@ -4,7 +4,6 @@ converted, model.tflite follows the file it copies, and the gate's limits and re
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

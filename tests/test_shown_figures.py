@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convert.report import fmt_auc, fmt_ci, fmt_num
+from convert.report import fmt_auc, fmt_ci
 from edge.answer_worth import predictive_values
 from edge.card import _ci, card_text, recount_note
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold
@@ -17,7 +17,7 @@ def test_a_value_below_one_never_reads_as_one():
     assert fixed(1.0) == "1.000" and fixed(0.5) == "0.500" and fixed(0.0) == "0.000" and fixed(0.0004) == "0.0004"
     assert rounded(0.9996) == 0.9996 and rounded(0.12345) == 0.123 and rounded(1.0) == 1.0
     assert fmt_auc(0.9996, (0.9976, 1.0)) == "0.9996 (0.998–1.000)"  # one mis-ranked pair of 2,500
-    assert fmt_ci(0.9996, (0.99, 1.0)) == "99.96 (99.0–100.0)" and fmt_num(0.99996) == "0.99996"
+    assert fmt_ci(0.9996, (0.99, 1.0)) == "99.96 (99.0–100.0)"
 
 
 def test_a_float32_probability_next_to_one_is_cut_not_rounded_to_a_certainty():

@@ -532,7 +532,7 @@ def test_the_stored_rules_validation_figures_have_their_intervals_from_the_films
          "versus_most_probable": {"less_sensitive": False, "sensitivity": 0.75, "tp": 3, "n_positive": 4,
                                   "found_by_rule": 4, "called_by_rule": 9, "called": 4}}
     text = "\n".join(stored_rules_section({"int8": {"decision": d}}))
-    (s_lo, s_hi), (c_lo, c_hi) = wilson_interval(4, 4), wilson_interval(7, 12)
+    (s_lo, _), (c_lo, c_hi) = wilson_interval(4, 4), wilson_interval(7, 12)
     assert (f"| 100.0 ({100 * s_lo:.1f}–100.0) / 58.3 ({100 * c_lo:.1f}–{100 * c_hi:.1f}) |" in text), text
     assert "| 100.0 (51.0–100.0) / 58.3 (32.0–80.7) |" in text
 
