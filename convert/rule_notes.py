@@ -90,7 +90,7 @@ def per_class_under_rule(y: np.ndarray, probs: np.ndarray, k: int, t: float, lab
     from edge.decision import labels_for
 
     y, ruled = np.asarray(y), labels_for(np.asarray(probs), (k, t))
-    keys = ("sensitivity", "sensitivity_ci", "specificity", "specificity_ci")
+    keys = ("sensitivity", "sensitivity_ci", "specificity", "specificity_ci", "tp", "fn", "fp", "tn")
     return {c: {key: r[key] for key in keys} for j, c in enumerate(labels)
             for r in [rates_of_flags(y == j, ruled == j)]}
 

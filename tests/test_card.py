@@ -470,3 +470,41 @@ def test_card_per_class_lines_line_up_whatever_the_names_length_or_script():
     rows = [line for line in card_text(meta, "m.tflite").splitlines() if " n = 2 " in line]
     assert len(rows) == 4
     assert len({shown_width(line.split(" n = ")[0]) for line in rows}) == 1, rows
+
+
+def test_the_card_judges_no_better_than_no_test_from_the_counts_as_the_report_does():
+    """1 of 16 COVID films found and 61 of 65 Normal films right: stored to 3 decimals, 0.062 + 0.938 = 1, and the
+    card called its COVID answer no better than no test, where the report, from the counts, gave it a PPV above
+    the prevalence (5.07% at 5%). Under a stored rule with the same counts, the same."""
+    import numpy as np
+
+    from convert.card import _counts, _per_class
+    from convert.metrics import confusion_matrix, per_class_metrics
+    from convert.prevalence import at_prevalences, no_better
+
+    y = np.array([0] * 16 + [1] * 65)
+    pred = np.array([0] + [1] * 15 + [0] * 4 + [1] * 61)
+    rows = per_class_metrics(confusion_matrix(y, pred, 2), ["COVID", "Normal"])
+    report_row = next(r for r in at_prevalences(rows, (0.05,)) if r["class"] == "COVID")
+    assert not no_better(report_row, "ppv") and report_row["ppv"] == pytest.approx(0.0507, abs=1e-4)
+    per_class = _per_class({"per_class": rows})
+    assert per_class["COVID"]["sensitivity"][0] + per_class["COVID"]["specificity"][0] == 1.0  # as rounded
+    meta = {"labels": ["COVID", "Normal"], "validation": {"data": "x", "test": {
+        "n": 81, "balanced_accuracy": [0.5, 0.4, 0.6], "ece": 0.05, "per_class": per_class}}}
+    text = card_text(meta, "m")
+    assert "a COVID answer would be right 5% of the time (PPV" in text and "no better" not in text, text
+    # the same counts as a stored rule's on the test films: its card line follows the rule's counts, not the
+    # most probable class's (here made 16 of 16 and 65 of 65, which would read far better)
+    covid = next(r for r in rows if r["class"] == "COVID")
+    meta["validation"]["test"]["per_class"] = _per_class({"per_class": per_class_metrics(
+        confusion_matrix(y, y, 2), ["COVID", "Normal"])})
+    meta["validation"]["rule_on_test"] = {"class": "COVID", "threshold": 0.5, **{k: per_class["COVID"][k] for k in (
+        "sensitivity", "specificity")}, **_counts(covid)}
+    meta["decision"] = {"class": "COVID", "threshold": 0.5}
+    text = card_text(meta, "m")
+    assert "a COVID answer would be right 5% of the time (PPV" in text and "no better" not in text, text
+    # a rule stored without counts (cxr-edge 0.37.0 and before): its own rounded rates, never the most probable
+    # class's counts (which would make its answer right 100% of the time)
+    del meta["validation"]["rule_on_test"]["counts"]
+    text = card_text(meta, "m")
+    assert "a COVID answer would be right 5% of the time (PPV" in text and "(no better than no test)" in text, text
