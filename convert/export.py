@@ -19,7 +19,8 @@ import json
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -122,8 +123,8 @@ def _stem_ops(flatbuffer: bytes) -> list[str]:
     return [*stem.values(), *pools]
 
 
-def _representative(x: np.ndarray) -> Iterable:
-    def gen():
+def _representative(x: np.ndarray) -> Callable[[], Iterator[list[np.ndarray]]]:
+    def gen() -> Iterator[list[np.ndarray]]:
         for sample in x:
             yield [sample[None].astype(np.float32)]
 

@@ -13,6 +13,8 @@ convert.group_values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from convert.report import fmt_ci
@@ -52,7 +54,7 @@ def reference(s: dict, overall: dict) -> float | None:
     return None if not values or None in values else float(np.mean(values))
 
 
-def copy_groups(files: list[str], twins: list[list[str]], conflicts: list[list[dict]] = ()) -> list[int]:
+def copy_groups(files: list[str], twins: list[list[str]], conflicts: Sequence[list[dict]] = ()) -> list[int]:
     """Each film's copy group within the set (an index; the same for copies of one film): from the
     copies of one class (file paths) and the label conflicts (the same film under two classes, {file,
     label} each), as convert.set_notes.split_copies gives them."""

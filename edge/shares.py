@@ -60,7 +60,7 @@ def other_classes_with_ci(other: dict) -> dict:
     return out
 
 
-def mover_sum(points: Sequence[float], intervals: Sequence[Sequence[float]],
+def mover_sum(points: Sequence[float], intervals: Sequence[Sequence[float | None]],
               weights: Sequence[float]) -> tuple[float, float]:
     """The interval of ``sum(w * point)`` over independent estimates, each with its own interval.
 

@@ -88,8 +88,15 @@ def test_bootstrap_ci_of_balanced_accuracy_follows_the_rule():
     rng = np.random.default_rng(0)
     y = np.array([0] * 40 + [1] * 40)
     p0 = np.clip(0.45 + 0.25 * (y == 0) + rng.normal(0, 0.2, 80), 0.01, 0.99)
-    s = summarize(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], n_boot=300, rule=(0, 0.3))
+    probs = np.stack([p0, 1 - p0], 1)
+    s = summarize(y, probs, ["COVID", "Normal"], n_boot=300, rule=(0, 0.3))
     assert s["balanced_accuracy_ci"][0] < s["balanced_accuracy"] < s["balanced_accuracy_ci"][1]
+    from convert.metrics import balanced_accuracy
+    from convert.summary import bootstrap_ci
+    from edge.decision import labels_for
+    ruled = lambda t, p: balanced_accuracy(t, labels_for(p, (0, 0.3)), 2)  # noqa: E731
+    assert s["balanced_accuracy"] == ruled(y, probs) != balanced_accuracy(y, probs.argmax(1), 2)
+    assert s["balanced_accuracy_ci"] == pytest.approx(list(bootstrap_ci(y, probs, ruled, 300, 0)))
 
 
 def test_bootstrap_interval_is_95_percent_wide():

@@ -7,6 +7,7 @@ but they are not the held-out source's films, so they are not scored as its exte
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from train.data import Item
 from train.patients import text_key
@@ -28,7 +29,7 @@ def matches(holdout: str, item: Item) -> bool:
 
 
 def hold_out(holdout: str, items: list[Item], units: list[int],
-             groups: list[int]) -> tuple[list[Item], list[Item], dict[str, int]]:
+             groups: list[int]) -> tuple[list[Item], list[Item], dict[str, Any]]:
     """(the external set: the films ``holdout`` matches; the films left out of every split and figure:
     the other films of their split units, i.e. their copies and their patients' other films; run.json's
     counts of those, and the films, as cross_folder_copies lists its own: a later call knows them as

@@ -213,7 +213,7 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
         augment_fn = augment_pair if teacher_view else augment_two if two_views else augment_batch
         mix_chance, mix_most, mix_lowest = AMPLITUDE_MIX
 
-        def augment(images: tf.Tensor, i: tf.Tensor) -> tf.Tensor:
+        def augmented(images: tf.Tensor, i: tf.Tensor) -> tf.Tensor:
             draw = tf.stack([i, tf.cast(seed, tf.int64)])
             if mix_chance > 0:  # before the rest, so that both views of augment_pair share it
                 images = amplitude_mix(images, tf.random.experimental.stateless_fold_in(draw, 7), mix_chance, mix_most,
@@ -224,5 +224,5 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, training: bool, 
         # generator, and batches augmented in parallel would take its draws in whatever order the
         # threads ran, so the same seed trained a different model each time. prefetch still
         # overlaps augmentation with training.
-        ds = tf.data.Dataset.zip((ds, counter)).map(lambda batch, i: (augment(batch[0], i), batch[1]))
+        ds = tf.data.Dataset.zip((ds, counter)).map(lambda batch, i: (augmented(batch[0], i), batch[1]))
     return ds.prefetch(AUTOTUNE)

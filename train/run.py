@@ -26,7 +26,7 @@ from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
-from train.settings_check import ARCHS, TEACHER_VIEWS, check_settings  # noqa: F401 (train.cli takes ARCHS here)
+from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members, load_member, save_member
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
 from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
