@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 from pathlib import Path
@@ -247,3 +248,34 @@ def test_val_and_test_fractions_are_each_their_own():
     items = make_items({"COVID": 100, "Normal": 100})
     parts = stratified_split(items, list(range(200)), 0, 0.25, 0.10)
     assert (len(parts["val"]), len(parts["test"]), len(parts["train"])) == (50, 20, 130)
+
+
+def test_copy_groups_no_larger_than_a_target_plus_one_split_as_they_always_did():
+    """Units larger than twice a part's target are left to training (train.split._placed); units of at most
+    target + 1 films must split as before, or every frozen split and benchmark made from them would move."""
+    rng = random.Random(0)
+    for seed in range(20):
+        items, groups, g = [], [], 0
+        for label, n in (("COVID", 40), ("Normal", 90), ("Viral", 17)):
+            films = 0
+            while films < n:
+                size = min(rng.choice([1, 1, 2, 3]), n - films)
+                items += [Item(f"{label}/{g:03d}-{k}.png", label, sha256=f"{label}{g}-{k}") for k in range(size)]
+                groups += [g] * size
+                g, films = g + 1, films + size
+        parts = stratified_split(items, groups, seed, 0.15, 0.15)
+        # the rule before: a unit of any size goes to test, then val, while the part is under its target
+        units = {}
+        for it, u in zip(items, groups):
+            units.setdefault(u, []).append(it)
+        key = lambda u: hashlib.sha256(f"{seed}:{sorted(u, key=lambda i: i.path)[0].sha256}".encode()).hexdigest()
+        expected = {"train": [], "val": [], "test": []}
+        for label in ("COVID", "Normal", "Viral"):
+            ours = sorted((u for u in units.values() if u[0].label == label), key=key)
+            n = sum(map(len, ours))
+            targets, filled = {"test": round(n * 0.15), "val": round(n * 0.15)}, {"test": 0, "val": 0}
+            for u in ours:
+                part = next((p for p in ("test", "val") if filled[p] < targets[p]), "train")
+                filled[part] = filled.get(part, 0) + len(u)
+                expected[part] += [i.path for i in u]
+        assert {k: [i.path for i in v] for k, v in parts.items()} == {k: sorted(v) for k, v in expected.items()}, seed

@@ -178,3 +178,62 @@ def test_a_real_patient_with_many_films_in_a_large_folder_is_kept_a_patient():
 
     assert implausible_patients(["P1"] * 30 + [f"Q{k}" for k in range(2970)]) == {}  # 1% of the folder
     assert implausible_patients(["XX"] * 35 + [f"Q{k}" for k in range(100)]) == {"XX": 35}  # 26%: an export's
+
+
+def _one_class_by_patient(sizes: list[int], others: int) -> tuple[list[Item], list[int]]:
+    """COVID films of patients of ``sizes`` films each, ``others`` Normal films of a patient each: (films, units)."""
+    items, units = [], []
+    for p, n in enumerate(sizes):
+        for k in range(n):
+            items.append(Item(f"COVID/p{p:02d}-study{k}.png", "COVID", sha256=f"c{p:02d}{k:061d}"))
+            units.append(p)
+    for k in range(others):
+        items.append(Item(f"Normal/n{k:03d}.png", "Normal", sha256=f"n{k:063d}"))
+        units.append(100 + k)
+    return items, units
+
+
+def _covid_counts(parts: dict[str, list[Item]]) -> tuple[int, int, int]:
+    return tuple(sum(i.label == "COVID" for i in parts[p]) for p in ("train", "val", "test"))
+
+
+def test_a_patient_with_most_of_a_class_films_is_left_to_training():
+    """One patient's 15 of a class's 20 films went whole to test or validation (the part was under its target of 3),
+    and the model learnt COVID from the 0 to 2 films left: the ICU patient's follow-up films train.patients was for."""
+    items, units = _one_class_by_patient([15, 1, 1, 1, 1, 1], 200)
+    for seed in range(8):
+        train, val, test = _covid_counts(stratified_split(items, units, seed, 0.15, 0.15, log=[].append))
+        assert train >= 15 and val and test, (seed, train, val, test)
+
+
+def test_patients_of_8_1_and_1_films_give_train_validation_and_test_one_each():
+    """Patients of 8, 1 and 1 COVID films (targets 2 and 2): every seed left training none ('the train split has no
+    images of class COVID'), or, with the large patient kept out of test and validation, validation none, though
+    8 / 1 / 1 was there to take."""
+    items, units = _one_class_by_patient([8, 1, 1], 40)
+    for seed in range(8):
+        assert _covid_counts(stratified_split(items, units, seed, 0.2, 0.2, log=[].append)) == (8, 1, 1), seed
+
+
+def test_a_class_whose_patients_all_went_to_validation_and_test_gets_one_back_for_training():
+    """Patients of 3, 1 and 1 films with targets of 2 and 2: the 3 fit test (twice its target), the two others filled
+    validation, and training got none of the class; one of them goes to training instead."""
+    items, units = _one_class_by_patient([3, 1, 1], 20)
+    seen = set()
+    for seed in range(12):
+        counts = _covid_counts(stratified_split(items, units, seed, 0.3, 0.3, log=[].append))
+        assert all(counts) and sum(counts) == 5, (seed, counts)
+        seen.add(counts)
+    assert (1, 1, 3) in seen  # the 3 went to test first: the case the guarantee is for
+
+
+def test_a_patient_goes_to_test_or_validation_only_within_twice_its_target():
+    """The rule as documented: with targets of 3 (20 films), a patient of 6 films may fill test or validation, one
+    of 7 stays in training; a looser bound let a patient of most of a small class's films out of training again."""
+    where = {6: set(), 7: set()}
+    for big in where:
+        items, units = _one_class_by_patient([big] + [1] * (20 - big), 100)
+        for seed in range(30):
+            parts = stratified_split(items, units, seed, 0.15, 0.15, log=[].append)
+            where[big] |= {p for p, films in parts.items() if any(i.path.startswith("COVID/p00-") for i in films)}
+    assert where == {6: {"train", "val", "test"}, 7: {"train"}}

@@ -183,6 +183,52 @@ def test_a_class_too_small_to_split_says_how_to_train_without_it(tmp_path):
     assert str(e.value).endswith("; add films of Viral_Pneumonia, or train without it: --classes COVID,Normal")
 
 
+def _by_patient(root: Path, covid_patients: list[int], normals: int) -> Path:
+    """COVID films of patients of ``covid_patients`` films each, and Normal films of a patient each, in MANIFEST.csv."""
+    from tests.test_data import write_images
+
+    rows = ["file,patient_id"]
+    films = iter(write_images(root / "COVID", "COVID", sum(covid_patients)))
+    for p, n in enumerate(covid_patients):
+        rows += [f"COVID/{next(films).name},P{p}" for _ in range(n)]
+    rows += [f"Normal/{f.name},N{k}" for k, f in enumerate(write_images(root / "Normal", "Normal", normals))]
+    (root / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+def test_a_class_of_one_or_two_patients_is_refused_for_its_patients_not_its_film_count(tmp_path):
+    """10 COVID films of 2 patients (8 and 2): 'too few images (need at least ~14 per class)' sent the user for more
+    films, and 4 more of the same patients would not have helped: each patient's films stay in one split."""
+    with pytest.raises(DataError) as e:
+        _prepare(_by_patient(tmp_path / "two", [8, 2], 30), tmp_path / "run")
+    assert str(e.value) == (
+        "the val split has no images of class COVID: COVID's 10 films come from 2 patients (8 of them one patient's): "
+        "each patient's films stay within one split, and a split needs a patient for train, validation and test")
+    with pytest.raises(DataError) as e:
+        _prepare(_by_patient(tmp_path / "one", [10], 30), tmp_path / "run")
+    assert "COVID's 10 films come from one patient: each patient's films stay within one split" in str(e.value)
+    from train.prepare import few_units_text
+
+    assert few_units_text("COVID", [4, 4, 4, 9], False) == (
+        "COVID's 4 films are 2 films and their copies (3 of them one film's): a film and its copies stay within one "
+        "split, and a split needs a film for train, validation and test")
+    assert few_units_text("COVID", [1, 2], True) is None  # 2 films: too few images, whoever's they are
+    assert few_units_text("COVID", [1, 2, 3], True) is None  # 3 patients: one for each part
+
+
+def test_a_class_with_few_training_films_is_warned_about(tmp_path, capsys):
+    """Patients of 8, 1 and 1 COVID films: the split gives training the 8 and validation and test one each, and said
+    nothing of how few films the model learns COVID from (only of the 1 test and 1 validation film)."""
+    split, _, _ = _prepare(_by_patient(tmp_path / "films", [8, 1, 1], 60), tmp_path / "run")
+    assert [sum(i.label == "COVID" for i in split.parts[p]) for p in ("train", "val", "test")] == [8, 1, 1]
+    assert ("cxr-train: warning: COVID: 8 training films: the model learns it from them alone"
+            in capsys.readouterr().err.splitlines())
+    from train.prepare import few_training_notes
+
+    assert few_training_notes({"COVID": 1, "Normal": 10, "Viral": 0}) == [
+        "COVID: 1 training film: the model learns it from that film alone"]
+
+
 def test_a_class_name_with_a_bar_is_refused_before_it_splits_every_reports_tables(tmp_path):
     """A class folder 'Nor|mal' trained: every table of cxr-convert's report put its figures one column off."""
     data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14}})

@@ -145,14 +145,22 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                             f"folder, which went with them: see any warning above): a split given in folders needs every class "
                             f"in train/ and test/" + (" and val/" if name == "val" else ""))
         if missing:
+            # enough films, but of one or two patients (or a film and its copies): more of theirs would not help
+            by_patient = hygiene["patients"] is not None
+            few = next(((c, text) for c in missing if (text := few_units_text(
+                c, [units[index[id(it)]] for it in kept if it.label == c], by_patient))), None)
+            why = few[1] if few else (f"too few images (need at least ~"
+                                      f"{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)")
+            more = f"{few[0]} {'from other patients' if by_patient else '(not copies)'}" if few else missing[0]
             raise DataError(f"the {name} split has no images of class {', '.join(missing[:5])}"
-                            f"{f' and {len(missing) - 5} more' if len(missing) > 5 else ''}: too few images "
-                            f"(need at least ~{int(np.ceil(2 / min(s.val_fraction, s.test_fraction)))} per class)"
+                            f"{f' and {len(missing) - 5} more' if len(missing) > 5 else ''}: {why}"
                             + (folders_not_classes(classes, [i.label for i in kept]) or (
-                                f"; add films of {missing[0]}, or train without it: "
+                                f"; add films of {more}, or train without it: "
                                 f"{classes_option(c for c in classes if c not in missing)}"
                                 if len(classes) - len(missing) >= 2 else "")))
     for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
+        log(f"warning: {note}")
+    for note in few_training_notes({c: sum(i.label == c for i in parts["train"]) for c in classes}):
         log(f"warning: {note}")
     for folder in s.add_data:  # a site's films in validation and test do not train the model: say how many do
         root = added_prefix(folder)
@@ -256,6 +264,33 @@ def folders_not_classes(classes: list[str], labels: list[str]) -> str:
     return (f"; {len(small)} of the {len(classes)} class folders hold 3 films or fewer: cxr-train takes each sub-folder of "
             "the data folder as a class (DATA/CLASS/...); is this a folder per patient or study? File the films in a "
             "folder per label (MANIFEST.csv's patient_id column keeps a patient's films together)")
+
+
+def few_units_text(label: str, units: list[int], by_patient: bool) -> str | None:
+    """Why a class of 3 or more films cannot be split where they come from fewer than 3 split units
+    (patients, or films and their copies: each kept within one split), else None."""
+    sizes = sorted(Counter(units).values(), reverse=True)
+    n, k = sum(sizes), len(sizes)
+    if k >= 3 or n < 3 or n == k:
+        return None
+    if by_patient:
+        origin = "come from one patient" if k == 1 else f"come from 2 patients ({sizes[0]} of them one patient's)"
+        return (f"{label}'s {n} films {origin}: each patient's films stay within one split, and a split needs a "
+                "patient for train, validation and test")
+    origin = ("are one film and its copies" if k == 1
+              else f"are 2 films and their copies ({sizes[0]} of them one film's)")
+    return (f"{label}'s {n} films {origin}: a film and its copies stay within one split, and a split needs a film for "
+            "train, validation and test")
+
+
+FEW_TRAINING = 10  # a class learnt from fewer training films than this is learnt from a handful of cases
+
+
+def few_training_notes(counts: dict[str, int]) -> list[str]:
+    """A warning per class with very few training films (a patient's many films kept for test or
+    validation, or a small class): the model's idea of that class rests on those films alone."""
+    return [f"{c}: {n} training film{'' if n == 1 else 's'}: the model learns it from "
+            f"{'that film' if n == 1 else 'them'} alone" for c, n in counts.items() if 0 < n < FEW_TRAINING]
 
 
 FEW_FILMS = {"test": 20, "val": 10}  # one film then moves a class's sensitivity by more than 5 or 10 points

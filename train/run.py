@@ -94,6 +94,17 @@ def at_chance(logits: np.ndarray, y: np.ndarray, n_classes: int) -> float | None
     return ba if ba <= 1 / n_classes + 1e-9 else None
 
 
+def weights_line(counts: dict[str, int], weights: dict[str, float]) -> str | None:
+    """A line where the loss weighs the classes' training films more than 2 to 1 apart (train.fit.class_weights):
+    otherwise the imbalance, and how the loss made up for it, were only in run.json."""
+    w = [weights[c] for c in counts if counts[c]]
+    if len(w) < 2 or max(w) <= 2 * min(w):
+        return None
+    return (f"classes in training: {', '.join(f'{c} {n}' for c, n in counts.items())}; each film weighted "
+            f"{' : '.join(f'{weights[c]:.3g}' for c in counts)} in the loss, so that every class counts alike "
+            "(run.json: fit.class_weights)")
+
+
 def run_training(s: TrainSettings) -> Path:
     """Train, calibrate and write the run folder; returns its path.
 
@@ -334,6 +345,11 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces or removes them"
             + ("; to keep the earlier model's .tflite files (cxr-compare OLD NEW sets them against the new model), copy "
                "them elsewhere first" if any(n.endswith(".tflite") for n in stale) else ""))
-    log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, temperature {temperature:.2f}"
+    if last and (line := weights_line(run["counts"]["train"], weights)):
+        log(line)
+    # accuracy alone hid a model that calls most films of a small class the large one's (0.94, balanced 0.55)
+    val_ba = balanced_accuracy(ys["val"], val_logits.argmax(1))
+    log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, balanced accuracy {val_ba:.3f}, "
+        f"temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out

@@ -35,6 +35,34 @@ def _moved_lines(moved: Counter[tuple[str, str]], given: dict[str, str]) -> list
             for (origin, part), n in sorted(moved.items())]
 
 
+def _placed(group_list: list[list[Item]], targets: dict[str, int]) -> dict[str, list[list[Item]]]:
+    """One label's units (in the seed's order) placed in test, then val, then train.
+
+    A unit goes to test (else val) while that part is under its target and only where it does not
+    take the part past twice its target: one patient's 15 of a class's 20 films went whole to test
+    or val, and training kept 2 of them. A unit of at most target + 1 films is placed as it always
+    was, so splits of single films and small copy groups (every frozen split) do not move. Then, where
+    the label has units enough: train gets one (the smallest of val's, else of test's) where it got
+    none, and an empty test or val part with a target gets the smallest of the other's where that
+    has two or more (patients of 8, 1 and 1 films: 8 / 1 / 1, not 8 / 0 / 2)."""
+    placed: dict[str, list[list[Item]]] = {k: [] for k in SPLIT_NAMES}
+    filled = {"test": 0, "val": 0}
+    for u in group_list:
+        part = next((p for p in ("test", "val") if filled[p] < targets[p] and filled[p] + len(u) <= 2 * targets[p]),
+                    "train")
+        if part != "train":
+            filled[part] += len(u)
+        placed[part].append(u)
+    smallest = lambda part: min(range(len(placed[part])), key=lambda k: len(placed[part][k]))  # noqa: E731
+    if len(group_list) >= 2 and not placed["train"]:
+        source = "val" if placed["val"] else "test"
+        placed["train"].append(placed[source].pop(smallest(source)))
+    for part, other in (("test", "val"), ("val", "test")):
+        if targets[part] > 0 and not placed[part] and len(placed[other]) >= 2:
+            placed[part].append(placed[other].pop(smallest(other)))
+    return placed
+
+
 def stratified_split(items: list[Item], groups: list[int], seed: int, val: float, test: float,
                      given: dict[str, str] | None = None,
                      log: Callable[[str], None] = stderr_note) -> dict[str, list[Item]]:
@@ -66,12 +94,10 @@ def stratified_split(items: list[Item], groups: list[int], seed: int, val: float
         n = sum(len(u) for u in group_list)
         targets = {"test": 0 if given is not None else round(n * test),
                    "val": round(n * val) if not (given and any(v == "val" for v in given.values())) else 0}
-        filled = {"test": 0, "val": 0}
-        for u in group_list:
-            part = next((p for p in ("test", "val") if filled[p] < targets[p]), "train")
-            if part != "train":
-                filled[part] += len(u)
-            parts[part].extend(u)
+        placed = _placed(group_list, targets)
+        for part, units_of in placed.items():
+            for u in units_of:
+                parts[part].extend(u)
     for k in parts:
         parts[k].sort(key=lambda i: i.path)
     return parts
