@@ -59,6 +59,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                  "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
                  "ece": _r(m["ece"]), "per_class": _per_class(m)},
     }
+    if m.get("macro_auroc_no_interval"):  # why its macro AUROC has no interval ('one COVID film'): said by the card
+        card["test"]["macro_auroc_no_interval"] = str(m["macro_auroc_no_interval"])
     if (report.get("study_design") or {}).get("kind"):  # internal, external, mixed or unknown: said by the card
         card["test"]["study_design"] = report["study_design"]["kind"]
     if "crops_searched" in report:

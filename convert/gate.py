@@ -15,6 +15,7 @@ import numpy as np
 
 from convert.metrics import agreement, to_jsonable
 from edge.decision import describe, fmt_threshold
+from edge.figures import counted
 from edge.atomic import write_bytes
 
 
@@ -34,7 +35,7 @@ def resolution_note(counts: dict[str, int], max_class_drop: float) -> str | None
     small = {c: n for c, n in counts.items() if n > 0 and 100 / n > max_class_drop + 1e-9}
     if not small:
         return None
-    each = _and([f"{c} sensitivity by {100 / n:.1f} points ({n} test films)" for c, n in small.items()])
+    each = _and([f"{c} sensitivity by {100 / n:.1f} points ({counted(n, 'test film')})" for c, n in small.items()])
     return (f"one film moves {each}, more than the gate allows a class ({points_text(max_class_drop)}): the gate fails "
             "if the quantized file misses a single film of it more, so its pass or fail says little until the test split "
             "has more films")

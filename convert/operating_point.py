@@ -151,7 +151,14 @@ def next_film_rates(positive: np.ndarray, scores: np.ndarray, threshold: float) 
     f, n = rates["tp"], rates["tp"] + rates["fn"]
     if f == 0:  # no case reaches it (never so for a threshold chosen on these cases)
         return rates
-    return {**rates, "sensitivity": f / (n + 1), "sensitivity_ci": list(beta_interval(f, n + 1 - f))}
+    return {**rates, "sensitivity": next_share(f, n), "sensitivity_ci": list(beta_interval(f, n + 1 - f))}
+
+
+def next_share(found: int, cases: int) -> float:
+    """The share of the next cases a threshold is expected to find where it finds ``found`` of the ``cases`` it was
+    placed among: found / (cases + 1) (next_film_rates). A rule cxr-convert stores from the validation split is one
+    such threshold, and its counts alone (the file's chosen_films) give it."""
+    return found / (cases + 1)
 
 
 def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str,

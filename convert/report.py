@@ -46,12 +46,15 @@ def fmt_ci(value, ci) -> str:
     return f"{pct(value)} ({pct(lo)}–{pct(hi)})" if lo is not None else pct(value)
 
 
-def fmt_auc(value: float | None, ci: list | tuple | None = None) -> str:
+def fmt_auc(value: float | None, ci: list | tuple | None = None, why: str | None = None) -> str:
     """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where none
     was computed; '1.000 (n/a*)' where the bootstrap gave every resample one value (AUC_NO_INTERVAL):
-    22 + 22 films perfectly ranked are no proof that 1.000 holds."""
+    22 + 22 films perfectly ranked are no proof that 1.000 holds; '0.944 (n/a: one COVID film)' where
+    the summary gave none for that reason (``why``: convert.summary.auroc_no_interval, AUC_ONE_FILM)."""
     if value is None:
         return "n/a"
+    if why:
+        return f"{fixed(value)} (n/a: {why})"
     lo, hi = ci or (None, None)
     if lo is None or hi is None:
         return fixed(value)
@@ -63,15 +66,24 @@ AUC_NO_INTERVAL = ("AUROC n/a*: every bootstrap resample of these films ranks th
                    "how often that would hold on others.")
 
 
+AUC_ONE_FILM = ("AUROC n/a: one film of a class: that AUROC is the share of the other films the one film outranks "
+                "(or that outrank it), so its rank alone decides the figure, and one film cannot show how another would "
+                "rank; a bootstrap keeps that film in every resample and would give an interval far too narrow.")
+
+
 def auc_note(lines: list[str]) -> list[str]:
-    """AUC_NO_INTERVAL and a blank line where any of ``lines`` shows an AUROC without its interval."""
-    return [AUC_NO_INTERVAL, ""] if any("(n/a*)" in line for line in lines) else []
+    """AUC_NO_INTERVAL, AUC_ONE_FILM and a blank line where any of ``lines`` shows an AUROC without its interval."""
+    notes = [note for mark, note in (("(n/a*)", AUC_NO_INTERVAL), ("(n/a: one ", AUC_ONE_FILM))
+             if any(mark in line for line in lines)]
+    return [*notes, ""] if notes else []
 
 
 def per_class_table(summary: dict) -> list[str]:
     """The per-class table, with a note where PPV and F1 are n/a because the films lack a class; each
     AUROC with its interval where the summary has them (auroc_per_class_ci)."""
     auc_ci = summary.get("auroc_per_class_ci")
+    # why a class's AUROC has no interval, where the table gives intervals (cxr-convert's tables give none)
+    why = (summary.get("auroc_per_class_no_interval") or {}) if auc_ci is not None else {}
     lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % at this set's mix (95% CI) | F1 | AUROC"
              + (" (95% CI) |" if auc_ci is not None else " |"),
              "|---|---:|---|---|---|---:|---:|"]
@@ -81,7 +93,7 @@ def per_class_table(summary: dict) -> list[str]:
         lines.append(f"| {r['class']} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
                      f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "
-                     f"{fmt_auc(auc, (auc_ci or {}).get(r['class']))} |")
+                     f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), why.get(r['class']))} |")
     present = summary.get("classes_present")
     if present is not None and len(present) < len(summary["per_class"]):
         lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(present[0] if present else "one class")]
@@ -112,7 +124,8 @@ def headline(summary: dict) -> str:
                 f"{_ece(summary)}, n = {summary['n']}")
     return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'])} %, balanced accuracy "
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
-            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'))}, {_ece(summary)}, "
+            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'), summary.get('macro_auroc_no_interval'))}, "
+            f"{_ece(summary)}, "
             f"n = {summary['n']}")
 
 

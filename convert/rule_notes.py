@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from edge.decision import fmt_threshold
-from edge.figures import fixed
+from edge.figures import counted, fixed
 
 # Below this specificity (on films of the other classes, which play no part in choosing it) the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
@@ -138,12 +138,46 @@ def stored_rule_warning(d: dict, labels: list[str]) -> str | None:
                        "validation", others=d.get("others_on_validation"))
 
 
+def shortfall_line(d: dict, found: int, cases: int, expected: float | None, where: str = "it was chosen on") -> str | None:
+    """Where the rule ``d`` finds ``found`` of the ``cases`` films of its class it was chosen on and is ``expected`` to find
+    (convert.operating_point.next_share) less than its target sensitivity, by more than SHORTFALL, that with so few
+    films it does not hold its target; else None. The one sentence for cxr-evaluate's site rule and cxr-convert's
+    stored one (``where``: which films those were, after 'the 2 COVID films')."""
+    target, cls = d.get("target_sensitivity"), d["class"]
+    if expected is None or target is None or expected >= target - SHORTFALL:
+        return None
+    best = cases / (cases + 1)  # a threshold that finds all of them
+    return (f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'])} was chosen for {cls} sensitivity {target:g}, but "
+            f"a threshold that finds {found} of the {counted(cases, f'{cls} film')} {where} is expected to find "
+            f"{fixed(expected)} of the next ones"
+            + (f" (with {counted(cases, f'{cls} film')} no threshold can be expected to find more than {fixed(best)})"
+               if best < target else "")
+            + f": with so few {cls} films it does not hold its target; add films before relying on it")
+
+
+def stored_shortfall(d: dict) -> str | None:
+    """shortfall_line of a rule cxr-convert chose on the validation split (``d``: the file's decision), from the counts
+    it stores (chosen_films): 2 validation COVID films, both found, are expected to give 0.667 of the next ones, not
+    the 0.95 it was stored for; None where the file does not hold them or the rule was chosen on a site's films."""
+    from convert.operating_point import next_share
+
+    fit = d.get("chosen_films") or {}
+    cases, sens = fit.get("n_positive"), fit.get("sensitivity")
+    if d.get("chosen_on", "validation split") != "validation split" or not isinstance(cases, int) or cases < 1 \
+            or not isinstance(sens, (int, float)):
+        return None
+    found = round(sens * cases)
+    return shortfall_line(d, found, cases, next_share(found, cases) if found else None,
+                          "of the validation split it was chosen on")
+
+
 def stored_rule_lines(name: str, d: dict, labels: list[str]) -> list[str]:
     """cxr-convert's stderr lines (after its 'cxr-convert: ' prefix) for the rule stored in file ``name``."""
     fit = d["chosen_films"]
     lines = [f"{name}: stored the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} (validation sensitivity "
              f"{_num(fit['sensitivity'])}, specificity {_num(fit['specificity'])})"]
-    warns = [w for w in (less_sensitive_line(d, "the validation split"), stored_rule_warning(d, labels)) if w]
+    warns = [w for w in (less_sensitive_line(d, "the validation split"), stored_rule_warning(d, labels),
+                         stored_shortfall(d)) if w]
     return lines + [f"warning: {name}: {w}" for w in warns]
 
 
@@ -162,16 +196,8 @@ def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films")
     if warn:
         out.append(warn)
-    sens, target = nf.get("sensitivity"), d.get("target_sensitivity")
-    if sens is not None and target is not None and sens < target - SHORTFALL:  # a 1 + 1 film site: 0.5, saved without a word
-        found, cases = nf["tp"], nf["tp"] + nf["fn"]
-        best = cases / (cases + 1)  # a threshold that finds all of them
-        out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen for {d['class']} "
-                   f"sensitivity {target:g}, but a threshold that finds {found} of the {cases} {d['class']} films it was "
-                   f"chosen on is expected to find {fixed(sens)} of the next ones"
-                   + (f" (with {cases} {d['class']} films no threshold can be expected to find more than {fixed(best)})"
-                      if best < target else "")
-                   + f": with so few {d['class']} films it does not hold its target; add films before relying on it")
+    if line := shortfall_line(d, nf["tp"], nf["tp"] + nf["fn"], nf.get("sensitivity")):  # a 1 + 1 film site: 0.5
+        out.append(line)
     spec = nf.get("specificity")
     if spec is None:  # no film of another class: nothing says what the rule costs them
         n = d["chosen_films"]["n_positive"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from convert.metrics import wilson_interval
 from convert.report import fmt_ci
-from convert.rule_notes import stored_rule_warning, versus_sentence
+from convert.rule_notes import stored_rule_warning, stored_shortfall, versus_sentence
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 
@@ -87,6 +87,7 @@ def stored_rules_section(models: dict) -> list[str]:
         lines += versus_sentence(d, f"the validation split ({name})")
         if d.get("chosen_on", "validation split") != "validation split":
             continue  # its validation figures are a site's, which cxr-evaluate judged when it chose the rule
-        if warn := stored_rule_warning(d, [d["class"], *(d.get("others_on_test") or {})]):
-            lines += [f"**Warning ({name}):** {warn[0].upper()}{warn[1:]}.", ""]
+        for warn in (stored_rule_warning(d, [d["class"], *(d.get("others_on_test") or {})]), stored_shortfall(d)):
+            if warn:  # the warnings cxr-convert gave on stderr when it stored the rule (convert.rule_notes.stored_rule_lines)
+                lines += [f"**Warning ({name}):** {warn[0].upper()}{warn[1:]}.", ""]
     return lines

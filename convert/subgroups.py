@@ -230,7 +230,12 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
                 alike += [src] * one
                 lines.append(f"| {md_cell(src)} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row)
                              + f" | {'**one answer for all**' if one else ''} |")
-    if alike:
+    said_all = sum((np.array(s["confusion_matrix"]).sum(axis=0) for s in per_source.values()), np.zeros(len(classes), int))
+    if alike and int(said_all.max()) == int(said_all.sum()):  # every film of every source: no source is singled out
+        lines += ["", f"**One answer for all** the films here, of every source: the model gave every film "
+                      f"{classes[int(said_all.argmax())]}, so a source's films all getting it says nothing about that "
+                      "source; the model does not tell these films apart at all."]
+    elif alike:
         lines += ["", f"**One answer for all** the films of {', '.join(dict.fromkeys(alike))}: right or wrong, a "
                       "model that gives every film of a source the same answer may be reading where the film comes "
                       "from (its age group, its hospital's processing). Its figures there say more about the source "

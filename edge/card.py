@@ -11,7 +11,7 @@ from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
 from edge.decision import fmt_threshold, labelling, same_class_key, same_rule
-from edge.figures import against_chance, fixed
+from edge.figures import against_chance, counted, fixed
 from edge.shares import other_classes_with_ci
 from edge.text_width import padded, shown_width
 
@@ -33,6 +33,28 @@ def _ci(v: list | None) -> str:
     if v[1] == v[2]:
         return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
+
+
+def _auc(test: dict) -> str:
+    """The test split's macro AUROC as _ci gives it, or, where cxr-convert gave it no interval because a class
+    has one test film (convert.summary.auroc_no_interval), the value with that reason: '0.944 (0.833 to 1.000)'
+    on one COVID film read as a ranking well established."""
+    v, why = test.get("macro_auroc"), test.get("macro_auroc_no_interval")
+    if not why or not isinstance(why, str) or not v or v[0] is None:
+        return _ci(v)
+    return f"{fixed(v[0])} (no interval: {why} among the test films, whose rank alone decides it)"
+
+
+def chosen_on_words(d: dict) -> str:
+    """Which films a stored rule ``d`` was chosen on, with how many of its class where the file holds the count:
+    "the validation split's 2 COVID films", "the films in eval4 (60, cxr-evaluate), 15 of them COVID", or "the
+    validation split". A 0.95 target met on 2 films is no 0.95 met on 200 (edge-classify's note and the card)."""
+    cls, chosen_on = d.get("class"), d.get("chosen_on", "validation split")
+    n_pos = (d.get("chosen_films") or {}).get("n_positive") if isinstance(d.get("chosen_films"), dict) else None
+    if not isinstance(n_pos, int) or isinstance(n_pos, bool):
+        return f"the {chosen_on}"
+    return (f"the validation split's {counted(n_pos, f'{cls} film')}" if chosen_on == "validation split"
+            else f"the {chosen_on}, {n_pos} of them {cls}")
 
 
 def _share(v: list) -> str:
@@ -186,7 +208,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
                      f"{'; ' + design if design else ''}), most probable class: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])} (chance {1 / max(1, len(labels)):.3f}), macro AUROC "
-                     f"{_ci(t.get('macro_auroc'))}, ECE {t['ece']}"
+                     f"{_auc(t)}, ECE {t['ece']}"
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
         ba = t.get("balanced_accuracy") or []
@@ -268,8 +290,12 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     lines.append(input_check_line(meta))
     d = meta.get("decision")
     stored = d.get("stored") if d and isinstance(d.get("stored"), dict) else {}
-    when = (f" (rule stored {stored['on'][:10]} by {stored['by']})"  # files of 0.35.0 and before record none
-            if all(isinstance(stored.get(k), str) and stored[k].strip() for k in ("on", "by")) else "")
+    target = d.get("target_sensitivity") if d else None
+    about = ([f"chosen for {target:g} sensitivity on {chosen_on_words(d)}"]  # 0.95 on 2 films is no 0.95 on 200
+             if isinstance(target, (int, float)) and not isinstance(target, bool) else []) + (
+        [f"rule stored {stored['on'][:10]} by {stored['by']}"]  # files of 0.35.0 and before record none
+        if all(isinstance(stored.get(k), str) and stored[k].strip() for k in ("on", "by")) else [])
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {fmt_threshold(d['threshold'])}, else the most "
-                 f"probable of the other classes{when}" if d else "Labels: the most probable class (no stored rule).")
+                 f"probable of the other classes{' (' + '; '.join(about) + ')' if about else ''}"
+                 if d else "Labels: the most probable class (no stored rule).")
     return "\n".join(lines)

@@ -83,3 +83,9 @@ def against_chance(lo: float, hi: float | None, chance: float) -> str:
     if hi is not None and hi < chance:
         return "below"
     return "reaches" if lo <= chance else "above"
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 test film', '3 test films': a count with its noun, plural but for one ("1 COVID films" was said where a
+    class had one film, the very case a reader must read right)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

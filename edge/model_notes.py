@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Optional
 
 from edge.answer_worth import normal_note
-from edge.card import _ci, failed_gate, flagged_share, no_input_check_why, synthetic_words
+from edge.card import _ci, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
+from edge.figures import counted
 
 
 def say(line: str) -> None:
@@ -24,22 +25,39 @@ def rule_record(meta: dict) -> str:
     """What the stored rule was chosen for, on how many films of its class, and what it reached where the file
     measured it: the target alone ('0.95 sensitivity', on 4 validation films) reads as the device's own figure."""
     d = meta["decision"]
-    cls, chosen_on = d.get("class"), d.get("chosen_on", "validation split")
-    n_pos = (d.get("chosen_films") or {}).get("n_positive") if isinstance(d.get("chosen_films"), dict) else None
-    on = (f"the {chosen_on}" if not isinstance(n_pos, int) else f"the validation split's {n_pos} {cls} films"
-          if chosen_on == "validation split" else f"the {chosen_on}, {n_pos} of them {cls}")
-    text = f"chosen for {d.get('target_sensitivity', float('nan')):g} sensitivity on {on}"
+    cls = d.get("class")
+    text = f"chosen for {d.get('target_sensitivity', float('nan')):g} sensitivity on {chosen_on_words(d)}"
     v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
     test, site = v.get("rule_on_test"), v.get("rule_on_site")
     if _scored(site, d):
         how = ("expected on that site's next films" if site.get("estimate") == "next films"
                else "5-fold cross-validated there")  # files saved by 0.31.0 and before
-        return f"{text}; {how}: sensitivity {_ci(site['sensitivity'])}"
-    row = ((v.get("test") or {}).get("per_class") or {}).get(cls) if isinstance(v.get("test"), dict) else None
+        return f"{text}; {how}: sensitivity {_ci(site['sensitivity'])}{_specificity(site, cls)}"
+    t = v.get("test") if isinstance(v.get("test"), dict) else {}
+    row = (t.get("per_class") or {}).get(cls) if isinstance(t.get("per_class"), dict) else None
     n = row.get("n") if isinstance(row, dict) else None
     if _scored(test, d) and isinstance(n, int):
-        return f"{text}; on the test split's {n} {cls} films it reached sensitivity {_ci(test['sensitivity'])}"
+        others = t.get("n") - n if isinstance(t.get("n"), int) and t["n"] > n else None
+        return (f"{text}; on the test split's {counted(n, f'{cls} film')} it reached sensitivity {_ci(test['sensitivity'])}"
+                + _specificity(test, cls, others))
     return text
+
+
+# Under this specificity a rule calls most films of the other classes its class (convert.rule_notes.SPECIFICITY_FLOOR,
+# which cxr-convert and cxr-evaluate warn at); the device does not import convert.
+SPECIFICITY_FLOOR = 0.5
+
+
+def _specificity(figures: dict, cls: str, others: int | None = None) -> str:
+    """', specificity 0.000 (0.000 to 0.079) on its 45 films of other classes: it calls most films of the other classes
+    COVID' beside a rule's sensitivity, where the file holds it: 'sensitivity 1.000' alone read as a good rule at
+    classify time for one that called every film COVID."""
+    spec = figures.get("specificity")
+    if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], (int, float))):
+        return ""
+    on = f" on its {counted(others, 'film')} of other classes" if others else ""
+    return (f", specificity {_ci(spec)}{on}"
+            + (f": it calls most films of the other classes {cls}" if spec[0] < SPECIFICITY_FLOOR else ""))
 
 
 def _scored(figures, decision: dict) -> bool:

@@ -508,3 +508,38 @@ def test_the_card_judges_no_better_than_no_test_from_the_counts_as_the_report_do
     del meta["validation"]["rule_on_test"]["counts"]
     text = card_text(meta, "m")
     assert "a COVID answer would be right 5% of the time (PPV" in text and "(no better than no test)" in text, text
+
+
+def test_a_macro_auroc_on_one_film_of_a_class_is_carried_and_shown_without_an_interval():
+    """A test split of one COVID film gave the card 'macro AUROC 0.944 (0.833 to 1.000)' beside a balanced accuracy at
+    chance: the bootstrap kept that film in every resample. cxr-convert stores why there is no interval, and the card
+    says it, not a bare value a reader takes for one that needed none."""
+    import numpy as np
+
+    from convert.card import validation_card
+    from convert.summary import summarize
+
+    covid = np.r_[0.5, np.linspace(0.05, 0.95, 20)]
+    m = summarize(np.array([0] + [1] * 20), np.stack([covid, 1 - covid], 1), ["COVID", "Normal"], n_boot=100)
+    card = validation_card({"models": {"int8": m}}, "int8", "site", None)
+    assert card["test"]["macro_auroc"] == [0.5, None, None] and card["test"]["macro_auroc_no_interval"] == "one COVID film"
+    text = card_text({"labels": ["COVID", "Normal"], "validation": card}, "m.tflite")
+    assert "macro AUROC 0.500 (no interval: one COVID film among the test films, whose rank alone decides it), ECE" in text
+    assert "macro AUROC 0.966 (0.940 to 0.990), ECE" in card_text(_meta(), "m.tflite")  # a file without the field: as before
+
+
+def test_the_cards_rule_line_says_how_many_films_of_its_class_the_rule_was_chosen_on():
+    """'Labels: COVID whenever p(COVID) >= 0.0103' gave no hint that the 0.95 rule was chosen on 2 validation COVID
+    films; the count the file holds is said, as edge-classify's note says it (a file without it: the split alone)."""
+    decision = {"class": "COVID", "threshold": 0.0103, "target_sensitivity": 0.95, "chosen_on": "validation split",
+                "chosen_films": {"n_positive": 2, "n_negative": 45, "sensitivity": 1.0, "specificity": 0.0}}
+    labels = next(ln for ln in card_text({**_meta(), "decision": decision}, "m.tflite").splitlines() if ln.startswith("Labels"))
+    assert labels == ("Labels: COVID whenever p(COVID) >= 0.0103, else the most probable of the other classes (chosen for "
+                      "0.95 sensitivity on the validation split's 2 COVID films)")
+    one = {**decision, "chosen_films": {**decision["chosen_films"], "n_positive": 1}}
+    assert "on the validation split's 1 COVID film)" in card_text({**_meta(), "decision": one}, "m.tflite")
+    site = {**decision, "chosen_on": "films in eval4 (60, cxr-evaluate)", "chosen_films": {"n_positive": 15}}
+    assert "(chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID)" in card_text(
+        {**_meta(), "decision": site}, "m.tflite")
+    bare = {k: v for k, v in decision.items() if k != "chosen_films"}
+    assert "(chosen for 0.95 sensitivity on the validation split)" in card_text({**_meta(), "decision": bare}, "m.tflite")

@@ -106,7 +106,8 @@ def test_a_two_class_rule_above_one_half_is_less_sensitive_even_where_it_calls_t
     assert v["less_sensitive"] and v["above_half"]
     assert not against_most_probable(y, p, 1, 0.4)["less_sensitive"]
     d = {**choose_decision(y, p, labels, 1, 0.95), "versus_most_probable": v}
-    (_, warn) = stored_rule_lines("model_int8.tflite", d, labels)
+    (_, warn, short) = stored_rule_lines("model_int8.tflite", d, labels)  # short: 10 validation films cannot hold 0.95
+    assert "expected to find 0.909 of the next ones" in short
     assert warn.startswith("warning: model_int8.tflite: the threshold p >= 0.53, above 0.5, calls "
                            "Viral Pneumonia only on films the most probable class calls Viral Pneumonia (10 against 10 on "
                            "the validation split): it can find fewer Viral Pneumonia films than the most probable class, never more")
@@ -184,6 +185,36 @@ def test_a_site_rule_a_little_under_its_target_by_construction_is_not_warned_abo
         site = site_operating_point(y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], 0, 0.95, films="films")
         found = any("is expected to find" in w for w in site_rule_warnings(site, ["COVID", "Normal"]))
         assert found == warned, (n_cases, site["next_films"]["sensitivity"])
+
+
+def test_a_rule_stored_from_two_validation_films_is_said_not_to_hold_its_target_as_a_sites_is():
+    """cxr-convert --operating-point COVID=0.95 stored a rule chosen on 2 validation COVID films without a word, where
+    cxr-evaluate says of a site's rule on as few that it cannot hold its target (2 of 2 found: 0.667 of the next ones
+    expected). The same sentence on stderr and in report.md's rule section; 100 validation COVID films: none."""
+    from convert.operating_point import choose_decision
+    from convert.rule_notes import stored_rule_lines
+    from convert.stored_rule_sections import stored_rules_section
+
+    labels = ["COVID", "Normal"]
+    y = np.array([0] * 2 + [1] * 40)
+    p0 = np.r_[[0.9, 0.7], np.linspace(0.6, 0.05, 40)]
+    d = choose_decision(y, np.stack([p0, 1 - p0], 1), labels, 0, 0.95)
+    short = ("warning: m.tflite: the rule COVID whenever p >= 0.7 was chosen for COVID sensitivity 0.95, but a threshold "
+             "that finds 2 of the 2 COVID films of the validation split it was chosen on is expected to find 0.667 of the "
+             "next ones (with 2 COVID films no threshold can be expected to find more than 0.667): with so few COVID films "
+             "it does not hold its target; add films before relying on it")
+    assert stored_rule_lines("m.tflite", d, labels)[-1] == short
+    test = {"sensitivity": 1.0, "sensitivity_ci": [0.34, 1.0], "specificity": 0.9, "specificity_ci": [0.8, 0.95]}
+    section = stored_rules_section({"int8": {"decision": {**d, "test": test}}})
+    assert "**Warning (int8):** T" + short.removeprefix("warning: m.tflite: t") + "." in section
+    one = choose_decision(y[1:], np.stack([p0[1:], 1 - p0[1:]], 1), labels, 0, 0.95)  # 1 film: "1 COVID film", singular
+    assert "finds 1 of the 1 COVID film of the validation split it was chosen on is expected to find 0.500 of the next " \
+           "ones (with 1 COVID film no threshold" in stored_rule_lines("m.tflite", one, labels)[-1]
+    y = np.array([0] * 100 + [1] * 100)
+    p0 = np.r_[np.linspace(0.99, 0.6, 100), np.linspace(0.59, 0.01, 100)]
+    many = choose_decision(y, np.stack([p0, 1 - p0], 1), labels, 0, 0.95)
+    assert not any("does not hold its target" in line for line in stored_rule_lines("m.tflite", many, labels))
+    assert not any("does not hold" in line for line in stored_rules_section({"int8": {"decision": {**many, "test": test}}}))
 
 
 def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run, tmp_path):
@@ -455,6 +486,9 @@ def test_points_are_singular_for_one():
     assert "COVID sensitivity by 3.3 points (30 test films), Normal sensitivity by 12.5 points (8 test films) and " \
            "Viral sensitivity by 2.5 points (40 test films), more than the gate allows a class (1 point)" in note
     assert "Lung" not in note
+    # a class of one test film: "1 test film", as cxr-train says it ("1 test films" was said)
+    assert resolution_note({"Viral_Pneumonia": 1, "Normal": 200}, 2.0).startswith(
+        "one film moves Viral_Pneumonia sensitivity by 100.0 points (1 test film), more than")
 
 
 def test_cxr_evaluate_writes_no_report_among_the_films_or_over_a_runs_own(tiny_run, tmp_path):

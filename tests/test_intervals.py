@@ -107,3 +107,40 @@ def test_bootstrap_interval_is_95_percent_wide():
     probs = np.where(right[:, None], [0.9, 0.1], [0.1, 0.9])
     lo, hi = bootstrap_ci(y, probs, lambda t, p: float((p.argmax(1) == t).mean()), n_boot=2000, seed=1)
     assert hi - lo == pytest.approx(2 * 1.96 * np.sqrt(0.25 / 400), rel=0.1)  # 0.098; a 90% interval is 0.082
+
+
+def test_one_film_of_a_class_gets_no_auroc_interval_and_says_why():
+    """One COVID film ranked in the middle of 20 Normal films is in every stratified resample, so the bootstrap gave
+    0.500 (0.300–0.700), as if the ranking were known to within 0.2; a site's one-COVID test split read 0.944
+    (0.833–1.000) beside a balanced accuracy at chance. No interval then, with the reason in report.json, the
+    headline and the per-class table; two films of it keep their (wide) interval."""
+    import json
+
+    from convert.report import auc_note, headline, per_class_table
+    from convert.summary import auroc_per_class_ci
+
+    classes = ["COVID", "Normal"]
+    covid = np.r_[0.5, np.linspace(0.05, 0.95, 20)]  # p(COVID): the one COVID film outranks half the Normal films
+    y = np.array([0] + [1] * 20)
+    s = summarize(y, np.stack([covid, 1 - covid], 1), classes, n_boot=200)
+    assert s["macro_auroc"] == 0.5 and s["macro_auroc_ci"] == [None, None]
+    assert s["macro_auroc_no_interval"] == "one COVID film"  # report.json says why, not a bare null
+    assert s["auroc_per_class_no_interval"] == {"COVID": "one COVID film", "Normal": "one COVID film"}
+    json.dumps(s, allow_nan=False)
+    assert "AUROC 0.500 (n/a: one COVID film), ECE" in headline(s)  # cxr-evaluate's line and report.md's
+    s["auroc_per_class_ci"] = auroc_per_class_ci(y, np.stack([covid, 1 - covid], 1), classes, n_boot=200)
+    assert s["auroc_per_class_ci"] == {"COVID": [None, None], "Normal": [None, None]}
+    table = per_class_table(s)
+    assert table[2].endswith("| 0.500 (n/a: one COVID film) |") and table[3].endswith("| 0.500 (n/a: one COVID film) |")
+    assert auc_note([headline(s)])[0].startswith("AUROC n/a: one film of a class")
+    two = np.r_[0.5, 0.6, np.linspace(0.05, 0.95, 20)]
+    s2 = summarize(np.array([0, 0] + [1] * 20), np.stack([two, 1 - two], 1), classes, n_boot=200)
+    lo, hi = s2["macro_auroc_ci"]
+    assert lo < s2["macro_auroc"] < hi and "macro_auroc_no_interval" not in s2
+    # three classes, one of a single film: the macro AUROC averages its AUROC in; a class of many films keeps its own
+    y3 = np.array([0] + [1] * 10 + [2] * 10)
+    p3 = np.random.default_rng(0).dirichlet([1, 1, 1], len(y3))
+    s3 = summarize(y3, p3, ["COVID", "Normal", "Viral"], n_boot=100)
+    assert s3["macro_auroc_ci"] == [None, None] and s3["auroc_per_class_no_interval"] == {"COVID": "one COVID film"}
+    ci3 = auroc_per_class_ci(y3, p3, ["COVID", "Normal", "Viral"], n_boot=100)
+    assert ci3["COVID"] == [None, None] and ci3["Normal"][0] is not None

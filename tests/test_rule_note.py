@@ -17,7 +17,7 @@ def test_the_note_gives_what_the_rule_reached_on_the_test_films_not_only_its_tar
     rule = {"class": "COVID", "threshold": 0.0996, "sensitivity": [0.5, 0.15, 0.85], "specificity": [0.667, 0.39, 0.86]}
     assert rule_record(_meta(rule_on_test=rule)) == (
         "chosen for 0.95 sensitivity on the validation split's 4 COVID films; on the test split's 4 COVID films it "
-        "reached sensitivity 0.500 (0.150 to 0.850)")
+        "reached sensitivity 0.500 (0.150 to 0.850), specificity 0.667 (0.390 to 0.860) on its 12 films of other classes")
     # figures of another rule do not vouch for this one; a file without them says what it knows
     other = {**rule, "threshold": 0.3}
     assert rule_record(_meta(rule_on_test=other)) == "chosen for 0.95 sensitivity on the validation split's 4 COVID films"
@@ -32,4 +32,21 @@ def test_a_site_rule_gives_its_expected_figure_on_the_sites_next_films():
             "sensitivity": [0.9375, 0.782, 0.998], "specificity": [0.533, 0.39, 0.67]}
     meta = {**_meta(rule_on_site=site), "decision": decision}
     assert rule_record(meta) == ("chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID; "
-                                 "expected on that site's next films: sensitivity 0.938 (0.782 to 0.998)")
+                                 "expected on that site's next films: sensitivity 0.938 (0.782 to 0.998), "
+                                 "specificity 0.533 (0.390 to 0.670)")
+
+
+def test_the_note_gives_the_rules_specificity_and_says_when_it_calls_most_other_films_its_class():
+    """A rule that called every test film COVID was noted at classify time as 'it reached sensitivity 1.000' alone: read
+    as a good rule. Its specificity stands beside it, with what under 0.5 means; one film is 'film', not 'films'."""
+    rule = {"class": "COVID", "threshold": 0.0996, "sensitivity": [1.0, 0.207, 1.0], "specificity": [0.0, 0.0, 0.079]}
+    decision = {**DECISION, "chosen_films": {**DECISION["chosen_films"], "n_positive": 1}}
+    meta = {"decision": decision, "validation": {"test": {"n": 46, "per_class": {"COVID": {"n": 1}, "Normal": {"n": 45}}},
+                                                 "rule_on_test": rule}}
+    assert rule_record(meta) == (
+        "chosen for 0.95 sensitivity on the validation split's 1 COVID film; on the test split's 1 COVID film it reached "
+        "sensitivity 1.000 (0.207 to 1.000), specificity 0.000 (0.000 to 0.079) on its 45 films of other classes: it "
+        "calls most films of the other classes COVID")
+    old = {**rule}
+    del old["specificity"]  # a file that stored no specificity: the sensitivity alone, as before
+    assert rule_record({**meta, "validation": {**meta["validation"], "rule_on_test": old}}).endswith("1.000 (0.207 to 1.000)")

@@ -342,7 +342,7 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unsee
 
     stored = copy.meta["decision"]["stored"]
     assert stored["by"] == f"cxr-edge {__version__}" and stored["on"] >= copy.meta["converted"] > "2026"
-    assert f"(rule stored {stored['on'][:10]} by cxr-edge {__version__})" in card_text(copy.meta, saved.name)
+    assert f"; rule stored {stored['on'][:10]} by cxr-edge {__version__})" in card_text(copy.meta, saved.name)
     # the site's folder is a synthetic set: the rule says it was chosen on drawings, and so do the report and stderr
     assert copy.meta["decision"]["chosen_on"].startswith("SYNTHETIC films in ")
     assert "holds SYNTHETIC images (cxr-synth)" in r.stderr
@@ -496,7 +496,8 @@ def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_i
     d = choose_decision(y, probs, labels, 1, 0.95)
     d["others_on_validation"] = others_under_rule(y, probs, 1, d["threshold"], labels)
     lines = stored_rule_lines("model_int8.tflite", d, labels)
-    (warn,) = [x for x in lines if x.startswith("warning:")]
+    # (and 10 validation Lung_Opacity films cannot hold 0.95: the other warning, convert.rule_notes.stored_shortfall)
+    (warn,) = [x for x in lines if x.startswith("warning:") and "does not hold its target" not in x]
     assert "has a validation specificity of 0.100 on the validation split" in warn and "calls most COVID/Normal/Viral_Pneumonia" in warn
     assert "under it the device finds COVID in 0 of 10 films (the most probable class: 10), Normal in 0 of 10 (10), " \
            "Viral_Pneumonia in 3 of 10 (10); a specificity" in warn

@@ -582,6 +582,22 @@ def test_a_source_whose_films_all_got_one_answer_is_marked():
     assert "| odd | COVID | 25 | 0 | 25 | **one answer for all** |" in md  # all wrong, and all one answer
 
 
+def test_one_answer_for_every_film_of_every_source_blames_no_source():
+    """A model that called every film COVID got 'One answer for all the films of rtchanon: ... may be reading where the
+    film comes from' for each source: a model that answers alike for all sources shows nothing of the kind."""
+    from convert.subgroups import answers_by_source
+
+    every = {"rtchanon": {"confusion_matrix": [[20, 0], [25, 0]]}, "kermany": {"confusion_matrix": [[0, 0], [30, 0]]}}
+    md = "\n".join(answers_by_source(every, ["COVID", "Normal"]))
+    assert "| kermany | Normal | 30 | 30 | 0 | **one answer for all** |" in md  # the table still says what it saw
+    assert "the films of rtchanon" not in md and "reading where the film comes from" not in md
+    assert "**One answer for all** the films here, of every source: the model gave every film COVID" in md
+    # one source alone given one answer, another source both: that source is named, as before
+    some = {**every, "other": {"confusion_matrix": [[5, 3], [2, 6]]}}
+    assert "**One answer for all** the films of rtchanon, kermany: right or wrong" in "\n".join(
+        answers_by_source(some, ["COVID", "Normal"]))
+
+
 def test_films_without_a_source_and_films_of_source_unknown_are_one_group_not_lost():
     """A blank source and one written '(not given)' grouped apart under one key: the second replaced the
     first's films, and the table added up to 73 of 122 films."""
