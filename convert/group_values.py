@@ -8,10 +8,13 @@ convert.subgroups computes each group's figures.
 from __future__ import annotations
 
 import re
+import struct
 import sys
 from pathlib import Path
 
 from edge.comma_list import comma_items
+from edge.memory import short_of_memory
+from edge.preprocess import ImageError, first_line
 from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
@@ -65,18 +68,39 @@ def _is_age(column: str) -> bool:
     return re.sub(r"(?:in)?(?:years|yrs)$", "", _name_key(column)) in ("age", "patientage")
 
 
-def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str]:
-    """The attributes' values, from the header as edge reads it when it decodes the film (a .dcm without
-    the 128-byte preamble included), so no film that is scored goes ungrouped."""
-    try:
-        from edge.dicom import dicom_header
+NO_PYDICOM = "pydicom is not installed"
 
+
+def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str] | str:
+    """The attributes' values, from the header as edge reads it when it decodes the film (a .dcm without
+    the 128-byte preamble included), so no film that is scored goes ungrouped; {} for a file that is not
+    DICOM; why not, where its header cannot be read (damaged, or pydicom absent: NO_PYDICOM). A MemoryError
+    or an error of ours goes on to the command's one_line_errors: never a header that merely lacks the value."""
+    from edge.dicom import dicom_header
+
+    try:
         ds = dicom_header(path, attributes)
-    except Exception:  # unreadable, or pydicom absent: no value, as in a header without it
-        return {}
-    if ds is None:  # not DICOM
-        return {}
-    return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}
+        if ds is None:  # not DICOM
+            return {}
+        return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}  # a value is read as it is got
+    except ImportError as e:
+        if short_of_memory(e):  # installed, but its libraries could not be mapped
+            raise
+        return NO_PYDICOM
+    except (OSError, EOFError, ValueError, struct.error, NotImplementedError, *_pydicom_errors()) as e:
+        if short_of_memory(e):
+            raise
+        # a damaged or truncated file's (NotImplementedError: a VR unknown); an ImageError of ours says it in words
+        return first_line(e) if isinstance(e, ImageError) else f"{type(e).__name__}: {first_line(e)}"
+
+
+def _pydicom_errors() -> tuple[type[Exception], ...]:
+    """pydicom's own errors for a file that is no DICOM or a damaged one (none where pydicom is absent)."""
+    try:
+        from pydicom.errors import BytesLengthException, InvalidDicomError
+    except ImportError:
+        return ()
+    return InvalidDicomError, BytesLengthException
 
 
 def _value(column: str, raw: str) -> str:
@@ -224,6 +248,17 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     # a header is read only where it may give a value the manifest does not (2,000 films: 0.02 s, not 2 s)
     headers = [_dicom_header(Path(data_dir) / f, from_dicom) if any(not listed[c][k] for c in from_dicom) else {}
                for k, f in enumerate(files)]
+    if no_header := [(f, h) for f, h in zip(files, headers) if isinstance(h, str)]:  # not "no film has a value"
+        by = f"--by {', '.join(from_dicom)}: "
+        if any(h == NO_PYDICOM for _, h in no_header):
+            from edge.install_hint import install_hint
+
+            warn(by + f"{NO_PYDICOM}, so the DICOM headers of {len(no_header)} film(s) cannot be read (install DICOM "
+                 f"support with {install_hint('dicom')}); those films are grouped as {MISSING}")
+        else:
+            warn(by + f"the DICOM header of {len(no_header)} film(s) could not be read (e.g. {no_header[0][0]}: "
+                 f"{no_header[0][1]}); those films are grouped as {MISSING}")
+        headers = [{} if isinstance(h, str) else h for h in headers]
     out = {}
     for c in columns:
         raw = [given or h.get(c, "") for given, h in zip(listed[c], headers)]
@@ -235,7 +270,8 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
         n = len(set(values) - {MISSING})
         if n == 0:
             where = (f"in MANIFEST.csv's {c} column" + (" nor in its DICOM header" if c in DICOM_ATTRIBUTES else "")
-                     if c in fields else "(no DICOM file here carries this header attribute)")
+                     if c in fields else "(no DICOM header here that could be read carries this attribute)" if no_header
+                     else "(no DICOM file here carries this header attribute)")
             warn(f"--by {c}: no film has a value {where}; left out of the report")
             continue
         if n > MAX_GROUPS:  # a DICOM attribute: its values could not be counted before the films were read

@@ -94,7 +94,7 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
     ``anyway``: how the caller's user goes on regardless (cxr-evaluate, which scores what the device
     would answer, has no way)."""
     from edge.members import damaged_members
-    from edge.model import SELFTEST, ModelFileError, SelftestOutOfMemory
+    from edge.model import SELFTEST, ModelFileError, SelftestDecodesOtherwise, SelftestOutOfMemory
 
     if not m.meta.get("foreign") and (damaged := damaged_members(model, m.meta, m.files)):
         return "error", damaged  # a self-test or fingerprints gone: whatever else was lost cannot be told
@@ -102,7 +102,7 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
         return None
     try:
         r = m.selftest()
-    except SelftestOutOfMemory as e:
+    except (SelftestOutOfMemory, SelftestDecodesOtherwise) as e:  # the device's, not the file's: no copying it again
         return "error", str(e)
     except ModelFileError as e:
         return "error", f"{e}; the file may be damaged: copy it again from the workstation"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from edge.batch import Result, classify_files
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, error_in_words, fail
 from edge.decision import beside_rule, ranking
 from edge.model_notes import flagged_too, say
 from edge.output import Tally, csv_header_needed, csv_header_text, other_format, rule_caption, shown, writer_for
@@ -118,7 +118,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                                                      rule_caption(r.probabilities, label, how.rule, m.labels))
                         mapped = True
                     except Exception as e:  # the label stands; only its map is missing
-                        r.explanation = {"map_error": f"no map written ({e})"}
+                        r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}
                         say(f"{shown(r.file)}: {r.explanation['map_error']}")
                         map_failed = True
             with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait

@@ -49,12 +49,12 @@ def _quiet_pydicom() -> None:
 def dicom_header(path: Path, attributes: list[str]) -> Dataset | None:
     """The data set of a DICOM file up to its pixels, read as dicom_to_gray reads it (a file without the
     preamble included), so that what is decoded is also what is grouped by; None for a file that is not DICOM."""
-    import pydicom
-
-    _quiet_pydicom()
     with open(path, "rb") as f:
         if not is_dicom(f.read(132), Path(path)):
-            return None
+            return None  # known without pydicom: a PNG's folder needs no DICOM support to be grouped
+        import pydicom
+
+        _quiet_pydicom()
         f.seek(0)
         check_inflated_size(f)
         return pydicom.dcmread(f, force=True, stop_before_pixels=True, specific_tags=attributes)

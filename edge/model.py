@@ -20,7 +20,7 @@ from edge.digest import file_sha256
 from edge.members import SELFTEST, damaged_members
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
 from edge.probe import probed_crash
-from edge.preprocess import OUT_OF_MEMORY, PreprocessConfig, load_bytes, preprocess_gray
+from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
 from edge.typicality import Typicality
 
@@ -29,6 +29,11 @@ ModelFileError = md.ModelFileError
 
 class SelftestOutOfMemory(ModelFileError):
     """The self-test ran out of memory: the device's problem, which copying the file again would not cure."""
+
+
+class SelftestDecodesOtherwise(ModelFileError):
+    """A reference image failed with an error that no damaged file gives (edge.preprocess.DECODER_ERRORS): this
+    device's Pillow or NumPy, which copying the file again would not cure."""
 
 
 class EdgeModel:
@@ -184,8 +189,11 @@ class EdgeModel:
     def classify_encoded(self, images: dict[str, bytes]) -> np.ndarray:
         """Probabilities for encoded image files held in memory (name -> bytes), decoded and
         preprocessed as on the device: what cxr-convert records and --selftest re-checks."""
-        return self.classify(np.stack([preprocess_gray(load_bytes(data, name), self.preprocess)
-                                       for name, data in images.items()]))
+        return self.classify(self.decode_encoded(images))
+
+    def decode_encoded(self, images: dict[str, bytes]) -> np.ndarray:
+        """The model inputs of encoded image files held in memory (name -> bytes), as on the device."""
+        return np.stack([preprocess_gray(load_bytes(data, name), self.preprocess) for name, data in images.items()])
 
     def _quantize_input(self, x: np.ndarray) -> np.ndarray:
         dtype = self._in["dtype"]
@@ -240,7 +248,19 @@ class EdgeModel:
         try:
             spec = json.loads(self.files[SELFTEST])
             want = np.asarray(spec["probabilities"], dtype=np.float64)
-            got = self.classify_encoded({n: self.files[n] for n in spec["images"]})
+            images = {n: self.files[n] for n in spec["images"]}
+            try:
+                batch = self.decode_encoded(images)
+            except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory
+                raise
+            except Exception as e:  # no damaged file gives it (edge.preprocess.DECODER_ERRORS): this device's libraries
+                raise SelftestDecodesOtherwise(
+                    f"{self.path}: this device decodes or preprocesses the self-test's reference images otherwise "
+                    f"({type(e).__name__}: {first_line(e)}); the file is not at fault: install the Pillow and NumPy "
+                    "versions README names") from e
+            got = self.classify(batch)
+        except SelftestDecodesOtherwise:
+            raise
         except (KeyError, TypeError, ValueError, MemoryError) as e:  # ImageError and JSON errors are ValueErrors
             if isinstance(e, MemoryError) or str(e) == OUT_OF_MEMORY:  # the device's memory, not the file
                 raise SelftestOutOfMemory(f"{self.path}: out of memory while running its self-test (decoding its "

@@ -20,12 +20,14 @@ from __future__ import annotations
 import errno
 import io
 import re
+import struct
 import warnings
+import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from edge.controls import escaped
 from edge.regular_file import NotAFile, TooLarge, read_regular
@@ -162,6 +164,12 @@ def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: flo
     return gray[top : h - bottom, left : w - right]
 
 
+# What decoding a damaged or truncated file raises, in Pillow and the libraries under it: a film's fault ("corrupt or
+# truncated image"). Anything else (an AttributeError or TypeError from a Pillow or NumPy this code does not fit, a
+# bug of ours) goes on with its type, as edge.batch.decode says it: never taken for a damaged film.
+DECODER_ERRORS = (OSError, SyntaxError, ValueError, struct.error, EOFError, zlib.error, Image.DecompressionBombError)
+
+
 def load_grayscale(path: str | Path) -> np.ndarray:
     """Decode an image file to 8-bit grayscale (H, W); raise ImageError with a clear reason."""
     return load_bytes(read_image_file(path), path)
@@ -269,7 +277,11 @@ def decode_bytes(data: bytes) -> np.ndarray:
     except ImageError:
         raise
     except Exception as e:
-        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"corrupt or truncated image ({first_line(e)})") from None
+        if short_of_memory(e):
+            raise ImageError(OUT_OF_MEMORY) from None
+        if not isinstance(e, DECODER_ERRORS):  # not the film's fault: with its type and traceback (DECODER_ERRORS)
+            raise
+        raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
 
 
 def _check_png(data: bytes) -> None:
@@ -316,11 +328,20 @@ def _upright(img: Image.Image) -> Image.Image:
     pixels are still the image.
     """
     try:
-        if img.getexif().get(0x0112, 1) in (1, None):  # 0x0112: Orientation; 1 is upright
-            return img
-        return ImageOps.exif_transpose(img) or img
-    except Exception:
+        orientation = img.getexif().get(0x0112, 1)  # 0x0112: Orientation; 1 is upright
+    except DECODER_ERRORS as e:  # only reading the block: a turn that fails is the film's error, never a sideways film
+        if short_of_memory(e):
+            raise ImageError(OUT_OF_MEMORY) from None
         return img
+    turn = _TURNS.get(orientation) if isinstance(orientation, int) else None  # 1, or a value no viewer turns by
+    return img if turn is None else img.transpose(turn)
+
+
+# EXIF orientation -> the turn that shows the film upright (as PIL.ImageOps.exif_transpose, without rewriting the
+# EXIF block, which nothing here reads again)
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+          5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
 
 
 def _check_size(gray: np.ndarray) -> np.ndarray:

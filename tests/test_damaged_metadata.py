@@ -175,10 +175,10 @@ def test_a_near_tie_reference_flipped_by_a_thousandth_passes_the_selftest(tmp_pa
     path = tmp_path / "m.tflite"
     path.write_bytes(md.attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(spec).encode()}))
     m = EdgeModel(path)
-    m.classify_encoded = lambda images: np.array([[0.4995, 0.5005], [0.9, 0.1], [0.2, 0.8]])  # this device's answers
+    m.classify = lambda batch: np.array([[0.4995, 0.5005], [0.9, 0.1], [0.2, 0.8]])  # this device's answers
     r = m.selftest()
     assert r["passed"] and r["same_classes"] and r["max_deviation"] == pytest.approx(0.0065)
-    m.classify_encoded = lambda images: np.array([[0.506, 0.494], [0.49, 0.51], [0.2, 0.8]])  # a decided one flipped
+    m.classify = lambda batch: np.array([[0.506, 0.494], [0.49, 0.51], [0.2, 0.8]])  # a decided one flipped
     r = m.selftest()
     assert not r["passed"] and not r["same_classes"]
 

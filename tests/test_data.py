@@ -171,6 +171,39 @@ def test_scan_skips_a_file_whose_decoder_fails_in_any_way(tmp_path, monkeypatch)
     assert res.skipped == [{"path": "COVID/covid-001.png", "error": "cannot decode (RuntimeError: decoder bug)"}]
 
 
+def test_scan_decodes_a_film_short_of_memory_beside_others_again_alone(tmp_path, monkeypatch):
+    """cxr-train decodes with up to 8 threads: a film that ran out of memory beside the others was skipped as
+    unreadable for good (and a rerun said 'nothing to do'); it is decoded again alone after the pool, as
+    edge-classify does, in its place among the films, and a film still short of memory alone is said as such."""
+    import threading
+
+    import train.data as data
+    from edge.memory import OUT_OF_MEMORY
+
+    write_images(tmp_path / "COVID", "COVID", 4)
+    real = data.load_bytes
+
+    def load_bytes(content: bytes, path) -> np.ndarray:
+        name = Path(path).name
+        if name == "covid-003.png" or name == "covid-001.png" and threading.current_thread() is not threading.main_thread():
+            raise MemoryError()  # 001 fits alone; 003 never does
+        return real(content, path)
+
+    monkeypatch.setattr(data, "load_bytes", load_bytes)
+    items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
+    res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False, crops=True)
+    assert [i.path for i in res.items] == ["COVID/covid-000.png", "COVID/covid-001.png", "COVID/covid-002.png"]
+    alone = [scan(tmp_path, [Item(i.path, "COVID")], PreprocessConfig(size=32), progress=False, crops=True)
+             for i in res.items]
+    for k, r in enumerate(alone):  # each film's rows kept in step with its name
+        assert (r.x[0] == res.x[k]).all() and r.dhash[0] == res.dhash[k] and (r.thumbs[0] == res.thumbs[k]).all()
+        assert all((mine[0] == ours[k]).all() for mine, ours in zip(r.crops, res.crops)) and len(res.crops) == 4
+        assert r.traits == [res.traits[k]] and r.drawn[0] == res.drawn[k]
+    assert [i.sha256 for i in res.items] == [r.items[0].sha256 for r in alone]
+    assert res.skipped == [{"path": "COVID/covid-003.png",
+                            "error": f"{OUT_OF_MEMORY} (also alone: this film needs more memory than is free)"}]
+
+
 def test_scan_reads_a_dicom_with_a_zero_window_and_skips_one_pydicom_cannot_apply(tmp_path):
     """The tester's case: WindowCenter=2048, WindowWidth=0 among good films stopped cxr-evaluate with
     pydicom's 'Window Width must be greater than or equal to 1'."""

@@ -367,7 +367,7 @@ def test_a_student_takes_its_teachers_image_size_unless_told(tiny_run, tmp_path,
 
     got = []
     monkeypatch.setattr(train.run, "run_training", lambda s: got.append(s.image_size) or tmp_path / "none")
-    monkeypatch.setattr("train.cli.unreadable_files", lambda run_dir: 0)
+    monkeypatch.setattr("train.cli.unreadable_files", lambda run_dir: [])
     for extra, want in (([], 64), (["--image-size", "96"], 96)):
         r = CliRunner().invoke(train_app, ["--teacher", str(tiny_run), "--out", str(tmp_path / "s"), *extra])
         assert r.exit_code == 0, r.output

@@ -303,6 +303,26 @@ def test_threads_also_bound_the_films_decoded_at_once(model, film, monkeypatch):
     assert r.exit_code == 0 and used == [1, None]  # the default: up to 4, as many as the cores
 
 
+@pytest.mark.parametrize("raised, said", [
+    (MemoryError(), "no map written (out of memory)"),
+    (KeyError("heatmap"), "no map written (KeyError: 'heatmap')"),
+    (OSError(28, "No space left on device", "maps/film.png"), "no map written (maps/film.png: No space left on device)")])
+def test_a_map_not_written_keeps_its_cause(model, film, tmp_path, monkeypatch, raised, said):
+    """'no map written ()' for a MemoryError, '('heatmap')' for a KeyError, Python's '[Errno 28] ...' for a full
+    disk: the cause of a missing map was lost or raw; memory, the type or the OSError in words as elsewhere."""
+    from typer.testing import CliRunner
+
+    from edge import cli, explain
+
+    def failing(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(explain, "explain_file", failing)
+    r = CliRunner().invoke(cli.app, [str(film), "--json", "--explain", str(tmp_path / "maps"), "--model", str(model)])
+    assert r.exit_code == 1 and json.loads(r.stdout)["map_error"] == said, r.output
+    assert f"{shown(str(film))}: {said}" in r.stderr
+
+
 def test_a_probability_short_of_one_is_never_printed_as_one(capsys):
     """p = 0.999992 printed '1.0000' (and its other class '0.0000'): a certainty the model did not give."""
     import numpy as np

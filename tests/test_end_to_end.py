@@ -302,6 +302,27 @@ def test_damaged_selftest_data_is_a_clear_error(tiny_run, tmp_path):
     assert r.stdout == ""
 
 
+def test_a_selftest_that_decodes_otherwise_blames_the_device_not_the_file(tiny_run, monkeypatch):
+    """A reference film failing with an error no damaged file gives (an AttributeError from a Pillow or NumPy the
+    code does not fit) was 'its self-test data are damaged ...: copy it again from the workstation': a good file
+    copied again and again, while the device's libraries were at fault."""
+    import edge.preprocess
+    from edge.about import selftest_problem
+    from edge.model import ModelFileError
+
+    def levels(data, gray):
+        raise AttributeError("module 'numpy' has no attribute 'count_nonzero'")
+
+    monkeypatch.setattr(edge.preprocess, "_top_byte_levels", levels)
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    with pytest.raises(ModelFileError, match="this device decodes or preprocesses the self-test's reference images "
+                                             "otherwise \\(AttributeError: module 'numpy'") as e:
+        m.selftest()
+    assert "damaged" not in str(e.value) and "Pillow and NumPy versions README names" in str(e.value)
+    kind, why = selftest_problem(m, tiny_run / "model_int8.tflite")
+    assert kind == "error" and "not at fault" in why and "damaged" not in why and "copy it again" not in why
+
+
 def test_edge_classify_warns_about_inputs_unlike_the_training_images(tiny_run, tmp_path):
     """cxr-convert fits the input check (edge.typicality) into every file; the device flags an
     inverted film, and a flagged image still gets its label."""

@@ -268,6 +268,34 @@ def test_an_unexpected_many_line_error_becomes_one_line(capsys):
             raise RuntimeError("shown with its traceback")
 
 
+def test_a_value_error_from_numpy_or_the_standard_library_is_unexpected_and_ours_is_said_as_it_is(capsys):
+    """A ValueError is the project's way of speaking to the user, so numpy's ('operands could not be broadcast
+    together ...', a bug's) was printed as if it were about the user's data: it is named unexpected, by its type,
+    with --debug's traceback, as a KeyError is; a ValueError of our own code keeps its message as it is."""
+    import numpy as np
+    import typer
+
+    from edge.cliutil import one_line_errors
+    from edge.model import check_label_names, softmax
+
+    for bug, said in ((lambda: softmax(np.zeros((2, 3)), np.ones(4)), "unexpected ValueError: operands could not be "
+                       "broadcast together with shapes (2,3) (4,) (--debug shows the traceback)"),  # numpy's C, our line
+                      (lambda: np.stack([np.zeros(3), np.zeros(4)]), "unexpected ValueError: all input arrays must "
+                       "have the same shape (--debug shows the traceback)"),
+                      (lambda: json.loads("{"), "unexpected JSONDecodeError: Expecting property name enclosed in "
+                       "double quotes: line 1 column 2 (char 1) (--debug shows the traceback)"),
+                      (lambda: check_label_names(["", "B"]), "--labels ',B': a class name is empty; give one name per "
+                       "output, e.g. --labels COVID,Normal")):
+        with pytest.raises(typer.Exit) as exit_info:
+            with one_line_errors("cxr-evaluate", debug=False):
+                bug()
+        assert exit_info.value.exit_code == 2
+        assert capsys.readouterr().err.splitlines() == [f"cxr-evaluate: error: {said}"]
+    with pytest.raises(ValueError, match="operands could not be broadcast"):
+        with one_line_errors("cxr-evaluate", debug=True):
+            softmax(np.zeros((2, 3)), np.ones(4))
+
+
 def test_edge_classify_explain_on_a_full_disk_keeps_every_label(tiny_run, tmp_path):
     """The maps do not fit: each image still gets its label on stdout, each missing map one line,
     exit code 1, and no half-written picture is left."""

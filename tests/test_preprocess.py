@@ -379,3 +379,69 @@ def test_a_border_row_varying_by_exactly_the_tolerance_is_flat_and_one_more_is_c
     framed[:10, ::2] = 6  # the top band spans 0..6: flat
     framed[110:, ::2] = 7  # the bottom band spans 0..7: kept
     assert trim_uniform_borders(framed, tolerance=6).shape == (110, 100)
+
+
+def sideways_png() -> tuple[np.ndarray, bytes]:
+    """A film stored turned, with the EXIF tag that turns it upright (as test_exif_orientation...)."""
+    upright = chest_like(160, 120)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return upright, encode(Image.fromarray(np.ascontiguousarray(np.rot90(upright, k=1))), exif=exif.tobytes())
+
+
+def test_a_turn_that_runs_out_of_memory_is_out_of_memory_not_a_sideways_film(monkeypatch):
+    """The EXIF turn copies the whole image: a MemoryError there was taken for a damaged EXIF block, and the film
+    was classified (and trained on) lying on its side, exit 0; it is the retried OUT_OF_MEMORY of every other step."""
+    from edge.memory import OUT_OF_MEMORY
+
+    _, data = sideways_png()
+
+    def no_room(self, method):
+        raise MemoryError()
+
+    monkeypatch.setattr(Image.Image, "transpose", no_room)
+    with pytest.raises(ImageError, match=f"^{OUT_OF_MEMORY}$"):
+        load_bytes(data)
+
+
+def test_a_fault_in_reading_the_orientation_is_not_taken_for_a_damaged_exif_block(monkeypatch):
+    """Only what Pillow raises for a bad EXIF block is ignored: a KeyError there (a bug, or a Pillow the code
+    does not fit) gave the film back unturned, without a word."""
+    _, data = sideways_png()
+
+    def broken(self):
+        raise KeyError("x")
+
+    monkeypatch.setattr(Image.Image, "getexif", broken)
+    with pytest.raises(KeyError):
+        load_bytes(data)
+
+
+def test_a_damaged_exif_block_is_still_ignored():
+    """A PNG whose eXIf chunk is no TIFF structure (Pillow: SyntaxError) decodes as stored, not refused."""
+    upright, _ = sideways_png()
+    out = load_bytes(encode(Image.fromarray(upright), exif=b"XXXX\x00\x00garbage-not-a-tiff"))
+    assert out.shape == upright.shape and np.abs(out.astype(int) - upright).mean() < 1
+
+
+def test_an_error_no_decoder_gives_keeps_its_type_and_is_no_corrupt_film(monkeypatch, tmp_path):
+    """A TypeError in our own decoding steps (or from a Pillow or NumPy the device has that the code does not fit)
+    was 'corrupt or truncated image (...)' without its type: every film called damaged. It goes on with its type,
+    and edge-classify's batch says 'cannot decode (TypeError: ...)'; a damaged film is still 'corrupt'."""
+    import edge.preprocess
+    from edge.batch import decode
+
+    data = encode(Image.fromarray(chest_like()))
+
+    def levels(data, gray):
+        raise TypeError("object of type 'NoneType' has no len()")
+
+    monkeypatch.setattr(edge.preprocess, "_top_byte_levels", levels)
+    with pytest.raises(TypeError):
+        load_bytes(data)
+    (tmp_path / "a.png").write_bytes(data)
+    said = decode(str(tmp_path / "a.png"), PreprocessConfig(size=32))
+    assert said == "cannot decode (TypeError: object of type 'NoneType' has no len())", said
+    monkeypatch.undo()
+    with pytest.raises(ImageError, match="^corrupt or truncated image"):  # a decoder's error: the film's fault
+        load_bytes(data[: len(data) // 2])

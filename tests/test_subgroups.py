@@ -175,6 +175,86 @@ def test_a_column_no_film_has_is_left_out_with_a_warning(tmp_path, capsys):
     assert "--by ViewPosition: no film has a value" in capsys.readouterr().err
 
 
+def _sexed_dicoms(folder: Path, damaged: bool = True) -> list[str]:
+    """A/1.dcm (PatientSex M) and A/2.dcm (F), the second with its PatientSex element's VR damaged ('QS')."""
+    import io
+
+    import pydicom
+
+    from tests.test_dicom import make_dicom
+
+    (folder / "A").mkdir()
+    for name, sex in (("1.dcm", "M"), ("2.dcm", "F")):
+        ds = pydicom.dcmread(io.BytesIO(make_dicom(np.zeros((40, 40), np.uint16))))
+        ds.PatientSex = sex
+        ds.save_as(folder / "A" / name)
+    if damaged:
+        data = (folder / "A" / "2.dcm").read_bytes()
+        assert data.count(b"\x10\x00\x40\x00CS") == 1
+        (folder / "A" / "2.dcm").write_bytes(data.replace(b"\x10\x00\x40\x00CS", b"\x10\x00\x40\x00QS"))
+    return ["A/1.dcm", "A/2.dcm"]
+
+
+def test_a_dicom_header_that_cannot_be_read_is_said_and_never_called_absent(tmp_path, capsys):
+    """Every error reading a header was swallowed: a film whose header could not be read went into the missing
+    group unsaid, and where none could be, the report claimed 'no DICOM file here carries this header attribute'
+    and dropped the --by section, exit 0."""
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    files = _sexed_dicoms(tmp_path)
+    said: list[str] = []
+    assert group_values(tmp_path, files, ["PatientSex"], said=said) == {"PatientSex": ["M", MISSING]}
+    assert said == ["--by PatientSex: the DICOM header of 1 film(s) could not be read (e.g. A/2.dcm: "
+                    "NotImplementedError: Unknown Value Representation 'QS' in tag (0010,0040)); those films are "
+                    f"grouped as {MISSING}"], said
+    capsys.readouterr()
+    assert group_values(tmp_path, files[1:], ["PatientSex"]) == {}
+    err = capsys.readouterr().err
+    assert "could not be read" in err and "no DICOM file here carries" not in err, err
+
+
+@pytest.mark.parametrize("raised", [MemoryError(), AttributeError("'Dataset' object has no attribute 'x'")])
+def test_reading_a_dicom_header_short_of_memory_or_with_a_bug_is_not_a_missing_value(tmp_path, monkeypatch, raised):
+    """A MemoryError or a bug of ours while reading a header put the film in the missing group without a word
+    (the whole --by section, where it struck every film): it reaches the command's one-line error instead."""
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    import edge.dicom
+
+    files = _sexed_dicoms(tmp_path, damaged=False)
+
+    def header(path, attributes):
+        raise raised
+
+    monkeypatch.setattr(edge.dicom, "dicom_header", header)
+    with pytest.raises(type(raised)):
+        group_values(tmp_path, files, ["PatientSex"])
+
+
+def test_dicom_headers_without_pydicom_are_said_once_and_a_png_folder_needs_none(tmp_path, monkeypatch, capsys):
+    """Without pydicom, --by PatientSex on DICOM films said the attribute was in no file; said once, plainly.
+    A folder of PNGs is no DICOM's, whether pydicom is there or not."""
+    import builtins
+
+    files = _sexed_dicoms(tmp_path, damaged=False) if __import__("importlib").util.find_spec("pydicom") else []
+    (tmp_path / "A").mkdir(exist_ok=True)
+    (tmp_path / "A" / "3.png").write_bytes(b"not DICOM")
+    real_import = builtins.__import__
+
+    def no_pydicom(name, *args, **kwargs):
+        if name.split(".")[0] == "pydicom":
+            raise ImportError("No module named 'pydicom'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pydicom)
+    assert group_values(tmp_path, ["A/3.png"], ["PatientSex"]) == {}
+    assert "no DICOM file here carries this header attribute" in capsys.readouterr().err
+    if files:
+        assert group_values(tmp_path, [*files, "A/3.png"], ["PatientSex"]) == {}
+        lines = capsys.readouterr().err.splitlines()
+        assert len([ln for ln in lines if "pydicom is not installed" in ln]) == 1, lines
+        assert "the DICOM headers of 2 film(s) cannot be read (install DICOM support with" in lines[0]
+        assert not any("no DICOM file here carries" in ln for ln in lines), lines
+
+
 def _summary(n: int, ba: float, ci: tuple[float, float]) -> dict:
     return {"n": n, "balanced_accuracy": ba, "balanced_accuracy_ci": list(ci),
             "per_class": [{"sensitivity": ba, "sensitivity_ci": list(ci)}]}

@@ -272,6 +272,35 @@ def test_a_run_that_could_not_read_some_files_exits_1(tmp_path, monkeypatch):
         assert ("1 file(s) could not be read and trained nothing (run.json lists them under skipped_files)" in r.output) == bool(code)
 
 
+def test_files_that_ran_out_of_memory_are_said_so_not_called_unreadable(tmp_path, monkeypatch):
+    """A film still short of memory when decoded alone (train.data.scan) was one that 'could not be read', and the
+    same command again said 'nothing to do': it is said as memory, with --replace to read it again."""
+    import json
+
+    import train.run
+    from edge.memory import OUT_OF_MEMORY
+
+    for c in ("COVID", "Normal"):
+        _films(tmp_path / "data" / c)
+    short = {"path": "COVID/big.png", "error": f"{OUT_OF_MEMORY} (also alone: this film needs more memory than is free)"}
+    bad = {"path": "COVID/bad.png", "error": "truncated"}
+
+    def trained(settings, skipped):
+        settings.out.mkdir(parents=True, exist_ok=True)
+        (settings.out / "run.json").write_text(json.dumps({"skipped_files": skipped}))
+        return settings.out
+
+    for k, (skipped, said) in enumerate((
+            ([short], "1 file(s) ran out of memory, also decoded alone, and trained nothing (run.json lists them "
+                      "under skipped_files); free memory and give --replace to read them again: exit code 1"),
+            ([short, bad], "2 file(s) could not be read (1 of them ran out of memory, also decoded alone) and trained "
+                           "nothing (run.json lists them under skipped_files); free memory and give --replace to read "
+                           "them again: exit code 1"))):
+        monkeypatch.setattr(train.run, "run_training", lambda s, skipped=skipped: trained(s, skipped))
+        r = CliRunner().invoke(train_app, ["--data", str(tmp_path / "data"), "--out", str(tmp_path / f"run{k}")])
+        assert r.exit_code == 1 and f"cxr-train: {said}" in r.output, r.output
+
+
 def test_data_synthetic_beside_a_folder_named_synthetic_is_refused(tmp_path, monkeypatch):
     """cxr-synth synthetic, then cxr-train --data synthetic: the built-in set was trained (other classes,
     other films) and the folder the user made was never read, without a word."""

@@ -227,8 +227,13 @@ def train(
         with run_folder_lock(out, "cxr-train"):
             run_dir = run_training(settings)
     if unread := unreadable_files(run_dir):  # the run is whole without them; a script must still be able to tell
-        print(f"cxr-train: {unread} file(s) could not be read and trained nothing (run.json lists them under "
-              "skipped_files): exit code 1", file=sys.stderr)
+        from edge.memory import OUT_OF_MEMORY
+
+        short = sum(str(s.get("error", "")).startswith(OUT_OF_MEMORY) for s in unread)  # also alone (train.data.scan)
+        said = ("could not be read" if not short else "ran out of memory, also decoded alone," if short == len(unread)
+                else f"could not be read ({short} of them ran out of memory, also decoded alone)")
+        print(f"cxr-train: {len(unread)} file(s) {said} and trained nothing (run.json lists them under skipped_files)"
+              + ("; free memory and give --replace to read them again" if short else "") + ": exit code 1", file=sys.stderr)
         raise typer.Exit(1)
 
 
@@ -241,11 +246,11 @@ def teacher_image_size(teacher: Path) -> int | None:
     return size if isinstance(size, int) else None
 
 
-def unreadable_files(run_dir: Path) -> int:
-    """How many of the data folder's files the run could not read (run.json's skipped_files)."""
+def unreadable_files(run_dir: Path) -> list[dict]:
+    """The data folder's files the run could not read, with why (run.json's skipped_files)."""
     from edge.atomic import read_json
 
-    return len(read_json(Path(run_dir) / "run.json").get("skipped_files") or [])
+    return read_json(Path(run_dir) / "run.json").get("skipped_files") or []
 
 
 def fraction_problem(data: Path, val_fraction: float | None, test_fraction: float | None) -> str | None:

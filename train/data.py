@@ -28,8 +28,8 @@ from typing import Callable, Iterable
 import numpy as np
 
 from edge.batch import is_image_file, is_image_name, lacks_image_suffix
-from edge.preprocess import (ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray, read_image_file,
-                             trim_uniform_borders)
+from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
+                             read_image_file, trim_uniform_borders)
 from train.audit import file_traits
 from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, film_folders,
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
@@ -287,28 +287,35 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
         except (ImageError, OSError) as e:
             return str(e)
         except Exception as e:  # whatever else fails is this file's reason to be skipped, as in edge.batch.decode
-            return "out of memory" if isinstance(e, MemoryError) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
+            return OUT_OF_MEMORY if isinstance(e, MemoryError) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
 
-    x = np.empty((len(items), config.size, config.size, config.channels), np.uint8)  # in place: no lists + np.stack
-    thumbs = np.empty((len(items), THUMB * THUMB), np.float32)
-    prints = (np.empty((len(items), SIEVE_SIDE ** 2), np.float32), np.empty((len(items), len(GUESSES), CODE), np.uint8),
-              np.empty((len(items), CODE), np.uint8), np.empty((len(items), CHECK_FROM, CHECK_FROM), np.uint8)) if crops else ()
-    good, hashes, skipped, traits, drawn = [], [], [], [], []
-    bar = progress_bar(len(items), "reading images", progress)
+    n = len(items)
+    x = np.empty((n, config.size, config.size, config.channels), np.uint8)  # in place: no lists + np.stack
+    thumbs = np.empty((n, THUMB * THUMB), np.float32)
+    prints = (np.empty((n, SIEVE_SIDE ** 2), np.float32), np.empty((n, len(GUESSES), CODE), np.uint8),
+              np.empty((n, CODE), np.uint8), np.empty((n, CHECK_FROM, CHECK_FROM), np.uint8)) if crops else ()
+    hashes, read, drawn, traits, skipped = np.zeros(n, np.uint64), np.zeros(n, bool), np.zeros(n, bool), [{}] * n, {}
+
+    def keep(k: int, res: tuple | str) -> None:  # film k's results in row k; the rows are closed up at the end
+        if isinstance(res, str):
+            skipped[k] = {"path": items[k].path, "error": res}
+            return
+        items[k].sha256, items[k].near = res[0], res[5]
+        hashes[k], thumbs[k], x[k], traits[k], drawn[k], read[k] = res[1], res[2], res[3], res[4], res[7], True
+        for part, value in zip(prints, res[6]):
+            part[k] = value
+
+    alone = []
+    bar = progress_bar(n, "reading images", progress)
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
-        for it, res in zip(items, pool.map(one, items)):
+        for k, res in enumerate(pool.map(one, items)):
             bar.update(1)
-            if isinstance(res, str):
-                skipped.append({"path": it.path, "error": res})
-                continue
-            it.sha256, it.near = res[0], res[5]
-            thumbs[len(good)], x[len(good)] = res[2], res[3]
-            for part, value in zip(prints, res[6]):
-                part[len(good)] = value
-            good.append(it)
-            hashes.append(res[1])
-            traits.append(res[4])
-            drawn.append(res[7])
+            if res == OUT_OF_MEMORY:  # short of memory beside the others: decoded again alone, as edge.batch does
+                alone.append(k)
+            else:
+                keep(k, res)
     bar.close()
-    return Scan(good, x[:len(good)], np.array(hashes, dtype=np.uint64), thumbs[:len(good)], skipped, traits,
-                tuple(part[:len(good)] for part in prints), np.array(drawn, bool))
+    for k in alone:  # the pool has ended: one film at a time
+        res = one(items[k])
+        keep(k, f"{OUT_OF_MEMORY} (also alone: this film needs more memory than is free)" if res == OUT_OF_MEMORY else res)
+    return Scan(list(items), x, hashes, thumbs, [skipped[k] for k in sorted(skipped)], traits, prints, drawn).take(read)
