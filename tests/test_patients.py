@@ -237,3 +237,14 @@ def test_a_patient_goes_to_test_or_validation_only_within_twice_its_target():
             parts = stratified_split(items, units, seed, 0.15, 0.15, log=[].append)
             where[big] |= {p for p, films in parts.items() if any(i.path.startswith("COVID/p00-") for i in films)}
     assert where == {6: {"train", "val", "test"}, 7: {"train"}}
+
+
+def test_patients_each_past_twice_the_target_still_give_train_validation_and_test_one_each():
+    """Patients of 5, 5 and 5 COVID films (targets of 2): each would take test or validation past twice its target,
+    so all three stayed in training and cxr-train refused a class that split 5 / 5 / 5 before (hunt54 imbalance2);
+    also 9 + 9 + 2 and 7 + 7 + 7."""
+    for sizes in ([5, 5, 5], [7, 7, 7], [9, 9, 2]):
+        items, units = _one_class_by_patient(sizes, 200)
+        for seed in range(6):
+            counts = _covid_counts(stratified_split(items, units, seed, 0.15, 0.15, log=[].append))
+            assert all(counts) and sum(counts) == sum(sizes), (sizes, seed, counts)

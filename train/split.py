@@ -44,7 +44,9 @@ def _placed(group_list: list[list[Item]], targets: dict[str, int]) -> dict[str, 
     was, so splits of single films and small copy groups (every frozen split) do not move. Then, where
     the label has units enough: train gets one (the smallest of val's, else of test's) where it got
     none, and an empty test or val part with a target gets the smallest of the other's where that
-    has two or more (patients of 8, 1 and 1 films: 8 / 1 / 1, not 8 / 0 / 2)."""
+    has two or more (patients of 8, 1 and 1 films: 8 / 1 / 1, not 8 / 0 / 2), else of training's where
+    that has two or more (patients of 5, 5 and 5 films, each past twice a target of 2: 5 / 5 / 5, not a
+    refusal)."""
     placed: dict[str, list[list[Item]]] = {k: [] for k in SPLIT_NAMES}
     filled = {"test": 0, "val": 0}
     for u in group_list:
@@ -58,8 +60,10 @@ def _placed(group_list: list[list[Item]], targets: dict[str, int]) -> dict[str, 
         source = "val" if placed["val"] else "test"
         placed["train"].append(placed[source].pop(smallest(source)))
     for part, other in (("test", "val"), ("val", "test")):
-        if targets[part] > 0 and not placed[part] and len(placed[other]) >= 2:
-            placed[part].append(placed[other].pop(smallest(other)))
+        if targets[part] > 0 and not placed[part]:  # from the other part where it has two, else from training
+            source = other if len(placed[other]) >= 2 else "train" if len(placed["train"]) >= 2 else None
+            if source:
+                placed[part].append(placed[source].pop(smallest(source)))
     return placed
 
 
