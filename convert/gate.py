@@ -134,7 +134,10 @@ def no_signal_line(run: dict) -> str | None:
     shares (run.json's information gain): a gate that passes then proves nothing worth having."""
     from train.calibration import NO_SIGNAL
 
-    if run.get("validation", {}).get("information_gain", 1.0) >= NO_SIGNAL:
+    v = run.get("validation", {})
+    # no_signal: the answers do not tell the classes apart either (train.run.apart_from_chance); runs of 0.37.0 and
+    # before have the information gain alone
+    if not v.get("no_signal", v.get("information_gain", 1.0) < NO_SIGNAL):
         return None
     return ("cxr-train found that this model's answers on the validation films tell no more than how common each "
             "class is")

@@ -352,3 +352,35 @@ def test_class_weights_within_2_to_1_are_not_said():
     assert weights_line({"COVID": 20, "Normal": 40}, {"COVID": 1.5, "Normal": 0.75}) is None  # 2 to 1: not said
     assert weights_line({"COVID": 19, "Normal": 40}, {"COVID": 1.55, "Normal": 0.74}) is not None
     assert weights_line({"COVID": 0, "Normal": 40}, {"COVID": 40.0, "Normal": 0.5}) is None  # a class with no films
+
+
+def test_answers_that_tell_lopsided_classes_apart_are_not_said_to_carry_no_signal(tiny_run):
+    """5 COVID and 18 Normal validation films, the model over-calling COVID as a loss that weighs the classes alike
+    makes it: balanced accuracy 0.78, yet no temperature makes its probabilities beat the class shares. cxr-train
+    said its answers told 'no more than how common each class is', and cxr-convert repeated it in bold; now the
+    answers are said to tell the classes apart and the probabilities not to, and a temperature at its upper bound
+    (every probability near 0.50) is said."""
+    import json
+
+    from convert.gate import no_signal_line
+    from train.calibration import NO_SIGNAL, fit_temperature, information_gain
+    from train.run import apart_from_chance, probabilities_line
+
+    y = np.array([0] * 5 + [1] * 18)
+    z = np.array([[3.0, 0.0]] * 5 + [[2.0, 0.0]] * 8 + [[-1.0, 0.0]] * 10)
+    t = fit_temperature(z, y)
+    assert information_gain(z, y, t) < NO_SIGNAL  # the probabilities: no better than the shares
+    apart = apart_from_chance(z, y, 2)
+    assert apart is not None and apart[0] == pytest.approx((1 + 10 / 18) / 2) and apart[1] > 0.5
+    line = probabilities_line(apart, t, 2, lopsided=True)
+    assert "tells the classes apart (balanced accuracy 0.778, 95% CI 0.535 to 0.877)" in line
+    assert "no more than how common" not in line and "upper bound" not in line and "lopsided" in line
+    assert "every probability near 0.50 whatever the film" in probabilities_line(apart, 20.0, 2, lopsided=False)
+    # answers no better than chance too: no signal, as before
+    assert apart_from_chance(np.array([[1.0, 0.0]] * 23), y, 2) is None
+    assert no_signal_line({"validation": {"information_gain": -0.15, "no_signal": False}}) is None
+    assert "tell no more than how common" in no_signal_line({"validation": {"information_gain": 0.5, "no_signal": True}})
+    assert "tell no more than how common" in no_signal_line({"validation": {"information_gain": 0.001}})  # 0.37.0's
+    v = json.loads((tiny_run / "run.json").read_text())["validation"]
+    assert isinstance(v["no_signal"], bool) and (not v["no_signal"] or v["information_gain"] < NO_SIGNAL)
+    assert 0 <= v["balanced_accuracy"] <= 1

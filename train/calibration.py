@@ -61,6 +61,7 @@ def nll(logits: np.ndarray, y_true: np.ndarray, temperature: float = 1.0) -> flo
 
 
 LOWEST_TEMPERATURE = 0.05  # fit_temperature's lower bound
+HIGHEST_TEMPERATURE = 20.0  # and its upper one: every probability near 1 / the classes
 FEW_VALIDATION_FILMS = 20
 
 
@@ -93,7 +94,7 @@ def unconstrained_note(logits: np.ndarray, y_true: np.ndarray, temperature: floa
 def fit_temperature(
     logits: np.ndarray,
     y_true: np.ndarray,
-    bounds: tuple[float, float] = (LOWEST_TEMPERATURE, 20.0),
+    bounds: tuple[float, float] = (LOWEST_TEMPERATURE, HIGHEST_TEMPERATURE),
 ) -> float:
     """Temperature T in ``bounds`` minimising the NLL of held-out ``logits``.
 

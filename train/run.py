@@ -18,8 +18,10 @@ import numpy as np
 from edge import __version__
 from edge.preprocess import PreprocessConfig
 from edge.atomic import write_json
+from edge.shares import mean_of_proportions
 from train.audit import balanced_accuracy
 from train.cache import save_cache, save_cache_from
+from train.calibration import HIGHEST_TEMPERATURE
 from train.data import DataError
 from train.environment import threads, versions
 from train.prepare import data_changed, data_text, log, prepare_data
@@ -92,6 +94,34 @@ def at_chance(logits: np.ndarray, y: np.ndarray, n_classes: int) -> float | None
         return None
     ba = balanced_accuracy(y, np.asarray(logits).argmax(1))
     return ba if ba <= 1 / n_classes + 1e-9 else None
+
+
+def apart_from_chance(logits: np.ndarray, y: np.ndarray, n_classes: int) -> tuple[float, float, float] | None:
+    """The validation films' balanced accuracy and its 95% interval (MOVER over each class's Wilson interval,
+    edge.shares) where that interval clears chance, else None: the answers then tell the classes apart, whatever
+    the probabilities say. On lopsided classes a model at 0.75 (AUROC 0.93) had probabilities that beat the
+    class shares by nothing, and cxr-train said its answers told no more than how common each class is."""
+    y, pred = np.asarray(y), np.asarray(logits).argmax(1)
+    present = [k for k in range(n_classes) if (y == k).any()]
+    if len(present) < 2:
+        return None
+    right, films = [int((pred[y == k] == k).sum()) for k in present], [int((y == k).sum()) for k in present]
+    lo, hi = mean_of_proportions(right, films)
+    return (balanced_accuracy(y, pred), lo, hi) if lo > 1 / n_classes else None
+
+
+def probabilities_line(apart: tuple[float, float, float], temperature: float, n_classes: int, lopsided: bool) -> str:
+    """What to say where the answers tell the classes apart (apart_from_chance) but the calibrated probabilities
+    beat the class shares by nothing: 'no more than how common each class is' was false of the answers, and a
+    temperature at its upper bound (every probability near 1/k) was not said at all."""
+    ba, lo, hi = apart
+    bound = (f", its upper bound: every probability near {1 / n_classes:.2f} whatever the film"
+             if temperature >= HIGHEST_TEMPERATURE * 0.99 else "")
+    why = (" (the loss weighted the lopsided classes alike, and one temperature cannot undo that)" if lopsided else "")
+    return (f"on the validation films the model tells the classes apart (balanced accuracy {ba:.3f}, 95% CI {lo:.3f} "
+            f"to {hi:.3f}), but its calibrated probabilities fit them no better than how common each class is "
+            f"(calibration temperature {temperature:.3g}{bound}){why}: go by its answers, not by its probabilities "
+            "as chances")
 
 
 def weights_line(counts: dict[str, int], weights: dict[str, float]) -> str | None:
@@ -281,6 +311,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     # The weights fit() gave each class's films in the loss: train.fit.class_weights of the train split.
     weights = {c: w for c, w in zip(split.classes, class_weights(ys["train"], len(split.classes)).values())}
     val_acc = float((val_logits.argmax(1) == ys["val"]).mean())
+    gain, apart = information_gain(val_logits, ys["val"], temperature), apart_from_chance(val_logits, ys["val"],
+                                                                                         len(split.classes))
     run = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cxr_edge_version": __version__,
@@ -300,7 +332,10 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "temperature": float(temperature),
         "validation": {"accuracy": val_acc, "nll_before": nll(val_logits, ys["val"], 1.0),
                        "nll_after": nll(val_logits, ys["val"], temperature),
-                       "information_gain": information_gain(val_logits, ys["val"], temperature),
+                       "information_gain": gain,
+                       "balanced_accuracy": balanced_accuracy(ys["val"], val_logits.argmax(1)),
+                       # no signal in the probabilities, nor in the answers (convert.gate.no_signal_line reads it)
+                       "no_signal": bool(gain < NO_SIGNAL and apart is None),
                        "temperature_note": unconstrained_note(val_logits, ys["val"], temperature),
                        "member_accuracy": [float((logits_of(m, arrays["val"]).argmax(1) == ys["val"]).mean())
                                            for m in members]},
@@ -327,10 +362,12 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     forget(out)
     if run["validation"]["temperature_note"]:
         log(f"warning: {run['validation']['temperature_note']}")
-    if run["validation"]["information_gain"] < NO_SIGNAL:
+    if run["validation"]["no_signal"]:
         log(f"warning: on the validation films the model's answers tell no more than how common each class is "
             f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.3g}: every answer near the "
             "class shares). Train longer (--epochs) or on more films before using it")
+    elif gain < NO_SIGNAL and apart is not None:
+        log(f"warning: {probabilities_line(apart, temperature, len(split.classes), weights_line(run['counts']['train'], weights) is not None)}")
     elif (chance_ba := at_chance(val_logits, ys["val"], len(split.classes))) is not None:
         # its probabilities may still carry a little information: its answers carry none
         log(f"warning: on the validation films the model's answers are no better than chance (balanced accuracy "
@@ -348,8 +385,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     if last and (line := weights_line(run["counts"]["train"], weights)):
         log(line)
     # accuracy alone hid a model that calls most films of a small class the large one's (0.94, balanced 0.55)
-    val_ba = balanced_accuracy(ys["val"], val_logits.argmax(1))
-    log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, balanced accuracy {val_ba:.3f}, "
+    log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, balanced accuracy "
+        f"{run['validation']['balanced_accuracy']:.3f}, "
         f"temperature {temperature:.2f}"
         + (f"; next: cxr-convert {out}" if last else ""))
     return out
