@@ -12,6 +12,7 @@ from convert.occlusion import MAX_MAPS
 from edge.cli_options import OnceOnlyCommand
 from edge.comma_list import comma_items
 from edge.cliutil import fail, one_line_errors
+from edge.entry import starting
 from train.quiet import load_tensorflow, require_matplotlib
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -116,7 +117,8 @@ def convert(
                    f"{ALL_MODES.replace(',', ', ')}")
     if not report_only and modes and (unused := unused_by_modes(modes, refit_head, given_samples)):
         raise fail("cxr-convert", unused)
-    from convert.quantize import ConvertSettings, checked_run, run_conversion
+    with starting("cxr-convert"):  # its modules, before one_line_errors: a Ctrl-C there was exit 130 and no word
+        from convert.quantize import ConvertSettings, checked_run, run_conversion
 
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,

@@ -10,6 +10,7 @@ import typer
 
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import folder_problem, one_line_errors
+from edge.entry import starting
 from train.quiet import load_tensorflow
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -56,30 +57,31 @@ def compare(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
-    import numpy as np
+    with starting("cxr-compare"):  # a second of imports before one_line_errors: a Ctrl-C there was exit 130 unsaid
+        import numpy as np
 
-    from convert import compare as cmp
-    from convert.group_values import by_columns
-    from convert.site_folders import left_out_films, site_items
-    from convert.evaluate import model_for
-    from convert.report import DISCLAIMER
-    from convert.report_text import align_tables
-    from train.code_distance import copies_within
-    from convert.seen import leave_out_seen, model_names
-    from convert.set_notes import conflict_warning, copies_warning, split_copies
-    from edge.atomic import staged_folder, write_json, write_text
-    from edge.names import texts
-    from edge.decision import fmt_threshold, labels_for
-    from edge.preprocess import PreprocessConfig
-    from train.data import DataError, scan
+        from convert import compare as cmp
+        from convert.group_values import by_columns
+        from convert.site_folders import left_out_films, site_items
+        from convert.evaluate import model_for
+        from convert.report import DISCLAIMER
+        from convert.report_text import align_tables
+        from train.code_distance import copies_within
+        from convert.seen import leave_out_seen, model_names
+        from convert.set_notes import conflict_warning, copies_warning, split_copies
+        from edge.atomic import staged_folder, write_json, write_text
+        from edge.names import texts
+        from edge.decision import fmt_threshold, labels_for
+        from edge.preprocess import PreprocessConfig
+        from train.data import DataError, scan
 
-    out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
-    from edge.interrupts import kept_interrupts
+        out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
+        from edge.interrupts import kept_interrupts
 
-    from contextlib import ExitStack
+        from contextlib import ExitStack
 
-    from convert.model_pin import check_unchanged, pinned, read_by_report
-    from train.run_lock import REPORT_CLASH, run_folder_lock
+        from convert.model_pin import check_unchanged, pinned, read_by_report
+        from train.run_lock import REPORT_CLASH, run_folder_lock
 
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
             ExitStack() as held:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import signal
 import sys
+from contextlib import contextmanager
+from collections.abc import Iterator
 
 from edge.memory import short_of_memory  # imports nothing: asked before NumPy could load
 
@@ -28,12 +30,9 @@ def start(prog: str, module: str, function: str) -> None:
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _stop)
     try:
-        main = getattr(importlib.import_module(module), function)
-        importlib.import_module("edge.cliutil")  # what main imports first
-    except KeyboardInterrupt:
-        if sys.stderr is not None:  # started with 2>&-: nothing to say it on
-            print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        with starting(prog):
+            main = getattr(importlib.import_module(module), function)
+            importlib.import_module("edge.cliutil")  # what main imports first
     except (MemoryError, ImportError, OSError) as e:
         if not short_of_memory(e):
             raise
@@ -43,6 +42,19 @@ def start(prog: str, module: str, function: str) -> None:
                   "memory? OPENBLAS_NUM_THREADS=1 lowers what NumPy takes at its start", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
     main()
+
+
+@contextmanager
+def starting(prog: str) -> Iterator[None]:
+    """A stop while a command still starts (its modules imported, before its one_line_errors) said in one line,
+    exit code 130: start's, and a command's own imports of its heavy modules (NumPy, TensorFlow's helpers) in
+    its function, which Typer's KeyboardInterrupt turned into exit 130 and no word."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if sys.stderr is not None:  # started with 2>&-: nothing to say it on
+            print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 def _first_line(e: BaseException) -> str:

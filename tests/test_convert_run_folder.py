@@ -146,6 +146,34 @@ def test_a_cache_decoded_by_older_rules_is_decoded_again(tiny_run, tmp_path, cap
     assert capsys.readouterr().err == ""  # the cache made by this version's rules is read without a note
 
 
+def test_a_damaged_cache_stamp_is_said_not_decoded_again_silently(tiny_run, tmp_path, capsys):
+    """A cache whose stamp was cut short, emptied or edited ('[]') was dropped without a word and its films
+    decoded again (on 50,000 films, an hour), where a damaged .npy is said."""
+    import numpy as np
+
+    from edge.atomic import read_json
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part, stamp_path
+    from train.data import Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    split = Split.load(run / "split.json")
+    config = PreprocessConfig.from_dict(read_json(run / "run.json")["preprocess"])
+    x, _ = load_part(run, split, "test", config, progress=False)
+    for damaged, why in (("[]", "it holds no JSON object"), ('{"films', "not readable as JSON"),
+                         ('{"decode_rules": 1}', "no digest")):
+        stamp_path(run, "test").write_text(damaged)
+        capsys.readouterr()
+        assert np.array_equal(load_part(run, split, "test", config, progress=False, rewrite=True)[0], x)
+        err = capsys.readouterr().err
+        assert f"note: the stamp of {run / 'cache' / 'test.npy'} cannot be read (" in err and why in err, err
+        assert "the test films are decoded again instead, and cached anew" in err, err
+        assert read_json(stamp_path(run, "test"))["films"]  # stamped anew
+    load_part(run, split, "test", config, progress=False)
+    assert capsys.readouterr().err == ""
+
+
 def test_a_damaged_cache_is_decoded_again_not_a_numpy_error(tiny_run, tmp_path, capsys):
     """A run folder copied with its cache cut short (an rsync stopped), emptied, or holding another
     kind of file: numpy's EOFError or 'Failed to read all data' ended cxr-convert and a student's

@@ -229,3 +229,37 @@ def test_every_console_script_starts_before_the_commands_modules_are_imported():
                  "heavy = sorted({'typer', 'numpy', 'click', 'PIL'} & set(sys.modules)); assert not heavy, heavy")
         p = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True, timeout=60)
         assert p.returncode == 0, (name, target, p.stderr[-500:])
+
+
+@pytest.mark.parametrize("command", ["cxr-compare", "cxr-convert"])
+def test_a_stop_while_cxr_compare_or_convert_imports_in_its_command_is_one_line(command, tmp_path, monkeypatch):
+    """cxr-compare and cxr-convert import their heavy modules in the command, after Typer parsed it and before
+    one_line_errors: a Ctrl-C in that half second was Typer's exit 130 with no word, where every other command
+    says it was interrupted while starting."""
+    import sys
+    import types
+
+    from typer.testing import CliRunner
+
+    from convert.cli import convert_app
+    from convert.compare_cli import compare_app
+
+    class Stopped(types.ModuleType):  # a module whose import the Ctrl-C lands in (once: pytest reads it after)
+        stopped = False
+
+        def __getattr__(self, name):
+            if Stopped.stopped:
+                raise AttributeError(name)
+            Stopped.stopped = True
+            raise KeyboardInterrupt
+
+    module, app, args = {"cxr-compare": ("convert.group_values", compare_app, ["a.tflite", "b.tflite", str(tmp_path)]),
+                         "cxr-convert": ("convert.quantize", convert_app, [str(tmp_path)])}[command]
+    monkeypatch.setitem(sys.modules, module, Stopped(module))
+    try:
+        r = CliRunner().invoke(app, args)
+    except KeyboardInterrupt:  # outside the test runner, Typer's _main: exit 130 and no word
+        pytest.fail(f"{command}: a Ctrl-C while it imports went unsaid")
+    assert r.exit_code == 130 and r.stderr == f"{command}: interrupted while starting; nothing was written\n", \
+        (r.exit_code, r.stderr)
+    assert list(tmp_path.iterdir()) == []

@@ -69,10 +69,15 @@ def test_a_finished_run_that_may_not_be_what_the_call_would_make_is_trained_agai
     run_json.write_text(json.dumps({**record, "cxr_edge_version": "0.27.0"}))
     assert ("; it drew its split by the rules of cxr-edge 0.27.0, which this version changed (patients kept together, "
             "placeholders, synthetic folders): training it again") in again() and trained == [s.out]
-    # no record of its films: whether they changed cannot be told
-    run_json.write_text(json.dumps({k: v for k, v in record.items() if k != "data_fingerprint"}))
+    # no record of its films (a student of a teacher older than the record): whether they changed cannot be told
+    run_json.write_text(json.dumps({**record, "data_fingerprint": None}))
     assert ("; its run.json holds no record of the films it was trained from, so whether they changed since could "
             "not be told: training it again") in again() and trained == [s.out]
+    # its record of them edited away or damaged: said as such, not as a run without one
+    run_json.write_text(json.dumps({k: v for k, v in record.items() if k != "data_fingerprint"}))
+    assert (f"; its run.json's record of its films is damaged (no data_fingerprint, which cxr-edge "
+            f"{record['cxr_edge_version']} records), so whether the films in {films} changed since cannot be told"
+            ) in again() and trained == [s.out]
     run_json.write_text(json.dumps(record))
     # its teacher trained again since (another model): the student learnt from another teacher
     teacher_json = s.out / "teacher" / "run.json"

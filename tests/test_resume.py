@@ -131,14 +131,21 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
             "teacher was trained: training it again") in capsys.readouterr().err
     (films / "MANIFEST.csv").unlink()
 
-    # A teacher trained before run.json recorded its films: reused as before, with a word.
+    # A teacher whose record of its films was edited away or damaged: not "an older cxr-train without a record",
+    # whose teacher was reused (the films had changed, and the student learnt from a teacher of the old ones)
     run_json = s.out / "teacher" / "run.json"
-    run_json.write_text(json.dumps({k: v for k, v in json.loads(run_json.read_text()).items() if k != "data_fingerprint"}))
-    trained.clear()
-    run_training(again)
-    assert trained == [s.out]  # the student only
-    assert (f"an older cxr-train trained it without a record of its films, so whether the films in {films} changed "
-            "since could not be compared") in capsys.readouterr().err
+    kept = run_json.read_text()
+    for damage in ({k: v for k, v in json.loads(kept).items() if k != "data_fingerprint"},  # by 0.37.0: it had one
+                   {**json.loads(kept), "data_fingerprint": {**json.loads(kept)["data_fingerprint"], "taken_ns": None}},
+                   {**json.loads(kept), "data_fingerprint": "x"}):
+        run_json.write_text(json.dumps(damage))
+        trained.clear()
+        run_training(again)
+        assert trained == [s.out / "teacher", s.out]
+        said = capsys.readouterr().err
+        assert "its run.json's record of its films is damaged (" in said and "training it again" in said
+        assert "older cxr-train" not in said
+    run_json.write_text(kept)
 
     # A teacher whose split an older version drew (before patients were kept together): its student would take
     # that split, and be called trained by this version
@@ -190,6 +197,38 @@ def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_p
     assert films_changed(tmp_path, {**before, "a.png": ("Normal", 10, 100)}) == (0, 1)
     (tmp_path / "run.json").write_text("{}")
     assert films_changed(tmp_path, before) is None  # a run from before the fingerprint
+    (tmp_path / "run.json").write_text('{"cxr_edge_version": "0.13.0"}')
+    assert films_changed(tmp_path, before) is None
+
+
+def test_a_damaged_record_of_the_films_is_not_taken_for_an_older_runs_or_an_unchanged_one(tmp_path):
+    """A run.json edited or damaged (a key gone, not JSON) read as "an older cxr-train, without a record":
+    cxr-train reused a teacher trained on films changed since; sources_changed read it as "not changed"."""
+    import pytest
+
+    from train.film_changes import RecordDamaged, data_fingerprint, films_changed, sources_changed
+
+    stamps = {"a.png": ("COVID", 10, 100), "b.png": ("Normal", 10, 100)}
+    good = {"cxr_edge_version": "0.37.0", "data_fingerprint": {**data_fingerprint(stamps, 1000), "sources_sha256": "0" * 64}}
+    run = tmp_path / "run.json"
+    for damaged in ('{"trunc', "[]", json.dumps({"cxr_edge_version": "0.37.0"}),
+                    json.dumps({**good, "data_fingerprint": ["x"]}),
+                    json.dumps({**good, "data_fingerprint": {**good["data_fingerprint"], "taken_ns": "1000"}}),
+                    json.dumps({**good, "data_fingerprint": {k: v for k, v in good["data_fingerprint"].items()
+                                                             if k != "sha256"}})):
+        run.write_text(damaged)
+        with pytest.raises(RecordDamaged, match=r"its run.json's record of its films is damaged \("):
+            films_changed(tmp_path, stamps)
+        with pytest.raises(RecordDamaged):
+            sources_changed(tmp_path, [tmp_path])
+    run.write_text(json.dumps({**good, "data_fingerprint": {**good["data_fingerprint"], "sources_sha256": 5}}))
+    assert films_changed(tmp_path, stamps) == (0, 0)
+    with pytest.raises(RecordDamaged, match="sources_sha256"):
+        sources_changed(tmp_path, [tmp_path])
+    run.write_text(json.dumps(good))
+    assert sources_changed(tmp_path, [tmp_path]) is True  # no MANIFEST.csv now: not the digest recorded
+    run.write_text(json.dumps({**good, "data_fingerprint": None}))  # a student of a teacher older than the record
+    assert films_changed(tmp_path, stamps) is None and sources_changed(tmp_path, [tmp_path]) is False
 
 
 def test_a_saved_student_member_is_not_reused_once_its_teacher_is_trained_again(tiny_run, tmp_path):
@@ -421,6 +460,39 @@ def test_a_stopped_retrain_over_a_finished_run_goes_on_from_its_data_phase(tmp_p
     assert "going on from the split and inputs an earlier call prepared" in capsys.readouterr().err
     assert (s.out / "split.json").read_bytes() == split and not (s.out / PREPARED).exists()
     assert json.loads((s.out / "run.json").read_text())["settings"]["seed"] == 1
+
+
+def test_a_damaged_prepared_json_is_said_before_the_data_phase_runs_again(tmp_path, capsys):
+    """A prepared.json cut short, emptied ('[]') or edited (a key gone), or one whose record of the films is damaged,
+    sent the stopped call through its whole data phase again (hours on 50,000 films) without a word."""
+    from edge.preprocess import PreprocessConfig
+    from tests.test_data import write_images
+    from train.prepared import PREPARED, reusable
+    from train.run import TrainSettings
+
+    films = tmp_path / "films"
+    write_images(films / "COVID", "COVID", 8)
+    write_images(films / "Normal", "Normal", 8)
+    s = TrainSettings(data=str(films), out=tmp_path / "run", epochs=1, image_size=32, batch_size=8,
+                      teacher_members=0, progress=False)
+    _stop_in_training(s)
+    kept = json.loads((s.out / PREPARED).read_text())
+    config = PreprocessConfig.from_dict(kept["preprocess"])
+    capsys.readouterr()
+    assert reusable(s.out, s, config) is not None and capsys.readouterr().err == ""
+    for damaged, why in (("[]", "it holds no JSON object"), ('{"settings', "not readable as JSON"),
+                         (json.dumps({k: v for k, v in kept.items() if k != "split_sha256"}), "no split_sha256"),
+                         (json.dumps({**kept, "data_fingerprint": {**kept["data_fingerprint"], "taken_ns": None}}),
+                          "its data_fingerprint has no taken_ns")):
+        (s.out / PREPARED).write_text(damaged)
+        assert reusable(s.out, s, config) is None
+        err = capsys.readouterr().err
+        assert f"note: {s.out / PREPARED}" in err and why in err and "the data phase runs again" in err, err
+    (s.out / PREPARED).write_text(json.dumps(kept))
+    (s.out / "split.json").write_text("[]")
+    assert reusable(s.out, s, config) is None
+    assert f"note: {s.out / 'split.json'} is damaged: it holds no JSON object: the data phase runs again" \
+        in capsys.readouterr().err
 
 
 def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_again(tmp_path, capsys, monkeypatch):

@@ -173,3 +173,23 @@ def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
                 pass
     with run_folder_lock(run, "cxr-convert"):  # free: taken through a read-only descriptor
         pass
+
+
+def test_a_lock_that_cannot_be_taken_is_said_not_skipped_silently(tmp_path, monkeypatch, capsys):
+    """Where the lock file could not be opened (a read-only /tmp, out of inodes, another user's lock folder the
+    chmod failed on), the lock was skipped without a word: two cxr-convert into one run folder both ran and both
+    said "report: ...". The command goes on, and says that it is unguarded."""
+    import train.run_lock as run_lock
+
+    def unopenable(path, mode="r", *args, **kwargs):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(run_lock, "open", unopenable, raising=False)
+    ran = []
+    with run_folder_lock(tmp_path / "run", "cxr-convert"):
+        ran.append(True)
+    assert ran == [True]
+    err = capsys.readouterr().err
+    assert err.startswith("cxr-convert: warning: cannot take the lock in ") and err.count("\n") == 1, err
+    assert (f"{run_lock.LOCKS} (No space left on device): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare "
+            f"writing {tmp_path / 'run'} at the same time would not be stopped\n") in err, err

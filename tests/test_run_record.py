@@ -285,3 +285,81 @@ def test_the_temperature_is_fitted_on_the_validation_split(tiny_run):
           for p in ("val", "test") for x, y in [load_part(tiny_run, split, p, config, progress=False)]}
     assert on["val"] != pytest.approx(on["test"], rel=0.05)  # else the test could not tell them apart
     assert run["temperature"] == pytest.approx(on["val"], rel=1e-4)
+
+
+def test_a_run_json_that_cannot_be_understood_is_not_trained_over_without_replace(tmp_path, capsys, monkeypatch):
+    """A run.json beside its model.keras that is valid JSON but holds no "settings" ({}, edited by hand), or none
+    at all (cut short), was read as "no finished run here": the model, an hour's training, was trained over
+    without --replace and without a word; a teacher's was trained again with no reason given."""
+    import dataclasses
+
+    import pytest
+
+    import train.run
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(Path(settings.out)))
+    out = tmp_path / "run"
+    s = TrainSettings(data="synthetic", out=out, image_size=32, epochs=1, progress=False)
+    # the run itself, then (no run.json of its own: a stopped run) its finished teacher
+    for where, start, said in ((out, "--out", "replacing the run in"),
+                               (out / "teacher", f"--out {out} holds a finished teacher in", "has a damaged run.json")):
+        where.mkdir(parents=True, exist_ok=True)
+        (where / "model.keras").write_bytes(b"an hour's model")
+        (where / "split.json").write_text("{}")
+        for damaged, why in (("{}", 'it holds no "settings" object'), ('{"settings": []}', '"settings" is list'),
+                             ('{"trunc', "not readable as JSON"), ("[]", "it holds no JSON object")):
+            (where / "run.json").write_text(damaged)
+            with pytest.raises(DataError, match=f"^{start} .*run.json is damaged \\(.*{why}.*\\): --replace to train "
+                                                "over it$"):
+                run_training(s)
+            assert trained == [] and (where / "model.keras").read_bytes() == b"an hour's model"
+        capsys.readouterr()
+        run_training(dataclasses.replace(s, replace=True))  # said, and trained over
+        assert said in capsys.readouterr().err and where in trained
+        trained.clear()
+        if where == out:
+            for name in ("run.json", "model.keras", "split.json"):
+                (out / name).unlink()
+
+
+def test_a_bug_in_comparing_a_finished_runs_settings_is_said_not_read_as_no_run(tmp_path, monkeypatch):
+    """A KeyError anywhere in comparing the settings (train.resume._as_recorded, _comparable) was caught as "no
+    finished run": the --replace guard was off, and a finished run of other settings was trained over silently."""
+    import pytest
+
+    import train.resume
+    import train.run
+    from train.run import TrainSettings, run_training
+
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    s = TrainSettings(data="synthetic", out=tmp_path / "run", image_size=32, epochs=1, teacher_members=0,
+                      progress=False)
+    s.out.mkdir()
+    (s.out / "model.keras").write_bytes(b"an hour's model")
+    (s.out / "run.json").write_text(json.dumps({"settings": {**train.resume.settings_dict(s), "epochs": 20}}))
+
+    def broken(*a, **kw):
+        raise KeyError("a bug")
+    monkeypatch.setattr(train.resume, "_as_recorded", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        run_training(s)
+    assert trained == []
+
+
+def test_a_damaged_split_json_is_said_by_its_name_and_what_is_wrong(tmp_path):
+    """A split.json of {}, [] or "x" was said as "holds a damaged run ('splits')" or "(list indices must be
+    integers or slices, not str)": neither the file nor what was wrong with it."""
+    from train.resume import run_record_problem
+
+    for name in ("run.json", "model.keras"):
+        (tmp_path / name).write_text("{}")
+    for damaged, why in (("{}", "KeyError: 'splits'"), ("[]", "TypeError: "), ('"x"', "TypeError: "),
+                         ('{"trunc', "not readable as JSON")):
+        (tmp_path / "split.json").write_text(damaged)
+        said = run_record_problem(tmp_path)
+        assert said.startswith(f"{tmp_path} holds a damaged run ({tmp_path / 'split.json'} is damaged: "), said
+        assert why in said, said

@@ -115,12 +115,29 @@ def _older_rules(run_dir: Path, part: str) -> str | None:
         return "has no stamp (written by a cxr-edge before 0.23.0)"
     try:
         rules = read_json(path).get("decode_rules")
-    except (OSError, ValueError, AttributeError):
-        return None  # unreadable: _cache_matches refuses it, as a damaged stamp, not as older rules
+    except (OSError, ValueError):
+        return None  # unreadable: _cache_matches refuses it, as a damaged stamp (_stamp_damaged), not as older rules
     if rules is None:
         return "was stamped by cxr-edge 0.31.0 or older, without the decoding rules that made its pixels"
     return None if rules == DECODE_RULES else (
         f"was decoded by other rules (version {rules}, this version's are {DECODE_RULES})")
+
+
+def _stamp_damaged(run_dir: Path, part: str) -> str | None:
+    """What is wrong with a cache's stamp that is there but cannot be read ('[]', cut short, no digests), or None:
+    the cache is not taken then, and its films were decoded again without a word (on 50,000 films, an hour)."""
+    path = stamp_path(run_dir, part)
+    if not path.is_file():
+        return None  # no stamp: _older_rules says it
+    try:
+        stamp = read_json(path)
+    except OSError as e:
+        return f"{path} cannot be read: {e.strerror or e}"
+    except ValueError as e:  # read_json names the file
+        return first_line(e)
+    if not all(isinstance(stamp.get(k), str) for k in ("films", "array")):
+        return f"{path} is damaged: it holds no digest of the films or of the rows"
+    return None
 
 
 def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
@@ -131,7 +148,10 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     items = split.parts[part]
     y = labels_of(items, split.classes)
     cache = cache_path(run_dir, part)
-    if cache.is_file() and (older := _older_rules(run_dir, part)):
+    if cache.is_file() and (damaged := _stamp_damaged(run_dir, part)):
+        stderr_note(f"note: the stamp of {cache} cannot be read ({damaged}): damaged? the {part} films are decoded "
+                    "again instead" + (", and cached anew" if rewrite else ""))
+    elif cache.is_file() and (older := _older_rules(run_dir, part)):
         stderr_note(f"note: {cache} {older}: the {part} films are decoded again by this version's rules"
                     + (", and cached anew" if rewrite else ""))
     if cache.is_file():

@@ -12,6 +12,59 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from train.data import DataError
+
+
+# The first cxr-edge whose every run.json holds "data_fingerprint" (null for a student of an older teacher):
+# a later run.json without it was edited or damaged, not made before the record.
+FINGERPRINT_SINCE = (0, 14, 0)
+
+
+class RecordDamaged(DataError):
+    """A run's record of its films (run.json's or prepared.json's data_fingerprint) that is there but cannot be
+    read: whether the films changed cannot be told. A record that is not there (a run older than it) is None."""
+
+    def __init__(self, path: Path, why: str):
+        self.path, self.why = Path(path), why
+        super().__init__(f"its {self.path.name}'s record of its films is damaged ({why})")
+
+
+def _fingerprint(run_dir: Path, record: str) -> tuple[dict, dict] | None:
+    """(the run's record, its data_fingerprint) from ``run_dir``/``record``; None where the run has no record of
+    its films (its file is gone, or it predates FINGERPRINT_SINCE); RecordDamaged where its shape is not the one
+    written: checked here once, so that what reads it after is no guess (and a bug there is no 'older run')."""
+    path = Path(run_dir) / record
+    try:
+        run = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:  # ValueError: not JSON, or not UTF-8
+        raise RecordDamaged(path, f"{type(e).__name__}: {e}") from None
+    if not isinstance(run, dict):
+        raise RecordDamaged(path, f"it holds {type(run).__name__}, not a JSON object")
+    if "data_fingerprint" not in run:
+        version = _version(run.get("cxr_edge_version"))
+        if version is not None and version >= FINGERPRINT_SINCE:
+            raise RecordDamaged(path, f"no data_fingerprint, which cxr-edge {run['cxr_edge_version']} records")
+        return None
+    done = run["data_fingerprint"]
+    if done is None:  # a student of a teacher older than the record: none to compare
+        return None
+    if not isinstance(done, dict):
+        raise RecordDamaged(path, f"its data_fingerprint is {type(done).__name__}, not a JSON object")
+    wrong = [k for k, kind in (("sha256", str), ("taken_ns", int)) if not isinstance(done.get(k), kind)
+             or isinstance(done.get(k), bool)]
+    if wrong:
+        raise RecordDamaged(path, f"its data_fingerprint has no {' or '.join(wrong)}")
+    return run, done
+
+
+def _version(text: object) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(p) for p in str(text).split(".")[:3]) if text is not None else None
+    except ValueError:
+        return None
+
 
 def film_stamps(root: Path, items: list) -> dict[str, tuple[str, int, int]]:
     """Each film found (path as recorded, relative to ``root`` or absolute) -> (label, size,
@@ -62,11 +115,14 @@ def sources_digest(folders: list[str | Path]) -> str:
 
 def sources_changed(run_dir: Path, folders: list[str | Path], record: str = "run.json") -> bool:
     """Whether the sources' files (sources_digest) changed since the run in ``run_dir`` listed its
-    films (in its ``record``); False for a run that did not record them (cxr-edge 0.20.0 and older)."""
-    try:
-        done = json.loads((Path(run_dir) / record).read_text())["data_fingerprint"].get("sources_sha256")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    films (in its ``record``); False for a run that did not record them (cxr-edge 0.20.0 and older).
+    RecordDamaged where the record is there but cannot be read: a damaged one is not "not changed"."""
+    found = _fingerprint(run_dir, record)
+    if found is None:
         return False
+    done = found[1].get("sources_sha256")
+    if done is not None and not isinstance(done, str):
+        raise RecordDamaged(Path(run_dir) / record, f"its sources_sha256 is {done!r}, not a SHA-256")
     return done is not None and done != sources_digest(folders)
 
 
@@ -108,15 +164,16 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     listed its films. When only dates changed (same names, labels and sizes: a copied data folder),
     the films' bytes are compared with the SHA-256 the split recorded, so an hour's teacher is not
     trained again for a ``touch``; ``log`` says so, as reading every film takes a while. ``record``:
-    the file that holds the run's data_fingerprint (train.prepared's, for a run not finished)."""
-    try:
-        run = json.loads((Path(run_dir) / record).read_text())
-        done = run["data_fingerprint"]
-        now = data_fingerprint(stamps, done["taken_ns"])
-        if now["sha256"] == done["sha256"]:
-            return 0, 0
-    except (OSError, ValueError, KeyError, TypeError):
+    the file that holds the run's data_fingerprint (train.prepared's, for a run not finished). RecordDamaged
+    where that record is there but cannot be read or lacks what it holds: whether the films changed cannot be
+    told, and a damaged record is never taken for an older run's (whose teacher was reused)."""
+    found = _fingerprint(run_dir, record)
+    if found is None:
         return None
+    run, done = found
+    now = data_fingerprint(stamps, done["taken_ns"])
+    if now["sha256"] == done["sha256"]:
+        return 0, 0
     before, sha = _recorded(run_dir, run)
     # labels are stored composed (NFC); a run of 0.34.0 or before kept a Mac folder's decomposed spelling
     stamps = {p: (before[p] if isinstance(before.get(p), str) and unicodedata.normalize("NFC", before[p]) == v[0]

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from edge.atomic import read_json, write_json
-from edge.preprocess import PreprocessConfig
+from edge.preprocess import PreprocessConfig, first_line
 from train.class_choice import same_class_setting
 from train.data import Split
+from train.film_changes import RecordDamaged
 from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, _version, settings_dict
 
 PREPARED = "prepared.json"
@@ -56,32 +57,68 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
     # run.json may be there: a --replace retrain stopped after its data phase leaves the earlier run's beside it
     if not stopped_after_data(out):
         return None
+    path = out / PREPARED
     try:
-        record = read_json(out / PREPARED)
-        if (_version(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
-            return None
-        done = _data_settings(_as_recorded(record, out))
-        same_split = hashlib.sha256((out / "split.json").read_bytes()).hexdigest() == record["split_sha256"]
-        same_inputs = PreprocessConfig.from_dict(record["preprocess"]) == config
-        notes = {"hygiene": record["data_hygiene"], "skipped": record["skipped_files"],
-                 "audit": record["shortcut_audit"], "data": record["data_fingerprint"]}
-        split_classes = read_json(out / "split.json").get("classes")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        record = read_json(path)
+    except (OSError, ValueError) as e:  # read_json's names the file
+        return _again(_unread(path, e))
+    if (_version(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
         return None
+    if problem := _record_problem(record):
+        return _again(f"{path} is damaged ({problem})")
+    try:
+        same_inputs = PreprocessConfig.from_dict(record["preprocess"]) == config
+    except (KeyError, TypeError, ValueError) as e:  # its preprocess is not one this version reads
+        return _again(f"{path} is damaged (its preprocess: {type(e).__name__}: {e})")
+    try:
+        same_split = hashlib.sha256((out / "split.json").read_bytes()).hexdigest() == record["split_sha256"]
+        split_classes = read_json(out / "split.json").get("classes")
+    except (OSError, ValueError) as e:
+        return _again(_unread(out / "split.json", e))
+    done = _data_settings(_as_recorded(record, out))
+    notes = {"hygiene": record["data_hygiene"], "skipped": record["skipped_files"],
+             "audit": record["shortcut_audit"], "data": record["data_fingerprint"]}
     now = _data_settings(settings_dict(s))
     if same_class_setting(done["classes"], now["classes"], split_classes, s.data, s.out):
         now["classes"] = done["classes"]  # 'covid,normal' after 'COVID,Normal': the same folders
     if not same_split or not same_inputs or any(done[k] != now[k] and not _same_folders(done[k], now[k]) for k in now):
         return None
-    if s.data != "synthetic" and data_changed(out, s, PREPARED) != "":
-        return None
+    try:
+        if s.data != "synthetic" and data_changed(out, s, PREPARED) != "":
+            return None
+    except RecordDamaged as e:  # its films cannot be compared: listed, read and searched again
+        return _again(f"{path} is damaged ({e.why})")
     try:
         split = Split.load(out / "split.json")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:  # not a split's shape
+        return _again(f"{out / 'split.json'} cannot be read ({type(e).__name__}: {first_line(e)})")
     if s.data == "synthetic" and not _same_synthetic(split):
         return None
     return split, notes
+
+
+# What save_prepared writes, and of what kind: a record without them was edited or damaged.
+_RECORD = {"settings": dict, "preprocess": dict, "split_sha256": str, "data_hygiene": dict, "skipped_files": list}
+
+
+def _record_problem(record: dict) -> str | None:
+    """What a prepared.json lacks of what save_prepared writes, or None: checked once, so that reading it after is
+    no guess, and a bug there (a KeyError) is said as one, not taken for a record to ignore."""
+    wrong = [k for k, kind in _RECORD.items() if not isinstance(record.get(k), kind)]
+    wrong += [k for k in ("shortcut_audit", "data_fingerprint") if k not in record]
+    return f"no {', '.join(wrong)} as it writes them" if wrong else None
+
+
+def _unread(path: Path, e: OSError | ValueError) -> str:
+    return f"{path} cannot be read ({e.strerror or e})" if isinstance(e, OSError) else first_line(e)  # read_json's: named
+
+
+def _again(why: str) -> None:
+    """None, having said why a stopped call's data phase is done again: on 50,000 films, hours, and it was
+    done again without a word where prepared.json was damaged."""
+    from train.prepare import log
+
+    log(f"note: {why}: the data phase runs again (the films are listed, read and searched for copies anew)")
 
 
 def stopped_after_data(out: Path) -> bool:

@@ -11,6 +11,7 @@ seed + k), so a resumed run gives the same weights as one that was never stopped
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shlex
 from dataclasses import asdict
@@ -19,6 +20,7 @@ from typing import Any
 
 from edge.atomic import read_json
 from train.class_choice import picked_folders, same_class_setting
+from train.data import DataError
 from train.settings_check import teacher_size
 from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
 
@@ -111,18 +113,41 @@ def _as_recorded(run: dict, run_dir: Path) -> dict:
             "add_data": [full(v) for v in settings.get("add_data") or []]}
 
 
+class RunRecordDamaged(DataError):
+    """A run.json that is there but cannot be understood (not JSON, or no "settings" object): no finished run's
+    record to compare, and no missing one either. ``why``: what is wrong, without the file's name."""
+
+    def __init__(self, path: Path, why: str):
+        self.path, self.why = Path(path), why
+        super().__init__(f"{self.path} is damaged ({why})")
+
+
+def run_record(run_dir: Path) -> dict:
+    """``run_dir``'s run.json, its shape checked once (a JSON object with a "settings" object), so that what
+    compares it after reads it as written: RunRecordDamaged where it is not, OSError where it cannot be read.
+    A KeyError there is a bug, said as one, not "no finished run"."""
+    path = Path(run_dir) / "run.json"
+    try:
+        run = read_json(path)
+    except ValueError as e:  # read_json names the file: "PATH is damaged: not readable as JSON (...)"
+        raise RunRecordDamaged(path, str(e).split(" is damaged: ", 1)[-1]) from None
+    if not isinstance(run.get("settings"), dict):
+        raise RunRecordDamaged(path, 'it holds no "settings" object' if "settings" not in run
+                               else f'its "settings" is {type(run["settings"]).__name__}, not an object')
+    return run
+
+
 def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     """The settings in which the finished run in ``run_dir`` differs from ``s`` ([]: none, it can
     be reused); None when there is no finished run there. Said before a finished teacher is
-    trained again, so that an hour's work is never replaced without a word."""
+    trained again, so that an hour's work is never replaced without a word. RunRecordDamaged where
+    run.json is there beside its model.keras but is no run's record: it was read as "no finished run",
+    and the model trained over without --replace."""
     if not (run_dir / "run.json").is_file() or not (run_dir / "model.keras").is_file():
         return None
-    try:
-        run = read_json(run_dir / "run.json")
-        done = _comparable(_as_recorded(run, run_dir))
-        mixed = run_record_problem(run_dir) is not None  # a retrain stopped half-way: not the run its settings say
-    except (OSError, ValueError, KeyError):
-        return None
+    run = run_record(run_dir)
+    done = _comparable(_as_recorded(run, run_dir))
+    mixed = run_record_problem(run_dir) is not None  # a retrain stopped half-way: not the run its settings say
     now = _comparable(settings_dict(s))
     for d in (done, now):  # --teacher-members 3 typed is the compact recipe's default left out: the same run
         d["teacher_members"] = teacher_size(d.get("teacher_members"), d.get("arch", "compact"))
@@ -142,11 +167,10 @@ def settings_said(run_dir: Path, s: Any, keys: list[str], options: dict[str, str
     'site', typed from two folders, is two folders. ``options``: a setting typed as another option (a default
     recipe's teacher has its --teacher-members as its members)."""
     try:
-        run = read_json(run_dir / "run.json")
-        then = _comparable(_as_recorded(run, run_dir))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        run = run_record(run_dir)
+    except (OSError, ValueError):  # RunRecordDamaged: other_settings said so before
         return ", ".join((options or {}).get(k, _option(k)) if k != STOPPED else k for k in keys)
-    now = _comparable(settings_dict(s))
+    then, now = _comparable(_as_recorded(run, run_dir)), _comparable(settings_dict(s))
     was = {**run["settings"], **{k: then[k] for k in FOLDER_SETTINGS}}  # the others as typed: --class-map, ...
     asked = {**settings_dict(s), **{k: now[k] for k in FOLDER_SETTINGS}}
     if {was.get("teacher"), asked.get("teacher")} <= {None, OWN_TEACHER} and len(keys) > 1:
@@ -198,14 +222,23 @@ def run_record_problem(run_dir: Path) -> str | None:
     from train.older_run import split_not_the_runs
 
     run_dir = Path(run_dir)
-    try:
-        run = read_json(run_dir / "run.json")
-        split = Split.load(run_dir / "split.json")
-        model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
-    except (OSError, ValueError, KeyError, TypeError) as e:  # a dead end: cxr-train failed on it even with --replace
+
+    def unusable(name: str, e: BaseException) -> str:  # a dead end: cxr-train failed on it even with --replace
         missing = [n for n in ("run.json", "split.json", "model.keras") if not (run_dir / n).is_file()]
         return (f"{run_dir} holds an incomplete run ({', '.join(missing)} missing)" if missing
-                else f"{run_dir} holds a damaged run ({e})")
+                else f"{run_dir} holds a damaged run ({_damaged(run_dir / name, e)})")
+    try:
+        run = read_json(run_dir / "run.json")
+    except (OSError, ValueError) as e:
+        return unusable("run.json", e)
+    try:
+        split = Split.load(run_dir / "split.json")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:  # not JSON, or not a split's shape
+        return unusable("split.json", e)
+    try:
+        model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
+    except OSError as e:
+        return unusable("model.keras", e)
     unrecorded = run.get("split_digest") is None and split_not_the_runs(run_dir, run)
     if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes \
             or unrecorded:
@@ -217,6 +250,18 @@ def run_record_problem(run_dir: Path) -> str | None:
                 "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
                 "before recording it), so its labels, calibration and split may be another model's")
     return None
+
+
+def _damaged(path: Path, e: BaseException) -> str:
+    """"run/split.json is damaged: it is no split's record (KeyError: 'splits')": the file and what is wrong, not
+    Python's bare "'splits'" or "list indices must be integers"."""
+    if isinstance(e, OSError):
+        return f"{path} cannot be read: {e.strerror or e}"
+    if isinstance(e, ValueError) and f"{path} is damaged" in str(e):  # read_json's: it names the file
+        return str(e)
+    if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError)):
+        return f"{path} is damaged: not readable as JSON ({e})"
+    return f"{path} is damaged: it is no {path.stem}'s record ({type(e).__name__}: {e})"
 
 
 def fingerprint(s: Any, run_dir: Path) -> dict:

@@ -24,6 +24,7 @@ from train.cache import save_cache, save_cache_from
 from train.calibration import HIGHEST_TEMPERATURE
 from train.data import DataError
 from train.environment import threads, versions
+from train.film_changes import RecordDamaged
 from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
@@ -31,8 +32,8 @@ from train.run_folders import check_folders
 from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members, load_member, save_member
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
-from train.resume import (STOPPED, file_sha256, fingerprint, finished_run, older_split_rules, other_settings,
-                          run_record_problem, settings_dict, settings_said)
+from train.resume import (STOPPED, RunRecordDamaged, file_sha256, fingerprint, finished_run, older_split_rules,
+                          other_settings, run_record_problem, settings_dict, settings_said)
 
 
 # What cxr-convert writes into a run folder besides the model_MODE.tflite files (convert.quantize,
@@ -149,14 +150,25 @@ def run_training(s: TrainSettings) -> Path:
     check_folders(s)
     out = Path(s.out)
     created = [d for d in (out, *out.parents) if not d.exists()]
-    if found := finished_run(out, s, n_teacher):
+    try:
+        found, damaged = finished_run(out, s, n_teacher), None
+    except RunRecordDamaged as e:  # no run to compare, and no stopped one: an hour's model beside a record gone bad
+        if not s.replace:
+            raise DataError(f"--out {out} holds a run whose run.json is damaged ({e.why}): --replace to train over "
+                            "it") from None
+        found, damaged = None, e.why
+    if found:
         what, differ, said = found
         other = f" trained with {said}" if differ else ""
         # not a setting, but what a user comparing the two runs must hear; for the same folders and classes only
         # (another --data or --classes lists other films, which were never the run's: that setting is said)
         changed = None
-        if not {"data", "add_data", "classes", "class_map"} & set(differ) and (changed := data_changed(out, s)):
-            other += f"; {changed} since it was trained"
+        if not {"data", "add_data", "classes", "class_map"} & set(differ):
+            try:
+                if changed := data_changed(out, s):
+                    other += f"; {changed} since it was trained"
+            except RecordDamaged as e:  # not "no record, an older run": whether the films changed cannot be told
+                other += f"; {e}, so whether the films in {data_text(s)} changed since cannot be told"
         # the default recipe's student learnt from RUN/teacher: one trained again there since is another teacher
         # (where the teacher asked for is itself the setting that differs, it was never this run's to change)
         if "teacher" not in differ:
@@ -171,6 +183,8 @@ def run_training(s: TrainSettings) -> Path:
                 log(nothing_to_do(out, what))
                 return out
         log(f"replacing the finished run in {out} ({what}){other}")
+    elif damaged:
+        log(f"replacing the run in {out}, whose run.json is damaged ({damaged})")
     elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
         log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")
     try:
@@ -203,16 +217,26 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     teacher_dir = Path(s.out) / "teacher"
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.
     ts = replace(s, out=teacher_dir, members=n_teacher, teacher_members=0, teacher_view=TEACHER_VIEWS[0], consistency=0.0)
-    differ = other_settings(teacher_dir, ts)
+    try:
+        differ, damaged = other_settings(teacher_dir, ts), None
+    except RunRecordDamaged as e:  # an hour's teacher beside a record gone bad: not "no teacher there"
+        if not s.replace:
+            raise DataError(f"--out {s.out} holds a finished teacher in {teacher_dir} whose run.json is damaged "
+                            f"({e.why}): --replace to train over it") from None
+        differ, damaged = None, e.why
     differ = differ if differ is None else [k for k in differ if k != "out"]  # the run folder moved or renamed
     if differ and not s.replace and (settings := [k for k in differ if k != STOPPED]):
         # the same guard as a finished run's: a stopped run's finished teacher is an hour's model too
         raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with "
                         f"{settings_said(teacher_dir, ts, settings, AS_TEACHER)}: give the settings it was trained with to go on "
                         "with it, another --out to keep it, or --replace to train over it")
-    changed = data_changed(teacher_dir, ts) if differ == [] else None
-    older = older_split_rules(teacher_dir) if differ == [] and not changed else None
-    if differ == [] and not changed and not older:
+    changed = unreadable = None
+    try:
+        changed = data_changed(teacher_dir, ts) if differ == [] else None
+    except RecordDamaged as e:  # not "an older cxr-train without a record", whose teacher is reused
+        unreadable = e
+    older = older_split_rules(teacher_dir) if differ == [] and not changed and not unreadable else None
+    if differ == [] and not changed and not older and not unreadable:
         same = "the same settings and films" if changed == "" else (
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
             f"{data_text(s)} changed since could not be compared")
@@ -224,6 +248,10 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
             if differ else ""
         if changed:
             again = f"; {changed} since the teacher was trained: training it again"
+        if unreadable:  # the films may have changed: a teacher trained on others would teach the student
+            again = f"; {unreadable}, so whether the films in {data_text(s)} changed since cannot be told: training it again"
+        if damaged:
+            again = f"; the finished one there has a damaged run.json ({damaged}): replacing it"
         if older:  # its student would learn on a split this version would not draw (a patient on both sides)
             again = (f"; the finished one there drew its split by the rules of {older}, which this version changed "
                      "(patients kept together, placeholders, synthetic folders): training it again")

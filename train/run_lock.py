@@ -30,8 +30,7 @@ def lock_folder() -> Path:
     """/tmp/cxr-edge-locks: one place for every command on this machine. Under TMPDIR, a batch
     scheduler's per-job temporary folder (SLURM) gave two jobs two locks for one run folder. Open to
     every user, as /tmp is (each lock file stays its maker's)."""
-    base = Path("/tmp") if os.name == "posix" and os.path.isdir("/tmp") else Path(tempfile.gettempdir())
-    locks = base / LOCKS
+    locks = Path(lock_folder_path())
     if not locks.is_dir():
         locks.mkdir(exist_ok=True)
         try:
@@ -41,11 +40,18 @@ def lock_folder() -> Path:
     return locks
 
 
+def lock_folder_path() -> str:
+    """Where lock_folder keeps the locks, without making it."""
+    base = Path("/tmp") if os.name == "posix" and os.path.isdir("/tmp") else Path(tempfile.gettempdir())
+    return str(base / LOCKS)
+
+
 @contextmanager
 def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once would mix their files") -> Iterator[None]:
     """Hold the lock of ``folder`` (by its resolved path, so any spelling of it) inside the block, or
     raise RunFolderBusy. The lock file lives in /tmp (lock_folder), not the run folder, which may
-    not exist yet; where locks cannot be taken there (no fcntl, another user's file), none is. ``clash``:
+    not exist yet; where locks cannot be taken there (no fcntl; a read-only /tmp, out of inodes, or another
+    user's folder, said in a warning), none is. ``clash``:
     what two writers at once would do, said to the second (cxr-evaluate's and cxr-compare's report folders
     take this lock too)."""
     try:
@@ -54,16 +60,15 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
         yield
         return
     key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
-    path = lock_folder() / f"{key}.lock"
     try:
-        f = open(path, "a+", encoding="utf-8")
-    except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
+        path = lock_folder() / f"{key}.lock"
         try:
+            f = open(path, "a+", encoding="utf-8")
+        except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
             f = open(path, "r", encoding="utf-8")
-        except OSError:
-            yield
-            return
-    except OSError:
+    except OSError as e:  # a read-only /tmp, out of inodes, another user's folder: the command goes on, said
+        print(f"{prog}: warning: cannot take the lock in {lock_folder_path()} ({e.strerror or e}): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare writing {folder} at "
+              "the same time would not be stopped", file=sys.stderr)
         yield
         return
     with f:
