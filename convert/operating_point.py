@@ -24,7 +24,7 @@ from convert.roc import (against_most_probable, rates_at_threshold, saturation_n
                          threshold_for_sensitivity)
 from convert.metrics import to_jsonable
 from edge import metadata as md
-from edge.decision import class_and_value, labelling, same_rule
+from edge.decision import class_and_value, labelling, next_share, same_rule  # next_share: the card says it too
 from edge.atomic import write_bytes
 
 
@@ -152,13 +152,6 @@ def next_film_rates(positive: np.ndarray, scores: np.ndarray, threshold: float) 
     if f == 0:  # no case reaches it (never so for a threshold chosen on these cases)
         return rates
     return {**rates, "sensitivity": next_share(f, n), "sensitivity_ci": list(beta_interval(f, n + 1 - f))}
-
-
-def next_share(found: int, cases: int) -> float:
-    """The share of the next cases a threshold is expected to find where it finds ``found`` of the ``cases`` it was
-    placed among: found / (cases + 1) (next_film_rates). A rule cxr-convert stores from the validation split is one
-    such threshold, and its counts alone (the file's chosen_films) give it."""
-    return found / (cases + 1)
 
 
 def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int, target: float, films: str,

@@ -26,7 +26,7 @@ from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.rule_notes import (chosen_films_line, others_under_rule, per_class_under_rule, removed_rule_line,
-                                stored_rule_lines)
+                                stored_rule_line, stored_rule_warnings)
 from convert.split_scores import evaluate_external, fit_input_check, screening_points
 from convert.study_design import test_split_design
 from convert.subgroups import per_source
@@ -201,6 +201,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         from convert.seen import fingerprints
 
         seen = fingerprints(split) if s.fingerprints else None
+        stored: list[tuple[str, dict]] = []  # (file, rule) of each rule chosen now, warned about after the loop
         sources = report["study_design"]["training_sources"]
         for mode in s.modes:
             path = out / f"model_{mode}.tflite"
@@ -220,8 +221,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             chosen, val_probs[mode] = store_rule(path, rule_point, val, classes) if rule_point is not None else (None, None)
             if before:
                 log(removed_rule_line(path.name, before))
-            for line in stored_rule_lines(path.name, chosen, classes) if chosen else []:
-                log(line)
+            if chosen:  # its warnings once, after every file's rule is chosen: the same choice on the same films
+                log(stored_rule_line(path.name, chosen))
+                stored.append((path.name, chosen))
             edge_model = EdgeModel(path)  # loaded once: scored, and its metadata read
             probs = scored(edge_model.classify, x_test, progress=s.progress, desc=f"scoring {mode}")[0]
             probs_by_mode[mode] = probs
@@ -269,6 +271,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 f"accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
                 f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
             interrupted()
+        for line in stored_rule_warnings(stored, classes):
+            log(f"warning: {line}")
         fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
         for mode in s.modes:
             if fp32:  # the model proper, without the metadata and self-test appended to every file

@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from edge.decision import fmt_threshold
+from edge.decision import chosen_counts, falls_short, fmt_threshold, next_share
 from edge.figures import counted, fixed
 
 # Below this specificity (on films of the other classes, which play no part in choosing it) the rule calls most (more than half) of the other
@@ -31,10 +31,6 @@ from edge.figures import counted, fixed
 # films (README, "Screening"), so a site's rule below 0.5 is not a trade-off but a model that
 # cannot separate its films.
 SPECIFICITY_FLOOR = 0.5
-# A site's rule is expected to find f / (n + 1) of its next cases where it finds f of the n it was
-# chosen on (convert.operating_point.next_film_rates): a little under the target by construction
-# (0.941 for 95% on 100 cases). Only a shortfall beyond this is worth a warning.
-SHORTFALL = 0.02
 
 
 def _num(v: float | None) -> str:
@@ -134,17 +130,18 @@ def stored_rule_warning(d: dict, labels: list[str]) -> str | None:
     fit = d["chosen_films"]
     spec, neg = fit.get("specificity"), fit.get("n_negative") or 0
     fp = 0 if spec is None else round((1 - spec) * neg)
-    return swamps_line(d, spec, fp, neg, labels, "the validation split",
-                       "validation", others=d.get("others_on_validation"))
+    return swamps_line(d, spec, fp, neg, labels, "the validation split",  # "a validation specificity ... on the
+                       "", others=d.get("others_on_validation"))            # validation split" said it twice
 
 
 def shortfall_line(d: dict, found: int, cases: int, expected: float | None, where: str = "it was chosen on") -> str | None:
     """Where the rule ``d`` finds ``found`` of the ``cases`` films of its class it was chosen on and is ``expected`` to find
-    (convert.operating_point.next_share) less than its target sensitivity, by more than SHORTFALL, that with so few
-    films it does not hold its target; else None. The one sentence for cxr-evaluate's site rule and cxr-convert's
-    stored one (``where``: which films those were, after 'the 2 COVID films')."""
+    (edge.decision.next_share) less than its target sensitivity, by more than SHORTFALL (edge.decision.falls_short,
+    which the device's card follows too), that with so few films it does not hold its target; else None. The one
+    sentence for cxr-evaluate's site rule and cxr-convert's stored one (``where``: which films those were, after 'the
+    2 COVID films')."""
     target, cls = d.get("target_sensitivity"), d["class"]
-    if expected is None or target is None or expected >= target - SHORTFALL:
+    if not falls_short(expected, target):
         return None
     best = cases / (cases + 1)  # a threshold that finds all of them
     return (f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'])} was chosen for {cls} sensitivity {target:g}, but "
@@ -159,26 +156,60 @@ def stored_shortfall(d: dict) -> str | None:
     """shortfall_line of a rule cxr-convert chose on the validation split (``d``: the file's decision), from the counts
     it stores (chosen_films): 2 validation COVID films, both found, are expected to give 0.667 of the next ones, not
     the 0.95 it was stored for; None where the file does not hold them or the rule was chosen on a site's films."""
-    from convert.operating_point import next_share
-
-    fit = d.get("chosen_films") or {}
-    cases, sens = fit.get("n_positive"), fit.get("sensitivity")
-    if d.get("chosen_on", "validation split") != "validation split" or not isinstance(cases, int) or cases < 1 \
-            or not isinstance(sens, (int, float)):
+    if (counts := chosen_counts(d)) is None:
         return None
-    found = round(sens * cases)
+    found, cases = counts
     return shortfall_line(d, found, cases, next_share(found, cases) if found else None,
                           "of the validation split it was chosen on")
 
 
-def stored_rule_lines(name: str, d: dict, labels: list[str]) -> list[str]:
-    """cxr-convert's stderr lines (after its 'cxr-convert: ' prefix) for the rule stored in file ``name``."""
+def stored_rule_line(name: str, d: dict) -> str:
+    """cxr-convert's stderr line (after its 'cxr-convert: ' prefix) for the rule stored in file ``name``."""
     fit = d["chosen_films"]
-    lines = [f"{name}: stored the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} (validation sensitivity "
-             f"{_num(fit['sensitivity'])}, specificity {_num(fit['specificity'])})"]
-    warns = [w for w in (less_sensitive_line(d, "the validation split"), stored_rule_warning(d, labels),
-                         stored_shortfall(d)) if w]
-    return lines + [f"warning: {name}: {w}" for w in warns]
+    return (f"{name}: stored the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} (validation sensitivity "
+            f"{_num(fit['sensitivity'])}, specificity {_num(fit['specificity'])})")
+
+
+def _rule_warnings(d: dict, labels: list[str]) -> list[str]:
+    return [w for w in (less_sensitive_line(d, "the validation split"), stored_rule_warning(d, labels),
+                        stored_shortfall(d)) if w]
+
+
+def stored_rule_lines(name: str, d: dict, labels: list[str]) -> list[str]:
+    """cxr-convert's stderr lines (after its 'cxr-convert: ' prefix) where it stores a rule in one file, ``name``:
+    the rule, then its warnings (with several files, stored_rule_warnings says each warning once, after them all)."""
+    return [stored_rule_line(name, d)] + [f"warning: {w}" for w in stored_rule_warnings([(name, d)], labels)]
+
+
+_AT, FILES_HERE = "p >= \x00", "\x01"  # a warning's threshold, set aside to find the same warning of each file; its files
+
+
+def once_per_choice(rules: list[tuple[str, dict]], warnings) -> list[tuple[str, str, str]]:
+    """(kind, files, warning) for each (kind, warning) ``warnings(d)`` gives about the rule of any of these files
+    ((name, decision): one choice on the same validation films through each file), each once, its files named as 'a,
+    b and c' (also where a warning holds FILES_HERE). Each file's threshold is its own, chosen through its own answers
+    (0.5086, 0.5085): where they differ, the warning gives each. --quant fp32,fp16,dynamic said the same three
+    warnings three times, on stderr and in report.md."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (kind, warning with its threshold set aside) -> files
+    for name, d in rules:
+        t = fmt_threshold(d["threshold"])
+        for kind, w in warnings(d):
+            groups.setdefault((kind, w.replace(f"p >= {t}", _AT)), []).append((name, t))
+    out = []
+    for (kind, text), files in groups.items():
+        first = files[0][1]
+        others = "; ".join(f"{t} for {name}" for name, t in files if t != first)
+        names = [name for name, _ in files]
+        named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        out.append((kind, named, text.replace(_AT, f"p >= {first}" + (f" ({others})" if others else ""))
+                    .replace(FILES_HERE, named)))
+    return out
+
+
+def stored_rule_warnings(rules: list[tuple[str, dict]], labels: list[str]) -> list[str]:
+    """cxr-convert's warnings (after 'cxr-convert: warning: ') about the rules it stored in these files ((file name,
+    decision)): each said once, after them all, naming the files it applies to (once_per_choice)."""
+    return [f"{files}: {w}" for _, files, w in once_per_choice(rules, lambda d: [("", w) for w in _rule_warnings(d, labels)])]
 
 
 def removed_rule_line(name: str, d: dict) -> str:

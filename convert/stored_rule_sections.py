@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from convert.metrics import wilson_interval
 from convert.report import fmt_ci
-from convert.rule_notes import stored_rule_warning, stored_shortfall, versus_sentence
+from convert.rule_notes import (FILES_HERE, less_sensitive_line, once_per_choice, stored_rule_warning,
+                                stored_shortfall)
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 
@@ -83,11 +84,19 @@ def stored_rules_section(models: dict) -> list[str]:
             lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
                          f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
         lines.append("")
-    for name, d in rows:
-        lines += versus_sentence(d, f"the validation split ({name})")
-        if d.get("chosen_on", "validation split") != "validation split":
-            continue  # its validation figures are a site's, which cxr-evaluate judged when it chose the rule
-        for warn in (stored_rule_warning(d, [d["class"], *(d.get("others_on_test") or {})]), stored_shortfall(d)):
-            if warn:  # the warnings cxr-convert gave on stderr when it stored the rule (convert.rule_notes.stored_rule_lines)
-                lines += [f"**Warning ({name}):** {warn[0].upper()}{warn[1:]}.", ""]
+    # each once, naming the files it is of: the same choice on the same validation films through each file
+    for kind, names, warn in once_per_choice(rows, _rule_notes):
+        lines += [f"**Less sensitive than the most probable class:** {warn}." if kind == "versus"
+                  else f"**Warning ({names}):** {warn}.", ""]
     return lines
+
+
+def _rule_notes(d: dict) -> list[tuple[str, str]]:
+    """(kind, sentence) of the notes report.md gives below the rule of a file (stored_rules_section): the warnings
+    cxr-convert gave on stderr when it stored it (convert.rule_notes.stored_rule_warnings), in percent."""
+    notes = [("versus", versus)] if (versus := less_sensitive_line(d, f"the validation split ({FILES_HERE})", percent=True)) \
+        else []
+    if d.get("chosen_on", "validation split") == "validation split":  # else a site's, judged when cxr-evaluate chose it
+        notes += [("warning", w) for w in (stored_rule_warning(d, [d["class"], *(d.get("others_on_test") or {})]),
+                                           stored_shortfall(d)) if w]
+    return [(kind, f"{w[0].upper()}{w[1:]}") for kind, w in notes]

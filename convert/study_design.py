@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from edge import metadata as md
+from edge.figures import counted
 from train.data import Split
 from train.patients import text_key
 
@@ -56,7 +57,8 @@ def _names(sources: dict[str, int], unit: str, shown: int = SHOWN, more: int = 0
     """'a (12 films), b (3 films) and 2 more', the most films first (a model file's metadata is
     written with its keys sorted, so the order it was stored in does not survive)."""
     ranked = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
-    parts = [f"{s} ({n} {unit})" for s, n in ranked[:shown]]
+    count = (lambda n: counted(n, "film")) if unit == "films" else (lambda n: f"{n} {unit}")  # noqa: E731 "(1 films)"
+    parts = [f"{s} ({count(n)})" for s, n in ranked[:shown]]
     rest = len(sources) - shown + more
     return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
 

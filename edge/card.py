@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
-from edge.decision import fmt_threshold, labelling, same_class_key, same_rule
+from edge.decision import fmt_threshold, labelling, same_class_key, same_rule, stored_shortfall_share
 from edge.figures import against_chance, counted, fixed
 from edge.shares import other_classes_with_ci
 from edge.text_width import padded, shown_width
@@ -55,6 +55,15 @@ def chosen_on_words(d: dict) -> str:
         return f"the {chosen_on}"
     return (f"the validation split's {counted(n_pos, f'{cls} film')}" if chosen_on == "validation split"
             else f"the {chosen_on}, {n_pos} of them {cls}")
+
+
+def shortfall_words(d: dict) -> str:
+    """Said after chosen_on_words where the stored rule ``d`` was chosen on so few films of its class that it cannot
+    hold its target (edge.decision.stored_shortfall_share, cxr-convert's warning): ", too few to hold it: expected to
+    find 0.500 of the next ones"; "" otherwise. Its warning was on cxr-convert's stderr and in report.md alone, and
+    the card is what goes with the file."""
+    expected = stored_shortfall_share(d)
+    return "" if expected is None else f", too few to hold it: expected to find {fixed(expected)} of the next ones"
 
 
 def _share(v: list) -> str:
@@ -291,7 +300,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     d = meta.get("decision")
     stored = d.get("stored") if d and isinstance(d.get("stored"), dict) else {}
     target = d.get("target_sensitivity") if d else None
-    about = ([f"chosen for {target:g} sensitivity on {chosen_on_words(d)}"]  # 0.95 on 2 films is no 0.95 on 200
+    about = ([f"chosen for {target:g} sensitivity on {chosen_on_words(d)}{shortfall_words(d)}"]  # 0.95 on 2 films ...
              if isinstance(target, (int, float)) and not isinstance(target, bool) else []) + (
         [f"rule stored {stored['on'][:10]} by {stored['by']}"]  # files of 0.35.0 and before record none
         if all(isinstance(stored.get(k), str) and stored[k].strip() for k in ("on", "by")) else [])

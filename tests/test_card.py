@@ -528,6 +528,28 @@ def test_a_macro_auroc_on_one_film_of_a_class_is_carried_and_shown_without_an_in
     assert "macro AUROC 0.966 (0.940 to 0.990), ECE" in card_text(_meta(), "m.tflite")  # a file without the field: as before
 
 
+def test_the_cards_rule_line_says_a_rule_chosen_on_too_few_films_does_not_hold_its_target():
+    """cxr-convert warned that a 0.9 rule chosen on 1 validation Viral_Pneumonia film is expected to find 0.500 of the
+    next ones, on stderr and in report.md alone: the card, which goes with the file, said only 'chosen for 0.9
+    sensitivity on the validation split's 1 Viral_Pneumonia film'. Its arithmetic and margin are cxr-convert's."""
+    from convert.rule_notes import stored_shortfall
+
+    def rule(target: float, n: int, sens: float = 1.0) -> dict:
+        return {"class": "COVID", "threshold": 0.2, "target_sensitivity": target, "chosen_on": "validation split",
+                "chosen_films": {"n_positive": n, "n_negative": 40, "sensitivity": sens, "specificity": 0.8}}
+
+    def said(d: dict) -> str:
+        return next(ln for ln in card_text({**_meta(), "decision": d}, "m.tflite").splitlines() if ln.startswith("Labels"))
+
+    assert said(rule(0.9, 1)).endswith("(chosen for 0.9 sensitivity on the validation split's 1 COVID film, too few to "
+                                       "hold it: expected to find 0.500 of the next ones)")
+    assert "expected to find 0.818 of the next ones" in said(rule(0.95, 10, 0.9))  # 9 of 10 found: 9 / 11
+    # 15 of 15 found: 15/16 = 0.9375, within cxr-convert's margin of 0.95 (0.02); 13/14 = 0.929 is not; 1/2 holds 0.5
+    for d, short in ((rule(0.95, 15), False), (rule(0.95, 13), True), (rule(0.5, 1), False), (rule(0.9, 10, 0.9), True)):
+        assert ("too few to hold it" in said(d)) is short and (stored_shortfall(d) is not None) is short, d
+    assert "too few" not in said({**rule(0.9, 1), "chosen_on": "films in eval4 (60, cxr-evaluate)"})  # its own figures
+
+
 def test_the_cards_rule_line_says_how_many_films_of_its_class_the_rule_was_chosen_on():
     """'Labels: COVID whenever p(COVID) >= 0.0103' gave no hint that the 0.95 rule was chosen on 2 validation COVID
     films; the count the file holds is said, as edge-classify's note says it (a file without it: the split alone)."""
@@ -535,9 +557,10 @@ def test_the_cards_rule_line_says_how_many_films_of_its_class_the_rule_was_chose
                 "chosen_films": {"n_positive": 2, "n_negative": 45, "sensitivity": 1.0, "specificity": 0.0}}
     labels = next(ln for ln in card_text({**_meta(), "decision": decision}, "m.tflite").splitlines() if ln.startswith("Labels"))
     assert labels == ("Labels: COVID whenever p(COVID) >= 0.0103, else the most probable of the other classes (chosen for "
-                      "0.95 sensitivity on the validation split's 2 COVID films)")
+                      "0.95 sensitivity on the validation split's 2 COVID films, too few to hold it: expected to find "
+                      "0.667 of the next ones)")
     one = {**decision, "chosen_films": {**decision["chosen_films"], "n_positive": 1}}
-    assert "on the validation split's 1 COVID film)" in card_text({**_meta(), "decision": one}, "m.tflite")
+    assert "on the validation split's 1 COVID film, too few to hold it" in card_text({**_meta(), "decision": one}, "m.tflite")
     site = {**decision, "chosen_on": "films in eval4 (60, cxr-evaluate)", "chosen_films": {"n_positive": 15}}
     assert "(chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID)" in card_text(
         {**_meta(), "decision": site}, "m.tflite")

@@ -187,6 +187,26 @@ def test_student_learns_on_its_teachers_split(tiny_run, tmp_path, tf):
     assert "distilled from a" in (out / "report.md").read_text()
 
 
+def test_a_student_of_a_teacher_repeats_the_warnings_of_its_few_films(tiny_run, tmp_path, capsys):
+    """cxr-train --teacher RUN took the teacher's split of a few validation and test films a class without a word: its
+    warnings were said once, on the stderr of the call that trained the teacher. Not said twice by the default recipe,
+    whose step 1 drew the split (out/teacher is the student's own)."""
+    from edge.preprocess import PreprocessConfig
+    from train.run import TrainSettings
+    from train.teacher_split import teacher_data
+
+    config = PreprocessConfig.from_dict(json.loads((tiny_run / "run.json").read_text())["preprocess"])
+    s = TrainSettings(data="synthetic", out=tmp_path / "student", teacher=str(tiny_run), image_size=64, progress=False)
+    teacher_data(s, config)
+    said = [line for line in capsys.readouterr().err.splitlines() if "one film moves" in line]
+    assert [line.split(": the ")[1].split(" figures")[0] for line in said] == ["test", "validation"], said
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    teacher_data(TrainSettings(data="synthetic", out=run, teacher=str(run / "teacher"), image_size=64, progress=False),
+                 config)
+    assert "one film moves" not in capsys.readouterr().err
+
+
 def test_a_teacher_trained_again_while_its_student_is_prepared_is_refused(tiny_run, tmp_path, tf, monkeypatch):
     """--teacher T took T's split, then loaded T/model.keras minutes later: a T retrained meanwhile taught the
     student, whose test films that teacher had trained on, and the student's run.json named the old teacher."""
@@ -289,12 +309,16 @@ def test_a_second_call_reuses_a_finished_teacher_with_the_same_settings(tmp_path
     settings = TrainSettings(data="synthetic", out=tmp_path / "run", image_size=48, epochs=1, synthetic_count=8,
                              batch_size=8, teacher_members=2, progress=False)
     run_training(settings)
+    few = lambda err: [ln for ln in err.splitlines() if "one film moves" in ln or "training films:" in ln]  # noqa: E731
+    said = few(capsys.readouterr().err)  # step 1 drew the split and said its few films; step 2, its student, not again
+    assert len(said) == len(set(said)) >= 2, said
     teacher_run = tmp_path / "run" / "teacher" / "run.json"
     first = teacher_run.read_text()
     shutil.copytree(tmp_path / "run" / "teacher", tmp_path / "two")  # this teacher of 2, kept for the end
-    capsys.readouterr()
     run_training(replace(settings, replace=True))  # the same command alone trains nothing (tests/test_rerun.py)
-    assert "reusing the teacher" in capsys.readouterr().err and teacher_run.read_text() == first
+    err = capsys.readouterr().err
+    assert "reusing the teacher" in err and teacher_run.read_text() == first
+    assert few(err) == said  # a teacher reused: its split's few films said once, as when it was drawn
     # --teacher-view concerns only the student: the teacher is still reused. The finished student
     # of other settings is replaced only when asked (--replace).
     unmoved = TrainSettings(**{**settings.__dict__, "teacher_view": "unmoved"})

@@ -216,6 +216,33 @@ def test_a_class_of_one_or_two_patients_is_refused_for_its_patients_not_its_film
     assert few_units_text("COVID", [1, 2, 3], True) is None  # 3 patients: one for each part
 
 
+def test_a_part_whose_films_of_a_class_are_one_patients_says_so(tmp_path, capsys):
+    """COVID patients of 5, 5 and 5 films: each part's 5 COVID films were one patient's, and '(5 validation films)' read as
+    five cases, though the epoch, calibration and any operating point for COVID rested on one patient. The note goes
+    into split.json, so that a student of the split says it too (train.teacher_split.say_split_warnings)."""
+    from train.data import Split
+    from train.teacher_split import say_split_warnings
+
+    split, _, _ = _prepare(_by_patient(tmp_path / "films", [5, 5, 5], 60), tmp_path / "run")
+    assert [sum(i.label == "COVID" for i in split.parts[p]) for p in ("train", "val", "test")] == [5, 5, 5]
+    said = [line for line in capsys.readouterr().err.splitlines() if "one film moves" in line]
+    assert [line.split(" (", 1)[1].split(")")[0] for line in said] == [
+        "5 test films, all of one patient", "5 validation films, all of one patient"]
+    split.save(tmp_path / "split.json")
+    say_split_warnings(Split.load(tmp_path / "split.json"))  # as a student of this split says them
+    assert [line for line in capsys.readouterr().err.splitlines() if "one film moves" in line] == said
+    from train.prepare import few_films_notes
+
+    assert few_films_notes({"val": {"COVID": 6, "Normal": 9}}, {"by": "patient", "val": {"COVID": 2}}) == [
+        "one film moves COVID sensitivity by 16.7 points (6 validation films, of 2 patients) and Normal sensitivity by "
+        "11.1 points (9 validation films): the validation figures for COVID and Normal will be rough, and so will the "
+        "epoch, calibration and operating points chosen on them"]
+    assert "(4 test films, all one film and its copies)" in few_films_notes(
+        {"test": {"COVID": 4}}, {"by": "copies", "test": {"COVID": 1}})[0]
+    assert "(4 test films, 2 films and their copies)" in few_films_notes(
+        {"test": {"COVID": 4}}, {"by": "copies", "test": {"COVID": 2}})[0]
+
+
 def test_a_class_with_few_training_films_is_warned_about(tmp_path, capsys):
     """Patients of 8, 1 and 1 COVID films: the split gives training the 8 and validation and test one each, and said
     nothing of how few films the model learns COVID from (only of the 1 test and 1 validation film)."""

@@ -85,6 +85,9 @@ def test_a_file_too_old_to_record_its_sources_is_unknown_beside_the_films_it_saw
 def test_sources_are_listed_most_films_first_whatever_order_they_were_stored_in():
     trained = {"films": 23, "unnamed": 0, "sources": {"a-small": 5, "z-large": 18}, "more": 0}  # as sort_keys stores it
     assert "(z-large (18 films), a-small (5 films))" in design_line(evaluation_design(trained, ["site-C"]))
+    # one film of a source: "ml-workgroup/covid-19-image-repository (1 films)" was in report.md
+    assert "(z-large (18 films), one (1 film))" in design_line(evaluation_design(
+        {"films": 19, "unnamed": 0, "sources": {"one": 1, "z-large": 18}, "more": 0}, ["site-C"]))
 
 
 def test_a_given_test_folder_is_judged_by_its_sources():

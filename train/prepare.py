@@ -158,9 +158,9 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                                 f"; add films of {more}, or train without it: "
                                 f"{classes_option(c for c in classes if c not in missing)}"
                                 if len(classes) - len(missing) >= 2 else "")))
-    for note in few_films_notes({p: {c: sum(i.label == c for i in parts[p]) for c in classes} for p in FEW_FILMS}):
-        log(f"warning: {note}")
-    for note in few_training_notes({c: sum(i.label == c for i in parts["train"]) for c in classes}):
+    # a part's films of a class that are few patients' (or a film and its copies): kept in split.json for a student
+    few_units = units_in_parts(parts, lambda it: units[index[id(it)]], hygiene["patients"] is not None)
+    for note in split_warnings(parts, classes, few_units):
         log(f"warning: {note}")
     for folder in s.add_data:  # a site's films in validation and test do not train the model: say how many do
         root = added_prefix(folder)
@@ -190,6 +190,8 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             f"trained on {'' if n == of else 'partly '}synthetic images, and its figures say nothing about real X-rays")
     notes = {"synthetic": synthetic or bool(made_by_synth) or bool(drawn), "holdout_source": s.holdout_source,
              "added_data": [str(Path(d).resolve()) for d in s.add_data]}
+    if few_units:
+        notes["few_units"] = few_units
     if drawn and not synthetic:
         notes["synthetic_share"] = {"synthetic": len(drawn), "of": of}
     split = Split(str(data_dir.resolve()), classes, parts, layout, s.seed, notes)
@@ -302,16 +304,51 @@ def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def few_films_notes(counts: dict[str, dict[str, int]]) -> list[str]:
+def units_in_parts(parts: dict[str, list[Item]], unit_of, by_patient: bool) -> dict:
+    """How many split units (patients where MANIFEST.csv names them, else a film and its copies: ``unit_of``
+    an item's) the films of a class in each part of FEW_FILMS come from, where fewer than its films: {"by":
+    "patient" or "copies", "val": {"COVID": 1}, ...}, or {} where every film there is a unit of its own.
+    Kept in split.json's notes, so that a student of the split (train.teacher_split) says it as well."""
+    out: dict = {}
+    for part in FEW_FILMS:
+        for c in dict.fromkeys(i.label for i in parts.get(part, [])):
+            films = [unit_of(i) for i in parts[part] if i.label == c]
+            if len(set(films)) < len(films):
+                out.setdefault(part, {})[c] = len(set(films))
+    return {"by": "patient" if by_patient else "copies", **out} if out else {}
+
+
+def split_warnings(parts: dict[str, list[Item]], classes: list[str], few_units: dict | None = None) -> list[str]:
+    """The warnings about a split's few films (few_films_notes, few_training_notes): said when the split is
+    drawn, and by a student that takes its teacher's split (train.teacher_split)."""
+    count = lambda part: {c: sum(i.label == c for i in parts.get(part, [])) for c in classes}  # noqa: E731
+    return few_films_notes({p: count(p) for p in FEW_FILMS}, few_units) + few_training_notes(count("train"))
+
+
+def _films_of(n: int, name: str, units: int | None, by: str) -> str:
+    """'6 validation films', and where they are fewer units than films, whose: ', all of one patient', ', of 2
+    patients', ', all one film and its copies', ', 2 films and their copies'."""
+    films = f"{n} {name} film{'' if n == 1 else 's'}"
+    if not units or units >= n:
+        return films
+    if by == "patient":
+        return f"{films}, {'all of one patient' if units == 1 else f'of {units} patients'}"
+    return f"{films}, {'all one film and its copies' if units == 1 else f'{units} films and their copies'}"
+
+
+def few_films_notes(counts: dict[str, dict[str, int]], few_units: dict | None = None) -> list[str]:
     """A sentence per split whose films of a class are so few that one film moves that class's
     sensitivity by many points (worded as convert.gate.resolution_note): said when the split is
-    made, not only after cxr-convert has scored a model on it."""
-    notes = []
+    made, not only after cxr-convert has scored a model on it. ``few_units`` (units_in_parts): where
+    those films are few patients' (or a film and its copies), it says so: 6 validation films of one
+    patient are one case, not six."""
+    notes, few_units = [], few_units or {}
     for part, few in FEW_FILMS.items():
         small = {c: n for c, n in counts.get(part, {}).items() if 0 < n < few}
         if small:
             name = "validation" if part == "val" else part
-            each = _and([f"{c} sensitivity by {100 / n:.1f} points ({n} {name} film{'' if n == 1 else 's'})"
+            units, by = few_units.get(part) or {}, few_units.get("by", "")
+            each = _and([f"{c} sensitivity by {100 / n:.1f} points ({_films_of(n, name, units.get(c), by)})"
                          for c, n in small.items()])
             rough = f"the {name} figures for {_and(list(small))} will be rough{AFTER[part]}"
             notes.append(f"one film moves {each}: {rough}")

@@ -22,11 +22,11 @@ from edge.shares import mean_of_proportions
 from train.audit import balanced_accuracy
 from train.cache import save_cache, save_cache_from
 from train.calibration import HIGHEST_TEMPERATURE
-from train.data import DataError
+from train.data import DataError, Split
 from train.environment import threads, versions
 from train.film_changes import RecordDamaged
 from train.prepare import data_changed, data_text, log, prepare_data
-from train.teacher_split import teacher_changed, teacher_data, teacher_model
+from train.teacher_split import say_split_warnings, teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
 from train.settings_check import TEACHER_VIEWS, check_settings
@@ -241,6 +241,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
             f"{data_text(s)} changed since could not be compared")
         log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with {same}; delete it to train it again)")
+        say_split_warnings(Split.load(teacher_dir / "split.json"))  # step 2 takes it as its own: said here, once
         clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
         forget(teacher_dir)
     else:

@@ -12,7 +12,7 @@ from edge.atomic import read_json
 from edge.preprocess import PreprocessConfig
 from train.class_names import same_class_key
 from train.data import DataError, Split
-from train.prepare import log
+from train.prepare import log, split_warnings
 from train.resume import older_split_rules, run_record_problem
 from train.split_synthetic import synthetic_unrecorded
 
@@ -53,6 +53,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"warning: {films} ({tdir / 'split.json'}), e.g. "
             f"{Path(split.data_dir) / gone[0]}: the student learns from the copies cached before they went, and "
             "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
+    if not own:  # said when the teacher's split was drawn, on that call's stderr alone; the default recipe's step 1
+        say_split_warnings(split)
     if found := synthetic_unrecorded(trun, split, f"--teacher {tdir}'s run.json", "the student is"):
         split.notes = {**split.notes, **found[0]}  # saved as the student's split.json, and its run.json's marks
         log(found[1])
@@ -64,6 +66,14 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                                        # which teacher, once its folder holds another: its model and split
                                        "model_sha256": trun.get("model_sha256"), "split_digest": trun.get("split_digest")},
                            "data": trun.get("data_fingerprint")}
+
+
+def say_split_warnings(split: Split) -> None:
+    """The warnings about few films of a class in a split taken as it is (a teacher's, reused by a student or
+    by the default recipe's step 1), from its counts and split.json's note of few patients
+    (train.prepare.split_warnings): a student of a teacher trained an hour ago is as rough on them."""
+    for note in split_warnings(split.parts, split.classes, split.notes.get("few_units")):
+        log(f"warning: {note}")
 
 
 def teacher_model(teacher: str | Path, model_sha256: str | None, out: Path):
