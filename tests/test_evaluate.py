@@ -293,7 +293,7 @@ def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run,
                                           "--n-boot", "100", "--quiet", "--by", "ward,age"])
     assert r.exit_code == 0, r.output
     warnings = json.loads((out / "report.json").read_text())["data_warnings"]
-    label = next(w for w in warnings if "the label in MANIFEST.csv is not their class folder's" in w)
+    label = next(w for w in warnings if "the label in MANIFEST.csv is not its class folder's" in w)
     unlisted = next(w for w in warnings if "have no row in its MANIFEST.csv" in w)
     assert "2 of the 32 films" in unlisted and label != unlisted
     # a grouping asked for and dropped, or values read as no age, were said on stderr only
@@ -305,7 +305,7 @@ def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run,
         "without one"]
     assert len(warnings) == 5
     md = (out / "report.md").read_text()
-    assert md.count("**Warning (the films):**") == 5 and "For 1 films in" in md and "--by ward: no film has a value" in md
+    assert md.count("**Warning (the films):**") == 5 and "For 1 film in" in md and "--by ward: no film has a value" in md
 
 
 def test_a_manifest_label_naming_the_class_a_folder_is_mapped_to_is_no_conflict(tiny_run, tmp_path):
@@ -330,11 +330,11 @@ def test_a_manifest_label_naming_the_class_a_folder_is_mapped_to_is_no_conflict(
                                               "100", "--explain", "0", "--quiet"])
         assert r.exit_code == 0, r.output
         return [w for w in json.loads((tmp_path / "report" / "report.json").read_text())["data_warnings"]
-                if "the label in MANIFEST.csv is not their class folder's" in w]
+                if "the label in MANIFEST.csv is not its class folder's" in w]
     assert evaluate({f: "Normal" for f in healthy}) == []
     assert evaluate({}) == []  # 'Healthy', the folder's own name
     (said,) = evaluate({healthy[0]: "COVID"})
-    assert said.startswith("for 1 films in") and f"{healthy[0]}: COVID" in said
+    assert said.startswith("for 1 film in") and f"{healthy[0]}: COVID" in said
 
 
 def test_occlusion_maps_are_capped_at_one_readable_picture(tmp_path):

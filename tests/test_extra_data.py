@@ -259,5 +259,5 @@ def test_manifest_labels_are_checked_against_the_class_a_folder_is_mapped_to(fol
         csv.writer(f).writerows([["file", "label"], *rows])
     _prepare(main, tmp_path / "run", add_data=[str(mine)], class_map="Healthy=Normal,Viral=-")
     warned = [line for line in capsys.readouterr().err.splitlines() if "the label in MANIFEST.csv" in line]
-    assert warned == [f"cxr-train: warning: for 1 films in {mine.resolve()} the label in MANIFEST.csv is not their class "
+    assert warned == [f"cxr-train: warning: for 1 film in {mine.resolve()} the label in MANIFEST.csv is not its class "
                       f"folder's (e.g. {rows[0][0]}: COVID); the folder decides the class: check which is right"]

@@ -110,7 +110,7 @@ def test_a_label_column_that_contradicts_the_class_folder_is_said(tmp_path):
     said = []
     items, _, _ = discover(tmp_path, log=said.append)
     assert [i.label for i in items] == ["COVID", "COVID", "Normal", "Normal"]  # the folder decides
-    assert said == [f"warning: for 1 films in {tmp_path} the label in MANIFEST.csv is not their class folder's "
+    assert said == [f"warning: for 1 film in {tmp_path} the label in MANIFEST.csv is not its class folder's "
                     "(e.g. COVID/1.png: Normal); the folder decides the class: check which is right"]
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable
 
+from edge.figures import counted
 from train.class_names import same_class_key
 from train.side_file import SideFileError, read_side_file
 
@@ -173,8 +174,10 @@ def label_disagreements(items: list, rows: dict[str, dict[str, str]]) -> list[tu
 
 def disagreement_warning(data_dir: Path, disagree: list[tuple[str, str]]) -> str:
     path, said = disagree[0]
-    return (f"warning: for {len(disagree)} films in {data_dir} the label in MANIFEST.csv is not their class folder's (e.g. "
-            f"{path}: {said}); the folder decides the class: check which is right")
+    n = len(disagree)  # one film: "for 1 film ... is not its class folder's"
+    return (f"warning: for {counted(n, 'film')} in {data_dir} the label in MANIFEST.csv is not "
+            f"{'its' if n == 1 else 'their'} class folder's (e.g. {path}: {said}); the folder decides the class: check "
+            "which is right")
 
 
 def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], check_labels: bool = True) -> None:
