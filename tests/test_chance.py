@@ -71,7 +71,7 @@ def test_the_card_keeps_the_reports_caveat_on_calibration_from_few_films():
 def test_validation_answers_no_better_than_chance_are_found():
     """cxr-train ended 'validation accuracy 0.500' without a word: its probabilities held 0.02 nats of information
     (above its no-signal mark), while every answer was COVID."""
-    from train.run import at_chance
+    from train.validation_notes import at_chance
 
     y = np.array([0] * 9 + [1] * 9)
     assert at_chance(np.tile([2.0, 1.0], (18, 1)), y, 2) == 0.5

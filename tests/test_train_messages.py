@@ -347,7 +347,7 @@ def test_the_last_line_gives_balanced_accuracy_and_lopsided_classes_their_weight
 
 
 def test_class_weights_within_2_to_1_are_not_said():
-    from train.run import weights_line
+    from train.validation_notes import weights_line
 
     assert weights_line({"COVID": 20, "Normal": 40}, {"COVID": 1.5, "Normal": 0.75}) is None  # 2 to 1: not said
     assert weights_line({"COVID": 19, "Normal": 40}, {"COVID": 1.55, "Normal": 0.74}) is not None
@@ -364,7 +364,7 @@ def test_answers_that_tell_lopsided_classes_apart_are_not_said_to_carry_no_signa
 
     from convert.gate import no_signal_line
     from train.calibration import NO_SIGNAL, fit_temperature, information_gain
-    from train.run import apart_from_chance, probabilities_line
+    from train.validation_notes import apart_from_chance, probabilities_line
 
     y = np.array([0] * 5 + [1] * 18)
     z = np.array([[3.0, 0.0]] * 5 + [[2.0, 0.0]] * 8 + [[-1.0, 0.0]] * 10)
