@@ -57,7 +57,8 @@ def _specificity(figures: dict, cls: str, others: int | None = None) -> str:
         return ""
     on = f" on its {counted(others, 'film')} of other classes" if others else ""
     return (f", specificity {_ci(spec)}{on}"
-            + (f": it calls most films of the other classes {cls}" if spec[0] < SPECIFICITY_FLOOR else ""))
+            + (f": it calls {'every film' if spec[0] <= 0 else 'most films'} of the other classes {cls}"
+               if spec[0] < SPECIFICITY_FLOOR else ""))
 
 
 def _scored(figures, decision: dict) -> bool:

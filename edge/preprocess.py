@@ -167,7 +167,8 @@ def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: flo
 # What decoding a damaged or truncated file raises, in Pillow and the libraries under it: a film's fault ("corrupt or
 # truncated image"). Anything else (an AttributeError or TypeError from a Pillow or NumPy this code does not fit, a
 # bug of ours) goes on with its type, as edge.batch.decode says it: never taken for a damaged film.
-DECODER_ERRORS = (OSError, SyntaxError, ValueError, struct.error, EOFError, zlib.error, Image.DecompressionBombError)
+DECODER_ERRORS = (OSError, SyntaxError, ValueError, struct.error, EOFError, zlib.error, Image.DecompressionBombError,
+                  NotImplementedError, OverflowError)  # the last two: what Pillow's own fuzz tests accept of damaged files
 
 
 def load_grayscale(path: str | Path) -> np.ndarray:

@@ -295,7 +295,7 @@ def test_cxr_evaluate_warns_when_the_saved_rule_has_little_specificity(tiny_run,
     assert r.exit_code == 0, r.output
     assert saved.is_file()
     assert "cxr-evaluate: warning: the rule COVID whenever p >= " in r.output and f"(to be stored in {saved}) has a" in r.output
-    assert "has a specificity of 0.000 on these films: the threshold calls most Normal films COVID " \
+    assert "has a specificity of 0.000 on these films: the threshold calls all Normal films COVID " \
            "(16 of 16)" in r.output
 
 

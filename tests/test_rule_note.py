@@ -46,7 +46,7 @@ def test_the_note_gives_the_rules_specificity_and_says_when_it_calls_most_other_
     assert rule_record(meta) == (
         "chosen for 0.95 sensitivity on the validation split's 1 COVID film; on the test split's 1 COVID film it reached "
         "sensitivity 1.000 (0.207 to 1.000), specificity 0.000 (0.000 to 0.079) on its 45 films of other classes: it "
-        "calls most films of the other classes COVID")
+        "calls every film of the other classes COVID")
     old = {**rule}
     del old["specificity"]  # a file that stored no specificity: the sensitivity alone, as before
     assert rule_record({**meta, "validation": {**meta["validation"], "rule_on_test": old}}).endswith("1.000 (0.207 to 1.000)")

@@ -357,9 +357,40 @@ def test_a_damaged_split_json_is_said_by_its_name_and_what_is_wrong(tmp_path):
 
     for name in ("run.json", "model.keras"):
         (tmp_path / name).write_text("{}")
-    for damaged, why in (("{}", "KeyError: 'splits'"), ("[]", "TypeError: "), ('"x"', "TypeError: "),
-                         ('{"trunc', "not readable as JSON")):
+    for damaged, why in (("{}", "it is no split's record (KeyError: 'splits')"), ("[]", "it holds no JSON object"),
+                         ('"x"', "it holds no JSON object"), ('{"trunc', "not readable as JSON")):
         (tmp_path / "split.json").write_text(damaged)
         said = run_record_problem(tmp_path)
         assert said.startswith(f"{tmp_path} holds a damaged run ({tmp_path / 'split.json'} is damaged: "), said
         assert why in said, said
+
+
+def test_a_damaged_split_json_beside_a_finished_model_is_not_trained_over_without_replace(tiny_run, tmp_path, capsys,
+                                                                                          monkeypatch):
+    """A finished run whose split.json was damaged (edited, a disk error; cxr-train writes it atomically) was taken
+    for a retrain stopped half-way: "going on in RUN, where a cxr-train was stopped", and its model trained over
+    without --replace, where a damaged run.json is refused (second look, session 54)."""
+    import dataclasses
+    import shutil
+
+    import pytest
+
+    import train.run
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(Path(settings.out)))
+    out = tmp_path / "run"
+    shutil.copytree(tiny_run, out)
+    keras = (out / "model.keras").read_bytes()
+    s = TrainSettings(data="synthetic", out=out, image_size=32, epochs=1, progress=False)
+    for damaged, why in (('{"trunc', "not readable as JSON"), ("{}", "it is no split's record")):
+        (out / "split.json").write_text(damaged)
+        with pytest.raises(DataError, match=f"^--out {out} holds a run whose split.json is damaged \\(.*{why}.*\\): "
+                                            "--replace to train over it$"):
+            run_training(s)
+        assert trained == [] and (out / "model.keras").read_bytes() == keras
+    capsys.readouterr()
+    run_training(dataclasses.replace(s, replace=True))  # --replace: trained over
+    assert trained and trained[-1].resolve() == out.resolve(), trained

@@ -139,7 +139,7 @@ def test_a_class_with_few_validation_or_test_films_is_warned_about(tmp_path, cap
 
 
 def test_enough_films_of_every_class_draw_no_warning():
-    from train.prepare import few_films_notes
+    from train.split_notes import few_films_notes
 
     assert few_films_notes({"val": {"COVID": 10, "Normal": 40}, "test": {"COVID": 20, "Normal": 40}}) == []
     assert few_films_notes({"val": {"COVID": 10}, "test": {"COVID": 19}}) == [
@@ -207,7 +207,7 @@ def test_a_class_of_one_or_two_patients_is_refused_for_its_patients_not_its_film
     with pytest.raises(DataError) as e:
         _prepare(_by_patient(tmp_path / "one", [10], 30), tmp_path / "run")
     assert "COVID's 10 films come from one patient: each patient's films stay within one split" in str(e.value)
-    from train.prepare import few_units_text
+    from train.split_notes import few_units_text
 
     assert few_units_text("COVID", [4, 4, 4, 9], False) == (
         "COVID's 4 films are 2 films and their copies (3 of them one film's): a film and its copies stay within one "
@@ -231,7 +231,7 @@ def test_a_part_whose_films_of_a_class_are_one_patients_says_so(tmp_path, capsys
     split.save(tmp_path / "split.json")
     say_split_warnings(Split.load(tmp_path / "split.json"))  # as a student of this split says them
     assert [line for line in capsys.readouterr().err.splitlines() if "one film moves" in line] == said
-    from train.prepare import few_films_notes
+    from train.split_notes import few_films_notes
 
     assert few_films_notes({"val": {"COVID": 6, "Normal": 9}}, {"by": "patient", "val": {"COVID": 2}}) == [
         "one film moves COVID sensitivity by 16.7 points (6 validation films, of 2 patients) and Normal sensitivity by "
@@ -250,7 +250,7 @@ def test_a_class_with_few_training_films_is_warned_about(tmp_path, capsys):
     assert [sum(i.label == "COVID" for i in split.parts[p]) for p in ("train", "val", "test")] == [8, 1, 1]
     assert ("cxr-train: warning: COVID: 8 training films: the model learns it from them alone"
             in capsys.readouterr().err.splitlines())
-    from train.prepare import few_training_notes
+    from train.split_notes import few_training_notes
 
     assert few_training_notes({"COVID": 1, "Normal": 10, "Viral": 0}) == [
         "COVID: 1 training film: the model learns it from that film alone"]

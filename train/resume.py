@@ -252,6 +252,23 @@ def run_record_problem(run_dir: Path) -> str | None:
     return None
 
 
+def split_damage(run_dir: Path) -> str | None:
+    """What is wrong with the split.json beside a finished run's model.keras and run.json, where it is there but
+    cannot be read; else None. A retrain stopped after its data phase leaves a whole split.json (written
+    atomically), so a damaged one beside a model is no stopped run to go on from, but a record gone bad: cxr-train
+    said "going on ... where a cxr-train was stopped" and trained over the model."""
+    from train.data import Split
+
+    path = Path(run_dir) / "split.json"
+    if not path.is_file() or not (Path(run_dir) / "model.keras").is_file():
+        return None
+    try:
+        Split.load(path)
+    except (OSError, ValueError) as e:
+        return str(e).split(" is damaged: ", 1)[-1]
+    return None
+
+
 def _damaged(path: Path, e: BaseException) -> str:
     """"run/split.json is damaged: it is no split's record (KeyError: 'splits')": the file and what is wrong, not
     Python's bare "'splits'" or "list indices must be integers"."""

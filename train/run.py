@@ -32,7 +32,7 @@ from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members, load_member, save_member
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
 from train.resume import (STOPPED, RunRecordDamaged, file_sha256, fingerprint, finished_run, older_split_rules,
-                          other_settings, run_record_problem, settings_dict, settings_said)
+                          other_settings, run_record_problem, settings_dict, settings_said, split_damage)
 
 
 # What cxr-convert writes into a run folder besides the model_MODE.tflite files (convert.quantize,
@@ -138,6 +138,9 @@ def run_training(s: TrainSettings) -> Path:
     elif damaged:
         log(f"replacing the run in {out}, whose run.json is damaged ({damaged})")
     elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
+        if (damage := split_damage(out)) and not s.replace:  # no stopped retrain writes a damaged one: atomic
+            raise DataError(f"--out {out} holds a run whose split.json is damaged ({damage}): --replace to train "
+                            "over it")
         log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")
     try:
         return _recipe(s, n_teacher)

@@ -12,7 +12,8 @@ from edge.atomic import read_json
 from edge.preprocess import PreprocessConfig
 from train.class_names import same_class_key
 from train.data import DataError, Split
-from train.prepare import log, split_warnings
+from train.prepare import log
+from train.split_notes import split_warnings
 from train.resume import older_split_rules, run_record_problem
 from train.split_synthetic import synthetic_unrecorded
 
