@@ -288,7 +288,8 @@ def _raised_by_us(e: BaseException) -> bool:
     last = frames[-1]
     if not any(Path(last.filename).resolve().is_relative_to(d) for d in OUR_CODE):
         return False
-    return not last.line or last.line.startswith("raise")  # no source to read (a .pyc alone): as it was
+    # no source to read (a .pyc alone): as it was; a raise statement, also after "if bad:" on one line
+    return not last.line or re.match(r"(raise\b|.*:\s*raise\b)", last.line) is not None
 
 
 def error_in_words(e: BaseException) -> str:

@@ -111,6 +111,10 @@ def stored_rule(meta: dict | None) -> tuple[int, float] | None:
     return k, t
 
 
+# Under this specificity a rule calls most (more than half) of the other classes' films its class: cxr-convert and
+# cxr-evaluate warn of it (convert.rule_notes), and the device's note on the rule says it (edge.model_notes).
+SPECIFICITY_FLOOR = 0.5
+
 # A rule is expected to find f / (n + 1) of the next cases where it finds f of the n it was chosen on (next_share): a
 # little under its target by construction (0.941 for 95% on 100 cases). Only a shortfall beyond this is worth a word.
 SHORTFALL = 0.02

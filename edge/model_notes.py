@@ -13,7 +13,7 @@ from typing import Optional
 
 from edge.answer_worth import normal_note
 from edge.card import _ci, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words
-from edge.decision import EXACT_DIGITS, describe, fmt_threshold
+from edge.decision import EXACT_DIGITS, SPECIFICITY_FLOOR, describe, fmt_threshold
 from edge.figures import counted
 
 
@@ -43,9 +43,6 @@ def rule_record(meta: dict) -> str:
     return text
 
 
-# Under this specificity a rule calls most films of the other classes its class (convert.rule_notes.SPECIFICITY_FLOOR,
-# which cxr-convert and cxr-evaluate warn at); the device does not import convert.
-SPECIFICITY_FLOOR = 0.5
 
 
 def _specificity(figures: dict, cls: str, others: int | None = None) -> str:

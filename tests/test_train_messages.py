@@ -384,3 +384,26 @@ def test_answers_that_tell_lopsided_classes_apart_are_not_said_to_carry_no_signa
     v = json.loads((tiny_run / "run.json").read_text())["validation"]
     assert isinstance(v["no_signal"], bool) and (not v["no_signal"] or v["information_gain"] < NO_SIGNAL)
     assert 0 <= v["balanced_accuracy"] <= 1
+
+
+def test_cxr_trains_one_warning_of_what_the_validation_answers_carry_follows_answers_and_probabilities():
+    """The choice train.run makes between its three warnings, and the no_signal it records: a mutation back to
+    'no_signal = gain < NO_SIGNAL' or one dropping the probabilities' warning went unseen (session 54 review)."""
+    from train.calibration import NO_SIGNAL, fit_temperature, information_gain
+    from train.validation_notes import apart_from_chance, no_signal, signal_warning
+
+    y = np.array([0] * 5 + [1] * 18)
+    lopsided = np.array([[3.0, 0.0]] * 5 + [[2.0, 0.0]] * 8 + [[-1.0, 0.0]] * 10)  # apart, probabilities not
+    t = fit_temperature(lopsided, y)
+    gain = information_gain(lopsided, y, t)
+    assert gain < NO_SIGNAL and not no_signal(gain, apart_from_chance(lopsided, y, 2))
+    said = signal_warning(lopsided, y, t, gain, lopsided=True)
+    assert said.startswith("on the validation films the model tells the classes apart"), said
+    flat = np.zeros((23, 2))  # nothing at all: at its upper bound every answer is 0.50, not the class shares
+    assert no_signal(information_gain(flat, y, 20.0), apart_from_chance(flat, y, 2))
+    said = signal_warning(flat, y, 20.0, information_gain(flat, y, 20.0), lopsided=False)
+    assert "tell no more than how common each class is" in said and "every answer near 0.50)" in said, said
+    assert "every answer near the class shares)" in signal_warning(flat, y, 1.0, -0.01, lopsided=False)
+    chance = np.array([[1.0, 0.0]] * 3 + [[0.0, 1.0]] * 2 + [[1.0, 0.0]] * 11 + [[0.0, 1.0]] * 7)
+    assert "no better than chance" in signal_warning(chance, y, 1.0, 0.05, lopsided=False)
+    assert signal_warning(lopsided, y, t, 0.2, lopsided=True) is None  # probabilities that carry: nothing to say

@@ -269,7 +269,7 @@ def test_a_run_that_could_not_read_some_files_exits_1(tmp_path, monkeypatch):
         monkeypatch.setattr(train.run, "run_training", lambda s, skipped=skipped: trained(s, skipped))
         r = CliRunner().invoke(train_app, ["--data", str(tmp_path / "data"), "--out", str(tmp_path / f"run{code}")])
         assert r.exit_code == code, r.output
-        assert ("1 file(s) could not be read and trained nothing (run.json lists them under skipped_files)" in r.output) == bool(code)
+        assert ("1 file could not be read and trained nothing (run.json lists them under skipped_files)" in r.output) == bool(code)
 
 
 def test_files_that_ran_out_of_memory_are_said_so_not_called_unreadable(tmp_path, monkeypatch):
@@ -291,9 +291,9 @@ def test_files_that_ran_out_of_memory_are_said_so_not_called_unreadable(tmp_path
         return settings.out
 
     for k, (skipped, said) in enumerate((
-            ([short], "1 file(s) ran out of memory, also decoded alone, and trained nothing (run.json lists them "
+            ([short], "1 file ran out of memory, also decoded alone, and trained nothing (run.json lists them "
                       "under skipped_files); free memory and give --replace to read them again: exit code 1"),
-            ([short, bad], "2 file(s) could not be read (1 of them ran out of memory, also decoded alone) and trained "
+            ([short, bad], "2 files could not be read (1 of them ran out of memory, also decoded alone) and trained "
                            "nothing (run.json lists them under skipped_files); free memory and give --replace to read "
                            "them again: exit code 1"))):
         monkeypatch.setattr(train.run, "run_training", lambda s, skipped=skipped: trained(s, skipped))

@@ -149,7 +149,7 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     y = labels_of(items, split.classes)
     cache = cache_path(run_dir, part)
     if cache.is_file() and (damaged := _stamp_damaged(run_dir, part)):
-        stderr_note(f"note: the stamp of {cache} cannot be read ({damaged}): damaged? the {part} films are decoded "
+        stderr_note(f"note: {damaged}, so {cache} cannot be checked against the split: the {part} films are decoded "
                     "again instead" + (", and cached anew" if rewrite else ""))
     elif cache.is_file() and (older := _older_rules(run_dir, part)):
         stderr_note(f"note: {cache} {older}: the {part} films are decoded again by this version's rules"

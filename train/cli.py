@@ -13,6 +13,7 @@ import typer
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, folder_problem, one_line_errors
 from edge.comma_list import comma_items
+from edge.figures import counted
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow, require_matplotlib
 
@@ -232,7 +233,7 @@ def train(
         short = sum(str(s.get("error", "")).startswith(OUT_OF_MEMORY) for s in unread)  # also alone (train.data.scan)
         said = ("could not be read" if not short else "ran out of memory, also decoded alone," if short == len(unread)
                 else f"could not be read ({short} of them ran out of memory, also decoded alone)")
-        print(f"cxr-train: {len(unread)} file(s) {said} and trained nothing (run.json lists them under skipped_files)"
+        print(f"cxr-train: {counted(len(unread), 'file')} {said} and trained nothing (run.json lists them under skipped_files)"
               + ("; free memory and give --replace to read them again" if short else "") + ": exit code 1", file=sys.stderr)
         raise typer.Exit(1)
 

@@ -90,7 +90,7 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         return _again(f"{path} is damaged ({e.why})")
     try:
         split = Split.load(out / "split.json")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:  # not a split's shape
+    except (OSError, ValueError) as e:  # not JSON, or not a split's shape (Split.load says which)
         return _again(f"{out / 'split.json'} cannot be read ({type(e).__name__}: {first_line(e)})")
     if s.data == "synthetic" and not _same_synthetic(split):
         return None

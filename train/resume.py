@@ -233,7 +233,7 @@ def run_record_problem(run_dir: Path) -> str | None:
         return unusable("run.json", e)
     try:
         split = Split.load(run_dir / "split.json")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:  # not JSON, or not a split's shape
+    except (OSError, ValueError) as e:  # not JSON, or not a split's shape (Split.load says which)
         return unusable("split.json", e)
     try:
         model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None

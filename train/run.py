@@ -27,7 +27,7 @@ from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import say_split_warnings, teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.run_folders import check_folders
-from train.validation_notes import apart_from_chance, at_chance, probabilities_line, weights_line
+from train.validation_notes import apart_from_chance, no_signal, signal_warning, weights_line
 from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members, load_member, save_member
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
@@ -219,7 +219,7 @@ def _recipe(s: TrainSettings, n_teacher: int) -> Path:
 
 def _train(s: TrainSettings, last: bool = True, started: float | None = None) -> Path:
     """One training run (a model, an ensemble, or a student of ``s.teacher``) into ``s.out``."""
-    from train.calibration import NO_SIGNAL, fit_temperature, information_gain, nll, unconstrained_note
+    from train.calibration import fit_temperature, information_gain, nll, unconstrained_note
     from train.models import CHANNELS, average_logits, build, inference_copy
 
     t0 = time.time()
@@ -319,7 +319,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
                        "information_gain": gain,
                        "balanced_accuracy": balanced_accuracy(ys["val"], val_logits.argmax(1)),
                        # no signal in the probabilities, nor in the answers (convert.gate.no_signal_line reads it)
-                       "no_signal": bool(gain < NO_SIGNAL and apart is None),
+                       "no_signal": no_signal(gain, apart),
                        "temperature_note": unconstrained_note(val_logits, ys["val"], temperature),
                        "member_accuracy": [float((logits_of(m, arrays["val"]).argmax(1) == ys["val"]).mean())
                                            for m in members]},
@@ -346,17 +346,9 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     forget(out)
     if run["validation"]["temperature_note"]:
         log(f"warning: {run['validation']['temperature_note']}")
-    if run["validation"]["no_signal"]:
-        log(f"warning: on the validation films the model's answers tell no more than how common each class is "
-            f"(validation accuracy {val_acc:.3f}, calibration temperature {temperature:.3g}: every answer near the "
-            "class shares). Train longer (--epochs) or on more films before using it")
-    elif gain < NO_SIGNAL and apart is not None:
-        log(f"warning: {probabilities_line(apart, temperature, len(split.classes), weights_line(run['counts']['train'], weights) is not None)}")
-    elif (chance_ba := at_chance(val_logits, ys["val"], len(split.classes))) is not None:
-        # its probabilities may still carry a little information: its answers carry none
-        log(f"warning: on the validation films the model's answers are no better than chance (balanced accuracy "
-            f"{chance_ba:.3f}, chance {1 / len(split.classes):.3f}). Train longer (--epochs) or on more films before "
-            "using it")
+    if said := signal_warning(val_logits, ys["val"], temperature, gain,
+                              weights_line(run["counts"]["train"], weights) is not None):
+        log(f"warning: {said}")
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
              if p.is_file() and p.stat().st_mtime < t0]
     if last and not run.get("teacher") and (out / "teacher" / "run.json").is_file():  # --replace, not distilled now

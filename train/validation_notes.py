@@ -9,7 +9,7 @@ import numpy as np
 
 from edge.shares import mean_of_proportions
 from train.audit import balanced_accuracy
-from train.calibration import HIGHEST_TEMPERATURE
+from train.calibration import HIGHEST_TEMPERATURE, NO_SIGNAL
 
 
 def at_chance(logits: np.ndarray, y: np.ndarray, n_classes: int) -> float | None:
@@ -57,3 +57,30 @@ def weights_line(counts: dict[str, int], weights: dict[str, float]) -> str | Non
     return (f"classes in training: {', '.join(f'{c} {n}' for c, n in counts.items())}; each film weighted "
             f"{' : '.join(f'{weights[c]:.3g}' for c in counts)} in the loss, so that every class counts alike "
             "(run.json: fit.class_weights)")
+
+
+def no_signal(gain: float, apart: tuple[float, float, float] | None) -> bool:
+    """Whether a model's validation answers carry no signal: its calibrated probabilities beat the class shares by
+    less than NO_SIGNAL nats a film (train.calibration.information_gain) and its answers do not tell the classes
+    apart either (apart_from_chance None). run.json keeps it; convert.gate.no_signal_line reads it."""
+    return bool(gain < NO_SIGNAL and apart is None)
+
+
+def signal_warning(logits: np.ndarray, y: np.ndarray, temperature: float, gain: float, lopsided: bool) -> str | None:
+    """The one warning cxr-train gives of what its validation answers carry, or None: no signal at all; else
+    answers that tell the classes apart with probabilities that do not (probabilities_line); else answers no
+    better than chance whose probabilities may still carry a little."""
+    n_classes = np.asarray(logits).shape[1]
+    apart = apart_from_chance(logits, y, n_classes)
+    if no_signal(gain, apart):
+        accuracy = float((np.asarray(logits).argmax(1) == np.asarray(y)).mean())
+        return (f"on the validation films the model's answers tell no more than how common each class is (validation "
+                f"accuracy {accuracy:.3f}, calibration temperature {temperature:.3g}: every answer near "
+                + (f"{1 / n_classes:.2f}" if temperature >= HIGHEST_TEMPERATURE * 0.99 else "the class shares")
+                + "). Train longer (--epochs) or on more films before using it")
+    if gain < NO_SIGNAL and apart is not None:
+        return probabilities_line(apart, temperature, n_classes, lopsided)
+    if (chance_ba := at_chance(logits, y, n_classes)) is not None:
+        return (f"on the validation films the model's answers are no better than chance (balanced accuracy "
+                f"{chance_ba:.3f}, chance {1 / n_classes:.3f}). Train longer (--epochs) or on more films before using it")
+    return None
