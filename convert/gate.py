@@ -15,7 +15,7 @@ import numpy as np
 
 from convert.metrics import agreement, to_jsonable
 from edge.decision import describe, fmt_threshold
-from edge.figures import counted
+from edge.figures import counted, listed
 from edge.atomic import write_bytes
 
 
@@ -24,8 +24,7 @@ def points_text(v: float) -> str:
     return f"{v:g} point" + ("" if v == 1 else "s")
 
 
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+_and = listed
 
 
 def resolution_note(counts: dict[str, int], max_class_drop: float) -> str | None:

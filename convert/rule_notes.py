@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from edge.decision import SPECIFICITY_FLOOR, chosen_counts, falls_short, fmt_threshold, next_share
-from edge.figures import counted, fixed
+from edge.figures import counted, fixed, listed
 
 # Below this specificity (on films of the other classes, which play no part in choosing it) the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
@@ -199,7 +199,7 @@ def once_per_choice(rules: list[tuple[str, dict]], warnings) -> list[tuple[str, 
         first = files[0][1]
         others = "; ".join(f"{t} for {name}" for name, t in files if t != first)
         names = [name for name, _ in files]
-        named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        named = listed(names)
         out.append((kind, named, text.replace(_AT, f"p >= {first}" + (f" ({others})" if others else ""))
                     .replace(FILES_HERE, named)))
     return out

@@ -6,6 +6,7 @@ reader must be told which model saw which films, since the figures flatter that 
 
 from __future__ import annotations
 
+from edge.figures import listed
 from train.hygiene import COPY_CODE_BITS
 
 
@@ -28,7 +29,7 @@ def how_found(note: dict) -> str:
                                                (note.get("cropped"), "cropped copies"),
                                                (note.get("padded"), "copies with a border added"),
                                                (note.get("mirrored"), "mirrored copies")) if n]
-    said = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+    said = listed(kinds)
     return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
 
 

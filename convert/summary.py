@@ -12,6 +12,7 @@ from convert.intervals import mean_of_proportions
 from convert.reliability import expected_calibration_error, reliability_bins
 from convert.roc import _auroc_per_class, auroc, macro_auroc, ranking_scores
 from edge.decision import labels_for
+from edge.figures import listed
 
 ECE_BINS = 15  # equal-width bins of the top class's probability; report.md says so beside the figure
 
@@ -165,8 +166,7 @@ def only_meaningful(rows: list[dict], n_present: int) -> list[dict]:
 
 def one_film_words(names: list[str]) -> str:
     """'one COVID film', or 'one COVID film and one Viral_Pneumonia film': why an AUROC has no interval."""
-    words = [f"one {c} film" for c in names]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return listed([f"one {c} film" for c in names])
 
 
 def auroc_no_interval(y: np.ndarray, classes: list[str]) -> dict[str, str]:

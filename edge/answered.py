@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from edge.digest import file_sha256
+from edge.figures import listed
 from edge.film_stamp import Stamp
 from edge.names import exact_name
 
@@ -140,7 +141,7 @@ def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str]) -> 
 def logs_named(logs: Path | list[Path]) -> str:
     """The logs as a message names them: "a.jsonl", or "a.jsonl and a.jsonl.1"."""
     names = [str(log) for log in ([logs] if isinstance(logs, Path) else logs)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return listed(names)
 
 
 def by_another_model(answer: Answer, model: tuple[str, list[str]]) -> bool | None:

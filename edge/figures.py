@@ -85,6 +85,11 @@ def against_chance(lo: float, hi: float | None, chance: float) -> str:
     return "reaches" if lo <= chance else "above"
 
 
+def listed(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' ('' for none): names in a sentence."""
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
 def counted(n: int, noun: str) -> str:
     """'1 test film', '3 test films': a count with its noun, plural but for one ("1 COVID films" was said where a
     class had one film, the very case a reader must read right)."""

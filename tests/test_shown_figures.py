@@ -171,3 +171,11 @@ def test_a_lower_bound_is_rounded_down_never_up():
     # prevalence of 0.001) read as no better than no test, where the lower end was 99.989
     assert rounded_down(0.99989, 1) == "99.98" and rounded_down(0.999999999, 1) == "99.999999"
     assert rounded_down(3.35e-9, 1) == "3.3e-07" and rounded_down(1e-9, 1) == "1.0e-07"  # not '10.0e-08'
+
+
+def test_names_in_a_sentence_are_joined_one_way():
+    """'a, b and c' was written out by hand in six places (edge.figures.listed now): one of them raised on no names."""
+    from edge.figures import listed
+
+    assert (listed([]), listed(["COVID"]), listed(["COVID", "Normal"]), listed(["a", "b", "c"])) == \
+        ("", "COVID", "COVID and Normal", "a, b and c")

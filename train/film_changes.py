@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from train.data import DataError
+from train.resume import version_of
 
 
 # The first cxr-edge whose every run.json holds "data_fingerprint" (null for a student of an older teacher):
@@ -43,7 +44,7 @@ def _fingerprint(run_dir: Path, record: str) -> tuple[dict, dict] | None:
     if not isinstance(run, dict):
         raise RecordDamaged(path, f"it holds {type(run).__name__}, not a JSON object")
     if "data_fingerprint" not in run:
-        version = _version(run.get("cxr_edge_version"))
+        version = version_of(run.get("cxr_edge_version"))
         if version is not None and version >= FINGERPRINT_SINCE:
             raise RecordDamaged(path, f"no data_fingerprint, which cxr-edge {run['cxr_edge_version']} records")
         return None
@@ -57,13 +58,6 @@ def _fingerprint(run_dir: Path, record: str) -> tuple[dict, dict] | None:
     if wrong:
         raise RecordDamaged(path, f"its data_fingerprint has no {' or '.join(wrong)}")
     return run, done
-
-
-def _version(text: object) -> tuple[int, ...] | None:
-    try:
-        return tuple(int(p) for p in str(text).split(".")[:3]) if text is not None else None
-    except ValueError:
-        return None
 
 
 def film_stamps(root: Path, items: list) -> dict[str, tuple[str, int, int]]:

@@ -22,7 +22,7 @@ from edge.preprocess import PreprocessConfig, first_line
 from train.class_choice import same_class_setting
 from train.data import Split
 from train.film_changes import RecordDamaged
-from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, _version, settings_dict
+from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, settings_dict, version_of
 
 PREPARED = "prepared.json"
 # What the films, the split and the inputs depend on; the training settings do not touch them.
@@ -62,7 +62,7 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         record = read_json(path)
     except (OSError, ValueError) as e:  # read_json's names the file
         return _again(_unread(path, e))
-    if (_version(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
+    if (version_of(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
         return None
     if problem := _record_problem(record):
         return _again(f"{path} is damaged ({problem})")

@@ -330,7 +330,8 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str], str
 SPLIT_RULES = (0, 28, 0)
 
 
-def _version(text: Any) -> tuple[int, ...] | None:
+def version_of(text: Any) -> tuple[int, ...] | None:
+    """'0.37.0' as (0, 37, 0); None where a run.json names no version, or none that reads as one."""
     try:
         return tuple(int(p) for p in str(text).split(".")[:3])
     except ValueError:
@@ -344,7 +345,7 @@ def older_split_rules(run_dir: Path) -> str | None:
         made = read_json(Path(run_dir) / "run.json").get("cxr_edge_version")
     except (OSError, ValueError):
         return None
-    version = _version(made)
+    version = version_of(made)
     if version is not None and version >= SPLIT_RULES:
         return None
     return f"cxr-edge {made}" if made else "a cxr-edge older than 0.5"

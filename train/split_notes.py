@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from edge.figures import listed
 from train.data import Item
 
 
@@ -43,8 +44,7 @@ AFTER = {"test": " (cxr-convert's report)", "val": ", and so will the epoch, cal
          "chosen on them"}
 
 
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+_and = listed
 
 
 def units_in_parts(parts: dict[str, list[Item]], unit_of, by_patient: bool) -> dict:

@@ -29,9 +29,9 @@ def _head(path: Path) -> bytes:
 
 
 def _older(record: dict) -> bool:
-    from train.resume import _version
+    from train.resume import version_of
 
-    return (_version(record.get("cxr_edge_version")) or (0,)) < MARKS_SINCE
+    return (version_of(record.get("cxr_edge_version")) or (0,)) < MARKS_SINCE
 
 
 def synthetic_in_split(split: Split) -> tuple[list[str], list[str]]:
