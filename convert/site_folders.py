@@ -134,14 +134,14 @@ def others_files(out_dir: Path, names: tuple[str, ...], record: str, keys: set[s
     """Why ``out_dir`` must not take a ``tool`` report: it holds files of the report's ``names`` but no
     earlier report of that tool (``record``, a JSON file holding ``keys``), so they are the user's own,
     which the report would replace or remove; or None. A folder of notes named compare.md was replaced unsaid."""
-    from edge.atomic import read_json
+    from edge.atomic import DamagedFile, read_json
 
     held = [n for n in names if (out_dir / n).exists()]
     if not held:
         return None
     try:
         before = read_json(out_dir / record)
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         before = None
     if isinstance(before, dict) and keys <= set(before):  # an earlier report of this tool: renewed
         return None

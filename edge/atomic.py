@@ -232,15 +232,25 @@ def _jsonable(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
+class DamagedFile(ValueError):
+    """A file that is there but cannot be understood (cut short, edited by hand, another tool's): ``path``, and
+    ``why`` without the file's name, so that each caller says both in its own sentence without cutting this
+    message apart (three did, on its words)."""
+
+    def __init__(self, path: Path, why: str):
+        self.path, self.why = Path(path), why
+        super().__init__(f"{self.path} is damaged: {why}")
+
+
 def read_json(path: Path) -> dict:
-    """A JSON file's object; ValueError naming the file where it is no JSON object (a file cut short,
-    edited by hand), not json's bare "Expecting value: line 2 column 1"."""
+    """A JSON file's object; DamagedFile where it is no JSON object (a file cut short, edited by hand),
+    not json's bare "Expecting value: line 2 column 1"."""
     try:
         data = json.loads(Path(path).read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path} is damaged: not readable as JSON ({e})") from None
+        raise DamagedFile(path, f"not readable as JSON ({e})") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path} is damaged: it holds no JSON object")
+        raise DamagedFile(path, "it holds no JSON object")
     return data
 
 

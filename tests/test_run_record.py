@@ -365,6 +365,48 @@ def test_a_damaged_split_json_is_said_by_its_name_and_what_is_wrong(tmp_path):
         assert why in said, said
 
 
+def test_damaged_files_carry_their_path_and_what_is_wrong_and_a_bug_is_no_damage(tmp_path, monkeypatch):
+    """What is wrong with a damaged record was cut out of read_json's message on its words (" is damaged: "): a run
+    folder whose own name held them was said wrong. And any ValueError while reading split.json or run.json, a bug of
+    ours too, was said as a damaged run, sending users to --replace an hour's model over a bug."""
+    import pytest
+
+    import train.data
+    from edge.atomic import DamagedFile, read_json
+    from train.data import Split
+    from train.film_changes import RecordDamaged, sources_changed
+    from train.resume import RunRecordDamaged, run_record, run_record_problem, split_damage
+
+    run_dir = tmp_path / "x is damaged: y"
+    run_dir.mkdir()
+    (run_dir / "run.json").write_text('{"trunc')
+    with pytest.raises(DamagedFile) as e:
+        read_json(run_dir / "run.json")
+    assert e.value.path == run_dir / "run.json" and e.value.why.startswith("not readable as JSON (") and str(e.value) == f"{run_dir / 'run.json'} is damaged: {e.value.why}"
+    with pytest.raises(RunRecordDamaged) as e:
+        run_record(run_dir)
+    assert isinstance(e.value, DamagedFile) and e.value.why.startswith("not readable as JSON (")
+    (run_dir / "model.keras").write_bytes(b"an hour's model")
+    (run_dir / "split.json").write_text("{}")
+    assert split_damage(run_dir) == "it is no split's record (KeyError: 'splits')"
+    with pytest.raises(DamagedFile, match=f"^{run_dir / 'split.json'} is damaged: it is no split's record"):
+        Split.load(run_dir / "split.json")
+    with pytest.raises(RecordDamaged) as e:
+        sources_changed(run_dir, [])
+    assert isinstance(e.value, DamagedFile) and str(e.value) == "its run.json's record of its films is damaged " \
+        f"({e.value.why})" and e.value.why.startswith("not readable as JSON (")
+
+    (run_dir / "run.json").write_text("{}")
+
+    def bug(cls, d):
+        raise ValueError("a bug")
+    monkeypatch.setattr(train.data.Split, "from_dict", classmethod(bug))
+    with pytest.raises(ValueError, match="^a bug$"):
+        run_record_problem(run_dir)
+    with pytest.raises(ValueError, match="^a bug$"):
+        split_damage(run_dir)
+
+
 def test_a_damaged_split_json_beside_a_finished_model_is_not_trained_over_without_replace(tiny_run, tmp_path, capsys,
                                                                                           monkeypatch):
     """A finished run whose split.json was damaged (edited, a disk error; cxr-train writes it atomically) was taken

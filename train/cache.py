@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from edge.atomic import atomic_path, read_json, temporary_file, write_json
+from edge.atomic import DamagedFile, atomic_path, read_json, temporary_file, write_json
 from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
 from train.data import DataError, Item, Split, scan, stderr_note
 
@@ -102,7 +102,7 @@ def _cache_matches(run_dir: Path, part: str, x: np.ndarray, items: list[Item], c
         return False
     try:
         stamp = read_json(stamp_path(run_dir, part))
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         return False
     return (isinstance(stamp, dict) and stamp.get("decode_rules") == DECODE_RULES
             and stamp.get("films") == _films_digest(items, config) and stamp.get("array") == _array_digest(x))
@@ -115,7 +115,7 @@ def _older_rules(run_dir: Path, part: str) -> str | None:
         return "has no stamp (written by a cxr-edge before 0.23.0)"
     try:
         rules = read_json(path).get("decode_rules")
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         return None  # unreadable: _cache_matches refuses it, as a damaged stamp (_stamp_damaged), not as older rules
     if rules is None:
         return "was stamped by cxr-edge 0.31.0 or older, without the decoding rules that made its pixels"
@@ -133,7 +133,7 @@ def _stamp_damaged(run_dir: Path, part: str) -> str | None:
         stamp = read_json(path)
     except OSError as e:
         return f"{path} cannot be read: {e.strerror or e}"
-    except ValueError as e:  # read_json names the file
+    except DamagedFile as e:  # it names the file
         return first_line(e)
     if not all(isinstance(stamp.get(k), str) for k in ("films", "array")):
         return f"{path} is damaged: it holds no digest of the films or of the rows"

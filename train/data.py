@@ -44,7 +44,7 @@ from train.hygiene import THUMB, copy_code, fingerprint
 from train.manifest import ManifestError, attach_sources
 from train.progress import progress_bar
 from train.synthetic_mark import is_synthetic_film
-from edge.atomic import read_json, write_json
+from edge.atomic import DamagedFile, read_json, write_json
 
 SPLIT_NAMES = ("train", "val", "test")
 
@@ -91,13 +91,13 @@ class Split:
 
     @classmethod
     def load(cls, path: Path) -> "Split":
-        """The split in ``path``; ValueError naming the file where it is damaged (not JSON, or not a split's
+        """The split in ``path``; DamagedFile where it is damaged (not JSON, or not a split's
         shape): json's bare "Expecting value" or "('splits')" named no file, and read as a bug of ours."""
         d = read_json(path)
         try:
             return cls.from_dict(d)
         except (KeyError, TypeError, AttributeError) as e:
-            raise ValueError(f"{path} is damaged: it is no split's record ({type(e).__name__}: {e})") from None
+            raise DamagedFile(path, f"it is no split's record ({type(e).__name__}: {e})") from None
 
     def digest(self) -> str:
         """SHA-256 of which film (path, label, bytes) is in which part: run.json keeps it, so that

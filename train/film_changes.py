@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from edge.atomic import DamagedFile, read_json
 from train.data import DataError
 from train.resume import version_of
 
@@ -21,13 +22,12 @@ from train.resume import version_of
 FINGERPRINT_SINCE = (0, 14, 0)
 
 
-class RecordDamaged(DataError):
+class RecordDamaged(DamagedFile, DataError):
     """A run's record of its films (run.json's or prepared.json's data_fingerprint) that is there but cannot be
     read: whether the films changed cannot be told. A record that is not there (a run older than it) is None."""
 
-    def __init__(self, path: Path, why: str):
-        self.path, self.why = Path(path), why
-        super().__init__(f"its {self.path.name}'s record of its films is damaged ({why})")
+    def __str__(self) -> str:  # said after the run's folder: "the run in OUT: its run.json's record ..."
+        return f"its {self.path.name}'s record of its films is damaged ({self.why})"
 
 
 def _fingerprint(run_dir: Path, record: str) -> tuple[dict, dict] | None:
@@ -36,13 +36,13 @@ def _fingerprint(run_dir: Path, record: str) -> tuple[dict, dict] | None:
     written: checked here once, so that what reads it after is no guess (and a bug there is no 'older run')."""
     path = Path(run_dir) / record
     try:
-        run = json.loads(path.read_text())
+        run = read_json(path)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as e:  # ValueError: not JSON, or not UTF-8
+    except DamagedFile as e:
+        raise RecordDamaged(path, e.why) from None
+    except OSError as e:
         raise RecordDamaged(path, f"{type(e).__name__}: {e}") from None
-    if not isinstance(run, dict):
-        raise RecordDamaged(path, f"it holds {type(run).__name__}, not a JSON object")
     if "data_fingerprint" not in run:
         version = version_of(run.get("cxr_edge_version"))
         if version is not None and version >= FINGERPRINT_SINCE:

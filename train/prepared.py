@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from edge.atomic import read_json, write_json
+from edge.atomic import DamagedFile, read_json, write_json
 from edge.preprocess import PreprocessConfig, first_line
 from train.class_choice import same_class_setting
 from train.data import Split
@@ -60,7 +60,7 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
     path = out / PREPARED
     try:
         record = read_json(path)
-    except (OSError, ValueError) as e:  # read_json's names the file
+    except (OSError, DamagedFile) as e:  # read_json's names the file
         return _again(_unread(path, e))
     if (version_of(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
         return None
@@ -73,7 +73,7 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
     try:
         same_split = hashlib.sha256((out / "split.json").read_bytes()).hexdigest() == record["split_sha256"]
         split_classes = read_json(out / "split.json").get("classes")
-    except (OSError, ValueError) as e:
+    except (OSError, DamagedFile) as e:
         return _again(_unread(out / "split.json", e))
     done = _data_settings(_as_recorded(record, out))
     notes = {"hygiene": record["data_hygiene"], "skipped": record["skipped_files"],
@@ -90,7 +90,7 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         return _again(f"{path} is damaged ({e.why})")
     try:
         split = Split.load(out / "split.json")
-    except (OSError, ValueError) as e:  # not JSON, or not a split's shape (Split.load says which)
+    except (OSError, DamagedFile) as e:  # not JSON, or not a split's shape (Split.load says which)
         return _again(f"{out / 'split.json'} cannot be read ({type(e).__name__}: {first_line(e)})")
     if s.data == "synthetic" and not _same_synthetic(split):
         return None
@@ -109,7 +109,7 @@ def _record_problem(record: dict) -> str | None:
     return f"no {', '.join(wrong)} as it writes them" if wrong else None
 
 
-def _unread(path: Path, e: OSError | ValueError) -> str:
+def _unread(path: Path, e: OSError | DamagedFile) -> str:
     return f"{path} cannot be read ({e.strerror or e})" if isinstance(e, OSError) else first_line(e)  # read_json's: named
 
 

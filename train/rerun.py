@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edge.atomic import read_json
+from edge.atomic import DamagedFile, read_json
 from train.resume import older_split_rules
 
 
@@ -33,7 +33,7 @@ def nothing_to_do(out: Path, what: str) -> str:
     'COVID, Normal from data'."""
     try:
         run = read_json(Path(out) / "run.json")
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         run = {}
     created = str(run.get("created") or "")
     when = f"{created[:10]} {created[11:16]} UTC" if len(created) >= 16 else "at a time it did not record"

@@ -11,14 +11,13 @@ seed + k), so a resumed run gives the same weights as one that was never stopped
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shlex
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from edge.atomic import read_json
+from edge.atomic import DamagedFile, read_json
 from train.class_choice import picked_folders, same_class_setting
 from train.data import DataError
 from train.settings_check import teacher_size
@@ -92,7 +91,7 @@ def _data_where_split(settings: dict, run_dir: Path) -> dict:
         return settings
     try:
         where = read_json(Path(run_dir) / "split.json").get("data_dir")
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         return settings
     return {**settings, "data": where} if isinstance(where, str) and os.path.isabs(where) else settings
 
@@ -113,13 +112,9 @@ def _as_recorded(run: dict, run_dir: Path) -> dict:
             "add_data": [full(v) for v in settings.get("add_data") or []]}
 
 
-class RunRecordDamaged(DataError):
+class RunRecordDamaged(DamagedFile, DataError):
     """A run.json that is there but cannot be understood (not JSON, or no "settings" object): no finished run's
-    record to compare, and no missing one either. ``why``: what is wrong, without the file's name."""
-
-    def __init__(self, path: Path, why: str):
-        self.path, self.why = Path(path), why
-        super().__init__(f"{self.path} is damaged ({why})")
+    record to compare, and no missing one either."""
 
 
 def run_record(run_dir: Path) -> dict:
@@ -129,8 +124,8 @@ def run_record(run_dir: Path) -> dict:
     path = Path(run_dir) / "run.json"
     try:
         run = read_json(path)
-    except ValueError as e:  # read_json names the file: "PATH is damaged: not readable as JSON (...)"
-        raise RunRecordDamaged(path, str(e).split(" is damaged: ", 1)[-1]) from None
+    except DamagedFile as e:
+        raise RunRecordDamaged(path, e.why) from None
     if not isinstance(run.get("settings"), dict):
         raise RunRecordDamaged(path, 'it holds no "settings" object' if "settings" not in run
                                else f'its "settings" is {type(run["settings"]).__name__}, not an object')
@@ -168,7 +163,7 @@ def settings_said(run_dir: Path, s: Any, keys: list[str], options: dict[str, str
     recipe's teacher has its --teacher-members as its members)."""
     try:
         run = run_record(run_dir)
-    except (OSError, ValueError):  # RunRecordDamaged: other_settings said so before
+    except (OSError, DamagedFile):  # RunRecordDamaged: other_settings said so before
         return ", ".join((options or {}).get(k, _option(k)) if k != STOPPED else k for k in keys)
     then, now = _comparable(_as_recorded(run, run_dir)), _comparable(settings_dict(s))
     was = {**run["settings"], **{k: then[k] for k in FOLDER_SETTINGS}}  # the others as typed: --class-map, ...
@@ -223,17 +218,17 @@ def run_record_problem(run_dir: Path) -> str | None:
 
     run_dir = Path(run_dir)
 
-    def unusable(name: str, e: BaseException) -> str:  # a dead end: cxr-train failed on it even with --replace
+    def unusable(name: str, e: OSError | DamagedFile) -> str:  # a dead end: cxr-train failed on it even with --replace
         missing = [n for n in ("run.json", "split.json", "model.keras") if not (run_dir / n).is_file()]
         return (f"{run_dir} holds an incomplete run ({', '.join(missing)} missing)" if missing
                 else f"{run_dir} holds a damaged run ({_damaged(run_dir / name, e)})")
     try:
         run = read_json(run_dir / "run.json")
-    except (OSError, ValueError) as e:
+    except (OSError, DamagedFile) as e:
         return unusable("run.json", e)
     try:
         split = Split.load(run_dir / "split.json")
-    except (OSError, ValueError) as e:  # not JSON, or not a split's shape (Split.load says which)
+    except (OSError, DamagedFile) as e:  # not JSON, or not a split's shape (Split.load says which)
         return unusable("split.json", e)
     try:
         model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
@@ -264,21 +259,17 @@ def split_damage(run_dir: Path) -> str | None:
         return None
     try:
         Split.load(path)
-    except (OSError, ValueError) as e:
-        return str(e).split(" is damaged: ", 1)[-1]
+    except DamagedFile as e:
+        return e.why
+    except OSError as e:
+        return str(e)
     return None
 
 
-def _damaged(path: Path, e: BaseException) -> str:
+def _damaged(path: Path, e: OSError | DamagedFile) -> str:
     """"run/split.json is damaged: it is no split's record (KeyError: 'splits')": the file and what is wrong, not
     Python's bare "'splits'" or "list indices must be integers"."""
-    if isinstance(e, OSError):
-        return f"{path} cannot be read: {e.strerror or e}"
-    if isinstance(e, ValueError) and f"{path} is damaged" in str(e):  # read_json's: it names the file
-        return str(e)
-    if isinstance(e, (json.JSONDecodeError, UnicodeDecodeError)):
-        return f"{path} is damaged: not readable as JSON ({e})"
-    return f"{path} is damaged: it is no {path.stem}'s record ({type(e).__name__}: {e})"
+    return f"{path} cannot be read: {e.strerror or e}" if isinstance(e, OSError) else str(e)
 
 
 def fingerprint(s: Any, run_dir: Path) -> dict:
@@ -343,7 +334,7 @@ def older_split_rules(run_dir: Path) -> str | None:
     SPLIT_RULES (its run.json names no version: older still), else None."""
     try:
         made = read_json(Path(run_dir) / "run.json").get("cxr_edge_version")
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         return None
     version = version_of(made)
     if version is not None and version >= SPLIT_RULES:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from edge.atomic import read_json
+from edge.atomic import DamagedFile, read_json
 from edge.preprocess import PreprocessConfig
 from train.class_names import same_class_key
 from train.data import DataError, Split
@@ -111,7 +111,7 @@ def teacher_record(teacher: str | Path) -> dict:
     """A teacher run's run.json, or {} where it cannot be read (teacher_data then says why)."""
     try:
         run = read_json(Path(teacher) / "run.json")
-    except (OSError, ValueError):
+    except (OSError, DamagedFile):
         return {}
     return run if isinstance(run, dict) else {}
 
