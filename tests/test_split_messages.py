@@ -245,15 +245,19 @@ def test_a_part_whose_films_of_a_class_are_one_patients_says_so(tmp_path, capsys
 
 def test_a_class_with_few_training_films_is_warned_about(tmp_path, capsys):
     """Patients of 8, 1 and 1 COVID films: the split gives training the 8 and validation and test one each, and said
-    nothing of how few films the model learns COVID from (only of the 1 test and 1 validation film)."""
+    nothing of how few films the model learns COVID from (only of the 1 test and 1 validation film); then it said
+    8 films, not that all 8 were one patient's (which teach the model that patient, not COVID)."""
     split, _, _ = _prepare(_by_patient(tmp_path / "films", [8, 1, 1], 60), tmp_path / "run")
     assert [sum(i.label == "COVID" for i in split.parts[p]) for p in ("train", "val", "test")] == [8, 1, 1]
-    assert ("cxr-train: warning: COVID: 8 training films: the model learns it from them alone"
+    assert ("cxr-train: warning: COVID: 8 training films, all of one patient: the model learns it from them alone"
             in capsys.readouterr().err.splitlines())
+    assert split.notes["few_units"]["train"] == {"COVID": 1}  # Normal's 40-odd training films: not kept
     from train.split_notes import few_training_notes
 
     assert few_training_notes({"COVID": 1, "Normal": 10, "Viral": 0}) == [
         "COVID: 1 training film: the model learns it from that film alone"]
+    assert few_training_notes({"COVID": 6}, {"by": "patient", "train": {"COVID": 2}}) == [
+        "COVID: 6 training films, of 2 patients: the model learns it from them alone"]
 
 
 def test_a_class_name_with_a_bar_is_refused_before_it_splits_every_reports_tables(tmp_path):

@@ -32,10 +32,13 @@ def few_units_text(label: str, units: list[int], by_patient: bool) -> str | None
 FEW_TRAINING = 10  # a class learnt from fewer training films than this is learnt from a handful of cases
 
 
-def few_training_notes(counts: dict[str, int]) -> list[str]:
+def few_training_notes(counts: dict[str, int], few_units: dict | None = None) -> list[str]:
     """A warning per class with very few training films (a patient's many films kept for test or
-    validation, or a small class): the model's idea of that class rests on those films alone."""
-    return [f"{c}: {n} training film{'' if n == 1 else 's'}: the model learns it from "
+    validation, or a small class): the model's idea of that class rests on those films alone. ``few_units``
+    (units_in_parts): where they are one or two patients' films, it says so: eight films of one patient
+    teach the model that patient, not the class."""
+    units, by = (few_units or {}).get("train") or {}, (few_units or {}).get("by", "")
+    return [f"{c}: {_films_of(n, 'training', units.get(c), by)}: the model learns it from "
             f"{'that film' if n == 1 else 'them'} alone" for c, n in counts.items() if 0 < n < FEW_TRAINING]
 
 
@@ -51,12 +54,13 @@ def units_in_parts(parts: dict[str, list[Item]], unit_of, by_patient: bool) -> d
     """How many split units (patients where MANIFEST.csv names them, else a film and its copies: ``unit_of``
     an item's) the films of a class in each part of FEW_FILMS come from, where fewer than its films: {"by":
     "patient" or "copies", "val": {"COVID": 1}, ...}, or {} where every film there is a unit of its own.
+    Training's are kept only for a class with fewer than FEW_TRAINING training films (few_training_notes).
     Kept in split.json's notes, so that a student of the split (train.teacher_split) says it as well."""
     out: dict = {}
-    for part in FEW_FILMS:
+    for part in (*FEW_FILMS, "train"):
         for c in dict.fromkeys(i.label for i in parts.get(part, [])):
             films = [unit_of(i) for i in parts[part] if i.label == c]
-            if len(set(films)) < len(films):
+            if len(set(films)) < len(films) and (part != "train" or len(films) < FEW_TRAINING):
                 out.setdefault(part, {})[c] = len(set(films))
     return {"by": "patient" if by_patient else "copies", **out} if out else {}
 
@@ -65,7 +69,7 @@ def split_warnings(parts: dict[str, list[Item]], classes: list[str], few_units: 
     """The warnings about a split's few films (few_films_notes, few_training_notes): said when the split is
     drawn, and by a student that takes its teacher's split (train.teacher_split)."""
     count = lambda part: {c: sum(i.label == c for i in parts.get(part, [])) for c in classes}  # noqa: E731
-    return few_films_notes({p: count(p) for p in FEW_FILMS}, few_units) + few_training_notes(count("train"))
+    return few_films_notes({p: count(p) for p in FEW_FILMS}, few_units) + few_training_notes(count("train"), few_units)
 
 
 def _films_of(n: int, name: str, units: int | None, by: str) -> str:
