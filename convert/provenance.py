@@ -128,7 +128,8 @@ def _resamples(p: dict) -> str:
     intervals were resampled (``resampled``): most of its intervals are score intervals, and "1,000 bootstrap
     resamples for the intervals" was read of a report that held no bootstrap interval."""
     if "resampled" not in p:
-        return f"; {p['n_boot']:,} bootstrap resamples for the intervals."
+        return (f"; {p['n_boot']:,} bootstrap resamples for the balanced-accuracy interval; every other interval is a "
+                "score interval (Wilson's, Newcombe's for AUROC, or MOVER's over them), not resampled.")
     if not (names := p["resampled"]):
         return ("; no interval needed resampling: each is Newcombe's score interval, or for balanced accuracy MOVER's "
                 "over them.")

@@ -48,9 +48,8 @@ def fmt_ci(value, ci) -> str:
 
 def fmt_auc(value: float | None, ci: list | tuple | None = None, why: str | None = None) -> str:
     """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where none
-    was computed; '1.000 (n/a*)' where the bootstrap gave every resample one value (AUC_NO_INTERVAL):
-    22 + 22 films perfectly ranked are no proof that 1.000 holds; '0.944 (n/a: one COVID film)' where
-    the summary gave none for that reason (``why``: convert.summary.auroc_no_interval, AUC_ONE_FILM)."""
+    was computed; '0.944 (n/a: one COVID film)' where the summary gave none for that reason (``why``:
+    convert.summary.auroc_no_interval, AUC_ONE_FILM)."""
     if value is None:
         return "n/a"
     if why:
@@ -58,24 +57,17 @@ def fmt_auc(value: float | None, ci: list | tuple | None = None, why: str | None
     lo, hi = ci or (None, None)
     if lo is None or hi is None:
         return fixed(value)
-    return f"{fixed(value)} (n/a*)" if lo == hi else f"{fixed(value)} ({fixed(lo)}–{fixed(hi)})"
-
-
-AUC_NO_INTERVAL = ("AUROC n/a*: every bootstrap resample of these films ranks them alike (often: no film of one class "
-                   "scored above a film of the other), so the bootstrap gives no interval; the films are too few to show "
-                   "how often that would hold on others.")
+    return f"{fixed(value)} ({fixed(lo)}–{fixed(hi)})"
 
 
 AUC_ONE_FILM = ("AUROC n/a: one film of a class: that AUROC is the share of the other films the one film outranks "
                 "(or that outrank it), so its rank alone decides the figure, and one film cannot show how another would "
-                "rank; a bootstrap keeps that film in every resample and would give an interval far too narrow.")
+                "rank.")
 
 
 def auc_note(lines: list[str]) -> list[str]:
-    """AUC_NO_INTERVAL, AUC_ONE_FILM and a blank line where any of ``lines`` shows an AUROC without its interval."""
-    notes = [note for mark, note in (("(n/a*)", AUC_NO_INTERVAL), ("(n/a: one ", AUC_ONE_FILM))
-             if any(mark in line for line in lines)]
-    return [*notes, ""] if notes else []
+    """AUC_ONE_FILM and a blank line where any of ``lines`` shows an AUROC without its interval for that reason."""
+    return [AUC_ONE_FILM, ""] if any("(n/a: one " in line for line in lines) else []
 
 
 def per_class_table(summary: dict) -> list[str]:
@@ -169,7 +161,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     and ``as_given`` those values as the files wrote them, beside the groups in predictions.csv."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
-    summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes, n_boot)
+    summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
     from convert.missed import missed_classes, misses_from_new_sources
     from convert.subgroups import (below_overall, classes_below_overall, copy_groups, per_source, per_source_section,

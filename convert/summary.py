@@ -1,4 +1,4 @@
-"""Every metric for one model on one labelled set, with bootstrap intervals, as JSON-safe data."""
+"""Every metric for one model on one labelled set, with its intervals, as JSON-safe data."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 
 from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, confusion_matrix,
                              per_class_metrics, to_jsonable, wilson_interval)
-from convert.intervals import mean_of_proportions
+from convert.intervals import auroc_interval, macro_auroc_interval, mean_of_proportions
 from convert.reliability import expected_calibration_error, reliability_bins
-from convert.roc import _auroc_per_class, auroc, macro_auroc, ranking_scores
+from convert.roc import _auroc_per_class, macro_auroc
 from edge.decision import labels_for
 from edge.figures import listed
 
@@ -89,16 +89,14 @@ def summarize(
 
     Predictions are ``argmax(probs)``, or with ``rule`` (class index, threshold) what the device
     gives under edge.decision (that class whenever its probability reaches the threshold).
-    Intervals: Wilson for accuracy, stratified percentile bootstrap (same ``seed``, hence the same
-    resamples) for balanced accuracy and macro AUROC. Where a class's films are all right or all
-    wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
+    Intervals: Wilson for accuracy, stratified percentile bootstrap (``seed``) for balanced accuracy,
+    Newcombe's score interval for the macro AUROC (convert.intervals.macro_auroc_interval: the bootstrap
+    held the true AUROC in under half its intervals with 2 films of a class). Where a class's films are all
+    right or all wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
     100-100, as if 44 films proved perfection): balanced accuracy then gets the MOVER interval
     of the classes' Wilson intervals (convert.intervals); a set of one class, that class's Wilson
-    interval, so that one figure has one interval wherever it is shown. An
-    AUROC whose every resample gives one value keeps that point interval here; the report shows it
-    as n/a* (convert.report.fmt_auc). Where a class present has a single film, that film is in every
-    resample and the bootstrap shows only how the other films vary (0.944 (0.833 to 1.000) on one COVID
-    film, whose real uncertainty spans nearly 0 to 1): the macro AUROC then gets no interval, and
+    interval, so that one figure has one interval wherever it is shown. Where a class present has a single
+    film, its rank alone decides its AUROC: the macro AUROC then gets no interval, and
     ``macro_auroc_no_interval`` says why (auroc_no_interval; each class's too, ``auroc_per_class_no_interval``).
     All nan values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
 
@@ -125,6 +123,7 @@ def summarize(
     else:
         ba_ci = bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)
     no_ci = auroc_no_interval(y, class_names)
+    aucs = _auroc_per_class(y, p)
     report = {
         "n": int(y.size),
         "accuracy": accuracy(y, y_pred),
@@ -132,8 +131,8 @@ def summarize(
         "balanced_accuracy": balanced_accuracy(y, y_pred, k),
         "balanced_accuracy_ci": list(ba_ci),
         "macro_auroc": macro_auroc(y, p),
-        "macro_auroc_ci": ([None, None] if no_ci else list(bootstrap_ci(y, p, macro_auroc, n_boot=n_boot, seed=seed))),
-        "auroc_per_class": dict(zip(class_names, _auroc_per_class(y, p))),
+        "macro_auroc_ci": [None, None] if no_ci else list(macro_auroc_interval(aucs, films_of(y, k))),
+        "auroc_per_class": dict(zip(class_names, aucs)),
         "ece": expected_calibration_error(y, p, ECE_BINS),
         "ece_bins": ECE_BINS,
         "confusion_matrix": cm.tolist(),
@@ -170,11 +169,11 @@ def one_film_words(names: list[str]) -> str:
 
 
 def auroc_no_interval(y: np.ndarray, classes: list[str]) -> dict[str, str]:
-    """Why AUROCs of these films (labels ``y``) get no interval: {} where every one may have its bootstrap interval.
+    """Why AUROCs of these films (labels ``y``) get no interval: {} where every one may have its interval.
 
-    A class present with a single film keeps that film in every stratified resample, so the bootstrap shows only
-    how the other films vary: a test split of one COVID film and 18 Normal films gave a macro AUROC of 0.944
-    (0.833 to 1.000), where the one film's rank alone decides the figure, anywhere from 0 to 1. Then "macro" (the
+    A class present with a single film: its rank alone decides the figure, anywhere from 0 to 1 (a bootstrap, which
+    kept that film in every resample, gave a test split of one COVID film and 18 Normal films a macro AUROC of 0.944
+    (0.833 to 1.000)), and one film cannot show how another would rank. Then "macro" (the
     macro AUROC averages that class's AUROC in) and each class whose one-vs-rest AUROC has one film on either side
     (with two classes, both) map to the reason, 'one COVID film'."""
     y = np.asarray(y)
@@ -192,17 +191,18 @@ def auroc_no_interval(y: np.ndarray, classes: list[str]) -> dict[str, str]:
     return out
 
 
-def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str], n_boot: int,
-                       seed: int = 0) -> dict[str, list]:
-    """Each class's one-vs-rest AUROC interval (percentile bootstrap within each class, summarize's
-    resamples): the per-class table gives every other figure with its interval, and an AUROC of
-    0.95 on 12 films is no 0.95 on 1,200. [None, None] for a class with no films here, and for one
-    whose AUROC has a single film on either side (auroc_no_interval: the summary's
-    ``auroc_per_class_no_interval`` says why). Films ranked as convert.roc.ranking_scores ranks them,
-    so a two-class model's two intervals are one."""
+def auroc_per_class_ci(y: np.ndarray, probs: np.ndarray, classes: list[str]) -> dict[str, list]:
+    """Each class's one-vs-rest AUROC interval (Newcombe's, convert.intervals.auroc_interval): the per-class
+    table gives every other figure with its interval, and an AUROC of 0.95 on 12 films is no 0.95 on 1,200.
+    [None, None] for a class with no films here, and for one whose AUROC has a single film on either side
+    (auroc_no_interval: the summary's ``auroc_per_class_no_interval`` says why). Films ranked as
+    convert.roc.ranking_scores ranks them, so a two-class model's two intervals are one."""
     y, probs = np.asarray(y), np.asarray(probs)
-    none = auroc_no_interval(y, classes)
-    return to_jsonable({c: [None, None] if c in none else
-                        list(bootstrap_ci(y, probs, lambda t, p, k=k: auroc(t == k, ranking_scores(p)[:, k]),
-                                          n_boot, seed))
-                        for k, c in enumerate(classes)})
+    none, counts = auroc_no_interval(y, classes), films_of(y, len(classes))
+    return to_jsonable({c: [None, None] if c in none else list(auroc_interval(a, counts[k], y.size - counts[k]))
+                        for k, (c, a) in enumerate(zip(classes, _auroc_per_class(y, probs)))})
+
+
+def films_of(y: np.ndarray, k: int) -> list[int]:
+    """How many films of each of ``k`` classes the labels ``y`` hold."""
+    return np.bincount(np.asarray(y, dtype=np.int64), minlength=k)[:k].tolist()

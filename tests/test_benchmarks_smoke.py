@@ -227,5 +227,5 @@ def test_interval_coverage_prints_a_row_per_case():
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "interval_coverage.py"), "--sims", "5", "--boot", "20"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
-    rows = [ln for ln in p.stdout.splitlines() if ln.startswith("| balanced accuracy") or ln.startswith("| paired")]
-    assert len(rows) == 7 and all(ln.count("|") == 5 for ln in rows)
+    rows = [ln for ln in p.stdout.splitlines() if ln.startswith(("| balanced accuracy", "| paired", "| macro AUROC"))]
+    assert len(rows) == 15 and all(ln.count("|") == 5 for ln in rows)

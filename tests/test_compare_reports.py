@@ -156,7 +156,9 @@ def test_which_balanced_accuracy_intervals_were_resampled_is_recorded_and_said()
         "; no interval needed resampling: each is Newcombe's score interval, or for balanced accuracy MOVER's over them.")
     assert "; 1,000 bootstrap resamples for the balanced-accuracy interval of all films, site y (compare.json's" in \
         provenance_line({**p, "resampled": ["all films", "site y"]})
-    assert provenance_line(p).endswith("; 1,000 bootstrap resamples for the intervals.")  # cxr-evaluate's, unchanged
+    assert provenance_line(p).endswith("; 1,000 bootstrap resamples for the balanced-accuracy interval; every other "
+                                       "interval is a score interval (Wilson's, Newcombe's for AUROC, or MOVER's over "
+                                       "them), not resampled.")  # cxr-evaluate's: its AUROC intervals are Newcombe's
 
 
 def test_an_exact_tie_is_zero_not_minus_zero():

@@ -248,8 +248,8 @@ def test_the_same_films_in_another_order_get_the_same_intervals():
         again = summarize(y[order], probs[order], ["COVID", "Normal"], n_boot=300)
         assert again["balanced_accuracy_ci"] == first["balanced_accuracy_ci"]
         assert again["macro_auroc_ci"] == first["macro_auroc_ci"]
-        assert (auroc_per_class_ci(y[order], probs[order], ["COVID", "Normal"], 300)
-                == auroc_per_class_ci(y, probs, ["COVID", "Normal"], 300))
+        assert (auroc_per_class_ci(y[order], probs[order], ["COVID", "Normal"])
+                == auroc_per_class_ci(y, probs, ["COVID", "Normal"]))
 
 
 def test_the_paired_bootstrap_keeps_each_films_two_answers_together_in_any_order():
