@@ -250,7 +250,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if not (rule or site_rule or decision) and (ppv := ppv_line(t["per_class"])):  # the device answers as these figures
             lines.append(ppv + unanswered(t["per_class"]))
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
-            lines.append(f"  with its rule ({labelling(rule)}), as the "
+            shown = decision if decision and decision.get("class") == rule.get("class") else rule  # 0.15 kept 0.505
+            lines.append(f"  with its rule ({labelling(shown)}), as the "
                          f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
                          f"{_ci(rule['specificity'])}")
             if chosen := rule.get("chosen_films"):

@@ -118,6 +118,12 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     assert "Held-out source hannover (n = 51" in text and "COVID sensitivity 1.000 (0.930 to 1.000)" in text
     assert "balanced accuracy 0.66 (chance 0.5), e.g. source kermany: 100% Normal (n = 120)" in text
     assert "Labels: COVID whenever p(COVID) >= 0.247, else the most probable of the other classes" in text
+    # cxr-convert 0.15 stored its test figures' rule rounded to 3 decimals: the card gave two thresholds, and the
+    # one typed back as --threshold (0.505) dropped films the stored rule (0.50453228) calls COVID
+    old_rule = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.505, "sensitivity": [0.25, 0.05, 0.7],
+                                                "specificity": [0.8, 0.5, 0.9]}),
+                          "decision": {"class": "COVID", "threshold": 0.50453228}}, "m.tflite")
+    assert "with its rule (COVID whenever p >= 0.5045)" in old_rule and "0.505" not in old_rule
     # A class absent from a set has no figure, not a crash.
     none = _meta()
     none["validation"]["test"]["per_class"]["Normal"]["sensitivity"] = [None, None, None]
