@@ -134,12 +134,16 @@ def no_signal_line(run: dict) -> str | None:
     from train.calibration import NO_SIGNAL
 
     v = run.get("validation", {})
-    # no_signal: the answers do not tell the classes apart either (train.run.apart_from_chance); runs of 0.37.0 and
-    # before have the information gain alone
-    if not v.get("no_signal", v.get("information_gain", 1.0) < NO_SIGNAL):
+    if "no_signal" in v:  # the probabilities, and the answers as well (train.validation_notes.no_signal)
+        return ("cxr-train found that this model's answers on the validation films tell no more than how common each "
+                "class is") if v["no_signal"] else None
+    if v.get("information_gain", 1.0) >= NO_SIGNAL:
         return None
-    return ("cxr-train found that this model's answers on the validation films tell no more than how common each "
-            "class is")
+    # cxr-edge 0.37.0 and before recorded the information gain alone, which a model whose answers do tell the classes
+    # apart also has where one temperature cannot match lopsided class shares: said of what was measured
+    return ("cxr-train found that this model's probabilities on the validation films tell no more than how common each "
+            "class is (its run.json, written before cxr-edge 0.38.0, does not say whether its answers still tell the "
+            "classes apart: see the balanced accuracy below)")
 
 
 def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
