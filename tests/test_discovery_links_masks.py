@@ -1,6 +1,6 @@
 """Discovery never loses films without a word: links to nothing, folders that cannot be read, mask
 folders under other names, two folders for one part of a given split, and copy groups that take
-films out of the part they were given in.
+films out of the part they were given in; nor files other classes' films under one (links back up).
 
 Each case was silent before: a class linked to an unmounted share trained a 3-class set as
 2 classes, COVID-QU-Ex's ``lung masks/`` were trained on as films, ``val/`` beside
@@ -271,3 +271,58 @@ def test_cxr_evaluate_says_which_mask_folders_it_did_not_score(tmp_path, capsys)
     assert warnings == ["sub-folders lung masks/ were not scored: taken for mask images, as their names say mask; a "
                         "folder of films so named needs another name"]
     assert "cxr-evaluate: warning: sub-folders lung masks/ were not scored" in capsys.readouterr().err
+
+
+# 5. links that lead back up, or into another class
+
+
+def test_a_link_back_up_to_the_data_folder_is_not_walked_and_is_said(tmp_path):
+    """COVID/loop -> .. was entered once (each real folder once stops only an endless walk): every
+    Normal film was found again under COVID/loop/Normal and trained or scored as COVID."""
+    from convert.site_folders import site_items
+
+    data = classes_in(tmp_path / "data")
+    (data / "COVID" / "loop").symlink_to("..", target_is_directory=True)
+    said: list[str] = []
+    items, _, _ = discover(data, log=said.append)
+    assert sorted((i.label, i.path) for i in items) == [
+        ("COVID", "COVID/film-0.png"), ("COVID", "COVID/film-1.png"),
+        ("Normal", "Normal/film-0.png"), ("Normal", "Normal/film-1.png")]
+    assert said == [f"note: skipped link {data / 'COVID' / 'loop'} -> ..: it leads back up to the data folder, whose "
+                    "other classes' films would be filed as COVID"]
+    # cxr-evaluate and cxr-compare score what discovery finds: 2 COVID films, not 4
+    scored, _ = site_items(data, ["COVID", "Normal"], None, "cxr-evaluate", quiet=True, warnings=[])
+    assert sorted(i.label for i in scored) == ["COVID", "COVID", "Normal", "Normal"]
+
+
+def test_a_link_into_another_class_folder_is_not_entered(tmp_path):
+    """COVID/more -> ../Normal/siteA filed siteA's Normal films as COVID as well; a site folder
+    linked in from outside the data folder is still walked."""
+    data = classes_in(tmp_path / "data")
+    films(data / "Normal" / "siteA", 2, "a")
+    films(tmp_path / "elsewhere" / "siteB", 3, "b")
+    (data / "COVID" / "more").symlink_to("../Normal/siteA", target_is_directory=True)
+    (data / "COVID" / "siteB").symlink_to(tmp_path / "elsewhere" / "siteB", target_is_directory=True)
+    said: list[str] = []
+    items, _, _ = discover(data, log=said.append)
+    assert sorted(i.path for i in items if i.label == "COVID") == [
+        "COVID/film-0.png", "COVID/film-1.png", "COVID/siteB/b-0.png", "COVID/siteB/b-1.png", "COVID/siteB/b-2.png"]
+    assert sum(i.label == "Normal" for i in items) == 4
+    assert said == [f"note: skipped link {data / 'COVID' / 'more'} -> ../Normal/siteA: it leads into the class folder "
+                    "Normal, whose films would be filed as COVID"]
+
+
+def test_a_link_to_the_root_of_the_disk_is_not_walked(tmp_path):
+    """COVID/root -> / walked the whole disk (and /proc) and filed every image found as COVID. The walk
+    is read lazily here, so that the old code fails at once rather than walk the disk."""
+    import itertools
+
+    from train.class_folders import film_folders
+
+    data = classes_in(tmp_path / "data")
+    (data / "COVID" / "root").symlink_to("/", target_is_directory=True)
+    said: list[str] = []
+    walked = [d for d, _ in itertools.islice(film_folders(data / "COVID", None, said.append, data_dir=data), 20)]
+    assert walked == [str(data / "COVID")]
+    assert said == [f"note: skipped link {data / 'COVID' / 'root'} -> /: it leads up to /, above the data folder: "
+                    "every film below it, other classes' too, would be filed as COVID"]

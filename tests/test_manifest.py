@@ -211,3 +211,37 @@ def test_the_source_column_comes_before_source_repo(tmp_path):
     items = [Item("COVID/a.png", "COVID"), Item("COVID/b.png", "COVID")]
     attach_sources(items, tmp_path, lambda _: None)
     assert [i.source for i in items] == ["hannover", "github.com/x"]
+
+
+def test_rows_written_as_absolute_paths_or_untidily_find_their_films(tmp_path):
+    """`find $PWD -name '*.png'` writes /abs/DATA/COVID/0.png; COVID//1.png and Normal/../COVID/1.png are
+    the same film. None matched: every film's source became (not given), with no word why."""
+    data = tmp_path / "data"
+    two_classes(data)
+    (tmp_path / "link").symlink_to(data, target_is_directory=True)  # the folder by another name
+    write(data, rows=[("file", "source"), (f"{data}/COVID/0.png", "site1"), ("Normal/../COVID//1.png", "Hôpital Nord"),
+                      (f"{tmp_path}/link/Normal/0.png", "site1"), (f"/{data}/Normal/1.png", "site2")])
+    said: list[str] = []
+    items, _, _ = discover(data, log=said.append)
+    assert {i.path: i.source for i in items} == WANT and said == []
+
+
+def test_rows_that_match_no_film_say_what_their_paths_look_like(tmp_path):
+    """Rows written on another machine (/home/alice/data/COVID/0.png), or with the folder's own name in
+    front (data/COVID/0.png), matched no film: only 'N of the N films have no row' was said, and the
+    rows themselves were never named (the strays are counted only in the class folders)."""
+    data = tmp_path / "data"
+    two_classes(data)
+    films = [f"{label}/{k}.png" for label in ("COVID", "Normal") for k in range(2)]
+    for written, why in [
+            ("/home/alice/data/{}", "its rows are absolute paths (e.g. /home/alice/data/COVID/0.png), not in {d}: "
+                                    "write them relative to {d} (e.g. COVID/0.png)"),
+            ("data/{}", "its rows start with the folder's own name (e.g. data/COVID/0.png): write them relative to "
+                        "{d}, without it (e.g. COVID/0.png)")]:
+        write(data, rows=[("file", "source"), *[(written.format(f), "site1") for f in films]])
+        said: list[str] = []
+        items, _, _ = discover(data, log=said.append)
+        assert {i.source for i in items} == {""}
+        assert said[0] == (f"warning: none of the 4 rows of {data}'s MANIFEST.csv names a film found there: "
+                           + why.format(d=data))
+        assert said[1].startswith(f"warning: 4 of the 4 films in {data} have no row") and len(said) == 2

@@ -237,7 +237,7 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None, log: Cal
     """The films of root's class folders; ``passed`` gets (path, class) of each file left out for want of
     an image suffix alone (edge.batch.lacks_image_suffix), for discovery to say."""
     for class_dir in class_dirs(root, out):
-        for dirpath, filenames in film_folders(class_dir, out, log):  # masks, hidden and run folders left out
+        for dirpath, filenames in film_folders(class_dir, out, log, data_dir=data_dir):  # masks, hidden, run folders, links up
             for name in filenames:
                 path = os.path.join(dirpath, name)
                 if is_image_file(path, name):  # by suffix, or DICOM by content
