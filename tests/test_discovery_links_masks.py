@@ -317,7 +317,7 @@ def test_a_link_to_the_root_of_the_disk_is_not_walked(tmp_path):
     is read lazily here, so that the old code fails at once rather than walk the disk."""
     import itertools
 
-    from train.class_folders import film_folders
+    from train.film_walk import film_folders
 
     data = classes_in(tmp_path / "data")
     (data / "COVID" / "root").symlink_to("/", target_is_directory=True)

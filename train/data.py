@@ -31,10 +31,11 @@ from edge.batch import is_image_file, is_image_name, lacks_image_suffix
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
                              read_image_file, trim_uniform_borders)
 from train.audit import file_traits
-from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, film_folders,
+from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names,
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
                                  run_folders, spelt, split_inside_a_class, split_twins,
                                  unreachable_class_folders)
+from train.film_walk import film_folders
 from train.class_choice import as_folders, classes_option, leave_out_option, nameless, nameless_error, not_found, \
     twins_remedy
 from train.foreign_files import backslash_names, passed_over_warning

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-import posixpath
 import unicodedata
 from pathlib import Path
 from typing import Callable
 
 from edge.figures import counted
 from train.class_names import same_class_key
+from train.manifest_paths import Inside, row_name, unlike_films
 from train.side_file import SideFileError, read_side_file
 
 DELIMITERS = (",", ";", "\t")
@@ -118,7 +118,7 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
                             "the columns, one of them 'file' with each film's path relative to the folder "
                             "(e.g. COVID/img-001.png), separated by commas, semicolons or tabs")
     rows = ManifestRows()
-    inside = _Inside(data_dir)
+    inside = Inside(data_dir)
     for values in reader:
         read[0] = reader.line_num
         row = {c: v.strip() for c, v in zip(columns, values)}
@@ -129,46 +129,6 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
             if first is not row and first != row and twice is not None:
                 twice.append(name)
     return columns, rows
-
-
-def row_name(written: str, inside: "_Inside | None" = None) -> str:
-    """A row's film path as a film's is named: forward slashes, no ``.``, ``..`` or ``//`` steps
-    (posixpath.normpath), and an absolute path that lies in the data folder (``inside``) made
-    relative to it. '' for a blank one; a path outside the folder stays as written, tidied."""
-    name = written.replace("\\", "/")
-    if not name:
-        return ""
-    name = posixpath.normpath(name)
-    if name.startswith("//"):  # normpath keeps two leading slashes (POSIX leaves them to the system)
-        name = "/" + name.lstrip("/")
-    if name.startswith("/") and inside is not None:
-        name = inside.relative(name) or name
-    return "" if name == "." else name
-
-
-class _Inside:
-    """Which absolute paths lie in a data folder: under it as given, as made absolute, or where a
-    folder above the path is the data folder's real one (a link to it, a mount seen by another name)."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self._prefixes = {os.path.abspath(data_dir), os.path.realpath(data_dir)}
-        self._real = os.path.realpath(data_dir)
-        self._reals: dict[str, str] = {}
-
-    def relative(self, name: str) -> str | None:
-        """``name`` (absolute, normalised) relative to the data folder, or None where it lies outside."""
-        for prefix in self._prefixes:
-            if name.startswith(prefix.rstrip("/") + "/"):
-                return name[len(prefix.rstrip("/")) + 1:]
-        folder = posixpath.dirname(name)
-        while folder not in ("/", ""):
-            real = self._reals.get(folder)
-            if real is None:
-                real = self._reals[folder] = os.path.realpath(folder)
-            if real == self._real:
-                return name[len(folder) + 1:]
-            folder = posixpath.dirname(folder)
-        return None
 
 
 def manifest_path(data_dir: str | Path) -> Path | None:
@@ -286,36 +246,6 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
                 f"{' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank (e.g. {blank[0]}), "
                 f"so their source is {NOT_GIVEN}: one group in the per-source figures, and cxr-train --holdout-source "
                 "can match their file names only")
-
-
-def unlike_films(names: list[str], data_dir: Path, film: str, said: bool = False) -> str | None:
-    """What MANIFEST.csv's row paths look like where none names a film, and how to write them, or None
-    (``said``: rows in the class folders were named as strays already). Absolute rows that lie in the
-    folder match (row_name); these lead elsewhere: written on another machine, or of another copy."""
-    own = (Path(data_dir).resolve().name or "").casefold()
-
-    def shape(name: str) -> str:
-        if name.startswith("/") or (len(name) > 2 and name[1] == ":" and name[2] == "/"):  # C:/ as Windows writes it
-            return "absolute"
-        if name == ".." or name.startswith("../"):
-            return "up"
-        return "own" if own and name.split("/", 1)[0].casefold() == own and "/" in name else "other"
-
-    shapes: dict[str, list[str]] = {}
-    for name in names:
-        shapes.setdefault(shape(name), []).append(name)
-    kind, of_kind = max(shapes.items(), key=lambda kv: len(kv[1]))
-    example = of_kind[0]
-    if kind == "absolute":
-        return (f"its rows are absolute paths (e.g. {example}), not in {data_dir}: write them relative to {data_dir} "
-                f"(e.g. {film})")
-    if kind == "up":
-        return (f"its rows lead out of {data_dir} (e.g. {example}): write them relative to {data_dir} (e.g. {film})")
-    if kind == "own":
-        return (f"its rows start with the folder's own name (e.g. {example}): write them relative to {data_dir}, "
-                f"without it (e.g. {film})")
-    return None if said else (f"its rows name paths such as {example}, and the films' paths relative to {data_dir} "
-                              f"are such as {film}: is it another set's manifest?")
 
 
 def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
