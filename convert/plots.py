@@ -196,7 +196,7 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     scores = ranking_scores(probs)  # the report's AUROCs rank by these: one curve, one AUROC, for two classes
     for k, c in enumerate(shown):
         pos = (y == c).astype(int)
-        if pos.min() == pos.max():
+        if not pos.size or pos.min() == pos.max():  # no films, or films of one side only: no curve
             continue
         fpr, tpr, _ = roc_curve(pos, scores[:, c])
         # markers part several curves in greyscale; on a lone curve they would read as operating points

@@ -414,3 +414,12 @@ def test_four_long_class_names_and_three_models_leave_labels_and_bars_uncovered(
     ax = figures[2].axes[0]
     r = _renderer(figures[2])
     assert ax.get_legend().get_window_extent(r).x0 >= ax.get_window_extent(r).x1  # beside the axes, off the bars
+
+
+def test_roc_curves_of_no_films_draw_the_axes_not_a_crash(figures, tmp_path):
+    """evaluation_report on no films (the commands refuse them first, a caller of the function may not) stopped in
+    roc_curves on the minimum of an empty array, where summarize handles none."""
+    from convert.plots import roc_curves
+
+    roc_curves(np.zeros(0, int), np.zeros((0, 2)), ["COVID", "Normal"], tmp_path / "roc.png")
+    assert (tmp_path / "roc.png").stat().st_size > 0
