@@ -113,7 +113,8 @@ def convert(
         raise fail("cxr-convert", str(e))
     unknown = [m for m in modes or [] if m not in ALL_MODES.split(",")]  # before TensorFlow loads: seconds
     if unknown or modes == []:
-        raise fail("cxr-convert", f"unknown mode(s) {', '.join(unknown) or '(none)'}; choose from "
+        raise fail("cxr-convert", f"unknown {'mode' if len(unknown) == 1 else 'modes'} {', '.join(unknown) or '(none)'}; "
+                   "choose from "
                    f"{ALL_MODES.replace(',', ', ')}")
     if not report_only and modes and (unused := unused_by_modes(modes, refit_head, given_samples)):
         raise fail("cxr-convert", unused)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from edge.comma_list import comma_items
+from edge.figures import counted
 from edge.memory import short_of_memory
 from edge.preprocess import ImageError, first_line
 from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
@@ -249,22 +250,24 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     headers = [_dicom_header(Path(data_dir) / f, from_dicom) if any(not listed[c][k] for c in from_dicom) else {}
                for k, f in enumerate(files)]
     if no_header := [(f, h) for f, h in zip(files, headers) if isinstance(h, str)]:  # not "no film has a value"
-        by = f"--by {', '.join(from_dicom)}: "
+        by, one = f"--by {', '.join(from_dicom)}: ", len(no_header) == 1
         if any(h == NO_PYDICOM for _, h in no_header):
             from edge.install_hint import install_hint
 
-            warn(by + f"{NO_PYDICOM}, so the DICOM headers of {len(no_header)} film(s) cannot be read (install DICOM "
-                 f"support with {install_hint('dicom')}); those films are grouped as {MISSING}")
+            warn(by + f"{NO_PYDICOM}, so the {'DICOM header' if one else 'DICOM headers'} of "
+                 f"{counted(len(no_header), 'film')} cannot be read (install DICOM support with {install_hint('dicom')}); "
+                 f"{'that film is' if one else 'those films are'} grouped as {MISSING}")
         else:
-            warn(by + f"the DICOM header of {len(no_header)} film(s) could not be read (e.g. {no_header[0][0]}: "
-                 f"{no_header[0][1]}); those films are grouped as {MISSING}")
+            warn(by + f"the DICOM header of {counted(len(no_header), 'film')} could not be read (e.g. {no_header[0][0]}: "
+                 f"{no_header[0][1]}); {'that film is' if one else 'those films are'} grouped as {MISSING}")
         headers = [{} if isinstance(h, str) else h for h in headers]
     out = {}
     for c in columns:
         raw = [given or h.get(c, "") for given, h in zip(listed[c], headers)]
         values = _one_spelling(c, [_value(c, v) for v in raw], prog)
         if unread := sorted({v.strip() for v, g in zip(raw, values) if g == NOT_AN_AGE}):
-            warn(f"--by {c}: {values.count(NOT_AN_AGE)} film(s) have a value that reads as no age "
+            ageless = values.count(NOT_AN_AGE)
+            warn(f"--by {c}: {counted(ageless, 'film')} {'has' if ageless == 1 else 'have'} a value that reads as no age "
                  f"({', '.join(repr(v) for v in unread[:5])}{', ...' if len(unread) > 5 else ''}): grouped as "
                  f"{NOT_AN_AGE}, apart from the films without one")
         n = len(set(values) - {MISSING})

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from edge.figures import counted
 from edge.shares import wilson_interval  # noqa: F401  one formula for the reports and the device
 
 NAN = float("nan")
@@ -59,8 +60,8 @@ def _probs(probs: np.ndarray, n: int | None = None) -> np.ndarray:
     if not np.isfinite(p).all():
         # NaN ranked first in the AUROC and last on the ROC curve, and picked thresholds that missed their target
         bad = int((~np.isfinite(p)).any(axis=1).sum())
-        raise ValueError(f"the model gave {bad} of {p.shape[0]} film(s) no finite probabilities (NaN or infinity): "
-                         "its weights or its conversion are broken; train or convert it again")
+        raise ValueError(f"the model gave {bad} of {counted(p.shape[0], 'film')} no finite probabilities (NaN or "
+                         "infinity): its weights or its conversion are broken; train or convert it again")
     return p
 
 

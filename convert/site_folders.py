@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from edge.batch import is_image_file
+from edge.figures import counted
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.class_folders import mask_folder_names
 from train.data import DataError, Item, class_folder_names, discover
@@ -151,4 +152,6 @@ def others_files(out_dir: Path, names: tuple[str, ...], record: str, keys: set[s
 
 def unreadable_clause(n: int) -> str:
     """What follows "no readable images in DIR" where files were found and none could be read."""
-    return f": none of its {n} image file(s) could be read (each one's reason is above)" if n else ""
+    if n == 1:
+        return f": its {counted(n, 'image file')} could not be read (its reason is above)"
+    return f": none of its {counted(n, 'image file')} could be read (each one's reason is above)" if n else ""

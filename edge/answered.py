@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from edge.digest import file_sha256
-from edge.figures import listed
+from edge.figures import counted, listed
 from edge.film_stamp import Stamp
 from edge.names import exact_name
 
@@ -161,13 +161,16 @@ def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: P
     log, holds = logs_named(log), "holds" if isinstance(log, Path) or len(log) == 1 else "hold"
     notes = []
     if other := verdicts.count(True):
-        notes.append(f"note: {log} {holds} the answers of another model file to {other} film(s) (another model_sha256: "
-                     "another model, or this file as it was before cxr-convert or cxr-evaluate --save-model wrote it "
-                     "again; or a class this model does not have): they are answered again by this one")
+        notes.append(f"note: {log} {holds} the answers of another model file to {counted(other, 'film')} (another "
+                     "model_sha256: another model, or this file as it was before cxr-convert or cxr-evaluate --save-model "
+                     f"wrote it again; or a class this model does not have): {'it is' if other == 1 else 'they are'} "
+                     "answered again by this one")
     if unknown := verdicts.count(None):
-        notes.append(f"warning: {log} {holds} {unknown} answer(s) that do not say which model file gave them (no "
-                     "model_sha256: an older edge-classify wrote them): they are skipped as before, though another model "
-                     "may have given them; give a new log to answer every film with this model")
+        one = unknown == 1
+        notes.append(f"warning: {log} {holds} {counted(unknown, 'answer')} that {'does' if one else 'do'} not say which "
+                     f"model file gave {'it' if one else 'them'} (no model_sha256: an older edge-classify wrote "
+                     f"{'it' if one else 'them'}): {'it is' if one else 'they are'} skipped as before, though another "
+                     f"model may have given {'it' if one else 'them'}; give a new log to answer every film with this model")
     return notes
 
 
@@ -193,6 +196,7 @@ def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list
     count = sum(1 for f in films if f not in answers)
     if not count:
         return None
-    return (f"note: {count} film(s) in {', '.join(folders)} have no answer in {logs_named(logs)}: answering them "
-            "(films that arrived while no watch ran, or whose last answer was an error; or answers trimmed or rotated "
+    return (f"note: {counted(count, 'film')} in {', '.join(folders)} {'has' if count == 1 else 'have'} no answer in "
+            f"{logs_named(logs)}: answering {'it' if count == 1 else 'them'} (films that arrived while no watch ran, or "
+            "whose last answer was an error; or answers trimmed or rotated "
             "out of the log: give each rotated copy with --skip-answered too)")

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Optional
 from edge.batch import Result, classify_files
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, error_in_words, fail
 from edge.decision import beside_rule, ranking
+from edge.figures import counted
 from edge.model_notes import flagged_too, say
 from edge.output import Tally, csv_header_needed, csv_header_text, other_format, rule_caption, shown, writer_for
 from edge.stdout_file import appended_to, file_start, written_to_stdout
@@ -68,7 +69,8 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
         return set()
     taken = {p.name.casefold() for p in explain.iterdir()}
     if taken and not watch:
-        say(f"note: {explain} holds {len(taken)} file(s) already: they are kept, and a map whose name is taken gets "
+        say(f"note: {explain} holds {counted(len(taken), 'file')} already: {'it is' if len(taken) == 1 else 'they are'} "
+            "kept, and a map whose name is taken gets "
             "-2, -3, ... (its caption gives the film's path; --json and --csv answers name each map)")
     return taken
 
@@ -149,8 +151,9 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                 pass
             except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                raise fail("edge-classify", f"standard output was closed (its reader went away) after {total.images} "
-                           "answer(s): the watch stops; films that arrive now would be answered to no one")
+                raise fail("edge-classify", f"standard output was closed (its reader went away) after "
+                           f"{counted(total.images, 'answer')}: the watch stops; films that arrive now would be answered "
+                           "to no one")
     else:
         from edge.interrupts import sigterm_as_interrupt
 
@@ -159,5 +162,5 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
     if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
         say(f"summary: {total.line(m.labels)}")
     if how.explain is not None:
-        say(f"{total.maps} map(s) of where the model found its evidence in {how.explain}")
+        say(f"{counted(total.maps, 'map')} of where the model found its evidence in {how.explain}")
     return EXIT_SOME_FAILED if total.any_failed else EXIT_OK

@@ -8,6 +8,7 @@ import sys
 from typing import TextIO
 
 from edge.batch import Result, expand_inputs
+from edge.figures import counted
 from edge.no_images import why_no_images
 from edge.links import linked_text
 
@@ -105,8 +106,9 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
         errors.append(Result(a, error=reason.replace(f"no images found in {a}", "no images found in this folder", 1)))
     paths, repeats = once_each(paths)
     if repeats:  # answered twice, a film was counted twice in the summary a site compares with its own rate
-        print(f"edge-classify: note: {repeats} name(s) given again by the inputs (a folder given twice, a folder and "
-              "its sub-folder, a file and its folder) are left out: each is answered once, where first named",
+        print(f"edge-classify: note: {counted(repeats, 'name')} given again by the inputs (a folder given twice, a "
+              f"folder and its sub-folder, a file and its folder) "
+              f"{'is left out: it' if repeats == 1 else 'are left out: each'} is answered once, where first named",
               file=sys.stderr, flush=True)
     return paths, errors, None
 

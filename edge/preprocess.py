@@ -31,7 +31,7 @@ from PIL import Image
 
 from edge.controls import escaped
 from edge.regular_file import NotAFile, TooLarge, read_regular
-from edge.figures import fixed
+from edge.figures import counted, fixed
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
@@ -272,7 +272,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
             gray = pixels(img if img.mode == "L" else img.convert("L"))
         if (levels := _top_byte_levels(data, gray)) is not None:
             raise ImageError(f"a 16-bit colour PNG whose values are all low: Pillow reads only the top 8 bits of each, "
-                             f"which leaves {levels} grey level(s) of the film; export it as 16-bit grayscale "
+                             f"which leaves {counted(levels, 'grey level')} of the film; export it as 16-bit grayscale "
                              "(or 8-bit) PNG instead")
         return gray
     except ImageError:

@@ -146,7 +146,7 @@ def test_a_watch_stamps_its_answers_and_a_restart_skips_them(model_dir, tmp_path
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--skip-answered", str(log), "--model", str(other)])
     assert r.exit_code == 0, r.output
     assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "a.png"), str(folder / "b.png")]
-    assert f"note: {log} holds the answers of another model file to 2 film(s)" in r.stderr and "skipped" not in r.stderr
+    assert f"note: {log} holds the answers of another model file to 2 films" in r.stderr and "skipped" not in r.stderr
 
 
 def _png(path, seed: int) -> None:
@@ -242,10 +242,22 @@ def test_answers_of_another_model_file_are_answered_again(tmp_path):
     assert skipped == ["same.png", "old.png"]
     assert all(already_answered(answers, f, (10, 5, 1, 6)) for f in answers)  # no model given: any answer counts
     assert model_notes(answers, model, log) == [
-        f"note: {log} holds the answers of another model file to 2 film(s) (another model_sha256: another model, or this "
+        f"note: {log} holds the answers of another model file to 2 films (another model_sha256: another model, or this "
         "file as it was before cxr-convert or cxr-evaluate --save-model wrote it again; or a class this model does not "
         "have): they are answered again by this one",
-        f"warning: {log} holds 1 answer(s) that do not say which model file gave them (no model_sha256: an older "
+        f"warning: {log} holds 1 answer that does not say which model file gave it (no model_sha256: an older "
+        "edge-classify wrote it): it is skipped as before, though another model may have given it; give a new "
+        "log to answer every film with this model"]
+    # the other number of each: '1 film(s) ... they are' and '2 answer(s)' were said alike
+    log.write_text("".join(json.dumps(rec) + "\n" for rec in (
+        {"file": "other.png", "label": "COVID", "written": stamp, "model_sha256": other},
+        {"file": "old.png", "label": "COVID", "written": stamp}, {"file": "old2.png", "label": "Normal", "written": stamp},
+    )))
+    assert model_notes(answered_times(log), model, log) == [
+        f"note: {log} holds the answers of another model file to 1 film (another model_sha256: another model, or this "
+        "file as it was before cxr-convert or cxr-evaluate --save-model wrote it again; or a class this model does not "
+        "have): it is answered again by this one",
+        f"warning: {log} holds 2 answers that do not say which model file gave them (no model_sha256: an older "
         "edge-classify wrote them): they are skipped as before, though another model may have given them; give a new "
         "log to answer every film with this model"]
 

@@ -197,4 +197,5 @@ def test_an_empty_class_folder_in_an_add_data_folder_gets_no_hint_that_would_not
     (tmp_path / "site" / "Normal").mkdir()
     with pytest.raises(DataError) as e:
         find_films(tmp_path / "data", None, [str(tmp_path / "site")])
-    assert "hold no images" in str(e.value) and "--class-map" not in str(e.value)
+    assert "class folder Normal in " in str(e.value) and " holds no images" in str(e.value)  # not 'folder(s) ... hold'
+    assert "--class-map" not in str(e.value)

@@ -79,7 +79,7 @@ def test_classes_names_a_folder_whose_name_holds_a_comma(tmp_path):
     assert len({i.label for i in items}) == 3
     with pytest.raises(DataError) as e:
         discover(tmp_path, ["COVID", "Nodule"])
-    assert str(e.value) == (f"class folder(s) Nodule not found in {tmp_path}; its class folders: COVID, Normal, "
+    assert str(e.value) == (f"class folder Nodule not found in {tmp_path}; its class folders: COVID, Normal, "
                             "'Viral pneumonia, non-COVID'")
 
 

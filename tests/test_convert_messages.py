@@ -315,7 +315,7 @@ def test_a_folder_left_out_is_not_read_and_a_map_to_no_folder_is_named(tiny_run,
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["class_folders"] == {"COVID": "COVID", "Normal": "Normal", "Other": "-"}
     r = _evaluate(model, str(site), "--class-map", "Other=Normal", "--out", str(tmp_path / "r2"))  # scored: still checked
-    assert r.exit_code == 2 and "Other" in r.output and "hold no images" in r.output
+    assert r.exit_code == 2 and "Other" in r.output and "holds no images" in r.output
 
 
 # ------------------------------------------------------------------ 3. intervals per source

@@ -238,7 +238,7 @@ def test_a_film_changed_since_training_is_refused_with_the_way_forward(tiny_run,
     with pytest.raises(DataError) as refused:
         load_part(run, split, "test", config, progress=False)
     assert str(refused.value) == (
-        f"1 file(s) of the test split changed since training (their bytes are not the ones split.json recorded), e.g. "
+        f"1 file of the test split changed since training (its bytes are not the ones split.json recorded), e.g. "
         f"{split.parts['test'][0].path}. To train on the films as they are now, run the cxr-train command that made "
         f"{run} (its run.json's command) again with --out a new folder, or with --replace after deleting "
         f"{run / 'teacher'} (its teacher, which --replace would reuse as it is)")

@@ -199,12 +199,16 @@ def test_a_film_named_twice_by_overlapping_inputs_is_answered_and_counted_once(m
     assert [a["file"] for a in answers] == [str(top / "a.png"), str(top / "sub" / "b.png"), str(top / "sub" / "c.png")]
     assert all(not a["map"].endswith("-2.png") for a in answers) and len(list((tmp_path / "maps").iterdir())) == 3
     assert lines(p.stderr, "summary")[0].startswith(f"{PREFIX}summary: 3 files")
-    assert (f"{PREFIX}note: 5 name(s) given again by the inputs (a folder given twice, a folder and its sub-folder, a "
+    assert (f"{PREFIX}note: 5 names given again by the inputs (a folder given twice, a folder and its sub-folder, a "
             "file and its folder) are left out: each is answered once, where first named") in p.stderr  # w3/../w3/ is w3
     p = edge_classify(top / "a.png", top / "sub" / ".." / "a.png", top, "--csv", "--model", model)
     assert p.returncode == 0, p.stderr
     assert [r["file"] for r in csv.DictReader(io.StringIO(p.stdout))] == [str(top / "a.png")]
-    assert f"{PREFIX}note: 2 name(s) given again" in p.stderr
+    assert f"{PREFIX}note: 2 names given again" in p.stderr
+    p = edge_classify(top / "a.png", top / "a.png", "--csv", "--model", model)  # '1 name(s) ... are left out: each'
+    assert p.returncode == 0 and len(list(csv.DictReader(io.StringIO(p.stdout)))) == 1, p.stderr
+    assert (f"{PREFIX}note: 1 name given again by the inputs (a folder given twice, a folder and its sub-folder, a "
+            "file and its folder) is left out: it is answered once, where first named") in p.stderr
 
 
 def test_a_link_to_a_film_in_its_folder_is_a_name_of_its_own(model, film, tmp_path):

@@ -228,7 +228,15 @@ def test_explain_maps_of_names_that_differ_only_in_case_do_not_overwrite_each_ot
     names = [Path(json.loads(line)["map"]).name for line in p.stdout.splitlines()]
     assert p.returncode == 0 and names == ["film-3.png", "Film-4.png", "FILM-5.png"], p.stdout
     assert (maps / "Film.png").read_bytes() == before and (maps / "notes.png").read_text() == "my notes"
-    assert "holds 3 file(s) already: they are kept, and a map whose name is taken gets -2, -3" in p.stderr
+    assert "holds 3 files already: they are kept, and a map whose name is taken gets -2, -3" in p.stderr
+    assert f"edge-classify: 3 maps of where the model found its evidence in {maps}" in p.stderr
+    # one of each: '1 file(s) already: they are kept' and '1 map(s)' were said
+    (tmp_path / "maps1").mkdir()
+    (tmp_path / "maps1" / "notes.png").write_text("my notes")
+    p = edge_classify(tmp_path / "c" / "FILM.png", "--explain", tmp_path / "maps1", "--model", model)
+    assert p.returncode == 0, p.stderr
+    assert "holds 1 file already: it is kept, and a map whose name is taken gets -2, -3" in p.stderr
+    assert f"edge-classify: 1 map of where the model found its evidence in {tmp_path / 'maps1'}" in p.stderr
 
 
 def test_a_name_the_output_encoding_cannot_hold_is_escaped_not_the_end_of_the_batch(model, film, tmp_path):

@@ -71,7 +71,7 @@ def test_a_watch_whose_reader_went_away_says_so_and_exits_2(model, films, tmp_pa
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
     assert proc.returncode == 2, err
-    assert "edge-classify: error: standard output was closed (its reader went away) after 1 answer(s)" in err, err
+    assert "edge-classify: error: standard output was closed (its reader went away) after 1 answer: the watch stops" in err, err
     assert "Traceback" not in err
 
 

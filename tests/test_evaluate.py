@@ -301,7 +301,7 @@ def test_warnings_about_the_films_are_in_the_report_not_only_on_stderr(tiny_run,
         f"--by ward, age: 2 of the 32 films to score have no row in MANIFEST.csv (e.g. {films[-2]}), so they are "
         "grouped as (not given)",
         "--by ward: no film has a value in MANIFEST.csv's ward column; left out of the report",
-        "--by age: 1 film(s) have a value that reads as no age ('adult'): grouped as (not an age), apart from the films "
+        "--by age: 1 film has a value that reads as no age ('adult'): grouped as (not an age), apart from the films "
         "without one"]
     assert len(warnings) == 5
     md = (out / "report.md").read_text()
@@ -380,4 +380,7 @@ def test_a_folder_of_films_none_can_read_says_each_ones_reason(tiny_run, tmp_pat
     for app, args in ((evaluate_app, [model]), (compare_app, [model, str(tiny_run / "model_fp32.tflite")])):
         r = CliRunner().invoke(app, [*args, str(tmp_path / "films"), "--quiet", "--out", str(tmp_path / f"out{len(args)}")])
         assert r.exit_code == 2, r.output
-        assert r.output.count("cut.png: ") == 2 and "none of its 2 image file(s) could be read" in r.output
+        assert r.output.count("cut.png: ") == 2 and "none of its 2 image files could be read" in r.output
+    from convert.site_folders import unreadable_clause  # a folder of one such film: not 'none of its 1 image file(s)'
+
+    assert unreadable_clause(1) == ": its 1 image file could not be read (its reason is above)"

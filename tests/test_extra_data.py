@@ -56,7 +56,7 @@ def test_added_films_join_the_split_with_their_source(folders, tmp_path, capsys)
     # 6 + 7 site films, the pneumonia folder left out, and the site's copy of a main film kept once, as main's
     assert len(items) == 16 + 12 and len(added) == 12
     err = capsys.readouterr().err
-    assert f"--add-data {site}: 1 film(s) are byte-for-byte copies of films in --data" in err
+    assert f"--add-data {site}: 1 film is a byte-for-byte copy of a film in --data" in err
     n = {p: sum(Path(i.path).is_absolute() for i in split.parts[p]) for p in ("train", "val", "test")}
     assert f"--add-data {site}: {n['train']} films train the model, {n['val']} validate it, {n['test']} test it" in err
     assert all(Path(i.path).is_relative_to(site.resolve()) and i.source == "my_site" for i in added)
@@ -190,7 +190,7 @@ def test_a_copy_across_two_folders_whose_names_begin_alike_is_kept_once(folders,
     (copy,) = notes["hygiene"].get("cross_folder_copies", [])  # none where site_b's films passed for site's
     assert copy["file"] == (site_b / "COVID" / "copy.png").resolve().as_posix()
     assert copy["copy_of"] == (site / "COVID" / "synthetic-COVID-0000.png").resolve().as_posix()
-    assert f"--add-data {site_b}: 1 film(s) are byte-for-byte copies of films in" in capsys.readouterr().err
+    assert f"--add-data {site_b}: 1 film is a byte-for-byte copy of a film in" in capsys.readouterr().err
     assert sum(len(v) for v in split.parts.values()) == 16 + 12 + 6
 
 

@@ -188,7 +188,7 @@ def test_a_film_named_twice_with_other_sources_keeps_its_first_and_is_said(tmp_p
     said: list[str] = []
     items, _, _ = discover(tmp_path, log=said.append)
     assert {i.path: i.source for i in items}["COVID/images/COVID-1.png"] == source_from_url(BIMCV)
-    assert any("names 1 film(s) twice with other sources, e.g. covid-1.png" in line for line in said), said
+    assert any("names 1 film twice with other sources, e.g. covid-1.png: it keeps its first row's" in line for line in said), said
 
 
 def _rewrite(src: Path, dst: Path, name: str, edit) -> None:

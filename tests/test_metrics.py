@@ -336,8 +336,10 @@ def test_probabilities_that_are_not_finite_are_refused_not_ranked():
 
     y = np.array([0, 0, 1, 1])
     p = np.array([[0.9, 0.1], [np.nan, np.nan], [0.2, 0.8], [0.3, np.inf]])
-    with pytest.raises(ValueError, match=r"gave 2 of 4 film\(s\) no finite probabilities"):
+    with pytest.raises(ValueError, match=r"gave 2 of 4 films no finite probabilities"):
         summarize(y, p, ["COVID", "Normal"], n_boot=10)
+    with pytest.raises(ValueError, match=r"gave 1 of 1 film no finite probabilities"):  # not '1 of 1 film(s)'
+        summarize(y[2:3], p[3:4], ["COVID", "Normal"], n_boot=10)
     with pytest.raises(ValueError, match="no finite probabilities"):
         operating_points(y, p, y, p, ["COVID", "Normal"])
     summarize(y, np.nan_to_num(p, nan=0.5, posinf=1.0), ["COVID", "Normal"], n_boot=10)  # finite: no error

@@ -352,8 +352,10 @@ def test_a_16_bit_colour_png_with_low_values_is_refused_not_posterised(colour_ty
     def stored(grey: np.ndarray) -> bytes:
         planes = {3: [grey] * 3, 2: [grey, opaque], 4: [grey] * 3 + [opaque]}[channels]
         return _png16(np.stack(planes, -1), colour_type)
-    with pytest.raises(ImageError, match=r"16-bit colour PNG .* leaves 1[0-6] grey level\(s\)"):
+    with pytest.raises(ImageError, match=r"16-bit colour PNG .* leaves 1[0-6] grey levels of the film"):
         load_bytes(stored(film * 16))  # 12-bit values: 0..4080
+    with pytest.raises(ImageError, match=r"16-bit colour PNG .* leaves 1 grey level of the film"):  # not 'level(s)'
+        load_bytes(stored(film // 16))  # values 0..15: one top byte
     full = load_bytes(stored(film * 257))
     assert np.array_equal(full, _film())
 

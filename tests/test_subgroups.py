@@ -62,7 +62,7 @@ def test_an_age_that_cannot_be_read_is_its_own_group_and_said(tmp_path, capsys):
                          {"file": "A/3.png", "age": ""}, {"file": "A/4.png", "age": ">89"}])
     g = group_values(tmp_path, [f"A/{k}.png" for k in range(1, 5)], ["age"])
     assert g == {"age": ["0-17", NOT_AN_AGE, MISSING, "80+"]}
-    assert "--by age: 1 film(s) have a value that reads as no age ('adult')" in capsys.readouterr().err
+    assert "--by age: 1 film has a value that reads as no age ('adult')" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("column", ["Patient Age", "Age (years)", "AGE", "age_yrs", "patient_age", "PatientAge"])
@@ -203,8 +203,8 @@ def test_a_dicom_header_that_cannot_be_read_is_said_and_never_called_absent(tmp_
     files = _sexed_dicoms(tmp_path)
     said: list[str] = []
     assert group_values(tmp_path, files, ["PatientSex"], said=said) == {"PatientSex": ["M", MISSING]}
-    assert said == ["--by PatientSex: the DICOM header of 1 film(s) could not be read (e.g. A/2.dcm: "
-                    "NotImplementedError: Unknown Value Representation 'QS' in tag (0010,0040)); those films are "
+    assert said == ["--by PatientSex: the DICOM header of 1 film could not be read (e.g. A/2.dcm: "
+                    "NotImplementedError: Unknown Value Representation 'QS' in tag (0010,0040)); that film is "
                     f"grouped as {MISSING}"], said
     capsys.readouterr()
     assert group_values(tmp_path, files[1:], ["PatientSex"]) == {}
@@ -251,8 +251,13 @@ def test_dicom_headers_without_pydicom_are_said_once_and_a_png_folder_needs_none
         assert group_values(tmp_path, [*files, "A/3.png"], ["PatientSex"]) == {}
         lines = capsys.readouterr().err.splitlines()
         assert len([ln for ln in lines if "pydicom is not installed" in ln]) == 1, lines
-        assert "the DICOM headers of 2 film(s) cannot be read (install DICOM support with" in lines[0]
+        assert "the DICOM headers of 2 films cannot be read (install DICOM support with" in lines[0]
+        assert "); those films are grouped as (not given)" in lines[0]
         assert not any("no DICOM file here carries" in ln for ln in lines), lines
+        assert group_values(tmp_path, files[:1], ["PatientSex"]) == {}  # one film: '1 film(s) ... those films are'
+        line = capsys.readouterr().err.splitlines()[0]
+        assert "the DICOM header of 1 film cannot be read (install DICOM support with" in line, line
+        assert "); that film is grouped as (not given)" in line, line
 
 
 def _summary(n: int, ba: float, ci: tuple[float, float]) -> dict:

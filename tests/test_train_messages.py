@@ -36,7 +36,7 @@ def test_a_failed_run_leaves_no_empty_folders(tmp_path):
     (data / "COVID").mkdir(parents=True)
     (data / "Normal").mkdir()  # both empty: refused after the run folder would have been made
     r = cxr_train("--data", str(data), "--out", str(tmp_path / "runs" / "first"))
-    assert r.returncode == 2 and "hold no images" in r.stderr, r.stderr
+    assert r.returncode == 2 and "class folders COVID, Normal in " in r.stderr and " hold no images" in r.stderr, r.stderr
     assert not (tmp_path / "runs").exists()
 
 

@@ -188,7 +188,7 @@ def test_cxr_convert_refuses_an_unknown_mode_before_reading_the_run(tmp_path):
     from convert.export import MODES
 
     r = CliRunner().invoke(convert_app, [str(tmp_path / "no-run"), "--quant", "int8,int9"])
-    assert r.exit_code == 2 and "unknown mode(s) int9; choose from int8, int8-full" in r.output
+    assert r.exit_code == 2 and "unknown mode int9; choose from int8, int8-full" in r.output
     assert ALL_MODES.split(",") == list(MODES)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.atomic import DamagedFile, atomic_path, read_json, temporary_file, write_json
+from edge.figures import counted
 from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
 from train.data import DataError, Item, Split, scan, stderr_note
 
@@ -168,11 +169,12 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
                         f"unmounted?): put it back, or set data_dir in {Path(run_dir) / 'split.json'} to its new place")
     res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
     if res.skipped:
-        raise DataError(f"{len(res.skipped)} file(s) of the {part} split can no longer be read, e.g. "
+        raise DataError(f"{counted(len(res.skipped), 'file')} of the {part} split can no longer be read, e.g. "
                         f"{res.skipped[0]['path']}: {res.skipped[0]['error']}")
     changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
     if changed:
-        raise DataError(f"{len(changed)} file(s) of the {part} split changed since training (their bytes are not the "
+        raise DataError(f"{counted(len(changed), 'file')} of the {part} split changed since training "
+                        f"({'its' if len(changed) == 1 else 'their'} bytes are not the "
                         f"ones split.json recorded), e.g. {changed[0]}. {changed_films_way(Path(run_dir))}")
     if rewrite:
         try:

@@ -138,7 +138,8 @@ def not_found(unknown: list[str], classes: list[str], found: list[str], data_dir
                 f"{' and '.join(map(repr, (p.strip() for p in split_up[0].split(','))))}: write a folder's name "
                 f"without its commas (--classes matches folders ignoring case and punctuation): {classes_option(kept)}")
     below = [f for f in found if all((Path(data_dir) / f / c).is_dir() for c in unknown)]
-    return (f"class folder(s) {listed(unknown)} not found in {data_dir}; its class folders: {listed(found) or 'none'}"
+    return (f"{'class folder' if len(unknown) == 1 else 'class folders'} {listed(unknown)} not found in {data_dir}; "
+            f"its class folders: {listed(found) or 'none'}"
             + (f" (they are one level down: give --data {Path(data_dir) / below[0]})" if below else ""))
 
 

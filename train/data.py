@@ -177,7 +177,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if empty:
         masks = [c for c in empty if (Path(data_dir) / c / "masks").is_dir()]
         rest = [c for c in classes if c not in empty]
-        raise DataError(f"class folder(s) {', '.join(empty)} in {data_dir} hold no images (files with an image suffix "
+        raise DataError(f"{'class folder' if len(empty) == 1 else 'class folders'} {', '.join(empty)} in {data_dir} "
+                        f"{'holds' if len(empty) == 1 else 'hold'} no images (files with an image suffix "
                         "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
                         + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
                         + ("" if not leave_out_hint else

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from edge.batch import is_image_name
+from edge.figures import counted
 from train.side_file import SideFileError, read_side_file
 
 SUFFIX = ".metadata.xlsx"
@@ -198,8 +199,8 @@ def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str
             log(f"warning: {e}; its films get no source")
             continue
         if conflicts:  # as MANIFEST.csv's rows: the first stands, and the others are said
-            log(f"warning: {path.name} names {len(conflicts)} film(s) twice with other sources, e.g. {conflicts[0]}: "
-                "each keeps its first row's")
+            log(f"warning: {path.name} names {counted(len(conflicts), 'film')} twice with other sources, e.g. "
+                f"{conflicts[0]}: {'it keeps' if len(conflicts) == 1 else 'each keeps'} its first row's")
         out.update({(folder.casefold(), name): source for name, source in by_name.items()})
     return out
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from edge.figures import counted
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from train.audit import shortcut_audit, summary_line
@@ -78,7 +79,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     for bad in examples(res.skipped):
         log(f"skipping {shown(bad['path'])}: {bad['error']}")
     if res.skipped:
-        log(f"skipped {len(res.skipped)} unreadable file(s) (listed in run.json): {reasons_text(res.skipped)}")
+        log(f"skipped {counted(len(res.skipped), 'unreadable file')} (listed in run.json): {reasons_text(res.skipped)}")
         if len(res.skipped) > SKIPPED_WARN * len(items):
             log(f"warning: {len(res.skipped)} of the {len(items)} files found ({len(res.skipped) / len(items):.0%}) could "
                 "not be read, and the model is trained without them: check the folder (a failed copy or download?) "
@@ -91,8 +92,10 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
     if s.add_data:
         keep, dropped, copies = cross_folder_copies(res.items, s.add_data)
         for folder, n in dropped.items():
-            log(f"--add-data {folder}: {n} film(s) are byte-for-byte copies of films in --data or in an --add-data "
-                "folder whose full path sorts before it: each is kept once, as that folder's")
+            log(f"--add-data {folder}: {counted(n, 'film')} "
+                f"{'is a byte-for-byte copy of a film' if n == 1 else 'are byte-for-byte copies of films'} in --data or "
+                f"in an --add-data folder whose full path sorts before it: {'it' if n == 1 else 'each'} is kept once, as "
+                "that folder's")
         res = res.take(np.array(keep, bool))
         for folder in s.add_data:  # the counts and warnings of the listing, where reading changed them
             ours = lambda films: [i for i in films if i.path.startswith(added_prefix(folder))]  # noqa: E731
