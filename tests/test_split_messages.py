@@ -166,7 +166,7 @@ def test_unreadable_files_are_counted_by_kind_and_a_damaged_folder_warned_about(
     prepare_data(s, PreprocessConfig(size=32))
     err = capsys.readouterr().err
     summary = next(ln for ln in err.splitlines() if "unreadable files" in ln)
-    assert summary.endswith(": 12 empty file, 2 corrupt or truncated image, 2 not a readable image"), summary
+    assert summary.endswith(": empty file (12), corrupt or truncated image (2), not a readable image (2)"), summary
     named = [ln for ln in err.splitlines() if ln.startswith("cxr-train: skipping ")]
     assert len(named) == 5 and any("cut.png" in ln for ln in named) and any("note.png" in ln for ln in named)
     assert "16 of the 32 files found (50%) could not be read" in err
@@ -176,9 +176,9 @@ def test_unreadable_files_are_counted_by_kind_and_a_damaged_folder_warned_about(
             f.unlink()
     prepare_data(TrainSettings(data=str(films), out=tmp_path / "run1", image_size=32, progress=False),
                  PreprocessConfig(size=32))
-    assert "cxr-train: skipped 1 unreadable file (listed in run.json): 1 not a readable image" in capsys.readouterr().err
+    assert "cxr-train: skipped 1 unreadable file (listed in run.json): not a readable image (1)" in capsys.readouterr().err
     assert reasons_text([{"error": "image is 10x12 pixels; at least 32 px per side is needed"},
-                         {"error": "image is 9x9 pixels; at least 32 px per side is needed"}]) == "2 image is N pixels"
+                         {"error": "image is 9x9 pixels; at least 32 px per side is needed"}]) == "image is N pixels (2)"
     assert examples([{"error": "a"}] * 7, 5) == [{"error": "a"}] * 5
 
 

@@ -45,8 +45,9 @@ def _reason(error: str) -> str:
 
 
 def reasons_text(skipped: list[dict]) -> str:
-    """'100 empty file, 100 corrupt or truncated image, 1 permission denied': the kinds, most common first."""
-    return ", ".join(f"{n} {kind}" for kind, n in Counter(_reason(s["error"]) for s in skipped).most_common())
+    """'empty file (100), corrupt or truncated image (100), permission denied (1)': the kinds, most common first,
+    each with its count after it ("100 empty file" read as a typo, and "100 permission denied" has no plural)."""
+    return ", ".join(f"{kind} ({n})" for kind, n in Counter(_reason(s["error"]) for s in skipped).most_common())
 
 
 def examples(skipped: list[dict], n: int = 5) -> list[dict]:
