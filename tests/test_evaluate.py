@@ -381,3 +381,12 @@ def test_a_folder_of_films_none_can_read_says_each_ones_reason(tiny_run, tmp_pat
         r = CliRunner().invoke(app, [*args, str(tmp_path / "films"), "--quiet", "--out", str(tmp_path / f"out{len(args)}")])
         assert r.exit_code == 2, r.output
         assert r.output.count("cut.png: ") == 2 and "none of its 2 image file(s) could be read" in r.output
+
+
+def test_each_unreadable_film_is_said_on_one_line_of_text(capsys):
+    """cxr-evaluate printed a film's name as it is: a newline split its error over two lines, the second like another
+    film's, and an undecodable byte went out raw."""
+    from convert.evaluate_films import _say_skipped
+
+    _say_skipped([{"path": "COVID/broken\udcff\nname.png", "error": "corrupt or truncated image"}])
+    assert capsys.readouterr().err == 'cxr-evaluate: "COVID/broken\\xff\\nname.png": corrupt or truncated image\n'

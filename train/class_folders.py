@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from edge.batch import SYSTEM_FOLDERS, is_image_file, is_image_name
+from edge.output import said_name
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
                     "validation": "val", "test": "test", "testing": "test"}
@@ -150,10 +151,10 @@ def unreachable(path: Path) -> tuple[str, str] | None:
             try:
                 os.stat(path)
             except FileNotFoundError:
-                return (f"is a link to nothing: {os.readlink(path)} (is a share unmounted?)",
+                return (f"is a link to nothing: {said_name(os.readlink(path))} (is a share unmounted?)",
                         "mount it, or remove the link")
             except OSError as e:
-                return (f"is a link to {os.readlink(path)} that cannot be followed ({e.strerror or e})",
+                return (f"is a link to {said_name(os.readlink(path))} that cannot be followed ({e.strerror or e})",
                         "fix or remove the link")
         if path.is_dir():
             with os.scandir(path):
@@ -202,7 +203,7 @@ def _links_to_nowhere(dirpath: str, filenames: list[str], log: Callable[[str], N
     for name in filenames:
         path = Path(dirpath, name)
         if not (is_image_name(name) or _named_like_a_file(name)) and path.is_symlink() and (why := unreachable(path)):
-            log(f"warning: {path} {why[0]}; any films there are left out: {why[1]}")
+            log(f"warning: {said_name(str(path))} {why[0]}; any films there are left out: {why[1]}")
         else:
             kept.append(name)
     return kept
