@@ -163,8 +163,10 @@ def compare(
         skipped = list({b["path"]: b for s in scans.values() for b in s.skipped}.values())  # either model's reading
 
         def say_skipped() -> None:  # as cxr-evaluate does: before the figures, and before an error that cites them
+            from edge.output import said_name
+
             for bad in skipped:
-                print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
+                print(f"cxr-compare: {said_name(bad['path'])}: {bad['error']}", file=sys.stderr)
 
         if any(f != read[0] for f in read):  # a file one model's preprocessing could read and the other's not
             say_skipped()

@@ -37,8 +37,10 @@ class Films(NamedTuple):
 
 def _say_skipped(skipped: list[dict]) -> None:
     """Each file that could not be read, with why: before the figures, and before an error that cites them."""
-    for bad in skipped:
-        print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
+    from edge.output import said_name
+
+    for bad in skipped:  # a name with a newline was split over two lines, the second like another film's
+        print(f"cxr-evaluate: {said_name(bad['path'])}: {bad['error']}", file=sys.stderr)
 
 
 def _read_films(s: Settings, m: Loaded, data_warnings: list[str]) -> tuple[Scan, dict[str, str]]:

@@ -7,6 +7,7 @@ becomes an error Result; it never stops the batch.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -101,13 +102,17 @@ def may_be_dicom_name(name: str) -> bool:
                 or os.path.splitext(name)[1].lower() in NOT_IMAGE_SUFFIXES)
 
 
-def has_dicom_magic(path: str) -> bool:
+def has_dicom_magic(path: str) -> bool | None:
     """Whether a regular file's bytes 128..132 are b"DICM", or its first bytes are a DICOM data set's
-    written without the preamble, and its SOP class is a film's (:func:`dicom_film`); unreadable, gone,
-    a FIFO or a device: False (opened without blocking, so a FIFO never waits for a writer)."""
+    written without the preamble, and its SOP class is a film's (:func:`dicom_film`); gone, a folder, a FIFO or
+    a device: False (opened without blocking, so a FIFO never waits for a writer). None where it is there but
+    cannot be read (permission denied, an I/O error): no one can tell, and it may be a film."""
     from edge.dicom_start import dicom_start
 
-    head = head_bytes(path)
+    try:
+        head = read_head(path)
+    except OSError:
+        return None
     return head is not None and dicom_start(head) and dicom_film(head)
 
 
@@ -122,37 +127,78 @@ def dicom_film(head: bytes) -> bool:
 def is_image_file(path: str, name: str | None = None) -> bool:
     """Whether a file in a listed folder is taken as a film: an image name (no file opened but a .dcm's,
     whose SOP class must be a film's), or a name that may be DICOM's (:func:`may_be_dicom_name`) whose
-    first bytes are DICOM's. ``name``: the file's base name, where the caller has it already."""
+    first bytes are DICOM's or cannot be read (its read error is then its result). ``name``: the file's base
+    name, where the caller has it already."""
     name = os.path.basename(path) if name is None else name
     if is_image_name(name):
         if os.path.splitext(name.rstrip())[1].lower() not in DICOM_SUFFIXES:
             return True
         head = head_bytes(path)
         return head is None or dicom_film(head)  # unreadable: listed, so that its error is said
-    return may_be_dicom_name(name) and has_dicom_magic(path)
+    # a PACS export's IM000002 that cannot be read is listed as an unreadable .dcm is: dropped as "not DICOM", it
+    # went without a word (exit code 0), and a watch never answered it once its permissions were fixed
+    return may_be_dicom_name(name) and has_dicom_magic(path) is not False
 
 
-def lacks_image_suffix(path: str, name: str) -> bool:
-    """Whether a file that is no film by :func:`is_image_file` is passed over for want of an image suffix alone:
-    not hidden, no document or copy tool's leftover (Thumbs.db, desktop.ini, film.png~, WSL's x.png:Zone.Identifier),
-    not DICOM. A film that lost its suffix (``film.png.1``, a de-identification tool's name) or a phone's .HEIC
-    photo of one: worth a word, since no figure counts it."""
-    from edge.dicom_start import dicom_start
-
+def lacks_image_suffix(path: str, name: str) -> str | None:
+    """The image format ('PNG') of a file that is no film by :func:`is_image_file` for want of an image suffix
+    alone: a film that lost its suffix (``film.png.1``, a de-identification tool's name) or a phone's .HEIC photo
+    of one, worth a word since no figure counts it; None for any other file: hidden, a document or a copy tool's
+    leftover (Thumbs.db, desktop.ini, film.png~, WSL's x.png:Zone.Identifier), or one whose first bytes are no
+    image format's (macOS's Icon\\r, a .lnk, SHA256SUMS, a .md5 or .rtf were counted as films that lost their
+    suffix, and the user was told films were missing)."""
     if is_image_name(name) or not may_be_dicom_name(name) or name.endswith(":Zone.Identifier"):
-        return False
+        return None
     head = head_bytes(path)
-    return not (head and dicom_start(head))
+    return None if head is None else image_format(head)
+
+
+# An image format's first bytes, and its name: the formats a film may be saved in (edge.dicom_start.IMAGE_MAGIC).
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
+          (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
+          (b"\xff\x4f\xff\x51", "JPEG 2000"))
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
+
+
+def image_format(head: bytes) -> str | None:
+    """'PNG', 'JPEG', 'TIFF', 'BMP', 'GIF', 'WebP', 'JPEG 2000', 'HEIC', 'PGM' or 'PPM' where a file's first bytes are
+    that image format's, else None (a text file that starts "BM" is no bitmap: its reserved bytes must be 0)."""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    if head[:2] == b"BM" and head[6:10] == b"\0\0\0\0":
+        return "BMP"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "HEIC"
+    if len(head) > 2 and head[:1] == b"P" and head[1:2] in (b"2", b"3", b"5", b"6") and head[2:3].isspace():
+        return "PGM" if head[1:2] in (b"2", b"5") else "PPM"
+    return None
 
 
 def head_bytes(path: str) -> bytes | None:
     """The first bytes of ``path`` (a DICOM preamble and its DICM mark), or None where it cannot be read."""
+    try:
+        return read_head(path)
+    except OSError:
+        return None
+
+
+def read_head(path: str) -> bytes | None:
+    """The first bytes of ``path``; None where it is no regular file, is gone (removed between the listing and
+    the look, a link to nothing) or is a link loop; OSError where it is there but cannot be read (permission
+    denied, an I/O error)."""
     from edge.dicom_start import HEAD_BYTES
 
     try:
         return read_regular_file(path, head=HEAD_BYTES)
-    except (OSError, ImageError):
+    except ImageError:
         return None
+    except OSError as e:
+        if e.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ELOOP):
+            return None
+        raise
 
 
 def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = None,

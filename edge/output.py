@@ -14,7 +14,7 @@ from typing import Callable
 
 from edge.controls import CONTROL, escaped
 from edge.figures import exact_text
-from edge.names import texts
+from edge.names import as_text, texts
 
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
@@ -29,6 +29,13 @@ def shown(name: str) -> str:
     if not (CONTROL.search(name) or name.startswith('"')):
         return name
     return escaped(json.dumps(name, ensure_ascii=False))
+
+
+def said_name(name: str) -> str:
+    """A file's name in a message (a line on stderr, a warning a report keeps): quoted as :func:`shown` quotes it,
+    and each undecodable byte as \\xNN (edge.names.as_text), so that the message stays one line of valid text
+    (cxr-evaluate split a film's error over two lines, the second like another file's, and wrote its raw 0xFF)."""
+    return as_text(shown(name))  # quoted first: a byte as \\xNN (JSON would double as_text's backslash)
 
 
 def rule_text(threshold: tuple[int, float] | None, labels: list[str]) -> str:

@@ -338,3 +338,102 @@ def test_a_dicom_copy_stalled_in_its_header_is_handed_out_once_it_is_whole(tmp_p
     with dcm.open("ab") as f:
         f.write(HEAD[100:] + b"\0" * 2000)
     assert [w.poll() for _ in range(3)] == [[], [str(dcm)], []]  # seen at once, handed out once settled
+
+
+def _locked(tmp_path: Path) -> Path:
+    """tmp_path/films: a.png, and IM000002, a DICOM film of a PACS export (no suffix) that nobody may read."""
+    folder = tmp_path / "films"
+    folder.mkdir()
+    _png(folder / "a.png")
+    locked = folder / "IM000002"
+    locked.write_bytes(HEAD + b"\0" * 2000)
+    locked.chmod(0)
+    return locked
+
+
+LISTED = """
+import json, sys
+from pathlib import Path
+from edge.batch import image_files
+from edge.no_images import why_no_images
+from train.data import discover
+said = []
+items, _, _ = discover(Path(sys.argv[1]), log=said.append)
+print(json.dumps({"listed": [Path(p).name for p in image_files(Path(sys.argv[1]) / "COVID", False)],
+                  "found": sorted(i.path for i in items), "said": said}))
+"""
+
+
+def test_a_uid_named_film_that_cannot_be_read_is_listed_so_that_its_error_is_said(tmp_path):
+    """A suffix-less film whose first bytes could not be read (permission denied) was taken for no DICOM: edge-classify
+    dropped it without a word (exit code 0), and cxr-train said it had no image suffix, to be given one."""
+    from tests.unprivileged import as_a_user
+
+    locked = _locked(tmp_path)
+    data = tmp_path / "data"
+    (data / "COVID").mkdir(parents=True)
+    (data / "Normal").mkdir()
+    _png(data / "Normal" / "n.png")
+    locked.rename(data / "COVID" / locked.name)
+    (data / "COVID" / "1.2.3").write_bytes(b"x" * 2000)     # readable, and no DICOM: still no film
+    try:
+        got = as_a_user(LISTED, data)
+    finally:
+        (data / "COVID" / locked.name).chmod(0o644)
+    assert got["listed"] == ["IM000002"]
+    assert got["found"] == ["COVID/IM000002", "Normal/n.png"] and got["said"] == []
+
+
+def test_a_uid_named_file_gone_before_it_was_looked_at_is_still_no_film(tmp_path, monkeypatch):
+    """Only a file that is there and cannot be read is listed: one removed between the listing and the look is not."""
+    def gone(path, head=None):
+        raise FileNotFoundError(2, "No such file or directory", path)
+
+    (tmp_path / "IM000002").write_bytes(HEAD)
+    monkeypatch.setattr(batch, "read_regular_file", gone)
+    assert image_files(tmp_path, False) == []
+    monkeypatch.setattr(batch, "read_regular_file", lambda p, head=None: (_ for _ in ()).throw(OSError(5, "EIO", p)))
+    assert image_files(tmp_path, False) == [str(tmp_path / "IM000002")]  # an I/O error: listed, its error said
+
+
+def test_edge_classify_says_a_uid_named_film_it_cannot_read(model_dir, tmp_path):
+    """edge-classify answered the readable films, exit code 0, and never named the PACS film it could not read."""
+    from tests.unprivileged import run_as_a_user
+
+    locked = _locked(tmp_path)
+    try:
+        p = run_as_a_user([sys.executable, "-m", "edge.cli", str(locked.parent), "--model",
+                           str(model_dir / "compact" / "model_int8.tflite")], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[1],
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    finally:
+        locked.chmod(0o644)
+    assert p.returncode == 1, p.stderr
+    assert f"edge-classify: {locked}: permission denied" in p.stderr.splitlines()
+    assert "summary: 2 files: " in p.stderr
+
+
+def test_the_watcher_answers_a_uid_named_film_once_it_can_be_read(tmp_path, monkeypatch):
+    """--watch kept a PACS film it could not read as "not DICOM" until it changed, and a chmod is no change to its
+    stamp: never answered, never said. Now it goes out (its error said) and again once its permissions are fixed."""
+    film = tmp_path / "IM000002"
+    film.write_bytes(HEAD + b"\0" * 2000)
+    real = batch.read_regular_file
+    denied = {str(film)}
+
+    def read(path, head=None):
+        if str(path) in denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, head=head)
+
+    monkeypatch.setattr(batch, "read_regular_file", read)
+    old = 10**18
+    os.utime(tmp_path, ns=(old, old))
+    w = Watcher([tmp_path])
+    assert w.poll() == [] and w.poll() == [str(film)]      # handed out: its read fails, and says so
+    w.failed(str(film), "permission denied")
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+    denied.clear()
+    film.chmod(0o600)                                       # its permissions fixed: its ctime alone moves
+    assert w.poll() == [] and w.poll() == [str(film)]
+    assert [w.poll() for _ in range(3)] == [[]] * 3

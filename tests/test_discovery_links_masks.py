@@ -92,6 +92,21 @@ def test_a_linked_site_folder_that_leads_nowhere_is_warned_about(tmp_path):
     assert len(items) == 7 and said == []
 
 
+def test_a_link_to_nothing_and_a_loose_image_are_each_said_on_one_line(tmp_path):
+    """Discovery's warnings printed names as they are: a newline in a link's name or its target, or a \\r in a loose
+    image's, split the warning (or erased it on a terminal)."""
+    data = classes_in(tmp_path / "data")
+    os.symlink(tmp_path / "mnt" / "site\x1b[2KB", data / "Normal" / "site\nB")
+    films(data, 1)  # a film in the data folder itself, outside any class folder
+    (data / "film-0.png").rename(data / "loose\r.png")
+    said: list[str] = []
+    discover(data, log=said.append)
+    assert len(said) == 2 and not any(c in line for line in said for c in "\n\r\x1b"), said
+    assert said[0].startswith(f'warning: "{data / "Normal" / "site"}\\nB" is a link to nothing: '
+                              f'"{tmp_path / "mnt" / "site"}\\u001b[2KB" (is a share unmounted?)')
+    assert '(e.g. "loose\\r.png")' in said[1]
+
+
 def test_a_dead_link_named_like_a_film_without_suffix_is_warned_about_and_a_documents_is_not(tmp_path):
     """A PACS export names films IM000001; a link named notes.txt was a document's, never films."""
     data = classes_in(tmp_path / "data")

@@ -384,3 +384,12 @@ def test_a_folder_of_films_none_can_read_says_each_ones_reason(tiny_run, tmp_pat
     from convert.site_folders import unreadable_clause  # a folder of one such film: not 'none of its 1 image file(s)'
 
     assert unreadable_clause(1) == ": its 1 image file could not be read (its reason is above)"
+
+
+def test_each_unreadable_film_is_said_on_one_line_of_text(capsys):
+    """cxr-evaluate printed a film's name as it is: a newline split its error over two lines, the second like another
+    film's, and an undecodable byte went out raw."""
+    from convert.evaluate_films import _say_skipped
+
+    _say_skipped([{"path": "COVID/broken\udcff\nname.png", "error": "corrupt or truncated image"}])
+    assert capsys.readouterr().err == 'cxr-evaluate: "COVID/broken\\xff\\nname.png": corrupt or truncated image\n'

@@ -38,16 +38,59 @@ def test_files_without_an_image_suffix_are_counted_once_with_an_example(tmp_path
     said: list[str] = []
     items, _, _ = discover(data, ["COVID", "Normal"], log=said.append)
     assert len(items) == 4
-    assert said == [f"warning: 2 files in the class folders of {data} were passed over (COVID 2): no image suffix such "
-                    "as .png, .jpg, .dcm, and not DICOM (e.g. COVID/film8.png.1); no figure counts them: give each "
-                    "film among them its image suffix to use it"]
+    assert said == [f"warning: 2 files in the class folders of {data} were passed over (COVID 2): images with no image "
+                    "suffix such as .png, .jpg, .dcm (e.g. a PNG named COVID/film8.png.1); no figure counts them: give "
+                    "each its image suffix to use it"]
     said.clear()
     discover(data, ["Normal", "Other"], log=said.append)
     assert len(said) == 1 and said[0].startswith("warning: 1 file in the class folders") and "was passed over (Other 1)" \
-        in said[0] and "(e.g. Other/film7)" in said[0]
+        in said[0] and "(e.g. a PNG named Other/film7)" in said[0]
     said.clear()
     discover(data, ["Normal"], min_classes=1, log=said.append)
     assert said == []  # nothing passed over among the classes used
+
+
+def test_ordinary_files_without_a_suffix_are_not_counted_as_films_that_lost_it(tmp_path):
+    """macOS's Icon\\r, a Windows shortcut, checksum lists and an .rtf beside the films were counted as films that lost
+    their suffix: the user was told films were missing where none were. Only an image format's first bytes count."""
+    from PIL import Image
+
+    data = tmp_path / "data"
+    films(data / "COVID")
+    films(data / "Normal")
+    covid = data / "COVID"
+    (covid / "Icon\r").write_bytes(b"")                                    # its icon lives in the resource fork
+    (covid / "film.lnk").write_bytes(b"L\0\0\0\x01\x14\x02\0" + b"\0" * 68)   # a Windows shortcut
+    (covid / "SHA256SUMS").write_text("ab12" * 16 + "  film-0.png\n")
+    (covid / "film-0.png.md5").write_text("cd34" * 8 + "  film-0.png\n")
+    (covid / "notes.rtf").write_text("{\\rtf1\\ansi ward 3}")
+    (covid / "BMW service.docx.1").write_text("BMW service due\n")          # starts "BM": no bitmap for that
+    Image.open(covid / "film-0.png").convert("L").save(covid / "scan", format="JPEG")  # a film that lost its suffix
+    said: list[str] = []
+    discover(data, ["COVID", "Normal"], log=said.append)
+    assert said == [f"warning: 1 file in the class folders of {data} was passed over (COVID 1): images with no image "
+                    "suffix such as .png, .jpg, .dcm (e.g. a JPEG named COVID/scan); no figure counts them: give each "
+                    "its image suffix to use it"]
+
+
+def test_a_name_the_passed_over_warning_gives_is_one_line_of_text(tmp_path):
+    """The warning printed a film's name as it is: a \\r (macOS's Icon\\r) erased the line on a terminal, and an
+    undecodable byte went into the report's warnings as a lone surrogate."""
+    import os
+
+    data = tmp_path / "data"
+    films(data / "COVID")
+    films(data / "Normal")
+    shutil.copyfile(data / "COVID" / "film-0.png", data / "COVID" / "Icon\r")
+    said: list[str] = []
+    discover(data, ["COVID", "Normal"], log=said.append)
+    assert len(said) == 1 and '(e.g. a PNG named "COVID/Icon\\r")' in said[0]
+    (data / "COVID" / "Icon\r").unlink()
+    shutil.copyfile(data / "COVID" / "film-0.png", os.path.join(os.fsencode(data / "COVID"), b"caf\xe9"))
+    said.clear()
+    discover(data, ["COVID", "Normal"], log=said.append)
+    assert len(said) == 1 and "(e.g. a PNG named COVID/caf\\xe9)" in said[0]
+    said[0].encode("utf-8")  # valid text
 
 
 def test_cxr_evaluate_puts_the_count_in_its_reports_warnings(tiny_run, tmp_path):
@@ -64,9 +107,9 @@ def test_cxr_evaluate_puts_the_count_in_its_reports_warnings(tiny_run, tmp_path)
     assert r.exit_code == 0, r.output
     warnings = json.loads((out / "report.json").read_text())["data_warnings"]
     assert [w for w in warnings if "passed over" in w] == [
-        f"1 file in the class folders of {data} was passed over (COVID 1): no image suffix such as .png, .jpg, .dcm, "
-        f"and not DICOM (e.g. COVID/{first.stem}); no figure counts them: give each film among them its image suffix "
-        "to use it"]
+        f"1 file in the class folders of {data} was passed over (COVID 1): images with no image suffix such as .png, "
+        f".jpg, .dcm (e.g. a PNG named COVID/{first.stem}); no figure counts them: give each its image suffix to use "
+        "it"]
 
 
 def backslashed(folder: Path) -> Path:

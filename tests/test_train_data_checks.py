@@ -105,6 +105,13 @@ def test_a_label_conflicts_example_shows_each_label():
     assert text.endswith("e.g. train/COVID/0.png (COVID) = train/COVID/1.png (COVID) = train/Normal/x.png (Normal))")
 
 
+def test_a_label_conflicts_example_names_each_film_on_one_line():
+    """A film's name with a newline split the label-conflict warning, its second part like a line of its own."""
+    group = [{"file": "COVID/a\nb.png", "label": "COVID"}, {"file": "Normal/caf\udce9.png", "label": "Normal"}]
+    text = conflicts_text([group])
+    assert "\n" not in text and text.endswith('e.g. "COVID/a\\nb.png" (COVID) = Normal/caf\\xe9.png (Normal))')
+
+
 def test_an_empty_holdout_source_is_refused(tmp_path):
     r = cxr_train("--out", tmp_path / "run", "--holdout-source", "")
     assert r.returncode == 2 and "--holdout-source is given an empty value" in r.stderr  # else recorded, holding none

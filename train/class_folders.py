@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from edge.batch import SYSTEM_FOLDERS, is_image_file
+from edge.output import said_name
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
                     "validation": "val", "test": "test", "testing": "test"}
@@ -149,10 +150,10 @@ def unreachable(path: Path) -> tuple[str, str] | None:
             try:
                 os.stat(path)
             except FileNotFoundError:
-                return (f"is a link to nothing: {os.readlink(path)} (is a share unmounted?)",
+                return (f"is a link to nothing: {said_name(os.readlink(path))} (is a share unmounted?)",
                         "mount it, or remove the link")
             except OSError as e:
-                return (f"is a link to {os.readlink(path)} that cannot be followed ({e.strerror or e})",
+                return (f"is a link to {said_name(os.readlink(path))} that cannot be followed ({e.strerror or e})",
                         "fix or remove the link")
         if path.is_dir():
             with os.scandir(path):

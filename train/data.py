@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from edge.batch import is_image_file, is_image_name, lacks_image_suffix
+from edge.output import said_name
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
                              read_image_file, trim_uniform_borders)
 from train.audit import file_traits
@@ -154,7 +155,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     given = given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
-    passed: list[tuple[str, str]] = []  # (path, class) of the files without an image suffix
+    passed: list[tuple[str, str, str]] = []  # (path, class, image format) of the images without an image suffix
     if given:
         layout, given_split = "train/test folders", {}
         for part, d in given.items():
@@ -194,7 +195,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if warning := passed_over_warning(data_dir, [p for p in passed if p[1] in classes]):
         log(warning)
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
-        log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. {loose[0]}): "
+        log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. "
+            f"{said_name(loose[0])}): "
             "not used; put each in the folder of its class")
     try:
         attach_sources(items, data_dir, log, check_labels)
@@ -235,17 +237,17 @@ def loose_images(data_dir: Path) -> list[str]:
 
 
 def _class_folders(root: Path, data_dir: Path, out: Path | None = None, log: Callable[[str], None] = stderr_note,
-                   passed: list[tuple[str, str]] | None = None) -> Iterable[Item]:
-    """The films of root's class folders; ``passed`` gets (path, class) of each file left out for want of
-    an image suffix alone (edge.batch.lacks_image_suffix), for discovery to say."""
+                   passed: list[tuple[str, str, str]] | None = None) -> Iterable[Item]:
+    """The films of root's class folders; ``passed`` gets (path, class, image format) of each image left out for
+    want of an image suffix alone (edge.batch.lacks_image_suffix), for discovery to say."""
     for class_dir in class_dirs(root, out):
         for dirpath, filenames in film_folders(class_dir, out, log, data_dir=data_dir):  # masks, hidden, run folders, links up
             for name in filenames:
                 path = os.path.join(dirpath, name)
                 if is_image_file(path, name):  # by suffix, or DICOM by content
                     yield Item(Path(path).relative_to(data_dir).as_posix(), class_dir.name)
-                elif passed is not None and lacks_image_suffix(path, name):
-                    passed.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name))
+                elif passed is not None and (what := lacks_image_suffix(path, name)):
+                    passed.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name, what))
 
 
 @dataclass

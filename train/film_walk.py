@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from edge.batch import is_image_name
+from edge.output import said_name
 from train.class_folders import (SKIP_DIRS, _named_like_a_file, class_dirs, class_roots, is_mask_folder, not_a_class,
                                  unreachable, unreadable_why)
 
@@ -103,7 +104,7 @@ def _links_to_nowhere(dirpath: str, filenames: list[str], log: Callable[[str], N
     for name in filenames:
         path = Path(dirpath, name)
         if not (is_image_name(name) or _named_like_a_file(name)) and path.is_symlink() and (why := unreachable(path)):
-            log(f"warning: {path} {why[0]}; any films there are left out: {why[1]}")
+            log(f"warning: {said_name(str(path))} {why[0]}; any films there are left out: {why[1]}")
         else:
             kept.append(name)
     return kept

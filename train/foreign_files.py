@@ -11,18 +11,23 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def passed_over_warning(data_dir: Path, passed: list[tuple[str, str]]) -> str | None:
-    """'warning: 4 files in the class folders of ns were passed over (COVID 4): ...' for the files of the classes
-    used that have no image suffix and are not DICOM (``passed``: (path from data_dir, class) each), or None."""
+def passed_over_warning(data_dir: Path, passed: list[tuple[str, str, str]]) -> str | None:
+    """'warning: 4 files in the class folders of ns were passed over (COVID 4): ...' for the images of the classes
+    used that have no image suffix (``passed``: (path from data_dir, class, image format) each), or None."""
     if not passed:
         return None
+    from edge.output import said_name
+
     counts: dict[str, int] = {}
-    for _, label in passed:
+    for _, label, _ in passed:
         counts[label] = counts.get(label, 0) + 1
     n, each = len(passed), ", ".join(f"{label} {k}" for label, k in sorted(counts.items()))
+    path, _, what = passed[0]
+    # the name quoted where it holds a control character: a raw \r (macOS's Icon\r) erased the line on a terminal
     return (f"warning: {n} file{'s' if n > 1 else ''} in the class folders of {data_dir} {'were' if n > 1 else 'was'} "
-            f"passed over ({each}): no image suffix such as .png, .jpg, .dcm, and not DICOM (e.g. {passed[0][0]}); "
-            "no figure counts them: give each film among them its image suffix to use it")
+            f"passed over ({each}): images with no image suffix such as .png, .jpg, .dcm (e.g. "
+            f"a {what} named {said_name(path)}); no figure counts them: give "
+            f"each its image suffix to use it")
 
 
 def backslash_names(data_dir: Path, folders: list[str]) -> str | None:

@@ -230,6 +230,8 @@ def conflicts_text(conflicts: list[list[dict]]) -> str:
     group = conflicts[0]  # one film of each label first: three of one label would hide the conflict
     shown = list({c["label"]: c for c in reversed(group)}.values())[::-1][:3]
     shown += [c for c in group if c not in shown][:max(0, 3 - len(shown))]
-    first = " = ".join(f"{c['file']} ({c['label']})" for c in sorted(shown, key=group.index))
+    from edge.output import said_name
+
+    first = " = ".join(f"{said_name(c['file'])} ({c['label']})" for c in sorted(shown, key=group.index))
     return (f"{sum(map(len, conflicts))} films are one picture filed under different classes ({len(conflicts)} "
             f"group{'' if len(conflicts) == 1 else 's'}; e.g. {first})")
