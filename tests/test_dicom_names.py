@@ -135,7 +135,7 @@ def test_discover_finds_uid_named_dicom_in_a_class_folder(tmp_path):
     items, _, _ = discover(tmp_path)
     assert sorted(i.path for i in items) == [f"COVID/{UID}", "Normal/n.png"]
     (tmp_path / "COVID" / UID).write_bytes(b"x" * 200)      # suffix-less, not DICOM: no image
-    with pytest.raises(DataError, match="COVID .* hold no images .*DICOM files whatever their name"):
+    with pytest.raises(DataError, match="COVID .* holds no images .*DICOM files whatever their name"):
         discover(tmp_path)
 
 
