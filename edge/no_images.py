@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from edge.figures import counted
 from edge.batch import DICOM_SUFFIXES, head_bytes, is_image_file, may_be_dicom_name, walk_folder
 
 
@@ -24,10 +25,13 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
         others = len(names) - len(objects)
         where = f"{folder} or its sub-folders" if recursive else folder
         kinds = " or ".join(sorted(set(objects)))
-        said = [f"{len(objects)} DICOM file(s) are not films: each is {kinds}"] if objects else []
+        one = len(objects) == 1
+        said = [f"{counted(len(objects), 'DICOM file')} {'is no film: it' if one else 'are not films: each'} is {kinds}"
+                ] if objects else []
         if others:
-            said.append(f"{others} file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; name such "
-                        "files one by one to classify them")
+            said.append(f"{counted(others, 'file')} {'has' if others == 1 else 'have'} no image suffix such as .png, "
+                        f".jpg, .dcm and {'is' if others == 1 else 'are'} not DICOM; name such files one by one to "
+                        "classify them")
         from edge.links import linked_text
 
         linked: list[str] = []  # anywhere below, --recursive or not: the films behind them are why none was found

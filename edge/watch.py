@@ -54,6 +54,7 @@ from typing import Callable, Iterable, Iterator
 
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
 from edge.dicom_start import HEAD_BYTES
+from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
 from edge.links import linked_text
 
@@ -291,7 +292,8 @@ class Watcher:
                 quiet[path] = since
         self.pending, self.quiet_since = pending, quiet
         if self.skipped:  # the films already there, or a share's films on its return: said once a poll
-            self.say(f"{self.skipped} film(s) skipped: answered as they are now, by an earlier run (--skip-answered)")
+            self.say(f"{counted(self.skipped, 'film')} skipped: answered as {'it is' if self.skipped == 1 else 'they are'} "
+                     "now, by an earlier run (--skip-answered)")
             self.skipped = 0
         return ready
 

@@ -101,7 +101,7 @@ def test_a_restarted_watch_skips_only_films_answered_as_they_are(tmp_path):
     w = Watcher([tmp_path], say=said.append, skip=lambda p, s: already_answered(answers, p, s))
     assert w.poll() == []
     assert w.poll() == [str(swapped), str(new)]  # old.png, and early.png by its older line's time, skipped
-    assert said == ["2 film(s) skipped: answered as they are now, by an earlier run (--skip-answered)"]
+    assert said == ["2 films skipped: answered as they are now, by an earlier run (--skip-answered)"]
     assert w.poll() == [] and len(said) == 1
 
 
@@ -135,7 +135,7 @@ def test_a_watch_stamps_its_answers_and_a_restart_skips_them(model_dir, tmp_path
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--skip-answered", str(log), "--model", model])
     assert r.exit_code == 0, r.output
     assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "b.png")]
-    assert "1 film(s) skipped" in r.stderr
+    assert "1 film skipped: answered as it is now" in r.stderr
     import hashlib
 
     assert records[0]["model_sha256"] == hashlib.sha256((model_dir / "compact" / "model_int8.tflite").read_bytes()).hexdigest()
@@ -217,7 +217,7 @@ def test_a_name_that_is_not_utf8_is_text_in_the_log_and_still_skipped(model_dir,
     log = tmp_path / "answers.jsonl"
     log.write_text(out)
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--skip-answered", str(log), "--model", model])
-    assert r.exit_code == 0 and r.stdout == "" and "2 film(s) skipped" in r.stderr, r.output
+    assert r.exit_code == 0 and r.stdout == "" and "2 films skipped" in r.stderr, r.output
     r = CliRunner().invoke(app, [str(latin), "--csv", "--model", model])
     assert r.exit_code == 0 and "r\\xe9sum\\xe9.png," in r.stdout_bytes.decode("utf-8"), r.output
 

@@ -65,7 +65,7 @@ def test_why_no_images_knows_uid_named_dicom(tmp_path):
     assert why_no_images([str(tmp_path / "top")], False, False).endswith("(it has sub-folders with images: use --recursive)")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "IM0001").write_bytes(b"x" * 200)
-    assert ("(its 1 file(s) have no image suffix such as .png, .jpg, .dcm and are not DICOM; "
+    assert ("(its 1 file has no image suffix such as .png, .jpg, .dcm and is not DICOM; "
             in why_no_images([str(tmp_path / "other")], False, False))
 
 
@@ -304,7 +304,7 @@ def test_dicom_objects_that_hold_no_film_are_no_films_of_a_folder(tmp_path):
     for name in ("film.dcm", "cr.dcm"):
         (tmp_path / name).unlink()
     assert why_no_images([str(tmp_path)], False, False).endswith(
-        "(its 3 DICOM file(s) are not films: each is a presentation state or a structured report)")
+        "(its 3 DICOM files are not films: each is a presentation state or a structured report)")
 
 
 def test_the_sop_class_is_read_from_the_file_meta_or_the_data_set():

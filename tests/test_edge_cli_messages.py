@@ -69,7 +69,7 @@ def test_folder_with_images_only_in_sub_folders_says_use_recursive(model, films)
 @pytest.mark.parametrize("files, flags, says", [
     ((), (), "no images found in {d}"),
     ((), ("--recursive",), "no images found in {d} or its sub-folders"),
-    ((".hidden.png", "IM0001", "notes.txt"), (), "no images found in {d} (its 2 file(s) have no image suffix"),
+    ((".hidden.png", "IM0001", "notes.txt"), (), "no images found in {d} (its 2 files have no image suffix"),
 ])
 def test_folder_without_images_is_an_error(model, tmp_path, files, flags, says):
     d = tmp_path / "scans"

@@ -87,7 +87,7 @@ def test_a_sheet_matches_its_class_folder_in_any_case_and_a_class_without_one_is
     said.clear()
     items, _, _ = discover(tmp_path, log=said.append)
     assert {i.source for i in items if i.label == "NORMAL"} == {""}
-    assert any(line.startswith("warning: class folder(s) NORMAL in ") and "no metadata spreadsheet" in line
+    assert any(line.startswith("warning: class folder NORMAL in ") and "no metadata spreadsheet" in line
                for line in said), said
 
 

@@ -49,7 +49,7 @@ def test_a_film_under_an_answered_name_with_its_size_and_time_is_answered_after_
     assert os.stat(folder / "IM0001.png").st_ino == st.st_ino
     got, said = _restart(folder, log)
     assert got == [str(folder / "IM0001.png")]
-    assert said == ["1 film(s) skipped: answered as they are now, by an earlier run (--skip-answered)"]
+    assert said == ["1 film skipped: answered as it is now, by an earlier run (--skip-answered)"]
 
 
 def test_a_chmod_while_no_watch_ran_answers_the_film_again_never_misses_one(tmp_path):
@@ -118,7 +118,7 @@ def test_a_watch_given_rotated_logs_answers_nothing_again_and_says_what_a_lone_l
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model,
                                  "--skip-answered", str(log), "--skip-answered", str(rotated)])
     assert r.exit_code == 0 and r.stdout == "", r.output
-    assert "2 film(s) skipped" in r.stderr and "no answer in" not in r.stderr
+    assert "2 films skipped" in r.stderr and "no answer in" not in r.stderr
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model, "--skip-answered", str(log)])
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 2, r.output
     assert (f"note: 2 films in {folder} have no answer in {log}: answering them" in r.stderr), r.stderr

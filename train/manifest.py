@@ -260,10 +260,11 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
     with_sheet = {folder.casefold() for folder in metadata_files(data_dir)}
     folders = {it.path.replace("\\", "/").split("/")[0] for it in items}
     if without := sorted(f for f in folders if f.casefold() not in with_sheet):
-        log(f"warning: class folder(s) {', '.join(without)} in {data_dir} have no metadata spreadsheet "
-            f"({without[0]}.metadata.xlsx) beside them, as the others do, so their films' source is {NOT_GIVEN}: one "
-            "group in the per-source figures, a shortcut audit blind to their archive, and --holdout-source can match "
-            "their file names only")
+        one = len(without) == 1
+        log(f"warning: class folder{'' if one else 's'} {', '.join(without)} in {data_dir} {'has' if one else 'have'} no "
+            f"metadata spreadsheet ({without[0]}.metadata.xlsx) beside {'it' if one else 'them'}, as the others do, so "
+            f"{'its' if one else 'their'} films' source is {NOT_GIVEN}: one group in the per-source figures, a shortcut "
+            f"audit blind to their archive, and --holdout-source can match their file names only")
     described = {folder for folder, _ in sources}  # a sheet that could not be read was said already, once
     unlisted, used = [], set()
     for it in items:
