@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from edge.image_magic import MAGIC
+
 # The first bytes of the image formats Pillow reads that a file named .dcm may really hold (a PNG renamed).
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
-               b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51")
+IMAGE_MAGIC = (*(magic for magic, _ in MAGIC), b"BM")  # any "BM": a bitmap whose reserved bytes are not 0 too
 
 
 DICOM_SUFFIXES = {".dcm", ".dicom"}  # names taken for DICOM whatever their first bytes, but an image format's
