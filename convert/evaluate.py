@@ -105,9 +105,12 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         if problem[0] == "error":
             raise ValueError(problem[1])
         print(f"{prog}: warning: {problem[1]}", file=sys.stderr)
+    synthetic = {"synthetic_data": m.meta.get("synthetic_data"), "synthetic_share": m.meta.get("synthetic_share")}
+    if not synthetic["synthetic_data"]:  # where its own run shows it, as a model.keras's does
+        synthetic = _synthetic_beside(path) or synthetic
     return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "log_scores": m.log_scores,  # what occlusion maps compare (edge.explain.occlusion)
-                        "synthetic_data": m.meta.get("synthetic_data"), "synthetic_share": m.meta.get("synthetic_share"),
+                        **synthetic,
                         "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
                         "decision_films": m.meta.get("decision_films"),
@@ -137,6 +140,25 @@ def _finite(predict, path: Path):
                              "its weights, its conversion or its calibration temperature are broken; train or convert it again")
         return p
     return checked
+
+
+def _synthetic_beside(path: Path) -> dict | None:
+    """{"synthetic_data": True, "synthetic_share": ...} where the run a .tflite sits in, whose split.json is that file's
+    model's (convert.seen.split_beside), shows it was trained on synthetic images (its run.json, or its films read
+    again as a model.keras's are); else None. A file converted before train.split_synthetic.MARKS_SINCE carries its
+    run.json's mark alone, which those releases left off a folder of cxr-synth's drawings: cxr-evaluate said so for
+    the run's model.keras and not for its .tflite."""
+    from convert.seen import split_beside
+    from edge.atomic import DamagedFile, read_json
+
+    if split_beside(path) is None:
+        return None
+    try:
+        run = read_json(path.parent / "run.json")
+    except (OSError, DamagedFile):
+        return None
+    marked = _synthetic_from_films(run, path.parent) if isinstance(run, dict) else {}
+    return {"synthetic_data": True, "synthetic_share": marked.get("synthetic_share")} if marked.get("synthetic_data") else None
 
 
 def _synthetic_from_films(run: dict, run_dir: Path) -> dict:

@@ -67,13 +67,24 @@ def kept_points(run_dir: Path, modes: list[str],
 
 
 def stored_decision(path: Path) -> dict | None:
-    """The rule a model file stores, None where it stores none or cannot be read (as edge reads it)."""
+    """The rule a model file stores (in this version's shape: as_stored_now), None where it stores none or cannot
+    be read (as edge reads it)."""
     from edge import metadata as md
 
     try:
-        return (md.read(Path(path))[1] or {}).get("decision") or None
+        return as_stored_now((md.read(Path(path))[1] or {}).get("decision") or None)
     except (OSError, ValueError, md.ModelFileError):
         return None
+
+
+def as_stored_now(decision: dict | None) -> dict | None:
+    """A rule as a file stores it, in this version's shape, for everything cxr-convert writes from it: the counts of
+    the films it was chosen on are "chosen_films". cxr-edge 0.6.0 named them "validation" (renamed within that
+    version number), and cxr-convert --report-only over such a file stopped with "unexpected KeyError:
+    'chosen_films'"."""
+    if isinstance(decision, dict) and "chosen_films" not in decision and isinstance(decision.get("validation"), dict):
+        return {**{k: v for k, v in decision.items() if k != "validation"}, "chosen_films": decision["validation"]}
+    return decision
 
 
 def store_rule(path: Path, point: tuple[int, float] | str, val: tuple[np.ndarray, np.ndarray] | None,

@@ -20,7 +20,8 @@ from convert.chance import chance_line
 from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
-from convert.operating_point import chosen_films_among, kept_points, operating_point_setting, store_rule, stored_decision
+from convert.operating_point import (as_stored_now, chosen_films_among, kept_points, operating_point_setting, store_rule,
+                                     stored_decision)
 from convert.provenance import conversion_provenance, written_files
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
@@ -235,18 +236,18 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                      "delta": deltas(reference, summary),
                      "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                      "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
-            if meta.get("decision"):
-                k, t = classes.index(meta["decision"]["class"]), meta["decision"]["threshold"]
+            if decision := as_stored_now(meta.get("decision")):  # in this version's shape, read once
+                k, t = classes.index(decision["class"]), decision["threshold"]
                 versus = {key: chosen[key] for key in ("versus_most_probable", "others_on_validation")} if chosen else {}
-                entry["decision"] = to_jsonable({**meta["decision"], **versus,
+                entry["decision"] = to_jsonable({**decision, **versus,
                                                  "test": rates_at_threshold(y_test == k, probs[:, k], t),
                                                  "others_on_test": others_under_rule(y_test, probs, k, t, classes),
                                                  "per_class_on_test": per_class_under_rule(y_test, probs, k, t, classes)})
                 # the device's answers judged too, where the rule was chosen as Keras's can be: on the validation split
                 # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
-                target, on = meta["decision"].get("target_sensitivity"), meta["decision"].get("chosen_on", "validation split")
+                target, on = decision.get("target_sensitivity"), decision.get("chosen_on", "validation split")
                 if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
-                    log(f"{path.name} keeps its rule, {labelling(meta['decision'])}, chosen on {on}, not on the validation split")
+                    log(f"{path.name} keeps its rule, {labelling(decision)}, chosen on {on}, not on the validation split")
                     test_sha = [i.sha256 for i in split.parts["test"]]
                     if warn := chosen_films_line({**meta, "decision_chosen_on": on}, test_sha,
                                                  f"{classes[k]} whenever p >= {fmt_threshold(t)}", "test films"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from train.rerun import made_from
+from train.rerun import converted_from, made_from
 
 
 def split_mismatch(run_dir: Path) -> str | None:
@@ -46,7 +46,7 @@ def stale_models(run_dir: Path, trained: str | None) -> list[Path]:
     if trained is None:
         return []
     return [path for path in sorted(p for p in Path(run_dir).glob("model*.tflite") if p.name in ours)
-            if made_from(path) not in (None, trained)]  # None: unreadable or not ours to judge
+            if not converted_from(path, trained)]  # no "trained": unreadable or not ours to judge
 
 
 def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chosen_stays: bool) -> list[dict]:

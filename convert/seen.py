@@ -121,9 +121,29 @@ def room_note(model: Path) -> str:
 
 
 def split_beside(model: Path) -> Path | None:
-    """The split.json of the run folder the model file sits in, if any."""
+    """The split.json of the run folder the model file sits in, where there is one and it is that model's
+    (another_models_split)."""
     path = Path(model).parent / "split.json"
-    return path if path.is_file() else None
+    return path if path.is_file() and not another_models_split(model) else None
+
+
+def another_models_split(model: Path) -> bool:
+    """Whether the split.json beside the .tflite ``model`` is another model's: the run.json beside it records a
+    model trained at another time than the one the file was converted from (train.rerun.converted_from: the run
+    was trained again since, and its new split lists other films). Taken as the file's, the films that trained an
+    old file were scored as unseen test films. A .keras is its folder's model; where the file or the run.json does
+    not say, whose it is cannot be told, and the split is taken as before."""
+    from edge.atomic import DamagedFile, read_json
+    from train.rerun import converted_from
+
+    folder = Path(model).parent
+    if Path(model).suffix != ".tflite" or not (folder / "split.json").is_file():
+        return False
+    try:
+        created = read_json(folder / "run.json").get("created")
+    except (OSError, DamagedFile, AttributeError):
+        return False
+    return not converted_from(Path(model), created)
 
 
 def seen_keys(model: Path, name: str | None = None) -> tuple[str, Known] | None:
@@ -279,8 +299,10 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
         why = ("a .keras file carries no fingerprints of its training films" if Path(models[m]).suffix == ".keras" else
                "its file carries no fingerprints of its training films (converted before cxr-edge 0.10.0 or with "
                "--no-fingerprints, or not by cxr-convert; cxr-convert its run again to add them)")
+        beside = ("the split.json beside it is another model's (its run was trained again since it was converted)"
+                  if another_models_split(models[m]) else "it has no split.json beside it")
         print(f"{prog}: warning: whether {names[m]} was trained or validated on any of these films cannot be checked: "
-              f"{why} and it has no split.json beside it; films it saw would flatter its figures", file=sys.stderr)
+              f"{why} and {beside}; films it saw would flatter its figures", file=sys.stderr)
     if not sources:
         return np.zeros(len(items), bool), None
     seen = np.array([p is not None for p in parts], bool)

@@ -155,3 +155,48 @@ def test_a_converted_run_whose_films_changed_is_kept_until_replace_says_otherwis
     trained.clear()
     run_training(s)
     assert trained == [run]
+
+
+def test_a_converted_run_trained_again_for_any_reason_is_kept_until_replace_says_otherwise(tmp_path, monkeypatch):
+    """A run drawn by an older cxr-edge's split rules (or with no record of its films) was trained again by the same
+    command without --replace though .tflite files were converted from it: split.json and model.keras were replaced
+    first, and cxr-evaluate then left out the new split's films for the old file's model."""
+    import train.run
+    from convert.quantize import ConvertSettings, run_conversion
+    from tests.test_data import write_images
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    monkeypatch.chdir(tmp_path)
+    films = Path("films")
+    write_images(films / "COVID", "COVID", 10)
+    write_images(films / "Normal", "Normal", 10)
+    run = Path("run")
+    s = TrainSettings(data=str(films), out=run, epochs=1, image_size=32, batch_size=8, teacher_members=0,
+                      progress=False)
+    run_training(s)
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=10, progress=False))
+    trained = []
+    monkeypatch.setattr(train.run, "_train", lambda settings, **kw: trained.append(settings.out))
+    run_json = run / "run.json"
+    record = json.loads(run_json.read_text())
+    tail = (": training again would replace its split.json (which films trained and tested the model that file was "
+            f"converted from), run.json and model.keras. Give another --out to train it again and keep this run, or "
+            f"copy {run} elsewhere first and then train over it with --replace")
+    for edited, why in (
+            ({**record, "cxr_edge_version": "0.6.0"},
+             "it drew its split by the rules of cxr-edge 0.6.0, which this version changed (patients kept together, "
+             "placeholders, synthetic folders)"),
+            ({**record, "data_fingerprint": None},
+             "its run.json holds no record of the films it was trained from, so whether they changed since could not "
+             "be told")):
+        run_json.write_text(json.dumps(edited))
+        before = _files(run)
+        with pytest.raises(DataError) as refused:
+            run_training(s)
+        assert str(refused.value) == (f"--out {run} holds a finished run (COVID, Normal from {films}) and "
+                                      f"model_int8.tflite converted from it (as far as their metadata tells), but {why}"
+                                      + tail)
+        assert trained == [] and _files(run) == before  # nothing trained, nothing written
+    run_training(replace(s, replace=True))  # as asked
+    assert trained == [run]

@@ -101,6 +101,51 @@ def test_cxr_evaluate_leaves_out_the_films_the_model_was_trained_on(tiny_run, tm
     assert "warning: whether m.tflite was trained or validated on any of these films cannot be checked" in r.output
 
 
+def test_a_split_json_beside_a_tflite_is_its_own_only_where_its_run_was_not_trained_again_since(
+        tiny_run, tmp_path, capsys):
+    """A run trained again over a .tflite without fingerprints (cxr-edge 0.9.0 and older, --no-fingerprints) leaves
+    another model's split.json beside it: cxr-evaluate took it as the file's, and scored the old model's training
+    films as unseen test films."""
+    import shutil
+
+    from convert.seen import leave_out_seen
+    from edge import metadata as md
+
+    run = tmp_path / "run"
+    run.mkdir()
+    for name in ("split.json", "run.json"):
+        shutil.copy(tiny_run / name, run / name)
+    flatbuffer, meta, files = md.read(tiny_run / "model_int8.tflite")
+    meta.pop("seen")
+    model = run / "model_int8.tflite"
+    model.write_bytes(md.attach(flatbuffer, meta, {k: v for k, v in files.items() if not k.startswith("seen/")}))
+    split = Split.load(run / "split.json")
+    items = [i for part in ("train", "val", "test") for i in split.parts[part]]
+    seen = len(split.parts["train"]) + len(split.parts["val"])
+    dropped, note = leave_out_seen([model], items, False, "cxr-evaluate")  # its own run's split: taken
+    assert note["split"] == str(run / "split.json") and dropped.sum() == seen
+    capsys.readouterr()
+    record = json.loads((run / "run.json").read_text())
+    (run / "run.json").write_text(json.dumps({**record, "created": "2099-01-01T00:00:00+00:00"}))  # trained again
+    dropped, note = leave_out_seen([model], items, False, "cxr-evaluate")
+    assert note is None and not dropped.any()
+    assert capsys.readouterr().err == (
+        "cxr-evaluate: warning: whether model_int8.tflite was trained or validated on any of these films cannot be "
+        "checked: its file carries no fingerprints of its training films (converted before cxr-edge 0.10.0 or with "
+        "--no-fingerprints, or not by cxr-convert; cxr-convert its run again to add them) and the split.json beside "
+        "it is another model's (its run was trained again since it was converted); films it saw would flatter its "
+        "figures\n")
+    # cxr-evaluate says it once, and its report says the model could not be checked
+    r = CliRunner().invoke(evaluate_app, [str(model), split.data_dir, "--out", str(tmp_path / "e"), "--explain", "0",
+                                          "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert r.output.count("the split.json beside it is another model's") == 1
+    report = json.loads((tmp_path / "e" / "report.json").read_text())
+    assert report["metrics"]["n"] == len(items) and "could not be checked" in (tmp_path / "e" / "report.md").read_text()
+    model.unlink()  # a model.keras is its folder's model whatever the run.json says
+    assert seen_parts(run / "model.keras", items)[1] == str(run / "split.json")
+
+
 def test_fingerprints_are_the_training_and_validation_films_prefixes_and_copy_codes(tiny_run):
     """Each .tflite carries 8 bytes of the SHA-256 and the copy code of every training and
     validation film, sorted, and nothing of a test film: the seen-film check must never drop a

@@ -70,6 +70,30 @@ def test_cxr_evaluate_of_an_older_runs_keras_model_says_it_was_trained_on_drawin
     assert json.loads((tmp_path / "r" / "report.json").read_text())["synthetic_data"] is True
 
 
+def test_cxr_evaluate_of_an_older_runs_tflite_says_it_was_trained_on_drawings_as_for_its_keras_model(tiny_run, tmp_path):
+    """cxr-evaluate said the model.keras of a run of cxr-edge 0.30 or older was trained on cxr-synth's drawings (read
+    from its films), and not the .tflite converted from it beside it, whose file carries that release's mark alone."""
+    from typer.testing import CliRunner
+
+    from convert.evaluate import model_for
+    from convert.evaluate_cli import evaluate_app
+    from edge import metadata as md
+
+    old = _old_run(tiny_run, tmp_path)
+    trained = json.loads((old / "run.json").read_text())["created"]
+    model = old / "model_fp32.tflite"  # as cxr-convert 0.15.0 left it: unmarked, converted from this run's model
+    model.write_bytes(md.rewrite((tiny_run / "model_fp32.tflite").read_bytes(), lambda meta: {
+        **{k: v for k, v in meta.items() if k != "synthetic_share"}, "synthetic_data": False, "trained": trained}))
+    films = json.loads((old / "split.json").read_text())["data_dir"]
+    r = CliRunner().invoke(evaluate_app, [str(model), films, "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "model_fp32.tflite was trained on" in r.output and "synthetic" in r.output.lower()
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["synthetic_data"] is True
+    # converted from another model than the run's there now: that run's films say nothing of the file's
+    model.write_bytes(md.rewrite(model.read_bytes(), lambda meta: {**meta, "trained": "2020-01-01T00:00:00+00:00"}))
+    assert not model_for(model)[1]["synthetic_data"]
+
+
 def test_a_run_json_edited_to_say_real_does_not_take_split_jsons_synthetic_mark_off(tiny_run, tmp_path, capsys):
     """run.json set to synthetic_data false by hand, while split.json still says synthetic: cxr-convert took run.json
     as it was, and the report, the card and the device dropped every warning that the model was trained on drawings."""

@@ -577,3 +577,30 @@ def test_report_mds_gate_under_the_rule_says_failed_for_a_file_that_failed_it():
     lines = stored_rules_section({"int8": model(False), "fp32": model(True)})
     assert next(ln for ln in lines if ln.startswith("| int8 | p ≥")).endswith("| **FAILED** |")
     assert next(ln for ln in lines if ln.startswith("| fp32 | p ≥")).endswith("| pass |")
+
+
+def test_report_only_restamps_a_rule_stored_by_cxr_edge_0_6_0(ruled_run, capsys):
+    """cxr-edge 0.6.0 stored the counts of the films a rule was chosen on as "validation" (renamed "chosen_films"
+    within that version number): cxr-convert --report-only over such a file stopped with "unexpected KeyError:
+    'chosen_films'" and wrote nothing."""
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run, report, _ = ruled_run
+    stored = md.split((run / "model_int8.tflite").read_bytes())[1]["decision"]
+    old = {"chosen_on": "validation split", "class": stored["class"], "target_sensitivity": stored["target_sensitivity"],
+           "threshold": stored["threshold"], "validation": stored["chosen_films"]}  # 0.6.0's decision, key for key
+    for mode in ("int8", "fp32"):
+        path = run / f"model_{mode}.tflite"
+        path.write_bytes(md.rewrite(path.read_bytes(), lambda meta: {**meta, "decision": old}))
+    capsys.readouterr()
+    again, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
+                                              n_boot=100, explain=0, progress=False))
+    d = again["models"]["int8"]["decision"]
+    assert d["chosen_films"] == stored["chosen_films"] and "validation" not in d
+    assert d["test"] == report["models"]["int8"]["decision"]["test"]  # the same rule, scored on the same films
+    assert "## The rule stored in the model files" in (run / "report.md").read_text()
+    # removing it (--operating-point none) reads the file's rule as it stands too
+    run_conversion(ConvertSettings(run_dir=run, modes=["fp32"], report_only=True, operating_point="none",
+                                   latency_threads=(), n_boot=100, explain=0, progress=False))
+    assert (f"model_fp32.tflite: removed the rule COVID whenever p >= {fmt_threshold(old['threshold'])} "
+            "(--operating-point none)") in capsys.readouterr().err

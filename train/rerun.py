@@ -16,15 +16,15 @@ from train.resume import older_split_rules
 
 
 def retrain_reason(out: Path, changed: str | None) -> str:
-    """Why the finished run of these settings in ``out`` is trained again all the same ('; ...: training it again'),
-    or '' where it is kept. ``changed``: train.prepare.data_changed's answer, None where its run.json holds no record
-    of its films, so that a changed folder could not be told from the same one."""
+    """Why the finished run of these settings in ``out`` is trained again all the same ('; ...'; train.run.run_training
+    adds ': training it again'), or '' where it is kept. ``changed``: train.prepare.data_changed's answer, None where
+    its run.json holds no record of its films, so that a changed folder could not be told from the same one."""
     if older := older_split_rules(out):  # as a reused teacher: a run of this version draws its split otherwise
         return (f"; it drew its split by the rules of {older}, which this version changed (patients kept together, "
-                "placeholders, synthetic folders): training it again")
+                "placeholders, synthetic folders)")
     if changed is None:
         return ("; its run.json holds no record of the films it was trained from, so whether they changed since could "
-                "not be told: training it again")
+                "not be told")
     return ""
 
 
@@ -55,28 +55,38 @@ def made_from(path: Path) -> str | None:
         return None
 
 
+def converted_from(path: Path, created: str | None) -> bool:
+    """Whether the .tflite ``path`` may be converted from the model trained at ``created`` (its run.json's
+    "created"): its metadata's "trained" is that time, or it does not say (damaged, or not cxr-edge's: whose it is
+    cannot be told), or ``created`` is None. One made from another model is no record of this one: the rule of
+    converted_files, convert.run_files.stale_models and convert.seen.split_beside."""
+    return created is None or made_from(path) in (None, created)
+
+
 def converted_files(out: Path, created: str | None) -> list[str]:
     """The .tflite files cxr-convert wrote in the run folder ``out`` (model_MODE.tflite, model.tflite) that may be
     converted from the model trained at ``created`` (run.json's): one made from an earlier model is no record of
     this one (convert.run_files.stale_models removes such files by the same rule)."""
     paths = (*sorted(Path(out).glob("model_*.tflite")), Path(out) / "model.tflite")
-    return [p.name for p in paths if p.is_file() and (created is None or made_from(p) in (None, created))]
+    return [p.name for p in paths if p.is_file() and converted_from(p, created)]
 
 
-def converted_run_kept(out: Path, what: str, changed: str) -> str | None:
-    """Why the finished run in ``out``, whose films ``changed`` (train.prepare.data_changed's answer), is not
-    trained again without --replace where it holds files converted from it; None where it holds none. Its
-    split.json is the only record of which films trained and tested the model those files carry, and its run.json
-    and model.keras the rest: a retrain over them leaves .tflite files that no record in the folder describes."""
+def converted_run_kept(out: Path, what: str, why: str, films_changed: bool = False) -> str | None:
+    """Why the finished run in ``out`` is not trained again without --replace where it holds files converted from
+    it; None where it holds none. ``why``: the reason it would be trained again ('the films in data changed (...)
+    since it was trained', 'it drew its split by the rules of cxr-edge 0.6.0, ...'); ``films_changed``: the films
+    are among it. Its split.json is the only record of which films trained and tested the model those files carry,
+    and its run.json and model.keras the rest: a retrain over them, for whichever reason, leaves .tflite files that
+    no record in the folder describes (and cxr-evaluate then took the new split's films for the old model's)."""
     try:
         created = read_json(Path(out) / "run.json").get("created")
     except (OSError, ValueError, AttributeError):
         created = None
     if not (files := converted_files(out, created)):
         return None
+    goal = "train on the films as they are now" if films_changed else "train it again"
     return (f"--out {out} holds a finished run ({what}) and {', '.join(files)} converted from it (as far as their "
-            f"metadata tells), but {changed} since "
-            "it was trained: training again would replace its split.json (which films trained and tested the model "
-            f"{'those files were' if len(files) > 1 else 'that file was'} converted from), run.json and model.keras. "
-            "Give another --out to train on the films as they are now and keep this run, or copy "
-            f"{out} elsewhere first and then train over it with --replace")
+            f"metadata tells), but {why}: training again would replace its split.json (which films trained and "
+            f"tested the model {'those files were' if len(files) > 1 else 'that file was'} converted from), run.json "
+            f"and model.keras. Give another --out to {goal} and keep this run, or copy {out} elsewhere first and then "
+            "train over it with --replace")

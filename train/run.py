@@ -128,13 +128,16 @@ def run_training(s: TrainSettings) -> Path:
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
             raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
-        if changed and not s.replace and (why := converted_run_kept(out, what, changed)):  # differ is [] here
-            raise DataError(why)
+        again = ""
         if not differ and not s.replace and not other:  # a make-like second call: the run is what this one would make
             if not (other := retrain_reason(out, changed)):
                 log(nothing_to_do(out, what))
                 return out
-        log(f"replacing the finished run in {out} ({what}){other}")
+            again = ": training it again"
+        # every retrain without --replace (differ is [] here, so other says why): its .tflite files' split is kept
+        if not s.replace and (why := converted_run_kept(out, what, other.removeprefix("; "), bool(changed))):
+            raise DataError(why)
+        log(f"replacing the finished run in {out} ({what}){other}{again}")
     elif damaged:
         log(f"replacing the run in {out}, whose run.json is damaged ({damaged})")
     elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
