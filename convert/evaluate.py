@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.figures import counted
 from edge.model import EdgeModel, softmax
 
 
@@ -136,7 +137,7 @@ def _finite(predict, path: Path):
         p = predict(x)
         if not np.isfinite(p).all():
             bad = int((~np.isfinite(p)).any(axis=1).sum())
-            raise ValueError(f"{path}: the model gave {bad} of {len(p)} film(s) no finite probabilities (NaN or infinity): "
+            raise ValueError(f"{path}: the model gave {bad} of {counted(len(p), 'film')} no finite probabilities (NaN or infinity): "
                              "its weights, its conversion or its calibration temperature are broken; train or convert it again")
         return p
     return checked
