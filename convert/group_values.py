@@ -34,14 +34,21 @@ _AGE = re.compile(r"(?:(?P<above>>=?|≥|(?:over|above)\s+)|(?P<below><=?|≤|(?
                   r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z/.]*?)s?\.?\s*(?:old)?\s*(?P<plus>\+)?", re.IGNORECASE)
 
 
+_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})\s*(?:y|yrs?|years?)?", re.IGNORECASE)
+
+
 def age_band(value: str) -> str:
     """'045Y', '45', '6M' (DICOM AS, or a number of years), '45 years', '6 months', 'P45Y', '45yo', '45 y/o'
     -> a band; '>89', '>79', 'over 79' and '90+' (how de-identified exports write the oldest) -> '80+', the
-    band that holds every such age; '<1', '<18', 'under 16' -> '0-17'; a blank: MISSING; anything else (and
-    '>17' or '<40', which span bands): NOT_AN_AGE."""
+    band that holds every such age; '<1', '<18', 'under 16' -> '0-17'; a range of years within one band ('40-49',
+    '18-39', '60 to 69': a column already in bands) -> that band; a blank: MISSING; anything else (and '>17',
+    '<40' or '30-49', which span bands): NOT_AN_AGE."""
     text = str(value).strip()
     if not text:
         return MISSING
+    if r := _RANGE.fullmatch(text):  # '18-39', '40–49', '60 to 69' (a column given in bands): the band that holds it
+        lo, hi = int(r.group(1)), int(r.group(2))
+        return next((name for start, end, name in AGE_BANDS if start <= lo <= hi < end), NOT_AN_AGE)
     m = _AGE.fullmatch(text)
     if not m or m.group("unit").lower() not in _UNITS:
         return NOT_AN_AGE

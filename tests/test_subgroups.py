@@ -31,7 +31,11 @@ from convert.subgroups import below_overall, subgroup_section
                                          ("over 79", "80+"), ("above 79", "80+"), ("over 17", NOT_AN_AGE),
                                          ("45yo", "40-59"), ("45 y/o", "40-59"), ("45 y.o.", "40-59"),
                                          ("45 YO", "40-59"), ("6 m/o", "0-17"), ("12 hours", "0-17"),
-                                         ("45 yrs.", "40-59"), ("below 18", "0-17")])
+                                         ("45 yrs.", "40-59"), ("below 18", "0-17"),
+                                         # a column given in bands already: all '(not an age)' (hunt, session 55)
+                                         ("18-39", "18-39"), ("40-49", "40-59"), ("60 to 69", "60-79"),
+                                         ("80–89", "80+"), ("12-14 years", "0-17"), ("30-49", NOT_AN_AGE),
+                                         ("9-3", NOT_AN_AGE)])
 def test_age_band(value, band):
     assert age_band(value) == band
 
