@@ -129,8 +129,8 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
     if len(classes) == 2 and len(normal) == 1:
         disease = next(c for c in classes if c != normal[0])
         md += [f"How often each answer is right when {disease} makes up this share of the films, from {basis} "
-               f"(Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The PPV "
-               f"above holds only at this set's own mix. A {normal[0]} answer is right here when the film is not "
+               f"(Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The per-class table's "
+               f"PPV holds only at this set's own mix. A {normal[0]} answer is right here when the film is not "
                f"{disease}: it does not say the film is free of other disease, and films of findings the model was not "
                f"trained on (other pneumonias, effusions) get {normal[0]} answers too. {BRACKETS}", "",
                f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {normal[0]} answer is right, % (NPV) "
@@ -140,7 +140,7 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
                      f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == disease] + ["", NO_BETTER, ""]
     md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
            f"class makes up this share of the films, from {basis} (Bayes' rule). "
-           f"The PPV above holds only at this set's own mix. {BRACKETS}", "",
+           f"The per-class table's PPV holds only at this set's own mix. {BRACKETS}", "",
            "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
     md += [f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
     return md + ["", NO_BETTER, ""]
