@@ -109,6 +109,20 @@ def _cache_matches(run_dir: Path, part: str, x: np.ndarray, items: list[Item], c
             and stamp.get("films") == _films_digest(items, config) and stamp.get("array") == _array_digest(x))
 
 
+def _cache_matches_films(run_dir: Path, part: str, x: np.ndarray, items: list[Item], config: PreprocessConfig) -> bool:
+    """Whether an older-rules cache's rows are the part's films as they were decoded then: its stamp's digests
+    hold, whatever rules it names, or it has none (written before 0.23.0, beside the split it was made from)."""
+    if x.shape != (len(items), config.size, config.size, config.channels):
+        return False
+    if not stamp_path(run_dir, part).is_file():
+        return True
+    try:
+        stamp = read_json(stamp_path(run_dir, part))
+    except (OSError, DamagedFile):
+        return False
+    return stamp.get("films") == _films_digest(items, config) and stamp.get("array") == _array_digest(x)
+
+
 def _older_rules(run_dir: Path, part: str) -> str | None:
     """What the stamp says of a cache decoded by rules this version no longer follows, or None."""
     path = stamp_path(run_dir, part)
@@ -149,12 +163,14 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     items = split.parts[part]
     y = labels_of(items, split.classes)
     cache = cache_path(run_dir, part)
+    older = None
     if cache.is_file() and (damaged := _stamp_damaged(run_dir, part)):
         stderr_note(f"note: {damaged}, so {cache} cannot be checked against the split: the {part} films are decoded "
                     "again instead" + (", and cached anew" if rewrite else ""))
     elif cache.is_file() and (older := _older_rules(run_dir, part)):
         stderr_note(f"note: {cache} {older}: the {part} films are decoded again by this version's rules"
                     + (", and cached anew" if rewrite else ""))
+    before = None  # an older-rules cache's rows: the pixels the run's model learnt from
     if cache.is_file():
         try:
             x = np.load(cache, allow_pickle=False)
@@ -164,6 +180,7 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
                         "decoded again instead")
         if x is not None and _cache_matches(run_dir, part, x, items, config):
             return x, y
+        before = x if older and x is not None and _cache_matches_films(run_dir, part, x, items, config) else None
     if not Path(split.data_dir).is_dir() and any(not Path(i.path).is_absolute() for i in items):
         raise DataError(f"the data folder of this run's split, {split.data_dir}, is not there (moved, renamed or "
                         f"unmounted?): put it back, or set data_dir in {Path(run_dir) / 'split.json'} to its new place")
@@ -176,12 +193,30 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
         raise DataError(f"{counted(len(changed), 'file')} of the {part} split changed since training "
                         f"({'its' if len(changed) == 1 else 'their'} bytes are not the "
                         f"ones split.json recorded), e.g. {changed[0]}. {changed_films_way(Path(run_dir))}")
+    if before is not None and (note := decoded_otherwise(before, res.x, items, part, cache)):
+        stderr_note(note)
     if rewrite:
         try:
             save_cache(run_dir, part, res.x, items, config)
         except OSError as e:  # a cache is a convenience: the inputs are in hand
             stderr_note(f"note: {cache} could not be written again ({e.strerror or e}): later commands decode the films again")
     return res.x, y
+
+
+def decoded_otherwise(before: np.ndarray, now: np.ndarray, items: list, part: str, cache: Path) -> str | None:
+    """A warning where films of an older-rules cache (its rows: what the run's model learnt from) decode otherwise
+    now, by more than a few grey levels on average: before 0.25 a DICOM film with Presentation LUT Shape INVERSE
+    was read inverted, and a run of then, converted now, was scored, gated and given an input check on films it
+    never saw that way, without a word (the device then stopped flagging them). None where every film reads alike."""
+    diff = np.abs(before.astype(np.float32) - now.astype(np.float32)).reshape(len(now), -1).mean(1)
+    moved = np.flatnonzero(diff > 0.02 * max(1.0, float(now.max()) - float(now.min())))
+    if not moved.size:
+        return None
+    return (f"warning: {counted(int(moved.size), f'{part} film')} of {len(now)} {'decodes' if moved.size == 1 else 'decode'} "
+            f"otherwise by this version's rules than in {cache}, which its model was trained or scored on (e.g. "
+            f"{items[int(moved[0])].path}; before 0.25.0 a DICOM film with Presentation LUT Shape INVERSE was read "
+            "inverted): the model learnt such films as they were read then, so its figures on them now say little. "
+            "Train the run again (cxr-train with --replace) before converting or trusting it")
 
 
 def _outside_teacher(run_dir: Path) -> Path | None:
