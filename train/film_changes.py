@@ -169,6 +169,11 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     if now["sha256"] == done["sha256"]:
         return 0, 0
     before, sha = _recorded(run_dir, run)
+    # a film's path as the run spelt it, where they differ only in how accents are written (a Mac folder's
+    # 'Pneumoni\u0301a' renamed 'Pneumonía': the same films, counted as all added and all removed)
+    spelt = {unicodedata.normalize("NFC", q): q for q in before}
+    on_disk = {spelt.get(unicodedata.normalize("NFC", p), p): p for p in stamps}
+    stamps = {spelt.get(unicodedata.normalize("NFC", p), p): v for p, v in stamps.items()}
     # labels are stored composed (NFC); a run of 0.34.0 or before kept a Mac folder's decomposed spelling
     stamps = {p: (before[p] if isinstance(before.get(p), str) and unicodedata.normalize("NFC", before[p]) == v[0]
                   else v[0], *v[1:]) for p, v in stamps.items()}
@@ -180,8 +185,8 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
             log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "
                 "classes and sizes: comparing their bytes with the ones it was trained on")
         # An unreadable file has no recorded bytes: changed only if written since (it may read now).
-        changed = sum(not _same_bytes(root, p, sha.get(p)) if before[p] is not None else mtime >= done["taken_ns"]
-                      for p, (_, _, mtime) in stamps.items())
+        changed = sum(not _same_bytes(root, on_disk[p], sha.get(p)) if before[p] is not None
+                      else mtime >= done["taken_ns"] for p, (_, _, mtime) in stamps.items())
         return 0, changed
     added = sum(p not in before for p in stamps)
     gone = sum(p not in stamps for p in before)
