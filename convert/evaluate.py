@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.atomic import DamagedFile
 from edge.figures import counted
 from edge.model import EdgeModel, softmax
 
@@ -150,7 +151,7 @@ def _synthetic_beside(path: Path) -> dict | None:
     run.json's mark alone, which those releases left off a folder of cxr-synth's drawings: cxr-evaluate said so for
     the run's model.keras and not for its .tflite."""
     from convert.seen import split_beside
-    from edge.atomic import DamagedFile, read_json
+    from edge.atomic import read_json
 
     if split_beside(path) is None:
         return None
@@ -170,7 +171,7 @@ def _synthetic_from_films(run: dict, run_dir: Path) -> dict:
 
     try:
         split = Split.load(run_dir / "split.json")
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, DamagedFile):
         return run
     if found := synthetic_unrecorded(run, split, str(run_dir / "run.json"), "the model is"):  # its caller says it
         return {**run, "synthetic_data": True, "synthetic_share": found[0]["synthetic_share"]}

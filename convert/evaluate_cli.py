@@ -41,10 +41,10 @@ def evaluate(
     model: Path = typer.Argument(..., help="model_<mode>.tflite or model.keras."),
     data_dir: Path = typer.Argument(..., help="Labelled image folder."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: DATA_DIR-report next to the model)."),
-    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the 95% intervals of balanced accuracy and "
-                                                   "AUROC. The work grows with the films times (1 + sources + --by "
-                                                   "groups): the default takes seconds on 20,000 films from 40 sources, "
-                                                   "10,000 about a minute."),
+    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the 95% interval of balanced accuracy (AUROC's "
+                                                   "is Newcombe's score interval, not resampled). The work grows with "
+                                                   "the films times (1 + sources + --by groups): the default takes "
+                                                   "seconds on 20,000 films from 40 sources, 10,000 at most a minute."),
     explain: int = typer.Option(6, min=0, max=MAX_MAPS, help="Occlusion maps (where the model found its evidence) for "
                                 "this many of its most confident mistakes, in occlusion.png (at most "
                                 f"{MAX_MAPS}: one picture; edge-classify --explain DIR maps every film), and where its "

@@ -24,7 +24,8 @@ AGE_BANDS = ((0, 18, "0-17"), (18, 40, "18-39"), (40, 60, "40-59"), (60, 80, "60
 MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, a film), not a grouping
 # 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
 # model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
-# per-source table has no cap at all), and 50 groups of 20,000 films take 7 s to bootstrap, against 4 s for 12.
+# per-source table has no cap at all), and 50 groups of 20,000 films took 7 s to bootstrap, against 4 s for 12
+# (balanced accuracy and AUROC then; AUROC's interval is a formula since 0.39.0).
 MISSING = NOT_GIVEN  # no value: the name a film without a source has in the per-source figures too
 NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
 _UNITS = {"h": 8766, "hr": 8766, "hour": 8766, "d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18,

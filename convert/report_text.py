@@ -33,9 +33,11 @@ ALT = {
 TERMS = ("Sensitivity: the share of a class's films given that class; specificity: the share of the other films not "
          "given it; PPV: the share of that class's answers that were right; F1: the harmonic mean of sensitivity and "
          "PPV; AUROC: the area under the ROC curve (0.5 is chance, 1 perfect); balanced accuracy: the mean of the "
-         "classes' sensitivities. 95% intervals: Wilson's for proportions, a percentile bootstrap for balanced "
-         "accuracy and AUROC (resampling within each class); where a class's films were all right or all wrong, "
-         "which no resample can vary, balanced accuracy's is combined from the classes' Wilson intervals (MOVER).")
+         "classes' sensitivities. 95% intervals: Wilson's for proportions; for balanced accuracy a percentile "
+         "bootstrap (resampling within each class), or where a class's films were all right or all wrong, which no "
+         "resample can vary, one combined from the classes' Wilson intervals (MOVER); for AUROC Newcombe's score "
+         "interval (method 5), a class's films against the rest, and for a macro AUROC of three or more classes the "
+         "mean of its classes' limits.")
 
 
 def image(name: str, file: str | None = None, classes: list[str] | None = None) -> str:

@@ -114,7 +114,7 @@ def macro_auroc(y_true: np.ndarray, probs: np.ndarray) -> float:
     """
     y = _labels(y_true)
     p = _probs(probs, y.size)
-    if p.shape[1] == 2:  # a bootstrap calls this a thousand times
+    if p.shape[1] == 2:  # one ranking: both classes' AUROC, computed once
         return auroc(y == 1, ranking_scores(p)[:, 1])
     vals = [v for v in _auroc_per_class(y, p) if not math.isnan(v)]
     return float(np.mean(vals)) if vals else NAN

@@ -91,7 +91,7 @@ def summarize(
     gives under edge.decision (that class whenever its probability reaches the threshold).
     Intervals: Wilson for accuracy, stratified percentile bootstrap (``seed``) for balanced accuracy,
     Newcombe's score interval for the macro AUROC (convert.intervals.macro_auroc_interval: the bootstrap
-    held the true AUROC in under half its intervals with 2 films of a class). Where a class's films are all
+    held the true AUROC in 51% of its intervals with 2 films of a class). Where a class's films are all
     right or all wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
     100-100, as if 44 films proved perfection): balanced accuracy then gets the MOVER interval
     of the classes' Wilson intervals (convert.intervals); a set of one class, that class's Wilson

@@ -250,7 +250,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if not (rule or site_rule or decision) and (ppv := ppv_line(t["per_class"])):  # the device answers as these figures
             lines.append(ppv + unanswered(t["per_class"]))
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
-            shown = decision if decision and decision.get("class") == rule.get("class") else rule  # 0.15 kept 0.505
+            # the stored decision's threshold, exact: cxr-convert 0.15 kept the test figures' rule rounded (0.505 for
+            # 0.50453), and typed back as --threshold that lost films the stored rule calls COVID
+            shown = decision if decision and decision.get("class") == rule.get("class") else rule
             lines.append(f"  with its rule ({labelling(shown)}), as the "
                          f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
                          f"{_ci(rule['specificity'])}")

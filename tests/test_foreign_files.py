@@ -44,7 +44,8 @@ def test_files_without_an_image_suffix_are_counted_once_with_an_example(tmp_path
     said.clear()
     discover(data, ["Normal", "Other"], log=said.append)
     assert len(said) == 1 and said[0].startswith("warning: 1 file in the class folders") and "was passed over (Other 1)" \
-        in said[0] and "(e.g. a PNG named Other/film7)" in said[0]
+        in said[0] and "an image with no image suffix such as .png, .jpg, .dcm (a PNG named Other/film7); no figure " \
+        "counts it: give it its image suffix" in said[0]  # one film: not 'images ... e.g. ... give each'
     said.clear()
     discover(data, ["Normal"], min_classes=1, log=said.append)
     assert said == []  # nothing passed over among the classes used
@@ -68,9 +69,9 @@ def test_ordinary_files_without_a_suffix_are_not_counted_as_films_that_lost_it(t
     Image.open(covid / "film-0.png").convert("L").save(covid / "scan", format="JPEG")  # a film that lost its suffix
     said: list[str] = []
     discover(data, ["COVID", "Normal"], log=said.append)
-    assert said == [f"warning: 1 file in the class folders of {data} was passed over (COVID 1): images with no image "
-                    "suffix such as .png, .jpg, .dcm (e.g. a JPEG named COVID/scan); no figure counts them: give each "
-                    "its image suffix to use it"]
+    assert said == [f"warning: 1 file in the class folders of {data} was passed over (COVID 1): an image with no image "
+                    "suffix such as .png, .jpg, .dcm (a JPEG named COVID/scan); no figure counts it: give it its "
+                    "image suffix to use it"]
 
 
 def test_a_name_the_passed_over_warning_gives_is_one_line_of_text(tmp_path):
@@ -84,12 +85,12 @@ def test_a_name_the_passed_over_warning_gives_is_one_line_of_text(tmp_path):
     shutil.copyfile(data / "COVID" / "film-0.png", data / "COVID" / "Icon\r")
     said: list[str] = []
     discover(data, ["COVID", "Normal"], log=said.append)
-    assert len(said) == 1 and '(e.g. a PNG named "COVID/Icon\\r")' in said[0]
+    assert len(said) == 1 and '(a PNG named "COVID/Icon\\r")' in said[0]
     (data / "COVID" / "Icon\r").unlink()
     shutil.copyfile(data / "COVID" / "film-0.png", os.path.join(os.fsencode(data / "COVID"), b"caf\xe9"))
     said.clear()
     discover(data, ["COVID", "Normal"], log=said.append)
-    assert len(said) == 1 and "(e.g. a PNG named COVID/caf\\xe9)" in said[0]
+    assert len(said) == 1 and "(a PNG named COVID/caf\\xe9)" in said[0]
     said[0].encode("utf-8")  # valid text
 
 
@@ -107,9 +108,8 @@ def test_cxr_evaluate_puts_the_count_in_its_reports_warnings(tiny_run, tmp_path)
     assert r.exit_code == 0, r.output
     warnings = json.loads((out / "report.json").read_text())["data_warnings"]
     assert [w for w in warnings if "passed over" in w] == [
-        f"1 file in the class folders of {data} was passed over (COVID 1): images with no image suffix such as .png, "
-        f".jpg, .dcm (e.g. a PNG named COVID/{first.stem}); no figure counts them: give each its image suffix to use "
-        "it"]
+        f"1 file in the class folders of {data} was passed over (COVID 1): an image with no image suffix such as .png, "
+        f".jpg, .dcm (a PNG named COVID/{first.stem}); no figure counts it: give it its image suffix to use it"]
 
 
 def backslashed(folder: Path) -> Path:

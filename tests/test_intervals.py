@@ -85,9 +85,9 @@ def test_report_says_why_an_auroc_has_no_interval():
 
 
 def test_auroc_interval_is_newcombes_and_covers_where_films_are_few():
-    """The percentile bootstrap's 95% AUROC intervals held the true AUROC in 45% of sets with 2 films of a class,
-    66% with 3, and gave the point 1.000 to a quarter of sets of 15 + 15 films ranked near perfectly (hunt, session
-    55). Newcombe's method 5: its published limits, and coverage of at least 93% on small, lopsided sets."""
+    """The percentile bootstrap's 95% AUROC intervals held the true AUROC in 51% of sets with 2 films of a class,
+    79% with 5, and gave the point 1.000 to 45% of sets of 15 + 15 films ranked near perfectly (benchmarks/RESULTS.md).
+    Newcombe's method 5: its limits solve its score equation, and cover at least 93% on small, lopsided sets."""
     from convert.intervals import auroc_interval, macro_auroc_interval
 
     def v(t: float, m: int, n: int) -> float:  # Hanley-McNeil's variance with m - 1 and n - 1 as (m + n)/2 - 1

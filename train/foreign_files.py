@@ -24,10 +24,11 @@ def passed_over_warning(data_dir: Path, passed: list[tuple[str, str, str]]) -> s
     n, each = len(passed), ", ".join(f"{label} {k}" for label, k in sorted(counts.items()))
     path, _, what = passed[0]
     # the name quoted where it holds a control character: a raw \r (macOS's Icon\r) erased the line on a terminal
-    return (f"warning: {n} file{'s' if n > 1 else ''} in the class folders of {data_dir} {'were' if n > 1 else 'was'} "
-            f"passed over ({each}): images with no image suffix such as .png, .jpg, .dcm (e.g. "
-            f"a {what} named {said_name(path)}); no figure counts them: give "
-            f"each its image suffix to use it")
+    many = n > 1
+    return (f"warning: {n} file{'s' if many else ''} in the class folders of {data_dir} {'were' if many else 'was'} "
+            f"passed over ({each}): {'images' if many else 'an image'} with no image suffix such as .png, .jpg, .dcm "
+            f"({'e.g. ' if many else ''}a {what} named {said_name(path)}); no figure counts "
+            f"{'them: give each' if many else 'it: give it'} its image suffix to use it")
 
 
 def backslash_names(data_dir: Path, folders: list[str]) -> str | None:

@@ -223,7 +223,8 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
             "since it was written, or a manifest of another copy of the set?")
     if items and len(unlisted) == len(items) and (why := unlike_films(list(rows), data_dir, items[0].path,
                                                                      bool(stray))):
-        log(f"warning: none of the {counted(len(rows), 'row')} of {data_dir}'s MANIFEST.csv names a film found there: "
+        which = f"none of the {len(rows)} rows" if len(rows) > 1 else "the one row"
+        log(f"warning: {which} of {data_dir}'s MANIFEST.csv names {'a' if len(rows) > 1 else 'no'} film found there: "
             f"{why}")
     if source is None:
         from train.kaggle_metadata import metadata_files
