@@ -134,3 +134,12 @@ def test_names_holding_backslashes_say_how_the_archive_was_unpacked(tmp_path, na
     with pytest.raises(DataError) as e:
         site_items(data, ["COVID", "Normal"], None, "cxr-evaluate", quiet=True)
     assert str(e.value) == want
+
+
+def test_an_image_format_is_told_by_its_header_not_by_two_letters():
+    """A text file that starts "BM" or "P2 " (a note: 'P2 notes for ward 3') was taken for a bitmap or a PGM, and
+    counted as a film that lost its suffix."""
+    from edge.image_magic import image_format
+
+    assert image_format(b"P5\n64 64\n255\n\x00") == "PGM" and image_format(b"P6\n# gimp\n10 20\n255\n") == "PPM"
+    assert image_format(b"P2 notes for ward 3") is None and image_format(b"BMW service due\n") is None

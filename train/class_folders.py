@@ -116,7 +116,7 @@ def _named_like_a_class(name: str) -> bool:
     return not name.startswith(".") and name.lower() not in SKIP_DIRS and name.lower() not in SIDE_FILES
 
 
-def _named_like_a_file(name: str) -> bool:
+def named_like_a_file(name: str) -> bool:
     """Whether a link that leads nowhere was most likely a file's (MANIFEST.csv, notes.txt): its name
     ends in a short suffix with a letter. A folder's name has none (COVID-19, Viral Pneumonia), and
     neither has a DICOM film's (IM000001, 1.2.826.0.1.3680043.8.498.131003)."""
@@ -171,7 +171,7 @@ def unreachable_class_folders(data_dir: Path) -> list[tuple[Path, tuple[str, str
     found = [d for d in sorted(data_dir.iterdir()) if not given or d.name.lower() in GIVEN_SPLIT_DIRS]
     found += [d for r in given.values() for d in sorted(r.iterdir())]
     return [(d, why) for d in found if _named_like_a_class(d.name)
-            and not (d.is_symlink() and _named_like_a_file(d.name)) and (why := unreachable(d))]
+            and not (d.is_symlink() and named_like_a_file(d.name)) and (why := unreachable(d))]
 
 
 def class_dirs(root: Path, out: Path | None = None) -> list[Path]:

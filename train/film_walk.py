@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from edge.batch import is_image_name
 from edge.output import said_name
-from train.class_folders import (SKIP_DIRS, _named_like_a_file, class_dirs, class_roots, is_mask_folder, not_a_class,
+from train.class_folders import (SKIP_DIRS, named_like_a_file, class_dirs, class_roots, is_mask_folder, not_a_class,
                                  unreachable, unreadable_why)
 
 
@@ -42,9 +42,9 @@ def _walk_into(folder: Path, seen: set[str], out: Path | None, log: Callable[[st
 def _link_shown(folder: Path) -> str:
     """'link COVID/loop -> ..' (as the link is written), or 'folder COVID/x' where it is none."""
     try:
-        return f"link {folder} -> {os.readlink(folder)}"
+        return f"link {said_name(str(folder))} -> {said_name(os.readlink(folder))}"
     except OSError:
-        return f"folder {folder}"
+        return f"folder {said_name(str(folder))}"
 
 
 def _holds(outer: str, inner: str) -> bool:
@@ -103,7 +103,7 @@ def _links_to_nowhere(dirpath: str, filenames: list[str], log: Callable[[str], N
     kept = []
     for name in filenames:
         path = Path(dirpath, name)
-        if not (is_image_name(name) or _named_like_a_file(name)) and path.is_symlink() and (why := unreachable(path)):
+        if not (is_image_name(name) or named_like_a_file(name)) and path.is_symlink() and (why := unreachable(path)):
             log(f"warning: {said_name(str(path))} {why[0]}; any films there are left out: {why[1]}")
         else:
             kept.append(name)

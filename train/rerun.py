@@ -80,7 +80,7 @@ def converted_run_kept(out: Path, what: str, why: str, films_changed: bool = Fal
     no record in the folder describes (and cxr-evaluate then took the new split's films for the old model's)."""
     try:
         created = read_json(Path(out) / "run.json").get("created")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, DamagedFile):
         created = None
     if not (files := converted_files(out, created)):
         return None
