@@ -277,6 +277,40 @@ def test_a_teacher_split_whose_films_are_gone_is_said(tiny_run, tmp_path, capsys
     assert len(arrays["train"]) == len(split["splits"]["train"])
 
 
+def test_a_film_that_could_not_be_read_and_is_repaired_with_its_old_date_is_seen(tmp_path):
+    """A film cut short when the run listed it, restored from a backup with its old date and size (cp -p): the run's
+    record of its films was the same, and every rerun said "nothing to do" and skipped the good film again (hunt,
+    session 55). scan keeps an unreadable file's bytes' SHA-256, and the rerun reads it again."""
+    import hashlib
+
+    from train.data import Item, scan
+    from train.film_changes import data_fingerprint, film_stamps, films_changed
+    import numpy as np
+    from PIL import Image
+
+    from edge.preprocess import PreprocessConfig
+
+    films = tmp_path / "films"
+    films.mkdir()
+    Image.fromarray((np.arange(40 * 40).reshape(40, 40) % 200).astype(np.uint8)).save(films / "a.png")
+    good = (films / "a.png").read_bytes()
+    (films / "b.png").write_bytes(b"\0" * len(good))  # a failed copy: zeros of the right size
+    items = [Item("a.png", "COVID", ""), Item("b.png", "Normal", "")]
+    res = scan(films, items, PreprocessConfig(size=32), progress=False)
+    assert res.skipped == [{"path": "b.png", "error": res.skipped[0]["error"],
+                            "sha256": hashlib.sha256(b"\0" * len(good)).hexdigest()}]
+    os.utime(films / "b.png", ns=(500, 500))
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "run.json").write_text(json.dumps({"data_fingerprint": data_fingerprint(film_stamps(films, items), 1000),
+                                              "skipped_files": res.skipped}))
+    (run / "split.json").write_text(json.dumps({"splits": {"train": [{"path": "a.png", "label": "COVID"}]}}))
+    assert films_changed(run, film_stamps(films, items), films) == (0, 0)
+    (films / "b.png").write_bytes(good)  # restored, with its old date kept
+    os.utime(films / "b.png", ns=(500, 500))
+    assert films_changed(run, film_stamps(films, items), films) == (0, 1)
+
+
 def test_films_whose_dates_alone_changed_are_compared_by_their_bytes(tmp_path):
     """A data folder copied with `cp -r` (new dates, same files) must not retrain an hour's teacher;
     a film rewritten with the same size and name still counts as changed."""

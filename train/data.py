@@ -278,6 +278,14 @@ class Scan:
                     None if self.drawn is None else self.drawn[idx])
 
 
+def _bytes_sha256(path: Path) -> dict[str, str]:
+    """{"sha256": the file's bytes'} for a film that could not be decoded, or {} where its bytes cannot be read."""
+    try:
+        return {"sha256": hashlib.sha256(read_image_file(path)).hexdigest()}
+    except (OSError, ImageError, MemoryError):
+        return {}
+
+
 def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: bool = True,
          crops: bool = False) -> Scan:
     """Read each file once: SHA-256, perceptual hash, and the model input via edge.preprocess;
@@ -307,8 +315,8 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
     hashes, read, drawn, traits, skipped = np.zeros(n, np.uint64), np.zeros(n, bool), np.zeros(n, bool), [{}] * n, {}
 
     def keep(k: int, res: tuple | str) -> None:  # film k's results in row k; the rows are closed up at the end
-        if isinstance(res, str):
-            skipped[k] = {"path": items[k].path, "error": res}
+        if isinstance(res, str):  # its bytes' SHA-256 where they read: a copy repaired later with its old date is seen
+            skipped[k] = {"path": items[k].path, "error": res, **_bytes_sha256(Path(data_dir) / items[k].path)}
             return
         items[k].sha256, items[k].near = res[0], res[5]
         hashes[k], thumbs[k], x[k], traits[k], drawn[k], read[k] = res[1], res[2], res[3], res[4], res[7], True

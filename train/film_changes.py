@@ -149,6 +149,22 @@ def _same_bytes(root: Path, path: str, sha256: str | None) -> bool:
         return False
 
 
+def repaired(run: dict, root: Path | None) -> int:
+    """How many of the files a run could not read (its skipped_files, with their bytes' SHA-256 from cxr-edge 0.39.0)
+    hold other bytes now: a failed copy restored from a backup keeps its old date and size, so the run's record of
+    its films did not change, and every rerun said "nothing to do" and skipped the good film again."""
+    if root is None:
+        return 0
+    count = 0
+    for f in run.get("skipped_files") or []:
+        if isinstance(f, dict) and isinstance(f.get("sha256"), str) and isinstance(f.get("path"), str):
+            try:
+                count += hashlib.sha256((Path(root) / f["path"]).read_bytes()).hexdigest() != f["sha256"]
+            except OSError:  # unreadable still, or gone (the record's sizes say that)
+                pass
+    return count
+
+
 def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: Path | None = None,
                   log: Any = None, record: str = "run.json") -> tuple[int, int] | None:
     """(added, removed or changed) films between the finished run in ``run_dir`` and ``stamps``
@@ -167,7 +183,7 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     run, done = found
     now = data_fingerprint(stamps, done["taken_ns"])
     if now["sha256"] == done["sha256"]:
-        return 0, 0
+        return 0, repaired(run, root)
     before, sha = _recorded(run_dir, run)
     # a film's path as the run spelt it, where they differ only in how accents are written (a Mac folder's
     # 'Pneumoni\u0301a' renamed 'Pneumonía': the same films, counted as all added and all removed)
@@ -179,7 +195,7 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
                   else v[0], *v[1:]) for p, v in stamps.items()}
     now = data_fingerprint(stamps, done["taken_ns"])
     if now["sha256"] == done["sha256"]:
-        return 0, 0
+        return 0, repaired(run, root)
     if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
         if log:
             log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "
