@@ -11,7 +11,7 @@ import re
 MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
           (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
           (b"\xff\x4f\xff\x51", "JPEG 2000"))
-_NETPBM = re.compile(rb"P([2356])\s+(?:#[^\n]*\n\s*)*\d+\s+\d+\s")
+_NETPBM = re.compile(rb"P([2356])\s+(?:#[^\n]*\n\s*)*\d+\s+(?:#[^\n]*\n\s*)*\d+\s+(?:#[^\n]*\n\s*)*\d+\s")
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 
 
@@ -27,6 +27,6 @@ def image_format(head: bytes) -> str | None:
         return "WebP"
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return "HEIC"
-    if netpbm := _NETPBM.match(head):  # 'P5', then its width and height: a note that starts "P2 " is none
+    if netpbm := _NETPBM.match(head):  # 'P5', its width, height and largest value: a note 'P2 3 4 ...' is none
         return "PGM" if netpbm.group(1) in (b"2", b"5") else "PPM"
     return None

@@ -143,3 +143,4 @@ def test_an_image_format_is_told_by_its_header_not_by_two_letters():
 
     assert image_format(b"P5\n64 64\n255\n\x00") == "PGM" and image_format(b"P6\n# gimp\n10 20\n255\n") == "PPM"
     assert image_format(b"P2 notes for ward 3") is None and image_format(b"BMW service due\n") is None
+    assert image_format(b"P2 3 4 beds free on ward 3") is None  # two numbers, then words: no largest value

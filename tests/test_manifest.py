@@ -92,7 +92,7 @@ def test_a_manifest_saved_on_windows_or_macos_is_matched_and_films_without_a_row
     items, _, _ = discover(tmp_path, log=said.append)
     assert [i.source for i in items] == ["a", "b", "c", ""]
     assert len(said) == 2 and said[1].startswith("warning: 1 of the 4 films in ") and "have no row" in said[1]
-    assert "(e.g. Normal/Zo" in said[1] and "1 of the rows of" in said[0] and "name no film found there (e.g. Normal/2.png)" in said[0]
+    assert "(e.g. Normal/Zo" in said[1] and "1 row of" in said[0] and "names no film found there (e.g. Normal/2.png)" in said[0]
     # --classes leaves a class out: its rows are no strays, and its films need none
     items, _, _ = discover(tmp_path, classes=["COVID"], min_classes=1, log=said.append)
     assert len(said) == 2 and [i.source for i in items] == ["a", "b"]
@@ -100,7 +100,7 @@ def test_a_manifest_saved_on_windows_or_macos_is_matched_and_films_without_a_row
     said.clear()
     (tmp_path / "Normal" / unicodedata.normalize("NFD", "Zoé.png")).unlink()
     items, _, _ = discover(tmp_path, log=said.append)
-    assert len(said) == 1 and "1 of the rows of" in said[0] and "Normal/2.png" in said[0] and "deleted, moved" in said[0]
+    assert len(said) == 1 and "1 row of" in said[0] and "Normal/2.png" in said[0] and "deleted, moved" in said[0]
 
 
 def test_a_label_column_that_contradicts_the_class_folder_is_said(tmp_path):

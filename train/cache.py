@@ -42,19 +42,19 @@ def _array_digest(x: np.ndarray) -> str:
 
 
 def save_cache(run_dir: Path, part: str, x: np.ndarray, items: list[Item] | None = None,
-               config: PreprocessConfig | None = None) -> None:
+               config: PreprocessConfig | None = None, learnt_otherwise: str | None = None) -> None:
     """Cache one part's model inputs (uint8) so later commands need not decode again; with the
     part's ``items`` and ``config``, a stamp beside it says which films its rows are and the rows'
-    own SHA-256, so that a cache replaced, reordered or damaged is decoded again, not scored."""
+    own SHA-256, so that a cache replaced, reordered or damaged is decoded again, not scored.
+    ``learnt_otherwise``: decoded_otherwise's warning, kept in the stamp and said by every command that
+    reads the cache, until the run is trained again (it was said once, and the old rows that showed it
+    were gone)."""
     with atomic_path(cache_path(run_dir, part)) as tmp, open(tmp, "wb") as f:
         _write_npy(f, x)
     if items is not None and config is not None:
-        _stamp(run_dir, part, x, items, config)
-
-
-def _stamp(run_dir: Path, part: str, x: np.ndarray, items: list[Item], config: PreprocessConfig) -> None:
-    write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x),
-                                           "decode_rules": DECODE_RULES})
+        write_json(stamp_path(run_dir, part), {"films": _films_digest(items, config), "array": _array_digest(x),
+                                               "decode_rules": DECODE_RULES,
+                                               **({"learnt_otherwise": learnt_otherwise} if learnt_otherwise else {})})
 
 
 def save_cache_from(source_dir: Path, run_dir: Path, part: str, x: np.ndarray, items: list[Item],
@@ -179,6 +179,8 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
             stderr_note(f"note: {cache} cannot be read ({first_line(e)}): damaged? the {part} films are "
                         "decoded again instead")
         if x is not None and _cache_matches(run_dir, part, x, items, config):
+            if isinstance(note := read_json(stamp_path(run_dir, part)).get("learnt_otherwise"), str):
+                stderr_note(note)
             return x, y
         before = x if older and x is not None and _cache_matches_films(run_dir, part, x, items, config) else None
     if not Path(split.data_dir).is_dir() and any(not Path(i.path).is_absolute() for i in items):
@@ -193,11 +195,11 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
         raise DataError(f"{counted(len(changed), 'file')} of the {part} split changed since training "
                         f"({'its' if len(changed) == 1 else 'their'} bytes are not the "
                         f"ones split.json recorded), e.g. {changed[0]}. {changed_films_way(Path(run_dir))}")
-    if before is not None and (note := decoded_otherwise(before, res.x, items, part, cache)):
-        stderr_note(note)
+    if learnt := before is not None and decoded_otherwise(before, res.x, items, part, cache) or None:
+        stderr_note(learnt)
     if rewrite:
         try:
-            save_cache(run_dir, part, res.x, items, config)
+            save_cache(run_dir, part, res.x, items, config, learnt)
         except OSError as e:  # a cache is a convenience: the inputs are in hand
             stderr_note(f"note: {cache} could not be written again ({e.strerror or e}): later commands decode the films again")
     return res.x, y
@@ -213,7 +215,8 @@ def decoded_otherwise(before: np.ndarray, now: np.ndarray, items: list, part: st
     if not moved.size:
         return None
     return (f"warning: {counted(int(moved.size), f'{part} film')} of {len(now)} {'decodes' if moved.size == 1 else 'decode'} "
-            f"otherwise by this version's rules than in {cache}, which its model was trained or scored on (e.g. "
+            f"otherwise by this version's rules than when the run in {cache.parent.parent} learnt or was scored on "
+            f"{'it' if moved.size == 1 else 'them'} (its cache was written by an older cxr-edge; e.g. "
             f"{items[int(moved[0])].path}; before 0.25.0 a DICOM film with Presentation LUT Shape INVERSE was read "
             "inverted): the model learnt such films as they were read then, so its figures on them now say little. "
             "Train the run again (cxr-train with --replace) before converting or trusting it")

@@ -218,7 +218,8 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
         log(disagreement_warning(data_dir, disagree))
     folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
     if stray := [k for k in rows if k not in used and k.split("/", 1)[0] in folders]:
-        log(f"warning: {len(stray)} of the rows of {data_dir}'s MANIFEST.csv name no film found there (e.g. "
+        log(f"warning: {counted(len(stray), 'row')} of {data_dir}'s MANIFEST.csv {'names' if len(stray) == 1 else 'name'} "
+            "no film found there (e.g. "
             f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')}): films deleted, moved or renamed "
             "since it was written, or a manifest of another copy of the set?")
     if items and len(unlisted) == len(items) and (why := unlike_films(list(rows), data_dir, items[0].path,
