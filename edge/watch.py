@@ -2,7 +2,8 @@
 
 A device beside a modality or a PACS export gets films dropped into a folder (a network share,
 scp, a USB import). A file is taken once it has settled: the same size, modification time and
-inode on two polls in a row, QUIET_NS (3 s) apart at least by the device's clock. A copy that pauses
+inode on two polls in a row, QUIET_NS (3 s) apart at least by the device's clock (its monotonic clock: NTP
+stepping the date, on a device without a clock chip, neither holds a film settling nor takes it at once). A copy that pauses
 for longer than that (a stalled share, a slow link) is read half-written: a compressed film (PNG,
 JPEG) then fails, and an uncompressed one whose copier set its full size first (DICOM, TIFF, BMP) may
 decode, its missing part black, and be answered again once its copy has finished; a film whose classification failed
@@ -26,8 +27,9 @@ Polling needs nothing beyond the standard library and works on network shares, w
 notifications often do not.
 
 Export folders keep tens of thousands of films, and on a network share each file's stat is a
-round trip. So a poll re-reads only the folders whose own modification time moved (a file was
-added, removed or renamed there) or has not yet stood RACY_NS on the device's clock, and stats only
+round trip. So a poll re-reads only the folders whose own modification or change time moved (a file was
+added, removed or renamed there; the change time even where ``rsync -a``, ``tar x`` or ``cp -a`` put the
+folder's date back) or has not yet stood RACY_NS on the device's clock, and stats only
 the files that are new, still settling, failed lately, or stand under a new inode (a copy renamed over an
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
 rewritten in place under its old name. A folder read again is listed whole: one arrival in a folder that keeps
@@ -60,10 +62,13 @@ from edge.links import linked_text
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
 # again when its ctime moves too (a chmod), but a film answered is not answered again for a chmod.
-# a folder's (mtime, [(file, inode)]: image names and names that may be DICOM's, sub-folders)
-Listing = tuple[int, list[tuple[str, int]], list[str]]
+# a folder's ((mtime, ctime), [(file, inode)]: image names and names that may be DICOM's, sub-folders); its
+# ctime too: a file renamed over an old name, then the folder's date put back (rsync -a), moves only that
+Listing = tuple[tuple[int, int], list[tuple[str, int]], list[str]]
 FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
 FEW_FAILURES = 100  # failed films stat'ed on every poll however long ago they failed (50 stats a second at most)
+# Every span the watch times (RACY_NS, QUIET_NS, EMPTY_NS) is timed on the device's monotonic clock, never its
+# date: an NTP step (an hour, either way) would hold every film settling for the step, or take one at once.
 # A folder is read again until its time stamp has stood this long by the device's clock: a change
 # within the stamp's granularity (2 s on FAT, 1 s on some network shares) would not move it. Timed
 # from when this watch first saw the stamp, never by the stamp itself, which is the share's clock:
@@ -99,13 +104,14 @@ class Watcher:
         self.skipped = 0
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
-        self.quiet_since: dict[str, int] = {}  # each pending file's stamp: the device's time it was first seen
+        self.quiet_since: dict[str, int] = {}  # each pending file's stamp: when it was first seen (monotonic)
         self.failures: dict[str, tuple[Stamp, int]] = {}  # films whose classification failed: as they were, and the poll
         self.retried: dict[str, Stamp] = {}  # films handed out once more after an error that may pass (TRANSIENT)
-        self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time since which unchanged
+        self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time (monotonic) since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
         self.listings: dict[str, Listing] = {}  # each folder as it was last read
-        self.stamp_seen: dict[str, tuple[int, int]] = {}  # each folder's mtime, and the device's time it was first seen
+        # each folder's (mtime, ctime), and when it was first seen (monotonic)
+        self.stamp_seen: dict[str, tuple[tuple[int, int], int]] = {}
         self.unreadable: set[str] = set()   # watched folders that could not be read at the last poll
         self.devices: dict[str, int] = {}   # each folder's file system, as last read
         self.mounts: dict[str, bool] = {}   # whether each folder was a mount point (a share's) then
@@ -124,7 +130,7 @@ class Watcher:
         if error.startswith(TRANSIENT) and not (path in self.retried and same_film(self.retried[path], stamp)):
             self.retried[path] = stamp  # once per film as it is: another film under the name gets its own retry
             self.pending[path] = self.done.pop(path)
-            self.quiet_since[path] = time.time_ns()
+            self.quiet_since[path] = time.monotonic_ns()
             return
         self.failures[path] = self.done[path], self.polls
 
@@ -155,20 +161,20 @@ class Watcher:
                 continue
             try:
                 st = os.stat(folder)
-                mtime, cached = st.st_mtime_ns, self.listings.get(folder)
+                dates, cached = (st.st_mtime_ns, st.st_ctime_ns), self.listings.get(folder)
                 # each folder's file system, a share mounted below a watched one too (it went without a word)
                 moved = self.devices.setdefault(folder, st.st_dev) != st.st_dev
                 if folder not in self.mounts:
                     self.mounts[folder] = _is_mount(folder)
                 seen = self.stamp_seen.get(folder)
-                if seen is None or seen[0] != mtime:
-                    seen = self.stamp_seen[folder] = (mtime, now_ns)
+                if seen is None or seen[0] != dates:
+                    seen = self.stamp_seen[folder] = (dates, now_ns)
                 # one that could not be read is read again until it can be: its kept listing said it could every 30 polls
-                if (cached and cached[0] == mtime and now_ns - seen[1] > RACY_NS and not moved and not full
+                if (cached and cached[0] == dates and now_ns - seen[1] > RACY_NS and not moved and not full
                         and folder not in self.unreadable):
                     entry = cached
                 else:
-                    entry = _read(folder, mtime, linked := [])
+                    entry = _read(folder, dates, linked := [])
                     fresh.add(folder)
                     if self.recursive and (linked := [d for d in sorted(linked) if d not in self.linked]):
                         self.linked.update(linked)  # their films are never answered: said once, not a silent skip
@@ -235,7 +241,7 @@ class Watcher:
         """The files, in name order, that changed since they were last handed out and have not
         changed since the previous poll."""
         self.polls += 1
-        now_ns = time.time_ns()
+        now_ns = time.monotonic_ns()  # spans, never dates: a clock that steps neither holds nor hurries a film
         before = self.listings
         periodic = self.polls % self.full_every == 0
         self.listings, fresh, returned = self._scan(now_ns, periodic)
@@ -306,8 +312,8 @@ def _stamp(st: os.stat_result) -> Stamp:
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
-def _read(folder: str, mtime: int, linked: list[str] | None = None) -> Listing:
-    """(mtime, image files and files that may be DICOM with their inodes, visible sub-folders) of
+def _read(folder: str, dates: tuple[int, int], linked: list[str] | None = None) -> Listing:
+    """((mtime, ctime), image files and files that may be DICOM with their inodes, visible sub-folders) of
     one folder; OSError where it cannot be read. A directory entry carries its inode, so this
     needs no stat per file. ``linked`` gets the linked sub-folders it does not enter (edge.links)."""
     files, subdirs = [], []
@@ -328,7 +334,7 @@ def _read(folder: str, mtime: int, linked: list[str] | None = None) -> Listing:
                     linked.append(e.path)
             elif is_image_name(e.name) or may_be_dicom_name(e.name):
                 files.append((e.path, e.inode()))
-    return mtime, sorted(files), sorted(subdirs)
+    return dates, sorted(files), sorted(subdirs)
 
 
 def _films_below(folders: list[str]) -> bool:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -64,14 +65,30 @@ def _quiet(folder: Path) -> None:
     os.utime(folder, ns=(old, old))
 
 
+def _change_time_is_modification_time(monkeypatch, folder: Path) -> None:
+    """``folder``'s change time read as its modification time, as on FAT (no change time of its own): a date put
+    back with os.utime then leaves both as they were, as a second film landing within the stamp's step does."""
+    import edge.watch as watch_module
+
+    real_stat = os.stat
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        if Path(path) != folder:
+            return st
+        return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_ctime_ns=st.st_mtime_ns, st_dev=st.st_dev)
+    monkeypatch.setattr(watch_module.os, "stat", stat)
+
+
 def test_a_second_film_in_the_same_stamp_step_is_found_when_the_devices_clock_runs_ahead(tmp_path, monkeypatch):
     """A Pi without a clock chip runs ahead of the share: a folder its server stamped a moment ago
     looked a minute old, its listing was kept, and a second film landing within the stamp's step
     (2 s on FAT) waited for the next arrival, maybe for ever. A full check lists every folder too."""
     import edge.watch as watch_module
 
-    real = time.time_ns
-    monkeypatch.setattr(watch_module.time, "time_ns", lambda: real() + 60 * 10**9)
+    _change_time_is_modification_time(monkeypatch, tmp_path)
+    real = time.monotonic_ns
+    monkeypatch.setattr(watch_module.time, "monotonic_ns", lambda: real() + 60 * 10**9)
     first, second = tmp_path / "IM0001.png", tmp_path / "IM0002.png"
     first.write_bytes(b"x" * 10)
     stamp = os.stat(tmp_path).st_mtime_ns
@@ -83,7 +100,7 @@ def test_a_second_film_in_the_same_stamp_step_is_found_when_the_devices_clock_ru
     third = tmp_path / "IM0003.png"
     w = Watcher([tmp_path], full_every=4)
     assert w.poll() == [] and w.poll() == [str(first), str(second)]
-    monkeypatch.setattr(watch_module.time, "time_ns", lambda: real() + 70 * 10**9)  # the stamp stood 10 s
+    monkeypatch.setattr(watch_module.time, "monotonic_ns", lambda: real() + 70 * 10**9)  # the stamp stood 10 s
     third.write_bytes(b"x" * 10)
     os.utime(tmp_path, ns=(stamp, stamp))
     assert w.poll() == []                       # not seen: the listing is kept between full checks
@@ -154,6 +171,23 @@ def test_another_film_moved_in_under_an_old_name_with_its_size_and_time_is_answe
     os.chmod(film, 0o600)                                   # a film answered well: its ctime alone means nothing
     os.chmod(film, 0o644)
     assert [w.poll() for _ in range(3)] == [[]] * 3
+
+
+def test_a_film_renamed_over_an_old_name_in_a_folder_whose_date_is_put_back_is_answered(tmp_path, monkeypatch):
+    """rsync -a (tar x, cp -a) writes a re-exported film under a temporary name, renames it over the old one and
+    puts the folder's date back: the folder looked unchanged, and the new film waited for the full check (30 polls,
+    30 hours at --interval 3600). A folder's change time cannot be put back."""
+    import edge.watch as watch_module
+
+    monkeypatch.setattr(watch_module, "RACY_NS", 0)         # the folder's stamp has stood: its listing is kept
+    w, film = _settled(tmp_path, "IM0001.png", full_every=1000)
+    assert w.poll() == []
+    folder_date = os.stat(tmp_path).st_mtime_ns
+    other = tmp_path / ".IM0001.png.XyZ12"
+    other.write_bytes(b"y" * 20)
+    os.replace(other, film)
+    os.utime(tmp_path, ns=(folder_date, folder_date))       # the source folder's date, as rsync -t sets it
+    assert w.poll() == [] and w.poll() == [film]
 
 
 def test_a_failed_film_whose_permissions_are_fixed_is_tried_again(tmp_path):
@@ -377,7 +411,7 @@ def test_a_file_is_taken_only_once_its_stamp_has_stood_the_quiet_span(tmp_path, 
 
     clock = [10**18]
     monkeypatch.setattr(watch_module, "QUIET_NS", 3_000_000_000)
-    monkeypatch.setattr(watch_module.time, "time_ns", lambda: clock[0])
+    monkeypatch.setattr(watch_module.time, "monotonic_ns", lambda: clock[0])
     film = tmp_path / "a.dcm"
     film.write_bytes(b"\0" * 4096)            # preallocated: its full size, its pixels still to come
     os.utime(film, ns=(5 * 10**9, 5 * 10**9))   # a coarse stamp that the writes below do not move
@@ -391,6 +425,46 @@ def test_a_file_is_taken_only_once_its_stamp_has_stood_the_quiet_span(tmp_path, 
         seen += w.poll()
         clock[0] += 200_000_000
     assert seen == [str(film)]                  # taken 3 s after its stamp was first seen
+
+
+def _stepped_clocks(monkeypatch) -> tuple[list[int], list[int]]:
+    """The watch's clocks, set by the caller: (monotonic, wall), in ns; the watch's quiet span its 3 s."""
+    import edge.watch as watch_module
+
+    mono, wall = [10**12], [10**18]
+    monkeypatch.setattr(watch_module, "QUIET_NS", 3_000_000_000)
+    monkeypatch.setattr(watch_module, "time", SimpleNamespace(time_ns=lambda: wall[0], monotonic_ns=lambda: mono[0]))
+    return mono, wall
+
+
+def _settle_across_a_step(tmp_path, monkeypatch, step_s: int) -> list[tuple[float, list[str]]]:
+    """(seconds, films) of each poll that handed out a film arriving at 0 s, polled every 0.5 s, where the
+    wall clock steps by ``step_s`` at 1 s and the monotonic clock goes on."""
+    mono, wall = _stepped_clocks(monkeypatch)
+    film = tmp_path / "a.png"
+    film.write_bytes(b"x" * 10)
+    w = Watcher([tmp_path])
+    seen = []
+    for k in range(12):                           # 6 s of polls 0.5 s apart
+        seen.append((k * 0.5, w.poll()))
+        if k == 2:                                # 1 s after the film was first seen: NTP steps the clock
+            wall[0] += step_s * 10**9
+        mono[0] += 500_000_000
+        wall[0] += 500_000_000
+    return [(t, got) for t, got in seen if got]
+
+
+def test_a_film_settling_when_the_clock_steps_back_an_hour_is_answered_after_the_quiet_span(tmp_path, monkeypatch):
+    """A Pi without a clock chip boots on a saved time and NTP steps its clock, back too: every film then
+    settling waited as long as the step (an hour), without a word. The quiet span is timed on a clock that never
+    steps."""
+    assert _settle_across_a_step(tmp_path, monkeypatch, -3600) == [(3.0, [str(tmp_path / "a.png")])]
+
+
+def test_a_film_settling_when_the_clock_steps_forward_an_hour_is_not_taken_at_once(tmp_path, monkeypatch):
+    """NTP stepping the clock forward an hour made a film still copying look an hour quiet: taken on the next
+    poll, perhaps half-written (a preallocated DICOM's zero tail), the case the quiet span is there for."""
+    assert _settle_across_a_step(tmp_path, monkeypatch, 3600) == [(3.0, [str(tmp_path / "a.png")])]
 
 
 def test_a_film_that_failed_for_want_of_memory_is_tried_once_more(tmp_path):

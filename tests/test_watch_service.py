@@ -44,7 +44,7 @@ def mount_point(monkeypatch, folder: Path) -> dict[str, bool]:
     def stat(path, *args, **kw):
         st = real_stat(path, *args, **kw)
         if Path(path) == folder and mounted["yes"] is not True:
-            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + (1 if not mounted["yes"] else 2))
+            return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_ctime_ns=st.st_ctime_ns, st_dev=st.st_dev + (1 if not mounted["yes"] else 2))
         return st
 
     monkeypatch.setattr(edge.watch.os, "stat", stat)
@@ -81,7 +81,7 @@ def test_a_folder_mounted_after_the_watch_started_is_taken_as_it_is(tmp_path, mo
 
     def stat(path, *args, **kw):
         st = real_stat(path, *args, **kw)
-        return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_dev=st.st_dev + 1) if Path(path) == share and mounted["yes"] else st
+        return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_ctime_ns=st.st_ctime_ns, st_dev=st.st_dev + 1) if Path(path) == share and mounted["yes"] else st
 
     monkeypatch.setattr(edge.watch.os, "stat", stat)
     monkeypatch.setattr(edge.watch, "_is_mount", lambda f: mounted["yes"] and Path(f) == share)
