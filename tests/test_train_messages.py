@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,8 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
              "(now 0)")  # each option with the run's value and ours (its own teacher/ is --teacher-members' doing)
     assert r.stderr == (f"cxr-train: error: --out {run} holds a finished run (COVID, Normal from synthetic) trained with "
                         f"{other}: give another --out to keep it, or --replace to train over it\n")
+    ahead = time.time() + 3e7  # a share whose clock is a year ahead: dated after this run, and still an earlier model's
+    os.utime(run / "report.md", (ahead, ahead))
     r = cxr_train(*args, "--replace")
     assert r.returncode == 0, r.stderr
     # said first: the finished run there, trained on 16 films a class at 64 pixels, is being replaced

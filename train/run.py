@@ -352,8 +352,9 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     if said := signal_warning(val_logits, ys["val"], temperature, gain,
                               weights_line(run["counts"]["train"], weights) is not None):
         log(f"warning: {said}")
+    now = time.time()  # written before this run began, or dated after now (a share whose clock is ahead): not ours
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
-             if p.is_file() and p.stat().st_mtime < t0]
+             if p.is_file() and not t0 <= p.stat().st_mtime <= now]
     if last and not run.get("teacher") and (out / "teacher" / "run.json").is_file():  # --replace, not distilled now
         log(f"warning: {out / 'teacher'} holds the teacher of an earlier model; this one learnt without a teacher: "
             "delete that folder, or it will be taken for this model's")
