@@ -25,7 +25,7 @@ from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
-from convert.summary import auroc_per_class_ci, summarize
+from convert.summary import summarize
 from edge.card import synthetic_words
 from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
@@ -74,7 +74,8 @@ def per_class_table(summary: dict) -> list[str]:
     """The per-class table, with a note where PPV and F1 are n/a because the films lack a class; each
     AUROC with its interval where the summary has them (auroc_per_class_ci)."""
     auc_ci = summary.get("auroc_per_class_ci")
-    # why a class's AUROC has no interval, where the table gives intervals (cxr-convert's tables give none)
+    # why a class's AUROC has no interval, where the table gives intervals (summaries of 0.38.0 and before: cxr-convert's
+    # gave none)
     why = (summary.get("auroc_per_class_no_interval") or {}) if auc_ci is not None else {}
     lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % at this set's mix (95% CI) | F1 | AUROC"
              + (" (95% CI) |" if auc_ci is not None else " |"),
@@ -161,7 +162,6 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     and ``as_given`` those values as the files wrote them, beside the groups in predictions.csv."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
-    summary["auroc_per_class_ci"] = auroc_per_class_ci(y, probs, classes)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
     from convert.missed import missed_classes, misses_from_new_sources
     from convert.subgroups import (below_overall, classes_below_overall, copy_groups, per_source, per_source_section,

@@ -133,6 +133,7 @@ def summarize(
         "macro_auroc": macro_auroc(y, p),
         "macro_auroc_ci": [None, None] if no_ci else list(macro_auroc_interval(aucs, films_of(y, k))),
         "auroc_per_class": dict(zip(class_names, aucs)),
+        "auroc_per_class_ci": auroc_per_class_ci(y, p, class_names),  # a formula, no resampling: every table has it
         "ece": expected_calibration_error(y, p, ECE_BINS),
         "ece_bins": ECE_BINS,
         "confusion_matrix": cm.tolist(),

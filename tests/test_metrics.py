@@ -298,7 +298,7 @@ def test_summarize_is_strict_json():
     assert json.loads(text) == s
     assert set(s) == {
         "n", "accuracy", "accuracy_ci", "balanced_accuracy", "balanced_accuracy_ci",
-        "macro_auroc", "macro_auroc_ci", "auroc_per_class", "ece", "ece_bins", "confusion_matrix",
+        "macro_auroc", "macro_auroc_ci", "auroc_per_class", "auroc_per_class_ci", "ece", "ece_bins", "confusion_matrix",
         "classes_present", "per_class", "reliability",
     }
     assert s["n"] == 120 and isinstance(s["n"], int)
