@@ -50,7 +50,7 @@ def test_scan_gives_what_each_film_gives_alone(tmp_path):
             raw = read_image_file(tmp_path / it.path)
             gray = load_bytes(raw, tmp_path / it.path)
         except Exception as e:
-            skipped.append({"path": it.path, "error": str(e)})
+            skipped.append({"path": it.path, "error": str(e), "sha256": hashlib.sha256(raw).hexdigest()})
             continue
         h, t = fingerprint(gray)
         good.append((it.path, hashlib.sha256(raw).hexdigest(), copy_code(gray).hex()))
