@@ -252,7 +252,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     counts = {k: len(v) for k, v in split.parts.items()}
     log(f"split: {counts} (frozen in {out / 'split.json'})")
 
-    from train.fit import FitConfig, class_weights, fit, logits_of, save_history, save_model
+    from train.fit import (FitConfig, StopOnInterrupt, class_weights, fit, interrupts_at_batch_ends, logits_of,
+                           save_history, save_model)
 
     steps = int(np.ceil(len(arrays["train"]) / s.batch_size))
     epochs = s.epochs or auto_epochs(steps)
@@ -279,16 +280,21 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             log(f"an earlier call stopped before it finished this model{of}: it starts again from epoch 1 (models it "
                 "finished with these settings and this split are kept, epochs are not)")
             stopped = False
-        # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
-        member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps,
-                       mixstyle=s.mixstyle)
-        by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
-        log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
-        t_member = time.time()
-        histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]), len(split.classes),
-                             replace(fc, seed=s.seed + k), out, teacher=teacher))
-        members.append(inference_copy(member))
-        save_member(out, k, members[-1], histories[-1], fp, time.time() - t_member)
+        # A Ctrl-C while a member is built or saved, inside TensorFlow, could be printed as 'Exception ignored' and
+        # lost: the ensemble trained on to its end (a CI run saw it). Routed to a flag, it stops at the next check.
+        stop = StopOnInterrupt()
+        with interrupts_at_batch_ends(stop):
+            # Member k starts from seed + k: its own initialisation and augmentation stream, the same split.
+            member = build(s.arch, s.image_size, len(split.classes), seed=s.seed + k, steps_per_epoch=steps,
+                           mixstyle=s.mixstyle)
+            stop.check()
+            by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
+            log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
+            t_member = time.time()
+            histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]),
+                                 len(split.classes), replace(fc, seed=s.seed + k), out, teacher=teacher))
+            members.append(inference_copy(member))
+            save_member(out, k, members[-1], histories[-1], fp, time.time() - t_member)
     model = average_logits(members)
     save_model(model, out / "model.keras")
     save_history(histories, out)
