@@ -141,7 +141,7 @@ def another_models_split(model: Path) -> bool:
         return False
     try:
         created = read_json(folder / "run.json").get("created")
-    except (OSError, DamagedFile, AttributeError):
+    except (OSError, DamagedFile):  # read_json gives a dict or says why not
         return False
     return not converted_from(Path(model), created)
 
