@@ -26,6 +26,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.members import KEY_BYTES
+from edge.runtime import usable_cores
 from train.data import DataError, Item, Split
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
@@ -255,7 +256,6 @@ def _search_crops(outs: list[list[tuple[str, str] | None]], items: list[Item], k
     a crop or mirror image of the film. Films are read, coded and compared on every core (numpy lets go
     of the lock while it compares: against a model trained on 13,600 films, that is 23 ms a film, more than
     decoding it), a chunk at a time so that memory stays flat, once whatever the models."""
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     from train.progress import progress_bar
@@ -273,7 +273,7 @@ def _search_crops(outs: list[list[tuple[str, str] | None]], items: list[Item], k
 
     todo = [k for k in range(len(items)) if any(out[k] is None for out in outs)]
     bar = progress_bar(len(todo), "cropped copies of seen films", progress)
-    workers = max(1, min(8, os.cpu_count() or 1))
+    workers = min(8, usable_cores())
     with ThreadPoolExecutor(workers) as pool:
         for start in range(0, len(todo), 8 * workers):
             chunk = todo[start:start + 8 * workers]

@@ -7,11 +7,12 @@ robustness score measures the whole device path: preprocessing and model togethe
 from __future__ import annotations
 
 import itertools
-import os
 from typing import Any, Callable, Iterable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+
+from edge.runtime import usable_cores
 
 
 def gamma(g: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -137,7 +138,7 @@ def shift_workers() -> int:
     """Threads for robustness: the shifts are PIL filters and numpy array arithmetic, which run
     outside Python's lock, so each core takes a film (a 2500x2000 film costs about 0.6 s to read
     and shift: benchmarks/shift_speed.py; two threads 1.8 times as fast on 2 cores)."""
-    return max(1, min(8, os.cpu_count() or 1))
+    return min(8, usable_cores())
 
 
 def drop_points(clean: float, shifted: float) -> float:

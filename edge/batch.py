@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 import numpy as np
 
 from edge.dicom_start import DICOM_SUFFIXES
+from edge.runtime import usable_cores
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, preprocess_file, read_regular_file,
                              short_of_memory)
 
@@ -233,7 +234,7 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
     out of memory beside the others is decoded once more alone, after them (as --threads 1 would: films
     that each fit failed together, and a watch's retry failed them together again).
     ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again)."""
-    workers = workers or min(4, os.cpu_count() or 1)
+    workers = workers or min(4, usable_cores())
     if any(os.path.splitext(p.rstrip())[1].lower() in DICOM_SUFFIXES or not is_image_name(os.path.basename(p))
            for p in paths):  # .dcm, or no image suffix at all: DICOM's names
         _load_dicom_support()

@@ -19,9 +19,10 @@ from edge.card import no_input_check_why
 from edge.comma_list import comma_items
 from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
 from edge.decision import parse_threshold
+from edge.figures import counted
 from edge.inputs import gather
 from edge.model_notes import tell_model, tell_rule
-from edge.runtime import MAX_THREADS
+from edge.runtime import MAX_THREADS, usable_cores
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
@@ -189,7 +190,7 @@ def main(
     if problem := about_problem(about, images, per_film, json_out, csv_out):
         raise _fail(problem)
     if threads is not None and threads > MAX_THREADS:
-        raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this device has {os.cpu_count() or 'an unknown number of'} cores)")
+        raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this process may use {counted(usable_cores(), 'core')})")
     names = None
     if labels:
         from edge.model import check_label_names

@@ -59,10 +59,13 @@ _EDGE_PARENT = str(Path(__file__).resolve().parents[1])
 def cache_folder() -> Path | None:
     """Where verdicts are kept: $XDG_CACHE_HOME/cxr-edge/probed, else ~/.cache/cxr-edge/probed; None where
     neither is an absolute path (no HOME and no passwd entry: "~" comes back as it is, and a folder named
-    "~" would be made in the folder the command runs in, a films folder perhaps; XDG ignores a relative one)."""
+    "~" would be made in the folder the command runs in, a films folder perhaps; XDG ignores a relative one),
+    or the home folder is not there (a service's HOME=/nonexistent: a service run as root made it)."""
     xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cxr-edge" / "probed" if os.path.isabs(base) else None
+    if os.path.isabs(xdg):
+        return Path(xdg) / "cxr-edge" / "probed"
+    home = os.path.expanduser("~")
+    return Path(home) / ".cache" / "cxr-edge" / "probed" if os.path.isabs(home) and os.path.isdir(home) else None
 
 
 def _child_verdict(path: Path, size: int, sha256: str) -> str | None:

@@ -205,8 +205,8 @@ def test_bomb_is_refused_before_decoding(corpus):
 HUGE_PROBE = """
 import os, resource, sys
 from edge.preprocess import ImageError, load_grayscale
-room = os.sysconf("SC_PAGE_SIZE") * int(open("/proc/self/statm").read().split()[0]) + (512 << 20)
-resource.setrlimit(resource.RLIMIT_AS, (room, room))  # a small board: 512 MiB more than the imports took
+room = os.sysconf("SC_PAGE_SIZE") * int(open("/proc/self/statm").read().split()[0]) + (int(sys.argv[2]) << 20)
+resource.setrlimit(resource.RLIMIT_AS, (room, room))  # a small board: so many MiB more than the imports took
 try:
     load_grayscale(sys.argv[1])
     print("decoded")
@@ -222,9 +222,38 @@ def test_a_file_over_the_size_limit_is_refused_by_its_size_not_read_whole(tmp_pa
     huge = tmp_path / "huge.png"
     with open(huge, "wb") as f:
         f.truncate(1 << 30)  # sparse: no disk space taken
-    p = subprocess.run([sys.executable, "-c", HUGE_PROBE, str(huge)], cwd=ROOT, capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-c", HUGE_PROBE, str(huge), "512"], cwd=ROOT, capture_output=True, text=True,
                        timeout=60)
     assert p.stdout == "refused: file is 1024 MiB, more than the 256 MiB limit\n", (p.stdout, p.stderr[-400:])
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the probe reads its size from Linux's /proc")
+def test_a_small_film_is_read_under_an_address_space_smaller_than_the_size_limit(tmp_path):
+    """A service's address-space limit (ulimit -v, systemd's LimitAS=) of less than 256 MiB to spare: every 25 KB
+    film was 'out of memory', for the read reserved the whole size limit before it read a byte."""
+    from PIL import Image
+
+    film = tmp_path / "small.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (256, 256), dtype=np.uint8)).save(film)
+    p = subprocess.run([sys.executable, "-c", HUGE_PROBE, str(film), "160"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert p.stdout == "decoded\n", (p.stdout, p.stderr[-400:])
+
+
+def test_a_film_that_grows_while_read_is_read_whole_or_refused_by_the_limit(tmp_path, monkeypatch):
+    """The read is sized by the file's size when opened; a film still being copied has grown by then: its
+    later bytes must still be read (a film cut to its first part decodes as a truncated one), or the limit hold."""
+    import os
+
+    from edge import regular_file
+
+    film = tmp_path / "growing.png"
+    film.write_bytes(bytes(range(256)) * 40)
+    real = os.fstat
+    monkeypatch.setattr(regular_file.os, "fstat", lambda fd: os.stat_result((*real(fd)[:6], 10, *real(fd)[7:])))
+    assert regular_file.read_regular(film, 1 << 20) == film.read_bytes()
+    with pytest.raises(regular_file.TooLarge):
+        regular_file.read_regular(film, 5000)
 
 
 # ---- broken model files: exit 2, one line ------------------------------------------------

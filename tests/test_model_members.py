@@ -185,6 +185,17 @@ def test_no_verdict_is_kept_where_no_absolute_cache_folder_can_be_had(monkeypatc
     assert str(cache_folder()) == "/var/cache/x/cxr-edge/probed"
 
 
+def test_no_verdict_is_kept_in_a_home_folder_that_is_not_there(monkeypatch, tmp_path):
+    """A service user's HOME=/nonexistent (Debian's convention): run as root, the probe made /nonexistent/.cache."""
+    from edge.probe import cache_folder
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "nonexistent"))
+    assert cache_folder() is None
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_folder() == tmp_path / ".cache" / "cxr-edge" / "probed"
+
+
 def test_the_card_of_a_file_the_device_refuses_is_refused_too(tiny_run, tmp_path):
     """--card had read the metadata alone: a file naming 3 classes for a model of 2 outputs, which every other
     command refuses, got a clean card ('Every film gets one of its answers (one of COVID, Normal or Other)'), exit 0."""

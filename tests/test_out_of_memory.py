@@ -129,6 +129,37 @@ def test_films_that_ran_out_of_memory_together_are_decoded_again_one_at_a_time(m
     assert huge.error.startswith(OUT_OF_MEMORY) and "--threads 1" in huge.error  # still "out of memory": a watch retries it
 
 
+def test_a_process_pinned_to_one_core_decodes_one_film_at_a_time(monkeypatch):
+    """A service pinned to one of a Pi's four cores (taskset, CPUAffinity=) decoded four films at once by the
+    board's core count: four large films' memory held (1.2 GB on a 1 GB board), and no faster."""
+    import os
+    import threading
+    import time
+
+    import edge.batch
+
+    lock, busy, most = threading.Lock(), [0], [0]
+
+    def decode(path, config):
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.02)
+        with lock:
+            busy[0] -= 1
+        return np.zeros((8, 8, 1), np.uint8)
+
+    monkeypatch.setattr(edge.batch, "decode", decode)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2}, raising=False)
+    out = list(edge.batch.classify_files(Model(), [f"b{k}.png" for k in range(8)]))
+    assert [r.error for r in out] == [None] * 8 and most[0] == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    most[0] = 0
+    list(edge.batch.classify_files(Model(), [f"b{k}.png" for k in range(8)]))
+    assert most[0] > 1  # all four cores: films decoded side by side
+
+
 @pytest.mark.parametrize("raised", [MemoryError(), ImportError(
     "\n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\nOriginal error was: "
     "libgfortran-040039e1.so.5.0.0: failed to map segment from shared object\n")])

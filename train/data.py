@@ -31,6 +31,7 @@ from edge.batch import is_image_file, is_image_name, lacks_image_suffix
 from edge.output import said_name
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
                              read_image_file, trim_uniform_borders)
+from edge.runtime import usable_cores
 from train.audit import file_traits
 from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names,
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
@@ -325,7 +326,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
 
     alone = []
     bar = progress_bar(n, "reading images", progress)
-    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as pool:
+    with ThreadPoolExecutor(max_workers=min(8, usable_cores() * 2)) as pool:
         for k, res in enumerate(pool.map(one, items)):
             bar.update(1)
             if res == OUT_OF_MEMORY:  # short of memory beside the others: decoded again alone, as edge.batch does
