@@ -79,7 +79,7 @@ def convert(
     explain: int = typer.Option(6, min=0, max=MAX_MAPS, help="Occlusion maps (where the model found its evidence) for this "
                                 "many of the int8 file's most confident test-split mistakes, in occlusion.png (at most "
                                 f"{MAX_MAPS}: one picture; edge-classify --explain DIR maps every film); 0: none."),
-    report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing."),
+    report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing (the weights stay; each file's stored report, card and checksum are rewritten with the new scores)."),
     operating_point: Optional[str] = typer.Option(
         None, "--operating-point", metavar="CLASS=SENSITIVITY",
         help="Store a screening rule in each model file: CLASS whenever its probability reaches the threshold that gives "
