@@ -16,9 +16,8 @@ from edge.cliutil import stdout_failed
 def written_to_stdout(prog: str) -> Iterator[None]:
     """Writes to standard output inside the block that fail (but for a closed pipe: see
     :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
-    output is a file (``>> answers.jsonl``), the part of the block's output that reached it before a
-    full disk is cut off again: half a line would spoil the log for every reader, and glue the next
-    run's first answer onto it."""
+    output is a file (``>> answers.jsonl``), the half line a full disk left of the block's output is cut
+    off again: it would spoil the log for every reader, and glue the next run's first answer onto it."""
     start = _file_size(sys.stdout)
     try:
         yield
@@ -27,7 +26,7 @@ def written_to_stdout(prog: str) -> Iterator[None]:
         raise
     except OSError as e:
         if start is not None:
-            _cut_back(sys.stdout.fileno(), start)
+            _cut_back(sys.stdout, start)
         raise stdout_failed(prog, e) from None
 
 
@@ -78,11 +77,19 @@ def appended_to(stream) -> int:
     return size
 
 
-def _cut_back(fd: int, size: int) -> None:
-    """Truncate to ``size`` what a failed write left after it (the block's output, never whole,
-    since a write of it failed). Descriptors opened by the shell (`>`, `>>`) allow it."""
+def _cut_back(stream, start: int) -> None:
+    """Cut off the half line a failed write left after ``start`` (where the block began), keeping whole lines
+    after it: another writer appending to the same log (a second watch, a batch run's ``>>``) may have added its
+    own answers since, and cutting back to ``start`` took them too. Descriptors opened by the shell (`>`, `>>`)
+    allow it."""
     try:
-        if os.fstat(fd).st_size > size:
-            os.ftruncate(fd, size)
-    except OSError:  # the file system refuses even this: the half line stays
+        fd = stream.fileno()
+        end = os.fstat(fd).st_size
+        if end <= start:
+            return
+        tail = _read_at(stream, start, end - start)
+        keep = start if tail is None else start + tail.rfind(b"\n") + 1  # unreadable: the block's output, as before
+        if end > keep:
+            os.ftruncate(fd, keep)
+    except (OSError, ValueError):  # the file system refuses even this: the half line stays
         pass

@@ -440,6 +440,33 @@ def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_pat
 
 
 
+SHARED_LOG_WRITER = """
+import os, resource, sys
+from edge.stdout_file import written_to_stdout
+try:
+    with written_to_stdout("edge-classify"):
+        with open(sys.argv[1], "a") as other:  # a second watch appends its answer meanwhile
+            other.write('{"file": "other.png", "label": "Normal"}\\n')
+        size = os.path.getsize(sys.argv[1])
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, resource.RLIM_INFINITY))  # then the disk is full
+        print('{"file": "mine.png", "label": "COVID"}')
+except SystemExit as e:
+    print(e.code, file=sys.stderr)
+"""
+
+
+def test_a_failed_answer_cuts_back_its_own_half_line_not_another_writers_answers(tmp_path):
+    """Two watches appending to one log, one of them on a full disk: it cut the log back to its size when its
+    answer began, and the other watch's answer, written in between, was lost from the record."""
+    log = tmp_path / "answers.jsonl"
+    log.write_text('{"file": "earlier.png", "label": "COVID"}\n')
+    with open(log, "ab") as out:
+        r = subprocess.run([sys.executable, "-c", SHARED_LOG_WRITER, str(log)], stdout=out, stderr=subprocess.PIPE,
+                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert "cannot write the answers" in r.stderr, r.stderr
+    assert [json.loads(line)["file"] for line in log.read_text().splitlines()] == ["earlier.png", "other.png"]
+
+
 def test_a_site_rule_is_saved_only_once_its_report_is_written(tiny_run, unseen_site, tmp_path, monkeypatch):
     """--save-model wrote the deployable model first: a disk that filled while writing the report left
     a model with a new rule and no report behind it, over the file kept at that path. (The model is
