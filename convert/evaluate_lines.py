@@ -16,6 +16,9 @@ import numpy as np
 from edge.decision import fmt_threshold
 
 
+TO = " to "  # between an interval's ends on the terminal, as every other line there says it (report.md: an en dash)
+
+
 def _say(line: str) -> None:
     print(f"cxr-evaluate: {line}", file=sys.stderr)
 
@@ -42,7 +45,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     from convert.report import fmt_ci, headline
     from convert.set_notes import too_few_line
 
-    print(headline(report["metrics"]))
+    print(headline(report["metrics"], sep=TO))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
         _say(f"warning: {few}")
     if report.get("chance_warning"):  # and this beneath it
@@ -60,7 +63,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     if site is not None:
         d, nf = site["decision"], site["next_films"]
         def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others
-            return "n/a" if nf[key] is None else f"{fmt_ci(nf[key], nf[key + '_ci'])} %"
+            return "n/a" if nf[key] is None else f"{fmt_ci(nf[key], nf[key + '_ci'], TO)} %"
 
         print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; expected on this site's next films: sensitivity "
               f"{pct('sensitivity')}, specificity {pct('specificity')}"

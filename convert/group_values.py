@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import struct
 import sys
+import unicodedata
 from pathlib import Path
 
 from edge.comma_list import comma_items
@@ -30,9 +31,28 @@ MISSING = NOT_GIVEN  # no value: the name a film without a source has in the per
 NOT_AN_AGE = "(not an age)"  # a value given that reads as no age: its own group, never taken for a blank
 _UNITS = {"h": 8766, "hr": 8766, "hour": 8766, "d": 365.25, "day": 365.25, "w": 52.18, "wk": 52.18, "week": 52.18,
           "m": 12, "mo": 12, "mth": 12, "month": 12, "m/o": 12, "y": 1, "yr": 1, "year": 1, "": 1,
-          "yo": 1, "y/o": 1, "y.o": 1}  # '45yo', '45 y/o', '45 y.o.': how clinical notes write an age
+          "yo": 1, "y/o": 1, "y.o": 1,  # '45yo', '45 y/o', '45 y.o.': how clinical notes write an age
+          # German, French, Spanish, Italian, Portuguese ('45 Jahre', '6 Monate', '45 ans', '45 años', '10 jours'),
+          # accents stripped; not 'j', which is Jahre in German but jours (days) in French
+          "jahr": 1, "jahre": 1, "jahren": 1, "an": 1, "ano": 1, "anni": 1, "anno": 1,
+          "monat": 12, "monate": 12, "monaten": 12, "mon": 12, "mois": 12, "mes": 12, "mese": 12, "mesi": 12,
+          "woche": 52.18, "wochen": 52.18, "semaine": 52.18, "semana": 52.18, "settimana": 52.18, "settimane": 52.18,
+          "tag": 365.25, "tage": 365.25, "tagen": 365.25, "jour": 365.25, "dia": 365.25, "giorno": 365.25,
+          "giorni": 365.25}
 _AGE = re.compile(r"(?:(?P<above>>=?|≥|(?:over|above)\s+)|(?P<below><=?|≤|(?:under|below)\s+))?\s*p?"
-                  r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z/.]*?)s?\.?\s*(?:old)?\s*(?P<plus>\+)?", re.IGNORECASE)
+                  r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>(?:[^\W\d_]|[/.])*?)(?P<s>s?)\.?\s*(?:old|alt)?\s*(?P<plus>\+)?",
+                  re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    """``text`` casefolded, its accents stripped: 'Âge' -> 'age', 'años' -> 'anos'."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+
+
+def _unit(m: re.Match) -> str | None:
+    """The unit of an _AGE match as _UNITS spells it ('years' -> 'year', 'mois' -> 'mois'), or None."""
+    unit = _plain(m.group("unit"))
+    return unit if unit in _UNITS else unit + m.group("s") if unit + m.group("s") in _UNITS else None
 
 
 _RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})\s*(?:y|yrs?|years?)?", re.IGNORECASE)
@@ -51,9 +71,9 @@ def age_band(value: str) -> str:
         lo, hi = int(r.group(1)), int(r.group(2))
         return next((name for start, end, name in AGE_BANDS if start <= lo <= hi < end), NOT_AN_AGE)
     m = _AGE.fullmatch(text)
-    if not m or m.group("unit").lower() not in _UNITS:
+    if not m or (unit := _unit(m)) is None:
         return NOT_AN_AGE
-    years = float(m.group("n").replace(",", ".")) / _UNITS[m.group("unit").lower()]
+    years = float(m.group("n").replace(",", ".")) / _UNITS[unit]
     if (below := m.group("below")) is not None:  # '<1', '<18', 'under 16': in 0-17 when wholly below 18
         inclusive = below.startswith(("<=", "≤"))
         first = AGE_BANDS[0]
@@ -72,9 +92,14 @@ def _name_key(column: str) -> str:
     return re.sub(r"[\W_]+", "", column.casefold())
 
 
+_AGE_NAMES = ("age", "patientage", "alter", "patientenalter", "edad", "eta", "idade")  # âge, età: accents stripped
+
+
 def _is_age(column: str) -> bool:
-    """'age', 'Patient Age', 'patient_age', 'Age (years)', 'age_yrs': read as ages in years (or as written)."""
-    return re.sub(r"(?:in)?(?:years|yrs)$", "", _name_key(column)) in ("age", "patientage")
+    """'age', 'Patient Age', 'patient_age', 'Age (years)', 'age_yrs', and in German, French, Spanish, Italian
+    or Portuguese 'Alter', 'Patientenalter', 'Âge', 'Edad', 'Età', 'Idade', 'Alter (Jahre)': read as ages in
+    years (or as written)."""
+    return re.sub(r"(?:in)?(?:years|yrs|jahren?|ans|anos|anni)$", "", _plain(_name_key(column))) in _AGE_NAMES
 
 
 NO_PYDICOM = "pydicom is not installed"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
 from edge.answer_worth import no_better as worth_no_better
-from edge.comma_list import comma_items
+from edge.comma_list import comma_items, decimal_comma_hint
 from edge.figures import fixed, rounded_down
 
 __all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]
@@ -28,7 +28,8 @@ def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, .
     except ValueError:
         raise ValueError(f"{option}: {text!r} is not a comma-separated list of numbers") from None
     if not values or not all(0 < v < 1 for v in values):
-        raise ValueError(f"{option}: each share must lie between 0 and 1 (exclusive), not {text!r}")
+        raise ValueError(f"{option}: each share must lie between 0 and 1 (exclusive), not {text!r}"
+                         f"{decimal_comma_hint(text)}")
     return values
 
 

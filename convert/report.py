@@ -38,15 +38,17 @@ DISCLAIMER = ("Research software, **not a medical device**. These figures descri
               "establish safety or effectiveness for any patient population.")
 
 
-def fmt_ci(value, ci) -> str:
+def fmt_ci(value, ci, sep: str = "–") -> str:
+    """A share as a percentage with its interval, '82.1 (50.0–99.0)'; ``sep``: " to " on a terminal, whose
+    lines are ASCII (an en dash was garbage on an ASCII console)."""
     if value is None:
         return "n/a"
     lo, hi = ci
     pct = lambda v: fixed(v, 1, 100)  # noqa: E731: 99.96, never 100.0 for a share below 1
-    return f"{pct(value)} ({pct(lo)}–{pct(hi)})" if lo is not None else pct(value)
+    return f"{pct(value)} ({pct(lo)}{sep}{pct(hi)})" if lo is not None else pct(value)
 
 
-def fmt_auc(value: float | None, ci: list | tuple | None = None, why: str | None = None) -> str:
+def fmt_auc(value: float | None, ci: list | tuple | None = None, why: str | None = None, sep: str = "–") -> str:
     """An AUROC as '0.917 (0.871–0.955)', like balanced accuracy's interval, or '0.917' where none
     was computed; '0.944 (n/a: one COVID film)' where the summary gave none for that reason (``why``:
     convert.summary.auroc_no_interval, AUC_ONE_FILM)."""
@@ -57,7 +59,7 @@ def fmt_auc(value: float | None, ci: list | tuple | None = None, why: str | None
     lo, hi = ci or (None, None)
     if lo is None or hi is None:
         return fixed(value)
-    return f"{fixed(value)} ({fixed(lo)}–{fixed(hi)})"
+    return f"{fixed(value)} ({fixed(lo)}{sep}{fixed(hi)})"
 
 
 AUC_ONE_FILM = ("AUROC n/a: one film of a class: that AUROC is the share of the other films the one film outranks "
@@ -107,17 +109,18 @@ def confusion_table(summary: dict, classes: list[str]) -> list[str]:
     return lines
 
 
-def headline(summary: dict) -> str:
+def headline(summary: dict, sep: str = "–") -> str:
     """One line of the main figures; for films of one class only, that class's sensitivity, named as such,
-    since balanced accuracy is then that one sensitivity and AUROC needs two classes."""
+    since balanced accuracy is then that one sensitivity and AUROC needs two classes. ``sep``: between an
+    interval's ends (" to " for the terminal)."""
     present = summary.get("classes_present")
     if present is not None and len(present) == 1:
         r = next(r for r in summary["per_class"] if r["class"] == present[0])
-        return (f"{present[0]} films only: {present[0]} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} %, "
+        return (f"{present[0]} films only: {present[0]} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} %, "
                 f"{_ece(summary)}, n = {summary['n']}")
-    return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'])} %, balanced accuracy "
-            f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])} %, AUROC "
-            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'), summary.get('macro_auroc_no_interval'))}, "
+    return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'], sep)} %, balanced accuracy "
+            f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'], sep)} %, AUROC "
+            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'), summary.get('macro_auroc_no_interval'), sep)}, "
             f"{_ece(summary)}, "
             f"n = {summary['n']}")
 

@@ -7,6 +7,8 @@ device and the workstation commands share it.
 
 from __future__ import annotations
 
+import re
+
 
 def comma_items(text: str, option: str, what: str, example: str) -> list[str]:
     """'sex, age' -> ['sex', 'age'], each stripped and in order; ValueError for a blank item ('sex,', 'a,,b')."""
@@ -15,3 +17,9 @@ def comma_items(text: str, option: str, what: str, example: str) -> list[str]:
         raise ValueError(f"{option} {text!r} has an empty item (a value left out, or an unset variable?); "
                          f"give {what} separated by commas, e.g. {example}")
     return items
+
+
+def decimal_comma_hint(text: str) -> str:
+    """' (write 0.3)' for a number written with a decimal comma ('0,3', as German or French write it), to end the
+    error line that refuses it; '' for anything else."""
+    return f" (write {text.strip().replace(',', '.')})" if re.fullmatch(r"\s*\d*,\d+\s*", text) else ""

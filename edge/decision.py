@@ -16,6 +16,7 @@ import unicodedata
 
 import numpy as np
 
+from edge.comma_list import decimal_comma_hint
 from edge.figures import digits_for, off_ends
 
 
@@ -53,7 +54,7 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
     try:
         return labels.index(name) if name in labels else same[0], float(value)
     except ValueError:
-        raise ValueError(f"{option}: {value!r} is not a {value_name} between 0 and 1") from None
+        raise ValueError(f"{option}: {value!r} is not a {value_name} between 0 and 1{decimal_comma_hint(value)}") from None
 
 
 def parse_threshold(text: str, labels: list[str]) -> tuple[int, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 
 import pytest
@@ -32,6 +33,34 @@ def test_a_class_folder_without_a_letter_or_digit_is_refused_in_training(tmp_pat
         parse_class_list("Normal,+")
     items, _, _ = discover(tmp_path, min_classes=1)  # a site's folder named so is scored or left out by --class-map
     assert {i.label for i in items} == {"-", "Normal"}
+
+
+def test_a_class_folder_whose_name_is_not_utf8_is_refused_in_training(tmp_path, monkeypatch):
+    """A Latin-1 folder (Unauff\xe4llig, from a Windows zip) was trained on: its label a lone surrogate that
+    cxr-convert could never write into the model (unexpected UnicodeEncodeError), hours of training lost."""
+    import train.class_choice
+
+    latin = os.fsdecode(b"Unauff\xe4llig")
+    write_images(tmp_path / "COVID", "COVID", 2)
+    write_images(tmp_path / "Normal", "Normal", 2)
+    try:
+        write_images(tmp_path / latin, "Normal", 2)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes no Latin-1 name")
+    for classes in (None, ["COVID", latin], ["covid", "unauffllig"]):  # --classes picks the folder, the label is its name
+        with pytest.raises(DataError) as e:
+            discover(tmp_path, classes)
+        assert str(e.value) == (f"class folder Unauff\\xe4llig in {tmp_path}: its name is not UTF-8 text (Latin-1, "
+                                "as from an old Windows zip?) and a class name becomes the model's label: rename the "
+                                f"folder, e.g. convmv -f latin1 -t utf8 -r --notest {tmp_path}")
+    items, _, _ = discover(tmp_path, ["COVID", "Normal"])  # a run without it is fine
+    assert {i.label for i in items} == {"COVID", "Normal"}
+    items, _, _ = discover(tmp_path, min_classes=1)  # scored by cxr-evaluate: the folder is matched, not a label
+    assert {i.label for i in items} == {"COVID", "Normal", latin}
+    monkeypatch.setattr(train.class_choice.sys, "getfilesystemencoding", lambda: "ascii")
+    with pytest.raises(DataError, match=r"its name is not text in this locale's encoding \(ascii\): run cxr-train in a "
+                                        r"UTF-8 locale \(LANG=C.UTF-8\) or with PYTHONUTF8=1$"):
+        discover(tmp_path)
 
 
 def test_labels_without_a_letter_are_refused_on_the_device():

@@ -49,6 +49,24 @@ def test_the_shares_and_class_lists_say_it_the_same_way():
         parse_class_list("COVID,")
 
 
+def test_a_decimal_comma_is_refused_with_the_number_to_write():
+    """A German or French user's '0,3' was refused as 'not a probability' (and '0,05' as shares outside 0 to 1)
+    without saying that the comma was the trouble."""
+    from convert.operating_point import parse_operating_point
+    from convert.prevalence import parse_prevalences
+    from edge.decision import parse_threshold
+
+    with pytest.raises(ValueError, match=r"^--threshold: '0,3' is not a probability between 0 and 1 \(write 0\.3\)$"):
+        parse_threshold("COVID=0,3", ["COVID", "Normal"])
+    with pytest.raises(ValueError, match=r"not a sensitivity between 0 and 1 \(write 0\.95\)$"):
+        parse_operating_point("COVID=0,95", ["COVID", "Normal"])
+    with pytest.raises(ValueError, match=r"^--prevalence: each share must lie between 0 and 1 \(exclusive\), not "
+                                         r"'0,05' \(write 0\.05\)$"):
+        parse_prevalences("0,05")
+    with pytest.raises(ValueError, match=r"not 'x' \(|not a comma-separated list of numbers$"):  # no hint where no comma
+        parse_prevalences("x")
+
+
 def test_cxr_convert_refuses_a_blank_mode_before_converting(tmp_path):
     p = run("convert.cli", "convert_main", tmp_path, "--quant", "int8,,fp32")
     assert p.returncode == 2, p.stderr

@@ -38,7 +38,8 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     assert report["too_few_films"] == report["classes"]
     assert "\n\n**Too few films to judge: 32 films scored (16 " in (out / "report.md").read_text()
     lo, hi = m["macro_auroc_ci"]  # the headline on stdout gives the AUROC's interval, as report.md's does
-    assert f"AUROC {m['macro_auroc']:.3f} ({lo:.3f}–{hi:.3f}), ECE" in r.output
+    assert f"AUROC {m['macro_auroc']:.3f} ({lo:.3f} to {hi:.3f}), ECE" in r.output  # a terminal line: ASCII
+    assert f"AUROC {m['macro_auroc']:.3f} ({lo:.3f}–{hi:.3f}), ECE" in (out / "report.md").read_text()
     assert set(report["per_source"]) == {"site-A", "site-B"}
     assert sum(s["n"] for s in report["per_source"].values()) == 32
     for name in ("report.md", "confusion.png", "roc.png", "reliability.png"):

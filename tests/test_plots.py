@@ -383,6 +383,29 @@ def test_training_curves_tell_members_and_splits_apart_without_colour(tmp_path, 
     assert not any(_overlap(legend, ax.get_window_extent(r)) for ax in fig.axes)
 
 
+def test_training_curves_of_one_epoch_show_their_point(tmp_path, monkeypatch):
+    """A one-epoch run's curves.png showed nothing but the 'best' line: one point drawn as a line without a marker is
+    invisible (markers were for ensembles only); and it was saved at 100 dpi against the report plots' 150."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from convert.plots import DPI
+    from train.curves import plot_curves
+
+    kept = []
+    monkeypatch.setattr(plt, "close", kept.append)
+    history = {"loss": [0.7], "val_loss": [0.69], "accuracy": [0.5], "val_accuracy": [0.55], "best_epoch": [1]}
+    plot_curves([history], tmp_path / "curves.png")
+    for ax in kept[0].axes:
+        points = [line for line in ax.get_lines() if line.get_label() in ("train", "validation")]
+        assert len(points) == 2 and all(line.get_marker() not in (None, "None", "", " ") for line in points)
+    assert round(Image.open(tmp_path / "curves.png").info["dpi"][0]) == DPI
+    long = {k: v * 30 for k, v in history.items() if k != "best_epoch"} | {"best_epoch": [20]}
+    plot_curves([long], tmp_path / "long.png")  # a long single run stays plain lines, as before
+    assert all(line.get_marker() in (None, "None", "", " ") for ax in kept[1].axes for line in ax.get_lines())
+
+
 LONG_FOUR = ["COVID-19 pneumonia confirmed by RT-PCR", "Lung opacity, other (adult, NIH ChestX-ray14)",
              "Normal (no acute cardiopulmonary finding)", "Viral pneumonia, non-COVID (paediatric)"]
 

@@ -199,3 +199,35 @@ def test_taking_some_films_of_a_scan_keeps_their_inputs_in_order():
     taken = s.take(keep)
     assert np.array_equal(taken.x, want) and taken.items == [str(i) for i in np.flatnonzero(keep)]
     assert np.array_equal(taken.dhash, np.flatnonzero(keep).astype(np.uint64))
+
+
+class Console(Stream):
+    """A terminal whose encoding is given: Keras's bar draws '━' (U+2501) in ANSI colours."""
+
+    def __init__(self, encoding: str, tty: bool = True):
+        super().__init__(tty)
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:
+        return self._encoding
+
+
+def test_keras_bar_only_on_a_terminal_that_can_show_it(monkeypatch):
+    """Keras's redrawn bar printed '\\u2501' escapes on an ASCII console and colours under NO_COLOR or TERM=dumb:
+    there, and in a log, one plain line an epoch (verbose=2)."""
+    for name in ("NO_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    assert progress.keras_verbose(True, Console("utf-8")) == 1
+    assert progress.keras_verbose(False, Console("utf-8")) == 2  # --no-progress
+    assert progress.keras_verbose(True, Console("utf-8", tty=False)) == 2  # 2>train.log
+    assert progress.keras_verbose(True, Console("ascii")) == 2
+    assert progress.keras_verbose(True, Console("latin-1")) == 2
+    monkeypatch.setenv("TERM", "dumb")
+    assert progress.keras_verbose(True, Console("utf-8")) == 2
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert progress.keras_verbose(True, Console("utf-8")) == 1
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert progress.keras_verbose(True, Console("utf-8")) == 2
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: set to anything but empty
+    assert progress.keras_verbose(True, Console("utf-8")) == 1

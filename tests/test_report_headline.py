@@ -36,6 +36,22 @@ def test_the_headline_gives_the_auroc_with_its_bootstrap_interval():
     assert fmt_auc(0.9166, [0.8711, 0.9549]) == "0.917 (0.871–0.955)" and fmt_auc(0.9166) == "0.917"
 
 
+def test_the_terminal_headline_says_to_not_an_en_dash(capsys):
+    """cxr-evaluate's stdout headline wrote intervals as '13.8\u201360.9' on an ASCII console (garbage bytes on a
+    serial one), where every other terminal line says '13.8 to 60.9'; report.md keeps its dash."""
+    from convert.evaluate_lines import closing_lines
+
+    y, probs = _films({0: 40, 1: 40})
+    s = summarize(y, probs, CLASSES, n_boot=200)
+    closing_lines({"metrics": s, "missed_classes": []}, {}, CLASSES, None)
+    line = capsys.readouterr().out.splitlines()[0]
+    lo, hi = s["accuracy_ci"]
+    assert line.startswith(f"accuracy {100 * s['accuracy']:.1f} ({100 * lo:.1f} to {100 * hi:.1f}) %, "), line
+    a_lo, a_hi = s["macro_auroc_ci"]
+    assert f"AUROC {s['macro_auroc']:.3f} ({a_lo:.3f} to {a_hi:.3f}), ECE" in line and line.isascii(), line
+    assert f"({100 * lo:.1f}\u2013{100 * hi:.1f}) %" in headline(s)  # report.md's headline as it was
+
+
 def test_the_per_class_table_gives_each_auroc_its_interval_where_it_has_one():
     y, probs = _films({0: 30, 1: 25, 2: 0}, seed=1)
     probs = np.column_stack([probs * 0.9, np.full(len(y), 0.1)])  # a third class with no films here

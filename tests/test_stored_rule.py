@@ -428,7 +428,7 @@ def test_a_site_rule_on_films_of_one_class_says_na_without_a_percent_sign(capsys
                                 "specificity_ci": [None, None]}}
     closing_lines(report, {}, ["COVID", "Normal"], site)
     line = capsys.readouterr().out.splitlines()[-1]
-    assert line.endswith("sensitivity 95.0 (76.0–99.0) %, specificity n/a"), line
+    assert line.endswith("sensitivity 95.0 (76.0 to 99.0) %, specificity n/a"), line  # a terminal line: no en dash
 
 
 def test_converting_again_keeps_the_rule_the_files_stored(ruled_run, capsys):

@@ -35,9 +35,30 @@ from convert.subgroups import below_overall, subgroup_section
                                          # a column given in bands already: all '(not an age)' (hunt, session 55)
                                          ("18-39", "18-39"), ("40-49", "40-59"), ("60 to 69", "60-79"),
                                          ("80–89", "80+"), ("12-14 years", "0-17"), ("30-49", NOT_AN_AGE),
-                                         ("9-3", NOT_AN_AGE)])
+                                         ("9-3", NOT_AN_AGE),
+                                         # German, French, Spanish, Italian, Portuguese units: all were 'not an age'
+                                         ("45 Jahre", "40-59"), ("45 Jahre alt", "40-59"), ("1 Jahr", "0-17"),
+                                         ("6 Monate", "0-17"), ("30 Monate", "0-17"), ("45 ans", "40-59"),
+                                         ("45 años", "40-59"), ("45 anos", "40-59"), ("45 anni", "40-59"),
+                                         ("6 mois", "0-17"), ("18 meses", "0-17"), ("3 Wochen", "0-17"),
+                                         ("10 Tage", "0-17"), ("10 jours", "0-17"), ("10 días", "0-17"),
+                                         ("45,5 Jahre", "40-59"),
+                                         # months stay months: 240 Monate is 20 years, not 240 (was no age at all)
+                                         ("240 Monate", "18-39"), ("240 mois", "18-39"), ("240 meses", "18-39"),
+                                         ("45 J", NOT_AN_AGE)])  # J: Jahre in German, jours in French: no guess
 def test_age_band(value, band):
     assert age_band(value) == band
+
+
+def test_an_age_column_named_in_german_french_spanish_italian_or_portuguese_is_read_as_ages():
+    """'Alter', 'Âge', 'Edad' ... were grouped by raw value ('45,5', '67,0' each a group) or refused as an identifier."""
+    from convert.group_values import _is_age
+
+    for name in ("age", "Patient Age", "Alter", "ALTER", "Âge", "age (ans)", "Edad", "Età", "Eta", "Idade",
+                 "Patientenalter", "Alter (Jahre)", "Alter in Jahren", "Edad (años)"):
+        assert _is_age(name), name
+    for name in ("Station", "Alternative", "Page", "Sex", "Geschlecht", "Stage"):
+        assert not _is_age(name), name
 
 
 def _manifest(folder: Path, rows: list[dict]) -> None:

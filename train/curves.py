@@ -17,11 +17,13 @@ from edge.atomic import atomic_path
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 MARKERS = ("o", "s", "^", "D", "v", "P")
 SPLITS = (("", "train", "-"), ("val_", "validation", "--"))
+FEW_EPOCHS = 5  # a history this short gets markers: one epoch is one point, which a line without a marker never shows
+DPI = 150  # as convert.plots.DPI: the report's plots and this one read alike
 
 
 def plot_curves(histories: list[dict], path: Path) -> None:
     """Loss and accuracy per epoch, train (solid) against validation (dashed), the restored best epoch
-    dotted; each member of an ensemble in its own colour and marker."""
+    dotted; each member of an ensemble in its own colour and marker, and a short history (FEW_EPOCHS) marked too."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -32,7 +34,7 @@ def plot_curves(histories: list[dict], path: Path) -> None:
         epochs = np.arange(1, len(history["loss"]) + 1)
         tag = f" {k + 1}" if len(histories) > 1 else ""
         colour, marker = COLOURS[k % len(COLOURS)], MARKERS[k % len(MARKERS)]
-        member = {"color": colour, "marker": marker if len(histories) > 1 else None, "ms": 4,
+        member = {"color": colour, "marker": marker if len(histories) > 1 or len(epochs) <= FEW_EPOCHS else None, "ms": 4,
                   "markevery": max(1, len(epochs) // 8)}
         for ax, key in ((axes[0], "loss"), (axes[1], "accuracy")):
             for prefix, split, ls in SPLITS:
@@ -46,5 +48,5 @@ def plot_curves(histories: list[dict], path: Path) -> None:
     axes[1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.tight_layout()
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
+        fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)

@@ -28,6 +28,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from edge.batch import is_image_file, is_image_name, lacks_image_suffix
+from edge.names import is_text
 from edge.output import said_name
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
                              read_image_file, trim_uniform_borders)
@@ -39,7 +40,7 @@ from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class
                                  unreachable_class_folders)
 from train.film_walk import film_folders
 from train.class_choice import as_folders, classes_option, leave_out_option, nameless, nameless_error, not_found, \
-    twins_remedy
+    not_text_error, twins_remedy
 from train.foreign_files import backslash_names, passed_over_warning
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
@@ -146,6 +147,9 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     for folder, why in skipped:
         if classes is None or folder.name in picked:  # a run folder --classes would have named
             log(f"note: skipped folder {folder}: {why}")
+    trained = found if classes is None else [p for p in picked if p in found]  # the folders whose names become labels
+    if min_classes > 1 and (odd := [f for f in trained if not is_text(f)]):  # cxr-convert could never write them
+        raise DataError(not_text_error(odd[0], data_dir))
     if classes is None and min_classes > 1 and (bad := [f for f in found if nameless(f)]):  # names become the labels
         raise DataError(nameless_error(f"{bad[0]} in {data_dir}", "class folder", "rename the folder"))
     twins = case_twins(found) if classes is None and min_classes > 1 else []

@@ -7,6 +7,7 @@ every LOG_EVERY_S seconds, and none for a phase that ends sooner (short runs, th
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,6 +30,23 @@ def progress_bar(total: int, desc: str, enabled: bool, clock: Callable[[], float
         return tqdm(total=total, desc=desc, unit="img", disable=not (enabled and on_terminal), leave=False)
     except ImportError:  # tqdm is in the [train] extra; stay usable without it
         return _Null()
+
+
+def keras_verbose(progress: bool, stream=None) -> int:
+    """Keras's ``verbose`` for ``model.fit``: 1, its redrawn bar, only on a terminal that can show it; else 2,
+    one plain line an epoch. The bar is drawn with '━' (U+2501) in ANSI bold and colours, unconditionally:
+    on a console that cannot encode '━' every redraw was a row of \\u2501 escapes, and TERM=dumb or NO_COLOR
+    (no-color.org: set and not empty) still got the colour codes. ``stream``: sys.stderr as it is now unless given."""
+    stream = sys.stderr if stream is None else stream
+    if not progress or not getattr(stream, "isatty", lambda: False)():
+        return 2
+    try:
+        "\u2501".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return 2
+    if os.environ.get("TERM") == "dumb" or os.environ.get("NO_COLOR"):
+        return 2
+    return 1
 
 
 class _Null:

@@ -26,6 +26,7 @@ from train.film_changes import RecordDamaged
 from train.prepare import data_changed, data_text, log, prepare_data
 from train.teacher_split import say_split_warnings, teacher_changed, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
+from train.progress import keras_verbose
 from train.run_folders import check_folders
 from train.validation_notes import apart_from_chance, no_signal, signal_warning, weights_line
 from train.settings_check import TEACHER_VIEWS, check_settings
@@ -264,8 +265,9 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     reused_seconds = 0.0  # training time of the members an earlier, stopped call finished
     fp = fingerprint(s, out)
     fc = FitConfig(epochs=epochs, batch_size=s.batch_size, learning_rate=s.learning_rate, patience=patience,
-                   # Keras's bar redraws with terminal codes: a log file gets one line an epoch.
-                   augment=s.augment, seed=s.seed, verbose=1 if s.progress and sys.stderr.isatty() else 2,
+                   # Keras's bar redraws with terminal codes: a log file gets one line an epoch, and so does a
+                   # terminal that cannot show '━' or asks for no colour (NO_COLOR, TERM=dumb).
+                   augment=s.augment, seed=s.seed, verbose=keras_verbose(s.progress),
                    teacher_view=s.teacher_view, consistency=s.consistency if teacher else 0.0)
     for k in range(n_members):
         of = f" (member {k + 1} of {n_members})" if n_members > 1 else ""
