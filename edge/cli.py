@@ -36,7 +36,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     help=(
         "Classify chest X-ray images (PNG, JPEG, 16-bit PNG, DICOM with the [dicom] extra) with a "
         "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability. "
-        "Give files, folders (their images are classified in name order) or '-' to read paths "
+        "Give files, folders (their images are classified in name order; a film that ran out of memory beside "
+        "others is tried again alone after them, and its line comes last) or '-' to read paths "
         "from standard input (one a line, or NUL-separated as find -print0 gives them). In the text output a file name "
         "holding a control character (newline, tab) or starting with a double quote is printed as a JSON "
         "string (\"scan\\n1.png\"). Exit code: 0 all classified, 1 some files failed (the rest are "
