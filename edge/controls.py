@@ -16,3 +16,14 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-
 def escaped(text: str) -> str:
     """``text`` with each character CONTROL matches as its \\uXXXX escape (ESC as \\u001b); the rest as it is."""
     return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def label_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a class name, or None: a '|' or a character CONTROL matches. One rule for the class
+    folders cxr-train takes and the labels every reader of a model file takes: a '|' opened another column of every
+    report's tables and a line break ended a row (figures under the wrong class), a tab split edge-classify's
+    tab-separated answers, and an ESC sequence or a right-to-left override ran on the terminal that printed it."""
+    bad = re.search(r"\|", name) or CONTROL.search(name)
+    if bad is None:
+        return None
+    return f"a class name may not hold '|' or control characters (it holds '{escaped(bad.group())}')"

@@ -16,6 +16,7 @@ import numpy as np
 
 from edge import metadata as md
 from edge.decision import same_class_key, stored_rule
+from edge.controls import label_problem
 from edge.digest import file_sha256
 from edge.members import SELFTEST, damaged_members
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
@@ -301,6 +302,8 @@ def check_label_names(names: list[str]) -> None:
         raise ValueError(f"--labels {given!r}: the class name {bad[0]} has no letter or digit; a class name needs one "
                          "(cxr-evaluate could not score it: '-' in its --class-map means 'leave out'), e.g. "
                          "--labels COVID,Normal")
+    if said := next((problem for n in names if (problem := label_problem(n))), None):  # cxr-train's rule for its classes
+        raise ValueError(f"--labels {given!r}: {said}; e.g. --labels COVID,Normal")
     folded = [n.casefold() for n in names]
     twice = [n for k, n in enumerate(names) if folded.index(folded[k]) == k and folded.count(folded[k]) > 1]
     if twice:

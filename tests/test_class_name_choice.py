@@ -70,6 +70,18 @@ def test_labels_without_a_letter_are_refused_on_the_device():
         check_label_names(["-", "Normal"])
 
 
+@pytest.mark.parametrize("name", ["A|x", "A\x1b[2J", "=B\u202e", "A\tB"])
+def test_labels_that_break_tables_or_run_on_a_terminal_are_refused_on_the_device(name):
+    """--labels 'A|x\x1b[2J' was taken for a foreign .tflite and printed raw in text and CSV answers: the ESC
+    sequence cleared the terminal and a tab split the tab-separated answer line (the rule cxr-train holds its
+    class folders to, edge.controls.label_problem)."""
+    from edge.model import check_label_names
+
+    with pytest.raises(ValueError, match=r"^--labels .*: a class name may not hold '\|' or control characters") as e:
+        check_label_names([name, "Normal"])
+    assert "\n" not in str(e.value) and "\x1b" not in str(e.value) and "\u202e" not in str(e.value)
+
+
 def test_a_model_whose_class_is_a_dash_is_refused_not_scored_without_it(tmp_path):
     """0.34.0 trained such a model: cxr-evaluate dropped the class '-' blaming a --class-map never typed."""
     from convert.site_folders import site_items

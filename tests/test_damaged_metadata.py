@@ -72,6 +72,32 @@ def test_a_damaged_field_is_refused_by_name(change, said):
     assert said in str(e.value), str(e.value)
 
 
+@pytest.mark.parametrize("label", ["CO|VID", "Nor\nmal", "CO\x1b]0;PWNED\x07VID", "\u202eDIVOC", "A\tB", "x\u2028y",
+                                   "\x9b2J"])
+def test_labels_that_break_report_tables_or_run_on_a_terminal_are_refused_naming_the_file(tmp_path, label):
+    """A .tflite relabelled by another tool passed with 'CO|VID' or an ESC sequence as a label: cxr-evaluate's tables
+    put figures under the wrong class, a newline split answer lines, and the terminal printing the answers ran the
+    label (cleared the screen, set its title). cxr-train refuses such class folders; a file from elsewhere was not
+    held to it."""
+    from edge.controls import CONTROL
+    from edge.metadata import read
+
+    path = tmp_path / "relabelled.tflite"
+    path.write_bytes(_file(_meta(labels=["Normal", label])))
+    with pytest.raises(ModelFileError) as e:
+        read(path)
+    said = str(e.value)
+    assert said.startswith(f"{path}: model metadata is damaged: labels "), said
+    assert "a class name may not hold '|' or control characters" in said and not CONTROL.search(said), said
+
+
+def test_labels_cxr_train_takes_are_read():
+    """The rule for a file's labels is cxr-train's for its class folders: every label a model of this project holds
+    passes (accents, spaces, brackets, '=', '-', '_', ...)."""
+    labels = ["Lungenödem", "Viral Pneumonia", "COVID-19 (2020)", "=X", "no_finding", "肺炎", "Œdème, aigu"]
+    assert split(_file(_meta(labels=labels)))[1]["labels"] == labels
+
+
 def test_another_format_or_a_metadata_that_is_no_object_is_refused():
     import io
     import zipfile

@@ -276,6 +276,18 @@ def test_a_class_name_with_a_bar_is_refused_before_it_splits_every_reports_table
         _prepare(data, tmp_path / "run")
 
 
+@pytest.mark.parametrize("name", ["\u202eDIVOC", "Nor\u2028mal", "Nor\x9b2Jmal"])
+def test_a_class_name_with_a_bidi_override_line_separator_or_c1_control_is_refused(tmp_path, name):
+    """Only '|' and C0 controls were refused: a folder '\u202eDIVOC' trained a label that shows as 'COVID' in a
+    terminal and a rendered report while --threshold COVID=... did not match it, and U+2028 or the 8-bit CSI
+    (\x9b) went raw into every report and stderr line naming the class (edge.controls.label_problem: one rule)."""
+    data = _films(tmp_path / "films", {"main": {"COVID": 14, "Normal": 14}})
+    (data / "Normal").rename(data / name)
+    (data / "MANIFEST.csv").unlink()
+    with pytest.raises(DataError, match=r"class folder .* of .*: a class name may not hold '\|' or control characters"):
+        _prepare(data, tmp_path / "run")
+
+
 def test_holdout_source_matches_a_file_name_by_its_start_not_its_folder():
     """--holdout-source covid took every film of the COVID/ class folder (the folder is no source), and
     a source name inside another file name held out films of other sources."""
