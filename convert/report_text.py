@@ -11,6 +11,7 @@ import math
 import re
 from pathlib import Path
 
+from edge.controls import escaped
 from edge.text_width import shown_width
 
 ALT = {
@@ -153,16 +154,18 @@ def md_cell(text: object) -> str:
     opened another column and a line break ended the row (a film named 'a|b.png' broke report.md);
     '**below**' as a ward's name read as the report's own mark, and '<img ...>' or '[x](y)' as a
     picture or a link. Underscores within a word stay (no emphasis there, and names are full of them);
-    one at a word's edge is escaped ('__init__' read as a bold 'init')."""
+    one at a word's edge is escaped ('__init__' read as a bold 'init'). Other control characters (ESC, BEL,
+    U+202E, ...) as their \\uXXXX escapes (edge.controls): 'cat report.md' ran a name's ESC c (a terminal reset),
+    and a right-to-left override reversed the rest of its row."""
     text = re.sub(r"([\\`*\[\]<>|])", r"\\\1", re.sub(r"[\r\n]+", " ", str(text)))
-    return re.sub(r"_(?![^\W_])|(?<![^\W_])_", r"\_", text)
+    return escaped(re.sub(r"_(?![^\W_])|(?<![^\W_])_", r"\_", text))
 
 
 def md_code(text: object) -> str:
     """A file name as an inline code span, whatever it holds: fenced by more backticks than any run in it
     (two names with a backtick made one span across the sentence), its line breaks as spaces (a name with
-    a newline and '# ' made a heading of the report)."""
-    name = re.sub(r"[\r\n]+", " ", str(text))
+    a newline and '# ' made a heading of the report); other control characters as their \\uXXXX escapes (md_cell)."""
+    name = escaped(re.sub(r"[\r\n]+", " ", str(text)))
     fence = "`" * (max((len(run) for run in re.findall(r"`+", name)), default=0) + 1)
     pad = " " if name.startswith("`") or name.endswith("`") else ""
     return f"{fence}{pad}{name}{pad}{fence}"

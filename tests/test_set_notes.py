@@ -26,3 +26,19 @@ def test_a_code_span_holds_any_name():
     assert md_code("plain.png") == "`plain.png`"
     assert md_code("a``b") == "```a``b```"
     assert md_code("`x") == "`` `x ``"
+
+
+def test_names_in_the_report_hold_no_raw_control_characters():
+    """md_cell and md_code replaced only line breaks: 'cat report.md' (its tables are aligned to be read in a terminal)
+    ran a film name's ESC c (a full terminal reset), its OSC (the terminal's title) and BEL, and a U+202E in a film or
+    ward name reversed the rest of its table row. Every film, folder and manifest value in report.md and compare.md
+    goes through these two."""
+    from convert.report_text import md_cell
+    from edge.controls import CONTROL
+
+    name = "Normal/bad\x1bc\x1b]0;T\x07\u202eevil\tx\x9b2J.png"
+    assert md_code(name) == "`Normal/bad\\u001bc\\u001b]0;T\\u0007\\u202eevil\\u0009x\\u009b2J.png`"
+    assert md_cell(name) == "Normal/bad\\u001bc\\u001b\\]0;T\\u0007\\u202eevil\\u0009x\\u009b2J.png"
+    assert md_cell("\x1b]0;T\x07ward\nnorth") == "\\u001b\\]0;T\\u0007ward north"
+    line = skipped_line([{"path": name}])
+    assert not CONTROL.search(line) and "bad\\u001bc" in line, line
