@@ -7,20 +7,24 @@ import csv
 import io
 from collections.abc import Iterable
 
+from edge.controls import escaped
 from edge.names import as_text
 
 # Excel, LibreOffice and Google Sheets run a cell that starts with one of these as a formula: a
 # film named "=HYPERLINK(...).png" in a folder from elsewhere would run when the review is opened.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# (A leading TAB or CR, which start one too, is escaped before this is looked at.)
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def cell(value: object) -> object:
     """``value`` as a spreadsheet shows it without running it: text that would start a formula gets a
     leading apostrophe (which spreadsheets hide and keep as text); numbers stay numbers; a name
-    that is not UTF-8 is written as text (edge.names)."""
+    that is not UTF-8 is written as text (edge.names); control characters (ESC, BEL, U+202E, ...) as
+    their \\uXXXX escapes, as the text answers and --json write them: ``cat predictions.csv`` or --csv on a
+    terminal ran a film name's ESC sequences (title set, screen cleared) and U+202E reversed its row."""
     if not isinstance(value, str):
         return value
-    value = as_text(value)  # a name's undecodable bytes as \xNN: the file stays UTF-8 (edge.names)
+    value = escaped(as_text(value))  # a name's undecodable bytes as \xNN: the file stays UTF-8 (edge.names)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

@@ -280,15 +280,18 @@ def test_explain_never_writes_its_maps_among_the_films(model, film, tmp_path):
     assert edge_classify(scans, "--recursive", "--explain", tmp_path / "maps", "--model", model).returncode == 0
 
 
-def test_csv_quotes_a_carriage_return_in_a_file_name(model, film, tmp_path):
+def test_csv_keeps_a_file_name_with_a_line_break_on_one_row(model, film, tmp_path):
+    from edge.controls import escaped
+
     names = ["cr\rname.png", "nl\nname.png", "plain.png"]
     for name in names:
         shutil.copyfile(film, tmp_path / name)
     raw = subprocess.run([sys.executable, "-m", "edge.cli", *(str(tmp_path / n) for n in names), "--csv", "--model",
                           str(model)], cwd=ROOT, capture_output=True, timeout=120).stdout
     rows = list(csv.reader(io.StringIO(raw.decode(), newline="")))
-    assert [r[0] for r in rows[1:]] == [str(tmp_path / n) for n in names], raw  # one row each, as a spreadsheet reads it
-    assert raw.count(b"\n") == 1 + len(names) + 1  # the header, the rows, and the newline inside the quoted name
+    # one row each, as a spreadsheet reads it; the line breaks written as \u000d, \u000a (edge.controls.escaped)
+    assert [r[0] for r in rows[1:]] == [escaped(str(tmp_path / n)) for n in names], raw
+    assert raw.count(b"\n") == 1 + len(names)  # the header and the rows
 
 
 def test_threads_also_bound_the_films_decoded_at_once(model, film, monkeypatch):
@@ -329,6 +332,26 @@ def test_a_map_not_written_keeps_its_cause(model, film, tmp_path, monkeypatch, r
     r = CliRunner().invoke(cli.app, [str(film), "--json", "--explain", str(tmp_path / "maps"), "--model", str(model)])
     assert r.exit_code == 1 and json.loads(r.stdout)["map_error"] == said, r.output
     assert f"{shown(str(film))}: {said}" in r.stderr
+
+
+def test_csv_answers_escape_control_characters_in_film_names(capsys):
+    """edge-classify --csv printed a film named 'x\\e]0;pwned\\a.png' raw to the terminal: the terminal's title was
+    set, ESC[2J cleared the screen and U+202E reversed the row, where the text answers and --json escape them."""
+    import numpy as np
+
+    from edge.batch import Result
+    from edge.controls import CONTROL
+    from edge.output import writer_for
+
+    name = "ev/x\x1b]0;pwned\x07\x1b[2J\u202eevil.png"
+    write = writer_for(["COVID", "Normal"], 1, "csv")
+    write(Result(name, np.array([0.25, 0.75])))
+    write(Result(name, np.array([0.5, 0.5]), error="not a readable image"))
+    out = capsys.readouterr().out
+    assert not CONTROL.search(out.replace("\n", "")), repr(out)
+    rows = list(csv.reader(out.splitlines()))
+    assert [r[0] for r in rows[1:]] == ["ev/x\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil.png"] * 2, rows
+    assert rows[1][1:5] == ["Normal", "0.7500", "0.2500", "0.7500"], rows
 
 
 def test_a_probability_short_of_one_is_never_printed_as_one(capsys):

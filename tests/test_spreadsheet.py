@@ -9,8 +9,9 @@ from edge.spreadsheet import cell, spreadsheet_csv
 
 
 def test_text_that_would_start_a_formula_is_kept_as_text():
-    for name in ["=HYPERLINK(\"http://x\")", "+1.png", "-2.png", "@SUM(A1).png", "\tx.png", "\rx.png"]:
+    for name in ["=HYPERLINK(\"http://x\")", "+1.png", "-2.png", "@SUM(A1).png"]:
         assert cell(name) == "'" + name
+    assert cell("\tx.png") == "\\u0009x.png" and cell("\rx.png") == "\\u000dx.png"  # escaped: no formula starts
     assert cell("scan=1.png") == "scan=1.png" and cell("a.png") == "a.png"
     assert cell(-0.5) == -0.5 and cell(0) == 0  # numbers are not text
 
@@ -32,3 +33,24 @@ def test_predictions_and_left_out_files_guard_film_names_and_sources():
     items = [Item("=evil().png", "Viral", source="+src")]
     rows = list(csv.DictReader(left_out_csv(items, np.array([[0.7, 0.3]]), ["COVID", "Normal"]).splitlines()))
     assert (rows[0]["file"], rows[0]["source"], rows[0]["predicted"]) == ("'=evil().png", "'+src", "COVID")
+
+
+HOSTILE = "x\x1b]0;pwned\x07\x1bc\u202eevil\x9b2J.png"  # sets the terminal's title, resets it, reverses the row
+
+
+def test_control_characters_in_names_are_escaped_not_written_raw():
+    """cat predictions.csv or left_out.csv on a terminal ran a film name's ESC sequences (title set, screen reset) and
+    its U+202E reversed the rest of the row: the text answers and --json escape them (edge.controls.escaped)."""
+    from convert.film_tables import left_out_csv
+    from edge.controls import CONTROL
+    from train.data import Item
+
+    assert cell(HOSTILE) == "x\\u001b]0;pwned\\u0007\\u001bc\\u202eevil\\u009b2J.png"
+    assert cell(0.5) == 0.5
+    preds = [{"file": f"COVID/{HOSTILE}", "true": "COVID", "predicted": "COVID", "probabilities": {"COVID": 0.6, "Normal": 0.4}}]
+    text = predictions_csv(preds, ["COVID", "Normal"], {"ward": ["\x1b[2Jward"]})
+    assert not CONTROL.search(text.replace("\r\n", "")), text
+    row = next(csv.DictReader(text.splitlines()))
+    assert (row["file"], row["ward"], row["p_COVID"]) == (f"COVID/{cell(HOSTILE)}", "\\u001b[2Jward", "0.6")
+    text = left_out_csv([Item(HOSTILE, "Viral", source="\x07src")], np.array([[0.7, 0.3]]), ["COVID", "Normal"])
+    assert not CONTROL.search(text.replace("\r\n", "")), text
