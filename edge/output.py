@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -18,7 +17,7 @@ from edge.names import as_text, texts
 
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
-from edge.spreadsheet import cell
+from edge.spreadsheet import spreadsheet_row
 from edge.text_width import padded, shown_width
 
 
@@ -58,21 +57,14 @@ def rule_caption(probabilities: Sequence[float], label: int, threshold: tuple[in
 
 
 class _CsvRows:
-    """csv.writer's rows ending in one \n, with any field that holds a \r quoted.
-
-    With lineterminator "\n" the csv module leaves a lone \r unquoted, and readers then split a
-    file named "scan\r1.png" into two rows; with "\r\n", text mode on Windows writes \r\r\n. So
-    each row is formatted with "\r\n" (which quotes \r and \n) and written ending in "\n"."""
+    """CSV rows (edge.spreadsheet.spreadsheet_row: cells guarded, a field holding ';' or a line break quoted), each
+    ending in one \n: with "\r\n", text mode on Windows writes \r\r\n."""
 
     def __init__(self, out) -> None:
-        self.out, self.buf = out, io.StringIO()
-        self.w = csv.writer(self.buf, lineterminator="\r\n")
+        self.out = out
 
     def writerow(self, row: list) -> None:
-        self.buf.seek(0)
-        self.buf.truncate()
-        self.w.writerow([cell(v) for v in row])  # a film named "=HYPERLINK(...).png" is not run when opened
-        self.out.write(self.buf.getvalue()[:-2] + "\n")
+        self.out.write(spreadsheet_row(row, "\n"))  # a film named "=HYPERLINK(...).png" is not run when opened
 
 
 def _now() -> str:

@@ -28,11 +28,21 @@ def cell(value: object) -> object:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
-    """The CSV text of ``header`` and ``rows``, with every text cell guarded by :func:`cell`."""
+# csv.writer quotes a field holding a character of its line terminator: rows are formatted ending in these, which are
+# then cut off. A line break in a field would split its row (readers split a lone \r too); a ';' splits a field
+# into cells where Excel's list separator is ';' (German, French): 'x;=1+1;.png' became a '=1+1' cell that the
+# first-character guard never saw. Numbers hold none of them: they stay unquoted.
+_QUOTED = ";\r\n"
+
+
+def spreadsheet_row(row: Iterable[object], end: str = "\r\n") -> str:
+    """One CSV row of ``row``, every text cell guarded by :func:`cell`, any field holding ';', '\\r' or '\\n'
+    quoted, ending in ``end``."""
     buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow([cell(h) for h in header])
-    for row in rows:
-        w.writerow([cell(v) for v in row])
-    return buf.getvalue()
+    csv.writer(buf, lineterminator=_QUOTED).writerow([cell(v) for v in row])
+    return buf.getvalue()[: -len(_QUOTED)] + end
+
+
+def spreadsheet_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """The CSV text of ``header`` and ``rows`` (:func:`spreadsheet_row`), each row ending in \\r\\n."""
+    return "".join(spreadsheet_row(row) for row in (header, *rows))

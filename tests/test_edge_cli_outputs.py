@@ -354,6 +354,18 @@ def test_csv_answers_escape_control_characters_in_film_names(capsys):
     assert rows[1][1:5] == ["Normal", "0.7500", "0.2500", "0.7500"], rows
 
 
+def test_csv_answers_quote_a_name_with_a_semicolon(capsys):
+    """edge-classify --csv wrote 'semi/x;=1+1;.png' unquoted: opened in a semicolon-locale Excel, '=1+1' was a cell
+    of its own, a formula the apostrophe guard never saw. The probabilities stay unquoted numbers."""
+    import numpy as np
+
+    from edge.batch import Result
+    from edge.output import writer_for
+
+    writer_for(["COVID", "Normal"], 1, "csv")(Result("semi/x;=1+1;.png", np.array([0.25, 0.75])))
+    assert capsys.readouterr().out.splitlines()[1].startswith('"semi/x;=1+1;.png",Normal,0.7500,0.2500,0.7500,')
+
+
 def test_a_probability_short_of_one_is_never_printed_as_one(capsys):
     """p = 0.999992 printed '1.0000' (and its other class '0.0000'): a certainty the model did not give."""
     import numpy as np

@@ -54,3 +54,15 @@ def test_control_characters_in_names_are_escaped_not_written_raw():
     assert (row["file"], row["ward"], row["p_COVID"]) == (f"COVID/{cell(HOSTILE)}", "\\u001b[2Jward", "0.6")
     text = left_out_csv([Item(HOSTILE, "Viral", source="\x07src")], np.array([[0.7, 0.3]]), ["COVID", "Normal"])
     assert not CONTROL.search(text.replace("\r\n", "")), text
+
+
+def test_a_name_with_a_semicolon_is_quoted_so_a_semicolon_locale_spreadsheet_keeps_it_whole():
+    """The guard looked at a cell's first character only: 'x;=1+1;.png' was written unquoted, and Excel with ';' as its
+    list separator (German, French) split it into the cells 'x', '=1+1', '.png': a formula the guard never saw."""
+    from edge.spreadsheet import spreadsheet_row
+
+    text = spreadsheet_csv(["file", "p_COVID"], [["semi/x;=1+1;.png", 0.25], ["y;@SUM(9*9);.png", 1]])
+    assert text.splitlines()[1:] == ['"semi/x;=1+1;.png",0.25', '"y;@SUM(9*9);.png",1']  # numbers stay unquoted
+    for row in csv.reader(text.splitlines(), delimiter=";"):  # as a semicolon-locale spreadsheet splits each line
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in row), row
+    assert spreadsheet_row(["a;b", "0.5040", "c"], "\n") == '"a;b",0.5040,c\n'
