@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from edge.controls import escaped
@@ -14,6 +15,9 @@ from edge.names import as_text
 # film named "=HYPERLINK(...).png" in a folder from elsewhere would run when the review is opened.
 # (A leading TAB or CR, which start one too, is escaped before this is looked at.)
 _FORMULA_START = ("=", "+", "-", "@")
+# ... but a plain decimal number ('-1', '-0.5' in a MANIFEST column) computes to itself: it stays a number, not the
+# text "'-1" (which sorted as text and was left out of a sum).
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def cell(value: object) -> object:
@@ -25,7 +29,7 @@ def cell(value: object) -> object:
     if not isinstance(value, str):
         return value
     value = escaped(as_text(value))  # a name's undecodable bytes as \xNN: the file stays UTF-8 (edge.names)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value) else value
 
 
 # csv.writer quotes a field holding a character of its line terminator: rows are formatted ending in these, which are

@@ -66,3 +66,16 @@ def test_a_name_with_a_semicolon_is_quoted_so_a_semicolon_locale_spreadsheet_kee
     for row in csv.reader(text.splitlines(), delimiter=";"):  # as a semicolon-locale spreadsheet splits each line
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row), row
     assert spreadsheet_row(["a;b", "0.5040", "c"], "\n") == '"a;b",0.5040,c\n'
+
+
+def test_a_plain_number_from_a_manifest_stays_a_number():
+    """The guard turned a MANIFEST's '-1' or '-0.5' into the text "'-1": the column sorted as text and a sum over it
+    skipped those rows. A plain decimal number computes to itself; '-2+3', '=...' and '@...' keep the apostrophe."""
+    for number in ["-1", "-0.5", "+3", "-1e-05", "-.5"]:
+        assert cell(number) == number
+    for formula in ["-2+3", "-\u0663", "-1+cmd|' /C calc'!A0", "+1.png", "-1.png", "=1", "@SUM(1)", "-1e5+1", "- 1"]:
+        assert cell(formula) == "'" + formula
+    rows = list(csv.DictReader(predictions_csv(
+        [{"file": "a.png", "true": "COVID", "predicted": "COVID", "probabilities": {"COVID": 0.6, "Normal": 0.4}}],
+        ["COVID", "Normal"], {"age as given": ["-1"]}).splitlines()))
+    assert rows[0]["age as given"] == "-1"
