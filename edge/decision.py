@@ -35,7 +35,15 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
     The class matches as a folder does (covid and COVID-19 mean COVID), where one label has its key."""
     name, sep, value = text.partition("=")
     name = name.strip()
-    if text.count("=") > 1:  # COVID=0.95,Normal=0.9: one rule, for one class
+    head, _, tail = text.rpartition("=")
+    head = head.strip()
+    # a class whose name holds '=' ('=X': cxr-train takes such a folder), also as the CSV's rule cell "'=X>=0.3"
+    # gives it (the apostrophe is the spreadsheet's formula guard)
+    held = next((n for c in (head, head[:-1].rstrip() if head.endswith(">") else head)
+                 for n in (c, c[1:] if c.startswith("'") else c) if "=" in n and n in labels), None)
+    if held is not None:
+        name, value = held, tail
+    elif text.count("=") > 1:  # COVID=0.95,Normal=0.9: one rule, for one class
         raise ValueError(f"{option} takes one CLASS={value_name.upper()} (one class's rule), e.g. {labels[0]}={example:g}; "
                          f"got {text!r}")
     if not sep:
