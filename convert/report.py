@@ -85,7 +85,7 @@ def per_class_table(summary: dict) -> list[str]:
     for r in summary["per_class"]:
         auc = summary["auroc_per_class"].get(r["class"])
         f1 = "n/a" if r["f1"] is None else fixed(r['f1'])
-        lines.append(f"| {r['class']} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
+        lines.append(f"| {md_cell(r['class'])} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
                      f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "
                      f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), why.get(r['class']))} |")
@@ -103,9 +103,9 @@ ONE_CLASS = ("Only {0} films here: PPV, NPV and F1 are n/a, since with no films 
 
 
 def confusion_table(summary: dict, classes: list[str]) -> list[str]:
-    lines = ["| true \\ predicted | " + " | ".join(classes) + " |", "|---|" + "---:|" * len(classes)]
-    for c, row in zip(classes, summary["confusion_matrix"]):
-        lines.append(f"| {c} | " + " | ".join(str(v) for v in row) + " |")
+    lines = ["| true \\ predicted | " + " | ".join(map(md_cell, classes)) + " |", "|---|" + "---:|" * len(classes)]
+    for c, row in zip(classes, summary["confusion_matrix"]):  # a class name is text, never Markdown (md_cell)
+        lines.append(f"| {md_cell(c)} | " + " | ".join(str(v) for v in row) + " |")
     return lines
 
 
@@ -358,7 +358,7 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            "evenly).", "",
            *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | covered | border % |",
            "|---|---|---|---:|---:|---:|"]
-    md += [f"| {md_cell(r['file'])} | {r['true']} | {r['predicted']} | {fixed(r['probability'], 2)} | "
+    md += [f"| {md_cell(r['file'])} | {md_cell(r['true'])} | {md_cell(r['predicted'])} | {fixed(r['probability'], 2)} | "
            f"{fixed(r['covered_probability'], 2)} | "
            f"{'no evidence' if r['border_share'] is None else round(100 * r['border_share'])} |"
            for r in report["occlusion"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from convert.report_text import ALT, image, reliability_table
 
@@ -171,3 +172,18 @@ def test_two_class_roc_alt_text_says_it_shows_one_curve():
     two = image("roc", classes=["Normal", "COVID"])
     assert "ROC curve of COVID against the other class, one curve" in two and "each class" not in two
     assert "each class" in image("roc", classes=["COVID", "Normal", "Viral"])
+
+
+def test_class_names_in_the_per_class_confusion_and_map_tables_are_text_not_markdown():
+    """A class folder '<img src=x onerror=alert(1)>' or '[x](javascript:alert(1))' (cxr-train takes either) went raw into
+    every table of report.md: a picture, a link, emphasis pairing across the row (md_cell escaped file names only)."""
+    import numpy as np
+
+    from convert.report import confusion_table, per_class_table
+    from convert.summary import summarize
+
+    classes = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1)) *b*"]
+    s = summarize(np.array([0, 0, 1, 1, 0, 1]), np.eye(2)[[0, 1, 1, 1, 0, 0]], classes, n_boot=20)
+    md = "\n".join([*per_class_table(s), *confusion_table(s, classes)])
+    assert not re.search(r"(?<!\\)[<>\[\]*]", md), md  # each one escaped
+    assert "| \\<img src=x onerror=alert(1)\\> |" in md and "\\[x\\](javascript:alert(1)) \\*b\\*" in md, md
