@@ -20,6 +20,7 @@ import numpy as np
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
 from edge.decision import labels_for
+from edge.output import said_name
 from edge.preprocess import PreprocessConfig
 from train.data import Item, scan
 from train.manifest import NOT_GIVEN
@@ -176,7 +177,7 @@ def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out o
     """One stderr line per left-out folder: the answers its films got. ``whose``: who saw the films left out
     ("that either model" where cxr-compare looked in both models at once: not a fact about each)."""
     seen = a.get("seen_in_training")
-    return f"{folder} ({a['films']:,} films, {why}) called " + ", ".join(
+    return f"{said_name(folder)} ({a['films']:,} films, {why}) called " + ", ".join(
         f"{c} {a['called'][c]['films']:,}" + (f" ({100 * a['called'][c]['share']:.0f}%)" if a["films"] else "")
         for c in labels) + (f"; {seen:,} more {whose} was trained or validated on left out" if seen and
                             not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")

@@ -35,7 +35,7 @@ def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None 
     def films(f: str) -> str:
         return f" ({left_out[f]:,} film{'' if left_out[f] == 1 else 's'})" if f in left_out else ""
 
-    line = "Class folders: " + "; ".join(f"{f} " + (f"left out{films(f)}" if c == "-" else f"scored as {c}")
+    line = "Class folders: " + "; ".join(f"{md_cell(f)} " + (f"left out{films(f)}" if c == "-" else f"scored as {md_cell(c)}")
                                          for f, c in sorted(renamed.items())) + "."
     if sum(left_out.values()) and labels:
         answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edge.batch import is_image_file
 from edge.figures import counted
+from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.class_folders import mask_folder_names
 from train.data import DataError, Item, class_folder_names, discover
@@ -80,14 +81,14 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         discover(data_dir, min_classes=1)  # raises: no class folder at all
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders}):
         print(f"{prog}: warning: --class-map {name}={mapping[name]}: no class folder of {data_dir} is named {name} "
-              f"(its folders: {', '.join(folders)}); ignored", file=sys.stderr)
+              f"(its folders: {', '.join(map(said_name, folders))}); ignored", file=sys.stderr)
     try:
         matched = match_classes(folders, labels, mapping)
     except ValueError as e:
         raise DataError(str(e)) from None
     for folder, label in matched.items():
         if folder != label and not quiet:
-            print(f"{prog}: folder {folder}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
+            print(f"{prog}: folder {said_name(folder)}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
                   file=sys.stderr)
     kept = [f for f in folders if matched[f] != LEAVE_OUT]
     if not kept:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from convert.report_text import md_cell, md_code
 from edge import metadata as md
 from edge.figures import counted
 from train.data import Split
@@ -58,7 +59,7 @@ def _names(sources: dict[str, int], unit: str, shown: int = SHOWN, more: int = 0
     written with its keys sorted, so the order it was stored in does not survive)."""
     ranked = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
     count = (lambda n: counted(n, "film")) if unit == "films" else (lambda n: f"{n} {unit}")  # noqa: E731 "(1 films)"
-    parts = [f"{s} ({count(n)})" for s, n in ranked[:shown]]
+    parts = [f"{md_cell(s)} ({count(n)})" for s, n in ranked[:shown]]  # a MANIFEST's value: text, never Markdown
     rest = len(sources) - shown + more
     return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
 
@@ -213,7 +214,7 @@ def test_split_line(d: dict) -> str:
     """The sentence on :func:`test_split_design`'s test split, for cxr-convert's report."""
     trained = d["training_sources"]
     held = d.get("holdout_source")
-    external = (f" The source `{held}` was kept out of training and validation: its section below is the one "
+    external = (f" The source {md_code(held)} was kept out of training and validation: its section below is the one "
                 "estimate here of how the model does at a new site." if held else
                 " `cxr-train --holdout-source` measures a source kept out of training; `cxr-evaluate` scores a "
                 "site's own films.")

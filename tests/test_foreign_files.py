@@ -144,3 +144,15 @@ def test_an_image_format_is_told_by_its_header_not_by_two_letters():
     assert image_format(b"P5\n64 64\n255\n\x00") == "PGM" and image_format(b"P6\n# gimp\n10 20\n255\n") == "PPM"
     assert image_format(b"P2 notes for ward 3") is None and image_format(b"BMW service due\n") is None
     assert image_format(b"P2 3 4 beds free on ward 3") is None  # two numbers, then words: no largest value
+
+
+def test_folder_names_in_class_map_lines_are_said_as_text(tmp_path, capsys):
+    """cxr-evaluate's lines on --class-map named folders as they were: a folder named with ESC c reset the terminal
+    of whoever ran it ('folder ...: left out', and the list of folders a map name matched none of)."""
+    data = tmp_path / "data"
+    films(data / "COVID")
+    films(data / "Normal")
+    films(data / "Other\x1bc")
+    site_items(data, ["COVID", "Normal"], "Other\x1bc=-,Nothing=COVID", "cxr-evaluate")
+    err = capsys.readouterr().err
+    assert "folder " in err and "its folders:" in err and "\x1b" not in err, err

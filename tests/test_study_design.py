@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import unicodedata
 
 import pytest
@@ -88,6 +89,28 @@ def test_sources_are_listed_most_films_first_whatever_order_they_were_stored_in(
     # one film of a source: "ml-workgroup/covid-19-image-repository (1 films)" was in report.md
     assert "(z-large (18 films), one (1 film))" in design_line(evaluation_design(
         {"films": 19, "unnamed": 0, "sources": {"one": 1, "z-large": 18}, "more": 0}, ["site-C"]))
+
+
+def test_names_from_a_manifest_and_folders_are_text_in_the_report_and_on_the_terminal():
+    """A MANIFEST's source value, a left-out folder's name and a --holdout-source went into report.md's prose and
+    cxr-evaluate's stderr as they were: raw HTML ('<img onerror=...>'), a link, and ESC c, which reset the terminal
+    of whoever ran `cat report.md` or the command."""
+    from convert.left_out import answers_line
+    from convert.set_notes import renamed_line
+    from convert.study_design import test_split_line
+
+    hostile = "S<img src=x onerror=alert(1)>[x](javascript:y)\x1bc\u202e"
+    line = design_line(evaluation_design({"films": 9, "unnamed": 0, "sources": {hostile: 9}, "more": 0}, ["site-C"]))
+    folders = renamed_line({hostile: "-", "Healthy": "Normal"}, {hostile: 3}, ["COVID", "Normal"])
+    said = answers_line(hostile, {"films": 3, "called": {"COVID": {"films": 3, "share": 1.0},
+                                                        "Normal": {"films": 0, "share": 0.0}}}, ["COVID", "Normal"])
+    trained = {"films": 9, "unnamed": 0, "sources": {hostile: 9}, "more": 0}
+    split_line = test_split_line({"kind": "internal", "reason": "random split", "training_sources": trained,
+                                  "given_test_folder": False, "holdout_source": hostile})
+    for text in (line, folders, said, split_line):
+        assert "\x1b" not in text and "\u202e" not in text, text
+    for text in (line, folders, split_line.split(" The source ")[0]):  # the held-out source is a code span: literal
+        assert not re.search(r"(?<!\\)<img|(?<!\\)\]\(javascript", text), text  # Markdown-escaped, as md_cell does
 
 
 def test_a_given_test_folder_is_judged_by_its_sources():
