@@ -174,3 +174,20 @@ def test_save_model_clears_the_copies_a_killed_save_model_left(tiny_run, unseen_
     assert r.exit_code == 0, r.output
     assert f"removed 1 temporary copy of {saves / 'site.tflite'}" in r.output
     assert sorted(p.name for p in saves.iterdir()) == sorted([others[0].name, "notes.txt", "site.tflite"])
+
+
+def test_a_second_save_model_into_a_file_being_written_is_refused_at_once(tiny_run, unseen_site, tmp_path):
+    """Two cxr-evaluate --save-model site.tflite at once both said 'saved in site.tflite': the file held the last
+    one's rule, and the other's report named a SHA-256 and threshold that were not in it."""
+    pytest.importorskip("fcntl", reason="advisory locks (fcntl) are POSIX-only")
+    from convert.evaluate_cli import evaluate_app
+    from train.run_lock import run_folder_lock
+
+    saved = tmp_path / "site.tflite"
+    args = [str(tiny_run / "model_int8.tflite"), str(unseen_site), *ARGS[1:], "--operating-point", "COVID=0.9",
+            "--save-model", str(saved)]
+    with run_folder_lock(tmp_path / "." / "site.tflite", "cxr-evaluate"):  # another --save-model of it, by another spelling
+        r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])  # its own report folder
+        assert r.exit_code == 2, r.output
+        assert f"{saved} is being written by cxr-evaluate (process {os.getpid()}): two --save-model copies" in r.output
+    assert not saved.exists() and not (tmp_path / "r").exists()
