@@ -193,3 +193,16 @@ def test_a_lock_that_cannot_be_taken_is_said_not_skipped_silently(tmp_path, monk
     assert err.startswith("cxr-convert: warning: cannot take the lock in ") and err.count("\n") == 1, err
     assert (f"{run_lock.LOCKS} (No space left on device): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare "
             f"writing {tmp_path / 'run'} at the same time would not be stopped\n") in err, err
+
+
+def test_the_default_recipes_teacher_folder_is_locked_while_it_is_written_and_read(tmp_path):
+    """`cxr-convert RUN/teacher` ran beside `cxr-train --out RUN --replace` (the lock was on RUN only): RUN/teacher
+    ended with the old teacher's .tflite files and report beside the new teacher's model.keras and run.json."""
+    from train.run import TrainSettings, run_training
+
+    run = tmp_path / "run"
+    with run_folder_lock(run / "teacher", "cxr-convert"):
+        with pytest.raises(RunFolderBusy, match=r"run/teacher is being written by cxr-convert \(process \d+\)"):
+            run_training(TrainSettings(data="synthetic", out=run, image_size=48, epochs=1, synthetic_count=8,
+                                       batch_size=8, teacher_members=2, progress=False))
+    assert not run.exists()  # refused before anything was written
