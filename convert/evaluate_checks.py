@@ -69,7 +69,7 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     if problem := folder_problem(s.out_dir) or report_folder_problem(s.out_dir, Path(s.data_dir)):
         raise ValueError(f"cannot write the report into {s.out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
-    held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH))
+    held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH, create=True))
     if out is None and (other := _other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
         print(f"cxr-evaluate: note: replacing {other} in {s.out_dir} (named after the data folder's "
               "name); give --out to keep both", file=sys.stderr)
