@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -301,3 +302,24 @@ def test_a_folder_where_no_lock_file_can_be_made_goes_on_with_the_machines_lock(
             with run_folder_lock(run, "cxr-convert"):
                 pass
     assert capsys.readouterr().err == ""
+
+
+def test_a_refused_run_leaves_no_folder_though_the_lock_made_it(tmp_path, monkeypatch):
+    """cxr-train's lock makes a new --out to hold its lock file: the run, refused after generating its synthetic set,
+    took the folder for one that was there before, and left it behind with the generated films."""
+    import train.run as run_module
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    def refused_after_generating(s, n_teacher):
+        (Path(s.out) / "synthetic-data" / "COVID").mkdir(parents=True)
+        (Path(s.out) / "synthetic-data" / "COVID" / "synthetic-COVID-0000.png").write_bytes(b"png")
+        raise DataError("refused")
+
+    monkeypatch.setattr(run_module, "_recipe", refused_after_generating)
+    out = tmp_path / "runs" / "new"
+    with pytest.raises(DataError):
+        with run_folder_lock(out, "cxr-train", create=True):  # as cxr-train takes it
+            run_training(TrainSettings(data="synthetic", out=out, image_size=48, epochs=1, synthetic_count=8,
+                                       batch_size=8, progress=False))
+    assert not (tmp_path / "runs").exists()
