@@ -79,6 +79,42 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
         yield
 
 
+def writer_of(folder: str | Path) -> str | None:
+    """Who holds ``folder``'s lock, this machine's or the folder's own ('cxr-train (process 4242)'), or None: a
+    probe that takes nothing and makes no file. Not for a folder whose lock this process holds (it finds itself).
+    A run whose files do not belong together is still being written, not stopped, while its writer holds it."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
+    for path in (Path(lock_folder_path()) / f"{key}.lock", Path(folder) / LOCK_NAME):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # shared: a read-only descriptor takes it on NFS too
+        except BlockingIOError:
+            try:
+                return os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip() or "another cxr-edge command"
+            except OSError:
+                return "another cxr-edge command"
+        except OSError:
+            pass
+        finally:
+            os.close(fd)  # lets go of the probe's lock
+    return None
+
+
+def being_written(folder: str | Path) -> str | None:
+    """What to say instead of "a cxr-train there stopped ...; run it again" where ``folder``'s writer is alive, or None."""
+    if who := writer_of(folder):
+        return (f"{folder} is being written by {who}: its split.json, model.keras and run.json do not belong "
+                "together until it is done; wait for it to finish, then run this again")
+    return None
+
+
 def made_by_lock(folder: str | Path) -> bool:
     """Whether a run_folder_lock this process holds made ``folder`` (to hold its lock file): a command that
     removes what it made when it fails counts it as its own."""
