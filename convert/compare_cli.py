@@ -92,7 +92,7 @@ def compare(
                        or others_files(out_dir, ("compare.md", "compare.json"), "compare.json",
                                        {"model_a", "model_b", "data_dir"}, "cxr-compare", "comparison", "replace")):
             raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
-        held.enter_context(run_folder_lock(out_dir, "cxr-compare", REPORT_CLASH))  # once the folder is known a report's
+        held.enter_context(run_folder_lock(out_dir, "cxr-compare", REPORT_CLASH, create=True))  # once the folder is known a report's
         from train.class_folders import not_a_data_folder
 
         if problem := not_a_data_folder(Path(data_dir)):

@@ -86,7 +86,9 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
             from train.resume import run_record_problem
 
             if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
-                raise ValueError(f"{why}; run its cxr-train command again to finish it")
+                from train.run_lock import being_written
+
+                raise ValueError(being_written(path.parent) or f"{why}; run its cxr-train command again to finish it")
         run = read_json(run_json)
         # whatever its name, with or without split.json (run_record_problem compared the checksum already)
         if not in_its_run and (why := recorded_model_problem(path, run, run_json)):

@@ -16,6 +16,9 @@ from pathlib import Path
 # map, no plots without matplotlib) are removed, not left from an earlier run on other films.
 REPORT_FILES = ("report.md", "report.json", "predictions.csv", "left_out.csv", "confusion.png", "roc.png",
                 "reliability.png", "occlusion.png")
+# said to a second cxr-evaluate --save-model into a file that another one is writing
+SAVE_CLASH = ("two --save-model copies at once into one file would keep one of them without a word, and the other's "
+              "report would name a rule and a SHA-256 the file does not hold")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     if problem := folder_problem(s.out_dir) or report_folder_problem(s.out_dir, Path(s.data_dir)):
         raise ValueError(f"cannot write the report into {s.out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
-    held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH))
+    held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH, create=True))
     if out is None and (other := _other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
         print(f"cxr-evaluate: note: replacing {other} in {s.out_dir} (named after the data folder's "
               "name); give --out to keep both", file=sys.stderr)
@@ -74,6 +77,9 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
         from convert.save_model import check_save_model
 
         check_save_model(s.save_model, s.model, s.operating_point, s.keep_seen)
+        # two --save-model into one file both said "saved in": the last rename won, and the other's report named a
+        # SHA-256 and a rule the file did not hold
+        held.enter_context(run_folder_lock(s.save_model, "cxr-evaluate", SAVE_CLASH))
     if s.threshold and s.most_probable:
         raise ValueError("choose one of --threshold and --most-probable")
     prevalences = parse_prevalences(prevalence)

@@ -174,3 +174,58 @@ def test_save_model_clears_the_copies_a_killed_save_model_left(tiny_run, unseen_
     assert r.exit_code == 0, r.output
     assert f"removed 1 temporary copy of {saves / 'site.tflite'}" in r.output
     assert sorted(p.name for p in saves.iterdir()) == sorted([others[0].name, "notes.txt", "site.tflite"])
+
+
+def test_a_second_save_model_into_a_file_being_written_is_refused_at_once(tiny_run, unseen_site, tmp_path):
+    """Two cxr-evaluate --save-model site.tflite at once both said 'saved in site.tflite': the file held the last
+    one's rule, and the other's report named a SHA-256 and threshold that were not in it."""
+    pytest.importorskip("fcntl", reason="advisory locks (fcntl) are POSIX-only")
+    from convert.evaluate_cli import evaluate_app
+    from train.run_lock import run_folder_lock
+
+    saved = tmp_path / "site.tflite"
+    args = [str(tiny_run / "model_int8.tflite"), str(unseen_site), *ARGS[1:], "--operating-point", "COVID=0.9",
+            "--save-model", str(saved)]
+    with run_folder_lock(tmp_path / "." / "site.tflite", "cxr-evaluate"):  # another --save-model of it, by another spelling
+        r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])  # its own report folder
+        assert r.exit_code == 2, r.output
+        assert f"{saved} is being written by cxr-evaluate (process {os.getpid()}): two --save-model copies" in r.output
+    assert not saved.exists() and not (tmp_path / "r").exists()
+
+
+def _mid_retrain(tiny_run: Path, run: Path) -> None:
+    """``run``: a copy of tiny_run as a cxr-train --replace leaves it part-way (its new split beside the old record)."""
+    shutil.copytree(tiny_run, run)
+    record = json.loads((run / "run.json").read_text())
+    (run / "run.json").write_text(json.dumps({**record, "split_digest": "0" * 64}))
+
+
+def test_a_run_being_written_is_said_to_be_written_not_stopped(tiny_run, tmp_path, monkeypatch):
+    """cxr-evaluate RUN/model.keras and --teacher RUN while a cxr-train (on this machine, or another through a share)
+    retrained RUN said 'a cxr-train there stopped ... run its cxr-train command again': a third writer, for a run
+    that was still being written."""
+    pytest.importorskip("fcntl", reason="advisory locks (fcntl) are POSIX-only")
+    import train.run_lock as run_lock
+    from convert.evaluate_cli import evaluate_app
+    from edge.preprocess import PreprocessConfig
+    from train.data import DataError
+    from train.run import TrainSettings
+    from train.run_lock import run_folder_lock
+    from train.teacher_split import teacher_data
+
+    run = tmp_path / "run"
+    _mid_retrain(tiny_run, run)
+    config = PreprocessConfig.from_dict(json.loads((run / "run.json").read_text())["preprocess"])
+    student = TrainSettings(data="synthetic", out=tmp_path / "student", teacher=str(run), image_size=64, progress=False)
+    for host in ("this", "another"):
+        with run_folder_lock(run, "cxr-train"):
+            if host == "another":  # its lock in another /tmp: the folder's own lock tells
+                monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "tmp-of-this"))
+            r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), _data(tiny_run), *ARGS,
+                                                  "--out", str(tmp_path / "r")])
+            assert r.exit_code == 2 and f"{run} is being written by cxr-train (process {os.getpid()}" in r.output, r.output
+            assert "stopped" not in r.output and "command again" not in r.output, r.output
+            with pytest.raises(DataError, match=r"is being written by cxr-train \(process"):
+                teacher_data(student, config)
+    with pytest.raises(DataError, match="run its cxr-train command again"):  # none writing it: stopped, as said
+        teacher_data(student, config)

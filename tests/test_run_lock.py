@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -193,3 +194,132 @@ def test_a_lock_that_cannot_be_taken_is_said_not_skipped_silently(tmp_path, monk
     assert err.startswith("cxr-convert: warning: cannot take the lock in ") and err.count("\n") == 1, err
     assert (f"{run_lock.LOCKS} (No space left on device): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare "
             f"writing {tmp_path / 'run'} at the same time would not be stopped\n") in err, err
+
+
+def test_the_default_recipes_teacher_folder_is_locked_while_it_is_written_and_read(tmp_path):
+    """`cxr-convert RUN/teacher` ran beside `cxr-train --out RUN --replace` (the lock was on RUN only): RUN/teacher
+    ended with the old teacher's .tflite files and report beside the new teacher's model.keras and run.json."""
+    from train.run import TrainSettings, run_training
+
+    run = tmp_path / "run"
+    with run_folder_lock(run / "teacher", "cxr-convert"):
+        with pytest.raises(RunFolderBusy, match=r"run/teacher is being written by cxr-convert \(process \d+\)"):
+            run_training(TrainSettings(data="synthetic", out=run, image_size=48, epochs=1, synthetic_count=8,
+                                       batch_size=8, teacher_members=2, progress=False))
+    assert not run.exists()  # refused before anything was written
+
+
+def _as_host(monkeypatch, tmp_path, name):
+    """Stand for another machine (or a container with its own /tmp): a lock folder of its own."""
+    import train.run_lock as run_lock
+
+    locks = tmp_path / f"tmp-of-{name}"
+    locks.mkdir(exist_ok=True)
+    monkeypatch.setattr(run_lock, "lock_folder", lambda: locks)
+
+
+def test_a_run_folder_written_from_another_host_refuses_a_second_writer(tmp_path, monkeypatch):
+    """Two cxr-train on one run folder through two mounts (a share mounted on two hosts, containers with their own
+    /tmp) took two locks in two /tmp folders: both said "done", and the folder held files of both runs."""
+    from train.cli import train_app
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (tmp_path / "mnt").symlink_to(share, target_is_directory=True)  # the same folder by another path, as a mount is
+    run, there = share / "run", tmp_path / "mnt" / "run"
+    _as_host(monkeypatch, tmp_path, "a")
+    with run_folder_lock(run, "cxr-train", create=True):  # a new --out: made, to hold the lock inside it
+        assert run.is_dir()
+        _as_host(monkeypatch, tmp_path, "b")
+        with pytest.raises(RunFolderBusy, match=r"run is being written by cxr-train \(process \d+ on [^)]+\): two at once"):
+            with run_folder_lock(there, "cxr-convert"):
+                pass
+        r = CliRunner().invoke(train_app, ["--out", str(there), "--epochs", "1"])
+        assert r.exit_code == 2 and "is being written by cxr-train" in r.output, r.output
+    assert not run.exists()  # made by the lock and left empty: removed again, lock file and all
+    run.mkdir()
+    with run_folder_lock(there, "cxr-convert"):  # free again once the first is done
+        _as_host(monkeypatch, tmp_path, "a")
+        with pytest.raises(RunFolderBusy, match="is being written by cxr-convert"):
+            with run_folder_lock(run, "cxr-train"):
+                pass
+    assert list(run.iterdir()) == []  # no lock file left to show up among the run's files
+    with run_folder_lock(run, "cxr-train"):
+        pass
+
+
+def test_a_lock_file_removed_by_its_last_holder_is_not_the_one_held(tmp_path, monkeypatch):
+    """The folder's lock file is removed on release: a writer that opened it just before and locked it just after
+    held a lock on a file no longer in the folder, beside a third command's lock on the new one: both wrote."""
+    import fcntl
+
+    import train.run_lock as run_lock
+
+    run = tmp_path / "run"
+    run.mkdir()
+    lock = run / run_lock.LOCK_NAME
+    lock.write_text("cxr-train (process 1 on elsewhere)")
+    real, third = fcntl.flock, []
+
+    def released_meanwhile(fd, op):
+        if isinstance(fd, int) and not third and os.path.samestat(os.fstat(fd), lock.stat()):
+            lock.unlink()  # its holder lets go, removing it; a third command makes and locks a new one
+            third.append(os.open(lock, os.O_RDWR | os.O_CREAT))
+            os.write(third[0], b"cxr-convert (process 2 on elsewhere)")
+            real(third[0], fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return real(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", released_meanwhile)
+    try:
+        with pytest.raises(RunFolderBusy, match=r"is being written by cxr-convert \(process 2 on elsewhere\)"):
+            with run_folder_lock(run, "cxr-train"):
+                pass
+    finally:
+        for fd in third:
+            os.close(fd)
+    assert third
+
+
+def test_a_folder_where_no_lock_file_can_be_made_goes_on_with_the_machines_lock(tmp_path, monkeypatch, capsys):
+    """A read-only run folder (a converted run shared read-only), a file system without locks: the command goes on
+    under the machine's lock, without a word and without a file left in the folder."""
+    import errno
+
+    import train.run_lock as run_lock
+
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):
+        if str(path).endswith(run_lock.LOCK_NAME):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    run = tmp_path / "run"
+    monkeypatch.setattr(os, "open", read_only)
+    with run_folder_lock(run, "cxr-train", create=True):  # a new --out on it: made, still written
+        assert run.is_dir()
+        with pytest.raises(RunFolderBusy):  # the machine's lock holds
+            with run_folder_lock(run, "cxr-convert"):
+                pass
+    assert capsys.readouterr().err == ""
+
+
+def test_a_refused_run_leaves_no_folder_though_the_lock_made_it(tmp_path, monkeypatch):
+    """cxr-train's lock makes a new --out to hold its lock file: the run, refused after generating its synthetic set,
+    took the folder for one that was there before, and left it behind with the generated films."""
+    import train.run as run_module
+    from train.data import DataError
+    from train.run import TrainSettings, run_training
+
+    def refused_after_generating(s, n_teacher):
+        (Path(s.out) / "synthetic-data" / "COVID").mkdir(parents=True)
+        (Path(s.out) / "synthetic-data" / "COVID" / "synthetic-COVID-0000.png").write_bytes(b"png")
+        raise DataError("refused")
+
+    monkeypatch.setattr(run_module, "_recipe", refused_after_generating)
+    out = tmp_path / "runs" / "new"
+    with pytest.raises(DataError):
+        with run_folder_lock(out, "cxr-train", create=True):  # as cxr-train takes it
+            run_training(TrainSettings(data="synthetic", out=out, image_size=48, epochs=1, synthetic_count=8,
+                                       batch_size=8, progress=False))
+    assert not (tmp_path / "runs").exists()

@@ -390,3 +390,39 @@ def test_a_set_cxr_synth_did_not_finish_is_said_by_cxr_train_and_cxr_evaluate(ti
     assert f"cxr-train: warning: {tmp_path}/{said}" in capsys.readouterr().err
     synthetic.generate(tmp_path / "s", n_per_class=30, classes=["Normal", "COVID"], size=(64, 64))  # finished
     assert synthetic.unfinished_line(tmp_path / "s") is None
+
+
+def test_a_second_cxr_synth_into_a_folder_being_written_is_refused_at_once(tmp_path: Path) -> None:
+    """Two cxr-synth into one folder at once both said 'wrote ...': the set held films of both seeds, one count's
+    stale-film cleanup had removed the other's films, and the README described only one of them."""
+    pytest.importorskip("fcntl", reason="advisory locks (fcntl) are POSIX-only")
+    import os
+
+    from typer.testing import CliRunner
+
+    from train.cli import synth_app
+    from train.run_lock import run_folder_lock
+
+    ours = tmp_path / "ours"
+    with run_folder_lock(tmp_path / "." / "ours", "cxr-synth"):  # another cxr-synth writing it, by another spelling
+        r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"])
+    assert r.exit_code == 2, r.output
+    assert f"{ours} is being written by cxr-synth (process {os.getpid()}): two sets at once into one folder" in r.output
+    assert not ours.exists()
+    assert CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"]).exit_code == 0  # free again
+
+
+def test_the_lock_file_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path: Path) -> None:
+    """A cxr-synth killed while it held its folder's lock leaves the lock file (.cxr-edge.lock): the next cxr-synth
+    took it for a file of the user's and refused its own set."""
+    from typer.testing import CliRunner
+
+    from train.cli import synth_app
+    from train.run_lock import LOCK_NAME
+
+    ours = tmp_path / "ours"
+    assert CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"]).exit_code == 0
+    (ours / LOCK_NAME).write_text("cxr-synth (process 1 on elsewhere)")  # its holder killed: no lock on it
+    r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in ours.iterdir()) == ["COVID", "Normal", "README.md"]  # taken, and removed with it

@@ -225,7 +225,7 @@ def train(
             kept_interrupts():
         from train.run_lock import run_folder_lock
 
-        with run_folder_lock(out, "cxr-train"):
+        with run_folder_lock(out, "cxr-train", create=True):  # made here, for the lock inside it
             run_dir = run_training(settings)
     if unread := unreadable_files(run_dir):  # the run is whole without them; a script must still be able to tell
         from edge.memory import OUT_OF_MEMORY
@@ -290,7 +290,12 @@ def synth(
         wanted = comma_items(classes, "--classes", "class names", "COVID,Normal")
     except ValueError as e:
         raise fail("cxr-synth", str(e))
-    with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]):
+    from train.run_lock import run_folder_lock
+
+    # two at once into one folder left films of both, one's stale-film cleanup removing the other's, under one's README
+    with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]), \
+            run_folder_lock(out_dir, "cxr-synth", "two sets at once into one folder would mix their films, under a "
+                            "README that describes one of them", create=True):
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
         drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
     print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")

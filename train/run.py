@@ -102,7 +102,9 @@ def run_training(s: TrainSettings) -> Path:
     n_teacher = check_settings(s)
     check_folders(s)
     out = Path(s.out)
-    created = [d for d in (out, *out.parents) if not d.exists()]
+    from train.run_lock import made_by_lock
+
+    created = [d for d in (out, *out.parents) if not d.exists() or made_by_lock(d)]  # the lock's: made for its file
     try:
         found, damaged = finished_run(out, s, n_teacher), None
     except RunRecordDamaged as e:  # no run to compare, and no stopped one: an hour's model beside a record gone bad
@@ -172,6 +174,16 @@ AS_TEACHER = {"members": "--teacher-members"}  # the recipe's teacher: its membe
 def _recipe(s: TrainSettings, n_teacher: int) -> Path:
     if s.teacher or s.members > 1 or n_teacher == 0:
         return _train(s)
+    from train.run_lock import run_folder_lock
+
+    # RUN/teacher is a run folder of its own, with a lock of its own: a cxr-convert RUN/teacher beside this one (whose
+    # lock is RUN's) put the old teacher's .tflite files and report beside the new teacher. Held while step 1 writes it
+    # and step 2 reads it.
+    with run_folder_lock(Path(s.out) / "teacher", "cxr-train", create=True):
+        return _teacher_and_student(s, n_teacher)
+
+
+def _teacher_and_student(s: TrainSettings, n_teacher: int) -> Path:
     t0 = time.time()
     teacher_dir = Path(s.out) / "teacher"
     # The teacher view only concerns the student: a teacher is reused whichever one is asked for.

@@ -20,6 +20,9 @@ LOCKS = "cxr-edge-locks"
 # cxr-evaluate and cxr-compare take this lock on their report folder: two at once both said "report: ...",
 # and the folder kept one report
 REPORT_CLASH = "two reports at once into one folder would keep one of them without a word"
+# the folder's own lock file (see run_folder_lock), there only while a command holds it
+LOCK_NAME = ".cxr-edge.lock"
+_MADE: set[str] = set()  # folders a lock held in this process made (os.path.abspath)
 
 
 class RunFolderBusy(ValueError):
@@ -47,19 +50,86 @@ def lock_folder_path() -> str:
 
 
 @contextmanager
-def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once would mix their files") -> Iterator[None]:
+def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once would mix their files",
+                    create: bool = False) -> Iterator[None]:
     """Hold the lock of ``folder`` (by its resolved path, so any spelling of it) inside the block, or
-    raise RunFolderBusy. The lock file lives in /tmp (lock_folder), not the run folder, which may
-    not exist yet; where locks cannot be taken there (no fcntl; a read-only /tmp, out of inodes, or another
-    user's folder, said in a warning), none is. ``clash``:
-    what two writers at once would do, said to the second (cxr-evaluate's and cxr-compare's report folders
-    take this lock too)."""
+    raise RunFolderBusy. Two locks, the machine's and the folder's own:
+
+    - one in /tmp (lock_folder), which needs no folder (it may not exist yet); where locks cannot be taken
+      there (no fcntl; a read-only /tmp, out of inodes, or another user's folder, said in a warning), none is;
+    - one inside the folder (LOCK_NAME), for writers on other machines, or in containers with a /tmp of their
+      own, that reach it through another mount: the /tmp lock is one machine's, keyed on the path as that one
+      sees it, and two cxr-train through two mounts of one share both said "done" and mixed their files. Taken
+      where the folder is there, or with ``create`` (where the command makes it anyway: made here, and removed
+      again if it is left empty); where its lock file cannot be made (a read-only folder, a file system without
+      locks) the machine's lock alone holds, without a word. The file is removed on release: it is never among
+      the folder's files once the command is done.
+
+    ``clash``: what two writers at once would do, said to the second (cxr-evaluate's and cxr-compare's report
+    folders take this lock too)."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks of this kind
         yield
         return
+    with _machine_lock(Path(folder), prog, clash, fcntl) as held_here, \
+            _folder_lock(Path(folder), prog, clash, create, fcntl) as held_inside:
+        if held_here or held_inside:
+            _clear_leftovers(Path(folder), prog)
+        yield
+
+
+def writer_of(folder: str | Path) -> str | None:
+    """Who holds ``folder``'s lock, this machine's or the folder's own ('cxr-train (process 4242)'), or None: a
+    probe that takes nothing and makes no file. Not for a folder whose lock this process holds (it finds itself).
+    A run whose files do not belong together is still being written, not stopped, while its writer holds it."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
     key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
+    for path in (Path(lock_folder_path()) / f"{key}.lock", Path(folder) / LOCK_NAME):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # shared: a read-only descriptor takes it on NFS too
+        except BlockingIOError:
+            try:
+                return os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip() or "another cxr-edge command"
+            except OSError:
+                return "another cxr-edge command"
+        except OSError:
+            pass
+        finally:
+            os.close(fd)  # lets go of the probe's lock
+    return None
+
+
+def being_written(folder: str | Path) -> str | None:
+    """What to say instead of "a cxr-train there stopped ...; run it again" where ``folder``'s writer is alive, or None."""
+    if who := writer_of(folder):
+        return (f"{folder} is being written by {who}: its split.json, model.keras and run.json do not belong "
+                "together until it is done; wait for it to finish, then run this again")
+    return None
+
+
+def made_by_lock(folder: str | Path) -> bool:
+    """Whether a run_folder_lock this process holds made ``folder`` (to hold its lock file): a command that
+    removes what it made when it fails counts it as its own."""
+    return os.path.abspath(folder) in _MADE
+
+
+def _busy(folder: Path, who: str, clash: str) -> RunFolderBusy:
+    return RunFolderBusy(f"{folder} is being written by {who or 'another cxr-edge command'}: {clash}; wait for "
+                         "it to finish (or stop it), then run this again")
+
+
+@contextmanager
+def _machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bool]:
+    """The lock in /tmp; yields whether it is held."""
+    key = hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:20]
     try:
         path = lock_folder() / f"{key}.lock"
         try:
@@ -69,26 +139,108 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
     except OSError as e:  # a read-only /tmp, out of inodes, another user's folder: the command goes on, said
         print(f"{prog}: warning: cannot take the lock in {lock_folder_path()} ({e.strerror or e}): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare writing {folder} at "
               "the same time would not be stopped", file=sys.stderr)
-        yield
+        yield False
         return
     with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0)
-            who = f.read().strip() or "another cxr-edge command"
-            raise RunFolderBusy(f"{folder} is being written by {who}: {clash}; wait for "
-                                "it to finish (or stop it), then run this again") from None
+            raise _busy(folder, f.read().strip(), clash) from None
         if f.writable():
             f.seek(0)
             f.truncate()
             f.write(f"{prog} (process {os.getpid()})")
             f.flush()
-        _clear_leftovers(Path(folder), prog)
         try:
-            yield
+            yield True
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _folder_lock(folder: Path, prog: str, clash: str, create: bool, fcntl) -> Iterator[bool]:
+    """The lock inside ``folder`` (LOCK_NAME); yields whether it is held."""
+    made: list[str] = []
+    if not folder.is_dir():
+        if not create or os.path.lexists(folder):  # not there (nothing of it to mix yet), or a file (--save-model's)
+            yield False
+            return
+        made = [d for d in map(os.path.abspath, (folder, *folder.absolute().parents)) if not os.path.lexists(d)]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # the command says why it cannot write there, in its own words
+            yield False
+            return
+    _MADE.update(made)
+    try:
+        fd = _locked_inside(folder, prog, clash, fcntl)
+        try:
+            yield fd is not None
+        finally:
+            if fd is not None:
+                _release_inside(folder / LOCK_NAME, fd)
+    finally:
+        _MADE.difference_update(made)
+        for d in made:  # nearest first; one that holds anything (what the command wrote, another's lock) stays
+            try:
+                os.rmdir(d)
+            except OSError:
+                break
+
+
+def _locked_inside(folder: Path, prog: str, clash: str, fcntl) -> int | None:
+    """The descriptor of the folder's lock file, locked, or None where none can be made or locked there."""
+    import socket
+
+    path = folder / LOCK_NAME
+    cloexec = getattr(os, "O_CLOEXEC", 0)
+    for _ in range(2):  # once more where its last holder removed it between the open and the lock
+        writable = True
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, 0o666)
+        except OSError:
+            try:  # another user's lock file, a read-only folder holding one: flock needs no write access (locally)
+                fd, writable = os.open(path, os.O_RDONLY | cloexec), False
+            except OSError:  # a read-only folder, no permission: the machine's lock alone
+                return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                who = os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip()
+            except OSError:
+                who = ""
+            os.close(fd)
+            raise _busy(folder, who, clash) from None
+        except OSError:  # a file system without locks (ENOLCK), a read-only descriptor on NFS (EBADF)
+            os.close(fd)
+            return None
+        try:  # the file locked is the one in the folder: its last holder removes it as it lets go
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except OSError:
+            same = False
+        if same:
+            if writable:
+                try:
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, f"{prog} (process {os.getpid()} on {socket.gethostname()})".encode(), 0)
+                except OSError:  # a full disk: the lock holds, without its holder's name
+                    pass
+            return fd
+        os.close(fd)
+    return None
+
+
+def _release_inside(path: Path, fd: int) -> None:
+    """Remove the lock file while it is still held (a writer that opened it meanwhile finds it gone once it has
+    the lock, and takes the new one), then let go."""
+    try:
+        if os.path.samestat(os.fstat(fd), os.stat(path)):
+            os.unlink(path)
+    except OSError:  # a read-only folder, another user's file: it stays, unlocked, and takes the next writer's lock
+        pass
+    os.close(fd)
 
 
 def _clear_leftovers(folder: Path, prog: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.atomic import clear_leftovers, temporary_for, write_bytes, write_text
+from train.run_lock import LOCK_NAME
 from train.side_file import SideFileError, read_side_file
 from train.synthetic import SYNTHETIC_CLASSES, check_label, check_size, png_bytes, render
 
@@ -214,6 +215,8 @@ def why_not_here(out_dir: Path) -> str | None:
     loose: list[str] = []
     for entry in sorted(out_dir.iterdir()):
         if temporary_for(entry.name) == "README.md" or entry.name == "README.md" and is_synthetic_folder(out_dir):
+            continue
+        if entry.name == LOCK_NAME:  # another cxr-synth's lock (train.run_lock), there while it writes: it says so
             continue
         if entry.name in SYNTHETIC_CLASSES and entry.is_dir() and not entry.is_symlink():
             others += [f"{entry.name}/{f.name}" for f in sorted(entry.iterdir()) if not _film_name(f.name, entry.name)]

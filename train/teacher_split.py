@@ -42,7 +42,10 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             "kept together, placeholders, synthetic folders): the student takes that split as it is; train the teacher "
             "again for one drawn by today's rules")
     if why := run_record_problem(tdir):  # its split would hold films its model trained on
-        raise DataError(f"--teacher {tdir}: {why}; run its cxr-train command again to finish it")
+        from train.run_lock import being_written
+
+        # the default recipe's own teacher is locked by this process: never another's retrain in progress
+        raise DataError(f"--teacher {(not own and being_written(tdir)) or f'{tdir}: {why}; run its cxr-train command again to finish it'}")
     split = Split.load(tdir / "split.json")
     if trun.get("split_digest") not in (None, split.digest()):  # run.json read above is another run's now
         raise DataError(_rewritten(tdir))
