@@ -36,12 +36,7 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
     name, sep, value = text.partition("=")
     name = name.strip()
     head, _, tail = text.rpartition("=")
-    head = head.strip()
-    # a class whose name holds '=' ('=X': cxr-train takes such a folder), also as the CSV's rule cell "'=X>=0.3"
-    # gives it (the apostrophe is the spreadsheet's formula guard)
-    held = next((n for c in (head, head[:-1].rstrip() if head.endswith(">") else head)
-                 for n in (c, c[1:] if c.startswith("'") else c) if "=" in n and n in labels), None)
-    if held is not None:
+    if (held := _label_holding_equals(head, labels)) is not None:
         name, value = held, tail
     elif text.count("=") > 1:  # COVID=0.95,Normal=0.9: one rule, for one class
         raise ValueError(f"{option} takes one CLASS={value_name.upper()} (one class's rule), e.g. {labels[0]}={example:g}; "
@@ -63,6 +58,18 @@ def class_and_value(text: str, labels: list[str], option: str, value_name: str, 
         return labels.index(name) if name in labels else same[0], float(value)
     except ValueError:
         raise ValueError(f"{option}: {value!r} is not a {value_name} between 0 and 1{decimal_comma_hint(value)}") from None
+
+
+def _label_holding_equals(head: str, labels: list[str]) -> str | None:
+    """The label ``head`` (what comes before a CLASS=VALUE's last '=') names where that label holds '=' itself ('=X':
+    cxr-train takes such a folder), also as the CSV's rule cell gives it ("'=X>": the apostrophe is the
+    spreadsheet's formula guard); else None."""
+    head = head.strip()
+    for name in (head, head[:-1].rstrip() if head.endswith(">") else head):
+        for n in (name, name[1:] if name.startswith("'") else name):
+            if "=" in n and n in labels:
+                return n
+    return None
 
 
 def parse_threshold(text: str, labels: list[str]) -> tuple[int, float]:
