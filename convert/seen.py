@@ -27,7 +27,7 @@ import numpy as np
 from edge import metadata as md
 from edge.members import KEY_BYTES
 from edge.runtime import usable_cores
-from train.data import DataError, Item, Split
+from train.data import DataError, Item, Split, film_file
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
 from convert.seen_lines import how_found, per_model
@@ -51,7 +51,7 @@ def _code_from_file(data_dir: str, item: Item) -> str:
     from edge.preprocess import ImageError, load_bytes
     from train.hygiene import copy_code
 
-    path = Path(data_dir) / item.path
+    path = film_file(data_dir, item.path)
     try:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != item.sha256:

@@ -303,3 +303,38 @@ def test_a_cache_of_other_bytes_under_the_same_names_is_not_taken(tmp_path):
     assert _cache_matches(tmp_path, "test", x, old, config)
     changed = [Item("COVID/a.png", "COVID", sha256="cc"), old[1]]  # a.png replaced by another film
     assert not _cache_matches(tmp_path, "test", x, changed, config)
+
+
+def test_films_whose_names_changed_unicode_form_are_read_as_the_splits(tmp_path):
+    """cxr-train takes a data folder whose names went from NFC to NFD (an HFS+ copy, a Mac's zip) as the same films,
+    "nothing to do"; but with the run's cache gone, cxr-convert failed "COVID/é0011.png: no such file" while the file
+    was there, spelt decomposed. A film split.json records is looked up in the other Unicode form before it is
+    called missing; one truly gone is still said to be."""
+    import hashlib
+    import unicodedata
+
+    import numpy as np
+    from PIL import Image
+
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part
+    from train.data import DataError, Item, Split
+    from train.teacher_split import missing_films
+
+    data, items = tmp_path / "data", []
+    for label, k in (("COVID", 11), ("Normal", 12)):
+        path = f"{label}/é{k:04d}.png"  # recorded composed, as cxr-train stores names
+        (data / label).mkdir(parents=True, exist_ok=True)
+        film = data / unicodedata.normalize("NFD", path)  # on disk decomposed
+        Image.fromarray(np.random.default_rng(k).integers(0, 256, (32, 32), np.uint8)).save(film)
+        items.append(Item(path, label, hashlib.sha256(film.read_bytes()).hexdigest()))
+    assert not (data / items[0].path).exists()  # Linux: the two spellings are two names
+    split = Split(str(data), ["COVID", "Normal"], {"train": [], "val": [], "test": items})
+    (tmp_path / "run").mkdir()
+    x, y = load_part(tmp_path / "run", split, "test", PreprocessConfig(size=32), progress=False)
+    assert x.shape[0] == 2 and list(y) == [0, 1]
+    assert missing_films(split) == []  # a student of this run is not told its films are gone
+    (data / unicodedata.normalize("NFD", items[0].path)).unlink()
+    with pytest.raises(DataError, match="COVID/é0011.png"):
+        load_part(tmp_path / "run", split, "test", PreprocessConfig(size=32), progress=False)
+    assert missing_films(split) == ["COVID/é0011.png"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -275,6 +276,51 @@ def test_a_split_of_copy_groups_or_patients_does_not_depend_on_listing_order():
         random.Random(r).shuffle(order)
         b = stratified_split([items[k] for k in order], [groups[k] for k in order], 3, 0.15, 0.15)
         assert {k: [i.path for i in v] for k, v in a.items()} == {k: [i.path for i in v] for k, v in b.items()}
+
+
+def _patients_named(form: str) -> tuple[list[Item], list[int]]:
+    """24 films a class, two a patient (f0000.png with é0001.png, ...), the accented names in Unicode ``form``."""
+    items, groups = [], []
+    for c in ("COVID", "Normal"):
+        for k in range(24):
+            name = unicodedata.normalize(form, f"é{k:04d}.png" if k % 2 else f"f{k:04d}.png")
+            items.append(Item(f"{c}/{name}", c, sha256=hashlib.sha256(f"{c}{k}".encode()).hexdigest()))
+            groups.append(len(groups) // 2)
+    return items, groups
+
+
+def test_a_split_of_patients_is_the_same_whatever_unicode_form_their_films_names_are_in():
+    """A patient was keyed by the bytes of its first film by path, and each part sorted by path: the same films named
+    in NFD (a zip made on a Mac, an HFS+ copy) put é0001.png before f0000.png, keyed the patient otherwise, and sent
+    other patients to test (hunt 56: 12 of 40 films' test membership differed), and trained in another order."""
+    nfc = stratified_split(*_patients_named("NFC"), 0, 0.2, 0.2, log=[].append)
+    nfd = stratified_split(*_patients_named("NFD"), 0, 0.2, 0.2, log=[].append)
+    assert {k: [(unicodedata.normalize("NFC", i.path), i.sha256) for i in v] for k, v in nfd.items()} == \
+           {k: [(i.path, i.sha256) for i in v] for k, v in nfc.items()}
+
+
+def test_a_split_of_patients_with_ascii_or_composed_names_is_drawn_as_before():
+    """Making the split Unicode-form-independent must not redraw a split of films named in ASCII or NFC: every run
+    already trained (and every frozen benchmark) would move. The parts below are those of cxr-edge 0.39.0."""
+    rng = random.Random(5)
+    items, groups = [], []
+    stems = ["IM-0{:03d}-0001.jpeg", "person{}_virus.png", "Élève {}.png", "scan_{}.PNG", "x{}.png"]
+    for c in ("COVID", "Normal"):
+        for g in range(14):  # patients of 1 to 3 films, named so that the first listed is often not first by name
+            for k in range(rng.choice([1, 2, 3])):
+                items.append(Item(f"{c}/{stems[(g + k) % 5].format(100 * g + k)}", c,
+                                  sha256=hashlib.sha256(f"{c}/{g}/{k}".encode()).hexdigest()))
+                groups.append(2 * g + (c == "Normal"))
+    parts = stratified_split(items, groups, 0, 0.2, 0.2, log=[].append)
+    assert [i.path for i in parts["val"]] == [
+        "COVID/IM-0000-0001.jpeg", "COVID/person1_virus.png", "COVID/scan_300.PNG", "COVID/x301.png",
+        "COVID/Élève 1200.png", "COVID/Élève 2.png", "Normal/IM-0401-0001.jpeg", "Normal/person600_virus.png",
+        "Normal/scan_1300.PNG", "Normal/scan_300.PNG", "Normal/x1301.png", "Normal/x400.png"]
+    assert [i.path for i in parts["test"]] == [
+        "COVID/person600_virus.png", "COVID/scan_201.PNG", "COVID/scan_602.PNG", "COVID/x202.png",
+        "COVID/Élève 200.png", "COVID/Élève 601.png", "Normal/IM-0500-0001.jpeg", "Normal/person1100_virus.png",
+        "Normal/person501_virus.png", "Normal/scan_201.PNG", "Normal/Élève 200.png", "Normal/Élève 502.png"]
+    assert [i.path for i in parts["train"]] == sorted(i.path for i in items if i not in parts["val"] + parts["test"])
 
 
 def test_val_and_test_fractions_are_each_their_own():

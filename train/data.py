@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sys
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,6 +284,20 @@ class Scan:
                     None if self.drawn is None else self.drawn[idx])
 
 
+def film_file(root: str | Path, path: str) -> Path:
+    """The file of a film recorded (split.json, run.json) as ``path`` under ``root``: as spelt, else in the other
+    Unicode form where that is there. A folder copied through HFS+ or a Mac's zip spells 'é' decomposed (NFD), and
+    cxr-train takes it as the same films (train.film_changes), but cxr-convert, its cache gone, called the film
+    missing ("no such file") while it was there. Neither there: as spelt, so that the error names the recorded path."""
+    first = Path(root) / path
+    if os.path.lexists(first):
+        return first
+    for form in ("NFC", "NFD"):
+        if (other := unicodedata.normalize(form, path)) != path and os.path.lexists(Path(root) / other):
+            return Path(root) / other
+    return first
+
+
 def _bytes_sha256(path: Path) -> dict[str, str]:
     """{"sha256": the file's bytes'} for a film that could not be decoded, or {} where its bytes cannot be read."""
     try:
@@ -300,7 +315,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
     Unreadable files are skipped with their reason (one bad file does not stop training).
     """
     def one(it: Item):
-        path = Path(data_dir) / it.path
+        path = film_file(data_dir, it.path)
         try:
             data = read_image_file(path)  # a broken link or a FIFO: a reason in words, never a hang
             gray = load_bytes(data, path)
@@ -321,7 +336,7 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
 
     def keep(k: int, res: tuple | str) -> None:  # film k's results in row k; the rows are closed up at the end
         if isinstance(res, str):  # its bytes' SHA-256 where they read: a copy repaired later with its old date is seen
-            skipped[k] = {"path": items[k].path, "error": res, **_bytes_sha256(Path(data_dir) / items[k].path)}
+            skipped[k] = {"path": items[k].path, "error": res, **_bytes_sha256(film_file(data_dir, items[k].path))}
             return
         items[k].sha256, items[k].near = res[0], res[5]
         hashes[k], thumbs[k], x[k], traits[k], drawn[k], read[k] = res[1], res[2], res[3], res[4], res[7], True

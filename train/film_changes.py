@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import DamagedFile, read_json
-from train.data import DataError
+from train.data import DataError, film_file
 from train.resume import version_of
 
 
@@ -144,7 +144,7 @@ def _same_bytes(root: Path, path: str, sha256: str | None) -> bool:
     if sha256 is None:
         return False
     try:
-        return hashlib.sha256((Path(root) / path).read_bytes()).hexdigest() == sha256
+        return hashlib.sha256(film_file(root, path).read_bytes()).hexdigest() == sha256
     except OSError:
         return False
 
@@ -159,7 +159,7 @@ def repaired(run: dict, root: Path | None) -> int:
     for f in run.get("skipped_files") or []:
         if isinstance(f, dict) and isinstance(f.get("sha256"), str) and isinstance(f.get("path"), str):
             try:
-                count += hashlib.sha256((Path(root) / f["path"]).read_bytes()).hexdigest() != f["sha256"]
+                count += hashlib.sha256(film_file(root, f["path"]).read_bytes()).hexdigest() != f["sha256"]
             except OSError:  # unreadable still, or gone (the record's sizes say that)
                 pass
     return count

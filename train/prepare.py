@@ -23,7 +23,7 @@ from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Scan, Split, discover, scan
 from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
 from train.patients import split_units
-from train.split import stratified_split
+from train.split import name_order, stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
 from train.film_changes import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
@@ -174,7 +174,7 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         if sum(n.values()):
             log(f"--add-data {folder}: {n['train']} films train the model, {n['val']} validate it, {n['test']} test it")
     if external:
-        parts["external"] = sorted(external, key=lambda i: i.path)
+        parts["external"] = sorted(external, key=name_order)
     hygiene["groups_across_splits"] = cross_split_duplicates(
         {k: [index[id(i)] for i in v] for k, v in parts.items()}, groups)
     from train.synthetic_set import synthetic_folders, unfinished_line

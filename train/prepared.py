@@ -20,7 +20,7 @@ import numpy as np
 from edge.atomic import DamagedFile, read_json, write_json
 from edge.preprocess import PreprocessConfig, first_line
 from train.class_choice import same_class_setting
-from train.data import Split
+from train.data import Split, film_file
 from train.film_changes import RecordDamaged
 from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, settings_dict, version_of
 
@@ -135,7 +135,7 @@ def _same_synthetic(split: Split) -> bool:
 
     root = Path(split.data_dir)
     try:
-        return all(file_sha256(root / i.path) == i.sha256 for part in split.parts.values() for i in part)
+        return all(file_sha256(film_file(root, i.path)) == i.sha256 for part in split.parts.values() for i in part)
     except OSError:
         return False
 

@@ -5,11 +5,19 @@ split given in folders honoured (its test part kept, val carved from its train p
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter
 from typing import Callable
 
 from train.class_folders import PART_NAMES
 from train.data import SPLIT_NAMES, Item, stderr_note
+
+
+def name_order(item: Item) -> tuple[str, str]:
+    """A film's place in name order, whatever Unicode form its name is in: a Mac's zip or an HFS+ copy spells
+    é0001.png decomposed (NFD), which sorted before f0000.png and keyed a patient by another film, drawing another
+    split and training in another order. NFC and ASCII names sort as they always did (their NFC form is themselves)."""
+    return unicodedata.normalize("NFC", item.path), item.path
 
 
 def _given_part(unit: list[Item], given: dict[str, str]) -> str | None:
@@ -72,7 +80,8 @@ def stratified_split(items: list[Item], groups: list[int], seed: int, val: float
                      log: Callable[[str], None] = stderr_note) -> dict[str, list[Item]]:
     """Assign items to train/val/test, stratified by label, whole groups at a time.
 
-    Order depends only on (seed, file content), never on listing order. With a given split,
+    Order depends on the seed and the files' bytes, never on listing order; a patient's (or copy group's) films are
+    placed by the bytes of the first of them by name, so renaming a patient's films can move them. With a given split,
     its test part is kept and val is carved from its train part; a copy group that spans given
     parts goes whole to test, else val (_given_part), and ``log`` is told how many films of which
     given folder it moved.
@@ -81,11 +90,12 @@ def stratified_split(items: list[Item], groups: list[int], seed: int, val: float
     units: dict[int, list[Item]] = {}
     for it, g in zip(items, groups):
         units.setdefault(g, []).append(it)
-    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or u[0].path}".encode("utf-8", "surrogateescape")).hexdigest()
+    key = lambda u: hashlib.sha256(f"{seed}:{u[0].sha256 or name_order(u[0])[0]}".encode("utf-8",
+                                                                                      "surrogateescape")).hexdigest()
     by_label: dict[str, list[list[Item]]] = {}
     moved: Counter[tuple[str, str]] = Counter()
     for u in units.values():
-        u.sort(key=lambda i: i.path)
+        u.sort(key=name_order)
         if given is not None and (forced := _given_part(u, given)):
             parts[forced].extend(u)
             moved.update(_moved_out(u, forced, given))
@@ -103,5 +113,5 @@ def stratified_split(items: list[Item], groups: list[int], seed: int, val: float
             for u in units_of:
                 parts[part].extend(u)
     for k in parts:
-        parts[k].sort(key=lambda i: i.path)
+        parts[k].sort(key=name_order)
     return parts

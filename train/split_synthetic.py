@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from train.data import Split
+from train.data import Split, film_file
 from train.side_file import SideFileError, read_side_file
 
 MARKS_SINCE = (0, 31, 0)  # the first release that knew cxr-synth's films by their own mark or name
@@ -43,7 +43,7 @@ def synthetic_in_split(split: Split) -> tuple[list[str], list[str]]:
     root = Path(split.data_dir)
     made = synthetic_folders([root, *map(Path, split.notes.get("added_data") or [])])
     films = [i.path for part in split.parts.values() for i in part]
-    return made, sorted(p for p in films if is_synthetic_film(p, _head(root / p)))
+    return made, sorted(p for p in films if is_synthetic_film(p, _head(film_file(root, p))))
 
 
 def synthetic_unrecorded(record: dict, split: Split, where: str, whose: str) -> tuple[dict, str] | None:

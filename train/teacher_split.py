@@ -11,7 +11,7 @@ import numpy as np
 from edge.atomic import DamagedFile, read_json
 from edge.preprocess import PreprocessConfig
 from train.class_names import same_class_key
-from train.data import DataError, Split
+from train.data import DataError, Split, film_file
 from train.prepare import log
 from train.split_notes import split_warnings
 from train.resume import older_split_rules, run_record_problem
@@ -158,4 +158,4 @@ def teacher_split_settings(teacher: str | Path) -> dict:
 def missing_films(split: Split) -> list[str]:
     """The films of a frozen split that are gone from their folder: a student (and cxr-convert)
     would still use their cached inputs, so the user must hear that the split is out of date."""
-    return [i.path for v in split.parts.values() for i in v if not (Path(split.data_dir) / i.path).exists()]
+    return [i.path for v in split.parts.values() for i in v if not film_file(split.data_dir, i.path).exists()]
