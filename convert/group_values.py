@@ -92,14 +92,17 @@ def _name_key(column: str) -> str:
     return re.sub(r"[\W_]+", "", column.casefold())
 
 
-_AGE_NAMES = ("age", "patientage", "alter", "patientenalter", "edad", "eta", "idade")  # âge, età: accents stripped
+# As written, accents kept: 'eta' is an English column too (estimated time of arrival), 'età' only Italian's age;
+# 'age' is also French 'Âge' written without its accent.
+_AGE_NAMES = ("age", "patientage", "âge", "alter", "patientenalter", "edad", "età", "idade")
 
 
 def _is_age(column: str) -> bool:
     """'age', 'Patient Age', 'patient_age', 'Age (years)', 'age_yrs', and in German, French, Spanish, Italian
-    or Portuguese 'Alter', 'Patientenalter', 'Âge', 'Edad', 'Età', 'Idade', 'Alter (Jahre)': read as ages in
-    years (or as written)."""
-    return re.sub(r"(?:in)?(?:years|yrs|jahren?|ans|anos|anni)$", "", _plain(_name_key(column))) in _AGE_NAMES
+    or Portuguese 'Alter', 'Patientenalter', 'Âge', 'Edad', 'Età', 'Idade', 'Alter (Jahre)', 'Alter in Jahren',
+    'Edad en años', 'Idade em anos': read as ages in years (or as written)."""
+    key = unicodedata.normalize("NFC", _name_key(column))
+    return re.sub(r"(?:in|en|em)?(?:years|yrs|jahren?|ans|años|anos|anni)$", "", key) in _AGE_NAMES
 
 
 NO_PYDICOM = "pydicom is not installed"

@@ -20,6 +20,8 @@ def comma_items(text: str, option: str, what: str, example: str) -> list[str]:
 
 
 def decimal_comma_hint(text: str) -> str:
-    """' (write 0.3)' for a number written with a decimal comma ('0,3', as German or French write it), to end the
-    error line that refuses it; '' for anything else."""
-    return f" (write {text.strip().replace(',', '.')})" if re.fullmatch(r"\s*\d*,\d+\s*", text) else ""
+    """' (write 0.3)' for a share between 0 and 1 written with a decimal comma ('0,3', as German or French write it),
+    to end the error line that refuses it; '' for anything else ('1,5' would be refused again as 1.5)."""
+    if not re.fullmatch(r"\s*\d*,\d+\s*", text) or not 0 <= float(text.strip().replace(",", ".")) <= 1:
+        return ""
+    return f" (write {text.strip().replace(',', '.')})"

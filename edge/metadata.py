@@ -111,7 +111,7 @@ def field_problem(meta: dict[str, Any]) -> str | None:
     labels = meta["labels"]
     if not isinstance(labels, list) or len(labels) < 2 or not all(isinstance(c, str) and c.strip() for c in labels):
         return f"labels must be a list of two or more class names, not {labels!r}"
-    if said := next((f"labels {labels!r}: {problem}" for c in labels if (problem := label_problem(c))), None):
+    if said := next((f"labels {labels!r}: {problem}" for c in labels if (problem := label_problem(c, made=False))), None):
         return f"{said} (it would put report tables' figures under the wrong class, split answer lines or run on a terminal)"
     if len({c.casefold() for c in labels}) < len(labels):
         return f"labels {labels!r} name a class twice (ignoring case): two outputs would give one answer"

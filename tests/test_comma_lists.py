@@ -65,6 +65,9 @@ def test_a_decimal_comma_is_refused_with_the_number_to_write():
         parse_prevalences("0,05")
     with pytest.raises(ValueError, match=r"not 'x' \(|not a comma-separated list of numbers$"):  # no hint where no comma
         parse_prevalences("x")
+    with pytest.raises(ValueError) as e:  # 1.5 would be refused too: no hint that leads to another refusal
+        parse_threshold("COVID=1,5", ["COVID", "Normal"])
+    assert "write" not in str(e.value), str(e.value)
 
 
 def test_cxr_convert_refuses_a_blank_mode_before_converting(tmp_path):

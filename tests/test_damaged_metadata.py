@@ -72,8 +72,7 @@ def test_a_damaged_field_is_refused_by_name(change, said):
     assert said in str(e.value), str(e.value)
 
 
-@pytest.mark.parametrize("label", ["CO|VID", "Nor\nmal", "CO\x1b]0;PWNED\x07VID", "\u202eDIVOC", "A\tB", "x\u2028y",
-                                   "\x9b2J"])
+@pytest.mark.parametrize("label", ["CO|VID", "Nor\nmal", "CO\x1b]0;PWNED\x07VID", "A\tB", "\x1bc"])
 def test_labels_that_break_report_tables_or_run_on_a_terminal_are_refused_naming_the_file(tmp_path, label):
     """A .tflite relabelled by another tool passed with 'CO|VID' or an ESC sequence as a label: cxr-evaluate's tables
     put figures under the wrong class, a newline split answer lines, and the terminal printing the answers ran the
@@ -89,6 +88,13 @@ def test_labels_that_break_report_tables_or_run_on_a_terminal_are_refused_naming
     said = str(e.value)
     assert said.startswith(f"{path}: model metadata is damaged: labels "), said
     assert "a class name may not hold '|' or control characters" in said and not CONTROL.search(said), said
+
+
+def test_labels_earlier_releases_made_are_still_read():
+    """cxr-train up to 0.39 took class folders with a bidi mark (a Hebrew name ending in U+200F) or a C1 control:
+    their model files must still load on a device that upgrades, where cxr-train now refuses such folders."""
+    labels = ["\u05e8\u05d2\u05d9\u05dc\u200f", "x\u2028y", "\x9b2J"]
+    assert split(_file(_meta(labels=labels)))[1]["labels"] == labels
 
 
 def test_labels_cxr_train_takes_are_read():

@@ -54,10 +54,11 @@ def test_an_age_column_named_in_german_french_spanish_italian_or_portuguese_is_r
     """'Alter', 'Âge', 'Edad' ... were grouped by raw value ('45,5', '67,0' each a group) or refused as an identifier."""
     from convert.group_values import _is_age
 
-    for name in ("age", "Patient Age", "Alter", "ALTER", "Âge", "age (ans)", "Edad", "Età", "Eta", "Idade",
-                 "Patientenalter", "Alter (Jahre)", "Alter in Jahren", "Edad (años)"):
+    for name in ("age", "Patient Age", "Alter", "ALTER", "Âge", "A\u0302ge", "age (ans)", "Edad", "Età", "Idade",
+                 "Patientenalter", "Alter (Jahre)", "Alter in Jahren", "Edad (años)", "Edad en años", "Idade em anos"):
         assert _is_age(name), name
-    for name in ("Station", "Alternative", "Page", "Sex", "Geschlecht", "Stage"):
+    # 'ETA' is an English column too (a date): 'eta' was read as Italian's 'età' with its accent stripped
+    for name in ("Station", "Alternative", "Page", "Sex", "Geschlecht", "Stage", "ETA", "eta"):
         assert not _is_age(name), name
 
 
