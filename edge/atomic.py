@@ -52,6 +52,12 @@ def _release(fd: int | None) -> None:
             os.close(fd)
 
 
+def _born(folder: Path) -> str:
+    """A name in ``folder`` for a temporary file or stage to be made and locked under before it takes the name
+    clear_leftovers knows (_TEMPORARY, _STAGE), which it then never holds unlocked while its writer lives."""
+    return str(folder / f".{secrets.token_hex(8)}.p{os.getpid()}.born")
+
+
 @contextmanager
 def temporary_file(path: str | Path) -> Iterator[Path]:
     """Yield a hidden temporary path beside ``path`` (named and locked as clear_leftovers knows a live
@@ -65,12 +71,15 @@ def temporary_file(path: str | Path) -> Iterator[Path]:
     # within a name's 255 bytes: a map named for a film of 234 bytes could not be written
     stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
     tmp = str(path.parent / f".{stem}{tail}")
+    born = _born(path.parent)
     _LIVE.add(os.path.basename(tmp))
     held = None
     try:
-        # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod).
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        held = _hold(tmp)
+        # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod). Made and locked
+        # under a name clear_leftovers does not take, then given its own: found, it is locked, or its writer dead.
+        os.close(os.open(born, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        held = _hold(born)
+        os.rename(born, tmp)
         yield Path(tmp)
     except BaseException as e:
         if isinstance(e, OSError) and e.filename in (None, tmp) and e.strerror:
@@ -78,8 +87,9 @@ def temporary_file(path: str | Path) -> Iterator[Path]:
             raise OSError(e.errno, e.strerror, str(path)) from e
         raise
     finally:
-        with contextlib.suppress(OSError):  # never created (an unwritable folder), or already renamed
-            os.unlink(tmp)
+        for name in (tmp, born):
+            with contextlib.suppress(OSError):  # never created (an unwritable folder), or already renamed
+                os.unlink(name)
         _release(held)
         _LIVE.discard(os.path.basename(tmp))
 
@@ -117,9 +127,11 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     keep_stage = done = False
     _LIVE.add(stage.name)
     held = None
+    born = _born(folder)
     try:
-        stage.mkdir()
-        held = _hold(stage)
+        os.mkdir(born)  # and locked under a name clear_leftovers does not take, then given its own (temporary_file)
+        held = _hold(born)
+        os.rename(born, stage)
         yield stage
         files = [p for p in stage.rglob("*") if p.is_file()]
         files.sort(key=lambda p: (p.relative_to(stage).as_posix() in last, p.as_posix()))
@@ -141,10 +153,11 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
             raise OSError(e.errno, e.strerror, str(folder / Path(name).relative_to(stage))) from e
         raise
     finally:
+        if not keep_stage:  # removed while still locked: a cleanup elsewhere never takes a live writer's stage
+            shutil.rmtree(stage, ignore_errors=True)
+            shutil.rmtree(born, ignore_errors=True)
         _release(held)
         _LIVE.discard(stage.name)
-        if not keep_stage:
-            shutil.rmtree(stage, ignore_errors=True)
         for d in created if not done else ():  # nearest first; one that holds anything stays
             with contextlib.suppress(OSError):
                 d.rmdir()
@@ -288,9 +301,12 @@ def _locked(path: Path) -> bool | None:
         os.close(fd)
 
 
-# A writer creates its file or stage, then locks it: a cleanup between the two found it unlocked and
+# A writer created its file or stage, then locked it: a cleanup between the two found it unlocked and
 # removed it, and the writer, which went on under that name unlocked, lost it to the next cleanup (a
-# helper's stress test: 2 writes of 7,497 failed). What a killed writer left is older than this.
+# helper's stress test: 2 writes of 7,497 failed). Writers since 0.40 lock it before it takes its name (_born);
+# where no lock can be tested (Windows, a file system without locks), or for an older writer's name, what a
+# killed writer left is older than this. (Kept young whatever its writer, a rerun started within 30 s of a
+# kill -9 kept the killed cxr-convert's six model copies, and nothing removed them later.)
 YOUNG_S = 30.0
 
 
@@ -304,10 +320,16 @@ def _young(path: Path) -> bool:
 
 def _writer_alive(path: Path) -> bool:
     """Whether the writer of a temporary file or stage still writes it: a cxr-evaluate --save-model
-    writing into a run folder while cxr-convert takes its lock. Told by the lock it holds (from 0.27);
-    where no lock can be tested, by the pid in its name, which is all older writers' names hold."""
+    writing into a run folder while cxr-convert takes its lock. Told by the lock it holds (from 0.27; held
+    before the name is taken from 0.40); where no lock can be tested, by its age and the pid in its name,
+    which is all older writers' names hold."""
     locked = _locked(path)
-    return locked if locked is not None else _pid_alive(path.name)
+    if locked:
+        return True
+    m = _STAGE.match(path.name) or _TEMPORARY.match(path.name)
+    if locked is False and m is not None and m["pid"] is not None:  # a name with its writer's pid: locked if alive
+        return False
+    return _young(path) or _pid_alive(path.name)
 
 
 def _pid_alive(name: str) -> bool:
@@ -350,7 +372,7 @@ def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS, of: 
         except OSError:
             continue
     for p in paths:
-        if _young(p) or _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p):
+        if _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p):
             continue
         try:
             if p.is_dir() and not p.is_symlink():

@@ -89,12 +89,18 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     gone[0].write_bytes(b"d")
     gone[1].mkdir()
     gone[2].write_bytes(b"k")
-    young = run / f".model_site.0123456789abcdea.p{dead.pid}.tmp.tflite"  # just made: its writer may lock it yet
+    # just made by a writer killed at once: a live writer locks its file before it takes such a name (atomic._born),
+    # so a young one unlocked is a dead writer's all the same (a rerun within 30 s of a kill -9 kept them for good)
+    young = run / f".model_site.0123456789abcdea.p{dead.pid}.tmp.tflite"
     young.write_bytes(b"n")
+    # one of a writer older than 0.27 (no pid in its name, no lock): only its age can tell
+    young_unnamed = run / ".model_site.0123456789abcde9.tmp.tflite"
+    young_unnamed.write_bytes(b"n")
     old = time.time() - 120  # what a killed writer left is found later: older than edge.atomic.YOUNG_S
     for p in [stage, run / "cache" / ".train.fedcba9876543210.tmp.npy", *gone, running, running_stage]:
         os.utime(p, (old, old))
-    kept += [live, saved, running, running_stage, young]
+    kept += [live, saved, running, running_stage, young_unnamed]
+    gone.append(young)
     try:
         with run_folder_lock(run, "cxr-convert"):
             pass
@@ -103,7 +109,7 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
         writer.wait()
     assert not stage.exists() and not (run / "cache" / ".train.fedcba9876543210.tmp.npy").exists()
     assert all(p.exists() for p in kept) and not any(p.exists() for p in gone)
-    assert "removed 5 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
+    assert "removed 6 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
     with run_folder_lock(run, "cxr-convert"):  # the writer has gone since, its files left behind: they go now
         pass
     assert "removed 2 temporary files" in capsys.readouterr().err and not running.exists()
@@ -133,13 +139,17 @@ def test_a_killed_reports_stage_goes_when_the_next_report_is_written_there(tmp_p
     left = out / f".staging-0123456789abcdef.p{dead.pid}"
     (left / "maps").mkdir(parents=True)
     (left / "report.md").write_text("half")
-    fresh = out / f".staging-0123456789abcdee.p{dead.pid}"  # made a moment ago: left for its writer to lock
+    # made a moment ago by a writer killed at once: a live one's stage is locked before it takes such a name
+    fresh = out / f".staging-0123456789abcdee.p{dead.pid}"
     fresh.mkdir()
+    unnamed = out / ".staging-0123456789abcded"  # a writer older than 0.27 (no pid, no lock): young, so kept
+    unnamed.mkdir()
     old = time.time() - 120
     os.utime(left, (old, old))
     with staged_folder(out) as stage:
         (stage / "report.md").write_text("whole")
-    assert not left.exists() and fresh.exists() and (out / "report.md").read_text() == "whole"
+    assert not left.exists() and not fresh.exists() and unnamed.exists()
+    assert (out / "report.md").read_text() == "whole"
 
 
 def test_a_run_folder_reached_through_a_link_is_the_same_lock(tmp_path):
