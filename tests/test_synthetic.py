@@ -392,6 +392,28 @@ def test_a_set_cxr_synth_did_not_finish_is_said_by_cxr_train_and_cxr_evaluate(ti
     assert synthetic.unfinished_line(tmp_path / "s") is None
 
 
+def test_a_set_stopped_before_its_second_class_is_said_to_be_unfinished_by_cxr_train(tmp_path: Path, monkeypatch) -> None:
+    """cxr-synth killed while it drew its first class: cxr-train said only 'needs at least 2 classes' (or that a
+    class folder held no images), not that the set was never finished."""
+    import train.synthetic_set as synthetic
+    from train.data import DataError
+    from train.prepare import find_films
+
+    real_render, calls = synthetic.render, []
+
+    def render_then_stop(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 5:  # within the first class
+            raise KeyboardInterrupt
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(synthetic, "render", render_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        synthetic.generate(tmp_path / "s", n_per_class=30, classes=["Normal", "COVID"], size=(64, 64))
+    with pytest.raises(DataError, match="README.md says cxr-synth did not finish writing it"):
+        find_films(tmp_path / "s", None, [])
+
+
 def test_a_second_cxr_synth_into_a_folder_being_written_is_refused_at_once(tmp_path: Path) -> None:
     """Two cxr-synth into one folder at once both said 'wrote ...': the set held films of both seeds, one count's
     stale-film cleanup had removed the other's films, and the README described only one of them."""

@@ -223,7 +223,14 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     """(films, given split, layout, classes) of the data folder and its --add-data folders, listed
     without decoding: what prepare_data trains on, and what a finished teacher's data is compared
     with before it is reused (train.run)."""
-    items, given, layout = discover(data_dir, classes, out=out, log=say)
+    try:
+        items, given, layout = discover(data_dir, classes, out=out, log=say)
+    except DataError as e:  # a class short because cxr-synth was stopped: say so, not only "needs 2 classes"
+        from train.synthetic_set import unfinished_line
+
+        if (line := unfinished_line(data_dir)) and "cxr-synth did not finish" in line:
+            raise DataError(f"{e} ({line})") from None
+        raise
     found = sorted({i.label for i in items})
     classes = as_folders(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
     if odd := [(c, problem) for c in classes if (problem := label_problem(c))]:  # the rule a model's labels are read by
