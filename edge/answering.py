@@ -47,7 +47,7 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
     watch appending to its own log: no second CSV header; a log of the other format: refused)."""
     # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
     width = max((shown_width(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
-    with written_to_stdout("edge-classify"):  # the CSV header is written here: a full disk is said as for any row
+    with written_to_stdout("edge-classify", answers=True):  # the CSV header is written here: a full disk is said as for any row
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         header = True
         start = file_start(sys.stdout) if had else None
@@ -123,7 +123,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}
                         say(f"{shown(r.file)}: {r.explanation['map_error']}")
                         map_failed = True
-            with written_to_stdout("edge-classify"):  # flushed: a watched folder's answers must not wait
+            with written_to_stdout("edge-classify", answers=True):  # flushed: a watched folder's answers must not wait
                 writer(r)
             for t in (total, recent):  # counted once written: a reader gone got no answer for this film
                 t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)

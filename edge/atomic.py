@@ -53,8 +53,9 @@ def _release(fd: int | None) -> None:
 
 
 def _born(folder: Path) -> str:
-    """A name in ``folder`` for a temporary file or stage to be made and locked under before it takes the name
-    clear_leftovers knows (_TEMPORARY, _STAGE), which it then never holds unlocked while its writer lives."""
+    """A name in ``folder`` for a temporary file or stage to be made and locked under before it takes its own
+    (_TEMPORARY, _STAGE), which it then never holds unlocked while its writer lives. clear_leftovers takes a
+    _born name only where the pid in it is gone (a writer killed in those microseconds)."""
     return str(folder / f".{secrets.token_hex(8)}.p{os.getpid()}.born")
 
 
@@ -72,11 +73,11 @@ def temporary_file(path: str | Path) -> Iterator[Path]:
     stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
     tmp = str(path.parent / f".{stem}{tail}")
     born = _born(path.parent)
-    _LIVE.add(os.path.basename(tmp))
+    _LIVE.update((os.path.basename(tmp), os.path.basename(born)))
     held = None
     try:
         # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod). Made and locked
-        # under a name clear_leftovers does not take, then given its own: found, it is locked, or its writer dead.
+        # under a _born name, then given its own: found by that name, it is locked, or its writer is dead.
         os.close(os.open(born, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         held = _hold(born)
         os.rename(born, tmp)
@@ -91,7 +92,7 @@ def temporary_file(path: str | Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):  # never created (an unwritable folder), or already renamed
                 os.unlink(name)
         _release(held)
-        _LIVE.discard(os.path.basename(tmp))
+        _LIVE.difference_update((os.path.basename(tmp), os.path.basename(born)))
 
 
 @contextmanager
@@ -128,8 +129,9 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     _LIVE.add(stage.name)
     held = None
     born = _born(folder)
+    _LIVE.add(os.path.basename(born))
     try:
-        os.mkdir(born)  # and locked under a name clear_leftovers does not take, then given its own (temporary_file)
+        os.mkdir(born)  # and locked under a _born name, then given its own (as temporary_file does)
         held = _hold(born)
         os.rename(born, stage)
         yield stage
@@ -157,7 +159,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
             shutil.rmtree(stage, ignore_errors=True)
             shutil.rmtree(born, ignore_errors=True)
         _release(held)
-        _LIVE.discard(stage.name)
+        _LIVE.difference_update((stage.name, os.path.basename(born)))
         for d in created if not done else ():  # nearest first; one that holds anything stays
             with contextlib.suppress(OSError):
                 d.rmdir()
@@ -272,6 +274,7 @@ def read_json(path: Path) -> dict:
 _TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*)?$")
 _TEMPORARY_PARTS = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{16}(\.p[0-9]+)?\.tmp(?P<suffix>\.[^./]*)?$")
 _STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?$")
+_BORN = re.compile(r"^\.[0-9a-f]{16}\.p(?P<pid>[0-9]+)\.born$")  # _born's: a writer killed before it named it
 
 
 def temporary_for(name: str) -> str | None:
@@ -303,9 +306,9 @@ def _locked(path: Path) -> bool | None:
 
 # A writer created its file or stage, then locked it: a cleanup between the two found it unlocked and
 # removed it, and the writer, which went on under that name unlocked, lost it to the next cleanup (a
-# helper's stress test: 2 writes of 7,497 failed). Writers since 0.40 lock it before it takes its name (_born);
-# where no lock can be tested (Windows, a file system without locks), or for an older writer's name, what a
-# killed writer left is older than this. (Kept young whatever its writer, a rerun started within 30 s of a
+# helper's stress test: 2 writes of 7,497 failed). Writers since 0.40 lock it before it takes its name (_born), so
+# one found unlocked with a pid in its name is a dead writer's; where no lock can be tested (Windows, a file system
+# without locks), or for a name without a pid (writers before 0.27), what a killed writer left is older than this. (Kept young whatever its writer, a rerun started within 30 s of a
 # kill -9 kept the killed cxr-convert's six model copies, and nothing removed them later.)
 YOUNG_S = 30.0
 
@@ -326,6 +329,8 @@ def _writer_alive(path: Path) -> bool:
     locked = _locked(path)
     if locked:
         return True
+    if _BORN.match(path.name):  # made before it is locked: its pid tells, whatever its age
+        return _pid_alive(path.name)
     m = _STAGE.match(path.name) or _TEMPORARY.match(path.name)
     if locked is False and m is not None and m["pid"] is not None:  # a name with its writer's pid: locked if alive
         return False
@@ -333,7 +338,7 @@ def _writer_alive(path: Path) -> bool:
 
 
 def _pid_alive(name: str) -> bool:
-    m = _STAGE.match(name) or _TEMPORARY.match(name)
+    m = _STAGE.match(name) or _TEMPORARY.match(name) or _BORN.match(name)
     if m is None or m.group("pid") is None:
         return False
     pid = int(m.group("pid"))
@@ -367,7 +372,8 @@ def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS, of: 
     paths = []
     for part in parts:
         try:
-            paths += [p for p in (Path(folder) / part).iterdir() if (_STAGE.match(p.name) or _TEMPORARY.match(p.name))
+            paths += [p for p in (Path(folder) / part).iterdir()
+                      if (_STAGE.match(p.name) or _TEMPORARY.match(p.name) or _BORN.match(p.name))
                       if of is None or temporary_for(p.name) == of]
         except OSError:
             continue

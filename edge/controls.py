@@ -33,4 +33,6 @@ def label_problem(name: str, made: bool = True) -> str | None:
     bad = re.search(r"\|", name) or (CONTROL if made else OLD_CONTROL).search(name)
     if bad is None:
         return None
-    return f"a class name may not hold '|' or control characters (it holds '{escaped(bad.group())}')"
+    return (f"a class name may not hold '|' or control characters, which break report tables and answer lines, "
+            f"nor bidirectional or line-separator marks, which reorder or split them on screen (it holds "
+            f"'{escaped(bad.group())}')")

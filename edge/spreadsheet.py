@@ -32,7 +32,8 @@ def cell(value: object) -> object:
     return "'" + value if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value) else value
 
 
-# csv.writer quotes a field holding a character of its line terminator: rows are formatted ending in these, which are
+# csv.writer quotes a field holding a character of its line terminator (CPython's writer does, though the csv
+# docs do not say so; tests/test_spreadsheet.py holds it to that): rows are formatted ending in these, which are
 # then cut off. A line break in a field would split its row (readers split a lone \r too); a ';' splits a field
 # into cells where Excel's list separator is ';' (German, French): 'x;=1+1;.png' became a '=1+1' cell that the
 # first-character guard never saw. Numbers hold none of them: they stay unquoted.

@@ -13,11 +13,13 @@ from edge.cliutil import stdout_failed
 
 
 @contextmanager
-def written_to_stdout(prog: str) -> Iterator[None]:
+def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
     """Writes to standard output inside the block that fail (but for a closed pipe: see
     :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
     output is a file (``>> answers.jsonl``), the half line a full disk left of the block's output is cut
-    off again: it would spoil the log for every reader, and glue the next run's first answer onto it."""
+    off again: it would spoil the log for every reader, and glue the next run's first answer onto it. ``answers``:
+    the block writes whole lines each whole in itself (an answer a line, to a log others may append to): the
+    whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole."""
     start = _file_size(sys.stdout)
     try:
         yield
@@ -26,7 +28,7 @@ def written_to_stdout(prog: str) -> Iterator[None]:
         raise
     except OSError as e:
         if start is not None:
-            _cut_back(sys.stdout, start)
+            _cut_back(sys.stdout, start, answers)
         raise stdout_failed(prog, e) from None
 
 
@@ -77,17 +79,17 @@ def appended_to(stream) -> int:
     return size
 
 
-def _cut_back(stream, start: int) -> None:
-    """Cut off the half line a failed write left after ``start`` (where the block began), keeping whole lines
-    after it: another writer appending to the same log (a second watch, a batch run's ``>>``) may have added its
-    own answers since, and cutting back to ``start`` took them too. Descriptors opened by the shell (`>`, `>>`)
-    allow it."""
+def _cut_back(stream, start: int, whole_lines: bool) -> None:
+    """Cut off what a failed write left after ``start`` (where the block began): with ``whole_lines``, only the
+    half line at the end, since another writer appending to the same log (a second watch, a batch run's ``>>``)
+    may have added its own answers since, and cutting back to ``start`` took them too; else all of it (half a
+    card or JSON document is none). Descriptors opened by the shell (`>`, `>>`) allow it."""
     try:
         fd = stream.fileno()
         end = os.fstat(fd).st_size
         if end <= start:
             return
-        tail = _read_at(stream, start, end - start)
+        tail = _read_at(stream, start, end - start) if whole_lines else None
         keep = start if tail is None else start + tail.rfind(b"\n") + 1  # unreadable: the block's output, as before
         if end > keep:
             os.ftruncate(fd, keep)

@@ -440,11 +440,28 @@ def test_answers_appended_to_a_full_file_end_with_a_whole_line(tiny_run, tmp_pat
 
 
 
+def test_info_on_a_full_disk_leaves_no_half_document(tiny_run, tmp_path):
+    """`edge-classify --info > facts.json` on a full disk: the cut-back kept the whole lines of the JSON written
+    before the failure, half a document that no reader can parse; a document is cut off whole, only a log of
+    answers keeps its whole lines (another writer's among them)."""
+    out = tmp_path / "facts.json"
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300, resource.RLIM_INFINITY))
+
+    with open(out, "wb") as f:
+        r = subprocess.run([sys.executable, "-m", "edge.cli", "--info", "--model", str(tiny_run / "model_int8.tflite")],
+                           stdout=f, stderr=subprocess.PIPE, text=True, preexec_fn=limit_file_size, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 2 and "cannot write" in r.stderr, r.stderr
+    assert out.read_bytes() == b""
+
+
 SHARED_LOG_WRITER = """
 import os, resource, sys
 from edge.stdout_file import written_to_stdout
 try:
-    with written_to_stdout("edge-classify"):
+    with written_to_stdout("edge-classify", answers=True):  # as edge.answering writes each answer
         with open(sys.argv[1], "a") as other:  # a second watch appends its answer meanwhile
             other.write('{"file": "other.png", "label": "Normal"}\\n')
         size = os.path.getsize(sys.argv[1])

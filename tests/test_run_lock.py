@@ -93,6 +93,9 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     # so a young one unlocked is a dead writer's all the same (a rerun within 30 s of a kill -9 kept them for good)
     young = run / f".model_site.0123456789abcdea.p{dead.pid}.tmp.tflite"
     young.write_bytes(b"n")
+    # one made by a writer killed before it locked and named it (edge.atomic._born): its pid is gone
+    born = run / f".0123456789abcdea.p{dead.pid}.born"
+    born.write_bytes(b"b")
     # one of a writer older than 0.27 (no pid in its name, no lock): only its age can tell
     young_unnamed = run / ".model_site.0123456789abcde9.tmp.tflite"
     young_unnamed.write_bytes(b"n")
@@ -100,7 +103,7 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     for p in [stage, run / "cache" / ".train.fedcba9876543210.tmp.npy", *gone, running, running_stage]:
         os.utime(p, (old, old))
     kept += [live, saved, running, running_stage, young_unnamed]
-    gone.append(young)
+    gone += [young, born]
     try:
         with run_folder_lock(run, "cxr-convert"):
             pass
@@ -109,7 +112,7 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
         writer.wait()
     assert not stage.exists() and not (run / "cache" / ".train.fedcba9876543210.tmp.npy").exists()
     assert all(p.exists() for p in kept) and not any(p.exists() for p in gone)
-    assert "removed 6 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
+    assert "removed 7 temporary files or staging folders (0.0 MB) left in" in capsys.readouterr().err
     with run_folder_lock(run, "cxr-convert"):  # the writer has gone since, its files left behind: they go now
         pass
     assert "removed 2 temporary files" in capsys.readouterr().err and not running.exists()

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from convert.group_values import MAX_GROUPS, MISSING, NOT_AN_AGE, age_band, group_values
+from convert.ages import NOT_AN_AGE, age_band
+from convert.group_values import MAX_GROUPS, MISSING, group_values
 from convert.subgroups import below_overall, subgroup_section
 
 
@@ -39,7 +40,7 @@ from convert.subgroups import below_overall, subgroup_section
                                          # German, French, Spanish, Italian, Portuguese units: all were 'not an age'
                                          ("45 Jahre", "40-59"), ("45 Jahre alt", "40-59"), ("1 Jahr", "0-17"),
                                          ("6 Monate", "0-17"), ("30 Monate", "0-17"), ("45 ans", "40-59"),
-                                         ("45 años", "40-59"), ("45 anos", "40-59"), ("45 anni", "40-59"),
+                                         ("45 años", "40-59"), ("45 an\u0303os", "40-59"), ("45 anos", "40-59"), ("45 anni", "40-59"),
                                          ("6 mois", "0-17"), ("18 meses", "0-17"), ("3 Wochen", "0-17"),
                                          ("10 Tage", "0-17"), ("10 jours", "0-17"), ("10 días", "0-17"),
                                          ("45,5 Jahre", "40-59"),
@@ -52,9 +53,10 @@ def test_age_band(value, band):
 
 def test_an_age_column_named_in_german_french_spanish_italian_or_portuguese_is_read_as_ages():
     """'Alter', 'Âge', 'Edad' ... were grouped by raw value ('45,5', '67,0' each a group) or refused as an identifier."""
-    from convert.group_values import _is_age
+    from convert.ages import is_age_column as _is_age
 
-    for name in ("age", "Patient Age", "Alter", "ALTER", "Âge", "A\u0302ge", "age (ans)", "Edad", "Età", "Idade",
+    for name in ("age", "Patient Age", "Alter", "ALTER", "Âge", "A\u0302ge", "age (ans)", "Edad", "Età", "Eta\u0300",
+                 "Idade",
                  "Patientenalter", "Alter (Jahre)", "Alter in Jahren", "Edad (años)", "Edad en años", "Idade em anos"):
         assert _is_age(name), name
     # 'ETA' is an English column too (a date): 'eta' was read as Italian's 'età' with its accent stripped

@@ -233,9 +233,8 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
         raise
     found = sorted({i.label for i in items})
     classes = as_folders(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
-    if odd := [(c, problem) for c in classes if (problem := label_problem(c))]:  # the rule a model's labels are read by
-        raise DataError(f"class folder {odd[0][0]!r} of {data_dir}: {odd[0][1]} (every report's tables would put its "
-                        "figures under the wrong columns); rename the folder")
+    if odd := [(c, problem) for c in classes if (problem := label_problem(c))]:  # as --labels names are checked
+        raise DataError(f"class folder {odd[0][0]!r} of {data_dir}: {odd[0][1]}; rename the folder")
     say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
     items, classes = composed_labels(items, classes)  # after the folders above are named by their own spelling
     if add_data:

@@ -20,7 +20,8 @@ LOCKS = "cxr-edge-locks"
 # cxr-evaluate and cxr-compare take this lock on their report folder: two at once both said "report: ...",
 # and the folder kept one report
 REPORT_CLASH = "two reports at once into one folder would keep one of them without a word"
-# the folder's own lock file (see run_folder_lock), there only while a command holds it
+# the folder's own lock file (see run_folder_lock), removed when the command ends (a killed one's stays, unlocked,
+# and is taken by the next)
 LOCK_NAME = ".cxr-edge.lock"
 _MADE: set[str] = set()  # folders a lock held in this process made (os.path.abspath)
 
@@ -205,7 +206,9 @@ def _locked_inside(folder: Path, prog: str, clash: str, fcntl) -> int | None:
             except OSError:  # a read-only folder, no permission: the machine's lock alone
                 return None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # shared on a read-only descriptor (another user's lock file): NFS takes no exclusive lock on one
+            # (EBADF, and the second writer went on), and a holder's exclusive lock refuses a shared one all the same
+            fcntl.flock(fd, (fcntl.LOCK_EX if writable else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except BlockingIOError:
             try:
                 who = os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip()

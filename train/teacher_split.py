@@ -45,7 +45,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         from train.run_lock import being_written
 
         # the default recipe's own teacher is locked by this process: never another's retrain in progress
-        raise DataError(f"--teacher {(not own and being_written(tdir)) or f'{tdir}: {why}; run its cxr-train command again to finish it'}")
+        said = (not own and being_written(tdir)) or f"{tdir}: {why}; run its cxr-train command again to finish it"
+        raise DataError(f"--teacher {said}")
     split = Split.load(tdir / "split.json")
     if trun.get("split_digest") not in (None, split.digest()):  # run.json read above is another run's now
         raise DataError(_rewritten(tdir))
