@@ -308,8 +308,9 @@ def _locked(path: Path) -> bool | None:
 # removed it, and the writer, which went on under that name unlocked, lost it to the next cleanup (a
 # helper's stress test: 2 writes of 7,497 failed). Writers since 0.40 lock it before it takes its name (_born), so
 # one found unlocked with a pid in its name is a dead writer's; where no lock can be tested (Windows, a file system
-# without locks), or for a name without a pid (writers before 0.27), what a killed writer left is older than this. (Kept young whatever its writer, a rerun started within 30 s of a
-# kill -9 kept the killed cxr-convert's six model copies, and nothing removed them later.)
+# without locks), or for a name without a pid (writers before 0.27), what a killed writer left is older than this.
+# (Kept young whatever its writer, a rerun started within 30 s of a kill -9 kept the killed cxr-convert's six model
+# copies, and nothing removed them later.)
 YOUNG_S = 30.0
 
 

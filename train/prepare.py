@@ -226,9 +226,9 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     try:
         items, given, layout = discover(data_dir, classes, out=out, log=say)
     except DataError as e:  # a class short because cxr-synth was stopped: say so, not only "needs 2 classes"
-        from train.synthetic_set import unfinished_line
+        from train.synthetic_set import is_synthetic_folder, unfinished_line
 
-        if (line := unfinished_line(data_dir)) and "cxr-synth did not finish" in line:
+        if is_synthetic_folder(data_dir) and (line := unfinished_line(data_dir)):
             raise DataError(f"{e} ({line})") from None
         raise
     found = sorted({i.label for i in items})

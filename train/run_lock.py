@@ -63,8 +63,8 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
       sees it, and two cxr-train through two mounts of one share both said "done" and mixed their files. Taken
       where the folder is there, or with ``create`` (where the command makes it anyway: made here, and removed
       again if it is left empty); where its lock file cannot be made (a read-only folder, a file system without
-      locks) the machine's lock alone holds, without a word. The file is removed on release: it is never among
-      the folder's files once the command is done.
+      locks) the machine's lock alone holds, without a word. The file is removed on release (a killed command's
+      stays, unlocked, and is taken by the next).
 
     ``clash``: what two writers at once would do, said to the second (cxr-evaluate's and cxr-compare's report
     folders take this lock too)."""
@@ -88,8 +88,7 @@ def writer_of(folder: str | Path) -> str | None:
         import fcntl
     except ImportError:
         return None
-    key = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:20]
-    for path in (Path(lock_folder_path()) / f"{key}.lock", Path(folder) / LOCK_NAME):
+    for path in (Path(lock_folder_path()) / _machine_lock_name(Path(folder)), Path(folder) / LOCK_NAME):
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
@@ -127,12 +126,16 @@ def _busy(folder: Path, who: str, clash: str) -> RunFolderBusy:
                          "it to finish (or stop it), then run this again")
 
 
+def _machine_lock_name(folder: Path) -> str:
+    """The name of ``folder``'s lock file in /tmp: by its resolved path, so that any spelling of it is one lock."""
+    return hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:20] + ".lock"
+
+
 @contextmanager
 def _machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bool]:
     """The lock in /tmp; yields whether it is held."""
-    key = hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:20]
     try:
-        path = lock_folder() / f"{key}.lock"
+        path = lock_folder() / _machine_lock_name(folder)
         try:
             f = open(path, "a+", encoding="utf-8")
         except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
@@ -216,7 +219,7 @@ def _locked_inside(folder: Path, prog: str, clash: str, fcntl) -> int | None:
                 who = ""
             os.close(fd)
             raise _busy(folder, who, clash) from None
-        except OSError:  # a file system without locks (ENOLCK), a read-only descriptor on NFS (EBADF)
+        except OSError:  # a file system without locks (ENOLCK)
             os.close(fd)
             return None
         try:  # the file locked is the one in the folder: its last holder removes it as it lets go
