@@ -144,7 +144,7 @@ def test_a_process_pinned_to_one_core_decodes_one_film_at_a_time(monkeypatch):
         with lock:
             busy[0] += 1
             most[0] = max(most[0], busy[0])
-        time.sleep(0.02)
+        time.sleep(0.1)  # long enough that four threads overlap on a loaded machine
         with lock:
             busy[0] -= 1
         return np.zeros((8, 8, 1), np.uint8)
