@@ -112,7 +112,7 @@ def evaluate(
         None, "--save-model", metavar="PATH",
         help="With --operating-point and a .tflite: write a copy of the model that carries the chosen threshold, "
              "so edge-classify applies it by default. The original file is left as it is; a run folder's own model "
-             "files (model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own. "
+             "files (model.keras, model_*.tflite, model.tflite) are not to be written over: give the copy a name of its own. "
              "DATA_DIR needs films of every class of the model: what a threshold costs a class without films there "
              "cannot be measured. It refuses --keep-seen: the model answers the films it was trained or validated on "
              "better than the site's next films, so a rule chosen on them would promise too much."),

@@ -127,7 +127,7 @@ def main(
              "a folder of its own: not the films' folder, nor inside a folder read with --recursive or watched (a map "
              "would replace the film of its name, or come back as a film). A file already there is never replaced: "
              "a map whose name is taken (an earlier run's map, or another run's at the same time) is named NAME-2.png, "
-             "NAME-3.png, ... and its caption gives the film's path"),
+             "NAME-3.png, ... and its caption gives the film's path."),
     watch: bool = typer.Option(
         False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
                                "finished (the same size, time and inode on two polls in a row, 3 s apart at least: a copy that "

@@ -50,7 +50,8 @@ def misused_option(params: Iterable[Any], args: list[str]) -> str | None:
         if p is not None and not (p.is_flag or p.count):
             value = attached if attached is not None else args[i + 1] if i + 1 < len(args) else None
             if value is not None and not value.strip():
-                return f"{name} is given an empty value (an unset variable?); give one, or leave the option out"
+                leave_out = "" if p.required else ", or leave the option out"
+                return f"{name} is given an empty value (an unset variable?); give one{leave_out}"
             if not p.multiple:
                 if p.name in seen:
                     shown = name if seen[p.name] == name else f"{seen[p.name]} (or {name})"

@@ -226,8 +226,8 @@ def why_not_here(out_dir: Path) -> str | None:
             others.append(entry.name)
     if others:
         return (f"{out_dir} holds files cxr-synth did not write ({', '.join(others[:3])}"
-                f"{f' and {len(others) - 3} more' if len(others) > 3 else ''}): its README would be overwritten and its "
-                "films marked SYNTHETIC with the drawings; give a new or empty folder")
+                f"{f' and {len(others) - 3} more' if len(others) > 3 else ''}): the README cxr-synth writes "
+                "would mark the whole folder SYNTHETIC, its films taken for drawings; give a new or empty folder")
     if loose:
         films = f"{', '.join(loose[:2])}{', ...' if len(loose) > 2 else ''}"
         parent = out_dir.parent if len(out_dir.parts) > 1 else out_dir.resolve().parent
