@@ -4,12 +4,12 @@ and one chosen on a site's own films with what it is expected to give on the sit
 
 from __future__ import annotations
 
-import shlex
 
 import numpy as np
 
 from convert.metrics import to_jsonable
 from convert.rule_notes import seen_rule_line, versus_sentence
+from edge.cliutil import shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
 
 
@@ -54,14 +54,14 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
     d = site["decision"]
     if saved:
         digest = f" (file SHA-256 `{site['saved_sha256']}`)" if site.get("saved_sha256") else ""
-        return [f"Saved in `{saved}`{digest} with this rule: `edge-classify --model {shlex.quote(saved)}` applies it by "
+        return [f"Saved in `{saved}`{digest} with this rule: `edge-classify --model {shell_quote(saved)}` applies it by "
                 "default."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
         return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "
                 "PATH`: the rule is then chosen on the films the model did not see (--save-model refuses --keep-seen)."]
     if not str(site.get("model_file", "")).endswith(".keras"):
         return ["Add `--save-model PATH` to write a copy of the model that carries this rule."]
-    point = shlex.quote(f"{d['class']}={d['target_sensitivity']:g}")
+    point = shell_quote(f"{d['class']}={d['target_sensitivity']:g}")
     return [f"This threshold is the float model's (`{site['model_file']}`): a threshold belongs to one model file, and the "
             "device's quantized file gives other probabilities, so do not type it into `edge-classify`. Choose the "
             f"device's own on the same films through its file, `cxr-evaluate model_int8.tflite DATA --operating-point "
@@ -82,7 +82,7 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
     # a typed threshold as typed (or at 9 digits, a float32's): the command named gives the counts shown
     t = fmt_threshold(rule["threshold"], 4 if stored else EXACT_DIGITS)
     how = ("`edge-classify` gives by default with the rule this model file carries" if stored
-           else f"`edge-classify --threshold {shlex.quote(rule['class'] + '=' + t)}` gives")
+           else f"`edge-classify --threshold {shell_quote(rule['class'] + '=' + t)}` gives")
     return [f"## {rule['class']} whenever p({rule['class']}) ≥ {t}", "",
             f"What {how} on these images: "
             f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "

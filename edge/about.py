@@ -7,13 +7,12 @@ self-test's verdict before classifying, and --version (which cxr-edge and runtim
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 from pathlib import Path
 
 import typer
 
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail, shell_quote
 from edge.stdout_file import written_to_stdout
 from edge.names import texts
 from edge.output import print_selftest, shown
@@ -113,7 +112,7 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
     if r["same_labels"] and r["same_classes"] and r["max_deviation"] <= WARN_ONLY * r["tolerance"]:
         return "warning", (f"{model}: the self-test is off on {r['runtime']}: {off}, though the same classes: a "
                            f"probability here may differ by about {r['max_deviation']:.2g} from what the card reports; "
-                           f"its answers are given all the same. `edge-classify --selftest --model {shlex.quote(str(model))}` gives the figures")
+                           f"its answers are given all the same. `edge-classify --selftest --model {shell_quote(str(model))}` gives the figures")
     what = ("its labels are not those its outputs had when it was converted (edited in its metadata?): every answer "
             "would be named wrong" if not r["same_labels"] else
             f"{off}{'' if r['same_classes'] else ', and other classes'}: this device decodes, preprocesses or runs the "

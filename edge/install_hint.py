@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 from importlib import metadata
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from edge.cliutil import shell_quote
 
 
 def install_hint(extra: str) -> str:
     """'/path/.venv/bin/python -m pip install -e '/src/cxr-edge[train]'', or the README's way where the source
     is not known or gone."""
-    pip = f"{shlex.quote(sys.executable or 'python3')} -m pip install"
+    pip = f"{shell_quote(sys.executable or 'python3')} -m pip install"
     try:
         record = json.loads(metadata.distribution("cxr-edge").read_text("direct_url.json") or "{}")
         url, editable = record.get("url", ""), bool((record.get("dir_info") or {}).get("editable"))
     except (metadata.PackageNotFoundError, ValueError, AttributeError, OSError):
         url, editable = "", False
-    source = unquote(urlparse(url).path) if isinstance(url, str) and url.startswith("file:") else ""
+    # url2pathname: file:///C:/src is C:\src on Windows (the URL's path, /C:/src, is no path there)
+    source = url2pathname(urlparse(url).path) if isinstance(url, str) and url.startswith("file:") else ""
     if source and os.path.exists(source):
-        return f"{pip} {'-e ' if editable else ''}{shlex.quote(f'{source}[{extra}]')}"
-    return f"{pip} '.[{extra}]' from the cxr-edge source folder, as README's Installing says"
+        return f"{pip} {'-e ' if editable else ''}{shell_quote(f'{source}[{extra}]')}"
+    return f"{pip} {shell_quote(f'.[{extra}]')} from the cxr-edge source folder, as README's Installing says"

@@ -70,7 +70,7 @@ def cache_folder() -> Path | None:
 
 def _child_verdict(path: Path, size: int, sha256: str) -> str | None:
     """What loading ``path`` (its first ``size`` bytes, 0: all) did to a child process: _SAFE, or how it
-    died ('crashed (signal 11)'); None when that tells nothing of the file (the child could not start or
+    died ('crashed (signal 11)', on Windows 'crashed (exception 0xC0000005)'); None when that tells nothing of the file (the child could not start or
     finish, failed before it could try (an exit code: its runtime would not import), or was killed from
     outside: the OOM killer's SIGKILL, a stop)."""
     try:
@@ -78,11 +78,21 @@ def _child_verdict(path: Path, size: int, sha256: str) -> str | None:
                            capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if r.returncode == 0:
+    return _verdict(r.returncode, os.name)
+
+
+def _verdict(returncode: int, os_name: str) -> str | None:
+    """What the child's exit ``returncode`` says, on ``os_name`` (os.name): _SAFE, 'crashed (...)', or None.
+    A POSIX crash is a signal (a negative code); a Windows one an NTSTATUS exception code, positive and
+    at least 0xC0000000 (0xC0000005: access violation), never the child's own exits 1 and 3: read as
+    "no verdict", it let the parent load the file and die of it without a word."""
+    if returncode == 0:
         return _SAFE
-    if r.returncode > 0 or -r.returncode in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
+    if os_name == "nt" and returncode >= 0xC0000000:
+        return f"crashed (exception 0x{returncode:08X})"
+    if returncode > 0 or -returncode in (getattr(signal, "SIGKILL", 9), signal.SIGTERM, signal.SIGINT):
         return None  # it could not try (its runtime would not import: too little memory), or was stopped
-    return f"crashed (signal {-r.returncode})"
+    return f"crashed (signal {-returncode})"
 
 
 def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | None:

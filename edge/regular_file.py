@@ -46,11 +46,13 @@ def read_regular(path: str | Path, limit: int, head: int | None = None) -> bytes
     read, or as it grew while read), and OSError as open() does (not there, not readable)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except IsADirectoryError:  # Windows; on Linux a folder opens, and fstat says what it is
+    except IsADirectoryError:  # on Linux a folder opens, and fstat says what it is
         raise NotAFile("a folder") from None
     except OSError as e:
         if e.errno == errno.ENXIO:  # a socket cannot be opened
             raise NotAFile("a socket") from None
+        if e.errno == errno.EACCES and os.path.isdir(path):  # Windows: a folder is "permission denied"
+            raise NotAFile("a folder") from None
         raise
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):

@@ -48,13 +48,38 @@ def _read_at(stream, offset: int, n: int) -> bytes | None:
     """Up to ``n`` bytes at ``offset`` of the file a stream writes to; None where it cannot be read."""
     try:
         return os.pread(stream.fileno(), n, offset)
-    except (OSError, ValueError, AttributeError):  # `>>` opens it for writing only: read it by its name (Linux)
-        try:
-            with open(f"/proc/self/fd/{stream.fileno()}", "rb") as f:
-                f.seek(offset)
-                return f.read(n)
-        except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError):  # `>>` opens it for writing only: read it by its name
+        pass
+    try:
+        fd = stream.fileno()
+        path = _path_behind(fd)
+        if path is None:
             return None
+        # O_NONBLOCK: a FIFO put at the name since is not waited on (samestat then refuses it)
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | getattr(os, "O_NONBLOCK", 0))) as f:
+            if not os.path.samestat(os.fstat(f.fileno()), os.fstat(fd)):
+                return None  # the name leads to another file now (the log renamed or replaced since)
+            f.seek(offset)
+            return f.read(n)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _path_behind(fd: int) -> str | None:
+    """A name that opens the file behind ``fd`` again: /proc/self/fd/N (Linux), else the path fcntl's F_GETPATH
+    gives (macOS, which has no /proc); None where there is neither (Windows): the file is then trusted."""
+    if os.path.isdir("/proc/self/fd"):
+        return f"/proc/self/fd/{fd}"
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    if not hasattr(fcntl, "F_GETPATH"):
+        return None
+    try:
+        return os.fsdecode(fcntl.fcntl(fd, fcntl.F_GETPATH, bytes(1024)).split(b"\0", 1)[0]) or None
+    except OSError:
+        return None
 
 
 def file_start(stream, limit: int = 1 << 16) -> bytes | None:

@@ -256,6 +256,27 @@ def test_a_film_that_grows_while_read_is_read_whole_or_refused_by_the_limit(tmp_
         regular_file.read_regular(film, 5000)
 
 
+def test_a_folder_named_like_a_film_is_a_folder_where_opening_it_is_permission_denied(tmp_path, monkeypatch):
+    """Windows' os.open of a folder raises PermissionError (EACCES), not IsADirectoryError: a folder named
+    scan.png was said to be 'permission denied', sending the user to fix its rights. A real EACCES stays one."""
+    import errno
+    import os
+
+    from edge import regular_file
+
+    folder, locked = tmp_path / "scan.png", tmp_path / "locked.png"
+    folder.mkdir()
+    locked.write_bytes(b"x")
+
+    def windows_open(path, *a, **k):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(regular_file.os, "open", windows_open)
+    with pytest.raises(regular_file.NotAFile, match="a folder"):
+        regular_file.read_regular(folder, 1 << 20)
+    with pytest.raises(PermissionError):
+        regular_file.read_regular(locked, 1 << 20)
+
+
 # ---- broken model files: exit 2, one line ------------------------------------------------
 
 

@@ -91,9 +91,11 @@ def test_class_folders_differing_only_in_case_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("twin, shown", [("COVID-19", "COVID-19"), ("Normal ", "'Normal '"),
-                                          ("N\u006f\u0072\u006d\u0061\u0301l", None)])
+                                          ("N\u006f\u0072\u006d\u0061\u0301l",  # NFD: printed alike, so said
+                                           "Norma\u0301l (written decomposed, NFD) and Norm\u00e1l in ")])
 def test_class_folders_differing_in_punctuation_spaces_or_unicode_form_are_refused(tmp_path, twin, shown):
-    """Names cxr-evaluate and --add-data take as one class (COVID-19 is COVID) are one class in training too."""
+    """Names cxr-evaluate and --add-data take as one class (COVID-19 is COVID) are one class in training too. Twins
+    differing in Unicode form printed alike ('class folders Normál and Normál'): the decomposed one is said."""
     import unicodedata
 
     data = tmp_path / "data"

@@ -164,3 +164,53 @@ def test_text_answers_are_not_appended_to_a_json_or_csv_log():
     assert "holds JSON answers (--json): text answers among them" in other_format(b'{"file": "a.png"}\n', "")
     assert "holds CSV answers (--csv): text answers among them" in other_format(b"file,label,probability,p_A\n", "")
     assert other_format(b"a.png\tCOVID\t0.9\n", "") is None and other_format(b'{"file": "a.png"}\n', "json") is None
+
+
+def test_a_log_behind_a_write_only_descriptor_is_read_back_by_its_path_where_there_is_no_proc(tmp_path, monkeypatch):
+    """macOS has no /proc: a `>> log` (opened write-only, so pread fails) could not be read back, and a JSON line was
+    appended to a CSV log, a second header or rows under other columns, or a run glued onto a half line, without a
+    word. The path behind the descriptor (F_GETPATH there) is read instead, only where it is the same file."""
+    import builtins
+
+    import edge.stdout_file as sf
+    from edge.output import other_format
+
+    real_open = builtins.open
+
+    def no_proc(file, *a, **k):  # macOS, as far as this module can tell
+        if str(file).startswith("/proc/"):
+            raise FileNotFoundError(2, "No such file or directory", file)
+        return real_open(file, *a, **k)
+
+    log, other = tmp_path / "answers.csv", tmp_path / "other.csv"
+    log.write_bytes(b"file,label,probability,p_COVID,p_Normal\na.png,COVID,0.9,0.9,0.1\nb.png,Nor")  # a power cut
+    other.write_bytes(b'{"file": "c.png"}\n')
+    monkeypatch.setattr(builtins, "open", no_proc)
+    monkeypatch.setattr(sf, "_path_behind", lambda fd: str(log), raising=False)  # what F_GETPATH gives on macOS
+    with real_open(log, "a") as out:
+        assert "holds CSV answers (--csv)" in other_format(sf.file_start(out), "json")
+        assert sf.appended_to(out) == 73
+    assert log.read_bytes().endswith(b"b.png,Nor\n")  # this run's first answer starts a line of its own
+    # the name leads to another file (the log renamed since, another put there): not read as this one
+    monkeypatch.setattr(sf, "_path_behind", lambda fd: str(other))
+    with real_open(log, "a") as out:
+        assert sf.file_start(out) is None
+
+
+def test_without_proc_the_path_is_taken_from_f_getpath_and_without_it_the_file_is_trusted(tmp_path, monkeypatch):
+    """Where /proc is absent: macOS's fcntl F_GETPATH fills a 1024-byte buffer, the path then NULs (read whole, the
+    NULs made every open fail); Windows has no fcntl: None, and the file is trusted as before."""
+    import types
+
+    import edge.stdout_file as sf
+
+    isdir = os.path.isdir
+    monkeypatch.setattr(os.path, "isdir", lambda p: p != "/proc/self/fd" and isdir(p))
+    name = os.fsencode(tmp_path / "answers é.csv")
+    monkeypatch.setitem(sys.modules, "fcntl", types.SimpleNamespace(
+        F_GETPATH=50, fcntl=lambda fd, op, buf: name + bytes(len(buf) - len(name)) if op == 50 else None))
+    assert sf._path_behind(1) == str(tmp_path / "answers é.csv")
+    monkeypatch.setitem(sys.modules, "fcntl", types.SimpleNamespace(fcntl=lambda *a: 0))  # Linux without /proc
+    assert sf._path_behind(1) is None
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # Windows: import fcntl fails
+    assert sf._path_behind(1) is None

@@ -45,3 +45,51 @@ def test_a_dicom_film_without_pydicom_names_the_dicom_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pydicom", None)  # import pydicom raises ImportError
     with pytest.raises(ImageError, match=r"^this is a DICOM file: install DICOM support with .* -m pip install .*\[dicom\]"):
         dicom_to_gray(b"\0" * 132)
+
+
+def test_a_pasteable_word_is_quoted_for_the_shell_it_is_pasted_into():
+    """On Windows the hint was 'C:\\...\\python.exe' -m pip ...: cmd.exe passes single quotes on literally and
+    PowerShell refuses the line; elsewhere single quotes stay (a $ or ` inside double quotes would be expanded)."""
+    from edge.cliutil import shell_quote
+
+    venv = r"C:\Users\me\my venv\Scripts\python.exe"
+    assert shell_quote(venv, "nt") == f'"{venv}"'
+    assert shell_quote(r"C:\src\cxr-edge[train]", "nt") == r"C:\src\cxr-edge[train]"  # one word as it is
+    assert shell_quote("/home/me/my venv/bin/python", "posix") == "'/home/me/my venv/bin/python'"
+    assert shell_quote("COVID,Normal $x", "posix") == "'COVID,Normal $x'"
+    assert shell_quote("plain", "posix") == "plain"
+
+
+def test_no_message_quotes_a_command_word_for_posix_shells_alone():
+    """Every pasteable command (install hints, --classes, --class-map, --resume's differences, the report's
+    edge-classify lines, the self-test's) goes through edge.cliutil.shell_quote: one left on shlex.quote gave
+    Windows users single quotes that cmd.exe and PowerShell do not read."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    left = [str(p.relative_to(root)) for pkg in ("edge", "train", "convert") for p in sorted((root / pkg).rglob("*.py"))
+            if "shlex.quote(" in p.read_text(encoding="utf-8") and p != root / "edge" / "cliutil.py"]
+    assert left == []
+
+
+def test_the_hint_on_windows_names_the_source_folder_in_windows_form(tmp_path, monkeypatch):
+    """pip records file:///C:/Users/me/cxr; its URL path /C:/Users/me/cxr is no path on Windows, so the hint there
+    always fell back to the vaguer '.[train] from the cxr-edge source folder'."""
+    import nturl2path
+    import os
+    from importlib import metadata
+
+    import edge.install_hint as ih
+    from edge.cliutil import shell_quote
+
+    class Dist:
+        def read_text(self, name: str) -> str:
+            return json.dumps({"url": "file:///C:/Users/me/my%20cxr", "dir_info": {"editable": True}})
+    monkeypatch.setattr(metadata, "distribution", lambda name: Dist())
+    monkeypatch.setattr(ih, "url2pathname", nturl2path.url2pathname)  # what urllib.request gives on Windows
+    monkeypatch.setattr(ih, "shell_quote", lambda word: shell_quote(word, "nt"))
+    monkeypatch.setattr(sys, "executable", r"C:\Users\me\my cxr\.venv\Scripts\python.exe")
+    real = os.path.exists
+    monkeypatch.setattr(os.path, "exists", lambda p: p == r"C:\Users\me\my cxr" or real(p))
+    assert install_hint("train") == (r'"C:\Users\me\my cxr\.venv\Scripts\python.exe" -m pip install -e '
+                                     r'"C:\Users\me\my cxr[train]"')

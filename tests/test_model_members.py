@@ -158,6 +158,21 @@ def test_a_probe_that_could_not_try_the_file_is_not_remembered_as_loading_it(tin
     assert not (tmp_path / "cache" / "cxr-edge" / "probed").exists()
 
 
+def test_a_windows_child_that_crashed_is_read_as_a_crash_and_posix_signals_as_before():
+    """On Windows a child killed by an access violation exits 0xC0000005, a positive code: read as 'no verdict',
+    the parent loaded the forged file itself and died without a word (no line, no exit code 2)."""
+    from edge.probe import _SAFE, _verdict
+
+    assert _verdict(0xC0000005, "nt") == "crashed (exception 0xC0000005)"
+    assert _verdict(0xC00000FD, "nt") == "crashed (exception 0xC00000FD)"  # stack overflow
+    assert _verdict(0xC0000409, "nt") == "crashed (exception 0xC0000409)"  # fail-fast
+    for name in ("nt", "posix"):  # the child's own exits (1: no runtime, 3: another file) tell nothing of the file
+        assert _verdict(0, name) == _SAFE and _verdict(1, name) is None and _verdict(3, name) is None
+    assert _verdict(0xC0000005, "posix") is None  # an exit status, never a signal, on POSIX
+    assert _verdict(-11, "posix") == "crashed (signal 11)" and _verdict(-7, "posix") == "crashed (signal 7)"
+    assert _verdict(-9, "posix") is None and _verdict(-15, "posix") is None and _verdict(-2, "posix") is None
+
+
 def test_the_probe_child_runs_no_module_of_the_folder_it_was_started_in(tiny_run, tmp_path, monkeypatch):
     """`python -c` put the working folder first on sys.path: a numpy.py dropped in a films folder ran in the child
     (for every model, on its first load), and, making the child fail, switched the probe off."""

@@ -209,6 +209,24 @@ def test_a_lock_that_cannot_be_taken_is_said_not_skipped_silently(tmp_path, monk
             f"writing {tmp_path / 'run'} at the same time would not be stopped\n") in err, err
 
 
+def test_a_platform_without_locks_says_so_once_rather_than_nothing(tmp_path, monkeypatch, capsys):
+    """Windows has no fcntl: the lock was a silent no-op, and two cxr-synth (or cxr-train) into one folder both said
+    "done" with their files mixed. Nothing stops them there still, but the user is told, once a command."""
+    import train.run_lock as run_lock
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # import fcntl raises ImportError, as on Windows
+    monkeypatch.setattr(run_lock, "_SAID_NO_LOCK", False, raising=False)
+    ran = []
+    with run_folder_lock(tmp_path / "run", "cxr-train", create=True):
+        with run_folder_lock(tmp_path / "run" / "teacher", "cxr-train", create=True):  # the default recipe's second
+            ran.append(True)
+    assert ran == [True]
+    err = capsys.readouterr().err
+    assert err == (f"cxr-train: warning: no folder lock on this platform (no fcntl, as on Windows): nothing stops a "
+                   f"second cxr-edge command writing into {tmp_path / 'run'} at the same time, and two at once would "
+                   "mix their files; run one at a time\n")
+
+
 def test_the_default_recipes_teacher_folder_is_locked_while_it_is_written_and_read(tmp_path):
     """`cxr-convert RUN/teacher` ran beside `cxr-train --out RUN --replace` (the lock was on RUN only): RUN/teacher
     ended with the old teacher's .tflite files and report beside the new teacher's model.keras and run.json."""

@@ -14,13 +14,13 @@ are dropped, which the matching ignores.
 from __future__ import annotations
 
 import codecs
-import shlex
 import sys
 import unicodedata
 from pathlib import Path
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
+from edge.cliutil import shell_quote
 from edge.decision import same_class_key
 from edge.names import as_text
 from train.class_folders import class_folder_names, not_a_data_folder, spelt
@@ -49,7 +49,7 @@ def not_text_error(folder: str, data_dir: Any) -> str:
         return (f"{where}: its name is not text in this locale's encoding ({sys.getfilesystemencoding()}): run "
                 "cxr-train in a UTF-8 locale (LANG=C.UTF-8) or with PYTHONUTF8=1")
     return (f"{where}: its name is not UTF-8 text (Latin-1, as from an old Windows zip?) and a class name becomes the "
-            f"model's label: rename the folder, e.g. convmv -f latin1 -t utf8 -r --notest {shlex.quote(as_text(str(data_dir)))}")
+            f"model's label: rename the folder, e.g. convmv -f latin1 -t utf8 -r --notest {shell_quote(as_text(str(data_dir)))}")
 
 
 def folder_matches(name: str, found: Iterable[str]) -> list[str]:
@@ -121,12 +121,12 @@ def typable(name: str) -> str:
 
 def classes_option(names: Iterable[str]) -> str:
     """``--classes 'COVID,Viral pneumonia non-COVID'``: a line that works pasted into a shell."""
-    return "--classes " + shlex.quote(",".join(typable(n) for n in names))
+    return "--classes " + shell_quote(",".join(typable(n) for n in names))
 
 
 def leave_out_option(folders: Iterable[str]) -> str:
     """``--class-map 'Lung Opacity=-'``: leave these folders out, pasted into a shell."""
-    return "--class-map " + shlex.quote(",".join(f"{typable(f)}=-" for f in folders))
+    return "--class-map " + shell_quote(",".join(f"{typable(f)}=-" for f in folders))
 
 
 def listed(names: Iterable[str]) -> str:

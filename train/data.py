@@ -121,6 +121,12 @@ def stderr_note(msg: str) -> None:
     print(f"{Path(sys.argv[0]).name or 'cxr-edge'}: {msg}", file=sys.stderr)  # cxr-evaluate: note: ...
 
 
+def _twin_spelt(name: str) -> str:
+    """A twin class folder as the refusal shows it: one written decomposed (NFD, as a Mac copies it) is said to be,
+    since Café and Café print alike and the user could not tell which folder to rename."""
+    return spelt(name) + (" (written decomposed, NFD)" if unicodedata.normalize("NFC", name) != name else "")
+
+
 def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
              log: Callable[[str], None] = stderr_note,
              check_labels: bool = True, leave_out_hint: bool = True) -> tuple[list[Item], dict[str, str] | None, str]:
@@ -155,7 +161,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(nameless_error(f"{bad[0]} in {data_dir}", "class folder", "rename the folder"))
     twins = case_twins(found) if classes is None and min_classes > 1 else []
     if twins:  # cxr-evaluate and --add-data (min_classes 1) match names ignoring case: there twins merge
-        raise DataError(f"class folders {' and '.join(map(spelt, twins[0]))} in {data_dir} differ only in case or "
+        raise DataError(f"class folders {' and '.join(map(_twin_spelt, twins[0]))} in {data_dir} differ only in case or "
                         "punctuation and would be trained as different classes (cxr-evaluate takes them as one): "
                         f"{twins_remedy(twins[0])}")
     given = given_split_dirs(data_dir)

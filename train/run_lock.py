@@ -24,6 +24,7 @@ REPORT_CLASH = "two reports at once into one folder would keep one of them witho
 # and is taken by the next)
 LOCK_NAME = ".cxr-edge.lock"
 _MADE: set[str] = set()  # folders a lock held in this process made (os.path.abspath)
+_SAID_NO_LOCK = False  # the warning that no lock is taken here (no fcntl) was given
 
 
 class RunFolderBusy(ValueError):
@@ -70,7 +71,13 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
     folders take this lock too)."""
     try:
         import fcntl
-    except ImportError:  # Windows: no advisory locks of this kind
+    except ImportError:  # Windows: no advisory locks of this kind; said once a command (cxr-train takes two)
+        global _SAID_NO_LOCK
+        if not _SAID_NO_LOCK:
+            _SAID_NO_LOCK = True
+            print(f"{prog}: warning: no folder lock on this platform (no fcntl, as on Windows): nothing stops a second "
+                  f"cxr-edge command writing into {folder} at the same time, and two at once would mix their files; "
+                  "run one at a time", file=sys.stderr)
         yield
         return
     with _machine_lock(Path(folder), prog, clash, fcntl) as held_here, \
