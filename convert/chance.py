@@ -9,7 +9,7 @@ cxr-convert). Pure functions of a summary (convert.summary.summarize)."""
 
 from __future__ import annotations
 
-from edge.figures import against_chance
+from edge.figures import against_chance, fixed
 
 ONE_ANSWER_SHARE = 0.95  # of the films given one class: a model that hardly looks
 MIN_FILMS = 10
@@ -26,7 +26,7 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
     if line := one_answer_line(given, classes, len(present), films, intervals_shown=True):
         auc, (auc_lo, auc_hi) = summary.get("macro_auroc"), (summary.get("macro_auroc_ci") or [None, None])[:2]
         if auc is not None and auc_lo is not None and auc_lo > 0.5:  # 'AUROC 0.81' beside it read as a contradiction
-            line += (f"; yet its AUROC, {auc:.2f} (95% CI {auc_lo:.2f} to {auc_hi:.2f}), shows that it ranks these films "
+            line += (f"; yet its AUROC, {fixed(auc, 2)} (95% CI {fixed(auc_lo, 2)} to {fixed(auc_hi, 2)}), shows that it ranks these films "
                      "better than chance: the labels its answers get are what fail here, and a threshold chosen on "
                      "labelled films like these (--operating-point) may recover part of it")
         return line
@@ -35,12 +35,12 @@ def chance_line(summary: dict, films: str = "these films") -> str | None:
         return None
     where = against_chance(lo, hi, chance)
     if where == "below":
-        return (f"balanced accuracy's 95% interval ({100 * lo:.1f} to {100 * hi:.1f}%) lies wholly below chance "
+        return (f"balanced accuracy's 95% interval ({fixed(lo, 1, 100)} to {fixed(hi, 1, 100)}%) lies wholly below chance "
                 f"({100 * chance:.1f}%, what answers given without looking at the films would score): the model is "
                 f"systematically wrong on {films}, as if labels were swapped; check that each folder holds the class it "
                 "is named for, and any --class-map")
     if where == "reaches":
-        return (f"balanced accuracy's 95% interval ({100 * lo:.1f} to {100 * hi:.1f}%) reaches down to chance "
+        return (f"balanced accuracy's 95% interval ({fixed(lo, 1, 100)} to {fixed(hi, 1, 100)}%) reaches down to chance "
                 f"({100 * chance:.1f}%, what answers given without looking at the films would score): {films} do not "
                 "show that the model tells their classes apart")
     return None

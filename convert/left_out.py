@@ -20,6 +20,7 @@ import numpy as np
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
 from edge.decision import labels_for
+from edge.figures import fixed
 from edge.output import said_name
 from edge.preprocess import PreprocessConfig
 from train.data import Item, scan
@@ -106,7 +107,7 @@ def _share(c: dict) -> str:
     if c["share"] is None:
         return "-"
     lo, hi = c["share_ci"]
-    return f"{c['films']:,} ({100 * c['share']:.0f}%, {100 * lo:.0f}-{100 * hi:.0f})"
+    return f"{c['films']:,} ({fixed(c['share'], 0, 100)}%, {fixed(lo, 0, 100)}-{fixed(hi, 0, 100)})"
 
 
 def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], labels: list[str],
@@ -178,7 +179,7 @@ def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out o
     ("that either model" where cxr-compare looked in both models at once: not a fact about each)."""
     seen = a.get("seen_in_training")
     return f"{said_name(folder)} ({a['films']:,} films, {why}) called " + ", ".join(
-        f"{c} {a['called'][c]['films']:,}" + (f" ({100 * a['called'][c]['share']:.0f}%)" if a["films"] else "")
+        f"{c} {a['called'][c]['films']:,}" + (f" ({fixed(a['called'][c]['share'], 0, 100)}%)" if a["films"] else "")
         for c in labels) + (f"; {seen:,} more {whose} was trained or validated on left out" if seen and
                             not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")
 

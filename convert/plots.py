@@ -128,7 +128,7 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
         ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
         for i in range(cm.shape[0]):
             for j in range(cm.shape[1]):
-                share = f"{frac[i, j]:.0%}" if totals[i, 0] else "–"
+                share = f"{fixed(frac[i, j], 0, 100)}%" if totals[i, 0] else "–"
                 ax.text(j, i, f"{cm[i, j]}\n{share}", ha="center", va="center", fontsize=8,
                         color="white" if frac[i, j] > WHITE_TEXT_ABOVE else "black")
         # upright: names of several lines turned 45 degrees ran into their neighbours

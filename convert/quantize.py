@@ -37,6 +37,7 @@ from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import read_json, staged_folder
 from edge.decision import fmt_threshold, labelling
+from edge.figures import fixed
 from edge.cliutil import folder_problem
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
@@ -268,9 +269,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             report["models"][mode] = entry
             verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
             # balanced accuracy first: the card's and README's headline, which a test set's mix does not move
-            log(f"{mode}: balanced accuracy {summary['balanced_accuracy']:.3f} (keras {reference['balanced_accuracy']:.3f}), "
-                f"accuracy {summary['accuracy']:.3f} (keras {reference['accuracy']:.3f}), "
-                f"agreement {entry['agreement']['class_agreement']:.3f}, gate {verdict}")
+            log(f"{mode}: balanced accuracy {fixed(summary['balanced_accuracy'])} (keras {fixed(reference['balanced_accuracy'])}), "
+                f"accuracy {fixed(summary['accuracy'])} (keras {fixed(reference['accuracy'])}), "
+                f"agreement {fixed(entry['agreement']['class_agreement'])}, gate {verdict}")
             interrupted()
         for line in stored_rule_warnings(stored, classes):
             log(f"warning: {line}")

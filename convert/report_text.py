@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from edge.controls import escaped
+from edge.figures import fixed
 from edge.text_width import shown_width
 
 ALT = {
@@ -76,7 +77,7 @@ def reliability_table(bins_by_model: dict[str, list[dict]], floor: float = 0.0) 
             if not r or not r["count"] or any(math.isnan(r[k]) for k in ("confidence", "accuracy")):
                 cells += ["0", "—", "—"]
             else:
-                cells += [str(r["count"]), f"{100 * r['confidence']:.1f}", f"{100 * r['accuracy']:.1f}"]
+                cells += [str(r["count"]), fixed(r["confidence"], 1, 100), fixed(r["accuracy"], 1, 100)]
         lines.append(f"| {bin_range(lo, hi, floor)} | " + " | ".join(cells) + " |")
     return lines + _worst_bin_words(bins_by_model[names[0]] if names else [], floor)
 
@@ -112,8 +113,8 @@ def _too_few_words(full: list[dict], n: int, floor: float) -> list[str]:
     few = f"{n:,} films, under {ECE_MIN_FILMS}, are" if n < ECE_MIN_FILMS else f"the {x['count']:,} films of a bin are"
     return ["", f"Where 10 films or more share a bin, the share of right answers is within 5 points of the probability "
                 f"the model gave, but {few} too few to tell whether its probabilities can be read as "
-                f"they stand: films given {bin_range(x['lo'], x['hi'], floor)} were right {100 * x['accuracy']:.0f}% "
-                f"of the time ({_right(x)} of {x['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%)."]
+                f"they stand: films given {bin_range(x['lo'], x['hi'], floor)} were right {fixed(x['accuracy'], 0, 100)}% "
+                f"of the time ({_right(x)} of {x['count']}; 95% CI {fixed(lo, 0, 100)}–{fixed(hi, 0, 100)}%)."]
 
 
 def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
@@ -143,9 +144,9 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
     # a bin of 17 films cannot show a gap its interval spans
     said = (f"there the model is {how}" if not lo <= b["confidence"] <= hi else
             f"{b['count']} films cannot tell whether the model is {how} there (the interval holds the "
-            f"{100 * b['confidence']:.0f}% it gave)")
+            f"{fixed(b['confidence'], 0, 100)}% it gave)")
     return ["", f"For example, films given {bin_range(b['lo'], b['hi'], floor)} were right "
-                f"{100 * b['accuracy']:.0f}% of the time ({right} of {b['count']}; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%): "
+                f"{fixed(b['accuracy'], 0, 100)}% of the time ({right} of {b['count']}; 95% CI {fixed(lo, 0, 100)}–{fixed(hi, 0, 100)}%): "
                 f"{said}. A probability is the model's score, not this patient's risk."]
 
 

@@ -116,7 +116,7 @@ def swamps_line(d: dict, specificity: float | None, fp: int, negatives: int, lab
     cost = f"; under it the device finds {found_text(others)}" if others and len(others) > 1 else ""
     if specificity is not None and specificity < SPECIFICITY_FLOOR:
         others_text = "/".join(c for c in labels if c != cls)
-        return (f"{rule} has a {how + ' ' if how else ''}specificity of {specificity:.3f} on {films}: the threshold calls {'all' if fp == negatives else 'most'} {others_text} "
+        return (f"{rule} has a {how + ' ' if how else ''}specificity of {fixed(specificity)} on {films}: the threshold calls {'all' if fp == negatives else 'most'} {others_text} "
                 f"films {cls} ({fp} of {negatives}){cost}; a specificity under {SPECIFICITY_FLOOR:g} means the model "
                 "cannot separate these films at that sensitivity")
     return (f"{rule} takes most of the {'/'.join(lost)} films the most probable class finds on {films}{cost}: the device "

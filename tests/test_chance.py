@@ -122,3 +122,12 @@ def test_one_answer_is_said_to_rank_the_films_only_where_the_auroc_interval_clea
     assert "AUROC" not in line and "--operating-point" not in line
     s["macro_auroc_ci"] = [0.52, 0.79]  # wholly above chance: now it is said
     assert "better than chance" in chance_line(s)
+
+
+def test_an_auroc_just_short_of_one_is_not_written_as_one():
+    """AUROC 0.9991 read '1.00 (95% CI 0.99 to 1.00)' in the warning while the headline of the same report said
+    0.999: a perfect ranking it is not."""
+    s = {"classes_present": CLASSES, "per_class": [{"class": "COVID"}, {"class": "Normal"}],
+         "confusion_matrix": [[0, 300], [0, 300]], "macro_auroc": 0.99912, "macro_auroc_ci": [0.99189, 0.99990],
+         "balanced_accuracy_ci": [0.45, 0.55]}
+    assert "; yet its AUROC, 0.999 (95% CI 0.99 to 0.9999), shows" in chance_line(s)

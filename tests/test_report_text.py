@@ -187,3 +187,12 @@ def test_class_names_in_the_per_class_confusion_and_map_tables_are_text_not_mark
     md = "\n".join([*per_class_table(s), *confusion_table(s, classes)])
     assert not re.search(r"(?<!\\)[<>\[\]*]", md), md  # each one escaped
     assert "| \\<img src=x onerror=alert(1)\\> |" in md and "\\[x\\](javascript:alert(1)) \\*b\\*" in md, md
+
+
+def test_a_bin_just_short_of_certain_is_not_written_as_certain():
+    """A top bin whose films were given 99.995% on average read '100.0' (a model that claimed certainty), and
+    374 of 375 right read 'right 100% of the time (374 of 375 ...)': the count beside it said otherwise."""
+    (row,) = [r for r in reliability_table({"int8": [_bin(14 / 15, 1.0, 250, 0.99995, 0.996)]}) if r.startswith("| 93")]
+    assert row == "| 93.3 to 100% | 250 | 99.995 | 99.6 |"
+    words = reliability_table({"int8": [_bin(13 / 15, 14 / 15, 375, 0.90, 374 / 375)]})[-1]
+    assert "were right 99.7% of the time (374 of 375; 95% CI 99–99.95%)" in words and "100%" not in words
