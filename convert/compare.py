@@ -220,8 +220,9 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
           "questions: the interval is on balanced accuracy, where each class counts alike, and McNemar's test is on "
           "the films right by one model only, where the larger class weighs more. They are also made differently: "
           "the intervals are approximate (score intervals, or a bootstrap), McNemar's test is exact, so near the edge "
-          "an interval can just exclude 0 while p is just above 0.05. Where they disagree, these films do not settle "
-          "the question.", "",
+          "an interval can just exclude 0 while p is just above 0.05, and on a handful of films, where one model was right "
+          "on every one, far from 0 while p is large (3 films right by one model alone give p = 0.25). Where they "
+          "disagree, these films do not settle the question.", "",
           "| class | n | sensitivity A % | sensitivity B % | B - A (points, 95% CI) | right only by A | right only by B |",
           "|---|---:|---:|---:|---|---:|---:|"]
     for c in r["per_class"]:
