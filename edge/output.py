@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Callable
 
 from edge.controls import CONTROL, escaped
@@ -261,7 +261,7 @@ class Tally:
     flagged: int = 0
     maps: int = 0
     maps_failed: int = 0
-    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again
+    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again (till removed)
     retries: bool = True  # a watch's; in a batch a file given twice is answered, and counted, twice
 
     def add(self, file: str, label: str | None, flagged: bool = False, mapped: bool = False,
@@ -281,6 +281,12 @@ class Tally:
             self.failed_files[file] = bool(flagged)
         else:
             self.labelled[label] += 1
+
+    def forget(self, files: Iterable[str]) -> None:
+        """Films a watch found removed: a later film under one's name (a PACS export reusing IM0001) is another
+        film, not its retry, and a failure among them stays counted."""
+        for file in files:
+            self.failed_files.pop(file, None)
 
     @property
     def any_failed(self) -> bool:
