@@ -144,6 +144,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()
+                    for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
+                        t.forget(watcher.removed)
                     if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
                         _say_unanswered(watcher, how, images)
                     emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep)))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Callable
 
 from edge.controls import CONTROL, escaped
@@ -18,6 +19,7 @@ from edge.names import as_text, texts
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
 from edge.spreadsheet import spreadsheet_row
+from edge.stdout_file import file_size, file_start
 from edge.text_width import padded, shown_width
 
 
@@ -100,6 +102,26 @@ def other_format(start: bytes | None, fmt: str) -> str | None:
     return None
 
 
+def _has_header(start: bytes | None, header: str) -> bool:
+    """Whether a file's start (None: unreadable, trusted) holds this header row (another watch appending to the
+    same log wrote it since its rotation)."""
+    return start is None or any(line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r") == header.rstrip("\n")
+                                for line in start.split(b"\n")[:-1])
+
+
+def _rows_of(lines: list[bytes], header: str) -> bool:
+    """Whether any of these lines is an answer's row under this header: its width, and a class of the header's
+    (p_ columns) as its label, or no label and an error."""
+    columns = next(csv.reader([header]))
+    labels = {c[2:] for c in columns[3:columns.index("atypical")]}
+    error = columns.index("error")
+    for line in lines:
+        cells = next(csv.reader([line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")]), [])
+        if len(cells) == len(columns) and (cells[1].lstrip("'") in labels or (cells[1] == "" and cells[error])):
+            return True
+    return False
+
+
 def csv_header_needed(start: bytes | None, header: str) -> bool:
     """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
     start: not where the file has that header (a restarted watch), yes where it has none (notes sent
@@ -112,6 +134,11 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
                   .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
     if given is None:
+        if _rows_of(lines, header):
+            raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
+                             "rotation under an older release?): a header written after them would have every CSV "
+                             f"reader take a row for it; put this header back at its top ({header.strip()}), or "
+                             "write to a new file")
         return True
     if given == header.rstrip("\n"):
         return False
@@ -136,11 +163,21 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 
     if fmt == "csv":
         w = _CsvRows(out)
+        columns = csv_columns(labels, explained, stamped)
         if header:
-            w.writerow(csv_columns(labels, explained, stamped))
+            w.writerow(columns)
         rule = rule_text(threshold, labels)
+        ended: int | None = None  # where a watch's last row ended in standard output's file (its log)
 
         def write_csv(r: Result) -> None:
+            nonlocal ended
+            if stamped:  # a watch's log cut under it (logrotate's copytruncate): its header goes first again, or the
+                # live log held rows alone, and every CSV reader took its first row for the header
+                size = file_size(out)
+                if size is not None and (size == 0 or (ended is not None and size < ended
+                                                       and not _has_header(file_start(out), csv_header_text(
+                                                           labels, explained, stamped)))):
+                    w.writerow(columns)
             e = r.explanation or {}
             maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []
             time_cell = [_now()] if stamped else []
@@ -151,6 +188,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 i = ranking(r.probabilities, threshold)[0]
                 w.writerow([r.file, labels[i], exact_text(at(r, i, 4)), *(exact_text(at(r, j, 4)) for j in range(len(labels))),
                             "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
+            if stamped:
+                ended = file_size(out)
 
         return write_csv
 
@@ -222,7 +261,7 @@ class Tally:
     flagged: int = 0
     maps: int = 0
     maps_failed: int = 0
-    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again
+    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again (till removed)
     retries: bool = True  # a watch's; in a batch a file given twice is answered, and counted, twice
 
     def add(self, file: str, label: str | None, flagged: bool = False, mapped: bool = False,
@@ -242,6 +281,12 @@ class Tally:
             self.failed_files[file] = bool(flagged)
         else:
             self.labelled[label] += 1
+
+    def forget(self, files: Iterable[str]) -> None:
+        """Films a watch found removed: a later film under one's name (a PACS export reusing IM0001) is another
+        film, not its retry, and a failure among them stays counted."""
+        for file in files:
+            self.failed_files.pop(file, None)
 
     @property
     def any_failed(self) -> bool:

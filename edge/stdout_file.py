@@ -44,6 +44,12 @@ def _file_size(stream) -> int | None:
         return None
 
 
+def file_size(stream) -> int | None:
+    """The size of the regular file a stream writes to, its buffer flushed first; None where it writes to no
+    regular file (a pipe, a terminal)."""
+    return _file_size(stream)
+
+
 def _read_at(stream, offset: int, n: int) -> bytes | None:
     """Up to ``n`` bytes at ``offset`` of the file a stream writes to; None where it cannot be read."""
     try:

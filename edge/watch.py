@@ -118,6 +118,7 @@ class Watcher:
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.linked: set[str] = set()       # linked sub-folders said not to be entered
         self.polls = 0
+        self.removed: list[str] = []  # files the last poll found removed, now forgotten: one of the name later is another
 
     def failed(self, path: str, error: str = "") -> None:
         """Note that a film handed out could not be classified: it may have been read half-written
@@ -249,11 +250,13 @@ class Watcher:
         for per_folder in (self.stamp_seen, self.devices, self.mounts):  # a study's folder taken away is forgotten
             for gone in [f for f in per_folder if f not in self.listings]:
                 del per_folder[gone]
+        self.removed = []
         for folder, entry in before.items():  # a film removed (and perhaps brought back later) is forgotten
             if folder in self.listings and folder not in fresh:
                 continue
             kept = {p for p, _ in self.listings[folder][1]} if folder in self.listings else set()
             for path in {p for p, _ in entry[1]} - kept:
+                self.removed.append(path)
                 for known in (self.done, self.inodes, self.pending, self.failures, self.empty):
                     known.pop(path, None)
                 self.retried.pop(path, None)

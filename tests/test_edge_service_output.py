@@ -158,6 +158,22 @@ def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():
     assert csv_header_needed(b"edge-classify: note: ...\n" + header.encode()[:20], header) is True
 
 
+def test_a_csv_log_of_rows_without_their_header_is_refused_not_given_one_in_its_middle():
+    """A watch's CSV log cut by logrotate's copytruncate under an older release holds rows and no header: the
+    restart wrote the header after them, and every CSV reader took the first row for the header."""
+    from edge.output import csv_header_needed
+
+    header = csv_header_text(["COVID", "Normal"], stamped=True)
+    rows = (b"/srv/in/b.png,COVID,0.5022,0.5022,0.4978,0,,,2026-12-06T03:25:53+00:00\n"
+            b"/srv/in/c.png,,,,,,corrupt or truncated image,,2026-12-06T03:26:53+00:00\n")
+    for start in (rows, b"edge-classify: note: ...\n" + rows, rows[60:]):  # the first line cut mid-row: the others
+        with pytest.raises(ValueError, match=r"holds CSV rows without their header .*copytruncate.*write to a new file"):
+            csv_header_needed(start, header)
+    # notes alone, even with commas in them, or a row of other columns: a header is still written
+    assert csv_header_needed(b"edge-classify: note: a, b, c, d, e, f, g, h, i\n", header) is True
+    assert csv_header_needed(b"/srv/in/b.png,COVID,0.5,0.5,0.5,0,,\n", header) is True
+
+
 def test_text_answers_are_not_appended_to_a_json_or_csv_log():
     from edge.output import other_format
 

@@ -404,6 +404,37 @@ def test_a_film_that_failed_half_copied_and_was_answered_later_counts_once(model
     assert r.exit_code == 0, r.output          # what failed was answered in the end
 
 
+def test_a_failed_film_removed_then_another_under_its_name_are_two_films_one_failed(model_dir, tmp_path, monkeypatch):
+    """A broken IM0001.png failed, cron removed it, and a later film reused the name (a PACS export's names): the
+    second film was taken for the first's retry, and the summary said '1 file' and the exit code 0, though a film
+    had failed during the run."""
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    film = tmp_path / "IM0001.png"
+    film.write_bytes(b"\x89PNG\r\n\x1a\n broken")
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()               # settled, handed out: it fails
+        film.unlink()                          # cron removes it
+        yield watcher.poll()
+        _film(film, 1)                         # another film under its name
+        for _ in range(3):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    r = CliRunner().invoke(app, [str(tmp_path), "--watch", "--json", "--model", str(model_dir / "compact" / "model_int8.tflite")])
+    answers = [json.loads(line) for line in r.stdout.splitlines()]
+    assert ["error" in a for a in answers] == [True, False], r.output
+    summary = next(line for line in r.stderr.splitlines() if "summary:" in line)
+    assert summary.startswith("edge-classify: summary: 2 files: ") and ", 1 failed" in summary, summary
+    assert r.exit_code == 1, r.output
+
+
 def test_a_file_is_taken_only_once_its_stamp_has_stood_the_quiet_span(tmp_path, monkeypatch):
     """A copier that sets the full size first wrote a film within one step of a 1-second time stamp: polls
     0.2 s apart saw the same stamp twice and handed out the half-written film, never the finished one."""

@@ -140,6 +140,61 @@ def test_a_watchs_csv_rows_say_when_they_were_written(model_dir, tmp_path):
     assert abs((datetime.now(timezone.utc) - datetime.fromisoformat(row["time"])).total_seconds()) < 120
 
 
+def test_a_watchs_csv_log_cut_by_copytruncate_gets_its_header_again(model_dir, tmp_path):
+    """logrotate's copytruncate (the rotation the docs prescribe) cut the header away while the watch ran: the live
+    log went on with rows alone, and every CSV reader took its first film's row for the header."""
+    import csv
+    import shutil
+
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    table = tmp_path / "answers.csv"
+
+    def wait_for(name: str) -> None:
+        deadline = time.monotonic() + 60
+        while name not in table.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    with open(table, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
+                                 "--model", str(model)], stdout=out, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for("a.png")
+            shutil.copy(table, tmp_path / "answers.csv.1")  # logrotate copytruncate: copied, then cut to nothing
+            os.truncate(table, 0)
+            _film(incoming / "b.png", 1)
+            wait_for("b.png")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=60)
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("file,label,probability,") and len(lines) == 2, lines
+    (row,) = list(csv.DictReader(lines))
+    assert row["file"] == str(incoming / "b.png") and row["label"] and row["time"]
+    assert [r["file"] for r in csv.DictReader((tmp_path / "answers.csv.1").read_text().splitlines())] == [
+        str(incoming / "a.png")]
+
+
+def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(model_dir, tmp_path):
+    """A log whose header an older release's copytruncate rotation cut away: the restart wrote the header after its
+    rows. Refused before any answer, the log left as it was."""
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    table = tmp_path / "answers.csv"
+    table.write_text("/srv/in/b.png,COVID,0.5022,0.5022,0.4978,0,,,2026-12-06T03:25:53+00:00\n")
+    before = table.read_bytes()
+    with open(table, "a") as out:  # the old code went on watching: killed at the timeout
+        p = subprocess.run([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
+                            "--model", str(model)], stdout=out, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert p.returncode == 2, p.stderr
+    assert "edge-classify: error: standard output's file holds CSV rows without their header" in p.stderr
+    assert p.stderr.count("error:") == 1 and "Traceback" not in p.stderr and table.read_bytes() == before
+
+
 def test_a_closed_standard_output_is_said(model_dir, tmp_path):
     _film(tmp_path / "a.png", 0)
     r = _classify(model_dir / "compact" / "model_int8.tflite", [str(tmp_path / "a.png"), "--json"], None,
