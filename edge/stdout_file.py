@@ -20,7 +20,7 @@ def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
     off again: it would spoil the log for every reader, and glue the next run's first answer onto it. ``answers``:
     the block writes whole lines each whole in itself (an answer a line, to a log others may append to): the
     whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole."""
-    start = _file_size(sys.stdout)
+    start = file_size(sys.stdout)
     try:
         yield
         sys.stdout.flush()
@@ -32,8 +32,9 @@ def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
         raise stdout_failed(prog, e) from None
 
 
-def _file_size(stream) -> int | None:
-    """The size of the regular file a stream writes to, with nothing left in its buffer; else None."""
+def file_size(stream) -> int | None:
+    """The size of the regular file a stream writes to, with nothing left in its buffer; None where it writes to
+    no regular file (a pipe, a terminal)."""
     try:
         fd = stream.fileno()
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -42,12 +43,6 @@ def _file_size(stream) -> int | None:
         return os.fstat(fd).st_size
     except (OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or it failed already
         return None
-
-
-def file_size(stream) -> int | None:
-    """The size of the regular file a stream writes to, its buffer flushed first; None where it writes to no
-    regular file (a pipe, a terminal)."""
-    return _file_size(stream)
 
 
 def _read_at(stream, offset: int, n: int) -> bytes | None:
@@ -91,7 +86,7 @@ def _path_behind(fd: int) -> str | None:
 def file_start(stream, limit: int = 1 << 16) -> bytes | None:
     """The first ``limit`` bytes of the regular file a stream writes to (where a CSV log's header
     is); None where it cannot be read."""
-    if _file_size(stream) is None:
+    if file_size(stream) is None:
         return None
     return _read_at(stream, 0, limit)
 
@@ -100,7 +95,7 @@ def appended_to(stream) -> int:
     """Bytes already in the regular file a stream appends to (``>> answers.csv``: a restarted watch
     must not write its CSV header again), 0 elsewhere. A file that an earlier run left ending in half
     a line (a power cut) gets a newline first, so this run's first answer starts a line of its own."""
-    size = _file_size(stream)
+    size = file_size(stream)
     if not size:
         return 0
     last = _read_at(stream, size - 1, 1)  # None: no such reading here, left as it is
