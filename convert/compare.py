@@ -28,7 +28,7 @@ from convert.set_notes import FEW_FILMS, copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
 from edge.figures import fixed
-from convert.report_text import md_cell
+from convert.report_text import md_cell, md_names
 
 
 def mcnemar_exact(only_a: int, only_b: int) -> float:
@@ -154,11 +154,12 @@ def _pts(v: float | None) -> str:
     return "n/a" if v is None or v != v else f"{100 * v:+.1f}"
 
 
-def headline(r: dict) -> str:
+def headline(r: dict, name=str) -> str:
     """The verdict in one line. On films of one class it is that class's sensitivity, named so: a model
-    that calls more films COVID wins it, which a set without Normal films cannot hold against it."""
+    that calls more films COVID wins it, which a set without Normal films cannot hold against it. ``name``:
+    how a class name is shown (compare.md's md_cell; as it is on the terminal)."""
     lo, hi = r["balanced_accuracy_difference_ci"]
-    one = r.get("only_class")
+    one = name(r["only_class"]) if r.get("only_class") else None
     what = f"{one} films only: B - A {one} sensitivity" if one else "B - A balanced accuracy"
     levels = (f"; A {fixed(r['balanced_accuracy_a'], 1, 100)}%, B {fixed(r['balanced_accuracy_b'], 1, 100)}%"
               if r.get("balanced_accuracy_a") is not None and r.get("balanced_accuracy_b") is not None else "")
@@ -207,13 +208,14 @@ def film_notes(r: dict) -> list[str]:
 
 def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
     """compare.md: the verdict first, then per class, then where the answers moved."""
-    md = [f"# {name_b} (B) against {name_a} (A) on {data}", "", disclaimer, "",
+    classes = r["classes"]  # each class name as compare.md prints it: text, never Markdown (md_cell, md_names)
+    md = [f"# {md_cell(name_b)} (B) against {md_cell(name_a)} (A) on {md_cell(data)}", "", disclaimer, "",
           *(f"> **{line}.**\n" for line in r.get("synthetic", [])),
-          *(f"- {who} ({name}) {r[key]}." for who, name, key in (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b"))
-            if r.get(key)), *(f"- **Warning:** {w}." for w in r.get("rule_warnings", [])),
-          *(f"- **Warning (the films):** {w}." for w in r.get("data_warnings", [])), "",
-          *([f"**Warning: {r['same_model']}.**\n"] if r.get("same_model") else []), headline(r) + ".", "",
-          *(f"**Warning: {w}.**\n" for w in caveats(r)),
+          *(f"- {who} ({md_cell(name)}) {md_names(r[key], classes)}." for who, name, key in
+            (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b")) if r.get(key)), *(f"- **Warning:** {md_names(w, classes)}." for w in r.get("rule_warnings", [])),
+          *(f"- **Warning (the films):** {md_names(w, classes)}." for w in r.get("data_warnings", [])), "",
+          *([f"**Warning: {r['same_model']}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "",
+          *(f"**Warning: {md_names(w, classes)}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it. The two can disagree. They ask different "
@@ -227,12 +229,12 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
           "|---|---:|---:|---:|---|---:|---:|"]
     for c in r["per_class"]:
         lo, hi = c["difference_ci"]
-        md.append(f"| {c['class']} | {c['n']} | {fixed(c['sensitivity_a'], 1, 100)} | {fixed(c['sensitivity_b'], 1, 100)} | "
+        md.append(f"| {md_cell(c['class'])} | {c['n']} | {fixed(c['sensitivity_a'], 1, 100)} | {fixed(c['sensitivity_b'], 1, 100)} | "
                   f"{_pts(c['difference'])} ({_pts(lo)} to {_pts(hi)}) | {c['only_a_right']} | {c['only_b_right']} |")
     md += ["", "Answers that changed (rows: A's label, columns: B's label):", "",
-           "| A \\ B | " + " | ".join(r["classes"]) + " |", "|---|" + "---:|" * len(r["classes"])]
+           "| A \\ B | " + " | ".join(map(md_cell, classes)) + " |", "|---|" + "---:|" * len(r["classes"])]
     for a, (name, row) in enumerate(zip(r["classes"], r["changed"])):
-        md.append(f"| {name} | " + " | ".join("—" if a == b else str(v) for b, v in enumerate(row)) + " |")
+        md.append(f"| {md_cell(name)} | " + " | ".join("—" if a == b else str(v) for b, v in enumerate(row)) + " |")
     return md + [""]
 
 
@@ -252,7 +254,7 @@ def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: lis
 
 def group_markdown(column: str, groups: dict) -> list[str]:
     """compare.md's section for one --by column: B - A within each group."""
-    md = [f"## By {column}", "", "B minus A within each group (a better model overall can be worse on one kind of film). "
+    md = [f"## By {md_cell(column)}", "", "B minus A within each group (a better model overall can be worse on one kind of film). "
           "In a group of one class, balanced accuracy is that class's sensitivity (the note says which).", "",
           "| group | n | balanced accuracy A % | balanced accuracy B % | B - A (points, 95% CI) | right only by A | "
           "right only by B | McNemar p | note |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
@@ -262,7 +264,7 @@ def group_markdown(column: str, groups: dict) -> list[str]:
         lo, hi = r["balanced_accuracy_difference_ci"]
         held = [c["class"] for c in r["per_class"]]  # the classes with films in this group
         few = "too few films" + (f" ({films(r)} without their copies)" if films(r) < r["n"] else "")
-        notes = [f"{held[0]} films only: {held[0]} sensitivity"] * (len(held) == 1) + [few] * (films(r) < MIN_FILMS)
+        notes = [f"{md_cell(held[0])} films only: {md_cell(held[0])} sensitivity"] * (len(held) == 1) + [few] * (films(r) < MIN_FILMS)
         n = f"{r['n']}{f' ({films(r)} distinct)' if films(r) < r['n'] else ''}"
         md.append(f"| {md_cell(g)} | {n} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
                   f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "

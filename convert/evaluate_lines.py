@@ -45,7 +45,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     from convert.report import fmt_ci, headline
     from convert.set_notes import too_few_line
 
-    print(headline(report["metrics"], sep=TO))
+    print(headline(report["metrics"], sep=TO, name=str))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
         _say(f"warning: {few}")
     if report.get("chance_warning"):  # and this beneath it

@@ -45,7 +45,7 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
           "them. A film not flagged is not thereby like the training films, nor free of other disease. A large share means these films differ from "
           "the training data in layout or view, and the figures above may not carry over to them.", ""]
     if atypical.any():
-        md += ["| class | flagged |", "|---|---:|"] + [f"| {c} | {n} |" for c, n in check["per_class"].items()] + [""]
+        md += ["| class | flagged |", "|---|---:|"] + [f"| {md_cell(c)} | {n} |" for c, n in check["per_class"].items()] + [""]
         if "per_source" in check:
             md += ["| source | flagged | n |", "|---|---:|---:|"]
             md += [f"| {md_cell(s)} | {v['flagged']} | {v['n']} |" for s, v in check["per_source"].items()] + [""]

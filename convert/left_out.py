@@ -132,7 +132,7 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
         lead = "These films are in no figure above: the model has no answer for their class."
         if own:
             others = len(own) < len(next(iter(by_model.values())))
-            lead = (f"These films are in no figure above. {', '.join(own)}: the model's own class"
+            lead = (f"These films are in no figure above. {', '.join(map(md_cell, own))}: the model's own class"
                     f"{'es' if len(own) > 1 else ''}, left out with --class-map FOLDER=-, so "
                     f"{'their' if len(own) > 1 else 'its'} sensitivity is not measured"
                     + ("; the other folders: the model has no answer for their class." if others else "."))
@@ -144,7 +144,7 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
           + (" The rows under a folder (…) split its films by source: one archive's films of a finding may get "
              "other answers than another's." if any("by_source" in a for a in next(iter(by_model.values())).values())
              else ""), "",
-          "| Folder | films | " + ("model | " if models else "") + " | ".join(f"called {c}" for c in labels)
+          "| Folder | films | " + ("model | " if models else "") + " | ".join(f"called {md_cell(c)}" for c in labels)
           + (" | flagged by the input check" if flagged else "") + " |",
           "|---|---:|" + ("---|" if models else "") + "---:|" * (len(labels) + flagged)]
     first = next(iter(by_model.values()))
@@ -158,18 +158,18 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
         for src in first[folder].get("by_source", {}):
             for m, per in by_model.items():
                 b = per[folder]["by_source"][src]
-                md.append(f"| … {src or NOT_GIVEN} | {b['films']:,} | " + (f"{m} | " if models else "")
+                md.append(f"| … {md_cell(src or NOT_GIVEN)} | {b['films']:,} | " + (f"{m} | " if models else "")
                           + " | ".join(_share(b["called"][c]) for c in labels) + (" | " if flagged else "") + " |")
     if seen := {f: a["seen_in_training"] for f, a in first.items() if a.get("seen_in_training")}:
         whose = whose or ("either model" if models else "the model")
         kept = next(iter(first.values())).get("seen_kept")
         md += ["", ("Among these films, ones " if kept else "Left out of this table, as films ") + f"{whose} was trained or "
-               "validated on (the same films or copies): " + "; ".join(f"{n:,} of {f}" for f, n in seen.items())
+               "validated on (the same films or copies): " + "; ".join(f"{n:,} of {md_cell(f)}" for f, n in seen.items())
                + (". Their answers flatter it (--keep-seen kept them)." if kept else
                   ". Their answers would flatter it, or, where it learnt them under another label, say nothing of a "
                   "finding it never saw; " + keep + ".")]
     if unread := {f: a["unreadable"] for f, a in first.items() if a["unreadable"]}:
-        md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {f}" for f, n in unread.items())
+        md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {md_cell(f)}" for f, n in unread.items())
                + " (stderr gives each reason)."]
     return md + [""]
 

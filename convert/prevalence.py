@@ -9,6 +9,7 @@ and 14% of the time at 2% prevalence.
 
 from __future__ import annotations
 
+from convert.report_text import md_cell
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
 from edge.answer_worth import no_better as worth_no_better
 from edge.comma_list import comma_items, decimal_comma_hint
@@ -97,7 +98,7 @@ def chosen_rule_worth(per_class: list[dict], site: dict, classes: list[str],
 
     d = site["decision"]
     rows = at_prevalences(under_rule(per_class, {"class": d["class"], "test": site["next_films"]}), prevalences)
-    return rows, section(rows, classes, f"the sensitivity and specificity this threshold ({d['class']} whenever p ≥ "
+    return rows, section(rows, classes, f"the sensitivity and specificity this threshold ({md_cell(d['class'])} whenever p ≥ "
                          f"{fmt_threshold(d['threshold'])}) is expected to give on this site's next films",
                          "### What its answers would be worth at your prevalence")
 
@@ -128,22 +129,23 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
     normal = [c for c in classes if is_normal_class(c)] if len(model_classes) == 2 else []
     md = [heading, ""]
     if len(classes) == 2 and len(normal) == 1:
-        disease = next(c for c in classes if c != normal[0])
+        of_disease = next(c for c in classes if c != normal[0])
+        disease, well = md_cell(of_disease), md_cell(normal[0])  # as report.md prints them: text, never Markdown
         md += [f"How often each answer is right when {disease} makes up this share of the films, from {basis} "
-               f"(Bayes' rule): a {disease} answer (PPV) and a {normal[0]} answer (NPV). The per-class table's "
-               f"PPV holds only at this set's own mix. A {normal[0]} answer is right here when the film is not "
+               f"(Bayes' rule): a {disease} answer (PPV) and a {well} answer (NPV). The per-class table's "
+               f"PPV holds only at this set's own mix. A {well} answer is right here when the film is not "
                f"{disease}: it does not say the film is free of other disease, and films of findings the model was not "
-               f"trained on (other pneumonias, effusions) get {normal[0]} answers too. {BRACKETS}", "",
-               f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {normal[0]} answer is right, % (NPV) "
-               f"| every film called {normal[0]}, right % |",
+               f"trained on (other pneumonias, effusions) get {well} answers too. {BRACKETS}", "",
+               f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {well} answer is right, % (NPV) "
+               f"| every film called {well}, right % |",
                "|---:|---|---|---:|"]
         return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} | "
-                     f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == disease] + ["", NO_BETTER, ""]
+                     f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == of_disease] + ["", NO_BETTER, ""]
     md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
            f"class makes up this share of the films, from {basis} (Bayes' rule). "
            f"The per-class table's PPV holds only at this set's own mix. {BRACKETS}", "",
            "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
-    md += [f"| {r['class']} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
+    md += [f"| {md_cell(r['class'])} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
     return md + ["", NO_BETTER, ""]
 
 
@@ -168,5 +170,5 @@ def _pct_range(r: dict, key: str) -> str:
     if unseen in r and lo is not None:
         n = r[unseen]
         among = f"{n} {'other ' if key == 'ppv' else ''}film{'s' if n != 1 else ''}" if n is not None else "these films"
-        return f"≥ {rounded_down(lo, 1)} ({none_seen_words(0 if key == 'ppv' else 1, r['class'], among)})"
+        return f"≥ {rounded_down(lo, 1)} ({none_seen_words(0 if key == 'ppv' else 1, md_cell(r['class']), among)})"
     return f"{_pct(r[key])} ({_pct(lo)}–{_pct(hi)})" + (" *no better than no test*" if no_better(r, key) else "")

@@ -15,7 +15,7 @@ from convert.set_notes import copies_warning
 from convert.stored_rule_sections import most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
-from convert.report_text import TERMS, align_tables, image, md_code, reference_standard_line, reliability_table
+from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
@@ -30,7 +30,7 @@ from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, dup
 def summary_table(report: dict) -> list[str]:
     classes = report["classes"]
     lines = ["| model | file size | model size | vs fp32 | accuracy % (95% CI) | balanced acc. % (95% CI) | Δ acc. | "
-             + " | ".join(f"Δ sens. {c}" for c in classes)
+             + " | ".join(f"Δ sens. {md_cell(c)}" for c in classes)
              + " | agreement | max probability change | invoke ms (1 / 2 threads) | gate |",
              "|---|---:|---:|---:|---|---|---:|" + "---:|" * len(classes) + "---:|---:|---|---|"]
     for name, m in report["models"].items():
@@ -80,9 +80,9 @@ def flip_order(flip: dict) -> int:
 def flip_line(flip: dict, name: str) -> str:
     """One film whose class flipped, with both models' probabilities as 'COVID 0.054, Normal 0.946'."""
     def probs(p: dict) -> str:
-        return ", ".join(f"{c} {v:.3f}" for c, v in p.items())
+        return ", ".join(f"{md_cell(c)} {v:.3f}" for c, v in p.items())
 
-    return (f"- {md_code(flip['file'])} (true {flip['true']}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
+    return (f"- {md_code(flip['file'])} (true {md_cell(flip['true'])}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
             f"{name} {probs(flip['quantized'])}")
 
 
@@ -158,18 +158,18 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
              "| class | rule | test sensitivity % (95% CI), found | test specificity % (95% CI), false calls |",
              "|---|---|---|---|"]
     for name in dict.fromkeys(r["class"] for r in points["rows"]):
-        m = by_class[name]
-        lines.append(f"| {name} | most probable class | {_found(m)} | {_false_calls(m, name)} |")
+        m, shown = by_class[name], md_cell(name)  # a class name is text, never Markdown
+        lines.append(f"| {shown} | most probable class | {_found(m)} | {_false_calls(m, shown)} |")
         for r in (r for r in points["rows"] if r["class"] == name):
             t = r["test"]
             if r["threshold"] is None:  # no films of the class on validation to choose one on, or saturated
-                why = r.get("not_available") or f"no {name} films in the validation split"
-                lines.append(f"| {name} | none for {100 * r['target_sensitivity']:.0f}% ({why}) | n/a | n/a |")
+                why = md_names(r.get("not_available") or f"no {name} films in the validation split", [name])
+                lines.append(f"| {shown} | none for {100 * r['target_sensitivity']:.0f}% ({why}) | n/a | n/a |")
                 continue
             less = "; *less sensitive* than the most probable class there" if (r.get("versus_most_probable") or {}).get(
                 "less_sensitive") else ""
-            lines.append(f"| {name} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
-                         f"{_found(t)} | {_false_calls(t, name)} |")
+            lines.append(f"| {shown} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
+                         f"{_found(t)} | {_false_calls(t, shown)} |")
     return [*lines, ""]
 
 
@@ -190,7 +190,7 @@ def training_data_section(data: dict | None) -> list[str]:
         return []
     counts = data["counts"]
     classes = list(next(iter(counts.values())))
-    md = ["## Training data", "", "| split | " + " | ".join(classes) + " |", "|---|" + "---:|" * len(classes)]
+    md = ["## Training data", "", "| split | " + " | ".join(map(md_cell, classes)) + " |", "|---|" + "---:|" * len(classes)]
     md += [f"| {part} | " + " | ".join(str(n.get(c, 0)) for c in classes) + " |" for part, n in counts.items()]
     md.append("")
     h = data.get("hygiene") or {}
@@ -213,6 +213,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     """report.md, report.json and the plots; ``mistakes`` is (mode, convert.occlusion.explain_mistakes
     of that mode's file on the test inputs ``x``), shown as occlusion maps."""
     classes = report["classes"]
+    shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown
     models = report["models"]
     plots.confusion_grid({titled(n, convert_labels(m.get("decision"))): np.array(m["confusion_matrix"])
                           for n, m in models.items()}, classes, run_dir / "confusion_matrices.png")
@@ -221,8 +222,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     roc_mode = (report.get("operating_points") or {}).get("mode") or "keras"
     roc_of = "the Keras model" if roc_mode == "keras" else f"model_{roc_mode}.tflite"
     plots.roc_curves(y, probs_by_mode[roc_mode], classes, run_dir / "roc.png", f"ROC, {roc_of} (test split)")
-    shown = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
-    plots.reliability(shown, run_dir / "reliability.png", floor=1 / len(classes))
+    bins = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
+    plots.reliability(bins, run_dir / "reliability.png", floor=1 / len(classes))
     md = [f"# Quantization report: {Path(str(report['run_dir'])).name}", "", DISCLAIMER, ""]
     if report.get("synthetic_data"):
         md += [f"> **Trained on {synthetic_words(report)}.** These figures only show that the pipeline works; "
@@ -237,7 +238,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                   "training images when they were converted (stratified; never test). ")
     md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
-           f"({', '.join(f'{c} {n}' for c, n in report['test_set']['counts'].items())}). {calibrated}"
+           f"({', '.join(f'{shown[c]} {n}' for c, n in report['test_set']['counts'].items())}). {calibrated}"
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
            f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
            *([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
@@ -247,8 +248,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
            f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
-           *([f"**Few test films:** {report['gate']['resolution']}.", ""] if report["gate"].get("resolution") else []),
-           *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {w}.**", "")],
+           *([f"**Few test films:** {md_names(report['gate']['resolution'], classes)}.", ""]
+             if report["gate"].get("resolution") else []),
+           *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
@@ -267,14 +269,15 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "auto" in report:
         a = report["auto"]
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]
-        md += [f"- {r['mode']} rejected: {'; '.join(r['reasons'])}" for r in a["rejected"]] + [""]
+        md += [f"- {r['mode']} rejected: {md_names('; '.join(r['reasons']), classes)}" for r in a["rejected"]] + [""]
     for name, m in models.items():
-        ruled = f" (the most probable class; its stored rule, {labelling(m['decision'])}, is scored below)" if m.get("decision") else ""
+        ruled = (f" (the most probable class; its stored rule, {md_names(labelling(m['decision']), classes)}, is scored below)"
+                 if m.get("decision") else "")
         md += [f"## {name}{ruled}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
                "Confusion matrix (rows: the true class; columns: the answer):", "", *confusion_table(m, classes), ""]
         if name != "keras":
             if not m["gate"]["passed"]:
-                md += [f"**Gate FAILED:** {'; '.join(m['gate']['reasons'])}", ""]
+                md += [f"**Gate FAILED:** {md_names('; '.join(m['gate']['reasons']), classes)}", ""]
             flipped = sorted(m["agreement"]["flipped"], key=flip_order)  # films made wrong first
             md += [f"Class flips against Keras: {len(flipped)}" + (":" if flipped else "."), ""]
             md += [flip_line(f, name) for f in flipped[:FLIPS_SHOWN]]
@@ -284,17 +287,18 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "per_source" in report:
         ps, (k, t) = report["per_source"], report["per_source"].get("rule") or (None, None)
         md += per_source_section(ps["sources"], classes, f" ({ps['mode']}, test split"
-                                 + (f", labels by its rule p({classes[k]}) >= {fmt_threshold(t)})" if k is not None else ")"))
+                                 + (f", labels by its rule p({shown[classes[k]]}) >= {fmt_threshold(t)})" if k is not None else ")"))
     if "external" in report:
         ext = report["external"]
-        md += [f"## External source held out of training: `{ext['source']}` (n = {ext['n']})", "",
+        md += [f"## External source held out of training: {md_code(ext['source'])} (n = {ext['n']})", "",
                "Films from a source kept out of training and validation: an estimate of how the model does at one "
                "new site, for the classes that source holds (a source of one class gives that class's sensitivity "
                "only: how often the site's other films would be called that class is not measured here)."
                + (" Each file's figures are its answers under the rule it stores, as the device gives them (keras: "
                   "the most probable class)." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
                "",
-               "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | " + " | ".join(f"{c} sens. %" for c in classes) + " |",
+               "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | "
+               + " | ".join(f"{shown[c]} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
         for name, s in ext.items():
             if isinstance(s, dict) and "per_class" in s:
@@ -306,7 +310,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             md += [f"The thresholds of the operating points below ({ops['mode']}, chosen on the validation split), on this "
                    "source: a threshold fitted to the training hospitals' probabilities need not reach its target here.", "",
                    "| class | rule | sensitivity here % (95% CI) |", "|---|---|---|"]
-            md += [f"| {r['class']} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:g}% on validation) | "
+            md += [f"| {md_cell(r['class'])} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:g}% on validation) | "
                    f"{fmt_ci(r['external']['sensitivity'], r['external']['sensitivity_ci'])} |" for r in ops["rows"]
                    if r["threshold"] is not None]
             md.append("")
@@ -332,7 +336,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             under_rule(device["per_class"], rule) if rule else device["per_class"])}
         # named: seven modes' tables stand above it, and a reader could take the keras one's figures
         md += prevalence_section(report["at_prevalence"]["rows"], classes, (
-            f"the test sensitivity and specificity of the rule {points['model']} stores ({labelling(rule)}), by which "
+            f"the test sensitivity and specificity of the rule {points['model']} stores ({md_names(labelling(rule), classes)}), by which "
             "the device answers, not the most probable class's of the tables above" if rule else
             f"the test sensitivity and specificity of {points['model']} (the section {points['mode']} above)"))
     md += stored_rules_section(models)
@@ -344,7 +348,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                "The device applies the same temperature (it travels in the .tflite).", ""]
         md += calibration_verdict(cal, report["test_set"]["n"])
     md += [ece_note(models["keras"]), ""]
-    md += [image("reliability"), "", *reliability_table(shown, 1 / len(classes)), "",
+    md += [image("reliability"), "", *reliability_table(bins, 1 / len(classes)), "",
            f"The ROC {'curve below is' if len(classes) == 2 else 'curves below are'} {roc_of}'s on the test split; each "
            "mode's AUROC is in its table above.", "",
            image("roc", classes=classes), ""]

@@ -19,7 +19,8 @@ from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
-from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, reference_standard_line, reliability_table
+from convert.report_text import (ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_names, reference_standard_line,
+                                 reliability_table)
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
@@ -91,7 +92,7 @@ def per_class_table(summary: dict) -> list[str]:
                      f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), why.get(r['class']))} |")
     present = summary.get("classes_present")
     if present is not None and len(present) < len(summary["per_class"]):
-        lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(present[0] if present else "one class")]
+        lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(md_cell(present[0]) if present else "one class")]
     return lines
 
 
@@ -109,14 +110,15 @@ def confusion_table(summary: dict, classes: list[str]) -> list[str]:
     return lines
 
 
-def headline(summary: dict, sep: str = "–") -> str:
+def headline(summary: dict, sep: str = "–", name=md_cell) -> str:
     """One line of the main figures; for films of one class only, that class's sensitivity, named as such,
     since balanced accuracy is then that one sensitivity and AUROC needs two classes. ``sep``: between an
-    interval's ends (" to " for the terminal)."""
+    interval's ends (" to " for the terminal); ``name``: how a class name is shown (report.md's md_cell; str for
+    the terminal)."""
     present = summary.get("classes_present")
     if present is not None and len(present) == 1:
         r = next(r for r in summary["per_class"] if r["class"] == present[0])
-        return (f"{present[0]} films only: {present[0]} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} %, "
+        return (f"{name(present[0])} films only: {name(present[0])} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} %, "
                 f"{_ece(summary)}, n = {summary['n']}")
     return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'], sep)} %, balanced accuracy "
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'], sep)} %, AUROC "
@@ -198,7 +200,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         plots.roc_curves(y, probs, classes, out_dir / "roc.png")
         plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes))
     report["plots"] = drawn
-    md = [f"# {title}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
+    md = [f"# {md_cell(title)}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("synthetic_data"):
         md += [f"> **This model was trained on {synthetic_words(extra)}.** Its figures say nothing about real X-rays.", ""]
     if drawn_films := (extra or {}).get("synthetic_films"):  # True, or {"synthetic": n, "of": m} where some are
@@ -207,14 +209,17 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [f"> **{which} SYNTHETIC images (cxr-synth).** The figures, and any rule chosen on them, say "
                "nothing about real X-rays.", ""]
     md += [headline(summary), ""]
+    shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown
+    # sentences made for the terminal and report.json too (names as they are), as report.md says them
+    names = [*classes, *(sources or []), *(v for values in (subgroups or {}).values() for v in values)]
     report["too_few_films"] = too_few_films(summary)
     if few := too_few_line(summary):
-        md += [f"**{few}**", ""]
+        md += [f"**{md_names(few, classes)}**", ""]
     from convert.chance import chance_line
 
     report["chance_warning"] = chance_line(summary)
     if report["chance_warning"]:
-        md += [f"**Warning: {report['chance_warning']}.**", ""]
+        md += [f"**Warning: {md_names(report['chance_warning'], classes)}.**", ""]
     md += [ece_note(summary), "", *auc_note([headline(summary), *per_class_table(summary)])]
     if (extra or {}).get("skipped_files"):
         md += [skipped_line(extra["skipped_files"]), ""]
@@ -223,7 +228,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                               threshold, design.get("kind"), misses_from_new_sources(
                                                   y, predicted, sources or [], design.get("training_sources")))
     for line in report["missed_classes"]:
-        md += [f"> {line}", ""]
+        md += [f"> {md_names(line, names)}", ""]
     if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes,
                                bool((extra or {}).get("left_out_answers"))):
         md += [renamed, ""]
@@ -233,15 +238,17 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [design_line(extra["study_design"]), ""]
     md += [reference_standard_line((extra or {}).get("data_dir")), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
-    md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in (extra or {}).get("data_warnings") or []]
+    md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in (md_names(w, names) for w in
+                                                                          (extra or {}).get("data_warnings") or [])]
     md += [""] if (extra or {}).get("data_warnings") else []
     if rule_warnings := (extra or {}).get("rule_warnings"):
-        md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in rule_warnings] + [""]
+        md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in (md_names(w, names) for w in rule_warnings)] + [""]
     if threshold is not None:
         # a typed threshold as typed: the report names the command that gives its counts
-        md += [f"Labels follow the rule {describe(threshold, classes, 4 if threshold_from == 'model file' else EXACT_DIGITS)}"
+        in_words = describe(threshold, classes, 4 if threshold_from == "model file" else EXACT_DIGITS)
+        md += [f"Labels follow the rule {md_names(in_words, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
-                  else " (--threshold)") + f"; the section \"{classes[threshold[0]]} whenever ...\" below compares it "
+                  else " (--threshold)") + f"; the section \"{shown[classes[threshold[0]]]} whenever ...\" below compares it "
                "with the most probable class.", ""]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",

@@ -162,6 +162,18 @@ def md_cell(text: object) -> str:
     return escaped(re.sub(r"_(?![^\W_])|(?<![^\W_])_", r"\_", text))
 
 
+def md_names(text: str, names) -> str:
+    """A sentence written for the terminal and report.json, which hold names as they are, as report.md says it:
+    each of ``names`` (class names, sources, group values) in it through md_cell, once ('<img src=x>' as a class
+    folder's name was a picture in report.md, '*x*' emphasis). In one pass, the longest name first; a name md_cell
+    leaves as it is ('COVID', 'Lung_Opacity') is left alone, so a report of plain names is unchanged. Only for text
+    that holds no md_cell output yet: an escaped '\\*x' holds the name '*x' again."""
+    odd = sorted({str(n) for n in names if n is not None and md_cell(n) != str(n)}, key=len, reverse=True)
+    if not odd or not text:
+        return text
+    return re.sub("|".join(map(re.escape, odd)), lambda m: md_cell(m.group()), text)
+
+
 def md_code(text: object) -> str:
     """A file name as an inline code span, whatever it holds: fenced by more backticks than any run in it
     (two names with a backtick made one span across the sentence), its line breaks as spaces (a name with

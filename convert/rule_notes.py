@@ -298,7 +298,9 @@ def some_classes_reason(missing: list[str], films: list[str], k: int, labels: li
 
 def versus_sentence(d: dict, films: str) -> list[str]:
     """Report lines (Markdown) for a rule that is less sensitive than the most probable class; [] otherwise."""
-    warn = less_sensitive_line(d, films, percent=True)
+    from convert.report_text import md_names
+
+    warn = md_names(less_sensitive_line(d, films, percent=True) or "", [d["class"]])  # its class name: text, never Markdown
     return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from convert.metrics import to_jsonable
 from convert.rule_notes import seen_rule_line, versus_sentence
+from convert.report_text import md_cell, md_code, md_names
 from edge.cliutil import shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
 
@@ -27,14 +28,14 @@ def site_point_section(site: dict) -> list[str]:
     d, nf = site["decision"], site["next_films"]
     fit = d["chosen_films"]
     saved = site.get("saved_to")
-    cls, found, cases = d["class"], nf["tp"], nf["tp"] + nf["fn"]
+    cls, found, cases = md_cell(d["class"]), nf["tp"], nf["tp"] + nf["fn"]  # report.md's: text, never Markdown
     seen = site.get("seen") or {}
     others = (f" Its specificity there, {_pct(fit['specificity'], (None, None))} of the {fit['n_negative']} others, is not "
               + (f"fitted to the threshold, but {seen['others']} of those films trained or validated the model."
                  if seen.get("others") else "fitted: they played no part in choosing it.") if fit["n_negative"] else "")
     if missing := site.get("missing_classes"):  # a model of 3+ classes, some of them without films here
-        others += (f" These films hold no {' or '.join(missing)} film: the specificity counts "
-                   f"{' and '.join(c for c in site['classes_present'] if c != cls)} films alone, and what the rule "
+        others += (f" These films hold no {' or '.join(map(md_cell, missing))} film: the specificity counts "
+                   f"{' and '.join(md_cell(c) for c in site['classes_present'] if c != d['class'])} films alone, and what the rule "
                    "costs the missing classes is not measured (--save-model refuses to store it).")
     return [f"## A threshold chosen on these films: {cls} at {100 * d['target_sensitivity']:g}% sensitivity", "",
             f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on it finds {found} of "
@@ -43,7 +44,7 @@ def site_point_section(site: dict) -> list[str]:
             f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
-            *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := seen_rule_line(site)) else []),
+            *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := md_names(seen_rule_line(site) or "", [d["class"]])) else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
             *where_to_store(site, saved), ""]
 
@@ -54,19 +55,19 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
     d = site["decision"]
     if saved:
         digest = f" (file SHA-256 `{site['saved_sha256']}`)" if site.get("saved_sha256") else ""
-        return [f"Saved in `{saved}`{digest} with this rule: `edge-classify --model {shell_quote(saved)}` applies it by "
-                "default."]
+        return [f"Saved in {md_code(saved)}{digest} with this rule: {md_code(f'edge-classify --model {shell_quote(saved)}')} "
+                "applies it by default."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
         return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "
                 "PATH`: the rule is then chosen on the films the model did not see (--save-model refuses --keep-seen)."]
     if not str(site.get("model_file", "")).endswith(".keras"):
         return ["Add `--save-model PATH` to write a copy of the model that carries this rule."]
     point = shell_quote(f"{d['class']}={d['target_sensitivity']:g}")
-    return [f"This threshold is the float model's (`{site['model_file']}`): a threshold belongs to one model file, and the "
+    return [f"This threshold is the float model's ({md_code(site['model_file'])}): a threshold belongs to one model file, and the "
             "device's quantized file gives other probabilities, so do not type it into `edge-classify`. Choose the "
-            f"device's own on the same films through its file, `cxr-evaluate model_int8.tflite DATA --operating-point "
-            f"{point} --save-model PATH`, or store one chosen on the validation split with `cxr-convert RUN "
-            f"--operating-point {point}`."]
+            f"device's own on the same films through its file, "
+            f"{md_code(f'cxr-evaluate model_int8.tflite DATA --operating-point {point} --save-model PATH')}, or store one "
+            f"chosen on the validation split with {md_code(f'cxr-convert RUN --operating-point {point}')}."]
 
 
 def _pct(value, ci) -> str:
@@ -81,11 +82,13 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
     stored = rule.get("from") == "model file"
     # a typed threshold as typed (or at 9 digits, a float32's): the command named gives the counts shown
     t = fmt_threshold(rule["threshold"], 4 if stored else EXACT_DIGITS)
+    typed = "edge-classify --threshold " + shell_quote(rule["class"] + "=" + t)  # a code span, whatever the name holds
     how = ("`edge-classify` gives by default with the rule this model file carries" if stored
-           else f"`edge-classify --threshold {shell_quote(rule['class'] + '=' + t)}` gives")
-    return [f"## {rule['class']} whenever p({rule['class']}) ≥ {t}", "",
+           else f"{md_code(typed)} gives")
+    cls = md_cell(rule["class"])  # report.md's: text, never Markdown
+    return [f"## {cls} whenever p({cls}) ≥ {t}", "",
             f"What {how} on these images: "
-            f"{rule['class']} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
+            f"{cls} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
             f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
             f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
             f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "

@@ -38,6 +38,7 @@ def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None 
     line = "Class folders: " + "; ".join(f"{md_cell(f)} " + (f"left out{films(f)}" if c == "-" else f"scored as {md_cell(c)}")
                                          for f, c in sorted(renamed.items())) + "."
     if sum(left_out.values()) and labels:
+        labels = [md_cell(c) for c in labels]  # report.md's line: text, never Markdown
         answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
         line += (f" {'This model calls' if models == 1 else 'Each model calls'} every film {answers}: in use, films of the classes left out here get one of "
                  "those answers all the same (" + ("the section \"Classes left out\" shows which" if answered else

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from convert.report_text import md_cell
 from convert.shifts import hardest_hit, lean
 
 
 def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[str]:
     """Markdown table of convert.shifts.robustness: the same images as another site might store them."""
+    classes = [md_cell(c) for c in classes]  # as report.md prints them: text, never Markdown (every line below)
     md = ["## Under simulated acquisition shifts", "",
           "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
           "through the model's own preprocessing. 'Answers moved' is the mean total variation between the probabilities "

@@ -9,6 +9,7 @@ from convert.rule_notes import (FILES_HERE, less_sensitive_line, once_per_choice
                                 stored_shortfall)
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
+from convert.report_text import md_cell, md_names
 
 
 def pct(v: float | None) -> str:
@@ -35,7 +36,8 @@ def rule_of(rule: dict | None) -> dict | None:
 
 def most_probable_note(models: dict) -> list[str]:
     """Where files store a rule, that the Summary's and each mode's figures are not the device's answers."""
-    rules = [f"`model_{name}.tflite`: {labelling(m['decision'])}" for name, m in models.items() if m.get("decision")]
+    rules = [f"`model_{name}.tflite`: {md_names(labelling(m['decision']), [m['decision']['class']])}"
+             for name, m in models.items() if m.get("decision")]
     if not rules:
         return []
     return [f"**The figures of this table and of each mode's section are the most probable class's, not the device's "
@@ -58,19 +60,21 @@ def stored_rules_section(models: dict) -> list[str]:
              "films (the second table), and a file passes only where both pass.", "",
              "| model | rule | validation sens. / spec. % (95% CI) | test sensitivity % (95% CI) | test specificity % (95% CI) |",
              "|---|---|---|---|---|"]
+    # the class names the sentences below hold, as report.md prints them: text, never Markdown (md_names)
+    names = {r["class"] for m in models.values() for r in m.get("per_class", [])} | {d["class"] for _, d in rows}
     elsewhere = []  # files whose rule cxr-evaluate chose on a site's films (--save-model), kept by --report-only
     for name, d in rows:
         v, t = d["chosen_films"], d["test"]
         fit = fitted(v)
         if (on := d.get("chosen_on", "validation split")) != "validation split":
-            elsewhere.append(f"`model_{name}.tflite`'s rule was not chosen on the validation split but on {on}: its "
+            elsewhere.append(f"`model_{name}.tflite`'s rule was not chosen on the validation split but on {md_cell(on)}: its "
                              f"sensitivity / specificity there, {pct(v['sensitivity'])} / {pct(v['specificity'])}%, are on the films it was chosen on (the sensitivity "
                              "optimistic: the threshold was placed among them); what to expect on that site's next films "
                              "is on its card (`edge-classify --card`).")
             fit = "n/a (chosen on the site's films)"
             if warn := d.get("chosen_films_warning"):  # the test figures in its row count them
-                elsewhere.append(f"**Its test figures count films its rule was chosen on:** {warn}.")
-        lines.append(f"| {name} | {d['class']} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
+                elsewhere.append(f"**Its test figures count films its rule was chosen on:** {md_names(warn, names)}.")
+        lines.append(f"| {name} | {md_cell(d['class'])} when p ≥ {fmt_threshold(d['threshold'])} (for {100 * d['target_sensitivity']:g}%) | "
                      f"{fit} | {fmt_ci(t['sensitivity'], t['sensitivity_ci'])} | "
                      f"{fmt_ci(t['specificity'], t['specificity_ci'])} |")
     lines += ["", *(" ".join(elsewhere) and [" ".join(elsewhere), ""])]
@@ -79,15 +83,15 @@ def stored_rules_section(models: dict) -> list[str]:
         lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
                   "gate under the rule |", "|---|---|---|---|---|"]
         for name, g in gated:
-            sens = "; ".join(f"{k['class']} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
+            sens = "; ".join(f"{md_cell(k['class'])} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
                              for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))
             lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
                          f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
         lines.append("")
     # each once, naming the files it is of: the same choice on the same validation films through each file
-    for kind, names, warn in once_per_choice(rows, _rule_notes):
-        lines += [f"**Less sensitive than the most probable class:** {warn}." if kind == "versus"
-                  else f"**Warning ({names}):** {warn}.", ""]
+    for kind, files, warn in once_per_choice(rows, _rule_notes):
+        lines += [f"**Less sensitive than the most probable class:** {md_names(warn, names)}." if kind == "versus"
+                  else f"**Warning ({files}):** {md_names(warn, names)}.", ""]
     return lines
 
 

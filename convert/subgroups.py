@@ -38,7 +38,7 @@ def balanced_accuracy_cell(s: dict) -> str:
     score-based interval, never the 100-100 a bootstrap of 2 right films would give.)"""
     ci = s["balanced_accuracy_ci"]
     if c := one_class(s):
-        return f"{c} sensitivity {fmt_ci(s['balanced_accuracy'], ci)}"
+        return f"{md_cell(c)} sensitivity {fmt_ci(s['balanced_accuracy'], ci)}"  # report.md's: text, never Markdown
     return fmt_ci(s["balanced_accuracy"], ci)
 
 
@@ -106,7 +106,7 @@ def note(s: dict, overall: dict | None = None) -> str:
         return "too few films" + (f" ({films(s)} without their copies)" if films(s) < s["n"] else "")
     below = is_below(s, overall) if overall is not None else s.get("below_overall", False)
     classes = classes_below(s, overall) if overall is not None else s.get("classes_below", [])
-    return ", ".join(["**below**"] * below + [f"**{c} below**" for c in classes])
+    return ", ".join(["**below**"] * below + [f"**{md_cell(c)} below**" for c in classes])
 
 
 def by_chance(groups: dict) -> list[str]:
@@ -139,8 +139,8 @@ def _head(first: str, classes: list[str], groups: dict) -> list[str]:
     """The table's heading; on a site of one class (its confirmed cases) every group's figure is that
     class's sensitivity, and is headed so, not 'balanced accuracy'."""
     present = {c for s in groups.values() for c in (s.get("classes_present") or classes)}
-    figure = f"{next(iter(present))} sensitivity" if len(present) == 1 else "balanced accuracy"
-    return [f"| {first} | n | {figure} % (95% CI) | " + " | ".join(f"{c} sens. %" for c in classes) + " | note |",
+    figure = f"{md_cell(next(iter(present)))} sensitivity" if len(present) == 1 else "balanced accuracy"
+    return [f"| {first} | n | {figure} % (95% CI) | " + " | ".join(f"{md_cell(c)} sens. %" for c in classes) + " | note |",
             "|---|---:|---|" + "---|" * len(classes) + "---|"]
 
 
@@ -151,8 +151,8 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
     small to judge."""
     rows = _rows(groups, classes, overall)
     ba = fmt_ci(overall["balanced_accuracy"], overall["balanced_accuracy_ci"])
-    figure = f"{c} sensitivity" if (c := one_class(overall)) else "balanced accuracy"
-    return [f"## By {column}", "", f"Each group's own figures (overall {figure} {ba} %). "
+    figure = f"{md_cell(c)} sensitivity" if (c := one_class(overall)) else "balanced accuracy"
+    return [f"## By {md_cell(column)}", "", f"Each group's own figures (overall {figure} {ba} %). "
             "A group of one class shows that class's sensitivity. " + BELOW, "", *by_chance(groups),
             *_head("group", classes, groups), *rows, ""]
 
@@ -216,7 +216,7 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
     lines = ["Answers each source's films got (rows: a source's films of one true class; columns: the answer given). "
              "A class that a source's films never get, or one answer for all of them, is how a model that reads "
              "the film's origin shows itself.", "",
-             "| source | true class | n | " + " | ".join(f"said {c}" for c in classes) + " | note |",
+             "| source | true class | n | " + " | ".join(f"said {md_cell(c)}" for c in classes) + " | note |",
              "|---|---|---:|" + "---:|" * len(classes) + "---|"]
     alike = []
     for src, s in per_source.items():
@@ -228,15 +228,15 @@ def answers_by_source(per_source: dict, classes: list[str]) -> list[str]:
                 # a model telling them apart within one source: no sign of reading the origin.
                 one = sum(row) >= ONE_ANSWER_FILMS and max(row) == sum(row) and (alike_all or row[k] == 0)
                 alike += [src] * one
-                lines.append(f"| {md_cell(src)} | {classes[k]} | {sum(row)} | " + " | ".join(str(v) for v in row)
+                lines.append(f"| {md_cell(src)} | {md_cell(classes[k])} | {sum(row)} | " + " | ".join(str(v) for v in row)
                              + f" | {'**one answer for all**' if one else ''} |")
     said_all = sum((np.array(s["confusion_matrix"]).sum(axis=0) for s in per_source.values()), np.zeros(len(classes), int))
     if alike and int(said_all.max()) == int(said_all.sum()):  # every film of every source: no source is singled out
         lines += ["", f"**One answer for all** the films here, of every source: the model gave every film "
-                      f"{classes[int(said_all.argmax())]}, so a source's films all getting it says nothing about that "
+                      f"{md_cell(classes[int(said_all.argmax())])}, so a source's films all getting it says nothing about that "
                       "source; the model does not tell these films apart at all."]
     elif alike:
-        lines += ["", f"**One answer for all** the films of {', '.join(dict.fromkeys(alike))}: right or wrong, a "
+        lines += ["", f"**One answer for all** the films of {', '.join(map(md_cell, dict.fromkeys(alike)))}: right or wrong, a "
                       "model that gives every film of a source the same answer may be reading where the film comes "
                       "from (its age group, its hospital's processing). Its figures there say more about the source "
                       "than about the disease: judge the model on the other sources' films of that class too."]

@@ -238,3 +238,13 @@ def test_cxr_dev_sources_give_children_and_hannover_away():
     assert audit["warn"] and 0.6 < audit["combined"] < 0.75
     found = {(g["value"].split("/")[0], g["class"]) for g in audit["give_aways"] if g["trait"] == "source"}
     assert found == {("lecuong1502", "Normal"), ("ml-workgroup", "COVID")}
+
+
+def test_a_give_away_names_its_source_and_class_as_text_not_markdown():
+    """The give-away table of report.md printed a MANIFEST source and a class folder name raw: a source
+    '<img src=x>' or a class '*x*' showed as a picture or emphasis in cxr-convert's and cxr-evaluate's reports."""
+    sourced = [{**t, "source": s} for t, s in zip(_traits(["PNG"] * 50), ["<img src=x>"] * 30 + ["b"] * 20)]
+    audit = shortcut_audit(sourced, np.array([0] * 30 + [1] * 20), ["*x*", "[N](y)"])
+    assert [(g["value"], g["class"]) for g in audit["give_aways"]] == [("<img src=x>", "*x*"), ("b", "[N](y)")]
+    md = "\n".join(markdown(audit))
+    assert "| source | \\<img src=x\\> | 30 | 100% \\*x\\* |" in md and "| source | b | 20 | 100% \\[N\\](y) |" in md, md

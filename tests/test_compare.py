@@ -590,3 +590,28 @@ def test_one_answer_is_judged_against_the_chance_of_the_classes_present():
     r = compare(y, np.full(40, 1), y.copy(), ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"], n_boot=50)
     assert "chance for balanced accuracy is 50.0%" in (r["one_answer"]["A"] or "")
     assert r["one_answer"]["B"] is None
+
+
+def test_class_group_and_file_names_in_compare_md_are_text_not_markdown():
+    """compare.md printed class folder names raw in its per-class and 'answers that changed' tables, in the warning
+    'model B gave 30 of the 30 films the answer ...', in a one-class headline and in the --by section (its heading and
+    notes), so a folder '<img src=x>*x*' showed as a picture with emphasis (compare.json and the terminal keep them)."""
+    from convert.compare import by_group, caveats, group_markdown, headline, markdown
+    from tests.test_report_text import ODD_CLASSES, raw_names
+
+    y = np.array([0, 1] * 15)
+    r = compare(y, y, np.zeros(30, int), ODD_CLASSES, n_boot=50)
+    one = compare(np.zeros(25, int), np.r_[np.zeros(15, int), np.ones(10, int)], np.zeros(25, int), ODD_CLASSES,
+                  n_boot=50)
+    groups = by_group(y, y, np.zeros(30, int), ODD_CLASSES, ["*a*"] * 28 + ["<i>b</i>"] * 2, n_boot=50)
+    groups["<i>b</i>"]["per_class"] = groups["<i>b</i>"]["per_class"][:1]  # a group of one class: 'X films only'
+    md = "\n".join([*markdown({**r, "skipped_files": []}, "<m>a.tflite", "b.tflite", "*data*", "x"),
+                    *markdown({**one, "skipped_files": []}, "a", "b", "d", "x"), *group_markdown("[ward](y)", groups)])
+    names = [*ODD_CLASSES, "*a*", "<i>b</i>", "[ward](y)", "<m>a.tflite", "*data*"]
+    assert not raw_names(md, names), raw_names(md, names)
+    for shown in ("| \\<img src=x\\>\\*x\\* |", "the answer \\<img src=x\\>\\*x\\*", "## By \\[ward\\](y)",
+                  "\\<img src=x\\>\\*x\\* films only: B - A \\<img src=x\\>\\*x\\* sensitivity"):
+        assert shown in unpadded(md), shown
+    assert "\\\\" not in md  # escaped once
+    assert headline(one).startswith(f"{ODD_CLASSES[0]} films only")  # the terminal's line keeps the name as it is
+    assert f"the answer {ODD_CLASSES[0]}:" in caveats(r)[0]

@@ -216,3 +216,48 @@ def test_a_flip_the_quantized_file_made_right_is_said_to_be_now_right():
     from convert.quant_report import flip_what
     r = compare(np.array([[0.9, 0.1]]), np.array([[0.2, 0.8]]), np.array([1]), ["a.png"], ["COVID", "Normal"])
     assert flip_what(r["flipped"][0]) == "now right"
+
+
+def test_every_class_name_in_cxr_converts_report_md_is_text_not_markdown(tiny_run, tmp_path):
+    """cxr-convert's report.md printed class folder names raw outside the per-class and confusion tables: the test
+    split's counts, 'Few test films', the warning 'gives every film the same class (...)', the Summary's 'Δ sens.'
+    headers, the flips, the split table, the operating points ('called CLASS'), the prevalence table, the stored rule
+    and the held-out source's table, so a folder '<img src=x>*x*' showed as a picture with emphasis in report.md."""
+    from tests.test_report_text import ODD_CLASSES, raw_names
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    text = (run / "report.json").read_text()
+    plain = json.loads(text)["classes"]
+    odd = [*ODD_CLASSES, *(f"*c{k}*" for k in range(2, len(plain)))]
+    for c, name in zip(plain, odd):  # the same run, its class folders named so (files, keys and sentences alike)
+        text = text.replace(c, json.dumps(name)[1:-1])
+    report = json.loads(text)
+    classes = report["classes"]
+    assert classes == odd[:len(plain)]
+    report["gate"]["resolution"] = f"one film moves {classes[0]} sensitivity by 25.0 points"
+    report["chance_warnings"] = [f"the Keras model gives every one of the 8 test films the same class ({classes[0]})"]
+    mode = report["operating_points"]["mode"]
+    report["models"][mode]["decision"] = {
+        "class": classes[0], "threshold": 0.1918, "target_sensitivity": 0.95, "chosen_on": "validation split",
+        "chosen_films": {"sensitivity": 1.0, "specificity": 0.33},
+        "test": {"tp": 9, "fn": 0, "tn": 1, "fp": 8, "sensitivity": 1.0, "sensitivity_ci": [0.70, 1.0],
+                 "specificity": 1 / 9, "specificity_ci": [0.02, 0.43]}}
+    report["models"]["int8"]["gate"] = {"passed": False, "reasons": [f"{classes[1]} sensitivity fell 9.0 points (limit 2)"]}
+    report["models"]["int8"]["agreement"]["flipped"] = [
+        {"file": f"{classes[0]}/a.png", "true": classes[0], "reference": {c: 0.5 for c in classes},
+         "quantized": {c: round(1 / len(classes), 4) for c in classes}}]
+    y, rng = np.zeros(20, int), np.random.default_rng(0)
+    probs = np.eye(len(classes))[np.r_[np.zeros(15, int), np.ones(5, int)]] * 0.8 + 0.2 / len(classes)
+    report["external"] = {"source": "<b>x</b>", "n": 20, **{m: summarize(y, probs, classes, n_boot=20)
+                                                            for m in ("keras", "int8")}}
+    n = report["test_set"]["n"]
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = (run / "report.md").read_text(encoding="utf-8")
+    for line in ("Δ sens. \\<img src=x\\>\\*x\\*", "**Few test films:** one film moves \\<img src=x\\>\\*x\\*",
+                 "| split | \\<img src=x\\>\\*x\\* |", "called \\<img src=x\\>\\*x\\*", "**Gate FAILED:** \\[N\\]"):
+        assert line in unpadded(md), line
+    assert not raw_names(md, classes), raw_names(md, classes)
+    assert "\\\\" not in md  # escaped once: '\\*' shows a backslash
+    assert json.loads((run / "report.json").read_text())["classes"] == classes  # report.json keeps names as they are

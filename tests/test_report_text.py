@@ -196,3 +196,65 @@ def test_a_bin_just_short_of_certain_is_not_written_as_certain():
     assert row == "| 93.3 to 100% | 250 | 99.995 | 99.6 |"
     words = reliability_table({"int8": [_bin(13 / 15, 14 / 15, 375, 0.90, 374 / 375)]})[-1]
     assert "were right 99.7% of the time (374 of 375; 95% CI 99–99.95%)" in words and "100%" not in words
+
+
+# two class folders cxr-train takes (edge.controls.label_problem refuses only '|' and control characters)
+ODD_CLASSES = ["<img src=x>*x*", "[N](http:x)`n`"]
+
+
+def raw_names(md: str, names: list[str]) -> list[str]:
+    """The lines of ``md`` that hold one of ``names`` as it is, not as md_cell escapes it (nor in a code span)."""
+    from convert.report_text import md_cell
+
+    found = []
+    for line in md.splitlines():
+        bare = line
+        for name in sorted(names, key=len, reverse=True):
+            bare = bare.replace(md_cell(name), "")
+        bare = re.sub(r"(?<![\\`])(`+)(?!`).+?(?<!`)\1(?!`)", "", bare)  # code spans: a name there is shown as it is
+        # a name is cut at its first backtick: '[N](http:x)`n`' may have lost its '`n`' as a code span above
+        if any(name.split("`")[0] in bare for name in names):
+            found.append(line)
+    return found
+
+
+def test_every_class_source_and_group_name_in_cxr_evaluates_report_md_is_text_not_markdown(tmp_path):
+    """Only the per-class and confusion tables escaped a class name: the warning 'gave 24 films the answer
+    <img src=x>*x*', the missed-class note, the prevalence table, the shift section's 'Few films', a rule's heading and
+    the per-source and --by sections printed class folders, sources and group values raw, so report.md showed a
+    picture, a link or emphasis where a name stood (report.json, predictions.csv and the terminal keep names as
+    they are)."""
+    import json
+
+    import numpy as np
+
+    from convert.operating_point import site_operating_point
+    from convert.report import evaluation_report
+
+    classes = ODD_CLASSES
+    n = 24
+    y = np.array([0] * (n // 2) + [1] * (n // 2))
+    p0 = np.r_[np.linspace(0.95, 0.6, n // 2), np.linspace(0.9, 0.52, n // 2)]  # every film called the first class
+    probs = np.stack([p0, 1 - p0], 1)
+    files = [f"{classes[k]}/f{i}.png" for i, k in enumerate(y)]
+    sources = ["<b>ward</b>", "*north*"] * (n // 2)
+    site = site_operating_point(y, probs, classes, 1, 0.9, films="films")
+    counts = [n // 2, n // 2]
+    robustness = {"none": {"balanced_accuracy": 0.5, "drop_points": 0.0, "answers_moved": 0.0, "moved_into": [0, 0],
+                           "label_counts": [n, 0], "probability_change": [0.0, 0.0], "sensitivity": [1.0, 0.0],
+                           "class_counts": counts},
+                  "blur": {"balanced_accuracy": 0.45, "drop_points": 5.0, "answers_moved": 0.2, "moved_into": [0, 12],
+                           "label_counts": [12, 12], "probability_change": [-0.2, 0.2], "sensitivity": [0.5, 0.3],
+                           "class_counts": counts}}
+    report = evaluation_report(tmp_path / "ev", "model.tflite on data", y, probs, classes, files, sources, n_boot=20,
+                               robustness=robustness, threshold=(1, 0.5), site_point=site,
+                               subgroups={"[ward](x)": ["_a_", "<i>b</i>"] * (n // 2)})
+    md = (tmp_path / "ev" / "report.md").read_text(encoding="utf-8")
+    for expected in ("\\<img src=x\\>\\*x\\*", "\\[N\\](http:x)\\`n\\`", "\\<b\\>ward\\</b\\>", "\\*north\\*",
+                     "## By \\[ward\\](x)", "\\<i\\>b\\</i\\>"):
+        assert expected in md, expected
+    assert not raw_names(md, [*classes, "<b>ward</b>", "*north*", "[ward](x)", "<i>b</i>"]), raw_names(
+        md, [*classes, "<b>ward</b>", "*north*", "[ward](x)", "<i>b</i>"])
+    assert "\\\\" not in md  # escaped once: '\\*' shows a backslash
+    assert json.loads((tmp_path / "ev" / "report.json").read_text())["classes"] == classes == report["classes"]
+    assert f"answer {classes[0]}" in report["chance_warning"]  # report.json's sentence: the name as it is

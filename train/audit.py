@@ -233,6 +233,9 @@ def markdown(audit: dict | None, heading: str = "##") -> list[str]:
         md += [f"**Warning:** the traits close {audit['lift']:.0%} of the gap from chance to a perfect score.", ""]
     if audit["give_aways"]:
         md += ["| trait | value | images | share in one class |", "|---|---|---:|---|"]
-        md += [f"| {g['trait']} | {g['value']} | {g['count']} | {g['share']:.0%} {g['class']} |" for g in audit["give_aways"][:10]]
+        from convert.report_text import md_cell  # a source's or class folder's name: text, never Markdown
+
+        md += [f"| {g['trait']} | {md_cell(g['value'])} | {g['count']} | {g['share']:.0%} {md_cell(g['class'])} |"
+               for g in audit["give_aways"][:10]]
         md.append("")
     return md
