@@ -23,7 +23,7 @@ from edge.card import synthetic_words
 from edge.names import texts
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
-from train.audit import markdown as audit_markdown
+from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
 
 
@@ -203,7 +203,7 @@ def training_data_section(data: dict | None) -> list[str]:
             md += [f"**Label conflict** in this run's data: {conflicts_text(conflicts)}. In training the model was "
                    "taught both answers, and in the test split such a film is scored wrong whatever it says; run.json "
                    "lists them, split.json where each went.", ""]
-    md += audit_markdown(data.get("shortcut_audit"), heading="###")
+    md += audit_section(data.get("shortcut_audit"), heading="###")
     return md
 
 

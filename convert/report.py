@@ -32,7 +32,7 @@ from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
 from edge.figures import fixed
-from train.audit import markdown as audit_markdown
+from convert.audit_section import audit_section
 from train.manifest import NOT_GIVEN
 
 DISCLAIMER = ("Research software, **not a medical device**. These figures describe one test set; they do not "
@@ -272,7 +272,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             md += subgroup_section(column, groups, summary, classes)
     if audit is not None:
         report["shortcut_audit"] = audit
-        md += audit_markdown(audit)
+        md += audit_section(audit)
     if threshold is not None:
         report["threshold_rule"] = rule = {**threshold_rule(y, probs, classes, *threshold), "from": threshold_from}
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))

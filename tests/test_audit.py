@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from train.audit import file_traits, markdown, shortcut_audit, stratified_folds, summary_line
+from convert.audit_section import audit_section
+from train.audit import file_traits, shortcut_audit, stratified_folds, summary_line
 from tests.conftest import cxr_dev_or_skip
 
 
@@ -62,17 +63,17 @@ def test_a_trait_that_follows_the_label_is_a_perfect_shortcut():
     assert audit["folds"] == 5 and "5-fold cross-validated" in summary_line(audit)
     few = shortcut_audit(_traits(["JPEG"] * 30 + ["PNG"] * 3), np.array([0] * 30 + [1] * 3), ["COVID", "Normal"])
     assert few["folds"] == 3 and "3-fold cross-validated" in summary_line(few)  # said 5 where 3 were done
-    assert "scored by 3-fold cross-validation" in " ".join(markdown(few))
+    assert "scored by 3-fold cross-validation" in " ".join(audit_section(few))
     assert [(g["value"], g["class"], g["count"], g["share"]) for g in audit["give_aways"]] == [
         ("JPEG", "COVID", 30, 1.0), ("PNG", "Normal", 20, 1.0)]
     assert "format JPEG: 100% COVID (n = 30)" in summary_line(audit)
-    md = "\n".join(markdown(audit))
+    md = "\n".join(audit_section(audit))
     assert "| format | 2 | 100.0 |" in md and "**Warning:**" in md  # a percentage, as the rest of report.md
     assert "balanced accuracy % (chance 50.0%)" in md
     # No source known: the report says the strongest give-away went unaudited.
     assert "No source was audited: no `MANIFEST.csv` (nor the Kaggle database's `*.metadata.xlsx`) names where these films come from" in md
     sourced = [{**t, "source": s} for t, s in zip(_traits(["JPEG"] * 30 + ["PNG"] * 20), ["a", "b"] * 25)]
-    assert "No source was audited" not in "\n".join(markdown(shortcut_audit(sourced, y, ["COVID", "Normal"])))
+    assert "No source was audited" not in "\n".join(audit_section(shortcut_audit(sourced, y, ["COVID", "Normal"])))
 
 
 def test_a_score_label_free_traits_often_reach_does_not_warn_on_a_few_films():
@@ -89,16 +90,16 @@ def test_a_score_label_free_traits_often_reach_does_not_warn_on_a_few_films():
     assert shortcut_audit(*split(5), ["COVID", "Normal"])["combined_p"] >= 1 / 200  # never 0
     assert f"p = {few['combined_p']:.3f} by permuting the labels" in summary_line(few) and "12 films" in summary_line(few)
     assert "On 12 films traits that carry no label score as well too often (p above 0.025): too few to tell the traits " \
-           "from chance" in " ".join(markdown(few))
+           "from chance" in " ".join(audit_section(few))
     many = shortcut_audit(*split(5), ["COVID", "Normal"])  # the same 0.75 on 60 films: beyond chance, warned
     assert many["combined"] == pytest.approx(0.75) and many["combined_p"] <= 0.025 and many["warn"]
-    assert "score as well too often" not in " ".join(markdown(many))
+    assert "score as well too often" not in " ".join(audit_section(many))
     # an audit of 0.37-0.38 (an interval, no p) is still said as it was recorded
     older = {**few, "combined_ci": [0.41, 0.83]}
     del older["combined_p"]
     assert "95% CI 0.41 to 0.83" in summary_line(older)
-    assert "On 12 films its 95% interval reaches chance" in " ".join(markdown(older)) and "(p " not in " ".join(
-        markdown(older))
+    assert "On 12 films its 95% interval reaches chance" in " ".join(audit_section(older)) and "(p " not in " ".join(
+        audit_section(older))
 
 
 def test_the_audit_of_the_same_films_is_the_same_whatever_they_are_called():
@@ -177,7 +178,7 @@ def test_a_film_without_a_source_row_is_unknown_not_a_source_of_its_own():
 def test_identical_files_and_single_class_sets_have_nothing_to_say():
     y = np.array([0] * 5 + [1] * 5)
     audit = shortcut_audit(_traits(["PNG"] * 10), y, ["a", "b"])
-    assert audit["combined"] is None and not audit["warn"] and markdown(audit) == []
+    assert audit["combined"] is None and not audit["warn"] and audit_section(audit) == []
     assert "the same for every class" in summary_line(audit)
     assert shortcut_audit(_traits(["PNG", "JPEG"]), np.array([0, 0]), ["a", "b"])["combined"] is None
 
@@ -246,5 +247,5 @@ def test_a_give_away_names_its_source_and_class_as_text_not_markdown():
     sourced = [{**t, "source": s} for t, s in zip(_traits(["PNG"] * 50), ["<img src=x>"] * 30 + ["b"] * 20)]
     audit = shortcut_audit(sourced, np.array([0] * 30 + [1] * 20), ["*x*", "[N](y)"])
     assert [(g["value"], g["class"]) for g in audit["give_aways"]] == [("<img src=x>", "*x*"), ("b", "[N](y)")]
-    md = "\n".join(markdown(audit))
+    md = "\n".join(audit_section(audit))
     assert "| source | \\<img src=x\\> | 30 | 100% \\*x\\* |" in md and "| source | b | 20 | 100% \\[N\\](y) |" in md, md

@@ -18,7 +18,6 @@ import math
 import numpy as np
 from PIL import Image
 
-from edge.figures import fixed
 
 TRAITS = ("source", "format", "mode", "size", "aspect", "border")
 WARN_LIFT = 0.25  # warn when the traits close a quarter of the gap from chance to perfect
@@ -197,45 +196,3 @@ def summary_line(audit: dict) -> str:
         text += "; e.g. " + "; ".join(give_away_text(g) for g in audit["give_aways"][:3])
     return text
 
-
-def markdown(audit: dict | None, heading: str = "##") -> list[str]:
-    """A report section: the table per trait and the give-aways."""
-    if not audit or audit.get("combined") is None:
-        return []
-    md = [f"{heading} What the files alone say about the label", "",
-          "A naive Bayes classifier that sees only how each image was stored (source in MANIFEST.csv or the Kaggle "
-          "database's metadata, file format, "
-          f"pixel mode, size, aspect ratio, trimmed border), never its pixels, scored by {audit.get('folds', 5)}-fold "
-          "cross-validation. "
-          "Well above chance means a model can score by recognising the archive instead of the lungs: compare the "
-          "per-source results and validate on another site's films.", "",
-          f"| traits | distinct values | balanced accuracy % (chance {fixed(audit['chance'], 1, 100)}%) |",
-          "|---|---:|---:|"]
-    md += [f"| {t} | {v['values']} | {fixed(v['balanced_accuracy'], 1, 100)} |" for t, v in audit["traits"].items()]
-    ci, p = audit.get("combined_ci"), audit.get("combined_p")
-    within = (f" (p = {p:.3f})" if p is not None else f" ({fixed(ci[0], 1, 100)}–{fixed(ci[1], 1, 100)})" if ci else "")
-    md += [f"| **all together** | | **{fixed(audit['combined'], 1, 100)}**{within} |", ""]
-    if p is not None:
-        md += [f"p: the share of {audit.get('permutations', PERMUTATIONS)} shufflings of the labels (each a set whose "
-               "traits carry no label) in which these traits scored as well, counting this one; a warning needs it "
-               "at most 0.025.", ""]
-    if (p is not None or ci) and audit["lift"] >= WARN_LIFT and not audit["warn"]:
-        why = ("traits that carry no label score as well too often (p above 0.025)" if p is not None else
-               "its 95% interval reaches chance")  # an audit of 0.37-0.38, as it was recorded
-        md += [f"On {audit['n']} films {why}: too few to tell the traits from chance, so no warning is given; audit a "
-               "larger set of the same sites.", ""]
-    if "source" not in audit["traits"]:
-        md += ["No source was audited: no `MANIFEST.csv` (nor the Kaggle database's `*.metadata.xlsx`) names where these "
-               "films come from (or it names one source "
-               "for all). Where a film comes from is the strongest give-away in public sets, so this score may "
-               "understate how much the files alone say.", ""]
-    if audit["warn"]:
-        md += [f"**Warning:** the traits close {audit['lift']:.0%} of the gap from chance to a perfect score.", ""]
-    if audit["give_aways"]:
-        md += ["| trait | value | images | share in one class |", "|---|---|---:|---|"]
-        from convert.report_text import md_cell  # a source's or class folder's name: text, never Markdown
-
-        md += [f"| {g['trait']} | {md_cell(g['value'])} | {g['count']} | {g['share']:.0%} {md_cell(g['class'])} |"
-               for g in audit["give_aways"][:10]]
-        md.append("")
-    return md
