@@ -72,6 +72,10 @@ def auc_note(lines: list[str]) -> list[str]:
     """AUC_ONE_FILM and a blank line where any of ``lines`` shows an AUROC without its interval for that reason."""
     return [AUC_ONE_FILM, ""] if any("(n/a: one " in line for line in lines) else []
 
+# under a rule the table's "accuracy" (72 right) and the headline's (70) were read as one figure computed twice
+RULE_RELIABILITY = ("Calibration judges the probabilities, so its table and ECE count the most probable class as the "
+                    "answer, not the rule's labels that the figures above count.")
+
 
 def per_class_table(summary: dict) -> list[str]:
     """The per-class table, with a note where PPV and F1 are n/a because the films lack a class; each
@@ -255,6 +259,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
+           *([RULE_RELIABILITY, ""] if threshold is not None else []),
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]
     # cxr-convert's shape, less its mode (one model here): the rule the figures are of, None for the most probable class
     report["at_prevalence"] = {"rule": None if threshold is None else {

@@ -158,6 +158,11 @@ def test_the_evaluation_report_names_the_typed_threshold_and_a_command_a_shell_t
         assert command in md and f"Labels follow the rule {classes[0]} whenever p({classes[0]}) >= 0.41519 " in md
         assert "0.4151 " not in md and "0.4151`" not in md
         assert report["threshold_rule"]["tp"] == 1
+        # the calibration table counts the most probable class, not the rule's labels: said, or read as a second count
+        assert "count the most probable class as the answer, not the rule's labels" in md
+    plain = tmp_path / "plain"
+    evaluation_report(plain, "t", y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"], [f"f{k}.png" for k in range(4)], n_boot=10)
+    assert "the rule's labels" not in (plain / "report.md").read_text()
 
 
 def test_a_lower_bound_is_rounded_down_never_up():
