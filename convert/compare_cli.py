@@ -46,8 +46,9 @@ def compare(
                                                               "validated on (left out by default, as in cxr-evaluate)."),
     find_crops: bool = typer.Option(True, "--find-crops/--no-find-crops",
                                     help="Also find cropped, moved, turned and mirrored copies of those films, as "
-                                         "cxr-evaluate does (about 25 ms a film; --no-find-crops: the same bytes and "
-                                         "resized or re-encoded copies only)."),
+                                         "cxr-evaluate does (about 25 ms a film, and a comparison of the films with "
+                                         "each other that grows with the square of their number; --no-find-crops: the "
+                                         "same bytes and resized or re-encoded copies only)."),
     score_left_out: bool = typer.Option(
         True, "--score-left-out/--no-score-left-out", help="Also score the films of the class folders left out "
         "(--class-map FOLDER=-) with both models: compare.md's \"Classes left out\" gives the answers each model "

@@ -219,3 +219,73 @@ def test_the_mirror_pass_and_the_duplicate_grouping_show_progress_in_a_log(monke
     lines = capsys.readouterr().err.splitlines()
     assert lines and all("resized or re-encoded copies within the set: " in line for line in lines)
     assert lines[-1].endswith("600 of 600") and len(set(groups)) == 4
+
+
+def _alike_films_and_their_copies() -> list[np.ndarray]:
+    """Synthetic films (as alike as cxr-synth's: most pairs pass the sieve) and copies of each: cut
+    2-6% off one to four sides with a gamma change, turned, moved, mirrored."""
+    rng = np.random.default_rng(57)
+    films = _films(12)
+    copies = []
+    for f in films:
+        h, w = f.shape
+        t, b, l, r = (rng.uniform(0.0, 0.06, 4) * (rng.random(4) < 0.6) * np.array([h, h, w, w])).round().astype(int)
+        copies.append(np.clip(255 * (f[t:h - b or None, l:w - r or None] / 255.0) ** rng.uniform(0.8, 1.25), 0, 255)
+                      .astype(np.uint8))
+        copies.append(np.asarray(Image.fromarray(f).rotate(float(rng.uniform(-4, 4)), fillcolor=0)))
+        copies.append(f[6:] if rng.random() < 0.5 else f[:, 6:])
+        copies.append(np.fliplr(f).copy())
+    return films + copies
+
+
+def test_the_guess_centres_never_turn_away_a_code_some_guess_is_within_doubt_bits_of(monkeypatch):
+    # The centres (crop_copies.CENTRES) skip the 272 comparisons for a pair none comes near: a radius
+    # too small, or the reach one bit short, and a cropped copy is silently scored as unseen. The
+    # codes are built to be as far from the centres as DOUBT_BITS allows: DOUBT_BITS bits of a guess
+    # flipped where it agrees with its centre, so the bound is met exactly.
+    from train import code_distance
+    from train.code_distance import words
+    from train.crop_copies import DOUBT_BITS, guess_centres, within_reach
+
+    codes = np.stack([crop_print(f)[1] for f in _alike_films_and_their_copies()[:16]])
+    centres, radii = guess_centres(codes)
+    monkeypatch.setattr(code_distance, "_BITWISE_COUNT", False)  # numpy 1.x (32-bit Pi OS): the same centres
+    assert all(np.array_equal(a, b) for a, b in zip(guess_centres(codes), (centres, radii)))
+    monkeypatch.undo()
+    rng = np.random.default_rng(0)
+    for k in range(len(codes)):
+        bits = np.unpackbits(codes[k], axis=1)  # (G, 256)
+        here = np.unpackbits(codes[k, centres[k]], axis=1)  # (CENTRES, 256)
+        near = (bits[:, None] != here[None]).sum(2)  # bits from each centre
+        assert (near.min(1) <= radii[k][near.argmin(1)]).all()  # every guess within its centre's radius
+        owner = near.argmin(1)
+        flipped = bits.copy()
+        for g in range(len(bits)):
+            alike = np.flatnonzero(bits[g] == here[owner[g]])
+            flipped[g, rng.choice(alike, DOUBT_BITS, replace=False)] ^= 1
+        others = np.packbits(flipped, axis=1)
+        assert within_reach(codes[k], centres[k], radii[k], words(others)).all()
+
+
+def test_the_guess_centres_find_the_same_pairs_as_every_guess_and_settle_most_pairs_first(monkeypatch):
+    # The search of alike films (a site's own, cxr-synth's) with the centres first must find exactly
+    # the pairs that all 272 guesses find for every sieved pair, and the centres must turn most
+    # distinct pairs away (else the search costs 272 comparisons a pair again: minutes at 10,000 films).
+    from train import crop_copies
+
+    every = _alike_films_and_their_copies()
+    prints = [np.stack(p) for p in zip(*map(crop_print, every))]
+    found = crop_and_mirror_pairs(*prints)
+    calls = []
+    real = crop_copies.within_reach
+    monkeypatch.setattr(crop_copies, "within_reach", lambda *a: calls.append(real(*a)) or calls[-1])
+    crop_and_mirror_pairs(*prints)
+    # every guess its own centre, radius 0: the bound is then the full test's own "some guess within DOUBT_BITS"
+    monkeypatch.setattr(crop_copies, "guess_centres", lambda codes: (
+        np.tile(np.arange(codes.shape[1]), (len(codes), 1)), np.zeros(codes.shape[:2], np.int64)))
+    monkeypatch.setattr(crop_copies, "within_reach", real)
+    every_guess = crop_and_mirror_pairs(*prints)
+    assert [a.tolist() for a in found] == [a.tolist() for a in every_guess]
+    assert len(found[0]) >= 36 and len(found[1]) >= 24  # 43 and 28: the copies are found, the sets compared not empty
+    kept = np.concatenate(calls)
+    assert len(kept) > 1000 and kept.mean() < 0.5, (len(kept), kept.mean())

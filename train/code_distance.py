@@ -56,6 +56,12 @@ def _popcount_swar(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def bit_counts(x: np.ndarray) -> np.ndarray:
+    """uint8 set bits of each uint64 of ``x`` (``x`` is left as it is): np.bitwise_count, or the
+    numpy 1.x fallback (whose uint64 counts would not add in place to smaller integers)."""
+    return np.bitwise_count(x) if _BITWISE_COUNT else _popcount_swar(x.copy()).astype(np.uint8)
+
+
 def words(codes: np.ndarray) -> np.ndarray:
     """(4, N) uint64: the copy codes (N, 32) uint8 as words, one row per word (contiguous)."""
     return np.ascontiguousarray(np.ascontiguousarray(codes, np.uint8).view(np.uint64).T)

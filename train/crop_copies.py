@@ -18,7 +18,9 @@ px first, against 22 ms through PIL). Their codes differ from copy_code's by rou
 
 Comparing every film's 272 guesses with every other film grows as 272 N²: a 6x6 thumbnail of
 each film's centre sieves the pairs first (a cut of up to 6% a side keeps that thumbnail's
-correlation at 0.85 or more; one pair of distinct cxr-dev films in 24 passes at SIEVE_MIN).
+correlation at 0.85 or more; one pair of distinct cxr-dev films in 24 passes at SIEVE_MIN, but
+up to one in 10 of one source's films and 6 in 10 of cxr-synth's), then 24 of the film's guesses
+with their radii (CENTRES) turn away, exactly, the pairs no guess comes within DOUBT_BITS of.
 Within a set, a code a few bits too far (a cut with another exposure) is settled by a thumbnail
 correlation, as train.hygiene settles near-duplicates (DOUBT_BITS, CHECK_MIN). On cxr-dev this
 joins 89 to 92 of 100 random 2-5% cuts with gamma 0.8-1.25 to their films, 99 or 100 of 100
@@ -32,7 +34,7 @@ import itertools
 import numpy as np
 from PIL import Image
 
-from train.code_distance import CODE, bits_apart, block_rows, words
+from train.code_distance import CODE, bit_counts, bits_apart, block_rows, words
 from train.hygiene import COPY_CODE_BITS, COPY_CODE_SIDE
 
 CROP_MARGINS = (0.0, 0.02, 0.04, 0.06)
@@ -63,6 +65,17 @@ DOUBT_BITS = 16
 # taken from the full film (convert.seen), reducing cost 1 to 4 found in 100.
 REDUCE_ABOVE = 160
 CHECK_FROM, CHECK_SIDE, CHECK_MIN = 48, 24, 0.98
+# A pair the sieve lets through costs 272 code comparisons, and most such pairs of alike films (one
+# site's own, cxr-synth's: 2-10% and 60% of pairs pass the sieve, against 4.5% of mixed cxr-dev) are
+# far apart under every guess. So a few of a film's guesses, CENTRES spread out among them, are tried
+# first, each with its radius: the most bits any guess nearest that centre is from it. Bits apart obey
+# the triangle inequality, so a guess within DOUBT_BITS of the other film's code puts its centre within
+# radius + DOUBT_BITS of it: a pair with no centre that near has no guess within DOUBT_BITS, neither a
+# copy nor in doubt, exactly as the 272 comparisons would have found; the others get all 272. With 24
+# centres (radius median 17 to 22 bits) 2.7% to 4.6% of the sieved pairs are left for them (cxr-dev,
+# one of its sources, 5,000 cxr-synth films): some 35 comparisons a pair instead of 272, the search
+# 5 to 6 times faster (benchmarks/RESULTS.md, "Centres first").
+CENTRES = 24
 
 
 def window_means(gray: np.ndarray, rows: list[tuple[float, float]], cols: list[tuple[float, float]],
@@ -190,6 +203,40 @@ def crop_print(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     return sieve_thumb(gray), codes, mirrored[0], small
 
 
+def guess_centres(codes: np.ndarray, k: int = CENTRES) -> tuple[np.ndarray, np.ndarray]:
+    """For films' guess codes ``codes`` (n, G, CODE): (n, k) indices of k of each film's guesses, the
+    first guess first and then each the farthest from those before it, and (n, k) their radii: the
+    most bits any guess is from the centre it is nearest to (the first of equals), so that every
+    guess lies within its centre's radius."""
+    w = np.ascontiguousarray(np.ascontiguousarray(codes, np.uint8).view(np.uint64).transpose(0, 2, 1))  # (n, 4, G)
+    n, g = w.shape[0], w.shape[2]
+    rows = np.arange(n)
+    centres = np.zeros((n, k), np.int64)
+    nearest = np.full((n, g), 8 * CODE + 1, np.int16)  # bits from the nearest centre so far
+    which = np.zeros((n, g), np.int16)
+    x = np.empty_like(w)
+    for c in range(k):
+        if c:
+            centres[:, c] = nearest.argmax(1)
+        np.bitwise_xor(w, w[rows, :, centres[:, c]][:, :, None], out=x)
+        counts = bit_counts(x)
+        d = counts[:, 0].astype(np.int16)  # the words' counts added a word at a time: 3 times faster than sum(1)
+        for word in range(1, w.shape[1]):
+            d += counts[:, word]
+        which[d < nearest] = c
+        np.minimum(nearest, d, out=nearest)
+    radii = np.stack([np.where(which == c, nearest, 0).max(1) for c in range(k)], 1)
+    return centres, radii
+
+
+def within_reach(guesses: np.ndarray, centres: np.ndarray, radii: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(m,) bool: for one film's guess codes ``guesses`` (G, CODE), with its centres and radii from
+    guess_centres, which of the codes ``others`` ((4, m), as words gives) some guess may be within
+    DOUBT_BITS of. False only where none is: a centre within radius + DOUBT_BITS of the code is
+    what any guess of its within DOUBT_BITS implies."""
+    return (bits_apart(words(guesses[centres]), others) <= (radii + DOUBT_BITS)[:, None]).any(0)
+
+
 def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.ndarray, smalls: np.ndarray,
                           progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (K, 2) of films (i, j) of one set where i is a crop of j, and pairs where i is j's mirror
@@ -210,9 +257,12 @@ def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.nd
     bar = progress_bar(n, "cropped copies within the set", progress and n > 1)
     for start in range(0, n, 256):
         near = thumbs[start:start + 256] @ thumbs.T >= SIEVE_MIN
+        centres, radii = guess_centres(codes[start:start + 256])
         for i in range(start, min(n, start + 256)):
             near[i - start, i] = False
             js = np.flatnonzero(near[i - start])
+            if len(js):  # the centres first (CENTRES): a pair none comes near has no guess within DOUBT_BITS
+                js = js[within_reach(codes[i], centres[i - start], radii[i - start], zero[:, js])]
             if len(js):
                 bits = bits_apart(words(codes[i]), zero[:, js])
                 guess = bits.argmin(0)
