@@ -209,13 +209,16 @@ def film_notes(r: dict) -> list[str]:
 def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> list[str]:
     """compare.md: the verdict first, then per class, then where the answers moved."""
     classes = r["classes"]  # each class name as compare.md prints it: text, never Markdown (md_cell, md_names)
+    # what the sentences written for the terminal too may name: classes, the models, --by columns and their groups
+    names = [*classes, name_a, name_b, *r.get("by", {}), *(g for groups in r.get("by", {}).values() for g in groups)]
     md = [f"# {md_cell(name_b)} (B) against {md_cell(name_a)} (A) on {md_cell(data)}", "", disclaimer, "",
           *(f"> **{line}.**\n" for line in r.get("synthetic", [])),
-          *(f"- {who} ({md_cell(name)}) {md_names(r[key], classes)}." for who, name, key in
-            (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b")) if r.get(key)), *(f"- **Warning:** {md_names(w, classes)}." for w in r.get("rule_warnings", [])),
-          *(f"- **Warning (the films):** {md_names(w, classes)}." for w in r.get("data_warnings", [])), "",
-          *([f"**Warning: {r['same_model']}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "",
-          *(f"**Warning: {md_names(w, classes)}.**\n" for w in caveats(r)),
+          *(f"- {who} ({md_cell(name)}) {md_names(r[key], names)}." for who, name, key in
+            (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b")) if r.get(key)), *(f"- **Warning:** {md_names(w, names)}." for w in r.get("rule_warnings", [])),
+          *(f"- **Warning (the films):** {md_cell(w)}." for w in r.get("data_warnings", [])), "",  # as report.md's
+          # its model paths as typed, which need not be the names above: the sentence holds no Markdown of its own
+          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "",
+          *(f"**Warning: {md_names(w, names)}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
           "from chance; more films, or films from more sites, narrow it. The two can disagree. They ask different "

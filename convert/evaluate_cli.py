@@ -103,7 +103,7 @@ def evaluate(
         "other within the set. Each film's copy code is tried under some 500 guesses, about 25 ms a film "
         "(benchmarks/RESULTS.md, 'Cropped, moved, turned and mirrored copies'), and the films are compared with each "
         "other, which grows with the square of their number: 10,000 much alike films (cxr-synth's) took 128 s of CPU "
-        "on 2 cores against 24 s with --no-find-crops, some 20 s of it that comparison, four times as much at 20,000 "
+        "on 2 cores against 24 s with --no-find-crops, some 20 s of it that comparison (about 80 s at 20,000 films) "
         "(RESULTS.md, 'The search at the Kaggle database's size'); --no-find-crops looks for the same bytes and "
         "resized or re-encoded copies only, for very large sets."),
     score_left_out: bool = typer.Option(

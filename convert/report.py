@@ -215,7 +215,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += [headline(summary), ""]
     shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown
     # sentences made for the terminal and report.json too (names as they are), as report.md says them
-    names = [*classes, *(sources or []), *(v for values in (subgroups or {}).values() for v in values)]
+    names = list(dict.fromkeys([*classes, *(sources or []), *(subgroups or {}),
+                                *(v for values in (subgroups or {}).values() for v in values)]))  # one of each, not a film's
     report["too_few_films"] = too_few_films(summary)
     if few := too_few_line(summary):
         md += [f"**{md_names(few, classes)}**", ""]
@@ -242,8 +243,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [design_line(extra["study_design"]), ""]
     md += [reference_standard_line((extra or {}).get("data_dir")), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
-    md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in (md_names(w, names) for w in
-                                                                          (extra or {}).get("data_warnings") or [])]
+    # what the films' folders and MANIFEST.csv hold, said on stderr too: any name in it (a --by column no film has a
+    # value in, a folder --class-map renamed) is text, and the sentence holds no Markdown of its own
+    md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in map(md_cell, (extra or {}).get("data_warnings") or [])]
     md += [""] if (extra or {}).get("data_warnings") else []
     if rule_warnings := (extra or {}).get("rule_warnings"):
         md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in (md_names(w, names) for w in rule_warnings)] + [""]

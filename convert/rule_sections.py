@@ -4,7 +4,6 @@ and one chosen on a site's own films with what it is expected to give on the sit
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from convert.metrics import to_jsonable

@@ -7,6 +7,7 @@ import numpy as np
 
 from convert.report_text import md_cell
 from convert.shifts import hardest_hit, lean
+from edge.figures import fixed
 
 
 def robustness_section(robustness: dict[str, dict], classes: list[str]) -> list[str]:
@@ -60,11 +61,11 @@ def lean_lines(robustness: dict[str, dict], classes: list[str]) -> list[str]:
     counts = np.asarray(robustness["none"]["label_counts"], float)
     expected = (counts.sum() - counts) / ((len(classes) - 1) * counts.sum())
     share = into / total
-    parts = ", ".join(f"{int(n)} into {c} ({s:.0%})" for c, n, s in zip(classes, into, share) if n)
+    parts = ", ".join(f"{int(n)} into {c} ({fixed(s, 0, 100)}%)" for c, n, s in zip(classes, into, share) if n)
     md = [f"Over all shifts {total} labels changed: {parts}."]
     top = int(np.argmax(share - expected))
     if total >= 10 and share[top] - expected[top] >= 0.10:
-        md.append(f"They lean towards {classes[top]} ({share[top]:.0%} of the changes, against {expected[top]:.0%} "
+        md.append(f"They lean towards {classes[top]} ({fixed(share[top], 0, 100)}% of the changes, against {fixed(expected[top], 0, 100)}% "
                   f"with no preference): at a site that stores or processes films differently, expect this model's "
                   f"errors to lean towards false {classes[top]} calls.")
     return [" ".join(md), ""]

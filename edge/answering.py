@@ -17,7 +17,8 @@ from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, error_in_words, fail
 from edge.decision import beside_rule, ranking
 from edge.figures import counted
 from edge.model_notes import flagged_too, say
-from edge.output import Tally, csv_header_needed, csv_header_text, other_format, rule_caption, shown, writer_for
+from edge.log_file import csv_header_needed, other_format
+from edge.output import Tally, csv_header_text, rule_caption, shown, writer_for
 from edge.stdout_file import appended_to, file_start, written_to_stdout
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED

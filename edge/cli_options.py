@@ -13,7 +13,7 @@ from typer.core import TyperCommand
 
 
 EMPTY_ARGUMENT = ("an argument is empty (an unset variable?), and an empty path is the current folder: "
-                  "give the path, or leave it out")
+                  "give the path ('.' for the current folder)")
 
 
 def misused_option(params: Iterable[Any], args: list[str]) -> str | None:

@@ -28,6 +28,8 @@ def install_hint(extra: str) -> str:
         url, editable = "", False
     # url2pathname: file:///C:/src is C:\src on Windows (the URL's path, /C:/src, is no path there)
     source = url2pathname(urlparse(url).path) if isinstance(url, str) and url.startswith("file:") else ""
+    # cmd.exe runs a quoted first word; PowerShell reads it as a string unless & comes first (which cmd refuses)
+    powershell = " (in PowerShell, begin the line with &)" if pip.startswith('"') else ""
     if source and os.path.exists(source):
-        return f"{pip} {'-e ' if editable else ''}{shell_quote(f'{source}[{extra}]')}"
-    return f"{pip} {shell_quote(f'.[{extra}]')} from the cxr-edge source folder, as README's Installing says"
+        return f"{pip} {'-e ' if editable else ''}{shell_quote(f'{source}[{extra}]')}{powershell}"
+    return f"{pip} {shell_quote(f'.[{extra}]')} from the cxr-edge source folder, as README's Installing says{powershell}"

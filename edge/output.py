@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -19,6 +18,7 @@ from edge.names import as_text, texts
 from edge.batch import Result
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
 from edge.spreadsheet import spreadsheet_row
+from edge.log_file import has_header
 from edge.stdout_file import file_size, file_start
 from edge.text_width import padded, shown_width
 
@@ -86,66 +86,6 @@ def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = 
     return buf.getvalue()
 
 
-def other_format(start: bytes | None, fmt: str) -> str | None:
-    """Why answers in ``fmt`` ("csv", "json", else text) must not be appended to a file that starts with
-    ``start``: it holds answers in the other format (a unit edited from --json to --csv, the log
-    kept), and a file of both is read right by no reader. None where it does not."""
-    if start is None:
-        return None
-    mine = {"csv": "CSV rows", "json": "JSON lines"}.get(fmt, "text answers")
-    for line in start.split(b"\n")[:-1]:
-        text = line.decode("utf-8", "replace").lstrip("\ufeff").strip()
-        if fmt != "json" and text.startswith('{"file"'):
-            return f"standard output's file holds JSON answers (--json): {mine} among them are read by no reader; write to a new file"
-        if fmt != "csv" and text.startswith("file,label,probability,"):
-            return f"standard output's file holds CSV answers (--csv): {mine} among them are read by no reader; write to a new file"
-    return None
-
-
-def _has_header(start: bytes | None, header: str) -> bool:
-    """Whether a file's start (None: unreadable, trusted) holds this header row (another watch appending to the
-    same log wrote it since its rotation)."""
-    return start is None or any(line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r") == header.rstrip("\n")
-                                for line in start.split(b"\n")[:-1])
-
-
-def _rows_of(lines: list[bytes], header: str) -> bool:
-    """Whether any of these lines is an answer's row under this header: its width, and a class of the header's
-    (p_ columns) as its label, or no label and an error."""
-    columns = next(csv.reader([header]))
-    labels = {c[2:] for c in columns[3:columns.index("atypical")]}
-    error = columns.index("error")
-    for line in lines:
-        cells = next(csv.reader([line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")]), [])
-        if len(cells) == len(columns) and (cells[1].lstrip("'") in labels or (cells[1] == "" and cells[error])):
-            return True
-    return False
-
-
-def csv_header_needed(start: bytes | None, header: str) -> bool:
-    """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
-    start: not where the file has that header (a restarted watch), yes where it has none (notes sent
-    there too, `2>&1`); a file of answers under other columns (another model, --explain or --watch's
-    time column) is refused (ValueError), since rows under another header are read into the wrong
-    columns without a word. ``start`` None: the file cannot be read back, so it is trusted."""
-    if start is None:
-        return False
-    lines = start.split(b"\n")[:-1]  # whole lines only: the last may be cut at the read's limit
-    given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
-                  .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
-    if given is None:
-        if _rows_of(lines, header):
-            raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
-                             "rotation under an older release?): a header written after them would have every CSV "
-                             f"reader take a row for it; put this header back at its top ({header.strip()}), or "
-                             "write to a new file")
-        return True
-    if given == header.rstrip("\n"):
-        return False
-    raise ValueError(f"standard output's file holds answers with other columns ({given}); this run's are "
-                f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
-
-
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True,
                written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None):
@@ -175,7 +115,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 # live log held rows alone, and every CSV reader took its first row for the header
                 size = file_size(out)
                 if size is not None and (size == 0 or (ended is not None and size < ended
-                                                       and not _has_header(file_start(out), csv_header_text(
+                                                       and not has_header(file_start(out), csv_header_text(
                                                            labels, explained, stamped)))):
                     w.writerow(columns)
             e = r.explanation or {}

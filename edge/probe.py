@@ -81,6 +81,11 @@ def _child_verdict(path: Path, size: int, sha256: str) -> str | None:
     return _verdict(r.returncode, os.name)
 
 
+# Windows exits that say nothing of the file, as SIGINT, SIGTERM and SIGKILL on POSIX: Ctrl-C
+# (STATUS_CONTROL_C_EXIT), a DLL that would not load or start (its runtime would not import), no memory
+_NT_NO_VERDICT = {0xC000013A, 0xC0000135, 0xC0000142, 0xC0000017}
+
+
 def _verdict(returncode: int, os_name: str) -> str | None:
     """What the child's exit ``returncode`` says, on ``os_name`` (os.name): _SAFE, 'crashed (...)', or None.
     A POSIX crash is a signal (a negative code); a Windows one an NTSTATUS exception code, positive and
@@ -89,6 +94,8 @@ def _verdict(returncode: int, os_name: str) -> str | None:
     if returncode == 0:
         return _SAFE
     if os_name == "nt" and returncode >= 0xC0000000:
+        if returncode in _NT_NO_VERDICT:  # stopped, or could not start or get memory: nothing said of the file
+            return None
         return f"crashed (exception 0x{returncode:08X})"
     if returncode > 0 or -returncode in (getattr(signal, "SIGKILL", 9), signal.SIGTERM, signal.SIGINT):
         return None  # it could not try (its runtime would not import: too little memory), or was stopped

@@ -605,7 +605,11 @@ def test_class_group_and_file_names_in_compare_md_are_text_not_markdown():
                   n_boot=50)
     groups = by_group(y, y, np.zeros(30, int), ODD_CLASSES, ["*a*"] * 28 + ["<i>b</i>"] * 2, n_boot=50)
     groups["<i>b</i>"]["per_class"] = groups["<i>b</i>"]["per_class"][:1]  # a group of one class: 'X films only'
-    md = "\n".join([*markdown({**r, "skipped_files": []}, "<m>a.tflite", "b.tflite", "*data*", "x"),
+    # the same-model warning names the files as typed (/runs/_old ... /runs/x_ read as emphasis), a data warning a
+    # group value
+    said = {"same_model": "/runs/_old/m.tflite and /runs/x_/m.tflite are the same model file: B minus A is zero",
+            "data_warnings": ["--by *bed*: no film has a value in MANIFEST.csv's *bed* column"]}
+    md = "\n".join([*markdown({**r, "skipped_files": [], **said}, "<m>a.tflite", "b.tflite", "*data*", "x"),
                     *markdown({**one, "skipped_files": []}, "a", "b", "d", "x"), *group_markdown("[ward](y)", groups)])
     names = [*ODD_CLASSES, "*a*", "<i>b</i>", "[ward](y)", "<m>a.tflite", "*data*"]
     assert not raw_names(md, names), raw_names(md, names)
@@ -613,5 +617,7 @@ def test_class_group_and_file_names_in_compare_md_are_text_not_markdown():
                   "\\<img src=x\\>\\*x\\* films only: B - A \\<img src=x\\>\\*x\\* sensitivity"):
         assert shown in unpadded(md), shown
     assert "\\\\" not in md  # escaped once
+    assert "/runs/\\_old/m.tflite and /runs/x\\_/m.tflite are the same model file" in md
+    assert "--by \\*bed\\*: no film has a value" in md
     assert headline(one).startswith(f"{ODD_CLASSES[0]} films only")  # the terminal's line keeps the name as it is
     assert f"the answer {ODD_CLASSES[0]}:" in caveats(r)[0]

@@ -148,7 +148,7 @@ def test_each_failing_file_counts_in_a_batch_and_one_named_twice_once(model, fil
 
 
 def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():
-    from edge.output import csv_header_needed
+    from edge.log_file import csv_header_needed
 
     header = csv_header_text(["COVID", "Normal"])
     assert csv_header_needed(header.replace("\n", "\r\n").encode() + b"a.png,COVID\r\n", header) is False
@@ -161,7 +161,7 @@ def test_the_header_is_found_in_a_log_saved_with_crlf_or_a_byte_order_mark():
 def test_a_csv_log_of_rows_without_their_header_is_refused_not_given_one_in_its_middle():
     """A watch's CSV log cut by logrotate's copytruncate under an older release holds rows and no header: the
     restart wrote the header after them, and every CSV reader took the first row for the header."""
-    from edge.output import csv_header_needed
+    from edge.log_file import csv_header_needed
 
     header = csv_header_text(["COVID", "Normal"], stamped=True)
     rows = (b"/srv/in/b.png,COVID,0.5022,0.5022,0.4978,0,,,2026-12-06T03:25:53+00:00\n"
@@ -175,7 +175,7 @@ def test_a_csv_log_of_rows_without_their_header_is_refused_not_given_one_in_its_
 
 
 def test_text_answers_are_not_appended_to_a_json_or_csv_log():
-    from edge.output import other_format
+    from edge.log_file import other_format
 
     assert "holds JSON answers (--json): text answers among them" in other_format(b'{"file": "a.png"}\n', "")
     assert "holds CSV answers (--csv): text answers among them" in other_format(b"file,label,probability,p_A\n", "")
@@ -189,7 +189,7 @@ def test_a_log_behind_a_write_only_descriptor_is_read_back_by_its_path_where_the
     import builtins
 
     import edge.stdout_file as sf
-    from edge.output import other_format
+    from edge.log_file import other_format
 
     real_open = builtins.open
 

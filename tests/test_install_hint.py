@@ -91,5 +91,6 @@ def test_the_hint_on_windows_names_the_source_folder_in_windows_form(tmp_path, m
     monkeypatch.setattr(sys, "executable", r"C:\Users\me\my cxr\.venv\Scripts\python.exe")
     real = os.path.exists
     monkeypatch.setattr(os.path, "exists", lambda p: p == r"C:\Users\me\my cxr" or real(p))
+    # PowerShell takes a quoted first word for a string, and runs it only after '&' (which cmd.exe refuses)
     assert install_hint("train") == (r'"C:\Users\me\my cxr\.venv\Scripts\python.exe" -m pip install -e '
-                                     r'"C:\Users\me\my cxr[train]"')
+                                     r'"C:\Users\me\my cxr[train]" (in PowerShell, begin the line with &)')

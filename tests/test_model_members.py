@@ -166,6 +166,8 @@ def test_a_windows_child_that_crashed_is_read_as_a_crash_and_posix_signals_as_be
     assert _verdict(0xC0000005, "nt") == "crashed (exception 0xC0000005)"
     assert _verdict(0xC00000FD, "nt") == "crashed (exception 0xC00000FD)"  # stack overflow
     assert _verdict(0xC0000409, "nt") == "crashed (exception 0xC0000409)"  # fail-fast
+    # Ctrl-C, a DLL not found or failing to start, no memory: nothing of the file, as SIGINT or SIGKILL on POSIX
+    assert all(_verdict(code, "nt") is None for code in (0xC000013A, 0xC0000135, 0xC0000142, 0xC0000017))
     for name in ("nt", "posix"):  # the child's own exits (1: no runtime, 3: another file) tell nothing of the file
         assert _verdict(0, name) == _SAFE and _verdict(1, name) is None and _verdict(3, name) is None
     assert _verdict(0xC0000005, "posix") is None  # an exit status, never a signal, on POSIX

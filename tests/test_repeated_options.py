@@ -107,6 +107,8 @@ def test_an_empty_argument_is_refused_not_taken_for_the_current_folder(app, args
     result = RUNNER.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "an argument is empty (an unset variable?), and an empty path is the current folder" in result.output
+    # 'or leave it out' was said of required arguments too (cxr-synth "", cxr-convert ""), which are then missing
+    assert "leave it out" not in result.output and "give the path ('.' for the current folder)" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

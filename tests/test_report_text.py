@@ -248,8 +248,10 @@ def test_every_class_source_and_group_name_in_cxr_evaluates_report_md_is_text_no
                            "class_counts": counts}}
     report = evaluation_report(tmp_path / "ev", "model.tflite on data", y, probs, classes, files, sources, n_boot=20,
                                robustness=robustness, threshold=(1, 0.5), site_point=site,
-                               subgroups={"[ward](x)": ["_a_", "<i>b</i>"] * (n // 2)})
+                               subgroups={"[ward](x)": ["_a_", "<i>b</i>"] * (n // 2)},
+                               extra={"data_warnings": ["--by *bed*: no film has a value in MANIFEST.csv's *bed* column"]})
     md = (tmp_path / "ev" / "report.md").read_text(encoding="utf-8")
+    assert "--by \\*bed\\*: no film has a value in MANIFEST.csv's \\*bed\\* column" in md  # a column no film fills
     for expected in ("\\<img src=x\\>\\*x\\*", "\\[N\\](http:x)\\`n\\`", "\\<b\\>ward\\</b\\>", "\\*north\\*",
                      "## By \\[ward\\](x)", "\\<i\\>b\\</i\\>"):
         assert expected in md, expected

@@ -18,6 +18,7 @@ import math
 import numpy as np
 from PIL import Image
 
+from edge.figures import fixed
 
 TRAITS = ("source", "format", "mode", "size", "aspect", "border")
 WARN_LIFT = 0.25  # warn when the traits close a quarter of the gap from chance to perfect
@@ -179,7 +180,7 @@ def shortcut_audit(traits: list[dict[str, str]], y: np.ndarray, classes: list[st
 
 def give_away_text(g: dict) -> str:
     """One give-away in words, e.g. 'format JPEG: 100% COVID (n = 30)'."""
-    return f"{g['trait']} {g['value']}: {g['share']:.0%} {g['class']} (n = {g['count']})"
+    return f"{g['trait']} {g['value']}: {fixed(g['share'], 0, 100)}% {g['class']} (n = {g['count']})"
 
 
 def summary_line(audit: dict) -> str:

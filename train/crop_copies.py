@@ -234,7 +234,8 @@ def within_reach(guesses: np.ndarray, centres: np.ndarray, radii: np.ndarray, ot
     guess_centres, which of the codes ``others`` ((4, m), as words gives) some guess may be within
     DOUBT_BITS of. False only where none is: a centre within radius + DOUBT_BITS of the code is
     what any guess of its within DOUBT_BITS implies."""
-    return (bits_apart(words(guesses[centres]), others) <= (radii + DOUBT_BITS)[:, None]).any(0)
+    reach = max(DOUBT_BITS, COPY_CODE_BITS)  # the farthest any later test accepts, whichever is changed
+    return (bits_apart(words(guesses[centres]), others) <= (radii + reach)[:, None]).any(0)
 
 
 def crop_and_mirror_pairs(thumbs: np.ndarray, codes: np.ndarray, mirrored: np.ndarray, smalls: np.ndarray,

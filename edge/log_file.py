@@ -1,0 +1,67 @@
+"""What a file that answers are appended to (``>> answers.csv``, a watch's log) holds already: answers in the
+other format, or CSV rows under other columns or under none, which a reader would take wrongly, and whether
+it needs this run's header row. Pure functions of the file's first bytes (edge.stdout_file.file_start)."""
+
+from __future__ import annotations
+
+import csv
+
+
+def other_format(start: bytes | None, fmt: str) -> str | None:
+    """Why answers in ``fmt`` ("csv", "json", else text) must not be appended to a file that starts with
+    ``start``: it holds answers in the other format (a unit edited from --json to --csv, the log
+    kept), and a file of both is read right by no reader. None where it does not."""
+    if start is None:
+        return None
+    mine = {"csv": "CSV rows", "json": "JSON lines"}.get(fmt, "text answers")
+    for line in start.split(b"\n")[:-1]:
+        text = line.decode("utf-8", "replace").lstrip("\ufeff").strip()
+        if fmt != "json" and text.startswith('{"file"'):
+            return f"standard output's file holds JSON answers (--json): {mine} among them are read by no reader; write to a new file"
+        if fmt != "csv" and text.startswith("file,label,probability,"):
+            return f"standard output's file holds CSV answers (--csv): {mine} among them are read by no reader; write to a new file"
+    return None
+
+
+def has_header(start: bytes | None, header: str) -> bool:
+    """Whether a file's start (None: unreadable, trusted) holds this header row (another watch appending to the
+    same log wrote it since its rotation)."""
+    return start is None or any(line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r") == header.rstrip("\n")
+                                for line in start.split(b"\n")[:-1])
+
+
+def _rows_of(lines: list[bytes], header: str) -> bool:
+    """Whether any of these lines is an answer's row under this header: its width, and a class of the header's
+    (p_ columns) as its label, or no label and an error."""
+    columns = next(csv.reader([header]))
+    labels = {c[2:] for c in columns[3:columns.index("atypical")]}
+    error = columns.index("error")
+    for line in lines:
+        cells = next(csv.reader([line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")]), [])
+        if len(cells) == len(columns) and (cells[1].lstrip("'") in labels or (cells[1] == "" and cells[error])):
+            return True
+    return False
+
+
+def csv_header_needed(start: bytes | None, header: str) -> bool:
+    """Whether a CSV appended to a file (``>> answers.csv``) needs its header row, given the file's
+    start: not where the file has that header (a restarted watch), yes where it has none (notes sent
+    there too, `2>&1`); a file of answers under other columns (another model, --explain or --watch's
+    time column) is refused (ValueError), since rows under another header are read into the wrong
+    columns without a word. ``start`` None: the file cannot be read back, so it is trusted."""
+    if start is None:
+        return False
+    lines = start.split(b"\n")[:-1]  # whole lines only: the last may be cut at the read's limit
+    given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
+                  .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
+    if given is None:
+        if _rows_of(lines, header):
+            raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
+                             "rotation under an older release?): a header written after them would have every CSV "
+                             f"reader take a row for it; put this header back at its top ({header.strip()}), or "
+                             "write to a new file")
+        return True
+    if given == header.rstrip("\n"):
+        return False
+    raise ValueError(f"standard output's file holds answers with other columns ({given}); this run's are "
+                f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
