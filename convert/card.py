@@ -70,7 +70,7 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     a = m.get("agreement")
     if a:  # what quantization cost, film by film: the same class as the Keras model, and how far p moved
         card["against_float"] = {"same_class": int(round(a["class_agreement"] * m["n"])), "n": m["n"],
-                                 "max_abs_prob_error": round(a["max_abs_prob_error"], 4)}
+                                 "max_abs_prob_error": rounded(a["max_abs_prob_error"], 4)}
     if m.get("decision"):
         d, t = m["decision"], m["decision"]["test"]
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up

@@ -27,17 +27,24 @@ def points_text(v: float) -> str:
 _and = listed
 
 
-def resolution_note(counts: dict[str, int], max_class_drop: float) -> str | None:
+def resolution_note(counts: dict[str, int], max_class_drop: float, max_drop: float | None = None) -> str | None:
     """One sentence when a class has so few test films that one film changing class moves its
-    sensitivity by more than the gate allows (100/n > max_class_drop points): the gate then fails on
-    a single film, which chance alone can move. The gate itself is unchanged."""
+    sensitivity by more than the gate allows (100/n > max_class_drop points), or (``max_drop``) the
+    test split so few that one film moves accuracy by more than its limit (under 100 films at 1 point,
+    where the note spoke of the classes alone): the gate then fails on a single film, which chance
+    alone can move. The gate itself is unchanged."""
     small = {c: n for c, n in counts.items() if n > 0 and 100 / n > max_class_drop + 1e-9}
-    if not small:
+    total = sum(counts.values())
+    few = max_drop is not None and total > 0 and 100 / total > max_drop + 1e-9
+    if not small and not few:
         return None
     each = _and([f"{c} sensitivity by {100 / n:.1f} points ({counted(n, 'test film')})" for c, n in small.items()])
-    return (f"one film moves {each}, more than the gate allows a class ({points_text(max_class_drop)}): the gate fails "
-            "if the quantized file misses a single film of it more, so its pass or fail says little until the test split "
-            "has more films")
+    accuracy = f"accuracy by {100 / total:.1f} points ({counted(total, 'test film')})" if few else ""
+    moved = (f"{each}, more than the gate allows a class ({points_text(max_class_drop)})" if small else "")
+    if few:
+        moved += f"{', and ' if small else ''}{accuracy}, more than it allows accuracy ({points_text(max_drop)})"
+    return (f"one film moves {moved}: the gate fails if the quantized file misses a single film more, so its pass "
+            "or fail says little until the test split has more films")
 
 
 def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: float) -> dict:

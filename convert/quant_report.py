@@ -48,7 +48,7 @@ def summary_table(report: dict) -> list[str]:
             f"{'—' if ratio is None else f'{ratio:.2f}'} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
             f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
-            + f" | {fixed(ag['class_agreement'], 1, 100)}% | {ag['max_abs_prob_error']:.3f} | {lat_s} | "
+            + f" | {fixed(ag['class_agreement'], 1, 100)}% | {fixed(ag['max_abs_prob_error'])} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
     return lines
 
@@ -105,7 +105,7 @@ def calibration_verdict(cal: dict, n: int) -> list[str]:
     rose = sum(cal[f"test_{key}_after"] - cal[f"test_{key}_before"] > 1e-3 for key, _ in _CAL_MEASURES)
     if n < ECE_MIN_FILMS or better or rose < len(_CAL_MEASURES):
         why = (f"on {n} test films, under {ECE_MIN_FILMS}: too few to judge calibration" if n < ECE_MIN_FILMS
-               else "the two measures disagree" if better else "the other measure did not move")
+               else "the two measures disagree" if better else "the other measure moved by less than 0.001")
         return [f"On the test split the temperature raised {worse}" + (f" and lowered {better}" if better else "")
                 + f": no verdict ({why}).", ""]
     return [f"**On the test split the temperature made calibration worse** ({worse}). It was fitted on the "
@@ -129,13 +129,13 @@ def refit_line(refit: dict) -> str:
 def input_check_section(check: dict, n_test: int, external: dict | None) -> list[str]:
     """How often edge's input check (edge.typicality) flags images that are in fact typical."""
     flagged = check["flagged"]
-    ext = (f" and {100 * flagged['external']:.1f}% of the {external['n']} images of `{external['source']}`, the source "
+    ext = (f" and {fixed(flagged['external'], 1, 100)}% of the {external['n']} images of `{external['source']}`, the source "
            "held out of training (a new site's films should rarely be flagged)") if "external" in flagged else ""
     return ["## Input check", "",
             f"Every model file carries a check of whether an input looks like the training images (a probabilistic PCA "
             f"of {check['thumbnail']}x{check['thumbnail']} thumbnails, {check['components']} components; edge.typicality). "
             f"Its threshold is the 99th percentile of scores no fit has seen (the validation images, and the training images cross-fitted in 5 folds). It flags "
-            f"{100 * flagged['test']:.1f}% of the {n_test} test images{ext}. On the device a flagged image gets a "
+            f"{fixed(flagged['test'], 1, 100)}% of the {n_test} test images{ext}. On the device a flagged image gets a "
             "warning, whatever its label. On cxr-dev it flags nearly every inverted film (96–100%), most films rotated by 90 degrees or "
             "upside down and most images that are not chest X-rays (benchmarks/input_check.py); other views were not "
             "measured, and a drawing of a chest passes.", ""]

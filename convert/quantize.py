@@ -125,7 +125,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     # before minutes of reading films; its shapes as cxr-evaluate checks them (a run before 0.20.0 records no checksum)
     model = run_model(run_dir / "model.keras", run, run_dir / "run.json", "; train the run again")
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress, rewrite=True)
-    few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop)
+    few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop, s.max_drop)
     if few:
         log(f"warning: {few}")
     chance_warnings = [flat] if (flat := no_signal_line(run)) is not None else []  # stderr, report.md, report.json

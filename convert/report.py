@@ -87,13 +87,14 @@ def per_class_table(summary: dict) -> list[str]:
     lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % at this set's mix (95% CI) | F1 | AUROC"
              + (" (95% CI) |" if auc_ci is not None else " |"),
              "|---|---:|---|---|---|---:|---:|"]
+    classes = [r["class"] for r in summary["per_class"]]  # a note may name another class ('one COVID film')
     for r in summary["per_class"]:
         auc = summary["auroc_per_class"].get(r["class"])
         f1 = "n/a" if r["f1"] is None else fixed(r['f1'])
         lines.append(f"| {md_cell(r['class'])} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
                      f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "
-                     f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), why.get(r['class']))} |")
+                     f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), md_names(why.get(r['class']), classes))} |")
     present = summary.get("classes_present")
     if present is not None and len(present) < len(summary["per_class"]):
         lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(md_cell(present[0]) if present else "one class")]
@@ -120,13 +121,16 @@ def headline(summary: dict, sep: str = "–", name=md_cell) -> str:
     interval's ends (" to " for the terminal); ``name``: how a class name is shown (report.md's md_cell; str for
     the terminal)."""
     present = summary.get("classes_present")
+    # 'n/a: one <class> film': the class as ``name`` shows it (md_names for report.md: md_cell's sentence form)
+    why = summary.get("macro_auroc_no_interval")
+    why = why if name is str or why is None else md_names(why, [r["class"] for r in summary["per_class"]])
     if present is not None and len(present) == 1:
         r = next(r for r in summary["per_class"] if r["class"] == present[0])
         return (f"{name(present[0])} films only: {name(present[0])} sensitivity {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} %, "
                 f"{_ece(summary)}, n = {summary['n']}")
     return (f"accuracy {fmt_ci(summary['accuracy'], summary['accuracy_ci'], sep)} %, balanced accuracy "
             f"{fmt_ci(summary['balanced_accuracy'], summary['balanced_accuracy_ci'], sep)} %, AUROC "
-            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'), summary.get('macro_auroc_no_interval'), sep)}, "
+            f"{fmt_auc(summary['macro_auroc'], summary.get('macro_auroc_ci'), why, sep)}, "
             f"{_ece(summary)}, "
             f"n = {summary['n']}")
 

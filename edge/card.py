@@ -153,7 +153,7 @@ def input_check_line(meta: dict[str, Any]) -> str:
     share = flagged_share(meta)
     return ("Input check: a film unlike its training films (upside down, inverted, not a chest film) gets a warning "
             "beside its answer (--refuse-atypical: no answer)"
-            + ("" if share is None else f"; it flagged {100 * share:.1f}% of its own validation films too, often more "
+            + ("" if share is None else f"; it flagged {fixed(share, 1, 100)}% of its own validation films too, often more "
                                         "of another site's") + ".")
 
 
@@ -245,7 +245,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         f = v.get("against_float")
         if f:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "
-                         f"{f['n']}, probabilities at most {f['max_abs_prob_error']:.4f} apart")
+                         f"{f['n']}, probabilities at most {fixed(f['max_abs_prob_error'], 4)} apart")
         rule, site_rule, decision = v.get("rule_on_test"), v.get("rule_on_site"), meta.get("decision")
         if not (rule or site_rule or decision) and (ppv := ppv_line(t["per_class"])):  # the device answers as these figures
             lines.append(ppv + unanswered(t["per_class"]))

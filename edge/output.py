@@ -107,16 +107,18 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
         if header:
             w.writerow(columns)
         rule = rule_text(threshold, labels)
-        ended: int | None = None  # where a watch's last row ended in standard output's file (its log)
+        # where a watch's header or last row ended in standard output's file (its log); None: no file, or no watch
+        ended = file_size(out) if stamped else None
 
         def write_csv(r: Result) -> None:
             nonlocal ended
             if stamped:  # a watch's log cut under it (logrotate's copytruncate): its header goes first again, or the
-                # live log held rows alone, and every CSV reader took its first row for the header
+                # live log held rows alone, and every CSV reader took its first row for the header. The log is
+                # read back only where it is not as this watch left it: cut, or notes written to it since (2>&1),
+                # which may have made it longer again than the rows it held
                 size = file_size(out)
-                if size is not None and (size == 0 or (ended is not None and size < ended
-                                                       and not has_header(file_start(out), csv_header_text(
-                                                           labels, explained, stamped)))):
+                if size is not None and size != ended and (size == 0 or not has_header(
+                        file_start(out), csv_header_text(labels, explained, stamped))):
                     w.writerow(columns)
             e = r.explanation or {}
             maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []

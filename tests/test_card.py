@@ -572,3 +572,13 @@ def test_the_cards_rule_line_says_how_many_films_of_its_class_the_rule_was_chose
         {**_meta(), "decision": site}, "m.tflite")
     bare = {k: v for k, v in decision.items() if k != "chosen_films"}
     assert "(chosen for 0.95 sensitivity on the validation split)" in card_text({**_meta(), "decision": bare}, "m.tflite")
+
+
+def test_a_float_and_int8_file_a_hair_apart_are_not_said_to_be_zero_apart():
+    """'probabilities at most 0.0000 apart' for 1.8e-7 (and report.md's 0.000 for 0.00027) said the file gave
+    the float model's probabilities exactly, which no quantized file does."""
+    from edge.figures import rounded  # as convert.card stores it: never rounded to 0
+
+    meta = _meta()
+    meta["validation"]["against_float"] = {"same_class": 40, "n": 40, "max_abs_prob_error": rounded(1.8e-7, 4)}
+    assert "probabilities at most 0.000001 apart" in card_text(meta, "m.tflite")

@@ -55,6 +55,9 @@ def test_a_pasteable_word_is_quoted_for_the_shell_it_is_pasted_into():
     venv = r"C:\Users\me\my venv\Scripts\python.exe"
     assert shell_quote(venv, "nt") == f'"{venv}"'
     assert shell_quote(r"C:\src\cxr-edge[train]", "nt") == r"C:\src\cxr-edge[train]"  # one word as it is
+    # no space, but '&' ends a command in cmd.exe and PowerShell: C:\R&D\... ran 'D\...' as a second command
+    assert shell_quote(r"C:\R&D\venv\Scripts\python.exe", "nt") == r'"C:\R&D\venv\Scripts\python.exe"'
+    assert shell_quote("COVID,Normal", "nt") == '"COVID,Normal"'  # PowerShell reads a bare comma list as an array
     assert shell_quote("/home/me/my venv/bin/python", "posix") == "'/home/me/my venv/bin/python'"
     assert shell_quote("COVID,Normal $x", "posix") == "'COVID,Normal $x'"
     assert shell_quote("plain", "posix") == "plain"

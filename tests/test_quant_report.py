@@ -105,7 +105,7 @@ def test_a_temperature_verdict_is_bold_only_where_both_measures_rose_on_enough_f
     flat = {**mixed, "test_ece_after": 0.278}  # one rose, the other did not move: no bold verdict either
     assert calibration_verdict(flat, 200) == [
         "On the test split the temperature raised negative log-likelihood 0.422 → 0.439: no verdict (the other "
-        "measure did not move).", ""]
+        "measure moved by less than 0.001).", ""]
 
 
 def test_the_training_data_section_names_label_conflicts():

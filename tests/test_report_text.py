@@ -260,3 +260,19 @@ def test_every_class_source_and_group_name_in_cxr_evaluates_report_md_is_text_no
     assert "\\\\" not in md  # escaped once: '\\*' shows a backslash
     assert json.loads((tmp_path / "ev" / "report.json").read_text())["classes"] == classes == report["classes"]
     assert f"answer {classes[0]}" in report["chance_warning"]  # report.json's sentence: the name as it is
+
+
+def test_the_auroc_note_of_a_class_of_one_film_names_it_as_text():
+    """'AUROC 1.000 (n/a: one <img src=x>*x* film)' in the headline and the per-class table showed a picture and
+    emphasis in report.md: the note was written as the summary holds it; the terminal keeps it as it is."""
+    import numpy as np
+
+    from convert.report import headline, per_class_table
+    from convert.summary import summarize
+
+    y = np.array([0] + [1] * 9)
+    p0 = np.r_[0.9, np.linspace(0.1, 0.4, 9)]
+    s = summarize(y, np.stack([p0, 1 - p0], 1), ODD_CLASSES, n_boot=20)
+    md = "\n".join([headline(s), *per_class_table(s)])
+    assert "one \\<img src=x\\>\\*x\\* film" in md and not raw_names(md, ODD_CLASSES), md
+    assert f"one {ODD_CLASSES[0]} film" in headline(s, name=str)

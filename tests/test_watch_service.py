@@ -177,6 +177,37 @@ def test_a_watchs_csv_log_cut_by_copytruncate_gets_its_header_again(model_dir, t
         str(incoming / "a.png")]
 
 
+def test_a_watchs_csv_log_cut_and_then_given_notes_longer_than_its_rows_gets_its_header_again(model_dir, tmp_path):
+    """With its notes in the same log (2>&1), a note written after the cut made the log longer than its rows had
+    left it, and the watch took it for uncut: its rows went on without a header, and the next restart refused it."""
+    import csv
+
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    table = tmp_path / "answers.csv"
+    with open(table, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
+                                 "--model", str(model)], stdout=out, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while "a.png" not in table.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            os.truncate(table, 0)  # copytruncate, then a note longer than the log was (as 2>&1 writes one)
+            with open(table, "a") as note:
+                note.write("edge-classify: note: " + "x" * 2 * len(str(incoming / "a.png")) * 4 + "\n")
+            _film(incoming / "b.png", 1)
+            while "b.png" not in table.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=60)
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("edge-classify: note:") and lines[1].startswith("file,label,probability,"), lines
+    assert [r["file"] for r in csv.DictReader(lines[1:])] == [str(incoming / "b.png")]
+
+
 def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(model_dir, tmp_path):
     """A log whose header an older release's copytruncate rotation cut away: the restart wrote the header after its
     rows. Refused before any answer, the log left as it was."""
