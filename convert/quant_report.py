@@ -166,8 +166,12 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
                 why = md_names(r.get("not_available") or f"no {name} films in the validation split", [name])
                 lines.append(f"| {shown} | none for {100 * r['target_sensitivity']:.0f}% ({why}) | n/a | n/a |")
                 continue
-            less = "; *less sensitive* than the most probable class there" if (r.get("versus_most_probable") or {}).get(
-                "less_sensitive") else ""
+            v = r.get("versus_most_probable") or {}
+            # 8 of 8 found by both, the rule calling fewer films: 'less sensitive there' was not what those films showed
+            less = ("" if not v.get("less_sensitive") else
+                    "; *less sensitive* than the most probable class there" if v.get("found_by_rule", 0) < v.get("tp", 0)
+                    else "; *no more sensitive* than the most probable class there: the same films found, fewer called, "
+                         "so fewer on new films")
             lines.append(f"| {shown} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
                          f"{_found(t)} | {_false_calls(t, shown)} |")
     return [*lines, ""]

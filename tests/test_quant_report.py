@@ -261,3 +261,22 @@ def test_every_class_name_in_cxr_converts_report_md_is_text_not_markdown(tiny_ru
     assert not raw_names(md, classes), raw_names(md, classes)
     assert "\\\\" not in md  # escaped once: '\\*' shows a backslash
     assert json.loads((run / "report.json").read_text())["classes"] == classes  # report.json keeps names as they are
+
+
+def test_a_rule_finding_the_same_films_with_fewer_calls_is_not_said_less_sensitive_there():
+    """'p ≥ 0.4094 (for 90% on validation; *less sensitive* than the most probable class there)' where on validation
+    both found 8 of 8: the rule called fewer films, which costs sensitivity on new films, not on those."""
+    from convert.quant_report import operating_points_section
+
+    rate = {"sensitivity": 1.0, "sensitivity_ci": [0.676, 1.0], "tp": 8, "fn": 0, "specificity": 0.46,
+            "specificity_ci": [0.2, 0.7], "fp": 7, "tn": 6}
+
+    def row(found: int) -> dict:
+        return {"class": "COVID", "threshold": 0.4094, "target_sensitivity": 0.9, "test": rate,
+                "versus_most_probable": {"less_sensitive": True, "tp": 8, "found_by_rule": found}}
+    summary = {"per_class": [{"class": "COVID", **rate}]}
+    same = "\n".join(operating_points_section({"model": "int8", "n_validation": 21, "rows": [row(8)]}, summary))
+    assert "*no more sensitive* than the most probable class there: the same films found, fewer called" in same
+    assert "*less sensitive* than the most probable class there" not in same
+    fewer = "\n".join(operating_points_section({"model": "int8", "n_validation": 21, "rows": [row(7)]}, summary))
+    assert "; *less sensitive* than the most probable class there)" in fewer
