@@ -3,6 +3,7 @@ and logs appended to across restarts (no second CSV header, no answer glued to a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -140,35 +141,43 @@ def test_a_watchs_csv_rows_say_when_they_were_written(model_dir, tmp_path):
     assert abs((datetime.now(timezone.utc) - datetime.fromisoformat(row["time"])).total_seconds()) < 120
 
 
+@contextlib.contextmanager
+def _watching_csv(model_dir: Path, tmp_path: Path):
+    """A real `edge-classify incoming --watch --csv >> answers.csv` on a folder holding a.png, answered before the
+    body runs; stopped by SIGTERM after it. Yields (incoming, the log, wait_for(text in the log))."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    table = tmp_path / "answers.csv"
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 60
+        while text not in table.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    with open(table, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
+                                 "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for("a.png")
+            yield incoming, table, wait_for
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=60)
+
+
 def test_a_watchs_csv_log_cut_by_copytruncate_gets_its_header_again(model_dir, tmp_path):
     """logrotate's copytruncate (the rotation the docs prescribe) cut the header away while the watch ran: the live
     log went on with rows alone, and every CSV reader took its first film's row for the header."""
     import csv
     import shutil
 
-    model = model_dir / "compact" / "model_int8.tflite"
-    incoming = tmp_path / "incoming"
-    incoming.mkdir()
-    _film(incoming / "a.png", 0)
-    table = tmp_path / "answers.csv"
-
-    def wait_for(name: str) -> None:
-        deadline = time.monotonic() + 60
-        while name not in table.read_text() and time.monotonic() < deadline:
-            time.sleep(0.1)
-
-    with open(table, "a") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
-                                 "--model", str(model)], stdout=out, stderr=subprocess.PIPE, text=True)
-        try:
-            wait_for("a.png")
-            shutil.copy(table, tmp_path / "answers.csv.1")  # logrotate copytruncate: copied, then cut to nothing
-            os.truncate(table, 0)
-            _film(incoming / "b.png", 1)
-            wait_for("b.png")
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.communicate(timeout=60)
+    with _watching_csv(model_dir, tmp_path) as (incoming, table, wait_for):
+        shutil.copy(table, tmp_path / "answers.csv.1")  # logrotate copytruncate: copied, then cut to nothing
+        os.truncate(table, 0)
+        _film(incoming / "b.png", 1)
+        wait_for("b.png")
     lines = table.read_text().splitlines()
     assert lines[0].startswith("file,label,probability,") and len(lines) == 2, lines
     (row,) = list(csv.DictReader(lines))
@@ -182,27 +191,12 @@ def test_a_watchs_csv_log_cut_and_then_given_notes_longer_than_its_rows_gets_its
     left it, and the watch took it for uncut: its rows went on without a header, and the next restart refused it."""
     import csv
 
-    model = model_dir / "compact" / "model_int8.tflite"
-    incoming = tmp_path / "incoming"
-    incoming.mkdir()
-    _film(incoming / "a.png", 0)
-    table = tmp_path / "answers.csv"
-    with open(table, "a") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
-                                 "--model", str(model)], stdout=out, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while "a.png" not in table.read_text() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            os.truncate(table, 0)  # copytruncate, then a note longer than the log was (as 2>&1 writes one)
-            with open(table, "a") as note:
-                note.write("edge-classify: note: " + "x" * 2 * len(str(incoming / "a.png")) * 4 + "\n")
-            _film(incoming / "b.png", 1)
-            while "b.png" not in table.read_text() and time.monotonic() < deadline:
-                time.sleep(0.1)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.communicate(timeout=60)
+    with _watching_csv(model_dir, tmp_path) as (incoming, table, wait_for):
+        os.truncate(table, 0)  # copytruncate, then a note longer than the log was (as 2>&1 writes one)
+        with open(table, "a") as note:
+            note.write("edge-classify: note: " + "x" * 8 * len(str(incoming / "a.png")) + "\n")
+        _film(incoming / "b.png", 1)
+        wait_for("b.png")
     lines = table.read_text().splitlines()
     assert lines[0].startswith("edge-classify: note:") and lines[1].startswith("file,label,probability,"), lines
     assert [r["file"] for r in csv.DictReader(lines[1:])] == [str(incoming / "b.png")]
