@@ -9,7 +9,7 @@ import numpy as np
 from convert.metrics import to_jsonable
 from convert.rule_notes import seen_rule_line, versus_sentence
 from convert.report_text import md_cell, md_code, md_names
-from edge.cliutil import shell_quote
+from edge.shell_words import shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import typer
 
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail, shell_quote
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
+from edge.shell_words import shell_quote
 from edge.stdout_file import written_to_stdout
 from edge.names import texts
 from edge.output import print_selftest, shown

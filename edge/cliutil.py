@@ -8,9 +8,7 @@ import errno
 import io
 import os
 import re
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -129,19 +127,6 @@ def end_terminal_line() -> None:
             sys.stdout.flush()
     except (OSError, ValueError):  # closed or gone: nothing to tidy
         pass
-
-
-def shell_quote(word: str, os_name: str | None = None) -> str:
-    """``word`` as one word of a command a message gives to paste: in double quotes where needed on Windows
-    (``os_name``, else os.name, "nt": cmd.exe passes POSIX single quotes on literally, and PowerShell refused
-    'C:\\...\\python.exe' -m pip), shlex.quote's single quotes elsewhere."""
-    if (os_name or os.name) != "nt":
-        return shlex.quote(word)
-    quoted = subprocess.list2cmdline([word])  # quotes only where a space or tab splits the word
-    # cmd.exe and PowerShell also split at & | < > ^ ; (C:\R&D\...) and PowerShell reads $ ` ( ) { } @ '
-    if quoted == word and re.search(r"""[&|<>^;$`(){}@',]""", word):
-        quoted = f'"{word}"'
-    return quoted
 
 
 def fail(prog: str, message: str, code: int = EXIT_USAGE) -> typer.Exit:

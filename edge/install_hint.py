@@ -14,7 +14,7 @@ from importlib import metadata
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from edge.cliutil import shell_quote
+from edge.shell_words import shell_quote
 
 
 def install_hint(extra: str) -> str:

@@ -14,8 +14,7 @@ def other_format(start: bytes | None, fmt: str) -> str | None:
     if start is None:
         return None
     mine = {"csv": "CSV rows", "json": "JSON lines"}.get(fmt, "text answers")
-    for line in start.split(b"\n")[:-1]:
-        text = line.decode("utf-8", "replace").lstrip("\ufeff").strip()
+    for text in (line.strip() for line in _lines(start)):
         if fmt != "json" and text.startswith('{"file"'):
             return f"standard output's file holds JSON answers (--json): {mine} among them are read by no reader; write to a new file"
         if fmt != "csv" and text.startswith("file,label,probability,"):
@@ -23,21 +22,26 @@ def other_format(start: bytes | None, fmt: str) -> str | None:
     return None
 
 
+def _lines(start: bytes) -> list[str]:
+    """The whole lines of a file's start (the last may be cut at the read's limit), as an Excel-saved log holds
+    them too: a byte-order mark, CRLF."""
+    return [line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r") for line in start.split(b"\n")[:-1]]
+
+
 def has_header(start: bytes | None, header: str) -> bool:
     """Whether a file's start (None: unreadable, trusted) holds this header row (another watch appending to the
     same log wrote it since its rotation)."""
-    return start is None or any(line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r") == header.rstrip("\n")
-                                for line in start.split(b"\n")[:-1])
+    return start is None or header.rstrip("\n") in _lines(start)
 
 
-def _rows_of(lines: list[bytes], header: str) -> bool:
+def _rows_of(lines: list[str], header: str) -> bool:
     """Whether any of these lines is an answer's row under this header: its width, and a class of the header's
     (p_ columns) as its label, or no label and an error."""
     columns = next(csv.reader([header]))
     labels = {c[2:] for c in columns[3:columns.index("atypical")]}
     error = columns.index("error")
     for line in lines:
-        cells = next(csv.reader([line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")]), [])
+        cells = next(csv.reader([line]), [])
         if len(cells) == len(columns) and (cells[1].lstrip("'") in labels or (cells[1] == "" and cells[error])):
             return True
     return False
@@ -51,9 +55,8 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     columns without a word. ``start`` None: the file cannot be read back, so it is trusted."""
     if start is None:
         return False
-    lines = start.split(b"\n")[:-1]  # whole lines only: the last may be cut at the read's limit
-    given = next((text for line in lines if (text := line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r"))
-                  .startswith("file,label,probability,")), None)  # an Excel-saved log: a byte-order mark, CRLF
+    lines = _lines(start)
+    given = next((line for line in lines if line.startswith("file,label,probability,")), None)
     if given is None:
         if _rows_of(lines, header):
             raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "

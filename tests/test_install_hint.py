@@ -50,7 +50,7 @@ def test_a_dicom_film_without_pydicom_names_the_dicom_extra(monkeypatch):
 def test_a_pasteable_word_is_quoted_for_the_shell_it_is_pasted_into():
     """On Windows the hint was 'C:\\...\\python.exe' -m pip ...: cmd.exe passes single quotes on literally and
     PowerShell refuses the line; elsewhere single quotes stay (a $ or ` inside double quotes would be expanded)."""
-    from edge.cliutil import shell_quote
+    from edge.shell_words import shell_quote
 
     venv = r"C:\Users\me\my venv\Scripts\python.exe"
     assert shell_quote(venv, "nt") == f'"{venv}"'
@@ -65,13 +65,13 @@ def test_a_pasteable_word_is_quoted_for_the_shell_it_is_pasted_into():
 
 def test_no_message_quotes_a_command_word_for_posix_shells_alone():
     """Every pasteable command (install hints, --classes, --class-map, --resume's differences, the report's
-    edge-classify lines, the self-test's) goes through edge.cliutil.shell_quote: one left on shlex.quote gave
+    edge-classify lines, the self-test's) goes through edge.shell_words.shell_quote: one left on shlex.quote gave
     Windows users single quotes that cmd.exe and PowerShell do not read."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     left = [str(p.relative_to(root)) for pkg in ("edge", "train", "convert") for p in sorted((root / pkg).rglob("*.py"))
-            if "shlex.quote(" in p.read_text(encoding="utf-8") and p != root / "edge" / "cliutil.py"]
+            if "shlex.quote(" in p.read_text(encoding="utf-8") and p != root / "edge" / "shell_words.py"]
     assert left == []
 
 
@@ -83,7 +83,7 @@ def test_the_hint_on_windows_names_the_source_folder_in_windows_form(tmp_path, m
     from importlib import metadata
 
     import edge.install_hint as ih
-    from edge.cliutil import shell_quote
+    from edge.shell_words import shell_quote
 
     class Dist:
         def read_text(self, name: str) -> str:

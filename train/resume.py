@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import DamagedFile, read_json
-from edge.cliutil import shell_quote
+from edge.shell_words import shell_quote
 from train.class_choice import picked_folders, same_class_setting
 from train.data import DataError
 from train.settings_check import teacher_size
