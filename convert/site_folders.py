@@ -17,7 +17,7 @@ from edge.batch import is_image_file
 from edge.figures import counted
 from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.class_folders import mask_folder_names
+from train.class_folders import data_folder_below, mask_folder_names
 from train.data import DataError, Item, class_folder_names, discover
 from train.foreign_files import backslash_names
 
@@ -77,6 +77,8 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         discover(data_dir, min_classes=1)  # raises its own "does not exist"
     folders = class_folder_names(data_dir)
     _refuse_a_class_folder(data_dir, folders, labels)
+    if below := data_folder_below(data_dir, folders, labels):  # before --class-map FOLDER=LABEL is advised for it
+        raise DataError(below)
     if not folders:
         discover(data_dir, min_classes=1)  # raises: no class folder at all
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders}):

@@ -201,3 +201,47 @@ def test_an_empty_class_folder_in_an_add_data_folder_gets_no_hint_that_would_not
         find_films(tmp_path / "data", None, [str(tmp_path / "site")])
     assert "class folder Normal in " in str(e.value) and " holds no images" in str(e.value)  # not 'folder(s) ... hold'
     assert "--class-map" not in str(e.value)
+
+
+def _kaggle_unzipped(archive: Path) -> Path:
+    """Kaggle's download unzipped: archive/COVID-19_Radiography_Dataset/{COVID,Normal}/images/, sheets beside."""
+    db = archive / "COVID-19_Radiography_Dataset"
+    for c in ("COVID", "Normal"):
+        write_images(db / c / "images", c, 2)
+        write_images(db / c / "masks", c, 2)
+    return db
+
+
+@pytest.mark.parametrize("sheet", [False, True])
+def test_a_data_folder_one_level_too_high_names_the_folder_to_give(tmp_path, sheet):
+    """--data archive/ (Kaggle's unzip) said only 'need at least 2 classes ..., found COVID-19_Radiography_Dataset'."""
+    db = _kaggle_unzipped(tmp_path / "archive")
+    if sheet:  # the older release without images/: its sheets beside the class folders give it away
+        for c in ("COVID", "Normal"):
+            for f in (db / c / "images").iterdir():
+                f.rename(db / c / f.name)
+            (db / f"{c}.metadata.xlsx").write_bytes(b"")
+    with pytest.raises(DataError) as e:
+        discover(tmp_path / "archive")
+    assert str(e.value) == (f"the folder COVID-19_Radiography_Dataset in {tmp_path / 'archive'} holds class folders of "
+                            f"its own (COVID, Normal): it is the data folder, not a class; give {db}")
+
+
+def test_a_class_folder_of_patient_folders_is_no_data_folder(tmp_path):
+    """A hospital export filed under one label (COVID/patient 4/) is a class's films: never refused as a data folder
+    given too high, and where it is the only class, its sub-folders are offered as classes only as an 'if'."""
+    write_images(tmp_path / "one" / "COVID" / "patient 4", "COVID", 2)
+    write_images(tmp_path / "one" / "COVID" / "patient 5", "COVID", 2, start=10)
+    write_images(tmp_path / "two" / "COVID" / "patient 4", "COVID", 2)
+    write_images(tmp_path / "two" / "Normal" / "patient 9", "Normal", 2)
+    with pytest.raises(DataError) as e:  # whether patient 4/ and patient 5/ are classes only the user knows
+        discover(tmp_path / "one")
+    assert str(e.value).endswith(f"found COVID: give a folder that holds a sub-folder of films per class (DATA/COVID/, "
+                                 f"DATA/Normal/); if the folders in COVID (patient 4, patient 5) are the classes, give "
+                                 f"{tmp_path / 'one' / 'COVID'}")
+    items, _, _ = discover(tmp_path / "two")  # two classes: never looked into
+    assert len(items) == 4
+    from convert.site_folders import site_items
+
+    items, _ = site_items(tmp_path / "one", ["COVID", "Normal"], None, "cxr-evaluate", quiet=True)
+    assert {i.label for i in items} == {"COVID"} and len(items) == 4

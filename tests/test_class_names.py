@@ -123,3 +123,40 @@ def test_a_class_list_names_each_class_once_and_none_empty():
     for empty in ("COVID,,Normal", "COVID,Normal,", " "):
         with pytest.raises(ValueError, match="has an empty item"):
             parse_class_list(empty)
+
+
+@pytest.mark.parametrize("class_map", [None, "COVID-19_Radiography_Dataset=COVID"])
+def test_a_site_folder_one_level_too_high_is_refused_before_class_map_is_advised(tmp_path, class_map):
+    """archive/ of Kaggle's unzip was told '--class-map COVID-19_Radiography_Dataset=LABEL', and following it scored
+    every film, Normal ones too, as COVID with exit 0."""
+    from convert.site_folders import site_items
+    from tests.test_data import write_images
+    from train.data import DataError
+
+    db = tmp_path / "archive" / "COVID-19_Radiography_Dataset"
+    for c in LABELS:
+        write_images(db / c / "images", c, 1)
+    with pytest.raises(DataError) as e:
+        site_items(tmp_path / "archive", LABELS, class_map, "cxr-evaluate", quiet=True)
+    assert str(e.value).startswith(f"the folder COVID-19_Radiography_Dataset in {tmp_path / 'archive'} holds class "
+                                   "folders of its own (COVID, Lung_Opacity, Normal, Viral_Pneumonia): it is the data "
+                                   f"folder, not a class; give {db}")
+    assert "--class-map" not in str(e.value)
+    (tmp_path / "site" / "Other").mkdir(parents=True)  # folders named as the labels, no images/ level, no sheets
+    for c in ("COVID", "Normal"):
+        write_images(tmp_path / "site" / "Other" / c, c, 1)
+    with pytest.raises(DataError, match=rf"give {tmp_path / 'site' / 'Other'}$"):
+        site_items(tmp_path / "site", LABELS, None, "cxr-evaluate", quiet=True)
+
+
+def test_an_added_folder_one_level_too_high_is_refused(tmp_path):
+    """cxr-train --add-data archive/ gave the same --class-map advice: every added film would join one class."""
+    from tests.test_data import write_images
+    from train.data import DataError
+    from train.extra_data import added_items
+
+    for c in ("COVID", "Normal"):
+        write_images(tmp_path / "archive" / "DB" / c / "images", c, 1)
+    with pytest.raises(DataError, match=rf"^--add-data {tmp_path / 'archive'}: the folder DB in .* holds class folders of "
+                                        r"its own \(COVID, Normal\)"):
+        added_items([str(tmp_path / "archive")], ["COVID", "Normal"])

@@ -260,6 +260,60 @@ def is_one_class_folder(data_dir: Path, names: list[str]) -> bool:
     return _holds_images(data_dir) or any(_holds_images(data_dir / n) for n in names)
 
 
+def _holds_films(folder: Path) -> bool:
+    """Whether ``folder`` holds films itself or in an images/ folder of its own (the Kaggle layout's CLASS/images/)."""
+    try:
+        return _holds_images(folder) or any(_holds_images(d) for d in folder.iterdir()
+                                            if d.name.lower() == "images" and d.is_dir())
+    except OSError:
+        return False
+
+
+def inner_class_folders(folder: Path, labels: list[str] | None = None, loose: bool = False) -> list[str]:
+    """The sub-folders of a would-be class folder that are class folders themselves, or []: the database's
+    metadata spreadsheets beside them (COVID.metadata.xlsx), or one in the Kaggle layout (COVID/images/), or two
+    named as ``labels`` (the model's or run's classes) that hold films. Folders of patients or studies under a
+    class (COVID/patient 4/) are none of these; ``loose`` takes any two that hold films, for a hint where the
+    folder is refused already (the only class of a training set)."""
+    from edge.decision import same_class_key
+    from train.kaggle_metadata import metadata_files
+
+    try:
+        subs = [d for d in class_dirs(folder) if d.name.lower() != "images" and not is_mask_folder(d.name)]
+    except OSError:  # cannot be listed: said as such by discovery
+        return []
+    names = [d.name for d in subs]
+    if not subs:
+        return []
+    if metadata_files(folder) or any(_holds_films(d) and not _holds_images(d) for d in subs):
+        return names
+    keys = {same_class_key(label) for label in labels or []}
+    if sum(same_class_key(d.name) in keys and _holds_films(d) for d in subs) >= 2:
+        return names
+    return names if loose and sum(map(_holds_films, subs)) >= 2 else []
+
+
+def data_folder_below(data_dir: Path, names: list[str], labels: list[str] | None = None) -> str | None:
+    """Why a would-be class folder of ``data_dir`` must be given as the data folder instead, or None: it holds class
+    folders of its own (inner_class_folders). Kaggle's download unzips to archive/COVID-19_Radiography_Dataset/COVID/,
+    and archive/ given made one class of every film: cxr-evaluate advised --class-map
+    COVID-19_Radiography_Dataset=COVID, which scored them all as COVID. With ``labels`` only the folders that match
+    none of them are looked into (COVID/siteA/images/ is a class's films)."""
+    from edge.decision import same_class_key
+
+    if given_split_dirs(Path(data_dir)):
+        return None
+    keys = {same_class_key(label) for label in labels or []}
+    for name in names:
+        if labels is not None and same_class_key(name) in keys:
+            continue
+        if inner := inner_class_folders(Path(data_dir) / name, labels):
+            shown = ", ".join(spelt(n) for n in inner[:5]) + (", ..." if len(inner) > 5 else "")
+            return (f"the folder {spelt(name)} in {data_dir} holds class folders of its own ({shown}): it is the "
+                    f"data folder, not a class; give {Path(data_dir) / name}")
+    return None
+
+
 def parent_to_give(data_dir: Path) -> Path:
     """The folder above data_dir, as the user wrote it where that says something (base for
     base/COVID), else absolute (COVID given from inside base)."""

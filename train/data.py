@@ -35,12 +35,12 @@ from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_
                              read_image_file, trim_uniform_borders)
 from edge.runtime import usable_cores
 from train.audit import file_traits
-from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names,
+from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, data_folder_below, inner_class_folders,
                                  given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
                                  run_folders, spelt, split_inside_a_class, split_twins,
                                  unreachable_class_folders)
 from train.film_walk import film_folders
-from train.class_choice import as_folders, classes_option, leave_out_option, nameless, nameless_error, not_found, \
+from train.class_choice import as_folders, listed, classes_option, leave_out_option, nameless, nameless_error, not_found, \
     not_text_error, twins_remedy
 from train.foreign_files import backslash_names, passed_over_warning
 from train.code_distance import CODE
@@ -201,9 +201,14 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
                            f"; to go on without {'it' if len(empty) == 1 else 'them'}: {leave_out_option(empty)}"
                            if min_classes < 2 and rest else ""))
     if len(classes) < min_classes:
+        if below := data_folder_below(data_dir, classes):  # archive/ of archive/COVID-19_Radiography_Dataset
+            raise DataError(below)
+        inner = inner_class_folders(data_dir / classes[0], loose=True) if len(classes) == 1 else []
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
-                        "films per class (DATA/COVID/, DATA/Normal/)")
+                        "films per class (DATA/COVID/, DATA/Normal/)"
+                        + (f"; if the folders in {classes[0]} ({listed(inner[:5])}{', ...' if len(inner) > 5 else ''}) "
+                           f"are the classes, give {data_dir / classes[0]}" if inner else ""))
     if warning := passed_over_warning(data_dir, [p for p in passed if p[1] in classes]):
         log(warning)
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word

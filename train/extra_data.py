@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from train.class_folders import data_folder_below
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item, discover
 from train.manifest import disagreement_warning, label_disagreements, read_manifest
@@ -162,6 +163,8 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
         if given is not None:
             raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
+        if below := data_folder_below(root, sorted({i.label for i in items}), classes):
+            raise DataError(f"--add-data {d}: {below}")
         matched = folder_classes(d, sorted({i.label for i in items}), classes, mapping)
         folders_seen.update(matched)
         for folder, label in sorted(matched.items()):
