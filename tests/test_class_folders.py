@@ -141,6 +141,27 @@ def test_a_class_folder_given_for_its_parent_is_told_so(tmp_path, inside):
         discover(base / "COVID", ["COVID", "Normal"])
 
 
+@pytest.mark.parametrize("films, given", [("images", "images"), ("Images", "Images"), ("films", "films"),
+                                          ("images", ".")])
+def test_a_kaggle_images_folder_given_names_the_database_folder(tmp_path, monkeypatch, films, given):
+    """--data COVID/images was told 'give its parent (COVID)', which was refused next as one class's folder: the data
+    folder is two levels up, whether the folder is named images or only lies beside masks/."""
+    base = tmp_path / "base"
+    write_images(base / "COVID" / films, "COVID", 3)
+    write_images(base / "COVID" / "masks", "COVID", 3)
+    write_images(base / "Normal" / films, "Normal", 3)
+    monkeypatch.chdir(base / "COVID")
+    if given == ".":
+        monkeypatch.chdir(base / "COVID" / films)
+    with pytest.raises(DataError) as e:
+        discover(Path(given))
+    assert str(e.value) == (f"{given} holds images but no class folders: give the folder two levels up ({base}), whose "
+                            "sub-folders are the classes (the Kaggle layout: CLASS/images/)")
+    monkeypatch.chdir(tmp_path)  # as written, where that says something
+    with pytest.raises(DataError, match=r"give the folder two levels up \(base\), whose"):
+        discover(Path("base", "COVID", films))
+
+
 def test_a_class_folder_given_by_its_name_alone_names_the_parent_in_full(tmp_path, monkeypatch):
     write_images(tmp_path / "base" / "COVID", "COVID", 3)
     monkeypatch.chdir(tmp_path / "base")

@@ -314,13 +314,28 @@ def data_folder_below(data_dir: Path, names: list[str], labels: list[str] | None
     return None
 
 
-def parent_to_give(data_dir: Path) -> Path:
-    """The folder above data_dir, as the user wrote it where that says something (base for
-    base/COVID), else absolute (COVID given from inside base)."""
+def is_images_of_a_class(data_dir: Path) -> bool:
+    """Whether data_dir is the films' folder inside a class folder, as in the Kaggle layout's CLASS/images/: named
+    images (any case), or beside a mask folder (COVID/films/ with COVID/masks/)."""
     data_dir = Path(data_dir)
-    if data_dir.name in ("", ".", "..") or data_dir.parent == Path("."):
-        return data_dir.resolve().parent
-    return data_dir.parent
+    name = (data_dir.resolve() if data_dir.name in ("", ".", "..") else data_dir).name
+    if name.lower() == "images":
+        return True
+    try:
+        return any(d.name != name and is_mask_folder(d.name) and d.is_dir() for d in data_dir.resolve().parent.iterdir())
+    except OSError:
+        return False
+
+
+def parent_to_give(data_dir: Path) -> Path:
+    """The data folder to give in place of data_dir, one class's films: the folder above it, as the user wrote it
+    where that says something (base for base/COVID), else absolute (COVID given from inside base); two above for
+    the Kaggle layout's CLASS/images/ (is_images_of_a_class), whose parent is a class folder, not the data folder."""
+    data_dir = Path(data_dir)
+    for _ in range(2 if is_images_of_a_class(data_dir) else 1):
+        data_dir = (data_dir.resolve().parent if data_dir.name in ("", ".", "..") or data_dir.parent == Path(".")
+                    else data_dir.parent)
+    return data_dir
 
 
 def not_a_data_folder(data_dir: Path) -> str | None:

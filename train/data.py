@@ -35,9 +35,9 @@ from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_
                              read_image_file, trim_uniform_borders)
 from edge.runtime import usable_cores
 from train.audit import file_traits
-from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, data_folder_below, inner_class_folders,
-                                 given_split_dirs, half_a_split, is_one_class_folder, not_a_data_folder, parent_to_give,
-                                 run_folders, spelt, split_inside_a_class, split_twins,
+from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, data_folder_below,
+                                 given_split_dirs, half_a_split, inner_class_folders, is_images_of_a_class,
+                                 is_one_class_folder, not_a_data_folder, parent_to_give, run_folders, spelt, split_inside_a_class, split_twins,
                                  unreachable_class_folders)
 from train.film_walk import film_folders
 from train.class_choice import as_folders, listed, classes_option, leave_out_option, nameless, nameless_error, not_found, \
@@ -147,8 +147,10 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if backslashed := backslash_names(data_dir, found):
         raise DataError(backslashed)
     if is_one_class_folder(data_dir, found):
-        raise DataError(f"{data_dir} holds images but no class folders: give its parent ({parent_to_give(data_dir)}), "
-                        "whose sub-folders are the classes")
+        raise DataError(f"{data_dir} holds images but no class folders: give "
+                        + ("the folder two levels up" if is_images_of_a_class(data_dir) else "its parent")
+                        + f" ({parent_to_give(data_dir)}), whose sub-folders are the classes"
+                        + (" (the Kaggle layout: CLASS/images/)" if is_images_of_a_class(data_dir) else ""))
     skipped = run_folders(data_dir, out)
     picked = as_folders(classes, found + [f.name for f, _ in skipped]) if classes is not None else []
     for folder, why in skipped:
