@@ -278,3 +278,17 @@ def test_rows_of_films_that_are_gone_are_said_and_a_row_without_a_url_is_no_miss
     discover(tmp_path, classes=["COVID", "Normal"], log=said.append)
     assert any("have no row with a URL in their class's metadata spreadsheet (e.g. Normal/images/Normal-1.png)" in line
                for line in said), said
+
+
+def test_the_older_releases_misspelt_sheet_is_read_and_the_right_spelling_wins(tmp_path):
+    """The older release ships 'Viral Pneumonia.matadata.xlsx': it was not read, and the warning said the class had no
+    sheet beside it while it lay there."""
+    kaggle_layout(tmp_path, {"COVID": [BIMCV], "Viral Pneumonia": [KIDS]})
+    (tmp_path / "Viral Pneumonia.metadata.xlsx").rename(tmp_path / "Viral Pneumonia.matadata.xlsx")
+    said: list[str] = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.label: i.source for i in items} == {"COVID": "bimcv.cipf.es", "Viral Pneumonia": "kaggle.com/paultimothymooney"}
+    assert not any("warning" in line for line in said), said
+    sheet(tmp_path / "Viral Pneumonia.metadata.xlsx", [["FILE NAME", "URL"], ["Viral Pneumonia-1", RSNA]])
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.label: i.source for i in items}["Viral Pneumonia"] == "kaggle.com/rsna-pneumonia-detection-challenge"

@@ -31,6 +31,8 @@ from edge.figures import counted
 from train.side_file import SideFileError, read_side_file
 
 SUFFIX = ".metadata.xlsx"
+# the older release ("COVID-19 Radiography Database") ships "Viral Pneumonia.matadata.xlsx", and loaders open it so
+SUFFIXES = (SUFFIX, ".matadata.xlsx")
 MAX_COLUMNS = 16384  # XFD, the last column Excel (and the .xlsx format) allows
 HEADER_ROWS = 10  # how far down a sheet its FILE NAME / URL header is looked for
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -167,19 +169,22 @@ def metadata_files(data_dir: Path) -> dict[str, Path]:
     """Class folder name -> its ``CLASS.metadata.xlsx`` beside the class folders (the database's
     own layout), for those whose folder is there: of the sheet's name, else one that differs only in
     case or punctuation, as class folders are matched everywhere (NORMAL/ beside Normal.metadata.xlsx:
-    its films had no source, without a word, and the shortcut audit missed the archive that gave them away)."""
+    its films had no source, without a word, and the shortcut audit missed the archive that gave them away).
+    The older release's own misspelling, ``Viral Pneumonia.matadata.xlsx``, is a class's sheet too (it was said
+    to be missing while it lay there); where a class has both, the one spelt right is read."""
     from edge.decision import same_class_key
 
     try:
         entries = sorted(Path(data_dir).iterdir())
         # a FIFO or device so named too (not a folder): its sheet is said to be unreadable, not passed over unsaid
-        found = [p for p in entries if p.name.endswith(SUFFIX) and p.exists() and not p.is_dir()]
+        found = [(p, suffix) for suffix in SUFFIXES for p in entries
+                 if p.name.endswith(suffix) and p.exists() and not p.is_dir()]
         folders = [p.name for p in entries if p.is_dir()]
     except OSError:
         return {}
     out = {}
-    for p in found:
-        name = p.name[: -len(SUFFIX)]
+    for p, suffix in found:  # the right spelling first: it wins
+        name = p.name[: -len(suffix)]
         folder = name if name in folders else next((f for f in folders if same_class_key(f) == same_class_key(name)), None)
         if folder is not None:
             out.setdefault(folder, p)
