@@ -37,8 +37,8 @@ from edge.runtime import usable_cores
 from train.audit import file_traits
 from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, data_folder_below,
                                  given_split_dirs, half_a_split, inner_class_folders, is_images_of_a_class,
-                                 is_one_class_folder, not_a_data_folder, parent_to_give, run_folders, spelt, split_inside_a_class, split_twins,
-                                 unreachable_class_folders)
+                                 is_one_class_folder, not_a_data_folder, parent_to_give, run_folders, spelt,
+                                 split_inside_a_class, split_twins, unreachable_class_folders)
 from train.film_walk import film_folders
 from train.class_choice import as_folders, listed, classes_option, leave_out_option, nameless, nameless_error, not_found, \
     not_text_error, twins_remedy
