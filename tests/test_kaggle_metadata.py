@@ -292,3 +292,22 @@ def test_the_older_releases_misspelt_sheet_is_read_and_the_right_spelling_wins(t
     sheet(tmp_path / "Viral Pneumonia.metadata.xlsx", [["FILE NAME", "URL"], ["Viral Pneumonia-1", RSNA]])
     items, _, _ = discover(tmp_path, log=said.append)
     assert {i.label: i.source for i in items}["Viral Pneumonia"] == "kaggle.com/rsna-pneumonia-detection-challenge"
+
+
+def test_a_sheets_name_matches_its_film_ignoring_spaces(tmp_path):
+    """The older release's films are 'COVID-19 (1).png'; a sheet row 'COVID-19(1)' matched no film, and every COVID film
+    of that release lost its source."""
+    for k in (1, 2):
+        Image.fromarray(render("COVID", np.random.default_rng(k), (64, 64))).save(
+            (tmp_path / "COVID-19").mkdir(exist_ok=True) or tmp_path / "COVID-19" / f"COVID-19 ({k}).png")
+        Image.fromarray(render("Normal", np.random.default_rng(k), (64, 64))).save(
+            (tmp_path / "NORMAL").mkdir(exist_ok=True) or tmp_path / "NORMAL" / f"NORMAL ({k}).png")
+    sheet(tmp_path / "COVID-19.metadata.xlsx", [["FILE NAME", "URL"], ["COVID-19(1)", BIMCV], ["COVID-19 ( 2 )", HANNOVER]])
+    sheet(tmp_path / "NORMAL.metadata.xlsx", [["FILE NAME", "URL"], ["NORMAL (1)", RSNA], ["NORMAL(2).png", RSNA]])
+    said: list[str] = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.path: i.source for i in items} == {
+        "COVID-19/COVID-19 (1).png": "bimcv.cipf.es", "COVID-19/COVID-19 (2).png": "github.com/ml-workgroup",
+        "NORMAL/NORMAL (1).png": "kaggle.com/rsna-pneumonia-detection-challenge",
+        "NORMAL/NORMAL (2).png": "kaggle.com/rsna-pneumonia-detection-challenge"}
+    assert not any("warning" in line for line in said), said

@@ -192,7 +192,7 @@ def metadata_files(data_dir: Path) -> dict[str, Path]:
 
 
 def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str, str], str]:
-    """(class folder, image name without extension), both case-folded -> source, from every class's
+    """(class folder case-folded, image name without extension as name_key has it) -> source, from every class's
     metadata spreadsheet; {} where there is none. A spreadsheet that cannot be read, or lacks the
     FILE NAME and URL columns, is said in one line and passed over (its films get no source)."""
     out: dict[tuple[str, str], str] = {}
@@ -212,8 +212,8 @@ def kaggle_sources(data_dir: Path, log: Callable[[str], None]) -> dict[tuple[str
 
 @functools.lru_cache(maxsize=16)
 def _sheet_sources(path: str, mtime_ns: int, size: int) -> tuple[dict[str, str], list[str]]:
-    """Image name (case-folded, without .png or another image suffix) -> source, of one spreadsheet;
-    read once per version of the file (the data folder's discovery runs for each part of a run); and
+    """Image name (name_key: case-folded, spaces left out, without .png or another image suffix) -> source,
+    of one spreadsheet; read once per version of the file (the data folder's discovery runs for each part of a run); and
     the names given again with another source (the first row stands)."""
     rows = xlsx_rows(Path(path))
     # the header row: the first, or below a title or blank rows someone added above it
@@ -230,13 +230,19 @@ def _sheet_sources(path: str, mtime_ns: int, size: int) -> tuple[dict[str, str],
         name = row[name_at].strip() if name_at < len(row) else ""
         url = row[url_at].strip() if url_at < len(row) else ""
         if name and url:
-            key = (Path(name).stem if is_image_name(name) else name).casefold()  # as film_key
+            key = name_key(Path(name).stem if is_image_name(name) else name)  # as film_key
             if out.setdefault(key, source := source_from_url(url)) != source:
                 conflicts.append(name)
     return out, conflicts
 
 
+def name_key(name: str) -> str:
+    """A film's name without its suffix as sheets and files are matched: ignoring case (NORMAL-1 for Normal-1.png) and
+    spaces (COVID-19(1) for 'COVID-19 (1).png', as the older release's names may be written in its sheets)."""
+    return "".join(name.split()).casefold()
+
+
 def film_key(path: str) -> tuple[str, str]:
     """A film's path in the data folder ("Normal/images/Normal-1.png") as kaggle_sources keys it."""
     parts = path.replace("\\", "/").split("/")
-    return parts[0].casefold(), Path(parts[-1]).stem.casefold()
+    return parts[0].casefold(), name_key(Path(parts[-1]).stem)
