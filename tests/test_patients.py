@@ -248,3 +248,47 @@ def test_patients_each_past_twice_the_target_still_give_train_validation_and_tes
         for seed in range(6):
             counts = _covid_counts(stratified_split(items, units, seed, 0.15, 0.15, log=[].append))
             assert all(counts) and sum(counts) == sum(sizes), (sizes, seed, counts)
+
+
+def test_films_in_sub_folders_of_a_class_folder_are_said_to_be_split_apart(tmp_path):
+    """COVID/patient 4/*.png, a hospital export filed under a label, was split across train, validation and test as
+    separate films without a word, the test figures flattered: said once, unless MANIFEST.csv names the patients;
+    the Kaggle layout's images/ level, a sub-folder of one film and masks/ are no patient folders."""
+    from tests.test_data import write_images
+    from train.prepare import find_films
+
+    data = tmp_path / "data"
+    write_images(data / "COVID" / "patient 4", "COVID", 3)
+    write_images(data / "COVID" / "patient 5", "COVID", 2, start=10)
+    write_images(data / "COVID" / "patient 6", "COVID", 1, start=20)  # one film: nothing to split
+    write_images(data / "COVID", "COVID", 2, start=30)
+    write_images(data / "Normal" / "images", "Normal", 4)
+    write_images(data / "Normal" / "masks", "Normal", 4)
+    said: list[str] = []
+    find_films(data, None, [], say=said.append)
+    warned = [line for line in said if "sub-folder" in line]
+    assert warned == ["warning: 2 sub-folders of the class folders hold 2 or more films each (e.g. COVID/patient 4/, "
+                      "3 films), and their films are split as separate films: if each is a patient or study, its films "
+                      "may fall on both sides of the split and flatter the test figures; to keep each together, name "
+                      "each film's patient in a MANIFEST.csv patient_id column"], said
+    (data / "MANIFEST.csv").write_text("file,patient_id\nCOVID/patient 4/covid-000.png,P4\n")
+    said.clear()
+    find_films(data, None, [], say=said.append)
+    assert not any("sub-folder" in line for line in said), said
+    (data / "MANIFEST.csv").unlink()
+    site = tmp_path / "site"  # an added folder's, and a split given in folders
+    write_images(site / "COVID" / "p1", "COVID", 2, start=40)
+    for part in ("train", "test"):
+        for c in ("COVID", "Normal"):
+            write_images(tmp_path / "given" / part / c, c, 2, start=50 if part == "test" else 0)
+    write_images(tmp_path / "given" / "train" / "Normal" / "p9", "Normal", 2, start=60)
+    said.clear()
+    find_films(tmp_path / "given", None, [str(site)], say=said.append)
+    assert [line[:160] for line in said if "sub-folder" in line] == [
+        f"warning: 2 sub-folders of the class folders hold 2 or more films each (e.g. {site.resolve().as_posix()}/COVID/"
+        "p1/, 2 films), and their films are split as separate films"[:160]], said
+    write_images(tmp_path / "given" / "train" / "Normal" / "p9", "Normal", 1, start=70)
+    said.clear()
+    find_films(tmp_path / "given", None, [str(site)], say=said.append)
+    assert [line for line in said if "sub-folder" in line][0].startswith(
+        "warning: 2 sub-folders of the class folders hold 2 or more films each (e.g. train/Normal/p9/, 3 films)"), said

@@ -7,7 +7,9 @@ together). Where MANIFEST.csv names each film's patient (a ``patient_id``, ``pat
 ``subject_id`` column), every film of a patient joins the same split unit: a patient with one
 film of each part would otherwise be scored on what it was trained on. Without such a column,
 cxr-train cannot tell patients apart (a folder per patient is no label), and says so where the
-layout suggests them. Pure functions, apart from reading the manifest.
+layout suggests them: sub-folders of a class folder holding several films each (COVID/patient 4/,
+patient_folders_warning), or most class folders holding a film or three (train.prepare). Pure
+functions, apart from reading the manifest.
 """
 
 from __future__ import annotations
@@ -177,3 +179,42 @@ def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict
     if note := patients_note(column, patients):
         log(note)
     return joined_by_patient(groups, patients), record
+
+
+def patient_folders_warning(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = (),
+                            given: bool = False) -> str | None:
+    """A warning where sub-folders of the class folders hold 2 or more films each and their folder's MANIFEST.csv
+    names no patient: a hospital export filed under a label (COVID/patient 4/*.png) had its patient's films split
+    across train, validation and test as separate films without a word, flattering the test figures. The Kaggle
+    layout's images/ level is no sub-folder (masks/ are never films); ``given``: the main folder comes split in
+    train/ and test/ folders, each holding the class folders. A warning only: the films are not grouped by folder."""
+    from train.extra_data import added_prefix
+    from train.manifest import ManifestError
+
+    roots = [(added_prefix(f), Path(f)) for f in add_data]
+    named: dict[Path, bool] = {}  # folder -> whether its MANIFEST.csv has a patient column
+    films: Counter = Counter()
+    for path in paths:
+        prefix, root = next(((p, r) for p, r in roots if path.startswith(p)), ("", Path(data_dir)))
+        if root not in named:
+            try:
+                named[root] = patient_column(read_manifest(root)[0]) is not None
+            except ManifestError:  # said by discovery
+                named[root] = False
+        if named[root]:
+            continue
+        at = 1 if given and not prefix else 0  # where the class folder is: train/COVID/...
+        folders = path[len(prefix):].split("/")[:-1]
+        inner = at + 1 + (len(folders) > at + 1 and folders[at + 1].lower() == "images")  # COVID/images/ is no patient
+        if len(folders) > inner:
+            films[prefix + "/".join(folders[:inner + 1]) + "/"] += 1
+    several = sorted((folder, n) for folder, n in films.items() if n >= 2)
+    if not several:
+        return None
+    folder, n = max(several, key=lambda fn: fn[1])
+    one = len(several) == 1
+    return (f"warning: {len(several)} sub-folder{'' if one else 's'} of the class folders "
+            f"hold{'s' if one else ''} 2 or more films {'' if one else 'each '}(e.g. {folder}, {n} films), and "
+            f"{'its' if one else 'their'} films are split as separate films: if each is a patient or study, its films "
+            "may fall on both sides of the split and flatter the test figures; to keep each together, name each film's "
+            "patient in a MANIFEST.csv patient_id column")

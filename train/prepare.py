@@ -22,7 +22,7 @@ from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
 from train.data import DataError, Item, Scan, Split, discover, scan
 from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
-from train.patients import split_units
+from train.patients import patient_folders_warning, split_units
 from train.split import name_order, stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
@@ -239,6 +239,8 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     items, classes = composed_labels(items, classes)  # after the folders above are named by their own spelling
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
+    if warning := patient_folders_warning([i.path for i in items], data_dir, add_data, given is not None):
+        say(warning)  # COVID/patient 4/*.png: a patient's films split as separate films
     return items, given, layout, classes
 
 
