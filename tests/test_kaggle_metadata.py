@@ -270,13 +270,15 @@ def test_rows_of_films_that_are_gone_are_said_and_a_row_without_a_url_is_no_miss
     (tmp_path / "COVID" / "images" / "COVID-3.png").unlink()
     said: list[str] = []
     discover(tmp_path, classes=["COVID", "Normal"], log=said.append)
-    strays = [line for line in said if "name no film found there" in line]
-    assert len(strays) == 1 and strays[0].startswith("warning: 1 rows of the metadata spreadsheets") and "covid-3" in strays[0]
+    strays = [line for line in said if "no film found there" in line]
+    assert len(strays) == 1 and strays[0].startswith("warning: 1 row of the metadata spreadsheets") and "covid-3" in strays[0]
+    assert "names no film found there (covid-3 of covid): a film deleted" in strays[0]  # '1 rows ... name', 'e.g.' of one
     sheet(tmp_path / "Normal.metadata.xlsx", [["FILE NAME", "FORMAT", "SIZE", "URL"], ["NORMAL-1", "PNG", "256*256", ""],
                                              ["NORMAL-2", "PNG", "256*256", KIDS]])
     said.clear()
     discover(tmp_path, classes=["COVID", "Normal"], log=said.append)
-    assert any("have no row with a URL in their class's metadata spreadsheet (e.g. Normal/images/Normal-1.png)" in line
+    assert any("1 of the 4 films in " in line and " has no row with a URL in its class's metadata spreadsheet "
+               "(Normal/images/Normal-1.png), so its source is" in line  # '1 of the 43 films ... have
                for line in said), said
 
 
@@ -311,3 +313,14 @@ def test_a_sheets_name_matches_its_film_ignoring_spaces(tmp_path):
         "NORMAL/NORMAL (1).png": "kaggle.com/rsna-pneumonia-detection-challenge",
         "NORMAL/NORMAL (2).png": "kaggle.com/rsna-pneumonia-detection-challenge"}
     assert not any("warning" in line for line in said), said
+
+
+def test_sheets_whose_rows_match_no_film_say_none_matched_not_empty_brackets(tmp_path):
+    """'sources from the database's metadata spreadsheets (*.metadata.xlsx): 0 ()' where no row named a film."""
+    kaggle_layout(tmp_path, {"COVID": [BIMCV], "Normal": [RSNA]})
+    for c in ("COVID", "Normal"):
+        sheet(tmp_path / f"{c}.metadata.xlsx", [["FILE NAME", "URL"], ["renamed-1", BIMCV]])
+    said: list[str] = []
+    discover(tmp_path, log=said.append)
+    assert ("sources from the database's metadata spreadsheets (*.metadata.xlsx): none matched a film; a MANIFEST.csv "
+            "with a source column would take their place") in said, said

@@ -277,11 +277,18 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
             unlisted.append(it.path)
     present = {film_key(it.path)[0] for it in items}  # rows of classes left out (--classes) are no strays
     if stray := sorted(k for k in sources if k[0] in present and k not in used):
-        log(f"warning: {len(stray)} rows of the metadata spreadsheets of {data_dir} name no film found there (e.g. "
-            f"{stray[0][1]} of {stray[0][0]}): films deleted, moved or renamed since the sheet was written?")
+        one = len(stray) == 1
+        log(f"warning: {len(stray)} row{'' if one else 's'} of the metadata spreadsheets of {data_dir} "
+            f"name{'s' if one else ''} no film found there ({'' if one else 'e.g. '}{stray[0][1]} of {stray[0][0]}): "
+            f"{'a film' if one else 'films'} deleted, moved or renamed since the sheet was written?")
     named = sorted({it.source for it in items} - {""})
-    log(f"sources from the database's metadata spreadsheets (*.metadata.xlsx): {len(named)} "
-        f"({', '.join(named[:6])}{', ...' if len(named) > 6 else ''}); a MANIFEST.csv with a source column would take their place")
+    # no row matched a film: "0 ()" read as a number cut off
+    log("sources from the database's metadata spreadsheets (*.metadata.xlsx): "
+        + (f"{len(named)} ({', '.join(named[:6])}{', ...' if len(named) > 6 else ''})" if named else
+           "none matched a film")
+        + "; a MANIFEST.csv with a source column would take their place")
     if unlisted:
-        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row with a URL in their class's "
-            f"metadata spreadsheet (e.g. {unlisted[0]}), so their source is {NOT_GIVEN}")
+        one = len(unlisted) == 1
+        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} {'has' if one else 'have'} no row with a "
+            f"URL in {'its' if one else 'their'} class's metadata spreadsheet ({'' if one else 'e.g. '}{unlisted[0]}), "
+            f"so {'its' if one else 'their'} source is {NOT_GIVEN}")
