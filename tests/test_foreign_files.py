@@ -156,3 +156,30 @@ def test_folder_names_in_class_map_lines_are_said_as_text(tmp_path, capsys):
     site_items(data, ["COVID", "Normal"], "Other\x1bc=-,Nothing=COVID", "cxr-evaluate")
     err = capsys.readouterr().err
     assert "folder " in err and "its folders:" in err and "\x1b" not in err, err
+
+
+def test_archives_left_unpacked_in_or_beside_the_class_folders_are_said(tmp_path, capsys):
+    """COVID.zip beside the class folders and Normal/more films.zip were passed over without a word, and a data folder
+    holding only archive.zip said 'found none' without naming it."""
+    import zipfile
+
+    (tmp_path / "zipped").mkdir()
+    with zipfile.ZipFile(tmp_path / "zipped" / "archive.zip", "w") as z:
+        z.writestr("COVID/a.png", b"")
+    with pytest.raises(DataError, match=r"found none: .*; archive\.zip there is an archive, not read: unpack it$"):
+        discover(tmp_path / "zipped")
+    with pytest.raises(DataError, match=r"archive\.zip there is an archive, not read: unpack it$"):  # cxr-evaluate's
+        site_items(tmp_path / "zipped", ["COVID", "Normal"], None, "cxr-evaluate", quiet=True)
+    data = tmp_path / "data"
+    films(data / "COVID")
+    films(data / "Normal")
+    shutil.copy(tmp_path / "zipped" / "archive.zip", data / "COVID.zip")
+    said: list[str] = []
+    discover(data, log=said.append)
+    assert f"warning: COVID.zip in {data}: an archive, not read; unpack it" in said, said
+    shutil.copy(tmp_path / "zipped" / "archive.zip", data / "Normal" / "more films.zip")
+    said.clear()
+    items, _ = site_items(data, ["COVID", "Normal"], None, "cxr-evaluate", quiet=True)
+    assert not any(i.path.endswith(".zip") for i in items)
+    assert f"cxr-evaluate: warning: 2 archives in {data} (e.g. COVID.zip) were not read; unpack them" in \
+        capsys.readouterr().err.splitlines()

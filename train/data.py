@@ -42,7 +42,7 @@ from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class
 from train.film_walk import film_folders
 from train.class_choice import as_folders, listed, classes_option, leave_out_option, nameless, nameless_error, not_found, \
     not_text_error, twins_remedy
-from train.foreign_files import backslash_names, passed_over_warning
+from train.foreign_files import archives_in, archives_warning, backslash_names, is_archive_name, passed_over_warning
 from train.code_distance import CODE
 from train.crop_copies import CHECK_FROM, GUESSES, SIEVE_SIDE, crop_print
 from train.hygiene import THUMB, copy_code, fingerprint
@@ -170,14 +170,15 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     items: list[Item] = []
     given_split: dict[str, str] | None = None
     passed: list[tuple[str, str, str]] = []  # (path, class, image format) of the images without an image suffix
+    archives: list[tuple[str, str]] = []  # (path, class) of the archives in the class folders
     if given:
         layout, given_split = "train/test folders", {}
         for part, d in given.items():
-            for it in _class_folders(d, data_dir, out, log, passed):
+            for it in _class_folders(d, data_dir, out, log, passed, archives):
                 items.append(it)
                 given_split[it.path] = part
     else:
-        items = list(_class_folders(data_dir, data_dir, out, log, passed))
+        items = list(_class_folders(data_dir, data_dir, out, log, passed, archives))
         layout = "kaggle (CLASS/images)" if any("/images/" in i.path for i in items) else "folder per class"
     if classes:
         asked, classes = classes, as_folders(classes, found)
@@ -209,10 +210,15 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
                         "films per class (DATA/COVID/, DATA/Normal/)"
+                        + (f"; {', '.join(map(said_name, packed[:3]))}{', ...' if len(packed) > 3 else ''} there "
+                           f"{'is an archive' if len(packed) == 1 else 'are archives'}, not read: unpack "
+                           f"{'it' if len(packed) == 1 else 'them'}" if (packed := archives_in(data_dir)) else "")
                         + (f"; if the folders in {classes[0]} ({listed(inner[:5])}{', ...' if len(inner) > 5 else ''}) "
                            f"are the classes, give {data_dir / classes[0]}" if inner else ""))
     if warning := passed_over_warning(data_dir, [p for p in passed if p[1] in classes]):
         log(warning)
+    if warning := archives_warning(data_dir, archives_in(data_dir) + [p for p, c in archives if c in classes]):
+        log(warning)  # COVID.zip beside the class folders, Normal/more films.zip: their films were never read
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
         log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. "
             f"{said_name(loose[0])}): "
@@ -256,15 +262,19 @@ def loose_images(data_dir: Path) -> list[str]:
 
 
 def _class_folders(root: Path, data_dir: Path, out: Path | None = None, log: Callable[[str], None] = stderr_note,
-                   passed: list[tuple[str, str, str]] | None = None) -> Iterable[Item]:
+                   passed: list[tuple[str, str, str]] | None = None,
+                   archives: list[tuple[str, str]] | None = None) -> Iterable[Item]:
     """The films of root's class folders; ``passed`` gets (path, class, image format) of each image left out for
-    want of an image suffix alone (edge.batch.lacks_image_suffix), for discovery to say."""
+    want of an image suffix alone (edge.batch.lacks_image_suffix), ``archives`` (path, class) of each archive
+    (.zip, ...), for discovery to say."""
     for class_dir in class_dirs(root, out):
         for dirpath, filenames in film_folders(class_dir, out, log, data_dir=data_dir):  # masks, hidden, run folders, links up
             for name in filenames:
                 path = os.path.join(dirpath, name)
                 if is_image_file(path, name):  # by suffix, or DICOM by content
                     yield Item(Path(path).relative_to(data_dir).as_posix(), class_dir.name)
+                elif archives is not None and is_archive_name(name):
+                    archives.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name))
                 elif passed is not None and (what := lacks_image_suffix(path, name)):
                     passed.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name, what))
 

@@ -10,6 +10,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# what a download is packed in: left unpacked in or beside the class folders, its films were never read, unsaid
+ARCHIVE_SUFFIXES = (".zip", ".7z", ".rar", ".tar", ".tar.gz", ".tgz")
+
+
+def is_archive_name(name: str) -> bool:
+    return not name.startswith(".") and name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def archives_in(folder: Path) -> list[str]:
+    """The names of the archives (.zip, .7z, ...) directly in ``folder``, sorted."""
+    try:
+        return sorted(p.name for p in Path(folder).iterdir() if is_archive_name(p.name) and p.is_file())
+    except OSError:
+        return []
+
+
+def archives_warning(data_dir: Path, paths: list[str]) -> str | None:
+    """'warning: COVID.zip in DATA: an archive, not read; unpack it' for the archives in or beside the class folders
+    (``paths``: from data_dir), or None."""
+    if not paths:
+        return None
+    from edge.output import said_name
+
+    if len(paths) == 1:
+        return f"warning: {said_name(paths[0])} in {data_dir}: an archive, not read; unpack it"
+    return (f"warning: {len(paths)} archives in {data_dir} (e.g. {said_name(paths[0])}) were not read; unpack them")
+
 
 def passed_over_warning(data_dir: Path, passed: list[tuple[str, str, str]]) -> str | None:
     """'warning: 4 files in the class folders of ns were passed over (COVID 4): ...' for the images of the classes
