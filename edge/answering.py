@@ -19,7 +19,7 @@ from edge.figures import counted
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format
 from edge.output import Tally, csv_header_text, rule_caption, shown, writer_for
-from edge.stdout_file import appended_to, file_start, written_to_stdout
+from edge.stdout_file import appended_to, file_start, written_over, written_to_stdout
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED
 
@@ -49,6 +49,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
     # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
     width = max((shown_width(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
     with written_to_stdout("edge-classify", answers=True):  # the CSV header is written here: a full disk is said as for any row
+        if problem := written_over(sys.stdout):  # before appended_to's newline, which would land over its first byte
+            raise fail("edge-classify", problem)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         header = True
         start = file_start(sys.stdout) if had else None

@@ -91,6 +91,30 @@ def file_start(stream, limit: int = 1 << 16) -> bytes | None:
     return _read_at(stream, 0, limit)
 
 
+def written_over(stream) -> str | None:
+    """Why answers must not be written to the file a stream writes to: a descriptor opened without O_APPEND
+    (systemd's ``StandardOutput=file:``, which writes "from offset 0", or the shell's ``1<>``) whose offset is
+    before the end of a file already holding something writes over its start: a restarted watch over the answers
+    of earlier runs, its "end the cut last line" newline over the first byte, and after a copytruncate at its old
+    offset, past a run of NUL bytes. None where it appends (or there is nothing to write over, or no fcntl: Windows)."""
+    size = file_size(stream)
+    if not size:
+        return None
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = stream.fileno()
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND or os.lseek(fd, 0, os.SEEK_CUR) >= size:
+            return None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return ("standard output's file is not opened for appending (systemd's StandardOutput=file: rather than append:, "
+            "or the shell's 1<>): answers would be written over the log's start; use StandardOutput=append: (systemd) "
+            "or >>")
+
+
 def appended_to(stream) -> int:
     """Bytes already in the regular file a stream appends to (``>> answers.csv``: a restarted watch
     must not write its CSV header again), 0 elsewhere. A file that an earlier run left ending in half

@@ -220,6 +220,35 @@ def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(
     assert p.stderr.count("error:") == 1 and "Traceback" not in p.stderr and table.read_bytes() == before
 
 
+def test_a_log_opened_without_append_is_refused_not_written_over(model_dir, tmp_path):
+    """systemd's StandardOutput=file: (and the shell's 1<>) opens the log without O_APPEND, at offset 0: a restarted
+    watch wrote its answers over the earlier runs', silently, exit 0 (and a batch's --csv/--json the same)."""
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    log = tmp_path / "answers.jsonl"
+    log.write_text('{"file": "/srv/in/earlier-film-answered-yesterday.png", "label": "Normal", "probability": 0.6}\n')
+    table = tmp_path / "answers.csv"
+    table.write_text("file,label,probability\n/srv/in/b.png,COVID,0.5\n")
+    runs = [(log, [str(incoming), "--watch", "--json", "--interval", "0.1"]), (table, [str(incoming / "a.png"), "--csv"])]
+    for path, args in runs:
+        before = path.read_bytes()
+        with open(path, "r+") as out:  # O_RDWR at offset 0, no O_APPEND: what file: and 1<> give
+            p = subprocess.run([sys.executable, "-m", "edge.cli", *args, "--model", str(model)], stdout=out,
+                               stderr=subprocess.PIPE, text=True, timeout=60)  # the old watch went on: killed here
+        assert p.returncode == 2, p.stderr
+        assert "error: standard output's file is not opened for appending (systemd's StandardOutput=file:" in p.stderr
+        assert "use StandardOutput=append: (systemd) or >>" in p.stderr and p.stderr.count("error:") == 1
+        assert path.read_bytes() == before
+    with open(log, "r+") as out:  # at the end of the file, it overwrites nothing: taken
+        out.seek(0, os.SEEK_END)
+        p = subprocess.run([sys.executable, "-m", "edge.cli", str(incoming / "a.png"), "--json", "--model", str(model)],
+                           stdout=out, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert log.read_text().splitlines()[0].startswith('{"file": "/srv/in/earlier-film') and len(log.read_text().splitlines()) == 2
+
+
 def test_a_closed_standard_output_is_said(model_dir, tmp_path):
     _film(tmp_path / "a.png", 0)
     r = _classify(model_dir / "compact" / "model_int8.tflite", [str(tmp_path / "a.png"), "--json"], None,
