@@ -19,7 +19,7 @@ from edge.figures import counted
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format
 from edge.output import Tally, csv_header_text, rule_caption, shown, writer_for
-from edge.stdout_file import appended_to, file_start, written_over, written_to_stdout
+from edge.stdout_file import LogPlace, appended_to, file_start, written_over, written_to_stdout
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED
 
@@ -141,6 +141,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
         with kept_interrupts() as interrupted:
@@ -151,6 +152,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         t.forget(watcher.removed)
                     if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
                         _say_unanswered(watcher, how, images)
+                    if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write
+                        if where[1]:
+                            raise fail("edge-classify", where[0])
+                        say(where[0])
                     emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep)))
             except KeyboardInterrupt:
                 pass

@@ -83,6 +83,53 @@ def _path_behind(fd: int) -> str | None:
         return None
 
 
+def name_of(stream) -> str | None:
+    """The path of the regular file a stream writes to, as the system names it now (Linux's /proc/self/fd link, with
+    " (deleted)" once removed; macOS's F_GETPATH); None where it writes to no regular file, or cannot be told."""
+    try:
+        fd = stream.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        path = _path_behind(fd)
+        return os.readlink(path) if path is not None and path.startswith("/proc/") else path
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+class LogPlace:
+    """Where a watch's log is, against where it was at the start. A rotation that moves the log and creates a new one
+    (logrotate's default, ``create``) leaves the watch writing into the moved file; the next rotation (or ``maxage``)
+    removes it, and every later answer went into a deleted file, lost, with exit code 0 and a normal summary."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.start = name_of(stream)  # None: no regular file (a pipe, the journal), or no way to tell: not checked
+        self.moved_said = False
+
+    def check(self) -> tuple[str, bool] | None:
+        """What to say of the log's place now, once (a warning: moved), or every time (removed: True, the watch must
+        stop); None where it is where it was."""
+        if self.start is None:
+            return None
+        try:
+            removed = os.fstat(self.stream.fileno()).st_nlink == 0
+        except (OSError, ValueError, AttributeError):
+            return None
+        now = name_of(self.stream)
+        if removed:
+            last = now.removesuffix(" (deleted)") if now else None
+            return (f"standard output's file {self.start} was removed" + (f" (moved to {last} first)" if last and last !=
+                                                                           self.start else "") +
+                    ": a rotation without copytruncate? its answers would go into a deleted file that no one reads: the "
+                    "watch stops (a restart opens the log again; rotate it with copytruncate)", True)
+        if now is not None and now != self.start and not self.moved_said:
+            self.moved_said = True
+            return (f"warning: standard output's file {self.start} was moved to {now} (a rotation without copytruncate?): "
+                    f"answers go there, not to {self.start}, until the watch is restarted; a second such rotation "
+                    "removes them unread", False)
+        return None
+
+
 def file_start(stream, limit: int = 1 << 16) -> bytes | None:
     """The first ``limit`` bytes of the regular file a stream writes to (where a CSV log's header
     is); None where it cannot be read."""

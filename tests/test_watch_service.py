@@ -249,6 +249,44 @@ def test_a_log_opened_without_append_is_refused_not_written_over(model_dir, tmp_
     assert log.read_text().splitlines()[0].startswith('{"file": "/srv/in/earlier-film') and len(log.read_text().splitlines()) == 2
 
 
+def test_a_watchs_log_moved_by_a_create_rotation_is_said_and_removed_stops_the_watch(model_dir, tmp_path):
+    """logrotate's default (create) moved the log under the watch, and its next rotation removed the moved copy: every
+    later answer went into a deleted file, lost, with exit code 0 and a normal summary, and nothing said either time."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    log, moved = tmp_path / "answers.jsonl", tmp_path / "answers.jsonl.1"
+
+    def wait_for(path: Path, text: str) -> None:
+        deadline = time.monotonic() + 60
+        while text not in path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    _film(incoming / "a.png", 0)
+    with open(log, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
+                                 "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
+                                stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(log, "a.png")
+        log.rename(moved)  # moved, and a new log created
+        log.touch()
+        for k, film in enumerate(["b.png", "c.png"], 1):  # answered in two polls, said once
+            _film(incoming / film, k)
+            wait_for(moved, film)
+        log.rename(moved)  # the next rotation: the file the watch writes to is removed
+        log.touch()
+        _film(incoming / "d.png", 3)
+        code = proc.wait(timeout=60)  # the old watch went on: killed here
+    finally:
+        proc.kill()
+        err = proc.communicate()[1]
+    assert code == 2, err
+    assert err.count(f"warning: standard output's file {log} was moved to {moved} (a rotation without copytruncate?)") == 1
+    assert f"error: standard output's file {log} was removed (moved to {moved} first): a rotation without " \
+           "copytruncate?" in err and err.count("error:") == 1 and "Traceback" not in err
+    assert log.read_text() == "" and "d.png" not in moved.read_text()  # unanswered: the restart answers it
+
+
 def test_a_closed_standard_output_is_said(model_dir, tmp_path):
     _film(tmp_path / "a.png", 0)
     r = _classify(model_dir / "compact" / "model_int8.tflite", [str(tmp_path / "a.png"), "--json"], None,
