@@ -202,6 +202,38 @@ def test_a_watchs_csv_log_cut_and_then_given_notes_longer_than_its_rows_gets_its
     assert [r["file"] for r in csv.DictReader(lines[1:])] == [str(incoming / "b.png")]
 
 
+def test_a_csv_log_cut_between_the_header_check_and_the_rows_write_gets_its_header_back(tmp_path, monkeypatch):
+    """A copytruncate in the microseconds between the watch's look at its log and the row's write put the row at the
+    log's start without its header; the log's size was then as the row left it, so no later row looked again: the
+    live log stayed headerless for good, and the next restart refused it (Restart=on-failure looped)."""
+    import csv
+
+    import edge.output
+    from edge.batch import Result
+
+    table = tmp_path / "answers.csv"
+    labels = ["COVID", "Normal"]
+    with open(table, "a") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        write = edge.output.writer_for(labels, 1, "csv", stamped=True)
+        write(Result("in/a.png", np.array([0.25, 0.75])))
+        now = edge.output._now
+
+        def cut_then_now() -> str:  # called after the look at the log, before the row is written: the cut goes there
+            out.flush()
+            os.truncate(table, 0)
+            return now()
+
+        monkeypatch.setattr(edge.output, "_now", cut_then_now)
+        write(Result("in/b.png", np.array([0.75, 0.25])))
+        monkeypatch.setattr(edge.output, "_now", now)
+        write(Result("in/c.png", np.array([0.5, 0.5])))
+        monkeypatch.undo()
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("file,label,probability,") and len(lines) == 3, lines
+    assert [r["file"] for r in csv.DictReader(lines)] == ["in/b.png", "in/c.png"]
+
+
 def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(model_dir, tmp_path):
     """A log whose header an older release's copytruncate rotation cut away: the restart wrote the header after its
     rows. Refused before any answer, the log left as it was."""
