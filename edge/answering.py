@@ -126,7 +126,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}
                         say(f"{shown(r.file)}: {r.explanation['map_error']}")
                         map_failed = True
-            with written_to_stdout("edge-classify", answers=True):  # flushed: a watched folder's answers must not wait
+            with written_to_stdout("edge-classify", answers=True, then=unwritten):  # flushed: a watched folder's answers must not wait
                 writer(r)
             for t in (total, recent):  # counted once written: a reader gone got no answer for this film
                 t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
@@ -134,6 +134,9 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                 print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                 recent = Tally()
 
+    # a watch stopped by a full disk: its operator wondered whether the films it found then were lost
+    unwritten = ("; the films whose answers were not written are answered at the next start (--skip-answered skips "
+                 "only those written)") if how.watch and how.answered is not None else ""
     keep = how.explain is not None
     emit(missing)
     if watcher is not None:

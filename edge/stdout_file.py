@@ -13,13 +13,14 @@ from edge.cliutil import stdout_failed
 
 
 @contextmanager
-def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
+def written_to_stdout(prog: str, answers: bool = False, then: str = "") -> Iterator[None]:
     """Writes to standard output inside the block that fail (but for a closed pipe: see
     :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
     output is a file (``>> answers.jsonl``), the half line a full disk left of the block's output is cut
     off again: it would spoil the log for every reader, and glue the next run's first answer onto it. ``answers``:
     the block writes whole lines each whole in itself (an answer a line, to a log others may append to): the
-    whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole."""
+    whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole. ``then``:
+    what the failure's line adds."""
     start = file_size(sys.stdout)
     try:
         yield
@@ -29,7 +30,7 @@ def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
     except OSError as e:
         if start is not None:
             _cut_back(sys.stdout, start, answers)
-        raise stdout_failed(prog, e) from None
+        raise stdout_failed(prog, e, then) from None
 
 
 def file_size(stream) -> int | None:
