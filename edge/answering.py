@@ -140,14 +140,16 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
     keep = how.explain is not None
     emit(missing)
     if watcher is not None:
-        from edge.interrupts import kept_interrupts
+        from edge.interrupts import hangup_said, kept_interrupts
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
-        with kept_interrupts() as interrupted:
+        with kept_interrupts() as interrupted, hangup_said("edge-classify", (
+                "stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): the watch cannot reopen its "
+                "log; rotate the log with copytruncate, or restart the watch")):
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()

@@ -319,6 +319,31 @@ def test_a_watchs_log_moved_by_a_create_rotation_is_said_and_removed_stops_the_w
     assert log.read_text() == "" and "d.png" not in moved.read_text()  # unanswered: the restart answers it
 
 
+def test_a_watch_ended_by_sighup_says_why_in_one_line(model_dir, tmp_path):
+    """SIGHUP (a logrotate postrotate's kill -HUP) ended the watch with 129 and no line at all: the journal showed a
+    restart nothing explained. It still ends it, killed by the signal, after one line."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    log = tmp_path / "answers.jsonl"
+    with open(log, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
+                                 "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
+                                stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while "a.png" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGHUP)
+        err = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()
+    assert proc.returncode == -signal.SIGHUP, err  # killed by it, as before: a shell's 129
+    assert err.strip().splitlines()[-1] == (
+        "edge-classify: stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): the watch "
+        "cannot reopen its log; rotate the log with copytruncate, or restart the watch")
+
+
 def test_a_closed_standard_output_is_said(model_dir, tmp_path):
     _film(tmp_path / "a.png", 0)
     r = _classify(model_dir / "compact" / "model_int8.tflite", [str(tmp_path / "a.png"), "--json"], None,
