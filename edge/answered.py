@@ -226,7 +226,8 @@ def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list
     count = sum(1 for f in films if f not in answers)
     if not count:
         return None
-    return (f"note: {counted(count, 'film')} in {', '.join(folders)} {'has' if count == 1 else 'have'} no answer in "
+    shown = ", ".join(os.path.join(f, "") for f in folders)  # in/, not "films in in": marked as the folders they are
+    return (f"note: {counted(count, 'film')} in {shown} {'has' if count == 1 else 'have'} no answer in "
             f"{logs_named(logs)}: answering {'it' if count == 1 else 'them'} (films that arrived while no watch ran, or "
             "whose last answer was an error; or answers trimmed or rotated "
             "out of the log: give each rotated copy with --skip-answered too)")
