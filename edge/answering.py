@@ -19,7 +19,7 @@ from edge.figures import counted
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format
 from edge.output import Tally, csv_header_text, rule_caption, shown, writer_for
-from edge.stdout_file import appended_to, file_start, written_to_stdout
+from edge.stdout_file import LogPlace, appended_to, file_start, written_over, written_to_stdout
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED
 
@@ -49,6 +49,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
     # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
     width = max((shown_width(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
     with written_to_stdout("edge-classify", answers=True):  # the CSV header is written here: a full disk is said as for any row
+        if problem := written_over(sys.stdout):  # before appended_to's newline, which would land over its first byte
+            raise fail("edge-classify", problem)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         header = True
         start = file_start(sys.stdout) if had else None
@@ -124,7 +126,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}
                         say(f"{shown(r.file)}: {r.explanation['map_error']}")
                         map_failed = True
-            with written_to_stdout("edge-classify", answers=True):  # flushed: a watched folder's answers must not wait
+            with written_to_stdout("edge-classify", answers=True, then=unwritten):  # flushed: a watched folder's answers must not wait
                 writer(r)
             for t in (total, recent):  # counted once written: a reader gone got no answer for this film
                 t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
@@ -132,16 +134,22 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                 print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                 recent = Tally()
 
+    # a watch stopped by a full disk: its operator wondered whether the films it found then were lost
+    unwritten = ("; the films whose answers were not written are answered at the next start (--skip-answered skips "
+                 "only those written)") if how.watch and how.answered is not None else ""
     keep = how.explain is not None
     emit(missing)
     if watcher is not None:
-        from edge.interrupts import kept_interrupts
+        from edge.interrupts import hangup_said, kept_interrupts
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
-        with kept_interrupts() as interrupted:
+        with kept_interrupts() as interrupted, hangup_said("edge-classify", (
+                "stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): the watch cannot reopen its "
+                "log; rotate the log with copytruncate, or restart the watch")):
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()
@@ -149,6 +157,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         t.forget(watcher.removed)
                     if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
                         _say_unanswered(watcher, how, images)
+                    if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write
+                        if where[1]:
+                            raise fail("edge-classify", where[0])
+                        say(where[0])
                     emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep)))
             except KeyboardInterrupt:
                 pass

@@ -153,7 +153,7 @@ def main(
              "since, films whose answer was an error, and films another model file answered (another model_sha256) "
              "are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
              "log (answers.jsonl.1, .gz too): a film whose answer was rotated away is answered again. A LOG that "
-             "does not exist yet skips nothing."),
+             "does not exist yet skips nothing (a warning says so)."),
     tally_every: Optional[int] = typer.Option(
         None, "--tally-every", min=0, metavar="N",
         help="--watch: after every N films (default 100), one line on stderr with what they were called (0: never). If far more "
@@ -249,12 +249,17 @@ def main(
         if skip_answered is not None:
             if not (watch and json_out):
                 raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
-            from edge.answered import answered_times, model_notes
+            from edge.answered import answered_times, missing_logs, model_notes
+            from edge.stdout_file import name_of
 
             try:
                 answered = answered_times(skip_answered)
             except ValueError as e:
                 raise _fail(str(e))
+            read, warnings = missing_logs(skip_answered, name_of(sys.stdout))
+            for warning in warnings:  # a rotated copy named otherwise: not read, and not named as read below
+                print(f"edge-classify: {warning}", file=sys.stderr)
+            skip_answered = read or skip_answered
         model_id = None
         if watch and json_out:  # each answer names the file that gave it: a log outlives its model
             from edge.answered import model_sha256

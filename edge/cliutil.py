@@ -225,16 +225,17 @@ def _plain(e: BaseException) -> str:
     return f"{e.filename}: {e.strerror}"
 
 
-def stdout_failed(prog: str, e: OSError) -> typer.Exit:
+def stdout_failed(prog: str, e: OSError, then: str = "") -> typer.Exit:
     """Say that the answers could not be written to standard output (`> /dev/full`, a full disk,
     `ulimit -f`), in words, and return the Exit (code 2) to raise. Standard output is then pointed
-    at /dev/null, so that Python's last flush does not fail again with a traceback."""
+    at /dev/null, so that Python's last flush does not fail again with a traceback. ``then``: what the line adds
+    (what becomes of the answers not written)."""
     reason = e.strerror or str(e)
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):  # a stream without a descriptor (a test's capture): nothing to flush later
         pass
-    return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}")
+    return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}{then}")
 
 
 def run_app(prog: str, app: Callable[[], Any]) -> None:

@@ -8,6 +8,7 @@ the end and exited 0. ``kept_interrupts`` remembers the signal so that the work 
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -76,3 +77,30 @@ def kept_interrupts() -> Iterator[Callable[[], None]]:
         for sig, handler in previous.items():
             if handler is not None:
                 signal.signal(sig, handler)
+
+
+@contextmanager
+def hangup_said(prog: str, line: str) -> Iterator[None]:
+    """Inside: SIGHUP (a logrotate postrotate's ``kill -HUP``, the end of an ssh session) ends the process as before,
+    killed by the signal (exit status 129 in a shell, the signal to a service manager), but after ``prog: line`` on
+    stderr: it ended a watch without a word, and the journal showed a restart no line explained. A SIGHUP ignored
+    where the command started (nohup) stays ignored; off the main thread, and where there is no SIGHUP (Windows),
+    nothing changes."""
+    hup = getattr(signal, "SIGHUP", None)
+    if hup is None or threading.current_thread() is not threading.main_thread() or signal.getsignal(hup) != signal.SIG_DFL:
+        yield
+        return
+
+    def hang_up(signum, frame):
+        try:
+            os.write(2, f"{prog}: {line}\n".encode("utf-8", "replace"))
+        except OSError:  # stderr gone with the session: the signal still ends it
+            pass
+        signal.signal(hup, signal.SIG_DFL)
+        os.kill(os.getpid(), hup)
+
+    signal.signal(hup, hang_up)
+    try:
+        yield
+    finally:
+        signal.signal(hup, signal.SIG_DFL)

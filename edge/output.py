@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -69,6 +70,31 @@ class _CsvRows:
         self.out.write(spreadsheet_row(row, "\n"))  # a film named "=HYPERLINK(...).png" is not run when opened
 
 
+def _size_in_file(out, text: str) -> int:
+    """The bytes ``text`` takes in the file a text stream writes to (its encoding; Windows' \r\n)."""
+    try:
+        n = len(text.encode(out.encoding or "utf-8", out.errors or "strict"))
+    except (AttributeError, LookupError, UnicodeError):
+        return -1  # not known: the log is looked at again
+    return n + text.count("\n") * (len(os.linesep) - 1)
+
+
+def _header_put_back(out, text: str, header: str) -> int | None:
+    """After a row found its log cut between the look at the log's start and the row's write (a copytruncate in those
+    microseconds): where the log is now that row alone, it is written again after its header (the watch is the
+    log's one writer); the log's size then, or None where it must be looked at again before the next row."""
+    if has_header(file_start(out), header):
+        return None
+    try:
+        if file_size(out) == _size_in_file(out, text):
+            os.ftruncate(out.fileno(), 0)
+            out.write(header + text)
+            return file_size(out)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -112,6 +138,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 
         def write_csv(r: Result) -> None:
             nonlocal ended
+            buf = io.StringIO()  # the header (where it goes first again) and the row, written at once
+            rows = _CsvRows(buf)
+            size = None
             if stamped:  # a watch's log cut under it (logrotate's copytruncate): its header goes first again, or the
                 # live log held rows alone, and every CSV reader took its first row for the header. The log is
                 # read back only where it is not as this watch left it: cut, or notes written to it since (2>&1),
@@ -119,19 +148,24 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 size = file_size(out)
                 if size is not None and size != ended and (size == 0 or not has_header(
                         file_start(out), csv_header_text(labels, explained, stamped))):
-                    w.writerow(columns)
+                    rows.writerow(columns)
             e = r.explanation or {}
             maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []
             time_cell = [_now()] if stamped else []
             if r.error:  # atypical: 1 for a film refused as atypical (--refuse-atypical), empty where not checked
-                w.writerow([r.file, "", "", *([""] * len(labels)), "" if r.atypical is None else int(r.atypical),
-                            r.error, *maps, "", *time_cell])
+                rows.writerow([r.file, "", "", *([""] * len(labels)), "" if r.atypical is None else int(r.atypical),
+                               r.error, *maps, "", *time_cell])
             else:
                 i = ranking(r.probabilities, threshold)[0]
-                w.writerow([r.file, labels[i], exact_text(at(r, i, 4)), *(exact_text(at(r, j, 4)) for j in range(len(labels))),
-                            "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
+                rows.writerow([r.file, labels[i], exact_text(at(r, i, 4)), *(exact_text(at(r, j, 4)) for j in range(len(labels))),
+                               "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
+            text = buf.getvalue()
+            out.write(text)
             if stamped:
                 ended = file_size(out)
+                if size is not None and ended != size + _size_in_file(out, text):  # cut (or written to) between the
+                    # look at its start and the row's write: the row may now start the log, without its header
+                    ended = _header_put_back(out, text, csv_header_text(labels, explained, stamped))
 
         return write_csv
 

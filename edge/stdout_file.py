@@ -13,13 +13,14 @@ from edge.cliutil import stdout_failed
 
 
 @contextmanager
-def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
+def written_to_stdout(prog: str, answers: bool = False, then: str = "") -> Iterator[None]:
     """Writes to standard output inside the block that fail (but for a closed pipe: see
     :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
     output is a file (``>> answers.jsonl``), the half line a full disk left of the block's output is cut
     off again: it would spoil the log for every reader, and glue the next run's first answer onto it. ``answers``:
     the block writes whole lines each whole in itself (an answer a line, to a log others may append to): the
-    whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole."""
+    whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole. ``then``:
+    what the failure's line adds."""
     start = file_size(sys.stdout)
     try:
         yield
@@ -29,7 +30,7 @@ def written_to_stdout(prog: str, answers: bool = False) -> Iterator[None]:
     except OSError as e:
         if start is not None:
             _cut_back(sys.stdout, start, answers)
-        raise stdout_failed(prog, e) from None
+        raise stdout_failed(prog, e, then) from None
 
 
 def file_size(stream) -> int | None:
@@ -83,12 +84,83 @@ def _path_behind(fd: int) -> str | None:
         return None
 
 
+def name_of(stream) -> str | None:
+    """The path of the regular file a stream writes to, as the system names it now (Linux's /proc/self/fd link, with
+    " (deleted)" once removed; macOS's F_GETPATH); None where it writes to no regular file, or cannot be told."""
+    try:
+        fd = stream.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        path = _path_behind(fd)
+        return os.readlink(path) if path is not None and path.startswith("/proc/") else path
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+class LogPlace:
+    """Where a watch's log is, against where it was at the start. A rotation that moves the log and creates a new one
+    (logrotate's default, ``create``) leaves the watch writing into the moved file; the next rotation (or ``maxage``)
+    removes it, and every later answer went into a deleted file, lost, with exit code 0 and a normal summary."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.start = name_of(stream)  # None: no regular file (a pipe, the journal), or no way to tell: not checked
+        self.moved_said = False
+
+    def check(self) -> tuple[str, bool] | None:
+        """What to say of the log's place now, once (a warning: moved), or every time (removed: True, the watch must
+        stop); None where it is where it was."""
+        if self.start is None:
+            return None
+        try:
+            removed = os.fstat(self.stream.fileno()).st_nlink == 0
+        except (OSError, ValueError, AttributeError):
+            return None
+        now = name_of(self.stream)
+        if removed:
+            last = now.removesuffix(" (deleted)") if now else None
+            return (f"standard output's file {self.start} was removed" + (f" (moved to {last} first)" if last and last !=
+                                                                           self.start else "") +
+                    ": a rotation without copytruncate? its answers would go into a deleted file that no one reads: the "
+                    "watch stops (a restart opens the log again; rotate it with copytruncate)", True)
+        if now is not None and now != self.start and not self.moved_said:
+            self.moved_said = True
+            return (f"warning: standard output's file {self.start} was moved to {now} (a rotation without copytruncate?): "
+                    f"answers go there, not to {self.start}, until the watch is restarted; a second such rotation "
+                    "removes them unread", False)
+        return None
+
+
 def file_start(stream, limit: int = 1 << 16) -> bytes | None:
     """The first ``limit`` bytes of the regular file a stream writes to (where a CSV log's header
     is); None where it cannot be read."""
     if file_size(stream) is None:
         return None
     return _read_at(stream, 0, limit)
+
+
+def written_over(stream) -> str | None:
+    """Why answers must not be written to the file a stream writes to: a descriptor opened without O_APPEND
+    (systemd's ``StandardOutput=file:``, which writes "from offset 0", or the shell's ``1<>``) whose offset is
+    before the end of a file already holding something writes over its start: a restarted watch over the answers
+    of earlier runs, its "end the cut last line" newline over the first byte, and after a copytruncate at its old
+    offset, past a run of NUL bytes. None where it appends (or there is nothing to write over, or no fcntl: Windows)."""
+    size = file_size(stream)
+    if not size:
+        return None
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = stream.fileno()
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND or os.lseek(fd, 0, os.SEEK_CUR) >= size:
+            return None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return ("standard output's file is not opened for appending (systemd's StandardOutput=file: rather than append:, "
+            "or the shell's 1<>): answers would be written over the log's start; use StandardOutput=append: (systemd) "
+            "or >>")
 
 
 def appended_to(stream) -> int:

@@ -541,6 +541,27 @@ def test_closing_lines_on_a_full_standard_output_are_one_line_not_a_traceback(tm
                                                  "no space left on device")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_watch_stopped_by_a_full_disk_says_its_unwritten_films_are_answered_at_the_next_start(model_dir, tmp_path):
+    """A watch whose log's disk filled stopped with one line and no word of the films it had found: its operator
+    could not tell whether they were lost (with --skip-answered, the next start answers them)."""
+    from PIL import Image
+
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    Image.new("L", (64, 64), 128).save(incoming / "a.png")
+    (tmp_path / "answers.jsonl").write_text("")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
+                            "--model", str(model_dir / "compact" / "model_int8.tflite"),
+                            "--skip-answered", str(tmp_path / "answers.jsonl")], stdout=full, stderr=subprocess.PIPE,
+                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == (
+        "edge-classify: error: cannot write the answers to standard output: no space left on device; the films whose "
+        "answers were not written are answered at the next start (--skip-answered skips only those written)")
+
+
 def test_a_ctrl_c_that_tensorflow_dropped_still_stops_cxr_convert(tiny_run, tmp_path, monkeypatch):
     """Inside TensorFlow a KeyboardInterrupt can be raised in a garbage-collector callback and dropped
     ('Exception ignored', to the converter's silenced stderr): cxr-convert then rewrote every file and

@@ -86,9 +86,10 @@ def test_a_restart_says_how_many_films_have_no_answer_in_the_log(tmp_path):
     answers = {"in/a.png": None}
     assert unanswered_note(["in/a.png"], answers, [log], ["in"]) is None
     note = unanswered_note(["in/a.png", "in/b.png", "in/c.png"], answers, [log, Path("answers.jsonl.1")], ["in"])
-    assert note.startswith(f"note: 2 films in in have no answer in {log} and answers.jsonl.1: answering them (")
+    # "films in in have": the folder marked as one (in/), where a folder named "in" read as a word
+    assert note.startswith(f"note: 2 films in in/ have no answer in {log} and answers.jsonl.1: answering them (")
     note = unanswered_note(["in/a.png", "in/b.png"], answers, [log], ["in"])  # '1 film(s) ... have', 'answering them'
-    assert note.startswith(f"note: 1 film in in has no answer in {log}: answering it (")
+    assert note.startswith(f"note: 1 film in in/ has no answer in {log}: answering it (")
     assert "give each rotated copy with --skip-answered too" in note
 
 
@@ -121,7 +122,41 @@ def test_a_watch_given_rotated_logs_answers_nothing_again_and_says_what_a_lone_l
     assert "2 films skipped" in r.stderr and "no answer in" not in r.stderr
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model, "--skip-answered", str(log)])
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 2, r.output
-    assert (f"note: 2 films in {folder} have no answer in {log}: answering them" in r.stderr), r.stderr
+    assert (f"note: 2 films in {folder}{os.sep} have no answer in {log}: answering them" in r.stderr), r.stderr
+
+
+def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not_named_as_read(model_dir, tmp_path,
+                                                                                                monkeypatch):
+    """logrotate's dateext (or compress without delaycompress) names the copy answers.jsonl-20261206.gz, never the
+    unit's answers.jsonl.1: it was passed over without a word, the start's note named it as read, and every restart
+    answered the whole folder again."""
+    import gzip
+
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    _png(folder / "a.png")
+    log, missing = tmp_path / "answers.jsonl", tmp_path / "answers.jsonl.1"
+    (tmp_path / "answers.jsonl-20261206.gz").write_bytes(gzip.compress(b""))  # the copy, as dateext + compress name it
+    log.write_text("")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", str(model_dir / "compact" / "model_int8.tflite"),
+                                 "--skip-answered", str(log), "--skip-answered", str(missing)])
+    assert r.exit_code == 0, r.output
+    assert (f"warning: --skip-answered {missing}: no such file: its answers are not read; beside it: "
+            f"{tmp_path / 'answers.jsonl-20261206.gz'} (logrotate's dateext") in r.stderr, r.stderr
+    assert f"have no answer in {log}: answering" in r.stderr or f"has no answer in {log}: answering" in r.stderr
+    assert str(missing) not in r.stderr.split("warning:")[-1].split("\n", 1)[1]  # nor named as read in the note
+    assert r.stderr.count("warning:") == 1  # the log itself, there (empty), is read without one
 
 
 def _png(path: Path) -> None:

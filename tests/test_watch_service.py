@@ -202,6 +202,38 @@ def test_a_watchs_csv_log_cut_and_then_given_notes_longer_than_its_rows_gets_its
     assert [r["file"] for r in csv.DictReader(lines[1:])] == [str(incoming / "b.png")]
 
 
+def test_a_csv_log_cut_between_the_header_check_and_the_rows_write_gets_its_header_back(tmp_path, monkeypatch):
+    """A copytruncate in the microseconds between the watch's look at its log and the row's write put the row at the
+    log's start without its header; the log's size was then as the row left it, so no later row looked again: the
+    live log stayed headerless for good, and the next restart refused it (Restart=on-failure looped)."""
+    import csv
+
+    import edge.output
+    from edge.batch import Result
+
+    table = tmp_path / "answers.csv"
+    labels = ["COVID", "Normal"]
+    with open(table, "a") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        write = edge.output.writer_for(labels, 1, "csv", stamped=True)
+        write(Result("in/a.png", np.array([0.25, 0.75])))
+        now = edge.output._now
+
+        def cut_then_now() -> str:  # called after the look at the log, before the row is written: the cut goes there
+            out.flush()
+            os.truncate(table, 0)
+            return now()
+
+        monkeypatch.setattr(edge.output, "_now", cut_then_now)
+        write(Result("in/b.png", np.array([0.75, 0.25])))
+        monkeypatch.setattr(edge.output, "_now", now)
+        write(Result("in/c.png", np.array([0.5, 0.5])))
+        monkeypatch.undo()
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("file,label,probability,") and len(lines) == 3, lines
+    assert [r["file"] for r in csv.DictReader(lines)] == ["in/b.png", "in/c.png"]
+
+
 def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(model_dir, tmp_path):
     """A log whose header an older release's copytruncate rotation cut away: the restart wrote the header after its
     rows. Refused before any answer, the log left as it was."""
@@ -218,6 +250,98 @@ def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(
     assert p.returncode == 2, p.stderr
     assert "edge-classify: error: standard output's file holds CSV rows without their header" in p.stderr
     assert p.stderr.count("error:") == 1 and "Traceback" not in p.stderr and table.read_bytes() == before
+
+
+def test_a_log_opened_without_append_is_refused_not_written_over(model_dir, tmp_path):
+    """systemd's StandardOutput=file: (and the shell's 1<>) opens the log without O_APPEND, at offset 0: a restarted
+    watch wrote its answers over the earlier runs', silently, exit 0 (and a batch's --csv/--json the same)."""
+    model = model_dir / "compact" / "model_int8.tflite"
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    log = tmp_path / "answers.jsonl"
+    log.write_text('{"file": "/srv/in/earlier-film-answered-yesterday.png", "label": "Normal", "probability": 0.6}\n')
+    table = tmp_path / "answers.csv"
+    table.write_text("file,label,probability\n/srv/in/b.png,COVID,0.5\n")
+    runs = [(log, [str(incoming), "--watch", "--json", "--interval", "0.1"]), (table, [str(incoming / "a.png"), "--csv"])]
+    for path, args in runs:
+        before = path.read_bytes()
+        with open(path, "r+") as out:  # O_RDWR at offset 0, no O_APPEND: what file: and 1<> give
+            p = subprocess.run([sys.executable, "-m", "edge.cli", *args, "--model", str(model)], stdout=out,
+                               stderr=subprocess.PIPE, text=True, timeout=60)  # the old watch went on: killed here
+        assert p.returncode == 2, p.stderr
+        assert "error: standard output's file is not opened for appending (systemd's StandardOutput=file:" in p.stderr
+        assert "use StandardOutput=append: (systemd) or >>" in p.stderr and p.stderr.count("error:") == 1
+        assert path.read_bytes() == before
+    with open(log, "r+") as out:  # at the end of the file, it overwrites nothing: taken
+        out.seek(0, os.SEEK_END)
+        p = subprocess.run([sys.executable, "-m", "edge.cli", str(incoming / "a.png"), "--json", "--model", str(model)],
+                           stdout=out, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert log.read_text().splitlines()[0].startswith('{"file": "/srv/in/earlier-film') and len(log.read_text().splitlines()) == 2
+
+
+def test_a_watchs_log_moved_by_a_create_rotation_is_said_and_removed_stops_the_watch(model_dir, tmp_path):
+    """logrotate's default (create) moved the log under the watch, and its next rotation removed the moved copy: every
+    later answer went into a deleted file, lost, with exit code 0 and a normal summary, and nothing said either time."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    log, moved = tmp_path / "answers.jsonl", tmp_path / "answers.jsonl.1"
+
+    def wait_for(path: Path, text: str) -> None:
+        deadline = time.monotonic() + 60
+        while text not in path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    _film(incoming / "a.png", 0)
+    with open(log, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
+                                 "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
+                                stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(log, "a.png")
+        log.rename(moved)  # moved, and a new log created
+        log.touch()
+        for k, film in enumerate(["b.png", "c.png"], 1):  # answered in two polls, said once
+            _film(incoming / film, k)
+            wait_for(moved, film)
+        log.rename(moved)  # the next rotation: the file the watch writes to is removed
+        log.touch()
+        _film(incoming / "d.png", 3)
+        code = proc.wait(timeout=60)  # the old watch went on: killed here
+    finally:
+        proc.kill()
+        err = proc.communicate()[1]
+    assert code == 2, err
+    assert err.count(f"warning: standard output's file {log} was moved to {moved} (a rotation without copytruncate?)") == 1
+    assert f"error: standard output's file {log} was removed (moved to {moved} first): a rotation without " \
+           "copytruncate?" in err and err.count("error:") == 1 and "Traceback" not in err
+    assert log.read_text() == "" and "d.png" not in moved.read_text()  # unanswered: the restart answers it
+
+
+def test_a_watch_ended_by_sighup_says_why_in_one_line(model_dir, tmp_path):
+    """SIGHUP (a logrotate postrotate's kill -HUP) ended the watch with 129 and no line at all: the journal showed a
+    restart nothing explained. It still ends it, killed by the signal, after one line."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    log = tmp_path / "answers.jsonl"
+    with open(log, "a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval", "0.1",
+                                 "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
+                                stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while "a.png" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGHUP)
+        err = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()
+    assert proc.returncode == -signal.SIGHUP, err  # killed by it, as before: a shell's 129
+    assert err.strip().splitlines()[-1] == (
+        "edge-classify: stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): the watch "
+        "cannot reopen its log; rotate the log with copytruncate, or restart the watch")
 
 
 def test_a_closed_standard_output_is_said(model_dir, tmp_path):
