@@ -10,7 +10,7 @@ from typing import TextIO
 from edge.batch import Result, expand_inputs
 from edge.figures import counted
 from edge.no_images import why_no_images
-from edge.links import linked_text
+from edge.links import linked_text, masks_text
 
 
 def stdin_paths(text: str) -> list[str]:
@@ -90,14 +90,17 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
     errors: list[Result] = []
     empty: list[str] = []
     linked: list[str] = []
+    masks: list[str] = []
     for a in args:
-        files, gone = expand_inputs([a], recursive=recursive, linked=linked)
+        files, gone = expand_inputs([a], recursive=recursive, linked=linked, masks=masks)
         paths.extend(files)
         errors.extend(gone)
         if not files and not gone:  # a folder with no image in it
             empty.append(a)
     if linked and paths:  # their films are not answered: said once, never a silent skip (else said in the error)
         print(f"edge-classify: note: {linked_text(linked)}", file=sys.stderr, flush=True)
+    if masks and paths:  # lung masks beside the films (Kaggle's CLASS/masks/) were answered and counted as films
+        print(f"edge-classify: note: {masks_text(masks)}", file=sys.stderr, flush=True)
     if not paths and not errors:  # nothing classified must not look like success (cron, pipes)
         named = [a for a in images if a != "-"]
         return [], [], why_no_images(args, recursive, "-" in images and len(args) == len(named))
