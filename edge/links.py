@@ -1,9 +1,11 @@
 """Sub-folders that edge-classify --recursive (and --watch --recursive) does not enter: linked ones, since a link
 may lead back up and the walk would never end, and mask folders (edge.mask_folders), whose lung masks are named
 as the films are and are no films. Their files are not answered, so they are named on stderr (once) and in the
-"no images found" error, never passed over without a word."""
+"no images found" error, never passed over without a word; and so are, without --recursive, films in sub-folders."""
 
 from __future__ import annotations
+
+from edge.figures import counted
 
 
 def _shown(folders: list[str]) -> str:
@@ -22,3 +24,15 @@ def masks_text(masks: list[str]) -> str:
     as an argument to classify its files', of at most 3 named, as :func:`linked_text` names linked ones."""
     return (f"mask sub-folders are not entered, even with --recursive, since they hold masks (lung masks named as the "
             f"films are), not films: {_shown(masks)}; name one as an argument to classify its files")
+
+
+def sub_folder_films_text(folder: str, by: str, films: int = 0, folders: list[str] | None = None,
+                          deeper: bool = False) -> str:
+    """'FOLDER has sub-folders with films, which BY does not look into without --recursive', and where they were
+    counted (a batch's: one listing of each sub-folder, never a walk of the tree) ': 10 films in FOLDER/p4,
+    FOLDER/p5 were not classified'. One wording for a watch and a batch."""
+    text = f"{folder} has sub-folders with films, which {by} does not look into without --recursive"
+    if films:
+        text += (f": {counted(films, 'film')} in {_shown(folders or [])} "
+                 f"{'was' if films == 1 else 'were'} not classified{' (more may lie further down)' if deeper else ''}")
+    return text

@@ -59,7 +59,7 @@ from edge.mask_folders import is_mask_folder
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
-from edge.links import linked_text, masks_text
+from edge.links import linked_text, masks_text, sub_folder_films_text
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
 # again when its ctime moves too (a chmod), but a film answered is not answered again for a chmod.
@@ -210,8 +210,7 @@ class Watcher:
             if (folder in tops and not self.recursive and folder not in self.hinted
                     and (cached is None or cached[2] != entry[2]) and _films_below(entry[2])):
                 self.hinted.add(folder)
-                self.say(f"warning: {folder} has sub-folders with films, which --watch does not look into "
-                         "without --recursive")
+                self.say(f"warning: {sub_folder_films_text(folder, '--watch')}")
             listings[folder] = entry
             if self.recursive:
                 stack.extend(reversed(entry[2]))

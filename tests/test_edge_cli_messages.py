@@ -123,6 +123,30 @@ def test_lung_masks_alone_below_a_folder_are_no_images_to_use_recursive_for(mode
             f"films: {covid / 'masks'}; name one as an argument to classify its files)"]
 
 
+def test_films_in_sub_folders_left_out_without_recursive_are_said_once(model, film, tmp_path):
+    """edge-classify FOLDER classified the films at its top and passed over those in its sub-folders (a folder per
+    patient) without a word: 21 of 31 films answered, the summary read as the whole folder's. Masks, hidden folders
+    and a sub-folder given as an input too are no such films; one listing of each sub-folder, never a deeper walk."""
+    top = tmp_path / "COVID"
+    for name in ("a.png", "z.png", "patient 4/b.png", "patient 4/c.png", "patient 4/series 2/d.png", "patient 5/e.png",
+                 "masks/a.png", ".cache/a.png"):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(film, top / name)
+    p = edge_classify(top, "--csv", "--model", model)
+    assert p.returncode == 0 and len(list(csv.DictReader(io.StringIO(p.stdout)))) == 2, p.stderr
+    assert lines(p.stderr, "warning") == [
+        f"{PREFIX}warning: {top} has sub-folders with films, which edge-classify does not look into without "
+        f"--recursive: 3 films in {top / 'patient 4'}, {top / 'patient 5'} were not classified (more may lie further "
+        "down)"]
+    assert lines(p.stderr, "summary")[0].startswith(f"{PREFIX}summary: 2 files: ")
+    p = edge_classify(top, "--recursive", "--csv", "--model", model)
+    assert p.returncode == 0 and not lines(p.stderr, "warning"), p.stderr
+    p = edge_classify(top, top / "patient 4", top / "patient 5", "--csv", "--model", model)  # given: classified
+    assert p.returncode == 0 and lines(p.stderr, "warning") == [
+        f"{PREFIX}warning: {top / 'patient 4'} has sub-folders with films, which edge-classify does not look into "
+        f"without --recursive: 1 film in {top / 'patient 4' / 'series 2'} was not classified"], p.stderr
+
+
 def test_empty_standard_input_is_an_error(model):
     p = edge_classify("-", "--model", model, stdin="")
     assert p.returncode == 1 and p.stdout == ""
