@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 import numpy as np
 
 from edge.dicom_start import DICOM_SUFFIXES
+from edge.mask_folders import is_mask_folder
 from edge.runtime import usable_cores
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, preprocess_file, read_regular_file,
                              short_of_memory)
@@ -53,13 +54,13 @@ class Classifier(Protocol):
     def classify(self, batch: np.ndarray) -> np.ndarray: ...
 
 
-def expand_inputs(args: Iterable[str], recursive: bool = False,
-                  linked: list[str] | None = None) -> tuple[list[str], list[Result]]:
+def expand_inputs(args: Iterable[str], recursive: bool = False, linked: list[str] | None = None,
+                  masks: list[str] | None = None) -> tuple[list[str], list[Result]]:
     """Turn files and folders into a deterministic list of files, plus errors for missing ones.
 
     Folders contribute their image files (:func:`is_image_file`) in sorted order; files named
     explicitly are tried whatever their suffix. Symlinked sub-folders are not followed, so a symlink
-    loop cannot make the walk endless; those passed over are appended to ``linked``, where given.
+    loop cannot make the walk endless; those passed over are appended to ``linked``, mask sub-folders to ``masks``.
     """
     files: list[str] = []
     errors: list[Result] = []
@@ -72,7 +73,7 @@ def expand_inputs(args: Iterable[str], recursive: bool = False,
             continue
         if is_dir:
             unreadable: list[OSError] = []
-            files.extend(image_files(p, recursive, unreadable, linked))
+            files.extend(image_files(p, recursive, unreadable, linked, masks))
             # a folder that cannot be listed hides its films: an error, never a silent skip
             errors.extend(Result(e.filename or arg, error=f"cannot read this folder ({e.strerror or e})")
                           for e in unreadable)
@@ -85,8 +86,9 @@ def expand_inputs(args: Iterable[str], recursive: bool = False,
 
 def walked_into(name: str) -> bool:
     """Whether a walk of a folder's sub-folders goes into one so named: not hidden (.Trashes, .Spotlight-V100),
-    not a :data:`SYSTEM_FOLDERS` one, whose files are no films and would fail or be answered every run."""
-    return not name.startswith(".") and name.lower() not in SYSTEM_FOLDERS
+    not a :data:`SYSTEM_FOLDERS` one, whose files are no films and would fail or be answered every run, not a
+    mask folder (a Kaggle CLASS/masks/: lung masks named as the films are, each answered and counted as one)."""
+    return not name.startswith(".") and name.lower() not in SYSTEM_FOLDERS and not is_mask_folder(name)
 
 
 def is_image_name(name: str) -> bool:
@@ -181,14 +183,14 @@ def read_head(path: str) -> bytes | None:
 
 
 def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = None,
-                linked: list[str] | None = None) -> list[str]:
+                linked: list[str] | None = None, masks: list[str] | None = None) -> list[str]:
     """A folder's image files (:func:`is_image_file`: by suffix, or DICOM by content; no hidden
     ones), in name order; sub-folders only if ``recursive``. Folders that cannot be listed are
-    appended to ``unreadable`` (their OSError), and linked sub-folders not entered to ``linked``,
-    where they are given."""
+    appended to ``unreadable`` (their OSError), and linked and mask sub-folders not entered to ``linked``
+    and ``masks``, where they are given."""
     found: list[str] = []
     for dirpath, _, filenames in walk_folder(root, recursive, None if unreadable is None else unreadable.append,
-                                       linked if recursive else None):
+                                             linked if recursive else None, masks if recursive else None):
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if is_image_file(path, name):
@@ -197,10 +199,13 @@ def image_files(root: Path, recursive: bool, unreadable: list[OSError] | None = 
 
 
 def walk_folder(root: Path, recursive: bool, onerror: Callable[[OSError], None] | None = None,
-          linked: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
-    """os.walk without links to folders (one could lead back up: an endless walk); those a recursive
-    walk passes over are appended to ``linked``, where one is given, to be said."""
+                linked: list[str] | None = None, masks: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk without links to folders (one could lead back up: an endless walk) nor mask folders below
+    ``root`` (``root`` itself is walked: a folder given is the user's choice); those a recursive walk passes
+    over are appended to ``linked`` and ``masks``, where given, to be said."""
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+        if masks is not None and recursive:
+            masks.extend(os.path.join(dirpath, d) for d in sorted(dirnames) if not d.startswith(".") and is_mask_folder(d))
         dirnames[:] = sorted(d for d in dirnames if walked_into(d)) if recursive else []
         if linked is not None:
             linked.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))

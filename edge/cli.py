@@ -86,9 +86,9 @@ def main(
                                                                                   "4), so --threads 1 keeps a 512 MB board's "
                                                                                   "memory to one large film's."),
     recursive: bool = typer.Option(False, "--recursive", "-r",
-                                   help="Walk folders recursively (hidden and symlinked sub-folders are not entered: "
-                                        "a link can loop; stderr names the linked ones passed over; name a linked "
-                                        "folder to classify it)."),
+                                   help="Walk folders recursively (hidden, symlinked and mask sub-folders are not "
+                                        "entered: a link can loop, masks/ holds lung masks; stderr names those passed "
+                                        "over; name one to classify it)."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated class names for a .tflite without cxr-edge metadata "
                                                                 "(it then runs uncalibrated, with no input check; its outputs are "
                                                                 "taken as logits, or as probabilities where its last op is a "

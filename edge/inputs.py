@@ -7,10 +7,10 @@ import os
 import sys
 from typing import TextIO
 
-from edge.batch import Result, expand_inputs
+from edge.batch import Result, expand_inputs, is_image_file, walked_into
 from edge.figures import counted
 from edge.no_images import why_no_images
-from edge.links import linked_text
+from edge.links import linked_text, masks_text, sub_folder_films_text
 
 
 def stdin_paths(text: str) -> list[str]:
@@ -90,14 +90,24 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
     errors: list[Result] = []
     empty: list[str] = []
     linked: list[str] = []
+    masks: list[str] = []
+    topped: list[str] = []  # folders whose own films were listed without --recursive: their sub-folders' are not
     for a in args:
-        files, gone = expand_inputs([a], recursive=recursive, linked=linked)
+        files, gone = expand_inputs([a], recursive=recursive, linked=linked, masks=masks)
         paths.extend(files)
         errors.extend(gone)
         if not files and not gone:  # a folder with no image in it
             empty.append(a)
+        elif files and not recursive and files != [a]:  # a folder's films (a file gives itself): no stat per name
+            topped.append(a)
     if linked and paths:  # their films are not answered: said once, never a silent skip (else said in the error)
         print(f"edge-classify: note: {linked_text(linked)}", file=sys.stderr, flush=True)
+    if masks and paths:  # lung masks beside the films (Kaggle's CLASS/masks/) were answered and counted as films
+        print(f"edge-classify: note: {masks_text(masks)}", file=sys.stderr, flush=True)
+    given = {os.path.realpath(a) for a in topped}  # a sub-folder given too has its films classified
+    for a in topped:  # films one level down (a folder per patient) went without a word: 21 of 31 classified
+        if said := films_not_entered(a, given):
+            print(f"edge-classify: warning: {said}", file=sys.stderr, flush=True)
     if not paths and not errors:  # nothing classified must not look like success (cron, pipes)
         named = [a for a in images if a != "-"]
         return [], [], why_no_images(args, recursive, "-" in images and len(args) == len(named))
@@ -111,6 +121,44 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
               f"{'is left out: it' if repeats == 1 else 'are left out: each'} is answered once, where first named",
               file=sys.stderr, flush=True)
     return paths, errors, None
+
+
+def films_not_entered(folder: str, given: set[str]) -> str | None:
+    """What a batch without --recursive says of the films in ``folder``'s sub-folders (as a watch says it:
+    edge.links.sub_folder_films_text), or None where they hold none. One listing of ``folder`` (no stat per film:
+    a folder of 20,000 films) and of each sub-folder a recursive walk would enter (not hidden, a disk's system
+    folder, a mask folder, a link, nor one in ``given``: the real paths of the folders given), never a walk of the
+    tree below them."""
+    films, folders, deeper = 0, [], False
+    try:
+        with os.scandir(folder) as entries:
+            subs = sorted(e.path for e in entries if _real_folder(e) and walked_into(e.name))
+    except OSError:
+        return None
+    for sub in subs:
+        if os.path.realpath(sub) in given:
+            continue
+        try:
+            with os.scandir(sub) as entries:
+                found = 0
+                for e in entries:
+                    if _real_folder(e):
+                        deeper = deeper or walked_into(e.name)
+                    elif is_image_file(e.path, e.name):
+                        found += 1
+        except OSError:
+            continue
+        if found:
+            films, folders = films + found, folders + [sub]
+    return sub_folder_films_text(folder, "edge-classify", films, folders, deeper) if films else None
+
+
+def _real_folder(entry: os.DirEntry) -> bool:
+    """Whether a listed entry is a folder and no link to one (a recursive walk does not follow links)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def once_each(paths: list[str]) -> tuple[list[str], int]:

@@ -1,13 +1,38 @@
-"""Linked sub-folders, which edge-classify --recursive (and --watch --recursive) does not enter: a link
-may lead back up, and the walk would never end. Their films are not answered, so they are named on
-stderr (once) and in the "no images found" error, never passed over without a word."""
+"""Sub-folders that edge-classify --recursive (and --watch --recursive) does not enter: linked ones, since a link
+may lead back up and the walk would never end, and mask folders (edge.mask_folders), whose lung masks are named
+as the films are and are no films. Their files are not answered, so they are named on stderr (once) and in the
+"no images found" error, never passed over without a word; and so are, without --recursive, films in sub-folders."""
 
 from __future__ import annotations
+
+from edge.figures import counted
+
+
+def _shown(folders: list[str]) -> str:
+    return ", ".join(folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
 
 
 def linked_text(linked: list[str]) -> str:
     """'linked sub-folders are not entered, even with --recursive, since ...: a/b, a/c; name one as an argument to
     classify its films', of at most 3 named."""
-    shown = ", ".join(linked[:3]) + (f" and {len(linked) - 3} more" if len(linked) > 3 else "")
     return (f"linked sub-folders are not entered, even with --recursive, since a link may lead back up and the walk "
-            f"would never end: {shown}; name one as an argument to classify its films")
+            f"would never end: {_shown(linked)}; name one as an argument to classify its films")
+
+
+def masks_text(masks: list[str]) -> str:
+    """'mask sub-folders are not entered, even with --recursive, since ...: COVID/masks, Normal/masks; name one
+    as an argument to classify its files', of at most 3 named, as :func:`linked_text` names linked ones."""
+    return (f"mask sub-folders are not entered, even with --recursive, since they hold masks (lung masks named as the "
+            f"films are), not films: {_shown(masks)}; name one as an argument to classify its files")
+
+
+def sub_folder_films_text(folder: str, by: str, films: int = 0, folders: list[str] | None = None,
+                          deeper: bool = False) -> str:
+    """'FOLDER has sub-folders with films, which BY does not look into without --recursive', and where they were
+    counted (a batch's: one listing of each sub-folder, never a walk of the tree) ': 10 films in FOLDER/p4,
+    FOLDER/p5 were not classified'. One wording for a watch and a batch."""
+    text = f"{folder} has sub-folders with films, which {by} does not look into without --recursive"
+    if films:
+        text += (f": {counted(films, 'film')} in {_shown(folders or [])} "
+                 f"{'was' if films == 1 else 'were'} not classified{' (more may lie further down)' if deeper else ''}")
+    return text

@@ -1,5 +1,5 @@
 """Why inputs that exist gave no film to classify: an empty batch is an error, said with the way on
-(images in sub-folders, files without an image suffix, DICOM files that hold no film, linked folders)
+(images in sub-folders, files without an image suffix, DICOM files that hold no film, linked and mask folders)
 rather than silence and success. The error path only: it walks a folder again to say why."""
 
 from __future__ import annotations
@@ -32,13 +32,16 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
             said.append(f"{counted(others, 'file')} {'has' if others == 1 else 'have'} no image suffix such as .png, "
                         f".jpg, .dcm and {'is' if others == 1 else 'are'} not DICOM; name such files one by one to "
                         "classify them")
-        from edge.links import linked_text
+        from edge.links import linked_text, masks_text
 
         linked: list[str] = []  # anywhere below, --recursive or not: the films behind them are why none was found
-        for _ in walk_folder(Path(folder), True, linked=linked):
+        masks: list[str] = []  # Kaggle's CLASS/masks/ with no images/ beside it: its files are no films, said so
+        for _ in walk_folder(Path(folder), True, linked=linked, masks=masks):
             pass
         if linked:
             said.append(linked_text(linked))
+        if masks:
+            said.append(masks_text(masks))
         reasons.append(f"no images found in {where}" + (f" (its {'; '.join(said)})" if said else ""))
     return "; ".join(reasons)
 
@@ -55,4 +58,5 @@ def _not_a_film(path: str) -> str | None:
 
 
 def _has_images_below(root: Path) -> bool:
+    """Whether a folder below ``root`` that --recursive enters holds a film (a mask folder's masks are none)."""
     return any(is_image_file(os.path.join(d, n), n) for d, _, names in walk_folder(root, True) for n in names)

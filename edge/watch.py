@@ -13,7 +13,7 @@ answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
 is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
 copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch, and so are a disk's system folders
-(``lost+found``, ``$RECYCLE.BIN``) under --recursive. A file whose name is
+(``lost+found``, ``$RECYCLE.BIN``) and mask folders (Kaggle's ``CLASS/masks/``) under --recursive. A file whose name is
 no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its first bytes
 are DICOM's and of a film's SOP class (edge.batch.is_image_file; a .dcm's class too): 1 kB read once it has settled, and the
 verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
@@ -55,10 +55,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
+from edge.mask_folders import is_mask_folder
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
-from edge.links import linked_text
+from edge.links import linked_text, masks_text, sub_folder_films_text
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
 # again when its ctime moves too (a chmod), but a film answered is not answered again for a chmod.
@@ -117,6 +118,7 @@ class Watcher:
         self.mounts: dict[str, bool] = {}   # whether each folder was a mount point (a share's) then
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.linked: set[str] = set()       # linked sub-folders said not to be entered
+        self.masks: set[str] = set()        # mask sub-folders (Kaggle's CLASS/masks/) said not to be entered
         self.polls = 0
         self.removed: list[str] = []  # files the last poll found removed, now forgotten: one of the name later is another
 
@@ -175,11 +177,14 @@ class Watcher:
                         and folder not in self.unreadable):
                     entry = cached
                 else:
-                    entry = _read(folder, dates, linked := [])
+                    entry = _read(folder, dates, linked := [], masks := [])
                     fresh.add(folder)
                     if self.recursive and (linked := [d for d in sorted(linked) if d not in self.linked]):
                         self.linked.update(linked)  # their films are never answered: said once, not a silent skip
                         self.say(f"note: {linked_text(linked)}")
+                    if self.recursive and (masks := [d for d in sorted(masks) if d not in self.masks]):
+                        self.masks.update(masks)  # lung masks, each answered as a film: passed over, said once
+                        self.say(f"note: {masks_text(masks)}")
                 if moved:  # on another file system now: a share's mount point left bare (films copied into it
                     # meanwhile are not the share's), or another share or disk mounted there (a USB stick swapped)
                     if self.mounts[folder] and not _is_mount(folder):
@@ -205,8 +210,7 @@ class Watcher:
             if (folder in tops and not self.recursive and folder not in self.hinted
                     and (cached is None or cached[2] != entry[2]) and _films_below(entry[2])):
                 self.hinted.add(folder)
-                self.say(f"warning: {folder} has sub-folders with films, which --watch does not look into "
-                         "without --recursive")
+                self.say(f"warning: {sub_folder_films_text(folder, '--watch')}")
             listings[folder] = entry
             if self.recursive:
                 stack.extend(reversed(entry[2]))
@@ -315,10 +319,12 @@ def _stamp(st: os.stat_result) -> Stamp:
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
-def _read(folder: str, dates: tuple[int, int], linked: list[str] | None = None) -> Listing:
+def _read(folder: str, dates: tuple[int, int], linked: list[str] | None = None,
+          masks: list[str] | None = None) -> Listing:
     """((mtime, ctime), image files and files that may be DICOM with their inodes, visible sub-folders) of
     one folder; OSError where it cannot be read. A directory entry carries its inode, so this
-    needs no stat per file. ``linked`` gets the linked sub-folders it does not enter (edge.links)."""
+    needs no stat per file. ``linked`` and ``masks`` get the linked and mask sub-folders it does not enter
+    (edge.links)."""
     files, subdirs = [], []
     with os.scandir(folder) as entries:
         for e in entries:
@@ -330,6 +336,8 @@ def _read(folder: str, dates: tuple[int, int], linked: list[str] | None = None) 
                 is_dir = False
             if is_dir:
                 if not walked_into(e.name):
+                    if masks is not None and is_mask_folder(e.name):
+                        masks.append(e.path)
                     continue
                 if not e.is_symlink():  # as os.walk(followlinks=False), as a batch
                     subdirs.append(e.path)

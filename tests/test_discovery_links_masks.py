@@ -214,7 +214,7 @@ def test_a_class_named_like_a_mask_stays_a_class(tmp_path):
 def test_film_folders_with_mask_inside_a_word_are_films(tmp_path):
     """unmasked_exports/ and deid_masked/ (de-identified films) are films; only "mask" or "masks" as a
     word of the name marks a mask folder."""
-    from train.class_folders import is_mask_folder
+    from edge.mask_folders import is_mask_folder  # train's rule and edge-classify's: one
 
     data = classes_in(tmp_path / "data")
     films(data / "COVID" / "unmasked_exports", 3, "u")

@@ -82,6 +82,71 @@ def test_folder_without_images_is_an_error(model, tmp_path, files, flags, says):
     assert len(errors) == 1 and errors[0].startswith(f"{PREFIX}error: " + says.format(d=d)), p.stderr
 
 
+def _kaggle_class(film: Path, top: Path, masks_only: bool = False) -> Path:
+    """top/COVID/{images,masks}/COVID-1.png, COVID-2.png, as the Kaggle COVID-19 Radiography Database keeps a class
+    (its masks named as its films are); masks_only: no images/ beside masks/."""
+    for sub in ("masks",) if masks_only else ("images", "masks"):
+        (top / "COVID" / sub).mkdir(parents=True)
+        for name in ("COVID-1.png", "COVID-2.png"):
+            shutil.copyfile(film, top / "COVID" / sub / name)
+    return top / "COVID"
+
+
+def test_a_recursive_batch_answers_the_films_and_not_the_lung_masks_beside_them(model, film, tmp_path):
+    """edge-classify COVID --recursive (as its own error told) answered every mask in COVID/masks/ as a film and
+    counted it in the summary a site compares with its own rate ('60 files' for 30 films); given on its own,
+    COVID/masks is the user's choice and is answered."""
+    covid = _kaggle_class(film, tmp_path)
+    p = edge_classify(covid, "--recursive", "--csv", "--model", model)
+    assert p.returncode == 0, p.stderr
+    assert [r["file"] for r in csv.DictReader(io.StringIO(p.stdout))] == [str(covid / "images" / n)
+                                                                          for n in ("COVID-1.png", "COVID-2.png")]
+    assert lines(p.stderr, "summary")[0].startswith(f"{PREFIX}summary: 2 files: ")
+    assert lines(p.stderr, "note")[-1] == (
+        f"{PREFIX}note: mask sub-folders are not entered, even with --recursive, since they hold masks (lung masks "
+        f"named as the films are), not films: {covid / 'masks'}; name one as an argument to classify its files")
+    p = edge_classify(covid / "masks", "--csv", "--model", model)
+    assert p.returncode == 0 and len(list(csv.DictReader(io.StringIO(p.stdout)))) == 2, p.stderr
+    assert not [ln for ln in lines(p.stderr, "note") if "mask" in ln]
+
+
+def test_lung_masks_alone_below_a_folder_are_no_images_to_use_recursive_for(model, film, tmp_path):
+    """The "use --recursive" hint counted a masks/ folder as images below: the user was sent to --recursive, which
+    would answer the masks as films."""
+    covid = _kaggle_class(film, tmp_path, masks_only=True)
+    for flags in ((), ("--recursive",)):
+        p = edge_classify(covid, *flags, "--model", model)
+        assert p.returncode == 1 and p.stdout == ""
+        assert lines(p.stderr, "error") == [
+            f"{PREFIX}error: no images found in {covid}{' or its sub-folders' if flags else ''} (its mask sub-folders "
+            f"are not entered, even with --recursive, since they hold masks (lung masks named as the films are), not "
+            f"films: {covid / 'masks'}; name one as an argument to classify its files)"]
+
+
+def test_films_in_sub_folders_left_out_without_recursive_are_said_once(model, film, tmp_path):
+    """edge-classify FOLDER classified the films at its top and passed over those in its sub-folders (a folder per
+    patient) without a word: 21 of 31 films answered, the summary read as the whole folder's. Masks, hidden folders
+    and a sub-folder given as an input too are no such films; one listing of each sub-folder, never a deeper walk."""
+    top = tmp_path / "COVID"
+    for name in ("a.png", "z.png", "patient 4/b.png", "patient 4/c.png", "patient 4/series 2/d.png", "patient 5/e.png",
+                 "masks/a.png", ".cache/a.png"):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(film, top / name)
+    p = edge_classify(top, "--csv", "--model", model)
+    assert p.returncode == 0 and len(list(csv.DictReader(io.StringIO(p.stdout)))) == 2, p.stderr
+    assert lines(p.stderr, "warning") == [
+        f"{PREFIX}warning: {top} has sub-folders with films, which edge-classify does not look into without "
+        f"--recursive: 3 films in {top / 'patient 4'}, {top / 'patient 5'} were not classified (more may lie further "
+        "down)"]
+    assert lines(p.stderr, "summary")[0].startswith(f"{PREFIX}summary: 2 files: ")
+    p = edge_classify(top, "--recursive", "--csv", "--model", model)
+    assert p.returncode == 0 and not lines(p.stderr, "warning"), p.stderr
+    p = edge_classify(top, top / "patient 4", top / "patient 5", "--csv", "--model", model)  # given: classified
+    assert p.returncode == 0 and lines(p.stderr, "warning") == [
+        f"{PREFIX}warning: {top / 'patient 4'} has sub-folders with films, which edge-classify does not look into "
+        f"without --recursive: 1 film in {top / 'patient 4' / 'series 2'} was not classified"], p.stderr
+
+
 def test_empty_standard_input_is_an_error(model):
     p = edge_classify("-", "--model", model, stdin="")
     assert p.returncode == 1 and p.stdout == ""

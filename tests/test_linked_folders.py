@@ -53,3 +53,17 @@ def test_a_recursive_watch_says_once_which_linked_sub_folders_it_does_not_enter(
         assert w.poll() == []
     assert said == [f"note: linked sub-folders are not entered, even with --recursive, since a link may lead back up and "
                     f"the walk would never end: {incoming / 'today'}; name one as an argument to classify its films"]
+
+
+def test_a_recursive_watch_does_not_answer_the_lung_masks_and_says_so_once(tmp_path):
+    """--watch --recursive on the Kaggle database answered every mask in CLASS/masks/ as a film, as a batch did."""
+    for sub in ("images", "masks", "Lung masks v2"):
+        (tmp_path / "COVID" / sub).mkdir(parents=True)
+        (tmp_path / "COVID" / sub / "COVID-1.png").write_bytes(b"x" * 10)
+    said: list[str] = []
+    w = Watcher([tmp_path], recursive=True, say=said.append)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "COVID" / "images" / "COVID-1.png")]
+    assert [w.poll() for _ in range(3)] == [[]] * 3
+    masks = f"{tmp_path / 'COVID' / 'Lung masks v2'}, {tmp_path / 'COVID' / 'masks'}"
+    assert said == [f"note: mask sub-folders are not entered, even with --recursive, since they hold masks (lung masks "
+                    f"named as the films are), not films: {masks}; name one as an argument to classify its files"]

@@ -363,8 +363,8 @@ def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
         size, mtime, ino, ctime = real_stamp(st)
         return size, mtime, ino + number["offset"], ctime
 
-    def read(folder, mtime, linked=None):
-        when, files, subdirs = real_read(folder, mtime, linked)
+    def read(folder, mtime, linked=None, masks=None):
+        when, files, subdirs = real_read(folder, mtime, linked, masks)
         return when, [(p, i + number["offset"]) for p, i in files], subdirs
 
     monkeypatch.setattr(watch, "_stamp", stamp)

@@ -17,7 +17,6 @@ passed over); train.data.discover turns their answers into DataErrors.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from edge.batch import SYSTEM_FOLDERS, is_image_file
@@ -29,8 +28,6 @@ GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid"
 SKIP_DIRS = {"masks", "mask", "__macosx"} | SYSTEM_FOLDERS
 # a data folder's own files, lower case: one that is a folder (or a link to one) is said where it is read, never a class
 SIDE_FILES = {"manifest.csv", "readme.md"}
-# inside a class folder: masks/, lung masks/, Infection_Masks/ (COVID-QU-Ex) hold masks, not films
-_MASK_NAME = re.compile(r"(?:^|[^a-z])masks?(?:$|[^a-z])")
 PART_NAMES = {"train": "train", "val": "validation", "test": "test"}  # as messages name the parts
 RUN_FILES = ("run.json", "split.json", "model.keras")  # what every cxr-edge run folder holds
 
@@ -126,13 +123,6 @@ def named_like_a_file(name: str) -> bool:
 
 def _dirs(root: Path) -> list[Path]:
     return sorted(d for d in Path(root).iterdir() if d.is_dir() and _named_like_a_class(d.name))
-
-
-def is_mask_folder(name: str) -> bool:
-    """Whether a sub-folder of a class folder holds masks rather than films: masks/, lung masks/,
-    Infection_Masks/, mask-v2/: "mask" or "masks" as a word of its name. Not unmasked_exports/ or
-    deid_masked/ (de-identified films), and never a class folder itself (a class named Unmasked)."""
-    return bool(_MASK_NAME.search(name.lower()))
 
 
 def unreadable_why(error: OSError) -> tuple[str, str]:
