@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from edge.batch import SYSTEM_FOLDERS, is_image_file
+from edge.mask_folders import is_mask_folder
 from edge.output import said_name
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",
