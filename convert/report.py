@@ -20,7 +20,8 @@ from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
 from convert.report_text import (ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_names, reference_standard_line,
-                                 reliability_table)
+                                 reliability_table, warning_lines)
+from convert.rule_notes import site_rule_warnings
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
@@ -252,7 +253,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in map(md_cell, (extra or {}).get("data_warnings") or [])]
     md += [""] if (extra or {}).get("data_warnings") else []
     if rule_warnings := (extra or {}).get("rule_warnings"):
-        md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in (md_names(w, names) for w in rule_warnings)] + [""]
+        md += warning_lines(rule_warnings, names)
     if threshold is not None:
         # a typed threshold as typed: the report names the command that gives its counts
         in_words = describe(threshold, classes, 4 if threshold_from == "model file" else EXACT_DIGITS)
@@ -289,8 +290,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))
     if site_point is not None:
         rows, worth = chosen_rule_worth(summary["per_class"], site_point, classes, prevalences or PREVALENCES)
-        report["site_operating_point"] = {**site_point, "at_prevalence": rows}
-        md += site_point_section(site_point) + worth
+        # every warning cxr-evaluate gave on stderr about the rule: report.json and report.md are what get forwarded
+        report["site_operating_point"] = {**site_point, "warnings": site_rule_warnings(site_point, classes),
+                                          "at_prevalence": rows}
+        md += site_point_section(site_point, classes) + worth
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness, classes)

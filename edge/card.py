@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
-from edge.decision import fmt_threshold, labelling, same_class_key, same_rule, stored_shortfall_share
+from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling, same_class_key, same_rule, stored_shortfall_share
 from edge.figures import against_chance, counted, fixed
 from edge.shares import other_classes_with_ci
 from edge.text_width import padded, shown_width
@@ -33,6 +33,14 @@ def _ci(v: list | None) -> str:
     if v[1] == v[2]:
         return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
+
+
+def calls_most(spec: list | None, cls: str) -> str:
+    """': it calls most films of the other classes COVID' after a rule's specificity ([value, low, high]) under
+    SPECIFICITY_FLOOR, else '': the card's rule lines and edge-classify's note on a rule say it in these words."""
+    if not (isinstance(spec, list) and spec and isinstance(spec[0], (int, float)) and spec[0] < SPECIFICITY_FLOOR):
+        return ""
+    return f": it calls {'every film' if spec[0] <= 0 else 'most films'} of the other classes {cls}"
 
 
 def _auc(test: dict) -> str:
@@ -270,7 +278,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             how = ("expected on that site's next films" if r.get("estimate") == "next films"
                    else "5-fold cross-validated there")
             lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; {how}: sensitivity "
-                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
+                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
             # what its answers are worth, from those figures: the site's films, not the test split's
             word = "expected" if r.get("estimate") == "next films" else "cross-validated"
             if ppv := ppv_line(under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):

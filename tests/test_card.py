@@ -582,3 +582,17 @@ def test_a_float_and_int8_file_a_hair_apart_are_not_said_to_be_zero_apart():
     meta = _meta()
     meta["validation"]["against_float"] = {"same_class": 40, "n": 40, "max_abs_prob_error": rounded(1.8e-7, 4)}
     assert "probabilities at most 0.000001 apart" in card_text(meta, "m.tflite")
+
+
+def test_the_cards_site_rule_line_says_a_rule_that_calls_most_other_films_its_class_does_so():
+    """A copy saved by cxr-evaluate --save-model whose rule called 50 of 60 Normal films COVID: its card gave
+    'specificity 0.167 (0.093 to 0.280)' without a word, where edge-classify's note says 'it calls most films of the
+    other classes COVID' (hunt 58, H1). One wording, edge.card.calls_most."""
+    site = {"films": "films in site (120, cxr-evaluate)", "class": "COVID", "threshold": 0.4017, "estimate": "next films",
+            "sensitivity": [0.934, 0.861, 0.982], "specificity": [0.167, 0.093, 0.280]}
+    meta = {**_meta(rule_on_site=site), "decision": {"class": "COVID", "threshold": 0.4017}}
+    (line,) = [ln for ln in card_text(meta, "site.tflite").splitlines() if ln.startswith("Its rule")]
+    assert line.endswith("specificity 0.167 (0.093 to 0.280): it calls most films of the other classes COVID")
+    fine = {**site, "specificity": [0.62, 0.54, 0.69]}
+    meta = {**_meta(rule_on_site=fine), "decision": {"class": "COVID", "threshold": 0.4017}}
+    assert "it calls most" not in card_text(meta, "site.tflite")
