@@ -93,6 +93,14 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
             f"What {how} on these images: "
             f"{cls} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
             f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
-            f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
+            f"{false_alarms(rule)}), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
             f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
             f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
+
+
+def false_alarms(rule: dict) -> str:
+    """'3 false alarms', or where no film here is of another class, that none could be one: '0 false alarms' on 51
+    COVID films alone read as a rule that calls no healthy film COVID."""
+    if rule["fp"] + rule["tn"] == 0:
+        return "false alarms: not measurable, no films of other classes here"
+    return f"{rule['fp']} false alarms"
