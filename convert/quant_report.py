@@ -12,7 +12,7 @@ from convert.gate import points_text
 from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
                             per_class_table, provenance_section)
 from convert.set_notes import copies_warning
-from convert.stored_rule_sections import most_probable_note, rule_of, stored_rules_section
+from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
@@ -253,7 +253,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
            *([f"**Few test films:** {md_names(report['gate']['resolution'], classes)}.", ""]
-             if report["gate"].get("resolution") else []),
+             if report["gate"].get("resolution") else []), *device_answers_line(models),
            *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",

@@ -123,7 +123,7 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     old_rule = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.505, "sensitivity": [0.25, 0.05, 0.7],
                                                 "specificity": [0.8, 0.5, 0.9]}),
                           "decision": {"class": "COVID", "threshold": 0.50453228}}, "m.tflite")
-    assert "with its rule (COVID whenever p >= 0.5045)" in old_rule and "0.505" not in old_rule
+    assert "by its rule (COVID whenever p >= 0.5045)" in old_rule and "0.505" not in old_rule
     # A class absent from a set has no figure, not a crash.
     none = _meta()
     none["validation"]["test"]["per_class"]["Normal"]["sensitivity"] = [None, None, None]
@@ -596,3 +596,19 @@ def test_the_cards_site_rule_line_says_a_rule_that_calls_most_other_films_its_cl
     fine = {**site, "specificity": [0.62, 0.54, 0.69]}
     meta = {**_meta(rule_on_site=fine), "decision": {"class": "COVID", "threshold": 0.4017}}
     assert "it calls most" not in card_text(meta, "site.tflite")
+
+
+def test_a_two_class_cards_stored_rule_line_says_the_device_answers_by_it_and_what_a_low_specificity_means():
+    """runH's card led with 'most probable class: balanced accuracy 0.716' and gave, on a lower-case continuation line,
+    'with its rule (COVID whenever p >= 0.2947) ... specificity 0.182' without a word, where edge-classify's note says
+    it calls most films of the other classes COVID (hunt 58, M2): for two classes no warning was given at all."""
+    rule = {"class": "COVID", "threshold": 0.2947, "sensitivity": [0.9, 0.699, 0.972], "specificity": [0.182, 0.073, 0.385]}
+    text = card_text({**_meta(rule_on_test=rule), "decision": {"class": "COVID", "threshold": 0.2947}}, "m.tflite")
+    (lead,) = [ln for ln in text.splitlines() if ln.startswith("Test split")]
+    assert "most probable class (not the device's answers: it answers by its rule, below): balanced accuracy" in lead
+    assert ("  The device answers by its rule (COVID whenever p >= 0.2947): COVID sensitivity 0.900 (0.699 to 0.972), "
+            "specificity 0.182 (0.073 to 0.385): it calls most films of the other classes COVID") in text.splitlines()
+    fine = card_text({**_meta(rule_on_test={**rule, "specificity": [0.8, 0.6, 0.9]}),
+                      "decision": {"class": "COVID", "threshold": 0.2947}}, "m.tflite")
+    assert "it calls most" not in fine and "by its rule (COVID" in fine
+    assert "not the device's answers" not in card_text(_meta(), "m.tflite")  # no rule: it answers by these figures

@@ -280,3 +280,31 @@ def test_a_rule_finding_the_same_films_with_fewer_calls_is_not_said_less_sensiti
     assert "*less sensitive* than the most probable class there" not in same
     fewer = "\n".join(operating_points_section({"model": "int8", "n_validation": 21, "rows": [row(7)]}, summary))
     assert "; *less sensitive* than the most probable class there)" in fewer
+
+
+def test_with_a_stored_rule_the_top_of_report_md_gives_the_devices_answers_under_it(tiny_run, tmp_path):
+    """runH's report.md led with the most probable class's 71.4% accuracy, 'pass'; what the device answers, by the rule
+    its files store (52.4%, COVID sensitivity 90.0, specificity 18.2: most Normal films called COVID), was 270 lines
+    further down (hunt 58, M2)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    mode, classes = report["operating_points"]["mode"], report["classes"]
+    test = {"tp": 18, "fn": 2, "tn": 4, "fp": 18, "sensitivity": 0.9, "sensitivity_ci": [0.699, 0.972],
+            "specificity": 4 / 22, "specificity_ci": [0.073, 0.385]}
+    report["models"][mode]["n"] = 42
+    report["models"][mode]["decision"] = {
+        "class": classes[0], "threshold": 0.2947, "target_sensitivity": 0.95, "chosen_on": "validation split",
+        "chosen_films": {"sensitivity": 1.0, "specificity": 0.33}, "test": test,
+        "per_class_on_test": {classes[0]: test, classes[1]: {"tp": 4, "fn": 18, "fp": 2, "tn": 18}}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = (run / "report.md").read_text()
+    top = md.split("## Summary")[0]
+    assert (f"**The device answers by the rule its file stores, not by the most probable class:** on the test split, "
+            f"`model_{mode}.tflite` ({classes[0]} whenever p >= 0.2947): accuracy 52.4 (") in top
+    assert (f"{classes[0]} sensitivity 90.0 (69.9–97.2)%, specificity 18.2 (7.3–38.5)%: it calls most films of the other "
+            f"classes {classes[0]}. The Summary table below is the most probable class's.") in top
+
