@@ -13,6 +13,7 @@ from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table
                             per_class_table, provenance_section)
 from convert.set_notes import copies_warning
 from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
+from convert.rule_notes import swamps_line
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
@@ -21,7 +22,7 @@ from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.card import synthetic_words
 from edge.names import texts
-from edge.decision import fmt_threshold, labelling
+from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling
 from edge.figures import fixed
 from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
@@ -152,7 +153,9 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
              f"(n = {points['n_validation']}), scored on the test split. Below the most probable class's, it buys "
              "sensitivity with specificity; where the most probable class already exceeds the target on validation, it lies "
              "above it and buys specificity with sensitivity instead (marked *less sensitive*: keep the most probable class "
-             "or ask for a higher sensitivity). With few validation films in a class the thresholds are rough: a site "
+             "or ask for a higher sensitivity). Marked on the test split: *calls most ... films ...*, a specificity under "
+             f"{100 * SPECIFICITY_FLOOR:g}%; *no better on test*, no more films of the class found than with the most probable class, "
+             "and no fewer false calls. With few validation films in a class the thresholds are rough: a site "
              "should choose its own on its own films. Beside each rate, the films behind it: those of the class found, "
              "and those of the other classes given the class (false calls).", "",
              "| class | rule | test sensitivity % (95% CI), found | test specificity % (95% CI), false calls |",
@@ -172,9 +175,27 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
                     "; *less sensitive* than the most probable class there" if v.get("found_by_rule", 0) < v.get("tp", 0)
                     else "; *no more sensitive* than the most probable class there: the same films found, fewer called, "
                          "so fewer on new films")
+            less += test_marks(r, m, [c["class"] for c in device_summary["per_class"]])
             lines.append(f"| {shown} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
                          f"{_found(t)} | {_false_calls(t, shown)} |")
     return [*lines, ""]
+
+
+def test_marks(r: dict, plain: dict, labels: list[str]) -> str:
+    """The marks an operating point's row gets from its test figures: a specificity under SPECIFICITY_FLOOR (the check
+    stored rules get, convert.rule_notes.swamps_line), and no better than the most probable class (``plain``: its
+    per-class row), finding no more films of the class while calling it on no fewer others. 'p ≥ 0.3539: 100.0, 22 of
+    22' with 20 of 22 Normal films called COVID, and a row finding the same 20 of 22 with 15 false calls against 10,
+    were offered unmarked for edge-classify --threshold (hunt 58, M4, L10)."""
+    t, cls = r["test"], r["class"]
+    if "fp" not in t:  # a report written before the counts were kept
+        return ""
+    others = "/".join(md_cell(c) for c in labels if c != cls)
+    marks = [f"*calls most {others} films {md_cell(cls)}*"] if swamps_line(
+        r, t["specificity"], t["fp"], t["fp"] + t["tn"], labels, "the test split", "") else []
+    if "tp" in plain and t["tp"] <= plain["tp"] and t["fp"] >= plain["fp"]:
+        marks.append("*no better on test* than the most probable class")
+    return "".join(f"; {m}" for m in marks)
 
 
 def _found(r: dict) -> str:

@@ -279,7 +279,7 @@ def test_a_rule_finding_the_same_films_with_fewer_calls_is_not_said_less_sensiti
     assert "*no more sensitive* than the most probable class there: the same films found, fewer called" in same
     assert "*less sensitive* than the most probable class there" not in same
     fewer = "\n".join(operating_points_section({"model": "int8", "n_validation": 21, "rows": [row(7)]}, summary))
-    assert "; *less sensitive* than the most probable class there)" in fewer
+    assert "; *less sensitive* than the most probable class there" in fewer  # then its test marks (specificity 46%)
 
 
 def test_with_a_stored_rule_the_top_of_report_md_gives_the_devices_answers_under_it(tiny_run, tmp_path):
@@ -308,3 +308,26 @@ def test_with_a_stored_rule_the_top_of_report_md_gives_the_devices_answers_under
     assert (f"{classes[0]} sensitivity 90.0 (69.9–97.2)%, specificity 18.2 (7.3–38.5)%: it calls most films of the other "
             f"classes {classes[0]}. The Summary table below is the most probable class's.") in top
 
+
+def test_operating_points_mark_a_rule_calling_most_other_films_its_class_or_no_better_than_the_most_probable_class():
+    """runA's Operating points offered 'p ≥ 0.3539: 100.0, 22 of 22 | 9.1, 20 of 22 called COVID' unmarked, for
+    edge-classify --threshold, and a row finding the same 20 of 22 as the most probable class with 15 false calls
+    against 10 (hunt 58, M4, L10): stored rules get the specificity-floor check, these rows got none."""
+    from convert.quant_report import operating_points_section
+
+    def rates(tp, fn, tn, fp):
+        return {"tp": tp, "fn": fn, "tn": tn, "fp": fp, "sensitivity": tp / (tp + fn), "sensitivity_ci": [0.5, 0.99],
+                "specificity": tn / (tn + fp), "specificity_ci": [0.05, 0.99]}
+    device = {"per_class": [{"class": "COVID", **rates(20, 2, 17, 5)}, {"class": "Normal", **rates(17, 5, 20, 2)}]}
+    rows = [{"class": "COVID", "threshold": 0.3539, "target_sensitivity": 0.95, "test": rates(22, 0, 2, 20)},
+            {"class": "COVID", "threshold": 0.4288, "target_sensitivity": 0.9, "test": rates(20, 2, 14, 8)},
+            {"class": "COVID", "threshold": 0.45, "target_sensitivity": 0.85, "test": rates(21, 1, 17, 5)}]
+    lines = operating_points_section({"model": "int8", "n_validation": 44, "rows": rows}, device)
+    (swamped,) = [ln for ln in lines if "p ≥ 0.3539" in ln]
+    assert "(for 95% on validation; *calls most Normal films COVID*) |" in swamped
+    (worse,) = [ln for ln in lines if "p ≥ 0.4288" in ln]
+    assert "(for 90% on validation; *no better on test* than the most probable class) |" in worse  # 63.6%: not swamped
+    (better,) = [ln for ln in lines if "p ≥ 0.45" in ln]
+    assert "(for 85% on validation) |" in better  # one more found, no more false calls: unmarked
+    intro = "\n".join(lines)
+    assert "*calls most ... films ...*, a specificity under 50%; *no better on test*, no more films" in intro
