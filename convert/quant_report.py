@@ -181,6 +181,45 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
     return [*lines, ""]
 
 
+def external_rows(ext: dict) -> list[str]:
+    """The held-out source's table rows: each file under the rule it stores, and beside it the same file at its most
+    probable class, as Keras's row is (an earlier report holds the first alone). 'keras 41.2, int8 82.4' read as
+    quantization doubling sensitivity at the one unseen hospital: the 82.4 was the rule's (hunt 58, M3)."""
+    plain = ext.get("most_probable") or {}
+    ruled = any(isinstance(s, dict) and s.get("rule") for s in ext.values())
+    rows = []
+    for name, s in ext.items():
+        if not (isinstance(s, dict) and "per_class" in s):
+            continue
+        if r := s.get("rule"):
+            label = f"{name}, its rule {md_cell(r['class'])} when p ≥ {fmt_threshold(r['threshold'])}"
+        else:
+            label = f"{name}, most probable class" if ruled else name
+        for shown, figures in ((label, s), *([(f"{name}, most probable class", plain[name])] if name in plain else [])):
+            rows.append(f"| {shown} | {balanced_accuracy_cell(figures)} | "
+                        + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in figures["per_class"]) + " |")
+    return rows
+
+
+def external_rule_cost(ext: dict, models: dict, classes: list[str]) -> list[str]:
+    """One sentence under the held-out source's table where files answer by a stored rule: what the rule costs the other
+    classes on the test split (its specificity there), which a source of one class cannot show."""
+    ruled = [(name, models[name]["decision"]) for name, s in ext.items() if isinstance(s, dict) and s.get("rule")
+             and isinstance((models.get(name) or {}).get("decision"), dict) and (models[name]["decision"].get("test") or {})
+             .get("specificity") is not None]
+    if not ruled:
+        return []
+    name, d = ruled[0]
+    t, cls = d["test"], md_cell(d["class"])
+    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+    alone = (f"; this source holds {md_cell(present[0])} films alone, so what the rule costs the other classes cannot show here"
+             if present and len(present) == 1 else "")
+    others = "/".join(md_cell(c) for c in classes if c != d["class"])
+    most = f": it calls most {others} films {cls}" if t["specificity"] < SPECIFICITY_FLOOR else ""
+    return [f"The rule's higher {cls} sensitivity has a price: on the test split `model_{name}.tflite`'s rule had "
+            f"specificity {fmt_ci(t['specificity'], t['specificity_ci'])}%{most}{alone}.", ""]
+
+
 def test_marks(r: dict, plain: dict, labels: list[str]) -> str:
     """The marks an operating point's row gets from its test figures: a specificity under SPECIFICITY_FLOOR (the check
     stored rules get, convert.rule_notes.swamps_line), and no better than the most probable class (``plain``: its
@@ -319,17 +358,13 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                "Films from a source kept out of training and validation: an estimate of how the model does at one "
                "new site, for the classes that source holds (a source of one class gives that class's sensitivity "
                "only: how often the site's other films would be called that class is not measured here)."
-               + (" Each file's figures are its answers under the rule it stores, as the device gives them (keras: "
-                  "the most probable class)." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
+               + (" A file that stores a rule is given under it, as the device answers, and at its most probable class, "
+                  "as Keras is: compare like with like." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
                "",
                "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | "
                + " | ".join(f"{shown[c]} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
-        for name, s in ext.items():
-            if isinstance(s, dict) and "per_class" in s:
-                md.append(f"| {name} | {balanced_accuracy_cell(s)} | "
-                          + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
-        md.append("")
+        md += external_rows(ext) + [""] + external_rule_cost(ext, models, classes)
         ops = ext.get("operating_points")
         if ops and ops["rows"]:
             md += [f"The thresholds of the operating points below ({ops['mode']}, chosen on the validation split), on this "

@@ -331,3 +331,37 @@ def test_operating_points_mark_a_rule_calling_most_other_films_its_class_or_no_b
     assert "(for 85% on validation) |" in better  # one more found, no more false calls: unmarked
     intro = "\n".join(lines)
     assert "*calls most ... films ...*, a specificity under 50%; *no better on test*, no more films" in intro
+
+
+def test_a_held_out_source_gives_each_rule_carrying_file_beside_its_most_probable_class_and_the_rules_cost(tiny_run,
+                                                                                                         tmp_path):
+    """runH's 'External source held out' table gave keras 41.2 (most probable class) beside int8 82.4 (its rule): read as
+    quantization doubling sensitivity at the unseen hospital, the 82.4 bought by a rule that called 82% of Normal test
+    films COVID, which a source of COVID films alone cannot show (hunt 58, M3)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    report["models"]["int8"]["decision"] = {
+        "class": classes[0], "threshold": 0.2947, "target_sensitivity": 0.95, "chosen_on": "validation split",
+        "chosen_films": {"sensitivity": 1.0, "specificity": 0.33},
+        "test": {"tp": 18, "fn": 2, "tn": 4, "fp": 18, "sensitivity": 0.9, "sensitivity_ci": [0.699, 0.972],
+                 "specificity": 4 / 22, "specificity_ci": [0.073, 0.385]}}
+    y = np.zeros(17, int)
+    p0 = np.r_[np.linspace(0.9, 0.55, 7), np.linspace(0.45, 0.3, 7), [0.2, 0.1, 0.05]]  # 7 found, 14 under the rule
+    probs = np.stack([p0, 1 - p0], 1)
+    report["external"] = {"source": "hannover", "n": 17, "keras": summarize(y, probs, classes, n_boot=100),
+                          "int8": summarize(y, probs, classes, n_boot=100, rule=(0, 0.2947)),
+                          "most_probable": {"int8": summarize(y, probs, classes, n_boot=100)}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = unpadded((run / "report.md").read_text())
+    ext = md.split("## External source held out")[1].split("\n## ")[0]
+    assert f"| keras, most probable class | {classes[0]} sensitivity 41.2 (" in ext
+    assert f"| int8, its rule {classes[0]} when p ≥ 0.2947 | {classes[0]} sensitivity 82.4 (" in ext
+    assert f"| int8, most probable class | {classes[0]} sensitivity 41.2 (" in ext  # like beside like: no quantization gap
+    assert (f"on the test split `model_int8.tflite`'s rule had specificity 18.2 (7.3–38.5)%: it calls most {classes[1]} "
+            f"films {classes[0]}; this source holds {classes[0]} films alone, so what the rule costs the other classes "
+            "cannot show here.") in ext
