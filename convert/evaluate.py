@@ -104,6 +104,7 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
     m = EdgeModel(path)
     from edge.about import selftest_problem
+    from edge.model_notes import rule_record
 
     if problem := selftest_problem(m, path, anyway=""):  # a few ms, once per model
         if problem[0] == "error":
@@ -118,6 +119,8 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
                         "typicality": m.typicality,
                         "decision": m.decision, "decision_chosen_on": (m.meta.get("decision") or {}).get("chosen_on"),
                         "decision_films": m.meta.get("decision_films"),
+                        # what the stored rule reached where the file measured it, as edge-classify's note says it
+                        "decision_record": rule_record(m.meta) if m.meta.get("decision") else None,
                         # the weights and calibration, whatever else the file holds: two copies of one model differ in dates
                         "answers_from": (m.meta.get("tflite_sha256"), m.temperature),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it

@@ -30,6 +30,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
             "copies_within_set": f.twins, "label_conflicts": f.conflicts,
             "input_check_flagged_validation": info.get("flagged_validation"),
             "rule_warnings": f.rule_warnings, "data_warnings": f.data_warnings,
+            "stored_rule_record": info.get("decision_record"),
             "synthetic_data": info.get("synthetic_data"), "synthetic_films": f.drawn,
             "synthetic_share": info.get("synthetic_share"),
             "skipped_files": f.scan.skipped + a.left_out_skipped,  # as compare.json

@@ -12,7 +12,8 @@ from convert.gate import points_text
 from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
                             per_class_table, provenance_section)
 from convert.set_notes import copies_warning
-from convert.stored_rule_sections import most_probable_note, rule_of, stored_rules_section
+from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
+from convert.rule_notes import swamps_line
 from convert.study_design import test_split_line
 from convert.subgroups import balanced_accuracy_cell, per_source_section
 from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
@@ -21,7 +22,7 @@ from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.card import synthetic_words
 from edge.names import texts
-from edge.decision import fmt_threshold, labelling
+from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling
 from edge.figures import fixed
 from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
@@ -152,7 +153,9 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
              f"(n = {points['n_validation']}), scored on the test split. Below the most probable class's, it buys "
              "sensitivity with specificity; where the most probable class already exceeds the target on validation, it lies "
              "above it and buys specificity with sensitivity instead (marked *less sensitive*: keep the most probable class "
-             "or ask for a higher sensitivity). With few validation films in a class the thresholds are rough: a site "
+             "or ask for a higher sensitivity). Marked on the test split: *calls most ... films ...*, a specificity under "
+             f"{100 * SPECIFICITY_FLOOR:g}%; *no better on test*, no more films of the class found than with the most probable class, "
+             "and no fewer false calls. With few validation films in a class the thresholds are rough: a site "
              "should choose its own on its own films. Beside each rate, the films behind it: those of the class found, "
              "and those of the other classes given the class (false calls).", "",
              "| class | rule | test sensitivity % (95% CI), found | test specificity % (95% CI), false calls |",
@@ -172,9 +175,66 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
                     "; *less sensitive* than the most probable class there" if v.get("found_by_rule", 0) < v.get("tp", 0)
                     else "; *no more sensitive* than the most probable class there: the same films found, fewer called, "
                          "so fewer on new films")
+            less += test_marks(r, m, [c["class"] for c in device_summary["per_class"]])
             lines.append(f"| {shown} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
                          f"{_found(t)} | {_false_calls(t, shown)} |")
     return [*lines, ""]
+
+
+def external_rows(ext: dict) -> list[str]:
+    """The held-out source's table rows: each file under the rule it stores, and beside it the same file at its most
+    probable class, as Keras's row is (an earlier report holds the first alone). 'keras 41.2, int8 82.4' read as
+    quantization doubling sensitivity at the one unseen hospital: the 82.4 was the rule's (hunt 58, M3)."""
+    plain = ext.get("most_probable") or {}
+    ruled = any(isinstance(s, dict) and s.get("rule") for s in ext.values())
+    rows = []
+    for name, s in ext.items():
+        if not (isinstance(s, dict) and "per_class" in s):
+            continue
+        if r := s.get("rule"):
+            label = f"{name}, its rule {md_cell(r['class'])} when p ≥ {fmt_threshold(r['threshold'])}"
+        else:
+            label = f"{name}, most probable class" if ruled else name
+        for shown, figures in ((label, s), *([(f"{name}, most probable class", plain[name])] if name in plain else [])):
+            rows.append(f"| {shown} | {balanced_accuracy_cell(figures)} | "
+                        + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in figures["per_class"]) + " |")
+    return rows
+
+
+def external_rule_cost(ext: dict, models: dict, classes: list[str]) -> list[str]:
+    """One sentence under the held-out source's table where files answer by a stored rule: what the rule costs the other
+    classes on the test split (its specificity there), which a source of one class cannot show."""
+    ruled = [(name, models[name]["decision"]) for name, s in ext.items() if isinstance(s, dict) and s.get("rule")
+             and isinstance((models.get(name) or {}).get("decision"), dict) and (models[name]["decision"].get("test") or {})
+             .get("specificity") is not None]
+    if not ruled:
+        return []
+    name, d = ruled[0]
+    t, cls = d["test"], md_cell(d["class"])
+    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+    alone = (f"; this source holds {md_cell(present[0])} films alone, so what the rule costs the other classes cannot show here"
+             if present and len(present) == 1 else "")
+    others = "/".join(md_cell(c) for c in classes if c != d["class"])
+    most = f": it calls most {others} films {cls}" if t["specificity"] < SPECIFICITY_FLOOR else ""
+    return [f"The rule's higher {cls} sensitivity has a price: on the test split `model_{name}.tflite`'s rule had "
+            f"specificity {fmt_ci(t['specificity'], t['specificity_ci'])}%{most}{alone}.", ""]
+
+
+def test_marks(r: dict, plain: dict, labels: list[str]) -> str:
+    """The marks an operating point's row gets from its test figures: a specificity under SPECIFICITY_FLOOR (the check
+    stored rules get, convert.rule_notes.swamps_line), and no better than the most probable class (``plain``: its
+    per-class row), finding no more films of the class while calling it on no fewer others. 'p ≥ 0.3539: 100.0, 22 of
+    22' with 20 of 22 Normal films called COVID, and a row finding the same 20 of 22 with 15 false calls against 10,
+    were offered unmarked for edge-classify --threshold (hunt 58, M4, L10)."""
+    t, cls = r["test"], r["class"]
+    if "fp" not in t:  # a report written before the counts were kept
+        return ""
+    others = "/".join(md_cell(c) for c in labels if c != cls)
+    marks = [f"*calls most {others} films {md_cell(cls)}*"] if swamps_line(
+        r, t["specificity"], t["fp"], t["fp"] + t["tn"], labels, "the test split", "") else []
+    if "tp" in plain and t["tp"] <= plain["tp"] and t["fp"] >= plain["fp"]:
+        marks.append("*no better on test* than the most probable class")
+    return "".join(f"; {m}" for m in marks)
 
 
 def _found(r: dict) -> str:
@@ -253,7 +313,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",
            *([f"**Few test films:** {md_names(report['gate']['resolution'], classes)}.", ""]
-             if report["gate"].get("resolution") else []),
+             if report["gate"].get("resolution") else []), *device_answers_line(models),
            *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
@@ -298,17 +358,13 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                "Films from a source kept out of training and validation: an estimate of how the model does at one "
                "new site, for the classes that source holds (a source of one class gives that class's sensitivity "
                "only: how often the site's other films would be called that class is not measured here)."
-               + (" Each file's figures are its answers under the rule it stores, as the device gives them (keras: "
-                  "the most probable class)." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
+               + (" A file that stores a rule is given under it, as the device answers, and at its most probable class, "
+                  "as Keras is: compare like with like." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
                "",
                "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | "
                + " | ".join(f"{shown[c]} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
-        for name, s in ext.items():
-            if isinstance(s, dict) and "per_class" in s:
-                md.append(f"| {name} | {balanced_accuracy_cell(s)} | "
-                          + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"]) + " |")
-        md.append("")
+        md += external_rows(ext) + [""] + external_rule_cost(ext, models, classes)
         ops = ext.get("operating_points")
         if ops and ops["rows"]:
             md += [f"The thresholds of the operating points below ({ops['mode']}, chosen on the validation split), on this "

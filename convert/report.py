@@ -20,7 +20,8 @@ from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
 from convert.report_text import (ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_names, reference_standard_line,
-                                 reliability_table)
+                                 reliability_table, warning_lines)
+from convert.rule_notes import site_rule_warnings
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
@@ -104,8 +105,8 @@ def per_class_table(summary: dict) -> list[str]:
 ABSENT_CLASSES = ("PPV and F1 are n/a for a class with no films here: every answer of that class is then wrong, "
                   "whatever the model does.")
 ONE_CLASS = ("Only {0} films here: PPV, NPV and F1 are n/a, since with no films of another class every {0} answer is "
-             "right and every other answer wrong, whatever the model does. The specificity of another class is the "
-             "share of these films not called that class.")
+             "right and every other answer wrong, whatever the model does; so is the specificity of a class with no "
+             "films here, which would be these films' figures again.")
 
 
 def confusion_table(summary: dict, classes: list[str]) -> list[str]:
@@ -252,14 +253,14 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md += [f"**Warning (the films):** {w[0].upper()}{w[1:]}." for w in map(md_cell, (extra or {}).get("data_warnings") or [])]
     md += [""] if (extra or {}).get("data_warnings") else []
     if rule_warnings := (extra or {}).get("rule_warnings"):
-        md += [f"**Warning:** {line[0].upper()}{line[1:]}." for line in (md_names(w, names) for w in rule_warnings)] + [""]
+        md += warning_lines(rule_warnings, names)
     if threshold is not None:
         # a typed threshold as typed: the report names the command that gives its counts
         in_words = describe(threshold, classes, 4 if threshold_from == "model file" else EXACT_DIGITS)
         md += [f"Labels follow the rule {md_names(in_words, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
                   else " (--threshold)") + f"; the section \"{shown[classes[threshold[0]]]} whenever ...\" below compares it "
-               "with the most probable class.", ""]
+               "with the most probable class.", "", *stored_rule_record(extra, threshold_from, summary, classes)]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
            *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
@@ -289,8 +290,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))
     if site_point is not None:
         rows, worth = chosen_rule_worth(summary["per_class"], site_point, classes, prevalences or PREVALENCES)
-        report["site_operating_point"] = {**site_point, "at_prevalence": rows}
-        md += site_point_section(site_point) + worth
+        # every warning cxr-evaluate gave on stderr about the rule: report.json and report.md are what get forwarded
+        report["site_operating_point"] = {**site_point, "warnings": site_rule_warnings(site_point, classes),
+                                          "at_prevalence": rows}
+        md += site_point_section(site_point, classes) + worth
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness, classes)
@@ -325,6 +328,22 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                                                         rule_text(threshold, classes)))
     write_text(out_dir / "report.md", "\n".join(align_tables(md)))
     return report
+
+
+def stored_rule_record(extra: dict | None, threshold_from: str, summary: dict, classes: list[str]) -> list[str]:
+    """What the file records its stored rule reached where it was measured (edge.model_notes.rule_record, which
+    edge-classify's note says too), under the sentence that the labels follow it; a warning where that specificity is
+    under SPECIFICITY_FLOOR. 51 COVID films scored under a rule that called 18 of 22 Normal test films COVID gave 74.5%
+    sensitivity and '0 false alarms', and never the cost the file itself recorded."""
+    record = (extra or {}).get("stored_rule_record")
+    if threshold_from != "model file" or not record:
+        return []
+    present = summary.get("classes_present") or []
+    alone = (f" These films are all {md_cell(present[0])}: they cannot show what the rule costs the other classes."
+             if len(present) == 1 else "")
+    text = f"As the model file records it, the rule was {md_names(record, classes)}.{alone}"
+    # rule_record's words for a specificity under the floor (edge.card.calls_most)
+    return [f"**Warning:** {text}" if " of the other classes " in record and ": it calls " in record else text, ""]
 
 
 def provenance_section(p: dict) -> list[str]:

@@ -174,6 +174,13 @@ def md_names(text: str, names) -> str:
     return re.sub("|".join(map(re.escape, odd)), lambda m: md_cell(m.group()), text)
 
 
+def warning_lines(warnings: list[str], names) -> list[str]:
+    """report.md's bold warnings, each a sentence said on stderr (names as they are) and here through md_names, then a
+    blank line; [] for none. A rule's warnings on the terminal alone were gone once the terminal closed."""
+    shown = [md_names(w, names) for w in warnings if w]
+    return [f"**Warning:** {w[0].upper()}{w[1:]}." for w in shown] + [""] if shown else []
+
+
 def md_code(text: object) -> str:
     """A file name as an inline code span, whatever it holds: fenced by more backticks than any run in it
     (two names with a backtick made one span across the sentence), its line breaks as spaces (a name with

@@ -221,11 +221,21 @@ def removed_rule_line(name: str, d: dict) -> str:
 def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     """cxr-evaluate's warnings (after 'cxr-evaluate: warning: ') about the threshold chosen on a
     site's films (convert.operating_point.site_operating_point)."""
-    d, nf = site["decision"], site["next_films"]
+    d = site["decision"]
     out = [line] if (line := seen_rule_line(site)) else []
     warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films")
     if warn:
         out.append(warn)
+    return out + site_rule_costs(site, labels)
+
+
+def site_rule_costs(site: dict, labels: list[str]) -> list[str]:
+    """Those of site_rule_warnings that say what the site's rule costs or cannot hold (its target out of reach, most
+    films of the other classes called its class, classes not measured): report.md's threshold section gives them as
+    warnings beside its figures (convert.rule_sections.site_point_section), which say the other two in their own
+    words. A rule calling 50 of 60 Normal films COVID went to the devices with the warning on stderr alone."""
+    d, nf = site["decision"], site["next_films"]
+    out = []
     if line := shortfall_line(d, nf["tp"], nf["tp"] + nf["fn"], nf.get("sensitivity")):  # a 1 + 1 film site: 0.5
         out.append(line)
     spec = nf.get("specificity")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from convert.metrics import to_jsonable
-from convert.rule_notes import seen_rule_line, versus_sentence
-from convert.report_text import md_cell, md_code, md_names
+from convert.rule_notes import seen_rule_line, site_rule_costs, versus_sentence
+from convert.report_text import md_cell, md_code, md_names, warning_lines
 from edge.shell_words import shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
 
@@ -21,9 +21,11 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
                         **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
 
 
-def site_point_section(site: dict) -> list[str]:
+def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]:
     """A threshold chosen on the user's films, with what it is expected to give on the site's next
-    films beside it (convert.operating_point.next_film_rates)."""
+    films beside it (convert.operating_point.next_film_rates), and, with the model's ``labels``, the warnings
+    cxr-evaluate gave on stderr about what it costs (convert.rule_notes.site_rule_costs) as bold lines under its
+    heading: 'calls most Normal films COVID (50 of 60)' was on the terminal alone, not in the report."""
     d, nf = site["decision"], site["next_films"]
     fit = d["chosen_films"]
     saved = site.get("saved_to")
@@ -36,7 +38,9 @@ def site_point_section(site: dict) -> list[str]:
         others += (f" These films hold no {' or '.join(map(md_cell, missing))} film: the specificity counts "
                    f"{' and '.join(md_cell(c) for c in site['classes_present'] if c != d['class'])} films alone, and what the rule "
                    "costs the missing classes is not measured (--save-model refuses to store it).")
+    costs = site_rule_costs(site, labels) if labels else []
     return [f"## A threshold chosen on these films: {cls} at {100 * d['target_sensitivity']:g}% sensitivity", "",
+            *warning_lines(costs, [*(labels or []), d["class"]]),
             f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on it finds {found} of "
             f"{cases} {cls} films ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "
             f"among them.{others} What to expect on this site's next films: sensitivity "
@@ -89,6 +93,14 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
             f"What {how} on these images: "
             f"{cls} sensitivity {_pct(rule['sensitivity'], rule['sensitivity_ci'])}, specificity "
             f"{_pct(rule['specificity'], rule['specificity_ci'])} ({rule['tp']} found, {rule['fn']} missed, "
-            f"{rule['fp']} false alarms), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
+            f"{false_alarms(rule)}), against {_pct(plain['sensitivity'], plain['sensitivity_ci'])} and "
             f"{_pct(plain['specificity'], plain['specificity_ci'])} with the most probable class (`--most-probable`; "
             f"balanced accuracy {_pct(summary['balanced_accuracy'], summary['balanced_accuracy_ci'])}).", ""]
+
+
+def false_alarms(rule: dict) -> str:
+    """'3 false alarms', or where no film here is of another class, that none could be one: '0 false alarms' on 51
+    COVID films alone read as a rule that calls no healthy film COVID."""
+    if rule["fp"] + rule["tn"] == 0:
+        return "false alarms: not measurable, no films of other classes here"
+    return f"{rule['fp']} false alarms"

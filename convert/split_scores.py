@@ -69,6 +69,8 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
     for mode in s.modes:  # each file's answers as the device gives them: under the rule it stores, if any
         rule = EdgeModel((models_in or run_dir) / f"model_{mode}.tflite").decision
         out[mode] = summarize(y, probs[mode], split.classes, n_boot=s.n_boot, rule=rule)
+        if rule is not None:  # and its most probable class, the labelling Keras's row has: like beside like
+            out.setdefault("most_probable", {})[mode] = summarize(y, probs[mode], split.classes, n_boot=s.n_boot)
     if points:
         p = probs[points["mode"]]
         out["operating_points"] = {"mode": points["mode"], "rows": [

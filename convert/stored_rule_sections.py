@@ -45,6 +45,32 @@ def most_probable_note(models: dict) -> list[str]:
             "are in 'The rule stored in the model files' and 'What an answer is worth at your prevalence' below.", ""]
 
 
+def device_answers_line(models: dict) -> list[str]:
+    """report.md's top-block line where files store a rule: the device answers by it, with what each file gives under
+    it on the test split (accuracy, the rule class's sensitivity and specificity, and under SPECIFICITY_FLOOR what that
+    means, edge.card.calls_most's words), and that the Summary table is the most probable class's. runH's report led
+    with 71.4% accuracy, 'pass'; its files under their rule gave 52.4%, calling 18 of 22 Normal films COVID."""
+    from edge.card import calls_most
+
+    shown = []
+    for name, m in models.items():
+        if not (d := m.get("decision")) or not isinstance(t := d.get("test"), dict):
+            continue
+        cls, n = md_cell(d["class"]), m.get("n")
+        ruled = d.get("per_class_on_test") or {}
+        right = sum(r["tp"] for r in ruled.values()) if ruled else None
+        acc = (f"accuracy {fmt_ci(right / n, wilson_interval(right, n))}%, "
+               if isinstance(n, int) and n > 0 and right is not None else "")
+        spec = t.get("specificity")
+        shown.append(f"`model_{name}.tflite` ({md_names(labelling(d), [d['class']])}): {acc}{cls} sensitivity "
+                     f"{fmt_ci(t['sensitivity'], t['sensitivity_ci'])}%, specificity {fmt_ci(spec, t['specificity_ci'])}%"
+                     + md_names(calls_most(None if spec is None else [spec], d["class"]), [d["class"]]))
+    if not shown:
+        return []
+    return [f"**The device answers by the rule its file stores, not by the most probable class:** on the test split, "
+            f"{'; '.join(shown)}. The Summary table below is the most probable class's.", ""]
+
+
 def stored_rules_section(models: dict) -> list[str]:
     """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
     rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
-from edge.decision import fmt_threshold, labelling, same_class_key, same_rule, stored_shortfall_share
+from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling, same_class_key, same_rule, stored_shortfall_share
 from edge.figures import against_chance, counted, fixed
 from edge.shares import other_classes_with_ci
 from edge.text_width import padded, shown_width
@@ -33,6 +33,14 @@ def _ci(v: list | None) -> str:
     if v[1] == v[2]:
         return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
+
+
+def calls_most(spec: list | None, cls: str) -> str:
+    """': it calls most films of the other classes COVID' after a rule's specificity ([value, low, high]) under
+    SPECIFICITY_FLOOR, else '': the card's rule lines and edge-classify's note on a rule say it in these words."""
+    if not (isinstance(spec, list) and spec and isinstance(spec[0], (int, float)) and spec[0] < SPECIFICITY_FLOOR):
+        return ""
+    return f": it calls {'every film' if spec[0] <= 0 else 'most films'} of the other classes {cls}"
 
 
 def _auc(test: dict) -> str:
@@ -214,8 +222,10 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     else:
         t = v["test"]
         design = _DESIGN_WORDS.get(t.get("study_design"), "")  # said where the file records it (cxr-edge 0.23+)
+        # a file that stores a rule answers by it: the lead figures are not its answers, and say so (hunt 58, M2)
+        ruled = " (not the device's answers: it answers by its rule, below)" if meta.get("decision") else ""
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
-                     f"{'; ' + design if design else ''}), most probable class: balanced accuracy "
+                     f"{'; ' + design if design else ''}), most probable class{ruled}: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])} (chance {1 / max(1, len(labels)):.3f}), macro AUROC "
                      f"{_auc(t)}, ECE {t['ece']}"
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
@@ -253,15 +263,15 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             # the stored decision's threshold, exact: cxr-convert 0.15 kept the test figures' rule rounded (0.505 for
             # 0.50453), and typed back as --threshold that lost films the stored rule calls COVID
             shown = decision if decision and decision.get("class") == rule.get("class") else rule
-            lines.append(f"  with its rule ({labelling(shown)}), as the "
-                         f"device answers: {rule['class']} sensitivity {_ci(rule['sensitivity'])}, specificity "
-                         f"{_ci(rule['specificity'])}")
+            lines.append(f"  The device answers by its rule ({labelling(shown)}): {rule['class']} sensitivity "
+                         f"{_ci(rule['sensitivity'])}, specificity {_ci(rule['specificity'])}"
+                         f"{calls_most(rule['specificity'], rule['class'])}")
             if chosen := rule.get("chosen_films"):
                 lines.append(f"  Warning: {chosen[0]} of those {chosen[1]} test films are ones its rule was chosen on: "
                              "there its sensitivity is optimistic (the threshold was placed among them)")
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
-                             if rule.get("swamped") else f"  with its rule the device finds, of the test films, {others}")
+                             if rule.get("swamped") else f"  With its rule the device finds, of the test films, {others}")
             if ppv := ppv_line(ruled := under_rule(t["per_class"], rule)):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels)
                              + (unanswered(ruled) if len(ruled) > 1 else ""))
@@ -270,7 +280,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             how = ("expected on that site's next films" if r.get("estimate") == "next films"
                    else "5-fold cross-validated there")
             lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; {how}: sensitivity "
-                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}")
+                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
             # what its answers are worth, from those figures: the site's films, not the test split's
             word = "expected" if r.get("estimate") == "next films" else "cross-validated"
             if ppv := ppv_line(under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):

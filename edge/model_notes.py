@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Optional
 
 from edge.answer_worth import normal_note
-from edge.card import _ci, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words
-from edge.decision import EXACT_DIGITS, SPECIFICITY_FLOOR, describe, fmt_threshold
+from edge.card import _ci, calls_most, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words
+from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 from edge.figures import counted
 
 
@@ -53,9 +53,7 @@ def _specificity(figures: dict, cls: str, others: int | None = None) -> str:
     if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], (int, float))):
         return ""
     on = f" on its {counted(others, 'film')} of other classes" if others else ""
-    return (f", specificity {_ci(spec)}{on}"
-            + (f": it calls {'every film' if spec[0] <= 0 else 'most films'} of the other classes {cls}"
-               if spec[0] < SPECIFICITY_FLOOR else ""))
+    return f", specificity {_ci(spec)}{on}{calls_most(spec, cls)}"
 
 
 def _scored(figures, decision: dict) -> bool:

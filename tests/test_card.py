@@ -123,7 +123,7 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
     old_rule = card_text({**_meta(rule_on_test={"class": "COVID", "threshold": 0.505, "sensitivity": [0.25, 0.05, 0.7],
                                                 "specificity": [0.8, 0.5, 0.9]}),
                           "decision": {"class": "COVID", "threshold": 0.50453228}}, "m.tflite")
-    assert "with its rule (COVID whenever p >= 0.5045)" in old_rule and "0.505" not in old_rule
+    assert "by its rule (COVID whenever p >= 0.5045)" in old_rule and "0.505" not in old_rule
     # A class absent from a set has no figure, not a crash.
     none = _meta()
     none["validation"]["test"]["per_class"]["Normal"]["sensitivity"] = [None, None, None]
@@ -582,3 +582,33 @@ def test_a_float_and_int8_file_a_hair_apart_are_not_said_to_be_zero_apart():
     meta = _meta()
     meta["validation"]["against_float"] = {"same_class": 40, "n": 40, "max_abs_prob_error": rounded(1.8e-7, 4)}
     assert "probabilities at most 0.000001 apart" in card_text(meta, "m.tflite")
+
+
+def test_the_cards_site_rule_line_says_a_rule_that_calls_most_other_films_its_class_does_so():
+    """A copy saved by cxr-evaluate --save-model whose rule called 50 of 60 Normal films COVID: its card gave
+    'specificity 0.167 (0.093 to 0.280)' without a word, where edge-classify's note says 'it calls most films of the
+    other classes COVID' (hunt 58, H1). One wording, edge.card.calls_most."""
+    site = {"films": "films in site (120, cxr-evaluate)", "class": "COVID", "threshold": 0.4017, "estimate": "next films",
+            "sensitivity": [0.934, 0.861, 0.982], "specificity": [0.167, 0.093, 0.280]}
+    meta = {**_meta(rule_on_site=site), "decision": {"class": "COVID", "threshold": 0.4017}}
+    (line,) = [ln for ln in card_text(meta, "site.tflite").splitlines() if ln.startswith("Its rule")]
+    assert line.endswith("specificity 0.167 (0.093 to 0.280): it calls most films of the other classes COVID")
+    fine = {**site, "specificity": [0.62, 0.54, 0.69]}
+    meta = {**_meta(rule_on_site=fine), "decision": {"class": "COVID", "threshold": 0.4017}}
+    assert "it calls most" not in card_text(meta, "site.tflite")
+
+
+def test_a_two_class_cards_stored_rule_line_says_the_device_answers_by_it_and_what_a_low_specificity_means():
+    """runH's card led with 'most probable class: balanced accuracy 0.716' and gave, on a lower-case continuation line,
+    'with its rule (COVID whenever p >= 0.2947) ... specificity 0.182' without a word, where edge-classify's note says
+    it calls most films of the other classes COVID (hunt 58, M2): for two classes no warning was given at all."""
+    rule = {"class": "COVID", "threshold": 0.2947, "sensitivity": [0.9, 0.699, 0.972], "specificity": [0.182, 0.073, 0.385]}
+    text = card_text({**_meta(rule_on_test=rule), "decision": {"class": "COVID", "threshold": 0.2947}}, "m.tflite")
+    (lead,) = [ln for ln in text.splitlines() if ln.startswith("Test split")]
+    assert "most probable class (not the device's answers: it answers by its rule, below): balanced accuracy" in lead
+    assert ("  The device answers by its rule (COVID whenever p >= 0.2947): COVID sensitivity 0.900 (0.699 to 0.972), "
+            "specificity 0.182 (0.073 to 0.385): it calls most films of the other classes COVID") in text.splitlines()
+    fine = card_text({**_meta(rule_on_test={**rule, "specificity": [0.8, 0.6, 0.9]}),
+                      "decision": {"class": "COVID", "threshold": 0.2947}}, "m.tflite")
+    assert "it calls most" not in fine and "by its rule (COVID" in fine
+    assert "not the device's answers" not in card_text(_meta(), "m.tflite")  # no rule: it answers by these figures

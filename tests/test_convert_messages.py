@@ -612,3 +612,26 @@ def test_a_site_rule_that_takes_another_classes_films_is_warned_about_as_cxr_con
     assert site["others_on_site"]["Pneumonia"] == {"n": 20, "found_by_rule": 0, "found": 20}
     assert any("takes most of the Pneumonia films the most probable class finds on these films" in w
                and "Pneumonia in 0 of 20 (20)" in w for w in site_rule_warnings(site, labels))
+
+
+def test_a_site_rule_that_calls_most_normal_films_covid_is_warned_about_in_report_md_and_report_json(tmp_path):
+    """cxr-evaluate --operating-point COVID=0.95 --save-model: 'the threshold calls most Normal films COVID (50 of 60)'
+    went to stderr alone; report.md's threshold section, the one read before the copy goes to the devices, and
+    report.json's warnings said nothing of it (hunt 58, H1)."""
+    from convert.operating_point import site_operating_point
+    from convert.report import evaluation_report
+    from convert.rule_notes import site_rule_warnings
+
+    y = np.array([0] * 20 + [1] * 20)
+    p0 = np.r_[np.linspace(0.9, 0.1, 20), np.linspace(0.8, 0.02, 20)]  # a model that cannot separate these films
+    probs = np.stack([p0, 1 - p0], 1)
+    site = site_operating_point(y, probs, ["COVID", "Normal"], 0, 0.95, films="films in site (40, cxr-evaluate)")
+    said = site_rule_warnings(site, ["COVID", "Normal"])
+    (swamp,) = [w for w in said if "calls most Normal films COVID" in w]
+    report = evaluation_report(tmp_path / "r", "t", y, probs, ["COVID", "Normal"], [f"f{k}.png" for k in range(40)],
+                               n_boot=10, site_point=site)
+    assert report["site_operating_point"]["warnings"] == said  # all of stderr's, in report.json
+    md = (tmp_path / "r" / "report.md").read_text()
+    section = md.split("## A threshold chosen on these films")[1].split("\n## ")[0]
+    assert f"**Warning:** {swamp[0].upper()}{swamp[1:]}." in section
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["site_operating_point"]["warnings"] == said

@@ -279,4 +279,89 @@ def test_a_rule_finding_the_same_films_with_fewer_calls_is_not_said_less_sensiti
     assert "*no more sensitive* than the most probable class there: the same films found, fewer called" in same
     assert "*less sensitive* than the most probable class there" not in same
     fewer = "\n".join(operating_points_section({"model": "int8", "n_validation": 21, "rows": [row(7)]}, summary))
-    assert "; *less sensitive* than the most probable class there)" in fewer
+    assert "; *less sensitive* than the most probable class there" in fewer  # then its test marks (specificity 46%)
+
+
+def test_with_a_stored_rule_the_top_of_report_md_gives_the_devices_answers_under_it(tiny_run, tmp_path):
+    """runH's report.md led with the most probable class's 71.4% accuracy, 'pass'; what the device answers, by the rule
+    its files store (52.4%, COVID sensitivity 90.0, specificity 18.2: most Normal films called COVID), was 270 lines
+    further down (hunt 58, M2)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    mode, classes = report["operating_points"]["mode"], report["classes"]
+    test = {"tp": 18, "fn": 2, "tn": 4, "fp": 18, "sensitivity": 0.9, "sensitivity_ci": [0.699, 0.972],
+            "specificity": 4 / 22, "specificity_ci": [0.073, 0.385]}
+    report["models"][mode]["n"] = 42
+    report["models"][mode]["decision"] = {
+        "class": classes[0], "threshold": 0.2947, "target_sensitivity": 0.95, "chosen_on": "validation split",
+        "chosen_films": {"sensitivity": 1.0, "specificity": 0.33}, "test": test,
+        "per_class_on_test": {classes[0]: test, classes[1]: {"tp": 4, "fn": 18, "fp": 2, "tn": 18}}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = (run / "report.md").read_text()
+    top = md.split("## Summary")[0]
+    assert (f"**The device answers by the rule its file stores, not by the most probable class:** on the test split, "
+            f"`model_{mode}.tflite` ({classes[0]} whenever p >= 0.2947): accuracy 52.4 (") in top
+    assert (f"{classes[0]} sensitivity 90.0 (69.9–97.2)%, specificity 18.2 (7.3–38.5)%: it calls most films of the other "
+            f"classes {classes[0]}. The Summary table below is the most probable class's.") in top
+
+
+def test_operating_points_mark_a_rule_calling_most_other_films_its_class_or_no_better_than_the_most_probable_class():
+    """runA's Operating points offered 'p ≥ 0.3539: 100.0, 22 of 22 | 9.1, 20 of 22 called COVID' unmarked, for
+    edge-classify --threshold, and a row finding the same 20 of 22 as the most probable class with 15 false calls
+    against 10 (hunt 58, M4, L10): stored rules get the specificity-floor check, these rows got none."""
+    from convert.quant_report import operating_points_section
+
+    def rates(tp, fn, tn, fp):
+        return {"tp": tp, "fn": fn, "tn": tn, "fp": fp, "sensitivity": tp / (tp + fn), "sensitivity_ci": [0.5, 0.99],
+                "specificity": tn / (tn + fp), "specificity_ci": [0.05, 0.99]}
+    device = {"per_class": [{"class": "COVID", **rates(20, 2, 17, 5)}, {"class": "Normal", **rates(17, 5, 20, 2)}]}
+    rows = [{"class": "COVID", "threshold": 0.3539, "target_sensitivity": 0.95, "test": rates(22, 0, 2, 20)},
+            {"class": "COVID", "threshold": 0.4288, "target_sensitivity": 0.9, "test": rates(20, 2, 14, 8)},
+            {"class": "COVID", "threshold": 0.45, "target_sensitivity": 0.85, "test": rates(21, 1, 17, 5)}]
+    lines = operating_points_section({"model": "int8", "n_validation": 44, "rows": rows}, device)
+    (swamped,) = [ln for ln in lines if "p ≥ 0.3539" in ln]
+    assert "(for 95% on validation; *calls most Normal films COVID*) |" in swamped
+    (worse,) = [ln for ln in lines if "p ≥ 0.4288" in ln]
+    assert "(for 90% on validation; *no better on test* than the most probable class) |" in worse  # 63.6%: not swamped
+    (better,) = [ln for ln in lines if "p ≥ 0.45" in ln]
+    assert "(for 85% on validation) |" in better  # one more found, no more false calls: unmarked
+    intro = "\n".join(lines)
+    assert "*calls most ... films ...*, a specificity under 50%; *no better on test*, no more films" in intro
+
+
+def test_a_held_out_source_gives_each_rule_carrying_file_beside_its_most_probable_class_and_the_rules_cost(tiny_run,
+                                                                                                         tmp_path):
+    """runH's 'External source held out' table gave keras 41.2 (most probable class) beside int8 82.4 (its rule): read as
+    quantization doubling sensitivity at the unseen hospital, the 82.4 bought by a rule that called 82% of Normal test
+    films COVID, which a source of COVID films alone cannot show (hunt 58, M3)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    report["models"]["int8"]["decision"] = {
+        "class": classes[0], "threshold": 0.2947, "target_sensitivity": 0.95, "chosen_on": "validation split",
+        "chosen_films": {"sensitivity": 1.0, "specificity": 0.33},
+        "test": {"tp": 18, "fn": 2, "tn": 4, "fp": 18, "sensitivity": 0.9, "sensitivity_ci": [0.699, 0.972],
+                 "specificity": 4 / 22, "specificity_ci": [0.073, 0.385]}}
+    y = np.zeros(17, int)
+    p0 = np.r_[np.linspace(0.9, 0.55, 7), np.linspace(0.45, 0.3, 7), [0.2, 0.1, 0.05]]  # 7 found, 14 under the rule
+    probs = np.stack([p0, 1 - p0], 1)
+    report["external"] = {"source": "hannover", "n": 17, "keras": summarize(y, probs, classes, n_boot=100),
+                          "int8": summarize(y, probs, classes, n_boot=100, rule=(0, 0.2947)),
+                          "most_probable": {"int8": summarize(y, probs, classes, n_boot=100)}}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = unpadded((run / "report.md").read_text())
+    ext = md.split("## External source held out")[1].split("\n## ")[0]
+    assert f"| keras, most probable class | {classes[0]} sensitivity 41.2 (" in ext
+    assert f"| int8, its rule {classes[0]} when p ≥ 0.2947 | {classes[0]} sensitivity 82.4 (" in ext
+    assert f"| int8, most probable class | {classes[0]} sensitivity 41.2 (" in ext  # like beside like: no quantization gap
+    assert (f"on the test split `model_int8.tflite`'s rule had specificity 18.2 (7.3–38.5)%: it calls most {classes[1]} "
+            f"films {classes[0]}; this source holds {classes[0]} films alone, so what the rule costs the other classes "
+            "cannot show here.") in ext

@@ -10,6 +10,7 @@ from edge.answer_worth import predictive_values
 from edge.card import _ci, card_text, recount_note
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold
 from edge.figures import exact_text, fixed, rounded, rounded_down
+from tests.conftest import unpadded
 
 
 def test_a_value_below_one_never_reads_as_one():
@@ -184,3 +185,36 @@ def test_names_in_a_sentence_are_joined_one_way():
 
     assert (listed([]), listed(["COVID"]), listed(["COVID", "Normal"]), listed(["a", "b", "c"])) == \
         ("", "COVID", "COVID and Normal", "a, b and c")
+
+
+def test_a_stored_rule_scored_on_films_of_its_class_alone_claims_no_false_alarms_and_quotes_its_recorded_cost(tmp_path):
+    """cxr-evaluate of a rule-carrying file on 51 COVID films alone (docs: 'one class is enough'): '0 false alarms' with
+    no film that could be one, 'specificity 74.5' for Normal with n = 0 (COVID's sensitivity again), and never the
+    18.2% test specificity the file records for its rule (hunt 58, H2)."""
+    from convert.report import evaluation_report
+    from edge.model_notes import rule_record
+
+    y = np.zeros(8, int)
+    p0 = np.array([0.9, 0.8, 0.6, 0.45, 0.4, 0.35, 0.2, 0.1])
+    meta = {"decision": {"class": "COVID", "threshold": 0.2947, "target_sensitivity": 0.95, "chosen_on": "validation split",
+                         "chosen_films": {"n_positive": 20, "n_negative": 22, "sensitivity": 0.95, "specificity": 0.2}},
+            "validation": {"test": {"n": 42, "per_class": {"COVID": {"n": 20}, "Normal": {"n": 22}}},
+                           "rule_on_test": {"class": "COVID", "threshold": 0.2947, "sensitivity": [0.9, 0.699, 0.972],
+                                            "specificity": [0.182, 0.073, 0.385]}}}
+    report = evaluation_report(tmp_path / "r", "t", y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"],
+                               [f"f{k}.png" for k in range(8)], extra={"stored_rule_record": rule_record(meta)}, n_boot=10,
+                               threshold=(0, 0.2947), threshold_from="model file")
+    md = unpadded((tmp_path / "r" / "report.md").read_text())
+    assert "0 false alarms" not in md and "false alarms: not measurable, no films of other classes here" in md
+    normal = next(r for r in report["metrics"]["per_class"] if r["class"] == "Normal")
+    assert normal["specificity"] is None and normal["specificity_ci"] == [None, None]
+    assert "| Normal | 0 | n/a | n/a | n/a | n/a |" in md
+    assert ("**Warning:** As the model file records it, the rule was chosen for 0.95 sensitivity on the validation "
+            "split's 20 COVID films; on the test split's 20 COVID films it reached sensitivity 0.900 (0.699 to 0.972), "
+            "specificity 0.182 (0.073 to 0.385) on its 22 films of other classes: it calls most films of the other "
+            "classes COVID. These films are all COVID: they cannot show what the rule costs the other classes.") in md
+    # films of both classes: the false alarms counted, and the Normal row's specificity is a share of real films
+    both = evaluation_report(tmp_path / "b", "t", np.r_[y, [1, 1]], np.stack([np.r_[p0, 0.5, 0.1], 1 - np.r_[p0, 0.5, 0.1]], 1),
+                             ["COVID", "Normal"], [f"f{k}.png" for k in range(10)], n_boot=10, threshold=(0, 0.2947))
+    assert "1 false alarms" in (tmp_path / "b" / "report.md").read_text()
+    assert next(r for r in both["metrics"]["per_class"] if r["class"] == "Normal")["specificity"] is not None
