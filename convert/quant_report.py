@@ -211,6 +211,21 @@ def training_data_section(data: dict | None) -> list[str]:
     return md
 
 
+def shortcut_lines(data: dict | None, classes: list[str]) -> list[str]:
+    """The shortcut audit's warning at the top of report.md, in the card's words (edge.card.shortcut_warning): it
+    was at line ~200, under the training data, after every figure it casts doubt on, while the card led with it."""
+    from convert.card import card_audit
+    from edge.card import shortcut_warning
+
+    audit = (data or {}).get("shortcut_audit")
+    warning = shortcut_warning(card_audit(audit), classes)
+    if warning is None:
+        return []
+    names = [*classes, *(str(g["value"]) for g in audit["give_aways"][:3])]  # a source's name: text, never Markdown
+    return [f"**Warning:** {md_names(warning, names)} See *What the files alone say about the label* under "
+            "*Training data* below.", ""]
+
+
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -255,6 +270,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *([f"**Few test films:** {md_names(report['gate']['resolution'], classes)}.", ""]
              if report["gate"].get("resolution") else []),
            *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
+           *shortcut_lines(report.get("training_data"), classes),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",

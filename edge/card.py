@@ -191,6 +191,18 @@ def new_site_words(labels: list[str]) -> str:
             "can fail on films from a source it has not seen.")
 
 
+def shortcut_warning(a: dict | None, labels: list[str]) -> str | None:
+    """What a shortcut audit that warned means, in the card's words (its audit as convert.card.card_audit keeps it),
+    after "Warning: ": said on the card and at the top of cxr-convert's report.md, where it was once only at line
+    ~200 under the training data while the card led with it. None where the audit gave no warning."""
+    if not (isinstance(a, dict) and a.get("warn")):
+        return None
+    return (f"in its data folder, the files alone (source, format, size, borders) predicted the class with balanced "
+            f"accuracy {a['balanced_accuracy']} (chance {a['chance']})"
+            + (f", e.g. {'; '.join(a['give_aways'])}" if a.get("give_aways") else "")
+            + ". " + new_site_words(labels))
+
+
 def card_text(meta: dict[str, Any], name: str) -> str:
     """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
     95% intervals, the rule it applies, and what the training files alone gave away."""
@@ -286,12 +298,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          + recount_note(v, decision, labels) + " (95% intervals in brackets): " + "; ".join(
                 f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_share(p)}" for c, p in r["called"].items() if p is not None)
                 for f, r in other_classes_with_ci(other).items()))
-        a = v.get("shortcut_audit")
-        if a and a.get("warn"):
-            lines.append(f"Warning: in its data folder, the files alone (source, format, size, borders) predicted the "
-                         f"class with balanced accuracy {a['balanced_accuracy']} (chance {a['chance']})"
-                         + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
-                         + ". " + new_site_words(labels))
+        if warning := shortcut_warning(v.get("shortcut_audit"), labels):
+            lines.append(f"Warning: {warning}")
         seen = meta.get("seen")
         lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
                      + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "

@@ -280,3 +280,26 @@ def test_a_rule_finding_the_same_films_with_fewer_calls_is_not_said_less_sensiti
     assert "*less sensitive* than the most probable class there" not in same
     fewer = "\n".join(operating_points_section({"model": "int8", "n_validation": 21, "rows": [row(7)]}, summary))
     assert "; *less sensitive* than the most probable class there)" in fewer
+
+
+def test_a_shortcut_audit_warning_is_in_the_top_block_in_the_cards_words(tiny_run, tmp_path):
+    """The files alone told runA's classes apart (balanced accuracy 0.64): report.md said so only at line ~200, under
+    the training data, after every figure it casts doubt on, while the card led with it (hunt 58, M1)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    report["training_data"]["shortcut_audit"] = {
+        "n": 300, "chance": 0.5, "combined": 0.6431, "combined_p": 0.005, "lift": 0.29, "warn": True, "folds": 5,
+        "traits": {"source": {"balanced_accuracy": 0.64, "values": 7}},
+        "give_aways": [{"trait": "source", "value": "lecuong1502/BTL_Machine_Learning", "class": classes[-1],
+                        "count": 44, "share": 1.0}]}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    top = unpadded((run / "report.md").read_text()).split("## Summary")[0]
+    assert ("**Warning:** in its data folder, the files alone (source, format, size, borders) predicted the class with "
+            "balanced accuracy 0.643 (chance 0.5), e.g. source lecuong1502/BTL_Machine_Learning: 100% "
+            f"{classes[-1]} (n = 44). Expect lower figures at a new site") in top
+    assert "See *What the files alone say about the label* under *Training data* below." in top
