@@ -191,6 +191,19 @@ def new_site_words(labels: list[str]) -> str:
             "can fail on films from a source it has not seen.")
 
 
+def test_against_chance(meta: dict[str, Any]) -> str:
+    """Where the interval of the file's test balanced accuracy lies against chance: "below" (wholly: systematically
+    wrong), "reaches" (its test films do not show that it tells the classes apart) or "above" (also where the file
+    holds no such interval). Said on the card and by edge-classify at classify time."""
+    labels = meta.get("labels") or []
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    t = v.get("test") if isinstance(v.get("test"), dict) else {}
+    ba = t.get("balanced_accuracy") or []
+    if not (isinstance(ba, list) and len(ba) == 3 and ba[1] is not None and ba[2] is not None and len(labels) > 1):
+        return "above"
+    return against_chance(ba[1], ba[2], 1 / len(labels))
+
+
 def shortcut_warning(a: dict | None, labels: list[str]) -> str | None:
     """What a shortcut audit that warned means, in the card's words (its audit as convert.card.card_audit keeps it),
     after "Warning: ": said on the card and at the top of cxr-convert's report.md, where it was once only at line
@@ -232,9 +245,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      f"{_auc(t)}, ECE {t['ece']}"
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
-        ba = t.get("balanced_accuracy") or []
-        where = against_chance(ba[1], ba[2], 1 / len(labels)) if len(ba) == 3 and ba[1] is not None \
-            and len(labels) > 1 else "above"
+        where = test_against_chance(meta)
         if where == "below":
             lines.append("  Its balanced accuracy's interval lies wholly below chance: on its test films it is "
                          "systematically wrong, as if labels were swapped: check its training folders' labels "
