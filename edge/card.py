@@ -216,9 +216,10 @@ def shortcut_warning(a: dict | None, labels: list[str]) -> str | None:
             + ". " + new_site_words(labels))
 
 
-def card_text(meta: dict[str, Any], name: str) -> str:
-    """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
-    95% intervals, the rule it applies, and what the training files alone gave away."""
+def card_head(meta: dict[str, Any], name: str) -> str:
+    """The card's first line: the file's name, classes, architecture, quantization, when and with what it was
+    trained and by what converted. Also cxr-evaluate's "Model:" line: two reports titled "model_int8.tflite on
+    site" could not be told apart."""
     labels = meta.get("labels") or []
     training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
     trained_with = f" with cxr-edge {training['cxr_edge_version']}" if training.get("cxr_edge_version") else ""
@@ -226,9 +227,16 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     members = meta.get("members") if isinstance(meta.get("members"), int) else 1
     arch = f"an ensemble of {members} {meta.get('arch') or 'model'} models, their logits averaged: {members} times " \
            "the compute of one" if members > 1 else meta.get("arch") or "model"
-    lines = [f"{name}: {' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
-             f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
-             f"converted by {meta.get('created_by') or 'an unknown maker'})", NOT_A_DEVICE]
+    return (f"{name}: {' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
+            f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
+            f"converted by {meta.get('created_by') or 'an unknown maker'})")
+
+
+def card_text(meta: dict[str, Any], name: str) -> str:
+    """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
+    95% intervals, the rule it applies, and what the training files alone gave away."""
+    labels = meta.get("labels") or []
+    lines = [card_head(meta, name), NOT_A_DEVICE]
     if meta.get("synthetic_data"):
         lines.append(f"TRAINED ON {synthetic_words(meta).upper()}: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")
