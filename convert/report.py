@@ -150,6 +150,14 @@ def ece_note(summary: dict) -> str:
             "the films in each bin.")
 
 
+def most_probable_line(n_classes: int) -> str:
+    """Which labelling the figures of a report with no threshold rule are under, in words: 'most probable class' was
+    said only in a picture's alt text (cxr-evaluate) or after every figure (cxr-convert), and a reader asked '90.9%
+    sensitivity at what threshold?'."""
+    two = " (with two classes: a class whenever its probability is at least 0.5)" if n_classes == 2 else ""
+    return f"Labels: the most probable class{two}; no threshold rule."
+
+
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
@@ -262,6 +270,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
                   else " (--threshold)") + f"; the section \"{shown[classes[threshold[0]]]} whenever ...\" below compares it "
                "with the most probable class.", ""]
+    else:
+        md += [most_probable_line(len(classes)), ""]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
            *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]

@@ -303,3 +303,25 @@ def test_a_shortcut_audit_warning_is_in_the_top_block_in_the_cards_words(tiny_ru
             "balanced accuracy 0.643 (chance 0.5), e.g. source lecuong1502/BTL_Machine_Learning: 100% "
             f"{classes[-1]} (n = 44). Expect lower figures at a new site") in top
     assert "See *What the files alone say about the label* under *Training data* below." in top
+
+
+def test_the_top_says_which_labelling_which_calibration_and_whose_ece(tiny_run, tmp_path):
+    """runA's report.md said 'most probable class' first after every figure (L1); 'Full-integer modes were
+    calibrated on 212 training images ... the calibration temperature 0.27' gave 'calibrated' two meanings and never
+    said what a temperature does (L2); the calibration section's ECE, 0.188 -> 0.148, was the Keras model's, unnamed,
+    beside the device file's 0.173 (L4) (hunt 58)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = unpadded((run / "report.md").read_text())
+    top = md.split("## Summary")[1].split("| model |")[0]
+    assert "Labels: the most probable class (with two classes: a class whenever its probability is at least 0.5)" in top
+    assert "were calibrated on" not in md
+    assert f"quantization ranges were set on {report['calibration_samples']} training images" in md
+    assert "the model's logits are divided by T before the softmax; a T below 1 makes the probabilities more confident" in md
+    assert "on the test split, the Keras model's figures (each .tflite's own ECE is in its section above): expected " in md

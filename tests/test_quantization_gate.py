@@ -282,4 +282,5 @@ def test_report_md_claims_no_calibration_where_no_full_integer_mode_was_scored(t
         assert "calibrated" not in (run / "report.md").read_text()
         assert report["calibration_samples"] is None and report["calibrated_modes"] == []
     report, _ = convert(run, ["int8"], report_only=True, explain=0)
-    assert "Full-integer modes were calibrated on training images when they were converted" in (run / "report.md").read_text()
+    assert "The full-integer modes' quantization ranges were set on training images when they were converted" in (
+        run / "report.md").read_text()
