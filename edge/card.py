@@ -144,6 +144,14 @@ def flagged_share(meta: dict[str, Any]) -> float | None:
     return float(share)
 
 
+def own_flags_words(share: float) -> str:
+    """How often the input check flagged the file's own validation films, in words (the card, and edge-classify beside
+    a flagged film): 'it flagged 0.0% of its own validation films too' read oddly; none is said as none."""
+    if share <= 0:
+        return "it flagged none of its own validation films, though it may flag ordinary films of another site"
+    return f"it flagged {fixed(share, 1, 100)}% of its own validation films too, often more of another site's"
+
+
 def input_check_line(meta: dict[str, Any]) -> str:
     """The card's line on the input check: a reader deciding where to put the file must know whether a film
     unlike its training films (a scanned form, an inverted film) gets a warning, and how often an ordinary one does."""
@@ -153,8 +161,7 @@ def input_check_line(meta: dict[str, Any]) -> str:
     share = flagged_share(meta)
     return ("Input check: a film unlike its training films (upside down, inverted, not a chest film) gets a warning "
             "beside its answer (--refuse-atypical: no answer)"
-            + ("" if share is None else f"; it flagged {fixed(share, 1, 100)}% of its own validation films too, often more "
-                                        "of another site's") + ".")
+            + ("" if share is None else f"; {own_flags_words(share)}") + ".")
 
 
 CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report.ECE_MIN_FILMS): the card drops no caveat the report makes

@@ -13,7 +13,7 @@ from typing import Optional
 
 from edge.answer_worth import normal_note
 from edge.card import (_ci, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words,
-                       test_against_chance)
+                       own_flags_words, test_against_chance)
 from edge.decision import EXACT_DIGITS, SPECIFICITY_FLOOR, describe, fmt_threshold
 from edge.figures import counted
 
@@ -118,4 +118,4 @@ def flagged_too(meta: dict) -> str:
     share = flagged_share(meta)
     if share is None:
         return "some ordinary films are flagged too"
-    return f"it flagged {100 * share:.1f}% of its own validation films too, often more of another site's"
+    return own_flags_words(share)

@@ -430,5 +430,11 @@ def test_a_flagged_film_is_warned_with_the_files_own_flag_rate():
 
     assert flagged_too({"typicality": {"flagged_validation": 0.042}}) == (
         "it flagged 4.2% of its own validation films too, often more of another site's")
+    # 'it flagged 0.0% of its own validation films too' (hunt 58, nits): none is said as none, on the card as well
+    from edge.card import input_check_line
+
+    none = "it flagged none of its own validation films, though it may flag ordinary films of another site"
+    assert flagged_too({"typicality": {"flagged_validation": 0.0}}) == none
+    assert input_check_line({"typicality": {"flagged_validation": 0.0}}).endswith(f"; {none}.")
     assert flagged_too({}) == flagged_too({"typicality": {"flagged_validation": float("nan")}}) == (
         "some ordinary films are flagged too")
