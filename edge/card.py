@@ -198,7 +198,7 @@ def new_site_words(labels: list[str]) -> str:
             "can fail on films from a source it has not seen.")
 
 
-def test_against_chance(meta: dict[str, Any]) -> str:
+def chance_verdict(meta: dict[str, Any]) -> str:
     """Where the interval of the file's test balanced accuracy lies against chance: "below" (wholly: systematically
     wrong), "reaches" (its test films do not show that it tells the classes apart) or "above" (also where the file
     holds no such interval). Said on the card and by edge-classify at classify time."""
@@ -260,7 +260,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      f"{_auc(t)}, ECE {t['ece']}"
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
-        where = test_against_chance(meta)
+        where = chance_verdict(meta)
         if where == "below":
             lines.append("  Its balanced accuracy's interval lies wholly below chance: on its test films it is "
                          "systematically wrong, as if labels were swapped: check its training folders' labels "

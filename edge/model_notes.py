@@ -13,7 +13,7 @@ from typing import Optional
 
 from edge.answer_worth import normal_note
 from edge.card import (_ci, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words,
-                       own_flags_words, test_against_chance)
+                       chance_verdict, own_flags_words)
 from edge.decision import EXACT_DIGITS, SPECIFICITY_FLOOR, describe, fmt_threshold
 from edge.figures import counted
 
@@ -99,7 +99,7 @@ def tell_model(m, model: Path) -> None:
         say(f"note: this model was trained on {synthetic_words(m.meta)}; its output means nothing for real X-rays")
     if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
         say(f"warning: {model}: {gate_failed}")
-    if (where := test_against_chance(m.meta)) != "above":  # a file at chance gave its answers without a word
+    if (where := chance_verdict(m.meta)) != "above":  # a file at chance gave its answers without a word
         say(f"warning: {model}: on its test split its balanced accuracy's interval "
             + ("lies wholly below chance: it was systematically wrong there, as if labels were swapped"
                if where == "below" else "reaches chance: its answers may not tell the classes apart")

@@ -36,7 +36,7 @@ def edge_classify(*args: object, stdin: str = "", as_a_user: bool = False) -> su
 
 def lines(stderr: str, kind: str) -> list[str]:
     """stderr's lines of one kind ('error', 'warning', 'summary'), each checked to be edge-classify's own; less the
-    warning that the tiny run's file, whose few test films cannot show it beats chance, gets (edge.card.test_against_chance)."""
+    warning that the tiny run's file, whose few test films cannot show it beats chance, gets (edge.card.chance_verdict)."""
     assert "Traceback" not in stderr and all(ln.startswith(PREFIX) for ln in stderr.splitlines()), stderr
     return [ln for ln in stderr.splitlines() if ln.startswith(f"{PREFIX}{kind}: ") and AT_CHANCE not in ln]
 
