@@ -25,6 +25,9 @@ def audit_section(audit: dict | None, heading: str = "##") -> list[str]:
     ci, p = audit.get("combined_ci"), audit.get("combined_p")
     within = (f" (p = {p:.3f})" if p is not None else f" ({fixed(ci[0], 1, 100)}–{fixed(ci[1], 1, 100)})" if ci else "")
     md += [f"| **all together** | | **{fixed(audit['combined'], 1, 100)}**{within} |", ""]
+    if p is None and not ci and audit["lift"] < WARN_LIFT:  # 60.8% against 50% with no p and no verdict: say why
+        md += [f"Below the warning level ({fixed(WARN_LIFT, 0, 100)}% of the gap from chance to a perfect score; these "
+               f"traits close {fixed(max(0.0, audit['lift']), 0, 100)}%): no test run, no warning.", ""]
     if p is not None:
         md += [f"p: the share of {audit.get('permutations', PERMUTATIONS)} shufflings of the labels (each a set whose "
                "traits carry no label) in which these traits scored as well, counting this one; a warning needs it "

@@ -101,11 +101,19 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                                      "called_ci": {c: _r(list(v["share_ci"])) for c, v in a["called"].items()
                                                    if v.get("share_ci") is not None}}
                                  for f, a in other.items() if a["films"]}
-    if audit and audit.get("combined") is not None:
-        card["shortcut_audit"] = {"balanced_accuracy": _r(audit["combined"]), "chance": _r(audit["chance"]),
-                                  "warn": audit["warn"],
-                                  "give_aways": [give_away_text(g) for g in audit["give_aways"][:3]]}
+    if kept := card_audit(audit):
+        card["shortcut_audit"] = kept
     return card
+
+
+def card_audit(audit: dict | None) -> dict | None:
+    """A shortcut audit (train.audit.shortcut_audit) as the card keeps it and edge.card.shortcut_warning reads it:
+    its score and chance rounded, whether it warned, its first three give-aways in words; None where nothing
+    was audited."""
+    if not audit or audit.get("combined") is None:
+        return None
+    return {"balanced_accuracy": _r(audit["combined"]), "chance": _r(audit["chance"]), "warn": audit["warn"],
+            "give_aways": [give_away_text(g) for g in audit["give_aways"][:3]]}
 
 
 def gate_verdict(gate: dict, limits: dict) -> dict:

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from convert.occlusion import MAX_MAPS
+from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.comma_list import comma_items
 from edge.cliutil import fail, one_line_errors
@@ -36,6 +37,7 @@ def unused_by_modes(modes: list[str], refit_head: bool, given_samples: bool) -> 
 
 @convert_app.command(
     cls=OnceOnlyCommand,
+    epilog=NOT_A_DEVICE,
     help=(
         "Convert a cxr-train run to TensorFlow Lite in each quantization mode and prove what it cost. "
         "Writes RUN_DIR/model_<mode>.tflite (each carries labels, preprocessing, calibration and a self-test "
@@ -82,7 +84,7 @@ def convert(
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing (the weights stay; each file's stored report, card and checksum are rewritten with the new scores)."),
     operating_point: Optional[str] = typer.Option(
         None, "--operating-point", metavar="CLASS=SENSITIVITY",
-        help="Store a screening rule in each model file: CLASS whenever its probability reaches the threshold that gives "
+        help="Store a threshold rule in each model file (e.g. a high-sensitivity rule): CLASS whenever its probability reaches the threshold that gives "
              "this sensitivity on the validation split, chosen through that file (e.g. COVID=0.95). edge-classify then "
              "applies it by default. A threshold belongs to one model: retrain, and it is chosen again. 'none' removes "
              "a stored rule; without this option a conversion keeps each file's rule, chosen again through the new "

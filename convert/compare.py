@@ -169,6 +169,24 @@ def headline(r: dict, name=str) -> str:
             + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
 
 
+def verdict(r: dict) -> str:
+    """What the interval and McNemar's test say together, in one sentence under the headline: where they disagreed
+    (an interval of -17.2 to -0.3 beside p = 0.278) compare.md gave only the paragraph on why they can (hunt 58, L6)."""
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    p, only_a, only_b = r["mcnemar_p"], r["only_a_right"], r["only_b_right"]
+    interval = 1 if lo > 0 else -1 if hi < 0 else 0  # which model the interval favours, 0: neither
+    films = (1 if only_b > only_a else -1) if p <= 0.05 else 0  # which McNemar's test favours
+    inside, pt = ("includes" if interval == 0 else "excludes"), p_text(p, "")
+    if interval == films:
+        return (f"Here the interval {inside} 0 and McNemar's p is {pt}: "
+                + ("these films cannot tell the two models apart." if interval == 0 else
+                   f"by both, model {'B' if interval > 0 else 'A'} did better on these films."))
+    if interval and films:
+        return (f"Here the interval excludes 0 and McNemar's p is {pt}, but they favour different models: these films "
+                "do not settle which is better.")
+    return f"Here the interval {inside} 0 but McNemar's p is {pt}: these films do not settle which is better."
+
+
 def caveats(r: dict) -> list[str]:
     """Warnings the verdict needs beside it (stderr and compare.md)."""
     out = []
@@ -217,7 +235,7 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
             (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b")) if r.get(key)), *(f"- **Warning:** {md_names(w, names)}." for w in r.get("rule_warnings", [])),
           *(f"- **Warning (the films):** {md_cell(w)}." for w in r.get("data_warnings", [])), "",  # as report.md's
           # its model paths as typed, which need not be the names above: the sentence holds no Markdown of its own
-          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "",
+          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "", verdict(r), "",
           *(f"**Warning: {md_names(w, names)}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import folder_problem, one_line_errors
 from edge.entry import starting
@@ -18,6 +19,7 @@ compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, 
 
 @compare_app.command(
     cls=OnceOnlyCommand,
+    epilog=NOT_A_DEVICE,
     help=(
         "Is model B better than model A on your films? Scores both on the same labelled folder (one sub-folder per "
         "class, as for cxr-evaluate) and reports B minus A: balanced accuracy and each class's sensitivity with "

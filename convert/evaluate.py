@@ -100,6 +100,8 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         t = run.get("temperature", 1.0)
         return _finite(lambda x: keras_probabilities(model, x, t), path), {
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data"),
+            "about": (f"the Keras model of the cxr-train run {path.parent.name}: {' / '.join(run['classes'])} "
+                      f"({run.get('arch') or 'model'}, float; trained {run.get('created') or '?'})"),
             "synthetic_share": run.get("synthetic_share"),
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
     m = EdgeModel(path)
@@ -113,7 +115,12 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
     synthetic = {"synthetic_data": m.meta.get("synthetic_data"), "synthetic_share": m.meta.get("synthetic_share")}
     if not synthetic["synthetic_data"]:  # where its own run shows it, as a model.keras's does
         synthetic = _synthetic_beside(path) or synthetic
+    from edge.card import card_head
+
+    tested = (m.meta.get("validation") or {}).get("data") if isinstance(m.meta.get("validation"), dict) else None
+    about = card_head(m.meta, path.name) + (f"; its test split drawn from the data folder {tested}" if tested else "")
     return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
+                        "about": about,
                         "log_scores": m.log_scores,  # what occlusion maps compare (edge.explain.occlusion)
                         **synthetic,
                         "typicality": m.typicality,

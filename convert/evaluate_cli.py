@@ -12,6 +12,7 @@ import typer
 from convert.evaluate_checks import REPORT_FILES, Settings, refuse_bad_arguments  # noqa: F401 (REPORT_FILES)
 from convert.evaluate_lines import closing_lines
 from convert.occlusion import MAX_MAPS
+from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import one_line_errors
 from train.quiet import load_tensorflow
@@ -21,9 +22,10 @@ evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
 
 @evaluate_app.command(
     cls=OnceOnlyCommand,
+    epilog=NOT_A_DEVICE,
     help=(
         "Score a model on any labelled folder (one sub-folder per class, or the Kaggle layout), e.g. your own "
-        "hospital's images, before trusting it. MODEL is a .tflite (run through edge, as on the device) or a "
+        "hospital's images, before relying on its figures there. MODEL is a .tflite (run through edge, as on the device) or a "
         "model.keras inside a cxr-train run folder. Writes report.md (per-class sensitivity, specificity and PPV with "
         "95% CIs, and F1, confusion matrix, ROC, reliability diagram, the answers films of class folders left out get, per-source figures and the answers each "
         "source's films got when a MANIFEST.csv (columns file, source) or the Kaggle database's own *.metadata.xlsx name sources, occlusion maps of where the model looked on its most confident mistakes, and, for a .tflite, "

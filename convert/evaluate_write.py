@@ -23,7 +23,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     from convert.site_folders import left_out_films
 
     info = m.info
-    return {"model": str(s.model), "model_kind": info["kind"], "data_dir": str(s.data_dir),
+    return {"model": str(s.model), "model_kind": info["kind"], "model_about": info.get("about"), "data_dir": str(s.data_dir),
             "class_folders": f.matched, "left_out_films": left_out_films(s.data_dir, f.matched),
             "left_out_answers": a.left_out,
             "seen_in_training": f.seen_note, "study_design": f.design,

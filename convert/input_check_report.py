@@ -41,8 +41,8 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
     md = ["## Input check", "",
           f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
           f"model was trained on (edge.typicality; {own_rate(flagged_validation)}): upside-down, inverted or rotated "
-          "films, images that are not chest X-rays, and real films of another population or processing; look at "
-          "them. A film not flagged is not thereby like the training films, nor free of other disease. A large share means these films differ from "
+          "films, images that are not chest X-rays, and real films of another population or processing"
+          + ("; look at them" if atypical.any() else "") + ". A film not flagged is not thereby like the training films, nor free of other disease. A large share means these films differ from "
           "the training data in layout or view, and the figures above may not carry over to them.", ""]
     if atypical.any():
         md += ["| class | flagged |", "|---|---:|"] + [f"| {md_cell(c)} | {n} |" for c, n in check["per_class"].items()] + [""]

@@ -9,7 +9,7 @@ import numpy as np
 from convert import plots
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
-from convert.report import (DISCLAIMER, ECE_MIN_FILMS, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
+from convert.report import (DISCLAIMER, ECE_MIN_FILMS, most_probable_line, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
                             per_class_table, provenance_section)
 from convert.set_notes import copies_warning
 from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
@@ -271,6 +271,21 @@ def training_data_section(data: dict | None) -> list[str]:
     return md
 
 
+def shortcut_lines(data: dict | None, classes: list[str]) -> list[str]:
+    """The shortcut audit's warning at the top of report.md, in the card's words (edge.card.shortcut_warning): it
+    was at line ~200, under the training data, after every figure it casts doubt on, while the card led with it."""
+    from convert.card import card_audit
+    from edge.card import shortcut_warning
+
+    audit = (data or {}).get("shortcut_audit")
+    warning = shortcut_warning(card_audit(audit), classes)
+    if warning is None:
+        return []
+    names = [*classes, *(str(g["value"]) for g in audit["give_aways"][:3])]  # a source's name: text, never Markdown
+    return [f"**Warning:** {md_names(warning, names)} See *What the files alone say about the label* under "
+            "*Training data* below.", ""]
+
+
 def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[str, np.ndarray], y: np.ndarray,
                               mistakes: tuple[str, list[dict]] | None = None, x: np.ndarray | None = None,
                               files: list[str] | None = None) -> None:
@@ -297,14 +312,16 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if report.get("teacher"):
         ensemble += f", distilled from a {report['teacher']['parameters']:,}-parameter teacher"
     calibrated = ("" if not report.get("calibrated_modes", True) else
-                  f"Full-integer modes were calibrated on {report['calibration_samples']} training images (stratified; "
-                  "never test). " if report.get("calibration_samples") else "Full-integer modes were calibrated on "
-                  "training images when they were converted (stratified; never test). ")
+                  f"The full-integer modes' quantization ranges were set on {report['calibration_samples']} training "
+                  "images (stratified; never test). " if report.get("calibration_samples") else "The full-integer modes' "
+                  "quantization ranges were set on training images when they were converted (stratified; never test). ")
     md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
            f"({', '.join(f'{shown[c]} {n}' for c, n in report['test_set']['counts'].items())}). {calibrated}"
-           f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the calibration "
-           f"temperature {report.get('temperature', 1.0):.2f} fitted on the validation split.", "",
+           f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the temperature "
+           f"T = {report.get('temperature', 1.0):.2f} fitted on the validation split (temperature scaling: the model's "
+           "logits are divided by T before the softmax; a T below 1 makes the probabilities more confident, above 1 "
+           "less).", "",
            *([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
            reference_standard_line(report.get("data_dir")), "",
            *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]
@@ -315,8 +332,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *([f"**Few test films:** {md_names(report['gate']['resolution'], classes)}.", ""]
              if report["gate"].get("resolution") else []), *device_answers_line(models),
            *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
+           *shortcut_lines(report.get("training_data"), classes),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
-           "flatbuffer alone, and 'vs fp32' compares model sizes.", "", *most_probable_note(models), *summary_table(report), "",
+           "flatbuffer alone, and 'vs fp32' compares model sizes.", "",
+           *(most_probable_note(models) or [most_probable_line(len(classes)), ""]), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
            image("sensitivity"), ""]
     ours = [f for f in report.get("other_files") or [] if not f.get("foreign")]
@@ -402,7 +421,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     md += stored_rules_section(models)
     md += ["## Calibration and ROC", ""]
     if cal := report.get("calibration"):
-        md += [f"Temperature scaling (T = {cal['temperature']:.2f}, fitted on the {cal['fitted_on']}) on the test split: "
+        md += [f"Temperature scaling (T = {cal['temperature']:.2f}, fitted on the {cal['fitted_on']}) on the test split, "
+               "the Keras model's figures (each .tflite's own ECE is in its section above): "
                f"expected calibration error {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}, "
                f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "
                "The device applies the same temperature (it travels in the .tflite).", ""]

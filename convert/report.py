@@ -19,7 +19,7 @@ from convert.input_check_report import input_check_section
 from convert.left_out import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
-from convert.report_text import (ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_names, reference_standard_line,
+from convert.report_text import (ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line,
                                  reliability_table, warning_lines)
 from convert.rule_notes import site_rule_warnings
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
@@ -151,6 +151,14 @@ def ece_note(summary: dict) -> str:
             "the films in each bin.")
 
 
+def most_probable_line(n_classes: int) -> str:
+    """Which labelling the figures of a report with no threshold rule are under, in words: 'most probable class' was
+    said only in a picture's alt text (cxr-evaluate) or after every figure (cxr-convert), and a reader asked '90.9%
+    sensitivity at what threshold?'."""
+    two = " (with two classes: a class whenever its probability is at least 0.5)" if n_classes == 2 else ""
+    return f"Labels: the most probable class{two}; no threshold rule."
+
+
 def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarray, classes: list[str],
                       files: list[str], sources: list[str] | None = None, extra: dict | None = None,
                       n_boot: int = 1000, mistakes: list[dict] | None = None, x: np.ndarray | None = None,
@@ -210,6 +218,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes))
     report["plots"] = drawn
     md = [f"# {md_cell(title)}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
+    if (extra or {}).get("model_about"):  # the title names the file alone: runA's and runB's read the same
+        md += [f"Model: {md_code(extra['model'])}, {md_cell(extra['model_about'])}.", ""]
     if (extra or {}).get("synthetic_data"):
         md += [f"> **This model was trained on {synthetic_words(extra)}.** Its figures say nothing about real X-rays.", ""]
     if drawn_films := (extra or {}).get("synthetic_films"):  # True, or {"synthetic": n, "of": m} where some are
@@ -261,9 +271,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
                   else " (--threshold)") + f"; the section \"{shown[classes[threshold[0]]]} whenever ...\" below compares it "
                "with the most probable class.", "", *stored_rule_record(extra, threshold_from, summary, classes)]
+    else:
+        md += [most_probable_line(len(classes)), ""]
     md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes), "", image("reliability"), ""]
+           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes, one_class=len(np.unique(y)) == 1), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *([RULE_RELIABILITY, ""] if threshold is not None else []),

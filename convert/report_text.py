@@ -42,11 +42,14 @@ TERMS = ("Sensitivity: the share of a class's films given that class; specificit
          "mean of its classes' limits.")
 
 
-def image(name: str, file: str | None = None, classes: list[str] | None = None) -> str:
+def image(name: str, file: str | None = None, classes: list[str] | None = None, one_class: bool = False) -> str:
     """The Markdown of figure ``name`` (a key of ALT; the file is ``name``.png unless given). For the ROC of two
-    ``classes`` it says that it shows one curve: a screen reader was told of a curve for each class."""
+    ``classes`` it says that it shows one curve: a screen reader was told of a curve for each class; for films of
+    ``one_class`` only, that it shows none (the text said 'its AUROC is in the per-class table' of an AUROC n/a)."""
     alt = ALT[name]
-    if name == "roc" and classes is not None and len(classes) == 2:
+    if name == "roc" and one_class:
+        alt = "No ROC: these films hold one class only, so there is no curve and no AUROC"
+    elif name == "roc" and classes is not None and len(classes) == 2:
         from convert.plots import positive_class
 
         shown = md_cell(classes[positive_class(classes)])

@@ -127,21 +127,29 @@ def by_chance(groups: dict) -> list[str]:
             "at first, not that the model fails there.", ""]
 
 
+def _present(groups: dict, classes: list[str]) -> set[str]:
+    """The classes any group's films hold: where one, each group's figure is its sensitivity, and a column per class
+    would give it twice beside columns of n/a."""
+    return {c for s in groups.values() for c in (s.get("classes_present") or classes)}
+
+
 def _rows(groups: dict, classes: list[str], overall: dict | None) -> list[str]:
-    """Table rows: value, n, balanced accuracy, each class's sensitivity, note."""
+    """Table rows: value, n, balanced accuracy, each class's sensitivity (none where one class is present), note."""
+    each = len(_present(groups, classes)) > 1
     return [f"| {md_cell(value)} | {s['n']}{f' ({films(s)} distinct)' if films(s) < s['n'] else ''} | "
             f"{balanced_accuracy_cell(s)} | "
-            + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in s["per_class"])
-            + f" | {note(s, overall)} |" for value, s in groups.items()]
+            + "".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) + " | " for r in s["per_class"] if each)
+            + f"{note(s, overall)} |" for value, s in groups.items()]
 
 
 def _head(first: str, classes: list[str], groups: dict) -> list[str]:
     """The table's heading; on a site of one class (its confirmed cases) every group's figure is that
     class's sensitivity, and is headed so, not 'balanced accuracy'."""
-    present = {c for s in groups.values() for c in (s.get("classes_present") or classes)}
+    present = _present(groups, classes)
     figure = f"{md_cell(next(iter(present)))} sensitivity" if len(present) == 1 else "balanced accuracy"
-    return [f"| {first} | n | {figure} % (95% CI) | " + " | ".join(f"{md_cell(c)} sens. %" for c in classes) + " | note |",
-            "|---|---:|---|" + "---|" * len(classes) + "---|"]
+    each = classes if len(present) > 1 else []  # of one class: its sensitivity once, not again beside columns of n/a
+    return [f"| {first} | n | {figure} % (95% CI) | " + "".join(f"{md_cell(c)} sens. % | " for c in each) + "note |",
+            "|---|---:|---|" + "---|" * len(each) + "---|"]
 
 
 def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str]) -> list[str]:

@@ -120,7 +120,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         r.explanation = explain_file(m, r.image, label, beside_rule(r.probabilities[label], label,
                                                                                     how.rule, 2),
                                                      r.file, how.explain, taken,
-                                                     rule_caption(r.probabilities, label, how.rule, m.labels))
+                                                     rule_caption(r.probabilities, label, how.rule, m.labels),
+                                                     r.atypical)
                         mapped = True
                     except Exception as e:  # the label stands; only its map is missing
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}

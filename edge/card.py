@@ -152,6 +152,14 @@ def flagged_share(meta: dict[str, Any]) -> float | None:
     return float(share)
 
 
+def own_flags_words(share: float) -> str:
+    """How often the input check flagged the file's own validation films, in words (the card, and edge-classify beside
+    a flagged film): 'it flagged 0.0% of its own validation films too' read oddly; none is said as none."""
+    if share <= 0:
+        return "it flagged none of its own validation films, though it may flag ordinary films of another site"
+    return f"it flagged {fixed(share, 1, 100)}% of its own validation films too, often more of another site's"
+
+
 def input_check_line(meta: dict[str, Any]) -> str:
     """The card's line on the input check: a reader deciding where to put the file must know whether a film
     unlike its training films (a scanned form, an inverted film) gets a warning, and how often an ordinary one does."""
@@ -161,8 +169,7 @@ def input_check_line(meta: dict[str, Any]) -> str:
     share = flagged_share(meta)
     return ("Input check: a film unlike its training films (upside down, inverted, not a chest film) gets a warning "
             "beside its answer (--refuse-atypical: no answer)"
-            + ("" if share is None else f"; it flagged {fixed(share, 1, 100)}% of its own validation films too, often more "
-                                        "of another site's") + ".")
+            + ("" if share is None else f"; {own_flags_words(share)}") + ".")
 
 
 CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report.ECE_MIN_FILMS): the card drops no caveat the report makes
@@ -199,9 +206,35 @@ def new_site_words(labels: list[str]) -> str:
             "can fail on films from a source it has not seen.")
 
 
-def card_text(meta: dict[str, Any], name: str) -> str:
-    """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
-    95% intervals, the rule it applies, and what the training files alone gave away."""
+def chance_verdict(meta: dict[str, Any]) -> str:
+    """Where the interval of the file's test balanced accuracy lies against chance: "below" (wholly: systematically
+    wrong), "reaches" (its test films do not show that it tells the classes apart) or "above" (also where the file
+    holds no such interval). Said on the card and by edge-classify at classify time."""
+    labels = meta.get("labels") or []
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    t = v.get("test") if isinstance(v.get("test"), dict) else {}
+    ba = t.get("balanced_accuracy") or []
+    if not (isinstance(ba, list) and len(ba) == 3 and ba[1] is not None and ba[2] is not None and len(labels) > 1):
+        return "above"
+    return against_chance(ba[1], ba[2], 1 / len(labels))
+
+
+def shortcut_warning(a: dict | None, labels: list[str]) -> str | None:
+    """What a shortcut audit that warned means, in the card's words (its audit as convert.card.card_audit keeps it),
+    after "Warning: ": said on the card and at the top of cxr-convert's report.md, where it was once only at line
+    ~200 under the training data while the card led with it. None where the audit gave no warning."""
+    if not (isinstance(a, dict) and a.get("warn")):
+        return None
+    return (f"in its data folder, the files alone (source, format, size, borders) predicted the class with balanced "
+            f"accuracy {a['balanced_accuracy']} (chance {a['chance']})"
+            + (f", e.g. {'; '.join(a['give_aways'])}" if a.get("give_aways") else "")
+            + ". " + new_site_words(labels))
+
+
+def card_head(meta: dict[str, Any], name: str) -> str:
+    """The card's first line: the file's name, classes, architecture, quantization, when and with what it was
+    trained and by what converted. Also cxr-evaluate's "Model:" line: two reports titled "model_int8.tflite on
+    site" could not be told apart."""
     labels = meta.get("labels") or []
     training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
     trained_with = f" with cxr-edge {training['cxr_edge_version']}" if training.get("cxr_edge_version") else ""
@@ -209,9 +242,16 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     members = meta.get("members") if isinstance(meta.get("members"), int) else 1
     arch = f"an ensemble of {members} {meta.get('arch') or 'model'} models, their logits averaged: {members} times " \
            "the compute of one" if members > 1 else meta.get("arch") or "model"
-    lines = [f"{name}: {' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
-             f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
-             f"converted by {meta.get('created_by') or 'an unknown maker'})", NOT_A_DEVICE]
+    return (f"{name}: {' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
+            f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
+            f"converted by {meta.get('created_by') or 'an unknown maker'})")
+
+
+def card_text(meta: dict[str, Any], name: str) -> str:
+    """A few plain lines: what the file is, what it was trained and tested on, how it scored, with
+    95% intervals, the rule it applies, and what the training files alone gave away."""
+    labels = meta.get("labels") or []
+    lines = [card_head(meta, name), NOT_A_DEVICE]
     if meta.get("synthetic_data"):
         lines.append(f"TRAINED ON {synthetic_words(meta).upper()}: its figures say nothing about real chest X-rays.")
     v = meta.get("validation")
@@ -230,9 +270,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                      f"{_auc(t)}, ECE {t['ece']}"
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
-        ba = t.get("balanced_accuracy") or []
-        where = against_chance(ba[1], ba[2], 1 / len(labels)) if len(ba) == 3 and ba[1] is not None \
-            and len(labels) > 1 else "above"
+        where = chance_verdict(meta)
         if where == "below":
             lines.append("  Its balanced accuracy's interval lies wholly below chance: on its test films it is "
                          "systematically wrong, as if labels were swapped: check its training folders' labels "
@@ -296,12 +334,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          + recount_note(v, decision, labels) + " (95% intervals in brackets): " + "; ".join(
                 f"{f} (n = {r['n']}) " + ", ".join(f"{c} {_share(p)}" for c, p in r["called"].items() if p is not None)
                 for f, r in other_classes_with_ci(other).items()))
-        a = v.get("shortcut_audit")
-        if a and a.get("warn"):
-            lines.append(f"Warning: in its data folder, the files alone (source, format, size, borders) predicted the "
-                         f"class with balanced accuracy {a['balanced_accuracy']} (chance {a['chance']})"
-                         + (f", e.g. {'; '.join(a['give_aways'])}" if a["give_aways"] else "")
-                         + ". " + new_site_words(labels))
+        if warning := shortcut_warning(v.get("shortcut_audit"), labels):
+            lines.append(f"Warning: {warning}")
         seen = meta.get("seen")
         lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
                      + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "

@@ -15,7 +15,7 @@ import typer
 from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
 from edge.answering import Answering, answer
 from edge.cli_options import OnceOnlyCommand
-from edge.card import no_input_check_why
+from edge.card import NOT_A_DEVICE, no_input_check_why
 from edge.comma_list import comma_items
 from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
 from edge.decision import parse_threshold
@@ -45,19 +45,19 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "away (| head; a --watch stops with 2 instead, and a line that says so).\n\n"
         "Each image is also checked against the layout of the training images (edge.typicality): "
         "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
-        "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given; with --refuse-atypical it gets no label "
+        "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given (saving the text output, keep stderr too, 2>> log, or use --json or --csv: the text lines do not carry the flag); with --refuse-atypical it gets no label "
         "and counts as a failed file.\n\n"
         "Examples:\n\n"
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
-        "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (screening: COVID whenever p >= 0.25)\n\n"
+        "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (a high-sensitivity rule: COVID whenever p >= 0.25)\n\n"
         "  edge-classify xray.png --explain maps/ --model model_int8.tflite   (maps/xray.png: where it found its evidence)\n\n"
         "  edge-classify incoming/ --watch --json --model model_int8.tflite >> answers.jsonl   (each film as it arrives)\n\n"
         "  edge-classify --card --model model_int8.tflite   (what this file scored, on what data)\n\n"
         "  edge-classify --info --model model_int8.tflite\n\n"
-        "  edge-classify --selftest --model model_int8.tflite\n\n"
-        "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
-    )
+        "  edge-classify --selftest --model model_int8.tflite"
+    ),
+    epilog=NOT_A_DEVICE,
 )
 def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Optional
 
 from edge.answer_worth import normal_note
-from edge.card import _ci, calls_most, chosen_on_words, failed_gate, flagged_share, no_input_check_why, synthetic_words
+from edge.card import (_ci, calls_most, chance_verdict, chosen_on_words, failed_gate, flagged_share, no_input_check_why,
+                       own_flags_words, synthetic_words)
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 from edge.figures import counted
 
@@ -96,6 +97,11 @@ def tell_model(m, model: Path) -> None:
         say(f"note: this model was trained on {synthetic_words(m.meta)}; its output means nothing for real X-rays")
     if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
         say(f"warning: {model}: {gate_failed}")
+    if (where := chance_verdict(m.meta)) != "above":  # a file at chance gave its answers without a word
+        say(f"warning: {model}: on its test split its balanced accuracy's interval "
+            + ("lies wholly below chance: it was systematically wrong there, as if labels were swapped"
+               if where == "below" else "reaches chance: its answers may not tell the classes apart")
+            + " (edge-classify --card gives its figures)")
     # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
     say("note: research software, not a medical device; a probability is the model's score, "
         + ("uncalibrated: " if foreign else "calibrated on films whose mix of classes is not your clinic's: ")
@@ -110,4 +116,4 @@ def flagged_too(meta: dict) -> str:
     share = flagged_share(meta)
     if share is None:
         return "some ordinary films are flagged too"
-    return f"it flagged {100 * share:.1f}% of its own validation films too, often more of another site's"
+    return own_flags_words(share)

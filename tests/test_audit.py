@@ -249,3 +249,16 @@ def test_a_give_away_names_its_source_and_class_as_text_not_markdown():
     assert [(g["value"], g["class"]) for g in audit["give_aways"]] == [("<img src=x>", "*x*"), ("b", "[N](y)")]
     md = "\n".join(audit_section(audit))
     assert "| source | \\<img src=x\\> | 30 | 100% \\*x\\* |" in md and "| source | b | 20 | 100% \\[N\\](y) |" in md, md
+
+
+def test_a_score_below_the_warning_level_says_why_it_has_no_p_and_no_verdict():
+    """cxr-evaluate's audit table gave 60.8% against chance 50% with neither a p nor a word: the permutation test
+    runs only from a quarter of the gap from chance to perfect, and the reader was not told (hunt 58, L5)."""
+    y = np.array([0] * 20 + [1] * 20)  # 12 of 20 JPEG against 8 of 20: 0.6, a fifth of the gap
+    audit = shortcut_audit(_traits(["JPEG"] * 12 + ["PNG"] * 8 + ["JPEG"] * 8 + ["PNG"] * 12), y, ["COVID", "Normal"])
+    assert audit["lift"] < 0.25 and "combined_p" not in audit and not audit["warn"]
+    md = " ".join(audit_section(audit))
+    assert (f"Below the warning level (25% of the gap from chance to a perfect score; these traits close "
+            f"{round(100 * max(0.0, audit['lift']))}%): no test run, no warning.") in md
+    perfect = shortcut_audit(_traits(["JPEG"] * 30 + ["PNG"] * 20), np.array([0] * 30 + [1] * 20), ["COVID", "Normal"])
+    assert "Below the warning level" not in " ".join(audit_section(perfect))

@@ -429,6 +429,27 @@ def test_edge_classify_warns_about_a_file_that_failed_the_gate_and_the_card_name
     assert "ensemble" not in card_text(meta, "m.tflite")
 
 
+def test_edge_classify_warns_at_classify_time_about_a_file_whose_test_split_does_not_beat_chance(tiny_run, tmp_path):
+    """runB's file called all 44 test films Normal; its card said its interval reaches chance, but edge-classify gave
+    its answers with the generic note alone, where it warns of a failed gate, a lesser reason (hunt 58, M7)."""
+    from convert.card import stamp_card
+    from edge.card import chance_verdict
+
+    path = tmp_path / "m.tflite"
+    shutil.copy(tiny_run / "model_int8.tflite", path)
+    meta = EdgeModel(path).meta
+    film = next(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]).glob("COVID/*.png"))
+    for interval, words in (([0.5, 0.45, 0.6], "reaches chance: its answers may not tell the classes apart"),
+                            ([0.2, 0.1, 0.3], "lies wholly below chance: it was systematically wrong there")):
+        stamp_card(path, {**meta["validation"], "test": {**meta["validation"]["test"], "balanced_accuracy": interval}})
+        r = CliRunner().invoke(app, [str(film), "--model", str(path)])
+        assert r.exit_code == 0, r.output
+        assert (f"edge-classify: warning: {path}: on its test split its balanced accuracy's interval {words}"
+                in r.output), r.output
+    r = CliRunner().invoke(app, [str(film), "--model", str(tiny_run / "model_int8.tflite")])
+    assert ("balanced accuracy's interval" in r.output) == (chance_verdict(meta) != "above")
+
+
 def test_a_damaged_synthetic_share_gives_the_plain_words():
     """A synthetic_share that is no object stopped edge-classify with 'unexpected AttributeError', exit 2."""
     from edge.card import synthetic_words

@@ -107,6 +107,24 @@ def test_changed_answers_that_all_favour_one_model_do_not_prove_it_better():
     assert one["balanced_accuracy_difference_ci"] == pytest.approx(one["per_class"][0]["difference_ci"])
 
 
+def test_compare_md_says_in_one_sentence_what_the_interval_and_mcnemar_say_together():
+    """runB against runA: an interval of -17.2 to -0.3 points beside McNemar's p = 0.278, and compare.md gave only the
+    generic paragraph on why the two can disagree, no verdict on these films (hunt 58, L6)."""
+    from convert.compare import markdown
+
+    y = np.array([0] * 40 + [1] * 40)
+    r = {**compare(y, np.array([0] * 40 + [0] * 20 + [1] * 20), y.copy(), ["COVID", "Normal"], n_boot=200),
+         "skipped_files": []}
+    agreed = "\n".join(markdown(r, "a", "b", "d", "x"))
+    assert "McNemar's p is " in agreed and ": by both, model B did better on these films." in agreed
+    disagree = {**r, "balanced_accuracy_difference_ci": [-0.172, -0.003], "mcnemar_p": 0.278, "only_a_right": 48,
+                "only_b_right": 37}
+    md = "\n".join(markdown(disagree, "a", "b", "d", "x"))
+    assert "\nHere the interval excludes 0 but McNemar's p is 0.278: these films do not settle which is better.\n" in md
+    neither = "\n".join(markdown({**disagree, "balanced_accuracy_difference_ci": [-0.1, 0.05]}, "a", "b", "d", "x"))
+    assert "Here the interval includes 0 and McNemar's p is 0.278: these films cannot tell the two models apart." in neither
+
+
 def test_an_empty_class_is_left_out_not_a_crash():
     r = compare(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0, 0, 1]), ["A", "B", "C"], n_boot=100)
     assert [c["class"] for c in r["per_class"]] == ["A", "B"]

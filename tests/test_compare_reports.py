@@ -231,6 +231,27 @@ def test_each_models_short_design_line_keeps_the_films_that_name_no_source():
     assert "no film here (2 of the 82 films name no source and are not counted) comes from" in compared_lines({"A": ext})[0]
 
 
+def test_every_commands_help_says_it_is_not_a_medical_device_and_names_no_clinical_use():
+    """Of six --help texts only edge-classify's said 'NOT a medical device', and two offered 'screening' (a clinical
+    use) while cxr-evaluate's scored a hospital's films 'before trusting it' (hunt 58, M5)."""
+    from pathlib import Path
+
+    from convert.cli import convert_app
+    from convert.evaluate_cli import evaluate_app
+    from edge.card import NOT_A_DEVICE
+    from edge.cli import app as classify_app
+    from train.cli import synth_app, train_app
+
+    texts = {a: " ".join(CliRunner().invoke(a, ["--help"]).output.split())
+             for a in (compare_app, evaluate_app, convert_app, train_app, synth_app, classify_app)}
+    for text in texts.values():
+        assert NOT_A_DEVICE in text and "screening" not in text.lower()
+    assert "before relying on its figures there" in texts[evaluate_app] and "trusting it" not in texts[evaluate_app]
+    assert "the text lines do not carry the flag" in texts[classify_app]  # a saved answers.txt loses the flag
+    docs = (Path(__file__).parents[1] / "docs" / "commands.md").read_text().splitlines()
+    assert NOT_A_DEVICE in docs[:4]
+
+
 def test_compare_and_evaluate_help_give_their_exit_codes():
     from convert.evaluate_cli import evaluate_app
 

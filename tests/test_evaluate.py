@@ -46,6 +46,14 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
         assert (out / name).is_file()
     md = unpadded((out / "report.md").read_text())
     assert "not a medical device" in md and "## Per source" in md and "sensitivity" in md
+    # the title names the file alone ("model_int8.tflite on data": runA's and runB's read the same): the path as
+    # given, and the card's first line, when and how it was made (hunt 58, M8)
+    from edge.card import card_head
+    from edge.model import EdgeModel
+
+    head = card_head(EdgeModel(tiny_run / "model_int8.tflite").meta, "model_int8.tflite")
+    assert f"\n\nModel: `{tiny_run / 'model_int8.tflite'}`, {head}; its test split drawn from the data folder " in md
+    assert " trained 20" in head and "(compact, int8; " in head
     assert "averaged over 15 equal-width bins of that probability" in md  # how ECE was binned, said once
     # For a screen reader or a greyscale print: each picture says what it shows, and the
     # reliability diagram's numbers are a table (every film in one bin).
@@ -180,6 +188,10 @@ def test_cxr_evaluate_keras_model_agrees_with_its_run(tiny_run, tmp_path, monkey
     assert report["model_kind"] == "keras" and report["provenance"]["versions"]["runtime"] is None
     assert "by cxr-edge " in (tmp_path / "k" / "report.md").read_text() and " (Keras): model.keras" in (
         tmp_path / "k" / "report.md").read_text()
+    run = json.loads((tiny_run / "run.json").read_text())  # which model, beyond "model.keras on data" (hunt 58, M8)
+    assert (f"Model: `{tiny_run / 'model.keras'}`, the Keras model of the cxr-train run {tiny_run.name}: "
+            f"{' / '.join(run['classes'])} ({run['arch']}, float; trained {run['created']})." in unpadded(
+                (tmp_path / "k" / "report.md").read_text()))
 
 
 def test_cxr_evaluate_rejects_unknown_classes(tiny_run, tmp_path):

@@ -283,3 +283,26 @@ def test_a_labelled_film_whose_map_was_not_written_makes_the_exit_code_say_so():
     t.add("b.png", "Normal", map_failed=True)
     assert t.any_failed and t.failed == 0
     assert t.line(["COVID", "Normal"]) == "2 files: 1 COVID, 1 Normal; 1 evidence map not written"
+
+
+def test_the_map_of_a_film_the_input_check_flagged_says_so_in_its_caption(tmp_path):
+    """The map of a film the input check flagged showed 'Normal 0.77' like any other film's: the warning went to
+    stderr alone, and the map is the picture a clinician looks at alone (hunt 58, M6)."""
+    import json
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    from edge.explain import FLAGGED_CAPTION
+    from tests.test_json_probabilities import calibrated_model
+
+    model, noise = calibrated_model(tmp_path)
+    maps = tmp_path / "maps"
+    run = subprocess.run([sys.executable, "-m", "edge.cli", str(noise), "--model", str(model), "--explain", str(maps),
+                          "--json"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["atypical"] is True
+    with Image.open(maps / "noise.png") as pic:
+        assert pic.text["Description"].endswith("\nInput check: unlike the training films - look at the film")
+    assert FLAGGED_CAPTION == "Input check: unlike the training films - look at the film"

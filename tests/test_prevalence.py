@@ -20,6 +20,20 @@ def test_bayes_rule_by_hand():
     assert predictive_values(1.0, 1.0, 0.3) == (1.0, 1.0)
 
 
+def test_readmes_answer_worth_gives_the_new_site_figure_beside_the_internal_one_and_both_add_up():
+    """README's one PPV figure, 'right about one time in three at 5% COVID', was the internal split's (specificity
+    0.893), while its own figures for an unseen source's healthy films (85% to 92% called COVID) make it one in
+    twenty, no better than the prevalence (hunt 58, M9). Each figure is worked out again here."""
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert ("right about one time in three on its internal test split, at 1% one time in 13; at a site whose healthy "
+            "films it calls COVID as it called the unseen source's, 85% to 92% of them, about one time in twenty") in readme
+    assert 1 / 3.5 < predictive_values(0.909, 0.893, 0.05)[0] < 1 / 2.5
+    assert 1 / 14 < predictive_values(0.909, 0.893, 0.01)[0] < 1 / 12
+    for called, shown in ((0.92, "0.049"), (0.85, "0.053")):
+        assert f"0.909 × 0.05 / (0.909 × 0.05 + {called} × 0.95) = {shown}" in readme
+        assert f"{predictive_values(0.909, 1 - called, 0.05)[0]:.3f}" == shown
+
+
 def test_undefined_values_are_none_not_a_division_error():
     assert predictive_values(0.0, 1.0, 0.1)[0] is None  # never answers this class: no PPV
     assert predictive_values(1.0, 0.0, 0.1)[1] is None  # always answers it: no NPV

@@ -365,3 +365,48 @@ def test_a_held_out_source_gives_each_rule_carrying_file_beside_its_most_probabl
     assert (f"on the test split `model_int8.tflite`'s rule had specificity 18.2 (7.3–38.5)%: it calls most {classes[1]} "
             f"films {classes[0]}; this source holds {classes[0]} films alone, so what the rule costs the other classes "
             "cannot show here.") in ext
+
+
+def test_a_shortcut_audit_warning_is_in_the_top_block_in_the_cards_words(tiny_run, tmp_path):
+    """The files alone told runA's classes apart (balanced accuracy 0.64): report.md said so only at line ~200, under
+    the training data, after every figure it casts doubt on, while the card led with it (hunt 58, M1)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    report["training_data"]["shortcut_audit"] = {
+        "n": 300, "chance": 0.5, "combined": 0.6431, "combined_p": 0.005, "lift": 0.29, "warn": True, "folds": 5,
+        "traits": {"source": {"balanced_accuracy": 0.64, "values": 7}},
+        "give_aways": [{"trait": "source", "value": "lecuong1502/BTL_Machine_Learning", "class": classes[-1],
+                        "count": 44, "share": 1.0}]}
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    top = unpadded((run / "report.md").read_text()).split("## Summary")[0]
+    assert ("**Warning:** in its data folder, the files alone (source, format, size, borders) predicted the class with "
+            "balanced accuracy 0.643 (chance 0.5), e.g. source lecuong1502/BTL_Machine_Learning: 100% "
+            f"{classes[-1]} (n = 44). Expect lower figures at a new site") in top
+    assert "See *What the files alone say about the label* under *Training data* below." in top
+
+
+def test_the_top_says_which_labelling_which_calibration_and_whose_ece(tiny_run, tmp_path):
+    """runA's report.md said 'most probable class' first after every figure (L1); 'Full-integer modes were
+    calibrated on 212 training images ... the calibration temperature 0.27' gave 'calibrated' two meanings and never
+    said what a temperature does (L2); the calibration section's ECE, 0.188 -> 0.148, was the Keras model's, unnamed,
+    beside the device file's 0.173 (L4) (hunt 58)."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"]
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
+    md = unpadded((run / "report.md").read_text())
+    top = md.split("## Summary")[1].split("| model |")[0]
+    assert "Labels: the most probable class (with two classes: a class whenever its probability is at least 0.5)" in top
+    assert "were calibrated on" not in md
+    assert f"quantization ranges were set on {report['calibration_samples']} training images" in md
+    assert "the model's logits are divided by T before the softmax; a T below 1 makes the probabilities more confident" in md
+    assert "on the test split, the Keras model's figures (each .tflite's own ECE is in its section above): expected " in md

@@ -111,7 +111,7 @@ def test_representative_set_is_from_training_split_and_reported(broken_run, monk
     monkeypatch.setattr(export, "representative_sample", spy)
     report, _ = convert(broken_run, ["int8"], calibration_samples=10)
     assert report["calibration_samples"] == 10
-    assert "calibrated on 10 training images" in (broken_run / "report.md").read_text()
+    assert "quantization ranges were set on 10 training images" in (broken_run / "report.md").read_text()
     config = PreprocessConfig.from_dict(json.loads((broken_run / "run.json").read_text())["preprocess"])
     x_train, y_train = load_part(broken_run, Split.load(broken_run / "split.json"), "train", config, progress=False)
     (x, y), = drawn
@@ -282,4 +282,5 @@ def test_report_md_claims_no_calibration_where_no_full_integer_mode_was_scored(t
         assert "calibrated" not in (run / "report.md").read_text()
         assert report["calibration_samples"] is None and report["calibrated_modes"] == []
     report, _ = convert(run, ["int8"], report_only=True, explain=0)
-    assert "Full-integer modes were calibrated on training images when they were converted" in (run / "report.md").read_text()
+    assert "The full-integer modes' quantization ranges were set on training images when they were converted" in (
+        run / "report.md").read_text()

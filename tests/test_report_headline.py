@@ -127,3 +127,20 @@ def test_an_ece_on_a_handful_of_films_is_said_to_be_one():
     assert "(under 20 films: too few to judge calibration), n = 5" in few
     y, probs = _films({0: 20, 1: 20})
     assert "too few to judge calibration" not in headline(summarize(y, probs, CLASSES, n_boot=50))
+
+
+def test_the_report_says_in_words_which_labelling_its_figures_are_under():
+    """'Most probable class' was said only in the confusion picture's alt text: a clinician asked '90.9% sensitivity
+    at what threshold?' (hunt 58, L1). With a rule, the rule's sentence says it instead."""
+    import tempfile
+    from pathlib import Path
+
+    y, probs = _films({0: 30, 1: 25})
+    with tempfile.TemporaryDirectory() as tmp:
+        evaluation_report(Path(tmp) / "plain", "m on site", y, probs, CLASSES, [f"f{k}.png" for k in range(len(y))],
+                          n_boot=20)
+        evaluation_report(Path(tmp) / "rule", "m on site", y, probs, CLASSES, [f"f{k}.png" for k in range(len(y))],
+                          n_boot=20, threshold=(0, 0.3))
+        plain, ruled = ((Path(tmp) / d / "report.md").read_text() for d in ("plain", "rule"))
+    line = "Labels: the most probable class (with two classes: a class whenever its probability is at least 0.5); no threshold rule."
+    assert line in plain.split("## Per class")[0] and line not in ruled and "Labels follow the rule" in ruled

@@ -276,3 +276,31 @@ def test_the_auroc_note_of_a_class_of_one_film_names_it_as_text():
     md = "\n".join([headline(s), *per_class_table(s)])
     assert "one \\<img src=x\\>\\*x\\* film" in md and not raw_names(md, ODD_CLASSES), md
     assert f"one {ODD_CLASSES[0]} film" in headline(s, name=str)
+
+
+def test_an_input_check_that_flagged_nothing_asks_to_look_at_nothing():
+    """'0 of 44 images (0.0%) look unlike ...; look at them.' (hunt 58, nits)."""
+    import numpy as np
+
+    from convert.input_check_report import input_check_section
+
+    none = " ".join(input_check_section({}, np.full(4, 0.5), np.zeros(4, int), ["COVID", "Normal"], list("abcd")))
+    assert "0 of 4 images (0.0%) look unlike" in none and "look at them" not in none
+    some = " ".join(input_check_section({}, np.array([0.5, 2.0]), np.zeros(2, int), ["COVID", "Normal"], ["a", "b"]))
+    assert "another population or processing; look at them." in some
+
+
+def test_the_roc_of_films_of_one_class_is_said_to_be_none_not_sent_to_an_auroc_of_n_a(tmp_path):
+    """A set of one site's COVID films: the picture said 'no ROC', its alt text 'its AUROC is in the per-class table',
+    where the AUROC is n/a (hunt 58, nits)."""
+    import numpy as np
+
+    from convert.report import evaluation_report
+
+    probs = np.tile([[0.7, 0.3], [0.4, 0.6]], (10, 1))
+    for name, y in (("one", np.zeros(20, int)), ("two", np.tile([0, 1], 10))):
+        evaluation_report(tmp_path / name, "m on site", y, probs, ["COVID", "Normal"], [f"f{k}.png" for k in range(20)],
+                          n_boot=10)
+    one, two = ((tmp_path / n / "report.md").read_text() for n in ("one", "two"))
+    assert "![No ROC: these films hold one class only, so there is no curve and no AUROC](roc.png)" in one
+    assert "its AUROC is in the per-class table" not in one and "its AUROC is in the per-class table" in two

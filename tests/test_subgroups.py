@@ -599,6 +599,10 @@ def test_a_group_of_one_class_shows_its_sensitivity_and_is_held_against_that_cla
     section = "\n".join(subgroup_section("site", site, overall, classes))
     assert "| group | n | COVID sensitivity % (95% CI) |" in section and "overall COVID sensitivity 60.0" in section
     assert "balanced accuracy" not in section.split("| group |")[1]
+    # the same figure again in a "COVID sens. %" column, beside a "Normal sens. %" of n/a (hunt 58, nits)
+    table = [ln for ln in per_source_section(site, classes) if ln.startswith("| ")][:2]
+    assert table[0] == "| source | n | COVID sensitivity % (95% CI) | note |" and "sens. %" not in section
+    assert table[1].startswith("| A | 40 | COVID sensitivity 60.0 (") and table[1].count("|") == 5
 
 
 def test_the_per_source_table_marks_sources_below_and_too_small_as_by_groups_are():

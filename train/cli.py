@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, folder_problem, one_line_errors
 from edge.comma_list import comma_items
@@ -27,6 +28,7 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
 
 @train_app.command(
     cls=OnceOnlyCommand,
+    epilog=NOT_A_DEVICE,
     help=(
         "Train a classifier and freeze its data split. DATA is a folder with one sub-folder per "
         "class (also the Kaggle COVID-19 Radiography Database layout CLASS/images/*.png, and "
@@ -269,6 +271,7 @@ def fraction_problem(data: Path, val_fraction: float | None, test_fraction: floa
 
 @synth_app.command(
     cls=OnceOnlyCommand,
+    epilog=NOT_A_DEVICE,
     help="Write the built-in SYNTHETIC chest-X-ray-like image set (not real patients; for demos and tests) "
          "as PNG folders, one per class, with a README that says so.\n\n"
          "Example: cxr-synth synth-data --classes Normal,COVID,Viral_Pneumonia --count 40, then "
