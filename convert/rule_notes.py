@@ -28,7 +28,7 @@ from edge.figures import counted, fixed, listed
 # Below this specificity (on films of the other classes, which play no part in choosing it) the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
 # sit well above it: the validation-chosen 95% COVID thresholds gave 0.72-0.76 on cxr-dev's test
-# films (README, "Screening"), so a site's rule below 0.5 is not a trade-off but a model that
+# films (README, "A high-sensitivity threshold rule"), so a site's rule below 0.5 is not a trade-off but a model that
 # cannot separate its films. (edge.decision holds it: the device's note on a rule says it too.)
 
 
