@@ -141,12 +141,36 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
                "|---:|---|---|---:|"]
         return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} | "
                      f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == of_disease] + ["", NO_BETTER, ""]
+    left_out = normal_left_out(classes, model_classes)
+    rows = [r for r in rows if r["class"] not in left_out]
     md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
            f"class makes up this share of the films, from {basis} (Bayes' rule). "
-           f"The per-class table's PPV holds only at this set's own mix. {BRACKETS}", "",
+           f"The per-class table's PPV holds only at this set's own mix. {BRACKETS}"
+           + "".join(f" {normal_words(c, model_classes)}" for c in left_out), "",
            "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
     md += [f"| {md_cell(r['class'])} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
     return md + ["", NO_BETTER, ""]
+
+
+def normal_left_out(classes: list[str], model_classes: list[str]) -> list[str]:
+    """The Normal class whose rows a table of three or more classes leaves out, as the two-class table does: 'Normal
+    at 1%' means the diseases together at 99%, and run4b's 'Normal | 5% | 11.4' read as a Normal answer right 11% of
+    the time at a clinic, where most films are Normal. [] where no other class's rows would remain."""
+    normal = [c for c in classes if is_normal_class(c)]
+    if len(model_classes) < 3 or len(normal) != 1 or len(classes) < 2:
+        return []
+    return normal
+
+
+def normal_words(normal: str, model_classes: list[str]) -> str:
+    """Why a Normal class's rows are left out of a table of three or more classes, and what its answer says: only
+    that the film is none of the other classes (the two-class table's sentence, naming them)."""
+    well, others = md_cell(normal), [md_cell(c) for c in model_classes if c != normal]
+    listed = ", ".join(others[:-1]) + f" or {others[-1]}" if len(others) > 1 else others[0]
+    return (f"{well} has no rows: '{well} at 5%' would mean the other classes together at 95%, and its PPV there "
+            f"is not what a {well} answer is worth at a clinic, where most films are {well}. A {well} answer is right "
+            f"here when the film is not {listed}: it does not say the film is free of other disease, and films of "
+            f"findings the model was not trained on (other pneumonias, effusions) get {well} answers too.")
 
 
 # Without it, a Normal answer 'right 98.0%' at 1% COVID read as reassuring, where calling every film Normal is right

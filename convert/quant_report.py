@@ -10,7 +10,7 @@ from convert import plots
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
 from convert.report import (DISCLAIMER, ECE_MIN_FILMS, most_probable_line, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
-                            per_class_table, provenance_section)
+                            per_class_table, pooled_lines, provenance_section)
 from convert.set_notes import copies_warning
 from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
 from convert.rule_notes import swamps_line
@@ -298,7 +298,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                           for n, m in models.items()}, classes, run_dir / "confusion_matrices.png")
     plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
     # the ROC of the file a device runs (its AUROC and the operating points are that file's too), not Keras's
-    roc_mode = (report.get("operating_points") or {}).get("mode") or "keras"
+    device_mode = (report.get("operating_points") or {}).get("mode")  # the file a device runs, as the card describes it
+    roc_mode = device_mode or "keras"
     roc_of = "the Keras model" if roc_mode == "keras" else f"model_{roc_mode}.tflite"
     plots.roc_curves(y, probs_by_mode[roc_mode], classes, run_dir / "roc.png", f"ROC, {roc_of} (test split)")
     bins = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
@@ -356,7 +357,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     for name, m in models.items():
         ruled = (f" (the most probable class; its stored rule, {md_names(labelling(m['decision']), classes)}, is scored below)"
                  if m.get("decision") else "")
-        md += [f"## {name}{ruled}", "", headline(m), "", *per_class_table(m), "", *auc_note([headline(m), *per_class_table(m)]),
+        md += [f"## {name}{ruled}", "", headline(m), "", *per_class_table(m), "",
+               *(pooled_lines(m, classes) if name == device_mode else []), *auc_note([headline(m), *per_class_table(m)]),
                "Confusion matrix (rows: the true class; columns: the answer):", "", *confusion_table(m, classes), ""]
         if name != "keras":
             if not m["gate"]["passed"]:

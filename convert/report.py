@@ -102,6 +102,30 @@ def per_class_table(summary: dict) -> list[str]:
     return lines
 
 
+def pooled_lines(summary: dict, classes: list[str]) -> list[str]:
+    """With three or more classes, beside the per-class table: the mix its PPV column holds at (named: '25% each'),
+    and each class's false calls by the other class they fell on. A class's specificity is pooled over the others
+    at this set's mix: run4b's COVID rule, 'specificity 66.7% of the 90 others', called COVID for 16 of 30
+    Lung_Opacity, 12 of 30 Normal and 2 of 30 Viral_Pneumonia films, so at a clinic of mostly Normal films, or on a
+    pneumonia ward, it is another figure. [] for two classes (the other class's films are all there is)."""
+    cm = np.asarray(summary.get("confusion_matrix") or [], dtype=int)
+    if len(classes) < 3 or cm.shape != (len(classes), len(classes)) or not cm.sum():
+        return []
+    n = cm.sum(axis=1)
+    shares = {fixed(v / n.sum(), 0, 100) for v in n}
+    mix = (f"{next(iter(shares))}% each" if len(shares) == 1
+           else ", ".join(f"{md_cell(c)} {fixed(v / n.sum(), 0, 100)}%" for c, v in zip(classes, n)))
+    lines = [f"PPV % and specificity % hold at this set's mix ({mix} of the {int(n.sum())} films): a class's "
+             "specificity is pooled over the other classes' films as mixed here; where a clinic's other films are "
+             "mostly of one class, that class's count below is what counts there. Each class was called for these "
+             "films of the others:", ""]
+    for k, c in enumerate(classes):
+        others = [f"{int(cm[j, k])} of {int(n[j])} {md_cell(classes[j])}" for j in range(len(classes)) if j != k and n[j]]
+        if others:
+            lines.append(f"- {md_cell(c)} called for {', '.join(others)} films")
+    return [*lines, ""]
+
+
 ABSENT_CLASSES = ("PPV and F1 are n/a for a class with no films here: every answer of that class is then wrong, "
                   "whatever the model does.")
 ONE_CLASS = ("Only {0} films here: PPV, NPV and F1 are n/a, since with no films of another class every {0} answer is "
@@ -273,7 +297,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                "with the most probable class.", "", *stored_rule_record(extra, threshold_from, summary, classes)]
     else:
         md += [most_probable_line(len(classes)), ""]
-    md += ["## Per class", "", *per_class_table(summary), "", TERMS, "",
+    md += ["## Per class", "", *per_class_table(summary), "", *pooled_lines(summary, classes), TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
            *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes, one_class=len(np.unique(y)) == 1), "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),

@@ -161,7 +161,12 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
         return (_disease_line(disease, normal[0], sens, spec, films, figures) if sens[0] is not None and spec[0] is not None
                 else None)
     parts = []
+    # with three or more classes, Normal's row left out as the two-class line leaves it: 'Normal 14%' at 5% read as a
+    # Normal answer seldom right, where at a clinic most films are Normal and the others together would be 95%
+    well = normal[0] if len(rates) >= 3 and len(normal) == 1 else None
     for c, (sens, spec) in rates.items():
+        if c == well:
+            continue
         ppv, shown, within = (_worth(sens, spec, 0, figures, c, films) if sens[0] is not None and spec[0] is not None
                               else (None, "", ""))
         if ppv is not None:  # marked as the report marks it: at or under the prevalence, the answer adds nothing
@@ -169,8 +174,11 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
                          + (" (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""))
     if not parts:
         return None
+    others = [c for c in rates if c != well]
+    left = (f"; {well} left out: a {well} answer says only 'not {', '.join(others[:-1])} or {others[-1]}', never "
+            "'no disease', and films of findings it was not trained on get it too" if well else "")
     return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "
-            f"{', '.join(parts)} (cxr-evaluate --prevalence for your own mix)")
+            f"{', '.join(parts)}{left} (cxr-evaluate --prevalence for your own mix)")
 
 
 def under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:

@@ -94,7 +94,7 @@ def test_a_disease_or_normal_models_table_is_keyed_to_the_diseases_prevalence():
            "disease" in " ".join(md.split())
     three = per_class + [{**per_class[1], "class": "Viral"}]
     md3 = "\n".join(section(at_prevalences(three, (0.05,)), ["COVID", "Normal", "Viral"]))
-    assert "| class | prevalence | PPV % | NPV % |" in md3 and "| Normal | 5% |" in md3
+    assert "| class | prevalence | PPV % | NPV % |" in md3 and "| Viral | 5% |" in md3
     # the model's third class has no films here: COVID's NPV counts its Viral answers on Normal films as
     # right, so it is not what a Normal answer is worth, and the table keeps a row per class
     two_of_three = "\n".join(section(at_prevalences(per_class, (0.05,)), ["COVID", "Normal", "Viral"]))
@@ -219,3 +219,44 @@ def test_a_ppv_of_100_from_no_false_call_shows_its_lower_end_and_among_how_many_
                                                          "specificity": 1.0, "specificity_ci": [0.61, 1.0]}}
     covid, normal = at_prevalences(under_rule(per_class, rule), (0.05,))
     assert covid["ppv_no_false_call_among"] == 6 and normal["npv_no_missed_film_among"] == 6
+
+
+def test_with_three_or_more_classes_normal_gets_no_disease_style_rows_and_its_answer_is_said_in_words():
+    """run4b's table gave 'Normal | 5% | 11.4': read as a Normal answer right 11% of the time at a clinic, where most
+    films are Normal (the two-class table drops those rows for that reason), and the sentence that a Normal answer
+    only means 'none of the other classes' was missing with three or more classes."""
+    from convert.prevalence import section
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    rates = {"class": "", "sensitivity": 0.6, "sensitivity_ci": [0.4, 0.75], "specificity": 0.75,
+             "specificity_ci": [0.65, 0.83]}
+    md = " ".join(" ".join(section(at_prevalences([{**rates, "class": c} for c in labels], (0.01, 0.05)), labels)).split())
+    assert "| Normal |" not in md and "| COVID | 1% |" in md and "| Viral_Pneumonia | 5% |" in md
+    assert ("A Normal answer is right here when the film is not COVID, Lung_Opacity or Viral_Pneumonia: it does not say "
+            "the film is free of other disease") in md
+    # no Normal class: every class keeps its rows, and nothing is said of one
+    other = ["COVID", "Lung_Opacity", "Viral_Pneumonia"]
+    md = "\n".join(section(at_prevalences([{**rates, "class": c} for c in other], (0.05,)), other))
+    assert all(f"| {c} | 5% |" in md for c in other) and "free of other disease" not in md
+
+
+def test_beside_the_per_class_table_each_class_is_counted_on_each_other_class_and_the_mix_is_named():
+    """A 4-class COVID specificity of 66.7% was pooled over Lung_Opacity, Normal and Viral_Pneumonia at this folder's
+    1:1:1 mix: it called COVID for 16 of 30 Lung_Opacity and 2 of 30 Viral_Pneumonia films, which the report never
+    said, nor which mix its 'PPV % at this set's mix' column assumed."""
+    from convert.report import pooled_lines
+    from convert.summary import summarize
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    cm = np.array([[13, 1, 15, 1], [11, 4, 6, 9], [5, 1, 18, 6], [2, 1, 1, 26]])
+    y = np.repeat(np.arange(4), cm.sum(axis=1))
+    pred = np.concatenate([np.repeat(np.arange(4), row) for row in cm])
+    md = "\n".join(pooled_lines(summarize(y, np.eye(4)[pred], labels, n_boot=0), labels))
+    assert "25% each of the 120 films" in md
+    assert "- COVID called for 11 of 30 Lung_Opacity, 5 of 30 Normal, 2 of 30 Viral_Pneumonia films" in md
+    assert "- Normal called for 15 of 30 COVID, 6 of 30 Lung_Opacity, 1 of 30 Viral_Pneumonia films" in md
+    uneven = np.array([0] * 10 + [1] * 5 + [2] * 5)
+    assert "COVID 50%, Lung_Opacity 25%, Normal 25% of the 20 films" in "\n".join(
+        pooled_lines(summarize(uneven, np.eye(3)[uneven], labels[:3], n_boot=0), labels[:3]))
+    assert pooled_lines(summarize(y[:60] // 2, np.eye(2)[pred[:60] // 2], ["COVID", "Normal"], n_boot=0),
+                        ["COVID", "Normal"]) == []  # two classes: the other class's films are all there is
