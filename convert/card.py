@@ -44,6 +44,14 @@ def _per_class(summary: dict) -> dict:
                          "ppv": _r([r["ppv"], *r["ppv_ci"]]), **_counts(r)} for r in summary["per_class"]}
 
 
+def misses(confusion: list[list[int]], classes: list[str]) -> dict:
+    """Each class's missed test films by the answer they got ({'COVID': {'Normal': 3}}), for classes with any: the
+    card of a 4-class file gave sensitivities alone, and 'COVID missed, called Normal' is the harm a device reader
+    must see (edge.card)."""
+    return {c: {classes[j]: int(v) for j, v in enumerate(row) if j != k and v}
+            for k, (c, row) in enumerate(zip(classes, confusion)) if sum(row) - row[k] > 0}
+
+
 def validation_card(report: dict, mode: str, data_name: str, audit: dict | None) -> dict:
     """The card of one converted file, from cxr-convert's report (pure: no I/O).
 
@@ -59,6 +67,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
                  "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
                  "ece": _r(m["ece"]), "per_class": _per_class(m)},
     }
+    if len(report.get("classes") or []) > 2 and m.get("confusion_matrix"):  # where each class's missed films went
+        card["test"]["misses"] = misses(m["confusion_matrix"], report["classes"])
     if m.get("macro_auroc_no_interval"):  # why its macro AUROC has no interval ('one COVID film'): said by the card
         card["test"]["macro_auroc_no_interval"] = str(m["macro_auroc_no_interval"])
     if (report.get("study_design") or {}).get("kind"):  # internal, external, mixed or unknown: said by the card

@@ -32,6 +32,34 @@ def answers_text(row: list[int], k: int, classes: list[str]) -> str:
             + ("; " + ", ".join(f"{v} called {c}" for v, c in wrong) if wrong else "") + ".")
 
 
+def misses_text(name: str, called: dict[str, int], n: int) -> str:
+    """'COVID films missed: 3 of 11 (called Normal 3)': where a class's missed films went, most first. A Normal
+    class's are its films given another class: 'Normal films called another class: 6 of 11 (...)'."""
+    from edge.answer_worth import is_normal_class
+
+    ranked = sorted(((v, c) for c, v in called.items() if v), key=lambda t: -t[0])
+    return (f"{name} films {'called another class' if is_normal_class(name) else 'missed'}: "
+            f"{sum(v for v, _ in ranked)} of {n} (called "
+            + ", ".join(f"{c} {v}" for v, c in ranked) + ")")
+
+
+def misses_lines(confusion: list[list[int]], classes: list[str], skip: set[int] | frozenset = frozenset()) -> list[str]:
+    """With three or more classes, one line per class with missed films (rows of ``confusion``: the true class), naming
+    where they went; classes in ``skip`` (a 'mostly called' advice line already counts them) left out. run4b's 3 of 11
+    COVID films called Normal, the harm a reader of a 4-class model must see, stood only in a count table. With two
+    classes a class's misses all go to the other, which its sensitivity already says."""
+    if len(classes) < 3:
+        return []
+    return [misses_text(c, {classes[j]: int(v) for j, v in enumerate(row) if j != k}, int(sum(row)))
+            for k, (c, row) in enumerate(zip(classes, confusion)) if k not in skip and sum(row) - row[k] > 0]
+
+
+def mostly_missed(summary: dict) -> set[int]:
+    """The classes missed_classes gives an advice line: 10+ films, most of them called something else."""
+    return {k for k, row in enumerate(summary["per_class"]) if row["support"] >= MISSED_MIN_FILMS
+            and row["sensitivity"] is not None and row["sensitivity"] < MISSED_BELOW}
+
+
 def misses_from_new_sources(y: np.ndarray, predicted: np.ndarray, sources: list[str],
                             trained: dict | None) -> dict[int, dict[str, int]]:
     """Per true class (its index), its films called something else that name a source the model was
@@ -97,7 +125,7 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
     cm = np.array(summary["confusion_matrix"])
     out = []
     for k, row in enumerate(summary["per_class"]):
-        if row["support"] < MISSED_MIN_FILMS or row["sensitivity"] is None or row["sensitivity"] >= MISSED_BELOW:
+        if k not in mostly_missed(summary):
             continue
         called = max((j for j in range(len(classes)) if j != k), key=lambda j: cm[k, j])
         # A rule is a suspect only where it can give a label the most probable class would not: its class to

@@ -21,6 +21,7 @@ from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.card import synthetic_words
+from edge.answer_worth import is_normal_class
 from edge.names import texts
 from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling
 from edge.figures import fixed
@@ -157,12 +158,17 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
              f"{100 * SPECIFICITY_FLOOR:g}%; *no better on test*, no more films of the class found than with the most probable class, "
              "and no fewer false calls. With few validation films in a class the thresholds are rough: a site "
              "should choose its own on its own films. Beside each rate, the films behind it: those of the class found, "
-             "and those of the other classes given the class (false calls).", "",
+             "and those of the other classes given the class (false calls)."
+             + ("".join(f" For {md_cell(c)}, whose answer means none of the other classes, its false calls are films of "
+                        f"the other classes called {md_cell(c)}: missed disease, so a rule for more {md_cell(c)} "
+                        "sensitivity is one that misses more disease." for c in dict.fromkeys(r["class"] for r in points["rows"])
+                        if is_normal_class(c) and len(device_summary["per_class"]) > 1)), "",
              "| class | rule | test sensitivity % (95% CI), found | test specificity % (95% CI), false calls |",
              "|---|---|---|---|"]
     for name in dict.fromkeys(r["class"] for r in points["rows"]):
         m, shown = by_class[name], md_cell(name)  # a class name is text, never Markdown
-        lines.append(f"| {shown} | most probable class | {_found(m)} | {_false_calls(m, shown)} |")
+        normal = is_normal_class(name)
+        lines.append(f"| {shown} | most probable class | {_found(m)} | {_false_calls(m, shown, normal)} |")
         for r in (r for r in points["rows"] if r["class"] == name):
             t = r["test"]
             if r["threshold"] is None:  # no films of the class on validation to choose one on, or saturated
@@ -177,8 +183,22 @@ def operating_points_section(points: dict, device_summary: dict) -> list[str]:
                          "so fewer on new films")
             less += test_marks(r, m, [c["class"] for c in device_summary["per_class"]])
             lines.append(f"| {shown} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
-                         f"{_found(t)} | {_false_calls(t, shown)} |")
+                         f"{_found(t)} | {_false_calls(t, shown, normal)} |")
     return [*lines, ""]
+
+
+def device_misses(models: dict, mode: str | None, classes: list[str]) -> list[str]:
+    """report.md's top-block line, with three or more classes: where each class's missed test films went under the
+    device's file (the mode the card describes), most probable class. A 4-class reader found 'COVID: 3 of 11 called
+    Normal' only in the confusion matrix of a section further down (hunt 58 reader2, M4)."""
+    from convert.missed import misses_lines
+
+    m = models.get(mode) if mode else None
+    if not m or not (lines := misses_lines(m.get("confusion_matrix") or [], classes)):
+        return []
+    rule = "; its stored rule changes them, see below" if m.get("decision") else ""
+    return [f"Where each class's missed test films went (`model_{mode}.tflite`, most probable class{rule}): "
+            + "; ".join(md_names(line, classes) for line in lines) + ".", ""]
 
 
 def external_rows(ext: dict) -> list[str]:
@@ -243,9 +263,14 @@ def _found(r: dict) -> str:
     return f"{rate}, {r['tp']} of {r['tp'] + r['fn']}" if "tp" in r else rate
 
 
-def _false_calls(r: dict, name: str) -> str:
+def _false_calls(r: dict, name: str, normal: bool = False) -> str:
+    """'89.4 (80.1–94.8), 7 of 66 called COVID'; for a Normal class (``normal``) its false calls said for what they
+    are: 'films of other classes called Normal: missed disease' (they read as a disease's false alarms)."""
     rate = fmt_ci(r["specificity"], r["specificity_ci"])
-    return f"{rate}, {r['fp']} of {r['fp'] + r['tn']} called {name}" if "fp" in r else rate
+    if "fp" not in r:
+        return rate
+    return (f"{rate}, {r['fp']} of {r['fp'] + r['tn']} films of other classes called {name}: missed disease" if normal
+            else f"{rate}, {r['fp']} of {r['fp'] + r['tn']} called {name}")
 
 
 def training_data_section(data: dict | None) -> list[str]:
@@ -333,6 +358,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *([f"**Few test films:** {md_names(report['gate']['resolution'], classes)}.", ""]
              if report["gate"].get("resolution") else []), *device_answers_line(models),
            *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
+           *device_misses(models, device_mode, classes),
            *shortcut_lines(report.get("training_data"), classes),
            "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "",

@@ -209,7 +209,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
-    from convert.missed import missed_classes, misses_from_new_sources
+    from convert.missed import missed_classes, misses_from_new_sources, misses_lines, mostly_missed
     from convert.subgroups import (below_overall, classes_below_overall, copy_groups, per_source, per_source_section,
                                    subgroup_section)
 
@@ -273,6 +273,12 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                                                   y, predicted, sources or [], design.get("training_sources")))
     for line in report["missed_classes"]:
         md += [f"> {md_names(line, names)}", ""]
+    # every other class with missed films, compactly: a class losing a third of its films to Normal got no words
+    report["misses"] = misses_lines(summary["confusion_matrix"], classes, mostly_missed(summary))
+    if report["misses"]:
+        whose = "the other classes'" if report["missed_classes"] else "each class's"
+        md += [f"Where {whose} missed films went: "
+               + "; ".join(md_names(line, classes) for line in report["misses"]) + ".", ""]
     if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes,
                                bool((extra or {}).get("left_out_answers"))):
         md += [renamed, ""]

@@ -92,6 +92,30 @@ def unanswered(per_class: dict[str, dict], films: str = "test split") -> str:
     return f"; no PPV for the classes {'; '.join(why)}" if why else ""
 
 
+def misses_line(test: dict, labels: list[str]) -> str:
+    """The card's line, with three or more classes, on where the disease classes' missed test films went (convert.card
+    stores them as 'misses'; older files: ''): 'COVID 3 of 11 (called Normal 3)'. A 4-class card gave sensitivities
+    alone, and a COVID film called Normal is the harm a device reader must know of (hunt 58 reader2, M4). A Normal
+    class's own misses, false alarms, are left to its specificity lines."""
+    got = test.get("misses")
+    if not isinstance(got, dict) or len(labels) < 3:
+        return ""
+    normal = [c for c in labels if is_normal_class(c)]
+    parts = []
+    for c, called in got.items():
+        r = (test.get("per_class") or {}).get(c) or {}
+        if c in normal[:1] and len(normal) == 1 or not isinstance(called, dict) or not isinstance(r.get("n"), int):
+            continue
+        ranked = sorted(((v, k) for k, v in called.items() if isinstance(v, int) and v > 0), key=lambda t: -t[0])
+        if ranked:
+            parts.append(f"{c} {sum(v for v, _ in ranked)} of {r['n']} (called "
+                         + ", ".join(f"{k} {v}" for v, k in ranked) + ")")
+    if not parts:
+        return ""
+    whose = " of the disease classes" if len(normal) == 1 else ""
+    return f"  Missed test films{whose} (most probable class), and what they were called: {'; '.join(parts)}"
+
+
 def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:
     """The p(cls) above which a film is labelled cls under ``rule`` (None: the most probable class),
     where one threshold says it: any rule of cls, and with two classes the most probable class (0.5)
@@ -290,6 +314,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         name_w = max([16, *map(shown_width, t["per_class"])])
         lines += [f"  {padded(c, name_w)} n = {r['n']:<4} sensitivity {_ci(r['sensitivity'])}  specificity "
                   f"{_ci(r['specificity'])}" for c, r in t["per_class"].items()]
+        if line := misses_line(t, labels):
+            lines.append(line)
         f = v.get("against_float")
         if f:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "

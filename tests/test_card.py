@@ -636,3 +636,28 @@ def test_a_two_class_cards_stored_rule_line_says_the_device_answers_by_it_and_wh
                       "decision": {"class": "COVID", "threshold": 0.2947}}, "m.tflite")
     assert "it calls most" not in fine and "by its rule (COVID" in fine
     assert "not the device's answers" not in card_text(_meta(), "m.tflite")  # no rule: it answers by these figures
+
+
+def test_a_four_class_card_says_where_the_disease_classes_missed_test_films_went():
+    """The card of a 4-class file gave each class's sensitivity and nothing of where its misses went: 3 of run4b's 11
+    COVID test films called Normal, the harm that matters to a device reader, could not be read off the device
+    (hunt 58 reader2, M4). A file stamped before the card kept them says nothing."""
+    import numpy as np
+
+    from convert.card import validation_card
+    from convert.summary import summarize
+
+    classes = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    cm = np.array([[7, 1, 3, 0], [1, 1, 2, 7], [2, 0, 5, 4], [0, 0, 0, 11]])
+    y = np.repeat(np.arange(4), cm.sum(axis=1))
+    m = summarize(y, np.eye(4)[np.concatenate([np.repeat(np.arange(4), row) for row in cm])], classes, n_boot=0)
+    card = validation_card({"classes": classes, "models": {"int8": {**m, "n": 44, "ece": 0.1}}}, "int8", "d4", None)
+    assert card["test"]["misses"]["COVID"] == {"Normal": 3, "Lung_Opacity": 1} and "Viral_Pneumonia" not in card["test"]["misses"]
+    text = card_text({"labels": classes, "validation": card}, "m")
+    assert ("  Missed test films of the disease classes (most probable class), and what they were called: COVID 4 of 11 "
+            "(called Normal 3, Lung_Opacity 1); Lung_Opacity 10 of 11 (called Viral_Pneumonia 7, Normal 2, COVID 1)\n") in text
+    del card["test"]["misses"]  # a file stamped before
+    assert "Missed test films" not in card_text({"labels": classes, "validation": card}, "m")
+    two = summarize(y[:22] // 11, np.eye(2)[np.r_[[0] * 8, [1] * 3, [1] * 11]], ["COVID", "Normal"], n_boot=0)
+    assert "misses" not in validation_card({"classes": ["COVID", "Normal"], "models": {"int8": {**two, "n": 22, "ece": 0.1}}},
+                                           "int8", "d", None)["test"]

@@ -149,9 +149,16 @@ def test_operating_points_give_the_films_behind_each_rate():
     points = {"model": "int8", "n_validation": 100, "rows": [
         {"class": "Normal", "threshold": 0.3396, "target_sensitivity": 0.95, "test": rates(49, 7, 59, 7)}]}
     lines = operating_points_section(points, device)
-    assert "| Normal | most probable class | 82.1 (50.0–99.0), 46 of 56 | 93.9 (50.0–99.0), 4 of 66 called Normal |" in lines
+    # a Normal row's false calls are missed disease, said so: worded as a disease's, a rule for more Normal sensitivity
+    # read as a safer one (hunt 58 reader2, M4)
+    assert ("| Normal | most probable class | 82.1 (50.0–99.0), 46 of 56 | 93.9 (50.0–99.0), 4 of 66 films of other "
+            "classes called Normal: missed disease |") in lines
     assert any(line.startswith("| Normal | p ≥ 0.3396 (for 95% on validation) | 87.5 (50.0–99.0), 49 of 56 | "
-                               "89.4 (50.0–99.0), 7 of 66 called Normal |") for line in lines), lines
+                               "89.4 (50.0–99.0), 7 of 66 films of other classes called Normal: missed disease |")
+               for line in lines), lines
+    assert "a rule for more Normal sensitivity is one that misses more disease" in " ".join(lines)
+    covid = operating_points_section({**points, "rows": [{**points["rows"][0], "class": "COVID"}]}, device)
+    assert any(line.endswith("7 of 66 called COVID |") for line in covid) and "missed disease" not in " ".join(covid)
 
 
 def test_cxr_converts_report_says_what_an_answer_is_worth_at_other_prevalences(tiny_run):
@@ -410,3 +417,24 @@ def test_the_top_says_which_labelling_which_calibration_and_whose_ece(tiny_run, 
     assert f"quantization ranges were set on {report['calibration_samples']} training images" in md
     assert "the model's logits are divided by T before the softmax; a T below 1 makes the probabilities more confident" in md
     assert "on the test split, the Keras model's figures (each .tflite's own ECE is in its section above): expected " in md
+
+
+def test_the_top_of_report_md_says_where_each_classs_missed_test_films_went_for_the_devices_file():
+    """A 4-class reader of cxr-convert's report.md found 'COVID: 3 of 11 called Normal' only in a confusion matrix
+    further down (hunt 58 reader2, M4): the top block names where each class's misses went, for the file the card
+    describes; with two classes a class's misses all go to the other, which its sensitivity says."""
+    from convert.quant_report import device_misses
+
+    classes = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    models = {"keras": {"confusion_matrix": [[11, 0, 0, 0], [0, 11, 0, 0], [0, 0, 11, 0], [0, 0, 0, 11]]},
+              "int8": {"confusion_matrix": [[7, 1, 3, 0], [1, 1, 2, 7], [2, 0, 5, 4], [0, 0, 0, 11]]}}
+    (line, blank) = device_misses(models, "int8", classes)
+    assert line.startswith("Where each class's missed test films went (`model_int8.tflite`, most probable class): "
+                           "COVID films missed: 4 of 11 (called Normal 3, Lung_Opacity 1); Lung_Opacity films missed: "
+                           "10 of 11 (called Viral_Pneumonia 7, Normal 2, COVID 1); Normal films called another class: "
+                           "6 of 11 (called Viral_Pneumonia 4, COVID 2).") and blank == ""
+    assert "Viral_Pneumonia films" not in line  # none missed
+    models["int8"]["decision"] = {"class": "COVID", "threshold": 0.2}
+    assert "its stored rule changes them" in device_misses(models, "int8", classes)[0]
+    assert device_misses(models, None, classes) == []  # no device file made
+    assert device_misses({"int8": {"confusion_matrix": [[5, 1], [2, 4]]}}, "int8", ["COVID", "Normal"]) == []

@@ -815,3 +815,32 @@ def test_each_source_is_counted_under_the_rule_its_overall_figure_uses():
         assert s["per_class"][0]["sensitivity"] == 1.0
         assert s["balanced_accuracy"] == summarize(y[m], probs[m], classes, n_boot=0, rule=(0, 0.25))["balanced_accuracy"]
     assert not any(s["below_overall"] for s in groups.values())
+
+
+def test_every_class_with_missed_films_says_where_they_went_near_the_top_of_report_md(tmp_path):
+    """cxr-evaluate said where a class's films went only for a class mostly missed: run4b's COVID films, 15 of 30
+    called Normal, got words, a class losing a fifth of its films to Normal got none (hunt 58 reader2, M4). Every other
+    class with misses now gets them, compactly, beside the 'mostly called' notes and above the tables."""
+    from convert.report import evaluation_report
+
+    classes = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    cm = np.array([[13, 1, 15, 1], [24, 4, 1, 1], [5, 1, 18, 6], [0, 0, 0, 30]])
+    y = np.repeat(np.arange(4), cm.sum(axis=1))
+    pred = np.concatenate([np.repeat(np.arange(4), row) for row in cm])
+    report = evaluation_report(tmp_path / "ev", "m on s4", y, np.eye(4)[pred] * 0.8 + 0.05, classes,
+                               [f"{classes[k]}/{i}.png" for i, k in enumerate(y)], n_boot=10)
+    md = (tmp_path / "ev" / "report.md").read_text(encoding="utf-8")
+    top = md[:md.index("## Per class")]
+    assert "> COVID: 13 of 30 films called COVID; 15 called Normal" in top  # mostly missed: its advice line, as before
+    assert ("Where the other classes' missed films went: Normal films called another class: 12 of 30 (called Viral_Pneumonia "
+            "6, COVID 5, Lung_Opacity 1).") in top
+    assert report["misses"] == ["Normal films called another class: 12 of 30 (called Viral_Pneumonia 6, COVID 5, "
+                                "Lung_Opacity 1)"]
+    assert "COVID films missed" not in md and "Viral_Pneumonia films missed" not in md  # said once; none missed
+    from convert.missed import misses_lines
+
+    assert misses_lines(cm.tolist(), classes) == [
+        "COVID films missed: 17 of 30 (called Normal 15, Lung_Opacity 1, Viral_Pneumonia 1)",
+        "Lung_Opacity films missed: 26 of 30 (called COVID 24, Normal 1, Viral_Pneumonia 1)",
+        "Normal films called another class: 12 of 30 (called Viral_Pneumonia 6, COVID 5, Lung_Opacity 1)"]
+    assert misses_lines([[8, 3], [1, 10]], ["COVID", "Normal"]) == []  # its sensitivity says it
