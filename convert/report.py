@@ -323,7 +323,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             groups = per_source(y, probs, classes, values, n_boot, threshold, copy_of)
             report["subgroups"][column] = {"groups": groups, "below_overall": below_overall(groups, summary),
                                            "classes_below": classes_below_overall(groups, summary)}
-            md += subgroup_section(column, groups, summary, classes)
+            md += subgroup_section(column, groups, summary, classes, report.get("per_source"))
     if audit is not None:
         report["shortcut_audit"] = audit
         md += audit_section(audit)

@@ -152,12 +152,18 @@ def _head(first: str, classes: list[str], groups: dict) -> list[str]:
             "|---|---:|---|" + "---|" * len(each) + "---|"]
 
 
-def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str]) -> list[str]:
+def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str],
+                     per_source_table: dict | None = None) -> list[str]:
     """Markdown for one column: each group's n, balanced accuracy and per-class sensitivity with
     95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
     marking groups whose interval lies wholly below the same figure over all films and groups too
-    small to judge."""
+    small to judge. Where ``per_source_table`` (the report's per-source figures) gives the very rows (--by
+    source_repo, MANIFEST.csv's source column), a sentence referring to it: the same table twice, word for
+    word, read as two findings."""
     rows = _rows(groups, classes, overall)
+    if per_source_table and list(groups) == list(per_source_table) and rows == _rows(per_source_table, classes, None):
+        return [f"## By {md_cell(column)}", "", f"The same groups, with the same figures and marks, as the \"Per source\" "
+                f"table above: {md_cell(column)} is the column MANIFEST.csv names the films' sources by.", ""]
     ba = fmt_ci(overall["balanced_accuracy"], overall["balanced_accuracy_ci"])
     figure = f"{md_cell(c)} sensitivity" if (c := one_class(overall)) else "balanced accuracy"
     return [f"## By {md_cell(column)}", "", f"Each group's own figures (overall {figure} {ba} %). "

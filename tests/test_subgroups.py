@@ -844,3 +844,24 @@ def test_every_class_with_missed_films_says_where_they_went_near_the_top_of_repo
         "Lung_Opacity films missed: 26 of 30 (called COVID 24, Normal 1, Viral_Pneumonia 1)",
         "Normal films called another class: 12 of 30 (called Viral_Pneumonia 6, COVID 5, Lung_Opacity 1)"]
     assert misses_lines([[8, 3], [1, 10]], ["COVID", "Normal"]) == []  # its sensitivity says it
+
+
+def test_by_the_source_column_refers_to_the_per_source_table_instead_of_printing_it_twice(tmp_path):
+    """`--by source_repo` (MANIFEST.csv's source column) printed the "Per source" table again word for word under "By
+    source_repo" (hunt 58 reader2, L5): one table, and the other section refers to it; a column of other groups keeps
+    its own table."""
+    from convert.report import evaluation_report
+    from tests.conftest import unpadded
+
+    classes = ["COVID", "Normal", "Viral"]
+    y = np.repeat(np.arange(3), 30)
+    pred = y.copy()
+    pred[:6] = 1
+    sites = ["A", "B"] * 45
+    evaluation_report(tmp_path / "ev", "t", y, np.eye(3)[pred] * 0.8 + 0.05, classes, [f"f{k}.png" for k in range(90)],
+                      sources=sites, n_boot=20, subgroups={"source_repo": sites, "ward": ["x"] * 45 + ["y"] * 45})
+    md = unpadded((tmp_path / "ev" / "report.md").read_text(encoding="utf-8"))
+    assert md.count("| A | 45 |") == 1 and "## Per source" in md, md
+    by = md[md.index("## By source_repo"):md.index("## By ward")]
+    assert "The same groups, with the same figures and marks, as the \"Per source\" table above" in by
+    assert "| x | 45 |" in md[md.index("## By ward"):]  # another column: its own table
