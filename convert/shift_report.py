@@ -24,7 +24,8 @@ def robustness_section(robustness: dict[str, dict], classes: list[str], summary:
           "than wrong), as likely chance as a small drop. " + film_worth(counts, classes) +
           "'Answers moved' is the mean total variation between the probabilities "
           "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
-          "crossing the threshold. A large drop under one shift says what this model must not meet at a new site. "
+          "crossing the threshold, and a film whose classes were near-tied can change label at 0.0. A large drop under "
+          "one shift says what this model must not meet at a new site. "
           "The next column names the class whose sensitivity the shift lowers most: an average over classes can hide "
           "one class collapsing. The last says which classes the images whose label changed were given.", "",
           "| shift | balanced accuracy % | drop (points, net) | labels changed: made wrong, made right | answers moved % "

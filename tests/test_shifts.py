@@ -263,6 +263,17 @@ def test_the_shift_intro_says_the_drop_is_net_and_what_one_film_is_worth_at_any_
     assert "One film here is 5.0 points of COVID's sensitivity (20 films) to 0.2 of Normal's (400), and 2.5 to 0.1" in md
 
 
+def test_the_shift_intro_says_near_ties_change_label_with_no_visible_movement():
+    """'answers moved 0.0' beside 'COVID 4, Lung_Opacity 1' changed (run4 under gamma 0.6): the intro explained only
+    answers that move without changing label, and the row read as a contradiction."""
+    from convert.shift_report import robustness_section
+
+    rob = {name: {"balanced_accuracy": 0.5, "drop_points": 0.0, "answers_moved": 0.0, "moved_into": [0, 0],
+                  "label_counts": [5, 5], "probability_change": [0.0, 0.0], "sensitivity": [0.5, 0.5]}
+           for name in ("none", "gamma 0.6")}
+    assert "a film whose classes were near-tied can change label at 0.0" in " ".join(robustness_section(rob, ["A", "B"]))
+
+
 def test_the_lean_is_read_from_the_changes_now_wrong_only():
     """Every changed label counted, a wrong answer made right among them: 15 changes into COVID that each
     put a COVID film right read as 'expect this model's errors to lean towards false COVID calls'."""
