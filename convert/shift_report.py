@@ -20,8 +20,8 @@ def robustness_section(robustness: dict[str, dict], classes: list[str], summary:
           "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
           "through the model's own preprocessing. The drop is net: films made wrong less films made right, each "
           "weighted by its class, so a small drop can hide many changed labels; the next column counts them, of all "
-          "the films: how many it made wrong, how many right, and how many went from one wrong class to another. A negative drop is a gain (more made right "
-          "than wrong), as likely chance as a small drop. " + film_worth(counts, classes) +
+          "the films: how many it made wrong, how many right, and how many went from one wrong class to another. "
+          "A negative drop is a gain (more made right than wrong), as likely chance as a small drop. " + film_worth(counts, classes) +
           "'Answers moved' is the mean total variation between the probabilities "
           "with and without the shift, in % (0: unmoved; 100: certain of another class): answers can move without "
           "crossing the threshold, and a film whose classes were near-tied can change label at 0.0. A large drop under "
