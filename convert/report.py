@@ -338,7 +338,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += site_point_section(site_point, classes) + worth
     if robustness is not None:
         report["robustness"] = robustness
-        md += robustness_section(robustness, classes)
+        md += robustness_section(robustness, classes, summary)
     if unlikeness is not None:
         md += input_check_section(report, np.asarray(unlikeness, float), y, classes, files, sources,
                                   (extra or {}).get("input_check_flagged_validation"))

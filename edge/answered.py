@@ -194,7 +194,8 @@ def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: P
         notes.append(f"note: {log} {holds} the answers of another model file to {counted(other, 'film')} (another "
                      "model_sha256: another model, or this file as it was before cxr-convert or cxr-evaluate --save-model "
                      f"wrote it again; or a class this model does not have): {'it is' if other == 1 else 'they are'} "
-                     "answered again by this one")
+                     f"answered again by this one; the log then holds two models' answers to {'it' if other == 1 else 'them'}, "
+                     "and the newest line, matched on model_sha256, is current")
     if unknown := verdicts.count(None):
         one = unknown == 1
         notes.append(f"warning: {log} {holds} {counted(unknown, 'answer')} that {'does' if one else 'do'} not say which "
@@ -217,6 +218,35 @@ def already_answered(answers: dict[str, Answer], path: str, stamp: Stamp,
     if written is not None:  # the same size and both times (see the module: the inode may be another film's now)
         return all(_as_logged(a, b) for a, b in zip(written, (stamp[0], stamp[1], stamp[3])))
     return at is not None and at > max(stamp[1], stamp[3]) / 1e9 + 1
+
+
+class Skip:
+    """A restarted watch's skip (edge.watch.Watcher's): already_answered, counting the films the logs answered that
+    changed since (a new film under an old name: a PACS export reuses IM0001), which are answered again. Those
+    were answered again without a word, and the log then held two answers to one name."""
+
+    def __init__(self, answers: dict[str, Answer], model: tuple[str, list[str]] | None = None) -> None:
+        self.answers, self.model = answers, model
+        self.changed = 0  # since the last note
+        self.renewed: set[str] = set()  # counted once: a film answered again is no longer the log's to tell of
+
+    def __call__(self, path: str, stamp: Stamp) -> bool:
+        if already_answered(self.answers, path, stamp, self.model):
+            return True
+        answer = self.answers.get(path)  # another model's answers are said by model_notes
+        if answer is not None and path not in self.renewed and not (self.model and by_another_model(answer, self.model)):
+            self.renewed.add(path)
+            self.changed += 1
+        return False
+
+    def note(self) -> str | None:
+        """What to say once of the films counted since the last note (None: none)."""
+        count, self.changed = self.changed, 0
+        if not count:
+            return None
+        one = count == 1
+        return (f"note: {counted(count, 'film')} answered before {'has' if one else 'have'} changed since (a new film "
+                f"under an old name?): answered again; the log now holds both answers, the newest line is the current")
 
 
 def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list[Path], folders: list[str]) -> str | None:

@@ -89,14 +89,13 @@ def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
 
 def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Result]) -> int:
     """Answer every film (``missing``: the error results of names that were not films), and return the exit code."""
-    watcher = None
+    watcher, skip = None, None
     if how.watch:
-        from edge.answered import already_answered
+        from edge.answered import Skip
         from edge.watch import Watcher
 
-        answered = how.answered
-        watcher = Watcher([Path(a) for a in images], how.recursive, skip=None if answered is None else
-                          lambda path, stamp: already_answered(answered, path, stamp, how.model_id))
+        skip = None if how.answered is None else Skip(how.answered, how.model_id)
+        watcher = Watcher([Path(a) for a in images], how.recursive, skip=skip)
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
     taken = _taken_names(how.explain, how.watch)
@@ -158,6 +157,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         t.forget(watcher.removed)
                     if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
                         _say_unanswered(watcher, how, images)
+                    if skip is not None and (note := skip.note()):  # once a poll, beside its "N films skipped"
+                        say(note)
                     if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write
                         if where[1]:
                             raise fail("edge-classify", where[0])

@@ -136,6 +136,9 @@ def test_a_watch_stamps_its_answers_and_a_restart_skips_them(model_dir, tmp_path
     assert r.exit_code == 0, r.output
     assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "b.png")]
     assert "1 film skipped: answered as it is now" in r.stderr
+    # b.png answered again without a word: a new film under an old name, and the log held two answers to it
+    assert ("note: 1 film answered before has changed since (a new film under an old name?): answered again; the log "
+            "now holds both answers, the newest line is the current") in r.stderr
     import hashlib
 
     assert records[0]["model_sha256"] == hashlib.sha256((model_dir / "compact" / "model_int8.tflite").read_bytes()).hexdigest()
@@ -147,6 +150,7 @@ def test_a_watch_stamps_its_answers_and_a_restart_skips_them(model_dir, tmp_path
     assert r.exit_code == 0, r.output
     assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "a.png"), str(folder / "b.png")]
     assert f"note: {log} holds the answers of another model file to 2 films" in r.stderr and "skipped" not in r.stderr
+    assert "changed since" not in r.stderr  # said once, by the model's note, not again as changed films
 
 
 def _png(path, seed: int) -> None:
@@ -244,7 +248,8 @@ def test_answers_of_another_model_file_are_answered_again(tmp_path):
     assert model_notes(answers, model, log) == [
         f"note: {log} holds the answers of another model file to 2 films (another model_sha256: another model, or this "
         "file as it was before cxr-convert or cxr-evaluate --save-model wrote it again; or a class this model does not "
-        "have): they are answered again by this one",
+        "have): they are answered again by this one; the log then holds two models' answers to them, and the newest "
+        "line, matched on model_sha256, is current",
         f"warning: {log} holds 1 answer that does not say which model file gave it (no model_sha256: an older "
         "edge-classify wrote it): it is skipped as before, though another model may have given it; give a new "
         "log to answer every film with this model"]
@@ -256,7 +261,8 @@ def test_answers_of_another_model_file_are_answered_again(tmp_path):
     assert model_notes(answered_times(log), model, log) == [
         f"note: {log} holds the answers of another model file to 1 film (another model_sha256: another model, or this "
         "file as it was before cxr-convert or cxr-evaluate --save-model wrote it again; or a class this model does not "
-        "have): it is answered again by this one",
+        "have): it is answered again by this one; the log then holds two models' answers to it, and the newest "
+        "line, matched on model_sha256, is current",
         f"warning: {log} holds 2 answers that do not say which model file gave them (no model_sha256: an older "
         "edge-classify wrote them): they are skipped as before, though another model may have given them; give a new "
         "log to answer every film with this model"]

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from edge.answered import already_answered, answered_times, unanswered_note
+from edge.answered import Skip, already_answered, answered_times, unanswered_note
 from edge.watch import Watcher
 
 
@@ -79,6 +79,28 @@ def test_rotated_logs_given_together_skip_their_films_and_the_newest_answer_coun
         os.utime(p, ns=(10**18 + k * 10**9, 10**18 + k * 10**9))
     assert _restart(folder, [log, rotated, older])[0] == [str(folder / "c.png")]
     assert _restart(folder, [log])[0] == [str(folder / n) for n in ("a.png", "b.png", "c.png")]
+
+
+def test_a_restart_says_how_many_answered_films_changed_since_and_are_answered_again(tmp_path):
+    """A film answered before and written anew since (a PACS export reuses IM0001 for another patient's film) was
+    answered again without a word, and the log then held two answers to one name, nothing saying which is current."""
+    folder, log = tmp_path / "in", tmp_path / "answers.jsonl"
+    folder.mkdir()
+    _answered_log(folder, log, ["IM0001.png", "IM0002.png", "IM0003.png"])
+    for n in ("IM0001.png", "IM0002.png"):
+        (folder / n).write_bytes(b"z" * 12)
+    (folder / "IM0004.png").write_bytes(b"x" * 10)  # a film never answered: the no-answer note's, not this one's
+    said, skip = [], Skip(answered_times(log))
+    w = Watcher([folder], say=said.append, skip=skip)
+    assert w.poll() + w.poll() + w.poll() == [str(folder / n) for n in ("IM0001.png", "IM0002.png", "IM0004.png")]
+    assert skip.note() == ("note: 2 films answered before have changed since (a new film under an old name?): answered "
+                           "again; the log now holds both answers, the newest line is the current")
+    assert skip.note() is None  # said once
+    st = os.stat(folder / "IM0001.png")  # IM0001 written again while this watch runs: its answer is this run's now
+    assert not skip(str(folder / "IM0001.png"), (st.st_size + 1, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    st = os.stat(folder / "IM0003.png")  # IM0003, skipped at the start, written anew now: the log's answer is old
+    assert not skip(str(folder / "IM0003.png"), (st.st_size + 1, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    assert skip.note().startswith("note: 1 film answered before has changed since (a new film under an old name?)")
 
 
 def test_a_restart_says_how_many_films_have_no_answer_in_the_log(tmp_path):
@@ -156,7 +178,8 @@ def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not
             f"{tmp_path / 'answers.jsonl-20261206.gz'} (logrotate's dateext") in r.stderr, r.stderr
     assert f"have no answer in {log}: answering" in r.stderr or f"has no answer in {log}: answering" in r.stderr
     assert str(missing) not in r.stderr.split("warning:")[-1].split("\n", 1)[1]  # nor named as read in the note
-    assert r.stderr.count("warning:") == 1  # the log itself, there (empty), is read without one
+    # the log itself, there (empty), is read without one (the model's own warnings, e.g. a tiny model at chance, aside)
+    assert r.stderr.count("warning: --skip-answered") == 1
 
 
 def _png(path: Path) -> None:
