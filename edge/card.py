@@ -195,6 +195,16 @@ def synthetic_words(record: dict[str, Any]) -> str:
     return "SYNTHETIC images"
 
 
+def synthetic_mark(record: dict[str, Any]) -> str:
+    """'TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays' for a record (a model's metadata, run.json or
+    report) whose synthetic_data is set, else '': said on every picture such a model draws (an evidence map, a report
+    plot), since a picture travels without the report's banner: a demo model's map of a real film read "COVID 1.00"
+    with its evidence in the lungs, and nothing on it said the model had seen only drawings (hunt 58, H1)."""
+    if not (isinstance(record, dict) and record.get("synthetic_data")):
+        return ""
+    return f"TRAINED ON {synthetic_words(record).upper()}: says nothing about real X-rays"
+
+
 def new_site_words(labels: list[str]) -> str:
     """What a give-away in the data folder means at a new site. The one measured figure (README, 'How good is
     it?') is a COVID vs Normal model's on cxr-dev: cited only for a file of that task, and said whose it is,
