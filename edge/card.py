@@ -205,6 +205,14 @@ def synthetic_mark(record: dict[str, Any]) -> str:
     return f"TRAINED ON {synthetic_words(record).upper()}: says nothing about real X-rays"
 
 
+def calibration_warning(meta: dict[str, Any]) -> str | None:
+    """What cxr-train found of the file's probabilities (convert.gate.calibration_line, stored by cxr-convert in its
+    card: validation.calibration_warning), said once on the card and by edge-classify; None for a file without it."""
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    line = v.get("calibration_warning")
+    return line if isinstance(line, str) and line.strip() else None
+
+
 def new_site_words(labels: list[str]) -> str:
     """What a give-away in the data folder means at a new site. The one measured figure (README, 'How good is
     it?') is a COVID vs Normal model's on cxr-dev: cited only for a file of that task, and said whose it is,
@@ -267,6 +275,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     v = meta.get("validation")
     if line := failed_gate(meta):  # a file kept beside the one that passed
         lines.append(line)
+    if line := calibration_warning(meta):  # 1.0000 for any film read as certainty (hunt 58, M1)
+        lines.append(f"Warning: {line}.")
     if not v:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:
