@@ -20,7 +20,7 @@ from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
-from edge.card import synthetic_mark, synthetic_words
+from edge.card import DRAWN, drawn_only, synthetic_mark, synthetic_words
 from edge.names import texts
 from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling
 from edge.figures import fixed
@@ -323,8 +323,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"T = {report.get('temperature', 1.0):.2f} fitted on the validation split (temperature scaling: the model's "
            "logits are divided by T before the softmax; a T below 1 makes the probabilities more confident, above 1 "
            "less).", "",
-           *([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
-           reference_standard_line(report.get("data_dir")), "",
+           # drawings alone: no hospitals, archives or reference standard to speak of (hunt 58, L1)
+           *([f"**Drawn images:** {DRAWN}.", ""] if drawn_only(report) else
+             [*([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
+              reference_standard_line(report.get("data_dir")), ""]),
            *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]
              if report.get("copies_within_test") else []),
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
