@@ -75,6 +75,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         card["test"]["study_design"] = report["study_design"]["kind"]
     if "crops_searched" in report:
         card["test"]["crops_searched"] = bool(report["crops_searched"])
+    if report.get("calibration_warning"):  # what cxr-train found of its probabilities (convert.gate.calibration_line)
+        card["calibration_warning"] = str(report["calibration_warning"])
     if m.get("gate"):  # a file that failed stays on disk: it must say so wherever it is copied
         card["gate"] = gate_verdict(m["gate"], report.get("gate") or {})
     a = m.get("agreement")

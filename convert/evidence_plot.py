@@ -27,7 +27,7 @@ def title_lines(title: str) -> list[str]:
     return [part for line in kept.split("\n") for part in textwrap.wrap(line, TITLE_CHARS) or [""]]
 
 
-def occlusion_grid(images: list[np.ndarray], maps: list, titles: list[str], path: Path) -> None:
+def occlusion_grid(images: list[np.ndarray], maps: list, titles: list[str], path: Path, mark: str = "") -> None:
     """Each image (the model's own preprocessed input) with its occlusion map (edge.explain.Occlusion)
     painted over it (edge.evidence_paint), outlined at half the strongest, with the frame of the film's
     outer eighth (borders, text), as edge-classify --explain draws them. A map without evidence is
@@ -62,4 +62,4 @@ def occlusion_grid(images: list[np.ndarray], maps: list, titles: list[str], path
         ax.set_title("\n".join(head), fontsize=8)
     fig.draw_without_rendering()  # lay it out now, so the footer goes below the maps, not on them
     fig.set_layout_engine("none")
-    plots._save(fig, path)
+    plots._save(fig, path, mark)

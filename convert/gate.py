@@ -153,6 +153,35 @@ def no_signal_line(run: dict) -> str | None:
             "classes apart: see the balanced accuracy below)")
 
 
+def calibration_line(run: dict) -> str | None:
+    """What cxr-train warned of the model's probabilities, in the words report.md, the model file's card and
+    edge-classify say it (model metadata: calibration_warning), else None: the warnings "expect answers near 0 or 1"
+    and "go by its answers, not by its probabilities" stopped at cxr-train's stderr and run.json, and the demo model's
+    device printed 1.0000 for any film with no word of it (hunt 58, M1). A run.json written before cxr-train kept
+    them (no temperature_note, no probabilities_note) gives None: nothing is said that was not found."""
+    from train.calibration import LOWEST_TEMPERATURE
+
+    v = run.get("validation") if isinstance(run.get("validation"), dict) else {}
+    t = run.get("temperature")
+    if not isinstance(t, (int, float)) or v.get("no_signal"):  # no_signal_line says what there is to say
+        return None
+    if v.get("probabilities_note"):
+        return (f"this model's probabilities fit its validation films no better than how common each class is "
+                f"(calibration temperature {t:.3g}): go by its answers, not by its probabilities as chances")
+    if not v.get("temperature_note"):
+        return None
+    val = (run.get("counts") or {}).get("val") if isinstance(run.get("counts"), dict) else None
+    n = sum(val.values()) if isinstance(val, dict) and all(isinstance(c, int) for c in val.values()) else None
+    if v.get("accuracy") == 1.0 and n:
+        why = f"all {n} validation films right"
+    elif t <= LOWEST_TEMPERATURE * 1.01:
+        why = "the lowest the fit allows" + (f", on {n} validation films" if n else "")
+    else:  # too few validation films for one temperature: rough, not sharpened
+        return None
+    return (f"this model's probabilities were sharpened to near 0 or 1 (temperature {t:.2g}, {why}): read 1.0000 as "
+            "its answer, not as certainty")
+
+
 def one_class_line(probs: np.ndarray, classes: list[str]) -> str | None:
     """What to say when the model gives every test film one class: its intervals come out zero-wide
     (balanced accuracy '25.0 (25.0-25.0)'), which reads as certainty rather than uselessness."""

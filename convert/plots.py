@@ -93,17 +93,23 @@ def _series(name: str, k: int) -> int:
     return MODES.index(name) if name in MODES else k
 
 
-def _save(fig, path: Path) -> None:
-    """Add the footer below everything already drawn (so it overlaps nothing), save, close."""
+WARN_COLOUR = "#D55E00"  # Okabe-Ito vermillion: a synthetic run's footer
+
+
+def _save(fig, path: Path, mark: str = "") -> None:
+    """Add the footer below everything already drawn (so it overlaps nothing), save, close. ``mark``: a synthetic
+    model's words (edge.card.synthetic_mark), put before the footer in vermillion: a demo run's 1.0 sensitivity
+    bars, pasted into a slide, said nothing of the drawings they were scored on (hunt 58, H1)."""
     box = fig.get_tightbbox()  # inches
-    fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / fig.get_figheight(), FOOTER, ha="left", va="top",
-             fontsize=8, color="0.4")
+    fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / fig.get_figheight(),
+             f"{mark}. {FOOTER}" if mark else FOOTER, ha="left", va="top", fontsize=8,
+             color=WARN_COLOUR if mark else "0.4", fontweight="bold" if mark else "normal")
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
     _plt().close(fig)
 
 
-def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -> None:
+def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path, mark: str = "") -> None:
     """One confusion matrix per model, side by side, counts and row percentages ('–' for a class
     with no films: 0% would read as 'all missed')."""
     plt = _plt()
@@ -138,10 +144,10 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path) -
         ax.set_ylabel("true")
         ax.set_title(name, fontsize=9 if "\n" in name else None)
     fig.tight_layout()
-    _save(fig, path)
+    _save(fig, path, mark)
 
 
-def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path: Path) -> None:
+def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path: Path, mark: str = "") -> None:
     """Per-class sensitivity with 95% CI whiskers, one bar per model, each model its own colour
     and hatch; with more than 3 models the legend goes beside the axes, off the bars."""
     plt = _plt()
@@ -173,7 +179,7 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
         ax.legend(fontsize=LEGEND_PT, ncol=min(4, len(per_model)))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    _save(fig, path)
+    _save(fig, path, mark)
 
 
 def positive_class(classes: list[str]) -> int:
@@ -186,7 +192,8 @@ def positive_class(classes: list[str]) -> int:
     return others[0] if len(others) == 1 else 0
 
 
-def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path, title: str = "") -> None:
+def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path, title: str = "",
+               mark: str = "") -> None:
     """One-vs-rest ROC per class, AUROC in the legend; for two classes only the positive one
     (positive_class: COVID, not Normal), the axes naming it."""
     plt = _plt()
@@ -216,11 +223,11 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
             ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.02, 1))
     else:  # one class only: no curve to draw
         ax.text(0.5, 0.5, "no ROC: these images hold one class only", ha="center", fontsize=9)
-    _save(fig, path)
+    _save(fig, path, mark)
 
 
 def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows: list[dict], path: Path,
-                     stored: dict | None = None, title: str = "") -> None:
+                     stored: dict | None = None, title: str = "", mark: str = "") -> None:
     """Per class (one vs rest) the test ROC of one file, with the points a user can choose between:
     the most probable class, each threshold of ``rows`` (convert.roc.operating_points) and the rule
     the file stores (``stored``), each at the sensitivity and specificity it gives on these films.
@@ -264,10 +271,11 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
         ax.legend(fontsize=LEGEND_PT, loc="lower right")
     fig.suptitle(title or "Operating points on the test split")
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.07 / rows_n))  # keep the panel titles clear of the suptitle
-    _save(fig, path)
+    _save(fig, path, mark)
 
 
-def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "", floor: float = 0.0) -> None:
+def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "", floor: float = 0.0,
+                mark: str = "") -> None:
     """Reliability diagram: accuracy against confidence per bin, perfect calibration dashed.
     A marker's area is proportional to its bin's films, so a bin of one film does not look as
     sure as a bin of 200; models differ in colour, marker and line style (never dashed). The
@@ -297,4 +305,4 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
     # beside the axes, not on them: points of any bin may lie in any corner (all right at 60% sits upper left)
     ax.legend(fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
               title="marker area:\nfilms in bin", title_fontsize=8)
-    _save(fig, path)
+    _save(fig, path, mark)

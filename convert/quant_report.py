@@ -20,7 +20,7 @@ from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
-from edge.card import synthetic_words
+from edge.card import DRAWN, drawn_only, synthetic_mark, synthetic_words
 from edge.answer_worth import is_normal_class
 from edge.names import texts
 from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling
@@ -319,16 +319,17 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     classes = report["classes"]
     shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown
     models = report["models"]
+    mark = synthetic_mark(report)  # on each plot too: a PNG is pasted into a slide without the report's banner
     plots.confusion_grid({titled(n, convert_labels(m.get("decision"))): np.array(m["confusion_matrix"])
-                          for n, m in models.items()}, classes, run_dir / "confusion_matrices.png")
-    plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png")
+                          for n, m in models.items()}, classes, run_dir / "confusion_matrices.png", mark)
+    plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png", mark)
     # the ROC of the file a device runs (its AUROC and the operating points are that file's too), not Keras's
     device_mode = (report.get("operating_points") or {}).get("mode")  # the file a device runs, as the card describes it
     roc_mode = device_mode or "keras"
     roc_of = "the Keras model" if roc_mode == "keras" else f"model_{roc_mode}.tflite"
-    plots.roc_curves(y, probs_by_mode[roc_mode], classes, run_dir / "roc.png", f"ROC, {roc_of} (test split)")
+    plots.roc_curves(y, probs_by_mode[roc_mode], classes, run_dir / "roc.png", f"ROC, {roc_of} (test split)", mark)
     bins = {n: models[n]["reliability"] for n in models if n in ("keras", "int8", "fp32")}
-    plots.reliability(bins, run_dir / "reliability.png", floor=1 / len(classes))
+    plots.reliability(bins, run_dir / "reliability.png", floor=1 / len(classes), mark=mark)
     md = [f"# Quantization report: {Path(str(report['run_dir'])).name}", "", DISCLAIMER, ""]
     if report.get("synthetic_data"):
         md += [f"> **Trained on {synthetic_words(report)}.** These figures only show that the pipeline works; "
@@ -348,8 +349,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            f"T = {report.get('temperature', 1.0):.2f} fitted on the validation split (temperature scaling: the model's "
            "logits are divided by T before the softmax; a T below 1 makes the probabilities more confident, above 1 "
            "less).", "",
-           *([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
-           reference_standard_line(report.get("data_dir")), "",
+           # drawings alone: no hospitals, archives or reference standard to speak of (hunt 58, L1)
+           *([f"**Drawn images:** {DRAWN}.", ""] if drawn_only(report) else
+             [*([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
+              reference_standard_line(report.get("data_dir")), ""]),
            *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]
              if report.get("copies_within_test") else []),
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
@@ -360,7 +363,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *[line for w in report.get("chance_warnings") or [] for line in (f"**Warning: {md_names(w, classes)}.**", "")],
            *device_misses(models, device_mode, classes),
            *shortcut_lines(report.get("training_data"), classes),
-           "## Summary", "", "File size includes the embedded metadata and self-test; model size is the TFLite "
+           # the table below is what gets pasted on: its heading keeps the banner's word (hunt 58, H1)
+           "## Summary" + (f": trained on {synthetic_words(report)}" if report.get("synthetic_data") else ""), "",
+           "File size includes the embedded metadata and self-test; model size is the TFLite "
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "",
            *(most_probable_note(models) or [most_probable_line(len(classes)), ""]), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
@@ -434,7 +439,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         points = report["operating_points"]
         md += operating_points_section(points, models[points["mode"]])
         plots.operating_points(y, probs_by_mode[points["mode"]], classes, points["rows"], run_dir / "operating_points.png",
-                               models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)")
+                               models[points["mode"]].get("decision"), f"Operating points of {points['model']} (test split)",
+                               synthetic_mark(report))
         md += [image("operating_points"), ""]
         # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's,
         # as the device answers: by the file's stored rule where it has one, as the card and cxr-evaluate say

@@ -17,7 +17,7 @@ import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
 from convert.chance import chance_line
-from convert.gate import (choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
+from convert.gate import (calibration_line, choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
 from convert.operating_point import (as_stored_now, chosen_films_among, kept_points, operating_point_setting, store_rule,
@@ -145,6 +145,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         chance_warnings.append(f"the Keras model: {near}")
     if chance_warnings:  # what the gate's pass is worth, said once after them
         chance_warnings[-1] += "; a gate that passes says only that quantization kept the model as it was"
+    if (sharp := calibration_line(run)) is not None:  # of its probabilities, not of the gate: after that sentence
+        chance_warnings.append(f"cxr-train found that {sharp}")  # and in each file's card (convert.card)
     for line in chance_warnings:
         log(f"warning: {line}")
     calibration = {"temperature": temperature, "fitted_on": "validation split",
@@ -172,7 +174,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "calibration_samples": None if not calibrated else int(len(representative)) if not s.report_only
         else run.get("calibration_samples"), "calibrated_modes": calibrated,
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
-        "chance_warnings": chance_warnings,
+        "chance_warnings": chance_warnings, "calibration_warning": sharp,
         "temperature": temperature,
         "calibration": calibration,
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},

@@ -28,7 +28,7 @@ from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
-from edge.card import synthetic_words
+from edge.card import synthetic_mark, synthetic_words
 from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
@@ -236,10 +236,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         for rec, u in zip(report["predictions"], unlikeness):
             rec["atypical"], rec["input_check_score"] = bool(u > 1.0), round(float(u), 3)
     if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
+        mark = synthetic_mark(extra or {})  # a synthetic model's plots say so on each (a PNG travels alone)
         plots.confusion_grid({titled(title, evaluate_labels(threshold, classes)): np.array(summary["confusion_matrix"])},
-                             classes, out_dir / "confusion.png")
-        plots.roc_curves(y, probs, classes, out_dir / "roc.png")
-        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes))
+                             classes, out_dir / "confusion.png", mark)
+        plots.roc_curves(y, probs, classes, out_dir / "roc.png", mark=mark)
+        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes), mark=mark)
     report["plots"] = drawn
     md = [f"# {md_cell(title)}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("model_about"):  # the title names the file alone: runA's and runB's read the same
@@ -417,7 +418,7 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
         from convert.evidence_plot import occlusion_grid
 
         occlusion_grid([x[m["index"]] for m in mistakes], [m["map"] for m in mistakes], titles,
-                       out_dir / "occlusion.png")
+                       out_dir / "occlusion.png", synthetic_mark(report))
     if not drawn:  # the table and border shares are still worked out; the pictures need matplotlib
         md += ["No maps drawn here (matplotlib is not installed): `edge-classify --explain DIR` on these films draws "
                "each one with Pillow alone. The border shares below are computed all the same.", ""]

@@ -62,7 +62,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
             except ValueError as e:
                 raise fail("edge-classify", str(e))
         return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
-                          header=header, written=written, model_sha256=how.model_id[0] if how.model_id else None)
+                          header=header, written=written, model_sha256=how.model_id[0] if how.model_id else None,
+                          synthetic=bool(m.meta.get("synthetic_data")))
 
 
 def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:

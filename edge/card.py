@@ -219,6 +219,37 @@ def synthetic_words(record: dict[str, Any]) -> str:
     return "SYNTHETIC images"
 
 
+def synthetic_mark(record: dict[str, Any]) -> str:
+    """'TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays' for a record (a model's metadata, run.json or
+    report) whose synthetic_data is set, else '': said on every picture such a model draws (an evidence map, a report
+    plot), since a picture travels without the report's banner: a demo model's map of a real film read "COVID 1.00"
+    with its evidence in the lungs, and nothing on it said the model had seen only drawings (hunt 58, H1)."""
+    if not (isinstance(record, dict) and record.get("synthetic_data")):
+        return ""
+    return f"TRAINED ON {synthetic_words(record).upper()}: says nothing about real X-rays"
+
+
+def calibration_warning(meta: dict[str, Any]) -> str | None:
+    """What cxr-train found of the file's probabilities (convert.gate.calibration_line, stored by cxr-convert in its
+    card: validation.calibration_warning), said once on the card and by edge-classify; None for a file without it."""
+    v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
+    line = v.get("calibration_warning")
+    return line if isinstance(line, str) and line.strip() else None
+
+
+# For a model trained on drawings alone, in place of the sentences on hospitals, archives, the reference standard, what
+# an answer is worth at a clinic and a site's own films: a demo's card spoke of "the hospitals and archives of its
+# training films" (hunt 58, L1). Partly synthetic runs keep those, with their own notes.
+DRAWN = ("drawn images (cxr-synth), no hospital and no reference standard: these figures test the pipeline only, "
+         "not how a model reads X-rays")
+
+
+def drawn_only(record: dict[str, Any]) -> bool:
+    """Whether a record (a model's metadata, run.json or report) says its films were all cxr-synth's drawings."""
+    return (isinstance(record, dict) and bool(record.get("synthetic_data"))
+            and not synthetic_words(record).startswith("partly"))
+
+
 def new_site_words(labels: list[str]) -> str:
     """What a give-away in the data folder means at a new site. The one measured figure (README, 'How good is
     it?') is a COVID vs Normal model's on cxr-dev: cited only for a file of that task, and said whose it is,
@@ -281,11 +312,14 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     v = meta.get("validation")
     if line := failed_gate(meta):  # a file kept beside the one that passed
         lines.append(line)
+    if line := calibration_warning(meta):  # 1.0000 for any film read as certainty (hunt 58, M1)
+        lines.append(f"Warning: {line}.")
     if not v:
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
     else:
         t = v["test"]
-        design = _DESIGN_WORDS.get(t.get("study_design"), "")  # said where the file records it (cxr-edge 0.23+)
+        drawn = drawn_only(meta)
+        design = DRAWN if drawn else _DESIGN_WORDS.get(t.get("study_design"), "")  # said where recorded (cxr-edge 0.23+)
         # a file that stores a rule answers by it: the lead figures are not its answers, and say so (hunt 58, M2)
         ruled = " (not the device's answers: it answers by its rule, below)" if meta.get("decision") else ""
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
@@ -321,7 +355,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append(f"  Against the float (Keras) model on the same films: the same class for {f['same_class']} of "
                          f"{f['n']}, probabilities at most {fixed(f['max_abs_prob_error'], 4)} apart")
         rule, site_rule, decision = v.get("rule_on_test"), v.get("rule_on_site"), meta.get("decision")
-        if not (rule or site_rule or decision) and (ppv := ppv_line(t["per_class"])):  # the device answers as these figures
+        # the device answers as these figures; a clinic's prevalence means nothing for drawings
+        if not (rule or site_rule or decision or drawn) and (ppv := ppv_line(t["per_class"])):
             lines.append(ppv + unanswered(t["per_class"]))
         if rule:  # the device answers by it: what an answer is worth is worked out from its figures, not argmax's
             # the stored decision's threshold, exact: cxr-convert 0.15 kept the test figures' rule rounded (0.505 for
@@ -336,7 +371,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
                              if rule.get("swamped") else f"  With its rule the device finds, of the test films, {others}")
-            if ppv := ppv_line(ruled := under_rule(t["per_class"], rule)):
+            if not drawn and (ppv := ppv_line(ruled := under_rule(t["per_class"], rule))):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels)
                              + (unanswered(ruled) if len(ruled) > 1 else ""))
         if r := site_rule:
@@ -363,9 +398,13 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         if warning := shortcut_warning(v.get("shortcut_audit"), labels):
             lines.append(f"Warning: {warning}")
         seen = meta.get("seen")
-        lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
-                     + (f" leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this "
-                        "file carries their fingerprints)." if seen else ")."))
+        left_out = (f"leaves out the {seen['train'] + seen['val']:,} films it was trained or validated on: this file "
+                    "carries their fingerprints") if seen else ""
+        if drawn and left_out:  # the test split's line said what drawings' figures are for: no site's films to check
+            lines.append(f"cxr-evaluate {left_out}.")
+        elif not drawn:
+            lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
+                         + (f" {left_out})." if left_out else ")."))
     answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
     lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never "
                  "trained on; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films.")

@@ -24,7 +24,8 @@ from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
 from edge.atomic import clear_leftovers
-from edge.caption import FOOTER, FOOTER_GREY, LINE_PX, caption_lines, draw_caption, footer
+from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
+from edge.card import synthetic_mark
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
 from edge.names import as_text
@@ -163,11 +164,13 @@ def frame(box: tuple[int, int, int, int], margin: float = BORDER_MARGIN) -> tupl
     return top + mh, bottom - mh, left + mw, right - mw
 
 
-def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2, foot: str = "") -> Image.Image:
+def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2, foot: str = "",
+            warn: str = "") -> Image.Image:
     """The model's input beside the same input with its evidence painted over it (edge.evidence_paint: the
     brighter the stronger, on any film and in grey print), outlined at half the strongest, and the film's
     outer eighth framed; the caption says how much the strongest square matters. A map without evidence
-    (Occlusion.found) is painted nothing. Pillow alone: no plotting library on the device."""
+    (Occlusion.found) is painted nothing. ``warn`` (a synthetic model's mark) goes above the footer, in orange.
+    Pillow alone: no plotting library on the device."""
     gray = image[..., 0] if image.ndim == 3 else image
     h, w = gray.shape
     t = strength(found.heat, found.found)
@@ -186,12 +189,15 @@ def picture(image: np.ndarray, found: Occlusion, caption: str, scale: int = 2, f
     panels = np.concatenate([left_panel, np.full((h * scale, 4 * scale, 3), 255, np.uint8), right], axis=1)
     img = Image.fromarray(panels)
     lines, font = caption_lines(caption, img.width)  # wrapped, in a font that has its letters (edge.caption)
+    warn_lines, warn_font = caption_lines(warn, img.width) if warn else ([], font)
     foot_lines, foot_font = caption_lines(foot, img.width) if foot else ([], font)
-    out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * (len(lines) + len(foot_lines))), (0, 0, 0))
+    below = len(lines) + len(warn_lines) + len(foot_lines)
+    out = Image.new("RGB", (img.width, img.height + 4 + LINE_PX * below), (0, 0, 0))
     out.paste(img, (0, 0))
     draw = ImageDraw.Draw(out)
     draw_caption(draw, lines, font, img.height + 2)
-    draw_caption(draw, foot_lines, foot_font, img.height + 2 + LINE_PX * len(lines), FOOTER_GREY)
+    draw_caption(draw, warn_lines, warn_font, img.height + 2 + LINE_PX * len(lines), FOOTER_WARN)
+    draw_caption(draw, foot_lines, foot_font, img.height + 2 + LINE_PX * (len(lines) + len(warn_lines)), FOOTER_GREY)
     return out
 
 
@@ -229,6 +235,7 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
                          "(over a film of the same name), so give --explain a folder of its own")
     found = occlusion(model.log_scores, image, label)
     stem = map_stem(Path(path).name)
+    mark = synthetic_mark(model.meta)  # a demo model's map of a real film said nothing of its drawings (hunt 58, H1)
 
     def draw(tmp: Path, first: bool) -> None:
         # a map renamed -2, -3 (the same name in two folders) names its film by the path given, not the name alone
@@ -238,8 +245,11 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         info = PngInfo()  # the same words as text a viewer or a script reads without looking at the picture
         info.add_itxt("Model", as_text(model.path.name))  # a name's undecodable bytes as \xNN: PNG text is UTF-8
         info.add_itxt("Disclaimer", FOOTER)
+        if mark:
+            info.add_itxt("Warning", mark)
         info.add_itxt("Description", as_text(caption))
-        picture(image, found, caption, foot=footer(as_text(model.path.name))).save(tmp, format="PNG", pnginfo=info)
+        picture(image, found, caption, foot=footer(as_text(model.path.name)), warn=mark).save(tmp, format="PNG",
+                                                                                              pnginfo=info)
 
     target = write_new(Path(out_dir), stem, ".png", taken, draw)
     share = found.share_at_border

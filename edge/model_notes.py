@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from edge.answer_worth import normal_note
-from edge.card import (_ci, calls_most, chance_verdict, chosen_on_words, failed_gate, flagged_share, no_input_check_why,
+from edge.card import (_ci, calibration_warning, calls_most, chance_verdict, chosen_on_words, failed_gate, flagged_share, no_input_check_why,
                        own_flags_words, synthetic_words)
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 from edge.figures import counted
@@ -102,6 +102,8 @@ def tell_model(m, model: Path) -> None:
             + ("lies wholly below chance: it was systematically wrong there, as if labels were swapped"
                if where == "below" else "reaches chance: its answers may not tell the classes apart")
             + " (edge-classify --card gives its figures)")
+    if sharp := calibration_warning(m.meta):  # the demo model's 1.0000 for any film, said nowhere (hunt 58, M1)
+        say(f"warning: {model}: {sharp}")
     # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
     say("note: research software, not a medical device; a probability is the model's score, "
         + ("uncalibrated: " if foreign else "calibrated on films whose mix of classes is not your clinic's: ")

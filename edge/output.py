@@ -114,14 +114,17 @@ def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True,
-               written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None):
+               written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None,
+               synthetic: bool = False):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
     ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
     a watch's log outlives its runs, and a film answered again after a restart must be told from a
     new one. ``written`` (--watch): each JSON record also carries the film's stamp as it was read
     (edge.answered, for --skip-answered), and the SHA-256 of the model file that gave it (``model_sha256``: a
     restart with another model file answers again what the old one answered). ``header``: the CSV's first row (not when appending to a
-    file that has it)."""
+    file that has it). ``synthetic``: the model was trained on SYNTHETIC images, and each JSON answer says so
+    ("synthetic": true): a log line of the demo model's 'COVID 1.0' could be told from a real model's by its
+    model_sha256 alone (hunt 58)."""
     out = sys.stdout
 
     def at(r: Result, i: int, digits: int) -> float:  # class i's probability as shown: not across the rule
@@ -188,6 +191,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 if k > 1:
                     rec["top_k"] = [{"label": c, "probability": p} for c, p in top]
                 rec["atypical"] = r.atypical  # null: not checked (a file without an input check)
+                if synthetic:
+                    rec["synthetic"] = True
                 if r.explanation:
                     rec.update(r.explanation)
             if stamped:

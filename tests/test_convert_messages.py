@@ -478,6 +478,41 @@ def test_cxr_convert_says_when_training_found_no_signal(tiny_run, tmp_path):
         assert any(now in w for w in warnings) == warned
 
 
+def test_cxr_trains_calibration_warning_reaches_the_report_the_files_card_and_edge_classify(tiny_run, tmp_path,
+                                                                                           capsys):
+    """The demo run's cxr-train warned 'expect answers near 0 or 1 whatever the film'; report.md said only 'expected
+    calibration error 0.024 -> 0.000', the card and edge-classify nothing, and the device printed 1.0000 for any
+    film (hunt 58, M1). Now said where the no-signal warning is, and stored in each file's card."""
+    from edge.card import card_text
+    from edge.model import EdgeModel
+    from edge.model_notes import tell_model
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    meta = json.loads((run / "run.json").read_text())
+    meta["validation"].update(accuracy=1.0, no_signal=False, information_gain=0.69, probabilities_note=None,
+                              temperature_note="the model got all its validation films right ...")
+    (run / "run.json").write_text(json.dumps(meta))
+    n = sum(meta["counts"]["val"].values())
+    said = (f"this model's probabilities were sharpened to near 0 or 1 (temperature {meta['temperature']:.2g}, all {n} "
+            "validation films right): read 1.0000 as its answer, not as certainty")  # the file keeps run.json's T
+    r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--no-latency", "--explain", "0",
+                                         "--quiet"])
+    assert r.exit_code in (0, 1), r.output
+    assert f"cxr-train found that {said}" in " ".join(r.output.split())
+    top = " ".join((run / "report.md").read_text().split("## Summary")[0].split())
+    assert f"**Warning: cxr-train found that {said}.**" in top
+    assert f"cxr-train found that {said}" in json.loads((run / "report.json").read_text())["chance_warnings"]
+    m = EdgeModel(run / "model_int8.tflite")
+    assert card_text(m.meta, "model_int8.tflite").count(said) == 1
+    capsys.readouterr()
+    tell_model(m, Path("model_int8.tflite"))
+    assert capsys.readouterr().err.count(f"edge-classify: warning: model_int8.tflite: {said}\n") == 1
+    del m.meta["validation"]["calibration_warning"]  # a file converted before: nothing new said
+    tell_model(m, Path("model_int8.tflite"))
+    assert "sharpened" not in capsys.readouterr().err and "sharpened" not in card_text(m.meta, "m")
+
+
 def test_points_are_singular_for_one():
     from convert.gate import points_text, resolution_note
 

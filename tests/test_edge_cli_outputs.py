@@ -439,3 +439,16 @@ def test_the_python_example_in_the_docs_runs_and_answers_as_edge_classify(model,
     want = json.loads(edge_classify("--model", model, "--json", film).stdout)
     assert answered.startswith(f"{film} {want['label']} ") and str(want["probabilities"]) in answered, (answered, want)
     assert failed.startswith(f"{broken} error: ")
+
+
+def test_a_synthetic_models_json_answers_say_so_and_a_real_models_do_not(model, film, tmp_path):
+    """A log line of the demo model, '{"label": "COVID", "probability": 1.0, ...}', could be told from a real model's
+    only by its model_sha256 (hunt 58)."""
+    p = edge_classify(film, "--json", "--model", model)  # the tiny run: trained on the synthetic set
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["synthetic"] is True
+    real = tmp_path / "real.tflite"
+    real.write_bytes(md.rewrite(model.read_bytes(), lambda m: {**m, "synthetic_data": False}))
+    p = edge_classify(film, "--json", "--model", real)
+    assert p.returncode == 0, p.stderr
+    assert "synthetic" not in json.loads(p.stdout)

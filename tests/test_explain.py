@@ -306,3 +306,28 @@ def test_the_map_of_a_film_the_input_check_flagged_says_so_in_its_caption(tmp_pa
     with Image.open(maps / "noise.png") as pic:
         assert pic.text["Description"].endswith("\nInput check: unlike the training films - look at the film")
     assert FLAGGED_CAPTION == "Input check: unlike the training films - look at the film"
+
+
+def test_a_synthetic_models_map_says_so_in_orange_above_its_footer_and_in_its_text(model_dir, tmp_path):
+    """A demo model (trained on drawings) mapped a real healthy film as "COVID 1.00" with its evidence in the lungs,
+    and nothing on the picture, the one most likely forwarded, said the model had seen only drawings (hunt 58, H1)."""
+    from PIL import Image
+
+    from edge.caption import FOOTER_WARN
+    from edge.explain import explain_file
+    from edge.model import EdgeModel
+
+    m = EdgeModel(model_dir / "compact" / "model_int8.tflite")
+    assert m.meta.get("synthetic_data") is True  # tests.runtime_models trains on the synthetic set
+    side = m.input_shape[1]
+    image = np.random.default_rng(1).integers(1, 255, (side, side, 1), dtype=np.uint8)
+    out = explain_file(m, image, 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path / "a", set())
+    with Image.open(out["map"]) as pic:
+        assert pic.text["Warning"] == "TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays"
+        below = np.asarray(pic.convert("RGB"))[2 * side:]  # the caption and footer under the two panels
+    assert (below == FOOTER_WARN).all(axis=-1).any()  # drawn, in the warning colour
+    m.meta["synthetic_data"] = False  # a model trained on real films: no such line
+    out = explain_file(m, image, 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path / "b", set())
+    with Image.open(out["map"]) as pic:
+        assert "Warning" not in pic.text
+        assert not (np.asarray(pic.convert("RGB")) == FOOTER_WARN).all(axis=-1).any()

@@ -36,9 +36,9 @@ def figures(monkeypatch):
     made = []
     real = plots._save
 
-    def keep(fig, path):
+    def keep(fig, path, mark=""):
         made.append(fig)
-        real(fig, path)
+        real(fig, path, mark)
 
     monkeypatch.setattr(plots, "_save", keep)
     return made
@@ -446,3 +446,23 @@ def test_roc_curves_of_no_films_draw_the_axes_not_a_crash(figures, tmp_path):
 
     roc_curves(np.zeros(0, int), np.zeros((0, 2)), ["COVID", "Normal"], tmp_path / "roc.png")
     assert (tmp_path / "roc.png").stat().st_size > 0
+
+
+def test_a_synthetic_models_evaluation_plots_say_so_in_their_footer(figures, tmp_path):
+    """cxr-evaluate's plots of a model trained on drawings carried only 'Research software, not a medical device':
+    pasted into a slide, nothing said the model had never seen an X-ray (hunt 58, H1)."""
+    from convert.report import evaluation_report
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 25)
+    p = np.clip(np.where(y == 0, 0.7, 0.3) + rng.normal(0, 0.2, y.size), 0.01, 0.99)
+    probs = np.stack([p, 1 - p], 1)
+    files = [f"f{k}.png" for k in range(y.size)]
+    evaluation_report(tmp_path / "syn", "m on site", y, probs, ["COVID", "Normal"], files, n_boot=20,
+                      extra={"synthetic_data": True})
+    footers = [fig.texts[-1].get_text() for fig in figures]
+    assert len(footers) == 3 and all(f.startswith("TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays. "
+                                                  "Research software") for f in footers), footers
+    figures.clear()
+    evaluation_report(tmp_path / "real", "m on site", y, probs, ["COVID", "Normal"], files, n_boot=20)
+    assert [fig.texts[-1].get_text() for fig in figures] == ["Research software, not a medical device"] * 3

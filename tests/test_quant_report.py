@@ -438,3 +438,29 @@ def test_the_top_of_report_md_says_where_each_classs_missed_test_films_went_for_
     assert "its stored rule changes them" in device_misses(models, "int8", classes)[0]
     assert device_misses(models, None, classes) == []  # no device file made
     assert device_misses({"int8": {"confusion_matrix": [[5, 1], [2, 4]]}}, "int8", ["COVID", "Normal"]) == []
+
+
+def test_a_synthetic_runs_plots_and_summary_heading_say_so(tiny_run, tmp_path, monkeypatch):
+    """The demo run's sensitivity.png showed 1.0 bars for both classes and its Summary table '100.0 (86.2–100.0)' in
+    every row, with only the banner at the top of report.md saying the films were drawings: a pasted plot or table
+    said nothing of it (hunt 58, H1)."""
+    from convert import plots
+
+    marks = {}
+    real = plots._save
+    monkeypatch.setattr(plots, "_save", lambda fig, path, mark="": (marks.__setitem__(path.name, mark),
+                                                                    real(fig, path, mark)))
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    assert report["synthetic_data"] is True and "operating_points" in report
+    n, classes = report["test_set"]["n"], report["classes"]
+    rng = np.random.default_rng(0)
+    probs = {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]}
+    write_quantization_report(run, report, probs, rng.integers(0, len(classes), n))
+    assert {"confusion_matrices.png", "sensitivity.png", "roc.png", "reliability.png", "operating_points.png"} <= set(marks)
+    assert set(marks.values()) == {"TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays"}
+    assert "\n## Summary: trained on SYNTHETIC images\n" in (run / "report.md").read_text()
+    marks.clear()
+    write_quantization_report(run, {**report, "synthetic_data": False}, probs, rng.integers(0, len(classes), n))
+    assert marks and set(marks.values()) == {""} and "\n## Summary\n" in (run / "report.md").read_text()

@@ -146,6 +146,30 @@ def test_a_model_that_gives_every_film_one_class_is_said_to():
     assert no_signal_line({"validation": {"information_gain": 0.5}}) is None and no_signal_line({}) is None
 
 
+def test_cxr_trains_calibration_warnings_are_put_in_the_words_the_report_card_and_device_say():
+    """'expect answers near 0 or 1' and 'go by its answers, not by its probabilities' stopped at cxr-train's stderr:
+    the demo model printed 1.0000 for any film and nothing after cxr-train said why (hunt 58, M1)."""
+    from convert.gate import calibration_line
+
+    demo = {"temperature": 0.050001, "counts": {"val": {"COVID": 12, "Normal": 12}},
+            "validation": {"accuracy": 1.0, "no_signal": False, "temperature_note": "the model got all 24 ... right"}}
+    assert calibration_line(demo) == ("this model's probabilities were sharpened to near 0 or 1 (temperature 0.05, "
+                                      "all 24 validation films right): read 1.0000 as its answer, not as certainty")
+    bound = {**demo, "temperature": 0.05, "validation": {**demo["validation"], "accuracy": 0.9}}  # a few wrong
+    assert "(temperature 0.05, the lowest the fit allows, on 24 validation films)" in calibration_line(bound)
+    rough = {**demo, "temperature": 0.8, "validation": {**demo["validation"], "accuracy": 0.9}}  # few films: rough
+    assert calibration_line(rough) is None
+    flat = {"temperature": 2.99, "validation": {"accuracy": 0.7, "temperature_note": None, "no_signal": False,
+                                                "probabilities_note": "on the validation films the model tells ..."}}
+    assert calibration_line(flat) == ("this model's probabilities fit its validation films no better than how common "
+                                      "each class is (calibration temperature 2.99): go by its answers, not by its "
+                                      "probabilities as chances")
+    # no signal at all: no_signal_line says it; a run.json from before these notes were kept: nothing new said
+    assert calibration_line({**flat, "validation": {**flat["validation"], "no_signal": True}}) is None
+    assert calibration_line({"temperature": 0.05, "validation": {"accuracy": 1.0}}) is None
+    assert calibration_line({}) is None
+
+
 def test_a_file_with_a_stored_rule_is_gated_on_the_answers_it_gives():
     """Quantization that lowers the COVID probabilities keeps the most probable class (the plain gate
     passes) but, under a rule whose threshold was chosen through the file on validation films it

@@ -169,14 +169,32 @@ def test_the_model_file_carries_its_training_sources(tiny_run, tmp_path):
     assert trained_sources(stripped) is None
 
 
-def test_the_conversion_report_calls_its_test_split_internal(tiny_run):
+def test_the_conversion_report_calls_its_test_split_internal(tiny_run, tmp_path):
+    """And a run on drawings alone (tiny_run's) says one sentence instead: the demo's report spoke of 'the same
+    hospitals and archives' and of a reference standard for cxr-synth's drawings (hunt 58, L1)."""
+    import shutil
+
+    import numpy as np
+
+    from convert.quant_report import write_quantization_report
+    from edge.card import DRAWN
+
     report = json.loads((tiny_run / "report.json").read_text())
-    assert report["study_design"]["kind"] == "internal"
+    assert report["study_design"]["kind"] == "internal" and report["synthetic_data"] is True
     assert report["study_design"]["holdout_source"] is None
     text = unpadded((tiny_run / "report.md").read_text())
+    assert f"**Drawn images:** {DRAWN}." in text
+    assert "hospitals and archives" not in text and "Reference standard" not in text
+    run = tmp_path / "run"  # the same run, as if trained on real films
+    shutil.copytree(tiny_run, run)
+    n, k = report["test_set"]["n"], len(report["classes"])
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, {**report, "synthetic_data": False},
+                              {m: rng.dirichlet(np.ones(k), n) for m in report["models"]}, rng.integers(0, k, n))
+    text = unpadded((run / "report.md").read_text())
     assert ("**Internal validation:** the test films are a random part of the same folders as the training films: "
-            "the same hospitals and archives.") in text
-    assert "`cxr-train --holdout-source` measures a source kept out of training" in text
+            "the same hospitals and archives.") in text and "**Reference standard and scope:**" in text
+    assert "`cxr-train --holdout-source` measures a source kept out of training" in text and DRAWN not in text
 
 
 @pytest.mark.parametrize("site, kind, said", [("site-A", "internal", "Internal validation:"),
@@ -202,13 +220,27 @@ def test_cxr_evaluate_says_whether_a_sites_films_are_internal(tiny_run, tmp_path
     assert ("cxr-evaluate: note: internal validation" in r.output) == (kind == "internal")
 
 
-def test_the_card_calls_its_test_figures_internal(tiny_run):
+def test_the_card_calls_its_test_figures_internal(tiny_run, tmp_path):
+    """A model trained on drawings alone (tiny_run) says instead that they are drawings, and gives no PPV at a clinic's
+    prevalence and no 'check them on your own site's films': the demo's card spoke of 'the hospitals and archives
+    of its training films' (hunt 58, L1)."""
+    from edge.card import DRAWN
     from edge.cli import app
 
     r = CliRunner().invoke(app, ["--card", "--model", str(tiny_run / "model_int8.tflite")])
     assert r.exit_code == 0, r.output
-    assert ("from the hospitals and archives of its training films: internal validation), most probable class"
-            in r.output)
+    card = " ".join(r.output.split())
+    assert f"kept out of training with the copies cxr-train found; {DRAWN}), most probable class" in card
+    assert "hospitals" not in card and "your own site's films" not in card and "(PPV)" not in card
+    # the same file, as if trained on real films, and on real films with a few drawings among them: today's words
+    for changed in ({"synthetic_data": False}, {"synthetic_share": {"synthetic": 2, "of": 40}}):
+        real = tmp_path / "real.tflite"
+        real.write_bytes(md.rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda m: {**m, **changed}))
+        r = CliRunner().invoke(app, ["--card", "--model", str(real)])
+        assert r.exit_code == 0, r.output
+        card = " ".join(r.output.split())
+        assert "from the hospitals and archives of its training films: internal validation), most probable class" in card
+        assert "check them on your own site's films" in card and DRAWN not in card
 
 
 def test_cxr_compare_says_it_for_each_model(tiny_run, tmp_path):

@@ -448,3 +448,15 @@ def test_the_lock_file_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path
     r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"])
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in ours.iterdir()) == ["COVID", "Normal", "README.md"]  # taken, and removed with it
+
+
+def test_readme_says_the_synthetic_mark_is_in_each_pngs_metadata_not_on_the_image(tmp_path: Path) -> None:
+    """README said 'a SYNTHETIC mark in each PNG': a reader looked at the picture for it, and it is a text chunk that
+    no viewer shows (hunt 58, L2)."""
+    from PIL import Image
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert "a SYNTHETIC mark in each PNG's metadata (a text chunk, not drawn on the image)" in readme
+    generate(tmp_path / "s", n_per_class=1, classes=PAIR, size=(64, 64))
+    with Image.open(next((tmp_path / "s").glob("*/*.png"))) as img:
+        assert any("SYNTHETIC" in v for v in img.text.values()), img.text

@@ -349,6 +349,28 @@ def test_the_last_line_gives_balanced_accuracy_and_lopsided_classes_their_weight
                         r"temperature [\d.]+; next: cxr-convert .*", err[-1]), err[-1]
 
 
+def test_the_probabilities_warning_is_kept_in_run_json_for_cxr_convert(tmp_path, monkeypatch, capsys):
+    """'go by its answers, not by its probabilities as chances' went to stderr only: run.json kept no trace of it, so
+    neither report.md, nor the card, nor edge-classify could say it (hunt 58, M1)."""
+    import json
+
+    import train.run
+    from tests.test_data import write_images
+    from train.quiet import load_tensorflow
+    from train.run import TrainSettings, run_training
+
+    load_tensorflow()
+    line = "on the validation films the model tells the classes apart ...: go by its answers"
+    monkeypatch.setattr(train.run, "signal_warning", lambda *a: line)  # the case itself: test_cxr_trains_one_warning...
+    monkeypatch.setattr(train.run, "probabilities_only", lambda gain, apart: True)
+    for c in ("COVID", "Normal"):
+        write_images(tmp_path / "films" / c, c, 12)
+    run_training(TrainSettings(data=str(tmp_path / "films"), out=tmp_path / "run", image_size=32, epochs=1,
+                               batch_size=16, teacher_members=0, progress=False))
+    assert f"cxr-train: warning: {line}" in capsys.readouterr().err
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["validation"]["probabilities_note"] == line
+
+
 def test_class_weights_within_2_to_1_are_not_said():
     from train.validation_notes import weights_line
 

@@ -28,7 +28,7 @@ from train.teacher_split import say_split_warnings, teacher_changed, teacher_dat
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.progress import keras_verbose
 from train.run_folders import check_folders
-from train.validation_notes import apart_from_chance, no_signal, signal_warning, weights_line
+from train.validation_notes import apart_from_chance, no_signal, probabilities_only, signal_warning, weights_line
 from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members, load_member, save_member
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
@@ -364,13 +364,16 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "seconds_this_call": round(time.time() - t0, 1),
         "seconds_with_teacher": round(time.time() - (started or t0) + reused_seconds, 1),
     }
+    said = signal_warning(val_logits, ys["val"], temperature, gain,
+                          weights_line(run["counts"]["train"], weights) is not None)
+    # kept, as temperature_note is, for cxr-convert to carry on (convert.gate.calibration_line): it stopped at stderr
+    run["validation"]["probabilities_note"] = said if probabilities_only(gain, apart) else None
     write_json(out / "run.json", run)
     clear_members(out)
     forget(out)
     if run["validation"]["temperature_note"]:
         log(f"warning: {run['validation']['temperature_note']}")
-    if said := signal_warning(val_logits, ys["val"], temperature, gain,
-                              weights_line(run["counts"]["train"], weights) is not None):
+    if said:
         log(f"warning: {said}")
     now = time.time()  # written before this run began, or dated after now (a share whose clock is ahead): not ours
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))

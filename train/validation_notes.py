@@ -66,6 +66,13 @@ def no_signal(gain: float, apart: tuple[float, float, float] | None) -> bool:
     return bool(gain < NO_SIGNAL and apart is None)
 
 
+def probabilities_only(gain: float, apart: tuple[float, float, float] | None) -> bool:
+    """Whether the answers tell the classes apart while the calibrated probabilities beat the class shares by nothing
+    (signal_warning's probabilities_line): run.json keeps that line as validation.probabilities_note, which
+    convert.gate.calibration_line carries to report.md, the model file, its card and edge-classify."""
+    return bool(gain < NO_SIGNAL and apart is not None)
+
+
 def signal_warning(logits: np.ndarray, y: np.ndarray, temperature: float, gain: float, lopsided: bool) -> str | None:
     """The one warning cxr-train gives of what its validation answers carry, or None: no signal at all; else
     answers that tell the classes apart with probabilities that do not (probabilities_line); else answers no
@@ -78,7 +85,7 @@ def signal_warning(logits: np.ndarray, y: np.ndarray, temperature: float, gain: 
                 f"accuracy {accuracy:.3f}, calibration temperature {temperature:.3g}: every answer near "
                 + (f"{1 / n_classes:.2f}" if temperature >= HIGHEST_TEMPERATURE * 0.99 else "the class shares")
                 + "). Train longer (--epochs) or on more films before using it")
-    if gain < NO_SIGNAL and apart is not None:
+    if probabilities_only(gain, apart):
         return probabilities_line(apart, temperature, n_classes, lopsided)
     if (chance_ba := at_chance(logits, y, n_classes)) is not None:
         return (f"on the validation films the model's answers are no better than chance (balanced accuracy "
