@@ -14,6 +14,7 @@ from collections import Counter
 
 import numpy as np
 
+from convert.report_text import md_names
 from edge.decision import fmt_threshold
 from train.patients import text_key
 
@@ -156,3 +157,15 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
                       "--add-data FOLDER), and score it on the others.")
         out.append(answers_text(cm[k].tolist(), k, classes) + advice)
     return out
+
+
+def device_misses(models: dict, mode: str | None, classes: list[str]) -> list[str]:
+    """report.md's top-block line, with three or more classes: where each class's missed test films went under the
+    device's file (the mode the card describes), most probable class. A 4-class reader found 'COVID: 3 of 11 called
+    Normal' only in the confusion matrix of a section further down (hunt 58 reader2, M4)."""
+    m = models.get(mode) if mode else None
+    if not m or not (lines := misses_lines(m.get("confusion_matrix") or [], classes)):
+        return []
+    rule = "; its stored rule changes them, see below" if m.get("decision") else ""
+    return [f"Where each class's missed test films went (`model_{mode}.tflite`, most probable class{rule}): "
+            + "; ".join(md_names(line, classes) for line in lines) + ".", ""]

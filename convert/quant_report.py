@@ -9,21 +9,24 @@ import numpy as np
 from convert import plots
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
-from convert.report import (DISCLAIMER, ECE_MIN_FILMS, most_probable_line, auc_note, confusion_table, ece_note, fmt_ci, headline, occlusion_section,
-                            per_class_table, pooled_lines, provenance_section)
+from convert.report import DISCLAIMER, occlusion_section, provenance_section
+from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
+                                pooled_lines)
+from convert.external_section import external_rows, external_rule_cost
+from convert.flips import FLIPS_SHOWN, flip_line, flip_order
+from convert.missed import device_misses
+from convert.operating_points_section import operating_points_section
 from convert.set_notes import copies_warning
 from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
-from convert.rule_notes import swamps_line
 from convert.study_design import test_split_line
-from convert.subgroups import balanced_accuracy_cell, per_source_section
-from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
+from convert.subgroups import per_source_section
+from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.card import DRAWN, drawn_only, synthetic_mark, synthetic_words
-from edge.answer_worth import is_normal_class
 from edge.names import texts
-from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling
+from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
@@ -53,39 +56,6 @@ def summary_table(report: dict) -> list[str]:
             + f" | {fixed(ag['class_agreement'], 1, 100)}% | {fixed(ag['max_abs_prob_error'])} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
     return lines
-
-
-FLIPS_SHOWN = 50
-
-
-def _label(p: dict) -> str:
-    return max(p, key=p.get)  # ties to the first class listed, as argmax does
-
-
-def flip_what(flip: dict) -> str:
-    """'now wrong', 'now right' or 'still wrong' (another wrong class), with ', a tie' where the
-    quantized file's top two classes are equal and the class listed first took the film. Judged by
-    each side's own answer where the record keeps it (reports before 0.25.0 kept rounded figures)."""
-    before = flip.get("reference_label", _label(flip["reference"])) == flip["true"]
-    after = flip.get("quantized_label", _label(flip["quantized"])) == flip["true"]
-    what = "now wrong" if before else "now right" if after else "still wrong"
-    top = sorted(flip["quantized"].values(), reverse=True)
-    tie = flip["quantized_tie"] if "quantized_tie" in flip else len(top) > 1 and top[0] == top[1]
-    return what + (", a tie" if tie else "")
-
-
-def flip_order(flip: dict) -> int:
-    """Films the quantized file made wrong first, then those it made right, then the rest."""
-    return ("now wrong", "now right", "still wrong").index(flip_what(flip).split(",")[0])
-
-
-def flip_line(flip: dict, name: str) -> str:
-    """One film whose class flipped, with both models' probabilities as 'COVID 0.054, Normal 0.946'."""
-    def probs(p: dict) -> str:
-        return ", ".join(f"{md_cell(c)} {v:.3f}" for c, v in p.items())
-
-    return (f"- {md_code(flip['file'])} (true {md_cell(flip['true'])}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
-            f"{name} {probs(flip['quantized'])}")
 
 
 _CAL_MEASURES = (("nll", "negative log-likelihood"), ("ece", "expected calibration error"))
@@ -141,136 +111,6 @@ def input_check_section(check: dict, n_test: int, external: dict | None) -> list
             "warning, whatever its label. On cxr-dev it flags nearly every inverted film (96–100%), most films rotated by 90 degrees or "
             "upside down and most images that are not chest X-rays (benchmarks/input_check.py); other views were not "
             "measured, and a drawing of a chest passes.", ""]
-
-
-def operating_points_section(points: dict, device_summary: dict) -> list[str]:
-    """Thresholds that trade specificity for sensitivity, chosen on validation and scored on test."""
-    by_class = {r["class"]: r for r in device_summary["per_class"]}
-    lines = [f"## Operating points: a threshold per target sensitivity ({points['model']})", "",
-             "Unless a rule is stored in its file ('The rule stored in the model files' below says so when one is), the device labels each film "
-             "with its most probable class, as the tables above do. A rule that must miss fewer films of one class "
-             "(for research on such rules, not on patients: this is not a medical device) can instead give that class "
-             "whenever its probability reaches a threshold (`edge-classify --threshold CLASS=P`). Each threshold below is the highest that reaches the target sensitivity on the validation split "
-             f"(n = {points['n_validation']}), scored on the test split. Below the most probable class's, it buys "
-             "sensitivity with specificity; where the most probable class already exceeds the target on validation, it lies "
-             "above it and buys specificity with sensitivity instead (marked *less sensitive*: keep the most probable class "
-             "or ask for a higher sensitivity). Marked on the test split: *calls most ... films ...*, a specificity under "
-             f"{100 * SPECIFICITY_FLOOR:g}%; *no better on test*, no more films of the class found than with the most probable class, "
-             "and no fewer false calls. With few validation films in a class the thresholds are rough: a site "
-             "should choose its own on its own films. Beside each rate, the films behind it: those of the class found, "
-             "and those of the other classes given the class (false calls)."
-             + ("".join(f" For {md_cell(c)}, whose answer means none of the other classes, its false calls are films of "
-                        f"the other classes called {md_cell(c)}: missed disease, so a rule for more {md_cell(c)} "
-                        "sensitivity is one that misses more disease." for c in dict.fromkeys(r["class"] for r in points["rows"])
-                        if is_normal_class(c) and len(device_summary["per_class"]) > 1)), "",
-             "| class | rule | test sensitivity % (95% CI), found | test specificity % (95% CI), false calls |",
-             "|---|---|---|---|"]
-    for name in dict.fromkeys(r["class"] for r in points["rows"]):
-        m, shown = by_class[name], md_cell(name)  # a class name is text, never Markdown
-        normal = is_normal_class(name)
-        lines.append(f"| {shown} | most probable class | {_found(m)} | {_false_calls(m, shown, normal)} |")
-        for r in (r for r in points["rows"] if r["class"] == name):
-            t = r["test"]
-            if r["threshold"] is None:  # no films of the class on validation to choose one on, or saturated
-                why = md_names(r.get("not_available") or f"no {name} films in the validation split", [name])
-                lines.append(f"| {shown} | none for {100 * r['target_sensitivity']:.0f}% ({why}) | n/a | n/a |")
-                continue
-            v = r.get("versus_most_probable") or {}
-            # 8 of 8 found by both, the rule calling fewer films: 'less sensitive there' was not what those films showed
-            less = ("" if not v.get("less_sensitive") else
-                    "; *less sensitive* than the most probable class there" if v.get("found_by_rule", 0) < v.get("tp", 0)
-                    else "; *no more sensitive* than the most probable class there: the same films found, fewer called, "
-                         "so fewer on new films")
-            less += test_marks(r, m, [c["class"] for c in device_summary["per_class"]])
-            lines.append(f"| {shown} | p ≥ {fmt_threshold(r['threshold'])} (for {100 * r['target_sensitivity']:.0f}% on validation{less}) | "
-                         f"{_found(t)} | {_false_calls(t, shown, normal)} |")
-    return [*lines, ""]
-
-
-def device_misses(models: dict, mode: str | None, classes: list[str]) -> list[str]:
-    """report.md's top-block line, with three or more classes: where each class's missed test films went under the
-    device's file (the mode the card describes), most probable class. A 4-class reader found 'COVID: 3 of 11 called
-    Normal' only in the confusion matrix of a section further down (hunt 58 reader2, M4)."""
-    from convert.missed import misses_lines
-
-    m = models.get(mode) if mode else None
-    if not m or not (lines := misses_lines(m.get("confusion_matrix") or [], classes)):
-        return []
-    rule = "; its stored rule changes them, see below" if m.get("decision") else ""
-    return [f"Where each class's missed test films went (`model_{mode}.tflite`, most probable class{rule}): "
-            + "; ".join(md_names(line, classes) for line in lines) + ".", ""]
-
-
-def external_rows(ext: dict) -> list[str]:
-    """The held-out source's table rows: each file under the rule it stores, and beside it the same file at its most
-    probable class, as Keras's row is (an earlier report holds the first alone). 'keras 41.2, int8 82.4' read as
-    quantization doubling sensitivity at the one unseen hospital: the 82.4 was the rule's (hunt 58, M3)."""
-    plain = ext.get("most_probable") or {}
-    ruled = any(isinstance(s, dict) and s.get("rule") for s in ext.values())
-    rows = []
-    for name, s in ext.items():
-        if not (isinstance(s, dict) and "per_class" in s):
-            continue
-        if r := s.get("rule"):
-            label = f"{name}, its rule {md_cell(r['class'])} when p ≥ {fmt_threshold(r['threshold'])}"
-        else:
-            label = f"{name}, most probable class" if ruled else name
-        for shown, figures in ((label, s), *([(f"{name}, most probable class", plain[name])] if name in plain else [])):
-            rows.append(f"| {shown} | {balanced_accuracy_cell(figures)} | "
-                        + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in figures["per_class"]) + " |")
-    return rows
-
-
-def external_rule_cost(ext: dict, models: dict, classes: list[str]) -> list[str]:
-    """One sentence under the held-out source's table where files answer by a stored rule: what the rule costs the other
-    classes on the test split (its specificity there), which a source of one class cannot show."""
-    ruled = [(name, models[name]["decision"]) for name, s in ext.items() if isinstance(s, dict) and s.get("rule")
-             and isinstance((models.get(name) or {}).get("decision"), dict) and (models[name]["decision"].get("test") or {})
-             .get("specificity") is not None]
-    if not ruled:
-        return []
-    name, d = ruled[0]
-    t, cls = d["test"], md_cell(d["class"])
-    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
-    alone = (f"; this source holds {md_cell(present[0])} films alone, so what the rule costs the other classes cannot show here"
-             if present and len(present) == 1 else "")
-    others = "/".join(md_cell(c) for c in classes if c != d["class"])
-    most = f": it calls most {others} films {cls}" if t["specificity"] < SPECIFICITY_FLOOR else ""
-    return [f"The rule's higher {cls} sensitivity has a price: on the test split `model_{name}.tflite`'s rule had "
-            f"specificity {fmt_ci(t['specificity'], t['specificity_ci'])}%{most}{alone}.", ""]
-
-
-def test_marks(r: dict, plain: dict, labels: list[str]) -> str:
-    """The marks an operating point's row gets from its test figures: a specificity under SPECIFICITY_FLOOR (the check
-    stored rules get, convert.rule_notes.swamps_line), and no better than the most probable class (``plain``: its
-    per-class row), finding no more films of the class while calling it on no fewer others. 'p ≥ 0.3539: 100.0, 22 of
-    22' with 20 of 22 Normal films called COVID, and a row finding the same 20 of 22 with 15 false calls against 10,
-    were offered unmarked for edge-classify --threshold (hunt 58, M4, L10)."""
-    t, cls = r["test"], r["class"]
-    if "fp" not in t:  # a report written before the counts were kept
-        return ""
-    others = "/".join(md_cell(c) for c in labels if c != cls)
-    marks = [f"*calls most {others} films {md_cell(cls)}*"] if swamps_line(
-        r, t["specificity"], t["fp"], t["fp"] + t["tn"], labels, "the test split", "") else []
-    if "tp" in plain and t["tp"] <= plain["tp"] and t["fp"] >= plain["fp"]:
-        marks.append("*no better on test* than the most probable class")
-    return "".join(f"; {m}" for m in marks)
-
-
-def _found(r: dict) -> str:
-    """'97.0 (89.6–99.2), 64 of 66': a rate with the films behind it (a clinician weighs 2 missed, not 3 points)."""
-    rate = fmt_ci(r["sensitivity"], r["sensitivity_ci"])
-    return f"{rate}, {r['tp']} of {r['tp'] + r['fn']}" if "tp" in r else rate
-
-
-def _false_calls(r: dict, name: str, normal: bool = False) -> str:
-    """'89.4 (80.1–94.8), 7 of 66 called COVID'; for a Normal class (``normal``) its false calls said for what they
-    are: 'films of other classes called Normal: missed disease' (they read as a disease's false alarms)."""
-    rate = fmt_ci(r["specificity"], r["specificity_ci"])
-    if "fp" not in r:
-        return rate
-    return (f"{rate}, {r['fp']} of {r['fp'] + r['tn']} films of other classes called {name}: missed disease" if normal
-            else f"{rate}, {r['fp']} of {r['fp'] + r['tn']} called {name}")
 
 
 def training_data_section(data: dict | None) -> list[str]:

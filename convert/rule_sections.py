@@ -74,7 +74,7 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
 
 
 def _pct(value, ci) -> str:
-    from convert.report import fmt_ci  # here: convert.report imports this module
+    from convert.figures_md import fmt_ci
 
     return fmt_ci(value, ci) + ("" if value is None else "%")
 

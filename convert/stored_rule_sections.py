@@ -4,7 +4,7 @@ probable class's and not the device's answers, and what each file's rule gives o
 from __future__ import annotations
 
 from convert.metrics import wilson_interval
-from convert.report import fmt_ci
+from convert.figures_md import fmt_ci
 from convert.rule_notes import (FILES_HERE, less_sensitive_line, once_per_choice, stored_rule_warning,
                                 stored_shortfall)
 from edge.decision import fmt_threshold, labelling

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from convert.report import fmt_ci
+from convert.figures_md import fmt_ci
 from convert.summary import summarize
 from train.manifest import NOT_GIVEN
 from convert.report_text import md_cell

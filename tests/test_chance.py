@@ -57,7 +57,7 @@ def test_the_card_gives_the_chance_level_and_says_when_the_interval_reaches_it()
 def test_the_card_keeps_the_reports_caveat_on_calibration_from_few_films():
     """report.md said 'ECE 0.211 (under 20 films: too few to judge calibration)'; the card, what the device's user
     reads, said 'ECE 0.211' alone."""
-    from convert.report import ECE_MIN_FILMS
+    from convert.report_text import ECE_MIN_FILMS
     from edge.card import CARD_ECE_MIN_FILMS
 
     assert CARD_ECE_MIN_FILMS == ECE_MIN_FILMS

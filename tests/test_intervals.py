@@ -77,7 +77,7 @@ def test_summarize_keeps_the_bootstrap_when_every_class_varies():
 
 
 def test_report_says_why_an_auroc_has_no_interval():
-    from convert.report import auc_note, fmt_auc
+    from convert.figures_md import auc_note, fmt_auc
     assert fmt_auc(0.9) == "0.900" and fmt_auc(0.9, [None, None]) == "0.900"
     assert fmt_auc(0.9, [0.8, 0.95]) == "0.900 (0.800–0.950)" and fmt_auc(None, [None, None]) == "n/a"
     assert fmt_auc(0.9, [0.8, 0.95], "one COVID film") == "0.900 (n/a: one COVID film)"
@@ -149,7 +149,7 @@ def test_one_film_of_a_class_gets_no_auroc_interval_and_says_why():
     headline and the per-class table; two films of it keep their (wide) interval."""
     import json
 
-    from convert.report import auc_note, headline, per_class_table
+    from convert.figures_md import auc_note, headline, per_class_table
     from convert.summary import auroc_per_class_ci
 
     classes = ["COVID", "Normal"]

@@ -62,7 +62,7 @@ def test_operating_points_choose_on_one_set_and_count_on_another():
 def test_a_saturated_threshold_of_1_is_not_offered_as_a_rule():
     """The table offered 'p >= 1 (for 90% on validation)' to type back as --threshold, which the device
     refuses (0 < P < 1): the row says why no rule is given instead."""
-    from convert.quant_report import operating_points_section
+    from convert.operating_points_section import operating_points_section
 
     y = np.array([0, 0, 0, 1, 1])
     p = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.3, 0.7]])

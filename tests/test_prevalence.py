@@ -244,7 +244,7 @@ def test_beside_the_per_class_table_each_class_is_counted_on_each_other_class_an
     """A 4-class COVID specificity of 66.7% was pooled over Lung_Opacity, Normal and Viral_Pneumonia at this folder's
     1:1:1 mix: it called COVID for 16 of 30 Lung_Opacity and 2 of 30 Viral_Pneumonia films, which the report never
     said, nor which mix its 'PPV % at this set's mix' column assumed."""
-    from convert.report import pooled_lines
+    from convert.figures_md import pooled_lines
     from convert.summary import summarize
 
     labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]

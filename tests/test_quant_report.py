@@ -8,7 +8,8 @@ import shutil
 
 import numpy as np
 
-from convert.quant_report import flip_line, write_quantization_report
+from convert.flips import flip_line
+from convert.quant_report import write_quantization_report
 from convert.summary import summarize
 from tests.conftest import unpadded
 
@@ -21,7 +22,7 @@ def test_a_flip_reads_as_class_and_probability():
 
 
 def test_flips_say_what_they_did_made_wrong_first_and_how_many_are_not_shown():
-    from convert.quant_report import FLIPS_SHOWN, flip_order, flip_what
+    from convert.flips import FLIPS_SHOWN, flip_order, flip_what
 
     def flip(true, ref, quant):
         return {"file": f"{true}/x.png", "true": true, "reference": dict(zip("ABC", ref)), "quantized": dict(zip("ABC", quant))}
@@ -40,7 +41,7 @@ def test_a_flip_is_judged_by_each_sides_own_answer_not_its_rounded_figures():
     """Rounded to 4 decimals, Keras's 0.49996/0.50004 was a tie that went to COVID: a film int8 made
     wrong was listed as 'still wrong'. A tie of the rounded figures that is none is not said either."""
     from convert.gate import compare
-    from convert.quant_report import flip_what
+    from convert.flips import flip_what
 
     keras = np.array([[0.49996, 0.50004], [0.9, 0.1]])
     int8 = np.array([[0.6, 0.4], [0.49996, 0.50004]])
@@ -140,7 +141,7 @@ def test_the_training_data_section_names_label_conflicts():
 def test_operating_points_give_the_films_behind_each_rate():
     """'specificity 89.4' under a Normal rule hid that it missed 7 COVID films, not 4: each cell gives
     the films found, and the films of other classes given the class."""
-    from convert.quant_report import operating_points_section
+    from convert.operating_points_section import operating_points_section
 
     def rates(tp, fn, tn, fp):
         return {"tp": tp, "fn": fn, "tn": tn, "fp": fp, "sensitivity": tp / (tp + fn), "sensitivity_ci": [0.5, 0.99],
@@ -220,7 +221,7 @@ def test_with_a_stored_rule_the_prevalence_table_is_the_rules_and_the_tables_say
 def test_a_flip_the_quantized_file_made_right_is_said_to_be_now_right():
     """A film the int8 file gets right where Keras was wrong is "now right", judged by the file's own answer."""
     from convert.gate import compare
-    from convert.quant_report import flip_what
+    from convert.flips import flip_what
     r = compare(np.array([[0.9, 0.1]]), np.array([[0.2, 0.8]]), np.array([1]), ["a.png"], ["COVID", "Normal"])
     assert flip_what(r["flipped"][0]) == "now right"
 
@@ -273,7 +274,7 @@ def test_every_class_name_in_cxr_converts_report_md_is_text_not_markdown(tiny_ru
 def test_a_rule_finding_the_same_films_with_fewer_calls_is_not_said_less_sensitive_there():
     """'p ≥ 0.4094 (for 90% on validation; *less sensitive* than the most probable class there)' where on validation
     both found 8 of 8: the rule called fewer films, which costs sensitivity on new films, not on those."""
-    from convert.quant_report import operating_points_section
+    from convert.operating_points_section import operating_points_section
 
     rate = {"sensitivity": 1.0, "sensitivity_ci": [0.676, 1.0], "tp": 8, "fn": 0, "specificity": 0.46,
             "specificity_ci": [0.2, 0.7], "fp": 7, "tn": 6}
@@ -320,7 +321,7 @@ def test_operating_points_mark_a_rule_calling_most_other_films_its_class_or_no_b
     """runA's Operating points offered 'p ≥ 0.3539: 100.0, 22 of 22 | 9.1, 20 of 22 called COVID' unmarked, for
     edge-classify --threshold, and a row finding the same 20 of 22 as the most probable class with 15 false calls
     against 10 (hunt 58, M4, L10): stored rules get the specificity-floor check, these rows got none."""
-    from convert.quant_report import operating_points_section
+    from convert.operating_points_section import operating_points_section
 
     def rates(tp, fn, tn, fp):
         return {"tp": tp, "fn": fn, "tn": tn, "fp": fp, "sensitivity": tp / (tp + fn), "sensitivity_ci": [0.5, 0.99],
@@ -423,7 +424,7 @@ def test_the_top_of_report_md_says_where_each_classs_missed_test_films_went_for_
     """A 4-class reader of cxr-convert's report.md found 'COVID: 3 of 11 called Normal' only in a confusion matrix
     further down (hunt 58 reader2, M4): the top block names where each class's misses went, for the file the card
     describes; with two classes a class's misses all go to the other, which its sensitivity says."""
-    from convert.quant_report import device_misses
+    from convert.missed import device_misses
 
     classes = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
     models = {"keras": {"confusion_matrix": [[11, 0, 0, 0], [0, 11, 0, 0], [0, 0, 11, 0], [0, 0, 0, 11]]},

@@ -6,7 +6,9 @@ import json
 
 import numpy as np
 
-from convert.report import evaluation_report, fmt_auc, headline, per_class_table
+from convert.report import evaluation_report
+
+from convert.figures_md import fmt_auc, headline, per_class_table
 from convert.set_notes import too_few_films, too_few_line
 from convert.summary import auroc_per_class_ci, summarize
 from tests.conftest import unpadded

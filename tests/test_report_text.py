@@ -141,7 +141,7 @@ def test_flagged_and_flipped_file_names_cannot_break_report_md():
     import numpy as np
 
     from convert.input_check_report import input_check_section
-    from convert.quant_report import flip_line
+    from convert.flips import flip_line
 
     names = ["Normal/scan`7`.png", "Normal/film\n# Not a heading.png", "Normal/a`b.png"]
     md = input_check_section({}, np.array([3.2, 3.6, 4.1]), np.zeros(3, int), ["Normal", "COVID"], names)
@@ -179,7 +179,7 @@ def test_class_names_in_the_per_class_confusion_and_map_tables_are_text_not_mark
     every table of report.md: a picture, a link, emphasis pairing across the row (md_cell escaped file names only)."""
     import numpy as np
 
-    from convert.report import confusion_table, per_class_table
+    from convert.figures_md import confusion_table, per_class_table
     from convert.summary import summarize
 
     classes = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1)) *b*"]
@@ -267,7 +267,7 @@ def test_the_auroc_note_of_a_class_of_one_film_names_it_as_text():
     emphasis in report.md: the note was written as the summary holds it; the terminal keeps it as it is."""
     import numpy as np
 
-    from convert.report import headline, per_class_table
+    from convert.figures_md import headline, per_class_table
     from convert.summary import summarize
 
     y = np.array([0] + [1] * 9)

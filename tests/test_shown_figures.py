@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convert.report import fmt_auc, fmt_ci
+from convert.figures_md import fmt_auc, fmt_ci
 from edge.answer_worth import predictive_values
 from edge.card import _ci, card_text, recount_note
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold

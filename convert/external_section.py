@@ -1,0 +1,48 @@
+"""cxr-convert report.md's held-out source (cxr-train --holdout-source): each file's figures on films of a source kept out
+of training, like beside like, and what a stored rule costs that a source of one class cannot show."""
+
+from __future__ import annotations
+
+from convert.figures_md import fmt_ci
+from convert.report_text import md_cell
+from convert.subgroups import balanced_accuracy_cell
+from edge.decision import SPECIFICITY_FLOOR, fmt_threshold
+
+
+def external_rows(ext: dict) -> list[str]:
+    """The held-out source's table rows: each file under the rule it stores, and beside it the same file at its most
+    probable class, as Keras's row is (an earlier report holds the first alone). 'keras 41.2, int8 82.4' read as
+    quantization doubling sensitivity at the one unseen hospital: the 82.4 was the rule's (hunt 58, M3)."""
+    plain = ext.get("most_probable") or {}
+    ruled = any(isinstance(s, dict) and s.get("rule") for s in ext.values())
+    rows = []
+    for name, s in ext.items():
+        if not (isinstance(s, dict) and "per_class" in s):
+            continue
+        if r := s.get("rule"):
+            label = f"{name}, its rule {md_cell(r['class'])} when p ≥ {fmt_threshold(r['threshold'])}"
+        else:
+            label = f"{name}, most probable class" if ruled else name
+        for shown, figures in ((label, s), *([(f"{name}, most probable class", plain[name])] if name in plain else [])):
+            rows.append(f"| {shown} | {balanced_accuracy_cell(figures)} | "
+                        + " | ".join(fmt_ci(r["sensitivity"], r["sensitivity_ci"]) for r in figures["per_class"]) + " |")
+    return rows
+
+
+def external_rule_cost(ext: dict, models: dict, classes: list[str]) -> list[str]:
+    """One sentence under the held-out source's table where files answer by a stored rule: what the rule costs the other
+    classes on the test split (its specificity there), which a source of one class cannot show."""
+    ruled = [(name, models[name]["decision"]) for name, s in ext.items() if isinstance(s, dict) and s.get("rule")
+             and isinstance((models.get(name) or {}).get("decision"), dict) and (models[name]["decision"].get("test") or {})
+             .get("specificity") is not None]
+    if not ruled:
+        return []
+    name, d = ruled[0]
+    t, cls = d["test"], md_cell(d["class"])
+    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+    alone = (f"; this source holds {md_cell(present[0])} films alone, so what the rule costs the other classes cannot show here"
+             if present and len(present) == 1 else "")
+    others = "/".join(md_cell(c) for c in classes if c != d["class"])
+    most = f": it calls most {others} films {cls}" if t["specificity"] < SPECIFICITY_FLOOR else ""
+    return [f"The rule's higher {cls} sensitivity has a price: on the test split `model_{name}.tflite`'s rule had "
+            f"specificity {fmt_ci(t['specificity'], t['specificity_ci'])}%{most}{alone}.", ""]
