@@ -115,11 +115,9 @@ def test_a_restart_says_how_many_films_have_no_answer_in_the_log(tmp_path):
     assert "give each rotated copy with --skip-answered too" in note
 
 
-def test_a_watch_given_rotated_logs_answers_nothing_again_and_says_what_a_lone_log_lacks(model_dir, tmp_path, monkeypatch):
-    from typer.testing import CliRunner
-
+def _two_polls(monkeypatch) -> None:
+    """A watch that polls twice, then is stopped as by Ctrl-C: its start and one poll, no waiting."""
     import edge.watch as watch_module
-    from edge.cli import app
 
     def polls(watcher, interval, sleep=None):
         for _ in range(2):
@@ -127,6 +125,14 @@ def test_a_watch_given_rotated_logs_answers_nothing_again_and_says_what_a_lone_l
         raise KeyboardInterrupt
 
     monkeypatch.setattr(watch_module, "watch", polls)
+
+
+def test_a_watch_given_rotated_logs_answers_nothing_again_and_says_what_a_lone_log_lacks(model_dir, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    _two_polls(monkeypatch)
     folder = tmp_path / "incoming"
     folder.mkdir()
     for n in ("a.png", "b.png"):
@@ -156,15 +162,9 @@ def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not
 
     from typer.testing import CliRunner
 
-    import edge.watch as watch_module
     from edge.cli import app
 
-    def polls(watcher, interval, sleep=None):
-        for _ in range(2):
-            yield watcher.poll()
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(watch_module, "watch", polls)
+    _two_polls(monkeypatch)
     folder = tmp_path / "incoming"
     folder.mkdir()
     _png(folder / "a.png")
