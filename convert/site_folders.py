@@ -77,7 +77,7 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         discover(data_dir, min_classes=1)  # raises its own "does not exist"
     folders = class_folder_names(data_dir)
     _refuse_a_class_folder(data_dir, folders, labels)
-    if below := data_folder_below(data_dir, folders, labels):  # before --class-map FOLDER=LABEL is advised for it
+    if below := data_folder_below(data_dir, folders, labels, mapping):  # before --class-map FOLDER=LABEL is advised for it
         raise DataError(below)
     if not folders:
         discover(data_dir, min_classes=1)  # raises: no class folder at all

@@ -160,3 +160,23 @@ def test_an_added_folder_one_level_too_high_is_refused(tmp_path):
     with pytest.raises(DataError, match=rf"^--add-data {tmp_path / 'archive'}: the folder DB in .* holds class folders of "
                                         r"its own \(COVID, Normal\)"):
         added_items([str(tmp_path / "archive")], ["COVID", "Normal"])
+
+
+def test_a_site_folder_left_out_or_mapped_is_not_refused_as_a_data_folder_one_level_too_high(tmp_path):
+    """The check for archive/ of Kaggle's unzip looked into folders --class-map leaves out or renames: a site's
+    old_export=- holding COVID/ and Normal/, and its covid_positive=COVID holding scannerA/images/, were refused
+    ('give site/old_export'), where 0.41.0 scored them (review of session 58)."""
+    from convert.site_folders import site_items
+    from tests.test_data import write_images
+
+    site = tmp_path / "site"
+    for c in ("COVID", "Normal"):
+        write_images(site / c, c, 2)
+        write_images(site / "old_export" / c, c, 1)
+    items, matched = site_items(site, LABELS, "old_export=-", "cxr-evaluate", quiet=True)
+    assert matched["old_export"] == "-" and len(items) == 4
+    other = tmp_path / "other"
+    write_images(other / "covid_positive" / "scannerA" / "images", "COVID", 2)
+    write_images(other / "healthy", "Normal", 2)
+    items, matched = site_items(other, LABELS, "covid_positive=COVID,healthy=Normal", "cxr-evaluate", quiet=True)
+    assert matched == {"covid_positive": "COVID", "healthy": "Normal"} and len(items) == 4

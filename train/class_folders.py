@@ -260,12 +260,14 @@ def _holds_films(folder: Path) -> bool:
         return False
 
 
-def inner_class_folders(folder: Path, labels: list[str] | None = None, loose: bool = False) -> list[str]:
+def inner_class_folders(folder: Path, labels: list[str] | None = None, loose: bool = False,
+                        named_only: bool = False) -> list[str]:
     """The sub-folders of a would-be class folder that are class folders themselves, or []: the database's
     metadata spreadsheets beside them (COVID.metadata.xlsx), or one in the Kaggle layout (COVID/images/), or two
     named as ``labels`` (the model's or run's classes) that hold films. Folders of patients or studies under a
     class (COVID/patient 4/) are none of these; ``loose`` takes any two that hold films, for a hint where the
-    folder is refused already (the only class of a training set)."""
+    folder is refused already (the only class of a training set); ``named_only`` only two named as ``labels``
+    (a folder that is a class by its name or by --class-map: its scanners' images/ folders are its films)."""
     from edge.decision import same_class_key
     from train.kaggle_metadata import metadata_files
 
@@ -276,7 +278,7 @@ def inner_class_folders(folder: Path, labels: list[str] | None = None, loose: bo
     names = [d.name for d in subs]
     if not subs:
         return []
-    if metadata_files(folder) or any(_holds_films(d) and not _holds_images(d) for d in subs):
+    if not named_only and (metadata_files(folder) or any(_holds_films(d) and not _holds_images(d) for d in subs)):
         return names
     keys = {same_class_key(label) for label in labels or []}
     if sum(same_class_key(d.name) in keys and _holds_films(d) for d in subs) >= 2:
@@ -284,21 +286,26 @@ def inner_class_folders(folder: Path, labels: list[str] | None = None, loose: bo
     return names if loose and sum(map(_holds_films, subs)) >= 2 else []
 
 
-def data_folder_below(data_dir: Path, names: list[str], labels: list[str] | None = None) -> str | None:
+def data_folder_below(data_dir: Path, names: list[str], labels: list[str] | None = None,
+                      mapping: dict[str, str] | None = None) -> str | None:
     """Why a would-be class folder of ``data_dir`` must be given as the data folder instead, or None: it holds class
     folders of its own (inner_class_folders). Kaggle's download unzips to archive/COVID-19_Radiography_Dataset/COVID/,
     and archive/ given made one class of every film: cxr-evaluate advised --class-map
-    COVID-19_Radiography_Dataset=COVID, which scored them all as COVID. With ``labels`` only the folders that match
-    none of them are looked into (COVID/siteA/images/ is a class's films)."""
+    COVID-19_Radiography_Dataset=COVID, which scored them all as COVID. A folder --class-map leaves out (``mapping``:
+    old_export=-) is never looked into; one that is a class by its name or by the map (covid_positive=COVID, films per
+    scanner in scannerA/images/) only for two sub-folders named as ``labels``."""
     from edge.decision import same_class_key
+    from train.class_names import LEAVE_OUT
 
     if given_split_dirs(Path(data_dir)):
         return None
-    keys = {same_class_key(label) for label in labels or []}
+    mapping = mapping or {}
+    left_out = {same_class_key(m) for m, label in mapping.items() if label == LEAVE_OUT}
+    named = {same_class_key(n) for n in [*(labels or []), *(m for m in mapping if same_class_key(m) not in left_out)]}
     for name in names:
-        if labels is not None and same_class_key(name) in keys:
+        if (key := same_class_key(name)) in left_out:
             continue
-        if inner := inner_class_folders(Path(data_dir) / name, labels):
+        if inner := inner_class_folders(Path(data_dir) / name, labels, named_only=key in named):
             shown = ", ".join(spelt(n) for n in inner[:5]) + (", ..." if len(inner) > 5 else "")
             return (f"the folder {spelt(name)} in {data_dir} holds class folders of its own ({shown}): it is the "
                     f"data folder, not a class; give {Path(data_dir) / name}")

@@ -163,7 +163,7 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
         if given is not None:
             raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
-        if below := data_folder_below(root, sorted({i.label for i in items}), classes):
+        if below := data_folder_below(root, sorted({i.label for i in items}), classes, mapping):
             raise DataError(f"--add-data {d}: {below}")
         matched = folder_classes(d, sorted({i.label for i in items}), classes, mapping)
         folders_seen.update(matched)
