@@ -169,9 +169,9 @@ def missing_logs(logs: list[Path], own: str | None = None) -> tuple[list[Path], 
 
 
 def logs_named(logs: Path | list[Path]) -> str:
-    """The logs as a message names them: "a.jsonl", or "a.jsonl and a.jsonl.1"."""
+    """The logs as a message names them: "a.jsonl", or "a.jsonl and a.jsonl.1" (none: every one given was missing)."""
     names = [str(log) for log in ([logs] if isinstance(logs, Path) else logs)]
-    return listed(names)
+    return listed(names) if names else "any log (none given was there to read)"
 
 
 def by_another_model(answer: Answer, model: tuple[str, list[str]]) -> bool | None:
@@ -246,7 +246,7 @@ class Skip:
             return None
         one = count == 1
         return (f"note: {counted(count, 'film')} answered before {'has' if one else 'have'} changed since (a new film "
-                f"under an old name?): answered again; the log now holds both answers, the newest line is the current")
+                f"under an old name?): answered again; the log now holds both answers, the newest line is the current one")
 
 
 def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list[Path], folders: list[str]) -> str | None:

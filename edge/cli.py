@@ -259,7 +259,7 @@ def main(
             read, warnings = missing_logs(skip_answered, name_of(sys.stdout))
             for warning in warnings:  # a rotated copy named otherwise: not read, and not named as read below
                 print(f"edge-classify: {warning}", file=sys.stderr)
-            skip_answered = read or skip_answered
+            skip_answered = read  # [] where none was there: no log is named as read
         model_id = None
         if watch and json_out:  # each answer names the file that gave it: a log outlives its model
             from edge.answered import model_sha256

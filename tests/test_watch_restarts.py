@@ -177,9 +177,14 @@ def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not
     assert (f"warning: --skip-answered {missing}: no such file: its answers are not read; beside it: "
             f"{tmp_path / 'answers.jsonl-20261206.gz'} (logrotate's dateext") in r.stderr, r.stderr
     assert f"have no answer in {log}: answering" in r.stderr or f"has no answer in {log}: answering" in r.stderr
-    assert str(missing) not in r.stderr.split("warning:")[-1].split("\n", 1)[1]  # nor named as read in the note
+    (note,) = [line for line in r.stderr.splitlines() if "no answer in" in line]
+    assert str(missing) not in note  # nor named as read in the note
     # the log itself, there (empty), is read without one (the model's own warnings, e.g. a tiny model at chance, aside)
     assert r.stderr.count("warning: --skip-answered") == 1
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", str(model_dir / "compact" / "model_int8.tflite"),
+                                 "--skip-answered", str(missing)])  # the only log given is missing: none named as read
+    (note,) = [line for line in r.stderr.splitlines() if "no answer in" in line]
+    assert str(missing) not in note and "no answer in any log (none given was there to read)" in note, r.stderr
 
 
 def _png(path: Path) -> None:
