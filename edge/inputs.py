@@ -10,7 +10,7 @@ from typing import TextIO
 from edge.batch import Result, expand_inputs, is_image_file, walked_into
 from edge.figures import counted
 from edge.no_images import why_no_images
-from edge.links import linked_text, masks_text, sub_folder_films_text
+from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
 
 
 def stdin_paths(text: str) -> list[str]:
@@ -92,21 +92,26 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
     linked: list[str] = []
     masks: list[str] = []
     topped: list[str] = []  # folders whose own films were listed without --recursive: their sub-folders' are not
+    named: set[tuple[str, str]] = set()  # (real folder, name) of each file given by name (a shell's scans/p2/*.png)
     for a in args:
         files, gone = expand_inputs([a], recursive=recursive, linked=linked, masks=masks)
         paths.extend(files)
         errors.extend(gone)
         if not files and not gone:  # a folder with no image in it
             empty.append(a)
-        elif files and not recursive and files != [a]:  # a folder's films (a file gives itself): no stat per name
+        elif files == [a]:  # a file gives itself
+            named.add((os.path.realpath(os.path.dirname(a) or "."), os.path.basename(a)))
+        elif files and not recursive:  # a folder's films: no stat per name
             topped.append(a)
     if linked and paths:  # their films are not answered: said once, never a silent skip (else said in the error)
         print(f"edge-classify: note: {linked_text(linked)}", file=sys.stderr, flush=True)
     if masks and paths:  # lung masks beside the films (Kaggle's CLASS/masks/) were answered and counted as films
         print(f"edge-classify: note: {masks_text(masks)}", file=sys.stderr, flush=True)
     given = {os.path.realpath(a) for a in topped}  # a sub-folder given too has its films classified
+    said_of: set[str] = set()  # each folder once (scans and scans/ given)
     for a in topped:  # films one level down (a folder per patient) went without a word: 21 of 31 classified
-        if said := films_not_entered(a, given):
+        if os.path.realpath(a) not in said_of and (said := films_not_entered(a, given, named)):
+            said_of.add(os.path.realpath(a))
             print(f"edge-classify: warning: {said}", file=sys.stderr, flush=True)
     if not paths and not errors:  # nothing classified must not look like success (cron, pipes)
         named = [a for a in images if a != "-"]
@@ -123,34 +128,39 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
     return paths, errors, None
 
 
-def films_not_entered(folder: str, given: set[str]) -> str | None:
+def films_not_entered(folder: str, given: set[str], named: set[tuple[str, str]] = frozenset()) -> str | None:
     """What a batch without --recursive says of the films in ``folder``'s sub-folders (as a watch says it:
-    edge.links.sub_folder_films_text), or None where they hold none. One listing of ``folder`` (no stat per film:
-    a folder of 20,000 films) and of each sub-folder a recursive walk would enter (not hidden, a disk's system
-    folder, a mask folder, a link, nor one in ``given``: the real paths of the folders given), never a walk of the
-    tree below them."""
-    films, folders, deeper = 0, [], False
+    edge.links.sub_folder_films_text), or None where they hold none. One listing of ``folder`` and of each sub-folder
+    a recursive walk would enter (not hidden, a disk's system folder, a mask folder, a link, nor one in ``given``:
+    the real paths of the folders given), a film's type told by its name or, without a suffix, its first bytes
+    (DICOM); films given by name (``named``: real folder, name) are classified. Where no sub-folder holds films
+    itself but some hold folders (a PACS export's PATIENT/STUDY/), the tree below is walked to its first film."""
+    films, folders, deeper = 0, [], []
     try:
         with os.scandir(folder) as entries:
             subs = sorted(e.path for e in entries if _real_folder(e) and walked_into(e.name))
     except OSError:
         return None
     for sub in subs:
-        if os.path.realpath(sub) in given:
+        if (real := os.path.realpath(sub)) in given:
             continue
         try:
             with os.scandir(sub) as entries:
-                found = 0
+                found, below = 0, False
                 for e in entries:
                     if _real_folder(e):
-                        deeper = deeper or walked_into(e.name)
-                    elif is_image_file(e.path, e.name):
+                        below = below or walked_into(e.name)
+                    elif (real, e.name) not in named and is_image_file(e.path, e.name):
                         found += 1
         except OSError:
             continue
         if found:
             films, folders = films + found, folders + [sub]
-    return sub_folder_films_text(folder, "edge-classify", films, folders, deeper) if films else None
+        if below:
+            deeper.append(sub)
+    if films:
+        return sub_folder_films_text(folder, "edge-classify", films, folders, bool(deeper))
+    return sub_folder_films_text(folder, "edge-classify") if films_below(deeper) else None
 
 
 def _real_folder(entry: os.DirEntry) -> bool:

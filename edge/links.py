@@ -5,6 +5,8 @@ as the films are and are no films. Their files are not answered, so they are nam
 
 from __future__ import annotations
 
+import os
+
 from edge.figures import counted
 
 
@@ -36,3 +38,17 @@ def sub_folder_films_text(folder: str, by: str, films: int = 0, folders: list[st
         text += (f": {counted(films, 'film')} in {_shown(folders or [])} "
                  f"{'was' if films == 1 else 'were'} not classified{' (more may lie further down)' if deeper else ''}")
     return text
+
+
+def films_below(folders: list[str]) -> bool:
+    """Whether any of these folders, or a folder below them a recursive walk enters, holds a film, as a batch
+    decides (edge.batch.is_image_file). It stops at the first film: a PACS export's PATIENT/STUDY/ folders are
+    walked only until one film is found."""
+    from edge.batch import is_image_file, walked_into
+
+    for top in folders:
+        for dirpath, dirnames, names in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if walked_into(d))
+            if any(is_image_file(os.path.join(dirpath, n), n) for n in sorted(names)):
+                return True
+    return False

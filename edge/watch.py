@@ -59,7 +59,7 @@ from edge.mask_folders import is_mask_folder
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
-from edge.links import linked_text, masks_text, sub_folder_films_text
+from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
 # again when its ctime moves too (a chmod), but a film answered is not answered again for a chmod.
@@ -208,7 +208,7 @@ class Watcher:
                 self.say(f"can read the {'watched ' if folder in tops else ''}folder {folder} again")
                 returned = True
             if (folder in tops and not self.recursive and folder not in self.hinted
-                    and (cached is None or cached[2] != entry[2]) and _films_below(entry[2])):
+                    and (cached is None or cached[2] != entry[2]) and films_below(entry[2])):
                 self.hinted.add(folder)
                 self.say(f"warning: {sub_folder_films_text(folder, '--watch')}")
             listings[folder] = entry
@@ -346,19 +346,6 @@ def _read(folder: str, dates: tuple[int, int], linked: list[str] | None = None,
             elif is_image_name(e.name) or may_be_dicom_name(e.name):
                 files.append((e.path, e.inode()))
     return dates, sorted(files), sorted(subdirs)
-
-
-def _films_below(folders: list[str]) -> bool:
-    """Whether any of these folders, or a folder below them, holds a film, as a batch decides
-    (edge.batch.is_image_file; hidden folders left out). It stops at the first film, and is asked
-    only when a watched folder's sub-folders are first seen or change (a study's folder added),
-    until it has been said."""
-    for top in folders:
-        for dirpath, dirnames, names in os.walk(top):
-            dirnames[:] = sorted(d for d in dirnames if walked_into(d))
-            if any(is_image_file(os.path.join(dirpath, n), n) for n in sorted(names)):
-                return True
-    return False
 
 
 def watch(watcher: Watcher, interval: float, sleep: Callable[[float], None] = time.sleep) -> Iterator[list[str]]:

@@ -158,6 +158,19 @@ def test_films_in_sub_folders_left_out_without_recursive_are_said_once(model, fi
     assert p.returncode == 0 and lines(p.stderr, "warning") == [
         f"{PREFIX}warning: {top / 'patient 4'} has sub-folders with films, which edge-classify does not look into "
         f"without --recursive: 1 film in {top / 'patient 4' / 'series 2'} was not classified"], p.stderr
+    # films given by name (a shell's glob) are classified, a folder given twice is said once (review of session 58)
+    p = edge_classify(top, top, *(top / "patient 4").glob("*.png"), top / "patient 5" / "e.png", "--csv", "--model", model)
+    assert p.returncode == 0 and lines(p.stderr, "warning") == [
+        f"{PREFIX}warning: {top} has sub-folders with films, which edge-classify does not look into without "
+        "--recursive"], p.stderr  # patient 4/series 2/d.png alone is left, two levels down: walked to, not counted
+    pacs = tmp_path / "pacs"  # PATIENT/STUDY/film, a PACS export: no sub-folder holds a film itself
+    for name in ("a.png", "p1/study1/b.png"):
+        (pacs / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(film, pacs / name)
+    p = edge_classify(pacs, "--csv", "--model", model)
+    assert p.returncode == 0 and lines(p.stderr, "warning") == [
+        f"{PREFIX}warning: {pacs} has sub-folders with films, which edge-classify does not look into without "
+        "--recursive"], p.stderr
 
 
 def test_empty_standard_input_is_an_error(model):
