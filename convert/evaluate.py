@@ -118,7 +118,7 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
     from edge.card import card_head
 
     tested = (m.meta.get("validation") or {}).get("data") if isinstance(m.meta.get("validation"), dict) else None
-    about = card_head(m.meta, path.name) + (f"; its test split drawn from the data folder {tested}" if tested else "")
+    about = card_head(m.meta, None) + (f"; its test split drawn from the data folder {tested}" if tested else "")
     return _finite(m.classify, path), {"labels": m.labels, "preprocess": m.preprocess.to_dict(), "kind": f"tflite ({m.runtime})",
                         "about": about,
                         "log_scores": m.log_scores,  # what occlusion maps compare (edge.explain.occlusion)

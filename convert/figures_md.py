@@ -93,8 +93,9 @@ def pooled_lines(summary: dict, classes: list[str]) -> list[str]:
 ABSENT_CLASSES = ("PPV and F1 are n/a for a class with no films here: every answer of that class is then wrong, "
                   "whatever the model does.")
 ONE_CLASS = ("Only {0} films here: PPV, NPV and F1 are n/a, since with no films of another class every {0} answer is "
-             "right and every other answer wrong, whatever the model does; so is the specificity of a class with no "
-             "films here, which would be these films' figures again.")
+             "right and every other answer wrong, whatever the model does. The specificity of a class with no films here "
+             "is n/a too: it would only count how often these films were not called that class (see the confusion "
+             "matrix).")
 
 
 def confusion_table(summary: dict, classes: list[str]) -> list[str]:

@@ -190,7 +190,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            "logits are divided by T before the softmax; a T below 1 makes the probabilities more confident, above 1 "
            "less).", "",
            # drawings alone: no hospitals, archives or reference standard to speak of (hunt 58, L1)
-           *([f"**Drawn images:** {DRAWN}.", ""] if drawn_only(report) else
+           *([f"**Test films:** {DRAWN}.", ""] if drawn_only(report) else
              [*([test_split_line(report["study_design"]), ""] if report.get("study_design") else []),
               reference_standard_line(report.get("data_dir")), ""]),
            *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]

@@ -48,8 +48,8 @@ def most_probable_note(models: dict) -> list[str]:
 def device_answers_line(models: dict) -> list[str]:
     """report.md's top-block line where files store a rule: the device answers by it, with what each file gives under
     it on the test split (accuracy, the rule class's sensitivity and specificity, and under SPECIFICITY_FLOOR what that
-    means, edge.card.calls_most's words), and that the Summary table is the most probable class's. runH's report led
-    with 71.4% accuracy, 'pass'; its files under their rule gave 52.4%, calling 18 of 22 Normal films COVID."""
+    means, edge.card.calls_most's words); most_probable_note, under the Summary heading, says whose its table is. runH's
+    report led with 71.4% accuracy, 'pass'; its files under their rule gave 52.4%, calling 18 of 22 Normal films COVID."""
     from edge.card import calls_most
 
     shown = []
@@ -68,7 +68,7 @@ def device_answers_line(models: dict) -> list[str]:
     if not shown:
         return []
     return [f"**The device answers by the rule its file stores, not by the most probable class:** on the test split, "
-            f"{'; '.join(shown)}. The Summary table below is the most probable class's.", ""]
+            f"{'; '.join(shown)}.", ""]
 
 
 def stored_rules_section(models: dict) -> list[str]:

@@ -204,7 +204,7 @@ def walk_folder(root: Path, recursive: bool, onerror: Callable[[OSError], None] 
     ``root`` (``root`` itself is walked: a folder given is the user's choice); those a recursive walk passes
     over are appended to ``linked`` and ``masks``, where given, to be said."""
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        if masks is not None and recursive:
+        if masks is not None:  # a recursive walk's (image_files gives none otherwise)
             masks.extend(os.path.join(dirpath, d) for d in sorted(dirnames) if not d.startswith(".") and is_mask_folder(d))
         dirnames[:] = sorted(d for d in dirnames if walked_into(d)) if recursive else []
         if linked is not None:

@@ -286,10 +286,10 @@ def shortcut_warning(a: dict | None, labels: list[str]) -> str | None:
             + ". " + new_site_words(labels))
 
 
-def card_head(meta: dict[str, Any], name: str) -> str:
+def card_head(meta: dict[str, Any], name: str | None) -> str:
     """The card's first line: the file's name, classes, architecture, quantization, when and with what it was
-    trained and by what converted. Also cxr-evaluate's "Model:" line: two reports titled "model_int8.tflite on
-    site" could not be told apart."""
+    trained and by what converted. Also cxr-evaluate's "Model:" line (``name`` None: the line names the path
+    already): two reports titled "model_int8.tflite on site" could not be told apart."""
     labels = meta.get("labels") or []
     training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
     trained_with = f" with cxr-edge {training['cxr_edge_version']}" if training.get("cxr_edge_version") else ""
@@ -297,7 +297,7 @@ def card_head(meta: dict[str, Any], name: str) -> str:
     members = meta.get("members") if isinstance(meta.get("members"), int) else 1
     arch = f"an ensemble of {members} {meta.get('arch') or 'model'} models, their logits averaged: {members} times " \
            "the compute of one" if members > 1 else meta.get("arch") or "model"
-    return (f"{name}: {' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
+    return (f"{f'{name}: ' if name else ''}{' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
             f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
             f"converted by {meta.get('created_by') or 'an unknown maker'})")
 

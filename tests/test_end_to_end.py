@@ -54,7 +54,7 @@ def test_report_has_per_class_figures_for_every_model(tiny_run):
     assert report["roc_model"] == report["operating_points"]["mode"] == "int8"
     assert "The ROC curve below is model_int8.tflite's on the test split" in md  # two classes: one curve
     # drawings: no reference standard to speak of (tests/test_study_design.py has a real run's)
-    assert "**Drawn images:** drawn images (cxr-synth), no hospital and no reference standard" in md
+    assert "**Test films:** drawn images (cxr-synth), no hospital and no reference standard" in md
     assert isinstance(report["copies_within_test"], list)  # groups of test films that are copies of one another
     run = json.loads((tiny_run / "run.json").read_text())
     p = report["provenance"]

@@ -51,9 +51,9 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     from edge.card import card_head
     from edge.model import EdgeModel
 
-    head = card_head(EdgeModel(tiny_run / "model_int8.tflite").meta, "model_int8.tflite")
+    head = card_head(EdgeModel(tiny_run / "model_int8.tflite").meta, None)
     assert f"\n\nModel: `{tiny_run / 'model_int8.tflite'}`, {head}; its test split drawn from the data folder " in md
-    assert " trained 20" in head and "(compact, int8; " in head
+    assert " trained 20" in head and "(compact, int8; " in head and not head.startswith("model_int8.tflite")
     assert "averaged over 15 equal-width bins of that probability" in md  # how ECE was binned, said once
     # For a screen reader or a greyscale print: each picture says what it shows, and the
     # reliability diagram's numbers are a table (every film in one bin).

@@ -325,7 +325,8 @@ def test_a_synthetic_models_map_says_so_in_orange_above_its_footer_and_in_its_te
     with Image.open(out["map"]) as pic:
         assert pic.text["Warning"] == "TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays"
         below = np.asarray(pic.convert("RGB"))[2 * side:]  # the caption and footer under the two panels
-    assert (below == FOOTER_WARN).all(axis=-1).any()  # drawn, in the warning colour
+    # drawn, in the warning colour (near it: a font's antialiased strokes may never reach it exactly)
+    assert (np.abs(below.astype(int) - np.array(FOOTER_WARN)).max(axis=-1) < 40).any()
     m.meta["synthetic_data"] = False  # a model trained on real films: no such line
     out = explain_file(m, image, 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path / "b", set())
     with Image.open(out["map"]) as pic:

@@ -314,7 +314,7 @@ def test_with_a_stored_rule_the_top_of_report_md_gives_the_devices_answers_under
     assert (f"**The device answers by the rule its file stores, not by the most probable class:** on the test split, "
             f"`model_{mode}.tflite` ({classes[0]} whenever p >= 0.2947): accuracy 52.4 (") in top
     assert (f"{classes[0]} sensitivity 90.0 (69.9–97.2)%, specificity 18.2 (7.3–38.5)%: it calls most films of the other "
-            f"classes {classes[0]}. The Summary table below is the most probable class's.") in top
+            f"classes {classes[0]}.") in top
 
 
 def test_operating_points_mark_a_rule_calling_most_other_films_its_class_or_no_better_than_the_most_probable_class():

@@ -183,7 +183,7 @@ def test_the_conversion_report_calls_its_test_split_internal(tiny_run, tmp_path)
     assert report["study_design"]["kind"] == "internal" and report["synthetic_data"] is True
     assert report["study_design"]["holdout_source"] is None
     text = unpadded((tiny_run / "report.md").read_text())
-    assert f"**Drawn images:** {DRAWN}." in text
+    assert f"**Test films:** {DRAWN}." in text
     assert "hospitals and archives" not in text and "Reference standard" not in text
     run = tmp_path / "run"  # the same run, as if trained on real films
     shutil.copytree(tiny_run, run)
