@@ -44,8 +44,6 @@ def rule_record(meta: dict) -> str:
     return text
 
 
-
-
 def _specificity(figures: dict, cls: str, others: int | None = None) -> str:
     """', specificity 0.000 (0.000 to 0.079) on its 45 films of other classes: it calls most films of the other classes
     COVID' beside a rule's sensitivity, where the file holds it: 'sensitivity 1.000' alone read as a good rule at
