@@ -16,9 +16,9 @@ def titles(monkeypatch):
     seen: dict[str, list[str]] = {}
     save = plots._save
 
-    def keep(fig, path):
+    def keep(fig, path, mark=""):
         seen[path.name] = [ax.get_title() for ax in fig.axes if ax.get_title()]
-        save(fig, path)
+        save(fig, path, mark)
 
     monkeypatch.setattr(plots, "_save", keep)
     return seen

@@ -49,7 +49,7 @@ def test_the_roc_and_operating_point_plots_draw_mirrored_curves_and_the_reports_
     from convert.roc import operating_points as rows_of
 
     made = []
-    monkeypatch.setattr(plots, "_save", lambda fig, path: made.append(fig))
+    monkeypatch.setattr(plots, "_save", lambda fig, path, mark="": made.append(fig))
     margin, y, p = _saturated()
     classes = ["COVID", "Normal"]
     plots.roc_curves(y, p, classes, tmp_path / "roc.png")
