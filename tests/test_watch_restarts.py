@@ -94,7 +94,7 @@ def test_a_restart_says_how_many_answered_films_changed_since_and_are_answered_a
     w = Watcher([folder], say=said.append, skip=skip)
     assert w.poll() + w.poll() + w.poll() == [str(folder / n) for n in ("IM0001.png", "IM0002.png", "IM0004.png")]
     assert skip.note() == ("note: 2 films answered before have changed since (a new film under an old name?): answered "
-                           "again; the log now holds both answers, the newest line is the current")
+                           "again; the log now holds both answers, the newest line is the current one")
     assert skip.note() is None  # said once
     st = os.stat(folder / "IM0001.png")  # IM0001 written again while this watch runs: its answer is this run's now
     assert not skip(str(folder / "IM0001.png"), (st.st_size + 1, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
