@@ -203,10 +203,7 @@ def test_with_a_stored_rule_the_prevalence_table_is_the_rules_and_the_tables_say
         "chosen_films": {"sensitivity": 1.0, "specificity": 0.33},
         "test": {"tp": 9, "fn": 0, "tn": 1, "fp": 8, "sensitivity": 1.0, "sensitivity_ci": [0.70, 1.0],
                  "specificity": 1 / 9, "specificity_ci": [0.02, 0.43]}}
-    n = report["test_set"]["n"]
-    rng = np.random.default_rng(0)
-    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
-                              rng.integers(0, len(classes), n))
+    _rewrite(run, report)
     saved = json.loads((run / "report.json").read_text())["at_prevalence"]
     assert saved["rule"] == {"class": classes[0], "threshold": 0.1918, "target_sensitivity": 0.95}
     at5 = next(r for r in saved["rows"] if r["class"] == classes[0] and r["prevalence"] == 0.05)
@@ -305,10 +302,7 @@ def test_with_a_stored_rule_the_top_of_report_md_gives_the_devices_answers_under
         "class": classes[0], "threshold": 0.2947, "target_sensitivity": 0.95, "chosen_on": "validation split",
         "chosen_films": {"sensitivity": 1.0, "specificity": 0.33}, "test": test,
         "per_class_on_test": {classes[0]: test, classes[1]: {"tp": 4, "fn": 18, "fp": 2, "tn": 18}}}
-    n = report["test_set"]["n"]
-    rng = np.random.default_rng(0)
-    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
-                              rng.integers(0, len(classes), n))
+    _rewrite(run, report)
     md = (run / "report.md").read_text()
     top = md.split("## Summary")[0]
     assert (f"**The device answers by the rule its file stores, not by the most probable class:** on the test split, "
@@ -361,10 +355,7 @@ def test_a_held_out_source_gives_each_rule_carrying_file_beside_its_most_probabl
     report["external"] = {"source": "hannover", "n": 17, "keras": summarize(y, probs, classes, n_boot=100),
                           "int8": summarize(y, probs, classes, n_boot=100, rule=(0, 0.2947)),
                           "most_probable": {"int8": summarize(y, probs, classes, n_boot=100)}}
-    n = report["test_set"]["n"]
-    rng = np.random.default_rng(0)
-    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
-                              rng.integers(0, len(classes), n))
+    _rewrite(run, report)
     md = unpadded((run / "report.md").read_text())
     ext = md.split("## External source held out")[1].split("\n## ")[0]
     assert f"| keras, most probable class | {classes[0]} sensitivity 41.2 (" in ext
@@ -387,10 +378,7 @@ def test_a_shortcut_audit_warning_is_in_the_top_block_in_the_cards_words(tiny_ru
         "traits": {"source": {"balanced_accuracy": 0.64, "values": 7}},
         "give_aways": [{"trait": "source", "value": "lecuong1502/BTL_Machine_Learning", "class": classes[-1],
                         "count": 44, "share": 1.0}]}
-    n = report["test_set"]["n"]
-    rng = np.random.default_rng(0)
-    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
-                              rng.integers(0, len(classes), n))
+    _rewrite(run, report)
     top = unpadded((run / "report.md").read_text()).split("## Summary")[0]
     assert ("**Warning:** in its data folder, the files alone (source, format, size, borders) predicted the class with "
             "balanced accuracy 0.643 (chance 0.5), e.g. source lecuong1502/BTL_Machine_Learning: 100% "
@@ -406,11 +394,7 @@ def test_the_top_says_which_labelling_which_calibration_and_whose_ece(tiny_run, 
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     report = json.loads((run / "report.json").read_text())
-    classes = report["classes"]
-    n = report["test_set"]["n"]
-    rng = np.random.default_rng(0)
-    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
-                              rng.integers(0, len(classes), n))
+    _rewrite(run, report)
     md = unpadded((run / "report.md").read_text())
     top = md.split("## Summary")[1].split("| model |")[0]
     assert "Labels: the most probable class (with two classes: a class whenever its probability is at least 0.5)" in top
@@ -465,3 +449,12 @@ def test_a_synthetic_runs_plots_and_summary_heading_say_so(tiny_run, tmp_path, m
     marks.clear()
     write_quantization_report(run, {**report, "synthetic_data": False}, probs, rng.integers(0, len(classes), n))
     assert marks and set(marks.values()) == {""} and "\n## Summary\n" in (run / "report.md").read_text()
+
+
+def _rewrite(run, report: dict) -> None:
+    """report.md and report.json written again from ``report`` (altered by a test), with random answers (seed 0) to
+    the test split: the sections under test read report's figures, not these."""
+    n, classes = report["test_set"]["n"], report["classes"]
+    rng = np.random.default_rng(0)
+    write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
+                              rng.integers(0, len(classes), n))
