@@ -47,7 +47,7 @@ def _per_class(summary: dict) -> dict:
 def misses(confusion: list[list[int]], classes: list[str]) -> dict:
     """Each class's missed test films by the answer they got ({'COVID': {'Normal': 3}}), for classes with any: the
     card of a 4-class file gave sensitivities alone, and 'COVID missed, called Normal' is the harm a device reader
-    must see (edge.card)."""
+    must see (edge.missed_films)."""
     return {c: {classes[j]: int(v) for j, v in enumerate(row) if j != k and v}
             for k, (c, row) in enumerate(zip(classes, confusion)) if sum(row) - row[k] > 0}
 

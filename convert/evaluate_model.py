@@ -55,7 +55,7 @@ def load_model(s: Settings) -> Loaded:
     predict, info = model_for(s.model)
     labels = info["labels"]
     if info.get("synthetic_data"):
-        from edge.card import synthetic_words
+        from edge.synthetic_words import synthetic_words
 
         print(f"cxr-evaluate: note: {s.model} was trained on {synthetic_words(info)}; its figures say nothing about "
               "what it would do on real X-rays", file=sys.stderr)

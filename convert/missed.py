@@ -16,6 +16,7 @@ import numpy as np
 
 from convert.report_text import md_names
 from edge.decision import fmt_threshold
+from edge.missed_films import missed_counts
 from train.patients import text_key
 
 MISSED_BELOW, MISSED_MIN_FILMS = 0.5, 10
@@ -34,14 +35,12 @@ def answers_text(row: list[int], k: int, classes: list[str]) -> str:
 
 
 def misses_text(name: str, called: dict[str, int], n: int) -> str:
-    """'COVID films missed: 3 of 11 (called Normal 3)': where a class's missed films went, most first. A Normal
-    class's are its films given another class: 'Normal films called another class: 6 of 11 (...)'."""
+    """'COVID films missed: 3 of 11 (called Normal 3)': where a class's missed films went, most first, in the card's
+    counts (edge.missed_films.missed_counts). A Normal class's are its films given another class: 'Normal films
+    called another class: 6 of 11 (...)'."""
     from edge.answer_worth import is_normal_class
 
-    ranked = sorted(((v, c) for c, v in called.items() if v), key=lambda t: -t[0])
-    return (f"{name} films {'called another class' if is_normal_class(name) else 'missed'}: "
-            f"{sum(v for v, _ in ranked)} of {n} (called "
-            + ", ".join(f"{c} {v}" for v, c in ranked) + ")")
+    return f"{name} films {'called another class' if is_normal_class(name) else 'missed'}: {missed_counts(called, n)}"
 
 
 def misses_lines(confusion: list[list[int]], classes: list[str], skip: set[int] | frozenset = frozenset()) -> list[str]:

@@ -98,7 +98,7 @@ WARN_COLOUR = "#D55E00"  # Okabe-Ito vermillion: a synthetic run's footer
 
 def _save(fig, path: Path, mark: str = "") -> None:
     """Add the footer below everything already drawn (so it overlaps nothing), save, close. ``mark``: a synthetic
-    model's words (edge.card.synthetic_mark), put before the footer in vermillion: a demo run's 1.0 sensitivity
+    model's words (edge.synthetic_words.synthetic_mark), put before the footer in vermillion: a demo run's 1.0 sensitivity
     bars, pasted into a slide, said nothing of the drawings they were scored on (hunt 58, H1)."""
     box = fig.get_tightbbox()  # inches
     fig.text(box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / fig.get_figheight(),

@@ -24,7 +24,7 @@ from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_ce
 from convert.prevalence import at_prevalences, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
-from edge.card import DRAWN, drawn_only, synthetic_mark, synthetic_words
+from edge.synthetic_words import DRAWN, drawn_only, synthetic_mark, synthetic_words
 from edge.names import texts
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed

@@ -29,7 +29,7 @@ from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
-from edge.card import synthetic_mark, synthetic_words
+from edge.synthetic_words import synthetic_mark, synthetic_words
 from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
@@ -247,7 +247,7 @@ def stored_rule_record(extra: dict | None, threshold_from: str, summary: dict, c
     alone = (f" These films are all {md_cell(present[0])}: they cannot show what the rule costs the other classes."
              if len(present) == 1 else "")
     text = f"As the model file records it, the rule was {md_names(record, classes)}.{alone}"
-    # rule_record's words for a specificity under the floor (edge.card.calls_most)
+    # rule_record's words for a specificity under the floor (edge.stored_rule_words.calls_most)
     return [f"**Warning:** {text}" if " of the other classes " in record and ": it calls " in record else text, ""]
 
 

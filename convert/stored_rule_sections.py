@@ -48,9 +48,9 @@ def most_probable_note(models: dict) -> list[str]:
 def device_answers_line(models: dict) -> list[str]:
     """report.md's top-block line where files store a rule: the device answers by it, with what each file gives under
     it on the test split (accuracy, the rule class's sensitivity and specificity, and under SPECIFICITY_FLOOR what that
-    means, edge.card.calls_most's words); most_probable_note, under the Summary heading, says whose its table is. runH's
+    means, edge.stored_rule_words.calls_most's words); most_probable_note, under the Summary heading, says whose its table is. runH's
     report led with 71.4% accuracy, 'pass'; its files under their rule gave 52.4%, calling 18 of 22 Normal films COVID."""
-    from edge.card import calls_most
+    from edge.stored_rule_words import calls_most
 
     shown = []
     for name, m in models.items():

@@ -146,7 +146,7 @@ def note_missing(caption: str, missing: set[str]) -> None:
 # As on every report plot (convert.plots.FOOTER): a map is the picture most often forwarded or opened beside the film.
 FOOTER = "Research software, not a medical device"
 FOOTER_GREY = (170, 170, 170)
-FOOTER_WARN = (255, 150, 40)  # a synthetic model's line above the footer (edge.card.synthetic_mark): orange, not grey
+FOOTER_WARN = (255, 150, 40)  # a synthetic model's line above the footer (edge.synthetic_words.synthetic_mark): orange, not grey
 
 
 def footer(model_name: str) -> str:

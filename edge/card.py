@@ -6,13 +6,17 @@ convert/card.py), so the card says what this very file scored, on what data, on 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
-from edge.decision import SPECIFICITY_FLOOR, fmt_threshold, labelling, same_class_key, same_rule, stored_shortfall_share
-from edge.figures import against_chance, counted, fixed
+from edge.decision import fmt_threshold, labelling, same_class_key
+from edge.figures import against_chance, fixed
+from edge.input_check_words import input_check_line
+from edge.missed_films import misses_line
 from edge.shares import other_classes_with_ci
+from edge.stamped_by import RESTAMP_BELOW, converter_version
+from edge.stored_rule_words import calls_most, chosen_on_words, recount_note, shortfall_words
+from edge.synthetic_words import DRAWN, drawn_only, synthetic_words
 from edge.text_width import padded, shown_width
 
 NOT_A_DEVICE = "Research software, NOT a medical device: do not use its output to diagnose, treat or triage anyone."
@@ -35,14 +39,6 @@ def _ci(v: list | None) -> str:
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
 
 
-def calls_most(spec: list | None, cls: str) -> str:
-    """': it calls most films of the other classes COVID' after a rule's specificity ([value, low, high]) under
-    SPECIFICITY_FLOOR, else '': the card's rule lines and edge-classify's note on a rule say it in these words."""
-    if not (isinstance(spec, list) and spec and isinstance(spec[0], (int, float)) and spec[0] < SPECIFICITY_FLOOR):
-        return ""
-    return f": it calls {'every film' if spec[0] <= 0 else 'most films'} of the other classes {cls}"
-
-
 def _auc(test: dict) -> str:
     """The test split's macro AUROC as _ci gives it, or, where cxr-convert gave it no interval because a class
     has one test film (convert.summary.auroc_no_interval), the value with that reason: '0.944 (0.833 to 1.000)'
@@ -51,27 +47,6 @@ def _auc(test: dict) -> str:
     if not why or not isinstance(why, str) or not v or v[0] is None:
         return _ci(v)
     return f"{fixed(v[0])} (no interval: {why} among the test films, whose rank alone decides it)"
-
-
-def chosen_on_words(d: dict) -> str:
-    """Which films a stored rule ``d`` was chosen on, with how many of its class where the file holds the count:
-    "the validation split's 2 COVID films", "the films in eval4 (60, cxr-evaluate), 15 of them COVID", or "the
-    validation split". A 0.95 target met on 2 films is no 0.95 met on 200 (edge-classify's note and the card)."""
-    cls, chosen_on = d.get("class"), d.get("chosen_on", "validation split")
-    n_pos = (d.get("chosen_films") or {}).get("n_positive") if isinstance(d.get("chosen_films"), dict) else None
-    if not isinstance(n_pos, int) or isinstance(n_pos, bool):
-        return f"the {chosen_on}"
-    return (f"the validation split's {counted(n_pos, f'{cls} film')}" if chosen_on == "validation split"
-            else f"the {chosen_on}, {n_pos} of them {cls}")
-
-
-def shortfall_words(d: dict) -> str:
-    """Said after chosen_on_words where the stored rule ``d`` was chosen on so few films of its class that it cannot
-    hold its target (edge.decision.stored_shortfall_share, cxr-convert's warning): ", too few to hold it: expected to
-    find 0.500 of the next ones"; "" otherwise. Its warning was on cxr-convert's stderr and in report.md alone, and
-    the card is what goes with the file."""
-    expected = stored_shortfall_share(d)
-    return "" if expected is None else f", too few to hold it: expected to find {fixed(expected)} of the next ones"
 
 
 def _share(v: list) -> str:
@@ -92,110 +67,6 @@ def unanswered(per_class: dict[str, dict], films: str = "test split") -> str:
     return f"; no PPV for the classes {'; '.join(why)}" if why else ""
 
 
-def misses_line(test: dict, labels: list[str]) -> str:
-    """The card's line, with three or more classes, on where the disease classes' missed test films went (convert.card
-    stores them as 'misses'; older files: ''): 'COVID 3 of 11 (called Normal 3)'. A 4-class card gave sensitivities
-    alone, and a COVID film called Normal is the harm a device reader must know of (hunt 58 reader2, M4). A Normal
-    class's own misses, false alarms, are left to its specificity lines."""
-    got = test.get("misses")
-    if not isinstance(got, dict) or len(labels) < 3:
-        return ""
-    normal = [c for c in labels if is_normal_class(c)]
-    parts = []
-    for c, called in got.items():
-        r = (test.get("per_class") or {}).get(c) or {}
-        if c in normal[:1] and len(normal) == 1 or not isinstance(called, dict) or not isinstance(r.get("n"), int):
-            continue
-        ranked = sorted(((v, k) for k, v in called.items() if isinstance(v, int) and v > 0), key=lambda t: -t[0])
-        if ranked:
-            parts.append(f"{c} {sum(v for v, _ in ranked)} of {r['n']} (called "
-                         + ", ".join(f"{k} {v}" for v, k in ranked) + ")")
-    if not parts:
-        return ""
-    whose = " of the disease classes" if len(normal) == 1 else ""
-    return f"  Missed test films{whose} (most probable class), and what they were called: {'; '.join(parts)}"
-
-
-def _threshold_for(rule: dict | None, cls: str, labels: list[str]) -> float | None:
-    """The p(cls) above which a film is labelled cls under ``rule`` (None: the most probable class),
-    where one threshold says it: any rule of cls, and with two classes the most probable class (0.5)
-    or the other class's rule (1 - its threshold); None where no one threshold does."""
-    if rule is not None and rule["class"] == cls:
-        return float(rule["threshold"])
-    if len(labels) != 2:
-        return None
-    return 0.5 if rule is None else 1.0 - float(rule["threshold"])
-
-
-def recount_note(card: dict, decision: dict | None, labels: list[str]) -> str:
-    """Why the card's counts of untrained classes' films may not be the device's answers: they were
-    counted under the labelling the file had before its present rule was stored. Says which labelling,
-    and which way the present rule moves the answers where one threshold tells ('' where they hold)."""
-    if not card.get("other_classes_before_rule"):
-        return ""
-    if "other_classes_counted_under" not in card:  # stored by cxr-edge 0.20.0, which did not keep it
-        return " (counted before its present rule was stored: under it, the shares may differ)"
-    before = card["other_classes_counted_under"]
-    if same_rule(before, decision):
-        return ""
-    cls = (decision or before)["class"]
-    t0, t1 = _threshold_for(before, cls, labels), _threshold_for(decision, cls, labels)
-    how = ("the shares may differ" if t0 is None or t1 is None or t0 == t1
-           else f"more films may get {cls}" if t1 < t0 else f"fewer films may get {cls}")
-    now = "the most probable class" if decision is None else "its present rule"
-    return f" (counted under {labelling(before)}; under {now}, {how})"
-
-
-# Files whose figures an older cxr-convert stamped differ in more than wording: before 0.19 a small test
-# set's bootstrap interval collapsed to one value (MOVER since), and the copy-search caveat was missing.
-RESTAMP_BELOW = (0, 19, 0)
-
-
-def converter_version(meta: dict[str, Any], stamped: bool = True) -> tuple[int, ...] | None:
-    """The cxr-edge version that stamped the file's figures: its card's 'scored_by' (written again by
-    cxr-convert --report-only), else (and with ``stamped`` False, always) the converter's 'created_by'
-    ('cxr-edge 0.15.0, tensorflow ...'), which made the file's contents."""
-    v = meta.get("validation") if stamped and isinstance(meta.get("validation"), dict) else {}
-    m = re.match(r"cxr-edge (\d+)\.(\d+)\.(\d+)", str(v.get("scored_by") or meta.get("created_by") or ""))
-    return tuple(int(g) for g in m.groups()) if m else None
-
-
-def no_input_check_why(meta: dict[str, Any]) -> str:
-    """Why a cxr-edge file carries no input check, and what gives it one."""
-    made = converter_version(meta, stamped=False)  # a re-stamp of its figures adds no input check
-    if made is None or made < (0, 4, 0):
-        return "made before cxr-edge 0.4.0: convert it again to add one"
-    return "its run had too few training films to fit one when it was converted: train on more films for one"
-
-
-def flagged_share(meta: dict[str, Any]) -> float | None:
-    """The share of its own validation films the file's input check flagged, where it stored one."""
-    share = (meta.get("typicality") or {}).get("flagged_validation") if isinstance(meta.get("typicality"), dict) else None
-    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
-        return None
-    return float(share)
-
-
-def own_flags_words(share: float) -> str:
-    """How often the input check flagged the file's own validation films, in words (the card, and edge-classify beside
-    a flagged film): 'it flagged 0.0% of its own validation films too' read oddly; none is said as none."""
-    if share <= 0:
-        return "it flagged none of its own validation films, though it may flag ordinary films of another site"
-    return f"it flagged {fixed(share, 1, 100)}% of its own validation films too, often more of another site's"
-
-
-def input_check_line(meta: dict[str, Any]) -> str:
-    """The card's line on the input check: a reader deciding where to put the file must know whether a film
-    unlike its training films (a scanned form, an inverted film) gets a warning, and how often an ordinary one does."""
-    if not isinstance(meta.get("typicality"), dict):
-        why = "not made by cxr-convert" if meta.get("foreign") else no_input_check_why(meta)
-        return f"Input check: none ({why}): a film unlike its training films gets an answer without a warning."
-    share = flagged_share(meta)
-    return ("Input check: a film unlike its training films (upside down, inverted, not a chest film) gets a warning "
-            "beside its answer (--refuse-atypical: no answer)"
-            + ("" if share is None else f"; {own_flags_words(share)}") + ".")
-
-
 CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report.ECE_MIN_FILMS): the card drops no caveat the report makes
 
 
@@ -207,47 +78,12 @@ def failed_gate(meta: dict[str, Any]) -> str | None:
     return str(gate.get("text") or "this file FAILED cxr-convert's gate") if gate.get("passed") is False else None
 
 
-def synthetic_words(record: dict[str, Any]) -> str:
-    """'SYNTHETIC images', or 'partly SYNTHETIC images (12 of 48 films)' where cxr-synth's films were found
-    among real ones (a model's metadata, run.json or report: synthetic_share); for a record whose
-    synthetic_data is set."""
-    films = record.get("synthetic_share")
-    films = films if isinstance(films, dict) else {}  # a damaged record: the plain words, never a crash
-    n, of = films.get("synthetic"), films.get("of")
-    if isinstance(n, int) and isinstance(of, int) and 0 < n < of:
-        return f"partly SYNTHETIC images ({n} of {of} films)"
-    return "SYNTHETIC images"
-
-
-def synthetic_mark(record: dict[str, Any]) -> str:
-    """'TRAINED ON SYNTHETIC IMAGES: says nothing about real X-rays' for a record (a model's metadata, run.json or
-    report) whose synthetic_data is set, else '': said on every picture such a model draws (an evidence map, a report
-    plot), since a picture travels without the report's banner: a demo model's map of a real film read "COVID 1.00"
-    with its evidence in the lungs, and nothing on it said the model had seen only drawings (hunt 58, H1)."""
-    if not (isinstance(record, dict) and record.get("synthetic_data")):
-        return ""
-    return f"TRAINED ON {synthetic_words(record).upper()}: says nothing about real X-rays"
-
-
 def calibration_warning(meta: dict[str, Any]) -> str | None:
     """What cxr-train found of the file's probabilities (convert.gate.calibration_line, stored by cxr-convert in its
     card: validation.calibration_warning), said once on the card and by edge-classify; None for a file without it."""
     v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
     line = v.get("calibration_warning")
     return line if isinstance(line, str) and line.strip() else None
-
-
-# For a model trained on drawings alone, in place of the sentences on hospitals, archives, the reference standard, what
-# an answer is worth at a clinic and a site's own films: a demo's card spoke of "the hospitals and archives of its
-# training films" (hunt 58, L1). Partly synthetic runs keep those, with their own notes.
-DRAWN = ("drawn images (cxr-synth), no hospital and no reference standard: these figures test the pipeline only, "
-         "not how a model reads X-rays")
-
-
-def drawn_only(record: dict[str, Any]) -> bool:
-    """Whether a record (a model's metadata, run.json or report) says its films were all cxr-synth's drawings."""
-    return (isinstance(record, dict) and bool(record.get("synthetic_data"))
-            and not synthetic_words(record).startswith("partly"))
 
 
 def new_site_words(labels: list[str]) -> str:

@@ -15,11 +15,12 @@ import typer
 from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
 from edge.answering import Answering, answer
 from edge.cli_options import OnceOnlyCommand
-from edge.card import NOT_A_DEVICE, no_input_check_why
+from edge.card import NOT_A_DEVICE
 from edge.comma_list import comma_items
 from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
 from edge.decision import parse_threshold
 from edge.figures import counted
+from edge.input_check_words import no_input_check_why
 from edge.inputs import gather
 from edge.model_notes import tell_model, tell_rule
 from edge.runtime import MAX_THREADS, usable_cores

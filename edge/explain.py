@@ -25,7 +25,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from edge.atomic import clear_leftovers
 from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
-from edge.card import synthetic_mark
+from edge.synthetic_words import synthetic_mark
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
 from edge.names import as_text

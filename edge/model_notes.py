@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Optional
 
 from edge.answer_worth import normal_note
-from edge.card import (_ci, calibration_warning, calls_most, chance_verdict, chosen_on_words, failed_gate, flagged_share, no_input_check_why,
-                       own_flags_words, synthetic_words)
+from edge.card import _ci, calibration_warning, chance_verdict, failed_gate
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 from edge.figures import counted
+from edge.input_check_words import flagged_share, no_input_check_why, own_flags_words
+from edge.stored_rule_words import calls_most, chosen_on_words
+from edge.synthetic_words import synthetic_words
 
 
 def say(line: str) -> None:

@@ -455,7 +455,7 @@ def test_edge_classify_warns_at_classify_time_about_a_file_whose_test_split_does
 
 def test_a_damaged_synthetic_share_gives_the_plain_words():
     """A synthetic_share that is no object stopped edge-classify with 'unexpected AttributeError', exit 2."""
-    from edge.card import synthetic_words
+    from edge.synthetic_words import synthetic_words
 
     assert synthetic_words({"synthetic_share": "24 of 48"}) == synthetic_words({}) == "SYNTHETIC images"
     assert synthetic_words({"synthetic_share": {"synthetic": 24, "of": 48}}) == "partly SYNTHETIC images (24 of 48 films)"
@@ -611,7 +611,7 @@ def test_a_float_and_int8_file_a_hair_apart_are_not_said_to_be_zero_apart():
 def test_the_cards_site_rule_line_says_a_rule_that_calls_most_other_films_its_class_does_so():
     """A copy saved by cxr-evaluate --save-model whose rule called 50 of 60 Normal films COVID: its card gave
     'specificity 0.167 (0.093 to 0.280)' without a word, where edge-classify's note says 'it calls most films of the
-    other classes COVID' (hunt 58, H1). One wording, edge.card.calls_most."""
+    other classes COVID' (hunt 58, H1). One wording, edge.stored_rule_words.calls_most."""
     site = {"films": "films in site (120, cxr-evaluate)", "class": "COVID", "threshold": 0.4017, "estimate": "next films",
             "sensitivity": [0.934, 0.861, 0.982], "specificity": [0.167, 0.093, 0.280]}
     meta = {**_meta(rule_on_site=site), "decision": {"class": "COVID", "threshold": 0.4017}}

@@ -522,7 +522,7 @@ def test_a_flagged_film_is_warned_with_the_files_own_flag_rate():
     assert flagged_too({"typicality": {"flagged_validation": 0.042}}) == (
         "it flagged 4.2% of its own validation films too, often more of another site's")
     # 'it flagged 0.0% of its own validation films too' (hunt 58, nits): none is said as none, on the card as well
-    from edge.card import input_check_line
+    from edge.input_check_words import input_check_line
 
     none = "it flagged none of its own validation films, though it may flag ordinary films of another site"
     assert flagged_too({"typicality": {"flagged_validation": 0.0}}) == none

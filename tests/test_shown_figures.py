@@ -7,7 +7,8 @@ import numpy as np
 
 from convert.figures_md import fmt_auc, fmt_ci
 from edge.answer_worth import predictive_values
-from edge.card import _ci, card_text, recount_note
+from edge.card import _ci, card_text
+from edge.stored_rule_words import recount_note
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold
 from edge.figures import exact_text, fixed, rounded, rounded_down
 from tests.conftest import unpadded

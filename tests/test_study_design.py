@@ -177,7 +177,7 @@ def test_the_conversion_report_calls_its_test_split_internal(tiny_run, tmp_path)
     import numpy as np
 
     from convert.quant_report import write_quantization_report
-    from edge.card import DRAWN
+    from edge.synthetic_words import DRAWN
 
     report = json.loads((tiny_run / "report.json").read_text())
     assert report["study_design"]["kind"] == "internal" and report["synthetic_data"] is True
@@ -224,7 +224,7 @@ def test_the_card_calls_its_test_figures_internal(tiny_run, tmp_path):
     """A model trained on drawings alone (tiny_run) says instead that they are drawings, and gives no PPV at a clinic's
     prevalence and no 'check them on your own site's films': the demo's card spoke of 'the hospitals and archives
     of its training films' (hunt 58, L1)."""
-    from edge.card import DRAWN
+    from edge.synthetic_words import DRAWN
     from edge.cli import app
 
     r = CliRunner().invoke(app, ["--card", "--model", str(tiny_run / "model_int8.tflite")])

@@ -260,7 +260,7 @@ def test_a_model_trained_on_real_films_and_renamed_drawings_is_marked_partly_syn
     """Drawings renamed and put among real films: by their text chunk, the run says how many films are drawn."""
     import json
 
-    from edge.card import synthetic_words
+    from edge.synthetic_words import synthetic_words
     from train.run import TrainSettings, run_training
 
     data = tmp_path / "data"
