@@ -45,7 +45,7 @@ def run_model_file(path: Path) -> str | None:
 def clear_killed_copies(save_model: Path) -> None:
     """Remove the temporary copies of ``save_model`` that a killed cxr-evaluate left beside it (a whole model
     each, hidden, in a folder no other cleanup visits); those of a writer still running are kept."""
-    from edge.atomic import clear_leftovers
+    from edge.leftovers import clear_leftovers
 
     n, size = clear_leftovers(save_model.parent, (".",), of=save_model.name)
     if n:

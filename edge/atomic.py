@@ -2,7 +2,8 @@
 
 A killed run or a full disk leaves either the old file or none, never a half-written model or
 report; the temporary file is removed on failure. A set of files that belong together (a report
-and its plots) is written into a staging folder first and moved in at the end (staged_folder).
+and its plots) is written into a staging folder first and moved in at the end (staged_folder). What
+a killed writer leaves of either, edge.leftovers removes.
 """
 
 from __future__ import annotations
@@ -10,22 +11,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from edge.leftovers import LIVE, clear_leftovers
+
 try:
-    import fcntl  # a live writer holds a lock on what it writes (clear_leftovers); not on Windows
+    import fcntl  # a live writer holds a lock on what it writes (edge.leftovers.clear_leftovers); not on Windows
 except ImportError:
     fcntl = None
 
 
 NAME_MAX = 255  # bytes in one file name (ext4, XFS, btrfs, APFS; NTFS counts 255 UTF-16 units)
-_LIVE: set[str] = set()  # the temporary files and stages this process is writing now (clear_leftovers keeps them)
 
 
 def _hold(path: str | Path) -> int | None:
@@ -54,7 +54,7 @@ def _release(fd: int | None) -> None:
 
 def _born(folder: Path) -> str:
     """A name in ``folder`` for a temporary file or stage to be made and locked under before it takes its own
-    (_TEMPORARY, _STAGE), which it then never holds unlocked while its writer lives. clear_leftovers takes a
+    (leftovers._TEMPORARY, _STAGE), which it then never holds unlocked while its writer lives. clear_leftovers takes a
     _born name only where the pid in it is gone (a writer killed in those microseconds)."""
     return str(folder / f".{secrets.token_hex(8)}.p{os.getpid()}.born")
 
@@ -73,7 +73,7 @@ def temporary_file(path: str | Path) -> Iterator[Path]:
     stem = os.fsencode(path.stem)[:max(1, NAME_MAX - 1 - len(tail.encode()))].decode("utf-8", "ignore")
     tmp = str(path.parent / f".{stem}{tail}")
     born = _born(path.parent)
-    _LIVE.update((os.path.basename(tmp), os.path.basename(born)))
+    LIVE.update((os.path.basename(tmp), os.path.basename(born)))
     held = None
     try:
         # Mode 0o666 under the umask, like any other output (mkstemp's 0600 needed a chmod). Made and locked
@@ -92,7 +92,7 @@ def temporary_file(path: str | Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):  # never created (an unwritable folder), or already renamed
                 os.unlink(name)
         _release(held)
-        _LIVE.difference_update((os.path.basename(tmp), os.path.basename(born)))
+        LIVE.difference_update((os.path.basename(tmp), os.path.basename(born)))
 
 
 @contextmanager
@@ -126,10 +126,10 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
     clear_leftovers(folder, (".",))
     stage = folder / f".staging-{secrets.token_hex(8)}.p{os.getpid()}"
     keep_stage = done = False
-    _LIVE.add(stage.name)
+    LIVE.add(stage.name)
     held = None
     born = _born(folder)
-    _LIVE.add(os.path.basename(born))
+    LIVE.add(os.path.basename(born))
     try:
         os.mkdir(born)  # and locked under a _born name, then given its own (as temporary_file does)
         held = _hold(born)
@@ -159,7 +159,7 @@ def staged_folder(folder: str | Path, last: tuple[str, ...] = (), retire: tuple[
             shutil.rmtree(stage, ignore_errors=True)
             shutil.rmtree(born, ignore_errors=True)
         _release(held)
-        _LIVE.difference_update((stage.name, os.path.basename(born)))
+        LIVE.difference_update((stage.name, os.path.basename(born)))
         for d in created if not done else ():  # nearest first; one that holds anything stays
             with contextlib.suppress(OSError):
                 d.rmdir()
@@ -267,130 +267,3 @@ def read_json(path: Path) -> dict:
     if not isinstance(data, dict):
         raise DamagedFile(path, "it holds no JSON object")
     return data
-
-
-# The names atomic_path and staged_folder give their temporary files and folders, with the writer's
-# process id (from 0.27; older writers' names have none).
-_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*)?$")
-_TEMPORARY_PARTS = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{16}(\.p[0-9]+)?\.tmp(?P<suffix>\.[^./]*)?$")
-_STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?$")
-_BORN = re.compile(r"^\.[0-9a-f]{16}\.p(?P<pid>[0-9]+)\.born$")  # _born's: a writer killed before it named it
-
-
-def temporary_for(name: str) -> str | None:
-    """The name of the file that ``name``, a temporary file of atomic_path, was to become
-    (".film.0a1b2c3d4e5f6789.p42.tmp.png" -> "film.png"), or None where ``name`` is none: a command
-    that checks what a folder holds knows its own killed writes' leftovers by it."""
-    m = _TEMPORARY_PARTS.match(name)
-    return None if m is None else m["stem"] + (m["suffix"] or "")
-
-
-def _locked(path: Path) -> bool | None:
-    """Whether a writer holds ``path``'s lock (_hold); None where that cannot be told."""
-    if fcntl is None:
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-# A writer created its file or stage, then locked it: a cleanup between the two found it unlocked and
-# removed it, and the writer, which went on under that name unlocked, lost it to the next cleanup (a
-# helper's stress test: 2 writes of 7,497 failed). Writers since 0.40 lock it before it takes its name (_born), so
-# one found unlocked with a pid in its name is a dead writer's; where no lock can be tested (Windows, a file system
-# without locks), or for a name without a pid (writers before 0.27), what a killed writer left is older than this.
-# (Kept young whatever its writer, a rerun started within 30 s of a kill -9 kept the killed cxr-convert's six model
-# copies, and nothing removed them later.)
-YOUNG_S = 30.0
-
-
-def _young(path: Path) -> bool:
-    """Whether ``path`` changed within the last YOUNG_S seconds: its writer may not have locked it yet."""
-    try:
-        return time.time() - path.lstat().st_mtime < YOUNG_S
-    except OSError:
-        return False
-
-
-def _writer_alive(path: Path) -> bool:
-    """Whether the writer of a temporary file or stage still writes it: a cxr-evaluate --save-model
-    writing into a run folder while cxr-convert takes its lock. Told by the lock it holds (from 0.27; held
-    before the name is taken from 0.40); where no lock can be tested, by its age and the pid in its name,
-    which is all older writers' names hold."""
-    locked = _locked(path)
-    if locked:
-        return True
-    if _BORN.match(path.name):  # made before it is locked: its pid tells, whatever its age
-        return _pid_alive(path.name)
-    m = _STAGE.match(path.name) or _TEMPORARY.match(path.name)
-    if locked is False and m is not None and m["pid"] is not None:  # a name with its writer's pid: locked if alive
-        return False
-    return _young(path) or _pid_alive(path.name)
-
-
-def _pid_alive(name: str) -> bool:
-    m = _STAGE.match(name) or _TEMPORARY.match(name) or _BORN.match(name)
-    if m is None or m.group("pid") is None:
-        return False
-    pid = int(m.group("pid"))
-    if pid == os.getpid():  # ours only while this process writes it: in a container every run is pid 1
-        return name in _LIVE
-    if os.name == "nt":  # Windows has no harmless signal 0 (os.kill would stop it)
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):  # another user's live process, or no way to tell: kept
-        return True
-    return True
-
-
-# The folders of a run that cxr-train and cxr-convert alone write (a report folder inside a run folder,
-# cxr-evaluate's default, is another command's: its live stage must not go)
-RUN_PARTS = (".", "cache", "members", "teacher", "teacher/cache", "teacher/members")
-
-
-def clear_leftovers(folder: str | Path, parts: tuple[str, ...] = RUN_PARTS, of: str | None = None) -> tuple[int, int]:
-    """Remove the temporary files and staging folders that a killed writer (kill -9, the OOM killer,
-    a power cut) left in ``folder``'s ``parts`` (not below them): whole model copies nothing else
-    removes, on the disk that was likely full already. Called under a run folder's lock; what a
-    process still running wrote (another command's output saved into the run folder) is left, as
-    is a stage that holds old files a failed move could not put back (``.replaced``, named in that
-    error). ``of``: only the temporary files of the file of this name (a folder of the user's, where a
-    --save-model copy was written, may hold other programs' files). Returns (how many, bytes)."""
-    found, size = 0, 0
-    paths = []
-    for part in parts:
-        try:
-            paths += [p for p in (Path(folder) / part).iterdir()
-                      if (_STAGE.match(p.name) or _TEMPORARY.match(p.name) or _BORN.match(p.name))
-                      if of is None or temporary_for(p.name) == of]
-        except OSError:
-            continue
-    for p in paths:
-        if _STAGE.match(p.name) and (p / ".replaced").exists() or _writer_alive(p):
-            continue
-        try:
-            if p.is_dir() and not p.is_symlink():
-                size += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
-                shutil.rmtree(p)
-            elif p.exists() or p.is_symlink():
-                size += p.lstat().st_size
-                p.unlink()
-            else:
-                continue
-        except OSError:  # not ours to remove after all: left as it is
-            continue
-        found += 1
-    return found, size

@@ -23,14 +23,14 @@ import numpy as np
 from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
-from edge.atomic import clear_leftovers
 from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
-from edge.synthetic_words import synthetic_mark
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
+from edge.leftovers import clear_leftovers
 from edge.names import as_text
 from edge.new_name import write_new
 from edge.squares import falls, film_box, starts
+from edge.synthetic_words import synthetic_mark
 
 if TYPE_CHECKING:
     from edge.model import EdgeModel

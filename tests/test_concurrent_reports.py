@@ -167,7 +167,7 @@ def test_save_model_clears_the_copies_a_killed_save_model_left(tiny_run, unseen_
     others = [saves / f".other.0123456789abcdef.p{dead.pid}.tmp.tflite", saves / "notes.txt"]  # not this file's
     for p in (killed, *others):
         p.write_bytes(b"x" * 1000)
-        old = time.time() - 120  # older than edge.atomic.YOUNG_S
+        old = time.time() - 120  # older than edge.leftovers.YOUNG_S
         os.utime(p, (old, old))
     r = CliRunner().invoke(evaluate_app, [str(run / "model_int8.tflite"), str(unseen_site), *ARGS[1:], *site,
                                           "--save-model", str(saves / "site.tflite")])

@@ -186,7 +186,7 @@ def test_a_map_killed_while_written_leaves_no_file_under_its_name_and_the_next_r
     assert r.returncode == -9, r.stderr
     left = [p.name for p in maps.iterdir()]
     assert "x.png" not in left and len(left) == 1 and left[0].startswith(".x."), left  # only its temporary file
-    old = time.time() - 120  # found later: older than edge.atomic.YOUNG_S
+    old = time.time() - 120  # found later: older than edge.leftovers.YOUNG_S
     os.utime(maps / left[0], (old, old))
     assert maps_folder(maps, [str(tmp_path / "films")], False) is None  # the next run into the folder clears it
     m = EdgeModel(model)

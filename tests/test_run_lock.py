@@ -99,7 +99,7 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
     # one of a writer older than 0.27 (no pid in its name, no lock): only its age can tell
     young_unnamed = run / ".model_site.0123456789abcde9.tmp.tflite"
     young_unnamed.write_bytes(b"n")
-    old = time.time() - 120  # what a killed writer left is found later: older than edge.atomic.YOUNG_S
+    old = time.time() - 120  # what a killed writer left is found later: older than edge.leftovers.YOUNG_S
     for p in [stage, run / "cache" / ".train.fedcba9876543210.tmp.npy", *gone, running, running_stage]:
         os.utime(p, (old, old))
     kept += [live, saved, running, running_stage, young_unnamed]
@@ -122,7 +122,8 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path, capsys):
 
 
 def test_a_file_this_process_is_writing_is_kept(tmp_path):
-    from edge.atomic import atomic_path, clear_leftovers
+    from edge.atomic import atomic_path
+    from edge.leftovers import clear_leftovers
 
     with atomic_path(tmp_path / "model.keras") as tmp:
         tmp.write_bytes(b"live")

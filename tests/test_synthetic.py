@@ -300,7 +300,7 @@ def test_what_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path: Path) -
     os.utime(old, (an_hour_ago, an_hour_ago))
     r = CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"])
     assert r.exit_code == 0, r.output
-    assert not old.exists()  # removed; one younger than edge.atomic.YOUNG_S may be a live writer's, and stays
+    assert not old.exists()  # removed; one younger than edge.leftovers.YOUNG_S may be a live writer's, and stays
     r = CliRunner().invoke(synth_app, [str(ours / "Normal"), "--count", "2", "--size", "32"])
     assert r.exit_code == 2 and "is the Normal class folder of the SYNTHETIC set" in r.output
     assert "did not write" not in r.output  # it did write them

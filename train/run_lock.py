@@ -258,7 +258,7 @@ def _release_inside(path: Path, fd: int) -> None:
 
 def _clear_leftovers(folder: Path, prog: str) -> None:
     """With the lock held, nothing else writes the folder: what a killed writer left is removed, and said."""
-    from edge.atomic import clear_leftovers
+    from edge.leftovers import clear_leftovers
 
     if folder.is_dir() and (cleared := clear_leftovers(folder))[0]:
         n, size = cleared

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from edge.atomic import clear_leftovers, temporary_for, write_bytes, write_text
+from edge.atomic import write_bytes, write_text
+from edge.leftovers import clear_leftovers, temporary_for
 from train.run_lock import LOCK_NAME
 from train.side_file import SideFileError, read_side_file
 from train.synthetic import SYNTHETIC_CLASSES, check_label, check_size, png_bytes, render
