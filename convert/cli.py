@@ -12,8 +12,9 @@ from convert.occlusion import MAX_MAPS
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.comma_list import comma_items
-from edge.cliutil import fail, one_line_errors
+from edge.cliutil import fail
 from edge.entry import starting
+from edge.error_lines import one_line_errors
 from train.quiet import load_tensorflow, require_matplotlib
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)

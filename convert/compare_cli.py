@@ -10,8 +10,9 @@ import typer
 
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
-from edge.cliutil import folder_problem, one_line_errors
+from edge.cliutil import folder_problem
 from edge.entry import starting
+from edge.error_lines import one_line_errors
 from train.quiet import load_tensorflow
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)

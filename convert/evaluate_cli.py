@@ -14,7 +14,7 @@ from convert.evaluate_lines import closing_lines
 from convert.occlusion import MAX_MAPS
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
-from edge.cliutil import one_line_errors
+from edge.error_lines import one_line_errors
 from train.quiet import load_tensorflow
 
 evaluate_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from edge.batch import Result, classify_files
-from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, error_in_words, fail
+from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
 from edge.decision import beside_rule, ranking
+from edge.error_lines import error_in_words
 from edge.figures import counted
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format

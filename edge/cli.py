@@ -17,8 +17,9 @@ from edge.answering import Answering, answer
 from edge.cli_options import OnceOnlyCommand
 from edge.card import NOT_A_DEVICE
 from edge.comma_list import comma_items
-from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, one_line_errors, reconfigure_streams
+from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, reconfigure_streams
 from edge.decision import parse_threshold
+from edge.error_lines import one_line_errors
 from edge.figures import counted
 from edge.input_check_words import no_input_check_why
 from edge.inputs import gather

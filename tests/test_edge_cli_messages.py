@@ -356,7 +356,7 @@ def test_an_interrupt_on_a_terminal_starts_its_message_on_a_new_line(monkeypatch
     glue 'interrupted' to it. Piped output gets no stray blank line."""
     import typer
 
-    from edge.cliutil import one_line_errors
+    from edge.error_lines import one_line_errors
 
     class Terminal(io.StringIO):
         def isatty(self):

@@ -255,7 +255,7 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_half_written_file(tmp_path, s
 def test_an_unexpected_many_line_error_becomes_one_line(capsys):
     import typer
 
-    from edge.cliutil import one_line_errors
+    from edge.error_lines import one_line_errors
 
     with pytest.raises(typer.Exit) as exit_info:
         with one_line_errors("cxr-train", debug=False):
@@ -275,7 +275,7 @@ def test_a_value_error_from_numpy_or_the_standard_library_is_unexpected_and_ours
     import numpy as np
     import typer
 
-    from edge.cliutil import one_line_errors
+    from edge.error_lines import one_line_errors
     from edge.model import check_label_names, softmax
 
     for bug, said in ((lambda: softmax(np.zeros((2, 3)), np.ones(4)), "unexpected ValueError: operands could not be "
@@ -613,16 +613,16 @@ def test_a_read_only_or_refused_folder_is_not_asked_whether_the_disk_is_full(tmp
 
     import typer
 
-    from edge import cliutil
+    from edge import cliutil, error_lines
 
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(real_shutil, "disk_usage", lambda p: usage(5 << 20, 2 << 20, 3 << 20))
     for error in (PermissionError(f"{tmp_path} is not a run folder to write into: it is not writable"),
                   OSError(errno.EROFS, "Read-only file system", str(tmp_path / "a"))):
-        with pytest.raises(typer.Exit), cliutil.one_line_errors("cxr-convert", False, writes_to=[tmp_path]):
+        with pytest.raises(typer.Exit), error_lines.one_line_errors("cxr-convert", False, writes_to=[tmp_path]):
             raise error
         assert "is the disk full" not in capsys.readouterr().err
-    with pytest.raises(typer.Exit), cliutil.one_line_errors("cxr-convert", False, writes_to=[tmp_path]):
+    with pytest.raises(typer.Exit), error_lines.one_line_errors("cxr-convert", False, writes_to=[tmp_path]):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a"))
     assert "only 3 MiB free" in capsys.readouterr().err
     stat = real_os.statvfs(tmp_path)

@@ -211,7 +211,7 @@ def test_a_runtime_that_cannot_be_loaded_for_memory_is_said_as_memory(raised, ca
     """At a 160 MB limit the runtime's library could not be mapped: 'unexpected OSError: ...libLiteRt.so: ...'."""
     import typer
 
-    from edge.cliutil import one_line_errors
+    from edge.error_lines import one_line_errors
 
     with pytest.raises(typer.Exit) as stop:
         with one_line_errors("edge-classify", debug=False, expected=(ValueError,)):

@@ -12,8 +12,9 @@ import typer
 
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
-from edge.cliutil import fail, folder_problem, one_line_errors
+from edge.cliutil import fail, folder_problem
 from edge.comma_list import comma_items
+from edge.error_lines import one_line_errors
 from edge.figures import counted
 from train.class_names import parse_class_list, parse_class_map
 from train.quiet import load_tensorflow, require_matplotlib
