@@ -175,12 +175,12 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
 
 
 def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out of the figures", whose: str = "it") -> str:
-    """One stderr line per left-out folder: the answers its films got. ``whose``: who saw the films left out
+    """One stderr line per left-out folder: the answers its films got, each share with its 95% interval as report.md
+    gives it ('COVID 24 (48%, 35-61)': on 50 films a bare 48% read as exact). ``whose``: who saw the films left out
     ("that either model" where cxr-compare looked in both models at once: not a fact about each)."""
     seen = a.get("seen_in_training")
     return f"{said_name(folder)} ({a['films']:,} films, {why}) called " + ", ".join(
-        f"{c} {a['called'][c]['films']:,}" + (f" ({fixed(a['called'][c]['share'], 0, 100)}%)" if a["films"] else "")
-        for c in labels) + (f"; {seen:,} more {whose} was trained or validated on left out" if seen and
+        f"{c} {_share(a['called'][c]) if a['films'] else a['called'][c]['films']}" for c in labels) + (f"; {seen:,} more {whose} was trained or validated on left out" if seen and
                             not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")
 
 

@@ -98,7 +98,9 @@ def chosen_rule_worth(per_class: list[dict], site: dict, classes: list[str],
 
     d = site["decision"]
     rows = at_prevalences(under_rule(per_class, {"class": d["class"], "test": site["next_films"]}), prevalences)
-    return rows, section(rows, classes, f"the sensitivity and specificity this threshold ({md_cell(d['class'])} whenever p ≥ "
+    # report.json as report.md: a Normal rule's 'Normal at 5%' row read as what a Normal answer is worth at a clinic
+    left_out = normal_left_out(list(dict.fromkeys(r["class"] for r in rows)), classes)
+    return [r for r in rows if r["class"] not in left_out], section(rows, classes, f"the sensitivity and specificity this threshold ({md_cell(d['class'])} whenever p ≥ "
                          f"{fmt_threshold(d['threshold'])}) is expected to give on this site's next films",
                          "### What its answers would be worth at your prevalence")
 
@@ -143,6 +145,10 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
                      f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == of_disease] + ["", NO_BETTER, ""]
     left_out = normal_left_out(classes, model_classes)
     rows = [r for r in rows if r["class"] not in left_out]
+    if not rows:  # a Normal rule's figures alone (cxr-evaluate --operating-point Normal=0.9 on 3+ classes)
+        return md + [f"Not worked out: the only figures known here are {md_cell(left_out[0])}'s ({basis}). "
+                     f"{normal_words(left_out[0], model_classes)} What the other classes' answers are worth under this rule is "
+                     "not worked out here.", ""]
     md += ["PPV (how often an answer of this class is right) and NPV (how often 'not this class' is right) when the "
            f"class makes up this share of the films, from {basis} (Bayes' rule). "
            f"The per-class table's PPV holds only at this set's own mix. {BRACKETS}"
@@ -155,9 +161,10 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
 def normal_left_out(classes: list[str], model_classes: list[str]) -> list[str]:
     """The Normal class whose rows a table of three or more classes leaves out, as the two-class table does: 'Normal
     at 1%' means the diseases together at 99%, and run4b's 'Normal | 5% | 11.4' read as a Normal answer right 11% of
-    the time at a clinic, where most films are Normal. [] where no other class's rows would remain."""
-    normal = [c for c in classes if is_normal_class(c)]
-    if len(model_classes) < 3 or len(normal) != 1 or len(classes) < 2:
+    the time at a clinic, where most films are Normal. Decided from the model's classes, not from how many rows there
+    are: a Normal rule chosen by cxr-evaluate has its own rows alone, and 'Normal at 5%: PPV 7.5' was shown."""
+    normal = [c for c in model_classes if is_normal_class(c)]
+    if len(model_classes) < 3 or len(normal) != 1 or normal[0] not in classes:
         return []
     return normal
 

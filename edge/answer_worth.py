@@ -91,8 +91,12 @@ def none_seen_words(which: int, name: str, among: str) -> str:
 
 def normal_note(labels: list[str]) -> str:
     """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
-    viral pneumonia read as a normal film, when to the model it means only none of its other classes."""
+    viral pneumonia read as a normal film, when to the model it means only none of its other classes. For a model
+    with none, that it cannot answer "normal": a healthy film got 'Viral_Pneumonia 0.8042' without a word."""
     normal = [c for c in labels if is_normal_class(c)]
+    if not normal and len(labels) >= 2:
+        answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
+        return f"; this model has no normal class: every film, a healthy one too, gets {answers}"
     if len(normal) != 1 or len(labels) < 2:
         return ""
     others = ", ".join(c for c in labels if c != normal[0])
@@ -150,12 +154,16 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
             "your own mix)")
 
 
-def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str = "the test figures'") -> str | None:
+def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str = "the test figures'",
+             labels: list[str] | None = None) -> str | None:
     """What an answer is worth at a low prevalence: keyed to the disease for a disease-or-normal model,
-    else each class's PPV were it 5% of the films. ``films``, ``figures``: where the rates come from."""
+    else each class's PPV were it 5% of the films. ``films``, ``figures``: where the rates come from. ``labels``: the
+    model's (else per_class's): whether Normal is left out is the model's, not the rows' (a Normal rule on four
+    classes has its own figures alone, and its card gave 'Normal 7%')."""
     rates = {c: exact_rates(r) for c, r in per_class.items()}
-    normal = [c for c in rates if is_normal_class(c)]
-    if len(rates) == 2 and len(normal) == 1:
+    labels = list(labels or rates)
+    normal = [c for c in labels if is_normal_class(c)]
+    if len(rates) == 2 and len(labels) == 2 and len(normal) == 1:
         disease = next(c for c in rates if c != normal[0])
         sens, spec = rates[disease]
         return (_disease_line(disease, normal[0], sens, spec, films, figures) if sens[0] is not None and spec[0] is not None
@@ -163,7 +171,7 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
     parts = []
     # with three or more classes, Normal's row left out as the two-class line leaves it: 'Normal 14%' at 5% read as a
     # Normal answer seldom right, where at a clinic most films are Normal and the others together would be 95%
-    well = normal[0] if len(rates) >= 3 and len(normal) == 1 else None
+    well = normal[0] if len(labels) >= 3 and len(normal) == 1 else None
     for c, (sens, spec) in rates.items():
         if c == well:
             continue
@@ -172,11 +180,13 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
         if ppv is not None:  # marked as the report marks it: at or under the prevalence, the answer adds nothing
             parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}"
                          + (" (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""))
-    if not parts:
-        return None
-    others = [c for c in rates if c != well]
-    left = (f"; {well} left out: a {well} answer says only 'not {', '.join(others[:-1])} or {others[-1]}', never "
-            "'no disease', and films of findings it was not trained on get it too" if well else "")
+    others = [c for c in labels if c != well]
+    why = (f"a {well} answer says only 'not {', '.join(others[:-1])} or {others[-1]}', never 'no disease', and films of "
+           "findings it was not trained on get it too" if well else "")
+    if not parts:  # a Normal rule's figures alone: said in words, not as 'Normal 7%'
+        return f"  No figure for what its answers are worth at your prevalence: {well} left out, since {why}" if (
+            well in rates) else None
+    left = f"; {well} left out: {why}" if well in rates else ""  # no word of a class whose figures were not given
     return (f"  If a class made up {100 * CARD_PREVALENCE:g}% of your films, its answers would be right (PPV): "
             f"{', '.join(parts)}{left} (cxr-evaluate --prevalence for your own mix)")
 
@@ -205,8 +215,11 @@ def under_rule(per_class: dict[str, dict], rule: dict) -> dict[str, dict]:
 
 
 def rule_class_alone(rule: dict, labels: list[str]) -> str:
-    """Said after a rule's PPV line that gives its class alone though the device gives other answers too."""
+    """Said after a rule's PPV line that gives its class alone though the device gives other answers too (a Normal
+    rule's, where the line leaves Normal out: that the others' are not on the card)."""
     if len(labels) <= 2 or rule.get("per_class"):
         return ""
+    if is_normal_class(rule["class"]) and sum(map(is_normal_class, labels)) == 1:
+        return "; the card does not carry the other answers' figures under the rule"
     return (f"; {rule['class']} alone: the card does not carry the other answers' figures under the rule, and the "
             "most probable class's are not the device's")

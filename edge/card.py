@@ -207,7 +207,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"
                              if rule.get("swamped") else f"  With its rule the device finds, of the test films, {others}")
-            if not drawn and (ppv := ppv_line(ruled := under_rule(t["per_class"], rule))):
+            if not drawn and (ppv := ppv_line(ruled := under_rule(t["per_class"], rule), labels=labels)):
                 lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels)
                              + (unanswered(ruled) if len(ruled) > 1 else ""))
         if r := site_rule:
@@ -218,7 +218,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
             # what its answers are worth, from those figures: the site's films, not the test split's
             word = "expected" if r.get("estimate") == "next films" else "cross-validated"
-            if ppv := ppv_line(under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'"):
+            if ppv := ppv_line(under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'", labels):
                 lines.append(ppv.replace("  If", f"  With its rule, at those {word} rates, if", 1)
                              + rule_class_alone(r, labels))
         if v.get("held_out_source"):

@@ -243,6 +243,7 @@ def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_th
 
     from convert.quantize import ConvertSettings, run_conversion
     from edge.decision import labels_for
+    from edge.figures import fixed
     from edge.preprocess import preprocess_file
 
     run = tmp_path / "run"
@@ -269,9 +270,12 @@ def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_th
     said = labels_for(m.classify(x), m.decision)
     got = report["other_classes"]["by_mode"]["int8"]["Pneumonia"]
     assert films and got["films"] == len(films) and got["unreadable"] == 0 and got["seen_in_training"] == 1
-    said_on_stderr = f"cxr-convert: int8: Pneumonia ({len(films)} films, not trained on) called COVID {int((said == 0).sum())}"
-    assert said_on_stderr in capsys.readouterr().err and m.labels[0] == "COVID"
     assert {c: a["films"] for c, a in got["called"].items()} == {c: int((said == k).sum()) for k, c in enumerate(m.labels)}
+    # on stderr too each share with its 95% interval, as docs/commands.md says (a bare 48% of 50 films read as exact)
+    covid = got["called"]["COVID"]
+    said_on_stderr = (f"cxr-convert: int8: Pneumonia ({len(films)} films, not trained on) called COVID {int((said == 0).sum())} "
+                      f"({fixed(covid['share'], 0, 100)}%, {fixed(covid['share_ci'][0], 0, 100)}-{fixed(covid['share_ci'][1], 0, 100)})")
+    assert said_on_stderr in capsys.readouterr().err and m.labels[0] == "COVID"
     assert list(report["other_classes"]["by_mode"]["int8"]) == ["Pneumonia"]  # COVID and Normal are its own
     card = m.meta["validation"]["other_classes"]
     assert {f: {k: v for k, v in r.items() if k != "called_ci"} for f, r in card.items()} == {
@@ -376,7 +380,40 @@ def test_the_device_note_says_what_a_normal_answer_means():
     assert normal_note(["COVID", "Normal"]) == "; 'Normal' means only 'not COVID', never 'no disease'"
     assert normal_note(["COVID", "Lung_Opacity", "No_Finding"]) == \
         "; 'No_Finding' means only 'not COVID, Lung_Opacity', never 'no disease'"
-    assert normal_note(["COVID", "Pneumonia"]) == "" and normal_note(["Normal"]) == ""
+    assert normal_note(["Normal"]) == "" and normal_note(["Normal", "Healthy", "COVID"]) == ""
+
+
+def test_the_device_note_says_a_model_without_a_normal_class_gives_every_film_a_disease_label():
+    """A COVID / Lung_Opacity / Viral_Pneumonia model answered a healthy film 'Viral_Pneumonia 0.8042', and
+    edge-classify's note said nothing of it, where a model with a Normal class is told what that answer means."""
+    from edge.answer_worth import normal_note
+
+    assert normal_note(["COVID", "Lung_Opacity", "Viral_Pneumonia"]) == (
+        "; this model has no normal class: every film, a healthy one too, gets one of COVID, Lung_Opacity or Viral_Pneumonia")
+    assert normal_note(["COVID", "Pneumonia"]) == \
+        "; this model has no normal class: every film, a healthy one too, gets COVID or Pneumonia"
+    # the card says it once, in its own line, and not as the device's note
+    text = card_text({"labels": ["COVID", "Lung_Opacity", "Viral_Pneumonia"]}, "m.tflite")
+    assert text.count("every film") + text.count("Every film") == 1 and "no normal class" not in text
+
+
+def test_a_normal_rule_chosen_on_four_classes_gives_no_normal_ppv_on_the_card():
+    """cxr-evaluate --operating-point Normal=0.9 --save-model on a 4-class model: the copy's card said 'Normal 7% (6%
+    to 10% ...)' at 5%, read as a Normal answer right 7% of the time, where everywhere else Normal is left out
+    (hunt 59, 1): the line counted the rows it was given (Normal's alone), not the model's labels."""
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    meta = _meta(rule_on_site={"films": "films in site (120, cxr-evaluate)", "class": "Normal", "threshold": 0.1138,
+                               "estimate": "next films", "sensitivity": [0.871, 0.735, 0.962],
+                               "specificity": [0.433, 0.336, 0.536]})
+    meta["labels"], meta["decision"] = labels, {"class": "Normal", "threshold": 0.1138}
+    meta["validation"]["test"]["per_class"] = {c: {"n": 8, "sensitivity": [0.75, 0.41, 0.93],
+                                                   "specificity": [0.88, 0.69, 0.96]} for c in labels}
+    text = card_text(meta, "site.tflite")
+    (line,) = [ln for ln in text.splitlines() if "worth at your prevalence" in ln or "(PPV)" in ln]
+    assert "Normal 7%" not in line and "PPV" not in line and "Normal alone" not in line
+    assert line.startswith("  No figure for what its answers are worth at your prevalence: Normal left out, since a "
+                           "Normal answer says only 'not COVID, Lung_Opacity or Viral_Pneumonia'")
+    assert line.endswith("; the card does not carry the other answers' figures under the rule")
 
 
 def test_a_normal_class_is_known_in_the_names_sites_give_it():

@@ -107,8 +107,13 @@ def test_cxr_evaluate_scores_a_site_layout_with_its_own_folder_names(tiny_run, t
     assert "the section \"Classes left out\" shows which" in md and "## Classes left out" in md
     share = called["COVID"] / n["Normal"]
     assert f"| PNEUMONIA | {n['Normal']} | {called['COVID']} ({100 * share:.0f}%, " in md
+    # each share with its 95% interval, as docs/commands.md promises (a bare 50% on 6 films read as exact)
+    from convert.metrics import wilson_interval
+    from edge.figures import fixed
+
+    lo, hi = wilson_interval(called["COVID"], n["Normal"])
     assert (f"cxr-evaluate: note: PNEUMONIA ({n['Normal']} films, left out of the figures) called COVID {called['COVID']} "
-            f"({100 * share:.0f}%), Normal {called['Normal']}") in r_out
+            f"({fixed(share, 0, 100)}%, {fixed(lo, 0, 100)}-{fixed(hi, 0, 100)}), Normal {called['Normal']} (") in r_out
 
 
 def test_a_class_list_names_each_class_once_and_none_empty():

@@ -120,7 +120,8 @@ def test_films_seen_only_in_a_folder_left_out_are_not_denied_nor_pinned_on_each_
 
     note = {"split": "a.tflite (fingerprints inside the file)", "films": 0, "train": 0, "val": 0, "copies": 0,
             "cropped": 0, "mirrored": 0, "padded": 0, "left_out": False, "models": 2, "unchecked": []}
-    answers = {"Extra": {"films": 4, "called": {"COVID": {"films": 1, "share": 0.25}, "Normal": {"films": 3, "share": 0.75}},
+    answers = {"Extra": {"films": 4, "called": {"COVID": {"films": 1, "share": 0.25, "share_ci": [0.05, 0.7]},
+                                                   "Normal": {"films": 3, "share": 0.75, "share_ci": [0.3, 0.95]}},
                          "seen_in_training": 6, "seen_kept": False, "unreadable": 0}}
     line = seen_line(note, 2, seen_elsewhere(answers))
     assert line.startswith("No film in the figures was found in either model's training or validation split")

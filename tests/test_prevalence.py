@@ -240,6 +240,27 @@ def test_with_three_or_more_classes_normal_gets_no_disease_style_rows_and_its_an
     assert all(f"| {c} | 5% |" in md for c in other) and "free of other disease" not in md
 
 
+def test_a_normal_rule_chosen_on_a_sites_films_of_four_classes_gets_no_normal_rows():
+    """cxr-evaluate --operating-point Normal=0.9 on a 4-class model: report.md's rule section, and report.json, gave
+    'Normal | 5% | 7.5', read as a Normal answer right 7% of the time at a clinic where most films are Normal, with
+    words of the findings 'the model calls the disease' (hunt 59, 1): Normal is left out by the model's classes, not
+    by how many rows there are."""
+    from convert.prevalence import chosen_rule_worth
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    per_class = [{"class": c, "support": 30, "tp": 20, "fn": 10, "fp": 15, "tn": 75, "sensitivity": 0.67,
+                  "sensitivity_ci": [0.49, 0.81], "specificity": 0.83, "specificity_ci": [0.74, 0.9]} for c in labels]
+    expected = {"sensitivity": 0.87, "sensitivity_ci": [0.73, 0.96], "specificity": 0.43, "specificity_ci": [0.34, 0.54]}
+    site = {"decision": {"class": "Normal", "threshold": 0.1138}, "next_films": expected}
+    rows, md = chosen_rule_worth(per_class, site, labels, (0.01, 0.05))
+    text = " ".join(" ".join(md).split())
+    assert rows == [] and "| Normal |" not in text and "the disease" not in text and "PPV %" not in text
+    assert "Not worked out: the only figures known here are Normal's" in text and "Normal has no rows" in text
+    # a disease's rule keeps its rows, as before
+    rows, md = chosen_rule_worth(per_class, {**site, "decision": {"class": "COVID", "threshold": 0.2}}, labels, (0.05,))
+    assert [r["class"] for r in rows] == ["COVID"] and any(line.startswith("| COVID | 5% |") for line in md)
+
+
 def test_beside_the_per_class_table_each_class_is_counted_on_each_other_class_and_the_mix_is_named():
     """A 4-class COVID specificity of 66.7% was pooled over Lung_Opacity, Normal and Viral_Pneumonia at this folder's
     1:1:1 mix: it called COVID for 16 of 30 Lung_Opacity and 2 of 30 Viral_Pneumonia films, which the report never

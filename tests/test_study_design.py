@@ -102,8 +102,8 @@ def test_names_from_a_manifest_and_folders_are_text_in_the_report_and_on_the_ter
     hostile = "S<img src=x onerror=alert(1)>[x](javascript:y)\x1bc\u202e"
     line = design_line(evaluation_design({"films": 9, "unnamed": 0, "sources": {hostile: 9}, "more": 0}, ["site-C"]))
     folders = renamed_line({hostile: "-", "Healthy": "Normal"}, {hostile: 3}, ["COVID", "Normal"])
-    said = answers_line(hostile, {"films": 3, "called": {"COVID": {"films": 3, "share": 1.0},
-                                                        "Normal": {"films": 0, "share": 0.0}}}, ["COVID", "Normal"])
+    said = answers_line(hostile, {"films": 3, "called": {"COVID": {"films": 3, "share": 1.0, "share_ci": [0.44, 1.0]},
+                                                        "Normal": {"films": 0, "share": 0.0, "share_ci": [0.0, 0.56]}}}, ["COVID", "Normal"])
     trained = {"films": 9, "unnamed": 0, "sources": {hostile: 9}, "more": 0}
     split_line = test_split_line({"kind": "internal", "reason": "random split", "training_sources": trained,
                                   "given_test_folder": False, "holdout_source": hostile})
