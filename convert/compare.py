@@ -264,9 +264,11 @@ def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: lis
     """:func:`compare` within each group of films (``values``: one group name per film); with
     ``copy_of`` (convert.subgroups.copy_groups), a group holding copies says how many films it holds
     without them (``distinct_films``), which is what its 20 films are counted in."""
+    from convert.subgroups import natural_order
+
     v = np.array(values, dtype=object)
     out = {}
-    for g in sorted(set(values)):
+    for g in natural_order(set(values)):
         out[g] = r = compare(y[v == g], pred_a[v == g], pred_b[v == g], classes, n_boot)
         if copy_of is not None and (distinct := len(set(np.asarray(copy_of)[v == g].tolist()))) < r["n"]:
             r["distinct_films"] = distinct

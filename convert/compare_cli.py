@@ -113,7 +113,7 @@ def compare(
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
-            from train.class_names import same_class_key
+            from edge.decision import matched_how, same_class_key
 
             key_a = {same_class_key(c): c for c in labels}
             keys_b = [same_class_key(c) for c in info_b["labels"]]
@@ -124,7 +124,7 @@ def compare(
                                  "out the folders a model has no class for) and compare their reports class by class")
             # one model trained on folders named covid-19 and NORMAL: its classes are the other's, as folders match
             print(f"cxr-compare: note: B's classes {', '.join(info_b['labels'])} are taken as A's "
-                  f"{', '.join(key_a[k] for k in keys_b)} (names matched ignoring case and punctuation)", file=sys.stderr)
+                  f"{', '.join(key_a[k] for k in keys_b)} ({matched_how(info_b['labels'], [key_a[k] for k in keys_b])})", file=sys.stderr)
             info_b = {**info_b, "labels": [key_a[k] for k in keys_b]}
         data_warnings: list[str] = []
         items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings)

@@ -17,7 +17,7 @@ from convert import plot_fonts
 from convert.roc import auroc, ranking_scores, roc_curve
 from edge.atomic import atomic_path
 from edge.decision import fmt_threshold
-from edge.figures import fixed
+from edge.figures import fixed, percent_of
 
 # Okabe-Ito, less its yellow (faint as a line on white) and its black (a black bar hid its black whisker and
 # hatch), and a mid grey: 7 colours against 4 line styles, so 28 curves before a colour and style repeat together.
@@ -134,7 +134,7 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path, m
         ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
         for i in range(cm.shape[0]):
             for j in range(cm.shape[1]):
-                share = f"{fixed(frac[i, j], 0, 100)}%" if totals[i, 0] else "–"
+                share = f"{percent_of(int(cm[i, j]), int(totals[i, 0]))}%" if totals[i, 0] else "–"
                 ax.text(j, i, f"{cm[i, j]}\n{share}", ha="center", va="center", fontsize=8,
                         color="white" if frac[i, j] > WHITE_TEXT_ABOVE else "black")
         # upright: names of several lines turned 45 degrees ran into their neighbours

@@ -81,7 +81,7 @@ def main(
                                                      "then with --watch time; one label a row: -k is ignored."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print K classes per image: the label, then the K-1 most "
                                                              "probable other classes (without a threshold rule, the K "
-                                                             "most probable)."),
+                                                             "most probable); K above the model's classes: all of them."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
                                                                                   "(default: the runtime's choice); also "
                                                                                   "the films decoded at once (default: up to "

@@ -94,3 +94,14 @@ def counted(n: int, noun: str) -> str:
     """'1 test film', '3 test films': a count with its noun, plural but for one ("1 COVID films" was said where a
     class had one film, the very case a reader must read right)."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def percent_of(k: int, n: int, digits: int = 0) -> str:
+    """k of n films as a percentage, a half rounded up as a reader rounds the tables' one decimal: 1 of 8 (12.5)
+    '13' and 3 of 8 (37.5) '38', where the float format's half to even gave '12' beside '38'. Exact, in integers;
+    a share off 0 and the whole never reads as either (fixed's decimals then)."""
+    scale = 100 * 10 ** digits
+    q = (2 * k * scale + n) // (2 * n)
+    if 0 < k < n and q in (0, scale):
+        return fixed(k / n, digits, 100)
+    return f"{q / 10 ** digits:.{digits}f}"

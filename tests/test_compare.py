@@ -567,6 +567,7 @@ def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp
                                            str(tmp_path / "c"), "--n-boot", "100", "--quiet", "--keep-seen"])
     assert res.exit_code == 0, res.output
     assert "B's classes covid-19, NORMAL are taken as A's COVID, Normal" in res.output
+    assert "; covid-19 as COVID: COVID-19 and COVID, one disease's two spellings)" in res.output  # not punctuation
     r = json.loads((tmp_path / "c" / "compare.json").read_text())
     assert r["answers_changed"] == 0 and r["answers_a"] == r["answers_b"]
     other = tmp_path / "other.tflite"
@@ -576,6 +577,17 @@ def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp
     assert res.exit_code == 2 and "the models have different classes" in res.output
     # a 2-class model against a 4-class one was refused with no way forward
     assert "score each with cxr-evaluate on the same folder (--class-map FOLDER=- leaves out" in res.output
+
+
+def test_the_spelling_note_says_which_names_matched_as_covid_19_and_covid():
+    """The note said B's covid-19 was A's COVID '(names matched ignoring case and punctuation)': ignoring those gives
+    covid19, not covid; the alias matched them, and the note must say so (hunt 59, nits)."""
+    from edge.decision import matched_how
+
+    assert matched_how(["covid-19", "NORMAL"], ["COVID", "Normal"]) == (
+        "names matched ignoring case and punctuation; covid-19 as COVID: COVID-19 and COVID, one disease's two spellings")
+    assert matched_how(["covid", "NORMAL"], ["COVID", "Normal"]) == "names matched ignoring case and punctuation"
+    assert matched_how(["COVID-19"], ["covid_19"]) == "names matched ignoring case and punctuation"  # no alias needed
 
 
 def test_changed_answers_table_has_a_in_rows_and_b_in_columns():

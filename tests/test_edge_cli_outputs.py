@@ -452,3 +452,16 @@ def test_a_synthetic_models_json_answers_say_so_and_a_real_models_do_not(model, 
     p = edge_classify(film, "--json", "--model", real)
     assert p.returncode == 0, p.stderr
     assert "synthetic" not in json.loads(p.stdout)
+
+
+def test_a_top_k_above_the_models_classes_gives_them_all_as_its_help_says(model, film):
+    """`-k 5` on a 4-class model quietly printed 4 pairs (hunt 59, nits): the help says a K above the model's classes
+    gives them all, and that is what is printed."""
+    from typer.testing import CliRunner
+
+    from edge import cli
+
+    assert "K above the model's classes: all of them" in " ".join(CliRunner().invoke(cli.app, ["--help"]).output.split())
+    r = CliRunner().invoke(cli.app, [str(film), "-k", "5", "--model", str(model)])
+    answer = [ln for ln in r.output.splitlines() if ln.startswith(str(film))]
+    assert r.exit_code == 0 and len(answer) == 1 and len(answer[0].split("\t")) == 1 + 2 * 2, r.output  # both classes

@@ -120,6 +120,17 @@ def test_confusion_text_is_dark_on_a_light_cell_and_an_empty_row_has_no_percenta
     assert "0\n–" in cells and "0\n0%" not in cells
 
 
+def test_confusion_shares_round_a_half_up_as_the_tables_read(figures, tmp_path):
+    """A class of 8 films showed 1 of 8 as '12%' but 3 of 8 as '38%' (the float format rounds a half to even), beside
+    report.md's 12.5 and 37.5 (hunt 59, nits): every half goes up, and a share off 0 and 100% never reads as either."""
+    from convert.plots import confusion_grid
+
+    confusion_grid({"m": np.array([[1, 3, 4, 0], [5, 0, 0, 3], [0, 0, 0, 0], [1, 0, 0, 299]])},
+                   ["COVID", "Normal", "Viral", "Other"], tmp_path / "c.png")
+    cells = {t.get_text() for t in figures[0].axes[0].texts}
+    assert {"1\n13%", "3\n38%", "4\n50%", "5\n63%", "1\n0.3%", "299\n99.7%"} <= cells, cells
+
+
 def test_reliability_markers_grow_with_their_bins_and_fit_the_axes(figures, tmp_path):
     from convert.plots import reliability
 

@@ -865,3 +865,35 @@ def test_by_the_source_column_refers_to_the_per_source_table_instead_of_printing
     by = md[md.index("## By source_repo"):md.index("## By ward")]
     assert "The same groups, with the same figures and marks, as the \"Per source\" table above" in by
     assert "| x | 45 |" in md[md.index("## By ward"):]  # another column: its own table
+
+
+def test_each_class_sensitivity_in_a_group_gives_the_films_behind_it():
+    """A group's class cell read '50.0 (9.5–90.5)' alone: in a group of 8 films a reader could not tell 1 of 2 from
+    2 of 4 but by inverting the interval (hunt 59, finding 3); the operating-point table says '5 of 8'."""
+    from convert.subgroups import per_source, per_source_section
+    from convert.summary import summarize
+
+    classes = ["COVID", "Normal", "Viral"]
+    y = np.array([0, 0, 1, 1, 1, 1, 2, 2] + [0] * 4 + [1] * 4)
+    probs = np.eye(3)[y] * 0.7 + 0.1
+    probs[0] = probs[6] = [0.1, 0.8, 0.1]  # one COVID and one Viral film of site 1 called Normal
+    groups = per_source(y, probs, classes, ["site 1"] * 8 + ["site 2"] * 8, n_boot=50)
+    rows = {ln.split("|")[1].strip(): ln for ln in subgroup_section("site", groups, summarize(y, probs, classes, n_boot=50),
+                                                                     classes) if ln.startswith("| site ")}
+    assert "| 50.0 (9.5–90.5), 1 of 2 | 100.0 (51.0–100.0), 4 of 4 | 50.0 (9.5–90.5), 1 of 2 |" in rows["site 1"]
+    assert "| 100.0 (51.0–100.0), 4 of 4 | n/a |" in rows["site 2"]  # no Viral film there: no '0 of 0'
+    assert "1 of 2 |" in "\n".join(per_source_section(groups, classes))  # the per-source table alike
+
+
+def test_groups_are_in_natural_order_numbers_as_numbers():
+    """Groups were sorted as text, 'site 1, site 10, site 11, site 2' (hunt 59, nits): in --by and per-source tables and
+    in cxr-compare's, site 2 comes before site 10."""
+    from convert.compare import by_group
+    from convert.subgroups import per_source
+
+    sites = ["site 10", "site 2", "site 1", "site 11", "ward b", "ward a"] * 2
+    y = np.arange(12) % 2
+    probs = np.eye(2)[y] * 0.8 + 0.1
+    order = ["site 1", "site 2", "site 10", "site 11", "ward a", "ward b"]
+    assert list(per_source(y, probs, ["COVID", "Normal"], sites, n_boot=10)) == order
+    assert list(by_group(y, y, 1 - y, ["COVID", "Normal"], sites, n_boot=10)) == order
