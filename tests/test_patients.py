@@ -343,9 +343,9 @@ def test_a_pacs_exports_patient_is_kept_on_one_side_by_the_patientid_of_its_dico
                     "patient's films are kept within one split"]
     parts = stratified_split(items, units, 0, 0.2, 0.2, log=said.append)
     part_of = {i.path: k for k, v in parts.items() for i in v}
-    for label in ("COVID", "Normal"):
+    for c, label in enumerate(("COVID", "Normal")):
         for p in range(8):
-            assert len({part_of[i.path] for i in items if i.path.startswith(f"{label}/IM{'01'[label == 'Normal']}{p:02d}")}) == 1
+            assert len({part_of[i.path] for i in items if i.path.startswith(f"{label}/IM{c}{p:02d}")}) == 1
     assert all(parts.values())
 
 
@@ -423,7 +423,8 @@ def test_films_in_sub_folders_named_by_their_dicom_headers_are_not_said_to_be_sp
     _pacs_film(tmp_path / "Normal" / "study 9" / "IM1.dcm", None, 91)
     said.clear()
     find_films(tmp_path, None, [], say=said.append)
-    assert any("1 sub-folder of the class folders holds 2 or more films (e.g. Normal/study 9/" in line for line in said), said
+    assert any("1 sub-folder of the class folders holds 2 or more films (e.g. Normal/study 9/" in line
+               for line in said), said
 
 
 def test_cxr_trains_split_keeps_a_pacs_patient_together_and_writes_no_header_identifier(tmp_path, capsys):

@@ -8,9 +8,10 @@ together). Where MANIFEST.csv names each film's patient (a ``patient_id``, ``pat
 film of each part would otherwise be scored on what it was trained on. Without such a column, a
 DICOM film's patient is its header's PatientID (train.dicom_patients: held as a hash, never written;
 the manifest's column wins over the header). Where neither names patients, cxr-train cannot tell
-patients apart (a folder per patient is no label), and says so where the layout suggests them: sub-folders of a class folder holding several films each (COVID/patient 4/,
-patient_folders_warning), or most class folders holding a film or three (train.prepare). Pure
-functions, apart from reading the manifest.
+patients apart (a folder per patient is no label), and says so where the layout suggests them:
+sub-folders of a class folder holding several films each (COVID/patient 4/, patient_folders_warning),
+or most class folders holding a film or three (train.prepare). Pure functions, apart from reading
+the manifest and the headers.
 """
 
 from __future__ import annotations
@@ -216,8 +217,9 @@ def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict
                 "films than one patient plausibly has, so it is taken as no patient (an export's placeholder?); if it "
                 "is one patient, their films are not kept together")
         if headed := [(p, n) for p, n in ranked if p in film_of]:
-            shown = f"{headed[0][1]} films (e.g. {film_of[headed[0][0]]}) share one PatientID in their DICOM headers" + "".join(
-                f", {n} (e.g. {film_of[p]}) another" for p, n in headed[1:3])
+            (first, n), more = headed[0], headed[1:3]
+            shown = (f"{n} films (e.g. {film_of[first]}) share one PatientID in their DICOM headers"
+                     + "".join(f", {k} (e.g. {film_of[p]}) another" for p, k in more))
             log(f"warning: of the {len(paths)} films, {shown}: more films "
                 "than one patient plausibly has (more than half of a folder's films, or more than "
                 f"{MAX_PATIENT_FILMS}), so it is taken as no patient (an anonymised export's constant?); if it is "
@@ -250,10 +252,11 @@ def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict
 def patient_folders_warning(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = (),
                             given: bool = False) -> str | None:
     """A warning where sub-folders of the class folders hold 2 or more films each and neither their folder's
-    MANIFEST.csv nor the films' DICOM headers name a patient: a hospital export filed under a label (COVID/patient 4/*.png) had its patient's films split
-    across train, validation and test as separate films without a word, flattering the test figures. The Kaggle
-    layout's images/ level is no sub-folder (masks/ are never films); ``given``: the main folder comes split in
-    train/ and test/ folders, each holding the class folders. A warning only: the films are not grouped by folder."""
+    MANIFEST.csv nor the films' DICOM headers name a patient: a hospital export filed under a label
+    (COVID/patient 4/*.png) had its patient's films split across train, validation and test as separate films
+    without a word, flattering the test figures. The Kaggle layout's images/ level is no sub-folder (masks/ are
+    never films); ``given``: the main folder comes split in train/ and test/ folders, each holding the class
+    folders. A warning only: the films are not grouped by folder."""
     from train.extra_data import added_prefix
     from train.manifest import ManifestError
 
