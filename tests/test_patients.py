@@ -1,7 +1,14 @@
-"""A patient's films stay on one side of the split where MANIFEST.csv names the patient: a film of
-a patient the model learnt from, scored as a test film, flatters it as a copy would."""
+"""A patient's films stay on one side of the split where MANIFEST.csv or a DICOM header names the patient: a
+film of a patient the model learnt from, scored as a test film, flatters it as a copy would."""
 
 from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from train.data import Item
 from train.patients import joined_by_patient, patient_column, split_units
@@ -292,3 +299,149 @@ def test_films_in_sub_folders_of_a_class_folder_are_said_to_be_split_apart(tmp_p
     find_films(tmp_path / "given", None, [str(site)], say=said.append)
     assert [line for line in said if "sub-folder" in line][0].startswith(
         "warning: 2 sub-folders of the class folders hold 2 or more films each (e.g. train/Normal/p9/, 3 films)"), said
+
+
+# --- a DICOM film's patient by its header's PatientID (hunt 59) ---
+
+MRN = "MRN-7731942"  # a PatientID as a PACS writes it: personal data, never to be written anywhere
+
+
+def _pacs_film(path: Path, patient_id: str | None, seed: int) -> None:
+    """A tiny 12-bit DX film whose header carries ``patient_id`` (and a name beside it, as every export's does)."""
+    pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    from tests.test_dicom import make_dicom
+
+    pixels = np.random.default_rng(seed).integers(0, 4096, (32, 32)).astype(np.uint16)
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(pixels, bits=12)))
+    if patient_id is not None:
+        ds.PatientID, ds.PatientName = patient_id, "DOE^JANE"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ds.save_as(path, enforce_file_format=True)
+
+
+def _pacs_export(root: Path, n_patients: int, per_patient: int, ids=lambda p: f"{MRN}-{p:02d}") -> list[Item]:
+    """n_patients per class, each with per_patient extensionless DICOM films (IM000001 ...), no MANIFEST.csv."""
+    items = []
+    for c, label in enumerate(("COVID", "Normal")):
+        for p in range(n_patients):
+            for k in range(per_patient):
+                rel = f"{label}/IM{c}{p:02d}{k:03d}"
+                _pacs_film(root / rel, ids(c * 100 + p), c * 10_000 + p * 100 + k)
+                items.append(Item(rel, label, sha256=f"{c}{p:02d}{k}".ljust(64, "0")))
+    return items
+
+
+def test_a_pacs_exports_patient_is_kept_on_one_side_by_the_patientid_of_its_dicom_headers(tmp_path):
+    """An export of 3 studies per patient and no MANIFEST.csv: cxr-train read no header, and 7 of 12 patients had films
+    in two parts, the test figures flattered without a word (run.json: "patients": null)."""
+    items = _pacs_export(tmp_path, 8, 3)
+    items.append(Item("Normal/scan.png", "Normal", sha256="f" * 64))  # a PNG beside them: no header, no patient
+    said: list[str] = []
+    units, record = split_units([i.path for i in items], list(range(len(items))), tmp_path, None, said.append)
+    assert record == {"column": "DICOM PatientID", "films_with_patient": 48, "patients": 16, "films_by_dicom_header": 48}
+    assert said == ["16 patients have more than one film (48 films, the PatientID of their DICOM headers): each "
+                    "patient's films are kept within one split"]
+    parts = stratified_split(items, units, 0, 0.2, 0.2, log=said.append)
+    part_of = {i.path: k for k, v in parts.items() for i in v}
+    for c, label in enumerate(("COVID", "Normal")):
+        for p in range(8):
+            assert len({part_of[i.path] for i in items if i.path.startswith(f"{label}/IM{c}{p:02d}")}) == 1
+    assert all(parts.values())
+
+
+def test_a_manifest_patient_column_wins_over_the_dicom_header(tmp_path):
+    """A MANIFEST.csv patient column is the user's word: the headers' ids (another numbering, say) are not read."""
+    items = _pacs_export(tmp_path, 2, 2)
+    # the manifest joins films 0 and 2 (two header patients) and leaves 1 and 3 apart
+    rows = ["file,label,patient_id", *(f"{i.path},{i.label},{'P1' if k in (0, 2) else f'Q{k}'}"
+                                       for k, i in enumerate(items))]
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    units, record = split_units([i.path for i in items], list(range(8)), tmp_path, None, [].append)
+    assert record == {"column": "patient_id", "films_with_patient": 8, "patients": 7}
+    assert units[:4] == [0, 1, 0, 3]
+
+
+def test_a_header_patientid_is_never_written_and_a_film_names_its_patient(tmp_path):
+    """The PatientID is personal data: the warnings that quote a manifest's id (a placeholder; a patient across the
+    given train/ and test/ folders) would have quoted it from the header; they name a film of the patient instead,
+    and what is kept is a hash keyed anew each run."""
+    from train.dicom_patients import header_patients
+
+    _pacs_film(tmp_path / "train/COVID/IM01", MRN, 1)
+    _pacs_film(tmp_path / "test/COVID/IM02", MRN, 2)
+    _pacs_film(tmp_path / "train/Normal/IM03", "MRN-55", 3)
+    paths = ["train/COVID/IM01", "test/COVID/IM02", "train/Normal/IM03"]
+    said: list[str] = []
+    given = {p: p.split("/")[0] for p in paths}
+    units, record = split_units(paths, [0, 1, 2], tmp_path, given, said.append)
+    assert said == ["warning: 1 patient (the PatientID of their DICOM headers, e.g. the patient of test/COVID/IM02) "
+                    "has films in two or more of the given train/, val/ and test/ folders: the split is kept as given, "
+                    "so the test figures include patients the model learnt from; move each patient's films into one "
+                    "folder"]
+    assert record == {"column": "DICOM PatientID", "films_with_patient": 3, "patients": 2, "films_by_dicom_header": 3}
+    files = [tmp_path / p for p in paths]
+    first, again = header_patients(files, [""] * 3), header_patients(files, [""] * 3)
+    assert first[0] == first[1] != first[2] and first != again  # same patient, same hash; another run, another key
+    assert not any("7731942" in h for h in first)
+
+
+def test_an_anonymised_export_with_one_patientid_on_every_film_is_not_one_patient(tmp_path):
+    """An anonymiser that writes one constant PatientID ('0') on every film made the set one patient, one split
+    unit; 'ANONYMOUS' or a blank one, no patient. Said, naming a film, never the id."""
+    items = _pacs_export(tmp_path, 4, 2, ids=lambda p: "0")
+    said: list[str] = []
+    units, record = split_units([i.path for i in items], list(range(16)), tmp_path, None, said.append)
+    assert units == list(range(16)) and record is None
+    assert said == ["warning: of the 16 films, 16 films (e.g. COVID/IM000000) share one PatientID in their DICOM "
+                    "headers: more films than one patient plausibly has (more than half of a folder's films, or more "
+                    f"than 20), so it is taken as no patient (an anonymised export's constant?); if it is one patient, "
+                    "their films are not kept together"]
+    for blank in ("ANONYMOUS", "", None):
+        items = _pacs_export(tmp_path / f"x{blank}", 2, 2, ids=lambda p: blank)
+        said.clear()
+        assert split_units([i.path for i in items], list(range(8)), tmp_path / f"x{blank}", None, said.append) == (
+            list(range(8)), None) and not said
+    # two real patients of 3 films among 10 anonymised ones: kept, the constant dropped
+    items = _pacs_export(tmp_path / "mixed", 5, 3, ids=lambda p: f"P{p}" if p in (0, 101) else "ANON0001")
+    units, record = split_units([i.path for i in items], list(range(30)), tmp_path / "mixed", None, [].append)
+    assert record["patients"] == 2 and len(set(units)) == 30 - 4
+
+
+def test_films_in_sub_folders_named_by_their_dicom_headers_are_not_said_to_be_split_apart(tmp_path):
+    """COVID/study 4/IM0001: an export's study folders of films whose headers name the patient are kept together by
+    it; the warning sent the user to write a MANIFEST.csv patient column they did not need."""
+    from train.prepare import find_films
+
+    for label in ("COVID", "Normal"):
+        for s in range(2):
+            for k in range(2):
+                _pacs_film(tmp_path / label / f"study {s}" / f"IM{k}.dcm", f"{label}-{s}", s * 10 + k)
+    said: list[str] = []
+    find_films(tmp_path, None, [], say=said.append)
+    assert not any("sub-folder" in line for line in said), said
+    _pacs_film(tmp_path / "Normal" / "study 9" / "IM0.dcm", None, 90)  # no PatientID: said as before
+    _pacs_film(tmp_path / "Normal" / "study 9" / "IM1.dcm", None, 91)
+    said.clear()
+    find_films(tmp_path, None, [], say=said.append)
+    assert any("1 sub-folder of the class folders holds 2 or more films (e.g. Normal/study 9/" in line
+               for line in said), said
+
+
+def test_cxr_trains_split_keeps_a_pacs_patient_together_and_writes_no_header_identifier(tmp_path, capsys):
+    """The whole path, decoding included: run.json's patients record says where they came from, and neither it,
+    split.json's record nor the log holds the PatientID or the name beside it."""
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
+
+    data = tmp_path / "data"
+    _pacs_export(data, 8, 3)
+    split, _, notes = prepare_data(TrainSettings(data=str(data), out=tmp_path / "run", image_size=32, progress=False),
+                                   PreprocessConfig(size=32))
+    assert notes["hygiene"]["patients"] == {"column": "DICOM PatientID", "films_with_patient": 48, "patients": 16,
+                                            "films_by_dicom_header": 48}
+    part_of = {i.path[:-3]: k for k, v in split.parts.items() for i in v}  # COVID/IM0PP: a patient's films
+    assert all(len({k for f, k in part_of.items() if f == p}) == 1 for p in part_of)
+    written = json.dumps([notes["hygiene"], split.to_dict() if hasattr(split, "to_dict") else str(split)]) + str(
+        capsys.readouterr())
+    assert "7731942" not in written and "DOE" not in written

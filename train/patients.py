@@ -5,11 +5,13 @@ day). A film split apart from its patient's other films lets the test split scor
 patient it learnt, which flatters it as copies of a film do (train.hygiene keeps copies
 together). Where MANIFEST.csv names each film's patient (a ``patient_id``, ``patient`` or
 ``subject_id`` column), every film of a patient joins the same split unit: a patient with one
-film of each part would otherwise be scored on what it was trained on. Without such a column,
-cxr-train cannot tell patients apart (a folder per patient is no label), and says so where the
-layout suggests them: sub-folders of a class folder holding several films each (COVID/patient 4/,
-patient_folders_warning), or most class folders holding a film or three (train.prepare). Pure
-functions, apart from reading the manifest.
+film of each part would otherwise be scored on what it was trained on. Without such a column, a
+DICOM film's patient is its header's PatientID (train.dicom_patients: held as a hash, never written;
+the manifest's column wins over the header). Where neither names patients, cxr-train cannot tell
+patients apart (a folder per patient is no label), and says so where the layout suggests them:
+sub-folders of a class folder holding several films each (COVID/patient 4/, patient_folders_warning),
+or most class folders holding a film or three (train.prepare). Pure functions, apart from reading
+the manifest and the headers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
+from train.dicom_patients import SOURCE as HEADER_SOURCE
+from train.dicom_patients import header_patients, named_by_header
 from train.manifest import manifest_key, read_manifest
 
 PATIENT_COLUMNS = ("patient_id", "patientid", "patient", "subject_id", "subject")
@@ -38,6 +42,13 @@ PLACEHOLDERS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "none", "null"
 # placeholder the list above lacks (REMOVED, XXXXXX, ANON^ANON), not a patient: one took half a set into validation.
 MAX_PATIENT_FILMS = 20
 MAX_PATIENT_SHARE = 0.02
+# A DICOM PatientID is stricter still: an anonymiser writes one constant on every film ('0', 'ANON0001', the
+# site's name) where a manifest's column is one a person filled in. An id of 3 or more films that more than half
+# of its folder's films with a header id share is taken as such a constant, not a patient: joined, a small
+# anonymised set was one split unit, all of it in training. One real patient with most of a set's films could
+# not be split by patient anyway (train.split leaves them to training).
+HEADER_MAX_SHARE = 0.5
+HEADER_MIN_FILMS = 3
 
 
 def text_key(value: str) -> str:
@@ -61,12 +72,21 @@ def patient_key(value: str) -> str:
     return key
 
 
+def no_placeholder(value: str) -> str:
+    """A patient id's key (patient_key), or "" where it is no patient's: blank, 'unknown', 'ANON' ..."""
+    key = patient_key(value)
+    return "" if not key or key in PLACEHOLDERS or value.casefold() in PLACEHOLDERS else key
+
+
 def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = ()
-                ) -> tuple[str | None, list[str]]:
-    """(the column(s) read, each film's patient: "" where no manifest says, or it says 'unknown').
-    A film of an --add-data folder is looked up in that folder's MANIFEST.csv (its path in the
-    split is absolute), its patient named within the folder: another site's patient 12 is another
-    patient. Spellings of one id (patient_key) are one patient, named as first written."""
+                ) -> tuple[str | None, list[str], list[bool]]:
+    """(the column(s) read, each film's patient: "" where none is named, or it is 'unknown'; whether
+    that patient came from the film's DICOM header). A film of an --add-data folder is looked up in
+    that folder's MANIFEST.csv (its path in the split is absolute), its patient named within the
+    folder: another site's patient 12 is another patient. Spellings of one id (patient_key) are one
+    patient, named as first written. In a folder whose MANIFEST.csv has no patient column, a DICOM
+    film's patient is its header's PatientID, as a hash (train.dicom_patients: never to be written);
+    "DICOM PatientID" is then among the columns read."""
     from train.extra_data import added_prefix
 
     folders = [(added_prefix(f), Path(f), f"{f}: ") for f in add_data]
@@ -74,6 +94,7 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
     columns: list[str] = []
     patients = []
     named: dict[str, str] = {}
+    unnamed: list[tuple[int, Path, str]] = []  # (film, its file, its folder's namespace) where no column names patients
     for path in paths:
         where, rel, ns = next(((folder, path[len(prefix):], ns) for prefix, folder, ns in folders
                                if path.startswith(prefix)), (data_dir, path, ""))
@@ -84,22 +105,38 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
                 columns.append(tables[where][0])
         column, rows = tables[where]
         value = ((rows.get(manifest_key(rel)) or {}).get(column) or "").strip() if column else ""
-        key = patient_key(value)
-        patients.append("" if not key or key in PLACEHOLDERS or value.casefold() in PLACEHOLDERS
-                        else named.setdefault(ns + key, ns + value))
-    return (", ".join(columns) or None), patients
+        key = no_placeholder(value)
+        patients.append(named.setdefault(ns + key, ns + value) if key else "")
+        if column is None:  # the manifest names no patients here: the film's own header may
+            unnamed.append((len(patients) - 1, Path(data_dir) / path, ns))
+    from_header = [False] * len(paths)
+    if unnamed:
+        ids = header_patients([f for _, f, _ in unnamed], [ns for _, _, ns in unnamed], no_placeholder)
+        for (k, _, _), h in zip(unnamed, ids):
+            if h:
+                patients[k], from_header[k] = h, True
+        if any(ids):
+            columns.append(HEADER_SOURCE)
+    return (", ".join(columns) or None), patients, from_header
 
 
-def implausible_patients(patients: list[str], folders: list[str] | None = None) -> dict[str, int]:
+def implausible_patients(patients: list[str], folders: list[str] | None = None,
+                         from_header: list[bool] | None = None) -> dict[str, int]:
     """Patient ids that hold more films than one patient plausibly has (MAX_PATIENT_FILMS, and
     MAX_PATIENT_SHARE of the films of the id's own folder, ``folders`` giving each film's): an
     export's placeholder. Id -> films. Ids are per folder, so is the share: a 35-film site whose
     export wrote XXXXXXXX on every film, beside 2,000 other films, was one patient under a
-    share of the whole set."""
+    share of the whole set. An id from DICOM headers (``from_header``) is one also where 3 or more
+    films hold it and they are more than half of its folder's films with a header id (HEADER_MAX_SHARE)."""
     folders = folders or [""] * len(patients)
+    from_header = from_header or [False] * len(patients)
     counts, size = Counter(filter(None, patients)), Counter(folders)
+    headed = Counter(f for p, f, h in zip(patients, folders, from_header) if p and h)
     folder_of = {p: f for p, f in zip(patients, folders) if p}
-    return {p: n for p, n in counts.items() if n > max(MAX_PATIENT_FILMS, MAX_PATIENT_SHARE * size[folder_of[p]])}
+    header_ids = {p for p, h in zip(patients, from_header) if p and h}
+    return {p: n for p, n in counts.items()
+            if n > max(MAX_PATIENT_FILMS, MAX_PATIENT_SHARE * size[folder_of[p]])
+            or (p in header_ids and n >= HEADER_MIN_FILMS and n > HEADER_MAX_SHARE * headed[folder_of[p]])}
 
 
 def joined_by_patient(groups: list[int], patients: list[str]) -> list[int]:
@@ -124,7 +161,8 @@ def joined_by_patient(groups: list[int], patients: list[str]) -> list[int]:
 
 
 def patients_note(column: str, patients: list[str]) -> str | None:
-    """What joining by patient did, for the log: how many patients had more than one film."""
+    """What joining by patient did, for the log: how many patients had more than one film (``column``: where
+    the ids came from, as said_source says it)."""
     counts: dict[str, int] = {}
     for p in patients:
         if p:
@@ -133,8 +171,17 @@ def patients_note(column: str, patients: list[str]) -> str | None:
     if not several:
         return None
     who = "1 patient has" if len(several) == 1 else f"{len(several)} patients have"
-    return (f"{who} more than one film ({sum(several.values())} films, MANIFEST.csv column "
-            f"{column!r}): each patient's films are kept within one split")
+    return (f"{who} more than one film ({sum(several.values())} films, {column}): each patient's films are kept "
+            "within one split")
+
+
+def said_source(column: str) -> str:
+    """Where the patient ids came from, for the log: "MANIFEST.csv column 'patient_id'", "the PatientID of
+    their DICOM headers", or both (a manifest's column in one folder, headers in another)."""
+    listed = [c for c in column.split(", ") if c != HEADER_SOURCE]
+    parts = ([f"MANIFEST.csv column {', '.join(listed)!r}"] if listed else []) + (
+        ["the PatientID of their DICOM headers"] if HEADER_SOURCE in column.split(", ") else [])
+    return " and ".join(parts)
 
 
 def patients_across(patients: list[str], parts: list[str | None]) -> list[str]:
@@ -152,42 +199,64 @@ def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict
     """(each film's split unit, run.json's record of the patients or None): copy groups joined by
     patient; a split given in folders is kept (patients joined within each folder: validation is
     carved from train/ a patient at a time), and patients it splits are said."""
-    column, patients = patients_of(paths, data_dir, add_data)
+    column, patients, from_header = patients_of(paths, data_dir, add_data)
     if column is None:
         return groups, None
     from train.extra_data import added_prefix
 
     prefixes = [added_prefix(f) for f in add_data]
     folders = [next((q for q in prefixes if path.startswith(q)), "") for path in paths]  # whose ids they are
-    if odd := implausible_patients(patients, folders):
-        shown = ", ".join(f"{n} have the id {p!r}" for p, n in sorted(odd.items(), key=lambda kv: -kv[1])[:3])
-        log(f"warning: of the {len(paths)} films, {shown} in MANIFEST.csv's patient column ({column}): more films than "
-            "one patient plausibly has, so it is taken as no patient (an export's placeholder?); if it is one "
-            "patient, their films are not kept together")
+    # a header's id is said by a film of its patient, never itself (a hash here; the PatientID is personal data)
+    film_of = {p: path for path, p, h in sorted(zip(paths, patients, from_header), reverse=True) if h}
+    if odd := implausible_patients(patients, folders, from_header):
+        ranked = sorted(odd.items(), key=lambda kv: -kv[1])
+        if listed := [(p, n) for p, n in ranked if p not in film_of]:
+            listed_column = ", ".join(c for c in column.split(", ") if c != HEADER_SOURCE)
+            shown = ", ".join(f"{n} have the id {p!r}" for p, n in listed[:3])
+            log(f"warning: of the {len(paths)} films, {shown} in MANIFEST.csv's patient column ({listed_column}): more "
+                "films than one patient plausibly has, so it is taken as no patient (an export's placeholder?); if it "
+                "is one patient, their films are not kept together")
+        if headed := [(p, n) for p, n in ranked if p in film_of]:
+            (first, n), more = headed[0], headed[1:3]
+            shown = (f"{n} films (e.g. {film_of[first]}) share one PatientID in their DICOM headers"
+                     + "".join(f", {k} (e.g. {film_of[p]}) another" for p, k in more))
+            log(f"warning: of the {len(paths)} films, {shown}: more films "
+                "than one patient plausibly has (more than half of a folder's films, or more than "
+                f"{MAX_PATIENT_FILMS}), so it is taken as no patient (an anonymised export's constant?); if it is "
+                "one patient, their films are not kept together")
         patients = ["" if p in odd else p for p in patients]
+        from_header = [h and bool(p) for p, h in zip(patients, from_header)]
+        if not any(from_header) and HEADER_SOURCE in column.split(", "):
+            column = ", ".join(c for c in column.split(", ") if c != HEADER_SOURCE) or None
+        if column is None:  # every id was a placeholder: no patients, as without a column
+            return groups, None
     record = {"column": column, "films_with_patient": sum(map(bool, patients)), "patients": len(set(filter(None, patients)))}
+    if any(from_header):  # how many of them by their DICOM headers (the ids themselves are never written)
+        record["films_by_dicom_header"] = sum(from_header)
     if given is not None:
         if across := patients_across(patients, [given.get(p) for p in paths]):
             who = "1 patient" if len(across) == 1 else f"{len(across)} patients"
-            log(f"warning: {who} (MANIFEST.csv column {column!r}, e.g. {across[0]}) {'has' if len(across) == 1 else 'have'} "
+            e_g = f"the patient of {film_of[across[0]]}" if across[0] in film_of else across[0]
+            log(f"warning: {who} ({said_source(column)}, e.g. {e_g}) {'has' if len(across) == 1 else 'have'} "
                 "films in two "
                 "or more of the given train/, val/ and test/ folders: the split is kept as given, so the test figures "
                 "include patients the model learnt from; move each patient's films into one folder")
         # Joined within each given folder only: validation carved from train/ keeps a patient on one side,
         # and a patient the folders split stays split as given (said above).
         return joined_by_patient(groups, [f"{given.get(p)}\0{pt}" if pt else "" for p, pt in zip(paths, patients)]), record
-    if note := patients_note(column, patients):
+    if note := patients_note(said_source(column), patients):
         log(note)
     return joined_by_patient(groups, patients), record
 
 
 def patient_folders_warning(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = (),
                             given: bool = False) -> str | None:
-    """A warning where sub-folders of the class folders hold 2 or more films each and their folder's MANIFEST.csv
-    names no patient: a hospital export filed under a label (COVID/patient 4/*.png) had its patient's films split
-    across train, validation and test as separate films without a word, flattering the test figures. The Kaggle
-    layout's images/ level is no sub-folder (masks/ are never films); ``given``: the main folder comes split in
-    train/ and test/ folders, each holding the class folders. A warning only: the films are not grouped by folder."""
+    """A warning where sub-folders of the class folders hold 2 or more films each and neither their folder's
+    MANIFEST.csv nor the films' DICOM headers name a patient: a hospital export filed under a label
+    (COVID/patient 4/*.png) had its patient's films split across train, validation and test as separate films
+    without a word, flattering the test figures. The Kaggle layout's images/ level is no sub-folder (masks/ are
+    never films); ``given``: the main folder comes split in train/ and test/ folders, each holding the class
+    folders. A warning only: the films are not grouped by folder."""
     from train.extra_data import added_prefix
     from train.manifest import ManifestError
 
@@ -201,7 +270,7 @@ def patient_folders_warning(paths: list[str], data_dir: Path, add_data: list[str
                 named[root] = patient_column(read_manifest(root)[0]) is not None
             except ManifestError:  # said by discovery
                 named[root] = False
-        if named[root]:
+        if named[root] or named_by_header(Path(data_dir) / path):  # a DICOM header's PatientID keeps them together
             continue
         at = 1 if given and not prefix else 0  # where the class folder is: train/COVID/...
         folders = path[len(prefix):].split("/")[:-1]
