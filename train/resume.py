@@ -316,9 +316,10 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str], str
 # The cxr-edge version from which splits are drawn by today's rules (0.26: a patient's films on one side;
 # 0.27: also an --add-data folder's patients, and an id on too many films taken as a placeholder; 0.28: one
 # patient's ids spelt two ways are one patient, and a placeholder is judged within its own folder; 0.21: a
-# cxr-synth folder marks the model synthetic). A finished teacher drawn by older rules is not reused:
-# its student would take that split, and be called trained by this version.
-SPLIT_RULES = (0, 28, 0)
+# cxr-synth folder marks the model synthetic; 0.43: a DICOM film's patient from its header's PatientID). A
+# finished teacher drawn by older rules is not reused: its student would take that split, and be called trained
+# by this version.
+SPLIT_RULES = (0, 43, 0)
 
 
 def version_of(text: Any) -> tuple[int, ...] | None:
