@@ -211,7 +211,8 @@ def test_cxr_evaluate_warns_when_the_file_format_gives_the_label_away(tiny_run, 
 
 def test_training_records_the_audit_and_the_conversion_report_shows_it(tiny_run, tmp_path):
     from edge.preprocess import PreprocessConfig
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     data = _confounded_folder(tiny_run, tmp_path / "films")
     _, _, notes = prepare_data(TrainSettings(data=str(data), out=tmp_path / "run", image_size=32, progress=False),

@@ -64,7 +64,8 @@ def test_a_run_folder_named_in_classes_is_not_found_and_the_note_says_why(tmp_pa
 def test_training_on_a_data_folder_that_holds_the_run_folder(tmp_path, capsys):
     """The tester's case through cxr-train's data step: --out data/run, then a later run without
     --classes beside it."""
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     data = two_classes(tmp_path / "data")
     (data / "run").mkdir()

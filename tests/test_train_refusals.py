@@ -52,11 +52,11 @@ def test_the_data_folder_is_no_run_folder(tmp_path):
 def test_a_run_in_a_class_folder_is_refused(tmp_path, out, monkeypatch):
     """--out data/Normal trained a model without Normal (said in a note only), and its run.json hid Normal from
     every later run; data/run, a folder of its own beside the classes, stays a place for a run."""
-    import train.run
+    import train.one_run
 
     _films(tmp_path / "COVID" / "images")
     _films(tmp_path / "Normal")
-    monkeypatch.setattr(train.run, "prepare_data", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(train.one_run, "prepare_data", lambda *a, **k: pytest.fail("trained"))
     folder = (tmp_path / out.split("/")[0]).resolve()
     with pytest.raises(DataError, match=f"lies in the class folder {re.escape(str(folder))}: the run would be trained "
                                         "without that class"):
