@@ -14,7 +14,7 @@ import numpy as np
 
 from convert.evaluate_checks import Settings
 from convert.evaluate_model import Loaded, rule_words
-from train.data import Scan
+from train.scan import Scan
 
 
 class Films(NamedTuple):
@@ -49,7 +49,8 @@ def _read_films(s: Settings, m: Loaded, data_warnings: list[str]) -> tuple[Scan,
     from convert import site_folders
     from convert.rule_notes import check_site_films
     from edge.preprocess import PreprocessConfig
-    from train.data import DataError, scan
+    from train.data import DataError
+    from train.scan import scan
 
     items, matched = site_folders.site_items(s.data_dir, m.labels, s.class_map, "cxr-evaluate", s.quiet,
                                              data_warnings)

@@ -27,7 +27,8 @@ import numpy as np
 from edge import metadata as md
 from edge.members import KEY_BYTES
 from edge.runtime import usable_cores
-from train.data import DataError, Item, Split, film_file
+from train.data import DataError, Item, Split
+from train.scan import film_file
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
 from convert.seen_lines import how_found, per_model
@@ -173,7 +174,7 @@ def model_names(models: list[Path]) -> list[str]:
 
 def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, progress: bool = False,
                name: str | None = None) -> tuple[list[tuple[str, str] | None], str | None]:
-    """For each item (with sha256 and near set, as train.data.scan sets them): (part, "bytes",
+    """For each item (with sha256 and near set, as train.scan.scan sets them): (part, "bytes",
     "copy" or "crop") when the model's run used it or a copy of it in that part, else None; and
     where that was looked up (None: the model cannot be checked). ``crops_in``: the items' data
     folder, to read the films found no other way again and search them for cropped copies.

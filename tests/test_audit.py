@@ -230,7 +230,8 @@ def test_training_records_the_audit_and_the_conversion_report_shows_it(tiny_run,
 def test_cxr_dev_sources_give_children_and_hannover_away():
     data = cxr_dev_or_skip()
     from edge.preprocess import PreprocessConfig
-    from train.data import discover, scan
+    from train.discovery import discover
+    from train.scan import scan
 
     items, _, _ = discover(data, ["COVID", "Normal"])
     res = scan(data, items, PreprocessConfig(size=32), progress=False)

@@ -1,4 +1,4 @@
-"""train.class_folders through train.data.discover: run folders kept in the data folder are never
+"""train.class_folders through train.discovery.discover: run folders kept in the data folder are never
 classes, names differing only in case are refused, and a class folder given for its parent is
 told so."""
 
@@ -10,7 +10,8 @@ import pytest
 
 from edge.preprocess import PreprocessConfig
 from tests.test_data import write_images
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 
 
 def two_classes(data: Path) -> Path:

@@ -283,7 +283,8 @@ def test_a_film_that_could_not_be_read_and_is_repaired_with_its_old_date_is_seen
     session 55). scan keeps an unreadable file's bytes' SHA-256, and the rerun reads it again."""
     import hashlib
 
-    from train.data import Item, scan
+    from train.data import Item
+    from train.scan import scan
     from train.film_changes import data_fingerprint, film_stamps, films_changed
     import numpy as np
     from PIL import Image

@@ -11,7 +11,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from train.cli import train_app
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 from train.run import TrainSettings, run_training
 
 
@@ -273,7 +274,7 @@ def test_a_run_that_could_not_read_some_files_exits_1(tmp_path, monkeypatch):
 
 
 def test_files_that_ran_out_of_memory_are_said_so_not_called_unreadable(tmp_path, monkeypatch):
-    """A film still short of memory when decoded alone (train.data.scan) was one that 'could not be read', and the
+    """A film still short of memory when decoded alone (train.scan.scan) was one that 'could not be read', and the
     same command again said 'nothing to do': it is said as memory, with --replace to read it again."""
     import json
 

@@ -11,7 +11,7 @@ to a share not mounted, a folder without read permission) are named, never passe
 or a site's films would otherwise vanish from the run without a word.
 
 Functions of the folder tree (train.film_walk walks a class folder, and tells a ``log`` what it
-passed over); train.data.discover turns their answers into DataErrors.
+passed over); train.discovery.discover turns their answers into DataErrors.
 """
 
 from __future__ import annotations
