@@ -23,10 +23,11 @@ from typing import Callable, Iterable
 from edge.batch import is_image_file, is_image_name, lacks_image_suffix
 from edge.names import is_text
 from edge.output import said_name
-from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, data_folder_below,
-                                 given_split_dirs, half_a_split, inner_class_folders, is_images_of_a_class,
-                                 is_one_class_folder, not_a_data_folder, parent_to_give, run_folders, spelt,
-                                 split_inside_a_class, split_twins, unreachable_class_folders)
+from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
+                                 half_a_split, not_a_data_folder, run_folders, spelt, split_inside_a_class, split_twins,
+                                 unreachable_class_folders)
+from train.folder_level import (data_folder_below, inner_class_folders, is_images_of_a_class, is_one_class_folder,
+                                parent_to_give)
 from train.data import DataError, Item, count, stderr_note
 from train.film_walk import film_folders
 from train.class_choice import as_folders, listed, classes_option, leave_out_option, nameless, nameless_error, not_found, \
