@@ -202,7 +202,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 "it: choose it again there (cxr-evaluate --operating-point ... --save-model)")
         val = load_part(run_dir, split, "val", config, s.progress, rewrite=True) if isinstance(point, tuple) or kept else None
         keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
-        from convert.seen import fingerprints
+        from convert.seen_lists import fingerprints
 
         seen = fingerprints(split) if s.fingerprints else None
         stored: list[tuple[str, dict]] = []  # (file, rule) of each rule chosen now, warned about after the loop
