@@ -40,7 +40,7 @@ def train_members(run: Path, out: Path, n: int, epochs: int | None) -> None:
     from train.data import Split
     from train.fit import FitConfig, fit, logits_of
     from train.models import build
-    from train.run import auto_epochs, default_patience
+    from train.one_run import auto_epochs, default_patience
 
     from benchmarks.results import run_record
 

@@ -41,7 +41,8 @@ def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
 
     from edge.preprocess import PreprocessConfig
     from train.cache import load_part
-    from train.data import Item, Split, scan
+    from train.data import Item, Split
+    from train.scan import scan
     from train.models import build
     from train.pipeline import make_dataset
 

@@ -158,7 +158,7 @@ def stamp_cards(run_dir: Path, report: dict, modes: list[str], data_name: str, a
                 say: Callable[[str], None]) -> None:
     """Store each mode's own test figures in its file, and its size as it now is; ``say`` names
     each file written (and, once, the room its seen-film fingerprints take)."""
-    from convert.seen import room_note
+    from convert.seen_lists import room_note
 
     for k, mode in enumerate(modes):
         path = run_dir / f"model_{mode}.tflite"

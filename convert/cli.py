@@ -122,7 +122,8 @@ def convert(
     if not report_only and modes and (unused := unused_by_modes(modes, refit_head, given_samples)):
         raise fail("cxr-convert", unused)
     with starting("cxr-convert"):  # its modules, before one_line_errors: a Ctrl-C there was exit 130 and no word
-        from convert.quantize import ConvertSettings, checked_run, run_conversion
+        from convert.convert_checks import checked_run
+        from convert.quantize import ConvertSettings, run_conversion
 
     settings = ConvertSettings(run_dir=run_dir, modes=modes, max_drop=max_drop, max_class_drop=max_class_drop,
                                auto=auto, calibration_samples=calibration_samples, refit_head=refit_head,

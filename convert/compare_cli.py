@@ -77,7 +77,8 @@ def compare(
         from edge.names import texts
         from edge.decision import fmt_threshold, labels_for
         from edge.preprocess import PreprocessConfig
-        from train.data import DataError, scan
+        from train.data import DataError
+        from train.scan import scan
 
         out_dir = out or model_b.parent / f"{Path(data_dir).resolve().name}-compare"
         from edge.interrupts import kept_interrupts

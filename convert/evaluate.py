@@ -158,11 +158,11 @@ def _finite(predict, path: Path):
 
 def _synthetic_beside(path: Path) -> dict | None:
     """{"synthetic_data": True, "synthetic_share": ...} where the run a .tflite sits in, whose split.json is that file's
-    model's (convert.seen.split_beside), shows it was trained on synthetic images (its run.json, or its films read
+    model's (convert.seen_lists.split_beside), shows it was trained on synthetic images (its run.json, or its films read
     again as a model.keras's are); else None. A file converted before train.split_synthetic.MARKS_SINCE carries its
     run.json's mark alone, which those releases left off a folder of cxr-synth's drawings: cxr-evaluate said so for
     the run's model.keras and not for its .tflite."""
-    from convert.seen import split_beside
+    from convert.seen_lists import split_beside
     from edge.atomic import read_json
 
     if split_beside(path) is None:

@@ -72,7 +72,7 @@ def site_point(s: Settings, m: Loaded, f: Films, probs: np.ndarray) -> tuple[dic
         return None, None
     from convert.model_pin import pinned_bytes
     from convert.operating_point import site_operating_point, stamped
-    from convert.rule_notes import site_rule_warnings
+    from convert.site_rule_notes import site_rule_warnings
 
     kind = "partly SYNTHETIC " if isinstance(f.drawn, dict) else "SYNTHETIC " if f.drawn else ""
     kept_seen = {e["file"] for e in (f.seen_note or {}).get("seen_films", [])} if s.keep_seen else set()

@@ -14,7 +14,7 @@ import numpy as np
 
 from convert.evaluate_checks import Settings
 from convert.evaluate_model import Loaded, rule_words
-from train.data import Scan
+from train.scan import Scan
 
 
 class Films(NamedTuple):
@@ -47,9 +47,10 @@ def _read_films(s: Settings, m: Loaded, data_warnings: list[str]) -> tuple[Scan,
     """The class folders matched to the model's labels, and their films read once. --by's columns and the films
     an --operating-point needs are checked on the files' names first, not after minutes of reading."""
     from convert import site_folders
-    from convert.rule_notes import check_site_films
+    from convert.site_rule_notes import check_site_films
     from edge.preprocess import PreprocessConfig
-    from train.data import DataError, scan
+    from train.data import DataError
+    from train.scan import scan
 
     items, matched = site_folders.site_items(s.data_dir, m.labels, s.class_map, "cxr-evaluate", s.quiet,
                                              data_warnings)
@@ -81,7 +82,8 @@ def site_films(s: Settings, m: Loaded) -> Films:
     """Find and read the films, leave out those the model was trained or validated on (unless --keep-seen),
     and say what qualifies the figures: the study design, a stored rule chosen on these films, copies and
     label conflicts within the set, the unreadable files, and acquisition shortcuts between the classes."""
-    from convert.rule_notes import check_site_films, chosen_films_line
+    from convert.rule_notes import chosen_films_line
+    from convert.site_rule_notes import check_site_films
     from convert.seen import leave_out_seen
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from convert.study_design import design_note, evaluation_design, trained_sources

@@ -230,7 +230,7 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
                 head_fit: np.ndarray | None = None, typicality: dict | None = None,
                 seen: tuple[dict, dict[str, bytes]] | None = None, sources: dict | None = None) -> None:
     """Write model_<mode>.tflite with metadata, the input check, a self-test measured on this
-    machine and, given ``seen`` (convert.seen.fingerprints), the films the model learnt from; ``sources``
+    machine and, given ``seen`` (convert.seen_lists.fingerprints), the films the model learnt from; ``sources``
     (convert.study_design.training_sources) where they came from, so a report can say whether the
     films it scores come from the same hospitals.
 

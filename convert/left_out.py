@@ -23,7 +23,8 @@ from edge.decision import labels_for
 from edge.figures import fixed
 from edge.output import said_name
 from edge.preprocess import PreprocessConfig
-from train.data import Item, scan
+from train.data import Item
+from train.scan import scan
 from train.manifest import NOT_GIVEN
 from convert.report_text import md_cell
 

@@ -25,7 +25,7 @@ def read_by_report(model: Path) -> list[Path]:
     """The files a report on ``model`` reads for it: the file, and the split.json beside it where its seen-film
     check reads that (a .keras, or a .tflite without fingerprints of its own): a retrain writes its new split
     before its new model."""
-    from convert.seen import carried, split_beside
+    from convert.seen_lists import carried, split_beside
 
     split = split_beside(model)
     if split is None:

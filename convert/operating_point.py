@@ -171,7 +171,8 @@ def site_operating_point(y: np.ndarray, p: np.ndarray, labels: list[str], k: int
     to store, and the rates it is expected to give on the site's next films (next_film_rates).
     ``seen``: which films the model was trained or validated on (kept by --keep-seen), counted so that the
     report says its figures flatter the model."""
-    from convert.rule_notes import missing_others, others_under_rule
+    from convert.rule_notes import others_under_rule
+    from convert.site_rule_notes import missing_others
 
     decision = choose_decision(y, p, labels, k, target, chosen_on=films)
     expected = next_film_rates(np.asarray(y) == k, np.asarray(p)[:, k], decision["threshold"])

@@ -20,8 +20,8 @@ from convert.chance import chance_line
 from convert.gate import (calibration_line, choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
-from convert.operating_point import (as_stored_now, chosen_films_among, kept_points, operating_point_setting, store_rule,
-                                     stored_decision)
+from convert.convert_checks import checked_run
+from convert.operating_point import as_stored_now, chosen_films_among, kept_points, store_rule, stored_decision
 from convert.provenance import conversion_provenance, written_files
 from convert.set_notes import test_copies
 from convert.reliability import expected_calibration_error
@@ -35,15 +35,12 @@ from convert.summary import summarize
 from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
-from edge.atomic import read_json, staged_folder
+from edge.atomic import staged_folder
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
-from edge.cliutil import folder_problem
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
-from convert.run_files import (chosen_mode, keep_chosen, modes_to_score, retire_stale_models, site_rule_file,
-                               split_mismatch, unscored_choice)
-from train.data import Split
+from convert.run_files import chosen_mode, keep_chosen, modes_to_score, retire_stale_models
 
 
 @dataclass
@@ -79,35 +76,6 @@ def run_conversion(s: ConvertSettings) -> tuple[dict, int]:
 
     with kept_interrupts() as interrupted:
         return _conversion(s, interrupted)
-
-
-def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | str | None]:
-    """The run folder's run.json and split, and the --operating-point asked for; raises (OSError,
-    ValueError) where the folder is none to convert or the option is mistyped. Reads no film and
-    needs no TensorFlow, so cxr-convert says it at once."""
-    run_dir = Path(s.run_dir)
-    if not run_dir.exists():
-        raise FileNotFoundError(f"run folder {run_dir} does not exist")
-    if problem := folder_problem(run_dir):  # the model files and the report go there: say so before converting
-        raise PermissionError(f"{run_dir} is not a run folder to write into: {problem}")
-    for name in ("run.json", "split.json", "model.keras"):
-        if not (run_dir / name).is_file():
-            if (run_dir / "split.json").is_file() or (run_dir / "members").is_dir():  # begun by cxr-train
-                raise FileNotFoundError(f"{run_dir / name} is missing: the cxr-train that began this run has not "
-                                        "finished it (stopped?); run that command again to finish it")
-            raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
-    run = read_json(run_dir / "run.json")
-    if missing := [k for k in ("classes", "preprocess") if k not in run]:
-        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
-    split = Split.load(run_dir / "split.json")
-    if (why := split_mismatch(run_dir)) is not None:
-        raise ValueError(why)
-    if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
-        raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
-                         "--auto would write its choice over it; move that file out of the run folder first")
-    if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
-        raise ValueError(why)
-    return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
 
 
 def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[dict, int]:
@@ -202,7 +170,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 "it: choose it again there (cxr-evaluate --operating-point ... --save-model)")
         val = load_part(run_dir, split, "val", config, s.progress, rewrite=True) if isinstance(point, tuple) or kept else None
         keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
-        from convert.seen import fingerprints
+        from convert.seen_lists import fingerprints
 
         seen = fingerprints(split) if s.fingerprints else None
         stored: list[tuple[str, dict]] = []  # (file, rule) of each rule chosen now, warned about after the loop

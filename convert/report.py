@@ -22,7 +22,7 @@ from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
 from convert.report_text import (TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line,
                                  reliability_table, warning_lines)
-from convert.rule_notes import site_rule_warnings
+from convert.site_rule_notes import site_rule_warnings
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from convert.metrics import to_jsonable
-from convert.rule_notes import seen_rule_line, site_rule_costs, versus_sentence
+from convert.rule_notes import versus_sentence
+from convert.site_rule_notes import seen_rule_line, site_rule_costs
 from convert.report_text import md_cell, md_code, md_names, warning_lines
 from edge.shell_words import shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
@@ -24,7 +25,7 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
 def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]:
     """A threshold chosen on the user's films, with what it is expected to give on the site's next
     films beside it (convert.operating_point.next_film_rates), and, with the model's ``labels``, the warnings
-    cxr-evaluate gave on stderr about what it costs (convert.rule_notes.site_rule_costs) as bold lines under its
+    cxr-evaluate gave on stderr about what it costs (convert.site_rule_notes.site_rule_costs) as bold lines under its
     heading: 'calls most Normal films COVID (50 of 60)' was on the terminal alone, not in the report."""
     d, nf = site["decision"], site["next_films"]
     fit = d["chosen_films"]

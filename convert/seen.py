@@ -14,151 +14,26 @@ each training and validation film, the first 8 bytes of its SHA-256 (the same by
 256-bit copy code (train.hygiene.copy_code: a resized or re-encoded copy), 40 bytes a film.
 Neither tells anything about a film to someone who does not already hold it. A model.keras is
 checked against the split.json of its run folder.
+
+Those lists are written and read by convert.seen_lists; this module finds the scored films among them (the same
+bytes, copies, cropped and mirrored copies), and leaves them out or says so.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from edge import metadata as md
-from edge.members import KEY_BYTES
 from edge.runtime import usable_cores
-from train.data import DataError, Item, Split, film_file
+from train.data import DataError, Item
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
 from convert.seen_lines import how_found, per_model
+from convert.seen_lists import SEEN_PARTS, Known, another_models_split, key, seen_keys
 
-SEEN_PARTS = ("train", "val")
 _PART_NAMES = {"train": "training", "val": "validation"}
-PREFIX = KEY_BYTES  # bytes of each SHA-256 kept in a model file
-
-Known = dict[str, tuple[set[bytes], np.ndarray]]  # part -> (SHA-256 prefixes, (M, 32) uint8 copy codes)
-
-
-def _key(sha256: str) -> bytes:
-    return bytes.fromhex(sha256)[:PREFIX]
-
-
-def _code_from_file(data_dir: str, item: Item) -> str:
-    """The copy code of a film that split.json lists without one (a run of cxr-edge 0.9.0 or
-    older), read from its file if that is still there, unchanged; else ""."""
-    import hashlib
-
-    from edge.preprocess import ImageError, load_bytes
-    from train.hygiene import copy_code
-
-    path = film_file(data_dir, item.path)
-    try:
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != item.sha256:
-            return ""
-        return copy_code(load_bytes(data, path)).hex()
-    except (OSError, ImageError):
-        return ""
-
-
-def fingerprints(split: Split) -> tuple[dict, dict[str, bytes]]:
-    """What a model file carries so that it can be checked on its own: for the metadata, the
-    number of films per part; as files, each part's sorted SHA-256 prefixes and its copy codes,
-    end to end. Films whose copy code cannot be had (an old run whose files are gone) are
-    found by their bytes alone."""
-    meta, files = {"hash": f"sha256[:{PREFIX}]", "copy_code": f"train.hygiene.copy_code, within {COPY_CODE_BITS} bits"}, {}
-    for part in SEEN_PARTS:
-        items = [i for i in split.parts.get(part, []) if i.sha256]
-        keys = sorted({_key(i.sha256) for i in items})
-        codes = sorted({c for c in (i.near or _code_from_file(split.data_dir, i) for i in items) if c})
-        meta[part] = len(keys)
-        files[f"seen/{part}.bin"] = b"".join(keys)
-        if codes:
-            files[f"seen/{part}.near"] = b"".join(bytes.fromhex(c) for c in codes)
-    if not any(name.endswith(".near") for name in files):
-        meta.pop("copy_code")
-    return meta, files
-
-
-def carried(model: Path) -> Known | None:
-    """What a model file carries, per part; None for a .keras file, a file converted with
-    --no-fingerprints or by cxr-edge 0.9.0 and older. A file that lacks members its metadata records
-    (edge.members) is refused (DataError): its check would find none of the films it lost."""
-    if Path(model).suffix != ".tflite":
-        return None
-    try:
-        _, meta, files = md.read(model)
-    except md.ModelFileError:
-        return None
-    if not meta or "seen" not in meta:
-        return None
-    from edge.members import damaged_members
-
-    if damaged := damaged_members(model, meta, files):  # keys missing or cut short match nothing: no film "seen"
-        raise DataError(damaged)
-    out = {}
-    for part in SEEN_PARTS:
-        data = files.get(f"seen/{part}.bin", b"")
-        near = files.get(f"seen/{part}.near", b"")
-        out[part] = ({data[k:k + PREFIX] for k in range(0, len(data), PREFIX)},
-                     np.frombuffer(near[:len(near) // CODE * CODE], np.uint8).reshape(-1, CODE))
-    return out
-
-
-def room_note(model: Path) -> str:
-    """' (313,495 of them: fingerprints of the 10,200 training and validation films, ...)' where the
-    fingerprints take room in a model file (most of it, for a large training split); '' otherwise."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(model) as z:
-            infos = [i for i in z.infolist() if i.filename.startswith("seen/")]
-            films = sum(json.loads(z.read(md.META_NAME)).get("seen", {}).get(p, 0) for p in SEEN_PARTS)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return ""
-    room = sum(i.compress_size + 30 + len(i.filename) for i in infos)  # + each entry's local header
-    return (f" ({room:,} of them: fingerprints of the {films:,} training and validation films, for the seen-film "
-            "check; --no-fingerprints leaves them out)") if infos else ""
-
-
-def split_beside(model: Path) -> Path | None:
-    """The split.json of the run folder the model file sits in, where there is one and it is that model's
-    (another_models_split)."""
-    path = Path(model).parent / "split.json"
-    return path if path.is_file() and not another_models_split(model) else None
-
-
-def another_models_split(model: Path) -> bool:
-    """Whether the split.json beside the .tflite ``model`` is another model's: the run.json beside it records a
-    model trained at another time than the one the file was converted from (train.rerun.converted_from: the run
-    was trained again since, and its new split lists other films). Taken as the file's, the films that trained an
-    old file were scored as unseen test films. A .keras is its folder's model; where the file or the run.json does
-    not say, whose it is cannot be told, and the split is taken as before."""
-    from edge.atomic import DamagedFile, read_json
-    from train.rerun import converted_from
-
-    folder = Path(model).parent
-    if Path(model).suffix != ".tflite" or not (folder / "split.json").is_file():
-        return False
-    try:
-        created = read_json(folder / "run.json").get("created")
-    except (OSError, DamagedFile):  # read_json gives a dict or says why not
-        return False
-    return not converted_from(Path(model), created)
-
-
-def seen_keys(model: Path, name: str | None = None) -> tuple[str, Known] | None:
-    """(where the list came from, what it holds per part) for a model: what its file carries
-    (named ``name``, by default the file's name), else the split.json beside it; None when neither is there."""
-    keys = carried(model)
-    if keys is not None:
-        return f"{name or Path(model).name} (fingerprints inside the file)", keys
-    path = split_beside(model)
-    if path is None:
-        return None
-    split = Split.load(path)
-    return str(path), {p: ({_key(i.sha256) for i in split.parts.get(p, []) if i.sha256},
-                           codes_of([i.near for i in split.parts.get(p, []) if i.near])) for p in SEEN_PARTS}
 
 
 def model_names(models: list[Path]) -> list[str]:
@@ -173,7 +48,7 @@ def model_names(models: list[Path]) -> list[str]:
 
 def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, progress: bool = False,
                name: str | None = None) -> tuple[list[tuple[str, str] | None], str | None]:
-    """For each item (with sha256 and near set, as train.data.scan sets them): (part, "bytes",
+    """For each item (with sha256 and near set, as train.scan.scan sets them): (part, "bytes",
     "copy" or "crop") when the model's run used it or a copy of it in that part, else None; and
     where that was looked up (None: the model cannot be checked). ``crops_in``: the items' data
     folder, to read the films found no other way again and search them for cropped copies.
@@ -226,7 +101,7 @@ def _exact_and_copies(items: list[Item], known: Known, progress: bool) -> list[t
                for p in SEEN_PARTS}
     out: list[tuple[str, str] | None] = []
     for k, i in enumerate(items):  # the same bytes before a copy, training before validation
-        exact = [p for p in SEEN_PARTS if i.sha256 and _key(i.sha256) in known[p][0]]
+        exact = [p for p in SEEN_PARTS if i.sha256 and key(i.sha256) in known[p][0]]
         copied = [p for p in SEEN_PARTS if k in copy_of[p]]
         out.append((exact[0], "bytes") if exact else (copied[0], "copy") if copied else None)
     return out

@@ -17,8 +17,10 @@ from edge.batch import is_image_file
 from edge.figures import counted
 from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.class_folders import data_folder_below, mask_folder_names
-from train.data import DataError, Item, class_folder_names, discover
+from train.class_folders import class_folder_names, mask_folder_names
+from train.data import DataError, Item
+from train.discovery import discover
+from train.folder_level import data_folder_below
 from train.foreign_files import backslash_names
 
 

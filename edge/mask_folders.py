@@ -1,7 +1,7 @@
 """Mask folders: a segmentation data set keeps its lung masks beside its films (the Kaggle COVID-19 Radiography
 Database's CLASS/masks/, COVID-QU-Ex's lung masks/), named like films, never films. One rule for every command:
 edge-classify's --recursive walk (and --watch --recursive) does not enter them, and cxr-train, cxr-evaluate and
-cxr-compare do not count them (train.class_folders imports it from here: edge never imports train)."""
+cxr-compare do not count them (train.film_walk and train.folder_level import it from here: edge never imports train)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and th
 # cxr-convert writes selftest.json in every file from cxr-edge 0.2.0 on (0.1.0 wrote selftest.npz,
 # and older files made by hand or by other tools carry none): such files keep working as before.
 FIRST_WITH_SELFTEST = (0, 2, 0)
-KEY_BYTES = 8  # bytes of a film's SHA-256 in seen/<part>.bin (convert.seen.PREFIX)
+KEY_BYTES = 8  # bytes of a film's SHA-256 in seen/<part>.bin (convert.seen_lists.PREFIX)
 CODE_BYTES = 32  # bytes of a film's copy code in seen/<part>.near (train.code_distance.CODE)
 SEEN_PARTS = ("train", "val")
 
@@ -50,7 +50,7 @@ def members_problem(meta: dict[str, Any], files: dict[str, bytes]) -> str | None
         near = [name for name in files if name.startswith("seen/") and name.endswith(".near")]
         short += [f"{name} is {len(files[name])} bytes, not a whole number of {CODE_BYTES}-byte copy codes"
                   for name in near if len(files[name]) % CODE_BYTES]
-        if "copy_code" in seen and not near:  # written only beside at least one .near (convert.seen.fingerprints)
+        if "copy_code" in seen and not near:  # written only beside at least one .near (convert.seen_lists.fingerprints)
             missing.append("seen/*.near")
     if not missing and not short:
         return None

@@ -211,7 +211,8 @@ def test_cxr_evaluate_warns_when_the_file_format_gives_the_label_away(tiny_run, 
 
 def test_training_records_the_audit_and_the_conversion_report_shows_it(tiny_run, tmp_path):
     from edge.preprocess import PreprocessConfig
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     data = _confounded_folder(tiny_run, tmp_path / "films")
     _, _, notes = prepare_data(TrainSettings(data=str(data), out=tmp_path / "run", image_size=32, progress=False),
@@ -229,7 +230,8 @@ def test_training_records_the_audit_and_the_conversion_report_shows_it(tiny_run,
 def test_cxr_dev_sources_give_children_and_hannover_away():
     data = cxr_dev_or_skip()
     from edge.preprocess import PreprocessConfig
-    from train.data import discover, scan
+    from train.discovery import discover
+    from train.scan import scan
 
     items, _, _ = discover(data, ["COVID", "Normal"])
     res = scan(data, items, PreprocessConfig(size=32), progress=False)

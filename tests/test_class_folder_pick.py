@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_data import write_images
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 
 
 

@@ -1,4 +1,4 @@
-"""train.class_folders through train.data.discover: run folders kept in the data folder are never
+"""train.class_folders through train.discovery.discover: run folders kept in the data folder are never
 classes, names differing only in case are refused, and a class folder given for its parent is
 told so."""
 
@@ -10,7 +10,8 @@ import pytest
 
 from edge.preprocess import PreprocessConfig
 from tests.test_data import write_images
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 
 
 def two_classes(data: Path) -> Path:
@@ -64,7 +65,8 @@ def test_a_run_folder_named_in_classes_is_not_found_and_the_note_says_why(tmp_pa
 def test_training_on_a_data_folder_that_holds_the_run_folder(tmp_path, capsys):
     """The tester's case through cxr-train's data step: --out data/run, then a later run without
     --classes beside it."""
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     data = two_classes(tmp_path / "data")
     (data / "run").mkdir()

@@ -8,7 +8,8 @@ import shlex
 import pytest
 
 from tests.test_data import write_images
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 
 COMMA = "Viral pneumonia, non-COVID"
 

@@ -394,7 +394,7 @@ def test_the_seen_note_speaks_of_two_models():
 def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
     import csv
 
-    import train.data
+    import train.scan
     from convert.group_values import MAX_GROUPS
 
     data, files = tmp_path / "data", [f"{('COVID', 'Normal')[k % 2]}/{k}.png" for k in range(MAX_GROUPS + 10)]
@@ -408,7 +408,7 @@ def test_cxr_compare_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp
     def no_reading(*args, **kwargs):
         raise AssertionError("a film was read before --by was refused")
 
-    monkeypatch.setattr(train.data, "scan", no_reading)
+    monkeypatch.setattr(train.scan, "scan", no_reading)
     res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
                                            str(data), "--by", "ward", "--out", str(tmp_path / "c"), "--quiet"])
     assert res.exit_code == 2 and f"--by ward: {len(files)} different values in MANIFEST.csv among the films to score" \

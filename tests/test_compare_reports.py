@@ -47,7 +47,7 @@ def test_an_out_folder_holding_a_users_compare_md_is_refused_not_replaced(tiny_r
 
 def _fingerprinted_copy(model: Path, out: Path, split) -> Path:
     """``model`` carrying the fingerprints of ``split``'s films instead of its own: a model that saw other films."""
-    from convert.seen import fingerprints
+    from convert.seen_lists import fingerprints
     from edge import metadata as md
 
     flatbuffer, meta, files = md.read(model)

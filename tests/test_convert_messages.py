@@ -133,7 +133,8 @@ def test_a_rule_finding_more_with_fewer_calls_is_not_less_sensitive_with_three_c
 
 def test_less_sensitive_rule_is_said_in_words():
     from convert.operating_point import site_operating_point
-    from convert.rule_notes import site_rule_warnings, stored_rule_lines
+    from convert.rule_notes import stored_rule_lines
+    from convert.site_rule_notes import site_rule_warnings
 
     y = np.array([0] * 10 + [1] * 10)
     p0 = np.r_[np.linspace(0.95, 0.6, 10), np.linspace(0.4, 0.05, 10)]  # every film right at the most probable class
@@ -156,7 +157,7 @@ def test_a_site_rule_stricter_than_the_most_probable_class_or_short_of_its_targe
     stricter than the most probable class, found 2 of 3 on films it was not chosen on, and was saved
     without a word (a 1 + 1 film site: 0%)."""
     from convert.operating_point import site_operating_point
-    from convert.rule_notes import site_rule_warnings
+    from convert.site_rule_notes import site_rule_warnings
 
     y = np.array([0] * 3 + [1] * 25)
     p0 = np.r_[[0.95, 0.9, 0.8], np.linspace(0.7, 0.05, 25)]  # eight Normal films above 0.5: argmax calls 11 COVID
@@ -177,7 +178,7 @@ def test_a_site_rule_a_little_under_its_target_by_construction_is_not_warned_abo
     """Any rule chosen on n cases is expected to find f / (n + 1) of the next: 95 of 100 gives 0.941, under
     0.95 by construction. That is said in the report, not warned about; 24 of 25 (0.923) is warned about."""
     from convert.operating_point import site_operating_point
-    from convert.rule_notes import site_rule_warnings
+    from convert.site_rule_notes import site_rule_warnings
 
     for n_cases, warned in [(100, False), (25, True)]:
         y = np.array([0] * n_cases + [1] * 100)
@@ -632,7 +633,7 @@ def test_a_site_rule_that_takes_another_classes_films_is_warned_about_as_cxr_con
     specificity over Normal and Pneumonia together stayed at 0.5: cxr-convert's check warned, cxr-evaluate said
     nothing (it gave the check no per-class counts)."""
     from convert.operating_point import site_operating_point
-    from convert.rule_notes import site_rule_warnings
+    from convert.site_rule_notes import site_rule_warnings
 
     labels = ["COVID", "Normal", "Pneumonia"]
     rng = np.random.default_rng(1)
@@ -655,7 +656,7 @@ def test_a_site_rule_that_calls_most_normal_films_covid_is_warned_about_in_repor
     report.json's warnings said nothing of it (hunt 58, H1)."""
     from convert.operating_point import site_operating_point
     from convert.report import evaluation_report
-    from convert.rule_notes import site_rule_warnings
+    from convert.site_rule_notes import site_rule_warnings
 
     y = np.array([0] * 20 + [1] * 20)
     p0 = np.r_[np.linspace(0.9, 0.1, 20), np.linspace(0.8, 0.02, 20)]  # a model that cannot separate these films

@@ -59,7 +59,8 @@ def test_crops_and_mirror_images_join_their_films_and_distinct_films_stay_apart(
 
 def test_cxr_train_keeps_a_cropped_copy_on_its_films_side(tmp_path, capsys):
     from edge.preprocess import PreprocessConfig
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     films = _films(24)
     for k, film in enumerate(films):

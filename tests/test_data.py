@@ -13,7 +13,9 @@ import pytest
 from PIL import Image
 
 from edge.preprocess import PreprocessConfig
-from train.data import DataError, Item, discover, scan
+from train.data import DataError, Item
+from train.discovery import discover
+from train.scan import scan
 from train.split import stratified_split
 from train.hygiene import duplicate_groups, fingerprint
 from train.synthetic import render
@@ -156,17 +158,17 @@ def test_scan_says_why_a_file_cannot_be_read_in_words(tmp_path):
 def test_scan_skips_a_file_whose_decoder_fails_in_any_way(tmp_path, monkeypatch):
     """Whatever a decoder raises for one file (here a RuntimeError) skips that file with its reason;
     it never ends a cxr-train, cxr-evaluate or cxr-compare run."""
-    import train.data as data
+    import train.scan as scan_module
 
     write_images(tmp_path / "COVID", "COVID", 3)
-    real = data.load_bytes
+    real = scan_module.load_bytes
 
     def load_bytes(content: bytes, path) -> np.ndarray:
         if Path(path).name == "covid-001.png":
             raise RuntimeError("decoder bug\nmore")
         return real(content, path)
 
-    monkeypatch.setattr(data, "load_bytes", load_bytes)
+    monkeypatch.setattr(scan_module, "load_bytes", load_bytes)
     items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
     res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
     assert [i.path for i in res.items] == ["COVID/covid-000.png", "COVID/covid-002.png"]
@@ -180,11 +182,11 @@ def test_scan_decodes_a_film_short_of_memory_beside_others_again_alone(tmp_path,
     edge-classify does, in its place among the films, and a film still short of memory alone is said as such."""
     import threading
 
-    import train.data as data
+    import train.scan as scan_module
     from edge.memory import OUT_OF_MEMORY
 
     write_images(tmp_path / "COVID", "COVID", 4)
-    real = data.load_bytes
+    real = scan_module.load_bytes
 
     def load_bytes(content: bytes, path) -> np.ndarray:
         name = Path(path).name
@@ -192,7 +194,7 @@ def test_scan_decodes_a_film_short_of_memory_beside_others_again_alone(tmp_path,
             raise MemoryError()  # 001 fits alone; 003 never does
         return real(content, path)
 
-    monkeypatch.setattr(data, "load_bytes", load_bytes)
+    monkeypatch.setattr(scan_module, "load_bytes", load_bytes)
     items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
     res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False, crops=True)
     assert [i.path for i in res.items] == ["COVID/covid-000.png", "COVID/covid-001.png", "COVID/covid-002.png"]

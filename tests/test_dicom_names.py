@@ -1,5 +1,5 @@
 """DICOM files named by UID (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``, no image
-suffix) count as films wherever a folder is listed: a batch, --watch, train.data.discover. A
+suffix) count as films wherever a folder is listed: a batch, --watch, train.discovery.discover. A
 suffix-less file that is not DICOM still does not. Listing only reads bytes 128..132, so most
 tests here need no pydicom; decoding ones skip without it."""
 
@@ -22,7 +22,8 @@ from edge.batch import expand_inputs, image_files, is_image_file
 from edge.no_images import why_no_images
 from edge.output import tally
 from edge.watch import Watcher
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 
 UID = "1.2.826.0.1.3680043.8.498.131003"
 HEAD = b"\0" * 128 + b"DICM" + b"\2\0\0\0UL\4\0" + b"\0" * 8  # a DICOM file's preamble, magic, first element
@@ -141,7 +142,7 @@ def test_discover_finds_uid_named_dicom_in_a_class_folder(tmp_path):
 
 def test_discovered_uid_named_dicom_decodes(tmp_path):
     from edge.preprocess import PreprocessConfig
-    from train.data import scan
+    from train.scan import scan
 
     for c in ("COVID", "Normal"):
         (tmp_path / c).mkdir()
@@ -356,7 +357,7 @@ import json, sys
 from pathlib import Path
 from edge.batch import image_files
 from edge.no_images import why_no_images
-from train.data import discover
+from train.discovery import discover
 said = []
 items, _, _ = discover(Path(sys.argv[1]), log=said.append)
 print(json.dumps({"listed": [Path(p).name for p in image_files(Path(sys.argv[1]) / "COVID", False)],

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from train.data import DataError, Item, discover
+from train.data import DataError, Item
+from train.discovery import discover
 from train.split import stratified_split
 
 from tests.unprivileged import as_a_user
@@ -149,7 +150,7 @@ def test_a_sub_folder_that_cannot_be_read_is_warned_about(locked_site):
 
 CHMOD_000_DISCOVERY = """
 import json, sys
-from train.data import discover
+from train.discovery import discover
 said = []
 items, _, _ = discover(sys.argv[1], log=said.append)
 print(json.dumps({"films": len(items), "said": said}))

@@ -19,7 +19,7 @@ from PIL import Image
 
 from edge.batch import expand_inputs
 from edge.watch import Watcher
-from train.data import discover
+from train.discovery import discover
 
 from tests.unprivileged import as_a_user
 
@@ -47,7 +47,8 @@ def disk(tmp_path):
 
 DISCOVER = """
 import json, sys
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 from train.class_folders import class_folder_names
 said = []
 out = {"folders": class_folder_names(sys.argv[1] if len(sys.argv) > 1 else %r)}

@@ -214,13 +214,13 @@ def test_a_teacher_trained_again_while_its_student_is_prepared_is_refused(tiny_r
 
     import keras
 
-    import train.run
+    import train.one_run
     from train.data import DataError
     from train.run import TrainSettings, run_training
 
     teacher, out = tmp_path / "T", tmp_path / "S"
     shutil.copytree(tiny_run, teacher)
-    real_save, saved = train.run.save_cache_from, []
+    real_save, saved = train.one_run.save_cache_from, []
 
     def retrained_meanwhile(*args, **kwargs):  # the student's split and caches are being saved: T is rewritten
         if not saved:
@@ -230,7 +230,7 @@ def test_a_teacher_trained_again_while_its_student_is_prepared_is_refused(tiny_r
         saved.append(1)
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(train.run, "save_cache_from", retrained_meanwhile)
+    monkeypatch.setattr(train.one_run, "save_cache_from", retrained_meanwhile)
     with pytest.raises(DataError, match=r"--teacher .*T changed while this student was prepared .*nothing was trained"):
         run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=1, batch_size=8, teacher=str(teacher),
                                    progress=False))

@@ -211,7 +211,8 @@ def test_holdout_source_keeps_hannover_out_of_training(tmp_path):
 
     load_tensorflow()
     from edge.preprocess import PreprocessConfig
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     split, arrays, notes = prepare_data(TrainSettings(data=str(data), out=tmp_path, classes=["COVID", "Normal"],
                                                       holdout_source="hannover", image_size=32, progress=False),

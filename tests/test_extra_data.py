@@ -42,7 +42,8 @@ def folders(tmp_path_factory):
 
 def _prepare(main: Path, out: Path, **kw):
     from edge.preprocess import PreprocessConfig
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     s = TrainSettings(data=str(main), out=out, image_size=32, progress=False, **kw)
     return prepare_data(s, PreprocessConfig(size=32))

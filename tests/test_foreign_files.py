@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from convert.site_folders import site_items
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 
 from tests.test_discovery_links_masks import films
 

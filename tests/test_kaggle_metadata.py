@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from train.data import discover
+from train.discovery import discover
 from train.kaggle_metadata import source_from_url, xlsx_rows
 from train.synthetic import render
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 from train.manifest import ManifestError, read_manifest
 from train.synthetic import render
 

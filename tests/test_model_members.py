@@ -25,7 +25,7 @@ def _rewrapped(model: Path, out: Path, keep=lambda name: False, **change) -> Pat
 
 
 def test_the_member_sizes_match_what_convert_writes():
-    from convert.seen import PREFIX
+    from convert.seen_lists import PREFIX
     from edge.members import CODE_BYTES, KEY_BYTES
     from train.code_distance import CODE
 

@@ -1,4 +1,4 @@
-"""train.data.scan and save_cache hold one copy of the inputs, and train.progress writes a line now
+"""train.scan.scan and save_cache hold one copy of the inputs, and train.progress writes a line now
 and then to a log (nothing for a short phase), so a scan of 20,000 films neither doubles its memory
 nor sits silent for minutes in 2>train.log."""
 
@@ -18,7 +18,8 @@ from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray, read_
 from tests.test_data import write_images
 from train.audit import file_traits
 from train.cache import cache_path, save_cache
-from train.data import Item, Scan, scan
+from train.data import Item
+from train.scan import Scan, scan
 from train.hygiene import copy_code, fingerprint
 from train.progress import progress_bar
 

@@ -283,7 +283,8 @@ def test_a_film_that_could_not_be_read_and_is_repaired_with_its_old_date_is_seen
     session 55). scan keeps an unreadable file's bytes' SHA-256, and the rerun reads it again."""
     import hashlib
 
-    from train.data import Item, scan
+    from train.data import Item
+    from train.scan import scan
     from train.film_changes import data_fingerprint, film_stamps, films_changed
     import numpy as np
     from PIL import Image
@@ -384,8 +385,8 @@ def _stop_in_training(s) -> None:
     """cxr-train with settings ``s`` through its data phase (reading the films), stopped as by Ctrl-C
     once training starts: what a stopped call leaves (split.json, the cache, prepared.json)."""
     import train.fit
+    import train.one_run
     import train.prepare
-    import train.run
     from train.run import run_training
 
     def ctrl_c(*a, **kw):
@@ -393,19 +394,19 @@ def _stop_in_training(s) -> None:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(train.fit, "fit", ctrl_c)
-        mp.setattr(train.run, "prepare_data", train.prepare.prepare_data)
+        mp.setattr(train.one_run, "prepare_data", train.prepare.prepare_data)
         with pytest.raises(KeyboardInterrupt):
             run_training(s)
 
 
 def _films_not_read(monkeypatch) -> None:
     """From here on, a call that reads the films again fails the test."""
-    import train.run
+    import train.one_run
 
     def read_again(*a, **kw):
         raise AssertionError("the films were read again")
 
-    monkeypatch.setattr(train.run, "prepare_data", read_again)
+    monkeypatch.setattr(train.one_run, "prepare_data", read_again)
 
 
 def test_a_stopped_run_goes_on_without_reading_its_films_again_unless_they_changed(tmp_path, capsys, monkeypatch):

@@ -154,7 +154,7 @@ def test_fingerprints_are_the_training_and_validation_films_prefixes_and_copy_co
 
     from PIL import Image
 
-    from convert.seen import PREFIX, carried
+    from convert.seen_lists import PREFIX, carried
     from edge import metadata as md
     from train.hygiene import COPY_CODE_BITS, copy_code
 
@@ -227,7 +227,7 @@ def test_cxr_convert_no_fingerprints_leaves_them_out(tiny_run, tmp_path):
     import shutil
 
     from convert.cli import convert_app
-    from convert.seen import carried
+    from convert.seen_lists import carried
     from edge import metadata as md
 
     run = tmp_path / "run"
@@ -351,7 +351,7 @@ def test_cxr_evaluate_names_a_film_filed_under_two_classes_a_label_conflict(tiny
 
 def test_the_room_fingerprints_take_in_a_file_is_said(tiny_run, tmp_path):
     """They were 69% of a 4-class int8 file trained on 10,200 films, and no line said so."""
-    from convert.seen import room_note
+    from convert.seen_lists import room_note
     from edge.metadata import attach, split
 
     model = tiny_run / "model_int8.tflite"

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 from train.synthetic import render
 
 

@@ -1,5 +1,5 @@
 """A site's rule for a model of 3+ classes chosen on films that lack some of its classes: what it costs
-those is not measured, so --save-model refuses it and the report says so (convert.rule_notes)."""
+those is not measured, so --save-model refuses it and the report says so (convert.site_rule_notes)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from convert.operating_point import site_operating_point
-from convert.rule_notes import check_site_films, site_rule_warnings
+from convert.site_rule_notes import check_site_films, site_rule_warnings
 from convert.rule_sections import site_point_section
 
 LABELS = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]

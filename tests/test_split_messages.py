@@ -26,7 +26,8 @@ def _films(root: Path, sources: dict[str, dict[str, int]]) -> Path:
 
 def _prepare(data: Path, out: Path, **kw):
     from edge.preprocess import PreprocessConfig
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     return prepare_data(TrainSettings(data=str(data), out=out, image_size=32, progress=False, **kw),
                         PreprocessConfig(size=32))

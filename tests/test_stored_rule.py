@@ -504,7 +504,8 @@ def test_a_stored_rule_that_floods_the_other_classes_is_warned_about_on_stderr_i
     on the same films; the card said nothing of what the rule costs the other classes."""
     from convert.card import validation_card
     from convert.operating_point import choose_decision
-    from convert.rule_notes import others_under_rule, site_rule_warnings, stored_rule_lines
+    from convert.rule_notes import others_under_rule, stored_rule_lines
+    from convert.site_rule_notes import site_rule_warnings
     from convert.stored_rule_sections import stored_rules_section
     from edge.card import card_text
 

@@ -411,7 +411,7 @@ def test_cxr_evaluate_by_a_manifest_column(tiny_run, tmp_path):
 
 
 def test_cxr_evaluate_refuses_too_many_groups_before_reading_a_film(tiny_run, tmp_path, monkeypatch):
-    import train.data
+    import train.scan
     from convert.evaluate_cli import evaluate_app
 
     site, n = tmp_path / "site", MAX_GROUPS + 10
@@ -424,7 +424,7 @@ def test_cxr_evaluate_refuses_too_many_groups_before_reading_a_film(tiny_run, tm
     def no_reading(*args, **kwargs):
         raise AssertionError("a film was read before --by was refused")
 
-    monkeypatch.setattr(train.data, "scan", no_reading)
+    monkeypatch.setattr(train.scan, "scan", no_reading)
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--by", "ward", "--out",
                                           str(tmp_path / "r"), "--quiet"])
     assert r.exit_code == 2 and f"--by ward: {n} different values in MANIFEST.csv" in r.output, r.output

@@ -20,7 +20,8 @@ from PIL import Image
 from edge.preprocess import PreprocessConfig
 from train.data import DataError
 from train.hygiene import conflicts_text
-from train.run import TrainSettings, prepare_data
+from train.prepare import prepare_data
+from train.run import TrainSettings
 from train.synthetic_set import generate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -120,7 +120,8 @@ def test_a_class_whose_files_cannot_be_read_is_named_as_such(tmp_path):
     from edge.preprocess import PreprocessConfig
     from tests.test_data import write_images
     from train.data import DataError
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     write_images(tmp_path / "films" / "COVID", "COVID", 12)
     (tmp_path / "films" / "Normal").mkdir()
@@ -136,7 +137,8 @@ def test_one_picture_filed_under_two_classes_is_a_label_conflict(tmp_path, capsy
     answers for one picture, which only the labeller can settle."""
     from edge.preprocess import PreprocessConfig
     from tests.test_data import write_images
-    from train.run import TrainSettings, prepare_data
+    from train.prepare import prepare_data
+    from train.run import TrainSettings
 
     covid = write_images(tmp_path / "films" / "COVID", "COVID", 12)
     write_images(tmp_path / "films" / "Normal", "Normal", 12)
@@ -354,15 +356,15 @@ def test_the_probabilities_warning_is_kept_in_run_json_for_cxr_convert(tmp_path,
     neither report.md, nor the card, nor edge-classify could say it (hunt 58, M1)."""
     import json
 
-    import train.run
+    import train.one_run
     from tests.test_data import write_images
     from train.quiet import load_tensorflow
     from train.run import TrainSettings, run_training
 
     load_tensorflow()
     line = "on the validation films the model tells the classes apart ...: go by its answers"
-    monkeypatch.setattr(train.run, "signal_warning", lambda *a: line)  # the case itself: test_cxr_trains_one_warning...
-    monkeypatch.setattr(train.run, "probabilities_only", lambda gain, apart: True)
+    monkeypatch.setattr(train.one_run, "signal_warning", lambda *a: line)  # the case itself: test_cxr_trains_one_warning...
+    monkeypatch.setattr(train.one_run, "probabilities_only", lambda gain, apart: True)
     for c in ("COVID", "Normal"):
         write_images(tmp_path / "films" / c, c, 12)
     run_training(TrainSettings(data=str(tmp_path / "films"), out=tmp_path / "run", image_size=32, epochs=1,
@@ -413,7 +415,7 @@ def test_answers_that_tell_lopsided_classes_apart_are_not_said_to_carry_no_signa
 
 
 def test_cxr_trains_one_warning_of_what_the_validation_answers_carry_follows_answers_and_probabilities():
-    """The choice train.run makes between its three warnings, and the no_signal it records: a mutation back to
+    """The choice train.one_run makes between its three warnings, and the no_signal it records: a mutation back to
     'no_signal = gain < NO_SIGNAL' or one dropping the probabilities' warning went unseen (session 54 review)."""
     from train.calibration import NO_SIGNAL, fit_temperature, information_gain
     from train.validation_notes import apart_from_chance, no_signal, signal_warning

@@ -11,7 +11,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from train.cli import train_app
-from train.data import DataError, discover
+from train.data import DataError
+from train.discovery import discover
 from train.run import TrainSettings, run_training
 
 
@@ -52,11 +53,11 @@ def test_the_data_folder_is_no_run_folder(tmp_path):
 def test_a_run_in_a_class_folder_is_refused(tmp_path, out, monkeypatch):
     """--out data/Normal trained a model without Normal (said in a note only), and its run.json hid Normal from
     every later run; data/run, a folder of its own beside the classes, stays a place for a run."""
-    import train.run
+    import train.one_run
 
     _films(tmp_path / "COVID" / "images")
     _films(tmp_path / "Normal")
-    monkeypatch.setattr(train.run, "prepare_data", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(train.one_run, "prepare_data", lambda *a, **k: pytest.fail("trained"))
     folder = (tmp_path / out.split("/")[0]).resolve()
     with pytest.raises(DataError, match=f"lies in the class folder {re.escape(str(folder))}: the run would be trained "
                                         "without that class"):
@@ -273,7 +274,7 @@ def test_a_run_that_could_not_read_some_files_exits_1(tmp_path, monkeypatch):
 
 
 def test_files_that_ran_out_of_memory_are_said_so_not_called_unreadable(tmp_path, monkeypatch):
-    """A film still short of memory when decoded alone (train.data.scan) was one that 'could not be read', and the
+    """A film still short of memory when decoded alone (train.scan.scan) was one that 'could not be read', and the
     same command again said 'nothing to do': it is said as memory, with --replace to read it again."""
     import json
 

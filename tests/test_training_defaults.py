@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from train.run import auto_epochs
+from train.one_run import auto_epochs
 
 
 @pytest.mark.parametrize("steps, epochs", [(17, 120), (30, 120), (40, 100), (100, 40), (660, 15), (10_000, 15)])

@@ -15,7 +15,8 @@ import numpy as np
 from edge.atomic import DamagedFile, atomic_path, read_json, temporary_file, write_json
 from edge.figures import counted
 from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
-from train.data import DataError, Item, Split, scan, stderr_note
+from train.data import DataError, Item, Split, stderr_note
+from train.scan import scan
 
 WAY = "To train on the films as they are now, "  # how changed_films_way begins
 

@@ -233,7 +233,7 @@ def train(
     if unread := unreadable_files(run_dir):  # the run is whole without them; a script must still be able to tell
         from edge.memory import OUT_OF_MEMORY
 
-        short = sum(str(s.get("error", "")).startswith(OUT_OF_MEMORY) for s in unread)  # also alone (train.data.scan)
+        short = sum(str(s.get("error", "")).startswith(OUT_OF_MEMORY) for s in unread)  # also alone (train.scan.scan)
         said = ("could not be read" if not short else "ran out of memory, also decoded alone," if short == len(unread)
                 else f"could not be read ({short} of them ran out of memory, also decoded alone)")
         print(f"cxr-train: {counted(len(unread), 'file')} {said} and trained nothing (run.json lists them under skipped_files)"

@@ -109,7 +109,7 @@ def copies_within(items: list[Item], progress: bool = False, prints: tuple[np.nd
     same bytes or copy codes within COPY_CODE_BITS. A set that holds a film twice counts it twice,
     and its intervals come out narrower than its films justify. ``progress``: a progress bar
     (train.progress) over the films, for sets of tens of thousands (the check grows as N²).
-    ``prints``: the items' train.crop_copies.crop_print parts, stacked (train.data.scan with
+    ``prints``: the items' train.crop_copies.crop_print parts, stacked (train.scan.scan with
     crops), to find cropped and mirrored copies too."""
     from train.progress import progress_bar
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from train.class_folders import data_folder_below
+from train.folder_level import data_folder_below
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.data import DataError, Item, discover
+from train.data import DataError, Item
+from train.discovery import discover
 from train.manifest import disagreement_warning, label_disagreements, read_manifest
 
 

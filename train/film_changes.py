@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import DamagedFile, read_json
-from train.data import DataError, film_file
+from train.data import DataError
+from train.scan import film_file
 from train.resume import version_of
 
 

@@ -20,7 +20,9 @@ from train.audit import shortcut_audit, summary_line
 from train.class_choice import as_folders, classes_option, composed_labels
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
-from train.data import DataError, Item, Scan, Split, discover, scan
+from train.data import DataError, Item, Split
+from train.discovery import discover
+from train.scan import Scan, scan
 from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
 from train.patients import patient_folders_warning, split_units
 from train.split import name_order, stratified_split

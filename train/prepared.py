@@ -20,7 +20,8 @@ import numpy as np
 from edge.atomic import DamagedFile, read_json, write_json
 from edge.preprocess import PreprocessConfig, first_line
 from train.class_choice import same_class_setting
-from train.data import Split, film_file
+from train.data import Split
+from train.scan import film_file
 from train.film_changes import RecordDamaged
 from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, settings_dict, version_of
 

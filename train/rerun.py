@@ -59,7 +59,7 @@ def converted_from(path: Path, created: str | None) -> bool:
     """Whether the .tflite ``path`` may be converted from the model trained at ``created`` (its run.json's
     "created"): its metadata's "trained" is that time, or it does not say (damaged, or not cxr-edge's: whose it is
     cannot be told), or ``created`` is None. One made from another model is no record of this one: the rule of
-    converted_files, convert.run_files.stale_models and convert.seen.split_beside."""
+    converted_files, convert.run_files.stale_models and convert.seen_lists.split_beside."""
     return created is None or made_from(path) in (None, created)
 
 

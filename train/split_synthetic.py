@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from train.data import Split, film_file
+from train.data import Split
+from train.scan import film_file
 from train.side_file import SideFileError, read_side_file
 
 MARKS_SINCE = (0, 31, 0)  # the first release that knew cxr-synth's films by their own mark or name

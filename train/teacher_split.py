@@ -11,7 +11,8 @@ import numpy as np
 from edge.atomic import DamagedFile, read_json
 from edge.preprocess import PreprocessConfig
 from train.class_names import same_class_key
-from train.data import DataError, Split, film_file
+from train.data import DataError, Split
+from train.scan import film_file
 from train.prepare import log
 from train.split_notes import split_warnings
 from train.resume import older_split_rules, run_record_problem

@@ -1,0 +1,47 @@
+"""cxr-convert's run folder and --operating-point, checked before TensorFlow loads and before a film is read
+(checked_run): a folder that is no finished run, cannot be written, or whose split is not its model's, and a
+mistyped option, are said at once rather than after minutes of work. convert.quantize's flow starts with it too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from convert.operating_point import operating_point_setting
+from convert.run_files import site_rule_file, split_mismatch, unscored_choice
+from edge.atomic import read_json
+from edge.cliutil import folder_problem
+from train.data import Split
+
+if TYPE_CHECKING:  # only named: convert.quantize imports this module
+    from convert.quantize import ConvertSettings
+
+
+def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | str | None]:
+    """The run folder's run.json and split, and the --operating-point asked for; raises (OSError,
+    ValueError) where the folder is none to convert or the option is mistyped. Reads no film and
+    needs no TensorFlow, so cxr-convert says it at once."""
+    run_dir = Path(s.run_dir)
+    if not run_dir.exists():
+        raise FileNotFoundError(f"run folder {run_dir} does not exist")
+    if problem := folder_problem(run_dir):  # the model files and the report go there: say so before converting
+        raise PermissionError(f"{run_dir} is not a run folder to write into: {problem}")
+    for name in ("run.json", "split.json", "model.keras"):
+        if not (run_dir / name).is_file():
+            if (run_dir / "split.json").is_file() or (run_dir / "members").is_dir():  # begun by cxr-train
+                raise FileNotFoundError(f"{run_dir / name} is missing: the cxr-train that began this run has not "
+                                        "finished it (stopped?); run that command again to finish it")
+            raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
+    run = read_json(run_dir / "run.json")
+    if missing := [k for k in ("classes", "preprocess") if k not in run]:
+        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
+    split = Split.load(run_dir / "split.json")
+    if (why := split_mismatch(run_dir)) is not None:
+        raise ValueError(why)
+    if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
+        raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
+                         "--auto would write its choice over it; move that file out of the run folder first")
+    if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
+        raise ValueError(why)
+    return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
