@@ -87,6 +87,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
     from convert.seen import leave_out_seen
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from convert.study_design import design_note, evaluation_design, trained_sources
+    from edge.dicom_view import headers_warning
     from train.audit import shortcut_audit, summary_line
     from train.code_distance import copies_within
 
@@ -111,6 +112,10 @@ def site_films(s: Settings, m: Loaded) -> Films:
     if line := copies_warning(twins):
         print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
     _say_skipped(res.skipped)
+    if line := headers_warning(s.data_dir, [i.path for i in res.items], "scored all the same, and counted in "
+                               "every figure below; edge-classify flags such films (--refuse-atypical: no answer)"):
+        print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
+        data_warnings.append(line)  # beside the figures in the report
     y = np.array([m.labels.index(i.label) for i in res.items])
     if m.point is not None:  # again on the films scored: unreadable and seen films are gone
         check_site_films([i.label for i in res.items], m.point[0], m.labels, s.here, s.save_model is not None)

@@ -109,7 +109,9 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         nonlocal recent
         for r in results:
             if r.atypical and how.refuse_atypical:
-                r = Result(r.file, error=f"refused: {FLAGGED}", atypical=True)
+                r = Result(r.file, error=f"refused: {r.header_says or FLAGGED}", atypical=True, header_says=r.header_says)
+            elif r.header_says and how.fmt != "json":  # --json has its "header_says" field; a CSV row has no room for it
+                say(f"warning: {shown(r.file)}: {r.header_says}; look at it before trusting its label")
             elif r.atypical and how.fmt == "text":  # machines read the "atypical" field instead
                 say(f"warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not a chest X-ray, another "
                     f"population? ({ordinary}); look at it before trusting its label")
@@ -131,7 +133,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             with written_to_stdout("edge-classify", answers=True, then=unwritten):  # flushed: a watched folder's answers must not wait
                 writer(r)
             for t in (total, recent):  # counted once written: a reader gone got no answer for this film
-                t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed)
+                t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed,
+                      by_header=bool(r.header_says))
             if how.watch and how.tally_every and recent.images >= how.tally_every:
                 print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                 recent = Tally()

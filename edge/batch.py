@@ -43,7 +43,8 @@ class Result:
     file: str
     probabilities: np.ndarray | None = None
     error: str | None = None
-    atypical: bool | None = None  # unlike the training images (edge.typicality); None: no check
+    atypical: bool | None = None  # unlike the training images (edge.typicality), or header_says; None: no check
+    header_says: str | None = None  # why its DICOM header says it is no frontal chest film (edge.dicom_view)
     explanation: dict | None = None  # edge.explain.explain_file's {map, evidence_at_border}, with --explain
     image: np.ndarray | None = None  # the model input, kept only when classify_files is asked to (keep_inputs)
 
@@ -222,14 +223,24 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
         return OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
 
 
+def decode_film(path: str, config: PreprocessConfig) -> tuple[np.ndarray | str, str | None]:
+    """:func:`decode`, and why the film's DICOM header says it is no frontal chest film (edge.dicom_view), if it does."""
+    x = decode(path, config)
+    if not isinstance(x, np.ndarray) or not os.path.isfile(path):  # a FIFO is never opened twice
+        return x, None
+    from edge.dicom_view import film_header_says
+
+    return x, film_header_says(path)
+
+
 def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Future:
     """Decode ``path`` in a worker thread, or here where no thread can be started (a process limit, a
     tight address space on a small board): the batch ended with "can't start new thread" and no answer."""
     try:
-        return pool.submit(decode, path, config)
+        return pool.submit(decode_film, path, config)
     except RuntimeError:
         done: Future = Future()
-        done.set_result(decode(path, config))
+        done.set_result(decode_film(path, config))
         return done
 
 
@@ -257,19 +268,19 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
             nxt = next(it, None)
             if nxt is not None:
                 pending.append((nxt, _submit(pool, nxt, model.preprocess)))
-            x = fut.result()
+            x, says = fut.result()
             if isinstance(x, str) and x == OUT_OF_MEMORY and workers > 1:
                 alone.append(path)
                 continue
-            yield _answer(model, path, x, keep_inputs)
+            yield _answer(model, path, x, keep_inputs, says)
         if alone:  # one worker, as --threads 1 has: decoded in this thread, the first film failed again (ulimit -v)
             pool.shutdown(wait=True)
             pool = ThreadPoolExecutor(max_workers=1)
         for path in alone:
-            x = _submit(pool, path, model.preprocess).result()
+            x, says = _submit(pool, path, model.preprocess).result()
             if isinstance(x, str) and x == OUT_OF_MEMORY:  # still "out of memory...": a watch tries it once more
                 x = f"{OUT_OF_MEMORY}, also alone, as with --threads 1: this film needs more memory than is free"
-            yield _answer(model, path, x, keep_inputs)
+            yield _answer(model, path, x, keep_inputs, says)
     finally:  # stopped (Ctrl-C, SIGTERM, a reader gone): the films queued are not decoded for nothing
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -284,8 +295,9 @@ def _load_dicom_support() -> None:
         pass
 
 
-def _answer(model: Classifier, path: str, x: np.ndarray | str, keep_inputs: bool) -> Result:
-    """The Result for ``path`` from its model input, or from the reason it has none."""
+def _answer(model: Classifier, path: str, x: np.ndarray | str, keep_inputs: bool, says: str | None = None) -> Result:
+    """The Result for ``path`` from its model input, or from the reason it has none; ``says``: why its DICOM
+    header says it is no frontal chest film, which flags it as atypical with or without an input check."""
     if isinstance(x, str):
         return Result(path, error=x)
     try:
@@ -296,5 +308,5 @@ def _answer(model: Classifier, path: str, x: np.ndarray | str, keep_inputs: bool
         return Result(path, error=f"inference failed ({type(e).__name__}: {e})")
     if not np.all(np.isfinite(p)):  # a label from NaN would be argmax's first class, not an answer
         return Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
-    return Result(path, probabilities=p, atypical=None if check is None else bool(check[0]),
-                  image=x if keep_inputs else None)
+    return Result(path, probabilities=p, atypical=True if says else None if check is None else bool(check[0]),
+                  header_says=says, image=x if keep_inputs else None)

@@ -48,7 +48,9 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "Each image is also checked against the layout of the training images (edge.typicality): "
         "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
         "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given (saving the text output, keep stderr too, 2>> log, or use --json or --csv: the text lines do not carry the flag); with --refuse-atypical it gets no label "
-        "and counts as a failed file.\n\n"
+        "and counts as a failed file. A DICOM film whose own header says it is no frontal chest film (Modality CT, "
+        "BodyPartExamined SKULL, ViewPosition LL, For Processing) is flagged the same way, with or without an input "
+        "check, the header's words given as the reason (--json: a \"header_says\" field).\n\n"
         "Examples:\n\n"
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
@@ -65,7 +67,8 @@ def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
-                                                       "(null: the file has no input check), rule (when a threshold rule "
+                                                       "(null: the file has no input check), header_says (where a DICOM film's header "
+                                                       "says it is no frontal chest film: why; atypical is then true), rule (when a threshold rule "
                                                        "is in force: it decided the label, whichever class it gave), "
                                                        "top_k (with --top-k above 1), map, evidence_at_border (null: "
                                                        "no evidence found) and covered_probability, or map_error (with "
@@ -168,7 +171,7 @@ def main(
                                                                   "away; a smaller miss is a warning) classifies nothing "
                                                                   "(exit code 2): its answers here would not be the ones "
                                                                   "its card reports."),
-    refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags: report it as a failed file (exit code 1) instead of a warning."),
+    refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags, or whose DICOM header says it is no frontal chest film (another modality or body part, a lateral view, For Processing): report it as a failed file (exit code 1) instead of a warning. A model without an input check refuses only the latter."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
     version: bool = typer.Option(False, "--version", is_eager=True, callback=print_version,
                                  help="Print this cxr-edge's version and the TFLite runtime it uses, and exit."),
@@ -223,9 +226,11 @@ def main(
                   f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
         if about:  # prints one thing about the file and exits
             raise typer.Exit(tell_about(about[0], m, model, json_out, debug))
-        if refuse_atypical and m.typicality is None:
+        if refuse_atypical and m.typicality is None:  # a DICOM film's header can still say it is no chest film
             why = "not made by cxr-convert" if m.meta.get("foreign") else no_input_check_why(m.meta)
-            raise _fail(f"{model} carries no input check ({why}); without one, leave out --refuse-atypical")
+            print(f"edge-classify: note: {model} carries no input check ({why}): --refuse-atypical refuses only the "
+                  "DICOM films whose header says they are no frontal chest film (another modality or body part, a "
+                  "lateral view, For Processing); every other film is labelled unchecked", file=sys.stderr)
         if threshold and most_probable:
             raise _fail("choose one of --threshold and --most-probable")
         try:

@@ -27,7 +27,7 @@ from edge.controls import escaped
 from edge.dicom_no_pixels import no_pixels_reason
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
-                             header_int)
+                             header_int, many_values)
 from edge.preprocess import BLANK_SHARE, OUT_OF_MEMORY, ImageError, first_line, one_level_share, short_of_memory
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
 
@@ -89,8 +89,8 @@ def _to_gray(data: bytes) -> np.ndarray:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
         raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"unreadable DICOM ({type(e).__name__})") from None
-    if "PixelData" not in ds:
-        raise ImageError(no_pixels_reason(ds, data))
+    if "PixelData" not in ds or (why := many_values(ds)):  # MONOCHROME1\\ failed in pydicom: "unhashable type"
+        raise ImageError(no_pixels_reason(ds, data) if "PixelData" not in ds else why)
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
     check_decoded_size(ds)
@@ -225,6 +225,8 @@ def _decode_error(ds, e: Exception) -> str:
     to install only where no plugin for the transfer syntax is installed."""
     from pydicom.pixels import get_decoder
 
+    from edge.install_hint import decoder_hint
+
     uid = ds.file_meta.TransferSyntaxUID
     what = f"cannot decode its compressed pixel data ({uid.name})"
     try:
@@ -232,7 +234,7 @@ def _decode_error(ds, e: Exception) -> str:
     except NotImplementedError:
         return f"{what}: pydicom has no decoder for this transfer syntax"
     if not decoder.is_available:
-        return f"{what}: no decoder for it is installed ({'; '.join(decoder.missing_dependencies)})"
+        return f"{what}: no decoder for it is installed: {decoder_hint(decoder.missing_dependencies)}"
     lines = str(e).splitlines()
     if lines and lines[0].startswith("Unable to decode as exceptions were raised by all available plugins"):
         # each plugin's line names a BytesIO object by its address: no help to anyone

@@ -52,6 +52,28 @@ def check_inflated_size(fp: BinaryIO) -> None:
         fp.seek(start)
 
 
+# The image pixel module's attributes that have one value: pydicom fails on a second one with an internal error
+# ("unhashable type: 'MultiValue'" for MONOCHROME1\\, written with a trailing backslash)
+SINGLE_VALUED = ("PhotometricInterpretation", "SamplesPerPixel", "Rows", "Columns", "BitsAllocated", "BitsStored",
+                 "HighBit", "PixelRepresentation", "PlanarConfiguration", "NumberOfFrames")
+
+
+def many_values(ds) -> str | None:
+    """Why a film cannot be decoded where one of :data:`SINGLE_VALUED` has several values, else None."""
+    from edge.controls import escaped
+
+    for name in SINGLE_VALUED:
+        try:
+            element = ds[name] if name in ds else None
+            values = list(element.value) if element is not None and element.VM > 1 else []
+        except Exception:  # noqa: BLE001 - a value that cannot be read is the decoder's to say
+            continue
+        if values:
+            shown = escaped("\\".join(str(v) for v in values))
+            return f"cannot decode DICOM pixel data (its {element.name} has {len(values)} values, {shown}: a film has one)"
+    return None
+
+
 def header_int(ds, name: str, default: int) -> int:
     return int(getattr(ds, name, default) or default)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from importlib import metadata
 from urllib.parse import urlparse
@@ -33,3 +34,27 @@ def install_hint(extra: str) -> str:
     if source and os.path.exists(source):
         return f"{pip} {'-e ' if editable else ''}{shell_quote(f'{source}[{extra}]')}{powershell}"
     return f"{pip} {shell_quote(f'.[{extra}]')} from the cxr-edge source folder, as README's Installing says{powershell}"
+
+
+# pydicom names a decoder's requirements by its import names; pip's names differ where PyPI's does: PyPI's
+# "gdcm" is an unrelated package (1.1, 2020), and pip could not install "gdcm>=3.0.10" at all
+PIP_NAMES = {"gdcm": "python-gdcm"}
+NOT_NAMED = {"numpy"}  # installed with cxr-edge
+
+
+def decoder_hint(missing: list[str]) -> str:
+    """The pip commands that install a decoder for a DICOM film's compressed pixel data, from pydicom's
+    ``missing_dependencies`` ('gdcm - requires gdcm>=3.0.10', 'pylibjpeg - requires pylibjpeg>=2.0 and
+    pylibjpeg-libjpeg>=2.1'), pylibjpeg's first (README's choice): 'pip install pylibjpeg pylibjpeg-libjpeg
+    (or: pip install python-gdcm)'."""
+    pip = f"{shell_quote(sys.executable or 'python3')} -m pip install"
+    commands = []
+    for line in sorted(missing, key=lambda m: not m.startswith("pylibjpeg")):
+        plugin, _, needs = line.partition(" - requires ")
+        names = [re.split(r"[<>=!~;\s]", need.strip(), maxsplit=1)[0] for need in needs.split(" and ")] if needs else [plugin]
+        names = [PIP_NAMES.get(n, n) for n in names if n and n not in NOT_NAMED]
+        if names:
+            commands.append(" ".join(names))
+    if not commands:
+        return "see README's DICOM lines for the packages to install"
+    return f"{pip} {commands[0]}" + (f" (or instead: {'; or '.join(commands[1:])})" if commands[1:] else "")

@@ -495,6 +495,8 @@ def test_a_corrupt_jpeg_says_the_plugins_reason_not_an_install_hint():
 
 
 def test_a_transfer_syntax_without_an_installed_decoder_says_what_to_install():
+    """The line relayed pydicom's 'gdcm - requires gdcm>=3.0.10': PyPI's gdcm is an unrelated package, and pip
+    cannot install that requirement at all; the line gives pip commands with the names pip knows."""
     from pydicom.pixels import get_decoder
     from pydicom.uid import JPEGLSLossless
 
@@ -502,8 +504,33 @@ def test_a_transfer_syntax_without_an_installed_decoder_says_what_to_install():
         pytest.skip("a JPEG-LS decoder is installed here")
     data = compressed(JPEGLSLossless, [b"\xff\xd8\xff\xf7" + bytes(100)])
     with pytest.raises(ImageError, match=r"^cannot decode its compressed pixel data \(JPEG-LS Lossless Image "
-                                         r"Compression\): no decoder for it is installed \(.*pylibjpeg"):
+                                         r"Compression\): no decoder for it is installed: \S+ -m pip install pylibjpeg "
+                                         r"pylibjpeg-libjpeg \(or instead: ") as e:
         load_bytes(data, "x.dcm")
+    assert "python-gdcm" in str(e.value) and "gdcm>=" not in str(e.value) and " gdcm" not in str(e.value)
+
+
+def test_the_decoder_hint_names_what_pip_installs():
+    """pydicom's requirement names, as pip must be given them: gdcm is python-gdcm on PyPI (PyPI's 'gdcm' is another
+    package), numpy is no decoder, and pylibjpeg's plugin comes first, as README's DICOM lines say."""
+    from edge.install_hint import decoder_hint
+
+    hint = decoder_hint(["gdcm - requires gdcm>=3.0.10", "pylibjpeg - requires pylibjpeg>=2.0 and pylibjpeg-openjpeg>=2.0",
+                         "pyjpegls - requires numpy and pyjpegls>=1.2"])
+    assert hint.endswith(" -m pip install pylibjpeg pylibjpeg-openjpeg (or instead: python-gdcm; or pyjpegls)"), hint
+
+
+def test_a_photometric_interpretation_of_two_values_is_refused_in_words(tmp_path):
+    """MONOCHROME1\\ (a stray backslash: two values) failed as "unhashable type: 'MultiValue'", which reads as a bug
+    of ours; it is the sender's header, said as such."""
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
+    ds.PhotometricInterpretation = ["MONOCHROME1", ""]
+    buf = io.BytesIO()
+    pydicom.dcmwrite(buf, ds, enforce_file_format=True)
+    with pytest.raises(ImageError) as e:
+        load_bytes(buf.getvalue(), "x.dcm")
+    assert str(e.value) == ("cannot decode DICOM pixel data (its Photometric Interpretation has 2 values, MONOCHROME1\\: "
+                            "a film has one)")
 
 
 def test_empty_pixel_data_says_so():
@@ -681,3 +708,72 @@ def test_a_manifest_giving_every_film_a_value_reads_no_header(tmp_path, monkeypa
     monkeypatch.setattr(gv, "_dicom_header", lambda path, attrs: read.append(path.name) or real(path, attrs))
     assert gv.group_values(tmp_path, ["a.dcm", "b.dcm"], ["ViewPosition"]) == {"ViewPosition": ["PA", "AP"]}
     assert read == ["b.dcm"]
+
+
+def with_header(data: bytes, **attributes) -> bytes:
+    """A DICOM film's bytes with header attributes set (None: removed), as a PACS export may write them."""
+    ds = pydicom.dcmread(io.BytesIO(data))
+    for name, value in attributes.items():
+        if value is None:
+            delattr(ds, name) if name in ds else None
+        elif name == "SOPClassUID":
+            ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = value
+        else:
+            setattr(ds, name, value)
+    buf = io.BytesIO()
+    pydicom.dcmwrite(buf, ds, enforce_file_format=True)
+    return buf.getvalue()
+
+
+DX_FOR_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.1.1"
+
+
+@pytest.mark.parametrize("attributes, said", [
+    ({"Modality": "CT"}, "Modality CT: not a radiograph"),
+    ({"Modality": "MR"}, "Modality MR: not a radiograph"),
+    ({"BodyPartExamined": "SKULL"}, "BodyPartExamined SKULL: not a chest film"),
+    ({"BodyPartExamined": "abdomen"}, "BodyPartExamined ABDOMEN: not a chest film"),
+    ({"BodyPartExamined": "L_SPINE"}, "BodyPartExamined L_SPINE: not a chest film"),
+    ({"ViewPosition": "LL"}, "ViewPosition LL: a lateral film; the model was trained on frontal films"),
+    ({"ViewPosition": "RL"}, "ViewPosition RL: a lateral film"),
+    ({"ViewPosition": "LATERAL"}, "ViewPosition LATERAL: a lateral film"),
+    ({"PresentationIntentType": "FOR PROCESSING"}, "PresentationIntentType FOR PROCESSING: raw detector data"),
+    ({"SOPClassUID": DX_FOR_PROCESSING}, "a For Processing SOP class: raw detector data"),
+    # what a frontal chest film's header says, or nothing: never flagged
+    ({}, None), ({"Modality": "CR"}, None), ({"Modality": "DX"}, None), ({"Modality": "OT"}, None),
+    ({"Modality": ""}, None), ({"Modality": None}, None),
+    ({"BodyPartExamined": "CHEST"}, None), ({"BodyPartExamined": "thorax"}, None), ({"BodyPartExamined": "LUNG"}, None),
+    ({"BodyPartExamined": "PORT CHEST"}, None), ({"BodyPartExamined": "CHEST_ABDOMEN"}, None),
+    ({"BodyPartExamined": "ROUTINE"}, None), ({"BodyPartExamined": ""}, None),
+    ({"ViewPosition": "PA"}, None), ({"ViewPosition": "AP"}, None), ({"ViewPosition": "LLD"}, None),
+    ({"ViewPosition": ""}, None), ({"PresentationIntentType": "FOR PRESENTATION"}, None),
+])
+def test_a_header_that_says_no_frontal_chest_film_is_read_as_such(attributes, said, tmp_path):
+    """A skull CT, an abdomen, a lateral or a For-Processing film from a PACS got a COVID/Normal answer like any
+    chest film: the header was never read. What it plainly says flags the film; a chest spelling, a site's own word
+    (ROUTINE), a decubitus view (frontal) or an attribute missing or empty never does."""
+    from edge.dicom_view import film_header_says
+
+    path = tmp_path / "IM000001"
+    path.write_bytes(with_header(make_dicom(ramp()), **attributes))
+    got = film_header_says(path)
+    if said is None:
+        assert got is None
+    else:
+        assert got is not None and got.startswith(f"the DICOM header says {said}"), got
+
+
+def test_cxr_evaluate_and_cxr_trains_warning_names_the_films_the_header_flags(tmp_path):
+    """cxr-evaluate scored, and cxr-train learnt from, a skull CT in a class folder without a word: the one warning
+    both give names each such film and what its header says, and no other film."""
+    from edge.dicom_view import headers_warning
+
+    (tmp_path / "Normal").mkdir()
+    (tmp_path / "Normal" / "IM1").write_bytes(with_header(make_dicom(ramp()), Modality="CT"))
+    (tmp_path / "Normal" / "IM2").write_bytes(with_header(make_dicom(ramp()), ViewPosition="PA", BodyPartExamined="CHEST"))
+    (tmp_path / "Normal" / "IM3").write_bytes(with_header(make_dicom(ramp()), ViewPosition="LL"))
+    line = headers_warning(tmp_path, ["Normal/IM1", "Normal/IM2", "Normal/IM3"], "scored all the same")
+    assert line == ("2 films whose DICOM header says they are no frontal chest radiograph (another modality or body "
+                    "part, a lateral view, For Processing): Normal/IM1 (Modality CT), Normal/IM3 (ViewPosition LL); "
+                    "they are scored all the same")
+    assert headers_warning(tmp_path, ["Normal/IM2"], "scored all the same") is None

@@ -465,3 +465,58 @@ def test_a_top_k_above_the_models_classes_gives_them_all_as_its_help_says(model,
     r = CliRunner().invoke(cli.app, [str(film), "-k", "5", "--model", str(model)])
     answer = [ln for ln in r.output.splitlines() if ln.startswith(str(film))]
     assert r.exit_code == 0 and len(answer) == 1 and len(answer[0].split("\t")) == 1 + 2 * 2, r.output  # both classes
+
+
+def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_without_an_input_check(tmp_path):
+    """A lateral (or CT, skull, For-Processing) film whose pixels pass the input check got a COVID/Normal answer with
+    atypical false, and --refuse-atypical let it through: its header's word was never read. It is flagged as the
+    check flags a film, its reason named, and refused under --refuse-atypical, also by a model without an input check
+    (which refused --refuse-atypical outright: nothing would have stopped the lateral film). A handmade model of
+    seconds, not the tiny run."""
+    import keras
+    import numpy as np
+
+    from edge.metadata import attach, read
+    from edge.preprocess import PreprocessConfig, preprocess_gray
+    from edge.typicality import fit_typicality
+    from tests.test_dicom import make_dicom, with_header
+    from tests.test_foreign_models import _tflite
+    from tests.test_typicality import layout_images
+
+    config = PreprocessConfig(size=32)  # an input check fitted on frontal-chest-like layouts as the device sees them
+    seen = lambda n, seed: np.stack([preprocess_gray(g[..., 0], config) for g in layout_images(n, seed, 64)])  # noqa: E731
+    dense = keras.layers.Dense(2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant([2.0, -1.0]))
+    model = tmp_path / "checked.tflite"
+    model.write_bytes(attach(open(_tflite(tmp_path, "plain", dense), "rb").read(), {
+        "labels": ["COVID", "Normal"], "preprocess": config.to_dict(), "temperature": 1.0, "output": "logits",
+        "typicality": fit_typicality(seen(60, 0), seen(20, 1)).to_dict()}))
+    pixels = layout_images(1, 7, 64)[0, :, :, 0].astype(np.uint16) * 16  # another such layout, 12 bits
+    films = tmp_path / "films"
+    films.mkdir()
+    (films / "IM1").write_bytes(with_header(make_dicom(pixels), ViewPosition="PA", BodyPartExamined="CHEST"))
+    (films / "IM2").write_bytes(with_header(make_dicom(pixels), ViewPosition="LL", BodyPartExamined="CHEST"))
+    lateral = "the DICOM header says ViewPosition LL: a lateral film; the model was trained on frontal films"
+    p = edge_classify(films, "--json", "--model", model)
+    assert p.returncode == 0, p.stderr
+    pa, ll = map(json.loads, p.stdout.splitlines())
+    assert pa["atypical"] is False and "header_says" not in pa  # the pixels alone pass the input check
+    assert ll["atypical"] is True and ll["header_says"] == lateral and ll["label"] == "COVID"
+    p = edge_classify(films, "--model", model)
+    assert lines(p.stderr, "warning") == [f"{PREFIX}warning: {films / 'IM2'}: {lateral}; look at it before trusting its label"]
+    assert lines(p.stderr, "summary") == [f"{PREFIX}summary: 2 files: 2 COVID, 0 Normal; 1 no frontal chest film by its "
+                                          "DICOM header"]
+    p = edge_classify(films, "--json", "--refuse-atypical", "--model", model)
+    assert p.returncode == 1
+    assert json.loads(p.stdout.splitlines()[1]) == {"file": str(films / "IM2"), "error": f"refused: {lateral}",
+                                                    "atypical": True}
+
+    flatbuffer, meta, files = read(model)  # the same model without an input check
+    unchecked = tmp_path / "unchecked.tflite"
+    unchecked.write_bytes(attach(flatbuffer, {k: v for k, v in meta.items() if k != "typicality"}, files))
+    p = edge_classify(films, "--json", "--refuse-atypical", "--model", unchecked)
+    assert p.returncode == 1, p.stderr
+    pa, ll = map(json.loads, p.stdout.splitlines())
+    assert pa["atypical"] is None and pa["label"] == "COVID"  # not checked: nothing to say either way
+    assert ll == {"file": str(films / "IM2"), "error": f"refused: {lateral}", "atypical": True}
+    assert any("carries no input check" in n and "refuses only the DICOM films whose header says" in n
+               for n in lines(p.stderr, "note"))

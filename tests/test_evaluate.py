@@ -407,3 +407,29 @@ def test_each_unreadable_film_is_said_on_one_line_of_text(capsys):
 
     _say_skipped([{"path": "COVID/broken\udcff\nname.png", "error": "corrupt or truncated image"}])
     assert capsys.readouterr().err == 'cxr-evaluate: "COVID/broken\\xff\\nname.png": corrupt or truncated image\n'
+
+
+def test_cxr_evaluate_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run, tmp_path):
+    """A skull CT among a site's chest films was scored, and counted in every figure, without a word: its header
+    was never read. It is named on stderr and in the report's warnings beside the figures, and still scored."""
+    import shutil
+
+    import pytest
+
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    from tests.test_dicom import make_dicom, ramp, with_header
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data, site)
+    (site / "Normal" / "IM000001").write_bytes(with_header(make_dicom(ramp()), Modality="CT", BodyPartExamined="SKULL"))
+    out = tmp_path / "report"
+    r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--keep-seen", "--out", str(out),
+                                          "--n-boot", "100", "--explain", "0", "--quiet"])
+    assert r.exit_code == 0, r.output
+    line = ("1 film whose DICOM header says it is no frontal chest radiograph (another modality or body part, a lateral "
+            "view, For Processing): Normal/IM000001 (Modality CT); it is scored all the same, and counted in every "
+            "figure below; edge-classify flags such films (--refuse-atypical: no answer)")
+    assert f"cxr-evaluate: warning: {line}" in r.output.splitlines()
+    assert line in (out / "report.md").read_text()
+    assert "Normal/IM000001" in [p["file"] for p in json.loads((out / "report.json").read_text())["predictions"]]

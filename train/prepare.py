@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from edge.controls import label_problem
+from edge.dicom_view import headers_warning
 from edge.figures import counted
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
@@ -88,6 +89,9 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             log(f"warning: {len(res.skipped)} of the {len(items)} files found ({len(res.skipped) / len(items):.0%}) could "
                 "not be read, and the model is trained without them: check the folder (a failed copy or download?) "
                 "before trusting it")
+    if line := headers_warning(data_dir, [i.path for i in res.items], "trained on all the same: a model "
+                               "taught that such a film is COVID or Normal answers as if it were one; move such films out"):
+        log(f"warning: {line}")  # edge.dicom_view: the device flags such films, whatever it was trained on
     unread = [c for c in classes if not any(i.label == c for i in res.items) and any(i.label == c for i in items)]
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
         raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "
