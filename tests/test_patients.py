@@ -394,7 +394,7 @@ def test_an_anonymised_export_with_one_patientid_on_every_film_is_not_one_patien
     assert units == list(range(16)) and record is None
     assert said == ["warning: of the 16 films, 16 films (e.g. COVID/IM000000) share one PatientID in their DICOM "
                     "headers: more films than one patient plausibly has (more than half of a folder's films, or more "
-                    f"than 20), so it is taken as no patient (an anonymised export's constant?); if it is one patient, "
+                    "than 20), so it is taken as no patient (an anonymised export's constant?); if it is one patient, "
                     "their films are not kept together"]
     for blank in ("ANONYMOUS", "", None):
         items = _pacs_export(tmp_path / f"x{blank}", 2, 2, ids=lambda p: blank)

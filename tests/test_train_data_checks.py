@@ -128,7 +128,7 @@ def test_an_out_folder_where_nothing_can_be_written_is_refused_at_once(tmp_path)
 def test_a_film_whose_dicom_header_says_no_chest_film_is_named_before_training(tmp_path, capsys):
     """A skull CT exported into a class folder with the chest films was trained on without a word: cxr-train names
     it, with what its header says, so that it can be moved out (edge-classify flags such films on the device)."""
-    pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")  # noqa: F841
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
     from tests.test_dicom import make_dicom, ramp, with_header
 
     data = tmp_path / "data"
