@@ -124,7 +124,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                                                                                     how.rule, 2),
                                                      r.file, how.explain, taken,
                                                      rule_caption(r.probabilities, label, how.rule, m.labels),
-                                                     r.atypical)
+                                                     r.header_says or r.atypical)
                         mapped = True
                     except Exception as e:  # the label stands; only its map is missing
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}

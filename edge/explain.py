@@ -221,12 +221,22 @@ def evidence_text(found: Occlusion, label: str) -> str:
 FLAGGED_CAPTION = "Input check: unlike the training films - look at the film"
 
 
+def flagged_caption(atypical: bool | str | None) -> str:
+    """The caption's last line for a flagged film: the input check's words, or, for a film its DICOM header flags
+    (``atypical``: edge.dicom_view's reason), what the header says: a lateral film's map read "Input check: unlike
+    the training films", the check that passed it (hunt 59)."""
+    if isinstance(atypical, str) and atypical:
+        said = atypical.split(";")[0]  # 'the DICOM header says ViewPosition LL: a lateral film'
+        return f"\n{said[0].upper()}{said[1:]} - look at the film"
+    return f"\n{FLAGGED_CAPTION}" if atypical else ""
+
+
 def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: float, path: str, out_dir: Path,
-                 taken: set[str], rule: str = "", atypical: bool | None = False) -> dict:
+                 taken: set[str], rule: str = "", atypical: bool | str | None = False) -> dict:
     """Map where ``model`` found the evidence for ``label`` in ``image`` (the model input of the
     file at ``path``, which gave ``label`` this ``probability``, by the threshold ``rule`` in words, if any:
-    edge.output.rule_caption; ``atypical``: the input check flagged the film, said in the caption, since the map is
-    the picture most likely looked at alone); write the picture to ``out_dir``
+    edge.output.rule_caption; ``atypical``: the input check flagged the film, or its DICOM header's reason
+    (flagged_caption), said in the caption, since the map is the picture most likely looked at alone); write the picture to ``out_dir``
     (atomically, under a name no other file there has) and return {"map": its path,
     "evidence_at_border": share or None where no evidence was found, "covered_probability": the
     answer's probability with its strongest square covered}."""
@@ -241,7 +251,7 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         # a map renamed -2, -3 (the same name in two folders) names its film by the path given, not the name alone
         shown = Path(path).name if first else str(path)
         caption = (f"{shown}: {model.labels[label]} {exact_text(probability, 2)}{rule}\n"
-                   f"{evidence_text(found, model.labels[label])}" + (f"\n{FLAGGED_CAPTION}" if atypical else ""))
+                   f"{evidence_text(found, model.labels[label])}{flagged_caption(atypical)}")
         info = PngInfo()  # the same words as text a viewer or a script reads without looking at the picture
         info.add_itxt("Model", as_text(model.path.name))  # a name's undecodable bytes as \xNN: PNG text is UTF-8
         info.add_itxt("Disclaimer", FOOTER)

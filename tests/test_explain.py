@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pytest
 
 from edge.evidence_paint import luminance
 from edge.explain import Occlusion, picture
@@ -306,6 +307,33 @@ def test_the_map_of_a_film_the_input_check_flagged_says_so_in_its_caption(tmp_pa
     with Image.open(maps / "noise.png") as pic:
         assert pic.text["Description"].endswith("\nInput check: unlike the training films - look at the film")
     assert FLAGGED_CAPTION == "Input check: unlike the training films - look at the film"
+
+
+def test_a_map_of_a_film_its_dicom_header_flags_says_what_the_header_says(tmp_path):
+    """A lateral DICOM film whose pixels pass the input check is flagged by its header (edge.dicom_view); its map, the
+    picture most likely looked at alone, said "Input check: unlike the training films", the check that passed it,
+    and not that the film is a lateral one (hunt 59)."""
+    import json
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    from tests.test_dicom import make_dicom, ramp, with_header
+    from tests.test_json_probabilities import calibrated_model
+
+    model, _ = calibrated_model(tmp_path)
+    film = tmp_path / "films" / "IM1"
+    film.parent.mkdir()
+    film.write_bytes(with_header(make_dicom(ramp()), ViewPosition="LL", BodyPartExamined="CHEST"))
+    maps = tmp_path / "maps"
+    run = subprocess.run([sys.executable, "-m", "edge.cli", str(film), "--model", str(model), "--explain", str(maps),
+                          "--json"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["atypical"] is True
+    with Image.open(next(maps.glob("*.png"))) as pic:
+        assert pic.text["Description"].endswith("\nThe DICOM header says ViewPosition LL: a lateral film - look at the film")
 
 
 def test_a_synthetic_models_map_says_so_in_orange_above_its_footer_and_in_its_text(model_dir, tmp_path):
