@@ -257,7 +257,7 @@ def compare(
         r["provenance"] = {**scoring_provenance([model_a, model_b], n_boot), "resampled": cmp.resampled(r)}
         md += provenance_section(r["provenance"])
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
-            write_json(stage / "compare.json", texts(r))  # valid UTF-8 whatever the names (edge.names)
+            write_json(stage / "compare.json", texts({"disclaimer": NOT_A_DEVICE, **r}))  # valid UTF-8 whatever the names
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
             check_unchanged(pins, digests, "cxr-compare")  # last: a report on these two models, or none
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays

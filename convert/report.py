@@ -30,6 +30,7 @@ from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_fi
 from convert.shift_report import robustness_section
 from convert.summary import summarize
 from edge.synthetic_words import synthetic_mark, synthetic_words
+from edge.card import NOT_A_DEVICE
 from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
 from edge.names import texts
@@ -70,7 +71,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     and ``as_given`` those values as the files wrote them, beside the groups in predictions.csv."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
-    report: dict[str, Any] = {"title": title, **(extra or {}), "classes": classes, "metrics": summary}
+    # a report.json read alone (a dashboard, a script's mail) carries what report.md says first
+    report: dict[str, Any] = {"title": title, "disclaimer": NOT_A_DEVICE, **(extra or {}), "classes": classes,
+                              "metrics": summary}
     from convert.missed import missed_classes, misses_from_new_sources, misses_lines, mostly_missed
     from convert.subgroups import (below_overall, classes_below_overall, copy_groups, per_source, per_source_section,
                                    subgroup_section)

@@ -174,6 +174,7 @@ def test_cxr_compare_end_to_end_on_int8_against_fp32(tiny_run, tmp_path):
     assert res.exit_code == 0, res.output
     assert "B - A balanced accuracy" in res.output and "McNemar p" in res.output
     r = json.loads((out / "compare.json").read_text())
+    assert r["disclaimer"].startswith("Research software, NOT a medical device")  # read alone, as report.json
     files = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
     assert sorted(r["files"]) == files and r["n"] == len(files)
     for model, answers in ((a, r["answers_a"]), (b, r["answers_b"])):  # each as the device labels it

@@ -31,6 +31,9 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     assert "balanced accuracy" in r.output
     assert "model_int8.tflite was trained on SYNTHETIC images; its figures say nothing" in r.output  # on stderr too
     report = json.loads((out / "report.json").read_text())
+    # read alone (a dashboard, a mail), report.json said nowhere that this is no medical device, as report.md does
+    assert report["disclaimer"] == "Research software, NOT a medical device: do not use its output to diagnose, " \
+                                   "treat or triage anyone."
     m = report["metrics"]
     assert m["n"] == 32 and sum(map(sum, m["confusion_matrix"])) == 32
     # 16 films a class: too few to judge a model by, said on stderr, in bold under report.md's headline, in report.json
