@@ -54,6 +54,33 @@ def test_the_card_gives_the_chance_level_and_says_when_the_interval_reaches_it()
     assert "reaches down to chance" not in card_text(meta, "m.tflite")
 
 
+def test_chance_on_the_card_is_one_in_the_number_of_classes():
+    """Chance for a 4-class model is 25%, not the two-class 50%: a test balanced accuracy of 0.40 (0.33 to 0.47) is
+    above it, and was told 'systematically wrong, as if labels were swapped' on the card and at classify time."""
+    from edge.card import chance_verdict
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    meta = {"labels": labels, "validation": {"data": "cxr-dev", "test": {
+        "n": 120, "balanced_accuracy": [0.4, 0.33, 0.47], "macro_auroc": [0.7, 0.6, 0.8], "ece": 0.1, "per_class": {}}}}
+    text = card_text(meta, "m.tflite")
+    assert "balanced accuracy 0.400 (0.330 to 0.470) (chance 0.250)" in text
+    assert "below chance" not in text and "reaches down to chance" not in text and chance_verdict(meta) == "above"
+    meta["validation"]["test"]["balanced_accuracy"] = [0.2, 0.15, 0.24]
+    assert "Its balanced accuracy's interval lies wholly below chance: on its test films it is systematically wrong" in \
+        card_text(meta, "m.tflite")
+
+
+def test_a_file_without_labels_is_said_nothing_of_chance_not_a_division_by_zero():
+    """chance_verdict divides chance out of the number of labels: metadata of fewer than two (refused by edge.metadata
+    before any card or note today) must get no verdict on chance, not a ZeroDivisionError traceback."""
+    from edge.card import chance_verdict
+
+    for labels in ([], ["COVID"], None):
+        meta = {"labels": labels, "validation": {"test": {"balanced_accuracy": [0.5, 0.4, 0.6]}}}
+        assert chance_verdict(meta) == "above"
+    assert chance_verdict({"validation": {"test": {"balanced_accuracy": [0.5, 0.4, 0.6]}}}) == "above"
+
+
 def test_the_card_keeps_the_reports_caveat_on_calibration_from_few_films():
     """report.md said 'ECE 0.211 (under 20 films: too few to judge calibration)'; the card, what the device's user
     reads, said 'ECE 0.211' alone."""

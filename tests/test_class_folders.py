@@ -110,7 +110,7 @@ def test_class_folders_differing_in_punctuation_spaces_or_unicode_form_are_refus
         pytest.skip("this file system stores both spellings of the name as one folder")
     with pytest.raises(DataError, match="differ only in case or punctuation") as e:
         discover(data)
-    assert shown is None or shown in str(e.value)
+    assert shown in str(e.value)
 
 
 def test_a_run_folder_inside_a_class_folder_is_not_read_as_films(tmp_path):
@@ -268,3 +268,39 @@ def test_a_class_folder_of_patient_folders_is_no_data_folder(tmp_path):
 
     items, _ = site_items(tmp_path / "one", ["COVID", "Normal"], None, "cxr-evaluate", quiet=True)
     assert {i.label for i in items} == {"COVID"} and len(items) == 4
+
+
+ONE_CLASS_ONLY = ("found COVID: give a folder that holds a sub-folder of films per class (DATA/COVID/, DATA/Normal/)")
+
+
+def test_a_lone_class_folder_with_one_patient_folder_is_not_offered_as_classes(tmp_path):
+    """One patient's folder under the only class (one/COVID/patient 4/) was offered 'if the folders in COVID
+    (patient 4) are the classes, give .../COVID': followed, it only leads to a one-class refusal."""
+    write_images(tmp_path / "one" / "COVID" / "patient 4", "COVID", 2)
+    with pytest.raises(DataError) as e:
+        discover(tmp_path / "one")
+    assert str(e.value).endswith(ONE_CLASS_ONLY)
+
+
+def test_a_lone_class_folders_mask_folders_are_not_offered_as_classes(tmp_path):
+    """COVID-QU-Ex's COVID/ with its 'lung masks/' and 'infection masks/' given alone was told 'if the folders in
+    COVID (infection masks, lung masks) are the classes, give .../COVID': masks are no class of films."""
+    write_images(tmp_path / "one" / "COVID" / "lung masks", "COVID", 2)
+    write_images(tmp_path / "one" / "COVID" / "infection masks", "COVID", 2, start=10)
+    write_images(tmp_path / "one" / "COVID", "COVID", 2, start=20)
+    with pytest.raises(DataError) as e:
+        discover(tmp_path / "one")
+    assert str(e.value).endswith(ONE_CLASS_ONLY)
+
+
+def test_a_class_folder_with_one_sub_folder_named_as_a_class_is_scored_not_refused(tmp_path):
+    """A site's Viral_Pneumonia/ holding its films and one sub-folder that happens to be named COVID was refused by
+    cxr-evaluate as 'holds class folders of its own (COVID): it is the data folder': it takes two such sub-folders
+    to make a data folder, and the films under it are Viral_Pneumonia's, as the folder says."""
+    from convert.site_folders import site_items
+
+    write_images(tmp_path / "site" / "Normal", "Normal", 2)
+    write_images(tmp_path / "site" / "Viral_Pneumonia", "Normal", 2, start=10)
+    write_images(tmp_path / "site" / "Viral_Pneumonia" / "COVID", "COVID", 2, start=20)
+    items, _ = site_items(tmp_path / "site", ["COVID", "Normal", "Viral_Pneumonia"], None, "cxr-evaluate", quiet=True)
+    assert sorted(i.label for i in items) == ["Normal"] * 2 + ["Viral_Pneumonia"] * 4

@@ -125,6 +125,24 @@ def test_compare_md_says_in_one_sentence_what_the_interval_and_mcnemar_say_toget
     assert "Here the interval includes 0 and McNemar's p is 0.278: these films cannot tell the two models apart." in neither
 
 
+def test_the_verdict_when_the_interval_and_mcnemar_favour_different_models_or_the_interval_starts_at_0():
+    """The interval for B and McNemar's test for A (more films right only by A) fell through to 'the interval excludes
+    0 but McNemar's p is 0.010', read as McNemar's test not significant; an interval from exactly 0 (a bootstrap
+    whose lowest differences are all 0) must not be said to exclude 0; A ahead by both is said of A."""
+    from convert.compare import verdict
+
+    def r(lo, hi, p, only_a, only_b):
+        return {"balanced_accuracy_difference_ci": [lo, hi], "mcnemar_p": p, "only_a_right": only_a,
+                "only_b_right": only_b}
+
+    assert verdict(r(0.01, 0.2, 0.01, 20, 5)) == ("Here the interval excludes 0 and McNemar's p is 0.01, but they favour "
+                                                  "different models: these films do not settle which is better.")
+    assert verdict(r(0.0, 0.2, 0.5, 5, 6)) == ("Here the interval includes 0 and McNemar's p is 0.5: these films cannot "
+                                               "tell the two models apart.")
+    assert verdict(r(-0.2, -0.01, 0.01, 20, 5)) == ("Here the interval excludes 0 and McNemar's p is 0.01: by both, "
+                                                    "model A did better on these films.")
+
+
 def test_an_empty_class_is_left_out_not_a_crash():
     r = compare(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([0, 0, 1]), ["A", "B", "C"], n_boot=100)
     assert [c["class"] for c in r["per_class"]] == ["A", "B"]

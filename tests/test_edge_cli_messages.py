@@ -173,6 +173,17 @@ def test_films_in_sub_folders_left_out_without_recursive_are_said_once(model, fi
         "--recursive"], p.stderr
 
 
+def test_sub_folders_holding_no_film_at_any_depth_are_not_said_to_hold_films(model, film, tmp_path):
+    """A folder whose sub-folders hold only folders of notes (an empty PATIENT/STUDY/ tree, reports filed by patient)
+    was warned to 'have sub-folders with films' not classified: the user ran --recursive and found none."""
+    top = tmp_path / "ward"
+    (top / "p1" / "study1").mkdir(parents=True)
+    (top / "p1" / "study1" / "notes.txt").write_text("report\n")
+    shutil.copyfile(film, top / "a.png")
+    p = edge_classify(top, "--csv", "--model", model)
+    assert p.returncode == 0 and not lines(p.stderr, "warning"), p.stderr
+
+
 def test_empty_standard_input_is_an_error(model):
     p = edge_classify("-", "--model", model, stdin="")
     assert p.returncode == 1 and p.stdout == ""

@@ -232,6 +232,17 @@ def test_a_set_of_one_class_gives_its_balanced_accuracy_its_sensitivitys_wilson_
     assert s["per_class"][0]["sensitivity_ci"] == pytest.approx(s["balanced_accuracy_ci"])
 
 
+def test_films_of_one_class_give_their_sensitivity_but_no_ppv_npv_or_f1():
+    """45 COVID films and no other: every COVID answer is right (PPV 100) and every 'not COVID' wrong (NPV 0) whatever
+    the model does; a table of 'PPV 100, NPV 0' read as a verdict on the model and is none."""
+    y = np.zeros(45, dtype=int)
+    probs = np.tile([0.8, 0.1, 0.1], (45, 1))
+    probs[:3] = [0.1, 0.8, 0.1]
+    covid = summarize(y, probs, ["COVID", "Normal", "Viral_Pneumonia"], n_boot=50, seed=0)["per_class"][0]
+    assert [covid[k] for k in ("ppv", "ppv_ci", "npv", "npv_ci", "f1")] == [None, [None, None], None, [None, None], None]
+    assert covid["sensitivity"] == pytest.approx(42 / 45)
+
+
 def test_the_same_films_in_another_order_get_the_same_intervals():
     # The films are read in file-name order: renamed (or reached through the Kaggle layout), the same 20
     # (true, predicted, p) triples gave balanced accuracy 80.0 (60.0-95.0) and 80.0 (65.0-95.0).

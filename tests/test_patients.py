@@ -106,6 +106,15 @@ def test_a_placeholder_is_no_patient(tmp_path):
     assert patients_of(["a.png", "b.png", "c.png", "d.png", "e.png"], tmp_path)[1] == ["", "", "P1", "", ""]
 
 
+def test_a_placeholder_written_with_a_space_is_no_patient(tmp_path):
+    """'Not Given' (a space, any case) is in the placeholder list, but the id's key drops spaces ('notgiven'): a set's
+    'Not Given' films joined one patient, kept on one side of the split, and under 21 films nothing said so."""
+    from train.patients import patients_of
+
+    (tmp_path / "MANIFEST.csv").write_text("file,patient_id\na.png,Not Given\nb.png,not given\nc.png,P1\n")
+    assert patients_of(["a.png", "b.png", "c.png"], tmp_path)[1] == ["", "", "P1"]
+
+
 def test_an_id_holding_more_films_than_a_patient_has_is_a_placeholder_and_0_is_an_id(tmp_path):
     """'REMOVED' on half the films made one patient that took the set into validation; patient 0's films
     had been taken as no patient's, and fell on all three sides."""
@@ -185,6 +194,17 @@ def test_a_real_patient_with_many_films_in_a_large_folder_is_kept_a_patient():
 
     assert implausible_patients(["P1"] * 30 + [f"Q{k}" for k in range(2970)]) == {}  # 1% of the folder
     assert implausible_patients(["XX"] * 35 + [f"Q{k}" for k in range(100)]) == {"XX": 35}  # 26%: an export's
+
+
+def test_a_patient_of_twenty_films_is_a_patient_and_one_id_of_twenty_one_a_placeholder():
+    """MAX_PATIENT_FILMS is the most films a patient plausibly has: a patient with exactly 20 follow-ups (an ICU
+    stay) is kept a patient, their films on one side of the split; one more and the id is an export's placeholder."""
+    from train.patients import MAX_PATIENT_FILMS, implausible_patients
+
+    others = [f"Q{k}" for k in range(100)]  # 20 of 120 films: over MAX_PATIENT_SHARE, so the count alone decides
+    assert MAX_PATIENT_FILMS == 20
+    assert implausible_patients(["P1"] * 20 + others) == {}
+    assert implausible_patients(["P1"] * 21 + others) == {"P1": 21}
 
 
 def _one_class_by_patient(sizes: list[int], others: int) -> tuple[list[Item], list[int]]:

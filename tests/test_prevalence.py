@@ -240,6 +240,18 @@ def test_with_three_or_more_classes_normal_gets_no_disease_style_rows_and_its_an
     assert all(f"| {c} | 5% |" in md for c in other) and "free of other disease" not in md
 
 
+def test_a_model_with_two_normal_like_classes_keeps_both_their_rows():
+    """A model trained on two sources' healthy folders as two classes (Normal, No_Finding): 'Normal at 1%' no longer
+    means the diseases at 99% (No_Finding is neither), so neither class is left out of the table as the one Normal
+    is, nor is either's answer said to mean 'none of the other classes'."""
+    from convert.prevalence import section
+
+    labels = ["COVID", "Normal", "No_Finding", "Viral_Pneumonia"]
+    rates = {"sensitivity": 0.6, "sensitivity_ci": [0.4, 0.75], "specificity": 0.75, "specificity_ci": [0.65, 0.83]}
+    md = "\n".join(section(at_prevalences([{**rates, "class": c} for c in labels], (0.05,)), labels))
+    assert all(f"| {c} | 5% |" in md for c in labels) and "free of other disease" not in md
+
+
 def test_a_normal_rule_chosen_on_a_sites_films_of_four_classes_gets_no_normal_rows():
     """cxr-evaluate --operating-point Normal=0.9 on a 4-class model: report.md's rule section, and report.json, gave
     'Normal | 5% | 7.5', read as a Normal answer right 7% of the time at a clinic where most films are Normal, with

@@ -50,3 +50,15 @@ def test_the_note_gives_the_rules_specificity_and_says_when_it_calls_most_other_
     old = {**rule}
     del old["specificity"]  # a file that stored no specificity: the sensitivity alone, as before
     assert rule_record({**meta, "validation": {**meta["validation"], "rule_on_test": old}}).endswith("1.000 (0.207 to 1.000)")
+
+
+def test_a_rule_that_calls_half_the_other_films_its_class_is_not_said_to_call_most():
+    """'Most films of the other classes' is more than half: a rule of specificity 0.500 calls half of them COVID, and
+    the note said it calls most; just under half it does, and is said to."""
+    rule = {"class": "COVID", "threshold": 0.0996, "sensitivity": [1.0, 0.51, 1.0], "specificity": [0.5, 0.33, 0.67]}
+    meta = _meta(rule_on_test=rule)
+    assert rule_record(meta).endswith("specificity 0.500 (0.330 to 0.670) on its 12 films of other classes")
+    under = {**rule, "specificity": [0.499, 0.33, 0.67]}
+    assert rule_record(_meta(rule_on_test=under)).endswith(
+        "specificity 0.499 (0.330 to 0.670) on its 12 films of other classes: it calls most films of the other classes "
+        "COVID")

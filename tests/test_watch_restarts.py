@@ -176,7 +176,7 @@ def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not
     assert r.exit_code == 0, r.output
     assert (f"warning: --skip-answered {missing}: no such file: its answers are not read; beside it: "
             f"{tmp_path / 'answers.jsonl-20261206.gz'} (logrotate's dateext") in r.stderr, r.stderr
-    assert f"have no answer in {log}: answering" in r.stderr or f"has no answer in {log}: answering" in r.stderr
+    assert f"note: 1 film in {folder}{os.sep} has no answer in {log}: answering it" in r.stderr, r.stderr
     (note,) = [line for line in r.stderr.splitlines() if "no answer in" in line]
     assert str(missing) not in note  # nor named as read in the note
     # the log itself, there (empty), is read without one (the model's own warnings, e.g. a tiny model at chance, aside)
@@ -185,6 +185,31 @@ def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not
                                  "--skip-answered", str(missing)])  # the only log given is missing: none named as read
     (note,) = [line for line in r.stderr.splitlines() if "no answer in" in line]
     assert str(missing) not in note and "no answer in any log (none given was there to read)" in note, r.stderr
+
+
+def test_a_log_not_there_with_nothing_beside_it_is_said_to_be_missing(tmp_path):
+    """A unit's first start, or a log given under a wrong name with no copy beside it: its answers are not read, and
+    a watch that said nothing of it left the user believing the folder's answered films were skipped."""
+    from edge.answered import missing_logs
+
+    log = tmp_path / "answers.jsonl"
+    assert missing_logs([log]) == ([], [f"warning: --skip-answered {log}: no such file (a first run, or not rotated "
+                                        "yet?): its answers are not read"])
+
+
+def test_a_dated_copy_that_is_not_there_names_the_dated_copies_beside_it(tmp_path):
+    """logrotate's dateext: a unit giving yesterday's answers.jsonl-20261205, where the copy kept is
+    answers.jsonl-20261206, was told only 'a first run, or not rotated yet?', not the copy's name to give."""
+    from edge.answered import missing_logs
+
+    (tmp_path / "answers.jsonl").write_text("")
+    (tmp_path / "answers.jsonl-20261206").write_text("")
+    missing = tmp_path / "answers.jsonl-20261205"
+    there, warnings = missing_logs([tmp_path / "answers.jsonl", missing])
+    assert there == [tmp_path / "answers.jsonl"]
+    assert warnings == [f"warning: --skip-answered {missing}: no such file: its answers are not read; beside it: "
+                        f"{tmp_path / 'answers.jsonl-20261206'} (logrotate's dateext, or compress without delaycompress, "
+                        "names its copies so): give the copy's name instead"]
 
 
 def _png(path: Path) -> None:

@@ -4,6 +4,7 @@ and logs appended to across restarts (no second CSV header, no answer glued to a
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -143,8 +144,9 @@ def test_a_watchs_csv_rows_say_when_they_were_written(model_dir, tmp_path):
 
 @contextlib.contextmanager
 def _watching_csv(model_dir: Path, tmp_path: Path):
-    """A real `edge-classify incoming --watch --csv >> answers.csv` on a folder holding a.png, answered before the
-    body runs; stopped by SIGTERM after it. Yields (incoming, the log, wait_for(text in the log))."""
+    """`edge-classify incoming --watch --csv >> answers.csv` on a folder holding a.png, answered before the body runs;
+    stopped by SIGTERM after it. The log is opened as the shell's `>>` opens it (O_APPEND at offset 0, where Python's
+    open("a") would also seek to the end). Yields (incoming, the log, wait_for(text in the log))."""
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     _film(incoming / "a.png", 0)
@@ -155,7 +157,8 @@ def _watching_csv(model_dir: Path, tmp_path: Path):
         while text not in table.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
 
-    with open(table, "a") as out:
+    out = os.open(table, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
         proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--csv", "--interval", "0.1",
                                  "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
                                 stderr=subprocess.PIPE, text=True)
@@ -165,6 +168,8 @@ def _watching_csv(model_dir: Path, tmp_path: Path):
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.communicate(timeout=60)
+    finally:
+        os.close(out)
 
 
 def test_a_watchs_csv_log_cut_by_copytruncate_gets_its_header_again(model_dir, tmp_path):
@@ -234,6 +239,34 @@ def test_a_csv_log_cut_between_the_header_check_and_the_rows_write_gets_its_head
     assert [r["file"] for r in csv.DictReader(lines)] == ["in/b.png", "in/c.png"]
 
 
+def test_a_csv_log_cut_and_written_to_by_another_before_the_row_keeps_what_the_other_wrote(tmp_path, monkeypatch):
+    """Putting the header back empties the log and writes header and row: right where the log is that row alone, but
+    a log that another writer added to after the cut lost what it wrote, answers included."""
+    import edge.output
+    from edge.batch import Result
+
+    table = tmp_path / "answers.csv"
+    other = "/srv/in/x.png,COVID,0.9000,0.9000,0.1000,0,,,2026-12-06T03:25:53+00:00\n"
+    with open(table, "a") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        write = edge.output.writer_for(["COVID", "Normal"], 1, "csv", stamped=True)
+        write(Result("in/a.png", np.array([0.25, 0.75])))
+        now = edge.output._now
+
+        def cut_and_written_to() -> str:  # after the look at the log, before the row's write
+            out.flush()
+            os.truncate(table, 0)
+            with open(table, "a") as another:
+                another.write(other)
+            return now()
+
+        monkeypatch.setattr(edge.output, "_now", cut_and_written_to)
+        write(Result("in/b.png", np.array([0.75, 0.25])))
+        monkeypatch.undo()
+    lines = table.read_text().splitlines()
+    assert lines[0] == other.rstrip("\n") and lines[1].startswith("in/b.png,COVID,"), lines
+
+
 def test_a_watch_restarted_on_a_csv_log_of_rows_without_their_header_refuses_it(model_dir, tmp_path):
     """A log whose header an older release's copytruncate rotation cut away: the restart wrote the header after its
     rows. Refused before any answer, the log left as it was."""
@@ -279,6 +312,34 @@ def test_a_log_opened_without_append_is_refused_not_written_over(model_dir, tmp_
                            stdout=out, stderr=subprocess.PIPE, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert log.read_text().splitlines()[0].startswith('{"file": "/srv/in/earlier-film') and len(log.read_text().splitlines()) == 2
+
+
+def test_a_restarted_watch_on_a_log_the_shell_appends_to_is_not_refused(model_dir, tmp_path):
+    """The shell's `>> answers.jsonl` and systemd's StandardOutput=append: open the log with O_APPEND but at offset 0,
+    before the end of the earlier runs' answers: taken for a log opened without O_APPEND, every restarted watch
+    would be refused (exit 2, Restart=on-failure looping) though its answers can only go to the end."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    _film(incoming / "a.png", 0)
+    log = tmp_path / "answers.jsonl"
+    earlier = '{"file": "/srv/in/earlier-film-answered-yesterday.png", "label": "Normal", "probability": 0.6}\n'
+    log.write_text(earlier)
+    out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)  # as `>>` and append: open it
+    try:
+        assert os.lseek(out, 0, os.SEEK_CUR) == 0  # at the start, unlike Python's open("a")
+        proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(incoming), "--watch", "--json", "--interval",
+                                 "0.1", "--model", str(model_dir / "compact" / "model_int8.tflite")], stdout=out,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while "a.png" not in log.read_text() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        os.close(out)
+    assert "not opened for appending" not in stderr, stderr
+    lines = log.read_text().splitlines()
+    assert lines[0] == earlier.rstrip("\n") and len(lines) == 2 and json.loads(lines[1])["file"] == str(incoming / "a.png")
 
 
 def test_a_watchs_log_moved_by_a_create_rotation_is_said_and_removed_stops_the_watch(model_dir, tmp_path):
