@@ -30,4 +30,5 @@ def written_stamp(stamp: Stamp) -> dict[str, int]:
 
 
 def stamp(st: os.stat_result) -> Stamp:
+    """A file's stamp, from its stat (edge.watch takes one on each look at a file)."""
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
