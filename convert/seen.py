@@ -111,7 +111,8 @@ def _film_lookup_codes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] 
     """(the code of the film with its uniform borders trimmed, as preprocessing trims them: (0, CODE)
     where it has none; train.crop_copies.lookup_codes). A film padded to a square or given a border
     is the model's very input, yet its own code is another: the stored codes stay as they were."""
-    from edge.preprocess import ImageError, load_bytes, trim_uniform_borders
+    from edge.borders_contrast import trim_uniform_borders
+    from edge.preprocess import ImageError, load_bytes
     from train.crop_copies import lookup_codes
     from train.hygiene import copy_code
 

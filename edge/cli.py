@@ -199,7 +199,7 @@ def main(
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this process may use {counted(usable_cores(), 'core')})")
     names = None
     if labels:
-        from edge.model import check_label_names
+        from edge.labels_given import check_label_names
 
         try:
             names = comma_items(labels, "--labels", "one name per output", "COVID,Normal")

@@ -13,6 +13,8 @@ taking its freed inode number (ext4 hands it out again at once).
 
 from __future__ import annotations
 
+import os
+
 # (size, mtime in ns, inode, ctime in ns)
 Stamp = tuple[int, int, int, int]
 
@@ -25,3 +27,8 @@ def same_film(a: Stamp, b: Stamp) -> bool:
 def written_stamp(stamp: Stamp) -> dict[str, int]:
     """The "written" field of a watch's answer: the film's stamp as it was classified, for --skip-answered."""
     return {"bytes": stamp[0], "modified_ns": stamp[1], "changed_ns": stamp[3]}  # an inode number may be reused
+
+
+def stamp(st: os.stat_result) -> Stamp:
+    """A file's stamp, from its stat (edge.watch takes one on each look at a file)."""
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns

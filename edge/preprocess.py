@@ -29,9 +29,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from edge.borders_contrast import equalize, trim_uniform_borders
 from edge.controls import escaped
 from edge.regular_file import NotAFile, TooLarge, read_regular
 from edge.figures import counted, fixed
+from edge.pillow_misreads import ends_in_decoder_fill, top_byte_levels
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
@@ -44,7 +46,6 @@ MAX_PIXELS = 50_000_000
 MIN_SIDE = 32
 # A film with this share of its pixels on one grey level shows nothing (no chest film comes near it).
 BLANK_SHARE = 0.99
-MIN_LEVELS = 32  # fewer grey levels than a 13-bit film keeps in its top byte: too posterised to read
 MAX_FILE_BYTES = 256 * 2**20  # the largest uncompressed 16-bit DICOM chest film is about 40 MiB
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # Pillow warns (on stderr) for MAX_PIXELS..2*MAX_PIXELS and raises above; decode_bytes refuses every
@@ -123,45 +124,6 @@ def preprocess_gray(gray: np.ndarray, config: PreprocessConfig = PreprocessConfi
     if config.channels == 3:
         return np.repeat(out[:, :, None], 3, axis=2)
     return out[:, :, None]
-
-
-def equalize(gray: np.ndarray) -> np.ndarray:
-    """Histogram equalisation to the full 0..255 range (a pure function of the histogram).
-
-    A constant image maps to mid-grey rather than to an arbitrary extreme.
-    """
-    hist = np.bincount(gray.ravel(), minlength=256)
-    cdf = np.cumsum(hist)
-    n = cdf[-1]
-    cdf_min = cdf[np.flatnonzero(hist)[0]]
-    if n == cdf_min:
-        return np.full_like(gray, 128)
-    lut = np.round((cdf - cdf_min) / (n - cdf_min) * 255.0)
-    return np.clip(lut, 0, 255).astype(np.uint8)[gray]
-
-
-def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: float = 0.25) -> np.ndarray:
-    """Cut rows/columns at the edges that are (nearly) one flat value.
-
-    Never removes more than ``max_fraction`` of either dimension from each side, so a dark
-    image cannot be trimmed away.
-    """
-    h, w = gray.shape
-
-    def flat(lines: np.ndarray) -> np.ndarray:
-        return (lines.max(axis=1).astype(np.int16) - lines.min(axis=1)) <= tolerance
-
-    def run_length(mask: np.ndarray, limit: int) -> int:
-        not_flat = np.flatnonzero(~mask[:limit])
-        return int(not_flat[0]) if not_flat.size else limit
-
-    rows, cols = flat(gray), flat(gray.T)
-    lim_h, lim_w = int(h * max_fraction), int(w * max_fraction)
-    top = run_length(rows, lim_h)
-    bottom = run_length(rows[::-1], lim_h)
-    left = run_length(cols, lim_w)
-    right = run_length(cols[::-1], lim_w)
-    return gray[top : h - bottom, left : w - right]
 
 
 # What decoding a damaged or truncated file raises, in Pillow and the libraries under it: a film's fault ("corrupt or
@@ -253,7 +215,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
-        if img.format == "JPEG" and "progressive" not in img.info and _ends_in_decoder_fill(img):
+        if img.format == "JPEG" and "progressive" not in img.info and ends_in_decoder_fill(img):
             raise ImageError("truncated JPEG: its last rows are exactly grey 128, the fill a decoder gives where the "
                              "data ends; the file was cut short (copy or export it again; a film that really ends in "
                              "such a band: save it as PNG)")
@@ -270,7 +232,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
             if img.mode == "CMYK":
                 img = img.convert("RGB")
             gray = pixels(img if img.mode == "L" else img.convert("L"))
-        if (levels := _top_byte_levels(data, gray)) is not None:
+        if (levels := top_byte_levels(data, gray)) is not None:
             raise ImageError(f"a 16-bit colour PNG whose values are all low: Pillow reads only the top 8 bits of each, "
                              f"which leaves {counted(levels, 'grey level')} of the film; export it as 16-bit grayscale "
                              "(or 8-bit) PNG instead")
@@ -292,32 +254,6 @@ def _check_png(data: bytes) -> None:
         Image.open(io.BytesIO(data)).verify()
     except Exception as e:
         raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"corrupt or truncated image ({first_line(e)})") from None
-
-
-def _top_byte_levels(data: bytes, gray: np.ndarray) -> int | None:
-    """The grey levels left of a 16-bit colour (RGB, RGBA or LA) PNG, when too few to read a film by.
-
-    Pillow has no 16-bit colour mode: it keeps each value's top byte, so a 12-bit film stored as
-    RGB48 (values up to 4095) came out in 16 levels and was labelled from that posterised picture;
-    16-bit grayscale is read in full (wide_pixels). None where the file is not such a PNG or keeps
-    enough levels."""
-    # IHDR's bytes 24 and 25: bit depth 16, colour type RGB (2), LA (4) or RGBA (6)
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 26 or data[24] != 16 or data[25] not in (2, 4, 6):
-        return None
-    levels = int(np.count_nonzero(value_counts(gray, 0, 256)))
-    return levels if levels < MIN_LEVELS else None
-
-
-def _ends_in_decoder_fill(img: Image.Image) -> bool:
-    """Whether a baseline JPEG's last 8 rows, before any EXIF turn, are all exactly grey 128: what the
-    decoder fills in after the data of a file cut short and closed with an end marker, which decodes
-    without an error (a Normal film cut at half was labelled COVID 0.98). No chest film on cxr-dev ends
-    so (0 of 1,372 re-encoded); a film cut by less than a row of 8x8 blocks is not found."""
-    w, h = img.size
-    if h < 16 or img.mode not in ("L", "RGB"):
-        return False
-    bottom = np.asarray(img.crop((0, h - 8, w, h)).convert("L"))
-    return bool((bottom == 128).all())
 
 
 def _upright(img: Image.Image) -> Image.Image:

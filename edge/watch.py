@@ -11,10 +11,8 @@ is stat'ed on every poll while failed films are FEW_FAILURES at most, else for F
 then on each full check (a folder may keep thousands that never decode), and once it changes (it grew, or a chmod moved its ctime: a permission fixed) it settles again and is
 answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
-is handed out once, so a failed transfer gets its error line like any bad film. Hidden files and
-copy tools' partial names (``.part``, ``.tmp``) are skipped, as in a batch, and so are a disk's system folders
-(``lost+found``, ``$RECYCLE.BIN``) and mask folders (Kaggle's ``CLASS/masks/``) under --recursive. A file whose name is
-no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its first bytes
+is handed out once, so a failed transfer gets its error line like any bad film. What a folder's listing
+keeps, and skips, is edge.watch_listing's. A file whose name is no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its first bytes
 are DICOM's and of a film's SOP class (edge.batch.is_image_file; a .dcm's class too): 1 kB read once it has settled, and the
 verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
 size or time) or another file moved in under an old name (another inode and change time, even with
@@ -32,8 +30,7 @@ added, removed or renamed there; the change time even where ``rsync -a``, ``tar 
 folder's date back) or has not yet stood RACY_NS on the device's clock, and stats only
 the files that are new, still settling, failed lately, or stand under a new inode (a copy renamed over an
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
-rewritten in place under its old name. A folder read again is listed whole: one arrival in a folder that keeps
-20,000 films costs its poll some 55-75 ms of CPU on a PC's core (benchmarks/watch_poll.py), not one stat. Files without an image
+rewritten in place under its old name. A folder read again is listed whole (edge.watch_listing). Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
 full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
 nothing.
@@ -54,41 +51,19 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
-from edge.mask_folders import is_mask_folder
+from edge import film_stamp, watch_listing
+from edge.batch import is_image_file
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
 from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
+from edge.watch_timing import EMPTY_NS, EMPTY_POLLS, FEW_FAILURES, FULL_EVERY, QUIET_NS, RACY_NS
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
 # again when its ctime moves too (a chmod), but a film answered is not answered again for a chmod.
-# a folder's ((mtime, ctime), [(file, inode)]: image names and names that may be DICOM's, sub-folders); its
-# ctime too: a file renamed over an old name, then the folder's date put back (rsync -a), moves only that
-Listing = tuple[tuple[int, int], list[tuple[str, int]], list[str]]
-FULL_EVERY = 30  # polls between checks of every file (a minute at the default 2 s interval)
-FEW_FAILURES = 100  # failed films stat'ed on every poll however long ago they failed (50 stats a second at most)
-# Every span the watch times (RACY_NS, QUIET_NS, EMPTY_NS) is timed on the device's monotonic clock, never its
-# date: an NTP step (an hour, either way) would hold every film settling for the step, or take one at once.
-# A folder is read again until its time stamp has stood this long by the device's clock: a change
-# within the stamp's granularity (2 s on FAT, 1 s on some network shares) would not move it. Timed
-# from when this watch first saw the stamp, never by the stamp itself, which is the share's clock:
-# with the device's clock ahead, a folder just changed would look long quiet, and a second film
-# landing in the same step would wait for the next arrival.
-RACY_NS = 3_000_000_000
-# A file is taken once its stamp has stood this long by the device's clock, over two polls at least. Two
-# polls alone took a film mid-copy where the copier sets the full size first (rsync --preallocate, some
-# SMB clients) or rewrites in place, on a share whose time stamps step by a second or two: the stamp
-# did not move between polls 0.2 s apart, and an uncompressed film (DICOM, TIFF) decoded from its
-# zero-filled tail got a label, while the finished film, under the same stamp, was never answered.
-QUIET_NS = 3_000_000_000
 # Errors that may pass on their own (edge.batch.decode's words): such a film is tried once more.
 TRANSIENT = ("out of memory", "cannot read file: Input/output error", "cannot read file: Stale file handle",
              "cannot read file: Resource temporarily unavailable")
-# A zero-byte file unchanged this long (both: polls, and time, for short intervals) is a failed
-# transfer rather than a copy about to start, and is handed out to get its error line.
-EMPTY_POLLS = 10
-EMPTY_NS = 30_000_000_000
 
 
 def _stderr(message: str) -> None:
@@ -110,7 +85,7 @@ class Watcher:
         self.retried: dict[str, Stamp] = {}  # films handed out once more after an error that may pass (TRANSIENT)
         self.empty: dict[str, tuple[int, int]] = {}  # zero-byte files: the poll and time (monotonic) since which unchanged
         self.inodes: dict[str, int] = {}    # each file's inode when it was last looked at
-        self.listings: dict[str, Listing] = {}  # each folder as it was last read
+        self.listings: dict[str, watch_listing.Listing] = {}  # each folder as it was last read
         # each folder's (mtime, ctime), and when it was first seen (monotonic)
         self.stamp_seen: dict[str, tuple[tuple[int, int], int]] = {}
         self.unreadable: set[str] = set()   # watched folders that could not be read at the last poll
@@ -149,11 +124,11 @@ class Watcher:
             if r.error is not None:
                 self.failed(r.file, r.error)
 
-    def _scan(self, now_ns: int, full: bool = False) -> tuple[dict[str, Listing], set[str], bool]:
+    def _scan(self, now_ns: int, full: bool = False) -> tuple[dict[str, watch_listing.Listing], set[str], bool]:
         """The listing of every folder under the watched ones, which of them were read again, and
         whether a watched folder that could not be read can be again. ``full``: every folder read
         again (a full check's backstop for a change its folder's stamp did not show)."""
-        listings: dict[str, Listing] = {}
+        listings: dict[str, watch_listing.Listing] = {}
         fresh: set[str] = set()
         returned = False
         tops = [str(f) for f in self.folders]
@@ -177,7 +152,7 @@ class Watcher:
                         and folder not in self.unreadable):
                     entry = cached
                 else:
-                    entry = _read(folder, dates, linked := [], masks := [])
+                    entry = watch_listing.read(folder, dates, linked := [], masks := [])
                     fresh.add(folder)
                     if self.recursive and (linked := [d for d in sorted(linked) if d not in self.linked]):
                         self.linked.update(linked)  # their films are never answered: said once, not a silent skip
@@ -231,7 +206,7 @@ class Watcher:
                 st = os.stat(path)
             except OSError:  # gone (its folder's listing will say) or its share away
                 continue
-            now = _stamp(st)
+            now = film_stamp.stamp(st)
             if now[:2] != seen[:2] or now[3] != seen[3]:  # its inode number alone may change on FAT
                 del self.failures[path]
                 self.done.pop(path, None)
@@ -283,7 +258,7 @@ class Watcher:
                 if not S_ISLNK(st.st_mode):
                     continue
             self.inodes[path] = inode
-            stamp = _stamp(st)
+            stamp = film_stamp.stamp(st)
             if path in self.done and same_film(self.done[path], stamp):
                 continue
             settled = path in self.pending and same_film(self.pending[path], stamp)
@@ -313,39 +288,6 @@ class Watcher:
 
 def _is_mount(folder: str) -> bool:
     return os.path.ismount(folder)
-
-
-def _stamp(st: os.stat_result) -> Stamp:
-    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
-
-
-def _read(folder: str, dates: tuple[int, int], linked: list[str] | None = None,
-          masks: list[str] | None = None) -> Listing:
-    """((mtime, ctime), image files and files that may be DICOM with their inodes, visible sub-folders) of
-    one folder; OSError where it cannot be read. A directory entry carries its inode, so this
-    needs no stat per file. ``linked`` and ``masks`` get the linked and mask sub-folders it does not enter
-    (edge.links)."""
-    files, subdirs = [], []
-    with os.scandir(folder) as entries:
-        for e in entries:
-            if e.name.startswith("."):
-                continue
-            try:
-                is_dir = e.is_dir()
-            except OSError:  # a link that cannot be followed (a loop, a folder it may not read): not a folder
-                is_dir = False
-            if is_dir:
-                if not walked_into(e.name):
-                    if masks is not None and is_mask_folder(e.name):
-                        masks.append(e.path)
-                    continue
-                if not e.is_symlink():  # as os.walk(followlinks=False), as a batch
-                    subdirs.append(e.path)
-                elif linked is not None:  # not entered: a link may lead back up
-                    linked.append(e.path)
-            elif is_image_name(e.name) or may_be_dicom_name(e.name):
-                files.append((e.path, e.inode()))
-    return dates, sorted(files), sorted(subdirs)
 
 
 def watch(watcher: Watcher, interval: float, sleep: Callable[[float], None] = time.sleep) -> Iterator[list[str]]:

@@ -65,7 +65,7 @@ def test_a_class_folder_whose_name_is_not_utf8_is_refused_in_training(tmp_path, 
 
 
 def test_labels_without_a_letter_are_refused_on_the_device():
-    from edge.model import check_label_names
+    from edge.labels_given import check_label_names
 
     with pytest.raises(ValueError, match=r"the class name - has no letter or digit"):
         check_label_names(["-", "Normal"])
@@ -76,7 +76,7 @@ def test_labels_that_break_tables_or_run_on_a_terminal_are_refused_on_the_device
     """--labels 'A|x\x1b[2J' was taken for a foreign .tflite and printed raw in text and CSV answers: the ESC
     sequence cleared the terminal and a tab split the tab-separated answer line (the rule cxr-train holds its
     class folders to, edge.controls.label_problem)."""
-    from edge.model import check_label_names
+    from edge.labels_given import check_label_names
 
     with pytest.raises(ValueError, match=r"^--labels .*: a class name may not hold '\|' or control characters") as e:
         check_label_names([name, "Normal"])

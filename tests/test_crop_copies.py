@@ -177,7 +177,7 @@ def test_find_crops_finds_training_films_padded_to_a_square_or_given_a_border(tm
     58 of 102 with a 20 px black border, 8 of 102 with a 30 px grey strip on one side."""
     from convert.seen import leave_out_seen, seen_parts
     from convert.seen_lines import seen_line
-    from edge.preprocess import trim_uniform_borders
+    from edge.borders_contrast import trim_uniform_borders
 
     films = _films(5)
     assert all(trim_uniform_borders(f).shape == f.shape for f in films)  # the training films have no border

@@ -313,7 +313,7 @@ def test_a_selftest_that_decodes_otherwise_blames_the_device_not_the_file(tiny_r
     def levels(data, gray):
         raise AttributeError("module 'numpy' has no attribute 'count_nonzero'")
 
-    monkeypatch.setattr(edge.preprocess, "_top_byte_levels", levels)
+    monkeypatch.setattr(edge.preprocess, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.preprocess
     m = EdgeModel(tiny_run / "model_int8.tflite")
     with pytest.raises(ModelFileError, match="this device decodes or preprocesses the self-test's reference images "
                                              "otherwise \\(AttributeError: module 'numpy'") as e:

@@ -276,7 +276,8 @@ def test_a_value_error_from_numpy_or_the_standard_library_is_unexpected_and_ours
     import typer
 
     from edge.error_lines import one_line_errors
-    from edge.model import check_label_names, softmax
+    from edge.labels_given import check_label_names
+    from edge.model import softmax
 
     for bug, said in ((lambda: softmax(np.zeros((2, 3)), np.ones(4)), "unexpected ValueError: operands could not be "
                        "broadcast together with shapes (2,3) (4,) (--debug shows the traceback)"),  # numpy's C, our line

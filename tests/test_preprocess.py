@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from edge.preprocess import (ImageError, PreprocessConfig, equalize, load_bytes, preprocess_file, preprocess_gray,
-                             trim_uniform_borders)
+from edge.borders_contrast import equalize, trim_uniform_borders
+from edge.preprocess import ImageError, PreprocessConfig, load_bytes, preprocess_file, preprocess_gray
 
 
 def chest_like(w: int = 160, h: int = 120) -> np.ndarray:
@@ -438,7 +438,7 @@ def test_an_error_no_decoder_gives_keeps_its_type_and_is_no_corrupt_film(monkeyp
     def levels(data, gray):
         raise TypeError("object of type 'NoneType' has no len()")
 
-    monkeypatch.setattr(edge.preprocess, "_top_byte_levels", levels)
+    monkeypatch.setattr(edge.preprocess, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.preprocess
     with pytest.raises(TypeError):
         load_bytes(data)
     (tmp_path / "a.png").write_bytes(data)

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import train.progress as progress
-from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray, read_image_file, trim_uniform_borders
+from edge.borders_contrast import trim_uniform_borders
+from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray, read_image_file
 from tests.test_data import write_images
 from train.audit import file_traits
 from train.cache import cache_path, save_cache

@@ -353,10 +353,11 @@ def test_watch_takes_folders_only(model_dir, tmp_path):
 def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
     """FAT and exFAT volumes (and SMB shares without server inode numbers) hand out new inode numbers
     for the same file once the kernel has forgotten it: size, times and all else unchanged."""
-    import edge.watch as watch
+    import edge.film_stamp as film_stamp
+    import edge.watch_listing as watch_listing
 
     w, film = _settled(tmp_path, "a.png", b"x" * 10, full_every=1)
-    real_stamp, real_read = watch._stamp, watch._read
+    real_stamp, real_read = film_stamp.stamp, watch_listing.read
     number = {"offset": 0}
 
     def stamp(st):
@@ -367,8 +368,8 @@ def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
         when, files, subdirs = real_read(folder, mtime, linked, masks)
         return when, [(p, i + number["offset"]) for p, i in files], subdirs
 
-    monkeypatch.setattr(watch, "_stamp", stamp)
-    monkeypatch.setattr(watch, "_read", read)
+    monkeypatch.setattr(film_stamp, "stamp", stamp)       # looked up there by edge.watch
+    monkeypatch.setattr(watch_listing, "read", read)
     for offset in (1000, 2000, 3000):                       # renumbered on every poll
         number["offset"] = offset
         assert w.poll() == []

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.borders_contrast import trim_uniform_borders
 from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
-                             read_image_file, trim_uniform_borders)
+                             read_image_file)
 from edge.runtime import usable_cores
 from train.audit import file_traits
 from train.code_distance import CODE

@@ -1,0 +1,129 @@
+"""A DICOM film's grey levels through its LUTs (edge.dicom): the modality LUT (rescale slope and intercept), then
+the VOI LUT or window, then the inversion, mapped linearly to 0..255.
+
+Headers get these wrong in ways that would blank a film or fail it: a window narrower than 1, a slope of 0 or
+of 1e308, a centre that is no number, a window far outside the data, a LUT Descriptor written unsigned for
+signed pixels. What cannot be applied, or would leave the film (nearly) one grey level or give values that are
+no finite numbers, counts as absent: the stored values are what is left to classify. A film of 8- or 16-bit
+stored values is mapped once per value, not in float64 over the whole image (memory).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from edge.dicom_size import header_int
+from edge.preprocess import BLANK_SHARE, one_level_share
+from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
+
+# What a LUT stage is made of, in the order they are dropped when they blank the film: VOI first, then modality.
+LUT_STAGES = (("WindowCenter", "WindowWidth", "VOILUTSequence"),
+              ("RescaleSlope", "RescaleIntercept", "ModalityLUTSequence"))
+
+
+def unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
+    """The film through its LUTs, with a stage that makes it (nearly) one grey level or gives values that
+    are no finite numbers dropped as if absent (a window far outside the data, a slope of 1e308):
+    the stored values are what is left to classify."""
+    img = None
+    for stage in ((),) + LUT_STAGES:
+        present = [name for name in stage if name in ds]
+        if stage and not present:
+            continue
+        for name in present:
+            delattr(ds, name)
+        img = _grey_film(arr, ds, invert)
+        if img is not None and one_level_share(img) < BLANK_SHARE:
+            return img
+    return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
+
+
+def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
+    """8-bit grey levels through the modality LUT (rescale), then the VOI LUT or window; None where
+    those give values that are no finite numbers."""
+    from pydicom.pixels import apply_modality_lut, apply_voi_lut
+
+    def grey_levels(values: np.ndarray) -> np.ndarray:
+        modality = apply_modality_lut(values, ds)
+        if "VOILUTSequence" in ds and modality.dtype.kind == "f":
+            # A rescale (often slope 1, intercept 0) makes the values floats, and pydicom warns on each such
+            # film that floats 'may give incorrect results'. It indexes its LUT with them rounded down (a
+            # cast, above the LUT's first value); as integers rounded down they give the same grey levels.
+            if not np.isfinite(modality).all():
+                return np.full(modality.shape, np.nan)
+            modality = np.floor(modality).astype(np.int64)
+        return np.asarray(apply_voi_lut(modality, ds, index=0), dtype=np.float64)
+
+    # Value by value when only + - * / and lookups are involved (their bits cannot depend on the array's
+    # size); a sigmoid window (np.exp) over the whole image, as it always was.
+    if arr.dtype.kind in "iu" and arr.dtype.itemsize <= 2 and str(ds.get("VOILUTFunction", "")).upper() != "SIGMOID":
+        return by_stored_value(arr, grey_levels, invert)
+    grey = grey_levels(arr)
+    return linear_to_uint8(grey, invert) if np.isfinite(grey).all() else None
+
+
+def sign_lut_descriptors(ds) -> None:
+    """Read a LUT Descriptor's first mapped value as signed for signed pixels (PS3.3 C.11.2.1.1). Written
+    as US (explicit VR) 63488 means -2048: numpy 2 refuses to compare it with int16 pixels, and numpy 1
+    mapped every pixel below it (a black film). pydicom does this itself for implicit VR."""
+    if header_int(ds, "PixelRepresentation", 0) != 1:
+        return
+    for sequence in ("ModalityLUTSequence", "VOILUTSequence"):
+        for item in ds.get(sequence) or []:
+            if "LUTDescriptor" not in item:
+                continue
+            element = item["LUTDescriptor"]
+            values = list(element.value) if element.VM > 1 else []
+            if len(values) == 3 and 32768 <= values[1] <= 65535:
+                element.VR = "SS"
+                element.value = [values[0], values[1] - 65536, values[2]]
+
+
+def _numbers(ds, names: tuple[str, str]) -> tuple[float, float] | None:
+    """The first values of two attributes as finite numbers, or None."""
+    try:
+        values = tuple(float(e.value[0] if e.VM > 1 else e.value) for e in (ds[name] for name in names))
+    except Exception:
+        return None
+    return values if all(map(math.isfinite, values)) else None
+
+
+def rescale_usable(ds) -> bool:
+    """Whether a rescale slope and intercept are numbers, the slope not 0 (which would blank the film)."""
+    values = _numbers(ds, ("RescaleSlope", "RescaleIntercept"))
+    return values is not None and values[0] != 0
+
+
+def window_usable(ds) -> bool:
+    """Whether the first window centre and width are numbers that pydicom's windowing accepts."""
+    if (values := _numbers(ds, ("WindowCenter", "WindowWidth"))) is None:
+        return False
+    _, width = values
+    function = str(ds.get("VOILUTFunction", "LINEAR") or "LINEAR").upper()
+    least_ok = width >= 1 if function == "LINEAR" else width > 0
+    return least_ok and function in ("LINEAR", "LINEAR_EXACT", "SIGMOID")
+
+
+def by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray | None:
+    """The bytes of ``linear_to_uint8(grey_levels(arr), invert)``, with ``grey_levels`` applied once per
+    stored value (at most 65536 for 8- and 16-bit pixels) rather than in float64 over the whole image;
+    None where a value present maps to no finite number."""
+    first = int(arr.min())
+    values = np.arange(first, int(arr.max()) + 1).astype(arr.dtype)
+    mapped = grey_levels(values)
+    counts = value_counts(arr, first, len(values))
+    present = counts > 0
+    if not np.isfinite(mapped[present]).all():
+        return None
+    lo, hi = float(mapped[present].min()), float(mapped[present].max())
+    if hi <= lo:
+        return np.zeros(arr.shape, dtype=np.uint8)
+    order = np.argsort(mapped[present], kind="stable")  # a VOI LUT need not be monotone
+    lo, hi = robust_range(mapped[present][order], counts[present][order])
+    table = scale_to_uint8(np.where(present, mapped, lo), lo, hi, invert)
+    out = np.empty(arr.shape, dtype=np.uint8)
+    for r in row_steps(arr):
+        out[r] = table[arr[r].astype(np.intp) - first]
+    return out

@@ -1,0 +1,42 @@
+"""The names --labels gives a model's outputs (edge-classify): refused where they would mislead.
+
+A foreign model carries no labels, and a cxr-edge file's may be renamed by position. Two outputs under
+one name would merge into one class in every answer, a name without a letter or digit could not be
+scored, and the file's own names given at other places would swap every answer while each looked right.
+"""
+
+from __future__ import annotations
+
+from edge.controls import label_problem
+from edge.decision import same_class_key
+from edge.metadata import ModelFileError
+
+
+def check_label_names(names: list[str]) -> None:
+    """Refuse --labels with an empty name or a name given twice (ignoring case): two outputs under
+    one name would merge into one class in every answer."""
+    given = ",".join(names)
+    if any(not n.strip() for n in names):
+        raise ValueError(f"--labels {given!r}: a class name is empty; give one name per output, e.g. --labels COVID,Normal")
+    if bad := [n for n in names if not same_class_key(n)]:  # '-' would read as cxr-evaluate's --class-map "leave out"
+        raise ValueError(f"--labels {given!r}: the class name {bad[0]} has no letter or digit; a class name needs one "
+                         "(cxr-evaluate could not score it: '-' in its --class-map means 'leave out'), e.g. "
+                         "--labels COVID,Normal")
+    if said := next((problem for n in names if (problem := label_problem(n))), None):  # cxr-train's rule for its classes
+        raise ValueError(f"--labels {given!r}: {said}; e.g. --labels COVID,Normal")
+    folded = [n.casefold() for n in names]
+    twice = [n for k, n in enumerate(names) if folded.index(folded[k]) == k and folded.count(folded[k]) > 1]
+    if twice:
+        raise ValueError(f"--labels {given!r}: each class needs its own name ({', '.join(twice)} given twice, ignoring case)")
+
+
+def check_renaming(own: list[str], given: list[str]) -> None:
+    """Refuse --labels that name the file's own classes at other places: the outputs keep their
+    order, so ``Normal,COVID`` for a ``COVID,Normal`` file would swap every answer. New names
+    (a rename by position) pass; the caller warns about them."""
+    folded = [c.casefold() for c in own]
+    moved = [c for k, c in enumerate(given) if c.casefold() in folded and folded.index(c.casefold()) != k]
+    if moved:
+        raise ModelFileError(
+            f"--labels {','.join(given)} puts this file's own classes in other places (it has {','.join(own)}, "
+            f"in the order of its outputs): that would swap its answers; leave out --labels, the file names its classes")
