@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 from edge.controls import escaped
 from edge.dicom import dicom_header
@@ -48,11 +49,11 @@ SAYS = "the DICOM header says"
 def header_says(ds) -> str | None:
     """Why a DICOM data set's header says it is no frontal chest radiograph ("the DICOM header says ViewPosition
     LL: a lateral film; the model was trained on frontal films"), or None where it does not say so plainly."""
-    said = _said(ds)
+    said = said_of(ds)
     return None if said is None else f"{SAYS} {said[0]}: {said[1]}"
 
 
-def _said(ds) -> tuple[str, str] | None:
+def said_of(ds) -> tuple[str, str] | None:
     """(what the header says, "ViewPosition LL"; what that means for the answer), or None."""
     modality = _value(ds, "Modality")
     if modality and modality not in RADIOGRAPH_MODALITIES:
@@ -93,29 +94,33 @@ def _value(ds, name: str) -> str:
     return (value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)).strip().upper()
 
 
-def film_header_says(path: str | Path) -> str | None:
-    """:func:`header_says` for a file: None for a file that is no DICOM (a PNG is opened for its first bytes
-    only) and for one whose header cannot be read (its decode says why, if anything is wrong)."""
+def film_said(path: str | Path) -> tuple[str, str] | None:
+    """:func:`said_of` for a file: None for a file that is no DICOM (a PNG is opened for its first bytes only)
+    and for one whose header cannot be read (its decode says why, if anything is wrong)."""
     try:
         ds = dicom_header(Path(path), ATTRIBUTES)
     except Exception:  # noqa: BLE001 - unknown never flags
         return None
-    return None if ds is None else header_says(ds)
+    return None if ds is None else said_of(ds)
 
 
-def headers_warning(folder: str | Path, films: list[str], scored: str, shown: int = 5) -> str | None:
+def film_header_says(path: str | Path) -> str | None:
+    """:func:`header_says` for a file (film_said)."""
+    said = film_said(path)
+    return None if said is None else f"{SAYS} {said[0]}: {said[1]}"
+
+
+def headers_warning(folder: str | Path, films: list[str], scored: str, shown: int = 5,
+                    said: Callable[[Path], tuple[str, str] | None] = film_said) -> str | None:
     """One warning naming the films (paths under ``folder``) whose DICOM header says they are no frontal chest
-    radiograph, and what was done with them (``scored``: "scored all the same"); None where none does."""
+    radiograph, and what was done with them (``scored``: "scored all the same"); None where none does. ``said``
+    reads a film's header (cxr-train's reads each header once for all its checks: train.dicom_patients)."""
     from edge.output import said_name
 
     found = []
     for film in films:
-        try:
-            ds = dicom_header(Path(folder) / film, ATTRIBUTES)
-        except Exception:  # noqa: BLE001 - unknown never flags; its decode said what is wrong
-            continue
-        if ds is not None and (said := _said(ds)):
-            found.append(f"{said_name(str(film))} ({said[0]})")
+        if what := said(Path(folder) / film):
+            found.append(f"{said_name(str(film))} ({what[0]})")
     if not found:
         return None
     more = f", and {len(found) - shown} more" if len(found) > shown else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -412,9 +413,9 @@ def test_an_anonymised_export_with_one_patientid_on_every_film_is_not_one_patien
     said: list[str] = []
     units, record = split_units([i.path for i in items], list(range(16)), tmp_path, None, said.append)
     assert units == list(range(16)) and record is None
-    assert said == ["warning: of the 16 films, 16 films (e.g. COVID/IM000000) share one PatientID in their DICOM "
-                    "headers: more films than one patient plausibly has (more than half of a folder's films, or more "
-                    "than 20), so it is taken as no patient (an anonymised export's constant?); if it is one patient, "
+    assert said == ["warning: 16 films (e.g. COVID/IM000000) share one PatientID in their DICOM headers (of the 16 "
+                    "in their folder with a PatientID): taken as an anonymised export's constant, not as a patient (as "
+                    "is an id on 10 or more films and most of its folder's, or on more than 20); if it is one patient, "
                     "their films are not kept together"]
     for blank in ("ANONYMOUS", "", None):
         items = _pacs_export(tmp_path / f"x{blank}", 2, 2, ids=lambda p: blank)
@@ -425,6 +426,20 @@ def test_an_anonymised_export_with_one_patientid_on_every_film_is_not_one_patien
     items = _pacs_export(tmp_path / "mixed", 5, 3, ids=lambda p: f"P{p}" if p in (0, 101) else "ANON0001")
     units, record = split_units([i.path for i in items], list(range(30)), tmp_path / "mixed", None, [].append)
     assert record["patients"] == 2 and len(set(units)) == 30 - 4
+
+
+def test_a_small_folders_patient_with_most_of_its_films_is_kept_a_patient(tmp_path):
+    """5 films of 2 patients (3 + 2), a small --add-data folder of local cases: the 3-film patient, most of the
+    folder, was taken for an anonymiser's constant and dropped, their films split apart, and the warning called 3
+    films more than one patient plausibly has."""
+    ids = ["MRN1", "MRN1", "MRN1", "MRN2", "MRN2"]
+    for k, pid in enumerate(ids):
+        _pacs_film(tmp_path / "COVID" / f"IM{k}.dcm", pid, k)
+    paths = [f"COVID/IM{k}.dcm" for k in range(5)]
+    said: list[str] = []
+    units, record = split_units(paths, list(range(5)), tmp_path, None, said.append)
+    assert units == [0, 0, 0, 3, 3] and record["patients"] == 2
+    assert not any("constant" in line for line in said), said
 
 
 def test_films_in_sub_folders_named_by_their_dicom_headers_are_not_said_to_be_split_apart(tmp_path):
@@ -447,9 +462,70 @@ def test_films_in_sub_folders_named_by_their_dicom_headers_are_not_said_to_be_sp
                for line in said), said
 
 
+def test_study_folders_of_an_anonymised_export_with_one_patientid_are_said_to_be_split_apart(tmp_path):
+    """COVID/study N/ with PatientID '0' on every film: the header was taken to name the patient, so the sub-folder
+    warning was not given, and then the constant was dropped (no patient): each study's films split apart unsaid."""
+    from train.prepare import find_films
+
+    for label in ("COVID", "Normal"):
+        for s in range(3):
+            for k in range(3):
+                _pacs_film(tmp_path / label / f"study {s}" / f"IM{k}.dcm", "0", s * 10 + k)
+    said: list[str] = []
+    find_films(tmp_path, None, [], say=said.append)
+    assert any("6 sub-folders of the class folders hold 2 or more films each (e.g. " in line for line in said), said
+
+
+def _counted_header_reads(monkeypatch) -> Counter:
+    """Each film's DICOM header reads from here on (edge.dicom.dicom_header, which every header reader calls)."""
+    import edge.dicom
+
+    reads: Counter = Counter()
+    read = edge.dicom.dicom_header
+
+    def counting(path, attributes):
+        reads[Path(path).name] += 1
+        return read(path, attributes)
+
+    monkeypatch.setattr(edge.dicom, "dicom_header", counting)
+    return reads
+
+
+def test_cxr_train_reads_each_dicom_header_once_and_a_resume_check_none(tmp_path, monkeypatch):
+    """The sub-folder warning, the split by patient and the header warning each read every DICOM header (3 reads a
+    film, ~0.5 ms each), and every rerun or resume check read them all for a warning it threw away."""
+    from edge.preprocess import PreprocessConfig
+    from train.prepare import data_changed, prepare_data
+    from train.run import TrainSettings
+
+    data = tmp_path / "data"
+    for c, label in enumerate(("COVID", "Normal")):
+        for p in range(6):
+            for k in range(2):
+                _pacs_film(data / label / f"study {p}" / f"IM{c}{p}{k}.dcm", f"P{c}{p}", c * 100 + p * 10 + k)
+    reads = _counted_header_reads(monkeypatch)
+    s = TrainSettings(data=str(data), out=tmp_path / "run", image_size=32, progress=False)
+    prepare_data(s, PreprocessConfig(size=32))
+    assert len(reads) == 24 and set(reads.values()) == {1}, reads
+    reads.clear()
+    data_changed(tmp_path / "run", s)
+    assert not reads, reads
+
+
+def test_flat_class_folders_need_no_header_read_for_the_sub_folder_warning(tmp_path, monkeypatch):
+    """Films in the class folders themselves are in no sub-folder, known from their paths: their headers were read
+    all the same, before that test."""
+    from train.patient_folders import patient_folders_warning
+
+    items = _pacs_export(tmp_path, 2, 2)
+    reads = _counted_header_reads(monkeypatch)
+    assert patient_folders_warning([i.path for i in items], tmp_path) is None and not reads, reads
+
+
 def test_cxr_trains_split_keeps_a_pacs_patient_together_and_writes_no_header_identifier(tmp_path, capsys):
     """The whole path, decoding included: run.json's patients record says where they came from, and neither it,
-    split.json's record nor the log holds the PatientID or the name beside it."""
+    split.json's record nor the log holds the PatientID or the name beside it; each patient's films in one part (its
+    check went through a dict of one part per patient, and passed with the patients not joined)."""
     from edge.preprocess import PreprocessConfig
     from train.prepare import prepare_data
     from train.run import TrainSettings
@@ -460,8 +536,11 @@ def test_cxr_trains_split_keeps_a_pacs_patient_together_and_writes_no_header_ide
                                    PreprocessConfig(size=32))
     assert notes["hygiene"]["patients"] == {"column": "DICOM PatientID", "films_with_patient": 48, "patients": 16,
                                             "films_by_dicom_header": 48}
-    part_of = {i.path[:-3]: k for k, v in split.parts.items() for i in v}  # COVID/IM0PP: a patient's films
-    assert all(len({k for f, k in part_of.items() if f == p}) == 1 for p in part_of)
+    parts_of = defaultdict(set)  # COVID/IM0PP: a patient's films -> the parts they are in
+    for k, v in split.parts.items():
+        for i in v:
+            parts_of[i.path[:-3]].add(k)
+    assert len(parts_of) == 16 and all(len(parts) == 1 for parts in parts_of.values()), parts_of
     written = json.dumps([notes["hygiene"], split.to_dict() if hasattr(split, "to_dict") else str(split)]) + str(
         capsys.readouterr())
     assert "7731942" not in written and "DOE" not in written

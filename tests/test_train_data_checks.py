@@ -127,17 +127,18 @@ def test_an_out_folder_where_nothing_can_be_written_is_refused_at_once(tmp_path)
 
 def test_a_film_whose_dicom_header_says_no_chest_film_is_named_before_training(tmp_path, capsys):
     """A skull CT exported into a class folder with the chest films was trained on without a word: cxr-train names
-    it, with what its header says, so that it can be moved out (edge-classify flags such films on the device)."""
+    it, with what its header says, so that it can be moved out (edge-classify flags such films on the device), and
+    what such a film is answered by the run's classes (it said COVID or Normal to a run of three)."""
     pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
     from tests.test_dicom import make_dicom, ramp, with_header
 
     data = tmp_path / "data"
-    for c in ("COVID", "Normal"):
+    for c in ("COVID", "Normal", "Pneumonia"):
         films(data / c, 12, len(c))
     (data / "Normal" / "IM000001").write_bytes(with_header(make_dicom(ramp()), Modality="CT", BodyPartExamined="SKULL"))
     prepare(data, tmp_path / "run")
     warned = [line for line in capsys.readouterr().err.splitlines() if "DICOM header says" in line]
     assert warned == ["cxr-train: warning: 1 film whose DICOM header says it is no frontal chest radiograph (another "
                       "modality or body part, a lateral view, For Processing): Normal/IM000001 (Modality CT); it is "
-                      "trained on all the same: a model taught that such a film is COVID or Normal answers as if it "
-                      "were one; move such films out"]
+                      "trained on all the same: a model taught that such a film is one of COVID, Normal or Pneumonia "
+                      "answers as if it were one; move such films out"]

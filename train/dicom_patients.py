@@ -3,52 +3,67 @@
 A hospital PACS export names each film's patient in its header, not in a MANIFEST.csv; cxr-train read
 only the manifest, so 7 of 12 patients of an export (3 studies each) had films on both sides of the
 split, without a word (hunt 59). The header is read up to the pixels and only PatientID (the reader
---by uses, edge.dicom.dicom_header). The id never leaves this process: what is kept is a keyed hash
+--by uses, edge.dicom.dicom_header), with the attributes of cxr-train's header warning in the same read
+(edge.dicom_view; once per film and run, film_header). The id never leaves this process: what is kept is a keyed hash
 whose key is drawn anew each run, good only for telling two films' patients apart; warnings name a
 film, never the id, and run.json says only "DICOM PatientID" and counts (train.patients).
 
 IssuerOfPatientID is not read: one patient written with the issuer on one film and without it on
 another would be two patients and leak, while two patients of one id under two issuers joined costs
-only a coarser split (train.patients.patient_key's reasoning). Films of a raster format (.png, .jpg)
-are not opened. Pure apart from reading the headers.
+only a coarser split (train.patients.patient_key's reasoning). A film that is no DICOM file (a PNG) is
+opened for its first bytes only. Pure apart from reading the headers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 SOURCE = "DICOM PatientID"  # how run.json's patients record and the log name where the ids came from
-# not opened for a header: a raster image's suffix (a DICOM file is named .dcm, .dicom, a UID or nothing)
-RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".jfif", ".jpe", ".jp2", ".j2k", ".bmp", ".tif", ".tiff", ".gif",
-                             ".webp", ".pgm", ".ppm", ".pbm", ".pnm"})
+
+# film -> what its header gave, while headers_read_once holds (None: each call reads anew)
+_read: dict[Path, tuple[str, tuple[str, str] | None]] | None = None
 
 
-def _header_id(file: Path) -> str:
-    """The PatientID in ``file``'s DICOM header, stripped; "" where it is no DICOM file, has none, or its
+@contextmanager
+def headers_read_once() -> Iterator[None]:
+    """Within it, each film's header is read once, however many checks ask (film_header): cxr-train's
+    sub-folder warning, its split by patient and its header warning read every DICOM header up to three
+    times, one read thrown away on each resume check (hunt 59). Held for one prepare_data: a film changed
+    on disk after it is read anew by the next run."""
+    global _read
+    outer = _read
+    _read = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _read = outer
+
+
+def film_header(file: Path) -> tuple[str, tuple[str, str] | None]:
+    """(the PatientID in ``file``'s DICOM header, stripped, "" where it has none; what the header says
+    where it plainly is no frontal chest film, edge.dicom_view.said_of, else None), from one read of
+    the header. ("", None) where it is no DICOM file (a PNG is opened for its first bytes only) or its
     header cannot be read (its decode says why, elsewhere)."""
+    if _read is not None and file in _read:
+        return _read[file]
     from edge.dicom import dicom_header
+    from edge.dicom_view import ATTRIBUTES, said_of
     from edge.preprocess import short_of_memory
 
-    if file.suffix.lower() in RASTER_SUFFIXES:
-        return ""
     try:
-        ds = dicom_header(file, ["PatientID"])
+        ds = dicom_header(file, ["PatientID", *ATTRIBUTES])
     except Exception as e:  # noqa: BLE001 - a damaged header, pydicom absent, the file gone: no patient, as for a PNG
         if short_of_memory(e):
             raise
-        return ""
-    return "" if ds is None else str(getattr(ds, "PatientID", "") or "").strip()
-
-
-def named_by_header(file: Path) -> bool:
-    """Whether ``file`` is a DICOM film whose header names its patient (no placeholder): such a film is kept
-    with its patient's others, and a folder of them needs no warning that it may be a patient's."""
-    from train.patients import no_placeholder
-
-    return bool(no_placeholder(_header_id(file)))
+        ds = None
+    got = ("", None) if ds is None else (str(getattr(ds, "PatientID", "") or "").strip(), said_of(ds))
+    if _read is not None:
+        _read[file] = got
+    return got
 
 
 def header_patients(files: list[Path], namespaces: list[str], key: Callable[[str], str] | None = None) -> list[str]:
@@ -59,7 +74,7 @@ def header_patients(files: list[Path], namespaces: list[str], key: Callable[[str
     salt = os.urandom(16)
     out = []
     for file, ns in zip(files, namespaces):
-        value = _header_id(file)
+        value = film_header(file)[0]
         k = key(value) if key else value
         out.append(hashlib.blake2b(f"{ns}\0{k}".encode(), key=salt, digest_size=16).hexdigest() if k else "")
     return out

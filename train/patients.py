@@ -9,7 +9,7 @@ film of each part would otherwise be scored on what it was trained on. Without s
 DICOM film's patient is its header's PatientID (train.dicom_patients: held as a hash, never written;
 the manifest's column wins over the header). Where neither names patients, cxr-train cannot tell
 patients apart (a folder per patient is no label), and says so where the layout suggests them:
-sub-folders of a class folder holding several films each (COVID/patient 4/, patient_folders_warning),
+sub-folders of a class folder holding several films each (COVID/patient 4/, train.patient_folders),
 or most class folders holding a film or three (train.prepare). Pure functions, apart from reading
 the manifest and the headers.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from train.dicom_patients import SOURCE as HEADER_SOURCE
-from train.dicom_patients import header_patients, named_by_header
+from train.dicom_patients import header_patients
 from train.manifest import manifest_key, read_manifest
 
 PATIENT_COLUMNS = ("patient_id", "patientid", "patient", "subject_id", "subject")
@@ -43,12 +43,14 @@ PLACEHOLDERS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "none", "null"
 MAX_PATIENT_FILMS = 20
 MAX_PATIENT_SHARE = 0.02
 # A DICOM PatientID is stricter still: an anonymiser writes one constant on every film ('0', 'ANON0001', the
-# site's name) where a manifest's column is one a person filled in. An id of 3 or more films that more than half
-# of its folder's films with a header id share is taken as such a constant, not a patient: joined, a small
-# anonymised set was one split unit, all of it in training. One real patient with most of a set's films could
-# not be split by patient anyway (train.split leaves them to training).
+# site's name) where a manifest's column is one a person filled in. An id of 10 or more films that more than half
+# of its folder's films with a header id share is taken as such a constant, not a patient: joined, an anonymised
+# set of 16 films was one split unit, all of it in training. Not below 10: a constant taken for a patient costs
+# only a coarser split (a tiny folder's films kept together, said by the split), while a real patient taken for
+# a constant leaks, and a small added folder of a few local cases (3 films of one patient, 2 of another) has a
+# patient with most of its films as often as not.
 HEADER_MAX_SHARE = 0.5
-HEADER_MIN_FILMS = 3
+HEADER_MIN_FILMS = 10
 
 
 def text_key(value: str) -> str:
@@ -79,8 +81,8 @@ def no_placeholder(value: str) -> str:
 
 
 def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = ()
-                ) -> tuple[str | None, list[str], list[bool]]:
-    """(the column(s) read, each film's patient: "" where none is named, or it is 'unknown'; whether
+                ) -> tuple[list[str], list[str], list[bool]]:
+    """(the columns read, [] where none, each film's patient: "" where none is named, or it is 'unknown'; whether
     that patient came from the film's DICOM header). A film of an --add-data folder is looked up in
     that folder's MANIFEST.csv (its path in the split is absolute), its patient named within the
     folder: another site's patient 12 is another patient. Spellings of one id (patient_key) are one
@@ -117,7 +119,7 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
                 patients[k], from_header[k] = h, True
         if any(ids):
             columns.append(HEADER_SOURCE)
-    return (", ".join(columns) or None), patients, from_header
+    return columns, patients, from_header
 
 
 def implausible_patients(patients: list[str], folders: list[str] | None = None,
@@ -126,8 +128,9 @@ def implausible_patients(patients: list[str], folders: list[str] | None = None,
     MAX_PATIENT_SHARE of the films of the id's own folder, ``folders`` giving each film's): an
     export's placeholder. Id -> films. Ids are per folder, so is the share: a 35-film site whose
     export wrote XXXXXXXX on every film, beside 2,000 other films, was one patient under a
-    share of the whole set. An id from DICOM headers (``from_header``) is one also where 3 or more
-    films hold it and they are more than half of its folder's films with a header id (HEADER_MAX_SHARE)."""
+    share of the whole set. An id from DICOM headers (``from_header``) is one also where 10
+    or more films hold it (HEADER_MIN_FILMS) and they are more than half of its folder's films with a header id
+    (HEADER_MAX_SHARE)."""
     folders = folders or [""] * len(patients)
     from_header = from_header or [False] * len(patients)
     counts, size = Counter(filter(None, patients)), Counter(folders)
@@ -175,12 +178,12 @@ def patients_note(column: str, patients: list[str]) -> str | None:
             "within one split")
 
 
-def said_source(column: str) -> str:
+def said_source(columns: list[str]) -> str:
     """Where the patient ids came from, for the log: "MANIFEST.csv column 'patient_id'", "the PatientID of
     their DICOM headers", or both (a manifest's column in one folder, headers in another)."""
-    listed = [c for c in column.split(", ") if c != HEADER_SOURCE]
+    listed = [c for c in columns if c != HEADER_SOURCE]
     parts = ([f"MANIFEST.csv column {', '.join(listed)!r}"] if listed else []) + (
-        ["the PatientID of their DICOM headers"] if HEADER_SOURCE in column.split(", ") else [])
+        ["the PatientID of their DICOM headers"] if HEADER_SOURCE in columns else [])
     return " and ".join(parts)
 
 
@@ -194,96 +197,68 @@ def patients_across(patients: list[str], parts: list[str | None]) -> list[str]:
     return sorted(p for p, where in seen.items() if len(where) > 1)
 
 
+def patients_judged(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = ()
+                    ) -> tuple[list[str], list[str], list[bool], list[str], dict[str, int]]:
+    """(patients_of's columns, patients and from_header; each film's folder, whose ids they are: "" for the
+    data folder, else its --add-data prefix; the ids taken as placeholders, implausible_patients), as
+    split_units judges them and patient_folders_warning must too."""
+    from train.extra_data import added_prefix
+
+    columns, patients, from_header = patients_of(paths, data_dir, add_data)
+    prefixes = [added_prefix(f) for f in add_data]
+    folders = [next((q for q in prefixes if path.startswith(q)), "") for path in paths]
+    return columns, patients, from_header, folders, implausible_patients(patients, folders, from_header)
+
+
 def split_units(paths: list[str], groups: list[int], data_dir: Path, given: dict[str, str] | None,
                 log: Callable[[str], None], add_data: list[str] | tuple[str, ...] = ()) -> tuple[list[int], dict | None]:
     """(each film's split unit, run.json's record of the patients or None): copy groups joined by
     patient; a split given in folders is kept (patients joined within each folder: validation is
     carved from train/ a patient at a time), and patients it splits are said."""
-    column, patients, from_header = patients_of(paths, data_dir, add_data)
-    if column is None:
+    columns, patients, from_header, folders, odd = patients_judged(paths, data_dir, add_data)
+    if not columns:
         return groups, None
-    from train.extra_data import added_prefix
-
-    prefixes = [added_prefix(f) for f in add_data]
-    folders = [next((q for q in prefixes if path.startswith(q)), "") for path in paths]  # whose ids they are
     # a header's id is said by a film of its patient, never itself (a hash here; the PatientID is personal data)
     film_of = {p: path for path, p, h in sorted(zip(paths, patients, from_header), reverse=True) if h}
-    if odd := implausible_patients(patients, folders, from_header):
+    if odd:
         ranked = sorted(odd.items(), key=lambda kv: -kv[1])
         if listed := [(p, n) for p, n in ranked if p not in film_of]:
-            listed_column = ", ".join(c for c in column.split(", ") if c != HEADER_SOURCE)
             shown = ", ".join(f"{n} have the id {p!r}" for p, n in listed[:3])
-            log(f"warning: of the {len(paths)} films, {shown} in MANIFEST.csv's patient column ({listed_column}): more "
-                "films than one patient plausibly has, so it is taken as no patient (an export's placeholder?); if it "
-                "is one patient, their films are not kept together")
+            log(f"warning: of the {len(paths)} films, {shown} in MANIFEST.csv's patient column "
+                f"({', '.join(c for c in columns if c != HEADER_SOURCE)}): more films than one patient plausibly has, "
+                "so it is taken as no patient (an export's placeholder?); if it is one patient, their films are not "
+                "kept together")
         if headed := [(p, n) for p, n in ranked if p in film_of]:
+            with_id = Counter(f for p, f, h in zip(patients, folders, from_header) if p and h)
+            of = {p: with_id[f] for p, f in zip(patients, folders) if p in film_of}  # the films with an id in its folder
             (first, n), more = headed[0], headed[1:3]
-            shown = (f"{n} films (e.g. {film_of[first]}) share one PatientID in their DICOM headers"
-                     + "".join(f", {k} (e.g. {film_of[p]}) another" for p, k in more))
-            log(f"warning: of the {len(paths)} films, {shown}: more films "
-                "than one patient plausibly has (more than half of a folder's films, or more than "
-                f"{MAX_PATIENT_FILMS}), so it is taken as no patient (an anonymised export's constant?); if it is "
-                "one patient, their films are not kept together")
+            shown = (f"{n} films (e.g. {film_of[first]}) share one PatientID in their DICOM headers (of the "
+                     f"{of[first]} in their folder with a PatientID)"
+                     + "".join(f", {k} (e.g. {film_of[p]}) another (of {of[p]})" for p, k in more))
+            log(f"warning: {shown}: taken as an anonymised export's constant, not as a patient (as is an id on "
+                f"{HEADER_MIN_FILMS} or more films and most of its folder's, or on more than {MAX_PATIENT_FILMS}); if it "
+                "is one patient, their films are not kept together")
         patients = ["" if p in odd else p for p in patients]
         from_header = [h and bool(p) for p, h in zip(patients, from_header)]
-        if not any(from_header) and HEADER_SOURCE in column.split(", "):
-            column = ", ".join(c for c in column.split(", ") if c != HEADER_SOURCE) or None
-        if column is None:  # every id was a placeholder: no patients, as without a column
+        if not any(from_header):
+            columns = [c for c in columns if c != HEADER_SOURCE]
+        if not columns:  # every id was a placeholder: no patients, as without a column
             return groups, None
-    record = {"column": column, "films_with_patient": sum(map(bool, patients)), "patients": len(set(filter(None, patients)))}
+    record = {"column": ", ".join(columns), "films_with_patient": sum(map(bool, patients)), "patients": len(set(filter(None, patients)))}
     if any(from_header):  # how many of them by their DICOM headers (the ids themselves are never written)
         record["films_by_dicom_header"] = sum(from_header)
     if given is not None:
         if across := patients_across(patients, [given.get(p) for p in paths]):
             who = "1 patient" if len(across) == 1 else f"{len(across)} patients"
             e_g = f"the patient of {film_of[across[0]]}" if across[0] in film_of else across[0]
-            log(f"warning: {who} ({said_source(column)}, e.g. {e_g}) {'has' if len(across) == 1 else 'have'} "
+            log(f"warning: {who} ({said_source(columns)}, e.g. {e_g}) {'has' if len(across) == 1 else 'have'} "
                 "films in two "
                 "or more of the given train/, val/ and test/ folders: the split is kept as given, so the test figures "
                 "include patients the model learnt from; move each patient's films into one folder")
         # Joined within each given folder only: validation carved from train/ keeps a patient on one side,
         # and a patient the folders split stays split as given (said above).
         return joined_by_patient(groups, [f"{given.get(p)}\0{pt}" if pt else "" for p, pt in zip(paths, patients)]), record
-    if note := patients_note(said_source(column), patients):
+    if note := patients_note(said_source(columns), patients):
         log(note)
     return joined_by_patient(groups, patients), record
 
-
-def patient_folders_warning(paths: list[str], data_dir: Path, add_data: list[str] | tuple[str, ...] = (),
-                            given: bool = False) -> str | None:
-    """A warning where sub-folders of the class folders hold 2 or more films each and neither their folder's
-    MANIFEST.csv nor the films' DICOM headers name a patient: a hospital export filed under a label
-    (COVID/patient 4/*.png) had its patient's films split across train, validation and test as separate films
-    without a word, flattering the test figures. The Kaggle layout's images/ level is no sub-folder (masks/ are
-    never films); ``given``: the main folder comes split in train/ and test/ folders, each holding the class
-    folders. A warning only: the films are not grouped by folder."""
-    from train.extra_data import added_prefix
-    from train.manifest import ManifestError
-
-    roots = [(added_prefix(f), Path(f)) for f in add_data]
-    named: dict[Path, bool] = {}  # folder -> whether its MANIFEST.csv has a patient column
-    films: Counter = Counter()
-    for path in paths:
-        prefix, root = next(((p, r) for p, r in roots if path.startswith(p)), ("", Path(data_dir)))
-        if root not in named:
-            try:
-                named[root] = patient_column(read_manifest(root)[0]) is not None
-            except ManifestError:  # said by discovery
-                named[root] = False
-        if named[root] or named_by_header(Path(data_dir) / path):  # a DICOM header's PatientID keeps them together
-            continue
-        at = 1 if given and not prefix else 0  # where the class folder is: train/COVID/...
-        folders = path[len(prefix):].split("/")[:-1]
-        inner = at + 1 + (len(folders) > at + 1 and folders[at + 1].lower() == "images")  # COVID/images/ is no patient
-        if len(folders) > inner:
-            films[prefix + "/".join(folders[:inner + 1]) + "/"] += 1
-    several = sorted((folder, n) for folder, n in films.items() if n >= 2)
-    if not several:
-        return None
-    folder, n = max(several, key=lambda fn: fn[1])
-    one = len(several) == 1
-    return (f"warning: {len(several)} sub-folder{'' if one else 's'} of the class folders "
-            f"hold{'s' if one else ''} 2 or more films {'' if one else 'each '}(e.g. {folder}, {n} films), and "
-            f"{'its' if one else 'their'} films are split as separate films: if each is a patient or study, its films "
-            "may fall on both sides of the split and flatter the test figures; to keep each together, name each film's "
-            "patient in a MANIFEST.csv patient_id column")

@@ -25,7 +25,9 @@ from train.data import DataError, Item, Split
 from train.discovery import discover
 from train.scan import Scan, scan
 from train.holdout import hold_out, holdout_emptied, holdout_line, no_holdout_match
-from train.patients import patient_folders_warning, split_units
+from train.dicom_patients import film_header, headers_read_once
+from train.patient_folders import patient_folders_warning
+from train.patients import split_units
 from train.split import name_order, stratified_split
 from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
@@ -65,7 +67,13 @@ def examples(skipped: list[dict], n: int = 5) -> list[dict]:
 
 
 def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
-    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes."""
+    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes. Each
+    DICOM header is read once for all the checks that ask (train.dicom_patients.headers_read_once)."""
+    with headers_read_once():
+        return _prepare_data(s, config)
+
+
+def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
     synthetic = s.data == "synthetic"
     data_dir = Path(s.out) / "synthetic-data" if synthetic else Path(s.data)
     if synthetic:
@@ -89,8 +97,9 @@ def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             log(f"warning: {len(res.skipped)} of the {len(items)} files found ({len(res.skipped) / len(items):.0%}) could "
                 "not be read, and the model is trained without them: check the folder (a failed copy or download?) "
                 "before trusting it")
-    if line := headers_warning(data_dir, [i.path for i in res.items], "trained on all the same: a model "
-                               "taught that such a film is COVID or Normal answers as if it were one; move such films out"):
+    answers = " or ".join(classes) if len(classes) < 3 else f"one of {', '.join(classes[:-1])} or {classes[-1]}"
+    if line := headers_warning(data_dir, [i.path for i in res.items], "trained on all the same: a model taught that such a "
+                               f"film is {answers} answers as if it were one; move such films out", said=lambda f: film_header(f)[1]):
         log(f"warning: {line}")  # edge.dicom_view: the device flags such films, whatever it was trained on
     unread = [c for c in classes if not any(i.label == c for i in res.items) and any(i.label == c for i in items)]
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
@@ -224,11 +233,12 @@ def given_folder(given: dict[str, str], part: str) -> str | None:
 
 
 def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], say=lambda msg: None,
-               out: Path | None = None,
-               class_map: str | None = None) -> tuple[list[Item], dict[str, str] | None, str, list[str]]:
+               out: Path | None = None, class_map: str | None = None,
+               folders_warning: bool = True) -> tuple[list[Item], dict[str, str] | None, str, list[str]]:
     """(films, given split, layout, classes) of the data folder and its --add-data folders, listed
     without decoding: what prepare_data trains on, and what a finished teacher's data is compared
-    with before it is reused (train.run)."""
+    with before it is reused (train.run; ``folders_warning`` False: the sub-folder warning, which may
+    read every DICOM header, is not made, as it would not be said)."""
     try:
         items, given, layout = discover(data_dir, classes, out=out, log=say)
     except DataError as e:  # a class short because cxr-synth was stopped: say so, not only "needs 2 classes"
@@ -245,7 +255,8 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     items, classes = composed_labels(items, classes)  # after the folders above are named by their own spelling
     if add_data:
         items = add_folders(items, data_dir, add_data, classes, say, class_map)
-    if warning := patient_folders_warning([i.path for i in items], data_dir, add_data, given is not None):
+    if folders_warning and (warning := patient_folders_warning([i.path for i in items], data_dir, add_data,
+                                                               given is not None)):
         say(warning)  # COVID/patient 4/*.png: a patient's films split as separate films
     return items, given, layout, classes
 
@@ -266,7 +277,7 @@ def data_changed(run_dir: Path, s: TrainSettings, record: str = "run.json") -> s
         from train.teacher_split import teacher_record  # it logs as this module does: imported here, not at the top
 
         classes = teacher_record(s.teacher).get("classes")
-    items = find_films(Path(s.data), classes, s.add_data, out=Path(s.out), class_map=s.class_map)[0]
+    items = find_films(Path(s.data), classes, s.add_data, out=Path(s.out), class_map=s.class_map, folders_warning=False)[0]
     changed = films_changed(run_dir, film_stamps(Path(s.data), items), Path(s.data), log, record)
     if changed is None:
         return None
