@@ -82,7 +82,7 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
 
 def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
     from edge.answered import unanswered_note
-    from edge.batch import is_image_file
+    from edge.film_files import is_image_file
 
     films = (p for _, files, _ in watcher.listings.values() for p, _ in files if p not in how.answered and is_image_file(p))
     if note := unanswered_note(films, how.answered, list(how.answered_in), images):

@@ -19,7 +19,7 @@ def map_stem(name: str) -> str:
     """A film's name less its image suffix, as its map's name begins. A name with no image suffix keeps its
     last part (1.2.840.113619.2.55.3.1 and ...3.2, two films of one series, both lost their last UID part to
     a "suffix" and shared one stem), and a name too long is cut so that its -2, -3 still fits."""
-    from edge.batch import IMAGE_SUFFIXES
+    from edge.film_files import IMAGE_SUFFIXES
 
     base, suffix = os.path.splitext(name)
     stem = (base if suffix.lower() in IMAGE_SUFFIXES else name) or "image"

@@ -54,7 +54,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from edge.batch import is_image_file, is_image_name, may_be_dicom_name, walked_into
+from edge.film_files import is_image_file, is_image_name, may_be_dicom_name, walked_into
 from edge.mask_folders import is_mask_folder
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
