@@ -21,7 +21,7 @@ import edge.watch as watch_module
 from edge.batch import expand_inputs
 from edge.film_files import image_files, is_image_file
 from edge.no_images import why_no_images
-from edge.output import tally
+from edge.tally import tally
 from edge.watch import Watcher
 from train.data import DataError
 from train.discovery import discover

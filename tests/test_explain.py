@@ -277,7 +277,7 @@ def test_a_map_labelled_by_a_threshold_rule_names_the_rule_in_its_caption(model_
 def test_a_labelled_film_whose_map_was_not_written_makes_the_exit_code_say_so():
     """--explain: a film keeps its label when its map cannot be written, but the run's exit code is 1 and the
     summary says how many maps are missing; with the code 0 a script took the missing maps for written."""
-    from edge.output import Tally
+    from edge.tally import Tally
 
     t = Tally(retries=False)
     t.add("a.png", "COVID", mapped=True)
