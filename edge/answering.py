@@ -19,7 +19,8 @@ from edge.error_lines import error_in_words
 from edge.figures import counted
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format
-from edge.output import Tally, csv_header_text, rule_caption, shown, writer_for
+from edge.output import csv_header_text, rule_caption, shown, writer_for
+from edge.tally import Tally
 from edge.stdout_file import LogPlace, appended_to, file_start, written_over, written_to_stdout
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED
@@ -82,7 +83,7 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
 
 def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
     from edge.answered import unanswered_note
-    from edge.batch import is_image_file
+    from edge.film_files import is_image_file
 
     films = (p for _, files, _ in watcher.listings.values() for p, _ in files if p not in how.answered and is_image_file(p))
     if note := unanswered_note(films, how.answered, list(how.answered_in), images):

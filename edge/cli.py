@@ -247,7 +247,7 @@ def main(
         tell_rule(m, rule, given=threshold is not None)
         tell_model(m, model)
         if explain is not None:
-            from edge.explain import maps_folder  # Pillow's drawing and the maps: only when asked for
+            from edge.map_paths import maps_folder  # the maps: only when asked for
 
             if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")

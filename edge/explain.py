@@ -12,7 +12,6 @@ film's edge, rather than on the lungs, tells the person reading it not to trust 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
@@ -26,7 +25,7 @@ from PIL.PngImagePlugin import PngInfo
 from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
-from edge.leftovers import clear_leftovers
+from edge.map_paths import map_stem, same_folder
 from edge.names import as_text
 from edge.new_name import write_new
 from edge.squares import falls, film_box, starts
@@ -240,7 +239,7 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     (atomically, under a name no other file there has) and return {"map": its path,
     "evidence_at_border": share or None where no evidence was found, "covered_probability": the
     answer's probability with its strongest square covered}."""
-    if _same_folder(Path(path).parent, Path(out_dir)):
+    if same_folder(Path(path).parent, Path(out_dir)):
         raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
                          "(over a film of the same name), so give --explain a folder of its own")
     found = occlusion(model.log_scores, image, label)
@@ -265,67 +264,3 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     share = found.share_at_border
     return {"map": str(target), "evidence_at_border": None if share is None else round(share, 4),
             "covered_probability": round(found.probability(covered=True), 6)}
-
-
-# A map's name leaves room for "-99999.png" within the 255 bytes a file name may have.
-MAX_STEM_BYTES = 240
-
-
-def map_stem(name: str) -> str:
-    """A film's name less its image suffix, as its map's name begins. A name with no image suffix keeps its
-    last part (1.2.840.113619.2.55.3.1 and ...3.2, two films of one series, both lost their last UID part to
-    a "suffix" and shared one stem), and a name too long is cut so that its -2, -3 still fits."""
-    from edge.batch import IMAGE_SUFFIXES
-
-    base, suffix = os.path.splitext(name)
-    stem = (base if suffix.lower() in IMAGE_SUFFIXES else name) or "image"
-    raw = os.fsencode(stem)
-    if len(raw) <= MAX_STEM_BYTES:
-        return stem
-    cut = MAX_STEM_BYTES
-    while cut > 0 and raw[cut] & 0xC0 == 0x80:  # not inside a letter's UTF-8 bytes
-        cut -= 1
-    return os.fsdecode(raw[:cut])
-
-
-def _same_folder(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or a.samefile(b)
-    except OSError:
-        return False
-
-
-def maps_folder(out_dir: Path, inputs: list[str], recursive: bool) -> str | None:
-    """Make ``out_dir`` for the maps of these inputs, or say why it cannot be (edge.cliutil.folder_problem,
-    clash_with_inputs, or mkdir's error)."""
-    from edge.cliutil import folder_problem
-
-    if problem := folder_problem(out_dir) or clash_with_inputs(out_dir, inputs, recursive):
-        return problem
-    try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        return f"cannot create it ({e.strerror or e})"
-    clear_leftovers(out_dir, (".",))  # the temporary maps of a run that was killed (none still writing)
-    return None
-
-
-def clash_with_inputs(out_dir: Path, inputs: list[str], recursive: bool) -> str | None:
-    """Why the maps must not go to ``out_dir`` for these inputs (files, folders, '-'), or None.
-
-    A map named after its film, written into the film's own folder, replaces the film (NAME.png
-    over NAME.png), and maps inside a folder that is read recursively or watched come back as
-    films: under --watch an endless loop of maps of maps, each given a label. Paths read from
-    stdin are checked one by one (explain_file)."""
-    out = Path(out_dir).resolve()
-    for a in inputs:
-        if a == "-":
-            continue
-        p = Path(a)
-        folder = p if p.is_dir() else p.parent
-        same = _same_folder(folder, out)
-        if same or (p.is_dir() and recursive and folder.resolve() in out.parents):
-            return (f"{out_dir} is {'' if same else 'inside '}the folder of the films to map "
-                    f"({a}): the maps would be written among the films (over a film of the same name) and read as "
-                    "films next time; give a folder outside them")
-    return None

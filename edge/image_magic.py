@@ -1,5 +1,5 @@
 """Which image format a file's first bytes are (pure functions): a film saved without its suffix is told from
-a document or a copy tool's leftover by them (edge.batch.lacks_image_suffix), and a .dcm that is really a PNG from
+a document or a copy tool's leftover by them (edge.film_files.lacks_image_suffix), and a .dcm that is really a PNG from
 DICOM (edge.dicom_start.IMAGE_MAGIC)."""
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ import os
 import sys
 from typing import TextIO
 
-from edge.batch import Result, expand_inputs, is_image_file, walked_into
+from edge.batch import Result, expand_inputs
+from edge.film_files import is_image_file, walked_into
 from edge.figures import counted
 from edge.no_images import why_no_images
 from edge.links import films_below, linked_text, masks_text, sub_folder_films_text

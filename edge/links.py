@@ -42,9 +42,9 @@ def sub_folder_films_text(folder: str, by: str, films: int = 0, folders: list[st
 
 def films_below(folders: list[str]) -> bool:
     """Whether any of these folders, or a folder below them a recursive walk enters, holds a film, as a batch
-    decides (edge.batch.is_image_file). It stops at the first film: a PACS export's PATIENT/STUDY/ folders are
+    decides (edge.film_files.is_image_file). It stops at the first film: a PACS export's PATIENT/STUDY/ folders are
     walked only until one film is found."""
-    from edge.batch import is_image_file, walked_into
+    from edge.film_files import is_image_file, walked_into
 
     for top in folders:
         for dirpath, dirnames, names in os.walk(top):

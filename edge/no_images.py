@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 from edge.figures import counted
-from edge.batch import DICOM_SUFFIXES, head_bytes, is_image_file, may_be_dicom_name, walk_folder
+from edge.dicom_start import DICOM_SUFFIXES
+from edge.film_files import head_bytes, is_image_file, may_be_dicom_name, walk_folder
 
 
 def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str:

@@ -13,7 +13,7 @@ answered again. A file of zero bytes
 is a copy that has not started until it has stayed so for EMPTY_POLLS polls and EMPTY_NS; then it
 is handed out once, so a failed transfer gets its error line like any bad film. What a folder's listing
 keeps, and skips, is edge.watch_listing's. A file whose name is no image name (a PACS export's ``1.2.826.0.1.3680043.8.498.131003``) is a film if its first bytes
-are DICOM's and of a film's SOP class (edge.batch.is_image_file; a .dcm's class too): 1 kB read once it has settled, and the
+are DICOM's and of a film's SOP class (edge.film_files.is_image_file; a .dcm's class too): 1 kB read once it has settled, and the
 verdict kept with its stamp, so it is read again only once changed. A file rewritten (another
 size or time) or another file moved in under an old name (another inode and change time, even with
 the same size and modification time: ``mv``, ``rsync -t``) is classified again, while a new inode
@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from edge import film_stamp, watch_listing
-from edge.batch import is_image_file
+from edge.film_files import is_image_file
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp

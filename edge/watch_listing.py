@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from edge.batch import is_image_name, may_be_dicom_name, walked_into
+from edge.film_files import is_image_name, may_be_dicom_name, walked_into
 from edge.mask_folders import is_mask_folder
 
 # a folder's ((mtime, ctime), [(file, inode)]: image names and names that may be DICOM's, sub-folders); its

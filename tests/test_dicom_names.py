@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import edge.batch as batch
+import edge.film_files as film_files
 import edge.watch as watch_module
-from edge.batch import expand_inputs, image_files, is_image_file
+from edge.batch import expand_inputs
+from edge.film_files import image_files, is_image_file
 from edge.no_images import why_no_images
-from edge.output import tally
+from edge.tally import tally
 from edge.watch import Watcher
 from train.data import DataError
 from train.discovery import discover
@@ -86,7 +87,7 @@ def test_only_names_that_may_be_dicom_are_opened(tmp_path, monkeypatch):
     _mixed(tmp_path)
     opened = []
     real_open = os.open
-    monkeypatch.setattr(batch.os, "open", lambda p, *a, **k: opened.append(os.path.basename(p)) or real_open(p, *a, **k))
+    monkeypatch.setattr(film_files.os, "open", lambda p, *a, **k: opened.append(os.path.basename(p)) or real_open(p, *a, **k))
     image_files(tmp_path, False)
     assert sorted(opened) == sorted(["IM0001", UID])
 
@@ -97,8 +98,8 @@ def test_the_watcher_hands_out_a_uid_named_dicom_once_settled_and_reads_others_o
     dcm = tmp_path / UID
     dcm.write_bytes(HEAD[:100])                             # a copy under way: no magic yet
     sniffed = []
-    real = batch.has_dicom_magic
-    monkeypatch.setattr(batch, "has_dicom_magic", lambda p: sniffed.append(os.path.basename(p)) or real(p))
+    real = film_files.has_dicom_magic
+    monkeypatch.setattr(film_files, "has_dicom_magic", lambda p: sniffed.append(os.path.basename(p)) or real(p))
     assert w.poll() == [] and sniffed == []                 # first sight: not read before it settles
     with dcm.open("ab") as f:
         f.write(HEAD[100:])
@@ -123,7 +124,7 @@ def test_a_quiet_poll_reads_no_file_beside_suffix_less_ones(tmp_path, monkeypatc
     calls = []
     real_stat, real_open = os.stat, os.open
     monkeypatch.setattr(watch_module.os, "stat", lambda p, *a, **k: calls.append(p) or real_stat(p, *a, **k))
-    monkeypatch.setattr(batch.os, "open", lambda p, *a, **k: calls.append(p) or real_open(p, *a, **k))
+    monkeypatch.setattr(film_files.os, "open", lambda p, *a, **k: calls.append(p) or real_open(p, *a, **k))
     assert w.poll() == [] and calls == [str(tmp_path)]
 
 
@@ -355,7 +356,7 @@ def _locked(tmp_path: Path) -> Path:
 LISTED = """
 import json, sys
 from pathlib import Path
-from edge.batch import image_files
+from edge.film_files import image_files
 from edge.no_images import why_no_images
 from train.discovery import discover
 said = []
@@ -391,9 +392,9 @@ def test_a_uid_named_file_gone_before_it_was_looked_at_is_still_no_film(tmp_path
         raise FileNotFoundError(2, "No such file or directory", path)
 
     (tmp_path / "IM000002").write_bytes(HEAD)
-    monkeypatch.setattr(batch, "read_regular_file", gone)
+    monkeypatch.setattr(film_files, "read_regular_file", gone)
     assert image_files(tmp_path, False) == []
-    monkeypatch.setattr(batch, "read_regular_file", lambda p, head=None: (_ for _ in ()).throw(OSError(5, "EIO", p)))
+    monkeypatch.setattr(film_files, "read_regular_file", lambda p, head=None: (_ for _ in ()).throw(OSError(5, "EIO", p)))
     assert image_files(tmp_path, False) == [str(tmp_path / "IM000002")]  # an I/O error: listed, its error said
 
 
@@ -419,7 +420,7 @@ def test_the_watcher_answers_a_uid_named_film_once_it_can_be_read(tmp_path, monk
     stamp: never answered, never said. Now it goes out (its error said) and again once its permissions are fixed."""
     film = tmp_path / "IM000002"
     film.write_bytes(HEAD + b"\0" * 2000)
-    real = batch.read_regular_file
+    real = film_files.read_regular_file
     denied = {str(film)}
 
     def read(path, head=None):
@@ -427,7 +428,7 @@ def test_the_watcher_answers_a_uid_named_film_once_it_can_be_read(tmp_path, monk
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, head=head)
 
-    monkeypatch.setattr(batch, "read_regular_file", read)
+    monkeypatch.setattr(film_files, "read_regular_file", read)
     old = 10**18
     os.utime(tmp_path, ns=(old, old))
     w = Watcher([tmp_path])

@@ -147,7 +147,7 @@ def test_threads_at_the_cap_still_run(model, film):
 
 
 def test_jpegs_and_netpbm_files_under_their_other_names_are_films_in_a_folder():
-    from edge.batch import is_image_name
+    from edge.film_files import is_image_name
 
     assert all(is_image_name(n) for n in ("a.jfif", "b.JPE", "c.pgm", "d.ppm", "e.pnm", "f.jp2"))
     assert not is_image_name("notes.txt") and not is_image_name(".hidden.jfif")
@@ -156,7 +156,8 @@ def test_jpegs_and_netpbm_files_under_their_other_names_are_films_in_a_folder():
 def test_a_recursive_folder_gives_its_films_in_the_order_sort_gives_their_paths(tmp_path):
     """In the walk's own order a folder's films came before its sub-folders' ('b.png' before 'a/x.png'): the answers
     of a --recursive batch no longer matched `sort`, nor a CSV of the same study diffed run to run."""
-    from edge.batch import expand_inputs, image_files
+    from edge.batch import expand_inputs
+    from edge.film_files import image_files
 
     for name in ("a/x.png", "b.png", "a/c/y.png", "a/z.png"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +169,7 @@ def test_a_recursive_folder_gives_its_films_in_the_order_sort_gives_their_paths(
 
 def test_a_film_whose_name_ends_in_a_space_is_classified_from_its_folder(model, film, tmp_path):
     """'y.png ' was classified when named, and skipped without a word when its folder was given."""
-    from edge.batch import is_image_name
+    from edge.film_files import is_image_name
 
     assert is_image_name("y.png ") and is_image_name("y.PNG\t") and not is_image_name("notes.txt ")
     folder = tmp_path / "in"

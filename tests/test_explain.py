@@ -136,7 +136,7 @@ def test_a_maps_name_keeps_a_uid_whole_and_fits_with_its_number():
     """Path.stem took a UID's last part for a suffix (1.2.840.113619.2.55.3.1 and ...3.2, two films of one series, were
     mapped as ...55.3.png and ...55.3-2.png), and a 251-byte name's second map, ...-2.png, was past the 255 bytes
     a file name may have and never written."""
-    from edge.explain import map_stem
+    from edge.map_paths import map_stem
 
     assert map_stem("1.2.840.113619.2.55.3.1") == "1.2.840.113619.2.55.3.1"
     assert map_stem("scan.2024.PNG") == "scan.2024" and map_stem("IM0001.dcm") == "IM0001" and map_stem(".png") == ".png"
@@ -171,7 +171,8 @@ def test_a_map_killed_while_written_leaves_no_file_under_its_name_and_the_next_r
     import sys
     import time
 
-    from edge.explain import explain_file, maps_folder
+    from edge.explain import explain_file
+    from edge.map_paths import maps_folder
     from edge.model import EdgeModel
 
     model, maps = model_dir / "compact" / "model_int8.tflite", tmp_path / "maps"
@@ -276,7 +277,7 @@ def test_a_map_labelled_by_a_threshold_rule_names_the_rule_in_its_caption(model_
 def test_a_labelled_film_whose_map_was_not_written_makes_the_exit_code_say_so():
     """--explain: a film keeps its label when its map cannot be written, but the run's exit code is 1 and the
     summary says how many maps are missing; with the code 0 a script took the missing maps for written."""
-    from edge.output import Tally
+    from edge.tally import Tally
 
     t = Tally(retries=False)
     t.add("a.png", "COVID", mapped=True)

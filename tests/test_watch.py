@@ -555,7 +555,7 @@ def test_a_flagged_film_that_failed_and_was_answered_later_is_one_flagged_film_i
     """A watch tries a failed film again once it changes (--refuse-atypical, a copy not finished): the
     summary counts it once, as its last try went. Its flag was counted again: '2 unlike the training images'
     for one film."""
-    from edge.output import Tally
+    from edge.tally import Tally
 
     t = Tally(retries=True)
     t.add("a.png", None, flagged=True)       # refused, or failed, on its first try

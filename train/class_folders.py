@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from edge.batch import SYSTEM_FOLDERS
+from edge.film_files import SYSTEM_FOLDERS
 from edge.output import said_name
 
 GIVEN_SPLIT_DIRS = {"train": "train", "training": "train", "val": "val", "valid": "val",

@@ -20,7 +20,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
 
-from edge.batch import is_image_file, is_image_name, lacks_image_suffix
+from edge.film_files import is_image_file, is_image_name, lacks_image_suffix
 from edge.names import is_text
 from edge.output import said_name
 from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
@@ -180,7 +180,7 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None, log: Cal
                    passed: list[tuple[str, str, str]] | None = None,
                    archives: list[tuple[str, str]] | None = None) -> Iterable[Item]:
     """The films of root's class folders; ``passed`` gets (path, class, image format) of each image left out for
-    want of an image suffix alone (edge.batch.lacks_image_suffix), ``archives`` (path, class) of each archive
+    want of an image suffix alone (edge.film_files.lacks_image_suffix), ``archives`` (path, class) of each archive
     (.zip, ...), for discovery to say."""
     for class_dir in class_dirs(root, out):
         for dirpath, filenames in film_folders(class_dir, out, log, data_dir=data_dir):  # masks, hidden, run folders, links up

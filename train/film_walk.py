@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
-from edge.batch import is_image_name
+from edge.film_files import is_image_name
 from edge.mask_folders import is_mask_folder  # one rule: edge-classify --recursive passes over the same folders
 from edge.output import said_name
 from train.class_folders import (SKIP_DIRS, named_like_a_file, class_dirs, class_roots, not_a_class, unreachable,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edge.batch import is_image_file
+from edge.film_files import is_image_file
 from edge.mask_folders import is_mask_folder
 from train.class_folders import class_dirs, given_split_dirs, spelt
 

@@ -26,7 +26,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from edge.batch import is_image_name
+from edge.film_files import is_image_name
 from edge.figures import counted
 from train.side_file import SideFileError, read_side_file
 

@@ -53,7 +53,7 @@ def class_folder_holding(data: Path, out: Path) -> Path | None:
     top = data / mine.relative_to(data).parts[0]
     if not top.is_dir() or _is_run(top):  # a new folder, or a run (a stopped one's --out is its own folder)
         return None
-    from edge.batch import is_image_name
+    from edge.film_files import is_image_name
 
     for root, dirs, files in os.walk(top):  # the first film decides: a class folder may hold thousands
         dirs[:] = [d for d in dirs if Path(root) / d != mine and not _is_run(Path(root) / d)]
