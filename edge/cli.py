@@ -21,7 +21,6 @@ from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, reconfigure_streams
 from edge.decision import parse_threshold
 from edge.error_lines import one_line_errors
 from edge.figures import counted
-from edge.input_check_words import no_input_check_why
 from edge.inputs import gather
 from edge.model_notes import tell_model, tell_rule
 from edge.runtime import MAX_THREADS, usable_cores
@@ -227,8 +226,7 @@ def main(
         if about:  # prints one thing about the file and exits
             raise typer.Exit(tell_about(about[0], m, model, json_out, debug))
         if refuse_atypical and m.typicality is None:  # a DICOM film's header can still say it is no chest film
-            why = "not made by cxr-convert" if m.meta.get("foreign") else no_input_check_why(m.meta)
-            print(f"edge-classify: note: {model} carries no input check ({why}): --refuse-atypical refuses only the "
+            print(f"edge-classify: note: --refuse-atypical: {model} carries no input check, so it refuses only the "
                   "DICOM films whose header says they are no frontal chest film (another modality or body part, a "
                   "lateral view, For Processing); every other film is labelled unchecked", file=sys.stderr)
         if threshold and most_probable:

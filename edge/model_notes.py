@@ -92,7 +92,8 @@ def tell_model(m, model: Path) -> None:
             say(f"warning: {model}: {clipped}")
     elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
         say(f"note: {model} carries no input check: images unlike the training films (not a chest "
-            f"film, inverted, a scanned form) get a label without a warning ({no_input_check_why(m.meta)})")
+            f"film, inverted, a scanned form) get a label without a warning, unless a DICOM film's header says it is "
+            f"no frontal chest film ({no_input_check_why(m.meta)})")
     if m.meta.get("synthetic_data"):
         say(f"note: this model was trained on {synthetic_words(m.meta)}; its output means nothing for real X-rays")
     if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?

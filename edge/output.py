@@ -180,6 +180,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 rec = {"file": r.file, "error": r.error}
                 if r.atypical:  # refused by --refuse-atypical: told from a decoding error without reading the text
                     rec["atypical"] = True
+                if r.header_says:  # and why, where its DICOM header refused it, in the field --help names
+                    rec["header_says"] = r.header_says
             else:
                 top = [(labels[i], for_json(r.probabilities[i], i, threshold)) for i in ranking(r.probabilities, threshold)[:k]]
                 rec = {"file": r.file, "label": top[0][0], "probability": top[0][1],

@@ -145,8 +145,8 @@ def test_a_file_without_an_input_check_says_so_once(model, film, tmp_path):
     p = edge_classify(film, tmp_path / "copy.png", "--model", old)
     assert p.returncode == 0 and len(p.stdout.splitlines()) == 2, p.stderr
     assert lines(p.stderr, "note").count(f"{PREFIX}note: {old} carries no input check: images unlike the training films "
-                                         "(not a chest film, inverted, a scanned form) get a label without a warning "
-                                         "(made before cxr-edge 0.4.0: convert it again to add one)") == 1
+                                         "(not a chest film, inverted, a scanned form) get a label without a warning, "
+                                         "unless a DICOM film's header says it is no frontal chest film (made before cxr-edge 0.4.0: convert it again to add one)") == 1
     assert "carries no input check" not in edge_classify(film, "--model", model).stderr
     # a file of today's cxr-convert whose run had too few training films for one: converting again adds none
     small = tmp_path / "small.tflite"
@@ -508,7 +508,7 @@ def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_w
     p = edge_classify(films, "--json", "--refuse-atypical", "--model", model)
     assert p.returncode == 1
     assert json.loads(p.stdout.splitlines()[1]) == {"file": str(films / "IM2"), "error": f"refused: {lateral}",
-                                                    "atypical": True}
+                                                    "atypical": True, "header_says": lateral}
 
     flatbuffer, meta, files = read(model)  # the same model without an input check
     unchecked = tmp_path / "unchecked.tflite"
@@ -517,6 +517,12 @@ def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_w
     assert p.returncode == 1, p.stderr
     pa, ll = map(json.loads, p.stdout.splitlines())
     assert pa["atypical"] is None and pa["label"] == "COVID"  # not checked: nothing to say either way
-    assert ll == {"file": str(films / "IM2"), "error": f"refused: {lateral}", "atypical": True}
-    assert any("carries no input check" in n and "refuses only the DICOM films whose header says" in n
-               for n in lines(p.stderr, "note"))
+    assert ll == {"file": str(films / "IM2"), "error": f"refused: {lateral}", "atypical": True, "header_says": lateral}
+    # two notes, each saying its own thing once: the file's lack of a check (why, and the DICOM exception), then
+    # what --refuse-atypical still refuses (its 'carries no input check (why)' repeated the first note's)
+    notes = lines(p.stderr, "note")
+    assert sum("unless a DICOM film's header says it is no frontal chest film" in n for n in notes) == 1
+    assert f"{PREFIX}note: --refuse-atypical: {unchecked} carries no input check, so it refuses only the DICOM films " \
+           "whose header says they are no frontal chest film (another modality or body part, a lateral view, For " \
+           "Processing); every other film is labelled unchecked" in notes
+    assert sum("carries no input check (" in n for n in notes) == 0
