@@ -265,7 +265,7 @@ def _renamed_class(data_dir: Path, folder: str, split_films: set[str], log: Call
     """Whether ``folder``'s films are mostly among the run's split (by their bytes): Normal renamed
     Healthy after training was reported as a finding 'never trained on', its own test films with it."""
     from train.class_names import LEAVE_OUT
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     items = left_out_items(data_dir, {folder: LEAVE_OUT})
     own = 0
