@@ -241,7 +241,8 @@ def test_every_commands_help_says_it_is_not_a_medical_device_and_names_no_clinic
     from convert.evaluate_cli import evaluate_app
     from edge.card import NOT_A_DEVICE
     from edge.cli import app as classify_app
-    from train.cli import synth_app, train_app
+    from train.cli import train_app
+    from train.synth_cli import synth_app
 
     texts = {a: " ".join(CliRunner().invoke(a, ["--help"]).output.split())
              for a in (compare_app, evaluate_app, convert_app, train_app, synth_app, classify_app)}
