@@ -248,7 +248,7 @@ def compare(
         for c, by_value in r.get("by", {}).items():
             md += cmp.group_markdown(c, by_value)
         if "left_out_answers" in r:
-            from convert.left_out import answers_section
+            from convert.left_out_words import answers_section
 
             md += answers_section(r["left_out_answers"], labels, ["A", "B"])
         from convert.provenance import scoring_provenance
@@ -263,7 +263,7 @@ def compare(
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays
     print(cmp.headline(r))
     for who, per in r.get("left_out_answers", {}).items():
-        from convert.left_out import answers_line
+        from convert.left_out_words import answers_line
 
         for folder, a in per.items():
             print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels, whose='that either model')}",

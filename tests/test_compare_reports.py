@@ -115,7 +115,7 @@ def test_films_seen_only_in_a_folder_left_out_are_not_denied_nor_pinned_on_each_
     """compare.md said "No film here was found in either model's training or validation split" beside "Left out of
     this table, as films either model was trained or validated on: 6 of Extra", and B was told it had trained on
     6 films of Extra that only A had seen."""
-    from convert.left_out import answers_line
+    from convert.left_out_words import answers_line
     from convert.seen_lines import seen_elsewhere, seen_line
 
     note = {"split": "a.tflite (fingerprints inside the file)", "films": 0, "train": 0, "val": 0, "copies": 0,
