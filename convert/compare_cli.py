@@ -91,6 +91,7 @@ def compare(
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
             ExitStack() as held:
         columns = by_columns(by)
+        from convert.earlier_report import other_comparison
         from convert.site_folders import in_data_folder, others_files
 
         if problem := (folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir))  # before any film is read
@@ -102,7 +103,7 @@ def compare(
 
         if problem := not_a_data_folder(Path(data_dir)):
             raise DataError(problem)
-        if out is None and (other := _other_comparison(out_dir, Path(data_dir), model_a, model_b)):
+        if out is None and (other := other_comparison(out_dir, Path(data_dir), model_a, model_b)):
             print(f"cxr-compare: note: replacing {other} in {out_dir} (named after the data folder's name); give "
                   "--out to keep both", file=sys.stderr)
         if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
@@ -248,7 +249,7 @@ def compare(
         for c, by_value in r.get("by", {}).items():
             md += cmp.group_markdown(c, by_value)
         if "left_out_answers" in r:
-            from convert.left_out import answers_section
+            from convert.left_out_words import answers_section
 
             md += answers_section(r["left_out_answers"], labels, ["A", "B"])
         from convert.provenance import scoring_provenance
@@ -263,7 +264,7 @@ def compare(
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays
     print(cmp.headline(r))
     for who, per in r.get("left_out_answers", {}).items():
-        from convert.left_out import answers_line
+        from convert.left_out_words import answers_line
 
         for folder, a in per.items():
             print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels, whose='that either model')}",
@@ -283,21 +284,3 @@ def compare_main() -> None:
     from edge.cliutil import run_app
 
     run_app("cxr-compare", compare_app)
-
-
-def _other_comparison(out_dir: Path, data_dir: Path, model_a: Path, model_b: Path) -> str | None:
-    """What the comparison in ``out_dir`` is of, where it is of other models or another data folder:
-    the default folder is named after the data folder alone, and one comparison replaced another unsaid."""
-    from edge.atomic import read_json
-    from edge.names import exact_name
-
-    try:
-        before = read_json(out_dir / "compare.json")
-        was = [Path(str(exact_name(before, k))).resolve() for k in ("model_a", "model_b", "data_dir")]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if was[2] != data_dir.resolve():
-        return f"the comparison on {before['data_dir']}"
-    if was[:2] != [model_a.resolve(), model_b.resolve()]:
-        return f"the comparison of {before['model_a']} and {before['model_b']}"
-    return None

@@ -83,7 +83,7 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
             raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
         in_its_run = (path.parent / "split.json").is_file() and path.name == "model.keras"
         if in_its_run:
-            from train.resume import run_record_problem
+            from train.run_record import run_record_problem
 
             if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
                 from train.run_lock import being_written

@@ -58,6 +58,7 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     """Raise on a mistake in the options or the folders given, before any film is read and before TensorFlow
     loads; take the report folder's lock (held until ``held`` closes) once it is known to be a report's folder.
     Returns --prevalence's shares."""
+    from convert.earlier_report import other_report
     from convert.group_values import by_columns
     from convert.prevalence import parse_prevalences
     from edge.cliutil import folder_problem
@@ -70,7 +71,7 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
         raise ValueError(f"cannot write the report into {s.out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
     held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH, create=True))
-    if out is None and (other := _other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
+    if out is None and (other := other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
         print(f"cxr-evaluate: note: replacing {other} in {s.out_dir} (named after the data folder's "
               "name); give --out to keep both", file=sys.stderr)
     if s.save_model is not None:
@@ -86,25 +87,6 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     if problem := not_a_data_folder(Path(s.data_dir)):
         raise DataError(problem)
     return prevalences
-
-
-def _other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
-    """What the report in ``out_dir`` is of, where it is another data folder's ('the report on ...') or
-    another model file's ('the report of ...'): model_int8 then model_fp32 on one site both report into
-    RUN/site-report, and the first was replaced unsaid. None where it is this one's, or none."""
-    from edge.atomic import read_json
-    from edge.names import exact_name
-
-    try:
-        before = read_json(out_dir / "report.json")
-        data, scored = str(exact_name(before, "data_dir")), str(exact_name(before, "model") or "")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if Path(data).resolve() != data_dir.resolve():
-        return f"the report on {data}"
-    if scored and Path(scored).resolve() != model.resolve():
-        return f"the report of {scored}"
-    return None
 
 
 def report_folder_problem(out_dir: Path, data_dir: Path) -> str | None:

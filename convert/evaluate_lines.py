@@ -41,7 +41,7 @@ def below_text(groups: dict) -> str:
 
 def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | None) -> None:
     """The headline on stdout, then warnings and notes on stderr (``site``: --operating-point's result)."""
-    from convert.left_out import answers_line
+    from convert.left_out_words import answers_line
     from convert.figures_md import fmt_ci, headline
     from convert.set_notes import too_few_line
 

@@ -14,7 +14,7 @@ def recorded_model_problem(path: Path, run: dict, run_json: Path) -> str | None:
     shape (kept beside a run, or copied into another folder) was scored under this run's class order,
     temperature and split, every answer named the other class. Runs before 0.20.0 record no checksum:
     they vouch only for the model.keras beside them."""
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     recorded = run.get("model_sha256")
     if recorded is None:

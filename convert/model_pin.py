@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from train.resume import file_sha256
+from edge.digest import file_sha256
 
 
 class ModelChanged(ValueError):

@@ -1,10 +1,9 @@
 """PNG plots for reports: confusion matrices, per-class sensitivity, ROC, operating points, reliability.
 
-Readers print these in greyscale and some cannot tell red from green, so no plot tells its
-series apart by colour alone: colours come from the Okabe-Ito colour-blind-safe palette, and
-every curve also has its own line style and marker, every bar its own hatch. Figures are saved
-at 150 dpi with no text under 8 pt, and each carries the research-software footer, since a PNG
-is often copied out of its report.
+No plot tells its series apart by colour alone (convert.plot_style: a colour-blind-safe palette,
+and a line style, marker and hatch of each series' own). Figures are saved at 150 dpi with no text
+under 8 pt, and each carries the research-software footer, since a PNG is often copied out of its
+report.
 """
 
 from __future__ import annotations
@@ -14,19 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from convert import plot_fonts
+from convert import plot_style
+from convert.plot_style import HATCHES, MARKERS, PALETTE
 from convert.roc import auroc, ranking_scores, roc_curve
 from edge.atomic import atomic_path
 from edge.decision import fmt_threshold
 from edge.figures import fixed, percent_of
 
-# Okabe-Ito, less its yellow (faint as a line on white) and its black (a black bar hid its black whisker and
-# hatch), and a mid grey: 7 colours against 4 line styles, so 28 curves before a colour and style repeat together.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#777777")
-LINESTYLES = ("-", "--", "-.", ":")
-MARKERS = ("o", "s", "D", "^", "v", "P", "X")
-HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
-# Each model of a report keeps its colour, hatch and marker in every figure (fp32 was black in one, green in another).
-MODES = ("keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
 FOOTER = "Research software, not a medical device"
 DPI = 150
 LEGEND_PT = 9
@@ -81,16 +74,6 @@ def available() -> bool:
 
 NO_PLOTS = ("matplotlib is not installed, so the report has no plots (confusion matrix, ROC, reliability diagram, "
             "occlusion maps); pip install matplotlib adds them (no TensorFlow needed)")
-
-
-def _style(k: int) -> dict:
-    """Colour, line style and marker of the k-th series: each differs, so greyscale still parts them."""
-    return {"color": PALETTE[k % len(PALETTE)], "ls": LINESTYLES[k % len(LINESTYLES)], "marker": MARKERS[k % len(MARKERS)]}
-
-
-def _series(name: str, k: int) -> int:
-    """The style index of a report's model: its mode's own (MODES), else its place ``k``."""
-    return MODES.index(name) if name in MODES else k
 
 
 WARN_COLOUR = "#D55E00"  # Okabe-Ito vermillion: a synthetic run's footer
@@ -158,7 +141,7 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
     for k, (name, rows) in enumerate(per_model.items()):
         sens, lo, hi = np.array([[np.nan if v is None else v for v in (r["sensitivity"], *r["sensitivity_ci"])]
                                  for r in rows], float).T
-        at, s = x + k * width - 0.4 + width / 2, _series(name, k)
+        at, s = x + k * width - 0.4 + width / 2, plot_style.series(name, k)
         ax.bar(at, sens, width, label=name, color=PALETTE[s % len(PALETTE)], hatch=HATCHES[s % len(HATCHES)],
                edgecolor="black", linewidth=0.8)
         # a black whisker on a white one: it shows on every fill, its part inside the bar too
@@ -207,7 +190,7 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
             continue
         fpr, tpr, _ = roc_curve(pos, scores[:, c])
         # markers part several curves in greyscale; on a lone curve they would read as operating points
-        style = _style(k) | ({"marker": None} if len(shown) == 1 else {"ms": 5, "markevery": max(1, len(fpr) // 8)})
+        style = plot_style.style(k) | ({"marker": None} if len(shown) == 1 else {"ms": 5, "markevery": max(1, len(fpr) // 8)})
         ax.plot(fpr, tpr, **style, lw=1.5, label=f"{classes[c]} (AUROC {fixed(auroc(pos, scores[:, c]))})")
     ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1)
     which = (f"{classes[shown[0]]} vs rest", classes[shown[0]]) if len(shown) == 1 else ("each class vs rest",) * 2
@@ -291,7 +274,7 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
         if not pts:
             continue
         cx, ay, n = map(np.array, zip(*pts))
-        s = _style(_series(name, k)) | {"ls": styles[_series(name, k) % len(styles)]}
+        s = plot_style.style(plot_style.series(name, k)) | {"ls": styles[plot_style.series(name, k) % len(styles)]}
         ax.plot(cx, ay, color=s["color"], ls=s["ls"], lw=1.5)
         ax.scatter(cx, ay, s=250 * n / most, marker=s["marker"], color=s["color"], edgecolors="black",
                    linewidths=0.5, alpha=0.8, zorder=3, clip_on=False)  # a bin at 1.0 shows whole

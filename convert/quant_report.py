@@ -267,7 +267,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                    if r["threshold"] is not None]
             md.append("")
     if "other_classes" in report:  # the data folder's classes the run was not trained on
-        from convert.left_out import answers_section
+        from convert.left_out_words import answers_section
 
         by_mode = report["other_classes"]["by_mode"]
         md += answers_section(by_mode, classes, list(by_mode), lead=f"The films of `{report['other_classes']['data_dir']}`'s "

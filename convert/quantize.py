@@ -285,7 +285,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                                             {m: out / f"model_{m}.tflite" for m in s.modes}, run_dir, s.progress,
                                             own, log):
                 report["other_classes"] = other
-                from convert.left_out import answers_line
+                from convert.left_out_words import answers_line
 
                 for folder, answers in other["by_mode"][shown].items():  # the device file's, as the card says
                     log(f"{shown}: {answers_line(folder, answers, classes, 'not trained on')}")

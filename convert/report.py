@@ -17,7 +17,7 @@ from convert.evidence_words import evidence_line
 from convert.figures_md import auc_note, confusion_table, ece_note, headline, most_probable_line, per_class_table, pooled_lines
 from convert.film_tables import predictions_csv
 from convert.input_check_report import input_check_section
-from convert.left_out import answers_section
+from convert.left_out_words import answers_section
 from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
 from convert.prevalence import section as prevalence_section
 from convert.report_text import (TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line,

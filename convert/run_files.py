@@ -17,8 +17,8 @@ from train.rerun import converted_from, made_from
 
 def split_mismatch(run_dir: Path) -> str | None:
     """Why the run's split.json or model.keras is not the one its run.json describes (a retrain
-    stopped half-way: train.resume.run_record_problem), with what to do, or None."""
-    from train.resume import run_record_problem
+    stopped half-way: train.run_record.run_record_problem), with what to do, or None."""
+    from train.run_record import run_record_problem
 
     why = run_record_problem(run_dir)
     return None if why is None else f"{why}; run that cxr-train command again to finish it"

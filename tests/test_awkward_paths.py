@@ -64,7 +64,7 @@ def test_a_name_too_long_is_that_paths_error_not_the_batchs(tmp_path):
     assert len(errors) == 1 and errors[0].error.startswith("cannot look at this path (File name too long")
 
 
-@pytest.mark.parametrize("module, args", [("train.cli", ["synth_main", "{out}", "--count", "2"]),
+@pytest.mark.parametrize("module, args", [("train.synth_cli", ["synth_main", "{out}", "--count", "2"]),
                                           ("train.cli", ["train_main", "--out", "{out}"])])
 def test_an_output_name_too_long_is_said_as_such_not_as_standard_outputs_failure(tmp_path, module, args):
     """An error about a path raised before a command's own error handling was said as 'cannot write the answers
@@ -89,8 +89,8 @@ def test_a_symbolic_link_that_loops_or_leads_nowhere_is_said_in_words(tmp_path, 
             ("convert.compare_cli import compare_main", [str(model), str(model), loop, "--quiet"], "loops"),
             ("convert.cli import convert_main", [loop], "loops"),
             ("train.cli import train_main", ["--data", loop, "--out", str(tmp_path / "run")], "loops"),
-            ("train.cli import synth_main", [loop, "--count", "2"], "loops"),
-            ("train.cli import synth_main", [str(tmp_path / "gone"), "--count", "2"], "which does not exist")):
+            ("train.synth_cli import synth_main", [loop, "--count", "2"], "loops"),
+            ("train.synth_cli import synth_main", [str(tmp_path / "gone"), "--count", "2"], "which does not exist")):
         p = subprocess.run([sys.executable, "-c", f"from {entry}; {entry.split()[-1]}()", *args], cwd=ROOT,
                            capture_output=True, text=True, timeout=300)
         assert p.returncode == 2 and "Traceback" not in p.stderr, (entry, p.stderr)

@@ -77,7 +77,7 @@ def test_cxr_convert_refuses_a_blank_mode_before_converting(tmp_path):
 
 
 def test_cxr_synth_refuses_a_blank_class(tmp_path):
-    p = run("train.cli", "synth_main", tmp_path / "syn", "--classes", "COVID,", "--count", "2")
+    p = run("train.synth_cli", "synth_main", tmp_path / "syn", "--classes", "COVID,", "--count", "2")
     assert p.returncode == 2, p.stderr
     assert p.stderr.strip() == f"cxr-synth: error: --classes 'COVID,' {SAID}class names separated by commas, e.g. COVID,Normal"
     assert not (tmp_path / "syn").exists()

@@ -483,7 +483,7 @@ def _plain_keras(folder: Path, tiny_run: Path, *head, weights=None) -> Path:
     (a model from elsewhere, or a run.json written over)."""
     import keras
 
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     size = json.loads((tiny_run / "run.json").read_text())["preprocess"]
     keras.utils.set_random_seed(0)

@@ -115,7 +115,7 @@ def test_films_seen_only_in_a_folder_left_out_are_not_denied_nor_pinned_on_each_
     """compare.md said "No film here was found in either model's training or validation split" beside "Left out of
     this table, as films either model was trained or validated on: 6 of Extra", and B was told it had trained on
     6 films of Extra that only A had seen."""
-    from convert.left_out import answers_line
+    from convert.left_out_words import answers_line
     from convert.seen_lines import seen_elsewhere, seen_line
 
     note = {"split": "a.tflite (fingerprints inside the file)", "films": 0, "train": 0, "val": 0, "copies": 0,
@@ -241,7 +241,8 @@ def test_every_commands_help_says_it_is_not_a_medical_device_and_names_no_clinic
     from convert.evaluate_cli import evaluate_app
     from edge.card import NOT_A_DEVICE
     from edge.cli import app as classify_app
-    from train.cli import synth_app, train_app
+    from train.cli import train_app
+    from train.synth_cli import synth_app
 
     texts = {a: " ".join(CliRunner().invoke(a, ["--help"]).output.split())
              for a in (compare_app, evaluate_app, convert_app, train_app, synth_app, classify_app)}

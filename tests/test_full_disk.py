@@ -214,7 +214,7 @@ def test_a_reader_gone_is_exit_code_141_not_a_result_of_the_command(tmp_path):
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first line
     try:
-        p = subprocess.run([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(tmp_path / "s"),
+        p = subprocess.run([sys.executable, "-c", cli("train.synth_cli.synth_main", "cxr-synth"), str(tmp_path / "s"),
                             "--count", "2", "--size", "32"], stdout=write_end, stderr=subprocess.PIPE, text=True,
                            env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
     finally:
@@ -226,7 +226,7 @@ def test_a_reader_gone_is_exit_code_141_not_a_result_of_the_command(tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C, and a service manager's stop or `timeout`
 def test_ctrl_c_is_one_line_exit_130_and_leaves_no_half_written_file(tmp_path, sig):
     out = tmp_path / "synth"
-    proc = subprocess.Popen([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(out), "--count", "2000"],
+    proc = subprocess.Popen([sys.executable, "-c", cli("train.synth_cli.synth_main", "cxr-synth"), str(out), "--count", "2000"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)},
                             # a suite started in the background (`make test &`) inherits an ignored SIGINT,
@@ -534,7 +534,7 @@ def test_closing_lines_on_a_full_standard_output_are_one_line_not_a_traceback(tm
     """cxr-synth, cxr-convert, cxr-evaluate and cxr-compare print their last lines outside their error
     handling: > /dev/full gave a traceback and exit code 1 (for cxr-convert: 'gate failed')."""
     with open("/dev/full", "w") as full:
-        r = subprocess.run([sys.executable, "-c", cli("train.cli.synth_main", "cxr-synth"), str(tmp_path / "s"),
+        r = subprocess.run([sys.executable, "-c", cli("train.synth_cli.synth_main", "cxr-synth"), str(tmp_path / "s"),
                             "--count", "1", "--size", "32"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
                            env={**os.environ, "PYTHONPATH": str(REPO)})
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr

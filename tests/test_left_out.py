@@ -50,7 +50,8 @@ def test_folders_left_out_are_counted_as_films_and_the_report_says_what_they_wou
 def test_the_answers_of_left_out_films_are_counted_per_folder_under_the_rule():
     import numpy as np
 
-    from convert.left_out import answers_by_folder, answers_section
+    from convert.left_out import answers_by_folder
+    from convert.left_out_words import answers_section
 
     probs = np.array([[0.9, 0.1], [0.3, 0.7], [0.4, 0.6], [0.2, 0.8]])
     folders = ["Viral", "Viral", "Viral", "Opacity"]
@@ -77,7 +78,8 @@ def test_the_answers_of_left_out_films_are_counted_per_folder_under_the_rule():
 def test_a_left_out_folder_of_two_sources_is_split_by_source_and_one_source_is_not():
     import numpy as np
 
-    from convert.left_out import answers_by_folder, answers_section
+    from convert.left_out import answers_by_folder
+    from convert.left_out_words import answers_section
 
     probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8], [0.6, 0.4]])
     folders = ["Opacity", "Opacity", "Opacity", "Opacity", "Viral"]
@@ -275,7 +277,7 @@ def test_leaving_out_a_folder_of_the_models_own_class_is_warned(tmp_path):
 
 
 def test_the_left_out_section_says_when_a_folder_is_the_models_own_class():
-    from convert.left_out import answers_section
+    from convert.left_out_words import answers_section
 
     called = {"COVID": {"films": 1, "share": 1 / 3, "share_ci": [0.06, 0.79]},
               "Normal": {"films": 2, "share": 2 / 3, "share_ci": [0.21, 0.94]}}

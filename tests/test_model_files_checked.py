@@ -72,7 +72,7 @@ def test_a_keras_model_is_checked_against_run_json_whatever_its_name(tiny_run, t
 def test_a_keras_whose_config_does_not_fit_its_weights_is_one_line_without_keras_warnings(tiny_run, tmp_path):
     """A Dense's units edited 2 -> 3 in config.json: 87 lines on stderr, the whole kernel printed, after
     Keras's UserWarning."""
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     run = tmp_path / "run"
     run.mkdir()
@@ -97,7 +97,7 @@ def test_cxr_convert_refuses_a_model_keras_that_ends_in_softmax(tiny_run, tmp_pa
     """Its run.json written over (or a run before 0.20.0, with no checksum): cxr-convert put a second softmax
     into the device file (0.4337 became 0.4983), and its gate passed, where cxr-evaluate refused the model."""
     from convert.quantize import ConvertSettings, run_conversion
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     run = tmp_path / "run"
     run.mkdir()

@@ -48,7 +48,7 @@ def broken_run(tmp_path_factory) -> Path:
     kernel, bias = dense.get_weights()
     dense.set_weights([kernel, bias + 2000.0 * max(gap, 1.0)])
     model.save(run / "model.keras")
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     info = json.loads((run / "run.json").read_text())  # the model edited on purpose: run.json records it
     (run / "run.json").write_text(json.dumps({**info, "model_sha256": file_sha256(run / "model.keras")}))

@@ -14,7 +14,8 @@ from convert.compare_cli import compare_app
 from convert.evaluate_cli import evaluate_app
 from edge.cli import app as edge_app
 from edge.cli_options import misused_option
-from train.cli import synth_app, train_app
+from train.cli import train_app
+from train.synth_cli import synth_app
 
 RUNNER = CliRunner()
 

@@ -536,7 +536,7 @@ def test_a_stopped_synthetic_run_whose_films_were_generated_anew_reads_them_agai
     again, went on from inputs no film on disk gives (and with a cache part gone, failed every time)."""
     from train.data import Split
     from train.prepared import PREPARED
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
     from train.run import TrainSettings, run_training
     from train.synthetic_set import generate
 

@@ -46,7 +46,7 @@ def test_a_split_of_another_class_order_or_a_model_not_recorded_is_refused_by_cx
     import pytest
 
     from convert.quantize import ConvertSettings, run_conversion
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     run = _copy(tiny_run, tmp_path)
     assert json.loads((run / "run.json").read_text())["model_sha256"] == file_sha256(run / "model.keras")
@@ -163,7 +163,7 @@ def test_a_data_folder_given_as_typed_elsewhere_is_the_same_folder(tiny_run, tmp
 def test_an_incomplete_or_damaged_run_is_trained_into_again(tiny_run, tmp_path, capsys):
     """A run folder whose model.keras was gone was a dead end: cxr-train failed on it ('No such file'),
     even with --replace, and cxr-convert sent the user to that command."""
-    from train.resume import run_record_problem
+    from train.run_record import run_record_problem
     from train.run import TrainSettings, run_training
 
     run = _copy(tiny_run, tmp_path)
@@ -212,7 +212,7 @@ def test_a_run_from_before_split_digests_is_refused_once_a_later_retrain_left_it
     import pytest
 
     from convert.quantize import ConvertSettings, run_conversion
-    from train.resume import run_record_problem
+    from train.run_record import run_record_problem
 
     old = _copy(tiny_run / "teacher", tmp_path)
     info = json.loads((old / "run.json").read_text())
@@ -353,7 +353,7 @@ def test_a_bug_in_comparing_a_finished_runs_settings_is_said_not_read_as_no_run(
 def test_a_damaged_split_json_is_said_by_its_name_and_what_is_wrong(tmp_path):
     """A split.json of {}, [] or "x" was said as "holds a damaged run ('splits')" or "(list indices must be
     integers or slices, not str)": neither the file nor what was wrong with it."""
-    from train.resume import run_record_problem
+    from train.run_record import run_record_problem
 
     for name in ("run.json", "model.keras"):
         (tmp_path / name).write_text("{}")
@@ -375,7 +375,7 @@ def test_damaged_files_carry_their_path_and_what_is_wrong_and_a_bug_is_no_damage
     from edge.atomic import DamagedFile, read_json
     from train.data import Split
     from train.film_changes import RecordDamaged, sources_changed
-    from train.resume import RunRecordDamaged, run_record, run_record_problem, split_damage
+    from train.run_record import RunRecordDamaged, run_record, run_record_problem, split_damage
 
     run_dir = tmp_path / "x is damaged: y"
     run_dir.mkdir()

@@ -95,7 +95,7 @@ def test_names_from_a_manifest_and_folders_are_text_in_the_report_and_on_the_ter
     """A MANIFEST's source value, a left-out folder's name and a --holdout-source went into report.md's prose and
     cxr-evaluate's stderr as they were: raw HTML ('<img onerror=...>'), a link, and ESC c, which reset the terminal
     of whoever ran `cat report.md` or the command."""
-    from convert.left_out import answers_line
+    from convert.left_out_words import answers_line
     from convert.set_notes import renamed_line
     from convert.study_design import test_split_line
 

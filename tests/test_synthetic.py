@@ -195,7 +195,7 @@ def test_cxr_synth_refuses_a_folder_of_real_films_and_rewrites_its_own(tmp_path:
     """cxr-synth DIR into a real data folder overwrote its README and marked its real films SYNTHETIC."""
     from typer.testing import CliRunner
 
-    from train.cli import synth_app
+    from train.synth_cli import synth_app
     from train.synthetic_set import is_synthetic_folder
 
     real = tmp_path / "real"
@@ -217,7 +217,7 @@ def test_cxr_synth_written_again_with_other_classes_keeps_none_of_the_earlier_on
     folder, which its README no longer listed, and cxr-train then found 3 classes."""
     from typer.testing import CliRunner
 
-    from train.cli import synth_app
+    from train.synth_cli import synth_app
 
     ours = tmp_path / "ours"
     for classes in ("Normal,COVID,Viral_Pneumonia", "Normal,COVID"):
@@ -287,7 +287,7 @@ def test_what_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path: Path) -
 
     from typer.testing import CliRunner
 
-    from train.cli import synth_app
+    from train.synth_cli import synth_app
 
     ours = tmp_path / "ours"
     assert CliRunner().invoke(synth_app, [str(ours), "--count", "2", "--size", "32"]).exit_code == 0
@@ -422,7 +422,7 @@ def test_a_second_cxr_synth_into_a_folder_being_written_is_refused_at_once(tmp_p
 
     from typer.testing import CliRunner
 
-    from train.cli import synth_app
+    from train.synth_cli import synth_app
     from train.run_lock import run_folder_lock
 
     ours = tmp_path / "ours"
@@ -439,7 +439,7 @@ def test_the_lock_file_a_killed_cxr_synth_left_does_not_refuse_the_next(tmp_path
     took it for a file of the user's and refused its own set."""
     from typer.testing import CliRunner
 
-    from train.cli import synth_app
+    from train.synth_cli import synth_app
     from train.run_lock import LOCK_NAME
 
     ours = tmp_path / "ours"

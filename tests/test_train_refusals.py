@@ -195,7 +195,7 @@ def test_cxr_convert_refuses_an_unknown_mode_before_reading_the_run(tmp_path):
 
 def test_sizes_beyond_any_film_are_refused_by_their_range(tmp_path):
     """cxr-synth --size 1000000 ended in 'unexpected MemoryError: Unable to allocate 3.64 TiB'."""
-    from train.cli import synth_app
+    from train.synth_cli import synth_app
 
     r = CliRunner().invoke(synth_app, [str(tmp_path / "s"), "--count", "1", "--size", "1000000"])
     assert r.exit_code == 2 and "1000000 is not in the range 32<=x<=4096" in " ".join(r.output.split()), r.output

@@ -1,5 +1,5 @@
-"""cxr-train and cxr-synth: fit a chest X-ray classifier on a folder of images, or on the
-built-in SYNTHETIC set. Research software, NOT a medical device."""
+"""cxr-train: fit a chest X-ray classifier on a folder of images, or on the built-in SYNTHETIC set
+(cxr-synth, which writes that set as folders, is train.synth_cli). Research software, NOT a medical device."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import typer
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail, folder_problem
-from edge.comma_list import comma_items
 from edge.error_lines import one_line_errors
 from edge.figures import counted
 from train.class_names import parse_class_list, parse_class_map
@@ -24,7 +23,6 @@ from train.settings_check import ARCHS  # train.models.ARCHS, which needs Keras:
 SEED_MAX = 2**31 - 1  # TensorFlow and NumPy take seeds below 2**32; members and teachers add a few
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 @train_app.command(
@@ -270,48 +268,7 @@ def fraction_problem(data: Path, val_fraction: float | None, test_fraction: floa
     return None
 
 
-@synth_app.command(
-    cls=OnceOnlyCommand,
-    epilog=NOT_A_DEVICE,
-    help="Write the built-in SYNTHETIC chest-X-ray-like image set (not real patients; for demos and tests) "
-         "as PNG folders, one per class, with a README that says so.\n\n"
-         "Example: cxr-synth synth-data --classes Normal,COVID,Viral_Pneumonia --count 40, then "
-         "cxr-train --data synth-data --out runs/synth"
-)
-def synth(
-    out_dir: Path = typer.Argument(..., help="Folder to write CLASS/*.png into."),
-    classes: str = typer.Option("Normal,COVID", metavar="CLASS,...", help="Comma-separated classes: Normal, COVID, Viral_Pneumonia, Lung_Opacity."),
-    count: int = typer.Option(80, min=1, help="Images per class."),
-    size: int = typer.Option(192, min=32, max=4096, help="Image side in pixels (32 to 4096). Memory and time grow with its square: "
-                                                  "1024 takes about 0.3 GB and 2 s a film, 4096 about 3.5 GB and 30 s a film."),
-    seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
-) -> None:
-    from train.synthetic_set import drop_other_classes, generate, why_not_here
-
-    if problem := why_not_here(out_dir):  # a real data folder given by mistake: its films would be 'synthetic'
-        raise fail("cxr-synth", problem)
-    try:
-        wanted = comma_items(classes, "--classes", "class names", "COVID,Normal")
-    except ValueError as e:
-        raise fail("cxr-synth", str(e))
-    from train.run_lock import run_folder_lock
-
-    # two at once into one folder left films of both, one's stale-film cleanup removing the other's, under one's README
-    with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]), \
-            run_folder_lock(out_dir, "cxr-synth", "two sets at once into one folder would mix their films, under a "
-                            "README that describes one of them", create=True):
-        written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
-        drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
-    print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")
-
-
 def train_main() -> None:
     from edge.cliutil import run_app
 
     run_app("cxr-train", train_app)
-
-
-def synth_main() -> None:
-    from edge.cliutil import run_app
-
-    run_app("cxr-synth", synth_app)

@@ -8,4 +8,4 @@ def cxr_train() -> None:
 
 
 def cxr_synth() -> None:
-    start("cxr-synth", "train.cli", "synth_main")
+    start("cxr-synth", "train.synth_cli", "synth_main")

@@ -15,7 +15,7 @@ from typing import Any
 from edge.atomic import DamagedFile, read_json
 from train.data import DataError
 from train.scan import film_file
-from train.resume import version_of
+from train.split_rules import version_of
 
 
 # The first cxr-edge whose every run.json holds "data_fingerprint" (null for a student of an older teacher):

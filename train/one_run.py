@@ -28,7 +28,8 @@ from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_pre
 from train.progress import keras_verbose
 from train.validation_notes import apart_from_chance, no_signal, probabilities_only, signal_warning, weights_line
 from train.members import clear_members, load_member, save_member
-from train.resume import file_sha256, fingerprint, settings_dict
+from edge.digest import file_sha256
+from train.resume import fingerprint, settings_dict
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -176,7 +177,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         # the split this model was trained on: a retrain stopped after writing its new split.json
         # leaves that beside this model, and cxr-convert must not score the model on it
         "split_digest": split.digest(),
-        "model_sha256": file_sha256(out / "model.keras"),  # and the model it describes (train.resume.run_record_problem)
+        "model_sha256": file_sha256(out / "model.keras"),  # and the model it describes (train.run_record.run_record_problem)
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
         "skipped_files": notes["skipped"],

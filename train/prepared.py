@@ -23,7 +23,8 @@ from train.class_choice import same_class_setting
 from train.data import Split
 from train.scan import film_file
 from train.film_changes import RecordDamaged
-from train.resume import SPLIT_RULES, _as_recorded, _comparable, _same_folders, settings_dict, version_of
+from train.resume import _as_recorded, _comparable, _same_folders, settings_dict
+from train.split_rules import SPLIT_RULES, version_of
 
 PREPARED = "prepared.json"
 # What the films, the split and the inputs depend on; the training settings do not touch them.
@@ -132,7 +133,7 @@ def _same_synthetic(split: Split) -> bool:
     """Whether the generated films are still those the split lists: a later call with another --seed into
     the same --out generates the set anew, and one that failed there left the first call's split beside
     other films (the stopped call then went on from inputs no film on disk gives)."""
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     root = Path(split.data_dir)
     try:

@@ -3,7 +3,7 @@
 The same command a second time over a finished run (a script run again, `make demo` twice) trained the whole run
 again, minutes to an hour, to the same weights, and then called the run's .tflite files an earlier model's. Now it
 trains nothing where the run is what this call would make, and where something says it may not be, it trains as
-before and says why. The settings, a retrain stopped half-way (train.resume.run_record_problem) and the teacher are
+before and says why. The settings, a retrain stopped half-way (train.run_record.run_record_problem) and the teacher are
 compared by train.run.run_training; this module judges what is left.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from edge.atomic import DamagedFile, read_json
-from train.resume import older_split_rules
+from train.split_rules import older_split_rules
 
 
 def retrain_reason(out: Path, changed: str | None) -> str:

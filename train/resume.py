@@ -19,10 +19,8 @@ from typing import Any
 from edge.atomic import DamagedFile, read_json
 from edge.shell_words import shell_quote
 from train.class_choice import picked_folders, same_class_setting
-from train.data import DataError
+from train.run_record import run_record, run_record_problem
 from train.settings_check import teacher_size
-from edge.digest import file_sha256  # noqa: F401 (convert and train take it here)
-
 
 
 def settings_dict(s: Any) -> dict:
@@ -112,26 +110,6 @@ def _as_recorded(run: dict, run_dir: Path) -> dict:
             "add_data": [full(v) for v in settings.get("add_data") or []]}
 
 
-class RunRecordDamaged(DamagedFile, DataError):
-    """A run.json that is there but cannot be understood (not JSON, or no "settings" object): no finished run's
-    record to compare, and no missing one either."""
-
-
-def run_record(run_dir: Path) -> dict:
-    """``run_dir``'s run.json, its shape checked once (a JSON object with a "settings" object), so that what
-    compares it after reads it as written: RunRecordDamaged where it is not, OSError where it cannot be read.
-    A KeyError there is a bug, said as one, not "no finished run"."""
-    path = Path(run_dir) / "run.json"
-    try:
-        run = read_json(path)
-    except DamagedFile as e:
-        raise RunRecordDamaged(path, e.why) from None
-    if not isinstance(run.get("settings"), dict):
-        raise RunRecordDamaged(path, 'it holds no "settings" object' if "settings" not in run
-                               else f'its "settings" is {type(run["settings"]).__name__}, not an object')
-    return run
-
-
 def other_settings(run_dir: Path, s: Any) -> list[str] | None:
     """The settings in which the finished run in ``run_dir`` differs from ``s`` ([]: none, it can
     be reused); None when there is no finished run there. Said before a finished teacher is
@@ -205,73 +183,6 @@ def _from_here(v: Any) -> str:
         return str(v)
 
 
-def run_record_problem(run_dir: Path) -> str | None:
-    """Why a finished run's files do not belong together, or None: its split.json is not the split
-    its run.json's model was trained on (other films, or the classes in another order), or its
-    model.keras is not the model run.json describes. A retrain (--replace) stopped after writing its
-    new split, or its new model, leaves them beside the earlier run.json: a student, a reused
-    teacher or cxr-convert would then meet test films the model trained on, or name its outputs in
-    the wrong order. Runs made before run.json kept these records are judged by what else the folder
-    tells (train.older_run)."""
-    from train.data import Split
-    from train.older_run import split_not_the_runs
-
-    run_dir = Path(run_dir)
-
-    def unusable(name: str, e: OSError | DamagedFile) -> str:  # a dead end: cxr-train failed on it even with --replace
-        missing = [n for n in ("run.json", "split.json", "model.keras") if not (run_dir / n).is_file()]
-        return (f"{run_dir} holds an incomplete run ({', '.join(missing)} missing)" if missing
-                else f"{run_dir} holds a damaged run ({_damaged(run_dir / name, e)})")
-    try:
-        run = read_json(run_dir / "run.json")
-    except (OSError, DamagedFile) as e:
-        return unusable("run.json", e)
-    try:
-        split = Split.load(run_dir / "split.json")
-    except (OSError, DamagedFile) as e:  # not JSON, or not a split's shape (Split.load says which)
-        return unusable("split.json", e)
-    try:
-        model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
-    except OSError as e:
-        return unusable("model.keras", e)
-    unrecorded = run.get("split_digest") is None and split_not_the_runs(run_dir, run)
-    if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes \
-            or unrecorded:
-        return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
-                "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
-                "it was trained on")
-    if run.get("model_sha256") not in (None, model_sha256):
-        return (f"{run_dir / 'model.keras'} is not the model {run_dir / 'run.json'} describes: its bytes changed since "
-                "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
-                "before recording it), so its labels, calibration and split may be another model's")
-    return None
-
-
-def split_damage(run_dir: Path) -> str | None:
-    """What is wrong with the split.json beside a finished run's model.keras and run.json, where it is there but
-    cannot be read; else None. A retrain stopped after its data phase leaves a whole split.json (written
-    atomically), so a damaged one beside a model is no stopped run to go on from, but a record gone bad: cxr-train
-    said "going on ... where a cxr-train was stopped" and trained over the model."""
-    from train.data import Split
-
-    path = Path(run_dir) / "split.json"
-    if not path.is_file() or not (Path(run_dir) / "model.keras").is_file():
-        return None
-    try:
-        Split.load(path)
-    except DamagedFile as e:
-        return e.why
-    except OSError as e:
-        return str(e)
-    return None
-
-
-def _damaged(path: Path, e: OSError | DamagedFile) -> str:
-    """"run/split.json is damaged: it is no split's record (KeyError: 'splits')": the file and what is wrong, not
-    Python's bare "'splits'" or "list indices must be integers"."""
-    return f"{path} cannot be read: {e.strerror or e}" if isinstance(e, OSError) else str(e)
-
-
 def fingerprint(s: Any, run_dir: Path) -> dict:
     """What a saved member must have been trained with to be reused: the settings and the split
     (its split.json's bytes: the same files, labels and parts); for a student, also its teacher's
@@ -311,33 +222,3 @@ def finished_run(out: Path, s: Any, n_teacher: int) -> tuple[str, list[str], str
     data = " and ".join(_from_here(d) for d in [recorded.get("data"), *(recorded.get("add_data") or [])])
     differ = [k for k in differ if k != "out"]  # out: moved, renamed
     return f"{', '.join(done.get('classes', []))} from {data}", differ, settings_said(out, recipe, differ)
-
-
-# The cxr-edge version from which splits are drawn by today's rules (0.26: a patient's films on one side;
-# 0.27: also an --add-data folder's patients, and an id on too many films taken as a placeholder; 0.28: one
-# patient's ids spelt two ways are one patient, and a placeholder is judged within its own folder; 0.21: a
-# cxr-synth folder marks the model synthetic; 0.43: a DICOM film's patient from its header's PatientID). A
-# finished teacher drawn by older rules is not reused: its student would take that split, and be called trained
-# by this version.
-SPLIT_RULES = (0, 43, 0)
-
-
-def version_of(text: Any) -> tuple[int, ...] | None:
-    """'0.37.0' as (0, 37, 0); None where a run.json names no version, or none that reads as one."""
-    try:
-        return tuple(int(p) for p in str(text).split(".")[:3])
-    except ValueError:
-        return None
-
-
-def older_split_rules(run_dir: Path) -> str | None:
-    """'cxr-edge 0.24.0' where the finished run in ``run_dir`` drew its split by older rules than
-    SPLIT_RULES (its run.json names no version: older still), else None."""
-    try:
-        made = read_json(Path(run_dir) / "run.json").get("cxr_edge_version")
-    except (OSError, DamagedFile):
-        return None
-    version = version_of(made)
-    if version is not None and version >= SPLIT_RULES:
-        return None
-    return f"cxr-edge {made}" if made else "a cxr-edge older than 0.5"

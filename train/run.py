@@ -19,8 +19,9 @@ from train.run_folders import check_folders
 from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
-from train.resume import (STOPPED, RunRecordDamaged, finished_run, older_split_rules, other_settings,
-                          run_record_problem, settings_said, split_damage)
+from train.resume import STOPPED, finished_run, other_settings, settings_said
+from train.run_record import RunRecordDamaged, run_record_problem, split_damage
+from train.split_rules import older_split_rules
 
 
 @dataclass

@@ -30,7 +30,7 @@ def _head(path: Path) -> bytes:
 
 
 def _older(record: dict) -> bool:
-    from train.resume import version_of
+    from train.split_rules import version_of
 
     return (version_of(record.get("cxr_edge_version")) or (0,)) < MARKS_SINCE
 

@@ -15,7 +15,8 @@ from train.data import DataError, Split
 from train.scan import film_file
 from train.prepare import log
 from train.split_notes import split_warnings
-from train.resume import older_split_rules, run_record_problem
+from train.run_record import run_record_problem
+from train.split_rules import older_split_rules
 from train.split_synthetic import synthetic_unrecorded
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def teacher_model(teacher: str | Path, model_sha256: str | None, out: Path):
     import keras
 
     from edge.atomic import temporary_file
-    from train.resume import file_sha256
+    from edge.digest import file_sha256
 
     tdir = Path(teacher)
     with temporary_file(Path(out) / "teacher.keras") as tmp:  # a killed run's copy goes with the run lock's cleanup
