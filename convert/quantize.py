@@ -36,6 +36,7 @@ from edge import __version__
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import staged_folder
+from edge.card import NOT_A_DEVICE
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 from train.cache import load_part
@@ -132,7 +133,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         representative, _ = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
         typicality = fit_input_check(run_dir, split, config, x_train, s)
     report = {
-        "run_dir": str(run_dir), "data_dir": str(split.data_dir), "cxr_edge_version": __version__, "classes": classes, "synthetic_data": run.get("synthetic_data", False), "synthetic_share": run.get("synthetic_share"),
+        "disclaimer": NOT_A_DEVICE, "run_dir": str(run_dir), "data_dir": str(split.data_dir), "cxr_edge_version": __version__, "classes": classes, "synthetic_data": run.get("synthetic_data", False), "synthetic_share": run.get("synthetic_share"),
         "arch": run.get("arch"), "members": run.get("members", 1), "parameters": run.get("parameters"),
         "teacher": run.get("teacher"),
         "test_set": {"n": int(len(y_test)), "counts": {c: int((y_test == k).sum()) for k, c in enumerate(classes)}},

@@ -41,6 +41,9 @@ def test_run_folder_has_everything(tiny_run):
 
 def test_report_has_per_class_figures_for_every_model(tiny_run):
     report = json.loads((tiny_run / "report.json").read_text())
+    # read alone, cxr-convert's report.json said nowhere what report.md and every --help say (as cxr-evaluate's had)
+    assert report["disclaimer"] == "Research software, NOT a medical device: do not use its output to diagnose, " \
+                                   "treat or triage anyone."
     assert set(report["models"]) == {"keras", "int8", "fp32"}
     for m in report["models"].values():
         assert [r["class"] for r in m["per_class"]] == ["COVID", "Normal"]

@@ -359,12 +359,15 @@ def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
     w, film = _settled(tmp_path, "a.png", b"x" * 10, full_every=1)
     real_stamp, real_read = film_stamp.stamp, watch_listing.read
     number = {"offset": 0}
+    calls = {"stamp": 0, "read": 0}  # both stand-ins must be the ones the watch calls, or this tests nothing
 
     def stamp(st):
+        calls["stamp"] += 1
         size, mtime, ino, ctime = real_stamp(st)
         return size, mtime, ino + number["offset"], ctime
 
     def read(folder, mtime, linked=None, masks=None):
+        calls["read"] += 1
         when, files, subdirs = real_read(folder, mtime, linked, masks)
         return when, [(p, i + number["offset"]) for p, i in files], subdirs
 
@@ -379,6 +382,7 @@ def test_a_new_inode_number_alone_is_not_another_film(tmp_path, monkeypatch):
         assert w.poll() == []
     os.chmod(film, 0o600)                                   # but a permission fixed still is (its ctime moved)
     assert w.poll() == [] and w.poll() == [film]
+    assert calls["stamp"] and calls["read"], calls
 
 
 def test_a_film_that_failed_half_copied_and_was_answered_later_counts_once(model_dir, tmp_path, monkeypatch):

@@ -19,13 +19,15 @@ from __future__ import annotations
 import hashlib
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator
 
 SOURCE = "DICOM PatientID"  # how run.json's patients record and the log name where the ids came from
 
-# film -> what its header gave, while headers_read_once holds (None: each call reads anew)
-_read: dict[Path, tuple[str, tuple[str, str] | None]] | None = None
+# film -> what its header gave, while headers_read_once holds (None: each call reads anew); a context variable, so
+# that two runs in one process (threads) never share or outlive each other's cache
+_read: ContextVar[dict[Path, tuple[str, tuple[str, str] | None]] | None] = ContextVar("headers_read", default=None)
 
 
 @contextmanager
@@ -34,13 +36,11 @@ def headers_read_once() -> Iterator[None]:
     sub-folder warning, its split by patient and its header warning read every DICOM header up to three
     times, one read thrown away on each resume check (hunt 59). Held for one prepare_data: a film changed
     on disk after it is read anew by the next run."""
-    global _read
-    outer = _read
-    _read = {} if outer is None else outer
+    token = _read.set({} if _read.get() is None else _read.get())
     try:
         yield
     finally:
-        _read = outer
+        _read.reset(token)
 
 
 def film_header(file: Path) -> tuple[str, tuple[str, str] | None]:
@@ -48,8 +48,9 @@ def film_header(file: Path) -> tuple[str, tuple[str, str] | None]:
     where it plainly is no frontal chest film, edge.dicom_view.said_of, else None), from one read of
     the header. ("", None) where it is no DICOM file (a PNG is opened for its first bytes only) or its
     header cannot be read (its decode says why, elsewhere)."""
-    if _read is not None and file in _read:
-        return _read[file]
+    cache = _read.get()
+    if cache is not None and file in cache:
+        return cache[file]
     from edge.dicom import dicom_header
     from edge.dicom_view import ATTRIBUTES, said_of
     from edge.preprocess import short_of_memory
@@ -61,8 +62,8 @@ def film_header(file: Path) -> tuple[str, tuple[str, str] | None]:
             raise
         ds = None
     got = ("", None) if ds is None else (str(getattr(ds, "PatientID", "") or "").strip(), said_of(ds))
-    if _read is not None:
-        _read[file] = got
+    if cache is not None:
+        cache[file] = got
     return got
 
 
