@@ -39,6 +39,12 @@ def _ci(v: list | None) -> str:
     return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
 
 
+def _num(v: Any) -> str:
+    """A stored figure as the card's others read, three decimals ('0.170', not the JSON's 0.17 beside 0.894);
+    a value that is no number (an older file's, a damaged one's) as it is."""
+    return fixed(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
 def _auc(test: dict) -> str:
     """The test split's macro AUROC as _ci gives it, or, where cxr-convert gave it no interval because a class
     has one test film (convert.summary.auroc_no_interval), the value with that reason: '0.944 (0.833 to 1.000)'
@@ -117,7 +123,7 @@ def shortcut_warning(a: dict | None, labels: list[str]) -> str | None:
     if not (isinstance(a, dict) and a.get("warn")):
         return None
     return (f"in its data folder, the files alone (source, format, size, borders) predicted the class with balanced "
-            f"accuracy {a['balanced_accuracy']} (chance {a['chance']})"
+            f"accuracy {_num(a['balanced_accuracy'])} (chance {_num(a['chance'])})"
             + (f", e.g. {'; '.join(a['give_aways'])}" if a.get("give_aways") else "")
             + ". " + new_site_words(labels))
 
@@ -161,7 +167,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
                      f"{'; ' + design if design else ''}), most probable class{ruled}: balanced accuracy "
                      f"{_ci(t['balanced_accuracy'])} (chance {1 / max(1, len(labels)):.3f}), macro AUROC "
-                     f"{_auc(t)}, ECE {t['ece']}"
+                     f"{_auc(t)}, ECE {_num(t['ece'])}"
                      + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                         if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))
         where = chance_verdict(meta)

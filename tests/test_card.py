@@ -88,6 +88,7 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
 
     plain = card_text(_meta(), "m.tflite")
     assert "balanced accuracy 0.902 (0.845 to 0.949)" in plain and "Warning" not in plain
+    assert "ECE 0.070" in plain  # three decimals as the figures beside it: the JSON's 0.07 read 'ECE 0.07' (hunt 59)
     # A run split before cxr-train looked for cropped copies says what its test figures may hide.
     assert "not looked for" not in plain
     searched, unsearched = _meta(), _meta()
@@ -116,7 +117,7 @@ def test_card_text_says_what_is_missing_and_what_to_distrust():
                       "decision": {"class": "COVID", "threshold": 0.247}}, "m.tflite")
     assert "COVID sensitivity 0.955 (0.875 to 0.984), specificity 0.804 (0.682 to 0.887)" in text
     assert "Held-out source hannover (n = 51" in text and "COVID sensitivity 1.000 (0.930 to 1.000)" in text
-    assert "balanced accuracy 0.66 (chance 0.5), e.g. source kermany: 100% Normal (n = 120)" in text
+    assert "balanced accuracy 0.660 (chance 0.500), e.g. source kermany: 100% Normal (n = 120)" in text
     assert "Labels: COVID whenever p(COVID) >= 0.247, else the most probable of the other classes" in text
     # cxr-convert 0.15 stored its test figures' rule rounded to 3 decimals: the card gave two thresholds, and the
     # one typed back as --threshold (0.505) dropped films the stored rule (0.50453228) calls COVID

@@ -381,7 +381,7 @@ def test_a_shortcut_audit_warning_is_in_the_top_block_in_the_cards_words(tiny_ru
     _rewrite(run, report)
     top = unpadded((run / "report.md").read_text()).split("## Summary")[0]
     assert ("**Warning:** in its data folder, the files alone (source, format, size, borders) predicted the class with "
-            "balanced accuracy 0.643 (chance 0.5), e.g. source lecuong1502/BTL_Machine_Learning: 100% "
+            "balanced accuracy 0.643 (chance 0.500), e.g. source lecuong1502/BTL_Machine_Learning: 100% "
             f"{classes[-1]} (n = 44). Expect lower figures at a new site") in top
     assert "See *What the files alone say about the label* under *Training data* below." in top
 
