@@ -48,7 +48,7 @@ def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None 
 
 def split_copies(groups: list[list[int]], files: list[str],
                  labels: list[str]) -> tuple[list[list[str]], list[list[dict]]]:
-    """Groups of copies (item indices, convert.seen.copies_within) split into those of one class
+    """Groups of copies (item indices, train.code_distance.copies_within) split into those of one class
     (file paths) and label conflicts: the same film under two or more classes ({file, label} each)."""
     same, conflicts = [], []
     for g in groups:

@@ -170,7 +170,7 @@ def _head(first: str, classes: list[str], groups: dict) -> list[str]:
 def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str],
                      per_source_table: dict | None = None) -> list[str]:
     """Markdown for one column: each group's n, balanced accuracy and per-class sensitivity with
-    95% CIs (``groups``: value -> convert.summary.summarize, as convert.report.per_source gives),
+    95% CIs (``groups``: value -> convert.summary.summarize, as convert.subgroups.per_source gives),
     marking groups whose interval lies wholly below the same figure over all films and groups too
     small to judge. Where ``per_source_table`` (the report's per-source figures) gives the very rows (--by
     source_repo, MANIFEST.csv's source column), a sentence referring to it: the same table twice, word for

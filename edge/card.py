@@ -73,7 +73,7 @@ def unanswered(per_class: dict[str, dict], films: str = "test split") -> str:
     return f"; no PPV for the classes {'; '.join(why)}" if why else ""
 
 
-CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report.ECE_MIN_FILMS): the card drops no caveat the report makes
+CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report_text.ECE_MIN_FILMS): the card drops no caveat the report makes
 
 
 def failed_gate(meta: dict[str, Any]) -> str | None:
