@@ -9,7 +9,8 @@ import numpy as np
 from convert import plots
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
-from convert.report import DISCLAIMER, occlusion_section, provenance_section
+from convert.occlusion_section import occlusion_section
+from convert.report import DISCLAIMER, provenance_section
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
                                 pooled_lines)
 from convert.external_section import external_rows, external_rule_cost

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 # What cxr-convert writes into a run folder besides the model_MODE.tflite files (convert.quantize,
-# convert.quant_report, convert.report.occlusion_section): stale once the model is trained again.
+# convert.quant_report, convert.occlusion_section): stale once the model is trained again.
 CONVERT_FILES = ("model.tflite", "report.json", "report.md", "confusion_matrices.png", "sensitivity.png", "roc.png",
                  "reliability.png", "operating_points.png", "occlusion.png")
 

@@ -1,0 +1,69 @@
+"""report.md's section on where the model looked on its most confident mistakes: occlusion maps of them
+(occlusion.png), their table, and the share of the evidence in the films' borders.
+
+A model that reads a hospital's markers or a film's edges scores well on films of its own hospitals and fails on
+others': the maps are where a reader sees it. Shared by cxr-evaluate's report (convert.report) and cxr-convert's
+(convert.quant_report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from convert import plots
+from convert.evidence_words import evidence_line
+from convert.report_text import image, md_cell
+from edge.figures import fixed
+from edge.synthetic_words import synthetic_mark
+
+
+def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],
+                      report: dict, evidence: dict | None = None, scope: str = "") -> list[str]:
+    """Markdown (and occlusion.png, and report["occlusion"]) for the most confident mistakes, led by
+    the share of the evidence in the border over the whole set when ``evidence`` is given.
+    ``scope`` ends the heading, e.g. " (int8, test split)"."""
+    report["occlusion"] = [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
+                            "probability": round(m["probability"], 6),
+                            "border_share": None if m["border_share"] is None else round(m["border_share"], 3),
+                            "covered_probability": round(m["map"].probability(covered=True), 6)}
+                           for m in mistakes]
+    md = [f"## Where the model looked on its most confident mistakes{scope}", ""]
+    if evidence:
+        report["evidence_border_share"] = evidence
+        md += [evidence_line(evidence), ""]
+    if not mistakes:
+        return md + ["No image was misclassified.", ""]
+    titles = [f"{Path(files[m['index']]).name}\ntrue {classes[m['true']]}, said {classes[m['predicted']]} "
+              f"(p = {fixed(m['probability'], 2)})" for m in mistakes]
+    drawn = plots.available()
+    if drawn:
+        from convert.evidence_plot import occlusion_grid
+
+        occlusion_grid([x[m["index"]] for m in mistakes], [m["map"] for m in mistakes], titles,
+                       out_dir / "occlusion.png", synthetic_mark(report))
+    if not drawn:  # the table and border shares are still worked out; the pictures need matplotlib
+        md += ["No maps drawn here (matplotlib is not installed): `edge-classify --explain DIR` on these films draws "
+               "each one with Pillow alone. The border shares below are computed all the same.", ""]
+    md += ["Occlusion maps: each film is dimmed, and the areas painted over it (orange to pale yellow, outlined by a "
+           "white line edged in black) are those whose cover (a "
+           "square an eighth of the image's side, of the film's mean grey) most lowered the log-odds of the wrong "
+           "answer, i.e. where the model found its evidence; the brighter, the stronger within one map, in colour and "
+           "in a greyscale print alike, as in edge-classify --explain. 'covered' is that answer's probability with its "
+           "strongest square covered: how much "
+           "the brightest part matters. A map where no square lowers the answer's log-odds by 0.05 or more is left "
+           "unpainted ('no evidence'). "
+           "Evidence on text, markers or the film's edges suggests the model reads the film's origin, not the disease; "
+           "on the heart, mediastinum or diaphragm it may be either. A map shows which areas changed the answer when "
+           "covered, not that the model recognised a finding there. "
+           "'border %' is the share of that evidence in the film's outer eighth (the black padding around a film that "
+           "is not square left out), outside the frame drawn as a black and a white line (about 44% if it were spread "
+           "evenly).", "",
+           *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | covered | border % |",
+           "|---|---|---|---:|---:|---:|"]
+    md += [f"| {md_cell(r['file'])} | {md_cell(r['true'])} | {md_cell(r['predicted'])} | {fixed(r['probability'], 2)} | "
+           f"{fixed(r['covered_probability'], 2)} | "
+           f"{'no evidence' if r['border_share'] is None else round(100 * r['border_share'])} |"
+           for r in report["occlusion"]]
+    return md + [""]
