@@ -193,6 +193,12 @@ def compare(
         if line := copies_warning(twins, "compare.json"):
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         say_skipped()
+        from edge.dicom_view import headers_warning
+
+        if line := headers_warning(data_dir, [i.path for i in kept], "scored all the same by both models, and "
+                                   "counted in every figure below; edge-classify flags such films"):
+            print(f"cxr-compare: warning: {line}", file=sys.stderr)
+            data_warnings.append(line)  # beside the figures in compare.md, as cxr-evaluate's
         for who, info, rule in zip("AB", (info_a, info_b), rules):  # a site rule scored on its own films, however named
             if rule is not None and (line := chosen_films_line(info, [i.sha256 for i in kept],
                                      f"{info['labels'][rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):

@@ -8,6 +8,7 @@ on stderr and (through Films) in the report, so that no figure goes without what
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -33,6 +34,7 @@ class Films(NamedTuple):
     groups: dict[str, list[str]] | None  # --by's value of each film, by column
     given_values: dict[str, list[str]]  # the same, as the manifest or header gave them
     audit: dict  # train.audit.shortcut_audit
+    header_says: dict[str, str]  # film -> why its DICOM header says it is no frontal chest film (edge.dicom_view)
 
 
 def _say_skipped(skipped: list[dict]) -> None:
@@ -87,7 +89,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
     from convert.seen import leave_out_seen
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from convert.study_design import design_note, evaluation_design, trained_sources
-    from edge.dicom_view import headers_warning
+    from edge.dicom_view import SAYS, film_said, headers_warning
     from train.audit import shortcut_audit, summary_line
     from train.code_distance import copies_within
 
@@ -112,8 +114,10 @@ def site_films(s: Settings, m: Loaded) -> Films:
     if line := copies_warning(twins):
         print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
     _say_skipped(res.skipped)
-    if line := headers_warning(s.data_dir, [i.path for i in res.items], "scored all the same, and counted in "
-                               "every figure below; edge-classify flags such films (--refuse-atypical: no answer)"):
+    said = {i.path: t for i in res.items if (t := film_said(Path(s.data_dir) / i.path))}  # each header read once
+    by_file = {Path(s.data_dir) / f: t for f, t in said.items()}
+    if line := headers_warning(s.data_dir, list(said), "scored all the same, and counted in every figure below; "
+                               "edge-classify flags such films (--refuse-atypical: no answer)", said=by_file.get):
         print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         data_warnings.append(line)  # beside the figures in the report
     y = np.array([m.labels.index(i.label) for i in res.items])
@@ -130,4 +134,4 @@ def site_films(s: Settings, m: Loaded) -> Films:
         print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
               "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
     return Films(res, y, matched, data_warnings, seen_note, drawn, design, rule_warnings, twins, conflicts, groups,
-                 given_values, audit)
+                 given_values, audit, {f: f"{SAYS} {t[0]}: {t[1]}" for f, t in said.items()})

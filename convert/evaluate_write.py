@@ -63,7 +63,7 @@ def write_report(s: Settings, m: Loaded, f: Films, a: Answers, site: dict | None
                                        unlikeness=a.unlikeness, robustness=a.robustness, threshold=m.rule,
                                        threshold_from="option" if s.threshold else "model file", site_point=site,
                                        audit=f.audit, prevalences=prevalences, subgroups=f.groups,
-                                       as_given=f.given_values)
+                                       as_given=f.given_values, header_says=f.header_says)
             if a.left_out_rows:
                 write_text(stage / "left_out.csv", "\ufeff" + a.left_out_rows)
             check_unchanged(m.pins, m.digests, "cxr-evaluate")  # last: a report and a copy of one model, or none

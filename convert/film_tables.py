@@ -17,13 +17,16 @@ def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[st
     """predictions.csv. ``rule`` ('COVID>=0.5334', edge.output.rule_text): the threshold rule that chose the
     labels, in a column of its own as edge-classify --csv has it: a row 'predicted Normal' beside p_COVID 0.5025
     read as a contradiction."""
-    atypical = any("atypical" in p for p in predictions)
+    atypical = any("atypical" in p for p in predictions)  # 1/0, empty: not checked (edge-classify --csv's column)
+    headed = any("header_says" in p for p in predictions)  # why a film's DICOM header flagged it
     seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty
     header = ["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["rule"] if rule else []),
-              *(["atypical"] if atypical else []), *(["seen_in_training"] if seen else []), *groups]
+              *(["atypical"] if atypical else []), *(["header_says"] if headed else []),
+              *(["seen_in_training"] if seen else []), *groups]
     return spreadsheet_csv(header, ([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
                                      *(p["probabilities"][c] for c in classes), *([rule] if rule else []),
-                                     *([int(p.get("atypical", False))] if atypical else []),
+                                     *([int(p["atypical"]) if "atypical" in p else ""] if atypical else []),
+                                     *([p.get("header_says", "")] if headed else []),
                                      *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())]
                                     for k, p in enumerate(predictions)))
 

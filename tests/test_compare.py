@@ -670,3 +670,27 @@ def test_class_group_and_file_names_in_compare_md_are_text_not_markdown():
     assert "--by \\*bed\\*: no film has a value" in md
     assert headline(one).startswith(f"{ODD_CLASSES[0]} films only")  # the terminal's line keeps the name as it is
     assert f"the answer {ODD_CLASSES[0]}:" in caveats(r)[0]
+
+
+def test_cxr_compare_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run, tmp_path):
+    """A skull CT among a site's films was scored by both models without a word from cxr-compare, where
+    cxr-evaluate names it (hunt 59): named on stderr and among compare.md's and compare.json's warnings."""
+    import shutil
+
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    from tests.test_dicom import make_dicom, ramp, with_header
+
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data, site)
+    (site / "Normal" / "IM000001").write_bytes(with_header(make_dicom(ramp()), Modality="CT", BodyPartExamined="SKULL"))
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
+                                           str(site), "--out", str(out), "--n-boot", "100", "--quiet", "--keep-seen"])
+    assert res.exit_code == 0, res.output
+    line = ("1 film whose DICOM header says it is no frontal chest radiograph (another modality or body part, a lateral "
+            "view, For Processing): Normal/IM000001 (Modality CT); it is scored all the same by both models, and "
+            "counted in every figure below; edge-classify flags such films")
+    assert f"cxr-compare: warning: {line}" in res.output.splitlines()
+    assert json.loads((out / "compare.json").read_text())["data_warnings"] == [line]
+    assert line in (out / "compare.md").read_text()

@@ -435,4 +435,15 @@ def test_cxr_evaluate_names_a_film_whose_dicom_header_says_no_chest_film(tiny_ru
             "figure below; edge-classify flags such films (--refuse-atypical: no answer)")
     assert f"cxr-evaluate: warning: {line}" in r.output.splitlines()
     assert line in (out / "report.md").read_text()
-    assert "Normal/IM000001" in [p["file"] for p in json.loads((out / "report.json").read_text())["predictions"]]
+    # per film as edge-classify gives it: atypical, with the header's words (report.json's predictions and
+    # predictions.csv said atypical false / 0 for the film edge-classify --csv called atypical 1)
+    why = "the DICOM header says Modality CT: not a radiograph; the model was trained on frontal chest X-rays"
+    rows = {p["file"]: p for p in json.loads((out / "report.json").read_text())["predictions"]}
+    assert rows["Normal/IM000001"]["atypical"] is True and rows["Normal/IM000001"]["header_says"] == why
+    assert not any("header_says" in p for f, p in rows.items() if f != "Normal/IM000001")
+    import csv
+
+    with open(out / "predictions.csv", encoding="utf-8-sig", newline="") as f:
+        table = {row["file"]: row for row in csv.DictReader(f)}
+    assert table["Normal/IM000001"]["atypical"] == "1" and table["Normal/IM000001"]["header_says"] == why
+    assert {row["header_says"] for f, row in table.items() if f != "Normal/IM000001"} == {""}
