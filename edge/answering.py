@@ -169,7 +169,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         if where[1]:
                             raise fail("edge-classify", where[0])
                         say(where[0])
-                    emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep)))
+                    emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep,
+                                                                refuse_header=how.refuse_atypical)))
             except KeyboardInterrupt:
                 pass
             except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
@@ -181,7 +182,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.interrupts import sigterm_as_interrupt
 
         with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
-            emit(classify_files(m, paths, how.threads, keep_inputs=keep))
+            emit(classify_files(m, paths, how.threads, keep_inputs=keep, refuse_header=how.refuse_atypical))
     if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
         say(f"summary: {total.line(m.labels)}")
     if how.explain is not None:

@@ -79,33 +79,37 @@ def decode(path: str, config: PreprocessConfig) -> np.ndarray | str:
         return OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode ({type(e).__name__}: {first_line(e)})"
 
 
-def decode_film(path: str, config: PreprocessConfig) -> tuple[np.ndarray | str, str | None]:
-    """:func:`decode`, and why the film's DICOM header says it is no frontal chest film (edge.dicom_view), if it does."""
-    x = decode(path, config)
-    if not isinstance(x, np.ndarray) or not os.path.isfile(path):  # a FIFO is never opened twice
-        return x, None
+def decode_film(path: str, config: PreprocessConfig, refuse: bool = False) -> tuple[np.ndarray | str | None, str | None]:
+    """:func:`decode`, and why the film's DICOM header says it is no frontal chest film (edge.dicom_view), if it does.
+    The header first: with ``refuse`` (--refuse-atypical) a film it flags is not decoded (None), since a CT the
+    device had no codec for was refused as 'cannot decode', and a 4096² mammogram decoded in full to be refused."""
     from edge.dicom_view import film_header_says
 
-    return x, film_header_says(path)
+    says = film_header_says(path) if os.path.isfile(path) else None  # a FIFO is never opened twice
+    if says and refuse:
+        return None, says
+    x = decode(path, config)
+    return x, says if isinstance(x, np.ndarray) else None
 
 
-def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig) -> Future:
+def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig, refuse: bool = False) -> Future:
     """Decode ``path`` in a worker thread, or here where no thread can be started (a process limit, a
     tight address space on a small board): the batch ended with "can't start new thread" and no answer."""
     try:
-        return pool.submit(decode_film, path, config)
+        return pool.submit(decode_film, path, config, refuse)
     except RuntimeError:
         done: Future = Future()
-        done.set_result(decode_film(path, config))
+        done.set_result(decode_film(path, config, refuse))
         return done
 
 
 def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32,
-                   keep_inputs: bool = False) -> Iterator[Result]:
+                   keep_inputs: bool = False, refuse_header: bool = False) -> Iterator[Result]:
     """Yield one Result per path, in order, decoding ahead in threads while the model runs; a film that ran
     out of memory beside the others is decoded once more alone, after them (as --threads 1 would: films
     that each fit failed together, and a watch's retry failed them together again).
-    ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again)."""
+    ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again);
+    ``refuse_header`` (--refuse-atypical): a film its DICOM header flags is refused undecoded."""
     workers = workers or min(4, usable_cores())
     if any(os.path.splitext(p.rstrip())[1].lower() in DICOM_SUFFIXES or not is_image_name(os.path.basename(p))
            for p in paths):  # .dcm, or no image suffix at all: DICOM's names
@@ -116,14 +120,14 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
         pending: deque[tuple[str, Future]] = deque()
         it = iter(paths)
         for path in it:
-            pending.append((path, _submit(pool, path, model.preprocess)))
+            pending.append((path, _submit(pool, path, model.preprocess, refuse_header)))
             if len(pending) >= window:
                 break
         while pending:
             path, fut = pending.popleft()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append((nxt, _submit(pool, nxt, model.preprocess)))
+                pending.append((nxt, _submit(pool, nxt, model.preprocess, refuse_header)))
             x, says = fut.result()
             if isinstance(x, str) and x == OUT_OF_MEMORY and workers > 1:
                 alone.append(path)
@@ -133,7 +137,7 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
             pool.shutdown(wait=True)
             pool = ThreadPoolExecutor(max_workers=1)
         for path in alone:
-            x, says = _submit(pool, path, model.preprocess).result()
+            x, says = _submit(pool, path, model.preprocess, refuse_header).result()
             if isinstance(x, str) and x == OUT_OF_MEMORY:  # still "out of memory...": a watch tries it once more
                 x = f"{OUT_OF_MEMORY}, also alone, as with --threads 1: this film needs more memory than is free"
             yield _answer(model, path, x, keep_inputs, says)
@@ -151,9 +155,12 @@ def _load_dicom_support() -> None:
         pass
 
 
-def _answer(model: Classifier, path: str, x: np.ndarray | str, keep_inputs: bool, says: str | None = None) -> Result:
+def _answer(model: Classifier, path: str, x: np.ndarray | str | None, keep_inputs: bool, says: str | None = None) -> Result:
     """The Result for ``path`` from its model input, or from the reason it has none; ``says``: why its DICOM
-    header says it is no frontal chest film, which flags it as atypical with or without an input check."""
+    header says it is no frontal chest film, which flags it as atypical with or without an input check (refused,
+    undecoded, where ``x`` is None)."""
+    if x is None:
+        return Result(path, error=f"refused: {says}", atypical=True, header_says=says)
     if isinstance(x, str):
         return Result(path, error=x)
     try:

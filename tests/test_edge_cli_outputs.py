@@ -467,6 +467,31 @@ def test_a_top_k_above_the_models_classes_gives_them_all_as_its_help_says(model,
     assert r.exit_code == 0 and len(answer) == 1 and len(answer[0].split("\t")) == 1 + 2 * 2, r.output  # both classes
 
 
+def test_a_film_its_dicom_header_refuses_is_refused_undecoded(tmp_path):
+    """Under --refuse-atypical the header was read only after the pixels decoded: a CT the device had no codec for
+    was answered 'cannot decode ... pip install', not refused for what it is, and a 4096² mammogram was decoded in
+    full to be refused (hunt 59 flagged, F1). Refused by its header first; without --refuse-atypical the decode's
+    own error stands."""
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    from pydicom.pixels import get_decoder
+    from pydicom.uid import JPEGLSLossless
+
+    from tests.test_dicom import compressed
+    from tests.test_json_probabilities import calibrated_model
+
+    if get_decoder(JPEGLSLossless).is_available:
+        pytest.skip("a JPEG-LS decoder is installed here: the film would decode")
+    model, _ = calibrated_model(tmp_path)
+    film = tmp_path / "IM1"
+    film.write_bytes(compressed(JPEGLSLossless, [b"\xff\xd8\xff\xf7" + bytes(100)], Modality="CT"))
+    why = "the DICOM header says Modality CT: not a radiograph; the model was trained on frontal chest X-rays"
+    p = edge_classify(film, "--json", "--refuse-atypical", "--model", model)
+    assert p.returncode == 1 and json.loads(p.stdout) == {"file": str(film), "error": f"refused: {why}",
+                                                         "atypical": True, "header_says": why}, p.stdout
+    p = edge_classify(film, "--json", "--model", model)
+    assert p.returncode == 1 and json.loads(p.stdout)["error"].startswith("cannot decode its compressed pixel data")
+
+
 def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_without_an_input_check(tmp_path):
     """A lateral (or CT, skull, For-Processing) film whose pixels pass the input check got a COVID/Normal answer with
     atypical false, and --refuse-atypical let it through: its header's word was never read. It is flagged as the
