@@ -75,8 +75,8 @@ def main(
                                                        "--skip-answered reads them), file_bytes (a name that is not UTF-8: its bytes "
                                                        "in base64)} or {file, error, time and written with --watch, "
                                                        "file_bytes, and atypical: true for a film refused by "
-                                                       "--refuse-atypical}."),
-    csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class, "
+                                                       "--refuse-atypical, with header_says where its DICOM header refused it}."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class (the numbers --json gives), "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, "
                                                      "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
                                                      "threshold rule is in force, for every label it decided, else empty), "

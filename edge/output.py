@@ -158,7 +158,11 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                                r.error, *maps, "", *time_cell])
             else:
                 i = ranking(r.probabilities, threshold)[0]
-                rows.writerow([r.file, labels[i], exact_text(at(r, i, 4)), *(exact_text(at(r, j, 4)) for j in range(len(labels))),
+                # the probabilities as --json, report.json and predictions.csv give them (for_json: 6 decimals, a
+                # tiny one to 6 significant digits, on its side of the rule): the same film's number in every log
+                # a program reads, not 4 decimals, nor 2.65e-10 as 0.000001 (hunt 59)
+                p = [for_json(r.probabilities[j], j, threshold) for j in range(len(labels))]
+                rows.writerow([r.file, labels[i], p[i], *p,
                                "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
             text = buf.getvalue()
             out.write(text)

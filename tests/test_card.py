@@ -540,6 +540,25 @@ def test_card_per_class_lines_line_up_whatever_the_names_length_or_script():
     assert len({shown_width(line.split(" n = ")[0]) for line in rows}) == 1, rows
 
 
+def test_info_counts_are_in_the_order_the_docs_give():
+    """--info's validation.test.per_class.*.counts is an unnamed list: documented nowhere, a script had to guess
+    from the rates which of 6, 0, 6, 0 were the false positives; the order the docs give is the one written
+    (convert.card) and read back (edge.answer_worth) (hunt 59)."""
+    import re
+
+    from convert.card import _counts
+    from edge.answer_worth import exact_rates
+
+    docs = " ".join((Path(__file__).parents[1] / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    info = docs.split("- `--info`:", 1)[1].split("- `--selftest`:", 1)[0]
+    said = re.search(r"`counts`.*?`\[(\w+), (\w+), (\w+), (\w+)\]`", info)
+    assert said, info
+    figures = {"tp": 1, "fn": 2, "fp": 3, "tn": 4}
+    assert _counts(figures)["counts"] == [figures[k] for k in said.groups()]
+    sens, spec = exact_rates({"sensitivity": [0.5, 0.1, 0.9], "specificity": [0.5, 0.1, 0.9], **_counts(figures)})
+    assert (sens[0], spec[0]) == (1 / 3, 4 / 7)  # tp / (tp + fn), tn / (tn + fp)
+
+
 def test_the_card_judges_no_better_than_no_test_from_the_counts_as_the_report_does():
     """1 of 16 COVID films found and 61 of 65 Normal films right: stored to 3 decimals, 0.062 + 0.938 = 1, and the
     card called its COVID answer no better than no test, where the report, from the counts, gave it a PPV above

@@ -478,6 +478,26 @@ def test_a_threshold_above_one_half_is_said_to_find_fewer_films_not_more(model, 
     assert "a P above 0.5 does the reverse, fewer" in help_text
 
 
+def test_json_help_and_docs_name_every_field_of_an_error_line(capsys):
+    """A film refused by its DICOM header under --refuse-atypical carries "atypical": true and "header_says" on its
+    error line; --help's and docs/commands.md's error form named neither or only the first, and a script reading
+    the documented {file, error} shape never learnt why the film was refused (hunt 59)."""
+    from edge.batch import Result
+    from edge.output import writer_for
+
+    says = "the DICOM header says ViewPosition LL: a lateral view, not a frontal chest film"
+    writer_for(["COVID", "Normal"], 1, "json", stamped=True, written=lambda f: {"bytes": 1})(
+        Result("lat.dcm", error=f"refused: {says}", atypical=True, header_says=says))
+    fields = set(json.loads(capsys.readouterr().out))
+    assert {"atypical", "header_says"} <= fields
+    help_text = " ".join(edge_classify("--help").stdout.split())
+    error_form = help_text.split("} or {", 1)[1].split("}", 1)[0]  # --json's help: {answer fields} or {error fields}
+    assert all(f in error_form for f in fields), (fields, error_form)
+    docs = " ".join((ROOT / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    error_form = docs[docs.index('or `{"file", "error"}`'):].split("- A probability", 1)[0]
+    assert all(f'"{f}"' in error_form for f in fields), (fields, error_form)
+
+
 def test_the_above_one_half_note_prints_the_threshold_as_the_rule_column_does(model, film):
     """The note rounded the threshold to 4 digits (COVID>=0.5555 for a typed 0.55555, 0.9999 for 0.999999999)
     while the CSV's rule column and README print it as typed, or to 9 digits rounded down."""

@@ -202,6 +202,30 @@ def test_a_csv_rows_rule_applied_to_its_own_columns_gives_its_label(capsys):
     assert [r[1] for r in rows] == ["Normal", "COVID", "Normal", "COVID"]
 
 
+def test_a_csv_rows_probabilities_are_the_numbers_json_gives_for_the_same_film(capsys):
+    """--csv wrote 4 decimals (0.5104 where --json, report.json and predictions.csv gave 0.510363) and a rare
+    class's 2.65e-10 as 0.000001: a script joining a device's --csv log with a report by probability found no
+    match, and one summing rare-class probabilities was 3,800 times off (hunt 59)."""
+    import numpy as np
+
+    from edge.batch import Result
+    from edge.output import writer_for
+
+    films = [Result("a.png", np.array([0.5103634, 0.4896366])), Result("b.png", np.array([2.65e-10, 1 - 2.65e-10])),
+             Result("c.png", np.array([0.2999999, 0.7000001]))]
+    for rule in (None, (0, 0.3)):
+        for fmt in ("csv", "json"):
+            write = writer_for(["COVID", "Normal"], 1, fmt, threshold=rule)
+            for r in films:
+                write(r)
+        lines = capsys.readouterr().out.splitlines()
+        header, *rows = list(csv.reader(lines[:4]))
+        for row, rec in zip(map(dict, (zip(header, r) for r in rows)), map(json.loads, lines[4:]), strict=True):
+            assert [float(row["p_COVID"]), float(row["p_Normal"])] == list(rec["probabilities"].values()), (row, rec)
+            assert float(row["probability"]) == rec["probability"] and row["label"] == rec["label"]
+        assert rows[0][3] == "0.510363" and rows[1][3] == "2.65e-10"
+
+
 def test_csv_rows_end_in_one_newline_so_windows_text_mode_makes_no_blank_rows(model, film, tmp_path):
     shutil.copyfile(film, tmp_path / "copy.png")
     raw = subprocess.run([sys.executable, "-m", "edge.cli", str(film), str(tmp_path / "copy.png"), "--csv", "--model", str(model)],
@@ -351,7 +375,7 @@ def test_csv_answers_escape_control_characters_in_film_names(capsys):
     assert not CONTROL.search(out.replace("\n", "")), repr(out)
     rows = list(csv.reader(out.splitlines()))
     assert [r[0] for r in rows[1:]] == ["ev/x\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil.png"] * 2, rows
-    assert rows[1][1:5] == ["Normal", "0.7500", "0.2500", "0.7500"], rows
+    assert rows[1][1:5] == ["Normal", "0.75", "0.25", "0.75"], rows
 
 
 def test_csv_answers_quote_a_name_with_a_semicolon(capsys):
@@ -363,7 +387,7 @@ def test_csv_answers_quote_a_name_with_a_semicolon(capsys):
     from edge.output import writer_for
 
     writer_for(["COVID", "Normal"], 1, "csv")(Result("semi/x;=1+1;.png", np.array([0.25, 0.75])))
-    assert capsys.readouterr().out.splitlines()[1].startswith('"semi/x;=1+1;.png",Normal,0.7500,0.2500,0.7500,')
+    assert capsys.readouterr().out.splitlines()[1].startswith('"semi/x;=1+1;.png",Normal,0.75,0.25,0.75,')
 
 
 def test_a_probability_short_of_one_is_never_printed_as_one(capsys):
@@ -378,7 +402,7 @@ def test_a_probability_short_of_one_is_never_printed_as_one(capsys):
         writer_for(["COVID", "Normal"], 2, fmt)(r)
     text, _, row, json_line = capsys.readouterr().out.splitlines()
     assert text.split("\t")[1:] == ["COVID", "0.99999", "Normal", "0.00001"], text
-    assert row.split(",")[1:5] == ["COVID", "0.99999", "0.99999", "0.00001"], row
+    assert row.split(",")[1:5] == ["COVID", "0.999992", "0.999992", "8e-06"], row  # as JSON gives them
     assert json.loads(json_line)["probability"] == 0.999992
     writer_for(["COVID", "Normal"], 1, "text", width=6)(Result("b.png", np.array([0.5, 0.5])))
     assert capsys.readouterr().out.split()[-1] == "0.5000"

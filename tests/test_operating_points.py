@@ -113,7 +113,7 @@ def test_the_device_never_shows_a_probability_across_its_rule(capsys):
         writer_for(labels, 2, fmt, threshold=rule)(r)
     text, _, row, json_line = capsys.readouterr().out.splitlines()
     assert text.split("\t") == ["a.png", "Normal", "0.7000", "COVID", "0.2999999"]
-    assert row.split(",")[1:5] == ["Normal", "0.7000", "0.2999999", "0.7000"]
+    assert row.split(",")[1:5] == ["Normal", "0.7", "0.2999999", "0.7"]  # as JSON gives them
     rec = json.loads(json_line)
     assert rec["label"] == "Normal" and rec["probabilities"]["COVID"] == 0.2999999 < rec["rule"]["threshold"]
     assert rec["top_k"][1] == {"label": "COVID", "probability": 0.2999999}
