@@ -675,15 +675,9 @@ def test_class_group_and_file_names_in_compare_md_are_text_not_markdown():
 def test_cxr_compare_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run, tmp_path):
     """A skull CT among a site's films was scored by both models without a word from cxr-compare, where
     cxr-evaluate names it (hunt 59): named on stderr and among compare.md's and compare.json's warnings."""
-    import shutil
+    from tests.test_evaluate import site_with_a_skull_ct
 
-    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
-    from tests.test_dicom import make_dicom, ramp, with_header
-
-    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
-    site = tmp_path / "site"
-    shutil.copytree(data, site)
-    (site / "Normal" / "IM000001").write_bytes(with_header(make_dicom(ramp()), Modality="CT", BodyPartExamined="SKULL"))
+    site = site_with_a_skull_ct(tiny_run, tmp_path)
     out = tmp_path / "cmp"
     res = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(tiny_run / "model_int8.tflite"),
                                            str(site), "--out", str(out), "--n-boot", "100", "--quiet", "--keep-seen"])

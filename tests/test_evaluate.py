@@ -412,9 +412,8 @@ def test_each_unreadable_film_is_said_on_one_line_of_text(capsys):
     assert capsys.readouterr().err == 'cxr-evaluate: "COVID/broken\\xff\\nname.png": corrupt or truncated image\n'
 
 
-def test_cxr_evaluate_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run, tmp_path):
-    """A skull CT among a site's chest films was scored, and counted in every figure, without a word: its header
-    was never read. It is named on stderr and in the report's warnings beside the figures, and still scored."""
+def site_with_a_skull_ct(tiny_run, tmp_path) -> Path:
+    """A copy of the tiny run's films with a skull CT (a DICOM film whose header says so) filed as Normal/IM000001."""
     import shutil
 
     import pytest
@@ -422,10 +421,16 @@ def test_cxr_evaluate_names_a_film_whose_dicom_header_says_no_chest_film(tiny_ru
     pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
     from tests.test_dicom import make_dicom, ramp, with_header
 
-    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     site = tmp_path / "site"
-    shutil.copytree(data, site)
+    shutil.copytree(Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]), site)
     (site / "Normal" / "IM000001").write_bytes(with_header(make_dicom(ramp()), Modality="CT", BodyPartExamined="SKULL"))
+    return site
+
+
+def test_cxr_evaluate_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run, tmp_path):
+    """A skull CT among a site's chest films was scored, and counted in every figure, without a word: its header
+    was never read. It is named on stderr and in the report's warnings beside the figures, and still scored."""
+    site = site_with_a_skull_ct(tiny_run, tmp_path)
     out = tmp_path / "report"
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(site), "--keep-seen", "--out", str(out),
                                           "--n-boot", "100", "--explain", "0", "--quiet"])
