@@ -89,7 +89,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
     from convert.seen import leave_out_seen
     from convert.set_notes import conflict_warning, copies_warning, split_copies
     from convert.study_design import design_note, evaluation_design, trained_sources
-    from edge.dicom_view import SAYS, film_said, headers_warning
+    from edge.dicom_view import film_said, headers_warning, in_words
     from train.audit import shortcut_audit, summary_line
     from train.code_distance import copies_within
 
@@ -134,4 +134,4 @@ def site_films(s: Settings, m: Loaded) -> Films:
         print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
               "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
     return Films(res, y, matched, data_warnings, seen_note, drawn, design, rule_warnings, twins, conflicts, groups,
-                 given_values, audit, {f: f"{SAYS} {t[0]}: {t[1]}" for f, t in said.items()})
+                 given_values, audit, {f: in_words(t) for f, t in said.items()})

@@ -46,10 +46,9 @@ FOR_PROCESSING_SOP = {"1.2.840.10008.5.1.4.1.1.1.1.1", "1.2.840.10008.5.1.4.1.1.
 SAYS = "the DICOM header says"
 
 
-def header_says(ds) -> str | None:
-    """Why a DICOM data set's header says it is no frontal chest radiograph ("the DICOM header says ViewPosition
-    LL: a lateral film; the model was trained on frontal films"), or None where it does not say so plainly."""
-    said = said_of(ds)
+def in_words(said: tuple[str, str] | None) -> str | None:
+    """said_of's (what the header says, what it means) as one sentence: "the DICOM header says ViewPosition LL: a
+    lateral film; the model was trained on frontal films"; None for None."""
     return None if said is None else f"{SAYS} {said[0]}: {said[1]}"
 
 
@@ -105,9 +104,8 @@ def film_said(path: str | Path) -> tuple[str, str] | None:
 
 
 def film_header_says(path: str | Path) -> str | None:
-    """:func:`header_says` for a file (film_said)."""
-    said = film_said(path)
-    return None if said is None else f"{SAYS} {said[0]}: {said[1]}"
+    """Why a file's DICOM header says it is no frontal chest radiograph, in words (in_words of film_said)."""
+    return in_words(film_said(path))
 
 
 def headers_warning(folder: str | Path, films: list[str], scored: str, shown: int = 5,
