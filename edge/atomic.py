@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from edge.leftovers import LIVE, clear_leftovers
+from edge.leftovers import LIVE, clear_leftovers, lock_descriptor
 
 try:
     import fcntl  # a live writer holds a lock on what it writes (edge.leftovers.clear_leftovers); not on Windows
@@ -32,11 +32,7 @@ def _hold(path: str | Path) -> int | None:
     """A descriptor holding a shared lock on ``path`` (a temporary file or stage) while its writer
     lives: a cleanup in another process, another container's pid 1 included, finds it locked. None
     where locks cannot be taken (Windows, which could not then rename or remove the open file)."""
-    if fcntl is None:
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
+    if (fd := lock_descriptor(path)) is None:
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)

@@ -38,13 +38,20 @@ def temporary_for(name: str) -> str | None:
     return None if m is None else m["stem"] + (m["suffix"] or "")
 
 
-def _locked(path: Path) -> bool | None:
-    """Whether a writer holds ``path``'s lock (edge.atomic._hold); None where that cannot be told."""
+def lock_descriptor(path: str | Path) -> int | None:
+    """A read-only descriptor of ``path`` to take a lock on (the writer's shared one, edge.atomic._hold, or the
+    cleanup's test of it, _locked); None where locks cannot be taken (Windows) or the file cannot be opened."""
     if fcntl is None:
         return None
     try:
-        fd = os.open(path, os.O_RDONLY)
+        return os.open(path, os.O_RDONLY)
     except OSError:
+        return None
+
+
+def _locked(path: Path) -> bool | None:
+    """Whether a writer holds ``path``'s lock (edge.atomic._hold); None where that cannot be told."""
+    if (fd := lock_descriptor(path)) is None:
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
