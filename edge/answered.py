@@ -50,6 +50,7 @@ class Answer(NamedTuple):
     written: Written | None  # the film's stamp then
     model: str | None = None  # the SHA-256 of the model file that gave it; None where the log predates it
     label: str | None = None
+    refused: bool = False  # refused as flagged (--refuse-atypical): no label, and kept only where refusals are
 
 
 def model_sha256(path: Path) -> str:
@@ -78,17 +79,20 @@ def _time(rec: dict) -> float | None:
         return None
 
 
-def answered_times(logs: Path | Iterable[Path]) -> dict[str, Answer]:
+def answered_times(logs: Path | Iterable[Path], refusals: bool = False) -> dict[str, Answer]:
     """Each file's last answer in ``logs`` (a log and its rotated copies, read oldest first by their modification
     times; ``.gz`` ones too) where it has a label (not an error, which an answer with a
     label before it no longer counts against): its time and the film's stamp, either None where the
     line lacks it. Lines with neither (a batch's), and lines that
     are not JSON (a line cut by a crash), are passed over: those films are answered again, which
-    is what happened without this."""
+    is what happened without this. ``refusals`` (a watch with --refuse-atypical): a film refused as flagged, its
+    stamp and model file named (0.44 and later), counts as answered, as a film given a label does: every restart
+    read each refused film's header again, or decoded and classified it again, and appended one more refusal to the
+    log for it. Without --refuse-atypical now, a refusal is no answer: the film is classified."""
     answers: dict[str, Answer] = {}
     shared: dict[str, str] = {}
     for log in sorted([logs] if isinstance(logs, Path) else list(logs), key=_written_last):
-        _read_log(log, answers, shared)
+        _read_log(log, answers, shared, refusals)
     return answers
 
 
@@ -99,7 +103,7 @@ def _written_last(log: Path) -> int:
         return 0
 
 
-def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str]) -> None:
+def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str], refusals: bool = False) -> None:
     records, foreign = 0, None  # a log holding no JSON line but other text is no --json log (a CSV log, a model file)
     try:
         opened = gzip.open(log, "rt", encoding="utf-8", errors="replace") if log.name.endswith(".gz") else \
@@ -117,13 +121,15 @@ def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str]) -> 
                 records += 1
                 if not isinstance(rec, dict) or not isinstance(name := exact_name(rec), str):
                     continue  # a name that is not UTF-8 is keyed by its bytes (edge.names)
-                if "label" not in rec:
-                    if "error" in rec:  # its last answer is an error: answered again, as the module says
-                        answers.pop(name, None)
-                    continue
                 at, written = _time(rec), _written(rec)
                 # one string each, not one a line: a log of 300,000 answers is held in memory for the watch's life
                 model = shared.setdefault(m, m) if isinstance(m := rec.get("model_sha256"), str) else None
+                if "label" not in rec:
+                    if refusals and rec.get("atypical") is True and written is not None and model is not None:
+                        answers[name] = Answer(at, written, model, None, refused=True)
+                    elif "error" in rec:  # its last answer is an error: answered again, as the module says
+                        answers.pop(name, None)
+                    continue
                 label = shared.setdefault(rec["label"], rec["label"]) if isinstance(rec["label"], str) else None
                 if written is not None:  # appended in order: the last line is the last answer
                     answers[name] = Answer(at, written, model, label)
@@ -259,5 +265,5 @@ def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list
     shown = ", ".join(os.path.join(f, "") for f in folders)  # in/, not "films in in": marked as the folders they are
     return (f"note: {counted(count, 'film')} in {shown} {'has' if count == 1 else 'have'} no answer in "
             f"{logs_named(logs)}: answering {'it' if count == 1 else 'them'} (films that arrived while no watch ran, or "
-            "whose last answer was an error; or answers trimmed or rotated "
+            "whose last answer was an error, or a refusal while --refuse-atypical is not given now; or answers trimmed or rotated "
             "out of the log: give each rotated copy with --skip-answered too)")

@@ -75,7 +75,8 @@ def main(
                                                        "--skip-answered reads them), file_bytes (a name that is not UTF-8: its bytes "
                                                        "in base64)} or {file, error, time and written with --watch, "
                                                        "file_bytes, and atypical: true for a film refused by "
-                                                       "--refuse-atypical, with header_says where its DICOM header refused it}."),
+                                                       "--refuse-atypical, with header_says where its DICOM header refused it, "
+                                                       "and model_sha256 with --watch}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class (the numbers --json gives), "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, "
                                                      "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
@@ -154,8 +155,8 @@ def main(
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
              "are now (the same size, modification and change times), so a restart does not answer the whole folder "
              "again; films that arrived or changed (a chmod too) "
-             "since, films whose answer was an error, and films another model file answered (another model_sha256) "
-             "are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
+             "since, films whose answer was an error (a refusal is skipped under --refuse-atypical, else classified), and "
+             "films another model file answered (another model_sha256) are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
              "log (answers.jsonl.1, .gz too): a film whose answer was rotated away is answered again. A LOG that "
              "does not exist yet skips nothing (a warning says so)."),
     tally_every: Optional[int] = typer.Option(
@@ -258,7 +259,7 @@ def main(
             from edge.stdout_file import name_of
 
             try:
-                answered = answered_times(skip_answered)
+                answered = answered_times(skip_answered, refusals=refuse_atypical)
             except ValueError as e:
                 raise _fail(str(e))
             read, warnings = missing_logs(skip_answered, name_of(sys.stdout))

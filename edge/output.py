@@ -205,8 +205,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 rec["time"] = _now()
             if written is not None and (stamp := written(r.file)) is not None:
                 rec["written"] = stamp
-            if model_sha256 is not None and "error" not in rec:
-                rec["model_sha256"] = model_sha256
+            if model_sha256 is not None and ("error" not in rec or rec.get("atypical")):  # a refusal, too, names the
+                rec["model_sha256"] = model_sha256  # file whose check refused it: --skip-answered skips it while both stay
             print(json.dumps(texts(rec)), file=out)  # valid UTF-8 whatever the name (edge.names)
 
         return write_json

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 
 
 def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int, maps_failed: int = 0,
-          by_header: int = 0) -> str:
+          by_header: int = 0, refused: int = 0) -> str:
     """'13 files: 7 COVID, 4 Normal, 2 failed; 2 unlike the training images' (classes in the model's
     order). The counts after the colon add up to ``n``: ``failed`` files got no label. A labelled
     file whose --explain map could not be written is counted apart, as it still has its label. ``by_header`` of the
-    ``flagged`` were flagged by their DICOM header (edge.dicom_view), not by the input check."""
-    counts = [f"{labelled[c]} {c}" for c in labels] + ([f"{failed} failed"] if failed else [])
+    ``flagged`` were flagged by their DICOM header (edge.dicom_view), not by the input check. ``refused`` of the
+    ``failed`` were refused as flagged (--refuse-atypical) and are counted apart: a film refused by design and one that
+    could not be read (a broken file, a copy not finished) both read '2 failed', and only the second needs fixing."""
+    failed -= refused
+    counts = ([f"{labelled[c]} {c}" for c in labels] + ([f"{refused} refused"] if refused else [])
+              + ([f"{failed} failed"] if failed else []))
     parts = [f"{n} file{'' if n == 1 else 's'}: " + ", ".join(counts)]
     if flagged - by_header:
         parts.append(f"{flagged - by_header} unlike the training images (input check)")
@@ -34,6 +38,7 @@ class Tally:
     labelled: Counter[str] = field(default_factory=Counter)
     images: int = 0
     failed: int = 0  # files with no label
+    refused: int = 0  # of failed, those refused as flagged (--refuse-atypical)
     flagged: int = 0
     by_header: int = 0  # of flagged, those flagged by their DICOM header (edge.dicom_view)
     maps: int = 0
@@ -48,7 +53,9 @@ class Tally:
         tries a failed file again when it changes (a copy that had not finished): the file then counts once, as
         its last try went."""
         if self.retries and file in self.failed_files:
-            self.flagged -= self.failed_files.pop(file)
+            refused = self.failed_files.pop(file)  # a failed film was flagged only where it was refused
+            self.flagged -= refused
+            self.refused -= refused
             self.by_header -= self.header_failed.pop(file, False)
             self.images -= 1
             self.failed -= 1
@@ -59,6 +66,7 @@ class Tally:
         self.maps_failed += map_failed
         if label is None:
             self.failed += 1
+            self.refused += bool(flagged)
             self.failed_files[file] = bool(flagged)
             if flagged and by_header:
                 self.header_failed[file] = True
@@ -78,4 +86,5 @@ class Tally:
         return bool(self.failed or self.maps_failed)
 
     def line(self, labels: list[str]) -> str:
-        return tally(self.labelled, labels, self.images, self.failed, self.flagged, self.maps_failed, self.by_header)
+        return tally(self.labelled, labels, self.images, self.failed, self.flagged, self.maps_failed, self.by_header,
+                     self.refused)

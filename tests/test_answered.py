@@ -35,8 +35,8 @@ def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
         '{"file": "d.png", "label": "CO',  # a line cut by a crash
     ]) + "\n")
     answers = answered_times(log)
-    assert answers == {"a.png": (2000.0, None, None, "Normal"), "e.png": (3000.0, (12, 7, 8), None, "Normal"),
-                       "f.png": (9000.0, None, None, "COVID")}
+    assert answers == {"a.png": (2000.0, None, None, "Normal", False), "e.png": (3000.0, (12, 7, 8), None, "Normal", False),
+                       "f.png": (9000.0, None, None, "COVID", False)}
     # a log without stamps (0.23 and earlier): answered after the film's later file time, by over a second
     assert already_answered(answers, "a.png", (10, 1500 * 10**9, 1, 1400 * 10**9))
     assert not already_answered(answers, "a.png", (10, 1000 * 10**9, 1, 2500 * 10**9))  # moved in later (cp -p)
@@ -281,5 +281,5 @@ def test_a_rotated_gz_log_is_read_and_the_newest_log_has_the_last_word(tmp_path)
     new.write_text(json.dumps({"file": "a.png", "label": "Normal", "time": _at(2000), "written": _written(12, 7, 8)}) + "\n")
     os.utime(old, ns=(10**18, 10**18))
     os.utime(new, ns=(2 * 10**18, 2 * 10**18))
-    assert answered_times([new, old]) == {"a.png": (2000.0, (12, 7, 8), None, "Normal"),
-                                          "b.png": (1000.0, (10, 1, 2), None, "COVID")}
+    assert answered_times([new, old]) == {"a.png": (2000.0, (12, 7, 8), None, "Normal", False),
+                                          "b.png": (1000.0, (10, 1, 2), None, "COVID", False)}
