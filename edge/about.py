@@ -36,18 +36,22 @@ def about_problem(about: list[str], images: list[str], per_film: list[str], json
         one = len(per_film) == 1
         return (f"{about[0]} is about the model file and classifies nothing: {', '.join(per_film)} "
                 f"{'is' if one else 'are'} for classifying films; leave {'it' if one else 'them'} out")
-    if about[0] in ("--info", "--card") and (json_out or csv_out):
-        return (f"{about[0]} {'is JSON already' if about[0] == '--info' else 'is for people; --info gives the facts as JSON'}: "
-                f"leave out {'--json' if json_out else '--csv'}")
+    if about[0] == "--card" and (json_out or csv_out):
+        return f"--card is for people; --info gives the facts as JSON: leave out {'--json' if json_out else '--csv'}"
+    if about[0] == "--info" and csv_out:  # --json asks for what --info gives: its facts as JSON, on one line
+        return "--info prints JSON (with --json on one line), not CSV: leave out --csv"
     if about[0] == "--selftest" and csv_out:
         return "--selftest prints text, or JSON with --json; not CSV"
     return None
 
 
 def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
-    """Print ``which`` (--info, --card or --selftest) of the loaded edge.model.EdgeModel ``m``; the exit code."""
+    """Print ``which`` (--info, --card or --selftest) of the loaded edge.model.EdgeModel ``m``; the exit code.
+    --info with ``json_out`` prints its JSON on one line, as every other --json output is one JSON object a line."""
     if which == "--info":
-        facts = m.info()
+        # "decision": the stored label rule, as report.json and the metadata name it, null where the file stores none
+        # (absent, a script's info["decision"] failed on the files that answer by the most probable class)
+        facts = {**m.info(), "decision": m.meta.get("decision")}
         v = facts.get("validation")
         if isinstance(v, dict) and isinstance(v.get("other_classes"), dict):  # [value, low, high], as its other shares
             facts["validation"] = {**v, "other_classes": other_classes_with_ci(v["other_classes"])}
@@ -55,7 +59,7 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
             facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
         with written_to_stdout(PROG):
             # valid UTF-8 whatever the file's name (edge.names): a name's undecodable bytes as \xNN, and <field>_bytes
-            print(json.dumps(texts(json.loads(json.dumps(facts, default=str))), indent=2))
+            print(json.dumps(texts(json.loads(json.dumps(facts, default=str))), indent=None if json_out else 2))
         return EXIT_OK
     if which == "--card":
         if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too

@@ -17,6 +17,7 @@ from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
 from edge.decision import beside_rule, ranking
 from edge.error_lines import error_in_words
 from edge.figures import counted
+from edge.input_order import Placed, in_input_order
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format
 from edge.output import csv_header_text, rule_caption, shown, writer_for
@@ -90,8 +91,9 @@ def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
         say(note)
 
 
-def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Result]) -> int:
-    """Answer every film (``missing``: the error results of names that were not films), and return the exit code."""
+def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Placed]) -> int:
+    """Answer every film (``missing``: the error results of names that were not films, each answered where its name
+    was given: edge.input_order), and return the exit code."""
     watcher, skip = None, None
     if how.watch:
         from edge.answered import Skip
@@ -125,7 +127,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                                                                                     how.rule, 2),
                                                      r.file, how.explain, taken,
                                                      rule_caption(r.probabilities, label, how.rule, m.labels),
-                                                     r.header_says or r.atypical)
+                                                     r.header_says or r.atypical, how.rule)
                         mapped = True
                     except Exception as e:  # the label stands; only its map is missing
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}
@@ -144,7 +146,6 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
     unwritten = ("; the films whose answers were not written are answered at the next start (--skip-answered skips "
                  "only those written)") if how.watch and how.answered is not None else ""
     keep = how.explain is not None
-    emit(missing)
     if watcher is not None:
         from edge.interrupts import hangup_said, kept_interrupts
         from edge.watch import watch as arrivals
@@ -182,7 +183,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.interrupts import sigterm_as_interrupt
 
         with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
-            emit(classify_files(m, paths, how.threads, keep_inputs=keep, refuse_header=how.refuse_atypical))
+            emit(in_input_order(classify_files(m, paths, how.threads, keep_inputs=keep, refuse_header=how.refuse_atypical),
+                                missing))
     if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
         say(f"summary: {total.line(m.labels)}")
     if how.explain is not None:

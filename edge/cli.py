@@ -36,7 +36,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     cls=OnceOnlyCommand,
     help=(
         "Classify chest X-ray images (PNG, JPEG, 16-bit PNG, DICOM with the [dicom] extra) with a "
-        "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability. "
+        "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability, in the order the "
+        "inputs were given (a name that gave no film: its error there). "
         "Give files, folders (their images are classified in name order; a film that ran out of memory beside "
         "others is tried again alone after them, and its line comes last) or '-' to read paths "
         "from standard input (one a line, or NUL-separated as find -print0 gives them). In the text output a file name "
@@ -101,9 +102,8 @@ def main(
                                                                 "equalised, as pixels 0..255: --info says so). For a cxr-edge file "
                                                                 "they rename its classes by position, with a warning; giving its own "
                                                                 "classes in another order is refused."),
-    info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON, and exit "
-                                                    "(file_sha256: the whole file's SHA-256, the model_sha256 of "
-                                                    "--watch --json's answers)."),
+    info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON (with --json: on one line), and exit "
+                                                    "(file_sha256: the whole file's SHA-256, the model_sha256 of --watch --json's answers; decision: the label rule it stores, null where none)."),
     card: bool = typer.Option(False, "--card", help="Print, for people, what the model file was trained and tested on and "
                                                     "how it scored (sensitivity and specificity per class with 95% "
                                                     "intervals, stored in it by cxr-convert), and exit."),

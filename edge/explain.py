@@ -24,6 +24,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
+from edge.decision import for_json
 from edge.figures import exact_text, fixed
 from edge.map_paths import map_stem, same_folder
 from edge.names import as_text
@@ -231,14 +232,16 @@ def flagged_caption(atypical: bool | str | None) -> str:
 
 
 def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: float, path: str, out_dir: Path,
-                 taken: set[str], rule: str = "", atypical: bool | str | None = False) -> dict:
+                 taken: set[str], rule: str = "", atypical: bool | str | None = False,
+                 threshold: tuple[int, float] | None = None) -> dict:
     """Map where ``model`` found the evidence for ``label`` in ``image`` (the model input of the
     file at ``path``, which gave ``label`` this ``probability``, by the threshold ``rule`` in words, if any:
     edge.output.rule_caption; ``atypical``: the input check flagged the film, or its DICOM header's reason
     (flagged_caption), said in the caption, since the map is the picture most likely looked at alone); write the picture to ``out_dir``
     (atomically, under a name no other file there has) and return {"map": its path,
     "evidence_at_border": share or None where no evidence was found, "covered_probability": the
-    answer's probability with its strongest square covered}."""
+    answer's probability with its strongest square covered, as --json gives every probability (edge.decision.for_json:
+    a tiny one to 6 significant digits, not 0; on its side of ``threshold``, the rule in force)}."""
     if same_folder(Path(path).parent, Path(out_dir)):
         raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
                          "(over a film of the same name), so give --explain a folder of its own")
@@ -263,4 +266,4 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     target = write_new(Path(out_dir), stem, ".png", taken, draw)
     share = found.share_at_border
     return {"map": str(target), "evidence_at_border": None if share is None else round(share, 4),
-            "covered_probability": round(found.probability(covered=True), 6)}
+            "covered_probability": for_json(found.probability(covered=True), label, threshold)}

@@ -10,6 +10,7 @@ from typing import TextIO
 from edge.batch import Result, expand_inputs
 from edge.film_files import is_image_file, walked_into
 from edge.figures import counted
+from edge.input_order import Placed, after_repeats_left_out
 from edge.no_images import why_no_images
 from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
 
@@ -80,15 +81,16 @@ def with_stdin(args: list[str], stdin: TextIO | None = None) -> list[str]:
     return out
 
 
-def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result], str | None]:
-    """(files to classify, error Results, why nothing at all can be classified or None).
+def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Placed], str | None]:
+    """(files to classify, error Results each with its place among them, why nothing at all can be classified or None).
 
     A folder that holds no image is an error Result among the others (counted, reported, exit
     code 1), whether it was named as an argument or on standard input; inputs that give nothing
-    at all are one reason for the whole batch (the caller's error line)."""
+    at all are one reason for the whole batch (the caller's error line). Each error's place is where its
+    name was given (edge.input_order): a program reading --json or --csv beside its list of inputs."""
     args = with_stdin(images)
     paths: list[str] = []
-    errors: list[Result] = []
+    errors: list[tuple[int, Result | str]] = []  # a str: a folder without images, its reason worked out below
     empty: list[str] = []
     linked: list[str] = []
     masks: list[str] = []
@@ -97,9 +99,10 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
     for a in args:
         files, gone = expand_inputs([a], recursive=recursive, linked=linked, masks=masks)
         paths.extend(files)
-        errors.extend(gone)
+        errors.extend((len(paths), r) for r in gone)
         if not files and not gone:  # a folder with no image in it
             empty.append(a)
+            errors.append((len(paths), a))
         elif files == [a]:  # a file gives itself
             named.add((os.path.realpath(os.path.dirname(a) or "."), os.path.basename(a)))
         elif files and not recursive:  # a folder's films: no stat per name
@@ -114,19 +117,23 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Result],
         if os.path.realpath(a) not in said_of and (said := films_not_entered(a, given, named)):
             said_of.add(os.path.realpath(a))
             print(f"edge-classify: warning: {said}", file=sys.stderr, flush=True)
-    if not paths and not errors:  # nothing classified must not look like success (cron, pipes)
+    if not paths and len(errors) == len(empty):  # nothing classified must not look like success (cron, pipes)
         named = [a for a in images if a != "-"]
         return [], [], why_no_images(args, recursive, "-" in images and len(args) == len(named))
-    for a in empty:
-        reason = why_no_images([a], recursive, False)
-        errors.append(Result(a, error=reason.replace(f"no images found in {a}", "no images found in this folder", 1)))
-    paths, repeats = once_each(paths)
+    placed = [(at, r if isinstance(r, Result) else _no_images(r, recursive)) for at, r in errors]
+    kept, repeats = once_each(paths)
+    placed, paths = after_repeats_left_out(placed, paths, kept), kept
     if repeats:  # answered twice, a film was counted twice in the summary a site compares with its own rate
         print(f"edge-classify: note: {counted(repeats, 'name')} given again by the inputs (a folder given twice, a "
               f"folder and its sub-folder, a file and its folder) "
               f"{'is left out: it' if repeats == 1 else 'are left out: each'} is answered once, where first named",
               file=sys.stderr, flush=True)
-    return paths, errors, None
+    return paths, placed, None
+
+
+def _no_images(folder: str, recursive: bool) -> Result:
+    reason = why_no_images([folder], recursive, False)
+    return Result(folder, error=reason.replace(f"no images found in {folder}", "no images found in this folder", 1))
 
 
 def films_not_entered(folder: str, given: set[str], named: set[tuple[str, str]] = frozenset()) -> str | None:

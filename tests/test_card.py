@@ -302,7 +302,7 @@ def test_the_files_own_facts_stay_its_own_and_each_is_asked_for_alone(tiny_run, 
     for options, said in ((["--card", "--selftest"], "choose one of --card and --selftest"),
                           (["--selftest", "--info"], "choose one of --info and --selftest"),
                           (["--card", "--json"], "--card is for people; --info gives the facts as JSON"),
-                          (["--info", "--csv"], "--info is JSON already"),
+                          (["--info", "--csv"], "--info prints JSON (with --json on one line), not CSV"),
                           (["--selftest", "--csv"], "--selftest prints text, or JSON with --json"),
                           (["x.png", "--card"], "--card is about the model file and classifies nothing"),
                           # printed as if obeyed: a card 'under' a threshold it never applied

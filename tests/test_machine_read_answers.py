@@ -1,0 +1,95 @@
+"""What a program reading edge-classify's machine outputs relies on: --info with --json (one line of JSON, not an
+exit 2), --info's "decision" (null where the file stores no rule, as report.json and the metadata name it), a
+batch's answers in the order its inputs were given (an error among them, not before them all), and --explain's
+covered_probability written as every other probability in the JSON. Real tiny model (tests/conftest.py's tiny_run)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from edge.batch import Result
+from edge.cli import app
+
+
+def _films(tiny_run: Path) -> list[Path]:
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    return sorted((data / "COVID").glob("*.png"))[:2] + sorted((data / "Normal").glob("*.png"))[:1]
+
+
+def test_info_takes_json_and_names_the_stored_rule_null_where_none(tiny_run):
+    """--info --json was refused with exit code 2 ("--info is JSON already"), which --help did not say: a script
+    that gives --json to every call for JSON got none. And a file without a stored rule had no "decision" key."""
+    model = str(tiny_run / "model_int8.tflite")
+    plain = CliRunner().invoke(app, ["--info", "--model", model])
+    assert plain.exit_code == 0, plain.output
+    one = CliRunner().invoke(app, ["--info", "--json", "--model", model])
+    assert one.exit_code == 0, one.output
+    assert len(one.stdout.splitlines()) == 1 and json.loads(one.stdout) == json.loads(plain.stdout)
+    facts = json.loads(plain.stdout)
+    assert "decision" in facts and facts["decision"] is None  # this file stores no rule: null, not absent
+    r = CliRunner().invoke(app, ["--info", "--csv", "--model", model])
+    assert r.exit_code == 2 and "--info prints JSON (with --json on one line), not CSV: leave out --csv" in r.output
+
+
+def test_a_batchs_errors_come_where_their_names_were_given(tiny_run, tmp_path):
+    """The error of a name that gave no film (no such file, a folder without images) was written before every
+    answer: a program reading --json or --csv beside its own list of inputs had each answer one row off."""
+    a, b, c = _films(tiny_run)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    gone = tmp_path / "gone.png"
+    given = [a, gone, b, empty, a, c, tmp_path / "gone2.png"]  # a given twice: answered once, where first named
+    want = [str(p) for p in (a, gone, b, empty, c, tmp_path / "gone2.png")]
+    model = str(tiny_run / "model_int8.tflite")
+    r = CliRunner().invoke(app, [*map(str, given), "--json", "--model", model])
+    assert r.exit_code == 1, r.output
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [rec["file"] for rec in records] == want
+    assert [("error" in rec) for rec in records] == [False, True, False, True, False, True]
+    r = CliRunner().invoke(app, [*map(str, given), "--csv", "--model", model])
+    assert [row["file"] for row in csv.DictReader(io.StringIO(r.stdout))] == want
+
+
+def test_errors_in_order_still_stream():
+    """An error waits for the answers of the films given before it, never for those after it."""
+    from edge.input_order import in_input_order
+
+    pulled: list[str] = []
+
+    def answers():
+        for name in ("a", "b", "c"):
+            pulled.append(name)
+            yield Result(name, probabilities=np.array([1.0]))
+
+    out = in_input_order(answers(), [(1, Result("x", error="no such file or folder")),
+                                     (0, Result("w", error="no such file or folder")),
+                                     (3, Result("z", error="no such file or folder"))])
+    assert next(out).file == "w" and pulled == []
+    assert next(out).file == "a" and next(out).file == "x" and pulled == ["a"]  # x before b is decoded
+    assert [r.file for r in out] == ["b", "c", "z"]
+
+
+def test_covered_probability_keeps_a_tiny_probability_as_the_other_probabilities_do(tiny_run, tmp_path):
+    """covered_probability was round(p, 6): 1.1e-07 was written 0, and 0.99999989 was 1.0 (a certainty), where every
+    other probability in --json keeps 6 significant digits of a tiny one and stays off 0 and 1 (edge.decision.for_json)."""
+    from edge.decision import for_json
+    from edge.explain import explain_file, occlusion
+    from edge.model import EdgeModel
+    from edge.preprocess import preprocess_file
+
+    m = EdgeModel(tiny_run / "model_int8.tflite")
+    image = preprocess_file(str(_films(tiny_run)[0]), m.preprocess)
+    found = occlusion(m.log_scores, image, 0)
+    covered = found.base - found.largest_fall  # the label's log-odds with its strongest square covered
+    assert abs(covered) > 1e-6
+    m.temperature *= abs(covered) / 16  # the same map, at log-odds of +-16: p = 1.1e-07, or 1 - 1.1e-07
+    (tmp_path / "maps").mkdir()
+    out = explain_file(m, image, 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path / "maps", set())
+    p = 1 / (1 + np.exp(-16 * np.sign(covered)))
+    assert 0 < out["covered_probability"] < 1 and out["covered_probability"] == for_json(p, 0, None), out
