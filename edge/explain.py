@@ -23,8 +23,8 @@ from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
 from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
-from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.decision import for_json
+from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
 from edge.figures import exact_text, fixed
 from edge.map_paths import map_stem, same_folder
 from edge.names import as_text
