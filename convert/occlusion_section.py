@@ -15,8 +15,19 @@ import numpy as np
 from convert import plots
 from convert.evidence_words import evidence_line
 from convert.report_text import image, md_cell
+from edge.decision import for_json
 from edge.figures import fixed
 from edge.synthetic_words import synthetic_mark
+
+
+def occlusion_rows(mistakes: list[dict], classes: list[str], files: list[str]) -> list[dict]:
+    """report.json's rows for the most confident mistakes, each probability as every other in report.json
+    (edge.decision.for_json: a tiny one to 6 significant digits; round(p, 6) wrote a covered 1.1e-07 as 0)."""
+    return [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
+             "probability": for_json(m["probability"], m["predicted"], None),
+             "border_share": None if m["border_share"] is None else round(m["border_share"], 3),
+             "covered_probability": for_json(m["map"].probability(covered=True), m["predicted"], None)}
+            for m in mistakes]
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],
@@ -24,11 +35,7 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     """Markdown (and occlusion.png, and report["occlusion"]) for the most confident mistakes, led by
     the share of the evidence in the border over the whole set when ``evidence`` is given.
     ``scope`` ends the heading, e.g. " (int8, test split)"."""
-    report["occlusion"] = [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
-                            "probability": round(m["probability"], 6),
-                            "border_share": None if m["border_share"] is None else round(m["border_share"], 3),
-                            "covered_probability": round(m["map"].probability(covered=True), 6)}
-                           for m in mistakes]
+    report["occlusion"] = occlusion_rows(mistakes, classes, files)
     md = [f"## Where the model looked on its most confident mistakes{scope}", ""]
     if evidence:
         report["evidence_border_share"] = evidence

@@ -93,3 +93,17 @@ def test_covered_probability_keeps_a_tiny_probability_as_the_other_probabilities
     out = explain_file(m, image, 0, 0.5, str(tmp_path / "films" / "x.png"), tmp_path / "maps", set())
     p = 1 / (1 + np.exp(-16 * np.sign(covered)))
     assert 0 < out["covered_probability"] < 1 and out["covered_probability"] == for_json(p, 0, None), out
+
+
+def test_report_json_writes_a_mistakes_tiny_covered_probability_as_every_other_probability(tmp_path):
+    """report.json's occlusion rows wrote round(p, 6): a covered probability of 1.1e-07 read 0, where --json and
+    predictions.csv give 1.1e-07 (edge.decision.for_json)."""
+    from convert.occlusion_section import occlusion_rows
+
+    class Covered:  # what convert.occlusion's map answers: the label's probability with its strongest square covered
+        def probability(self, covered: bool) -> float:
+            return 1.1e-07 if covered else 0.97
+
+    mistakes = [{"index": 0, "true": 1, "predicted": 0, "probability": 0.97, "border_share": None, "map": Covered()}]
+    (row,) = occlusion_rows(mistakes, ["COVID", "Normal"], ["a.png"])
+    assert row["covered_probability"] == 1.1e-07 and row["probability"] == 0.97 and row["predicted"] == "COVID"
