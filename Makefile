@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib; print(hashlib.sha1(open('pyproject.toml', 'rb').read()).hexdigest()[:12])")
 RUN    ?= runs/demo
 
-.PHONY: demo test test-tflite-runtime install bench clean
+.PHONY: demo test test-tflite-runtime test-floors install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,20 +33,37 @@ PY311 := $(shell command -v python3.11 2>/dev/null)
 test: $(STAMP)
 	CXR_EDGE_MODELS_OUT=$(MODELS) $(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory test-tflite-runtime
+	$(MAKE) --no-print-directory test-floors
 
 test-tflite-runtime:
 ifeq ($(PY311),)
 	@echo "SKIPPED tflite-runtime 2.14 check: no python3.11 on this machine"
 else
 	test -x $(TFLITE_VENV)/bin/python || $(PY311) -m venv $(TFLITE_VENV)
-	$(TFLITE_VENV)/bin/python -m pip install -q 'tflite-runtime==2.14.*' 'numpy<2' 'pillow>=10.1' 'typer>=0.16,<0.29' pytest  # as pyproject.toml asks on a Pi
+	$(TFLITE_VENV)/bin/python -m pip install -q 'tflite-runtime==2.14.*' 'numpy<2' 'pillow>=10.1' 'typer>=0.26,<0.29' pytest  # as pyproject.toml asks on a Pi
 	$(TFLITE_VENV)/bin/python -m pip install -q --no-deps -e .
 	CXR_EDGE_RUNTIME=tflite_runtime CXR_EDGE_MODELS=$(MODELS) $(TFLITE_VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	  tests/test_runtime_compat.py tests/test_preprocess.py tests/test_watch.py
+endif
+
+# The same on the oldest releases pyproject.toml allows, which pip keeps where a Pi has them (the lane above gets the
+# newest): numpy 1.23 (the first with Python 3.11 wheels), Pillow 10.1, typer 0.26, pydicom 3.0.1.
+FLOORS_VENV := .venv-floors
+FLOORS := 'tflite-runtime==2.14.*' 'numpy==1.23.5' 'pillow==10.1.0' 'typer==0.26.0' 'pydicom==3.0.1'
+
+test-floors:
+ifeq ($(PY311),)
+	@echo "SKIPPED floors check: no python3.11 on this machine"
+else
+	test -x $(FLOORS_VENV)/bin/python || $(PY311) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install -q $(FLOORS) pytest
+	$(FLOORS_VENV)/bin/python -m pip install -q --no-deps -e .
+	CXR_EDGE_RUNTIME=tflite_runtime CXR_EDGE_MODELS=$(MODELS) $(FLOORS_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  tests/test_runtime_compat.py tests/test_preprocess.py tests/test_watch.py tests/test_dependency_floors.py
 endif
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(TFLITE_VENV) runs build .pytest_cache
+	rm -rf $(VENV) $(TFLITE_VENV) $(FLOORS_VENV) runs build .pytest_cache
