@@ -417,6 +417,34 @@ def test_a_normal_rule_chosen_on_four_classes_gives_no_normal_ppv_on_the_card():
     assert line.endswith("; the card does not carry the other answers' figures under the rule")
 
 
+def test_a_normal_class_named_between_the_others_says_every_other_class():
+    """The note names every class a Normal answer rules out, wherever Normal stands among the labels."""
+    from edge.answer_worth import normal_note
+
+    assert normal_note(["COVID", "Normal", "Viral_Pneumonia"]) == \
+        "; 'Normal' means only 'not COVID, Viral_Pneumonia', never 'no disease'"
+
+
+def test_the_ppv_line_of_a_model_of_three_classes_follows_its_labels_not_the_rows_it_is_given():
+    """A card of a COVID / Normal / Viral model whose figures hold two or one of its classes: the two-class line
+    ('a Normal answer would be right 99%') would count the Viral answers as right Normal ones, and a Normal left
+    out whose figures were never given is no word for the card; a model of two normal-like classes leaves neither
+    out (which would be the Normal answer?)."""
+    from edge.answer_worth import ppv_line
+
+    labels = ["COVID", "Normal", "Viral"]
+    rates = {"n": 30, "sensitivity": [0.8, 0.6, 0.9], "specificity": [0.9, 0.8, 0.95]}
+    line = ppv_line({"COVID": rates, "Normal": rates}, labels=labels)
+    assert line.startswith("  If a class made up 5% of your films, its answers would be right (PPV): COVID 30%"), line
+    assert "Normal left out: a Normal answer says only 'not COVID or Viral'" in line and "NPV" not in line
+    alone = ppv_line({"COVID": rates}, labels=labels)
+    assert alone.startswith("  If a class made up 5% of your films, its answers would be right (PPV): COVID 30%")
+    assert "left out" not in alone, alone
+    assert ppv_line({"COVID": {"n": 0, "sensitivity": [None], "specificity": [0.9, 0.8, 0.95]}}, labels=labels) is None
+    both = ppv_line({c: rates for c in ("COVID", "Normal", "No_Finding")})
+    assert "Normal 30%" in both and "No_Finding 30%" in both and "left out" not in both, both
+
+
 def test_a_normal_class_is_known_in_the_names_sites_give_it():
     """Normalbefund was read as a disease: its card gave each class's PPV at its own prevalence, and
     the device no note that a Normal answer says only 'not COVID'."""
