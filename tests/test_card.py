@@ -746,3 +746,26 @@ def test_a_four_class_card_says_where_the_disease_classes_missed_test_films_went
     two = summarize(y[:22] // 11, np.eye(2)[np.r_[[0] * 8, [1] * 3, [1] * 11]], ["COVID", "Normal"], n_boot=0)
     assert "misses" not in validation_card({"classes": ["COVID", "Normal"], "models": {"int8": {**two, "n": 22, "ece": 0.1}}},
                                            "int8", "d", None)["test"]
+
+
+def test_the_missed_films_line_says_only_counts_it_can_stand_behind():
+    """misses_line from a file's stored counts: a count of 0, or one no positive whole number (a damaged file's
+    "3", 2.5, true) is left out, not shown as 'called Viral 0' or 'called Lung_Opacity True'; a class whose film count
+    is not a whole number is left out; a model of two classes says nothing (its sensitivity says it); with two
+    normal-like classes neither is left out as the Normal one, and the line does not speak of disease classes."""
+    from edge.missed_films import misses_line
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral"]
+    per_class = {c: {"n": 11} for c in labels}
+    damaged = {"COVID": {"Normal": 3, "Viral": 0, "Lung_Opacity": True}, "Viral": {"Normal": "3", "COVID": 2.5}}
+    assert misses_line({"misses": damaged, "per_class": per_class}, labels) == (
+        "  Missed test films of the disease classes (most probable class), and what they were called: COVID 3 of 11 "
+        "(called Normal 3)")
+    for n in (None, True, 11.0):
+        assert misses_line({"misses": {"COVID": {"Normal": 3}}, "per_class": {"COVID": {"n": n}}}, labels) == ""
+    assert misses_line({"misses": {"COVID": {"Normal": 3}}, "per_class": {"COVID": {"n": 11}}}, ["COVID", "Normal"]) == ""
+    two = ["COVID", "Normal", "No_Finding"]
+    assert misses_line({"misses": {"Normal": {"COVID": 2}, "No_Finding": {"COVID": 1}},
+                        "per_class": {c: {"n": 11} for c in two}}, two) == (
+        "  Missed test films (most probable class), and what they were called: Normal 2 of 11 (called COVID 2); "
+        "No_Finding 1 of 11 (called COVID 1)")
