@@ -10,11 +10,16 @@ from __future__ import annotations
 from edge.answer_worth import is_normal_class
 
 
+def _whole(v: object) -> bool:
+    """Whether a stored count is a whole number: JSON's true is a Python int too, and was shown as 'called COVID True'."""
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def missed_counts(called: dict, n: int) -> str:
     """'4 of 11 (called Normal 3, Lung_Opacity 1)': how many of a class's ``n`` films got another answer, by the answer
     they got (``called``: {answer: films}), most first; a count that is no positive whole number (a damaged file's) is
     left out, and '' is said where none is left."""
-    ranked = sorted(((v, k) for k, v in called.items() if isinstance(v, int) and v > 0), key=lambda t: -t[0])
+    ranked = sorted(((v, k) for k, v in called.items() if _whole(v) and v > 0), key=lambda t: -t[0])
     if not ranked:
         return ""
     return f"{sum(v for v, _ in ranked)} of {n} (called " + ", ".join(f"{k} {v}" for v, k in ranked) + ")"
@@ -32,7 +37,7 @@ def misses_line(test: dict, labels: list[str]) -> str:
     parts = []
     for c, called in got.items():
         r = (test.get("per_class") or {}).get(c) or {}
-        if c in normal[:1] and len(normal) == 1 or not isinstance(called, dict) or not isinstance(r.get("n"), int):
+        if c in normal[:1] and len(normal) == 1 or not isinstance(called, dict) or not _whole(r.get("n")):
             continue
         if counts := missed_counts(called, r["n"]):
             parts.append(f"{c} {counts}")

@@ -417,6 +417,34 @@ def test_a_normal_rule_chosen_on_four_classes_gives_no_normal_ppv_on_the_card():
     assert line.endswith("; the card does not carry the other answers' figures under the rule")
 
 
+def test_a_normal_class_named_between_the_others_says_every_other_class():
+    """The note names every class a Normal answer rules out, wherever Normal stands among the labels."""
+    from edge.answer_worth import normal_note
+
+    assert normal_note(["COVID", "Normal", "Viral_Pneumonia"]) == \
+        "; 'Normal' means only 'not COVID, Viral_Pneumonia', never 'no disease'"
+
+
+def test_the_ppv_line_of_a_model_of_three_classes_follows_its_labels_not_the_rows_it_is_given():
+    """A card of a COVID / Normal / Viral model whose figures hold two or one of its classes: the two-class line
+    ('a Normal answer would be right 99%') would count the Viral answers as right Normal ones, and a Normal left
+    out whose figures were never given is no word for the card; a model of two normal-like classes leaves neither
+    out (which would be the Normal answer?)."""
+    from edge.answer_worth import ppv_line
+
+    labels = ["COVID", "Normal", "Viral"]
+    rates = {"n": 30, "sensitivity": [0.8, 0.6, 0.9], "specificity": [0.9, 0.8, 0.95]}
+    line = ppv_line({"COVID": rates, "Normal": rates}, labels=labels)
+    assert line.startswith("  If a class made up 5% of your films, its answers would be right (PPV): COVID 30%"), line
+    assert "Normal left out: a Normal answer says only 'not COVID or Viral'" in line and "NPV" not in line
+    alone = ppv_line({"COVID": rates}, labels=labels)
+    assert alone.startswith("  If a class made up 5% of your films, its answers would be right (PPV): COVID 30%")
+    assert "left out" not in alone, alone
+    assert ppv_line({"COVID": {"n": 0, "sensitivity": [None], "specificity": [0.9, 0.8, 0.95]}}, labels=labels) is None
+    both = ppv_line({c: rates for c in ("COVID", "Normal", "No_Finding")})
+    assert "Normal 30%" in both and "No_Finding 30%" in both and "left out" not in both, both
+
+
 def test_a_normal_class_is_known_in_the_names_sites_give_it():
     """Normalbefund was read as a disease: its card gave each class's PPV at its own prevalence, and
     the device no note that a Normal answer says only 'not COVID'."""
@@ -718,3 +746,26 @@ def test_a_four_class_card_says_where_the_disease_classes_missed_test_films_went
     two = summarize(y[:22] // 11, np.eye(2)[np.r_[[0] * 8, [1] * 3, [1] * 11]], ["COVID", "Normal"], n_boot=0)
     assert "misses" not in validation_card({"classes": ["COVID", "Normal"], "models": {"int8": {**two, "n": 22, "ece": 0.1}}},
                                            "int8", "d", None)["test"]
+
+
+def test_the_missed_films_line_says_only_counts_it_can_stand_behind():
+    """misses_line from a file's stored counts: a count of 0, or one no positive whole number (a damaged file's
+    "3", 2.5, true) is left out, not shown as 'called Viral 0' or 'called Lung_Opacity True'; a class whose film count
+    is not a whole number is left out; a model of two classes says nothing (its sensitivity says it); with two
+    normal-like classes neither is left out as the Normal one, and the line does not speak of disease classes."""
+    from edge.missed_films import misses_line
+
+    labels = ["COVID", "Lung_Opacity", "Normal", "Viral"]
+    per_class = {c: {"n": 11} for c in labels}
+    damaged = {"COVID": {"Normal": 3, "Viral": 0, "Lung_Opacity": True}, "Viral": {"Normal": "3", "COVID": 2.5}}
+    assert misses_line({"misses": damaged, "per_class": per_class}, labels) == (
+        "  Missed test films of the disease classes (most probable class), and what they were called: COVID 3 of 11 "
+        "(called Normal 3)")
+    for n in (None, True, 11.0):
+        assert misses_line({"misses": {"COVID": {"Normal": 3}}, "per_class": {"COVID": {"n": n}}}, labels) == ""
+    assert misses_line({"misses": {"COVID": {"Normal": 3}}, "per_class": {"COVID": {"n": 11}}}, ["COVID", "Normal"]) == ""
+    two = ["COVID", "Normal", "No_Finding"]
+    assert misses_line({"misses": {"Normal": {"COVID": 2}, "No_Finding": {"COVID": 1}},
+                        "per_class": {c: {"n": 11} for c in two}}, two) == (
+        "  Missed test films (most probable class), and what they were called: Normal 2 of 11 (called COVID 2); "
+        "No_Finding 1 of 11 (called COVID 1)")

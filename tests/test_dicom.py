@@ -739,8 +739,15 @@ DX_FOR_PROCESSING = "1.2.840.10008.5.1.4.1.1.1.1.1"
     ({"ViewPosition": "LATERAL"}, "ViewPosition LATERAL: a lateral film"),
     ({"PresentationIntentType": "FOR PROCESSING"}, "PresentationIntentType FOR PROCESSING: raw detector data"),
     ({"SOPClassUID": DX_FOR_PROCESSING}, "a For Processing SOP class: raw detector data"),
+    ({"SOPClassUID": "1.2.840.10008.5.1.4.1.1.1.2.1"}, "a For Processing SOP class"),  # mammography's
+    ({"ViewPosition": "LAT"}, "ViewPosition LAT: a lateral film"),
+    ({"ViewPosition": "RAO"}, "ViewPosition RAO: an oblique film; the model was trained on frontal films"),
+    ({"ViewPosition": " LL"}, "ViewPosition LL: a lateral film"),  # a CS value's leading space means nothing
+    ({"Modality": "CT\\MR"}, "Modality CT: not a radiograph"),  # written multi-valued: its first value
     # what a frontal chest film's header says, or nothing: never flagged
     ({}, None), ({"Modality": "CR"}, None), ({"Modality": "DX"}, None), ({"Modality": "OT"}, None),
+    ({"Modality": "DR"}, None), ({"Modality": "RG"}, None), ({"Modality": "SC"}, None),
+    ({"BodyPartExamined": "Brustkorb/Bauch"}, None),  # a chest word's longer form (BRUST...) keeps it a chest film
     ({"Modality": ""}, None), ({"Modality": None}, None),
     ({"BodyPartExamined": "CHEST"}, None), ({"BodyPartExamined": "thorax"}, None), ({"BodyPartExamined": "LUNG"}, None),
     ({"BodyPartExamined": "PORT CHEST"}, None), ({"BodyPartExamined": "CHEST_ABDOMEN"}, None),
@@ -777,3 +784,44 @@ def test_cxr_evaluate_and_cxr_trains_warning_names_the_films_the_header_flags(tm
                     "part, a lateral view, For Processing): Normal/IM1 (Modality CT), Normal/IM3 (ViewPosition LL); "
                     "they are scored all the same")
     assert headers_warning(tmp_path, ["Normal/IM2"], "scored all the same") is None
+
+
+def test_the_header_warning_names_five_films_and_says_how_many_more(tmp_path):
+    """A PACS folder of 7 lateral films: the warning names the first 5 and counts the rest, and is one line however
+    many there are (a study of 200 CT slices named each)."""
+    from edge.dicom_view import headers_warning
+
+    lateral = with_header(make_dicom(ramp()), ViewPosition="LL")
+    films = [f"IM{k}" for k in range(7)]
+    for name in films:
+        (tmp_path / name).write_bytes(lateral)
+    line = headers_warning(tmp_path, films, "scored all the same")
+    assert line.endswith(": IM0 (ViewPosition LL), IM1 (ViewPosition LL), IM2 (ViewPosition LL), IM3 (ViewPosition "
+                         "LL), IM4 (ViewPosition LL), and 2 more; they are scored all the same"), line
+    assert line.startswith("7 films whose DICOM header says"), line
+    assert headers_warning(tmp_path, films[:5], "scored").endswith("IM4 (ViewPosition LL); they are scored")
+
+
+def test_a_for_processing_film_is_known_by_its_file_meta_where_its_data_set_lacks_the_sop_class(tmp_path):
+    """An export that drops SOPClassUID from the data set keeps it in the file meta (MediaStorageSOPClassUID): a DX
+    For Processing film is raw detector data all the same."""
+    from edge.dicom_view import film_header_says
+
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())))
+    del ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPClassUID = DX_FOR_PROCESSING
+    ds.save_as(tmp_path / "IM1", enforce_file_format=True)
+    assert (film_header_says(tmp_path / "IM1") or "").startswith("the DICOM header says a For Processing SOP class")
+
+
+def test_a_header_that_cannot_be_read_flags_nothing_and_stops_nothing(tmp_path):
+    """A deflated data set whose compressed bytes are damaged (zlib.error, no ValueError): the header says nothing,
+    so nothing is flagged, and the reader's error must not end cxr-train's, cxr-evaluate's or the device's batch
+    (its decode says what is wrong with it)."""
+    from edge.dicom_view import film_header_says, headers_warning
+
+    data = deflated(with_header(make_dicom(ramp()), ViewPosition="LL"))
+    meta_end = 144 + int.from_bytes(data[140:144], "little")  # preamble, DICM, group length element, the meta
+    (tmp_path / "IM1").write_bytes(data[:meta_end] + b"\xff" * 50)
+    assert film_header_says(tmp_path / "IM1") is None
+    assert headers_warning(tmp_path, ["IM1"], "scored all the same") is None

@@ -548,3 +548,85 @@ def test_cxr_trains_split_keeps_a_pacs_patient_together_and_writes_no_header_ide
     written = json.dumps([notes["hygiene"], split.to_dict() if hasattr(split, "to_dict") else str(split)]) + str(
         capsys.readouterr())
     assert "7731942" not in written and "DOE" not in written
+
+
+def test_a_header_id_is_a_constant_from_10_films_and_more_than_half_of_its_folders_films_with_an_id():
+    """HEADER_MIN_FILMS and HEADER_MAX_SHARE at their edges: 10 films of one header id among 19 with an id are an
+    anonymiser's constant, 10 of 20 (half, not more) and 9 of 9 are a patient; films without a header id (PNGs
+    beside them) do not water the share down, and a manifest's id is never judged by the header's rule."""
+    from train.patients import implausible_patients
+
+    def judged(n_id: int, n_single: int, n_png: int = 0, header: bool = True) -> dict:
+        patients = ["X"] * n_id + [f"S{k}" for k in range(n_single)] + [""] * n_png
+        return implausible_patients(patients, None, [header] * (n_id + n_single) + [False] * n_png)
+
+    assert judged(10, 9) == {"X": 10}
+    assert judged(10, 10) == {}
+    assert judged(9, 0) == {}
+    assert judged(10, 0, 11) == {"X": 10}
+    assert judged(10, 2, header=False) == {}
+
+
+def test_patients_from_a_manifest_and_from_headers_are_said_as_both(tmp_path):
+    """A main folder whose MANIFEST.csv names its patients and an --add-data PACS export named by its headers: the
+    log and run.json say both sources, and each site's PatientID 12 is its own patient (a hash of the folder and
+    the id: joined, another hospital's patient 12 was one patient with this one)."""
+    from train.extra_data import added_prefix
+
+    main, site, other = tmp_path / "main", tmp_path / "site", tmp_path / "other"
+    main.mkdir()
+    (main / "MANIFEST.csv").write_text("file,patient_id\nCOVID/a.png,P1\nCOVID/b.png,P1\n")
+    for folder, seed in ((site, 0), (other, 10)):
+        for k in range(2):
+            _pacs_film(folder / "COVID" / f"IM{k}", "12", seed + k)
+    added = [added_prefix(str(f)) + f"COVID/IM{k}" for f in (site, other) for k in range(2)]
+    said: list[str] = []
+    units, record = split_units(["COVID/a.png", "COVID/b.png", *added], list(range(6)), main, None, said.append,
+                                [str(site), str(other)])
+    assert units == [0, 0, 2, 2, 4, 4]
+    assert record == {"column": "patient_id, DICOM PatientID", "films_with_patient": 6, "patients": 3,
+                      "films_by_dicom_header": 4}
+    assert said == ["3 patients have more than one film (6 films, MANIFEST.csv column 'patient_id' and the PatientID "
+                    "of their DICOM headers): each patient's films are kept within one split"]
+
+
+def test_a_header_read_short_of_memory_stops_the_run_rather_than_losing_the_patient(tmp_path, monkeypatch):
+    """Out of memory while reading a header is no film without a PatientID: taken as one, the film's patient was
+    silently lost and its films could fall on both sides of the split. The error goes up, as a decode's does."""
+    import edge.dicom
+    from train.dicom_patients import film_header
+
+    _pacs_film(tmp_path / "IM1", MRN, 1)
+
+    def short(path, attributes):
+        raise MemoryError()
+
+    monkeypatch.setattr(edge.dicom, "dicom_header", short)
+    with pytest.raises(MemoryError):
+        film_header(tmp_path / "IM1")
+
+
+def test_a_header_is_read_anew_once_its_run_is_over(tmp_path):
+    """headers_read_once holds for one prepare_data: a film whose PatientID was corrected on disk is read anew by the
+    next run in the same process (a notebook's second cxr-train), never given its old id from the first run."""
+    pydicom = pytest.importorskip("pydicom")
+    from train.dicom_patients import film_header, headers_read_once
+
+    _pacs_film(tmp_path / "IM1", "OLD-1", 1)
+    with headers_read_once():
+        assert film_header(tmp_path / "IM1")[0] == "OLD-1"
+    ds = pydicom.dcmread(tmp_path / "IM1")
+    ds.PatientID = "NEW-2"
+    ds.save_as(tmp_path / "IM1", enforce_file_format=True)
+    with headers_read_once():
+        assert film_header(tmp_path / "IM1")[0] == "NEW-2"
+
+
+def test_a_class_folders_images_level_is_no_patient_folder_whatever_its_case(tmp_path):
+    """COVID/Images/ (a site's copy of the Kaggle layout, capitalised) is the class's films, not a patient's
+    folder: no warning sends the user to name patients they do not have."""
+    from train.patient_folders import patient_folders_warning
+
+    paths = [f"{c}/Images/{c}-{k}.png" for c in ("COVID", "Normal") for k in range(3)]
+    assert patient_folders_warning(paths, tmp_path) is None
+    assert patient_folders_warning([p.replace("Images", "study 1") for p in paths], tmp_path) is not None

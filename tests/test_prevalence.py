@@ -293,3 +293,17 @@ def test_beside_the_per_class_table_each_class_is_counted_on_each_other_class_an
         pooled_lines(summarize(uneven, np.eye(3)[uneven], labels[:3], n_boot=0), labels[:3]))
     assert pooled_lines(summarize(y[:60] // 2, np.eye(2)[pred[:60] // 2], ["COVID", "Normal"], n_boot=0),
                         ["COVID", "Normal"]) == []  # two classes: the other class's films are all there is
+
+
+def test_normal_is_left_out_only_of_a_model_of_three_or_more_classes_with_one_normal_class_and_its_rows():
+    """normal_left_out decides from the model's classes: two classes have the disease-keyed table instead; two
+    normal-like classes (Normal, No_Finding) have no one 'no disease' answer to leave out, even where only one of
+    them has rows; a Normal with no rows here has nothing to leave out, and report.md would explain rows it lacks."""
+    from convert.prevalence import normal_left_out
+
+    four = ["COVID", "Lung_Opacity", "Normal", "Viral_Pneumonia"]
+    assert normal_left_out(four, four) == ["Normal"]
+    assert normal_left_out(["Normal"], four) == ["Normal"]
+    assert normal_left_out(["COVID", "Normal"], ["COVID", "Normal"]) == []
+    assert normal_left_out(["COVID", "Viral_Pneumonia"], four) == []
+    assert normal_left_out(["COVID", "Normal"], ["COVID", "Normal", "No_Finding"]) == []
