@@ -195,6 +195,15 @@ def main(
                                    ("--no-selftest", no_selftest)) if given]
     if problem := about_problem(about, images, per_film, json_out, csv_out):
         raise _fail(problem)
+    # options that contradict each other are refused before the model loads (a second or more on a Pi)
+    if threshold and most_probable:
+        raise _fail("choose one of --threshold and --most-probable")
+    skip_answered = skip_answered or None  # typer gives an option never given as []
+    if skip_answered is not None and not (watch and json_out):
+        raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
+    if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v is not None]):
+        raise _fail(f"{' and '.join(unused)} set{'s' if len(unused) == 1 else ''} how --watch polls and tallies; "
+                    "without --watch they do nothing: give them with --watch, or leave them out")
     if threads is not None and threads > MAX_THREADS:
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this process may use {counted(usable_cores(), 'core')})")
     names = None
@@ -230,8 +239,6 @@ def main(
             print(f"edge-classify: note: --refuse-atypical: {model} carries no input check, so it refuses only the "
                   "DICOM films whose header says they are no frontal chest film (another modality or body part, a "
                   "lateral view, For Processing); every other film is labelled unchecked", file=sys.stderr)
-        if threshold and most_probable:
-            raise _fail("choose one of --threshold and --most-probable")
         try:
             rule = parse_threshold(threshold, m.labels) if threshold else None if most_probable else m.decision
         except ValueError as e:
@@ -251,10 +258,7 @@ def main(
             if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
         answered = None
-        skip_answered = skip_answered or None  # typer gives an option never given as []
         if skip_answered is not None:
-            if not (watch and json_out):
-                raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
             from edge.answered import answered_times, missing_logs, model_notes
             from edge.stdout_file import name_of
 
@@ -273,10 +277,6 @@ def main(
             model_id = (model_sha256(model), list(m.labels))
             for note in model_notes(answered or {}, model_id, skip_answered) if skip_answered is not None else []:
                 print(f"edge-classify: {note}", file=sys.stderr)
-        if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v is not None]):
-            raise _fail(f"{' and '.join(unused)} set{'s' if len(unused) == 1 else ''} how --watch polls and tallies; "
-                        "without --watch they do nothing: "
-                        "give them with --watch, or leave them out")
         interval = 2.0 if interval is None else interval
         tally_every = 100 if tally_every is None else tally_every
         if watch:

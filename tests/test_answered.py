@@ -283,3 +283,19 @@ def test_a_rotated_gz_log_is_read_and_the_newest_log_has_the_last_word(tmp_path)
     os.utime(new, ns=(2 * 10**18, 2 * 10**18))
     assert answered_times([new, old]) == {"a.png": (2000.0, (12, 7, 8), None, "Normal", False),
                                           "b.png": (1000.0, (10, 1, 2), None, "COVID", False)}
+
+
+def test_options_that_contradict_each_other_are_refused_before_the_model_loads(tmp_path):
+    """--skip-answered without --watch --json, --threshold with --most-probable, and --interval without --watch were
+    refused only once the model had loaded (a second or more on a Pi, and a model file that is not there said
+    first): a mistake in the options is said at once, whatever the model file."""
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    missing = str(tmp_path / "no-such-model.tflite")  # not read: the options' mistake is said first
+    for options, said in ((["--skip-answered", "answers.jsonl"], "give it with --watch --json"),
+                          (["--threshold", "COVID=0.3", "--most-probable"], "choose one of --threshold and --most-probable"),
+                          (["--interval", "5"], "without --watch they do nothing")):
+        r = CliRunner().invoke(app, [str(tmp_path), *options, "--model", missing])
+        assert r.exit_code == 2 and said in r.output and "no-such-model" not in r.output, r.output
