@@ -47,9 +47,10 @@ else
 endif
 
 # The same on the oldest releases pyproject.toml allows, which pip keeps where a Pi has them (the lane above gets the
-# newest): numpy 1.23 (the first with Python 3.11 wheels), Pillow 10.1, typer 0.26, pydicom 3.0.1.
+# newest): numpy 1.23.2 (the first with Python 3.11 wheels, and tflite-runtime 2.14's own floor), Pillow 10.1,
+# typer 0.26, pydicom 3.0.1 (test_dicom.py reads DICOM films with it).
 FLOORS_VENV := .venv-floors
-FLOORS := 'tflite-runtime==2.14.*' 'numpy==1.23.5' 'pillow==10.1.0' 'typer==0.26.0' 'pydicom==3.0.1'
+FLOORS := 'tflite-runtime==2.14.*' 'numpy==1.23.2' 'pillow==10.1.0' 'typer==0.26.0' 'pydicom==3.0.1'
 
 test-floors:
 ifeq ($(PY311),)
@@ -59,7 +60,8 @@ else
 	$(FLOORS_VENV)/bin/python -m pip install -q $(FLOORS) pytest
 	$(FLOORS_VENV)/bin/python -m pip install -q --no-deps -e .
 	CXR_EDGE_RUNTIME=tflite_runtime CXR_EDGE_MODELS=$(MODELS) $(FLOORS_VENV)/bin/python -m pytest -q -p no:cacheprovider \
-	  tests/test_runtime_compat.py tests/test_preprocess.py tests/test_watch.py tests/test_dependency_floors.py
+	  tests/test_runtime_compat.py tests/test_preprocess.py tests/test_watch.py tests/test_dicom.py \
+	  tests/test_dependency_floors.py
 endif
 
 bench: $(STAMP)

@@ -155,7 +155,8 @@ def main(
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
              "are now (the same size, modification and change times), so a restart does not answer the whole folder "
              "again; films that arrived or changed (a chmod too) "
-             "since, films whose answer was an error (a refusal is skipped under --refuse-atypical, else classified), and "
+             "since, films whose answer was an error (a refusal of 0.44 on is skipped under --refuse-atypical, else "
+             "classified), and "
              "films another model file answered (another model_sha256) are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
              "log (answers.jsonl.1, .gz too): a film whose answer was rotated away is answered again. A LOG that "
              "does not exist yet skips nothing (a warning says so)."),
@@ -171,7 +172,7 @@ def main(
                                                                   "away; a smaller miss is a warning) classifies nothing "
                                                                   "(exit code 2): its answers here would not be the ones "
                                                                   "its card reports."),
-    refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags, or whose DICOM header says it is no frontal chest film (another modality or body part, a lateral view, For Processing): report it as a failed file (exit code 1) instead of a warning. A model without an input check refuses only the latter."),
+    refuse_atypical: bool = typer.Option(False, "--refuse-atypical", help="Give no label to an image the input check flags, or whose DICOM header says it is no frontal chest film (another modality or body part, a lateral view, For Processing): report it as refused (exit code 1, as for a failed file) instead of a warning. A model without an input check refuses only the latter."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
     version: bool = typer.Option(False, "--version", is_eager=True, callback=print_version,
                                  help="Print this cxr-edge's version and the TFLite runtime it uses, and exit."),

@@ -43,7 +43,7 @@ class Tally:
     by_header: int = 0  # of flagged, those flagged by their DICOM header (edge.dicom_view)
     maps: int = 0
     maps_failed: int = 0
-    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> flagged; a watch may try one again (till removed)
+    failed_files: dict[str, bool] = field(default_factory=dict)  # file -> refused; a watch may try one again (till removed)
     retries: bool = True  # a watch's; in a batch a file given twice is answered, and counted, twice
     header_failed: dict[str, bool] = field(default_factory=dict)  # of failed_files, those refused by their DICOM header
 

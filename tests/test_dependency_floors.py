@@ -72,3 +72,12 @@ def test_a_missing_model_is_a_usage_error_not_a_crash():
                        timeout=120)
     assert p.returncode == 2, p
     assert "Missing option '--model'" in p.stderr and "TypeError" not in p.stderr, p.stderr
+
+
+def test_importing_pydicom_writes_nothing_to_standard_output():
+    """pydicom 3.0.0 fetched example files at import, and its retries went to standard output among the --json and
+    --csv answers (run in the floors lane, which installs the lowest pydicom allowed)."""
+    pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
+    p = subprocess.run([sys.executable, "-c", "import pydicom, pydicom.pixels"], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0 and p.stdout == "", p

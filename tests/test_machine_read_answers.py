@@ -56,6 +56,20 @@ def test_a_batchs_errors_come_where_their_names_were_given(tiny_run, tmp_path):
     assert [row["file"] for row in csv.DictReader(io.StringIO(r.stdout))] == want
 
 
+def test_an_error_given_after_a_repeated_film_keeps_its_place_among_the_films_answered():
+    """a b a gone c: the repeated a is answered once, so gone's place is after two answers, not three (it came
+    after c)."""
+    from edge.batch import Result
+    from edge.input_order import after_repeats_left_out, in_input_order
+
+    paths, kept = ["a", "b", "a", "c"], ["a", "b", "c"]
+    gone = Result("gone", error="no such file")
+    placed = after_repeats_left_out([(3, gone)], paths, kept)
+    assert placed == [(2, gone)]
+    answers = [Result(p, probabilities=None) for p in kept]
+    assert [r.file for r in in_input_order(iter(answers), placed)] == ["a", "b", "gone", "c"]
+
+
 def test_errors_in_order_still_stream():
     """An error waits for the answers of the films given before it, never for those after it."""
     from edge.input_order import in_input_order
@@ -107,3 +121,31 @@ def test_report_json_writes_a_mistakes_tiny_covered_probability_as_every_other_p
     mistakes = [{"index": 0, "true": 1, "predicted": 0, "probability": 0.97, "border_share": None, "map": Covered()}]
     (row,) = occlusion_rows(mistakes, ["COVID", "Normal"], ["a.png"])
     assert row["covered_probability"] == 1.1e-07 and row["probability"] == 0.97 and row["predicted"] == "COVID"
+
+
+def test_info_writes_a_stored_figure_that_is_not_a_number_as_null(tmp_path):
+    """A rule chosen where a class had no films stores a specificity of NaN in the file's metadata: --info printed
+    NaN, which jq and JavaScript's JSON.parse refuse; report.json writes null for the same figure."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+    from edge.metadata import attach, read
+    from tests.test_json_probabilities import calibrated_model
+
+    model, _ = calibrated_model(tmp_path)
+    flatbuffer, meta, files = read(model)
+    meta["decision"] = {"class": "COVID", "threshold": 0.3, "chosen_films": {"sensitivity": 1.0, "specificity": float("nan"),
+                                                                             "n_positive": 4, "n_negative": 0}}
+    model.write_bytes(attach(flatbuffer, meta, files))
+
+    def refuse(constant: str):
+        raise AssertionError(f"{constant} is no JSON")
+
+    for options in (["--info"], ["--info", "--json"]):
+        r = CliRunner().invoke(app, [*options, "--model", str(model)])
+        assert r.exit_code == 0, r.output
+        info = json.loads(r.stdout, parse_constant=refuse)
+        assert info["decision"]["chosen_films"] == {"sensitivity": 1.0, "specificity": None, "n_positive": 4,
+                                                    "n_negative": 0}
