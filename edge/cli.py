@@ -14,7 +14,7 @@ import typer
 
 from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
 from edge.answering import Answering, answer
-from edge.cli_options import OnceOnlyCommand
+from edge.cli_options import OnceOnlyCommand, contradicting_options
 from edge.card import NOT_A_DEVICE
 from edge.comma_list import comma_items
 from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, reconfigure_streams
@@ -196,15 +196,10 @@ def main(
                                    ("--no-selftest", no_selftest)) if given]
     if problem := about_problem(about, images, per_film, json_out, csv_out):
         raise _fail(problem)
-    # options that contradict each other are refused before the model loads (a second or more on a Pi)
-    if threshold and most_probable:
-        raise _fail("choose one of --threshold and --most-probable")
     skip_answered = skip_answered or None  # typer gives an option never given as []
-    if skip_answered is not None and not (watch and json_out):
-        raise _fail("--skip-answered reads the log of an earlier --watch --json: give it with --watch --json")
-    if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v is not None]):
-        raise _fail(f"{' and '.join(unused)} set{'s' if len(unused) == 1 else ''} how --watch polls and tallies; "
-                    "without --watch they do nothing: give them with --watch, or leave them out")
+    if problem := contradicting_options(threshold is not None, most_probable, skip_answered is not None, watch, json_out,
+                                        interval is not None, tally_every is not None):
+        raise _fail(problem)
     if threads is not None and threads > MAX_THREADS:
         raise _fail(f"--threads {threads}: at most {MAX_THREADS} (this process may use {counted(usable_cores(), 'core')})")
     names = None

@@ -75,3 +75,17 @@ class OnceOnlyCommand(TyperCommand):
         if problem is not None:
             ctx.fail(problem)
         return super().parse_args(ctx, args)
+
+
+def contradicting_options(threshold: bool, most_probable: bool, skip_answered: bool, watch: bool, json_out: bool,
+                          interval: bool, tally_every: bool) -> str | None:
+    """Why edge-classify's options (each: whether it was given) contradict each other, or None. Said before the model
+    loads: a second or more on a Pi, and a model file that is not there was said first."""
+    if threshold and most_probable:
+        return "choose one of --threshold and --most-probable"
+    if skip_answered and not (watch and json_out):
+        return "--skip-answered reads the log of an earlier --watch --json: give it with --watch --json"
+    if not watch and (unused := [o for o, v in (("--interval", interval), ("--tally-every", tally_every)) if v]):
+        return (f"{' and '.join(unused)} set{'s' if len(unused) == 1 else ''} how --watch polls and tallies; "
+                "without --watch they do nothing: give them with --watch, or leave them out")
+    return None
