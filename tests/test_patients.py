@@ -382,6 +382,21 @@ def test_a_manifest_patient_column_wins_over_the_dicom_header(tmp_path):
     assert units[:4] == [0, 1, 0, 3]
 
 
+def test_films_added_after_the_manifest_was_written_are_kept_together_by_their_headers(tmp_path):
+    """A folder's MANIFEST.csv names the patients of the films it lists; DICOM films added since have no row, and were
+    split with no patient though their headers name one (hunt 60, mutant P15). A blank cell stays the manifest's word."""
+    items = _pacs_export(tmp_path, 2, 2)  # COVID IM0000x, IM0001x; Normal IM1000x, IM1001x: 2 films a header patient
+    listed = items[:4] + items[6:7]  # the COVID films, and one Normal film with a blank cell
+    rows = ["file,label,patient_id", *(f"{i.path},{i.label},{'' if i in items[6:7] else 'P' + str(k // 2)}"
+                                       for k, i in enumerate(listed))]
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    units, record = split_units([i.path for i in items], list(range(8)), tmp_path, None, [].append)
+    assert units[:4] == [0, 0, 2, 2]  # the manifest's patients
+    assert units[4] == units[5] == 4  # two films of one header patient, with no row: kept together
+    assert units[6] == 6 and units[7] == 7  # a blank cell: no patient (its partner, film 7, has none beside it)
+    assert record["films_by_dicom_header"] == 3
+
+
 def test_a_header_patientid_is_never_written_and_a_film_names_its_patient(tmp_path):
     """The PatientID is personal data: the warnings that quote a manifest's id (a placeholder; a patient across the
     given train/ and test/ folders) would have quoted it from the header; they name a film of the patient instead,

@@ -86,8 +86,9 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
     that patient came from the film's DICOM header). A film of an --add-data folder is looked up in
     that folder's MANIFEST.csv (its path in the split is absolute), its patient named within the
     folder: another site's patient 12 is another patient. Spellings of one id (patient_key) are one
-    patient, named as first written. In a folder whose MANIFEST.csv has no patient column, a DICOM
-    film's patient is its header's PatientID, as a hash (train.dicom_patients: never to be written);
+    patient, named as first written. In a folder whose MANIFEST.csv has no patient column, or no row for the film
+    (DICOM films added after the manifest was written were split with no patient, though their headers name one), a
+    DICOM film's patient is its header's PatientID, as a hash (train.dicom_patients: never to be written);
     "DICOM PatientID" is then among the columns read."""
     from train.extra_data import added_prefix
 
@@ -106,10 +107,13 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
             if tables[where][0] and tables[where][0] not in columns:
                 columns.append(tables[where][0])
         column, rows = tables[where]
-        value = ((rows.get(manifest_key(rel)) or {}).get(column) or "").strip() if column else ""
+        row = rows.get(manifest_key(rel))
+        value = ((row or {}).get(column) or "").strip() if column else ""
         key = no_placeholder(value)
         patients.append(named.setdefault(ns + key, ns + value) if key else "")
-        if column is None:  # the manifest names no patients here: the film's own header may
+        # the manifest names no patients here, or has no row for this film (one added since it was written): the
+        # film's own header may. A blank cell is the manifest's word, kept
+        if column is None or row is None:
             unnamed.append((len(patients) - 1, Path(data_dir) / path, ns))
     from_header = [False] * len(paths)
     if unnamed:
