@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -14,18 +17,20 @@ from benchmarks.data_path import CXR_DEV  # $CXR_DEV_DATA, else ../shared/data/c
 def tiny_run(tmp_path_factory) -> Path:
     """A compact model trained for 2 epochs on 16 synthetic images per class, 64x64, converted
     to int8 and fp32. Real parts throughout; tiny so the suite stays fast."""
-    from train.quiet import load_tensorflow
+    def build(folder: Path) -> None:
+        from train.quiet import load_tensorflow
 
-    load_tensorflow()
-    from convert.quantize import ConvertSettings, run_conversion
-    from train.run import TrainSettings, run_training
+        load_tensorflow()
+        from convert.quantize import ConvertSettings, run_conversion
+        from train.run import TrainSettings, run_training
 
-    run = tmp_path_factory.mktemp("tiny") / "run"
-    run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=2, synthetic_count=16,
-                               batch_size=8, progress=False))
-    run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
-                                   progress=False))
-    return run
+        run = folder / "run"
+        run_training(TrainSettings(data="synthetic", out=run, image_size=64, epochs=2, synthetic_count=16,
+                                   batch_size=8, progress=False))
+        run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
+                                       progress=False))
+
+    return built_once(tmp_path_factory, "tiny", build) / "run"
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +55,54 @@ def model_dir(tmp_path_factory) -> Path:
     pytest.importorskip("tensorflow", reason="building models needs TensorFlow; set CXR_EDGE_MODELS to reuse built ones")
     from tests.runtime_models import build_all
 
-    out = Path(os.environ.get("CXR_EDGE_MODELS_OUT") or tmp_path_factory.mktemp("runtime-models"))
-    build_all(out)
+    given_out = os.environ.get("CXR_EDGE_MODELS_OUT")
+    if not given_out:
+        return built_once(tmp_path_factory, "runtime-models", build_all)
+    out = Path(given_out)
+    out.mkdir(parents=True, exist_ok=True)
+    with _held(out.parent / f".{out.name}.lock"):  # pytest-xdist's workers: one builds, the others wait for it
+        stamp = out / ".built-by"
+        this_run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if not (this_run and stamp.is_file() and stamp.read_text() == this_run):
+            stamp.unlink(missing_ok=True)
+            build_all(out)
+            if this_run:
+                stamp.write_text(this_run)
     return out
+
+
+@contextmanager
+def _held(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock on lock_path for the block (fcntl: the suite runs on Linux and macOS)."""
+    import fcntl
+
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """A folder that build(folder) fills, made once per test run. Under pytest-xdist each worker is a process
+    with its own session fixtures: the first to get here builds into the run's shared temporary folder and the
+    others wait for it and take that folder, rather than each training the same tiny models again. Tests must
+    not change what it holds (copy it first), as for any session fixture."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / f"shared-{name}"  # the run's folder, above each worker's own
+    with _held(folder.parent / f".{name}.lock"):
+        if not (folder / ".built").is_file():
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
 
 
 def cxr_dev_or_skip() -> Path:
