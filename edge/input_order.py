@@ -9,6 +9,7 @@ The answers still stream: an error waits only for the answers of the films given
 from __future__ import annotations
 
 from collections import deque
+from itertools import accumulate
 from typing import Iterable, Iterator
 
 from edge.batch import Result
@@ -33,17 +34,8 @@ def in_input_order(answers: Iterable[Result], errors: list[Placed]) -> Iterator[
     yield from (r for _, r in waiting)
 
 
-def after_repeats_left_out(errors: list[Placed], paths: list[str], kept: list[str]) -> list[Placed]:
-    """``errors`` placed among ``kept`` (``paths`` with each film's repeats left out, edge.inputs.once_each: the
-    first of each name kept, in order) instead of among ``paths``. ``kept`` is matched in ``paths`` name by name: a
-    name left out is the repeat of an earlier film, so it never equals the next film kept."""
-    if len(kept) == len(paths) or not errors:
-        return errors
-    before: list[int] = []  # before[i]: how many of paths[:i] were kept
-    k = 0
-    for p in paths:
-        before.append(k)
-        if k < len(kept) and kept[k] == p:
-            k += 1
-    before.append(k)
-    return [(before[at], r) for at, r in errors]
+def after_repeats_left_out(errors: list[Placed], firsts: list[bool]) -> list[Placed]:
+    """``errors``, each placed after that many of the films given, placed instead among those answered (``firsts``:
+    whether each film given is answered, edge.inputs.first_names: a film named again is answered once)."""
+    answered_before = [0, *accumulate(firsts)]  # [i]: how many of the first i films given are answered
+    return [(answered_before[at], r) for at, r in errors]

@@ -91,7 +91,6 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Placed],
     args = with_stdin(images)
     paths: list[str] = []
     errors: list[tuple[int, Result | str]] = []  # a str: a folder without images, its reason worked out below
-    empty: list[str] = []
     linked: list[str] = []
     masks: list[str] = []
     topped: list[str] = []  # folders whose own films were listed without --recursive: their sub-folders' are not
@@ -101,7 +100,6 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Placed],
         paths.extend(files)
         errors.extend((len(paths), r) for r in gone)
         if not files and not gone:  # a folder with no image in it
-            empty.append(a)
             errors.append((len(paths), a))
         elif files == [a]:  # a file gives itself
             named.add((os.path.realpath(os.path.dirname(a) or "."), os.path.basename(a)))
@@ -117,12 +115,13 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Placed],
         if os.path.realpath(a) not in said_of and (said := films_not_entered(a, given, named)):
             said_of.add(os.path.realpath(a))
             print(f"edge-classify: warning: {said}", file=sys.stderr, flush=True)
-    if not paths and len(errors) == len(empty):  # nothing classified must not look like success (cron, pipes)
+    if not paths and all(isinstance(r, str) for _, r in errors):  # nothing classified must not look like success
         named = [a for a in images if a != "-"]
         return [], [], why_no_images(args, recursive, "-" in images and len(args) == len(named))
     placed = [(at, r if isinstance(r, Result) else _no_images(r, recursive)) for at, r in errors]
-    kept, repeats = once_each(paths)
-    placed, paths = after_repeats_left_out(placed, paths, kept), kept
+    firsts = first_names(paths)
+    placed, repeats = after_repeats_left_out(placed, firsts), firsts.count(False)
+    paths = [p for p, first in zip(paths, firsts) if first]
     if repeats:  # answered twice, a film was counted twice in the summary a site compares with its own rate
         print(f"edge-classify: note: {counted(repeats, 'name')} given again by the inputs (a folder given twice, a "
               f"folder and its sub-folder, a file and its folder) "
@@ -179,22 +178,21 @@ def _real_folder(entry: os.DirEntry) -> bool:
         return False
 
 
-def once_each(paths: list[str]) -> tuple[list[str], int]:
-    """``paths`` with each film kept once, at its first place, and how many names were dropped. A name is
-    one where its folder's real path and its own name are (w3/a.png, ./w3/a.png, w3/sub/../a.png, a link to
-    w3/ given beside it); a link to a film inside a folder is a name of its own, answered as a watch answers
-    it (resolved, it hid the film's own name where it sorted first). A folder's real path is looked up once,
-    not once a film: an export folder holds tens of thousands of films, on a network share."""
+def first_names(paths: list[str]) -> list[bool]:
+    """Whether each of ``paths`` is its film's first name there (the others are left out: each film answered once, at
+    its first place). A name is one where its folder's real path and its own name are (w3/a.png, ./w3/a.png,
+    w3/sub/../a.png, a link to w3/ given beside it); a link to a film inside a folder is a name of its own, answered
+    as a watch answers it (resolved, it hid the film's own name where it sorted first). A folder's real path is
+    looked up once, not once a film: an export folder holds tens of thousands of films, on a network share."""
     folders: dict[str, str] = {}
     seen: set[str] = set()
-    kept: list[str] = []
+    firsts: list[bool] = []
     for p in paths:
         folder, name = os.path.split(p)
         real_folder = folders.get(folder)
         if real_folder is None:
             real_folder = folders[folder] = os.path.realpath(folder or ".")
         key = os.path.join(real_folder, name)
-        if key not in seen:
-            seen.add(key)
-            kept.append(p)
-    return kept, len(paths) - len(kept)
+        firsts.append(key not in seen)
+        seen.add(key)
+    return firsts

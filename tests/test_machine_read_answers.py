@@ -62,9 +62,9 @@ def test_an_error_given_after_a_repeated_film_keeps_its_place_among_the_films_an
     from edge.batch import Result
     from edge.input_order import after_repeats_left_out, in_input_order
 
-    paths, kept = ["a", "b", "a", "c"], ["a", "b", "c"]
+    kept = ["a", "b", "c"]  # of a b a c, the second a left out
     gone = Result("gone", error="no such file")
-    placed = after_repeats_left_out([(3, gone)], paths, kept)
+    placed = after_repeats_left_out([(3, gone)], [True, True, False, True])
     assert placed == [(2, gone)]
     answers = [Result(p, probabilities=None) for p in kept]
     assert [r.file for r in in_input_order(iter(answers), placed)] == ["a", "b", "gone", "c"]
