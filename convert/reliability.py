@@ -7,10 +7,15 @@ import numpy as np
 from convert.metrics import NAN, _labels, _probs, _ratio
 
 
+def _edges(n_bins: int) -> np.ndarray:
+    """The bin edges b/n, each the float nearest it: np.linspace's are not always (its 7th of 12 is one step
+    above 7/12), and a confidence of exactly 7/12 then fell in the bin above the one its edge closes."""
+    return np.arange(n_bins + 1) / n_bins
+
+
 def _bin_index(conf: np.ndarray, n_bins: int) -> np.ndarray:
     """Equal-width bins over [0, 1]: bin b holds confidences in (b/n, (b+1)/n]; 0 goes to bin 0."""
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    return np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    return np.clip(np.searchsorted(_edges(n_bins), conf, side="left") - 1, 0, n_bins - 1)
 
 
 def reliability_bins(y_true: np.ndarray, probs: np.ndarray, n_bins: int = 15) -> list[dict]:
@@ -30,7 +35,7 @@ def reliability_bins(y_true: np.ndarray, probs: np.ndarray, n_bins: int = 15) ->
     count = np.bincount(b, minlength=n_bins)
     conf_sum = np.bincount(b, weights=conf, minlength=n_bins)
     acc_sum = np.bincount(b, weights=correct, minlength=n_bins)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    edges = _edges(n_bins)
     return [
         {
             "lo": float(edges[i]),

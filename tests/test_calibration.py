@@ -138,3 +138,30 @@ def test_information_gain_is_of_the_calibrated_answers():
     for t in (0.5, 3.0):
         assert information_gain(z, y, t) == approx(-np.log(share[y]).mean() - nll(z, y, t), abs=1e-9)
     assert abs(information_gain(z, y, 3.0) - information_gain(z, y, 1.0)) > 0.01
+
+
+def test_a_confidence_on_a_bin_edge_goes_to_the_lower_bin_whatever_the_number_of_bins():
+    """Bin b is (b/n, (b+1)/n] for any n, not only the report's 15: np.linspace's 7th edge of 12 bins is
+    0.5833333333333334, one step above 7/12, so a confidence of 7/12 went to (7/12, 8/12]."""
+    for n_bins, j in ((12, 7), (6, 5), (14, 9), (24, 23)):
+        bins = reliability_bins(np.array([0]), np.array([[j / n_bins, 1 - j / n_bins]]), n_bins)
+        assert [b["count"] for b in bins].index(1) == j - 1, (n_bins, j)
+        assert bins[j - 1]["hi"] == j / n_bins and bins[j]["lo"] == j / n_bins
+    # 3 films at 5/12, all right, and 1 at 0.45, wrong: (4/12, 5/12] holds the 3 (error 7/12 each) and (5/12, 6/12]
+    # the 1 (error 0.45), ECE 0.55; with the 3 put beside the 1, one bin at 0.425 and 75% right gave 0.325
+    probs = np.array([[5 / 12, 4 / 12, 3 / 12]] * 3 + [[0.45, 0.3, 0.25]])
+    y = np.array([0, 0, 0, 1])
+    assert expected_calibration_error(y, probs, 12) == approx((3 * 7 / 12 + 0.45) / 4)
+
+
+def test_fit_temperature_refuses_logits_that_are_not_finite():
+    """A NaN or infinite logit makes every temperature's NLL nan; the search then ran to its upper bound and
+    returned 20 as if fitted, which flattened every answer the device gives towards 1 / the classes."""
+    logits = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 0.5], [0.2, 1.0]])
+    y = np.array([0, 1, 1, 0])
+    assert 0.05 < fit_temperature(logits, y) < 20
+    for bad in (math.nan, math.inf, -math.inf):
+        broken = logits.copy()
+        broken[2, 0] = bad
+        with pytest.raises(ValueError, match="1 of 4 validation films"):
+            fit_temperature(broken, y)

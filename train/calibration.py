@@ -101,11 +101,16 @@ def fit_temperature(
     Golden-section search over log T (60 iterations; the bracket shrinks by 0.618**60, far
     below float precision of T). Returns 1.0, i.e. "leave the model alone", when there are
     fewer than 2 samples or only one class is present, since T would then run to a bound.
+    Raises ValueError for logits that are not all finite: no temperature minimises a nan NLL.
     """
     lo, hi = float(bounds[0]), float(bounds[1])
     if not (0.0 < lo < hi and math.isfinite(hi)):
         raise ValueError(f"bounds must satisfy 0 < lo < hi < inf, got {bounds}")
     z, y = _validate(logits, y_true)
+    if not np.isfinite(z).all():  # every NLL would be nan, and the search would end at its upper bound as if fitted
+        bad = int((~np.isfinite(z)).any(axis=1).sum())
+        raise ValueError(f"the model gave {bad} of {y.size} validation films logits that are not finite (NaN or "
+                         "infinity), so no calibration temperature can be fitted: its weights are broken; train it again")
     if y.size < 2 or np.unique(y).size < 2:
         return 1.0
 
