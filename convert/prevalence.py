@@ -15,7 +15,7 @@ from edge.answer_worth import no_better as worth_no_better
 from edge.comma_list import comma_items, decimal_comma_hint
 from edge.figures import fixed, rounded_down
 
-__all__ = ["PREVALENCES", "at_prevalences", "parse_prevalences", "predictive_values", "section", "under_rule"]
+__all__ = ["PREVALENCES", "at_prevalences", "json_rows", "parse_prevalences", "predictive_values", "section", "under_rule"]
 
 PREVALENCES = (0.01, 0.05, 0.2, 0.5)
 
@@ -89,8 +89,8 @@ def under_rule(per_class: list[dict], rule: dict) -> list[dict]:
 
 
 def chosen_rule_worth(per_class: list[dict], site: dict, classes: list[str],
-                      prevalences: tuple[float, ...]) -> tuple[list[dict], list[str]]:
-    """The rows and report.md table of what a threshold chosen on a site's films (convert.operating_point,
+                      prevalences: tuple[float, ...]) -> tuple[dict, list[str]]:
+    """The rows (json_rows) and report.md table of what a threshold chosen on a site's films (convert.operating_point,
     cxr-evaluate --operating-point) is worth at each prevalence, from its expected next-film rates, as the
     card of the copy --save-model writes gives it: the report's own table is of the labelling it scored
     (the file's old rule), and the saved copy's figures were found nowhere in the report that chose them."""
@@ -98,11 +98,21 @@ def chosen_rule_worth(per_class: list[dict], site: dict, classes: list[str],
 
     d = site["decision"]
     rows = at_prevalences(under_rule(per_class, {"class": d["class"], "test": site["next_films"]}), prevalences)
-    # report.json as report.md: a Normal rule's 'Normal at 5%' row read as what a Normal answer is worth at a clinic
-    left_out = normal_left_out(list(dict.fromkeys(r["class"] for r in rows)), classes)
-    return [r for r in rows if r["class"] not in left_out], section(rows, classes, f"the sensitivity and specificity this threshold ({md_cell(d['class'])} whenever p ≥ "
-                         f"{fmt_threshold(d['threshold'])}) is expected to give on this site's next films",
-                         "### What its answers would be worth at your prevalence")
+    return json_rows(rows, classes), section(rows, classes, f"the sensitivity and specificity this threshold ({md_cell(d['class'])} whenever p ≥ "
+                                             f"{fmt_threshold(d['threshold'])}) is expected to give on this site's next films",
+                                             "### What its answers would be worth at your prevalence")
+
+
+def json_rows(rows: list[dict], model_classes: list[str]) -> dict:
+    """report.json's rows as report.md's table has them, ``{"rows": ..., "left_out": [{"class", "why"}]}``: with three
+    or more classes a Normal rule's 'Normal at 5%' row, and the main table's, were read as what a Normal answer is
+    worth at a clinic, where report.md leaves them out; ``left_out`` tells a script reading the rows that they were
+    left out, not lost, and why. Two classes keep both classes' rows: the Normal row at a share p is the disease's at
+    1 - p with PPV and NPV swapped, exact as labelled, and report.md's disease-keyed table shows the same figures."""
+    left_out = normal_left_out(list(dict.fromkeys(r["class"] for r in rows)), model_classes)
+    return {"rows": [r for r in rows if r["class"] not in left_out],
+            "left_out": [{"class": c, "why": f"'{c} at 5%' would mean the other classes together at 95%: its PPV there is not "
+                          f"what a {c} answer is worth at a clinic, where most films are {c}"} for c in left_out]}
 
 
 def _pct(v: float | None) -> str:

@@ -22,7 +22,7 @@ from convert.stored_rule_sections import device_answers_line, most_probable_note
 from convert.study_design import test_split_line
 from convert.subgroups import per_source_section
 from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
-from convert.prevalence import at_prevalences, under_rule
+from convert.prevalence import at_prevalences, json_rows, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.synthetic_words import DRAWN, drawn_only, synthetic_mark, synthetic_words
@@ -286,10 +286,10 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         # the PPV above holds at the test split's own mix (54% COVID on cxr-dev): what an answer is worth at a clinic's,
         # as the device answers: by the file's stored rule where it has one, as the card and cxr-evaluate say
         device, rule = models[points["mode"]], models[points["mode"]].get("decision")
-        report["at_prevalence"] = {"mode": points["mode"], "rule": rule_of(rule), "rows": at_prevalences(
-            under_rule(device["per_class"], rule) if rule else device["per_class"])}
+        worth = at_prevalences(under_rule(device["per_class"], rule) if rule else device["per_class"])
+        report["at_prevalence"] = {"mode": points["mode"], "rule": rule_of(rule), **json_rows(worth, classes)}
         # named: seven modes' tables stand above it, and a reader could take the keras one's figures
-        md += prevalence_section(report["at_prevalence"]["rows"], classes, (
+        md += prevalence_section(worth, classes, (
             f"the test sensitivity and specificity of the rule {points['model']} stores ({md_names(labelling(rule), classes)}), by which "
             "the device answers, not the most probable class's of the tables above" if rule else
             f"the test sensitivity and specificity of {points['model']} (the section {points['mode']} above)"))

@@ -18,7 +18,7 @@ from convert.film_tables import predictions_csv
 from convert.input_check_report import input_check_section
 from convert.occlusion_section import occlusion_section
 from convert.left_out_words import answers_section
-from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth
+from convert.prevalence import PREVALENCES, at_prevalences, chosen_rule_worth, json_rows
 from convert.prevalence import section as prevalence_section
 from convert.report_text import (TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line,
                                  reliability_table, warning_lines)
@@ -181,10 +181,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
            *([RULE_RELIABILITY, ""] if threshold is not None else []),
            *answers_section((extra or {}).get("left_out_answers") or {}, classes, csv_name="left_out.csv")]
     # cxr-convert's shape, less its mode (one model here): the rule the figures are of, None for the most probable class
+    rows = at_prevalences(summary["per_class"], prevalences or PREVALENCES)
     report["at_prevalence"] = {"rule": None if threshold is None else {
-        "class": classes[threshold[0]], "threshold": float(threshold[1]), "from": threshold_from},
-        "rows": at_prevalences(summary["per_class"], prevalences or PREVALENCES)}
-    md += prevalence_section(report["at_prevalence"]["rows"], classes)
+        "class": classes[threshold[0]], "threshold": float(threshold[1]), "from": threshold_from}, **json_rows(rows, classes)}
+    md += prevalence_section(rows, classes)
     if "per_source" in report:
         md += per_source_section(report["per_source"], classes)
     if subgroups:
@@ -201,10 +201,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         report["threshold_rule"] = rule = {**threshold_rule(y, probs, classes, *threshold), "from": threshold_from}
         md += threshold_section(rule, summarize(y, probs, classes, n_boot=n_boot))
     if site_point is not None:
-        rows, worth = chosen_rule_worth(summary["per_class"], site_point, classes, prevalences or PREVALENCES)
+        worth_rows, worth = chosen_rule_worth(summary["per_class"], site_point, classes, prevalences or PREVALENCES)
         # every warning cxr-evaluate gave on stderr about the rule: report.json and report.md are what get forwarded
         report["site_operating_point"] = {**site_point, "warnings": site_rule_warnings(site_point, classes),
-                                          "at_prevalence": rows}
+                                          "at_prevalence": worth_rows["rows"], "at_prevalence_left_out": worth_rows["left_out"]}
         md += site_point_section(site_point, classes) + worth
     if robustness is not None:
         report["robustness"] = robustness

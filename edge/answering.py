@@ -19,7 +19,7 @@ from edge.error_lines import error_in_words
 from edge.figures import counted
 from edge.input_order import Placed, in_input_order
 from edge.model_notes import flagged_too, say
-from edge.log_file import csv_header_needed, other_format
+from edge.log_file import csv_header_needed, other_format, without_header_says
 from edge.output import csv_header_text, rule_caption, shown, writer_for
 from edge.tally import Tally
 from edge.stdout_file import LogPlace, appended_to, file_start, written_over, written_to_stdout
@@ -55,18 +55,23 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         if problem := written_over(sys.stdout):  # before appended_to's newline, which would land over its first byte
             raise fail("edge-classify", problem)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
-        header = True
+        header, says_column = True, True
         start = file_start(sys.stdout) if had else None
         if problem := other_format(start, "" if how.fmt == "text" else how.fmt):
             raise fail("edge-classify", problem)
         if how.fmt == "csv" and had:
+            mine = csv_header_text(m.labels, how.explain is not None, how.watch)
             try:
-                header = csv_header_needed(start, csv_header_text(m.labels, how.explain is not None, how.watch))
+                header = csv_header_needed(start, mine)
             except ValueError as e:
-                raise fail("edge-classify", str(e))
+                if not without_header_says(start, mine):
+                    raise fail("edge-classify", str(e))
+                header, says_column = False, False
+                say("note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says: its "
+                    "rows keep them (a DICOM header's flag is said on stderr alone); a new file gets the column")
         return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
                           header=header, written=written, model_sha256=how.model_id[0] if how.model_id else None,
-                          synthetic=bool(m.meta.get("synthetic_data")))
+                          synthetic=bool(m.meta.get("synthetic_data")), header_says=says_column)
 
 
 def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
@@ -113,7 +118,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         for r in results:
             if r.atypical and how.refuse_atypical:
                 r = Result(r.file, error=f"refused: {r.header_says or FLAGGED}", atypical=True, header_says=r.header_says)
-            elif r.header_says and how.fmt != "json":  # --json has its "header_says" field; a CSV row has no room for it
+            elif r.header_says and how.fmt != "json":  # --json has its "header_says" field; a CSV row its column, and
+                # the warning too: a log of 0.44.0's columns has none, and --csv said it on stderr before the column
                 say(f"warning: {shown(r.file)}: {r.header_says}; look at it before trusting its label")
             elif r.atypical and how.fmt == "text":  # machines read the "atypical" field instead
                 say(f"warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not a chest X-ray, another "

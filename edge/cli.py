@@ -50,7 +50,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given (saving the text output, keep stderr too, 2>> log, or use --json or --csv: the text lines do not carry the flag); with --refuse-atypical it gets no label "
         "and counts as a failed file. A DICOM film whose own header says it is no frontal chest film (Modality CT, "
         "BodyPartExamined SKULL, ViewPosition LL, For Processing) is flagged the same way, with or without an input "
-        "check, the header's words given as the reason (--json: a \"header_says\" field).\n\n"
+        "check, the header's words given as the reason (--json: a \"header_says\" field; --csv: a header_says column).\n\n"
         "Examples:\n\n"
         "  edge-classify xray.png --model model_int8.tflite\n\n"
         "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
@@ -79,10 +79,10 @@ def main(
                                                        "--refuse-atypical, with header_says where its DICOM header refused it, "
                                                        "and model_sha256 with --watch}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class (the numbers --json gives), "
-                                                     "atypical (1/0, empty: not checked), error, with --explain map, "
-                                                     "evidence_at_border and map_error, and rule (e.g. COVID>=0.3 where a "
-                                                     "threshold rule is in force, for every label it decided, else empty), "
-                                                     "then with --watch time; one label a row: -k is ignored."),
+                                                     "atypical (1/0, empty: not checked), error, with --explain map, evidence_at_border "
+                                                     "and map_error, and rule (e.g. COVID>=0.3 where a threshold rule is in force, for "
+                                                     "every label it decided, else empty), then with --watch time, then header_says "
+                                                     "(why a DICOM film's header flagged it, else empty); one label a row: -k is ignored."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print K classes per image: the label, then the K-1 most "
                                                              "probable other classes (without a threshold rule, the K "
                                                              "most probable); K above the model's classes: all of them."),

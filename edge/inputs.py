@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+from bisect import bisect_left
 from typing import TextIO
 
 from edge.batch import Result, expand_inputs
@@ -97,8 +98,10 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Placed],
     named: set[tuple[str, str]] = set()  # (real folder, name) of each file given by name (a shell's scans/p2/*.png)
     for a in args:
         files, gone = expand_inputs([a], recursive=recursive, linked=linked, masks=masks)
+        # a sub-folder it could not read goes where its films would sort among the folder's (files: in name order),
+        # not after them all
+        errors.extend((len(paths) + bisect_left(files, os.path.join(r.file, "")), r) for r in gone)
         paths.extend(files)
-        errors.extend((len(paths), r) for r in gone)
         if not files and not gone:  # a folder with no image in it
             errors.append((len(paths), a))
         elif files == [a]:  # a file gives itself

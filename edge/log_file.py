@@ -58,13 +58,28 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     lines = _lines(start)
     given = next((line for line in lines if line.startswith("file,label,probability,")), None)
     if given is None:
-        if _rows_of(lines, header):
+        # rows of 0.44.0 and earlier, one column fewer, too: a header after them would be read as one of them
+        if put_back := next((h for h in (header, _older(header)) if h and _rows_of(lines, h)), None):
             raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
                              "rotation under an older release?): a header written after them would have every CSV "
-                             f"reader take a row for it; put this header back at its top ({header.strip()}), or "
+                             f"reader take a row for it; put this header back at its top ({put_back.strip()}), or "
                              "write to a new file")
         return True
     if given == header.rstrip("\n"):
         return False
     raise ValueError(f"standard output's file holds answers with other columns ({given}); this run's are "
                 f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
+
+
+def without_header_says(start: bytes | None, header: str) -> bool:
+    """Whether a file's CSV header is this run's header less its last column, header_says (added after 0.44.0): a log of
+    an earlier release, which a restarted watch goes on appending to in its own columns (refused, a unit with
+    Restart=on-failure failed at every restart after an upgrade until its log was moved)."""
+    given = None if start is None else next((line for line in _lines(start) if line.startswith("file,label,probability,")), None)
+    return given is not None and given == _older(header)
+
+
+def _older(header: str) -> str | None:
+    """This header row as 0.44.0 and earlier wrote it, without the header_says column; None: it has none."""
+    row = header.rstrip("\n")
+    return row.removesuffix(",header_says") if row.endswith(",header_says") else None

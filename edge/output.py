@@ -97,23 +97,26 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def csv_columns(labels: list[str], explained: bool = False, stamped: bool = False) -> list[str]:
-    """The CSV's header row. Columns are only ever added at the end, so that readers by position keep working."""
+def csv_columns(labels: list[str], explained: bool = False, stamped: bool = False, header_says: bool = True) -> list[str]:
+    """The CSV's header row. Columns are only ever added at the end, so that readers by position keep working.
+    ``header_says``: the last column, why a DICOM film's header flags it (added after 0.44.0: a log of 0.44.0 or
+    earlier, appended to, keeps its columns; edge.log_file.without_header_says)."""
     return ["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
-            *(["map", "evidence_at_border", "map_error"] if explained else []), "rule", *(["time"] if stamped else [])]
+            *(["map", "evidence_at_border", "map_error"] if explained else []), "rule", *(["time"] if stamped else []),
+            *(["header_says"] if header_says else [])]
 
 
-def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = False) -> str:
+def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = False, header_says: bool = True) -> str:
     """The header row as the CSV writer writes it, for comparing with a file's first line."""
     buf = io.StringIO()
-    _CsvRows(buf).writerow(csv_columns(labels, explained, stamped))
+    _CsvRows(buf).writerow(csv_columns(labels, explained, stamped, header_says))
     return buf.getvalue()
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True,
                written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None,
-               synthetic: bool = False):
+               synthetic: bool = False, header_says: bool = True):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
     ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
     a watch's log outlives its runs, and a film answered again after a restart must be told from a
@@ -122,7 +125,7 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     restart with another model file answers again what the old one answered). ``header``: the CSV's first row (not when appending to a
     file that has it). ``synthetic``: the model was trained on SYNTHETIC images, and each JSON answer says so
     ("synthetic": true): a log line of the demo model's 'COVID 1.0' could be told from a real model's by its
-    model_sha256 alone (hunt 58)."""
+    model_sha256 alone (hunt 58). ``header_says``: the CSV's header_says column (csv_columns)."""
     out = sys.stdout
 
     def at(r: Result, i: int, digits: int) -> float:  # class i's probability as shown: not across the rule
@@ -130,7 +133,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 
     if fmt == "csv":
         w = _CsvRows(out)
-        columns = csv_columns(labels, explained, stamped)
+        columns = csv_columns(labels, explained, stamped, header_says)
+        log_header = csv_header_text(labels, explained, stamped, header_says)
         if header:
             w.writerow(columns)
         rule = rule_text(threshold, labels)
@@ -147,15 +151,15 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 # read back only where it is not as this watch left it: cut, or notes written to it since (2>&1),
                 # which may have made it longer again than the rows it held
                 size = file_size(out)
-                if size is not None and size != ended and (size == 0 or not has_header(
-                        file_start(out), csv_header_text(labels, explained, stamped))):
+                if size is not None and size != ended and (size == 0 or not has_header(file_start(out), log_header)):
                     rows.writerow(columns)
             e = r.explanation or {}
             maps = [e.get("map", ""), e.get("evidence_at_border", ""), e.get("map_error", "")] if explained else []
-            time_cell = [_now()] if stamped else []
+            # the time, and why a DICOM header flagged the film: its atypical 1 told from the input check's
+            tail = [*([_now()] if stamped else []), *([r.header_says or ""] if header_says else [])]
             if r.error:  # atypical: 1 for a film refused as atypical (--refuse-atypical), empty where not checked
                 rows.writerow([r.file, "", "", *([""] * len(labels)), "" if r.atypical is None else int(r.atypical),
-                               r.error, *maps, "", *time_cell])
+                               r.error, *maps, "", *tail])
             else:
                 i = ranking(r.probabilities, threshold)[0]
                 # the probabilities as --json, report.json and predictions.csv give them (for_json: 6 decimals, a
@@ -163,14 +167,14 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 # a program reads, not 4 decimals, nor 2.65e-10 as 0.000001 (hunt 59)
                 p = [for_json(r.probabilities[j], j, threshold) for j in range(len(labels))]
                 rows.writerow([r.file, labels[i], p[i], *p,
-                               "" if r.atypical is None else int(r.atypical), "", *maps, rule, *time_cell])
+                               "" if r.atypical is None else int(r.atypical), "", *maps, rule, *tail])
             text = buf.getvalue()
             out.write(text)
             if stamped:
                 ended = file_size(out)
                 if size is not None and ended != size + _size_in_file(out, text):  # cut (or written to) between the
                     # look at its start and the row's write: the row may now start the log, without its header
-                    ended = _header_put_back(out, text, csv_header_text(labels, explained, stamped))
+                    ended = _header_put_back(out, text, log_header)
 
         return write_csv
 

@@ -73,7 +73,7 @@ def test_csv_has_a_rule_column_when_a_rule_chose_the_label(model, film, flags, r
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     assert {r["file"]: r["rule"] for r in rows} == {str(film): rule, str(film.parent / "missing.png"): ""}, p.stdout
     header = p.stdout.splitlines()[0].split(",")
-    assert header[-2:] == ["error", "rule"]  # added at the end: readers by position keep working
+    assert header[-3:] == ["error", "rule", "header_says"]  # each added at the end: readers by position keep working
 
 
 def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(model, film, tmp_path):
@@ -102,7 +102,8 @@ def test_json_help_lists_every_field_it_may_print(model):
         assert field in re.findall(r"\w+", json_help), (field, json_help)
     help_text = " ".join(p.stdout.split())  # a refusal's atypical, --csv's time column and -k, -k under a rule
     assert "atypical: true for a film refused by --refuse-atypical" in help_text
-    assert "then with --watch time; one label a row: -k is ignored" in help_text
+    assert "then with --watch time, then header_says (why a DICOM film's header flagged it, else empty); one label a " \
+           "row: -k is ignored" in help_text
     assert "the label, then the K-1 most probable other classes" in help_text
 
 
@@ -558,6 +559,12 @@ def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_w
     assert p.returncode == 1
     assert json.loads(p.stdout.splitlines()[1]) == {"file": str(films / "IM2"), "error": f"refused: {lateral}",
                                                     "atypical": True, "header_says": lateral}
+    # --csv: a header_says column, at the end, so that a CSV reader tells a header's flag from the input check's
+    for flags, error in (((), ""), (("--refuse-atypical",), f"refused: {lateral}")):
+        p = edge_classify(films, "--csv", *flags, "--model", model)
+        rows = list(csv.DictReader(io.StringIO(p.stdout)))
+        assert [(r["atypical"], r["header_says"], r["error"]) for r in rows] == [("0", "", ""), ("1", lateral, error)]
+        assert p.stdout.splitlines()[0].endswith(",rule,header_says")
 
     flatbuffer, meta, files = read(model)  # the same model without an input check
     unchecked = tmp_path / "unchecked.tflite"

@@ -105,6 +105,30 @@ def test_a_csv_log_of_other_columns_is_refused(model, films, tmp_path):
     assert log.read_bytes() == before
 
 
+def test_a_csv_log_begun_before_the_header_says_column_is_appended_to_in_its_own_columns(model, films, tmp_path):
+    """header_says was added at the end of --csv's columns: a log 0.44.0 began (a watch's, `>> answers.csv`) was
+    refused as one of other columns, and a unit with Restart=on-failure failed at every restart after an upgrade.
+    Its rows keep the log's columns, and a note says the column is not there; a new log gets it."""
+    import csv
+
+    header = csv_header_text(["COVID", "Normal"])
+    old = header.replace(",header_says", "")
+    log = tmp_path / "answers.csv"
+    log.write_text(old)
+    with open(log, "a") as out:
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), "--csv",
+                            "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says" in p.stderr
+    rows = list(csv.reader(log.read_text().splitlines()))
+    assert rows[0] == old.strip().split(",") and len(rows) == 2 and len(rows[1]) == len(rows[0]) and rows[1][0] == str(films[0])
+    new = tmp_path / "new.csv"
+    with open(new, "w") as out:
+        p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), "--csv",
+                            "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert new.read_text().startswith(header) and "0.44.0" not in p.stderr
+
+
 @pytest.mark.parametrize("first, then", [("--json", "--csv"), ("--csv", "--json")])
 def test_answers_of_the_other_format_are_not_appended_to_a_log(model, films, tmp_path, first, then):
     """A unit edited from --json to --csv, its log kept: CSV rows went into answers.jsonl, and the other way
@@ -169,6 +193,12 @@ def test_a_csv_log_of_rows_without_their_header_is_refused_not_given_one_in_its_
     for start in (rows, b"edge-classify: note: ...\n" + rows, rows[60:]):  # the first line cut mid-row: the others
         with pytest.raises(ValueError, match=r"holds CSV rows without their header .*copytruncate.*write to a new file"):
             csv_header_needed(start, header)
+    # the rows above are of 0.44.0's columns (no header_says): the message gives that header to put back; this
+    # release's rows, its own
+    with pytest.raises(ValueError, match=r"put this header back at its top \(file,label,.*,rule,time\), or"):
+        csv_header_needed(rows, header)
+    with pytest.raises(ValueError, match=r"put this header back at its top \(file,label,.*,rule,time,header_says\), or"):
+        csv_header_needed(rows.replace(b"\n", b",\n"), header)
     # notes alone, even with commas in them, or a row of other columns: a header is still written
     assert csv_header_needed(b"edge-classify: note: a, b, c, d, e, f, g, h, i\n", header) is True
     assert csv_header_needed(b"/srv/in/b.png,COVID,0.5,0.5,0.5,0,,\n", header) is True

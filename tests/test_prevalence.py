@@ -266,11 +266,41 @@ def test_a_normal_rule_chosen_on_a_sites_films_of_four_classes_gets_no_normal_ro
     site = {"decision": {"class": "Normal", "threshold": 0.1138}, "next_films": expected}
     rows, md = chosen_rule_worth(per_class, site, labels, (0.01, 0.05))
     text = " ".join(" ".join(md).split())
-    assert rows == [] and "| Normal |" not in text and "the disease" not in text and "PPV %" not in text
+    assert rows["rows"] == [] and "| Normal |" not in text and "the disease" not in text and "PPV %" not in text
     assert "Not worked out: the only figures known here are Normal's" in text and "Normal has no rows" in text
+    assert [x["class"] for x in rows["left_out"]] == ["Normal"]  # report.json says they were left out, not lost
     # a disease's rule keeps its rows, as before
     rows, md = chosen_rule_worth(per_class, {**site, "decision": {"class": "COVID", "threshold": 0.2}}, labels, (0.05,))
-    assert [r["class"] for r in rows] == ["COVID"] and any(line.startswith("| COVID | 5% |") for line in md)
+    assert [r["class"] for r in rows["rows"]] == ["COVID"] and any(line.startswith("| COVID | 5% |") for line in md)
+    assert rows["left_out"] == []
+
+
+def test_report_json_leaves_out_normals_rows_of_three_classes_as_report_md_does_and_says_why(tmp_path):
+    """report.md left Normal's rows out of a 3+ class model's table ('Normal at 5%' read as a Normal answer's worth
+    at a clinic), and report.json's site_operating_point.at_prevalence did too, but report.json's main at_prevalence
+    kept them: a script reading it showed 'Normal 5%' figures report.md withheld. Two classes keep both: the Normal
+    row at a share p is the disease's at 1 - p with PPV and NPV swapped, the figures report.md's table gives."""
+    from convert.report import evaluation_report
+    from tests.conftest import unpadded
+
+    classes = ["COVID", "Normal", "Viral_Pneumonia"]
+    y = np.repeat(np.arange(3), 10)
+    probs = 0.5 * np.eye(3)[y] + 0.5 * np.random.default_rng(0).dirichlet(np.ones(3), y.size)
+    out = tmp_path / "three"
+    evaluation_report(out, "t", y, probs, classes, [f"f{k}.png" for k in range(y.size)], n_boot=10, prevalences=(0.05,))
+    worth = json.loads((out / "report.json").read_text())["at_prevalence"]
+    assert [r["class"] for r in worth["rows"]] == ["COVID", "Viral_Pneumonia"]
+    assert [x["class"] for x in worth["left_out"]] == ["Normal"] and "most films are Normal" in worth["left_out"][0]["why"]
+    md = unpadded((out / "report.md").read_text())
+    assert "| Normal | 5% |" not in md and "| COVID | 5% |" in md and "Normal has no rows" in md
+
+    out = tmp_path / "two"
+    evaluation_report(out, "t", y[:20], probs[:20, :2] / probs[:20, :2].sum(1, keepdims=True), classes[:2],
+                      [f"f{k}.png" for k in range(20)], n_boot=10, prevalences=(0.05, 0.95))
+    worth = json.loads((out / "report.json").read_text())["at_prevalence"]
+    rows = {(r["class"], r["prevalence"]): r for r in worth["rows"]}
+    assert worth["left_out"] == [] and {c for c, _ in rows} == {"COVID", "Normal"}
+    assert rows["Normal", 0.05]["ppv"] == pytest.approx(rows["COVID", 0.95]["npv"])
 
 
 def test_beside_the_per_class_table_each_class_is_counted_on_each_other_class_and_the_mix_is_named():

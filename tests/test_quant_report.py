@@ -175,6 +175,30 @@ def test_cxr_converts_report_says_what_an_answer_is_worth_at_other_prevalences(t
     assert f"from the test sensitivity and specificity of model_{mode}.tflite (the section {mode} above)" in md
 
 
+def test_cxr_converts_report_json_leaves_out_normals_rows_of_three_classes_as_its_report_md_does(tiny_run, tmp_path):
+    """report.md left Normal's rows out of a 3+ class model's prevalence table ('Normal at 5%' read as a Normal answer's
+    worth at a clinic, where most films are Normal); report.json's at_prevalence kept them, unsaid."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    assert report["at_prevalence"]["left_out"] == []  # two classes: both rows, as the disease-keyed table's figures
+    classes = report["classes"] = ["COVID", "Normal", "Viral_Pneumonia"]
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, n)
+    probs = 0.5 * np.eye(3)[y] + 0.5 * rng.dirichlet(np.ones(3), n)
+    for model in report["models"].values():
+        model.update(summarize(y, probs, classes, n_boot=10))
+        if "delta" in model:
+            model["delta"]["sensitivity_points"]["Viral_Pneumonia"] = 0.0
+    write_quantization_report(run, report, {m: probs for m in report["models"]}, y)
+    worth = json.loads((run / "report.json").read_text())["at_prevalence"]
+    assert {r["class"] for r in worth["rows"]} == {"COVID", "Viral_Pneumonia"}
+    assert [x["class"] for x in worth["left_out"]] == ["Normal"] and "most films are Normal" in worth["left_out"][0]["why"]
+    md = unpadded((run / "report.md").read_text())
+    assert "| Normal | 5% |" not in md and "| COVID | 5% |" in md and "Normal has no rows" in md
+
+
 def test_copies_in_the_test_split_are_said():
     """cxr-convert scored a film and its exact copy as two test films, unsaid (cxr-evaluate warns)."""
     from convert.set_notes import copies_warning, test_copies

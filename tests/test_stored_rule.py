@@ -386,6 +386,7 @@ def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unsee
 
     at5 = next(r for r in site["at_prevalence"] if r["class"] == "COVID" and r["prevalence"] == 0.05)
     assert (at5["ppv"], at5["npv"]) == predictive_values(nf["sensitivity"], nf["specificity"], 0.05)
+    assert site["at_prevalence_left_out"] == []  # two classes: both classes' rows, as the main at_prevalence
     assert "### What its answers would be worth at your prevalence" in (tmp_path / "r" / "report.md").read_text()
     for extra, msg in [(["--save-model", str(saved)], "needs --operating-point"),
                        (["--operating-point", "COVID=0.9", "--save-model", str(model)], "give a new path"),

@@ -41,6 +41,20 @@ def test_a_recursive_batch_names_the_folder_it_cannot_read(locked):
     assert [(e.file, e.error) for e in errors] == [(str(locked / "locked"), "cannot read this folder (Permission denied)")]
 
 
+def test_a_sub_folder_that_cannot_be_read_is_said_where_its_films_would_sort_among_the_folders(locked):
+    """study/locked's error came after study/ok.png's answer (after all of study's films), where a program reading
+    --csv beside its own sorted list of films expects it before: the answers are in input order (edge.input_order)."""
+    from edge.inputs import gather
+
+    (locked / "a.png").write_bytes(b"x" * 10)
+    (locked / "locked.png").write_bytes(b"x" * 10)  # sorts before locked/...: '.' before '/'
+    paths, placed, why = gather([str(locked)], recursive=True)
+    assert why is None and paths == [str(locked / n) for n in ("a.png", "locked.png", "ok.png")]
+    assert [(at, r.file) for at, r in placed] == [(2, str(locked / "locked"))]
+    paths, placed, _ = gather([str(locked / "a.png"), str(locked)], recursive=True)  # after the films given before it
+    assert [at for at, _ in placed] == [2]  # after a.png and locked.png: a.png named again is answered once
+
+
 def test_a_folder_named_that_cannot_be_read_is_not_called_empty(locked):
     files, errors = expand_inputs([str(locked / "locked")])
     assert files == [] and errors[0].error == "cannot read this folder (Permission denied)"
