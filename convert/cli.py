@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from convert.modes import FULL_INTEGER, MODES
 from convert.occlusion import MAX_MAPS
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
@@ -19,8 +20,7 @@ from train.quiet import load_tensorflow, require_matplotlib
 
 convert_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
-ALL_MODES = "int8,int8-full,int16x8,dynamic,fp16,fp32"
-FULL_INTEGER = ("int8", "int8-full", "int16x8")  # convert.export's, here before TensorFlow loads
+ALL_MODES = ",".join(MODES)
 
 
 def unused_by_modes(modes: list[str], refit_head: bool, given_samples: bool) -> str | None:

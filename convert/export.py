@@ -25,14 +25,12 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from convert.modes import MODES
 from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
 from edge.model import EdgeModel
 from train.quiet import silenced_fd
-
-MODES = ("int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
-FULL_INTEGER = ("int8", "int8-full", "int16x8")
 
 
 def convert(model: Any, mode: str, representative: np.ndarray | None = None) -> bytes:

@@ -5,6 +5,8 @@ one style in every figure. convert.plots draws with them."""
 
 from __future__ import annotations
 
+from convert.modes import MODES as QUANT_MODES
+
 # Okabe-Ito, less its yellow (faint as a line on white) and its black (a black bar hid its black whisker and
 # hatch), and a mid grey: 7 colours against 4 line styles, so 28 curves before a colour and style repeat together.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#777777")
@@ -12,7 +14,7 @@ LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "oo")
 # Each model of a report keeps its colour, hatch and marker in every figure (fp32 was black in one, green in another).
-MODES = ("keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32")
+MODES = ("keras", *QUANT_MODES)
 
 
 def style(k: int) -> dict:

@@ -20,6 +20,7 @@ from convert.chance import chance_line
 from convert.gate import (calibration_line, choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
 from convert.metrics import to_jsonable
+from convert.modes import FULL_INTEGER
 from convert.convert_checks import checked_run
 from convert.operating_point import as_stored_now, chosen_films_among, kept_points, store_rule, stored_decision
 from convert.provenance import conversion_provenance, written_files
@@ -123,8 +124,6 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                    "test_ece_after": reference["ece"],
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
     representative, typicality = np.zeros((0,)), None
-    from convert.export import FULL_INTEGER
-
     calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)

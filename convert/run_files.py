@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from convert.modes import MODES
 from train.rerun import converted_from, made_from
 
 
@@ -40,8 +41,6 @@ def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
 def stale_models(run_dir: Path, trained: str | None) -> list[Path]:
     """The run's .tflite files of the names cxr-convert writes that were made from an earlier model than
     ``trained`` (run.json's "created"), which retire_stale_models removes."""
-    from convert.export import MODES
-
     ours = {"model.tflite", *(f"model_{m}.tflite" for m in MODES)}
     if trained is None:
         return []
@@ -104,8 +103,6 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, ru
     from another model than run.json's (``trained``: its "created"; the run was trained again
     since) are refused: scored against the new model, they would fail its gate and have that
     stamped into their cards, as if quantization had cost what is another model's difference."""
-    from convert.export import MODES
-
     if not report_only:
         return list(modes or MODES)
     have = [m for m in modes or MODES if (run_dir / f"model_{m}.tflite").is_file()]
@@ -141,8 +138,6 @@ def unscored_choice(run_dir: Path, modes: list[str] | None, trained: str | None)
     where model.tflite is an earlier --auto's choice of a mode left out (its file still this model's), it moved
     model.tflite off that file without weighing it: a --quant fp32 replaced the device's int8 file, 3.4 times
     larger, though int8 still passed. Files of an earlier model are removed by the conversion anyway."""
-    from convert.export import MODES
-
     chosen, modes = chosen_mode(run_dir), list(modes or MODES)
     if chosen is None or chosen in modes or chosen not in MODES:
         return None

@@ -271,6 +271,27 @@ def test_auto_on_a_quant_subset_never_moves_model_tflite_off_a_mode_it_does_not_
     assert "--auto: kept int8 as model.tflite" in capsys.readouterr().err
 
 
+def test_an_auto_refusal_comes_before_tensorflow_loads(tiny_run, tmp_path):
+    """cxr-convert's checks run before TensorFlow loads, so a refusal costs no import: --auto's check of an earlier
+    choice read the mode names from convert.export, which imports TensorFlow, unsilenced (absl's 'oneDNN custom
+    operations are on' lines on the terminal at every --auto) and seconds before the refusal."""
+    import subprocess
+    import sys
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    shutil.copyfile(run / "model_int8.tflite", run / "model.tflite")  # as an earlier --auto left it
+    code = ("import sys; sys.argv = ['cxr-convert', *sys.argv[1:]]\n"
+            "from convert.entry import cxr_convert\n"
+            "try:\n    cxr_convert()\nexcept SystemExit as e:\n"
+            "    print('exit', e.code, 'tensorflow' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(run), "--quant", "fp32", "--auto", "--no-latency"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.stdout.split()[-3:] == ["exit", "2", "False"], r.stdout + r.stderr
+    assert "it would move model.tflite off int8 without weighing it" in " ".join(r.stderr.split())
+    assert "I0000" not in r.stderr
+
+
 def test_the_calibration_sample_is_the_size_asked_for():
     """n // classes a class gave 3 images for --calibration-samples 5 (3 classes), and 3 for 1."""
     from convert.export import representative_sample

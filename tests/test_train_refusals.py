@@ -186,7 +186,7 @@ def test_usage_mistakes_are_refused_before_tensorflow_loads(tmp_path, options, s
 
 def test_cxr_convert_refuses_an_unknown_mode_before_reading_the_run(tmp_path):
     from convert.cli import ALL_MODES, convert_app
-    from convert.export import MODES
+    from convert.modes import MODES
 
     r = CliRunner().invoke(convert_app, [str(tmp_path / "no-run"), "--quant", "int8,int9"])
     assert r.exit_code == 2 and "unknown mode int9; choose from int8, int8-full" in r.output
