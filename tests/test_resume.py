@@ -119,7 +119,7 @@ def test_a_teacher_is_trained_again_when_its_films_changed(tmp_path, capsys, mon
     run_training(again)
     assert trained == [s.out]  # the student only
     said = capsys.readouterr().err
-    assert "comparing their bytes" in said and "reusing the teacher" in said
+    assert "comparing the bytes of all" in said and "reusing the teacher" in said
 
     # A MANIFEST.csv that names the films' sources, added or fixed: the teacher's split and audit lack them
     trained.clear()
@@ -337,7 +337,18 @@ def test_films_whose_dates_alone_changed_are_compared_by_their_bytes(tmp_path):
     for p in films.iterdir():
         os.utime(p, ns=(5_000, 5_000))  # dated after the listing (taken at 1000 ns): every film looks rewritten
     assert films_changed(run, film_stamps(films, items), films, said.append) == (0, 1)  # the unreadable d.png, written since
-    assert said and "comparing their bytes" in said[0]
+    assert said == [f"films' dates are not as when the run in {run} listed them (3 of the 3 dated since), with the same "
+                    "names, classes and sizes: comparing the bytes of all 3 with the ones it was trained on"]
+    os.utime(films / "a.png", ns=(500, 500))  # one restored with an older date: 2 dated since, not "the 3 films"
+    said.clear()
+    films_changed(run, film_stamps(films, items), films, said.append)
+    assert "(2 of the 3 dated since)" in said[0]
+    for p in films.iterdir():
+        os.utime(p, ns=(700, 700))  # every date older than the listing, and changed: none dated since
+    said.clear()
+    films_changed(run, film_stamps(films, items), films, said.append)
+    assert "listed them, with the same names" in said[0] and "dated since" not in said[0]
+    os.utime(films / "a.png", ns=(5_000, 5_000))
     os.utime(films / "d.png", ns=(500, 500))  # the unreadable file untouched since the listing
     assert films_changed(run, film_stamps(films, items), films) == (0, 0)
     (films / "b.png").write_bytes(b"BBBB")  # same size, other bytes

@@ -198,9 +198,12 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     if now["sha256"] == done["sha256"]:
         return 0, repaired(run, root)
     if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
-        if log:
-            log(f"the {len(stamps)} films have other dates than when the run in {run_dir} listed them, the same names, "
-                "classes and sizes: comparing their bytes with the ones it was trained on")
+        if log:  # the record holds one digest of every date, not each film's: which films' dates changed is not known
+            since = sum(mtime >= done["taken_ns"] for _, _, mtime in stamps.values())
+            log(f"films' dates are not as when the run in {run_dir} listed them" + (
+                f" ({since} of the {len(stamps)} dated since)" if since else "")
+                + f", with the same names, classes and sizes: comparing the bytes of all {len(stamps)} with the ones "
+                "it was trained on")
         # An unreadable file has no recorded bytes: changed only if written since (it may read now).
         changed = sum(not _same_bytes(root, on_disk[p], sha.get(p)) if before[p] is not None
                       else mtime >= done["taken_ns"] for p, (_, _, mtime) in stamps.items())
