@@ -7,7 +7,7 @@ of benchmarks/RESULTS.md (other sections are kept); --quick only prints it, unle
 names a file.
 
     python benchmarks/run.py            # ~10 min on 2 cores
-    python benchmarks/run.py --quick    # ~2 min: fewer images, runs and epochs
+    python benchmarks/run.py --quick    # ~1 min: fewer images, runs and epochs; 64 px models
 
 Models: reuses runs/bench-accuracy/covid-normal-{compact-distilled,seed} (from
 benchmarks/accuracy.py) when present, else trains small ones on the synthetic set in
@@ -42,6 +42,9 @@ from train.quiet import load_tensorflow  # noqa: E402
 # CPU (TildAlice, "MobileNet vs EfficientNet-Lite: Pi 4 First Model 38ms Gap", dev.to, 2026).
 PI4_MACS_PER_S = 569e6 / 0.087
 PI4_SOURCE = "MobileNet v1 1.0/224, 569 M MACs in 87 ms on a Pi 4 CPU (TildAlice, dev.to, 2026)"
+# --quick is a smoke run of every row: at 64 px the seed model's Dense layer is a quarter of 128 px's, and converting
+# it took 12 s instead of 41 (27 MB int8) on 2 cores. Its ratios are not 128 px's: the table says the sizes it used.
+QUICK_SIZE = 64
 
 
 def runs(out: Path, quick: bool) -> dict[str, Path]:
@@ -60,7 +63,7 @@ def runs(out: Path, quick: bool) -> dict[str, Path]:
         if not (run / "model_int8.tflite").is_file():
             # Speed and size depend on the architecture alone: one model, no teacher, is enough here.
             run_training(TrainSettings(data="synthetic", out=run, arch=arch, epochs=1, synthetic_count=40,
-                                       teacher_members=0, progress=False))
+                                       image_size=QUICK_SIZE if quick else 128, teacher_members=0, progress=False))
             run_conversion(ConvertSettings(run_dir=run, modes=["int8", "fp32"], latency_threads=(), n_boot=100,
                                            progress=False))
         made[arch] = run
@@ -113,7 +116,7 @@ from train.quiet import load_tensorflow; load_tensorflow()
 import keras, numpy as np
 from edge.preprocess import PreprocessConfig, preprocess_file
 m = keras.models.load_model(sys.argv[1], compile=False)
-x = preprocess_file(sys.argv[2], PreprocessConfig(channels=3))[None].astype(np.float32)
+x = preprocess_file(sys.argv[2], PreprocessConfig(size=m.input_shape[1], channels=3))[None].astype(np.float32)
 print(np.asarray(m(x, training=False)).argmax())
 """
 
@@ -130,7 +133,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.images < 2:
         ap.error(f"--images {args.images}: give at least 2 (an image of each class)")
-    n_images, n_proc, n_epochs, n_train = (60, 3, 2, 128) if args.quick else (args.images, 7, 5, 10**9)
+    n_images, n_proc, n_epochs, n_train = (30, 2, 2, 128) if args.quick else (args.images, 7, 5, 10**9)
     load_tensorflow()
     import keras
     import tensorflow as tf
@@ -193,7 +196,7 @@ def main() -> None:
     tf_cmd = [sys.executable, str(script), str(r["seed"] / "model.keras"), one]
     os.environ["PYTHONPATH"] = str(ROOT)
     edge_wall, edge_rss = process(edge_cmd, n_proc)
-    tf_wall, tf_rss = process(tf_cmd, max(3, n_proc // 2))
+    tf_wall, tf_rss = process(tf_cmd, n_proc // 2)  # TF's start is 5 s a run
     rows.append(("cold start s, whole process: edge-classify vs TF+Keras predict", edge_wall, tf_wall, "≥ 15x faster", "x15"))
     rows.append(("peak RSS MiB of those processes", edge_rss, tf_rss, "≤ 1/5", "x5"))
 
@@ -228,8 +231,8 @@ def main() -> None:
     rows.append((f"{len(files)} images, s: whole edge-classify process (start-up included, up to 4 decoding threads) "
                  "vs the floor", process_s, decode_s, "", "info-ratio"))
 
-    target, max_epochs = (0.5, 2) if args.quick else (0.8, 15)
-    ours, theirs, default, ours_to, tut_to = training_speed(r["seed"], n_epochs, n_train, target, max_epochs)
+    target, max_epochs, train_px = (0.5, 2, QUICK_SIZE) if args.quick else (0.8, 15, 128)
+    ours, theirs, default, ours_to, tut_to = training_speed(r["seed"], n_epochs, n_train, target, max_epochs, train_px)
     rows.append(("training s/epoch, seed model: cached tf.data vs image_dataset_from_directory", ours, theirs,
                  "≥ 3x faster", "x3"))
     rows.append(("training s/epoch: default model, cached + augmented vs seed, tutorial-style", default, theirs,
@@ -243,11 +246,13 @@ def main() -> None:
                  1000 * m["seed"] / PI4_MACS_PER_S, "", "faster"))
 
     table = render(rows)
+    px = {a: f"{EdgeModel(p / 'model_int8.tflite').preprocess.size} px" for a, p in r.items()}  # --quick's are smaller
     images_flag = f" --images {args.images}" if args.images != 500 and not args.quick else ""  # the table's own command
     header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}{images_flag}` — "
               f"{time.strftime('%Y-%m-%d')}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
               f"TensorFlow {_v('tensorflow')}, ai-edge-litert {_v('ai-edge-litert')}, numpy {np.__version__}. "
-              f"Models: {', '.join(f'{a}: `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}.\n\n")
+              f"Models: {', '.join(f'{a} ({px[a]}): `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}"
+              f"; the training rows build both for {train_px} px inputs.\n\n")
     note = (f"\n\nPi 4 latency is an ESTIMATE: MACs divided by an effective rate of {PI4_MACS_PER_S / 1e9:.1f} G MAC/s "
             f"taken from {PI4_SOURCE}. Not measured on a Pi.\n")
     section = header + table + note

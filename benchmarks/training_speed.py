@@ -32,11 +32,12 @@ def until_accuracy(fit_epoch, val_accuracy, target: float, max_epochs: int) -> f
     return float("inf")
 
 
-def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
-                   max_epochs: int) -> tuple[float, float, float, float, float]:
+def training_speed(seed_run: Path, epochs: int, limit: int, target: float, max_epochs: int,
+                   size: int = 128) -> tuple[float, float, float, float, float]:
     """Seconds per epoch: the seed model in our cached tf.data pipeline, in the tutorial-style
     pipeline (decoding every epoch), and the default model in ours (with its augmentation); then
-    seconds to a validation accuracy: default model in ours (decoding included) vs seed in theirs."""
+    seconds to a validation accuracy: default model in ours (decoding included) vs seed in theirs.
+    Every model is built for size px inputs (128, the tutorial's; smaller for a quick smoke run)."""
     import keras
 
     from edge.preprocess import PreprocessConfig
@@ -47,11 +48,11 @@ def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
     from train.pipeline import make_dataset
 
     split = Split.load(seed_run / "split.json")
-    x, y = load_part(seed_run, split, "train", PreprocessConfig(channels=3), progress=False)
+    x, y = load_part(seed_run, split, "train", PreprocessConfig(size=size, channels=3), progress=False)
     x, y, train_items = x[:limit], y[:limit], split.parts["train"][:limit]
 
     def compiled(arch: str = "seed"):
-        m = build(arch, 128, len(split.classes))
+        m = build(arch, size, len(split.classes))
         m.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
         return m
 
@@ -63,7 +64,7 @@ def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
             d = Path(tmp) / it.label
             d.mkdir(exist_ok=True)
             os.symlink(Path(split.data_dir) / it.path, d / Path(it.path).name)
-        tut = keras.utils.image_dataset_from_directory(tmp, image_size=(128, 128), color_mode="rgb", batch_size=32,
+        tut = keras.utils.image_dataset_from_directory(tmp, image_size=(size, size), color_mode="rgb", batch_size=32,
                                                        seed=0, verbose=False)
         tut_model = compiled()
         theirs = epoch_seconds(lambda: tut_model.fit(tut, epochs=1, verbose=0), epochs)
@@ -71,7 +72,7 @@ def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
             d = Path(tmp) / "val" / it.label
             d.mkdir(parents=True, exist_ok=True)
             os.symlink(Path(split.data_dir) / it.path, d / Path(it.path).name)
-        tut_val = keras.utils.image_dataset_from_directory(Path(tmp) / "val", image_size=(128, 128), color_mode="rgb",
+        tut_val = keras.utils.image_dataset_from_directory(Path(tmp) / "val", image_size=(size, size), color_mode="rgb",
                                                            batch_size=32, shuffle=False, verbose=False)
         y_tut = np.concatenate([b.numpy() for _, b in tut_val])
         fresh = compiled()
@@ -82,9 +83,9 @@ def training_speed(seed_run: Path, epochs: int, limit: int, target: float,
     ds1 = make_dataset(x[..., :1], y, 32, training=True)  # the 3 channels are copies of one gray plane
     default = epoch_seconds(lambda: compact.fit(ds1, epochs=1, verbose=0, shuffle=False), epochs)
     t = time.perf_counter()  # ours pays its one decode of the training images up front
-    scan(Path(split.data_dir), [Item(i.path, i.label) for i in train_items], PreprocessConfig(), progress=False)
+    scan(Path(split.data_dir), [Item(i.path, i.label) for i in train_items], PreprocessConfig(size=size), progress=False)
     decode_s = time.perf_counter() - t
-    xv, yv = load_part(seed_run, split, "val", PreprocessConfig(channels=3), progress=False)
+    xv, yv = load_part(seed_run, split, "val", PreprocessConfig(size=size, channels=3), progress=False)
     fresh_compact = compiled("compact")
     ours_to = decode_s + until_accuracy(
         lambda: fresh_compact.fit(ds1, epochs=1, verbose=0, shuffle=False),
