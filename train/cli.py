@@ -70,7 +70,7 @@ def train(
              "site's healthy films would be missing from its share."),
     out: Path = typer.Option(..., "--out", "-o", help="Run folder to write (created)."),
     classes: Optional[str] = typer.Option(None, metavar="CLASS,...", help="Comma-separated class folders to use (default: all found)."),
-    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale; int8 file ~134 KiB plus 40 bytes per training and validation film, about 23 KiB as stored for cxr-dev's 693: 157 KiB) or seed (the tutorial's CNN, 3 channels; a baseline: 27.6M parameters at --image-size 128, growing with the square of the side, 170M at 300; refused above 523, where its weights would pass 2 GiB)."),
+    arch: str = typer.Option("compact", help="compact (default: ~117k parameters, grayscale; int8 file ~134 KiB plus 40 bytes per training and validation film, about 23 KiB as stored for cxr-dev's 693: 158 KiB at 0.27.0) or seed (the tutorial's CNN, 3 channels; a baseline: 27.6M parameters at --image-size 128, growing with the square of the side, 170M at 300; refused above 523, where its weights would pass 2 GiB)."),
     members: int = typer.Option(
         1, min=1, help="Train this many copies of the model from different random starts on the same split and save "
                        "one model that averages their logits (a deep ensemble, in one file), at N times the training "
