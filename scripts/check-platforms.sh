@@ -17,7 +17,7 @@ check() {  # python arch requirement
 }
 for py in 3.10 3.11 3.12 3.13; do
   for arch in x86_64 aarch64; do
-    for req in "ai-edge-litert>=2" "numpy>=1.23" "pillow>=10"; do check "$py" "$arch" "$req"; done
+    for req in "ai-edge-litert>=2" "numpy>=1.23" "pillow>=10.1"; do check "$py" "$arch" "$req"; done
   done
 done
-for req in "tflite-runtime==2.14.*" "numpy<2" "pillow>=10"; do check 3.11 armv7l "$req"; done
+for req in "tflite-runtime==2.14.*" "numpy<2" "pillow>=10.1"; do check 3.11 armv7l "$req"; done
