@@ -137,6 +137,8 @@ def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str], ref
                     before = answers.get(name)
                     if before is None or before.written is None:
                         answers[name] = Answer(max(at, before.at or at) if before else at, None, model, label)
+                elif name not in answers:  # kept to be said apart from no answer at all (timeless_note)
+                    answers[name] = Answer(None, None, model, label)
     except FileNotFoundError:  # the first run: nothing answered yet
         pass
     except (OSError, EOFError, zlib.error) as e:  # EOFError: a .gz cut short; zlib.error: a damaged one
@@ -193,7 +195,7 @@ def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: P
     """What to say once of the log's answers that another model file gave (answered again), or that do not say
     which gave them (skipped, as before the log named it): a restart with a new model file skipped every film the
     old one had answered, and its answers stayed the only record of them."""
-    verdicts = [by_another_model(a, model) for a in answers.values()]
+    verdicts = [by_another_model(a, model) for a in answers.values() if not timeless(a)]  # those are answered again
     log, holds = logs_named(log), "holds" if isinstance(log, Path) or len(log) == 1 else "hold"
     notes = []
     if other := verdicts.count(True):
@@ -209,6 +211,26 @@ def model_notes(answers: dict[str, Answer], model: tuple[str, list[str]], log: P
                      f"{'it' if one else 'them'}): {'it is' if one else 'they are'} skipped as before, though another "
                      f"model may have given {'it' if one else 'them'}; give a new log to answer every film with this model")
     return notes
+
+
+def timeless(answer: Answer) -> bool:
+    """An answer with neither the film's stamp nor a time: a watch of cxr-edge 0.13.0 or older wrote none (nor does
+    a run without --watch), so whether the film changed since cannot be told, and it is answered again."""
+    return answer.at is None and answer.written is None and not answer.refused
+
+
+def timeless_note(films: Iterable[str], answers: dict[str, Answer], logs: list[Path], folders: list[str]) -> str | None:
+    """What to say once, at the start, of the films already in the watched folders whose only answers in the logs
+    carry no time (timeless): they were said to have no answer in the logs, which hold their answers."""
+    count = sum(1 for f in films if f in answers and timeless(answers[f]))
+    if not count:
+        return None
+    one = count == 1
+    shown = ", ".join(os.path.join(f, "") for f in folders)
+    return (f"note: {logs_named(logs)} {'holds' if len(logs) == 1 else 'hold'} answers to {counted(count, 'film')} in "
+            f"{shown} without a time (an edge-classify --watch of cxr-edge 0.13.0 or older, or a run without --watch, "
+            f"wrote them): whether {'it' if one else 'they'} changed since cannot be told, so {'it is' if one else 'they are'} "
+            "answered again, this time with a time")
 
 
 def already_answered(answers: dict[str, Answer], path: str, stamp: Stamp,
@@ -240,7 +262,8 @@ class Skip:
         if already_answered(self.answers, path, stamp, self.model):
             return True
         answer = self.answers.get(path)  # another model's answers are said by model_notes
-        if answer is not None and path not in self.renewed and not (self.model and by_another_model(answer, self.model)):
+        if answer is not None and not timeless(answer) and path not in self.renewed \
+                and not (self.model and by_another_model(answer, self.model)):
             self.renewed.add(path)
             self.changed += 1
         return False
@@ -259,7 +282,7 @@ def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list
     """What to say once, at the start, of the films already in the watched folders that have no answer in the
     logs: a log trimmed or rotated away (docs/commands.md advised it, for memory) answered every film still
     in the folder again, without a word. None where there are none."""
-    count = sum(1 for f in films if f not in answers)
+    count = sum(1 for f in films if f not in answers)  # those answered without a time: timeless_note
     if not count:
         return None
     shown = ", ".join(os.path.join(f, "") for f in folders)  # in/, not "films in in": marked as the folders they are

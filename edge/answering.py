@@ -88,12 +88,15 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
 
 
 def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
-    from edge.answered import unanswered_note
+    from edge.answered import timeless, timeless_note, unanswered_note
     from edge.film_files import is_image_file
 
-    films = (p for _, files, _ in watcher.listings.values() for p, _ in files if p not in how.answered and is_image_file(p))
-    if note := unanswered_note(films, how.answered, list(how.answered_in), images):
-        say(note)
+    films = [p for _, files, _ in watcher.listings.values() for p, _ in files
+             if (p not in how.answered or timeless(how.answered[p])) and is_image_file(p)]
+    for note in (unanswered_note(films, how.answered, list(how.answered_in), images),
+                 timeless_note(films, how.answered, list(how.answered_in), images)):
+        if note:
+            say(note)
 
 
 def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Placed]) -> int:

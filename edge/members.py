@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and their expected probabilities
-# cxr-convert writes selftest.json in every file from cxr-edge 0.2.0 on (0.1.0 wrote selftest.npz,
-# and older files made by hand or by other tools carry none): such files keep working as before.
+# cxr-convert writes selftest.json in every file from cxr-edge 0.2.0 on (0.1.0 wrote selftest.npz, which
+# edge.selftest_arrays runs; files made by hand or by other tools carry none): such files keep working as before.
 FIRST_WITH_SELFTEST = (0, 2, 0)
 KEY_BYTES = 8  # bytes of a film's SHA-256 in seen/<part>.bin (convert.seen_lists.PREFIX)
 CODE_BYTES = 32  # bytes of a film's copy code in seen/<part>.near (train.code_distance.CODE)

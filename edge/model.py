@@ -23,6 +23,7 @@ from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_
 from edge.probe import probed_crash
 from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
+from edge.selftest_arrays import CHECKS, NPZ, has_selftest, npz_reference
 from edge.typicality import Typicality
 
 ModelFileError = md.ModelFileError
@@ -222,7 +223,7 @@ class EdgeModel:
             "file_sha256": file_sha256(self.path),  # the whole file's: sha256sum's, a watch's answers' "model_sha256"
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
             "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
-            "selftest": SELFTEST in self.files,
+            "selftest": has_selftest(self.files),
             **{k: v for k, v in self.meta.items() if k not in ("typicality", "file_sha256")},  # measured, not claimed
             # the tensor as the runtime holds it, beside what the metadata says it means ("logits")
             "output": {"dtype": np.dtype(self._out["dtype"]).name, "holds": self.meta.get("output", "logits")
@@ -235,30 +236,30 @@ class EdgeModel:
         }
 
     def selftest(self) -> dict[str, Any]:
-        """Decode, preprocess and classify the reference images embedded by cxr-convert.
-
-        The references are small synthetic PNGs (never patient images), so the check covers this
-        device's image decoder and preprocessing as well as its interpreter, against the
-        probabilities the converting machine got from the same files.
-        """
+        """Decode, preprocess and classify the reference images embedded by cxr-convert: small synthetic
+        PNGs (never patient images), so the check covers this device's image decoder and preprocessing as well
+        as its interpreter, against the probabilities the converting machine got from the same files (a file of
+        cxr-edge 0.1.0 holds preprocessed inputs: its interpreter alone, edge.selftest_arrays)."""
         if not self.meta.get("foreign") and (damaged := damaged_members(self.path, self.meta, self.files)):
             raise ModelFileError(damaged)  # not "made by an older cxr-convert?": its maker writes one in every file
-        if SELFTEST not in self.files:
+        if not has_selftest(self.files):
             raise ModelFileError(f"{self.path} carries no self-test " + ("(it has no cxr-edge metadata: cxr-convert did "
                                  "not make it)" if self.meta.get("foreign") else "(made by an older cxr-convert?)"))
         try:
-            spec = json.loads(self.files[SELFTEST])
-            want = np.asarray(spec["probabilities"], dtype=np.float64)
-            images = {n: self.files[n] for n in spec["images"]}
-            try:
-                batch = self.decode_encoded(images)
-            except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory
-                raise
-            except Exception as e:  # no damaged file gives it (edge.preprocess.DECODER_ERRORS): this device's libraries
-                raise SelftestDecodesOtherwise(
-                    f"{self.path}: this device decodes or preprocesses the self-test's reference images otherwise "
-                    f"({type(e).__name__}: {first_line(e)}); the file is not at fault: install the Pillow and NumPy "
-                    "versions README names") from e
+            if SELFTEST not in self.files:
+                spec, (batch, want) = {}, npz_reference(self.files[NPZ])
+            else:
+                spec = json.loads(self.files[SELFTEST])
+                want = np.asarray(spec["probabilities"], dtype=np.float64)
+                try:
+                    batch = self.decode_encoded({n: self.files[n] for n in spec["images"]})
+                except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory
+                    raise
+                except Exception as e:  # no damaged file gives it (edge.preprocess.DECODER_ERRORS): this device's libraries
+                    raise SelftestDecodesOtherwise(
+                        f"{self.path}: this device decodes or preprocesses the self-test's reference images otherwise "
+                        f"({type(e).__name__}: {first_line(e)}); the file is not at fault: install the Pillow and NumPy "
+                        "versions README names") from e
             got = self.classify(batch)
         except SelftestDecodesOtherwise:
             raise
@@ -284,7 +285,7 @@ class EdgeModel:
         return {
             "passed": bool(deviation <= tolerance and same_class and same_labels),
             "same_labels": same_labels,
-            "cases": int(len(want)),
+            "cases": int(len(want)), "checks": "decode, preprocess, classify" if SELFTEST in self.files else CHECKS,
             "max_deviation": deviation,
             "tolerance": tolerance,
             "same_classes": same_class,

@@ -234,8 +234,10 @@ def print_selftest(result: dict, as_json: bool) -> None:
         print(json.dumps(texts(result)))
         return
     verdict = "PASSED" if result["passed"] else "FAILED"
+    checks = result.get("checks", "decode, preprocess, classify")
     print(
-        f"selftest {verdict}: {result['cases']} reference images (decode, preprocess, classify) on {result['runtime']}, "
+        f"selftest {verdict}: {result['cases']} reference {'images' if checks.startswith('decode') else 'inputs'} "
+        f"({checks}) on {result['runtime']}, "
         f"max probability deviation {result['max_deviation']:.2e} (tolerance {result['tolerance']:.0e}), "
         f"same classes: {'yes' if result['same_classes'] else 'NO'}"
         + ("" if result.get("same_labels", True) else "; its labels are not those its outputs had when it was converted "

@@ -6,7 +6,7 @@ import json
 import os
 from datetime import datetime, timezone
 
-from edge.answered import already_answered, answered_times
+from edge.answered import already_answered, answered_times, timeless
 from edge.watch import Watcher
 
 
@@ -36,7 +36,9 @@ def test_the_log_gives_each_films_last_labelled_answer(tmp_path):
     ]) + "\n")
     answers = answered_times(log)
     assert answers == {"a.png": (2000.0, None, None, "Normal", False), "e.png": (3000.0, (12, 7, 8), None, "Normal", False),
-                       "f.png": (9000.0, None, None, "COVID", False)}
+                       "f.png": (9000.0, None, None, "COVID", False),
+                       "c.png": (None, None, None, "COVID", False)}  # kept to be said apart from no answer (timeless_note)
+    assert timeless(answers["c.png"]) and not already_answered(answers, "c.png", (10, 0, 1, 0))
     # a log without stamps (0.23 and earlier): answered after the film's later file time, by over a second
     assert already_answered(answers, "a.png", (10, 1500 * 10**9, 1, 1400 * 10**9))
     assert not already_answered(answers, "a.png", (10, 1000 * 10**9, 1, 2500 * 10**9))  # moved in later (cp -p)

@@ -254,3 +254,31 @@ def test_a_few_failed_films_are_looked_at_every_poll_however_long_ago_they_faile
     assert [w.poll() for _ in range(15)] == [[]] * 15       # failed over 10 polls ago
     os.chmod(tmp_path / "a.png", 0o600)
     assert w.poll() == [] and w.poll() == [str(tmp_path / "a.png")]  # seen at once, settled, out again
+
+
+def test_a_watch_log_of_cxr_edge_0_13_or_older_is_said_to_hold_answers_without_a_time(model_dir, tmp_path, monkeypatch):
+    """A watch of cxr-edge 0.13.0 or older logged each answer without a time or the film's stamp. A restart with
+    --skip-answered on that log answers those films again (whether they changed since cannot be told), as it should,
+    but said that they had no answer in the log ('films that arrived while no watch ran, ... or answers trimmed or
+    rotated out of the log'), sending a reader after log rotation."""
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    _two_polls(monkeypatch)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for n in ("a.png", "b.png", "c.png"):
+        _png(folder / n)
+    log = tmp_path / "answers.jsonl"
+    log.write_text("".join(json.dumps({"file": str(folder / n), "label": "COVID", "probability": 0.71,  # as 0.13.0 wrote
+                                       "probabilities": {"COVID": 0.71, "Normal": 0.29}}) + "\n" for n in ("a.png", "b.png")))
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model, "--skip-answered", str(log)])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.output
+    assert f"note: 1 film in {folder}{os.sep} has no answer in {log}: answering it" in r.stderr, r.stderr
+    assert (f"note: {log} holds answers to 2 films in {folder}{os.sep} without a time (an edge-classify --watch of "
+            "cxr-edge 0.13.0 or older, or a run without --watch, wrote them): whether they changed since cannot be told, "
+            "so they are answered again") in r.stderr, r.stderr
+    # not skipped, so neither 'skipped as before' of an unknown model nor 'changed since' of a film written anew
+    assert "do not say which model file" not in r.stderr and "changed since (a new film" not in r.stderr
