@@ -237,8 +237,8 @@ def already_answered(answers: dict[str, Answer], path: str, stamp: Stamp,
                      model: tuple[str, list[str]] | None = None) -> bool:
     """Whether ``path``, as edge.watch stamps it now (size, mtime, inode, ctime), was answered as it
     is, by ``model`` (its SHA-256 and labels; None: by any). Without the answer's stamp: whether it was answered
-    after it was last written or moved in (the log's times are whole seconds: an answer in the same second as the
-    write counts as before)."""
+    after it was last written or moved in, by more than a second (the log's times are whole seconds: an answer
+    logged in the write's second, or the next, counts as before)."""
     answer = answers.get(path)
     if answer is None or model is not None and by_another_model(answer, model):
         return False

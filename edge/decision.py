@@ -214,27 +214,43 @@ EXACT_DIGITS = 9
 def beside_rule(p: float, k: int, rule: tuple[int, float] | list[tuple[int, float]] | None, digits: int) -> float:
     """Class ``k``'s probability ``p`` rounded to ``digits`` decimals, on the same side of the rule's
     threshold as ``p``: under "COVID when p >= 0.3" a film at 0.29996 is Normal, and shown as 0.3000
-    it would read as a film the rule labels COVID. Where ``digits`` cannot keep it there, or off 0 and
+    it would read as a film the rule labels COVID. On the same side, too, of the threshold as printed
+    beside it (fmt_threshold to EXACT_DIGITS, the notes' and the CSV's rule column): a stored threshold is a
+    float32, printed rounded down, and 0.2000660002 reads 0.200066; a film at 0.20006598 is under it, and shown
+    as 0.200066 it read as one the printed rule labels COVID. Where ``digits`` cannot keep it there, or off 0 and
     1 (edge.figures: 0.999992 is 0.99999, not a certainty of 1.0000), it gets more, up to the
     EXACT_DIGITS the rule's threshold is printed with; write it with edge.figures.exact_text.
     ``rule`` may be a list: a report that labels by one rule and states another (a threshold chosen
     on these films) keeps each film on its side of both."""
     p = float(p)
-    rules = [tuple(rule)] if rule and not isinstance(rule[0], (tuple, list)) else list(rule or [])
-    cuts = [t for c, t in rules if c == k]
+    cuts = _cuts(rule, k)
     d = digits_for(p, digits)
     while True:
         shown = off_ends(p, d)
-        if all((shown >= t) == (p >= t) for t in cuts):
+        if _on_its_side(shown, p, cuts):
             return shown
         if d >= EXACT_DIGITS:  # past what a float32 holds: cut towards p, on its side
             scale = 10 ** d
-            return math.floor(p * scale) / scale if any(p < t for t in cuts) else math.ceil(p * scale) / scale
+            return math.floor(p * scale) / scale if any(p < t for t, _ in cuts) else math.ceil(p * scale) / scale
         d += 1
 
 
-# Below this a probability's 6 decimals hold 2 significant digits or fewer, and below 5e-7 none: edge.figures keeps
-# a value shown to people off 0, which wrote 2.65e-10 as 0.000001 (3,800 times it) in JSON read by programs.
+def _cuts(rule: tuple[int, float] | list[tuple[int, float]] | None, k: int) -> list[tuple[float, float]]:
+    """The thresholds the rule (or rules) put on class ``k``, each with the lower of itself and itself as printed
+    (fmt_threshold to EXACT_DIGITS, rounded down: no float32 probability lies between the two)."""
+    rules = [tuple(rule)] if rule and not isinstance(rule[0], (tuple, list)) else list(rule or [])
+    return [(t, min(t, float(fmt_threshold(t, EXACT_DIGITS)))) for c, t in rules if c == k]
+
+
+def _on_its_side(shown: float, p: float, cuts: list[tuple[float, float]]) -> bool:
+    """Whether ``shown`` (``p`` rounded) reads on ``p``'s side of each cut: at or above a threshold ``p`` reaches,
+    below one it does not reach as printed too."""
+    return all(shown >= t if p >= t else shown < printed for t, printed in cuts)
+
+
+# Below this a probability's 6 decimals hold 3 significant digits or fewer (0.000999), and below 5e-7 none:
+# edge.figures keeps a value shown to people off 0, which wrote 2.65e-10 as 0.000001 (3,800 times it) in JSON read by
+# programs.
 TINY = 1e-3
 
 
@@ -245,8 +261,7 @@ def for_json(p: float, k: int, rule: tuple[int, float] | list[tuple[int, float]]
     if not 0 < p < TINY:
         return beside_rule(p, k, rule, 6)
     shown = float(f"{p:.6g}")
-    rules = [tuple(rule)] if rule and not isinstance(rule[0], (tuple, list)) else list(rule or [])
-    return shown if all((shown >= t) == (p >= t) for c, t in rules if c == k) else p
+    return shown if _on_its_side(shown, p, _cuts(rule, k)) else p
 
 
 def describe(rule: tuple[int, float], labels: list[str], digits: int = 4) -> str:

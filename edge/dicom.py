@@ -4,8 +4,9 @@ Order follows the DICOM grayscale pipeline: stored values -> modality LUT (resca
 intercept) -> VOI LUT or window centre/width -> MONOCHROME1 (or Presentation LUT Shape INVERSE)
 inversion (so bone is always bright) -> linear map of the result's range to 0..255. The histogram equalisation in
 edge.preprocess then removes what differences in windowing remain. A window that cannot be
-applied (a width below 1, a centre that is no number) counts as no window: the stored range is
-mapped, as for a file without one; so does a rescale that is no number or has a slope of 0.
+applied (a width below 1, or not above 0 for LINEAR_EXACT and SIGMOID; a centre that is no number) counts
+as no window: the stored range is mapped, as for a file without one; so does a rescale that is no number
+or has a slope of 0.
 A window, VOI LUT or rescale that would leave the film (nearly) one grey level, or that gives values
 that are no finite numbers, counts as none as well: a blank film would still be labelled. PALETTE
 COLOR films are mapped through their palette, like RGB ones. Whatever else goes wrong is an

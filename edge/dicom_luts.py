@@ -109,7 +109,9 @@ def window_usable(ds) -> bool:
 def by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray | None:
     """The bytes of ``linear_to_uint8(grey_levels(arr), invert)``, with ``grey_levels`` applied once per
     stored value (at most 65536 for 8- and 16-bit pixels) rather than in float64 over the whole image;
-    None where a value present maps to no finite number."""
+    None where a value present maps to no finite number. The outlier range (edge.wide_pixels.robust_range) is
+    that of every pixel, from the counts, where linear_to_uint8 of a float film of 2,000,000 pixels or more takes it
+    from an even sample: a film whose few extreme pixels the sample over- or under-counts can differ."""
     first = int(arr.min())
     values = np.arange(first, int(arr.max()) + 1).astype(arr.dtype)
     mapped = grey_levels(values)

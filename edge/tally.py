@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int, maps_failed: int = 0,
           by_header: int = 0, refused: int = 0) -> str:
-    """'13 files: 7 COVID, 4 Normal, 2 failed; 2 unlike the training images' (classes in the model's
+    """'13 files: 7 COVID, 4 Normal, 2 failed; 2 unlike the training images (input check)' (classes in the model's
     order). The counts after the colon add up to ``n``: ``failed`` files got no label. A labelled
     file whose --explain map could not be written is counted apart, as it still has its label. ``by_header`` of the
     ``flagged`` were flagged by their DICOM header (edge.dicom_view), not by the input check. ``refused`` of the

@@ -41,7 +41,8 @@ def pixels(img: Image.Image) -> np.ndarray:
 
 def linear_to_uint8(a: np.ndarray, invert: bool = False) -> np.ndarray:
     """Map a 16-bit, 32-bit or float image linearly from its min..max to 0..255 (``invert``:
-    255 minus that). Only finite values set the range: +inf maps as the maximum, NaN and -inf as
+    255 minus that), or from the range without isolated extremes (outlier_free_range), its outliers
+    then black or white. Only finite values set the range: +inf maps as the maximum, NaN and -inf as
     the minimum, and an image with no finite value is refused. Block by block: replaced in a whole
     copy, one NaN pixel cost a 7000x7000 float film 220 MB more."""
     fill = None

@@ -144,6 +144,36 @@ def test_a_typed_threshold_is_printed_so_that_the_printed_rule_gives_the_printed
     assert fmt_threshold(0.41519) == "0.4151"  # a chosen threshold in tables: 4 digits rounded down, as before
 
 
+def test_a_film_just_under_a_stored_threshold_reads_under_the_rule_as_printed(capsys):
+    """A stored rule's threshold is a film's float32 probability, printed to 9 digits rounded down (0.2000660002 as
+    0.200066, in the note and the CSV's rule column). The float32 film just under it was shown 0.200066 in --json,
+    --csv and the text output and labelled Normal: the printed rule applied to the printed probability gave COVID."""
+    import csv
+    import io
+
+    from edge.batch import Result
+    from edge.decision import for_json, labels_for
+    from edge.output import rule_text, writer_for
+
+    labels = ["COVID", "Normal"]
+    t32 = np.float32(0.200066)
+    t, p = float(t32), np.nextafter(t32, np.float32(0))
+    printed = float(rule_text((0, t), labels).split(">=")[1])
+    assert (t, printed) == (0.2000660002231598, 0.200066) and labels_for(np.array([[p, 1 - p]]), (0, t))[0] == 1
+    writer_for(labels, 1, "csv", threshold=(0, t))(Result("a.png", probabilities=np.array([p, 1 - p], np.float32)))
+    row = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))[0]
+    assert row["label"] == "Normal" and float(row["p_COVID"]) < float(row["rule"].split(">=")[1]), row
+    # float32 thresholds from 0.2 to 0.21, where a 6-decimal value lies within 1e-9 under 670 of them: the float32
+    # film just under each, and the one at it, on their sides of the printed rule in every output's digits
+    ts = np.float32(np.arange(200_000, 210_000) / 1e6)
+    for t32 in np.concatenate([ts, np.nextafter(ts, np.float32(1))]):
+        t = float(t32)
+        printed = float(fmt_threshold(t, EXACT_DIGITS))
+        for p, below in ((float(np.nextafter(t32, np.float32(0))), True), (t, False)):
+            for shown in (for_json(p, 0, (0, t)), *(beside_rule(p, 0, (0, t), d) for d in (2, 4))):
+                assert (shown < printed) == below, (t, p, shown)
+
+
 def test_the_evaluation_report_names_the_typed_threshold_and_a_command_a_shell_takes(tmp_path):
     """report.md rewrote --threshold COVID=0.41519 as 0.4151 and said `edge-classify --threshold COVID=0.4151`
     gives the counts; that command labelled one film more. A class name with a space was not quoted."""
