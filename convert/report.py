@@ -213,7 +213,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += input_check_section(report, np.asarray(unlikeness, float), y, classes, files, sources,
                                   (extra or {}).get("input_check_flagged_validation"))
     if mistakes is not None:
-        md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
+        md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence, rule=rules)
     if "provenance" in report:
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
