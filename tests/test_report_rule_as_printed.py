@@ -4,6 +4,9 @@ output does: edge.decision.beside_rule, edge.output.rule_text)."""
 
 from __future__ import annotations
 
+import csv
+import re
+
 import numpy as np
 
 from convert.occlusion import explain_mistakes
@@ -46,3 +49,29 @@ def test_a_mistake_the_rule_called_covid_is_shown_at_or_above_its_printed_thresh
     assert rec["predicted"] == "COVID" and rec["probability"] >= T and (rec["covered_probability"] >= T) == (covered >= T)
     assert cells[2] == "COVID" and float(cells[3]) >= printed and (float(cells[4]) >= printed) == (covered >= T), row
 
+
+def test_a_stored_rule_is_printed_as_it_labels_the_films(tmp_path):
+    """A stored rule at the float32 0.21875736 was printed 0.2187 (4 digits, rounded down) in the sentence 'Labels
+    follow the rule', the rule's section heading, the confusion matrix's labelling and the advice on missed films
+    ('any film whose COVID probability reaches 0.2187 is called COVID'), while predictions.csv gave a COVID film at
+    0.21874, over 0.2187, the label Normal (and its rule column COVID>=0.218757361)."""
+    t, under = float(np.float32(0.21875736)), float(np.float32(0.21874))
+    covid = np.array([0.9, t, under, *[t] * 10, 0.1, 0.05])  # ten Normal films at the threshold: called COVID
+    y = np.array([0, 0, 0, *[1] * 12])
+    out = tmp_path / "r"
+    evaluation_report(out, "t", y, np.stack([covid, 1 - covid], 1), ["COVID", "Normal"],
+                      [f"f{k}.png" for k in range(len(y))], n_boot=10, threshold=(0, t), threshold_from="model file")
+    md = (out / "report.md").read_text()
+    printed = [re.search(pattern, md) for pattern in (r"Labels follow the rule COVID whenever p\(COVID\) >= ([0-9.]*[0-9])",
+                                                      r"## COVID whenever p\(COVID\) ≥ ([0-9.]+)\n",
+                                                      r"labels: COVID whenever p \\>= ([0-9.]+)\]",
+                                                      r"These labels follow the rule COVID>=([0-9.]+): any film whose "
+                                                      r"COVID probability reaches ([0-9.]+) is called COVID")]
+    assert all(printed), printed
+    with open(out / "predictions.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["rule"] for r in rows} == {f"COVID>={fmt_threshold(t, EXACT_DIGITS)}"}
+    for found in printed:
+        for threshold in found.groups():
+            said = [("COVID" if float(r["p_COVID"]) >= float(threshold) else "Normal") for r in rows]
+            assert said == [r["predicted"] for r in rows], (threshold, found.group(0))
