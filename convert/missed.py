@@ -15,7 +15,8 @@ from collections import Counter
 import numpy as np
 
 from convert.report_text import md_names
-from edge.decision import fmt_threshold
+from edge.decision import EXACT_DIGITS, fmt_threshold
+from edge.output import rule_text
 from edge.missed_films import missed_counts
 from train.patients import text_key
 
@@ -123,6 +124,9 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
     their count beside that of the others. Otherwise the films may still come from a source it trained
     on, so the advice is conditional."""
     cm = np.array(summary["confusion_matrix"])
+    # the rule as predictions.csv's rule column prints it: at 4 digits, rounded down, 'reaches 0.4151' held a film at
+    # 0.41515 that the rule 0.41519 does not call
+    t = "" if rule is None else fmt_threshold(rule[1], EXACT_DIGITS)
     out = []
     for k, row in enumerate(summary["per_class"]):
         if k not in mostly_missed(summary):
@@ -132,12 +136,12 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
         # films where another is more probable (a threshold below 0.5), or another class to films of its class
         # that are most probably of it (a threshold above 1/K); else the most probable class misses them too.
         if rule is not None and called == rule[0] and rule[1] < 0.5:
-            advice = (f" These labels follow the rule {classes[called]}>={fmt_threshold(rule[1])}: any film whose {classes[called]} "
-                      f"probability reaches {fmt_threshold(rule[1])} is called {classes[called]}, so the rule's threshold comes "
+            advice = (f" These labels follow the rule {rule_text(rule, classes)}: any film whose {classes[called]} "
+                      f"probability reaches {t} is called {classes[called]}, so the rule's threshold comes "
                       "first: see the rule's section, or score with --most-probable to compare.")
         elif rule is not None and k == rule[0] and rule[1] > 1 / len(classes):
-            advice = (f" These labels follow the rule {classes[k]}>={fmt_threshold(rule[1])}: a {classes[k]} film is called "
-                      f"{classes[k]} only when its {classes[k]} probability reaches {fmt_threshold(rule[1])}, so the "
+            advice = (f" These labels follow the rule {rule_text(rule, classes)}: a {classes[k]} film is called "
+                      f"{classes[k]} only when its {classes[k]} probability reaches {t}, so the "
                       "rule's threshold comes first: see the rule's section, or score with --most-probable to compare.")
         elif new := (new_misses or {}).get(k):
             advice = new_source_advice(int(row["support"]) - int(cm[k, k]), new, seen_films)

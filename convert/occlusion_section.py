@@ -15,27 +15,50 @@ import numpy as np
 from convert import plots
 from convert.evidence_words import evidence_line
 from convert.report_text import image, md_cell
-from edge.decision import for_json
-from edge.figures import fixed
+from edge.decision import beside_rule, for_json
+from edge.figures import exact_text, fixed
 from edge.synthetic_words import synthetic_mark
 
 
-def occlusion_rows(mistakes: list[dict], classes: list[str], files: list[str]) -> list[dict]:
+Rule = tuple[int, float] | list[tuple[int, float]] | None  # the report's threshold rules (edge.decision.beside_rule)
+
+
+def occlusion_rows(mistakes: list[dict], classes: list[str], files: list[str], rule: Rule = None) -> list[dict]:
     """report.json's rows for the most confident mistakes, each probability as every other in report.json
-    (edge.decision.for_json: a tiny one to 6 significant digits; round(p, 6) wrote a covered 1.1e-07 as 0)."""
+    (edge.decision.for_json: a tiny one to 6 significant digits; round(p, 6) wrote a covered 1.1e-07 as 0), on its
+    side of ``rule``, the thresholds the report states: a film the rule called COVID at its threshold 0.2000660002
+    read 0.200066, under it."""
     return [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
-             "probability": for_json(m["probability"], m["predicted"], None),
+             "probability": for_json(m["probability"], m["predicted"], rule),
              "border_share": None if m["border_share"] is None else round(m["border_share"], 3),
-             "covered_probability": for_json(m["map"].probability(covered=True), m["predicted"], None)}
+             "covered_probability": for_json(m["map"].probability(covered=True), m["predicted"], rule)}
             for m in mistakes]
 
 
+def shown(p: float, k: int, rule: Rule) -> str:
+    """Class ``k``'s probability ``p`` to 2 decimals for report.md and the maps' titles, on its side of ``rule``'s
+    thresholds (more decimals where 2 cannot keep it there): a film called COVID by 'COVID whenever p >= 0.3049' at
+    0.30495 read 'p = 0.30', one the rule does not call COVID. Elsewhere as fixed() writes it (a covered 1.1e-07
+    stays 1.1e-07, not the 0.000001 beside_rule keeps it off 0 with)."""
+    kept = beside_rule(p, k, rule, 2)
+    return fixed(p, 2) if kept == beside_rule(p, k, None, 2) else exact_text(kept, 2)
+
+
+def mistake_lines(rows: list[dict], classes: list[str], rule: Rule = None) -> list[str]:
+    """report.md's table rows of the most confident mistakes (``rows``: occlusion_rows'), probabilities as shown()."""
+    return [f"| {md_cell(r['file'])} | {md_cell(r['true'])} | {md_cell(r['predicted'])} | "
+            f"{shown(r['probability'], classes.index(r['predicted']), rule)} | "
+            f"{shown(r['covered_probability'], classes.index(r['predicted']), rule)} | "
+            f"{'no evidence' if r['border_share'] is None else round(100 * r['border_share'])} |" for r in rows]
+
+
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],
-                      report: dict, evidence: dict | None = None, scope: str = "") -> list[str]:
+                      report: dict, evidence: dict | None = None, scope: str = "", rule: Rule = None) -> list[str]:
     """Markdown (and occlusion.png, and report["occlusion"]) for the most confident mistakes, led by
     the share of the evidence in the border over the whole set when ``evidence`` is given.
-    ``scope`` ends the heading, e.g. " (int8, test split)"."""
-    report["occlusion"] = occlusion_rows(mistakes, classes, files)
+    ``scope`` ends the heading, e.g. " (int8, test split)"; ``rule``: the thresholds the report states, each
+    probability kept on its side of them (shown)."""
+    report["occlusion"] = occlusion_rows(mistakes, classes, files, rule)
     md = [f"## Where the model looked on its most confident mistakes{scope}", ""]
     if evidence:
         report["evidence_border_share"] = evidence
@@ -43,7 +66,7 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
     if not mistakes:
         return md + ["No image was misclassified.", ""]
     titles = [f"{Path(files[m['index']]).name}\ntrue {classes[m['true']]}, said {classes[m['predicted']]} "
-              f"(p = {fixed(m['probability'], 2)})" for m in mistakes]
+              f"(p = {shown(m['probability'], m['predicted'], rule)})" for m in mistakes]
     drawn = plots.available()
     if drawn:
         from convert.evidence_plot import occlusion_grid
@@ -69,8 +92,5 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            "evenly).", "",
            *([image("occlusion"), ""] if drawn else []), "| file | true | predicted | probability | covered | border % |",
            "|---|---|---|---:|---:|---:|"]
-    md += [f"| {md_cell(r['file'])} | {md_cell(r['true'])} | {md_cell(r['predicted'])} | {fixed(r['probability'], 2)} | "
-           f"{fixed(r['covered_probability'], 2)} | "
-           f"{'no evidence' if r['border_share'] is None else round(100 * r['border_share'])} |"
-           for r in report["occlusion"]]
+    md += mistake_lines(report["occlusion"], classes, rule)
     return md + [""]

@@ -27,7 +27,7 @@ from convert.prevalence import section as prevalence_section
 from edge.atomic import write_json, write_text
 from edge.synthetic_words import DRAWN, drawn_only, synthetic_mark, synthetic_words
 from edge.names import texts
-from edge.decision import fmt_threshold, labelling
+from edge.decision import fmt_threshold, labelling, stored_rule
 from edge.figures import fixed
 from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
@@ -311,9 +311,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))
     if mistakes is not None:
-        mode, found = mistakes
-        report["occlusion_model"] = mode
-        md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)")
+        (mode, found), report["occlusion_model"] = mistakes, mistakes[0]
+        labelled_by = stored_rule({"labels": classes, "decision": models[mode].get("decision")})  # as the maps are
+        md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)", rule=labelled_by)
     if "provenance" in report:
         md += provenance_section(report["provenance"])
     write_json(run_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)

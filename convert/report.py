@@ -165,8 +165,9 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if rule_warnings := (extra or {}).get("rule_warnings"):
         md += warning_lines(rule_warnings, names)
     if threshold is not None:
-        # a typed threshold as typed: the report names the command that gives its counts
-        in_words = describe(threshold, classes, 4 if threshold_from == "model file" else EXACT_DIGITS)
+        # a typed threshold as typed, a stored one to 9 digits (rule_text's, predictions.csv's rule column): the rule as
+        # printed gives the labels and counts shown, where 4 digits, rounded down, called COVID a film labelled Normal
+        in_words = describe(threshold, classes, EXACT_DIGITS)
         md += [f"Labels follow the rule {md_names(in_words, classes)}"
                + (", which the model file carries (edge-classify applies it by default)" if threshold_from == "model file"
                   else " (--threshold)") + f"; the section \"{shown[classes[threshold[0]]]} whenever ...\" below compares it "
@@ -213,7 +214,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += input_check_section(report, np.asarray(unlikeness, float), y, classes, files, sources,
                                   (extra or {}).get("input_check_flagged_validation"))
     if mistakes is not None:
-        md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence)
+        md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence, rule=rules)
     if "provenance" in report:
         md += provenance_section(report["provenance"])
     write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)

@@ -157,7 +157,8 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
     for k, name in enumerate(classes):
         for target in targets:
             threshold = threshold_for_sensitivity(yc == k, pc[:, k], target)
-            saturated = saturation_note(yc == k, pc[:, k], name, target) if threshold >= 1.0 else None
+            saturated = (saturation_note(yc == k, pc[:, k], name, target) if threshold >= 1.0 else
+                         zero_note(yc == k, pc[:, k], name, target) if threshold <= 0.0 else None)
             if saturated:  # a rule the device refuses (0 < P < 1) is not offered to type back
                 threshold = NAN
             rows.append({
@@ -183,6 +184,20 @@ def saturation_note(positive: np.ndarray, scores: np.ndarray, name: str, target:
     return (f"probabilities saturate at 1: {ones} of the {n} {name} {films} have p = 1, so the threshold for "
             f"{target:g} sensitivity would be 1, which no rule can be (a threshold lies strictly between 0 and 1); "
             f"{then}")
+
+
+def zero_note(positive: np.ndarray, scores: np.ndarray, name: str, target: float,
+              films: str = "validation films") -> str:
+    """Why no rule reaches ``target`` from above 0: so many of the class's films have p = 0 (a model sure they
+    are not of it, its float32 probability underflowing) that the threshold would be 0, which calls every film the
+    class and which no rule can be (edge's --threshold takes 0 < P < 1). Says which sensitivities still give one:
+    a threshold above 0 finds at most the films above 0."""
+    positive = np.asarray(positive, bool)
+    above, n = int((np.asarray(scores)[positive] > 0.0).sum()), int(positive.sum())
+    then = (f"a sensitivity of {above} in {n} or less gives a threshold above 0" if above else
+            "no sensitivity gives a threshold above 0")
+    return (f"{n - above} of the {n} {name} {films} have p = 0, so the threshold for {target:g} sensitivity would be 0, "
+            f"which no rule can be (a threshold lies strictly between 0 and 1; p >= 0 calls every film {name}); {then}")
 
 
 def against_most_probable(y: np.ndarray, p: np.ndarray, k: int, threshold: float) -> dict:

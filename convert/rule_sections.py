@@ -84,8 +84,9 @@ def threshold_section(rule: dict, summary: dict) -> list[str]:
     """The rule against the most probable class (``summary``: the argmax summary)."""
     plain = next(r for r in summary["per_class"] if r["class"] == rule["class"])
     stored = rule.get("from") == "model file"
-    # a typed threshold as typed (or at 9 digits, a float32's): the command named gives the counts shown
-    t = fmt_threshold(rule["threshold"], 4 if stored else EXACT_DIGITS)
+    # a typed threshold as typed, a stored one (a float32) to 9 digits: the rule as printed gives the counts shown;
+    # 0.2187 for a stored 0.21875736 counted a film at 0.21874 found, which the rule misses
+    t = fmt_threshold(rule["threshold"], EXACT_DIGITS)
     typed = "edge-classify --threshold " + shell_quote(rule["class"] + "=" + t)  # a code span, whatever the name holds
     how = ("`edge-classify` gives by default with the rule this model file carries" if stored
            else f"{md_code(typed)} gives")

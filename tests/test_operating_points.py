@@ -296,3 +296,28 @@ def test_cxr_converts_screening_thresholds_are_chosen_on_validation_and_scored_o
     row = next(r for r in out["rows"] if (r["class"], r["target_sensitivity"]) == ("COVID", 0.9))
     assert row["threshold"] == threshold_for_sensitivity(y == 0, p_val, 0.9)
     assert row["test"]["sensitivity"] < 0.5  # the test films' own threshold would promise 90%
+
+
+def test_a_threshold_of_0_is_not_offered_as_a_rule():
+    """Where more of a class's validation films than its target leaves out have p = 0 (a model sure they are not of it,
+    or its float32 probability underflowing), the table offered 'p ≥ 0 (for 95% on validation)', a rule calling every
+    film the class, to type back as --threshold, which the device refuses (0 < P < 1), as its comment said it would
+    not: the row says why no rule is given instead, and which sensitivity still gives one."""
+    from convert.metrics import to_jsonable
+    from convert.operating_points_section import operating_points_section
+
+    covid = np.array([0.9] * 8 + [0.0] * 2 + [0.1] * 10)
+    y = np.array([0] * 10 + [1] * 10)
+    p = np.stack([covid, 1 - covid], 1)
+    rows = operating_points(y, p, y, p, ["COVID", "Normal"], targets=(0.8, 0.95))
+    at_80, at_95 = rows[:2]
+    assert at_80["threshold"] == 0.9 and "not_available" not in at_80  # 8 of 10 above 0: still a rule
+    assert math.isnan(at_95["threshold"]) and at_95["test"]["tp"] == 0  # nothing stands for the rule it is not
+    assert at_95["not_available"] == ("2 of the 10 COVID validation films have p = 0, so the threshold for 0.95 "
+                                      "sensitivity would be 0, which no rule can be (a threshold lies strictly between 0 "
+                                      "and 1; p >= 0 calls every film COVID); a sensitivity of 8 in 10 or less gives a "
+                                      "threshold above 0")
+    points = {"model": "model_int8.tflite", "n_validation": 20, "rows": to_jsonable(rows)}
+    per_class = [{"class": c, **rows[k]["test"]} for c, k in (("COVID", 0), ("Normal", 2))]
+    md = "\n".join(operating_points_section(points, {"per_class": per_class}))
+    assert "p ≥ 0 " not in md and "| COVID | none for 95% (2 of the 10 COVID validation films have p = 0, " in md
