@@ -148,7 +148,7 @@ def main() -> None:
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
     if args.write:
-        from results import record
+        from benchmarks.results import record
 
         record("Input check", "\n".join(lines))
 

@@ -32,14 +32,23 @@ def write_section(path: Path, title: str, body: str) -> None:
     write_text(path, text)
 
 
+def made_by() -> str:
+    """The release that measured a table, as RESULTS.md's headings name it ("cxr-edge 0.44.0"): options and columns
+    change between releases, so a reader who reruns a recorded command needs to know which one it was run with."""
+    from edge import __version__
+
+    return f"cxr-edge {__version__}"
+
+
 def record(title: str, body: str, path: Path | None = None) -> None:
-    """Write ``body`` as the dated section ``title`` of RESULTS.md, headed by the command that made it."""
+    """Write ``body`` as the section ``title`` of RESULTS.md, headed by its date and release and the command that
+    made it."""
     import sys
     import time
 
     cmd = " ".join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
     write_section(path or Path(__file__).with_name("RESULTS.md"), title,
-                  f"## {title} ({time.strftime('%Y-%m-%d')})\n\nCommand: `{cmd}`\n\n{body.strip()}\n")
+                  f"## {title} ({time.strftime('%Y-%m-%d')}, {made_by()})\n\nCommand: `{cmd}`\n\n{body.strip()}\n")
 
 
 def report_is_current(run_dir: Path) -> bool:

@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.results import write_section  # noqa: E402
+from benchmarks.results import made_by, write_section  # noqa: E402
 from benchmarks.training_speed import training_speed  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
 
@@ -249,7 +249,7 @@ def main() -> None:
     px = {a: f"{EdgeModel(p / 'model_int8.tflite').preprocess.size} px" for a, p in r.items()}  # --quick's are smaller
     images_flag = f" --images {args.images}" if args.images != 500 and not args.quick else ""  # the table's own command
     header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}{images_flag}` — "
-              f"{time.strftime('%Y-%m-%d')}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
+              f"{time.strftime('%Y-%m-%d')}, {made_by()}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
               f"TensorFlow {_v('tensorflow')}, ai-edge-litert {_v('ai-edge-litert')}, numpy {np.__version__}. "
               f"Models: {', '.join(f'{a} ({px[a]}): `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}"
               f"; the training rows build both for {train_px} px inputs.\n\n")

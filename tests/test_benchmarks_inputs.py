@@ -97,6 +97,21 @@ def test_every_section_a_benchmark_rewrites_keeps_its_hand_written_notes(tmp_pat
     assert "Session 3, a second split for the 4-class ensemble" in results.read_text()
 
 
+def test_a_recorded_section_names_the_release_that_measured_it(tmp_path, monkeypatch):
+    """Sections written by --write gave a date alone: a reader rerunning their command with today's code could not
+    tell which release's options and columns it had been run with."""
+    import time
+
+    from benchmarks.results import record
+    from edge import __version__
+
+    path = tmp_path / "RESULTS.md"
+    monkeypatch.setattr(sys, "argv", ["benchmarks/shift_lean.py", "--write"])
+    record("Which way the answers go", "table", path)
+    assert (f"## Which way the answers go ({time.strftime('%Y-%m-%d')}, cxr-edge {__version__})\n\n"
+            "Command: `python benchmarks/shift_lean.py --write`\n\ntable\n") in path.read_text()
+
+
 def test_ensemble_gain_gives_the_log_loss_after_the_temperature_as_distill_gain_does(tiny_run, tmp_path):
     """ensemble_gain.py gave the NLL of the raw logits and distill_gain.py the NLL after each model's
     temperature, and RESULTS.md set the two against each other."""

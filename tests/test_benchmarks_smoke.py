@@ -32,6 +32,9 @@ def test_quick_performance_benchmark(tmp_path):
     assert len(ratios) >= 8 and all(float(r.replace(",", "")) > 0 for r in ratios)
     # --quick's stand-ins are 64 px (converting a 128 px seed model took 41 s): the table says so, for its ratios
     assert "compact (64 px): `" in text and "seed (64 px): `" in text and "build both for 64 px inputs" in text
+    from edge import __version__  # the release that measured it: a reader rerunning the command must know it
+
+    assert re.search(rf"Command: `python benchmarks/run.py --quick` — [0-9-]+, cxr-edge {re.escape(__version__)}, ", text)
     assert (tmp_path / "keras_predict.py").is_file()  # the TF cold-start script stays in the work folder, not /tmp
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--images", "0"], capture_output=True,
                        text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
