@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from edge.decision import fmt_threshold
+from edge.decision import EXACT_DIGITS, fmt_threshold
 
 
 TO = " to "  # between an interval's ends on the terminal, as every other line there says it (report.md: an en dash)
@@ -65,7 +65,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
         def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others
             return "n/a" if nf[key] is None else f"{fmt_ci(nf[key], nf[key + '_ci'], TO)} %"
 
-        print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'])}; expected on this site's next films: sensitivity "
+        print(f"{d['class']} whenever p >= {fmt_threshold(d['threshold'], EXACT_DIGITS)}; expected on this site's next films: sensitivity "
               f"{pct('sensitivity')}, specificity {pct('specificity')}"
               + (f"; saved in {site['saved_to']}" if site.get("saved_to") else "")
               + ("; the float model's threshold, not the device file's (report.md)"

@@ -93,13 +93,14 @@ def chosen_rule_worth(per_class: list[dict], site: dict, classes: list[str],
     """The rows (json_rows) and report.md table of what a threshold chosen on a site's films (convert.operating_point,
     cxr-evaluate --operating-point) is worth at each prevalence, from its expected next-film rates, as the
     card of the copy --save-model writes gives it: the report's own table is of the labelling it scored
-    (the file's old rule), and the saved copy's figures were found nowhere in the report that chose them."""
-    from edge.decision import fmt_threshold
+    (the file's old rule), and the saved copy's figures were found nowhere in the report that chose them. The
+    threshold is printed to EXACT_DIGITS, as the site section above it prints it (convert.rule_sections)."""
+    from edge.decision import EXACT_DIGITS, fmt_threshold
 
     d = site["decision"]
     rows = at_prevalences(under_rule(per_class, {"class": d["class"], "test": site["next_films"]}), prevalences)
     return json_rows(rows, classes), section(rows, classes, f"the sensitivity and specificity this threshold ({md_cell(d['class'])} whenever p ≥ "
-                                             f"{fmt_threshold(d['threshold'])}) is expected to give on this site's next films",
+                                             f"{fmt_threshold(d['threshold'], EXACT_DIGITS)}) is expected to give on this site's next films",
                                              "### What its answers would be worth at your prevalence")
 
 

@@ -36,32 +36,33 @@ def _num(v: float | None) -> str:
     return "n/a" if v is None else fixed(v)  # n/a: no films of the other classes to count
 
 
-def less_sensitive_line(d: dict, films: str, percent: bool = False) -> str | None:
+def less_sensitive_line(d: dict, films: str, percent: bool = False, digits: int = 4) -> str | None:
     """One line when the rule ``d`` (choose_decision's, with ``versus_most_probable``) finds fewer
     of its class's films among ``films`` than the most probable class does, or calls the class only on
     films that one calls it on (convert.roc.against_most_probable); else None. Shares as fractions, as
-    stderr gives them, or ``percent`` as report.md does."""
+    stderr gives them, or ``percent`` as report.md does. ``digits``: the threshold's (fmt_threshold), EXACT_DIGITS
+    for a rule chosen on films whose probabilities the user has beside the counts (cxr-evaluate's site rule)."""
     v = d.get("versus_most_probable")
     if not v or not v["less_sensitive"]:
         return None
-    c = d["class"]
+    c, t = d["class"], fmt_threshold(d["threshold"], digits)
     target = f"{100 * d['target_sensitivity']:g}%" if percent else f"{d['target_sensitivity']:g}"
     share = (lambda x: f"{fixed(x, 1, 100)}%") if percent else fixed
     if v.get("above_half") and v["called_by_rule"] == v["called"]:  # the same films here: the device's note, said here
-        return (f"the threshold p >= {fmt_threshold(d['threshold'])}, above 0.5, calls {c} only on films "
+        return (f"the threshold p >= {t}, above 0.5, calls {c} only on films "
                 f"the most probable class calls {c} ({v['called_by_rule']} against {v['called']} on {films}): it can find "
                 f"fewer {c} films than the most probable class, never more, so it trades sensitivity for specificity, "
                 "not the other way round")
     if v.get("found_by_rule") == v["tp"]:  # as many found here, by a stricter rule: fewer on other films
         return (f"at its most probable class the model already finds all the {c} films it finds on {films} "
-                f"({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest "
+                f"({v['tp']} of {v['n_positive']}); the threshold p >= {t}, the highest "
                 f"that still reaches {target} there, calls {c} only on films the most probable "
                 f"class calls {c} ({v['called_by_rule']} against {v['called']}): on other films it finds fewer, so it "
                 "trades sensitivity for specificity, not the other way round")
     # "found_by_rule" is absent from reports written before cxr-edge 0.25.0, which counted films called
     found = f"finds {v['found_by_rule']} of them" if "found_by_rule" in v else "finds fewer of them"
     return (f"at its most probable class the model already reaches {c} sensitivity {share(v['sensitivity'])} on "
-            f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {fmt_threshold(d['threshold'])}, the highest that still "
+            f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {t}, the highest that still "
             f"reaches {target} there, {found} (calling {c} on {v['called_by_rule']} films against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
@@ -104,15 +105,16 @@ def swamped(others: dict | None) -> list[str]:
 
 
 def swamps_line(d: dict, specificity: float | None, fp: int, negatives: int, labels: list[str], films: str,
-                how: str, stored: str = "", others: dict | None = None) -> str | None:
+                how: str, stored: str = "", others: dict | None = None, digits: int = 4) -> str | None:
     """The one check, for cxr-convert's stored rule and cxr-evaluate's site rule alike, that a rule ``d`` calls most
     films of the other classes its class (``how`` specificity under SPECIFICITY_FLOOR on ``films``), or, with 3 or more
-    classes, takes most of the films the most probable class finds of another class (``others``); else None."""
+    classes, takes most of the films the most probable class finds of another class (``others``); else None.
+    ``digits``: the threshold's, as less_sensitive_line's."""
     lost = swamped(others)
     if (specificity is None or specificity >= SPECIFICITY_FLOOR) and not lost:
         return None
     cls = d["class"]
-    rule = f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'])}{stored}"
+    rule = f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'], digits)}{stored}"
     cost = f"; under it the device finds {found_text(others)}" if others and len(others) > 1 else ""
     if specificity is not None and specificity < SPECIFICITY_FLOOR:
         others_text = "/".join(c for c in labels if c != cls)
@@ -133,17 +135,18 @@ def stored_rule_warning(d: dict, labels: list[str]) -> str | None:
                        "", others=d.get("others_on_validation"))            # validation split" said it twice
 
 
-def shortfall_line(d: dict, found: int, cases: int, expected: float | None, where: str = "it was chosen on") -> str | None:
+def shortfall_line(d: dict, found: int, cases: int, expected: float | None, where: str = "it was chosen on",
+                   digits: int = 4) -> str | None:
     """Where the rule ``d`` finds ``found`` of the ``cases`` films of its class it was chosen on and is ``expected`` to find
     (edge.decision.next_share) less than its target sensitivity, by more than SHORTFALL (edge.decision.falls_short,
     which the device's card follows too), that with so few films it does not hold its target; else None. The one
     sentence for cxr-evaluate's site rule and cxr-convert's stored one (``where``: which films those were, after 'the
-    2 COVID films')."""
+    2 COVID films'; ``digits``: the threshold's, as less_sensitive_line's)."""
     target, cls = d.get("target_sensitivity"), d["class"]
     if not falls_short(expected, target):
         return None
     best = cases / (cases + 1)  # a threshold that finds all of them
-    return (f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'])} was chosen for {cls} sensitivity {target:g}, but "
+    return (f"the rule {cls} whenever p >= {fmt_threshold(d['threshold'], digits)} was chosen for {cls} sensitivity {target:g}, but "
             f"a threshold that finds {found} of the {counted(cases, f'{cls} film')} {where} is expected to find "
             f"{fixed(expected)} of the next ones"
             + (f" (with {counted(cases, f'{cls} film')} no threshold can be expected to find more than {fixed(best)})"
@@ -218,11 +221,12 @@ def removed_rule_line(name: str, d: dict) -> str:
             "none): it now gives the most probable class")
 
 
-def versus_sentence(d: dict, films: str) -> list[str]:
-    """Report lines (Markdown) for a rule that is less sensitive than the most probable class; [] otherwise."""
+def versus_sentence(d: dict, films: str, digits: int = 4) -> list[str]:
+    """Report lines (Markdown) for a rule that is less sensitive than the most probable class; [] otherwise
+    (``digits``: the threshold's, as less_sensitive_line's)."""
     from convert.report_text import md_names
 
-    warn = md_names(less_sensitive_line(d, films, percent=True) or "", [d["class"]])  # its class name: text, never Markdown
+    warn = md_names(less_sensitive_line(d, films, percent=True, digits=digits) or "", [d["class"]])  # its class name: text, never Markdown
     return [f"**Less sensitive than the most probable class:** {warn[0].upper()}{warn[1:]}.", ""] if warn else []
 
 

@@ -26,7 +26,9 @@ def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]
     """A threshold chosen on the user's films, with what it is expected to give on the site's next
     films beside it (convert.operating_point.next_film_rates), and, with the model's ``labels``, the warnings
     cxr-evaluate gave on stderr about what it costs (convert.site_rule_notes.site_rule_costs) as bold lines under its
-    heading: 'calls most Normal films COVID (50 of 60)' was on the terminal alone, not in the report."""
+    heading: 'calls most Normal films COVID (50 of 60)' was on the terminal alone, not in the report. The threshold is
+    printed to EXACT_DIGITS: a film's own probability, at 4 digits (0.2187 for 0.21875736) a film at 0.21874 in
+    predictions.csv read as one it finds, beside counts that miss it."""
     d, nf = site["decision"], site["next_films"]
     fit = d["chosen_films"]
     saved = site.get("saved_to")
@@ -42,14 +44,15 @@ def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]
     costs = site_rule_costs(site, labels) if labels else []
     return [f"## A threshold chosen on these films: {cls} at {100 * d['target_sensitivity']:g}% sensitivity", "",
             *warning_lines(costs, [*(labels or []), d["class"]]),
-            f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'])}. On the films it was chosen on it finds {found} of "
-            f"{cases} {cls} films ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "
+            f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'], EXACT_DIGITS)}. On the films it was chosen on it "
+            f"finds {found} of {cases} {cls} films ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "
             f"among them.{others} What to expect on this site's next films: sensitivity "
             f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
             *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := md_names(seen_rule_line(site) or "", [d["class"]])) else []),
-            *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films"),
+            *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films",
+                            EXACT_DIGITS),
             *where_to_store(site, saved), ""]
 
 

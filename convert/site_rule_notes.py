@@ -8,15 +8,18 @@ cxr-convert stores are convert.rule_notes'.
 from __future__ import annotations
 
 from convert.rule_notes import less_sensitive_line, shortfall_line, swamps_line
-from edge.decision import fmt_threshold
+from edge.decision import EXACT_DIGITS, fmt_threshold
 
 
 def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
     """cxr-evaluate's warnings (after 'cxr-evaluate: warning: ') about the threshold chosen on a
-    site's films (convert.operating_point.site_operating_point)."""
+    site's films (convert.operating_point.site_operating_point). Its threshold, here and in site_rule_costs and
+    seen_rule_line, is printed to EXACT_DIGITS (_rule): it is a film's own probability (0.21875736), and at 4 digits
+    (0.2187) a film at 0.21874 in predictions.csv read as one it calls, beside counts that leave it out."""
     d = site["decision"]
     out = [line] if (line := seen_rule_line(site)) else []
-    warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films")
+    warn = less_sensitive_line({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films",
+                               digits=EXACT_DIGITS)
     if warn:
         out.append(warn)
     return out + site_rule_costs(site, labels)
@@ -29,21 +32,22 @@ def site_rule_costs(site: dict, labels: list[str]) -> list[str]:
     words. A rule calling 50 of 60 Normal films COVID went to the devices with the warning on stderr alone."""
     d, nf = site["decision"], site["next_films"]
     out = []
-    if line := shortfall_line(d, nf["tp"], nf["tp"] + nf["fn"], nf.get("sensitivity")):  # a 1 + 1 film site: 0.5
+    if line := shortfall_line(d, nf["tp"], nf["tp"] + nf["fn"], nf.get("sensitivity"),
+                              digits=EXACT_DIGITS):  # a 1 + 1 film site: 0.5
         out.append(line)
     spec = nf.get("specificity")
     if spec is None:  # no film of another class: nothing says what the rule costs them
         n = d["chosen_films"]["n_positive"]
-        out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on {n} films that are "
+        out.append(f"{_rule(d)} was chosen on {n} films that are "
                    + one_class_reason(d["class"], labels) + " before storing it (--save-model)")
     else:
         # said before the file is written: a full disk may yet keep it from being saved
         stored = f" (to be stored in {site['saved_to']})" if site.get("saved_to") else ""
         if line := swamps_line(d, spec, nf["fp"], nf["fp"] + nf["tn"], labels, "these films", "", stored,
-                               others=site.get("others_on_site")):
+                               others=site.get("others_on_site"), digits=EXACT_DIGITS):
             out.append(line)
         if missing := site.get("missing_classes"):
-            out.append(f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on films that "
+            out.append(f"{_rule(d)} was chosen on films that "
                        + some_classes_reason(missing, site["classes_present"], labels.index(d["class"]), labels)
                        + " before storing it (--save-model)")
     return out
@@ -56,7 +60,7 @@ def seen_rule_line(site: dict) -> str | None:
     if not seen:
         return None
     n = d["chosen_films"]["n_positive"] + d["chosen_films"]["n_negative"]
-    return (f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'])} was chosen on {n} films, "
+    return (f"{_rule(d)} was chosen on {n} films, "
             f"{seen['cases'] + seen['others']} of which the model was trained or validated on ({seen['cases']} {d['class']}, "
             f"{seen['others']} others; --keep-seen): it answers them better than it will the site's next films, so the rule's "
             "figures here and what it is expected to give on the next films are optimistic; run without --keep-seen to "
@@ -97,3 +101,8 @@ def some_classes_reason(missing: list[str], films: list[str], k: int, labels: li
     return (f"hold no {' or '.join(missing)} film, so what the threshold for {labels[k]} costs "
             f"{'them' if len(missing) > 1 else 'those'} cannot be measured: its specificity counts {counted} films "
             "alone; add films of every class")
+
+
+def _rule(d: dict) -> str:
+    """'the rule COVID whenever p >= 0.218757361': the site's threshold to EXACT_DIGITS, as its counts count it."""
+    return f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'], EXACT_DIGITS)}"

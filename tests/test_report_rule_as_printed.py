@@ -75,3 +75,34 @@ def test_a_stored_rule_is_printed_as_it_labels_the_films(tmp_path):
         for threshold in found.groups():
             said = [("COVID" if float(r["p_COVID"]) >= float(threshold) else "Normal") for r in rows]
             assert said == [r["predicted"] for r in rows], (threshold, found.group(0))
+
+
+def test_a_site_rule_is_printed_as_it_counts_the_films(tmp_path, capsys):
+    """--operating-point COVID=0.95 on 20 COVID films chose a film's own probability, the float32 0.21875736, and
+    report.md printed it 0.2187 (4 digits, rounded down) beside 'finds 19 of 20' and its warnings' 'most Normal films
+    COVID (6 of 10)', as did report.json's warnings, the prevalence heading and the terminal, while predictions.csv gave the
+    20th COVID film, and four Normal ones, p_COVID 0.21874: over 0.2187, under the rule chosen."""
+    from convert.evaluate_lines import closing_lines
+    from convert.operating_point import site_operating_point
+
+    t, under = float(np.float32(0.21875736)), float(np.float32(0.21874))
+    covid = np.array([under, t, *np.linspace(0.5, 0.9, 18), *[t] * 6, *[under] * 4])
+    y = np.array([0] * 20 + [1] * 10)
+    probs = np.stack([covid, 1 - covid], 1)
+    site = site_operating_point(y, probs, ["COVID", "Normal"], 0, 0.95, films="films in site (30, cxr-evaluate)")
+    assert site["decision"]["threshold"] == t
+    out = tmp_path / "r"
+    report = evaluation_report(out, "t", y, probs, ["COVID", "Normal"], [f"f{k}.png" for k in range(len(y))],
+                               n_boot=10, site_point=site)
+    closing_lines(report, {}, ["COVID", "Normal"], site)
+    md = (out / "report.md").read_text()
+    section = md[md.index("## A threshold chosen on these films"):]
+    said = [section, *report["site_operating_point"]["warnings"], *capsys.readouterr()]  # the rule's line: stdout
+    assert "finds 19 of 20 COVID films" in section and "(6 of 10)" in section, section
+    with open(out / "predictions.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    printed = [x for text in said for x in re.findall(r"p(?:\(COVID\))? (?:≥|>=) ([0-9.]*[0-9])", text)]
+    assert len(printed) >= 5, printed  # the section, its two warnings, the prevalence heading, the terminal
+    for threshold in printed:
+        found = [sum(float(r["p_COVID"]) >= float(threshold) for r in rows if r["true"] == c) for c in ("COVID", "Normal")]
+        assert found == [19, 6], (threshold, found)
