@@ -324,3 +324,13 @@ def test_sheets_whose_rows_match_no_film_say_none_matched_not_empty_brackets(tmp
     discover(tmp_path, log=said.append)
     assert ("sources from the database's metadata spreadsheets (*.metadata.xlsx): none matched a film; a MANIFEST.csv "
             "with a source column would take their place") in said, said
+
+
+def test_a_url_cell_urlsplit_refuses_is_kept_as_text_and_the_set_still_loads(tmp_path):
+    """'[removed]' (read as an IPv6 address), 'http://[bad' or a host of a character NFKC changes made urlsplit raise
+    ValueError, which no caller caught: one odd cell stopped discovery with a traceback."""
+    for text in ("[removed]", "http://[bad", "https://ex\u2100.com/a"):
+        assert source_from_url(f" {text} ") == text
+    kaggle_layout(tmp_path, {"COVID": [BIMCV, "[removed]"], "Normal": [RSNA, KIDS]})
+    items, _, _ = discover(tmp_path, log=lambda line: None)
+    assert {i.path: i.source for i in items}["COVID/images/COVID-2.png"] == "[removed]"

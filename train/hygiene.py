@@ -190,8 +190,8 @@ UNSEARCHED_COPIES = ("This run was split before cxr-train looked for cropped, mo
 
 
 def duplicates_text(h: dict) -> str:
-    """'12 films are copies of another (5 groups: 2 exact, 3 resized or re-encoded, 1 cropped and 0
-    mirrored pairs)' from duplicate_groups' counts: films and groups first, as people count them."""
+    """'12 films are copies of another (5 groups: 2 exact, 3 resized or re-encoded, 1 cropped, moved or turned
+    and 0 mirrored pairs)' from duplicate_groups' counts: films and groups first, as people count them."""
     kinds = (f"{h.get('exact_duplicate_pairs', 0)} exact, {h.get('near_duplicate_pairs', 0)} resized or re-encoded, "
              f"{h.get('cropped_copy_pairs', 0)} cropped, moved or turned and {h.get('mirrored_copy_pairs', 0)} "
              "mirrored pairs")

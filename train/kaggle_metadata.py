@@ -150,10 +150,14 @@ def source_from_url(url: str) -> str:
     many collections (GitHub, Kaggle, figshare) the collection's owner or name:
     https://github.com/ml-workgroup/covid-19-image-repository -> github.com/ml-workgroup,
     https://www.kaggle.com/c/rsna-pneumonia-detection-challenge/data -> kaggle.com/rsna-pneumonia-detection-challenge.
-    Text that is no URL is kept as it is (stripped)."""
+    Text that is no URL is kept as it is (stripped): also where urlsplit refuses it ('[removed]' read as an IPv6
+    address), which had stopped cxr-train with a traceback over one cell."""
     text = url.strip()
-    parts = urlsplit(text if "://" in text else f"//{text}")
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(text if "://" in text else f"//{text}")
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return text
     if not host or "." not in host:
         return text
     host = host[4:] if host.startswith("www.") else host
