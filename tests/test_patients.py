@@ -397,6 +397,21 @@ def test_films_added_after_the_manifest_was_written_are_kept_together_by_their_h
     assert record["films_by_dicom_header"] == 3
 
 
+def test_a_film_with_no_row_whose_header_names_a_manifest_patient_is_that_patient(tmp_path):
+    """A manifest written with the PACS's PatientIDs lists a patient's first film; a follow-up film added since has
+    no row, and its header names the same patient: it was keyed apart (a hash of the header's id), so the two films
+    could fall on both sides of the split, and 4 patients were counted 6 (hunt 61, train audit)."""
+    items = _pacs_export(tmp_path, 2, 2)  # COVID films 0-3 of header patients MRN-00, MRN-01; Normal 4-7: 100, 101
+    listed = [items[0], items[2]]
+    rows = ["file,label,patient_id", *(f"{i.path},{i.label},{MRN}-{k:02d}" for k, i in enumerate(listed))]
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(rows) + "\n")
+    said: list[str] = []
+    units, record = split_units([i.path for i in items], list(range(8)), tmp_path, None, said.append)
+    assert units[:4] == [0, 0, 2, 2]  # each follow-up with its manifest patient
+    assert units[4] == units[5] == 4 and units[6] == units[7] == 6  # no row, no manifest patient: by the header alone
+    assert record["patients"] == 4 and record["films_by_dicom_header"] == 4
+
+
 def test_a_header_patientid_is_never_written_and_a_film_names_its_patient(tmp_path):
     """The PatientID is personal data: the warnings that quote a manifest's id (a placeholder; a patient across the
     given train/ and test/ folders) would have quoted it from the header; they name a film of the patient instead,

@@ -67,16 +67,23 @@ def film_header(file: Path) -> tuple[str, tuple[str, str] | None]:
     return got
 
 
-def header_patients(files: list[Path], namespaces: list[str], key: Callable[[str], str] | None = None) -> list[str]:
+def header_patients(files: list[Path], namespaces: list[str], key: Callable[[str], str] | None = None,
+                    named: dict[str, str] | None = None) -> list[str]:
     """Each film's patient by its DICOM header: a keyed hash of its namespace (its folder's: another site's
     patient 12 is another patient) and its PatientID's ``key`` (train.patients.patient_key's spellings),
     or "" where the header gives none or ``key`` makes it "" (a placeholder). The hash's key is random per
-    call, so the same id hashes otherwise in each run: nothing derived from it may be written."""
+    call, so the same id hashes otherwise in each run: nothing derived from it may be written. ``named``: the
+    patients a MANIFEST.csv names, by namespace and key (train.patients.patients_of's): a film with no row whose
+    header names one of them is that patient, as the manifest spells it (a follow-up film of PID000 added since
+    the manifest was written was another patient, and the two could fall on both sides of the split)."""
     salt = os.urandom(16)
     out = []
     for file, ns in zip(files, namespaces):
         value = film_header(file)[0]
         k = key(value) if key else value
+        if k and named and ns + k in named:
+            out.append(named[ns + k])
+            continue
         out.append(hashlib.blake2b(f"{ns}\0{k}".encode(), key=salt, digest_size=16).hexdigest() if k else "")
     return out
 

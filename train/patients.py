@@ -88,8 +88,9 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
     folder: another site's patient 12 is another patient. Spellings of one id (patient_key) are one
     patient, named as first written. In a folder whose MANIFEST.csv has no patient column, or no row for the film
     (DICOM films added after the manifest was written were split with no patient, though their headers name one), a
-    DICOM film's patient is its header's PatientID, as a hash (train.dicom_patients: never to be written);
-    "DICOM PatientID" is then among the columns read."""
+    DICOM film's patient is its header's PatientID, as a hash (train.dicom_patients: never to be written), or the
+    manifest's patient of that id in the same folder where it names one; "DICOM PatientID" is then among the
+    columns read."""
     from train.extra_data import added_prefix
 
     folders = [(added_prefix(f), Path(f), f"{f}: ") for f in add_data]
@@ -117,10 +118,11 @@ def patients_of(paths: list[str], data_dir: Path, add_data: list[str] | tuple[st
             unnamed.append((len(patients) - 1, Path(data_dir) / path, ns))
     from_header = [False] * len(paths)
     if unnamed:
-        ids = header_patients([f for _, f, _ in unnamed], [ns for _, _, ns in unnamed], no_placeholder)
+        ids = header_patients([f for _, f, _ in unnamed], [ns for _, _, ns in unnamed], no_placeholder, named)
+        listed = set(named.values())  # a header's id that is a manifest's patient: that patient, judged as one
         for (k, _, _), h in zip(unnamed, ids):
             if h:
-                patients[k], from_header[k] = h, True
+                patients[k], from_header[k] = h, h not in listed
         if any(ids):
             columns.append(HEADER_SOURCE)
     return columns, patients, from_header

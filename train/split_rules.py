@@ -15,10 +15,11 @@ from edge.atomic import DamagedFile, read_json
 # 0.27: also an --add-data folder's patients, and an id on too many films taken as a placeholder; 0.28: one
 # patient's ids spelt two ways are one patient, and a placeholder is judged within its own folder; 0.21: a
 # cxr-synth folder marks the model synthetic; 0.43: a DICOM film's patient from its header's PatientID; 0.44: also
-# where a MANIFEST.csv with a patient column has no row for the film). A
+# where a MANIFEST.csv with a patient column has no row for the film; 0.45: such a film whose PatientID is one the
+# manifest names is that patient). A
 # finished teacher drawn by older rules is not reused: its student would take that split, and be called trained
 # by this version.
-SPLIT_RULES = (0, 44, 0)
+SPLIT_RULES = (0, 45, 0)
 
 
 def version_of(text: Any) -> tuple[int, ...] | None:
