@@ -138,7 +138,7 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
             f"{off}{'' if r['same_classes'] else ', and other classes'}: this device decodes, preprocesses or runs the "
             "model otherwise, so its answers are not the ones the model's card reports")
     return "error", (f"{model}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
-                     f"{model}` gives the figures; install the Pillow and runtime README names (or copy the file "
+                     f"{shell_quote(str(model))}` gives the figures; install the Pillow and runtime README names (or copy the file "
                      f"again){anyway}")
 
 

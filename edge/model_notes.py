@@ -28,8 +28,12 @@ def rule_record(meta: dict) -> str:
     """What the stored rule was chosen for, on how many films of its class, and what it reached where the file
     measured it: the target alone ('0.95 sensitivity', on 4 validation films) reads as the device's own figure."""
     d = meta["decision"]
-    cls = d.get("class")
-    text = f"chosen for {d.get('target_sensitivity', float('nan')):g} sensitivity on {chosen_on_words(d)}"
+    cls, target = d.get("class"), d.get("target_sensitivity")
+    # a rule stored without a target (by hand, or another tool) said 'chosen for nan sensitivity', and one whose
+    # target is no number stopped edge-classify ('unexpected ValueError'); the card leaves it out as well
+    text = (f"chosen for {target:g} sensitivity on {chosen_on_words(d)}"
+            if isinstance(target, (int, float)) and not isinstance(target, bool)
+            else "the sensitivity it was chosen for is not recorded")
     v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
     test, site = v.get("rule_on_test"), v.get("rule_on_site")
     if _scored(site, d):
@@ -47,7 +51,7 @@ def rule_record(meta: dict) -> str:
 
 
 def _specificity(figures: dict, cls: str, others: int | None = None) -> str:
-    """', specificity 0.000 (0.000 to 0.079) on its 45 films of other classes: it calls most films of the other classes
+    """', specificity 0.120 (0.050 to 0.240) on its 45 films of other classes: it calls most films of the other classes
     COVID' beside a rule's sensitivity, where the file holds it: 'sensitivity 1.000' alone read as a good rule at
     classify time for one that called every film COVID."""
     spec = figures.get("specificity")

@@ -32,7 +32,7 @@ the files that are new, still settling, failed lately, or stand under a new inod
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
 rewritten in place under its old name. A folder read again is listed whole (edge.watch_listing). Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
-full check, and one 132-byte read each time they change; documents (``.txt``, ``.csv``, ...) cost
+full check, and one 1 kB read (HEAD_BYTES) each time they change; documents (``.txt``, ``.csv``, ...) cost
 nothing.
 
 What a person must know is said once on stderr, never per poll: a watched folder that cannot be

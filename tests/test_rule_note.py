@@ -62,3 +62,14 @@ def test_a_rule_that_calls_half_the_other_films_its_class_is_not_said_to_call_mo
     assert rule_record(_meta(rule_on_test=under)).endswith(
         "specificity 0.499 (0.330 to 0.670) on its 12 films of other classes: it calls most films of the other classes "
         "COVID")
+
+
+def test_a_rule_stored_without_a_numeric_target_is_noted_without_one():
+    """A rule stored by hand or by another tool, {"class", "threshold"} alone, is a valid rule (the device answers by
+    it) but was noted as 'chosen for nan sensitivity'; a target written as text stopped edge-classify with 'unexpected
+    ValueError' before its first answer. The card leaves such a target out; the note says it is not recorded."""
+    rule = {"class": "COVID", "threshold": 0.0996, "sensitivity": [0.5, 0.15, 0.85]}
+    for target in ({}, {"target_sensitivity": "0.95"}, {"target_sensitivity": None}, {"target_sensitivity": True}):
+        meta = {**_meta(rule_on_test=rule), "decision": {"class": "COVID", "threshold": 0.0996, **target}}
+        assert rule_record(meta) == ("the sensitivity it was chosen for is not recorded; on the test split's 4 COVID "
+                                     "films it reached sensitivity 0.500 (0.150 to 0.850)")
