@@ -693,6 +693,22 @@ def test_a_float_and_int8_file_a_hair_apart_are_not_said_to_be_zero_apart():
     assert "probabilities at most 0.000001 apart" in card_text(meta, "m.tflite")
 
 
+def test_the_largest_probability_difference_from_the_float_model_is_stored_rounded_up():
+    """The card says the file's probabilities are 'at most' this far from the float model's: 0.00124 stored to
+    nearest read 'at most 0.0012 apart', less than the test films showed (hunt 61, edge audit)."""
+    from convert.card import validation_card
+
+    def stored(error: float) -> float:
+        m = {"n": 40, "balanced_accuracy": 0.9, "balanced_accuracy_ci": [0.8, 0.95], "macro_auroc": None, "ece": 0.05,
+             "per_class": [], "agreement": {"class_agreement": 1.0, "max_abs_prob_error": error}}
+        return validation_card({"models": {"int8": m}}, "int8", "data", None)["against_float"]["max_abs_prob_error"]
+
+    assert [stored(e) for e in (0.00124, 0.0012, 0.00120001, 1.8e-7)] == [0.0013, 0.0012, 0.0013, 1e-6]
+    meta = _meta()
+    meta["validation"]["against_float"] = {"same_class": 40, "n": 40, "max_abs_prob_error": stored(0.00124)}
+    assert "probabilities at most 0.0013 apart" in card_text(meta, "m.tflite")
+
+
 def test_the_cards_site_rule_line_says_a_rule_that_calls_most_other_films_its_class_does_so():
     """A copy saved by cxr-evaluate --save-model whose rule called 50 of 60 Normal films COVID: its card gave
     'specificity 0.167 (0.093 to 0.280)' without a word, where edge-classify's note says 'it calls most films of the
