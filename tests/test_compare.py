@@ -688,3 +688,13 @@ def test_cxr_compare_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run
     assert f"cxr-compare: warning: {line}" in res.output.splitlines()
     assert json.loads((out / "compare.json").read_text())["data_warnings"] == [line]
     assert line in (out / "compare.md").read_text()
+
+
+def test_too_few_films_promises_no_more_points_than_one_film_moves():
+    """'or more' is a lower bound: 6 films of one class, each 16.7 points of its sensitivity, were said to move a
+    figure by '17 points or more' (100 / n rounded to the nearest point: up for 6, 13, 15, 17 and 18 films)."""
+    from convert.compare import caveats
+
+    for n, said in ((6, 16), (13, 7), (15, 6), (18, 5), (8, 12), (1, 100)):
+        r = compare(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), ["COVID", "Normal"], n_boot=100)
+        assert caveats(r)[-1] == f"{n} films scored: too few to judge, one film moves a figure by {said} points or more"
