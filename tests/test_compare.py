@@ -399,10 +399,10 @@ def test_the_seen_note_speaks_of_two_models():
     assert line.startswith("**5 of the films scored are ones either model was trained (4) or validated (1) on")
     assert "these figures flatter the model that saw them.**" in line
     assert line.endswith(" b.tflite could not be checked: its file carries no fingerprints of its training films "
-                         "and has no split.json beside it.")
+                         "and has no split.json of its own beside it.")
     assert seen_line(None, models=2) == (
         "Whether either model saw any of these films in training could not be checked (neither model file carries "
-        "fingerprints of its training films nor has a split.json beside it).")
+        "fingerprints of its training films nor has a split.json of its own beside it).")
     one = seen_line({**note, "models": 1, "unchecked": []})
     assert "ones the model was trained" in one and "flatter it.**" in one
     # left out (report.md's usual line), each count under its own part's name: training's 4, validation's 1
