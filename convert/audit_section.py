@@ -4,7 +4,7 @@ about the label, per trait, and the values that give a class away."""
 from __future__ import annotations
 
 from convert.report_text import md_cell
-from edge.figures import fixed
+from edge.figures import fixed, rounded_down
 from train.audit import PERMUTATIONS, WARN_LIFT
 
 
@@ -26,8 +26,9 @@ def audit_section(audit: dict | None, heading: str = "##") -> list[str]:
     within = (f" (p = {p:.3f})" if p is not None else f" ({fixed(ci[0], 1, 100)}–{fixed(ci[1], 1, 100)})" if ci else "")
     md += [f"| **all together** | | **{fixed(audit['combined'], 1, 100)}**{within} |", ""]
     if p is None and not ci and audit["lift"] < WARN_LIFT:  # 60.8% against 50% with no p and no verdict: say why
+        # rounded down: a lift of 24.96% read "these traits close 25%" beside a warning level of 25%
         md += [f"Below the warning level ({fixed(WARN_LIFT, 0, 100)}% of the gap from chance to a perfect score; these "
-               f"traits close {fixed(max(0.0, audit['lift']), 0, 100)}%): no test run, no warning.", ""]
+               f"traits close {rounded_down(max(0.0, audit['lift']), 0)}%): no test run, no warning.", ""]
     if p is not None:
         md += [f"p: the share of {audit.get('permutations', PERMUTATIONS)} shufflings of the labels (each a set whose "
                "traits carry no label) in which these traits scored as well, counting this one; a warning needs it "

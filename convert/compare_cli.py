@@ -236,6 +236,7 @@ def compare(
                  changed_axes="rows: A's answer, columns: B's answer, in the order of classes")
         if score_left_out:  # the films of folders left out: what each model calls them
             from convert.left_out import left_out_answers
+            from edge.output import said_name
 
             order = [info_b["labels"].index(c) for c in labels]
             left_out, _, _, left_out_skipped, _ = left_out_answers(data_dir, matched, labels, [
@@ -243,7 +244,7 @@ def compare(
                 (lambda x: predict_b(x)[:, order], info_b["preprocess"], info_b.get("typicality"), ruled[1])], not quiet,
                 [model_a, model_b], keep_seen, str(data_dir) if find_crops else None)
             for bad in left_out_skipped:
-                print(f"cxr-compare: {bad['path']}: {bad['error']}", file=sys.stderr)
+                print(f"cxr-compare: {said_name(bad['path'])}: {bad['error']}", file=sys.stderr)
             skipped += left_out_skipped
             if left_out:
                 r["left_out_answers"] = dict(zip("AB", left_out))

@@ -17,6 +17,7 @@ from convert.evaluate_films import Films
 from convert.evaluate_lines import site_shifts
 from convert.evaluate_model import Loaded
 from edge.decision import fmt_threshold
+from edge.output import said_name
 
 # films x resamples x (1 + groups) above which the intervals take long enough to say so (about 15 s here)
 BOOTSTRAP_NOTE_WORK = 2_000_000_000
@@ -47,7 +48,7 @@ def answers(s: Settings, m: Loaded, f: Films) -> Answers:
         s.data_dir, f.matched, m.labels, m.predict, m.info, m.rule, not s.quiet, s.model, s.keep_seen,
         s.crops_in) if s.score_left_out else ({}, "", [])
     for bad in left_out_skipped:
-        print(f"cxr-evaluate: {bad['path']}: {bad['error']}", file=sys.stderr)
+        print(f"cxr-evaluate: {said_name(bad['path'])}: {bad['error']}", file=sys.stderr)
     mistakes = evidence = None
     if s.explain:
         from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from convert.report_text import md_cell, md_code
+from edge.figures import fixed
 from train.manifest import NOT_GIVEN
 
 
@@ -17,7 +18,17 @@ def own_rate(flagged_validation: float | None) -> str:
     """The file's own false-alarm rate, in words; files made before it was stored do not say it."""
     if flagged_validation is None:
         return "this model file does not store how often it flags its own validation images"
-    return f"on its own validation images, this file's check flagged {100 * flagged_validation:.1f}%"
+    return f"on its own validation images, this file's check flagged {fixed(flagged_validation, 1, 100)}%"
+
+
+def times_text(unlikeness: float) -> str:
+    """A flagged film's score as a multiple of the threshold, '2.3x': one just above it (flagged: above 1) was
+    written '1.0x', as if at the threshold; it gets more decimals, and one closer still (a nearly uniform
+    thumbnail counts as the float just above 1) is said to be just over it."""
+    for d in (1, 2, 3):
+        if (text := f"{unlikeness:.{d}f}") != f"{1:.{d}f}" or unlikeness <= 1:
+            return f"{text}x"
+    return "just over 1x"
 
 
 def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, classes: list[str], files: list[str],
@@ -39,7 +50,7 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
     check["flagged_validation"] = flagged_validation
     report["input_check"] = check
     md = ["## Input check", "",
-          f"{int(atypical.sum())} of {len(atypical)} images ({100 * atypical.mean():.1f}%) look unlike the images the "
+          f"{int(atypical.sum())} of {len(atypical)} images ({fixed(float(atypical.mean()), 1, 100)}%) look unlike the images the "
           f"model was trained on (edge.typicality; {own_rate(flagged_validation)}): upside-down, inverted or rotated "
           "films, images that are not chest X-rays, and real films of another population or processing"
           + ("; look at them" if atypical.any() else "") + ". A film not flagged is not thereby like the training films, nor free of other disease. A large share means these films differ from "
@@ -53,5 +64,5 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
         md += [f"Flagged files, {first}, with their score as a multiple of the check's threshold (predictions.csv and "
                "report.json mark every one; report.json also gives every film's score):", ""]
         worst = sorted(np.flatnonzero(atypical), key=lambda i: (-unlikeness[i], files[i]))
-        md += [f"- {md_code(files[i])} ({unlikeness[i]:.1f}x)" for i in worst[:listed]] + [""]
+        md += [f"- {md_code(files[i])} ({times_text(float(unlikeness[i]))})" for i in worst[:listed]] + [""]
     return md

@@ -48,8 +48,8 @@ def model_names(models: list[Path]) -> list[str]:
 
 def seen_parts(model: Path, items: list[Item], crops_in: str | None = None, progress: bool = False,
                name: str | None = None) -> tuple[list[tuple[str, str] | None], str | None]:
-    """For each item (with sha256 and near set, as train.scan.scan sets them): (part, "bytes",
-    "copy" or "crop") when the model's run used it or a copy of it in that part, else None; and
+    """For each item (with sha256 and near set, as train.scan.scan sets them): (part, how: "bytes", "copy",
+    "crop", "mirror" or "padded") when the model's run used it or a copy of it in that part, else None; and
     where that was looked up (None: the model cannot be checked). ``crops_in``: the items' data
     folder, to read the films found no other way again and search them for cropped copies.
     ``name``: the model's name in that (seen_keys)."""

@@ -41,11 +41,12 @@ def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0) -> str:
     who = "either model" if two else "the model"
     if note is None:
         return (f"Whether {who} saw any of these films in training could not be checked (" +
-                ("neither model file carries fingerprints of its training films nor has a split.json beside it)."
-                 if two else "the model file carries no fingerprints of its training films and has no split.json "
-                 "beside it)."))
+                ("neither model file carries fingerprints of its training films nor has a split.json of its own beside "
+                 "it)." if two else "the model file carries no fingerprints of its training films and has no split.json "
+                 "of its own beside it)."))
+    # "of its own": a split.json beside it that is another model's (a run trained again) is not read either
     unchecked = "".join(f" {name} could not be checked: its file carries no fingerprints of its training films and has "
-                        "no split.json beside it." for name in note.get("unchecked", []))
+                        "no split.json of its own beside it." for name in note.get("unchecked", []))
     n = note["films"]
     unsearched = ("" if "cropped" in note else
                   "; cropped, moved, turned, padded or mirrored copies were not looked for (--no-find-crops)")

@@ -67,8 +67,10 @@ def copies_warning(twins: list[list[str]], where: str = "report.json") -> str | 
     """One line on films of one class that are copies of one another (stderr and report.md)."""
     if not twins:
         return None
+    from edge.output import said_name  # as conflicts_text names them: a newline in a name split the line
+
     return (f"{sum(map(len, twins))} films are copies of one another ({_groups(len(twins))}, the same bytes or "
-            f"picture; e.g. {' = '.join(twins[0][:3])}): each is scored as a separate film, so the intervals are "
+            f"picture; e.g. {' = '.join(map(said_name, twins[0][:3]))}): each is scored as a separate film, so the intervals are "
             f"narrower than the films justify ({where} lists them)")
 
 

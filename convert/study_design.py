@@ -70,9 +70,11 @@ def evaluation_design(trained: dict | None, sources: list[str], seen_films: int 
     films of this set found among its training or validation films (convert.seen), a sign that the
     set is of the same collection whatever its names say.
 
-    kind: internal (every named film is of a training source, or films of the set were learnt
-    from), external (no film is, by name), mixed, or unknown (no names to compare: a file that records no
-    training sources is unknown even with seen films here, which its lines then say)."""
+    kind: internal (every named film is of a training source; or films of the set were learnt from and
+    none names a source), external (no film is, by name, and none was learnt from), mixed (some are; or films
+    were learnt from, though none named is of a training source), or unknown (no names to compare: a file that
+    records no training sources is unknown even with seen films here where they name sources, which its lines
+    then say)."""
     films = len(sources)
     named = [s for s in sources if s]
     known = dict((trained or {}).get("sources") or {})
@@ -189,8 +191,8 @@ def design_note(d: dict) -> str | None:
         return ("internal validation: these films come from the archives the model was trained on; at a hospital "
                 "it never saw, figures are usually lower (report.md says more)")
     if d.get("seen_films") and (d["reason"] == "seen" or d["kind"] == "unknown"):
-        return (f"{d['seen_films']} films of this folder were among the model's training films: the folder overlaps "
-                "its training collection (report.md says more)")
+        return (f"{d['seen_films']} films of this folder were among the model's training or validation films: the "
+                "folder overlaps its training collection (report.md says more)")
     if d["kind"] == "mixed":
         return (f"{d['films_from_training_sources']} of the {d['films_named']} films naming a source come from sources "
                 "the model was trained on: only the others show how it does at a hospital it never saw (report.md, "

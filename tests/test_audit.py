@@ -264,3 +264,11 @@ def test_a_score_below_the_warning_level_says_why_it_has_no_p_and_no_verdict():
             f"{round(100 * max(0.0, audit['lift']))}%): no test run, no warning.") in md
     perfect = shortcut_audit(_traits(["JPEG"] * 30 + ["PNG"] * 20), np.array([0] * 30 + [1] * 20), ["COVID", "Normal"])
     assert "Below the warning level" not in " ".join(audit_section(perfect))
+
+
+def test_a_score_just_below_the_warning_level_is_not_shown_at_it():
+    """Traits that closed 24.96% of the gap read 'Below the warning level (25% ...; these traits close 25%)': the
+    share was rounded up onto the level it is below."""
+    audit = {"n": 40, "chance": 0.5, "traits": {}, "combined": 0.6248, "lift": 0.2496, "warn": False, "give_aways": []}
+    md = " ".join(audit_section(audit))
+    assert "Below the warning level (25% of the gap from chance to a perfect score; these traits close 24%)" in md

@@ -399,10 +399,10 @@ def test_the_seen_note_speaks_of_two_models():
     assert line.startswith("**5 of the films scored are ones either model was trained (4) or validated (1) on")
     assert "these figures flatter the model that saw them.**" in line
     assert line.endswith(" b.tflite could not be checked: its file carries no fingerprints of its training films "
-                         "and has no split.json beside it.")
+                         "and has no split.json of its own beside it.")
     assert seen_line(None, models=2) == (
         "Whether either model saw any of these films in training could not be checked (neither model file carries "
-        "fingerprints of its training films nor has a split.json beside it).")
+        "fingerprints of its training films nor has a split.json of its own beside it).")
     one = seen_line({**note, "models": 1, "unchecked": []})
     assert "ones the model was trained" in one and "flatter it.**" in one
     # left out (report.md's usual line), each count under its own part's name: training's 4, validation's 1
@@ -688,3 +688,13 @@ def test_cxr_compare_names_a_film_whose_dicom_header_says_no_chest_film(tiny_run
     assert f"cxr-compare: warning: {line}" in res.output.splitlines()
     assert json.loads((out / "compare.json").read_text())["data_warnings"] == [line]
     assert line in (out / "compare.md").read_text()
+
+
+def test_too_few_films_promises_no_more_points_than_one_film_moves():
+    """'or more' is a lower bound: 6 films of one class, each 16.7 points of its sensitivity, were said to move a
+    figure by '17 points or more' (100 / n rounded to the nearest point: up for 6, 13, 15, 17 and 18 films)."""
+    from convert.compare import caveats
+
+    for n, said in ((6, 16), (13, 7), (15, 6), (18, 5), (8, 12), (1, 100)):
+        r = compare(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), ["COVID", "Normal"], n_boot=100)
+        assert caveats(r)[-1] == f"{n} films scored: too few to judge, one film moves a figure by {said} points or more"

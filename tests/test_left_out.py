@@ -380,3 +380,24 @@ def test_every_left_out_film_is_scored_once_across_chunks(tmp_path, monkeypatch)
     assert sorted(i.path for i in read) == sorted(i.path for i in items) and len(items) == 5 and not skipped
     assert chunks == [2, 2, 1] and len(probs[0]) == 5
     assert len(set(np.round(probs[0][:, 0], 6))) == 5  # five films, none scored twice
+
+
+def test_an_unreadable_left_out_films_name_is_said_on_one_line_of_text(tiny_run, tmp_path):
+    """cxr-evaluate and cxr-compare said the films they scored that could not be read on one line each (said_name),
+    but printed a left-out folder's unreadable film's name as it is: a newline in it split its error over two lines,
+    the second like another film's."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    site = tmp_path / "site"
+    shutil.copytree(data / "COVID", site / "COVID")
+    shutil.copytree(data / "Normal", site / "Normal")
+    (site / "Viral").mkdir()
+    shutil.copy(next((data / "Normal").glob("*.png")), site / "Viral" / "good.png")
+    (site / "Viral" / "bro\nken.png").write_bytes(b"not a png")
+    model = str(tiny_run / "model_int8.tflite")
+    common = ["--keep-seen", "--class-map", "Viral=-", "--n-boot", "100", "--quiet", "--no-find-crops"]
+    for prog, app, args in (("cxr-evaluate", evaluate_app, [model, str(site), "--explain", "0"]),
+                            ("cxr-compare", compare_app, [model, model, str(site)])):
+        r = CliRunner().invoke(app, [*args, *common, "--out", str(tmp_path / prog)])
+        assert r.exit_code == 1, r.output
+        assert f'{prog}: "Viral/bro\\nken.png": ' in r.output, r.output
+        assert not any(line.startswith("ken.png") for line in r.output.splitlines()), r.output

@@ -304,3 +304,21 @@ def test_the_roc_of_films_of_one_class_is_said_to_be_none_not_sent_to_an_auroc_o
     one, two = ((tmp_path / n / "report.md").read_text() for n in ("one", "two"))
     assert "![No ROC: these films hold one class only, so there is no curve and no AUROC](roc.png)" in one
     assert "its AUROC is in the per-class table" not in one and "its AUROC is in the per-class table" in two
+
+
+def test_a_film_just_over_the_input_checks_threshold_is_not_shown_at_it_and_small_rates_are_not_zero():
+    """Flagged means above 1x the threshold, yet a film at 1.04x was listed as '1.0x', and one nearly uniform (the
+    float just above 1) too; 1 flagged film of 3,000 read '(0.0%)', and a file that flagged 0.04% of its own
+    validation images 'flagged 0.0%' (the card, edge.input_check_words, said 0.04%)."""
+    import numpy as np
+
+    from convert.input_check_report import input_check_section
+
+    unlikeness = np.r_[1.04, np.nextafter(1.0, 2.0), 2.5, np.full(2997, 0.5)]
+    md = "\n".join(input_check_section({}, unlikeness, np.zeros(3000, int), ["COVID", "Normal"],
+                                       [f"f{i:04d}.png" for i in range(3000)], flagged_validation=0.0004))
+    assert "- `f0000.png` (1.04x)" in md and "- `f0001.png` (just over 1x)" in md and "- `f0002.png` (2.5x)" in md
+    assert "3 of 3000 images (0.1%)" in md and "this file's check flagged 0.04%" in md
+    one = "\n".join(input_check_section({}, np.r_[1.5, np.full(2999, 0.5)], np.zeros(3000, int), ["COVID", "Normal"],
+                                        [f"f{i:04d}.png" for i in range(3000)]))
+    assert "1 of 3000 images (0.03%)" in one

@@ -142,6 +142,8 @@ def test_a_split_json_beside_a_tflite_is_its_own_only_where_its_run_was_not_trai
     assert r.output.count("the split.json beside it is another model's") == 1
     report = json.loads((tmp_path / "e" / "report.json").read_text())
     assert report["metrics"]["n"] == len(items) and "could not be checked" in (tmp_path / "e" / "report.md").read_text()
+    # beside stderr's "the split.json beside it is another model's", report.md said it "has no split.json beside it"
+    assert "has no split.json of its own beside it" in (tmp_path / "e" / "report.md").read_text()
     model.unlink()  # a model.keras is its folder's model whatever the run.json says
     assert seen_parts(run / "model.keras", items)[1] == str(run / "split.json")
 

@@ -42,3 +42,15 @@ def test_names_in_the_report_hold_no_raw_control_characters():
     assert md_cell("\x1b]0;T\x07ward\nnorth") == "\\u001b\\]0;T\\u0007ward north"
     line = skipped_line([{"path": name}])
     assert not CONTROL.search(line) and "bad\\u001bc" in line, line
+
+
+def test_the_copies_warning_names_films_on_one_line_of_text_as_the_label_conflict_warning_does():
+    """cxr-evaluate and cxr-compare print copies_warning on stderr: a film named with a newline split it over two
+    lines, and an undecodable byte went out raw, where the label-conflict warning beside it (conflicts_text) quoted
+    each name with said_name."""
+    from convert.set_notes import copies_warning
+
+    line = copies_warning([["Normal/a\nb.png", "Normal/c\udcff.png"]])
+    assert '"Normal/a\\nb.png" = Normal/c\\xff.png' in line and "\n" not in line, line
+    assert copies_warning([["Normal/a.png", "Normal/b.png"]]).startswith(
+        "2 films are copies of one another (1 group, the same bytes or picture; e.g. Normal/a.png = Normal/b.png)")
