@@ -95,14 +95,20 @@ def test_a_left_out_folder_of_two_sources_is_split_by_source_and_one_source_is_n
     assert "| … children | 1 | A | 0 (0%, " in two and "| … children | 1 | B | 0 (0%, " in two
 
 
-def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be_skipped(tiny_run, tmp_path):
+def _site_with_a_broken_left_out_film(tiny_run: Path, tmp_path: Path, broken: str) -> Path:
+    """tiny_run's data folder as a site's, with a left-out Viral folder of one good film and one that is no image."""
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     site = tmp_path / "site"
     shutil.copytree(data / "COVID", site / "COVID")
     shutil.copytree(data / "Normal", site / "Normal")
     (site / "Viral").mkdir()
     shutil.copy(next((data / "Normal").glob("*.png")), site / "Viral" / "good.png")
-    (site / "Viral" / "broken.png").write_bytes(b"not a png")
+    (site / "Viral" / broken).write_bytes(b"not a png")
+    return site
+
+
+def test_an_unreadable_left_out_film_is_named_and_fails_the_exit_code_and_can_be_skipped(tiny_run, tmp_path):
+    site = _site_with_a_broken_left_out_film(tiny_run, tmp_path, "broken.png")
     model = str(tiny_run / "model_int8.tflite")
     args = [model, str(site), "--keep-seen", "--class-map", "Viral=-", "--explain", "0", "--n-boot", "100", "--quiet"]
     r = CliRunner().invoke(evaluate_app, [*args, "--out", str(tmp_path / "r")])
@@ -386,13 +392,7 @@ def test_an_unreadable_left_out_films_name_is_said_on_one_line_of_text(tiny_run,
     """cxr-evaluate and cxr-compare said the films they scored that could not be read on one line each (said_name),
     but printed a left-out folder's unreadable film's name as it is: a newline in it split its error over two lines,
     the second like another film's."""
-    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
-    site = tmp_path / "site"
-    shutil.copytree(data / "COVID", site / "COVID")
-    shutil.copytree(data / "Normal", site / "Normal")
-    (site / "Viral").mkdir()
-    shutil.copy(next((data / "Normal").glob("*.png")), site / "Viral" / "good.png")
-    (site / "Viral" / "bro\nken.png").write_bytes(b"not a png")
+    site = _site_with_a_broken_left_out_film(tiny_run, tmp_path, "bro\nken.png")
     model = str(tiny_run / "model_int8.tflite")
     common = ["--keep-seen", "--class-map", "Viral=-", "--n-boot", "100", "--quiet", "--no-find-crops"]
     for prog, app, args in (("cxr-evaluate", evaluate_app, [model, str(site), "--explain", "0"]),
