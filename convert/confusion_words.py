@@ -7,15 +7,14 @@ picture pasted into a slide keeps no report around it: each panel says which lab
 from __future__ import annotations
 
 from convert.report_text import ALT, md_cell
-from edge.decision import EXACT_DIGITS, fmt_threshold, labelling
+from edge.decision import EXACT_DIGITS, labelling
 
 
 def evaluate_labels(threshold: tuple[int, float] | None, classes: list[str]) -> str:
     """cxr-evaluate's labelling in words: 'labels: COVID whenever p >= 0.2', or the most probable class; the threshold
     as report.md and predictions.csv print the rule (to EXACT_DIGITS): the counts are of the rule as printed."""
-    if threshold is None:
-        return f"labels: {labelling(None)}"
-    return f"labels: {classes[threshold[0]]} whenever p >= {fmt_threshold(threshold[1], EXACT_DIGITS)}"
+    rule = None if threshold is None else {"class": classes[threshold[0]], "threshold": float(threshold[1])}
+    return f"labels: {labelling(rule, EXACT_DIGITS)}"
 
 
 def convert_labels(decision: dict | None) -> str:

@@ -19,11 +19,11 @@ and columns the predicted class.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from edge.figures import counted
+from edge.jsonable import to_jsonable  # noqa: F401  one function for report.json and edge-classify --info
 from edge.shares import wilson_interval  # noqa: F401  one formula for the reports and the device
 
 NAN = float("nan")
@@ -63,24 +63,6 @@ def _probs(probs: np.ndarray, n: int | None = None) -> np.ndarray:
         raise ValueError(f"the model gave {bad} of {counted(p.shape[0], 'film')} no finite probabilities (NaN or "
                          "infinity): its weights or its conversion are broken; train or convert it again")
     return p
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Recursively convert numpy types to Python ones, tuples to lists and nan/inf to None."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    return obj
 
 
 # --------------------------------------------------------------------------- proportions

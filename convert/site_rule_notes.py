@@ -8,7 +8,7 @@ cxr-convert stores are convert.rule_notes'.
 from __future__ import annotations
 
 from convert.rule_notes import less_sensitive_line, shortfall_line, swamps_line
-from edge.decision import EXACT_DIGITS, fmt_threshold
+from edge.decision import EXACT_DIGITS, labelling
 
 
 def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
@@ -105,4 +105,4 @@ def some_classes_reason(missing: list[str], films: list[str], k: int, labels: li
 
 def _rule(d: dict) -> str:
     """'the rule COVID whenever p >= 0.218757361': the site's threshold to EXACT_DIGITS, as its counts count it."""
-    return f"the rule {d['class']} whenever p >= {fmt_threshold(d['threshold'], EXACT_DIGITS)}"
+    return f"the rule {labelling(d, EXACT_DIGITS)}"

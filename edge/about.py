@@ -7,13 +7,13 @@ self-test's verdict before classifying, and --version (which cxr-edge and runtim
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
 import typer
 
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
+from edge.jsonable import to_jsonable
 from edge.shell_words import shell_quote
 from edge.stdout_file import written_to_stdout
 from edge.names import texts
@@ -60,8 +60,9 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
             facts = {**facts, "labels": m.renamed_from, "labels_given": m.labels}
         with written_to_stdout(PROG):
             # valid UTF-8 whatever the file's name (edge.names): a name's undecodable bytes as \xNN, and <field>_bytes
-            print(json.dumps(_finite(texts(json.loads(json.dumps(facts, default=str)))), indent=None if json_out else 2,
-                             allow_nan=False))
+            # a stored rule chosen where a class had no films keeps a specificity of NaN: null, which JSON parsers read
+            print(json.dumps(to_jsonable(texts(json.loads(json.dumps(facts, default=str)))),
+                             indent=None if json_out else 2, allow_nan=False))
         return EXIT_OK
     if which == "--card":
         if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
@@ -87,18 +88,6 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
 # (measured: up to 0.0097 between LiteRT and tflite-runtime 2.14, 0.0024 between kernel sets). At 5 times, a
 # model altered so that 1 film in 20 got another label was only warned.
 WARN_ONLY = 2
-
-
-def _finite(obj):
-    """``obj`` with each number that is not finite as null: a stored rule chosen where a class had no films keeps a
-    specificity of NaN in the file's metadata, and --info printed NaN, which no JSON parser (jq, JavaScript) reads."""
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_finite(v) for v in obj]
-    return obj
 
 
 def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to classify anyway") -> tuple[str, str] | None:

@@ -278,8 +278,9 @@ def same_rule(a: dict | None, b: dict | None) -> bool:
     return key(a) == key(b)
 
 
-def labelling(decision: dict | None) -> str:
-    """A stored decision in words: 'the most probable class' or 'COVID whenever p >= 0.1975'."""
+def labelling(decision: dict | None, digits: int = 4) -> str:
+    """A stored decision in words: 'the most probable class' or 'COVID whenever p >= 0.1975' (``digits``:
+    fmt_threshold's; EXACT_DIGITS beside counts of films whose probabilities are printed too)."""
     if decision is None:
         return "the most probable class"
-    return f"{decision['class']} whenever p >= {fmt_threshold(decision['threshold'])}"
+    return f"{decision['class']} whenever p >= {fmt_threshold(decision['threshold'], digits)}"
