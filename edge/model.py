@@ -273,8 +273,8 @@ class EdgeModel:
             raise ModelFileError(f"{self.path}: its self-test expects {want.shape[-1]} classes, the model has {got.shape[-1]}")
         deviation = float(np.max(np.abs(got - want)))
         tolerance = float(self.meta.get("selftest_tolerance", 0.02))
-        # A synthetic reference whose two top classes lie within the tolerance is a near tie: a device that
-        # rounds a step otherwise may flip it by a thousandth, which the deviation, not the class, should judge.
+        # Top two classes within twice the tolerance (each may move by it) are a near tie: a device that rounds
+        # a step otherwise may flip it by a thousandth, which the deviation, not the class, should judge.
         top2 = np.sort(want, axis=1)[:, -2:] if want.shape[1] > 1 else np.c_[np.zeros(len(want)), want[:, -1]]
         decided = (top2[:, 1] - top2[:, 0]) > 2 * tolerance
         same_class = bool(np.all((got.argmax(1) == want.argmax(1)) | ~decided))
