@@ -202,7 +202,7 @@ class EdgeModel:
         if np.issubdtype(dtype, np.floating):
             return x.astype(dtype)
         scale, zero = self._in["quantization"]
-        if not scale > 0:  # a uint8 input without quantization takes the pixels as they are (model_graph.tensor_problem)
+        if not scale > 0:  # an integer input without quantization takes the pixels as they are (model_graph.tensor_problem)
             return x.astype(dtype)
         info = np.iinfo(dtype)
         q = np.round(x.astype(np.float32) / scale + zero)

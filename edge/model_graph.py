@@ -24,15 +24,15 @@ def tensor_problem(detail: dict, which: str) -> str | None:
     """Why edge cannot feed (or read) a tensor of this type, or None. Float tensors take the
     pixels (or give the scores) as numbers, quantized ones through their scale; an integer tensor
     without quantization (scale 0) had every pixel divided by 0, the film fed as black and white.
-    A uint8 input without it takes the pixels 0..255 as they are (Keras ``Input(dtype="uint8")``),
-    an integer output gives its numbers as they are; an int8 or int16 input cannot hold 0..255."""
+    An integer input without it that holds 0..255 (uint8, int16, int32: Keras ``Input(dtype="uint8")``)
+    takes the pixels as they are, an integer output gives its numbers as they are; an int8 input cannot."""
     dtype = np.dtype(detail["dtype"])
     if dtype.kind == "f":
         return None
     if dtype.kind not in "iu":
         return f"its {which} tensor is {dtype.name}, which edge-classify cannot {'feed' if which == 'input' else 'read'}"
     scale = detail.get("quantization", (0.0, 0))[0]
-    if which == "input" and not scale > 0 and dtype != np.uint8:
+    if which == "input" and not scale > 0 and not (np.iinfo(dtype).min <= 0 and np.iinfo(dtype).max >= 255):
         return (f"its input tensor is {dtype.name} without quantization parameters: it cannot take the pixels 0..255; "
                 "export it with a float32, uint8 or quantized input")
     return None

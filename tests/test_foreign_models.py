@@ -131,6 +131,25 @@ def test_integer_tensors_without_quantization_are_fed_and_read_as_numbers(tmp_pa
         assert np.abs(want).max() > 0.01  # the films' own numbers, not zeros
 
 
+@pytest.mark.parametrize("dtype", ["int16", "int32"])
+def test_a_wider_integer_input_without_quantization_takes_the_pixels(tmp_path, batch, dtype):
+    """An int16 or int32 input holds the pixels 0..255 as a uint8 one does (Keras Input(dtype="int32")), yet was
+    refused as one that 'cannot take the pixels 0..255'."""
+    import keras
+
+    from convert.export import convert
+
+    keras.utils.set_random_seed(0)
+    x = keras.Input((32, 32, 1), dtype=dtype)
+    h = keras.layers.Rescaling(1 / 255.0)(keras.ops.cast(x, "float32"))
+    m = keras.Model(x, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling2D()(keras.layers.Conv2D(4, 3)(h))))
+    path = tmp_path / f"{dtype}_in.tflite"
+    path.write_bytes(convert(m, "fp32"))
+    edge = EdgeModel(path, labels=["A", "B"])
+    assert edge.info()["input"]["dtype"] == dtype
+    np.testing.assert_allclose(edge.logits(batch), np.asarray(m(batch.astype(dtype)), np.float32), rtol=1e-3, atol=1e-3)
+
+
 def test_an_int8_input_without_quantization_is_refused(tmp_path):
     import keras
 
