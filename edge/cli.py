@@ -155,7 +155,7 @@ def main(
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
              "are now (the same size, modification and change times), so a restart does not answer the whole folder "
              "again; films that arrived or changed (a chmod too) "
-             "since, films whose answer was an error (a refusal of 0.44 on is skipped under --refuse-atypical, else "
+             "since, films whose answer was an error (a refusal logged by 0.44 or later is skipped under --refuse-atypical, else "
              "classified), and "
              "films another model file answered (another model_sha256) are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
              "log (answers.jsonl.1, .gz too): a film whose answer was rotated away is answered again. A LOG that "

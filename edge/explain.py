@@ -208,7 +208,9 @@ def evidence_text(found: Occlusion, label: str) -> str:
     digits = next((d for d in (2, 3, 4) if fixed(before, d) != fixed(after, d)), 4)
     change = f"covering its strongest square takes {label} from {fixed(before, digits)} to {fixed(after, digits)}"
     if fixed(before, digits) == fixed(after, digits):  # a sure answer: its log-odds still move
-        change += f", its log-odds down by {found.largest_fall:.2g}"
+        # where every cover raised the answer, its strongest square's "fall" is a rise: "down by -0.2" said neither
+        way = "down" if found.largest_fall >= 0 else "up"
+        change += f", its log-odds {way} by {abs(found.largest_fall):.2g}"
     if not found.found:
         return f"no evidence to map: {change}"
     even = fixed(1 - (1 - 2 * BORDER_MARGIN) ** 2, 0, 100)

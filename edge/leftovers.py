@@ -23,11 +23,13 @@ except ImportError:
 LIVE: set[str] = set()  # the temporary files and stages this process is writing now (clear_leftovers keeps them)
 
 # The names edge.atomic's atomic_path and staged_folder give their temporary files and folders, with the writer's
-# process id (from 0.27; older writers' names have none).
-_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*)?$")
-_TEMPORARY_PARTS = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{16}(\.p[0-9]+)?\.tmp(?P<suffix>\.[^./]*)?$")
-_STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?$")
-_BORN = re.compile(r"^\.[0-9a-f]{16}\.p(?P<pid>[0-9]+)\.born$")  # atomic._born's: a writer killed before it named it
+# process id (from 0.27; older writers' names have none). A map's temporary name holds its film's stem, newline and
+# all ("scan\n1.png"): '.' spans any character (DOTALL), and each name ends at \Z, where '$' also matched before a
+# last newline (".x.0123456789abcdef.tmp\n", a name no writer gives, was removed as a leftover).
+_TEMPORARY = re.compile(r"^\..*\.[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\.tmp(\.[^./]*)?\Z", re.DOTALL)
+_TEMPORARY_PARTS = re.compile(r"^\.(?P<stem>.*)\.[0-9a-f]{16}(\.p[0-9]+)?\.tmp(?P<suffix>\.[^./]*)?\Z", re.DOTALL)
+_STAGE = re.compile(r"^\.staging-[0-9a-f]{16}(\.p(?P<pid>[0-9]+))?\Z")
+_BORN = re.compile(r"^\.[0-9a-f]{16}\.p(?P<pid>[0-9]+)\.born\Z")  # atomic._born's: a writer killed before it named it
 
 
 def temporary_for(name: str) -> str | None:

@@ -67,6 +67,17 @@ def test_the_caption_says_where_without_colour_names_and_never_rounds_to_a_certa
     assert "takes Normal from 0.99999" in text
 
 
+def test_a_sure_answer_every_cover_raises_says_its_log_odds_went_up_not_down_by_a_negative():
+    """A sure answer whose every cover raised it has a "largest fall" below 0: its caption said "its log-odds down by
+    -0.2", which says neither way; it rose by 0.2."""
+    from edge.explain import evidence_text
+
+    raised = evidence_text(Occlusion(np.zeros((8, 8)), (0, 8, 0, 8), 14.0, -0.2), "COVID")
+    assert raised.startswith("no evidence to map") and raised.endswith("its log-odds up by 0.2")
+    lowered = evidence_text(Occlusion(np.zeros((8, 8)), (0, 8, 0, 8), 14.0, 0.01), "COVID")
+    assert lowered.endswith("its log-odds down by 0.01")
+
+
 def test_a_map_without_evidence_paints_nothing():
     image = np.full((16, 16, 1), 90, np.uint8)
     pic = np.asarray(picture(image, found(-np.ones((16, 16)), fall=-1.0), "", scale=1))

@@ -131,6 +131,23 @@ def test_a_file_this_process_is_writing_is_kept(tmp_path):
     assert (tmp_path / "model.keras").read_bytes() == b"live"
 
 
+def test_a_killed_maps_leftover_goes_whatever_its_films_name_and_no_other_file_does(tmp_path):
+    """A map's temporary file is named after its film: a film named "scan\n1.png" gave ".scan\n1.<hex>.p<pid>.tmp.png",
+    which the leftover pattern ('.' stopping at a newline) never matched, so a killed --explain's map stayed for good;
+    and '$' matched before a last newline, so a file whose name only ended like a temporary one was removed."""
+    from edge.leftovers import clear_leftovers, temporary_for
+
+    dead = subprocess.Popen([sys.executable, "-c", ""])
+    dead.wait()  # a pid whose writer is gone
+    leftover = f".scan\n1.0123456789abcdef.p{dead.pid}.tmp.png"
+    not_ours = f".notes.0123456789abcdef.p{dead.pid}.tmp\n"
+    for name in (leftover, not_ours):
+        (tmp_path / name).write_bytes(b"x")
+    assert temporary_for(leftover) == "scan\n1.png"
+    assert clear_leftovers(tmp_path, (".",)) == (1, 1)
+    assert sorted(os.listdir(tmp_path)) == [not_ours]
+
+
 def test_a_killed_reports_stage_goes_when_the_next_report_is_written_there(tmp_path):
     """A killed cxr-evaluate left its .staging-<hex>.p<pid> folder (its whole report and maps) in its report
     folder, which no run lock cleans: it survived the next cxr-convert and the next cxr-evaluate there."""
