@@ -132,6 +132,24 @@ def test_duplicates_found_after_reencoding_and_resizing(tmp_path):
     assert groups[0] == groups[1] and stats["exact_duplicate_pairs"] == 1
 
 
+def test_exact_copies_are_counted_as_pairs_and_an_older_runs_count_as_at_least():
+    """Three films of the same bytes are three pairs, as resized copies are counted (they were counted 2,
+    the films beyond the first); a run of 0.45.0 or before, which stored that, is said as 'at least'."""
+    from train.hygiene import duplicates_text
+
+    films = [render("COVID", np.random.default_rng(k), (64, 64)) for k in range(4)]
+    prints = [fingerprint(f) for f in films]
+    groups, stats = duplicate_groups(["a", "a", "a", "b"], np.array([p[0] for p in prints], np.uint64),
+                                     np.stack([p[1] for p in prints]))
+    assert groups[:3] == [0, 0, 0] and groups[3] == 3
+    assert (stats["exact_duplicate_pairs"], stats["exact_duplicate_films"], stats["images_in_duplicate_groups"]) == (3, 2, 3)
+    assert duplicates_text(stats).startswith("3 films are copies of another (1 group: 3 exact, 0 resized")
+    older = {k: v for k, v in stats.items() if k != "exact_duplicate_films"} | {"exact_duplicate_pairs": 2}
+    assert duplicates_text(older).startswith("3 films are copies of another (1 group: at least 2 exact, 0 resized")
+    for n in (0, 1):  # no copy, or one film beyond the first of its bytes: that many pairs
+        assert duplicates_text({**older, "exact_duplicate_pairs": n}).startswith(f"3 films are copies of another (1 group: {n} exact")
+
+
 def test_scan_skips_bad_files_and_hashes_good_ones(tmp_path):
     write_images(tmp_path / "COVID", "COVID", 2)
     (tmp_path / "COVID" / "broken.png").write_bytes(b"not a png")

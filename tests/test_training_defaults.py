@@ -93,3 +93,36 @@ def test_fit_leaves_the_best_epochs_weights_in_the_model_and_records_that_epoch(
     got = float(np.ravel(model.evaluate(xv.astype(np.float32), yv, verbose=0))[0])
     assert got == pytest.approx(h["val_loss"][best - 1], abs=1e-3)
     assert abs(got - h["val_loss"][-1]) > 1e-2  # and the last epoch's is another
+
+
+def test_an_epoch_whose_validation_loss_is_nan_is_never_the_best_epoch_recorded(tmp_path):
+    """Keras' EarlyStopping never takes a NaN validation loss as an improvement, so the weights it restores are of
+    the least finite one; best_epoch took np.argmin, which picks the NaN, and named an epoch whose weights are not
+    the model's (curves.png marked it 'restored')."""
+    import keras
+    import numpy as np
+
+    from train.fit import FitConfig, fit
+
+    class NanOnSecondLook(keras.layers.Layer):
+        """The identity, but NaN on the second validation pass (one batch a pass): epoch 2's val_loss is NaN."""
+
+        def build(self, shape):
+            self.looks = self.add_weight(shape=(), initializer="zeros", trainable=False, name="looks")
+
+        def call(self, x, training=False):
+            if training:
+                return x
+            self.looks.assign_add(1.0)
+            return keras.ops.where(keras.ops.equal(self.looks, 2.0), keras.ops.full_like(x, float("nan")), x)
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (16, 8, 8, 1), dtype=np.uint8)
+    y = (x.mean((1, 2, 3)) > 127).astype(np.int64)
+    inputs = keras.Input((8, 8, 1))
+    h = keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(inputs))
+    model = keras.Model(inputs, NanOnSecondLook()(keras.layers.Dense(2)(h)))
+    cfg = FitConfig(epochs=3, batch_size=16, learning_rate=1e-2, patience=100, verbose=0, augment=False)
+    h = fit(model, (x, y), (x, y), 2, cfg, tmp_path)
+    assert np.isnan(h["val_loss"][1]) and np.isfinite(h["val_loss"][0]) and np.isfinite(h["val_loss"][2])
+    assert h["best_epoch"] == [int(np.nanargmin(h["val_loss"])) + 1]

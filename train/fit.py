@@ -91,9 +91,20 @@ def fit(model: keras.Model, train: tuple[np.ndarray, np.ndarray], val: tuple[np.
     if bad := [e for e, v in enumerate(history.get("loss", []), 1) if not np.isfinite(v)]:  # TerminateOnNaN stopped it
         raise TrainingDiverged(f"training diverged: the loss became {history['loss'][bad[0] - 1]} in epoch {bad[0]}, "
                                f"so the weights are no model; lower --learning-rate (it was {cfg.learning_rate:g})")
-    best = int(np.argmin(history["val_loss"])) if history.get("val_loss") else len(history["loss"]) - 1
+    best = restored_epoch(history["val_loss"]) if history.get("val_loss") else len(history["loss"]) - 1
     history["best_epoch"] = [best + 1]
     return history
+
+
+def restored_epoch(val_loss: list[float]) -> int:
+    """The epoch (from 0) whose weights EarlyStopping restores: the first of least validation loss, as it keeps
+    only a strict improvement, and never one whose loss is NaN (np.argmin picks a NaN, and named an epoch whose
+    weights the model does not hold); the first epoch where none improves on infinity, as Keras keeps it then."""
+    best, at = float("inf"), 0
+    for epoch, loss in enumerate(val_loss):
+        if loss < best:
+            best, at = loss, epoch
+    return at
 
 
 class StopOnInterrupt(keras.callbacks.Callback):

@@ -84,7 +84,10 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
                      progress: bool = False) -> tuple[list[int], dict]:
     """Group ids (each group's smallest index) joining exact and near duplicates, and the ``cropped``
     and ``mirrored`` copies found by train.crop_copies; counts for run.json (pairs of each kind,
-    groups, films). ``progress``: a progress bar (train.progress) over the films, for large sets."""
+    groups, films). Exact pairs are pairs as the other kinds count them (3 films of the same bytes: 3 pairs);
+    ``exact_duplicate_films`` counts the films beyond the first of their bytes (3 films: 2), the figure runs of
+    cxr-edge 0.45.0 and before stored as ``exact_duplicate_pairs``. ``progress``: a progress bar
+    (train.progress) over the films, for large sets."""
     from train.progress import progress_bar
 
     n = len(sha256)
@@ -136,7 +139,9 @@ def duplicate_groups(sha256: list[str], hashes: np.ndarray, thumbs: np.ndarray,
         merge_groups(labels, keys // max(n, 1), keys % max(n, 1))
     groups = labels.tolist()
     sizes = np.bincount(labels, minlength=n) if n else np.zeros(0, int)
-    stats = {"exact_duplicate_pairs": len(exact), "near_duplicate_pairs": near_pairs,
+    copies = np.bincount(same, minlength=n)  # films of each set of identical bytes, at its first film
+    stats = {"exact_duplicate_pairs": int((copies * (copies - 1) // 2).sum()), "exact_duplicate_films": len(exact),
+             "near_duplicate_pairs": near_pairs,
              "cropped_copy_pairs": len(cropped), "mirrored_copy_pairs": len(mirrored),
              "duplicate_groups": int((sizes > 1).sum()), "images_in_duplicate_groups": int(sizes[sizes > 1].sum()),
              "near_duplicate_rule": f"dHash <= {max_bits} bits and 32x32 correlation >= {min_corr}",
@@ -191,8 +196,13 @@ UNSEARCHED_COPIES = ("This run was split before cxr-train looked for cropped, mo
 
 def duplicates_text(h: dict) -> str:
     """'12 films are copies of another (5 groups: 2 exact, 3 resized or re-encoded, 1 cropped, moved or turned
-    and 0 mirrored pairs)' from duplicate_groups' counts: films and groups first, as people count them."""
-    kinds = (f"{h.get('exact_duplicate_pairs', 0)} exact, {h.get('near_duplicate_pairs', 0)} resized or re-encoded, "
+    and 0 mirrored pairs)' from duplicate_groups' counts: films and groups first, as people count them. A run of
+    cxr-edge 0.45.0 or before (no ``exact_duplicate_films``) stored the films beyond the first of their bytes as its
+    exact pairs, never more than its pairs (equal where no bytes came three times; surely so for 1), so that
+    figure is said as 'at least' from 2."""
+    exact = h.get("exact_duplicate_pairs", 0)
+    older = exact > 1 and "exact_duplicate_films" not in h
+    kinds = (f"{'at least ' if older else ''}{exact} exact, {h.get('near_duplicate_pairs', 0)} resized or re-encoded, "
              f"{h.get('cropped_copy_pairs', 0)} cropped, moved or turned and {h.get('mirrored_copy_pairs', 0)} "
              "mirrored pairs")
     if "duplicate_groups" not in h:  # a run of cxr-edge 0.15.0 or older: pairs only, no crops looked for

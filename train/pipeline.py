@@ -1,7 +1,7 @@
 """tf.data input pipeline over cached uint8 arrays, with augmentation for acquisition shift.
 
 Images arrive already preprocessed by edge.preprocess (decoded once). Augmentation simulates
-what differs between hospitals and devices: exposure (gamma, contrast, brightness), sharpness
+what differs between hospitals and devices: exposure (gamma and contrast: no brightness shift of its own), sharpness
 (blur), the vendor's post-processing (edge enhancement, local contrast equalisation), detector
 noise, positioning (small rotation, zoom, shift, aspect), the film's shape (letterbox bars) and the text that
 sites burn into their films (side markers, "PORTABLE"): pasted at random on every class, so a
