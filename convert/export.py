@@ -132,11 +132,19 @@ def _representative(x: np.ndarray) -> Callable[[], Iterator[list[np.ndarray]]]:
 def representative_sample(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A class-stratified sample of n training images, or all where there are fewer (deterministic). A share
     n // classes each gave fewer than asked (5 gave 3 of 3 classes) and, under one a class, more (1 gave 3): the
-    first n % classes classes take one more, so report.md's count is the one asked for."""
+    first n % classes classes take one more, so report.md's count is the one asked for. A class with fewer films
+    than its share gives them all and the others make up the rest: 300 of 1,010 films, one class of 10, gave 210."""
     rng = np.random.default_rng(seed)
     classes = np.unique(y)
-    share, extra = divmod(n, max(1, len(classes)))
-    idx = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:share + (k < extra)] for k, c in enumerate(classes)])
+    members = [rng.permutation(np.flatnonzero(y == c)) for c in classes]
+    take, left = [0] * len(classes), min(n, len(y))
+    while left > 0:  # each round shares what is left among the classes that still have films
+        open_ = [k for k, m in enumerate(members) if take[k] < len(m)]
+        share, extra = divmod(left, len(open_))
+        for j, k in enumerate(open_):
+            got = min(len(members[k]) - take[k], share + (j < extra))
+            take[k], left = take[k] + got, left - got
+    idx = np.concatenate([m[:t] for m, t in zip(members, take)]) if len(classes) else np.zeros(0, int)
     idx.sort()
     return x[idx], y[idx]
 

@@ -217,9 +217,9 @@ def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
         meta.pop("decision_films", None)
         if films_sha256:
             meta["decision_films"] = decision_films_text(films_sha256)
-        card = meta.get("validation")
+        card = meta.pop("validation", None)
         if card:
-            card = meta["validation"] = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}
+            card = {k: v for k, v in card.items() if k not in ("rule_on_test", "rule_on_site")}
             held = card.get("held_out_source")
             if held and not same_rule(before, decision) and not held.get("counted_before_rule"):
                 # not counted under this rule: say under which
@@ -230,13 +230,15 @@ def stamped(path: Path | bytes, decision: dict | None, site: dict | None = None,
                 card["other_classes_before_rule"] = True
                 card["other_classes_counted_under"] = ({"class": before["class"], "threshold": before["threshold"]}
                                                        if before else None)
-            if site is not None:
-                nf = site["next_films"]
-                # "estimate" tells these from the 5-fold cross-validated figures files of 0.31.0 and before carry
-                card["rule_on_site"] = {"films": decision["chosen_on"], "class": decision["class"],
-                                        "threshold": decision["threshold"], "estimate": "next films",
-                                        "sensitivity": [nf["sensitivity"], *nf["sensitivity_ci"]],
-                                        "specificity": [nf["specificity"], *nf["specificity_ci"]]}
+        if site is not None:  # a file converted before cxr-edge 0.7.0 has no card: these figures begin one
+            nf = site["next_films"]
+            # "estimate" tells these from the 5-fold cross-validated figures files of 0.31.0 and before carry
+            card = {**(card or {}), "rule_on_site": {"films": decision["chosen_on"], "class": decision["class"],
+                                                     "threshold": decision["threshold"], "estimate": "next films",
+                                                     "sensitivity": [nf["sensitivity"], *nf["sensitivity_ci"]],
+                                                     "specificity": [nf["specificity"], *nf["specificity_ci"]]}}
+        if card:
+            meta["validation"] = card
         requires = [r for r in meta.pop("requires", []) if r != "decision"]
         if decision is not None:
             meta["decision"] = {**decision, "stored": stored_now()}

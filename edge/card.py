@@ -76,6 +76,15 @@ def unanswered(per_class: dict[str, dict], films: str = "test split") -> str:
 CARD_ECE_MIN_FILMS = 20  # as report.md's (convert.report_text.ECE_MIN_FILMS): the card drops no caveat the report makes
 
 
+def site_rule_line(r: dict) -> str:
+    """The card's line on a rule chosen on a site's films (cxr-evaluate --save-model), from the figures stored with
+    it (validation.rule_on_site)."""
+    # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
+    how = "expected on that site's next films" if r.get("estimate") == "next films" else "5-fold cross-validated there"
+    return (f"Its rule ({labelling(r)}) was chosen on {r['films']}; {how}: sensitivity {_ci(r['sensitivity'])}, "
+            f"specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
+
+
 def failed_gate(meta: dict[str, Any]) -> str | None:
     """The card's line where the file failed cxr-convert's gate (quantization cost more than allowed), else None:
     said by edge-classify too, which ran such a file without a word."""
@@ -156,8 +165,10 @@ def card_text(meta: dict[str, Any], name: str) -> str:
         lines.append(line)
     if line := calibration_warning(meta):  # 1.0000 for any film read as certainty (hunt 58, M1)
         lines.append(f"Warning: {line}.")
-    if not v:
+    if not v or set(v) == {"rule_on_site"}:  # a site's rule stored in a file of 0.6.0 or older: its figures alone
         lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
+        if v:
+            lines.append(site_rule_line(v["rule_on_site"]))
     else:
         t = v["test"]
         drawn = drawn_only(meta)
@@ -217,11 +228,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                 lines.append(ppv.replace("  If", "  With its rule, if", 1) + rule_class_alone(rule, labels)
                              + (unanswered(ruled) if len(ruled) > 1 else ""))
         if r := site_rule:
-            # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
-            how = ("expected on that site's next films" if r.get("estimate") == "next films"
-                   else "5-fold cross-validated there")
-            lines.append(f"Its rule ({labelling(r)}) was chosen on {r['films']}; {how}: sensitivity "
-                         f"{_ci(r['sensitivity'])}, specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
+            lines.append(site_rule_line(r))
             # what its answers are worth, from those figures: the site's films, not the test split's
             word = "expected" if r.get("estimate") == "next films" else "cross-validated"
             if ppv := ppv_line(under_rule(t["per_class"], r), "films it was chosen on", f"the {word} figures'", labels):

@@ -304,6 +304,20 @@ def test_the_calibration_sample_is_the_size_asked_for():
         assert (labels == y[sample]).all() and np.ptp(np.bincount(labels, minlength=3)) <= (1 if given < 21 else 0)
 
 
+def test_a_small_class_leaves_the_calibration_sample_the_size_asked_for():
+    """docs/commands.md: N training images, all where there are fewer. 300 of 1,010 films, one class of 10, gave 210:
+    the small class gave its 10 and no other class made up its shortfall."""
+    from convert.export import representative_sample
+
+    y = np.repeat([0, 1, 2], [10, 500, 500])
+    x = np.arange(len(y))
+    sample, labels = representative_sample(x, y, 300)
+    assert len(sample) == 300 and len(set(sample.tolist())) == 300 and (labels == y[sample]).all()
+    assert np.bincount(labels).tolist() == [10, 145, 145]  # the small class whole, the rest shared evenly
+    sample, _ = representative_sample(x, np.repeat([0, 1, 2], [1, 2, 1007]), 12)  # two rounds of shortfall
+    assert len(sample) == 12
+
+
 @pytest.mark.parametrize("quant, option, said", [
     ("fp32", "--calibration-samples=5", "--calibration-samples sets the training images that full-integer modes (int8, "
      "int8-full, int16x8) are calibrated on, and --quant fp32 converts none of them: leave it out, or add such a mode"),

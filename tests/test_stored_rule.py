@@ -333,6 +333,29 @@ def test_the_card_of_a_site_rule_gives_each_next_film_figure_its_own_interval(ti
     assert card["rule_on_site"]["specificity"] == pytest.approx([nf["specificity"], *nf["specificity_ci"]])
 
 
+def test_a_site_rule_stored_in_a_file_of_0_6_0_keeps_its_site_figures(tiny_run):
+    """A file converted before cxr-edge 0.7.0 carries no card: --save-model stored the site's rule in it and dropped
+    the rates expected on the site's next films, so neither --card nor edge-classify's note said what the rule
+    was worth, though cxr-evaluate had measured it."""
+    from convert.operating_point import site_operating_point, stamped
+    from edge.card import card_text
+
+    old = md.rewrite((tiny_run / "model_int8.tflite").read_bytes(),
+                     lambda meta: {k: v for k, v in meta.items() if k != "validation"})  # as 0.6.0 wrote it
+    y = np.array([0] * 20 + [1] * 30)
+    covid = np.r_[np.linspace(0.4, 0.95, 20), np.linspace(0.02, 0.6, 30)]
+    site = site_operating_point(y, np.stack([covid, 1 - covid], 1), ["COVID", "Normal"], 0, 0.9,
+                                films="films in site (50)")
+    nf, meta = site["next_films"], md.split(stamped(old, site["decision"], site))[1]
+    assert meta["validation"]["rule_on_site"]["sensitivity"] == pytest.approx([nf["sensitivity"], *nf["sensitivity_ci"]])
+    text = card_text(meta, "site.tflite")
+    assert "carries no test figures" in text
+    assert (f"was chosen on films in site (50); expected on that site's next films: sensitivity {nf['sensitivity']:.3f}"
+            in text)
+    # the rule removed again: no card is left, as before it was stored
+    assert "validation" not in md.split(stamped(stamped(old, site["decision"], site), None))[1]
+
+
 def test_cxr_evaluate_chooses_a_sites_threshold_and_saves_a_copy(tiny_run, unseen_site, tmp_path):
     from typer.testing import CliRunner
 
