@@ -215,13 +215,13 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if ours:
         md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
                "`edge-classify --card`, holds the figures it was scored with): "
-               + "; ".join(f"`{f['file']}` ({f['mode'] or '?'}, converted {f['converted'] or '?'}"
+               + "; ".join(f"{md_code(f['file'])} ({f['mode'] or '?'}, converted {f['converted'] or '?'}"
                            + (", with a stored rule" if f["rule"] else "")
                            + ("" if f["fingerprints"] else ", without fingerprints") + ")" for f in ours)
                + ".", ""]
     if foreign := [f["file"] for f in report.get("other_files") or [] if f.get("foreign")]:
         md += ["**Also in this folder, not made by cxr-convert** (no cxr-edge metadata: no labels, calibration, "
-               "self-test or card; not scored): " + ", ".join(f"`{name}`" for name in foreign) + ".", ""]
+               "self-test or card; not scored): " + ", ".join(map(md_code, foreign)) + ".", ""]
     if "auto" in report:
         a = report["auto"]
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]

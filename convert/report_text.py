@@ -238,4 +238,4 @@ def reference_standard_line(data_dir: str | Path | None = None) -> str:
             "test, a radiologist's reading, words mined from a report): cxr-edge cannot check it, and no film was "
             "re-read, so some \"mistakes\" may be label errors. Patients, views (lateral, supine), devices, ages and "
             "findings that are not among these films were not tested."
-            + (f" `{readme}` describes where these films and their labels come from." if readme and readme.is_file() else ""))
+            + (f" {md_code(readme)} describes where these films and their labels come from." if readme and readme.is_file() else ""))

@@ -322,3 +322,16 @@ def test_a_film_just_over_the_input_checks_threshold_is_not_shown_at_it_and_smal
     one = "\n".join(input_check_section({}, np.r_[1.5, np.full(2999, 0.5)], np.zeros(3000, int), ["COVID", "Normal"],
                                         [f"f{i:04d}.png" for i in range(3000)]))
     assert "1 of 3000 images (0.03%)" in one
+
+
+def test_the_reference_standard_line_quotes_a_readme_path_with_a_backtick_as_one_code_span(tmp_path):
+    """The data folder's README path stood in one pair of backticks: a folder named with a backtick ended the span
+    in the middle of the path and made code of the rest of the sentence."""
+    from convert.report_text import md_code, reference_standard_line
+
+    folder = tmp_path / "site `B` films"
+    folder.mkdir()
+    (folder / "README.md").write_text("how these films were labelled\n")
+    line = reference_standard_line(folder)
+    assert f" {md_code(folder / 'README.md')} describes where these films" in line
+    assert "``" in line  # fenced by more backticks than the path holds in a run
