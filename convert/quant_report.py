@@ -102,7 +102,7 @@ def refit_line(refit: dict) -> str:
 def input_check_section(check: dict, n_test: int, external: dict | None) -> list[str]:
     """How often edge's input check (edge.typicality) flags images that are in fact typical."""
     flagged = check["flagged"]
-    ext = (f" and {fixed(flagged['external'], 1, 100)}% of the {external['n']} images of `{external['source']}`, the source "
+    ext = (f" and {fixed(flagged['external'], 1, 100)}% of the {external['n']} images of {md_code(external['source'])}, the source "
            "held out of training (a new site's films should rarely be flagged)") if "external" in flagged else ""
     return ["## Input check", "",
             f"Every model file carries a check of whether an input looks like the training images (a probabilistic PCA "
@@ -183,7 +183,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                   f"The full-integer modes' quantization ranges were set on {report['calibration_samples']} training "
                   "images (stratified; never test). " if report.get("calibration_samples") else "The full-integer modes' "
                   "quantization ranges were set on training images when they were converted (stratified; never test). ")
-    md += [f"Run: `{report['run_dir']}` — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
+    md += [f"Run: {md_code(report['run_dir'])} — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
            f"({', '.join(f'{shown[c]} {n}' for c, n in report['test_set']['counts'].items())}). {calibrated}"
            f"Every .tflite was scored through `edge`, the device's own code path. Probabilities use the temperature "
@@ -271,7 +271,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         from convert.left_out_words import answers_section
 
         by_mode = report["other_classes"]["by_mode"]
-        md += answers_section(by_mode, classes, list(by_mode), lead=f"The films of `{report['other_classes']['data_dir']}`'s "
+        md += answers_section(by_mode, classes, list(by_mode), lead=f"The films of {md_code(report['other_classes']['data_dir'])}'s "
                               "class folders this run was not trained on (each file, its stored rule applied): the model "
                               "has no answer for their class.", whose="this run",
                               keep="cxr-evaluate --keep-seen scores them")

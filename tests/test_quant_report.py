@@ -482,3 +482,22 @@ def _rewrite(run, report: dict) -> None:
     rng = np.random.default_rng(0)
     write_quantization_report(run, report, {m: rng.dirichlet(np.ones(len(classes)), n) for m in report["models"]},
                               rng.integers(0, len(classes), n))
+
+
+def test_the_run_folder_and_other_files_are_named_as_one_code_span_whatever_their_names(tiny_run, tmp_path):
+    """The run's folder, a held-out source and the files cxr-convert left unscored stood in one pair of backticks
+    each: a folder named with a backtick ended the span mid-path and made code of the rest of the line."""
+    from convert.report_text import md_code
+
+    run = tmp_path / "run `2`"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    report["run_dir"] = str(run)
+    report["other_files"] = [{"file": "model_`old`.tflite", "foreign": True},
+                             {"file": "model_a`b.tflite", "mode": "fp16", "converted": "2026-01-01", "rule": False,
+                              "fingerprints": True}]
+    _rewrite(run, report)
+    md = (run / "report.md").read_text(encoding="utf-8")
+    assert f"Run: {md_code(run)} —" in md
+    assert f"{md_code('model_a`b.tflite')} (fp16, converted 2026-01-01" in md
+    assert f"not scored): {md_code('model_`old`.tflite')}." in md
