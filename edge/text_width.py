@@ -11,8 +11,10 @@ import unicodedata
 
 def shown_width(text: str) -> int:
     """The columns ``text`` takes in a terminal: a Chinese, Japanese or Korean letter two (East Asian wide and
-    full-width), a combining accent none (a macOS folder's decomposed 'é'), any other letter one."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    full-width), a combining accent none (a macOS folder's decomposed 'é'), nor a mark or format character that
+    shows nothing of its own (an emoji's variation selector U+FE0F, a zero-width space or joiner), any other one."""
+    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else 2 if unicodedata.east_asian_width(ch) in "WF"
+               else 1 for ch in text)
 
 
 def padded(text: str, width: int) -> str:
