@@ -542,7 +542,7 @@ def test_missed_films_are_judged_by_their_sources():
     two = {0: {"site-b": 2, "hannover": 9, "site-a": 2, "site-c": 1}}
     (line,) = missed_classes(s, ["COVID", "Normal"], new_misses=two)
     assert "14 of the 17 missed films come from sources the model was never trained on (hannover: 9, site-a: 2, " \
-           "site-b: 2 and 1 more sources): for them" in line
+           "site-b: 2 and 1 more source): for them" in line  # not '1 more sources'
     assert "The other 3 name a source it was trained on, or none: they may differ" in line
     # no missed film from a new source: the advice as before
     (same,) = missed_classes(s, ["COVID", "Normal"], 102, new_misses={1: {"x": 3}})
