@@ -178,6 +178,17 @@ def test_films_without_a_row_are_said_whatever_the_manifest_holds(tmp_path, caps
     assert group_values(tmp_path, files, ["ward"], said=said)["ward"] == ["ICU", MISSING, "ER", MISSING]
     assert said == ["--by ward: 2 of the 4 films to score have no row in MANIFEST.csv (e.g. Normal/d.png, whose "
                     "file name a row gives as d.png), so they are grouped as (not given)"]
+    # one film: 'has', 'it is' ('1 of the 4 films to score have no row ... so they are'; 'none of the 1 films')
+    _manifest(tmp_path, [{"file": f, "ward": "ICU"} for f in files[:3]] + [{"file": "d.png", "ward": "ER"}])
+    said = []
+    group_values(tmp_path, files, ["ward"], said=said)
+    assert said == ["--by ward: 1 of the 4 films to score has no row in MANIFEST.csv (e.g. Normal/d.png, whose "
+                    "file name a row gives as d.png), so it is grouped as (not given)"]
+    said = []
+    assert group_values(tmp_path, files[3:], ["ward"], said=said) == {}
+    assert said[0] == ("--by ward: the one film to score has no row in MANIFEST.csv, so it is (not given): its rows "
+                       "name files such as d.png, the film's path is Normal/d.png; each row's file must be its "
+                       "film's path relative to the folder")
 
 
 def test_groups_from_dicom_headers(tmp_path):
