@@ -92,7 +92,7 @@ def compare(
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
             ExitStack() as held:
         columns = by_columns(by)
-        from convert.earlier_report import other_comparison
+        from convert.earlier_report import absolute_paths, other_comparison
         from convert.site_folders import in_data_folder, others_files
 
         if problem := (folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir))  # before any film is read
@@ -226,6 +226,7 @@ def compare(
         for line in cmp.caveats(r):  # before the verdict is read as one on both classes
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
+                 absolute_paths=absolute_paths(model_a=model_a, model_b=model_b, data_dir=data_dir),
                  left_out_films=left_out_films(data_dir, matched),
                  same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),

@@ -1,11 +1,30 @@
 """The earlier report a default report folder holds, where it is of other films or another model. cxr-evaluate and
 cxr-compare name their folder after the data folder alone (RUN/site-report, DATA-compare), so model_int8 then
 model_fp32 on one site, or two sites' folders both named test/, report into one folder: the first was replaced
-unsaid. Each command says what it replaces ("note: replacing the report on ...") and how to keep both (--out)."""
+unsaid. Each command says what it replaces ("note: replacing the report on ...") and how to keep both (--out).
+
+A report records its paths as they were typed (report.md shows them so) and, under ``absolute_paths``, resolved: a
+relative ``test`` typed in one site's folder and then in another's (one model's RUN/test-report) named two folders, and
+read back from the second it resolved to the second: the first site's report was replaced unsaid."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from edge.names import exact_name
+
+
+def absolute_paths(**paths: Path) -> dict[str, str]:
+    """The paths a report is of, resolved (report.json's and compare.json's ``absolute_paths``)."""
+    return {k: str(Path(p).resolve()) for k, p in paths.items()}
+
+
+def _recorded(before: dict, field: str) -> Path:
+    """A path an earlier report records, resolved where it was written; a report before ``absolute_paths`` gives it as
+    typed, resolved here, which is right where both runs started in one folder."""
+    absolute = before.get("absolute_paths")
+    given = exact_name(absolute, field) if isinstance(absolute, dict) else None
+    return Path(str(given if given is not None else exact_name(before, field))).resolve()
 
 
 def other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
@@ -13,16 +32,16 @@ def other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
     another model file's ('the report of ...'): model_int8 then model_fp32 on one site both report into
     RUN/site-report, and the first was replaced unsaid. None where it is this one's, or none."""
     from edge.atomic import read_json
-    from edge.names import exact_name
 
     try:
         before = read_json(out_dir / "report.json")
         data, scored = str(exact_name(before, "data_dir")), str(exact_name(before, "model") or "")
+        data_at, scored_at = _recorded(before, "data_dir"), scored and _recorded(before, "model")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if Path(data).resolve() != data_dir.resolve():
-        return f"the report on {data}"
-    if scored and Path(scored).resolve() != model.resolve():
+    if data_at != data_dir.resolve():  # 'test' typed both times: which test/ it was
+        return f"the report on {data_at if data == str(data_dir) else data}"
+    if scored and scored_at != model.resolve():
         return f"the report of {scored}"
     return None
 
@@ -31,15 +50,14 @@ def other_comparison(out_dir: Path, data_dir: Path, model_a: Path, model_b: Path
     """What the comparison in ``out_dir`` is of, where it is of other models or another data folder:
     the default folder is named after the data folder alone, and one comparison replaced another unsaid."""
     from edge.atomic import read_json
-    from edge.names import exact_name
 
     try:
         before = read_json(out_dir / "compare.json")
-        was = [Path(str(exact_name(before, k))).resolve() for k in ("model_a", "model_b", "data_dir")]
+        was = [_recorded(before, k) for k in ("model_a", "model_b", "data_dir")]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if was[2] != data_dir.resolve():
-        return f"the comparison on {before['data_dir']}"
+        return f"the comparison on {was[2] if before['data_dir'] == str(data_dir) else before['data_dir']}"
     if was[:2] != [model_a.resolve(), model_b.resolve()]:
         return f"the comparison of {before['model_a']} and {before['model_b']}"
     return None

@@ -72,7 +72,9 @@ def site_point(s: Settings, m: Loaded, f: Films, probs: np.ndarray) -> tuple[dic
     if m.point is None:
         return None, None
     from convert.model_pin import pinned_bytes
+    from convert.metrics import to_jsonable
     from convert.operating_point import site_operating_point, stamped
+    from convert.site_flagged import header_flagged
     from convert.site_rule_notes import site_rule_warnings
 
     kind = "partly SYNTHETIC " if isinstance(f.drawn, dict) else "SYNTHETIC " if f.drawn else ""
@@ -81,6 +83,10 @@ def site_point(s: Settings, m: Loaded, f: Films, probs: np.ndarray) -> tuple[dic
                                 films=f"{kind}films in {s.here} ({len(f.y)}, cxr-evaluate)",
                                 seen=np.array([i.path in kept_seen for i in f.scan.items], bool))
     site["keep_seen"] = s.keep_seen  # --save-model refuses it: the report says how to store a rule
+    # chosen on flagged films too, as edge-classify answers them by default; the report says so, and what it gives without
+    if flagged := header_flagged(f.y, probs, m.point[0], site["decision"]["threshold"],
+                                 np.array([i.path in f.header_says for i in f.scan.items], bool)):
+        site["header_flagged"] = to_jsonable(flagged)
     site["model_file"] = s.model.name  # a model.keras's threshold is not the device file's (rule_sections)
     model_bytes = None
     if s.save_model is not None:

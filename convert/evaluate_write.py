@@ -19,6 +19,7 @@ from convert.evaluate_model import Loaded
 
 def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     """What report.json records beside the figures: where the films came from and everything said about them."""
+    from convert.earlier_report import absolute_paths
     from convert.provenance import scoring_provenance
     from convert.site_folders import left_out_films
 
@@ -34,7 +35,8 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
             "synthetic_data": info.get("synthetic_data"), "synthetic_films": f.drawn,
             "synthetic_share": info.get("synthetic_share"),
             "skipped_files": f.scan.skipped + a.left_out_skipped,  # as compare.json
-            "provenance": scoring_provenance([s.model], s.n_boot)}
+            "provenance": scoring_provenance([s.model], s.n_boot),
+            "absolute_paths": absolute_paths(data_dir=s.data_dir, model=s.model)}  # the next report's note (earlier_report)
 
 
 def write_report(s: Settings, m: Loaded, f: Films, a: Answers, site: dict | None, model_bytes: bytes | None,

@@ -170,8 +170,14 @@ def unlisted_line(columns: list[str], files: list[str], rows: ManifestRows) -> s
     paired = next(((f, names[k]) for f in unlisted if (k := f.rsplit("/", 1)[-1].casefold()) in names), None)
     film, row = paired or (unlisted[0], next(iter(rows), None))
     if len(unlisted) < len(files):
-        return (by + f"{len(unlisted)} of the {len(files)} films to score have no row in MANIFEST.csv (e.g. {film}"
-                + (f", whose file name a row gives as {row}" if paired else "") + f"), so they are grouped as {MISSING}")
+        one = len(unlisted) == 1  # '1 of the 2 films to score has no row', as edge.figures.counted says one
+        return (by + f"{len(unlisted)} of the {len(files)} films to score {'has' if one else 'have'} no row in MANIFEST.csv "
+                f"(e.g. {film}" + (f", whose file name a row gives as {row}" if paired else "")
+                + f"), so {'it is' if one else 'they are'} grouped as {MISSING}")
+    if len(files) == 1:
+        return by + f"the one film to score has no row in MANIFEST.csv, so it is {MISSING}: " + (
+            f"its rows name files such as {row}, the film's path is {film}; each row's file must be its film's path "
+            "relative to the folder" if row is not None else "it has no rows")
     return (by + f"none of the {len(files)} films to score has a row in MANIFEST.csv, so every one is {MISSING}: "
             + (f"its rows name files such as {row}, the films are paths such as {film}; each row's file must be its "
                "film's path relative to the folder" if row is not None else "it has no rows"))

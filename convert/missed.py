@@ -16,6 +16,7 @@ import numpy as np
 
 from convert.report_text import md_names
 from edge.decision import EXACT_DIGITS, fmt_threshold
+from edge.figures import counted
 from edge.output import rule_text
 from edge.missed_films import missed_counts
 from train.patients import text_key
@@ -79,10 +80,10 @@ def misses_from_new_sources(y: np.ndarray, predicted: np.ndarray, sources: list[
 
 
 def source_counts(counts: dict[str, int], shown: int = 3) -> str:
-    """'hannover: 16, site-b: 2 and 3 more sources', the most films first."""
+    """'hannover: 16, site-b: 2 and 3 more sources', the most films first ('and 1 more source')."""
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     rest = len(ranked) - shown
-    return ", ".join(f"{s}: {n}" for s, n in ranked[:shown]) + (f" and {rest} more sources" if rest > 0 else "")
+    return ", ".join(f"{s}: {n}" for s, n in ranked[:shown]) + (f" and {counted(rest, 'more source')}" if rest > 0 else "")
 
 
 NEW_SITE = ("this is what a model trained on public archives does at a hospital it never saw: train with some of "

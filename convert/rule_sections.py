@@ -8,6 +8,7 @@ import numpy as np
 
 from convert.metrics import to_jsonable
 from convert.rule_notes import versus_sentence
+from convert.site_flagged import header_flagged_line
 from convert.site_rule_notes import seen_rule_line, site_rule_costs
 from convert.report_text import md_cell, md_code, md_names, warning_lines
 from edge.shell_words import shell_quote
@@ -50,6 +51,7 @@ def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]
             f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
+            *([line, ""] if (line := header_flagged_line(site)) else []),
             *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := md_names(seen_rule_line(site) or "", [d["class"]])) else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films",
                             EXACT_DIGITS),

@@ -470,6 +470,9 @@ def test_cxr_compare_says_when_its_default_folder_holds_another_comparison(tiny_
                                                 "--quiet", "--keep-seen"])
     first = compare("model_int8.tflite", "model_fp32.tflite")
     assert first.exit_code == 0 and "replacing" not in first.output, first.output
+    # resolved, beside the paths as typed: a relative DATA_DIR typed in another folder is another data folder
+    assert json.loads((models / "site-compare" / "compare.json").read_text())["absolute_paths"] == {
+        "model_a": str(models / "model_int8.tflite"), "model_b": str(models / "model_fp32.tflite"), "data_dir": str(data)}
     again = compare("model_int8.tflite", "model_fp32.tflite")
     assert "replacing" not in again.output  # the same comparison, renewed
     other = compare("other.tflite", "model_fp32.tflite")

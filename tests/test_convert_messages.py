@@ -583,6 +583,30 @@ def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(
     assert f"note: replacing the report of {model} in {model.parent / 'test-report'}" in third.output
 
 
+def test_a_relative_data_folder_typed_in_two_sites_is_told_apart(tiny_run, tmp_path, monkeypatch):
+    """'test' typed in siteA/ and then in siteB/ (one model, so one MODEL_DIR/test-report): report.json kept 'test' as
+    typed, read back in siteB/ it was siteB's, and siteA's report was replaced unsaid. The earlier report's absolute
+    paths tell them apart, and the note names which test/ it was."""
+    data = _data(tiny_run)
+    model = tmp_path / "m" / "model_int8.tflite"
+    model.parent.mkdir()
+    shutil.copy(tiny_run / "model_int8.tflite", model)
+    for site in ("siteA", "siteB"):
+        shutil.copytree(data / "COVID", tmp_path / site / "test" / "COVID")
+        shutil.copytree(data / "Normal", tmp_path / site / "test" / "Normal")
+    monkeypatch.chdir(tmp_path / "siteA")
+    first = _evaluate(str(model), "test")
+    assert first.exit_code == 0, first.output
+    report = json.loads((model.parent / "test-report" / "report.json").read_text())
+    assert report["data_dir"] == "test"  # as typed, as report.md shows it
+    assert report["absolute_paths"] == {"data_dir": str(tmp_path / "siteA" / "test"), "model": str(model)}
+    monkeypatch.chdir(tmp_path / "siteB")
+    second = _evaluate(str(model), "test")
+    assert second.exit_code == 0
+    assert f"note: replacing the report on {tmp_path / 'siteA' / 'test'} in {model.parent / 'test-report'}" in second.output
+    again = _evaluate(str(model), "test")
+    assert "replacing the report" not in again.output  # siteB's own, renewed
+
 def test_a_threshold_chosen_on_the_films_keeps_its_film_on_its_side_in_the_per_film_figures(tmp_path):
     """--operating-point chooses a threshold that is one film's own probability; report.json stated it
     in full (0.36561834812164307) while that film was written rounded below it (0.365618), so the

@@ -178,6 +178,17 @@ def test_films_without_a_row_are_said_whatever_the_manifest_holds(tmp_path, caps
     assert group_values(tmp_path, files, ["ward"], said=said)["ward"] == ["ICU", MISSING, "ER", MISSING]
     assert said == ["--by ward: 2 of the 4 films to score have no row in MANIFEST.csv (e.g. Normal/d.png, whose "
                     "file name a row gives as d.png), so they are grouped as (not given)"]
+    # one film: 'has', 'it is' ('1 of the 4 films to score have no row ... so they are'; 'none of the 1 films')
+    _manifest(tmp_path, [{"file": f, "ward": "ICU"} for f in files[:3]] + [{"file": "d.png", "ward": "ER"}])
+    said = []
+    group_values(tmp_path, files, ["ward"], said=said)
+    assert said == ["--by ward: 1 of the 4 films to score has no row in MANIFEST.csv (e.g. Normal/d.png, whose "
+                    "file name a row gives as d.png), so it is grouped as (not given)"]
+    said = []
+    assert group_values(tmp_path, files[3:], ["ward"], said=said) == {}
+    assert said[0] == ("--by ward: the one film to score has no row in MANIFEST.csv, so it is (not given): its rows "
+                       "name files such as d.png, the film's path is Normal/d.png; each row's file must be its "
+                       "film's path relative to the folder")
 
 
 def test_groups_from_dicom_headers(tmp_path):
@@ -542,7 +553,7 @@ def test_missed_films_are_judged_by_their_sources():
     two = {0: {"site-b": 2, "hannover": 9, "site-a": 2, "site-c": 1}}
     (line,) = missed_classes(s, ["COVID", "Normal"], new_misses=two)
     assert "14 of the 17 missed films come from sources the model was never trained on (hannover: 9, site-a: 2, " \
-           "site-b: 2 and 1 more sources): for them" in line
+           "site-b: 2 and 1 more source): for them" in line  # not '1 more sources'
     assert "The other 3 name a source it was trained on, or none: they may differ" in line
     # no missed film from a new source: the advice as before
     (same,) = missed_classes(s, ["COVID", "Normal"], 102, new_misses={1: {"x": 3}})
