@@ -92,7 +92,7 @@ def test_a_manifest_saved_on_windows_or_macos_is_matched_and_films_without_a_row
                                            "Normal/2.png,d\n", encoding="utf-8")
     items, _, _ = discover(tmp_path, log=said.append)
     assert [i.source for i in items] == ["a", "b", "c", ""]
-    assert len(said) == 2 and said[1].startswith("warning: 1 of the 4 films in ") and "have no row" in said[1]
+    assert len(said) == 2 and said[1].startswith("warning: 1 of the 4 films in ") and "has no row" in said[1]
     assert "(e.g. Normal/Zo" in said[1] and "1 row of" in said[0] and "names no film found there (e.g. Normal/2.png)" in said[0]
     # --classes leaves a class out: its rows are no strays, and its films need none
     items, _, _ = discover(tmp_path, classes=["COVID"], min_classes=1, log=said.append)
@@ -246,3 +246,23 @@ def test_rows_that_match_no_film_say_what_their_paths_look_like(tmp_path):
         assert said[0] == (f"warning: none of the 4 rows of {data}'s MANIFEST.csv names a film found there: "
                            + why.format(d=data))
         assert said[1].startswith(f"warning: 4 of the 4 films in {data} have no row") and len(said) == 2
+
+
+def test_one_film_without_a_row_or_with_a_blank_source_is_said_as_one(tmp_path):
+    """'1 of the 3 films have no row ... so their source is' and '... have a row whose source is blank': one film
+    said as many; two are still said as two."""
+    from train.data import Item
+    from train.manifest import attach_sources
+
+    (tmp_path / "MANIFEST.csv").write_text("file,source\nCOVID/a.png,hannover\nCOVID/b.png,\n")
+    items = [Item(f"COVID/{n}.png", "COVID") for n in "abc"]
+    said: list[str] = []
+    attach_sources(items, tmp_path, said.append)
+    assert any("1 of the 3 films in" in s and "has no row in its MANIFEST.csv (e.g. COVID/c.png), so its source is"
+               in s and "match its file name only" in s for s in said), said
+    assert any("1 of the 3 films in" in s and "has a row in its MANIFEST.csv whose source is blank (e.g. COVID/b.png), "
+               "so its source is" in s for s in said), said
+    items = [Item(f"COVID/{n}.png", "COVID") for n in "abcd"]
+    said.clear()
+    attach_sources(items, tmp_path, said.append)
+    assert any("2 of the 4 films in" in s and "have no row" in s and "so their source is" in s for s in said), said

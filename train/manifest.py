@@ -239,15 +239,18 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
             f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
             "audit, and cxr-train --holdout-source can match file names only")
     else:
+        # '1 of the 33 films has', its source, its file name: one film is said as one, as edge.figures.counted does
         if unlisted:
-            log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} have no row in its MANIFEST.csv "
-                f"(e.g. {unlisted[0]}), so their source is {NOT_GIVEN}: one group in the per-source figures, and "
-                "cxr-train --holdout-source can match their file names only")
+            one = len(unlisted) == 1
+            log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} {'has' if one else 'have'} no row in "
+                f"its MANIFEST.csv (e.g. {unlisted[0]}), so {'its' if one else 'their'} source is {NOT_GIVEN}: one group "
+                f"in the per-source figures, and cxr-train --holdout-source can match {'its file name' if one else 'their file names'} only")
         if blank:
-            log(f"warning: {len(blank)} of the {len(items)} films in {data_dir} have a row in its MANIFEST.csv whose "
-                f"{' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank (e.g. {blank[0]}), "
-                f"so their source is {NOT_GIVEN}: one group in the per-source figures, and cxr-train --holdout-source "
-                "can match their file names only")
+            one = len(blank) == 1
+            log(f"warning: {len(blank)} of the {len(items)} films in {data_dir} {'has' if one else 'have'} a row in its "
+                f"MANIFEST.csv whose {' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank "
+                f"(e.g. {blank[0]}), so {'its' if one else 'their'} source is {NOT_GIVEN}: one group in the per-source "
+                f"figures, and cxr-train --holdout-source can match {'its file name' if one else 'their file names'} only")
 
 
 def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
