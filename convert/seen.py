@@ -199,7 +199,8 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
         note["padded"] = sum(1 for q in parts if q and q[1] == "padded")
     if seen.any():
         how = how_found(note)
-        msg = (f"{note['films']} of {len(items)} films are ones {whose} was trained or validated on"
+        msg = (f"{note['films']} of {len(items)} films {'is one' if note['films'] == 1 else 'are ones'} {whose} was "
+               "trained or validated on"
                f"{how}{per_model(note)} (found by {note['split']})")
         if seen.all() and not keep_seen:
             raise DataError(f"{msg}: all of them. Score new films, the run's test split, or give --keep-seen "

@@ -261,3 +261,18 @@ def test_compare_and_evaluate_help_give_their_exit_codes():
         text = " ".join(CliRunner().invoke(app, ["--help"]).output.split())
         assert "Exit codes: 0 done; 1 done, but some files could not be read and were not scored" in text
         assert "2 bad data or usage; 130 interrupted" in text
+
+
+def test_one_seen_film_is_said_as_one(tmp_path, capsys):
+    """'1 of 3 films are ones the model was trained or validated on': one film said as many."""
+    from convert.seen import leave_out_seen
+    from train.data import Item, Split
+
+    def sha(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    Split(str(tmp_path), ["X"], {"train": [Item("X/s.png", "X", sha("s"))], "val": []}).save(tmp_path / "split.json")
+    items = [Item(f"X/{n}.png", "X", sha(n)) for n in ("s", "new1", "new2")]
+    drop, _ = leave_out_seen([tmp_path / "model.keras"], items, False, "cxr-evaluate")
+    assert drop.tolist() == [True, False, False]
+    assert "1 of 3 films is one the model was trained or validated on" in capsys.readouterr().err

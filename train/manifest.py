@@ -198,8 +198,8 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
         _kaggle_sources(items, data_dir, log)
         return
     if twice:
-        log(f"warning: {len(twice)} films have two or more rows in {data_dir}'s MANIFEST.csv that disagree (e.g. "
-            f"{twice[0]}); each keeps its first row: check which is right")
+        log(f"warning: {counted(len(twice), 'film')} {'has' if len(twice) == 1 else 'have'} two or more rows in "
+            f"{data_dir}'s MANIFEST.csv that disagree (e.g. {twice[0]}); each keeps its first row: check which is right")
     lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
     # a row's first non-blank of source and source_repo: a blank source column must not hide source_repo
     source_columns = [lower[c] for c in ("source", "source_repo") if c in lower]
