@@ -90,6 +90,8 @@ def test_a_foreign_models_card_says_it_has_no_metadata_not_question_marks():
     assert text.splitlines()[0] == ("foreign.tflite: A / B (no cxr-edge metadata: the classes --labels names; how it "
                                     "was made, trained and quantized is not recorded in it)")
     assert "This file carries no test figures (not made by cxr-convert)." in text and "?" not in text
+    # nor sends its reader to cxr-evaluate, which refuses such a file
+    assert "also a film with a finding it was never trained on.\n" in text and "cxr-evaluate" not in text
 
 
 def test_card_text_says_what_is_missing_and_what_to_distrust():
