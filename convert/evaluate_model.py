@@ -14,6 +14,7 @@ import numpy as np
 
 from convert.evaluate_checks import Settings
 from edge.decision import fmt_threshold
+from edge.install_hint import own_pip
 
 
 class Loaded(NamedTuple):
@@ -73,5 +74,6 @@ def load_model(s: Settings) -> Loaded:
         rule_warnings.append(line)
     point = parse_operating_point(s.operating_point, labels) if s.operating_point else None
     if not plots.available():  # a device-only install: the report is written, without its plots
-        print(f"cxr-evaluate: warning: {plots.NO_PLOTS}", file=sys.stderr)
+        # this Python's own pip: the device's .venv/bin/cxr-evaluate runs without the venv activated
+        print(f"cxr-evaluate: warning: {own_pip(plots.NO_PLOTS)}", file=sys.stderr)
     return Loaded(predict, info, rule, point, pins, digests, drawn, rule_warnings)

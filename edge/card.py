@@ -142,6 +142,9 @@ def card_head(meta: dict[str, Any], name: str | None) -> str:
     trained and by what converted. Also cxr-evaluate's "Model:" line (``name`` None: the line names the path
     already): two reports titled "model_int8.tflite on site" could not be told apart."""
     labels = meta.get("labels") or []
+    if meta.get("foreign"):  # its head read "A / B (model, ?; trained ?; converted by an unknown maker)" (hunt 62 H19)
+        return (f"{f'{name}: ' if name else ''}{' / '.join(labels)} (no cxr-edge metadata: the classes --labels names; "
+                "how it was made, trained and quantized is not recorded in it)")
     training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
     trained_with = f" with cxr-edge {training['cxr_edge_version']}" if training.get("cxr_edge_version") else ""
     seed = (training.get("settings") or {}).get("seed")
@@ -166,7 +169,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     if line := calibration_warning(meta):  # 1.0000 for any film read as certainty (hunt 58, M1)
         lines.append(f"Warning: {line}.")
     if not v or set(v) == {"rule_on_site"}:  # a site's rule stored in a file of 0.6.0 or older: its figures alone
-        lines.append("This file carries no test figures (converted before cxr-edge 0.7.0, or not by cxr-convert).")
+        lines.append("This file carries no test figures (" + ("not made by cxr-convert" if meta.get("foreign") else
+                                                             "converted before cxr-edge 0.7.0, or not by cxr-convert") + ").")
         if v:
             lines.append(site_rule_line(v["rule_on_site"]))
     else:
@@ -255,8 +259,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
             lines.append("Figures from one split of one data set; check them on your own site's films (cxr-evaluate"
                          + (f" {left_out})." if left_out else ")."))
     answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
-    lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never "
-                 "trained on; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films.")
+    lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never trained on"
+                 + ("." if meta.get("foreign") else  # cxr-evaluate refuses a file without cxr-edge metadata
+                    "; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films."))
     lines.append(input_check_line(meta))
     d = meta.get("decision")
     stored = d.get("stored") if d and isinstance(d.get("stored"), dict) else {}

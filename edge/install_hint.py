@@ -36,6 +36,13 @@ def install_hint(extra: str) -> str:
     return f"{pip} {shell_quote(f'.[{extra}]')} from the cxr-edge source folder, as README's Installing says{powershell}"
 
 
+def own_pip(command: str) -> str:
+    """A message's 'pip install ...' as this Python's own pip runs it ('/home/pi/.venv/bin/python3 -m pip install
+    ai-edge-litert'): a plain 'pip' beside .venv/bin/edge-classify is another Python's, and Raspberry Pi OS refuses
+    it outside a venv (externally-managed-environment)."""
+    return command.replace("pip install", f"{shell_quote(sys.executable or 'python3')} -m pip install")
+
+
 # pydicom names a decoder's requirements by its import names; pip's names differ where PyPI's does: PyPI's
 # "gdcm" is an unrelated package (1.1, 2020), and pip could not install "gdcm>=3.0.10" at all
 PIP_NAMES = {"gdcm": "python-gdcm"}

@@ -69,7 +69,9 @@ def interpreter_class() -> tuple[Any, str]:
         return (mod.lite.Interpreter if name == "tensorflow" else mod.Interpreter), name
     if unusable:
         raise RuntimeMissing("; ".join(unusable))
-    hints = "; or ".join(r[2] for r in candidates)
+    from edge.install_hint import own_pip  # only on this failure: it imports urllib (20 ms a start on a PC)
+
+    hints = "; or ".join(own_pip(r[2]) for r in candidates)
     if forced:  # another runtime may well be installed: the one asked for is not
         raise RuntimeMissing(f"CXR_EDGE_RUNTIME={forced} asks for the {forced} runtime, which is not installed: {hints}; "
                              "or unset CXR_EDGE_RUNTIME to use the one that is")
@@ -89,8 +91,10 @@ def numpy_mismatch(name: str, version: str, numpy_version: str) -> str | None:
     own explanation printed where the runtime's start-up noise goes."""
     if name != "tflite_runtime" or not numpy_version.split(".")[0].isdigit() or int(numpy_version.split(".")[0]) < 2:
         return None
-    return (f"tflite-runtime {version} was built for NumPy 1 and cannot run with the NumPy {numpy_version} installed "
-            "here: pip install 'numpy<2' (or, where it installs, pip install ai-edge-litert)")
+    from edge.install_hint import own_pip
+
+    return own_pip(f"tflite-runtime {version} was built for NumPy 1 and cannot run with the NumPy {numpy_version} "
+                   "installed here: pip install 'numpy<2' (or, where it installs, pip install ai-edge-litert)")
 
 
 def runtime_version(name: str) -> str:

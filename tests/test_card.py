@@ -82,6 +82,18 @@ def _meta(**validation) -> dict:
                                                        "per_class": per_class}, **validation}}
 
 
+def test_a_foreign_models_card_says_it_has_no_metadata_not_question_marks():
+    """edge-classify --card --labels A,B on a .tflite cxr-convert did not make began "A / B (model, ?; trained ?;
+    converted by an unknown maker)", and blamed a cxr-edge before 0.7.0 for its missing figures (hunt 62 H19)."""
+    meta = {"labels": ["A", "B"], "temperature": 1.0, "foreign": True}  # what edge.model gives such a file
+    text = card_text(meta, "foreign.tflite")
+    assert text.splitlines()[0] == ("foreign.tflite: A / B (no cxr-edge metadata: the classes --labels names; how it "
+                                    "was made, trained and quantized is not recorded in it)")
+    assert "This file carries no test figures (not made by cxr-convert)." in text and "?" not in text
+    # nor sends its reader to cxr-evaluate, which refuses such a file
+    assert "also a film with a finding it was never trained on.\n" in text and "cxr-evaluate" not in text
+
+
 def test_card_text_says_what_is_missing_and_what_to_distrust():
     bare = card_text({"labels": ["COVID", "Normal"]}, "old.tflite")
     assert "carries no test figures" in bare and "most probable class (no stored rule)" in bare

@@ -180,6 +180,49 @@ def test_every_folders_manifest_and_metadata_sheets_are_in_the_sources_fingerpri
     assert sources_digest([main, site]) != third
 
 
+def test_a_sheet_of_a_class_the_run_left_out_is_no_change_to_its_sources(tmp_path):
+    """The Kaggle database unpacked class by class: Lung_Opacity.metadata.xlsx put beside a finished COVID,Normal run
+    gives none of its films a source, yet the same cxr-train command called the sources changed and refused the
+    converted run (trained it again, unconverted) (hunt 62 H19). A run.json of 0.45.0, whose digest took every
+    sheet, still counts as unchanged."""
+    from train.data import Item
+    from train.film_changes import data_fingerprint, sources_changed, sources_digest
+
+    main, site = tmp_path / "kaggle", tmp_path / "site"
+    for d, classes in ((main, ("COVID", "Normal", "Lung_Opacity")), (site, ("COVID", "Normal"))):
+        for c in classes:
+            (d / c / "images").mkdir(parents=True)
+    (main / "COVID.metadata.xlsx").write_bytes(b"covid sheet")
+    (site / "COVID.metadata.xlsx").write_bytes(b"site sheet")
+    items = [Item("COVID/images/COVID-1.png", "COVID"), Item("Normal/images/Normal-1.png", "Normal"),
+             Item((site.resolve() / "COVID/images/x.png").as_posix(), "COVID")]  # as train.extra_data records them
+    first = sources_digest([main, site], items)
+    (main / "Lung_Opacity.metadata.xlsx").write_bytes(b"a class left out")
+    (site / "Normal.metadata.xlsx").write_bytes(b"no film of the run is in site/Normal")
+    assert sources_digest([main, site], items) == first
+    (main / "Normal.metadata.xlsx").write_bytes(b"normal sheet")  # a sheet of the run's films: a change
+    second = sources_digest([main, site], items)
+    assert second != first
+    (site / "COVID.metadata.xlsx").write_bytes(b"site sheet fixed")
+    assert sources_digest([main, site], items) != second
+
+    run = tmp_path / "run"
+    run.mkdir()
+    stamps = {"a.png": ("COVID", 10, 100)}
+    for recorded in (sources_digest([main, site], items), sources_digest([main, site])):  # this release's, 0.45.0's
+        (run / "run.json").write_text(json.dumps({"cxr_edge_version": "0.45.0", "data_fingerprint": {
+            **data_fingerprint(stamps, 1000), "sources_sha256": recorded}}))
+        assert sources_changed(run, [main, site], items=items) is False
+    (main / "Lung_Opacity.metadata.xlsx").write_bytes(b"the left-out class's sheet fixed")
+    assert sources_changed(run, [main, site], items=items) is True  # 0.45.0's digest had it: said, as before
+    (run / "run.json").write_text(json.dumps({"cxr_edge_version": "0.45.0", "data_fingerprint": {
+        **data_fingerprint(stamps, 1000), "sources_sha256": sources_digest([main, site], items)}}))
+    (main / "Lung_Opacity.metadata.xlsx").write_bytes(b"and again")
+    assert sources_changed(run, [main, site], items=items) is False
+    (main / "COVID.metadata.xlsx").write_bytes(b"covid sheet fixed")
+    assert sources_changed(run, [main, site], items=items) is True
+
+
 def test_films_changed_counts_added_removed_relabelled_and_rewritten_films(tmp_path):
     from train.film_changes import data_fingerprint, films_changed
 

@@ -8,6 +8,8 @@ the first run wrote (CXR_EDGE_MODELS), so both device runtimes stay proven.
 from __future__ import annotations
 
 import os
+import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +87,27 @@ def test_tflite_runtime_under_numpy_2_is_named_as_the_problem_not_the_model():
     assert why and "tflite-runtime 2.14.0 was built for NumPy 1" in why and "pip install 'numpy<2'" in why
     assert numpy_mismatch("tflite_runtime", "2.14.0", "1.26.4") is None
     assert numpy_mismatch("litert", "2.3.0", "2.4.6") is None and numpy_mismatch("tensorflow", "2.21.0", "2.4.6") is None
+
+
+def test_a_missing_runtime_is_installed_by_this_pythons_own_pip(monkeypatch):
+    """README's device install runs ~/.venv/bin/edge-classify without activating the venv: the hint said a plain
+    'pip install ai-edge-litert', which is another Python's pip there (Raspberry Pi OS refuses it outside a venv);
+    as install_hint's extras do, it names this interpreter's (hunt 62 H19)."""
+    from edge import runtime
+    from edge.runtime import RuntimeMissing, numpy_mismatch
+    from edge.shell_words import shell_quote
+
+    pip = f"{shell_quote(sys.executable)} -m pip install"
+    monkeypatch.setattr(runtime, "RUNTIMES", (("litert", "no_such_runtime_h19", "pip install ai-edge-litert"),))
+    monkeypatch.delenv("CXR_EDGE_RUNTIME", raising=False)
+    with pytest.raises(RuntimeMissing) as e:
+        interpreter_class()
+    assert str(e.value) == f"no TFLite runtime is installed: {pip} ai-edge-litert"
+    monkeypatch.setenv("CXR_EDGE_RUNTIME", "litert")
+    with pytest.raises(RuntimeMissing, match=f"which is not installed: {re.escape(pip)} ai-edge-litert; or unset"):
+        interpreter_class()
+    why = numpy_mismatch("tflite_runtime", "2.14.0", "2.4.6")
+    assert why.endswith(f"installed here: {pip} 'numpy<2' (or, where it installs, {pip} ai-edge-litert)")
 
 
 @pytest.mark.parametrize("arch", ["compact", "seed"])

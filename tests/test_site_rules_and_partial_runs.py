@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from convert.cli import convert_app
 from convert.evaluate_cli import evaluate_app
+from edge.shell_words import shell_quote
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,8 +149,10 @@ def test_cxr_evaluate_without_matplotlib_writes_its_report_without_plots(tiny_ru
                         "--keep-seen", "--explain", "1", "--n-boot", "100", "--quiet", "--out", str(out)],
                        capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert r.returncode == 0, r.stderr
+    # the device's own pip, as it runs .venv/bin/cxr-evaluate unactivated: a plain 'pip' is another's (hunt 62 H19)
     assert ("cxr-evaluate: warning: matplotlib is not installed, so the report has no plots (confusion matrix, ROC, "
-            "reliability diagram, occlusion maps); pip install matplotlib adds them (no TensorFlow needed)\n") in r.stderr
+            f"reliability diagram, occlusion maps); {shell_quote(sys.executable)} -m pip install matplotlib adds them "
+            "(no TensorFlow needed)\n") in r.stderr
     assert r.stderr.count("matplotlib is not installed") == 1 and "error" not in r.stderr
     report = json.loads((out / "report.json").read_text())
     assert report["plots"] is False and report["metrics"]["n"] == 32 and len(report["occlusion"]) == 1

@@ -5,6 +5,7 @@ converted files that belong to an earlier model."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,18 @@ def test_retraining_a_converted_run_warns_that_its_tflite_files_are_stale(tiny_r
                      "elsewhere first")
     assert (f"cxr-train: warning: {run / 'teacher'} holds the teacher of an earlier model; this one learnt without a "
             "teacher: delete that folder, or it will be taken for this model's") in r.stderr.splitlines()
+    # the split in words, not a Python dict ({'train': 10, ...}), and one epoch as one (hunt 62 H19)
+    assert re.search(r"^cxr-train: split: \d+ training, \d+ validation, \d+ test films \(frozen in .*split\.json\)$",
+                     r.stderr, re.M), r.stderr
+    assert re.search(r"^cxr-train: training compact \([\d,]+ parameters\) for up to 1 epoch$", r.stderr, re.M), r.stderr
+
+
+def test_the_split_line_names_each_part_in_words():
+    from train.split_notes import split_line
+
+    assert split_line({"train": 1053, "val": 11, "test": 11, "external": 5}, "runs/loso/split.json") == (
+        "split: 1,053 training, 11 validation, 11 test, 5 external (held-out source) films "
+        "(frozen in runs/loso/split.json)")
 
 
 

@@ -88,17 +88,22 @@ def data_fingerprint(stamps: dict[str, tuple[str, int, int]], taken_ns: int) -> 
             "files": len(stamps), "taken_ns": taken_ns}
 
 
-def sources_digest(folders: list[str | Path]) -> str:
+def sources_digest(folders: list[str | Path], items: list | None = None) -> str:
     """SHA-256 of what gives the films their sources: each folder's MANIFEST.csv and the Kaggle
     database's *.metadata.xlsx, by their bytes (a copy that only changed their dates is the same).
-    A source fixed there changes the split's sources, --holdout-source and the shortcut audit."""
+    A source fixed there changes the split's sources, --holdout-source and the shortcut audit.
+    With ``items`` (the run's films), only the sheets of class folders that hold one of them: a sheet of a class
+    left out (Lung_Opacity.metadata.xlsx unpacked beside a COVID,Normal run) gives none of its films a source,
+    and counted as a change it trained the finished run again, or refused it where it was converted."""
     from train.kaggle_metadata import metadata_files
     from train.manifest import manifest_path
     from train.side_file import SideFileError, read_side_file
 
+    used = None if items is None else _class_folders_used(folders, items)
     h = hashlib.sha256()
     for k, folder in enumerate(folders):
-        found = [p for p in [manifest_path(folder)] if p] + sorted(metadata_files(Path(folder)).values())
+        sheets = {c: p for c, p in metadata_files(Path(folder)).items() if used is None or c in used[k]}
+        found = [p for p in [manifest_path(folder)] if p] + sorted(sheets.values())
         for p in found:
             h.update(f"{k}/{p.name}\0".encode("utf-8", "surrogateescape"))
             try:
@@ -108,9 +113,28 @@ def sources_digest(folders: list[str | Path]) -> str:
     return h.hexdigest()
 
 
-def sources_changed(run_dir: Path, folders: list[str | Path], record: str = "run.json") -> bool:
-    """Whether the sources' files (sources_digest) changed since the run in ``run_dir`` listed its
-    films (in its ``record``); False for a run that did not record them (cxr-edge 0.20.0 and older).
+def _class_folders_used(folders: list[str | Path], items: list) -> list[set[str]]:
+    """Per folder, the names of its top-level folders that hold a film of ``items``: --data's films by their
+    relative paths, an --add-data folder's by their absolute ones (train.extra_data, under the resolved folder)."""
+    roots = [Path(f).resolve() for f in folders]
+    used: list[set[str]] = [set() for _ in roots]
+    for it in items:
+        path = Path(it.path)
+        if not path.is_absolute():
+            used[0].add(path.parts[0])
+            continue
+        for k, root in enumerate(roots):
+            if path.is_relative_to(root) and path != root:
+                used[k].add(path.relative_to(root).parts[0])
+                break
+    return used
+
+
+def sources_changed(run_dir: Path, folders: list[str | Path], record: str = "run.json",
+                    items: list | None = None) -> bool:
+    """Whether the sources' files (sources_digest, of ``items``' class folders where given) changed since the run in
+    ``run_dir`` listed its films (in its ``record``); False for a run that did not record them (cxr-edge 0.20.0 and
+    older). A digest of every sheet, as 0.45.0 and older recorded it, counts as unchanged too.
     RecordDamaged where the record is there but cannot be read: a damaged one is not "not changed"."""
     found = _fingerprint(run_dir, record)
     if found is None:
@@ -118,7 +142,7 @@ def sources_changed(run_dir: Path, folders: list[str | Path], record: str = "run
     done = found[1].get("sources_sha256")
     if done is not None and not isinstance(done, str):
         raise RecordDamaged(Path(run_dir) / record, f"its sources_sha256 is {done!r}, not a SHA-256")
-    return done is not None and done != sources_digest(folders)
+    return done is not None and done != sources_digest(folders, items) and done != sources_digest(folders)
 
 
 def _recorded(run_dir: Path, run: dict) -> tuple[dict[str, str | None], dict[str, str]]:

@@ -26,9 +26,11 @@ from train.prepare import log, prepare_data
 from train.teacher_split import teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.progress import keras_verbose
+from train.split_notes import split_line
 from train.validation_notes import apart_from_chance, no_signal, probabilities_only, signal_warning, weights_line
 from train.members import clear_members, load_member, save_member
 from edge.digest import file_sha256
+from edge.figures import counted
 from train.resume import fingerprint, settings_dict
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             save_prepared(out, s, config, notes)
     ys = {k: np.array([split.classes.index(i.label) for i in v]) for k, v in split.parts.items()}
     counts = {k: len(v) for k, v in split.parts.items()}
-    log(f"split: {counts} (frozen in {out / 'split.json'})")
+    log(split_line(counts, str(out / "split.json")))
 
     from train.fit import (FitConfig, StopOnInterrupt, class_weights, fit, interrupts_at_batch_ends, logits_of,
                            save_history, save_model)
@@ -127,7 +129,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
                            mixstyle=s.mixstyle)
             stop.check()
             by = f", distilled from {s.teacher} ({teacher.count_params():,} parameters)" if teacher else ""
-            log(f"training {s.arch} ({member.count_params():,} parameters) for up to {epochs} epochs{of}{by}")
+            up_to = counted(epochs, "epoch")
+            log(f"training {s.arch} ({member.count_params():,} parameters) for up to {up_to}{of}{by}")
             t_member = time.time()
             histories.append(fit(member, (arrays["train"], ys["train"]), (arrays["val"], ys["val"]),
                                  len(split.classes), replace(fc, seed=s.seed + k), out, teacher=teacher))

@@ -87,7 +87,8 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     items, given, layout, classes = find_films(data_dir, (s.classes or sorted(classes)) if synthetic else s.classes,
                                                s.add_data, log, out=Path(s.out), class_map=s.class_map)
     taken = time.time_ns()
-    data = {**data_fingerprint(film_stamps(data_dir, items), taken), "sources_sha256": sources_digest([data_dir, *s.add_data])}
+    data = {**data_fingerprint(film_stamps(data_dir, items), taken),
+            "sources_sha256": sources_digest([data_dir, *s.add_data], items)}
     res = scan(data_dir, items, config, s.progress, crops=True)
     for bad in examples(res.skipped):
         log(f"skipping {shown(bad['path'])}: {bad['error']}")
@@ -283,7 +284,7 @@ def data_changed(run_dir: Path, s: TrainSettings, record: str = "run.json") -> s
         return None
     if changed != (0, 0):
         return f"the films in {data_text(s)} changed ({changed[0]} added, {changed[1]} removed or changed)"
-    if sources_changed(run_dir, [s.data, *s.add_data], record):
+    if sources_changed(run_dir, [s.data, *s.add_data], record, items):
         return f"the MANIFEST.csv or metadata spreadsheets that give the films of {data_text(s)} their sources changed"
     return ""
 

@@ -100,3 +100,13 @@ def few_films_notes(counts: dict[str, dict[str, int]], few_units: dict | None = 
             rough = f"the {name} figures for {_and(list(small))} will be rough{AFTER[part]}"
             notes.append(f"one film moves {each}: {rough}")
     return notes
+
+
+_PARTS = {"train": "training", "val": "validation", "test": "test", "external": "external (held-out source)"}
+
+
+def split_line(counts: dict[str, int], frozen_in: str) -> str:
+    """The line that says how many films went to each part, in words: it printed a Python dict
+    ({'train': 56, 'val': 12, ...}), which a reader of a log has to decode."""
+    parts = ", ".join(f"{n:,} {_PARTS.get(part, part)}" for part, n in counts.items())
+    return f"split: {parts} films (frozen in {frozen_in})"
