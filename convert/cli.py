@@ -57,8 +57,8 @@ def unused_by_modes(modes: list[str], refit_head: bool, given_samples: bool) -> 
         "which says what quantization cost, not how good the model is.\n\n"
         "Modes: int8 (integer body, stem and logits in float; the device default), int8-full (every op integer, "
         "int8 I/O, for integer-only accelerators), int16x8, dynamic, fp16, fp32.\n\n"
-        "Exit code 1 when a requested mode fails the gate (or, with --auto, when none passes); 2 for usage errors; "
-        "130 interrupted; 141 standard output's reader went away.\n\n"
+        "Exit codes: 0 done, every mode scored passed the gate (with --auto: one passed); 1 a mode scored failed it "
+        "(with --auto: none passed); 2 bad data or usage; 130 interrupted; 141 standard output's reader went away.\n\n"
         "Example: cxr-convert runs/covid --quant int8,fp32 --max-drop 1 --max-class-drop 2"
     )
 )
@@ -87,7 +87,8 @@ def convert(
              "film to someone who does not hold it; --no-fingerprints where even that (whether a film you hold was "
              "used) must stay private."),
     explain: int = typer.Option(6, min=0, max=MAX_MAPS, help="Occlusion maps (where the model found its evidence) for this "
-                                "many of the int8 file's most confident test-split mistakes, in occlusion.png (at most "
+                                "many of the device file's most confident test-split mistakes (int8's, else the first "
+                                "mode scored), in occlusion.png (at most "
                                 f"{MAX_MAPS}: one picture; edge-classify --explain DIR maps every film); 0: none."),
     report_only: bool = typer.Option(False, "--report-only", help="Re-score existing .tflite files; convert nothing (the weights stay; each file's stored report, card and checksum are rewritten with the new scores)."),
     operating_point: Optional[str] = typer.Option(

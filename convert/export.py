@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from convert.modes import MODES
+from convert.modes import FULL_INTEGER, MODES
 from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
@@ -249,6 +249,8 @@ def export_mode(model, mode: str, path: Path, run: dict, representative: np.ndar
 
         flatbuffer, refit = refit_int8_head(model, flatbuffer, head_fit, lambda m: convert(m, mode, representative))
     meta = model_metadata(run, mode, run["classes"])
+    if mode in FULL_INTEGER:  # what set its ranges, for a later --report-only's report.md to say
+        meta["calibration_samples"] = int(len(representative))
     if refit is not None:
         meta["head_refit"] = refit
     if typicality is not None:

@@ -132,7 +132,8 @@ def confusion_grid(cms: dict[str, np.ndarray], classes: list[str], path: Path, m
 
 def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path: Path, mark: str = "") -> None:
     """Per-class sensitivity with 95% CI whiskers, one bar per model, each model its own colour
-    and hatch; with more than 3 models the legend goes beside the axes, off the bars."""
+    and hatch; with more than 3 models, or more than one over more than 2 classes, the legend goes beside
+    the axes, off the bars."""
     plt = _plt()
     per_model, classes = dict(zip(_named(per_model), per_model.values())), _named(classes)
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(classes) * max(1, len(per_model)) / 3), 3.8))

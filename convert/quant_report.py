@@ -17,6 +17,7 @@ from convert.external_section import external_rows, external_rule_cost
 from convert.flips import FLIPS_SHOWN, flip_line, flip_order
 from convert.missed import device_misses
 from convert.operating_points_section import operating_points_section
+from convert.other_files_lines import other_files_lines
 from convert.set_notes import copies_warning
 from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
@@ -211,17 +212,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            *(most_probable_note(models) or [most_probable_line(len(classes)), ""]), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
            image("sensitivity"), ""]
-    ours = [f for f in report.get("other_files") or [] if not f.get("foreign")]
-    if ours:
-        md += ["**Also in this folder, not scored by this conversion** (an earlier call's; each file's card, "
-               "`edge-classify --card`, holds the figures it was scored with): "
-               + "; ".join(f"{md_code(f['file'])} ({f['mode'] or '?'}, converted {f['converted'] or '?'}"
-                           + (", with a stored rule" if f["rule"] else "")
-                           + ("" if f["fingerprints"] else ", without fingerprints") + ")" for f in ours)
-               + ".", ""]
-    if foreign := [f["file"] for f in report.get("other_files") or [] if f.get("foreign")]:
-        md += ["**Also in this folder, not made by cxr-convert** (no cxr-edge metadata: no labels, calibration, "
-               "self-test or card; not scored): " + ", ".join(map(md_code, foreign)) + ".", ""]
+    md += other_files_lines(report.get("other_files") or [])
     if "auto" in report:
         a = report["auto"]
         md += ["## --auto", "", f"Selected: **{a['selected'] or 'none'}**" + (" → `model.tflite`" if a["selected"] else ""), ""]

@@ -42,7 +42,7 @@ from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
-from convert.run_files import chosen_mode, keep_chosen, modes_to_score, retire_stale_models
+from convert.run_files import calibration_count, chosen_mode, keep_chosen, modes_to_score, retire_stale_models
 
 
 @dataclass
@@ -140,7 +140,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
                           "shortcut_audit": run.get("shortcut_audit")},
         "calibration_samples": None if not calibrated else int(len(representative)) if not s.report_only
-        else run.get("calibration_samples"), "calibrated_modes": calibrated,
+        else calibration_count(run_dir, calibrated), "calibrated_modes": calibrated,
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
         "chance_warnings": chance_warnings, "calibration_warning": sharp,
         "temperature": temperature,

@@ -222,7 +222,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     # predictions.csv's own columns keep their names: a --by column 'correct' (a reader's verdict) was a second
     # 'correct', and a spreadsheet took the manifest's value for the model's
     fixed = {"file", "true", "predicted", "correct", "rule", "atypical", "header_says", "seen_in_training", *(f"p_{c}" for c in classes)}
-    named = {c: f"{c} (MANIFEST)" if c in fixed else c for c in subgroups or {}}
+    # 'source' too where the films have one: --by source's values are grouped, and blank where a row gave source_repo only
+    named = {c: f"{c} (MANIFEST)" if c in fixed or c in columns else c for c in subgroups or {}}
     taken, given_as = {*fixed, *columns, *named.values()}, {}
     for c in as_given or {}:  # an age band beside the age the file gave ('unknown', '045Y')
         name = f"{c} as given"

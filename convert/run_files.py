@@ -52,14 +52,18 @@ def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chos
     """The model files that stay in the run beside this conversion's, unscored by it: modes it did
     not convert (an earlier call's), and model.tflite where it stays as it was (``chosen_stays``: it
     is neither written again nor removed), and files without cxr-edge metadata ("foreign": not made
-    by cxr-convert). report.md must not read as if it described every file there. Files made from an earlier model are left out: retire_stale_models removes them."""
+    by cxr-convert), and files whose metadata cannot be read ("damaged"). report.md must not read as if it described
+    every file there. Files made from an earlier model are left out: retire_stale_models removes them."""
     rows = []
     for path in sorted(Path(run_dir).glob("model*.tflite")):
         mode = path.stem[len("model_"):] if path.stem.startswith("model_") else None
         if mode in modes or (mode is None and not chosen_stays):
             continue
         meta = _meta(path)
-        if meta is None or (trained is not None and meta.get("trained") not in (None, trained)):
+        if meta is None:  # damaged: no conversion removes it (train.rerun.converted_from cannot tell whose it is)
+            rows.append({"file": path.name, "damaged": True})
+            continue
+        if trained is not None and meta.get("trained") not in (None, trained):
             continue
         if not meta:  # no cxr-edge metadata: a file cxr-convert did not make, whatever its name
             rows.append({"file": path.name, "foreign": True})
@@ -67,6 +71,15 @@ def other_model_files(run_dir: Path, modes: list[str], trained: str | None, chos
         rows.append({"file": path.name, "mode": meta.get("quantization"), "converted": meta.get("converted"),
                      "rule": bool(meta.get("decision")), "fingerprints": "seen" in meta})
     return rows
+
+
+def calibration_count(run_dir: Path, modes: list[str]) -> int | None:
+    """The training images the run's full-integer files of ``modes`` had their ranges set on, as each file records
+    it (convert.export.export_mode), for --report-only, which draws none: run.json never holds the count. None where
+    a file does not say (converted before the files recorded it) or two say different counts (converted by
+    different calls): report.md then says no number."""
+    counts = {(_meta(Path(run_dir) / f"model_{m}.tflite") or {}).get("calibration_samples") for m in modes}
+    return counts.pop() if len(counts) == 1 and isinstance(next(iter(counts)), int) else None
 
 
 def _meta(path: Path) -> dict | None:

@@ -18,10 +18,14 @@ from typing import Callable, Iterator
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Inside: SIGTERM (a service manager's stop) raises KeyboardInterrupt, as Ctrl-C does, so
-    both end a watch the same way, with its summary."""
+    both end a watch the same way, with its summary. A SIGTERM ignored where the command started stays
+    ignored, as edge.entry.start and kept_interrupts leave it: run_app's stopped such a command all the same."""
     def stop(signum, frame):
         raise KeyboardInterrupt
 
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+        yield
+        return
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield

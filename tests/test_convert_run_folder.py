@@ -85,6 +85,24 @@ def test_a_model_file_without_cxr_edge_metadata_is_named_as_not_made_by_cxr_conv
     assert "`model_fp32.tflite` (fp32, converted " in md and "None" not in md
 
 
+def test_a_model_file_whose_metadata_cannot_be_read_is_named_as_damaged(tiny_run, tmp_path):
+    """other_model_files left out a model*.tflite it could not read, unsaid, and no conversion removes one (whose it
+    is cannot be told): report.md read as if it named every file it did not score."""
+    from convert.quantize import ConvertSettings, run_conversion
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    (run / "model_fp16.tflite").write_bytes((run / "model_fp32.tflite").read_bytes()[:-100])  # its metadata cut short
+    run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, progress=False,
+                                   report_only=True))
+    report = json.loads((run / "report.json").read_text())
+    assert {"file": "model_fp16.tflite", "damaged": True} in report["other_files"]
+    md = (run / "report.md").read_text()
+    assert "**Also in this folder, damaged or cut short** (their cxr-edge metadata cannot be read; " in md
+    assert "`model_fp16.tflite`." in md and "not made by cxr-convert" not in md
+    assert "`model_fp32.tflite` (fp32, converted " in md and (run / "model_fp16.tflite").is_file()
+
+
 def test_a_cache_whose_rows_are_not_the_splits_films_is_decoded_again(tiny_run, tmp_path):
     """A cache replaced or reordered (same shape) was scored as the test split; its stamp now tells."""
     import numpy as np

@@ -63,6 +63,25 @@ def test_a_signal_ignored_where_the_command_started_stays_ignored(sig):
         signal.signal(sig, before)
 
 
+def test_a_sigterm_ignored_where_the_command_started_stays_ignored_under_sigterm_as_interrupt():
+    """edge.entry.start leaves an ignored SIGTERM ignored, but run_app's sigterm_as_interrupt then took it as Ctrl-C:
+    cxr-synth started with SIGTERM ignored stopped at one, exit 130."""
+    from edge.interrupts import sigterm_as_interrupt
+
+    before = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with sigterm_as_interrupt():
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+            signal.raise_signal(signal.SIGTERM)  # ignored: nothing raised
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        with sigterm_as_interrupt(), pytest.raises(KeyboardInterrupt):  # as before where it was not ignored
+            signal.raise_signal(signal.SIGTERM)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 # A command whose work is done, with a teardown as slow as TensorFlow's: an object that Python frees as it shuts
 # down (after it has reset the signals it handles), saying so on stderr, then taking 3 s.
 _SLOW_TEARDOWN = """

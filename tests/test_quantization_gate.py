@@ -340,6 +340,27 @@ def test_report_md_claims_no_calibration_where_no_full_integer_mode_was_scored(t
         report, _ = convert(run, ["fp32"], report_only=report_only, explain=0)
         assert "calibrated" not in (run / "report.md").read_text()
         assert report["calibration_samples"] is None and report["calibrated_modes"] == []
-    report, _ = convert(run, ["int8"], report_only=True, explain=0)
+    from edge.metadata import read, rewrite
+
+    path = run / "model_int8.tflite"
+    path.write_bytes(rewrite(path.read_bytes(), lambda m: {k: v for k, v in m.items() if k != "calibration_samples"}))
+    report, _ = convert(run, ["int8"], report_only=True, explain=0)  # a file converted before files recorded it
+    assert report["calibration_samples"] is None and read(path)[1].get("calibration_samples") is None
     assert "The full-integer modes' quantization ranges were set on training images when they were converted" in (
         run / "report.md").read_text()
+
+
+def test_report_only_says_the_calibration_count_the_full_integer_file_records(tiny_run, tmp_path):
+    """--report-only read the count from run.json, which never holds it, and report.md said no number, though the
+    conversion that made the file drew one (tiny_run's: every training film, fewer than the 300 asked for)."""
+    from edge.metadata import read
+    from train.data import Split
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    n_train = len(Split.load(run / "split.json").parts["train"])
+    assert read(run / "model_int8.tflite")[1].get("calibration_samples") == n_train
+    assert read(run / "model_fp32.tflite")[1].get("calibration_samples") is None  # no ranges set on films
+    report, _ = convert(run, ["int8", "fp32"], report_only=True, explain=0)
+    assert report["calibration_samples"] == n_train
+    assert f"quantization ranges were set on {n_train} training images" in (run / "report.md").read_text()

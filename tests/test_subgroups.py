@@ -908,3 +908,22 @@ def test_groups_are_in_natural_order_numbers_as_numbers():
     order = ["site 1", "site 2", "site 10", "site 11", "ward a", "ward b"]
     assert list(per_source(y, probs, ["COVID", "Normal"], sites, n_boot=10)) == order
     assert list(by_group(y, y, 1 - y, ["COVID", "Normal"], sites, n_boot=10)) == order
+
+
+def test_a_by_source_column_keeps_the_films_own_source_column_beside_it(tmp_path):
+    """--by source replaced predictions.csv's own source column with its groups: a film whose MANIFEST.csv row gave
+    only source_repo (train.manifest.attach_sources takes it) lost its source there, '(not given)' in its place."""
+    from convert.report import evaluation_report
+
+    y = np.array([0, 1] * 10)
+    files = [f"f{k}.png" for k in range(20)]
+    sources = ["repo_a" if k < 5 else "site_b" for k in range(20)]  # the first 5: source blank, source_repo repo_a
+    grouped = [MISSING if k < 5 else "site_b" for k in range(20)]
+    evaluation_report(tmp_path, "t", y, np.eye(2)[y] * 0.8 + 0.1, ["COVID", "Normal"], files, sources=sources,
+                      n_boot=0, subgroups={"source": grouped})
+    with open(tmp_path / "predictions.csv", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+        f.seek(0)
+        rows = list(csv.DictReader(f))
+    assert len(header) == len(set(header)) and "source (MANIFEST)" in header
+    assert [r["source"] for r in rows] == sources and [r["source (MANIFEST)"] for r in rows] == grouped

@@ -86,8 +86,8 @@ def test_add_data_folders_are_taken_in_one_order_whatever_the_order_typed(tmp_pa
 
 
 @pytest.mark.parametrize("settings, says", [
-    (dict(augment=False, consistency=10.0), "--consistency 10 set a randomly augmented view against another view"),
-    (dict(augment=False, teacher_view="unmoved"), "--teacher-view unmoved set a randomly augmented view"),
+    (dict(augment=False, consistency=10.0), "--consistency 10 sets a randomly augmented view against another view"),
+    (dict(augment=False, teacher_view="unmoved"), "--teacher-view unmoved sets a randomly augmented view"),
 ])
 def test_options_that_compare_augmented_views_are_refused_without_augmentation(tmp_path, settings, says):
     """--no-augment builds no second view: --consistency's term was 0 and 'unmoved' was 'same', yet run.json

@@ -126,7 +126,9 @@ def test_a_refused_synthetic_run_leaves_nothing_behind(tmp_path):
 
 @pytest.mark.parametrize("settings, says", [
     (dict(members=2, teacher_view="unmoved"), "--members 2 ships an ensemble"),
-    (dict(teacher_members=0, consistency=10.0), "--teacher-members 0 trains one model directly"),
+    (dict(teacher_members=0, consistency=10.0), "--consistency 10 only concerns a model learning from a teacher, and "
+                                                "--teacher-members 0 trains one model directly"),
+    (dict(augment=False, consistency=1.0), "--consistency 1 sets a randomly augmented view against another view"),
     (dict(arch="seed", teacher_view="unmoved"), "--arch seed trains without a teacher by default"),
     (dict(members=2, teacher_members=3), "--teacher-members 3 would do nothing"),
     (dict(teacher="runs/other", teacher_members=2), "--teacher-members 2 (the size of a teacher to train first)"),

@@ -60,11 +60,13 @@ def check_settings(s: TrainSettings) -> int:
             why = (f"--members {s.members} ships an ensemble" if s.members > 1
                    else "--teacher-members 0 trains one model directly" if s.teacher_members == 0
                    else f"--arch {s.arch} trains without a teacher by default (--teacher-members 0)")
-            raise ValueError(f"{' and '.join(unused)} only concern a model learning from a teacher, and {why}: "
+            raise ValueError(f"{' and '.join(unused)} only concern{'s' if len(unused) == 1 else ''} a model learning "
+                             f"from a teacher, and {why}: "
                              "nothing is distilled, so leave it out")
     if not s.augment and second_view:
         # without augmentation the second view is the first film itself: the term is 0, and 'unmoved' is 'same'
-        raise ValueError(f"{' and '.join(second_view)} set a randomly augmented view against another view of the same film, "
+        raise ValueError(f"{' and '.join(second_view)} set{'s' if len(second_view) == 1 else ''} a randomly augmented "
+                         "view against another view of the same film, "
                          "and --no-augment makes no augmented view: it would change nothing; leave it out, or drop "
                          "--no-augment")
     return n_teacher

@@ -22,6 +22,8 @@ synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ri
     epilog=NOT_A_DEVICE,
     help="Write the built-in SYNTHETIC chest-X-ray-like image set (not real patients; for demos and tests) "
          "as PNG folders, one per class, with a README that says so.\n\n"
+         "Exit codes: 0 done; 2 bad usage, or a folder it will not write into (one holding other files); "
+         "130 interrupted.\n\n"
          "Example: cxr-synth synth-data --classes Normal,COVID,Viral_Pneumonia --count 40, then "
          "cxr-train --data synth-data --out runs/synth"
 )
@@ -31,7 +33,8 @@ def synth(
     count: int = typer.Option(80, min=1, help="Images per class."),
     size: int = typer.Option(192, min=32, max=4096, help="Image side in pixels (32 to 4096). Memory and time grow with its square: "
                                                   "1024 takes about 0.3 GB and 2 s a film, 4096 about 3.5 GB and 30 s a film."),
-    seed: int = typer.Option(0, help="Seed of the synthetic image generator: the same seed writes the same images."),
+    seed: int = typer.Option(0, min=0, help="Seed of the synthetic image generator (0 or more): the same seed writes "
+                                           "the same images."),
 ) -> None:
     from train.synthetic_set import drop_other_classes, generate, why_not_here
 
