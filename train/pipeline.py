@@ -183,7 +183,8 @@ def augment_batch(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf
 
 def augment_pair(x: tf.Tensor, seed: tf.Tensor, geo: keras.Sequential, bank: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """(the student's view, the teacher's view): the same augmented image, but only the student's
-    is rotated, zoomed, shifted and letterboxed; exposure, blur, noise and markers are identical in both."""
+    is rotated, zoomed, shifted and letterboxed; exposure, blur, noise and markers are drawn alike in both (the
+    markers at the same pixels of each view, so on the student's moved anatomy they lie elsewhere)."""
     s = tf.random.experimental.stateless_split(seed, 2)  # the same draws as augment_batch's
     return augment_batch(x, seed, geo, bank), photometric(burn_markers(x, s[0], bank), s[1])
 
