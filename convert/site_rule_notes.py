@@ -62,7 +62,7 @@ def seen_rule_line(site: dict) -> str | None:
     n = d["chosen_films"]["n_positive"] + d["chosen_films"]["n_negative"]
     return (f"{_rule(d)} was chosen on {n} films, "
             f"{seen['cases'] + seen['others']} of which the model was trained or validated on ({seen['cases']} {d['class']}, "
-            f"{seen['others']} others; --keep-seen): it answers them better than it will the site's next films, so the rule's "
+            f"{seen['others']} other{'' if seen['others'] == 1 else 's'}; --keep-seen): it answers them better than it will the site's next films, so the rule's "
             "figures here and what it is expected to give on the next films are optimistic; run without --keep-seen to "
             "choose it on the films the model did not see")
 
