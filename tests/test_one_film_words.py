@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 
@@ -97,12 +98,13 @@ def test_report_sections_say_one_film_one_group_one_label_as_one():
 def test_a_rule_chosen_on_one_film_of_its_class_says_one_case_one_other_one_false_alarm():
     """convert.rule_sections, site_flagged, site_rule_notes, rule_notes and the card: 'finds 1 of 1 COVID films',
     'of the 1 others, is not fitted: they played', '1 false alarms', '(3 COVID, 1 others; --keep-seen)',
-    'on the other 1 films the rule', '1 of the 12 test films are ones its rule was chosen on'."""
+    'on the other 1 films the rule', '1 of the 12 test films are ones its rule was chosen on', 'chosen on 1 films
+    that are all COVID: they hold', '--save-model: the 1 films in SITE are all COVID'."""
     from convert.operating_point import site_operating_point
     from convert.rule_notes import chosen_films_line
     from convert.rule_sections import false_alarms, site_point_section
     from convert.site_flagged import header_flagged_line
-    from convert.site_rule_notes import seen_rule_line
+    from convert.site_rule_notes import check_site_films, seen_rule_line, site_rule_costs
     from edge.card import card_text
 
     y = np.array([0, 1])
@@ -111,6 +113,14 @@ def test_a_rule_chosen_on_one_film_of_its_class_says_one_case_one_other_one_fals
     assert "it finds 1 of 1 COVID film (" in text and "of the 1 other, is not fitted: it played no part" in text
     assert "(a threshold that finds 1 of 1 case is expected to find 1 in 2 of the cases to come" in text
     assert false_alarms({"fp": 1, "tn": 4}) == "1 false alarm" and false_alarms({"fp": 2, "tn": 3}) == "2 false alarms"
+    alone = site_operating_point(np.array([0]), np.array([[0.8, 0.2]]), ["COVID", "Normal"], 0, 0.9, films="films")
+    assert any(line.endswith("was chosen on 1 film that is COVID: it holds no film of the other classes (Normal), so "
+                             "what the threshold costs them cannot be measured (README: a Normal threshold chosen on "
+                             "120 children's healthy films alone left a model finding 28 of 66 COVID films); add films "
+                             "of every class before storing it (--save-model)")
+               for line in site_rule_costs(alone, ["COVID", "Normal"]))
+    with pytest.raises(ValueError, match=r"^--save-model: the 1 film in my site is COVID: it holds no film of the other "):
+        check_site_films(["COVID"], 0, ["COVID", "Normal"], "my site", True)
     seen = {"decision": {"class": "COVID", "threshold": 0.5, "chosen_films": {"n_positive": 10, "n_negative": 10}},
             "seen": {"cases": 3, "others": 1}}
     assert "(3 COVID, 1 other; --keep-seen)" in seen_rule_line(seen)
