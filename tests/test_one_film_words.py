@@ -165,6 +165,21 @@ def test_evaluate_and_compare_lines_say_one_film_and_one_group_as_one(capsys):
     assert "for the whole set and each of 1 group (sources, --by)" in capsys.readouterr().err
 
 
+def test_a_left_out_folder_of_one_of_the_runs_own_films_says_one(tmp_path):
+    """convert.left_out: 'note: 1 of the 1 films in Other/ are this run's own films'."""
+    from PIL import Image
+
+    from convert.left_out import _renamed_class
+    from edge.digest import file_sha256
+
+    (tmp_path / "Other").mkdir()
+    Image.new("L", (8, 8)).save(tmp_path / "Other" / "a.png")
+    said: list[str] = []
+    assert _renamed_class(tmp_path, "Other", {file_sha256(tmp_path / "Other" / "a.png")}, said.append)
+    assert said == ["note: 1 of the 1 film in Other/ is this run's own film (its split): not scored as a class it was "
+                    "not trained on (a class folder renamed since training?)"]
+
+
 def test_train_messages_say_one_image_one_film_as_one(tmp_path, capsys):
     """cxr-train's loose-image warning, --holdout-source's line, --add-data's lines, and cxr-synth's README and last
     line: '1 image files lie in', 'holding out 1 images of source', '1 films train the model', 'all 1 films of
