@@ -63,7 +63,7 @@ def less_sensitive_line(d: dict, films: str, percent: bool = False, digits: int 
     found = f"finds {v['found_by_rule']} of them" if "found_by_rule" in v else "finds fewer of them"
     return (f"at its most probable class the model already reaches {c} sensitivity {share(v['sensitivity'])} on "
             f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {t}, the highest that still "
-            f"reaches {target} there, {found} (calling {c} on {v['called_by_rule']} films against "
+            f"reaches {target} there, {found} (calling {c} on {counted(v['called_by_rule'], 'film')} against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
 

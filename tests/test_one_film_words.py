@@ -101,7 +101,7 @@ def test_a_rule_chosen_on_one_film_of_its_class_says_one_case_one_other_one_fals
     'on the other 1 films the rule', '1 of the 12 test films are ones its rule was chosen on', 'chosen on 1 films
     that are all COVID: they hold', '--save-model: the 1 films in SITE are all COVID'."""
     from convert.operating_point import site_operating_point
-    from convert.rule_notes import chosen_films_line
+    from convert.rule_notes import chosen_films_line, less_sensitive_line
     from convert.rule_sections import false_alarms, site_point_section
     from convert.site_flagged import header_flagged_line
     from convert.site_rule_notes import check_site_films, seen_rule_line, site_rule_costs
@@ -131,6 +131,10 @@ def test_a_rule_chosen_on_one_film_of_its_class_says_one_case_one_other_one_fals
                          "classes COVID.")
     assert "on the other 1 film the rule" in header_flagged_line(
         {**flagged, "decision": {**seen["decision"], "chosen_films": {"n_positive": 1, "n_negative": 1}}})
+    v = {"less_sensitive": True, "called_by_rule": 1, "called": 3, "found_by_rule": 1, "tp": 2, "n_positive": 3,
+         "sensitivity": 0.667}
+    assert "(calling COVID on 1 film against 3)" in less_sensitive_line(
+        {"class": "COVID", "threshold": 0.9, "target_sensitivity": 0.3, "versus_most_probable": v}, "these films")
     films = [f"{k + 1:016x}" + "0" * 48 for k in range(12)]
     import base64
     info = {"decision_films": base64.b64encode(bytes.fromhex(films[0][:16])).decode(), "decision_chosen_on": "x"}
