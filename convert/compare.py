@@ -27,7 +27,7 @@ from convert.study_design import compared_lines
 from convert.set_notes import FEW_FILMS, copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
-from edge.figures import fixed, rounded_down
+from edge.figures import counted, fixed, rounded_down
 from convert.report_text import md_cell, md_names
 
 
@@ -197,7 +197,7 @@ def caveats(r: dict) -> list[str]:
     out += [line for line in (r.get("one_answer") or {}).values() if line]
     if r.get("too_few_films"):
         # rounded down: "or more" is a promise, and 6 films' 16.7 points said "17 points or more"
-        out.append(f"{r['n']} films scored: too few to judge, one film moves a figure by {rounded_down(1 / r['n'], 0)} "
+        out.append(f"{counted(r['n'], 'film')} scored: too few to judge, one film moves a figure by {rounded_down(1 / r['n'], 0)} "
                    "points or more")
     return out
 

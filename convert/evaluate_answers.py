@@ -17,6 +17,7 @@ from convert.evaluate_films import Films
 from convert.evaluate_lines import site_shifts
 from convert.evaluate_model import Loaded
 from edge.decision import fmt_threshold
+from edge.figures import counted
 from edge.output import said_name
 
 # films x resamples x (1 + groups) above which the intervals take long enough to say so (about 15 s here)
@@ -111,5 +112,5 @@ def say_bootstrap_time(s: Settings, f: Films) -> None:
     n_groups = len({i.source for i in f.scan.items} - {""}) + sum(len(set(v)) for v in (f.groups or {}).values())
     if not s.quiet and len(f.y) * s.n_boot * (1 + n_groups) > BOOTSTRAP_NOTE_WORK:
         print(f"cxr-evaluate: computing the 95% intervals: {s.n_boot:,} bootstrap resamples of {len(f.y):,} films, "
-              f"for the whole set and each of {n_groups} groups (sources, --by); this can take a minute or more",
+              f"for the whole set and each of {counted(n_groups, 'group')} (sources, --by); this can take a minute or more",
               file=sys.stderr, flush=True)

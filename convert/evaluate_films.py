@@ -15,6 +15,7 @@ import numpy as np
 
 from convert.evaluate_checks import Settings
 from convert.evaluate_model import Loaded, rule_words
+from edge.synthetic_words import drawn_among
 from train.scan import Scan
 
 
@@ -74,9 +75,9 @@ def _drawn(drawn: bool, res: Scan) -> bool | dict:
     """Whether the films are cxr-synth's drawings where the folder's README did not say so, said once."""
     if not drawn and res.drawn is not None and (n := int(res.drawn.sum())):  # drawings without their README
         drawn = True if n == len(res.items) else {"synthetic": n, "of": len(res.items)}
-        print(f"cxr-evaluate: note: {'all' if n == len(res.items) else f'{n} of the'} {len(res.items)} films are "
-              "SYNTHETIC drawings by cxr-synth (marked in the file, or named synthetic-CLASS-NNNN.png): these "
-              "figures, and any rule chosen on them, say nothing about real X-rays", file=sys.stderr)
+        print(f"cxr-evaluate: note: {drawn_among(n, len(res.items))} by cxr-synth (marked in the file, or named "
+              "synthetic-CLASS-NNNN.png): these figures, and any rule chosen on them, say nothing about real X-rays",
+              file=sys.stderr)
     return drawn
 
 

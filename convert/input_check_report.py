@@ -50,7 +50,7 @@ def input_check_section(report: dict, unlikeness: np.ndarray, y: np.ndarray, cla
     check["flagged_validation"] = flagged_validation
     report["input_check"] = check
     md = ["## Input check", "",
-          f"{int(atypical.sum())} of {len(atypical)} images ({fixed(float(atypical.mean()), 1, 100)}%) look unlike the images the "
+          f"{int(atypical.sum())} of {len(atypical)} images ({fixed(float(atypical.mean()), 1, 100)}%) look{'s' if int(atypical.sum()) == 1 else ''} unlike the images the "
           f"model was trained on (edge.typicality; {own_rate(flagged_validation)}): upside-down, inverted or rotated "
           "films, images that are not chest X-rays, and real films of another population or processing"
           + ("; look at them" if atypical.any() else "") + ". A film not flagged is not thereby like the training films, nor free of other disease. A large share means these films differ from "

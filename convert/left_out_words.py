@@ -87,6 +87,6 @@ def answers_line(folder: str, a: dict, labels: list[str], why: str = "left out o
     gives it ('COVID 24 (48%, 35-61)': on 50 films a bare 48% read as exact). ``whose``: who saw the films left out
     ("that either model" where cxr-compare looked in both models at once: not a fact about each)."""
     seen = a.get("seen_in_training")
-    return f"{said_name(folder)} ({a['films']:,} films, {why}) called " + ", ".join(
+    return f"{said_name(folder)} ({a['films']:,} film{'' if a['films'] == 1 else 's'}, {why}) called " + ", ".join(
         f"{c} {_share(a['called'][c]) if a['films'] else a['called'][c]['films']}" for c in labels) + (f"; {seen:,} more {whose} was trained or validated on left out" if seen and
                             not a.get("seen_kept") else f"; {seen:,} of them seen in training (--keep-seen)" if seen else "")

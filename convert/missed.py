@@ -99,9 +99,10 @@ def new_source_advice(missed: int, new: dict[str, int], seen_films: int) -> str:
     n, rest = sum(new.values()), missed - sum(new.values())
     where = (f"{'a source' if len(new) == 1 else 'sources'} the model was never trained on ({source_counts(new)})")
     if not rest:
-        return f" All {missed} missed films come from {where}: " + NEW_SITE
-    folder = (f", and the model was trained or validated on {seen_films} films of this folder (left out or marked "
-              "above)" if seen_films else "")
+        return (f" {'The 1 missed film comes' if missed == 1 else f'All {missed} missed films come'} from {where}: "
+                + NEW_SITE)
+    folder = (f", and the model was trained or validated on {counted(seen_films, 'film')} of this folder (left out or "
+              "marked above)" if seen_films else "")
     return (f" {n} of the {missed} missed films {'comes' if n == 1 else 'come'} from {where}: for "
             f"{'it' if n == 1 else 'them'}, {NEW_SITE} The other {rest} name{'s' if rest == 1 else ''} a source it was "
             f"trained on, or none{folder}: {'it' if rest == 1 else 'they'} {SAME_SOURCE}")
@@ -152,8 +153,8 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
                       "and a new site's films would not mend that; check a few labels, and train longer or on more "
                       "films before scoring other sites.")
         elif seen_films:
-            advice = (f" The model was trained or validated on {seen_films} films of this folder (left out or marked "
-                      "above), so its source is not new to it: these films may differ from those in device, view or "
+            advice = (f" The model was trained or validated on {counted(seen_films, 'film')} of this folder (left out or "
+                      "marked above), so its source is not new to it: these films may differ from those in device, view or "
                       "patients, or in their labels; check a few, and train with more such films of every class.")
         else:
             advice = (" If these films come from a hospital the model never saw, this is what a model trained on public "

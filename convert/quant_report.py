@@ -29,7 +29,7 @@ from edge.atomic import write_json, write_text
 from edge.synthetic_words import DRAWN, drawn_only, synthetic_mark, synthetic_words
 from edge.names import texts
 from edge.decision import fmt_threshold, labelling, stored_rule
-from edge.figures import fixed
+from edge.figures import counted, fixed
 from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
 
@@ -126,8 +126,8 @@ def training_data_section(data: dict | None) -> list[str]:
     md.append("")
     h = data.get("hygiene") or {}
     if h:
-        spans = ("" if h.get("duplicate_groups", 1) == 0 else
-                 f"; {h.get('groups_across_splits', 0)} groups span more than one split")
+        spans = ("" if h.get("duplicate_groups", 1) == 0 else f"; {counted(g := h.get('groups_across_splits', 0), 'group')} "
+                 f"span{'s' if g == 1 else ''} more than one split")
         unfound = UNFOUND_COPIES if "duplicate_groups" in h else f"**{UNSEARCHED_COPIES}**"
         md += [f"Duplicates: {duplicates_text(h)}{spans}. {unfound}", ""]
         if conflicts := h.get("label_conflicts"):
@@ -182,7 +182,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         ensemble += f", distilled from a {report['teacher']['parameters']:,}-parameter teacher"
     calibrated = ("" if not report.get("calibrated_modes", True) else
                   f"The full-integer modes' quantization ranges were set on {report['calibration_samples']} training "
-                  "images (stratified; never test). " if report.get("calibration_samples") else "The full-integer modes' "
+                  f"image{'' if report.get('calibration_samples') == 1 else 's'} (stratified; never test). " if report.get("calibration_samples") else "The full-integer modes' "
                   "quantization ranges were set on training images when they were converted (stratified; never test). ")
     md += [f"Run: {md_code(report['run_dir'])} — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "

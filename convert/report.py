@@ -117,9 +117,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     if (extra or {}).get("synthetic_data"):
         md += [f"> **This model was trained on {synthetic_words(extra)}.** Its figures say nothing about real X-rays.", ""]
     if drawn_films := (extra or {}).get("synthetic_films"):  # True, or {"synthetic": n, "of": m} where some are
-        which = (f"{drawn_films['synthetic']} of these {drawn_films['of']} films are" if isinstance(drawn_films, dict)
-                 else "These films are")
-        md += [f"> **{which} SYNTHETIC images (cxr-synth).** The figures, and any rule chosen on them, say "
+        one = isinstance(drawn_films, dict) and drawn_films["synthetic"] == 1
+        which = (f"{drawn_films['synthetic']} of these {drawn_films['of']} films "
+                 f"{'is a SYNTHETIC image' if one else 'are SYNTHETIC images'}" if isinstance(drawn_films, dict)
+                 else "These films are SYNTHETIC images")
+        md += [f"> **{which} (cxr-synth).** The figures, and any rule chosen on them, say "
                "nothing about real X-rays.", ""]
     md += [headline(summary), ""]
     shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown

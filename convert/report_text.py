@@ -136,8 +136,8 @@ def _worst_bin_words(bins: list[dict], floor: float) -> list[str]:
                         "probability the model gave: its probabilities can be read as they stand on films like these."]
         # one full bin (93-100%) must not vouch for the films elsewhere: 11 films given 70% were right 55% of the time
         return ["", f"Where 10 films or more share a bin ({where}: {judged} of {n} films), the share of right answers "
-                    f"is within 5 points of the probability the model gave. The other {n - judged} films lie in bins "
-                    "too sparse to judge one by one (the ECE weighs them all): these films say nothing yet of how far "
+                    f"is within 5 points of the probability the model gave. The other {n - judged} {'film lies' if n - judged == 1 else 'films lie'} in "
+                    "bins too sparse to judge one by one (the ECE weighs them all): these films say nothing yet of how far "
                     "their probabilities can be read as they stand."]
     from convert.metrics import wilson_interval
 

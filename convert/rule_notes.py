@@ -63,7 +63,7 @@ def less_sensitive_line(d: dict, films: str, percent: bool = False, digits: int 
     found = f"finds {v['found_by_rule']} of them" if "found_by_rule" in v else "finds fewer of them"
     return (f"at its most probable class the model already reaches {c} sensitivity {share(v['sensitivity'])} on "
             f"{films} ({v['tp']} of {v['n_positive']}); the threshold p >= {t}, the highest that still "
-            f"reaches {target} there, {found} (calling {c} on {v['called_by_rule']} films against "
+            f"reaches {target} there, {found} (calling {c} on {counted(v['called_by_rule'], 'film')} against "
             f"{v['called']}), so it trades sensitivity for specificity, not the other way round")
 
 
@@ -239,7 +239,7 @@ def chosen_films_line(info: dict, films_sha256: list[str], rule: str, scored: st
     n = chosen_films_among(info.get("decision_films"), films_sha256)
     if not n:
         return None
-    return (f"{n} of the {len(films_sha256)} {scored} are ones the rule this model file carries, {rule}, was chosen "
+    return (f"{n} of the {len(films_sha256)} {scored} {'is one' if n == 1 else 'are ones'} the rule this model file carries, {rule}, was chosen "
             f"on ({info.get('decision_chosen_on')}): on them its sensitivity is optimistic (the threshold was placed among "
             "their cases); score films it was not chosen on (the figures for the next films that cxr-evaluate "
             "--operating-point gave when it chose it are the honest estimate)")

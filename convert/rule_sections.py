@@ -13,6 +13,7 @@ from convert.site_rule_notes import seen_rule_line, site_rule_costs
 from convert.report_text import md_cell, md_code, md_names, warning_lines
 from edge.shell_words import shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
+from edge.figures import counted
 
 
 def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int, t: float) -> dict:
@@ -35,9 +36,12 @@ def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]
     saved = site.get("saved_to")
     cls, found, cases = md_cell(d["class"]), nf["tp"], nf["tp"] + nf["fn"]  # report.md's: text, never Markdown
     seen = site.get("seen") or {}
-    others = (f" Its specificity there, {_pct(fit['specificity'], (None, None))} of the {fit['n_negative']} others, is not "
-              + (f"fitted to the threshold, but {seen['others']} of those films trained or validated the model."
-                 if seen.get("others") else "fitted: they played no part in choosing it.") if fit["n_negative"] else "")
+    one = fit["n_negative"] == 1
+    others = (f" Its specificity there, {_pct(fit['specificity'], (None, None))} of the {fit['n_negative']} other"
+              f"{'' if one else 's'}, is not " + (f"fitted to the threshold, but {seen['others']} of those films trained or "
+                                                  "validated the model." if seen.get("others") else
+                                                  f"fitted: {'it' if one else 'they'} played no part in choosing it.")
+              if fit["n_negative"] else "")
     if missing := site.get("missing_classes"):  # a model of 3+ classes, some of them without films here
         others += (f" These films hold no {' or '.join(map(md_cell, missing))} film: the specificity counts "
                    f"{' and '.join(md_cell(c) for c in site['classes_present'] if c != d['class'])} films alone, and what the rule "
@@ -46,9 +50,9 @@ def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]
     return [f"## A threshold chosen on these films: {cls} at {100 * d['target_sensitivity']:g}% sensitivity", "",
             *warning_lines(costs, [*(labels or []), d["class"]]),
             f"{cls} whenever p({cls}) ≥ {fmt_threshold(d['threshold'], EXACT_DIGITS)}. On the films it was chosen on it "
-            f"finds {found} of {cases} {cls} films ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "
+            f"finds {found} of {counted(cases, f'{cls} film')} ({_pct(fit['sensitivity'], (None, None))}): optimistic, since the threshold was placed "
             f"among them.{others} What to expect on this site's next films: sensitivity "
-            f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {cases} cases is expected "
+            f"{_pct(nf['sensitivity'], nf['sensitivity_ci'])} (a threshold that finds {found} of {counted(cases, 'case')} is expected "
             f"to find {found} in {cases + 1} of the cases to come; the interval is the Beta({found}, {cases + 1 - found}) "
             f"spread of that share), specificity {_pct(nf['specificity'], nf['specificity_ci'])}.", "",
             *([line, ""] if (line := header_flagged_line(site)) else []),
@@ -110,4 +114,4 @@ def false_alarms(rule: dict) -> str:
     COVID films alone read as a rule that calls no healthy film COVID."""
     if rule["fp"] + rule["tn"] == 0:
         return "false alarms: not measurable, no films of other classes here"
-    return f"{rule['fp']} false alarms"
+    return counted(rule['fp'], "false alarm")

@@ -6,7 +6,7 @@ reader must be told which model saw which films, since the figures flatter that 
 
 from __future__ import annotations
 
-from edge.figures import listed
+from edge.figures import counted, listed
 from train.hygiene import COPY_CODE_BITS
 
 
@@ -60,9 +60,10 @@ def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0) -> str:
     coded = any(note.get(k) for k in ("copies", "cropped", "mirrored", "padded"))
     copies = how_found(note) + (f" (same copy code within {COPY_CODE_BITS} bits)" if coded else "")
     if note.get("left_out"):
-        return (f"{n} films that {who} was trained ({note['train']}) or validated ({note['val']}) on were left out"
+        return (f"{counted(n, 'film')} that {who} was trained ({note['train']}) or validated ({note['val']}) on "
+                f"{'was' if n == 1 else 'were'} left out"
                 f"{copies}{per_model(note)}; the figures are on the rest"
                 f"{unsearched or '; a copy altered further can go unnoticed'}.{unchecked}")
-    return (f"**{n} of the films scored are ones {who} was trained ({note['train']}) or validated ({note['val']}) "
-            f"on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}"
+    return (f"**{n} of the films scored {'is one' if n == 1 else 'are ones'} {who} was trained ({note['train']}) or "
+            f"validated ({note['val']}) on{copies} (--keep-seen): these figures flatter {'the model that saw them' if two else 'it'}"
             f"{per_model(note)}.**{unchecked}")

@@ -7,7 +7,7 @@ import numpy as np
 
 from convert.report_text import md_cell
 from convert.shifts import hardest_hit, lean
-from edge.figures import fixed
+from edge.figures import counted, fixed
 
 
 def robustness_section(robustness: dict[str, dict], classes: list[str], summary: dict | None = None) -> list[str]:
@@ -93,7 +93,7 @@ def lean_lines(robustness: dict[str, dict], classes: list[str], summary: dict | 
     expected = (counts.sum() - counts) / ((len(classes) - 1) * counts.sum())
     share = into / total
     parts = ", ".join(f"{int(n)} into {c} ({fixed(s, 0, 100)}%)" for c, n, s in zip(classes, into, share) if n)
-    md = [f"Over all shifts {total} labels changed: {parts}."]
+    md = [f"Over all shifts {counted(total, 'label')} changed: {parts}."]
     if "wrong_into" not in totals:  # a report from before the changes were told apart: no lean is named on them
         return [" ".join(md), ""]
     wrong = np.array(totals["wrong_into"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from convert.report_text import md_cell
+from edge.figures import counted
 
 
 def header_flagged(y: np.ndarray, probs: np.ndarray, k: int, threshold: float, flagged: np.ndarray) -> dict | None:
@@ -40,8 +41,8 @@ def header_flagged_line(site: dict) -> str | None:
     chosen = d["chosen_films"]["n_positive"] + d["chosen_films"]["n_negative"]
     a = h["answered"]
     cases, others = a["tp"] + a["fn"], a["fp"] + a["tn"]
-    found = f"finds {a['tp']} of {cases} {cls} films" if cases else f"has no {cls} film to find"
-    called = f" and calls {a['fp']} of {others} films of other classes {cls}" if others else ""
+    found = f"finds {a['tp']} of {counted(cases, f'{cls} film')}" if cases else f"has no {cls} film to find"
+    called = f" and calls {a['fp']} of {counted(others, 'film')} of other classes {cls}" if others else ""
     which = ", ".join(part for part in (f"{h['cases']} {cls}" if h["cases"] else "", f"{h['others']} of "
                                           f"{'another class' if h['others'] == 1 else 'other classes'}" if h["others"]
                                           else "") if part)
@@ -49,4 +50,4 @@ def header_flagged_line(site: dict) -> str | None:
             f"{'a film whose DICOM header says it is' if n == 1 else 'films whose DICOM header says they are'} no "
             "frontal chest radiograph: `edge-classify` answers such films by default, with a warning, and the figures "
             "above count them. Under `--refuse-atypical` it answers none of them: on the other "
-            f"{chosen - n} films the rule {found}{called}.")
+            f"{counted(chosen - n, 'film')} the rule {found}{called}.")

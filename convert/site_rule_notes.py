@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from convert.rule_notes import less_sensitive_line, shortfall_line, swamps_line
 from edge.decision import EXACT_DIGITS, labelling
+from edge.figures import counted
 
 
 def site_rule_warnings(site: dict, labels: list[str]) -> list[str]:
@@ -38,8 +39,8 @@ def site_rule_costs(site: dict, labels: list[str]) -> list[str]:
     spec = nf.get("specificity")
     if spec is None:  # no film of another class: nothing says what the rule costs them
         n = d["chosen_films"]["n_positive"]
-        out.append(f"{_rule(d)} was chosen on {n} films that are "
-                   + one_class_reason(d["class"], labels) + " before storing it (--save-model)")
+        out.append(f"{_rule(d)} was chosen on {counted(n, 'film')} that {'is' if n == 1 else 'are'} "
+                   + one_class_reason(d["class"], labels, n == 1) + " before storing it (--save-model)")
     else:
         # said before the file is written: a full disk may yet keep it from being saved
         stored = f" (to be stored in {site['saved_to']})" if site.get("saved_to") else ""
@@ -62,17 +63,19 @@ def seen_rule_line(site: dict) -> str | None:
     n = d["chosen_films"]["n_positive"] + d["chosen_films"]["n_negative"]
     return (f"{_rule(d)} was chosen on {n} films, "
             f"{seen['cases'] + seen['others']} of which the model was trained or validated on ({seen['cases']} {d['class']}, "
-            f"{seen['others']} others; --keep-seen): it answers them better than it will the site's next films, so the rule's "
+            f"{seen['others']} other{'' if seen['others'] == 1 else 's'}; --keep-seen): it answers them better than it will the site's next films, so the rule's "
             "figures here and what it is expected to give on the next films are optimistic; run without --keep-seen to "
             "choose it on the films the model did not see")
 
 
-def one_class_reason(cls: str, labels: list[str]) -> str:
-    """Why a threshold chosen on films of ``cls`` alone must not be stored, after "... films that are"."""
+def one_class_reason(cls: str, labels: list[str], one: bool = False) -> str:
+    """Why a threshold chosen on films of ``cls`` alone must not be stored, after "... films that are" (``one``: after
+    "... 1 film that is", which read '1 films that are all COVID: they hold')."""
     others = "/".join(c for c in labels if c != cls)
-    return (f"all {cls}: they hold no film of the other classes ({others}), so what the threshold costs them cannot "
-            "be measured (README: a Normal threshold chosen on 120 children's healthy films alone left a model finding "
-            "28 of 66 COVID films); add films of every class")
+    return ((f"{cls}: it holds" if one else f"all {cls}: they hold")
+            + f" no film of the other classes ({others}), so what the threshold costs them cannot be measured (README: "
+            "a Normal threshold chosen on 120 children's healthy films alone left a model finding 28 of 66 COVID "
+            "films); add films of every class")
 
 
 def check_site_films(films: list[str], k: int, labels: list[str], where: str, saving: bool) -> None:
@@ -83,7 +86,8 @@ def check_site_films(films: list[str], k: int, labels: list[str], where: str, sa
         held = f"the one film in {where} is not {cls}" if n == 1 else f"none of the {n} films in {where} is {cls}"
         raise ValueError(f"--operating-point: {held}, so there is no {cls} film to choose a threshold on; add {cls} films")
     if saving and all(f == cls for f in films):
-        raise ValueError(f"--save-model: the {n} films in {where} are " + one_class_reason(cls, labels))
+        raise ValueError(f"--save-model: the {counted(n, 'film')} in {where} {'is' if n == 1 else 'are'} "
+                         + one_class_reason(cls, labels, n == 1))
     if saving and (missing := missing_others(films, k, labels)):
         raise ValueError(f"--save-model: the {n} films in {where} " + some_classes_reason(missing, films, k, labels))
 

@@ -112,7 +112,7 @@ def design_line(d: dict) -> str:
     listed = _names(trained.get("sources") or {}, "films", more=trained.get("more", 0))
     partly = _unnamed(d)
     if d["kind"] == "internal" and d["reason"] == "seen":
-        return (f"**Internal validation:** {d['seen_films']} films of this folder were among the model's training or "
+        return (f"**Internal validation:** {_seen(d)} among the model's training or "
                 "validation films, so the others most likely come from the same collection. These figures show how "
                 f"well it fits those archives; {UNSEEN_HOSPITAL}.")
     if d["kind"] == "internal":
@@ -124,12 +124,12 @@ def design_line(d: dict) -> str:
                 f"trained on ({listed}). A source named otherwise here may still be one of them; and one hospital's "
                 "figures say little about another's.")
     if d["kind"] == "mixed" and d["reason"] == "seen":
-        return (f"**Partly internal:** {d['seen_films']} films of this folder were among the model's training or "
+        return (f"**Partly internal:** {_seen(d)} among the model's training or "
                 "validation films, so the folder overlaps its training collection, though the films scored name no "
                 f"source it was trained on ({listed}). How the others relate to its training films cannot be told.")
     if d["kind"] == "mixed":
-        return (f"**Partly internal:** {d['films_from_training_sources']} of the {d['films_named']} films naming a "
-                f"source come from sources the model was trained on ({_names(d['shared_sources'], 'here')}); only the "
+        return (f"**Partly internal:** {_from_trained(d)} the model was trained on "
+                f"({_names(d['shared_sources'], 'here')}); only the "
                 "others show how it does at a hospital it never saw (the per-source table gives them apart).")
     if d["reason"] == "no sources here":
         return ("**Internal or external validation? Unknown:** these films name no source (a MANIFEST.csv with a "
@@ -140,7 +140,7 @@ def design_line(d: dict) -> str:
     if d.get("seen_films"):
         return ("**Internal or external validation? Partly internal, the rest unknown:** the model file does not "
                 f"record where its training films came from ({why}), so these films' sources cannot be compared "
-                f"with them; but {d['seen_films']} films of this folder were among the model's training or validation "
+                f"with them; but {_seen(d)} among the model's training or validation "
                 f"films, so the folder overlaps its training collection. {_SEEN_FIGURES}")
     return ("**Internal or external validation? Unknown:** the model file does not record where its training films "
             f"came from ({why}: a MANIFEST.csv with a `source` column beside them, before training, would), so "
@@ -148,10 +148,24 @@ def design_line(d: dict) -> str:
             f"it fits those archives; {UNSEEN_HOSPITAL}.")
 
 
+def _seen(d: dict) -> str:
+    """'3 films of this folder were', '1 film of this folder was' (it read '1 films of this folder were')."""
+    n = d["seen_films"]
+    return f"{counted(n, 'film')} of this folder {'was' if n == 1 else 'were'}"
+
+
+def _from_trained(d: dict) -> str:
+    """'3 of the 40 films naming a source come from sources', '1 of the 40 ... comes from a source'."""
+    n = d["films_from_training_sources"]
+    return (f"{n} of the {d['films_named']} films naming a source "
+            f"{'comes from a source' if n == 1 else 'come from sources'}")
+
+
 def _unnamed(d: dict) -> str:
     """' (2 of the 82 films name no source and are not counted)' where some films, not all, name none; else ''."""
     unnamed_here = d["films"] - d["films_named"]
-    return (f" ({unnamed_here} of the {d['films']} films name no source and are not counted)"
+    return (f" ({unnamed_here} of the {d['films']} films "
+            f"{'names no source and is' if unnamed_here == 1 else 'name no source and are'} not counted)"
             if unnamed_here and d["films_named"] else "")
 
 
@@ -159,18 +173,17 @@ def design_short(d: dict, whose: str = "its") -> str:
     """The kind in a clause, for a report that names several models (cxr-compare; ``whose``: the model's
     in words, and ``d``'s seen films that model's own)."""
     if d["kind"] == "internal":
-        return (f"internal validation: {d['seen_films']} films of this folder were among {whose} training or "
+        return (f"internal validation: {_seen(d)} among {whose} training or "
                 "validation films" if d["reason"] == "seen"
                 else f"internal validation: every film here{_unnamed(d)} comes from a source it was trained on")
     if d["kind"] == "external":
         return f"external validation by source name: no film here{_unnamed(d)} comes from a source it was trained on"
     if d["kind"] == "mixed" and d["reason"] == "seen":
-        return (f"partly internal: {d['seen_films']} films of this folder were among {whose} training or validation "
+        return (f"partly internal: {_seen(d)} among {whose} training or validation "
                 "films, though the films scored name no source it was trained on")
     if d["kind"] == "mixed":
-        return (f"partly internal: {d['films_from_training_sources']} of the {d['films_named']} films naming a source "
-                "come from sources it was trained on")
-    seen = (f", though {d['seen_films']} films of this folder were among {whose} training or validation films"
+        return f"partly internal: {_from_trained(d)} it was trained on"
+    seen = (f", though {_seen(d)} among {whose} training or validation films"
             if d.get("seen_films") else "")
     return ("internal or external, unknown: these films name no source" if d["reason"] == "no sources here" else
             f"internal or external, unknown: its file records no sources of its training films{seen}")
@@ -191,11 +204,11 @@ def design_note(d: dict) -> str | None:
         return ("internal validation: these films come from the archives the model was trained on; at a hospital "
                 "it never saw, figures are usually lower (report.md says more)")
     if d.get("seen_films") and (d["reason"] == "seen" or d["kind"] == "unknown"):
-        return (f"{d['seen_films']} films of this folder were among the model's training or validation films: the "
+        return (f"{_seen(d)} among the model's training or validation films: the "
                 "folder overlaps its training collection (report.md says more)")
     if d["kind"] == "mixed":
-        return (f"{d['films_from_training_sources']} of the {d['films_named']} films naming a source come from sources "
-                "the model was trained on: only the others show how it does at a hospital it never saw (report.md, "
+        return (f"{_from_trained(d)} the model was trained on: only the others show how it does at a hospital it "
+                "never saw (report.md, "
                 "per source)")
     return None
 

@@ -223,7 +223,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          f"{_ci(rule['sensitivity'])}, specificity {_ci(rule['specificity'])}"
                          f"{calls_most(rule['specificity'], rule['class'])}")
             if chosen := rule.get("chosen_films"):
-                lines.append(f"  Warning: {chosen[0]} of those {chosen[1]} test films are ones its rule was chosen on: "
+                lines.append(f"  Warning: {chosen[0]} of those {chosen[1]} test films {'is one' if chosen[0] == 1 else 'are ones'} "
+                             "its rule was chosen on: "
                              "there its sensitivity is optimistic (the threshold was placed among them)")
             if others := rule.get("others_text"):  # each other class's test films it still finds (convert.card)
                 lines.append(f"  Warning: with its rule the device seldom answers {'/'.join(rule['swamped'])}: it finds {others}"

@@ -43,3 +43,15 @@ def drawn_only(record: dict[str, Any]) -> bool:
     """Whether a record (a model's metadata, run.json or report) says its films were all cxr-synth's drawings."""
     return (isinstance(record, dict) and bool(record.get("synthetic_data"))
             and not synthetic_words(record).startswith("partly"))
+
+
+def drawn_among(n: int, of: int, films: str = "films") -> str:
+    """'all 14 films are SYNTHETIC drawings', '8 of the 14 films are ...', '1 of the 14 films is a SYNTHETIC drawing'
+    (it read '1 of the 14 films are SYNTHETIC drawings'), 'the one film is a SYNTHETIC drawing' where one was scored:
+    cxr-train's, cxr-evaluate's and an older run's note on cxr-synth's films found by their mark. ``films``: the noun
+    with what follows it ('films of its split')."""
+    one = films.replace("films", "film", 1)
+    if n == of == 1:
+        return f"the one {one} is a SYNTHETIC drawing"
+    share = f"all {of} {films}" if n == of else f"{n} of the {of} {films}"
+    return f"{share} {'is a SYNTHETIC drawing' if n == 1 else 'are SYNTHETIC drawings'}"

@@ -700,4 +700,5 @@ def test_too_few_films_promises_no_more_points_than_one_film_moves():
 
     for n, said in ((6, 16), (13, 7), (15, 6), (18, 5), (8, 12), (1, 100)):
         r = compare(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), ["COVID", "Normal"], n_boot=100)
-        assert caveats(r)[-1] == f"{n} films scored: too few to judge, one film moves a figure by {said} points or more"
+        films = "1 film" if n == 1 else f"{n} films"  # '1 films scored' before
+        assert caveats(r)[-1] == f"{films} scored: too few to judge, one film moves a figure by {said} points or more"

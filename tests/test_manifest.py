@@ -174,7 +174,7 @@ def test_an_image_outside_every_class_folder_is_said(tmp_path, capsys):
     items, _, _ = discover(tmp_path)
     assert len(items) == 4  # no class: not used
     err = capsys.readouterr().err
-    assert f"1 image files lie in {tmp_path} itself, outside any class folder (e.g. stray.png): not used" in err
+    assert f"1 image file lies in {tmp_path} itself, outside any class folder (e.g. stray.png): not used" in err  # '1 image files lie' before
 
 
 def test_two_films_whose_names_differ_only_in_case_or_unicode_form_keep_their_own_rows(tmp_path):

@@ -45,7 +45,7 @@ def test_a_rule_chosen_with_seen_films_kept_is_called_optimistic(tiny_run, tmp_p
     (warn,) = [line for line in r.output.splitlines() if "--keep-seen): it answers them better" in line]
     assert warn.startswith("cxr-evaluate: warning: the rule COVID whenever p >= ")
     assert (f"was chosen on 32 films, {seen} of which the model was trained or validated on ({site['seen']['cases']} "
-            f"COVID, {site['seen']['others']} others; --keep-seen)") in warn
+            f"COVID, {site['seen']['others']} other{'' if site['seen']['others'] == 1 else 's'}; --keep-seen)") in warn
     text = (out / "report.md").read_text()
     assert "played no part" not in text
     assert f"is not fitted to the threshold, but {site['seen']['others']} of those films trained or validated the model." \

@@ -247,5 +247,5 @@ def test_a_stored_rule_scored_on_films_of_its_class_alone_claims_no_false_alarms
     # films of both classes: the false alarms counted, and the Normal row's specificity is a share of real films
     both = evaluation_report(tmp_path / "b", "t", np.r_[y, [1, 1]], np.stack([np.r_[p0, 0.5, 0.1], 1 - np.r_[p0, 0.5, 0.1]], 1),
                              ["COVID", "Normal"], [f"f{k}.png" for k in range(10)], n_boot=10, threshold=(0, 0.2947))
-    assert "1 false alarms" in (tmp_path / "b" / "report.md").read_text()
+    assert "1 false alarm" in (tmp_path / "b" / "report.md").read_text()  # '1 false alarms' before
     assert next(r for r in both["metrics"]["per_class"] if r["class"] == "Normal")["specificity"] is not None

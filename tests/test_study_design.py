@@ -52,7 +52,8 @@ def test_films_of_other_sources_are_external_by_name_only():
 def test_a_mix_counts_the_films_of_training_sources():
     d = evaluation_design(TRAINED, ["site-A", "site-C", "site-C", ""])
     assert d["kind"] == "mixed"
-    assert "1 of the 3 films naming a source come from sources the model was trained on" in design_line(d)
+    # '1 of the 3 films naming a source come from sources' before
+    assert "1 of the 3 films naming a source comes from a source the model was trained on" in design_line(d)
 
 
 def test_films_the_model_saw_make_a_folder_partly_internal_whatever_its_names():

@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
 
+from edge.figures import counted
 from edge.film_files import is_image_file, is_image_name, lacks_image_suffix
 from edge.names import is_text
 from edge.output import said_name
@@ -135,8 +136,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if warning := archives_warning(data_dir, archives_in(data_dir) + [p for p, c in archives if c in classes]):
         log(warning)  # COVID.zip beside the class folders, Normal/more films.zip: their films were never read
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
-        log(f"warning: {len(loose)} image files lie in {data_dir} itself, outside any class folder (e.g. "
-            f"{said_name(loose[0])}): "
+        log(f"warning: {counted(len(loose), 'image file')} {'lies' if len(loose) == 1 else 'lie'} in {data_dir} itself, "
+            f"outside any class folder (e.g. {said_name(loose[0])}): "
             "not used; put each in the folder of its class")
     try:
         attach_sources(items, data_dir, log, check_labels)

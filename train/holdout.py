@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from edge.figures import counted
 from train.data import Item
 from train.patients import text_key
 
@@ -81,7 +82,7 @@ def holdout_line(holdout: str, held: list[Item], left_out: dict[str, int] | None
     counts = _by_source(held)
     also = left_out_text(left_out or {"copies": 0, "same_patients": 0})
     if len(counts) == 1:
-        line = f"holding out {len(held)} images of source {held[0].source or holdout!r} as an external set"
+        line = f"holding out {counted(len(held), 'image')} of source {held[0].source or holdout!r} as an external set"
     else:
         each = ", ".join(f"{n} of {src}" for src, n in counts.items())
         line = (f"holding out {len(held)} images of {len(counts)} sources matching {holdout!r} as an external set "

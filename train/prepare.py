@@ -17,6 +17,7 @@ from edge.dicom_view import headers_warning
 from edge.figures import counted
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
+from edge.synthetic_words import drawn_among
 from train.audit import shortcut_audit, summary_line
 from train.class_choice import as_folders, classes_option, composed_labels
 from train.class_folders import left_out_text
@@ -149,8 +150,10 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     for folder in s.add_data:
         added = [it for it in items if it.path.startswith(added_prefix(folder))]
         if added and all(id(it) in ext_ids for it in added):
-            log(f"note: all {len(added)} films of --add-data {folder} are held out by --holdout-source "
-                f"{s.holdout_source!r}: none of them trains the model")
+            one = len(added) == 1
+            log(f"note: {'the 1 film' if one else f'all {len(added)} films'} of --add-data {folder} "
+                f"{'is' if one else 'are'} held out by --holdout-source {s.holdout_source!r}: "
+                f"{'it does not train' if one else 'none of them trains'} the model")
     # The audit looks at what the model learns from: the held-out films are scored, never trained on.
     audit = shortcut_audit([res.traits[index[id(it)]] for it in kept],
                            np.array([classes.index(i.label) for i in kept]), classes)
@@ -188,7 +191,8 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
         root = added_prefix(folder)
         n = {p: sum(i.path.startswith(root) for i in parts[p]) for p in ("train", "val", "test")}
         if sum(n.values()):
-            log(f"--add-data {folder}: {n['train']} films train the model, {n['val']} validate it, {n['test']} test it")
+            log(f"--add-data {folder}: {counted(n['train'], 'film')} train{'s' if n['train'] == 1 else ''} the model, "
+                f"{n['val']} validate{'s' if n['val'] == 1 else ''} it, {n['test']} test{'s' if n['test'] == 1 else ''} it")
     if external:
         parts["external"] = sorted(external, key=name_order)
     hygiene["groups_across_splits"] = cross_split_duplicates(
@@ -207,7 +211,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     # cxr-synth's films known by their own mark: copied without their README, or among real films
     if drawn and not synthetic and not (made_by_synth and len(drawn) == of):
         n = len(drawn)
-        log(f"note: {'all' if n == of else f'{n} of the'} {of} films are SYNTHETIC drawings by cxr-synth (e.g. "
+        log(f"note: {drawn_among(n, of)} by cxr-synth (e.g. "
             f"{shown(drawn[0])}; marked in the file, or named synthetic-CLASS-NNNN.png): the model is marked as "
             f"trained on {'' if n == of else 'partly '}synthetic images, and its figures say nothing about real X-rays")
     notes = {"synthetic": synthetic or bool(made_by_synth) or bool(drawn), "holdout_source": s.holdout_source,

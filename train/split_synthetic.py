@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from edge.synthetic_words import drawn_among
 from train.data import Split
 from train.scan import film_file
 from train.side_file import SideFileError, read_side_file
@@ -68,7 +69,7 @@ def synthetic_unrecorded(record: dict, split: Split, where: str, whose: str) -> 
     if made:
         found = f"{', '.join(made)} holds SYNTHETIC images (its README.md says cxr-synth wrote it)"
     else:
-        found = (f"{'all' if n == of else f'{n} of the'} {of} films of its split are SYNTHETIC drawings by cxr-synth "
+        found = (f"{drawn_among(n, of, 'films of its split')} by cxr-synth "
                  f"(e.g. {drawn[0]}; marked in the file, or named synthetic-CLASS-NNNN.png)")
     partly = "partly " if not made and n < of else ""
     line = (f"note: {where} (cxr-edge {record.get('cxr_edge_version') or 'older than 0.5'}, "

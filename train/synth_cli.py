@@ -13,6 +13,7 @@ from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import fail
 from edge.comma_list import comma_items
 from edge.error_lines import one_line_errors
+from edge.figures import counted
 
 synth_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
@@ -52,7 +53,7 @@ def synth(
                             "README that describes one of them", create=True):
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
         drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
-    print(f"wrote {len(written)} SYNTHETIC images to {out_dir}")
+    print(f"wrote {counted(len(written), 'SYNTHETIC image')} to {out_dir}")
 
 
 def synth_main() -> None:

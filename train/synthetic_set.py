@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.atomic import write_bytes, write_text
+from edge.figures import counted
 from edge.leftovers import clear_leftovers, temporary_for
 from train.run_lock import LOCK_NAME
 from train.side_file import SideFileError, read_side_file
@@ -68,7 +69,7 @@ def _readme_text(classes: Sequence[str], n_per_class: int, size: tuple[int, int]
     lines = [
         f"{README_START} (train/synthetic.py), NOT real patients or "
         f"medical data; for demos and tests only. seed={seed}, {n_per_class} per class x "
-        f"{len(classes)} classes = {total} images, {size[0]}x{size[1]} px.",
+        f"{len(classes)} class{'' if len(classes) == 1 else 'es'} = {counted(total, 'image')}, {size[0]}x{size[1]} px.",
         "",
     ]
     if written is not None:
@@ -92,7 +93,7 @@ def _readme_text(classes: Sequence[str], n_per_class: int, size: tuple[int, int]
     }
     for c in classes:
         count = n_per_class if written is None else f"{written.get(c, 0)} of {n_per_class}"
-        lines.append(f"- {c}: {count} images in {c}/ ({about[c]})")
+        lines.append(f"- {c}: {count} image{'' if n_per_class == 1 else 's'} in {c}/ ({about[c]})")
     lines += [
         "",
         "Regenerate with:",
