@@ -20,7 +20,6 @@ import numpy as np
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
 from edge.decision import labels_for
-from edge.figures import counted
 from edge.preprocess import PreprocessConfig
 from train.data import Item
 from train.scan import scan
@@ -192,9 +191,10 @@ def _renamed_class(data_dir: Path, folder: str, split_films: set[str], log: Call
             continue
     if not items or 2 * own <= len(items):
         return False
-    log(f"note: {own} of the {counted(len(items), 'film')} in {folder}/ {'is' if own == 1 else 'are'} this run's own "
-        f"film{'' if own == 1 else 's'} (its split): not scored as a class it was not trained on (a class folder renamed "
-        "since training?)")
+    which = ("the one film" if len(items) == 1 else f"all {len(items)} films" if own == len(items)
+             else f"{own} of the {len(items)} films")
+    log(f"note: {which} in {folder}/ {'is' if own == 1 else 'are'} this run's own film{'' if own == 1 else 's'} (its "
+        "split): not scored as a class it was not trained on (a class folder renamed since training?)")
     return True
 
 

@@ -170,7 +170,7 @@ def test_evaluate_and_compare_lines_say_one_film_and_one_group_as_one(capsys):
 
 
 def test_a_left_out_folder_of_one_of_the_runs_own_films_says_one(tmp_path):
-    """convert.left_out: 'note: 1 of the 1 films in Other/ are this run's own films'."""
+    """convert.left_out: 'note: 1 of the 1 films in Other/ are this run's own films', now 'the one film ... is'."""
     from PIL import Image
 
     from convert.left_out import _renamed_class
@@ -180,8 +180,13 @@ def test_a_left_out_folder_of_one_of_the_runs_own_films_says_one(tmp_path):
     Image.new("L", (8, 8)).save(tmp_path / "Other" / "a.png")
     said: list[str] = []
     assert _renamed_class(tmp_path, "Other", {file_sha256(tmp_path / "Other" / "a.png")}, said.append)
-    assert said == ["note: 1 of the 1 film in Other/ is this run's own film (its split): not scored as a class it was "
+    assert said == ["note: the one film in Other/ is this run's own film (its split): not scored as a class it was "
                     "not trained on (a class folder renamed since training?)"]
+    Image.new("L", (8, 8), 9).save(tmp_path / "Other" / "b.png")  # 'all 2', not '2 of the 2'
+    said.clear()
+    own = {file_sha256(tmp_path / "Other" / n) for n in ("a.png", "b.png")}
+    assert _renamed_class(tmp_path, "Other", own, said.append)
+    assert said[0].startswith("note: all 2 films in Other/ are this run's own films (its split)")
 
 
 def test_train_messages_say_one_image_one_film_as_one(tmp_path, capsys):
