@@ -560,8 +560,8 @@ def test_cxr_evaluate_writes_no_report_among_the_films_or_over_a_runs_own(tiny_r
     assert (tiny_run / "report.md").read_bytes() == before
 
 
-def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(tiny_run, tmp_path):
-    """siteA/test and siteB/test both report into MODEL_DIR/test-report: the second replaced the first unsaid."""
+def _two_sites_test_folders(tiny_run, tmp_path):
+    """siteA/test and siteB/test, each with the tiny run's films, and a copy of its int8 file in m/: the model."""
     data = _data(tiny_run)
     model = tmp_path / "m" / "model_int8.tflite"
     model.parent.mkdir()
@@ -569,6 +569,12 @@ def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(
     for site in ("siteA", "siteB"):
         shutil.copytree(data / "COVID", tmp_path / site / "test" / "COVID")
         shutil.copytree(data / "Normal", tmp_path / site / "test" / "Normal")
+    return model
+
+
+def test_a_default_report_folder_shared_by_two_data_folders_of_one_name_is_said(tiny_run, tmp_path):
+    """siteA/test and siteB/test both report into MODEL_DIR/test-report: the second replaced the first unsaid."""
+    model = _two_sites_test_folders(tiny_run, tmp_path)
     first = _evaluate(str(model), str(tmp_path / "siteA" / "test"))
     assert first.exit_code == 0 and "replacing the report" not in first.output
     again = _evaluate(str(model), str(tmp_path / "siteA" / "test"))
@@ -587,13 +593,7 @@ def test_a_relative_data_folder_typed_in_two_sites_is_told_apart(tiny_run, tmp_p
     """'test' typed in siteA/ and then in siteB/ (one model, so one MODEL_DIR/test-report): report.json kept 'test' as
     typed, read back in siteB/ it was siteB's, and siteA's report was replaced unsaid. The earlier report's absolute
     paths tell them apart, and the note names which test/ it was."""
-    data = _data(tiny_run)
-    model = tmp_path / "m" / "model_int8.tflite"
-    model.parent.mkdir()
-    shutil.copy(tiny_run / "model_int8.tflite", model)
-    for site in ("siteA", "siteB"):
-        shutil.copytree(data / "COVID", tmp_path / site / "test" / "COVID")
-        shutil.copytree(data / "Normal", tmp_path / site / "test" / "Normal")
+    model = _two_sites_test_folders(tiny_run, tmp_path)
     monkeypatch.chdir(tmp_path / "siteA")
     first = _evaluate(str(model), "test")
     assert first.exit_code == 0, first.output
@@ -606,6 +606,7 @@ def test_a_relative_data_folder_typed_in_two_sites_is_told_apart(tiny_run, tmp_p
     assert f"note: replacing the report on {tmp_path / 'siteA' / 'test'} in {model.parent / 'test-report'}" in second.output
     again = _evaluate(str(model), "test")
     assert "replacing the report" not in again.output  # siteB's own, renewed
+
 
 def test_a_threshold_chosen_on_the_films_keeps_its_film_on_its_side_in_the_per_film_figures(tmp_path):
     """--operating-point chooses a threshold that is one film's own probability; report.json stated it
