@@ -149,3 +149,43 @@ def test_info_writes_a_stored_figure_that_is_not_a_number_as_null(tmp_path):
         info = json.loads(r.stdout, parse_constant=refuse)
         assert info["decision"]["chosen_films"] == {"sensitivity": 1.0, "specificity": None, "n_positive": 4,
                                                     "n_negative": 0}
+
+
+def test_selftest_json_writes_a_deviation_that_is_no_number_as_null(tiny_run, tmp_path):
+    """A self-test whose probabilities hold a NaN (the device's runtime gave one, or the file's reference was
+    damaged) printed "max_deviation": NaN with --selftest --json, which jq and JavaScript's JSON.parse refuse: the
+    one line a monitoring script reads failed to parse, where it should read a failed self-test."""
+    from edge.metadata import attach, read
+
+    flatbuffer, meta, files = read(tiny_run / "model_int8.tflite")
+    spec = json.loads(files["selftest.json"])
+    spec["probabilities"][0][0] = float("nan")
+    model = tmp_path / "nan_reference.tflite"
+    model.write_bytes(attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(spec).encode()}))
+
+    def refuse(constant: str):
+        raise AssertionError(f"{constant} is no JSON")
+
+    r = CliRunner().invoke(app, ["--selftest", "--json", "--model", str(model)])
+    assert r.exit_code == 1, r.output
+    result = json.loads(r.stdout, parse_constant=refuse)
+    assert result["passed"] is False and result["max_deviation"] is None
+    assert set(result) == _documented("With `--json`, one line:", "A file converted")  # what docs/commands.md names
+
+
+def _documented(start: str, end: str) -> set[str]:
+    """The `names` docs/commands.md gives between ``start`` and ``end`` (a field list it promises programs)."""
+    import re
+
+    docs = " ".join((Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    said = docs[docs.index(start) + len(start):]
+    return set(re.findall(r"`([a-z_]+)`", said[:said.index(end)])) - {"null", "true", "false"}  # values, not names
+
+
+def test_the_csv_header_docs_give_is_the_one_written():
+    """docs/commands.md named --csv's columns one by one in prose, never the header a script matches a log's first
+    line against; the header it now gives in full is csv_columns' for a COVID, Normal model."""
+    from edge.output import csv_columns
+
+    docs = " ".join((Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    assert f"The header in full, for a COVID, Normal model: `{','.join(csv_columns(['COVID', 'Normal']))}`" in docs
