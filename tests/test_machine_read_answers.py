@@ -189,3 +189,12 @@ def test_the_csv_header_docs_give_is_the_one_written():
 
     docs = " ".join((Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8").split())
     assert f"The header in full, for a COVID, Normal model: `{','.join(csv_columns(['COVID', 'Normal']))}`" in docs
+
+
+def test_convert_report_names_a_files_missing_rule_null_as_info_does(tiny_run):
+    """cxr-convert's report.json left "decision" out of a .tflite that stores no rule, where --info, cxr-evaluate's
+    and cxr-compare's provenance give null for the same fact (and docs/commands.md says --info's decision is 'as each
+    model's decision in report.json'): a script reading report["models"]["int8"]["decision"] failed on such files."""
+    models = json.loads((tiny_run / "report.json").read_text(encoding="utf-8"))["models"]
+    for mode in ("int8", "fp32"):  # the files: the Keras model is no file a device runs, and stores no rule
+        assert "decision" in models[mode] and models[mode]["decision"] is None, mode
