@@ -198,3 +198,38 @@ def test_convert_report_names_a_files_missing_rule_null_as_info_does(tiny_run):
     models = json.loads((tiny_run / "report.json").read_text(encoding="utf-8"))["models"]
     for mode in ("int8", "fp32"):  # the files: the Keras model is no file a device runs, and stores no rule
         assert "decision" in models[mode] and models[mode]["decision"] is None, mode
+
+
+def test_a_map_whose_covered_film_gives_nan_is_a_map_error_not_nan_in_the_json(tmp_path):
+    """A model whose output is finite for the film but NaN with a square of it covered (here sqrt(max pixel -
+    0.998): the film's one bright corner, covered, leaves a negative root) wrote "covered_probability": NaN with
+    --explain --json, which jq and JavaScript's JSON.parse refuse, and drew a map of NaN. The label stands; the map
+    is not written, and map_error says why."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+    from PIL import Image
+
+    from convert.export import convert
+
+    inputs = keras.Input((32, 32, 1))
+    brightest = keras.layers.GlobalMaxPooling2D()(keras.layers.Rescaling(1 / 255.0)(inputs))
+    dense = keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant([[1.0, 0.0]]),
+                               bias_initializer=keras.initializers.Constant([-0.998, 0.5]))(brightest)
+    model = tmp_path / "root.tflite"
+    model.write_bytes(convert(keras.Model(inputs, keras.layers.Lambda(keras.ops.sqrt)(dense)), "fp32"))
+    i, j = np.mgrid[0:64, 0:64]
+    film = (20 + i + j).astype(np.uint8)
+    film[:8, :8] = 255  # the first square the map covers: all of the film's brightest pixels
+    Image.fromarray(film).save(tmp_path / "corner.png")
+
+    def refuse(constant: str):
+        raise AssertionError(f"{constant} is no JSON")
+
+    r = CliRunner().invoke(app, [str(tmp_path / "corner.png"), "--model", str(model), "--labels", "A,B", "--json",
+                                 "--explain", str(tmp_path / "maps")])
+    assert r.exit_code == 1, r.output  # a map not written, as for any other map that fails
+    (answer,) = [json.loads(line, parse_constant=refuse) for line in r.stdout.splitlines()]
+    assert answer["label"] == "B" and "covered_probability" not in answer and "map" not in answer
+    assert "no finite output" in answer["map_error"]
