@@ -248,6 +248,9 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
                          "(over a film of the same name), so give --explain a folder of its own")
     found = occlusion(model.log_scores, image, label)
+    if not np.isfinite(found.heat).all() or not np.isfinite(found.largest_fall):  # NaN: a map of nothing, and
+        # "covered_probability": NaN in --json, which no JSON parser reads; the label stands, its map_error says why
+        raise ValueError("the model gave no finite output, NaN or infinity, with a square of the film covered")
     stem = map_stem(Path(path).name)
     mark = synthetic_mark(model.meta)  # a demo model's map of a real film said nothing of its drawings (hunt 58, H1)
 

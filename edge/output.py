@@ -12,6 +12,7 @@ from typing import Callable
 
 from edge.controls import CONTROL, escaped
 from edge.figures import exact_text
+from edge.jsonable import to_jsonable
 from edge.names import as_text, texts
 
 from edge.batch import Result
@@ -230,8 +231,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 
 
 def print_selftest(result: dict, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(texts(result)))
+    if as_json:  # a deviation that is no number (NaN: the device's or the file's probabilities) as null, not NaN
+        print(json.dumps(texts(to_jsonable(result))))
         return
     verdict = "PASSED" if result["passed"] else "FAILED"
     checks = result.get("checks", "decode, preprocess, classify")

@@ -149,3 +149,87 @@ def test_info_writes_a_stored_figure_that_is_not_a_number_as_null(tmp_path):
         info = json.loads(r.stdout, parse_constant=refuse)
         assert info["decision"]["chosen_films"] == {"sensitivity": 1.0, "specificity": None, "n_positive": 4,
                                                     "n_negative": 0}
+
+
+def test_selftest_json_writes_a_deviation_that_is_no_number_as_null(tiny_run, tmp_path):
+    """A self-test whose probabilities hold a NaN (the device's runtime gave one, or the file's reference was
+    damaged) printed "max_deviation": NaN with --selftest --json, which jq and JavaScript's JSON.parse refuse: the
+    one line a monitoring script reads failed to parse, where it should read a failed self-test."""
+    from edge.metadata import attach, read
+
+    flatbuffer, meta, files = read(tiny_run / "model_int8.tflite")
+    spec = json.loads(files["selftest.json"])
+    spec["probabilities"][0][0] = float("nan")
+    model = tmp_path / "nan_reference.tflite"
+    model.write_bytes(attach(flatbuffer, meta, {**files, "selftest.json": json.dumps(spec).encode()}))
+
+    def refuse(constant: str):
+        raise AssertionError(f"{constant} is no JSON")
+
+    r = CliRunner().invoke(app, ["--selftest", "--json", "--model", str(model)])
+    assert r.exit_code == 1, r.output
+    result = json.loads(r.stdout, parse_constant=refuse)
+    assert result["passed"] is False and result["max_deviation"] is None
+    assert set(result) == _documented("With `--json`, one line:", "A file converted")  # what docs/commands.md names
+
+
+def _documented(start: str, end: str) -> set[str]:
+    """The `names` docs/commands.md gives between ``start`` and ``end`` (a field list it promises programs)."""
+    import re
+
+    docs = " ".join((Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    said = docs[docs.index(start) + len(start):]
+    return set(re.findall(r"`([a-z_]+)`", said[:said.index(end)])) - {"null", "true", "false"}  # values, not names
+
+
+def test_the_csv_header_docs_give_is_the_one_written():
+    """docs/commands.md named --csv's columns one by one in prose, never the header a script matches a log's first
+    line against; the header it now gives in full is csv_columns' for a COVID, Normal model."""
+    from edge.output import csv_columns
+
+    docs = " ".join((Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    assert f"The header in full, for a COVID, Normal model: `{','.join(csv_columns(['COVID', 'Normal']))}`" in docs
+
+
+def test_convert_report_names_a_files_missing_rule_null_as_info_does(tiny_run):
+    """cxr-convert's report.json left "decision" out of a .tflite that stores no rule, where --info, cxr-evaluate's
+    and cxr-compare's provenance give null for the same fact (and docs/commands.md says --info's decision is 'as each
+    model's decision in report.json'): a script reading report["models"]["int8"]["decision"] failed on such files."""
+    models = json.loads((tiny_run / "report.json").read_text(encoding="utf-8"))["models"]
+    for mode in ("int8", "fp32"):  # the files: the Keras model is no file a device runs, and stores no rule
+        assert "decision" in models[mode] and models[mode]["decision"] is None, mode
+
+
+def test_a_map_whose_covered_film_gives_nan_is_a_map_error_not_nan_in_the_json(tmp_path):
+    """A model whose output is finite for the film but NaN with a square of it covered (here sqrt(max pixel -
+    0.998): the film's one bright corner, covered, leaves a negative root) wrote "covered_probability": NaN with
+    --explain --json, which jq and JavaScript's JSON.parse refuse, and drew a map of NaN. The label stands; the map
+    is not written, and map_error says why."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+    from PIL import Image
+
+    from convert.export import convert
+
+    inputs = keras.Input((32, 32, 1))
+    brightest = keras.layers.GlobalMaxPooling2D()(keras.layers.Rescaling(1 / 255.0)(inputs))
+    dense = keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant([[1.0, 0.0]]),
+                               bias_initializer=keras.initializers.Constant([-0.998, 0.5]))(brightest)
+    model = tmp_path / "root.tflite"
+    model.write_bytes(convert(keras.Model(inputs, keras.layers.Lambda(keras.ops.sqrt)(dense)), "fp32"))
+    i, j = np.mgrid[0:64, 0:64]
+    film = (20 + i + j).astype(np.uint8)
+    film[:8, :8] = 255  # the first square the map covers: all of the film's brightest pixels
+    Image.fromarray(film).save(tmp_path / "corner.png")
+
+    def refuse(constant: str):
+        raise AssertionError(f"{constant} is no JSON")
+
+    r = CliRunner().invoke(app, [str(tmp_path / "corner.png"), "--model", str(model), "--labels", "A,B", "--json",
+                                 "--explain", str(tmp_path / "maps")])
+    assert r.exit_code == 1, r.output  # a map not written, as for any other map that fails
+    (answer,) = [json.loads(line, parse_constant=refuse) for line in r.stdout.splitlines()]
+    assert answer["label"] == "B" and "covered_probability" not in answer and "map" not in answer
+    assert "no finite output" in answer["map_error"]
