@@ -255,3 +255,14 @@ def test_a_site_rule_chosen_on_flagged_films_alone_names_no_other_films():
     assert every.startswith("It was chosen on all 3 films scored here, every one (2 COVID, 1 of another class) films "
                             "whose DICOM header"), every
     assert "the other 0 films" not in every and "none of the films it was chosen on" in every
+
+
+def test_add_data_lines_say_each_count_with_its_own_verb():
+    """train.extra_data's lines, fixed counts (the --add-data test above takes whatever split the seed draws)."""
+    from train.extra_data import copies_line, held_out_note, parts_line
+
+    assert parts_line("site", {"train": 1, "val": 0, "test": 2}) == "--add-data site: 1 film trains the model, 0 validate it, 2 test it"
+    assert parts_line("site", {"train": 3, "val": 1, "test": 1}) == "--add-data site: 3 films train the model, 1 validates it, 1 tests it"
+    assert held_out_note("site", 2, "x") == ("note: all 2 films of --add-data site are held out by --holdout-source 'x': "
+                                             "none of them trains the model")
+    assert copies_line("site", 1).startswith("--add-data site: 1 film is a byte-for-byte copy of a film in --data")
