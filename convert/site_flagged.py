@@ -46,8 +46,12 @@ def header_flagged_line(site: dict) -> str | None:
     which = ", ".join(part for part in (f"{h['cases']} {cls}" if h["cases"] else "", f"{h['others']} of "
                                           f"{'another class' if h['others'] == 1 else 'other classes'}" if h["others"]
                                           else "") if part)
-    return (f"It was chosen on all {chosen} films scored here, {n} of them ({which}) "
+    # every film it was chosen on flagged (one film, or a site whose headers all say lateral): there is no "other"
+    lead = (f"the one film scored here ({which})," if chosen == 1 else
+            f"all {chosen} films scored here, {'every one' if n == chosen else f'{n} of them'} ({which})")
+    rest = (f": on the other {counted(chosen - n, 'film')} the rule {found}{called}" if chosen > n else
+            ", none of the films it was chosen on: these films say nothing of what the rule gives there")
+    return (f"It was chosen on {lead} "
             f"{'a film whose DICOM header says it is' if n == 1 else 'films whose DICOM header says they are'} no "
             "frontal chest radiograph: `edge-classify` answers such films by default, with a warning, and the figures "
-            "above count them. Under `--refuse-atypical` it answers none of them: on the other "
-            f"{counted(chosen - n, 'film')} the rule {found}{called}.")
+            f"above count them. Under `--refuse-atypical` it answers none of them{rest}.")

@@ -231,3 +231,38 @@ def test_train_messages_say_one_image_one_film_as_one(tmp_path, capsys):
     assert f"wrote 1 SYNTHETIC image to {tmp_path / 'one'}" in r.output
     readme = (tmp_path / "one" / "README.md").read_text()
     assert "1 per class x 1 class = 1 image, 32x32 px." in readme and "- COVID: 1 image in COVID/" in readme
+
+
+def test_a_site_rule_chosen_on_flagged_films_alone_names_no_other_films():
+    """convert.site_flagged.header_flagged_line where every film the rule was chosen on is one a DICOM header flags
+    (a site whose headers all say lateral, or one film): it read 'It was chosen on all 1 films scored here' and
+    'on the other 0 films the rule has no COVID film to find', films that are not there."""
+    from convert.site_flagged import header_flagged_line
+
+    none = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
+
+    def line(cases: int, others: int) -> str:
+        return header_flagged_line({"header_flagged": {"cases": cases, "others": others, "answered": none},
+                                    "decision": {"class": "COVID",
+                                                 "chosen_films": {"n_positive": cases, "n_negative": others}}})
+
+    one = line(1, 0)
+    assert one.startswith("It was chosen on the one film scored here (1 COVID), a film whose DICOM header says it is "
+                          "no frontal chest radiograph:"), one
+    assert one.endswith("Under `--refuse-atypical` it answers none of them, none of the films it was chosen on: these "
+                        "films say nothing of what the rule gives there."), one
+    every = line(2, 1)
+    assert every.startswith("It was chosen on all 3 films scored here, every one (2 COVID, 1 of another class) films "
+                            "whose DICOM header"), every
+    assert "the other 0 films" not in every and "none of the films it was chosen on" in every
+
+
+def test_add_data_lines_say_each_count_with_its_own_verb():
+    """train.extra_data's lines, fixed counts (the --add-data test above takes whatever split the seed draws)."""
+    from train.extra_data import copies_line, held_out_note, parts_line
+
+    assert parts_line("site", {"train": 1, "val": 0, "test": 2}) == "--add-data site: 1 film trains the model, 0 validate it, 2 test it"
+    assert parts_line("site", {"train": 3, "val": 1, "test": 1}) == "--add-data site: 3 films train the model, 1 validates it, 1 tests it"
+    assert held_out_note("site", 2, "x") == ("note: all 2 films of --add-data site are held out by --holdout-source 'x': "
+                                             "none of them trains the model")
+    assert copies_line("site", 1).startswith("--add-data site: 1 film is a byte-for-byte copy of a film in --data")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from edge.figures import counted
 from train.folder_level import data_folder_below
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item
@@ -61,6 +62,30 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
 def added_prefix(folder: str) -> str:
     """How the paths of an added folder's films begin (split.json records them absolute, POSIX)."""
     return Path(folder).resolve().as_posix() + "/"
+
+
+def copies_line(folder: str, n: int) -> str:
+    """cxr-train's line on the ``n`` films of an --add-data folder dropped as copies (cross_folder_copies)."""
+    return (f"--add-data {folder}: {counted(n, 'film')} "
+            f"{'is a byte-for-byte copy of a film' if n == 1 else 'are byte-for-byte copies of films'} in --data or "
+            f"in an --add-data folder whose full path sorts before it: {'it' if n == 1 else 'each'} is kept once, as "
+            "that folder's")
+
+
+def held_out_note(folder: str, n: int, holdout: str) -> str:
+    """cxr-train's note where --holdout-source holds out all ``n`` films of an --add-data folder: none trains."""
+    return (f"note: {'the 1 film' if n == 1 else f'all {n} films'} of --add-data {folder} {'is' if n == 1 else 'are'} "
+            f"held out by --holdout-source {holdout!r}: {'it does not train' if n == 1 else 'none of them trains'} the model")
+
+
+def parts_line(folder: str, n: dict[str, int]) -> str:
+    """How many of an --add-data folder's films each part of the split took: those in validation and test do not
+    train the model."""
+    def verb(part: str, word: str) -> str:
+        return f"{word}s" if n[part] == 1 else word
+
+    return (f"--add-data {folder}: {counted(n['train'], 'film')} {verb('train', 'train')} the model, "
+            f"{n['val']} {verb('val', 'validate')} it, {n['test']} {verb('test', 'test')} it")
 
 
 def cross_folder_copies(items: list[Item], dirs: list[str]) -> tuple[list[bool], dict[str, int], list[dict]]:

@@ -30,7 +30,8 @@ from train.dicom_patients import film_header, headers_read_once
 from train.patient_folders import patient_folders_warning
 from train.patients import split_units
 from train.split import name_order, stratified_split
-from train.extra_data import add_folders, added_prefix, copy_conflicts, cross_folder_copies, read_counts_notes
+from train.extra_data import (add_folders, added_prefix, copies_line, copy_conflicts, cross_folder_copies, held_out_note,
+                              parts_line, read_counts_notes)
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
 from train.film_changes import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
 from train.split_notes import few_units_text, split_warnings, units_in_parts
@@ -111,10 +112,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     if s.add_data:
         keep, dropped, copies = cross_folder_copies(res.items, s.add_data)
         for folder, n in dropped.items():
-            log(f"--add-data {folder}: {counted(n, 'film')} "
-                f"{'is a byte-for-byte copy of a film' if n == 1 else 'are byte-for-byte copies of films'} in --data or "
-                f"in an --add-data folder whose full path sorts before it: {'it' if n == 1 else 'each'} is kept once, as "
-                "that folder's")
+            log(copies_line(folder, n))
         res = res.take(np.array(keep, bool))
         for folder in s.add_data:  # the counts and warnings of the listing, where reading changed them
             ours = lambda films: [i for i in films if i.path.startswith(added_prefix(folder))]  # noqa: E731
@@ -150,10 +148,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     for folder in s.add_data:
         added = [it for it in items if it.path.startswith(added_prefix(folder))]
         if added and all(id(it) in ext_ids for it in added):
-            one = len(added) == 1
-            log(f"note: {'the 1 film' if one else f'all {len(added)} films'} of --add-data {folder} "
-                f"{'is' if one else 'are'} held out by --holdout-source {s.holdout_source!r}: "
-                f"{'it does not train' if one else 'none of them trains'} the model")
+            log(held_out_note(folder, len(added), s.holdout_source))
     # The audit looks at what the model learns from: the held-out films are scored, never trained on.
     audit = shortcut_audit([res.traits[index[id(it)]] for it in kept],
                            np.array([classes.index(i.label) for i in kept]), classes)
@@ -191,8 +186,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
         root = added_prefix(folder)
         n = {p: sum(i.path.startswith(root) for i in parts[p]) for p in ("train", "val", "test")}
         if sum(n.values()):
-            log(f"--add-data {folder}: {counted(n['train'], 'film')} train{'s' if n['train'] == 1 else ''} the model, "
-                f"{n['val']} validate{'s' if n['val'] == 1 else ''} it, {n['test']} test{'s' if n['test'] == 1 else ''} it")
+            log(parts_line(folder, n))
     if external:
         parts["external"] = sorted(external, key=name_order)
     hygiene["groups_across_splits"] = cross_split_duplicates(
