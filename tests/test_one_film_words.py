@@ -224,7 +224,7 @@ def test_train_messages_say_one_image_one_film_as_one(tmp_path, capsys):
             f"{n['val']} {verbs['val']} it, {n['test']} {verbs['test']} it") in capsys.readouterr().err
     prepare_data(TrainSettings(data=str(main), out=tmp_path / "r2", image_size=32, progress=False, add_data=[str(site)],
                                holdout_source="my_site"), config)
-    assert (f"note: the 1 film of --add-data {site} is held out by --holdout-source 'my_site': it does not train the "
+    assert (f"note: the one film of --add-data {site} is held out by --holdout-source 'my_site': it does not train the "
             "model") in capsys.readouterr().err
     r = CliRunner().invoke(synth_app, [str(tmp_path / "one"), "--count", "1", "--classes", "COVID", "--size", "32"])
     assert r.exit_code == 0, r.output

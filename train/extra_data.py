@@ -74,7 +74,7 @@ def copies_line(folder: str, n: int) -> str:
 
 def held_out_note(folder: str, n: int, holdout: str) -> str:
     """cxr-train's note where --holdout-source holds out all ``n`` films of an --add-data folder: none trains."""
-    return (f"note: {'the 1 film' if n == 1 else f'all {n} films'} of --add-data {folder} {'is' if n == 1 else 'are'} "
+    return (f"note: {'the one film' if n == 1 else f'all {n} films'} of --add-data {folder} {'is' if n == 1 else 'are'} "
             f"held out by --holdout-source {holdout!r}: {'it does not train' if n == 1 else 'none of them trains'} the model")
 
 
