@@ -21,7 +21,7 @@ from edge.shell_words import shell_quote
 def install_hint(extra: str) -> str:
     """'/path/.venv/bin/python -m pip install -e '/src/cxr-edge[train]'', or the README's way where the source
     is not known or gone."""
-    pip = f"{shell_quote(sys.executable or 'python3')} -m pip install"
+    pip = _pip()
     try:
         record = json.loads(metadata.distribution("cxr-edge").read_text("direct_url.json") or "{}")
         url, editable = record.get("url", ""), bool((record.get("dir_info") or {}).get("editable"))
@@ -29,8 +29,7 @@ def install_hint(extra: str) -> str:
         url, editable = "", False
     # url2pathname: file:///C:/src is C:\src on Windows (the URL's path, /C:/src, is no path there)
     source = url2pathname(urlparse(url).path) if isinstance(url, str) and url.startswith("file:") else ""
-    # cmd.exe runs a quoted first word; PowerShell reads it as a string unless & comes first (which cmd refuses)
-    powershell = " (in PowerShell, begin the line with &)" if pip.startswith('"') else ""
+    powershell = _powershell(pip)
     if source and os.path.exists(source):
         return f"{pip} {'-e ' if editable else ''}{shell_quote(f'{source}[{extra}]')}{powershell}"
     return f"{pip} {shell_quote(f'.[{extra}]')} from the cxr-edge source folder, as README's Installing says{powershell}"
@@ -40,7 +39,18 @@ def own_pip(command: str) -> str:
     """A message's 'pip install ...' as this Python's own pip runs it ('/home/pi/.venv/bin/python3 -m pip install
     ai-edge-litert'): a plain 'pip' beside .venv/bin/edge-classify is another Python's, and Raspberry Pi OS refuses
     it outside a venv (externally-managed-environment)."""
-    return command.replace("pip install", f"{shell_quote(sys.executable or 'python3')} -m pip install")
+    pip = _pip()
+    return command.replace("pip install", pip) + (_powershell(pip) if "pip install" in command else "")
+
+
+def _pip() -> str:
+    """This Python's own 'pip install', quoted for a shell."""
+    return f"{shell_quote(sys.executable or 'python3')} -m pip install"
+
+
+def _powershell(pip: str) -> str:
+    # cmd.exe runs a quoted first word; PowerShell reads it as a string unless & comes first (which cmd refuses)
+    return " (in PowerShell, begin the line with &)" if pip.startswith('"') else ""
 
 
 # pydicom names a decoder's requirements by its import names; pip's names differ where PyPI's does: PyPI's

@@ -97,3 +97,20 @@ def test_the_hint_on_windows_names_the_source_folder_in_windows_form(tmp_path, m
     # PowerShell takes a quoted first word for a string, and runs it only after '&' (which cmd.exe refuses)
     assert install_hint("train") == (r'"C:\Users\me\my cxr\.venv\Scripts\python.exe" -m pip install -e '
                                      r'"C:\Users\me\my cxr[train]" (in PowerShell, begin the line with &)')
+
+
+def test_a_hint_by_this_pythons_own_pip_tells_powershell_users_to_begin_with_an_ampersand(monkeypatch):
+    """own_pip (the missing runtime's and matplotlib's hints) quoted a Windows venv's python.exe as install_hint
+    does, but without install_hint's PowerShell note, so PowerShell took the pasted line for a string."""
+    import edge.install_hint as ih
+    from edge.shell_words import shell_quote
+
+    monkeypatch.setattr(ih, "shell_quote", lambda word: shell_quote(word, "nt"))
+    monkeypatch.setattr(sys, "executable", r"C:\Users\me\my cxr\.venv\Scripts\python.exe")
+    assert ih.own_pip("no runtime: pip install ai-edge-litert") == (
+        r'no runtime: "C:\Users\me\my cxr\.venv\Scripts\python.exe" -m pip install ai-edge-litert'
+        " (in PowerShell, begin the line with &)")
+    assert ih.own_pip("nothing to install") == "nothing to install"
+    monkeypatch.setattr(sys, "executable", "/home/pi/.venv/bin/python3")
+    monkeypatch.setattr(ih, "shell_quote", lambda word: shell_quote(word, "posix"))
+    assert ih.own_pip("pip install matplotlib") == "/home/pi/.venv/bin/python3 -m pip install matplotlib"
