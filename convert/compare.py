@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.chance import one_answer_line
+from convert.compare_classes import class_note
 from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.seen_lines import seen_elsewhere, seen_line
@@ -237,7 +238,7 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
             (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b")) if r.get(key)), *(f"- **Warning:** {md_names(w, names)}." for w in r.get("rule_warnings", [])),
           *(f"- **Warning (the films):** {md_cell(w)}." for w in r.get("data_warnings", [])), "",  # as report.md's
           # its model paths as typed, which need not be the names above: the sentence holds no Markdown of its own
-          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "", verdict(r), "",
+          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "", verdict(r), "", *class_note(r, md_cell),
           *(f"**Warning: {md_names(w, names)}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "

@@ -1,0 +1,44 @@
+"""The classes the verdict on balanced accuracy passes over. A site of 40 COVID and 40 Normal films gave
+B - A balanced accuracy -3.8 points (-11.7 to +4.7, McNemar p = 0.508) under 'these films cannot tell the two
+models apart', while B missed 5 COVID films A caught and caught none A missed: COVID sensitivity -12.5 points
+(-23.2 to -1.2), an interval that excludes 0, in the table below only. A site choosing a model by its
+COVID sensitivity read the opposite of what its films showed (hunt 62, H27)."""
+
+from __future__ import annotations
+
+
+
+def _side(ci) -> int:
+    """Which model a class's interval favours: 1 B, -1 A, 0 neither (or no interval)."""
+    lo, hi = ci if ci else (None, None)
+    if lo is None or hi is None or lo != lo or hi != hi:
+        return 0
+    return 1 if lo > 0 else -1 if hi < 0 else 0
+
+
+def class_note(r: dict, name=str) -> list[str]:
+    """compare.md's lines after the verdict: a paragraph naming each class whose sensitivity interval favours a model
+    the verdict did not name as better (none where one class was scored: the headline is that class's). ``name``:
+    how a class name is shown. Each interval is a 95% one on its own, and with several classes one of them excludes 0 by
+    chance more often than 1 in 20: said, so that the note is read as a lead, not a finding."""
+    per_class = r.get("per_class") or []
+    if r.get("only_class") or len(per_class) < 2:
+        return []
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    overall = 1 if lo > 0 else -1 if hi < 0 else 0
+    p, only_a, only_b = r["mcnemar_p"], r["only_a_right"], r["only_b_right"]
+    winner = overall if overall and p <= 0.05 and (only_b > only_a) == (overall > 0) else 0
+    parts = []
+    for c in per_class:
+        side = _side(c.get("difference_ci"))
+        if side and side != winner:
+            c_lo, c_hi = c["difference_ci"]
+            parts.append(f"{name(c['class'])} sensitivity B - A {100 * c['difference']:+.1f} points (95% CI "
+                         f"{100 * c_lo:+.1f} to {100 * c_hi:+.1f}; right only by A {c['only_a_right']}, only by B "
+                         f"{c['only_b_right']}): model {'B' if side > 0 else 'A'} did better on these "
+                         f"{name(c['class'])} films")
+    if not parts:
+        return []
+    return [("Within a class, though: " + "; ".join(parts) + f". Each class's interval is a 95% one on its own: "
+            f"among {len(per_class)} classes one may exclude 0 by chance, so take it as a lead for more films of "
+            "that class, not a finding."), ""]

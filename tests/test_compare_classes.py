@@ -1,0 +1,35 @@
+"""compare.md names a class whose sensitivity interval excludes 0 where the verdict on balanced accuracy says the
+films cannot tell the models apart (hunt 62, H27: COVID -12.5 points, -23.2 to -1.2, under that verdict)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.compare import compare, markdown
+
+
+def _site(covid_a_only: int, normal_b_only: int) -> dict:
+    """40 COVID and 40 Normal films: A catches covid_a_only COVID films B misses, B gets normal_b_only Normal films
+    right that A calls COVID; all others answered alike and right."""
+    y = np.array([0] * 40 + [1] * 40)
+    a, b = y.copy(), y.copy()
+    b[:covid_a_only] = 1
+    a[40:40 + normal_b_only] = 0
+    return {**compare(y, a, b, ["COVID", "Normal"], n_boot=200), "skipped_files": []}
+
+
+def test_a_class_that_differs_under_a_verdict_of_no_difference_is_named():
+    r = _site(6, 3)
+    lo, hi = r["per_class"][0]["difference_ci"]
+    assert hi < 0 and r["balanced_accuracy_difference_ci"][0] < 0 < r["balanced_accuracy_difference_ci"][1]
+    md = "\n".join(markdown(r, "a", "b", "d", "x"))
+    assert "these films cannot tell the two models apart.\n\nWithin a class, though: COVID sensitivity B - A -15.0 " \
+           "points" in md
+    assert "right only by A 6, only by B 0): model A did better on these COVID films" in md
+    assert "among 2 classes one may exclude 0 by chance" in md
+    assert "Normal sensitivity B - A" not in md  # its interval (3 films) includes 0
+
+
+def test_no_note_where_no_class_interval_excludes_0():
+    md = "\n".join(markdown(_site(2, 2), "a", "b", "d", "x"))
+    assert "cannot tell the two models apart." in md and "Within a class" not in md
