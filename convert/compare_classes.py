@@ -7,7 +7,6 @@ COVID sensitivity read the opposite of what its films showed (hunt 62, H27)."""
 from __future__ import annotations
 
 
-
 def _side(ci) -> int:
     """Which model a class's interval favours: 1 B, -1 A, 0 neither (or no interval)."""
     lo, hi = ci if ci else (None, None)
