@@ -1,0 +1,23 @@
+"""edge.answer_worth pinned where a small change went unseen (hand mutation testing: each test here failed with one
+such change in place, which test_prevalence.py let through)."""
+
+from __future__ import annotations
+
+from edge.answer_worth import no_better, only_none_seen, predictive_values
+
+
+def test_a_prevalence_of_0_or_1_has_predictive_values():
+    """A card judges its rates at any share from 0 to 1: 0 is no class film at all, every positive answer false."""
+    assert predictive_values(0.9, 0.8, 0.0) == (0.0, 1.0)
+    assert predictive_values(0.9, 0.8, 1.0) == (1.0, 0.0)
+
+
+def test_a_ppv_of_1_is_only_no_false_call_seen_where_the_specificity_is_1():
+    assert only_none_seen(1.0, 1.0) and not only_none_seen(1.0, 0.99) and not only_none_seen(0.99, 1.0)
+
+
+def test_rates_stored_to_3_decimals_that_sum_to_1_are_no_better_than_no_test():
+    """5/7 and 2/7 stored as 0.714 and 0.286 give a PPV of 0.05000000000000002 at 5%: no better than no test, as the
+    report said from the counts, not 'better' by a rounding."""
+    ppv = predictive_values(0.714, 0.286, 0.05)[0]
+    assert ppv > 0.05 and no_better(ppv, 0.05) and not no_better(0.0501, 0.05)
