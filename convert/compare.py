@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.chance import one_answer_line
-from convert.compare_classes import class_note
+from convert.compare_classes import class_note, sides
 from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.seen_lines import seen_elsewhere, seen_line
@@ -173,11 +173,8 @@ def headline(r: dict, name=str) -> str:
 def verdict(r: dict) -> str:
     """What the interval and McNemar's test say together, in one sentence under the headline: where they disagreed
     (an interval of -17.2 to -0.3 beside p = 0.278) compare.md gave only the paragraph on why they can (hunt 58, L6)."""
-    lo, hi = r["balanced_accuracy_difference_ci"]
-    p, only_a, only_b = r["mcnemar_p"], r["only_a_right"], r["only_b_right"]
-    interval = 1 if lo > 0 else -1 if hi < 0 else 0  # which model the interval favours, 0: neither
-    films = (1 if only_b > only_a else -1) if p <= 0.05 else 0  # which McNemar's test favours
-    inside, pt = ("includes" if interval == 0 else "excludes"), p_text(p, "")
+    interval, films = sides(r)  # which model the interval favours, which McNemar's test does; 0: neither
+    inside, pt = ("includes" if interval == 0 else "excludes"), p_text(r["mcnemar_p"], "")
     if interval == films:
         return (f"Here the interval {inside} 0 and McNemar's p is {pt}: "
                 + ("these films cannot tell the two models apart." if interval == 0 else

@@ -7,6 +7,14 @@ COVID sensitivity read the opposite of what its films showed (hunt 62, H27)."""
 from __future__ import annotations
 
 
+def sides(r: dict) -> tuple[int, int]:
+    """Which model the balanced-accuracy interval favours and which McNemar's test does (p <= 0.05): 1 B, -1 A,
+    0 neither. compare.verdict names a model better where both favour it."""
+    lo, hi = r["balanced_accuracy_difference_ci"]
+    p, only_a, only_b = r["mcnemar_p"], r["only_a_right"], r["only_b_right"]
+    return (1 if lo > 0 else -1 if hi < 0 else 0), ((1 if only_b > only_a else -1) if p <= 0.05 else 0)
+
+
 def _side(ci) -> int:
     """Which model a class's interval favours: 1 B, -1 A, 0 neither (or no interval)."""
     lo, hi = ci if ci else (None, None)
@@ -23,10 +31,8 @@ def class_note(r: dict, name=str) -> list[str]:
     per_class = r.get("per_class") or []
     if r.get("only_class") or len(per_class) < 2:
         return []
-    lo, hi = r["balanced_accuracy_difference_ci"]
-    overall = 1 if lo > 0 else -1 if hi < 0 else 0
-    p, only_a, only_b = r["mcnemar_p"], r["only_a_right"], r["only_b_right"]
-    winner = overall if overall and p <= 0.05 and (only_b > only_a) == (overall > 0) else 0
+    interval, films = sides(r)
+    winner = interval if interval == films else 0  # the model the verdict names as better, 0: none
     parts = []
     for c in per_class:
         side = _side(c.get("difference_ci"))
