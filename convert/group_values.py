@@ -174,13 +174,12 @@ def unlisted_line(columns: list[str], files: list[str], rows: ManifestRows) -> s
         return (by + f"{len(unlisted)} of the {len(files)} films to score {'has' if one else 'have'} no row in MANIFEST.csv "
                 f"(e.g. {film}" + (f", whose file name a row gives as {row}" if paired else "")
                 + f"), so {'it is' if one else 'they are'} grouped as {MISSING}")
-    if len(files) == 1:
-        return by + f"the one film to score has no row in MANIFEST.csv, so it is {MISSING}: " + (
-            f"its rows name files such as {row}, the film's path is {film}; each row's file must be its film's path "
-            "relative to the folder" if row is not None else "it has no rows")
-    return (by + f"none of the {len(files)} films to score has a row in MANIFEST.csv, so every one is {MISSING}: "
-            + (f"its rows name files such as {row}, the films are paths such as {film}; each row's file must be its "
-               "film's path relative to the folder" if row is not None else "it has no rows"))
+    one = len(files) == 1
+    lead = ("the one film to score has no row in MANIFEST.csv, so it is" if one else
+            f"none of the {len(files)} films to score has a row in MANIFEST.csv, so every one is")
+    paths = f"the film's path is {film}" if one else f"the films are paths such as {film}"
+    return by + f"{lead} {MISSING}: " + (f"its rows name files such as {row}, {paths}; each row's file must be its "
+                                         "film's path relative to the folder" if row is not None else "it has no rows")
 
 
 def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str = "cxr-evaluate",
