@@ -10,8 +10,8 @@ import typer
 
 from convert.modes import FULL_INTEGER, MODES
 from convert.occlusion import MAX_MAPS
+from convert.quant_hint import ConvertCommand
 from edge.card import NOT_A_DEVICE
-from edge.cli_options import OnceOnlyCommand
 from edge.comma_list import comma_items
 from edge.cliutil import fail
 from edge.entry import starting
@@ -37,7 +37,7 @@ def unused_by_modes(modes: list[str], refit_head: bool, given_samples: bool) -> 
 
 
 @convert_app.command(
-    cls=OnceOnlyCommand,
+    cls=ConvertCommand,
     epilog=NOT_A_DEVICE,
     help=(
         "Convert a cxr-train run to TensorFlow Lite in each quantization mode and prove what it cost. "

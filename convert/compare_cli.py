@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from convert.compare_classes import say_class_note
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import folder_problem
@@ -272,6 +273,7 @@ def compare(
             check_unchanged(pins, digests, "cxr-compare")  # last: a report on these two models, or none
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays
     print(cmp.headline(r))
+    say_class_note(r)  # compare.md's paragraph under the verdict
     for who, per in r.get("left_out_answers", {}).items():
         from convert.left_out_words import answers_line
 

@@ -29,6 +29,7 @@ class Result:
     error: str | None = None
     atypical: bool | None = None  # unlike the training images (edge.typicality), or header_says; None: no check
     header_says: str | None = None  # why its DICOM header says it is no frontal chest film (edge.dicom_view)
+    input_check: bool | None = None  # the input check's own verdict, which atypical hides where header_says flags it
     explanation: dict | None = None  # edge.explain.explain_file's {map, evidence_at_border}, with --explain
     image: np.ndarray | None = None  # the model input, kept only when classify_files is asked to (keep_inputs)
 
@@ -171,5 +172,6 @@ def _answer(model: Classifier, path: str, x: np.ndarray | str | None, keep_input
         return Result(path, error=f"inference failed ({type(e).__name__}: {e})")
     if not np.all(np.isfinite(p)):  # a label from NaN would be argmax's first class, not an answer
         return Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
-    return Result(path, probabilities=p, atypical=True if says else None if check is None else bool(check[0]),
-                  header_says=says, image=x if keep_inputs else None)
+    verdict = None if check is None else bool(check[0])
+    return Result(path, probabilities=p, atypical=True if says else verdict, header_says=says, input_check=verdict,
+                  image=x if keep_inputs else None)

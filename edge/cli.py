@@ -67,9 +67,9 @@ def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
-                                                       "(null: the file has no input check), header_says (where a DICOM film's header "
-                                                       "says it is no frontal chest film: why; atypical is then true), rule (when a threshold rule "
-                                                       "is in force: it decided the label, whichever class it gave), "
+                                                       "(null: the file has no input check), header_says (where a DICOM film's header says it is "
+                                                       "no frontal chest film: why; atypical is then true, and input_check the input check's own "
+                                                       "verdict, null: none), rule (when a threshold rule is in force: it decided the label, whichever class it gave), "
                                                        "top_k (with --top-k above 1), map, evidence_at_border (null: "
                                                        "no evidence found) and covered_probability, or map_error (with "
                                                        "--explain), time, written and model_sha256 (with --watch; "

@@ -200,8 +200,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 if k > 1:
                     rec["top_k"] = [{"label": c, "probability": p} for c, p in top]
                 rec["atypical"] = r.atypical  # null: not checked (a file without an input check)
-                if r.header_says:  # flagged by its DICOM header (edge.dicom_view), not by the input check
-                    rec["header_says"] = r.header_says
+                if r.header_says:  # flagged by its DICOM header (edge.dicom_view), not by the input check, whose own
+                    rec["header_says"], rec["input_check"] = r.header_says, r.input_check  # verdict atypical hides
                 if synthetic:
                     rec["synthetic"] = True
                 if r.explanation:

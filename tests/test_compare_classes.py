@@ -33,3 +33,28 @@ def test_a_class_that_differs_under_a_verdict_of_no_difference_is_named():
 def test_no_note_where_no_class_interval_excludes_0():
     md = "\n".join(markdown(_site(2, 2), "a", "b", "d", "x"))
     assert "cannot tell the two models apart." in md and "Within a class" not in md
+
+
+def test_the_terminal_says_the_class_note_under_the_headline(capsys):
+    """cxr-compare printed the headline alone: a user who read the terminal, not compare.md, never saw that model A
+    caught 6 COVID films B missed under 'cannot tell the two models apart' (session 62's lead)."""
+    from convert.compare_classes import say_class_note
+
+    say_class_note(_site(6, 3))
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("cxr-compare: note: Within a class, though: COVID sensitivity B - A "
+                                               "-15.0 points")
+    assert "model A did better on these COVID films" in err[0] and err[0].endswith("not a finding.")
+    say_class_note(_site(2, 2))
+    assert capsys.readouterr() == ("", "")  # no class to name: nothing said
+
+
+def test_cxr_compare_prints_the_class_note_after_its_headline():
+    """The command itself calls it, once its headline is out (compare_cli; a run whose class intervals exclude 0 needs
+    two models that differ on many films, more than a test's tiny models do)."""
+    import inspect
+
+    from convert import compare_cli
+
+    source = inspect.getsource(compare_cli.compare)
+    assert source.index("say_class_note(r)") > source.index("print(cmp.headline(r))")
