@@ -29,7 +29,7 @@ from convert.study_design import design_line
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
-from edge.synthetic_words import synthetic_mark, synthetic_words
+from edge.synthetic_words import drawn_among, synthetic_mark, synthetic_words
 from edge.card import NOT_A_DEVICE
 from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
 from edge.atomic import write_json, write_text
@@ -116,12 +116,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [f"Model: {md_code(extra['model'])}, {md_cell(extra['model_about'])}.", ""]
     if (extra or {}).get("synthetic_data"):
         md += [f"> **This model was trained on {synthetic_words(extra)}.** Its figures say nothing about real X-rays.", ""]
-    if drawn_films := (extra or {}).get("synthetic_films"):  # True, or {"synthetic": n, "of": m} where some are
-        one = isinstance(drawn_films, dict) and drawn_films["synthetic"] == 1
-        which = (f"{drawn_films['synthetic']} of these {drawn_films['of']} films "
-                 f"{'is a SYNTHETIC image' if one else 'are SYNTHETIC images'}" if isinstance(drawn_films, dict)
-                 else "These films are SYNTHETIC images")
-        md += [f"> **{which} (cxr-synth).** The figures, and any rule chosen on them, say "
+    if drawn_films := (extra or {}).get("synthetic_films"):  # True (all y's films), or {"synthetic": n, "of": m}
+        n, of = (drawn_films["synthetic"], drawn_films["of"]) if isinstance(drawn_films, dict) else (y.size, y.size)
+        which = drawn_among(n, of)  # the words of cxr-evaluate's note on them ('These films are' read for one film too)
+        md += [f"> **{which[0].upper()}{which[1:]} (cxr-synth).** The figures, and any rule chosen on them, say "
                "nothing about real X-rays.", ""]
     md += [headline(summary), ""]
     shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown

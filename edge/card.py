@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
+from edge.controls import escaped
 from edge.decision import fmt_threshold, labelling, same_class_key
 from edge.figures import against_chance, fixed
 from edge.input_check_words import input_check_line
@@ -153,7 +154,14 @@ def card_head(meta: dict[str, Any], name: str | None) -> str:
            "the compute of one" if members > 1 else meta.get("arch") or "model"
     return (f"{f'{name}: ' if name else ''}{' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
             f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
-            f"converted by {meta.get('created_by') or 'an unknown maker'})")
+            f"converted by {_maker(meta.get('created_by'))})")
+
+
+def _maker(created_by: Any) -> str:
+    """The converter's 'created_by' as the card says it: a value that is no text (a list, a number: a file edited by
+    hand or written by another tool) said as 'an unknown maker', not as Python's repr; an ESC sequence escaped, not
+    run on the terminal that prints the card."""
+    return escaped(created_by) if isinstance(created_by, str) and created_by.strip() else "an unknown maker"
 
 
 def card_text(meta: dict[str, Any], name: str) -> str:

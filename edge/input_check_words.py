@@ -16,7 +16,9 @@ from edge.stamped_by import converter_version
 def no_input_check_why(meta: dict[str, Any]) -> str:
     """Why a cxr-edge file carries no input check, and what gives it one."""
     made = converter_version(meta, stamped=False)  # a re-stamp of its figures adds no input check
-    if made is None or made < (0, 4, 0):
+    if made is None:  # every cxr-convert stamps its version: none readable is not a version before 0.4.0
+        return "made by an unknown cxr-edge version: convert it again to add one"
+    if made < (0, 4, 0):
         return "made before cxr-edge 0.4.0: convert it again to add one"
     return "its run had too few training films to fit one when it was converted: train on more films for one"
 

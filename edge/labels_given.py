@@ -13,8 +13,9 @@ from edge.metadata import ModelFileError
 
 
 def check_label_names(names: list[str]) -> None:
-    """Refuse --labels with an empty name or a name given twice (ignoring case): two outputs under
-    one name would merge into one class in every answer."""
+    """Refuse --labels with an empty name or a class named twice (ignoring case and punctuation, COVID-19 as COVID,
+    as every command matches class names): two outputs under one name would merge into one class in every answer,
+    and --threshold or cxr-evaluate could not tell which output a name means."""
     given = ",".join(names)
     if any(not n.strip() for n in names):
         raise ValueError(f"--labels {given!r}: a class name is empty; give one name per output, e.g. --labels COVID,Normal")
@@ -28,14 +29,19 @@ def check_label_names(names: list[str]) -> None:
     twice = [n for k, n in enumerate(names) if folded.index(folded[k]) == k and folded.count(folded[k]) > 1]
     if twice:
         raise ValueError(f"--labels {given!r}: each class needs its own name ({', '.join(twice)} given twice, ignoring case)")
+    keys = [same_class_key(n) for n in names]  # every command reads COVID-19 and covid as COVID (--threshold, cxr-evaluate)
+    if alike := next(([n for n, k in zip(names, keys) if k == key] for key in keys if keys.count(key) > 1), None):
+        raise ValueError(f"--labels {given!r}: each class needs its own name ({' and '.join(alike)} name one class: class "
+                         "names match ignoring case and punctuation, COVID-19 as COVID); e.g. --labels COVID,Normal")
 
 
 def check_renaming(own: list[str], given: list[str]) -> None:
-    """Refuse --labels that name the file's own classes at other places: the outputs keep their
-    order, so ``Normal,COVID`` for a ``COVID,Normal`` file would swap every answer. New names
+    """Refuse --labels that name the file's own classes at other places (in any spelling every command
+    matches: ``covid-19`` is the file's ``COVID``): the outputs keep their order, so ``Normal,COVID`` for a
+    ``COVID,Normal`` file would swap every answer. New names
     (a rename by position) pass; the caller warns about them."""
-    folded = [c.casefold() for c in own]
-    moved = [c for k, c in enumerate(given) if c.casefold() in folded and folded.index(c.casefold()) != k]
+    keys = [same_class_key(c) for c in own]  # covid-19 names the file's COVID as --threshold and cxr-evaluate read it
+    moved = [c for k, c in enumerate(given) if same_class_key(c) in keys and keys.index(same_class_key(c)) != k]
     if moved:
         raise ModelFileError(
             f"--labels {','.join(given)} puts this file's own classes in other places (it has {','.join(own)}, "

@@ -94,6 +94,21 @@ def test_a_foreign_models_card_says_it_has_no_metadata_not_question_marks():
     assert "also a film with a finding it was never trained on.\n" in text and "cxr-evaluate" not in text
 
 
+@pytest.mark.parametrize("created_by, said", [(["cxr-edge", 3], "converted by an unknown maker)"),
+                                              (12, "converted by an unknown maker)"),
+                                              ("tool\x1b[2J 1.0", "converted by tool\\u001b[2J 1.0)")])
+def test_a_converter_stamp_that_is_no_text_is_said_as_unknown_not_printed_raw(created_by, said):
+    """A 'created_by' edited by hand or written by another tool was printed as Python's repr (['cxr-edge', 3]) or ran
+    its ESC sequence on the terminal; and a version it does not name (cxr-edge v0.45) was said to be before 0.4.0."""
+    from edge.input_check_words import no_input_check_why
+
+    meta = {**_meta(), "created_by": created_by}
+    assert card_text(meta, "m.tflite").splitlines()[0].endswith(said)
+    assert no_input_check_why({"created_by": "cxr-edge v0.45, tensorflow 2.21"}) == (
+        "made by an unknown cxr-edge version: convert it again to add one")
+    assert no_input_check_why({"created_by": "cxr-edge 0.3.0, tensorflow 2.15"}).startswith("made before cxr-edge 0.4.0")
+
+
 def test_card_text_says_what_is_missing_and_what_to_distrust():
     bare = card_text({"labels": ["COVID", "Normal"]}, "old.tflite")
     assert "carries no test figures" in bare and "most probable class (no stored rule)" in bare

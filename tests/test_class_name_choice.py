@@ -71,6 +71,31 @@ def test_labels_without_a_letter_are_refused_on_the_device():
         check_label_names(["-", "Normal"])
 
 
+@pytest.mark.parametrize("names, alike", [(["COVID", "COVID-19"], "COVID and COVID-19"),
+                                          (["Normal", "Viral pneumonia", "viral-pneumonia"],
+                                           "Viral pneumonia and viral-pneumonia")])
+def test_labels_that_name_one_class_in_two_spellings_are_refused_on_the_device(names, alike):
+    """--labels COVID,COVID-19 passed (only names equal ignoring case were compared), yet --threshold covid-19=0.3 and
+    cxr-evaluate's folders match names ignoring case and punctuation, COVID-19 as COVID: two outputs under one class."""
+    from edge.labels_given import check_label_names
+
+    with pytest.raises(ValueError, match=rf"^--labels '{','.join(names)}': each class needs its own name \({alike} name "
+                                         r"one class: class names match ignoring case and punctuation"):
+        check_label_names(names)
+    check_label_names(["COVID", "Normal", "Viral pneumonia"])
+
+
+def test_labels_that_move_a_files_class_in_another_spelling_are_refused():
+    """Healthy,covid-19 for a COVID,Normal file was taken as a rename (covid-19 is not 'covid' ignoring case) and
+    said COVID for every Normal answer; COVID-19,Normal keeps each class at its place and renames."""
+    from edge.labels_given import check_renaming
+    from edge.metadata import ModelFileError
+
+    with pytest.raises(ModelFileError, match=r"^--labels Healthy,covid-19 puts this file's own classes in other places"):
+        check_renaming(["COVID", "Normal"], ["Healthy", "covid-19"])
+    check_renaming(["COVID", "Normal"], ["COVID-19", "Normal"])
+
+
 @pytest.mark.parametrize("name", ["A|x", "A\x1b[2J", "=B\u202e", "A\tB"])
 def test_labels_that_break_tables_or_run_on_a_terminal_are_refused_on_the_device(name):
     """--labels 'A|x\x1b[2J' was taken for a foreign .tflite and printed raw in text and CSV answers: the ESC

@@ -39,7 +39,22 @@ def test_one_synthetic_film_among_real_ones_is_one_drawing(tmp_path, capsys):
     y, p0 = np.array([0, 0, 1, 1]), np.array([0.9, 0.6, 0.4, 0.1])
     evaluation_report(tmp_path / "r", "t", y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"],
                       [f"f{k}.png" for k in range(4)], n_boot=10, extra={"synthetic_films": {"synthetic": 1, "of": 4}})
-    assert "> **1 of these 4 films is a SYNTHETIC image (cxr-synth).**" in (tmp_path / "r" / "report.md").read_text()
+    assert "> **1 of the 4 films is a SYNTHETIC drawing (cxr-synth).**" in (tmp_path / "r" / "report.md").read_text()
+
+
+def test_report_mds_banner_on_drawings_says_what_cxr_evaluates_note_says(tmp_path):
+    """The note said '8 of the 14 films are SYNTHETIC drawings', report.md's banner '8 of these 14 films are SYNTHETIC
+    images', in its own plural logic; a folder of drawings alone read 'These films are SYNTHETIC images' for one film
+    too. Both now come from edge.synthetic_words.drawn_among, with the count of films scored."""
+    from convert.report import evaluation_report
+
+    y, p0 = np.array([0, 0, 1, 1]), np.array([0.9, 0.6, 0.4, 0.1])
+    for k, (drawn, said) in enumerate((({"synthetic": 3, "of": 4}, "3 of the 4 films are SYNTHETIC drawings"),
+                                       (True, "All 4 films are SYNTHETIC drawings"))):
+        evaluation_report(tmp_path / str(k), "t", y, np.stack([p0, 1 - p0], 1), ["COVID", "Normal"],
+                          [f"f{k}.png" for k in range(4)], n_boot=10, extra={"synthetic_films": drawn})
+        assert f"> **{said} (cxr-synth).** The figures, and any rule chosen on them, say nothing about real X-rays." in (
+            tmp_path / str(k) / "report.md").read_text()
 
 
 def test_one_seen_film_and_one_film_of_a_training_source_are_said_as_one():

@@ -21,6 +21,17 @@ def test_a_flip_reads_as_class_and_probability():
                                        "int8 COVID 0.491, Normal 0.509")
 
 
+def test_a_flip_near_a_tie_shows_the_decimals_that_show_it():
+    """0.5004 against 0.4996 read 'COVID 0.500, Normal 0.500' on both sides though the class flipped; 0.9996 read
+    1.000 and 0.0004 read 0.000. Lines whose 3 decimals show each side's top class keep 3."""
+    near = {"file": "COVID/a.png", "true": "COVID", "reference": {"COVID": 0.5004, "Normal": 0.4996},
+            "quantized": {"COVID": 0.4996, "Normal": 0.5004}}
+    assert flip_line(near, "int8") == ("- `COVID/a.png` (true COVID; now wrong): keras COVID 0.5004, Normal 0.4996 → "
+                                       "int8 COVID 0.4996, Normal 0.5004")
+    sure = {**near, "reference": {"COVID": 0.9996, "Normal": 0.0004}, "quantized": {"COVID": 0.4912, "Normal": 0.5088}}
+    assert flip_line(sure, "int8").endswith("keras COVID 0.9996, Normal 0.0004 → int8 COVID 0.491, Normal 0.509")
+
+
 def test_flips_say_what_they_did_made_wrong_first_and_how_many_are_not_shown():
     from convert.flips import FLIPS_SHOWN, flip_order, flip_what
 

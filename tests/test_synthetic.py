@@ -353,7 +353,7 @@ def test_cxr_evaluate_knows_drawings_among_a_sites_films_by_their_mark(tiny_run:
                                           "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")])
     assert r.exit_code == 0, r.output
     assert "8 of the 14 films are SYNTHETIC drawings by cxr-synth" in r.output
-    assert "8 of these 14 films are SYNTHETIC images (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()
+    assert "8 of the 14 films are SYNTHETIC drawings (cxr-synth)" in (tmp_path / "r" / "report.md").read_text()
 
 
 def test_a_set_cxr_synth_did_not_finish_is_said_by_cxr_train_and_cxr_evaluate(tiny_run: Path, tmp_path: Path,

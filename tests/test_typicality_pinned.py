@@ -75,3 +75,24 @@ def test_an_infinite_variance_in_a_model_file_is_damage(field):
     d[field] = float("inf") if field == "residual_variance" else [1.0, float("inf")]
     with pytest.raises(ValueError, match="damaged"):
         Typicality.from_dict(d)
+
+
+def test_the_variance_floor_is_a_millionth_of_the_largest_eigenvalue():
+    """Training films that vary along one direction only leave the other components and the residual with no
+    variance: each gets the floor, 1e-8 + 1e-6 of the largest eigenvalue, and a film off that direction scores a
+    finite, large figure. Without the floor it divided by zero; a floor 10 times higher or lower scales every score
+    off the training films' direction by 10."""
+    chequer = (np.indices((8, 8)).sum(axis=0) % 2).astype(np.uint8)
+    films = np.stack([np.where(chequer == k % 2, 200, 50).astype(np.uint8) for k in range(20)])[..., None]
+    check = fit_typicality(films, films[:2])
+    t = thumbnails(films)
+    largest = float(np.linalg.svd(t - t.mean(axis=0), compute_uv=False)[0] ** 2 / len(t))
+    floor = 1e-8 + 1e-6 * largest
+    assert largest == pytest.approx(64 * (150 / 255 / 2) ** 2)  # two films, half each: a chequer and its inverse
+    assert check.variances[0] == pytest.approx(largest)
+    assert check.variances[1:] == pytest.approx(np.full(5, floor), rel=1e-9)
+    assert check.residual_variance == pytest.approx(floor, rel=1e-9)
+    off = np.full((1, 8, 8, 1), 125, np.uint8)  # mid-grey: on no film's direction but the mean's
+    off[0, 0, 0] = 255
+    off_direction = (130 / 255) ** 2 * (1 - 1 / 64)  # its squared distance from the mean, less the chequer's share
+    assert np.isfinite(check.score(off)[0]) and check.score(off)[0] == pytest.approx(off_direction / floor, rel=0.01)
