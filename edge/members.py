@@ -10,8 +10,9 @@ labels swapped in its metadata and said nothing. So such a file is damaged, for 
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from edge.stamped_by import converter_version
 
 SELFTEST = "selftest.json"  # lists the reference images (selftest/*.png) and their expected probabilities
 # cxr-convert writes selftest.json in every file from cxr-edge 0.2.0 on (0.1.0 wrote selftest.npz, which
@@ -22,18 +23,12 @@ CODE_BYTES = 32  # bytes of a film's copy code in seen/<part>.near (train.code_d
 SEEN_PARTS = ("train", "val")
 
 
-def maker_version(meta: dict[str, Any]) -> tuple[int, int, int] | None:
-    """The cxr-edge version that converted the file, from its 'created_by', or None (pure function)."""
-    m = re.match(r"cxr-edge (\d+)\.(\d+)\.(\d+)", str(meta.get("created_by") or ""))
-    return (int(m[1]), int(m[2]), int(m[3])) if m else None
-
-
 def members_problem(meta: dict[str, Any], files: dict[str, bytes]) -> str | None:
     """Which members the file lacks or holds cut short, against what its metadata records, or None
     (pure function). Files that never had them pass: converted with --no-fingerprints (no 'seen'),
     by cxr-edge 0.9.0 or older (no 'seen'), or before 0.2.0 (no self-test)."""
     missing, short = [], []
-    version = maker_version(meta)
+    version = converter_version(meta, stamped=False)  # the maker's: a re-stamp of figures adds no member
     if version is not None and version >= FIRST_WITH_SELFTEST and SELFTEST not in files:
         missing.append(SELFTEST)
     seen = meta.get("seen")
