@@ -152,16 +152,16 @@ def card_head(meta: dict[str, Any], name: str | None) -> str:
     members = meta.get("members") if isinstance(meta.get("members"), int) else 1
     arch = f"an ensemble of {members} {meta.get('arch') or 'model'} models, their logits averaged: {members} times " \
            "the compute of one" if members > 1 else meta.get("arch") or "model"
-    return (f"{f'{name}: ' if name else ''}{' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
-            f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
-            f"converted by {_maker(meta.get('created_by'))})")
+    # escaped: a file edited by hand or written by another tool ran an ESC sequence in any field on the terminal
+    return escaped(f"{f'{name}: ' if name else ''}{' / '.join(labels)} ({arch}, {meta.get('quantization') or '?'}; "
+                   f"trained {meta.get('trained') or '?'}{trained_with}{'' if seed is None else f', seed {seed}'}; "
+                   f"converted by {_maker(meta.get('created_by'))})")
 
 
 def _maker(created_by: Any) -> str:
     """The converter's 'created_by' as the card says it: a value that is no text (a list, a number: a file edited by
-    hand or written by another tool) said as 'an unknown maker', not as Python's repr; an ESC sequence escaped, not
-    run on the terminal that prints the card."""
-    return escaped(created_by) if isinstance(created_by, str) and created_by.strip() else "an unknown maker"
+    hand or written by another tool) said as 'an unknown maker', not as Python's repr."""
+    return created_by if isinstance(created_by, str) and created_by.strip() else "an unknown maker"
 
 
 def card_text(meta: dict[str, Any], name: str) -> str:

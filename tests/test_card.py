@@ -104,6 +104,8 @@ def test_a_converter_stamp_that_is_no_text_is_said_as_unknown_not_printed_raw(cr
 
     meta = {**_meta(), "created_by": created_by}
     assert card_text(meta, "m.tflite").splitlines()[0].endswith(said)
+    head = card_text({**_meta(), "arch": "compact\x1b[2J", "trained": "2026\x07"}, "m.tflite").splitlines()[0]
+    assert "compact\\u001b[2J" in head and "trained 2026\\u0007" in head and "\x1b" not in head
     assert no_input_check_why({"created_by": "cxr-edge v0.45, tensorflow 2.21"}) == (
         "made by an unknown cxr-edge version: convert it again to add one")
     assert no_input_check_why({"created_by": "cxr-edge 0.3.0, tensorflow 2.15"}).startswith("made before cxr-edge 0.4.0")
