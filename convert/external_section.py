@@ -7,6 +7,22 @@ from convert.figures_md import fmt_ci
 from convert.report_text import md_cell
 from convert.subgroups import balanced_accuracy_cell
 from edge.decision import SPECIFICITY_FLOOR, fmt_threshold
+from edge.figures import listed
+
+
+def external_intro(ext: dict, classes: list[str]) -> str:
+    """The held-out source's opening sentence, and where the source holds two or more of the model's classes but
+    not all, over which its balanced accuracy is taken: a 3-class model's external 7.1 over Normal and Lung_Opacity
+    (the source had no COVID film) sat under the column 'balanced accuracy', as if over every class."""
+    said = ("Films from a source kept out of training and validation: an estimate of how the model does at one new site, "
+            "for the classes that source holds (a source of one class gives that class's sensitivity only: how often "
+            "the site's other films would be called that class is not measured here).")
+    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+    absent = [c for c in classes if present is not None and c not in present]
+    if present and len(present) > 1 and absent:
+        said += (f" Its balanced accuracy is over {listed([md_cell(c) for c in present])} alone, the mean of their "
+                 f"sensitivities: the source has no {listed([md_cell(c) for c in absent])} films.")
+    return said
 
 
 def external_rows(ext: dict) -> list[str]:

@@ -134,6 +134,22 @@ def by_columns(by: str | None) -> list[str]:
     return comma_items(by, "--by", "MANIFEST.csv columns or DICOM attributes", "sex,view")
 
 
+def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str) -> str:
+    """What to type instead, where a name given is a column spelt otherwise: cxr-dev's MANIFEST.csv names sources in
+    source_repo, and `--by source` (as the docs write it) was refused there with only the columns listed, though the
+    per-source table reads that very column."""
+    by_lower = {f.lower(): f for f in fields}
+    hints = []
+    for c in unknown:
+        if c.lower() in by_lower:
+            hints.append(f"{c}: the column is spelt {by_lower[c.lower()]} (--by {by_lower[c.lower()]})")
+        elif c.lower() == "source" and "source_repo" in by_lower:
+            hints.append(f"{c}: MANIFEST.csv names the films' sources in its {by_lower['source_repo']} column "
+                         f"(--by {by_lower['source_repo']})" + ("; report.md's \"Per source\" table gives each source's "
+                                                                 "figures without --by" if prog == "cxr-evaluate" else ""))
+    return f"; {'; '.join(hints)}" if hints else ""
+
+
 def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
                   prog: str = "cxr-evaluate") -> None:
     """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
@@ -146,7 +162,8 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
     unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
     if unknown:
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
-        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})")
+        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})"
+                         + _spelt_otherwise(unknown, fields, prog))
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
         # counted as group_values groups them: 'Ward 3' and 'WARD 3' are one group, not two

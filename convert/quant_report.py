@@ -13,7 +13,7 @@ from convert.occlusion_section import occlusion_section
 from convert.report import DISCLAIMER, provenance_section
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
                                 pooled_lines)
-from convert.external_section import external_rows, external_rule_cost
+from convert.external_section import external_intro, external_rows, external_rule_cost
 from convert.flips import FLIPS_SHOWN, flip_line, flip_order
 from convert.missed import device_misses
 from convert.operating_points_section import operating_points_section
@@ -239,9 +239,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     if "external" in report:
         ext = report["external"]
         md += [f"## External source held out of training: {md_code(ext['source'])} (n = {ext['n']})", "",
-               "Films from a source kept out of training and validation: an estimate of how the model does at one "
-               "new site, for the classes that source holds (a source of one class gives that class's sensitivity "
-               "only: how often the site's other films would be called that class is not measured here)."
+               external_intro(ext, classes)
                + (" A file that stores a rule is given under it, as the device answers, and at its most probable class, "
                   "as Keras is: compare like with like." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
                "",

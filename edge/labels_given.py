@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from edge.controls import label_problem
 from edge.decision import same_class_key
+from edge.figures import counted
 from edge.metadata import ModelFileError
 
 
@@ -39,7 +40,13 @@ def check_renaming(own: list[str], given: list[str]) -> None:
     """Refuse --labels that name the file's own classes at other places (in any spelling every command
     matches: ``covid-19`` is the file's ``COVID``): the outputs keep their order, so ``Normal,COVID`` for a
     ``COVID,Normal`` file would swap every answer. New names
-    (a rename by position) pass; the caller warns about them."""
+    (a rename by position) pass; the caller warns about them. A count other than the file's is refused with how to
+    leave a class out: a 4-class user giving three names read it as a way to drop one, which no renaming can be."""
+    if len(given) != len(own):
+        raise ModelFileError(
+            f"--labels gives {counted(len(given), 'name')}, the model has {len(own)} ({','.join(own)}, in the order of its "
+            "outputs): --labels renames them one for one and cannot leave a class out; a model without a class is one "
+            "trained without it (cxr-train --classes), and cxr-evaluate --class-map FOLDER=- leaves a folder out")
     keys = [same_class_key(c) for c in own]  # covid-19 names the file's COVID as --threshold and cxr-evaluate read it
     moved = [c for k, c in enumerate(given) if same_class_key(c) in keys and keys.index(same_class_key(c)) != k]
     if moved:

@@ -92,8 +92,6 @@ class EdgeModel:
             meta = {"labels": list(labels), "temperature": 1.0, "foreign": True}
         elif labels:
             own = list(meta["labels"])
-            if len(labels) != len(own):
-                raise ModelFileError(f"--labels gives {len(labels)} names, the model has {len(own)}")
             check_renaming(own, list(labels))
             if list(labels) != own:
                 self.renamed_from = own

@@ -1,0 +1,50 @@
+"""cxr-convert's held-out source section where the source holds some of the model's classes, two or more: a 3-class
+model (COVID, Normal, Lung_Opacity) with the children's archive held out showed 'balanced accuracy 7.1' for it, the mean
+of Normal's and Lung_Opacity's sensitivities (the archive has no COVID film), under a column a reader took for the
+mean over every class. report.md now says over which classes it is taken, and which the source lacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+
+from convert.quant_report import write_quantization_report
+from convert.summary import summarize
+from tests.conftest import unpadded
+
+
+def _report_with_external(tiny_run, tmp_path, external_classes: list[int]) -> str:
+    """report.md of the tiny run's report made a 3-class one, with a held-out source of films of these classes."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    report = json.loads((run / "report.json").read_text())
+    classes = report["classes"] = ["COVID", "Normal", "Lung_Opacity"]
+    n = report["test_set"]["n"]
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, n)
+    probs = 0.5 * np.eye(3)[y] + 0.5 * rng.dirichlet(np.ones(3), n)
+    for model in report["models"].values():
+        model.update(summarize(y, probs, classes, n_boot=10))
+        if "delta" in model:
+            model["delta"]["sensitivity_points"]["Lung_Opacity"] = 0.0
+    ext_y = np.repeat(external_classes, 7)
+    ext_p = 0.5 * np.eye(3)[ext_y] + 0.5 * rng.dirichlet(np.ones(3), len(ext_y))
+    report["external"] = {"source": "lecuong", "n": len(ext_y),
+                          **{m: summarize(ext_y, ext_p, classes, n_boot=10) for m in ("keras", "int8")}}
+    write_quantization_report(run, report, {m: probs for m in report["models"]}, y)
+    md = unpadded((run / "report.md").read_text())
+    return md.split("## External source held out")[1].split("\n## ")[0]
+
+
+def test_a_source_of_two_of_three_classes_says_its_balanced_accuracy_is_over_those_two(tiny_run, tmp_path):
+    ext = _report_with_external(tiny_run, tmp_path, [1, 2])
+    assert ("Its balanced accuracy is over Normal and Lung_Opacity alone, the mean of their sensitivities: the source "
+            "has no COVID films.") in ext
+
+
+def test_a_source_of_every_class_or_of_one_needs_no_such_sentence(tiny_run, tmp_path):
+    assert "Its balanced accuracy is over" not in _report_with_external(tiny_run, tmp_path / "all", [0, 1, 2])
+    one = _report_with_external(tiny_run, tmp_path / "one", [1])
+    assert "Its balanced accuracy is over" not in one and "| int8 | Normal sensitivity" in one
