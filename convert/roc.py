@@ -172,6 +172,14 @@ def operating_points(y_choose: np.ndarray, p_choose: np.ndarray, y_test: np.ndar
     return rows
 
 
+def _of_films(k: int, n: int, name: str, films: str) -> str:
+    """'k of the n COVID validation films have', said of one film as one: a 3-class run's note read '1 of the 1
+    Lung_Opacity validation films have p = 1' (hunt 63, H32)."""
+    if n == 1:
+        return f"the one {name} {films.replace('films', 'film', 1)} has"
+    return f"{k} of the {n} {name} {films} {'has' if k == 1 else 'have'}"
+
+
 def saturation_note(positive: np.ndarray, scores: np.ndarray, name: str, target: float,
                     films: str = "validation films") -> str:
     """Why no rule reaches ``target``: the probabilities saturate at 1 (a calibration temperature far
@@ -181,7 +189,7 @@ def saturation_note(positive: np.ndarray, scores: np.ndarray, name: str, target:
     ones, n = int((np.asarray(scores)[positive] >= 1.0).sum()), int(positive.sum())
     then = (f"a sensitivity above {ones / n:.3g} gives a threshold below 1" if ones < n else
             "no sensitivity gives a threshold below 1")
-    return (f"probabilities saturate at 1: {ones} of the {n} {name} {films} have p = 1, so the threshold for "
+    return (f"probabilities saturate at 1: {_of_films(ones, n, name, films)} p = 1, so the threshold for "
             f"{target:g} sensitivity would be 1, which no rule can be (a threshold lies strictly between 0 and 1); "
             f"{then}")
 
@@ -196,7 +204,7 @@ def zero_note(positive: np.ndarray, scores: np.ndarray, name: str, target: float
     above, n = int((np.asarray(scores)[positive] > 0.0).sum()), int(positive.sum())
     then = (f"a sensitivity of {above} in {n} or less gives a threshold above 0" if above else
             "no sensitivity gives a threshold above 0")
-    return (f"{n - above} of the {n} {name} {films} have p = 0, so the threshold for {target:g} sensitivity would be 0, "
+    return (f"{_of_films(n - above, n, name, films)} p = 0, so the threshold for {target:g} sensitivity would be 0, "
             f"which no rule can be (a threshold lies strictly between 0 and 1; p >= 0 calls every film {name}); {then}")
 
 

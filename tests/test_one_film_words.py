@@ -281,3 +281,19 @@ def test_add_data_lines_say_each_count_with_its_own_verb():
     assert held_out_note("site", 2, "x") == ("note: all 2 films of --add-data site are held out by --holdout-source 'x': "
                                              "none of them trains the model")
     assert copies_line("site", 1).startswith("--add-data site: 1 film is a byte-for-byte copy of a film in --data")
+
+
+def test_no_rule_notes_say_one_film_as_one():
+    """convert.roc's notes of why no rule reaches a sensitivity: a 3-class run's report read '1 of the 1 Lung_Opacity
+    validation films have p = 1' (hunt 63, H32)."""
+    from convert.roc import saturation_note, zero_note
+
+    assert saturation_note(np.array([True]), np.array([1.0]), "Lung_Opacity", 0.9).startswith(
+        "probabilities saturate at 1: the one Lung_Opacity validation film has p = 1, so")
+    assert "the one COVID film of the site has p = 1" in saturation_note(
+        np.array([True, False]), np.array([1.0, 0.2]), "COVID", 0.9, "films of the site")
+    assert saturation_note(np.array([True, True]), np.array([1.0, 0.5]), "COVID", 0.9).startswith(
+        "probabilities saturate at 1: 1 of the 2 COVID validation films has p = 1")
+    assert zero_note(np.array([True, True]), np.array([0.0, 0.0]), "COVID", 0.9).startswith(
+        "2 of the 2 COVID validation films have p = 0")
+    assert zero_note(np.array([True]), np.array([0.0]), "COVID", 0.9).startswith("the one COVID validation film has p = 0")
