@@ -72,14 +72,16 @@ def test_holdout_source_matches_a_source_spelt_another_way(tmp_path, capsys):
     assert f"cxr-train: holding out 6 images of source '{nfd}' as an external set" in capsys.readouterr().err
 
 
-def test_a_holdout_that_takes_every_film_of_a_class_says_so(tmp_path):
+def test_a_holdout_that_takes_every_film_of_a_class_says_so(tmp_path, capsys):
     """The tester's '--holdout-source covid' took both COVID sources, then 'the train split has no
-    images of class COVID: too few images' sent them looking for more films."""
+    images of class COVID: too few images' sent them looking for more films. Nor does the log first say it is
+    'holding out 11 images ... as an external set', as if it went on (hunt 63, H32)."""
     data = _films(tmp_path / "films", {"covid-a": {"COVID": 6}, "covid-b": {"COVID": 5}, "normals": {"Normal": 14}})
     with pytest.raises(DataError) as e:
         _prepare(data, tmp_path / "run", holdout_source="covid")
     assert str(e.value) == ("--holdout-source covid takes every COVID film (sources: covid-a, covid-b); nothing is "
                             "left to train COVID on")
+    assert "holding out" not in capsys.readouterr().err
 
 
 def test_a_holdout_scores_only_its_own_films_and_leaves_its_patients_other_films_out(tmp_path, capsys):

@@ -140,11 +140,12 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
         external, left_out, hygiene["holdout_left_out"] = hold_out(s.holdout_source, items, units, groups)
         if not external:
             raise DataError(no_holdout_match(s.holdout_source, items))
-        log(holdout_line(s.holdout_source, external, hygiene["holdout_left_out"]))
     ext_ids = {id(it) for it in [*external, *left_out]}  # left-out films: the held-out patients' films filed elsewhere
     kept = [it for it in items if id(it) not in ext_ids]
     if emptied := holdout_emptied(s.holdout_source, kept, external, classes):
-        raise DataError(emptied)
+        raise DataError(emptied)  # before 'holding out N images ... as an external set', which said it would go on
+    if s.holdout_source:
+        log(holdout_line(s.holdout_source, external, hygiene["holdout_left_out"]))
     for folder in s.add_data:
         added = [it for it in items if it.path.startswith(added_prefix(folder))]
         if added and all(id(it) in ext_ids for it in added):
