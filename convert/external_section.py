@@ -4,7 +4,7 @@ of training, like beside like, and what a stored rule costs that a source of one
 from __future__ import annotations
 
 from convert.figures_md import fmt_ci
-from convert.report_text import md_cell
+from convert.report_text import md_cell, md_code
 from convert.subgroups import balanced_accuracy_cell
 from edge.decision import SPECIFICITY_FLOOR, fmt_threshold
 from edge.figures import listed
@@ -22,6 +22,11 @@ def external_intro(ext: dict, classes: list[str]) -> str:
     if present and len(present) > 1 and absent:
         said += (f" Its balanced accuracy is over {listed([md_cell(c) for c in present])} alone, the mean of their "
                  f"sensitivities: the source has no {listed([md_cell(c) for c in absent])} films.")
+    sources = ext.get("sources") or {}
+    if sources and list(sources) != [ext.get("source")]:  # named otherwise than typed, or several matched
+        unnamed = ext["n"] - sum(sources.values())
+        said += (" Its films' sources: " + ", ".join(f"{md_code(src)} ({n})" for src, n in sources.items())
+                 + (f", and {unnamed} of none, matched by file name" if unnamed > 0 else "") + ".")
     return said
 
 

@@ -48,3 +48,22 @@ def test_a_source_of_every_class_or_of_one_needs_no_such_sentence(tiny_run, tmp_
     assert "Its balanced accuracy is over" not in _report_with_external(tiny_run, tmp_path / "all", [0, 1, 2])
     one = _report_with_external(tiny_run, tmp_path / "one", [1])
     assert "Its balanced accuracy is over" not in one and "| int8 | Normal sensitivity" in one
+
+
+def test_the_sources_of_a_held_out_set_named_by_file_name_are_said(tmp_path):
+    """--holdout-source hannover held out films by the start of their names, whose source is
+    ml-workgroup/covid-19-image-repository: report.md gave only 'hannover', the name typed, and cxr-evaluate's
+    per-source table only the other (hunt 63, H32)."""
+    from convert.external_section import external_intro
+    from convert.split_scores import sources_of
+    from train.data import Item
+
+    items = [Item(f"COVID/hannover-{k}.png", "COVID", source="ml-workgroup/covid-19-image-repository") for k in range(3)]
+    items += [Item("COVID/hannover-x.png", "COVID"), Item("Normal/n.png", "Normal", source="kaggle-normal")]
+    sources = sources_of(items)
+    assert sources == {"ml-workgroup/covid-19-image-repository": 3, "kaggle-normal": 1}
+    said = external_intro({"source": "hannover", "n": 5, "sources": sources}, ["COVID", "Normal"])
+    assert said.endswith(" Its films' sources: `ml-workgroup/covid-19-image-repository` (3), `kaggle-normal` (1), and 1 "
+                         "of none, matched by file name.")
+    same = external_intro({"source": "kaggle-normal", "n": 1, "sources": {"kaggle-normal": 1}}, ["COVID", "Normal"])
+    assert "sources:" not in same and "sources:" not in external_intro({"source": "x", "n": 1}, ["COVID", "Normal"])

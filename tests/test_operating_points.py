@@ -230,6 +230,7 @@ def test_thresholds_are_checked_on_a_held_out_source(tmp_path):
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, explain=0,
                                                progress=False))
     ops = report["external"]["operating_points"]
+    assert report["external"]["sources"] == {}  # matched by file name: the synthetic set names no sources
     assert ops["mode"] == "int8"
     assert [(r["class"], r["target_sensitivity"]) for r in ops["rows"]] == [("COVID", 0.9), ("COVID", 0.95)]  # no Normal films there
     split = Split.load(run / "split.json")
