@@ -53,3 +53,14 @@ def flip_line(flip: dict, name: str) -> str:
 
     return (f"- {md_code(flip['file'])} (true {md_cell(flip['true'])}; {flip_what(flip)}): keras {probs(flip['reference'])} → "
             f"{name} {probs(flip['quantized'])}")
+
+
+def flip_lines(flips: list[dict], name: str) -> list[str]:
+    """report.md's class flips of one quantized file: their count, then the first FLIPS_SHOWN in flip_order's order
+    (films made wrong first: what quantization cost), then how many more report.json lists."""
+    flipped = sorted(flips, key=flip_order)
+    md = [f"Class flips against Keras: {len(flipped)}" + (":" if flipped else "."), ""]
+    md += [flip_line(f, name) for f in flipped[:FLIPS_SHOWN]]
+    if len(flipped) > FLIPS_SHOWN:
+        md.append(f"- ... and {len(flipped) - FLIPS_SHOWN} more (report.json lists every flip)")
+    return md + ([""] if flipped else [])

@@ -14,7 +14,7 @@ from convert.report import DISCLAIMER, provenance_section
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
                                 pooled_lines)
 from convert.external_section import external_intro, external_rows, external_rule_cost
-from convert.flips import FLIPS_SHOWN, flip_line, flip_order
+from convert.flips import flip_lines
 from convert.missed import device_misses
 from convert.operating_points_section import operating_points_section
 from convert.other_files_lines import other_files_lines
@@ -226,12 +226,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         if name != "keras":
             if not m["gate"]["passed"]:
                 md += [f"**Gate FAILED:** {md_names('; '.join(m['gate']['reasons']), classes)}", ""]
-            flipped = sorted(m["agreement"]["flipped"], key=flip_order)  # films made wrong first
-            md += [f"Class flips against Keras: {len(flipped)}" + (":" if flipped else "."), ""]
-            md += [flip_line(f, name) for f in flipped[:FLIPS_SHOWN]]
-            if len(flipped) > FLIPS_SHOWN:
-                md.append(f"- ... and {len(flipped) - FLIPS_SHOWN} more (report.json lists every flip)")
-            md += [""] if flipped else []
+            md += flip_lines(m["agreement"]["flipped"], name)
     if "per_source" in report:
         ps, (k, t) = report["per_source"], report["per_source"].get("rule") or (None, None)
         md += per_source_section(ps["sources"], classes, f" ({ps['mode']}, test split"
