@@ -436,3 +436,14 @@ def test_a_damaged_split_json_beside_a_finished_model_is_not_trained_over_withou
     capsys.readouterr()
     run_training(dataclasses.replace(s, replace=True))  # --replace: trained over
     assert trained and trained[-1].resolve() == out.resolve(), trained
+
+
+def test_cxr_train_takes_lr_as_the_learning_rate():
+    """A Keras tutorial's reader types --lr 1e-4 (Adam(lr=)): it was 'No such option: --lr (Possible options: --arch,
+    --help)', a suggestion that leads nowhere. --lr is --learning-rate, checked as it is."""
+    from typer.testing import CliRunner
+
+    from train.cli import train_app as app
+
+    r = CliRunner().invoke(app, ["--data", "synthetic", "--out", "/nonexistent/r", "--lr", "nan"])
+    assert r.exit_code == 2 and "--learning-rate must be a number above 0" in r.output, r.output

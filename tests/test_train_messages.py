@@ -448,3 +448,19 @@ def test_cxr_trains_one_warning_of_what_the_validation_answers_carry_follows_ans
     chance = np.array([[1.0, 0.0]] * 3 + [[0.0, 1.0]] * 2 + [[1.0, 0.0]] * 11 + [[0.0, 1.0]] * 7)
     assert "no better than chance" in signal_warning(chance, y, 1.0, 0.05, lopsided=False)
     assert signal_warning(lopsided, y, t, 0.2, lopsided=True) is None  # probabilities that carry: nothing to say
+
+
+def test_the_split_line_says_a_given_test_folder_is_the_test_split():
+    """A tutorial's dataset/train + dataset/test: the line said '42 training, 8 validation, 50 test films' and left
+    the reader to guess whether test/ was their test/ folder and where validation came from."""
+    from train.data import Item
+    from train.split_notes import given_origins, split_line
+
+    def films(*paths: str) -> list[Item]:
+        return [Item(p, p.split("/")[1]) for p in paths]
+
+    parts = {"train": films("train/covid/a.png", "train/normal/b.jpg"), "val": films("train/covid/c.png"),
+             "test": films("test/covid/d.png", "Train/normal/e.png")}  # a copy across the folders moved to test
+    assert split_line({"train": 2, "val": 1, "test": 2}, "runs/seed/split.json", given_origins(parts)) == (
+        "split: 2 training, 1 validation, 2 test films (training from train/, validation from train/, "
+        "test from Train/ and test/; frozen in runs/seed/split.json)")

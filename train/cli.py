@@ -112,7 +112,8 @@ def train(
     image_size: Optional[int] = typer.Option(
         None, min=32, max=1024, help="Model input side in pixels (32 to 1024; default 128, with --teacher the teacher's: "
                                      "a student takes its teacher's inputs)."),
-    learning_rate: float = typer.Option(2e-3, help="Peak learning rate (cosine decay)."),
+    learning_rate: float = typer.Option(2e-3, "--learning-rate", "--lr",  # --lr: Keras tutorials' lr=; click suggested --arch
+                                        help="Peak learning rate (cosine decay)."),
     patience: Optional[int] = typer.Option(
         None, min=1, help="Stop after this many epochs without a better validation loss (default: half the epochs, at "
                           "least 20: on small sets the loss is noisy while the learning rate is high)."),

@@ -26,7 +26,7 @@ from train.prepare import log, prepare_data
 from train.teacher_split import teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.progress import keras_verbose
-from train.split_notes import split_line
+from train.split_notes import given_origins, split_line
 from train.validation_notes import apart_from_chance, no_signal, probabilities_only, signal_warning, weights_line
 from train.members import clear_members, load_member, save_member
 from edge.digest import file_sha256
@@ -89,7 +89,8 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             save_prepared(out, s, config, notes)
     ys = {k: np.array([split.classes.index(i.label) for i in v]) for k, v in split.parts.items()}
     counts = {k: len(v) for k, v in split.parts.items()}
-    log(split_line(counts, str(out / "split.json")))
+    given = given_origins(split.parts) if split.layout == "train/test folders" else None
+    log(split_line(counts, str(out / "split.json"), given))
 
     from train.fit import (FitConfig, StopOnInterrupt, class_weights, fit, interrupts_at_batch_ends, logits_of,
                            save_history, save_model)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from edge.figures import listed
+from train.class_folders import GIVEN_SPLIT_DIRS
 from train.data import Item
 
 
@@ -105,8 +106,19 @@ def few_films_notes(counts: dict[str, dict[str, int]], few_units: dict | None = 
 _PARTS = {"train": "training", "val": "validation", "test": "test", "external": "external (held-out source)"}
 
 
-def split_line(counts: dict[str, int], frozen_in: str) -> str:
+def split_line(counts: dict[str, int], frozen_in: str, origins: dict[str, list[str]] | None = None) -> str:
     """The line that says how many films went to each part, in words: it printed a Python dict
-    ({'train': 56, 'val': 12, ...}), which a reader of a log has to decode."""
+    ({'train': 56, 'val': 12, ...}), which a reader of a log has to decode. ``origins`` (given_origins):
+    the folders of a split given as train/ + test/ each part came from, so a reader sees their test/ folder
+    is the test split and validation was taken from train/ (a tutorial's reader could not tell)."""
     parts = ", ".join(f"{n:,} {_PARTS.get(part, part)}" for part, n in counts.items())
-    return f"split: {parts} films (frozen in {frozen_in})"
+    came = ", ".join(f"{_PARTS.get(part, part)} from {' and '.join(f'{d}/' for d in dirs)}"
+                     for part, dirs in (origins or {}).items() if dirs)
+    return f"split: {parts} films ({came + '; ' if came else ''}frozen in {frozen_in})"
+
+
+def given_origins(parts: dict[str, list[Item]]) -> dict[str, list[str]]:
+    """Each part's folders of a given split (train/, val/, test/ as the data folder spells them), by the first
+    part of its films' paths; films of other folders (--add-data) are not named."""
+    return {part: sorted({top for i in items if (top := i.path.split("/")[0]).lower() in GIVEN_SPLIT_DIRS})
+            for part, items in parts.items()}
