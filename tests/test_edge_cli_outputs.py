@@ -517,29 +517,41 @@ def test_a_film_its_dicom_header_refuses_is_refused_undecoded(tmp_path):
     assert p.returncode == 1 and json.loads(p.stdout)["error"].startswith("cannot decode its compressed pixel data")
 
 
-def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_without_an_input_check(tmp_path):
-    """A lateral (or CT, skull, For-Processing) film whose pixels pass the input check got a COVID/Normal answer with
-    atypical false, and --refuse-atypical let it through: its header's word was never read. It is flagged as the
-    check flags a film, its reason named, and refused under --refuse-atypical, also by a model without an input check
-    (which refused --refuse-atypical outright: nothing would have stopped the lateral film). A handmade model of
-    seconds, not the tiny run."""
+def checked_model(tmp_path):
+    """A handmade COVID/Normal model of seconds (it says COVID to every film) carrying an input check fitted on
+    frontal-chest-like layouts (tests.test_typicality.layout_images) as the device sees them at 32 pixels."""
     import keras
     import numpy as np
 
-    from edge.metadata import attach, read
+    from edge.metadata import attach
     from edge.preprocess import PreprocessConfig, preprocess_gray
     from edge.typicality import fit_typicality
-    from tests.test_dicom import make_dicom, with_header
     from tests.test_foreign_models import _tflite
     from tests.test_typicality import layout_images
 
-    config = PreprocessConfig(size=32)  # an input check fitted on frontal-chest-like layouts as the device sees them
+    config = PreprocessConfig(size=32)
     seen = lambda n, seed: np.stack([preprocess_gray(g[..., 0], config) for g in layout_images(n, seed, 64)])  # noqa: E731
     dense = keras.layers.Dense(2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant([2.0, -1.0]))
     model = tmp_path / "checked.tflite"
     model.write_bytes(attach(open(_tflite(tmp_path, "plain", dense), "rb").read(), {
         "labels": ["COVID", "Normal"], "preprocess": config.to_dict(), "temperature": 1.0, "output": "logits",
         "typicality": fit_typicality(seen(60, 0), seen(20, 1)).to_dict()}))
+    return model
+
+
+def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_without_an_input_check(tmp_path):
+    """A lateral (or CT, skull, For-Processing) film whose pixels pass the input check got a COVID/Normal answer with
+    atypical false, and --refuse-atypical let it through: its header's word was never read. It is flagged as the
+    check flags a film, its reason named, and refused under --refuse-atypical, also by a model without an input check
+    (which refused --refuse-atypical outright: nothing would have stopped the lateral film). A handmade model of
+    seconds, not the tiny run."""
+    import numpy as np
+
+    from edge.metadata import attach, read
+    from tests.test_dicom import make_dicom, with_header
+    from tests.test_typicality import layout_images
+
+    model = checked_model(tmp_path)
     pixels = layout_images(1, 7, 64)[0, :, :, 0].astype(np.uint16) * 16  # another such layout, 12 bits
     films = tmp_path / "films"
     films.mkdir()

@@ -5,30 +5,19 @@ mean over every class. report.md now says over which classes it is taken, and wh
 
 from __future__ import annotations
 
-import json
-import shutil
 
 import numpy as np
 
 from convert.quant_report import write_quantization_report
 from convert.summary import summarize
 from tests.conftest import unpadded
+from tests.test_quant_report import three_class_report
 
 
 def _report_with_external(tiny_run, tmp_path, external_classes: list[int]) -> str:
     """report.md of the tiny run's report made a 3-class one, with a held-out source of films of these classes."""
-    run = tmp_path / "run"
-    shutil.copytree(tiny_run, run)
-    report = json.loads((run / "report.json").read_text())
-    classes = report["classes"] = ["COVID", "Normal", "Lung_Opacity"]
-    n = report["test_set"]["n"]
-    rng = np.random.default_rng(0)
-    y = rng.integers(0, 3, n)
-    probs = 0.5 * np.eye(3)[y] + 0.5 * rng.dirichlet(np.ones(3), n)
-    for model in report["models"].values():
-        model.update(summarize(y, probs, classes, n_boot=10))
-        if "delta" in model:
-            model["delta"]["sensitivity_points"]["Lung_Opacity"] = 0.0
+    run, report, y, probs, rng = three_class_report(tiny_run, tmp_path, "Lung_Opacity")
+    classes = report["classes"]
     ext_y = np.repeat(external_classes, 7)
     ext_p = 0.5 * np.eye(3)[ext_y] + 0.5 * rng.dirichlet(np.ones(3), len(ext_y))
     report["external"] = {"source": "lecuong", "n": len(ext_y),

@@ -13,23 +13,14 @@ from tests.test_edge_cli_messages import edge_classify
 
 def test_a_film_its_header_flags_carries_the_input_checks_own_verdict(tmp_path):
     pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
-    import keras
     import numpy as np
 
     from edge.metadata import attach, read
-    from edge.preprocess import PreprocessConfig, preprocess_gray
-    from edge.typicality import fit_typicality
     from tests.test_dicom import make_dicom, with_header
-    from tests.test_foreign_models import _tflite
+    from tests.test_edge_cli_outputs import checked_model
     from tests.test_typicality import layout_images
 
-    config = PreprocessConfig(size=32)  # as test_edge_cli_outputs' lateral film: a handmade model of seconds
-    seen = lambda n, seed: np.stack([preprocess_gray(g[..., 0], config) for g in layout_images(n, seed, 64)])  # noqa: E731
-    dense = keras.layers.Dense(2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant([2.0, -1.0]))
-    model = tmp_path / "checked.tflite"
-    model.write_bytes(attach(open(_tflite(tmp_path, "plain", dense), "rb").read(), {
-        "labels": ["COVID", "Normal"], "preprocess": config.to_dict(), "temperature": 1.0, "output": "logits",
-        "typicality": fit_typicality(seen(60, 0), seen(20, 1)).to_dict()}))
+    model = checked_model(tmp_path)  # as test_edge_cli_outputs' lateral film: a handmade model of seconds
     chest = layout_images(1, 7, 64)[0, :, :, 0].astype(np.uint16) * 16  # pixels the check passes
     noise = np.random.default_rng(0).integers(0, 4096, (64, 64)).astype(np.uint16)  # pixels it flags
     films = tmp_path / "films"

@@ -186,14 +186,14 @@ def test_cxr_converts_report_says_what_an_answer_is_worth_at_other_prevalences(t
     assert f"from the test sensitivity and specificity of model_{mode}.tflite (the section {mode} above)" in md
 
 
-def test_cxr_converts_report_json_leaves_out_normals_rows_of_three_classes_as_its_report_md_does(tiny_run, tmp_path):
-    """report.md left Normal's rows out of a 3+ class model's prevalence table ('Normal at 5%' read as a Normal answer's
-    worth at a clinic, where most films are Normal); report.json's at_prevalence kept them, unsaid."""
+def three_class_report(tiny_run, tmp_path, third: str):
+    """A copy of the tiny run with its report.json made a COVID, Normal, ``third`` one: made-up test answers (a fixed
+    seed) scored into every model's figures. Returns the run folder, the report, the answers' y and probabilities,
+    and the random generator, for more made-up figures."""
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     report = json.loads((run / "report.json").read_text())
-    assert report["at_prevalence"]["left_out"] == []  # two classes: both rows, as the disease-keyed table's figures
-    classes = report["classes"] = ["COVID", "Normal", "Viral_Pneumonia"]
+    classes = report["classes"] = ["COVID", "Normal", third]
     n = report["test_set"]["n"]
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, n)
@@ -201,7 +201,15 @@ def test_cxr_converts_report_json_leaves_out_normals_rows_of_three_classes_as_it
     for model in report["models"].values():
         model.update(summarize(y, probs, classes, n_boot=10))
         if "delta" in model:
-            model["delta"]["sensitivity_points"]["Viral_Pneumonia"] = 0.0
+            model["delta"]["sensitivity_points"][third] = 0.0
+    return run, report, y, probs, rng
+
+
+def test_cxr_converts_report_json_leaves_out_normals_rows_of_three_classes_as_its_report_md_does(tiny_run, tmp_path):
+    """report.md left Normal's rows out of a 3+ class model's prevalence table ('Normal at 5%' read as a Normal answer's
+    worth at a clinic, where most films are Normal); report.json's at_prevalence kept them, unsaid."""
+    assert json.loads((tiny_run / "report.json").read_text())["at_prevalence"]["left_out"] == []  # two classes: both rows
+    run, report, y, probs, _ = three_class_report(tiny_run, tmp_path, "Viral_Pneumonia")
     write_quantization_report(run, report, {m: probs for m in report["models"]}, y)
     worth = json.loads((run / "report.json").read_text())["at_prevalence"]
     assert {r["class"] for r in worth["rows"]} == {"COVID", "Viral_Pneumonia"}
