@@ -111,6 +111,6 @@ def say_bootstrap_time(s: Settings, f: Films) -> None:
     """Say that the 95% intervals will take a while where they will, so that a quiet minute is not taken for a hang."""
     n_groups = len({i.source for i in f.scan.items} - {""}) + sum(len(set(v)) for v in (f.groups or {}).values())
     if not s.quiet and len(f.y) * s.n_boot * (1 + n_groups) > BOOTSTRAP_NOTE_WORK:
+        groups = f" and each of {counted(n_groups, 'group')} (sources, --by)" if n_groups else ""  # not 'each of 0 groups'
         print(f"cxr-evaluate: computing the 95% intervals: {s.n_boot:,} bootstrap resamples of {len(f.y):,} films, "
-              f"for the whole set and each of {counted(n_groups, 'group')} (sources, --by); this can take a minute or more",
-              file=sys.stderr, flush=True)
+              f"for the whole set{groups}; this can take a minute or more", file=sys.stderr, flush=True)

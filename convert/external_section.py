@@ -10,6 +10,12 @@ from edge.decision import SPECIFICITY_FLOOR, fmt_threshold
 from edge.figures import listed
 
 
+def classes_present(ext: dict) -> list[str] | None:
+    """The classes the held-out source has films of, from its first model's figures (every model scores the same
+    films), or None where no model's figures are there."""
+    return next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+
+
 def external_intro(ext: dict, classes: list[str]) -> str:
     """The held-out source's opening sentence, and where the source holds two or more of the model's classes but
     not all, over which its balanced accuracy is taken: a 3-class model's external 7.1 over Normal and Lung_Opacity
@@ -17,7 +23,7 @@ def external_intro(ext: dict, classes: list[str]) -> str:
     said = ("Films from a source kept out of training and validation: an estimate of how the model does at one new site, "
             "for the classes that source holds (a source of one class gives that class's sensitivity only: how often "
             "the site's other films would be called that class is not measured here).")
-    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+    present = classes_present(ext)
     absent = [c for c in classes if present is not None and c not in present]
     if present and len(present) > 1 and absent:
         said += (f" Its balanced accuracy is over {listed([md_cell(c) for c in present])} alone, the mean of their "
@@ -60,7 +66,7 @@ def external_rule_cost(ext: dict, models: dict, classes: list[str]) -> list[str]
         return []
     name, d = ruled[0]
     t, cls = d["test"], md_cell(d["class"])
-    present = next((s.get("classes_present") for s in ext.values() if isinstance(s, dict) and "per_class" in s), None)
+    present = classes_present(ext)
     alone = (f"; this source holds {md_cell(present[0])} films alone, so what the rule costs the other classes cannot show here"
              if present and len(present) == 1 else "")
     others = "/".join(md_cell(c) for c in classes if c != d["class"])

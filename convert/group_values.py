@@ -137,12 +137,14 @@ def by_columns(by: str | None) -> list[str]:
 def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str) -> str:
     """What to type instead, where a name given is a column spelt otherwise: cxr-dev's MANIFEST.csv names sources in
     source_repo, and `--by source` (as the docs write it) was refused there with only the columns listed, though the
-    per-source table reads that very column."""
-    by_lower = {f.lower(): f for f in fields}
+    per-source table reads that very column. A DICOM attribute spelt otherwise (patientsex) is named too."""
+    by_lower = {f.lower(): f for f in [*DICOM_ATTRIBUTES, *fields]}  # a MANIFEST.csv column wins over an attribute
     hints = []
     for c in unknown:
         if c.lower() in by_lower:
-            hints.append(f"{c}: the column is spelt {by_lower[c.lower()]} (--by {by_lower[c.lower()]})")
+            meant = by_lower[c.lower()]
+            what = "column" if meant in fields else "DICOM attribute"
+            hints.append(f"{c}: the {what} is spelt {meant} (--by {meant})")
         elif c.lower() == "source" and "source_repo" in by_lower:
             hints.append(f"{c}: MANIFEST.csv names the films' sources in its {by_lower['source_repo']} column "
                          f"(--by {by_lower['source_repo']})" + ("; report.md's \"Per source\" table gives each source's "

@@ -44,3 +44,9 @@ def test_cxr_compare_is_not_pointed_at_a_report_md_it_does_not_write(tmp_path):
     with pytest.raises(ValueError) as e:
         check_columns(tmp_path, ["source"], prog="cxr-compare")
     assert "(--by source_repo)" in str(e.value) and "report.md" not in str(e.value)
+
+
+def test_a_dicom_attribute_given_in_another_case_is_named_as_spelt(tmp_path):
+    """--by patientsex (the attribute is PatientSex) was refused with the attributes listed and no word of which."""
+    with pytest.raises(ValueError, match=r"patientsex: the DICOM attribute is spelt PatientSex \(--by PatientSex\)$"):
+        check_columns(tmp_path, ["patientsex"])

@@ -45,6 +45,11 @@ def test_films_of_no_source_are_no_group_and_each_by_value_is_one(capsys):
     assert "each of 3 groups (sources, --by)" in said
 
 
+def test_a_set_of_no_source_and_no_by_names_the_whole_set_alone(capsys):
+    """3,000,000 films of no source without --by: the note read 'for the whole set and each of 0 groups'."""
+    assert "3,000,000 films, for the whole set; this can take a minute or more" in _said(capsys, 3_000_000, [""])
+
+
 def test_quiet_says_nothing(capsys):
     assert _said(capsys, 3_000_000, ["A"], quiet=True) == ""
 

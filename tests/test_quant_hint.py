@@ -9,10 +9,12 @@ from typer.testing import CliRunner
 from convert.cli import convert_app
 
 
-@pytest.mark.parametrize("given, mode", [(["--mode", "int8"], "int8"), (["--mode=fp16"], "int8"),
+@pytest.mark.parametrize("given, mode", [(["--mode", "int8"], "int8"), (["--mode=fp16"], "fp16"),
                                          (["--quantization", "int8"], "int8"), (["--fp16"], "fp16"),
-                                         (["--precision", "fp16"], "int8")])
+                                         (["--precision", "fp16"], "fp16"), (["--modes", "INT8,fp32"], "int8,fp32"),
+                                         (["--dtype", "float16"], "int8"), (["--mode"], "int8")])
 def test_another_name_for_quant_is_answered_with_quant(tmp_path, given, mode):
+    """The example is the modes typed where they are modes: `--precision fp16` was shown `--quant int8`."""
     res = CliRunner().invoke(convert_app, [str(tmp_path), *given])
     assert res.exit_code == 2
     name = given[0].partition("=")[0]
