@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from edge.metadata import attach, split
-from edge.model import EdgeModel
+from edge.model import EdgeModel, ModelFileError
 
 
 def _rewritten(tiny_run, tmp_path, name: str, meta_change=None, shift: float = 0.0) -> EdgeModel:
@@ -79,3 +80,30 @@ def test_a_file_whose_classes_labels_renames_still_passes_its_self_test(tiny_run
     renamed = EdgeModel(tiny_run / "model_int8.tflite", labels=[f"site_{c}" for c in own])
     result = renamed.selftest()
     assert renamed.labels != own and result["same_labels"] and result["passed"], result
+
+
+def test_one_reference_image_off_by_more_than_the_tolerance_fails_the_self_test(tiny_run, tmp_path):
+    """The largest deviation judges, not the mean: one image of several classified otherwise is a device fault."""
+    flatbuffer, meta, files = split((tiny_run / "model_int8.tflite").read_bytes())
+    spec = json.loads(files["selftest.json"])
+    want = np.asarray(spec["probabilities"], np.float64)
+    assert len(want) >= 3
+    want[0, 0], want[0, -1] = want[0, 0] + 0.05, want[0, -1] - 0.05
+    files = {**files, "selftest.json": json.dumps({**spec, "probabilities": want.tolist()}).encode()}
+    path = tmp_path / "one_off.tflite"
+    path.write_bytes(attach(flatbuffer, {**meta, "selftest_tolerance": 0.03}, files))
+    result = EdgeModel(path).selftest()
+    assert not result["passed"] and result["max_deviation"] > 0.03, result
+
+
+def test_a_self_test_of_another_class_count_is_refused_in_words(tiny_run, tmp_path):
+    flatbuffer, meta, files = split((tiny_run / "model_int8.tflite").read_bytes())
+    spec = json.loads(files["selftest.json"])
+    want = np.asarray(spec["probabilities"], np.float64)
+    wider = np.c_[want, np.zeros(len(want))]
+    files = {**files, "selftest.json": json.dumps({**spec, "probabilities": wider.tolist()}).encode()}
+    path = tmp_path / "wider.tflite"
+    path.write_bytes(attach(flatbuffer, meta, files))
+    with pytest.raises(ModelFileError, match=f"its self-test expects {want.shape[1] + 1} classes, the model has "
+                                             f"{want.shape[1]}$"):
+        EdgeModel(path).selftest()
