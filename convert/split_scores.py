@@ -18,6 +18,7 @@ from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from train.cache import load_part
 from train.data import Split
+from train.holdout import source_counts
 
 if TYPE_CHECKING:  # only named: convert.quantize imports this module
     from convert.quantize import ConvertSettings
@@ -52,17 +53,6 @@ def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, devi
             "rows": to_jsonable(operating_points(y_val, p_val, y_test, p_test, split.classes))}
 
 
-def sources_of(items: list) -> dict[str, int]:
-    """How many of ``items`` each source (MANIFEST.csv, the Kaggle sheets) names, most first; films of none left out:
-    --holdout-source matches by file name too, so 'hannover' held out films whose source is
-    ml-workgroup/covid-19-image-repository, a name only cxr-train's log linked to the one the report gave (hunt 63)."""
-    counts: dict[str, int] = {}
-    for it in items:
-        if it.source:
-            counts[it.source] = counts.get(it.source, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
 def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,
                       s: ConvertSettings, check=None, points: dict | None = None, models_in: Path | None = None) -> dict:
     """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap, the
@@ -70,7 +60,8 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
     thresholds chosen on the validation split (``points``) give there: a threshold fitted to one
     hospital's probabilities need not reach its target sensitivity at another."""
     x, y = load_part(run_dir, split, "external", config, s.progress, rewrite=True)
-    out = {"source": split.notes.get("holdout_source"), "n": int(len(y)), "sources": sources_of(split.parts["external"]),
+    named = [i for i in split.parts["external"] if i.source]  # the films' own sources: 'hannover' matched by file name
+    out = {"source": split.notes.get("holdout_source"), "n": int(len(y)), "sources": source_counts(named),
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
     if check is not None:
         out["flagged_atypical"] = float(check.atypical(x).mean())

@@ -14,7 +14,8 @@ from train.data import Item
 from train.patients import text_key
 
 
-def _by_source(items: list[Item]) -> dict[str, int]:
+def source_counts(items: list[Item]) -> dict[str, int]:
+    """How many of ``items`` each source names, most first (films of none under one note of why they matched)."""
     counts: dict[str, int] = {}
     for it in items:
         src = it.source or "no source: matched by file name"  # --holdout-source also matches names, without a MANIFEST.csv
@@ -47,7 +48,7 @@ def hold_out(holdout: str, items: list[Item], units: list[int],
 
 def no_holdout_match(holdout: str, items: list[Item]) -> str:
     """Why --holdout-source found no film, with the sources there are to name instead."""
-    counts = _by_source([i for i in items if i.source])
+    counts = source_counts([i for i in items if i.source])
     if not counts:
         return (f"--holdout-source {holdout!r} matches no image's file name, and these films have no sources (no "
                 "source column in MANIFEST.csv, no Kaggle metadata spreadsheets): give the start of the file names "
@@ -79,7 +80,7 @@ def holdout_line(holdout: str, held: list[Item], left_out: dict[str, int] | None
     """What --holdout-source took: it matches by part of a name, so 'covid' may take several
     sources, and the user must see which ones and how many films of each (``held``: the films
     it matched; ``left_out``: :func:`hold_out`'s counts of the films kept out with them)."""
-    counts = _by_source(held)
+    counts = source_counts(held)
     also = left_out_text(left_out or {"copies": 0, "same_patients": 0})
     if len(counts) == 1:
         line = f"holding out {counted(len(held), 'image')} of source {held[0].source or holdout!r} as an external set"
@@ -99,6 +100,6 @@ def holdout_emptied(holdout: str | None, kept: list[Item], external: list[Item],
     gone = [c for c in classes if any(i.label == c for i in external) and not any(i.label == c for i in kept)]
     if not gone:
         return None
-    every = " and ".join(f"every {c} film (sources: {', '.join(_by_source([i for i in external if i.label == c]))})"
+    every = " and ".join(f"every {c} film (sources: {', '.join(source_counts([i for i in external if i.label == c]))})"
                          for c in gone)
     return f"--holdout-source {holdout} takes {every}; nothing is left to train {', '.join(gone)} on"
