@@ -167,6 +167,8 @@ def print_version(asked: bool) -> None:
     that needs a newer cxr-edge tell the operator to update it, so the version must be askable here)."""
     if not asked:
         return
+    if sys.stdout is None:  # started with >&-: print() would drop the line and exit 0, a version check that passes
+        raise fail("edge-classify", "standard output is closed: --version has nowhere to print; give it a file or a pipe")
     from edge import __version__
     from edge.runtime import RuntimeMissing, interpreter_class, runtime_version
 

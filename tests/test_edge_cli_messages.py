@@ -408,6 +408,16 @@ def test_version_says_which_cxr_edge_and_runtime_the_device_runs():
     assert p.returncode == 0 and p.stdout.startswith(f"edge-classify (cxr-edge {__version__}); runtime: ")
 
 
+def test_version_with_standard_output_closed_is_an_error_not_a_silent_success():
+    """`edge-classify --version >&-` printed nothing and exited 0: a script's version check passed with no
+    version read. Classifying with stdout closed already refused so."""
+    p = subprocess.run([sys.executable, "-m", "edge.cli", "--version"], cwd=ROOT, stdout=None, stderr=subprocess.PIPE,
+                       text=True, timeout=120, preexec_fn=lambda: os.close(1))
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.strip() == ("edge-classify: error: standard output is closed: --version has nowhere to print; "
+                                "give it a file or a pipe")
+
+
 def test_messages_say_what_to_do(model, film, tmp_path):
     """A missing watched folder was 'not a folder', a run folder given as --model named none of its
     .tflite files, and an image over the pixel limit gave no way forward (a helper's device walkthrough)."""
