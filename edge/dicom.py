@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from edge.controls import escaped
-from edge.dicom_no_pixels import no_pixels_reason
+from edge.dicom_no_pixels import cut_reading, no_pixels_reason, pixels_cut_short
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
                              header_int, many_values)
@@ -89,7 +89,10 @@ def _to_gray(data: bytes) -> np.ndarray:
     try:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
-        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"unreadable DICOM ({type(e).__name__})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else
+                         cut_reading(e, data) or f"unreadable DICOM ({type(e).__name__})") from None
+    if cut := pixels_cut_short(ds, len(data)):
+        raise ImageError(cut)
     if "PixelData" not in ds or (why := many_values(ds)):  # MONOCHROME1\\ failed in pydicom: "unhashable type"
         raise ImageError(no_pixels_reason(ds, data) if "PixelData" not in ds else why)
     if not ds.PixelData:

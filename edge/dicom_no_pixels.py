@@ -1,9 +1,11 @@
-"""Why a DICOM data set read to its end holds no pixels, said as what to do about it.
+"""Why a DICOM data set read to its end holds no pixels, or not all of them, said as what to do about it.
 
 pydicom reads anything quietly: a report, a film cut short inside its header, and a film whose Transfer Syntax
 UID names another encoding than its bytes are in (Big Endian on little-endian data, say) all come back as a
 data set without Pixel Data. A copy cut short is copied again; a wrong Transfer Syntax UID is the sender's,
-and copying it again changes nothing, so each gets its own message."""
+and copying it again changes nothing, so each gets its own message. A USB stick pulled during a PACS export
+cuts films anywhere: inside the file meta information, inside an element's tag or length, between two
+elements, or inside the pixels; each is said as cut short, none as a report ("holds no image")."""
 
 from __future__ import annotations
 
@@ -19,28 +21,95 @@ def no_pixels_reason(ds, data: bytes) -> str:
         return "neither a known image format nor a DICOM image (no DICM preamble, no pixel data)"
     if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
         return "DICOM file holds a floating-point image (Float Pixel Data), which cxr-edge does not read"
-    if cut_short(ds, len(data)):
+    if cut_short(ds, len(data)) or _ends_inside_an_element(ds, data):
         said = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
         if said is not None and (other := _reads_whole_as(data, ds.original_encoding)) is not None:
             return (f"DICOM file cannot be read as its transfer syntax ({escaped(said.name)}) says, but reads whole as "
                     f"{other}: a wrong Transfer Syntax UID? (copying the file again will not help)")
         return "DICOM file ends inside its header, before any pixel data: cut short (an interrupted copy?); copy it again"
     what = not_a_film(data[:HEAD_BYTES])
-    return f"DICOM file holds no image: {what}, not a film" if what else "DICOM file holds no image (no PixelData)"
+    if what:
+        return f"DICOM file holds no image: {what}, not a film"
+    if not _deflated(ds) and (film := _a_films_header(ds)):  # a deflated stream read to its end is whole
+        return (f"DICOM file holds no image: it ends before its pixel data, though its header is a film's ({film}): "
+                "cut short (an interrupted copy?), or sent without its pixels")
+    return "DICOM file holds no image (no PixelData)"
+
+
+def _ends_inside_an_element(ds, data: bytes) -> bool:
+    """Whether the file ends where pydicom stops without a word: inside the file meta information (its group
+    length says more bytes follow), or inside the tag and length of an element (bytes left over after the last
+    element read). cut_short sees only a value cut short, and a copy cut elsewhere read as a report would."""
+    if _deflated(ds):
+        return False  # its offsets are in the inflated data set, not the file
+    meta = getattr(ds, "file_meta", None)
+    if len(ds):
+        try:
+            last = ds.get_item(next(reversed(ds.keys())))
+            end = last.value_tell + last.length
+        except Exception:  # an element already converted: nothing to tell
+            return False
+        return last.length != 0xFFFFFFFF and end < len(data)
+    if data[128:132] != b"DICM":
+        return False
+    try:
+        group_length = int(meta.get("FileMetaInformationGroupLength") if meta is not None else None)
+    except (TypeError, ValueError):  # none read: the file ends inside it
+        return True
+    return 144 + group_length != len(data)  # ends inside it, or inside the first element after it
+
+
+def _a_films_header(ds) -> str | None:
+    """What in a data set without pixels says it is a film's (its size, or an image SOP class's name), for a
+    file cut short between two elements, which no byte tells from a whole file; None where nothing says so."""
+    try:
+        if "Rows" in ds and "Columns" in ds:
+            return f"{int(ds.Columns)}x{int(ds.Rows)}"
+        uid = ds.get("SOPClassUID") or getattr(getattr(ds, "file_meta", None), "MediaStorageSOPClassUID", None)
+        name = getattr(uid, "name", "")
+        return escaped(name) if "Image Storage" in name else None
+    except Exception:  # a size or class that is no value: nothing to tell
+        return None
+
+
+def pixels_cut_short(ds, size: int) -> str | None:
+    """The error message for a data set, read from ``size`` bytes, whose Pixel Data is cut short (an interrupted
+    copy), None for any other: pydicom's own words ('less than expected ... the dataset may be corrupted, have an
+    invalid group 0028 element value, or the transfer syntax may be incorrect') never say to copy it again."""
+    if "PixelData" not in ds or not cut_short(ds, size):
+        return None
+    element = ds.get_item("PixelData")
+    held = max(0, size - element.value_tell) if hasattr(element, "value_tell") else 0
+    return (f"DICOM file ends inside its pixel data ({held:,} of its {element.length:,} bytes): cut short (an "
+            "interrupted copy?); copy it again")
+
+
+def cut_reading(e: Exception, data: bytes) -> str | None:
+    """The error message for a DICOM file that pydicom stopped reading with ``e`` because it ends inside an
+    element's tag or length (a length of 4 bytes, or the file meta's group length, cut short); None for another."""
+    import struct
+
+    if isinstance(e, struct.error) or data[128:132] == b"DICM" and len(data) < 144:
+        return "DICOM file ends inside its header, before any pixel data: cut short (an interrupted copy?); copy it again"
+    return None
 
 
 def cut_short(ds, size: int) -> bool:
     """Whether the data set's last element says it is longer than the file has bytes left: pydicom reads
     a file cut short inside its header quietly, as a film with no pixels."""
-    from pydicom.uid import DeflatedExplicitVRLittleEndian
-
-    if getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None) == DeflatedExplicitVRLittleEndian:
+    if _deflated(ds):
         return False  # its offsets are in the inflated data set, not the file
     try:
         last = ds.get_item(next(reversed(ds.keys())))
         return last.length != 0xFFFFFFFF and last.value_tell + last.length > size
     except Exception:  # no element, or one already converted: nothing to tell
         return False
+
+
+def _deflated(ds) -> bool:
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    return getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None) == DeflatedExplicitVRLittleEndian
 
 
 def _reads_whole_as(data: bytes, encoding: tuple) -> str | None:
