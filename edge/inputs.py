@@ -54,7 +54,20 @@ def list_text(data: bytes) -> str:
             raise ValueError("standard input starts as a UTF-16 list of names but is not one: save the list as "
                              "UTF-8") from None
     text = _utf16_without_bom(data)
+    if text is not None and data.endswith(b"\0") and _print0_rather(data, text):
+        text = None
     return text if text is not None else os.fsdecode(data.removeprefix(codecs.BOM_UTF8))
+
+
+def _print0_rather(data: bytes, utf16: str) -> bool:
+    """Whether bytes that read both as a UTF-16 list and as a ``find -print0`` list are the latter: its names
+    are there and the UTF-16 reading's are not. A name ending in a newline, of even length (b"ab\n\0"),
+    decodes as UTF-16 ("扡\n"); the bytes alone cannot tell, the folder can. Where neither or both readings
+    name what is there, UTF-16 as before (a genuine list splits at each NUL into letters, "\r" and "\n")."""
+    def there(names: list[str]) -> bool:
+        return bool(names) and all(os.path.lexists(n) for n in names)
+
+    return there(stdin_paths(os.fsdecode(data))) and not there(stdin_paths(utf16))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

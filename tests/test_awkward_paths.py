@@ -42,6 +42,19 @@ def test_a_utf16_list_without_a_byte_order_mark_reads_as_its_names():
     assert stdin_paths(list_text(b"a\0b\0")) == ["a", "b"]  # no line end: not a UTF-16 list
 
 
+def test_a_print0_list_that_also_reads_as_utf16_reads_as_the_names_that_are_there(tmp_path, monkeypatch):
+    """find -print0 of one name that ends in a newline, of even length (b"ab\\n\\0"), read as UTF-16 ("扡\\n"): the
+    film was missed under a name no one gave. The names that are there decide; a UTF-16 list stays one."""
+    monkeypatch.chdir(tmp_path)
+    assert stdin_paths(list_text(b"ab\n\0")) == ["扡"]  # nothing there: the bytes alone say UTF-16, as before
+    (tmp_path / "ab\n").write_bytes(b"x")
+    (tmp_path / "cd\n").write_bytes(b"x")
+    assert stdin_paths(list_text(b"ab\n\0")) == ["ab\n"]
+    assert stdin_paths(list_text(b"ab\n\0cd\n\0")) == ["ab\n", "cd\n"]
+    (tmp_path / "a").write_bytes(b"x")  # a UTF-16 list "a\n" splits at its NULs into "a" and "\n": not all there
+    assert stdin_paths(list_text("a\n".encode("utf-16-le"))) == ["a"]
+
+
 @pytest.fixture(scope="module")
 def model(tiny_run) -> Path:
     return tiny_run / "model_int8.tflite"

@@ -156,3 +156,16 @@ def test_crop_copies_refuses_a_sample_of_no_film():
     p = bench("crop_copies.py", "--films", "10", "--sample", "0", timeout=120)
     assert p.returncode == 2 and "Traceback" not in p.stderr and not p.stdout, p.stderr[-2000:]
     assert "--sample 0: give at least 1 film" in p.stderr
+
+
+def test_input_check_measures_a_run_whose_data_folder_has_no_manifest(tiny_run, tmp_path):
+    """input_check.py read cxr-dev's MANIFEST.csv for the classes a run never saw, and on a run of other data (the
+    synthetic set has none) stopped after the fitting with a FileNotFoundError traceback: the rows that need no
+    manifest are measured, and one line says which are left out and why."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "covid-normal-compact-distilled").symlink_to(tiny_run, target_is_directory=True)
+    p = bench("input_check.py", "--runs", str(runs))
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr and p.stderr.count("no MANIFEST.csv in") == 1, p.stderr
+    assert "| test split, none |" in p.stdout and "a class it never saw" not in p.stdout, p.stdout

@@ -239,6 +239,32 @@ def test_a_csv_log_cut_between_the_header_check_and_the_rows_write_gets_its_head
     assert [r["file"] for r in csv.DictReader(lines)] == ["in/b.png", "in/c.png"]
 
 
+def test_a_csv_log_that_cannot_be_read_back_gets_its_header_again_when_cut_to_nothing(tmp_path, monkeypatch):
+    """A log that cannot be read back (``>>`` opens it write-only, and Windows has no name to open it again by) is
+    trusted to hold its header: but one cut to 0 bytes holds nothing, so its header goes first again. Without the
+    size's own say the next rows went into the rotated log alone, and every CSV reader took a row for the header."""
+    import csv
+
+    import edge.output
+    import edge.stdout_file
+    from edge.batch import Result
+
+    table = tmp_path / "answers.csv"
+    monkeypatch.setattr(edge.stdout_file, "_path_behind", lambda fd: None)  # as on Windows: no /proc, no F_GETPATH
+    with open(table, "a") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        assert edge.stdout_file.file_start(out) is None  # the case: the log's start is not known
+        write = edge.output.writer_for(["COVID", "Normal"], 1, "csv", header=True, stamped=True)
+        write(Result("in/a.png", np.array([0.25, 0.75])))
+        out.flush()
+        os.truncate(table, 0)  # logrotate's copytruncate
+        write(Result("in/b.png", np.array([0.75, 0.25])))
+        monkeypatch.undo()
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("file,label,probability,") and len(lines) == 2, lines
+    assert [r["file"] for r in csv.DictReader(lines)] == ["in/b.png"]
+
+
 def test_a_csv_log_cut_and_written_to_by_another_before_the_row_keeps_what_the_other_wrote(tmp_path, monkeypatch):
     """Putting the header back empties the log and writes header and row: right where the log is that row alone, but
     a log that another writer added to after the cut lost what it wrote, answers included."""
