@@ -106,6 +106,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         card["held_out_source"] = {"source": ext["source"], "n": e["n"],
                                    "labels": "its stored rule" if e.get("rule") else "most probable class",
                                    "per_class": {c: v for c, v in _per_class(e).items() if v["n"]}}
+        if (sources := ext.get("sources")) and list(sources) != [ext["source"]]:  # the text typed is not their source
+            card["held_out_source"]["sources"] = sources
     other = (report.get("other_classes") or {}).get("by_mode", {}).get(mode)
     if other:  # what this file calls the films of its data folder's classes it was not trained on
         # the intervals beside the shares, not in their place: an older edge-classify reads "called" as numbers

@@ -86,6 +86,18 @@ def site_rule_line(r: dict) -> str:
             f"specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
 
 
+def own_sources(held: dict) -> str:
+    """The held-out films' own sources, where they read otherwise than the source typed on cxr-train
+    --holdout-source ('hannover' matched 'kaggle-hannover' films by their names): the card named the typed text
+    alone, report.md the sources too. Empty where the file carries none (converted before 0.48.0, or the same)."""
+    sources = held.get("sources")
+    if not isinstance(sources, dict) or not sources or not all(isinstance(n, int) for n in sources.values()):
+        return ""
+    unnamed = held["n"] - sum(sources.values()) if isinstance(held.get("n"), int) else 0
+    return ("; its films' sources: " + ", ".join(f"{escaped(str(src))} ({n})" for src, n in sources.items())
+            + (f", and {unnamed} of none, matched by file name" if unnamed > 0 else ""))
+
+
 def failed_gate(meta: dict[str, Any]) -> str | None:
     """The card's line where the file failed cxr-convert's gate (quantization cost more than allowed), else None:
     said by edge-classify too, which ran such a file without a word."""
@@ -249,7 +261,8 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                              + rule_class_alone(r, labels))
         if v.get("held_out_source"):
             h = v["held_out_source"]
-            lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation), "
+            lines.append(f"Held-out source {h['source']} (n = {h['n']}, kept out of training and validation"
+                         f"{own_sources(h)}), "
                          f"{h.get('labels', 'most probable class')}: "
                          + "; ".join(f"{c} sensitivity {_ci(r['sensitivity'])}" for c, r in h["per_class"].items()))
         if other := v.get("other_classes"):

@@ -814,3 +814,30 @@ def test_the_missed_films_line_says_only_counts_it_can_stand_behind():
                         "per_class": {c: {"n": 11} for c in two}}, two) == (
         "  Missed test films (most probable class), and what they were called: Normal 2 of 11 (called COVID 2); "
         "No_Finding 1 of 11 (called COVID 1)")
+
+
+def test_the_card_names_the_held_out_films_own_sources_where_they_read_otherwise_than_the_name_typed():
+    """`--holdout-source hannover` holds out the kaggle-hannover films (matched by file name): report.md named the
+    films' own sources, the card the text typed alone, as if a source called 'hannover' had been scored."""
+    import numpy as np
+
+    from convert.card import validation_card
+    from convert.summary import summarize
+
+    p = np.r_[np.linspace(0.6, 0.95, 9), 0.3]
+    m = summarize(np.zeros(10, int), np.stack([p, 1 - p], 1), ["COVID", "Normal"], n_boot=50)
+    ext = {"source": "hannover", "n": 10, "sources": {"kaggle-hannover": 7, "hannover-2": 2}, "int8": m}
+    card = validation_card({"models": {"int8": m}, "external": ext}, "int8", "cxr-dev", None)
+    assert card["held_out_source"]["sources"] == {"kaggle-hannover": 7, "hannover-2": 2}
+    line = next(ln for ln in card_text({"labels": ["COVID", "Normal"], "validation": card}, "m.tflite").splitlines()
+                if ln.startswith("Held-out source"))
+    assert line.startswith("Held-out source hannover (n = 10, kept out of training and validation; its films' sources: "
+                           "kaggle-hannover (7), hannover-2 (2), and 1 of none, matched by file name), most probable "
+                           "class: COVID sensitivity 0.900"), line
+
+    same = validation_card({"models": {"int8": m}, "external": {**ext, "sources": {"hannover": 10}}}, "int8", "d", None)
+    assert "sources" not in same["held_out_source"]  # named as typed: nothing more to say
+    assert "(n = 10, kept out of training and validation), most" in card_text(
+        {"labels": ["COVID", "Normal"], "validation": same}, "m.tflite")
+    odd = {**card, "held_out_source": {**card["held_out_source"], "sources": {"a\x1b[2Jb": 10}}}  # hand-edited
+    assert "its films' sources: a\\u001b[2Jb (10))" in card_text({"labels": ["COVID", "Normal"], "validation": odd}, "m")
