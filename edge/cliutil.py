@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterable
 
 import typer
 
+from edge.controls import escaped
+
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 # 128 + SIGPIPE, as shells report `yes | head`'s yes: a reader that went away (`| head`) is no result of the
@@ -130,8 +132,10 @@ def end_terminal_line() -> None:
 
 
 def fail(prog: str, message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print ``prog: error: message`` on stderr and return the Exit to raise (no traceback)."""
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    """Print ``prog: error: message`` on stderr and return the Exit to raise (no traceback). A path the user
+    typed, or a script passed on from `find`, is quoted as given: an ESC sequence in it ran on the terminal
+    (erasing the error line itself), so control characters are escaped here, line by line."""
+    print(f"{prog}: error: " + "\n".join(escaped(line) for line in message.split("\n")), file=sys.stderr)
     return typer.Exit(code)
 
 

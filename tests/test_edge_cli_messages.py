@@ -570,3 +570,15 @@ def test_a_flagged_film_is_warned_with_the_files_own_flag_rate():
     assert input_check_line({"typicality": {"flagged_validation": 0.0}}).endswith(f"; {none}.")
     assert flagged_too({}) == flagged_too({"typicality": {"flagged_validation": float("nan")}}) == (
         "some ordinary films are flagged too")
+
+
+def test_an_error_line_escapes_control_characters_of_a_path_as_typed(tmp_path, capsys):
+    """`edge-classify x.png --model $'a\\e[2Jb.tflite'` quoted the path as given: its ESC sequence ran on the terminal
+    (clearing the screen, the error line with it). Every command's one-line errors go through fail()."""
+    from edge.cliutil import fail
+
+    p = subprocess.run([sys.executable, "-m", "edge.cli", str(tmp_path / "x.png"), "--model", "a\x1b[2Jb.tflite"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 2 and "\x1b" not in p.stderr and "a\\u001b[2Jb.tflite" in p.stderr, p.stderr
+    fail("cxr-train", "no such folder: d\u202eir\nsecond line\tend")
+    assert capsys.readouterr().err == "cxr-train: error: no such folder: d\\u202eir\nsecond line\\u0009end\n"
