@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.chance import one_answer_line
-from convert.compare_classes import class_note, sides
+from convert.compare_classes import class_note, groups_unadjusted, sides
 from convert.intervals import mover_sum, paired_difference
 from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
 from convert.seen_lines import seen_elsewhere, seen_line
@@ -279,6 +279,7 @@ def group_markdown(column: str, groups: dict) -> list[str]:
     """compare.md's section for one --by column: B - A within each group."""
     md = [f"## By {md_cell(column)}", "", "B minus A within each group (a better model overall can be worse on one kind of film). "
           "In a group of one class, balanced accuracy is that class's sensitivity (the note says which).", "",
+          *([line, ""] if (line := groups_unadjusted(len(groups))) else []),
           "| group | n | balanced accuracy A % | balanced accuracy B % | B - A (points, 95% CI) | right only by A | "
           "right only by B | McNemar p | note |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
     from convert.subgroups import MIN_FILMS, films

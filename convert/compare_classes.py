@@ -57,3 +57,15 @@ def say_class_note(r: dict) -> None:
     H27's note was in compare.md alone). One line on stderr, as the command's other notes; names as they are."""
     for line in class_note(r)[:1]:
         print(f"cxr-compare: note: {line}", file=sys.stderr)
+
+
+def groups_unadjusted(n_groups: int) -> str | None:
+    """The sentence under cxr-compare's --by table: each group's interval and McNemar p are its own 95% (0.05) ones,
+    not adjusted for the other groups. Without it the one ward of ten at p = 0.03 reads as a finding, where with two
+    equally good models up to about one ward in 20 shows p <= 0.05 (or an interval excluding 0) by chance alone. None for a single group: its figures are then the comparison's own."""
+    if n_groups < 2:
+        return None
+    return (f"Each group's interval and McNemar p are its own, unadjusted for the {n_groups} groups compared: where the "
+            "two models do equally well, up to about one group in 20 shows p ≤ 0.05 (exact McNemar is conservative), or "
+            "an interval excluding 0, by chance alone, so a group that does is a lead for more films of that kind, "
+            "not a finding.")

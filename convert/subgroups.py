@@ -97,7 +97,8 @@ BELOW = ("**below** marks a group whose 95% interval lies wholly under the same 
          "of one class, that class's sensitivity over all films; for a group lacking a class, the mean sensitivity "
          "over all films of the classes it holds), and **C below** a class C whose sensitivity interval in the group "
          f"lies wholly under C's over all films; groups and classes of fewer than {MIN_FILMS} films have intervals too "
-         "wide to judge.")
+         "wide to judge. Each mark rests on one 95% interval of its own (a test per group, and per class within it), "
+         "unadjusted for how many are made: a mark is a lead, not a finding.")
 
 
 def note(s: dict, overall: dict | None = None) -> str:

@@ -702,3 +702,17 @@ def test_too_few_films_promises_no_more_points_than_one_film_moves():
         r = compare(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), ["COVID", "Normal"], n_boot=100)
         films = "1 film" if n == 1 else f"{n} films"  # '1 films scored' before
         assert caveats(r)[-1] == f"{films} scored: too few to judge, one film moves a figure by {said} points or more"
+
+
+def test_the_by_table_says_its_groups_intervals_and_p_are_unadjusted_for_how_many_groups():
+    """Each --by group's McNemar p and interval are its own 0.05 (95%) ones: of 3 groups where B and A do equally well,
+    one at p <= 0.05 turns up by chance more often than 1 in 20, and compare.md gave the table without a word of it
+    (H51). A single group is the comparison itself, and gets no such sentence."""
+    from convert.compare import by_group, group_markdown
+
+    y = np.array([0, 1] * 30)
+    three = by_group(y, y, y, ["COVID", "Normal"], ["w1"] * 20 + ["w2"] * 20 + ["w3"] * 20, n_boot=20)
+    text = " ".join(group_markdown("ward", three))
+    assert "unadjusted for the 3 groups compared" in text and "up to about one group in 20 shows p ≤ 0.05" in text
+    one = by_group(y, y, y, ["COVID", "Normal"], ["w1"] * 60, n_boot=20)
+    assert "unadjusted" not in " ".join(group_markdown("ward", one))

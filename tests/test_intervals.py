@@ -177,3 +177,17 @@ def test_one_film_of_a_class_gets_no_auroc_interval_and_says_why():
     assert s3["macro_auroc_ci"] == [None, None] and s3["auroc_per_class_no_interval"] == {"COVID": "one COVID film"}
     ci3 = auroc_per_class_ci(y3, p3, ["COVID", "Normal", "Viral"])
     assert ci3["COVID"] == [None, None] and ci3["Normal"][0] is not None
+
+
+# Newcombe (1998) Stat Med 17:2635, Table III, method 10: (both, only_b, only_a, neither) -> published limits (4 dp)
+NEWCOMBE_TABLE_III = [((36, 12, 2, 0), 0.0569, 0.3404), ((20, 12, 2, 16), 0.0562, 0.3292), ((36, 14, 0, 0), 0.1528, 0.4167),
+                      ((35, 14, 0, 1), 0.1461, 0.4175), ((2, 97, 1, 0), 0.8721, 0.9854), ((0, 29, 1, 0), 0.6666, 0.9882),
+                      ((0, 30, 0, 0), 0.8395, 1.0), ((54, 0, 0, 0), -0.0664, 0.0664), ((53, 0, 0, 1), -0.0729, 0.0729),
+                      ((30, 0, 0, 24), -0.0358, 0.0358), ((27, 0, 0, 27), -0.0351, 0.0351)]
+
+
+@pytest.mark.parametrize("counts,lo,hi", NEWCOMBE_TABLE_III)
+def test_the_paired_difference_gives_newcombes_published_method_10_limits(counts, lo, hi):
+    """The paper's own figures, not ones worked out by the same formula: they hold the continuity-corrected phi
+    (30, 0, 0, 24), the zero-phi cases (54, 0, 0, 0) and the limit at 1 (0, 30, 0, 0)."""
+    assert paired_difference(*counts) == pytest.approx((lo, hi), abs=5.1e-5)

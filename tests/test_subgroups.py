@@ -927,3 +927,17 @@ def test_a_by_source_column_keeps_the_films_own_source_column_beside_it(tmp_path
         rows = list(csv.DictReader(f))
     assert len(header) == len(set(header)) and "source (MANIFEST)" in header
     assert [r["source"] for r in rows] == sources and [r["source (MANIFEST)"] for r in rows] == grouped
+
+
+def test_the_by_table_says_its_marks_are_unadjusted_with_fewer_than_10_groups_too():
+    """With 3 wards of 2 classes (9 tests) no count of chance marks is given (that needs 10 groups), and the table
+    said nothing of its 95% intervals being unadjusted for how many groups and classes it marks (H51)."""
+    from convert.subgroups import per_source, subgroup_section
+
+    y = np.array([0, 1] * 45)
+    probs = np.eye(2)[y] * 0.8 + 0.1
+    groups = per_source(y, probs, ["COVID", "Normal"], ["w1"] * 30 + ["w2"] * 30 + ["w3"] * 30, 20)
+    overall = per_source(y, probs, ["COVID", "Normal"], ["all"] * 90, 0)["all"]
+    text = " ".join(subgroup_section("ward", groups, overall, ["COVID", "Normal"]))
+    assert "would be made by chance alone" not in text  # by_chance counts them from 10 groups only
+    assert "unadjusted for how many are made: a mark is a lead, not a finding" in text
