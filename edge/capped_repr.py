@@ -14,3 +14,9 @@ def capped_repr(value: Any) -> str:
     """repr(value), or its first characters and how long it is, where it is longer than LONGEST."""
     text = repr(value)
     return text if len(text) <= LONGEST else f"{text[:LONGEST - 20]}... ({len(text):,} characters)"
+
+
+def capped_text(text: object) -> str:
+    """str(text) cut the same way: an error's own message can quote the value whole (float('xxx...'))."""
+    text = str(text)
+    return text if len(text) <= LONGEST else f"{text[:LONGEST - 20]}... ({len(text):,} characters)"

@@ -82,3 +82,9 @@ def test_a_file_that_requires_a_rule_it_no_longer_stores_is_refused():
     assert "convert the model again" in str(e.value)
     for rule in (None, {"class": "COVID", "threshold": 0.3}):  # no rule and no requirement; a rule and its requirement
         split(_file(**({"decision": rule, "requires": ["decision"]} if rule else {})))
+
+
+def test_an_input_checks_100_kb_figure_is_quoted_cut_short():
+    with pytest.raises(ValueError, match="the input check's data are damaged") as e:
+        Typicality.from_dict(_check(threshold="x" * 100_000))
+    assert len(str(e.value)) < 400, str(e.value)[:400]
