@@ -249,7 +249,7 @@ class EdgeModel:
                 spec, (batch, want) = {}, npz_reference(self.files[NPZ])
             else:
                 spec = json.loads(self.files[SELFTEST])
-                want = np.asarray(spec["probabilities"], dtype=np.float64)
+                want = np.asarray(spec["probabilities"], dtype=np.float64).reshape(len(spec["images"]), -1)  # a row an image
                 try:
                     batch = self.decode_encoded({n: self.files[n] for n in spec["images"]})
                 except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory

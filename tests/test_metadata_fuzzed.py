@@ -88,3 +88,17 @@ def test_an_input_checks_100_kb_figure_is_quoted_cut_short():
     with pytest.raises(ValueError, match="the input check's data are damaged") as e:
         Typicality.from_dict(_check(threshold="x" * 100_000))
     assert len(str(e.value)) < 400, str(e.value)[:400]
+
+
+@pytest.mark.parametrize("probabilities", [None, 0.5, [[0.5, 0.5]]])
+def test_self_test_probabilities_not_one_row_an_image_are_damaged_data(tiny_run, tmp_path, probabilities):
+    """probabilities: null ended in 'unexpected IndexError' from --selftest and from every film's first answer."""
+    from edge.metadata import attach
+    from edge.model import EdgeModel, ModelFileError as Refused
+
+    flatbuffer, meta, files = split((tiny_run / "model_int8.tflite").read_bytes())
+    spec = json.loads(files["selftest.json"])
+    path = tmp_path / "m.tflite"
+    path.write_bytes(attach(flatbuffer, meta, {**files, "selftest.json": json.dumps({**spec, "probabilities": probabilities}).encode()}))
+    with pytest.raises(Refused, match="its self-test data are damaged"):
+        EdgeModel(path).selftest()
