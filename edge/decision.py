@@ -16,6 +16,7 @@ import unicodedata
 
 import numpy as np
 
+from edge.capped_repr import capped_repr
 from edge.comma_list import decimal_comma_hint
 from edge.figures import digits_for, off_ends
 
@@ -133,8 +134,8 @@ def stored_rule(meta: dict | None) -> tuple[int, float] | None:
     labels = list(meta.get("labels", []))
     try:
         k, t = labels.index(d["class"]), float(d["threshold"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"its decision rule is malformed ({d!r}); convert the model again") from None
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: a threshold of 10**400
+        raise ValueError(f"its decision rule is malformed ({capped_repr(d)}); convert the model again") from None
     if not 0.0 < t < 1.0:
         raise ValueError(f"its decision rule's threshold must lie strictly between 0 and 1, got {t}")
     return k, t

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import zipfile
 import zlib
 from pathlib import Path
 from typing import Any, Callable
 
+from edge.capped_repr import capped_repr
 from edge.controls import label_problem
 
 FORMAT = "cxr-edge/1"
@@ -87,6 +89,10 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
     unknown = sorted(set(meta.get("requires", [])) - UNDERSTOOD)
     if unknown:
         raise ModelFileError(f"this model needs a newer cxr-edge (it uses {', '.join(unknown)}); update cxr-edge on this device")
+    if "decision" in meta.get("requires", []) and meta.get("decision") is None:  # cxr-convert drops the one with the other
+        raise ModelFileError("model metadata is damaged: requires lists 'decision' but the file stores no decision rule "
+                             "(removed by hand?): it would answer by the most probable class, not the rule it was given; "
+                             "convert the model again or store a rule with cxr-evaluate --operating-point")
     n = meta["tflite_bytes"]
     flatbuffer = data[:n]
     if len(flatbuffer) != n or hashlib.sha256(flatbuffer).hexdigest() != meta["tflite_sha256"]:
@@ -98,6 +104,15 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _finite(v: Any) -> bool:
+    """A number a float holds: JSON's integers have no limit, and 10**400 passed ``0 < t < inf`` only to fail
+    float(t) later as 'unexpected OverflowError'."""
+    try:
+        return _number(v) and math.isfinite(float(v))
+    except OverflowError:
+        return False
+
+
 def field_problem(meta: dict[str, Any]) -> str | None:
     """What is wrong with the fields every reader relies on, or None (pure function). The checksum
     covers the flatbuffer only: metadata edited by hand, or written by a faulty tool, had labelled
@@ -105,36 +120,39 @@ def field_problem(meta: dict[str, Any]) -> str | None:
     failed as 'unexpected TypeError'."""
     fmt = meta.get("format", FORMAT)
     if not isinstance(fmt, str) or not fmt.startswith("cxr-edge/"):
-        return f"format is {fmt!r}, not {FORMAT!r}"
+        return f"format is {capped_repr(fmt)}, not {FORMAT!r}"
     if fmt != FORMAT:
-        return f"format {fmt!r} is not {FORMAT!r}, the one this cxr-edge reads; update cxr-edge on this device"
+        return f"format {capped_repr(fmt)} is not {FORMAT!r}, the one this cxr-edge reads; update cxr-edge on this device"
     labels = meta["labels"]
     if not isinstance(labels, list) or len(labels) < 2 or not all(isinstance(c, str) and c.strip() for c in labels):
-        return f"labels must be a list of two or more class names, not {labels!r}"
-    if said := next((f"labels {labels!r}: {problem}" for c in labels if (problem := label_problem(c, made=False))), None):
+        return f"labels must be a list of two or more class names, not {capped_repr(labels)}"
+    if said := next((f"labels {capped_repr(labels)}: {problem}" for c in labels if (problem := label_problem(c, made=False))), None):
         return f"{said} (it would put report tables' figures under the wrong class, split answer lines or run on a terminal)"
     if len({c.casefold() for c in labels}) < len(labels):
-        return f"labels {labels!r} name a class twice (ignoring case): two outputs would give one answer"
+        return f"labels {capped_repr(labels)} name a class twice (ignoring case): two outputs would give one answer"
     t = meta["temperature"]
-    if not _number(t) or not 0 < t < float("inf"):
-        return (f"its calibration temperature {t!r} is not a number above 0 (a negative one swaps every answer, "
+    if not _finite(t) or not 0 < t:
+        return (f"its calibration temperature {capped_repr(t)} is not a number above 0 (a negative one swaps every answer, "
                 "0 or infinity leaves none)")
     n = meta["tflite_bytes"]
     if not isinstance(n, int) or isinstance(n, bool) or n <= 0 or not isinstance(meta["tflite_sha256"], str):
-        return f"tflite_bytes {n!r} or tflite_sha256 is not what cxr-convert writes"
+        return f"tflite_bytes {capped_repr(n)} or tflite_sha256 is not what cxr-convert writes"
     if not isinstance(meta["preprocess"], dict):
         return f"preprocess is {type(meta['preprocess']).__name__}, not an object"
+    for key in ("size", "channels"):  # 64.0 passed the input's shape, then failed resizing as the device's Pillow's fault
+        if key in meta["preprocess"] and not (isinstance(v := meta["preprocess"][key], int) and not isinstance(v, bool)):
+            return f"preprocess.{key} is {capped_repr(v)} ({type(v).__name__}), not a whole number"
     trim = meta["preprocess"].get("trim_borders", True)
     if not isinstance(trim, bool):  # the string "false" is true to Python: borders trimmed that the file says not to
-        return f"preprocess.trim_borders is {trim!r} ({type(trim).__name__}), not the JSON true or false"
+        return f"preprocess.trim_borders is {capped_repr(trim)} ({type(trim).__name__}), not the JSON true or false"
     requires = meta.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-        return f"requires is {requires!r}, not a list of names"
+        return f"requires is {capped_repr(requires)}, not a list of names"
     tolerance = meta.get("selftest_tolerance", 0.02)
     if not _number(tolerance) or not 0 < tolerance <= 0.5:  # infinity or 1e9 let another run's weights pass
-        return f"selftest_tolerance {tolerance!r} is not a probability gap above 0 and at most 0.5"
+        return f"selftest_tolerance {capped_repr(tolerance)} is not a probability gap above 0 and at most 0.5"
     if meta.get("output", "logits") != "logits":  # the device takes the outputs as logits, and says so
-        return f"output is {meta['output']!r}: this cxr-edge reads a model whose outputs are logits"
+        return f"output is {capped_repr(meta['output'])}: this cxr-edge reads a model whose outputs are logits"
     return None
 
 

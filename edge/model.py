@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from edge import metadata as md
+from edge.capped_repr import capped_text
 from edge.decision import stored_rule
 from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
@@ -114,7 +115,7 @@ class EdgeModel:
             try:
                 self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])
             except (TypeError, ValueError, KeyError) as e:  # edited by hand: say which file, and that it is damaged
-                raise ModelFileError(f"{self.path}: model metadata is damaged: preprocess ({type(e).__name__}: {e})") from None
+                raise ModelFileError(f"{self.path}: model metadata is damaged: preprocess ({type(e).__name__}: {capped_text(e)})") from None
             if (self.preprocess.size, self.preprocess.size, self.preprocess.channels) != shape[1:]:
                 raise ModelFileError(
                     f"{self.path}: input shape {shape} does not match its metadata "
@@ -248,7 +249,7 @@ class EdgeModel:
                 spec, (batch, want) = {}, npz_reference(self.files[NPZ])
             else:
                 spec = json.loads(self.files[SELFTEST])
-                want = np.asarray(spec["probabilities"], dtype=np.float64)
+                want = np.asarray(spec["probabilities"], dtype=np.float64).reshape(len(spec["images"]), -1)  # a row an image
                 try:
                     batch = self.decode_encoded({n: self.files[n] for n in spec["images"]})
                 except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory

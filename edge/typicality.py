@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from edge.capped_repr import capped_text
+
 THUMBNAIL_SIDE = 8
 COMPONENTS = 6
 QUANTILE = 0.99
@@ -108,8 +110,8 @@ class Typicality:
             t = cls(mean=np.asarray(d["mean"], np.float64), components=np.asarray(d["components"], np.float64),
                     variances=np.asarray(d["variances"], np.float64), residual_variance=float(d["residual_variance"]),
                     threshold=float(d["threshold"]), side=int(d["side"]), min_contrast=float(d.get("min_contrast", 0.0)))
-        except (KeyError, TypeError, ValueError) as e:
-            raise ValueError(f"the input check's data are damaged ({type(e).__name__}: {e})") from None
+        except (KeyError, TypeError, ValueError, OverflowError) as e:  # OverflowError: a side of Infinity, 10**400
+            raise ValueError(f"the input check's data are damaged ({type(e).__name__}: {capped_text(e)})") from None
         k, dim = t.components.shape if t.components.ndim == 2 else (-1, -1)
         if dim != t.side**2 or t.mean.shape != (dim,) or t.variances.shape != (k,) or not np.all(t.variances > 0) \
                 or not t.residual_variance > 0:

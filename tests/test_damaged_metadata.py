@@ -35,7 +35,8 @@ def _file(meta: dict) -> bytes:
 
 
 def test_the_metadata_cxr_convert_writes_is_read():
-    _, meta, _ = split(attach(FLATBUFFER, _meta(requires=["decision"], output="logits")))
+    _, meta, _ = split(attach(FLATBUFFER, _meta(requires=["decision"], output="logits",
+                                                decision={"class": "COVID", "threshold": 0.3})))
     assert meta["labels"] == ["COVID", "Normal"] and meta["temperature"] == 1.3
 
 

@@ -240,7 +240,8 @@ def test_a_file_that_needs_a_newer_reader_is_refused(tiny_run):
     flatbuffer, meta, files = md.split((tiny_run / "model_int8.tflite").read_bytes())
     with pytest.raises(md.ModelFileError, match="needs a newer cxr-edge .*lung-mask"):
         md.split(md.attach(flatbuffer, {**meta, "requires": ["decision", "lung-mask"]}, files))
-    assert md.split(md.attach(flatbuffer, {**meta, "requires": ["decision"]}, files))[1]["requires"] == ["decision"]
+    ruled = {**meta, "decision": {"class": meta["labels"][0], "threshold": 0.5}, "requires": ["decision"]}
+    assert md.split(md.attach(flatbuffer, ruled, files))[1]["requires"] == ["decision"]
 
 
 def test_cxr_convert_refuses_a_bad_operating_point_before_any_work(tiny_run):
