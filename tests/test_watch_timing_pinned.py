@@ -19,7 +19,8 @@ def test_the_spans_and_counts_docs_commands_gives_are_the_watchs():
     assert f"at least {QUIET_NS // 10**9} s apart" in text
     assert f"over {FEW_FAILURES} failed films: for {FULL_EVERY} polls, then at each check of every file, each " \
            f"{FULL_EVERY}th poll" in text
-    assert FULL_EVERY * 2 == 60 and "for a minute after they failed" in text  # at the default --interval 2
+    assert (f"and failed ones: on every poll while at most {FEW_FAILURES} have failed, else for {FULL_EVERY} polls after "
+            "each failed") in text
 
 
 def _clock(monkeypatch) -> list[int]:
