@@ -10,7 +10,7 @@ from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
 from edge.controls import escaped
-from edge.decision import fmt_threshold, labelling, same_class_key
+from edge.decision import fmt_threshold, labelling, recorded_target, same_class_key
 from edge.figures import against_chance, fixed
 from edge.input_check_words import input_check_line
 from edge.missed_films import misses_line
@@ -287,9 +287,9 @@ def card_text(meta: dict[str, Any], name: str) -> str:
     lines.append(input_check_line(meta))
     d = meta.get("decision")
     stored = d.get("stored") if d and isinstance(d.get("stored"), dict) else {}
-    target = d.get("target_sensitivity") if d else None
+    target = recorded_target(d)
     about = ([f"chosen for {target:g} sensitivity on {chosen_on_words(d)}{shortfall_words(d)}"]  # 0.95 on 2 films ...
-             if isinstance(target, (int, float)) and not isinstance(target, bool) else []) + (
+             if target is not None else []) + (
         [f"rule stored {stored['on'][:10]} by {stored['by']}"]  # files of 0.35.0 and before record none
         if all(isinstance(stored.get(k), str) and stored[k].strip() for k in ("on", "by")) else [])
     lines.append(f"Labels: {d['class']} whenever p({d['class']}) >= {fmt_threshold(d['threshold'])}, else the most "

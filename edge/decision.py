@@ -175,16 +175,28 @@ def chosen_counts(d: dict) -> tuple[int, int] | None:
     return round(sens * cases), cases
 
 
+def recorded_target(d: dict | None) -> float | None:
+    """The sensitivity a stored rule ``d`` was chosen for, or None where the file records none a reader can say: a
+    rule stored by hand or by another tool may lack it, hold text, or hold 10**400 (JSON's integers have no limit),
+    which stopped edge-classify and --card with 'unexpected OverflowError'."""
+    target = d.get("target_sensitivity") if isinstance(d, dict) else None
+    if not isinstance(target, (int, float)) or isinstance(target, bool):
+        return None
+    try:
+        return float(target) if math.isfinite(float(target)) else None
+    except OverflowError:
+        return None
+
+
 def stored_shortfall_share(d: dict) -> float | None:
     """The share of the next films of its class a stored rule ``d`` is expected to find (next_share of
     chosen_counts) where that falls short of its target (falls_short): 2 validation COVID films, both found, give
     0.667, not the 0.95 it was stored for; None where it holds its target or the file cannot tell."""
-    counts = chosen_counts(d)
-    target = d.get("target_sensitivity")
-    if counts is None or not counts[0] or not isinstance(target, (int, float)) or isinstance(target, bool):
+    counts, target = chosen_counts(d), recorded_target(d)
+    if counts is None or not counts[0] or target is None:
         return None
     expected = next_share(*counts)
-    return expected if falls_short(expected, float(target)) else None
+    return expected if falls_short(expected, target) else None
 
 
 def fmt_threshold(t: float, digits: int = 4) -> str:

@@ -13,7 +13,7 @@ from typing import Optional
 
 from edge.answer_worth import normal_note
 from edge.card import _ci, calibration_warning, chance_verdict, failed_gate
-from edge.decision import EXACT_DIGITS, describe, fmt_threshold
+from edge.decision import EXACT_DIGITS, describe, fmt_threshold, recorded_target
 from edge.figures import counted
 from edge.input_check_words import flagged_share, no_input_check_why, own_flags_words
 from edge.stored_rule_words import calls_most, chosen_on_words
@@ -28,11 +28,10 @@ def rule_record(meta: dict) -> str:
     """What the stored rule was chosen for, on how many films of its class, and what it reached where the file
     measured it: the target alone ('0.95 sensitivity', on 4 validation films) reads as the device's own figure."""
     d = meta["decision"]
-    cls, target = d.get("class"), d.get("target_sensitivity")
+    cls, target = d.get("class"), recorded_target(d)
     # a rule stored without a target (by hand, or another tool) said 'chosen for nan sensitivity', and one whose
     # target is no number stopped edge-classify ('unexpected ValueError'); the card leaves it out as well
-    text = (f"chosen for {target:g} sensitivity on {chosen_on_words(d)}"
-            if isinstance(target, (int, float)) and not isinstance(target, bool)
+    text = (f"chosen for {target:g} sensitivity on {chosen_on_words(d)}" if target is not None
             else "the sensitivity it was chosen for is not recorded")
     v = meta.get("validation") if isinstance(meta.get("validation"), dict) else {}
     test, site = v.get("rule_on_test"), v.get("rule_on_site")

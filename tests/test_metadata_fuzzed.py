@@ -102,3 +102,20 @@ def test_self_test_probabilities_not_one_row_an_image_are_damaged_data(tiny_run,
     path.write_bytes(attach(flatbuffer, meta, {**files, "selftest.json": json.dumps({**spec, "probabilities": probabilities}).encode()}))
     with pytest.raises(Refused, match="its self-test data are damaged"):
         EdgeModel(path).selftest()
+
+
+@pytest.mark.parametrize("target", [10**400, float("nan"), "0.9", True, None])
+def test_a_stored_rules_target_no_float_holds_is_said_as_not_recorded(target):
+    """A rule's target_sensitivity of 10**400 stopped edge-classify (its note on the rule) and --card with 'unexpected
+    OverflowError'; text, true and NaN were left out already: each is now one case (edge.decision.recorded_target)."""
+    from edge.card import card_text
+    from edge.decision import recorded_target
+    from edge.model_notes import rule_record
+
+    d = {"class": "COVID", "threshold": 0.3, "target_sensitivity": target}
+    meta = {"labels": ["COVID", "Normal"], "decision": d}
+    assert recorded_target(d) is None and recorded_target({**d, "target_sensitivity": 0.95}) == 0.95
+    assert rule_record(meta).startswith("the sensitivity it was chosen for is not recorded")
+    assert card_text(meta, "m").endswith("\nLabels: COVID whenever p(COVID) >= 0.3, else the most probable of the other "
+                                         "classes")  # no '(chosen for ... sensitivity ...)'
+    assert "(chosen for 0.95 sensitivity" in card_text({**meta, "decision": {**d, "target_sensitivity": 0.95}}, "m")
