@@ -21,13 +21,14 @@ def no_pixels_reason(ds, data: bytes) -> str:
         return "neither a known image format nor a DICOM image (no DICM preamble, no pixel data)"
     if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
         return "DICOM file holds a floating-point image (Float Pixel Data), which cxr-edge does not read"
-    if cut_short(ds, len(data)) or _ends_inside_an_element(ds, data):
+    what = not_a_film(data[:HEAD_BYTES])
+    # bytes left over after the last element say a cut film, not a report with a few bytes of padding after it
+    if cut_short(ds, len(data)) or (not what and _ends_inside_an_element(ds, data)):
         said = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
         if said is not None and (other := _reads_whole_as(data, ds.original_encoding)) is not None:
             return (f"DICOM file cannot be read as its transfer syntax ({escaped(said.name)}) says, but reads whole as "
                     f"{other}: a wrong Transfer Syntax UID? (copying the file again will not help)")
         return cut_message(data)
-    what = not_a_film(data[:HEAD_BYTES])
     if what:
         return f"DICOM file holds no image: {what}, not a film"
     if not _deflated(ds) and (film := _a_films_header(ds)):  # a deflated stream read to its end is whole

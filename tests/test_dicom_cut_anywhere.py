@@ -103,3 +103,24 @@ def test_a_film_cut_inside_an_element_after_its_whole_pixels_is_read_as_before()
     buf = io.BytesIO()
     ds.save_as(buf)
     assert (load_bytes(buf.getvalue()[:-4], "IM000001") == load_bytes(whole, "IM000001")).all()
+
+
+def test_a_whole_report_with_bytes_after_its_last_element_is_said_as_a_report_not_a_cut_film():
+    """A structured report with two bytes of padding after it was 'ends inside its header ...; copy it again' (0.48.0
+    took any bytes left over after the last element for a film cut inside an element's tag): copying it again gives
+    the same report."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # an enhanced structured report
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
+    ds.Modality = "SR"
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    for padding in (b"\0\0", b"\n", b"\0" * 6):
+        assert reason(buf.getvalue() + padding) == "DICOM file holds no image: a structured report, not a film"
