@@ -84,7 +84,7 @@ def unseen_class_films(data_dir: Path, split) -> dict[str, list[Path]]:
     the first 150 lung opacities, and the check flags children's pneumonias far more often than
     adults' (0.24 against 0.01 on one COVID vs Normal model): a sample so drawn overstated it.
 
-    None (said in one line on stderr) where the data folder has no MANIFEST.csv (a run on other data than
+    Empty (said in one line on stderr) where the data folder has no MANIFEST.csv (a run on other data than
     cxr-dev): the age groups come from its sources, and the other rows need no manifest."""
     from benchmarks.accuracy import PEDIATRIC_SOURCES
 

@@ -21,13 +21,14 @@ def no_pixels_reason(ds, data: bytes) -> str:
         return "neither a known image format nor a DICOM image (no DICM preamble, no pixel data)"
     if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
         return "DICOM file holds a floating-point image (Float Pixel Data), which cxr-edge does not read"
-    if cut_short(ds, len(data)) or _ends_inside_an_element(ds, data):
+    what = not_a_film(data[:HEAD_BYTES])
+    # bytes left over after the last element say a cut film, not a report with a few bytes of padding after it
+    if cut_short(ds, len(data)) or (not what and _ends_inside_an_element(ds, data)):
         said = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
         if said is not None and (other := _reads_whole_as(data, ds.original_encoding)) is not None:
             return (f"DICOM file cannot be read as its transfer syntax ({escaped(said.name)}) says, but reads whole as "
                     f"{other}: a wrong Transfer Syntax UID? (copying the file again will not help)")
-        return "DICOM file ends inside its header, before any pixel data: cut short (an interrupted copy?); copy it again"
-    what = not_a_film(data[:HEAD_BYTES])
+        return cut_message(data)
     if what:
         return f"DICOM file holds no image: {what}, not a film"
     if not _deflated(ds) and (film := _a_films_header(ds)):  # a deflated stream read to its end is whole
@@ -76,10 +77,12 @@ def pixels_cut_short(ds, size: int) -> str | None:
     """The error message for a data set, read from ``size`` bytes, whose Pixel Data is cut short (an interrupted
     copy), None for any other: pydicom's own words ('less than expected ... the dataset may be corrupted, have an
     invalid group 0028 element value, or the transfer syntax may be incorrect') never say to copy it again."""
-    if "PixelData" not in ds or not cut_short(ds, size):
+    if "PixelData" not in ds or _deflated(ds):
         return None
-    element = ds.get_item("PixelData")
-    held = max(0, size - element.value_tell) if hasattr(element, "value_tell") else 0
+    element = ds.get_item("PixelData")  # itself, not the last element: one after it (padding) may be the one cut
+    if not _runs_past(element, size):
+        return None
+    held = max(0, size - element.value_tell)
     return (f"DICOM file ends inside its pixel data ({held:,} of its {element.length:,} bytes): cut short (an "
             "interrupted copy?); copy it again")
 
@@ -90,8 +93,29 @@ def cut_reading(e: Exception, data: bytes) -> str | None:
     import struct
 
     if isinstance(e, struct.error) or data[128:132] == b"DICM" and len(data) < 144:
-        return "DICOM file ends inside its header, before any pixel data: cut short (an interrupted copy?); copy it again"
+        return cut_message(data)
     return None
+
+
+def cut_message(data: bytes) -> str:
+    """The error message for a DICOM file cut short, by where: its header or its pixel data. A compressed film's
+    pixels (encapsulated, of undefined length) cut short leave pydicom a data set without a single element (it
+    drops all it read on the end of file), so only reading its header again tells that the pixels had begun."""
+    where = "its pixel data" if _pixels_began(data) else "its header, before any pixel data"
+    return f"DICOM file ends inside {where}: cut short (an interrupted copy?); copy it again"
+
+
+def _pixels_began(data: bytes) -> bool:
+    """Whether ``data`` holds the Pixel Data element's tag: a read told to stop before the pixels stops there,
+    short of the file's end (it reads to the end, or fails, where the file ends in the header)."""
+    import pydicom
+
+    stream = io.BytesIO(data)
+    try:
+        pydicom.dcmread(stream, force=True, stop_before_pixels=True)
+    except Exception:  # cut inside an element's tag or length before the pixels
+        return False
+    return stream.tell() < len(data)
 
 
 def cut_short(ds, size: int) -> bool:
@@ -100,9 +124,17 @@ def cut_short(ds, size: int) -> bool:
     if _deflated(ds):
         return False  # its offsets are in the inflated data set, not the file
     try:
-        last = ds.get_item(next(reversed(ds.keys())))
-        return last.length != 0xFFFFFFFF and last.value_tell + last.length > size
-    except Exception:  # no element, or one already converted: nothing to tell
+        return _runs_past(ds.get_item(next(reversed(ds.keys()))), size)
+    except Exception:  # no element: nothing to tell
+        return False
+
+
+def _runs_past(element, size: int) -> bool:
+    """Whether a raw element's value, as its length says, runs past the file's ``size`` bytes; False for one of
+    undefined length, or one already converted (no offset to tell)."""
+    try:
+        return element.length != 0xFFFFFFFF and element.value_tell + element.length > size
+    except (AttributeError, TypeError):
         return False
 
 

@@ -78,3 +78,49 @@ def test_whole_files_without_a_film_are_not_said_to_be_cut_short():
     ds.save_as(buf, enforce_file_format=True)
     assert reason(buf.getvalue()) == "DICOM file holds no image: a structured report, not a film"
     assert reason(make_dicom(ramp(8, 10))[:132]).endswith(CUT)  # the preamble and DICM alone
+
+
+def test_a_compressed_film_cut_inside_its_pixels_says_so_not_its_header():
+    """Encapsulated pixels (JPEG, JPEG 2000, RLE: most PACS exports) cut short leave pydicom an empty data set;
+    0.48.0 then said 'ends inside its header, before any pixel data' of every such film."""
+    from pydicom.uid import RLELossless
+
+    from tests.test_dicom import compressed
+
+    data = compressed(RLELossless, [bytes(range(256)) * 4])
+    start = pydicom.dcmread(io.BytesIO(data)).get_item("PixelData").value_tell
+    for size in range(start, len(data) - 8, 61):  # the last 8 bytes: the sequence delimiter, after the pixels
+        assert reason(data[:size]) == f"DICOM file ends inside its pixel data: {CUT}", size
+    assert reason(data[:start - 14]) == f"DICOM file ends inside its header, before any pixel data: {CUT}"
+
+
+def test_a_film_cut_inside_an_element_after_its_whole_pixels_is_read_as_before():
+    """Trailing padding (FFFC,FFFC) cut short: 0.48.0 measured the padding against the Pixel Data's length ('176
+    of its 160 bytes') and refused a film whose pixels had all arrived, which 0.47.0 classified."""
+    whole = make_dicom(ramp())
+    ds = pydicom.dcmread(io.BytesIO(whole))
+    ds.add_new(0xFFFCFFFC, "OB", b"\0" * 8)
+    buf = io.BytesIO()
+    ds.save_as(buf)
+    assert (load_bytes(buf.getvalue()[:-4], "IM000001") == load_bytes(whole, "IM000001")).all()
+
+
+def test_a_whole_report_with_bytes_after_its_last_element_is_said_as_a_report_not_a_cut_film():
+    """A structured report with two bytes of padding after it was 'ends inside its header ...; copy it again' (0.48.0
+    took any bytes left over after the last element for a film cut inside an element's tag): copying it again gives
+    the same report."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # an enhanced structured report
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
+    ds.Modality = "SR"
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    for padding in (b"\0\0", b"\n", b"\0" * 6):
+        assert reason(buf.getvalue() + padding) == "DICOM file holds no image: a structured report, not a film"
