@@ -250,8 +250,9 @@ class EdgeModel:
             else:
                 spec = json.loads(self.files[SELFTEST])
                 want = np.asarray(spec["probabilities"], dtype=np.float64).reshape(len(spec["images"]), -1)  # a row an image
+                encoded = {n: self.files[n] for n in spec["images"]}  # a name it lacks, or no list of names: damaged
                 try:
-                    batch = self.decode_encoded({n: self.files[n] for n in spec["images"]})
+                    batch = self.decode_encoded(encoded)
                 except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory
                     raise
                 except Exception as e:  # no damaged file gives it (edge.preprocess.DECODER_ERRORS): this device's libraries

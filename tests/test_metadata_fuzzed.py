@@ -119,3 +119,19 @@ def test_a_stored_rules_target_no_float_holds_is_said_as_not_recorded(target):
     assert card_text(meta, "m").endswith("\nLabels: COVID whenever p(COVID) >= 0.3, else the most probable of the other "
                                          "classes")  # no '(chosen for ... sensitivity ...)'
     assert "(chosen for 0.95 sensitivity" in card_text({**meta, "decision": {**d, "target_sensitivity": 0.95}}, "m")
+
+
+@pytest.mark.parametrize("images", [[1, 2, 3], "abc", ["missing.png", "b.png", "c.png"]])
+def test_self_test_images_the_file_does_not_hold_are_damaged_data_not_the_devices_fault(tiny_run, tmp_path, images):
+    """selftest.json naming images the file lacks (or no list of names) was said as 'this device decodes or
+    preprocesses the self-test's reference images otherwise ... the file is not at fault': the file was."""
+    from edge.metadata import attach
+    from edge.model import EdgeModel, ModelFileError as Refused
+
+    flatbuffer, meta, files = split((tiny_run / "model_int8.tflite").read_bytes())
+    spec = json.loads(files["selftest.json"])
+    assert len(spec["images"]) == 3  # as the names above: one a reference image
+    path = tmp_path / "m.tflite"
+    path.write_bytes(attach(flatbuffer, meta, {**files, "selftest.json": json.dumps({**spec, "images": images}).encode()}))
+    with pytest.raises(Refused, match="its self-test data are damaged \\(KeyError"):
+        EdgeModel(path).selftest()
