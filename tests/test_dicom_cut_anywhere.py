@@ -26,6 +26,24 @@ def reason(data: bytes) -> str:
     return str(e.value)
 
 
+def structured_report() -> bytes:
+    """A whole DICOM file that holds no film: an enhanced structured report."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # an enhanced structured report
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
+    ds.Modality = "SR"
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
 def element_ends(data: bytes) -> set[int]:
     """The byte offsets at which the file meta information, or an element of the data set after it, ends."""
     ds = pydicom.dcmread(io.BytesIO(data))
@@ -63,20 +81,7 @@ def test_a_film_cut_inside_its_pixels_says_how_much_arrived():
 
 
 def test_whole_files_without_a_film_are_not_said_to_be_cut_short():
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # an enhanced structured report
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
-    ds.Modality = "SR"
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
-    assert reason(buf.getvalue()) == "DICOM file holds no image: a structured report, not a film"
+    assert reason(structured_report()) == "DICOM file holds no image: a structured report, not a film"
     assert reason(make_dicom(ramp(8, 10))[:132]).endswith(CUT)  # the preamble and DICM alone
 
 
@@ -109,18 +114,5 @@ def test_a_whole_report_with_bytes_after_its_last_element_is_said_as_a_report_no
     """A structured report with two bytes of padding after it was 'ends inside its header ...; copy it again' (0.48.0
     took any bytes left over after the last element for a film cut inside an element's tag): copying it again gives
     the same report."""
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # an enhanced structured report
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
-    ds.Modality = "SR"
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
     for padding in (b"\0\0", b"\n", b"\0" * 6):
-        assert reason(buf.getvalue() + padding) == "DICOM file holds no image: a structured report, not a film"
+        assert reason(structured_report() + padding) == "DICOM file holds no image: a structured report, not a film"
