@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from edge.capped_repr import LONGEST, capped_text
 from edge.controls import escaped
 from edge.dicom_no_pixels import cut_reading, no_pixels_reason, pixels_cut_short
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
-                             header_int, many_values)
+                             frames_no_number, header_int, many_values)
 from edge.dicom_luts import by_stored_value, rescale_usable, sign_lut_descriptors, unblanked, window_usable
 from edge.preprocess import OUT_OF_MEMORY, ImageError, first_line, short_of_memory
 from edge.wide_pixels import linear_to_uint8, row_steps
@@ -77,7 +78,7 @@ def dicom_to_gray(data: bytes) -> np.ndarray:
     except ImageError:
         raise
     except Exception as e:  # a header pydicom cannot apply (a broken LUT, say): this file's error, never the batch's
-        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode DICOM ({first_line(e)})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode DICOM ({_reason(e)})") from None
 
 
 def _to_gray(data: bytes) -> np.ndarray:
@@ -93,7 +94,8 @@ def _to_gray(data: bytes) -> np.ndarray:
                          cut_reading(e, data) or f"unreadable DICOM ({type(e).__name__})") from None
     if cut := pixels_cut_short(ds, len(data)):
         raise ImageError(cut)
-    if "PixelData" not in ds or (why := many_values(ds)):  # MONOCHROME1\\ failed in pydicom: "unhashable type"
+    # MONOCHROME1\\ failed in pydicom ("unhashable type"), a Number of Frames of 'abc' as "invalid literal for int()"
+    if "PixelData" not in ds or (why := many_values(ds) or frames_no_number(ds)):
         raise ImageError(no_pixels_reason(ds, data) if "PixelData" not in ds else why)
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
@@ -142,7 +144,7 @@ def _first_frame(ds, compressed: bool) -> np.ndarray:
     except Exception as e:
         if short_of_memory(e):  # a codec (pylibjpeg, openjpeg) imported lazily, or its buffers
             raise ImageError(OUT_OF_MEMORY) from None
-        raise ImageError(_decode_error(ds, e) if compressed else f"cannot decode DICOM pixel data ({first_line(e)})") from None
+        raise ImageError(_decode_error(ds, e) if compressed else f"cannot decode DICOM pixel data ({_reason(e)})") from None
     if arr.ndim == (4 if header_int(ds, "SamplesPerPixel", 1) > 1 else 3):
         arr = arr[0]  # a decoder that returned every frame all the same
     if shift:
@@ -155,7 +157,8 @@ def _high_bit_shift(ds, compressed: bool) -> int:
     """How far above bit 0 the stored bits sit (High Bit - Bits Stored + 1): old equipment put 12 bits in
     the top of a 16-bit word, and pydicom keeps the low bits, so the film decodes to stripes. Grey native
     or RLE data only (a JPEG's samples are its precision, whatever the header says); a High Bit that
-    cannot be (below Bits Stored - 1, or past Bits Allocated) is ignored, as pydicom ignores it."""
+    cannot be (below Bits Stored - 1, or past Bits Allocated) is ignored, as pydicom ignores it. No Bits
+    Stored (or 0) is no shift: kept as 0 bits of each word, every film was blank ("blank image")."""
     from pydicom.uid import RLELossless
 
     if compressed and ds.file_meta.TransferSyntaxUID != RLELossless or header_int(ds, "SamplesPerPixel", 1) != 1:
@@ -163,7 +166,7 @@ def _high_bit_shift(ds, compressed: bool) -> int:
     stored, allocated = header_int(ds, "BitsStored", 0), header_int(ds, "BitsAllocated", 0)
     high = header_int(ds, "HighBit", stored - 1)
     shift = high - stored + 1
-    return shift if 0 < shift and high < allocated and allocated in (8, 16, 32) else 0
+    return shift if 0 < shift and 0 < stored and high < allocated and allocated in (8, 16, 32) else 0
 
 
 def _stored_bits(arr: np.ndarray, bits: int, shift: int, signed: bool) -> np.ndarray:
@@ -198,7 +201,14 @@ def _decode_error(ds, e: Exception) -> str:
         # each plugin's line names a BytesIO object by its address: no help to anyone
         reasons = [escaped(re.sub(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>", "", line).strip()) for line in lines[1:]]
         return f"{what}: {'; '.join(r for r in reasons if r) or 'no reason given'}"
-    return f"{what}: {first_line(e)}"
+    return f"{what}: {_reason(e)}"
+
+
+def _reason(e: Exception) -> str:
+    """first_line(e) with each header value it quotes ("value 'X'", "value of 'X'") cut to capped_text's length:
+    pydicom quotes a value whole, and 10 kB of Photometric Interpretation was one error line of 10 kB."""
+    return re.sub(r"(value (?:of )?')([^']{%d,})'" % (LONGEST + 1), lambda m: f"{m[1]}{capped_text(m[2])}'",
+                  first_line(e))
 
 
 def _is_compressed(ds) -> bool:

@@ -11,11 +11,14 @@ stored values is mapped once per value, not in float64 over the whole image (mem
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from typing import Iterator
 
 import numpy as np
 
 from edge.dicom_size import header_int
-from edge.preprocess import BLANK_SHARE, one_level_share
+from edge.memory import short_of_memory
+from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
 
 # What a LUT stage is made of, in the order they are dropped when they blank the film: VOI first, then modality.
@@ -46,7 +49,8 @@ def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
 
     def grey_levels(values: np.ndarray) -> np.ndarray:
-        modality = apply_modality_lut(values, ds)
+        with _applying("Modality LUT Sequence" if "ModalityLUTSequence" in ds else "Rescale Slope and Intercept"):
+            modality = apply_modality_lut(values, ds)
         if "VOILUTSequence" in ds and modality.dtype.kind == "f":
             # A rescale (often slope 1, intercept 0) makes the values floats, and pydicom warns on each such
             # film that floats 'may give incorrect results'. It indexes its LUT with them rounded down (a
@@ -54,7 +58,8 @@ def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
             if not np.isfinite(modality).all():
                 return np.full(modality.shape, np.nan)
             modality = np.floor(modality).astype(np.int64)
-        return np.asarray(apply_voi_lut(modality, ds, index=0), dtype=np.float64)
+        with _applying("VOI LUT Sequence" if "VOILUTSequence" in ds else "Window Center and Width"):
+            return np.asarray(apply_voi_lut(modality, ds, index=0), dtype=np.float64)
 
     # Value by value when only + - * / and lookups are involved (their bits cannot depend on the array's
     # size); a sigmoid window (np.exp) over the whole image, as it always was.
@@ -62,6 +67,18 @@ def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
         return by_stored_value(arr, grey_levels, invert)
     grey = grey_levels(arr)
     return linear_to_uint8(grey, invert) if np.isfinite(grey).all() else None
+
+
+@contextmanager
+def _applying(what: str) -> Iterator[None]:
+    """Say which header stage pydicom could not apply: its own error ("index 160 is out of bounds for axis 0 with
+    size 10", for a VOI LUT of 10 entries where its descriptor says 4096) named no attribute of the file."""
+    try:
+        yield
+    except Exception as e:
+        if short_of_memory(e):
+            raise
+        raise ImageError(f"cannot decode DICOM (its {what} cannot be applied: {first_line(e)})") from None
 
 
 def sign_lut_descriptors(ds) -> None:

@@ -74,6 +74,26 @@ def many_values(ds) -> str | None:
     return None
 
 
+def frames_no_number(ds) -> str | None:
+    """Why a film cannot be decoded where its Number of Frames is no whole number ('abc', '1e9'), else None:
+    pydicom's own error ("invalid literal for int() with base 10: 'abc'") named no attribute."""
+    from edge.capped_repr import capped_text
+    from edge.controls import escaped
+
+    if "NumberOfFrames" not in ds:
+        return None
+    try:
+        value = ds["NumberOfFrames"].value
+        if value is None or value == "" or ds["NumberOfFrames"].VM > 1:  # none said, or many_values's to say
+            return None
+        int(value)
+        return None
+    except Exception:  # noqa: BLE001 - the value as written is shown, whatever pydicom made of it
+        raw = ds.get_item("NumberOfFrames").value
+        shown = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
+    return f"cannot decode DICOM pixel data (its Number of Frames, '{escaped(capped_text(shown.strip()))}', is no whole number)"
+
+
 def header_int(ds, name: str, default: int) -> int:
     return int(getattr(ds, name, default) or default)
 

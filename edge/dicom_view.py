@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
+from edge.capped_repr import capped_text
 from edge.controls import escaped
 from edge.dicom import dicom_header
 
@@ -56,11 +57,11 @@ def said_of(ds) -> tuple[str, str] | None:
     """(what the header says, "ViewPosition LL"; what that means for the answer), or None."""
     modality = _value(ds, "Modality")
     if modality and modality not in RADIOGRAPH_MODALITIES:
-        return f"Modality {escaped(modality)}", "not a radiograph; the model was trained on frontal chest X-rays"
+        return f"Modality {escaped(capped_text(modality))}", "not a radiograph; the model was trained on frontal chest X-rays"
     part = _value(ds, "BodyPartExamined")
     words = re.findall(r"[^\W\d_]+", part)
     if words and not any(w.startswith(CHEST_WORDS) for w in words) and any(w in NOT_CHEST for w in words):
-        return f"BodyPartExamined {escaped(part)}", "not a chest film; the model was trained on chest X-rays"
+        return f"BodyPartExamined {escaped(capped_text(part))}", "not a chest film; the model was trained on chest X-rays"
     view = _value(ds, "ViewPosition")
     if view in LATERAL or view in OBLIQUE:
         return f"ViewPosition {view}", f"{'a lateral' if view in LATERAL else 'an oblique'} film; the model was trained on frontal films"

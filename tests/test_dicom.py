@@ -202,7 +202,7 @@ def test_a_header_pydicom_cannot_apply_is_an_image_error():
     lut = Dataset()
     lut.add_new(0x00283002, "US", [4096, 0, 9])  # LUT Descriptor: 9 bits an entry, which pydicom cannot apply
     lut.add_new(0x00283006, "US", list(range(4096)))
-    with pytest.raises(ImageError, match=r"cannot decode DICOM \('9' bits per LUT entry"):
+    with pytest.raises(ImageError, match=r"cannot decode DICOM \(its VOI LUT Sequence cannot be applied: '9' bits per LUT"):
         load_bytes(resave(make_dicom(ramp()), VOILUTSequence=Sequence([lut])), "x.dcm")
 
 
