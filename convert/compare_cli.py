@@ -75,8 +75,7 @@ def compare(
         from train.code_distance import copies_within
         from convert.seen import leave_out_seen, model_names
         from convert.set_notes import conflict_warning, copies_warning, split_copies
-        from edge.atomic import staged_folder, write_json, write_text
-        from edge.names import texts
+        from edge.atomic import staged_folder, write_text
         from edge.decision import fmt_threshold, labels_for
         from edge.preprocess import PreprocessConfig
         from train.data import DataError
@@ -263,12 +262,12 @@ def compare(
 
             md += answers_section(r["left_out_answers"], labels, ["A", "B"])
         from convert.provenance import scoring_provenance
-        from convert.report import provenance_section
+        from convert.report import provenance_section, write_report_json
 
         r["provenance"] = {**scoring_provenance([model_a, model_b], n_boot), "resampled": cmp.resampled(r)}
         md += provenance_section(r["provenance"])
         with staged_folder(out_dir, last=("compare.md",)) as stage:  # the two together, or neither
-            write_json(stage / "compare.json", texts({"disclaimer": NOT_A_DEVICE, **r}))  # valid UTF-8 whatever the names
+            write_report_json(stage / "compare.json", {"disclaimer": NOT_A_DEVICE, **r})
             write_text(stage / "compare.md", "\n".join(align_tables(md)))
             check_unchanged(pins, digests, "cxr-compare")  # last: a report on these two models, or none
             interrupted()  # one TensorFlow dropped while scoring: the old comparison stays

@@ -12,6 +12,7 @@ from convert.operating_point import operating_point_setting
 from convert.run_files import site_rule_file, split_mismatch, unscored_choice
 from edge.atomic import read_json
 from edge.cliutil import folder_problem
+from edge.preprocess import PreprocessConfig
 from train.data import Split
 
 if TYPE_CHECKING:  # only named: convert.quantize imports this module
@@ -36,6 +37,9 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     run = read_json(run_dir / "run.json")
     if missing := [k for k in ("classes", "preprocess") if k not in run]:
         raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
+    if why := preprocess_problem(run["preprocess"]):  # else an 'unexpected TypeError' from the first film's reading
+        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: its preprocess {why}; train the run "
+                         "again (cxr-train --replace)")
     split = Split.load(run_dir / "split.json")
     if (why := split_mismatch(run_dir)) is not None:
         raise ValueError(why)
@@ -45,3 +49,14 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
         raise ValueError(why)
     return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
+
+
+def preprocess_problem(pre: object) -> str | None:
+    """Why run.json's "preprocess" is no setting edge.preprocess takes (its words, cut to one line), or None."""
+    if not isinstance(pre, dict):
+        return f"is {'null' if pre is None else type(pre).__name__}, not an object of settings"
+    try:
+        PreprocessConfig.from_dict(pre)
+    except (TypeError, ValueError) as e:
+        return f"is not one edge.preprocess takes ({str(e).splitlines()[0][:200] if str(e) else type(e).__name__})"
+    return None

@@ -10,7 +10,7 @@ from convert import plots
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
 from convert.occlusion_section import occlusion_section
-from convert.report import DISCLAIMER, provenance_section
+from convert.report import DISCLAIMER, provenance_section, write_report_json
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
                                 pooled_lines)
 from convert.external_section import external_intro, external_rows, external_rule_cost
@@ -25,9 +25,8 @@ from convert.subgroups import per_source_section
 from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
 from convert.prevalence import at_prevalences, json_rows, under_rule
 from convert.prevalence import section as prevalence_section
-from edge.atomic import write_json, write_text
+from edge.atomic import write_text
 from edge.synthetic_words import DRAWN, drawn_only, synthetic_mark, synthetic_words
-from edge.names import texts
 from edge.decision import fmt_threshold, labelling, stored_rule
 from edge.figures import counted, fixed
 from convert.audit_section import audit_section
@@ -300,5 +299,5 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         md += occlusion_section(run_dir, found, x, classes, files, report, scope=f" ({mode}, test split)", rule=labelled_by)
     if "provenance" in report:
         md += provenance_section(report["provenance"])
-    write_json(run_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
+    write_report_json(run_dir / "report.json", report)
     write_text(run_dir / "report.md", "\n".join(align_tables(md)))

@@ -32,6 +32,7 @@ from convert.summary import summarize
 from edge.synthetic_words import drawn_among, synthetic_mark, synthetic_words
 from edge.card import NOT_A_DEVICE
 from edge.decision import EXACT_DIGITS, describe, for_json, labels_for
+from convert.recorded_json import finite_or_null
 from edge.atomic import write_json, write_text
 from edge.names import texts
 from convert.audit_section import audit_section
@@ -217,7 +218,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += occlusion_section(out_dir, mistakes, x, classes, files, report, evidence, rule=rules)
     if "provenance" in report:
         md += provenance_section(report["provenance"])
-    write_json(out_dir / "report.json", texts(report))  # valid UTF-8 whatever the names (edge.names)
+    write_report_json(out_dir / "report.json", report)
     columns = {"source": [s.strip() or NOT_GIVEN for s in sources]} if sources and any(sources) else {}
     # predictions.csv's own columns keep their names: a --by column 'correct' (a reader's verdict) was a second
     # 'correct', and a spreadsheet took the manifest's value for the model's
@@ -258,6 +259,12 @@ def stored_rule_record(extra: dict | None, threshold_from: str, summary: dict, c
     text = f"As the model file records it, the rule was {md_names(record, classes)}.{alone}"
     # rule_record's words for a specificity under the floor (edge.stored_rule_words.calls_most)
     return [f"**Warning:** {text}" if " of the other classes " in record and ": it calls " in record else text, ""]
+
+
+def write_report_json(path: Path, report: dict) -> None:
+    """report.json or compare.json: valid UTF-8 whatever the names (edge.names), and a NaN copied from a file it
+    read (a model's "trained", a run's "synthetic_data") written as null, not recorded (convert.recorded_json)."""
+    write_json(path, texts(finite_or_null(report)))
 
 
 def provenance_section(p: dict) -> list[str]:
