@@ -4,7 +4,8 @@ The figures a report computes are None where they are undefined (convert.summary
 out of the files it read: a model's metadata ("trained", "converted", "synthetic_share", the rule it stores), a run's
 record. A NaN there, from an older release's file or a hand edit, ended cxr-evaluate with 'unexpected ValueError: Out
 of range float values are not JSON compliant' after every film was scored, and wrote no report. Such a field is not
-recorded, which null says; edge.atomic.write_json still refuses NaN, so a figure computed as NaN elsewhere is caught.
+recorded, which null says. A figure the report computed as NaN is written as null too, as convert.summary writes an
+undefined figure; edge.atomic.write_json, which every other JSON output goes through, still refuses NaN.
 """
 
 from __future__ import annotations
