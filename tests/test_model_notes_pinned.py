@@ -133,3 +133,9 @@ def test_a_file_at_or_below_chance_is_said_which(capsys, interval, words):
 def test_the_probability_note_ends_with_what_the_models_normal_class_means(capsys):
     tell_model(Held({}, labels=["COVID", "Pneumonia"]), Path("m.tflite"))
     assert "this model has no normal class: every film, a healthy one too, gets COVID or Pneumonia" in _said(capsys)
+
+
+def test_a_stored_target_of_zero_is_said_as_recorded():
+    """0 is a target a file can record (recorded_target keeps it): not 'not recorded'."""
+    assert rule_record({"decision": {"class": "COVID", "threshold": 0.2, "target_sensitivity": 0}}).startswith(
+        "chosen for 0 sensitivity")
