@@ -246,7 +246,8 @@ def test_scan_reads_a_dicom_with_a_zero_window_and_skips_one_pydicom_cannot_appl
     res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
     assert sorted(i.path for i in res.items) == ["COVID/covid-000.png", "COVID/covid-001.png", "COVID/zero-window.dcm"]
     assert [s["path"] for s in res.skipped] == ["COVID/odd-lut.dcm"]
-    assert res.skipped[0]["error"].startswith("cannot decode DICOM ('9' bits per LUT entry is not supported")
+    assert res.skipped[0]["error"].startswith("cannot decode DICOM (its VOI LUT Sequence cannot be applied: '9' bits per "
+                                              "LUT entry is not supported")
 
 
 def test_a_copy_group_given_as_val_and_test_goes_to_test():
