@@ -12,7 +12,8 @@ from convert.operating_point import operating_point_setting
 from convert.run_files import site_rule_file, split_mismatch, unscored_choice
 from edge.atomic import read_json
 from edge.cliutil import folder_problem
-from edge.preprocess import PreprocessConfig
+from edge.capped_repr import capped_text
+from edge.preprocess import PreprocessConfig, first_line
 from train.data import Split
 
 if TYPE_CHECKING:  # only named: convert.quantize imports this module
@@ -58,5 +59,5 @@ def preprocess_problem(pre: object) -> str | None:
     try:
         PreprocessConfig.from_dict(pre)
     except (TypeError, ValueError) as e:
-        return f"is not one edge.preprocess takes ({str(e).splitlines()[0][:200] if str(e) else type(e).__name__})"
+        return f"is not one edge.preprocess takes ({capped_text(first_line(e))})"
     return None

@@ -4,10 +4,11 @@ are only right for the model it was written with. One place, so the three refuse
 
 from __future__ import annotations
 
-import sys
 import warnings
 from pathlib import Path
 from typing import Any
+
+from edge.metadata import finite_number
 
 
 def recorded_model_problem(path: Path, run: dict, run_json: Path) -> str | None:
@@ -70,8 +71,7 @@ def keras_model_problem(model: Any, run: dict) -> str | None:
     if inp[1:] != (pre.get("size"), pre.get("size"), pre.get("channels")):
         return f"its input shape {inp} is not the {pre.get('size')}x{pre.get('size')}x{pre.get('channels')} of its preprocessing"
     t = run.get("temperature", 1.0)
-    # sys.float_info.max, not inf: JSON's 10**400 is below inf, and failed float(t) later as 'unexpected OverflowError'
-    if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t <= sys.float_info.max:
+    if not finite_number(t) or not 0 < t:  # JSON's 10**400 is below inf, and failed float(t) as 'unexpected OverflowError'
         return f"its calibration temperature {t!r} is not a number above 0"
     last = getattr(model.layers[-1], "activation", None) if model.layers else None
     if getattr(last, "__name__", "") == "softmax" or type(model.layers[-1]).__name__ == "Softmax":

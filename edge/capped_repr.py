@@ -12,8 +12,7 @@ LONGEST = 80
 
 def capped_repr(value: Any) -> str:
     """repr(value), or its first characters and how long it is, where it is longer than LONGEST."""
-    text = repr(value)
-    return text if len(text) <= LONGEST else f"{text[:LONGEST - 20]}... ({len(text):,} characters)"
+    return capped_text(repr(value))
 
 
 def capped_text(text: object) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 from edge.capped_repr import capped_repr
 from edge.comma_list import decimal_comma_hint
 from edge.figures import digits_for, off_ends
+from edge.metadata import finite_number
 
 
 _SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
@@ -180,12 +181,7 @@ def recorded_target(d: dict | None) -> float | None:
     rule stored by hand or by another tool may lack it, hold text, or hold 10**400 (JSON's integers have no limit),
     which stopped edge-classify and --card with 'unexpected OverflowError'."""
     target = d.get("target_sensitivity") if isinstance(d, dict) else None
-    if not isinstance(target, (int, float)) or isinstance(target, bool):
-        return None
-    try:
-        return float(target) if math.isfinite(float(target)) else None
-    except OverflowError:
-        return None
+    return float(target) if finite_number(target) else None
 
 
 def stored_shortfall_share(d: dict) -> float | None:

@@ -12,6 +12,8 @@ import struct
 import zlib
 from typing import BinaryIO
 
+from edge.capped_repr import capped_text
+from edge.controls import escaped
 from edge.preprocess import MAX_FILE_BYTES, MAX_PIXELS, ImageError
 
 # Decoded bytes allowed for the one frame classified: the largest 16-bit grey film MAX_PIXELS admits. Rows x
@@ -77,9 +79,6 @@ def many_values(ds) -> str | None:
 def frames_no_number(ds) -> str | None:
     """Why a film cannot be decoded where its Number of Frames is no whole number ('abc', '1e9'), else None:
     pydicom's own error ("invalid literal for int() with base 10: 'abc'") named no attribute."""
-    from edge.capped_repr import capped_text
-    from edge.controls import escaped
-
     if "NumberOfFrames" not in ds:
         return None
     try:

@@ -104,9 +104,9 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _finite(v: Any) -> bool:
-    """A number a float holds: JSON's integers have no limit, and 10**400 passed ``0 < t < inf`` only to fail
-    float(t) later as 'unexpected OverflowError'."""
+def finite_number(v: Any) -> bool:
+    """Whether ``v`` is a number a float holds (not NaN, not infinite, not a bool): JSON's integers have no limit,
+    and 10**400 passed ``0 < t < inf`` only to fail float(t) later as 'unexpected OverflowError'."""
     try:
         return _number(v) and math.isfinite(float(v))
     except OverflowError:
@@ -131,7 +131,7 @@ def field_problem(meta: dict[str, Any]) -> str | None:
     if len({c.casefold() for c in labels}) < len(labels):
         return f"labels {capped_repr(labels)} name a class twice (ignoring case): two outputs would give one answer"
     t = meta["temperature"]
-    if not _finite(t) or not 0 < t:
+    if not finite_number(t) or not 0 < t:
         return (f"its calibration temperature {capped_repr(t)} is not a number above 0 (a negative one swaps every answer, "
                 "0 or infinity leaves none)")
     n = meta["tflite_bytes"]
