@@ -30,8 +30,8 @@ from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, star
 from edge.dicom_sign import sign_lie
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
                              frames_no_number, header_int, many_values)
-from edge.dicom_luts import (by_stored_value, palette_problem, rescale_usable, sign_lut_descriptors, unblanked, unpadded,
-                             window_usable)
+from edge.dicom_luts import (by_stored_value, palette_problem, rescale_usable, sign_lut_descriptors, unblanked,
+                             unpadded, window_usable)
 from edge.preprocess import OUT_OF_MEMORY, ImageError, first_line, short_of_memory
 from edge.wide_pixels import linear_to_uint8, row_steps
 
@@ -92,8 +92,8 @@ def _to_gray(data: bytes) -> np.ndarray:
     try:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
-        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else
-                         cut_reading(e, data) or unreadable_un(data) or f"unreadable DICOM ({type(e).__name__})") from None
+        why = cut_reading(e, data) or unreadable_un(data) or f"unreadable DICOM ({type(e).__name__})"
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else why) from None
     if cut := pixels_cut_short(ds, len(data)):
         raise ImageError(cut)
     # MONOCHROME1\\ failed in pydicom ("unhashable type"), a Number of Frames of 'abc' as "invalid literal for int()"

@@ -156,15 +156,20 @@ def _one_film_cut_in_frames(ds, rows: int, cols: int, samples: int, bits: int, w
     kind = "i" if header_int(ds, "PixelRepresentation", 0) == 1 else "u"
     little = getattr(ds, "original_encoding", (None, True))[1] is not False
     dtype = np.dtype(f"{'<' if little else '>'}{kind}{bits // 8}")
-    first = np.frombuffer(ds.PixelData, dtype, count=(rows + 1) * cols).astype(np.float64).reshape(rows + 1, cols)
-    seam = np.abs(first[rows] - first[rows - 1]).mean()  # the second frame's first row against the first's last
-    same = np.abs(first[rows] - first[0]).mean()  # ... against the first frame's first row
+    def row(n: int) -> np.ndarray:  # three rows read, not the frame (a film of 3000x3000 would be 72 MB as floats)
+        return np.frombuffer(ds.PixelData, dtype, count=cols, offset=n * cols * dtype.itemsize).astype(np.float64)
+
+    top, last, next_top = row(0), row(rows - 1), row(rows)
+    seam = np.abs(next_top - last).mean()  # the second frame's first row against the first's last
+    same = np.abs(next_top - top).mean()  # ... against the first frame's first row
     if not seam * 2 < same:
         return None
     said = header_int(ds, "NumberOfFrames", 1)
-    return (f"refused: its header says {cols}x{rows} {bits}-bit pixels{'' if said == 1 else f' in {said} frames'}, but its "
-            f"pixel data holds {whole} such frames, each going on where the one before ends: one film of "
-            f"{rows * whole} rows under a wrong Rows? (its top part alone would be classified)")
+    frames = "" if said == 1 else f" in {said} frames"
+    return (f"refused: its header says {cols}x{rows} {bits}-bit pixels{frames}, but its pixel data"
+            f" holds {whole} such frames, each going on where the one before ends: one film of "
+            f"{rows * whole} rows under a wrong Rows? (its top part alone would be classified); correct Rows or "
+            "re-export the film")
 
 
 def check_codestream_size(ds) -> None:
