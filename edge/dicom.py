@@ -25,11 +25,13 @@ import numpy as np
 
 from edge.capped_repr import LONGEST, capped_text
 from edge.controls import escaped
-from edge.dicom_no_pixels import cut_reading, no_pixels_reason, pixels_cut_short
+from edge.dicom_no_pixels import cut_reading, no_pixels_reason, pixels_cut_short, unreadable_un
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
+from edge.dicom_sign import sign_lie
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
                              frames_no_number, header_int, many_values)
-from edge.dicom_luts import by_stored_value, rescale_usable, sign_lut_descriptors, unblanked, window_usable
+from edge.dicom_luts import (by_stored_value, palette_problem, rescale_usable, sign_lut_descriptors, unblanked,
+                             unpadded, window_usable)
 from edge.preprocess import OUT_OF_MEMORY, ImageError, first_line, short_of_memory
 from edge.wide_pixels import linear_to_uint8, row_steps
 
@@ -90,8 +92,8 @@ def _to_gray(data: bytes) -> np.ndarray:
     try:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
-        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else
-                         cut_reading(e, data) or f"unreadable DICOM ({type(e).__name__})") from None
+        why = cut_reading(e, data) or unreadable_un(data) or f"unreadable DICOM ({type(e).__name__})"
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else why) from None
     if cut := pixels_cut_short(ds, len(data)):
         raise ImageError(cut)
     # MONOCHROME1\\ failed in pydicom ("unhashable type"), a Number of Frames of 'abc' as "invalid literal for int()"
@@ -105,6 +107,10 @@ def _to_gray(data: bytes) -> np.ndarray:
         check_codestream_size(ds)
     else:
         check_native_length(ds)
+    if min(header_int(ds, "BitsStored", 0) or 16, header_int(ds, "BitsAllocated", 0) or 16) == 1:
+        # two grey levels (a mask, an overlay or a scanned document saved as an image): labelled all the same
+        raise ImageError("refused: its pixels are 1-bit (Bits Stored 1), black and white: no radiograph, "
+                         "whose grey levels the model reads; send the film itself")
     arr = _first_frame(ds, compressed)
     del ds.PixelData  # the array holds the pixels now: the bytes go before the mapping needs memory
     photometric = str(getattr(ds, "PhotometricInterpretation", "MONOCHROME2")).upper()
@@ -115,9 +121,13 @@ def _to_gray(data: bytes) -> np.ndarray:
         return linear_to_uint8(gray)
     if arr.ndim != 2:
         raise ImageError(f"cannot decode DICOM pixel data (an array of shape {arr.shape} is no single film)")
+    if photometric != "PALETTE COLOR" and (why := sign_lie(arr, ds)):
+        raise ImageError(why)
     if photometric == "PALETTE COLOR":  # indices into a palette, averaged to grey as the RGB branch does
         if arr.dtype.kind not in "iu" or arr.dtype.itemsize > 2:
             raise ImageError(f"cannot decode DICOM pixel data (palette indices of {arr.dtype.itemsize * 8} bits)")
+        if why := palette_problem(ds):
+            raise ImageError(why)
         return by_stored_value(arr, lambda v: apply_color_lut(v, ds).astype(np.float64).mean(axis=-1), False)
     for names, usable in ((("WindowCenter", "WindowWidth"), window_usable(ds)),
                           (("RescaleSlope", "RescaleIntercept"), rescale_usable(ds))):
@@ -128,7 +138,8 @@ def _to_gray(data: bytes) -> np.ndarray:
     # Presentation LUT Shape INVERSE says as MONOCHROME1 does that the film is shown inverted (the DX
     # module pairs the two; some CR writers send it beside MONOCHROME2): either inverts, never both twice
     inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
-    return unblanked(arr, ds, photometric == "MONOCHROME1" or inverse)
+    invert = photometric == "MONOCHROME1" or inverse
+    return unblanked(unpadded(arr, ds, invert), ds, invert)
 
 
 def _first_frame(ds, compressed: bool) -> np.ndarray:

@@ -1,10 +1,11 @@
 """A DICOM film's grey levels through its LUTs (edge.dicom): the modality LUT (rescale slope and intercept), then
 the VOI LUT or window, then the inversion, mapped linearly to 0..255.
 
-Headers get these wrong in ways that would blank a film or fail it: a window narrower than 1, a slope of 0 or
-of 1e308, a centre that is no number, a window far outside the data, a LUT Descriptor written unsigned for
-signed pixels. What cannot be applied, or would leave the film (nearly) one grey level or give values that are
-no finite numbers, counts as absent: the stored values are what is left to classify. A film of 8- or 16-bit
+Headers get these wrong in ways that would blank a film or fail it: a window narrower than 1 (or of 1, which
+leaves a film black and white), a slope of 0 or of 1e308, a centre that is no number, a window far outside the
+data, a LUT Descriptor written unsigned for signed pixels. What cannot be applied, or would leave the film (nearly)
+one grey level, fewer than 16 grey levels, or values that are no finite numbers, counts as absent: the stored
+values are what is left to classify. A film of 8- or 16-bit
 stored values is mapped once per value, not in float64 over the whole image (memory).
 """
 
@@ -38,9 +39,20 @@ def unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
         for name in present:
             delattr(ds, name)
         img = _grey_film(arr, ds, invert)
-        if img is not None and one_level_share(img) < BLANK_SHARE:
+        if img is not None and one_level_share(img) < BLANK_SHARE and not _posterised(img, arr):
             return img
     return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
+
+
+# Fewer grey levels than this after the LUTs, from stored values of more, is a window too narrow to be one meant for
+# viewing: a Window Width of 1 (which DICOM allows) made a 12-bit film black and white, labelled as such.
+FEW_LEVELS = 16
+
+
+def _posterised(img: np.ndarray, arr: np.ndarray) -> bool:
+    """Whether the LUTs left ``img`` fewer than FEW_LEVELS grey levels where the stored values ``arr`` have more."""
+    levels = int(np.count_nonzero(np.bincount(img.ravel(), minlength=256)))
+    return levels < FEW_LEVELS and np.unique(arr).size > levels
 
 
 def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
@@ -146,3 +158,58 @@ def by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray | 
     for r in row_steps(arr):
         out[r] = table[arr[r].astype(np.intp) - first]
     return out
+
+
+def palette_problem(ds) -> str | None:
+    """Why a PALETTE COLOR film's palette cannot be applied, else None: pydicom takes an entry's bits from the
+    data's length over the descriptor's number of entries, so a palette shorter than its descriptor says failed
+    with "data type 'uint1' not understood", which named nothing in the file. Segmented palettes pass."""
+    if "SegmentedRedPaletteColorLookupTableData" in ds or "RedPaletteColorLookupTableData" not in ds:
+        return None  # pydicom's own words for what it cannot read of these
+    try:
+        descriptor = ds.RedPaletteColorLookupTableDescriptor
+        entries, bits = int(descriptor[0]) or 65536, int(descriptor[2])  # 0 entries says 2**16 (PS3.3 C.7.6.3.1.5)
+    except Exception:  # noqa: BLE001 - no descriptor pydicom can read: its own error says so
+        return None
+    if bits not in (8, 16):  # pydicom: "data type 'uint1' not understood"
+        return (f"cannot decode DICOM (its palette's descriptor says {bits}-bit entries, where a palette's are "
+                "8- or 16-bit: a wrong descriptor; re-export the film)")
+    for colour in ("Red", "Green", "Blue"):
+        data = ds.get(f"{colour}PaletteColorLookupTableData")
+        size = len(data) if isinstance(data, bytes) else 0
+        if size not in (entries, 2 * entries):  # 8- or 16-bit entries
+            return (f"cannot decode DICOM (its {colour} Palette Color Lookup Table Data is {size} bytes, but its "
+                    f"descriptor says {entries} entries ({entries} or {2 * entries} bytes): a palette cut short or a "
+                    "wrong descriptor; re-export the film)")
+    return None
+
+
+def unpadded(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
+    """The stored values with the header's padding (Pixel Padding Value, up to Pixel Padding Range Limit if given)
+    set to the darkest value of the film itself: the minimum, or the maximum where the film is shown inverted.
+    Viewers render padding black and leave it out of their windowing (PS3.3 C.7.5.1.1.2); pydicom does nothing
+    with it, so -2000 around a collimated field stretched the linear map and the film came out a pale grey, which
+    the flat-border trim (edge.preprocess) did not remove. Black, the border is trimmed as any flat border is."""
+    if "PixelPaddingValue" not in ds or arr.dtype.kind not in "iu":
+        return arr
+    try:
+        ends = [_padding(ds, name) for name in ("PixelPaddingValue", "PixelPaddingRangeLimit") if name in ds]
+    except (TypeError, ValueError):  # no number: no padding said
+        return arr
+    lo, hi = min(ends), max(ends)
+    padding = (arr >= lo) & (arr <= hi)
+    if not padding.any() or padding.all():  # none there; or all of it, which the blank check refuses as it is
+        return arr
+    film = arr[~padding]
+    out = arr.copy()
+    out[padding] = film.max() if invert else film.min()
+    return out
+
+
+def _padding(ds, name: str) -> int:
+    """A padding value as a stored value: one written US (explicit VR) for signed pixels is read as such (65535, -1)."""
+    value = ds[name].value
+    value = int(value[0] if ds[name].VM > 1 else value)
+    if header_int(ds, "PixelRepresentation", 0) == 1 and value >= 32768:
+        value -= 65536
+    return value

@@ -170,3 +170,18 @@ def _reads_whole_as(data: bytes, encoding: tuple) -> str | None:
         except Exception:  # bytes that are no data set in this encoding
             continue
     return None
+
+
+def unreadable_un(data: bytes) -> str | None:
+    """The error message for a DICOM file that pydicom stopped reading at an element of VR UN with an undefined
+    length (explicit VR), None where the file holds none: PS3.5 6.2.2 says to read its value as a sequence, and a
+    sender that wrote a private tag's bytes there instead left pydicom without a tag to read ("unreadable DICOM
+    (OSError)" named nothing of the file)."""
+    at = data.find(b"UN\x00\x00\xff\xff\xff\xff", 132 if data[128:132] == b"DICM" else 0)
+    if at < 4:
+        return None
+    group, element = int.from_bytes(data[at - 4:at - 2], "little"), int.from_bytes(data[at - 2:at], "little")
+    private = " (a private tag)" if group % 2 else ""
+    return (f"unreadable DICOM: its element ({group:04X},{element:04X}){private} is of VR UN with an undefined length, "
+            "and what follows is no sequence it could be read as: written wrongly by the sender; re-export the "
+            "film without private tags, or with them in explicit VR")

@@ -12,6 +12,8 @@ import struct
 import zlib
 from typing import BinaryIO
 
+import numpy as np
+
 from edge.capped_repr import capped_text
 from edge.controls import escaped
 from edge.preprocess import MAX_FILE_BYTES, MAX_PIXELS, ImageError
@@ -133,6 +135,8 @@ def check_native_length(ds) -> None:
     whole = max(frames, actual * 8 // frame_bits)
     used = math.ceil(whole * frame_bits / 8)
     if actual - used <= 1 or ybr_422 and actual >= expected // 2 * 3:
+        if whole > frames and (why := _one_film_cut_in_frames(ds, rows, cols, samples, bits, whole)):
+            raise ImageError(why)
         return  # whole frames and their padding byte; or a 422 film of full colour, which pydicom says
     if ds.PixelData.count(0, used) == actual - used:  # zeros after the frames: padding, which PS3.5 8.1.1 says readers
         return  # accept (older equipment sends it; pydicom's MR_small_padded.dcm), not pixels of a wrong header
@@ -141,6 +145,31 @@ def check_native_length(ds) -> None:
     raise ImageError(f"refused: its header says {said} ({frame_bits / 8:g} bytes a frame), but its pixel data is "
                      f"{actual} bytes, no whole number of frames: a wrong Rows or Columns? (decoded, each row would "
                      "run into the next)")
+
+
+def _one_film_cut_in_frames(ds, rows: int, cols: int, samples: int, bits: int, whole: int) -> str | None:
+    """Why pixel data of ``whole`` frames where fewer are said is one film under too small a Rows, else None: the
+    first "frame" then ends where the second begins (its last row and the next one's first are neighbours), where
+    frames of a film each start at its top (their first rows alike). A halved Rows classified the film's top half."""
+    if samples != 1 or bits not in (8, 16) or rows < 2:
+        return None
+    kind = "i" if header_int(ds, "PixelRepresentation", 0) == 1 else "u"
+    little = getattr(ds, "original_encoding", (None, True))[1] is not False
+    dtype = np.dtype(f"{'<' if little else '>'}{kind}{bits // 8}")
+    def row(n: int) -> np.ndarray:  # three rows read, not the frame (a film of 3000x3000 would be 72 MB as floats)
+        return np.frombuffer(ds.PixelData, dtype, count=cols, offset=n * cols * dtype.itemsize).astype(np.float64)
+
+    top, last, next_top = row(0), row(rows - 1), row(rows)
+    seam = np.abs(next_top - last).mean()  # the second frame's first row against the first's last
+    same = np.abs(next_top - top).mean()  # ... against the first frame's first row
+    if not seam * 2 < same:
+        return None
+    said = header_int(ds, "NumberOfFrames", 1)
+    frames = "" if said == 1 else f" in {said} frames"
+    return (f"refused: its header says {cols}x{rows} {bits}-bit pixels{frames}, but its pixel data"
+            f" holds {whole} such frames, each going on where the one before ends: one film of "
+            f"{rows * whole} rows under a wrong Rows? (its top part alone would be classified); correct Rows or "
+            "re-export the film")
 
 
 def check_codestream_size(ds) -> None:

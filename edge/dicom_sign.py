@@ -1,0 +1,45 @@
+"""A DICOM film whose Pixel Representation (0028,0103) says signed pixels for unsigned ones, or the other way round.
+
+pydicom, and viewers with it, trust the header: unsigned 12-bit values of 2048 and more read as signed are negative,
+so the brightest parts of the film turn black (and a signed film's negative values read as unsigned turn white).
+The film decodes, and was labelled. Such a film is told by its edges: read the way its header says, neighbouring
+pixels jump across the whole range wherever the picture crosses the wrap; read the other way, they do not. A film
+whose pixels are all on one side of the wrap reads the same either way and is never questioned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edge.dicom_size import header_int
+
+# How much rougher (summed differences of neighbouring pixels) the film as its header says must be than the other
+# reading to be refused: a 12-bit ramp wrapped once per row is 2x as rough; a chest film crossing the wrap along its
+# contours is many times; a film whose sign is right is rougher the other way, never this way.
+ROUGHER = 1.5
+ROWS_LOOKED_AT = 512  # every n-th row, enough to see a wrap, at a fraction of a large film's cost
+
+
+def sign_lie(arr: np.ndarray, ds) -> str | None:
+    """Why ``arr`` (a grey film's stored values) is refused as read with the wrong sign, else None."""
+    if arr.ndim != 2 or arr.dtype.kind not in "iu" or arr.shape[1] < 2:
+        return None
+    bits = header_int(ds, "BitsStored", 0)
+    if not 2 <= bits <= arr.dtype.itemsize * 8:
+        return None
+    said_signed = arr.dtype.kind == "i"
+    rows = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)].astype(np.int64)
+    sign, mask = 1 << (bits - 1), (1 << bits) - 1
+    other = rows & mask if said_signed else ((rows & mask) ^ sign) - sign
+    if np.array_equal(other, rows):
+        return None  # no value on the far side of the wrap: either reading is the same film
+
+    def roughness(values: np.ndarray) -> int:
+        return int(np.abs(np.diff(values, axis=1)).sum())
+
+    if not roughness(other) * ROUGHER < roughness(rows):
+        return None
+    said, meant = ("signed", "unsigned") if said_signed else ("unsigned", "signed")
+    return (f"refused: its Pixel Representation says {said} pixels, but read so the film wraps round (its "
+            f"{'brightest parts turn black' if said_signed else 'darkest parts turn white'}); read as {meant} it is "
+            "whole: a wrong Pixel Representation (0028,0103) in its header; correct it or re-export the film")
