@@ -93,3 +93,20 @@ def test_a_header_of_binary_noise_is_shown_cut_short(tmp_path):
     with pytest.raises(ManifestError, match="no 'file' column") as e:
         read_manifest(manifest(tmp_path, b"\x01" * 5000 + b"\n"))
     assert len(str(e.value)) < 500
+
+
+@pytest.mark.parametrize("data,said", [
+    (b"FILE NAME,FORMAT,SIZE,URL\r\nCOVID-1,PNG,256*256,https://github.com/x/y\r\n",
+     "it is text, not a workbook (a CSV given the sheet's name?): open it in Excel and save it as"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "it is an old Excel .xls workbook: open it in Excel and save it"),
+    (b"", "it is empty: 0 bytes"),
+])
+def test_a_kaggle_metadata_sheet_that_is_no_xlsx_says_what_it_is(tmp_path, data, said):
+    """Each was 'not a readable .xlsx spreadsheet (File is not a zip file)', which says nothing of what to do."""
+    from train.kaggle_metadata import kaggle_sources
+
+    (tmp_path / "COVID").mkdir()
+    (tmp_path / "COVID.metadata.xlsx").write_bytes(data)
+    lines: list[str] = []
+    assert kaggle_sources(tmp_path, lines.append) == {}
+    assert len(lines) == 1 and f"COVID.metadata.xlsx: not a readable .xlsx spreadsheet: {said}" in lines[0], lines
