@@ -35,12 +35,13 @@ def _dicom_header(path: Path, attributes: list[str]) -> dict[str, str] | str:
     DICOM; why not, where its header cannot be read (damaged, or pydicom absent: NO_PYDICOM). A MemoryError
     or an error of ours goes on to the command's one_line_errors: never a header that merely lacks the value."""
     from edge.dicom import dicom_header
+    from edge.dicom_text import header_text
 
     try:
         ds = dicom_header(path, attributes)
         if ds is None:  # not DICOM
             return {}
-        return {a: str(getattr(ds, a, "") or "").strip() for a in attributes}  # a value is read as it is got
+        return {a: header_text(ds, a) for a in attributes}  # a value is read as it is got, as viewers show it
     except ImportError as e:
         if short_of_memory(e):  # installed, but its libraries could not be mapped
             raise

@@ -56,6 +56,8 @@ def xlsx_rows(path: Path) -> list[list[str]]:
         raise MetadataError(str(e)) from None
     except OSError as e:
         raise MetadataError(f"{path}: cannot be read ({e.strerror or e})") from None
+    if not data.startswith(b"PK") and (what := _not_a_workbook(data)):  # "File is not a zip file" said nothing
+        raise MetadataError(f"{path}: not a readable .xlsx spreadsheet: {what}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
@@ -76,6 +78,18 @@ def xlsx_rows(path: Path) -> list[list[str]]:
             cells[col] = _cell_text(c, shared)
         rows.append([cells.get(k, "") for k in range(max(cells) + 1)] if cells else [])
     return rows
+
+
+def _not_a_workbook(data: bytes) -> str | None:
+    """What a file named .xlsx is where it is no zip: empty, an old .xls, or text (a CSV given the sheet's name)."""
+    if not data:
+        return "it is empty: 0 bytes"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "it is an old Excel .xls workbook: open it in Excel and save it as \"Excel Workbook (.xlsx)\""
+    if b"\x00" not in data[:4096]:
+        return ("it is text, not a workbook (a CSV given the sheet's name?): open it in Excel and save it as "
+                "\"Excel Workbook (.xlsx)\", or give the sources in a MANIFEST.csv (columns file, source)")
+    return None
 
 
 # Excel's "Strict Open XML Spreadsheet" names the same elements in other namespaces

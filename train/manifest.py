@@ -17,14 +17,11 @@ from typing import Callable
 from edge.figures import counted
 from train.class_names import same_class_key
 from train.manifest_paths import Inside, row_name, unlike_films
+from train.manifest_text import (DELIMITERS, ManifestError, check_is_text, csv_error, decode,  # noqa: F401
+                                 extra_values, separator)
 from train.side_file import SideFileError, read_side_file
 
-DELIMITERS = (",", ";", "\t")
 NOT_GIVEN = "(not given)"  # a film's source (or --by group) where it has none: one name in every table and file
-
-
-class ManifestError(ValueError):
-    """A MANIFEST.csv that cannot be used as it is; the message says why and what to do."""
 
 
 class ManifestRows(dict):
@@ -75,7 +72,7 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
     if path is None:
         return [], ManifestRows()
     try:
-        text = decode(read_side_file(path))
+        data = read_side_file(path)
     except FileNotFoundError:
         raise ManifestError(f"{path} is a link to {path.resolve()}, which does not exist: the films' sources are "
                             "there; restore it, or delete the link") from None
@@ -84,44 +81,42 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
                             "this one") from None
     except OSError as e:
         raise ManifestError(f"{path} cannot be read ({e.strerror or e}): the films' sources are there") from None
-    header = text.split("\n", 1)[0]
-    delimiter = max(DELIMITERS, key=header.count)  # the one the header uses most; a tie (none): comma
+    check_is_text(data, path)
+    text = decode(data)
+    delimiter, skip = separator(text)  # Excel's sep= line, else the one the header uses most
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     read = [1]  # the lines read whole: a bad value starts on the next one, however far the reader went
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text)))  # a long notes cell is no error: the whole text is in memory already
     try:
-        return _rows(reader, path, twice, read, Path(data_dir))
+        return _rows(reader, path, twice, read, Path(data_dir), skip)
     except csv.Error as e:
-        raise ManifestError(_csv_error(path, text, read[0], reader.line_num, e)) from None
+        raise ManifestError(csv_error(path, text, read[0], reader.line_num, e)) from None
     finally:
         csv.field_size_limit(limit)
 
 
-def _csv_error(path: Path, text: str, whole: int, reached: int, e: csv.Error) -> str:
-    """What is wrong on the first line not read whole: the advice on quotes only where a quote is."""
-    lines = io.StringIO(text, newline="").readlines()[whole:max(reached, whole + 1)]
-    if '"' not in "".join(lines):
-        return f"{path}, line {whole + 1}: {e}"
-    return (f"{path}, line {whole + 1}: {e}: a quote (\") opened on this line or before is never closed, or text "
-            "follows a closing quote; a value holding the separator or a quote goes in quotes, with each quote inside "
-            "it doubled (\"\")")
-
-
 def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
-          data_dir: Path) -> tuple[list[str], ManifestRows]:
+          data_dir: Path, skip: int = 0) -> tuple[list[str], ManifestRows]:
+    for _ in range(skip):  # Excel's sep= line, blank lines above the header
+        next(reader, None)
     columns = [c.strip() for c in next(reader, [])]
+    read[0] = reader.line_num
     key = next((c for c in columns if c.lower() == "file"), None)
     if key is None:
-        shown = ", ".join(repr(c) for c in columns[:8]) + (", ..." if len(columns) > 8 else "")
+        shown = ", ".join(repr(c[:40]) + ("..." if len(c) > 40 else "") for c in columns[:8])  # not a page of noise
+        shown += ", ..." if len(columns) > 8 else ""
         raise ManifestError(f"{path} has no 'file' column (its columns: {shown or 'none'}); its first line must name "
                             "the columns, one of them 'file' with each film's path relative to the folder "
                             "(e.g. COVID/img-001.png), separated by commas, semicolons or tabs")
     rows = ManifestRows()
     inside = Inside(data_dir)
+    once = len(set(columns)) == len(columns)
     for values in reader:
-        read[0] = reader.line_num
-        row = {c: v.strip() for c, v in zip(columns, values)}
+        line, read[0] = read[0] + 1, reader.line_num
+        if extra := [v for v in values[len(columns):] if v.strip()]:
+            raise ManifestError(extra_values(path, line, len(columns), len(values), extra, reader))
+        row = {c: v.strip() for c, v in zip(columns, values)} if once else _first_of_each(columns, values)
         name = row_name(row.get(key, ""), inside)
         if name:
             row[key] = name
@@ -129,6 +124,15 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
             if first is not row and first != row and twice is not None:
                 twice.append(name)
     return columns, rows
+
+
+def _first_of_each(columns: list[str], values: list[str]) -> dict[str, str]:
+    """A row's values by column, a column named twice taking its first (as of Source and SOURCE the first is read):
+    the last had silently taken the place of the first."""
+    row: dict[str, str] = {}
+    for c, v in zip(columns, values):
+        row.setdefault(c, v.strip())
+    return row
 
 
 def manifest_path(data_dir: str | Path) -> Path | None:
@@ -148,18 +152,6 @@ def manifest_key(path: str) -> str:
     """A film's path as MANIFEST.csv rows are named: forward slashes (ManifestRows finds the row of a
     path that differs only in case or Unicode form)."""
     return path.replace("\\", "/")
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark) or UTF-16 with one; else code page 1252, else Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1")  # every byte is a character
 
 
 def label_disagreements(items: list, rows: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
