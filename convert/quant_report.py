@@ -21,8 +21,9 @@ from convert.other_files_lines import other_files_lines
 from convert.set_notes import copies_warning
 from convert.stored_rule_sections import device_answers_line, most_probable_note, rule_of, stored_rules_section
 from convert.study_design import test_split_line
+from convert.temperature_section import temperature_lines
 from convert.subgroups import per_source_section
-from convert.report_text import ECE_MIN_FILMS, TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
+from convert.report_text import TERMS, align_tables, image, md_cell, md_code, md_names, reference_standard_line, reliability_table
 from convert.prevalence import at_prevalences, json_rows, under_rule
 from convert.prevalence import section as prevalence_section
 from edge.atomic import write_text
@@ -57,33 +58,6 @@ def summary_table(report: dict) -> list[str]:
             + f" | {fixed(ag['class_agreement'], 1, 100)}% | {fixed(ag['max_abs_prob_error'])} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
     return lines
-
-
-_CAL_MEASURES = (("nll", "negative log-likelihood"), ("ece", "expected calibration error"))
-
-
-def calibration_worse(cal: dict, fell: bool = False) -> str:
-    """'negative log-likelihood 0.624 → 0.806' for each test figure the temperature raised (``fell``: lowered), or ''."""
-    sign = -1 if fell else 1
-    return ", ".join(f"{name} {cal[f'test_{key}_before']:.3f} → {cal[f'test_{key}_after']:.3f}" for key, name in _CAL_MEASURES
-                     if sign * (cal[f"test_{key}_after"] - cal[f"test_{key}_before"]) > 1e-3)
-
-
-def calibration_verdict(cal: dict, n: int) -> list[str]:
-    """What the temperature did on the test split, in bold only where both measures say it made calibration
-    worse on enough films: ECE 0.278 → 0.200 with NLL 0.422 → 0.439 on 18 films was called worse, in bold."""
-    worse, better = calibration_worse(cal), calibration_worse(cal, fell=True)
-    if not worse:
-        return []
-    rose = sum(cal[f"test_{key}_after"] - cal[f"test_{key}_before"] > 1e-3 for key, _ in _CAL_MEASURES)
-    if n < ECE_MIN_FILMS or better or rose < len(_CAL_MEASURES):
-        why = (f"on {n} test films, under {ECE_MIN_FILMS}: too few to judge calibration" if n < ECE_MIN_FILMS
-               else "the two measures disagree" if better else "the other measure moved by less than 0.001")
-        return [f"On the test split the temperature raised {worse}" + (f" and lowered {better}" if better else "")
-                + f": no verdict ({why}).", ""]
-    return [f"**On the test split the temperature made calibration worse** ({worse}). It was fitted on the "
-            "validation films, which are few or unlike the test films; trust the probabilities less than the "
-            "validation split suggested, and the labels (ranking) as much as the tables above say.", ""]
 
 
 def _pts(v) -> str:
@@ -278,13 +252,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             f"the test sensitivity and specificity of {points['model']} (the section {points['mode']} above)"))
     md += stored_rules_section(models)
     md += ["## Calibration and ROC", ""]
-    if cal := report.get("calibration"):
-        md += [f"Temperature scaling (T = {cal['temperature']:.2f}, fitted on the {cal['fitted_on']}) on the test split, "
-               "the Keras model's figures (each .tflite's own ECE is in its section above): "
-               f"expected calibration error {cal['test_ece_before']:.3f} → {cal['test_ece_after']:.3f}, "
-               f"negative log-likelihood {cal['test_nll_before']:.3f} → {cal['test_nll_after']:.3f}. "
-               "The device applies the same temperature (it travels in the .tflite).", ""]
-        md += calibration_verdict(cal, report["test_set"]["n"])
+    md += temperature_lines(report.get("calibration"), report["test_set"]["n"])
     md += [ece_note(models["keras"]), ""]
     md += [image("reliability"), "", *reliability_table(bins, 1 / len(classes)), "",
            f"The ROC {'curve below is' if len(classes) == 2 else 'curves below are'} {roc_of}'s on the test split; each "

@@ -22,6 +22,7 @@ from convert.gate import (calibration_line, choose_smallest, compare, deltas, ga
 from convert.metrics import to_jsonable
 from convert.modes import FULL_INTEGER
 from convert.convert_checks import checked_run
+from convert.device_sections import device_mistakes, device_sections
 from convert.operating_point import as_stored_now, chosen_films_among, kept_points, store_rule, stored_decision
 from convert.provenance import conversion_provenance, written_files
 from convert.set_notes import test_copies
@@ -29,9 +30,8 @@ from convert.reliability import expected_calibration_error
 from convert.roc import rates_at_threshold
 from convert.rule_notes import (chosen_films_line, others_under_rule, per_class_under_rule, removed_rule_line,
                                 stored_rule_line, stored_rule_warnings)
-from convert.split_scores import evaluate_external, fit_input_check, screening_points
+from convert.split_scores import fit_input_check
 from convert.study_design import test_split_design
-from convert.subgroups import per_source
 from convert.summary import summarize
 from edge import __version__
 from edge.model import EdgeModel
@@ -249,46 +249,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         for mode in s.modes:
             if fp32:  # the model proper, without the metadata and self-test appended to every file
                 report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["tflite_bytes"] / fp32, 4)
-        shown = next((m for m in ("int8", *s.modes) if m in probs_by_mode), None)  # the device's file, if made
-        device = EdgeModel(out / f"model_{shown}.tflite") if shown else None
-        check = device.typicality if device else None
-        if check is not None:
-            report["input_check"] = {"threshold": check.threshold, "thumbnail": check.side, "components": len(check.variances),
-                                     "flagged": {"test": float(check.atypical(x_test).mean())}}
-        if device is not None:
-            report["operating_points"] = {"mode": shown, **screening_points(run_dir, split, config, device, x_test, y_test,
-                                                                             probs_by_mode[shown], s, val, val_probs.get(shown))}
-        sources = [i.source for i in split.parts["test"]]
-        if device is not None and any(sources):  # MANIFEST.csv named them: cxr-evaluate's per-source figures, test split
-            # labelled as the device labels them: by a stored rule, as the rest of the report's answers
-            from convert.subgroups import copy_groups
-
-            copy_of = copy_groups([i.path for i in split.parts["test"]], report["copies_within_test"])  # count once
-            report["per_source"] = {"mode": shown, "sources": per_source(y_test, probs_by_mode[shown], classes, sources,
-                                                                         s.n_boot, device.decision, copy_of),
-                                    "rule": list(device.decision) if device.decision else None}
-        if "external" in split.parts:
-            report["external"] = evaluate_external(run_dir, split, config, model, run, s, check, report.get("operating_points"),
-                                                   models_in=out)
-            if check is not None:
-                report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
+        shown, device = device_sections(report, out, run_dir, split, config, model, run, s, x_test, y_test, probs_by_mode,
+                                        val, val_probs, log)
         # the folders' last names, whichever system wrote the split (a Windows path's too, read on Linux)
         data_name = " + ".join(PureWindowsPath(d).name for d in [split.data_dir, *split.notes.get("added_data", [])])
-        if s.other_classes and shown and not Path(split.data_dir).is_dir():
-            log(f"note: the data folder {split.data_dir} is not there (moved?), so the films of its classes this run was "
-                "not trained on are not scored; set data_dir in split.json to its new place")
-        elif s.other_classes and shown:  # what each file calls the films of other findings
-            from convert.left_out import data_folder_answers
-
-            own = {i.sha256 for part in split.parts.values() for i in part if i.sha256}
-            if other := data_folder_answers(Path(split.data_dir), classes, run["preprocess"],
-                                            {m: out / f"model_{m}.tflite" for m in s.modes}, run_dir, s.progress,
-                                            own, log):
-                report["other_classes"] = other
-                from convert.left_out_words import answers_line
-
-                for folder, answers in other["by_mode"][shown].items():  # the device file's, as the card says
-                    log(f"{shown}: {answers_line(folder, answers, classes, 'not trained on')}")
         from convert.card import stamp_cards
 
         # whether cxr-train looked for cropped, moved, turned and mirrored copies when it split (0.16.0 on)
@@ -302,15 +266,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             code = 1
         if said := keep_chosen(out, auto_choice, s.modes, report, s.auto):
             log(said)
-        mistakes = None
-        if s.explain and shown:
-            from convert.occlusion import explain_mistakes
-
-            from edge.decision import labels_for
-
-            # the answers the device gives: under a stored rule, not the most probable class's
-            mistakes = (shown, explain_mistakes(device.log_scores, x_test, y_test, probs_by_mode[shown], s.explain,
-                                                labels_for(probs_by_mode[shown], device.decision)))
+        mistakes = device_mistakes(shown, device, x_test, y_test, probs_by_mode, s.explain)
         from convert.run_files import other_model_files
 
         if other := other_model_files(run_dir, s.modes, run.get("created"), chosen_stays=not follows):

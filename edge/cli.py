@@ -5,7 +5,6 @@ Research software, NOT a medical device: its output must not be used to diagnose
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -14,14 +13,14 @@ import typer
 
 from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
 from edge.answering import Answering, answer
+from edge.cli_inputs import earlier_answers, films_given
 from edge.cli_options import OnceOnlyCommand, contradicting_options
 from edge.card import NOT_A_DEVICE
 from edge.comma_list import comma_items
-from edge.cliutil import EXIT_SOME_FAILED, EXIT_USAGE, fail, reconfigure_streams
+from edge.cliutil import EXIT_USAGE, fail, reconfigure_streams
 from edge.decision import parse_threshold
 from edge.error_lines import one_line_errors
 from edge.figures import counted
-from edge.inputs import gather
 from edge.model_notes import tell_model, tell_rule
 from edge.runtime import MAX_THREADS, usable_cores
 
@@ -253,45 +252,11 @@ def main(
 
             if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
-        answered = None
-        if skip_answered is not None:
-            from edge.answered import answered_times, missing_logs, model_notes
-            from edge.stdout_file import name_of
-
-            try:
-                answered = answered_times(skip_answered, refusals=refuse_atypical)
-            except ValueError as e:
-                raise _fail(str(e))
-            read, warnings = missing_logs(skip_answered, name_of(sys.stdout))
-            for warning in warnings:  # a rotated copy named otherwise: not read, and not named as read below
-                print(f"edge-classify: {warning}", file=sys.stderr)
-            skip_answered = read  # [] where none was there: no log is named as read
-        model_id = None
-        if watch and json_out:  # each answer names the file that gave it: a log outlives its model
-            from edge.answered import model_sha256
-
-            model_id = (model_sha256(model), list(m.labels))
-            for note in model_notes(answered or {}, model_id, skip_answered) if skip_answered is not None else []:
-                print(f"edge-classify: {note}", file=sys.stderr)
+        answered, skip_answered, model_id = earlier_answers(skip_answered, refuse_atypical, model,
+                                                            list(m.labels) if watch and json_out else None)
         interval = 2.0 if interval is None else interval
         tally_every = 100 if tally_every is None else tally_every
-        if watch:
-            if not interval == interval:  # click's range lets nan through; a watch that never sleeps is no watch
-                raise _fail("--interval must be a number of seconds from 0.05 to 3600")
-            bad = [a for a in images if not Path(a).is_dir()]
-            if bad:
-                gone = [a for a in bad if not os.path.lexists(a)]
-                files = [a for a in bad if a not in gone]
-                raise _fail("--watch takes folders; " + "; ".join(
-                    [f"no such folder: {', '.join(gone)}"] * bool(gone) + [f"not a folder: {', '.join(files)}"] * bool(files)))
-            paths, missing = [], []
-        else:
-            try:
-                paths, missing, nothing = gather(images, recursive)  # missing: also folders without images
-            except ValueError as e:  # a list on standard input that reads as no names (edge.inputs.list_text)
-                raise _fail(str(e)) from None
-            if nothing:  # nothing classified must not look like success (cron, pipes)
-                raise _fail(nothing, EXIT_SOME_FAILED)
+        paths, missing = films_given(images, recursive, watch, interval)
         how = Answering(fmt="json" if json_out else "csv" if csv_out else "text", top_k=top_k, rule=rule,
                         threads=threads, explain=explain, refuse_atypical=refuse_atypical, recursive=recursive,
                         watch=watch, interval=interval, tally_every=tally_every, answered=answered,

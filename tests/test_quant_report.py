@@ -89,7 +89,7 @@ def test_report_md_of_a_held_out_source_of_one_class(tiny_run, tmp_path):
 
 
 def test_a_temperature_that_worsens_the_test_split_is_said():
-    from convert.quant_report import calibration_worse
+    from convert.temperature_section import calibration_worse
 
     cal = {"test_nll_before": 0.624, "test_nll_after": 0.806, "test_ece_before": 0.180, "test_ece_after": 0.178}
     assert calibration_worse(cal) == "negative log-likelihood 0.624 → 0.806"
@@ -102,7 +102,7 @@ def test_a_temperature_that_worsens_the_test_split_is_said():
 def test_a_temperature_verdict_is_bold_only_where_both_measures_rose_on_enough_films():
     """ECE 0.278 → 0.200 and NLL 0.422 → 0.439 on 18 films read, in bold, 'made calibration worse', under a line
     showing the ECE fall, on a split the report called too small to judge calibration."""
-    from convert.quant_report import calibration_verdict
+    from convert.temperature_section import calibration_verdict
 
     mixed = {"test_nll_before": 0.422, "test_nll_after": 0.439, "test_ece_before": 0.278, "test_ece_after": 0.200}
     for n in (18, 200):
