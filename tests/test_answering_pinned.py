@@ -254,3 +254,97 @@ def test_csv_appended_to_a_log_of_0_44_columns_keeps_them_and_says_so(tmp_path, 
         assert answer(Model(), Answering(fmt="csv"), [a], [a], []) == EXIT_OK
     assert log.read_text().splitlines()[1] == row.removesuffix(",")
     assert "has the CSV columns of 0.44.0 and earlier, without header_says" in capsys.readouterr().err
+
+
+def test_the_rule_in_force_gives_the_label_counted(tmp_path, capsys):
+    """COVID at 0.3, below the most probable class and above the rule's 0.25: counted as COVID, as answered."""
+    a, b = _film(tmp_path / "a.png", 200), _film(tmp_path / "b.png", 20)
+    _, out, err = _run(capsys, Model(), Answering(fmt="text", rule=(0, 0.25)), [a, b])
+    assert "summary: 2 files: 2 COVID, 0 Normal" in err
+
+
+def test_a_film_its_header_flags_is_counted_as_such_and_keeps_its_reason_when_refused(tmp_path, capsys):
+    ct = _ct(tmp_path / "ct.dcm")
+    _, _, err = _run(capsys, Model(), Answering(fmt="json"), [ct, ct])
+    assert "; 2 no frontal chest films by their DICOM headers" in err and "input check" not in err
+    _, out, err = _run(capsys, Model(), Answering(fmt="json", refuse_atypical=True), [ct, ct])
+    assert json.loads(out.splitlines()[0])["header_says"].startswith("the DICOM header says Modality CT")
+    assert "2 no frontal chest films by their DICOM headers" in err
+
+
+def test_refuse_atypical_refuses_a_film_its_header_flags_without_decoding_it(tmp_path, capsys, monkeypatch):
+    """A CT whose pixels the device cannot decode (none here) is refused for its header, not 'cannot decode'."""
+    import pydicom
+
+    _watch(monkeypatch)
+    ct = _ct(tmp_path / "ct.dcm")
+    ds = pydicom.dcmread(ct)
+    del ds.PixelData
+    ds.save_as(ct)
+    for watch in (False, True):
+        code, out, _ = _run(capsys, Model(), Answering(fmt="json", refuse_atypical=True, watch=watch),
+                            [str(tmp_path) if watch else ct])
+        assert json.loads(out)["error"].startswith("refused: the DICOM header says Modality CT"), (watch, out)
+        assert code == EXIT_SOME_FAILED
+
+
+def test_a_batch_has_no_watchs_tally_lines(tmp_path, capsys):
+    films = [_film(tmp_path / f"{i}.png", 200) for i in range(3)]
+    _, _, err = _run(capsys, Model(), Answering(fmt="text", tally_every=2), films)
+    assert err == "edge-classify: summary: 3 files: 3 COVID, 0 Normal\n"
+
+
+def test_a_watch_says_its_interval_as_given_and_keeps_quiet_of_the_maps_folders_files(tmp_path, capsys, monkeypatch):
+    _watch(monkeypatch)
+    films, maps = tmp_path / "films", tmp_path / "maps"
+    films.mkdir()
+    maps.mkdir()
+    (maps / "old.png").write_text("an earlier run's map")
+    _film(films / "a.png", 200)
+    _, _, err = _run(capsys, Model(), Answering(fmt="text", watch=True, explain=maps), [str(films)])
+    assert err.splitlines()[0] == f"edge-classify: watching {films} every 2 s (films already there first); Ctrl-C stops"
+    assert "note:" not in err     # a watch restarted over its own maps: said at every start, it would say nothing
+
+
+def test_a_failed_film_removed_then_another_under_its_name_in_a_watch_is_two_films(tmp_path, capsys, monkeypatch):
+    import edge.watch as watch_module
+
+    film = tmp_path / "IM0001.png"
+    film.write_bytes(b"not a film")
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()             # settled, handed out: it fails
+        film.unlink()
+        yield watcher.poll()                 # seen removed
+        _film(film, 200)                     # another film under its name
+        for _ in range(3):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    code, out, err = _run(capsys, Model(), Answering(fmt="json", watch=True), [str(tmp_path)])
+    assert ["error" in json.loads(line) for line in out.splitlines()] == [True, False]
+    assert "summary: 2 files: 1 COVID, 0 Normal, 1 failed" in err and code == EXIT_SOME_FAILED
+
+
+def test_standard_output_written_over_from_its_start_is_refused(tmp_path, capsys, monkeypatch):
+    import typer
+
+    a = _film(tmp_path / "a.png", 200)
+    log = tmp_path / "answers.csv"
+    log.write_text("file,label\n")
+    with _stdout_file(monkeypatch, log, "r+"), pytest.raises(typer.Exit) as e:   # the shell's 1<>
+        answer(Model(), Answering(fmt="csv"), [a], [a], [])
+    assert e.value.exit_code == 2 and "not opened for appending" in capsys.readouterr().err
+    assert log.read_text() == "file,label\n"
+
+
+def test_skip_answered_says_once_at_the_start_which_films_its_logs_do_not_answer(tmp_path, capsys, monkeypatch):
+    _watch(monkeypatch, polls=4)
+    _film(tmp_path / "a.png", 200)
+    log = tmp_path.parent / f"{tmp_path.name}.jsonl"
+    log.write_text("")
+    _, _, err = _run(capsys, Model(), Answering(fmt="json", watch=True, answered={}, answered_in=(log,)), [str(tmp_path)])
+    said = [line for line in err.splitlines() if "no answer in" in line]
+    assert len(said) == 1 and said[0].startswith(f"edge-classify: note: 1 film in {tmp_path}/ has no answer in "), err
