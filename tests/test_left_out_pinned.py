@@ -102,3 +102,36 @@ def test_every_unreadable_film_of_a_folder_is_counted(tmp_path):
                                                     progress=False)
     assert len(read) == 1 and len(skipped) == 2
     assert (answers[0]["Viral"]["films"], answers[0]["Viral"]["unreadable"]) == (1, 2)
+
+
+def test_models_preprocessing_apart_score_the_films_both_read_and_say_a_bad_file_once(tmp_path, monkeypatch):
+    """Two preprocessings read the folder twice; a film gone between the readings (or out of memory at the larger
+    size) is read by one alone: no model scores it, so every model's figures are of the same films."""
+    from PIL import Image
+
+    import convert.left_out as left_out
+    from convert.site_folders import left_out_items
+    from edge.preprocess import PreprocessConfig
+
+    (tmp_path / "Viral").mkdir()
+    for name in ("gone.png", "good.png"):
+        Image.fromarray(np.clip(100 + np.arange(1600).reshape(40, 40) % 7, 0, 255).astype(np.uint8)).save(
+            tmp_path / "Viral" / name)
+    (tmp_path / "Viral" / "bad.png").write_bytes(b"not a png")
+    items = left_out_items(tmp_path, {"Viral": "-"})
+    real_scan, scans = left_out.scan, []
+
+    def scan_then_remove(*args, **kwargs):
+        scans.append(real_scan(*args, **kwargs))
+        (tmp_path / "Viral" / "gone.png").unlink(missing_ok=True)
+        return scans[-1]
+
+    monkeypatch.setattr(left_out, "scan", scan_then_remove)
+    predict = lambda x: np.tile([[0.5, 0.5]], (len(x), 1))  # noqa: E731
+    models = [(predict, PreprocessConfig(size=32, trim_borders=False).to_dict(), None),
+              (predict, PreprocessConfig(size=64, trim_borders=False).to_dict(), None)]
+    read, probs, _, skipped = score_left_out(tmp_path, items, models)
+    assert len(scans) == 2 and [len(s.items) for s in scans] == [2, 1]
+    assert [i.path.split("/")[-1] for i in read] == ["good.png"]
+    assert [len(p) for p in probs] == [1, 1]
+    assert sorted(b["path"].split("/")[-1] for b in skipped) == ["bad.png", "gone.png"]
