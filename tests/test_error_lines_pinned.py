@@ -86,3 +86,84 @@ def test_a_value_error_raised_by_the_standard_librarys_own_raise_is_named_by_its
     import json
 
     assert error_in_words(_raised(lambda: json.loads(""))).startswith("JSONDecodeError: Expecting value")
+
+
+# --- session 65: the cases left (a frame without source, 'if bad: raise', the disk hint, a symlink loop) ---
+
+def _ours(name: str, source: str, with_source: bool = True):
+    """A function compiled as if it were a file of edge/ (``name``), with its source readable by traceback (as a
+    module's is) or not (a .pyc alone)."""
+    import linecache
+
+    from edge.error_lines import OUR_CODE
+
+    filename = str(OUR_CODE[0] / name)
+    space: dict = {"np": np}
+    exec(compile(source, filename, "exec"), space)
+    if with_source:
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return space["f"]
+
+
+def test_a_one_line_if_raise_of_ours_is_our_message_and_a_line_that_raises_nothing_is_a_bugs():
+    f = _ours("_pinned_if_raise.py", "def f():\n    if True: raise ValueError('the maps folder is a file')\n")
+    assert error_in_words(_raised(f)) == "the maps folder is a file"
+    g = _ours("_pinned_sum.py", "def f():\n    return np.zeros(2) + np.zeros(3)  # shapes that do not fit raise\n")
+    assert error_in_words(_raised(g)).startswith("ValueError: operands could not be broadcast")
+
+
+def test_a_frame_of_ours_without_source_is_taken_as_ours():
+    f = _ours("_pinned_no_source.py", "def f():\n    raise ValueError('a message of ours')\n", with_source=False)
+    assert error_in_words(_raised(f)) == "a message of ours"
+
+
+@pytest.fixture
+def full(monkeypatch):
+    """Every folder nearly full, as disk_hint would find it."""
+    import edge.error_lines
+
+    monkeypatch.setattr(edge.error_lines, "disk_hint",
+                        lambda folders=(): f"; only 1 MiB free in {' '.join(map(str, folders)) or '/tmp'}: is the disk full?")
+
+
+@pytest.mark.parametrize("e, hinted", [
+    (OSError(28, "No space left on device", "/out/a.png"), True),
+    (OSError(30, "Read-only file system", "/out/a.png"), False),
+    (OSError(13, "Permission denied", "/out/a.png"), False),
+    (OSError(1, "Operation not permitted", "/out/a.png"), False),
+    (PermissionError("/out is not ours to write to"), False),
+])
+def test_the_disk_hint_is_given_for_an_os_error_that_could_be_a_full_disk_alone(full, capsys, e, hinted):
+    with pytest.raises(typer.Exit) as got, one_line_errors("cxr-train", debug=False, writes_to=["/out"]):
+        raise e
+    err = capsys.readouterr().err
+    assert got.value.exit_code == 2 and err.startswith("cxr-train: error: ")
+    assert ("is the disk full?" in err) is hinted, err
+
+
+def test_our_own_value_error_gets_no_disk_hint(full, capsys):
+    with pytest.raises(typer.Exit), one_line_errors("cxr-train", debug=False, writes_to=["/out"]):
+        wilson_interval(-1, 10)
+    assert capsys.readouterr().err == "cxr-train: error: successes=-1 must lie in [0, total=10]\n"
+
+
+def test_a_bugs_error_gets_the_disk_hint_before_the_debug_note(full, capsys):
+    with pytest.raises(typer.Exit), one_line_errors("cxr-convert", debug=False, writes_to=["/out"]):
+        raise RuntimeError("tensorflow failed\nand said much more")
+    assert capsys.readouterr().err == ("cxr-convert: error: unexpected RuntimeError: tensorflow failed; only 1 MiB free "
+                                       "in /out: is the disk full? (--debug shows the traceback)\n")
+    with pytest.raises(typer.Exit), one_line_errors("cxr-convert", debug=False, writes_to=["/out"]):
+        np.zeros(2) + np.zeros(3)
+    assert "; only 1 MiB free in /out: is the disk full? (--debug shows" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_said_as_one_and_memory_as_memory(tmp_path, capsys):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(typer.Exit) as got, one_line_errors("edge-classify", debug=False):
+        loop.resolve(strict=True)
+    err = capsys.readouterr().err
+    assert got.value.exit_code == 2 and err.startswith(f"edge-classify: error: {loop}"), err
+    with pytest.raises(typer.Exit), one_line_errors("edge-classify", debug=False):
+        raise MemoryError()
+    assert capsys.readouterr().err.startswith("edge-classify: error: not enough memory (MemoryError): is a memory limit")
