@@ -430,7 +430,7 @@ def test_a_damaged_split_json_beside_a_finished_model_is_not_trained_over_withou
     for damaged, why in (('{"trunc', "not readable as JSON"), ("{}", "it is no split's record")):
         (out / "split.json").write_text(damaged)
         with pytest.raises(DataError, match=f"^--out {out} holds a run whose split.json is damaged \\(.*{why}.*\\): "
-                                            "--replace to train over it$"):
+                                            "restore it from a copy of the run, or --replace to train over it$"):
             run_training(s)
         assert trained == [] and (out / "model.keras").read_bytes() == keras
     capsys.readouterr()
