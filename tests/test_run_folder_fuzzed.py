@@ -182,3 +182,15 @@ def test_a_run_json_field_report_md_formats_is_named_not_a_type_error(run, tmp_p
     line = _one_clear_line(_convert(run))
     assert f"run.json is damaged or not cxr-train's: its \"{field}\" is " in line, line
     assert _files(run) == before
+
+
+def test_a_finished_run_without_its_split_json_is_not_trained_over(run, trained):
+    """No cxr-train leaves a model without its split.json (written first): one deleted or not copied was taken for a
+    stopped run, and the model trained over without --replace."""
+    (run / "split.json").unlink()
+    before = _files(run)
+    line = _one_clear_line(_train(run))
+    assert line == (f"cxr-train: error: --out {run} holds a finished run without its split.json (deleted, or not copied "
+                    "with it?), which cxr-convert and cxr-evaluate need to score it on films it never saw: restore "
+                    "split.json from a copy of the run, or --replace to train over it")
+    assert trained == [] and _files(run) == before
