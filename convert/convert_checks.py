@@ -15,6 +15,7 @@ from edge.cliutil import folder_problem
 from edge.capped_repr import capped_text
 from edge.preprocess import PreprocessConfig, first_line
 from train.data import Split
+from train.run_fields import run_fields_problem
 
 if TYPE_CHECKING:  # only named: convert.quantize imports this module
     from convert.quantize import ConvertSettings
@@ -41,9 +42,12 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     if why := preprocess_problem(run["preprocess"]):  # else an 'unexpected TypeError' from the first film's reading
         raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: its preprocess {why}; train the run "
                          "again (cxr-train --replace)")
-    split = Split.load(run_dir / "split.json")
-    if (why := split_mismatch(run_dir)) is not None:
+    if why := run_fields_problem(run, temperature=False):  # classes of the wrong kind, a number as "created"
+        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: {why}; restore it from a copy of the "
+                         "run, or train the run again (cxr-train --replace)")
+    if (why := split_mismatch(run_dir)) is not None:  # first: it says what to do with a damaged split.json too
         raise ValueError(why)
+    split = Split.load(run_dir / "split.json")
     if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
         raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
                          "--auto would write its choice over it; move that file out of the run folder first")

@@ -83,13 +83,18 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
             raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
         in_its_run = (path.parent / "split.json").is_file() and path.name == "model.keras"
         if in_its_run:
-            from train.run_record import run_record_problem
+            from train.run_record import run_record_said
 
-            if why := run_record_problem(path.parent):  # a retrain stopped half-way: seen films would go unseen
-                from train.run_lock import being_written
+            if why := run_record_said(path.parent, "its cxr-train command"):  # a retrain stopped half-way: seen films
+                from train.run_lock import being_written  # would go unseen
 
-                raise ValueError(being_written(path.parent) or f"{why}; run its cxr-train command again to finish it")
+                raise ValueError(being_written(path.parent) or why)
         run = read_json(run_json)
+        from train.run_fields import run_fields_problem
+
+        if why := run_fields_problem(run, temperature=False):  # "trained nan" in report.md, or "0 classes" blamed on
+            raise ValueError(f"{run_json} is damaged or not cxr-train's: {why}; restore it from a copy of the run, "
+                             "or train the run again (cxr-train --replace)")  # the model
         # whatever its name, with or without split.json (run_record_problem compared the checksum already)
         if not in_its_run and (why := recorded_model_problem(path, run, run_json)):
             raise ValueError(why)
@@ -101,7 +106,7 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         return _finite(lambda x: keras_probabilities(model, x, t), path), {
             "labels": run["classes"], "preprocess": run["preprocess"], "kind": "keras", "synthetic_data": run.get("synthetic_data"),
             "about": (f"the Keras model of the cxr-train run {path.parent.name}: {' / '.join(run['classes'])} "
-                      f"({run.get('arch') or 'model'}, float; trained {run.get('created') or '?'})"),
+                      f"({run.get('arch') or 'model'}, float; {_trained(run.get('created'))})"),
             "synthetic_share": run.get("synthetic_share"),
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
     m = EdgeModel(path)
@@ -173,6 +178,14 @@ def _synthetic_beside(path: Path) -> dict | None:
         return None
     marked = _synthetic_from_films(run, path.parent) if isinstance(run, dict) else {}
     return {"synthetic_data": True, "synthetic_share": marked.get("synthetic_share")} if marked.get("synthetic_data") else None
+
+
+def _trained(created: object) -> str:
+    """report.md's model line's training time: 'trained nan' was printed for a NaN "created" (refused now), and an
+    edited one of 100 kB was quoted whole; none recorded is said so, not 'trained ?'."""
+    from edge.capped_repr import capped_text
+
+    return f"trained {capped_text(created)}" if created else "its training time not recorded"
 
 
 def _synthetic_from_films(run: dict, run_dir: Path) -> dict:

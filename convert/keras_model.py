@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from edge.capped_repr import capped_repr, capped_text
 from edge.metadata import finite_number
 
 
@@ -67,12 +68,13 @@ def keras_model_problem(model: Any, run: dict) -> str | None:
     classes, pre = run.get("classes") or [], run.get("preprocess") or {}
     out, inp = tuple(model.output_shape), tuple(model.input_shape)
     if len(out) != 2 or out[-1] != len(classes):
-        return f"its output shape {out} is not one score for each of the {len(classes)} classes {', '.join(map(str, classes))}"
+        return (f"its output shape {out} is not one score for each of the {len(classes)} classes "
+                f"{capped_text(', '.join(map(str, classes)))}")
     if inp[1:] != (pre.get("size"), pre.get("size"), pre.get("channels")):
         return f"its input shape {inp} is not the {pre.get('size')}x{pre.get('size')}x{pre.get('channels')} of its preprocessing"
     t = run.get("temperature", 1.0)
     if not finite_number(t) or not 0 < t:  # JSON's 10**400 is below inf, and failed float(t) as 'unexpected OverflowError'
-        return f"its calibration temperature {t!r} is not a number above 0"
+        return f"its calibration temperature {capped_repr(t)} is not a number above 0"
     last = getattr(model.layers[-1], "activation", None) if model.layers else None
     if getattr(last, "__name__", "") == "softmax" or type(model.layers[-1]).__name__ == "Softmax":
         return "it ends in a softmax, where cxr-train's models give logits (a second softmax would squash its answers)"

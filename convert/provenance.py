@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from edge import __version__
+from edge.capped_repr import capped_text
 from edge.digest import file_sha256
 
 SHOWN_GROUPS = 5  # groups named in the provenance line; compare.json says each one's method
@@ -103,8 +104,8 @@ def provenance_line(p: dict) -> str:
         [Path(m["file"]).name for m in scored]
     models = "; ".join([*(f"{name} ({_digests(m)})" for name, m in zip(names, scored)),
                         *(f"{name} (file SHA-256 {d[:12]}...)" for name, d in p.get("files_sha256", {}).items())])
-    trained = (f"; model.keras SHA-256 {p['model_sha256'][:12]}..., trained {p['trained']} with cxr-edge "
-               f"{p.get('trained_with') or '?'}" if p.get("model_sha256") else "")
+    trained = (f"; model.keras SHA-256 {p['model_sha256'][:12]}..., trained {capped_text(p['trained'])} with cxr-edge "
+               f"{capped_text(p.get('trained_with') or '?')}" if p.get("model_sha256") else "")  # run.json's: anyone's edit
     by = f" ({v['runtime']})" if v.get("runtime") else " (Keras)" if v.get("tensorflow") else ""
     return (f"Scored {p['scored'][:10]} by cxr-edge {v['cxr_edge']}{by}"
             + (f": {models}" if models else "") + trained + _resamples(p))

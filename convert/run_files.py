@@ -13,16 +13,16 @@ import shutil
 from pathlib import Path
 
 from convert.modes import MODES
+from edge.capped_repr import capped_text
 from train.rerun import converted_from, made_from
 
 
 def split_mismatch(run_dir: Path) -> str | None:
     """Why the run's split.json or model.keras is not the one its run.json describes (a retrain
     stopped half-way: train.run_record.run_record_problem), with what to do, or None."""
-    from train.run_record import run_record_problem
+    from train.run_record import run_record_said
 
-    why = run_record_problem(run_dir)
-    return None if why is None else f"{why}; run that cxr-train command again to finish it"
+    return run_record_said(run_dir)
 
 
 def retire_stale_models(run_dir: Path, trained: str | None) -> list[str]:
@@ -129,10 +129,11 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, ru
         if (why := not_this_runs(path, m, run)) is not None:
             raise ValueError(f"{path}: {why}: run cxr-convert {run_dir} without --report-only to convert it again")
         made = made_from(path)
-        if trained is not None and made != trained:
-            was = f"the model trained at {made}" if made else "no model of this run"
+        if trained is not None and made != trained:  # either may be anyone's edit: 100 kB was quoted whole
+            was = f"the model trained at {capped_text(made)}" if made else "no model of this run"
             raise ValueError(f"{path} was converted from {was}, not the one in model.keras "
-                             f"(trained at {trained}): run cxr-convert {run_dir} without --report-only to convert it")
+                             f"(trained at {capped_text(trained)}): run cxr-convert {run_dir} without --report-only to "
+                             "convert it")
     return have
 
 

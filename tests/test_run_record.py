@@ -312,8 +312,8 @@ def test_a_run_json_that_cannot_be_understood_is_not_trained_over_without_replac
         for damaged, why in (("{}", 'it holds no "settings" object'), ('{"settings": []}', '"settings" is list'),
                              ('{"trunc', "not readable as JSON"), ("[]", "it holds no JSON object")):
             (where / "run.json").write_text(damaged)
-            with pytest.raises(DataError, match=f"^{start} .*run.json is damaged \\(.*{why}.*\\): --replace to train "
-                                                "over it$"):
+            with pytest.raises(DataError, match=f"^{start} .*run.json is damaged \\(.*{why}.*\\): (restore it from a "
+                                                "copy of the run, or )?--replace to train over it$"):
                 run_training(s)
             assert trained == [] and (where / "model.keras").read_bytes() == b"an hour's model"
         capsys.readouterr()
@@ -340,7 +340,8 @@ def test_a_bug_in_comparing_a_finished_runs_settings_is_said_not_read_as_no_run(
                       progress=False)
     s.out.mkdir()
     (s.out / "model.keras").write_bytes(b"an hour's model")
-    (s.out / "run.json").write_text(json.dumps({"settings": {**train.resume.settings_dict(s), "epochs": 20}}))
+    (s.out / "run.json").write_text(json.dumps({"settings": {**train.resume.settings_dict(s), "epochs": 20},
+                                                "classes": ["COVID", "Normal"]}))  # a record train.run_fields passes
 
     def broken(*a, **kw):
         raise KeyError("a bug")
@@ -430,7 +431,7 @@ def test_a_damaged_split_json_beside_a_finished_model_is_not_trained_over_withou
     for damaged, why in (('{"trunc', "not readable as JSON"), ("{}", "it is no split's record")):
         (out / "split.json").write_text(damaged)
         with pytest.raises(DataError, match=f"^--out {out} holds a run whose split.json is damaged \\(.*{why}.*\\): "
-                                            "--replace to train over it$"):
+                                            "restore it from a copy of the run, or --replace to train over it$"):
             run_training(s)
         assert trained == [] and (out / "model.keras").read_bytes() == keras
     capsys.readouterr()

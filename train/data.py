@@ -61,6 +61,8 @@ class Split:
         """The split in ``path``; DamagedFile where it is damaged (not JSON, or not a split's
         shape): json's bare "Expecting value" or "('splits')" named no file, and read as a bug of ours."""
         d = read_json(path)
+        if (wrong := _wrong_field(d)) is not None:
+            raise DamagedFile(path, f"it is no split's record ({wrong})")
         try:
             return cls.from_dict(d)
         except (KeyError, TypeError, AttributeError) as e:
@@ -72,6 +74,36 @@ class Split:
         moved elsewhere, its split.json's data_dir edited, is still the same split."""
         parts = {k: sorted((i.path, i.label, i.sha256 or "") for i in v) for k, v in sorted(self.parts.items())}
         return hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()
+
+
+def _wrong_field(d: dict) -> str | None:
+    """The first field of a split.json object of the wrong kind, said with its value ('its test entry 1's "path" is
+    5, not text'), or None. A number edited in as a film's path, or NaN as data_dir, loaded, and ended every
+    command that sorted or joined them in "unexpected TypeError", naming neither the file nor the field."""
+    from edge.capped_repr import capped_repr
+
+    def said(where: str, v: object) -> str:
+        return f"its {where} is {capped_repr(v)}"
+    if "data_dir" in d and not isinstance(d["data_dir"], str):
+        return said('"data_dir"', d["data_dir"]) + ", not a folder's path"
+    if "classes" in d and not (isinstance(d["classes"], list) and d["classes"]
+                               and all(isinstance(c, str) and c for c in d["classes"])):
+        return said('"classes"', d["classes"]) + ", not a list of class names"
+    for key, kind, name in (("layout", str, "text"), ("notes", dict, "an object"), ("splits", dict, "an object")):
+        if key in d and not isinstance(d[key], kind):
+            return said(f'"{key}"', d[key]) + f", not {name}"
+    if "seed" in d and (isinstance(d["seed"], bool) or not isinstance(d["seed"], int)):
+        return said('"seed"', d["seed"]) + ", not a whole number"
+    for part, items in (d.get("splits") or {}).items():
+        if not isinstance(items, list):
+            return said(f'"{part}" part', items) + ", not a list of films"
+        for n, item in enumerate(items, 1):
+            if not isinstance(item, dict):
+                return said(f"{part} entry {n}", item) + ", not a film's record"
+            for key, v in item.items():
+                if key in Item.__dataclass_fields__ and not isinstance(v, str):
+                    return said(f'{part} entry {n}\'s "{key}"', v) + ", not text"
+    return None
 
 
 def count(items: list[Item], classes: list[str]) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from edge.capped_repr import capped_repr, capped_text
 from edge.atomic import DamagedFile, read_json
 from train.split_rules import older_split_rules
 
@@ -28,6 +29,20 @@ def retrain_reason(out: Path, changed: str | None) -> str:
     return ""
 
 
+def _when(created: object) -> str:
+    """run.json's "created" as nothing_to_do says it, '2026-12-07 01:05 UTC'; one edited into no time is quoted, cut to
+    a line ('xxxxxxxxxx xxxxx UTC' was made of 100 kB of x)."""
+    from datetime import datetime
+
+    if not created:
+        return "at a time it did not record"
+    try:
+        datetime.fromisoformat(str(created))
+    except ValueError:
+        return f"at a time recorded as {capped_repr(created)}"
+    return f"{str(created)[:10]} {str(created)[11:16]} UTC"
+
+
 def nothing_to_do(out: Path, what: str) -> str:
     """The line cxr-train says instead of training a finished run again. ``what``: train.resume.finished_run's
     'COVID, Normal from data'."""
@@ -35,9 +50,9 @@ def nothing_to_do(out: Path, what: str) -> str:
         run = read_json(Path(out) / "run.json")
     except (OSError, DamagedFile):
         run = {}
-    created = str(run.get("created") or "")
-    when = f"{created[:10]} {created[11:16]} UTC" if len(created) >= 16 else "at a time it did not record"
-    by = f"cxr-edge {run['cxr_edge_version']}" if run.get("cxr_edge_version") else "an older cxr-edge"
+    when = _when(run.get("created"))
+    version = run.get("cxr_edge_version")  # checked as text (train.run_fields), of any length: cut to a line
+    by = f"cxr-edge {capped_text(version)}" if version else "an older cxr-edge"
     # films are compared by the listing train.film_changes.films_changed takes: bytes changed at the same size and date pass
     told = "" if (run.get("settings") or {}).get("data") == "synthetic" else "as their names, sizes and dates tell; "
     return (f"{out} already holds a finished run of these settings and films ({told}{what}, trained {when} by {by}): "

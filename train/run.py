@@ -15,6 +15,7 @@ from train.one_run import _train
 from train.prepare import data_changed, data_text, log
 from train.teacher_split import say_split_warnings, teacher_changed
 from train.prepared import forget
+from train.run_edits import edited_run
 from train.run_folders import check_folders
 from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members
@@ -75,9 +76,11 @@ def run_training(s: TrainSettings) -> Path:
         found, damaged = finished_run(out, s, n_teacher), None
     except RunRecordDamaged as e:  # no run to compare, and no stopped one: an hour's model beside a record gone bad
         if not s.replace:
-            raise DataError(f"--out {out} holds a run whose run.json is damaged ({e.why}): --replace to train over "
-                            "it") from None
+            raise DataError(f"--out {out} holds a run whose run.json is damaged ({e.why}): restore it from a copy of "
+                            "the run, or --replace to train over it") from None
         found, damaged = None, e.why
+    if not s.replace and (why := edited_run(out)) is not None:  # before "nothing to do" or "going on"
+        raise DataError(why)
     if found:
         what, differ, said = found
         other = f" trained with {said}" if differ else ""
@@ -111,8 +114,8 @@ def run_training(s: TrainSettings) -> Path:
         log(f"replacing the run in {out}, whose run.json is damaged ({damaged})")
     elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
         if (damage := split_damage(out)) and not s.replace:  # no stopped retrain writes a damaged one: atomic
-            raise DataError(f"--out {out} holds a run whose split.json is damaged ({damage}): --replace to train "
-                            "over it")
+            raise DataError(f"--out {out} holds a run whose split.json is damaged ({damage}): restore it from a "
+                            "copy of the run, or --replace to train over it")
         log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")
     try:
         return _recipe(s, n_teacher)

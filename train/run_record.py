@@ -11,6 +11,7 @@ from pathlib import Path
 from edge.atomic import DamagedFile, read_json
 from edge.digest import file_sha256
 from train.data import DataError
+from train.run_fields import run_fields_problem
 
 
 class RunRecordDamaged(DamagedFile, DataError):
@@ -30,6 +31,8 @@ def run_record(run_dir: Path) -> dict:
     if not isinstance(run.get("settings"), dict):
         raise RunRecordDamaged(path, 'it holds no "settings" object' if "settings" not in run
                                else f'its "settings" is {type(run["settings"]).__name__}, not an object')
+    if (wrong := run_fields_problem(run)) is not None:  # "( from synthetic)", nothing to do, of a run without classes
+        raise RunRecordDamaged(path, wrong)
     return run
 
 
@@ -73,6 +76,18 @@ def run_record_problem(run_dir: Path) -> str | None:
                 "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
                 "before recording it), so its labels, calibration and split may be another model's")
     return None
+
+
+def run_record_said(run_dir: Path, command: str = "that cxr-train command") -> str | None:
+    """run_record_problem's line with what to do next, or None: a retrain stopped half-way, or a file missing, is
+    finished by running ``command`` again; a record there but damaged (edited by hand, cut short) is not: that
+    command refuses it without --replace, so the user is sent to restore it or to train the run again."""
+    why = run_record_problem(run_dir)
+    if why is None:
+        return None
+    if why.startswith(f"{Path(run_dir)} holds a damaged run ("):
+        return f"{why}; restore it from a copy of the run, or train the run again (cxr-train --replace)"
+    return f"{why}; run {command} again to finish it"
 
 
 def split_damage(run_dir: Path) -> str | None:

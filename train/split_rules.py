@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import DamagedFile, read_json
+from edge.capped_repr import capped_text
 
 
 # The cxr-edge version from which splits are drawn by today's rules (0.26: a patient's films on one side;
@@ -40,4 +41,4 @@ def older_split_rules(run_dir: Path) -> str | None:
     version = version_of(made)
     if version is not None and version >= SPLIT_RULES:
         return None
-    return f"cxr-edge {made}" if made else "a cxr-edge older than 0.5"
+    return f"cxr-edge {capped_text(made)}" if made else "a cxr-edge older than 0.5"  # an edit of any length: cut

@@ -15,7 +15,7 @@ from train.data import DataError, Split
 from train.scan import film_file
 from train.prepare import log
 from train.split_notes import split_warnings
-from train.run_record import run_record_problem
+from train.run_record import run_record_said
 from train.split_rules import older_split_rules
 from train.split_synthetic import synthetic_unrecorded
 
@@ -43,11 +43,11 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
         log(f"warning: --teacher {tdir} drew its split by the rules of {older}, which this version changed (patients "
             "kept together, placeholders, synthetic folders): the student takes that split as it is; train the teacher "
             "again for one drawn by today's rules")
-    if why := run_record_problem(tdir):  # its split would hold films its model trained on
+    if why := run_record_said(tdir, "its cxr-train command"):  # its split would hold films its model trained on
         from train.run_lock import being_written
 
         # the default recipe's own teacher is locked by this process: never another's retrain in progress
-        said = (not own and being_written(tdir)) or f"{tdir}: {why}; run its cxr-train command again to finish it"
+        said = (not own and being_written(tdir)) or f"{tdir}: {why}"
         raise DataError(f"--teacher {said}")
     split = Split.load(tdir / "split.json")
     if trun.get("split_digest") not in (None, split.digest()):  # run.json read above is another run's now
