@@ -87,14 +87,25 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
     return taken
 
 
-def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
+def _say_unanswered(watcher, how: Answering, images: list[str], said: set[str]) -> None:
+    """The start's notes of the films already in the watched folders that the logs do not answer, for each watched
+    folder at the first poll that could read it (``said``: those told of so far). Said at the first poll alone, a
+    folder that could not be read then (its permissions fixed later, a share that came back) had its films answered
+    again without the note: the one line that told a log rotated away from films arriving while no watch ran."""
     from edge.answered import timeless, timeless_note, unanswered_note
     from edge.film_files import is_image_file
 
-    films = [p for _, files, _ in watcher.listings.values() for p, _ in files
+    now = [a for a in images if a not in said and str(Path(a)) in watcher.listings
+           and str(Path(a)) not in watcher.unreadable]
+    if not now:
+        return
+    said.update(now)
+    tops = [os.path.join(str(Path(a)), "") for a in now]
+    films = [p for folder, (_, files, _) in watcher.listings.items()
+             if any(os.path.join(folder, "").startswith(top) for top in tops) for p, _ in files
              if (p not in how.answered or timeless(how.answered[p])) and is_image_file(p)]
-    for note in (unanswered_note(films, how.answered, list(how.answered_in), images),
-                 timeless_note(films, how.answered, list(how.answered_in), images)):
+    for note in (unanswered_note(films, how.answered, list(how.answered_in), now),
+                 timeless_note(films, how.answered, list(how.answered_in), now)):
         if note:
             say(note)
 
@@ -160,6 +171,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        noted: set[str] = set()  # the watched folders whose films the start's note told of
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
@@ -171,8 +183,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                     interrupted()
                     for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
                         t.forget(watcher.removed)
-                    if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
-                        _say_unanswered(watcher, how, images)
+                    if how.answered is not None and len(noted) < len(set(images)):  # each folder's films, as first read
+                        _say_unanswered(watcher, how, images, noted)
                     if skip is not None and (note := skip.note()):  # once a poll, beside its "N films skipped"
                         say(note)
                     if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write

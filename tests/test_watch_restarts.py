@@ -282,3 +282,41 @@ def test_a_watch_log_of_cxr_edge_0_13_or_older_is_said_to_hold_answers_without_a
             "so they are answered again") in r.stderr, r.stderr
     # not skipped, so neither 'skipped as before' of an unknown model nor 'changed since' of a film written anew
     assert "do not say which model file" not in r.stderr and "changed since (a new film" not in r.stderr
+
+
+def test_a_watched_folder_that_could_not_be_read_at_the_start_gets_the_start_note_once_it_can(model_dir, tmp_path,
+                                                                                               monkeypatch):
+    """A watched folder that could not be read at the first poll (its permissions, a share not yet back) was
+    said in a warning, and once it could be read its films were skipped or answered, but the note of how many have
+    no answer in the log (a log rotated away answers them all again) was never said: it was the first poll's alone."""
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    folder, away = tmp_path / "incoming", tmp_path / "away"
+    folder.mkdir()
+    for n in ("a.png", "b.png"):
+        _png(folder / n)
+    log = tmp_path / "answers.jsonl"
+    _two_polls(monkeypatch)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 2, r.output
+    log.write_text(r.stdout.splitlines()[0] + "\n")  # a.png answered; b.png's answer rotated away
+
+    def polls(watcher, interval, sleep=None):
+        folder.rename(away)  # the folder cannot be read at the first poll (renamed: its films keep their stamps)
+        yield watcher.poll()
+        away.rename(folder)
+        for _ in range(3):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model, "--skip-answered", str(log)])
+    assert r.exit_code == 0, r.output
+    assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "b.png")]
+    assert f"warning: cannot read the watched folder {folder}" in r.stderr, r.stderr
+    assert "1 film skipped: answered as it is now" in r.stderr, r.stderr
+    assert r.stderr.count(f"note: 1 film in {folder}{os.sep} has no answer in {log}: answering it") == 1, r.stderr
