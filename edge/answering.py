@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -118,6 +118,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.answered import Skip
         from edge.watch import Watcher
 
+        if how.answered:  # the log's answers to films of a watched folder it named otherwise (incoming, /srv/incoming)
+            from edge.answer_paths import as_watched
+
+            how = replace(how, answered=as_watched(how.answered, images))
         skip = None if how.answered is None else Skip(how.answered, how.model_id)
         watcher = Watcher([Path(a) for a in images], how.recursive, skip=skip)
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)

@@ -320,3 +320,33 @@ def test_a_watched_folder_that_could_not_be_read_at_the_start_gets_the_start_not
     assert f"warning: cannot read the watched folder {folder}" in r.stderr, r.stderr
     assert "1 film skipped: answered as it is now" in r.stderr, r.stderr
     assert r.stderr.count(f"note: 1 film in {folder}{os.sep} has no answer in {log}: answering it") == 1, r.stderr
+
+
+def test_a_restart_that_gives_the_watched_folder_otherwise_skips_the_films_answered(model_dir, tmp_path, monkeypatch):
+    """The log names films by the path the watch printed: a service's /srv/incoming, then a restart by hand in /srv with
+    'incoming' (or ./incoming/, or a link to the folder) found no answer for any film, and answered the whole folder
+    again, its note blaming films that arrived while no watch ran or a log rotated away."""
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    _two_polls(monkeypatch)
+    folder = tmp_path / "incoming"
+    (folder / "study").mkdir(parents=True)
+    for n in ("a.png", "b.png", "study/c.png"):
+        _png(folder / n)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--recursive", "--json", "--model", model])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.output
+    log = tmp_path / "answers.jsonl"
+    log.write_text(r.stdout)
+    _png(folder / "d.png")  # arrived while no watch ran
+    (tmp_path / "link").symlink_to(folder)
+    monkeypatch.chdir(tmp_path)
+    for given in ("incoming", "./incoming/", "link"):
+        r = CliRunner().invoke(app, [given, "--watch", "--recursive", "--json", "--model", model,
+                                     "--skip-answered", str(log)])
+        assert r.exit_code == 0, r.output
+        assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(Path(given) / "d.png")], r.stderr
+        assert "3 films skipped: answered as they are now" in r.stderr, r.stderr
+        assert f"note: 1 film in {os.path.join(given, '')} has no answer in {log}: answering it" in r.stderr, r.stderr
