@@ -87,23 +87,31 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
     return taken
 
 
-def _say_unanswered(watcher, how: Answering, images: list[str], said: set[str]) -> None:
+def _say_unanswered(watcher, how: Answering, images: list[str], said: dict[str, int]) -> None:
     """The start's notes of the films already in the watched folders that the logs do not answer, for each watched
-    folder at the first poll that could read it (``said``: those told of so far). Said at the first poll alone, a
-    folder that could not be read then (its permissions fixed later, a share that came back) had its films answered
-    again without the note: the one line that told a log rotated away from films arriving while no watch ran."""
+    folder at the first poll that could read it, and again once it is on another file system (``said``: each folder
+    told of, and its file system then). Said at the first poll alone, a folder that could not be read then (its
+    permissions fixed later, a share that came back) or a share's bare mount point (the share mounted after the
+    service started, as a Pi's network mounts often are) had its films answered again without it: the one line that
+    tells of a log rotated away. Films this watch already took (kept through an outage) are not counted."""
     from edge.answered import timeless, timeless_note, unanswered_note
     from edge.film_files import is_image_file
 
-    now = [a for a in images if a not in said and str(Path(a)) in watcher.listings
-           and str(Path(a)) not in watcher.unreadable]
+    now = []
+    for a in dict.fromkeys(images):
+        top = str(Path(a))
+        if top not in watcher.listings or top in watcher.unreadable:  # not read yet: told of once it is
+            continue
+        device = watcher.devices.get(top)
+        if a not in said or said[a] != device:
+            said[a] = device
+            now.append(a)
     if not now:
         return
-    said.update(now)
     tops = [os.path.join(str(Path(a)), "") for a in now]
     films = [p for folder, (_, files, _) in watcher.listings.items()
              if any(os.path.join(folder, "").startswith(top) for top in tops) for p, _ in files
-             if (p not in how.answered or timeless(how.answered[p])) and is_image_file(p)]
+             if (p not in how.answered or timeless(how.answered[p])) and p not in watcher.done and is_image_file(p)]
     for note in (unanswered_note(films, how.answered, list(how.answered_in), now),
                  timeless_note(films, how.answered, list(how.answered_in), now)):
         if note:
@@ -175,7 +183,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
-        noted: set[str] = set()  # the watched folders whose films the start's note told of
+        noted: dict[str, int] = {}  # the watched folders whose films the start's note told of, and their file system
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
@@ -187,7 +195,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                     interrupted()
                     for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
                         t.forget(watcher.removed)
-                    if how.answered is not None and len(noted) < len(set(images)):  # each folder's films, as first read
+                    if how.answered is not None:  # each folder's films, as first read (a dict look-up a poll)
                         _say_unanswered(watcher, how, images, noted)
                     if skip is not None and (note := skip.note()):  # once a poll, beside its "N films skipped"
                         say(note)

@@ -350,3 +350,48 @@ def test_a_restart_that_gives_the_watched_folder_otherwise_skips_the_films_answe
         assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(Path(given) / "d.png")], r.stderr
         assert "3 films skipped: answered as they are now" in r.stderr, r.stderr
         assert f"note: 1 film in {os.path.join(given, '')} has no answer in {log}: answering it" in r.stderr, r.stderr
+
+
+def test_a_share_mounted_on_the_watched_folder_after_the_start_gets_the_start_note(model_dir, tmp_path, monkeypatch):
+    """A Pi's service often starts before its network share is mounted: the watch read the bare mount point (empty)
+    at its first poll, found no film without an answer, and the share's films were answered without the note. An
+    arrival on the share once mounted is no film of the start's, and gets none."""
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    share, hidden, log = tmp_path / "share", tmp_path / "hidden", tmp_path / "answers.jsonl"
+    share.mkdir()
+    hidden.mkdir()
+    for n in ("a.png", "b.png"):
+        _png(hidden / n)  # on the share, not yet mounted
+    log.write_text("")
+    real_stat, mounted = os.stat, {"yes": False}
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_ctime_ns=st.st_ctime_ns,
+                               st_dev=st.st_dev + 1) if Path(path) == share and mounted["yes"] else st
+
+    def polls(watcher, interval, sleep=None):
+        yield watcher.poll()  # the bare mount point
+        for n in ("a.png", "b.png"):
+            (hidden / n).rename(share / n)
+        mounted["yes"] = True
+        monkeypatch.setattr(watch_module.os, "stat", stat)
+        for _ in range(3):
+            yield watcher.poll()
+        _png(share / "c.png")  # an arrival
+        for _ in range(3):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    r = CliRunner().invoke(app, [str(share), "--watch", "--json", "--model", str(model_dir / "compact" / "model_int8.tflite"),
+                                 "--skip-answered", str(log)])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.output
+    assert r.stderr.count("has no answer in") + r.stderr.count("have no answer in") == 1, r.stderr
+    assert f"note: 2 films in {share}{os.sep} have no answer in {log}: answering them" in r.stderr, r.stderr
