@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -183,6 +184,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        from edge import watch_timing
+        from edge.watch_stuck import StillChanging
+
+        changing = StillChanging()
         noted: dict[str, int] = {}  # the watched folders whose films the start's note told of, and their file system
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
@@ -199,6 +204,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         _say_unanswered(watcher, how, images, noted)
                     if skip is not None and (note := skip.note()):  # once a poll, beside its "N films skipped"
                         say(note)
+                    if note := changing.note(watcher.pending, time.monotonic_ns(), watch_timing.STILL_CHANGING_NS):
+                        say(note)  # never settled, so never answered: named once
                     if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write
                         if where[1]:
                             raise fail("edge-classify", where[0])
