@@ -279,8 +279,8 @@ class Skip:
 
 
 def unanswered_note(films: Iterable[str], answers: dict[str, Answer], logs: list[Path], folders: list[str]) -> str | None:
-    """What to say once, at the start, of the films already in the watched folders that have no answer in the
-    logs: a log trimmed or rotated away (docs/commands.md advised it, for memory) answered every film still
+    """What to say once, at the start (or once a watched folder that could not be read then can be), of the films
+    already in the watched folders that have no answer in the logs: a log trimmed or rotated away (docs/commands.md advised it, for memory) answered every film still
     in the folder again, without a word. None where there are none."""
     count = sum(1 for f in films if f not in answers)  # those answered without a time: timeless_note
     if not count:

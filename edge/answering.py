@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -87,14 +88,33 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
     return taken
 
 
-def _say_unanswered(watcher, how: Answering, images: list[str]) -> None:
+def _say_unanswered(watcher, how: Answering, images: list[str], said: dict[str, int]) -> None:
+    """The start's notes of the films already in the watched folders that the logs do not answer, for each watched
+    folder at the first poll that could read it, and again once it is on another file system (``said``: each folder
+    told of, and its file system then). Said at the first poll alone, a folder that could not be read then (its
+    permissions fixed later, a share that came back) or a share's bare mount point (the share mounted after the
+    service started, as a Pi's network mounts often are) had its films answered again without it: the one line that
+    tells of a log rotated away. Films this watch already took (kept through an outage) are not counted."""
     from edge.answered import timeless, timeless_note, unanswered_note
     from edge.film_files import is_image_file
 
-    films = [p for _, files, _ in watcher.listings.values() for p, _ in files
-             if (p not in how.answered or timeless(how.answered[p])) and is_image_file(p)]
-    for note in (unanswered_note(films, how.answered, list(how.answered_in), images),
-                 timeless_note(films, how.answered, list(how.answered_in), images)):
+    now = []
+    for a in dict.fromkeys(images):
+        top = str(Path(a))
+        if top not in watcher.listings or top in watcher.unreadable:  # not read yet: told of once it is
+            continue
+        device = watcher.devices.get(top)
+        if a not in said or said[a] != device:
+            said[a] = device
+            now.append(a)
+    if not now:
+        return
+    tops = [os.path.join(str(Path(a)), "") for a in now]
+    films = [p for folder, (_, files, _) in watcher.listings.items()
+             if any(os.path.join(folder, "").startswith(top) for top in tops) for p, _ in files
+             if (p not in how.answered or timeless(how.answered[p])) and p not in watcher.done and is_image_file(p)]
+    for note in (unanswered_note(films, how.answered, list(how.answered_in), now),
+                 timeless_note(films, how.answered, list(how.answered_in), now)):
         if note:
             say(note)
 
@@ -107,6 +127,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.answered import Skip
         from edge.watch import Watcher
 
+        if how.answered:  # the log's answers to films of a watched folder it named otherwise (incoming, /srv/incoming)
+            from edge.answer_paths import as_watched
+
+            how = replace(how, answered=as_watched(how.answered, images))
         skip = None if how.answered is None else Skip(how.answered, how.model_id)
         watcher = Watcher([Path(a) for a in images], how.recursive, skip=skip)
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)
@@ -160,6 +184,11 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch import watch as arrivals
 
         say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        from edge import watch_timing
+        from edge.watch_stuck import StillChanging
+
+        changing = StillChanging()
+        noted: dict[str, int] = {}  # the watched folders whose films the start's note told of, and their file system
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
@@ -171,10 +200,12 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                     interrupted()
                     for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
                         t.forget(watcher.removed)
-                    if how.answered is not None and watcher.polls == 1:  # the films already there, as first listed
-                        _say_unanswered(watcher, how, images)
+                    if how.answered is not None:  # each folder's films, as first read (a dict look-up a poll)
+                        _say_unanswered(watcher, how, images, noted)
                     if skip is not None and (note := skip.note()):  # once a poll, beside its "N films skipped"
                         say(note)
+                    if note := changing.note(watcher.pending, time.monotonic_ns(), watch_timing.STILL_CHANGING_NS):
+                        say(note)  # never settled, so never answered: named once
                     if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write
                         if where[1]:
                             raise fail("edge-classify", where[0])

@@ -57,6 +57,7 @@ from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
 from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
+from edge.watch_folders import watched_once
 from edge.watch_timing import EMPTY_NS, EMPTY_POLLS, FEW_FAILURES, FULL_EVERY, QUIET_NS, RACY_NS
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
@@ -75,7 +76,7 @@ class Watcher:
 
     def __init__(self, folders: list[Path], recursive: bool = False, full_every: int = FULL_EVERY,
                  say: Callable[[str], None] = _stderr, skip: Callable[[str, Stamp], bool] | None = None) -> None:
-        self.folders, self.recursive, self.full_every, self.say = folders, recursive, max(1, full_every), say
+        self.recursive, self.full_every, self.say = recursive, max(1, full_every), say
         self.skip = skip  # (path, its stamp) -> answered by an earlier run as it is (edge.answered): not handed out
         self.skipped = 0
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
@@ -94,7 +95,7 @@ class Watcher:
         self.hinted: set[str] = set()       # watched folders said to have films in sub-folders
         self.linked: set[str] = set()       # linked sub-folders said not to be entered
         self.masks: set[str] = set()        # mask sub-folders (Kaggle's CLASS/masks/) said not to be entered
-        self.polls = 0
+        self.polls, self.folders = 0, watched_once(folders, recursive, say)  # each once: no film answered twice
         self.removed: list[str] = []  # files the last poll found removed, now forgotten: one of the name later is another
 
     def failed(self, path: str, error: str = "") -> None:

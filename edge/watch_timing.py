@@ -26,3 +26,6 @@ QUIET_NS = 3_000_000_000
 # transfer rather than a copy about to start, and is handed out to get its error line.
 EMPTY_POLLS = 10
 EMPTY_NS = 30_000_000_000
+# A file seen changing on every poll for this long (a copy that never ends, a file written to for ever) is said once
+# on stderr: it is not answered until it stops, and went without a word however long that was.
+STILL_CHANGING_NS = 600_000_000_000

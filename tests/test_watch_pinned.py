@@ -6,6 +6,7 @@ test_watch_service.py let through)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from edge.watch import Watcher
 from tests.test_watch import _quiet, _settled
@@ -143,3 +144,25 @@ def test_a_disks_system_folders_are_passed_over_without_a_word(tmp_path):
         (tmp_path / name / "a.png").write_bytes(b"x" * 10)
     w = Watcher([tmp_path], recursive=True, say=said.append)
     assert w.poll() == [] and w.poll() == [] and said == []
+
+
+def test_a_watched_folder_given_again_under_another_path_is_watched_once(tmp_path, monkeypatch):
+    """'incoming /srv/incoming' (or a link to the folder, or under --recursive a folder inside one given): each film
+    that arrived was answered twice, under two names."""
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "in")
+    for n in ("a.png", "sub/b.png"):
+        (tmp_path / "in" / n).write_bytes(b"x" * 10)
+    monkeypatch.chdir(tmp_path)
+    said = []
+    w = Watcher([Path("in"), tmp_path / "in", Path("link"), Path("in/sub")], recursive=True, say=said.append)
+    assert w.poll() == [] and w.poll() == ["in/a.png", "in/sub/b.png"]
+    assert said == [f"note: {tmp_path / 'in'} is the watched folder in under another path: watched once, as in, so "
+                    "that no film is answered twice",
+                    "note: link is the watched folder in under another path: watched once, as in, so that no film is "
+                    "answered twice",
+                    "note: in/sub is inside the watched folder in (--recursive): watched once, as part of it, so that no "
+                    "film is answered twice"], said
+    said.clear()
+    w = Watcher([Path("in/sub"), Path("link/sub")], say=said.append)
+    assert w.poll() == [] and w.poll() == ["in/sub/b.png"] and len(said) == 1

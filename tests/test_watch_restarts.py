@@ -282,3 +282,116 @@ def test_a_watch_log_of_cxr_edge_0_13_or_older_is_said_to_hold_answers_without_a
             "so they are answered again") in r.stderr, r.stderr
     # not skipped, so neither 'skipped as before' of an unknown model nor 'changed since' of a film written anew
     assert "do not say which model file" not in r.stderr and "changed since (a new film" not in r.stderr
+
+
+def test_a_watched_folder_that_could_not_be_read_at_the_start_gets_the_start_note_once_it_can(model_dir, tmp_path,
+                                                                                               monkeypatch):
+    """A watched folder that could not be read at the first poll (its permissions, a share not yet back) was
+    said in a warning, and once it could be read its films were skipped or answered, but the note of how many have
+    no answer in the log (a log rotated away answers them all again) was never said: it was the first poll's alone."""
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    folder, away = tmp_path / "incoming", tmp_path / "away"
+    folder.mkdir()
+    for n in ("a.png", "b.png"):
+        _png(folder / n)
+    log = tmp_path / "answers.jsonl"
+    _two_polls(monkeypatch)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 2, r.output
+    log.write_text(r.stdout.splitlines()[0] + "\n")  # a.png answered; b.png's answer rotated away
+
+    def polls(watcher, interval, sleep=None):
+        folder.rename(away)  # the folder cannot be read at the first poll (renamed: its films keep their stamps)
+        yield watcher.poll()
+        away.rename(folder)
+        for _ in range(3):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model, "--skip-answered", str(log)])
+    assert r.exit_code == 0, r.output
+    assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(folder / "b.png")]
+    assert f"warning: cannot read the watched folder {folder}" in r.stderr, r.stderr
+    assert "1 film skipped: answered as it is now" in r.stderr, r.stderr
+    assert r.stderr.count(f"note: 1 film in {folder}{os.sep} has no answer in {log}: answering it") == 1, r.stderr
+
+
+def test_a_restart_that_gives_the_watched_folder_otherwise_skips_the_films_answered(model_dir, tmp_path, monkeypatch):
+    """The log names films by the path the watch printed: a service's /srv/incoming, then a restart by hand in /srv with
+    'incoming' (or ./incoming/, or a link to the folder) found no answer for any film, and answered the whole folder
+    again, its note blaming films that arrived while no watch ran or a log rotated away."""
+    from typer.testing import CliRunner
+
+    from edge.cli import app
+
+    _two_polls(monkeypatch)
+    folder = tmp_path / "incoming"
+    (folder / "study").mkdir(parents=True)
+    for n in ("a.png", "b.png", "study/c.png"):
+        _png(folder / n)
+    model = str(model_dir / "compact" / "model_int8.tflite")
+    r = CliRunner().invoke(app, [str(folder), "--watch", "--recursive", "--json", "--model", model])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.output
+    log = tmp_path / "answers.jsonl"
+    log.write_text(r.stdout)
+    _png(folder / "d.png")  # arrived while no watch ran
+    (tmp_path / "link").symlink_to(folder)
+    monkeypatch.chdir(tmp_path)
+    for given in ("incoming", "./incoming/", "link"):
+        r = CliRunner().invoke(app, [given, "--watch", "--recursive", "--json", "--model", model,
+                                     "--skip-answered", str(log)])
+        assert r.exit_code == 0, r.output
+        assert [json.loads(line)["file"] for line in r.stdout.splitlines()] == [str(Path(given) / "d.png")], r.stderr
+        assert "3 films skipped: answered as they are now" in r.stderr, r.stderr
+        assert f"note: 1 film in {os.path.join(given, '')} has no answer in {log}: answering it" in r.stderr, r.stderr
+
+
+def test_a_share_mounted_on_the_watched_folder_after_the_start_gets_the_start_note(model_dir, tmp_path, monkeypatch):
+    """A Pi's service often starts before its network share is mounted: the watch read the bare mount point (empty)
+    at its first poll, found no film without an answer, and the share's films were answered without the note. An
+    arrival on the share once mounted is no film of the start's, and gets none."""
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    share, hidden, log = tmp_path / "share", tmp_path / "hidden", tmp_path / "answers.jsonl"
+    share.mkdir()
+    hidden.mkdir()
+    for n in ("a.png", "b.png"):
+        _png(hidden / n)  # on the share, not yet mounted
+    log.write_text("")
+    real_stat, mounted = os.stat, {"yes": False}
+
+    def stat(path, *args, **kw):
+        st = real_stat(path, *args, **kw)
+        return SimpleNamespace(st_mtime_ns=st.st_mtime_ns, st_ctime_ns=st.st_ctime_ns,
+                               st_dev=st.st_dev + 1) if Path(path) == share and mounted["yes"] else st
+
+    def polls(watcher, interval, sleep=None):
+        yield watcher.poll()  # the bare mount point
+        for n in ("a.png", "b.png"):
+            (hidden / n).rename(share / n)
+        mounted["yes"] = True
+        monkeypatch.setattr(watch_module.os, "stat", stat)
+        for _ in range(3):
+            yield watcher.poll()
+        _png(share / "c.png")  # an arrival
+        for _ in range(3):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    r = CliRunner().invoke(app, [str(share), "--watch", "--json", "--model", str(model_dir / "compact" / "model_int8.tflite"),
+                                 "--skip-answered", str(log)])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.output
+    assert r.stderr.count("has no answer in") + r.stderr.count("have no answer in") == 1, r.stderr
+    assert f"note: 2 films in {share}{os.sep} have no answer in {log}: answering them" in r.stderr, r.stderr

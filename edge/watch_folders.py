@@ -1,0 +1,29 @@
+"""The folders a watch (edge.watch) is given, each watched once.
+
+A folder given twice under two paths (``incoming`` and ``/srv/incoming``, a link to it, a share's two mount paths)
+or, under --recursive, a folder inside one given before, was listed under each path: every film that arrived was
+answered twice, under two names, and counted twice in the tallies a site compares with its own rate. Each is told
+apart by its real path (os.path.realpath, once at the start); the first path given is the one its films are named by.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+
+def watched_once(folders: list[Path], recursive: bool, say: Callable[[str], None]) -> list[Path]:
+    """``folders`` without those another given before already covers, each left out said once (``say``)."""
+    kept: list[tuple[Path, str]] = []
+    for folder in folders:
+        real = os.path.realpath(folder)
+        first = next((k for k, r in kept if r == real or recursive and real.startswith(os.path.join(r, ""))), None)
+        if first is None:
+            kept.append((folder, real))
+        elif str(first) != str(folder):  # given twice alike: the same names, listed once already
+            how = (f"inside the watched folder {first} (--recursive): watched once, as part of it" if
+                   os.path.realpath(first) != real else
+                   f"the watched folder {first} under another path: watched once, as {first}")
+            say(f"note: {folder} is {how}, so that no film is answered twice")
+    return [k for k, _ in kept]
