@@ -229,26 +229,30 @@ def _plain(e: BaseException) -> str:
     return f"{e.filename}: {e.strerror}"
 
 
-def stdout_failed(prog: str, e: OSError, then: str = "") -> typer.Exit:
+def stdout_failed(prog: str, e: OSError, then: str = "", what: str = "the answers") -> typer.Exit:
     """Say that the answers could not be written to standard output (`> /dev/full`, a full disk,
     `ulimit -f`), in words, and return the Exit (code 2) to raise. Standard output is then pointed
     at /dev/null, so that Python's last flush does not fail again with a traceback. ``then``: what the line adds
-    (what becomes of the answers not written)."""
+    (what becomes of the answers not written); ``what``: what was not written (--help's: 'the help')."""
     reason = e.strerror or str(e)
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):  # a stream without a descriptor (a test's capture): nothing to flush later
         pass
-    return fail(prog, f"cannot write the answers to standard output: {reason[:1].lower()}{reason[1:]}{then}")
+    return fail(prog, f"cannot write {what} to standard output: {reason[:1].lower()}{reason[1:]}{then}")
 
 
 def run_app(prog: str, app: Callable[[], Any]) -> None:
     """Run a command's typer app as its console script: streams set up (reconfigure_streams), and
     standard output that cannot be written (`> /dev/full`) one line and exit code 2 rather than a
     traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
+    from edge.help_output import asks_for_help, fit_help_to_terminal, help_unprintable
     from edge.interrupts import ignore_stops, sigterm_as_interrupt
 
     reconfigure_streams()
+    fit_help_to_terminal()
+    if problem := help_unprintable():  # Click would print it nowhere and exit 0
+        raise SystemExit(fail(prog, problem).exit_code)
     code = EXIT_OK
     try:
         try:
@@ -273,7 +277,8 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
             raise
         if e.filename is not None:  # a path's error before a command's one_line_errors (a name too long): not stdout's
             raise SystemExit(fail(prog, _plain(e)).exit_code) from None
-        raise SystemExit(stdout_failed(prog, e).exit_code) from None
+        what = "the help" if asks_for_help() else "the answers"
+        raise SystemExit(stdout_failed(prog, e, what=what).exit_code) from None
     finally:
         ignore_stops()
     raise SystemExit(code)
