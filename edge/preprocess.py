@@ -37,6 +37,7 @@ from edge.png_data import png_data_fault
 from edge.decoder_words import corrupt, first_line  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
+from edge.libtiff_quiet import quiet_libtiff
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
 # Refuse images above this many pixels before decoding them. Decoding takes about 2 bytes a pixel (8-bit
@@ -205,6 +206,8 @@ def decode_bytes(data: bytes) -> np.ndarray:
         raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
     if img.format == "PNG":
         _check_png(data)
+    elif img.format == "TIFF":
+        quiet_libtiff()
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame

@@ -193,3 +193,19 @@ def test_a_png_bomb_in_its_image_data_is_not_inflated_whole():
         assert tracemalloc.get_traced_memory()[1] < 8 << 20
     finally:
         tracemalloc.stop()
+
+
+def test_a_damaged_compressed_tiff_leaves_no_stray_libtiff_line_on_stderr(capfd, tmp_path):
+    """libtiff printed "ZIPDecode: Decoding error at scanline 0, incorrect data check." itself, naming no film, beside
+    the film's own error line (edge.libtiff_quiet); the film is still refused."""
+    from edge.libtiff_quiet import loaded_libtiff
+
+    if loaded_libtiff() is None:
+        pytest.skip("no libtiff found in /proc/self/maps (not Linux, or Pillow without libtiff)")
+    tiff = bytearray(encode(Image.fromarray(film()), "TIFF", compression="tiff_adobe_deflate"))
+    start = tiff.index(b"\x78\x9c") if b"\x78\x9c" in tiff else tiff.index(b"\x78\xda")
+    tiff[start + 40] ^= 0xFF
+    capfd.readouterr()
+    with pytest.raises(ImageError, match=r"^corrupt or truncated image \("):
+        grey_of(bytes(tiff), tmp_path, "film.tif")
+    assert capfd.readouterr().err == ""
