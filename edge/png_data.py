@@ -59,7 +59,7 @@ def png_data_fault(data: bytes) -> str | None:
         if not inflate.eof and not inflate.unconsumed_tail:  # output zlib held back for want of room: a few bytes
             got += len(inflate.flush())
     except zlib.error as e:
-        why = str(e).split("decompressing data: ")[-1]  # zlib's "Error -3 while decompressing data: incorrect data check"
+        why = str(e).split("decompressing data: ")[-1]  # "Error -3 while decompressing data: incorrect data check"
         return f"damaged image data (its compressed pixels fail their check: {why}); copy or export it again"
     if got >= want or not inflate.eof:  # whole (more is ignored, as by every reader), or cut short: Pillow says so
         return None

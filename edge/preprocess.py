@@ -34,7 +34,7 @@ from edge.regular_file import NotAFile, TooLarge, read_regular
 from edge.figures import counted, fixed
 from edge.pillow_misreads import ends_in_decoder_fill, top_byte_levels
 from edge.png_data import png_data_fault
-from edge.decoder_words import corrupt, first_line  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
+from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.libtiff_quiet import quiet_libtiff
@@ -194,10 +194,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
     except Exception as e:
         if short_of_memory(e):  # a good film, called corrupt: a watch would not have tried it again
             raise ImageError(OUT_OF_MEMORY) from None
-        if data[:4] == b"\x00\x05\x16\x07":  # AppleDouble: what macOS leaves as ._NAME on FAT, exFAT and SMB
-            raise ImageError("not an image: a macOS metadata file (AppleDouble, a ._ name); leave such files out, "
-                             "e.g. find ... ! -name '._*'") from None
-        raise ImageError("not a readable image (unknown or corrupt format)") from None
+        raise ImageError(unopened(data, e)) from None
     w, h = img.size
     if w * h > MAX_PIXELS:
         raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}; scale it down (the model "

@@ -209,3 +209,15 @@ def test_a_damaged_compressed_tiff_leaves_no_stray_libtiff_line_on_stderr(capfd,
     with pytest.raises(ImageError, match=r"^corrupt or truncated image \("):
         grey_of(bytes(tiff), tmp_path, "film.tif")
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("kind, body", [
+    (b"zTXt", b"Comment\x00\x00"), (b"iTXt", b"Comment\x00\x01\x00\x00\x00"), (b"iCCP", b"icc\x00\x00"),
+])
+def test_a_png_with_a_metadata_bomb_is_refused_for_it_not_called_unreadable(kind, body, tmp_path):
+    """8 MiB of text squeezed into 8 kB: Pillow refuses to inflate it, and the film was 'not a readable image (unknown
+    or corrupt format)', which sent the user looking for a damaged file."""
+    parts = chunks(PNG)
+    bomb = build(parts[:1] + [(kind, body + zlib.compress(b"A" * (8 << 20), 9))] + parts[1:])
+    with pytest.raises(ImageError, match=r"^refused: a text or colour-profile chunk of this PNG inflates to more than"):
+        grey_of(bomb, tmp_path)
