@@ -221,3 +221,30 @@ def test_a_png_with_a_metadata_bomb_is_refused_for_it_not_called_unreadable(kind
     bomb = build(parts[:1] + [(kind, body + zlib.compress(b"A" * (8 << 20), 9))] + parts[1:])
     with pytest.raises(ImageError, match=r"^refused: a text or colour-profile chunk of this PNG inflates to more than"):
         grey_of(bomb, tmp_path)
+
+
+@pytest.mark.slow
+def test_edge_classify_answers_the_good_films_beside_the_damaged_ones_and_exits_1(tiny_run, tmp_path):
+    """Through the real edge-classify: a batch of damaged films from this file's cases between good ones; every good
+    film is answered, every damaged one has one line naming it, nothing else reaches stderr, and the exit code is 1."""
+    import subprocess
+    import sys
+
+    parts = chunks(PNG)
+    tiff = bytearray(encode(Image.fromarray(film()), "TIFF", compression="tiff_adobe_deflate"))
+    tiff[tiff.index(b"\x78") + 40] ^= 0xFF
+    damaged = {"ends_early.png": with_pixels(PNG, RAW[: 64 * 97]), "damaged.tif": bytes(tiff),
+               "text_bomb.png": build(parts[:1] + [(b"zTXt", b"C\x00\x00" + zlib.compress(bytes(4 << 20)))] + parts[1:]),
+               "cut.jpg": encode(Image.fromarray(film()), "JPEG")[:900]}
+    good = {"a.png": PNG, "b.jpg": encode(Image.fromarray(film()[::-1].copy()), "JPEG", quality=95)}
+    for name, data in {**good, **damaged}.items():
+        (tmp_path / name).write_bytes(data)
+    names = sorted(good) + sorted(damaged)
+    p = subprocess.run([sys.executable, "-m", "edge.cli", *(str(tmp_path / n) for n in names), "--model",
+                        str(tiny_run / "model_int8.tflite")], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stderr
+    assert sorted(line.split("\t")[0].rsplit("/", 1)[-1] for line in p.stdout.splitlines()) == sorted(good), p.stdout
+    lines = p.stderr.splitlines()
+    assert all(line.startswith("edge-classify: ") for line in lines), p.stderr  # no stray libtiff line
+    for name in damaged:
+        assert sum(f"/{name}: " in line for line in lines) == 1, (name, p.stderr)
