@@ -30,12 +30,14 @@ import numpy as np
 from PIL import Image
 
 from edge.borders_contrast import equalize, trim_uniform_borders
-from edge.controls import escaped
 from edge.regular_file import NotAFile, TooLarge, read_regular
 from edge.figures import counted, fixed
 from edge.pillow_misreads import ends_in_decoder_fill, top_byte_levels
+from edge.png_data import png_data_fault
+from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
+from edge.libtiff_quiet import quiet_libtiff
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
 # Refuse images above this many pixels before decoding them. Decoding takes about 2 bytes a pixel (8-bit
@@ -180,14 +182,6 @@ def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
     return _check_size(decode_bytes(data))
 
 
-def first_line(e: BaseException) -> str:
-    """An exception's message up to its first newline, for an error line: with its control characters
-    escaped (edge.controls), as libraries quote a file's own bytes (pydicom a header value), which must
-    neither erase the line on a terminal (ESC) nor make a log binary (NUL); a \\r inside a value is escaped
-    with the rest of it."""
-    return escaped(str(e).split("\n")[0].rstrip("\r")) or type(e).__name__
-
-
 def decode_bytes(data: bytes) -> np.ndarray:
     """Decode PNG/JPEG/... bytes to 8-bit grayscale, the same way every time."""
     try:
@@ -200,10 +194,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
     except Exception as e:
         if short_of_memory(e):  # a good film, called corrupt: a watch would not have tried it again
             raise ImageError(OUT_OF_MEMORY) from None
-        if data[:4] == b"\x00\x05\x16\x07":  # AppleDouble: what macOS leaves as ._NAME on FAT, exFAT and SMB
-            raise ImageError("not an image: a macOS metadata file (AppleDouble, a ._ name); leave such files out, "
-                             "e.g. find ... ! -name '._*'") from None
-        raise ImageError("not a readable image (unknown or corrupt format)") from None
+        raise ImageError(unopened(data, e)) from None
     w, h = img.size
     if w * h > MAX_PIXELS:
         raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}; scale it down (the model "
@@ -212,6 +203,8 @@ def decode_bytes(data: bytes) -> np.ndarray:
         raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
     if img.format == "PNG":
         _check_png(data)
+    elif img.format == "TIFF":
+        quiet_libtiff()
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
@@ -244,16 +237,20 @@ def decode_bytes(data: bytes) -> np.ndarray:
             raise ImageError(OUT_OF_MEMORY) from None
         if not isinstance(e, DECODER_ERRORS):  # not the film's fault: with its type and traceback (DECODER_ERRORS)
             raise
-        raise ImageError(f"corrupt or truncated image ({first_line(e)})") from None
+        raise ImageError(corrupt(e)) from None
+
 
 
 def _check_png(data: bytes) -> None:
-    """Refuse a PNG whose chunks fail their checksums: Pillow decodes damaged image data without
-    checking them, into noise that was then labelled (16 zeroed bytes moved the answer by up to 0.36)."""
+    """Refuse a PNG whose chunks fail their checksums: Pillow decodes damaged image data without checking them,
+    into noise that was then labelled (16 zeroed bytes moved the answer by up to 0.36); or whose image data
+    fails its own checksum or ends before its last rows, which Pillow reads as black (edge.png_data)."""
     try:
         Image.open(io.BytesIO(data)).verify()
     except Exception as e:
-        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"corrupt or truncated image ({first_line(e)})") from None
+        raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else corrupt(e)) from None
+    if (fault := png_data_fault(data)) is not None:
+        raise ImageError(fault)
 
 
 def _upright(img: Image.Image) -> Image.Image:
