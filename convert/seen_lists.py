@@ -145,3 +145,19 @@ def seen_keys(model: Path, name: str | None = None) -> tuple[str, Known] | None:
     split = Split.load(path)
     return str(path), {p: ({key(i.sha256) for i in split.parts.get(p, []) if i.sha256},
                            codes_of([i.near for i in split.parts.get(p, []) if i.near])) for p in SEEN_PARTS}
+
+
+def split_gone(model: Path) -> bool:
+    """Whether ``model`` is a run's model.keras whose split.json is gone (deleted, or not copied with it) though its
+    run.json records one (a "split_digest"): cxr-evaluate then scored the films it trained on as if unseen, said only
+    as a model without a split beside it, where restoring the file is what leaves them out (cxr-convert refuses such
+    a run: train.run_edits)."""
+    from edge.atomic import DamagedFile, read_json
+
+    folder = Path(model).parent
+    if Path(model).suffix != ".keras" or (folder / "split.json").exists():
+        return False
+    try:
+        return bool(read_json(folder / "run.json").get("split_digest"))
+    except (OSError, DamagedFile):
+        return False

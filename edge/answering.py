@@ -127,12 +127,12 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.answered import Skip
         from edge.watch import Watcher
 
-        if how.answered:  # the log's answers to films of a watched folder it named otherwise (incoming, /srv/incoming)
-            from edge.answer_paths import as_watched
+        watcher = Watcher([Path(a) for a in images], how.recursive)
+        if how.answered:  # the log's answers to films of a watched folder it named otherwise (incoming, /srv/incoming),
+            from edge.answer_paths import as_watched  # as the watch names them: a folder watched once as part of another
 
-            how = replace(how, answered=as_watched(how.answered, images))
-        skip = None if how.answered is None else Skip(how.answered, how.model_id)
-        watcher = Watcher([Path(a) for a in images], how.recursive, skip=skip)
+            how = replace(how, answered=as_watched(how.answered, [str(f) for f in watcher.folders]))
+        watcher.skip = skip = None if how.answered is None else Skip(how.answered, how.model_id)
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
     taken = _taken_names(how.explain, how.watch)
@@ -183,7 +183,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.interrupts import hangup_said, kept_interrupts
         from edge.watch import watch as arrivals
 
-        say(f"watching {', '.join(images)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        shown: dict[Path, str] = {}  # each folder watched once (edge.watch_folders), as first given: not one a note left out
+        for a in images:
+            shown.setdefault(Path(a), a)
+        say(f"watching {', '.join(shown[f] for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
         from edge import watch_timing
         from edge.watch_stuck import StillChanging
 
@@ -226,7 +229,9 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             emit(in_input_order(classify_files(m, paths, how.threads, keep_inputs=keep, refuse_header=how.refuse_atypical),
                                 missing))
     if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
-        say(f"summary: {total.line(m.labels)}")
+        skipped = watcher.skipped_all if watcher is not None else 0  # --skip-answered's: not in the files counted
+        say(f"summary: {total.line(m.labels)}" + (f"; {counted(skipped, 'film')} skipped (answered before, "
+                                                   "--skip-answered)" if skipped else ""))
     if how.explain is not None:
         say(f"{counted(total.maps, 'map')} of where the model found its evidence in {how.explain}")
     return EXIT_SOME_FAILED if total.any_failed else EXIT_OK

@@ -139,11 +139,12 @@ def main(
                                "finished); the films already there come first, and a film rewritten or "
                                "replaced is classified again (one overwritten in place under its old name at the next "
                                "check of every file, each 30th poll), as is a film renamed, and every film after a restart "
-                               "(answers carry no memory across runs). A failed film is tried again once it changes (a "
+                               "unless --skip-answered reads the earlier log. A failed film is tried again once it changes (a "
                                "permission fixed), and once more unchanged where it failed for want of memory or a "
                                "share's I/O error; an empty file that stays empty gets its error line after 30 s (10 "
                                "polls at least). A watched folder that cannot be read, and films in sub-folders without "
-                               "--recursive, are said once on stderr. One line per film as it is done; Ctrl-C or SIGTERM "
+                               "--recursive, are said once on stderr, as is a file still changing after 10 minutes. A folder given "
+                               "twice (another path, a link; under --recursive, one inside another) is watched once. One line per film as it is done; Ctrl-C or SIGTERM "
                                "stops, with the summary (exit code 1 if some film failed during the run, else 0). Polls, "
                                "so it works on network shares; a poll reads only the folders that changed, so a folder "
                                "may keep tens of thousands of films."),
@@ -153,7 +154,7 @@ def main(
         None, "--skip-answered", metavar="LOG",
         help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
              "are now (the same size, modification and change times), so a restart does not answer the whole folder "
-             "again; films that arrived or changed (a chmod too) "
+             "again, even where LOG names the folder by another path or a link; films that arrived or changed (a chmod too) "
              "since, films whose answer was an error (a refusal logged by 0.44 or later is skipped under --refuse-atypical, else "
              "classified), and "
              "films another model file answered (another model_sha256) are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "

@@ -19,8 +19,9 @@ size or time) or another file moved in under an old name (another inode and chan
 the same size and modification time: ``mv``, ``rsync -t``) is classified again, while a new inode
 number alone is not (FAT and exFAT volumes, SMB shares without server inode numbers, hand out new
 numbers for the same file as the kernel forgets and re-reads it); one copied over an old one in place with
-the same size and time (``cp -p`` onto an existing name) is not seen. Answers carry no memory
-across runs: after a restart every film there is answered again, and so is a film renamed.
+the same size and time (``cp -p`` onto an existing name) is not seen. A watch keeps no memory of its
+own across runs: after a restart every film there is answered again, and so is a film renamed, unless --skip-answered
+reads the log an earlier watch appended to (edge.answered: a film answered as it is now is skipped, and counted).
 Polling needs nothing beyond the standard library and works on network shares, where change
 notifications often do not.
 
@@ -32,8 +33,7 @@ the files that are new, still settling, failed lately, or stand under a new inod
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
 rewritten in place under its old name. A folder read again is listed whole (edge.watch_listing). Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
-full check, and one 1 kB read (HEAD_BYTES) each time they change; documents (``.txt``, ``.csv``, ...) cost
-nothing.
+full check, and one 1 kB read (HEAD_BYTES) each time they change; documents (``.txt``, ``.csv``, ...) cost nothing.
 
 What a person must know is said once on stderr, never per poll: a watched folder that cannot be
 read (removed, its permissions, its share unmounted; its films are kept in mind, so an outage
@@ -78,7 +78,7 @@ class Watcher:
                  say: Callable[[str], None] = _stderr, skip: Callable[[str, Stamp], bool] | None = None) -> None:
         self.recursive, self.full_every, self.say = recursive, max(1, full_every), say
         self.skip = skip  # (path, its stamp) -> answered by an earlier run as it is (edge.answered): not handed out
-        self.skipped = 0
+        self.skipped = self.skipped_all = 0  # this poll's, and the watch's (its closing summary line says them)
         self.done: dict[str, Stamp] = {}     # files handed out, or found not DICOM, as they were then
         self.pending: dict[str, Stamp] = {}  # files seen changing, as they were at the last poll
         self.quiet_since: dict[str, int] = {}  # each pending file's stamp: when it was first seen (monotonic)
@@ -283,7 +283,7 @@ class Watcher:
         if self.skipped:  # the films already there, or a share's films on its return: said once a poll
             self.say(f"{counted(self.skipped, 'film')} skipped: answered as {'it is' if self.skipped == 1 else 'they are'} "
                      "now, by an earlier run (--skip-answered)")
-            self.skipped = 0
+            self.skipped_all, self.skipped = self.skipped_all + self.skipped, 0
         return ready
 
 

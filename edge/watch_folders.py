@@ -1,9 +1,10 @@
 """The folders a watch (edge.watch) is given, each watched once.
 
 A folder given twice under two paths (``incoming`` and ``/srv/incoming``, a link to it, a share's two mount paths)
-or, under --recursive, a folder inside one given before, was listed under each path: every film that arrived was
-answered twice, under two names, and counted twice in the tallies a site compares with its own rate. Each is told
-apart by its real path (os.path.realpath, once at the start); the first path given is the one its films are named by.
+or, under --recursive, a folder inside another given (before or after it), was listed under each path: every film
+that arrived was answered twice, under two names, and counted twice in the tallies a site compares with its own
+rate. Each is told apart by its real path (os.path.realpath, once at the start); the first path given is the one its
+films are named by, and under --recursive the outer folder's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ def watched_once(folders: list[Path], recursive: bool, say: Callable[[str], None
         real = os.path.realpath(folder)
         first = next((k for k, r in kept if r == real or recursive and real.startswith(os.path.join(r, ""))), None)
         if first is None:
+            if recursive:  # a folder given before inside this one (in/sub, then in): watched as part of this one
+                inside = [(k, r) for k, r in kept if r.startswith(os.path.join(real, ""))]
+                for k, _ in inside:
+                    say(f"note: {k} is inside the watched folder {folder} (--recursive): watched once, as part of it, "
+                        "so that no film is answered twice")
+                kept = [x for x in kept if x not in inside]
             kept.append((folder, real))
         elif str(first) != str(folder):  # given twice alike: the same names, listed once already
             how = (f"inside the watched folder {first} (--recursive): watched once, as part of it" if

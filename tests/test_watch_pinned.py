@@ -166,3 +166,23 @@ def test_a_watched_folder_given_again_under_another_path_is_watched_once(tmp_pat
     said.clear()
     w = Watcher([Path("in/sub"), Path("link/sub")], say=said.append)
     assert w.poll() == [] and w.poll() == ["in/sub/b.png"] and len(said) == 1
+
+
+def test_a_sub_folder_given_before_its_parent_under_recursive_is_watched_once(tmp_path, monkeypatch):
+    """'--watch --recursive /abs/in/sub in': the sub-folder, given first under another spelling, was listed on its own
+    and again inside in/, so each film that arrived in it was answered twice (watched_once looked only at folders given
+    before). It is now watched as part of in/, its films named under in/, and the note says so once."""
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    for n in ("a.png", "sub/b.png"):
+        (tmp_path / "in" / n).write_bytes(b"x" * 10)
+    monkeypatch.chdir(tmp_path)
+    said = []
+    w = Watcher([tmp_path / "in" / "sub", Path("in")], recursive=True, say=said.append)
+    assert w.folders == [Path("in")]
+    assert w.poll() == [] and w.poll() == ["in/a.png", "in/sub/b.png"]
+    assert said == [f"note: {tmp_path / 'in' / 'sub'} is inside the watched folder in (--recursive): watched once, as "
+                    "part of it, so that no film is answered twice"], said
+    said.clear()  # without --recursive each is listed on its own: in/ does not list sub/'s films
+    w = Watcher([tmp_path / "in" / "sub", Path("in")], say=said.append)
+    assert w.poll() == [] and w.poll() == [str(tmp_path / "in" / "sub" / "b.png"), "in/a.png"]
+    assert not [s for s in said if s.startswith("note:")], said
