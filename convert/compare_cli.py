@@ -116,7 +116,7 @@ def compare(
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
         labels = info_a["labels"]
         if sorted(info_b["labels"]) != sorted(labels):
-            from edge.decision import matched_how, same_class_key
+            from edge.class_key import matched_how, same_class_key
 
             key_a = {same_class_key(c): c for c in labels}
             keys_b = [same_class_key(c) for c in info_b["labels"]]

@@ -48,7 +48,7 @@ def load_model(s: Settings) -> Loaded:
     from convert.model_pin import pinned, read_by_report
     from convert.operating_point import parse_operating_point
     from convert.rule_notes import chosen_here_line
-    from edge.decision import parse_threshold
+    from edge.threshold_text import parse_threshold
     from train.synthetic_set import is_synthetic_folder, unfinished_line  # numpy and Pillow only: fine on a device
 
     pins = read_by_report(s.model)  # every step reads this model, or nothing is written (convert.model_pin)

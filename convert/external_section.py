@@ -6,7 +6,8 @@ from __future__ import annotations
 from convert.figures_md import fmt_ci
 from convert.report_text import md_cell, md_code
 from convert.subgroups import balanced_accuracy_cell
-from edge.decision import SPECIFICITY_FLOOR, fmt_threshold
+from edge.decision import fmt_threshold
+from edge.rule_shortfall import SPECIFICITY_FLOOR
 from edge.figures import listed
 
 

@@ -24,7 +24,9 @@ from convert.roc import (against_most_probable, rates_at_threshold, saturation_n
                          threshold_for_sensitivity)
 from convert.metrics import to_jsonable
 from edge import metadata as md
-from edge.decision import class_and_value, labelling, next_share, same_rule  # next_share: the card says it too
+from edge.decision import labelling, same_rule
+from edge.rule_shortfall import next_share  # the card says it too
+from edge.threshold_text import class_and_value
 from edge.atomic import write_bytes
 
 

@@ -7,7 +7,8 @@ from convert.figures_md import fmt_ci
 from convert.report_text import md_cell, md_names
 from convert.rule_notes import swamps_line
 from edge.answer_worth import is_normal_class
-from edge.decision import SPECIFICITY_FLOOR, fmt_threshold
+from edge.decision import fmt_threshold
+from edge.rule_shortfall import SPECIFICITY_FLOOR
 
 
 def operating_points_section(points: dict, device_summary: dict) -> list[str]:

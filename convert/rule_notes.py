@@ -22,7 +22,8 @@ import re
 
 import numpy as np
 
-from edge.decision import SPECIFICITY_FLOOR, chosen_counts, falls_short, fmt_threshold, next_share
+from edge.decision import fmt_threshold
+from edge.rule_shortfall import SPECIFICITY_FLOOR, chosen_counts, falls_short, next_share
 from edge.figures import counted, fixed, listed
 
 # Below this specificity (on films of the other classes, which play no part in choosing it) the rule calls most (more than half) of the other
@@ -138,7 +139,7 @@ def stored_rule_warning(d: dict, labels: list[str]) -> str | None:
 def shortfall_line(d: dict, found: int, cases: int, expected: float | None, where: str = "it was chosen on",
                    digits: int = 4) -> str | None:
     """Where the rule ``d`` finds ``found`` of the ``cases`` films of its class it was chosen on and is ``expected`` to find
-    (edge.decision.next_share) less than its target sensitivity, by more than SHORTFALL (edge.decision.falls_short,
+    (edge.rule_shortfall.next_share) less than its target sensitivity, by more than SHORTFALL (edge.rule_shortfall.falls_short,
     which the device's card follows too), that with so few films it does not hold its target; else None. The one
     sentence for cxr-evaluate's site rule and cxr-convert's stored one (``where``: which films those were, after 'the
     2 COVID films'; ``digits``: the threshold's, as less_sensitive_line's)."""

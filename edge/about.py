@@ -101,7 +101,8 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
     ``anyway``: how the caller's user goes on regardless (cxr-evaluate, which scores what the device
     would answer, has no way)."""
     from edge.members import damaged_members
-    from edge.model import ModelFileError, SelftestDecodesOtherwise, SelftestOutOfMemory
+    from edge.model import ModelFileError
+    from edge.selftest import SelftestDecodesOtherwise, SelftestOutOfMemory
     from edge.selftest_arrays import has_selftest
 
     if not m.meta.get("foreign") and (damaged := damaged_members(model, m.meta, m.files)):

@@ -10,7 +10,9 @@ from typing import Any
 
 from edge.answer_worth import is_normal_class, percent, ppv_line, rule_class_alone, under_rule
 from edge.controls import escaped
-from edge.decision import fmt_threshold, labelling, recorded_target, same_class_key
+from edge.class_key import same_class_key
+from edge.decision import fmt_threshold, labelling
+from edge.rule_shortfall import recorded_target
 from edge.figures import against_chance, fixed
 from edge.input_check_words import input_check_line
 from edge.missed_films import misses_line

@@ -7,92 +7,23 @@ probability reaches t: convert.roc.rates_at_threshold), so a threshold chosen in
 A threshold belongs to one model file: another training run puts its probabilities elsewhere.
 So ``cxr-convert --operating-point`` stores the rule in the file's metadata (``decision``), and
 the device applies it unless told otherwise (:func:`stored_rule`).
+
+Reading a rule typed as text is edge.threshold_text's (class names: edge.class_key); when a stored rule is worth
+a warning, edge.rule_shortfall's.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 
 import numpy as np
 
+from edge import threshold_text
 from edge.capped_repr import capped_repr
-from edge.comma_list import decimal_comma_hint
 from edge.figures import digits_for, off_ends
-from edge.metadata import finite_number
 
-
-_SAME_AS = {"covid19": "covid"}  # the disease's two common spellings
-
-
-def same_class_key(name: str) -> str:
-    """A class name ignoring case, punctuation and Unicode spelling (é composed or not), with COVID-19
-    for COVID: names with one key are one class. Letters of any script count (Нормальный keeps them)."""
-    key = _plain_key(name)
-    return _SAME_AS.get(key, key)
-
-
-def _plain_key(name: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
-
-
-def matched_how(names: list[str], as_names: list[str]) -> str:
-    """How ``names`` were matched to ``as_names`` (same_class_key), for a note: 'names matched ignoring case and
-    punctuation', and the pairs only _SAME_AS matched named: cxr-compare said covid-19 matched COVID 'ignoring case
-    and punctuation', which gives covid19, not covid."""
-    aliased = [f"{a} as {b}" for a, b in zip(names, as_names) if _plain_key(a) != _plain_key(b)]
-    return "names matched ignoring case and punctuation" + (
-        f"; {', '.join(aliased)}: COVID-19 and COVID, one disease's two spellings" if aliased else "")
-
-
-def class_and_value(text: str, labels: list[str], option: str, value_name: str, example: float) -> tuple[int, float]:
-    """'COVID=0.2' -> (index of COVID, 0.2) for a CLASS=VALUE option; a clear ValueError otherwise.
-    The class matches as a folder does (covid and COVID-19 mean COVID), where one label has its key."""
-    name, sep, value = text.partition("=")
-    name = name.strip()
-    head, _, tail = text.rpartition("=")
-    if (held := _label_holding_equals(head, labels)) is not None:
-        name, value = held, tail
-    elif text.count("=") > 1:  # COVID=0.95,Normal=0.9: one rule, for one class
-        raise ValueError(f"{option} takes one CLASS={value_name.upper()} (one class's rule), e.g. {labels[0]}={example:g}; "
-                         f"got {text!r}")
-    if not sep:
-        raise ValueError(f"{option} wants CLASS={value_name.upper()}, e.g. {labels[0]}={example:g}; got {text!r}")
-    if name not in labels and name.endswith(">"):  # COVID>=0.15, the rule as the CSV's rule column and notes print it
-        name = name[:-1].rstrip()
-    if name not in labels and any(ch in name for ch in "<>!"):  # COVID<=0.9 read as COVID>=0.9 ('<' is no letter)
-        raise ValueError(f"{option} takes CLASS={value_name.upper()} or CLASS>={value_name.upper()}, e.g. "
-                         f"{labels[0]}={example:g}; got {text!r}: a rule has no other comparison (it gives the class "
-                         "whenever its probability reaches the threshold)")
-    same = [k for k, c in enumerate(labels) if c.casefold() == name.casefold()]  # covid=0.3 means COVID
-    if len(same) != 1:
-        same = [k for k, c in enumerate(labels) if same_class_key(c) == same_class_key(name)]  # covid-19 too
-    if name not in labels and len(same) != 1:
-        raise ValueError(f"{option}: {name!r} is not one of the model's classes ({', '.join(labels)})")
-    try:
-        return labels.index(name) if name in labels else same[0], float(value)
-    except ValueError:
-        raise ValueError(f"{option}: {value!r} is not a {value_name} between 0 and 1{decimal_comma_hint(value)}") from None
-
-
-def _label_holding_equals(head: str, labels: list[str]) -> str | None:
-    """The label ``head`` (what comes before a CLASS=VALUE's last '=') names where that label holds '=' itself ('=X':
-    cxr-train takes such a folder), also as the CSV's rule cell gives it ("'=X>": the apostrophe is the
-    spreadsheet's formula guard); else None."""
-    head = head.strip()
-    for name in (head, head[:-1].rstrip() if head.endswith(">") else head):
-        for n in (name, name[1:] if name.startswith("'") else name):
-            if "=" in n and n in labels:
-                return n
-    return None
-
-
-def parse_threshold(text: str, labels: list[str]) -> tuple[int, float]:
-    """'COVID=0.2' -> (index of COVID, 0.2); a clear ValueError for anything else."""
-    k, p = class_and_value(text, labels, "--threshold", "probability", 0.3)
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"--threshold: the probability must lie strictly between 0 and 1, got {p}")
-    return k, p
+# edge.cli still imports it from here; its home is edge.threshold_text, where every other caller imports it
+parse_threshold = threshold_text.parse_threshold
 
 
 def ranking(probabilities: np.ndarray, threshold: tuple[int, float] | None = None) -> list[int]:
@@ -140,59 +71,6 @@ def stored_rule(meta: dict | None) -> tuple[int, float] | None:
     if not 0.0 < t < 1.0:
         raise ValueError(f"its decision rule's threshold must lie strictly between 0 and 1, got {t}")
     return k, t
-
-
-# Under this specificity a rule calls most (more than half) of the other classes' films its class: cxr-convert and
-# cxr-evaluate warn of it (convert.rule_notes), and the device's note on the rule says it (edge.model_notes).
-SPECIFICITY_FLOOR = 0.5
-
-# A rule is expected to find f / (n + 1) of the next cases where it finds f of the n it was chosen on (next_share): a
-# little under its target by construction (0.941 for 95% on 100 cases). Only a shortfall beyond this is worth a word.
-SHORTFALL = 0.02
-
-
-def next_share(found: int, cases: int) -> float:
-    """The share of the next cases a threshold is expected to find where it finds ``found`` of the ``cases`` it was
-    placed among: found / (cases + 1) (convert.operating_point.next_film_rates). A rule cxr-convert stores from the
-    validation split is one such threshold, and its counts alone (the file's chosen_films) give it."""
-    return found / (cases + 1)
-
-
-def falls_short(expected: float | None, target: float | None) -> bool:
-    """Whether a rule ``expected`` to find that share of the next cases (next_share) misses its ``target``
-    sensitivity by more than SHORTFALL: with so few cases it does not hold it."""
-    return expected is not None and target is not None and expected < target - SHORTFALL
-
-
-def chosen_counts(d: dict) -> tuple[int, int] | None:
-    """(found, cases): the films of its class a rule cxr-convert chose on the validation split finds, of those there,
-    from the counts the file stores (``d``: its decision's chosen_films); None where the file does not hold them or
-    the rule was chosen on a site's films (cxr-evaluate, which says its own next-film figures)."""
-    fit = d.get("chosen_films") if isinstance(d.get("chosen_films"), dict) else {}
-    cases, sens = fit.get("n_positive"), fit.get("sensitivity")
-    if d.get("chosen_on", "validation split") != "validation split" or not isinstance(cases, int) \
-            or isinstance(cases, bool) or cases < 1 or not isinstance(sens, (int, float)) or isinstance(sens, bool):
-        return None
-    return round(sens * cases), cases
-
-
-def recorded_target(d: dict | None) -> float | None:
-    """The sensitivity a stored rule ``d`` was chosen for, or None where the file records none a reader can say: a
-    rule stored by hand or by another tool may lack it, hold text, or hold 10**400 (JSON's integers have no limit),
-    which stopped edge-classify and --card with 'unexpected OverflowError'."""
-    target = d.get("target_sensitivity") if isinstance(d, dict) else None
-    return float(target) if finite_number(target) else None
-
-
-def stored_shortfall_share(d: dict) -> float | None:
-    """The share of the next films of its class a stored rule ``d`` is expected to find (next_share of
-    chosen_counts) where that falls short of its target (falls_short): 2 validation COVID films, both found, give
-    0.667, not the 0.95 it was stored for; None where it holds its target or the file cannot tell."""
-    counts, target = chosen_counts(d), recorded_target(d)
-    if counts is None or not counts[0] or target is None:
-        return None
-    expected = next_share(*counts)
-    return expected if falls_short(expected, target) else None
 
 
 def fmt_threshold(t: float, digits: int = 4) -> str:

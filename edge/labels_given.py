@@ -8,7 +8,7 @@ scored, and the file's own names given at other places would swap every answer w
 from __future__ import annotations
 
 from edge.controls import label_problem
-from edge.decision import same_class_key
+from edge.class_key import same_class_key
 from edge.figures import counted
 from edge.metadata import ModelFileError
 

@@ -8,7 +8,6 @@ device are calibrated the same way the report measured them.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +18,15 @@ from edge.capped_repr import capped_text
 from edge.decision import stored_rule
 from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
-from edge.members import SELFTEST, damaged_members
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
 from edge.probe import probed_crash
-from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray
+from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
-from edge.selftest_arrays import CHECKS, NPZ, has_selftest, npz_reference
+from edge.selftest import run_selftest
+from edge.selftest_arrays import has_selftest
 from edge.typicality import Typicality
 
 ModelFileError = md.ModelFileError
-
-
-class SelftestOutOfMemory(ModelFileError):
-    """The self-test ran out of memory: the device's problem, which copying the file again would not cure."""
-
-
-class SelftestDecodesOtherwise(ModelFileError):
-    """A reference image failed with an error that no damaged file gives (edge.preprocess.DECODER_ERRORS): this
-    device's Pillow or NumPy, which copying the file again would not cure."""
 
 
 class EdgeModel:
@@ -235,62 +225,9 @@ class EdgeModel:
         }
 
     def selftest(self) -> dict[str, Any]:
-        """Decode, preprocess and classify the reference images embedded by cxr-convert: small synthetic
-        PNGs (never patient images), so the check covers this device's image decoder and preprocessing as well
-        as its interpreter, against the probabilities the converting machine got from the same files (a file of
-        cxr-edge 0.1.0 holds preprocessed inputs: its interpreter alone, edge.selftest_arrays)."""
-        if not self.meta.get("foreign") and (damaged := damaged_members(self.path, self.meta, self.files)):
-            raise ModelFileError(damaged)  # not "made by an older cxr-convert?": its maker writes one in every file
-        if not has_selftest(self.files):
-            raise ModelFileError(f"{self.path} carries no self-test " + ("(it has no cxr-edge metadata: cxr-convert did "
-                                 "not make it)" if self.meta.get("foreign") else "(made by an older cxr-convert?)"))
-        try:
-            if SELFTEST not in self.files:
-                spec, (batch, want) = {}, npz_reference(self.files[NPZ])
-            else:
-                spec = json.loads(self.files[SELFTEST])
-                want = np.asarray(spec["probabilities"], dtype=np.float64).reshape(len(spec["images"]), -1)  # a row an image
-                encoded = {n: self.files[n] for n in spec["images"]}  # a name it lacks, or no list of names: damaged
-                try:
-                    batch = self.decode_encoded(encoded)
-                except (ImageError, MemoryError):  # a decoder's verdict on the images' bytes, or short of memory
-                    raise
-                except Exception as e:  # no damaged file gives it (edge.preprocess.DECODER_ERRORS): this device's libraries
-                    raise SelftestDecodesOtherwise(
-                        f"{self.path}: this device decodes or preprocesses the self-test's reference images otherwise "
-                        f"({type(e).__name__}: {first_line(e)}); the file is not at fault: install the Pillow and NumPy "
-                        "versions README names") from e
-            got = self.classify(batch)
-        except SelftestDecodesOtherwise:
-            raise
-        except (KeyError, TypeError, ValueError, MemoryError) as e:  # ImageError and JSON errors are ValueErrors
-            if isinstance(e, MemoryError) or str(e) == OUT_OF_MEMORY:  # the device's memory, not the file
-                raise SelftestOutOfMemory(f"{self.path}: out of memory while running its self-test (decoding its "
-                                          "reference images); the file is not at fault: free memory (other programs, "
-                                          "a memory limit such as ulimit -v) and start again") from None
-            raise ModelFileError(f"{self.path}: its self-test data are damaged ({type(e).__name__}: {e})") from None
-        if got.shape != want.shape:
-            raise ModelFileError(f"{self.path}: its self-test expects {want.shape[-1]} classes, the model has {got.shape[-1]}")
-        deviation = float(np.max(np.abs(got - want)))
-        tolerance = float(self.meta.get("selftest_tolerance", 0.02))
-        # Top two classes within twice the tolerance (each may move by it) are a near tie: a device that rounds
-        # a step otherwise may flip it by a thousandth, which the deviation, not the class, should judge.
-        top2 = np.sort(want, axis=1)[:, -2:] if want.shape[1] > 1 else np.c_[np.zeros(len(want)), want[:, -1]]
-        decided = (top2[:, 1] - top2[:, 0]) > 2 * tolerance
-        same_class = bool(np.all((got.argmax(1) == want.argmax(1)) | ~decided))
-        # the labels the outputs had when it was converted (files from 0.26 on): swapped in the metadata, every
-        # answer is the other class with the same probabilities, which the positions alone do not show
-        stored = spec.get("labels") if isinstance(spec, dict) else None
-        same_labels = stored is None or list(stored) == (self.renamed_from or self.labels)
-        return {
-            "passed": bool(deviation <= tolerance and same_class and same_labels),
-            "same_labels": same_labels,
-            "cases": int(len(want)), "checks": "decode, preprocess, classify" if SELFTEST in self.files else CHECKS,
-            "max_deviation": deviation,
-            "tolerance": tolerance,
-            "same_classes": same_class,
-            "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
-        }
+        """Decode, preprocess and classify the reference images embedded by cxr-convert, and compare with what the
+        converting machine got (edge.selftest.run_selftest)."""
+        return run_selftest(self)
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -13,7 +13,8 @@ from typing import Optional
 
 from edge.answer_worth import normal_note
 from edge.card import _ci, calibration_warning, chance_verdict, failed_gate
-from edge.decision import EXACT_DIGITS, describe, fmt_threshold, recorded_target
+from edge.decision import EXACT_DIGITS, describe, fmt_threshold
+from edge.rule_shortfall import recorded_target
 from edge.figures import counted
 from edge.input_check_words import flagged_share, no_input_check_why, own_flags_words
 from edge.stored_rule_words import calls_most, chosen_on_words

@@ -8,7 +8,8 @@ untrained classes' films were made under another labelling (recount_note).
 
 from __future__ import annotations
 
-from edge.decision import SPECIFICITY_FLOOR, labelling, same_rule, stored_shortfall_share
+from edge.decision import labelling, same_rule
+from edge.rule_shortfall import SPECIFICITY_FLOOR, stored_shortfall_share
 from edge.figures import counted, fixed
 
 
@@ -34,7 +35,7 @@ def chosen_on_words(d: dict) -> str:
 
 def shortfall_words(d: dict) -> str:
     """Said after chosen_on_words where the stored rule ``d`` was chosen on so few films of its class that it cannot
-    hold its target (edge.decision.stored_shortfall_share, cxr-convert's warning): ", too few to hold it: expected to
+    hold its target (edge.rule_shortfall.stored_shortfall_share, cxr-convert's warning): ", too few to hold it: expected to
     find 0.500 of the next ones"; "" otherwise. Its warning was on cxr-convert's stderr and in report.md alone, and
     the card is what goes with the file."""
     expected = stored_shortfall_share(d)

@@ -54,7 +54,7 @@ def test_a_decimal_comma_is_refused_with_the_number_to_write():
     without saying that the comma was the trouble."""
     from convert.operating_point import parse_operating_point
     from convert.prevalence import parse_prevalences
-    from edge.decision import parse_threshold
+    from edge.threshold_text import parse_threshold
 
     with pytest.raises(ValueError, match=r"^--threshold: '0,3' is not a probability between 0 and 1 \(write 0\.3\)$"):
         parse_threshold("COVID=0,3", ["COVID", "Normal"])

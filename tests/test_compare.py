@@ -604,7 +604,7 @@ def test_models_whose_classes_differ_only_in_spelling_are_compared(tiny_run, tmp
 def test_the_spelling_note_says_which_names_matched_as_covid_19_and_covid():
     """The note said B's covid-19 was A's COVID '(names matched ignoring case and punctuation)': ignoring those gives
     covid19, not covid; the alias matched them, and the note must say so (hunt 59, nits)."""
-    from edge.decision import matched_how
+    from edge.class_key import matched_how
 
     assert matched_how(["covid-19", "NORMAL"], ["COVID", "Normal"]) == (
         "names matched ignoring case and punctuation; covid-19 as COVID: COVID-19 and COVID, one disease's two spellings")

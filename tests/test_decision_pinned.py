@@ -1,12 +1,13 @@
-"""edge.decision's rules pinned where a small change went unseen (hand mutation testing: each test here failed
+"""edge.decision's rules (and edge.threshold_text's, edge.rule_shortfall's) pinned where a small change went unseen (hand mutation testing: each test here failed
 with one such change in place, which every earlier test of the module let through)."""
 
 from __future__ import annotations
 
 import pytest
 
-from edge.decision import (beside_rule, class_and_value, falls_short, fmt_threshold, stored_rule,
-                           stored_shortfall_share)
+from edge.decision import beside_rule, fmt_threshold, stored_rule
+from edge.rule_shortfall import falls_short, stored_shortfall_share
+from edge.threshold_text import class_and_value
 
 
 def test_a_stored_threshold_of_0_is_refused_as_one_of_1_is():

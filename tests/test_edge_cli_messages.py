@@ -440,7 +440,7 @@ def test_messages_say_what_to_do(model, film, tmp_path):
 
 
 def test_a_rule_for_two_classes_is_said_to_take_one():
-    from edge.decision import parse_threshold
+    from edge.threshold_text import parse_threshold
 
     with pytest.raises(ValueError, match=r"--threshold takes one CLASS=PROBABILITY \(one class's rule\)"):
         parse_threshold("COVID=0.5,Normal=0.5", ["COVID", "Normal"])
@@ -449,7 +449,7 @@ def test_a_rule_for_two_classes_is_said_to_take_one():
 def test_a_class_whose_name_holds_an_equals_sign_can_be_given_a_threshold():
     """A class '=X' (cxr-train takes such a folder) could not be named to --threshold at all: '=X=0.3', and the CSV's
     rule cell "'=X>=0.3" typed back, were refused as 'one CLASS=PROBABILITY', the example given being '=X=0.3'."""
-    from edge.decision import parse_threshold
+    from edge.threshold_text import parse_threshold
 
     labels = ["=X", "a=b", "Normal"]
     assert parse_threshold("=X=0.3", labels) == (0, 0.3) and parse_threshold("'=X>=0.25", labels) == (0, 0.25)
@@ -461,7 +461,7 @@ def test_a_class_whose_name_holds_an_equals_sign_can_be_given_a_threshold():
 def test_a_threshold_with_another_comparison_than_at_least_is_refused_not_reversed():
     """--threshold 'COVID<=0.9' was taken as COVID>=0.9 without a word: '<' is no letter, so 'COVID<' matched COVID."""
     from convert.operating_point import parse_operating_point
-    from edge.decision import parse_threshold
+    from edge.threshold_text import parse_threshold
 
     labels = ["COVID", "Normal"]
     for text in ("COVID<=0.9", "COVID<0.9=", "COVID!=0.9", "COVID >>=0.9", "<COVID=0.9"):

@@ -107,9 +107,9 @@ def test_self_test_probabilities_not_one_row_an_image_are_damaged_data(tiny_run,
 @pytest.mark.parametrize("target", [10**400, float("nan"), "0.9", True, None])
 def test_a_stored_rules_target_no_float_holds_is_said_as_not_recorded(target):
     """A rule's target_sensitivity of 10**400 stopped edge-classify (its note on the rule) and --card with 'unexpected
-    OverflowError'; text, true and NaN were left out already: each is now one case (edge.decision.recorded_target)."""
+    OverflowError'; text, true and NaN were left out already: each is now one case (edge.rule_shortfall.recorded_target)."""
     from edge.card import card_text
-    from edge.decision import recorded_target
+    from edge.rule_shortfall import recorded_target
     from edge.model_notes import rule_record
 
     d = {"class": "COVID", "threshold": 0.3, "target_sensitivity": target}

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from convert.roc import operating_points, threshold_for_sensitivity
-from edge.decision import beside_rule, parse_threshold, ranking
+from edge.decision import beside_rule, ranking
+from edge.threshold_text import parse_threshold
 
 
 def test_threshold_is_the_kth_highest_positive_score():

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from edge.shell_words import shell_quote
-from edge.decision import same_class_key
+from edge.class_key import same_class_key
 from edge.names import as_text
 from train.class_folders import class_folder_names, not_a_data_folder, spelt
 

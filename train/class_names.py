@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from edge.class_key import same_class_key  # the device matches --threshold's class by the same key
 from edge.comma_list import comma_items
-from edge.decision import same_class_key  # the device matches --threshold's class by the same key
 from train.class_choice import nameless, nameless_error, twins_remedy
 
 LEAVE_OUT = "-"

@@ -44,7 +44,7 @@ def inner_class_folders(folder: Path, labels: list[str] | None = None, loose: bo
     class (COVID/patient 4/) are none of these; ``loose`` takes any two that hold films, for a hint where the
     folder is refused already (the only class of a training set); ``named_only`` only two named as ``labels``
     (a folder that is a class by its name or by --class-map: its scanners' images/ folders are its films)."""
-    from edge.decision import same_class_key
+    from edge.class_key import same_class_key
     from train.kaggle_metadata import metadata_files
 
     try:
@@ -70,7 +70,7 @@ def data_folder_below(data_dir: Path, names: list[str], labels: list[str] | None
     COVID-19_Radiography_Dataset=COVID, which scored them all as COVID. A folder --class-map leaves out (``mapping``:
     old_export=-) is never looked into; one that is a class by its name or by the map (covid_positive=COVID, films per
     scanner in scannerA/images/) only for two sub-folders named as ``labels``."""
-    from edge.decision import same_class_key
+    from edge.class_key import same_class_key
     from train.class_names import LEAVE_OUT
 
     if given_split_dirs(Path(data_dir)):

@@ -190,7 +190,7 @@ def metadata_files(data_dir: Path) -> dict[str, Path]:
     its films had no source, without a word, and the shortcut audit missed the archive that gave them away).
     The older release's own misspelling, ``Viral Pneumonia.matadata.xlsx``, is a class's sheet too (it was said
     to be missing while it lay there); where a class has both, the one spelt right is read."""
-    from edge.decision import same_class_key
+    from edge.class_key import same_class_key
 
     try:
         entries = sorted(Path(data_dir).iterdir())
