@@ -18,7 +18,7 @@ from edge.cli_options import OnceOnlyCommand, contradicting_options
 from edge.card import NOT_A_DEVICE
 from edge.comma_list import comma_items
 from edge.cliutil import EXIT_USAGE, fail, reconfigure_streams
-from edge.decision import parse_threshold
+from edge.threshold_text import parse_threshold
 from edge.error_lines import one_line_errors
 from edge.figures import counted
 from edge.model_notes import tell_model, tell_rule

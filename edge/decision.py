@@ -18,12 +18,8 @@ import math
 
 import numpy as np
 
-from edge import threshold_text
 from edge.capped_repr import capped_repr
 from edge.figures import digits_for, off_ends
-
-# edge.cli still imports it from here; its home is edge.threshold_text, where every other caller imports it
-parse_threshold = threshold_text.parse_threshold
 
 
 def ranking(probabilities: np.ndarray, threshold: tuple[int, float] | None = None) -> list[int]:
