@@ -250,16 +250,16 @@ def test_a_teacher_split_rewritten_after_its_record_was_read_is_refused(tiny_run
 
     teacher = tmp_path / "T"
     shutil.copytree(tiny_run, teacher)
-    real_check = train.teacher_split.run_record_problem
+    real_check = train.teacher_split.run_record_said
 
-    def rewritten_meanwhile(tdir):
+    def rewritten_meanwhile(tdir, *args):
         split = Split.load(teacher / "split.json")
         split.parts["test"].append(split.parts["train"].pop())
         split.save(teacher / "split.json")
         write_json(teacher / "run.json", {**read_json(teacher / "run.json"), "split_digest": split.digest()})
-        return real_check(tdir)
+        return real_check(tdir, *args)
 
-    monkeypatch.setattr(train.teacher_split, "run_record_problem", rewritten_meanwhile)
+    monkeypatch.setattr(train.teacher_split, "run_record_said", rewritten_meanwhile)
     with pytest.raises(DataError, match=r"T changed while this student was prepared"):
         run_training(TrainSettings(data="synthetic", out=tmp_path / "S", image_size=64, epochs=1, batch_size=8,
                                    teacher=str(teacher), progress=False))
