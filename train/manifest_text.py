@@ -13,6 +13,8 @@ import io
 import re
 from pathlib import Path
 
+from edge.dicom_text import western_text
+
 DELIMITERS = (",", ";", "\t")
 _XLSX = b"PK\x03\x04"                         # a .xlsx (or .ods) is a zip archive
 _XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an old .xls: an OLE2 compound file
@@ -35,7 +37,7 @@ def decode(data: bytes) -> str:
     if (utf16 := _utf16_without_mark(data)) is not None:
         return data.decode(utf16, errors="replace")
     if not _UTF8_PAIR.search(data):  # not a letter of UTF-8 beyond ASCII: one encoding throughout, read at once
-        return _line(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+        return western_text(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
     text = data.decode("utf-8", errors="surrogateescape")  # a byte that is no UTF-8 as U+DC80..U+DCFF
     text = text[1:] if text.startswith("\ufeff") else text
     out, done = [], 0
@@ -45,18 +47,9 @@ def decode(data: bytes) -> str:
         start = text.rfind("\n", 0, bad.start()) + 1
         end = text.find("\n", bad.end())
         end = len(text) if end < 0 else end
-        out += [text[done:start], _line(text[start:end].encode("utf-8", errors="surrogateescape"))]
+        out += [text[done:start], western_text(text[start:end].encode("utf-8", errors="surrogateescape"))]
         done = end
     return "".join(out) + text[done:] if out else text
-
-
-def _line(data: bytes) -> str:
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1")  # every byte is a character
 
 
 def _utf16_without_mark(data: bytes) -> str | None:
