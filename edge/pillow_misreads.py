@@ -1,6 +1,6 @@
 """Films Pillow decodes without an error, but wrongly: found from the pixels and the file's bytes (edge.preprocess).
 
-A baseline JPEG cut short and closed with an end marker decodes, its missing rows grey 128, and was
+A JPEG cut short and closed with an end marker decodes, its missing rows grey 128, and was
 labelled; a 16-bit colour PNG is read by its values' top bytes alone, and a 12-bit film stored so came
 out posterised, and was labelled too; a palette PNG whose palette is missing, or ends before colours its
 pixels use, is read black where the palette has none (refused as "blank image", or labelled with black
@@ -36,10 +36,13 @@ def top_byte_levels(data: bytes, gray: np.ndarray) -> int | None:
 
 
 def ends_in_decoder_fill(img: Image.Image) -> bool:
-    """Whether a baseline JPEG's last 8 rows, before any EXIF turn, are all exactly grey 128: what the
-    decoder fills in after the data of a file cut short and closed with an end marker, which decodes
-    without an error (a Normal film cut at half was labelled COVID 0.98). No chest film on cxr-dev ends
-    so (0 of 1,372 re-encoded); a film cut by less than a row of 8x8 blocks is not found."""
+    """Whether a JPEG's last 8 rows, before any EXIF turn, are all exactly grey 128: what the decoder fills
+    in after the data of a baseline file cut short and closed with an end marker, which decodes without an
+    error (a Normal film cut at half was labelled COVID 0.98); and of a progressive one cut in its first
+    scan (the DC values: its lower part flat grey). No chest film on cxr-dev ends so (0 of 1,372 re-encoded);
+    a film cut by less than a row of 8x8 blocks is not found, nor a progressive one cut in a later scan,
+    which decodes whole, only coarser (its scans are no cheap test: the standard lets an encoder leave
+    detail out, and the last scan, up to half of the file, can be cut without one missing)."""
     w, h = img.size
     if h < 16 or img.mode not in ("L", "RGB"):
         return False

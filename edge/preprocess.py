@@ -204,7 +204,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
-        if img.format == "JPEG" and "progressive" not in img.info and ends_in_decoder_fill(img):
+        if img.format == "JPEG" and ends_in_decoder_fill(img):
             raise ImageError("truncated JPEG: its last rows are exactly grey 128, the fill a decoder gives where the "
                              "data ends; the file was cut short (copy or export it again; a film that really ends in "
                              "such a band: save it as PNG)")

@@ -190,3 +190,28 @@ def test_a_bomb_whose_size_is_not_found_is_said_in_megapixels():
     said = bomb_words(Image.DecompressionBombError("Image size (18446744065119617025 pixels) exceeds limit"), 50_000_000)
     assert said == ("refused: its header says 18,446,744,065,120 megapixels, far beyond any film (limit 50 "
                     "megapixels): a damaged file or no film; export it again")
+
+
+# A progressive JPEG cut short and closed with an end marker
+
+def progressive(rgb: bool = False, **options) -> bytes:
+    g = film(400, 520)
+    return encode(Image.fromarray(np.dstack([g] * 3) if rgb else g), "JPEG", progressive=True, **options)
+
+
+@pytest.mark.parametrize("rgb", [False, True])
+def test_a_progressive_jpeg_cut_in_its_first_scan_is_refused(rgb):
+    """Cut in its first scan (the DC values) and given an end marker, it decoded without an error, its lower part the
+    decoder's flat grey 128, and was labelled: the cut-short check was for baseline JPEGs only."""
+    whole = progressive(rgb, quality=90)
+    first = whole.index(b"\xff\xda")
+    second = whole.index(b"\xff\xda", first + 2)
+    with pytest.raises(ImageError, match=r"^truncated JPEG: its last rows are exactly grey 128"):
+        load_bytes(whole[: (first + second) // 2] + b"\xff\xd9", "x.jpg")
+
+
+@pytest.mark.parametrize("options", [dict(quality=90), dict(quality=50, optimize=True), dict(quality=100),
+                                     dict(quality=75, rgb=True), dict(quality=95, subsampling=0, rgb=True),
+                                     dict(quality=85, subsampling=2, rgb=True, optimize=True)])
+def test_good_progressive_jpegs_still_decode(options):
+    assert load_bytes(progressive(**options), "x.jpg").shape == (520, 400)
