@@ -183,10 +183,10 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.interrupts import hangup_said, kept_interrupts
         from edge.watch import watch as arrivals
 
-        shown: dict[Path, str] = {}  # each folder watched once (edge.watch_folders), as first given: not one a note left out
+        given: dict[Path, str] = {}  # each folder watched once (edge.watch_folders), as first given: not one a note left out
         for a in images:
-            shown.setdefault(Path(a), a)
-        say(f"watching {', '.join(shown[f] for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+            given.setdefault(Path(a), a)
+        say(f"watching {', '.join(given[f] for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
         from edge import watch_timing
         from edge.watch_stuck import StillChanging
 

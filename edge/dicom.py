@@ -107,10 +107,8 @@ def _to_gray(data: bytes) -> np.ndarray:
         check_codestream_size(ds)
     else:
         check_native_length(ds)
-    if min(header_int(ds, "BitsStored", 0) or 16, header_int(ds, "BitsAllocated", 0) or 16) == 1:
-        # two grey levels (a mask, an overlay or a scanned document saved as an image): labelled all the same
-        raise ImageError("refused: its pixels are 1-bit (Bits Stored 1), black and white: no radiograph, "
-                         "whose grey levels the model reads; send the film itself")
+    if (bits := min(header_int(ds, "BitsStored", 0) or 16, header_int(ds, "BitsAllocated", 0) or 16)) < MIN_BITS:
+        raise ImageError(_too_few_bits(bits))
     arr = _first_frame(ds, compressed)
     del ds.PixelData  # the array holds the pixels now: the bytes go before the mapping needs memory
     photometric = str(getattr(ds, "PhotometricInterpretation", "MONOCHROME2")).upper()
@@ -140,6 +138,22 @@ def _to_gray(data: bytes) -> np.ndarray:
     inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
     invert = photometric == "MONOCHROME1" or inverse
     return unblanked(unpadded(arr, ds, invert), ds, invert)
+
+
+# The fewest bits a radiograph's grey levels are stored in: the DX image module's least Bits Stored (PS3.3 C.8.11.3);
+# CR and digitised films use 8 to 16, secondary captures 8. Fewer is a mask, an overlay or a wrong Bits Stored, of
+# which pydicom keeps the low bits only (a 12-bit film said to be 4-bit decoded to stripes, and was labelled).
+MIN_BITS = 6
+
+
+def _too_few_bits(bits: int) -> str:
+    """Why a film of ``bits``-bit pixels (fewer than MIN_BITS) is refused, in words."""
+    if bits == 1:  # two grey levels (a mask, an overlay or a scanned document saved as an image): labelled all the same
+        return ("refused: its pixels are 1-bit (Bits Stored 1), black and white: no radiograph, whose grey levels "
+                "the model reads; send the film itself")
+    return (f"refused: its pixels are {bits}-bit (Bits Stored {bits}), at most {1 << bits} grey levels: no radiograph "
+            f"(a digital X-ray stores at least {MIN_BITS} bits) but a mask or overlay, or a wrong Bits Stored, of "
+            "which only the low bits would be read; send the film itself or correct Bits Stored")
 
 
 def _first_frame(ds, compressed: bool) -> np.ndarray:

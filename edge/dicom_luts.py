@@ -186,7 +186,8 @@ def palette_problem(ds) -> str | None:
 
 def unpadded(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
     """The stored values with the header's padding (Pixel Padding Value, up to Pixel Padding Range Limit if given)
-    set to the darkest value of the film itself: the minimum, or the maximum where the film is shown inverted.
+    set to the darkest value of the film itself: the minimum, or the maximum where the film is shown inverted or its
+    modality LUT falls (a negative Rescale Slope); both, the minimum again.
     Viewers render padding black and leave it out of their windowing (PS3.3 C.7.5.1.1.2); pydicom does nothing
     with it, so -2000 around a collimated field stretched the linear map and the film came out a pale grey, which
     the flat-border trim (edge.preprocess) did not remove. Black, the border is trimmed as any flat border is."""
@@ -201,9 +202,23 @@ def unpadded(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
     if not padding.any() or padding.all():  # none there; or all of it, which the blank check refuses as it is
         return arr
     film = arr[~padding]
+    lo_film, hi_film = film.min(), film.max()
     out = arr.copy()
-    out[padding] = film.max() if invert else film.min()
+    out[padding] = hi_film if invert != _falling(ds, lo_film, hi_film) else lo_film
     return out
+
+
+def _falling(ds, lo, hi) -> bool:
+    """Whether the modality LUT gives the film's lowest stored value the higher value (a negative Rescale Slope, a
+    falling Modality LUT): its darkest pixel is then its highest stored value, and padding set to the lowest came out
+    white. Not decided (False) where the LUT cannot be applied; _grey_film says why."""
+    from pydicom.pixels import apply_modality_lut
+
+    try:
+        lo_out, hi_out = apply_modality_lut(np.array([lo, hi]), ds)
+    except Exception:  # noqa: BLE001 - said when the film is mapped
+        return False
+    return bool(lo_out > hi_out)
 
 
 def _padding(ds, name: str) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 from edge.capped_repr import capped_text
 from edge.controls import escaped
 from edge.preprocess import MAX_FILE_BYTES, MAX_PIXELS, ImageError
+from edge.size_words import too_many_pixels
 
 # Decoded bytes allowed for the one frame classified: the largest 16-bit grey film MAX_PIXELS admits. Rows x
 # Columns alone let a 49-Mpixel RGB film of 32-bit samples (a few MB of RLE) decode to 588 MB.
@@ -47,8 +48,8 @@ def check_inflated_size(fp: BinaryIO) -> None:
             while block:
                 total += len(inflate.decompress(block, 1 << 24))
                 if total > MAX_INFLATED_BYTES:
-                    raise ImageError(f"refused: its Deflated data set inflates to more than {MAX_INFLATED_BYTES} bytes "
-                                     "(possible decompression bomb)")
+                    raise ImageError(f"refused: its Deflated data set inflates to more than {MAX_INFLATED_BYTES} "
+                                     "bytes, far beyond any film: a damaged file or no film; export it again")
                 block = inflate.unconsumed_tail
     except zlib.error:  # not deflate data: pydicom's own read says so
         pass
@@ -104,12 +105,13 @@ def check_decoded_size(ds) -> None:
     a few MB of RLE or JPEG can say any size."""
     rows, cols = header_int(ds, "Rows", 0), header_int(ds, "Columns", 0)
     if rows * cols > MAX_PIXELS:
-        raise ImageError(f"refused: {cols}x{rows} pixels is more than the limit of {MAX_PIXELS}")
+        raise ImageError(too_many_pixels(cols, rows, MAX_PIXELS))
     samples, bits = header_int(ds, "SamplesPerPixel", 1), header_int(ds, "BitsAllocated", 8)
     size = rows * cols * samples * max(1, math.ceil(bits / 8))  # 1-bit pixels are unpacked to a byte each
-    if size > MAX_DECODED_BYTES:
-        raise ImageError(f"refused: {cols}x{rows} pixels of {samples} {bits}-bit samples decode to {size} bytes, "
-                         f"more than the limit of {MAX_DECODED_BYTES} (possible decompression bomb)")
+    if size > MAX_DECODED_BYTES:  # no film: a grey one of MAX_PIXELS needs 16 bits, a colour capture 3 x 8
+        raise ImageError(f"refused: its header says {cols} x {rows} pixels of {samples} {bits}-bit samples, "
+                         f"{size / 1e6:,.0f} MB once decoded, more than any film needs ({MAX_DECODED_BYTES / 1e6:,.0f} "
+                         "MB): a damaged header or no film; export it again")
 
 
 def check_native_length(ds) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import errno
 import io
-import re
 import struct
 import warnings
 import zlib
@@ -31,8 +30,9 @@ from PIL import Image
 
 from edge.borders_contrast import equalize, trim_uniform_borders
 from edge.regular_file import NotAFile, TooLarge, read_regular
+from edge.size_words import bomb_words, too_many_pixels
 from edge.figures import counted, fixed
-from edge.pillow_misreads import ends_in_decoder_fill, top_byte_levels
+from edge.pillow_misreads import ends_in_decoder_fill, palette_fault, top_byte_levels
 from edge.png_data import png_data_fault
 from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
@@ -186,19 +186,15 @@ def decode_bytes(data: bytes) -> np.ndarray:
     """Decode PNG/JPEG/... bytes to 8-bit grayscale, the same way every time."""
     try:
         img = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as e:
-        # Pillow's own guard (at 2 x MAX_PIXELS) fired while reading the header: say it in our terms.
-        m = re.search(r"\((\d+) pixels\)", str(e))
-        size = f"{int(m.group(1))} pixels" if m else "the declared image size"
-        raise ImageError(f"refused: {size} is more than the limit of {MAX_PIXELS} (possible decompression bomb)") from None
+    except Image.DecompressionBombError as e:  # Pillow's own guard (at 2 x MAX_PIXELS), reading the header
+        raise ImageError(bomb_words(e, MAX_PIXELS)) from None
     except Exception as e:
         if short_of_memory(e):  # a good film, called corrupt: a watch would not have tried it again
             raise ImageError(OUT_OF_MEMORY) from None
         raise ImageError(unopened(data, e)) from None
     w, h = img.size
     if w * h > MAX_PIXELS:
-        raise ImageError(f"refused: {w}x{h} pixels is more than the limit of {MAX_PIXELS}; scale it down (the model "
-                         "reads a few hundred pixels a side: 4000 a side loses nothing it uses)")
+        raise ImageError(too_many_pixels(w, h, MAX_PIXELS))
     if min(w, h) < MIN_SIDE:  # said from the header, not after decoding 50 Mpixels (a turn keeps the shorter side)
         raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
     if img.format == "PNG":
@@ -208,10 +204,12 @@ def decode_bytes(data: bytes) -> np.ndarray:
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
-        if img.format == "JPEG" and "progressive" not in img.info and ends_in_decoder_fill(img):
+        if img.format == "JPEG" and ends_in_decoder_fill(img):
             raise ImageError("truncated JPEG: its last rows are exactly grey 128, the fill a decoder gives where the "
                              "data ends; the file was cut short (copy or export it again; a film that really ends in "
                              "such a band: save it as PNG)")
+        if (why := palette_fault(data, img)) is not None:
+            raise ImageError(why)
         # MinIsWhite (TIFF PhotometricInterpretation 0): Pillow inverts 8-bit films itself, not wider ones
         min_is_white = img.format == "TIFF" and getattr(img, "tag_v2", {}).get(262) == 0
         img = _upright(img)

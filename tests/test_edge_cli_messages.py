@@ -436,7 +436,7 @@ def test_messages_say_what_to_do(model, film, tmp_path):
     big = tmp_path / "big.png"
     Image.new("L", (8000, 7000)).save(big)
     p = edge_classify(big, "--model", model)
-    assert p.returncode == 1 and "more than the limit of 50000000; scale it down" in p.stderr
+    assert p.returncode == 1 and "8000 x 7000 pixels (56 megapixels), more than the limit of 50 megapixels; scale it down" in p.stderr
 
 
 def test_a_rule_for_two_classes_is_said_to_take_one():
