@@ -74,3 +74,22 @@ def test_n_boot_has_a_ceiling_said_before_any_film_is_read(app, args):
     assert f"Invalid value for '--n-boot': {HUGE} is not in the range 100<=x<={MAX_RESAMPLES}" in result.output
     ok = RUNNER.invoke(app, [*args, "--n-boot", str(MAX_RESAMPLES)])  # the ceiling itself passes: the paths are next
     assert "--n-boot" not in ok.output and ok.exit_code == 2, ok.output
+
+
+@pytest.mark.parametrize("value", ["1e-320", "1e-39"])
+def test_cxr_train_refuses_a_learning_rate_tensorflow_would_read_as_0(tmp_path, value):
+    """--lr 1e-320 passed 'above 0', trained to the end at a learning rate of 0 (Keras keeps it as a float32) and
+    said done: a run that learnt nothing, recorded as trained with 1e-320."""
+    out = tmp_path / "run"
+    result = RUNNER.invoke(train_app, [*TINY, "--epochs", "1", "--out", str(out), "--lr", value])
+    assert result.exit_code == 2, result.output
+    assert f"cxr-train: error: --learning-rate {value} is below what TensorFlow's 32-bit numbers hold" in result.output
+    assert not out.exists()
+
+
+def test_the_smallest_learning_rate_taken_is_float32s_smallest_full_precision_number():
+    import numpy as np
+
+    from train.cli import FLOAT32_TINY
+
+    assert FLOAT32_TINY == float(np.finfo(np.float32).tiny) and np.float32(FLOAT32_TINY) > 0
