@@ -93,3 +93,14 @@ def test_the_smallest_learning_rate_taken_is_float32s_smallest_full_precision_nu
     from train.cli import FLOAT32_TINY
 
     assert FLOAT32_TINY == float(np.finfo(np.float32).tiny) and np.float32(FLOAT32_TINY) > 0
+
+
+def test_cxr_train_refuses_one_class_before_any_work(tmp_path):
+    """--classes COVID loaded TensorFlow and generated (or read) the films, then said 'need at least 2 classes with
+    images in DATA, found COVID: give a folder that holds a sub-folder of films per class': the folder was fine."""
+    out = tmp_path / "run"
+    result = RUNNER.invoke(train_app, [*TINY, "--epochs", "1", "--out", str(out), "--classes", "COVID"])
+    assert result.exit_code == 2, result.output
+    assert ("cxr-train: error: --classes names one class (COVID); a classifier tells two or more apart: name each "
+            "class to train on, e.g. --classes COVID,Normal") in result.output
+    assert not out.exists()
