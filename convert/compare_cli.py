@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from convert.compare_classes import say_class_note
+from convert.summary import MAX_RESAMPLES
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import folder_problem
@@ -59,7 +60,7 @@ def compare(
         "(--class-map FOLDER=-) with both models: compare.md's \"Classes left out\" gives the answers each model "
         "gives them (in use a COVID-or-Normal model calls a pneumonia film one or the other); --no-score-left-out "
         "counts them only."),
-    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the interval on the balanced accuracy difference (the per-class intervals are Newcombe's, not resampled)."),
+    n_boot: int = typer.Option(1000, min=100, max=MAX_RESAMPLES, help="Bootstrap resamples for the interval on the balanced accuracy difference (the per-class intervals are Newcombe's, not resampled)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:

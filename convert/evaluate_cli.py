@@ -12,6 +12,7 @@ import typer
 from convert.evaluate_checks import REPORT_FILES, Settings, refuse_bad_arguments  # noqa: F401 (REPORT_FILES)
 from convert.evaluate_lines import closing_lines
 from convert.occlusion import MAX_MAPS
+from convert.summary import MAX_RESAMPLES
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
 from edge.error_lines import one_line_errors
@@ -43,7 +44,7 @@ def evaluate(
     model: Path = typer.Argument(..., help="model_<mode>.tflite or model.keras."),
     data_dir: Path = typer.Argument(..., help="Labelled image folder."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: DATA_DIR-report next to the model)."),
-    n_boot: int = typer.Option(1000, min=100, help="Bootstrap resamples for the 95% interval of balanced accuracy (AUROC's "
+    n_boot: int = typer.Option(1000, min=100, max=MAX_RESAMPLES, help="Bootstrap resamples for the 95% interval of balanced accuracy (AUROC's "
                                                    "is Newcombe's score interval, not resampled). The work grows with "
                                                    "the films times (1 + sources + --by groups): the default takes "
                                                    "seconds on 20,000 films from 40 sources, 10,000 at most a minute."),

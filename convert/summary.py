@@ -15,6 +15,10 @@ from edge.decision import labels_for
 from edge.figures import listed
 
 ECE_BINS = 15  # equal-width bins of the top class's probability; report.md says so beside the figure
+# --n-boot's ceiling (cxr-evaluate, cxr-compare): 1000x the default, some hours on a large set; 99999999999999999999
+# failed "unexpected ValueError: Maximum allowed dimension exceeded" once the films were read and scored, and where no
+# resample was drawn the report said that many were
+MAX_RESAMPLES = 1_000_000
 
 
 def bootstrap_ci(

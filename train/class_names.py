@@ -75,6 +75,9 @@ def parse_class_list(text: str | None, option: str = "--classes") -> list[str] |
                              "punctuation); give each class once" + ("" if remedy.startswith("merge") else
                              f"; if their folders are two classes, {remedy.replace('rename them', 'rename the folders')}"))
         seen[same_class_key(name)] = name
+    if len(names) == 1:  # else refused only after TensorFlow loaded and the films were read, as a folder of one class
+        raise ValueError(f"{option} names one class ({names[0]}); a classifier tells two or more apart: name each "
+                         f"class to train on, e.g. {option} COVID,Normal")
     return names
 
 

@@ -20,6 +20,7 @@ from train.quiet import load_tensorflow, require_matplotlib
 
 from train.settings_check import ARCHS  # train.models.ARCHS, which needs Keras: checked here before TensorFlow loads
 
+FLOAT32_TINY = 1.1754943508222875e-38  # numpy.finfo(numpy.float32).tiny: the smallest full-precision float32
 SEED_MAX = 2**31 - 1  # TensorFlow and NumPy take seeds below 2**32; members and teachers add a few
 
 train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -163,6 +164,9 @@ def train(
                              "without --add-data it does nothing: name --data's class folders as the classes should be")
         if not 0 < learning_rate <= 1:  # NaN trained to the end, then failed writing run.json; 1e20 'trained' to a loss of 1e31
             raise ValueError(f"--learning-rate must be a number above 0 and at most 1 (e.g. 0.001), not {learning_rate:g}")
+        if learning_rate < FLOAT32_TINY:  # Keras's float32 variable held 1e-320 as 0: the run 'trained' and learnt nothing
+            raise ValueError(f"--learning-rate {learning_rate} is below what TensorFlow's 32-bit numbers hold "
+                             f"({FLOAT32_TINY:.3g}): it would train with 0 and learn nothing; give e.g. 0.001")
         if not 0 <= seed <= SEED_MAX:  # member k and the teacher's members take seed + k: all must stay seeds
             raise ValueError(f"--seed must be a whole number from 0 to {SEED_MAX}, not {seed}")
         if arch not in ARCHS:

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 TEACHER_VIEWS = ("same", "unmoved")
 ARCHS = ("compact", "seed")  # train.models.ARCHS, which needs Keras (a test checks they agree)
+# The largest count TensorFlow takes: --epochs 99999999999999999999 trained its first epoch, then failed "unexpected
+# TypeError: Failed to convert elements ... to Tensor"; --batch-size so large "unexpected ValueError" after the split
+COUNT_MAX = 2**31 - 1
 
 
 def teacher_size(teacher_members: int | None, arch: str) -> int:
@@ -29,6 +32,14 @@ def check_settings(s: TrainSettings) -> int:
         raise ValueError(f"unknown architecture {s.arch!r}; choose one of {', '.join(ARCHS)}")
     if s.members < 1:
         raise ValueError(f"--members must be at least 1, not {s.members}")
+    for option, count in (("--members", s.members), ("--teacher-members", s.teacher_members), ("--epochs", s.epochs),
+                          ("--batch-size", s.batch_size), ("--patience", s.patience),
+                          ("--synthetic-count", s.synthetic_count)):
+        if count is not None and count > COUNT_MAX:
+            raise ValueError(f"{option} {count} is more than TensorFlow can count: give at most {COUNT_MAX:,}")
+    for option, share in (("--val-fraction", s.val_fraction), ("--test-fraction", s.test_fraction)):
+        if not 0 < share < 1:  # NaN passes click's range check, and every sum: the split failed "unexpected ValueError"
+            raise ValueError(f"{option} is a share of the films between 0.01 and 0.5 (e.g. 0.15), not {share:g}")
     n_teacher = teacher_size(s.teacher_members, s.arch)
     if n_teacher < 0:
         raise ValueError(f"--teacher-members must be 0 (no teacher) or more, not {n_teacher}")
