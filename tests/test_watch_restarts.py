@@ -335,7 +335,7 @@ def test_a_restart_that_gives_the_watched_folder_otherwise_skips_the_films_answe
     (folder / "study").mkdir(parents=True)
     for n in ("a.png", "b.png", "study/c.png"):
         _png(folder / n)
-    model = str(model_dir / "compact" / "model_int8.tflite")
+    model = os.path.abspath(model_dir / "compact" / "model_int8.tflite")  # read after the chdir below
     r = CliRunner().invoke(app, [str(folder), "--watch", "--recursive", "--json", "--model", model])
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.output
     log = tmp_path / "answers.jsonl"

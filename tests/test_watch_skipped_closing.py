@@ -50,7 +50,7 @@ def test_a_sub_folder_given_before_its_parent_skips_the_films_its_log_answered(m
     (folder / "study").mkdir(parents=True)
     for n in ("a.png", "study/c.png"):
         _png(folder / n)
-    model = str(model_dir / "compact" / "model_int8.tflite")
+    model = os.path.abspath(model_dir / "compact" / "model_int8.tflite")  # read after the chdir below
     r = CliRunner().invoke(app, [str(folder / "study"), "--watch", "--json", "--model", model])
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 1, r.output
     log = tmp_path / "answers.jsonl"
