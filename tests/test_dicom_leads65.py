@@ -12,21 +12,12 @@ import pytest
 pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
 
 from edge.preprocess import ImageError, load_bytes  # noqa: E402
-from tests.test_dicom import make_dicom, ramp  # noqa: E402
+from tests.test_dicom import make_dicom, ramp, resave  # noqa: E402
 from tests.test_dicom_lies import film  # noqa: E402
 
 
 def grey(data: bytes) -> np.ndarray:
     return load_bytes(data, "x.dcm")
-
-
-def resave(data: bytes, **header) -> bytes:
-    ds = pydicom.dcmread(io.BytesIO(data))
-    for name, value in header.items():
-        setattr(ds, name, value)
-    buf = io.BytesIO()
-    pydicom.dcmwrite(buf, ds, enforce_file_format=True)
-    return buf.getvalue()
 
 
 def chest(h: int = 64, w: int = 80) -> np.ndarray:

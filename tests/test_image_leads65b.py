@@ -17,7 +17,7 @@ from tests.test_image_fuzzed import build, chunks, encode, film
 
 pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
 
-from tests.test_dicom import make_dicom, ramp  # noqa: E402
+from tests.test_dicom import make_dicom, ramp, resave  # noqa: E402
 from tests.test_dicom_leads65 import padded_film  # noqa: E402
 
 
@@ -143,15 +143,6 @@ def sized_gif(w: int, h: int) -> bytes:
 
 def sized_dicom(w: int, h: int) -> bytes:
     return resave(make_dicom(ramp(), bits=12), Rows=h, Columns=w)
-
-
-def resave(data: bytes, **header) -> bytes:
-    ds = pydicom.dcmread(io.BytesIO(data))
-    for name, value in header.items():
-        setattr(ds, name, value)
-    buf = io.BytesIO()
-    pydicom.dcmwrite(buf, ds, enforce_file_format=True)
-    return buf.getvalue()
 
 
 SIZED = {"png": sized_png, "jpeg": sized_jpeg, "tiff": sized_tiff, "bmp": sized_bmp, "gif": sized_gif,
