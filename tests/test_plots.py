@@ -477,3 +477,15 @@ def test_a_synthetic_models_evaluation_plots_say_so_in_their_footer(figures, tmp
     figures.clear()
     evaluation_report(tmp_path / "real", "m on site", y, probs, ["COVID", "Normal"], files, n_boot=20)
     assert [fig.texts[-1].get_text() for fig in figures] == ["Research software, not a medical device"] * 3
+
+
+def test_each_roc_curve_says_how_many_films_it_rests_on(figures, tmp_path):
+    """roc.png read alone (a slide, a mail) showed 'COVID (AUROC 0.583)' for 12 COVID films against one Normal
+    film, where report.md says the interval is n/a: the legend now gives each curve's films on both sides."""
+    from convert.plots import roc_curves
+
+    y = np.array([0] * 12 + [1])
+    p = np.column_stack([np.linspace(0.6, 0.4, 13), np.linspace(0.4, 0.6, 13)])
+    roc_curves(y, p, ["COVID", "Normal"], tmp_path / "roc.png")
+    [label] = [line.get_label() for line in _curves(figures[0].axes[0])]
+    assert label.startswith("COVID (AUROC ") and label.endswith("; 12 vs 1 films)"), label

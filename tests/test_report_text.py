@@ -335,3 +335,16 @@ def test_the_reference_standard_line_quotes_a_readme_path_with_a_backtick_as_one
     line = reference_standard_line(folder)
     assert f" {md_code(folder / 'README.md')} describes where these films" in line
     assert "``" in line  # fenced by more backticks than the path holds in a run
+
+
+def test_a_set_under_the_ece_floor_is_not_called_over_or_under_confident():
+    """13 films, 12 of one class, each given the top class at 54% and 12 right: the headline says 'ECE 0.379 (under
+    20 films: too few to judge calibration)', and the words below the table said 'there the model is under-confident'
+    (cxr-evaluate on a folder with one Normal film). Under the floor they now say the set is too few, as the headline."""
+    words = reliability_table({"int8": [_bin(8 / 15, 0.6, 13, 0.544, 12 / 13)]}, floor=0.5)[-1]
+    assert words == ("For example, films given 53.3 to 60% were right 92% of the time (12 of 13; 95% CI 67–99%): "
+                     "13 films, under 20, are too few to tell whether the model is under-confident there. "
+                     "A probability is the model's score, not this patient's risk.")
+    assert "there the model is" not in words
+    at_floor = reliability_table({"int8": [_bin(8 / 15, 0.6, 20, 0.544, 19 / 20)]}, floor=0.5)[-1]
+    assert "there the model is under-confident" in at_floor  # 19 of 20 at 54%: 95% CI 76-99%, judged

@@ -54,7 +54,7 @@ def test_the_roc_and_operating_point_plots_draw_mirrored_curves_and_the_reports_
     classes = ["COVID", "Normal"]
     plots.roc_curves(y, p, classes, tmp_path / "roc.png")
     (line,) = [ln for ln in made[0].axes[0].get_lines() if not ln.get_label().startswith("_")]
-    assert line.get_label() == "COVID (AUROC 0.667)"
+    assert line.get_label() == f"COVID (AUROC 0.667; {int((y == 0).sum())} vs {int((y != 0).sum())} films)"  # and its n
     rows = rows_of(y, p, y, p, classes)
     plots.operating_points(y, p, classes, rows, tmp_path / "op.png")
     covid, normal = ([ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2][0] for ax in made[1].axes[:2])
