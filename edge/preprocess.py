@@ -37,6 +37,7 @@ from edge.png_data import png_data_fault
 from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
+from edge.gif_screen import first_image_alone
 from edge.libtiff_quiet import quiet_libtiff
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
@@ -61,8 +62,9 @@ RESIZE_MODES = ("pad", "squash")
 NORMALIZE_MODES = ("equalize", "none")
 # Which rules turn a file into pixels. A run's cache (train.cache) records it, and a cache of other
 # rules is decoded again: bump it with every change that gives some file other pixels (not for a new
-# refusal). 2: cxr-edge 0.25.0 reads a DICOM film with Presentation LUT Shape INVERSE inverted.
-DECODE_RULES = 2
+# refusal). 2: cxr-edge 0.25.0 reads a DICOM film with Presentation LUT Shape INVERSE inverted. 3: a GIF whose first
+# image lies outside its screen is read alone, without the band Pillow grew around it (edge.gif_screen).
+DECODE_RULES = 3
 
 
 class ImageError(ValueError):
@@ -204,6 +206,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
+        img = first_image_alone(img, data)  # a GIF's first image outside its screen: without Pillow's black band
         if img.format == "JPEG" and ends_in_decoder_fill(img):
             raise ImageError("truncated JPEG: its last rows are exactly grey 128, the fill a decoder gives where the "
                              "data ends; the file was cut short (copy or export it again; a film that really ends in "
