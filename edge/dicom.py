@@ -31,7 +31,7 @@ from edge.dicom_sign import sign_lie
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
                              frames_no_number, header_int, many_values)
 from edge.dicom_luts import (by_stored_value, palette_problem, rescale_usable, sign_lut_descriptors, unblanked,
-                             unpadded, window_usable)
+                             window_usable)
 from edge.preprocess import OUT_OF_MEMORY, ImageError, first_line, short_of_memory
 from edge.wide_pixels import linear_to_uint8, row_steps
 
@@ -137,7 +137,7 @@ def _to_gray(data: bytes) -> np.ndarray:
     # module pairs the two; some CR writers send it beside MONOCHROME2): either inverts, never both twice
     inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
     invert = photometric == "MONOCHROME1" or inverse
-    return unblanked(unpadded(arr, ds, invert), ds, invert)
+    return unblanked(arr, ds, invert)  # padding (PixelPaddingValue) too: edge.dicom_luts.unpadded
 
 
 # The fewest bits a radiograph's grey levels are stored in: the DX image module's least Bits Stored (PS3.3 C.8.11.3);

@@ -30,16 +30,20 @@ LUT_STAGES = (("WindowCenter", "WindowWidth", "VOILUTSequence"),
 def unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
     """The film through its LUTs, with a stage that makes it (nearly) one grey level or gives values that
     are no finite numbers dropped as if absent (a window far outside the data, a slope of 1e308):
-    the stored values are what is left to classify."""
+    the stored values are what is left to classify. Padding (unpadded) is set for each try anew: set to the
+    darkest value under a falling rescale (the film's highest stored value), it came out white once that
+    rescale was dropped; and left out of the grey levels' range, as viewers leave it out of their windowing."""
     img = None
+    padding = padding_of(arr, ds)
     for stage in ((),) + LUT_STAGES:
         present = [name for name in stage if name in ds]
         if stage and not present:
             continue
         for name in present:
             delattr(ds, name)
-        img = _grey_film(arr, ds, invert)
-        if img is not None and one_level_share(img) < BLANK_SHARE and not _posterised(img, arr):
+        film, left_out = unpadded(arr, ds, invert, padding)
+        img = _grey_film(film, ds, invert, left_out)
+        if img is not None and one_level_share(img) < BLANK_SHARE and not _posterised(img, film):
             return img
     return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
 
@@ -55,9 +59,9 @@ def _posterised(img: np.ndarray, arr: np.ndarray) -> bool:
     return levels < FEW_LEVELS and np.unique(arr).size > levels
 
 
-def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
+def _grey_film(arr: np.ndarray, ds, invert: bool, left_out: tuple[int, int] | None = None) -> np.ndarray | None:
     """8-bit grey levels through the modality LUT (rescale), then the VOI LUT or window; None where
-    those give values that are no finite numbers."""
+    those give values that are no finite numbers. ``left_out``: padding, as by_stored_value takes it."""
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
 
     def grey_levels(values: np.ndarray) -> np.ndarray:
@@ -76,7 +80,7 @@ def _grey_film(arr: np.ndarray, ds, invert: bool) -> np.ndarray | None:
     # Value by value when only + - * / and lookups are involved (their bits cannot depend on the array's
     # size); a sigmoid window (np.exp) over the whole image, as it always was.
     if arr.dtype.kind in "iu" and arr.dtype.itemsize <= 2 and str(ds.get("VOILUTFunction", "")).upper() != "SIGMOID":
-        return by_stored_value(arr, grey_levels, invert)
+        return by_stored_value(arr, grey_levels, invert, left_out)
     grey = grey_levels(arr)
     return linear_to_uint8(grey, invert) if np.isfinite(grey).all() else None
 
@@ -135,17 +139,22 @@ def window_usable(ds) -> bool:
     return least_ok and function in ("LINEAR", "LINEAR_EXACT", "SIGMOID")
 
 
-def by_stored_value(arr: np.ndarray, grey_levels, invert: bool) -> np.ndarray | None:
+def by_stored_value(arr: np.ndarray, grey_levels, invert: bool,
+                    left_out: tuple[int, int] | None = None) -> np.ndarray | None:
     """The bytes of ``linear_to_uint8(grey_levels(arr), invert)``, with ``grey_levels`` applied once per
     stored value (at most 65536 for 8- and 16-bit pixels) rather than in float64 over the whole image;
     None where a value present maps to no finite number. The outlier range (edge.wide_pixels.robust_range) is
-    that of every pixel, from the counts, where linear_to_uint8 of a float film of 2,000,000 pixels or more takes it
+    that of every pixel, from the counts (less ``left_out``: (stored value, pixels) of padding set to the film's darkest value, which
+    viewers leave out of their windowing: counted, it kept a few dark marker pixels in the range and squashed the
+    field into its top grey levels), where linear_to_uint8 of a float film of 2,000,000 pixels or more takes it
     from an even sample: a film whose few extreme pixels the sample over- or under-counts can differ."""
     first = int(arr.min())
     values = np.arange(first, int(arr.max()) + 1).astype(arr.dtype)
     mapped = grey_levels(values)
     counts = value_counts(arr, first, len(values))
     present = counts > 0
+    if left_out is not None and present[left_out[0] - first]:
+        counts[left_out[0] - first] = max(1, counts[left_out[0] - first] - left_out[1])
     if not np.isfinite(mapped[present]).all():
         return None
     lo, hi = float(mapped[present].min()), float(mapped[present].max())
@@ -184,28 +193,40 @@ def palette_problem(ds) -> str | None:
     return None
 
 
-def unpadded(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
-    """The stored values with the header's padding (Pixel Padding Value, up to Pixel Padding Range Limit if given)
-    set to the darkest value of the film itself: the minimum, or the maximum where the film is shown inverted or its
-    modality LUT falls (a negative Rescale Slope); both, the minimum again.
-    Viewers render padding black and leave it out of their windowing (PS3.3 C.7.5.1.1.2); pydicom does nothing
-    with it, so -2000 around a collimated field stretched the linear map and the film came out a pale grey, which
-    the flat-border trim (edge.preprocess) did not remove. Black, the border is trimmed as any flat border is."""
+def padding_of(arr: np.ndarray, ds) -> tuple[np.ndarray, int, int] | None:
+    """Which pixels are the header's padding (Pixel Padding Value, up to Pixel Padding Range Limit if given), with
+    the lowest and highest stored value of the film itself; None where no padding is said, none is there, or all
+    of it is (which the blank check refuses as it is)."""
     if "PixelPaddingValue" not in ds or arr.dtype.kind not in "iu":
-        return arr
+        return None
     try:
         ends = [_padding(ds, name) for name in ("PixelPaddingValue", "PixelPaddingRangeLimit") if name in ds]
     except (TypeError, ValueError):  # no number: no padding said
-        return arr
+        return None
     lo, hi = min(ends), max(ends)
     padding = (arr >= lo) & (arr <= hi)
-    if not padding.any() or padding.all():  # none there; or all of it, which the blank check refuses as it is
-        return arr
+    if not padding.any() or padding.all():
+        return None
     film = arr[~padding]
-    lo_film, hi_film = film.min(), film.max()
+    return padding, film.min(), film.max()
+
+
+def unpadded(arr: np.ndarray, ds, invert: bool,
+             padding: tuple[np.ndarray, int, int] | None = None) -> tuple[np.ndarray, tuple[int, int] | None]:
+    """The stored values with the header's padding (``padding``: padding_of, read from ``ds`` where not given)
+    set to the darkest value of the film itself: the minimum, or the maximum where the film is shown inverted or
+    its modality LUT (as ``ds`` has it now) falls (a negative Rescale Slope); both, the minimum again. With them
+    (that value, the number of padding pixels), for by_stored_value to leave out of the range; None: no padding.
+    Viewers render padding black and leave it out of their windowing (PS3.3 C.7.5.1.1.2); pydicom does nothing
+    with it, so -2000 around a collimated field stretched the linear map and the film came out a pale grey, which
+    the flat-border trim (edge.preprocess) did not remove. Black, the border is trimmed as any flat border is."""
+    if padding is None and (padding := padding_of(arr, ds)) is None:
+        return arr, None
+    mask, lo_film, hi_film = padding
+    value = hi_film if invert != _falling(ds, lo_film, hi_film) else lo_film
     out = arr.copy()
-    out[padding] = hi_film if invert != _falling(ds, lo_film, hi_film) else lo_film
-    return out
+    out[mask] = value
+    return out, (int(value), int(np.count_nonzero(mask)))
 
 
 def _falling(ds, lo, hi) -> bool:
