@@ -63,8 +63,9 @@ NORMALIZE_MODES = ("equalize", "none")
 # Which rules turn a file into pixels. A run's cache (train.cache) records it, and a cache of other
 # rules is decoded again: bump it with every change that gives some file other pixels (not for a new
 # refusal). 2: cxr-edge 0.25.0 reads a DICOM film with Presentation LUT Shape INVERSE inverted. 3: a GIF whose first
-# image lies outside its screen is read alone, without the band Pillow grew around it (edge.gif_screen).
-DECODE_RULES = 3
+# image lies outside its screen is read alone, without the band Pillow grew around it (edge.gif_screen). 4: DICOM padding is left out of the grey-level range
+# and stays black under a dropped falling rescale (edge.dicom_luts).
+DECODE_RULES = 4
 
 
 class ImageError(ValueError):
