@@ -15,7 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from edge.answer_paths import as_watched
+from edge.answered import Answer
 from edge.stdout_file import not_writable, reader_gone
+from edge.watch import Watcher
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,3 +93,20 @@ def test_a_watch_piped_into_head_stops_once_head_has_its_line(model_dir, tmp_pat
     (answer,) = out.read_text().splitlines()
     assert json.loads(answer)["file"] == str(incoming / "a.png")
 
+
+def test_a_film_of_a_folder_watched_also_through_a_link_is_skipped_under_the_links_name(tmp_path, monkeypatch):
+    """Without --recursive, `in` and `study` (a link to in/study) are two watched folders: study's films are named
+    study/x.png. An earlier watch of in and in/study logged in/study/x.png; --skip-answered matched that folder to the
+    first watched folder holding it (in), spelled it in/study again, and the film was answered again on every restart."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in" / "study").mkdir(parents=True)
+    _film(tmp_path / "in" / "study" / "x.png")
+    os.symlink(tmp_path / "in" / "study", tmp_path / "study")
+    watcher = Watcher([Path("in"), Path("study")], say=lambda m: None)
+    assert watcher.poll() == [] and watcher.poll() == [os.path.join("study", "x.png")]
+    logged = Answer(100.0, (1, 2, 3))
+    got = as_watched({os.path.join("in", "study", "x.png"): logged}, [str(f) for f in watcher.folders])
+    assert got[os.path.join("study", "x.png")] is logged
+    # given the other way round the link comes first: the same name
+    got = as_watched({os.path.join("in", "study", "x.png"): logged}, ["study", "in"])
+    assert got[os.path.join("study", "x.png")] is logged
