@@ -38,12 +38,14 @@ def as_watched(answers: dict[str, A], folders: Iterable[str]) -> dict[str, A]:
     renamed: dict[str, str] = {}  # a log's folder -> the same folder as this watch spells it
     for logged in {os.path.dirname(name) for name in answers}:
         real = os.path.realpath(logged) if logged else ""
-        for top_real, top in given.items():
-            if real == top_real or real.startswith(os.path.join(top_real, "")):
-                spelled = top if real == top_real else os.path.join(top, os.path.relpath(real, top_real))
-                if spelled != logged:
-                    renamed[logged] = spelled
-                break
+        # the deepest watched folder holding it: without --recursive, in and a link to in/study are both watched, and
+        # the study's films are named by the link (the first folder given named them in/study: never skipped)
+        top_real = max((r for r in given if real == r or real.startswith(os.path.join(r, ""))), key=len, default=None)
+        if top_real is not None:
+            top = given[top_real]
+            spelled = top if real == top_real else os.path.join(top, os.path.relpath(real, top_real))
+            if spelled != logged:
+                renamed[logged] = spelled
     if not renamed:
         return answers
     out = dict(answers)

@@ -23,7 +23,8 @@ from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format, without_header_says
 from edge.output import csv_header_text, rule_caption, shown, writer_for
 from edge.tally import Tally
-from edge.stdout_file import LogPlace, appended_to, file_start, written_over, written_to_stdout
+from edge.stdout_file import (LogPlace, appended_to, file_start, not_writable, reader_gone, written_over,
+                              written_to_stdout)
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED
 
@@ -53,7 +54,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
     # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
     width = max((shown_width(shown(p)) for p in paths), default=0) if sys.stdout.isatty() else 0
     with written_to_stdout("edge-classify", answers=True):  # the CSV header is written here: a full disk is said as for any row
-        if problem := written_over(sys.stdout):  # before appended_to's newline, which would land over its first byte
+        # before appended_to's newline, which would land over its first byte; and before a watch waits for films
+        if problem := not_writable(sys.stdout) or written_over(sys.stdout):
             raise fail("edge-classify", problem)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         header, says_column = True, True
@@ -201,6 +203,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()
+                    if reader_gone(sys.stdout):  # said as a failed write is, before a film is classified for no one
+                        raise BrokenPipeError
                     for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
                         t.forget(watcher.removed)
                     if how.answered is not None:  # each folder's films, as first read (a dict look-up a poll)

@@ -163,6 +163,45 @@ def written_over(stream) -> str | None:
             "or >>")
 
 
+def not_writable(stream) -> str | None:
+    """Why no answer could be written to standard output at all, said before the first film: a descriptor opened for
+    reading only (the shell's ``1<``), or a regular file on a file system mounted read-only since it was opened (a
+    card's errors remount ext4 so). A watch learnt it only at its first answer, hours later on a quiet folder, as
+    "bad file descriptor", after its start line had said it was watching. None where it can be written (or cannot
+    be told: no fcntl, Windows)."""
+    try:
+        import fcntl
+
+        fd = stream.fileno()
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            return ("standard output is opened for reading only (the shell's 1< rather than >>): no answer could be "
+                    "written; give it a file opened for appending (>> answers.jsonl)")
+        if stat.S_ISREG(os.fstat(fd).st_mode) and os.fstatvfs(fd).f_flag & os.ST_RDONLY:
+            return ("standard output's file is on a read-only file system (remounted read-only since it was opened: "
+                    "a disk error?): no answer could be written; check the disk, or give a file elsewhere")
+    except (ImportError, OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or Windows
+        return None
+    return None
+
+
+def reader_gone(stream) -> bool:
+    """Whether a stream writes to a pipe whose reader has gone (``edge-classify --watch in | head -1`` after its line,
+    a service's ``| logger`` that died). A watch learnt it only at its next answer's write: idle, it watched on for
+    ever with no one reading, and the film that then arrived was classified, its answer lost. One poll(2) on the pipe,
+    which says POLLERR once no reader holds it; False where it is no pipe, or cannot be told."""
+    try:
+        import select
+
+        fd = stream.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return False
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)  # POLLERR and POLLHUP are said whatever is asked
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (ImportError, OSError, ValueError, AttributeError):  # no poll (Windows), no descriptor (a test's capture)
+        return False
+
+
 def appended_to(stream) -> int:
     """Bytes already in the regular file a stream appends to (``>> answers.csv``: a restarted watch
     must not write its CSV header again), 0 elsewhere. A file that an earlier run left ending in half

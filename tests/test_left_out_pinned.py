@@ -3,6 +3,8 @@ here failed with one such change in place, which the fast tests of tests/test_le
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from convert.left_out import answers_by_folder, score_left_out, unused_class_folders
@@ -135,3 +137,33 @@ def test_models_preprocessing_apart_score_the_films_both_read_and_say_a_bad_file
     assert [i.path.split("/")[-1] for i in read] == ["good.png"]
     assert [len(p) for p in probs] == [1, 1]
     assert sorted(b["path"].split("/")[-1] for b in skipped) == ["bad.png", "gone.png"]
+
+
+def test_left_out_films_the_model_saw_are_counted_and_left_out_unless_kept(model_dir, tmp_path):
+    """left_out_answers' --keep-seen and its seen count, with a real model file's seen lists (convert.seen): two films
+    of its training split and one it never saw, in a folder left out. The seen ones are counted either way, and scored
+    only with keep_seen; the only other check of this is a whole cxr-evaluate run of tests/test_left_out.py."""
+    import json
+    import shutil
+
+    from PIL import Image
+
+    from convert.left_out import left_out_answers
+    from edge.preprocess import PreprocessConfig
+
+    split = json.loads((model_dir / "compact" / "split.json").read_text())
+    (tmp_path / "Viral").mkdir()
+    for k, trained in enumerate(split["splits"]["train"][:2]):
+        shutil.copy(Path(split["data_dir"]) / trained["path"], tmp_path / "Viral" / f"trained{k}.png")
+    noise = np.random.default_rng(7).integers(0, 255, (96, 96), dtype=np.uint8)
+    Image.fromarray(noise).save(tmp_path / "Viral" / "unseen.png")
+    pre = PreprocessConfig(size=32, normalize="none", trim_borders=False).to_dict()
+    predict = lambda x: np.tile([[0.9, 0.1]], (len(x), 1))  # noqa: E731
+    for keep, scored in ((False, ["unseen.png"]), (True, ["trained0.png", "trained1.png", "unseen.png"])):
+        answers, read, probs, skipped, _ = left_out_answers(
+            tmp_path, {"Viral": "-"}, LABELS, [(predict, pre, None, None)], progress=False,
+            seen_in=[model_dir / "compact" / "model_int8.tflite"], keep_seen=keep)
+        row = answers[0]["Viral"]
+        assert sorted(Path(i.path).name for i in read) == scored and len(probs[0]) == len(scored) and not skipped
+        assert (row["films"], row["seen_in_training"], row["seen_kept"]) == (len(scored), 2, keep)
+        assert row["called"]["COVID"]["films"] == len(scored)
