@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from convert.chance import one_answer_line
-from convert.compare_classes import class_note, groups_unadjusted, sides
+from convert.compare_classes import class_note, groups_unadjusted, shown_difference, sides
 from convert.intervals import mover_sum, paired_difference
-from convert.metrics import balanced_accuracy, sensitivities, to_jsonable
+from convert.metrics import balanced_accuracy, one_class_reason, sensitivities, to_jsonable
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import compared_lines
 from convert.set_notes import FEW_FILMS, copy_lines, renamed_line, skipped_line
@@ -85,9 +85,11 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
                           "only_a_right": only_a, "only_b_right": only_b})
     # A class whose changed answers all favour one model (or none) gives bootstrap resamples that can
     # never favour the other: the interval could not reach below 0 on one changed film. MOVER's, from score
-    # intervals, can still just exclude 0 where exact McNemar does not (compare.md says so). One class alone:
-    # balanced accuracy is its sensitivity, with the interval its row shows.
-    if len(per_class) == 1 or any(min(c["only_a_right"], c["only_b_right"]) == 0 for c in per_class):
+    # intervals, can still just exclude 0 where exact McNemar does not (compare.md says so). One class alone has no
+    # balanced accuracy (metrics.balanced_accuracy): its row's sensitivity difference is the figure.
+    if len(per_class) == 1:
+        ba_ci, method = (float("nan"), float("nan")), None
+    elif any(min(c["only_a_right"], c["only_b_right"]) == 0 for c in per_class):
         lo, hi = mover_sum([c["difference"] for c in per_class], [c["difference_ci"] for c in per_class],
                            [1 / len(per_class)] * len(per_class))
         ba_ci, method = (max(-1.0, lo), min(1.0, hi)), "mover"
@@ -100,9 +102,10 @@ def compare(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: list
     return to_jsonable({
         "n": int(len(y)), "classes": classes,
         "balanced_accuracy_a": balanced_accuracy(y, a, k), "balanced_accuracy_b": balanced_accuracy(y, b, k),
-        "balanced_accuracy_difference": _exact_difference(per_class) if per_class else ba_diff(y, a, b),
+        "balanced_accuracy_difference": _exact_difference(per_class) if len(per_class) > 1 else ba_diff(y, a, b),
         "balanced_accuracy_difference_ci": list(ba_ci),
-        "balanced_accuracy_difference_ci_method": method,  # "mover" (the classes' Newcombe intervals) or "bootstrap"
+        "balanced_accuracy_difference_ci_method": method,  # "mover" (the classes' Newcombe intervals), "bootstrap", None
+        **({"balanced_accuracy_no_value": why} if (why := one_class_reason([c["class"] for c in per_class])) else {}),
         "per_class": per_class,
         "only_a_right": only_a, "only_b_right": only_b, "mcnemar_p": mcnemar_exact(only_a, only_b),
         "answers_changed": int((a != b).sum()), "changed": changed.tolist(),
@@ -159,12 +162,11 @@ def headline(r: dict, name=str) -> str:
     """The verdict in one line. On films of one class it is that class's sensitivity, named so: a model
     that calls more films COVID wins it, which a set without Normal films cannot hold against it. ``name``:
     how a class name is shown (compare.md's md_cell; as it is on the terminal)."""
-    lo, hi = r["balanced_accuracy_difference_ci"]
+    fa, fb, diff, (lo, hi) = shown_difference(r)
     one = name(r["only_class"]) if r.get("only_class") else None
     what = f"{one} films only: B - A {one} sensitivity" if one else "B - A balanced accuracy"
-    levels = (f"; A {fixed(r['balanced_accuracy_a'], 1, 100)}%, B {fixed(r['balanced_accuracy_b'], 1, 100)}%"
-              if r.get("balanced_accuracy_a") is not None and r.get("balanced_accuracy_b") is not None else "")
-    return (f"{what} {_pts(r['balanced_accuracy_difference'])} points (95% CI {_pts(lo)} to "
+    levels = f"; A {fixed(fa, 1, 100)}%, B {fixed(fb, 1, 100)}%" if fa is not None and fb is not None else ""
+    return (f"{what} {_pts(diff)} points (95% CI {_pts(lo)} to "
             f"{_pts(hi)}{levels}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
             f"(McNemar p {p_text(r['mcnemar_p'])}); {r['answers_changed']} of {r['n']} answers differ"
             + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
@@ -278,19 +280,18 @@ def by_group(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, classes: lis
 def group_markdown(column: str, groups: dict) -> list[str]:
     """compare.md's section for one --by column: B - A within each group."""
     md = [f"## By {md_cell(column)}", "", "B minus A within each group (a better model overall can be worse on one kind of film). "
-          "In a group of one class, balanced accuracy is that class's sensitivity (the note says which).", "",
+          "A group of one class has no balanced accuracy: its columns give that class's sensitivity (the note says which).", "",
           *([line, ""] if (line := groups_unadjusted(len(groups))) else []),
           "| group | n | balanced accuracy A % | balanced accuracy B % | B - A (points, 95% CI) | right only by A | "
           "right only by B | McNemar p | note |", "|---|---:|---:|---:|---|---:|---:|---:|---|"]
     from convert.subgroups import MIN_FILMS, films
 
     for g, r in groups.items():
-        lo, hi = r["balanced_accuracy_difference_ci"]
+        fa, fb, diff, (lo, hi) = shown_difference(r)
         held = [c["class"] for c in r["per_class"]]  # the classes with films in this group
         few = "too few films" + (f" ({films(r)} without their copies)" if films(r) < r["n"] else "")
         notes = [f"{md_cell(held[0])} films only: {md_cell(held[0])} sensitivity"] * (len(held) == 1) + [few] * (films(r) < MIN_FILMS)
         n = f"{r['n']}{f' ({films(r)} distinct)' if films(r) < r['n'] else ''}"
-        md.append(f"| {md_cell(g)} | {n} | {fixed(r['balanced_accuracy_a'], 1, 100)} | {fixed(r['balanced_accuracy_b'], 1, 100)} | "
-                  f"{_pts(r['balanced_accuracy_difference'])} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
+        md.append(f"| {md_cell(g)} | {n} | {fixed(fa, 1, 100)} | {fixed(fb, 1, 100)} | {_pts(diff)} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
                   f"{r['only_b_right']} | {p_text(r['mcnemar_p'], '')} | {'; '.join(notes)} |")
     return md + [""]

@@ -9,10 +9,20 @@ from __future__ import annotations
 import sys
 
 
+def shown_difference(r: dict) -> tuple[float | None, float | None, float | None, list]:
+    """A comparison's one figure (A's, B's, B - A and its interval): balanced accuracy, or on films of one class that
+    class's sensitivity, whose balanced accuracy compare.json holds null (balanced_accuracy_no_value says why)."""
+    if r.get("only_class") and (held := r.get("per_class")):
+        c = held[0]
+        return c["sensitivity_a"], c["sensitivity_b"], c["difference"], c["difference_ci"]
+    return (r.get("balanced_accuracy_a"), r.get("balanced_accuracy_b"), r.get("balanced_accuracy_difference"),
+            r["balanced_accuracy_difference_ci"])
+
+
 def sides(r: dict) -> tuple[int, int]:
-    """Which model the balanced-accuracy interval favours and which McNemar's test does (p <= 0.05): 1 B, -1 A,
-    0 neither. compare.verdict names a model better where both favour it."""
-    lo, hi = r["balanced_accuracy_difference_ci"]
+    """Which model the balanced-accuracy interval favours (on films of one class, its sensitivity's) and which
+    McNemar's test does (p <= 0.05): 1 B, -1 A, 0 neither. compare.verdict names a model better where both favour it."""
+    lo, hi = shown_difference(r)[3]
     p, only_a, only_b = r["mcnemar_p"], r["only_a_right"], r["only_b_right"]
     return (1 if lo > 0 else -1 if hi < 0 else 0), ((1 if only_b > only_a else -1) if p <= 0.05 else 0)
 

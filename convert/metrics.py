@@ -166,9 +166,21 @@ def sensitivities(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> lis
 
 
 def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
-    """Mean recall over the classes present in ``y_true`` (nan if there are no cases)."""
+    """Mean recall over the classes present in ``y_true``; nan where fewer than two classes have films.
+
+    With films of one class only, the 'mean' is that class's sensitivity, and a model that gives every film that
+    class scores 1.0: report.json said ``balanced_accuracy: 1.0`` of a model that answers COVID to everything, and a
+    script checking ``> 0.8`` passed it. Balanced accuracy measures telling classes apart, which needs two."""
     present = [s for s in sensitivities(y_true, y_pred, n_classes) if s is not None]
-    return float(np.mean(present)) if present else NAN
+    return float(np.mean(present)) if len(present) >= 2 else NAN
+
+
+def one_class_reason(present: list[str]) -> str | None:
+    """Why a set's balanced accuracy is null (report.json's ``balanced_accuracy_no_value``), else None."""
+    if len(present) != 1:
+        return None
+    return (f"one class present ({present[0]} films only): balanced accuracy needs films of two classes; "
+            f"see per_class for {present[0]} sensitivity")
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:

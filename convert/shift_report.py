@@ -16,6 +16,9 @@ def robustness_section(robustness: dict[str, dict], classes: list[str], summary:
     it does not, its changed labels say nothing of a site's errors (lean_lines)."""
     classes = [md_cell(c) for c in classes]  # as report.md prints them: text, never Markdown (every line below)
     counts = robustness["none"].get("class_counts")  # absent from reports of cxr-edge 0.15.0 and older
+    # films of one class have no balanced accuracy (convert.metrics): that class's sensitivity is the figure
+    only = [k for k, c in enumerate(counts or []) if c] if counts and sum(c > 0 for c in counts) == 1 else []
+    figure = f"{classes[only[0]]} sensitivity" if only else "balanced accuracy"
     md = ["## Under simulated acquisition shifts", "",
           "The same images with another site's exposure, blur, noise, framing or burned-in text (convert.shifts), each "
           "through the model's own preprocessing. The drop is net: films made wrong less films made right, each "
@@ -28,7 +31,7 @@ def robustness_section(robustness: dict[str, dict], classes: list[str], summary:
           "one shift says what this model must not meet at a new site. "
           "The next column names the class whose sensitivity the shift lowers most: an average over classes can hide "
           "one class collapsing. The last says which classes the images whose label changed were given.", "",
-          "| shift | balanced accuracy % | drop (points, net) | labels changed: made wrong, made right | answers moved % "
+          f"| shift | {figure} % | drop (points, net) | labels changed: made wrong, made right | answers moved % "
           "| class it costs most: sensitivity drop (points) | labels changed, into |",
           "|---|---:|---:|---|---:|---|---|"]
     for name, r in robustness.items():
@@ -40,7 +43,9 @@ def robustness_section(robustness: dict[str, dict], classes: list[str], summary:
         changed = "" if "changed" not in r else (
             f"{r['changed']} of {sum(r['label_counts'])}: {r['made_wrong']} made wrong, {r['made_right']} made right"
             + (f", {r['wrong_to_wrong']} wrong to wrong" if r["wrong_to_wrong"] else ""))
-        md.append(f"| {name} | {100 * r['balanced_accuracy']:.1f} | {r['drop_points']:.1f} | {changed} | "
+        value, drop = ((r["sensitivity"][only[0]], 100 * (robustness["none"]["sensitivity"][only[0]] - r["sensitivity"][only[0]]))
+                       if only else (r["balanced_accuracy"], r["drop_points"]))
+        md.append(f"| {name} | {100 * value:.1f} | {drop:.1f} | {changed} | "
                   f"{100 * r['answers_moved']:.1f} | {cost} | {into} |")
     return md + [""] + few_films_lines(counts, classes) + lean_lines(robustness, classes, summary)
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from convert.figures_md import fmt_ci
-from convert.summary import summarize
+from convert.summary import shown_figure, summarize
 from train.manifest import NOT_GIVEN
 from convert.report_text import md_cell
 
@@ -37,10 +37,10 @@ def balanced_accuracy_cell(s: dict) -> str:
     sensitivity, named as such: its 'balanced accuracy' is that one figure, not comparable with a
     mean over classes. (A group whose classes are each all right or all wrong gets summarize's
     score-based interval, never the 100-100 a bootstrap of 2 right films would give.)"""
-    ci = s["balanced_accuracy_ci"]
+    value, ci = shown_figure(s)
     if c := one_class(s):
-        return f"{md_cell(c)} sensitivity {fmt_ci(s['balanced_accuracy'], ci)}"  # report.md's: text, never Markdown
-    return fmt_ci(s["balanced_accuracy"], ci)
+        return f"{md_cell(c)} sensitivity {fmt_ci(value, ci)}"  # report.md's: text, never Markdown
+    return fmt_ci(value, ci)
 
 
 def reference(s: dict, overall: dict) -> float | None:
@@ -76,7 +76,7 @@ def films(s: dict) -> int:
 
 def is_below(s: dict, overall: dict) -> bool:
     """Whether a group of at least MIN_FILMS films has its 95% interval wholly under its reference figure."""
-    ci, ref = s["balanced_accuracy_ci"], reference(s, overall)
+    ci, ref = shown_figure(s)[1], reference(s, overall)
     return films(s) >= MIN_FILMS and bool(ci) and ci[1] is not None and ref is not None and ci[1] < ref
 
 
@@ -180,7 +180,7 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
     if per_source_table and list(groups) == list(per_source_table) and rows == _rows(per_source_table, classes, None):
         return [f"## By {md_cell(column)}", "", f"The same groups, with the same figures and marks, as the \"Per source\" "
                 f"table above: {md_cell(column)} is the column MANIFEST.csv names the films' sources by.", ""]
-    ba = fmt_ci(overall["balanced_accuracy"], overall["balanced_accuracy_ci"])
+    ba = fmt_ci(*shown_figure(overall))
     figure = f"{md_cell(c)} sensitivity" if (c := one_class(overall)) else "balanced accuracy"
     return [f"## By {md_cell(column)}", "", f"Each group's own figures (overall {figure} {ba} %). "
             "A group of one class shows that class's sensitivity. " + BELOW, "", *by_chance(groups),

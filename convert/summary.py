@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, confusion_matrix,
+from convert.metrics import (NAN, _labels, _probs, accuracy, balanced_accuracy, confusion_matrix, one_class_reason,
                              per_class_metrics, to_jsonable, wilson_interval)
 from convert.intervals import auroc_interval, macro_auroc_interval, mean_of_proportions
 from convert.reliability import expected_calibration_error, reliability_bins
@@ -98,8 +98,8 @@ def summarize(
     held the true AUROC in 51% of its intervals with 2 films of a class). Where a class's films are all
     right or all wrong, no resample varies that class and the bootstrap is too narrow (44 films all right gave
     100-100, as if 44 films proved perfection): balanced accuracy then gets the MOVER interval
-    of the classes' Wilson intervals (convert.intervals); a set of one class, that class's Wilson
-    interval, so that one figure has one interval wherever it is shown. Where a class present has a single
+    of the classes' Wilson intervals (convert.intervals). A set of one class has no balanced accuracy: it and
+    its interval are None and ``balanced_accuracy_no_value`` says why (that class's sensitivity is in per_class). Where a class present has a single
     film, its rank alone decides its AUROC: the macro AUROC then gets no interval, and
     ``macro_auroc_no_interval`` says why (auroc_no_interval; each class's too, ``auroc_per_class_no_interval``).
     All nan values are returned as ``None`` so ``json.dumps(..., allow_nan=False)`` succeeds.
@@ -120,9 +120,11 @@ def summarize(
 
     present = np.flatnonzero(cm.sum(axis=1))
     right, films = np.diag(cm)[present], cm.sum(axis=1)[present]
-    # A class the bootstrap cannot vary; or one class alone, whose balanced accuracy is its sensitivity:
-    # the Wilson interval the report gives that sensitivity beside it, not a second, bootstrap one.
-    if len(present) == 1 or np.any((right == 0) | (right == films)):
+    # One class alone has no balanced accuracy (metrics.balanced_accuracy): its sensitivity, in per_class, is the figure.
+    # A class the bootstrap cannot vary: the MOVER interval of the classes' Wilson intervals.
+    if len(present) < 2:
+        ba_ci = (NAN, NAN)
+    elif np.any((right == 0) | (right == films)):
         ba_ci = mean_of_proportions(right.tolist(), films.tolist())
     else:
         ba_ci = bootstrap_ci(y, p, bal_acc, n_boot=n_boot, seed=seed)
@@ -145,12 +147,24 @@ def summarize(
         "per_class": only_meaningful(per_class_metrics(cm, class_names), len(present)),
         "reliability": reliability_bins(y, p, ECE_BINS),
     }
+    if why := one_class_reason([class_names[i] for i in present]):  # null, and why, where a script reads it
+        report["balanced_accuracy_no_value"] = why
     if no_ci:  # a reader of report.json sees why the interval is null, as report.md says
         report["macro_auroc_no_interval"] = no_ci["macro"]
         report["auroc_per_class_no_interval"] = {c: why for c, why in no_ci.items() if c != "macro"}
     if rule is not None:
         report["rule"] = {"class": class_names[rule[0]], "threshold": float(rule[1])}
     return to_jsonable(report)
+
+
+def shown_figure(summary: dict) -> tuple[float | None, list]:
+    """A set's one figure with its interval, as report.md shows it: balanced accuracy, or for films of one class
+    that class's sensitivity (report.json then holds no balanced accuracy: summarize)."""
+    present = summary.get("classes_present")
+    row = [r for r in summary.get("per_class") or [] if present is not None and len(present) == 1 and r["class"] == present[0]]
+    if row:
+        return row[0]["sensitivity"], row[0]["sensitivity_ci"]
+    return summary["balanced_accuracy"], summary["balanced_accuracy_ci"]
 
 
 NOT_MEANINGFUL = ("ppv", "ppv_ci", "npv", "npv_ci", "f1")

@@ -93,6 +93,7 @@ def test_changed_answers_that_all_favour_one_model_do_not_prove_it_better():
     p is 0.125 and each class's interval holds 0, so balanced accuracy's must too (a bootstrap,
     whose resamples can never favour A, gave +1.2 to +9.5 points). A set of one class gets that
     class's own interval."""
+    from convert.compare import headline
     from convert.intervals import mover_sum
 
     y = np.array([0] * 42 + [1] * 42)
@@ -104,7 +105,31 @@ def test_changed_answers_that_all_favour_one_model_do_not_prove_it_better():
     assert (lo, hi) == pytest.approx(mover_sum([c["difference"] for c in r["per_class"]],
                                                [c["difference_ci"] for c in r["per_class"]], [0.5, 0.5]))
     one = compare(y[42:], a[42:], y[42:], ["COVID", "Normal"], n_boot=500)
-    assert one["balanced_accuracy_difference_ci"] == pytest.approx(one["per_class"][0]["difference_ci"])
+    assert one["balanced_accuracy_difference_ci"] == [None, None] and one["balanced_accuracy_difference"] is None
+    assert headline(one).startswith(f"Normal films only: B - A Normal sensitivity {100 * one['per_class'][0]['difference']:+.1f}")
+
+
+def test_films_of_one_class_give_compare_json_no_balanced_accuracy_and_say_why():
+    """COVID films only, B answering COVID to every one: compare.json gave balanced_accuracy_b 1.0, and a script
+    keeping the model with the higher balanced accuracy kept the one that reads nothing (H66). Null, with the reason;
+    the class's own row keeps its sensitivities, and the headline and the --by table show them."""
+    from convert.compare import group_markdown, headline
+
+    y = np.zeros(30, int)
+    a, b = np.r_[np.zeros(24, int), np.ones(6, int)], np.zeros(30, int)
+    r = compare(y, a, b, ["COVID", "Normal"], n_boot=50)
+    assert [r[k] for k in ("balanced_accuracy_a", "balanced_accuracy_b", "balanced_accuracy_difference")] == [None] * 3
+    assert r["balanced_accuracy_difference_ci"] == [None, None] and r["balanced_accuracy_difference_ci_method"] is None
+    assert r["balanced_accuracy_no_value"].startswith("one class present (COVID films only): balanced accuracy needs")
+    (row,) = r["per_class"]
+    assert (row["sensitivity_a"], row["sensitivity_b"]) == (0.8, 1.0) and row["difference"] == pytest.approx(0.2)
+    assert headline(r).startswith("COVID films only: B - A COVID sensitivity +20.0 points (95% CI ")
+    assert "; A 80.0%, B 100.0%)" in headline(r)
+    (line,) = [x for x in group_markdown("source", {"s1": r}) if x.startswith("| s1 |")]
+    assert line.startswith("| s1 | 30 | 80.0 | 100.0 | +20.0 (") and "COVID films only: COVID sensitivity" in line
+    json.dumps(r, allow_nan=False)
+    two = compare(np.r_[y, 1], np.r_[a, 1], np.r_[b, 1], ["COVID", "Normal"], n_boot=50)
+    assert "balanced_accuracy_no_value" not in two and two["balanced_accuracy_b"] == 1.0
 
 
 def test_compare_md_says_in_one_sentence_what_the_interval_and_mcnemar_say_together():

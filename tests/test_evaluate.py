@@ -281,6 +281,9 @@ def test_cxr_evaluate_scores_a_folder_of_one_class(tiny_run, tmp_path):
     assert covid["support"] == n and covid["sensitivity"] == 1.0 and covid["specificity"] is None
     # With no other class's films, PPV, NPV and F1 are fixed by the mix, not earned: null, and said
     assert report["metrics"]["classes_present"] == ["COVID"]
+    # A model answering COVID to all got balanced_accuracy 1.0 here, which a script's "> 0.8" passed (H66): none
+    assert report["metrics"]["balanced_accuracy"] is None and report["metrics"]["balanced_accuracy_ci"] == [None, None]
+    assert report["metrics"]["balanced_accuracy_no_value"].startswith("one class present (COVID films only)")
     assert all(c["ppv"] is None and c["npv"] is None and c["f1"] is None for c in report["metrics"]["per_class"])
     assert "COVID films only: COVID sensitivity 100.0" in r.output and "balanced accuracy" not in r.output
     md = unpadded((out / "report.md").read_text())

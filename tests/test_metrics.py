@@ -220,16 +220,24 @@ def test_bootstrap_resamples_within_each_class_so_a_missed_small_class_never_sco
     assert seen == [[2, 7]] * 500  # every resample has the set's count of each class
 
 
-def test_a_set_of_one_class_gives_its_balanced_accuracy_its_sensitivitys_wilson_interval():
-    # 42 of 45 COVID films found: report.md showed "COVID sensitivity 93.3 (82.1-97.7)" (Wilson) and
-    # report.json a bootstrap interval for the same figure as balanced accuracy.
+def test_a_set_of_one_class_has_no_balanced_accuracy_and_says_why_its_sensitivity_keeps_its_wilson_interval():
+    # 42 of 45 COVID films found: report.md shows "COVID sensitivity 93.3 (82.1-97.7)" (Wilson). report.json gave the
+    # same figure as balanced_accuracy, and 1.0 (CI 0.758-1.0) to a model that answers COVID to every film, which a
+    # script checking balanced_accuracy > 0.8 passed (H66): balanced accuracy needs two classes.
     y = np.zeros(45, dtype=int)
     probs = np.tile([0.9, 0.1], (45, 1))
     probs[:3] = [0.1, 0.9]
     s = summarize(y, probs, ["COVID", "Normal"], n_boot=200)
-    assert s["balanced_accuracy"] == pytest.approx(42 / 45)
-    assert s["balanced_accuracy_ci"] == pytest.approx(list(wilson_interval(42, 45)))
-    assert s["per_class"][0]["sensitivity_ci"] == pytest.approx(s["balanced_accuracy_ci"])
+    assert s["balanced_accuracy"] is None and s["balanced_accuracy_ci"] == [None, None]
+    assert s["balanced_accuracy_no_value"] == ("one class present (COVID films only): balanced accuracy needs films of "
+                                               "two classes; see per_class for COVID sensitivity")
+    assert s["per_class"][0]["sensitivity"] == pytest.approx(42 / 45)
+    assert s["per_class"][0]["sensitivity_ci"] == pytest.approx(list(wilson_interval(42, 45)))
+    always = summarize(np.zeros(12, dtype=int), np.tile([0.9, 0.1], (12, 1)), ["COVID", "Normal"], n_boot=50)
+    assert always["balanced_accuracy"] is None and always["per_class"][0]["sensitivity"] == 1.0
+    assert math.isnan(balanced_accuracy(np.zeros(12, dtype=int), np.zeros(12, dtype=int), 2))
+    two = summarize(np.r_[np.zeros(45, int), 1], np.r_[probs, [[0.2, 0.8]]], ["COVID", "Normal"], n_boot=50)
+    assert "balanced_accuracy_no_value" not in two and two["balanced_accuracy"] == pytest.approx((42 / 45 + 1) / 2)
 
 
 def test_films_of_one_class_give_their_sensitivity_but_no_ppv_npv_or_f1():

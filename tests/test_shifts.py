@@ -309,3 +309,18 @@ def test_no_lean_is_read_of_a_model_at_chance_or_of_answers_that_hardly_moved():
     r["s"]["answers_moved"] = 0.004
     text = " ".join(lean_lines(r, ["COVID", "Normal"], above))
     assert "false COVID" not in text and "No lean can be read: the answers moved 0.4% on average" in text
+
+
+def test_films_of_one_class_under_shifts_show_its_sensitivity_not_a_null_balanced_accuracy():
+    """20 COVID films and none of another: robustness's balanced accuracy is null (convert.metrics, H66), and the
+    table shows COVID sensitivity and its drop, as report.md's headline does, never 'nan'."""
+    from convert.shift_report import robustness_section
+
+    y = np.zeros(20, int)
+    said = {"none": np.zeros(20, int), "blur": np.r_[np.zeros(15, int), np.ones(5, int)]}
+    rob = {name: {"balanced_accuracy": None, "drop_points": None, "answers_moved": 0.0, "moved_into": [0, 0],
+                  "label_counts": np.bincount(p, minlength=2).tolist(), "probability_change": [0.0, 0.0],
+                  "sensitivity": sensitivities(y, p, 2), "class_counts": [20, 0]} for name, p in said.items()}
+    md = "\n".join(robustness_section(rob, ["COVID", "Normal"]))
+    assert "| shift | COVID sensitivity % | drop (points, net) |" in md and "nan" not in md
+    assert "| none | 100.0 | 0.0 |" in md and "| blur | 75.0 | 25.0 |" in md

@@ -136,3 +136,21 @@ def test_a_source_is_judged_against_the_overall_figures_under_the_same_rule():
     ps = per_source(y, np.stack([p_covid, 1 - p_covid], axis=1), CLASSES, ["s1"] * 40 + ["s2"] * 40, n_boot=20,
                     rule=(0, 0.3))
     assert ps["s1"]["classes_below"] == ["COVID"] and ps["s1"]["below_overall"]
+
+
+def test_a_source_of_one_class_has_no_balanced_accuracy_in_json_and_its_sensitivity_in_the_table():
+    """Source s1 holds 25 COVID films, every one answered COVID: per_source gave it balanced_accuracy 1.0 (H66), which
+    a script reading report.json took for a model that tells the classes apart there. Null, with the reason; the
+    table still shows s1's COVID sensitivity, and still marks a source of one class below the overall figure."""
+    y = np.r_[np.zeros(25, int), np.zeros(20, int), np.ones(20, int)]
+    said = _said([0] * 25 + [1] * 20 + [1] * 20)  # s2's COVID films all missed
+    ps = per_source(y, said, CLASSES, ["s1"] * 25 + ["s2"] * 40, n_boot=20)
+    assert ps["s1"]["balanced_accuracy"] is None and ps["s1"]["balanced_accuracy_ci"] == [None, None]
+    assert ps["s1"]["balanced_accuracy_no_value"].startswith("one class present (COVID films only)")
+    assert ps["s2"]["balanced_accuracy"] == 0.5 and "balanced_accuracy_no_value" not in ps["s2"]
+    row = next(line for line in per_source_section(ps, CLASSES) if line.startswith("| s1 |"))
+    assert "COVID sensitivity 100.0 (" in row
+    only_s2 = per_source(y[25:45], said[25:45], CLASSES, ["s2"] * 20, n_boot=20)  # s2's 20 COVID films, all missed
+    overall = {"balanced_accuracy": 0.75, "balanced_accuracy_ci": [0.6, 0.9], "classes_present": CLASSES,
+               "per_class": [{"class": "COVID", "sensitivity": 0.6}, {"class": "Normal", "sensitivity": 1.0}]}
+    assert "**below**" in note(only_s2["s2"], overall)
