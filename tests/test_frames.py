@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -108,6 +109,9 @@ def test_the_answer_carries_the_count_and_json_says_it(tmp_path, capsys):
         write(r)
     recs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert recs[0]["frames"] == 3 and "frames" not in recs[1]
+    docs = (Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
+    json_part = docs[docs.index("### JSON lines (`--json`)"):docs.index("- A probability is given to 6 decimals")]
+    assert '`"frames"`' in json_part  # a field programs read is named where docs/commands.md lists them
 
 
 def test_edge_classify_says_which_frame_it_classified(model, tmp_path):
