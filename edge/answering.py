@@ -19,6 +19,7 @@ from edge.decision import beside_rule, ranking
 from edge.error_lines import error_in_words
 from edge.figures import counted
 from edge.input_order import Placed, in_input_order
+from edge.frames import frames_words
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format, without_header_says
 from edge.output import csv_header_text, rule_caption, shown, writer_for
@@ -153,6 +154,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             elif r.atypical and how.fmt == "text":  # machines read the "atypical" field instead
                 say(f"warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not a chest X-ray, another "
                     f"population? ({ordinary}); look at it before trusting its label")
+            if r.frames and not r.error and how.fmt != "json":  # --json has its "frames" field
+                say(f"note: {shown(r.file)}: {frames_words(r.frames)}")
             label, failed, mapped, map_failed = None, r.error is not None, False, False
             if not failed:
                 label = ranking(r.probabilities, how.rule)[0]

@@ -32,6 +32,7 @@ class Result:
     input_check: bool | None = None  # the input check's own verdict, which atypical hides where header_says flags it
     explanation: dict | None = None  # edge.explain.explain_file's {map, evidence_at_border}, with --explain
     image: np.ndarray | None = None  # the model input, kept only when classify_files is asked to (keep_inputs)
+    frames: int | None = None  # the file's frame count, where it has several not all the same: frame 1 was classified
 
 
 class Classifier(Protocol):
@@ -93,14 +94,24 @@ def decode_film(path: str, config: PreprocessConfig, refuse: bool = False) -> tu
     return x, says if isinstance(x, np.ndarray) else None
 
 
+def decode_counted(path: str, config: PreprocessConfig, refuse: bool = False) -> tuple[np.ndarray | str | None, str | None,
+                                                                                      int | None]:
+    """:func:`decode_film`, and for a film decoded, its frame count where it holds several frames not all the same
+    (edge.frames): only its first is classified, and the answer must say so."""
+    from edge.frames import differing_frames
+
+    x, says = decode_film(path, config, refuse)
+    return x, says, differing_frames(path) if isinstance(x, np.ndarray) and os.path.isfile(path) else None
+
+
 def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig, refuse: bool = False) -> Future:
     """Decode ``path`` in a worker thread, or here where no thread can be started (a process limit, a
     tight address space on a small board): the batch ended with "can't start new thread" and no answer."""
     try:
-        return pool.submit(decode_film, path, config, refuse)
+        return pool.submit(decode_counted, path, config, refuse)
     except RuntimeError:
         done: Future = Future()
-        done.set_result(decode_film(path, config, refuse))
+        done.set_result(decode_counted(path, config, refuse))
         return done
 
 
@@ -129,19 +140,19 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
             nxt = next(it, None)
             if nxt is not None:
                 pending.append((nxt, _submit(pool, nxt, model.preprocess, refuse_header)))
-            x, says = fut.result()
+            x, says, frames = fut.result()
             if isinstance(x, str) and x == OUT_OF_MEMORY and workers > 1:
                 alone.append(path)
                 continue
-            yield _answer(model, path, x, keep_inputs, says)
+            yield _answer(model, path, x, keep_inputs, says, frames)
         if alone:  # one worker, as --threads 1 has: decoded in this thread, the first film failed again (ulimit -v)
             pool.shutdown(wait=True)
             pool = ThreadPoolExecutor(max_workers=1)
         for path in alone:
-            x, says = _submit(pool, path, model.preprocess, refuse_header).result()
+            x, says, frames = _submit(pool, path, model.preprocess, refuse_header).result()
             if isinstance(x, str) and x == OUT_OF_MEMORY:  # still "out of memory...": a watch tries it once more
                 x = f"{OUT_OF_MEMORY}, also alone, as with --threads 1: this film needs more memory than is free"
-            yield _answer(model, path, x, keep_inputs, says)
+            yield _answer(model, path, x, keep_inputs, says, frames)
     finally:  # stopped (Ctrl-C, SIGTERM, a reader gone): the films queued are not decoded for nothing
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -156,10 +167,11 @@ def _load_dicom_support() -> None:
         pass
 
 
-def _answer(model: Classifier, path: str, x: np.ndarray | str | None, keep_inputs: bool, says: str | None = None) -> Result:
+def _answer(model: Classifier, path: str, x: np.ndarray | str | None, keep_inputs: bool, says: str | None = None,
+            frames: int | None = None) -> Result:
     """The Result for ``path`` from its model input, or from the reason it has none; ``says``: why its DICOM
     header says it is no frontal chest film, which flags it as atypical with or without an input check (refused,
-    undecoded, where ``x`` is None)."""
+    undecoded, where ``x`` is None); ``frames``: its frame count, where only the first of differing frames was read."""
     if x is None:
         return Result(path, error=f"refused: {says}", atypical=True, header_says=says)
     if isinstance(x, str):
@@ -174,4 +186,4 @@ def _answer(model: Classifier, path: str, x: np.ndarray | str | None, keep_input
         return Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
     verdict = None if check is None else bool(check[0])
     return Result(path, probabilities=p, atypical=True if says else verdict, header_says=says, input_check=verdict,
-                  image=x if keep_inputs else None)
+                  image=x if keep_inputs else None, frames=frames)

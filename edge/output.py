@@ -202,6 +202,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
                 rec["atypical"] = r.atypical  # null: not checked (a file without an input check)
                 if r.header_says:  # flagged by its DICOM header (edge.dicom_view), not by the input check, whose own
                     rec["header_says"], rec["input_check"] = r.header_says, r.input_check  # verdict atypical hides
+                if r.frames:  # several frames, not all the same: the answer is about the first only (edge.frames)
+                    rec["frames"] = r.frames
                 if synthetic:
                     rec["synthetic"] = True
                 if r.explanation:

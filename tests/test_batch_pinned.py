@@ -96,8 +96,8 @@ def test_a_film_decoded_where_no_thread_can_be_started_is_refused_for_its_header
     ct = _ct(tmp_path / "ct.dcm")
     pool = ThreadPoolExecutor(max_workers=1)
     pool.shutdown()
-    x, says = _submit(pool, ct, PreprocessConfig(size=32), True).result()
-    assert x is None and says.startswith("the DICOM header says Modality CT")
+    x, says, frames = _submit(pool, ct, PreprocessConfig(size=32), True).result()
+    assert x is None and says.startswith("the DICOM header says Modality CT") and frames is None
 
 
 def test_every_film_past_the_first_window_is_refused_for_its_header_too(tmp_path):

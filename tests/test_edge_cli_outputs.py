@@ -98,7 +98,7 @@ def test_json_help_lists_every_field_it_may_print(model):
                        timeout=60)
     json_help = re.search(r"\n\s*--json\s(.*?)\n\s*--csv\s", p.stdout, re.S).group(1)  # however it is wrapped
     for field in ("atypical", "rule", "top_k", "map", "evidence_at_border", "map_error", "error", "time", "written",
-                  "file_bytes"):
+                  "file_bytes", "frames"):
         assert field in re.findall(r"\w+", json_help), (field, json_help)
     help_text = " ".join(p.stdout.split())  # a refusal's atypical, --csv's time column and -k, -k under a rule
     assert "atypical: true for a film refused by --refuse-atypical" in help_text

@@ -14,6 +14,7 @@ import numpy as np
 
 from edge.controls import label_problem
 from edge.dicom_view import headers_warning
+from edge.frames import frames_warning
 from edge.figures import counted
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
@@ -104,6 +105,8 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     if line := headers_warning(data_dir, [i.path for i in res.items], "trained on all the same: a model taught that such a "
                                f"film is {answers} answers as if it were one; move such films out", said=lambda f: film_header(f)[1]):
         log(f"warning: {line}")  # edge.dicom_view: the device flags such films, whatever it was trained on
+    if line := frames_warning(data_dir, [i.path for i in res.items]):  # edge.frames: the device says it of each answer
+        log(f"note: {line}")
     unread = [c for c in classes if not any(i.label == c for i in res.items) and any(i.label == c for i in items)]
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
         raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "
@@ -124,8 +127,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
                                        mirrored=mirrored, progress=s.progress)
     if hygiene["duplicate_groups"]:
         log(f"warning: {duplicates_text(hygiene)}; each group is kept within one split")
-    hygiene["label_conflicts"] = copy_conflicts(label_conflicts(groups, [i.path for i in items], [i.label for i in items]),
-                                                copies)
+    hygiene["label_conflicts"] = copy_conflicts(label_conflicts(groups, [i.path for i in items], [i.label for i in items]), copies)
     if copies:  # a later call knows them as films of this run (train.resume)
         hygiene["cross_folder_copies"] = copies
     if conflicts := hygiene["label_conflicts"]:
@@ -156,8 +158,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     if audit["warn"]:
         log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
             "compare the per-source results and validate on another site (cxr-evaluate)")
-    parts = stratified_split(kept, [units[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given,
-                             log=log)
+    parts = stratified_split(kept, [units[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given, log=log)
     for name in ("train", "val", "test"):
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]
         if missing and given is not None and (folder := given_folder(given, name)):
