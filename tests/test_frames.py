@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -81,22 +80,15 @@ def test_past_the_budget_frames_are_not_decoded_and_the_note_stays(tmp_path, mon
     assert differing_frames(tmp_path / "copies.tif") == 5
 
 
-def test_counting_a_large_film_costs_little_beside_decoding_it(tmp_path):
-    """3 frames of 2000 x 2000 16-bit (24 MB): compared as bytes, never decoded; measured here at a few ms a file
-    (identical frames, the most work) against about 150 ms to decode its first frame."""
-    from edge.preprocess import load_grayscale
-
+def test_a_large_film_is_counted_from_its_stored_bytes(tmp_path):
+    """3 frames of 2000 x 2000 16-bit (24 MB): identical frames (the most work: every byte compared) give no note,
+    one flipped frame gives 3. How long it takes is a benchmark's business, not a test's (measured by hand at a few
+    ms a file against about 150 ms to decode the first frame)."""
     big = np.tile(np.linspace(0, 4095, 2000), (2000, 1)).astype(np.uint16)
     path = tmp_path / "big.dcm"
     for frames, want in ((np.stack([big] * 3), None), (np.stack([big, big, big[:, ::-1]]), 3)):
         path.write_bytes(frames_dicom(frames))
-        start = time.perf_counter()
         assert differing_frames(path) == want
-        counted = time.perf_counter() - start
-        start = time.perf_counter()
-        load_grayscale(path)
-        decoded = time.perf_counter() - start
-        assert counted < max(0.25, decoded), (counted, decoded)
 
 
 def test_the_answer_carries_the_count_and_json_says_it(tmp_path, capsys):
