@@ -53,7 +53,8 @@ def synth(
                             "README that describes one of them", create=True):
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
         drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
-    print(f"wrote {counted(len(written), 'SYNTHETIC image')} to {out_dir}")
+    from edge.output import said_name
+    print(f"wrote {counted(len(written), 'SYNTHETIC image')} to {said_name(str(out_dir))}")
 
 
 def synth_main() -> None:
