@@ -147,7 +147,8 @@ def convert(
             load_tensorflow()
             require_matplotlib()
             _, code = run_conversion(settings)
-    print(f"report: {run_dir / 'report.md'}")
+    from edge.output import said_name
+    print(f"report: {said_name(str(run_dir / 'report.md'))}")  # a newline in the path forged a line
     raise typer.Exit(code)
 
 

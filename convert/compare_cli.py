@@ -106,8 +106,9 @@ def compare(
         if problem := not_a_data_folder(Path(data_dir)):
             raise DataError(problem)
         if out is None and (other := other_comparison(out_dir, Path(data_dir), model_a, model_b)):
-            print(f"cxr-compare: note: replacing {other} in {out_dir} (named after the data folder's name); give "
-                  "--out to keep both", file=sys.stderr)
+            from edge.output import said_name
+            print(f"cxr-compare: note: replacing {other} in {said_name(str(out_dir))} (named after the data folder's "
+                  "name); give --out to keep both", file=sys.stderr)
         if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
             load_tensorflow()
         pins = [*read_by_report(model_a), *read_by_report(model_b)]  # every step reads these, or nothing is written
@@ -280,7 +281,8 @@ def compare(
         for folder, a in per.items():
             print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels, whose='that either model')}",
                   file=sys.stderr)
-    print(f"report: {out_dir / 'compare.md'}")
+    from edge.output import said_name
+    print(f"report: {said_name(str(out_dir / 'compare.md'))}")  # a newline in --out forged a line
     raise typer.Exit(1 if skipped else 0)
 
 

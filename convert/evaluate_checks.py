@@ -72,7 +72,8 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
     held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH, create=True))
     if out is None and (other := other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
-        print(f"cxr-evaluate: note: replacing {other} in {s.out_dir} (named after the data folder's "
+        from edge.output import said_name
+        print(f"cxr-evaluate: note: replacing {other} in {said_name(str(s.out_dir))} (named after the data folder's "
               "name); give --out to keep both", file=sys.stderr)
     if s.save_model is not None:
         from convert.save_model import check_save_model

@@ -83,7 +83,7 @@ def evaluate(
              "--class-map PNEUMONIA=- for a class the model was not trained on."),
     prevalence: str = typer.Option(
         "0.01,0.05,0.2,0.5", "--prevalence", metavar="P,...",
-        help="Shares of the films a class might make up at your site (comma-separated, 0..1): the report gives each "
+        help="Shares of the films a class might make up at your site (comma-separated, from 0.000001 to 0.999999): the report gives each "
              "class's PPV and NPV at each, since the PPV of these films holds only at their own mix."),
     by: Optional[str] = typer.Option(
         None, "--by", metavar="COLUMN,...",
@@ -154,7 +154,8 @@ def evaluate(
         say_bootstrap_time(s, films)
         report = write_report(s, loaded, films, answered, site, model_bytes, prevalences, interrupted)
     closing_lines(report, answered.left_out, loaded.labels, site)
-    print(f"report: {out_dir / 'report.md'}")
+    from edge.output import said_name
+    print(f"report: {said_name(str(out_dir / 'report.md'))}")  # a newline in --out forged a line
     raise typer.Exit(1 if films.scan.skipped or answered.left_out_skipped else 0)
 
 

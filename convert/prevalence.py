@@ -12,6 +12,7 @@ from __future__ import annotations
 from convert.report_text import md_cell
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
 from edge.answer_worth import no_better as worth_no_better
+from edge.capped_repr import capped_text
 from edge.comma_list import comma_items, decimal_comma_hint
 from edge.figures import fixed, rounded_down
 
@@ -19,10 +20,15 @@ __all__ = ["PREVALENCES", "at_prevalences", "json_rows", "parse_prevalences", "p
 
 PREVALENCES = (0.01, 0.05, 0.2, 0.5)
 
+# One film in a million, of the class or of the others: 1e-320 (a subnormal, held to 3 digits) was taken and gave a
+# table row '1e-318%' whose PPV and NPV read 0.0 and 100.0 for any model; no site's films tell a share that small.
+SMALLEST_SHARE = 1e-6
+
 
 def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, ...]:
     """'0.05,0.01' -> (0.01, 0.05), each once and in order (a table's rows); a clear error for
-    anything but shares strictly between 0 and 1, or an empty item ('0.1,,0.2': a share left out?)."""
+    anything but shares strictly between 0 and 1, a share within SMALLEST_SHARE of either, or an empty item
+    ('0.1,,0.2': a share left out?)."""
     items = comma_items(text, option, "shares", "0.01,0.05")
     try:
         values = tuple(sorted({float(v) for v in items}))
@@ -31,6 +37,9 @@ def parse_prevalences(text: str, option: str = "--prevalence") -> tuple[float, .
     if not values or not all(0 < v < 1 for v in values):
         raise ValueError(f"{option}: each share must lie between 0 and 1 (exclusive), not {text!r}"
                          f"{decimal_comma_hint(text)}")
+    if tiny := [v.strip() for v in items if min(float(v), 1 - float(v)) < SMALLEST_SHARE]:  # as the user wrote it
+        raise ValueError(f"{option}: {capped_text(tiny[0])} is too close to {round(float(tiny[0]))} to be a share of a "
+                         f"site's films: give shares from 0.000001 (one film in a million) to 0.999999, e.g. 0.01")
     return values
 
 

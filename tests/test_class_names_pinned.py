@@ -35,3 +35,12 @@ def test_a_class_map_name_that_fits_two_folders_alike_is_kept_as_typed_not_given
 
     assert as_spelt({"NORMAL": "normal"}, ["normal", "Normal"], ["Normal"]) == {"NORMAL": "Normal"}
     assert as_spelt({"NORMAL": "-"}, ["Normal"], ["Normal"]) == {"Normal": "-"}
+
+
+@pytest.mark.parametrize("text", ["COVID==Normal", "A=B=C", "Healthy=Normal,Other=B=-"])
+def test_a_pair_with_a_second_equals_sign_is_refused_with_the_expected_form(text):
+    """'COVID==Normal' was read as COVID -> '=Normal' and 'A=B=C' as A -> 'B=C'; labels match ignoring punctuation,
+    so the first scored COVID films as Normal without a word."""
+    with pytest.raises(ValueError, match=r"^--class-map: '[^']*=[^']*=[^']*' is not FOLDER=LABEL \(or FOLDER=- to leave"):
+        parse_class_map(text)
+    assert parse_class_map("COVID=Normal") == {"COVID": "Normal"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -337,3 +338,17 @@ def test_normal_is_left_out_only_of_a_model_of_three_or_more_classes_with_one_no
     assert normal_left_out(["COVID", "Normal"], ["COVID", "Normal"]) == []
     assert normal_left_out(["COVID", "Viral_Pneumonia"], four) == []
     assert normal_left_out(["COVID", "Normal"], ["COVID", "Normal", "No_Finding"]) == []
+
+
+def test_a_share_too_close_to_0_or_1_to_mean_anything_is_refused_with_the_range():
+    """--prevalence 1e-320 (a subnormal float, held to 3 digits) was taken: a row '1e-318%' whose PPV and NPV read
+    0.0 and 100.0 for any model. Said as typed, with the range."""
+    import pytest
+
+    from convert.prevalence import parse_prevalences
+
+    for text, near in (("1e-320", 0), ("0.01, 1e-7", 0), ("0.9999999", 1)):
+        with pytest.raises(ValueError, match=rf"^--prevalence: {re.escape(text.split(', ')[-1])} is too close to "
+                                             rf"{near} .*from 0\.000001 \(one film in a million\) to 0\.999999"):
+            parse_prevalences(text)
+    assert parse_prevalences("0.000001,0.999999") == (1e-6, 0.999999)  # the ends themselves are taken

@@ -460,3 +460,18 @@ def test_readme_says_the_synthetic_mark_is_in_each_pngs_metadata_not_on_the_imag
     generate(tmp_path / "s", n_per_class=1, classes=PAIR, size=(64, 64))
     with Image.open(next((tmp_path / "s").glob("*/*.png"))) as img:
         assert any("SYNTHETIC" in v for v in img.text.values()), img.text
+
+
+def test_cxr_synth_takes_class_names_as_cxr_train_matches_folders_ignoring_case_and_punctuation(tmp_path):
+    """cxr-synth --classes covid,viral-pneumonia said 'unknown synthetic class' where cxr-train takes those names for
+    the folders COVID and Viral_Pneumonia; the folders are written with the set's own names."""
+    from typer.testing import CliRunner
+
+    from train.synth_cli import synth_app
+
+    r = CliRunner().invoke(synth_app, [str(tmp_path / "s"), "--classes", "covid,viral-pneumonia", "--count", "1",
+                                       "--size", "32"])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "s").iterdir() if p.is_dir()) == ["COVID", "Viral_Pneumonia"]
+    r = CliRunner().invoke(synth_app, [str(tmp_path / "t"), "--classes", "COVID,covid", "--count", "1", "--size", "32"])
+    assert r.exit_code != 0 and "duplicates" in r.output  # one class twice: still refused

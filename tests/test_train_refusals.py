@@ -312,3 +312,24 @@ def test_data_synthetic_beside_a_folder_named_synthetic_is_refused(tmp_path, mon
     r = CliRunner().invoke(train_app, ["--data", "synthetic", "--out", "r", "--epochs", "1"])
     assert r.exit_code == 2 and "write --data ./synthetic to train on that folder" in r.output
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("typed", ["covid,normal", "Normal,covid", "viral pneumonia,NORMAL"])
+def test_classes_of_the_synthetic_set_match_as_class_folders_do_ignoring_case_and_punctuation(tmp_path, typed,
+                                                                                               monkeypatch):
+    """--classes covid,normal took a folder data set's COVID and Normal folders, but on the built-in synthetic set it
+    was refused ('has no class covid'). Now taken there too, spelt as the set's classes (run.json's classes)."""
+    from train import run
+
+    seen = []
+
+    def stop(settings) -> None:  # the settings as cxr-train built them; stop before TensorFlow loads
+        seen.append(settings.classes)
+        raise ValueError("stopped here by the test")
+    monkeypatch.setattr(run, "check_settings", stop)
+    r = CliRunner().invoke(train_app, ["--out", str(tmp_path / "run"), "--classes", typed])
+    assert r.exit_code == 2 and "stopped here by the test" in r.output, r.output
+    from train.synthetic import SYNTHETIC_CLASSES
+
+    names = {n.replace("_", " ").casefold(): n for n in SYNTHETIC_CLASSES}
+    assert seen == [[names[t.casefold()] for t in typed.split(",")]]

@@ -26,7 +26,8 @@ def parse_class_map(text: str | None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for part in comma_items(text, "--class-map", "FOLDER=LABEL pairs", "Healthy=Normal,PNEUMONIA=-") if text else []:
         folder, sep, label = part.partition("=")
-        if not sep or not folder.strip() or not label.strip():
+        # 'COVID==Normal' and 'A=B=C' gave the labels '=Normal' and 'B=C', which match ignoring punctuation: taken unsaid
+        if not sep or not folder.strip() or not label.strip() or "=" in label:
             raise ValueError(f"--class-map: {part.strip()!r} is not FOLDER=LABEL (or FOLDER=- to leave it out); a "
                              "folder or label whose name holds a comma or '=' is written without them ('Viral pneumonia, "
                              "non-COVID' as 'Viral pneumonia non-COVID'): folders and labels are matched ignoring "

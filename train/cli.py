@@ -148,8 +148,11 @@ def train(
                              "write --data ./synthetic to train on that folder, or leave --data out for the built-in set")
         data = data or "synthetic"
         if data == "synthetic" and class_list and not teacher:  # a student's classes are its teacher's: checked below
+            from train.class_choice import as_folders
             from train.synthetic import SYNTHETIC_CLASSES
 
+            # matched as class folders are (ignoring case and punctuation): covid,normal was refused here, taken on folders
+            class_list = as_folders(class_list, SYNTHETIC_CLASSES)
             if unknown := [c for c in class_list if c not in SYNTHETIC_CLASSES]:
                 raise ValueError(f"--classes: the synthetic set has no class {unknown[0]!r}; its classes: "
                                  f"{', '.join(SYNTHETIC_CLASSES)}")

@@ -45,6 +45,11 @@ def synth(
         wanted = comma_items(classes, "--classes", "class names", "COVID,Normal")
     except ValueError as e:
         raise fail("cxr-synth", str(e))
+    from train.class_choice import as_folders
+    from train.synthetic import SYNTHETIC_CLASSES
+
+    # matched as cxr-train matches --classes to folders, ignoring case and punctuation: 'covid' was an unknown class
+    wanted = as_folders(wanted, SYNTHETIC_CLASSES)  # two names of one class: refused by generate as duplicates
     from train.run_lock import run_folder_lock
 
     # two at once into one folder left films of both, one's stale-film cleanup removing the other's, under one's README
@@ -53,7 +58,8 @@ def synth(
                             "README that describes one of them", create=True):
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
         drop_other_classes(out_dir, wanted)  # an earlier call's other classes: its README no longer lists them
-    print(f"wrote {counted(len(written), 'SYNTHETIC image')} to {out_dir}")
+    from edge.output import said_name
+    print(f"wrote {counted(len(written), 'SYNTHETIC image')} to {said_name(str(out_dir))}")
 
 
 def synth_main() -> None:
