@@ -87,7 +87,7 @@ def test_cxr_convert_and_cxr_evaluate_refuse_a_run_json_temperature_edited_out_o
 
     run = _edited(tiny_run, tmp_path, 50.0)
     before = (run / "model_int8.tflite").read_bytes()
-    r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--explain", "0"])
+    r = CliRunner().invoke(convert_app, [str(run), "--quant", "int8", "--explain", "0"])  # --report-only: the files' T differs
     assert r.exit_code == 2, r.output
     assert f"{run / 'run.json'} is damaged or not cxr-train's: its \"temperature\" is 50, outside 0.05 to 20" in r.output
     assert "Traceback" not in r.output and "unexpected" not in r.output
@@ -112,3 +112,33 @@ def test_edge_classify_refuses_a_real_model_file_given_such_a_temperature_in_one
     lines = [line for line in r.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "model metadata is damaged: its calibration temperature" in lines[0], r.output
     assert (f"is {t:g}, outside" if t == 50.0 else "is not a number above 0") in lines[0], r.output
+
+
+def test_a_temperature_changed_inside_the_range_is_told_by_the_self_test_numbers():
+    from edge.model import softmax
+    from edge.temperature_edit import converted_temperature
+
+    logits = np.random.default_rng(3).normal(size=(6, 3)) * 2
+    want = softmax(logits, 1.3)  # the reference probabilities, as converted
+    assert converted_temperature(softmax(logits, 0.2), want, 0.2, 0.02) == pytest.approx(1.3, rel=0.05)
+    assert converted_temperature(softmax(logits, 1.35), want, 1.35, 0.02) is None  # within 10%: not said
+    assert converted_temperature(softmax(logits[::-1], 0.2), want, 0.2, 0.02) is None  # another failure: not blamed
+
+
+def test_edge_classify_names_a_temperature_edited_inside_the_range_not_the_device(tiny_run, tmp_path):
+    """T 1.0 -> 0.2 passes every range: the self-test failed, and said the device decodes or runs it otherwise."""
+    from edge.cli import app
+    from edge.metadata import read, rewrite
+
+    was = read(tiny_run / "model_int8.tflite")[1]["temperature"]
+    now = was * 4 if was * 4 <= HIGHEST_TEMPERATURE else was / 4
+    model = tmp_path / "model.tflite"
+    model.write_bytes(rewrite((tiny_run / "model_int8.tflite").read_bytes(), lambda m: {**m, "temperature": now}))
+    film = tmp_path / "film.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (64, 64), dtype=np.uint8)).save(film)
+    r = CliRunner().invoke(app, [str(film), "--model", str(model)])
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert r.exit_code != 0 and len(lines) == 1, r.output
+    assert f"its calibration temperature is {now:g} in its metadata" in lines[0], lines[0]
+    assert f"computed with about {was:.2g}" in lines[0] and "edited by hand?" in lines[0], lines[0]
+    assert "decodes, preprocesses or runs" not in lines[0]
