@@ -21,6 +21,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     """What report.json records beside the figures: where the films came from and everything said about them."""
     from convert.earlier_report import absolute_paths
     from convert.provenance import scoring_provenance
+    from convert.seen_lists import split_gone
     from convert.site_folders import left_out_films
 
     info = m.info
@@ -28,6 +29,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
             "class_folders": f.matched, "left_out_films": left_out_films(s.data_dir, f.matched),
             "left_out_answers": a.left_out,
             "seen_in_training": f.seen_note, "study_design": f.design,
+            "split_gone": [s.model.name] if split_gone(s.model) else [],  # why it could not be checked (seen_line)
             "copies_within_set": f.twins, "label_conflicts": f.conflicts,
             "input_check_flagged_validation": info.get("flagged_validation"),
             "rule_warnings": f.rule_warnings, "data_warnings": f.data_warnings,

@@ -30,7 +30,7 @@ from edge.runtime import usable_cores
 from train.data import DataError, Item
 from train.code_distance import CODE, codes_of, nearest_bits
 from train.hygiene import COPY_CODE_BITS
-from convert.seen_lines import how_found, per_model
+from convert.seen_lines import SPLIT_GONE, how_found, per_model
 from convert.seen_lists import SEEN_PARTS, Known, another_models_split, key, seen_keys, split_gone
 
 _PART_NAMES = {"train": "training", "val": "validation"}
@@ -177,8 +177,7 @@ def leave_out_seen(models: list[Path], items: list[Item], keep_seen: bool, prog:
                "--no-fingerprints, or not by cxr-convert; cxr-convert its run again to add them)")
         beside = ("the split.json beside it is another model's (its run was trained again since it was converted)"
                   if another_models_split(models[m]) else
-                  "its run's split.json, which lists them, is gone (deleted, or not copied with it? restore it from a "
-                  "copy of the run to have them left out)" if split_gone(models[m]) else "it has no split.json beside it")
+                  SPLIT_GONE if split_gone(models[m]) else "it has no split.json beside it")
         print(f"{prog}: warning: whether {names[m]} was trained or validated on any of these films cannot be checked: "
               f"{why} and {beside}; films it saw would flatter its figures", file=sys.stderr)
     if not sources:

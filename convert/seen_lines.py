@@ -9,6 +9,11 @@ from __future__ import annotations
 from edge.figures import counted, listed
 from train.hygiene import COPY_CODE_BITS
 
+# why a run's model.keras could not be checked when its split.json was deleted (convert.seen_lists.split_gone), in the
+# same words on cxr-evaluate's stderr and in report.md: the report said only "no split.json of its own beside it"
+SPLIT_GONE = ("its run's split.json, which lists them, is gone (deleted, or not copied with it? restore it from a "
+              "copy of the run to have them left out)")
+
 
 def seen_elsewhere(answers: dict[str, dict]) -> int:
     """The films of the class folders left out that were found seen in training (convert.left_out's answers, one model's)."""
@@ -33,20 +38,25 @@ def how_found(note: dict) -> str:
     return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
 
 
-def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0) -> str:
+def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0, gone: list[str] | None = None) -> str:
     """Whether the scored films include any the model (of ``models``: either model) was trained or
     validated on (convert.seen), and which model could not be checked when another was. ``elsewhere``:
-    such films found among the class folders left out, which "No film here" must not deny."""
+    such films found among the class folders left out, which "No film here" must not deny. ``gone``: the
+    models (by the names the note uses) whose run's split.json was deleted: restoring it is what checks them."""
     two = (note or {}).get("models", models) > 1
     who = "either model" if two else "the model"
+    if note is None and gone and not two:
+        return f"Whether the model saw any of these films in training could not be checked: {SPLIT_GONE}."
     if note is None:
         return (f"Whether {who} saw any of these films in training could not be checked (" +
                 ("neither model file carries fingerprints of its training films nor has a split.json of its own beside "
                  "it)." if two else "the model file carries no fingerprints of its training films and has no split.json "
                  "of its own beside it)."))
     # "of its own": a split.json beside it that is another model's (a run trained again) is not read either
-    unchecked = "".join(f" {name} could not be checked: its file carries no fingerprints of its training films and has "
-                        "no split.json of its own beside it." for name in note.get("unchecked", []))
+    unchecked = "".join(f" {name} could not be checked: " + (SPLIT_GONE if name in (gone or []) else
+                                                             "its file carries no fingerprints of its training films and "
+                                                             "has no split.json of its own beside it") + "."
+                        for name in note.get("unchecked", []))
     n = note["films"]
     unsearched = ("" if "cropped" in note else
                   "; cropped, moved, turned, padded or mirrored copies were not looked for (--no-find-crops)")

@@ -117,6 +117,12 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
         return "error", f"{e}; the file may be damaged: copy it again from the workstation"
     if r["passed"]:
         return None
+    if (then := r.get("converted_temperature")) is not None:  # not the device's fault, however small: edited
+        now = m.meta.get("temperature", 1.0)
+        return "error", (f"{model}: its calibration temperature is {now:g} in its metadata, but its self-test's reference "
+                         f"probabilities were computed with about {then:.2g} when it was converted (edited by hand?): "
+                         f"every probability would read {'sharper' if now < then else 'flatter'} than its card reports; "
+                         f"convert the run again with cxr-convert, or copy the file again from the workstation{anyway}")
     off = (f"its reference images get probabilities up to {r['max_deviation']:.2g} away from the converting "
            f"machine's (tolerance {r['tolerance']:g})")
     if r["same_labels"] and r["same_classes"] and r["max_deviation"] <= WARN_ONLY * r["tolerance"]:

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from edge.capped_repr import capped_repr
 from edge.controls import label_problem
+from edge.temperature_range import outside_fitted_range
 
 FORMAT = "cxr-edge/1"
 META_NAME = "cxr_edge.json"
@@ -134,6 +135,8 @@ def field_problem(meta: dict[str, Any]) -> str | None:
     if not finite_number(t) or not 0 < t:
         return (f"its calibration temperature {capped_repr(t)} is not a number above 0 (a negative one swaps every answer, "
                 "0 or infinity leaves none)")
+    if (far := outside_fitted_range(float(t))) is not None:
+        return f"its calibration temperature {far}; convert the run again with cxr-convert"
     n = meta["tflite_bytes"]
     if not isinstance(n, int) or isinstance(n, bool) or n <= 0 or not isinstance(meta["tflite_sha256"], str):
         return f"tflite_bytes {capped_repr(n)} or tflite_sha256 is not what cxr-convert writes"

@@ -20,6 +20,7 @@ from edge.metadata import ModelFileError
 from edge.preprocess import OUT_OF_MEMORY, ImageError, first_line
 from edge.runtime import runtime_version
 from edge.selftest_arrays import CHECKS, NPZ, has_selftest, npz_reference
+from edge.temperature_edit import converted_temperature
 
 if TYPE_CHECKING:
     from edge.model import EdgeModel
@@ -82,8 +83,12 @@ def run_selftest(model: EdgeModel) -> dict[str, Any]:
     # answer is the other class with the same probabilities, which the positions alone do not show
     stored = spec.get("labels") if isinstance(spec, dict) else None
     same_labels = stored is None or list(stored) == (model.renamed_from or model.labels)
+    passed = bool(deviation <= tolerance and same_class and same_labels)
     return {
-        "passed": bool(deviation <= tolerance and same_class and same_labels),
+        "passed": passed,
+        # the temperature its reference probabilities were computed with, where it is not the metadata's: edited
+        "converted_temperature": None if passed or not same_labels else converted_temperature(
+            got, want, float(model.meta.get("temperature", 1.0)), tolerance),
         "same_labels": same_labels,
         "cases": int(len(want)), "checks": "decode, preprocess, classify" if SELFTEST in model.files else CHECKS,
         "max_deviation": deviation,

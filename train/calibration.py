@@ -14,6 +14,9 @@ import math
 
 import numpy as np
 
+# fit_temperature's bounds, kept in edge so that the device can tell a temperature edited by hand from a fitted one
+from edge.temperature_range import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE
+
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio ~ 0.618
 NO_SIGNAL = 0.01  # nats a film: information_gain below it says the model has learnt nothing usable
 
@@ -60,8 +63,6 @@ def nll(logits: np.ndarray, y_true: np.ndarray, temperature: float = 1.0) -> flo
     return float(-logp[np.arange(y.size), y].mean())
 
 
-LOWEST_TEMPERATURE = 0.05  # fit_temperature's lower bound
-HIGHEST_TEMPERATURE = 20.0  # and its upper one: every probability near 1 / the classes
 FEW_VALIDATION_FILMS = 20
 
 

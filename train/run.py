@@ -21,7 +21,7 @@ from train.settings_check import TEACHER_VIEWS, check_settings
 from train.members import clear_members
 from train.rerun import converted_run_kept, nothing_to_do, retrain_reason
 from train.resume import STOPPED, finished_run, other_settings, settings_said
-from train.run_record import RunRecordDamaged, run_record_problem, split_damage
+from train.run_record import RunRecordDamaged, model_damage, run_record_problem, split_damage
 from train.split_rules import older_split_rules
 
 
@@ -116,6 +116,9 @@ def run_training(s: TrainSettings) -> Path:
         if (damage := split_damage(out)) and not s.replace:  # no stopped retrain writes a damaged one: atomic
             raise DataError(f"--out {out} holds a run whose split.json is damaged ({damage}): restore it from a "
                             "copy of the run, or --replace to train over it")
+        if (cut := model_damage(out)) and not s.replace:  # nor a cut-short model: it went on and trained over it
+            raise DataError(f"--out {out} holds a damaged run ({cut}): restore it from a copy of the run, or "
+                            "--replace to train over it")
         log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")
     try:
         return _recipe(s, n_teacher)

@@ -11,6 +11,7 @@ from typing import Any
 
 from edge.capped_repr import capped_repr
 from edge.metadata import finite_number
+from edge.temperature_range import outside_fitted_range
 
 TEXT_FIELDS = ("created", "cxr_edge_version")  # said in messages and cards ("trained 2026-12-07 ...")
 
@@ -19,7 +20,8 @@ def run_fields_problem(run: dict, temperature: bool = True) -> str | None:
     """Why ``run`` (a run.json's object) cannot be a finished run's record, said as 'its "classes" is [], not a
     list of class names', or None. Fields left out that older runs never wrote are not asked for, except
     "classes": no run was ever written without it, and every command names its outputs by it. ``temperature``
-    False: the caller checks it with the model (convert.keras_model says it there in its own words)."""
+    False: the caller checks that it is a number above 0 with the model (convert.keras_model says it there in its own
+    words); one outside the range cxr-train fits it in is said here either way."""
     classes = run.get("classes")
     if not _class_names(classes):
         return ('it has no "classes"' if "classes" not in run
@@ -28,6 +30,10 @@ def run_fields_problem(run: dict, temperature: bool = True) -> str | None:
         return f'its "preprocess" is {capped_repr(run["preprocess"])}, not an object of settings'
     if temperature and "temperature" in run and not _positive(run["temperature"]):
         return f'its "temperature" is {capped_repr(run["temperature"])}, not a number above 0'
+    # whether or not the caller words the impossible ones: a number no fit gives was edited by hand (T = 50: every
+    # answer near 1/k), and went on into report.md and every model file converted from the run unnoticed
+    if _positive(run.get("temperature")) and (far := outside_fitted_range(float(run["temperature"]))) is not None:
+        return f'its "temperature" {far}'
     for key, least in (("members", 1), ("parameters", 0)):  # report.md: "an ensemble of 3", "116,658 parameters"
         if key in run and (run[key] is not None or key == "members") and not _whole(run[key], least):
             return f'its "{key}" is {capped_repr(run[key])}, not a whole number of at least {least}'

@@ -61,6 +61,8 @@ def run_record_problem(run_dir: Path) -> str | None:
         split = Split.load(run_dir / "split.json")
     except (OSError, DamagedFile) as e:  # not JSON, or not a split's shape (Split.load says which)
         return unusable("split.json", e)
+    if (cut := model_damage(run_dir)) is not None:  # no stopped cxr-train to go on from: it saves whole files
+        return f"{run_dir} holds a damaged run ({cut})"
     try:
         model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
     except OSError as e:
@@ -88,6 +90,30 @@ def run_record_said(run_dir: Path, command: str = "that cxr-train command") -> s
     if why.startswith(f"{Path(run_dir)} holds a damaged run ("):
         return f"{why}; restore it from a copy of the run, or train the run again (cxr-train --replace)"
     return f"{why}; run {command} again to finish it"
+
+
+def model_damage(run_dir: Path) -> str | None:
+    """What is wrong with the model.keras beside a run.json, where it is empty or not a whole .keras file (a zip
+    archive cut short), said with its name; else None (not there, or whole: whether Keras can load it is
+    convert.keras_model's to say). cxr-train writes it to a temporary file and renames it into place, so no call
+    stopped leaves one so: a run folder copied while cxr-train was writing it does. cxr-convert and cxr-evaluate
+    called it "not the model run.json describes" and sent the user to train it again, and cxr-train did so without
+    a word of the copy, where copying the run again is what gets the model back."""
+    import zipfile
+
+    path = Path(run_dir) / "model.keras"
+    try:
+        if not path.is_file():
+            return None
+        size = path.stat().st_size
+        whole = size > 0 and zipfile.is_zipfile(path)
+    except OSError:
+        return None  # unreadable: run_record_problem says so when it reads the file
+    if whole:
+        return None
+    return (f"{path} is {'empty (0 bytes)' if size == 0 else f'cut short or damaged ({size:,} bytes, not a whole .keras file)'}"
+            ": cxr-train never leaves it so, as it writes whole files; was the run copied while cxr-train was "
+            "writing it?")
 
 
 def split_damage(run_dir: Path) -> str | None:
