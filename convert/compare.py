@@ -220,7 +220,8 @@ def film_notes(r: dict) -> list[str]:
                                answered=bool(r.get("left_out_answers")), models=2):
         md += [renamed, ""]
     if "seen_in_training" in r:
-        md += [seen_line(r["seen_in_training"], 2, seen_elsewhere((r.get("left_out_answers") or {}).get("A") or {})), ""]
+        md += [seen_line(r["seen_in_training"], 2, seen_elsewhere((r.get("left_out_answers") or {}).get("A") or {}),
+                         gone=r.get("split_gone")), ""]
     if r.get("study_design"):
         md += [*compared_lines(r["study_design"]), ""]
     return md + copy_lines(r.get("copies_within_set") or [], r.get("label_conflicts") or [], where="compare.json")

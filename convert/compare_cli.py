@@ -138,6 +138,7 @@ def compare(
 
             check_columns(data_dir, columns, [i.path for i in items], "cxr-compare")
         from convert.rule_notes import chosen_films_line, chosen_here_line
+        from convert.seen_lists import gone_splits
 
         names = model_names([model_a, model_b])  # as the seen-film note names them
         here = Path(data_dir).resolve().name
@@ -232,7 +233,7 @@ def compare(
                  left_out_films=left_out_films(data_dir, matched),
                  same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
-                 seen_in_training=seen_note, study_design=designs,
+                 seen_in_training=seen_note, study_design=designs, split_gone=gone_splits([model_a, model_b], names),
                  copies_within_set=twins, label_conflicts=conflicts,
                  skipped_files=skipped, files=files, true=[labels[k] for k in y], answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]],

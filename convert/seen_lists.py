@@ -161,3 +161,8 @@ def split_gone(model: Path) -> bool:
         return bool(read_json(folder / "run.json").get("split_digest"))
     except (OSError, DamagedFile):
         return False
+
+
+def gone_splits(models: list[Path], names: list[str]) -> list[str]:
+    """The ``names`` (as the seen-film note names the models) of those whose run's split.json is gone: split_gone."""
+    return [name for model, name in zip(models, names) if split_gone(model)]

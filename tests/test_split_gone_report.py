@@ -4,6 +4,7 @@ had ever listed its films. Now both say it in the same words (convert.seen_lines
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from typer.testing import CliRunner
@@ -34,3 +35,20 @@ def test_cxr_evaluate_report_says_why_in_the_stderr_words(tiny_run, tmp_path):
     md = (tmp_path / "r" / "report.md").read_text()
     assert f"could not be checked: {SPLIT_GONE}." in md, md
     assert "has no split.json of its own beside it" not in md
+
+
+def test_cxr_compare_md_says_which_models_split_is_gone(tiny_run, tmp_path):
+    """compare.md named a model whose run's split.json was deleted only as one without a split beside it."""
+    from convert.compare_cli import compare_app
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    (run / "split.json").unlink()
+    r = CliRunner().invoke(compare_app, [str(run / "model.keras"), str(tiny_run / "model_int8.tflite"),
+                                         str(films(tmp_path / "films")), "--out", str(tmp_path / "c"), "--n-boot", "100",
+                                         "--quiet"])
+    assert r.exit_code in (0, 1), r.output
+    md = (tmp_path / "c" / "compare.md").read_text()
+    assert f"could not be checked: {SPLIT_GONE}." in md, md
+    assert "has no split.json of its own beside it" not in md
+    assert json.loads((tmp_path / "c" / "compare.json").read_text())["split_gone"]
