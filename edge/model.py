@@ -184,8 +184,7 @@ class EdgeModel:
 
     def decode_encoded(self, images: dict[str, bytes]) -> np.ndarray:
         """The model inputs of encoded image files held in memory (name -> bytes), as on the device."""
-        return np.stack([preprocess_gray(load_bytes(data, name, film=False), self.preprocess)  # not refused for 8 levels
-                         for name, data in images.items()])
+        return np.stack([preprocess_gray(load_bytes(data, name), self.preprocess) for name, data in images.items()])
 
     def _quantize_input(self, x: np.ndarray) -> np.ndarray:
         dtype = self._in["dtype"]

@@ -174,7 +174,7 @@ def read_regular_file(path: str | Path, head: int | None = None) -> bytes:
                          "limit") from None
 
 
-def load_bytes(data: bytes, path: str | Path = "", film: bool = True) -> np.ndarray:
+def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
     """Decode a file's bytes (the name only hints at DICOM) to 8-bit grayscale (H, W)."""
     if not data:
         raise ImageError("empty file (0 bytes)")
@@ -182,7 +182,7 @@ def load_bytes(data: bytes, path: str | Path = "", film: bool = True) -> np.ndar
 
     dicom = is_dicom(data, Path(path))
     gray = _check_size(dicom_to_gray(data) if dicom else decode_bytes(data))
-    if film and (fault := few_levels_fault(gray, b"" if dicom else data)) is not None:  # film=False: self-test pictures
+    if (fault := few_levels_fault(gray, b"" if dicom else data)) is not None:  # not blank, and still no radiograph
         raise ImageError(fault)
     return gray
 
