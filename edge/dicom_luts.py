@@ -18,6 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from edge.dicom_size import header_int
+from edge.grey_levels import FEW_LEVELS
 from edge.memory import short_of_memory
 from edge.preprocess import BLANK_SHARE, ImageError, first_line, one_level_share
 from edge.wide_pixels import linear_to_uint8, robust_range, row_steps, scale_to_uint8, value_counts
@@ -48,9 +49,8 @@ def unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
     return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
 
 
-# Fewer grey levels than this after the LUTs, from stored values of more, is a window too narrow to be one meant for
-# viewing: a Window Width of 1 (which DICOM allows) made a 12-bit film black and white, labelled as such.
-FEW_LEVELS = 16
+# Fewer grey levels than FEW_LEVELS after the LUTs, from stored values of more, is a window too narrow to be one meant
+# for viewing: a Window Width of 1 (which DICOM allows) made a 12-bit film black and white, labelled as such.
 
 
 def _posterised(img: np.ndarray, arr: np.ndarray) -> bool:

@@ -38,6 +38,7 @@ from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (firs
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.gif_screen import first_image_alone
+from edge.grey_levels import few_levels_fault
 from edge.libtiff_quiet import quiet_libtiff
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
@@ -180,9 +181,11 @@ def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
         raise ImageError("empty file (0 bytes)")
     from edge.dicom import dicom_to_gray, is_dicom  # reading DICOM needs the optional extra (pydicom)
 
-    if is_dicom(data, Path(path)):
-        return _check_size(dicom_to_gray(data))
-    return _check_size(decode_bytes(data))
+    dicom = is_dicom(data, Path(path))
+    gray = _check_size(dicom_to_gray(data) if dicom else decode_bytes(data))
+    if (fault := few_levels_fault(gray, b"" if dicom else data)) is not None:  # not blank, and still no radiograph
+        raise ImageError(fault)
+    return gray
 
 
 def decode_bytes(data: bytes) -> np.ndarray:

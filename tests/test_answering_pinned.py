@@ -47,7 +47,9 @@ def _film(path: Path, value: int) -> str:
     from PIL import Image
 
     ramp = np.clip(value + np.arange(40) % 5 - 2, 0, 255).astype(np.uint8)  # never one grey level: no blank film
-    Image.fromarray(np.tile(ramp, (40, 1))).save(path)
+    pixels = np.tile(ramp, (40, 1))
+    pixels[0] = np.clip(value - 20 + np.arange(40) % 21, 0, 255)  # 16 grey levels or more: no posterised one either
+    Image.fromarray(pixels).save(path)
     return str(path)
 
 

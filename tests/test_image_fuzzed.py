@@ -34,6 +34,14 @@ def encode(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
     return buf.getvalue()
 
 
+def grey_palette(indices: np.ndarray, n: int) -> Image.Image:
+    """A palette picture of ``n`` greys spread over 0..255: with Pillow's own grey palette, indices 0..3 were a film
+    of grey 0..3, near black, which edge.grey_levels refuses (its pixels span 4 grey levels)."""
+    img = Image.fromarray(indices.astype(np.uint8), "P")
+    img.putpalette(bytes(np.repeat(np.linspace(0, 255, n).astype(np.uint8), 3)))
+    return img
+
+
 def chunks(png: bytes) -> list[tuple[bytes, bytes]]:
     out, i = [], 8
     while i + 8 <= len(png):
@@ -105,8 +113,8 @@ def _adam7(g: np.ndarray) -> bytes:
 @pytest.mark.parametrize("make", [
     lambda: _adam7(film(97, 61)),  # interlaced, odd sides
     lambda: encode(Image.fromarray(film()).convert("1")),  # 1 bit
-    lambda: encode(Image.fromarray(film() // 64).convert("P"), bits=2),  # 2-bit palette
-    lambda: encode(Image.fromarray(film() // 16).convert("P"), bits=4),  # 4-bit palette
+    lambda: encode(grey_palette(film() // 64, 4), bits=2),  # 2-bit palette
+    lambda: encode(grey_palette(film() // 16, 16), bits=4),  # 4-bit palette
     lambda: encode(Image.fromarray(film(701, 480).astype(np.uint16) * 250)),  # 16 bit, in several IDAT chunks
     lambda: encode(Image.fromarray(np.dstack([film()] * 3 + [np.full((128, 96), 255, np.uint8)]))),  # RGBA
     lambda: encode(Image.fromarray(film()), save_all=True, append_images=[Image.fromarray(film()[::-1].copy())]),  # APNG

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from edge.preprocess import ImageError, load_bytes
-from tests.test_image_fuzzed import build, chunks, encode, film
+from tests.test_image_fuzzed import build, chunks, encode, film, grey_palette
 
 pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
 
@@ -93,8 +93,8 @@ def test_a_palette_png_whose_palette_is_short_is_refused(colours):
     lambda: palette_png(256),  # whole
     lambda: palette_png(16, top=15),  # a short palette its pixels stay within
     lambda: palette_png(200, top=150),  # more colours than are used
-    lambda: encode(Image.fromarray(film() // 64).convert("P"), bits=2),
-    lambda: encode(Image.fromarray(film() // 16).convert("P"), bits=4),
+    lambda: encode(grey_palette(film() // 64, 4), bits=2),
+    lambda: encode(grey_palette(film() // 16, 16), bits=4),
     lambda: encode(Image.fromarray(film()).convert("P"), optimize=True),  # Pillow trims the palette to what is used
     lambda: encode(Image.fromarray(np.dstack([film()] * 3)).quantize(37)),
     lambda: encode(Image.fromarray(film()).convert("P"), transparency=0),

@@ -48,7 +48,7 @@ def test_left_out_films_get_the_input_checks_unlikeness(tmp_path):
 
     (tmp_path / "Viral").mkdir()
     for k, level in enumerate((20, 200)):
-        pixels = np.clip(level + np.arange(40 * 40).reshape(40, 40) % 7, 0, 255).astype(np.uint8)
+        pixels = np.clip(level + np.arange(40 * 40).reshape(40, 40) % 16 - 5, 0, 255).astype(np.uint8)
         Image.fromarray(pixels).save(tmp_path / "Viral" / f"f{k}.png")
     items = left_out_items(tmp_path, {"Viral": "-"})
     pre = PreprocessConfig(size=32, normalize="none", trim_borders=False).to_dict()
@@ -94,7 +94,7 @@ def test_every_unreadable_film_of_a_folder_is_counted(tmp_path):
     from edge.preprocess import PreprocessConfig
 
     (tmp_path / "Viral").mkdir()
-    Image.fromarray(np.clip(100 + np.arange(1600).reshape(40, 40) % 7, 0, 255).astype(np.uint8)).save(
+    Image.fromarray(np.clip(100 + np.arange(1600).reshape(40, 40) % 16 - 5, 0, 255).astype(np.uint8)).save(
         tmp_path / "Viral" / "good.png")
     for name in ("bad1.png", "bad2.png"):
         (tmp_path / "Viral" / name).write_bytes(b"not a png")
@@ -117,7 +117,7 @@ def test_models_preprocessing_apart_score_the_films_both_read_and_say_a_bad_file
 
     (tmp_path / "Viral").mkdir()
     for name in ("gone.png", "good.png"):
-        Image.fromarray(np.clip(100 + np.arange(1600).reshape(40, 40) % 7, 0, 255).astype(np.uint8)).save(
+        Image.fromarray(np.clip(100 + np.arange(1600).reshape(40, 40) % 16 - 5, 0, 255).astype(np.uint8)).save(
             tmp_path / "Viral" / name)
     (tmp_path / "Viral" / "bad.png").write_bytes(b"not a png")
     items = left_out_items(tmp_path, {"Viral": "-"})
