@@ -30,6 +30,8 @@ ALT = {
                         "chosen thresholds marked (the numbers are in the table above)",
     "occlusion": "Evidence maps of the most confident mistakes: each film with the areas the model relied on drawn "
                  "over it (file, answer and the share of evidence in the border are in the table below)",
+    "occlusion_unpainted": "The most confident mistakes, each film dimmed and unpainted: covering no part of it changed "
+                           "the answer enough to map (file and answer are in the table below)",
 }
 
 TERMS = ("Sensitivity: the share of a class's films given that class; specificity: the share of the other films not "
