@@ -49,7 +49,8 @@ def per_class_table(summary: dict) -> list[str]:
     # why a class's AUROC has no interval, where the table gives intervals (summaries of 0.38.0 and before: cxr-convert's
     # gave none)
     why = (summary.get("auroc_per_class_no_interval") or {}) if auc_ci is not None else {}
-    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI) | PPV % at this set's mix (95% CI) | F1 | AUROC"
+    lines = ["| class | n | sensitivity % (95% CI) | specificity % (95% CI), of the other films | PPV % at this set's mix (95% CI) "
+             "| F1 | AUROC"
              + (" (95% CI) |" if auc_ci is not None else " |"),
              "|---|---:|---|---|---|---:|---:|"]
     classes = [r["class"] for r in summary["per_class"]]  # a note may name another class ('one COVID film')
@@ -57,13 +58,41 @@ def per_class_table(summary: dict) -> list[str]:
         auc = summary["auroc_per_class"].get(r["class"])
         f1 = "n/a" if r["f1"] is None else fixed(r['f1'])
         lines.append(f"| {md_cell(r['class'])} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
-                     f"{fmt_ci(r['specificity'], r['specificity_ci'])} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
+                     f"{_specificity(r)} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
                      f"{f1} | "
                      f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), md_names(why.get(r['class']), classes))} |")
     present = summary.get("classes_present")
     if present is not None and len(present) < len(summary["per_class"]):
         lines += ["", ABSENT_CLASSES if len(present) > 1 else ONE_CLASS.format(md_cell(present[0]) if present else "one class")]
+    if never := never_answered(summary):
+        lines += ["", never_answered_line([md_cell(c) for c in never])]
     return lines
+
+
+def _specificity(r: dict) -> str:
+    """A specificity with the films behind it, '0.0 (0.0–79.3), 0 of 1': the n column counts the class's own films
+    (sensitivity's), and a specificity resting on one other film read as a figure of the set's size."""
+    rate = fmt_ci(r["specificity"], r["specificity_ci"])
+    tn, fp = r.get("tn"), r.get("fp")
+    if r["specificity"] is None or not isinstance(tn, int) or not isinstance(fp, int):
+        return rate
+    return f"{rate}, {tn} of {tn + fp}"
+
+
+def never_answered(summary: dict) -> list[str]:
+    """The classes with films here that the model never answered (no film called them): their PPV is n/a."""
+    return [r["class"] for r in summary["per_class"]
+            if r.get("support") and r["ppv"] is None and r.get("tp") == 0 and r.get("fp") == 0]
+
+
+def never_answered_line(names: list[str]) -> str:
+    """Why the per-class table's PPV is n/a for classes the model never answered: a bare 'n/a' beside a class of 12
+    films read as a figure lost, not as an answer never given."""
+    if len(names) == 1:
+        return (f"PPV is n/a for {names[0]}: the model never answered {names[0]} here, so there is no {names[0]} "
+                "answer to judge (and none of its films were found).")
+    return (f"PPV is n/a for {listed(names)}: the model never gave any of these answers here, so there is none to "
+            "judge (and none of their films were found).")
 
 
 def pooled_lines(summary: dict, classes: list[str]) -> list[str]:

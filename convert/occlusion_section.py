@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
-from convert.evidence_words import evidence_line
+from convert.evidence_words import NO_EVIDENCE, evidence_line
 from convert.report_text import image, md_cell
 from edge.decision import beside_rule, for_json
-from edge.figures import exact_text, fixed
+from edge.figures import counted, exact_text, fixed
 from edge.synthetic_words import synthetic_mark
 
 
@@ -73,6 +73,8 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
 
         occlusion_grid([x[m["index"]] for m in mistakes], [m["map"] for m in mistakes], titles,
                        out_dir / "occlusion.png", synthetic_mark(report))
+    if not any(r["border_share"] is not None for r in report["occlusion"]):
+        return md + unpainted_lines(report["occlusion"], evidence, drawn, classes, rule)
     if not drawn:  # the table and border shares are still worked out; the pictures need matplotlib
         md += ["No maps drawn here (matplotlib is not installed): `edge-classify --explain DIR` on these films draws "
                "each one with Pillow alone. The border shares below are computed all the same.", ""]
@@ -94,3 +96,23 @@ def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classe
            "|---|---|---|---:|---:|---:|"]
     md += mistake_lines(report["occlusion"], classes, rule)
     return md + [""]
+
+
+def unpainted_lines(rows: list[dict], evidence: dict | None, drawn: bool, classes: list[str], rule: Rule) -> list[str]:
+    """The section's lines where no map of the mistakes found evidence: said once, and the films shown for what they
+    are, without the maps' long key and the 'covered' and 'border %' columns, which need evidence. 'None of the 24
+    images ... gave evidence' was followed by the key to painted maps, a picture with nothing painted and six rows
+    each marked 'no evidence'. The films themselves stay (occlusion.png and the table): the films a model was most
+    sure of and wrong on are worth a look. ``rows``: occlusion_rows'."""
+    n = len(rows)
+    none = "its map found no evidence" if n == 1 else "none of their maps found evidence"
+    said = f"as over the set, {none}" if evidence and not evidence.get("n") else f"{none} ({NO_EVIDENCE})"
+    shown_as = ("The picture shows them dimmed, nothing painted, for a look at them" if drawn else
+                "No pictures drawn here (matplotlib is not installed): `edge-classify --explain DIR` draws these films "
+                "with Pillow alone")
+    lines = [f"The model's {counted(n, 'most confident mistake')} below: {said}, so nothing is painted and no share "
+             f"in the border is given. {shown_as}; the table gives each answer's probability.", ""]
+    return [*lines, *([image("occlusion_unpainted", "occlusion.png"), ""] if drawn else []),
+            "| file | true | predicted | probability |", "|---|---|---|---:|",
+            *(f"| {md_cell(r['file'])} | {md_cell(r['true'])} | {md_cell(r['predicted'])} | "
+              f"{shown(r['probability'], classes.index(r['predicted']), rule)} |" for r in rows), ""]

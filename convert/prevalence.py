@@ -9,7 +9,7 @@ and 14% of the time at 2% prevalence.
 
 from __future__ import annotations
 
-from convert.report_text import md_cell
+from convert.report_text import md_cell, md_names
 from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
 from edge.answer_worth import no_better as worth_no_better
 from edge.capped_repr import capped_text
@@ -49,8 +49,10 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
     rise with both, so the lower ends give the lower bound). Where a PPV (NPV) is 1 only because no false
     call (no missed film of the class) was seen, ``ppv_no_false_call_among`` (``npv_no_missed_film_among``)
     gives among how many films (None where the rows do not count them): the table then shows the range's
-    lower end alone (edge.answer_worth.only_none_seen)."""
+    lower end alone (edge.answer_worth.only_none_seen). Where a PPV (NPV) is None, ``ppv_no_value``
+    (``npv_no_value``) says why (no_value_words): 'n/a (0.0–100.0)' alone told a reader nothing."""
     rows = []
+    names = [r["class"] for r in per_class]
     for r in per_class:
         if r.get("sensitivity") is None or r.get("specificity") is None:
             continue
@@ -66,8 +68,22 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
                 row["ppv_no_false_call_among"] = n_other
             if only_none_seen(npv, r["sensitivity"]):
                 row["npv_no_missed_film_among"] = n_class
+            for key, value in (("ppv", ppv), ("npv", npv)):
+                if value is None:
+                    row[f"{key}_no_value"] = no_value_words(key, r["class"], names)
             rows.append(row)
     return rows
+
+
+def no_value_words(key: str, name: str, classes: list[str]) -> str:
+    """Why a class's PPV (``key`` "ppv") or NPV ("npv") has no value at any prevalence: the model never gave that
+    class's answer, or gave it to every film, so there is no answer of that kind to judge. With two ``classes`` the
+    NPV is the other class's answer. A model that called every film COVID showed 'n/a (0.0–100.0)' in the Normal
+    answer's column: a bare n/a with an interval that says nothing, where the reason is one line."""
+    if key == "ppv":
+        return f"the model never answered {name}"
+    others = [c for c in classes if c != name]
+    return f"the model never answered {others[0]}" if len(classes) == 2 else f"the model answered {name} for every film"
 
 
 def _films(r: dict) -> tuple[int | None, int | None]:
@@ -161,7 +177,7 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
                f"| {disease} prevalence | a {disease} answer is right, % (PPV) | a {well} answer is right, % (NPV) "
                f"| every film called {well}, right % |",
                "|---:|---|---|---:|"]
-        return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} | "
+        return md + [f"| {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv', model_classes)} | {_pct_range(r, 'npv', model_classes)} | "
                      f"{_pct(1 - r['prevalence'])} |" for r in rows if r["class"] == of_disease] + ["", NO_BETTER, ""]
     left_out = normal_left_out(classes, model_classes)
     rows = [r for r in rows if r["class"] not in left_out]
@@ -174,7 +190,7 @@ def section(rows: list[dict], model_classes: list[str], basis: str = "the sensit
            f"The per-class table's PPV holds only at this set's own mix. {BRACKETS}"
            + "".join(f" {normal_words(c, model_classes)}" for c in left_out), "",
            "| class | prevalence | PPV % | NPV % |", "|---|---:|---|---|"]
-    md += [f"| {md_cell(r['class'])} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv')} | {_pct_range(r, 'npv')} |" for r in rows]
+    md += [f"| {md_cell(r['class'])} | {100 * r['prevalence']:g}% | {_pct_range(r, 'ppv', model_classes)} | {_pct_range(r, 'npv', model_classes)} |" for r in rows]
     return md + ["", NO_BETTER, ""]
 
 
@@ -213,9 +229,13 @@ def no_better(r: dict, key: str) -> bool:
     return worth_no_better(r[key], r["prevalence"] if key == "ppv" else 1 - r["prevalence"])
 
 
-def _pct_range(r: dict, key: str) -> str:
+def _pct_range(r: dict, key: str, names: list[str] = ()) -> str:
     """'33.1 (10.2–70.5)'; where the 100% is only no false call (no missed film) seen, the lower end alone:
-    '≥ 0.2 (no false call among 12 films)', since a bare 100.0 at 1% read as an answer that is never wrong."""
+    '≥ 0.2 (no false call among 12 films)', since a bare 100.0 at 1% read as an answer that is never wrong. Where
+    there is no value, why ('n/a: the model never answered Normal'; ``names``: the class names in it, as report.md
+    prints them), without the range, which then spans 0 to 100 and says nothing."""
+    if r[key] is None and f"{key}_no_value" in r:
+        return f"n/a: {md_names(r[f'{key}_no_value'], names)}"
     lo, hi = r[f"{key}_range"]
     unseen = "ppv_no_false_call_among" if key == "ppv" else "npv_no_missed_film_among"
     if unseen in r and lo is not None:

@@ -30,12 +30,15 @@ ALT = {
                         "chosen thresholds marked (the numbers are in the table above)",
     "occlusion": "Evidence maps of the most confident mistakes: each film with the areas the model relied on drawn "
                  "over it (file, answer and the share of evidence in the border are in the table below)",
+    "occlusion_unpainted": "The most confident mistakes, each film dimmed and unpainted: covering no part of it changed "
+                           "the answer enough to map (file and answer are in the table below)",
 }
 
 TERMS = ("Sensitivity: the share of a class's films given that class; specificity: the share of the other films not "
          "given it; PPV: the share of that class's answers that were right; F1: the harmonic mean of sensitivity and "
          "PPV; AUROC: the area under the ROC curve (0.5 is chance, 1 perfect); balanced accuracy: the mean of the "
-         "classes' sensitivities. 95% intervals: Wilson's for proportions; for balanced accuracy a percentile "
+         "classes' sensitivities, so it needs films of two classes or more (a set of one class has none: its "
+         "class's sensitivity is the figure then). 95% intervals: Wilson's for proportions; for balanced accuracy a percentile "
          "bootstrap (resampling within each class), or where a class's films were all right or all wrong, which no "
          "resample can vary, one combined from the classes' Wilson intervals (MOVER); for AUROC Newcombe's score "
          "interval (method 5), a class's films against the rest, and for a macro AUROC of three or more classes the "

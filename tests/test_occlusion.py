@@ -216,3 +216,32 @@ def test_overall_border_share_samples_evenly_and_follows_the_answers():
     ruled = overall_border_share(top_left_detector, x, probs, pred=given)
     # covering a dark corner (40, below the mean grey) lowers class 1 there: evidence for class 0 on 2 films
     assert ruled["n"] == 2 and ruled["without_evidence"] == 3 and every["without_evidence"] == 0
+
+
+def test_mistakes_whose_maps_found_no_evidence_are_said_so_once_and_not_keyed_as_painted_maps(tmp_path):
+    """'None of the 24 images ... gave evidence', then the key to painted maps, a picture with nothing painted and six
+    rows each marked 'no evidence'. Now said once; the films stay (picture and table) without the columns that need
+    evidence. Maps that found evidence keep the key and the columns."""
+    from convert.occlusion_section import occlusion_section
+
+    x = np.stack([image(250), image(200), image(240)])
+    probs = np.array([[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]])
+    y, classes, files = np.zeros(3, int), ["COVID", "Normal"], ["a.png", "b.png", "c.png"]
+    flat = lambda b: np.zeros((len(b), 2))  # noqa: E731: answers alike whatever is covered: no evidence anywhere
+    report: dict = {}
+    md = occlusion_section(tmp_path, explain_mistakes(flat, x, y, probs, 6), x, classes, files, report,
+                           overall_border_share(flat, x, probs))
+    assert [r["border_share"] for r in report["occlusion"]] == [None, None, None]  # report.json keeps its nulls
+    assert md[2].startswith("None of the 3 images mapped over this set gave evidence to map")
+    assert md[4] == ("The model's 3 most confident mistakes below: as over the set, none of their maps found evidence, "
+                     "so nothing is painted and no share in the border is given. The picture shows them dimmed, nothing "
+                     "painted, for a look at them; the table gives each answer's probability.")
+    assert md[6].startswith("![The most confident mistakes, each film dimmed and unpainted") and (tmp_path / "occlusion.png").is_file()
+    assert md[8:12] == ["| file | true | predicted | probability |", "|---|---|---|---:|", "| a.png | COVID | Normal | 0.90 |",
+                        "| b.png | COVID | Normal | 0.80 |"]
+    assert not any("no evidence" in line or "Occlusion maps: each film" in line for line in md)
+    one = occlusion_section(tmp_path, explain_mistakes(flat, x[:1], y[:1], probs[:1], 6), x[:1], classes, files, {})
+    assert one[2].startswith("The model's 1 most confident mistake below: its map found no evidence (no square's cover")
+    found = occlusion_section(tmp_path, explain_mistakes(top_left_detector, x, y, probs, 6), x, classes, files, {})
+    assert any(line.startswith("Occlusion maps: each film") for line in found)
+    assert "| file | true | predicted | probability | covered | border % |" in found

@@ -47,3 +47,29 @@ def test_no_false_call_among_one_film_or_an_uncounted_set_is_said_in_words():
 def test_a_range_with_no_lower_end_is_shown_as_a_range_not_a_crash():
     """A lower end of None (no answer at the interval's ends) has no 'at least' to give: the range is shown."""
     assert _pct_range(_unseen(12, None), "ppv") == "100.0 (n/a–100.0)"
+
+
+def test_an_answer_never_given_says_why_its_ppv_or_npv_has_no_value():
+    """A model that called every film COVID showed 'n/a (0.0–100.0)' as a Normal answer's worth: a bare n/a with an
+    interval that says nothing. report.md says why; report.json keeps null and says why beside it."""
+    import numpy as np
+
+    from convert.prevalence import at_prevalences, section
+    from convert.summary import summarize
+
+    y = np.array([0] * 12 + [1] * 12)
+    per_class = summarize(y, np.eye(2)[np.zeros(24, int)], ["COVID", "Normal"], n_boot=10)["per_class"]
+    rows = at_prevalences(per_class, (0.05,))
+    covid, normal = rows
+    assert covid["npv"] is None and covid["npv_no_value"] == "the model never answered Normal"
+    assert normal["ppv"] is None and normal["ppv_no_value"] == "the model never answered Normal"
+    assert "ppv_no_value" not in covid and "npv_no_value" not in normal
+    md = section(rows, ["COVID", "Normal"])
+    assert "| 5% | 5.0 (3.8–6.5) *no better than no test* | n/a: the model never answered Normal | 95.0 |" in md
+    assert not any("n/a (" in line for line in md)
+    # three classes: a class never answered, and one answered for every film
+    labels = ["COVID", "Lung_Opacity", "Viral_Pneumonia"]
+    per_class = summarize(np.repeat(np.arange(3), 4), np.eye(3)[np.zeros(12, int)], labels, n_boot=10)["per_class"]
+    md = section(at_prevalences(per_class, (0.05,)), labels)
+    assert "| COVID | 5% | 5.0 (2.6–7.2) *no better than no test* | n/a: the model answered COVID for every film |" in md
+    assert any(line.startswith("| Lung_Opacity | 5% | n/a: the model never answered Lung_Opacity | ") for line in md)

@@ -47,7 +47,10 @@ def test_a_mistake_the_rule_called_covid_is_shown_at_or_above_its_printed_thresh
     covered = mistakes[0]["map"].probability(covered=True)  # T give or take a float64 step: on its own side
     (rec,) = report["occlusion"]
     assert rec["predicted"] == "COVID" and rec["probability"] >= T and (rec["covered_probability"] >= T) == (covered >= T)
-    assert cells[2] == "COVID" and float(cells[3]) >= printed and (float(cells[4]) >= printed) == (covered >= T), row
+    assert cells[2] == "COVID" and float(cells[3]) >= printed, row
+    # every film one grey, so covering a square changes nothing: no evidence, and report.md's table of such maps has
+    # no 'covered' column (it would only repeat the probability); report.json keeps the figure, checked above
+    assert not mistakes[0]["map"].found and len(cells) == 4, row
 
 
 def test_a_stored_rule_is_printed_as_it_labels_the_films(tmp_path):
