@@ -76,7 +76,7 @@ def _specificity(r: dict) -> str:
     tn, fp = r.get("tn"), r.get("fp")
     if r["specificity"] is None or not isinstance(tn, int) or not isinstance(fp, int):
         return rate
-    return f"{rate}, {tn} of {tn + fp}"
+    return f"{rate}, {tn:,} of {tn + fp:,}"
 
 
 def never_answered(summary: dict) -> list[str]:
