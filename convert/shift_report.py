@@ -58,7 +58,9 @@ def film_worth(counts: list[int] | None, classes: list[str]) -> str:
         return ""
     (small, ks), (large, kl) = min(present), max(present)
     n = len(present)  # balanced accuracy averages the classes with films only
-    if small == large:
+    if n == 1:  # one class has no balanced accuracy (convert.metrics): the table shows its sensitivity alone
+        worth = f"One film here is {100 / small:.1f} points of {classes[ks]}'s sensitivity ({small} films)"
+    elif small == large:
         worth = (f"One film here is {100 / small:.1f} points of a class's sensitivity ({small} films a class) and "
                  f"{100 / small / n:.1f} of balanced accuracy")
     else:
@@ -77,8 +79,9 @@ def few_films_lines(counts: list[int] | None, classes: list[str]) -> list[str]:
         return []
     k = min((c, k) for k, c in enumerate(counts) if c)[1]
     present = sum(c > 0 for c in counts)  # balanced accuracy averages the classes with films only
+    also = f" and {100 / counts[k] / present:.1f} of balanced accuracy" if present > 1 else ""  # one class: none
     return [f"Few films: {classes[k]} has {counts[k]}, so one of its films is {100 / counts[k]:.1f} points of its "
-            f"sensitivity and {100 / counts[k] / present:.1f} of balanced accuracy. A drop of a film or two "
+            f"sensitivity{also}. A drop of a film or two "
             "under a shift is as likely chance as a weakness; score more films before trusting this table.", ""]
 
 

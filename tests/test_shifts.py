@@ -324,3 +324,17 @@ def test_films_of_one_class_under_shifts_show_its_sensitivity_not_a_null_balance
     md = "\n".join(robustness_section(rob, ["COVID", "Normal"]))
     assert "| shift | COVID sensitivity % | drop (points, net) |" in md and "nan" not in md
     assert "| none | 100.0 | 0.0 |" in md and "| blur | 75.0 | 25.0 |" in md
+
+
+def test_one_films_worth_on_films_of_one_class_names_no_balanced_accuracy():
+    """16 COVID films and none of another: the set has no balanced accuracy (null in report.json, its table shows COVID
+    sensitivity), yet the shift section's paragraph and its few-films caution said one film was '6.2 of balanced
+    accuracy' there. They give the class's sensitivity alone; two classes keep both figures."""
+    from convert.shift_report import few_films_lines, film_worth
+
+    worth, (few, _) = film_worth([16, 0], ["COVID", "Normal"]), few_films_lines([16, 0], ["COVID", "Normal"])
+    assert "balanced accuracy" not in worth + few
+    assert worth.startswith("One film here is 6.2 points of COVID's sensitivity (16 films): ")
+    assert few.startswith("Few films: COVID has 16, so one of its films is 6.2 points of its sensitivity. A drop")
+    assert "and 3.1 of balanced accuracy" in film_worth([16, 16], ["COVID", "Normal"])
+    assert "sensitivity and 3.1 of balanced accuracy." in few_films_lines([16, 16], ["COVID", "Normal"])[0]

@@ -142,3 +142,14 @@ def test_edge_classify_names_a_temperature_edited_inside_the_range_not_the_devic
     assert f"its calibration temperature is {now:g} in its metadata" in lines[0], lines[0]
     assert f"computed with about {was:.2g}" in lines[0] and "edited by hand?" in lines[0], lines[0]
     assert "decodes, preprocesses or runs" not in lines[0]
+
+
+def test_the_docs_say_which_temperatures_and_cut_models_are_refused():
+    """Both refusals are new to users (a file or run.json taken up to 0.49.0 is refused now), so the reference says
+    them: the range, from the bounds themselves, the self-test's words for a temperature edited inside it, and a
+    model.keras cut short beside run.json."""
+    docs = (Path(__file__).parent.parent / "docs" / "commands.md").read_text(encoding="utf-8")
+    said = " ".join(docs.split())  # lines wrapped anywhere
+    assert f"outside {LOWEST_TEMPERATURE:g} to {HIGHEST_TEMPERATURE:g}, the range cxr-train fits it in" in said
+    assert "its self-test's reference probabilities were computed with about" in said
+    assert "empty or no whole `.keras` file" in said
