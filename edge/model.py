@@ -145,6 +145,19 @@ class EdgeModel:
                 self.typicality = Typicality.from_dict(meta["typicality"])
             except ValueError as e:
                 raise ModelFileError(f"{self.path}: {e}") from None
+        self._trial_run()
+
+    def _trial_run(self) -> None:
+        """Run the model once on a black input before any film. A flatbuffer damaged in a table (or forged, its
+        checksum written again) can load and allocate, then fail at every invoke ("Input tensor 5 lacks data"):
+        a batch and a watch blamed each film in turn, every one 'inference failed', the model never named."""
+        try:
+            with silenced_fd(2):
+                self.logits(np.zeros((1, *self.input_shape[1:]), dtype=np.uint8))
+        except Exception as e:  # every runtime raises its own types
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ModelFileError(f"{self.path}: the {self.runtime} runtime loads this model but cannot run it "
+                                 f"({capped_text(reason)}); the file may be damaged: copy it again or convert it again") from None
 
     def logits(self, batch: np.ndarray) -> np.ndarray:
         """Raw (dequantized) model outputs for a uint8 batch of shape (N, size, size, C)."""
