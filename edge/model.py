@@ -154,6 +154,8 @@ class EdgeModel:
         try:
             with silenced_fd(2):
                 self.logits(np.zeros((1, *self.input_shape[1:]), dtype=np.uint8))
+        except MemoryError:  # a board short of memory: said as for any film, not as a damaged file
+            raise
         except Exception as e:  # every runtime raises its own types
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelFileError(f"{self.path}: the {self.runtime} runtime loads this model but cannot run it "
