@@ -10,13 +10,14 @@ and 14% of the time at 2% prevalence.
 from __future__ import annotations
 
 from convert.report_text import md_cell, md_names
-from edge.answer_worth import is_normal_class, none_seen_words, only_none_seen, predictive_values
+from edge.answer_worth import is_normal_class, no_value_words, none_seen_words, only_none_seen, predictive_values
 from edge.answer_worth import no_better as worth_no_better
 from edge.capped_repr import capped_text
 from edge.comma_list import comma_items, decimal_comma_hint
 from edge.figures import fixed, rounded_down
 
-__all__ = ["PREVALENCES", "at_prevalences", "json_rows", "parse_prevalences", "predictive_values", "section", "under_rule"]
+__all__ = ["PREVALENCES", "at_prevalences", "json_rows", "no_value_words", "parse_prevalences", "predictive_values", "section",
+           "under_rule"]
 
 PREVALENCES = (0.01, 0.05, 0.2, 0.5)
 
@@ -50,7 +51,8 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
     call (no missed film of the class) was seen, ``ppv_no_false_call_among`` (``npv_no_missed_film_among``)
     gives among how many films (None where the rows do not count them): the table then shows the range's
     lower end alone (edge.answer_worth.only_none_seen). Where a PPV (NPV) is None, ``ppv_no_value``
-    (``npv_no_value``) says why (no_value_words): 'n/a (0.0–100.0)' alone told a reader nothing."""
+    (``npv_no_value``) says why (no_value_words): 'n/a (0.0–100.0)' alone told a reader nothing; its range is
+    [None, None], as a null value's interval is elsewhere in report.json ([0.0, 1.0] beside null read as a range)."""
     rows = []
     names = [r["class"] for r in per_class]
     for r in per_class:
@@ -69,21 +71,11 @@ def at_prevalences(per_class: list[dict], prevalences: tuple[float, ...] = PREVA
             if only_none_seen(npv, r["sensitivity"]):
                 row["npv_no_missed_film_among"] = n_class
             for key, value in (("ppv", ppv), ("npv", npv)):
-                if value is None:
+                if value is None:  # its range, from the intervals' ends, spans 0 to 1 and would be read as the value's
+                    row[f"{key}_range"] = [None, None]
                     row[f"{key}_no_value"] = no_value_words(key, r["class"], names)
             rows.append(row)
     return rows
-
-
-def no_value_words(key: str, name: str, classes: list[str]) -> str:
-    """Why a class's PPV (``key`` "ppv") or NPV ("npv") has no value at any prevalence: the model never gave that
-    class's answer, or gave it to every film, so there is no answer of that kind to judge. With two ``classes`` the
-    NPV is the other class's answer. A model that called every film COVID showed 'n/a (0.0–100.0)' in the Normal
-    answer's column: a bare n/a with an interval that says nothing, where the reason is one line."""
-    if key == "ppv":
-        return f"the model never answered {name}"
-    others = [c for c in classes if c != name]
-    return f"the model never answered {others[0]}" if len(classes) == 2 else f"the model answered {name} for every film"
 
 
 def _films(r: dict) -> tuple[int | None, int | None]:

@@ -89,6 +89,18 @@ def none_seen_words(which: int, name: str, among: str) -> str:
     return f"no false {name} call among {among}" if which == 0 else f"no {name} film missed among {among}"
 
 
+def no_value_words(key: str, name: str, classes: list[str]) -> str:
+    """Why a class's PPV (``key`` "ppv") or NPV ("npv") has no value at any prevalence: the model never gave that
+    class's answer, or gave it to every film, so there is no answer of that kind to judge. With two ``classes`` the
+    NPV is the other class's answer. A model that called every film COVID showed 'n/a (0.0–100.0)' in the Normal
+    answer's column: a bare n/a with an interval that says nothing, where the reason is one line. Here, in edge, so
+    that the card (_worth) and report.md's table (convert.prevalence) say it in the same words."""
+    if key == "ppv":
+        return f"the model never answered {name}"
+    others = [c for c in classes if c != name]
+    return f"the model never answered {others[0]}" if len(classes) == 2 else f"the model answered {name} for every film"
+
+
 def normal_note(labels: list[str]) -> str:
     """What a normal class's answer means, for a model that has one: 'Normal 0.9988' for a child's
     viral pneumonia read as a normal film, when to the model it means only none of its other classes. For a model
@@ -104,15 +116,19 @@ def normal_note(labels: list[str]) -> str:
 
 
 def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'", name: str = "",
-           films: str = "test films") -> tuple[float | None, str, str]:
+           films: str = "test films", classes: list[str] | None = None) -> tuple[float | None, str, str]:
     """PPV (``which`` 0) or NPV (1) at the card's prevalence, the figure to show for it, and its range in words
     from the ends of the test films' sensitivity and specificity intervals: on 8 films, "100%" alone promised a
     clinician an answer never wrong, where the report said 100 (3.0-100.0). Where it is 100% only because no
     false call (no missed film of ``name``) was seen among the ``films``, the figure is 'at least' the range's
-    lower end (only_none_seen), as report.md's prevalence table gives it."""
+    lower end (only_none_seen), as report.md's prevalence table gives it. Where it has no value (the answer was never
+    given, or given to every film), 'n/a' and why, in report.md's words (no_value_words; ``classes``: the model's),
+    never a bare 'n/a'."""
     point = predictive_values(sens[0], spec[0], CARD_PREVALENCE)[which]
-    if point is None or len(sens) < 3 or len(spec) < 3 or None in (*sens[1:3], *spec[1:3]):
-        return point, "n/a" if point is None else percent(point), ""
+    if point is None:
+        return None, "n/a", f", {no_value_words(('ppv', 'npv')[which], name, list(classes or [name]))}"
+    if len(sens) < 3 or len(spec) < 3 or None in (*sens[1:3], *spec[1:3]):
+        return point, percent(point), ""
     lo = predictive_values(sens[1], spec[1], CARD_PREVALENCE)[which]
     hi = predictive_values(sens[2], spec[2], CARD_PREVALENCE)[which]
     if lo is not None and only_none_seen(point, (spec if which == 0 else sens)[0]):
@@ -131,8 +147,8 @@ def _disease_line(disease: str, normal: str, sens: list, spec: list, films: str 
     almost always right. So both answers are keyed to the disease's prevalence: its PPV, and its
     NPV, which is what a Normal answer is worth. ``sens``, ``spec``: [point, low, high]; ``films`` and
     ``figures`` name where they come from (a site's rule: its films, as expected on its next films)."""
-    (ppv, ppv_shown, ppv_range), (npv, npv_shown, npv_range) = (_worth(sens, spec, k, figures, disease, films)
-                                                                  for k in (0, 1))
+    (ppv, ppv_shown, ppv_range), (npv, npv_shown, npv_range) = (_worth(sens, spec, k, figures, disease, films,
+                                                                        [disease, normal]) for k in (0, 1))
     # beside what answering without looking gives: a Normal answer 'right 93%' where calling every film Normal is
     # right 95% read as reassuring, and made the disease more likely, not less
     base = f"; every film called {normal}: {percent(1 - CARD_PREVALENCE)}" + (
@@ -173,13 +189,13 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
     # Normal answer seldom right, where at a clinic most films are Normal and the others together would be 95%
     well = normal[0] if len(labels) >= 3 and len(normal) == 1 else None
     for c, (sens, spec) in rates.items():
-        if c == well:
+        if c == well or sens[0] is None or spec[0] is None:
             continue
-        ppv, shown, within = (_worth(sens, spec, 0, figures, c, films) if sens[0] is not None and spec[0] is not None
-                              else (None, "", ""))
-        if ppv is not None:  # marked as the report marks it: at or under the prevalence, the answer adds nothing
-            parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}"
-                         + (" (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""))
+        # a class never answered: 'n/a (the model never answered X)', as report.md's table says it; it was left out
+        ppv, shown, within = _worth(sens, spec, 0, figures, c, films, labels)
+        # marked as the report marks it: at or under the prevalence, the answer adds nothing
+        parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}"
+                     + (" (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""))
     others = [c for c in labels if c != well]
     why = (f"a {well} answer says only 'not {', '.join(others[:-1])} or {others[-1]}', never 'no disease', and films of "
            "findings it was not trained on get it too" if well else "")

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Protocol
 
 import numpy as np
 
+from edge.capped_repr import error_text
 from edge.dicom_start import DICOM_SUFFIXES
 from edge.film_files import image_files, is_image_name
 from edge.runtime import usable_cores
@@ -181,7 +182,7 @@ def _answer(model: Classifier, path: str, x: np.ndarray | str | None, keep_input
         with np.errstate(invalid="ignore", over="ignore"):  # said below, per film, not as numpy's warning
             p = model.classify(x[None])[0]
     except Exception as e:
-        return Result(path, error=f"inference failed ({type(e).__name__}: {e})")
+        return Result(path, error=f"inference failed ({type(e).__name__}: {error_text(e)})")
     if not np.all(np.isfinite(p)):  # a label from NaN would be argmax's first class, not an answer
         return Result(path, error="inference failed (the model gave no finite output: NaN or infinity)")
     verdict = None if check is None else bool(check[0])

@@ -45,8 +45,8 @@ class EdgeModel:
         sha256 = meta["tflite_sha256"] if meta is not None else hashlib.sha256(flatbuffer).hexdigest()
         if crash := probed_crash(self.path, sha256, f"{self.runtime} {runtime_version(self.runtime)}",
                                  len(flatbuffer) if meta is not None else 0):
-            raise ModelFileError(f"{self.path}: the {self.runtime} runtime {crash} loading this model; the file may be "
-                                 "truncated or damaged")
+            raise ModelFileError(f"{self.path}: the {self.runtime} runtime {crash} loading or running this model; the file "
+                                 "may be truncated or damaged")
         dynamic = None
         try:
             with silenced_fd(2):

@@ -1,10 +1,12 @@
-"""Whether loading a model kills the process, tried once per device in a child process.
+"""Whether loading and running a model kills the process, tried once per device in a child process.
 
 The runtimes read a flatbuffer by the offsets written in it, unchecked: a table offset pointing
 elsewhere makes tflite-runtime 2.14 and LiteRT die of a segmentation fault, with no message, and a
 service manager restarts edge-classify into the same crash. A cxr-edge file's checksum does not
 prevent it: anyone who changes a byte can write the checksum again, and a converter bug would write
-a right one. So every model is first loaded in a child process, which dies in our place.
+a right one. So every model is first loaded, and run once on a zero input, in a child process, which dies in
+our place: edge.model runs every model once on a black input when it loads it (EdgeModel._trial_run), so a
+flatbuffer that crashes only when run would otherwise kill edge-classify there, with no word.
 
 That child costs a Python start and the runtime's import (0.15 s on a workstation, more on a Pi),
 so its verdict is kept, by the SHA-256 of the flatbuffer and the runtime's name and version, as one
@@ -32,12 +34,14 @@ from edge.regular_file import read_regular
 # the SHA-256 (exit 3: no verdict): a file replaced between the parent's read and the child's must not be vouched for.
 # It loads the flatbuffer as edge.model does (its first ``size`` bytes; a foreign one followed by zeros), then from
 # the path: a read past the end of a cut buffer crashes or not by what lies beyond it, so one way alone let a crash
-# through (tflite-runtime 2.14).
+# through (tflite-runtime 2.14). Each one that allocates is then run once on zeros (its inputs' own shapes and types), as
+# edge.model's trial run will run it: a flatbuffer may load and allocate, then crash at invoke.
 _CHILD = """\
 import hashlib, sys
 if sys.path and sys.path[0] in ("", "."):
     del sys.path[0]
 sys.path.insert(0, sys.argv[4])
+import numpy as np
 from edge.runtime import interpreter_class, silenced_fd
 I = interpreter_class()[0]
 data = open(sys.argv[1], "rb").read()
@@ -48,11 +52,17 @@ with silenced_fd(2):
     for kw in ({"model_content": data[:size]}, {"model_content": data[:size] + bytes(min(size, 64 << 20))},
                {"model_path": sys.argv[1]}):
         try:
-            I(**kw).allocate_tensors()
+            it = I(**kw)
+            it.allocate_tensors()
+            for d in it.get_input_details():
+                it.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
+            it.invoke()
         except Exception:
             pass
 """
-_SAFE = "loads"
+# The verdict kept: it loads, allocates and runs. cxr-edge 0.49 and earlier kept "loads" (never run): such a verdict is
+# no longer enough, and the file is tried again.
+_SAFE = "runs"
 _EDGE_PARENT = str(Path(__file__).resolve().parents[1])
 
 
@@ -69,7 +79,7 @@ def cache_folder() -> Path | None:
 
 
 def _child_verdict(path: Path, size: int, sha256: str) -> str | None:
-    """What loading ``path`` (its first ``size`` bytes, 0: all) did to a child process: _SAFE, or how it
+    """What loading and running ``path`` (its first ``size`` bytes, 0: all) did to a child process: _SAFE, or how it
     died ('crashed (signal 11)', on Windows 'crashed (exception 0xC0000005)'); None when that tells nothing of the file (the child could not start or
     finish, failed before it could try (an exit code: its runtime would not import), or was killed from
     outside: the OOM killer's SIGKILL, a stop)."""
@@ -103,8 +113,8 @@ def _verdict(returncode: int, os_name: str) -> str | None:
 
 
 def probed_crash(path: Path, sha256: str, runtime: str, size: int = 0) -> str | None:
-    """How loading ``path`` kills a process, tried in a child process, or None: it loads, or no verdict
-    could be had (then it is loaded here, as before). That it loads is remembered on this device, by this
+    """How loading or running ``path`` kills a process, tried in a child process, or None: it runs, or no verdict
+    could be had (then it is loaded here, as before). That it runs is remembered on this device, by this
     flatbuffer (``sha256``) and ``runtime`` ("litert 1.2.0"); a crash is not: it is tried again next time,
     so a verdict owed to the machine (a runtime since replaced) never outlives its cause."""
     folder = cache_folder()

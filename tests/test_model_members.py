@@ -102,7 +102,7 @@ def test_every_model_is_first_loaded_in_a_child_process_and_its_verdict_kept(tin
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     python = sys.executable
     monkeypatch.setattr(sys, "executable", str(crashing))  # the child that tries the file dies as the runtime would
-    with pytest.raises(ModelFileError, match=r"model_int8.tflite: the .* runtime crashed \(signal 11\) loading this model"):
+    with pytest.raises(ModelFileError, match=r"model_int8.tflite: the .* runtime crashed \(signal 11\) loading or running this model"):
         EdgeModel(model)
     r = CliRunner().invoke(edge_app, ["--info", "--model", str(model)])
     assert r.exit_code == 2 and "crashed (signal 11)" in r.output
@@ -112,7 +112,7 @@ def test_every_model_is_first_loaded_in_a_child_process_and_its_verdict_kept(tin
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache2"))
     monkeypatch.setattr(sys, "executable", python)
     EdgeModel(model)
-    assert [p.read_text() for p in (tmp_path / "cache2" / "cxr-edge" / "probed").iterdir()] == ["loads\n"]
+    assert [p.read_text() for p in (tmp_path / "cache2" / "cxr-edge" / "probed").iterdir()] == ["runs\n"]
     monkeypatch.setattr(sys, "executable", str(crashing))
     assert EdgeModel(model).labels
     # a cache that cannot be written: the child runs at every start

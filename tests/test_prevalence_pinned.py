@@ -73,3 +73,19 @@ def test_an_answer_never_given_says_why_its_ppv_or_npv_has_no_value():
     md = section(at_prevalences(per_class, (0.05,)), labels)
     assert "| COVID | 5% | 5.0 (2.6–7.2) *no better than no test* | n/a: the model answered COVID for every film |" in md
     assert any(line.startswith("| Lung_Opacity | 5% | n/a: the model never answered Lung_Opacity | ") for line in md)
+
+
+def test_a_ppv_or_npv_with_no_value_has_no_range_and_the_card_shares_its_words():
+    """report.json gave "npv_range": [0.0, 1.0] beside a null npv: a range read as the value's, where there is none."""
+    import numpy as np
+
+    import edge.answer_worth
+    from convert.prevalence import at_prevalences, no_value_words
+    from convert.summary import summarize
+
+    y = np.array([0] * 12 + [1] * 12)
+    per_class = summarize(y, np.eye(2)[np.zeros(24, int)], ["COVID", "Normal"], n_boot=10)["per_class"]
+    covid, normal = at_prevalences(per_class, (0.05,))
+    assert (covid["npv"], covid["npv_range"], normal["ppv"], normal["ppv_range"]) == (None, [None, None], None, [None, None])
+    assert covid["ppv_range"][0] < covid["ppv"] <= covid["ppv_range"][1] and None not in normal["npv_range"]
+    assert no_value_words is edge.answer_worth.no_value_words  # one wording, on the card and in report.md

@@ -194,5 +194,5 @@ def test_a_foreign_file_that_crashes_the_runtime_is_refused_before_it_is_loaded(
     crashing.chmod(0o755)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))  # the first load's verdict is kept: try it again
     monkeypatch.setattr(ep.sys, "executable", str(crashing))  # the child that tries the file dies as the runtime would
-    with pytest.raises(ModelFileError, match=r"crashed \(signal 11\) loading this model; the file may be truncated"):
+    with pytest.raises(ModelFileError, match=r"crashed \(signal 11\) loading or running this model; the file may be truncated"):
         EdgeModel(foreign, labels=["A", "B"])
