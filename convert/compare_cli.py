@@ -197,12 +197,9 @@ def compare(
         if line := copies_warning(twins, "compare.json"):
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         say_skipped()
-        from edge.dicom_view import headers_warning
+        from convert.compare_films import film_warnings
 
-        if line := headers_warning(data_dir, [i.path for i in kept], "scored all the same by both models, and "
-                                   "counted in every figure below; edge-classify flags such films"):
-            print(f"cxr-compare: warning: {line}", file=sys.stderr)
-            data_warnings.append(line)  # beside the figures in compare.md, as cxr-evaluate's
+        frames = film_warnings(data_dir, [i.path for i in kept], data_warnings)  # header-flagged, several frames
         for who, info, rule in zip("AB", (info_a, info_b), rules):  # a site rule scored on its own films, however named
             if rule is not None and (line := chosen_films_line(info, [i.sha256 for i in kept],
                                      f"{info['labels'][rule[0]]} whenever p >= {fmt_threshold(rule[1])}")):
@@ -234,7 +231,7 @@ def compare(
                  same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note, study_design=designs, split_gone=gone_splits([model_a, model_b], names),
-                 copies_within_set=twins, label_conflicts=conflicts,
+                 copies_within_set=twins, label_conflicts=conflicts, multi_frame_films=frames,
                  skipped_files=skipped, files=files, true=[labels[k] for k in y], answers_a=[labels[k] for k in answers[0]],
                  answers_b=[labels[k] for k in answers[1]],
                  changed_axes="rows: A's answer, columns: B's answer, in the order of classes")

@@ -36,6 +36,7 @@ class Films(NamedTuple):
     given_values: dict[str, list[str]]  # the same, as the manifest or header gave them
     audit: dict  # train.audit.shortcut_audit
     header_says: dict[str, str]  # film -> why its DICOM header says it is no frontal chest film (edge.dicom_view)
+    frames: dict[str, int]  # film -> its frame count, where it holds several not all the same (convert.frame_films)
 
 
 def _say_skipped(skipped: list[dict]) -> None:
@@ -84,7 +85,9 @@ def _drawn(drawn: bool, res: Scan) -> bool | dict:
 def site_films(s: Settings, m: Loaded) -> Films:
     """Find and read the films, leave out those the model was trained or validated on (unless --keep-seen),
     and say what qualifies the figures: the study design, a stored rule chosen on these films, copies and
-    label conflicts within the set, the unreadable files, and acquisition shortcuts between the classes."""
+    label conflicts within the set, the unreadable files, films of several frames (scored on frame 1), and acquisition
+    shortcuts between the classes."""
+    from convert.frame_films import note_frames
     from convert.rule_notes import chosen_films_line
     from convert.site_rule_notes import check_site_films
     from convert.seen import leave_out_seen
@@ -121,6 +124,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
                                "edge-classify flags such films (--refuse-atypical: no answer)", said=by_file.get):
         print(f"cxr-evaluate: warning: {line}", file=sys.stderr)
         data_warnings.append(line)  # beside the figures in the report
+    frames = note_frames("cxr-evaluate", s.data_dir, [i.path for i in res.items], data_warnings)  # scored on frame 1
     y = np.array([m.labels.index(i.label) for i in res.items])
     if m.point is not None:  # again on the films scored: unreadable and seen films are gone
         check_site_films([i.label for i in res.items], m.point[0], m.labels, s.here, s.save_model is not None)
@@ -135,4 +139,4 @@ def site_films(s: Settings, m: Loaded) -> Films:
         print(f"cxr-evaluate: warning: {summary_line(audit)}; if your classes came from different archives or "
               "devices, a score here may reflect that rather than the lungs", file=sys.stderr)
     return Films(res, y, matched, data_warnings, seen_note, drawn, design, rule_warnings, twins, conflicts, groups,
-                 given_values, audit, {f: in_words(t) for f, t in said.items()})
+                 given_values, audit, {f: in_words(t) for f, t in said.items()}, frames)

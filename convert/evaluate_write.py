@@ -20,6 +20,7 @@ from convert.evaluate_model import Loaded
 def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     """What report.json records beside the figures: where the films came from and everything said about them."""
     from convert.earlier_report import absolute_paths
+    from convert.frame_films import frames_record
     from convert.provenance import scoring_provenance
     from convert.seen_lists import split_gone
     from convert.site_folders import left_out_films
@@ -37,6 +38,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
             "synthetic_data": info.get("synthetic_data"), "synthetic_films": f.drawn,
             "synthetic_share": info.get("synthetic_share"),
             "skipped_files": f.scan.skipped + a.left_out_skipped,  # as compare.json
+            "multi_frame_films": frames_record(f.frames),  # each scored on its frame 1 (convert.frame_films)
             "provenance": scoring_provenance([s.model], s.n_boot),
             "absolute_paths": absolute_paths(data_dir=s.data_dir, model=s.model)}  # the next report's note (earlier_report)
 
@@ -67,7 +69,8 @@ def write_report(s: Settings, m: Loaded, f: Films, a: Answers, site: dict | None
                                        unlikeness=a.unlikeness, robustness=a.robustness, threshold=m.rule,
                                        threshold_from="option" if s.threshold else "model file", site_point=site,
                                        audit=f.audit, prevalences=prevalences, subgroups=f.groups,
-                                       as_given=f.given_values, header_says=f.header_says)
+                                       as_given=f.given_values, header_says=f.header_says,
+                                       frames=f.frames)
             if a.left_out_rows:
                 write_text(stage / "left_out.csv", "\ufeff" + a.left_out_rows)
             check_unchanged(m.pins, m.digests, "cxr-evaluate")  # last: a report and a copy of one model, or none

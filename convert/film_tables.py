@@ -19,14 +19,16 @@ def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[st
     read as a contradiction."""
     atypical = any("atypical" in p for p in predictions)  # 1/0, empty: not checked (edge-classify --csv's column)
     headed = any("header_says" in p for p in predictions)  # why a film's DICOM header flagged it
+    framed = any("frames" in p for p in predictions)  # a film of several frames not all the same: scored on frame 1
     seen = any("seen_in_training" in p for p in predictions)  # --keep-seen: train, val or empty
     header = ["file", "true", "predicted", "correct", *(f"p_{c}" for c in classes), *(["rule"] if rule else []),
               *(["atypical"] if atypical else []), *(["header_says"] if headed else []),
-              *(["seen_in_training"] if seen else []), *groups]
+              *(["frames"] if framed else []), *(["seen_in_training"] if seen else []), *groups]
     return spreadsheet_csv(header, ([p["file"], p["true"], p["predicted"], int(p["true"] == p["predicted"]),
                                      *(p["probabilities"][c] for c in classes), *([rule] if rule else []),
                                      *([int(p["atypical"]) if "atypical" in p else ""] if atypical else []),
                                      *([p.get("header_says", "")] if headed else []),
+                                     *([p.get("frames", "")] if framed else []),
                                      *([p.get("seen_in_training", "")] if seen else []), *(v[k] for v in groups.values())]
                                     for k, p in enumerate(predictions)))
 

@@ -54,7 +54,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                       threshold_from: str = "option", site_point: dict | None = None,
                       audit: dict | None = None, prevalences: tuple[float, ...] | None = None,
                       subgroups: dict[str, list[str]] | None = None,
-                      as_given: dict[str, list[str]] | None = None, header_says: dict[str, str] | None = None) -> dict:
+                      as_given: dict[str, list[str]] | None = None, header_says: dict[str, str] | None = None,
+                      frames: dict[str, int] | None = None) -> dict:
     """Full report of one model on one labelled set: JSON, Markdown and plots in out_dir.
 
     ``mistakes`` (convert.occlusion.explain_mistakes over the inputs ``x``) adds where the model
@@ -70,7 +71,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     ``subgroups`` (convert.group_values.group_values: column -> each film's value) each group's figures,
     and ``as_given`` those values as the files wrote them, beside the groups in predictions.csv. ``header_says``
     (file -> edge.dicom_view's reason): the films whose DICOM header says they are no frontal chest film, atypical
-    as edge-classify calls them, with the reason."""
+    as edge-classify calls them, with the reason. ``frames`` (file -> its frame count, convert.frame_films): the films
+    of several frames not all the same, scored on frame 1, each with its count as edge-classify --json gives it."""
     out_dir = Path(out_dir)
     summary = summarize(y, probs, classes, n_boot=n_boot, rule=threshold)
     # a report.json read alone (a dashboard, a script's mail) carries what report.md says first
@@ -105,6 +107,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     for rec in report["predictions"]:  # as edge-classify's: atypical by the input check or by the film's own header
         if why := (header_says or {}).get(rec["file"]):
             rec["atypical"], rec["header_says"] = True, why
+        if n := (frames or {}).get(rec["file"]):
+            rec["frames"] = n
     if drawn := plots.available():  # a device-only install has no matplotlib: the report comes without plots
         mark = synthetic_mark(extra or {})  # a synthetic model's plots say so on each (a PNG travels alone)
         plots.confusion_grid({titled(title, evaluate_labels(threshold, classes)): np.array(summary["confusion_matrix"])},
@@ -223,7 +227,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     columns = {"source": [s.strip() or NOT_GIVEN for s in sources]} if sources and any(sources) else {}
     # predictions.csv's own columns keep their names: a --by column 'correct' (a reader's verdict) was a second
     # 'correct', and a spreadsheet took the manifest's value for the model's
-    fixed = {"file", "true", "predicted", "correct", "rule", "atypical", "header_says", "seen_in_training", *(f"p_{c}" for c in classes)}
+    fixed = {"file", "true", "predicted", "correct", "rule", "atypical", "header_says", "frames", "seen_in_training",
+             *(f"p_{c}" for c in classes)}
     # 'source' too where the films have one: --by source's values are grouped, and blank where a row gave source_repo only
     named = {c: f"{c} (MANIFEST)" if c in fixed or c in columns else c for c in subgroups or {}}
     taken, given_as = {*fixed, *columns, *named.values()}, {}
