@@ -87,3 +87,23 @@ def test_a_temperature_left_out_is_taken_as_one_and_judged(tmp_path):
     assert abs(run["temperature"] - 1.0) > 0.2, run  # the fit moved it: 1.0 is an edit here
     said = recorded_nll_problem({"validation": run["validation"]}, z, y, tmp_path / "run.json")
     assert said is not None and "temperature 1 is not the one" in said
+
+
+def test_not_judged_where_the_validation_films_decode_otherwise_than_the_model_learnt_them(tiny_run, tmp_path):
+    """train.cache.decoded_otherwise's warning kept in the stamp: the NLL would differ without any edit, and that
+    warning already says to train again."""
+    from convert.keras_model import run_model
+    from convert.temperature_check import check_recorded_temperature
+    from edge.preprocess import PreprocessConfig
+    from train.cache import stamp_path
+    from train.data import Split
+
+    run_dir = _copy(tiny_run, tmp_path, temperature=0.2)
+    run = json.loads((run_dir / "run.json").read_text())
+    split, config = Split.load(run_dir / "split.json"), PreprocessConfig.from_dict(run["preprocess"])
+    model = run_model(run_dir / "model.keras", run, run_dir / "run.json")
+    with pytest.raises(ValueError, match="is not the one cxr-train fitted"):
+        check_recorded_temperature(run_dir, run, split, config, model, progress=False)
+    stamp = stamp_path(run_dir, "val")
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "learnt_otherwise": "warning: 1 val film ..."}))
+    check_recorded_temperature(run_dir, run, split, config, model, progress=False)
