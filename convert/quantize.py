@@ -94,6 +94,9 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
 
     # before minutes of reading films; its shapes as cxr-evaluate checks them (a run before 0.20.0 records no checksum)
     model = run_model(run_dir / "model.keras", run, run_dir / "run.json", "; train the run again")
+    from convert.temperature_check import check_recorded_temperature
+
+    check_recorded_temperature(run_dir, run, split, config, model, s.progress)  # one edited inside the fit's range
     x_test, y_test = load_part(run_dir, split, "test", config, s.progress, rewrite=True)
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop, s.max_drop)
     if few:

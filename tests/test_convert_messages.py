@@ -238,8 +238,19 @@ def test_cxr_convert_warns_when_the_stored_threshold_is_less_sensitive(tiny_run,
 
     info = json.loads((run / "run.json").read_text())  # the relabelled split stands in for the model's own
     info["split_digest"] = Split.load(run / "split.json").digest()
-    (run / "run.json").write_text(json.dumps(info))
     cache_path(run, "val").unlink(missing_ok=True)
+    # and its validation NLL, as cxr-train records it on its own split (convert.temperature_check compares them)
+    from convert.keras_model import run_model
+    from edge.preprocess import PreprocessConfig
+    from train.cache import load_part
+    from train.calibration import nll
+    from train.fit import logits_of
+
+    x_val, y_val = load_part(run, Split.load(run / "split.json"), "val", PreprocessConfig.from_dict(info["preprocess"]),
+                             progress=False)
+    logits = logits_of(run_model(run / "model.keras", info, run / "run.json"), x_val)
+    info["validation"]["nll_after"] = nll(logits, y_val, info["temperature"])
+    (run / "run.json").write_text(json.dumps(info))
     r = CliRunner().invoke(convert_app, [str(run), "--report-only", "--quant", "int8", "--operating-point",
                                          f"{labels[k]}=0.5", "--no-latency", "--explain", "0", "--quiet"])
     assert r.exit_code in (0, 1), r.output
