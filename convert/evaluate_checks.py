@@ -62,17 +62,17 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     from convert.group_values import by_columns
     from convert.prevalence import parse_prevalences
     from edge.cliutil import folder_problem
+    from edge.output import said_name
     from train.class_folders import not_a_data_folder
     from train.data import DataError
     from train.run_lock import REPORT_CLASH, run_folder_lock  # no TensorFlow: fine on a device-only install
 
     by_columns(by)
     if problem := folder_problem(s.out_dir) or report_folder_problem(s.out_dir, Path(s.data_dir)):
-        raise ValueError(f"cannot write the report into {s.out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+        raise ValueError(f"cannot write the report into {said_name(str(s.out_dir))}: {problem}" + ("" if out else "; choose a folder with --out"))
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
     held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH, create=True))
     if out is None and (other := other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
-        from edge.output import said_name
         print(f"cxr-evaluate: note: replacing {other} in {said_name(str(s.out_dir))} (named after the data folder's "
               "name); give --out to keep both", file=sys.stderr)
     if s.save_model is not None:

@@ -68,7 +68,9 @@ def _read_films(s: Settings, m: Loaded, data_warnings: list[str]) -> tuple[Scan,
                crops=s.find_crops)
     if not res.items:  # each file's reason first: a missing JPEG Lossless decoder is named there, and only there
         _say_skipped(res.skipped)
-        raise DataError(f"no readable images in {s.data_dir}" + site_folders.unreadable_clause(len(res.skipped)))
+        from edge.output import said_name
+
+        raise DataError(f"no readable images in {said_name(str(s.data_dir))}" + site_folders.unreadable_clause(len(res.skipped)))
     return res, matched
 
 

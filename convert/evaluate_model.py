@@ -15,6 +15,7 @@ import numpy as np
 from convert.evaluate_checks import Settings
 from edge.decision import fmt_threshold
 from edge.install_hint import own_pip
+from edge.output import said_name
 
 
 class Loaded(NamedTuple):
@@ -58,12 +59,12 @@ def load_model(s: Settings) -> Loaded:
     if info.get("synthetic_data"):
         from edge.synthetic_words import synthetic_words
 
-        print(f"cxr-evaluate: note: {s.model} was trained on {synthetic_words(info)}; its figures say nothing about "
+        print(f"cxr-evaluate: note: {said_name(str(s.model))} was trained on {synthetic_words(info)}; its figures say nothing about "
               "what it would do on real X-rays", file=sys.stderr)
     rule = parse_threshold(s.threshold, labels) if s.threshold else None if s.most_probable else info.get("decision")
     drawn = is_synthetic_folder(s.data_dir)  # cxr-synth's drawings: no figure or rule chosen on them means anything
     if drawn:
-        print(f"cxr-evaluate: note: {s.data_dir} holds SYNTHETIC images (cxr-synth): these figures, and any rule "
+        print(f"cxr-evaluate: note: {said_name(str(s.data_dir))} holds SYNTHETIC images (cxr-synth): these figures, and any rule "
               "chosen on them, say nothing about real X-rays", file=sys.stderr)
     if line := unfinished_line(s.data_dir):
         print(f"cxr-evaluate: warning: {line}", file=sys.stderr)

@@ -42,7 +42,7 @@ def _refuse_a_class_folder(data_dir: Path, folders: list[str], labels: list[str]
     except ValueError:
         return
     parent = Path(data_dir).resolve().parent
-    raise DataError(f"{data_dir} holds the images of one class ({label}) itself; give the folder above it, {parent}, "
+    raise DataError(f"{said_name(str(data_dir))} holds the images of one class ({label}) itself; give the folder above it, {said_name(str(parent))}, "
                     "whose sub-folders are the classes")
 
 
@@ -84,7 +84,7 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
     if not folders:
         discover(data_dir, min_classes=1)  # raises: no class folder at all
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders}):
-        print(f"{prog}: warning: --class-map {name}={mapping[name]}: no class folder of {data_dir} is named {name} "
+        print(f"{prog}: warning: --class-map {name}={mapping[name]}: no class folder of {said_name(str(data_dir))} is named {name} "
               f"(its folders: {', '.join(map(said_name, folders))}); ignored", file=sys.stderr)
     try:
         matched = match_classes(folders, labels, mapping)
@@ -96,7 +96,7 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
                   file=sys.stderr)
     kept = [f for f in folders if matched[f] != LEAVE_OUT]
     if not kept:
-        raise DataError(f"no class folder of {data_dir} is left to score")
+        raise DataError(f"no class folder of {said_name(str(data_dir))} is left to score")
     def log(message: str) -> None:
         print(f"{prog}: {message}", file=sys.stderr)
         if warnings is not None and message.startswith("warning: "):
@@ -130,7 +130,7 @@ def in_data_folder(out_dir: Path, data_dir: Path) -> str | None:
     be scored as films, or taken for a class folder, the next time), or None."""
     out, data = out_dir.resolve(), data_dir.resolve()
     if out == data or data in out.parents:
-        return (f"it lies in the data folder {data_dir}: its files would be read as films, or the folder as a class, "
+        return (f"it lies in the data folder {said_name(str(data_dir))}: its files would be read as films, or the folder as a class, "
                 "the next time; give the report a folder outside it")
     return None
 

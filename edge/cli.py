@@ -22,6 +22,7 @@ from edge.threshold_text import parse_threshold
 from edge.error_lines import one_line_errors
 from edge.figures import counted
 from edge.model_notes import tell_model, tell_rule
+from edge.output import said_name
 from edge.runtime import MAX_THREADS, usable_cores
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -224,16 +225,16 @@ def main(
         except ModelFileError as e:
             if debug:
                 raise
-            msg = str(e)
+            msg, named = str(e), said_name(str(model))  # quoted as edge.metadata.read names it
             # Some reasons (e.g. "not a TensorFlow Lite model") do not say which file; name it.
-            raise _fail(msg if msg.startswith(str(model)) else f"{model}: {msg}")
+            raise _fail(msg if msg.startswith(named) else f"{named}: {msg}")
         if m.renamed_from:
-            print(f"edge-classify: warning: --labels renames the classes stored in {model}: {','.join(m.renamed_from)} "
+            print(f"edge-classify: warning: --labels renames the classes stored in {said_name(str(model))}: {','.join(m.renamed_from)} "
                   f"-> {','.join(m.labels)} (by output position)", file=sys.stderr)
         if about:  # prints one thing about the file and exits
             raise typer.Exit(tell_about(about[0], m, model, json_out, debug))
         if refuse_atypical and m.typicality is None:  # a DICOM film's header can still say it is no chest film
-            print(f"edge-classify: note: --refuse-atypical: {model} carries no input check, so it refuses only the "
+            print(f"edge-classify: note: --refuse-atypical: {said_name(str(model))} carries no input check, so it refuses only the "
                   "DICOM films whose header says they are no frontal chest film (another modality or body part, a "
                   "lateral view, For Processing); every other film is labelled unchecked", file=sys.stderr)
         try:

@@ -163,16 +163,19 @@ def folder_problem(path: str | Path) -> str | None:
     p = Path(path)
     while not os.path.lexists(p) and p != p.parent:  # the part of the path that exists decides
         p = p.parent
+    from edge.output import said_name  # a newline in the path forged a line of the error
+
+    named = said_name(str(p))
     if not p.is_dir():
-        return f"{p} is a file" if p.is_file() else f"{p} is not a folder"
+        return f"{named} is a file" if p.is_file() else f"{named} is not a folder"
     if _read_only(p):  # not full, however little room it has: say what it is
-        return f"{p} is on a read-only file system"
+        return f"{named} is on a read-only file system"
     if not os.access(p, os.W_OK | os.X_OK):
-        return f"{p} is not writable"
+        return f"{named} is not writable"
     try:  # permissions do not tell everything: root may 'write' to /proc, where nothing can be made
         os.rmdir(tempfile.mkdtemp(prefix=".cxr-write-check-", dir=p))
     except OSError as e:
-        return f"nothing can be written in {p} ({e.strerror or e})"
+        return f"nothing can be written in {named} ({e.strerror or e})"
     return None
 
 
@@ -187,14 +190,16 @@ def broken_link(path: str | Path) -> str | None:
     """'X is a symbolic link that loops' (or 'that leads nowhere'), for a path that is a link no command
     can follow; None for any other path. Python 3.11's resolve() raises a RuntimeError on a loop,
     mkdir a FileExistsError: neither says what is wrong."""
+    from edge.output import said_name  # a newline in the path forged a line of the error
+
     try:
         os.stat(path)
         return None
     except OSError as e:
         if e.errno == errno.ELOOP:
-            return f"{path} is a symbolic link that loops (too many levels of symbolic links)"
+            return f"{said_name(str(path))} is a symbolic link that loops (too many levels of symbolic links)"
         if os.path.islink(path):
-            return f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
+            return f"{said_name(str(path))} is a symbolic link to {said_name(os.readlink(path))}, which does not exist"
         return None
 
 

@@ -147,8 +147,10 @@ def gather(images: list[str], recursive: bool) -> tuple[list[str], list[Placed],
 
 
 def _no_images(folder: str, recursive: bool) -> Result:
+    from edge.output import said_name
+
     reason = why_no_images([folder], recursive, False)
-    return Result(folder, error=reason.replace(f"no images found in {folder}", "no images found in this folder", 1))
+    return Result(folder, error=reason.replace(f"no images found in {said_name(folder)}", "no images found in this folder", 1))
 
 
 def films_not_entered(folder: str, given: set[str], named: set[tuple[str, str]] = frozenset()) -> str | None:

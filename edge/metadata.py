@@ -161,19 +161,22 @@ def field_problem(meta: dict[str, Any]) -> str | None:
 
 def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
     """Read a model file from disk; see :func:`split`."""
+    from edge.output import said_name  # a newline in the path forged a line of the error, an ESC ran on the terminal
+
+    named = said_name(str(path))
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
         inside = sorted(p.name for p in Path(path).glob("*.tflite"))[:4]  # a run folder given for its model
-        raise ModelFileError(f"{path}: is a directory, not a model file"
-                             + (f"; it holds {', '.join(inside)}: give one of them, e.g. {Path(path) / inside[0]}"
+        raise ModelFileError(f"{named}: is a directory, not a model file"
+                             + (f"; it holds {', '.join(inside)}: give one of them, e.g. {said_name(str(Path(path) / inside[0]))}"
                                 if inside else "")) from None
     except OSError as e:
-        raise ModelFileError(f"{path}: cannot read model file: {e.strerror or e}") from None
+        raise ModelFileError(f"{named}: cannot read model file: {e.strerror or e}") from None
     try:
         return split(data, Path(path).name)
     except ModelFileError as e:  # where two models are read (cxr-compare), which one
-        raise ModelFileError(f"{path}: {e}") from None
+        raise ModelFileError(f"{named}: {e}") from None
 
 
 def _has_metadata_remnant(data: bytes) -> bool:

@@ -85,30 +85,33 @@ def tell_rule(m, rule: Optional[tuple[int, float]], given: bool) -> None:
 
 def tell_model(m, model: Path) -> None:
     """Say what the file lacks or is (no metadata, no input check, synthetic, failed gate) and what a probability is."""
+    from edge.output import said_name  # a newline in the file's path forged a line, an ESC ran on the terminal
+
+    named = said_name(str(model))
     foreign = m.meta.get("foreign")
     if foreign:
         from edge.model_graph import FOREIGN_FEED
 
-        say(f"warning: {model} has no cxr-edge metadata: it runs with the --labels given but without "
+        say(f"warning: {named} has no cxr-edge metadata: it runs with the --labels given but without "
             "calibration, preprocessing settings from the file, input check or self-test; it is given "
             f"{FOREIGN_FEED}")
         if clipped := getattr(m, "input_clipped", None):
-            say(f"warning: {model}: {clipped}")
+            say(f"warning: {named}: {clipped}")
     elif m.typicality is None:  # else silence would read as "every film looked like a chest film"
-        say(f"note: {model} carries no input check: images unlike the training films (not a chest "
+        say(f"note: {named} carries no input check: images unlike the training films (not a chest "
             f"film, inverted, a scanned form) get a label without a warning, unless a DICOM film's header says it is "
             f"no frontal chest film ({no_input_check_why(m.meta)})")
     if m.meta.get("synthetic_data"):
         say(f"note: this model was trained on {synthetic_words(m.meta)}; its output means nothing for real X-rays")
     if gate_failed := failed_gate(m.meta):  # a file kept beside the one that passed, copied here by mistake?
-        say(f"warning: {model}: {gate_failed}")
+        say(f"warning: {named}: {gate_failed}")
     if (where := chance_verdict(m.meta)) != "above":  # a file at chance gave its answers without a word
-        say(f"warning: {model}: on its test split its balanced accuracy's interval "
+        say(f"warning: {named}: on its test split its balanced accuracy's interval "
             + ("lies wholly below chance: it was systematically wrong there, as if labels were swapped"
                if where == "below" else "reaches chance: its answers may not tell the classes apart")
             + " (edge-classify --card gives its figures)")
     if sharp := calibration_warning(m.meta):  # the demo model's 1.0000 for any film, said nowhere (hunt 58, M1)
-        say(f"warning: {model}: {sharp}")
+        say(f"warning: {named}: {sharp}")
     # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
     say("note: research software, not a medical device; a probability is the model's score, "
         + ("uncalibrated: " if foreign else "calibrated on films whose mix of classes is not your clinic's: ")

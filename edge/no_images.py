@@ -16,15 +16,17 @@ def why_no_images(folders: list[str], recursive: bool, empty_stdin: bool) -> str
     """Why inputs that exist gave no image to classify (``folders``: the arguments, all folders
     then), so that an empty batch is an error rather than silence and success, with the way on
     where there is one (images in sub-folders, files without an image suffix)."""
+    from edge.output import said_name  # a newline in a folder's name forged a line of the error
+
     reasons = ["no image paths on standard input"] if empty_stdin else []
     for folder in folders:
         if not recursive and _has_images_below(Path(folder)):
-            reasons.append(f"no images found in {folder} (it has sub-folders with images: use --recursive)")
+            reasons.append(f"no images found in {said_name(folder)} (it has sub-folders with images: use --recursive)")
             continue
         names = [os.path.join(d, n) for d, _, ns in walk_folder(Path(folder), recursive) for n in ns if not n.startswith(".")]
         objects = [what for what in map(_not_a_film, names) if what]
         others = len(names) - len(objects)
-        where = f"{folder} or its sub-folders" if recursive else folder
+        where = f"{said_name(folder)} or its sub-folders" if recursive else said_name(folder)
         kinds = " or ".join(sorted(set(objects)))
         one = len(objects) == 1
         said = [f"{counted(len(objects), 'DICOM file')} {'is no film: it' if one else 'are not films: each'} is {kinds}"

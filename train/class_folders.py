@@ -55,7 +55,7 @@ def split_twins(data_dir: Path) -> str | None:
     if twins is None:
         return None
     part = PART_NAMES[GIVEN_SPLIT_DIRS[twins[0].name.lower()]]
-    return (f"{data_dir}'s folders {' and '.join(d.name + '/' for d in twins)} both name the {part} split, and "
+    return (f"{said_name(str(data_dir))}'s folders {' and '.join(d.name + '/' for d in twins)} both name the {part} split, and "
             "one would be read and the other ignored: merge them into one folder, or rename one")
 
 
@@ -71,7 +71,7 @@ def split_inside_a_class(data_dir: Path, out: Path | None = None) -> str | None:
             except OSError:  # cannot be listed: said as such by discovery
                 continue
             if inner:
-                return (f"{d} holds train/ and test/ folders of its own: it is a data set split in folders, not a "
+                return (f"{said_name(str(d))} holds train/ and test/ folders of its own: it is a data set split in folders, not a "
                         f"class; give that folder as the data folder")
     return None
 
@@ -82,7 +82,7 @@ def half_a_split(data_dir: Path) -> str | None:
     top = sorted(d.name for d in Path(data_dir).iterdir() if d.is_dir() and d.name.lower() in GIVEN_SPLIT_DIRS)
     if len(top) < 2 or given_split_dirs(data_dir):
         return None
-    return (f"{data_dir}'s folders {', '.join(top)} look like a split given in folders, but cxr-train takes one only "
+    return (f"{said_name(str(data_dir))}'s folders {', '.join(top)} look like a split given in folders, but cxr-train takes one only "
             "with train/ and test/ (val/ besides them is optional): add a test/ folder of the films to score the "
             "model on, or put the class folders directly in the data folder for a split of cxr-train's own")
 
@@ -245,5 +245,5 @@ def not_a_data_folder(data_dir: Path) -> str | None:
 
     if link := broken_link(data_dir):
         return f"data folder {link}"
-    return f"data folder {data_dir} " + ("is a file; give the folder that holds a sub-folder per class"
+    return f"data folder {said_name(str(data_dir))} " + ("is a file; give the folder that holds a sub-folder per class"
                                          if Path(data_dir).exists() else "does not exist")

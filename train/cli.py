@@ -186,13 +186,15 @@ def train(
         raise fail("cxr-train", problem)
     if data != "synthetic" and (problem := fraction_problem(Path(data), val_fraction, test_fraction)):
         raise fail("cxr-train", problem)
+    from edge.output import said_name  # a newline in a path forged a line of the error
+
     if out.is_file():
-        raise fail("cxr-train", f"--out {out} is a file; give a folder for the run")
+        raise fail("cxr-train", f"--out {said_name(str(out))} is a file; give a folder for the run")
     if problem := folder_problem(out):  # before TensorFlow loads and the films are read: minutes
-        raise fail("cxr-train", f"--out {out}: {problem}")
+        raise fail("cxr-train", f"--out {said_name(str(out))}: {problem}")
     for d in add_data or []:
         if not d.is_dir():
-            raise fail("cxr-train", f"--add-data {d}: {'a file, not a folder' if d.exists() else 'no such folder'}")
+            raise fail("cxr-train", f"--add-data {said_name(str(d))}: {'a file, not a folder' if d.exists() else 'no such folder'}")
     from train.teacher_split import classes_problem, teacher_classes, teacher_split_settings
     from train.run import TrainSettings, check_settings, run_training
     from train.run_folders import check_folders
@@ -268,10 +270,12 @@ def fraction_problem(data: Path, val_fraction: float | None, test_fraction: floa
     its test/ folder is the test split, and a val/ folder the validation split."""
     from train.class_folders import given_split_dirs
 
+    from edge.output import said_name
+
     given = given_split_dirs(data)
     for option, value, part in (("--test-fraction", test_fraction, "test"), ("--val-fraction", val_fraction, "val")):
         if value is not None and part in given:
-            return (f"{option}: {data} comes split in folders, and its {given[part].name}/ folder is the "
+            return (f"{option}: {said_name(str(data))} comes split in folders, and its {given[part].name}/ folder is the "
                     f"{'test' if part == 'test' else 'validation'} split; {option} would do nothing: leave it out")
     return None
 

@@ -63,23 +63,23 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if backslashed := backslash_names(data_dir, found):
         raise DataError(backslashed)
     if is_one_class_folder(data_dir, found):
-        raise DataError(f"{data_dir} holds images but no class folders: give "
+        raise DataError(f"{said_name(str(data_dir))} holds images but no class folders: give "
                         + ("the folder two levels up" if is_images_of_a_class(data_dir) else "its parent")
-                        + f" ({parent_to_give(data_dir)}), whose sub-folders are the classes"
+                        + f" ({said_name(str(parent_to_give(data_dir)))}), whose sub-folders are the classes"
                         + (" (the Kaggle layout: CLASS/images/)" if is_images_of_a_class(data_dir) else ""))
     skipped = run_folders(data_dir, out)
     picked = as_folders(classes, found + [f.name for f, _ in skipped]) if classes is not None else []
     for folder, why in skipped:
         if classes is None or folder.name in picked:  # a run folder --classes would have named
-            log(f"note: skipped folder {folder}: {why}")
+            log(f"note: skipped folder {said_name(str(folder))}: {why}")
     trained = found if classes is None else [p for p in picked if p in found]  # the folders whose names become labels
     if min_classes > 1 and (odd := [f for f in trained if not is_text(f)]):  # cxr-convert could never write them
         raise DataError(not_text_error(odd[0], data_dir))
     if classes is None and min_classes > 1 and (bad := [f for f in found if nameless(f)]):  # names become the labels
-        raise DataError(nameless_error(f"{bad[0]} in {data_dir}", "class folder", "rename the folder"))
+        raise DataError(nameless_error(f"{bad[0]} in {said_name(str(data_dir))}", "class folder", "rename the folder"))
     twins = case_twins(found) if classes is None and min_classes > 1 else []
     if twins:  # cxr-evaluate and --add-data (min_classes 1) match names ignoring case: there twins merge
-        raise DataError(f"class folders {' and '.join(map(_twin_spelt, twins[0]))} in {data_dir} differ only in case or "
+        raise DataError(f"class folders {' and '.join(map(_twin_spelt, twins[0]))} in {said_name(str(data_dir))} differ only in case or "
                         "punctuation and would be trained as different classes (cxr-evaluate takes them as one): "
                         f"{twins_remedy(twins[0])}")
     given = given_split_dirs(data_dir)
@@ -109,7 +109,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if empty:
         masks = [c for c in empty if (Path(data_dir) / c / "masks").is_dir()]
         rest = [c for c in classes if c not in empty]
-        raise DataError(f"{'class folder' if len(empty) == 1 else 'class folders'} {', '.join(empty)} in {data_dir} "
+        raise DataError(f"{'class folder' if len(empty) == 1 else 'class folders'} {', '.join(empty)} in {said_name(str(data_dir))} "
                         f"{'holds' if len(empty) == 1 else 'hold'} no images (files with an image suffix "
                         "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
                         + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
@@ -123,20 +123,20 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         if below := data_folder_below(data_dir, classes):  # archive/ of archive/COVID-19_Radiography_Dataset
             raise DataError(below)
         inner = inner_class_folders(data_dir / classes[0], loose=True) if len(classes) == 1 else []
-        raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {data_dir}, "
+        raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {said_name(str(data_dir))}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "
                         "films per class (DATA/COVID/, DATA/Normal/)"
                         + (f"; {', '.join(map(said_name, packed[:3]))}{', ...' if len(packed) > 3 else ''} there "
                            f"{'is an archive' if len(packed) == 1 else 'are archives'}, not read: unpack "
                            f"{'it' if len(packed) == 1 else 'them'}" if (packed := archives_in(data_dir)) else "")
                         + (f"; if the folders in {classes[0]} ({listed(inner[:5])}{', ...' if len(inner) > 5 else ''}) "
-                           f"are the classes, give {data_dir / classes[0]}" if inner else ""))
+                           f"are the classes, give {said_name(str(data_dir / classes[0]))}" if inner else ""))
     if warning := passed_over_warning(data_dir, [p for p in passed if p[1] in classes]):
         log(warning)
     if warning := archives_warning(data_dir, archives_in(data_dir) + [p for p, c in archives if c in classes]):
         log(warning)  # COVID.zip beside the class folders, Normal/more films.zip: their films were never read
     if loose := loose_images(data_dir):  # no class folder, no label: said, not dropped without a word
-        log(f"warning: {counted(len(loose), 'image file')} {'lies' if len(loose) == 1 else 'lie'} in {data_dir} itself, "
+        log(f"warning: {counted(len(loose), 'image file')} {'lies' if len(loose) == 1 else 'lie'} in {said_name(str(data_dir))} itself, "
             f"outside any class folder (e.g. {said_name(loose[0])}): "
             "not used; put each in the folder of its class")
     try:
@@ -157,15 +157,15 @@ def _unreachable_classes(data_dir: Path, classes: list[str] | None, out: Path | 
     split = [(f, w) for f, w in lost if f.parent == data_dir and f.name.lower() in GIVEN_SPLIT_DIRS]
     if split:  # said before the class folders are listed: listing the split folder would fail
         folder, (what, todo) = split[0]
-        raise DataError(f"split folder {folder} {what}; its films cannot be read, and going on would leave out this "
+        raise DataError(f"split folder {said_name(str(folder))} {what}; its films cannot be read, and going on would leave out this "
                         f"part of the split: {todo}")
     picked = as_folders(classes, class_folder_names(data_dir, out)) if classes is not None and lost else None
     for folder, (what, todo) in lost:
         if picked is not None and folder.name not in picked:
             if not folder.is_dir():  # a folder that cannot be listed is said by the walk (train.class_folders)
-                log(f"warning: class folder {folder} {what}; it is not among the classes asked for, so no film is lost")
+                log(f"warning: class folder {said_name(str(folder))} {what}; it is not among the classes asked for, so no film is lost")
             continue
-        raise DataError(f"class folder {folder} {what}; its films cannot be read, and going on would leave out its "
+        raise DataError(f"class folder {said_name(str(folder))} {what}; its films cannot be read, and going on would leave out its "
                         f"class: {todo}")
 
 

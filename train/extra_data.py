@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from edge.figures import counted
+from edge.output import said_name
 from train.folder_level import data_folder_below
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item
@@ -32,7 +33,7 @@ def folder_classes(d: str, folders: list[str], classes: list[str], mapping: dict
     try:
         return match_classes(folders, classes, mapping)
     except ValueError as e:
-        raise DataError(f"--add-data {d}: {e}".replace("the model's labels", "the run's classes")) from None
+        raise DataError(f"--add-data {said_name(str(d))}: {e}".replace("the model's labels", "the run's classes")) from None
 
 
 def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: list[str],
@@ -40,20 +41,20 @@ def add_folders(items: list[Item], data_dir: Path, dirs: list[str], classes: lis
     """The main folder's ``items`` and the films of every added folder, each with a source (so
     the per-source figures tell them apart: the folder's name where no MANIFEST.csv names one)."""
     if any(Path(d).resolve() == Path(data_dir).resolve() for d in dirs):
-        raise DataError(f"--add-data names the --data folder {data_dir} itself")
+        raise DataError(f"--add-data names the --data folder {said_name(str(data_dir))} itself")
     roots = [("--data", Path(data_dir).resolve()), *(("--add-data", Path(d).resolve()) for d in dirs)]
     for k, (opt, a) in enumerate(roots):
         for opt_b, b in roots[k + 1:]:
             if a == b:
-                raise DataError(f"--add-data {b} is given twice: its films would be trained on, and scored, twice")
+                raise DataError(f"--add-data {said_name(str(b))} is given twice: its films would be trained on, and scored, twice")
             inner, outer = (a, (opt_b, b)) if a.is_relative_to(b) else (b, (opt, a)) if b.is_relative_to(a) else (None, None)
             if inner is not None:
-                raise DataError(f"{inner} lies inside {outer[0]} {outer[1]}: its films would be trained on, and scored, "
+                raise DataError(f"{said_name(str(inner))} lies inside {outer[0]} {said_name(str(outer[1]))}: its films would be trained on, and scored, "
                                 "twice; give one of them")
     main_name = Path(data_dir).resolve().name
     same = [d for d in dirs if Path(d).resolve().name == main_name]
     if same:
-        raise DataError(f"--add-data {same[0]} has the --data folder's name, {main_name}, which is the source of "
+        raise DataError(f"--add-data {said_name(str(same[0]))} has the --data folder's name, {said_name(str(main_name))}, which is the source of "
                         "their films: rename one")
     main = [replace(i, source=i.source or main_name) for i in items]
     return main + added_items(dirs, classes, log, class_map)
@@ -66,7 +67,7 @@ def added_prefix(folder: str) -> str:
 
 def copies_line(folder: str, n: int) -> str:
     """cxr-train's line on the ``n`` films of an --add-data folder dropped as copies (cross_folder_copies)."""
-    return (f"--add-data {folder}: {counted(n, 'film')} "
+    return (f"--add-data {said_name(str(folder))}: {counted(n, 'film')} "
             f"{'is a byte-for-byte copy of a film' if n == 1 else 'are byte-for-byte copies of films'} in --data or "
             f"in an --add-data folder whose full path sorts before it: {'it' if n == 1 else 'each'} is kept once, as "
             "that folder's")
@@ -74,7 +75,7 @@ def copies_line(folder: str, n: int) -> str:
 
 def held_out_note(folder: str, n: int, holdout: str) -> str:
     """cxr-train's note where --holdout-source holds out all ``n`` films of an --add-data folder: none trains."""
-    return (f"note: {'the one film' if n == 1 else f'all {n} films'} of --add-data {folder} {'is' if n == 1 else 'are'} "
+    return (f"note: {'the one film' if n == 1 else f'all {n} films'} of --add-data {said_name(str(folder))} {'is' if n == 1 else 'are'} "
             f"held out by --holdout-source {holdout!r}: {'it does not train' if n == 1 else 'none of them trains'} the model")
 
 
@@ -84,7 +85,7 @@ def parts_line(folder: str, n: dict[str, int]) -> str:
     def verb(part: str, word: str) -> str:
         return f"{word}s" if n[part] == 1 else word
 
-    return (f"--add-data {folder}: {counted(n['train'], 'film')} {verb('train', 'train')} the model, "
+    return (f"--add-data {said_name(str(folder))}: {counted(n['train'], 'film')} {verb('train', 'train')} the model, "
             f"{n['val']} {verb('val', 'validate')} it, {n['test']} {verb('test', 'test')} it")
 
 
@@ -131,13 +132,13 @@ def site_notes(d: str, counts: dict[str, int]) -> list[str]:
     notes = []
     if sum(n > 0 for n in counts.values()) == 1:
         only = next(c for c, n in counts.items() if n)
-        notes.append(f"warning: --add-data {d} holds {only} films only, so its look alone says {only}: on cxr-dev, 15 "
+        notes.append(f"warning: --add-data {said_name(str(d))} holds {only} films only, so its look alone says {only}: on cxr-dev, 15 "
                      "healthy films of a new source alone made a model call 29% to 39% of that source's pneumonia films "
                      "Normal, and with 15 of its pneumonia films too, 15% to 19% (benchmarks/RESULTS.md, \"A site's own "
                      "films\"). Add the site's films of the other classes if you can")
     few = [f"{n} {c}" for c, n in counts.items() if 0 < n < FEW]
     if few:
-        notes.append(f"note: --add-data {d} holds few films of a class ({', '.join(few)}): on cxr-dev, 5 healthy films of "
+        notes.append(f"note: --add-data {said_name(str(d))} holds few films of a class ({', '.join(few)}): on cxr-dev, 5 healthy films of "
                      f"a new source added made a model call 77% and 88% of that source's other healthy films Normal, {FEW} "
                      "made it 97% and 98% (benchmarks/RESULTS.md, \"A site's own films\")")
     return notes
@@ -152,7 +153,7 @@ def read_counts_notes(d: str, listed: list[Item], read: list[Item], classes: lis
     if after == before:
         return []
     said = set(site_notes(d, before))
-    return [f"--add-data {d}: {', '.join(f'{n} {c}' for c, n in after.items() if n) or 'no film'} once read "
+    return [f"--add-data {said_name(str(d))}: {', '.join(f'{n} {c}' for c, n in after.items() if n) or 'no film'} once read "
             f"({len(listed) - len(read)} unreadable or copies of films in another folder)",
             *(n for n in site_notes(d, after) if n not in said)]
 
@@ -179,25 +180,25 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
     for d in dirs:
         root = Path(d).resolve()
         if not root.is_dir():
-            raise DataError(f"--add-data {d}: no such folder")
+            raise DataError(f"--add-data {said_name(str(d))}: no such folder")
         if root.name in names and names[root.name] != root:
-            raise DataError(f"--add-data {names[root.name]} and {root} have the same name, which is the source "
+            raise DataError(f"--add-data {said_name(str(names[root.name]))} and {said_name(str(root))} have the same name, which is the source "
                             "of their films: rename one")
         names[root.name] = root
         # checked below, against the classes; an empty class folder stops the run (its --class-map applies later)
         items, given, _ = discover(root, min_classes=1, check_labels=False, leave_out_hint=False)
         if given is not None:
-            raise DataError(f"--add-data {d} has its own train/test folders; add a folder of class folders instead "
+            raise DataError(f"--add-data {said_name(str(d))} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
         if below := data_folder_below(root, sorted({i.label for i in items}), classes, mapping):
-            raise DataError(f"--add-data {d}: {below}")
+            raise DataError(f"--add-data {said_name(str(d))}: {below}")
         matched = folder_classes(d, sorted({i.label for i in items}), classes, mapping)
         folders_seen.update(matched)
         for folder, label in sorted(matched.items()):
             if label == LEAVE_OUT:
-                log(f"--add-data {d}: class folder {folder} left out (--class-map {folder}=-)")
+                log(f"--add-data {said_name(str(d))}: class folder {said_name(str(folder))} left out (--class-map {said_name(str(folder))}=-)")
             elif folder != label:
-                log(f"--add-data {d}: class folder {folder} taken as {label}")
+                log(f"--add-data {said_name(str(d))}: class folder {said_name(str(folder))} taken as {label}")
         kept = [replace(i, path=(root / i.path).as_posix(), label=matched[i.label], source=i.source or root.name)
                 for i in items if matched[i.label] != LEAVE_OUT]
         # a row may name the class a folder stands for (Normal for Healthy/) or the folder itself (Healthy)
@@ -208,12 +209,12 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
         if said:
             log(disagreement_warning(root, said))
         if not kept:
-            raise DataError(f"--add-data {d} holds no class folder among {', '.join(classes)}")
+            raise DataError(f"--add-data {said_name(str(d))} holds no class folder among {', '.join(classes)}")
         counts = {c: sum(i.label == c for i in kept) for c in classes}
-        log(f"--add-data {d}: " + ", ".join(f"{n} {c}" for c, n in counts.items() if n))
+        log(f"--add-data {said_name(str(d))}: " + ", ".join(f"{n} {c}" for c, n in counts.items() if n))
         for note in site_notes(d, counts):
             log(note)
         out.extend(kept)
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders_seen}):
-        log(f"warning: --class-map {name}={mapping[name]}: no class folder of {', '.join(dirs)} is named {name}; ignored")
+        log(f"warning: --class-map {name}={mapping[name]}: no class folder of {', '.join(map(said_name, dirs))} is named {name}; ignored")
     return out

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from edge.figures import counted
+from edge.output import said_name
 from train.class_names import same_class_key
 from train.manifest_paths import Inside, row_name, unlike_films
 from train.manifest_text import (DELIMITERS, ManifestError, check_is_text, csv_error, decode,  # noqa: F401
@@ -74,13 +75,13 @@ def read_manifest(data_dir: str | Path, twice: list[str] | None = None) -> tuple
     try:
         data = read_side_file(path)
     except FileNotFoundError:
-        raise ManifestError(f"{path} is a link to {path.resolve()}, which does not exist: the films' sources are "
+        raise ManifestError(f"{said_name(str(path))} is a link to {said_name(str(path.resolve()))}, which does not exist: the films' sources are "
                             "there; restore it, or delete the link") from None
     except SideFileError as e:
         raise ManifestError(f"{e}; MANIFEST.csv gives the films' sources: put the real file there, or remove "
                             "this one") from None
     except OSError as e:
-        raise ManifestError(f"{path} cannot be read ({e.strerror or e}): the films' sources are there") from None
+        raise ManifestError(f"{said_name(str(path))} cannot be read ({e.strerror or e}): the films' sources are there") from None
     check_is_text(data, path)
     text = decode(data)
     delimiter, skip = separator(text)  # Excel's sep= line, else the one the header uses most
@@ -106,7 +107,7 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
     if key is None:
         shown = ", ".join(repr(c[:40]) + ("..." if len(c) > 40 else "") for c in columns[:8])  # not a page of noise
         shown += ", ..." if len(columns) > 8 else ""
-        raise ManifestError(f"{path} has no 'file' column (its columns: {shown or 'none'}); its first line must name "
+        raise ManifestError(f"{said_name(str(path))} has no 'file' column (its columns: {shown or 'none'}); its first line must name "
                             "the columns, one of them 'file' with each film's path relative to the folder "
                             "(e.g. COVID/img-001.png), separated by commas, semicolons or tabs")
     rows = ManifestRows()
@@ -169,8 +170,8 @@ def label_disagreements(items: list, rows: dict[str, dict[str, str]]) -> list[tu
 def disagreement_warning(data_dir: Path, disagree: list[tuple[str, str]]) -> str:
     path, said = disagree[0]
     n = len(disagree)  # one film: "for 1 film ... is not its class folder's"
-    return (f"warning: for {counted(n, 'film')} in {data_dir} the label in MANIFEST.csv is not "
-            f"{'its' if n == 1 else 'their'} class folder's (e.g. {path}: {said}); the folder decides the class: check "
+    return (f"warning: for {counted(n, 'film')} in {said_name(str(data_dir))} the label in MANIFEST.csv is not "
+            f"{'its' if n == 1 else 'their'} class folder's (e.g. {said_name(str(path))}: {said_name(str(said))}); the folder decides the class: check "
             "which is right")
 
 
@@ -186,12 +187,12 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
     columns, rows = read_manifest(data_dir, twice)
     if not rows:
         if path := manifest_path(data_dir):  # else the report says there is no MANIFEST.csv, beside one
-            log(f"warning: {path} has no rows (only its header), so it gives no film a source")
+            log(f"warning: {said_name(str(path))} has no rows (only its header), so it gives no film a source")
         _kaggle_sources(items, data_dir, log)
         return
     if twice:
         log(f"warning: {counted(len(twice), 'film')} {'has' if len(twice) == 1 else 'have'} two or more rows in "
-            f"{data_dir}'s MANIFEST.csv that disagree (e.g. {twice[0]}); each keeps its first row: check which is right")
+            f"{said_name(str(data_dir))}'s MANIFEST.csv that disagree (e.g. {said_name(str(twice[0]))}); each keeps its first row: check which is right")
     lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
     # a row's first non-blank of source and source_repo: a blank source column must not hide source_repo
     source_columns = [lower[c] for c in ("source", "source_repo") if c in lower]
@@ -210,38 +211,38 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
         log(disagreement_warning(data_dir, disagree))
     folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
     if stray := [k for k in rows if k not in used and k.split("/", 1)[0] in folders]:
-        log(f"warning: {counted(len(stray), 'row')} of {data_dir}'s MANIFEST.csv {'names' if len(stray) == 1 else 'name'} "
+        log(f"warning: {counted(len(stray), 'row')} of {said_name(str(data_dir))}'s MANIFEST.csv {'names' if len(stray) == 1 else 'name'} "
             "no film found there (e.g. "
-            f"{next(v for c, v in rows[stray[0]].items() if c.lower() == 'file')}): films deleted, moved or renamed "
+            f"{said_name(next(v for c, v in rows[stray[0]].items() if c.lower() == 'file'))}): films deleted, moved or renamed "
             "since it was written, or a manifest of another copy of the set?")
     if items and len(unlisted) == len(items) and (why := unlike_films(list(rows), data_dir, items[0].path,
                                                                      bool(stray))):
         which = f"none of the {len(rows)} rows" if len(rows) > 1 else "the one row"
-        log(f"warning: {which} of {data_dir}'s MANIFEST.csv names {'a' if len(rows) > 1 else 'no'} film found there: "
+        log(f"warning: {which} of {said_name(str(data_dir))}'s MANIFEST.csv names {'a' if len(rows) > 1 else 'no'} film found there: "
             f"{why}")
     if source is None:
         from train.kaggle_metadata import metadata_files
 
         if metadata_files(data_dir):  # the Kaggle database's own spreadsheets still name each film's archive
-            log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo), so the sources come "
+            log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo), so the sources come "
                 "from the database's metadata spreadsheets")
             _kaggle_sources(items, data_dir, log)
             return
-        log(f"note: {data_dir}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
+        log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
             f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
             "audit, and cxr-train --holdout-source can match file names only")
     else:
         # '1 of the 33 films has', its source, its file name: one film is said as one, as edge.figures.counted does
         if unlisted:
             one = len(unlisted) == 1
-            log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} {'has' if one else 'have'} no row in "
-                f"its MANIFEST.csv (e.g. {unlisted[0]}), so {'its' if one else 'their'} source is {NOT_GIVEN}: one group "
+            log(f"warning: {len(unlisted)} of the {len(items)} films in {said_name(str(data_dir))} {'has' if one else 'have'} no row in "
+                f"its MANIFEST.csv (e.g. {said_name(str(unlisted[0]))}), so {'its' if one else 'their'} source is {NOT_GIVEN}: one group "
                 f"in the per-source figures, and cxr-train --holdout-source can match {'its file name' if one else 'their file names'} only")
         if blank:
             one = len(blank) == 1
-            log(f"warning: {len(blank)} of the {len(items)} films in {data_dir} {'has' if one else 'have'} a row in its "
+            log(f"warning: {len(blank)} of the {len(items)} films in {said_name(str(data_dir))} {'has' if one else 'have'} a row in its "
                 f"MANIFEST.csv whose {' and '.join(source_columns)} {'is' if len(source_columns) == 1 else 'are'} blank "
-                f"(e.g. {blank[0]}), so {'its' if one else 'their'} source is {NOT_GIVEN}: one group in the per-source "
+                f"(e.g. {said_name(str(blank[0]))}), so {'its' if one else 'their'} source is {NOT_GIVEN}: one group in the per-source "
                 f"figures, and cxr-train --holdout-source can match {'its file name' if one else 'their file names'} only")
 
 
@@ -258,7 +259,7 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
     folders = {it.path.replace("\\", "/").split("/")[0] for it in items}
     if without := sorted(f for f in folders if f.casefold() not in with_sheet):
         one = len(without) == 1
-        log(f"warning: class folder{'' if one else 's'} {', '.join(without)} in {data_dir} {'has' if one else 'have'} no "
+        log(f"warning: class folder{'' if one else 's'} {', '.join(without)} in {said_name(str(data_dir))} {'has' if one else 'have'} no "
             f"metadata spreadsheet ({without[0]}.metadata.xlsx) beside {'it' if one else 'them'}, as the others do, so "
             f"{'its' if one else 'their'} films' source is {NOT_GIVEN}: one group in the per-source figures, a shortcut "
             f"audit blind to their archive, and --holdout-source can match their file names only")
@@ -273,7 +274,7 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
     present = {film_key(it.path)[0] for it in items}  # rows of classes left out (--classes) are no strays
     if stray := sorted(k for k in sources if k[0] in present and k not in used):
         one = len(stray) == 1
-        log(f"warning: {len(stray)} row{'' if one else 's'} of the metadata spreadsheets of {data_dir} "
+        log(f"warning: {len(stray)} row{'' if one else 's'} of the metadata spreadsheets of {said_name(str(data_dir))} "
             f"name{'s' if one else ''} no film found there ({'' if one else 'e.g. '}{stray[0][1]} of {stray[0][0]}): "
             f"{'a film' if one else 'films'} deleted, moved or renamed since the sheet was written?")
     named = sorted({it.source for it in items} - {""})
@@ -284,6 +285,6 @@ def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> 
         + "; a MANIFEST.csv with a source column would take their place")
     if unlisted:
         one = len(unlisted) == 1
-        log(f"warning: {len(unlisted)} of the {len(items)} films in {data_dir} {'has' if one else 'have'} no row with a "
-            f"URL in {'its' if one else 'their'} class's metadata spreadsheet ({'' if one else 'e.g. '}{unlisted[0]}), "
+        log(f"warning: {len(unlisted)} of the {len(items)} films in {said_name(str(data_dir))} {'has' if one else 'have'} no row with a "
+            f"URL in {'its' if one else 'their'} class's metadata spreadsheet ({'' if one else 'e.g. '}{said_name(str(unlisted[0]))}), "
             f"so {'its' if one else 'their'} source is {NOT_GIVEN}")

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from edge.output import said_name
+
 LOCKS = "cxr-edge-locks"
 # cxr-evaluate and cxr-compare take this lock on their report folder: two at once both said "report: ...",
 # and the folder kept one report
@@ -76,7 +78,7 @@ def run_folder_lock(folder: str | Path, prog: str, clash: str = "two at once wou
         if not _SAID_NO_LOCK:
             _SAID_NO_LOCK = True
             print(f"{prog}: warning: no folder lock on this platform (no fcntl, as on Windows): nothing stops a second "
-                  f"cxr-edge command writing into {folder} at the same time, and two at once would mix their files; "
+                  f"cxr-edge command writing into {said_name(str(folder))} at the same time, and two at once would mix their files; "
                   "run one at a time", file=sys.stderr)
         yield
         return
@@ -117,7 +119,7 @@ def writer_of(folder: str | Path) -> str | None:
 def being_written(folder: str | Path) -> str | None:
     """What to say instead of "a cxr-train there stopped ...; run it again" where ``folder``'s writer is alive, or None."""
     if who := writer_of(folder):
-        return (f"{folder} is being written by {who}: its split.json, model.keras and run.json do not belong "
+        return (f"{said_name(str(folder))} is being written by {who}: its split.json, model.keras and run.json do not belong "
                 "together until it is done; wait for it to finish, then run this again")
     return None
 
@@ -129,7 +131,7 @@ def made_by_lock(folder: str | Path) -> bool:
 
 
 def _busy(folder: Path, who: str, clash: str) -> RunFolderBusy:
-    return RunFolderBusy(f"{folder} is being written by {who or 'another cxr-edge command'}: {clash}; wait for "
+    return RunFolderBusy(f"{said_name(str(folder))} is being written by {who or 'another cxr-edge command'}: {clash}; wait for "
                          "it to finish (or stop it), then run this again")
 
 
@@ -148,7 +150,7 @@ def _machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bool]:
         except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
             f = open(path, "r", encoding="utf-8")
     except OSError as e:  # a read-only /tmp, out of inodes, another user's folder: the command goes on, said
-        print(f"{prog}: warning: cannot take the lock in {lock_folder_path()} ({e.strerror or e}): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare writing {folder} at "
+        print(f"{prog}: warning: cannot take the lock in {said_name(str(lock_folder_path()))} ({e.strerror or e}): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare writing {said_name(str(folder))} at "
               "the same time would not be stopped", file=sys.stderr)
         yield False
         return
@@ -263,4 +265,4 @@ def _clear_leftovers(folder: Path, prog: str) -> None:
     if folder.is_dir() and (cleared := clear_leftovers(folder))[0]:
         n, size = cleared
         print(f"{prog}: note: removed {n} temporary file{'s' if n > 1 else ''} or staging folder{'s' if n > 1 else ''} "
-              f"({size / 2**20:.1f} MB) left in {folder} by a command that was killed (none still running)", file=sys.stderr)
+              f"({size / 2**20:.1f} MB) left in {said_name(str(folder))} by a command that was killed (none still running)", file=sys.stderr)
