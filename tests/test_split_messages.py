@@ -154,7 +154,8 @@ def test_unreadable_files_are_counted_by_kind_and_a_damaged_folder_warned_about(
     """300 bad files among 402: five lines about empty files hid the corrupt ones and the text files,
     and training went on without a word about three quarters of the folder."""
     from tests.test_data import write_images
-    from train.prepare import examples, prepare_data, reasons_text
+    from train.prepare import prepare_data
+    from train.skipped_files import examples, reasons_text
     from train.run import TrainSettings
     from edge.preprocess import PreprocessConfig
 

@@ -3,10 +3,8 @@ duplicates and split (prepare_data). A student's, its teacher's frozen split, is
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +13,6 @@ import numpy as np
 from edge.controls import label_problem
 from edge.dicom_view import headers_warning
 from edge.frames import frames_warning
-from edge.figures import counted
 from edge.output import shown
 from edge.preprocess import PreprocessConfig
 from edge.synthetic_words import drawn_among
@@ -23,6 +20,7 @@ from train.audit import shortcut_audit, summary_line
 from train.class_choice import as_folders, classes_option, composed_labels
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
+from train.skipped_files import say_skipped
 from train.data import DataError, Item, Split
 from train.discovery import discover
 from train.scan import Scan, scan
@@ -43,30 +41,6 @@ if TYPE_CHECKING:
 
 def log(msg: str) -> None:
     print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
-
-
-SKIPPED_WARN = 0.1  # a share of unreadable files that is no longer a few bad films but a damaged folder
-
-
-def _reason(error: str) -> str:
-    """An error's kind, without the file's own numbers: 'corrupt or truncated image', 'image is N pixels'."""
-    return re.sub(r"\d[\dx.,]*", "N", re.split(r" \(|; ", error)[0])
-
-
-def reasons_text(skipped: list[dict]) -> str:
-    """'empty file (100), corrupt or truncated image (100), permission denied (1)': the kinds, most common first,
-    each with its count after it ("100 empty file" read as a typo, and "100 permission denied" has no plural)."""
-    return ", ".join(f"{kind} ({n})" for kind, n in Counter(_reason(s["error"]) for s in skipped).most_common())
-
-
-def examples(skipped: list[dict], n: int = 5) -> list[dict]:
-    """Up to n unreadable files to name, one of each kind first: five empty files would hide the corrupt ones."""
-    first: dict[str, int] = {}
-    for k, s in enumerate(skipped):
-        first.setdefault(_reason(s["error"]), k)
-    chosen = sorted(first.values())[:n]
-    chosen += [k for k in range(len(skipped)) if k not in chosen][: n - len(chosen)]
-    return [skipped[k] for k in sorted(chosen)]
 
 
 def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
@@ -93,14 +67,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     data = {**data_fingerprint(film_stamps(data_dir, items), taken),
             "sources_sha256": sources_digest([data_dir, *s.add_data], items)}
     res = scan(data_dir, items, config, s.progress, crops=True)
-    for bad in examples(res.skipped):
-        log(f"skipping {shown(bad['path'])}: {bad['error']}")
-    if res.skipped:
-        log(f"skipped {counted(len(res.skipped), 'unreadable file')} (listed in run.json): {reasons_text(res.skipped)}")
-        if len(res.skipped) > SKIPPED_WARN * len(items):
-            log(f"warning: {len(res.skipped)} of the {len(items)} files found ({len(res.skipped) / len(items):.0%}) could "
-                "not be read, and the model is trained without them: check the folder (a failed copy or download?) "
-                "before trusting it")
+    say_skipped(res.skipped, len(items), log)
     answers = " or ".join(classes) if len(classes) < 3 else f"one of {', '.join(classes[:-1])} or {classes[-1]}"
     if line := headers_warning(data_dir, [i.path for i in res.items], "trained on all the same: a model taught that such a "
                                f"film is {answers} answers as if it were one; move such films out", said=lambda f: film_header(f)[1]):
@@ -127,7 +94,8 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
                                        mirrored=mirrored, progress=s.progress)
     if hygiene["duplicate_groups"]:
         log(f"warning: {duplicates_text(hygiene)}; each group is kept within one split")
-    hygiene["label_conflicts"] = copy_conflicts(label_conflicts(groups, [i.path for i in items], [i.label for i in items]), copies)
+    hygiene["label_conflicts"] = copy_conflicts(label_conflicts(groups, [i.path for i in items], [i.label for i in items]),
+                                                copies)
     if copies:  # a later call knows them as films of this run (train.resume)
         hygiene["cross_folder_copies"] = copies
     if conflicts := hygiene["label_conflicts"]:
@@ -158,7 +126,8 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     if audit["warn"]:
         log(f"warning: {summary_line(audit)}. A model can score by recognising the archive instead of the lungs; "
             "compare the per-source results and validate on another site (cxr-evaluate)")
-    parts = stratified_split(kept, [units[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given, log=log)
+    parts = stratified_split(kept, [units[index[id(it)]] for it in kept], s.seed, s.val_fraction, s.test_fraction, given,
+                             log=log)
     for name in ("train", "val", "test"):
         missing = [c for c in classes if not any(i.label == c for i in parts[name])]
         if missing and given is not None and (folder := given_folder(given, name)):
