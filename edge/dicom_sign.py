@@ -5,12 +5,17 @@ so the brightest parts of the film turn black (and a signed film's negative valu
 The film decodes, and was labelled. Such a film is told by its edges: read the way its header says, neighbouring
 pixels jump across the whole range wherever the picture crosses the wrap; read the other way, they do not. A film
 whose pixels are all on one side of the wrap reads the same either way and is never questioned.
+
+Padding (Pixel Padding Value, up to Pixel Padding Range Limit: edge.dicom_luts.padding_of) is left out: no part of
+the picture, it is often the film's highest or lowest value (4095 around a 12-bit field, -2000 around a signed one),
+and the jumps between it and the field made a film whose sign is right rougher as its header says, and refused.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from edge.dicom_luts import padding_of
 from edge.dicom_size import header_int
 
 # How much rougher (summed differences of neighbouring pixels) the film as its header says must be than the other
@@ -28,14 +33,18 @@ def sign_lie(arr: np.ndarray, ds) -> str | None:
     if not 2 <= bits <= arr.dtype.itemsize * 8:
         return None
     said_signed = arr.dtype.kind == "i"
-    rows = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)].astype(np.int64)
+    looked_at = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)]
+    padding = padding_of(looked_at, ds)
+    film = np.ones(looked_at.shape, bool) if padding is None else ~padding[0]
+    rows = looked_at.astype(np.int64)
     sign, mask = 1 << (bits - 1), (1 << bits) - 1
     other = rows & mask if said_signed else ((rows & mask) ^ sign) - sign
-    if np.array_equal(other, rows):
-        return None  # no value on the far side of the wrap: either reading is the same film
+    if np.array_equal(other[film], rows[film]):
+        return None  # no value of the film on the far side of the wrap: either reading is the same film
+    neighbours = film[:, 1:] & film[:, :-1]  # steps into and out of padding are no part of the picture
 
     def roughness(values: np.ndarray) -> int:
-        return int(np.abs(np.diff(values, axis=1)).sum())
+        return int(np.abs(np.diff(values, axis=1))[neighbours].sum())
 
     if not roughness(other) * ROUGHER < roughness(rows):
         return None
