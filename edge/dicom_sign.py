@@ -33,12 +33,10 @@ def sign_lie(arr: np.ndarray, ds) -> str | None:
     if not 2 <= bits <= arr.dtype.itemsize * 8:
         return None
     said_signed = arr.dtype.kind == "i"
-    looked_at = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)]
-    padding = padding_of(looked_at, ds)
-    film = np.ones(looked_at.shape, bool) if padding is None else ~padding[0]
-    rows = looked_at.astype(np.int64)
+    rows = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)].astype(np.int64)
     sign, mask = 1 << (bits - 1), (1 << bits) - 1
     other = rows & mask if said_signed else ((rows & mask) ^ sign) - sign
+    film = _not_padding(rows, other, ds)
     if np.array_equal(other[film], rows[film]):
         return None  # no value of the film on the far side of the wrap: either reading is the same film
     neighbours = film[:, 1:] & film[:, :-1]  # steps into and out of padding are no part of the picture
@@ -52,3 +50,14 @@ def sign_lie(arr: np.ndarray, ds) -> str | None:
     return (f"refused: its Pixel Representation says {said} pixels, but read so the film wraps round (its "
             f"{'brightest parts turn black' if said_signed else 'darkest parts turn white'}); read as {meant} it is "
             "whole: a wrong Pixel Representation (0028,0103) in its header; correct it or re-export the film")
+
+
+def _not_padding(rows: np.ndarray, other: np.ndarray, ds) -> np.ndarray:
+    """Which pixels are no padding, read either way: a header whose sign is wrong may give its Pixel Padding Value
+    as the film's true reading has it (4095 beside pixels said signed, which read it as -1), and that border's
+    jumps, counted, made the true reading as rough as the wrong one, and the film was read wrapped round."""
+    film = np.ones(rows.shape, bool)
+    for values in (rows, other):
+        if (padding := padding_of(values, ds)) is not None:
+            film &= ~padding[0]
+    return film

@@ -79,6 +79,8 @@ def test_padding_up_to_its_range_limit_is_no_wrap():
     (film12(framed(ramp60(-2048, 2047), 4095), False, 4095), "unsigned"),
     # unsigned 0..4095 said signed, padded with 4095 read as -1 (Pixel Padding Value SS -1)
     (film12(framed(ramp60(0, 4095), 4095), True, -1), "signed"),
+    # the same with Pixel Padding Value 4095, the padding as the film's true (unsigned) reading has it
+    (film12(framed(ramp60(0, 4095), 4095), True, 4095), "signed"),
 ])
 def test_a_wrong_sign_is_still_refused_with_padding_left_out(data, said):
     """Leaving padding out must not hide a field that wraps round itself. Counted, the jumps between padding and the
