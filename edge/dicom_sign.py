@@ -5,12 +5,17 @@ so the brightest parts of the film turn black (and a signed film's negative valu
 The film decodes, and was labelled. Such a film is told by its edges: read the way its header says, neighbouring
 pixels jump across the whole range wherever the picture crosses the wrap; read the other way, they do not. A film
 whose pixels are all on one side of the wrap reads the same either way and is never questioned.
+
+Padding (Pixel Padding Value, up to Pixel Padding Range Limit: edge.dicom_luts.padding_of) is left out: no part of
+the picture, it is often the film's highest or lowest value (4095 around a 12-bit field, -2000 around a signed one),
+and the jumps between it and the field made a film whose sign is right rougher as its header says, and refused.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from edge.dicom_luts import padding_of
 from edge.dicom_size import header_int
 
 # How much rougher (summed differences of neighbouring pixels) the film as its header says must be than the other
@@ -31,11 +36,13 @@ def sign_lie(arr: np.ndarray, ds) -> str | None:
     rows = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)].astype(np.int64)
     sign, mask = 1 << (bits - 1), (1 << bits) - 1
     other = rows & mask if said_signed else ((rows & mask) ^ sign) - sign
-    if np.array_equal(other, rows):
-        return None  # no value on the far side of the wrap: either reading is the same film
+    film = _not_padding(rows, other, ds)
+    if np.array_equal(other[film], rows[film]):
+        return None  # no value of the film on the far side of the wrap: either reading is the same film
+    neighbours = film[:, 1:] & film[:, :-1]  # steps into and out of padding are no part of the picture
 
     def roughness(values: np.ndarray) -> int:
-        return int(np.abs(np.diff(values, axis=1)).sum())
+        return int(np.abs(np.diff(values, axis=1))[neighbours].sum())
 
     if not roughness(other) * ROUGHER < roughness(rows):
         return None
@@ -43,3 +50,14 @@ def sign_lie(arr: np.ndarray, ds) -> str | None:
     return (f"refused: its Pixel Representation says {said} pixels, but read so the film wraps round (its "
             f"{'brightest parts turn black' if said_signed else 'darkest parts turn white'}); read as {meant} it is "
             "whole: a wrong Pixel Representation (0028,0103) in its header; correct it or re-export the film")
+
+
+def _not_padding(rows: np.ndarray, other: np.ndarray, ds) -> np.ndarray:
+    """Which pixels are no padding, read either way: a header whose sign is wrong may give its Pixel Padding Value
+    as the film's true reading has it (4095 beside pixels said signed, which read it as -1), and that border's
+    jumps, counted, made the true reading as rough as the wrong one, and the film was read wrapped round."""
+    film = np.ones(rows.shape, bool)
+    for values in (rows, other):
+        if (padding := padding_of(values, ds)) is not None:
+            film &= ~padding[0]
+    return film
