@@ -1,5 +1,6 @@
 """A folder or file name holding a newline and an ESC reaches stderr quoted (edge.output.said_name), in cxr-train's
-data checks, cxr-evaluate's notes and errors and edge-classify's: printed raw, the newline broke the line in two and
+data checks and --out refusals, cxr-convert's and cxr-evaluate's refusals of a run folder, cxr-evaluate's notes and
+errors, and edge-classify's, its --watch notes too: printed raw, the newline broke the line in two and
 its second half read as a line of its own (here 'FORGED: ...'), and the ESC sequence ran on the terminal (erasing
 the line it was on). A plain path prints as it always did (tests/test_out_paths_shown.py, the pinned messages)."""
 
