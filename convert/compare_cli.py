@@ -15,6 +15,7 @@ from edge.cli_options import OnceOnlyCommand
 from edge.cliutil import folder_problem
 from edge.entry import starting
 from edge.error_lines import one_line_errors
+from edge.output import said_name
 from train.quiet import load_tensorflow
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -99,14 +100,13 @@ def compare(
         if problem := (folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir))  # before any film is read
                        or others_files(out_dir, ("compare.md", "compare.json"), "compare.json",
                                        {"model_a", "model_b", "data_dir"}, "cxr-compare", "comparison", "replace")):
-            raise ValueError(f"cannot write the comparison into {out_dir}: {problem}" + ("" if out else "; choose a folder with --out"))
+            raise ValueError(f"cannot write the comparison into {said_name(str(out_dir))}: {problem}" + ("" if out else "; choose a folder with --out"))
         held.enter_context(run_folder_lock(out_dir, "cxr-compare", REPORT_CLASH, create=True))  # once the folder is known a report's
         from train.class_folders import not_a_data_folder
 
         if problem := not_a_data_folder(Path(data_dir)):
             raise DataError(problem)
         if out is None and (other := other_comparison(out_dir, Path(data_dir), model_a, model_b)):
-            from edge.output import said_name
             print(f"cxr-compare: note: replacing {other} in {said_name(str(out_dir))} (named after the data folder's "
                   "name); give --out to keep both", file=sys.stderr)
         if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
@@ -173,8 +173,6 @@ def compare(
         skipped = list({b["path"]: b for s in scans.values() for b in s.skipped}.values())  # either model's reading
 
         def say_skipped() -> None:  # as cxr-evaluate does: before the figures, and before an error that cites them
-            from edge.output import said_name
-
             for bad in skipped:
                 print(f"cxr-compare: {said_name(bad['path'])}: {bad['error']}", file=sys.stderr)
 
@@ -185,7 +183,7 @@ def compare(
             say_skipped()
             from convert import site_folders
 
-            raise DataError(f"no readable images in {data_dir}" + site_folders.unreadable_clause(len(skipped)))
+            raise DataError(f"no readable images in {said_name(str(data_dir))}" + site_folders.unreadable_clause(len(skipped)))
         drop, seen_note = leave_out_seen([model_a, model_b], res.items, keep_seen, "cxr-compare",
                                          str(data_dir) if find_crops else None, not quiet, ["A", "B"])
         kept = [i for i, d in zip(res.items, drop) if not d]
@@ -237,7 +235,6 @@ def compare(
                  changed_axes="rows: A's answer, columns: B's answer, in the order of classes")
         if score_left_out:  # the films of folders left out: what each model calls them
             from convert.left_out import left_out_answers
-            from edge.output import said_name
 
             order = [info_b["labels"].index(c) for c in labels]
             left_out, _, _, left_out_skipped, _ = left_out_answers(data_dir, matched, labels, [
@@ -279,7 +276,6 @@ def compare(
         for folder, a in per.items():
             print(f"cxr-compare: note: {who}: {answers_line(folder, a, labels, whose='that either model')}",
                   file=sys.stderr)
-    from edge.output import said_name
     print(f"report: {said_name(str(out_dir / 'compare.md'))}")  # a newline in --out forged a line
     raise typer.Exit(1 if skipped else 0)
 

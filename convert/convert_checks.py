@@ -13,6 +13,7 @@ from convert.run_files import site_rule_file, split_mismatch, unscored_choice
 from edge.atomic import read_json
 from edge.cliutil import folder_problem
 from edge.capped_repr import capped_text
+from edge.output import said_name
 from edge.preprocess import PreprocessConfig, first_line
 from train.data import Split
 from train.run_fields import run_fields_problem
@@ -27,29 +28,29 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     needs no TensorFlow, so cxr-convert says it at once."""
     run_dir = Path(s.run_dir)
     if not run_dir.exists():
-        raise FileNotFoundError(f"run folder {run_dir} does not exist")
+        raise FileNotFoundError(f"run folder {said_name(str(run_dir))} does not exist")
     if problem := folder_problem(run_dir):  # the model files and the report go there: say so before converting
-        raise PermissionError(f"{run_dir} is not a run folder to write into: {problem}")
+        raise PermissionError(f"{said_name(str(run_dir))} is not a run folder to write into: {problem}")
     for name in ("run.json", "split.json", "model.keras"):
         if not (run_dir / name).is_file():
             if (run_dir / "split.json").is_file() or (run_dir / "members").is_dir():  # begun by cxr-train
-                raise FileNotFoundError(f"{run_dir / name} is missing: the cxr-train that began this run has not "
+                raise FileNotFoundError(f"{said_name(str(run_dir / name))} is missing: the cxr-train that began this run has not "
                                         "finished it (stopped?); run that command again to finish it")
-            raise FileNotFoundError(f"{run_dir / name} is missing: is {run_dir} a cxr-train run folder?")
+            raise FileNotFoundError(f"{said_name(str(run_dir / name))} is missing: is {said_name(str(run_dir))} a cxr-train run folder?")
     run = read_json(run_dir / "run.json")
     if missing := [k for k in ("classes", "preprocess") if k not in run]:
-        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: it has no {', '.join(missing)}")
+        raise ValueError(f"{said_name(str(run_dir / 'run.json'))} is damaged or not cxr-train's: it has no {', '.join(missing)}")
     if why := preprocess_problem(run["preprocess"]):  # else an 'unexpected TypeError' from the first film's reading
-        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: its preprocess {why}; train the run "
+        raise ValueError(f"{said_name(str(run_dir / 'run.json'))} is damaged or not cxr-train's: its preprocess {why}; train the run "
                          "again (cxr-train --replace)")
     if why := run_fields_problem(run, temperature=False):  # classes of the wrong kind, a number as "created"
-        raise ValueError(f"{run_dir / 'run.json'} is damaged or not cxr-train's: {why}; restore it from a copy of the "
+        raise ValueError(f"{said_name(str(run_dir / 'run.json'))} is damaged or not cxr-train's: {why}; restore it from a copy of the "
                          "run, or train the run again (cxr-train --replace)")
     if (why := split_mismatch(run_dir)) is not None:  # first: it says what to do with a damaged split.json too
         raise ValueError(why)
     split = Split.load(run_dir / "split.json")
     if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
-        raise ValueError(f"{run_dir / 'model.tflite'} carries a rule chosen on {where} (cxr-evaluate --save-model): "
+        raise ValueError(f"{said_name(str(run_dir / 'model.tflite'))} carries a rule chosen on {where} (cxr-evaluate --save-model): "
                          "--auto would write its choice over it; move that file out of the run folder first")
     if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
         raise ValueError(why)

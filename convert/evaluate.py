@@ -12,6 +12,7 @@ import numpy as np
 from edge.atomic import DamagedFile
 from edge.figures import counted
 from edge.model import EdgeModel, softmax
+from edge.output import said_name
 
 
 def keras_probabilities(model, x: np.ndarray, temperature: float) -> np.ndarray:
@@ -76,11 +77,11 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         from edge.atomic import read_json
 
         if _head(path)[4:8] == b"TFL3":  # not "run.json is missing beside it", which sends the user the wrong way
-            raise ValueError(f"{path} is a TensorFlow Lite model named .keras: give it its .tflite name (cxr-evaluate "
+            raise ValueError(f"{said_name(str(path))} is a TensorFlow Lite model named .keras: give it its .tflite name (cxr-evaluate "
                              "scores a .keras only as a cxr-train run's model)")
         run_json = path.parent / "run.json"
         if not run_json.is_file():
-            raise FileNotFoundError(f"{run_json} (labels, preprocessing, temperature) is missing beside {path.name}")
+            raise FileNotFoundError(f"{said_name(str(run_json))} (labels, preprocessing, temperature) is missing beside {said_name(path.name)}")
         in_its_run = (path.parent / "split.json").is_file() and path.name == "model.keras"
         if in_its_run:
             from train.run_record import run_record_said
@@ -93,7 +94,7 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         from train.run_fields import run_fields_problem
 
         if why := run_fields_problem(run, temperature=False):  # "trained nan" in report.md, or "0 classes" blamed on
-            raise ValueError(f"{run_json} is damaged or not cxr-train's: {why}; restore it from a copy of the run, "
+            raise ValueError(f"{said_name(str(run_json))} is damaged or not cxr-train's: {why}; restore it from a copy of the run, "
                              "or train the run again (cxr-train --replace)")  # the model
         # whatever its name, with or without split.json (run_record_problem compared the checksum already)
         if not in_its_run and (why := recorded_model_problem(path, run, run_json)):
@@ -155,7 +156,7 @@ def _finite(predict, path: Path):
         p = predict(x)
         if not np.isfinite(p).all():
             bad = int((~np.isfinite(p)).any(axis=1).sum())
-            raise ValueError(f"{path}: the model gave {bad} of {counted(len(p), 'film')} no finite probabilities (NaN or infinity): "
+            raise ValueError(f"{said_name(str(path))}: the model gave {bad} of {counted(len(p), 'film')} no finite probabilities (NaN or infinity): "
                              "its weights, its conversion or its calibration temperature are broken; train or convert it again")
         return p
     return checked

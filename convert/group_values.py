@@ -15,6 +15,7 @@ from convert.ages import NOT_AN_AGE, age_band, column_key, is_age_column
 from edge.comma_list import comma_items
 from edge.figures import counted
 from edge.memory import short_of_memory
+from edge.output import said_name
 from edge.preprocess import ImageError, first_line
 from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
 
@@ -164,7 +165,7 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
     fields, rows = read_manifest(data_dir)
     unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
     if unknown:
-        have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{data_dir} has no MANIFEST.csv"
+        have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{said_name(str(data_dir))} has no MANIFEST.csv"
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})"
                          + _spelt_otherwise(unknown, fields, prog))
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]

@@ -10,6 +10,7 @@ from typing import Any
 
 from edge.capped_repr import capped_repr, capped_text
 from edge.metadata import finite_number
+from edge.output import said_name
 
 
 def recorded_model_problem(path: Path, run: dict, run_json: Path) -> str | None:
@@ -23,10 +24,10 @@ def recorded_model_problem(path: Path, run: dict, run_json: Path) -> str | None:
     if recorded is None:
         if path.name == "model.keras":
             return None
-        return (f"{run_json} records no checksum of its model (a run of cxr-edge 0.19 or older), so it vouches only "
-                f"for the model.keras beside it, not {path.name}: score a model in its own run folder, as model.keras")
+        return (f"{said_name(str(run_json))} records no checksum of its model (a run of cxr-edge 0.19 or older), so it vouches only "
+                f"for the model.keras beside it, not {said_name(path.name)}: score a model in its own run folder, as model.keras")
     if file_sha256(path) != recorded:
-        return (f"{path} is not the model {run_json} describes (its SHA-256 is not the one run.json records): a model "
+        return (f"{said_name(str(path))} is not the model {said_name(str(run_json))} describes (its SHA-256 is not the one run.json records): a model "
                 "from another run, or changed since, would be scored under this run's labels, calibration and split; "
                 "score it in its own run folder")
     return None
@@ -45,7 +46,7 @@ def load_keras(path: Path, advice: str = "") -> Any:
         raise
     except Exception as e:  # Keras says "File not found" of a file that is there but cut short
         first = str(e).strip().splitlines()[0].rstrip(":") if str(e).strip() else ""
-        raise ValueError(f"{path} cannot be loaded by this Keras (damaged or cut short, another kind of file named "
+        raise ValueError(f"{said_name(str(path))} cannot be loaded by this Keras (damaged or cut short, another kind of file named "
                          f".keras, or a config that does not fit its weights): {type(e).__name__}"
                          f"{': ' + first if first else ''}{advice}") from e  # the whole of it under --debug
 
@@ -55,7 +56,7 @@ def run_model(path: Path, run: dict, run_json: Path, advice: str = "") -> Any:
     (keras_model_problem): a final softmax would get a second one, on the device too."""
     model = load_keras(path, advice)
     if problem := keras_model_problem(model, run):
-        raise ValueError(f"{path}: {problem}: {run_json} does not describe this model (a model.keras from "
+        raise ValueError(f"{said_name(str(path))}: {problem}: {said_name(str(run_json))} does not describe this model (a model.keras from "
                          "another run, or not made by cxr-train)")
     return model
 

@@ -20,6 +20,7 @@ import numpy as np
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
 from edge.decision import labels_for
+from edge.output import said_name
 from edge.preprocess import PreprocessConfig
 from train.data import Item
 from train.scan import scan
@@ -193,7 +194,7 @@ def _renamed_class(data_dir: Path, folder: str, split_films: set[str], log: Call
         return False
     which = ("the one film" if len(items) == 1 else f"all {len(items)} films" if own == len(items)
              else f"{own} of the {len(items)} films")
-    log(f"note: {which} in {folder}/ {'is' if own == 1 else 'are'} this run's own film{'' if own == 1 else 's'} (its "
+    log(f"note: {which} in {said_name(folder + '/')} {'is' if own == 1 else 'are'} this run's own film{'' if own == 1 else 's'} (its "
         "split): not scored as a class it was not trained on (a class folder renamed since training?)")
     return True
 

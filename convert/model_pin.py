@@ -69,6 +69,8 @@ def check_unchanged(paths: list[Path], digests: list[str | None], prog: str) -> 
 
 
 def _changed(path: str | Path, prog: str) -> ModelChanged:
-    return ModelChanged(f"{path} changed while it was scored (another cxr-train or cxr-convert wrote it?): the figures "
+    from edge.output import said_name  # a newline in the path forged a line of the error
+
+    return ModelChanged(f"{said_name(str(path))} changed while it was scored (another cxr-train or cxr-convert wrote it?): the figures "
                         "are the model's as it was loaded, the seen-film check and the model's digest would be the new "
                         f"file's; nothing written: run {prog} again once nothing writes it")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from convert.modes import MODES
 from edge.capped_repr import capped_text
+from edge.output import said_name
 from train.rerun import converted_from, made_from
 
 
@@ -121,18 +122,18 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, ru
     have = [m for m in modes or MODES if (run_dir / f"model_{m}.tflite").is_file()]
     missing = [f"model_{m}.tflite" for m in modes or [] if m not in have]
     if missing or not have:
-        raise FileNotFoundError(f"{run_dir} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
+        raise FileNotFoundError(f"{said_name(str(run_dir))} has no {', '.join(missing) or 'model_<mode>.tflite'}; run cxr-convert "
                                 "without --report-only first" + (" (or leave those modes out of --quant)" if have else ""))
     trained = run.get("created")
     for m in have:
         path = run_dir / f"model_{m}.tflite"
         if (why := not_this_runs(path, m, run)) is not None:
-            raise ValueError(f"{path}: {why}: run cxr-convert {run_dir} without --report-only to convert it again")
+            raise ValueError(f"{said_name(str(path))}: {why}: run cxr-convert {said_name(str(run_dir))} without --report-only to convert it again")
         made = made_from(path)
         if trained is not None and made != trained:  # either may be anyone's edit: 100 kB was quoted whole
             was = f"the model trained at {capped_text(made)}" if made else "no model of this run"
-            raise ValueError(f"{path} was converted from {was}, not the one in model.keras "
-                             f"(trained at {capped_text(trained)}): run cxr-convert {run_dir} without --report-only to "
+            raise ValueError(f"{said_name(str(path))} was converted from {was}, not the one in model.keras "
+                             f"(trained at {capped_text(trained)}): run cxr-convert {said_name(str(run_dir))} without --report-only to "
                              "convert it")
     return have
 

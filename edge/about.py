@@ -17,7 +17,7 @@ from edge.jsonable import to_jsonable
 from edge.shell_words import shell_quote
 from edge.stdout_file import written_to_stdout
 from edge.names import texts
-from edge.output import print_selftest, shown
+from edge.output import print_selftest, said_name, shown
 from edge.shares import other_classes_with_ci
 
 PROG = "edge-classify"
@@ -66,7 +66,7 @@ def tell_about(which: str, m, model: Path, json_out: bool, debug: bool) -> int:
         return EXIT_OK
     if which == "--card":
         if m.renamed_from:  # its figures and rule are keyed by the file's own names: the headline is too
-            print(f"{PROG}: note: the card names the classes as {model} stores them "
+            print(f"{PROG}: note: the card names the classes as {said_name(str(model))} stores them "
                   f"({','.join(m.renamed_from)}), not as --labels gives them", file=sys.stderr)
         _print_card({**m.meta, "labels": m.renamed_from or m.labels}, model, m.files)
         return EXIT_OK
@@ -119,21 +119,21 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
         return None
     if (then := r.get("converted_temperature")) is not None:  # not the device's fault, however small: edited
         now = m.meta.get("temperature", 1.0)
-        return "error", (f"{model}: its calibration temperature is {now:g} in its metadata, but its self-test's reference "
+        return "error", (f"{said_name(str(model))}: its calibration temperature is {now:g} in its metadata, but its self-test's reference "
                          f"probabilities were computed with about {then:.2g} when it was converted (edited by hand?): "
                          f"every probability would read {'sharper' if now < then else 'flatter'} than its card reports; "
                          f"convert the run again with cxr-convert, or copy the file again from the workstation{anyway}")
     off = (f"its reference images get probabilities up to {r['max_deviation']:.2g} away from the converting "
            f"machine's (tolerance {r['tolerance']:g})")
     if r["same_labels"] and r["same_classes"] and r["max_deviation"] <= WARN_ONLY * r["tolerance"]:
-        return "warning", (f"{model}: the self-test is off on {r['runtime']}: {off}, though the same classes: a "
+        return "warning", (f"{said_name(str(model))}: the self-test is off on {r['runtime']}: {off}, though the same classes: a "
                            f"probability here may differ by about {r['max_deviation']:.2g} from what the card reports; "
                            f"its answers are given all the same. `edge-classify --selftest --model {shell_quote(str(model))}` gives the figures")
     what = ("its labels are not those its outputs had when it was converted (edited in its metadata?): every answer "
             "would be named wrong" if not r["same_labels"] else
             f"{off}{'' if r['same_classes'] else ', and other classes'}: this device decodes, preprocesses or runs the "
             "model otherwise, so its answers are not the ones the model's card reports")
-    return "error", (f"{model}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
+    return "error", (f"{said_name(str(model))}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
                      f"{shell_quote(str(model))}` gives the figures; install the Pillow and runtime README names (or copy the file "
                      f"again){anyway}")
 
@@ -148,7 +148,7 @@ def card_without_runtime(model: Path) -> int:
     except md.ModelFileError as e:
         raise fail(PROG, str(e)) from None
     if meta is None:
-        raise fail(PROG, f"{model} has no cxr-edge metadata, so no card")
+        raise fail(PROG, f"{said_name(str(model))} has no cxr-edge metadata, so no card")
     _print_card(meta, model, files)
     return EXIT_OK
 
@@ -163,7 +163,7 @@ def _print_card(meta: dict, model: Path, files: dict[str, bytes]) -> None:
     try:
         text = card_text(meta, Path(model).name)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:  # figures edited by hand, or cut
-        raise fail(PROG, f"{model}: its card's figures are damaged or incomplete ({type(e).__name__}: {e}); "
+        raise fail(PROG, f"{said_name(str(model))}: its card's figures are damaged or incomplete ({type(e).__name__}: {e}); "
                          "convert it again (cxr-convert RUN --report-only writes them anew)") from None
     with written_to_stdout(PROG):
         print(text)

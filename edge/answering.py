@@ -22,7 +22,7 @@ from edge.input_order import Placed, in_input_order
 from edge.frames import frames_words
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format, without_header_says
-from edge.output import csv_header_text, rule_caption, shown, writer_for
+from edge.output import csv_header_text, rule_caption, said_name, shown, writer_for
 from edge.tally import Tally
 from edge.stdout_file import (LogPlace, appended_to, file_start, not_writable, reader_gone, written_over,
                               written_to_stdout)
@@ -191,7 +191,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         given: dict[Path, str] = {}  # each folder watched once (edge.watch_folders), as first given: not one a note left out
         for a in images:
             given.setdefault(Path(a), a)
-        say(f"watching {', '.join(given[f] for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        say(f"watching {', '.join(said_name(given[f]) for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
         from edge import watch_timing
         from edge.watch_stuck import StillChanging
 

@@ -249,8 +249,10 @@ class DamagedFile(ValueError):
     message apart (three did, on its words)."""
 
     def __init__(self, path: Path, why: str):
+        from edge.output import said_name  # a newline in the path forged a line of the error, an ESC ran on the terminal
+
         self.path, self.why = Path(path), why
-        super().__init__(f"{self.path} is damaged: {why}")
+        super().__init__(f"{said_name(str(self.path))} is damaged: {why}")
 
 
 def read_json(path: Path) -> dict:

@@ -245,7 +245,9 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
     answer's probability with its strongest square covered, as --json gives every probability (edge.decision.for_json:
     a tiny one to 6 significant digits, not 0; on its side of ``threshold``, the rule in force)}."""
     if same_folder(Path(path).parent, Path(out_dir)):
-        raise ValueError(f"{out_dir} is this film's own folder: its map would be written among the films "
+        from edge.output import said_name  # a newline in --explain forged a line of the error
+
+        raise ValueError(f"{said_name(str(out_dir))} is this film's own folder: its map would be written among the films "
                          "(over a film of the same name), so give --explain a folder of its own")
     found = occlusion(model.log_scores, image, label)
     if not np.isfinite(found.heat).all() or not np.isfinite(found.largest_fall):  # NaN: a map of nothing, and

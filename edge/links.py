@@ -11,7 +11,9 @@ from edge.figures import counted
 
 
 def _shown(folders: list[str]) -> str:
-    return ", ".join(folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    from edge.output import said_name  # a newline in a name forged a line, an ESC ran on the terminal
+
+    return ", ".join(map(said_name, folders[:3])) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
 
 
 def linked_text(linked: list[str]) -> str:
@@ -33,7 +35,9 @@ def sub_folder_films_text(folder: str, by: str, films: int = 0, folders: list[st
     """'FOLDER has sub-folders with films, which BY does not look into without --recursive', and where they were
     counted (a batch's: one listing of each sub-folder, never a walk of the tree) ': 10 films in FOLDER/p4,
     FOLDER/p5 were not classified'. One wording for a watch and a batch."""
-    text = f"{folder} has sub-folders with films, which {by} does not look into without --recursive"
+    from edge.output import said_name
+
+    text = f"{said_name(folder)} has sub-folders with films, which {by} does not look into without --recursive"
     if films:
         text += (f": {counted(films, 'film')} in {_shown(folders or [])} "
                  f"{'was' if films == 1 else 'were'} not classified{' (more may lie further down)' if deeper else ''}")

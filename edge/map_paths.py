@@ -71,7 +71,9 @@ def clash_with_inputs(out_dir: Path, inputs: list[str], recursive: bool) -> str 
         folder = p if p.is_dir() else p.parent
         same = same_folder(folder, out)
         if same or (p.is_dir() and recursive and folder.resolve() in out.parents):
-            return (f"{out_dir} is {'' if same else 'inside '}the folder of the films to map "
-                    f"({a}): the maps would be written among the films (over a film of the same name) and read as "
+            from edge.output import said_name  # a newline in a path forged a line of the error
+
+            return (f"{said_name(str(out_dir))} is {'' if same else 'inside '}the folder of the films to map "
+                    f"({said_name(str(a))}): the maps would be written among the films (over a film of the same name) and read as "
                     "films next time; give a folder outside them")
     return None

@@ -55,6 +55,8 @@ def members_problem(meta: dict[str, Any], files: dict[str, bytes]) -> str | None
 
 def damaged_members(path: Any, meta: dict[str, Any], files: dict[str, bytes]) -> str | None:
     """The one-line refusal for a file whose members are not all there (members_problem), naming it; or None."""
+    from edge.output import said_name  # a newline in the path forged a line of the error, an ESC ran on the terminal
+
     problem = members_problem(meta, files)
-    return None if problem is None else (f"{path}: {problem}: the file may be damaged (or re-packed without them): "
+    return None if problem is None else (f"{said_name(str(path))}: {problem}: the file may be damaged (or re-packed without them): "
                                          "copy it again from the workstation")

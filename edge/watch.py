@@ -57,7 +57,8 @@ from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
 from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
-from edge.watch_folders import watched_once
+from edge.output import said_name
+from edge.watch_folders import unreadable_text, watched_once
 from edge.watch_timing import EMPTY_NS, EMPTY_POLLS, FEW_FAILURES, FULL_EVERY, QUIET_NS, RACY_NS
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
@@ -176,12 +177,11 @@ class Watcher:
                                     if f == folder or f.startswith(os.path.join(folder, "")))
                     if folder not in self.unreadable:
                         self.unreadable.add(folder)
-                        self.say(f"warning: cannot read the {'watched ' if folder in tops else ''}folder {folder} "
-                                 f"({e.strerror or e}); its films are not answered until it can be; still watching")
+                        self.say(unreadable_text(folder, folder in tops, e))
                 continue
             if folder in self.unreadable:
                 self.unreadable.discard(folder)
-                self.say(f"can read the {'watched ' if folder in tops else ''}folder {folder} again")
+                self.say(f"can read the {'watched ' if folder in tops else ''}folder {said_name(folder)} again")
                 returned = True
             if (folder in tops and not self.recursive and folder not in self.hinted
                     and (cached is None or cached[2] != entry[2]) and films_below(entry[2])):

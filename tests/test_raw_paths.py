@@ -1,5 +1,6 @@
 """A folder or file name holding a newline and an ESC reaches stderr quoted (edge.output.said_name), in cxr-train's
-data checks, cxr-evaluate's notes and errors and edge-classify's: printed raw, the newline broke the line in two and
+data checks and --out refusals, cxr-convert's and cxr-evaluate's refusals of a run folder, cxr-evaluate's notes and
+errors, and edge-classify's, its --watch notes too: printed raw, the newline broke the line in two and
 its second half read as a line of its own (here 'FORGED: ...'), and the ESC sequence ran on the terminal (erasing
 the line it was on). A plain path prints as it always did (tests/test_out_paths_shown.py, the pinned messages)."""
 
@@ -110,3 +111,98 @@ def test_edge_classify_quotes_a_model_folder_and_file_holding_a_newline_and_esc(
     lines = _clean(r.output)
     assert lines == [f"edge-classify: error: {said_name(str(root / 'none.tflite'))}: cannot read model file: No such "
                      "file or directory", ""], r.output
+
+
+def _damaged_run(run: Path, case: str) -> None:
+    """A run folder ``run`` that cxr-convert and cxr-evaluate refuse before TensorFlow loads (no training needed)."""
+    run.mkdir(parents=True)
+    if case == "not a run folder":
+        return
+    (run / "run.json").write_text("{cut" if case == "run.json damaged" else
+                                  '{"settings": {}, "classes": ["COVID", "Normal"], "preprocess": {}}')
+    (run / "split.json").write_text("{}")  # no split's record
+    (run / "model.keras").write_bytes(b"PK")
+
+
+@pytest.mark.parametrize("case", ["missing", "not a run folder", "run.json damaged", "split.json damaged"])
+def test_cxr_convert_refusals_quote_a_run_folder_holding_a_newline_and_esc(tmp_path, case):
+    from convert.cli import convert_app
+
+    run = tmp_path / ODD / "run"
+    if case != "missing":
+        _damaged_run(run, case)
+    r = CliRunner().invoke(convert_app, [str(run)])
+    assert r.exit_code == 2, r.output
+    lines = _clean(r.output)
+    assert len(lines) == 2 and lines[0].startswith("cxr-convert: error: ") and lines[1] == "", r.output
+    assert said_name(str(run))[:-1] in lines[0], r.output  # quoted, up to its end
+
+
+@pytest.mark.parametrize("case", ["run.json damaged", "split.json damaged"])
+def test_cxr_evaluate_refuses_a_damaged_run_in_a_folder_holding_a_newline_and_esc(tmp_path, case):
+    from convert.evaluate_cli import evaluate_app
+
+    run = tmp_path / ODD / "run"
+    _damaged_run(run, case)
+    _films(tmp_path / "site" / "COVID")
+    _films(tmp_path / "site" / "Normal")
+    r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), str(tmp_path / "site"), "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2, r.output
+    lines = _clean(r.output)
+    assert lines[0].startswith(f"cxr-evaluate: error: {said_name(str(run))} holds a damaged run ("), r.output
+    assert len(lines) == 2 and lines[1] == "", r.output
+
+
+def test_cxr_train_refuses_an_out_holding_a_damaged_run_in_a_folder_holding_a_newline_and_esc(tmp_path):
+    root = tmp_path / ODD
+    _films(root / "set" / "COVID")
+    _films(root / "set" / "Normal")
+    _damaged_run(root / "run", "run.json damaged")
+    r = CliRunner().invoke(train_app, ["--data", str(root / "set"), "--out", str(root / "run")])
+    assert r.exit_code == 2, r.output
+    lines = _clean(r.output)
+    assert f"cxr-train: error: --out {said_name(str(root / 'run'))} holds a run whose run.json is damaged (" in r.output
+    assert all(line.startswith("cxr-train: ") for line in lines[:-1]), r.output
+
+
+def test_edge_classify_watch_quotes_its_folders_holding_a_newline_and_esc(tiny_run, tmp_path, monkeypatch):
+    """A folder given twice (once through a link) and films in a sub-folder: the watch's notes name the folder."""
+    import edge.watch as watch_module
+    from edge.cli import app
+
+    root = tmp_path / ODD
+    _films(root / "incoming" / "sub")
+    (tmp_path / "link").symlink_to(root / "incoming", target_is_directory=True)
+    model = root / "model.tflite"
+    shutil.copy(tiny_run / "model_int8.tflite", model)
+
+    def polls(watcher, interval, sleep=None):
+        for _ in range(2):
+            yield watcher.poll()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch_module, "watch", polls)
+    incoming = str(root / "incoming")
+    r = CliRunner().invoke(app, [incoming, str(tmp_path / "link"), "--watch", "--model", str(model)])
+    lines = _clean(r.output)
+    assert (f"edge-classify: note: {said_name(str(tmp_path / 'link'))} is the watched folder {said_name(incoming)} "
+            f"under another path: watched once, as {said_name(incoming)}, so that no film is answered twice") in lines, r.output
+    assert (f"edge-classify: warning: {said_name(incoming)} has sub-folders with films, which --watch does not look into "
+            "without --recursive") in lines, r.output
+
+
+def test_a_watch_quotes_a_watched_folder_holding_a_newline_and_esc_that_goes_and_comes_back(tmp_path):
+    from edge.watch import Watcher
+
+    folder = tmp_path / ODD
+    folder.mkdir()
+    said: list[str] = []
+    w = Watcher([folder], recursive=False, say=said.append)
+    assert w.poll() == []
+    folder.rmdir()
+    assert w.poll() == []
+    folder.mkdir()
+    assert w.poll() == []
+    assert said == [f"warning: cannot read the watched folder {said_name(str(folder))} (No such file or directory); its "
+                    "films are not answered until it can be; still watching",
+                    f"can read the watched folder {said_name(str(folder))} again"], said

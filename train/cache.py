@@ -17,6 +17,7 @@ from edge.figures import counted
 from edge.preprocess import DECODE_RULES, PreprocessConfig, first_line
 from train.data import DataError, Item, Split, stderr_note
 from train.scan import scan
+from edge.output import said_name
 
 WAY = "To train on the films as they are now, "  # how changed_films_way begins
 
@@ -148,11 +149,11 @@ def _stamp_damaged(run_dir: Path, part: str) -> str | None:
     try:
         stamp = read_json(path)
     except OSError as e:
-        return f"{path} cannot be read: {e.strerror or e}"
+        return f"{said_name(str(path))} cannot be read: {e.strerror or e}"
     except DamagedFile as e:  # it names the file
         return first_line(e)
     if not all(isinstance(stamp.get(k), str) for k in ("films", "array")):
-        return f"{path} is damaged: it holds no digest of the films or of the rows"
+        return f"{said_name(str(path))} is damaged: it holds no digest of the films or of the rows"
     return None
 
 
@@ -242,7 +243,7 @@ def changed_films_way(run_dir: Path) -> str:
     other films. cxr-train notices a changed film by its name, size and date, so one changed at the same size and
     date (a tag editor, a restore that keeps dates) passes it, and the same command says there is nothing to do."""
     if run_dir.name == "teacher" and (run_dir.parent / "split.json").is_file():  # the default recipe's own teacher
-        return (f"{WAY}delete {run_dir} (this teacher: --replace alone would reuse it "
+        return (f"{WAY}delete {said_name(str(run_dir))} (this teacher: --replace alone would reuse it "
                 f"as it is) and run the cxr-train command of {run_dir.parent} again with --replace, or that command "
                 "with --out a new folder")
     outside = _outside_teacher(run_dir)
@@ -252,5 +253,5 @@ def changed_films_way(run_dir: Path) -> str:
                 "with --teacher the teacher trained again, with --replace or --out a new folder")
     teacher = (f" after deleting {run_dir / 'teacher'} (its teacher, which --replace would reuse as it is)"
                if (run_dir / "teacher" / "run.json").is_file() else "")
-    return (f"{WAY}run the cxr-train command that made {run_dir} (its run.json's "
+    return (f"{WAY}run the cxr-train command that made {said_name(str(run_dir))} (its run.json's "
             f"command) again with --out a new folder, or with --replace{teacher}")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from edge.shell_words import shell_quote
 from edge.class_key import same_class_key
 from edge.names import as_text
+from edge.output import said_name
 from train.class_folders import class_folder_names, not_a_data_folder, spelt
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def not_found(unknown: list[str], classes: list[str], found: list[str], data_dir
     for name in unknown:
         if len(hits := folder_matches(name, found)) > 1:
             return (f"--classes names {spelt(name)}, which matches {'both' if len(hits) == 2 else 'each of'} the class "
-                    f"folders {' and '.join(listed([h]) for h in hits)} in {data_dir} (names match ignoring case and "
+                    f"folders {' and '.join(listed([h]) for h in hits)} in {said_name(str(data_dir))} (names match ignoring case and "
                     "punctuation): write it exactly as one of them is spelt, or rename one")
     split_up = [f for f in found if "," in f and all(p.strip() in unknown for p in f.split(",") if p.strip())]
     if split_up:
@@ -153,7 +154,7 @@ def not_found(unknown: list[str], classes: list[str], found: list[str], data_dir
                 f"{' and '.join(map(repr, (p.strip() for p in split_up[0].split(','))))}: write a folder's name "
                 f"without its commas (--classes matches folders ignoring case and punctuation): {classes_option(kept)}")
     below = [f for f in found if all((Path(data_dir) / f / c).is_dir() for c in unknown)]
-    return (f"{'class folder' if len(unknown) == 1 else 'class folders'} {listed(unknown)} not found in {data_dir}; "
+    return (f"{'class folder' if len(unknown) == 1 else 'class folders'} {listed(unknown)} not found in {said_name(str(data_dir))}; "
             f"its class folders: {listed(found) or 'none'}"
             + (f" (they are one level down: give --data {Path(data_dir) / below[0]})" if below else ""))
 

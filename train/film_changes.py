@@ -16,6 +16,7 @@ from edge.atomic import DamagedFile, read_json
 from train.data import DataError
 from train.scan import film_file
 from train.split_rules import version_of
+from edge.output import said_name
 
 
 # The first cxr-edge whose every run.json holds "data_fingerprint" (null for a student of an older teacher):
@@ -224,7 +225,7 @@ def films_changed(run_dir: Path, stamps: dict[str, tuple[str, int, int]], root: 
     if root is not None and now["sizes_sha256"] == done.get("sizes_sha256") and set(before) == set(stamps):
         if log:  # the record holds one digest of every date, not each film's: which films' dates changed is not known
             since = sum(mtime >= done["taken_ns"] for _, _, mtime in stamps.values())
-            log(f"films' dates are not as when the run in {run_dir} listed them" + (
+            log(f"films' dates are not as when the run in {said_name(str(run_dir))} listed them" + (
                 f" ({since} of the {len(stamps)} dated since)" if since else "")
                 + f", with the same names, classes and sizes: comparing the bytes of all {len(stamps)} with the ones "
                 "it was trained on")

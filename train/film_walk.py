@@ -34,7 +34,7 @@ def _walk_into(folder: Path, seen: set[str], out: Path | None, log: Callable[[st
         log(f"note: skipped {_link_shown(folder)}: {why}")
         return False
     if why := not_a_class(folder, out):  # an old run copied into a class folder: its plots
-        log(f"note: skipped folder {folder}: {why.replace('not a class', 'not films')}")
+        log(f"note: skipped folder {said_name(str(folder))}: {why.replace('not a class', 'not films')}")
         return False
     seen.add(real)
     return True

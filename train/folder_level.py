@@ -11,6 +11,7 @@ from pathlib import Path
 
 from edge.film_files import is_image_file
 from edge.mask_folders import is_mask_folder
+from edge.output import said_name
 from train.class_folders import class_dirs, given_split_dirs, spelt
 
 
@@ -83,7 +84,7 @@ def data_folder_below(data_dir: Path, names: list[str], labels: list[str] | None
             continue
         if inner := inner_class_folders(Path(data_dir) / name, labels, named_only=key in named):
             shown = ", ".join(spelt(n) for n in inner[:5]) + (", ..." if len(inner) > 5 else "")
-            return (f"the folder {spelt(name)} in {data_dir} holds class folders of its own ({shown}): it is the "
+            return (f"the folder {spelt(name)} in {said_name(str(data_dir))} holds class folders of its own ({shown}): it is the "
                     f"data folder, not a class; give {Path(data_dir) / name}")
     return None
 

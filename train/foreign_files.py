@@ -34,8 +34,8 @@ def archives_warning(data_dir: Path, paths: list[str]) -> str | None:
     from edge.output import said_name
 
     if len(paths) == 1:
-        return f"warning: {said_name(paths[0])} in {data_dir}: an archive, not read; unpack it"
-    return (f"warning: {len(paths)} archives in {data_dir} (e.g. {said_name(paths[0])}) were not read; unpack them")
+        return f"warning: {said_name(paths[0])} in {said_name(str(data_dir))}: an archive, not read; unpack it"
+    return (f"warning: {len(paths)} archives in {said_name(str(data_dir))} (e.g. {said_name(paths[0])}) were not read; unpack them")
 
 
 def passed_over_warning(data_dir: Path, passed: list[tuple[str, str, str]]) -> str | None:
@@ -52,7 +52,7 @@ def passed_over_warning(data_dir: Path, passed: list[tuple[str, str, str]]) -> s
     path, _, what = passed[0]
     # the name quoted where it holds a control character: a raw \r (macOS's Icon\r) erased the line on a terminal
     many = n > 1
-    return (f"warning: {n} file{'s' if many else ''} in the class folders of {data_dir} {'were' if many else 'was'} "
+    return (f"warning: {n} file{'s' if many else ''} in the class folders of {said_name(str(data_dir))} {'were' if many else 'was'} "
             f"passed over ({each}): {'images' if many else 'an image'} with no image suffix such as .png, .jpg, .dcm "
             f"({'e.g. ' if many else ''}a {what} named {said_name(path)}); no figure counts "
             f"{'them: give each' if many else 'it: give it'} its image suffix to use it")
@@ -64,6 +64,8 @@ def backslash_names(data_dir: Path, folders: list[str]) -> str | None:
     folder alone is no class folder)."""
     if any(f.lower() != "images" for f in folders):
         return None
+    from edge.output import said_name
+
     try:
         named = sorted(p.name for p in Path(data_dir).iterdir() if "\\" in p.name.strip("\\") and p.is_file())
     except OSError:
@@ -72,7 +74,7 @@ def backslash_names(data_dir: Path, folders: list[str]) -> str | None:
         return None
     tops = sorted({n.strip("\\").split("\\")[0] for n in named})
     shown = ", ".join(tops[:6]) + (", ..." if len(tops) > 6 else "")
-    return (f"{data_dir} holds no class folders but {len(named)} files whose names hold backslashes (e.g. {named[0]}): "
+    return (f"{said_name(str(data_dir))} holds no class folders but {len(named)} files whose names hold backslashes (e.g. {said_name(named[0])}): "
             f"an archive made on Windows was unpacked with its backslashes kept in the names, so its folders ({shown}) "
             "were never made; unpack it again with unzip or 7-Zip, or move each file into the folder its name begins "
             "with")

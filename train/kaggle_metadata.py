@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 
 from edge.film_files import is_image_name
 from edge.figures import counted
+from edge.output import said_name
 from train.side_file import SideFileError, read_side_file
 
 SUFFIX = ".metadata.xlsx"
@@ -55,9 +56,9 @@ def xlsx_rows(path: Path) -> list[list[str]]:
     except SideFileError as e:
         raise MetadataError(str(e)) from None
     except OSError as e:
-        raise MetadataError(f"{path}: cannot be read ({e.strerror or e})") from None
+        raise MetadataError(f"{said_name(str(path))}: cannot be read ({e.strerror or e})") from None
     if not data.startswith(b"PK") and (what := _not_a_workbook(data)):  # "File is not a zip file" said nothing
-        raise MetadataError(f"{path}: not a readable .xlsx spreadsheet: {what}")
+        raise MetadataError(f"{said_name(str(path))}: not a readable .xlsx spreadsheet: {what}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
@@ -66,14 +67,14 @@ def xlsx_rows(path: Path) -> list[list[str]]:
     # a damaged deflate stream (zlib.error), a password (RuntimeError), Deflate64 (NotImplementedError), cut short
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, zlib.error, RuntimeError,
             NotImplementedError, EOFError, ValueError) as e:
-        raise MetadataError(f"{path}: not a readable .xlsx spreadsheet ({e})") from None
+        raise MetadataError(f"{said_name(str(path))}: not a readable .xlsx spreadsheet ({e})") from None
     rows: list[list[str]] = []
     for row in root.iter(f"{{{_NS['m']}}}row"):
         cells: dict[int, str] = {}
         for k, c in enumerate(row.findall("m:c", _NS)):
             col = _column(c.get("r"), k)
             if col >= MAX_COLUMNS:  # a forged reference (ZZZZZZZZ9) made a row of 2e11 empty cells
-                raise MetadataError(f"{path}: cell {c.get('r') or k + 1} is beyond any spreadsheet's last column (XFD): "
+                raise MetadataError(f"{said_name(str(path))}: cell {c.get('r') or k + 1} is beyond any spreadsheet's last column (XFD): "
                                     "a damaged sheet")
             cells[col] = _cell_text(c, shared)
         rows.append([cells.get(k, "") for k in range(max(cells) + 1)] if cells else [])
@@ -238,7 +239,7 @@ def _sheet_sources(path: str, mtime_ns: int, size: int) -> tuple[dict[str, str],
     at = next((k for k, row in enumerate(rows[:HEADER_ROWS])
                if {"file name", "url"} <= {h.strip().casefold() for h in row}), None)
     if at is None:
-        raise MetadataError(f"{path} has no 'FILE NAME' and 'URL' columns (its columns: "
+        raise MetadataError(f"{said_name(str(path))} has no 'FILE NAME' and 'URL' columns (its columns: "
                             f"{', '.join(rows[0][:6]) if rows and rows[0] else 'none'})")
     header = [h.strip().casefold() for h in rows[at]]
     name_at, url_at = header.index("file name"), header.index("url")

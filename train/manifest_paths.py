@@ -10,6 +10,8 @@ import os
 import posixpath
 from pathlib import Path
 
+from edge.output import said_name
+
 
 def row_name(written: str, inside: "Inside | None" = None) -> str:
     """A row's film path as a film's is named: forward slashes, no ``.``, ``..`` or ``//`` steps
@@ -70,12 +72,12 @@ def unlike_films(names: list[str], data_dir: Path, film: str, said: bool = False
     kind, of_kind = max(shapes.items(), key=lambda kv: len(kv[1]))
     example = of_kind[0]
     if kind == "absolute":
-        return (f"its rows are absolute paths (e.g. {example}), not in {data_dir}: write them relative to {data_dir} "
+        return (f"its rows are absolute paths (e.g. {example}), not in {said_name(str(data_dir))}: write them relative to {said_name(str(data_dir))} "
                 f"(e.g. {film})")
     if kind == "up":
-        return (f"its rows lead out of {data_dir} (e.g. {example}): write them relative to {data_dir} (e.g. {film})")
+        return (f"its rows lead out of {said_name(str(data_dir))} (e.g. {example}): write them relative to {said_name(str(data_dir))} (e.g. {film})")
     if kind == "own":
-        return (f"its rows start with the folder's own name (e.g. {example}): write them relative to {data_dir}, "
+        return (f"its rows start with the folder's own name (e.g. {example}): write them relative to {said_name(str(data_dir))}, "
                 f"without it (e.g. {film})")
-    return None if said else (f"its rows name paths such as {example}, and the films' paths relative to {data_dir} "
+    return None if said else (f"its rows name paths such as {example}, and the films' paths relative to {said_name(str(data_dir))} "
                               f"are such as {film}: is it another set's manifest?")

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from edge.dicom_text import western_text
+from edge.output import said_name
 
 DELIMITERS = (",", ";", "\t")
 _XLSX = b"PK\x03\x04"                         # a .xlsx (or .ods) is a zip archive
@@ -70,11 +71,11 @@ def _utf16_without_mark(data: bytes) -> str | None:
 def check_is_text(data: bytes, path: Path) -> None:
     """Refuse a MANIFEST.csv that is empty or a spreadsheet workbook under a .csv name, saying what to do."""
     if not data.strip():
-        raise ManifestError(f"{path} is empty: write its header line (e.g. file,source) and a line per film "
+        raise ManifestError(f"{said_name(str(path))} is empty: write its header line (e.g. file,source) and a line per film "
                             "below it, or delete it")
     kind = ".xlsx" if data.startswith(_XLSX) else ".xls" if data.startswith(_XLS) else None
     if kind:
-        raise ManifestError(f"{path} is an Excel workbook ({kind}) named .csv, not CSV text: open it in Excel and "
+        raise ManifestError(f"{said_name(str(path))} is an Excel workbook ({kind}) named .csv, not CSV text: open it in Excel and "
                             "save it with Save As, type \"CSV UTF-8 (Comma delimited)\", under the same name")
 
 
@@ -99,8 +100,8 @@ def csv_error(path: Path, text: str, whole: int, reached: int, e: Exception) -> 
     """What is wrong on the first line not read whole: the advice on quotes only where a quote is."""
     lines = io.StringIO(text, newline="").readlines()[whole:max(reached, whole + 1)]
     if '"' not in "".join(lines):
-        return f"{path}, line {whole + 1}: {e}"
-    return (f"{path}, line {whole + 1}: {e}: a quote (\") opened on this line or before is never closed, or text "
+        return f"{said_name(str(path))}, line {whole + 1}: {e}"
+    return (f"{said_name(str(path))}, line {whole + 1}: {e}: a quote (\") opened on this line or before is never closed, or text "
             "follows a closing quote; a value holding the separator or a quote goes in quotes, with each quote inside "
             "it doubled (\"\")")
 
@@ -109,6 +110,6 @@ def extra_values(path: Path, line: int, n: int, given: int, extra: list[str], re
     """Why a row with values beyond the header's columns is refused: each value after a stray separator
     went into the next column (a source 'Hôpital Nord, Paris' split made ' Paris' the next column's value)."""
     sep = {",": "a comma", ";": "a semicolon", "\t": "a tab"}.get(reader.dialect.delimiter, repr(reader.dialect.delimiter))
-    return (f"{path}, line {line}: {given} values, but the header names {n} columns (the first value "
+    return (f"{said_name(str(path))}, line {line}: {given} values, but the header names {n} columns (the first value "
             f"past them: {extra[0][:40]!r}): a value holding {sep}, the separator, must be in quotes (\"Nord, Paris\"), "
             "or the header lacks a column's name; every value after it was read into the wrong column")

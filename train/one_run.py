@@ -19,6 +19,7 @@ import numpy as np
 from edge import __version__
 from edge.preprocess import PreprocessConfig
 from edge.atomic import write_json
+from edge.output import said_name
 from train.audit import balanced_accuracy
 from train.cache import save_cache, save_cache_from
 from train.environment import threads, versions
@@ -73,7 +74,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     found = reusable(out, s, config) if stopped and not s.teacher else None
     if found is not None:
         split, notes = found
-        log(f"going on from the split and inputs an earlier call prepared in {out} (the same data settings and films, "
+        log(f"going on from the split and inputs an earlier call prepared in {said_name(str(out))} (the same data settings and films, "
             "so they are not searched for copies or split again, and read again only where their cache is missing; its "
             f"warnings about them are in {PREPARED}, and will be in run.json)")
         arrays = prepared_arrays(out, split, config, s.progress)
@@ -207,10 +208,10 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     stale = [p.name for p in (*sorted(out.glob("model_*.tflite")), *(out / n for n in CONVERT_FILES))
              if p.is_file() and not t0 <= p.stat().st_mtime <= now]
     if last and not run.get("teacher") and (out / "teacher" / "run.json").is_file():  # --replace, not distilled now
-        log(f"warning: {out / 'teacher'} holds the teacher of an earlier model; this one learnt without a teacher: "
+        log(f"warning: {said_name(str(out / 'teacher'))} holds the teacher of an earlier model; this one learnt without a teacher: "
             "delete that folder, or it will be taken for this model's")
     if last and stale:
-        log(f"warning: {', '.join(stale)} in {out} come from an earlier model; cxr-convert {out} replaces or removes them"
+        log(f"warning: {', '.join(stale)} in {said_name(str(out))} come from an earlier model; cxr-convert {said_name(str(out))} replaces or removes them"
             + ("; to keep the earlier model's .tflite files (cxr-compare OLD NEW sets them against the new model), copy "
                "them elsewhere first" if any(n.endswith(".tflite") for n in stale) else ""))
     if last and (line := weights_line(run["counts"]["train"], weights)):
@@ -219,5 +220,5 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, balanced accuracy "
         f"{run['validation']['balanced_accuracy']:.3f}, "
         f"temperature {temperature:.2f}"
-        + (f"; next: cxr-convert {out}" if last else ""))
+        + (f"; next: cxr-convert {said_name(str(out))}" if last else ""))
     return out

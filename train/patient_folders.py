@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from edge.output import said_name
 from train.patients import patient_column, patients_judged
 
 
@@ -49,7 +50,7 @@ def patient_folders_warning(paths: list[str], data_dir: Path, add_data: list[str
     folder, n = max(several, key=lambda fn: fn[1])
     one = len(several) == 1
     return (f"warning: {len(several)} sub-folder{'' if one else 's'} of the class folders "
-            f"hold{'s' if one else ''} 2 or more films {'' if one else 'each '}(e.g. {folder}, {n} films), and "
+            f"hold{'s' if one else ''} 2 or more films {'' if one else 'each '}(e.g. {said_name(str(folder))}, {n} films), and "
             f"{'its' if one else 'their'} films are split as separate films: if each is a patient or study, its films "
             "may fall on both sides of the split and flatter the test figures; to keep each together, name each film's "
             "patient in a MANIFEST.csv patient_id column")

@@ -34,6 +34,7 @@ from train.extra_data import (add_folders, added_prefix, copies_line, copy_confl
 from train.hygiene import conflicts_text, cross_split_duplicates, duplicate_groups, duplicates_text, label_conflicts
 from train.film_changes import data_fingerprint, film_stamps, films_changed, sources_changed, sources_digest
 from train.split_notes import few_units_text, split_warnings, units_in_parts
+from edge.output import said_name
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -57,7 +58,7 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
         from train.synthetic_set import drop_other_classes, generate
 
         classes = s.classes or ["Normal", "COVID"]
-        log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {data_dir}")
+        log(f"generating the built-in SYNTHETIC set ({s.synthetic_count} per class) in {said_name(str(data_dir))}")
         generate(data_dir, n_per_class=s.synthetic_count, classes=classes, seed=s.seed)
         drop_other_classes(data_dir, classes)
     # the synthetic set's classes in --classes' order, else by name as for any folder (COVID, Normal)
@@ -220,7 +221,7 @@ def find_films(data_dir: Path, classes: list[str] | None, add_data: list[str], s
     found = sorted({i.label for i in items})
     classes = as_folders(list(classes), found) if classes else found  # --classes Unauffällig, its folder spelt NFD
     if odd := [(c, problem) for c in classes if (problem := label_problem(c))]:  # as --labels names are checked
-        raise DataError(f"class folder {odd[0][0]!r} of {data_dir}: {odd[0][1]}; rename the folder")
+        raise DataError(f"class folder {odd[0][0]!r} of {said_name(str(data_dir))}: {odd[0][1]}; rename the folder")
     say(f"found {len(items)} images in {len(classes)} classes ({layout}){left_out_text(data_dir, classes, out)}")
     items, classes = composed_labels(items, classes)  # after the folders above are named by their own spelling
     if add_data:

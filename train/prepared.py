@@ -25,6 +25,7 @@ from train.scan import film_file
 from train.film_changes import RecordDamaged
 from train.resume import _as_recorded, _comparable, _same_folders, settings_dict
 from train.split_rules import SPLIT_RULES, version_of
+from edge.output import said_name
 
 PREPARED = "prepared.json"
 # What the films, the split and the inputs depend on; the training settings do not touch them.
@@ -67,11 +68,11 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
     if (version_of(record.get("cxr_edge_version")) or (0,)) < SPLIT_RULES:  # drawn by older rules (0.27: no version)
         return None
     if problem := _record_problem(record):
-        return _again(f"{path} is damaged ({problem})")
+        return _again(f"{said_name(str(path))} is damaged ({problem})")
     try:
         same_inputs = PreprocessConfig.from_dict(record["preprocess"]) == config
     except (KeyError, TypeError, ValueError) as e:  # its preprocess is not one this version reads
-        return _again(f"{path} is damaged (its preprocess: {type(e).__name__}: {e})")
+        return _again(f"{said_name(str(path))} is damaged (its preprocess: {type(e).__name__}: {e})")
     try:
         same_split = hashlib.sha256((out / "split.json").read_bytes()).hexdigest() == record["split_sha256"]
         split_classes = read_json(out / "split.json").get("classes")
@@ -89,7 +90,7 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         if s.data != "synthetic" and data_changed(out, s, PREPARED) != "":
             return None
     except RecordDamaged as e:  # its films cannot be compared: listed, read and searched again
-        return _again(f"{path} is damaged ({e.why})")
+        return _again(f"{said_name(str(path))} is damaged ({e.why})")
     try:
         split = Split.load(out / "split.json")
     except (OSError, DamagedFile) as e:  # not JSON, or not a split's shape (Split.load says which)
@@ -112,7 +113,7 @@ def _record_problem(record: dict) -> str | None:
 
 
 def _unread(path: Path, e: OSError | DamagedFile) -> str:
-    return f"{path} cannot be read ({e.strerror or e})" if isinstance(e, OSError) else first_line(e)  # read_json's: named
+    return f"{said_name(str(path))} cannot be read ({e.strerror or e})" if isinstance(e, OSError) else first_line(e)  # read_json's: named
 
 
 def _again(why: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from edge.capped_repr import capped_repr, capped_text
 from edge.atomic import DamagedFile, read_json
+from edge.output import said_name
 from train.split_rules import older_split_rules
 
 
@@ -55,7 +56,7 @@ def nothing_to_do(out: Path, what: str) -> str:
     by = f"cxr-edge {capped_text(version)}" if version else "an older cxr-edge"
     # films are compared by the listing train.film_changes.films_changed takes: bytes changed at the same size and date pass
     told = "" if (run.get("settings") or {}).get("data") == "synthetic" else "as their names, sizes and dates tell; "
-    return (f"{out} already holds a finished run of these settings and films ({told}{what}, trained {when} by {by}): "
+    return (f"{said_name(str(out))} already holds a finished run of these settings and films ({told}{what}, trained {when} by {by}): "
             "nothing to do; --replace trains it again")
 
 
@@ -100,8 +101,8 @@ def converted_run_kept(out: Path, what: str, why: str, films_changed: bool = Fal
     if not (files := converted_files(out, created)):
         return None
     goal = "train on the films as they are now" if films_changed else "train it again"
-    return (f"--out {out} holds a finished run ({what}) and {', '.join(files)} converted from it (as far as their "
+    return (f"--out {said_name(str(out))} holds a finished run ({what}) and {', '.join(files)} converted from it (as far as their "
             f"metadata tells), but {why}: training again would replace its split.json (which films trained and "
             f"tested the model {'those files were' if len(files) > 1 else 'that file was'} converted from), run.json "
-            f"and model.keras. Give another --out to {goal} and keep this run, or copy {out} elsewhere first and then "
+            f"and model.keras. Give another --out to {goal} and keep this run, or copy {said_name(str(out))} elsewhere first and then "
             "train over it with --replace")

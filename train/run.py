@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from train.data import DataError, Split
+from edge.output import said_name
 from train.film_changes import RecordDamaged
 from train.one_run import _train
 from train.prepare import data_changed, data_text, log
@@ -76,7 +77,7 @@ def run_training(s: TrainSettings) -> Path:
         found, damaged = finished_run(out, s, n_teacher), None
     except RunRecordDamaged as e:  # no run to compare, and no stopped one: an hour's model beside a record gone bad
         if not s.replace:
-            raise DataError(f"--out {out} holds a run whose run.json is damaged ({e.why}): restore it from a copy of "
+            raise DataError(f"--out {said_name(str(out))} holds a run whose run.json is damaged ({e.why}): restore it from a copy of "
                             "the run, or --replace to train over it") from None
         found, damaged = None, e.why
     if not s.replace and (why := edited_run(out)) is not None:  # before "nothing to do" or "going on"
@@ -98,7 +99,7 @@ def run_training(s: TrainSettings) -> Path:
         if "teacher" not in differ:
             other += teacher_changed(out, s.teacher or (str(out / "teacher") if n_teacher and s.members == 1 else None))
         if differ and not s.replace:  # an hour's model is not thrown away for a mistyped --out
-            raise DataError(f"--out {out} holds a finished run ({what}){other}: give another --out to keep it, or "
+            raise DataError(f"--out {said_name(str(out))} holds a finished run ({what}){other}: give another --out to keep it, or "
                             "--replace to train over it")
         again = ""
         if not differ and not s.replace and not other:  # a make-like second call: the run is what this one would make
@@ -109,17 +110,17 @@ def run_training(s: TrainSettings) -> Path:
         # every retrain without --replace (differ is [] here, so other says why): its .tflite files' split is kept
         if not s.replace and (why := converted_run_kept(out, what, other.removeprefix("; "), bool(changed))):
             raise DataError(why)
-        log(f"replacing the finished run in {out} ({what}){other}{again}")
+        log(f"replacing the finished run in {said_name(str(out))} ({what}){other}{again}")
     elif damaged:
-        log(f"replacing the run in {out}, whose run.json is damaged ({damaged})")
+        log(f"replacing the run in {said_name(str(out))}, whose run.json is damaged ({damaged})")
     elif (out / "run.json").is_file() and (why := run_record_problem(out)) is not None:
         if (damage := split_damage(out)) and not s.replace:  # no stopped retrain writes a damaged one: atomic
-            raise DataError(f"--out {out} holds a run whose split.json is damaged ({damage}): restore it from a "
+            raise DataError(f"--out {said_name(str(out))} holds a run whose split.json is damaged ({damage}): restore it from a "
                             "copy of the run, or --replace to train over it")
         if (cut := model_damage(out)) and not s.replace:  # nor a cut-short model: it went on and trained over it
-            raise DataError(f"--out {out} holds a damaged run ({cut}): restore it from a copy of the run, or "
+            raise DataError(f"--out {said_name(str(out))} holds a damaged run ({cut}): restore it from a copy of the run, or "
                             "--replace to train over it")
-        log(f"going on in {out}, where a cxr-train was stopped before it finished: {why}")
+        log(f"going on in {said_name(str(out))}, where a cxr-train was stopped before it finished: {why}")
     try:
         return _recipe(s, n_teacher)
     except BaseException as e:
@@ -164,13 +165,13 @@ def _teacher_and_student(s: TrainSettings, n_teacher: int) -> Path:
         differ, damaged = other_settings(teacher_dir, ts), None
     except RunRecordDamaged as e:  # an hour's teacher beside a record gone bad: not "no teacher there"
         if not s.replace:
-            raise DataError(f"--out {s.out} holds a finished teacher in {teacher_dir} whose run.json is damaged "
+            raise DataError(f"--out {said_name(str(s.out))} holds a finished teacher in {said_name(str(teacher_dir))} whose run.json is damaged "
                             f"({e.why}): --replace to train over it") from None
         differ, damaged = None, e.why
     differ = differ if differ is None else [k for k in differ if k != "out"]  # the run folder moved or renamed
     if differ and not s.replace and (settings := [k for k in differ if k != STOPPED]):
         # the same guard as a finished run's: a stopped run's finished teacher is an hour's model too
-        raise DataError(f"{teacher_dir} holds the finished teacher of a stopped run, trained with "
+        raise DataError(f"{said_name(str(teacher_dir))} holds the finished teacher of a stopped run, trained with "
                         f"{settings_said(teacher_dir, ts, settings, AS_TEACHER)}: give the settings it was trained with to go on "
                         "with it, another --out to keep it, or --replace to train over it")
     changed = unreadable = None
@@ -183,7 +184,7 @@ def _teacher_and_student(s: TrainSettings, n_teacher: int) -> Path:
         same = "the same settings and films" if changed == "" else (
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
             f"{data_text(s)} changed since could not be compared")
-        log(f"step 1 of 2: reusing the teacher in {teacher_dir} (finished with {same}; delete it to train it again)")
+        log(f"step 1 of 2: reusing the teacher in {said_name(str(teacher_dir))} (finished with {same}; delete it to train it again)")
         say_split_warnings(Split.load(teacher_dir / "split.json"))  # step 2 takes it as its own: said here, once
         clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
         forget(teacher_dir)
@@ -199,7 +200,7 @@ def _teacher_and_student(s: TrainSettings, n_teacher: int) -> Path:
         if older:  # its student would learn on a split this version would not draw (a patient on both sides)
             again = (f"; the finished one there drew its split by the rules of {older}, which this version changed "
                      "(patients kept together, placeholders, synthetic folders): training it again")
-        log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {teacher_dir}){again}")
+        log(f"step 1 of 2: the teacher, an ensemble of {n_teacher} (in {said_name(str(teacher_dir))}){again}")
         _train(ts, last=False)
     log("step 2 of 2: one model of the same size, distilled from the teacher")
     return _train(replace(s, teacher=str(teacher_dir)), started=t0)

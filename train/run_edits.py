@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edge.atomic import DamagedFile, read_json
 from edge.capped_repr import capped_repr
+from edge.output import said_name
 from train.data import Split
 from train.prepared import PREPARED
 
@@ -33,7 +34,7 @@ def edited_run(out: Path) -> str | None:
     except (OSError, DamagedFile):  # damaged or missing: train.run_record says so
         return None
     if (why := _preprocess_not_settings(run)) is not None:
-        return f"--out {out} holds a finished run whose {out / 'run.json'} {why}: {REMEDY.format('it')}"
+        return f"--out {said_name(str(out))} holds a finished run whose {said_name(str(out / 'run.json'))} {why}: {REMEDY.format('it')}"
     recorded = run.get("split_digest")
     other_films = recorded is not None and recorded != split.digest()
     other_classes = isinstance(run.get("classes"), list) and run["classes"] != split.classes
@@ -41,7 +42,7 @@ def edited_run(out: Path) -> str | None:
         return None
     what = ("lists other films or parts than the split its model was trained on" if other_films else
             f"names the classes {capped_repr(split.classes)}, where its run.json names {capped_repr(run['classes'])}")
-    return (f"--out {out} holds a finished run whose split.json {what}, and no stopped cxr-train left it so (edited by "
+    return (f"--out {said_name(str(out))} holds a finished run whose split.json {what}, and no stopped cxr-train left it so (edited by "
             f"hand, or copied from another run?): {REMEDY.format('split.json and run.json')}")
 
 
@@ -59,7 +60,7 @@ def _split_gone(out: Path) -> str | None:
             return None  # a model saved and not yet recorded: a stopped call's, gone on from (train.run_record)
     except (OSError, DamagedFile):
         return None
-    return (f"--out {out} holds a finished run without its split.json (deleted, or not copied with it?), which "
+    return (f"--out {said_name(str(out))} holds a finished run without its split.json (deleted, or not copied with it?), which "
             f"cxr-convert and cxr-evaluate need to score it on films it never saw: {REMEDY.format('split.json')}")
 
 

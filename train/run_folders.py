@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from train.data import DataError
+from edge.output import said_name
 from train.prepared import PREPARED
 
 if TYPE_CHECKING:
@@ -20,22 +21,22 @@ def check_folders(s: TrainSettings) -> None:
     is no finished run or is --out itself. Quick, so cxr-train says it before TensorFlow loads."""
     out = Path(s.out)
     if out.exists() and not out.is_dir():
-        raise DataError(f"--out {out} is a file; give a folder for the run")
+        raise DataError(f"--out {said_name(str(out))} is a file; give a folder for the run")
     if s.data != "synthetic" and Path(s.data).is_dir() and out.resolve() == Path(s.data).resolve():
-        raise DataError(f"--out {out} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
+        raise DataError(f"--out {said_name(str(out))} is the data folder: the run's files (cache/, model.keras, ...) would sit among "
                         "its class folders, and the next run would take cache/ for a class; give the run a folder of "
                         "its own (e.g. runs/NAME)")
     if s.data != "synthetic" and (folder := class_folder_holding(Path(s.data), out)):
-        raise DataError(f"--out {out} lies in the class folder {folder}: the run would be trained without that class "
+        raise DataError(f"--out {said_name(str(out))} lies in the class folder {said_name(str(folder))}: the run would be trained without that class "
                         "(its folder now holds a run) and would leave its files among the films; give the run a "
-                        f"folder outside the data folder (e.g. {Path(s.data).parent / 'runs' / out.name})")
+                        f"folder outside the data folder (e.g. {said_name(str(Path(s.data).parent / 'runs' / out.name))})")
     if s.teacher and Path(s.teacher).resolve() == out.resolve():
-        raise DataError(f"--teacher {s.teacher} is the --out folder: the student would be written over its teacher")
+        raise DataError(f"--teacher {said_name(str(s.teacher))} is the --out folder: the student would be written over its teacher")
     if s.teacher and not all((Path(s.teacher) / f).is_file() for f in ("run.json", "model.keras")):
-        raise DataError(f"--teacher {s.teacher} is not a finished cxr-train run folder (needs run.json and model.keras)")
+        raise DataError(f"--teacher {said_name(str(s.teacher))} is not a finished cxr-train run folder (needs run.json and model.keras)")
     for d in s.add_data:  # --data/run is skipped as a run folder; a site's folder is no place for one
         if out.resolve() == Path(d).resolve() or Path(d).resolve() in out.resolve().parents:
-            raise DataError(f"--out {out} lies in --add-data {d}: the run's files (cache/, model.keras, ...) would sit "
+            raise DataError(f"--out {said_name(str(out))} lies in --add-data {said_name(str(d))}: the run's files (cache/, model.keras, ...) would sit "
                             "among its films, and the next run would take them for films or a class; give the run a "
                             "folder of its own (e.g. runs/NAME)")
 

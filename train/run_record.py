@@ -10,6 +10,7 @@ from pathlib import Path
 
 from edge.atomic import DamagedFile, read_json
 from edge.digest import file_sha256
+from edge.output import said_name
 from train.data import DataError
 from train.run_fields import run_fields_problem
 
@@ -51,8 +52,8 @@ def run_record_problem(run_dir: Path) -> str | None:
 
     def unusable(name: str, e: OSError | DamagedFile) -> str:  # a dead end: cxr-train failed on it even with --replace
         missing = [n for n in ("run.json", "split.json", "model.keras") if not (run_dir / n).is_file()]
-        return (f"{run_dir} holds an incomplete run ({', '.join(missing)} missing)" if missing
-                else f"{run_dir} holds a damaged run ({_damaged(run_dir / name, e)})")
+        return (f"{said_name(str(run_dir))} holds an incomplete run ({', '.join(missing)} missing)" if missing
+                else f"{said_name(str(run_dir))} holds a damaged run ({_damaged(run_dir / name, e)})")
     try:
         run = read_json(run_dir / "run.json")
     except (OSError, DamagedFile) as e:
@@ -62,7 +63,7 @@ def run_record_problem(run_dir: Path) -> str | None:
     except (OSError, DamagedFile) as e:  # not JSON, or not a split's shape (Split.load says which)
         return unusable("split.json", e)
     if (cut := model_damage(run_dir)) is not None:  # no stopped cxr-train to go on from: it saves whole files
-        return f"{run_dir} holds a damaged run ({cut})"
+        return f"{said_name(str(run_dir))} holds a damaged run ({cut})"
     try:
         model_sha256 = file_sha256(run_dir / "model.keras") if run.get("model_sha256") is not None else None
     except OSError as e:
@@ -70,11 +71,11 @@ def run_record_problem(run_dir: Path) -> str | None:
     unrecorded = run.get("split_digest") is None and split_not_the_runs(run_dir, run)
     if run.get("split_digest") not in (None, split.digest()) or run.get("classes", split.classes) != split.classes \
             or unrecorded:
-        return (f"{run_dir / 'split.json'} is not the split {run_dir / 'model.keras'} was trained on: a cxr-train there "
+        return (f"{said_name(str(run_dir / 'split.json'))} is not the split {said_name(str(run_dir / 'model.keras'))} was trained on: a cxr-train there "
                 "stopped after writing a new split (interrupted, or the disk full), so the model would be scored on films "
                 "it was trained on")
     if run.get("model_sha256") not in (None, model_sha256):
-        return (f"{run_dir / 'model.keras'} is not the model {run_dir / 'run.json'} describes: its bytes changed since "
+        return (f"{said_name(str(run_dir / 'model.keras'))} is not the model {said_name(str(run_dir / 'run.json'))} describes: its bytes changed since "
                 "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
                 "before recording it), so its labels, calibration and split may be another model's")
     return None
@@ -87,7 +88,7 @@ def run_record_said(run_dir: Path, command: str = "that cxr-train command") -> s
     why = run_record_problem(run_dir)
     if why is None:
         return None
-    if why.startswith(f"{Path(run_dir)} holds a damaged run ("):
+    if why.startswith(f"{said_name(str(Path(run_dir)))} holds a damaged run ("):
         return f"{why}; restore it from a copy of the run, or train the run again (cxr-train --replace)"
     return f"{why}; run {command} again to finish it"
 
@@ -111,7 +112,7 @@ def model_damage(run_dir: Path) -> str | None:
         return None  # unreadable: run_record_problem says so when it reads the file
     if whole:
         return None
-    return (f"{path} is {'empty (0 bytes)' if size == 0 else f'cut short or damaged ({size:,} bytes, not a whole .keras file)'}"
+    return (f"{said_name(str(path))} is {'empty (0 bytes)' if size == 0 else f'cut short or damaged ({size:,} bytes, not a whole .keras file)'}"
             ": cxr-train never leaves it so, as it writes whole files; was the run copied while cxr-train was "
             "writing it?")
 
@@ -138,4 +139,4 @@ def split_damage(run_dir: Path) -> str | None:
 def _damaged(path: Path, e: OSError | DamagedFile) -> str:
     """"run/split.json is damaged: it is no split's record (KeyError: 'splits')": the file and what is wrong, not
     Python's bare "'splits'" or "list indices must be integers"."""
-    return f"{path} cannot be read: {e.strerror or e}" if isinstance(e, OSError) else str(e)
+    return f"{said_name(str(path))} cannot be read: {e.strerror or e}" if isinstance(e, OSError) else str(e)

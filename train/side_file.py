@@ -23,7 +23,9 @@ class SideFileError(ValueError):
 
 def _named(path: Path) -> str:
     """``path``, and where it is a link, what it leads to: a link to /dev/zero is said as one."""
-    return f"{path} (a link to {os.readlink(path)})" if path.is_symlink() else str(path)
+    from edge.output import said_name  # a newline in the path forged a line of the error, an ESC ran on the terminal
+
+    return f"{said_name(str(path))} (a link to {said_name(os.readlink(path))})" if path.is_symlink() else said_name(str(path))
 
 
 def read_side_file(path: str | Path, limit: int = SIDE_FILE_LIMIT, head: int | None = None) -> bytes:

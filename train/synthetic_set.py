@@ -19,6 +19,7 @@ from edge.figures import counted
 from edge.leftovers import clear_leftovers, temporary_for
 from train.run_lock import LOCK_NAME
 from train.side_file import SideFileError, read_side_file
+from edge.output import said_name
 from train.synthetic import SYNTHETIC_CLASSES, check_label, check_size, png_bytes, render
 
 
@@ -56,7 +57,7 @@ def unfinished_line(folder: str | Path) -> str | None:
         return None
     if not text.startswith(README_START) or "\nINCOMPLETE:" not in text:
         return None
-    return (f"{folder}'s README.md says cxr-synth did not finish writing it (it is still writing, or was stopped): it "
+    return (f"{said_name(str(folder))}'s README.md says cxr-synth did not finish writing it (it is still writing, or was stopped): it "
             "may hold fewer films than asked for, or a class short; run the same cxr-synth command again to finish it")
 
 
@@ -227,7 +228,7 @@ def why_not_here(out_dir: Path) -> str | None:
         else:
             others.append(entry.name)
     if others:
-        return (f"{out_dir} holds files cxr-synth did not write ({', '.join(others[:3])}"
+        return (f"{said_name(str(out_dir))} holds files cxr-synth did not write ({', '.join(others[:3])}"
                 f"{f' and {len(others) - 3} more' if len(others) > 3 else ''}): the README cxr-synth writes "
                 "would mark the whole folder SYNTHETIC, its films taken for drawings; give a new or empty folder")
     if loose:
@@ -235,6 +236,6 @@ def why_not_here(out_dir: Path) -> str | None:
         parent = out_dir.parent if len(out_dir.parts) > 1 else out_dir.resolve().parent
         what = (f"is the {out_dir.name} class folder of the SYNTHETIC set {parent} ({films})"
                 if is_synthetic_folder(parent) else f"holds cxr-synth's films themselves ({films}), as a class folder of a set it wrote does")
-        return (f"{out_dir} {what}: cxr-synth writes class folders into the folder it is given; give the set's folder "
+        return (f"{said_name(str(out_dir))} {what}: cxr-synth writes class folders into the folder it is given; give the set's folder "
                 "or a new or empty one")
     return None
