@@ -12,18 +12,7 @@ from PIL import Image
 
 from edge.grey_levels import FEW_LEVELS, central_spread, few_levels_fault
 from edge.preprocess import ImageError, decode_bytes, load_bytes
-
-
-def film(h: int = 128, w: int = 96) -> np.ndarray:
-    yy, xx = np.mgrid[0:h, 0:w]
-    noise = np.random.default_rng(0).normal(0, 8, (h, w))
-    return np.clip(128 + 60 * np.sin(xx / 7.0) + 40 * np.cos(yy / 11.0) + noise, 0, 255).astype(np.uint8)
-
-
-def encode(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, fmt, **kw)
-    return buf.getvalue()
+from tests.test_image_fuzzed import encode, film  # the same smooth film and encoder
 
 
 def nearly_clear(mode: str, alpha: int = 1) -> Image.Image:
