@@ -173,3 +173,4 @@ def test_the_converted_temperature_is_named_from_10_percent_away_and_only_for_a_
         nudged[0, :2] += (moved, -moved)
         assert (converted_temperature(softmax(logits, 0.2), nudged, 0.2, 0.02) is not None) is named
     assert converted_temperature(np.ones((3, 1)), np.ones((3, 1)), 1.0, 0.02) is None
+    assert converted_temperature(want[0], want[0], 1.3, 0.02) is None  # one film's row alone: not the self-test's
