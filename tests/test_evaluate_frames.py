@@ -88,3 +88,19 @@ def test_the_list_is_capped_and_the_count_is_not():
     record = frames_record(counts)
     assert record["films"] == 25 and len(record["listed"]) == 20
     assert record["listed"][0] == {"file": "Normal/de00.dcm", "frames": 3}
+
+
+def test_note_frames_says_the_warning_on_stderr_and_adds_it_to_the_reports_warnings(tmp_path, capsys):
+    """An animated GIF of two differing frames among a still PNG: counted, said once on stderr with the tool's name,
+    and the same line added to the report's warnings."""
+    from PIL import Image
+
+    from convert.frame_films import SCORED_ON, note_frames
+
+    a = Image.fromarray(np.tile(np.arange(80, dtype=np.uint8) * 3, (64, 1)))
+    a.save(tmp_path / "moving.gif", save_all=True, append_images=[a.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+    a.save(tmp_path / "still.png")
+    warnings: list[str] = []
+    assert note_frames("cxr-evaluate", tmp_path, ["moving.gif", "still.png"], warnings) == {"moving.gif": 2}
+    assert len(warnings) == 1 and warnings[0].startswith("1 film of several frames") and warnings[0].endswith(SCORED_ON)
+    assert capsys.readouterr().err == f"cxr-evaluate: warning: {warnings[0]}\n"

@@ -132,3 +132,26 @@ def test_cxr_train_names_the_films_it_trains_on_frame_1_of(tmp_path, capsys):
                      "multi-page TIFF, an animated image): Normal/de.dcm (3 frames); each is trained on as its frame 1 "
                      "alone, as the device reads it: check that frame 1 is the film meant (not a bone or soft-tissue "
                      "image)"]
+
+
+def test_the_warning_names_the_first_5_films_and_counts_the_rest(tmp_path):
+    """Seven films of 3 frames each (the count given, no files read): five named, 'and 2 more'; five films: all
+    named, no 'more'."""
+    from edge.frames import frames_warning
+
+    films = [f"f{k}.dcm" for k in range(7)]
+    line = frames_warning(tmp_path, films, done="DONE", count=lambda path: 3)
+    named = ", ".join(f"f{k}.dcm (3 frames)" for k in range(5))
+    assert line.endswith(f"an animated image): {named}, and 2 more; DONE") and line.startswith("7 films of several")
+    assert frames_warning(tmp_path, films[:5], done="DONE", count=lambda path: 3).endswith(f"): {named}; DONE")
+
+
+def test_a_1_bit_dicom_of_several_frames_is_counted_uncompared(tmp_path):
+    """1-bit frames (BitsAllocated 1) need not start on a byte, so they are not compared: two frames of 64 x 80 bits
+    (640 bytes each), even identical ones, give the note unchecked (true: frame 1 is what was classified)."""
+    ds = pydicom.dcmread(io.BytesIO(make_dicom(ramp())), force=True)
+    ds.NumberOfFrames, ds.BitsAllocated, ds.BitsStored, ds.HighBit = 2, 1, 1, 0
+    ds.PixelData = bytes(range(256)) * 5 * 2  # two identical frames of 640 bytes
+    path = tmp_path / "bits.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    assert differing_frames(path) == 2

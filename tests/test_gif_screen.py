@@ -81,3 +81,10 @@ def test_an_image_inside_its_screen_is_read_on_it(palette):
     outside = np.ones(gray.shape, bool)
     outside[32:96, 40:120] = False
     assert (gray[outside] == grey(np.zeros(1, np.uint8), palette)[0]).all()  # colour 0, as Pillow fills it
+
+
+def test_a_gif87a_first_image_outside_its_screen_is_read_alone_too():
+    """Pinned by mutation testing: the older GIF87a header (no extensions here, so the same bytes otherwise) is read
+    the same way."""
+    data = b"GIF87a" + gif((80, 64), [(200, 0, FILM)])[6:]
+    assert (load_bytes(data, "x.gif") == FILM).all()

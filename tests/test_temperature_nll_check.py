@@ -107,3 +107,36 @@ def test_not_judged_where_the_validation_films_decode_otherwise_than_the_model_l
     stamp = stamp_path(run_dir, "val")
     stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "learnt_otherwise": "warning: 1 val film ..."}))
     check_recorded_temperature(run_dir, run, split, config, model, progress=False)
+
+
+def test_the_tolerance_grows_with_the_nll_recorded_and_nothing_measured_is_not_judged(tmp_path):
+    """Pinned by mutation testing. Logits of no skill over 3 classes: NLL = log 3 = 1.0986 at any temperature, so
+    the tolerance is 0.005 * (1 + 1.0986) = 0.0105 nats: a record 0.008 off passes (a flat 0.005 would not), 0.02
+    off is named. An empty validation split, or logits that give no finite NLL, are not judged."""
+    z, y = np.zeros((30, 3)), np.arange(30) % 3
+    run_json = tmp_path / "run.json"
+    for off, named in ((0.008, False), (0.02, True)):
+        run = {"temperature": 0.5, "validation": {"nll_after": float(np.log(3)) + off}}
+        assert (recorded_nll_problem(run, z, y, run_json) is not None) is named
+    run = {"temperature": 0.5, "validation": {"nll_after": 1.0}}
+    assert recorded_nll_problem(run, np.zeros((0, 3)), np.zeros(0, int), run_json) is None
+    assert recorded_nll_problem(run, np.full((30, 3), np.nan), y, run_json) is None
+
+
+def test_what_cannot_be_judged_is_not_judged(tmp_path):
+    """Pinned by mutation testing. A temperature of 0 (run_fields_problem says what is wrong with it) and a validation
+    record that is no mapping are not judged here; a cache with no stamp, or a damaged one, is load_part's to say,
+    not a sign of films learnt otherwise, while a stamp that records it is."""
+    from convert.temperature_check import _learnt_otherwise
+    from train.cache import stamp_path
+
+    z, y = np.zeros((30, 3)), np.arange(30) % 3
+    for run in ({"temperature": 0, "validation": {"nll_after": 5.0}}, {"temperature": 1.0, "validation": [5.0]}):
+        assert recorded_nll_problem(run, z, y, tmp_path / "run.json") is None
+    assert not _learnt_otherwise(tmp_path)
+    stamp = stamp_path(tmp_path, "val")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text("{not json")
+    assert not _learnt_otherwise(tmp_path)
+    stamp.write_text(json.dumps({"learnt_otherwise": True}))
+    assert _learnt_otherwise(tmp_path)

@@ -153,3 +153,24 @@ def test_the_docs_say_which_temperatures_and_cut_models_are_refused():
     assert f"outside {LOWEST_TEMPERATURE:g} to {HIGHEST_TEMPERATURE:g}, the range cxr-train fits it in" in said
     assert "its self-test's reference probabilities were computed with about" in said
     assert "empty or no whole `.keras` file" in said
+
+
+def test_the_converted_temperature_is_named_from_10_percent_away_and_only_for_a_near_exact_match():
+    """Pinned by mutation testing. softmax(logits / T) at the reference's 1.3: a device at 1.0 (30% away) or at
+    1.3 / 1.13 (13% away) is named 1.3; at 1.3 / 1.08 (8%) it is not another temperature. One reference probability
+    moved by 0.005 (a quarter of the 0.02 tolerance, over its twentieth 0.001) is no rescaling: not named; moved by
+    0.0005 (within 0.001) it still is. A single class gives every probability 1 at any temperature: nothing to tell."""
+    from edge.model import softmax
+    from edge.temperature_edit import converted_temperature
+
+    logits = np.random.default_rng(3).normal(size=(6, 3)) * 2
+    want = softmax(logits, 1.3)
+    for now in (1.0, 1.3 / 1.13):
+        assert converted_temperature(softmax(logits, now), want, now, 0.02) == pytest.approx(1.3, rel=0.01)
+    assert converted_temperature(softmax(logits, 1.3 / 1.08), want, 1.3 / 1.08, 0.02) is None
+    for moved, named in ((0.005, False), (0.0005, True)):
+        nudged = want.copy()
+        nudged[0, :2] += (moved, -moved)
+        assert (converted_temperature(softmax(logits, 0.2), nudged, 0.2, 0.02) is not None) is named
+    assert converted_temperature(np.ones((3, 1)), np.ones((3, 1)), 1.0, 0.02) is None
+    assert converted_temperature(want[0], want[0], 1.3, 0.02) is None  # one film's row alone: not the self-test's
