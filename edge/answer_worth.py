@@ -191,8 +191,9 @@ def ppv_line(per_class: dict[str, dict], films: str = "test films", figures: str
     for c, (sens, spec) in rates.items():
         if c == well or sens[0] is None or spec[0] is None:
             continue
-        # a class never answered: 'n/a (the model never answered X)', as report.md's table says it; it was left out
         ppv, shown, within = _worth(sens, spec, 0, figures, c, films, labels)
+        if ppv is None:  # never answered: the card names such classes after this line ("no PPV for the classes never
+            continue     # answered on the test split: ..."), once, not as an n/a each
         # marked as the report marks it: at or under the prevalence, the answer adds nothing
         parts.append(f"{c} {shown}{within.replace(', ', ' (', 1) + ')' if within else ''}"
                      + (" (no better than no test)" if no_better(ppv, CARD_PREVALENCE) else ""))

@@ -24,15 +24,16 @@ def test_rates_stored_to_3_decimals_that_sum_to_1_are_no_better_than_no_test():
 
 
 def test_a_ppv_or_npv_with_no_value_says_why_in_the_reports_words():
-    """The card's multi-class line left a class the model never answered out without a word, and _worth gave a bare
-    'n/a'; report.md's table says 'n/a: the model never answered Lung' (edge.answer_worth.no_value_words, shared)."""
+    """_worth gave a bare 'n/a'; report.md's table says 'n/a: the model never answered Lung' (edge.answer_worth.
+    no_value_words, shared). The multi-class line leaves such a class out: the card names them after it, once
+    (tests/test_card_claims.py)."""
     from edge.answer_worth import _worth, ppv_line
 
     never = {"sensitivity": [0.0, 0.0, 0.2], "specificity": [1.0, 0.9, 1.0]}
     always = {"sensitivity": [1.0, 0.9, 1.0], "specificity": [0.0, 0.0, 0.2]}
     good = {"sensitivity": [0.9, 0.8, 0.95], "specificity": [0.8, 0.7, 0.9]}
     line = ppv_line({"COVID": good, "Lung": never, "Viral": good})
-    assert "COVID 19% (12% to 33% within the test figures' intervals), Lung n/a (the model never answered Lung), " in line
+    assert "COVID 19% (12% to 33% within the test figures' intervals), Viral 19%" in line and "Lung" not in line
     assert _worth(never["sensitivity"], never["specificity"], 0, name="COVID", classes=["COVID", "Normal"]) == (
         None, "n/a", ", the model never answered COVID")
     assert _worth(always["sensitivity"], always["specificity"], 1, name="COVID", classes=["COVID", "Normal"])[1:] == (
