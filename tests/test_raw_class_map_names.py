@@ -1,8 +1,8 @@
 """--class-map's folder names reach stderr quoted (edge.output.said_name), as the data folder's path already did:
 a class folder on disk named with a newline and an ESC (matched to the model's class Normal, since classes are
 matched ignoring punctuation) printed raw in cxr-evaluate's warning on leaving it out, and a typed --class-map name
-with a newline printed raw in its 'no such folder' warning and in its 'maps the folder twice' refusal; the newline
-broke the line in two (its second half read as a line of its own, 'FORGED: ...'). A plain name prints as before
+with a newline printed raw in its 'no such folder' warning (cxr-evaluate's and cxr-train's --add-data) and
+in its 'maps the folder twice' refusal; the newline broke the line in two (its second half read as a line of its own, 'FORGED: ...'). A plain name prints as before
 (tests/test_left_out.py, tests/test_class_names_pinned.py)."""
 
 from __future__ import annotations
@@ -68,3 +68,17 @@ def test_a_folder_mapped_twice_is_named_on_one_line():
     _clean(str(e.value))
     assert str(e.value) == (f"--class-map maps the folder {said_name(FOLDER.upper())} twice, to Normal and to COVID; "
                             "give it once")
+
+
+def test_cxr_trains_add_data_names_a_typed_class_map_folder_that_is_not_there_on_one_line(tmp_path):
+    """cxr-train's --add-data says the same warning (train.extra_data), raw before."""
+    from train.extra_data import add_folders
+    from train.synthetic_set import generate
+
+    main, site = tmp_path / "main", tmp_path / "site"
+    generate(main, n_per_class=4, size=(32, 32), seed=0)
+    generate(site, n_per_class=4, size=(32, 32), seed=1)
+    said: list[str] = []
+    add_folders([], main, [str(site)], ["COVID", "Normal"], said.append, f"{FOLDER}=-")
+    _clean("\n".join(said))
+    assert f"warning: --class-map {said_name(FOLDER)}=-: no class folder of {site} is named {said_name(FOLDER)}; ignored" in said
