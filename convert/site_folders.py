@@ -84,7 +84,8 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
     if not folders:
         discover(data_dir, min_classes=1)  # raises: no class folder at all
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders}):
-        print(f"{prog}: warning: --class-map {name}={mapping[name]}: no class folder of {said_name(str(data_dir))} is named {name} "
+        print(f"{prog}: warning: --class-map {said_name(name)}={said_name(mapping[name])}: no class folder of "
+              f"{said_name(str(data_dir))} is named {said_name(name)} "
               f"(its folders: {', '.join(map(said_name, folders))}); ignored", file=sys.stderr)
     try:
         matched = match_classes(folders, labels, mapping)
@@ -104,9 +105,10 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
 
     keys = {same_class_key(c): c for c in labels}
     for folder in (f for f in folders if matched[f] == LEAVE_OUT and same_class_key(f) in keys):
-        log(f"warning: --class-map {folder}=-: {folder} is the model's class {keys[same_class_key(folder)]}: its films are "
+        name = said_name(folder)  # a folder's name on disk, which may hold a newline: one line still
+        log(f"warning: --class-map {name}=-: {name} is the model's class {keys[same_class_key(folder)]}: its films are "
             "in no figure, so that class's sensitivity goes unmeasured and the other classes' specificity is judged "
-            f"without them; leave {folder} out of --class-map to score it")
+            f"without them; leave {name} out of --class-map to score it")
 
     items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log, check_labels=False)
     # checked after the mapping, as cxr-train's --add-data does: a row may name the class a folder stands for

@@ -118,7 +118,9 @@ def test_edge_classify_says_which_frame_it_classified(model, tmp_path):
 
 def test_cxr_train_names_the_films_it_trains_on_frame_1_of(tmp_path, capsys):
     """cxr-train reads a dual-energy set's frame 1 as the device does, and said nothing: it names such films
-    (identical repeated frames and single films are not named). Real data step (prepare_data), tiny films."""
+    (identical repeated frames and single films are not named). Real data step (prepare_data), tiny films. A
+    warning, as cxr-evaluate and cxr-compare say these films (it was a 'note:' beside their 'warning:'): it asks for
+    a check; edge-classify's per-film 'note:' only says which frame the answer is about."""
     from tests.test_train_data_checks import films, prepare
 
     data = tmp_path / "data"
@@ -128,7 +130,7 @@ def test_cxr_train_names_the_films_it_trains_on_frame_1_of(tmp_path, capsys):
     (data / "COVID" / "same.dcm").write_bytes(frames_dicom(np.stack([ramp()[::-1]] * 3)))
     prepare(data, tmp_path / "run")
     noted = [line for line in capsys.readouterr().err.splitlines() if "frames" in line]
-    assert noted == ["cxr-train: note: 1 film of several frames that are not all the same (a dual-energy set, a "
+    assert noted == ["cxr-train: warning: 1 film of several frames that are not all the same (a dual-energy set, a "
                      "multi-page TIFF, an animated image): Normal/de.dcm (3 frames); each is trained on as its frame 1 "
                      "alone, as the device reads it: check that frame 1 is the film meant (not a bone or soft-tissue "
                      "image)"]

@@ -35,7 +35,10 @@ def parse_class_map(text: str | None) -> dict[str, str]:
         folder, label = folder.strip(), label.strip()
         other = next((v for k, v in mapping.items() if same_class_key(k) == same_class_key(folder)), None)
         if other is not None and other != label:  # the last one silently won: healthy films scored as COVID
-            raise ValueError(f"--class-map maps the folder {folder} twice, to {other} and to {label}; give it once")
+            from edge.output import said_name  # as typed, which may hold a newline: one line still
+
+            raise ValueError(f"--class-map maps the folder {said_name(folder)} twice, to {said_name(other)} and to "
+                             f"{said_name(label)}; give it once")
         mapping[folder] = label
     return mapping
 

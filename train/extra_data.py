@@ -216,5 +216,6 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
             log(note)
         out.extend(kept)
     for name in (m for m in mapping if same_class_key(m) not in {same_class_key(f) for f in folders_seen}):
-        log(f"warning: --class-map {name}={mapping[name]}: no class folder of {', '.join(map(said_name, dirs))} is named {name}; ignored")
+        log(f"warning: --class-map {said_name(name)}={said_name(mapping[name])}: no class folder of "
+            f"{', '.join(map(said_name, dirs))} is named {said_name(name)}; ignored")  # as typed: one line still
     return out

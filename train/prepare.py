@@ -73,8 +73,10 @@ def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, di
     if line := headers_warning(data_dir, [i.path for i in res.items], "trained on all the same: a model taught that such a "
                                f"film is {answers} answers as if it were one; move such films out", said=lambda f: film_header(f)[1]):
         log(f"warning: {line}")  # edge.dicom_view: the device flags such films, whatever it was trained on
-    if line := frames_warning(data_dir, [i.path for i in res.items]):  # edge.frames: the device says it of each answer
-        log(f"note: {line}")
+    if line := frames_warning(data_dir, [i.path for i in res.items]):  # edge.frames: the device notes it per answer
+        # a warning, as cxr-evaluate and cxr-compare say these films: it asks for a check (a bone image trained on as
+        # a chest film teaches the model that), where edge-classify's per-film note only says which frame it answered
+        log(f"warning: {line}")
     unread = [c for c in classes if not any(i.label == c for i in res.items) and any(i.label == c for i in items)]
     if unread:  # every file of a class failed to decode: say that, not that the split is too small
         raise DataError(f"no file of class {', '.join(unread)} could be read (the reasons are above): fix or replace "
