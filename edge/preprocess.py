@@ -39,6 +39,7 @@ from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch
 from edge.flatten import flatten_to_gray, needs_flattening
 from edge.gif_screen import first_image_alone
 from edge.grey_levels import few_levels_fault
+from edge.image_error import ImageError  # the error of every refused film, given on from here
 from edge.libtiff_quiet import quiet_libtiff
 from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
@@ -67,10 +68,6 @@ NORMALIZE_MODES = ("equalize", "none")
 # image lies outside its screen is read alone, without the band Pillow grew around it (edge.gif_screen). 4: DICOM padding is left out of the grey-level range
 # and stays black under a dropped falling rescale (edge.dicom_luts).
 DECODE_RULES = 4
-
-
-class ImageError(ValueError):
-    """An input file that cannot be turned into a model input; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +218,7 @@ def decode_bytes(data: bytes) -> np.ndarray:
         min_is_white = img.format == "TIFF" and getattr(img, "tag_v2", {}).get(262) == 0
         img = _upright(img)
         if needs_flattening(img):
-            gray = flatten_to_gray(img)
+            gray = flatten_to_gray(img)  # refused where its alpha hides its picture (edge.clear_film)
         elif img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
             wide = pixels(img)
             del img  # Pillow's copy goes before the mapping needs memory
@@ -243,7 +240,6 @@ def decode_bytes(data: bytes) -> np.ndarray:
         if not isinstance(e, DECODER_ERRORS):  # not the film's fault: with its type and traceback (DECODER_ERRORS)
             raise
         raise ImageError(corrupt(e)) from None
-
 
 
 def _check_png(data: bytes) -> None:
