@@ -132,6 +132,29 @@ def test_a_manifest_without_a_source_column_is_said(tmp_path):
                                                  "source_repo; its columns: file, label, origin)")
 
 
+@pytest.mark.parametrize("column", ["site", "Site", "Hospital", "Standort", "Data source"])
+def test_a_column_that_plainly_names_the_source_is_pointed_out(tmp_path, column):
+    """A hospital's export (European Excel: BOM, semicolons, CRLF) named the column 'site': the note listed
+    it among the columns but never said that naming it source in the first line gives per-source figures."""
+    two_classes(tmp_path)
+    write(tmp_path, delimiter=";", encoding="utf-8-sig", newline="\r\n", rows=[("File", "Label", column), *ROWS[1:]])
+    said = []
+    items, _, _ = discover(tmp_path, log=said.append)
+    assert {i.source for i in items} == {""}
+    assert len(said) == 1 and "has no source column" in said[0], said
+    quoted = f"'{column}'" if " " in column else column
+    assert said[0].endswith(f"; its column {column!r} looks like one: name it source in the file's first line to "
+                            f"have per-source figures (cxr-evaluate --by {quoted} groups by it as it is)"), said
+
+
+def test_a_column_unlike_a_source_gets_no_such_hint(tmp_path):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("file", "label", "sex"), *ROWS[1:]])
+    said = []
+    discover(tmp_path, log=said.append)
+    assert len(said) == 1 and "looks like one" not in said[0], said
+
+
 def test_a_quote_never_closed_is_named_not_read_as_the_rest_of_the_file(tmp_path):
     """Unclosed, it swallowed every row after it into one value: films silently lost their sources, or
     a large manifest failed with 'field larger than field limit' and no word of MANIFEST.csv."""

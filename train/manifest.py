@@ -21,6 +21,7 @@ from train.manifest_paths import Inside, row_name, unlike_films
 from train.manifest_text import (DELIMITERS, ManifestError, check_is_text, csv_error, decode,  # noqa: F401
                                  extra_values, separator)
 from train.side_file import SideFileError, read_side_file
+from train.source_column_hint import source_column_hint
 
 NOT_GIVEN = "(not given)"  # a film's source (or --by group) where it has none: one name in every table and file
 
@@ -230,7 +231,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
             return
         log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
             f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
-            "audit, and cxr-train --holdout-source can match file names only")
+            f"audit, and cxr-train --holdout-source can match file names only{source_column_hint(columns)}")
     else:
         # '1 of the 33 films has', its source, its file name: one film is said as one, as edge.figures.counted does
         if unlisted:

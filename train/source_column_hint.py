@@ -1,0 +1,34 @@
+"""What to do about a MANIFEST.csv without a ``source`` column whose other column plainly is one.
+
+A hospital's export names the column for where a film comes from ``site``, ``Hospital``, ``Standort``,
+``Klinik`` or ``Data source``: the note that the file "has no source column" listed those columns and said
+what is lost (the per-source figures, --holdout-source), but not that renaming one header fixes it,
+so a person with a ``site`` column of every film's hospital was left to guess.
+"""
+
+from __future__ import annotations
+
+from edge.output import said_name
+from edge.shell_words import shell_quote
+from train.class_names import same_class_key
+
+# names (ignoring case and punctuation) that say where a film comes from: a site, a hospital, an archive;
+# English first, then the words of the sites that write semicolon CSVs (German, French, Spanish, Italian, Dutch)
+_LIKE_A_SOURCE = {same_class_key(w) for w in (
+    "site", "site_id", "site_name", "sites", "hospital", "hospital_name", "clinic", "centre", "center",
+    "institution", "institute", "origin", "archive", "dataset", "data_source", "datasource", "source_name",
+    "source_site", "provenance", "repository", "repo",
+    "standort", "klinik", "klinikum", "krankenhaus", "quelle", "herkunft", "einrichtung",
+    "hopital", "hôpital", "origine", "établissement", "etablissement", "centro", "hospital_de_origen",
+    "origen", "fuente", "sitio", "ospedale", "sede", "ziekenhuis", "bron", "locatie", "herkomst")}
+
+
+def source_column_hint(columns: list[str]) -> str:
+    """'; its column 'site' looks like one: ...' where a column's name says where films come from,
+    else ''. The column is named as the file has it; --by with it is shell-quoted so it can be pasted."""
+    like = [c for c in columns if c and same_class_key(c) in _LIKE_A_SOURCE]
+    if not like:
+        return ""
+    col = like[0]
+    return (f"; its column {said_name(col)!r} looks like one: name it source in the file's first line to have "
+            f"per-source figures (cxr-evaluate --by {shell_quote(col)} groups by it as it is)")
