@@ -19,6 +19,7 @@ import numpy as np
 
 from edge.atomic import read_json
 from edge.metadata import finite_number
+from edge.output import said_name
 from edge.preprocess import PreprocessConfig
 from train.cache import load_part, stamp_path
 from train.data import Split
@@ -39,7 +40,7 @@ def recorded_nll_problem(run: dict, val_logits: np.ndarray, y_val: np.ndarray, r
     now = nll(val_logits, y_val, float(temperature))
     if not math.isfinite(now) or abs(now - recorded) <= TOLERANCE_NATS * (1 + abs(recorded)):
         return None
-    return (f"{run_json}'s temperature {temperature:g} is not the one cxr-train fitted: at it the validation films' "
+    return (f"{said_name(str(run_json))}'s temperature {temperature:g} is not the one cxr-train fitted: at it the validation films' "
             f"negative log-likelihood is {now:.4f}, not the {recorded:.4f} run.json records with it (edited by hand, "
             "or copied from another run?); restore run.json from a copy of the run, or train the run again "
             "(cxr-train --replace)")

@@ -19,6 +19,7 @@ from edge.decision import stored_rule
 from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
 from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
+from edge.output import said_name
 from edge.probe import probed_crash
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
 from edge.runtime import interpreter_class, runtime_version, silenced_fd
@@ -34,18 +35,20 @@ class EdgeModel:
 
     def __init__(self, path: str | Path, threads: int | None = None, labels: list[str] | None = None):
         self.path = Path(path)
+        # as messages name it: a newline in the path forged a line of the error, an ESC ran on the terminal
+        self._named = said_name(str(self.path))
         flatbuffer, meta, self.files = md.read(self.path)
         Interpreter, self.runtime = interpreter_class()
         if meta is None and not labels:  # before loading: a file cut short can crash the runtime outright
             raise ModelFileError(
-                f"{self.path} has no cxr-edge metadata (labels, preprocessing, calibration): a cxr-edge file cut short "
+                f"{self._named} has no cxr-edge metadata (labels, preprocessing, calibration): a cxr-edge file cut short "
                 "(truncated) in copying looks like this too, so compare its size with the original and copy it again; "
                 "otherwise use a model made by cxr-convert (edge-classify runs a foreign model with --labels A,B)")
         # before loading it here, every file: a flatbuffer forged, its checksum written again, crashed every command
         sha256 = meta["tflite_sha256"] if meta is not None else hashlib.sha256(flatbuffer).hexdigest()
         if crash := probed_crash(self.path, sha256, f"{self.runtime} {runtime_version(self.runtime)}",
                                  len(flatbuffer) if meta is not None else 0):
-            raise ModelFileError(f"{self.path}: the {self.runtime} runtime {crash} loading or running this model; the file "
+            raise ModelFileError(f"{self._named}: the {self.runtime} runtime {crash} loading or running this model; the file "
                                  "may be truncated or damaged")
         dynamic = None
         try:
@@ -63,16 +66,16 @@ class EdgeModel:
             if "Select TensorFlow op" in str(e):  # a whole URL and Android advice followed: say what it means here
                 reason, hint = "it uses TensorFlow's own (Flex) ops", (", which no TFLite runtime of edge has: convert "
                                                                       "it with the TFLite built-in ops only")
-            raise ModelFileError(f"{self.path}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
+            raise ModelFileError(f"{self._named}: the {self.runtime} runtime cannot load this model ({reason}){hint}") from None
         if dynamic is not None:
             raise ModelFileError(
-                f"{self.path}: its input shape {dynamic} is dynamic (-1: any size); edge-classify needs a fixed input "
+                f"{self._named}: its input shape {dynamic} is dynamic (-1: any size); edge-classify needs a fixed input "
                 "of (1, size, size, 1 or 3): convert the model with a fixed image size")
         try:
             # before --labels renames anything: the rule names a class of the file's own labels
             self.decision: tuple[int, float] | None = stored_rule(meta)
         except ValueError as e:
-            raise ModelFileError(f"{self.path}: {e}") from None
+            raise ModelFileError(f"{self._named}: {e}") from None
         self.renamed_from: list[str] | None = None  # the file's own labels, when --labels gave others
         if labels:
             try:
@@ -89,49 +92,49 @@ class EdgeModel:
             meta = {**meta, "labels": list(labels)}
         inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
-            raise ModelFileError(f"{self.path}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
+            raise ModelFileError(f"{self._named}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
         self._in, self._out = inputs[0], outputs[0]
         if problem := (tensor_problem(self._in, "input") or tensor_problem(self._out, "output")
                        or (meta.get("foreign") and input_range_problem(self._in))):
-            raise ModelFileError(f"{self.path}: {problem}")
+            raise ModelFileError(f"{self._named}: {problem}")
         self.input_clipped = input_range_note(self._in) if meta.get("foreign") else None  # said by edge.model_notes
         shape = tuple(int(v) for v in self._in["shape"])
         if len(shape) == 4 and shape[0] != 1:  # else its (4, classes) output was blamed: "not a classifier"
-            raise ModelFileError(f"{self.path}: its input takes a fixed batch of {shape[0]} images {shape}, where "
+            raise ModelFileError(f"{self._named}: its input takes a fixed batch of {shape[0]} images {shape}, where "
                                  "edge-classify feeds one film at a time: export it with a batch of 1 (or none fixed)")
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
-            raise ModelFileError(f"{self.path}: input shape {shape} is not (1, size, size, 1 or 3)")
+            raise ModelFileError(f"{self._named}: input shape {shape} is not (1, size, size, 1 or 3)")
         if "preprocess" in meta:
             try:
                 self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])
             except (TypeError, ValueError, KeyError) as e:  # edited by hand: say which file, and that it is damaged
-                raise ModelFileError(f"{self.path}: model metadata is damaged: preprocess ({type(e).__name__}: {capped_text(e)})") from None
+                raise ModelFileError(f"{self._named}: model metadata is damaged: preprocess ({type(e).__name__}: {capped_text(e)})") from None
             if (self.preprocess.size, self.preprocess.size, self.preprocess.channels) != shape[1:]:
                 raise ModelFileError(
-                    f"{self.path}: input shape {shape} does not match its metadata "
+                    f"{self._named}: input shape {shape} does not match its metadata "
                     f"({self.preprocess.size}x{self.preprocess.size}x{self.preprocess.channels})"
                 )
         else:
             try:
                 self.preprocess = PreprocessConfig(size=shape[1], channels=shape[3])
             except ValueError as e:  # e.g. a 4x4 input: too small to be an X-ray's
-                raise ModelFileError(f"{self.path}: its input shape {shape} is not supported ({e})") from None
+                raise ModelFileError(f"{self._named}: its input shape {shape} is not supported ({e})") from None
         out_shape = tuple(int(v) for v in self._out["shape"])
         if len(out_shape) != 2 or out_shape[0] != 1:  # a segmentation map, say: every film would fail to be read
-            raise ModelFileError(f"{self.path}: output shape {out_shape} is not (1, classes): not a classifier of "
+            raise ModelFileError(f"{self._named}: output shape {out_shape} is not (1, classes): not a classifier of "
                                  "whole films")
         n_out = out_shape[1]
         if n_out < 2:  # softmax of one number is 1: every film would be this class, at 1.0000
-            raise ModelFileError(f"{self.path}: the model has one output (a sigmoid's probability?); edge-classify "
+            raise ModelFileError(f"{self._named}: the model has one output (a sigmoid's probability?); edge-classify "
                                  "reads one score per class, at least two: export it with two outputs (softmax)")
         if n_out != len(meta["labels"]):
-            raise ModelFileError(f"{self.path}: the model has {n_out} outputs but {len(meta['labels'])} labels")
+            raise ModelFileError(f"{self._named}: the model has {n_out} outputs but {len(meta['labels'])} labels")
         self.meta = meta
         # A foreign model may end in softmax: its outputs are probabilities already, and a second
         # softmax would squash 0.996 / 0.004 to 0.73 / 0.27. cxr-edge's own files output logits.
         last = final_op(self.interpreter, self._out["index"]) if meta.get("foreign") else None
         if last == "LOGISTIC":  # one sigmoid per class: a softmax over them squashed 0.99 / 0.01 to 0.73 / 0.27
-            raise ModelFileError(f"{self.path}: it ends in a sigmoid for each of its {n_out} outputs: its outputs are "
+            raise ModelFileError(f"{self._named}: it ends in a sigmoid for each of its {n_out} outputs: its outputs are "
                                  "independent sigmoids, not one distribution over the classes, which edge-classify "
                                  "reads; export it with logits or a softmax over the classes")
         self.outputs_probabilities = last == "SOFTMAX"
@@ -144,7 +147,7 @@ class EdgeModel:
             try:
                 self.typicality = Typicality.from_dict(meta["typicality"])
             except ValueError as e:
-                raise ModelFileError(f"{self.path}: {e}") from None
+                raise ModelFileError(f"{self._named}: {e}") from None
         self._trial_run()
 
     def _trial_run(self) -> None:
@@ -158,7 +161,7 @@ class EdgeModel:
             raise
         except Exception as e:  # every runtime raises its own types
             reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise ModelFileError(f"{self.path}: the {self.runtime} runtime loads this model but cannot run it "
+            raise ModelFileError(f"{self._named}: the {self.runtime} runtime loads this model but cannot run it "
                                  f"({capped_text(reason)}); the file may be damaged: copy it again or convert it again") from None
 
     def logits(self, batch: np.ndarray) -> np.ndarray:

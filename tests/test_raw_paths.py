@@ -206,3 +206,20 @@ def test_a_watch_quotes_a_watched_folder_holding_a_newline_and_esc_that_goes_and
     assert said == [f"warning: cannot read the watched folder {said_name(str(folder))} (No such file or directory); its "
                     "films are not answered until it can be; still watching",
                     f"can read the watched folder {said_name(str(folder))} again"], said
+
+
+def test_edge_classify_quotes_a_model_it_refuses_in_a_folder_holding_a_newline_and_esc(tiny_run, tmp_path):
+    """edge.model's own refusals (here: a bare flatbuffer, no cxr-edge metadata) named the file raw: the newline
+    broke the error in two, its second half a line of its own ('FORGED: ...'), and the ESC ran on the terminal."""
+    from edge import metadata as md
+    from edge.cli import app
+
+    root = tmp_path / ODD
+    _films(root / "site")
+    bare = root / "bare.tflite"
+    bare.write_bytes(md.read(tiny_run / "model_int8.tflite")[0])
+    r = CliRunner().invoke(app, [str(root / "site"), "--model", str(bare)])
+    assert r.exit_code == 2, r.output
+    lines = _clean(r.output)
+    assert lines[0].startswith(f"edge-classify: error: {said_name(str(bare))} has no cxr-edge metadata ("), r.output
+    assert len(lines) == 2 and lines[1] == "", r.output

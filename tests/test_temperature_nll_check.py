@@ -140,3 +140,14 @@ def test_what_cannot_be_judged_is_not_judged(tmp_path):
     assert not _learnt_otherwise(tmp_path)
     stamp.write_text(json.dumps({"learnt_otherwise": True}))
     assert _learnt_otherwise(tmp_path)
+
+
+def test_an_edited_temperature_quotes_a_run_folder_holding_a_newline_and_esc(tmp_path):
+    """The refusal named run.json raw: a newline in the run folder's name broke cxr-convert's error in two."""
+    from edge.output import said_name
+
+    z, y, run = _fitted()
+    run_json = tmp_path / "ev\nFORGED: all fine\x1b[2Kil" / "run.json"
+    said = recorded_nll_problem({**run, "temperature": run["temperature"] * 0.5}, z, y, run_json)
+    assert said is not None and said.startswith(f"{said_name(str(run_json))}'s temperature "), said
+    assert "\n" not in said and "\x1b" not in said, said
