@@ -170,6 +170,9 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
               reference_standard_line(report.get("data_dir")), ""]),
            *([f"**Copies in the test split:** {copies_warning(report['copies_within_test'])}.", ""]
              if report.get("copies_within_test") else []),
+           # the test films' own warnings (several differing frames, scored on frame 1), as cxr-evaluate's report.md
+           *[line for w in map(md_cell, report.get("data_warnings") or []) for line in
+             (f"**Warning (the films):** {w[0].upper()}{w[1:]}.", "")],
            *([refit_line(models["int8"]["head_refit"]), ""] if models.get("int8", {}).get("head_refit") else []),
            f"Gate: accuracy may fall at most {points_text(report['gate']['max_drop'])} and each class's sensitivity at most "
            f"{points_text(report['gate']['max_class_drop'])} below the Keras model.", "",

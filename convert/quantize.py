@@ -103,6 +103,10 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         log(f"warning: {few}")
     chance_warnings = [flat] if (flat := no_signal_line(run)) is not None else []  # stderr, report.md, report.json
     test_files = [i.path for i in split.parts["test"]]
+    from convert.frame_films import frames_record, note_frames
+
+    film_warnings: list[str] = []  # films of several differing frames, scored on frame 1: stderr, report.md, report.json
+    frames = note_frames("cxr-convert", split.data_dir, test_files, film_warnings)  # as cxr-evaluate's report says them
 
     from edge.model import softmax
     from train.calibration import nll
@@ -151,6 +155,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "models": {"keras": {**reference, "size_bytes": os.path.getsize(run_dir / "model.keras")}},
         "provenance": conversion_provenance(run, s.n_boot),
         "copies_within_test": test_copies(split.parts["test"]),
+        "data_warnings": film_warnings, "multi_frame_films": frames_record(frames),
     }
     from convert.export import replacing_note
 
