@@ -102,6 +102,9 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
         model = run_model(path, run, run_json)
         from train.fit import logits_of
 
+        from convert.temperature_check import check_beside_model
+
+        check_beside_model(path, run, model, prog)  # one edited inside the fit's range, refused as cxr-convert does
         run = _synthetic_from_films(run, path.parent)
         t = run.get("temperature", 1.0)
         return _finite(lambda x: keras_probabilities(model, x, t), path), {
