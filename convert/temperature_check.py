@@ -90,7 +90,6 @@ def check_beside_model(path: Path, run: dict, model: Any, prog: str) -> None:
     rules: those would be read otherwise than the model learnt them, and the NLL differ without any edit."""
     from edge.atomic import DamagedFile
     from edge.decoder_words import first_line
-    from edge.output import said_name
     from train.cache import _older_rules, cache_path
     from train.data import DataError
 
