@@ -11,7 +11,7 @@ from convert.rule_notes import versus_sentence
 from convert.site_flagged import header_flagged_line
 from convert.site_rule_notes import seen_rule_line, site_rule_costs
 from convert.report_text import md_cell, md_code, md_names, warning_lines
-from edge.shell_words import shell_quote
+from edge.shell_words import command_words, hand_typed, shell_quote
 from edge.decision import EXACT_DIGITS, fmt_threshold
 from edge.figures import counted
 
@@ -68,7 +68,7 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
     d = site["decision"]
     if saved:
         digest = f" (file SHA-256 `{site['saved_sha256']}`)" if site.get("saved_sha256") else ""
-        return [f"Saved in {md_code(saved)}{digest} with this rule: {md_code(f'edge-classify --model {shell_quote(saved)}')} "
+        return [f"Saved in {md_code(saved)}{digest} with this rule: {md_code(command_words('edge-classify', '--model', saved))}{hand_typed(saved)} "
                 "applies it by default."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
         return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "

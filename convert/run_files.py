@@ -15,6 +15,7 @@ from pathlib import Path
 from convert.modes import MODES
 from edge.capped_repr import capped_text
 from edge.output import said_name
+from edge.shell_words import command_text
 from train.rerun import converted_from, made_from
 
 
@@ -128,12 +129,12 @@ def modes_to_score(run_dir: Path, modes: list[str] | None, report_only: bool, ru
     for m in have:
         path = run_dir / f"model_{m}.tflite"
         if (why := not_this_runs(path, m, run)) is not None:
-            raise ValueError(f"{said_name(str(path))}: {why}: run cxr-convert {said_name(str(run_dir))} without --report-only to convert it again")
+            raise ValueError(f"{said_name(str(path))}: {why}: run {command_text('cxr-convert', str(run_dir))} without --report-only to convert it again")
         made = made_from(path)
         if trained is not None and made != trained:  # either may be anyone's edit: 100 kB was quoted whole
             was = f"the model trained at {capped_text(made)}" if made else "no model of this run"
             raise ValueError(f"{said_name(str(path))} was converted from {was}, not the one in model.keras "
-                             f"(trained at {capped_text(trained)}): run cxr-convert {said_name(str(run_dir))} without --report-only to "
+                             f"(trained at {capped_text(trained)}): run {command_text('cxr-convert', str(run_dir))} without --report-only to "
                              "convert it")
     return have
 

@@ -14,7 +14,7 @@ import typer
 
 from edge.cliutil import EXIT_OK, EXIT_SOME_FAILED, fail
 from edge.jsonable import to_jsonable
-from edge.shell_words import shell_quote
+from edge.shell_words import command_words, hand_typed
 from edge.stdout_file import written_to_stdout
 from edge.names import texts
 from edge.output import print_selftest, said_name, shown
@@ -128,13 +128,13 @@ def selftest_problem(m, model: Path, anyway: str = ", or give --no-selftest to c
     if r["same_labels"] and r["same_classes"] and r["max_deviation"] <= WARN_ONLY * r["tolerance"]:
         return "warning", (f"{said_name(str(model))}: the self-test is off on {r['runtime']}: {off}, though the same classes: a "
                            f"probability here may differ by about {r['max_deviation']:.2g} from what the card reports; "
-                           f"its answers are given all the same. `edge-classify --selftest --model {shell_quote(str(model))}` gives the figures")
+                           f"its answers are given all the same. `{command_words('edge-classify', '--selftest', '--model', str(model))}`{hand_typed(str(model))} gives the figures")
     what = ("its labels are not those its outputs had when it was converted (edited in its metadata?): every answer "
             "would be named wrong" if not r["same_labels"] else
             f"{off}{'' if r['same_classes'] else ', and other classes'}: this device decodes, preprocesses or runs the "
             "model otherwise, so its answers are not the ones the model's card reports")
-    return "error", (f"{said_name(str(model))}: the self-test failed on {r['runtime']}: {what}. `edge-classify --selftest --model "
-                     f"{shell_quote(str(model))}` gives the figures; install the Pillow and runtime README names (or copy the file "
+    return "error", (f"{said_name(str(model))}: the self-test failed on {r['runtime']}: {what}. `"
+                     f"{command_words('edge-classify', '--selftest', '--model', str(model))}`{hand_typed(str(model))} gives the figures; install the Pillow and runtime README names (or copy the file "
                      f"again){anyway}")
 
 

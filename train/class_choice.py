@@ -20,9 +20,8 @@ from pathlib import Path
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
-from edge.shell_words import shell_quote
+from edge.shell_words import command_text, shell_quote
 from edge.class_key import same_class_key
-from edge.names import as_text
 from edge.output import said_name
 from train.class_folders import class_folder_names, not_a_data_folder, spelt
 
@@ -45,12 +44,12 @@ def not_text_error(folder: str, data_dir: Any) -> str:
     """The one line that refuses a class folder whose name is not text (bytes held as lone surrogates): its
     name would be the model's label, which run.json, the .tflite and labels.txt must hold as UTF-8. Where
     the file-system encoding is not UTF-8, the locale is the cause: the same name read as UTF-8 is text."""
-    where = f"class folder {as_text(folder)} in {as_text(str(data_dir))}"
+    where = f"class folder {said_name(folder)} in {said_name(str(data_dir))}"  # one line, whatever they hold
     if codecs.lookup(sys.getfilesystemencoding()).name != "utf-8":
         return (f"{where}: its name is not text in this locale's encoding ({sys.getfilesystemencoding()}): run "
                 "cxr-train in a UTF-8 locale (LANG=C.UTF-8) or with PYTHONUTF8=1")
     return (f"{where}: its name is not UTF-8 text (Latin-1, as from an old Windows zip?) and a class name becomes the "
-            f"model's label: rename the folder, e.g. convmv -f latin1 -t utf8 -r --notest {shell_quote(as_text(str(data_dir)))}")
+            f"model's label: rename the folder, e.g. {command_text('convmv', '-f', 'latin1', '-t', 'utf8', '-r', '--notest', str(data_dir))}")
 
 
 def folder_matches(name: str, found: Iterable[str]) -> list[str]:

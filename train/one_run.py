@@ -20,6 +20,7 @@ from edge import __version__
 from edge.preprocess import PreprocessConfig
 from edge.atomic import write_json
 from edge.output import said_name
+from edge.shell_words import command_text
 from train.audit import balanced_accuracy
 from train.cache import save_cache, save_cache_from
 from train.environment import threads, versions
@@ -211,7 +212,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         log(f"warning: {said_name(str(out / 'teacher'))} holds the teacher of an earlier model; this one learnt without a teacher: "
             "delete that folder, or it will be taken for this model's")
     if last and stale:
-        log(f"warning: {', '.join(stale)} in {said_name(str(out))} come from an earlier model; cxr-convert {said_name(str(out))} replaces or removes them"
+        log(f"warning: {', '.join(stale)} in {said_name(str(out))} come from an earlier model; {command_text('cxr-convert', str(out))} replaces or removes them"
             + ("; to keep the earlier model's .tflite files (cxr-compare OLD NEW sets them against the new model), copy "
                "them elsewhere first" if any(n.endswith(".tflite") for n in stale) else ""))
     if last and (line := weights_line(run["counts"]["train"], weights)):
@@ -220,5 +221,5 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     log(f"done in {run['seconds_with_teacher']} s: validation accuracy {val_acc:.3f}, balanced accuracy "
         f"{run['validation']['balanced_accuracy']:.3f}, "
         f"temperature {temperature:.2f}"
-        + (f"; next: cxr-convert {said_name(str(out))}" if last else ""))
+        + (f"; next: {command_text('cxr-convert', str(out))}" if last else ""))
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from edge.atomic import DamagedFile, read_json
-from edge.shell_words import shell_quote
+from edge.shell_words import command_words
 from train.class_choice import picked_folders, same_class_setting
 from train.run_record import run_record, run_record_problem
 from train.settings_check import teacher_size
@@ -168,7 +168,7 @@ def _one_said(key: str, was: Any, now: Any, option: str | None = None) -> str:
     def shown(v: Any) -> str:  # --add-data is typed once a folder; --classes as one list
         if isinstance(v, list):
             return (f" {opt} " if key == "add_data" else ",").join(map(shown, v))
-        return shell_quote(_from_here(v)) if isinstance(v, str) else str(v)
+        return command_words(_from_here(v)) if isinstance(v, str) else str(v)
 
     def given(v: Any) -> bool:  # the default recipe's own teacher/ is the --teacher not given
         return v not in (None, "", [], OWN_TEACHER)
