@@ -187,3 +187,23 @@ def test_a_film_is_said_to_decode_otherwise_past_two_percent_of_the_range_on_ave
     assert said.startswith("warning: 1 test film of 2 decodes otherwise") and "e.g. b.png" in said
     before[1] += 1  # film 1 now moved by 2 as well: at the bar, not past it
     assert decoded_otherwise(before, now, items, "test", cache_path("RUN", "test")) is None
+
+
+def test_the_way_forward_quotes_every_folder_holding_a_line_break(tmp_path):
+    """Each folder changed_films_way names (the run, its teacher, the teacher's run, an outside teacher) is said as
+    edge.output.said_name says it: a raw line break split the refusal, its second line read as another message."""
+    from edge.output import said_name
+
+    s = tmp_path / "s\n1"
+    (s / "teacher").mkdir(parents=True)
+    write_json(s / "split.json", {})
+    write_json(s / "teacher" / "run.json", {})
+    student = tmp_path / "t\n1"
+    (student / "teacher").mkdir(parents=True)
+    write_json(student / "teacher" / "run.json", {})
+    write_json(student / "run.json", {"teacher": {"run": str(s / "teacher")}})
+    for way in (changed_films_way(student), changed_films_way(s / "teacher"), changed_films_way(s)):
+        assert "\n" not in way, way
+    write_json(student / "run.json", {"teacher": {"run": str(student / "teacher")}})
+    way = changed_films_way(student)
+    assert "\n" not in way and said_name(str(student / "teacher")) in way, way

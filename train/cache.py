@@ -244,14 +244,14 @@ def changed_films_way(run_dir: Path) -> str:
     date (a tag editor, a restore that keeps dates) passes it, and the same command says there is nothing to do."""
     if run_dir.name == "teacher" and (run_dir.parent / "split.json").is_file():  # the default recipe's own teacher
         return (f"{WAY}delete {said_name(str(run_dir))} (this teacher: --replace alone would reuse it "
-                f"as it is) and run the cxr-train command of {run_dir.parent} again with --replace, or that command "
+                f"as it is) and run the cxr-train command of {said_name(str(run_dir.parent))} again with --replace, or that command "
                 "with --out a new folder")
     outside = _outside_teacher(run_dir)
     if outside is not None:  # a student of --teacher learns from that teacher's split: it goes first
         first = changed_films_way(outside).removeprefix(WAY)
-        return (f"{WAY}first train its teacher {outside} again ({first}), then run this run's cxr-train command again "
+        return (f"{WAY}first train its teacher {said_name(str(outside))} again ({first}), then run this run's cxr-train command again "
                 "with --teacher the teacher trained again, with --replace or --out a new folder")
-    teacher = (f" after deleting {run_dir / 'teacher'} (its teacher, which --replace would reuse as it is)"
+    teacher = (f" after deleting {said_name(str(run_dir / 'teacher'))} (its teacher, which --replace would reuse as it is)"
                if (run_dir / "teacher" / "run.json").is_file() else "")
     return (f"{WAY}run the cxr-train command that made {said_name(str(run_dir))} (its run.json's "
             f"command) again with --out a new folder, or with --replace{teacher}")
