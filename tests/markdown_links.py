@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The Markdown that readers follow from one file to another (the others are data folders' READMEs).
-DOCUMENTS = ("README.md", "docs/commands.md", "docs/how-it-works.md", "benchmarks/RESULTS.md")
+DOCUMENTS = ("README.md", "docs/commands.md", "docs/how-it-works.md", "docs/json-fields.md", "benchmarks/RESULTS.md")
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

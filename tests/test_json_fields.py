@@ -1,0 +1,143 @@
+"""docs/json-fields.md against the JSON the commands write: every key written (top level, and the second levels the
+page has a table for) has a line there, and every line not marked "Only ..." is written. The commands run once each
+on the session's tiny fixtures: edge-classify --json (films and a broken file), cxr-evaluate and cxr-compare (a copy
+of unseen_site with a MANIFEST.csv, --by view, and for cxr-evaluate --operating-point), and tiny_run's run.json and
+report.json, which cxr-train's and cxr-convert's own code (train.run, convert.quantize) wrote.
+
+Keys that vary are matched by pattern, not listed: class names (each answer's `probabilities`, a prediction's),
+cxr-convert's mode names (`models.<mode>`), and `<key>_bytes` beside a documented key (a name that is not UTF-8)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "json-fields.md"
+MODES = {"keras", "int8", "fp32", "fp16", "dynamic"}
+
+
+def doc_tables(text: str) -> dict[str, dict[str, bool]]:
+    """Each ### heading's table: key -> whether it is conditional (its meaning begins "Only")."""
+    tables: dict[str, dict[str, bool]] = {}
+    heading = None
+    for line in text.splitlines():
+        if line.startswith("### "):
+            heading = line[4:].strip()
+        elif heading and (row := re.match(r"\|\s*`([^`]+)`\s*\|[^|]*\|\s*(.*?)\s*\|\s*$", line)):
+            tables.setdefault(heading, {})[row[1]] = row[2].startswith("Only")
+    return tables
+
+
+def problems(written: list[dict], table: dict[str, bool]) -> list[str]:
+    """Keys written without a line in ``table``, and keys ``table`` says are always written that some object lacks."""
+    seen = {k for d in written for k in d}
+    undocumented = sorted(k for k in seen if k not in table and not (k.endswith("_bytes") and k[:-6] in table))
+    missing = sorted(k for k, conditional in table.items() if not conditional and any(k not in d for d in written))
+    return [f"written, not in docs/json-fields.md: {k}" for k in undocumented] + \
+           [f"in docs/json-fields.md as always written, but not written: {k}" for k in missing]
+
+
+def _with_manifest(site: Path, to: Path) -> Path:
+    shutil.copytree(site, to)
+    films = sorted(str(p.relative_to(to)) for p in to.glob("*/*.png"))
+    with open(to / "MANIFEST.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "view", "source"])
+        w.writerows([name, "AP" if k % 2 else "PA", f"site-{k % 3}"] for k, name in enumerate(films))
+    return to
+
+
+@pytest.fixture(scope="module")
+def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
+    from convert.compare_cli import compare_app
+    from convert.evaluate_cli import evaluate_app
+
+    tmp = tmp_path_factory.mktemp("json-fields")
+    site = _with_manifest(unseen_site, tmp / "site")
+    model = tiny_run / "model_int8.tflite"
+    broken = tmp / "broken.png"
+    broken.write_bytes(b"not a film")
+    films = sorted(site.glob("*/*.png"))[:2]
+    p = subprocess.run([sys.executable, "-m", "edge.cli", *map(str, films), str(broken), "--json", "--model", str(model)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    lines = [json.loads(ln) for ln in p.stdout.splitlines()]
+    assert len(lines) == 3, p.stderr
+    r = CliRunner().invoke(evaluate_app, [str(model), str(site), "--out", str(tmp / "ev"), "--by", "view",
+                                          "--operating-point", "COVID=0.9", "--explain", "0", "--n-boot", "100", "--quiet"])
+    assert r.exit_code in (0, 1), r.output
+    r = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(model), str(site), "--out",
+                                         str(tmp / "cmp"), "--by", "view", "--n-boot", "100", "--quiet"])
+    assert r.exit_code == 0, r.output
+    return {"answers": lines, "run": json.loads((tiny_run / "run.json").read_text()),
+            "convert": json.loads((tiny_run / "report.json").read_text()),
+            "evaluate": json.loads((tmp / "ev" / "report.json").read_text()),
+            "compare": json.loads((tmp / "cmp" / "compare.json").read_text())}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, dict[str, bool]]:
+    return doc_tables(DOC.read_text(encoding="utf-8"))
+
+
+# (the page's ### heading, the objects of that level in the outputs)
+LEVELS = {
+    "A film's answer": lambda o: [a for a in o["answers"] if "error" not in a],
+    "A film refused": lambda o: [a for a in o["answers"] if "error" in a],
+    "run.json: top level": lambda o: [o["run"]],
+    "run.json: `validation`": lambda o: [o["run"]["validation"]],
+    "run.json: `preprocess`": lambda o: [o["run"]["preprocess"]],
+    "cxr-convert's report.json: top level": lambda o: [o["convert"]],
+    "cxr-convert's report.json: `models.<mode>`": lambda o: list(o["convert"]["models"].values()),
+    "cxr-convert's report.json: `calibration`": lambda o: [o["convert"]["calibration"]],
+    "cxr-evaluate's report.json: top level": lambda o: [o["evaluate"]],
+    "cxr-evaluate's report.json: `predictions[]`": lambda o: o["evaluate"]["predictions"],
+    "cxr-evaluate's report.json: `input_check`": lambda o: [o["evaluate"]["input_check"]],
+    "Metrics: keys": lambda o: [o["evaluate"]["metrics"]],
+    "Metrics: `per_class[]`": lambda o: o["evaluate"]["metrics"]["per_class"]
+                                        + [c for m in o["convert"]["models"].values() for c in m["per_class"]],
+    "compare.json: top level": lambda o: [o["compare"]],
+    "compare.json: `per_class[]`": lambda o: o["compare"]["per_class"],
+}
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_key_written_is_documented_and_every_documented_key_written(outputs, tables, level):
+    written = LEVELS[level](outputs)
+    assert written, f"no object of {level} was written: the fixture no longer reaches it"
+    table = dict(tables[level])
+    if level.endswith("`models.<mode>`"):  # "Every key of the metrics object, and:"
+        table.update(tables["Metrics: keys"])
+    assert problems(written, table) == []
+
+
+def test_keys_that_vary_follow_their_pattern(outputs):
+    classes = outputs["run"]["classes"]
+    answered = [a for a in outputs["answers"] if "error" not in a]
+    assert all(list(a["probabilities"]) == classes for a in answered)
+    assert all(list(p["probabilities"]) == classes for p in outputs["evaluate"]["predictions"])
+    assert set(outputs["convert"]["models"]) <= MODES and "keras" in outputs["convert"]["models"]
+    assert list(outputs["evaluate"]["metrics"]["auroc_per_class"]) == classes
+
+
+def test_a_key_added_without_a_line_is_found():
+    table = doc_tables("### X\n| key | type | meaning |\n|---|---|---|\n| `file` | string | The film. |\n"
+                       "| `frames` | integer | Only for a film of several frames. |\n")
+    assert table == {"X": {"file": False, "frames": True}}
+    assert problems([{"file": "a.png"}], table["X"]) == []
+    assert problems([{"file": "a.png", "file_bytes": "YQ=="}], table["X"]) == []  # the pattern of a non-UTF-8 name
+    assert problems([{"file": "a.png", "new_key": 1}], table["X"]) == ["written, not in docs/json-fields.md: new_key"]
+    assert problems([{"frames": 2}], table["X"]) == \
+        ["in docs/json-fields.md as always written, but not written: file"]
+
+
+def test_every_level_the_test_reads_has_its_table(tables):
+    assert set(LEVELS) <= set(tables), sorted(set(LEVELS) - set(tables))
