@@ -62,7 +62,7 @@ def test_cxr_evaluate_says_the_left_out_films_it_scored_on_frame_1(tiny_run, tmp
     assert line not in report["data_warnings"]  # not 'counted in every figure below'
     md = (out / "report.md").read_text()
     section = md.split("## Classes left out")[1]
-    assert ("**Warning (the films):** of several frames that are not all the same (a dual-energy set, a multi-page "
+    assert ("**Warning (the films):** Of several frames that are not all the same (a dual-energy set, a multi-page "
             "TIFF, an animated image): 1 film of Other. Each is scored on its frame 1 alone") in section
     assert "left_out.csv's frames column" in section
     with open(out / "left_out.csv", encoding="utf-8-sig", newline="") as f:
