@@ -237,7 +237,7 @@ def compare(
             from convert.left_out import left_out_answers
 
             order = [info_b["labels"].index(c) for c in labels]
-            left_out, _, _, left_out_skipped, _ = left_out_answers(data_dir, matched, labels, [
+            left_out, _, _, left_out_skipped, _, left_out_frames = left_out_answers(data_dir, matched, labels, [
                 (predict_a, info_a["preprocess"], info_a.get("typicality"), ruled[0]),
                 (lambda x: predict_b(x)[:, order], info_b["preprocess"], info_b.get("typicality"), ruled[1])], not quiet,
                 [model_a, model_b], keep_seen, str(data_dir) if find_crops else None)
@@ -246,6 +246,9 @@ def compare(
             skipped += left_out_skipped
             if left_out:
                 r["left_out_answers"] = dict(zip("AB", left_out))
+                from convert.compare_films import left_out_frames_record
+
+                r["left_out_multi_frame_films"] = left_out_frames_record(data_dir, left_out_frames)
         if groups:
             from convert.subgroups import copy_groups
 

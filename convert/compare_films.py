@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from convert.frame_films import BOTH_SCORED_ON, frames_record, note_frames
+from convert.frame_films import BOTH_SCORED_ON, LEFT_OUT_SCORED_ON, frames_record, note_frames, say_frames
 
 # What was done with header-flagged films, as the warning says it
 HEADERS_SCORED = "scored all the same by both models, and counted in every figure below; edge-classify flags such films"
@@ -23,3 +23,11 @@ def film_warnings(data_dir: str | Path, films: list[str], warnings: list[str]) -
         print(f"cxr-compare: warning: {line}", file=sys.stderr)
         warnings.append(line)  # beside the figures in compare.md, as cxr-evaluate's
     return frames_record(note_frames("cxr-compare", data_dir, films, warnings, BOTH_SCORED_ON))
+
+
+def left_out_frames_record(data_dir: str | Path, counts: dict[str, int]) -> dict:
+    """The films of the folders left out (convert.left_out) of several frames not all the same, counted where they
+    were scored: said on stderr (in their folders' shares alone, not among the figures' warnings); returns
+    compare.json's ``left_out_multi_frame_films``."""
+    say_frames("cxr-compare", data_dir, counts, [], LEFT_OUT_SCORED_ON.replace("each is scored", "each is scored by both models"))
+    return frames_record(counts)

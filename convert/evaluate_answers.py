@@ -32,6 +32,7 @@ class Answers(NamedTuple):
     left_out: dict  # the answers each left-out class folder's films got
     left_out_rows: str  # left_out.csv, or ''
     left_out_skipped: list[dict]  # left-out films that could not be read
+    left_out_frames: dict[str, int]  # left-out films scored of several differing frames: on frame 1 (frame_films)
     mistakes: list[dict] | None  # occlusion maps of the most confident mistakes (--explain)
     evidence: dict | None  # the share of the evidence at the border
     robustness: dict | None  # --shifts
@@ -45,11 +46,14 @@ def answers(s: Settings, m: Loaded, f: Films) -> Answers:
 
     res = f.scan
     probs, unlikeness = scored(m.predict, res.x, m.info.get("typicality"), not s.quiet)
-    left_out, left_out_rows, left_out_skipped = one_model_answers(
+    left_out, left_out_rows, left_out_skipped, left_out_frames = one_model_answers(
         s.data_dir, f.matched, m.labels, m.predict, m.info, m.rule, not s.quiet, s.model, s.keep_seen,
-        s.crops_in) if s.score_left_out else ({}, "", [])
+        s.crops_in) if s.score_left_out else ({}, "", [], {})
     for bad in left_out_skipped:
         print(f"cxr-evaluate: {said_name(bad['path'])}: {bad['error']}", file=sys.stderr)
+    from convert.frame_films import LEFT_OUT_SCORED_ON, say_frames
+
+    say_frames("cxr-evaluate", s.data_dir, left_out_frames, [], LEFT_OUT_SCORED_ON)  # in their folders' shares
     mistakes = evidence = None
     if s.explain:
         from convert.occlusion import EVIDENCE_SAMPLE, explain_mistakes, overall_border_share
@@ -64,7 +68,8 @@ def answers(s: Settings, m: Loaded, f: Films) -> Answers:
         bar.close()
     rob = site_shifts(m.predict, s.data_dir, [i.path for i in res.items], m.info, f.y, m.rule,
                       s.quiet) if s.shifts else None
-    return Answers(probs, unlikeness, left_out, left_out_rows, left_out_skipped, mistakes, evidence, rob)
+    return Answers(probs, unlikeness, left_out, left_out_rows, left_out_skipped, left_out_frames, mistakes, evidence,
+                   rob)
 
 
 def site_point(s: Settings, m: Loaded, f: Films, probs: np.ndarray) -> tuple[dict | None, bytes | None]:

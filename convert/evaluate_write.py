@@ -39,6 +39,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
             "synthetic_share": info.get("synthetic_share"),
             "skipped_files": f.scan.skipped + a.left_out_skipped,  # as compare.json
             "multi_frame_films": frames_record(f.frames),  # each scored on its frame 1 (convert.frame_films)
+            "left_out_multi_frame_films": frames_record(a.left_out_frames),  # the same, of the folders left out
             "provenance": scoring_provenance([s.model], s.n_boot),
             "absolute_paths": absolute_paths(data_dir=s.data_dir, model=s.model)}  # the next report's note (earlier_report)
 

@@ -34,17 +34,21 @@ def predictions_csv(predictions: list[dict], classes: list[str], groups: dict[st
 
 
 def left_out_csv(items: list[Item], probs: np.ndarray, labels: list[str], rule: tuple[int, float] | None = None,
-                 unlikeness: np.ndarray | None = None) -> str:
+                 unlikeness: np.ndarray | None = None, frames: dict[str, int] | None = None) -> str:
     """left_out.csv, with each film's source where MANIFEST.csv or the Kaggle metadata names one (the answers
     of a children's archive and an adults' one may differ). Its probabilities, rule and atypical columns are
     predictions.csv's: a film at p_COVID 0.3333 answered COVID, with no rule column beside it, read as a
-    mistake of the tool."""
+    mistake of the tool. ``frames``: the films of several frames not all the same (convert.frame_films.frame_counts),
+    each scored on its frame 1 alone: their counts in a ``frames`` column, as predictions.csv's, where any is."""
+    frames = frames or {}
     sourced = any(it.source for it in items)
     ruled = rule_text(rule, labels)
     header = ["file", "folder", "predicted", *(f"p_{c}" for c in labels), *(["rule"] if ruled else []),
-              *(["atypical"] if unlikeness is not None else []), *(["source"] if sourced else [])]
+              *(["atypical"] if unlikeness is not None else []), *(["frames"] if frames else []),
+              *(["source"] if sourced else [])]
     predicted = labels_for(probs, rule) if len(probs) else []
     return spreadsheet_csv(header, ([it.path, it.label, labels[int(k)], *(for_json(v, j, rule) for j, v in enumerate(p)),
                                      *([ruled] if ruled else []), *([int(unlikeness[n] > 1.0)] if unlikeness is not None else []),
+                                     *([frames.get(it.path, "")] if frames else []),
                                      *([it.source or NOT_GIVEN] if sourced else [])]
                                     for n, (it, p, k) in enumerate(zip(items, probs, predicted))))

@@ -19,6 +19,13 @@ from edge.frames import differing_frames, frames_warning
 SCORED_ON = ("each is scored on its frame 1 alone, as edge-classify reads it, and counted in every figure below: check "
              "that frame 1 is the film meant (not a bone or soft-tissue image)")
 BOTH_SCORED_ON = SCORED_ON.replace("each is scored", "each is scored by both models")
+# The films of class folders left out of the figures (convert.left_out): in their folder's shares alone
+LEFT_OUT_SCORED_ON = ("each is scored on its frame 1 alone, as edge-classify reads it, and counted in its folder's shares "
+                      "under \"Classes left out\" (in no other figure): check that frame 1 is the film meant (not a bone "
+                      "or soft-tissue image)")
+# The films of the source held out of training (cxr-train --holdout-source), scored by cxr-convert
+EXTERNAL_SCORED_ON = ("each is scored on its frame 1 alone, as edge-classify reads it, and counted in the held-out "
+                      "source's figures: check that frame 1 is the film meant (not a bone or soft-tissue image)")
 
 # The films report.json and compare.json list by name, as report.md lists the input check's (every prediction carries
 # its own count)
@@ -40,8 +47,20 @@ def note_frames(tool: str, folder: str | Path, films: list[str], warnings: list[
     """Count the films' frames, say the warning on stderr and add it to ``warnings`` (the report's, beside the
     figures) where any film is of several frames not all the same; returns frame_counts."""
     counts = frame_counts(folder, films)
+    say_frames(tool, folder, counts, warnings, done)
+    return counts
+
+
+def frames_line(folder: str | Path, counts: dict[str, int], done: str = SCORED_ON) -> str | None:
+    """The warning on films already counted (frame_counts), their headers not read again; None where there are none."""
     by_path = {Path(folder) / f: n for f, n in counts.items()}
-    if line := frames_warning(folder, list(counts), done, count=by_path.get):
+    return frames_warning(folder, list(counts), done, count=by_path.get)
+
+
+def say_frames(tool: str, folder: str | Path, counts: dict[str, int], warnings: list[str],
+               done: str = SCORED_ON) -> None:
+    """note_frames' warning for films already counted: the left-out folders' films are counted where they are
+    scored (convert.left_out), and said by each command."""
+    if line := frames_line(folder, counts, done):
         print(f"{tool}: warning: {line}", file=sys.stderr)
         warnings.append(line)
-    return counts

@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from convert.frame_films import frame_counts
 from convert.metrics import wilson_interval
 from convert.site_folders import left_out_items
 from edge.decision import labels_for
@@ -63,25 +64,29 @@ def score_left_out(data_dir: Path, items: list[Item], models: list[tuple[Callabl
 def answers_by_folder(folders: list[str], probs: np.ndarray, labels: list[str],
                       rule: tuple[int, float] | None = None, unlikeness: np.ndarray | None = None,
                       unreadable: dict[str, int] | None = None, seen: dict[str, int] | None = None,
-                      seen_kept: bool = False, sources: list[str] | None = None) -> dict[str, dict]:
+                      seen_kept: bool = False, sources: list[str] | None = None,
+                      frames: list[bool] | None = None) -> dict[str, dict]:
     """Per left-out folder: films scored, how many got each of the model's answers (under ``rule``,
     as the device labels them) with the share's 95% Wilson interval, films the input check flagged
     (unlikeness above 1), files that could not be read, and films the model was trained or
     validated on (``seen``, None where that could not be checked; left out of the films scored
     unless ``seen_kept``). With each film's source (``sources``), a folder whose films come from
     two sources or more gets the same counts per source ("by_source"): one archive's children and
-    another's adults with the same finding may get opposite answers."""
+    another's adults with the same finding may get opposite answers. ``frames``: whether each film is of several
+    frames not all the same (convert.frame_films), counted per folder ("multi_frame_films"): such a film is scored
+    on its frame 1 alone, maybe a bone image, and counted in its folder's shares all the same."""
     predicted = labels_for(probs, rule) if len(probs) else np.zeros(0, int)
     folder_of = np.array(folders, dtype=object)
     out = {}
     source_of = np.array(sources if sources is not None else [""] * len(folders), dtype=object)
+    framed = np.array(frames if frames is not None else [False] * len(folders), bool)
     for folder in sorted(set(folders) | set(unreadable or {}) | set(seen or {})):
         mine = folder_of == folder
         out[folder] = {"films": int(mine.sum()), "called": _called(predicted[mine], labels),
                        "unreadable": int((unreadable or {}).get(folder, 0)),
                        "flagged_by_input_check": None if unlikeness is None else int((unlikeness[mine] > 1.0).sum()),
                        "seen_in_training": None if seen is None else int(seen.get(folder, 0)),
-                       "seen_kept": bool(seen_kept)}
+                       "seen_kept": bool(seen_kept), "multi_frame_films": int((framed & mine).sum())}
         if len(named := sorted(set(source_of[mine]) - {""})) > 1:
             out[folder]["by_source"] = {
                 src: {"films": int(here.sum()), "called": _called(predicted[here], labels)}
@@ -106,19 +111,20 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
                      progress: bool = True, seen_in: list[Path] | None = None, keep_seen: bool = False,
                      crops_in: str | None = None
                      ) -> tuple[list[dict[str, dict]], list[Item], list[np.ndarray], list[dict],
-                                list[np.ndarray | None]]:
+                                list[np.ndarray | None], dict[str, int]]:
     """The whole job for cxr-evaluate and cxr-compare: each model's (predict, with its columns in
     ``labels``' order; preprocess dict; input check or None; rule) answers_by_folder, the films read,
     each model's probabilities, the files that could not be read with their reasons, and each model's
-    unlikeness of the films read (None without an input check). Nothing at
-    all when no folder is left out. ``seen_in``: the model files whose training and validation films
+    unlikeness of the films read (None without an input check), and the films scored that are of several frames
+    not all the same with their counts (convert.frame_films.frame_counts: only the films scored are looked at),
+    each scored on its frame 1 alone. Nothing at all when no folder is left out. ``seen_in``: the model files whose training and validation films
     are looked for among these (convert.seen; ``crops_in`` as there); unless ``keep_seen`` they are
     left out, since a film trained on under another label tells nothing of an unseen finding."""
     from train.progress import progress_bar
 
     items = left_out_items(data_dir, class_folders)
     if not items:
-        return [], [], [], [], []
+        return [], [], [], [], [], {}
     bar = progress_bar(len(items), "scoring the classes left out", progress)
     read, probs, unlike, skipped = score_left_out(data_dir, items, [m[:3] for m in models], bar.update)
     bar.close()
@@ -136,9 +142,11 @@ def left_out_answers(data_dir: Path, class_folders: dict[str, str], labels: list
             probs = [p[~seen] for p in probs]
             unlike = [None if u is None else u[~seen] for u in unlike]
     folders = [i.label for i in read]
+    frames = frame_counts(data_dir, [i.path for i in read])  # each scored on its frame 1 alone: a bone image, maybe
     return ([answers_by_folder(folders, p, labels, m[3], u, unreadable, seen_by if seen is not None else None,
-                               keep_seen, [i.source for i in read]) for p, u, m in zip(probs, unlike, models)],
-            read, probs, skipped, unlike)
+                               keep_seen, [i.source for i in read], [i.path in frames for i in read])
+             for p, u, m in zip(probs, unlike, models)],
+            read, probs, skipped, unlike, frames)
 
 
 def seen_films(models: list[Path], items: list[Item], crops_in: str | None = None,
@@ -154,17 +162,18 @@ def seen_films(models: list[Path], items: list[Item], crops_in: str | None = Non
 def one_model_answers(data_dir: Path, class_folders: dict[str, str], labels: list[str],
                       predict: Callable[[np.ndarray], np.ndarray], info: dict, rule: tuple[int, float] | None = None,
                       progress: bool = True, model: Path | None = None, keep_seen: bool = False,
-                      crops_in: str | None = None) -> tuple[dict[str, dict], str, list[dict]]:
+                      crops_in: str | None = None) -> tuple[dict[str, dict], str, list[dict], dict[str, int]]:
     """cxr-evaluate's share: one model's (convert.evaluate.model_for) answers_by_folder, left_out.csv's
-    text ("" when no film was read) and the files that could not be read; the films ``model`` (its
-    file) saw in training are left out unless ``keep_seen``."""
+    text ("" when no film was read), the files that could not be read and the films scored of several frames
+    not all the same (frame_counts); the films ``model`` (its file) saw in training are left out unless
+    ``keep_seen``."""
     from convert.film_tables import left_out_csv
 
-    answers, read, probs, skipped, unlike = left_out_answers(
+    answers, read, probs, skipped, unlike, frames = left_out_answers(
         data_dir, class_folders, labels, [(predict, info["preprocess"], info.get("typicality"), rule)], progress,
         [model] if model is not None else None, keep_seen, crops_in)
-    return ((answers[0] if answers else {}), (left_out_csv(read, probs[0], labels, rule, unlike[0]) if read else ""),
-            skipped)
+    return ((answers[0] if answers else {}),
+            (left_out_csv(read, probs[0], labels, rule, unlike[0], frames) if read else ""), skipped, frames)
 
 
 def unused_class_folders(data_dir: Path, classes: list[str], run_dir: Path | None = None) -> dict[str, str]:
@@ -207,7 +216,9 @@ def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, fi
     report and the card each file carries. Films the run saw, cropped or mirrored copies too (as
     cxr-evaluate finds them), are left out. None where there are none, or the folder is gone.
     A folder whose films are mostly the run's own (``split_films``, their SHA-256) is a class folder
-    renamed since training, not another finding: it is passed over, and said (``log``)."""
+    renamed since training, not another finding: it is passed over, and said (``log``), as are films of several
+    frames not all the same, each scored on its frame 1 alone ("multi_frame_films", as the test split's)."""
+    from convert.frame_films import LEFT_OUT_SCORED_ON, frames_line, frames_record
     from edge.model import EdgeModel
 
     if not Path(data_dir).is_dir() or not (folders := unused_class_folders(data_dir, classes, run_dir)):
@@ -217,9 +228,12 @@ def data_folder_answers(data_dir: Path, classes: list[str], preprocess: dict, fi
         if not folders:
             return None
     models = {mode: EdgeModel(path) for mode, path in files.items()}
-    answers, read, _, skipped, _ = left_out_answers(
+    answers, read, _, skipped, _, frames = left_out_answers(
         data_dir, folders, classes, [(m.classify, preprocess, m.typicality, m.decision) for m in models.values()], progress,
         seen_in=list(files.values())[:1], crops_in=str(data_dir))  # every mode's file comes from the one run
     if not read:
         return None
-    return {"data_dir": str(data_dir), "unreadable": len(skipped), "by_mode": dict(zip(models, answers))}
+    if line := frames_line(data_dir, frames, LEFT_OUT_SCORED_ON):  # scored on frame 1, maybe a bone image
+        log(f"warning: {line}")
+    return {"data_dir": str(data_dir), "unreadable": len(skipped), "by_mode": dict(zip(models, answers)),
+            "multi_frame_films": frames_record(frames)}

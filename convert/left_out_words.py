@@ -79,6 +79,13 @@ def answers_section(answers: dict[str, dict] | dict[str, dict[str, dict]], label
     if unread := {f: a["unreadable"] for f, a in first.items() if a["unreadable"]}:
         md += ["", "Not read: " + "; ".join(f"{n:,} file{'' if n == 1 else 's'} of {md_cell(f)}" for f, n in unread.items())
                + " (stderr gives each reason)."]
+    if framed := {f: a["multi_frame_films"] for f, a in first.items() if a.get("multi_frame_films")}:
+        md += ["", "**Warning (the films):** Of several frames that are not all the same (a dual-energy set, a multi-page "
+               "TIFF, an animated image): " + "; ".join(f"{n:,} film{'' if n == 1 else 's'} of {md_cell(f)}"
+                                                         for f, n in framed.items())
+               + ". Each is scored on its frame 1 alone, as edge-classify reads it, and counted in its folder's shares "
+               "above: check that frame 1 is the film meant (not a bone or soft-tissue image)"
+               + (f"; {csv_name}'s frames column gives each one's count." if csv_name else ".")]
     return md + [""]
 
 

@@ -213,7 +213,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                external_intro(ext, classes)
                + (" A file that stores a rule is given under it, as the device answers, and at its most probable class, "
                   "as Keras is: compare like with like." if any(isinstance(v, dict) and v.get("rule") for v in ext.values()) else ""),
-               "",
+               "", *[line for w in map(md_cell, ext.get("data_warnings") or []) for line in
+                     (f"**Warning (the films):** {w[0].upper()}{w[1:]}.", "")],
                "| model | balanced accuracy % (95% CI; of one class: its sensitivity) | "
                + " | ".join(f"{shown[c]} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]

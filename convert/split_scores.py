@@ -58,11 +58,18 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
     """Scores on the held-out source (cxr-train --holdout-source): the generalisation gap, the
     share of its images the input check (``check``, edge.typicality) would flag, and what the
     thresholds chosen on the validation split (``points``) give there: a threshold fitted to one
-    hospital's probabilities need not reach its target sensitivity at another."""
+    hospital's probabilities need not reach its target sensitivity at another. Its films of several frames not all
+    the same, each scored on its frame 1 alone, are said as the test split's are (convert.frame_films)."""
     x, y = load_part(run_dir, split, "external", config, s.progress, rewrite=True)
     named = [i for i in split.parts["external"] if i.source]  # the films' own sources: 'hannover' matched by file name
     out = {"source": split.notes.get("holdout_source"), "n": int(len(y)), "sources": source_counts(named),
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
+    from convert.frame_films import EXTERNAL_SCORED_ON, frames_record, note_frames
+
+    said: list[str] = []  # films of several differing frames, each scored on its frame 1: stderr and report.md
+    frames = note_frames("cxr-convert", split.data_dir, [i.path for i in split.parts["external"]], said,
+                         EXTERNAL_SCORED_ON)
+    out.update(data_warnings=said, multi_frame_films=frames_record(frames))  # as the test split's, in report.json
     if check is not None:
         out["flagged_atypical"] = float(check.atypical(x).mean())
     probs = {mode: tflite_probabilities((models_in or run_dir) / f"model_{mode}.tflite", x) for mode in s.modes}

@@ -100,7 +100,7 @@ def test_every_unreadable_film_of_a_folder_is_counted(tmp_path):
         (tmp_path / "Viral" / name).write_bytes(b"not a png")
     pre = PreprocessConfig(size=32, normalize="none", trim_borders=False).to_dict()
     predict = lambda x: np.tile([[0.5, 0.5]], (len(x), 1))  # noqa: E731
-    answers, read, _, skipped, _ = left_out_answers(tmp_path, {"Viral": "-"}, LABELS, [(predict, pre, None, None)],
+    answers, read, _, skipped, _, _ = left_out_answers(tmp_path, {"Viral": "-"}, LABELS, [(predict, pre, None, None)],
                                                     progress=False)
     assert len(read) == 1 and len(skipped) == 2
     assert (answers[0]["Viral"]["films"], answers[0]["Viral"]["unreadable"]) == (1, 2)
@@ -160,7 +160,7 @@ def test_left_out_films_the_model_saw_are_counted_and_left_out_unless_kept(model
     pre = PreprocessConfig(size=32, normalize="none", trim_borders=False).to_dict()
     predict = lambda x: np.tile([[0.9, 0.1]], (len(x), 1))  # noqa: E731
     for keep, scored in ((False, ["unseen.png"]), (True, ["trained0.png", "trained1.png", "unseen.png"])):
-        answers, read, probs, skipped, _ = left_out_answers(
+        answers, read, probs, skipped, _, _ = left_out_answers(
             tmp_path, {"Viral": "-"}, LABELS, [(predict, pre, None, None)], progress=False,
             seen_in=[model_dir / "compact" / "model_int8.tflite"], keep_seen=keep)
         row = answers[0]["Viral"]
