@@ -11,7 +11,7 @@ import pytest
 
 pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
 
-from tests.test_dicom import grey, make_dicom, ramp, resave  # noqa: E402
+from tests.test_dicom import grey, make_dicom, ramp  # noqa: E402
 from tests.test_dicom_leads65 import chest  # noqa: E402
 from tests.test_dicom_pinned import lut_item, with_voi_lut  # noqa: E402
 
