@@ -37,9 +37,11 @@ def test_the_refusal_says_which_way_the_film_turns(said_signed):
     if said_signed:
         stored = np.tile(np.linspace(0, 4095, 80).astype(np.int64), (8, 1))
         arr = (((stored & 4095) ^ 2048) - 2048).astype(np.int16)  # what pydicom gives for signed pixels
-        expected = "says signed pixels, but read so the film wraps round (its brightest parts turn black); read as unsigned"
+        expected = ("says signed pixels, but read so the film wraps round (its brightest parts turn black); "
+                    "read as unsigned")
     else:
         arr = (np.tile(np.linspace(-2000, 2000, 80).astype(np.int64), (8, 1)) & 4095).astype(np.uint16)
-        expected = "says unsigned pixels, but read so the film wraps round (its darkest parts turn white); read as signed"
+        expected = ("says unsigned pixels, but read so the film wraps round (its darkest parts turn white); "
+                    "read as signed")
     why = sign_lie(arr, twelve_bit())
     assert why is not None and expected in why, why
