@@ -149,6 +149,9 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
         for colour, lw, cap in (("white", 2.6, 3), ("black", 1.0, 2)):
             ax.errorbar(at, sens, yerr=np.vstack([sens - lo, hi - sens]), fmt="none", ecolor=colour, elinewidth=lw,
                         capsize=cap, capthick=lw, zorder=3)
+    # a class with no films has no bar: its empty slot read as a sensitivity of 0, so it says why it is empty
+    for j in (j for j in range(len(classes)) if all(rows[j]["sensitivity"] is None for rows in per_model.values())):
+        ax.text(x[j], 0.02, "no films\nhere: n/a", ha="center", va="bottom", fontsize=8, color="0.25")
     crowded = len(classes) > 4 or max(map(len, classes)) > 12  # long or many names overprinted one another
     ax.set_xticks(x, classes, **({"rotation": 30, "ha": "right", "fontsize": 8} if crowded else {}))
     ax.set_ylim(0, 1.05)
@@ -188,6 +191,8 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     for k, c in enumerate(shown):
         pos = (y == c).astype(int)
         if not pos.size or pos.min() == pos.max():  # no films, or films of one side only: no curve
+            if 0 < pos.size and not pos.any() and len(shown) > 1:  # said in the legend: a class left out unsaid was missed
+                ax.plot([], [], ls="none", marker="none", label=f"{classes[c]}: no films here, so no curve")
             continue
         fpr, tpr, _ = roc_curve(pos, scores[:, c])
         # markers part several curves in greyscale; on a lone curve they would read as operating points
