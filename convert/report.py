@@ -180,9 +180,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                "with the most probable class.", "", *stored_rule_record(extra, threshold_from, summary, classes)]
     else:
         md += [most_probable_line(len(classes)), ""]
+    roc_md = image("roc", classes=classes, one_class=len(np.unique(y)) == 1,
+                   absent=[c for k, c in enumerate(classes) if not (y == k).any()])  # those with no curve
     md += ["## Per class", "", *per_class_table(summary), "", *pooled_lines(summary, classes), TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes, one_class=len(np.unique(y)) == 1), "", image("reliability"), ""]
+           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", roc_md, "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *([RULE_RELIABILITY, ""] if threshold is not None else []),
