@@ -184,7 +184,7 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     """One-vs-rest ROC per class, AUROC in the legend; for two classes only the positive one
     (positive_class: COVID, not Normal), the axes naming it."""
     plt = _plt()
-    classes, title = _named(classes), _shown(title)
+    classes, title = _named(classes), plot_fonts.wrap_label(_shown(title), PANEL_TITLE_CHARS)  # in the figure's width
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     shown = [positive_class(classes)] if len(classes) == 2 else list(range(len(classes)))
     scores = ranking_scores(probs)  # the report's AUROCs rank by these: one curve, one AUROC, for two classes
@@ -273,7 +273,8 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
     confidence axis starts at ``floor``, the lowest top-class probability there can be (1/classes):
     with two classes, half the plot would otherwise be empty."""
     plt = _plt()
-    bins_by_model, title = dict(zip(_named(bins_by_model), bins_by_model.values())), _shown(title)
+    bins_by_model = dict(zip(_named(bins_by_model), bins_by_model.values()))
+    title = plot_fonts.wrap_label(_shown(title), PANEL_TITLE_CHARS)
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     styles = ("-", "-.", ":", (0, (3, 1, 1, 1, 1, 1)))
     most = max((b["count"] for bins in bins_by_model.values() for b in bins), default=0) or 1

@@ -70,3 +70,17 @@ def test_the_roc_alt_text_names_the_class_without_a_curve(tmp_path):
     y4 = np.arange(60) % 4
     evaluation_report(tmp_path / "all", "m on site", y4, p, CLASSES, [f"f{k}.png" for k in range(60)], n_boot=20)
     assert "no curve" not in (tmp_path / "all" / "report.md").read_text()
+
+
+def test_cxr_evaluates_roc_and_reliability_name_the_model_the_set_and_its_films(figures, tmp_path):
+    """roc.png said only 'ROC (one vs rest)': pasted into a slide, nothing told which model, which films or how many.
+    A long title is wrapped to the picture's width."""
+    from convert.report import evaluation_report
+
+    y, p = _no_lung_opacity(60)
+    title = "model_int8_distilled_from_the_teacher.tflite on cxr-dev-site-hamburg"
+    evaluation_report(tmp_path, title, y, p, CLASSES, [f"f{k}.png" for k in range(60)], n_boot=20)
+    roc, rel = figures[1].axes[0].get_title(), figures[2].axes[0].get_title()
+    for shown, word in ((roc, "ROC"), (rel, "Calibration")):
+        assert shown.startswith(word) and shown.endswith("60 films") and "hamburg" in shown, shown
+        assert max(len(line) for line in shown.split("\n")) <= 40, shown
