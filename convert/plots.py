@@ -238,7 +238,7 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
         c, shown = classes.index(name), _shown(name)
         pos = y == c
         if pos.all() or not pos.any():
-            ax.set_title(f"{shown}: no ROC (one class only)")
+            ax.set_title(f"{shown}: no ROC ({'no films of it here' if not pos.any() else 'one class only'})")
             continue
         fpr, tpr, _ = roc_curve(pos.astype(int), scores[:, c])
         ax.plot(fpr, tpr, color="0.4", lw=1)

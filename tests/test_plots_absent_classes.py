@@ -84,3 +84,15 @@ def test_cxr_evaluates_roc_and_reliability_name_the_model_the_set_and_its_films(
     for shown, word in ((roc, "ROC"), (rel, "Calibration")):
         assert shown.startswith(word) and shown.endswith("60 films") and "hamburg" in shown, shown
         assert max(len(line) for line in shown.split("\n")) <= 40, shown
+
+
+def test_an_operating_points_panel_of_a_class_with_no_films_says_that_not_one_class_only(figures, tmp_path):
+    """Its panel read 'no ROC (one class only)' on films of three classes."""
+    from convert.plots import operating_points
+    from convert.roc import operating_points as points
+
+    y, p = _no_lung_opacity()
+    operating_points(y, p, CLASSES, points(y, p, y, p, CLASSES), tmp_path / "op.png")
+    titles = [ax.get_title() for ax in figures[0].axes if ax.get_title()]
+    assert "Lung_Opacity: no ROC (no films of it here)" in titles, titles
+    assert not any("one class only" in t for t in titles), titles
