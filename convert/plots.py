@@ -149,6 +149,9 @@ def sensitivity_bars(per_model: dict[str, list[dict]], classes: list[str], path:
         for colour, lw, cap in (("white", 2.6, 3), ("black", 1.0, 2)):
             ax.errorbar(at, sens, yerr=np.vstack([sens - lo, hi - sens]), fmt="none", ecolor=colour, elinewidth=lw,
                         capsize=cap, capthick=lw, zorder=3)
+    # a class with no films has no bar: its empty slot read as a sensitivity of 0, so it says why it is empty
+    for j in (j for j in range(len(classes)) if all(rows[j]["sensitivity"] is None for rows in per_model.values())):
+        ax.text(x[j], 0.02, "no films\nhere: n/a", ha="center", va="bottom", fontsize=8, color="0.25")
     crowded = len(classes) > 4 or max(map(len, classes)) > 12  # long or many names overprinted one another
     ax.set_xticks(x, classes, **({"rotation": 30, "ha": "right", "fontsize": 8} if crowded else {}))
     ax.set_ylim(0, 1.05)
@@ -181,13 +184,15 @@ def roc_curves(y: np.ndarray, probs: np.ndarray, classes: list[str], path: Path,
     """One-vs-rest ROC per class, AUROC in the legend; for two classes only the positive one
     (positive_class: COVID, not Normal), the axes naming it."""
     plt = _plt()
-    classes, title = _named(classes), _shown(title)
+    classes, title = _named(classes), plot_fonts.wrap_label(_shown(title), PANEL_TITLE_CHARS)  # in the figure's width
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     shown = [positive_class(classes)] if len(classes) == 2 else list(range(len(classes)))
     scores = ranking_scores(probs)  # the report's AUROCs rank by these: one curve, one AUROC, for two classes
     for k, c in enumerate(shown):
         pos = (y == c).astype(int)
         if not pos.size or pos.min() == pos.max():  # no films, or films of one side only: no curve
+            if 0 < pos.size and not pos.any() and len(shown) > 1:  # said in the legend: a class left out unsaid was missed
+                ax.plot([], [], ls="none", marker="none", label=f"{classes[c]}: no films here, so no curve")
             continue
         fpr, tpr, _ = roc_curve(pos, scores[:, c])
         # markers part several curves in greyscale; on a lone curve they would read as operating points
@@ -233,7 +238,7 @@ def operating_points(y: np.ndarray, probs: np.ndarray, classes: list[str], rows:
         c, shown = classes.index(name), _shown(name)
         pos = y == c
         if pos.all() or not pos.any():
-            ax.set_title(f"{shown}: no ROC (one class only)")
+            ax.set_title(f"{shown}: no ROC ({'no films of it here' if not pos.any() else 'one class only'})")
             continue
         fpr, tpr, _ = roc_curve(pos.astype(int), scores[:, c])
         ax.plot(fpr, tpr, color="0.4", lw=1)
@@ -268,7 +273,8 @@ def reliability(bins_by_model: dict[str, list[dict]], path: Path, title: str = "
     confidence axis starts at ``floor``, the lowest top-class probability there can be (1/classes):
     with two classes, half the plot would otherwise be empty."""
     plt = _plt()
-    bins_by_model, title = dict(zip(_named(bins_by_model), bins_by_model.values())), _shown(title)
+    bins_by_model = dict(zip(_named(bins_by_model), bins_by_model.values()))
+    title = plot_fonts.wrap_label(_shown(title), PANEL_TITLE_CHARS)
     fig, ax = plt.subplots(figsize=(4.5, 4.2))
     styles = ("-", "-.", ":", (0, (3, 1, 1, 1, 1, 1)))
     most = max((b["count"] for bins in bins_by_model.values() for b in bins), default=0) or 1

@@ -261,7 +261,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     md += [image("reliability"), "", *reliability_table(bins, 1 / len(classes)), "",
            f"The ROC {'curve below is' if len(classes) == 2 else 'curves below are'} {roc_of}'s on the test split; each "
            "mode's AUROC is in its table above.", "",
-           image("roc", classes=classes), ""]
+           image("roc", classes=classes, absent=[c for k, c in enumerate(classes) if not (y == k).any()]), ""]
     report["roc_model"] = roc_mode
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))

@@ -113,8 +113,10 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         mark = synthetic_mark(extra or {})  # a synthetic model's plots say so on each (a PNG travels alone)
         plots.confusion_grid({titled(title, evaluate_labels(threshold, classes)): np.array(summary["confusion_matrix"])},
                              classes, out_dir / "confusion.png", mark)
-        plots.roc_curves(y, probs, classes, out_dir / "roc.png", mark=mark)
-        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", floor=1 / len(classes), mark=mark)
+        # each picture names the model, the set and its films: roc.png said only 'ROC (one vs rest)' (a PNG travels alone)
+        plots.roc_curves(y, probs, classes, out_dir / "roc.png", f"ROC, {title}, {len(y):,} films", mark=mark)
+        plots.reliability({title: summary["reliability"]}, out_dir / "reliability.png", f"Calibration, {title}, "
+                          f"{len(y):,} films", floor=1 / len(classes), mark=mark)
     report["plots"] = drawn
     md = [f"# {md_cell(title)}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("model_about"):  # the title names the file alone: runA's and runB's read the same
@@ -180,9 +182,11 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
                "with the most probable class.", "", *stored_rule_record(extra, threshold_from, summary, classes)]
     else:
         md += [most_probable_line(len(classes)), ""]
+    roc_md = image("roc", classes=classes, one_class=len(np.unique(y)) == 1,
+                   absent=[c for k, c in enumerate(classes) if not (y == k).any()])  # those with no curve
     md += ["## Per class", "", *per_class_table(summary), "", *pooled_lines(summary, classes), TERMS, "",
            "## Confusion matrix", "", *confusion_table(summary, classes), "",
-           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", image("roc", classes=classes, one_class=len(np.unique(y)) == 1), "", image("reliability"), ""]
+           *([confusion_image("confusion", evaluate_labels(threshold, classes)), "", "## ROC and calibration", "", roc_md, "", image("reliability"), ""]
              if drawn else ["## Calibration", ""]),
            *reliability_table({title: summary["reliability"]}, 1 / len(classes)), "",
            *([RULE_RELIABILITY, ""] if threshold is not None else []),

@@ -81,3 +81,13 @@ def test_markers_for_a_short_run_up_to_five_epochs_and_for_every_ensemble(figure
     plot_curves([_history(16, 0.0, 9), _history(16, 0.1, 9)], tmp_path / "two.png")
     assert [marked(fig) for fig in figures] == [True, False, True]
     assert _lines(figures[2].axes[0])["train 1"].get_markevery() == 2
+
+
+def test_each_panel_names_its_y_axis_with_its_unit(figures, tmp_path):
+    """curves.png's y axes were bare numbers: 0.4 read as a loss or a share alike once the picture was cropped."""
+    from train.curves import plot_curves
+
+    plot_curves([_history(3, 0.0, 3)], tmp_path / "curves.png")
+    left, right = figures[0].axes[:2]
+    assert (left.get_ylabel(), right.get_ylabel()) == ("mean loss per film (nats)",
+                                                       "accuracy (share of films right, 0 to 1)")

@@ -41,8 +41,11 @@ def plot_curves(histories: list[dict], path: Path) -> None:
                 if f"{prefix}{key}" in history:
                     ax.plot(epochs, history[f"{prefix}{key}"], ls=ls, label=f"{split}{tag}", **member)
             ax.axvline(history["best_epoch"][0], color=colour, ls=":", label=f"best{tag} (restored)")
-    for ax, title in ((axes[0], "loss (cross-entropy)"), (axes[1], "accuracy")):
+    # each y axis named with its unit: a bare 0.4 read as either
+    for ax, title, unit in ((axes[0], "loss (cross-entropy)", "mean loss per film (nats)"),
+                            (axes[1], "accuracy", "accuracy (share of films right, 0 to 1)")):
         ax.set_xlabel("epoch")
+        ax.set_ylabel(unit)
         ax.set_title(title + (f", {len(histories)} ensemble members" if len(histories) > 1 else ""))
         ax.grid(alpha=0.3)
     axes[1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
