@@ -1,9 +1,9 @@
 """docs/json-fields.md against the JSON the commands write: every key written (top level, and the second levels the
 page has a table for) has a line there, and every line not marked "Only ..." is written. The commands run once each
 on the session's tiny fixtures: edge-classify --json (films and a broken file), --info --json and --selftest --json
-(in-process, on the int8 file), cxr-evaluate and cxr-compare (a copy of unseen_site with a MANIFEST.csv, --by view, and
-for cxr-evaluate --operating-point), and tiny_run's run.json and report.json, which cxr-train's and cxr-convert's own
-code (train.run, convert.quantize) wrote.
+(in-process, on the int8 file), cxr-evaluate and cxr-compare (a copy of unseen_site with a MANIFEST.csv, --by view,
+and for cxr-evaluate --operating-point and --shifts), and tiny_run's run.json and report.json, which cxr-train's and
+cxr-convert's own code (train.run, convert.quantize) wrote.
 
 Keys that vary are matched by pattern, not listed: class names (each answer's `probabilities`, a prediction's),
 cxr-convert's mode names (`models.<mode>`), and `<key>_bytes` beside a documented key (a name that is not UTF-8)."""
@@ -74,7 +74,8 @@ def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
     lines = [json.loads(ln) for ln in p.stdout.splitlines()]
     assert len(lines) == 3, p.stderr
     r = CliRunner().invoke(evaluate_app, [str(model), str(site), "--out", str(tmp / "ev"), "--by", "view",
-                                          "--operating-point", "COVID=0.9", "--explain", "0", "--n-boot", "100", "--quiet"])
+                                          "--operating-point", "COVID=0.9", "--shifts", "--explain", "0", "--n-boot", "100",
+                                          "--quiet"])
     assert r.exit_code in (0, 1), r.output
     r = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(model), str(site), "--out",
                                          str(tmp / "cmp"), "--by", "view", "--n-boot", "100", "--quiet"])
@@ -84,10 +85,11 @@ def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
         r = CliRunner().invoke(edge_app, [flag, "--json", "--model", str(model)])
         assert r.exit_code == 0, r.output
         about[flag] = json.loads(r.stdout)
-    return {"info": about["--info"], "selftest": about["--selftest"],"answers": lines, "run": json.loads((tiny_run / "run.json").read_text()),
+    return {"answers": lines, "run": json.loads((tiny_run / "run.json").read_text()),
             "convert": json.loads((tiny_run / "report.json").read_text()),
             "evaluate": json.loads((tmp / "ev" / "report.json").read_text()),
-            "compare": json.loads((tmp / "cmp" / "compare.json").read_text())}
+            "compare": json.loads((tmp / "cmp" / "compare.json").read_text()),
+            "info": about["--info"], "selftest": about["--selftest"]}
 
 
 @pytest.fixture(scope="module")
@@ -119,17 +121,22 @@ LEVELS = {
     "cxr-evaluate's report.json: top level": lambda o: [o["evaluate"]],
     "cxr-evaluate's report.json: `predictions[]`": lambda o: o["evaluate"]["predictions"],
     "cxr-evaluate's report.json: `input_check`": lambda o: [o["evaluate"]["input_check"]],
+    "cxr-evaluate's report.json: `robustness.<shift>`": lambda o: list(o["evaluate"]["robustness"].values()),
     "cxr-evaluate's report.json: `subgroups.<column>`": lambda o: list(o["evaluate"]["subgroups"].values()),
     "Metrics: keys": lambda o: [o["evaluate"]["metrics"]],
     "Metrics: `per_class[]`": lambda o: o["evaluate"]["metrics"]["per_class"]
                                         + [c for m in o["convert"]["models"].values() for c in m["per_class"]],
     "compare.json: top level": lambda o: [o["compare"]],
-    "compare.json: `per_class[]`": lambda o: o["compare"]["per_class"]
-                                        + [c for col in o["compare"]["by"].values() for g in col.values() for c in g["per_class"]],
-    "compare.json: `by.<column>.<group>`": lambda o: [g for col in o["compare"]["by"].values() for g in col.values()],
+    "compare.json: `per_class[]`": lambda o: o["compare"]["per_class"] + [c for g in _by(o) for c in g["per_class"]],
+    "compare.json: `by.<column>.<group>`": lambda o: _by(o),
     "edge-classify --info": lambda o: [o["info"]],
     "edge-classify --selftest": lambda o: [o["selftest"]],
 }
+
+
+def _by(o: dict) -> list[dict]:
+    """compare.json's ``by.<column>.<group>`` objects, every column's every group."""
+    return [g for column in o["compare"]["by"].values() for g in column.values()]
 
 
 def _tflite(o: dict, key: str) -> list[dict]:
@@ -160,6 +167,8 @@ def test_keys_that_vary_follow_their_pattern(outputs):
     assert all(set(m["delta"]["sensitivity_points"]) == set(classes) for mode, m in outputs["convert"]["models"].items()
                if mode != "keras")
     assert outputs["info"]["labels"] == classes
+    assert next(iter(outputs["evaluate"]["robustness"])) == "none"
+    assert all(len(r["sensitivity"]) == len(classes) for r in outputs["evaluate"]["robustness"].values())
 
 
 def test_a_key_added_without_a_line_is_found():
