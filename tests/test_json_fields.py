@@ -1,8 +1,9 @@
 """docs/json-fields.md against the JSON the commands write: every key written (top level, and the second levels the
 page has a table for) has a line there, and every line not marked "Only ..." is written. The commands run once each
-on the session's tiny fixtures: edge-classify --json (films and a broken file), cxr-evaluate and cxr-compare (a copy
-of unseen_site with a MANIFEST.csv, --by view, and for cxr-evaluate --operating-point), and tiny_run's run.json and
-report.json, which cxr-train's and cxr-convert's own code (train.run, convert.quantize) wrote.
+on the session's tiny fixtures: edge-classify --json (films and a broken file), --info --json and --selftest --json
+(in-process, on the int8 file), cxr-evaluate and cxr-compare (a copy of unseen_site with a MANIFEST.csv, --by view,
+and for cxr-evaluate --operating-point and --shifts), and tiny_run's run.json and report.json, which cxr-train's and
+cxr-convert's own code (train.run, convert.quantize) wrote.
 
 Keys that vary are matched by pattern, not listed: class names (each answer's `probabilities`, a prediction's),
 cxr-convert's mode names (`models.<mode>`), and `<key>_bytes` beside a documented key (a name that is not UTF-8)."""
@@ -60,6 +61,7 @@ def _with_manifest(site: Path, to: Path) -> Path:
 def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
     from convert.compare_cli import compare_app
     from convert.evaluate_cli import evaluate_app
+    from edge.cli import app as edge_app
 
     tmp = tmp_path_factory.mktemp("json-fields")
     site = _with_manifest(unseen_site, tmp / "site")
@@ -72,15 +74,22 @@ def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
     lines = [json.loads(ln) for ln in p.stdout.splitlines()]
     assert len(lines) == 3, p.stderr
     r = CliRunner().invoke(evaluate_app, [str(model), str(site), "--out", str(tmp / "ev"), "--by", "view",
-                                          "--operating-point", "COVID=0.9", "--explain", "0", "--n-boot", "100", "--quiet"])
+                                          "--operating-point", "COVID=0.9", "--shifts", "--explain", "0", "--n-boot", "100",
+                                          "--quiet"])
     assert r.exit_code in (0, 1), r.output
     r = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(model), str(site), "--out",
                                          str(tmp / "cmp"), "--by", "view", "--n-boot", "100", "--quiet"])
     assert r.exit_code == 0, r.output
+    about = {}
+    for flag in ("--info", "--selftest"):
+        r = CliRunner().invoke(edge_app, [flag, "--json", "--model", str(model)])
+        assert r.exit_code == 0, r.output
+        about[flag] = json.loads(r.stdout)
     return {"answers": lines, "run": json.loads((tiny_run / "run.json").read_text()),
             "convert": json.loads((tiny_run / "report.json").read_text()),
             "evaluate": json.loads((tmp / "ev" / "report.json").read_text()),
-            "compare": json.loads((tmp / "cmp" / "compare.json").read_text())}
+            "compare": json.loads((tmp / "cmp" / "compare.json").read_text()),
+            "info": about["--info"], "selftest": about["--selftest"]}
 
 
 @pytest.fixture(scope="module")
@@ -95,18 +104,44 @@ LEVELS = {
     "run.json: top level": lambda o: [o["run"]],
     "run.json: `validation`": lambda o: [o["run"]["validation"]],
     "run.json: `preprocess`": lambda o: [o["run"]["preprocess"]],
+    "run.json: `settings`": lambda o: [o["run"]["settings"]],
+    "run.json: `counts`": lambda o: [o["run"]["counts"]],
+    "run.json: `data_hygiene`": lambda o: [o["run"]["data_hygiene"], o["convert"]["training_data"]["hygiene"]],
     "cxr-convert's report.json: top level": lambda o: [o["convert"]],
     "cxr-convert's report.json: `models.<mode>`": lambda o: list(o["convert"]["models"].values()),
     "cxr-convert's report.json: `calibration`": lambda o: [o["convert"]["calibration"]],
+    "cxr-convert's report.json: `models.<mode>.delta`": lambda o: _tflite(o, "delta"),
+    "cxr-convert's report.json: `models.<mode>.agreement`": lambda o: _tflite(o, "agreement"),
+    "cxr-convert's report.json: `models.<mode>.gate`": lambda o: _tflite(o, "gate"),
+    "cxr-convert's report.json: `operating_points`": lambda o: [o["convert"]["operating_points"]],
+    "cxr-convert's report.json: `operating_points.rows[]`": lambda o: o["convert"]["operating_points"]["rows"],
+    "`at_prevalence` (cxr-convert's and cxr-evaluate's report.json)":
+        lambda o: [o["convert"]["at_prevalence"], o["evaluate"]["at_prevalence"]],
+    "`at_prevalence.rows[]`": lambda o: o["convert"]["at_prevalence"]["rows"] + o["evaluate"]["at_prevalence"]["rows"],
     "cxr-evaluate's report.json: top level": lambda o: [o["evaluate"]],
     "cxr-evaluate's report.json: `predictions[]`": lambda o: o["evaluate"]["predictions"],
     "cxr-evaluate's report.json: `input_check`": lambda o: [o["evaluate"]["input_check"]],
+    "cxr-evaluate's report.json: `robustness.<shift>`": lambda o: list(o["evaluate"]["robustness"].values()),
+    "cxr-evaluate's report.json: `subgroups.<column>`": lambda o: list(o["evaluate"]["subgroups"].values()),
     "Metrics: keys": lambda o: [o["evaluate"]["metrics"]],
     "Metrics: `per_class[]`": lambda o: o["evaluate"]["metrics"]["per_class"]
                                         + [c for m in o["convert"]["models"].values() for c in m["per_class"]],
     "compare.json: top level": lambda o: [o["compare"]],
-    "compare.json: `per_class[]`": lambda o: o["compare"]["per_class"],
+    "compare.json: `per_class[]`": lambda o: o["compare"]["per_class"] + [c for g in _by(o) for c in g["per_class"]],
+    "compare.json: `by.<column>.<group>`": lambda o: _by(o),
+    "edge-classify --info": lambda o: [o["info"]],
+    "edge-classify --selftest": lambda o: [o["selftest"]],
 }
+
+
+def _by(o: dict) -> list[dict]:
+    """compare.json's ``by.<column>.<group>`` objects, every column's every group."""
+    return [g for column in o["compare"]["by"].values() for g in column.values()]
+
+
+def _tflite(o: dict, key: str) -> list[dict]:
+    """``models.<mode>.<key>`` of each .tflite mode (Keras's is null: it is what they are measured against)."""
+    return [m[key] for mode, m in o["convert"]["models"].items() if mode != "keras"]
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -126,6 +161,14 @@ def test_keys_that_vary_follow_their_pattern(outputs):
     assert all(list(p["probabilities"]) == classes for p in outputs["evaluate"]["predictions"])
     assert set(outputs["convert"]["models"]) <= MODES and "keras" in outputs["convert"]["models"]
     assert list(outputs["evaluate"]["metrics"]["auroc_per_class"]) == classes
+    assert all(list(split) == classes for split in outputs["run"]["counts"].values())
+    assert list(outputs["evaluate"]["subgroups"]["view"]["groups"]) == ["AP", "PA"]  # MANIFEST.csv's view column
+    assert {"view", "source"} <= set(outputs["compare"]["by"])
+    assert all(set(m["delta"]["sensitivity_points"]) == set(classes) for mode, m in outputs["convert"]["models"].items()
+               if mode != "keras")
+    assert outputs["info"]["labels"] == classes
+    assert next(iter(outputs["evaluate"]["robustness"])) == "none"
+    assert all(len(r["sensitivity"]) == len(classes) for r in outputs["evaluate"]["robustness"].values())
 
 
 def test_a_key_added_without_a_line_is_found():
