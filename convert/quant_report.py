@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
+from convert.sensitivity_plot import sensitivity_bars
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
 from convert.occlusion_section import occlusion_section
@@ -137,7 +138,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     mark = synthetic_mark(report)  # on each plot too: a PNG is pasted into a slide without the report's banner
     plots.confusion_grid({titled(n, convert_labels(m.get("decision"))): np.array(m["confusion_matrix"])
                           for n, m in models.items()}, classes, run_dir / "confusion_matrices.png", mark)
-    plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png", mark)
+    sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png", mark)
     # the ROC of the file a device runs (its AUROC and the operating points are that file's too), not Keras's
     device_mode = (report.get("operating_points") or {}).get("mode")  # the file a device runs, as the card describes it
     roc_mode = device_mode or "keras"

@@ -29,7 +29,7 @@ def _no_lung_opacity(n=120, seed=0):
 
 def test_a_class_with_no_films_says_so_where_its_bars_would_be(figures, tmp_path):
     """Its slot stood empty, read as a sensitivity of 0 beside classes of 0.75 and 0.8."""
-    from convert.plots import sensitivity_bars
+    from convert.sensitivity_plot import sensitivity_bars
     from convert.summary import summarize
 
     y, p = _no_lung_opacity()
