@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from convert import plots
+from convert.sensitivity_plot import sensitivity_bars
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import points_text
 from convert.occlusion_section import occlusion_section
@@ -134,10 +135,11 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     classes = report["classes"]
     shown = {c: md_cell(c) for c in classes}  # each class name as report.md prints it: text, never Markdown
     models = report["models"]
+    absent = [c for k, c in enumerate(classes) if not (y == k).any()]  # no bar and no curve: the alt texts say so
     mark = synthetic_mark(report)  # on each plot too: a PNG is pasted into a slide without the report's banner
     plots.confusion_grid({titled(n, convert_labels(m.get("decision"))): np.array(m["confusion_matrix"])
                           for n, m in models.items()}, classes, run_dir / "confusion_matrices.png", mark)
-    plots.sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png", mark)
+    sensitivity_bars({n: m["per_class"] for n, m in models.items()}, classes, run_dir / "sensitivity.png", mark)
     # the ROC of the file a device runs (its AUROC and the operating points are that file's too), not Keras's
     device_mode = (report.get("operating_points") or {}).get("mode")  # the file a device runs, as the card describes it
     roc_mode = device_mode or "keras"
@@ -187,7 +189,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
            "flatbuffer alone, and 'vs fp32' compares model sizes.", "",
            *(most_probable_note(models) or [most_probable_line(len(classes)), ""]), *summary_table(report), "",
            TERMS, "", confusion_image("confusion_matrices", all_convert_labels([m.get("decision") for m in models.values()])), "",
-           image("sensitivity"), ""]
+           image("sensitivity", absent=absent), ""]
     md += other_files_lines(report.get("other_files") or [])
     if "auto" in report:
         a = report["auto"]
@@ -261,7 +263,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     md += [image("reliability"), "", *reliability_table(bins, 1 / len(classes)), "",
            f"The ROC {'curve below is' if len(classes) == 2 else 'curves below are'} {roc_of}'s on the test split; each "
            "mode's AUROC is in its table above.", "",
-           image("roc", classes=classes, absent=[c for k, c in enumerate(classes) if not (y == k).any()]), ""]
+           image("roc", classes=classes, absent=absent), ""]
     report["roc_model"] = roc_mode
     if "input_check" in report:
         md += input_check_section(report["input_check"], report["test_set"]["n"], report.get("external"))

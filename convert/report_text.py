@@ -50,10 +50,14 @@ def image(name: str, file: str | None = None, classes: list[str] | None = None, 
     """The Markdown of figure ``name`` (a key of ALT; the file is ``name``.png unless given). For the ROC of two
     ``classes`` it says that it shows one curve: a screen reader was told of a curve for each class; for films of
     ``one_class`` only, that it shows none (the text said 'its AUROC is in the per-class table' of an AUROC n/a).
-    ``absent``: the classes with no films here, whose ROC curve the picture lacks: the alt text promised one each."""
+    ``absent``: the classes with no films here, whose ROC curve or sensitivity bars the picture lacks: the alt text
+    promised one each."""
     alt = ALT[name]
+    them = "it" if len(absent or []) == 1 else "them"
     if name == "roc" and absent and not one_class and len(classes or []) > 2:
-        alt += f"; no curve for {', '.join(map(md_cell, absent))}: no films of {'it' if len(absent) == 1 else 'them'} here"
+        alt += f"; no curve for {', '.join(map(md_cell, absent))}: no films of {them} here"
+    if name == "sensitivity" and absent:  # the picture says 'no films here: n/a' in the empty slot; so must its words
+        alt += f"; no bar for {', '.join(map(md_cell, absent))}: no films of {them} here"
     if name == "roc" and one_class:
         alt = "No ROC: these films hold one class only, so there is no curve and no AUROC"
     elif name == "roc" and classes is not None and len(classes) == 2:

@@ -91,3 +91,48 @@ def test_each_panel_names_its_y_axis_with_its_unit(figures, tmp_path):
     left, right = figures[0].axes[:2]
     assert (left.get_ylabel(), right.get_ylabel()) == ("mean loss per film (nats)",
                                                        "accuracy (share of films right, 0 to 1)")
+
+
+def test_a_distilled_runs_loss_panel_names_the_teacher_term(figures, tmp_path):
+    """A distilled run's curves.png titled its loss 'cross-entropy', though most of it is the teacher term
+    (train.distill, weighted by T^2): read as the labels' loss, on another scale than a plain run's."""
+    from train.curves import plot_curves
+
+    plot_curves([_history(3, 0.0, 3)], tmp_path / "d.png", distilled=True)
+    plot_curves([_history(3, 0.0, 3)], tmp_path / "c.png", distilled=True, consistency=True)
+    plot_curves([_history(3, 0.0, 3)], tmp_path / "p.png")
+    titles = [fig.axes[0].get_title() for fig in figures]
+    assert all(len(line) <= 44 for title in titles for line in title.split("\n")), titles  # clear of the next panel
+    assert [" ".join(title.split("\n")) for title in titles] == [
+        "loss (distillation: teacher term + cross-entropy)",
+        "loss (distillation: teacher term + cross-entropy + two-view term)", "loss (cross-entropy)"]
+
+
+def test_a_distilled_run_folder_says_so_in_its_curves(figures, tmp_path):
+    """save_history, as cxr-train calls it for a run with a teacher, passes that on to the picture."""
+    from train.fit import save_history
+
+    save_history([_history(3, 0.0, 3)], tmp_path, distilled=True)
+    assert figures[0].axes[0].get_title().startswith("loss (distillation: teacher term")
+    assert (tmp_path / "curves.png").stat().st_size > 0
+
+
+def test_members_restored_at_the_same_epoch_each_show_their_best_line(figures, tmp_path):
+    """Two members whose best epoch was the same drew their dotted lines on top of each other: only the last
+    member's colour showed, as if the first had none. Apart by a couple of points now, centred on the epoch; a
+    member alone at its epoch stays on it."""
+    from train.curves import plot_curves
+
+    plot_curves([_history(8, 0.0, 5), _history(8, 0.05, 5), _history(8, 0.1, 7)], tmp_path / "curves.png")
+    fig = figures[0]
+    fig.canvas.draw()
+    for ax in fig.axes:
+        lines = _lines(ax)
+        best = [lines[f"best {k} (restored)"] for k in (1, 2, 3)]
+        at = [line.get_transform().transform((line.get_xdata()[0], 0.5))[0] for line in best]
+        epoch = ax.transData.transform((5, 0))[0]
+        one_point = fig.dpi / 72
+        assert abs(at[0] - at[1]) >= 1.5 * one_point, at  # apart, as wide as a line or more
+        assert (at[0] + at[1]) / 2 == pytest.approx(epoch, abs=0.01)  # around epoch 5, not beside it
+        assert at[2] == pytest.approx(ax.transData.transform((7, 0))[0], abs=0.01)  # alone at 7: on it
+        assert len({line.get_color() for line in best}) == 3

@@ -147,13 +147,20 @@ def test_consistency_term_asks_the_student_to_agree_with_itself(tf):
     assert d.compute_loss(x=a, y=y, y_pred=pred).numpy() == pytest.approx(tf.reduce_mean(base).numpy(), rel=1e-5)
 
 
-def test_student_trains_with_the_consistency_term(tiny_run, tmp_path, tf):
+def test_student_trains_with_the_consistency_term(tiny_run, tmp_path, tf, monkeypatch):
+    import matplotlib.pyplot as plt
+
     from train.run import TrainSettings, run_training
 
     assert json.loads((tiny_run / "run.json").read_text())["fit"]["consistency"] == 0.0  # off by default
     out = tmp_path / "consistent"
+    kept = []
+    monkeypatch.setattr(plt, "close", kept.append)
     run_training(TrainSettings(data="synthetic", out=out, image_size=64, epochs=1, batch_size=8, teacher=str(tiny_run),
                                consistency=10.0, progress=False))
+    # curves.png titled this loss 'cross-entropy' (H67 plots2)
+    assert [" ".join(f.axes[0].get_title().split("\n")) for f in kept if f.axes and "loss" in f.axes[0].get_title()] == [
+        "loss (distillation: teacher term + cross-entropy + two-view term)"]
     run = json.loads((out / "run.json").read_text())
     assert run["settings"]["consistency"] == run["fit"]["consistency"] == 10.0
     assert np.isfinite(json.loads((out / "history.json").read_text())["members"][0]["loss"]).all()

@@ -87,7 +87,7 @@ def test_two_class_roc_shows_the_class_that_is_not_normal(figures, tmp_path, cla
 
 
 def test_sensitivity_bars_have_hatches_a_title_and_the_legend_off_the_bars(figures, tmp_path):
-    from convert.plots import sensitivity_bars
+    from convert.sensitivity_plot import sensitivity_bars
 
     row = {"sensitivity": 0.8, "sensitivity_ci": [0.7, 0.9]}
     models = {f"m{k}": [row, row] for k in range(5)}
@@ -241,7 +241,8 @@ def test_seven_long_class_names_stay_readable(figures, tmp_path):
     """Seven classes with long names: the ROC legend covered the curves' early rise and the axis, class names
     overprinted on the sensitivity bars and in occlusion titles, and the operating points made one 4,815 px row."""
     from convert.evidence_plot import occlusion_grid
-    from convert.plots import operating_points, roc_curves, sensitivity_bars
+    from convert.plots import operating_points, roc_curves
+    from convert.sensitivity_plot import sensitivity_bars
     from convert.roc import operating_points as rows_of
 
     y, p = _scores(7, n=140)
@@ -336,7 +337,8 @@ def test_every_bar_shows_its_interval_and_each_mode_keeps_its_colour(figures, tm
     but green in reliability.png."""
     import matplotlib.colors as mc
 
-    from convert.plots import reliability, sensitivity_bars
+    from convert.plots import reliability
+    from convert.sensitivity_plot import sensitivity_bars
 
     modes = ["keras", "int8", "int8-full", "int16x8", "dynamic", "fp16", "fp32"]
     row = {"sensitivity": 1.0, "sensitivity_ci": [0.51, 1.0]}
@@ -424,7 +426,8 @@ LONG_FOUR = ["COVID-19 pneumonia confirmed by RT-PCR", "Lung opacity, other (adu
 def test_four_long_class_names_and_three_models_leave_labels_and_bars_uncovered(figures, tmp_path):
     """Four long names: the operating points' axis labels ran into the next panels, the confusion matrix's turned names
     into each other ('cardiopulmonar' / 'y'), and three models' legend sat on the bars and their whiskers."""
-    from convert.plots import confusion_grid, operating_points, sensitivity_bars
+    from convert.plots import confusion_grid, operating_points
+    from convert.sensitivity_plot import sensitivity_bars
     from convert.roc import operating_points as rows_of
 
     y, p = _scores(4)

@@ -29,7 +29,7 @@ def _no_lung_opacity(n=120, seed=0):
 
 def test_a_class_with_no_films_says_so_where_its_bars_would_be(figures, tmp_path):
     """Its slot stood empty, read as a sensitivity of 0 beside classes of 0.75 and 0.8."""
-    from convert.plots import sensitivity_bars
+    from convert.sensitivity_plot import sensitivity_bars
     from convert.summary import summarize
 
     y, p = _no_lung_opacity()
@@ -44,6 +44,38 @@ def test_a_class_with_no_films_says_so_where_its_bars_would_be(figures, tmp_path
     found = [dict(r, sensitivity=0.0, sensitivity_ci=[0.0, 0.1]) if r["class"] == "COVID" else r for r in rows]
     sensitivity_bars({"keras": found}, CLASSES, tmp_path / "s0.png")
     assert [t.get_position()[0] for t in figures[0].axes[0].texts if "no films" in t.get_text()] == [1]
+
+
+def test_each_class_counts_its_films_under_its_name(figures, tmp_path):
+    """sensitivity.png gave no film count: a 0.8 from 5 films looked like one from 500. Each tick names the class
+    and, on a second line, its films (per-class support); a class with none says 0 films."""
+    from convert.sensitivity_plot import sensitivity_bars
+    from convert.summary import summarize
+
+    y, p = _no_lung_opacity(100)  # 34 COVID, 33 Normal, 33 Viral_Pneumonia
+    rows = summarize(y, p, CLASSES, n_boot=20)["per_class"]
+    sensitivity_bars({"keras": rows, "int8": rows}, CLASSES, tmp_path / "s.png")
+    ticks = [t.get_text() for t in figures[0].axes[0].get_xticklabels()]
+    assert ticks == ["COVID\n34 films", "Lung_Opacity\n0 films", "Normal\n33 films", "Viral_Pneumonia\n33 films"]
+    # one film is one film; models scored on different films give the range
+    one = [dict(r, support=1) if r["class"] == "COVID" else r for r in rows]
+    fewer = [dict(r, support=30) if r["class"] == "Normal" else r for r in rows]
+    sensitivity_bars({"keras": one, "int8": fewer}, CLASSES, tmp_path / "s2.png")
+    ticks = [t.get_text() for t in figures[1].axes[0].get_xticklabels()]
+    assert ticks[0] == "COVID\n1–34 films" and ticks[2] == "Normal\n30–33 films", ticks
+    sensitivity_bars({"keras": [one[0]]}, ["COVID"], tmp_path / "s1.png")
+    assert figures[2].axes[0].get_xticklabels()[0].get_text() == "COVID\n1 film"
+
+
+def test_the_sensitivity_alt_text_names_the_class_without_bars():
+    """The picture says 'no films here: n/a' in the empty slot, the ROC's alt text names the class without a
+    curve; the sensitivity picture's alt text said nothing of it."""
+    from convert.report_text import ALT, image
+
+    alt = image("sensitivity", absent=["Lung_Opacity"])
+    assert alt == f"![{ALT['sensitivity']}; no bar for Lung_Opacity: no films of it here](sensitivity.png)", alt
+    assert "no films of them here" in image("sensitivity", absent=["a", "b"])
+    assert image("sensitivity", absent=[]) == image("sensitivity") == f"![{ALT['sensitivity']}](sensitivity.png)"
 
 
 def test_a_class_with_no_films_is_named_in_the_roc_legend_not_left_out(figures, tmp_path):

@@ -218,6 +218,18 @@ def test_cxr_converts_report_json_leaves_out_normals_rows_of_three_classes_as_it
     assert "| Normal | 5% |" not in md and "| COVID | 5% |" in md and "Normal has no rows" in md
 
 
+def test_cxr_converts_sensitivity_alt_text_names_a_class_without_films(tiny_run, tmp_path):
+    """sensitivity.png's alt text said nothing of a class with no test films (its slot empty, 'no films here: n/a'
+    in the picture), while the ROC's alt text named it."""
+    run, report, y, probs, _ = three_class_report(tiny_run, tmp_path, "Viral_Pneumonia")
+    y = y % 2  # no Viral_Pneumonia film
+    for model in report["models"].values():
+        model.update(summarize(y, probs, report["classes"], n_boot=10))
+    write_quantization_report(run, report, {m: probs for m in report["models"]}, y)
+    [alt] = [line for line in (run / "report.md").read_text().splitlines() if line.endswith("(sensitivity.png)")]
+    assert alt.endswith("; no bar for Viral_Pneumonia: no films of it here](sensitivity.png)"), alt
+
+
 def test_copies_in_the_test_split_are_said():
     """cxr-convert scored a film and its exact copy as two test films, unsaid (cxr-evaluate warns)."""
     from convert.set_notes import copies_warning, test_copies

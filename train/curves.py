@@ -7,6 +7,7 @@ in colour and marker too, and the legend sits beside the plots, off the curves.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -21,15 +22,41 @@ FEW_EPOCHS = 5  # a history this short gets markers: one epoch is one point, whi
 DPI = 150  # as convert.plots.DPI: the report's plots and this one read alike
 
 
-def plot_curves(histories: list[dict], path: Path) -> None:
+TITLE_CHARS = 44  # a panel's title wrapped to lines of this many letters: one panel's width at 12 pt
+BEST_APART_PT = 2.0  # members restored at one epoch: their dotted lines this far apart, so that each colour shows
+
+
+def loss_title(distilled: bool, consistency: bool = False) -> str:
+    """What the loss panel plots. A distilled run's loss (train.distill) is mostly the teacher term, weighted
+    by T^2: titled 'cross-entropy' it read as the labels' loss alone, on another scale than a plain run's."""
+    if not distilled:
+        return "loss (cross-entropy)"
+    return "loss (distillation: teacher term + cross-entropy" + (" + two-view term)" if consistency else ")")
+
+
+def best_offsets(histories: list[dict]) -> list[float]:
+    """Each member's 'best' line's shift in points, centred on its epoch: 0 where no other member was restored at
+    the same epoch. Drawn on top of one another, two such lines showed only the last member's colour."""
+    epochs = [h["best_epoch"][0] for h in histories]
+    out = []
+    for k, epoch in enumerate(epochs):
+        same = [j for j, e in enumerate(epochs) if e == epoch]
+        out.append(BEST_APART_PT * (same.index(k) - (len(same) - 1) / 2))
+    return out
+
+
+def plot_curves(histories: list[dict], path: Path, distilled: bool = False, consistency: bool = False) -> None:
     """Loss and accuracy per epoch, train (solid) against validation (dashed), the restored best epoch
-    dotted; each member of an ensemble in its own colour and marker, and a short history (FEW_EPOCHS) marked too."""
+    dotted; each member of an ensemble in its own colour and marker, and a short history (FEW_EPOCHS) marked too.
+    ``distilled`` (and ``consistency``): the loss is train.distill's, and the loss panel's title says so."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.transforms import offset_copy
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    offsets = best_offsets(histories)
     for k, history in enumerate(histories):
         epochs = np.arange(1, len(history["loss"]) + 1)
         tag = f" {k + 1}" if len(histories) > 1 else ""
@@ -40,13 +67,17 @@ def plot_curves(histories: list[dict], path: Path) -> None:
             for prefix, split, ls in SPLITS:
                 if f"{prefix}{key}" in history:
                     ax.plot(epochs, history[f"{prefix}{key}"], ls=ls, label=f"{split}{tag}", **member)
-            ax.axvline(history["best_epoch"][0], color=colour, ls=":", label=f"best{tag} (restored)")
+            best = ax.axvline(history["best_epoch"][0], color=colour, ls=":", label=f"best{tag} (restored)")
+            if offsets[k]:
+                best.set_transform(offset_copy(best.get_transform(), fig, x=offsets[k], units="points"))
     # each y axis named with its unit: a bare 0.4 read as either
-    for ax, title, unit in ((axes[0], "loss (cross-entropy)", "mean loss per film (nats)"),
+    for ax, title, unit in ((axes[0], loss_title(distilled, consistency), "mean loss per film (nats)"),
                             (axes[1], "accuracy", "accuracy (share of films right, 0 to 1)")):
         ax.set_xlabel("epoch")
         ax.set_ylabel(unit)
-        ax.set_title(title + (f", {len(histories)} ensemble members" if len(histories) > 1 else ""))
+        # wrapped: a distilled ensemble's loss title ran into the accuracy panel's
+        ax.set_title(textwrap.fill(title + (f", {len(histories)} ensemble members" if len(histories) > 1 else ""),
+                                   TITLE_CHARS, break_on_hyphens=False))
         ax.grid(alpha=0.3)
     axes[1].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.tight_layout()

@@ -183,7 +183,8 @@ def save_model(model: keras.Model, path: Path) -> None:
         bare.save(tmp)
 
 
-def save_history(histories: list[dict], run_dir: Path) -> None:
-    """history.json holds one curve set per ensemble member: {"members": [...]}."""
+def save_history(histories: list[dict], run_dir: Path, distilled: bool = False, consistency: bool = False) -> None:
+    """history.json holds one curve set per ensemble member: {"members": [...]}. ``distilled`` (with a
+    ``consistency`` term): fit() was given a teacher, so the loss curves.png plots is train.distill's."""
     write_json(run_dir / "history.json", {"members": histories})
-    plot_curves(histories, run_dir / "curves.png")
+    plot_curves(histories, run_dir / "curves.png", distilled, consistency)

@@ -141,7 +141,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
             save_member(out, k, members[-1], histories[-1], fp, time.time() - t_member)
     model = average_logits(members)
     save_model(model, out / "model.keras")
-    save_history(histories, out)
+    save_history(histories, out, teacher is not None, fc.consistency > 0)  # fc.consistency is 0 without a teacher
 
     val_logits = logits_of(model, arrays["val"])
     temperature = fit_temperature(val_logits, ys["val"])
