@@ -66,3 +66,17 @@ def test_a_right_signed_film_with_text_at_its_extremes_is_read():
     data = resave(make_dicom((field & 0xFFFF).astype(np.uint16), bits=12), PixelRepresentation=1)
     g = load_bytes(data, "x.dcm")
     assert (np.diff(g[:, :40].astype(int), axis=1) >= 0).all() and g[0, 39] > g[0, 0]
+
+
+def test_a_right_film_somewhat_smoother_read_the_other_way_is_still_not_refused():
+    """tests/test_dicom_sign_pinned.py's film (a ramp, then a black and a white pixel) pinned ROUGHER with 0 and
+    4095, which are left out now; with 100 and 4000 instead: as stored 2000 + 2900 + 3900 = 8800, read as signed
+    (3000 -> -1096 -> 100 -> -96) about 7500, 1.2 times: under ROUGHER (1.5), refused at a factor of 1."""
+    from pydicom.dataset import Dataset
+
+    from edge.dicom_sign import sign_lie
+
+    ds = Dataset()
+    ds.BitsStored = 12
+    row = np.r_[np.linspace(1000, 3000, 40).astype(int), 100, 4000]
+    assert sign_lie(np.tile(row, (4, 1)).astype(np.uint16), ds) is None
