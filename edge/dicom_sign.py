@@ -9,6 +9,10 @@ whose pixels are all on one side of the wrap reads the same either way and is ne
 Padding (Pixel Padding Value, up to Pixel Padding Range Limit: edge.dicom_luts.padding_of) is left out: no part of
 the picture, it is often the film's highest or lowest value (4095 around a 12-bit field, -2000 around a signed one),
 and the jumps between it and the field made a film whose sign is right rougher as its header says, and refused.
+Saturated pixels (the extremes of either reading: 0 and 4095 of an unsigned 12-bit film, -2048 and 2047 of a signed
+one) are left out for the same reason: burned-in white text, L/R markers and black collimation are no part of the
+picture, and each edge of white text on black is a jump across the whole range as stored but a step of 1 read the
+other way, so a dark unsigned film with a line of patient text (or an R marker) was refused as signed.
 """
 
 from __future__ import annotations
@@ -36,10 +40,10 @@ def sign_lie(arr: np.ndarray, ds) -> str | None:
     rows = arr[:: max(1, arr.shape[0] // ROWS_LOOKED_AT)].astype(np.int64)
     sign, mask = 1 << (bits - 1), (1 << bits) - 1
     other = rows & mask if said_signed else ((rows & mask) ^ sign) - sign
-    film = _not_padding(rows, other, ds)
+    film = _not_padding(rows, other, ds) & ~_saturated(rows, bits)
     if np.array_equal(other[film], rows[film]):
         return None  # no value of the film on the far side of the wrap: either reading is the same film
-    neighbours = film[:, 1:] & film[:, :-1]  # steps into and out of padding are no part of the picture
+    neighbours = film[:, 1:] & film[:, :-1]  # steps into and out of padding and text are no part of the picture
 
     def roughness(values: np.ndarray) -> int:
         return int(np.abs(np.diff(values, axis=1))[neighbours].sum())
@@ -61,3 +65,13 @@ def _not_padding(rows: np.ndarray, other: np.ndarray, ds) -> np.ndarray:
         if (padding := padding_of(values, ds)) is not None:
             film &= ~padding[0]
     return film
+
+
+def _saturated(rows: np.ndarray, bits: int) -> np.ndarray:
+    """Which pixels hold the lowest or highest value of either reading (0 and 4095, and 2047 and 2048, which read as
+    signed are 2047 and -2048, at 12 bits). Burned-in text, L/R markers and collimation are drawn at the extremes of
+    the film's true reading, which may be either; counted, a right film with text was refused, and a wrong one
+    with text could pass, its text's edges rough in the true reading. The price: a wrap crossed only through exactly
+    those values (a noiseless ramp of one grey level a pixel) is not seen; a real film's noise crosses it elsewhere."""
+    sign, mask = 1 << (bits - 1), (1 << bits) - 1
+    return np.isin(rows & mask, (0, mask, sign - 1, sign))
