@@ -11,15 +11,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.test_temperature_nll_check import _copy  # tiny_run copied with run.json fields replaced
+
 ARGS = ["--keep-seen", "--n-boot", "100", "--explain", "0", "--quiet"]
-
-
-def _copy(tiny_run: Path, tmp_path: Path, **fields) -> Path:
-    run = tmp_path / "run"
-    shutil.copytree(tiny_run, run)
-    record = json.loads((run / "run.json").read_text())
-    (run / "run.json").write_text(json.dumps({**record, **fields}))
-    return run
 
 
 def _data(tiny_run: Path) -> str:
