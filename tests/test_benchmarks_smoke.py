@@ -234,3 +234,18 @@ def test_interval_coverage_prints_a_row_per_case():
     assert p.returncode == 0, p.stderr
     rows = [ln for ln in p.stdout.splitlines() if ln.startswith(("| balanced accuracy", "| paired", "| macro AUROC"))]
     assert len(rows) == 15 and all(ln.count("|") == 5 for ln in rows)
+
+
+def test_watch_soak_runs_a_real_watch_and_checks_its_answers(tiny_run):
+    if not CXR_DEV.is_dir():
+        pytest.skip(f"{CXR_DEV} is absent: the soak benchmark makes its films from cxr-dev's")
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "watch_soak.py"), "--model",
+                        str(tiny_run / "model_int8.tflite"), "--films", "10", "--batch", "5"],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-3000:]
+    rows = re.findall(r"^\| (5|10) \| [0-9.]+ \| ([0-9.]+)x \| [0-9.]+ \| [0-9.]+x \| [0-9.]+ \| [0-9.]+x \|$", p.stdout, re.M)
+    assert [n for n, _ in rows] == ["5", "10", "5", "10"] and rows[0][1] == "1.00", p.stdout  # both folders
+    assert "Folder that keeps every film" in p.stdout and "moved away once answered" in p.stdout
+    # every film answered once, with a label, in both folders
+    assert p.stdout.count("answers file: 10 answers for 10 films: 10 films answered, 0 twice, 10 with a label") == 2
+    assert "INCOMPLETE" not in p.stdout
