@@ -289,3 +289,17 @@ def test_one_film_without_a_row_or_with_a_blank_source_is_said_as_one(tmp_path):
     said.clear()
     attach_sources(items, tmp_path, said.append)
     assert any("2 of the 4 films in" in s and "have no row" in s and "so their source is" in s for s in said), said
+
+
+def test_a_source_like_column_with_a_line_break_is_said_on_one_line(tmp_path):
+    """A header's quoted line break ('site\\nname': a spreadsheet cell wrapped with Alt+Enter) went raw into the
+    note, through its columns and the --by to paste, splitting it over two lines; its name showed doubled
+    backslashes."""
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("file", "label", "\"site\nname\""), *ROWS[1:]])  # quoted, as a spreadsheet writes it
+    said = []
+    discover(tmp_path, log=said.append)
+    assert len(said) == 1 and "\n" not in said[0], said
+    assert 'its column "site\\nname" looks like one' in said[0], said
+    assert ('(cxr-evaluate --by "site\\nname" groups by it as it is; type the name by hand: a line break or '
+            'control character cannot be pasted)') in said[0], said

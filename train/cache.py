@@ -167,10 +167,11 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
     cache = cache_path(run_dir, part)
     older = None
     if cache.is_file() and (damaged := _stamp_damaged(run_dir, part)):
-        stderr_note(f"note: {damaged}, so {cache} cannot be checked against the split: the {part} films are decoded "
-                    "again instead" + (", and cached anew" if rewrite else ""))
+        stderr_note(f"note: {damaged}, so {said_name(str(cache))} cannot be checked against the split: the {part} "
+                    "films are decoded again instead" + (", and cached anew" if rewrite else ""))
     elif cache.is_file() and (older := _older_rules(run_dir, part)):
-        stderr_note(f"note: {cache} {older}: the {part} films are decoded again by this version's rules"
+        stderr_note(f"note: {said_name(str(cache))} {older}: the {part} films are decoded again by this version's "
+                    "rules"
                     + (", and cached anew" if rewrite else ""))
     before = None  # an older-rules cache's rows: the pixels the run's model learnt from
     if cache.is_file():
@@ -178,32 +179,39 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
             x = np.load(cache, allow_pickle=False)
         except (ValueError, EOFError, OSError) as e:  # cut short (a copy stopped), emptied, or not an array
             x = None
-            stderr_note(f"note: {cache} cannot be read ({first_line(e)}): damaged? the {part} films are "
-                        "decoded again instead")
+            stderr_note(f"note: {said_name(str(cache))} cannot be read ({first_line(e)}): damaged? the {part} films "
+                        "are decoded again instead")
         if x is not None and _cache_matches(run_dir, part, x, items, config):
             if isinstance(note := read_json(stamp_path(run_dir, part)).get("learnt_otherwise"), str):
                 stderr_note(note)
             return x, y
         before = x if older and x is not None and _cache_matches_films(run_dir, part, x, items, config) else None
     if not Path(split.data_dir).is_dir() and any(not Path(i.path).is_absolute() for i in items):
-        raise DataError(f"the data folder of this run's split, {split.data_dir}, is not there (moved, renamed or "
-                        f"unmounted?): put it back, or set data_dir in {Path(run_dir) / 'split.json'} to its new place")
+        raise DataError(f"the data folder of this run's split, {said_name(str(split.data_dir))}, is not there (moved, "
+                        "renamed or unmounted?): put it back, or set data_dir in "
+                        f"{said_name(str(Path(run_dir) / 'split.json'))} to its new place")
     res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
-    if res.skipped:
+    if res.skipped:  # moved or damaged, or refused by a check newer than the run (DECODE_RULES stays for a refusal)
+        one = len(res.skipped) == 1
         raise DataError(f"{counted(len(res.skipped), 'file')} of the {part} split can no longer be read, e.g. "
-                        f"{res.skipped[0]['path']}: {res.skipped[0]['error']}")
+                        f"{said_name(res.skipped[0]['path'])}: {res.skipped[0]['error']}. If "
+                        f"{'it was' if one else 'they were'} moved or damaged, put {'it' if one else 'them'} back as "
+                        f"split.json recorded {'it' if one else 'them'}; where this cxr-edge refuses "
+                        f"{'it' if one else 'them'} (a check newer than the run), the run cannot be scored on "
+                        f"{'it' if one else 'them'}. {changed_films_way(Path(run_dir))}")
     changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
     if changed:
         raise DataError(f"{counted(len(changed), 'file')} of the {part} split changed since training "
                         f"({'its' if len(changed) == 1 else 'their'} bytes are not the "
-                        f"ones split.json recorded), e.g. {changed[0]}. {changed_films_way(Path(run_dir))}")
+                        f"ones split.json recorded), e.g. {said_name(changed[0])}. {changed_films_way(Path(run_dir))}")
     if learnt := before is not None and decoded_otherwise(before, res.x, items, part, cache) or None:
         stderr_note(learnt)
     if rewrite:
         try:
             save_cache(run_dir, part, res.x, items, config, learnt)
         except OSError as e:  # a cache is a convenience: the inputs are in hand
-            stderr_note(f"note: {cache} could not be written again ({e.strerror or e}): later commands decode the films again")
+            stderr_note(f"note: {said_name(str(cache))} could not be written again ({e.strerror or e}): later commands "
+                        "decode the films again")
     return res.x, y
 
 
@@ -217,9 +225,11 @@ def decoded_otherwise(before: np.ndarray, now: np.ndarray, items: list, part: st
     if not moved.size:
         return None
     return (f"warning: {counted(int(moved.size), f'{part} film')} of {len(now)} {'decodes' if moved.size == 1 else 'decode'} "
-            f"otherwise by this version's rules than when the run in {cache.parent.parent} learnt or was scored on "
+            f"otherwise by this version's rules than when the run in {said_name(str(cache.parent.parent))} learnt or was "
+            "scored on "
             f"{'it' if moved.size == 1 else 'them'} (its cache was written by an older cxr-edge; e.g. "
-            f"{items[int(moved[0])].path}; before 0.25.0 a DICOM film with Presentation LUT Shape INVERSE was read "
+            f"{said_name(items[int(moved[0])].path)}; before 0.25.0 a DICOM film with Presentation LUT Shape INVERSE was "
+            "read "
             "inverted): the model learnt such films as they were read then, so its figures on them now say little. "
             "Train the run again (cxr-train with --replace) before converting or trusting it")
 

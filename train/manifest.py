@@ -230,7 +230,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
             _kaggle_sources(items, data_dir, log)
             return
         log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
-            f"{', '.join(columns)}), so its films have no source: no per-source figures, no source in the shortcut "
+            f"{', '.join(map(said_name, columns))}), so its films have no source: no per-source figures, no source in the shortcut "
             f"audit, and cxr-train --holdout-source can match file names only{source_column_hint(columns)}")
     else:
         # '1 of the 33 films has', its source, its file name: one film is said as one, as edge.figures.counted does

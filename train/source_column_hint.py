@@ -9,7 +9,7 @@ so a person with a ``site`` column of every film's hospital was left to guess.
 from __future__ import annotations
 
 from edge.output import said_name
-from edge.shell_words import shell_quote
+from edge.shell_words import command_words, pasteable
 from train.class_names import same_class_key
 
 # names (ignoring case and punctuation) that say where a film comes from: a site, a hospital, an archive;
@@ -25,10 +25,15 @@ _LIKE_A_SOURCE = {same_class_key(w) for w in (
 
 def source_column_hint(columns: list[str]) -> str:
     """'; its column 'site' looks like one: ...' where a column's name says where films come from,
-    else ''. The column is named as the file has it; --by with it is shell-quoted so it can be pasted."""
+    else ''. The column is named as the file has it; --by with it is shell-quoted so it can be pasted
+    (edge.shell_words.command_words: a name that cannot be pasted is escaped, said to be typed by hand)."""
     like = [c for c in columns if c and same_class_key(c) in _LIKE_A_SOURCE]
     if not like:
         return ""
     col = like[0]
-    return (f"; its column {said_name(col)!r} looks like one: name it source in the file's first line to have "
-            f"per-source figures (cxr-evaluate --by {shell_quote(col)} groups by it as it is)")
+    # one line whatever the name holds: a header's quoted line break was pasted raw into the note, splitting it
+    named = repr(col) if pasteable(col) else said_name(col)
+    return (f"; its column {named} looks like one: name it source in the file's first line to have "
+            f"per-source figures ({command_words('cxr-evaluate', '--by', col)} groups by it as it is"
+            + ("" if pasteable(col) else "; type the name by hand: a line break or control character cannot be pasted")
+            + ")")
