@@ -10,6 +10,10 @@ quantization in edge at all) on the same films.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -71,6 +75,9 @@ def test_int8_full_answers_as_fp32_does_on_the_same_films(model_dir, arch):
     films = _films(full)
     assert np.array_equal(films, _films(fp32))
     lf, lp = full.logits(films), fp32.logits(films)
+    # a batch is each film's own answer: none left unfilled (np.empty) or read from another film
+    assert np.array_equal(lf, np.concatenate([full.logits(f[None]) for f in films]))
+    assert np.array_equal(lp, np.concatenate([fp32.logits(f[None]) for f in films]))
     assert np.abs(lf - lp).max() < 0.05, (lf, lp)
     pf, pp = full.classify(films), fp32.classify(films)
     assert np.abs(pf - pp).max() < 0.002, (pf, pp)
@@ -87,3 +94,16 @@ def test_softmax_divides_by_the_temperature_and_survives_large_logits():
     e = np.e
     assert softmax(np.array([[2.0, 0.0]]), 2.0) == pytest.approx(np.array([[e / (e + 1), 1 / (e + 1)]]), abs=1e-12)
     assert softmax(np.array([[1000.0, 0.0]], np.float32)).tolist() == [[1.0, 0.0]]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc (Linux)")
+def test_threads_reach_the_interpreter(model_dir):
+    """edge-classify --threads N: the runtime starts N - 1 worker threads beside the caller's (LiteRT and
+    tflite-runtime alike); with the number dropped on its way, --threads did nothing and said nothing."""
+    code = ("import os, sys, numpy as np\nfrom edge.model import EdgeModel\n"
+            "def tasks(): return len(os.listdir('/proc/self/task'))\n"
+            "for t in (1, 3):\n    before = tasks(); m = EdgeModel(sys.argv[1], threads=t)\n"
+            "    m.classify(np.zeros((1, *m.input_shape[1:]), np.uint8)); print(t, tasks() - before)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(model_dir / "compact" / "model_fp32.tflite")], capture_output=True,
+                       text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert r.stdout.split("\n")[:2] == ["1 0", "3 2"], r.stdout + r.stderr
