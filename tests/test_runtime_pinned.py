@@ -82,3 +82,21 @@ def test_silenced_fd_hides_c_level_writes_and_gives_the_descriptor_back():
     with silenced_fd(2):
         pass
     assert os.fstat(2).st_ino == before
+
+
+def test_a_runtime_that_imports_but_cannot_run_with_this_numpy_is_named_not_taken_or_called_missing(monkeypatch):
+    """tflite-runtime 2.14 imports under NumPy 2, then fails every model: interpreter_class must refuse it by name
+    (numpy_mismatch), neither hand it out nor say 'no TFLite runtime is installed'. A module that imports (json)
+    stands in for it under the runtime's name; NumPy here is 2 or later, or the check does not apply."""
+    import numpy
+
+    from edge import runtime
+
+    if int(numpy.__version__.split(".")[0]) < 2:
+        pytest.skip("NumPy 1 here: tflite-runtime runs with it")
+    monkeypatch.setattr(runtime, "RUNTIMES", (("tflite_runtime", "json", "pip install tflite-runtime"),))
+    monkeypatch.delenv("CXR_EDGE_RUNTIME", raising=False)
+    with pytest.raises(RuntimeMissing) as e:
+        interpreter_class()
+    assert "was built for NumPy 1 and cannot run with the NumPy" in str(e.value)
+    assert "no TFLite runtime is installed" not in str(e.value)
