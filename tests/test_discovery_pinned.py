@@ -9,21 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from train.data import DataError
 from train.discovery import discover, loose_images
 
-
-def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:
-    """n distinct 8x8 grey PNGs in folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{prefix}-{i}.png" for i in range(n)]
-    for i, p in enumerate(paths):
-        Image.fromarray(np.full((8, 8), 40 + 50 * i, np.uint8)).save(p)
-    return paths
+from tests.test_discovery_links_masks import films  # n distinct 8x8 grey PNGs in a folder
 
 
 def two_classes(data: Path) -> Path:

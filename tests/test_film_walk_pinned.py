@@ -10,26 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 from train.discovery import discover
 from train.film_walk import film_folders
 
-
-def films(folder: Path, n: int = 2, prefix: str = "film") -> list[Path]:
-    """n distinct 8x8 grey PNGs in folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{prefix}-{i}.png" for i in range(n)]
-    for i, p in enumerate(paths):
-        Image.fromarray(np.full((8, 8), 40 + 50 * i, np.uint8)).save(p)
-    return paths
-
-
-def two_classes(data: Path) -> Path:
-    films(data / "COVID")
-    films(data / "Normal")
-    return data
+from tests.test_discovery_links_masks import films  # n distinct 8x8 grey PNGs in a folder
+from tests.test_discovery_pinned import two_classes  # COVID and Normal, two films each
 
 
 def found(data: Path, said: list[str] | None = None) -> list[tuple[str, str]]:
