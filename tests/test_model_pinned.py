@@ -107,3 +107,25 @@ def test_threads_reach_the_interpreter(model_dir):
     r = subprocess.run([sys.executable, "-c", code, str(model_dir / "compact" / "model_fp32.tflite")], capture_output=True,
                        text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert r.stdout.split("\n")[:2] == ["1 0", "3 2"], r.stdout + r.stderr
+
+
+def test_a_foreign_model_with_a_non_square_input_is_refused_at_load(tmp_path):
+    """edge.preprocess makes square films (size x size): a model made elsewhere for 32 x 48 inputs is refused when
+    it is opened, in words that name its shape, not fed films of the wrong shape one by one (each its own error)."""
+    pytest.importorskip("tensorflow")
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    import keras
+
+    from convert.export import convert
+    from edge.model import ModelFileError
+
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((32, 48, 1)), keras.layers.Rescaling(1 / 255.0), keras.layers.Conv2D(2, 3),
+                          keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2)])
+    path = tmp_path / "wide.tflite"
+    path.write_bytes(convert(m, "fp32"))
+    with pytest.raises(ModelFileError) as e:
+        EdgeModel(path, labels=["COVID", "Normal"])
+    assert str(e.value).endswith(": input shape (1, 32, 48, 1) is not (1, size, size, 1 or 3)"), str(e.value)

@@ -99,3 +99,27 @@ def test_data_after_the_end_chunk_is_not_read():
     stream = zlib.compress(rows(6, 1))
     cut = png(6, 4, b"", stream=stream[:-6])
     assert png_data_fault(cut + chunk(b"IDAT", stream[-6:])) is None
+
+
+def test_a_checksum_in_an_idat_chunk_of_its_own_is_still_read():
+    """Writers cut IDAT chunks at fixed sizes, so a stream's Adler-32 can fall in a chunk after the one that holds
+    its last pixel. Reading stops once the pixels are all there only after that chunk: a damaged pixel (stored,
+    uncompressed, so the length is right) is caught by the checksum, not labelled as noise."""
+    stream = bytearray(zlib.compress(rows(6, 4), 0))
+    stream[-10] ^= 0x01  # a pixel of the last row; the Adler-32 (the last 4 bytes) is the undamaged data's
+    head = struct.pack(">IIBBBBB", 6, 4, 8, 0, 0, 0, 0)
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", bytes(stream[:-4]))
+            + chunk(b"IDAT", bytes(stream[-4:])) + chunk(b"IEND", b""))
+    assert png_data_fault(data) == (
+        "damaged image data (its compressed pixels fail their check: incorrect data check); copy or export it again")
+    whole = bytes(stream)
+    whole = whole[:-10] + bytes([whole[-10] ^ 0x01]) + whole[-9:]  # undamaged again, still in two chunks
+    assert png_data_fault(data.replace(bytes(stream[:-4]), whole[:-4])) is None
+
+
+def test_a_header_cut_anywhere_inside_ihdr_is_left_to_pillow():
+    """A file cut inside its IHDR (fewer than its 33 bytes) cannot be sized: no reading of a header that is not
+    there (struct.error, a traceback in place of Pillow's 'truncated')."""
+    whole = png(6, 4, rows(6, 4))
+    for n in range(8, 33):
+        assert png_data_fault(whole[:n]) is None, n

@@ -100,3 +100,36 @@ def test_a_runtime_that_imports_but_cannot_run_with_this_numpy_is_named_not_take
         interpreter_class()
     assert "was built for NumPy 1 and cannot run with the NumPy" in str(e.value)
     assert "no TFLite runtime is installed" not in str(e.value)
+
+
+def test_silenced_fd_flushes_what_was_written_before_it_and_drops_only_what_came_inside():
+    """A line begun on sys.stderr before the block ('reading film.png ... ') is flushed out to the terminal first;
+    flushed inside, it went to /dev/null with the runtime's notes. Python's own writes inside are flushed there
+    before the descriptor comes back, not later onto the terminal. Python's streams buffered as on a device
+    (PYTHONUNBUFFERED, set in some shells and CI, makes every flush a no-op and hid all of this)."""
+    code = ("import sys\nfrom edge.runtime import silenced_fd\n"
+            "sys.stderr.write('BEFORE ')\nwith silenced_fd(2):\n    sys.stderr.write('inside')\nsys.stderr.write('AFTER\\n')\n"
+            "sys.stdout.write('before ')\nwith silenced_fd(1):\n    sys.stdout.write('inside')\nsys.stdout.write('after\\n')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("CXR_EDGE_RUNTIME", "PYTHONUNBUFFERED")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**env, "PYTHONPATH": str(REPO)})
+    assert (r.stdout, r.stderr) == ("before after\n", "BEFORE AFTER\n")
+
+
+def test_a_runtime_is_imported_with_its_c_level_notes_on_stderr_hidden(tmp_path, monkeypatch):
+    """TensorFlow and TFLite write their start-up notes straight to descriptor 2: edge-classify's stderr holds only
+    its own lines. A stand-in runtime module writes to descriptor 2 as it is imported."""
+    (tmp_path / "chatty_runtime.py").write_text("import os\nos.write(2, b'NOTE from C\\n')\nInterpreter = object\n")
+    code = ("import sys\nsys.path.insert(0, sys.argv[1])\nfrom edge import runtime\n"
+            "runtime.RUNTIMES = (('litert', 'chatty_runtime', 'pip install chatty'),)\n"
+            "print(runtime.interpreter_class())\n")
+    r = _run(code, str(tmp_path))
+    assert (r.stdout, r.stderr) == ("(<class 'object'>, 'litert')\n", "")
+
+
+def test_a_numpy_version_without_a_number_first_is_no_reason_to_refuse_a_runtime():
+    """A NumPy built from source can say a version such as 'dev0+abc': no crash (ValueError) while choosing."""
+    from edge.runtime import numpy_mismatch
+
+    assert numpy_mismatch("tflite_runtime", "2.14.0", "dev0+abc") is None
+    assert numpy_mismatch("tflite_runtime", "2.14.0", "2.1.0") is not None
