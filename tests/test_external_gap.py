@@ -45,3 +45,33 @@ def test_each_class_the_source_holds_gets_its_pair_and_the_terminal_line_is_asci
     assert "; Lung_Opacity sensitivity (%, 95% CI) " in line and "COVID" not in line
     assert line.count("on the test split") == 2 and line.isascii()
     assert external_gap(report["external"], report["models"], "fp16", report["classes"]) is None  # not scored there
+
+
+def test_cxr_convert_says_the_gap_on_stderr_as_report_md_does(tmp_path, capsys):
+    """A real --holdout-source run and conversion (synthetic films, a 'siteb' of COVID films named by file name):
+    cxr-convert's own line gives the device file's sensitivity there and on the test split, as report.json holds them."""
+    from train.quiet import load_tensorflow
+
+    load_tensorflow()
+    from convert.quantize import ConvertSettings, run_conversion
+    from train.run import TrainSettings, run_training
+    from train.synthetic_set import generate
+
+    data = tmp_path / "data"
+    generate(data, n_per_class=16, classes=("COVID", "Normal"), size=(64, 64))
+    for p in sorted((data / "COVID").glob("*.png"))[:5]:
+        p.rename(p.with_name("siteb-" + p.name))
+    run = tmp_path / "run"
+    run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
+                               holdout_source="siteb", progress=False))
+    capsys.readouterr()
+    report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], latency_threads=(), n_boot=100, explain=0,
+                                               progress=False))
+    err = capsys.readouterr().err
+    there, here = report["external"]["int8"]["per_class"][0], report["models"]["int8"]["per_class"][0]
+    assert (f"cxr-convert: held-out source 'siteb' (5 films, COVID alone: its sensitivity is the one figure there; how "
+            f"often other films would be called COVID is not measured): int8 COVID sensitivity (%, 95% CI) "
+            f"{fmt_ci(there['sensitivity'], there['sensitivity_ci'], ' to ')} there against "
+            f"{fmt_ci(here['sensitivity'], here['sensitivity_ci'], ' to ')} on the test split (the training sources' "
+            "films)\n") in err
+    assert "The gap: held-out source 'siteb' (5 films" in (run / "report.md").read_text()
