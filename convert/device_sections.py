@@ -53,6 +53,10 @@ def device_sections(report: dict, out: Path, run_dir: Path, split: Split, config
                                                models_in=out)
         if check is not None:
             report["input_check"]["flagged"]["external"] = report["external"]["flagged_atypical"]
+        from convert.external_section import external_gap
+
+        if shown and (gap := external_gap(report["external"], report["models"], shown, classes, " to ")):
+            log(gap)  # the leave-one-source-out gap, on the terminal too, as report.md's section gives it
     if s.other_classes and shown and not Path(split.data_dir).is_dir():
         log(f"note: the data folder {split.data_dir} is not there (moved?), so the films of its classes this run was "
             "not trained on are not scored; set data_dir in split.json to its new place")

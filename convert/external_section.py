@@ -74,3 +74,25 @@ def external_rule_cost(ext: dict, models: dict, classes: list[str]) -> list[str]
     most = f": it calls most {others} films {cls}" if t["specificity"] < SPECIFICITY_FLOOR else ""
     return [f"The rule's higher {cls} sensitivity has a price: on the test split `model_{name}.tflite`'s rule had "
             f"specificity {fmt_ci(t['specificity'], t['specificity_ci'])}%{most}{alone}.", ""]
+
+
+def external_gap(ext: dict, models: dict, mode: str, classes: list[str], sep: str = "–") -> str | None:
+    """The generalisation gap in one sentence: ``mode``'s sensitivity of each class the held-out source holds, there
+    and on the test split (the training sources' films), with their intervals. The section's table held the
+    external figures alone and cxr-convert's output none: a reader measuring leave-one-source-out had to find the
+    internal figure in another section, and a source of one class read as if its 100% were the model's accuracy.
+    None where ``mode`` was not scored on both."""
+    there, here = ext.get(mode), (models.get(mode) or {})
+    if not (isinstance(there, dict) and "per_class" in there and "per_class" in here):
+        return None
+    present = there.get("classes_present") or [r["class"] for r in there["per_class"] if r.get("support")]
+    internal = {r["class"]: r for r in here["per_class"]}
+    parts = [f"{c} sensitivity (%, 95% CI) {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} there against "
+             f"{fmt_ci(internal[c]['sensitivity'], internal[c]['sensitivity_ci'], sep)} on the test split"
+             for r in there["per_class"] if (c := r["class"]) in present and c in internal]
+    if not parts:
+        return None
+    alone = (f", {present[0]} alone: its sensitivity is the one figure there; how often other films would be called "
+             f"{present[0]} is not measured" if len(present) == 1 else "")
+    return (f"held-out source {ext.get('source')!r} ({ext['n']} films{alone}): {mode} " + "; ".join(parts)
+            + " (the training sources' films)")

@@ -14,7 +14,7 @@ from convert.occlusion_section import occlusion_section
 from convert.report import DISCLAIMER, provenance_section, write_report_json
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
                                 pooled_lines)
-from convert.external_section import external_intro, external_rows, external_rule_cost
+from convert.external_section import external_gap, external_intro, external_rows, external_rule_cost
 from convert.flips import flip_lines
 from convert.missed import device_misses
 from convert.operating_points_section import operating_points_section
@@ -221,6 +221,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
                + " | ".join(f"{shown[c]} sens. %" for c in classes) + " |",
                "|---|---|" + "---|" * len(classes)]
         md += external_rows(ext) + [""] + external_rule_cost(ext, models, classes)
+        if gap := external_gap(ext, models, device_mode or "keras", classes):  # as cxr-convert's line says it
+            md += [f"The gap: {md_cell(gap)}.", ""]
         ops = ext.get("operating_points")
         if ops and ops["rows"]:
             md += [f"The thresholds of the operating points below ({ops['mode']}, chosen on the validation split), on this "

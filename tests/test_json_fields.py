@@ -154,9 +154,12 @@ LEVELS = {
 UNREACHED = {
     "cxr-convert's report.json: `per_source`":
         "tiny_run's films name no sources (no MANIFEST.csv); its three keys read off convert.device_sections, each "
-        "source's figures held by the `per_source.<source>` level through cxr-evaluate's (the same function)",
+        "source's figures held by the `per_source.<source>` level through cxr-evaluate's (the same function); hunt 67's "
+        "cxr-dev --holdout-source hannover run wrote exactly those keys",
     "cxr-convert's report.json: `external`":
-        "only a run trained with --holdout-source writes it; its keys read off convert.split_scores.evaluate_external",
+        "only a run trained with --holdout-source writes it; its keys read off convert.split_scores.evaluate_external, "
+        "and compared in hunt 67 with the report.json of cxr-dev --holdout-source hannover (every key written was "
+        "documented; `sources` counts the films' own sources, not file names: the doc said otherwise)",
 }
 # Levels whose objects hold every key of the metrics object besides their own table's.
 WITH_METRICS = ("cxr-convert's report.json: `models.<mode>`", "`per_source.<source>` (cxr-convert's and cxr-evaluate's "
