@@ -52,7 +52,7 @@ def one_way(model: str, folder: str, seen: bool, crops: bool, out: mp.Queue) -> 
 
     m = EdgeModel(Path(model))
     t0 = time.perf_counter()
-    answers, read, _, skipped, _ = left_out_answers(
+    answers, read, _, skipped, _, _ = left_out_answers(
         Path(folder), {"Lung_Opacity": "-", "Viral_Pneumonia": "-"}, m.labels,
         [(m.classify, m.meta["preprocess"], m.typicality, m.decision)], progress=False,
         seen_in=[Path(model)] if seen else None, crops_in=folder if crops else None)
