@@ -15,17 +15,20 @@ from pathlib import Path
 
 from edge.frames import differing_frames, frames_warning
 
-# What was done with such films, as the warning says it (edge.frames.TRAINED_ON is cxr-train's)
-SCORED_ON = ("each is scored on its frame 1 alone, as edge-classify reads it, and counted in every figure below: check "
-             "that frame 1 is the film meant (not a bone or soft-tissue image)")
+
+def _scored_on(counted_in: str) -> str:
+    """What was done with such films, as the warning says it, ``counted_in`` the figures that hold them."""
+    return (f"each is scored on its frame 1 alone, as edge-classify reads it, and counted in {counted_in}: check that "
+            "frame 1 is the film meant (not a bone or soft-tissue image)")
+
+
+# What was done with such films (edge.frames.TRAINED_ON is cxr-train's)
+SCORED_ON = _scored_on("every figure below")
 BOTH_SCORED_ON = SCORED_ON.replace("each is scored", "each is scored by both models")
 # The films of class folders left out of the figures (convert.left_out): in their folder's shares alone
-LEFT_OUT_SCORED_ON = ("each is scored on its frame 1 alone, as edge-classify reads it, and counted in its folder's shares "
-                      "under \"Classes left out\" (in no other figure): check that frame 1 is the film meant (not a bone "
-                      "or soft-tissue image)")
+LEFT_OUT_SCORED_ON = _scored_on('its folder\'s shares under "Classes left out" (in no other figure)')
 # The films of the source held out of training (cxr-train --holdout-source), scored by cxr-convert
-EXTERNAL_SCORED_ON = ("each is scored on its frame 1 alone, as edge-classify reads it, and counted in the held-out "
-                      "source's figures: check that frame 1 is the film meant (not a bone or soft-tissue image)")
+EXTERNAL_SCORED_ON = _scored_on("the held-out source's figures")
 
 # The films report.json and compare.json list by name, as report.md lists the input check's (every prediction carries
 # its own count)
