@@ -192,13 +192,12 @@ def load_part(run_dir: Path, split: Split, part: str, config: PreprocessConfig,
                         f"{said_name(str(Path(run_dir) / 'split.json'))} to its new place")
     res = scan(Path(split.data_dir), [Item(i.path, i.label, "", i.source) for i in items], config, progress)
     if res.skipped:  # moved or damaged, or refused by a check newer than the run (DECODE_RULES stays for a refusal)
-        one = len(res.skipped) == 1
+        they, them = ("it was", "it") if len(res.skipped) == 1 else ("they were", "them")
         raise DataError(f"{counted(len(res.skipped), 'file')} of the {part} split can no longer be read, e.g. "
-                        f"{said_name(res.skipped[0]['path'])}: {res.skipped[0]['error']}. If "
-                        f"{'it was' if one else 'they were'} moved or damaged, put {'it' if one else 'them'} back as "
-                        f"split.json recorded {'it' if one else 'them'}; where this cxr-edge refuses "
-                        f"{'it' if one else 'them'} (a check newer than the run), the run cannot be scored on "
-                        f"{'it' if one else 'them'}. {changed_films_way(Path(run_dir))}")
+                        f"{said_name(res.skipped[0]['path'])}: {res.skipped[0]['error']}. If {they} moved or "
+                        f"damaged, put {them} back as split.json recorded {them}; where this cxr-edge refuses {them} "
+                        f"(a check newer than the run), the run cannot be scored on {them}. "
+                        f"{changed_films_way(Path(run_dir))}")
     changed = [a.path for a, b in zip(res.items, items) if a.sha256 != b.sha256]
     if changed:
         raise DataError(f"{counted(len(changed), 'file')} of the {part} split changed since training "
