@@ -8,7 +8,12 @@ white box on 2% of it: "Normal 0.5028"). So the alpha itself is judged, not the 
 alpha is under FEW_LEVELS/255 shows less than 16 of the 256 levels of its colour laid on black, so where its colour is
 not black (a picture is there) that picture is hidden; a film with more than half its pixels so hidden is no
 readable film. Fully transparent margins over black colour (black laid on black: the pixels are the same as an
-opaque film's letterbox) and a transparent corner hide nothing and pass. The count is made on the alpha band
+opaque film's letterbox) and a transparent corner hide nothing and pass. But many editors and PNG encoders set the
+colour of a fully clear pixel to black (WebP does so unless told not to): a cxr-dev film saved so, clear everywhere
+but for an opaque white box on 2%, a text label, or a small pasted film on 5%, hid no colour, and was labelled. So a
+film more than MOSTLY_CLEAR of whose pixels are nearly clear, whatever their colour, is refused too: a letterbox
+keeps its film on a quarter of the canvas or more (a film of 1:4 centred on a square; a portrait film on a 16:9
+canvas keeps 42%), while what is opaque on such a film is a label or a box. The count is made on the alpha band
 already decoded, strip by strip (edge.flatten): a strip without a clear pixel costs the alpha band's extrema.
 """
 
@@ -22,25 +27,40 @@ from edge.grey_levels import FEW_LEVELS, few_levels_fault
 
 # A film with more than this share of its pixels hidden by their alpha is refused.
 MOST_HIDDEN = 0.5
+# ... and one with more than this share nearly clear, whatever the colour under the alpha (blacked out by its editor).
+MOSTLY_CLEAR = 0.8
 
 
 def hidden_count(rgba_strip: Image.Image) -> int:
     """How many pixels of an RGBA strip are nearly clear (alpha under FEW_LEVELS/255) over a colour that is not
     black (grey FEW_LEVELS or more, alpha ignored): a picture there that, laid on black, does not show."""
+    return clear_counts(rgba_strip)[1]
+
+
+def clear_counts(rgba_strip: Image.Image) -> tuple[int, int]:
+    """(how many pixels of an RGBA strip are nearly clear, whatever their colour; how many of them hide a picture:
+    :func:`hidden_count`), from one look at the alpha band, as edge.flatten counts both strip by strip."""
     alpha = rgba_strip.getchannel("A")
     if alpha.getextrema()[0] >= FEW_LEVELS:  # an opaque strip (most films): nothing more is looked at
-        return 0
+        return 0, 0
     clear = np.asarray(alpha) < FEW_LEVELS
-    return int((np.asarray(rgba_strip.convert("RGB").convert("L"))[clear] >= FEW_LEVELS).sum())
+    hidden = int((np.asarray(rgba_strip.convert("RGB").convert("L"))[clear] >= FEW_LEVELS).sum())
+    return int(clear.sum()), hidden
 
 
-def mostly_hidden_fault(gray: np.ndarray, hidden: int) -> str | None:
-    """Why a film (``gray``: laid on black) with ``hidden`` pixels hidden by their alpha is refused; None where at
-    most MOST_HIDDEN of them are, or where edge.preprocess.load_bytes refuses it anyway for spanning too few grey
-    levels (a film hidden everywhere, with nothing opaque on it), whose message names the transparency itself."""
-    share = hidden / gray.size
-    if share <= MOST_HIDDEN or few_levels_fault(gray) is not None:
+def mostly_hidden_fault(gray: np.ndarray, hidden: int, clear: int = 0) -> str | None:
+    """Why a film (``gray``: laid on black) with ``hidden`` pixels hidden by their alpha, of ``clear`` nearly clear
+    ones, is refused; None where at most MOST_HIDDEN are hidden and at most MOSTLY_CLEAR clear, or where
+    edge.preprocess.load_bytes refuses it anyway as blank or for spanning too few grey levels (a film clear
+    everywhere, with nothing opaque on it), whose message names the transparency itself."""
+    share, clear_share = hidden / gray.size, clear / gray.size
+    if (share <= MOST_HIDDEN and clear_share <= MOSTLY_CLEAR) or few_levels_fault(gray) is not None:
         return None
+    if share <= MOST_HIDDEN:  # clear over black: whatever was under the alpha is gone from the file
+        return (f"mostly transparent: {fixed(clear_share, 1, 100)}% of the film's pixels are nearly clear (alpha "
+                f"under {FEW_LEVELS}/255) over black, and what is opaque, {fixed(1 - clear_share, 1, 100)}% of it "
+                "(a label, a box?), is no film to classify; the program that saved it blacked out the picture under "
+                "its transparency: export the film again from its original without transparency (no alpha channel)")
     return (f"mostly transparent: {fixed(share, 1, 100)}% of the film's pixels are nearly clear (alpha under "
             f"{FEW_LEVELS}/255) over a picture, which laid on black, as a transparent film is read, does not show: "
             "what is left (a label, a ruler, a box?) is no film to classify; export it again without transparency "

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from edge import wide_pixels
-from edge.clear_film import hidden_count, mostly_hidden_fault
+from edge.clear_film import clear_counts, mostly_hidden_fault
 from edge.image_error import ImageError
 
 # A transparent colour (tRNS) in an L or RGB film makes it one of these too: the same picture, the same pixels.
@@ -27,16 +27,17 @@ def needs_flattening(img: Image.Image) -> bool:
 
 def flatten_to_gray(img: Image.Image) -> np.ndarray:
     """``img`` composited onto black (as the reference data set was) and converted to grey (H, W) uint8; an
-    ImageError where its alpha hides its picture over most of its area (edge.clear_film)."""
+    ImageError where its alpha hides its picture over most of its area, or leaves it mostly clear (edge.clear_film)."""
     w, h = img.size
     out = np.empty((h, w), np.uint8)
-    hidden = 0
+    clear = hidden = 0
     step = max(1, wide_pixels.ROWS_AT_ONCE // max(1, w))
     for y in range(0, h, step):
         strip = img.crop((0, y, w, min(h, y + step))).convert("RGBA")
-        hidden += hidden_count(strip)
+        strip_clear, strip_hidden = clear_counts(strip)
+        clear, hidden = clear + strip_clear, hidden + strip_hidden
         black = Image.new("RGBA", strip.size, (0, 0, 0, 255))
         out[y : y + strip.height] = np.asarray(Image.alpha_composite(black, strip).convert("L"))
-    if (why := mostly_hidden_fault(out, hidden)) is not None:
+    if (why := mostly_hidden_fault(out, hidden, clear)) is not None:
         raise ImageError(why)
     return out
