@@ -81,12 +81,19 @@ def external_gap(ext: dict, models: dict, mode: str, classes: list[str], sep: st
     and on the test split (the training sources' films), with their intervals. The section's table held the
     external figures alone and cxr-convert's output none: a reader measuring leave-one-source-out had to find the
     internal figure in another section, and a source of one class read as if its 100% were the model's accuracy.
-    None where ``mode`` was not scored on both."""
+    A file that stores a rule is scored there under it (convert.split_scores): its test-split figures under the rule
+    (decision.per_class_on_test) go beside them, not the most probable class's, which set a lowered threshold's 100%
+    there against 0% at home. None where ``mode`` was not scored on both."""
     there, here = ext.get(mode), (models.get(mode) or {})
     if not (isinstance(there, dict) and "per_class" in there and "per_class" in here):
         return None
     present = there.get("classes_present") or [r["class"] for r in there["per_class"] if r.get("support")]
-    internal = {r["class"]: r for r in here["per_class"]}
+    internal = {r["class"]: r for r in here["per_class"]}  # the most probable class's, as Keras's
+    ruled = (here.get("decision") or {}).get("per_class_on_test")
+    if there.get("rule") and ruled:  # the source was scored under the file's rule (split_scores): the test split too
+        internal, mode = ruled, f"{mode} (under its rule)"
+    elif there.get("rule"):  # no test figures under the rule: both at the most probable class
+        there = (ext.get("most_probable") or {}).get(mode) or there
     parts = [f"{c} sensitivity (%, 95% CI) {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} there against "
              f"{fmt_ci(internal[c]['sensitivity'], internal[c]['sensitivity_ci'], sep)} on the test split"
              for r in there["per_class"] if (c := r["class"]) in present and c in internal]
