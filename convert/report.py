@@ -216,7 +216,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         # every warning cxr-evaluate gave on stderr about the rule: report.json and report.md are what get forwarded
         report["site_operating_point"] = {**site_point, "warnings": site_rule_warnings(site_point, classes),
                                           "at_prevalence": worth_rows["rows"], "at_prevalence_left_out": worth_rows["left_out"]}
-        md += site_point_section(site_point, classes) + worth
+        md += site_point_section(site_point, classes, list(subgroups or [])) + worth
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness, classes, summary)

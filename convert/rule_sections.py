@@ -24,7 +24,7 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
                         **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
 
 
-def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]:
+def site_point_section(site: dict, labels: list[str] | None = None, by: list[str] | None = None) -> list[str]:
     """A threshold chosen on the user's films, with what it is expected to give on the site's next
     films beside it (convert.operating_point.next_film_rates), and, with the model's ``labels``, the warnings
     cxr-evaluate gave on stderr about what it costs (convert.site_rule_notes.site_rule_costs) as bold lines under its
@@ -59,7 +59,20 @@ def site_point_section(site: dict, labels: list[str] | None = None) -> list[str]
             *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := md_names(seen_rule_line(site) or "", [d["class"]])) else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films",
                             EXACT_DIGITS),
-            *where_to_store(site, saved), ""]
+            *where_to_store(site, saved), *groups_not_at_it(d, by or []), ""]
+
+
+def groups_not_at_it(d: dict, by: list[str]) -> list[str]:
+    """The --by tables are under the report's labels, not under the threshold chosen in the same run: a physicist
+    read the "By Scanner" table beside this section as each scanner's sensitivity at it. Says how to get those."""
+    if not by:
+        return []
+    rule = f"{d['class']}={fmt_threshold(d['threshold'], EXACT_DIGITS)}"
+    again = command_words("--threshold", rule, "--by", ",".join(by))
+    tables = " and ".join(f'"By {md_cell(c)}"' for c in by)
+    return ["", f"The {tables} {'table is' if len(by) == 1 else 'tables are'} under this report's labels, not this "
+            f"threshold: run again with {md_code(again)} for each group's figures at it (its {md_cell(d['class'])} "
+            "sensitivity there is fitted too, the threshold having been placed among these films)."]
 
 
 def where_to_store(site: dict, saved: str | None) -> list[str]:

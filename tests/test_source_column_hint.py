@@ -45,3 +45,26 @@ def test_a_source_like_column_with_a_line_break_is_said_on_one_line(tmp_path):
     assert 'its column "site\\nname" looks like one' in said[0], said
     assert ('(cxr-evaluate --by "site\\nname" groups by it as it is; type the name by hand: a line break or '
             'control character cannot be pasted)') in said[0], said
+
+
+@pytest.mark.parametrize("column", ["Scanner", "Modality vendor", "Manufacturer", "Gerät"])
+def test_a_column_naming_the_scanner_points_to_by_not_to_source(tmp_path, column):
+    """A physicist's spreadsheet gave each film's scanner ('Scanner', 'Modality vendor'): the note said only that
+    there was no source column, nothing of the per-scanner figures --by gives, which the site wanted."""
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("file", "label", column), *ROWS[1:]])
+    said = []
+    discover(tmp_path, log=said.append)
+    assert len(said) == 1 and "has no source column" in said[0], said
+    quoted = column if column.isascii() and " " not in column else f"'{column}'"  # shell-quoted to paste
+    assert said[0].endswith(f"; its column {column!r} names the machine that took each film, not a source: "
+                            f"cxr-evaluate --by {quoted} gives each one's own figures"), said
+    assert "name it source" not in said[0], said
+
+
+def test_a_site_column_beside_a_scanner_column_is_the_one_pointed_out(tmp_path):
+    two_classes(tmp_path)
+    write(tmp_path, rows=[("file", "label", "Scanner", "site"), *ROWS[1:]])
+    said = []
+    discover(tmp_path, log=said.append)
+    assert len(said) == 1 and "its column 'site' looks like one" in said[0] and "machine" not in said[0], said

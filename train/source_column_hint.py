@@ -4,6 +4,10 @@ A hospital's export names the column for where a film comes from ``site``, ``Hos
 ``Klinik`` or ``Data source``: the note that the file "has no source column" listed those columns and said
 what is lost (the per-source figures, --holdout-source), but not that renaming one header fixes it,
 so a person with a ``site`` column of every film's hospital was left to guess.
+
+A physicist's spreadsheet names instead the machine each film came from (``Scanner``, ``Modality vendor``,
+``Manufacturer``): no source (renamed ``source`` it would be judged against the training films' archives), but
+the per-scanner figures a site validating a model wants, which ``--by`` gives and the note never said.
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ _LIKE_A_SOURCE = {same_class_key(w) for w in (
     "hopital", "hôpital", "origine", "établissement", "etablissement", "centro", "hospital_de_origen",
     "origen", "fuente", "sitio", "ospedale", "sede", "ziekenhuis", "bron", "locatie", "herkomst")}
 
+# names that say which machine took a film: a scanner, its maker or model (DICOM's own attribute names among them)
+_LIKE_A_DEVICE = {same_class_key(w) for w in (
+    "scanner", "scanner_model", "scanner_name", "device", "device_name", "machine", "unit", "equipment", "detector",
+    "vendor", "modality_vendor", "manufacturer", "manufacturer_model_name", "model_name", "station", "station_name",
+    "x_ray_unit", "xray_unit", "geraet", "gerät", "hersteller", "appareil", "fabricant", "equipo", "fabricante",
+    "apparecchio", "produttore", "apparaat", "fabrikant")}
+
 
 def source_column_hint(columns: list[str]) -> str:
     """'; its column 'site' looks like one: ...' where a column's name says where films come from,
@@ -29,7 +40,7 @@ def source_column_hint(columns: list[str]) -> str:
     (edge.shell_words.command_words: a name that cannot be pasted is escaped, said to be typed by hand)."""
     like = [c for c in columns if c and same_class_key(c) in _LIKE_A_SOURCE]
     if not like:
-        return ""
+        return _device_column_hint(columns)
     col = like[0]
     # one line whatever the name holds: a header's quoted line break was pasted raw into the note, splitting it
     named = repr(col) if pasteable(col) else said_name(col)
@@ -37,3 +48,17 @@ def source_column_hint(columns: list[str]) -> str:
             f"per-source figures ({command_words('cxr-evaluate', '--by', col)} groups by it as it is"
             + ("" if pasteable(col) else "; type the name by hand: a line break or control character cannot be pasted")
             + ")")
+
+
+def _device_column_hint(columns: list[str]) -> str:
+    """'; its column 'Scanner' names the machine ...' where a column's name says which scanner or vendor took
+    each film, else ''. Not to be named source: a source is where films come from, judged against the model's
+    training archives; a scanner is a group to score apart (--by)."""
+    like = [c for c in columns if c and same_class_key(c) in _LIKE_A_DEVICE]
+    if not like:
+        return ""
+    col = like[0]
+    named = repr(col) if pasteable(col) else said_name(col)
+    return (f"; its column {named} names the machine that took each film, not a source: "
+            f"{command_words('cxr-evaluate', '--by', col)} gives each one's own figures"
+            + ("" if pasteable(col) else " (type the name by hand: a line break or control character cannot be pasted)"))
