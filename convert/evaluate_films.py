@@ -94,6 +94,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
     from convert.site_rule_notes import check_site_films
     from convert.seen import leave_out_seen
     from convert.set_notes import conflict_warning, copies_warning, split_copies
+    from convert.source_training import held_out_source
     from convert.study_design import design_note, evaluation_design, trained_sources
     from edge.dicom_view import film_said, headers_warning, in_words
     from train.audit import shortcut_audit, summary_line
@@ -106,6 +107,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
     drawn = _drawn(m.drawn, res)
     design = evaluation_design(trained_sources(s.model), [i.source for i in res.items],
                                (seen_note or {}).get("films", 0))
+    design["holdout_source"] = held_out_source(s.model)  # marks its row in the per-source table (source_training)
     if line := design_note(design):
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     rule_warnings = list(m.rule_warnings)

@@ -44,6 +44,7 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     from convert.left_out_words import answers_line
     from convert.figures_md import fmt_ci, headline
     from convert.set_notes import too_few_line
+    from convert.source_training import training_line
 
     print(headline(report["metrics"], sep=TO, name=str))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
@@ -60,6 +61,8 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     if marked := below_text(report.get("per_source", {})):
         _say(f"warning: per source, {marked} (report.md, \"Per source\"); a model that learnt the hospital instead "
              "of the disease shows it there")
+    if line := training_line(report.get("per_source", {}), (report.get("study_design") or {}).get("holdout_source")):
+        _say(f"note: {line}")
     if site is not None:
         d, nf = site["decision"], site["next_films"]
         def pct(key: str) -> str:  # "n/a", not "n/a %", where these films have none of the class or of the others

@@ -26,6 +26,7 @@ from convert.site_rule_notes import site_rule_warnings
 from convert.rule_sections import site_point_section, threshold_rule, threshold_section
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import design_line
+from convert.source_training import mark_training
 from convert.set_notes import copy_lines, renamed_line, skipped_line, too_few_films, too_few_line
 from convert.shift_report import robustness_section
 from convert.summary import summarize
@@ -86,6 +87,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     copy_of = copy_groups(files, (extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
     if sources and any(sources):
         report["per_source"] = per_source(y, probs, classes, sources, n_boot, threshold, copy_of)
+        mark_training(report["per_source"], (extra or {}).get("study_design"))  # held out, trained on, not in training
     predicted = labels_for(probs, threshold) if len(y) else []
     # each film on its side of every threshold this report states: the labelling rule's, and one chosen on these
     # films (--operating-point), which is a film's own probability and was shown rounded below itself
@@ -197,7 +199,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         "class": classes[threshold[0]], "threshold": float(threshold[1]), "from": threshold_from}, **json_rows(rows, classes)}
     md += prevalence_section(rows, classes)
     if "per_source" in report:
-        md += per_source_section(report["per_source"], classes)
+        md += per_source_section(report["per_source"], classes, holdout=design.get("holdout_source"))
     if subgroups:
         report["subgroups"] = {}
         for column, values in subgroups.items():

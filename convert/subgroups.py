@@ -135,10 +135,11 @@ def _present(groups: dict, classes: list[str]) -> set[str]:
     return {c for s in groups.values() for c in (s.get("classes_present") or classes)}
 
 
-def _rows(groups: dict, classes: list[str], overall: dict | None) -> list[str]:
-    """Table rows: value, n, balanced accuracy, each class's sensitivity (none where one class is present), note."""
+def _rows(groups: dict, classes: list[str], overall: dict | None, marks: dict[str, str] | None = None) -> list[str]:
+    """Table rows: value (with its mark in bold, convert.source_training's), n, balanced accuracy, each class's
+    sensitivity (none where one class is present), note."""
     each = len(_present(groups, classes)) > 1
-    return [f"| {md_cell(value)} | {s['n']}{f' ({films(s)} distinct)' if films(s) < s['n'] else ''} | "
+    return [f"| {md_cell(value)}{f' (**{m}**)' if (m := (marks or {}).get(value)) else ''} | {s['n']}{f' ({films(s)} distinct)' if films(s) < s['n'] else ''} | "
             f"{balanced_accuracy_cell(s)} | "
             + "".join(_found(r) + " | " for r in s["per_class"] if each)
             + f"{note(s, overall)} |" for value, s in groups.items()]
@@ -227,12 +228,15 @@ def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: li
     return out
 
 
-def per_source_section(per_source: dict, classes: list[str], scope: str = "") -> list[str]:
-    """Markdown: metrics per source, marked as --by groups are (note), then the answers each
+def per_source_section(per_source: dict, classes: list[str], scope: str = "", holdout: str | None = None) -> list[str]:
+    """Markdown: metrics per source, marked as --by groups are (note) and by what the model's record says of each
+    (convert.source_training: ``holdout``, the --holdout-source it was trained with), then the answers each
     source's films got. ``scope`` ends the heading, e.g. " (int8, test split)"."""
-    rows = _rows(per_source, classes, None)
+    from convert.source_training import marks, training_note
+
+    rows = _rows(per_source, classes, None, marks(per_source))
     return [f"## Per source{scope}", "", "A model that learnt the hospital instead of the disease shows it here. " + BELOW,
-            "", *by_chance(per_source), *_head("source", classes, per_source), *rows, "",
+            "", *training_note(per_source, holdout), *by_chance(per_source), *_head("source", classes, per_source), *rows, "",
             *answers_by_source(per_source, classes), ""]
 
 
