@@ -15,6 +15,10 @@ film more than MOSTLY_CLEAR of whose pixels are nearly clear, whatever their col
 keeps its film on a quarter of the canvas or more (a film of 1:4 centred on a square; a portrait film on a 16:9
 canvas keeps 42%), while what is opaque on such a film is a label or a box. The count is made on the alpha band
 already decoded, strip by strip (edge.flatten): a strip without a clear pixel costs the alpha band's extrema.
+A clear pixel hides a picture only where the colours under the clear pixels vary: a good film rotated onto a clear
+canvas filled white (or grey 128, or red) kept 51% of its pixels clear over that one colour and was refused as hiding
+a picture; so the grey levels under the clear pixels are counted (a 256-bin histogram, strips added up), and where
+nearly all the non-black ones (FLAT_FILL) lie at one level and its FILL_SPREAD neighbours, that fill hides nothing.
 """
 
 from __future__ import annotations
@@ -29,38 +33,65 @@ from edge.grey_levels import FEW_LEVELS, few_levels_fault
 MOST_HIDDEN = 0.5
 # ... and one with more than this share nearly clear, whatever the colour under the alpha (blacked out by its editor).
 MOSTLY_CLEAR = 0.8
+# The colour under the clear pixels is a flat fill, hiding nothing, where at least this share of the non-black ones
+# lies within FILL_SPREAD grey levels of the most common one.
+FLAT_FILL = 0.9
+FILL_SPREAD = 2
 
 
 def hidden_count(rgba_strip: Image.Image) -> int:
     """How many pixels of an RGBA strip are nearly clear (alpha under FEW_LEVELS/255) over a colour that is not
-    black (grey FEW_LEVELS or more, alpha ignored): a picture there that, laid on black, does not show."""
+    black (grey FEW_LEVELS or more, alpha ignored) and not a flat fill: a picture there that, laid on black, does not
+    show."""
     return clear_counts(rgba_strip)[1]
 
 
 def clear_counts(rgba_strip: Image.Image) -> tuple[int, int]:
     """(how many pixels of an RGBA strip are nearly clear, whatever their colour; how many of them hide a picture:
-    :func:`hidden_count`), from one look at the alpha band, as edge.flatten counts both strip by strip."""
+    :func:`hidden_count`), for one strip or one whole film."""
+    greys = clear_greys(rgba_strip)
+    return int(greys.sum()), hidden_in(greys)
+
+
+def clear_greys(rgba_strip: Image.Image) -> np.ndarray:
+    """How many nearly clear pixels of an RGBA strip lie over each of the 256 grey levels (alpha ignored), from one
+    look at the alpha band; edge.flatten adds the strips' up, as a fill is told from a picture over the whole film."""
     alpha = rgba_strip.getchannel("A")
     if alpha.getextrema()[0] >= FEW_LEVELS:  # an opaque strip (most films): nothing more is looked at
-        return 0, 0
+        return np.zeros(256, np.int64)
     clear = np.asarray(alpha) < FEW_LEVELS
-    hidden = int((np.asarray(rgba_strip.convert("RGB").convert("L"))[clear] >= FEW_LEVELS).sum())
-    return int(clear.sum()), hidden
+    return np.bincount(np.asarray(rgba_strip.convert("RGB").convert("L"))[clear], minlength=256)
 
 
-def mostly_hidden_fault(gray: np.ndarray, hidden: int, clear: int = 0) -> str | None:
+def hidden_in(greys: np.ndarray) -> int:
+    """How many of the nearly clear pixels counted in ``greys`` (:func:`clear_greys`) hide a picture: those over a
+    colour that is not black, except where nearly all of these lie at one grey level and its neighbours (a canvas
+    filled with one colour, which an encoder may dither): a flat fill hides nothing, only what lies off it does."""
+    coloured = greys[FEW_LEVELS:]
+    total = int(coloured.sum())
+    if total == 0:
+        return 0
+    level = int(coloured.argmax())
+    on_fill = int(coloured[max(0, level - FILL_SPREAD) : level + FILL_SPREAD + 1].sum())
+    return total - on_fill if on_fill >= FLAT_FILL * total else total
+
+
+def mostly_hidden_fault(gray: np.ndarray, hidden: int, clear: int = 0, filled: bool = False) -> str | None:
     """Why a film (``gray``: laid on black) with ``hidden`` pixels hidden by their alpha, of ``clear`` nearly clear
-    ones, is refused; None where at most MOST_HIDDEN are hidden and at most MOSTLY_CLEAR clear, or where
-    edge.preprocess.load_bytes refuses it anyway as blank or for spanning too few grey levels (a film clear
-    everywhere, with nothing opaque on it), whose message names the transparency itself."""
+    ones (``filled``: most of them over one flat colour that is not black, :func:`hidden_in`), is refused; None
+    where at most MOST_HIDDEN are hidden and at most MOSTLY_CLEAR clear, or where edge.preprocess.load_bytes refuses
+    it anyway as blank or for spanning too few grey levels (a film clear everywhere, with nothing opaque on it), whose
+    message names the transparency itself."""
     share, clear_share = hidden / gray.size, clear / gray.size
     if (share <= MOST_HIDDEN and clear_share <= MOSTLY_CLEAR) or few_levels_fault(gray) is not None:
         return None
-    if share <= MOST_HIDDEN:  # clear over black: whatever was under the alpha is gone from the file
+    if share <= MOST_HIDDEN:  # clear over black or a flat fill: whatever was under the alpha is gone from the file
+        under, lost = ("one flat colour", "filled the picture under its transparency with that colour") if filled else (
+            "black", "blacked out the picture under its transparency")
         return (f"mostly transparent: {fixed(clear_share, 1, 100)}% of the film's pixels are nearly clear (alpha "
-                f"under {FEW_LEVELS}/255) over black, and what is opaque, {fixed(1 - clear_share, 1, 100)}% of it "
-                "(a label, a box?), is no film to classify; the program that saved it blacked out the picture under "
-                "its transparency: export the film again from its original without transparency (no alpha channel)")
+                f"under {FEW_LEVELS}/255) over {under}, and what is opaque, {fixed(1 - clear_share, 1, 100)}% of it "
+                f"(a label, a box?), is no film to classify; the program that saved it {lost}: export the film again "
+                "from its original without transparency (no alpha channel)")
     return (f"mostly transparent: {fixed(share, 1, 100)}% of the film's pixels are nearly clear (alpha under "
             f"{FEW_LEVELS}/255) over a picture, which laid on black, as a transparent film is read, does not show: "
             "what is left (a label, a ruler, a box?) is no film to classify; export it again without transparency "

@@ -13,7 +13,8 @@ import numpy as np
 from PIL import Image
 
 from edge import wide_pixels
-from edge.clear_film import clear_counts, mostly_hidden_fault
+from edge.clear_film import clear_greys, hidden_in, mostly_hidden_fault
+from edge.grey_levels import FEW_LEVELS
 from edge.image_error import ImageError
 
 # A transparent colour (tRNS) in an L or RGB film makes it one of these too: the same picture, the same pixels.
@@ -30,14 +31,15 @@ def flatten_to_gray(img: Image.Image) -> np.ndarray:
     ImageError where its alpha hides its picture over most of its area, or leaves it mostly clear (edge.clear_film)."""
     w, h = img.size
     out = np.empty((h, w), np.uint8)
-    clear = hidden = 0
+    greys = np.zeros(256, np.int64)
     step = max(1, wide_pixels.ROWS_AT_ONCE // max(1, w))
     for y in range(0, h, step):
         strip = img.crop((0, y, w, min(h, y + step))).convert("RGBA")
-        strip_clear, strip_hidden = clear_counts(strip)
-        clear, hidden = clear + strip_clear, hidden + strip_hidden
+        greys += clear_greys(strip)
         black = Image.new("RGBA", strip.size, (0, 0, 0, 255))
         out[y : y + strip.height] = np.asarray(Image.alpha_composite(black, strip).convert("L"))
-    if (why := mostly_hidden_fault(out, hidden, clear)) is not None:
+    clear, hidden = int(greys.sum()), hidden_in(greys)
+    filled = int(greys[FEW_LEVELS:].sum()) - hidden > int(greys[:FEW_LEVELS].sum())  # mostly a fill, not black
+    if (why := mostly_hidden_fault(out, hidden, clear, filled)) is not None:
         raise ImageError(why)
     return out
