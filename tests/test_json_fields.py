@@ -1,10 +1,12 @@
 """docs/json-fields.md against the JSON the commands write: every key written (top level, and the second levels the
 page has a table for) has a line there, and every line not marked "Only ..." is written. The commands run once each
-on the session's tiny fixtures: edge-classify --json (films and a broken file), --info --json and --selftest --json
-(in-process, on the int8 file), cxr-evaluate and cxr-compare (a copy of unseen_site with a MANIFEST.csv, --by view,
-and for cxr-evaluate --operating-point and --shifts), and tiny_run's run.json and report.json, which cxr-train's and
-cxr-convert's own code (train.run, convert.quantize) wrote. A table no such run reaches (cxr-convert's per_source and
-external: tiny_run has no MANIFEST.csv and no held-out source) is listed in UNREACHED with how it was checked instead.
+on the session's tiny fixtures: edge-classify --json (films, with -k, --threshold and --explain, and a broken file),
+--info --json and --selftest --json (in-process, on the int8 file), cxr-evaluate and cxr-compare (a copy of
+unseen_site with a MANIFEST.csv, --by view, and for cxr-evaluate --operating-point and --shifts), and tiny_run's
+run.json and report.json, which cxr-train's and cxr-convert's own code (train.run, convert.quantize) wrote. A table
+no such run reaches (cxr-convert's per_source and external: tiny_run has no MANIFEST.csv and no held-out source) is
+listed in UNREACHED with the file that holds it: tests/test_json_fields_holdout.py runs a tiny --holdout-source run
+whose MANIFEST.csv names sources.
 
 Keys that vary are matched by pattern, not listed: class names (each answer's `probabilities`, a prediction's),
 cxr-convert's mode names (`models.<mode>`), and `<key>_bytes` beside a documented key (a name that is not UTF-8)."""
@@ -70,7 +72,8 @@ def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
     broken = tmp / "broken.png"
     broken.write_bytes(b"not a film")
     films = sorted(site.glob("*/*.png"))[:2]
-    p = subprocess.run([sys.executable, "-m", "edge.cli", *map(str, films), str(broken), "--json", "--model", str(model)],
+    p = subprocess.run([sys.executable, "-m", "edge.cli", *map(str, films), str(broken), "--json", "--model", str(model),
+                        "-k", "2", "--threshold", "COVID=0.5", "--explain", str(tmp / "maps")],  # rule, top_k, map
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     lines = [json.loads(ln) for ln in p.stdout.splitlines()]
     assert len(lines) == 3, p.stderr
@@ -133,6 +136,13 @@ LEVELS = {
     "cxr-evaluate's report.json: `subgroups.<column>`": lambda o: list(o["evaluate"]["subgroups"].values()),
     "cxr-evaluate's report.json: `site_operating_point`": lambda o: [o["evaluate"]["site_operating_point"]],
     "cxr-evaluate's report.json: `provenance`": lambda o: [o["evaluate"]["provenance"], o["compare"]["provenance"]],
+    "cxr-evaluate's report.json: `provenance.models[]`":
+        lambda o: o["evaluate"]["provenance"]["models"] + o["compare"]["provenance"]["models"],
+    "cxr-evaluate's report.json: `site_operating_point.decision`":
+        lambda o: [o["evaluate"]["site_operating_point"]["decision"]],
+    "cxr-evaluate's report.json: `site_operating_point.next_films`":
+        lambda o: [o["evaluate"]["site_operating_point"]["next_films"]],
+    "cxr-convert's report.json: `study_design`": lambda o: [o["convert"]["study_design"]],
     "cxr-evaluate's report.json: `seen_in_training`":
         lambda o: [s for s in (o["evaluate"]["seen_in_training"], o["compare"]["seen_in_training"]) if s is not None],
     "cxr-evaluate's report.json: `study_design`":
@@ -150,16 +160,12 @@ LEVELS = {
     "edge-classify --selftest": lambda o: [o["selftest"]],
 }
 
-# Levels the page has a table for that no fixture run writes, and how their keys were checked instead.
+# Levels the page has a table for that no fixture run here writes, and where they are held instead: cxr-convert's
+# per_source and external, which the run of tests/test_json_fields_holdout.py (MANIFEST.csv sources,
+# --holdout-source) writes.
 UNREACHED = {
-    "cxr-convert's report.json: `per_source`":
-        "tiny_run's films name no sources (no MANIFEST.csv); its three keys read off convert.device_sections, each "
-        "source's figures held by the `per_source.<source>` level through cxr-evaluate's (the same function); hunt 67's "
-        "cxr-dev --holdout-source hannover run wrote exactly those keys",
-    "cxr-convert's report.json: `external`":
-        "only a run trained with --holdout-source writes it; its keys read off convert.split_scores.evaluate_external, "
-        "and compared in hunt 67 with the report.json of cxr-dev --holdout-source hannover (every key written was "
-        "documented; `sources` counts the films' own sources, not file names: the doc said otherwise)",
+    "cxr-convert's report.json: `per_source`": "tests/test_json_fields_holdout.py",
+    "cxr-convert's report.json: `external`": "tests/test_json_fields_holdout.py",
 }
 # Levels whose objects hold every key of the metrics object besides their own table's.
 WITH_METRICS = ("cxr-convert's report.json: `models.<mode>`", "`per_source.<source>` (cxr-convert's and cxr-evaluate's "
@@ -194,6 +200,7 @@ def test_every_key_written_is_documented_and_every_documented_key_written(output
 def test_keys_that_vary_follow_their_pattern(outputs):
     classes = outputs["run"]["classes"]
     answered = [a for a in outputs["answers"] if "error" not in a]
+    assert all({"rule", "top_k", "map", "covered_probability"} <= set(a) for a in answered)  # the options given
     assert all(list(a["probabilities"]) == classes for a in answered)
     assert all(list(p["probabilities"]) == classes for p in outputs["evaluate"]["predictions"])
     assert set(outputs["convert"]["models"]) <= MODES and "keras" in outputs["convert"]["models"]
@@ -224,8 +231,12 @@ def test_every_level_the_test_reads_has_its_table(tables):
 
 
 def test_every_table_on_the_page_is_held_by_a_fixture_run_or_says_why_not(tables):
-    """A table added without a LEVELS entry would go unchecked: each is read here, or in UNREACHED with why."""
+    """A table added without a LEVELS entry would go unchecked: each is read here, or in UNREACHED and read by the
+    run of the file it names."""
+    from tests import test_json_fields_holdout  # imports this module: read once both are loaded
+
     assert set(tables) - set(LEVELS) - set(UNREACHED) == set()
     assert not set(UNREACHED) & set(LEVELS)
+    assert set(UNREACHED) <= set(test_json_fields_holdout.LEVELS)
     for level in UNREACHED:  # a level no run reaches is conditional as a whole: its heading's paragraph says "Only"
         assert re.search(rf"### {re.escape(level)}\n\nOnly ", DOC.read_text(encoding="utf-8")), level
