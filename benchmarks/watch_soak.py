@@ -205,7 +205,8 @@ def main() -> None:
     if a.quick:
         a.films, a.batch = 100, 50
     if not a.model.is_file():
-        sys.exit(f"watch_soak: no model at {a.model}; build one (make demo) or give --model")
+        sys.exit(f"watch_soak: no model at {a.model}; give --model (e.g. runs/demo/model_int8.tflite after `make "
+                 "demo`; `make test` writes the default one)")
     data = films()
     work = Path(tempfile.mkdtemp(prefix="watch_soak-"))
     try:
