@@ -47,7 +47,7 @@ def compare(
                                                                       "rules the model files carry."),
     by: Optional[str] = typer.Option(None, "--by", metavar="COLUMN,...",
                                      help="Also compare within each subgroup, as cxr-evaluate --by does: a MANIFEST.csv "
-                                          "column or a DICOM attribute (ViewPosition, Manufacturer, PatientAge, ...)."),
+                                          "column, a DICOM attribute (ViewPosition, PhotometricInterpretation, ...) or format."),
     keep_seen: bool = typer.Option(False, "--keep-seen", help="Also compare on films either model was trained or "
                                                               "validated on (left out by default, as in cxr-evaluate)."),
     find_crops: bool = typer.Option(True, "--find-crops/--no-find-crops",
@@ -132,7 +132,7 @@ def compare(
                   f"{', '.join(key_a[k] for k in keys_b)} ({matched_how(info_b['labels'], [key_a[k] for k in keys_b])})", file=sys.stderr)
             info_b = {**info_b, "labels": [key_a[k] for k in keys_b]}
         data_warnings: list[str] = []
-        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings)
+        items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings, columns)
         if columns:  # names, and a MANIFEST.csv column's number of values among these films: before any is read
             from convert.group_values import check_columns
 

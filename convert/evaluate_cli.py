@@ -92,7 +92,9 @@ def evaluate(
              "another manufacturer's detector or older patients while looking fine overall. A COLUMN of "
              "DATA_DIR/MANIFEST.csv (keyed by its file column), or for DICOM files a header attribute: ViewPosition, "
              "Manufacturer, ManufacturerModelName, PatientSex, PatientAge (in bands 0-17, 18-39, 40-59, 60-79, 80+), "
-             "BodyPartExamined, InstitutionName, StationName, Modality. Example: --by ViewPosition,PatientAge"),
+             "BodyPartExamined, InstitutionName, StationName, Modality, PhotometricInterpretation (MONOCHROME1 or 2), "
+             "BitsStored; or format: each film's file format as read (DICOM, PNG, JPEG, ...), where MANIFEST.csv has "
+             "no column of that name. Example: --by ViewPosition,PatientAge"),
     keep_seen: bool = typer.Option(
         False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 "
                                    "or as resized or re-encoded copies: a .tflite from cxr-convert carries their "

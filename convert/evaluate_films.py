@@ -57,7 +57,7 @@ def _read_films(s: Settings, m: Loaded, data_warnings: list[str]) -> tuple[Scan,
     from train.scan import scan
 
     items, matched = site_folders.site_items(s.data_dir, m.labels, s.class_map, "cxr-evaluate", s.quiet,
-                                             data_warnings)
+                                             data_warnings, s.columns)
     if s.columns:  # the names, and the values among the films to be scored
         from convert.group_values import check_columns
 

@@ -1,6 +1,6 @@
 """Which group each film belongs to, for ``--by COLUMN,...``: a MANIFEST.csv column (keyed by its
-``file`` column) or, for DICOM files, a header attribute (ViewPosition, Manufacturer, PatientSex,
-PatientAge in bands, ...). Columns are checked before any film is read, and a column of more values
+``file`` column), for DICOM files a header attribute (ViewPosition, Manufacturer, PatientSex,
+PatientAge in bands, PhotometricInterpretation, ...), or each film's file format (convert.format_group). Columns are checked before any film is read, and a column of more values
 than a grouping has (a patient's or a film's identifier) is refused with what to give instead.
 convert.subgroups computes each group's figures.
 """
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from convert.ages import NOT_AN_AGE, age_band, column_key, is_age_column
+from convert.format_group import FILE_FORMAT, film_format, format_note
 from edge.comma_list import comma_items
 from edge.figures import counted
 from edge.memory import short_of_memory
@@ -20,7 +21,9 @@ from edge.preprocess import ImageError, first_line
 from train.manifest import NOT_GIVEN, ManifestRows, manifest_key, read_manifest
 
 DICOM_ATTRIBUTES = ("ViewPosition", "Manufacturer", "ManufacturerModelName", "PatientSex", "PatientAge",
-                    "BodyPartExamined", "InstitutionName", "StationName", "Modality")
+                    "BodyPartExamined", "InstitutionName", "StationName", "Modality",
+                    # MONOCHROME1 against MONOCHROME2, 12 bits against 16: how a site finds one vendor's films read wrongly
+                    "PhotometricInterpretation", "BitsStored")
 MAX_GROUPS = 50   # more distinct values than this is an identifier (a patient, a film), not a grouping
 # 50, not 12: a consortium's sites, a hospital's wards or its stations often number 20 to 50, each a place a
 # model may fail; the tables mark the groups below (and too small to judge), so no one need read every row (the
@@ -140,12 +143,12 @@ def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str) -> str:
     """What to type instead, where a name given is a column spelt otherwise: cxr-dev's MANIFEST.csv names sources in
     source_repo, and `--by source` (as the docs write it) was refused there with only the columns listed, though the
     per-source table reads that very column. A DICOM attribute spelt otherwise (patientsex) is named too."""
-    by_lower = {f.lower(): f for f in [*DICOM_ATTRIBUTES, *fields]}  # a MANIFEST.csv column wins over an attribute
+    by_lower = {f.lower(): f for f in [FILE_FORMAT, *DICOM_ATTRIBUTES, *fields]}  # a column wins over the others
     hints = []
     for c in unknown:
         if c.lower() in by_lower:
             meant = by_lower[c.lower()]
-            what = "column" if meant in fields else "DICOM attribute"
+            what = "column" if meant in fields else "DICOM attribute" if meant in DICOM_ATTRIBUTES else "files' format"
             hints.append(f"{c}: the {what} is spelt {meant} (--by {meant})")
         elif c.lower() == "source" and "source_repo" in by_lower:
             hints.append(f"{c}: MANIFEST.csv names the films' sources in its {by_lower['source_repo']} column "
@@ -163,10 +166,11 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
     None: every row. A DICOM attribute's values are in the films' headers, so group_values counts
     those once the films are read."""
     fields, rows = read_manifest(data_dir)
-    unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES]
+    unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES and c != FILE_FORMAT]
     if unknown:
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{said_name(str(data_dir))} has no MANIFEST.csv"
-        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)})"
+        raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)}; "
+                         f"{FILE_FORMAT}: each film's file format, DICOM, PNG, JPEG, ...)"
                          + _spelt_otherwise(unknown, fields, prog))
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
@@ -221,6 +225,8 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
             said.append(line)
 
     fields, rows = read_manifest(data_dir)
+    if note := format_note(columns, fields):
+        print(f"{prog}: note: {note}", file=sys.stderr)
     if line := unlisted_line([c for c in columns if c in fields and c not in DICOM_ATTRIBUTES], files, rows):
         warn(line)
     # A manifest column named as a DICOM attribute fills in for the headers, not over them: a film it
@@ -228,7 +234,7 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
     # ViewPosition beside DICOM films carrying theirs put 48 of 60 DICOM films in '(not given)').
     listed = {c: [(rows.get(manifest_key(f), {}).get(c, "") if c in fields else "").strip() for f in files]
               for c in columns}
-    from_dicom = [c for c in columns if c not in fields or c in DICOM_ATTRIBUTES]
+    from_dicom = [c for c in columns if c in DICOM_ATTRIBUTES]  # check_columns: any other is a column or the format
     # a header is read only where it may give a value the manifest does not (2,000 films: 0.02 s, not 2 s)
     headers = [_dicom_header(Path(data_dir) / f, from_dicom) if any(not listed[c][k] for c in from_dicom) else {}
                for k, f in enumerate(files)]
@@ -246,7 +252,8 @@ def group_values(data_dir: Path, files: list[str], columns: list[str], prog: str
         headers = [{} if isinstance(h, str) else h for h in headers]
     out = {}
     for c in columns:
-        raw = [given or h.get(c, "") for given, h in zip(listed[c], headers)]
+        raw = ([film_format(Path(data_dir) / f) for f in files] if c == FILE_FORMAT and c not in fields else
+               [given or h.get(c, "") for given, h in zip(listed[c], headers)])
         values = _one_spelling(c, [_value(c, v) for v in raw], prog)
         if unread := sorted({v.strip() for v, g in zip(raw, values) if g == NOT_AN_AGE}):
             ageless = values.count(NOT_AN_AGE)

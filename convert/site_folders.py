@@ -22,6 +22,7 @@ from train.data import DataError, Item
 from train.discovery import discover
 from train.folder_level import data_folder_below
 from train.foreign_files import backslash_names
+from train.source_column_hint import ByCommand
 
 
 def _holds_images(folder: Path) -> bool:
@@ -67,12 +68,14 @@ def left_out_films(data_dir: Path, class_folders: dict[str, str]) -> dict[str, i
 
 
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
-               quiet: bool = False, warnings: list[str] | None = None) -> tuple[list[Item], dict[str, str]]:
+               quiet: bool = False, warnings: list[str] | None = None,
+               by: list[str] | None = None) -> tuple[list[Item], dict[str, str]]:
     """The labelled films of ``data_dir``, folder names replaced by the model's labels and the
     folders mapped to '-' never read; and the folder -> label map (every class folder, the
     left-out ones included). Raises DataError; warns on stderr about a --class-map name that
     matches no folder. ``warnings``: where the warnings about the films (MANIFEST.csv's labels
-    against the folders, films without a row) are also kept, for the report to say them too."""
+    against the folders, films without a row) are also kept, for the report to say them too. ``by``: the --by
+    columns given, which the note on a MANIFEST.csv without a source column need not point to again."""
     data_dir = Path(data_dir)
     mapping = parse_class_map(class_map)
     if not data_dir.is_dir():
@@ -110,7 +113,8 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
             "in no figure, so that class's sensitivity goes unmeasured and the other classes' specificity is judged "
             f"without them; leave {name} out of --class-map to score it")
 
-    items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log, check_labels=False)
+    items, _, _ = discover(data_dir, classes=kept, min_classes=1, log=log, check_labels=False,
+                           by=ByCommand(prog, tuple(by or ())))
     # checked after the mapping, as cxr-train's --add-data does: a row may name the class a folder stands for
     # (Normal for Healthy/ under --class-map Healthy=Normal), which was said to contradict its folder, or the folder
     from train.manifest import disagreement_warning, label_disagreements, read_manifest

@@ -68,3 +68,65 @@ def test_a_site_column_beside_a_scanner_column_is_the_one_pointed_out(tmp_path):
     said = []
     discover(tmp_path, log=said.append)
     assert len(said) == 1 and "its column 'site' looks like one" in said[0] and "machine" not in said[0], said
+
+
+def test_the_note_leaves_out_the_by_the_command_already_groups_by():
+    """`cxr-evaluate --by Scanner` still printed "... cxr-evaluate --by Scanner gives each one's own figures": the
+    --by part is noise there; what is lost without a source column is still said (by the note's own start)."""
+    from train.source_column_hint import ByCommand, source_column_hint
+
+    assert source_column_hint(["file", "Scanner"], ByCommand("cxr-evaluate", ("Scanner",))) == ""
+    assert source_column_hint(["file", "Scanner", "Manufacturer"], ByCommand("cxr-evaluate", ("Scanner",))) == (
+        "; its column 'Manufacturer' names the machine that took each film, not a source: cxr-evaluate --by "
+        "Manufacturer gives each one's own figures")
+    # a site column: renaming it still gives per-source figures, which --by site does not
+    assert source_column_hint(["file", "site"], ByCommand("cxr-evaluate", ("site",))) == (
+        "; its column 'site' looks like one: name it source in the file's first line to have per-source figures")
+
+
+def test_cxr_compare_s_note_names_its_own_by():
+    """cxr-compare's note sent the user to "cxr-evaluate --by Scanner", another command's report, for what
+    cxr-compare --by does itself: compare the two models within each scanner."""
+    from train.source_column_hint import ByCommand, source_column_hint
+
+    assert source_column_hint(["file", "Scanner"], ByCommand("cxr-compare")) == (
+        "; its column 'Scanner' names the machine that took each film, not a source: cxr-compare --by Scanner "
+        "compares the two models within each one")
+    assert source_column_hint(["file", "site"], ByCommand("cxr-compare")).endswith(
+        "(cxr-compare --by site groups by it as it is)")
+    assert source_column_hint(["file", "Scanner"], ByCommand("cxr-compare", ("Scanner",))) == ""
+
+
+def test_the_commands_notes_with_and_without_by_scanner(tiny_run, tmp_path):
+    """The real commands, cxr-evaluate and cxr-compare, on a site whose MANIFEST.csv has a Scanner column only."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from convert.compare_cli import compare_app
+    from convert.evaluate_cli import evaluate_app
+
+    split = json.loads((tiny_run / "split.json").read_text())
+    data, site = Path(split["data_dir"]), tmp_path / "site"
+    rows = [("file", "Scanner")]
+    for k, item in enumerate(split["splits"]["test"]):
+        (site / item["label"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / item["path"], site / item["path"])
+        rows.append((item["path"], ("Agfa", "Carestream")[k % 2]))
+    (site / "MANIFEST.csv").write_text("".join(f"{a},{b}\n" for a, b in rows))
+    models = [str(tiny_run / "model_int8.tflite"), str(tiny_run / "model_fp32.tflite")]
+    for prog, app, args in (("cxr-evaluate", evaluate_app, models[:1]), ("cxr-compare", compare_app, models)):
+        for by in ([], ["--by", "Scanner"]):
+            r = CliRunner().invoke(app, [*args, str(site), *by, "--out", str(tmp_path / f"{prog}{len(by)}"),
+                                         "--n-boot", "100", "--quiet"])
+            assert r.exit_code == 0, r.output
+            note = next(line for line in r.output.splitlines() if "has no source column" in line)
+            assert note.startswith(f"{prog}: note:") and "no per-source figures" in note, note
+            if by:
+                assert "--by" not in note and "names the machine" not in note, note
+            else:
+                assert note.endswith(f"{prog} --by Scanner " + ("compares the two models within each one"
+                                                                if prog == "cxr-compare" else
+                                                                "gives each one's own figures")), note

@@ -35,6 +35,7 @@ from train.class_choice import as_folders, listed, classes_option, leave_out_opt
     not_text_error, twins_remedy
 from train.foreign_files import archives_in, archives_warning, backslash_names, is_archive_name, passed_over_warning
 from train.manifest import ManifestError, attach_sources
+from train.source_column_hint import ByCommand
 
 
 def _twin_spelt(name: str) -> str:
@@ -45,7 +46,8 @@ def _twin_spelt(name: str) -> str:
 
 def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
              log: Callable[[str], None] = stderr_note,
-             check_labels: bool = True, leave_out_hint: bool = True) -> tuple[list[Item], dict[str, str] | None, str]:
+             check_labels: bool = True, leave_out_hint: bool = True,
+             by: ByCommand = ByCommand()) -> tuple[list[Item], dict[str, str] | None, str]:
     """Find (items, given split by path or None, layout name) under data_dir.
 
     Training needs two classes at least; scoring a model does not (a site may check the
@@ -53,7 +55,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     being written, whose folder is never a class even while it holds nothing yet; run folders
     are left out with a note to ``log``. ``leave_out_hint``: an empty class folder's error says how to
     go on without it (--classes for training, --class-map FOLDER=- for scoring); not where neither
-    would (an --add-data folder is listed before its --class-map applies)."""
+    would (an --add-data folder is listed before its --class-map applies). ``by``: the scoring command and its --by
+    columns, for the note on a MANIFEST.csv without a source column (train.source_column_hint)."""
     data_dir = Path(data_dir)
     if problem := (not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir)
                    or split_inside_a_class(data_dir, out)):
@@ -140,7 +143,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
             f"outside any class folder (e.g. {said_name(loose[0])}): "
             "not used; put each in the folder of its class")
     try:
-        attach_sources(items, data_dir, log, check_labels)
+        attach_sources(items, data_dir, log, check_labels, by)
     except ManifestError as e:
         raise DataError(str(e)) from None
     return items, given_split, layout

@@ -21,7 +21,7 @@ from train.manifest_paths import Inside, row_name, unlike_films
 from train.manifest_text import (DELIMITERS, ManifestError, check_is_text, csv_error, decode,  # noqa: F401
                                  extra_values, separator)
 from train.side_file import SideFileError, read_side_file
-from train.source_column_hint import source_column_hint
+from train.source_column_hint import ByCommand, source_column_hint
 
 NOT_GIVEN = "(not given)"  # a film's source (or --by group) where it has none: one name in every table and file
 
@@ -176,14 +176,16 @@ def disagreement_warning(data_dir: Path, disagree: list[tuple[str, str]]) -> str
             "which is right")
 
 
-def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], check_labels: bool = True) -> None:
+def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], check_labels: bool = True,
+                   by: ByCommand = ByCommand()) -> None:
     """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one, else
     the Kaggle database's metadata spreadsheets where there are some. Films without a row and rows
     without a film are said: either means the per-source figures,
     the shortcut audit's strongest clue and --holdout-source miss those films. ``items``:
     train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does.
     ``check_labels``: compare MANIFEST.csv's labels with the films' (not where their class folders
-    stand for other classes, as an --add-data folder's under --class-map: label_disagreements later)."""
+    stand for other classes, as an --add-data folder's under --class-map: label_disagreements later). ``by``: whose
+    --by the note on a MANIFEST.csv without a source column points to, and the columns it groups by already."""
     twice: list[str] = []
     columns, rows = read_manifest(data_dir, twice)
     if not rows:
@@ -231,7 +233,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
             return
         log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
             f"{', '.join(map(said_name, columns))}), so its films have no source: no per-source figures, no source in the shortcut "
-            f"audit, and cxr-train --holdout-source can match file names only{source_column_hint(columns)}")
+            f"audit, and cxr-train --holdout-source can match file names only{source_column_hint(columns, by)}")
     else:
         # '1 of the 33 films has', its source, its file name: one film is said as one, as edge.figures.counted does
         if unlisted:

@@ -8,9 +8,14 @@ so a person with a ``site`` column of every film's hospital was left to guess.
 A physicist's spreadsheet names instead the machine each film came from (``Scanner``, ``Modality vendor``,
 ``Manufacturer``): no source (renamed ``source`` it would be judged against the training films' archives), but
 the per-scanner figures a site validating a model wants, which ``--by`` gives and the note never said.
+
+The note names the --by of the command that prints it (cxr-compare has one too; cxr-train has none, so it names
+cxr-evaluate's), and leaves it out where that command already groups by the column: pointing there was noise.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from edge.output import said_name
 from edge.shell_words import command_words, pasteable
@@ -34,31 +39,41 @@ _LIKE_A_DEVICE = {same_class_key(w) for w in (
     "apparecchio", "produttore", "apparaat", "fabrikant")}
 
 
-def source_column_hint(columns: list[str]) -> str:
+class ByCommand(NamedTuple):
+    """The command whose --by the note points to, and the columns its --by already groups by."""
+    command: str = "cxr-evaluate"  # cxr-train has no --by: its note names cxr-evaluate's
+    grouped: tuple[str, ...] = ()
+
+
+def source_column_hint(columns: list[str], by: ByCommand = ByCommand()) -> str:
     """'; its column 'site' looks like one: ...' where a column's name says where films come from,
     else ''. The column is named as the file has it; --by with it is shell-quoted so it can be pasted
     (edge.shell_words.command_words: a name that cannot be pasted is escaped, said to be typed by hand)."""
     like = [c for c in columns if c and same_class_key(c) in _LIKE_A_SOURCE]
     if not like:
-        return _device_column_hint(columns)
+        return _device_column_hint(columns, by)
     col = like[0]
     # one line whatever the name holds: a header's quoted line break was pasted raw into the note, splitting it
     named = repr(col) if pasteable(col) else said_name(col)
     return (f"; its column {named} looks like one: name it source in the file's first line to have "
-            f"per-source figures ({command_words('cxr-evaluate', '--by', col)} groups by it as it is"
-            + ("" if pasteable(col) else "; type the name by hand: a line break or control character cannot be pasted")
-            + ")")
+            "per-source figures" + ("" if col in by.grouped else  # what is lost stays; where --by is, it is no news
+                                    f" ({command_words(by.command, '--by', col)} groups by it as it is"
+                                    + ("" if pasteable(col) else
+                                       "; type the name by hand: a line break or control character cannot be pasted")
+                                    + ")"))
 
 
-def _device_column_hint(columns: list[str]) -> str:
+def _device_column_hint(columns: list[str], by: ByCommand) -> str:
     """'; its column 'Scanner' names the machine ...' where a column's name says which scanner or vendor took
-    each film, else ''. Not to be named source: a source is where films come from, judged against the model's
-    training archives; a scanner is a group to score apart (--by)."""
-    like = [c for c in columns if c and same_class_key(c) in _LIKE_A_DEVICE]
+    each film, and --by does not group by it already, else ''. Not to be named source: a source is where films
+    come from, judged against the model's training archives; a scanner is a group to score apart (--by)."""
+    like = [c for c in columns if c and same_class_key(c) in _LIKE_A_DEVICE and c not in by.grouped]
     if not like:
         return ""
     col = like[0]
     named = repr(col) if pasteable(col) else said_name(col)
+    does = ("compares the two models within each one" if by.command == "cxr-compare" else
+            "gives each one's own figures")
     return (f"; its column {named} names the machine that took each film, not a source: "
-            f"{command_words('cxr-evaluate', '--by', col)} gives each one's own figures"
+            f"{command_words(by.command, '--by', col)} {does}"
             + ("" if pasteable(col) else " (type the name by hand: a line break or control character cannot be pasted)"))
