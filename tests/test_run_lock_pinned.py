@@ -149,3 +149,103 @@ def test_a_folder_not_made_yet_is_one_lock_through_a_linked_parent(tmp_path):
         with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
             with run_folder_lock(tmp_path / "link" / "run", "cxr-convert"):
                 pass
+
+
+def test_the_holders_name_replaces_a_longer_one_a_past_holder_left(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "locks"))
+    run = tmp_path / "not-yet"
+    left = run_lock.lock_folder() / run_lock._machine_lock_name(run)
+    left.write_text("cxr-evaluate (process 4294967295) and a long tail")
+    with run_folder_lock(run, "cxr-train"):
+        assert writer_of(run) == f"cxr-train (process {os.getpid()})"  # a probe's descriptor: another lock
+
+
+def test_nothing_is_cleared_where_neither_lock_could_be_taken(tmp_path, monkeypatch, capsys):
+    """No lock held keeps no other writer out: what looks left by a killed one may be a live writer's."""
+    import errno
+
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "a-file" / "locks"))
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):
+        if str(path).endswith(run_lock.LOCK_NAME):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    stage = tmp_path / "run" / ".staging-0123456789abcdef"
+    stage.mkdir(parents=True)
+    old = stage.stat().st_mtime - 3600
+    os.utime(stage, (old, old))
+    with run_folder_lock(tmp_path / "run", "cxr-convert"):
+        assert stage.exists()
+    assert "removed" not in capsys.readouterr().err
+
+
+def _on_the_folders_lock_file(run: Path, then) -> object:
+    """fcntl.flock that calls ``then`` the first time it is given the folder's lock file."""
+    import fcntl
+
+    real, done = fcntl.flock, []
+
+    def flock(fd, op):
+        lock = run / run_lock.LOCK_NAME
+        if isinstance(fd, int) and not done and lock.exists() and os.path.samestat(os.fstat(fd), lock.stat()):
+            done.append(True)
+            return then(real, fd, op, lock)
+        return real(fd, op)
+    return flock
+
+
+def test_a_lock_file_its_last_holder_removed_with_none_after_it_is_made_again(tmp_path, monkeypatch):
+    import fcntl
+
+    run = tmp_path / "run"
+    run.mkdir()
+
+    def removed_meanwhile(real, fd, op, lock):
+        lock.unlink()  # its last holder let go, removing it, between this open and this lock
+        return real(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", _on_the_folders_lock_file(run, removed_meanwhile))
+    with run_folder_lock(run, "cxr-train"):
+        assert (run / run_lock.LOCK_NAME).read_text().startswith(f"cxr-train (process {os.getpid()} on ")
+
+
+def test_a_file_system_without_locks_goes_on_under_the_machines_lock(tmp_path, monkeypatch, capsys):
+    import errno
+    import fcntl
+
+    run = tmp_path / "run"
+    run.mkdir()
+
+    def no_locks(real, fd, op, lock):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", _on_the_folders_lock_file(run, no_locks))
+    with run_folder_lock(run, "cxr-train"):
+        with pytest.raises(RunFolderBusy):  # the machine's lock holds
+            with run_folder_lock(run, "cxr-convert"):
+                pass
+    assert capsys.readouterr().err == ""
+
+
+def test_a_killed_holders_longer_name_is_replaced_whole_in_the_folders_lock_file(tmp_path):
+    import socket
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / run_lock.LOCK_NAME).write_text("cxr-evaluate (process 4294967295 on a-much-longer-host-name.example)")
+    with run_folder_lock(run, "cxr-train"):
+        assert (run / run_lock.LOCK_NAME).read_text() == f"cxr-train (process {os.getpid()} on {socket.gethostname()})"
+
+
+def test_an_empty_stage_a_killed_writer_left_is_said_as_removed(tmp_path, capsys):
+    stage = tmp_path / "run" / ".staging-0123456789abcdef"
+    stage.mkdir(parents=True)  # killed before it wrote a byte: removed all the same, and said
+    old = stage.stat().st_mtime - 3600
+    os.utime(stage, (old, old))
+    with run_folder_lock(tmp_path / "run", "cxr-convert"):
+        assert not stage.exists()
+    assert "note: removed 1 temporary file or staging folder (0.0 MB) left in" in capsys.readouterr().err
