@@ -1,6 +1,7 @@
 """Pinned cases of convert.temperature_check, one per hand mutant that the existing tests let live: the refusal
-gives the NLL at run.json's temperature first and the recorded one second, and a cache stamp that is no JSON object
-is not taken for films learnt otherwise."""
+gives the NLL at run.json's temperature first and the recorded one second; and a cache stamp that is no JSON object
+is not taken for films learnt otherwise (read_json refuses it before the isinstance test: that mutant is equivalent,
+the outcome pinned all the same)."""
 
 from __future__ import annotations
 
