@@ -29,7 +29,7 @@ def test_a_deflated_data_set_is_counted_past_the_first_16_mb_each_block_inflates
     """A block of a few kB can inflate to hundreds of MB: what the 16 MB asked of each decompress call leaves over is
     counted too. Counted only once a block, 40 MB of zeros (40 kB deflated) passed a 20 MB limit."""
     import edge.dicom_size
-    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.dataset import FileMetaDataset
     from pydicom.uid import DeflatedExplicitVRLittleEndian, SecondaryCaptureImageStorage, generate_uid
 
     monkeypatch.setattr(edge.dicom_size, "MAX_INFLATED_BYTES", 20 * 2**20)
