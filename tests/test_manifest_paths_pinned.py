@@ -1,0 +1,19 @@
+"""train.manifest_paths pinned where a change would match a MANIFEST.csv row to the wrong film (found by hand mutation
+testing: each test here failed with one small change to row_name or Inside, which tests/test_manifest*.py let through)."""
+
+from __future__ import annotations
+
+from train.manifest_paths import Inside, row_name
+
+
+def test_an_absolute_row_in_a_sibling_folder_whose_name_starts_as_the_data_folders_is_not_inside(tmp_path):
+    """data2/COVID/a.png is not data/'2/COVID/a.png': only a whole folder name of the prefix counts."""
+    (tmp_path / "data" / "COVID").mkdir(parents=True)
+    (tmp_path / "data2" / "COVID").mkdir(parents=True)
+    inside = Inside(tmp_path / "data")
+    assert row_name(f"{tmp_path}/data/COVID/a.png", inside) == "COVID/a.png"
+    assert row_name(f"{tmp_path}/data2/COVID/a.png", inside) == f"{tmp_path}/data2/COVID/a.png"
+
+
+def test_a_row_of_the_folder_itself_names_no_film():
+    assert row_name("./") == "" and row_name(".") == "" and row_name("") == ""
