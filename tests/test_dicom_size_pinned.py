@@ -87,3 +87,38 @@ def test_a_signed_film_under_a_halved_rows_is_refused():
     on; read as unsigned (65436, 2, 65534), the seam looked like a new frame's top and the top half was classified."""
     with pytest.raises(ImageError, match="one film of 8 rows under a wrong Rows"):
         check_native_length(frames_of([-100, -50, 0, 2], [-2, -10, -20, -30], bits=16, signed=True))
+
+
+def test_a_jp2_file_whose_first_fragment_is_shorter_than_its_signature_is_still_looked_into():
+    """A JP2 file's 12-byte signature box split after 8 bytes is not 'no codestream known': its SIZ marker further on
+    says 200x120 under an 80x64 header, refused before the decoder makes all of it."""
+    from PIL import Image
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import JPEG2000
+
+    from edge.dicom_size import JP2_SIGNATURE, check_codestream_size
+    from tests.test_dicom import one_frame
+
+    buf = io.BytesIO()
+    Image.new("L", (200, 120), 100).save(buf, "JPEG2000")
+    jp2 = buf.getvalue()
+    assert jp2.startswith(JP2_SIGNATURE)
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = JPEG2000
+    ds.Rows, ds.Columns, ds.PixelData = 64, 80, one_frame(jp2[:8], jp2[8:])
+    with pytest.raises(ImageError, match=r"^refused: its compressed pixel data is 200x120 pixels, but its header says 80x64$"):
+        check_codestream_size(ds)
+
+
+def test_a_jpeg_frame_header_past_the_bytes_looked_into_is_refused(monkeypatch):
+    """Segments enough to push the frame header past MAX_HEAD_BYTES (lowered here to 1000) are refused, not let
+    through to a decoder that makes the frame whatever its size."""
+    import edge.dicom_size
+    from edge.dicom_size import _frame_head
+
+    monkeypatch.setattr(edge.dicom_size, "MAX_HEAD_BYTES", 1000)
+    comment = b"\xff\xfe" + (2002).to_bytes(2, "big") + b"x" * 2000
+    frame_header = b"\xff\xc0\x00\x0b\x08\x23\x28\x23\x28\x01\x01\x11\x00"  # 9000x9000
+    with pytest.raises(ImageError, match=r"^refused: its compressed pixel data has no frame header in its first 1000 bytes"):
+        _frame_head(iter([b"\xff\xd8" + comment + frame_header]))
