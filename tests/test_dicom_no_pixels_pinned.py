@@ -24,3 +24,29 @@ def test_a_film_of_double_float_pixel_data_is_said_as_such():
     ds.save_as(buf)
     with pytest.raises(ImageError, match=r"floating-point image \(Float Pixel Data\), which cxr-edge does not read"):
         load_bytes(buf.getvalue(), "x.dcm")
+
+
+def whole_file(sop_class: str, **attributes) -> bytes:
+    """A whole DICOM file of ``sop_class`` without Pixel Data (nothing cut short)."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID, ds.file_meta.MediaStorageSOPInstanceUID = sop_class, generate_uid()
+    ds.SOPClassUID, ds.PatientName = sop_class, "Test^Patient"
+    for name, value in attributes.items():
+        setattr(ds, name, value)
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+def test_only_an_image_sop_class_says_a_file_without_pixels_was_a_film_cut_short():
+    """An RT Plan (no image class, not among the known non-films) is a file without an image, not a film 'cut short
+    (an interrupted copy?)'; a Digital X-Ray Image's header without its pixels is."""
+    with pytest.raises(ImageError, match=r"^DICOM file holds no image \(no PixelData\)$"):
+        load_bytes(whole_file("1.2.840.10008.5.1.4.1.1.481.5"), "x.dcm")
+    with pytest.raises(ImageError, match=r"though its header is a film's \(Digital X-Ray Image Storage - For Presentation\)"):
+        load_bytes(whole_file("1.2.840.10008.5.1.4.1.1.1.1"), "x.dcm")

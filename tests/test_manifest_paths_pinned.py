@@ -17,6 +17,7 @@ def test_an_absolute_row_in_a_sibling_folder_whose_name_starts_as_the_data_folde
 
 def test_a_row_of_the_folder_itself_names_no_film():
     assert row_name("./") == "" and row_name(".") == "" and row_name("") == ""
+    assert row_name("//COVID/a.png") == "/COVID/a.png"  # normpath keeps two leading slashes
 
 
 def test_rows_that_name_no_film_are_said_by_their_shape(tmp_path):

@@ -32,3 +32,16 @@ def test_a_header_of_no_separator_or_a_tie_is_read_with_commas():
 
 def test_excels_separator_line_is_read_in_any_case():
     assert separator('"SEP=;"\nfile;source\n') == (";", 1)
+
+
+def test_a_row_of_values_past_the_header_names_the_first_of_them():
+    """'Hôpital Nord, Paris' unquoted: ' Paris' is the first value past the columns, the one to put in quotes."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from train.manifest_text import extra_values
+
+    reader = csv.reader(io.StringIO(""), delimiter=",")
+    said = extra_values(Path("MANIFEST.csv"), 2, 2, 4, [" Paris", "x"], reader)
+    assert "(the first value past them: ' Paris'): a value holding a comma, the separator" in said
