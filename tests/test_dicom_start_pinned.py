@@ -43,3 +43,9 @@ def test_a_sop_class_cut_short_by_the_bytes_read_is_none():
     head = implicit(0x0008, 0x0016, DX)
     assert sop_class(head) == DX.rstrip(b"\x00").decode()
     assert sop_class(head[:-3]) is None
+
+
+def test_a_dicomdir_is_said_as_a_media_directory():
+    from edge.dicom_start import not_a_film
+
+    assert not_a_film(implicit(0x0008, 0x0016, b"1.2.840.10008.1.3.10")) == "a media directory (DICOMDIR)"
