@@ -84,7 +84,7 @@ def training_note(per_source: dict, holdout: str | None) -> list[str]:
     command = md_code(command_words("cxr-train", "--holdout-source", holdout or ""))
     said = {"held out": f"**held out of training** marks the source {command} kept out of its training and validation films",
             "not in training": "**not in training** a source none of its training or validation films named",
-            "trained on": "**trained on** a source they named"}
+            "trained on": "trained on a source they named"}
     return ["Beside each source, what the model's record says of it: " + "; ".join(v for k, v in said.items() if k in roles)
             + ". Only the rows not trained on show how it does at a site it never saw.", ""]
 

@@ -139,7 +139,7 @@ def _rows(groups: dict, classes: list[str], overall: dict | None, marks: dict[st
     """Table rows: value (with its mark in bold, convert.source_training's), n, balanced accuracy, each class's
     sensitivity (none where one class is present), note."""
     each = len(_present(groups, classes)) > 1
-    return [f"| {md_cell(value)}{f' (**{m}**)' if (m := (marks or {}).get(value)) else ''} | {s['n']}{f' ({films(s)} distinct)' if films(s) < s['n'] else ''} | "
+    return [f"| {md_cell(value)}{_mark((marks or {}).get(value))} | {s['n']}{f' ({films(s)} distinct)' if films(s) < s['n'] else ''} | "
             f"{balanced_accuracy_cell(s)} | "
             + "".join(_found(r) + " | " for r in s["per_class"] if each)
             + f"{note(s, overall)} |" for value, s in groups.items()]
@@ -201,6 +201,11 @@ def classes_below_overall(groups: dict, overall: dict | None = None) -> dict[str
     miss its COVID films, and is not 'wholly below' for that."""
     return {v: cs for v, s in groups.items() if films(s) >= MIN_FILMS
             and (cs := classes_below(s, overall) if overall is not None else s.get("classes_below", []))}
+
+
+def _mark(words: str | None) -> str:
+    """A source's mark beside its name: in bold where the model never trained on it (the rows a reader looks for)."""
+    return "" if not words else f" ({words})" if words == "trained on" else f" (**{words}**)"
 
 
 def per_source(y: np.ndarray, probs: np.ndarray, classes: list[str], sources: list[str], n_boot: int,

@@ -61,7 +61,7 @@ def test_cxr_evaluate_marks_the_held_out_source_in_report_md_json_and_terminal(t
         "sitea": "trained on", "siteb": "held out", "sited": "not in training"}
     table = unpadded((out / "report.md").read_text()).split("## Per source")[1].split("\n## ")[0]
     assert "| siteb (**held out of training**) | 8 |" in table
-    assert "| sitea (**trained on**) |" in table and "| sited (**not in training**) |" in table
+    assert "| sitea (trained on) |" in table and "| sited (**not in training**) |" in table
     assert "**held out of training** marks the source `cxr-train --holdout-source siteb` kept out of" in table
     assert ("cxr-evaluate: note: per source, siteb: held out of training (cxr-train --holdout-source siteb); sited: "
             "not in training: those rows show how the model does at a site it never saw") in r.output
