@@ -706,7 +706,7 @@ def test_the_cards_rule_line_says_how_many_films_of_its_class_the_rule_was_chose
     one = {**decision, "chosen_films": {**decision["chosen_films"], "n_positive": 1}}
     assert "on the validation split's 1 COVID film, too few to hold it" in card_text({**_meta(), "decision": one}, "m.tflite")
     site = {**decision, "chosen_on": "films in eval4 (60, cxr-evaluate)", "chosen_films": {"n_positive": 15}}
-    assert "(chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID)" in card_text(
+    assert "(chosen for 0.95 sensitivity on the 60 films of the folder 'eval4' (cxr-evaluate), 15 of them COVID)" in card_text(
         {**_meta(), "decision": site}, "m.tflite")
     bare = {k: v for k, v in decision.items() if k != "chosen_films"}
     assert "(chosen for 0.95 sensitivity on the validation split)" in card_text({**_meta(), "decision": bare}, "m.tflite")
