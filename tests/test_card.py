@@ -316,7 +316,8 @@ def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_th
     assert f"Films of its data folder's classes it was never trained on got (95% intervals in brackets): Pneumonia (n = {len(films)}) COVID " in text
     assert "Every film gets one of its answers (COVID or Normal), also a film with a finding it was never trained on" in text
     md_text = (run / "report.md").read_text()
-    assert "## Classes left out" in md_text and "class folders this run was not trained on" in md_text
+    assert "## Classes left out" in md_text and "The films of the class folders in `" in md_text
+    assert "` this run was not trained on (each file" in md_text and "`'s class folders" not in md_text
     assert "Left out of this table, as films this run was trained or validated on (the same films or copies): 1 of Pneumonia." in unpadded(md_text)
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
                                                n_boot=100, explain=0, other_classes=False, progress=False))
