@@ -43,9 +43,9 @@ def test_split_folders_and_an_unfinished_set_are_named_by_their_paths(tmp_path, 
     monkeypatch.chdir(tmp_path)
     for d in ("films/train/A", "films/test/A", "films/val/A", "films/validation/A"):
         Path(d).mkdir(parents=True)
-    assert split_twins(Path("films")).startswith("the folders films/val/ and films/validation/ both name the validation split")
+    assert split_twins(Path("films")).startswith("films: its folders val/ and validation/ both name the validation split")
     Path("half/train/A").mkdir(parents=True)
     Path("half/val/A").mkdir(parents=True)
-    assert half_a_split(Path("half")).startswith("the folders half/train, half/val look like a split given in folders")
+    assert half_a_split(Path("half")).startswith("half: its folders train, val look like a split given in folders")
     Path("films/README.md").write_text(f"{README_START}\nINCOMPLETE: stopped\n")
     assert unfinished_line("films").startswith("films/README.md says cxr-synth did not finish writing it")
