@@ -8,6 +8,18 @@ from edge.figures import fixed, rounded_down
 from train.audit import PERMUTATIONS, WARN_LIFT
 
 
+def at_chance_lines(audit: dict) -> list[str]:
+    """What a figure at or below chance means, said under the table where one is: a reader took a format/mode score of
+    36% against 50% for a finding, where traits that carry no label score around chance, below it as often as above
+    on a small sample (the cross-validation's noise). [] where every figure is above chance."""
+    figures = {**{t: v["balanced_accuracy"] for t, v in audit["traits"].items()}, "all together": audit["combined"]}
+    low = [f"{md_cell(t)} {fixed(v, 1, 100)}%" for t, v in figures.items() if v <= audit["chance"]]
+    if not low:
+        return []
+    return [f"At or below chance ({', '.join(low)}): there the files alone say nothing about the label; a score under "
+            "chance is the noise of a small sample, not a finding.", ""]
+
+
 def audit_section(audit: dict | None, heading: str = "##") -> list[str]:
     """A report section: the table per trait and the give-aways."""
     if not audit or audit.get("combined") is None:
@@ -25,6 +37,7 @@ def audit_section(audit: dict | None, heading: str = "##") -> list[str]:
     ci, p = audit.get("combined_ci"), audit.get("combined_p")
     within = (f" (p = {p:.3f})" if p is not None else f" ({fixed(ci[0], 1, 100)}–{fixed(ci[1], 1, 100)})" if ci else "")
     md += [f"| **all together** | | **{fixed(audit['combined'], 1, 100)}**{within} |", ""]
+    md += at_chance_lines(audit)
     if p is None and not ci and audit["lift"] < WARN_LIFT:  # 60.8% against 50% with no p and no verdict: say why
         # rounded down: a lift of 24.96% read "these traits close 25%" beside a warning level of 25%
         md += [f"Below the warning level ({fixed(WARN_LIFT, 0, 100)}% of the gap from chance to a perfect score; these "

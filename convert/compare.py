@@ -29,6 +29,7 @@ from convert.set_notes import FEW_FILMS, copy_lines, renamed_line, skipped_line
 from convert.summary import bootstrap_ci
 from edge.decision import describe
 from edge.figures import counted, fixed, rounded_down
+from edge.stored_rule_words import site_films_words
 from convert.report_text import md_cell, md_names
 
 
@@ -208,7 +209,7 @@ def labelling(labels: list[str], rule: tuple[int, float] | None, chosen_on: str 
     if rule is None:
         return "labels by the most probable class" + (" (its stored rule ignored: --most-probable)" if ignored else "")
     return (f"labels by its stored rule: {describe(rule, labels)}, else the most probable of the "
-            "other classes" + (f"; chosen on {chosen_on}" if chosen_on else "") + " (--most-probable ignores it)")
+            "other classes" + (f"; chosen on {site_films_words(chosen_on)}" if chosen_on else "") + " (--most-probable ignores it)")
 
 
 def film_notes(r: dict) -> list[str]:

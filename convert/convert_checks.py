@@ -14,6 +14,7 @@ from edge.atomic import read_json
 from edge.cliutil import folder_problem
 from edge.capped_repr import capped_text
 from edge.output import said_name
+from edge.stored_rule_words import site_films_words
 from edge.preprocess import PreprocessConfig, first_line
 from train.data import Split
 from train.run_fields import run_fields_problem
@@ -50,7 +51,7 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
         raise ValueError(why)
     split = Split.load(run_dir / "split.json")
     if s.auto and (where := site_rule_file(run_dir / "model.tflite")):
-        raise ValueError(f"{said_name(str(run_dir / 'model.tflite'))} carries a rule chosen on {where} (cxr-evaluate --save-model): "
+        raise ValueError(f"{said_name(str(run_dir / 'model.tflite'))} carries a rule chosen on {site_films_words(where)} (cxr-evaluate --save-model): "
                          "--auto would write its choice over it; move that file out of the run folder first")
     if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
         raise ValueError(why)

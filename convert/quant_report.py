@@ -236,8 +236,8 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
         from convert.left_out_words import answers_section
 
         by_mode = report["other_classes"]["by_mode"]
-        md += answers_section(by_mode, classes, list(by_mode), lead=f"The films of {md_code(report['other_classes']['data_dir'])}'s "
-                              "class folders this run was not trained on (each file, its stored rule applied): the model "
+        md += answers_section(by_mode, classes, list(by_mode), lead=f"The films of the class folders in {md_code(report['other_classes']['data_dir'])} "
+                              "this run was not trained on (each file, its stored rule applied): the model "
                               "has no answer for their class.", whose="this run",
                               keep="cxr-evaluate --keep-seen scores them")
     md += training_data_section(report.get("training_data"))

@@ -31,6 +31,7 @@ from convert.roc import rates_at_threshold
 from convert.rule_notes import (chosen_films_line, others_under_rule, per_class_under_rule, removed_rule_line,
                                 stored_rule_line, stored_rule_warnings)
 from convert.split_scores import fit_input_check
+from edge.stored_rule_words import site_films_words
 from convert.study_design import test_split_design
 from convert.summary import summarize
 from edge import __version__
@@ -174,7 +175,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         # without --operating-point, files written anew keep the rule their predecessors stored
         kept, lost = kept_points(run_dir, s.modes, classes) if point is None and not s.report_only else ({}, {})
         for mode, where in lost.items():
-            log(f"warning: model_{mode}.tflite stored a rule chosen on {where}; the file written now does not carry "
+            log(f"warning: model_{mode}.tflite stored a rule chosen on {site_films_words(where)}; the file written now does not carry "
                 "it: choose it again there (cxr-evaluate --operating-point ... --save-model)")
         val = load_part(run_dir, split, "val", config, s.progress, rewrite=True) if isinstance(point, tuple) or kept else None
         keras_val = None  # the validation labels and the Keras model's answers, where a file's rule is gated
@@ -226,7 +227,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                 # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
                 target, on = decision.get("target_sensitivity"), decision.get("chosen_on", "validation split")
                 if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
-                    log(f"{path.name} keeps its rule, {labelling(decision)}, chosen on {on}, not on the validation split")
+                    log(f"{path.name} keeps its rule, {labelling(decision)}, chosen on {site_films_words(on)}, not on the validation split")
                     test_sha = [i.sha256 for i in split.parts["test"]]
                     if warn := chosen_films_line({**meta, "decision_chosen_on": on}, test_sha,
                                                  f"{classes[k]} whenever p >= {fmt_threshold(t)}", "test films"):

@@ -18,13 +18,12 @@ cxr-evaluate refuses to save it (convert.site_rule_notes.check_site_films).
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from edge.decision import fmt_threshold
 from edge.rule_shortfall import SPECIFICITY_FLOOR, chosen_counts, falls_short, next_share
 from edge.figures import counted, fixed, listed
+from edge.stored_rule_words import SITE_FILMS, site_films_words
 
 # Below this specificity (on films of the other classes, which play no part in choosing it) the rule calls most (more than half) of the other
 # classes' films the class: "most healthy films are called COVID" holds literally. Working rules
@@ -241,7 +240,7 @@ def chosen_films_line(info: dict, films_sha256: list[str], rule: str, scored: st
     if not n:
         return None
     return (f"{n} of the {len(films_sha256)} {scored} {'is one' if n == 1 else 'are ones'} the rule this model file carries, {rule}, was chosen "
-            f"on ({info.get('decision_chosen_on')}): on them its sensitivity is optimistic (the threshold was placed among "
+            f"on ({site_films_words(str(info.get('decision_chosen_on')))}): on them its sensitivity is optimistic (the threshold was placed among "
             "their cases); score films it was not chosen on (the figures for the next films that cxr-evaluate "
             "--operating-point gave when it chose it are the honest estimate)")
 
@@ -250,10 +249,10 @@ def chosen_here_line(chosen_on: str | None, folder: str, rule: str) -> str | Non
     """A warning when the stored rule (``rule``, in words) was chosen by cxr-evaluate on a folder of
     this name (its metadata's ``chosen_on``: "films in NAME (N, cxr-evaluate)", the folder's
     resolved name); None otherwise."""
-    m = re.fullmatch(r"(?:SYNTHETIC )?films in (.+) \((\d+), cxr-evaluate\)", chosen_on or "")
-    if not m or m.group(1) != folder:
+    m = SITE_FILMS.fullmatch(chosen_on or "")
+    if not m or m.group(2) != folder:
         return None
-    return (f"the rule this model file carries, {rule}, was chosen on {chosen_on}, the folder scored here: on the films "
+    return (f"the rule this model file carries, {rule}, was chosen on {site_films_words(m.group(0))}, the folder scored here: on the films "
             "it was fitted to, its sensitivity is optimistic (the threshold was placed among their cases); score films it "
             "was not chosen on (the figures for the next films that cxr-evaluate --operating-point gave when it chose it "
             "are the honest estimate)")

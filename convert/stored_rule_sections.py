@@ -9,6 +9,7 @@ from convert.rule_notes import (FILES_HERE, less_sensitive_line, once_per_choice
                                 stored_shortfall)
 from edge.decision import fmt_threshold, labelling
 from edge.figures import fixed
+from edge.stored_rule_words import site_films_words
 from convert.report_text import md_cell, md_names
 
 
@@ -93,7 +94,7 @@ def stored_rules_section(models: dict) -> list[str]:
         v, t = d["chosen_films"], d["test"]
         fit = fitted(v)
         if (on := d.get("chosen_on", "validation split")) != "validation split":
-            elsewhere.append(f"`model_{name}.tflite`'s rule was not chosen on the validation split but on {md_cell(on)}: its "
+            elsewhere.append(f"`model_{name}.tflite`'s rule was not chosen on the validation split but on {md_cell(site_films_words(str(on)))}: its "
                              f"sensitivity / specificity there, {pct(v['sensitivity'])} / {pct(v['specificity'])}%, are on the films it was chosen on (the sensitivity "
                              "optimistic: the threshold was placed among them); what to expect on that site's next films "
                              "is on its card (`edge-classify --card`).")

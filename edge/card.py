@@ -18,7 +18,7 @@ from edge.input_check_words import input_check_line
 from edge.missed_films import misses_line
 from edge.shares import other_classes_with_ci
 from edge.stamped_by import RESTAMP_BELOW, converter_version
-from edge.stored_rule_words import calls_most, chosen_on_words, recount_note, shortfall_words
+from edge.stored_rule_words import calls_most, chosen_on_words, recount_note, shortfall_words, site_films_words
 from edge.synthetic_words import DRAWN, drawn_only, synthetic_words
 from edge.text_width import padded, shown_width
 
@@ -84,7 +84,7 @@ def site_rule_line(r: dict) -> str:
     it (validation.rule_on_site)."""
     # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
     how = "expected on that site's next films" if r.get("estimate") == "next films" else "5-fold cross-validated there"
-    return (f"Its rule ({labelling(r)}) was chosen on {r['films']}; {how}: sensitivity {_ci(r['sensitivity'])}, "
+    return (f"Its rule ({labelling(r)}) was chosen on {site_films_words(str(r['films']))}; {how}: sensitivity {_ci(r['sensitivity'])}, "
             f"specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
 
 

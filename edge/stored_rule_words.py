@@ -8,6 +8,8 @@ untrained classes' films were made under another labelling (recount_note).
 
 from __future__ import annotations
 
+import re
+
 from edge.decision import labelling, same_rule
 from edge.rule_shortfall import SPECIFICITY_FLOOR, stored_shortfall_share
 from edge.figures import counted, fixed
@@ -21,11 +23,26 @@ def calls_most(spec: list | None, cls: str) -> str:
     return f": it calls {'every film' if spec[0] <= 0 else 'most films'} of the other classes {cls}"
 
 
+# a site's films as cxr-evaluate --operating-point stores them in a file's decision.chosen_on (convert.evaluate_answers)
+SITE_FILMS = re.compile(r"((?:partly )?(?:SYNTHETIC )?)films in (.+) \((\d+), cxr-evaluate\)")
+
+
+def site_films_words(chosen_on: str) -> str:
+    """The films a stored rule was chosen on, as people read them: "films in films (100, cxr-evaluate)" (the stored
+    text, kept so that files already out there still read) said "100 films of the folder 'films' (cxr-evaluate)",
+    which reads one way whatever the folder's name; any other text (the validation split) as it is."""
+    m = SITE_FILMS.fullmatch(chosen_on)
+    if not m:
+        return chosen_on
+    kind, folder, n = m.groups()
+    return f"{counted(int(n), kind + 'film')} of the folder '{folder}' (cxr-evaluate)"
+
+
 def chosen_on_words(d: dict) -> str:
     """Which films a stored rule ``d`` was chosen on, with how many of its class where the file holds the count:
-    "the validation split's 2 COVID films", "the films in eval4 (60, cxr-evaluate), 15 of them COVID", or "the
+    "the validation split's 2 COVID films", "the 60 films of the folder 'eval4' (cxr-evaluate), 15 of them COVID", or "the
     validation split". A 0.95 target met on 2 films is no 0.95 met on 200 (edge-classify's note and the card)."""
-    cls, chosen_on = d.get("class"), d.get("chosen_on", "validation split")
+    cls, chosen_on = d.get("class"), site_films_words(str(d.get("chosen_on", "validation split")))
     n_pos = (d.get("chosen_films") or {}).get("n_positive") if isinstance(d.get("chosen_films"), dict) else None
     if not isinstance(n_pos, int) or isinstance(n_pos, bool):
         return f"the {chosen_on}"

@@ -316,7 +316,8 @@ def test_convert_scores_the_data_folders_other_classes_and_the_card_says_what_th
     assert f"Films of its data folder's classes it was never trained on got (95% intervals in brackets): Pneumonia (n = {len(films)}) COVID " in text
     assert "Every film gets one of its answers (COVID or Normal), also a film with a finding it was never trained on" in text
     md_text = (run / "report.md").read_text()
-    assert "## Classes left out" in md_text and "class folders this run was not trained on" in md_text
+    assert "## Classes left out" in md_text and "The films of the class folders in `" in md_text
+    assert "` this run was not trained on (each file" in md_text and "`'s class folders" not in md_text
     assert "Left out of this table, as films this run was trained or validated on (the same films or copies): 1 of Pneumonia." in unpadded(md_text)
     report, _ = run_conversion(ConvertSettings(run_dir=run, modes=["int8"], report_only=True, latency_threads=(),
                                                n_boot=100, explain=0, other_classes=False, progress=False))
@@ -706,7 +707,7 @@ def test_the_cards_rule_line_says_how_many_films_of_its_class_the_rule_was_chose
     one = {**decision, "chosen_films": {**decision["chosen_films"], "n_positive": 1}}
     assert "on the validation split's 1 COVID film, too few to hold it" in card_text({**_meta(), "decision": one}, "m.tflite")
     site = {**decision, "chosen_on": "films in eval4 (60, cxr-evaluate)", "chosen_films": {"n_positive": 15}}
-    assert "(chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID)" in card_text(
+    assert "(chosen for 0.95 sensitivity on the 60 films of the folder 'eval4' (cxr-evaluate), 15 of them COVID)" in card_text(
         {**_meta(), "decision": site}, "m.tflite")
     bare = {k: v for k, v in decision.items() if k != "chosen_films"}
     assert "(chosen for 0.95 sensitivity on the validation split)" in card_text({**_meta(), "decision": bare}, "m.tflite")

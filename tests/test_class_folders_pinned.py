@@ -19,14 +19,14 @@ def _dirs(root: Path, *names: str) -> Path:
 def test_a_split_is_given_only_with_train_and_test_and_half_of_one_is_said(tmp_path):
     data = _dirs(tmp_path, "train/COVID", "val/COVID")
     assert given_split_dirs(data) == {}
-    assert half_a_split(data).startswith(f"{data}'s folders train, val look like a split given in folders")
+    assert half_a_split(data).startswith(f"{data}: its folders train, val look like a split given in folders")
     _dirs(tmp_path, "test/COVID")
     assert set(given_split_dirs(data)) == {"train", "val", "test"} and half_a_split(data) is None
 
 
 def test_two_folders_naming_the_validation_split_are_refused(tmp_path):
     data = _dirs(tmp_path, "train/A", "test/A", "val/A", "validation/A")
-    assert split_twins(data) == (f"{data}'s folders val/ and validation/ both name the validation split, and one "
+    assert split_twins(data) == (f"{data}: its folders val/ and validation/ both name the validation split, and one "
                                  "would be read and the other ignored: merge them into one folder, or rename one")
 
 

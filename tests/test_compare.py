@@ -341,10 +341,10 @@ def test_cxr_compare_names_each_models_rule_and_warns_when_it_was_chosen_on_thes
     assert "cxr-compare: B (site.tflite) labels by its stored rule: COVID whenever p(COVID) >= " in said
     # the file keeps the chosen films' fingerprints: they are found by their bytes, whatever the folder is called
     warned = "cxr-compare: warning: B: 32 of the 32 films scored are ones the rule this model file carries, COVID whenever p >= "
-    assert warned in said and "was chosen on (SYNTHETIC films in my_site (32, cxr-evaluate))" in said
+    assert warned in said and "was chosen on (32 SYNTHETIC films of the folder 'my_site' (cxr-evaluate))" in said
     assert "- A (model_int8.tflite) labels by the most probable class." in md
     assert "- B (site.tflite) labels by its stored rule: COVID whenever p(COVID) >= " in md
-    assert "chosen on SYNTHETIC films in my_site (32, cxr-evaluate)" in md
+    assert "chosen on 32 SYNTHETIC films of the folder 'my_site' (cxr-evaluate)" in md
     assert "- **Warning:** B: 32 of the 32 films scored are ones the rule" in md and len(r["rule_warnings"]) == 1
     assert r["rule_a"] is None and r["rule_b"]["class"] == "COVID" and 0 < r["rule_b"]["threshold"] < 1
 

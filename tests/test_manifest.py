@@ -128,7 +128,7 @@ def test_a_manifest_without_a_source_column_is_said(tmp_path):
     said = []
     items, _, _ = discover(tmp_path, log=said.append)
     assert {i.source for i in items} == {""}
-    assert len(said) == 1 and said[0].startswith(f"note: {tmp_path}'s MANIFEST.csv has no source column (source or "
+    assert len(said) == 1 and said[0].startswith(f"note: {tmp_path / 'MANIFEST.csv'} has no source column (source or "
                                                  "source_repo; its columns: file, label, origin)")
 
 
@@ -243,7 +243,7 @@ def test_rows_that_match_no_film_say_what_their_paths_look_like(tmp_path):
         said: list[str] = []
         items, _, _ = discover(data, log=said.append)
         assert {i.source for i in items} == {""}
-        assert said[0] == (f"warning: none of the 4 rows of {data}'s MANIFEST.csv names a film found there: "
+        assert said[0] == (f"warning: none of the 4 rows of {data / 'MANIFEST.csv'} names a film found there: "
                            + why.format(d=data))
         assert said[1].startswith(f"warning: 4 of the 4 films in {data} have no row") and len(said) == 2
 

@@ -70,9 +70,9 @@ def test_one_stray_row_and_blank_source_columns_are_said_in_the_right_number(tmp
     manifest(tmp_path, "file,source,source_repo\nCOVID/a.png,,\nCOVID/gone.png,x,\n")
     said: list[str] = []
     attach_sources([Item("COVID/a.png", "COVID")], tmp_path, said.append)
-    assert any(s.startswith(f"warning: 1 row of {tmp_path}'s MANIFEST.csv names no film found there") for s in said), said
+    assert any(s.startswith(f"warning: 1 row of {tmp_path / 'MANIFEST.csv'} names no film found there") for s in said), said
     assert any("whose source and source_repo are blank (e.g. COVID/a.png)" in s for s in said), said
     manifest(tmp_path, "file,source\nCOVID/a.png,x\nCOVID/gone.png,x\nCOVID/gone2.png,x\n")
     said.clear()
     attach_sources([Item("COVID/a.png", "COVID")], tmp_path, said.append)
-    assert any(s.startswith(f"warning: 2 rows of {tmp_path}'s MANIFEST.csv name no film found there") for s in said), said
+    assert any(s.startswith(f"warning: 2 rows of {tmp_path / 'MANIFEST.csv'} name no film found there") for s in said), said

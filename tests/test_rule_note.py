@@ -31,7 +31,7 @@ def test_a_site_rule_gives_its_expected_figure_on_the_sites_next_films():
     site = {"class": "COVID", "threshold": 0.0996, "estimate": "next films", "films": "films in eval4 (60, cxr-evaluate)",
             "sensitivity": [0.9375, 0.782, 0.998], "specificity": [0.533, 0.39, 0.67]}
     meta = {**_meta(rule_on_site=site), "decision": decision}
-    assert rule_record(meta) == ("chosen for 0.95 sensitivity on the films in eval4 (60, cxr-evaluate), 15 of them COVID; "
+    assert rule_record(meta) == ("chosen for 0.95 sensitivity on the 60 films of the folder 'eval4' (cxr-evaluate), 15 of them COVID; "
                                  "expected on that site's next films: sensitivity 0.938 (0.782 to 0.998), "
                                  "specificity 0.533 (0.390 to 0.670)")
 

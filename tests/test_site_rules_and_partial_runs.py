@@ -80,7 +80,7 @@ def test_scoring_a_stored_rule_on_the_films_it_was_chosen_on_is_called_optimisti
     (warn,) = [line for line in r.output.splitlines() if said in line]
     assert warn.startswith("cxr-evaluate: warning: 32 of the 32 films scored are ones the rule this model file carries, "
                            "COVID whenever p >= ")
-    assert ", was chosen on (SYNTHETIC films in my_site (32, cxr-evaluate)): on them its sensitivity" in warn
+    assert ", was chosen on (32 SYNTHETIC films of the folder 'my_site' (cxr-evaluate)): on them its sensitivity" in warn
     assert warn.split("warning: ", 1)[1][1:] in (tmp_path / "r2" / "report.md").read_text()  # and in the report
     # found by their bytes, whatever the folder is called: a copy under another name, or a folder with some of them
     copy, part = tmp_path / "other_site", tmp_path / "part"
@@ -101,7 +101,7 @@ def test_scoring_a_stored_rule_on_the_films_it_was_chosen_on_is_called_optimisti
     older.write_bytes(md.rewrite(saved.read_bytes(), lambda m: {k: v for k, v in m.items() if k != "decision_films"}))
     r = _evaluate(str(older), str(site), "--out", str(tmp_path / "r4"))
     (warn,) = [line for line in r.output.splitlines() if said in line]
-    assert ", was chosen on SYNTHETIC films in my_site (32, cxr-evaluate), the folder scored here" in warn
+    assert ", was chosen on 32 SYNTHETIC films of the folder 'my_site' (cxr-evaluate), the folder scored here" in warn
     r = _evaluate(str(older), str(copy), "--out", str(tmp_path / "r4"))
     assert said not in r.output
 

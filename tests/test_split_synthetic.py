@@ -39,7 +39,7 @@ def test_a_student_of_an_older_teacher_is_marked_from_its_films(tiny_run, tmp_pa
     of = sum(map(len, split.parts.values()))
     assert split.notes["synthetic"] is True and split.notes["synthetic_share"] == {"synthetic": of, "of": of}
     err = capsys.readouterr().err
-    assert (f"note: --teacher {old}'s run.json (cxr-edge 0.15.0, which did not yet check every film) does not mark the "
+    assert (f"note: --teacher's {old / 'run.json'} (cxr-edge 0.15.0, which did not yet check every film) does not mark the "
             f"run as trained on synthetic images, but all {of} films of its split are SYNTHETIC drawings by cxr-synth (e.g. "
             ) in err and "the student is marked as trained on synthetic images" in err, err
     assert json.loads((old / "split.json").read_text())["notes"]["synthetic"] is False  # the teacher's files are its own

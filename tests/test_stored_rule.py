@@ -494,11 +494,11 @@ def test_a_rule_chosen_on_a_sites_films_is_neither_gated_against_keras_nor_chose
     assert "under_rule" not in report["models"]["int8"]["gate"] and "under_rule" in report["models"]["fp32"]["gate"]
     # --report-only keeps saying where the rule was chosen (it said "on the validation split", with the site's
     # fitted figures under "validation", and the card lost its cross-validated site line)
-    assert ("model_int8.tflite keeps its rule, COVID whenever p >= 0.42, chosen on films in site (40, cxr-evaluate), "
+    assert ("model_int8.tflite keeps its rule, COVID whenever p >= 0.42, chosen on 40 films of the folder 'site' (cxr-evaluate), "
             "not on the validation split") in capsys.readouterr().err
     text = " ".join((run / "report.md").read_text().split())  # tables padded
     assert "| int8 | COVID when p ≥ 0.42 (for 90%) | n/a (chosen on the site's films) |" in text
-    assert ("`model_int8.tflite`'s rule was not chosen on the validation split but on films in site (40, cxr-evaluate): "
+    assert ("`model_int8.tflite`'s rule was not chosen on the validation split but on 40 films of the folder 'site' (cxr-evaluate): "
             "its sensitivity / specificity there, 90.0 / 50.0%, are on the films it was chosen on (the sensitivity optimistic") in text
     card = md.split((run / "model_int8.tflite").read_bytes())[1]["validation"]
     assert card["rule_on_site"]["films"] == "films in site (40, cxr-evaluate)" and card["rule_on_site"]["sensitivity"][0] == 0.85

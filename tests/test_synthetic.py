@@ -380,7 +380,7 @@ def test_a_set_cxr_synth_did_not_finish_is_said_by_cxr_train_and_cxr_evaluate(ti
     with pytest.raises(KeyboardInterrupt):
         synthetic.generate(tmp_path / "s", n_per_class=30, classes=["Normal", "COVID"], size=(64, 64))
     monkeypatch.setattr(synthetic, "render", real_render)
-    said = "s's README.md says cxr-synth did not finish writing it"
+    said = "s/README.md says cxr-synth did not finish writing it"
     r = CliRunner().invoke(evaluate_app, [str(tiny_run / "model_int8.tflite"), str(tmp_path / "s"), "--keep-seen",
                                           "--explain", "0", "--n-boot", "100", "--quiet", "--out", str(tmp_path / "r")])
     assert r.exit_code == 0 and f"cxr-evaluate: warning: {tmp_path}/{said}" in r.output, r.output

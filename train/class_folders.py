@@ -55,7 +55,7 @@ def split_twins(data_dir: Path) -> str | None:
     if twins is None:
         return None
     part = PART_NAMES[GIVEN_SPLIT_DIRS[twins[0].name.lower()]]
-    return (f"{said_name(str(data_dir))}'s folders {' and '.join(d.name + '/' for d in twins)} both name the {part} split, and "
+    return (f"{said_name(str(data_dir))}: its folders {' and '.join(d.name + '/' for d in twins)} both name the {part} split, and "
             "one would be read and the other ignored: merge them into one folder, or rename one")
 
 
@@ -82,7 +82,7 @@ def half_a_split(data_dir: Path) -> str | None:
     top = sorted(d.name for d in Path(data_dir).iterdir() if d.is_dir() and d.name.lower() in GIVEN_SPLIT_DIRS)
     if len(top) < 2 or given_split_dirs(data_dir):
         return None
-    return (f"{said_name(str(data_dir))}'s folders {', '.join(top)} look like a split given in folders, but cxr-train takes one only "
+    return (f"{said_name(str(data_dir))}: its folders {', '.join(top)} look like a split given in folders, but cxr-train takes one only "
             "with train/ and test/ (val/ besides them is optional): add a test/ folder of the films to score the "
             "model on, or put the class folders directly in the data folder for a split of cxr-train's own")
 

@@ -188,14 +188,16 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
     --by the note on a MANIFEST.csv without a source column points to, and the columns it groups by already."""
     twice: list[str] = []
     columns, rows = read_manifest(data_dir, twice)
+    path = manifest_path(data_dir)
+    csv_said = said_name(str(path or Path(data_dir) / "MANIFEST.csv"))  # its path, as 'films/MANIFEST.csv' (not "films's")
     if not rows:
-        if path := manifest_path(data_dir):  # else the report says there is no MANIFEST.csv, beside one
+        if path:  # else the report says there is no MANIFEST.csv, beside one
             log(f"warning: {said_name(str(path))} has no rows (only its header), so it gives no film a source")
         _kaggle_sources(items, data_dir, log)
         return
     if twice:
         log(f"warning: {counted(len(twice), 'film')} {'has' if len(twice) == 1 else 'have'} two or more rows in "
-            f"{said_name(str(data_dir))}'s MANIFEST.csv that disagree (e.g. {said_name(str(twice[0]))}); each keeps its first row: check which is right")
+            f"{csv_said} that disagree (e.g. {said_name(str(twice[0]))}); each keeps its first row: check which is right")
     lower = {c.lower(): c for c in reversed(columns)}  # Source, SOURCE: as the file column, whatever its case
     # a row's first non-blank of source and source_repo: a blank source column must not hide source_repo
     source_columns = [lower[c] for c in ("source", "source_repo") if c in lower]
@@ -214,24 +216,24 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
         log(disagreement_warning(data_dir, disagree))
     folders = {k.split("/", 1)[0] for k in used}  # rows of classes left out (--classes) are no strays
     if stray := [k for k in rows if k not in used and k.split("/", 1)[0] in folders]:
-        log(f"warning: {counted(len(stray), 'row')} of {said_name(str(data_dir))}'s MANIFEST.csv {'names' if len(stray) == 1 else 'name'} "
+        log(f"warning: {counted(len(stray), 'row')} of {csv_said} {'names' if len(stray) == 1 else 'name'} "
             "no film found there (e.g. "
             f"{said_name(next(v for c, v in rows[stray[0]].items() if c.lower() == 'file'))}): films deleted, moved or renamed "
             "since it was written, or a manifest of another copy of the set?")
     if items and len(unlisted) == len(items) and (why := unlike_films(list(rows), data_dir, items[0].path,
                                                                      bool(stray))):
         which = f"none of the {len(rows)} rows" if len(rows) > 1 else "the one row"
-        log(f"warning: {which} of {said_name(str(data_dir))}'s MANIFEST.csv names {'a' if len(rows) > 1 else 'no'} film found there: "
+        log(f"warning: {which} of {csv_said} names {'a' if len(rows) > 1 else 'no'} film found there: "
             f"{why}")
     if source is None:
         from train.kaggle_metadata import metadata_files
 
         if metadata_files(data_dir):  # the Kaggle database's own spreadsheets still name each film's archive
-            log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo), so the sources come "
+            log(f"note: {csv_said} has no source column (source or source_repo), so the sources come "
                 "from the database's metadata spreadsheets")
             _kaggle_sources(items, data_dir, log)
             return
-        log(f"note: {said_name(str(data_dir))}'s MANIFEST.csv has no source column (source or source_repo; its columns: "
+        log(f"note: {csv_said} has no source column (source or source_repo; its columns: "
             f"{', '.join(map(said_name, columns))}), so its films have no source: no per-source figures, no source in the shortcut "
             f"audit, and cxr-train --holdout-source can match file names only{source_column_hint(columns, by)}")
     else:

@@ -57,7 +57,7 @@ def unfinished_line(folder: str | Path) -> str | None:
         return None
     if not text.startswith(README_START) or "\nINCOMPLETE:" not in text:
         return None
-    return (f"{said_name(str(folder))}'s README.md says cxr-synth did not finish writing it (it is still writing, or was stopped): it "
+    return (f"{said_name(str(Path(folder) / 'README.md'))} says cxr-synth did not finish writing it (it is still writing, or was stopped): it "
             "may hold fewer films than asked for, or a class short; run the same cxr-synth command again to finish it")
 
 
