@@ -98,12 +98,15 @@ def test_a_link_to_a_folder_above_another_class_folder_is_not_entered(tmp_path):
 
 def test_a_dead_link_with_an_image_name_stays_for_the_scan_to_name(tmp_path):
     """COVID/film-9.png -> a file gone: kept among the names, so that the scan lists it among the
-    films it could not read (with its path), rather than a folder warning that names no film."""
+    films it could not read (with its path), rather than a folder warning that names no film.
+    'film-8.png ' (a space at its end: a film all the same, edge.film_files.is_image_name) has no
+    file-like suffix (named_like_a_file), so only its image name keeps it: without that check it went."""
     data = two_classes(tmp_path / "data")
     os.symlink(tmp_path / "gone.png", data / "COVID" / "film-9.png")
+    os.symlink(tmp_path / "gone too.png", data / "COVID" / "film-8.png ")
     said: list[str] = []
     walked = list(film_folders(data / "COVID", None, said.append, data_dir=data))
-    assert walked == [(str(data / "COVID"), ["film-0.png", "film-1.png", "film-9.png"])]
+    assert walked == [(str(data / "COVID"), ["film-0.png", "film-1.png", "film-8.png ", "film-9.png"])]
     assert said == []
 
 

@@ -48,11 +48,18 @@ def test_cxr_edge_runtime_is_read_without_surrounding_spaces_and_an_unknown_name
     assert str(e.value) == "CXR_EDGE_RUNTIME='tflite' is not one of: litert, tflite_runtime, tensorflow"
 
 
-def test_runtime_version_names_each_runtimes_own_distribution():
+def test_runtime_version_names_each_runtimes_own_distribution(monkeypatch):
     """The version said by --info and every self-test comes from the distribution's metadata: 'unknown' for an
-    installed runtime means a wrong distribution name."""
+    installed runtime means a wrong distribution name. The names are pinned against this fixed map first, so that a
+    slip in one fails here whether or not that runtime is installed (tflite-runtime is not, beside TensorFlow)."""
     from importlib import metadata
 
+    with monkeypatch.context() as m:
+        asked: list[str] = []
+        m.setattr(metadata, "version", lambda dist: asked.append(dist) or f"v-{dist}")
+        assert [runtime_version(n) for n in ("litert", "tflite_runtime", "tensorflow")] == \
+            ["v-ai-edge-litert", "v-tflite-runtime", "v-tensorflow"]
+        assert asked == ["ai-edge-litert", "tflite-runtime", "tensorflow"]
     if find_spec("ai_edge_litert") is not None:
         assert runtime_version("litert") == metadata.version("ai-edge-litert") != "unknown"
     if find_spec("tensorflow") is not None:
