@@ -34,6 +34,16 @@ def tiny_run(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def held_out_run(tmp_path_factory) -> Path:
+    """The suite's one tiny --holdout-source run (tests/held_out_run.py): folder/data, synthetic films whose
+    MANIFEST.csv names their sources (siteb held out), and folder/run, trained and converted to int8. Built once,
+    for every test that needs such a run (each trained its own before); copy data before changing it."""
+    from tests.held_out_run import build
+
+    return built_once(tmp_path_factory, "held-out", build)
+
+
+@pytest.fixture(scope="session")
 def unseen_site(tmp_path_factory) -> Path:
     """A site folder, my_site, of 16 synthetic films a class drawn with another seed than tiny_run's: films its
     model never saw, for a rule that --save-model stores (it refuses --keep-seen). Copy it before changing it."""

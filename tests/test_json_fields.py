@@ -2,11 +2,12 @@
 page has a table for) has a line there, and every line not marked "Only ..." is written. The commands run once each
 on the session's tiny fixtures: edge-classify --json (films, with -k, --threshold and --explain, and a broken file),
 --info --json and --selftest --json (in-process, on the int8 file), cxr-evaluate and cxr-compare (a copy of
-unseen_site with a MANIFEST.csv, --by view, and for cxr-evaluate --operating-point and --shifts), and tiny_run's
-run.json and report.json, which cxr-train's and cxr-convert's own code (train.run, convert.quantize) wrote. A table
-no such run reaches (cxr-convert's per_source and external: tiny_run has no MANIFEST.csv and no held-out source) is
-listed in UNREACHED with the file that holds it: tests/test_json_fields_holdout.py runs a tiny --holdout-source run
-whose MANIFEST.csv names sources.
+unseen_site with a MANIFEST.csv, --by view, and for cxr-evaluate --operating-point, --save-model and --shifts; --info
+of the file it saved), and tiny_run's run.json and report.json, which cxr-train's and cxr-convert's own code
+(train.run, convert.quantize) wrote. A table no such run reaches (cxr-convert's per_source and external: tiny_run has
+no MANIFEST.csv and no held-out source) is listed in UNREACHED with the file that holds it:
+tests/test_json_fields_holdout.py reads the session's tiny --holdout-source run, whose MANIFEST.csv names sources.
+DICOM films' answer keys are held by tests/test_json_fields_dicom.py.
 
 Keys that vary are matched by pattern, not listed: class names (each answer's `probabilities`, a prediction's),
 cxr-convert's mode names (`models.<mode>`), and `<key>_bytes` beside a documented key (a name that is not UTF-8)."""
@@ -78,8 +79,8 @@ def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
     lines = [json.loads(ln) for ln in p.stdout.splitlines()]
     assert len(lines) == 3, p.stderr
     r = CliRunner().invoke(evaluate_app, [str(model), str(site), "--out", str(tmp / "ev"), "--by", "view",
-                                          "--operating-point", "COVID=0.9", "--shifts", "--explain", "0", "--n-boot", "100",
-                                          "--quiet"])
+                                          "--operating-point", "COVID=0.9", "--save-model", str(tmp / "site.tflite"),
+                                          "--shifts", "--explain", "0", "--n-boot", "100", "--quiet"])
     assert r.exit_code in (0, 1), r.output
     r = CliRunner().invoke(compare_app, [str(tiny_run / "model_fp32.tflite"), str(model), str(site), "--out",
                                          str(tmp / "cmp"), "--by", "view", "--n-boot", "100", "--quiet"])
@@ -89,11 +90,14 @@ def outputs(tiny_run, unseen_site, tmp_path_factory) -> dict[str, object]:
         r = CliRunner().invoke(edge_app, [flag, "--json", "--model", str(model)])
         assert r.exit_code == 0, r.output
         about[flag] = json.loads(r.stdout)
+    r = CliRunner().invoke(edge_app, ["--info", "--json", "--model", str(tmp / "site.tflite")])  # the site's rule
+    assert r.exit_code == 0, r.output
+    about["site"] = json.loads(r.stdout)
     return {"answers": lines, "run": json.loads((tiny_run / "run.json").read_text()),
             "convert": json.loads((tiny_run / "report.json").read_text()),
             "evaluate": json.loads((tmp / "ev" / "report.json").read_text()),
             "compare": json.loads((tmp / "cmp" / "compare.json").read_text()),
-            "info": about["--info"], "selftest": about["--selftest"]}
+            "info": about["--info"], "selftest": about["--selftest"], "site_info": about["site"]}
 
 
 @pytest.fixture(scope="module")
@@ -155,9 +159,16 @@ LEVELS = {
     "compare.json: `by.<column>.<group>`": lambda o: _by(o),
     "edge-classify --info": lambda o: [o["info"]],
     "edge-classify --info: `training`": lambda o: [o["info"]["training"]],
-    "edge-classify --info: `validation`": lambda o: [o["info"]["validation"]],
+    "edge-classify --info: `validation`": lambda o: [o["info"]["validation"], o["site_info"]["validation"]],
     "edge-classify --info: `seen`": lambda o: [o["info"]["seen"]],
     "edge-classify --selftest": lambda o: [o["selftest"]],
+}
+
+# Keys the page marks "Only ..." that these runs are given the options to write (--save-model): held written, so
+# a fixture that stopped reaching them would be found
+CONDITIONAL_WRITTEN = {
+    "cxr-evaluate's report.json: `site_operating_point`": {"saved_to", "saved_sha256"},
+    "edge-classify --info: `validation`": {"rule_on_site"},
 }
 
 # Levels the page has a table for that no fixture run here writes, and where they are held instead: cxr-convert's
@@ -195,6 +206,11 @@ def test_every_key_written_is_documented_and_every_documented_key_written(output
     if level in WITH_METRICS:  # "Every key of the metrics object, and:"
         table.update(tables["Metrics: keys"])
     assert problems(written, table) == []
+
+
+@pytest.mark.parametrize("level", CONDITIONAL_WRITTEN)
+def test_the_conditional_keys_these_runs_reach_are_written(outputs, level):
+    assert CONDITIONAL_WRITTEN[level] - {k for d in LEVELS[level](outputs) for k in d} == set()
 
 
 def test_keys_that_vary_follow_their_pattern(outputs):

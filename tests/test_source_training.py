@@ -5,14 +5,15 @@ training sources' rows alike, and a reader saw one row with lower figures withou
 
 from __future__ import annotations
 
-import csv
 import json
+import shutil
 
 from typer.testing import CliRunner
 
 from convert.evaluate_cli import evaluate_app
 from convert.source_training import training_role
 from tests.conftest import unpadded
+from tests.held_out_run import OTHER, source_of, write_manifest
 
 TRAINED = {"films": 30, "unnamed": 0, "more": 0, "sources": {"sitea": 20, "Site C": 10}}
 
@@ -28,39 +29,24 @@ def test_a_source_is_said_not_in_training_only_where_every_training_films_source
     assert training_role("(not given)", TRAINED, None) is None
 
 
-def test_cxr_evaluate_marks_the_held_out_source_in_report_md_json_and_terminal(tmp_path):
-    """A real --holdout-source run on synthetic films with a MANIFEST.csv, scored by the real cxr-evaluate."""
-    from train.quiet import load_tensorflow
-
-    load_tensorflow()
-    from train.run import TrainSettings, run_training
-    from train.synthetic_set import generate
-
+def test_cxr_evaluate_marks_the_held_out_source_in_report_md_json_and_terminal(held_out_run, tmp_path):
+    """The session's real --holdout-source run (tests/held_out_run.py) scored by the real cxr-evaluate, on a copy of
+    its data folder whose MANIFEST.csv names its 'sitec' films as a site no training film named."""
     data = tmp_path / "data"
-    generate(data, n_per_class=12, classes=("COVID", "Normal"), size=(48, 48))
-    films = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*.png"))
-
-    def manifest(other: str) -> None:
-        with open(data / "MANIFEST.csv", "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["file", "source"])
-            w.writerows([p, "siteb" if k % 3 == 0 else other if k % 6 == 1 else "sitea"] for k, p in enumerate(films))
-
-    manifest("sitea")
-    run = tmp_path / "run"
-    run_training(TrainSettings(data=str(data), out=run, image_size=32, epochs=1, batch_size=8, teacher_members=0,
-                               holdout_source="siteb", progress=False))
-    manifest("sited")  # some of its films named as a site no training film named
+    shutil.copytree(held_out_run / "data", data)
+    write_manifest(data, lambda k: "sited" if source_of(k) == "sitec" else source_of(k))
+    run = held_out_run / "run"
     out = tmp_path / "report"
-    r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), str(data), "--keep-seen", "--out", str(out),
-                                          "--n-boot", "100", "--explain", "0", "--quiet"])
+    r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), str(data), "--keep-seen", "--class-map",
+                                          f"{OTHER}=-", "--out", str(out), "--n-boot", "100", "--explain", "0",
+                                          "--quiet"])
     assert r.exit_code == 0, r.output
     report = json.loads((out / "report.json").read_text())
     assert report["study_design"]["holdout_source"] == "siteb"
     assert {s: v.get("in_training") for s, v in report["per_source"].items()} == {
         "sitea": "trained on", "siteb": "held out", "sited": "not in training"}
     table = unpadded((out / "report.md").read_text()).split("## Per source")[1].split("\n## ")[0]
-    assert "| siteb (**held out of training**) | 8 |" in table
+    assert "| siteb (**held out of training**) | 11 |" in table
     assert "| sitea (trained on) |" in table and "| sited (**not in training**) |" in table
     assert "**held out of training** marks the source `cxr-train --holdout-source siteb` kept out of" in table
     assert ("cxr-evaluate: note: per source, siteb: held out of training (cxr-train --holdout-source siteb); sited: "
