@@ -18,7 +18,8 @@ from edge.capped_repr import capped_text
 from edge.decision import stored_rule
 from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
-from edge.model_graph import FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem
+from edge.model_graph import (FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem,
+                              unset_variables)
 from edge.output import said_name
 from edge.probe import probed_crash
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
@@ -71,6 +72,11 @@ class EdgeModel:
             raise ModelFileError(
                 f"{self._named}: its input shape {dynamic} is dynamic (-1: any size); edge-classify needs a fixed input "
                 "of (1, size, size, 1 or 3): convert the model with a fixed image size")
+        if unset_variables(self.interpreter):  # its weights never set: each film scored with whatever memory held
+            raise ModelFileError(
+                f"{self._named}: its weights are variables the file never sets (READ_VARIABLE without an initialiser: "
+                "a Keras model converted with TFLiteConverter.from_concrete_functions), so its answers would be "
+                "arbitrary: convert it with TFLiteConverter.from_keras_model (or from_saved_model) instead")
         try:
             # before --labels renames anything: the rule names a class of the file's own labels
             self.decision: tuple[int, float] | None = stored_rule(meta)
@@ -103,7 +109,10 @@ class EdgeModel:
             raise ModelFileError(f"{self._named}: its input takes a fixed batch of {shape[0]} images {shape}, where "
                                  "edge-classify feeds one film at a time: export it with a batch of 1 (or none fixed)")
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
-            raise ModelFileError(f"{self._named}: input shape {shape} is not (1, size, size, 1 or 3)")
+            nchw = len(shape) == 4 and shape[1] in (1, 3) and shape[2] == shape[3]  # a PyTorch / ONNX layout
+            raise ModelFileError(f"{self._named}: input shape {shape} is not (1, size, size, 1 or 3)" + (
+                ": it takes channels first (NCHW); export it channels last, (1, size, size, channels), e.g. with a "
+                "transpose before its first layer" if nchw else ": export it with a square image input, channels last"))
         if "preprocess" in meta:
             try:
                 self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])
@@ -126,7 +135,9 @@ class EdgeModel:
         n_out = out_shape[1]
         if n_out < 2:  # softmax of one number is 1: every film would be this class, at 1.0000
             raise ModelFileError(f"{self._named}: the model has one output (a sigmoid's probability?); edge-classify "
-                                 "reads one score per class, at least two: export it with two outputs (softmax)")
+                                 "reads one score per class, at least two: export it with two outputs, its sigmoid's "
+                                 "p as [1 - p, p] (Keras: Concatenate()([1 - p, p])) with --labels naming the "
+                                 "negative class first, or a softmax over two classes")
         if n_out != len(meta["labels"]):
             raise ModelFileError(f"{self._named}: the model has {n_out} outputs but {len(meta['labels'])} labels")
         self.meta = meta
@@ -137,7 +148,8 @@ class EdgeModel:
             raise ModelFileError(f"{self._named}: it ends in a sigmoid for each of its {n_out} outputs: its outputs are "
                                  "independent sigmoids, not one distribution over the classes, which edge-classify "
                                  "reads; export it with logits or a softmax over the classes")
-        self.outputs_probabilities = last == "SOFTMAX"
+        self.final_op = last
+        self.outputs_probabilities = last in ("SOFTMAX", "SIGMOID_PAIR")  # a sigmoid's [1 - p, p]: probabilities
         self.labels: list[str] = list(meta["labels"])
         self.temperature = float(meta.get("temperature", 1.0))
         self.input_shape = shape
@@ -234,7 +246,8 @@ class EdgeModel:
             **{k: v for k, v in self.meta.items() if k not in ("typicality", "file_sha256")},  # measured, not claimed
             # the tensor as the runtime holds it, beside what the metadata says it means ("logits")
             "output": {"dtype": np.dtype(self._out["dtype"]).name, "holds": self.meta.get("output", "logits")
-                       if not self.outputs_probabilities else "probabilities (the model ends in softmax)"},
+                       if not self.outputs_probabilities else "probabilities (the model ends in softmax)" if self.final_op
+                       == "SOFTMAX" else "probabilities (a sigmoid's 1 - p and p)"},
             # a foreign file: what edge feeds it, so that a user can judge whether it can work at all
             **({"preprocess": self.preprocess.to_dict(), "fed": FOREIGN_FEED} if self.meta.get("foreign") else {}),
             "input_check": None if self.typicality is None else {  # without its arrays

@@ -89,21 +89,69 @@ def dynamic_input(interpreter: Any) -> tuple[int, ...] | None:
     return None
 
 
-def final_op(interpreter: Any, output: int) -> str | None:
-    """The op that makes the output tensor ("SOFTMAX", "LOGISTIC", ...), looking through any QUANTIZE,
-    DEQUANTIZE or RESHAPE after it. None where the runtime does not list its ops (a private call that
-    every runtime of today has; without it the outputs are taken as logits, as before)."""
+def _ops(interpreter: Any) -> list[dict] | None:
+    """The graph's ops as the runtime lists them, None where it does not (a private call that every runtime of
+    today has; without it a model is read as before: its outputs as logits)."""
     try:
-        ops = [o for o in interpreter._get_ops_details() if o.get("op_name") != "DELEGATE"]
+        return [o for o in interpreter._get_ops_details() if o.get("op_name") != "DELEGATE"]
     except Exception:
         return None
-    made_by = {int(t): o for o in ops for t in o.get("outputs", [])}
-    tensor = output
+
+
+def _maker(made_by: dict[int, dict], tensor: int) -> dict | None:
+    """The op that makes a tensor, looking through any QUANTIZE, DEQUANTIZE or RESHAPE after it."""
     for _ in range(8):
         op = made_by.get(int(tensor))
-        if op is None:
-            return None
-        if op["op_name"] not in ("QUANTIZE", "DEQUANTIZE", "RESHAPE") or not len(op.get("inputs", [])):
-            return op["op_name"]
+        if op is None or op["op_name"] not in ("QUANTIZE", "DEQUANTIZE", "RESHAPE") or not len(op.get("inputs", [])):
+            return op
         tensor = op["inputs"][0]
     return None
+
+
+def _sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
+    """Whether a CONCATENATION joins a sigmoid's p and 1 - p (in either order): a one-sigmoid binary model
+    given two outputs, as the one-output refusal advises. Those are probabilities; read as logits, a softmax
+    over them squashed 0.985 to 0.73."""
+    ins = [int(t) for t in op.get("inputs", [])]
+    if len(ins) != 2:
+        return False
+    makers = [_maker(made_by, t) for t in ins]
+    for p_at in (0, 1):
+        p_op, sub = makers[p_at], makers[1 - p_at]
+        if p_op is None or sub is None or p_op["op_name"] != "LOGISTIC" or sub["op_name"] != "SUB":
+            continue
+        one, p = (int(t) for t in sub["inputs"][:2])
+        if _maker(made_by, p) is not p_op:
+            continue
+        try:  # the constant it is taken from must be 1
+            if np.allclose(np.asarray(interpreter.get_tensor(one), dtype=np.float64), 1.0):
+                return True
+        except Exception:  # a quantized or non-constant operand: not recognised, read as logits
+            return False
+    return False
+
+
+def final_op(interpreter: Any, output: int) -> str | None:
+    """The op that makes the output tensor ("SOFTMAX", "LOGISTIC", ...), looking through any QUANTIZE,
+    DEQUANTIZE or RESHAPE after it; "SIGMOID_PAIR" for a sigmoid's [1 - p, p] joined (probabilities). None
+    where the runtime does not list its ops."""
+    ops = _ops(interpreter)
+    if ops is None:
+        return None
+    made_by = {int(t): o for o in ops for t in o.get("outputs", [])}
+    op = _maker(made_by, output)
+    if op is None:
+        return None
+    if op["op_name"] == "CONCATENATION" and _sigmoid_pair(interpreter, made_by, op):
+        return "SIGMOID_PAIR"
+    return op["op_name"]
+
+
+def unset_variables(interpreter: Any) -> bool:
+    """Whether the graph reads resource variables that nothing in it sets (READ_VARIABLE without ASSIGN_VARIABLE
+    or the CALL_ONCE that runs an initialiser): a Keras 3 model converted with ``from_concrete_functions`` keeps
+    its weights as such variables, and every film was scored with whatever the memory held (0.5000 for each,
+    or NaN), looking like answers."""
+    ops = _ops(interpreter)
+    names = {o.get("op_name") for o in ops or []}
+    return "READ_VARIABLE" in names and not names & {"ASSIGN_VARIABLE", "CALL_ONCE"}

@@ -128,4 +128,5 @@ def test_a_foreign_model_with_a_non_square_input_is_refused_at_load(tmp_path):
     path.write_bytes(convert(m, "fp32"))
     with pytest.raises(ModelFileError) as e:
         EdgeModel(path, labels=["COVID", "Normal"])
-    assert str(e.value).endswith(": input shape (1, 32, 48, 1) is not (1, size, size, 1 or 3)"), str(e.value)
+    assert str(e.value).endswith(": input shape (1, 32, 48, 1) is not (1, size, size, 1 or 3): export it with a square "
+                                 "image input, channels last"), str(e.value)
