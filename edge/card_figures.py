@@ -1,0 +1,45 @@
+"""How the card (edge-classify --card) writes a stored figure: three decimals, its 95% interval, or why it has none.
+
+Kept apart from the card's sentences so that every line of it, and edge-classify's notes, write a figure alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edge.answer_worth import percent
+from edge.figures import fixed
+
+
+def _ci(v: list | None) -> str:
+    """[value, low, high] as '0.894 (0.797 to 0.948)'; 'n/a' where a set had no such case; the value
+    alone, with "no interval", where the bootstrap gave one value (an AUROC of perfectly ranked
+    films: no proof that it holds on others)."""
+    if not v or v[0] is None:
+        return "n/a"
+    if v[1] is None:
+        return fixed(v[0])
+    if v[1] == v[2]:
+        return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
+    return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
+
+
+def _num(v: Any) -> str:
+    """A stored figure as the card's others read, three decimals ('0.170', not the JSON's 0.17 beside 0.894);
+    a value that is no number (an older file's, a damaged one's) as it is."""
+    return fixed(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
+def _auc(test: dict) -> str:
+    """The test split's macro AUROC as _ci gives it, or, where cxr-convert gave it no interval because a class
+    has one test film (convert.summary.auroc_no_interval), the value with that reason: '0.944 (0.833 to 1.000)'
+    on one COVID film read as a ranking well established."""
+    v, why = test.get("macro_auroc"), test.get("macro_auroc_no_interval")
+    if not why or not isinstance(why, str) or not v or v[0] is None:
+        return _ci(v)
+    return f"{fixed(v[0])} (no interval: {why} among the test films, whose rank alone decides it)"
+
+
+def _share(v: list) -> str:
+    """[share, low, high] as '63% (46% to 78%)'."""
+    return percent(v[0]) if v[1] is None else f"{percent(v[0])} ({percent(v[1])} to {percent(v[2])})"
