@@ -58,3 +58,15 @@ def test_the_table_gives_one_decimal_an_interval_where_recorded_and_names_as_tex
     assert "balanced accuracy % (chance 33.3%)" in md and "| format | 2 | 70.0 |" in md
     assert "| **all together** | | **70.0** (55.0–81.0) |" in md
     assert "| source | a\\|b | 9 | 100% C\\|D |" in md
+
+
+def test_a_figure_exactly_at_chance_is_said_to_say_nothing():
+    """'At or below chance': 50.0% against chance 50% is no finding either (hand mutation testing, session 68)."""
+    from convert.audit_section import at_chance_lines
+
+    lines = at_chance_lines(_audit(traits={"format": {"values": 2, "balanced_accuracy": 0.5}}))
+    assert lines and "format 50.0%" in lines[0]
+
+
+def test_traits_scoring_under_chance_close_0_percent_of_the_gap_not_a_negative_share():
+    assert "these traits close 0%)" in _md(_audit(combined=0.45, lift=-0.1))

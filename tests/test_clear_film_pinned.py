@@ -1,0 +1,70 @@
+"""edge.clear_film pinned where a small change went unseen (hand mutation testing, session 68: each test here failed
+with one such change in place, which tests/test_clear_film.py, test_clear_fill.py and test_wiped_clear_film.py let
+through)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edge.clear_film import hidden_in
+
+
+def _greys(**levels: int) -> np.ndarray:
+    g = np.zeros(256, np.int64)
+    for k, n in levels.items():
+        g[int(k[1:])] = n
+    return g
+
+
+def test_a_fill_with_a_tenth_off_it_is_still_a_fill_only_what_lies_off_it_hides():
+    """A canvas filled white that an encoder dithered, or with a small picture on it: 90% at one level (FLAT_FILL,
+    inclusive) is a fill, and only the 10% off it count as hidden; a stricter share refused such canvases whole."""
+    assert hidden_in(_greys(l200=90, l100=10)) == 10
+    assert hidden_in(_greys(l200=95, l100=5)) == 5
+    assert hidden_in(_greys(l200=89, l100=11)) == 100  # under 90%: no fill, every coloured clear pixel hides
+
+
+def test_a_picture_ten_levels_off_the_fill_is_not_part_of_the_fill():
+    """The fill takes its level and FILL_SPREAD (2) either side, an encoder's dither: a picture at 190 under a clear
+    canvas filled at 200 is hidden, not fill."""
+    assert hidden_in(_greys(l200=95, l198=2, l202=1, l190=5)) == 5
+
+
+def test_hidden_count_counts_the_hidden_pixels_not_every_clear_one():
+    """A strip clear over black (a letterbox's margin) hides nothing though every pixel is clear."""
+    from PIL import Image
+
+    from edge.clear_film import clear_counts, hidden_count
+
+    strip = Image.new("RGBA", (8, 4), (0, 0, 0, 0))
+    assert clear_counts(strip) == (32, 0) and hidden_count(strip) == 0
+    strip.paste((120, 120, 120, 0), (0, 0, 8, 1))
+    strip.paste((200, 200, 200, 0), (0, 1, 8, 2))  # a picture (two levels far apart), no flat fill
+    assert hidden_count(strip) == 16
+
+
+def test_alpha_16_is_not_nearly_clear_and_grey_15_is_black():
+    """Nearly clear is alpha under FEW_LEVELS (16)/255; black is under grey 16: the bounds of what is counted hidden."""
+    from PIL import Image
+
+    from edge.clear_film import clear_counts
+
+    strip = Image.new("RGBA", (4, 1), (150, 150, 150, 16))
+    assert clear_counts(strip) == (0, 0)
+    strip.putpixel((0, 0), (15, 15, 15, 0))
+    strip.putpixel((1, 0), (150, 150, 150, 0))
+    strip.putpixel((2, 0), (230, 230, 230, 0))
+    assert clear_counts(strip) == (3, 2)
+
+
+def test_the_bounds_are_inclusive_80_percent_clear_passes_and_half_hidden_is_said_as_over_black():
+    """MOSTLY_CLEAR and MOST_HIDDEN are the most allowed: 80.0% clear is read; 50.0% hidden (with 90% clear) is
+    refused for its clear share, said as clear over black, not as a picture hidden."""
+    from edge.clear_film import mostly_hidden_fault
+
+    gray = np.tile(np.arange(200, dtype=np.uint8), 5).reshape(20, 50)  # 1,000 pixels over 200 grey levels
+    assert mostly_hidden_fault(gray, hidden=0, clear=800) is None
+    assert "80.1% of the film's pixels are nearly clear" in mostly_hidden_fault(gray, hidden=0, clear=801)
+    said = mostly_hidden_fault(gray, hidden=500, clear=900)
+    assert "over black" in said and "over a picture" not in said
+    assert "over a picture" in mostly_hidden_fault(gray, hidden=501, clear=900)
