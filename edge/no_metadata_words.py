@@ -14,7 +14,7 @@ from __future__ import annotations
 def no_metadata(named: str) -> str:
     """The refusal of ``named`` (already quoted for messages) by a command given no --labels for it."""
     return (f"{named} has no cxr-edge metadata: a model not made by cxr-convert (a foreign .tflite; no labels, "
-            "preprocessing or calibration in it). edge-classify runs it with --labels A,B (its class names, in the "
-            "order of its outputs); cxr-evaluate and cxr-compare take only cxr-convert's .tflite files and cxr-train "
-            "runs' models. If it is a file cxr-convert made, it was cut short in copying: compare its size with the "
+            "preprocessing or calibration in it). edge-classify runs it and cxr-evaluate scores it with --labels A,B "
+            "(its class names, in the order of its outputs); cxr-compare takes only cxr-convert's .tflite files and "
+            "cxr-train runs' models. If it is a file cxr-convert made, it was cut short in copying: compare its size with the "
             "original and copy it again")

@@ -33,7 +33,7 @@ def foreign(tmp_path_factory):
 def _said_foreign_first(output: str, path) -> None:
     first = output.split(f"{path} has no cxr-edge metadata: ", 1)[1]
     assert first.startswith("a model not made by cxr-convert (a foreign .tflite"), output
-    assert "edge-classify runs it with --labels A,B" in first, output
+    assert "edge-classify runs it and cxr-evaluate scores it with --labels A,B" in first, output
     # the copy cut short is the last possibility named, not the first
     assert first.index("cut short") > first.index("--labels A,B"), output
 
@@ -55,7 +55,7 @@ def test_cxr_evaluate_and_cxr_compare_say_a_foreign_model_not_a_bad_copy(foreign
     r = CliRunner().invoke(evaluate_app, [str(foreign), str(tmp_path / "site"), "--quiet"])
     assert r.exit_code == 2 and "a cxr-edge file cut short (truncated)" not in r.output, r.output
     _said_foreign_first(r.output, foreign)
-    assert "cxr-evaluate and cxr-compare take only cxr-convert's .tflite files" in r.output
+    assert "cxr-compare takes only cxr-convert's .tflite files" in r.output
     r = CliRunner().invoke(compare_app, [str(tiny_run / "model_int8.tflite"), str(foreign), str(tmp_path / "site"),
                                          "--quiet", "--out", str(tmp_path / "cmp")])
     assert r.exit_code == 2, r.output
