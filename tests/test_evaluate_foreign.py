@@ -85,3 +85,18 @@ def test_labels_are_refused_where_they_cannot_be_honoured(site, tiny_run, tmp_pa
     assert "leave --labels out" in r.output
     r = run(site / "hospital.tflite", site / "films", "--labels", "A,,B", "--out", tmp_path / "r3")
     assert r.exit_code == 2 and "--labels 'A,,B' has an empty item" in r.output, r.output
+
+
+def test_a_site_rule_chosen_for_a_foreign_model_is_given_as_edge_classify_threshold(site, tmp_path):
+    """--save-model is refused for it (no metadata to store a rule in): report.md said 'Add --save-model PATH'."""
+    from convert.evaluate_cli import evaluate_app
+
+    r = CliRunner().invoke(evaluate_app, [str(site / "hospital.tflite"), str(site / "films"), "--labels", "A,B",
+                                          "--operating-point", "A=0.75", "--out", str(tmp_path / "r"), "--quiet",
+                                          "--explain", "0", "--n-boot", "100"])
+    assert r.exit_code == 0, r.output
+    md = (tmp_path / "r" / "report.md").read_text()
+    assert "--save-model PATH" not in md
+    assert "cannot carry a rule (it has no cxr-edge metadata): give it to the device as `edge-classify --model " \
+           "hospital.tflite --labels A,B --threshold A=" in md, md
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["site_operating_point"]["foreign"] is True
