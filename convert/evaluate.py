@@ -66,11 +66,12 @@ def scored(predict, x: np.ndarray, check=None, progress: bool = True,
     return np.concatenate(probs), (None if check is None else np.concatenate(unlike))
 
 
-def model_for(path: Path, prog: str = "cxr-evaluate"):
+def model_for(path: Path, prog: str = "cxr-evaluate", labels: list[str] | None = None):
     """Load a .keras (TensorFlow) or a .tflite (edge) model: returns (predict(x) -> probs, description);
     the description's ``log_scores(x)`` gives the per-class log-scores behind the probabilities. A .tflite
     runs its self-test first, as edge-classify does: a file the device refuses (its labels edited, say)
-    would be reported with every answer named wrong."""
+    would be reported with every answer named wrong. ``labels``: a foreign .tflite's class names (edge-classify
+    --labels); the description then says ``foreign`` (convert.foreign_model)."""
     path = Path(path)
     if path.suffix == ".keras":
         from convert.keras_model import recorded_model_problem, run_model
@@ -113,7 +114,11 @@ def model_for(path: Path, prog: str = "cxr-evaluate"):
                       f"({run.get('arch') or 'model'}, float; {_trained(run.get('created'))})"),
             "synthetic_share": run.get("synthetic_share"),
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
-    m = EdgeModel(path)
+    m = EdgeModel(path, labels=labels)
+    if labels is not None:
+        from convert.foreign_model import foreign_model
+
+        return foreign_model(m, path, _finite(m.classify, path), prog)
     from edge.about import selftest_problem
     from edge.model_notes import rule_record
 

@@ -94,6 +94,7 @@ def site_point(s: Settings, m: Loaded, f: Films, probs: np.ndarray) -> tuple[dic
                                  np.array([i.path in f.header_says for i in f.scan.items], bool)):
         site["header_flagged"] = to_jsonable(flagged)
     site["model_file"] = s.model.name  # a model.keras's threshold is not the device file's (rule_sections)
+    site["foreign"] = bool(m.info.get("foreign"))  # no metadata to store the rule in: edge-classify --threshold is the way
     model_bytes = None
     if s.save_model is not None:
         if s.save_model.exists():  # its own choice: a file kept on purpose must not vanish without a word

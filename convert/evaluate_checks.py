@@ -41,6 +41,7 @@ class Settings:
     shifts: bool
     n_boot: int
     quiet: bool
+    labels: list[str] | None = None  # --labels: a foreign .tflite's class names, in its outputs' order
 
     @property
     def crops_in(self) -> str | None:
@@ -82,6 +83,13 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
         # two --save-model into one file both said "saved in": the last rename won, and the other's report named a
         # SHA-256 and a rule the file did not hold
         held.enter_context(run_folder_lock(s.save_model, "cxr-evaluate", SAVE_CLASH))
+    if s.labels is not None:
+        if Path(s.model).suffix.lower() != ".tflite":
+            raise ValueError("--labels is for a .tflite without cxr-edge metadata (a foreign model); a cxr-train run's "
+                             "model.keras has its own classes")
+        if s.save_model is not None:  # the copy's rule would be stored in metadata a foreign file has none of
+            raise ValueError("--save-model stores a rule in a cxr-edge file's metadata, which a foreign model (--labels) "
+                             "has none of: give edge-classify --threshold CLASS=P on the device instead")
     if s.threshold and s.most_probable:
         raise ValueError("choose one of --threshold and --most-probable")
     prevalences = parse_prevalences(prevalence)

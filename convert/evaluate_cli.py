@@ -125,22 +125,30 @@ def evaluate(
              "DATA_DIR needs films of every class of the model: what a threshold costs a class without films there "
              "cannot be measured. It refuses --keep-seen: the model answers the films it was trained or validated on "
              "better than the site's next films, so a rule chosen on them would promise too much."),
+    labels: Optional[str] = typer.Option(
+        None, "--labels", metavar="A,B",
+        help="Class names for a .tflite without cxr-edge metadata (a foreign model, not made by cxr-convert), in the "
+             "order of its outputs: it is scored as edge-classify --labels runs it (cxr-edge's preprocessing, no "
+             "calibration, no input check), and no films it was trained on can be left out (it carries no "
+             "fingerprints of them), so its figures may flatter it; the report says so."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     """The steps in the order a user hears from them (each says its notes and warnings on stderr as it goes):
     a mistake in the options is refused before a film is read, and nothing is written until the last step."""
+    from edge.comma_list import comma_items
     from edge.interrupts import kept_interrupts
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
-    s = Settings(model=model, data_dir=data_dir, out_dir=out_dir, threshold=threshold, most_probable=most_probable,
-                 operating_point=operating_point, class_map=class_map,
-                 columns=[c.strip() for c in (by or "").split(",") if c.strip()], keep_seen=keep_seen,
-                 find_crops=find_crops, score_left_out=score_left_out, save_model=save_model, explain=explain,
-                 shifts=shifts, n_boot=n_boot, quiet=quiet)
     # a Ctrl-C that TensorFlow dropped while scoring with a .keras model still keeps the old report
     with one_line_errors("cxr-evaluate", debug, writes_to=[out_dir, *([save_model.parent] if save_model else [])]), \
             kept_interrupts() as interrupted, ExitStack() as held:
+        s = Settings(model=model, data_dir=data_dir, out_dir=out_dir, threshold=threshold, most_probable=most_probable,
+                     operating_point=operating_point, class_map=class_map,
+                     columns=[c.strip() for c in (by or "").split(",") if c.strip()], keep_seen=keep_seen,
+                     find_crops=find_crops, score_left_out=score_left_out, save_model=save_model, explain=explain,
+                     shifts=shifts, n_boot=n_boot, quiet=quiet,
+                     labels=comma_items(labels, "--labels", "one name per output", "COVID,Normal") if labels else None)
         prevalences = refuse_bad_arguments(s, out, by, prevalence, held)
         if model.suffix == ".keras":  # seconds: every mistake above is said first
             load_tensorflow()

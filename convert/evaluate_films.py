@@ -102,12 +102,15 @@ def site_films(s: Settings, m: Loaded) -> Films:
 
     data_warnings: list[str] = []  # said on stderr now, and in the report beside the figures they qualify
     res, matched = _read_films(s, m, data_warnings)
-    drop, seen_note = leave_out_seen([s.model], res.items, s.keep_seen, "cxr-evaluate", s.crops_in, not s.quiet)
+    foreign = m.info.get("foreign")  # no fingerprints, no record of its sources: a split.json beside it is another's
+    drop, seen_note = (np.zeros(len(res.items), bool), None) if foreign else leave_out_seen(
+        [s.model], res.items, s.keep_seen, "cxr-evaluate", s.crops_in, not s.quiet)
     res = res.take(~drop)
     drawn = _drawn(m.drawn, res)
-    design = evaluation_design(trained_sources(s.model), [i.source for i in res.items],
+    design = evaluation_design(None if foreign else trained_sources(s.model), [i.source for i in res.items],
                                (seen_note or {}).get("films", 0))
-    design["holdout_source"] = held_out_source(s.model)  # marks its row in the per-source table (source_training)
+    # marks its row in the per-source table (source_training)
+    design["holdout_source"] = None if foreign else held_out_source(s.model)
     if line := design_note(design):
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     rule_warnings = list(m.rule_warnings)

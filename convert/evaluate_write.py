@@ -26,7 +26,10 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     from convert.site_folders import left_out_films
 
     info = m.info
+    from convert.foreign_model import foreign_record
+
     return {"model": str(s.model), "model_kind": info["kind"], "model_about": info.get("about"), "data_dir": str(s.data_dir),
+            "foreign_model": foreign_record(info),  # what its figures lack (--labels: no cxr-edge metadata)
             "class_folders": f.matched, "left_out_films": left_out_films(s.data_dir, f.matched),
             "left_out_answers": a.left_out,
             "seen_in_training": f.seen_note, "study_design": f.design,

@@ -15,6 +15,7 @@ from convert import plots
 from convert.confusion_words import confusion_image, evaluate_labels, titled
 from convert.figures_md import auc_note, confusion_table, ece_note, headline, most_probable_line, per_class_table, pooled_lines
 from convert.film_tables import predictions_csv
+from convert.foreign_model import foreign_lines
 from convert.input_check_report import input_check_section
 from convert.occlusion_section import occlusion_section
 from convert.left_out_words import answers_section
@@ -123,6 +124,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     md = [f"# {md_cell(title)}", "", DISCLAIMER, "", *([] if drawn else [f"No plots: {plots.NO_PLOTS}.", ""])]
     if (extra or {}).get("model_about"):  # the title names the file alone: runA's and runB's read the same
         md += [f"Model: {md_code(extra['model'])}, {md_cell(extra['model_about'])}.", ""]
+    md += foreign_lines((extra or {}).get("foreign_model"))  # before any figure: what they lack
     if (extra or {}).get("synthetic_data"):
         md += [f"> **This model was trained on {synthetic_words(extra)}.** Its figures say nothing about real X-rays.", ""]
     if drawn_films := (extra or {}).get("synthetic_films"):  # True (all y's films), or {"synthetic": n, "of": m}

@@ -59,7 +59,7 @@ def site_point_section(site: dict, labels: list[str] | None = None, by: list[str
             *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := md_names(seen_rule_line(site) or "", [d["class"]])) else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films",
                             EXACT_DIGITS),
-            *where_to_store(site, saved), *groups_not_at_it(d, by or []), ""]
+            *where_to_store(site, saved, labels), *groups_not_at_it(d, by or []), ""]
 
 
 def groups_not_at_it(d: dict, by: list[str]) -> list[str]:
@@ -75,7 +75,7 @@ def groups_not_at_it(d: dict, by: list[str]) -> list[str]:
             "sensitivity there is fitted too, the threshold having been placed among these films)."]
 
 
-def where_to_store(site: dict, saved: str | None) -> list[str]:
+def where_to_store(site: dict, saved: str | None, labels: list[str] | None = None) -> list[str]:
     """How the device gets this threshold. One chosen on a model.keras is the float model's: the device file puts
     its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras."""
     d = site["decision"]
@@ -83,6 +83,12 @@ def where_to_store(site: dict, saved: str | None) -> list[str]:
         digest = f" (file SHA-256 `{site['saved_sha256']}`)" if site.get("saved_sha256") else ""
         return [f"Saved in {md_code(saved)}{digest} with this rule: {md_code(command_words('edge-classify', '--model', saved))}{hand_typed(saved)} "
                 "applies it by default."]
+    if site.get("foreign"):  # --save-model refuses a file without cxr-edge metadata: it has none to store a rule in
+        typed = command_words("edge-classify", "--model", site.get("model_file", "MODEL"), "--labels",
+                              ",".join(labels or ["A", "B"]), "--threshold",
+                              f"{d['class']}={fmt_threshold(d['threshold'], EXACT_DIGITS)}")
+        return [f"A foreign model's file cannot carry a rule (it has no cxr-edge metadata): give it to the device as "
+                f"{md_code(typed)}."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
         return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "
                 "PATH`: the rule is then chosen on the films the model did not see (--save-model refuses --keep-seen)."]

@@ -90,7 +90,7 @@ def card_text(meta: dict[str, Any], name: str) -> str:
                          + (f" {left_out})." if left_out else ")."))
     answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
     lines.append(f"Every film gets one of its answers ({answers}), also a film with a finding it was never trained on"
-                 + ("." if meta.get("foreign") else  # cxr-evaluate refuses a file without cxr-edge metadata
+                 + ("." if meta.get("foreign") else  # cxr-evaluate needs its --labels too
                     "; cxr-evaluate --class-map FOLDER=- shows what it calls a folder of such films."))
     lines.append(input_check_line(meta))
     lines.append(labels_line(meta.get("decision")))

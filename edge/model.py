@@ -20,6 +20,7 @@ from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
 from edge.model_graph import (FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem,
                               unset_variables)
+from edge.no_metadata_words import no_metadata
 from edge.output import said_name
 from edge.probe import probed_crash
 from edge.preprocess import PreprocessConfig, load_bytes, preprocess_gray
@@ -41,10 +42,7 @@ class EdgeModel:
         flatbuffer, meta, self.files = md.read(self.path)
         Interpreter, self.runtime = interpreter_class()
         if meta is None and not labels:  # before loading: a file cut short can crash the runtime outright
-            raise ModelFileError(
-                f"{self._named} has no cxr-edge metadata (labels, preprocessing, calibration): a cxr-edge file cut short "
-                "(truncated) in copying looks like this too, so compare its size with the original and copy it again; "
-                "otherwise use a model made by cxr-convert (edge-classify runs a foreign model with --labels A,B)")
+            raise ModelFileError(no_metadata(self._named))
         # before loading it here, every file: a flatbuffer forged, its checksum written again, crashed every command
         sha256 = meta["tflite_sha256"] if meta is not None else hashlib.sha256(flatbuffer).hexdigest()
         if crash := probed_crash(self.path, sha256, f"{self.runtime} {runtime_version(self.runtime)}",

@@ -474,7 +474,7 @@ def test_a_file_that_is_no_model_is_named(tiny_run, tmp_path):
     res = CliRunner().invoke(evaluate_app, [str(cut), str(tmp_path / "site"), "--quiet"])
     # cxr-evaluate has no --labels: the hint says which command takes it
     assert res.exit_code == 2 and f"{cut} has no cxr-edge metadata" in res.output
-    assert "(edge-classify runs a foreign model with --labels A,B)" in res.output and "or pass --labels" not in res.output
+    assert "edge-classify runs it and cxr-evaluate scores it with --labels A,B" in res.output and "or pass --labels" not in res.output
 
 
 def test_cxr_compare_says_when_its_default_folder_holds_another_comparison(tiny_run, tmp_path):

@@ -221,5 +221,5 @@ def test_edge_classify_quotes_a_model_it_refuses_in_a_folder_holding_a_newline_a
     r = CliRunner().invoke(app, [str(root / "site"), "--model", str(bare)])
     assert r.exit_code == 2, r.output
     lines = _clean(r.output)
-    assert lines[0].startswith(f"edge-classify: error: {said_name(str(bare))} has no cxr-edge metadata ("), r.output
+    assert lines[0].startswith(f"edge-classify: error: {said_name(str(bare))} has no cxr-edge metadata: "), r.output
     assert len(lines) == 2 and lines[1] == "", r.output
