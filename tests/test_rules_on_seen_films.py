@@ -86,7 +86,7 @@ def test_report_only_warns_when_a_site_rule_is_scored_on_test_films_it_was_chose
     (warn,) = [line for line in r.output.splitlines() if "test films are ones the rule" in line]
     assert warn.startswith(f"cxr-convert: warning: model_int8.tflite: {n} of the {n} test films are ones the rule this "
                            "model file carries, COVID whenever p >= ")
-    assert "was chosen on (SYNTHETIC films in my_site (" in warn and "its sensitivity is optimistic" in warn
+    assert "SYNTHETIC films of the folder 'my_site' (cxr-evaluate)): on them its sensitivity is optimistic" in warn and "its sensitivity is optimistic" in warn
     text = (run / "report.md").read_text()
     section = text[text.index("## The rule stored in the model files"):]
     assert f"**Its test figures count films its rule was chosen on:** {n} of the {n} test films are ones the rule" in section
