@@ -165,7 +165,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"], elsewhere=seen_elsewhere(extra.get("left_out_answers") or {}),
-                         gone=extra.get("split_gone")), ""]
+                         gone=extra.get("split_gone"), foreign=bool(extra.get("foreign_model"))), ""]
     if (extra or {}).get("study_design"):
         md += [design_line(extra["study_design"]), ""]
     md += [reference_standard_line((extra or {}).get("data_dir")), ""]

@@ -14,6 +14,11 @@ from train.hygiene import COPY_CODE_BITS
 SPLIT_GONE = ("its run's split.json, which lists them, is gone (deleted, or not copied with it? restore it from a "
               "copy of the run to have them left out)")
 
+# a foreign .tflite (--labels): "has no split.json of its own beside it" was said with one beside it, which cxr-evaluate
+# leaves unread on purpose (nothing in the file ties a split to it)
+FOREIGN = ("it is a foreign model (no cxr-edge metadata), whose file carries no fingerprints of the films it was trained "
+           "or validated on; a split.json beside it is not taken as its own, as nothing in the file ties one to it")
+
 
 def seen_elsewhere(answers: dict[str, dict]) -> int:
     """The films of the class folders left out that were found seen in training (convert.left_out's answers, one model's)."""
@@ -38,13 +43,17 @@ def how_found(note: dict) -> str:
     return ", " + said.replace(" as ", " of them as ", 1) if kinds else ""
 
 
-def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0, gone: list[str] | None = None) -> str:
+def seen_line(note: dict | None, models: int = 1, elsewhere: int = 0, gone: list[str] | None = None,
+              foreign: bool = False) -> str:
     """Whether the scored films include any the model (of ``models``: either model) was trained or
     validated on (convert.seen), and which model could not be checked when another was. ``elsewhere``:
     such films found among the class folders left out, which "No film here" must not deny. ``gone``: the
-    models (by the names the note uses) whose run's split.json was deleted: restoring it is what checks them."""
+    models (by the names the note uses) whose run's split.json was deleted: restoring it is what checks them.
+    ``foreign``: a .tflite without cxr-edge metadata (--labels), whose split.json beside it is never read."""
     two = (note or {}).get("models", models) > 1
     who = "either model" if two else "the model"
+    if note is None and foreign and not two:
+        return f"Whether the model saw any of these films in training could not be checked: {FOREIGN}."
     if note is None and gone and not two:
         return f"Whether the model saw any of these films in training could not be checked: {SPLIT_GONE}."
     if note is None:

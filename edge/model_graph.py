@@ -108,10 +108,46 @@ def _maker(made_by: dict[int, dict], tensor: int) -> dict | None:
     return None
 
 
+def _constant(interpreter: Any, made_by: dict[int, dict], tensor: int) -> np.ndarray | None:
+    """A constant operand's real value, or None where it is no constant. Quantized exports keep the 1 of ``1 - p``
+    otherwise: a float16 constant DEQUANTIZE'd at load (float16 exports), or an int8 127 at scale 1/255 and zero
+    point -128 (full-integer ones), read here through its scale and zero point."""
+    for _ in range(4):
+        op = made_by.get(int(tensor))
+        if op is None:
+            break
+        if op["op_name"] != "DEQUANTIZE" or not len(op.get("inputs", [])):
+            return None  # made by the graph at run time: no constant
+        tensor = op["inputs"][0]
+    else:
+        return None
+    try:
+        value = np.asarray(interpreter.get_tensor(int(tensor)))
+        detail = next(d for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
+    except Exception:  # no data (a graph input) or a runtime that does not list it
+        return None
+    if value.dtype.kind == "f":
+        return value.astype(np.float64)
+    q = detail.get("quantization_parameters", {})
+    scales, zeros = np.asarray(q.get("scales", [])), np.asarray(q.get("zero_points", []))
+    if value.dtype.kind not in "iu" or scales.size != 1 or not scales[0] > 0:
+        return None  # an integer without one scale: not a number edge can read as 1
+    return float(scales[0]) * (value.astype(np.float64) - float(zeros.reshape(-1)[0] if zeros.size else 0))
+
+
+def _is_one(interpreter: Any, made_by: dict[int, dict], tensor: int) -> bool:
+    """Whether an operand is the constant 1, within 0.005: half a quantization step of any scale under 0.01 (an
+    int8 1 is 127 at scale 1/255, zero point -128, which is 1 exactly), and no other number a model would take p from."""
+    value = _constant(interpreter, made_by, tensor)
+    return value is not None and value.size > 0 and bool(np.all(np.abs(value - 1.0) <= 0.005))
+
+
 def _sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
     """Whether a CONCATENATION joins a sigmoid's p and 1 - p (in either order): a one-sigmoid binary model
     given two outputs, as the one-output refusal advises. Those are probabilities; read as logits, a softmax
-    over them squashed 0.985 to 0.73."""
+    over them squashed 0.985 to 0.73. Every export the converter makes of it (float, dynamic-range, float16,
+    full-integer with float, int8 or uint8 ends) gives LOGISTIC -> SUB(1, p) -> CONCATENATION, a QUANTIZE
+    after the LOGISTIC where it is requantized to the join's scale."""
     ins = [int(t) for t in op.get("inputs", [])]
     if len(ins) != 2:
         return False
@@ -121,13 +157,8 @@ def _sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
         if p_op is None or sub is None or p_op["op_name"] != "LOGISTIC" or sub["op_name"] != "SUB":
             continue
         one, p = (int(t) for t in sub["inputs"][:2])
-        if _maker(made_by, p) is not p_op:
-            continue
-        try:  # the constant it is taken from must be 1
-            if np.allclose(np.asarray(interpreter.get_tensor(one), dtype=np.float64), 1.0):
-                return True
-        except Exception:  # a quantized or non-constant operand: not recognised, read as logits
-            return False
+        if _maker(made_by, p) is p_op and _is_one(interpreter, made_by, one):
+            return True
     return False
 
 

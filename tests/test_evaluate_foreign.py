@@ -100,3 +100,24 @@ def test_a_site_rule_chosen_for_a_foreign_model_is_given_as_edge_classify_thresh
     assert "cannot carry a rule (it has no cxr-edge metadata): give it to the device as `edge-classify --model " \
            "hospital.tflite --labels A,B --threshold A=" in md, md
     assert json.loads((tmp_path / "r" / "report.json").read_text())["site_operating_point"]["foreign"] is True
+
+
+def test_the_seen_films_line_names_the_real_reason_for_a_foreign_model(site, tmp_path):
+    """report.md said the model 'has no split.json of its own beside it' with a split.json beside it: a foreign file's
+    is ignored on purpose (nothing ties it to this model), and the line now says so."""
+    import shutil
+
+    from convert.evaluate_cli import evaluate_app
+
+    folder = tmp_path / "beside"
+    folder.mkdir()
+    shutil.copy(site / "hospital.tflite", folder / "hospital.tflite")
+    (folder / "split.json").write_text(json.dumps({"train": [], "val": [], "test": []}))
+    r = CliRunner().invoke(evaluate_app, [str(folder / "hospital.tflite"), str(site / "films"), "--labels", "A,B",
+                                          "--out", str(tmp_path / "r"), "--quiet", "--explain", "0", "--n-boot", "100"])
+    assert r.exit_code == 0, r.output
+    md = (tmp_path / "r" / "report.md").read_text()
+    line = next(t for t in md.splitlines() if t.startswith("Whether the model saw any of these films"))
+    assert "has no split.json of its own beside it" not in line, line
+    assert "a foreign model" in line and "no fingerprints of the films it was trained or validated on" in line, line
+    assert "a split.json beside it is not taken as its own" in line, line
