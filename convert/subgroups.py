@@ -21,6 +21,7 @@ import numpy as np
 from convert.figures_md import fmt_ci
 from convert.summary import shown_figure, summarize
 from train.manifest import NOT_GIVEN
+from convert.group_values import NOT_DICOM
 from convert.report_text import md_cell
 
 MIN_FILMS = 20    # below this a group's interval is too wide to say much; the table says so
@@ -184,8 +185,17 @@ def subgroup_section(column: str, groups: dict, overall: dict, classes: list[str
     ba = fmt_ci(*shown_figure(overall))
     figure = f"{md_cell(c)} sensitivity" if (c := one_class(overall)) else "balanced accuracy"
     return [f"## By {md_cell(column)}", "", f"Each group's own figures (overall {figure} {ba} %). "
-            "A group of one class shows that class's sensitivity. " + BELOW, "", *by_chance(groups),
+            "A group of one class shows that class's sensitivity. " + BELOW, "", *_not_dicom(column, groups), *by_chance(groups),
             *_head("group", classes, groups), *rows, ""]
+
+
+def _not_dicom(column: str, groups: dict) -> list[str]:
+    """What (not DICOM) and (not given) each hold under a header attribute: 50 PNG exports' row read as 50 DICOM films
+    missing the tag, while both were one group, (not given)."""
+    if NOT_DICOM not in groups:
+        return []
+    return [f"{NOT_DICOM}: films that are not DICOM (PNG, JPEG, ...), which have no header to give {md_cell(column)}"
+            + (f"; {NOT_GIVEN}: DICOM films whose header lacks it" if NOT_GIVEN in groups else "") + ".", ""]
 
 
 def below_overall(groups: dict, overall: dict | None = None) -> list[str]:

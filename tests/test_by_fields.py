@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from convert.group_values import MISSING, check_columns, group_values
+from convert.group_values import NOT_DICOM, check_columns, group_values
 
 pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
 
@@ -45,8 +45,8 @@ def test_photometric_interpretation_and_bits_stored_group_dicom_films(tmp_path):
     files = _mixed(tmp_path)
     check_columns(tmp_path, ["PhotometricInterpretation", "BitsStored"], files)  # raised ValueError: not found
     assert group_values(tmp_path, files, ["PhotometricInterpretation", "BitsStored"]) == {
-        "PhotometricInterpretation": ["MONOCHROME1", "MONOCHROME2", MISSING, MISSING],
-        "BitsStored": ["12", "16", MISSING, MISSING]}
+        "PhotometricInterpretation": ["MONOCHROME1", "MONOCHROME2", NOT_DICOM, NOT_DICOM],
+        "BitsStored": ["12", "16", NOT_DICOM, NOT_DICOM]}  # PNGs: (not DICOM), no header to lack the tag
 
 
 def test_format_groups_every_film_by_its_format_as_read_not_its_suffix(tmp_path, capsys):
@@ -96,7 +96,7 @@ def test_cxr_evaluate_by_photometric_interpretation_and_format(tiny_run, tmp_pat
         stem = site / item["path"]
         if k % 3 == 0:
             shutil.copy(data / item["path"], stem)
-            kinds[item["path"]] = ("PNG", MISSING)
+            kinds[item["path"]] = ("PNG", NOT_DICOM)
             continue
         name = str(Path(item["path"]).with_suffix(".dcm"))
         one = k % 3 == 1
@@ -115,3 +115,4 @@ def test_cxr_evaluate_by_photometric_interpretation_and_format(tiny_run, tmp_pat
     assert by_format == {"DICOM": sum(f == "DICOM" for f, _ in kinds.values()), "PNG": sum(f == "PNG" for f, _ in kinds.values())}
     md = (out / "report.md").read_text()
     assert "## By PhotometricInterpretation" in md and "## By format" in md
+    assert "(not DICOM): films that are not DICOM (PNG, JPEG, ...), which have no header to give " in md
