@@ -133,3 +133,14 @@ def test_the_no_metadata_refusal_says_the_labels_go_in_output_order_and_how_to_t
     said = no_metadata("'hospital.tflite'")
     assert "--labels A,B (its class names, in the order of its outputs)" in said
     assert said.endswith("it was cut short in copying: compare its size with the original and copy it again")
+
+
+def test_cxr_evaluate_labels_compares_occlusion_maps_on_the_models_own_probabilities(made, capsys):
+    """convert.foreign_model gives cxr-evaluate --explain the log-scores whose softmax is what the model says; its
+    raw outputs there would be softmaxed a second time (0.985 compared as 0.725)."""
+    from convert.foreign_model import foreign_model
+
+    m = EdgeModel(made["positive first"], labels=["A", "B"])
+    predict, info = foreign_model(m, made["positive first"], m.classify, "cxr-evaluate")
+    np.testing.assert_allclose(softmax(info["log_scores"](FILMS)), m.classify(FILMS), atol=1e-6)
+    assert info["outputs"] == "probabilities" and "is a foreign model" in capsys.readouterr().err
