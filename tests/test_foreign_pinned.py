@@ -144,3 +144,30 @@ def test_cxr_evaluate_labels_compares_occlusion_maps_on_the_models_own_probabili
     predict, info = foreign_model(m, made["positive first"], m.classify, "cxr-evaluate")
     np.testing.assert_allclose(softmax(info["log_scores"](FILMS)), m.classify(FILMS), atol=1e-6)
     assert info["outputs"] == "probabilities" and "is a foreign model" in capsys.readouterr().err
+
+
+def test_labels_take_a_foreign_file_named_in_capitals(made, tmp_path):
+    """hospital.TFLITE (a Windows copy): --labels is not refused as meant for a .tflite only; the run goes on."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    model = tmp_path / "HOSPITAL.TFLITE"
+    shutil.copy(made["positive first"], model)
+    r = CliRunner().invoke(evaluate_app, [str(model), str(tmp_path / "no films"), "--labels", "A,B",
+                                          "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code != 0 and "--labels is for" not in r.output and "no films" in r.output, r.output
+
+
+def test_labels_with_a_keras_model_are_refused_before_any_film_is_read(tmp_path):
+    from typer.testing import CliRunner
+
+    from convert.evaluate_cli import evaluate_app
+
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "model.keras").write_bytes(b"")
+    r = CliRunner().invoke(evaluate_app, [str(tmp_path / "run" / "model.keras"), str(tmp_path / "no films"), "--labels",
+                                          "A,B", "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 2 and "--labels is for a .tflite without cxr-edge metadata" in r.output, r.output
