@@ -142,19 +142,43 @@ def _is_one(interpreter: Any, made_by: dict[int, dict], tensor: int) -> bool:
     return value is not None and value.size > 0 and bool(np.all(np.abs(value - 1.0) <= 0.005))
 
 
+def _sigmoid_of(made_by: dict[int, dict], op: dict) -> dict | None:
+    """The LOGISTIC that ``op`` is, or that it takes a number from (a STRIDED_SLICE or SQUEEZE: ``p[:, 0]`` before
+    keras.ops.stack), else None."""
+    if op["op_name"] == "LOGISTIC":
+        return op
+    if op["op_name"] not in ("STRIDED_SLICE", "SQUEEZE") or not len(op.get("inputs", [])):
+        return None
+    source = _maker(made_by, op["inputs"][0])
+    return source if source is not None and source["op_name"] == "LOGISTIC" else None
+
+
+def _one_number(interpreter: Any, tensor: int) -> bool:
+    """Whether a tensor holds one number a film (shape (1, 1) or (1,)): a sigmoid of several units joined with
+    1 minus each is no distribution over its outputs (it sums to the number of units)."""
+    try:
+        shape = next(d["shape"] for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
+    except Exception:  # a runtime that does not list it
+        return False
+    return int(np.prod(shape[1:])) == 1
+
+
 def _sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
-    """Whether a CONCATENATION joins a sigmoid's p and 1 - p (in either order): a one-sigmoid binary model
+    """Whether a CONCATENATION (or PACK) joins a sigmoid's p and 1 - p (in either order): a one-sigmoid binary model
     given two outputs, as the one-output refusal advises. Those are probabilities; read as logits, a softmax
     over them squashed 0.985 to 0.73. Every export the converter makes of it (float, dynamic-range, float16,
     full-integer with float, int8 or uint8 ends) gives LOGISTIC -> SUB(1, p) -> CONCATENATION, a QUANTIZE
-    after the LOGISTIC where it is requantized to the join's scale."""
+    after the LOGISTIC where it is requantized to the join's scale; keras.ops.stack([1 - p[:, 0], p[:, 0]], axis=1)
+    gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.52.0."""
     ins = [int(t) for t in op.get("inputs", [])]
     if len(ins) != 2:
         return False
     makers = [_maker(made_by, t) for t in ins]
     for p_at in (0, 1):
         p_op, sub = makers[p_at], makers[1 - p_at]
-        if p_op is None or sub is None or p_op["op_name"] != "LOGISTIC" or sub["op_name"] != "SUB":
+        if p_op is None or sub is None or _sigmoid_of(made_by, p_op) is None or sub["op_name"] != "SUB":
+            continue
+        if not _one_number(interpreter, ins[p_at]):
             continue
         one, p = (int(t) for t in sub["inputs"][:2])
         if _maker(made_by, p) is p_op and _is_one(interpreter, made_by, one):
@@ -173,7 +197,8 @@ def final_op(interpreter: Any, output: int) -> str | None:
     op = _maker(made_by, output)
     if op is None:
         return None
-    if op["op_name"] == "CONCATENATION" and _sigmoid_pair(interpreter, made_by, op):
+    # PACK: the same pair stacked (keras.ops.stack([1 - p, p], axis=1)), read as logits up to 0.52.0
+    if op["op_name"] in ("CONCATENATION", "PACK") and _sigmoid_pair(interpreter, made_by, op):
         return "SIGMOID_PAIR"
     return op["op_name"]
 
