@@ -169,7 +169,7 @@ def _sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
     over them squashed 0.985 to 0.73. Every export the converter makes of it (float, dynamic-range, float16,
     full-integer with float, int8 or uint8 ends) gives LOGISTIC -> SUB(1, p) -> CONCATENATION, a QUANTIZE
     after the LOGISTIC where it is requantized to the join's scale; keras.ops.stack([1 - p[:, 0], p[:, 0]], axis=1)
-    gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.52.0."""
+    gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.51.0."""
     ins = [int(t) for t in op.get("inputs", [])]
     if len(ins) != 2:
         return False
@@ -197,7 +197,7 @@ def final_op(interpreter: Any, output: int) -> str | None:
     op = _maker(made_by, output)
     if op is None:
         return None
-    # PACK: the same pair stacked (keras.ops.stack([1 - p, p], axis=1)), read as logits up to 0.52.0
+    # PACK: the same pair stacked (keras.ops.stack([1 - p, p], axis=1)), read as logits up to 0.51.0
     if op["op_name"] in ("CONCATENATION", "PACK") and _sigmoid_pair(interpreter, made_by, op):
         return "SIGMOID_PAIR"
     return op["op_name"]
