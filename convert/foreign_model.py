@@ -21,7 +21,7 @@ from edge.output import said_name
 
 # What a foreign model's report lacks, and why each matters: the words of stderr's note and report.md's section.
 LACKS = ("no calibration (its outputs are read as edge-classify --labels reads them: a softmax over logits, none "
-         "where the model ends in one; no temperature)",
+         "where the model ends in one or in a sigmoid's [1 - p, p]; no temperature)",
          "no input check (films unlike its training images are not flagged)",
          "no fingerprints of the films it was trained or validated on, so none of them can be left out: if any are "
          "among these films, its figures flatter it",

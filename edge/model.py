@@ -108,9 +108,12 @@ class EdgeModel:
                                  "edge-classify feeds one film at a time: export it with a batch of 1 (or none fixed)")
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
             nchw = len(shape) == 4 and shape[1] in (1, 3) and shape[2] == shape[3]  # a PyTorch / ONNX layout
+            channels = len(shape) == 4 and shape[1] == shape[2] and not nchw  # square, channels last: 2 or 4 of them
             raise ModelFileError(f"{self._named}: input shape {shape} is not (1, size, size, 1 or 3)" + (
                 ": it takes channels first (NCHW); export it channels last, (1, size, size, channels), e.g. with a "
-                "transpose before its first layer" if nchw else ": export it with a square image input, channels last"))
+                "transpose before its first layer" if nchw else f": it takes {shape[3]} channels per pixel; export it "
+                "taking 1 (grey) or 3 (RGB): edge feeds a film's grey levels" if channels
+                else ": export it with a square image input, channels last"))
         if "preprocess" in meta:
             try:
                 self.preprocess = PreprocessConfig.from_dict(meta["preprocess"])

@@ -69,13 +69,15 @@ def made(tmp_path_factory):
     save("rgb channels first", keras.Model(inp, L.Dense(2)(x)))
     inp = keras.Input((32, 32, 1))
     save("one sigmoid", keras.Model(inp, sigmoid(inp)[0]))
+    inp = keras.Input((32, 32, 4))  # an RGBA input: square and channels last, but four of them
+    save("rgba", keras.Model(inp, L.Dense(2)(L.GlobalAveragePooling2D()(inp))))
     return {p.stem: p for p in folder.glob("*.tflite")}
 
 
 @pytest.mark.parametrize("name", ["positive first", "positive first_int8", "stacked", "stacked_int8"])
 def test_a_sigmoids_pair_in_either_order_or_stacked_is_read_as_probabilities(made, name):
     """[p, 1 - p] (the positive class first) and keras.ops.stack([1 - p, p]) (a PACK, not a CONCATENATION): the
-    stacked pair was read as logits up to 0.52.0, a softmax making 0.985 into 0.725."""
+    stacked pair was read as logits up to 0.51.0, a softmax making 0.985 into 0.725."""
     m = EdgeModel(made[name], labels=["A", "B"])
     assert m.final_op == "SIGMOID_PAIR" and m.outputs_probabilities
     positive = 0 if name.startswith("positive first") else 1
@@ -119,6 +121,14 @@ def test_an_rgb_channels_first_input_is_told_how_to_export(made):
     """(1, 3, 32, 32), an RGB PyTorch or ONNX model's layout: the hint is for 3 channels as for 1."""
     with pytest.raises(ModelFileError, match=r"\(1, 3, 32, 32\) is not .*channels first \(NCHW\); export it channels "):
         EdgeModel(made["rgb channels first"], labels=["A", "B"])
+
+
+def test_a_four_channel_input_is_told_its_channels_not_its_shape(made):
+    """(1, 32, 32, 4) is square and channels last already: advising "a square image input, channels last" sent the
+    engineer after the wrong fault (session 68's review)."""
+    with pytest.raises(ModelFileError, match=r"\(1, 32, 32, 4\) is not .*: it takes 4 channels per pixel; export it "
+                                             r"taking 1 \(grey\) or 3 \(RGB\)"):
+        EdgeModel(made["rgba"], labels=["A", "B"])
 
 
 def test_the_one_output_refusal_advises_one_minus_p_first_with_the_negative_class_first(made):

@@ -33,8 +33,8 @@ _LIKE_A_SOURCE = {same_class_key(w) for w in (
 
 # names that say which machine took a film: a scanner, its maker or model (DICOM's own attribute names among them)
 _LIKE_A_DEVICE = {same_class_key(w) for w in (
-    "scanner", "scanner_model", "scanner_name", "device", "device_name", "machine", "unit", "equipment", "detector",
-    "vendor", "modality_vendor", "manufacturer", "manufacturer_model_name", "model_name", "station", "station_name",
+    "scanner", "scanner_model", "scanner_name", "device", "device_name", "machine", "equipment", "detector",
+    "vendor", "modality_vendor", "manufacturer", "manufacturer_model_name", "model_name", "station_name",
     "x_ray_unit", "xray_unit", "geraet", "gerät", "hersteller", "appareil", "fabricant", "equipo", "fabricante",
     "apparecchio", "produttore", "apparaat", "fabrikant")}
 

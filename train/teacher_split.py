@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from edge.atomic import DamagedFile, read_json
+from edge.output import said_name
 from edge.preprocess import PreprocessConfig
 from train.class_names import same_class_key
 from train.data import DataError, Split
@@ -62,7 +63,7 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
     if not own:  # said when the teacher's split was drawn, on that call's stderr alone; the default recipe's step 1
         say_split_warnings(split)
-    if found := synthetic_unrecorded(trun, split, f"--teacher's {tdir / 'run.json'}", "the student is"):
+    if found := synthetic_unrecorded(trun, split, f"--teacher's {said_name(str(tdir / 'run.json'))}", "the student is"):
         split.notes = {**split.notes, **found[0]}  # saved as the student's split.json, and its run.json's marks
         log(found[1])
     arrays = {part: load_part(tdir, split, part, config, s.progress, rewrite=own)[0] for part in split.parts}
