@@ -33,6 +33,8 @@ from edge.grey_levels import FEW_LEVELS, few_levels_fault
 MOST_HIDDEN = 0.5
 # ... and one with more than this share nearly clear, whatever the colour under the alpha (blacked out by its editor).
 MOSTLY_CLEAR = 0.8
+# A mostly clear film with more than this share of its pixels over a hidden picture is not said to be clear over black.
+SOME_HIDDEN = 0.05
 # The colour under the clear pixels is a flat fill, hiding nothing, where at least this share of the non-black ones
 # lies within FILL_SPREAD grey levels of the most common one.
 FLAT_FILL = 0.9
@@ -85,6 +87,12 @@ def mostly_hidden_fault(gray: np.ndarray, hidden: int, clear: int = 0, filled: b
     share, clear_share = hidden / gray.size, clear / gray.size
     if (share <= MOST_HIDDEN and clear_share <= MOSTLY_CLEAR) or few_levels_fault(gray) is not None:
         return None
+    if SOME_HIDDEN < share <= MOST_HIDDEN:  # clear over black and over a picture: neither cause alone is the truth
+        return (f"mostly transparent: {fixed(clear_share, 1, 100)}% of the film's pixels are nearly clear (alpha "
+                f"under {FEW_LEVELS}/255), {fixed(share, 1, 100)}% over a picture, which laid on black, as a "
+                f"transparent film is read, does not show, the rest over black: what is opaque, "
+                f"{fixed(1 - clear_share, 1, 100)}% of it (a label, a box?), is no film to classify; export it again "
+                "from its original without transparency (no alpha channel)")
     if share <= MOST_HIDDEN:  # clear over black or a flat fill: whatever was under the alpha is gone from the file
         under, lost = ("one flat colour", "filled the picture under its transparency with that colour") if filled else (
             "black", "blacked out the picture under its transparency")
