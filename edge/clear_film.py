@@ -41,20 +41,6 @@ FLAT_FILL = 0.9
 FILL_SPREAD = 2
 
 
-def hidden_count(rgba_strip: Image.Image) -> int:
-    """How many pixels of an RGBA strip are nearly clear (alpha under FEW_LEVELS/255) over a colour that is not
-    black (grey FEW_LEVELS or more, alpha ignored) and not a flat fill: a picture there that, laid on black, does not
-    show."""
-    return clear_counts(rgba_strip)[1]
-
-
-def clear_counts(rgba_strip: Image.Image) -> tuple[int, int]:
-    """(how many pixels of an RGBA strip are nearly clear, whatever their colour; how many of them hide a picture:
-    :func:`hidden_count`), for one strip or one whole film."""
-    greys = clear_greys(rgba_strip)
-    return int(greys.sum()), hidden_in(greys)
-
-
 def clear_greys(rgba_strip: Image.Image) -> np.ndarray:
     """How many nearly clear pixels of an RGBA strip lie over each of the 256 grey levels (alpha ignored), from one
     look at the alpha band; edge.flatten adds the strips' up, as a fill is told from a picture over the whole film."""
@@ -76,6 +62,14 @@ def hidden_in(greys: np.ndarray) -> int:
     level = int(coloured.argmax())
     on_fill = int(coloured[max(0, level - FILL_SPREAD) : level + FILL_SPREAD + 1].sum())
     return total - on_fill if on_fill >= FLAT_FILL * total else total
+
+
+def clear_film_fault(gray: np.ndarray, greys: np.ndarray) -> str | None:
+    """Why a film (``gray``: laid on black) is refused for its transparency, from ``greys`` (:func:`clear_greys`,
+    summed over its strips); None where it is not."""
+    hidden = hidden_in(greys)
+    filled = int(greys[FEW_LEVELS:].sum()) - hidden > int(greys[:FEW_LEVELS].sum())  # mostly a fill, not black
+    return mostly_hidden_fault(gray, hidden, int(greys.sum()), filled)
 
 
 def mostly_hidden_fault(gray: np.ndarray, hidden: int, clear: int = 0, filled: bool = False) -> str | None:

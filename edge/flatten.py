@@ -13,8 +13,7 @@ import numpy as np
 from PIL import Image
 
 from edge import wide_pixels
-from edge.clear_film import clear_greys, hidden_in, mostly_hidden_fault
-from edge.grey_levels import FEW_LEVELS
+from edge.clear_film import clear_film_fault, clear_greys
 from edge.image_error import ImageError
 
 # A transparent colour (tRNS) in an L or RGB film makes it one of these too: the same picture, the same pixels.
@@ -38,8 +37,6 @@ def flatten_to_gray(img: Image.Image) -> np.ndarray:
         greys += clear_greys(strip)
         black = Image.new("RGBA", strip.size, (0, 0, 0, 255))
         out[y : y + strip.height] = np.asarray(Image.alpha_composite(black, strip).convert("L"))
-    clear, hidden = int(greys.sum()), hidden_in(greys)
-    filled = int(greys[FEW_LEVELS:].sum()) - hidden > int(greys[:FEW_LEVELS].sum())  # mostly a fill, not black
-    if (why := mostly_hidden_fault(out, hidden, clear, filled)) is not None:
+    if (why := clear_film_fault(out, greys)) is not None:
         raise ImageError(why)
     return out

@@ -34,27 +34,27 @@ def test_hidden_count_counts_the_hidden_pixels_not_every_clear_one():
     """A strip clear over black (a letterbox's margin) hides nothing though every pixel is clear."""
     from PIL import Image
 
-    from edge.clear_film import clear_counts, hidden_count
+    from edge.clear_film import clear_greys
 
     strip = Image.new("RGBA", (8, 4), (0, 0, 0, 0))
-    assert clear_counts(strip) == (32, 0) and hidden_count(strip) == 0
+    assert clear_greys(strip).sum() == 32 and hidden_in(clear_greys(strip)) == 0
     strip.paste((120, 120, 120, 0), (0, 0, 8, 1))
     strip.paste((200, 200, 200, 0), (0, 1, 8, 2))  # a picture (two levels far apart), no flat fill
-    assert hidden_count(strip) == 16
+    assert hidden_in(clear_greys(strip)) == 16
 
 
 def test_alpha_16_is_not_nearly_clear_and_grey_15_is_black():
     """Nearly clear is alpha under FEW_LEVELS (16)/255; black is under grey 16: the bounds of what is counted hidden."""
     from PIL import Image
 
-    from edge.clear_film import clear_counts
+    from edge.clear_film import clear_greys
 
     strip = Image.new("RGBA", (4, 1), (150, 150, 150, 16))
-    assert clear_counts(strip) == (0, 0)
+    assert clear_greys(strip).sum() == 0
     strip.putpixel((0, 0), (15, 15, 15, 0))
     strip.putpixel((1, 0), (150, 150, 150, 0))
     strip.putpixel((2, 0), (230, 230, 230, 0))
-    assert clear_counts(strip) == (3, 2)
+    assert clear_greys(strip).sum() == 3 and hidden_in(clear_greys(strip)) == 2
 
 
 def test_the_bounds_are_inclusive_80_percent_clear_passes_and_half_hidden_is_said_as_over_black():
