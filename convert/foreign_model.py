@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from edge.digest import file_sha256
+from edge.model_graph import FOREIGN_FEED
 from edge.output import said_name
 
 # What a foreign model's report lacks, and why each matters: the words of stderr's note and report.md's section.
@@ -25,9 +26,8 @@ LACKS = ("no calibration (its outputs are read as edge-classify --labels reads t
          "no input check (films unlike its training images are not flagged)",
          "no fingerprints of the films it was trained or validated on, so none of them can be left out: if any are "
          "among these films, its figures flatter it",
-         "fed cxr-edge's own preprocessing (grey, uniform borders trimmed, padded to a square, resized, "
-         "histogram-equalised, pixels 0..255), which may not be the one it was trained with: a model trained on "
-         "films prepared otherwise scores worse here than it would as its makers run it")
+         f"fed cxr-edge's own preprocessing ({FOREIGN_FEED}), which may not be the one it was trained with: a model "
+         "trained on films prepared otherwise scores worse here than it would as its makers run it")
 LEFT_OUT = "no self-test, stored rule, model card, training record or per-source training figures (they need its metadata)"
 
 
