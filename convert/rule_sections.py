@@ -62,13 +62,17 @@ def site_point_section(site: dict, labels: list[str] | None = None, by: list[str
             *where_to_store(site, saved, labels), *groups_not_at_it(d, by or []), ""]
 
 
+def _typed_rule(d: dict) -> str:
+    """A chosen threshold as --threshold takes it (COVID=0.179317951), every digit kept."""
+    return f"{d['class']}={fmt_threshold(d['threshold'], EXACT_DIGITS)}"
+
+
 def groups_not_at_it(d: dict, by: list[str]) -> list[str]:
     """The --by tables are under the report's labels, not under the threshold chosen in the same run: a physicist
     read the "By Scanner" table beside this section as each scanner's sensitivity at it. Says how to get those."""
     if not by:
         return []
-    rule = f"{d['class']}={fmt_threshold(d['threshold'], EXACT_DIGITS)}"
-    again = command_words("--threshold", rule, "--by", ",".join(by))
+    again = command_words("--threshold", _typed_rule(d), "--by", ",".join(by))
     tables = " and ".join(f'"By {md_cell(c)}"' for c in by)
     return ["", f"The {tables} {'table is' if len(by) == 1 else 'tables are'} under this report's labels, not this "
             f"threshold: run again with {md_code(again)} for each group's figures at it (its {md_cell(d['class'])} "
@@ -85,8 +89,7 @@ def where_to_store(site: dict, saved: str | None, labels: list[str] | None = Non
                 "applies it by default."]
     if site.get("foreign"):  # --save-model refuses a file without cxr-edge metadata: it has none to store a rule in
         typed = command_words("edge-classify", "--model", site.get("model_file", "MODEL"), "--labels",
-                              ",".join(labels or ["A", "B"]), "--threshold",
-                              f"{d['class']}={fmt_threshold(d['threshold'], EXACT_DIGITS)}")
+                              ",".join(labels or ["A", "B"]), "--threshold", _typed_rule(d))
         return [f"A foreign model's file cannot carry a rule (it has no cxr-edge metadata): give it to the device as "
                 f"{md_code(typed)}."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):

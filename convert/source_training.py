@@ -7,7 +7,7 @@ split.json, for a model.keras) records the source held out and the sources of it
 
 Each source is marked only as far as that record supports it: ``trained on`` where its training or validation films
 name it (compared as convert.study_design compares them), ``held out`` where its name holds the --holdout-source
-text (cxr-train's own rule, train.holdout.matches, by source), and ``not in training`` only where the record lists
+text (cxr-train's own rule, train.holdout.source_held), and ``not in training`` only where the record lists
 every training film's source (none unnamed, none cut off the list): else a source named otherwise may still be
 among them, and nothing is said of it.
 """
@@ -20,6 +20,7 @@ from convert.report_text import md_code
 from edge import metadata as md
 from edge.controls import escaped
 from edge.shell_words import command_words
+from train.holdout import source_held
 from train.manifest import NOT_GIVEN
 from train.patients import text_key
 
@@ -56,7 +57,7 @@ def training_role(source: str, trained: dict | None, holdout: str | None) -> str
     known = (trained or {}).get("sources") or {}
     if text_key(source) in {text_key(s) for s in known}:
         return "trained on"
-    if holdout and text_key(holdout) in text_key(source):
+    if holdout and source_held(holdout, source):
         return "held out"
     complete = bool(known) and not (trained or {}).get("unnamed") and not (trained or {}).get("more")
     return "not in training" if complete else None

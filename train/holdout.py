@@ -23,11 +23,16 @@ def source_counts(items: list[Item]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def source_held(holdout: str, source: str) -> bool:
+    """Whether a source's name holds the --holdout-source text, ignoring case, spaces and Unicode form (as patient
+    ids are compared): how cxr-train picks the held-out source's films, and cxr-evaluate names its rows."""
+    return text_key(holdout) in text_key(source)
+
+
 def matches(holdout: str, item: Item) -> bool:
-    """Whether ``item`` is of the held-out source: by part of its source, or by the start of its file
-    name, ignoring case, spaces and Unicode form (as patient ids are compared)."""
-    key = text_key(holdout)
-    return key in text_key(item.source) or text_key(Path(item.path).name).startswith(key)
+    """Whether ``item`` is of the held-out source: by part of its source (:func:`source_held`), or by the start of
+    its file name, compared alike."""
+    return source_held(holdout, item.source) or text_key(Path(item.path).name).startswith(text_key(holdout))
 
 
 def hold_out(holdout: str, items: list[Item], units: list[int],
