@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from edge.sigmoid_pair import maker, sigmoid_pair
+
 # What a model without cxr-edge metadata is given (PreprocessConfig's defaults at its input's size): a model
 # trained on films prepared otherwise, or on pixels scaled to 0..1 or -1..1, gets wrong answers that look right.
 FOREIGN_FEED = ("each film grey, its uniform borders trimmed, padded to a square, resized to the input's size, "
@@ -98,94 +100,6 @@ def _ops(interpreter: Any) -> list[dict] | None:
         return None
 
 
-def _maker(made_by: dict[int, dict], tensor: int) -> dict | None:
-    """The op that makes a tensor, looking through any QUANTIZE, DEQUANTIZE or RESHAPE after it."""
-    for _ in range(8):
-        op = made_by.get(int(tensor))
-        if op is None or op["op_name"] not in ("QUANTIZE", "DEQUANTIZE", "RESHAPE") or not len(op.get("inputs", [])):
-            return op
-        tensor = op["inputs"][0]
-    return None
-
-
-def _constant(interpreter: Any, made_by: dict[int, dict], tensor: int) -> np.ndarray | None:
-    """A constant operand's real value, or None where it is no constant. Quantized exports keep the 1 of ``1 - p``
-    otherwise: a float16 constant DEQUANTIZE'd at load (float16 exports), or an int8 127 at scale 1/255 and zero
-    point -128 (full-integer ones), read here through its scale and zero point."""
-    for _ in range(4):
-        op = made_by.get(int(tensor))
-        if op is None:
-            break
-        if op["op_name"] != "DEQUANTIZE" or not len(op.get("inputs", [])):
-            return None  # made by the graph at run time: no constant
-        tensor = op["inputs"][0]
-    else:
-        return None
-    try:
-        value = np.asarray(interpreter.get_tensor(int(tensor)))
-        detail = next(d for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
-    except Exception:  # no data (a graph input) or a runtime that does not list it
-        return None
-    if value.dtype.kind == "f":
-        return value.astype(np.float64)
-    q = detail.get("quantization_parameters", {})
-    scales, zeros = np.asarray(q.get("scales", [])), np.asarray(q.get("zero_points", []))
-    if value.dtype.kind not in "iu" or scales.size != 1 or not scales[0] > 0:
-        return None  # an integer without one scale: not a number edge can read as 1
-    return float(scales[0]) * (value.astype(np.float64) - float(zeros.reshape(-1)[0] if zeros.size else 0))
-
-
-def _is_one(interpreter: Any, made_by: dict[int, dict], tensor: int) -> bool:
-    """Whether an operand is the constant 1, within 0.005: half a quantization step of any scale under 0.01 (an
-    int8 1 is 127 at scale 1/255, zero point -128, which is 1 exactly), and no other number a model would take p from."""
-    value = _constant(interpreter, made_by, tensor)
-    return value is not None and value.size > 0 and bool(np.all(np.abs(value - 1.0) <= 0.005))
-
-
-def _sigmoid_of(made_by: dict[int, dict], op: dict) -> dict | None:
-    """The LOGISTIC that ``op`` is, or that it takes a number from (a STRIDED_SLICE or SQUEEZE: ``p[:, 0]`` before
-    keras.ops.stack), else None."""
-    if op["op_name"] == "LOGISTIC":
-        return op
-    if op["op_name"] not in ("STRIDED_SLICE", "SQUEEZE") or not len(op.get("inputs", [])):
-        return None
-    source = _maker(made_by, op["inputs"][0])
-    return source if source is not None and source["op_name"] == "LOGISTIC" else None
-
-
-def _one_number(interpreter: Any, tensor: int) -> bool:
-    """Whether a tensor holds one number a film (shape (1, 1) or (1,)): a sigmoid of several units joined with
-    1 minus each is no distribution over its outputs (it sums to the number of units)."""
-    try:
-        shape = next(d["shape"] for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
-    except Exception:  # a runtime that does not list it
-        return False
-    return int(np.prod(shape[1:])) == 1
-
-
-def _sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
-    """Whether a CONCATENATION (or PACK) joins a sigmoid's p and 1 - p (in either order): a one-sigmoid binary model
-    given two outputs, as the one-output refusal advises. Those are probabilities; read as logits, a softmax
-    over them squashed 0.985 to 0.73. Every export the converter makes of it (float, dynamic-range, float16,
-    full-integer with float, int8 or uint8 ends) gives LOGISTIC -> SUB(1, p) -> CONCATENATION, a QUANTIZE
-    after the LOGISTIC where it is requantized to the join's scale; keras.ops.stack([1 - p[:, 0], p[:, 0]], axis=1)
-    gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.51.0."""
-    ins = [int(t) for t in op.get("inputs", [])]
-    if len(ins) != 2:
-        return False
-    makers = [_maker(made_by, t) for t in ins]
-    for p_at in (0, 1):
-        p_op, sub = makers[p_at], makers[1 - p_at]
-        if p_op is None or sub is None or _sigmoid_of(made_by, p_op) is None or sub["op_name"] != "SUB":
-            continue
-        if not _one_number(interpreter, ins[p_at]):
-            continue
-        one, p = (int(t) for t in sub["inputs"][:2])
-        if _maker(made_by, p) is p_op and _is_one(interpreter, made_by, one):
-            return True
-    return False
-
-
 def final_op(interpreter: Any, output: int) -> str | None:
     """The op that makes the output tensor ("SOFTMAX", "LOGISTIC", ...), looking through any QUANTIZE,
     DEQUANTIZE or RESHAPE after it; "SIGMOID_PAIR" for a sigmoid's [1 - p, p] joined (probabilities). None
@@ -194,11 +108,11 @@ def final_op(interpreter: Any, output: int) -> str | None:
     if ops is None:
         return None
     made_by = {int(t): o for o in ops for t in o.get("outputs", [])}
-    op = _maker(made_by, output)
+    op = maker(made_by, output)
     if op is None:
         return None
     # PACK: the same pair stacked (keras.ops.stack([1 - p, p], axis=1)), read as logits up to 0.51.0
-    if op["op_name"] in ("CONCATENATION", "PACK") and _sigmoid_pair(interpreter, made_by, op):
+    if op["op_name"] in ("CONCATENATION", "PACK") and sigmoid_pair(interpreter, made_by, op):
         return "SIGMOID_PAIR"
     return op["op_name"]
 

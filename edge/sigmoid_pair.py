@@ -1,0 +1,120 @@
+"""Whether a foreign graph's two outputs are a sigmoid's ``[1 - p, p]``: probabilities, which a softmax read as
+logits squashes (0.985 to 0.73). Recognised only where the graph proves it: one number p taken from a LOGISTIC,
+joined (CONCATENATION or PACK) with a SUB of the constant 1 minus that very tensor; never guessed from the outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# Ops whose output only carries numbers of their input (a quantized export's requantizing, a reshape).
+_PASSED = ("QUANTIZE", "DEQUANTIZE", "RESHAPE")
+# Ops that take some of a tensor's numbers, and which input holds them: ``p[:, 0]`` (STRIDED_SLICE, SQUEEZE), tf.split
+# and keras.ops.split (SPLIT takes its axis first; SPLIT_V second), tf.unstack (UNPACK), tf.gather and keras.ops.take.
+_TAKEN_FROM = {"STRIDED_SLICE": 0, "SQUEEZE": 0, "SLICE": 0, "SPLIT": 1, "SPLIT_V": 0, "UNPACK": 0, "GATHER": 0}
+# Ops that carry a constant's value, and which input holds it: a float16 constant's DEQUANTIZE, the 1 of
+# tf.ones_like(p) (BROADCAST_TO p's shape) and of tf.ones(tf.shape(p)) (FILL takes the shape first).
+_VALUE_OF = {"DEQUANTIZE": 0, "BROADCAST_TO": 0, "FILL": 1}
+
+
+def maker(made_by: dict[int, dict], tensor: int) -> dict | None:
+    """The op that makes a tensor, looking through any QUANTIZE, DEQUANTIZE or RESHAPE after it."""
+    return made_by.get(_source(made_by, tensor))
+
+
+def _source(made_by: dict[int, dict], tensor: int) -> int:
+    """The tensor a QUANTIZE, DEQUANTIZE or RESHAPE chain starts from (itself where none makes it). Compared as
+    tensors, not ops: tf.split makes both halves in one SPLIT, and 1 - a joined with b is no distribution."""
+    for _ in range(8):
+        op = made_by.get(int(tensor))
+        if op is None or op["op_name"] not in _PASSED or not len(op.get("inputs", [])):
+            return int(tensor)
+        tensor = op["inputs"][0]
+    return -1  # a chain too long for a real export: made by nothing edge recognises
+
+
+def _constant(interpreter: Any, made_by: dict[int, dict], tensor: int) -> np.ndarray | None:
+    """A constant operand's real value, or None where it is no constant. Quantized exports keep the 1 of ``1 - p``
+    otherwise: a float16 constant DEQUANTIZE'd at load (float16 exports), or an int8 127 at scale 1/255 and zero
+    point -128 (full-integer ones), read here through its scale and zero point. ``tf.ones_like(p) - p`` makes its 1
+    at run time in p's shape (BROADCAST_TO, FILL): the constant it is made from is its value."""
+    for _ in range(4):
+        op = made_by.get(int(tensor))
+        if op is None:
+            break
+        at = _VALUE_OF.get(op["op_name"])
+        if at is None or len(op.get("inputs", [])) <= at:
+            return None  # made by the graph at run time: no constant
+        tensor = op["inputs"][at]
+    else:
+        return None
+    try:
+        value = np.asarray(interpreter.get_tensor(int(tensor)))
+        detail = next(d for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
+    except Exception:  # no data (a graph input) or a runtime that does not list it
+        return None
+    if value.dtype.kind == "f":
+        return value.astype(np.float64)
+    q = detail.get("quantization_parameters", {})
+    scales, zeros = np.asarray(q.get("scales", [])), np.asarray(q.get("zero_points", []))
+    if value.dtype.kind not in "iu" or scales.size != 1 or not scales[0] > 0:
+        return None  # an integer without one scale: not a number edge can read as 1
+    return float(scales[0]) * (value.astype(np.float64) - float(zeros.reshape(-1)[0] if zeros.size else 0))
+
+
+def _is_one(interpreter: Any, made_by: dict[int, dict], tensor: int) -> bool:
+    """Whether an operand is the constant 1, within 0.005: half a quantization step of any scale under 0.01 (an
+    int8 1 is 127 at scale 1/255, zero point -128, which is 1 exactly), and no other number a model would take p from."""
+    value = _constant(interpreter, made_by, tensor)
+    return value is not None and value.size > 0 and bool(np.all(np.abs(value - 1.0) <= 0.005))
+
+
+def _sigmoid_of(made_by: dict[int, dict], op: dict) -> dict | None:
+    """The LOGISTIC that ``op`` is, or that it takes numbers from through ops that take some of them (``p[:, 0]``
+    before keras.ops.stack; one half of tf.split, then sliced), else None."""
+    for _ in range(8):
+        if op["op_name"] == "LOGISTIC":
+            return op
+        at = _TAKEN_FROM.get(op["op_name"])
+        if at is None or len(op.get("inputs", [])) <= at:
+            return None
+        op = maker(made_by, op["inputs"][at])
+        if op is None:
+            return None
+    return None
+
+
+def _one_number(interpreter: Any, tensor: int) -> bool:
+    """Whether a tensor holds one number a film (shape (1, 1) or (1,)): a sigmoid of several units joined with
+    1 minus each is no distribution over its outputs (it sums to the number of units)."""
+    try:
+        shape = next(d["shape"] for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
+    except Exception:  # a runtime that does not list it
+        return False
+    return int(np.prod(shape[1:])) == 1
+
+
+def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
+    """Whether a CONCATENATION (or PACK) joins a sigmoid's p and 1 - p (in either order): a one-sigmoid binary model
+    given two outputs, as the one-output refusal advises. Those are probabilities; read as logits, a softmax
+    over them squashed 0.985 to 0.73. Every export the converter makes of it (float, dynamic-range, float16,
+    full-integer with float, int8 or uint8 ends) gives LOGISTIC -> SUB(1, p) -> CONCATENATION, a QUANTIZE
+    after the LOGISTIC where it is requantized to the join's scale; keras.ops.stack([1 - p[:, 0], p[:, 0]], axis=1)
+    gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.51.0. One unit of a sigmoid taken by tf.split,
+    tf.unstack, tf.gather or keras.ops.take (SPLIT, UNPACK, GATHER), and 1 given as tf.ones_like(p), were read as
+    logits up to 0.52.0."""
+    ins = [int(t) for t in op.get("inputs", [])]
+    if len(ins) != 2:
+        return False
+    makers = [maker(made_by, t) for t in ins]
+    for p_at in (0, 1):
+        p_op, sub = makers[p_at], makers[1 - p_at]
+        if p_op is None or sub is None or _sigmoid_of(made_by, p_op) is None or sub["op_name"] != "SUB":
+            continue
+        if not _one_number(interpreter, ins[p_at]) or len(sub.get("inputs", [])) < 2:
+            continue
+        one, p = (int(t) for t in sub["inputs"][:2])
+        if _source(made_by, p) == _source(made_by, ins[p_at]) and _is_one(interpreter, made_by, one):
+            return True
+    return False
