@@ -66,12 +66,13 @@ def scored(predict, x: np.ndarray, check=None, progress: bool = True,
     return np.concatenate(probs), (None if check is None else np.concatenate(unlike))
 
 
-def model_for(path: Path, prog: str = "cxr-evaluate", labels: list[str] | None = None):
+def model_for(path: Path, prog: str = "cxr-evaluate", labels: list[str] | None = None, input_scale: str | None = None):
     """Load a .keras (TensorFlow) or a .tflite (edge) model: returns (predict(x) -> probs, description);
     the description's ``log_scores(x)`` gives the per-class log-scores behind the probabilities. A .tflite
     runs its self-test first, as edge-classify does: a file the device refuses (its labels edited, say)
     would be reported with every answer named wrong. ``labels``: a foreign .tflite's class names (edge-classify
-    --labels); the description then says ``foreign`` (convert.foreign_model)."""
+    --labels); the description then says ``foreign`` (convert.foreign_model). ``input_scale``: --input-scale, for
+    such a file only (edge.input_scale)."""
     path = Path(path)
     if path.suffix == ".keras":
         from convert.keras_model import recorded_model_problem, run_model
@@ -114,7 +115,7 @@ def model_for(path: Path, prog: str = "cxr-evaluate", labels: list[str] | None =
                       f"({run.get('arch') or 'model'}, float; {_trained(run.get('created'))})"),
             "synthetic_share": run.get("synthetic_share"),
             "log_scores": lambda x: logits_of(model, x).astype(np.float64) / t}
-    m = EdgeModel(path, labels=labels)
+    m = EdgeModel(path, labels=labels, input_scale=input_scale)
     if labels is not None:
         from convert.foreign_model import foreign_model
 

@@ -42,6 +42,7 @@ class Settings:
     n_boot: int
     quiet: bool
     labels: list[str] | None = None  # --labels: a foreign .tflite's class names, in its outputs' order
+    input_scale: str | None = None  # --input-scale: a foreign .tflite's (edge.input_scale)
 
     @property
     def crops_in(self) -> str | None:
@@ -90,6 +91,9 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
         if s.save_model is not None:  # the copy's rule would be stored in metadata a foreign file has none of
             raise ValueError("--save-model stores a rule in a cxr-edge file's metadata, which a foreign model (--labels) "
                              "has none of: give edge-classify --threshold CLASS=P on the device instead")
+    if s.input_scale is not None and Path(s.model).suffix.lower() != ".tflite":
+        raise ValueError("--input-scale is for a .tflite without cxr-edge metadata (a foreign model, with --labels); a "
+                         "cxr-train run's model.keras scales its pixels itself, as its run.json says: leave it out")
     if s.threshold and s.most_probable:
         raise ValueError("choose one of --threshold and --most-probable")
     prevalences = parse_prevalences(prevalence)

@@ -131,12 +131,18 @@ def evaluate(
              "order of its outputs: it is scored as edge-classify --labels runs it (cxr-edge's preprocessing, no "
              "calibration, no input check), and no films it was trained on can be left out (it carries no "
              "fingerprints of them), so its figures may flatter it; the report says so."),
+    input_scale: Optional[str] = typer.Option(
+        None, "--input-scale", metavar="0..255|0..1|-1..1",
+        help="With --labels: the values the model was trained on, its pixels scaled outside it, as edge-classify "
+             "--input-scale feeds them: 0..255 as they are (the default), 0..1 divided by 255, -1..1 divided by 127.5 "
+             "less 1; report.json's foreign_model says it. A cxr-convert file refuses it: its metadata says its input."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars, and no line per renamed folder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     """The steps in the order a user hears from them (each says its notes and warnings on stderr as it goes):
     a mistake in the options is refused before a film is read, and nothing is written until the last step."""
     from edge.comma_list import comma_items
+    from edge.input_scale import input_scale_named
     from edge.interrupts import kept_interrupts
 
     out_dir = out or model.parent / f"{Path(data_dir).resolve().name}-report"
@@ -148,7 +154,8 @@ def evaluate(
                      columns=[c.strip() for c in (by or "").split(",") if c.strip()], keep_seen=keep_seen,
                      find_crops=find_crops, score_left_out=score_left_out, save_model=save_model, explain=explain,
                      shifts=shifts, n_boot=n_boot, quiet=quiet,
-                     labels=comma_items(labels, "--labels", "one name per output", "COVID,Normal") if labels else None)
+                     labels=comma_items(labels, "--labels", "one name per output", "COVID,Normal") if labels else None,
+                     input_scale=None if input_scale is None else input_scale_named(input_scale))
         prevalences = refuse_bad_arguments(s, out, by, prevalence, held)
         if model.suffix == ".keras":  # seconds: every mistake above is said first
             load_tensorflow()

@@ -54,7 +54,7 @@ def load_model(s: Settings) -> Loaded:
 
     pins = read_by_report(s.model)  # every step reads this model, or nothing is written (convert.model_pin)
     digests = [pinned(p) for p in pins]
-    predict, info = model_for(s.model, labels=s.labels)
+    predict, info = model_for(s.model, labels=s.labels, input_scale=s.input_scale)
     labels = info["labels"]
     if info.get("synthetic_data"):
         from edge.synthetic_words import synthetic_words

@@ -100,9 +100,15 @@ def main(
                                                                 "(it then runs uncalibrated, with no input check; its outputs are "
                                                                 "taken as logits, or as probabilities where its last op is a "
                                                                 "softmax; each film is fed grey, trimmed, padded square, "
-                                                                "equalised, as pixels 0..255: --info says so). For a cxr-edge file "
+                                                                "equalised, as pixels 0..255 or on --input-scale: --info says so). For a cxr-edge file "
                                                                 "they rename its classes by position, with a warning; giving its own "
                                                                 "classes in another order is refused."),
+    input_scale: Optional[str] = typer.Option(None, "--input-scale", metavar="0..255|0..1|-1..1",
+                                              help="With --labels: the values the model was trained on, its pixels "
+                                                   "scaled outside it: 0..255 as they are (the default), 0..1 divided by "
+                                                   "255, -1..1 divided by 127.5 less 1 (keras.applications' "
+                                                   "preprocess_input of MobileNet); --info says it. A cxr-convert file "
+                                                   "refuses it: its metadata says its input."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON (with --json: on one line), and exit "
                                                     "(file_sha256: the whole file's SHA-256, the model_sha256 of --watch --json's answers; decision: the label rule it stores, null where none)."),
     card: bool = typer.Option(False, "--card", help="Print, for people, what the model file was trained and tested on and "
@@ -213,9 +219,17 @@ def main(
             check_label_names(names)
         except ValueError as e:
             raise _fail(str(e))
+    scale = None
+    if input_scale is not None:
+        from edge.input_scale import input_scale_named
+
+        try:
+            scale = input_scale_named(input_scale)
+        except ValueError as e:
+            raise _fail(str(e))
     with one_line_errors("edge-classify", debug, expected=()):
         try:  # a --card too: loading checks what the metadata says against the weights (a child process tries
-            m = EdgeModel(model, threads=threads, labels=names)  # the file first: a forged one cannot crash this one)
+            m = EdgeModel(model, threads=threads, labels=names, input_scale=scale)  # the file first: a forged one cannot crash this one)
         except RuntimeMissing as e:
             if card and not names:  # the card is the file's metadata: readable where no runtime is installed yet
                 raise typer.Exit(card_without_runtime(model))

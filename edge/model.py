@@ -18,7 +18,8 @@ from edge.capped_repr import capped_text
 from edge.decision import stored_rule
 from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
-from edge.model_graph import (FOREIGN_FEED, dynamic_input, final_op, input_range_note, input_range_problem, tensor_problem,
+from edge.input_scale import PIXELS, fed_input, scale_problem
+from edge.model_graph import (dynamic_input, foreign_feed, final_op, input_range_note, input_range_problem, tensor_problem,
                               unset_variables)
 from edge.no_metadata_words import no_metadata
 from edge.output import said_name
@@ -35,7 +36,9 @@ ModelFileError = md.ModelFileError
 class EdgeModel:
     """A loaded model: ``classify(uint8 NHWC batch) -> probabilities (N, classes)``."""
 
-    def __init__(self, path: str | Path, threads: int | None = None, labels: list[str] | None = None):
+    def __init__(self, path: str | Path, threads: int | None = None, labels: list[str] | None = None,
+                 input_scale: str | None = None):
+        """``input_scale``: --input-scale (edge.input_scale), a foreign model's only; None: the pixels 0..255."""
         self.path = Path(path)
         # as messages name it: a newline in the path forged a line of the error, an ESC ran on the terminal
         self._named = said_name(str(self.path))
@@ -94,14 +97,21 @@ class EdgeModel:
             if list(labels) != own:
                 self.renamed_from = own
             meta = {**meta, "labels": list(labels)}
+        if input_scale is not None and not meta.get("foreign"):  # its graph scales the pixels itself
+            raise ModelFileError(f"{self._named} was made by cxr-convert: its metadata says what its input takes (the "
+                                 "pixels 0..255, which the model scales itself); leave --input-scale out (it is for a "
+                                 ".tflite without cxr-edge metadata, run with --labels)")
+        self.input_scale = input_scale or PIXELS
         inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
         if len(inputs) != 1 or len(outputs) != 1:
             raise ModelFileError(f"{self._named}: expected 1 input and 1 output, found {len(inputs)} and {len(outputs)}")
         self._in, self._out = inputs[0], outputs[0]
         if problem := (tensor_problem(self._in, "input") or tensor_problem(self._out, "output")
-                       or (meta.get("foreign") and input_range_problem(self._in))):
+                       or scale_problem(self._in, self.input_scale)
+                       or (meta.get("foreign") and input_range_problem(self._in, self.input_scale))):
             raise ModelFileError(f"{self._named}: {problem}")
-        self.input_clipped = input_range_note(self._in) if meta.get("foreign") else None  # said by edge.model_notes
+        # said by edge.model_notes
+        self.input_clipped = input_range_note(self._in, self.input_scale) if meta.get("foreign") else None
         shape = tuple(int(v) for v in self._in["shape"])
         if len(shape) == 4 and shape[0] != 1:  # else its (4, classes) output was blamed: "not a classifier"
             raise ModelFileError(f"{self._named}: its input takes a fixed batch of {shape[0]} images {shape}, where "
@@ -218,15 +228,7 @@ class EdgeModel:
         return np.stack([preprocess_gray(load_bytes(data, name), self.preprocess) for name, data in images.items()])
 
     def _quantize_input(self, x: np.ndarray) -> np.ndarray:
-        dtype = self._in["dtype"]
-        if np.issubdtype(dtype, np.floating):
-            return x.astype(dtype)
-        scale, zero = self._in["quantization"]
-        if not scale > 0:  # an integer input without quantization takes the pixels as they are (model_graph.tensor_problem)
-            return x.astype(dtype)
-        info = np.iinfo(dtype)
-        q = np.round(x.astype(np.float32) / scale + zero)
-        return np.clip(q, info.min, info.max).astype(dtype)
+        return fed_input(x, self._in, self.input_scale)  # --input-scale folded in (edge.input_scale)
 
     def _dequantize_output(self, y: np.ndarray) -> np.ndarray:
         if np.issubdtype(y.dtype, np.floating):
@@ -250,7 +252,8 @@ class EdgeModel:
                        if not self.outputs_probabilities else "probabilities (the model ends in softmax)" if self.final_op
                        == "SOFTMAX" else "probabilities (a sigmoid's 1 - p and p)"},
             # a foreign file: what edge feeds it, so that a user can judge whether it can work at all
-            **({"preprocess": self.preprocess.to_dict(), "fed": FOREIGN_FEED} if self.meta.get("foreign") else {}),
+            **({"preprocess": self.preprocess.to_dict(), "input_scale": self.input_scale,
+                "fed": foreign_feed(self.input_scale)} if self.meta.get("foreign") else {}),
             "input_check": None if self.typicality is None else {  # without its arrays
                 "components": len(self.typicality.variances),
                 **{k: v for k, v in self.meta["typicality"].items() if k not in ("mean", "components", "variances")}},

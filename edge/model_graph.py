@@ -9,13 +9,20 @@ from typing import Any
 
 import numpy as np
 
+from edge.input_scale import PIXELS, SCALE_WORDS, pixel_span
 from edge.sigmoid_pair import maker, sigmoid_pair
 
 # What a model without cxr-edge metadata is given (PreprocessConfig's defaults at its input's size): a model
-# trained on films prepared otherwise, or on pixels scaled to 0..1 or -1..1, gets wrong answers that look right.
-FOREIGN_FEED = ("each film grey, its uniform borders trimmed, padded to a square, resized to the input's size, "
-                "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1 or -1..1 (the grey copied into "
-                "3 channels for an RGB input)")
+# trained on films prepared otherwise gets wrong answers that look right; one trained on pixels scaled to 0..1 or
+# -1..1 outside the model is fed them so with --input-scale (edge.input_scale).
+def foreign_feed(scale: str = PIXELS) -> str:
+    """What edge feeds a foreign model, in words, on --input-scale ``scale`` (--info's "fed", the notes, report.md)."""
+    return ("each film grey, its uniform borders trimmed, padded to a square, resized to the input's size, "
+            f"histogram-equalised and fed as {SCALE_WORDS[scale]} (the grey copied into 3 channels for an RGB input)")
+
+
+FOREIGN_FEED = foreign_feed()  # without --input-scale
+
 
 # Pixels a quantized input may clip at either end of 0..255 and still count as fed: a calibration set
 # whose brightest pixel was 250 gives a range of 0..250, which costs a film its last few grey levels.
@@ -56,28 +63,44 @@ def _covered(low: float, high: float) -> float:
     return max(0.0, min(high, 255.0) - max(low, 0.0)) / 255.0
 
 
-def input_range_problem(detail: dict) -> str | None:
-    """Why a quantized input cannot take the pixels 0..255 edge feeds, or None: its range holds less than
-    half of them. A mobile export's [-1, 1] had every pixel above 0 clipped to its top, and every film got
-    the same answer (its graph expects the pixels scaled, and edge feeds them as they are). For foreign
-    files: cxr-convert calibrates on the run's own pixels, and its gate scores the file as edge feeds it."""
+def _matched(low: float, high: float) -> float:
+    """How well a range [low, high] matches the pixels 0..255: their overlap over their union (1: the same)."""
+    return max(0.0, min(high, 255.0) - max(low, 0.0)) / (max(high, 255.0) - min(low, 0.0))
+
+
+def input_range_problem(detail: dict, scale: str = PIXELS) -> str | None:
+    """Why a quantized input cannot take the pixels 0..255 edge feeds (on --input-scale ``scale``), or None: its
+    range holds less than half of them. A mobile export's [-1, 1] had every pixel above 0 clipped to its top, and
+    every film got the same answer (its graph expects the pixels scaled, and edge fed them as they are: -1..1
+    feeds them so). For foreign files: cxr-convert calibrates on the run's own pixels, and its gate scores the
+    file as edge feeds it."""
     span = _input_range(detail)
-    if span is None or _covered(*span) >= 0.5:
+    if span is None or _covered(*pixel_span(span, scale)) >= 0.5:
         return None
-    return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], not the pixels 0..255 edge feeds; edge-classify "
-            "would clip most of each film's grey levels to that range: put the scaling into the model (e.g. a "
-            "Rescaling layer first) and export it with a float32 input, or with its input calibrated on 0..255")
+    fits = max(("0..1", "-1..1"), key=lambda s: _matched(*pixel_span(span, s)))  # the scale it was calibrated on
+    fits = fits if _covered(*pixel_span(span, fits)) >= 0.5 else None
+    return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], not the "
+            + ("pixels 0..255 edge feeds" if scale == PIXELS else f"pixels scaled to {scale} --input-scale feeds")
+            + "; edge-classify would clip most of each film's grey levels to that range: "
+            + (f"give --input-scale {fits} if the model was trained on pixels scaled so, or " if fits and fits != scale
+               else "") + "put the scaling into the model (e.g. a Rescaling layer first) and export it with a float32 "
+            "input, or with its input calibrated on 0..255")
 
 
-def input_range_note(detail: dict) -> str | None:
+def input_range_note(detail: dict, scale: str = PIXELS) -> str | None:
     """Where a quantized input holds most of 0..255 but not all (a calibration set whose brightest pixel was
-    200), which grey levels are clipped, to be said once; None where it holds them all, or nearly."""
+    200), which grey levels are clipped, to be said once; None where it holds them all, or nearly. ``scale``:
+    --input-scale, the span then said in pixels."""
     span = _input_range(detail)
-    if span is None or _covered(*span) < 0.5 or (span[0] <= RANGE_SLACK and span[1] >= 255 - RANGE_SLACK):
+    if span is None:
         return None
-    low, high = max(span[0], 0.0), min(span[1], 255.0)
-    return (f"its input was calibrated for values {span[0]:.1f} to {span[1]:.1f}: the pixels 0..255 edge feeds are "
-            f"clipped to {low:.0f}..{high:.0f}, so the film's {'darkest and brightest' if low > RANGE_SLACK and high < 255 - RANGE_SLACK else 'darkest' if low > RANGE_SLACK else 'brightest'} "
+    pixels = pixel_span(span, scale)
+    if _covered(*pixels) < 0.5 or (pixels[0] <= RANGE_SLACK and pixels[1] >= 255 - RANGE_SLACK):
+        return None
+    low, high = max(pixels[0], 0.0), min(pixels[1], 255.0)
+    return (f"its input was calibrated for values {span[0]:.1f} to {span[1]:.1f}: the pixels 0..255 edge feeds "
+            + ("" if scale == PIXELS else f"(scaled to {scale}) ")
+            + f"are clipped to {low:.0f}..{high:.0f}, so the film's {'darkest and brightest' if low > RANGE_SLACK and high < 255 - RANGE_SLACK else 'darkest' if low > RANGE_SLACK else 'brightest'} "
             "grey levels look alike to it")
 
 

@@ -90,11 +90,11 @@ def tell_model(m, model: Path) -> None:
     named = said_name(str(model))
     foreign = m.meta.get("foreign")
     if foreign:
-        from edge.model_graph import FOREIGN_FEED
+        from edge.model_graph import foreign_feed
 
         say(f"warning: {named} has no cxr-edge metadata: it runs with the --labels given but without "
             "calibration, preprocessing settings from the file, input check or self-test; it is given "
-            f"{FOREIGN_FEED}")
+            f"{foreign_feed(getattr(m, 'input_scale', '0..255'))}")
         if clipped := getattr(m, "input_clipped", None):
             say(f"warning: {named}: {clipped}")
     elif m.typicality is None:  # else silence would read as "every film looked like a chest film"

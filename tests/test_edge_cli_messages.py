@@ -285,7 +285,7 @@ def test_foreign_model_with_labels_warns_once_that_it_runs_without_metadata(mode
                                           "file, input check or self-test; it is given each film grey, its uniform "
                                           "borders trimmed, padded to a square, resized to the input's size, "
                                           "histogram-equalised and fed as pixel values 0..255, not scaled to 0..1 or "
-                                          "-1..1 (the grey copied into 3 channels for an RGB input)"]
+                                          "-1..1 unless --input-scale says so (the grey copied into 3 channels for an RGB input)"]
 
 
 # ---- 4. a Keras file given as the model --------------------------------------------------
